@@ -1,0 +1,132 @@
+/**
+ * The pricing catalog schema. Catalog YAML files (src/pricing/catalog/*.yaml), user price files
+ * (--prices FILE) and the `prices:` section of tokenomics.yaml all have this shape and go through
+ * the same validator (schema.ts). Units live in key names: every `...PerMTok` is USD per million tokens.
+ *
+ * File shape:
+ *   provider: openai                # provider id for every model in the file
+ *   source: https://...             # default source for the file's entries (optional)
+ *   checkedAt: 2026-11-23           # default checked date (optional)
+ *   discount: 0.2                   # negotiated discount for the whole provider (optional, user files)
+ *   models: [ModelEntry, ...]
+ */
+
+/** One set of per-bucket prices, USD per MTok. */
+export interface PriceSetYaml {
+  inputPerMTok: number;
+  /** Absent: cache reads bill at the input price. */
+  cacheReadPerMTok?: number;
+  /** 5-minute (or provider's default TTL) cache write. Absent: billed as plain input (no write fee). */
+  cacheWrite5mPerMTok?: number;
+  /** 1-hour cache write. Absent: falls back to cacheWrite5mPerMTok, then input. */
+  cacheWrite1hPerMTok?: number;
+  outputPerMTok: number;
+}
+
+/** A service-tier adjustment: either full prices, or a multiplier on the standard prices. */
+export type TierAdjustYaml = { multiplier: number } | PriceSetYaml;
+
+/**
+ * A long-context tier. rule `whole-request`: when the deciding count passes the threshold, every
+ * token of the request (output included) bills at the tier prices (a cliff). rule `marginal`: only
+ * the input tokens beyond the threshold bill at the tier input price.
+ */
+export interface LongContextTierYaml {
+  /** Threshold in tokens. */
+  threshold: number;
+  /** `>` (default) or `>=`: whether a prompt of exactly `threshold` tokens is in the tier. */
+  operator?: '>' | '>=';
+  rule: 'whole-request' | 'marginal';
+  /** Which counts decide: `prompt` = uncached + cache read + cache write (default); `input` = uncached only. */
+  counts?: 'prompt' | 'input';
+  prices: PriceSetYaml;
+}
+
+/** Prices in force from `from` (inclusive, UTC date) until the next period's `from`. */
+export interface PricePeriodYaml extends PriceSetYaml {
+  from?: string;
+  batch?: TierAdjustYaml;
+  flex?: TierAdjustYaml;
+  priority?: TierAdjustYaml;
+  /** Fast mode (Anthropic fast, OpenAI fast/ultrafast): multiplier on standard prices. */
+  fast?: { multiplier: number };
+  tiers?: LongContextTierYaml[];
+  /** Time-of-day pricing (DeepSeek): windows in UTC "HH:MM-HH:MM" where prices are multiplied. */
+  peak?: { windowsUtc: string[]; multiplier: number };
+  note?: string;
+  source?: string;
+}
+
+export interface CacheRulesYaml {
+  /** `implicit` (automatic), `explicit` (breakpoints), or `both`. */
+  mode: 'implicit' | 'explicit' | 'both';
+  /** Minimum cacheable prompt length, tokens. */
+  minTokens: number;
+  /** Cache hits come in multiples of this many tokens (OpenAI older models: 128). */
+  increment?: number;
+  /** Default TTL, e.g. "5m", "30m", "1h", "24h". */
+  ttl: string;
+  /** Other TTLs the provider offers. */
+  ttlOptions?: string[];
+  /** Whether a hit refreshes the TTL. */
+  refreshOnHit?: boolean;
+  /** Explicit-cache storage, USD per MTok per hour (Gemini). */
+  storagePerMTokHour?: number;
+}
+
+export interface TokenizerYaml {
+  /** js-tiktoken encoding used to count (or estimate) tokens. */
+  encoding: 'o200k_base' | 'cl100k_base' | 'p50k_base' | 'r50k_base';
+  /** True when the encoding is the model's own tokenizer; false means counts are estimates. */
+  exact: boolean;
+  /** Multiply counts of `encoding` by this factor to estimate the model's own count. */
+  factor?: number;
+}
+
+export interface ImageRulesYaml {
+  /** `tiles` (OpenAI tile models), `patches` (OpenAI patch models), `area` (Anthropic w*h/750), `fixed` (Gemini 258 per tile). */
+  rule: 'tiles' | 'patches' | 'area' | 'fixed';
+  baseTokens?: number;
+  perTileTokens?: number;
+  multiplier?: number;
+  /** Typical tokens per image used when the log does not give dimensions. */
+  typicalTokens: number;
+}
+
+export interface ModelEntryYaml {
+  /** Canonical id (also matched exactly). */
+  id: string;
+  /** Other exact ids that resolve to this entry (snapshots, Vertex/Azure names, Bedrock ids). */
+  aliases?: string[];
+  /** Also match `id`/aliases followed by a date snapshot suffix (-YYYY-MM-DD, -YYYYMMDD, @YYYYMMDD). */
+  snapshots?: boolean;
+  displayName?: string;
+  /** Overrides the file's provider (rare). */
+  provider?: string;
+  /** Multiplier for regional / data-residency processing (e.g. 1.1), applied when a record says so. */
+  regionalMultiplier?: number;
+  contextWindow?: number;
+  maxOutputTokens?: number;
+  tokenizer?: TokenizerYaml;
+  cache?: CacheRulesYaml;
+  images?: ImageRulesYaml;
+  /** Date the model was retired, if any (informational). */
+  retiredAt?: string;
+  /** Negotiated discount on this model (user files), 0..1. */
+  discount?: number;
+  /** Price history, oldest first. A single period may omit `from`. */
+  prices: PricePeriodYaml[];
+  source: string;
+  checkedAt: string;
+  note?: string;
+}
+
+export interface CatalogFileYaml {
+  provider: string;
+  source?: string;
+  checkedAt?: string;
+  discount?: number;
+  /** Model-specific discounts in a user file without re-stating prices: { "gpt-4o": 0.15 }. */
+  modelDiscounts?: Record<string, number>;
+  models?: ModelEntryYaml[];
+}
