@@ -1,0 +1,158 @@
+/**
+ * The catalog: compiled entries plus an exact-match index. Resolution never guesses by
+ * substring: an id matches an entry's id or alias exactly (after stripping provider prefixes
+ * and Bedrock region prefixes), or a dated snapshot of it when the entry allows snapshots.
+ */
+import { closest } from '../core/validate.js';
+import type { ModelEntry, PricePeriod } from './model.js';
+import { ratio } from './money.js';
+
+export type MatchKind = 'id' | 'alias' | 'snapshot' | 'user-alias';
+
+export interface Resolution {
+  entry: ModelEntry;
+  matchedBy: MatchKind;
+  /** The key that matched after normalisation. */
+  matchedKey: string;
+  /** Bedrock inference profile scope from the id: `global.`, a geo prefix (`us.`...), or none (in-region). */
+  bedrockScope?: 'global' | 'geo' | 'in-region';
+}
+
+const PROVIDER_PREFIXES = [
+  'openai/', 'anthropic/', 'google/', 'gemini/', 'vertex_ai/', 'vertex_ai_beta/', 'vertex/', 'bedrock/converse/',
+  'bedrock/', 'azure/', 'azure_ai/', 'mistral/', 'mistralai/', 'deepseek/', 'xai/', 'x-ai/', 'models/',
+  'publishers/google/models/', 'publishers/anthropic/models/',
+];
+const VERTEX_PATH = /^projects\/[^/]+\/locations\/[^/]+\/publishers\/[^/]+\/models\//;
+const BEDROCK_ARN = /^arn:aws[a-z-]*:bedrock:[^:]*:[^:]*:(?:inference-profile|foundation-model)\//;
+const BEDROCK_SCOPE = /^(us-gov|us|eu|apac|au|jp|ca|global)\.(?=[a-z0-9-]+\.)/;
+const SNAPSHOT_SUFFIXES = [/-\d{4}-\d{2}-\d{2}$/, /-\d{8}$/, /@\d{8}$/, /@\d{3}$/, /@latest$/, /-latest$/];
+
+export interface NormalizedId {
+  key: string;
+  bedrockScope?: 'global' | 'geo' | 'in-region';
+}
+
+export function normalizeModelId(raw: string): NormalizedId {
+  let s = raw.trim().toLowerCase();
+  s = s.replace(BEDROCK_ARN, '');
+  s = s.replace(VERTEX_PATH, '');
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const p of PROVIDER_PREFIXES) {
+      if (s.startsWith(p)) {
+        s = s.slice(p.length);
+        changed = true;
+      }
+    }
+  }
+  const scope = BEDROCK_SCOPE.exec(s);
+  if (scope) return { key: s.slice(scope[0].length), bedrockScope: scope[1] === 'global' ? 'global' : 'geo' };
+  return { key: s };
+}
+
+export class Catalog {
+  readonly entries: ModelEntry[];
+  private readonly index = new Map<string, { entry: ModelEntry; kind: MatchKind }>();
+  private readonly userAliases = new Map<string, string>();
+  private readonly cache = new Map<string, Resolution | null>();
+
+  constructor(entries: ModelEntry[], userAliases: Record<string, string> = {}) {
+    this.entries = entries;
+    // Later entries (user files) override earlier ones (the bundled catalog) key by key.
+    // An override of an entry's id takes over that entry's aliases too (logs carry snapshot ids).
+    for (const e of entries) {
+      const idKey = normalizeModelId(e.id).key;
+      const previous = this.index.get(idKey);
+      if (previous && previous.entry !== e) {
+        for (const [k, v] of this.index) if (v.entry === previous.entry) this.index.set(k, { entry: e, kind: v.kind });
+      }
+      this.index.set(idKey, { entry: e, kind: 'id' });
+      for (const a of e.aliases) this.index.set(normalizeModelId(a).key, { entry: e, kind: 'alias' });
+    }
+    for (const [from, to] of Object.entries(userAliases)) this.userAliases.set(from.trim().toLowerCase(), to);
+  }
+
+  /** Resolve a model id as logged. Results are memoised per raw id. */
+  resolve(raw: string): Resolution | undefined {
+    const hit = this.cache.get(raw);
+    if (hit !== undefined) return hit ?? undefined;
+    const res = this.resolveUncached(raw, 0);
+    this.cache.set(raw, res ?? null);
+    return res;
+  }
+
+  private resolveUncached(raw: string, depth: number): Resolution | undefined {
+    const aliasTarget = this.userAliases.get(raw.trim().toLowerCase());
+    if (aliasTarget !== undefined && depth < 3) {
+      const r = this.resolveUncached(aliasTarget, depth + 1);
+      return r ? { ...r, matchedBy: 'user-alias' } : undefined;
+    }
+    const { key, bedrockScope } = normalizeModelId(raw);
+    const scope = bedrockScope ?? (key.includes('.') && /^[a-z]+\.[a-z]/.test(key) ? 'in-region' : undefined);
+    const direct = this.index.get(key);
+    if (direct) return { entry: direct.entry, matchedBy: direct.kind, matchedKey: key, bedrockScope: scope };
+    for (const suffix of SNAPSHOT_SUFFIXES) {
+      if (!suffix.test(key)) continue;
+      const base = key.replace(suffix, '');
+      const found = this.index.get(base);
+      if (found?.entry.snapshots) return { entry: found.entry, matchedBy: 'snapshot', matchedKey: base, bedrockScope: scope };
+    }
+    return undefined;
+  }
+
+  /** Closest known ids, for "did you mean" hints. */
+  suggest(raw: string, count = 3): string[] {
+    const { key } = normalizeModelId(raw);
+    const ids = [...this.index.keys()];
+    const scored = ids
+      .map((id) => ({ id, d: levenshteinBounded(key, id) }))
+      .sort((a, b) => a.d - b.d || a.id.localeCompare(b.id));
+    const out: string[] = [];
+    for (const s of scored) {
+      if (out.length >= count) break;
+      if (s.d <= Math.max(4, Math.floor(key.length / 2))) out.push(s.id);
+    }
+    if (out.length === 0) {
+      const c = closest(key, ids, 8);
+      if (c) out.push(c);
+    }
+    return out;
+  }
+
+  byProvider(provider: string): ModelEntry[] {
+    return this.effectiveEntries().filter((e) => e.provider === provider);
+  }
+
+  /** Entries still reachable by their own id (not shadowed by a later override). */
+  effectiveEntries(): ModelEntry[] {
+    return this.entries.filter((e) => this.index.get(normalizeModelId(e.id).key)?.entry === e);
+  }
+}
+
+function levenshteinBounded(a: string, b: string): number {
+  const prev = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let diag = prev[0];
+    prev[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = prev[j];
+      prev[j] = Math.min(prev[j] + 1, prev[j - 1] + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diag = tmp;
+    }
+  }
+  return prev[b.length];
+}
+
+/** The price period in force at `timeMs` (the last period whose start is not after it). */
+export function periodAt(entry: ModelEntry, timeMs: number): { period: PricePeriod; index: number } {
+  let index = 0;
+  for (let i = 1; i < entry.periods.length; i++) if (entry.periods[i].fromMs <= timeMs) index = i;
+  return { period: entry.periods[index], index };
+}
+
+/** Apply a provider-wide or model discount from a user file to existing entries. */
+export function withDiscount(entry: ModelEntry, discount: number): ModelEntry {
+  const off = ratio(discount);
+  return { ...entry, discount: { factor: { num: off.den - off.num, den: off.den }, discountText: `${+(discount * 100).toFixed(6)}%` } };
+}

@@ -1,0 +1,108 @@
+/** Validated catalog YAML -> compiled entries with exact prices. */
+import { ONE, pricePerMTok, ratio, type Ratio } from './money.js';
+import type { LongContextTier, ModelEntry, PriceAdjust, PricePeriod, PriceSet } from './model.js';
+import type { CatalogFileYaml, LongContextTierYaml, ModelEntryYaml, PricePeriodYaml, PriceSetYaml, TierAdjustYaml } from './types.js';
+
+/** Fallbacks: cache read/write absent -> billed as input; 1h write absent -> 5m write price. */
+export function compilePriceSet(p: PriceSetYaml): PriceSet {
+  const input = pricePerMTok(p.inputPerMTok);
+  const cacheWrite5m = p.cacheWrite5mPerMTok !== undefined ? pricePerMTok(p.cacheWrite5mPerMTok) : input;
+  return {
+    input,
+    cacheRead: p.cacheReadPerMTok !== undefined ? pricePerMTok(p.cacheReadPerMTok) : input,
+    cacheWrite5m,
+    cacheWrite1h: p.cacheWrite1hPerMTok !== undefined ? pricePerMTok(p.cacheWrite1hPerMTok) : cacheWrite5m,
+    output: pricePerMTok(p.outputPerMTok),
+  };
+}
+
+function compileAdjust(a: TierAdjustYaml | undefined): PriceAdjust | undefined {
+  if (!a) return undefined;
+  if ('multiplier' in a) return { kind: 'multiplier', factor: ratio(a.multiplier), factorText: String(a.multiplier) };
+  return { kind: 'prices', prices: compilePriceSet(a) };
+}
+
+function compileTier(t: LongContextTierYaml): LongContextTier {
+  return {
+    threshold: t.threshold,
+    inclusive: t.operator === '>=',
+    rule: t.rule,
+    counts: t.counts ?? 'prompt',
+    prices: compilePriceSet(t.prices),
+  };
+}
+
+function minutes(hhmm: string): number {
+  const [h, m] = hhmm.split(':').map(Number);
+  return h * 60 + m;
+}
+
+export function dateToMs(date: string): number {
+  return Date.parse(`${date}T00:00:00Z`);
+}
+
+function compilePeriod(p: PricePeriodYaml): PricePeriod {
+  return {
+    fromMs: p.from ? dateToMs(p.from) : -Infinity,
+    from: p.from,
+    standard: compilePriceSet(p),
+    batch: compileAdjust(p.batch),
+    flex: compileAdjust(p.flex),
+    priority: compileAdjust(p.priority),
+    fast: p.fast ? { factor: ratio(p.fast.multiplier), factorText: String(p.fast.multiplier) } : undefined,
+    tiers: (p.tiers ?? []).map(compileTier).sort((a, b) => a.threshold - b.threshold),
+    peak: p.peak
+      ? {
+          windows: p.peak.windowsUtc.map((w) => w.split('-').map(minutes) as [number, number]),
+          factor: ratio(p.peak.multiplier),
+          factorText: String(p.peak.multiplier),
+        }
+      : undefined,
+    note: p.note,
+    source: p.source,
+    yaml: p,
+  };
+}
+
+function discountRatio(d: number | undefined): { factor: Ratio; discountText: string } | undefined {
+  if (d === undefined || d === 0) return undefined;
+  const off = ratio(d);
+  return { factor: { num: off.den - off.num, den: off.den }, discountText: `${+(d * 100).toFixed(6)}%` };
+}
+
+/** Compile one file's entries. Semantic checks (period order) are reported as errors by path. */
+export function compileFile(file: CatalogFileYaml, origin: string, errors: { path: (string | number)[]; message: string }[]): ModelEntry[] {
+  const out: ModelEntry[] = [];
+  (file.models ?? []).forEach((m: ModelEntryYaml, i) => {
+    const periods = m.prices.map(compilePeriod);
+    for (let k = 1; k < periods.length; k++) {
+      if (!m.prices[k].from) errors.push({ path: ['models', i, 'prices', k, 'from'], message: 'is required on every period after the first' });
+      else if (periods[k].fromMs <= periods[k - 1].fromMs)
+        errors.push({ path: ['models', i, 'prices', k, 'from'], message: 'periods must be in date order, oldest first' });
+    }
+    const discount = m.discount ?? file.modelDiscounts?.[m.id] ?? file.discount;
+    out.push({
+      id: m.id,
+      provider: m.provider ?? file.provider,
+      displayName: m.displayName,
+      aliases: m.aliases ?? [],
+      snapshots: m.snapshots ?? false,
+      periods,
+      regional: m.regionalMultiplier !== undefined ? { factor: ratio(m.regionalMultiplier), factorText: String(m.regionalMultiplier) } : undefined,
+      discount: discountRatio(discount),
+      cache: m.cache,
+      tokenizer: m.tokenizer,
+      images: m.images,
+      contextWindow: m.contextWindow,
+      maxOutputTokens: m.maxOutputTokens,
+      retiredAt: m.retiredAt,
+      source: m.source,
+      checkedAt: m.checkedAt,
+      note: m.note,
+      origin,
+    });
+  });
+  return out;
+}
+
+export const NO_FACTOR: Ratio = ONE;

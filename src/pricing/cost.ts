@@ -1,0 +1,214 @@
+/**
+ * The cost engine: which rate card prices a usage record (price period at the record's time,
+ * long-context tier decided per request, service tier, fast mode, regional uplift, peak hours,
+ * negotiated discount), and exact itemised costs of token buckets at a rate card.
+ */
+import type { ServiceTier, UsageRecord } from '../usage/record.js';
+import { costOf, mulRatio, ONE, scalePrice, type Femto, type Ratio } from './money.js';
+import type { Catalog, Resolution } from './catalog.js';
+import { periodAt } from './catalog.js';
+import type { LongContextTier, ModelEntry, PriceAdjust, PricePeriod, PriceSet } from './model.js';
+
+export interface TokenBuckets {
+  inputTokens: number;
+  cacheReadTokens: number;
+  cacheWrite5mTokens: number;
+  cacheWrite1hTokens: number;
+  outputTokens: number;
+}
+
+export interface RateCard {
+  entry: ModelEntry;
+  period: PricePeriod;
+  periodIndex: number;
+  tier?: LongContextTier;
+  /** The service tier the record asked for, and the one its price came from. */
+  serviceTier: ServiceTier;
+  pricedTier: ServiceTier;
+  fast: boolean;
+  regional: boolean;
+  peak: boolean;
+  /** Final per-bucket prices after every adjustment. */
+  prices: PriceSet;
+  /** Same period and service tier without the long-context tier (to measure cliff premiums). */
+  untiered: PriceSet;
+  /** USD per token as floats, for per-record distributions only. */
+  floatPerToken: { input: number; cacheRead: number; cacheWrite5m: number; cacheWrite1h: number; output: number };
+  /** Human-readable adjustments applied, e.g. ["batch x0.5", "long context >200000"]. */
+  adjustments: string[];
+  /** Problems pricing this card, e.g. a service tier the catalog has no price for. */
+  warnings: string[];
+}
+
+export interface Components {
+  input: Femto;
+  cacheRead: Femto;
+  cacheWrite5m: Femto;
+  cacheWrite1h: Femto;
+  output: Femto;
+}
+
+export const ZERO_COMPONENTS: Readonly<Components> = Object.freeze({ input: 0n, cacheRead: 0n, cacheWrite5m: 0n, cacheWrite1h: 0n, output: 0n });
+
+export function componentsOf(t: TokenBuckets, p: PriceSet): Components {
+  return {
+    input: costOf(t.inputTokens, p.input),
+    cacheRead: costOf(t.cacheReadTokens, p.cacheRead),
+    cacheWrite5m: costOf(t.cacheWrite5mTokens, p.cacheWrite5m),
+    cacheWrite1h: costOf(t.cacheWrite1hTokens, p.cacheWrite1h),
+    output: costOf(t.outputTokens, p.output),
+  };
+}
+
+export function totalOf(c: Components): Femto {
+  return c.input + c.cacheRead + c.cacheWrite5m + c.cacheWrite1h + c.output;
+}
+
+export function scaleSet(p: PriceSet, f: Ratio): PriceSet {
+  if (f.num === f.den) return p;
+  return {
+    input: scalePrice(p.input, f),
+    cacheRead: scalePrice(p.cacheRead, f),
+    cacheWrite5m: scalePrice(p.cacheWrite5m, f),
+    cacheWrite1h: scalePrice(p.cacheWrite1h, f),
+    output: scalePrice(p.output, f),
+  };
+}
+
+/** Per-component ratio between two sets (target / base), applied to a third set (e.g. a tier). */
+function scaleLike(p: PriceSet, base: PriceSet, target: PriceSet): PriceSet {
+  const r = (k: keyof PriceSet): bigint => (base[k] === 0n ? target[k] : scalePrice(p[k], { num: target[k], den: base[k] }));
+  return { input: r('input'), cacheRead: r('cacheRead'), cacheWrite5m: r('cacheWrite5m'), cacheWrite1h: r('cacheWrite1h'), output: r('output') };
+}
+
+function applyAdjust(p: PriceSet, standard: PriceSet, adj: PriceAdjust): PriceSet {
+  if (adj.kind === 'multiplier') return scaleSet(p, adj.factor);
+  return p === standard ? adj.prices : scaleLike(p, standard, adj.prices);
+}
+
+/** Deciding count for a tier. */
+export function tierCount(t: TokenBuckets, counts: 'prompt' | 'input'): number {
+  return counts === 'input' ? t.inputTokens : t.inputTokens + t.cacheReadTokens + t.cacheWrite5mTokens + t.cacheWrite1hTokens;
+}
+
+/** The highest whole-request tier whose threshold the request passes. */
+export function tierFor(period: PricePeriod, t: TokenBuckets): LongContextTier | undefined {
+  let found: LongContextTier | undefined;
+  for (const tier of period.tiers) {
+    if (tier.rule !== 'whole-request') continue;
+    const n = tierCount(t, tier.counts);
+    if (tier.inclusive ? n >= tier.threshold : n > tier.threshold) found = tier;
+  }
+  return found;
+}
+
+function inPeak(period: PricePeriod, timeMs: number | undefined): boolean {
+  if (!period.peak || timeMs === undefined) return false;
+  const d = new Date(timeMs);
+  const minute = d.getUTCHours() * 60 + d.getUTCMinutes();
+  return period.peak.windows.some(([a, b]) => minute >= a && minute < b);
+}
+
+interface CardFlags {
+  serviceTier: ServiceTier;
+  fast: boolean;
+  regional: boolean;
+  peak: boolean;
+}
+
+function buildCard(entry: ModelEntry, period: PricePeriod, periodIndex: number, tier: LongContextTier | undefined, f: CardFlags): RateCard {
+  const adjustments: string[] = [];
+  const warnings: string[] = [];
+  let base = period.standard;
+  let pricedTier: ServiceTier = 'standard';
+  const adj = f.serviceTier === 'standard' ? undefined : period[f.serviceTier];
+  if (f.serviceTier !== 'standard') {
+    if (adj) {
+      pricedTier = f.serviceTier;
+      adjustments.push(adj.kind === 'multiplier' ? `${f.serviceTier} x${adj.factorText}` : `${f.serviceTier} prices`);
+    } else warnings.push(`no ${f.serviceTier} price for ${entry.id}; priced at standard`);
+  }
+  let factor: Ratio = ONE;
+  if (f.fast) {
+    if (period.fast) {
+      factor = mulRatio(factor, period.fast.factor);
+      adjustments.push(`fast x${period.fast.factorText}`);
+    } else warnings.push(`no fast-mode price for ${entry.id}; priced without it`);
+  }
+  if (f.regional && entry.regional) {
+    factor = mulRatio(factor, entry.regional.factor);
+    adjustments.push(`regional x${entry.regional.factorText}`);
+  }
+  if (f.peak && period.peak) {
+    factor = mulRatio(factor, period.peak.factor);
+    adjustments.push(`peak hours x${period.peak.factorText}`);
+  }
+  if (entry.discount) {
+    factor = mulRatio(factor, entry.discount.factor);
+    adjustments.push(`discount ${entry.discount.discountText}`);
+  }
+  const finish = (set: PriceSet): PriceSet => scaleSet(adj ? applyAdjust(set, period.standard, adj) : set, factor);
+  const untiered = finish(base);
+  if (tier) {
+    base = tier.prices;
+    adjustments.push(`long context ${tier.inclusive ? '>=' : '>'}${tier.threshold}`);
+  }
+  const prices = tier ? finish(base) : untiered;
+  const fl = (v: bigint) => Number(v) / 1e15;
+  return {
+    entry, period, periodIndex, tier, serviceTier: f.serviceTier, pricedTier, fast: f.fast, regional: f.regional, peak: f.peak,
+    prices, untiered, adjustments, warnings,
+    floatPerToken: { input: fl(prices.input), cacheRead: fl(prices.cacheRead), cacheWrite5m: fl(prices.cacheWrite5m), cacheWrite1h: fl(prices.cacheWrite1h), output: fl(prices.output) },
+  };
+}
+
+const TIER_INDEX: Record<ServiceTier, number> = { standard: 0, batch: 1, flex: 2, priority: 3 };
+
+export interface PricingOptions {
+  /** Price every record at the period in force at this time instead of its own (repricing). */
+  atMs?: number;
+  /** Time used for records without a timestamp (default: now). */
+  defaultMs?: number;
+}
+
+/**
+ * Memoising pricer: one RateCard object per distinct (entry, period, tier, service tier, flags),
+ * so aggregation can key sums by card identity without building strings per record.
+ */
+export class Pricer {
+  private readonly cards = new Map<ModelEntry, Map<number, RateCard>>();
+  constructor(readonly catalog: Catalog, readonly options: PricingOptions = {}) {}
+
+  resolve(model: string): Resolution | undefined {
+    return this.catalog.resolve(model);
+  }
+
+  /** The rate card for a record, or undefined when its model is not in the catalog (unpriced). */
+  cardFor(r: UsageRecord): RateCard | undefined {
+    const res = this.catalog.resolve(r.model);
+    if (!res) return undefined;
+    return this.cardForEntry(res, r, r.serviceTier ?? 'standard');
+  }
+
+  cardForEntry(res: Resolution, t: TokenBuckets & Pick<UsageRecord, 'timeMs' | 'fast' | 'regional'>, serviceTier: ServiceTier): RateCard {
+    const entry = res.entry;
+    const timeMs = this.options.atMs ?? t.timeMs ?? this.options.defaultMs ?? Date.now();
+    const { period, index } = periodAt(entry, timeMs);
+    const tier = period.tiers.length > 0 ? tierFor(period, t) : undefined;
+    const regional = t.regional ?? (res.bedrockScope !== undefined && res.bedrockScope !== 'global');
+    const flags: CardFlags = { serviceTier, fast: !!t.fast, regional, peak: inPeak(period, timeMs) };
+    const tierIdx = tier ? period.tiers.indexOf(tier) + 1 : 0;
+    const key = ((index * 16 + tierIdx) * 4 + TIER_INDEX[serviceTier]) * 8 + (flags.fast ? 1 : 0) + (regional ? 2 : 0) + (flags.peak ? 4 : 0);
+    let byKey = this.cards.get(entry);
+    if (!byKey) this.cards.set(entry, (byKey = new Map()));
+    let card = byKey.get(key);
+    if (!card) byKey.set(key, (card = buildCard(entry, period, index, tier, flags)));
+    return card;
+  }
+}
+
+/** Float USD cost of one record at a card (for distributions only). */
+export function floatCost(t: TokenBuckets, card: RateCard): number {
+  const f = card.floatPerToken;
+  return t.inputTokens * f.input + t.cacheReadTokens * f.cacheRead + t.cacheWrite5mTokens * f.cacheWrite5m + t.cacheWrite1hTokens * f.cacheWrite1h + t.outputTokens * f.output;
+}

@@ -1,0 +1,146 @@
+/**
+ * Loading the catalog: the bundled YAML files, then user price files (`--prices FILE`, YAML in
+ * the catalog schema or LiteLLM's JSON price map) and the `prices:` section of tokenomics.yaml.
+ * Every source goes through the same validator; any error stops the run (exit 2) with
+ * `file:line: path: message` lines.
+ */
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { UserError } from '../core/issues.js';
+import { validate, type ValidationError } from '../core/validate.js';
+import { describeErrors, parseYaml, type LoadedYaml } from '../core/yaml.js';
+import { Catalog, withDiscount, normalizeModelId } from './catalog.js';
+import { compileFile } from './compile.js';
+import type { ModelEntry } from './model.js';
+import { importLiteLlm, isLiteLlmPriceMap } from './litellm.js';
+import { catalogFileRule, withFileDefaults } from './schema.js';
+import type { CatalogFileYaml } from './types.js';
+
+export const BUNDLED_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'src', 'pricing', 'catalog');
+
+export interface LoadReport {
+  /** Per source: how many entries it added. */
+  sources: { label: string; entries: number; skipped?: number }[];
+  /** LiteLLM entries that could not be mapped (counted, not fatal). */
+  litellmSkipped: { key: string; reason: string }[];
+}
+
+export interface CatalogSources {
+  priceFiles?: string[];
+  /** `prices:` section of tokenomics.yaml: one catalog document or a list; with its file for messages. */
+  configPrices?: { file: string; value: unknown; loaded?: LoadedYaml; basePath: (string | number)[] };
+  modelAliases?: Record<string, string>;
+  bundledDir?: string;
+}
+
+/** Validate + compile one catalog document. Throws nothing: returns errors as lines. */
+export function compileDocument(doc: unknown, label: string, loaded: LoadedYaml | undefined, basePath: (string | number)[] = []): { entries: ModelEntry[]; errors: string[] } {
+  const withDefaults = withFileDefaults(doc);
+  const errors: ValidationError[] = validate(withDefaults, catalogFileRule);
+  if (errors.length > 0) return { entries: [], errors: describeErrors(label, loaded, errors.map((e) => ({ ...e, path: [...basePath, ...e.path] }))) };
+  const semantic: ValidationError[] = [];
+  const entries = compileFile(withDefaults as CatalogFileYaml, label, semantic);
+  return { entries, errors: describeErrors(label, loaded, semantic.map((e) => ({ ...e, path: [...basePath, ...e.path] }))) };
+}
+
+function readText(path: string): string {
+  try {
+    return readFileSync(path, 'utf8').replace(/^\uFEFF/, '');
+  } catch (err) {
+    throw new UserError(`cannot read price file ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, 'check the path given to --prices');
+  }
+}
+
+/** The bundled catalog alone (cached per directory). */
+const bundledCache = new Map<string, ModelEntry[]>();
+export function loadBundledEntries(dir = BUNDLED_DIR): ModelEntry[] {
+  const cached = bundledCache.get(dir);
+  if (cached) return cached;
+  const files = readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort();
+  const entries: ModelEntry[] = [];
+  const errors: string[] = [];
+  for (const f of files) {
+    const label = `catalog/${f}`;
+    const parsed = parseYaml(readText(join(dir, f)));
+    if ('errors' in parsed) {
+      errors.push(...parsed.errors.map((e) => `${label}${e.line ? `:${e.line}` : ''}: ${e.message}`));
+      continue;
+    }
+    const r = compileDocument(parsed.value, label, parsed);
+    errors.push(...r.errors);
+    entries.push(...r.entries);
+  }
+  if (errors.length > 0) throw new UserError(`the bundled pricing catalog is invalid:\n${errors.join('\n')}`, 'this is a bug in tokenomics; please report it');
+  bundledCache.set(dir, entries);
+  return entries;
+}
+
+/** One user price file: LiteLLM JSON or a catalog YAML/JSON document. */
+export function loadPriceFile(path: string, report: LoadReport): { entries: ModelEntry[]; discounts: CatalogFileYaml[] } {
+  const text = readText(path);
+  if (/\.json$/i.test(path) || text.trimStart().startsWith('{')) {
+    let doc: unknown;
+    try {
+      doc = JSON.parse(text);
+    } catch (err) {
+      throw new UserError(`${path}: invalid JSON: ${(err as Error).message}`, 'a price file is catalog YAML or LiteLLM model_prices_and_context_window.json');
+    }
+    if (isLiteLlmPriceMap(doc)) {
+      const checkedAt = statSync(path).mtime.toISOString().slice(0, 10);
+      const imported = importLiteLlm(doc as Record<string, unknown>, checkedAt, basename(path));
+      const r = compileDocument({ provider: 'litellm', models: imported.models }, path, undefined);
+      if (r.errors.length > 0) throw new UserError(`${path}: could not import LiteLLM prices:\n${r.errors.slice(0, 20).join('\n')}`);
+      report.litellmSkipped.push(...imported.skipped);
+      report.sources.push({ label: `litellm:${path}`, entries: r.entries.length, skipped: imported.skipped.length });
+      return { entries: r.entries, discounts: [] };
+    }
+    return fromDocument(doc, path, undefined, report);
+  }
+  const parsed = parseYaml(text);
+  if ('errors' in parsed) throw new UserError(`${parsed.errors.map((e) => `${path}${e.line ? `:${e.line}` : ''}: ${e.message}`).join('\n')}`, 'fix the YAML syntax');
+  return fromDocument(parsed.value, path, parsed, report);
+}
+
+function fromDocument(doc: unknown, label: string, loaded: LoadedYaml | undefined, report: LoadReport, basePath: (string | number)[] = []) {
+  const r = compileDocument(doc, label, loaded, basePath);
+  if (r.errors.length > 0) throw new UserError(`invalid price file:\n${r.errors.join('\n')}`, 'see README "Price files" for the schema; `tokenomics prices --check FILE` validates a file');
+  report.sources.push({ label, entries: r.entries.length });
+  return { entries: r.entries, discounts: [doc as CatalogFileYaml] };
+}
+
+/** Provider- and model-wide discounts from user files that list no prices of their own. */
+function applyDiscounts(entries: ModelEntry[], docs: CatalogFileYaml[]): ModelEntry[] {
+  let out = entries;
+  for (const d of docs) {
+    if (d.discount === undefined && !d.modelDiscounts) continue;
+    const byModel = new Map(Object.entries(d.modelDiscounts ?? {}).map(([k, v]) => [normalizeModelId(k).key, v]));
+    out = out.map((e) => {
+      const own = byModel.get(normalizeModelId(e.id).key);
+      if (own !== undefined) return withDiscount(e, own);
+      if (d.discount !== undefined && e.provider === d.provider && !e.discount) return withDiscount(e, d.discount);
+      return e;
+    });
+  }
+  return out;
+}
+
+export function loadCatalog(sources: CatalogSources = {}): { catalog: Catalog; report: LoadReport } {
+  const report: LoadReport = { sources: [], litellmSkipped: [] };
+  const bundled = loadBundledEntries(sources.bundledDir);
+  report.sources.push({ label: 'bundled catalog', entries: bundled.length });
+  let entries = [...bundled];
+  const discountDocs: CatalogFileYaml[] = [];
+  const add = (r: { entries: ModelEntry[]; discounts: CatalogFileYaml[] }) => {
+    entries.push(...r.entries);
+    discountDocs.push(...r.discounts);
+  };
+  if (sources.configPrices) {
+    const { file, value, loaded, basePath } = sources.configPrices;
+    const docs = Array.isArray(value) ? value : [value];
+    docs.forEach((doc, i) => add(fromDocument(doc, file, loaded, report, Array.isArray(value) ? [...basePath, i] : basePath)));
+  }
+  for (const f of sources.priceFiles ?? []) add(loadPriceFile(f, report));
+  entries = applyDiscounts(entries, discountDocs);
+  return { catalog: new Catalog(entries, sources.modelAliases), report };
+}

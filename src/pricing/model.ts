@@ -1,0 +1,68 @@
+/** The compiled, in-memory catalog: exact integer prices (see money.ts) with their provenance. */
+import type { Ratio, PricePerMTok } from './money.js';
+import type { CacheRulesYaml, ImageRulesYaml, PricePeriodYaml, TokenizerYaml } from './types.js';
+
+export interface PriceSet {
+  input: PricePerMTok;
+  cacheRead: PricePerMTok;
+  cacheWrite5m: PricePerMTok;
+  cacheWrite1h: PricePerMTok;
+  output: PricePerMTok;
+}
+
+export type PriceAdjust = { kind: 'multiplier'; factor: Ratio; factorText: string } | { kind: 'prices'; prices: PriceSet };
+
+export interface LongContextTier {
+  threshold: number;
+  /** true for `>=` (a prompt of exactly `threshold` tokens is in the tier). */
+  inclusive: boolean;
+  rule: 'whole-request' | 'marginal';
+  counts: 'prompt' | 'input';
+  prices: PriceSet;
+}
+
+export interface PeakRule {
+  /** [startMinute, endMinute) of the UTC day. */
+  windows: Array<[number, number]>;
+  factor: Ratio;
+  factorText: string;
+}
+
+export interface PricePeriod {
+  /** Inclusive start (epoch ms, UTC midnight); -Infinity for an open start. */
+  fromMs: number;
+  from?: string;
+  standard: PriceSet;
+  batch?: PriceAdjust;
+  flex?: PriceAdjust;
+  priority?: PriceAdjust;
+  fast?: { factor: Ratio; factorText: string };
+  tiers: LongContextTier[];
+  peak?: PeakRule;
+  note?: string;
+  source?: string;
+  /** The period as written, for display. */
+  yaml: PricePeriodYaml;
+}
+
+export interface ModelEntry {
+  id: string;
+  provider: string;
+  displayName?: string;
+  aliases: string[];
+  snapshots: boolean;
+  periods: PricePeriod[];
+  regional?: { factor: Ratio; factorText: string };
+  discount?: { factor: Ratio; discountText: string };
+  cache?: CacheRulesYaml;
+  tokenizer?: TokenizerYaml;
+  images?: ImageRulesYaml;
+  contextWindow?: number;
+  maxOutputTokens?: number;
+  retiredAt?: string;
+  source: string;
+  checkedAt: string;
+  note?: string;
+  /** Where the entry came from: `bundled:openai.yaml`, a user file path, or `litellm:FILE`. */
+  origin: string;
+}

@@ -1,0 +1,116 @@
+/** Schema of catalog YAML files and user price files (see types.ts for the meaning of each key). */
+import { arr, int, num, obj, oneOfStr, opt, req, str, type Rule } from '../core/validate.js';
+
+const date: Rule = { kind: 'date' };
+const ttl: Rule = { kind: 'string', pattern: /^\d+(m|h)$/, patternHint: 'a duration such as "5m" or "1h"' };
+const window: Rule = { kind: 'string', pattern: /^\d{2}:\d{2}-\d{2}:\d{2}$/, patternHint: 'a UTC window "HH:MM-HH:MM"' };
+
+const priceSetFields = {
+  inputPerMTok: req(num()),
+  cacheReadPerMTok: opt(num()),
+  cacheWrite5mPerMTok: opt(num()),
+  cacheWrite1hPerMTok: opt(num()),
+  outputPerMTok: req(num()),
+};
+
+export const priceSetRule = obj(priceSetFields);
+
+const tierAdjustRule: Rule = {
+  kind: 'oneOf',
+  describe: '{multiplier: N} or a price set',
+  pick: (v) => ('multiplier' in v ? obj({ multiplier: req(num()) }) : priceSetRule),
+};
+
+const longContextTierRule = obj({
+  threshold: req(int(1)),
+  operator: opt(oneOfStr(['>', '>='])),
+  rule: req(oneOfStr(['whole-request', 'marginal'])),
+  counts: opt(oneOfStr(['prompt', 'input'])),
+  prices: req(priceSetRule),
+});
+
+export const pricePeriodRule = obj({
+  ...priceSetFields,
+  from: opt(date),
+  batch: opt(tierAdjustRule),
+  flex: opt(tierAdjustRule),
+  priority: opt(tierAdjustRule),
+  fast: opt(obj({ multiplier: req(num()) })),
+  tiers: opt(arr(longContextTierRule)),
+  peak: opt(obj({ windowsUtc: req(arr(window, 1)), multiplier: req(num()) })),
+  note: opt(str()),
+  source: opt(str()),
+});
+
+const cacheRule = obj({
+  mode: req(oneOfStr(['implicit', 'explicit', 'both'])),
+  minTokens: req(int()),
+  increment: opt(int(1)),
+  ttl: req(ttl),
+  ttlOptions: opt(arr(ttl)),
+  refreshOnHit: opt({ kind: 'boolean' }),
+  storagePerMTokHour: opt(num()),
+});
+
+const tokenizerRule = obj({
+  encoding: req(oneOfStr(['o200k_base', 'cl100k_base', 'p50k_base', 'r50k_base'])),
+  exact: req({ kind: 'boolean' }),
+  factor: opt(num(0.01)),
+});
+
+const imagesRule = obj({
+  rule: req(oneOfStr(['tiles', 'patches', 'area', 'fixed'])),
+  baseTokens: opt(int()),
+  perTileTokens: opt(int()),
+  multiplier: opt(num()),
+  typicalTokens: req(int()),
+});
+
+const discount: Rule = { kind: 'number', min: 0, max: 1 };
+
+export const modelEntryRule = obj({
+  id: req(str()),
+  aliases: opt(arr(str())),
+  snapshots: opt({ kind: 'boolean' }),
+  displayName: opt(str()),
+  provider: opt(str()),
+  regionalMultiplier: opt(num()),
+  contextWindow: opt(int(1)),
+  maxOutputTokens: opt(int(1)),
+  tokenizer: opt(tokenizerRule),
+  cache: opt(cacheRule),
+  images: opt(imagesRule),
+  retiredAt: opt(date),
+  discount: opt(discount),
+  prices: req(arr(pricePeriodRule, 1)),
+  source: req(str()),
+  checkedAt: req(date),
+  note: opt(str()),
+});
+
+export const catalogFileRule = obj({
+  provider: req(str()),
+  source: opt(str()),
+  checkedAt: opt(date),
+  discount: opt(discount),
+  modelDiscounts: opt({ kind: 'record', of: discount }),
+  models: opt(arr(modelEntryRule)),
+});
+
+/**
+ * User files may omit source/checkedAt per entry when the file gives them at the top; the
+ * loader fills them in before validation, so the bundled catalog stays strict.
+ */
+export function withFileDefaults(doc: unknown): unknown {
+  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) return doc;
+  const file = doc as Record<string, unknown>;
+  if (!Array.isArray(file.models)) return doc;
+  const models = file.models.map((m) => {
+    if (typeof m !== 'object' || m === null || Array.isArray(m)) return m;
+    const entry = { ...(m as Record<string, unknown>) };
+    if (entry.source === undefined && typeof file.source === 'string') entry.source = file.source;
+    if (entry.checkedAt === undefined && typeof file.checkedAt === 'string') entry.checkedAt = file.checkedAt;
+    return entry;
+  });
+  return { ...file, models };
+}

@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import {
+  costOf, decimalToScaled, femtoToUsdNumber, femtoToUsdString, formatUsd, pricePerMTok, pricePerTokenToPerMTok,
+  ratio, scalePrice, toPlainDecimal,
+} from '../../src/pricing/money.js';
+
+describe('exact money', () => {
+  it('expands floats to plain decimals without exponent', () => {
+    expect(toPlainDecimal(1.875e-7)).toBe('0.0000001875');
+    expect(toPlainDecimal(2.5e-6)).toBe('0.0000025');
+    expect(toPlainDecimal(1e21)).toBe('1000000000000000000000');
+    expect(toPlainDecimal('0.150')).toBe('0.15');
+  });
+
+  it('parses prices exactly at nano-dollar per MTok', () => {
+    expect(pricePerMTok(0.15)).toBe(150_000_000n);
+    expect(pricePerMTok(3.75)).toBe(3_750_000_000n);
+    expect(pricePerMTok('0.0275')).toBe(27_500_000n);
+    // LiteLLM per-token 3e-6 = $3/MTok; a float artifact 1.3500000000000002e-6 rounds to $1.35/MTok
+    expect(pricePerTokenToPerMTok(3e-6)).toBe(3_000_000_000n);
+    expect(pricePerTokenToPerMTok(1.3500000000000002e-6)).toBe(1_350_000_000n);
+    expect(decimalToScaled('0.0000000005', 9)).toBe(1n); // half rounds away from zero
+  });
+
+  it('totals 10,000,000 records of 1 token at $0.15/MTok to exactly $1.50', () => {
+    const price = pricePerMTok(0.15);
+    let total = 0n;
+    for (let i = 0; i < 10_000_000; i++) total += costOf(1, price);
+    expect(femtoToUsdString(total)).toBe('1.5');
+    expect(femtoToUsdNumber(total)).toBe(1.5);
+    // the naive float path drifts
+    let naive = 0;
+    for (let i = 0; i < 1_000_000; i++) naive += 0.15 / 1e6;
+    expect(naive).not.toBe(0.15);
+  });
+
+  it('never prints float artifacts in JSON amounts', () => {
+    // 0.46 = 0.23 + 0.23: 230,000 tokens at $1/MTok twice; floats give 0.46000000000000002-style sums elsewhere
+    const a = costOf(230_000, pricePerMTok(1));
+    expect(JSON.stringify({ costUsd: femtoToUsdNumber(a + a) })).toBe('{"costUsd":0.46}');
+    const b = costOf(1, pricePerMTok(0.1)) + costOf(2, pricePerMTok(0.1));
+    expect(JSON.stringify(femtoToUsdNumber(b))).toBe('3e-7');
+  });
+
+  it('scales prices by exact ratios', () => {
+    expect(scalePrice(pricePerMTok(3.75), ratio(1.1))).toBe(pricePerMTok(4.125));
+    expect(scalePrice(pricePerMTok(0.075), ratio(0.5))).toBe(pricePerMTok(0.0375));
+    expect(scalePrice(pricePerMTok(10), { num: 1n, den: 3n })).toBe(3_333_333_333n);
+  });
+
+  it('formats for people', () => {
+    expect(formatUsd(costOf(1_234_567, pricePerMTok(1000)))).toBe('$1,234.57');
+    expect(formatUsd(costOf(123, pricePerMTok(1)))).toBe('$0.000123');
+    expect(formatUsd(0n)).toBe('$0.00');
+    expect(formatUsd(null)).toBe('unpriced');
+  });
+});
