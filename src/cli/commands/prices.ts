@@ -1,0 +1,134 @@
+/** `tokenomics prices`: the resolved catalog entry for model ids, or the whole catalog. */
+import type { Command } from 'commander';
+import { UserError } from '../../core/issues.js';
+import { dateToMs } from '../../pricing/compile.js';
+import { periodAt } from '../../pricing/catalog.js';
+import { adjustText, entryJson, tiersText } from '../../pricing/describe.js';
+import { loadPriceFile, type LoadReport } from '../../pricing/load.js';
+import type { ModelEntry } from '../../pricing/model.js';
+import { col, type Report } from '../../report/model.js';
+import type { CommandContext } from '../context.js';
+import { SCHEMA_VERSION } from '../version.js';
+
+interface PricesOptions {
+  at?: string;
+  provider?: string;
+  check?: string;
+}
+
+export function registerPrices(program: Command, run: (fn: (ctx: CommandContext, cmd: Command) => Promise<number> | number) => (...args: unknown[]) => Promise<void>): void {
+  program
+    .command('prices')
+    .description('show the resolved price entry for model ids, or the whole catalog')
+    .argument('[models...]', 'model ids as they appear in logs (snapshots, provider prefixes and Bedrock ids resolve)')
+    .option('--at <date>', 'show the price in force on this date (YYYY-MM-DD)', undefined)
+    .option('--provider <name>', 'only this provider (openai, anthropic, google, bedrock, mistral, deepseek, xai)')
+    .option('--check <file>', 'validate a user price file (catalog YAML or LiteLLM JSON) and exit 0 (valid) or 2')
+    .addHelpText('after', `
+Examples:
+  $ tokenomics prices gpt-4o-mini claude-sonnet-4-5 gemini-2.5-flash
+  $ tokenomics prices us.anthropic.claude-sonnet-4-5-20250929-v1:0 --format json
+  $ tokenomics prices o3 --at 2025-06-01           # the price before the 2025-06-10 cut
+  $ tokenomics prices --provider anthropic --format markdown
+  $ tokenomics prices --check my-prices.yaml
+  $ tokenomics prices --prices model_prices_and_context_window.json gpt-4o`)
+    .action(run((ctx, cmd) => prices(ctx, cmd.args, cmd.opts<PricesOptions>())));
+}
+
+function parseAt(at: string | undefined, now: number): number {
+  if (at === undefined) return now;
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(at) || Number.isNaN(dateToMs(at))) throw new UserError(`--at expects a date YYYY-MM-DD (got "${at}")`);
+  return dateToMs(at);
+}
+
+function prices(ctx: CommandContext, models: string[], opts: PricesOptions): number {
+  if (opts.check) return checkFile(ctx, opts.check);
+  const atMs = parseAt(opts.at, ctx.io.now());
+  const { catalog } = ctx.loadCatalog();
+  if (models.length === 0) {
+    let entries = catalog.effectiveEntries();
+    if (opts.provider) entries = entries.filter((e) => e.provider === opts.provider);
+    if (entries.length === 0) throw new UserError(`no models for provider "${opts.provider}"`, `providers: ${[...new Set(catalog.entries.map((e) => e.provider))].sort().join(', ')}`);
+    ctx.emit(catalogReport(entries, atMs));
+    return 0;
+  }
+  const found = [];
+  for (const m of models) {
+    const res = catalog.resolve(m);
+    if (!res) {
+      const close = catalog.suggest(m);
+      throw new UserError(`unknown model "${m}": not in the pricing catalog`, close.length ? `closest known ids: ${close.join(', ')}` : 'add it with --prices FILE or a prices: section in tokenomics.yaml');
+    }
+    found.push({ query: m, res });
+  }
+  const json = { schemaVersion: SCHEMA_VERSION, models: found.map((f) => entryJson(f.res.entry, atMs, f.res, f.query)) };
+  const report = catalogReport(found.map((f) => f.res.entry), atMs, json);
+  report.title = `Prices for ${models.join(', ')}`;
+  report.sections.push(detailSection(found.map((f) => ({ query: f.query, entry: f.res.entry, matched: `${f.res.matchedBy} ${f.res.matchedKey}` })), atMs));
+  ctx.emit(report);
+  return 0;
+}
+
+function catalogReport(entries: ModelEntry[], atMs: number, json?: unknown): Report {
+  const rows = entries.map((e) => {
+    const { period } = periodAt(e, atMs);
+    const y = period.yaml;
+    return {
+      model: e.id,
+      provider: e.provider,
+      input: period.standard.input,
+      cacheRead: y.cacheReadPerMTok !== undefined ? period.standard.cacheRead : '=input',
+      write5m: y.cacheWrite5mPerMTok !== undefined ? period.standard.cacheWrite5m : '=input',
+      write1h: y.cacheWrite1hPerMTok !== undefined ? period.standard.cacheWrite1h : '-',
+      output: period.standard.output,
+      batch: adjustText(period.batch),
+      tiers: tiersText(period),
+      checked: e.checkedAt,
+    };
+  });
+  const date = new Date(atMs).toISOString().slice(0, 10);
+  return {
+    title: `Pricing catalog (USD per million tokens, in force on ${date})`,
+    summary: [['Models', String(entries.length)]],
+    sections: [{
+      id: 'prices',
+      title: 'Prices',
+      columns: [col('model', 'Model'), col('provider', 'Provider'), col('input', 'Input', 'usdPerMTok'), col('cacheRead', 'Cache read', 'usdPerMTok'),
+        col('write5m', 'Write 5m', 'usdPerMTok'), col('write1h', 'Write 1h', 'usdPerMTok'), col('output', 'Output', 'usdPerMTok'), col('batch', 'Batch'), col('tiers', 'Long context'), col('checked', 'Checked')],
+      rows,
+    }],
+    notes: ['"=input": no separate price listed; those tokens bill at the input price.'],
+    json: json ?? { schemaVersion: SCHEMA_VERSION, models: entries.map((e) => entryJson(e, atMs)) },
+    primarySection: 'prices',
+  };
+}
+
+function detailSection(items: { query: string; entry: ModelEntry; matched: string }[], atMs: number) {
+  const rows = items.map(({ query, entry, matched }) => {
+    const { period } = periodAt(entry, atMs);
+    const cache = entry.cache ? `${entry.cache.mode}, min ${entry.cache.minTokens} tokens, TTL ${entry.cache.ttl}${entry.cache.ttlOptions ? ` (${entry.cache.ttlOptions.join('/')})` : ''}` : '-';
+    return {
+      query,
+      matched,
+      period: period.from ? `from ${period.from}` : 'current',
+      service: `batch ${adjustText(period.batch)}, flex ${adjustText(period.flex)}, priority ${adjustText(period.priority)}`,
+      cache,
+      tokenizer: entry.tokenizer ? `${entry.tokenizer.encoding}${entry.tokenizer.exact ? '' : ' (estimate)'}` : '-',
+      source: `${entry.source} (checked ${entry.checkedAt})`,
+    };
+  });
+  return {
+    id: 'details',
+    title: 'Details',
+    columns: [col('query', 'Query'), col('matched', 'Matched'), col('period', 'Period'), col('service', 'Service tiers'), col('cache', 'Caching'), col('tokenizer', 'Tokenizer'), col('source', 'Source')],
+    rows,
+  };
+}
+
+function checkFile(ctx: CommandContext, file: string): number {
+  const report: LoadReport = { sources: [], litellmSkipped: [] };
+  const { entries } = loadPriceFile(file, report);
+  const skipped = report.litellmSkipped.length;
+  ctx.write(`${file}: ok, ${entries.length} entr${entries.length === 1 ? 'y' : 'ies'}${skipped ? `; ${skipped} LiteLLM entries not mappable (no per-token text prices)` : ''}\n`);
+  return 0;
+}

@@ -1,0 +1,78 @@
+/** The commander program: global options, commands, and the mapping of failures to exit codes. */
+import { Command, CommanderError, Option } from 'commander';
+import { UserError } from '../core/issues.js';
+import { CommandContext, type GlobalOptions, type Io } from './context.js';
+import { registerPrices } from './commands/prices.js';
+import { packageVersion } from './version.js';
+
+export const EXIT_OK = 0;
+export const EXIT_GATE_FAILED = 1;
+export const EXIT_ERROR = 2;
+
+export type CommandFn = (ctx: CommandContext, cmd: Command) => Promise<number> | number;
+export type Runner = (fn: CommandFn) => (...args: unknown[]) => Promise<void>;
+
+function defaultIo(): Io {
+  return { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env, cwd: process.cwd(), now: () => Date.now() };
+}
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+export function buildProgram(io: Io, setExit: (code: number) => void): Command {
+  const program = new Command();
+  program
+    .name('tokenomics')
+    .description('What do our tokens cost, why, and what if we changed X? Exact LLM cost analysis from logs and prompt files.')
+    .version(packageVersion(), '-V, --version')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json', 'csv', 'markdown']))
+    .option('-o, --output <file>', 'write the output to a file instead of stdout')
+    .option('--no-color', 'no colour (NO_COLOR is honoured too)')
+    .option('-q, --quiet', 'no progress or warnings on stderr')
+    .option('-v, --verbose', 'more detail on stderr')
+    .option('--prices <file>', 'extra or overriding prices: catalog YAML or LiteLLM JSON (repeatable)', collect)
+    .option('--config <file>', 'project config (default: nearest tokenomics.yaml upward)')
+    .option('--strict', 'treat any rejected input record as an error (exit 2)')
+    .showHelpAfterError('(run with --help for usage)')
+    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
+    .exitOverride()
+    .addHelpText('after', `
+Exit codes: 0 ok; 1 a budget or gate failed; 2 usage, input, config or pricing error.
+
+Examples:
+  $ tokenomics prices gpt-4o-mini claude-sonnet-4-5 --format json
+  $ tokenomics tokens README.md --model gpt-4o`);
+
+  const run: Runner = (fn) => async (...args: unknown[]) => {
+    const cmd = args[args.length - 1] as Command;
+    const ctx = new CommandContext(io, cmd.optsWithGlobals<GlobalOptions>());
+    setExit(await fn(ctx, cmd));
+  };
+  registerPrices(program, run);
+  for (const c of program.commands) c.exitOverride().configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
+  return program;
+}
+
+export async function main(argv: string[], io: Io = defaultIo()): Promise<number> {
+  let code = EXIT_OK;
+  const program = buildProgram(io, (c) => (code = c));
+  try {
+    await program.parseAsync(argv);
+    return code;
+  } catch (err) {
+    return handleError(err, io);
+  }
+}
+
+export function handleError(err: unknown, io: Io): number {
+  if (err instanceof CommanderError) {
+    if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return EXIT_OK;
+    return EXIT_ERROR; // commander already printed the message
+  }
+  if (err instanceof UserError) {
+    io.stderr.write(`tokenomics: error: ${err.message}\n${err.hint ? `hint: ${err.hint}\n` : ''}`);
+    return err.exitCode;
+  }
+  const e = err as Error;
+  io.stderr.write(`tokenomics: internal error: ${e?.stack ?? String(err)}\nhint: this is a bug; please report it with the command you ran\n`);
+  return EXIT_ERROR;
+}

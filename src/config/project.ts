@@ -1,0 +1,72 @@
+/**
+ * The project config file `tokenomics.yaml`, looked up from the current directory upward
+ * (or given with --config). Each section is validated by the module that owns it; this file
+ * checks the top level and keeps the parsed document with line numbers for messages.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { UserError } from '../core/issues.js';
+import { formatPath, validate, type Rule } from '../core/validate.js';
+import { describeErrors, parseYaml, type LoadedYaml } from '../core/yaml.js';
+
+export const CONFIG_NAMES = ['tokenomics.yaml', 'tokenomics.yml'];
+
+export interface ProjectConfig {
+  file: string;
+  dir: string;
+  loaded: LoadedYaml;
+  doc: Record<string, unknown>;
+}
+
+const topLevel: Rule = {
+  kind: 'object',
+  fields: {
+    prices: { rule: { kind: 'any' } },
+    modelAliases: { rule: { kind: 'record', of: { kind: 'string' } } },
+    columns: { rule: { kind: 'record', of: { kind: 'string' } } },
+    attribution: { rule: { kind: 'record', of: { kind: 'string' } } },
+    check: { rule: { kind: 'any' } },
+  },
+};
+
+export function findConfig(startDir: string): string | undefined {
+  let dir = resolve(startDir);
+  for (;;) {
+    for (const name of CONFIG_NAMES) {
+      const candidate = join(dir, name);
+      if (existsSync(candidate)) return candidate;
+    }
+    const parent = dirname(dir);
+    if (parent === dir) return undefined;
+    dir = parent;
+  }
+}
+
+export function loadConfig(file: string): ProjectConfig {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8').replace(/^\uFEFF/, '');
+  } catch (err) {
+    throw new UserError(`cannot read config ${file}: ${(err as NodeJS.ErrnoException).code ?? err}`, 'check the --config path');
+  }
+  const parsed = parseYaml(text);
+  if ('errors' in parsed) throw new UserError(parsed.errors.map((e) => `${file}${e.line ? `:${e.line}` : ''}: ${e.message}`).join('\n'), 'fix the YAML syntax');
+  const doc = parsed.value ?? {};
+  const errors = validate(doc, topLevel);
+  if (errors.length > 0) {
+    throw new UserError(`invalid config:\n${describeErrors(file, parsed, errors).join('\n')}`, 'known sections: prices, modelAliases, columns, attribution, check');
+  }
+  return { file, dir: dirname(file), loaded: parsed, doc: doc as Record<string, unknown> };
+}
+
+/** Locate and load the config: an explicit path, else the nearest tokenomics.yaml upward, else none. */
+export function resolveConfig(explicit: string | undefined, cwd: string): ProjectConfig | undefined {
+  if (explicit) return loadConfig(resolve(cwd, explicit));
+  const found = findConfig(cwd);
+  return found ? loadConfig(found) : undefined;
+}
+
+export function configLine(config: ProjectConfig, path: (string | number)[]): string {
+  const line = config.loaded.lineOf(path);
+  return `${config.file}${line ? `:${line}` : ''}: ${formatPath(path)}`;
+}

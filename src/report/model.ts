@@ -1,0 +1,43 @@
+/**
+ * One report model, many formatters. Commands build a Report (sections of typed columns and
+ * rows plus a JSON document, which is the machine contract); formatters only render it.
+ */
+import type { Femto } from '../pricing/money.js';
+
+export type ColumnType = 'text' | 'int' | 'usd' | 'pct' | 'number' | 'usdPerMTok';
+
+export interface Column {
+  key: string;
+  label: string;
+  type: ColumnType;
+}
+
+/** usd cells are exact femto amounts (bigint) or null (unpriced); pct cells are fractions (0.25 = 25%). */
+export type Cell = string | number | bigint | null | undefined;
+
+export interface Section {
+  id: string;
+  title: string;
+  columns: Column[];
+  rows: Record<string, Cell>[];
+  /** A totals row shown under the table. */
+  footer?: Record<string, Cell>;
+  notes?: string[];
+}
+
+export interface Report {
+  title: string;
+  /** Key facts shown above the sections: [label, value]. */
+  summary: Array<[string, string]>;
+  sections: Section[];
+  /** Closing lines (skipped/rejected counts, unpriced models, assumptions). */
+  notes: string[];
+  /** The JSON document for --format json (stable key order). */
+  json: unknown;
+  /** Section used for --format csv when none is named. */
+  primarySection?: string;
+}
+
+export const col = (key: string, label: string, type: ColumnType = 'text'): Column => ({ key, label, type });
+
+export type { Femto };

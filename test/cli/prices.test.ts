@@ -1,0 +1,71 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli } from './harness.js';
+
+describe('tokenomics prices', () => {
+  it('prints entries with sources as JSON', async () => {
+    const r = await runCli(['prices', 'gpt-4o-mini', 'claude-sonnet-4-5', 'gemini-2.5-flash', '--format', 'json']);
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.schemaVersion).toBe(1);
+    expect(doc.models.map((m: { id: string }) => m.id)).toEqual(['gpt-4o-mini', 'claude-sonnet-4-5', 'gemini-2.5-flash']);
+    for (const m of doc.models) {
+      expect(m.source.length).toBeGreaterThan(5);
+      expect(m.checkedAt).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    }
+    // list prices from PRICING-FACTS §6 (USD/MTok): gpt-4o-mini 0.15/0.075/0.60; Sonnet 4.5 3/0.30/3.75/6/15
+    expect(doc.models[0].prices).toMatchObject({ inputPerMTok: 0.15, cacheReadPerMTok: 0.075, outputPerMTok: 0.6 });
+    expect(doc.models[1].prices).toMatchObject({ inputPerMTok: 3, cacheReadPerMTok: 0.3, cacheWrite5mPerMTok: 3.75, cacheWrite1hPerMTok: 6, outputPerMTok: 15 });
+  });
+
+  it('exits 2 with the closest ids on an unknown model', async () => {
+    const r = await runCli(['prices', 'gpt-4o-minii']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/unknown model "gpt-4o-minii"/);
+    expect(r.stderr).toMatch(/hint: closest known ids: .*gpt-4o-mini/);
+  });
+
+  it('shows the price in force at --at', async () => {
+    // o3 was cut from $10/$40 to $2/$8 on 2025-06-10 (PRICING-FACTS §7)
+    const before = JSON.parse((await runCli(['prices', 'o3', '--at', '2025-06-01', '--format', 'json'])).stdout);
+    const after = JSON.parse((await runCli(['prices', 'o3', '--at', '2025-06-10', '--format', 'json'])).stdout);
+    expect(before.models[0].prices).toMatchObject({ inputPerMTok: 10, outputPerMTok: 40 });
+    expect(after.models[0].prices).toMatchObject({ inputPerMTok: 2, outputPerMTok: 8 });
+  });
+
+  it('validates a user price file with --check, with file:line errors', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tk-prices-'));
+    const good = join(dir, 'good.yaml');
+    writeFileSync(good, 'provider: acme\nsource: contract 2026\ncheckedAt: 2026-11-01\nmodels:\n  - id: acme-finetune-v2\n    prices:\n      - inputPerMTok: 1\n        outputPerMTok: 4\n');
+    const ok = await runCli(['prices', '--check', good]);
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toMatch(/ok, 1 entry/);
+    const bad = join(dir, 'bad.yaml');
+    writeFileSync(bad, 'provider: acme\nsource: x\ncheckedAt: 2026-11-01\nmodels:\n  - id: m\n    prices:\n      - inputPerMTok: 1\n        outputPerMTok: 4\n        cacheReadPerMTok: -1\n        cachedPerMTok: 2\n');
+    const r = await runCli(['prices', '--check', bad]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('bad.yaml:9: models[0].prices[0].cacheReadPerMTok: expected a non-negative number (got -1)');
+    expect(r.stderr).toContain('bad.yaml:10: models[0].prices[0].cachedPerMTok: unknown key');
+  });
+
+  it('adds user prices with --prices and prices an unknown id through them', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tk-prices-'));
+    const f = join(dir, 'mine.yaml');
+    writeFileSync(f, 'provider: acme\nsource: contract\ncheckedAt: 2026-11-01\nmodels:\n  - id: acme-finetune-v2\n    prices:\n      - inputPerMTok: 1\n        outputPerMTok: 4\n');
+    const r = await runCli(['prices', 'acme-finetune-v2', '--prices', f, '--format', 'json']);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).models[0]).toMatchObject({ id: 'acme-finetune-v2', origin: f, prices: { inputPerMTok: 1, outputPerMTok: 4 } });
+  });
+
+  it('maps commander usage errors to exit 2', async () => {
+    const r = await runCli(['prices', '--format', 'yaml']);
+    expect(r.code).toBe(2);
+    const r2 = await runCli(['no-such-command']);
+    expect(r2.code).toBe(2);
+    const help = await runCli(['prices', '--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('Examples:');
+  });
+});
