@@ -1,0 +1,134 @@
+/**
+ * Gemini / Vertex `GenerateContentResponse` (LOG-FORMATS §3): REST camelCase `usageMetadata`,
+ * Python SDK snake_case `usage_metadata`; bare, in `{request, response}` pairs, Gemini Batch output
+ * lines `{key, response}` and Vertex batch prediction lines `{request, response, status, processed_time}`.
+ *
+ * uncached = promptTokenCount - cachedContentTokenCount + toolUsePromptTokenCount;
+ * output = candidates + thoughts (thoughts are NOT inside candidates); reasoning = thoughts.
+ * Stream chunks share responseId and are cumulative: the largest chunk per responseId is kept (endFile).
+ * A blocked prompt (promptFeedback.blockReason) still bills its promptTokenCount when reported
+ * (tag blocked=<reason>); without usage it skips as `blocked-prompt`.
+ */
+import type { IngestContext, JsonAdapter } from '../types.js';
+import type { ServiceTier, UsageRecord } from '../../usage/record.js';
+import { applyPair, splitPair, type Pair } from './pair.js';
+import { attachText, geminiCompletionText, geminiRequestText } from './text.js';
+import { FieldReader, isObj, LargestByKey, makeRecord, type Buckets, type Obj } from './util.js';
+
+const CAMEL = {
+  usage: 'usageMetadata', prompt: 'promptTokenCount', cached: 'cachedContentTokenCount', cand: 'candidatesTokenCount',
+  thoughts: 'thoughtsTokenCount', tool: 'toolUsePromptTokenCount', traffic: 'trafficType', model: 'modelVersion',
+  id: 'responseId', time: 'createTime', feedback: 'promptFeedback', block: 'blockReason',
+};
+const SNAKE: typeof CAMEL = {
+  usage: 'usage_metadata', prompt: 'prompt_token_count', cached: 'cached_content_token_count', cand: 'candidates_token_count',
+  thoughts: 'thoughts_token_count', tool: 'tool_use_prompt_token_count', traffic: 'traffic_type', model: 'model_version',
+  id: 'response_id', time: 'create_time', feedback: 'prompt_feedback', block: 'block_reason',
+};
+
+function keysOf(r: Obj): typeof CAMEL | undefined {
+  if (CAMEL.usage in r || CAMEL.model in r || 'candidates' in r || CAMEL.feedback in r) return CAMEL;
+  if (SNAKE.usage in r || SNAKE.model in r || SNAKE.feedback in r) return SNAKE;
+  return undefined;
+}
+
+const TRAFFIC: Record<string, ServiceTier> = { ON_DEMAND_FLEX: 'flex', ON_DEMAND_PRIORITY: 'priority', ON_DEMAND: 'standard' };
+
+function buckets(rd: FieldReader, u: Obj, k: typeof CAMEL): Buckets | undefined {
+  const prompt = rd.count(u, k.prompt) ?? 0;
+  const cached = rd.count(u, k.cached) ?? 0;
+  const tool = rd.count(u, k.tool) ?? 0;
+  const cand = rd.count(u, k.cand) ?? 0;
+  const thoughts = rd.count(u, k.thoughts) ?? 0;
+  if (rd.failed) return undefined;
+  if (cached > prompt) {
+    return rd.fail('inconsistent-counts', `${k.cached} (${cached}) exceeds ${k.prompt} (${prompt})`, k.cached,
+      `${k.cached} is part of ${k.prompt} in Gemini usage`);
+  }
+  return { input: prompt - cached + tool, cacheRead: cached, write5m: 0, write1h: 0, output: cand + thoughts, reasoning: thoughts };
+}
+
+/** Builds the record, or returns a skip reason (string), or undefined when rejected. */
+function convertResponse(pair: Pair, ctx: IngestContext, rd: FieldReader): UsageRecord | string | undefined {
+  const r = pair.response;
+  const k = keysOf(r) ?? CAMEL;
+  const usage = r[k.usage];
+  const blocked = isObj(r[k.feedback]) ? (r[k.feedback] as Obj)[k.block] : undefined;
+  const req = pair.request ? geminiRequestText(pair.request) : undefined;
+  if (!isObj(usage) && blocked) return 'blocked-prompt';
+  if (!isObj(usage) && !req?.messages.length) return 'no-usage';
+  const reqModel = typeof pair.request?.model === 'string' ? pair.request.model.replace(/^models\//, '') : undefined;
+  const model = rd.model(r[k.model] ?? reqModel, k.model);
+  const time = rd.time(r[k.time], k.time);
+  const b = isObj(usage) ? buckets(rd.child(k.usage), usage, k) : undefined;
+  if (rd.failed || model === undefined) return undefined;
+  const id = typeof r[k.id] === 'string' && r[k.id] !== '' ? (r[k.id] as string) : undefined;
+  const rec = makeRecord(ctx, { id, model, provider: 'google', time }, b ?? { input: 0, cacheRead: 0, write5m: 0, write1h: 0, output: 0, reasoning: 0 });
+  if (!b) {
+    rec.countsMissing = true;
+    rec.tokenSource = 'estimated';
+  }
+  const traffic = isObj(usage) ? usage[k.traffic] : undefined;
+  if (typeof traffic === 'string') {
+    rec.serviceTier = TRAFFIC[traffic] ?? 'standard';
+    if (!TRAFFIC[traffic]) rec.tags.traffic_type = traffic;
+  }
+  if (typeof blocked === 'string') rec.tags.blocked = blocked;
+  attachText(rec, req, geminiCompletionText(r), ctx.options.keepText);
+  applyPair(rec, pair, ctx);
+  return rec;
+}
+
+/** `{key, response}` (Gemini Batch) or `{request, response, status, processed_time}` (Vertex batch). */
+function batchPair(value: Obj): { pair: Pair; key?: string } | string | undefined {
+  if (typeof value.key === 'string' && ('response' in value || 'error' in value || 'status' in value)) {
+    if (!isObj(value.response)) return 'failed-request';
+    return { pair: { wrapper: value, request: isObj(value.request) ? value.request : undefined, response: value.response }, key: value.key };
+  }
+  if ('processed_time' in value && 'status' in value) {
+    if (!isObj(value.response) || (typeof value.status === 'string' && value.status !== '')) return 'failed-request';
+    return { pair: { wrapper: value, request: isObj(value.request) ? value.request : undefined, response: value.response } };
+  }
+  return undefined;
+}
+
+function emitOrBuffer(rec: UsageRecord, ctx: IngestContext): void {
+  if (rec.id === `${ctx.file}:${ctx.line}` || rec.countsMissing) return ctx.emit(rec);
+  LargestByKey.of(ctx, 'gemini:responses').add(rec.id, rec, ctx);
+}
+
+function detectResponse(r: Obj): number {
+  if (isObj(r.usageMetadata) || isObj(r.usage_metadata)) return 85;
+  if ('modelVersion' in r && 'candidates' in r) return 70;
+  if (isObj(r.promptFeedback) && 'blockReason' in r.promptFeedback) return 60;
+  return 0;
+}
+
+export const geminiAdapter: JsonAdapter = {
+  name: 'gemini',
+  description: 'Gemini / Vertex GenerateContentResponse (camelCase or snake_case), stream chunks, pairs, batch output lines',
+  detect(value) {
+    if (!isObj(value)) return 0;
+    if (typeof value.key === 'string' && isObj(value.response)) return detectResponse(value.response) > 0 ? 95 : 0;
+    const r = splitPair(value)?.response;
+    return r ? detectResponse(r) : 0;
+  },
+  convert(value, ctx) {
+    if (!isObj(value)) return ctx.reject('invalid-type', 'expected a JSON object');
+    const batch = batchPair(value);
+    if (typeof batch === 'string') return ctx.skip(batch);
+    const pair = batch ? batch.pair : (splitPair(value) as Pair);
+    const out = convertResponse(pair, ctx, new FieldReader(ctx, pair.wrapper ? 'response' : ''));
+    if (out === undefined) return;
+    if (typeof out === 'string') return ctx.skip(out);
+    if (batch) {
+      out.serviceTier = 'batch';
+      if (batch.key) out.tags.custom_id = batch.key;
+    }
+    emitOrBuffer(out, ctx);
+  },
+  endFile(ctx) {
+    (ctx.fileState.get('gemini:responses') as LargestByKey | undefined)?.flush(ctx);
+    ctx.fileState.delete('gemini:responses');
+  },
+};

@@ -1,0 +1,128 @@
+/**
+ * Langfuse observations (LOG-FORMATS §6.1): batch export rows (JSON array / JSONL) and public API
+ * pages `{data:[…], meta:{page, limit, totalItems, totalPages}}`.
+ *
+ * Only GENERATION and EMBEDDING observations with usage count; other types skip `non-llm-span`.
+ * `usageDetails` keys PARTITION the total (Langfuse split cached/audio/reasoning out of input/output
+ * at ingestion), so each key goes to exactly one bucket:
+ *   cache reads  input_cached_tokens, input_cache_read, cache_read_input_tokens, input_cached, cached_tokens
+ *   cache writes cache_creation_input_tokens, input_cache_creation, input_cache_write → 5m;
+ *                input_cache_creation_5m / _1h by TTL (a total equal to its 5m+1h split is not added again)
+ *   reasoning    output_reasoning_tokens, output_reasoning, reasoning_tokens, thoughtsTokenCount (→ output too)
+ *   output       other keys containing "output", candidatesTokenCount, completion_tokens
+ *   input        other keys containing "input", promptTokenCount, prompt_tokens
+ *   ignored      total, total_tokens, totalTokenCount; anything else is listed in tag `unmapped_usage`.
+ * Deprecated `usage {input, output, unit}` is the fallback (unit TOKENS or absent).
+ */
+import type { IngestContext, JsonAdapter } from '../types.js';
+import { applyAttributionConfig, applyMetadata } from './pair.js';
+import { FieldReader, isObj, makeRecord, providerFromModel, scalarString, zeroBuckets, type Buckets, type Obj } from './util.js';
+
+const TYPES = new Set(['SPAN', 'EVENT', 'GENERATION', 'AGENT', 'TOOL', 'CHAIN', 'RETRIEVER', 'EVALUATOR', 'EMBEDDING', 'GUARDRAIL']);
+const CACHE_READ = new Set(['input_cached_tokens', 'input_cache_read', 'cache_read_input_tokens', 'input_cached', 'cached_tokens', 'cachedContentTokenCount']);
+const CACHE_WRITE_TOTAL = new Set(['cache_creation_input_tokens', 'input_cache_creation', 'input_cache_write', 'input_cache_write_tokens']);
+const REASONING = new Set(['output_reasoning_tokens', 'output_reasoning', 'reasoning_tokens', 'thoughtsTokenCount']);
+const IGNORED = new Set(['total', 'total_tokens', 'totalTokenCount', 'totalTokens']);
+
+function isObservation(v: unknown): v is Obj {
+  return isObj(v) && typeof v.type === 'string' && TYPES.has(v.type) && ('traceId' in v || 'usageDetails' in v || 'startTime' in v);
+}
+
+/** Maps usageDetails onto buckets; unknown keys are returned for the `unmapped_usage` tag. */
+function mapDetails(rd: FieldReader, d: Obj): { b: Buckets; unmapped: string[] } | undefined {
+  const b = zeroBuckets();
+  const unmapped: string[] = [];
+  let writeTotal = 0;
+  for (const key of Object.keys(d)) {
+    const n = rd.count(d, key) ?? 0;
+    if (rd.failed) return undefined;
+    if (IGNORED.has(key)) continue;
+    if (CACHE_READ.has(key)) b.cacheRead += n;
+    else if (CACHE_WRITE_TOTAL.has(key)) writeTotal += n;
+    else if (key === 'input_cache_creation_5m') b.write5m += n;
+    else if (key === 'input_cache_creation_1h') b.write1h += n;
+    else if (REASONING.has(key)) {
+      b.reasoning += n;
+      b.output += n;
+    } else if (key.includes('output') || key === 'candidatesTokenCount' || key === 'completion_tokens') b.output += n;
+    else if (key.includes('input') || key === 'promptTokenCount' || key === 'prompt_tokens') b.input += n;
+    else if (n > 0) unmapped.push(`${key}=${n}`);
+  }
+  if (writeTotal !== b.write5m + b.write1h || writeTotal === 0) b.write5m += writeTotal;
+  return { b, unmapped };
+}
+
+function usageBuckets(rd: FieldReader, v: Obj): { b: Buckets; unmapped: string[] } | string | undefined {
+  if (isObj(v.usageDetails) && Object.keys(v.usageDetails).length > 0) return mapDetails(rd.child('usageDetails'), v.usageDetails);
+  const u = v.usage;
+  if (isObj(u) && (u.input != null || u.output != null)) {
+    if (u.unit !== undefined && u.unit !== null && u.unit !== 'TOKENS') return 'non-token-usage';
+    const r = rd.child('usage');
+    const input = r.count(u, 'input') ?? 0;
+    const output = r.count(u, 'output') ?? 0;
+    if (rd.failed) return undefined;
+    return { b: { ...zeroBuckets(), input, output }, unmapped: [] };
+  }
+  return 'no-usage';
+}
+
+function attribute(rec: ReturnType<typeof makeRecord>, v: Obj, ctx: IngestContext): void {
+  applyAttributionConfig(rec, v, undefined, ctx);
+  const user = scalarString(v.userId);
+  if (user) rec.tags.user ??= user;
+  const session = scalarString(v.sessionId);
+  if (session) rec.conversationId ??= session;
+  const feature = scalarString(v.traceName) ?? scalarString(v.name);
+  if (feature) rec.tags.feature ??= feature;
+  const prompt = scalarString(v.promptName);
+  if (prompt) rec.tags.prompt ??= prompt;
+  applyMetadata(rec, v.metadata);
+  if (scalarString(v.traceId)) rec.tags.trace ??= v.traceId as string;
+  if (v.level === 'ERROR') rec.tags.outcome ??= 'failure';
+  if (v.type === 'EMBEDDING') rec.tags.operation = 'embeddings';
+}
+
+function convertObservation(v: Obj, ctx: IngestContext): void {
+  if (v.type !== 'GENERATION' && v.type !== 'EMBEDDING') return ctx.skip('non-llm-span');
+  const rd = new FieldReader(ctx);
+  const usage = usageBuckets(rd, v);
+  if (usage === undefined) return;
+  if (typeof usage === 'string') return ctx.skip(usage);
+  const model = rd.model(v.model ?? v.providedModelName, 'model');
+  const time = rd.time(v.startTime, 'startTime');
+  if (rd.failed || model === undefined) return;
+  const id = scalarString(v.id);
+  const rec = makeRecord(ctx, { id, model, provider: providerFromModel(model, 'unknown'), time }, usage.b);
+  if (rec.provider === 'unknown') delete rec.provider;
+  if (usage.unmapped.length) rec.tags.unmapped_usage = usage.unmapped.join(',');
+  attribute(rec, v, ctx);
+  ctx.emit(rec);
+}
+
+function unwrapPage(doc: unknown): unknown[] | undefined {
+  if (!isObj(doc) || !Array.isArray(doc.data) || !isObj(doc.meta)) return undefined;
+  return doc.data.length === 0 || isObservation(doc.data[0]) ? doc.data : undefined;
+}
+
+export const langfuseAdapter: JsonAdapter = {
+  name: 'langfuse',
+  description: 'Langfuse observations: batch export (JSON/JSONL) and public API pages; GENERATION/EMBEDDING usage',
+  detect(value) {
+    if (unwrapPage(value)) return 90;
+    if (!isObservation(value)) return 0;
+    return 'usageDetails' in value || 'traceId' in value ? 85 : 60;
+  },
+  unwrap: unwrapPage,
+  convert(value, ctx) {
+    const page = unwrapPage(value);
+    if (page) {
+      if (page.length === 0) return ctx.skip('empty-page');
+      for (const v of page) isObservation(v) ? convertObservation(v, ctx) : ctx.reject('invalid-type', 'not a Langfuse observation');
+      return;
+    }
+    if (!isObservation(value)) {
+      return ctx.reject('unrecognized-value', 'not a Langfuse observation (type GENERATION/SPAN/… with traceId)', 'type');
+    }
+    convertObservation(value, ctx);
+  },
+};

@@ -1,0 +1,89 @@
+/**
+ * OpenAI organization Usage API pages (LOG-FORMATS §1.4):
+ * `{object:"page", data:[{object:"bucket", start_time, end_time, results:[…]}]}`.
+ * `unwrap` yields each result with its bucket times under `_bucket`. One record per result:
+ * requests = num_model_requests, tag aggregate=true (never mix with per-request logs of the same traffic).
+ * A null model (not grouped by model) becomes "(ungrouped)", which the pricer reports as unpriced.
+ */
+import type { IngestContext, JsonAdapter } from '../types.js';
+import { FieldReader, isObj, makeRecord, openaiTier, scalarString, type Obj } from './util.js';
+
+export const UNGROUPED_MODEL = '(ungrouped)';
+
+const RESULT_PREFIX = 'organization.usage.';
+
+function isPage(doc: unknown): doc is Obj {
+  return isObj(doc) && doc.object === 'page' && Array.isArray(doc.data) &&
+    (doc.data.length === 0 || (isObj(doc.data[0]) && doc.data[0].object === 'bucket'));
+}
+
+function unwrapPage(doc: unknown): unknown[] | undefined {
+  if (!isPage(doc)) return undefined;
+  const out: unknown[] = [];
+  for (const bucket of doc.data as unknown[]) {
+    if (!isObj(bucket) || !Array.isArray(bucket.results)) continue;
+    for (const r of bucket.results) {
+      out.push(isObj(r) ? { ...r, _bucket: { start_time: bucket.start_time, end_time: bucket.end_time } } : r);
+    }
+  }
+  return out;
+}
+
+function convertResult(value: Obj, ctx: IngestContext, idSuffix: string): void {
+  const rd = new FieldReader(ctx);
+  const total = rd.count(value, 'input_tokens') ?? 0;
+  const cached = rd.count(value, 'input_cached_tokens') ?? 0;
+  const write = rd.count(value, 'input_cache_write_tokens') ?? 0;
+  const uncached = rd.count(value, 'input_uncached_tokens');
+  const output = rd.count(value, 'output_tokens') ?? 0;
+  const requests = rd.count(value, 'num_model_requests') ?? 0;
+  const time = rd.time(value.start_time ?? (value._bucket as Obj | undefined)?.start_time, '_bucket.start_time', 's');
+  if (rd.failed) return;
+  let input = uncached;
+  if (input === undefined) {
+    if (cached + write > total) {
+      return ctx.reject('inconsistent-counts', `input_cached_tokens + input_cache_write_tokens (${cached + write}) exceed input_tokens (${total})`,
+        'input_tokens', 'input_tokens includes cached and cache-write tokens in the Usage API');
+    }
+    input = total - cached - write;
+  }
+  const model = value.model === null || value.model === undefined ? UNGROUPED_MODEL : rd.model(value.model, 'model');
+  if (model === undefined) return;
+  const tier = value.batch === true ? 'batch' : value.service_tier === null ? undefined : openaiTier(value.service_tier);
+  const rec = makeRecord(ctx, {
+    id: `${ctx.file}:${ctx.line}${idSuffix}`,
+    model,
+    provider: 'openai',
+    time,
+    requests,
+    serviceTier: tier,
+  }, { input, cacheRead: cached, write5m: write, write1h: 0, output, reasoning: 0 });
+  rec.tags.aggregate = 'true';
+  for (const [key, tag] of [['project_id', 'project'], ['user_id', 'user'], ['api_key_id', 'api_key']] as const) {
+    const v = scalarString(value[key]);
+    if (v !== undefined) rec.tags[tag] = v;
+  }
+  if (typeof value.object === 'string') rec.tags.usage_type = value.object.slice(RESULT_PREFIX.length).replace(/\.result$/, '');
+  ctx.emit(rec);
+}
+
+export const openaiUsageAdapter: JsonAdapter = {
+  name: 'openai-usage',
+  description: 'OpenAI organization Usage API pages (completions/embeddings buckets), aggregated per bucket',
+  detect(value) {
+    if (isPage(value)) return 95;
+    if (isObj(value) && typeof value.object === 'string' && value.object.startsWith(RESULT_PREFIX)) return 95;
+    return 0;
+  },
+  unwrap: unwrapPage,
+  convert(value, ctx) {
+    const results = unwrapPage(value);
+    if (results) {
+      if (results.length === 0) return ctx.skip('empty-page');
+      results.forEach((r, i) => (isObj(r) ? convertResult(r, ctx, `#${i + 1}`) : ctx.reject('invalid-type', 'usage result must be an object')));
+      return;
+    }
+    if (!isObj(value)) return ctx.reject('invalid-type', 'expected a JSON object');
+    convertResult(value, ctx, '');
+  },
+};
