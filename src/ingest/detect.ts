@@ -1,0 +1,94 @@
+/**
+ * Format detection: every adapter scores the first few values of a file (or a CSV header); the highest
+ * mean score wins, ties go to the adapter listed first in the registry. `--input-format` forces an adapter,
+ * and a column mapping (`--map`) without `--input-format` forces the generic adapter.
+ */
+import { UserError } from '../core/issues.js';
+import { GENERIC_NAME } from './formats/generic.js';
+import { getCsvAdapters, getJsonAdapters, listFormats } from './registry.js';
+import type { CsvAdapter, IngestOptions, JsonAdapter } from './types.js';
+
+/** Number of leading values a JSON/JSONL file contributes to detection. */
+export const DETECT_VALUES = 8;
+
+export interface ForcedFormat {
+  name: string;
+  json?: JsonAdapter;
+  csv?: CsvAdapter;
+}
+
+/** The adapter pair forced by options, or undefined to detect. Throws UserError on an unknown name. */
+export function forcedFormat(options: IngestOptions): ForcedFormat | undefined {
+  const name = options.inputFormat ?? (options.columns ? GENERIC_NAME : undefined);
+  if (name === undefined) return undefined;
+  const json = getJsonAdapters().find((a) => a.name === name);
+  const csv = getCsvAdapters().find((a) => a.name === name);
+  if (!json && !csv) {
+    const valid = listFormats().map((f) => f.name).join(', ');
+    throw new UserError(`unknown input format: ${name}`, `valid formats: ${valid}`);
+  }
+  return { name, json, csv };
+}
+
+function safeScore(score: () => number): number {
+  try {
+    const s = score();
+    return Number.isFinite(s) && s > 0 ? s : 0;
+  } catch {
+    return 0;
+  }
+}
+
+function meanScore(adapter: JsonAdapter, values: readonly unknown[]): number {
+  if (values.length === 0) return 0;
+  let total = 0;
+  for (const v of values) total += safeScore(() => adapter.detect(v));
+  return total / values.length;
+}
+
+function best<T>(items: readonly T[], score: (item: T) => number): T | undefined {
+  let winner: T | undefined;
+  let top = 0;
+  for (const item of items) {
+    const s = score(item);
+    if (s > top) {
+      top = s;
+      winner = item;
+    }
+  }
+  return winner;
+}
+
+/** Pick the JSON adapter for a file from its first values. */
+export function detectJson(values: readonly unknown[], adapters: readonly JsonAdapter[] = getJsonAdapters()): JsonAdapter | undefined {
+  const sample = values.slice(0, DETECT_VALUES);
+  return best(adapters, (a) => meanScore(a, sample));
+}
+
+/** Values of a whole-file document as `adapter` sees them: its unwrap, else array elements, else the doc itself. */
+export function documentValues(adapter: JsonAdapter, doc: unknown): unknown[] {
+  let unwrapped: unknown[] | undefined;
+  try {
+    unwrapped = adapter.unwrap?.(doc);
+  } catch {
+    unwrapped = undefined;
+  }
+  if (unwrapped) return unwrapped;
+  return Array.isArray(doc) ? doc : [doc];
+}
+
+/** Pick the adapter for a whole-file document: the document itself or its unwrapped values are scored. */
+export function detectDocument(doc: unknown, adapters: readonly JsonAdapter[] = getJsonAdapters()): JsonAdapter | undefined {
+  return best(adapters, (a) => {
+    const whole = Array.isArray(doc) ? 0 : safeScore(() => a.detect(doc));
+    const sample = documentValues(a, doc).slice(0, DETECT_VALUES);
+    return Math.max(whole, meanScore(a, sample));
+  });
+}
+
+/** Pick the CSV adapter for a header row. */
+export function detectCsv(columns: readonly string[], adapters: readonly CsvAdapter[] = getCsvAdapters()): CsvAdapter | undefined {
+  return best(adapters, (a) => safeScore(() => a.detectHeader(columns)));
+}
+
+export const UNRECOGNISED_HINT = 'force a format with --input-format NAME, or map columns with --input-format generic --map model=COL,input=COL,output=COL';

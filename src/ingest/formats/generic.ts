@@ -1,0 +1,133 @@
+/**
+ * Generic format for in-house CSV/JSONL. With a column mapping (--map / `columns:`) every canonical field
+ * is read from its mapped column (CSV) or dot path (JSON). Without one, common self-describing names are
+ * recognised (below), with a low detection score so that every specific format wins over it:
+ * `prompt_tokens` is taken as an inclusive prompt total, `input_tokens` as uncached input.
+ */
+import type { ColumnMapping, CsvAdapter, IngestContext, JsonAdapter } from '../types.js';
+import { convertGeneric, type Plan } from './generic-convert.js';
+import { CANONICAL_FIELDS } from './generic-map.js';
+import { getPath, isObject } from './values.js';
+
+export const GENERIC_NAME = 'generic';
+const DESCRIPTION = 'in-house CSV/JSONL: map columns with --map model=COL,input=COL,output=COL,...';
+const SELF_DESCRIBING_SCORE = 2;
+
+/** Self-describing names per canonical field, in order of preference. */
+export const GENERIC_ALIASES: Record<string, readonly string[]> = {
+  model: ['model', 'model_name', 'model_id', 'llm_model'],
+  provider: ['provider'],
+  timestamp: ['timestamp', 'time', 'created_at', 'ts', 'date'],
+  id: ['id', 'request_id'],
+  prompt: ['prompt_tokens'],
+  input: ['input_tokens', 'uncached_input_tokens'],
+  cacheRead: ['cache_read_tokens', 'cache_read_input_tokens', 'cached_tokens'],
+  cacheWrite: ['cache_write_tokens', 'cache_creation_input_tokens', 'cache_creation_tokens'],
+  output: ['output_tokens', 'completion_tokens'],
+  reasoning: ['reasoning_tokens'],
+  requests: ['requests', 'request_count'],
+  serviceTier: ['service_tier'],
+  conversation: ['conversation_id', 'session_id'],
+  turn: ['turn'],
+  user: ['user', 'user_id'],
+  customer: ['customer', 'customer_id', 'tenant_id'],
+  feature: ['feature'],
+  outcome: ['outcome'],
+  promptText: ['prompt_text'],
+  completionText: ['completion_text'],
+};
+
+/** Infer a mapping from available names; undefined unless model, an input-side count and output are present. */
+export function inferMapping(names: readonly string[]): ColumnMapping | undefined {
+  const lower = new Map<string, string>();
+  for (const n of names) if (!lower.has(n.trim().toLowerCase())) lower.set(n.trim().toLowerCase(), n);
+  const mapping: ColumnMapping = {};
+  for (const field of CANONICAL_FIELDS) {
+    const alias = GENERIC_ALIASES[field]?.find((a) => lower.has(a));
+    if (alias) mapping[field] = lower.get(alias)!;
+  }
+  if (mapping.prompt) delete mapping.input;
+  const complete = mapping.model && (mapping.prompt || mapping.input) && mapping.output;
+  return complete ? mapping : undefined;
+}
+
+function columnsPlan(mapping: ColumnMapping, indexOf: (column: string) => number, row: { cur: readonly string[] }): Plan {
+  const idx: Record<string, number> = {};
+  for (const [field, column] of Object.entries(mapping)) idx[field] = indexOf(column);
+  return {
+    read: (f) => {
+      const i = idx[f];
+      return i === undefined ? undefined : row.cur[i];
+    },
+    has: (f) => idx[f] !== undefined,
+    column: (f) => mapping[f] ?? f,
+    tagFields: Object.keys(mapping).filter((f) => f.startsWith('tag.')),
+  };
+}
+
+function jsonPlan(mapping: ColumnMapping, value: { cur: unknown }): Plan {
+  const paths: Record<string, { path: string; parts: string[] }> = {};
+  for (const [field, path] of Object.entries(mapping)) paths[field] = { path, parts: path.split('.') };
+  return {
+    read: (f) => {
+      const p = paths[f];
+      return p === undefined ? undefined : getPath(value.cur, p.path, p.parts);
+    },
+    has: (f) => paths[f] !== undefined,
+    column: (f) => mapping[f] ?? f,
+    tagFields: Object.keys(mapping).filter((f) => f.startsWith('tag.')),
+  };
+}
+
+const PLAN_KEY = 'generic.plan';
+
+export const genericJson: JsonAdapter = {
+  name: GENERIC_NAME,
+  description: DESCRIPTION,
+  detect(value: unknown): number {
+    return isObject(value) && inferMapping(Object.keys(value)) ? SELF_DESCRIBING_SCORE : 0;
+  },
+  convert(value: unknown, ctx: IngestContext): void {
+    if (!isObject(value)) return ctx.reject('not-an-object', `expected a JSON object (got ${Array.isArray(value) ? 'an array' : typeof value})`);
+    let state = ctx.fileState.get(PLAN_KEY) as { plan: Plan; holder: { cur: unknown } } | undefined;
+    const explicit = ctx.options.columns;
+    if (!explicit) {
+      const mapping = inferMapping(Object.keys(value));
+      if (!mapping) return ctx.reject('unmapped-record', 'no model/token fields recognised', undefined, 'use --map to name the fields, e.g. --map model=llm.model,input=usage.in,output=usage.out');
+      const holder = { cur: value as unknown };
+      return convertGeneric(jsonPlan(mapping, holder), ctx);
+    }
+    if (!state) {
+      const holder = { cur: undefined as unknown };
+      state = { plan: jsonPlan(explicit, holder), holder };
+      ctx.fileState.set(PLAN_KEY, state);
+    }
+    state.holder.cur = value;
+    convertGeneric(state.plan, ctx);
+  },
+};
+
+export const genericCsv: CsvAdapter = {
+  name: GENERIC_NAME,
+  description: DESCRIPTION,
+  detectHeader(columns: readonly string[]): number {
+    return inferMapping(columns) ? SELF_DESCRIBING_SCORE : 0;
+  },
+  prepare(columns: readonly string[], ctx: IngestContext) {
+    const mapping = ctx.options.columns ?? inferMapping(columns);
+    if (!mapping) throw new Error('no model/token columns recognised in the header');
+    const trimmed = columns.map((c) => c.trim());
+    const indexOf = (name: string): number => {
+      let i = trimmed.indexOf(name);
+      if (i === -1) i = trimmed.findIndex((c) => c.toLowerCase() === name.toLowerCase());
+      if (i === -1) throw new Error(`column "${name}" is not in the header (columns: ${trimmed.join(', ')})`);
+      return i;
+    };
+    const row = { cur: [] as readonly string[] };
+    const plan = columnsPlan(mapping, indexOf, row);
+    return (values: readonly string[], rowCtx: IngestContext): void => {
+      row.cur = values;
+      convertGeneric(plan, rowCtx);
+    };
+  },
+};

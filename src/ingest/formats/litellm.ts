@@ -1,0 +1,176 @@
+/**
+ * LiteLLM proxy spend logs (`LiteLLM_SpendLogs`, LOG-FORMATS §5): CSV from `COPY ... TO CSV HEADER`, or the
+ * `/spend/logs` JSON API (an array of rows, `{data: [...]}`, or JSONL). Both shapes share one converter;
+ * CSV rows are turned into the JSON row shape (metadata and request_tags are JSON text in CSV).
+ *
+ * Token rule: `prompt_tokens` is inclusive (OpenAI convention). Cache numbers exist only in
+ * `metadata.usage_object`: cacheRead = prompt_tokens_details.cached_tokens (else cache_read_input_tokens),
+ * cacheWrite = cache_creation_input_tokens, uncached input = prompt_tokens - cacheRead - cacheWrite.
+ * This matches current LiteLLM, which adds both Anthropic cache reads and writes into prompt_tokens.
+ * Older versions added only reads: their uncached input comes out low by the write count, and a row where
+ * it would be negative is rejected (`cache-exceeds-prompt`) rather than guessed.
+ *
+ * Skips: `cache_hit = "True"` (gateway response cache, no provider call) -> `gateway-cache-hit`;
+ * `status = failure` -> `failed-request`. Pricing uses `model` (the deployment); `model_group` is a tag.
+ */
+import { emptyUsage, type UsageRecord } from '../../usage/record.js';
+import type { CsvAdapter, IngestContext, JsonAdapter } from '../types.js';
+import { litellmTags } from './litellm-tags.js';
+import { getPath, isObject, parseCount, parseTimestamp, show, str } from './values.js';
+
+export const LITELLM_NAME = 'litellm';
+const DESCRIPTION = 'LiteLLM proxy spend logs (SpendLogs table CSV export or /spend/logs JSON)';
+const SCORE = 50;
+
+/** Columns the converter reads (Prisma names). */
+export const LITELLM_COLUMNS = [
+  'request_id', 'call_type', 'prompt_tokens', 'completion_tokens', 'startTime', 'model', 'model_group',
+  'custom_llm_provider', 'user', 'end_user', 'team_id', 'organization_id', 'session_id', 'metadata',
+  'cache_hit', 'request_tags', 'status', 'messages', 'response',
+] as const;
+const REQUIRED = ['request_id', 'call_type', 'prompt_tokens', 'completion_tokens', 'model'];
+
+type Row = Record<string, unknown>;
+type Rejected = false;
+
+function jsonField(row: Row, key: string, ctx: IngestContext): unknown | Rejected {
+  const raw = row[key];
+  if (typeof raw !== 'string') return raw;
+  const s = raw.trim();
+  if (s === '' || s === '{}') return undefined;
+  try {
+    return JSON.parse(s);
+  } catch {
+    ctx.reject('invalid-json-field', `${key} is not valid JSON (got ${show(raw)})`, key, 'export the table with COPY ... TO CSV HEADER so JSON columns stay intact');
+    return false;
+  }
+}
+
+/** A count at `path` inside `obj`; `prefix` only names it in messages. */
+function countAt(obj: unknown, path: string, ctx: IngestContext, prefix = ''): number | undefined | Rejected {
+  const raw = path.includes('.') ? getPath(obj, path, path.split('.')) : isObject(obj) ? obj[path] : undefined;
+  const n = parseCount(raw);
+  if (!Number.isNaN(n)) return n;
+  const code = typeof raw === 'number' && raw < 0 ? 'negative-count' : 'invalid-count';
+  ctx.reject(code, `${prefix}${path} must be a non-negative integer (got ${show(raw)})`, prefix + path, 'token counts must be whole numbers ≥ 0');
+  return false;
+}
+
+interface Buckets {
+  input: number;
+  cacheRead: number;
+  cacheWrite5m: number;
+  cacheWrite1h: number;
+  output: number;
+  reasoning: number;
+}
+
+function readBuckets(row: Row, usage: unknown, ctx: IngestContext): Buckets | undefined {
+  const u = 'metadata.usage_object.';
+  const prompt = countAt(row, 'prompt_tokens', ctx);
+  const output = countAt(row, 'completion_tokens', ctx);
+  const ptdCached = countAt(usage, 'prompt_tokens_details.cached_tokens', ctx, u);
+  const readTokens = countAt(usage, 'cache_read_input_tokens', ctx, u);
+  const creation = countAt(usage, 'cache_creation_input_tokens', ctx, u);
+  const oneHour = countAt(usage, 'cache_creation.ephemeral_1h_input_tokens', ctx, u);
+  const reasoning = countAt(usage, 'completion_tokens_details.reasoning_tokens', ctx, u);
+  if ([prompt, output, ptdCached, readTokens, creation, oneHour, reasoning].includes(false)) return undefined;
+  const b: Buckets = { input: 0, cacheRead: ptdCached || readTokens || 0, cacheWrite5m: 0, cacheWrite1h: oneHour || 0, output: output || 0, reasoning: reasoning || 0 };
+  b.cacheWrite5m = (creation || 0) - b.cacheWrite1h;
+  if (b.cacheWrite5m < 0) b.cacheWrite5m = 0;
+  b.input = (prompt || 0) - b.cacheRead - b.cacheWrite5m - b.cacheWrite1h;
+  if (b.input < 0) {
+    const msg = `cached (${b.cacheRead}) + cache_creation (${b.cacheWrite5m + b.cacheWrite1h}) exceed prompt_tokens (${prompt || 0})`;
+    ctx.reject('cache-exceeds-prompt', msg, 'prompt_tokens', 'older LiteLLM versions left Anthropic cache writes out of prompt_tokens; upgrade the proxy or re-export');
+    return undefined;
+  }
+  if (b.reasoning > b.output) {
+    ctx.reject('reasoning-exceeds-output', `reasoning_tokens (${b.reasoning}) exceed completion_tokens (${b.output})`, u + 'completion_tokens_details.reasoning_tokens');
+    return undefined;
+  }
+  return b;
+}
+
+function isTrue(v: unknown): boolean {
+  return v === true || (typeof v === 'string' && v.trim().toLowerCase() === 'true');
+}
+
+function applyText(r: UsageRecord, row: Row, ctx: IngestContext): void {
+  const messages = jsonField(row, 'messages', ctx);
+  const response = jsonField(row, 'response', ctx);
+  if (Array.isArray(messages)) {
+    const msgs = messages.filter(isObject).map((m) => ({ role: String(m.role ?? 'user'), content: typeof m.content === 'string' ? m.content : JSON.stringify(m.content ?? '') }));
+    if (msgs.length > 0) r.text = { messages: msgs, prompt: msgs.map((m) => m.content).join('\n') };
+  }
+  const content = getPath(response, 'choices.0.message.content', ['choices', '0', 'message', 'content']);
+  if (typeof content === 'string') r.text = { ...r.text, completion: content };
+}
+
+/** Convert one spend-log row in the JSON API shape. */
+export function convertLiteLLMRow(row: Row, ctx: IngestContext): void {
+  const metadata = jsonField(row, 'metadata', ctx);
+  if (metadata === false) return;
+  const status = str(row.status) ?? str(getPath(metadata, 'status', ['status']));
+  if (status?.toLowerCase() === 'failure') return ctx.skip('failed-request');
+  if (isTrue(row.cache_hit)) return ctx.skip('gateway-cache-hit');
+  const model = str(row.model) ?? str(row.model_group);
+  if (model === undefined) return ctx.reject('missing-model', 'model and model_group are empty', 'model');
+  const b = readBuckets(row, isObject(metadata) ? metadata.usage_object : undefined, ctx);
+  if (!b) return;
+  const ts = parseTimestamp(row.startTime);
+  if (ts === 'invalid') return ctx.reject('invalid-timestamp', `startTime is not a timestamp (got ${show(row.startTime)})`, 'startTime');
+  const requestTags = jsonField(row, 'request_tags', ctx);
+  if (requestTags === false) return;
+  const r = emptyUsage(model, str(row.request_id) ?? `${ctx.file}:${ctx.line}`, ctx.file, ctx.line);
+  r.inputTokens = b.input;
+  r.cacheReadTokens = b.cacheRead;
+  r.cacheWrite5mTokens = b.cacheWrite5m;
+  r.cacheWrite1hTokens = b.cacheWrite1h;
+  r.outputTokens = b.output;
+  r.reasoningTokens = b.reasoning;
+  if (ts) {
+    r.timestamp = ts.timestamp;
+    r.timeMs = ts.timeMs;
+  }
+  r.provider = str(row.custom_llm_provider);
+  r.conversationId = str(row.session_id);
+  r.tags = litellmTags(row, metadata, requestTags, ctx.options.attribution);
+  if (ctx.options.keepText) applyText(r, row, ctx);
+  ctx.emit(r);
+}
+
+export const litellmJson: JsonAdapter = {
+  name: LITELLM_NAME,
+  description: DESCRIPTION,
+  detect(value: unknown): number {
+    if (!isObject(value)) return 0;
+    return 'request_id' in value && 'call_type' in value && ('prompt_tokens' in value || 'spend' in value) ? SCORE : 0;
+  },
+  convert(value: unknown, ctx: IngestContext): void {
+    if (!isObject(value)) return ctx.reject('not-an-object', 'expected a spend-log row object');
+    convertLiteLLMRow(value, ctx);
+  },
+  unwrap(doc: unknown): unknown[] | undefined {
+    return isObject(doc) && Array.isArray(doc.data) ? doc.data : undefined;
+  },
+};
+
+export const litellmCsv: CsvAdapter = {
+  name: LITELLM_NAME,
+  description: DESCRIPTION,
+  detectHeader(columns: readonly string[]): number {
+    const names = new Set(columns.map((c) => c.trim()));
+    return REQUIRED.every((c) => names.has(c)) ? SCORE : 0;
+  },
+  prepare(columns: readonly string[]) {
+    const trimmed = columns.map((c) => c.trim());
+    const present = LITELLM_COLUMNS.map((name) => [name, trimmed.indexOf(name)] as const).filter(([, i]) => i !== -1);
+    const missing = REQUIRED.filter((c) => !trimmed.includes(c));
+    if (missing.length > 0) throw new Error(`missing columns: ${missing.join(', ')}`);
+    return (values: readonly string[], ctx: IngestContext): void => {
+      const row: Row = {};
+      for (const [name, i] of present) row[name] = values[i];
+      convertLiteLLMRow(row, ctx);
+    };
+  },
+};

@@ -1,0 +1,106 @@
+/**
+ * Ingest: expand inputs, read every source as a stream, detect (or force) its format, and hand each
+ * UsageRecord to `onRecord`. Bad records become Issues; only usage errors (bad input paths, unknown
+ * --input-format, --strict failures) throw UserError.
+ */
+import { UserError, type Issue } from '../core/issues.js';
+import type { UsageRecord } from '../usage/record.js';
+import { forcedFormat } from './detect.js';
+import { FileRun } from './file-run.js';
+import { expandInputs, type Source } from './inputs.js';
+import { readDecoded, type ReadLimits } from './read/file.js';
+import { CsvSyntaxError } from './read/csv.js';
+import { ReadError, openSource } from './read/source.js';
+import { IngestSession } from './session.js';
+import type { IngestCounts, IngestOptions, JsonAdapter } from './types.js';
+
+export { listFormats } from './registry.js';
+export { parseColumnMap } from './formats/generic-map.js';
+export type { Source } from './inputs.js';
+
+export interface IngestHooks {
+  onProgress?: (bytesRead: number, totalBytes: number | undefined) => void;
+  stdin?: NodeJS.ReadableStream;
+  /** Stop with a UserError (exit 2) at the first rejected record or file error. */
+  strict?: boolean;
+  /** Reader limits (tests lower them). */
+  limits?: ReadLimits;
+  /** Maximum number of issues kept in the result (all are still counted). */
+  maxIssues?: number;
+}
+
+export interface IngestedFile {
+  path: string;
+  /** Adapter name, or "unknown" when none was chosen. */
+  format: string;
+  /** Raw bytes read (compressed size for gzip). */
+  bytes: number;
+}
+
+export interface IngestResult {
+  files: IngestedFile[];
+  counts: IngestCounts;
+  issues: Issue[];
+}
+
+export async function ingest(
+  inputs: string[],
+  options: IngestOptions,
+  onRecord: (r: UsageRecord) => void,
+  hooks: IngestHooks = {},
+): Promise<IngestResult> {
+  const forced = forcedFormat(options);
+  const sources = await expandInputs(inputs);
+  const session = new IngestSession(options, onRecord, hooks.strict ?? false, hooks.maxIssues);
+  const totalBytes = sources.every((s) => s.kind === 'file') ? sources.reduce((n, s) => n + (s.kind === 'file' ? s.bytes : 0), 0) : undefined;
+  const progress = { bytesRead: 0 };
+  const files: IngestedFile[] = [];
+  const used = new Map<JsonAdapter, FileRun>();
+  for (const src of sources) {
+    const run = new FileRun(session, session.newContext(src.path), forced);
+    const bytes = await readSource(src, run, hooks, (n) => {
+      progress.bytesRead += n;
+      hooks.onProgress?.(progress.bytesRead, totalBytes);
+    });
+    files.push({ path: src.path, format: run.format ?? 'unknown', bytes });
+    if (run.jsonAdapter) used.set(run.jsonAdapter, run);
+  }
+  endRun(used);
+  return { files, counts: session.counts, issues: session.finalIssues() };
+}
+
+async function readSource(src: Source, run: FileRun, hooks: IngestHooks, onBytes: (n: number) => void): Promise<number> {
+  let bytes = 0;
+  try {
+    const decoded = await openSource(src, {
+      stdin: hooks.stdin,
+      onRawBytes: (n) => {
+        bytes += n;
+        onBytes(n);
+      },
+    });
+    await readDecoded(decoded.chunks, run, hooks.limits);
+  } catch (err) {
+    reportReadFailure(err, run);
+  }
+  run.finish();
+  return bytes;
+}
+
+function reportReadFailure(err: unknown, run: FileRun): void {
+  if (err instanceof ReadError) run.fileIssue('error', err.code, err.message, err.hint);
+  else if (err instanceof CsvSyntaxError) {
+    const hint = 'check quoting: a field with commas, quotes or newlines must be wrapped in double quotes';
+    run.fileIssue('error', 'invalid-csv', `CSV syntax error: ${err.message}; rest of file skipped`, hint, err.line);
+  } else if (err instanceof UserError) throw err;
+  else run.fileIssue('error', 'read-error', `cannot read: ${(err as Error).message ?? String(err)}`);
+}
+
+/** Adapters with run-level joins flush once, with the context of the last file they read. */
+function endRun(used: Map<JsonAdapter, FileRun>): void {
+  for (const [adapter, run] of used) {
+    if (!adapter.endRun) continue;
+    run.ctx.line = 0;
+    adapter.endRun(run.ctx);
+  }
+}

@@ -1,0 +1,97 @@
+/**
+ * Expand CLI inputs (files, directories, glob patterns, `-` for stdin) into an ordered list of sources.
+ * Directories are walked recursively in sorted order, skipping dot-entries and node_modules, and keep
+ * only log-like files (see LOG_EXTENSIONS, optionally `.gz`). Globs keep every matching file.
+ */
+import { readdir, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { UserError } from '../core/issues.js';
+import { globIsRecursive, globToRegExp, hasGlob, splitGlobBase } from './glob.js';
+
+export type Source = { kind: 'file'; path: string; bytes: number } | { kind: 'stdin'; path: '-' };
+
+/** Extensions picked up when a directory is given (each may also end in `.gz`). */
+export const LOG_EXTENSIONS = ['.jsonl', '.ndjson', '.json', '.csv', '.tsv', '.log'];
+
+const SKIP_DIRS = new Set(['node_modules']);
+
+export async function expandInputs(inputs: readonly string[]): Promise<Source[]> {
+  if (inputs.length === 0) {
+    throw new UserError('no input files given', 'pass log files, directories or glob patterns, or - for stdin');
+  }
+  const sources: Source[] = [];
+  const seen = new Set<string>();
+  const add = (src: Source): void => {
+    const key = src.kind === 'stdin' ? '-' : path.resolve(src.path);
+    if (seen.has(key)) return;
+    seen.add(key);
+    sources.push(src);
+  };
+  for (const input of inputs) {
+    for (const src of await expandOne(input)) add(src);
+  }
+  return sources;
+}
+
+async function expandOne(input: string): Promise<Source[]> {
+  if (input === '-') return [{ kind: 'stdin', path: '-' }];
+  const info = await stat(input).catch(() => undefined);
+  if (info?.isFile()) return [{ kind: 'file', path: input, bytes: info.size }];
+  if (info?.isDirectory()) {
+    const files = await walkDir(input, (rel) => isLogFile(rel), true);
+    if (files.length === 0) {
+      throw new UserError(
+        `no log files found in directory ${input}`,
+        `directories are searched for ${LOG_EXTENSIONS.join(', ')} (optionally .gz); name files explicitly for other extensions`,
+      );
+    }
+    return files;
+  }
+  if (hasGlob(input)) return expandGlob(input);
+  throw new UserError(`input not found: ${input}`, 'check the path, or quote a glob pattern such as "logs/**/*.jsonl"');
+}
+
+async function expandGlob(pattern: string): Promise<Source[]> {
+  const normalised = pattern.replace(/\\/g, '/');
+  const { base, rest } = splitGlobBase(normalised);
+  const re = globToRegExp(rest);
+  const maxDepth = globIsRecursive(rest) ? Infinity : rest.split('/').length;
+  const baseInfo = await stat(base).catch(() => undefined);
+  const files = baseInfo?.isDirectory() ? await walkDir(base, (rel) => re.test(rel), true, maxDepth) : [];
+  if (files.length === 0) {
+    throw new UserError(`no files match ${pattern}`, 'check the pattern; `**` matches any number of directories, `{a,b}` alternatives');
+  }
+  return files;
+}
+
+export function isLogFile(name: string): boolean {
+  const lower = name.toLowerCase().replace(/\.gz$/, '');
+  return LOG_EXTENSIONS.some((ext) => lower.endsWith(ext));
+}
+
+async function walkDir(
+  root: string,
+  keep: (relPath: string) => boolean,
+  skipDotFiles: boolean,
+  maxDepth = Infinity,
+): Promise<Source[]> {
+  const out: Source[] = [];
+  const visit = async (dir: string, rel: string, depth: number): Promise<void> => {
+    const entries = await readdir(dir, { withFileTypes: true });
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const entry of entries) {
+      if (entry.name.startsWith('.') && (entry.isDirectory() || skipDotFiles)) continue;
+      const full = path.join(dir, entry.name);
+      const relPath = rel ? `${rel}/${entry.name}` : entry.name;
+      if (entry.isDirectory()) {
+        if (!SKIP_DIRS.has(entry.name) && depth + 1 < maxDepth) await visit(full, relPath, depth + 1);
+      } else if (entry.isFile() || entry.isSymbolicLink()) {
+        if (!keep(relPath)) continue;
+        const info = await stat(full).catch(() => undefined);
+        if (info?.isFile()) out.push({ kind: 'file', path: full, bytes: info.size });
+      }
+    }
+  };
+  await visit(root, '', 0);
+  return out;
+}

@@ -1,0 +1,102 @@
+/**
+ * Hot path: split Buffer chunks into lines (0x0A, CRLF tolerated), decode UTF-8 and JSON.parse each
+ * non-empty line. Lines inside one chunk are decoded straight from the chunk (no copy); only lines that
+ * span chunks are concatenated. Lines longer than `maxLineBytes` are dropped while streaming (never
+ * buffered whole) and reported once as `line-too-long`. UTF-8 validity is checked per chunk with the
+ * native validator, and per line only inside a chunk that failed.
+ */
+import { isUtf8 } from 'node:buffer';
+
+export interface LineSink {
+  /** A parsed JSON value from line `line` (1-based). */
+  value(value: unknown, line: number): void;
+  /** A line that could not become a value. */
+  bad(code: string, message: string, line: number, hint?: string): void;
+}
+
+export const DEFAULT_MAX_LINE_BYTES = 64 * 1024 * 1024;
+
+export class JsonLineSplitter {
+  /** Number of the last line completed (1-based). */
+  lineNo = 0;
+  private carry: Buffer[] = [];
+  private carryBytes = 0;
+  private discarding = false;
+
+  constructor(
+    private readonly sink: LineSink,
+    private readonly maxLineBytes = DEFAULT_MAX_LINE_BYTES,
+  ) {}
+
+  push(chunk: Buffer): void {
+    const suspect = !isUtf8(chunk);
+    let start = 0;
+    let nl = chunk.indexOf(10, 0);
+    while (nl !== -1) {
+      if (this.carryBytes > 0 || this.discarding) this.finishCarried(chunk, start, nl);
+      else this.line(chunk, start, nl, suspect);
+      start = nl + 1;
+      nl = chunk.indexOf(10, start);
+    }
+    if (start < chunk.length) this.keep(chunk, start);
+  }
+
+  /** End of input: the last line may lack a trailing newline. */
+  end(): void {
+    if (this.carryBytes > 0 || this.discarding) this.finishCarried(Buffer.alloc(0), 0, 0);
+  }
+
+  private keep(chunk: Buffer, start: number): void {
+    if (this.discarding) return;
+    const size = chunk.length - start;
+    if (this.carryBytes + size > this.maxLineBytes) {
+      this.carry = [];
+      this.carryBytes = 0;
+      this.discarding = true;
+      return;
+    }
+    this.carry.push(start === 0 ? chunk : chunk.subarray(start));
+    this.carryBytes += size;
+  }
+
+  private finishCarried(chunk: Buffer, start: number, end: number): void {
+    if (this.discarding || this.carryBytes + (end - start) > this.maxLineBytes) {
+      this.carry = [];
+      this.carryBytes = 0;
+      this.discarding = false;
+      this.lineNo++;
+      this.sink.bad(
+        'line-too-long',
+        `line is longer than ${this.maxLineBytes} bytes; skipped without parsing`,
+        this.lineNo,
+        'a JSONL record should fit on one line; a whole-file JSON document must start with [ or {',
+      );
+      return;
+    }
+    this.carry.push(chunk.subarray(start, end));
+    const joined = Buffer.concat(this.carry, this.carryBytes + (end - start));
+    this.carry = [];
+    this.carryBytes = 0;
+    this.line(joined, 0, joined.length, true);
+  }
+
+  private line(buf: Buffer, start: number, end: number, checkUtf8: boolean): void {
+    const lineNo = ++this.lineNo;
+    if (end > start && buf[end - 1] === 13) end--;
+    if (end === start) return;
+    if (checkUtf8 && !isUtf8(buf.subarray(start, end))) {
+      this.sink.bad('invalid-utf8', 'line is not valid UTF-8', lineNo, 're-encode the file as UTF-8 (e.g. iconv -f latin1 -t utf-8)');
+      return;
+    }
+    const text = buf.toString('utf8', start, end);
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch (err) {
+      if (text.trim() === '') return;
+      this.sink.bad('invalid-json', `invalid JSON: ${(err as Error).message}`, lineNo, 'each line must be one complete JSON value');
+      return;
+    }
+    this.sink.value(value, lineNo);
+  }
+}

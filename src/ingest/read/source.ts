@@ -1,0 +1,97 @@
+/**
+ * Byte sources: a file or stdin as large-chunk streams, transparently gunzipped when the content starts
+ * with the gzip magic bytes (1f 8b), whatever the file name says.
+ */
+import { createReadStream } from 'node:fs';
+import { Readable } from 'node:stream';
+import { createGunzip } from 'node:zlib';
+import type { Source } from '../inputs.js';
+
+export const CHUNK_BYTES = 1024 * 1024;
+
+/** A problem reading the bytes of a file (not a bad record): becomes a file-level Issue. */
+export class ReadError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly hint?: string,
+  ) {
+    super(message);
+    this.name = 'ReadError';
+  }
+}
+
+export interface OpenOptions {
+  stdin?: NodeJS.ReadableStream;
+  /** Called with the number of raw (possibly compressed) bytes of each chunk read. */
+  onRawBytes?: (bytes: number) => void;
+}
+
+export interface Decoded {
+  /** Decompressed chunks. Iteration throws ReadError on I/O or gzip failures. */
+  chunks: AsyncIterable<Buffer>;
+  gzip: boolean;
+}
+
+async function* counted(stream: AsyncIterable<Buffer | string>, onRawBytes?: (n: number) => void): AsyncGenerator<Buffer> {
+  for await (const piece of stream) {
+    const buf = typeof piece === 'string' ? Buffer.from(piece) : piece;
+    onRawBytes?.(buf.length);
+    yield buf;
+  }
+}
+
+async function* prepend(first: Buffer, rest: AsyncIterator<Buffer>): AsyncGenerator<Buffer> {
+  yield first;
+  for (;;) {
+    const next = await rest.next();
+    if (next.done) return;
+    yield next.value;
+  }
+}
+
+async function* translateErrors(chunks: AsyncIterable<Buffer>, gzip: boolean): AsyncGenerator<Buffer> {
+  try {
+    yield* chunks;
+  } catch (err) {
+    throw toReadError(err, gzip);
+  }
+}
+
+function toReadError(err: unknown, gzip: boolean): ReadError {
+  if (err instanceof ReadError) return err;
+  const e = err as NodeJS.ErrnoException;
+  if (gzip && (e.code === 'Z_BUF_ERROR' || /unexpected end of file/i.test(e.message))) {
+    return new ReadError('truncated-gzip', 'gzip data ends early (truncated file)', 'the file was cut off while being written or copied; records before the cut were read');
+  }
+  if (gzip && typeof e.code === 'string' && e.code.startsWith('Z_')) {
+    return new ReadError('invalid-gzip', `gzip data is corrupt: ${e.message}`, 'check the file with `gzip -t`');
+  }
+  return new ReadError('read-error', `cannot read: ${e.message}`, e.code === 'EACCES' ? 'check file permissions' : undefined);
+}
+
+/** Open a source and return its decoded (gunzipped when needed) chunks. */
+export async function openSource(src: Source, options: OpenOptions): Promise<Decoded> {
+  const raw: AsyncIterable<Buffer | string> =
+    src.kind === 'stdin'
+      ? ((options.stdin ?? process.stdin) as AsyncIterable<Buffer | string>)
+      : createReadStream(src.path, { highWaterMark: CHUNK_BYTES });
+  const iterator = counted(raw, options.onRawBytes)[Symbol.asyncIterator]();
+  let first: IteratorResult<Buffer>;
+  try {
+    first = await iterator.next();
+  } catch (err) {
+    throw toReadError(err, false);
+  }
+  if (first.done) return { chunks: (async function* () {})(), gzip: false };
+  const head = first.value;
+  const all = prepend(head, iterator);
+  if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) {
+    const gunzip = createGunzip({ chunkSize: CHUNK_BYTES });
+    const input = Readable.from(all, { objectMode: false });
+    input.on('error', (err) => gunzip.destroy(err));
+    input.pipe(gunzip);
+    return { chunks: translateErrors(gunzip, true), gzip: true };
+  }
+  return { chunks: translateErrors(all, false), gzip: false };
+}

@@ -1,0 +1,91 @@
+/**
+ * Run-wide bookkeeping: counters by reason, the stored issues (capped, while every one is still counted),
+ * strict mode, and the IngestContext handed to adapters.
+ */
+import { UserError, formatLocation, type Issue, type Severity } from '../core/issues.js';
+import type { UsageRecord } from '../usage/record.js';
+import type { IngestContext, IngestCounts, IngestOptions } from './types.js';
+
+export const DEFAULT_MAX_ISSUES = 1000;
+
+export class IngestSession {
+  readonly counts: IngestCounts = { read: 0, counted: 0, skipped: {}, rejected: {} };
+  readonly issues: Issue[] = [];
+  readonly runState = new Map<string, unknown>();
+  private droppedIssues = 0;
+
+  constructor(
+    readonly options: IngestOptions,
+    private readonly onRecord: (r: UsageRecord) => void,
+    private readonly strict = false,
+    private readonly maxIssues = DEFAULT_MAX_ISSUES,
+  ) {}
+
+  addIssue(issue: Issue): void {
+    if (this.strict && issue.severity === 'error') {
+      const loc = formatLocation(issue.file, issue.line);
+      const path = issue.path ? `${issue.path}: ` : '';
+      throw new UserError(`${loc ? loc + ': ' : ''}${path}${issue.message}`, issue.hint ?? 'fix the input, or drop --strict to skip invalid records');
+    }
+    if (this.issues.length < this.maxIssues) this.issues.push(issue);
+    else this.droppedIssues++;
+  }
+
+  fileIssue(file: string, severity: Severity, code: string, message: string, hint?: string, line?: number): void {
+    this.addIssue({ severity, code, message, file, line, hint });
+  }
+
+  /** A value that failed before reaching an adapter (invalid JSON, bad UTF-8, over-long line). */
+  badValue(file: string, line: number, code: string, message: string, hint?: string): void {
+    this.counts.read++;
+    this.counts.rejected[code] = (this.counts.rejected[code] ?? 0) + 1;
+    this.addIssue({ severity: 'error', code, message, file, line, hint });
+  }
+
+  newContext(file: string): FileContext {
+    return new FileContext(this, file, this.onRecord);
+  }
+
+  /** Issues plus, when the cap was hit, one note saying how many were left out. */
+  finalIssues(): Issue[] {
+    if (this.droppedIssues === 0) return this.issues;
+    return [
+      ...this.issues,
+      { severity: 'info', code: 'issues-truncated', message: `${this.droppedIssues} more issues not listed (all are counted)` },
+    ];
+  }
+}
+
+export class FileContext implements IngestContext {
+  line = 0;
+  readonly fileState = new Map<string, unknown>();
+  readonly options: IngestOptions;
+  readonly runState: Map<string, unknown>;
+  private readonly counts: IngestCounts;
+
+  constructor(
+    private readonly session: IngestSession,
+    readonly file: string,
+    private readonly onRecord: (r: UsageRecord) => void,
+  ) {
+    this.options = session.options;
+    this.runState = session.runState;
+    this.counts = session.counts;
+  }
+
+  emit(record: UsageRecord): void {
+    this.counts.counted++;
+    this.onRecord(record);
+  }
+
+  skip(reason: string): void {
+    const skipped = this.counts.skipped;
+    skipped[reason] = (skipped[reason] ?? 0) + 1;
+  }
+
+  reject(code: string, message: string, path?: string, hint?: string): void {
+    const rejected = this.counts.rejected;
+    rejected[code] = (rejected[code] ?? 0) + 1;
+    this.session.addIssue({ severity: 'error', code, message, file: this.file, line: this.line || undefined, path, hint });
+  }
+}
