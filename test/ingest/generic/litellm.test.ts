@@ -1,0 +1,91 @@
+import { describe, expect, it } from 'vitest';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { run, sum, tempDir } from '../read/helpers.js';
+
+const CSV = 'fixtures/logs/litellm/spend_logs.csv';
+const JSON_FILE = 'fixtures/logs/litellm/spend_logs.json';
+
+describe('LiteLLM spend logs, CSV (COPY ... TO CSV HEADER)', () => {
+  it('detects the format and splits the inclusive prompt into disjoint buckets', async () => {
+    const res = await run([CSV]);
+    expect(res.files).toEqual([{ path: CSV, format: 'litellm', bytes: expect.any(Number) }]);
+    // 6 rows: 001 openai cached, 002 anthropic cached, 003 cache hit, 004 failure, 005 reasoning, 006 old convention
+    expect(res.counts).toEqual({ read: 6, counted: 3, skipped: { 'gateway-cache-hit': 1, 'failed-request': 1 }, rejected: { 'cache-exceeds-prompt': 1 } });
+    // input: 001 2000-1500=500; 002 5300-4000-1000=300; 005 800-0=800 -> 1600
+    expect(sum(res.records, 'inputTokens')).toBe(1600);
+    // cache read: 1500 + 4000 = 5500; cache write: 002 1000 (no TTL split -> 5m)
+    expect(sum(res.records, 'cacheReadTokens')).toBe(5500);
+    expect(sum(res.records, 'cacheWrite5mTokens')).toBe(1000);
+    expect(sum(res.records, 'cacheWrite1hTokens')).toBe(0);
+    // output: 300 + 200 + 1200 = 1700; reasoning only on 005: 1000
+    expect(sum(res.records, 'outputTokens')).toBe(1700);
+    expect(sum(res.records, 'reasoningTokens')).toBe(1000);
+  });
+
+  it('keeps model for pricing, model_group and attribution as tags, times as UTC', async () => {
+    const { records } = await run([CSV]);
+    const first = records[0];
+    expect(first.id).toBe('chatcmpl-001');
+    expect(first.model).toBe('gpt-4o-2024-08-06');
+    expect(first.provider).toBe('openai');
+    expect(first.timestamp).toBe('2025-04-01T08:00:00.125Z');
+    expect(first.conversationId).toBe('sess-1');
+    expect(first.tags).toMatchObject({ model_group: 'gpt-4o', user: 'alice', customer: 'cust-1', team: 'team-a', feature: 'search', api_key_alias: 'backend' });
+    expect(records[1].tags).toMatchObject({ feature: 'support-bot', env: 'staging', request_tags: 'prod', call_type: 'anthropic_messages' });
+    expect(records[1].source).toEqual({ file: CSV, line: 3 });
+  });
+
+  it('reports the old-convention row with file:line and a hint', async () => {
+    const { issues } = await run([CSV]);
+    expect(issues).toHaveLength(1);
+    expect(issues[0]).toMatchObject({ severity: 'error', code: 'cache-exceeds-prompt', file: CSV, line: 7, path: 'prompt_tokens' });
+    expect(issues[0].hint).toMatch(/older LiteLLM/);
+  });
+
+  it('maps configured attribution paths into tags', async () => {
+    const { records } = await run([CSV], { attribution: { product: 'user_api_key_alias' } });
+    expect(records[0].tags.product).toBe('backend');
+  });
+});
+
+describe('LiteLLM spend logs, JSON (/spend/logs)', () => {
+  it('reads a top-level array with cache metadata and the 1h write split', async () => {
+    const res = await run([JSON_FILE]);
+    expect(res.files[0].format).toBe('litellm');
+    expect(res.counts).toEqual({ read: 4, counted: 2, skipped: { 'gateway-cache-hit': 1, 'failed-request': 1 }, rejected: {} });
+    // input: a1 1000-600=400; b2 10000-6000-3000=1000 -> 1400
+    expect(sum(res.records, 'inputTokens')).toBe(1400);
+    expect(sum(res.records, 'cacheReadTokens')).toBe(6600); // 600 + 6000
+    expect(sum(res.records, 'cacheWrite5mTokens')).toBe(1000); // 3000 total - 2000 1h
+    expect(sum(res.records, 'cacheWrite1hTokens')).toBe(2000);
+    expect(sum(res.records, 'outputTokens')).toBe(600); // 100 + 500
+    expect(res.records[0].tags).toMatchObject({ customer: 'cust-9', feature: 'autocomplete', experiment: '7', tier: 'free', model_group: 'gpt-4o-mini' });
+    expect(res.records[1].timestamp).toBe('2025-05-10T12:01:00.000Z'); // no zone -> UTC
+    expect(res.records[1].source.line).toBe(2); // element index
+  });
+
+  it('reads the same rows as JSONL and as a {data: [...]} page', async () => {
+    const dir = tempDir();
+    const rows = JSON.parse((await import('node:fs')).readFileSync(JSON_FILE, 'utf8')) as unknown[];
+    const jsonl = path.join(dir, 'spend.jsonl');
+    const page = path.join(dir, 'page.json');
+    writeFileSync(jsonl, rows.map((r) => JSON.stringify(r)).join('\n') + '\n');
+    writeFileSync(page, JSON.stringify({ data: rows, total: 4, page: 1 }, null, 2));
+    for (const file of [jsonl, page]) {
+      const res = await run([file]);
+      expect(res.files[0].format).toBe('litellm');
+      expect(res.counts.counted).toBe(2);
+      expect(sum(res.records, 'inputTokens')).toBe(1400);
+    }
+  });
+
+  it('rejects a metadata column that is not JSON', async () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'broken.csv');
+    writeFileSync(file, 'request_id,call_type,prompt_tokens,completion_tokens,model,metadata\nr1,acompletion,10,2,gpt-4o,{not json\n');
+    const res = await run([file]);
+    expect(res.counts.rejected).toEqual({ 'invalid-json-field': 1 });
+    expect(res.issues[0]).toMatchObject({ file, line: 2, path: 'metadata' });
+  });
+});

@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { UserError } from '../../../src/core/issues.js';
+import { detectCsv, detectJson } from '../../../src/ingest/detect.js';
+import { decideShape } from '../../../src/ingest/read/file.js';
+import { listFormats } from '../../../src/ingest/index.js';
+import { run, tempDir } from './helpers.js';
+
+describe('detection', () => {
+  it('decides the file shape from the first bytes', () => {
+    expect(decideShape(Buffer.from('[{"a":1}]'))).toBe('json');
+    expect(decideShape(Buffer.from('{"a":1}\n{"a":2}\n'))).toBe('jsonl');
+    expect(decideShape(Buffer.from('{\n  "data": []\n}\n'))).toBe('json');
+    expect(decideShape(Buffer.from('model,input_tokens\n'))).toBe('csv');
+    expect(decideShape(Buffer.from('model\tinput_tokens\n'))).toBe('csv');
+    expect(decideShape(Buffer.from('hello\n'))).toBe('jsonl');
+  });
+
+  it('prefers the specific LiteLLM format over self-describing generic names', () => {
+    const row = { request_id: 'r', call_type: 'acompletion', model: 'm', prompt_tokens: 1, completion_tokens: 1 };
+    expect(detectJson([row])?.name).toBe('litellm');
+    expect(detectJson([{ model: 'm', input_tokens: 1, output_tokens: 2 }])?.name).toBe('generic');
+    expect(detectJson([{ nothing: true }])).toBeUndefined();
+    expect(detectCsv(['request_id', 'call_type', 'model', 'prompt_tokens', 'completion_tokens'])?.name).toBe('litellm');
+    expect(detectCsv(['Model', 'Prompt_Tokens', 'Completion_Tokens'])?.name).toBe('generic');
+    expect(detectCsv(['a', 'b'])).toBeUndefined();
+  });
+
+  it('lists formats with their shapes', () => {
+    const formats = listFormats();
+    expect(formats.find((f) => f.name === 'litellm')?.shapes).toEqual(['json', 'csv']);
+    expect(formats.find((f) => f.name === 'generic')?.shapes).toEqual(['json', 'csv']);
+  });
+
+  it('forces a format by name, and lists valid names for an unknown one', async () => {
+    const file = path.join(tempDir(), 'x.jsonl');
+    writeFileSync(file, '{"model":"m","input_tokens":1,"output_tokens":2}\n');
+    const forced = await run([file], { inputFormat: 'litellm' });
+    expect(forced.files[0].format).toBe('litellm');
+    expect(forced.counts.read).toBe(1);
+    const err = await run([file], { inputFormat: 'nope' }).catch((e: UserError) => e);
+    expect(err).toBeInstanceOf(UserError);
+    expect((err as UserError).message).toBe('unknown input format: nope');
+    expect((err as UserError).hint).toMatch(/generic/);
+    expect((err as UserError).hint).toMatch(/litellm/);
+  });
+});
