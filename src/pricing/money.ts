@@ -169,3 +169,12 @@ export function sumFemto(values: Iterable<Femto>): Femto {
   for (const v of values) s += v;
   return s;
 }
+
+/** An amount divided by a count, rounded half up to 1e-15 USD (for per-request averages). */
+export function divFemto(amount: Femto, count: number): Femto {
+  if (count <= 0) return 0n;
+  const n = BigInt(count);
+  const q = amount / n;
+  const r = amount % n;
+  return r * 2n >= n ? q + 1n : q;
+}

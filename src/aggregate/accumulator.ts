@@ -1,0 +1,125 @@
+/**
+ * Exact cost accumulation: token sums are kept per rate card (integers), and money is computed
+ * once per card at the end with BigInt arithmetic. Unpriced tokens are kept apart, never $0.
+ */
+import type { Components, RateCard } from '../pricing/cost.js';
+import { componentsOf, totalOf } from '../pricing/cost.js';
+import type { Femto } from '../pricing/money.js';
+import type { UsageRecord } from '../usage/record.js';
+
+export interface TokenSums {
+  requests: number;
+  records: number;
+  inputTokens: number;
+  cacheReadTokens: number;
+  cacheWrite5mTokens: number;
+  cacheWrite1hTokens: number;
+  outputTokens: number;
+  reasoningTokens: number;
+  estimatedRecords: number;
+}
+
+export function emptySums(): TokenSums {
+  return { requests: 0, records: 0, inputTokens: 0, cacheReadTokens: 0, cacheWrite5mTokens: 0, cacheWrite1hTokens: 0, outputTokens: 0, reasoningTokens: 0, estimatedRecords: 0 };
+}
+
+export function addRecord(s: TokenSums, r: UsageRecord): void {
+  s.requests += r.requests;
+  s.records += 1;
+  s.inputTokens += r.inputTokens;
+  s.cacheReadTokens += r.cacheReadTokens;
+  s.cacheWrite5mTokens += r.cacheWrite5mTokens;
+  s.cacheWrite1hTokens += r.cacheWrite1hTokens;
+  s.outputTokens += r.outputTokens;
+  s.reasoningTokens += r.reasoningTokens;
+  if (r.tokenSource === 'estimated') s.estimatedRecords += 1;
+}
+
+export function addSums(into: TokenSums, from: TokenSums): void {
+  into.requests += from.requests;
+  into.records += from.records;
+  into.inputTokens += from.inputTokens;
+  into.cacheReadTokens += from.cacheReadTokens;
+  into.cacheWrite5mTokens += from.cacheWrite5mTokens;
+  into.cacheWrite1hTokens += from.cacheWrite1hTokens;
+  into.outputTokens += from.outputTokens;
+  into.reasoningTokens += from.reasoningTokens;
+  into.estimatedRecords += from.estimatedRecords;
+}
+
+export function totalTokens(s: TokenSums): number {
+  return s.inputTokens + s.cacheReadTokens + s.cacheWrite5mTokens + s.cacheWrite1hTokens + s.outputTokens;
+}
+
+export interface CostResult {
+  /** Exact cost of the priced part; null when nothing was priced. */
+  costFemto: Femto | null;
+  components: Components;
+  /** Cost of the same tokens with caching billed as plain input (for "what caching saved"). */
+  uncachedEquivalentFemto: Femto;
+  /** Premium paid above long-context thresholds (cost at tier prices minus at base prices). */
+  longContextPremiumFemto: Femto;
+  unpriced: TokenSums;
+  /** Distinct cards, for traceability (which price, which date). */
+  cards: RateCard[];
+}
+
+export class CostAccumulator {
+  readonly all: TokenSums = emptySums();
+  readonly unpriced: TokenSums = emptySums();
+  private readonly byCard = new Map<RateCard, TokenSums>();
+  readonly unpricedModels = new Map<string, number>();
+
+  add(r: UsageRecord, card: RateCard | undefined): void {
+    addRecord(this.all, r);
+    if (!card) {
+      addRecord(this.unpriced, r);
+      this.unpricedModels.set(r.model, (this.unpricedModels.get(r.model) ?? 0) + r.requests);
+      return;
+    }
+    let s = this.byCard.get(card);
+    if (!s) this.byCard.set(card, (s = emptySums()));
+    addRecord(s, r);
+  }
+
+  merge(other: CostAccumulator): void {
+    addSums(this.all, other.all);
+    addSums(this.unpriced, other.unpriced);
+    for (const [card, s] of other.byCard) {
+      let mine = this.byCard.get(card);
+      if (!mine) this.byCard.set(card, (mine = emptySums()));
+      addSums(mine, s);
+    }
+    for (const [m, n] of other.unpricedModels) this.unpricedModels.set(m, (this.unpricedModels.get(m) ?? 0) + n);
+  }
+
+  cardSums(): Map<RateCard, TokenSums> {
+    return this.byCard;
+  }
+
+  result(): CostResult {
+    const components: Components = { input: 0n, cacheRead: 0n, cacheWrite5m: 0n, cacheWrite1h: 0n, output: 0n };
+    let uncachedEquivalent = 0n;
+    let premium = 0n;
+    for (const [card, s] of this.byCard) {
+      const c = componentsOf(s, card.prices);
+      components.input += c.input;
+      components.cacheRead += c.cacheRead;
+      components.cacheWrite5m += c.cacheWrite5m;
+      components.cacheWrite1h += c.cacheWrite1h;
+      components.output += c.output;
+      const allInput = BigInt(s.inputTokens + s.cacheReadTokens + s.cacheWrite5mTokens + s.cacheWrite1hTokens);
+      uncachedEquivalent += allInput * card.prices.input + BigInt(s.outputTokens) * card.prices.output;
+      if (card.tier) premium += totalOf(c) - totalOf(componentsOf(s, card.untiered));
+    }
+    const priced = this.byCard.size > 0;
+    return {
+      costFemto: priced ? totalOf(components) : null,
+      components,
+      uncachedEquivalentFemto: uncachedEquivalent,
+      longContextPremiumFemto: premium,
+      unpriced: this.unpriced,
+      cards: [...this.byCard.keys()],
+    };
+  }
+}

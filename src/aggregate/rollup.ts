@@ -1,0 +1,112 @@
+/**
+ * One streaming pass over priced records that gathers everything `report` shows: totals, groups,
+ * cost-per-request distribution, unit economics, the context-window tax by turn, caching as it
+ * happened, long-context cliffs and (optionally) a repricing. Memory grows with the number of
+ * groups, conversations and distinct customers/users, not with the number of records.
+ */
+import type { Pricer, RateCard } from '../pricing/cost.js';
+import { floatCost } from '../pricing/cost.js';
+import type { UsageRecord } from '../usage/record.js';
+import { CostAccumulator } from './accumulator.js';
+import { CacheWriteTracker } from './cache-writes.js';
+import { groupKey, type Dimension } from './dims.js';
+import { QuantileSketch } from './sketch.js';
+
+export interface GroupState {
+  acc: CostAccumulator;
+  perRequest: QuantileSketch;
+  repriced?: CostAccumulator;
+}
+
+export interface TurnState {
+  acc: CostAccumulator;
+  promptTokens: number;
+}
+
+interface ConversationState {
+  turns: number;
+  costUsd: number;
+}
+
+export interface RollupOptions {
+  dims: Dimension[];
+  /** A second pricer for side-by-side repricing (today's catalog, a date, or a proposed card). */
+  repricer?: Pricer;
+  /** Only records in [sinceMs, untilMs). */
+  sinceMs?: number;
+  untilMs?: number;
+}
+
+export class ReportRollup {
+  readonly total = new CostAccumulator();
+  readonly repricedTotal?: CostAccumulator;
+  readonly groups = new Map<string, GroupState>();
+  readonly perRequest = new QuantileSketch();
+  readonly turns = new Map<number, TurnState>();
+  readonly conversations = new Map<string, ConversationState>();
+  readonly customers = new Set<string>();
+  readonly users = new Set<string>();
+  readonly outcomes = { success: 0, failure: 0, successCost: new CostAccumulator(), knownCost: new CostAccumulator() };
+  readonly cacheWrites = new CacheWriteTracker();
+  readonly cardWarnings = new Map<string, number>();
+  filteredOut = 0;
+  firstMs = Infinity;
+  lastMs = -Infinity;
+
+  constructor(readonly options: RollupOptions) {
+    if (options.repricer) this.repricedTotal = new CostAccumulator();
+  }
+
+  add(r: UsageRecord, card: RateCard | undefined): void {
+    const t = r.timeMs;
+    if (t !== undefined && ((this.options.sinceMs !== undefined && t < this.options.sinceMs) || (this.options.untilMs !== undefined && t >= this.options.untilMs))) {
+      this.filteredOut += 1;
+      return;
+    }
+    if (t !== undefined) {
+      if (t < this.firstMs) this.firstMs = t;
+      if (t > this.lastMs) this.lastMs = t;
+    }
+    this.total.add(r, card);
+    const key = groupKey(this.options.dims, r);
+    let g = this.groups.get(key);
+    if (!g) this.groups.set(key, (g = { acc: new CostAccumulator(), perRequest: new QuantileSketch(), repriced: this.repricedTotal ? new CostAccumulator() : undefined }));
+    g.acc.add(r, card);
+    if (this.options.repricer && this.repricedTotal) {
+      const rc = this.options.repricer.cardFor(r);
+      this.repricedTotal.add(r, rc);
+      g.repriced!.add(r, rc);
+    }
+    const costUsd = card ? floatCost(r, card) : undefined;
+    if (costUsd !== undefined && r.requests > 0) {
+      this.perRequest.add(costUsd / r.requests, r.requests);
+      g.perRequest.add(costUsd / r.requests, r.requests);
+    }
+    if (card && card.warnings.length) for (const w of card.warnings) this.cardWarnings.set(w, (this.cardWarnings.get(w) ?? 0) + r.requests);
+    this.attribution(r, card, costUsd);
+    this.cacheWrites.add(r, card);
+  }
+
+  private attribution(r: UsageRecord, card: RateCard | undefined, costUsd: number | undefined): void {
+    const customer = r.tags.customer;
+    if (customer) this.customers.add(customer);
+    const user = r.tags.user;
+    if (user) this.users.add(user);
+    const outcome = r.tags.outcome;
+    if (outcome === 'success' || outcome === 'failure') {
+      this.outcomes[outcome] += r.requests;
+      this.outcomes.knownCost.add(r, card);
+      if (outcome === 'success') this.outcomes.successCost.add(r, card);
+    }
+    if (r.conversationId === undefined) return;
+    let c = this.conversations.get(r.conversationId);
+    if (!c) this.conversations.set(r.conversationId, (c = { turns: 0, costUsd: 0 }));
+    c.turns += 1;
+    if (costUsd !== undefined) c.costUsd += costUsd;
+    const turn = r.turn ?? c.turns;
+    let ts = this.turns.get(turn);
+    if (!ts) this.turns.set(turn, (ts = { acc: new CostAccumulator(), promptTokens: 0 }));
+    ts.acc.add(r, card);
+    ts.promptTokens += r.inputTokens + r.cacheReadTokens + r.cacheWrite5mTokens + r.cacheWrite1hTokens;
+  }
+}

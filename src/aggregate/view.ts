@@ -1,0 +1,121 @@
+/**
+ * Turns a finished ReportRollup into plain figures (exact femto amounts as bigints) that both
+ * the JSON contract and the tables are rendered from.
+ */
+import type { Femto } from '../pricing/money.js';
+import type { RateCard } from '../pricing/cost.js';
+import type { CostAccumulator, CostResult, TokenSums } from './accumulator.js';
+import { splitGroupKey } from './dims.js';
+import type { ReportRollup } from './rollup.js';
+import type { UnreadWrites } from './cache-writes.js';
+
+export interface GroupView {
+  key: Record<string, string>;
+  sums: TokenSums;
+  cost: CostResult;
+  repriced?: CostResult;
+  /** Per-request distribution (float USD). */
+  p50?: number;
+  p90?: number;
+  p99?: number;
+  max?: number;
+}
+
+export interface TurnView {
+  turn: number;
+  requests: number;
+  promptTokens: number;
+  cost: CostResult;
+}
+
+export interface CliffView {
+  model: string;
+  threshold: number;
+  operator: string;
+  requests: number;
+  premiumFemto: Femto;
+  costFemto: Femto;
+}
+
+export interface UsageView {
+  total: { sums: TokenSums; cost: CostResult; repriced?: CostResult };
+  groups: GroupView[];
+  distribution: { p50?: number; p90?: number; p99?: number; max?: number; mean?: number };
+  conversations: number;
+  customers: number;
+  users: number;
+  outcomes: { success: number; failure: number; successCost: CostResult; knownCost: CostResult };
+  turns: TurnView[];
+  cliffs: CliffView[];
+  unreadWrites: UnreadWrites;
+  cardWarnings: Array<[string, number]>;
+  period?: { fromMs: number; toMs: number };
+  filteredOut: number;
+}
+
+function cliffsOf(total: CostAccumulator): CliffView[] {
+  const byKey = new Map<string, CliffView>();
+  for (const [card, sums] of total.cardSums()) {
+    if (!card.tier) continue;
+    const key = `${card.entry.id}\u0000${card.tier.threshold}`;
+    let v = byKey.get(key);
+    if (!v) byKey.set(key, (v = { model: card.entry.id, threshold: card.tier.threshold, operator: card.tier.inclusive ? '>=' : '>', requests: 0, premiumFemto: 0n, costFemto: 0n }));
+    const single = singleCardCost(card, sums);
+    v.requests += sums.requests;
+    v.premiumFemto += single.premium;
+    v.costFemto += single.cost;
+  }
+  return [...byKey.values()].sort((a, b) => (b.premiumFemto > a.premiumFemto ? 1 : b.premiumFemto < a.premiumFemto ? -1 : a.model.localeCompare(b.model)));
+}
+
+function singleCardCost(card: RateCard, s: TokenSums): { cost: Femto; premium: Femto } {
+  const p = card.prices;
+  const u = card.untiered;
+  const cost = BigInt(s.inputTokens) * p.input + BigInt(s.cacheReadTokens) * p.cacheRead + BigInt(s.cacheWrite5mTokens) * p.cacheWrite5m + BigInt(s.cacheWrite1hTokens) * p.cacheWrite1h + BigInt(s.outputTokens) * p.output;
+  const base = BigInt(s.inputTokens) * u.input + BigInt(s.cacheReadTokens) * u.cacheRead + BigInt(s.cacheWrite5mTokens) * u.cacheWrite5m + BigInt(s.cacheWrite1hTokens) * u.cacheWrite1h + BigInt(s.outputTokens) * u.output;
+  return { cost, premium: cost - base };
+}
+
+function compareCost(a: GroupView, b: GroupView): number {
+  const ca = a.cost.costFemto ?? -1n;
+  const cb = b.cost.costFemto ?? -1n;
+  if (ca !== cb) return cb > ca ? 1 : -1;
+  if (a.sums.requests !== b.sums.requests) return b.sums.requests - a.sums.requests;
+  return JSON.stringify(a.key).localeCompare(JSON.stringify(b.key));
+}
+
+export function buildView(rollup: ReportRollup): UsageView {
+  const groups: GroupView[] = [];
+  for (const [key, g] of rollup.groups) {
+    groups.push({
+      key: splitGroupKey(rollup.options.dims, key),
+      sums: g.acc.all,
+      cost: g.acc.result(),
+      repriced: g.repriced?.result(),
+      p50: g.perRequest.quantile(0.5),
+      p90: g.perRequest.quantile(0.9),
+      p99: g.perRequest.quantile(0.99),
+      max: g.perRequest.count ? g.perRequest.max : undefined,
+    });
+  }
+  groups.sort(compareCost);
+  const turns: TurnView[] = [...rollup.turns.entries()]
+    .sort((a, b) => a[0] - b[0])
+    .map(([turn, t]) => ({ turn, requests: t.acc.all.requests, promptTokens: t.promptTokens, cost: t.acc.result() }));
+  const s = rollup.perRequest;
+  return {
+    total: { sums: rollup.total.all, cost: rollup.total.result(), repriced: rollup.repricedTotal?.result() },
+    groups,
+    distribution: { p50: s.quantile(0.5), p90: s.quantile(0.9), p99: s.quantile(0.99), max: s.count ? s.max : undefined, mean: s.mean },
+    conversations: rollup.conversations.size,
+    customers: rollup.customers.size,
+    users: rollup.users.size,
+    outcomes: { success: rollup.outcomes.success, failure: rollup.outcomes.failure, successCost: rollup.outcomes.successCost.result(), knownCost: rollup.outcomes.knownCost.result() },
+    turns,
+    cliffs: cliffsOf(rollup.total),
+    unreadWrites: rollup.cacheWrites.finish(),
+    cardWarnings: [...rollup.cardWarnings.entries()].sort((a, b) => b[1] - a[1]),
+    period: rollup.firstMs <= rollup.lastMs ? { fromMs: rollup.firstMs, toMs: rollup.lastMs } : undefined,
+    filteredOut: rollup.filteredOut,
+  };
+}

@@ -1,0 +1,65 @@
+/**
+ * The pipeline behind the log commands: ingest -> tokenize (only where counts are missing)
+ * -> price -> hand each priced record to the caller. Streaming: nothing is kept here.
+ */
+import type { CommandContext } from '../cli/context.js';
+import { UserError } from '../core/issues.js';
+import { ingest, parseColumnMap, type IngestResult } from '../ingest/index.js';
+import type { ColumnMapping, IngestOptions } from '../ingest/types.js';
+import { Pricer, type RateCard } from '../pricing/cost.js';
+import type { UsageRecord } from '../usage/record.js';
+import { CountEstimator, type EstimateStats } from './estimate.js';
+import { Progress } from './progress.js';
+
+export interface PipelineOptions {
+  keepText: boolean;
+  inputFormat?: string;
+  /** `--map` spec. */
+  map?: string;
+  /** Extra price files (e.g. a proposed card) are not for pricing here; see repricing. */
+}
+
+export interface PipelineResult {
+  ingest: IngestResult;
+  pricer: Pricer;
+  estimates: EstimateStats;
+}
+
+export function ingestOptions(ctx: CommandContext, opts: PipelineOptions): IngestOptions {
+  const cfg = ctx.config?.doc;
+  let columns = (cfg?.columns as ColumnMapping | undefined) ?? undefined;
+  if (opts.map) columns = { ...(columns ?? {}), ...parseColumnMap(opts.map) };
+  return {
+    inputFormat: opts.inputFormat,
+    columns,
+    keepText: opts.keepText,
+    attribution: (cfg?.attribution as Record<string, string> | undefined) ?? undefined,
+  };
+}
+
+export async function runPipeline(
+  ctx: CommandContext,
+  inputs: string[],
+  opts: PipelineOptions,
+  onRecord: (r: UsageRecord, card: RateCard | undefined) => void,
+): Promise<PipelineResult> {
+  if (inputs.length === 0) throw new UserError('no inputs given', 'pass log files, directories, glob patterns or - for stdin');
+  const { catalog } = ctx.loadCatalog();
+  const pricer = new Pricer(catalog, { defaultMs: ctx.io.now() });
+  const estimator = new CountEstimator(catalog);
+  const progress = new Progress(ctx);
+  try {
+    const result = await ingest(
+      inputs,
+      ingestOptions(ctx, opts),
+      (r) => {
+        if (r.countsMissing) estimator.fill(r);
+        onRecord(r, pricer.cardFor(r));
+      },
+      { stdin: ctx.io.stdin, strict: ctx.strict, onProgress: (done, total) => progress.update(done, total) },
+    );
+    return { ingest: result, pricer, estimates: estimator.stats };
+  } finally {
+    progress.done();
+  }
+}

@@ -1,0 +1,170 @@
+/** The `report --format json` contract (schemaVersion 1). Documented in README "JSON output". */
+import type { IngestResult } from '../ingest/index.js';
+import type { Issue } from '../core/issues.js';
+import { divFemto, femtoToUsdNumber, type Femto } from '../pricing/money.js';
+import type { Components } from '../pricing/cost.js';
+import type { CostResult, TokenSums } from '../aggregate/accumulator.js';
+import type { UsageView } from '../aggregate/view.js';
+import { dimensionKey, type Dimension } from '../aggregate/dims.js';
+import { SCHEMA_VERSION } from '../cli/version.js';
+
+const usd = (f: Femto | null | undefined): number | null => (f === null || f === undefined ? null : femtoToUsdNumber(f));
+const per = (f: Femto | null, n: number): number | null => (f === null || n <= 0 ? null : femtoToUsdNumber(divFemto(f, n)));
+const round6 = (x: number | undefined): number | null => (x === undefined ? null : Number(x.toPrecision(6)));
+const share = (part: Femto, whole: Femto | null): number | null => (whole === null || whole === 0n ? null : Number((Number((part * 1_000_000n) / whole) / 1_000_000).toFixed(6)));
+
+export function tokensJson(s: TokenSums) {
+  return { input: s.inputTokens, cacheRead: s.cacheReadTokens, cacheWrite5m: s.cacheWrite5mTokens, cacheWrite1h: s.cacheWrite1hTokens, output: s.outputTokens, reasoning: s.reasoningTokens };
+}
+
+export function componentsJson(c: Components) {
+  return { input: usd(c.input), cacheRead: usd(c.cacheRead), cacheWrite5m: usd(c.cacheWrite5m), cacheWrite1h: usd(c.cacheWrite1h), output: usd(c.output) };
+}
+
+function unpricedJson(r: CostResult) {
+  const u = r.unpriced;
+  return u.records === 0 ? null : { requests: u.requests, tokens: tokensJson(u) };
+}
+
+function pricingJson(r: CostResult) {
+  return r.cards
+    .map((c) => ({
+      entry: c.entry.id,
+      provider: c.entry.provider,
+      periodFrom: c.period.from ?? null,
+      serviceTier: c.pricedTier,
+      adjustments: c.adjustments,
+      source: c.entry.source,
+      checkedAt: c.entry.checkedAt,
+    }))
+    .sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
+}
+
+export interface UsageJsonInput {
+  view: UsageView;
+  ingest: IngestResult;
+  dims: Dimension[];
+  issues: Issue[];
+  estimatedRecords: number;
+  unpricedModels: Record<string, number>;
+  reprice?: { label: string };
+}
+
+export function usageJson(input: UsageJsonInput) {
+  const { view, ingest } = input;
+  const total = view.total;
+  const totalCost = total.cost.costFemto;
+  return {
+    schemaVersion: SCHEMA_VERSION,
+    inputs: {
+      files: ingest.files.map((f) => ({ path: f.path, format: f.format, bytes: f.bytes })),
+      read: ingest.counts.read,
+      counted: ingest.counts.counted,
+      skipped: sortedCounts(ingest.counts.skipped),
+      rejected: sortedCounts(ingest.counts.rejected),
+      outsideTimeRange: view.filteredOut,
+      estimatedRecords: input.estimatedRecords,
+    },
+    period: view.period ? { from: new Date(view.period.fromMs).toISOString(), to: new Date(view.period.toMs).toISOString() } : null,
+    groupBy: input.dims.map(dimensionKey),
+    totals: {
+      requests: total.sums.requests,
+      tokens: tokensJson(total.sums),
+      costUsd: usd(totalCost),
+      components: componentsJson(total.cost.components),
+      outputShareOfSpend: share(total.cost.components.output, totalCost),
+      unpriced: unpricedJson(total.cost),
+      unpricedModels: input.unpricedModels,
+    },
+    groups: view.groups.map((g) => ({
+      key: g.key,
+      requests: g.sums.requests,
+      tokens: tokensJson(g.sums),
+      costUsd: usd(g.cost.costFemto),
+      components: componentsJson(g.cost.components),
+      shareOfSpend: g.cost.costFemto === null ? null : share(g.cost.costFemto, totalCost),
+      costPerRequestUsd: per(g.cost.costFemto, g.sums.requests - g.cost.unpriced.requests),
+      outputShareOfSpend: share(g.cost.components.output, g.cost.costFemto),
+      costPerRequestDistributionUsd: { p50: round6(g.p50), p90: round6(g.p90), p99: round6(g.p99), max: round6(g.max) },
+      unpriced: unpricedJson(g.cost),
+      estimatedRecords: g.sums.estimatedRecords,
+      pricing: pricingJson(g.cost),
+      ...(g.repriced ? { repricedCostUsd: usd(g.repriced.costFemto) } : {}),
+    })),
+    unitEconomics: unitEconomicsJson(view),
+    contextWindowTax: contextJson(view),
+    caching: cachingJson(view),
+    longContext: view.cliffs.map((c) => ({ model: c.model, threshold: c.threshold, operator: c.operator, requests: c.requests, costUsd: usd(c.costFemto), premiumUsd: usd(c.premiumFemto) })),
+    reprice: input.reprice && total.repriced
+      ? { label: input.reprice.label, costUsd: usd(total.repriced.costFemto), deltaUsd: totalCost !== null && total.repriced.costFemto !== null ? usd(total.repriced.costFemto - totalCost) : null, unpriced: unpricedJson(total.repriced) }
+      : null,
+    warnings: view.cardWarnings.map(([message, requests]) => ({ message, requests })),
+    issues: input.issues.map((i) => ({ severity: i.severity, code: i.code, message: i.message, file: i.file ?? null, line: i.line ?? null, path: i.path ?? null, hint: i.hint ?? null })),
+  };
+}
+
+function sortedCounts(m: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(Object.entries(m).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])));
+}
+
+function unitEconomicsJson(view: UsageView) {
+  const cost = view.total.cost.costFemto;
+  const pricedRequests = view.total.sums.requests - view.total.cost.unpriced.requests;
+  const d = view.distribution;
+  const success = view.outcomes.success;
+  return {
+    costPerRequestUsd: per(cost, pricedRequests),
+    costPer1kRequestsUsd: cost === null || pricedRequests <= 0 ? null : femtoToUsdNumber(divFemto(cost * 1000n, pricedRequests)),
+    conversations: view.conversations,
+    costPerConversationUsd: per(cost, view.conversations),
+    customers: view.customers,
+    costPerCustomerUsd: per(cost, view.customers),
+    users: view.users,
+    costPerUserUsd: per(cost, view.users),
+    outcomes: {
+      success,
+      failure: view.outcomes.failure,
+      successRate: success + view.outcomes.failure > 0 ? Number((success / (success + view.outcomes.failure)).toFixed(6)) : null,
+      costOfKnownOutcomesUsd: usd(view.outcomes.knownCost.costFemto),
+      costPerSuccessfulOutcomeUsd: per(view.outcomes.knownCost.costFemto, success),
+    },
+    costPerRequestDistributionUsd: { p50: round6(d.p50), p90: round6(d.p90), p99: round6(d.p99), max: round6(d.max), mean: round6(d.mean) },
+  };
+}
+
+function contextJson(view: UsageView) {
+  if (view.turns.length === 0) return null;
+  const rows = view.turns.map((t) => ({
+    turn: t.turn,
+    requests: t.requests,
+    avgPromptTokens: t.requests ? Math.round(t.promptTokens / t.requests) : 0,
+    costUsd: usd(t.cost.costFemto),
+    avgCostUsd: per(t.cost.costFemto, t.requests - t.cost.unpriced.requests),
+  }));
+  const first = rows[0];
+  const last = rows[rows.length - 1];
+  return {
+    conversations: view.conversations,
+    turns: rows,
+    promptGrowthFactor: first.avgPromptTokens > 0 ? Number((last.avgPromptTokens / first.avgPromptTokens).toFixed(3)) : null,
+    costGrowthFactor: first.avgCostUsd && last.avgCostUsd ? Number((last.avgCostUsd / first.avgCostUsd).toFixed(3)) : null,
+  };
+}
+
+function cachingJson(view: UsageView) {
+  const s = view.total.sums;
+  const c = view.total.cost;
+  const allInput = s.inputTokens + s.cacheReadTokens + s.cacheWrite5mTokens + s.cacheWrite1hTokens;
+  const saved = c.costFemto === null ? null : c.uncachedEquivalentFemto - c.costFemto;
+  return {
+    cacheReadShareOfInput: allInput > 0 ? Number((s.cacheReadTokens / allInput).toFixed(6)) : null,
+    costWithoutCachingUsd: c.costFemto === null ? null : usd(c.uncachedEquivalentFemto),
+    savedUsd: usd(saved),
+    writesNeverRead: {
+      writes: view.unreadWrites.writes,
+      tokens: view.unreadWrites.tokens,
+      costUsd: usd(view.unreadWrites.costFemto),
+      premiumOverInputUsd: usd(view.unreadWrites.premiumFemto),
+    },
+  };
+}

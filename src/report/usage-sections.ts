@@ -1,0 +1,210 @@
+/** Tables for `report`: built from the same view as the JSON contract. */
+import { formatInt, formatPct } from './cells.js';
+import { col, type Cell, type Report, type Section } from './model.js';
+import { divFemto, formatUsd, type Femto } from '../pricing/money.js';
+import type { UsageView, GroupView } from '../aggregate/view.js';
+import { dimensionKey, dimensionLabel, type Dimension } from '../aggregate/dims.js';
+import type { Issue } from '../core/issues.js';
+import type { IngestResult } from '../ingest/index.js';
+import { formatIssue } from '../core/issues.js';
+
+const fshare = (part: Femto, whole: Femto | null): number | undefined => (whole === null || whole === 0n ? undefined : Number((part * 1_000_000n) / whole) / 1_000_000);
+const perReq = (f: Femto | null, n: number): Femto | null => (f === null || n <= 0 ? null : divFemto(f, n));
+const usdFloat = (x: number | undefined): string => (x === undefined ? '-' : formatUsd(BigInt(Math.round(x * 1e15))));
+
+function groupRow(g: GroupView, dims: Dimension[], total: Femto | null): Record<string, Cell> {
+  const row: Record<string, Cell> = {};
+  for (const d of dims) row[dimensionKey(d)] = g.key[dimensionKey(d)];
+  const s = g.sums;
+  Object.assign(row, {
+    requests: s.requests,
+    input: s.inputTokens,
+    cacheRead: s.cacheReadTokens,
+    cacheWrite: s.cacheWrite5mTokens + s.cacheWrite1hTokens,
+    output: s.outputTokens,
+    cost: g.cost.costFemto,
+    share: g.cost.costFemto === null ? undefined : fshare(g.cost.costFemto, total),
+    perRequest: perReq(g.cost.costFemto, s.requests - g.cost.unpriced.requests),
+    outputShare: fshare(g.cost.components.output, g.cost.costFemto),
+    p90: g.p90 === undefined ? undefined : usdFloat(g.p90),
+  });
+  if (g.cost.unpriced.records > 0 && g.cost.costFemto !== null) row.cost = g.cost.costFemto; // partly priced: the note says so
+  return row;
+}
+
+export function spendSection(view: UsageView, dims: Dimension[], top: number | undefined): Section {
+  const total = view.total.cost.costFemto;
+  const shown = top !== undefined ? view.groups.slice(0, top) : view.groups;
+  const rows = shown.map((g) => groupRow(g, dims, total));
+  const rest = view.groups.length - shown.length;
+  if (rest > 0) {
+    let other = 0n;
+    let requests = 0;
+    for (const g of view.groups.slice(shown.length)) {
+      other += g.cost.costFemto ?? 0n;
+      requests += g.sums.requests;
+    }
+    rows.push({ [dimensionKey(dims[0])]: `(${rest} more)`, requests, cost: other, share: fshare(other, total) });
+  }
+  const s = view.total.sums;
+  const footer: Record<string, Cell> = {
+    [dimensionKey(dims[0])]: 'Total', requests: s.requests, input: s.inputTokens, cacheRead: s.cacheReadTokens,
+    cacheWrite: s.cacheWrite5mTokens + s.cacheWrite1hTokens, output: s.outputTokens, cost: total,
+    share: total === null ? undefined : 1, perRequest: perReq(total, s.requests - view.total.cost.unpriced.requests),
+    outputShare: fshare(view.total.cost.components.output, total),
+    p90: view.distribution.p90 === undefined ? undefined : usdFloat(view.distribution.p90),
+  };
+  const partly = view.groups.filter((g) => g.cost.unpriced.records > 0);
+  return {
+    id: 'groups',
+    title: `Spend by ${dims.map(dimensionLabel).join(', ')}`,
+    columns: [
+      ...dims.map((d) => col(dimensionKey(d), dimensionLabel(d)[0].toUpperCase() + dimensionLabel(d).slice(1))),
+      col('requests', 'Requests', 'int'), col('input', 'Input tok', 'int'), col('cacheRead', 'Cache read', 'int'), col('cacheWrite', 'Cache write', 'int'),
+      col('output', 'Output tok', 'int'), col('cost', 'Cost', 'usd'), col('share', 'Share', 'pct'), col('perRequest', '$/request', 'usd'),
+      col('p90', 'p90 $/req'), col('outputShare', 'Output share', 'pct'),
+    ],
+    rows,
+    footer,
+    notes: partly.length && partly.some((g) => g.cost.costFemto !== null)
+      ? ['Some groups are only partly priced: their cost covers the priced requests (see "Unpriced models").']
+      : undefined,
+  };
+}
+
+export function componentsSection(view: UsageView): Section {
+  const c = view.total.cost.components;
+  const s = view.total.sums;
+  const total = view.total.cost.costFemto;
+  const rows: Record<string, Cell>[] = [
+    { component: 'Input (uncached)', tokens: s.inputTokens, cost: c.input, share: fshare(c.input, total) },
+    { component: 'Cache read', tokens: s.cacheReadTokens, cost: c.cacheRead, share: fshare(c.cacheRead, total) },
+    { component: 'Cache write 5m', tokens: s.cacheWrite5mTokens, cost: c.cacheWrite5m, share: fshare(c.cacheWrite5m, total) },
+    { component: 'Cache write 1h', tokens: s.cacheWrite1hTokens, cost: c.cacheWrite1h, share: fshare(c.cacheWrite1h, total) },
+    { component: 'Output (incl. reasoning)', tokens: s.outputTokens, cost: c.output, share: fshare(c.output, total) },
+  ];
+  const outTokShare = s.outputTokens / Math.max(1, s.inputTokens + s.cacheReadTokens + s.cacheWrite5mTokens + s.cacheWrite1hTokens + s.outputTokens);
+  return {
+    id: 'components',
+    title: 'Where the money goes',
+    columns: [col('component', 'Component'), col('tokens', 'Tokens', 'int'), col('cost', 'Cost', 'usd'), col('share', 'Share of spend', 'pct')],
+    rows: rows.filter((r) => r.tokens !== 0),
+    notes: total ? [`Output is ${formatPct(outTokShare)} of tokens but ${formatPct(fshare(c.output, total) ?? 0)} of spend (the output-token premium).${s.reasoningTokens ? ` Reasoning: ${formatInt(s.reasoningTokens)} of the output tokens.` : ''}`] : undefined,
+  };
+}
+
+export function unitSection(view: UsageView): Section {
+  const cost = view.total.cost.costFemto;
+  const priced = view.total.sums.requests - view.total.cost.unpriced.requests;
+  const d = view.distribution;
+  const rows: Record<string, Cell>[] = [
+    { metric: 'Cost per request (mean)', value: formatUsd(perReq(cost, priced)) },
+    { metric: 'Cost per request p50 / p90 / p99 / max', value: `${usdFloat(d.p50)} / ${usdFloat(d.p90)} / ${usdFloat(d.p99)} / ${usdFloat(d.max)}` },
+    { metric: 'Cost per 1,000 requests', value: formatUsd(cost === null || priced <= 0 ? null : divFemto(cost * 1000n, priced)) },
+  ];
+  if (view.conversations) rows.push({ metric: `Cost per conversation (${formatInt(view.conversations)})`, value: formatUsd(perReq(cost, view.conversations)) });
+  if (view.customers) rows.push({ metric: `Cost per customer (${formatInt(view.customers)})`, value: formatUsd(perReq(cost, view.customers)) });
+  if (view.users) rows.push({ metric: `Cost per user (${formatInt(view.users)})`, value: formatUsd(perReq(cost, view.users)) });
+  const o = view.outcomes;
+  if (o.success + o.failure > 0) {
+    rows.push({ metric: 'Success rate (requests with a known outcome)', value: `${formatPct(o.success / (o.success + o.failure))} of ${formatInt(o.success + o.failure)}` });
+    rows.push({ metric: 'Cost per successful outcome', value: formatUsd(perReq(o.knownCost.costFemto, o.success)) });
+  }
+  return { id: 'unit', title: 'Unit economics', columns: [col('metric', 'Metric'), col('value', 'Value')], rows, notes: ['Percentiles come from a streaming sketch (within 1% of the exact value); means are exact.'] };
+}
+
+export function turnsSection(view: UsageView): Section | undefined {
+  if (view.turns.length < 2) return undefined;
+  const rows = view.turns.map((t) => ({
+    turn: t.turn,
+    requests: t.requests,
+    avgPrompt: t.requests ? Math.round(t.promptTokens / t.requests) : 0,
+    avgCost: perReq(t.cost.costFemto, t.requests - t.cost.unpriced.requests),
+    cost: t.cost.costFemto,
+  }));
+  const first = rows[0];
+  const last = rows[rows.length - 1];
+  const growth = first.avgPrompt > 0 ? (last.avgPrompt / first.avgPrompt).toFixed(1) : '-';
+  return {
+    id: 'turns',
+    title: 'Context-window tax (by conversation turn)',
+    columns: [col('turn', 'Turn', 'int'), col('requests', 'Requests', 'int'), col('avgPrompt', 'Avg prompt tok', 'int'), col('avgCost', 'Avg $/request', 'usd'), col('cost', 'Cost', 'usd')],
+    rows,
+    notes: [`Prompt size grows ${growth}x from turn ${first.turn} to turn ${last.turn}: history is re-billed on every turn.`],
+  };
+}
+
+export function cachingSection(view: UsageView): Section {
+  const s = view.total.sums;
+  const c = view.total.cost;
+  const allInput = s.inputTokens + s.cacheReadTokens + s.cacheWrite5mTokens + s.cacheWrite1hTokens;
+  const saved = c.costFemto === null ? null : c.uncachedEquivalentFemto - c.costFemto;
+  const u = view.unreadWrites;
+  return {
+    id: 'caching',
+    title: 'Caching as it happened',
+    columns: [col('metric', 'Metric'), col('value', 'Value')],
+    rows: [
+      { metric: 'Cache reads, share of input tokens', value: allInput ? formatPct(s.cacheReadTokens / allInput) : '-' },
+      { metric: 'Cost without caching (same tokens at input price)', value: formatUsd(c.costFemto === null ? null : c.uncachedEquivalentFemto) },
+      { metric: 'Saved by caching (net of write premiums)', value: formatUsd(saved) },
+      { metric: 'Cache writes never read (writes / tokens)', value: `${formatInt(u.writes)} / ${formatInt(u.tokens)}` },
+      { metric: 'Paid for unread writes (premium over input)', value: `${formatUsd(u.costFemto)} (${formatUsd(u.premiumFemto)})` },
+    ],
+  };
+}
+
+export function cliffsSection(view: UsageView): Section | undefined {
+  if (view.cliffs.length === 0) return undefined;
+  return {
+    id: 'long-context',
+    title: 'Long-context cliffs (whole request billed at the tier rate)',
+    columns: [col('model', 'Model'), col('threshold', 'Threshold'), col('requests', 'Requests', 'int'), col('cost', 'Cost', 'usd'), col('premium', 'Premium paid', 'usd')],
+    rows: view.cliffs.map((c) => ({ model: c.model, threshold: `${c.operator}${formatInt(c.threshold)}`, requests: c.requests, cost: c.costFemto, premium: c.premiumFemto })),
+  };
+}
+
+export function repriceSection(view: UsageView, dims: Dimension[], label: string): Section | undefined {
+  if (!view.total.repriced) return undefined;
+  const rows = view.groups.map((g) => {
+    const row: Record<string, Cell> = {};
+    for (const d of dims) row[dimensionKey(d)] = g.key[dimensionKey(d)];
+    const a = g.cost.costFemto;
+    const b = g.repriced?.costFemto ?? null;
+    return { ...row, billed: a, repriced: b, delta: a !== null && b !== null ? b - a : null };
+  });
+  const a = view.total.cost.costFemto;
+  const b = view.total.repriced.costFemto;
+  return {
+    id: 'reprice',
+    title: `Repricing: as billed vs ${label}`,
+    columns: [...dims.map((d) => col(dimensionKey(d), dimensionLabel(d))), col('billed', 'As billed', 'usd'), col('repriced', label, 'usd'), col('delta', 'Delta', 'usd')],
+    rows,
+    footer: { [dimensionKey(dims[0])]: 'Total', billed: a, repriced: b, delta: a !== null && b !== null ? b - a : null },
+  };
+}
+
+export function inputNotes(ingest: IngestResult, issues: Issue[], unpricedModels: Map<string, number>, view: UsageView, estimated: number): string[] {
+  const notes: string[] = [];
+  const c = ingest.counts;
+  const skipped = Object.entries(c.skipped).sort((a, b) => b[1] - a[1]);
+  const rejected = Object.entries(c.rejected).sort((a, b) => b[1] - a[1]);
+  const sumOf = (e: [string, number][]) => e.reduce((n, [, v]) => n + v, 0);
+  notes.push(`Records: ${formatInt(c.read)} read, ${formatInt(c.counted)} counted, ${formatInt(sumOf(skipped))} skipped, ${formatInt(sumOf(rejected))} rejected.`);
+  if (skipped.length) notes.push(`Skipped (not billable): ${skipped.map(([k, v]) => `${k} ${formatInt(v)}`).join(', ')}.`);
+  if (rejected.length) notes.push(`warning: rejected (invalid): ${rejected.map(([k, v]) => `${k} ${formatInt(v)}`).join(', ')}.`);
+  if (view.filteredOut) notes.push(`${formatInt(view.filteredOut)} records outside --since/--until.`);
+  if (unpricedModels.size) {
+    const list = [...unpricedModels.entries()].sort((a, b) => b[1] - a[1]).map(([m, n]) => `${m} (${formatInt(n)} requests)`);
+    notes.push(`warning: unpriced models, excluded from costs (not $0): ${list.join(', ')}. Add prices with --prices FILE or map them with modelAliases in tokenomics.yaml.`);
+  }
+  if (estimated) notes.push(`${formatInt(estimated)} records had no token counts: counts were estimated from their text.`);
+  for (const [w, n] of view.cardWarnings) notes.push(`warning: ${w} (${formatInt(n)} requests).`);
+  const shown = issues.filter((i) => i.severity !== 'info').slice(0, 5);
+  for (const i of shown) notes.push(formatIssue(i).replace(/\n/g, '\n  '));
+  const more = issues.filter((i) => i.severity !== 'info').length - shown.length;
+  if (more > 0) notes.push(`(${formatInt(more)} more issues; --format json lists them all)`);
+  return notes;
+}
+
+export type { Report };
