@@ -26,10 +26,9 @@ const SNAKE: typeof CAMEL = {
   id: 'response_id', time: 'create_time', feedback: 'prompt_feedback', block: 'block_reason',
 };
 
-function keysOf(r: Obj): typeof CAMEL | undefined {
-  if (CAMEL.usage in r || CAMEL.model in r || 'candidates' in r || CAMEL.feedback in r) return CAMEL;
-  if (SNAKE.usage in r || SNAKE.model in r || SNAKE.feedback in r) return SNAKE;
-  return undefined;
+/** snake_case when the Python SDK's keys are there (`candidates` is the same in both). */
+function keysOf(r: Obj): typeof CAMEL {
+  return SNAKE.usage in r || SNAKE.model in r || SNAKE.feedback in r ? SNAKE : CAMEL;
 }
 
 const TRAFFIC: Record<string, ServiceTier> = { ON_DEMAND_FLEX: 'flex', ON_DEMAND_PRIORITY: 'priority', ON_DEMAND: 'standard' };
@@ -51,7 +50,7 @@ function buckets(rd: FieldReader, u: Obj, k: typeof CAMEL): Buckets | undefined 
 /** Builds the record, or returns a skip reason (string), or undefined when rejected. */
 function convertResponse(pair: Pair, ctx: IngestContext, rd: FieldReader): UsageRecord | string | undefined {
   const r = pair.response;
-  const k = keysOf(r) ?? CAMEL;
+  const k = keysOf(r);
   const usage = r[k.usage];
   const blocked = isObj(r[k.feedback]) ? (r[k.feedback] as Obj)[k.block] : undefined;
   const req = pair.request ? geminiRequestText(pair.request) : undefined;
