@@ -34,12 +34,12 @@ function buf(ctx: IngestContext): FileBuf {
 }
 
 function toRecord(value: Obj, msg: Obj, ctx: IngestContext): UsageRecord | undefined {
-  const rd = new FieldReader(ctx, 'message');
+  const root = new FieldReader(ctx);
+  const rd = root.child('message');
   const model = rd.model(msg.model, 'model');
   const b = anthropicBuckets(rd.child('usage'), msg.usage as Obj);
-  const time = new FieldReader(ctx).time(value.timestamp, 'timestamp');
-  if (rd.failed || !b || model === undefined) return undefined;
-  if (value.timestamp !== undefined && !time) return undefined;
+  const time = root.time(value.timestamp, 'timestamp');
+  if (root.failed || !b || model === undefined) return undefined;
   const id = scalarString(msg.id);
   const rec = makeRecord(ctx, { id, model, provider: 'anthropic', time }, b);
   anthropicModifiers(rec, msg.usage as Obj, msg);

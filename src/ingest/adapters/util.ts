@@ -265,6 +265,7 @@ export function providerFromModel(model: string, fallback = 'openai'): string {
   if (m.startsWith('deepseek')) return 'deepseek';
   if (m.startsWith('grok')) return 'xai';
   if (/^(mistral|mixtral|codestral|ministral|magistral|devstral|pixtral)/.test(m)) return 'mistral';
+  if (/^(gpt-|chatgpt-|o[1-9](-|$)|text-embedding-|davinci|babbage|codex-|computer-use-)/.test(m)) return 'openai';
   return fallback;
 }
 

@@ -1,0 +1,144 @@
+import { describe, expect, it } from 'vitest';
+import { claudeCodeAdapter } from '../../../src/ingest/adapters/claude-code.js';
+import { langfuseAdapter } from '../../../src/ingest/adapters/langfuse.js';
+import { otelAdapter } from '../../../src/ingest/adapters/otel.js';
+import { byId, fixture, rejectCodes, run, tot, totalsByModel } from './harness.js';
+
+describe('langfuse adapter', () => {
+  const r = run(langfuseAdapter, [fixture('langfuse/observations.json', true)]);
+
+  it('maps usageDetails keys without double counting', () => {
+    expect(totalsByModel(r.records)).toEqual({
+      // input 200 + input_cached_tokens 1024 (a separate partition key, not inside input)
+      'gpt-4o-2024-08-06': tot({ records: 1, input: 200, cacheRead: 1024, output: 90 }),
+      // cache_creation_input_tokens 800 equals its 5m+1h split (0 + 800): counted once, as 1h
+      'claude-sonnet-4-5-20250929': tot({ records: 1, input: 15, cacheRead: 4000, write1h: 800, output: 200 }),
+      // input 500 + input_audio_tokens 20; output 300 + output_reasoning_tokens 700
+      'o3-2025-04-16': tot({ records: 1, input: 520, output: 1000, reasoning: 700 }),
+      'gpt-4o-mini-2024-07-18': tot({ records: 1, input: 40, output: 8 }), // deprecated usage {input, output}
+      'text-embedding-3-small': tot({ records: 1, input: 64 }),
+      'gemini-2.5-flash': tot({ records: 1, input: 100, output: 20 }),
+    });
+    expect(r.skips).toEqual({ 'non-llm-span': 3, 'no-usage': 1 });
+    expect(r.rejects).toEqual([]);
+  });
+
+  it('attributes user, session, feature, prompt and metadata', () => {
+    const o1 = byId(r, 'obs-1');
+    expect(o1).toMatchObject({ conversationId: 's1', timestamp: '2025-11-13T07:00:00.000Z', provider: 'openai' });
+    expect(o1.tags).toEqual({ user: 'u1', feature: 'support-bot', prompt: 'support-v2', customer: 'acme', trace: 'tr-1' });
+    expect(byId(r, 'obs-4').tags.outcome).toBe('failure');
+    expect(byId(r, 'obs-8').tags.operation).toBe('embeddings');
+    expect(byId(r, 'obs-9').tags.unmapped_usage).toBe('images=3');
+  });
+
+  it('reads API pages via unwrap and as one JSONL value', () => {
+    const page = run(langfuseAdapter, [fixture('langfuse/api-page.json', true)]);
+    expect(totalsByModel(page.records)).toEqual({ 'gpt-4o-mini-2024-07-18': tot({ records: 1, input: 10, output: 5 }) });
+    expect(page.skips).toEqual({ 'non-llm-span': 1 });
+    const f = fixture('langfuse/api-page.json');
+    const line = run(langfuseAdapter, [{ ...f, text: JSON.stringify(JSON.parse(f.text)) }]);
+    expect(line.records.map((x) => x.id)).toEqual(['obs-p1']);
+    expect(langfuseAdapter.detect(JSON.parse(f.text))).toBeGreaterThan(0);
+  });
+
+  it('rejects bad rows', () => {
+    const b = run(langfuseAdapter, [fixture('langfuse/bad.jsonl')]);
+    expect(rejectCodes(b)).toEqual({ 'negative-count': 1, 'invalid-type': 1, 'missing-model': 1, 'unrecognized-value': 1, 'invalid-timestamp': 1 });
+    expect(b.rejects[0].path).toBe('usageDetails.input');
+    expect(b.skips).toEqual({ 'non-token-usage': 1 });
+    expect(b.records.map((x) => x.id)).toEqual(['bad-7']);
+  });
+});
+
+describe('otel adapter', () => {
+  const r = run(otelAdapter, [fixture('otel/traces.json', true)]);
+
+  it('counts inference spans only, with inclusive input', () => {
+    expect(totalsByModel(r.records)).toEqual({
+      // 1500 - 1024 cache_read = 476; failed span with usage: 100
+      'gpt-4o-2024-08-06': tot({ records: 2, input: 476 + 100, cacheRead: 1024, output: 200 }),
+      // legacy exclusive (3000 + 100 > 20): 20 as is; inclusive: 3120 - 3000 - 100 = 20
+      'claude-sonnet-4-5-20250929': tot({ records: 2, input: 20 + 20, cacheRead: 6000, write5m: 200, output: 300 }),
+      'text-embedding-3-small': tot({ records: 1, input: 32 }),
+      'gemini-2.5-flash': tot({ records: 1, input: 800, output: 60, reasoning: 20 }), // deprecated prompt/completion attrs
+      'gpt-4o-mini': tot({ records: 1, input: 10, output: 2 }), // no operation, but model + usage
+    });
+    expect(r.skips).toEqual({ 'aggregate-span': 1, 'non-llm-span': 2, 'failed-request': 1 });
+    expect(r.rejects).toEqual([]);
+  });
+
+  it('maps ids, time, provider, conversation and tags', () => {
+    expect(byId(r, 'chatcmpl-otel-1')).toMatchObject({
+      provider: 'openai', conversationId: 'conv-1', timestamp: '2025-11-13T07:00:00.000Z', timeMs: 1763017200000,
+      tags: { service: 'support-api', trace: '5b8efff798038103d269b633813fc60c' },
+    });
+    expect(byId(r, 'a000000000000007').provider).toBe('google');
+    expect(byId(r, 'a000000000000009').tags.outcome).toBe('failure');
+    expect(byId(r, 'a00000000000000b').tags.user).toBe('u-5');
+  });
+
+  it('gives the same totals from one export request per line', () => {
+    const lines = run(otelAdapter, [fixture('otel/traces.jsonl')]);
+    expect(totalsByModel(lines.records)).toEqual(totalsByModel(r.records));
+    expect(lines.skips).toEqual(r.skips);
+  });
+
+  it('rejects bad spans with their path', () => {
+    const b = run(otelAdapter, [fixture('otel/bad.json', true)]);
+    expect(rejectCodes(b)).toEqual({ 'negative-count': 1, 'invalid-type': 1, 'inconsistent-counts': 1, 'missing-model': 1, 'invalid-timestamp': 1 });
+    expect(b.rejects[0].path).toBe('resourceSpans[0].scopeSpans[0].spans[0].attributes.gen_ai.usage.input_tokens');
+    expect(b.records.map((x) => x.id)).toEqual(['b6']);
+  });
+});
+
+describe('claude-code adapter', () => {
+  const r = run(claudeCodeAdapter, [fixture('claude-code/session.jsonl')]);
+
+  it('keeps the largest copy per message and never sums duplicates', () => {
+    expect(totalsByModel(r.records)).toEqual({
+      // msg_A: three lines, largest copy has output 250 (not 5 + 250 + 250); plus the id-less line (1/1)
+      'claude-sonnet-4-5-20250929': tot({ records: 2, input: 3 + 1, cacheRead: 12000, write1h: 1000, output: 250 + 1 }),
+      // msg_B: legacy write total -> 5m; its sidechain replay (req_3) is dropped
+      'claude-opus-4-1-20250805': tot({ records: 1, input: 10, cacheRead: 13000, write5m: 500, output: 800, reasoning: 600 }),
+      'claude-haiku-4-5-20251001': tot({ records: 1, input: 100, output: 50 }),
+    });
+    expect(r.skips).toEqual({ 'transcript-metadata': 4, duplicate: 3, 'synthetic-placeholder': 1 });
+    expect(r.rejects).toEqual([]);
+  });
+
+  it('maps session, speed, geo and sidechain tags', () => {
+    expect(byId(r, 'msg_A')).toMatchObject({ conversationId: 'sess-1', timestamp: '2025-11-14T09:10:27.000Z', serviceTier: 'standard', provider: 'anthropic' });
+    expect(byId(r, 'msg_B').fast).toBe(true);
+    expect(byId(r, 'msg_C')).toMatchObject({ regional: true, tags: { agent: 'agent-7', sidechain: 'true' } });
+  });
+
+  it('resolves sidechain replays whatever the line order', () => {
+    const lines = fixture('claude-code/session.jsonl').text.trim().split('\n');
+    const reordered = run(claudeCodeAdapter, [{ name: 's.jsonl', text: [lines[8], ...lines.slice(0, 8), ...lines.slice(9)].join('\n') }]);
+    expect(totalsByModel(reordered.records)).toEqual(totalsByModel(r.records));
+    expect(reordered.skips).toEqual(r.skips);
+  });
+
+  it('does not carry dedupe state across files', () => {
+    const lines = fixture('claude-code/session.jsonl').text.trim().split('\n');
+    const two = run(claudeCodeAdapter, [
+      { name: 'a.jsonl', text: lines.slice(0, 4).join('\n') },
+      { name: 'b.jsonl', text: lines.slice(4).join('\n') },
+    ]);
+    // msg_A's copies are split over two files: each file keeps its own largest copy (250 and 250)
+    expect(two.records.filter((x) => x.id === 'msg_A').map((x) => x.outputTokens)).toEqual([250, 250]);
+  });
+
+  it('detects transcript lines', () => {
+    for (const l of fixture('claude-code/session.jsonl').text.trim().split('\n')) expect(claudeCodeAdapter.detect(JSON.parse(l))).toBeGreaterThan(50);
+  });
+
+  it('rejects bad lines', () => {
+    const b = run(claudeCodeAdapter, [fixture('claude-code/bad.jsonl')]);
+    expect(rejectCodes(b)).toEqual({ 'negative-count': 1, 'invalid-type': 1, 'missing-model': 1, 'invalid-timestamp': 1, 'inconsistent-counts': 1 });
+    expect(b.rejects[0].path).toBe('message.usage.input_tokens');
+    expect(b.skips).toEqual({ 'no-usage': 1 });
+    expect(totalsByModel(b.records)).toEqual({ 'claude-sonnet-4-5-20250929': tot({ records: 1, input: 2, output: 3 }) });
+  });
+});
