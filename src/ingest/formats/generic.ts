@@ -81,6 +81,38 @@ function jsonPlan(mapping: ColumnMapping, value: { cur: unknown }): Plan {
 
 const PLAN_KEY = 'generic.plan';
 
+interface JsonState {
+  plan: Plan;
+  holder: { cur: unknown };
+  /** Self-describing mode: the names the inferred mapping uses, and the known names the value lacked. */
+  present: string[];
+  absent: string[];
+}
+
+const ALL_ALIASES = Object.values(GENERIC_ALIASES).flat();
+
+/** True when `value` has exactly the same recognised names as the value the mapping was inferred from. */
+function sameShape(value: Record<string, unknown>, state: JsonState): boolean {
+  for (const k of state.present) if (!(k in value)) return false;
+  for (const k of state.absent) if (k in value) return false;
+  return true;
+}
+
+/** The file's plan: the explicit mapping, or one inferred from this value's keys (reused while they match). */
+function jsonState(value: Record<string, unknown>, ctx: IngestContext): JsonState | undefined {
+  const cached = ctx.fileState.get(PLAN_KEY) as JsonState | undefined;
+  if (cached && sameShape(value, cached)) return cached;
+  const explicit = ctx.options.columns;
+  const mapping = explicit ?? inferMapping(Object.keys(value));
+  if (!mapping) return undefined;
+  const holder = { cur: undefined as unknown };
+  const present = explicit ? [] : Object.values(mapping);
+  const absent = explicit ? [] : ALL_ALIASES.filter((a) => !(a in value));
+  const state: JsonState = { plan: jsonPlan(mapping, holder), holder, present, absent };
+  ctx.fileState.set(PLAN_KEY, state);
+  return state;
+}
+
 export const genericJson: JsonAdapter = {
   name: GENERIC_NAME,
   description: DESCRIPTION,
@@ -89,19 +121,8 @@ export const genericJson: JsonAdapter = {
   },
   convert(value: unknown, ctx: IngestContext): void {
     if (!isObject(value)) return ctx.reject('not-an-object', `expected a JSON object (got ${Array.isArray(value) ? 'an array' : typeof value})`);
-    let state = ctx.fileState.get(PLAN_KEY) as { plan: Plan; holder: { cur: unknown } } | undefined;
-    const explicit = ctx.options.columns;
-    if (!explicit) {
-      const mapping = inferMapping(Object.keys(value));
-      if (!mapping) return ctx.reject('unmapped-record', 'no model/token fields recognised', undefined, 'use --map to name the fields, e.g. --map model=llm.model,input=usage.in,output=usage.out');
-      const holder = { cur: value as unknown };
-      return convertGeneric(jsonPlan(mapping, holder), ctx);
-    }
-    if (!state) {
-      const holder = { cur: undefined as unknown };
-      state = { plan: jsonPlan(explicit, holder), holder };
-      ctx.fileState.set(PLAN_KEY, state);
-    }
+    const state = jsonState(value, ctx);
+    if (!state) return ctx.reject('unmapped-record', 'no model/token fields recognised', undefined, 'use --map to name the fields, e.g. --map model=llm.model,input=usage.in,output=usage.out');
     state.holder.cur = value;
     convertGeneric(state.plan, ctx);
   },

@@ -55,6 +55,10 @@ export function parseTimestamp(raw: unknown): { timestamp: string; timeMs: numbe
   const ms = parseTimeMs(raw);
   if (ms === undefined) return undefined;
   if (Number.isNaN(ms) || Math.abs(ms) > 8.64e15) return 'invalid';
+  // already canonical (YYYY-MM-DDTHH:MM:SS.sssZ): skip re-formatting, the hot case for JSON logs
+  if (typeof raw === 'string' && raw.length === 24 && raw.charCodeAt(23) === 90 && raw.charCodeAt(19) === 46 && raw.charCodeAt(10) === 84) {
+    return { timestamp: raw, timeMs: ms };
+  }
   return { timestamp: new Date(ms).toISOString(), timeMs: ms };
 }
 

@@ -6,6 +6,7 @@
 import { readCsv, sniffDelimiter, type CsvSink } from './csv.js';
 import { DEFAULT_MAX_LINE_BYTES, JsonLineSplitter, type LineSink } from './lines.js';
 import type { Severity } from '../../core/issues.js';
+import { prepend } from './source.js';
 
 export type FileShape = 'empty' | 'binary' | 'jsonl' | 'json' | 'csv' | 'too-large';
 
@@ -36,10 +37,11 @@ export async function readDecoded(chunks: AsyncIterable<Buffer>, handler: ReadHa
     return 'empty';
   }
   if (head.subarray(0, BINARY_SCAN_BYTES).includes(0)) {
+    await iterator.return?.();
     handler.fileIssue('error', 'binary-file', 'not a text file (contains NUL bytes)', 'expected JSONL, JSON or CSV (optionally gzipped); UTF-16 files must be re-encoded as UTF-8');
     return 'binary';
   }
-  const rest = restOf(head, iterator);
+  const rest = prepend(head, iterator);
   const shape = decideShape(head);
   if (shape === 'csv') {
     const firstLine = head.toString('utf8', 0, lineEnd(head));
@@ -65,15 +67,6 @@ async function readHead(iterator: AsyncIterator<Buffer>): Promise<Buffer> {
   let head = parts.length === 1 ? parts[0] : Buffer.concat(parts, size);
   if (head.length >= 3 && head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) head = head.subarray(3);
   return head;
-}
-
-async function* restOf(head: Buffer, iterator: AsyncIterator<Buffer>): AsyncGenerator<Buffer> {
-  yield head;
-  for (;;) {
-    const next = await iterator.next();
-    if (next.done) return;
-    yield next.value;
-  }
 }
 
 function lineEnd(buf: Buffer): number {

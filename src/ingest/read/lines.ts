@@ -1,7 +1,7 @@
 /**
  * Hot path: split Buffer chunks into lines (0x0A, CRLF tolerated), decode UTF-8 and JSON.parse each
- * non-empty line. Lines inside one chunk are decoded straight from the chunk (no copy); only lines that
- * span chunks are concatenated. Lines longer than `maxLineBytes` are dropped while streaming (never
+ * non-empty line. The complete lines of a chunk are decoded with one call and sliced (V8 slices share
+ * the chunk string, no copy); only lines that span chunks are concatenated as Buffers. Lines longer than `maxLineBytes` are dropped while streaming (never
  * buffered whole) and reported once as `line-too-long`. UTF-8 validity is checked per chunk with the
  * native validator, and per line only inside a chunk that failed.
  */
@@ -29,16 +29,43 @@ export class JsonLineSplitter {
   ) {}
 
   push(chunk: Buffer): void {
-    const suspect = !isUtf8(chunk);
     let start = 0;
-    let nl = chunk.indexOf(10, 0);
+    if (this.carryBytes > 0 || this.discarding) {
+      const nl = chunk.indexOf(10);
+      if (nl === -1) return this.keep(chunk, 0);
+      this.finishCarried(chunk, 0, nl);
+      start = nl + 1;
+    }
+    const last = chunk.lastIndexOf(10);
+    if (last >= start) {
+      if (isUtf8(chunk.subarray(start, last))) this.decodedLines(chunk.toString('utf8', start, last + 1));
+      else this.bufferLines(chunk, start, last);
+      start = last + 1;
+    }
+    if (start < chunk.length) this.keep(chunk, start);
+  }
+
+  /** Fast path: complete lines of valid UTF-8, decoded once per chunk and sliced. */
+  private decodedLines(text: string): void {
+    let start = 0;
+    let nl = text.indexOf('\n');
     while (nl !== -1) {
-      if (this.carryBytes > 0 || this.discarding) this.finishCarried(chunk, start, nl);
-      else this.line(chunk, start, nl, suspect);
+      const lineNo = ++this.lineNo;
+      const end = nl > start && text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
+      if (end > start) this.parse(text.slice(start, end), lineNo);
+      start = nl + 1;
+      nl = text.indexOf('\n', start);
+    }
+  }
+
+  /** Slow path for a chunk holding invalid UTF-8: each line is checked on its own. */
+  private bufferLines(chunk: Buffer, start: number, last: number): void {
+    let nl = chunk.indexOf(10, start);
+    while (nl !== -1 && nl <= last) {
+      this.line(chunk, start, nl, true);
       start = nl + 1;
       nl = chunk.indexOf(10, start);
     }
-    if (start < chunk.length) this.keep(chunk, start);
   }
 
   /** End of input: the last line may lack a trailing newline. */
@@ -88,7 +115,10 @@ export class JsonLineSplitter {
       this.sink.bad('invalid-utf8', 'line is not valid UTF-8', lineNo, 're-encode the file as UTF-8 (e.g. iconv -f latin1 -t utf-8)');
       return;
     }
-    const text = buf.toString('utf8', start, end);
+    this.parse(buf.toString('utf8', start, end), lineNo);
+  }
+
+  private parse(text: string, lineNo: number): void {
     let value: unknown;
     try {
       value = JSON.parse(text);

@@ -41,12 +41,21 @@ async function* counted(stream: AsyncIterable<Buffer | string>, onRawBytes?: (n:
   }
 }
 
-async function* prepend(first: Buffer, rest: AsyncIterator<Buffer>): AsyncGenerator<Buffer> {
-  yield first;
-  for (;;) {
-    const next = await rest.next();
-    if (next.done) return;
-    yield next.value;
+/** `first`, then the rest of `rest`; stopping early closes `rest` (and so the file). */
+export async function* prepend(first: Buffer, rest: AsyncIterator<Buffer>): AsyncGenerator<Buffer> {
+  let done = false;
+  try {
+    yield first;
+    for (;;) {
+      const next = await rest.next();
+      if (next.done) {
+        done = true;
+        return;
+      }
+      yield next.value;
+    }
+  } finally {
+    if (!done) await rest.return?.();
   }
 }
 
@@ -90,6 +99,7 @@ export async function openSource(src: Source, options: OpenOptions): Promise<Dec
     const gunzip = createGunzip({ chunkSize: CHUNK_BYTES });
     const input = Readable.from(all, { objectMode: false });
     input.on('error', (err) => gunzip.destroy(err));
+    gunzip.on('close', () => input.destroy());
     input.pipe(gunzip);
     return { chunks: translateErrors(gunzip, true), gzip: true };
   }

@@ -126,3 +126,21 @@ describe('generic value parsing in CSV', () => {
     ]);
   });
 });
+
+describe('self-describing generic JSONL', () => {
+  it('notices a field that appears only on later lines', async () => {
+    const { writeFileSync } = await import('node:fs');
+    const { tempDir } = await import('../read/helpers.js');
+    const file = `${tempDir()}/shapes.jsonl`;
+    const lines = [
+      { model: 'gpt-4o', prompt_tokens: 100, completion_tokens: 10 },
+      { model: 'gpt-4o', prompt_tokens: 100, cached_tokens: 60, completion_tokens: 10 },
+      { model: 'gpt-4o', prompt_tokens: 100, completion_tokens: 10 },
+    ];
+    writeFileSync(file, lines.map((l) => JSON.stringify(l)).join('\n'));
+    const res = await run([file]);
+    // input: 100 + (100-60) + 100 = 240; cache read 60
+    expect(sum(res.records, 'inputTokens')).toBe(240);
+    expect(sum(res.records, 'cacheReadTokens')).toBe(60);
+  });
+});
