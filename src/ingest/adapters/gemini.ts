@@ -13,7 +13,8 @@ import type { IngestContext, JsonAdapter } from '../types.js';
 import type { ServiceTier, UsageRecord } from '../../usage/record.js';
 import { applyPair, splitPair, type Pair } from './pair.js';
 import { attachText, geminiCompletionText, geminiRequestText } from './text.js';
-import { FieldReader, isObj, LargestByKey, makeRecord, type Buckets, type Obj } from './util.js';
+import { LargestByKey } from './dedupe.js';
+import { FieldReader, isObj, makeRecord, type Buckets, type Obj } from './util.js';
 
 const CAMEL = {
   usage: 'usageMetadata', prompt: 'promptTokenCount', cached: 'cachedContentTokenCount', cand: 'candidatesTokenCount',

@@ -76,10 +76,20 @@ function attribute(rec: ReturnType<typeof makeRecord>, v: Obj, ctx: IngestContex
   if (feature) rec.tags.feature ??= feature;
   const prompt = scalarString(v.promptName);
   if (prompt) rec.tags.prompt ??= prompt;
-  applyMetadata(rec, v.metadata);
+  applyMetadata(rec, typeof v.metadata === 'string' ? parseJsonObject(v.metadata) : v.metadata);
   if (scalarString(v.traceId)) rec.tags.trace ??= v.traceId as string;
   if (v.level === 'ERROR') rec.tags.outcome ??= 'failure';
   if (v.type === 'EMBEDDING') rec.tags.operation = 'embeddings';
+}
+
+/** CSV exports serialise nested JSON; a metadata string that is not an object is ignored. */
+function parseJsonObject(s: string): unknown {
+  if (!s.trimStart().startsWith('{')) return undefined;
+  try {
+    return JSON.parse(s);
+  } catch {
+    return undefined;
+  }
 }
 
 function convertObservation(v: Obj, ctx: IngestContext): void {

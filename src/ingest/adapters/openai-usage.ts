@@ -29,7 +29,12 @@ function unwrapPage(doc: unknown): unknown[] | undefined {
   return out;
 }
 
+/** Token-metered endpoints; images/audio/vector-store/... results have no token buckets. */
+const TOKEN_TYPES = new Set(['completions', 'embeddings', 'moderations']);
+
 function convertResult(value: Obj, ctx: IngestContext, idSuffix: string): void {
+  const type = typeof value.object === 'string' ? value.object.slice(RESULT_PREFIX.length).replace(/\.result$/, '') : undefined;
+  if (type !== undefined && !TOKEN_TYPES.has(type)) return ctx.skip('non-token-usage');
   const rd = new FieldReader(ctx);
   const total = rd.count(value, 'input_tokens') ?? 0;
   const cached = rd.count(value, 'input_cached_tokens') ?? 0;
@@ -63,7 +68,7 @@ function convertResult(value: Obj, ctx: IngestContext, idSuffix: string): void {
     const v = scalarString(value[key]);
     if (v !== undefined) rec.tags[tag] = v;
   }
-  if (typeof value.object === 'string') rec.tags.usage_type = value.object.slice(RESULT_PREFIX.length).replace(/\.result$/, '');
+  if (type !== undefined) rec.tags.usage_type = type;
   ctx.emit(rec);
 }
 

@@ -10,8 +10,9 @@ import type { IngestContext, JsonAdapter } from '../types.js';
 import type { UsageRecord } from '../../usage/record.js';
 import { applyPair, responseOf, splitPair, type Pair } from './pair.js';
 import { attachText, openaiCompletionText, openaiRequestText } from './text.js';
+import { seenBefore } from './dedupe.js';
 import {
-  checkReasoning, FieldReader, isObj, makeRecord, openaiTier, providerFromModel, seenBefore,
+  checkReasoning, FieldReader, isObj, makeRecord, openaiTier, providerFromModel,
   uncachedFromInclusive, zeroBuckets, type Buckets, type Obj,
 } from './util.js';
 

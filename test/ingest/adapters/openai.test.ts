@@ -157,6 +157,7 @@ describe('openai-usage adapter', () => {
   it('rejects bad results', () => {
     const r = run(openaiUsageAdapter, [fixture('openai/usage-bad.jsonl')]);
     expect(rejectCodes(r)).toEqual({ 'inconsistent-counts': 1, 'negative-count': 1, 'invalid-type': 2, 'invalid-timestamp': 1 });
+    expect(r.skips).toEqual({ 'non-token-usage': 1 }); // images endpoint result
     expect(totalsByModel(r.records)).toEqual({ 'gpt-4o-mini-2024-07-18': tot({ records: 1, requests: 7, input: 40, cacheRead: 60, output: 5 }) });
   });
 });
