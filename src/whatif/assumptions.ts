@@ -1,0 +1,91 @@
+/**
+ * The assumptions appendix: every assumption the numbers rest on, with its effective value and
+ * where it came from (a line of the file, a --set flag, or the documented default).
+ */
+import { formatInt } from '../report/cells.js';
+import { meanOf, type Quantity } from './dist.js';
+import type { FeatureSpec, WhatifSpec } from './schema.js';
+
+export interface AssumptionRow {
+  path: string;
+  value: string;
+  source: string;
+}
+
+export interface Provenance {
+  file: string;
+  /** Line of a key path in the file, when it is stated there. */
+  lineOf(path: string[]): number | undefined;
+  /** Whether the value at a path is stated in the file. */
+  stated(path: string[]): boolean;
+  /** The --set flag that gave the value, if any. */
+  setBy(path: string[]): string | undefined;
+}
+
+export function quantityText(x: Quantity): string {
+  switch (x.kind) {
+    case 'fixed':
+      return String(x.value);
+    case 'lognormal':
+      return `lognormal p50 ${x.p50}, p90 ${x.p90} (mean ${formatInt(meanOf(x))})`;
+    case 'normal':
+      return `normal mean ${x.mean}, sd ${x.sd}, truncated at 0 (mean ${formatInt(meanOf(x))})`;
+    case 'uniform':
+      return `uniform ${x.min}..${x.max} (mean ${formatInt(meanOf(x))})`;
+  }
+}
+
+function featureValues(f: FeatureSpec): Array<[string, string]> {
+  const out: Array<[string, string]> = [['model', f.model]];
+  if (f.requests.kind === 'total') out.push(['requestsPerMonth', quantityText(f.requests.perMonth)]);
+  else out.push(['users', String(f.requests.users)], ['requestsPerUserPerMonth', quantityText(f.requests.perUser)]);
+  out.push(
+    ['inputTokens', quantityText(f.inputTokens)], ['outputTokens', quantityText(f.outputTokens)],
+    ['cachedInputShare', String(f.cachedInputShare)], ['cacheWriteShare', String(f.cacheWriteShare)], ['batchShare', String(f.batchShare)],
+    ['retryRate', String(f.retryRate)], ['successRate', String(f.successRate)], ['nonTokenCostPerRequestUsd', String(f.nonTokenCostPerRequestUsd)],
+  );
+  if (f.route) out.push(['route.share', String(f.route.share)], ['route.model', f.route.model], ['route.retryRate', String(f.route.retryRate)], ['route.outputFactor', String(f.route.outputFactor)]);
+  if (f.floorModel) out.push(['floorModel', f.floorModel]);
+  out.push(['maxCachedInputShare', String(f.maxCachedInputShare ?? f.cachedInputShare)], ['maxBatchShare', String(f.maxBatchShare ?? f.batchShare)]);
+  return out;
+}
+
+function productValues(spec: WhatifSpec): Array<[string, string]> {
+  const pp = spec.pricePoint;
+  const out: Array<[string, string]> = [['product.name', spec.name], ['product.period', spec.period]];
+  if (pp.kind === 'seat') out.push(['product.pricePoint.perSeatUsd', String(pp.perSeatUsd)], ['product.pricePoint.seats', String(pp.seats)]);
+  else out.push(['product.pricePoint.perRequestUsd', String(pp.perRequestUsd)]);
+  if (spec.users !== undefined) out.push(['product.users', String(spec.users)]);
+  return out;
+}
+
+const DEFAULT_TEXT: Record<string, string> = {
+  'route.retryRate': 'default: feature retryRate',
+  maxCachedInputShare: 'default: cachedInputShare',
+  maxBatchShare: 'default: batchShare',
+  users: 'default: product users',
+  'product.users': 'default: seats',
+  'product.period': 'default',
+  'product.pricePoint.seats': 'file (users)',
+};
+
+export function assumptionRows(spec: WhatifSpec, prov: Provenance, pricesAt: { date: string; source: string }): AssumptionRow[] {
+  const source = (path: string[], shortKey: string): string => {
+    const set = prov.setBy(path);
+    if (set) return `--set ${set}`;
+    if (prov.stated(path)) {
+      const line = prov.lineOf(path);
+      return `${prov.file}${line ? `:${line}` : ''}`;
+    }
+    return DEFAULT_TEXT[shortKey] ?? 'default';
+  };
+  const rows: AssumptionRow[] = productValues(spec).map(([p, value]) => ({ path: p, value, source: source(p.split('.'), p) }));
+  for (const f of spec.features) {
+    for (const [k, value] of featureValues(f)) {
+      const path = ['features', f.name, ...k.split('.')];
+      rows.push({ path: path.join('.'), value, source: source(path, k) });
+    }
+  }
+  rows.push({ path: 'pricesAt', value: pricesAt.date, source: pricesAt.source });
+  return rows;
+}

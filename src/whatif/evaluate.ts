@@ -1,0 +1,205 @@
+/**
+ * Point estimates, exact. For each feature the token cost of one request is linear in its token
+ * counts: cost = a_in * inputTokens + a_out * outputTokens, where the coefficients (femto-USD per
+ * token, exact fractions) fold in the traffic split (model / route), calls per request
+ * (1 + retryRate), cache shares, batch share and output factor, each priced at the Pricer's card.
+ * Monthly cost = requests x cost per request; every product is exact and rounded to 1e-15 USD once.
+ */
+import type { Resolution } from '../pricing/catalog.js';
+import type { Pricer, RateCard } from '../pricing/cost.js';
+import type { Femto } from '../pricing/money.js';
+import { pointOf } from './dist.js';
+import { add, cmp, div, mul, q, Q0, Q1, qInt, sub, sum, toFemto, usdToFemto, type Q } from './exact.js';
+import type { FeatureSpec, WhatifSpec } from './schema.js';
+
+export type Resolve = (model: string) => Resolution;
+
+/** One model's slice of a feature's traffic. */
+export interface Arm {
+  model: string;
+  /** Share of the feature's requests sent to this model. */
+  share: Q;
+  callsPerRequest: Q;
+  outputFactor: Q;
+  cached: Q;
+  write: Q;
+  batch: Q;
+}
+
+/** Femto-USD per token of each bucket, per request (traffic split and retries folded in). */
+export interface Coeffs {
+  input: Q;
+  cacheRead: Q;
+  cacheWrite: Q;
+  output: Q;
+}
+
+export interface CardUse {
+  card: RateCard;
+  /** Weight of this card in the request: arm share x calls per request x service-tier share. */
+  weight: Q;
+  arm: Arm;
+}
+
+/** The rate cards one request's calls are priced at (long-context tiers decided on these token counts). */
+export function planCards(pricer: Pricer, resolve: Resolve, arms: Arm[], inputTokens: number, outputTokens: number): CardUse[] {
+  const uses: CardUse[] = [];
+  for (const arm of arms) {
+    if (arm.share.num === 0n) continue;
+    const frac = (x: Q) => Number(x.num) / Number(x.den);
+    const uncached = 1 - frac(arm.cached) - frac(arm.write);
+    const buckets = {
+      inputTokens: Math.round(inputTokens * uncached),
+      cacheReadTokens: Math.round(inputTokens * frac(arm.cached)),
+      cacheWrite5mTokens: Math.round(inputTokens * frac(arm.write)),
+      cacheWrite1hTokens: 0,
+      outputTokens: Math.round(outputTokens * frac(arm.outputFactor)),
+    };
+    const base = mul(arm.share, arm.callsPerRequest);
+    const res = resolve(arm.model);
+    if (cmp(arm.batch, Q1) < 0) uses.push({ card: pricer.cardForEntry(res, buckets, 'standard'), weight: mul(base, sub(Q1, arm.batch)), arm });
+    if (arm.batch.num > 0n) uses.push({ card: pricer.cardForEntry(res, buckets, 'batch'), weight: mul(base, arm.batch), arm });
+  }
+  return uses;
+}
+
+export function coeffsOf(uses: CardUse[]): Coeffs {
+  let c: Coeffs = { input: Q0, cacheRead: Q0, cacheWrite: Q0, output: Q0 };
+  for (const { card, weight, arm } of uses) {
+    const p = card.prices;
+    const uncached = sub(sub(Q1, arm.cached), arm.write);
+    c = {
+      input: add(c.input, mul(mul(weight, uncached), qInt(p.input))),
+      cacheRead: add(c.cacheRead, mul(mul(weight, arm.cached), qInt(p.cacheRead))),
+      cacheWrite: add(c.cacheWrite, mul(mul(weight, arm.write), qInt(p.cacheWrite5m))),
+      output: add(c.output, mul(mul(weight, arm.outputFactor), qInt(p.output))),
+    };
+  }
+  return c;
+}
+
+/** Token cost of one request (femto fraction) for given token counts. */
+export function requestTokenCost(c: Coeffs, inputTokens: Q, outputTokens: Q): Q {
+  return add(mul(add(add(c.input, c.cacheRead), c.cacheWrite), inputTokens), mul(c.output, outputTokens));
+}
+
+/** The feature's current traffic: its model, and a route share to another model. */
+export function currentArms(f: FeatureSpec): Arm[] {
+  const common = { cached: q(f.cachedInputShare), write: q(f.cacheWriteShare), batch: q(f.batchShare) };
+  const routeShare = f.route ? q(f.route.share) : Q0;
+  const arms: Arm[] = [{ model: f.model, share: sub(Q1, routeShare), callsPerRequest: add(Q1, q(f.retryRate)), outputFactor: Q1, ...common }];
+  if (f.route) arms.push({ model: f.route.model, share: routeShare, callsPerRequest: add(Q1, q(f.route.retryRate)), outputFactor: q(f.route.outputFactor), ...common });
+  return arms;
+}
+
+/** Floor candidates: all traffic on one model, cache and batch shares at their stated maxima. */
+export function floorOptions(f: FeatureSpec): Array<{ via: string; arm: Arm }> {
+  const shares = { cached: q(f.maxCachedInputShare ?? f.cachedInputShare), write: q(f.cacheWriteShare), batch: q(f.maxBatchShare ?? f.batchShare) };
+  const own = (model: string, via: string) => ({ via, arm: { model, share: Q1, callsPerRequest: add(Q1, q(f.retryRate)), outputFactor: Q1, ...shares } });
+  const opts = [own(f.model, 'model')];
+  if (f.floorModel) opts.push(own(f.floorModel, 'floorModel'));
+  if (f.route) opts.push({ via: 'route', arm: { model: f.route.model, share: Q1, callsPerRequest: add(Q1, q(f.route.retryRate)), outputFactor: q(f.route.outputFactor), ...shares } });
+  return opts;
+}
+
+export function requestsOf(f: FeatureSpec): Q {
+  return f.requests.kind === 'total' ? q(pointOf(f.requests.perMonth)) : mul(q(f.requests.users), q(pointOf(f.requests.perUser)));
+}
+
+export interface FeatureResult {
+  name: string;
+  spec: FeatureSpec;
+  requests: Q;
+  /** Model calls per month including retries. */
+  calls: Q;
+  inputTokens: Q;
+  outputTokens: Q;
+  /** Exact per-bucket token cost per month. */
+  components: { input: Femto; cacheRead: Femto; cacheWrite: Femto; output: Femto };
+  tokenCostPerRequest: Femto;
+  nonTokenPerRequest: Femto;
+  costPerRequest: Femto;
+  costPerSuccess: Femto;
+  monthlyTokenCost: Femto;
+  monthlyNonTokenCost: Femto;
+  monthlyCost: Femto;
+  floorPerRequest: Femto;
+  floorModel: string;
+  floorVia: string;
+  warnings: string[];
+}
+
+function evaluateFeature(f: FeatureSpec, pricer: Pricer, resolve: Resolve): FeatureResult {
+  const requests = requestsOf(f);
+  const inTok = pointOf(f.inputTokens);
+  const outTok = pointOf(f.outputTokens);
+  const arms = currentArms(f);
+  const uses = planCards(pricer, resolve, arms, inTok, outTok);
+  const c = coeffsOf(uses);
+  const [I, O] = [q(inTok), q(outTok)];
+  const perRequest = requestTokenCost(c, I, O);
+  const nonToken = usdToFemto(q(f.nonTokenCostPerRequestUsd));
+  const monthly = (coef: Q, tokens: Q) => toFemto(mul(mul(coef, tokens), requests));
+  const components = { input: monthly(c.input, I), cacheRead: monthly(c.cacheRead, I), cacheWrite: monthly(c.cacheWrite, I), output: monthly(c.output, O) };
+  const monthlyTokenCost = components.input + components.cacheRead + components.cacheWrite + components.output;
+  const floors = floorOptions(f).map((o) => ({ ...o, cost: toFemto(requestTokenCost(coeffsOf(planCards(pricer, resolve, [o.arm], inTok, outTok)), I, O)) }));
+  const floor = floors.reduce((best, x) => (x.cost < best.cost ? x : best));
+  const costPerRequestQ = add(perRequest, nonToken);
+  return {
+    name: f.name, spec: f, requests, inputTokens: I, outputTokens: O,
+    calls: sum(arms.map((a) => mul(mul(requests, a.share), a.callsPerRequest))),
+    components,
+    tokenCostPerRequest: toFemto(perRequest),
+    nonTokenPerRequest: toFemto(nonToken),
+    costPerRequest: toFemto(costPerRequestQ),
+    costPerSuccess: toFemto(div(costPerRequestQ, q(f.successRate))),
+    monthlyTokenCost,
+    monthlyNonTokenCost: toFemto(mul(nonToken, requests)),
+    monthlyCost: monthlyTokenCost + toFemto(mul(nonToken, requests)),
+    floorPerRequest: floor.cost,
+    floorModel: floor.arm.model,
+    floorVia: floor.via,
+    warnings: [...new Set(uses.flatMap((u) => u.card.warnings))],
+  };
+}
+
+export interface Totals {
+  requests: Q;
+  tokenCost: Femto;
+  nonTokenCost: Femto;
+  cost: Femto;
+  revenue: Femto;
+  margin: Femto;
+  /** Revenue per request: per-request price, or seat revenue spread evenly over all requests. */
+  revenuePerRequest?: Femto;
+  costPerUser?: Femto;
+}
+
+export interface Evaluation {
+  spec: WhatifSpec;
+  features: FeatureResult[];
+  totals: Totals;
+}
+
+export function revenueOf(spec: WhatifSpec, requests: Q): Q {
+  const pp = spec.pricePoint;
+  return pp.kind === 'seat' ? mul(usdToFemto(q(pp.perSeatUsd)), q(pp.seats)) : mul(usdToFemto(q(pp.perRequestUsd)), requests);
+}
+
+export function evaluate(spec: WhatifSpec, pricer: Pricer, resolve: Resolve): Evaluation {
+  const features = spec.features.map((f) => evaluateFeature(f, pricer, resolve));
+  const requests = sum(features.map((f) => f.requests));
+  const tokenCost = features.reduce((s, f) => s + f.monthlyTokenCost, 0n);
+  const nonTokenCost = features.reduce((s, f) => s + f.monthlyNonTokenCost, 0n);
+  const cost = tokenCost + nonTokenCost;
+  const revenueQ = revenueOf(spec, requests);
+  const revenue = toFemto(revenueQ);
+  const revenuePerRequest = spec.pricePoint.kind === 'request' ? toFemto(usdToFemto(q(spec.pricePoint.perRequestUsd))) : requests.num === 0n ? undefined : toFemto(div(revenueQ, requests));
+  const costPerUser = spec.users ? toFemto(div(qInt(cost), q(spec.users))) : undefined;
+  return { spec, features, totals: { requests, tokenCost, nonTokenCost, cost, revenue, margin: revenue - cost, revenuePerRequest, costPerUser } };
+}
+
+/** Negative unit economics: a use costs more than the revenue it brings. */
+export function isNegative(f: FeatureResult, totals: Totals): boolean {
+  return totals.revenuePerRequest !== undefined && f.costPerRequest > totals.revenuePerRequest;
+}

@@ -1,0 +1,61 @@
+/** Everything the what-if report shows, computed from a loaded document (pure). */
+import type { Pricer } from '../pricing/cost.js';
+import type { Femto } from '../pricing/money.js';
+import { mul, q, qInt, toFemto } from './exact.js';
+import { evaluate, type Evaluation, type Resolve } from './evaluate.js';
+import { hasDistributions, monteCarlo, type Bands } from './montecarlo.js';
+import { sensitivity, unaffected, type SensitivityRow } from './sensitivity.js';
+import type { WhatifSpec } from './schema.js';
+
+export interface VolumeRow {
+  multiplier: number;
+  cost: Femto;
+  revenue: Femto;
+  margin: Femto;
+}
+
+export interface WhatifOptions {
+  seed: number;
+  samples: number;
+  volumes: number[];
+  /** Sensitivity step, percent. */
+  stepPercent: number;
+}
+
+export const DEFAULT_OPTIONS: WhatifOptions = { seed: 1, samples: 2000, volumes: [1, 10, 100], stepPercent: 20 };
+
+export interface WhatifResult {
+  evaluation: Evaluation;
+  volume: VolumeRow[];
+  sensitivity: SensitivityRow[];
+  /** Numeric assumptions with no effect on cost or margin (e.g. successRate). */
+  unaffected: string[];
+  bands?: Bands;
+  options: WhatifOptions;
+}
+
+/**
+ * Volume is linear: requests and seats scale by the multiplier and every per-request cost stays
+ * as modelled (no volume discounts or cache-hit changes unless the file says so).
+ */
+export function volumeTable(e: Evaluation, multipliers: number[]): VolumeRow[] {
+  return multipliers.map((m) => {
+    const times = (x: Femto) => toFemto(mul(qInt(x), q(m)));
+    const cost = times(e.totals.cost);
+    const revenue = times(e.totals.revenue);
+    return { multiplier: m, cost, revenue, margin: revenue - cost };
+  });
+}
+
+export function computeWhatif(doc: unknown, spec: WhatifSpec, pricer: Pricer, resolve: Resolve, options: WhatifOptions = DEFAULT_OPTIONS): WhatifResult {
+  const evaluation = evaluate(spec, pricer, resolve);
+  const rows = sensitivity(doc, evaluation, pricer, resolve, options.stepPercent);
+  return {
+    evaluation,
+    volume: volumeTable(evaluation, options.volumes),
+    sensitivity: rows,
+    unaffected: unaffected(doc, rows),
+    bands: hasDistributions(spec) ? monteCarlo(spec, pricer, resolve, options.seed, options.samples) : undefined,
+    options,
+  };
+}
