@@ -3,6 +3,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { UserError } from '../core/issues.js';
 import { CommandContext, type GlobalOptions, type Io } from './context.js';
 import { registerPrices } from './commands/prices.js';
+import { registerWhatif } from './commands/whatif.js';
 import { registerReport } from './commands/report.js';
 import { packageVersion } from './version.js';
 
@@ -49,6 +50,7 @@ Examples:
     setExit(await fn(ctx, cmd));
   };
   registerPrices(program, run);
+  registerWhatif(program, run);
   registerReport(program, run);
   for (const c of program.commands) c.exitOverride().configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
   return program;
