@@ -88,4 +88,24 @@ describe('LiteLLM spend logs, JSON (/spend/logs)', () => {
     expect(res.counts.rejected).toEqual({ 'invalid-json-field': 1 });
     expect(res.issues[0]).toMatchObject({ file, line: 2, path: 'metadata' });
   });
+
+  it('keeps prompt and completion text only when asked', async () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'text.jsonl');
+    const row = {
+      request_id: 'r1', call_type: 'acompletion', model: 'gpt-4o', prompt_tokens: 12, completion_tokens: 3, startTime: '2025-05-10 12:00:00',
+      messages: [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: 'Hi?' }],
+      response: { choices: [{ message: { role: 'assistant', content: 'Hello.' } }] },
+    };
+    writeFileSync(file, JSON.stringify(row) + '\n');
+    const without = await run([file]);
+    expect(without.records[0].text).toBeUndefined();
+    const withText = await run([file], { keepText: true });
+    expect(withText.records[0].text).toEqual({
+      messages: [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: 'Hi?' }],
+      prompt: 'Be brief.\nHi?',
+      completion: 'Hello.',
+    });
+    expect(withText.records[0].inputTokens).toBe(12); // no usage_object: nothing cached
+  });
 });

@@ -113,4 +113,12 @@ describe('reader robustness', () => {
     expect(res.issues).toHaveLength(6);
     expect(res.issues[5]).toMatchObject({ code: 'issues-truncated', message: '25 more issues not listed (all are counted)' });
   });
+
+  it('reads a gzipped CSV (detected after decompression)', async () => {
+    const { readFileSync } = await import('node:fs');
+    const file = write('spend.csv.gz', gzipSync(readFileSync('fixtures/logs/litellm/spend_logs.csv')));
+    const res = await run([file]);
+    expect(res.files[0]).toMatchObject({ format: 'litellm', bytes: readFileSync(file).length });
+    expect(res.counts.counted).toBe(3);
+  });
 });
