@@ -3,7 +3,7 @@
  * attribution convention shared by all adapters:
  *   request.metadata / wrapper.metadata keys feature, customer(_id), user(_id), outcome,
  *   prompt(_id|_name), conversation_id / session_id / thread_id, turn; request.user;
- *   plus the user's `attribution:` config (tag -> path, looked up in the wrapper, then in the metadata).
+ *   plus the user's `attribution:` config (tag -> path, looked up in the line, its metadata, the request metadata).
  * Other scalar metadata values become free-form tags under their own key.
  */
 import type { IngestContext } from '../types.js';
@@ -94,12 +94,14 @@ export function applyPair(rec: UsageRecord, pair: Pair, ctx: IngestContext): voi
   }
 }
 
-/** `attribution:` config: tag -> path in the line (or in request metadata). */
+/** `attribution:` config: tag -> path looked up in the line, then its `metadata`, then the request's `metadata`. */
 export function applyAttributionConfig(rec: UsageRecord, line: unknown, request: Obj | undefined, ctx: IngestContext): void {
   const map = ctx.options.attribution;
   if (!map) return;
+  const roots = [line, isObj(line) ? line.metadata : undefined, request?.metadata];
   for (const [tag, path] of Object.entries(map)) {
-    const v = scalarString(pick(line, path)) ?? scalarString(pick(request?.metadata, path));
+    let v: string | undefined;
+    for (const root of roots) if (v === undefined) v = scalarString(pick(root, path));
     if (v === undefined) continue;
     if (tag === 'conversation' || tag === 'conversationId') rec.conversationId = v;
     else rec.tags[tag] = v;

@@ -161,3 +161,36 @@ describe('openai-usage adapter', () => {
     expect(totalsByModel(r.records)).toEqual({ 'gpt-4o-mini-2024-07-18': tot({ records: 1, requests: 7, input: 40, cacheRead: 60, output: 5 }) });
   });
 });
+
+describe('shared {request, response} conventions', () => {
+  const line = {
+    ts: 1763000000123,
+    metadata: { team: 'growth', turn: 3 },
+    request: {
+      model: 'gpt-5-mini', instructions: 'Answer in French.',
+      input: [{ role: 'user', content: [{ type: 'input_text', text: 'Hello' }] }],
+      metadata: { tenant_id: 'acme', thread_id: 'th-1', account: { plan: 'pro' } },
+    },
+    response: {
+      id: 'resp_X', object: 'response', status: 'completed', model: 'gpt-5-mini-2025-08-07', output: [],
+      usage: { input_tokens: 20, input_tokens_details: { cached_tokens: 0 }, output_tokens: 4, output_tokens_details: { reasoning_tokens: 0 } },
+    },
+  };
+  const file = { name: 'pairs.jsonl', text: JSON.stringify(line) };
+
+  it('maps wrapper + request metadata, aliases and turn; time from the wrapper when the body has none', () => {
+    const [rec] = run(openaiAdapter, [file]).records;
+    expect(rec.tags).toEqual({ team: 'growth', customer: 'acme' });
+    expect(rec).toMatchObject({ conversationId: 'th-1', turn: 3, timestamp: '2025-11-13T02:13:20.123Z' });
+  });
+
+  it('applies the attribution config (tag -> path in the line or in request metadata)', () => {
+    const [rec] = run(openaiAdapter, [file], { attribution: { plan: 'request.metadata.account.plan', squad: 'team' } }).records;
+    expect(rec.tags).toMatchObject({ plan: 'pro', squad: 'growth' });
+  });
+
+  it('renders Responses instructions + input items as messages', () => {
+    const [rec] = run(openaiAdapter, [file], { keepText: true }).records;
+    expect(rec.text?.messages).toEqual([{ role: 'system', content: 'Answer in French.' }, { role: 'user', content: 'Hello' }]);
+  });
+});
