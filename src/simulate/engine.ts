@@ -1,0 +1,96 @@
+/**
+ * The replay engine: a scenario's levers applied in order to the baseline (the logs as billed),
+ * the state priced exactly after each lever. The waterfall is the list of marginal changes: each
+ * lever's saving is measured against the state the previous levers left, so savings add up to the
+ * scenario's total and their shares depend on the order (which the report says).
+ */
+import type { Catalog } from '../pricing/catalog.js';
+import type { Femto } from '../pricing/money.js';
+import { LEVERS } from './levers/index.js';
+import type { VolumeParams } from './levers/volume.js';
+import { effectiveMethod } from './levers/volume.js';
+import { cardOf, priceState, requestCost, type StatePrice } from './price.js';
+import type { Scenario } from './scenario.js';
+import { scopePredicate, describeWhere } from './scope.js';
+import { fromRecord, type LeverContext, type LeverOutcome, type LeverSpec, type SimEnv, type SimRequest } from './types.js';
+import type { UsageRecord } from '../usage/record.js';
+
+export interface WaterfallStep {
+  spec: LeverSpec;
+  label: string;
+  scope: string;
+  before: StatePrice;
+  after: StatePrice;
+  /** before.total - after.total (negative: the lever adds cost, e.g. volume). */
+  saving: Femto;
+  outcome: LeverOutcome;
+  elapsedMs: number;
+}
+
+export interface ScenarioResult {
+  scenario: Scenario;
+  baseline: StatePrice;
+  final: StatePrice;
+  steps: WaterfallStep[];
+  requests: SimRequest[];
+  /** Volume curve: the scenario re-run at each k (when its volume lever asks for one). */
+  curve?: Array<{ k: number; method: string; baselineAtK: Femto; total: Femto; requestsServed: number }>;
+}
+
+export function baselineRequests(records: readonly UsageRecord[]): SimRequest[] {
+  return records.map(fromRecord);
+}
+
+function contextFor(spec: LeverSpec, label: string, env: SimEnv, catalog: Catalog, ttlScale: number): LeverContext {
+  const inScope = scopePredicate(spec.where, catalog);
+  return {
+    env, inScope, ttlScale, label,
+    cost: (r) => requestCost(env.pricer, r),
+    resolve: (m) => env.pricer.resolve(m),
+    card: (r) => cardOf(env.pricer, r),
+  };
+}
+
+function runLevers(base: SimRequest[], baseline: StatePrice, levers: LeverSpec[], env: SimEnv, now: () => number): { steps: WaterfallStep[]; requests: SimRequest[]; final: StatePrice } {
+  let requests = base;
+  let ttlScale = 1;
+  let before = baseline;
+  const steps: WaterfallStep[] = [];
+  const counts = new Map<string, number>();
+  for (const spec of levers) {
+    const n = (counts.get(spec.kind) ?? 0) + 1;
+    counts.set(spec.kind, n);
+    const label = spec.name !== spec.kind ? spec.name : n > 1 ? `${spec.kind}#${n}` : spec.kind;
+    env.progress?.(`simulate: ${label} on ${requests.length} requests`);
+    const started = now();
+    const def = LEVERS[spec.kind];
+    const outcome = def.lever.apply(requests, def.lever.parse(spec.params), contextFor(spec, label, env, env.pricer.catalog, ttlScale));
+    requests = outcome.requests;
+    ttlScale = outcome.ttlScale ?? ttlScale;
+    const after = priceState(env.pricer, requests);
+    steps.push({ spec, label, scope: describeWhere(spec.where), before, after, saving: before.total - after.total, outcome, elapsedMs: now() - started });
+    before = after;
+  }
+  return { steps, requests, final: before };
+}
+
+/** Run one scenario on the baseline requests. */
+export function runScenario(base: SimRequest[], baseline: StatePrice, scenario: Scenario, env: SimEnv, now: () => number = Date.now): ScenarioResult {
+  const { steps, requests, final } = runLevers(base, baseline, scenario.levers, env, now);
+  const result: ScenarioResult = { scenario, baseline, final, steps, requests };
+  const vol = scenario.levers.find((l) => l.kind === 'volume');
+  const curve = vol?.params.curve as number[] | undefined;
+  if (vol && curve) result.curve = volumeCurve(base, baseline, scenario, vol, curve, env, now);
+  return result;
+}
+
+function volumeCurve(base: SimRequest[], baseline: StatePrice, scenario: Scenario, vol: LeverSpec, ks: number[], env: SimEnv, now: () => number): ScenarioResult['curve'] {
+  return ks.map((k) => {
+    const params = { ...vol.params, k };
+    const levers = scenario.levers.map((l) => (l === vol ? { ...l, params } : l));
+    const run = runLevers(base, baseline, levers, { ...env, explain: false }, now);
+    const method = effectiveMethod(LEVERS.volume.lever.parse(params) as VolumeParams);
+    const scaled = runLevers(base, baseline, [{ ...vol, params, where: vol.where }], { ...env, explain: false }, now);
+    return { k, method, baselineAtK: scaled.final.total, total: run.final.total, requestsServed: run.final.requestsServed };
+  });
+}

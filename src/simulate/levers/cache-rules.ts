@@ -1,0 +1,74 @@
+/** Shared prefix-cache rules: TTL choice, bucket assignment, break-even, stats. */
+import type { ModelEntry } from '../../pricing/model.js';
+import type { PriceSet } from '../../pricing/model.js';
+import { durationMs } from '../hash.js';
+import { promptOf, type SimRequest } from '../types.js';
+
+export interface TtlChoice {
+  ms: number;
+  /** Which write bucket the TTL bills as. */
+  bucket: '5m' | '1h';
+  text: string;
+  note?: string;
+}
+
+/** The TTL to simulate for a model: the asked one if the model offers it, else its default. */
+export function chooseTtl(entry: ModelEntry, wanted: string | undefined): TtlChoice {
+  const cache = entry.cache!;
+  const offered = [cache.ttl, ...(cache.ttlOptions ?? [])];
+  let ttl = wanted ?? cache.ttl;
+  let note: string | undefined;
+  if (wanted !== undefined && !offered.includes(wanted)) {
+    note = `${entry.id} offers cache TTL ${[...new Set(offered)].join('/')}, not ${wanted}; simulated its default ${cache.ttl}`;
+    ttl = cache.ttl;
+  }
+  return { ms: durationMs(ttl) ?? 300_000, bucket: ttl === '1h' && cache.ttl !== '1h' ? '1h' : '5m', text: ttl, note };
+}
+
+/**
+ * New buckets for a request from a simulated share of its prompt read from cache (`readShare`)
+ * and written (`writeShare`); the rest is uncached input. The prompt total never changes.
+ */
+export function withCacheShares(r: SimRequest, readShare: number, writeShare: number, bucket: '5m' | '1h'): SimRequest {
+  const P = promptOf(r);
+  const read = Math.min(P, Math.round(P * readShare));
+  const write = Math.min(P - read, Math.round(P * writeShare));
+  return {
+    ...r,
+    inputTokens: P - read - write,
+    cacheReadTokens: read,
+    cacheWrite5mTokens: bucket === '5m' ? write : 0,
+    cacheWrite1hTokens: bucket === '1h' ? write : 0,
+  };
+}
+
+/**
+ * Reads needed to pay back one write: the write premium over input divided by the saving of a
+ * read over input. Anthropic 5m: (1.25 - 1) / (1 - 0.1) = 0.28 reads; 1h: (2 - 1) / 0.9 = 1.11.
+ */
+export function breakEvenReads(p: PriceSet, bucket: '5m' | '1h'): number {
+  const write = Number(bucket === '1h' ? p.cacheWrite1h : p.cacheWrite5m);
+  const input = Number(p.input);
+  const read = Number(p.cacheRead);
+  if (input <= read) return Infinity;
+  return Math.max(0, (write - input) / (input - read));
+}
+
+export interface CacheStats {
+  requests: number;
+  eligible: number;
+  hits: number;
+  readTokens: number;
+  writeTokens: number;
+}
+
+export const emptyStats = (): CacheStats => ({ requests: 0, eligible: 0, hits: 0, readTokens: 0, writeTokens: 0 });
+
+export function addStats(s: CacheStats, r: SimRequest, hitWeight: number, eligible: boolean): void {
+  const n = Math.max(1, r.record.requests) * r.weight;
+  s.requests += n;
+  if (eligible) s.eligible += n;
+  s.hits += n * hitWeight;
+  s.readTokens += r.cacheReadTokens * r.weight;
+  s.writeTokens += (r.cacheWrite5mTokens + r.cacheWrite1hTokens) * r.weight;
+}

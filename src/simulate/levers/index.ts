@@ -1,0 +1,31 @@
+/** The lever registry: implementation, parameter schema and extra checks per lever kind. */
+import type { Field, ValidationError } from '../../core/validate.js';
+import type { Lever, LeverKind } from '../types.js';
+import { batch, batchFields } from './batch.js';
+import { compress, compressFields } from './compress.js';
+import { imagesFields, imagesLever } from './images.js';
+import { checkOutputCap, outputCap, outputCapFields } from './output-cap.js';
+import { prefixCache, prefixCacheFields } from './prefix-cache.js';
+import { route, routeFields } from './route.js';
+import { semanticCache, semanticCacheFields } from './semantic-cache.js';
+import { checkSummarize, summarize, summarizeFields } from './summarize.js';
+import { volume, volumeFields } from './volume.js';
+
+export interface LeverDef {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  lever: Lever<any>;
+  fields: Record<string, Field>;
+  check?: (raw: Record<string, unknown>) => ValidationError[];
+}
+
+export const LEVERS: Record<LeverKind, LeverDef> = {
+  prefixCache: { lever: prefixCache, fields: prefixCacheFields },
+  semanticCache: { lever: semanticCache, fields: semanticCacheFields },
+  summarize: { lever: summarize, fields: summarizeFields, check: checkSummarize },
+  route: { lever: route, fields: routeFields },
+  batch: { lever: batch, fields: batchFields },
+  outputCap: { lever: outputCap, fields: outputCapFields, check: checkOutputCap },
+  compress: { lever: compress, fields: compressFields },
+  volume: { lever: volume, fields: volumeFields },
+  images: { lever: imagesLever, fields: imagesFields },
+};

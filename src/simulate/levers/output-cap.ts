@@ -1,0 +1,79 @@
+/**
+ * outputCap: cap output at `maxTokens` per request, or scale it by `factor` (<= 1), in scope.
+ * Reasoning tokens are part of output and count toward the cap. The real output-length
+ * distribution in scope is reported (p50/p90/p99/max) with how many responses the cap would
+ * truncate; the quality cost of truncation is not modelled.
+ *
+ * Parameters: maxTokens, factor (one of them).
+ *
+ * Worked example (test/simulate/output-cap.test.ts): outputs 100, 300, 800, 2,000 tokens at
+ * $10/MTok, maxTokens 500: 100 + 300 + 500 + 500 = 1,400 tokens, $0.014 instead of $0.032;
+ * 2 of 4 responses (50%) truncated.
+ *
+ * Complexity: O(n log n) (percentiles).
+ */
+import { int, num, opt, type Field, type ValidationError } from '../../core/validate.js';
+import { col, type Section } from '../../report/model.js';
+import type { Lever, LeverContext, LeverOutcome, SimRequest } from '../types.js';
+
+export interface OutputCapParams {
+  maxTokens?: number;
+  factor?: number;
+}
+
+export const outputCapFields: Record<string, Field> = { maxTokens: opt(int(1)), factor: opt(num(0, 1)) };
+
+export function checkOutputCap(raw: Record<string, unknown>): ValidationError[] {
+  return raw.maxTokens === undefined && raw.factor === undefined ? [{ path: [], message: 'give maxTokens or factor' }] : [];
+}
+
+export function percentile(sorted: number[], q: number): number {
+  if (sorted.length === 0) return 0;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))];
+}
+
+function capped(out: number, n: number, p: OutputCapParams): number {
+  let v = out;
+  if (p.factor !== undefined) v = Math.round(v * p.factor);
+  if (p.maxTokens !== undefined) v = Math.min(v, p.maxTokens * n);
+  return v;
+}
+
+function applyOutputCap(requests: readonly SimRequest[], p: OutputCapParams, ctx: LeverContext): LeverOutcome {
+  const out = requests.slice();
+  const lengths: number[] = [];
+  let truncated = 0;
+  let total = 0;
+  requests.forEach((r, i) => {
+    if (r.dropped || r.origin === 'added' || !ctx.inScope(r)) return;
+    const n = Math.max(1, r.record.requests);
+    lengths.push(r.outputTokens / n);
+    total += n * r.weight;
+    const v = capped(r.outputTokens, n, p);
+    if (v < r.outputTokens) {
+      truncated += n * r.weight;
+      out[i] = { ...r, outputTokens: v };
+    }
+  });
+  lengths.sort((a, b) => a - b);
+  const q = (x: number) => Math.round(percentile(lengths, x));
+  const details: Section[] = [{
+    id: 'output-cap', title: 'Output cap: real output lengths in scope (tokens per response)',
+    columns: [col('responses', 'Responses', 'int'), col('p50', 'p50', 'int'), col('p90', 'p90', 'int'), col('p99', 'p99', 'int'), col('max', 'Max', 'int'), col('cap', 'Cap'), col('truncated', 'Truncated', 'int'), col('share', 'Share', 'pct')],
+    rows: [{ responses: total, p50: q(0.5), p90: q(0.9), p99: q(0.99), max: q(1), cap: [p.maxTokens !== undefined ? `${p.maxTokens} tokens` : '', p.factor !== undefined ? `x${p.factor}` : ''].filter(Boolean).join(', '), truncated, share: total ? truncated / total : 0 }],
+  }];
+  return {
+    requests: out,
+    assumptions: [['output cap', `${p.maxTokens !== undefined ? `max ${p.maxTokens} tokens` : ''}${p.maxTokens !== undefined && p.factor !== undefined ? ' and ' : ''}${p.factor !== undefined ? `x${p.factor}` : ''} per response (reasoning included); quality effect of truncation not modelled`]],
+    notes: [],
+    metrics: [['responses shortened', `${Math.round(truncated)} of ${Math.round(total)}`], ['output p50 / p90 / p99', `${q(0.5)} / ${q(0.9)} / ${q(0.99)}`]],
+    details,
+    json: { responses: total, truncated, p50: q(0.5), p90: q(0.9), p99: q(0.99), max: q(1) },
+  };
+}
+
+export const outputCap: Lever<OutputCapParams> = {
+  kind: 'outputCap',
+  parse: (raw) => ({ maxTokens: raw.maxTokens as number | undefined, factor: raw.factor as number | undefined }),
+  apply: applyOutputCap,
+};

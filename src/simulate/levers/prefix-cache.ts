@@ -1,0 +1,174 @@
+/**
+ * prefixCache: replay real traffic through the provider's prompt cache.
+ *
+ * With prompt text, requests are replayed in time order per cache scope (provider + model, and
+ * optionally per customer/user/feature/tag) through hashed prefix blocks (prefix-replay.ts): a
+ * request reads the longest prefix it shares with an earlier cached request still within the TTL,
+ * subject to the model's minimum cacheable length and granularity (catalog `cache:`), and writes
+ * the rest of its prompt at the write price (cacheWrite5m/1h; where the catalog lists no write
+ * price, writes bill as input — OpenAI before GPT-5.6). `reorder: true` first moves dynamic
+ * segments (text seen once) behind static ones. The simulated read/write shares are applied to the
+ * request's billed prompt tokens, so the logged counts stay authoritative.
+ *
+ * Without text (or `mode: parametric`) it uses the parametric model in prefix-parametric.ts.
+ *
+ * Parameters: ttl (5m|1h|... default: the model's), scope (model|customer|user|feature|tag:NAME,
+ * default model), reorder (false), mode (auto|replay|parametric), staticPrefixTokens,
+ * staticPrefixTokensByFeature, arrivalsPerHour.
+ *
+ * Worked example (test/simulate/prefix-cache.test.ts): an Anthropic-style model, input $1/MTok,
+ * 5m write $1.25, read $0.10, min 1,024, TTL 5m refreshed on hit; prompts are a 2,000-token system
+ * message plus a 500-token user message. Arrivals at 0, 2, 6 and 20 minutes:
+ *   t=0  miss, write 2,500                          $0.003125
+ *   t=2  read 2,000 (system ends at a message boundary), write 500   $0.000200 + $0.000625
+ *   t=6  read 2,000 (TTL refreshed at t=2, expires t=7), write 500   $0.000825
+ *   t=20 miss (expired at t=11), write 2,500        $0.003125
+ * Total $0.0079 against $0.010 uncached: hit rate 2/4, break-even 0.28 reads per write.
+ *
+ * Complexity: O(total prompt tokens) time after tokenizing each distinct segment once;
+ * memory O(live cached blocks). Parametric mode is O(n).
+ */
+import { opt, oneOfStr, int, num, type Field } from '../../core/validate.js';
+import { DURATION_PATTERN } from '../hash.js';
+import { replayScope, type ReplayItem, type ReplayRule } from '../prefix-replay.js';
+import { cacheScopeKey } from '../scope.js';
+import { segmentFrequencies, SegmentTokenizer } from '../segments.js';
+import type { Lever, LeverContext, LeverOutcome, SimRequest } from '../types.js';
+import type { ModelEntry } from '../../pricing/model.js';
+import type { EncodingName } from '../../tokenize/encodings.js';
+import { addStats, breakEvenReads, chooseTtl, emptyStats, withCacheShares, type CacheStats } from './cache-rules.js';
+import { applyParametric, type ParametricParams } from './prefix-parametric.js';
+
+export interface PrefixCacheParams extends ParametricParams {
+  ttl?: string;
+  scope: string;
+  reorder: boolean;
+  mode: 'auto' | 'replay' | 'parametric';
+}
+
+export const prefixCacheFields: Record<string, Field> = {
+  ttl: opt({ kind: 'string', pattern: DURATION_PATTERN, patternHint: 'a duration such as 5m or 1h' }),
+  scope: opt({ kind: 'string', pattern: /^(model|customer|user|feature|tag:.+)$/, patternHint: 'model, customer, user, feature or tag:NAME' }),
+  reorder: opt({ kind: 'boolean' }),
+  mode: opt(oneOfStr(['auto', 'replay', 'parametric'])),
+  staticPrefixTokens: opt(int(1)),
+  staticPrefixTokensByFeature: opt({ kind: 'record', of: int(1) }),
+  arrivalsPerHour: opt(num(0)),
+};
+
+interface Group {
+  entry: ModelEntry;
+  replay: SimRequest[];
+  other: number[];
+  indices: number[];
+}
+
+function groupRequests(requests: readonly SimRequest[], p: PrefixCacheParams, ctx: LeverContext, canReplay: (r: SimRequest) => boolean, notes: Map<string, number>) {
+  const groups = new Map<string, Group>();
+  requests.forEach((r, i) => {
+    if (r.dropped || r.origin === 'added' || !ctx.inScope(r)) return;
+    const entry = ctx.resolve(r.model)?.entry;
+    if (!entry?.cache) {
+      const why = entry ? `${entry.id} has no prompt caching in the catalog` : `${r.model} is not in the catalog`;
+      notes.set(why, (notes.get(why) ?? 0) + 1);
+      return;
+    }
+    const key = cacheScopeKey(r, entry.id, p.scope);
+    let g = groups.get(key);
+    if (!g) groups.set(key, (g = { entry, replay: [], other: [], indices: [] }));
+    if (canReplay(r)) {
+      g.replay.push(r);
+      g.indices.push(i);
+    } else g.other.push(i);
+  });
+  return groups;
+}
+
+function ruleFor(entry: ModelEntry, ttlMs: number): ReplayRule {
+  const c = entry.cache!;
+  return { minTokens: c.minTokens, increment: c.increment, boundaries: c.mode === 'implicit' ? 'token' : 'segment', ttlMs, refreshOnHit: !!c.refreshOnHit };
+}
+
+function replayGroup(g: Group, out: SimRequest[], tok: (e: EncodingName) => SegmentTokenizer, p: PrefixCacheParams, ctx: LeverContext, stats: CacheStats): void {
+  const ttl = chooseTtl(g.entry, p.ttl);
+  const rule = ruleFor(g.entry, ttl.ms * ctx.ttlScale);
+  const t = tok(g.entry.tokenizer?.encoding ?? 'o200k_base');
+  const order = g.replay.map((_, i) => i).sort((a, b) => g.replay[a].timeMs! - g.replay[b].timeMs! || a - b);
+  const items: ReplayItem[] = order.map((i) => ({ timeMs: g.replay[i].timeMs!, seg: t.segments(g.replay[i], p.reorder)!, salt: g.replay[i].replica }));
+  const hits = replayScope(items, rule);
+  order.forEach((i, k) => {
+    const h = hits[k];
+    const r = g.replay[i];
+    const next = h.eligible ? withCacheShares(r, h.hit / h.prompt, 1 - h.hit / h.prompt, ttl.bucket) : withCacheShares(r, 0, 0, ttl.bucket);
+    out[g.indices[i]] = next;
+    addStats(stats, next, h.hit > 0 ? 1 : 0, h.eligible);
+  });
+}
+
+function applyPrefixCache(requests: readonly SimRequest[], p: PrefixCacheParams, ctx: LeverContext): LeverOutcome {
+  const out = requests.slice();
+  const skipped = new Map<string, number>();
+  const env = ctx.env;
+  const freq = p.mode === 'parametric' || !env.encode ? new Map<string, number>() : segmentFrequencies(requests);
+  const canReplay = (r: SimRequest) => p.mode !== 'parametric' && !!env.encode && r.timeMs !== undefined && r.record.requests <= 1 && (r.record.text?.prompt !== undefined || !!r.record.text?.messages?.length);
+  const tokenizers = new Map<EncodingName, SegmentTokenizer>();
+  const tok = (e: EncodingName) => tokenizers.get(e) ?? tokenizers.set(e, new SegmentTokenizer(env, e, freq)).get(e)!;
+  const groups = groupRequests(requests, p, ctx, canReplay, skipped);
+  const replayStats = emptyStats();
+  const models = new Map<string, ModelEntry>();
+  const pending: number[] = [];
+  for (const g of groups.values()) {
+    models.set(g.entry.id, g.entry);
+    if (g.replay.length > 0) replayGroup(g, out, tok, p, ctx, replayStats);
+    pending.push(...g.other);
+  }
+  const param = applyParametric(out, pending, p, ctx);
+  const notes = [...skipped].map(([why, n]) => `${n} request(s) left as logged: ${why}`);
+  notes.push(...param.notes);
+  for (const e of models.values()) {
+    const n = chooseTtl(e, p.ttl).note;
+    if (n) notes.push(n);
+  }
+  if (p.mode !== 'parametric' && !env.encode) notes.push('no tokenizer available: text replay skipped');
+  return finish(out, p, ctx, models, replayStats, param.stats, notes, param.assumptions);
+}
+
+function pct(n: number, d: number): string {
+  return d > 0 ? `${((100 * n) / d).toFixed(1)}%` : '-';
+}
+
+function finish(out: SimRequest[], p: PrefixCacheParams, ctx: LeverContext, models: Map<string, ModelEntry>, replay: CacheStats, param: CacheStats, notes: string[], extra: Array<[string, string]>): LeverOutcome {
+  const assumptions: Array<[string, string]> = [
+    ['cache scope', p.scope === 'model' ? 'provider + model (shared across customers)' : `provider + model + ${p.scope}`],
+    ['breakpoint', 'end of prompt (automatic caching); explicit-cache models read at message boundaries'],
+    ['reorder dynamic content last', p.reorder ? 'yes (segments seen once moved behind repeated ones)' : 'no'],
+    ...extra,
+  ];
+  const breakEven: Record<string, number | null> = {};
+  for (const e of models.values()) {
+    const ttl = chooseTtl(e, p.ttl);
+    const card = ctx.env.pricer.cardForEntry({ entry: e, matchedBy: 'id', matchedKey: e.id }, { inputTokens: 0, cacheReadTokens: 0, cacheWrite5mTokens: 0, cacheWrite1hTokens: 0, outputTokens: 0 }, 'standard');
+    const be = breakEvenReads(card.prices, ttl.bucket);
+    breakEven[e.id] = Number.isFinite(be) ? Number(be.toFixed(3)) : null;
+    assumptions.push([`${e.id} cache rules`, `min ${e.cache!.minTokens} tokens${e.cache!.increment ? `, ${e.cache!.increment}-token increments` : ''}, TTL ${ttl.text}${ctx.ttlScale !== 1 ? ` (x${ctx.ttlScale} time-compressed)` : ''}${e.cache!.refreshOnHit ? ', refreshed on hit' : ''}; break-even ${Number.isFinite(be) ? be.toFixed(2) : 'n/a'} reads per write${card.prices.cacheWrite5m === card.prices.input && ttl.bucket === '5m' ? ' (writes bill as input)' : ''}`]);
+  }
+  const metrics: Array<[string, string]> = [];
+  if (replay.requests > 0) metrics.push(['replayed requests', String(Math.round(replay.requests))], ['replay hit rate', pct(replay.hits, replay.eligible)], ['cacheable (>= minimum)', pct(replay.eligible, replay.requests)]);
+  if (param.requests > 0) metrics.push(['parametric requests', String(Math.round(param.requests))], ['parametric hit rate', pct(param.hits, param.eligible)]);
+  metrics.push(['tokens read from cache', String(Math.round(replay.readTokens + param.readTokens))], ['tokens written', String(Math.round(replay.writeTokens + param.writeTokens))]);
+  return { requests: out, assumptions, notes, metrics, json: { replay, parametric: param, breakEvenReadsPerWrite: breakEven } };
+}
+
+export const prefixCache: Lever<PrefixCacheParams> = {
+  kind: 'prefixCache',
+  parse: (raw) => ({
+    ttl: raw.ttl as string | undefined,
+    scope: (raw.scope as string | undefined) ?? 'model',
+    reorder: raw.reorder === true,
+    mode: (raw.mode as PrefixCacheParams['mode'] | undefined) ?? 'auto',
+    staticPrefixTokens: raw.staticPrefixTokens as number | undefined,
+    staticPrefixTokensByFeature: raw.staticPrefixTokensByFeature as Record<string, number> | undefined,
+    arrivalsPerHour: raw.arrivalsPerHour as number | undefined,
+  }),
+  apply: applyPrefixCache,
+};

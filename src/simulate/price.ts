@@ -1,0 +1,110 @@
+/**
+ * Pricing a simulated state exactly: each request's buckets at its rate card (the Pricer decides
+ * the period, long-context tier and service tier), times its weight and retry factor as exact
+ * decimal ratios, plus non-token costs. Unit economics (per request, conversation, customer,
+ * successful outcome) come from the same pass.
+ */
+import { componentsOf, totalOf, type Pricer, type RateCard } from '../pricing/cost.js';
+import { ratio, type Femto } from '../pricing/money.js';
+import type { SimRequest } from './types.js';
+
+/** Multiply femto by a float multiplier, exactly at the multiplier's decimal value, rounded half up. */
+export function scaleFemto(amount: Femto, multiplier: number): Femto {
+  if (multiplier === 1) return amount;
+  const r = ratio(multiplier);
+  const n = amount * r.num;
+  const q = n / r.den;
+  return (n % r.den) * 2n >= r.den ? q + 1n : q;
+}
+
+export function cardOf(pricer: Pricer, r: SimRequest): RateCard | undefined {
+  const res = pricer.resolve(r.model);
+  if (!res) return undefined;
+  return pricer.cardForEntry(res, { ...r, fast: r.record.fast, regional: r.record.regional }, r.serviceTier);
+}
+
+/** Exact cost of one request (femto-USD), or undefined when its model is not in the catalog. */
+export function requestCost(pricer: Pricer, r: SimRequest, card = cardOf(pricer, r)): Femto | undefined {
+  if (r.dropped) return scaleFemto(r.extraFemto * BigInt(Math.max(1, r.record.requests)), r.weight);
+  if (!card) return undefined;
+  const tokens = totalOf(componentsOf(r, card.prices));
+  return scaleFemto(scaleFemto(tokens, r.retryFactor) + r.extraFemto * BigInt(Math.max(1, r.record.requests)), r.weight);
+}
+
+export interface StatePrice {
+  total: Femto;
+  /** Per request, aligned with the state's list; undefined = unpriced. */
+  costs: Array<Femto | undefined>;
+  unpricedRequests: number;
+  unpricedModels: string[];
+  /** Requests priced in a long-context tier (a cliff). */
+  longContextRequests: number;
+  /** Demand served (logged and replicated requests, incl. cache hits), weighted. */
+  requestsServed: number;
+  /** Model calls made (not dropped), incl. added calls and expected retries. */
+  modelCalls: number;
+  successes: number;
+  conversations: number;
+  customers: number;
+  tokens: { input: number; cacheRead: number; cacheWrite: number; output: number };
+}
+
+export function priceState(pricer: Pricer, requests: readonly SimRequest[]): StatePrice {
+  const costs: Array<Femto | undefined> = new Array(requests.length);
+  const unpriced = new Set<string>();
+  const convs = new Map<string, number>();
+  const customers = new Set<string>();
+  const out: StatePrice = {
+    total: 0n, costs, unpricedRequests: 0, unpricedModels: [], longContextRequests: 0, requestsServed: 0, modelCalls: 0, successes: 0, conversations: 0, customers: 0,
+    tokens: { input: 0, cacheRead: 0, cacheWrite: 0, output: 0 },
+  };
+  for (let i = 0; i < requests.length; i++) {
+    const r = requests[i];
+    const card = r.dropped ? undefined : cardOf(pricer, r);
+    const cost = requestCost(pricer, r, card);
+    costs[i] = cost;
+    const n = Math.max(1, r.record.requests) * r.weight;
+    if (cost === undefined) {
+      out.unpricedRequests += n;
+      unpriced.add(r.model);
+    } else out.total += cost;
+    if (card?.tier) out.longContextRequests += n;
+    if (r.origin !== 'added') {
+      out.requestsServed += n;
+      out.successes += n * r.successes;
+      if (r.conversation !== undefined) convs.set(`${r.conversation}#${r.replica}`, r.weight);
+      if (r.record.tags.customer !== undefined) customers.add(r.record.tags.customer);
+    }
+    if (!r.dropped) {
+      out.modelCalls += n * r.retryFactor;
+      const w = r.weight * r.retryFactor;
+      out.tokens.input += r.inputTokens * w;
+      out.tokens.cacheRead += r.cacheReadTokens * w;
+      out.tokens.cacheWrite += (r.cacheWrite5mTokens + r.cacheWrite1hTokens) * w;
+      out.tokens.output += r.outputTokens * w;
+    }
+  }
+  for (const w of convs.values()) out.conversations += w;
+  out.customers = customers.size;
+  out.unpricedModels = [...unpriced].sort();
+  return out;
+}
+
+/** Exact per-group totals of a priced state. */
+export function groupTotals(requests: readonly SimRequest[], costs: ReadonlyArray<Femto | undefined>, keyOf: (r: SimRequest) => string): Map<string, Femto> {
+  const m = new Map<string, Femto>();
+  for (let i = 0; i < requests.length; i++) {
+    const c = costs[i];
+    if (c === undefined) continue;
+    const k = keyOf(requests[i]);
+    m.set(k, (m.get(k) ?? 0n) + c);
+  }
+  return m;
+}
+
+/** amount / count as exact femto (rounded down), or null when count is 0. */
+export function perUnit(amount: Femto, count: number): Femto | null {
+  if (!(count > 0)) return null;
+  const r = ratio(Number(count.toPrecision(12)));
+  return (amount * r.den) / r.num;
+}

@@ -1,0 +1,72 @@
+/** Lever scopes (`where:`) and grouping keys shared by levers and reports. */
+import type { Catalog } from '../pricing/catalog.js';
+import { promptOf, type SimRequest, type Where } from './types.js';
+
+/**
+ * A predicate for a `where` block. `model` matches the request's current model id as logged or
+ * the catalog entry it resolves to (so `claude-sonnet-4-5` matches its dated snapshots).
+ */
+export function scopePredicate(where: Where | undefined, catalog: Catalog): (r: SimRequest) => boolean {
+  if (!where) return () => true;
+  const models = where.model ? new Set(where.model) : undefined;
+  const matchModel = (m: string): boolean => {
+    if (!models) return true;
+    if (models.has(m)) return true;
+    const id = catalog.resolve(m)?.entry.id;
+    return id !== undefined && models.has(id);
+  };
+  const inList = (list: string[] | undefined, v: string | undefined) => !list || (v !== undefined && list.includes(v));
+  return (r) => {
+    const tags = r.record.tags;
+    if (!inList(where.feature, tags.feature)) return false;
+    if (!inList(where.customer, tags.customer)) return false;
+    if (!inList(where.provider, r.record.provider)) return false;
+    if (!matchModel(r.model)) return false;
+    if (where.tag) for (const [k, v] of Object.entries(where.tag)) if (tags[k] !== v) return false;
+    const p = promptOf(r) / Math.max(1, r.record.requests);
+    if (where.minInputTokens !== undefined && p < where.minInputTokens) return false;
+    if (where.maxInputTokens !== undefined && p > where.maxInputTokens) return false;
+    return true;
+  };
+}
+
+/** Human text of a scope, e.g. `feature=screening, input>=2000`. */
+export function describeWhere(where: Where | undefined): string {
+  if (!where) return 'all traffic';
+  const parts: string[] = [];
+  const list = (k: string, v?: string[]) => v && parts.push(`${k}=${v.join('|')}`);
+  list('feature', where.feature);
+  list('model', where.model);
+  list('provider', where.provider);
+  list('customer', where.customer);
+  if (where.tag) for (const [k, v] of Object.entries(where.tag)) parts.push(`tag:${k}=${v}`);
+  if (where.minInputTokens !== undefined) parts.push(`input>=${where.minInputTokens}`);
+  if (where.maxInputTokens !== undefined) parts.push(`input<=${where.maxInputTokens}`);
+  return parts.join(', ') || 'all traffic';
+}
+
+/** Group key of a request for `--by`: feature, model, provider, customer, user, conversation, tag:NAME. */
+export function groupKey(r: SimRequest, by: string): string {
+  const tags = r.record.tags;
+  switch (by) {
+    case 'model':
+      return r.model;
+    case 'provider':
+      return r.record.provider ?? '(none)';
+    case 'conversation':
+      return r.conversation ?? '(none)';
+    case 'tier':
+      return r.serviceTier;
+    default: {
+      const key = by.startsWith('tag:') ? by.slice(4) : by;
+      return tags[key] ?? '(none)';
+    }
+  }
+}
+
+/** Cache scope key for a request: provider+model, optionally per customer/user/feature/tag. */
+export function cacheScopeKey(r: SimRequest, entryId: string, scope: string): string {
+  const base = `${r.record.provider ?? ''}/${entryId}`;
+  if (scope === 'model') return base;
+  return `${base}/${groupKey(r, scope)}`;
+}

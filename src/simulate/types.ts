@@ -1,0 +1,173 @@
+/**
+ * The simulation's intermediate type. A scenario starts from the logs as billed (one SimRequest
+ * per usage record, identical token buckets) and each lever returns a new list in which some
+ * requests changed buckets, model or service tier, were dropped (answered from a cache), or were
+ * added (a summary call, a replicated request for a volume projection).
+ *
+ * Money stays exact: a state is priced request by request with the catalog's rate cards, in
+ * femto-USD bigints (see price.ts). Floats appear only as multipliers (volume, retries), which are
+ * converted to exact decimal ratios when a request's cost is scaled.
+ */
+import type { Section } from '../report/model.js';
+import type { Pricer, RateCard } from '../pricing/cost.js';
+import type { Resolution } from '../pricing/catalog.js';
+import type { ServiceTier, UsageRecord } from '../usage/record.js';
+import type { EncodingName } from '../tokenize/encodings.js';
+
+export interface SimRequest {
+  /** Record id; replicas get `#k`, added calls a `+lever` suffix. */
+  id: string;
+  /** The usage record this request comes from (for added calls: the record that triggered it). */
+  record: UsageRecord;
+  /** Current model id (changes when routed). */
+  model: string;
+  serviceTier: ServiceTier;
+  timeMs?: number;
+  inputTokens: number;
+  cacheReadTokens: number;
+  cacheWrite5mTokens: number;
+  cacheWrite1hTokens: number;
+  outputTokens: number;
+  /** How many copies of this request the traffic holds (volume projections): demand multiplier. */
+  weight: number;
+  /** Expected calls per request (retries): cost multiplier only, never counted as demand. */
+  retryFactor: number;
+  /** Expected successful outcomes per request (0..1). */
+  successes: number;
+  /** Answered without a model call (semantic cache hit): costs only `extraFemto`. */
+  dropped: boolean;
+  /** Non-token cost per request in femto-USD (cache lookups, embeddings). */
+  extraFemto: bigint;
+  /** `log`: a logged request; `replica`: a copy made by the volume lever; `added`: a call a lever added. */
+  origin: 'log' | 'replica' | 'added';
+  /** Lever that added this call. */
+  addedBy?: string;
+  /** 0 for logged requests; k for the k-th copy (volume). Caches treat the dynamic text of different replicas as different users. */
+  replica: number;
+  /** Conversation key (conversationId plus replica), when the record is part of a conversation. */
+  conversation?: string;
+}
+
+/** Scope of a lever: which requests it touches. */
+export interface Where {
+  feature?: string[];
+  model?: string[];
+  provider?: string[];
+  customer?: string[];
+  tag?: Record<string, string>;
+  minInputTokens?: number;
+  maxInputTokens?: number;
+}
+
+/** Everything a lever may use from outside: pricing, tokenization, options. */
+export interface SimEnv {
+  pricer: Pricer;
+  /** Token ids of `text` under an encoding (undefined: no tokenizer available, text levers go parametric). */
+  encode?: (text: string, encoding: EncodingName) => ArrayLike<number>;
+  explain: boolean;
+  /** Progress lines (only set when stderr is a terminal). */
+  progress?: (message: string) => void;
+}
+
+/** What a lever sees besides its parameters. */
+export interface LeverContext {
+  env: SimEnv;
+  /** Whether a request is in the lever's scope (`where`). */
+  inScope(r: SimRequest): boolean;
+  /** TTL multiplier from a time-compressed volume projection (1 otherwise). */
+  ttlScale: number;
+  /** Exact cost of one request in the current state (femto-USD), or undefined when unpriced. */
+  cost(r: SimRequest): bigint | undefined;
+  resolve(model: string): Resolution | undefined;
+  card(r: SimRequest): RateCard | undefined;
+  /** Label used in notes, e.g. `prefixCache#2`. */
+  label: string;
+}
+
+export interface LeverOutcome {
+  requests: SimRequest[];
+  /** Assumptions behind the numbers, shown beside them: [name, value]. */
+  assumptions: Array<[string, string]>;
+  /** Honest notes: what could not apply and why. */
+  notes: string[];
+  /** Headline measures: [name, value as text]. */
+  metrics: Array<[string, string]>;
+  /** Extra tables (threshold curve, truncation, per-conversation costs). */
+  details?: Section[];
+  /** Machine-readable lever results. */
+  json?: Record<string, unknown>;
+  /** New TTL multiplier (volume, compressed mode). */
+  ttlScale?: number;
+}
+
+export interface LeverSpec {
+  kind: LeverKind;
+  /** Name used for inheritance overrides and in the waterfall (default: kind). */
+  name: string;
+  params: Record<string, unknown>;
+  where?: Where;
+  /** Where the lever was written, `file:line`. */
+  at: string;
+}
+
+export const LEVER_KINDS = ['prefixCache', 'semanticCache', 'summarize', 'route', 'batch', 'outputCap', 'compress', 'volume', 'images'] as const;
+export type LeverKind = (typeof LEVER_KINDS)[number];
+
+export interface Lever<P> {
+  kind: LeverKind;
+  /** Parameters as validated from YAML to a typed object with defaults. */
+  parse(raw: Record<string, unknown>): P;
+  apply(requests: readonly SimRequest[], params: P, ctx: LeverContext): LeverOutcome;
+}
+
+export function promptOf(r: Pick<SimRequest, 'inputTokens' | 'cacheReadTokens' | 'cacheWrite5mTokens' | 'cacheWrite1hTokens'>): number {
+  return r.inputTokens + r.cacheReadTokens + r.cacheWrite5mTokens + r.cacheWrite1hTokens;
+}
+
+/** A request from a usage record, buckets as billed. */
+export function fromRecord(r: UsageRecord): SimRequest {
+  return {
+    id: r.id,
+    record: r,
+    model: r.model,
+    serviceTier: r.serviceTier ?? 'standard',
+    timeMs: r.timeMs,
+    inputTokens: r.inputTokens,
+    cacheReadTokens: r.cacheReadTokens,
+    cacheWrite5mTokens: r.cacheWrite5mTokens,
+    cacheWrite1hTokens: r.cacheWrite1hTokens,
+    outputTokens: r.outputTokens,
+    weight: 1,
+    retryFactor: 1,
+    successes: r.tags.outcome === 'failure' ? 0 : 1,
+    dropped: false,
+    extraFemto: 0n,
+    origin: 'log',
+    replica: 0,
+    conversation: r.conversationId,
+  };
+}
+
+/**
+ * Remove `tokens` prompt tokens from a request, taking them from the cached prefix first (reads,
+ * then writes) and then from uncached input: what a lever removes from the front of a prompt
+ * (history, images, static instructions) is what a cache holds. Returns the updated copy.
+ */
+export function removePromptTokens(r: SimRequest, tokens: number): SimRequest {
+  let left = Math.max(0, Math.min(tokens, promptOf(r)));
+  const take = (have: number): number => {
+    const t = Math.min(have, left);
+    left -= t;
+    return have - t;
+  };
+  const cacheReadTokens = take(r.cacheReadTokens);
+  const cacheWrite5mTokens = take(r.cacheWrite5mTokens);
+  const cacheWrite1hTokens = take(r.cacheWrite1hTokens);
+  const inputTokens = take(r.inputTokens);
+  return { ...r, cacheReadTokens, cacheWrite5mTokens, cacheWrite1hTokens, inputTokens };
+}
+
+/** An empty outcome that leaves the requests untouched. */
+export function unchanged(requests: readonly SimRequest[], note?: string): LeverOutcome {
+  return { requests: requests.slice(), assumptions: [], notes: note ? [note] : [], metrics: [] };
+}
