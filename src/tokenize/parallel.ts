@@ -1,0 +1,151 @@
+/**
+ * Token counting across worker threads. The main thread takes part: with
+ * `threads` = T it runs T - 1 workers and counts chunks itself in between
+ * (yielding to the event loop after each chunk so worker replies are
+ * handled). Chunks are handed out on demand, so a worker still loading its
+ * rank table (~0.1-0.3 s) simply starts later; chunks held by a worker that
+ * has not answered yet are recounted by the main thread once it runs out of
+ * work, so a cold worker never delays the result.
+ *
+ * Workers are kept for reuse and unref'd while idle (they never keep the
+ * process alive); `closeTokenPool()` terminates them.
+ */
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { getEncoder } from './encoder.js';
+import type { EncodingName } from './encodings.js';
+import { planChunks, type Chunk } from './plan.js';
+import type { WorkReply } from './worker.js';
+
+export interface ParallelOptions {
+  /** Total threads including the main one (default: available cores). */
+  threads?: number;
+  /** Below this many UTF-8 bytes of total text, count on the main thread only (default 1 MiB). */
+  minBytes?: number;
+  /** Chunk size in UTF-16 code units (default 256 Ki). */
+  chunkChars?: number;
+}
+
+export const DEFAULT_MIN_BYTES = 1 << 20;
+export const DEFAULT_CHUNK_CHARS = 1 << 18;
+
+const WORKER_URL = new URL('./worker.js', import.meta.url);
+const pool: Worker[] = [];
+
+/**
+ * The compiled worker exists next to this module only in the built output
+ * (dist/tokenize/worker.js). Running from TypeScript sources (vitest), it is
+ * absent and counting falls back to the main thread, with the same results.
+ */
+export function workerScriptAvailable(): boolean {
+  return WORKER_URL.protocol === 'file:' && existsSync(fileURLToPath(WORKER_URL));
+}
+
+function workers(n: number): Worker[] {
+  while (pool.length < n) {
+    const w = new Worker(WORKER_URL);
+    w.unref();
+    w.on('error', () => dropWorker(w));
+    w.on('exit', () => dropWorker(w));
+    pool.push(w);
+  }
+  return pool.slice(0, n);
+}
+
+function dropWorker(w: Worker): void {
+  const i = pool.indexOf(w);
+  if (i >= 0) pool.splice(i, 1);
+}
+
+/** Terminates the pooled workers (safe to call at any time). */
+export async function closeTokenPool(): Promise<void> {
+  const all = pool.splice(0, pool.length);
+  await Promise.all(all.map((w) => w.terminate()));
+}
+
+/** Token counts of `texts`, computed across threads for large inputs. */
+export async function countTokensParallel(
+  texts: readonly string[],
+  encoding: EncodingName,
+  opts: ParallelOptions = {},
+): Promise<number[]> {
+  const threads = Math.max(1, Math.floor(opts.threads ?? availableParallelism()));
+  const minBytes = opts.minBytes ?? DEFAULT_MIN_BYTES;
+  const enc = getEncoder(encoding);
+  let bytes = 0;
+  for (const t of texts) bytes += Buffer.byteLength(t, 'utf8');
+  if (threads === 1 || bytes < minBytes || !workerScriptAvailable()) return texts.map((t) => enc.count(t));
+  const chunks = planChunks(texts, opts.chunkChars ?? DEFAULT_CHUNK_CHARS);
+  const results = await runChunks(chunks, encoding, workers(threads - 1));
+  const totals = new Array<number>(texts.length).fill(0);
+  chunks.forEach((chunk, c) => chunk.forEach((seg, k) => (totals[seg.index] += results[c][k])));
+  return totals;
+}
+
+/** Hands chunks to the workers and the main thread; resolves with per-chunk counts. */
+function runChunks(chunks: Chunk[], encoding: EncodingName, ws: Worker[]): Promise<number[][]> {
+  const enc = getEncoder(encoding);
+  const results: (number[] | undefined)[] = new Array(chunks.length);
+  const inFlight = new Map<Worker, number>();
+  const warm = new Set<Worker>();
+  let next = 0;
+  let done = 0;
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    const finish = (err?: Error): void => {
+      if (settled) return;
+      settled = true;
+      for (const w of ws) {
+        w.off('message', handlers.get(w)!);
+        w.off('error', onError);
+        w.off('exit', onExit);
+        w.unref();
+      }
+      if (err) reject(err);
+      else resolve(results as number[][]);
+    };
+    const store = (id: number, counts: number[]): void => {
+      if (results[id] !== undefined) return;
+      results[id] = counts;
+      if (++done === chunks.length) finish();
+    };
+    const dispatch = (w: Worker): void => {
+      if (next >= chunks.length) return;
+      const id = next++;
+      inFlight.set(w, id);
+      w.postMessage({ id, encoding, texts: chunks[id].map((s) => s.text) });
+    };
+    const onError = (err: Error): void => finish(err);
+    const onExit = (code: number): void => finish(new Error(`token worker exited with code ${code}`));
+    const handlers = new Map<Worker, (reply: WorkReply) => void>();
+    for (const w of ws) {
+      const onMessage = (reply: WorkReply): void => {
+        if ('error' in reply) return finish(new Error(`token worker: ${reply.error}`));
+        inFlight.delete(w);
+        warm.add(w);
+        store(reply.id, reply.counts);
+        if (!settled) dispatch(w);
+      };
+      handlers.set(w, onMessage);
+      w.on('message', onMessage);
+      w.on('error', onError);
+      w.on('exit', onExit);
+      w.ref();
+      dispatch(w);
+    }
+    const countOne = (id: number): void => store(id, chunks[id].map((s) => enc.count(s.text)));
+    const step = (): void => {
+      if (settled) return;
+      if (next < chunks.length) {
+        countOne(next++);
+        setImmediate(step);
+        return;
+      }
+      // Out of work: take over chunks still held by workers that never answered.
+      for (const [w, id] of inFlight) if (!warm.has(w) && results[id] === undefined) countOne(id);
+    };
+    step();
+  });
+}
