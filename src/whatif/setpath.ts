@@ -84,7 +84,10 @@ export function applySets(doc: unknown, sets: SetOverride[]): unknown {
         if (rule.kind !== 'object') throw new UserError(`--set: ${[...at, key].join('.')} is not set in the file`, `set the whole value: --set ${[...at, key].join('.')}=VALUE`);
         next = node[key] = {};
       }
-      if (!isMap(next)) throw new UserError(`--set: ${[...at, key].join('.')} is ${JSON.stringify(next)}, not a mapping`, `set the whole value instead: --set ${[...at, key].join('.')}=VALUE`);
+      if (!isMap(next)) {
+        const p = [...at, key].join('.');
+        throw new UserError(`--set: ${p} is ${JSON.stringify(next)}, not a mapping`, rule.kind === 'any' ? `set the whole value instead, e.g. --set '${p}={p50: 300, p90: 900}'` : `set the whole value instead: --set ${p}=VALUE`);
+      }
       node = next;
     }
   }
