@@ -3,8 +3,10 @@ import { Command, CommanderError, Option } from 'commander';
 import { UserError } from '../core/issues.js';
 import { CommandContext, type GlobalOptions, type Io } from './context.js';
 import { registerPrices } from './commands/prices.js';
+import { registerSimulate } from './commands/simulate.js';
 import { registerWhatif } from './commands/whatif.js';
 import { registerReport } from './commands/report.js';
+import { registerTokens } from './commands/tokens.js';
 import { packageVersion } from './version.js';
 
 export const EXIT_OK = 0;
@@ -50,8 +52,10 @@ Examples:
     setExit(await fn(ctx, cmd));
   };
   registerPrices(program, run);
+  registerSimulate(program, run);
   registerWhatif(program, run);
   registerReport(program, run);
+  registerTokens(program, run);
   for (const c of program.commands) c.exitOverride().configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
   return program;
 }

@@ -141,21 +141,23 @@ export function roundFemto(amount: Femto, decimals: number): Femto {
   return negative ? -rounded : rounded;
 }
 
-/** Human format: "$1,234.56"; small amounts keep significant digits ("$0.000123"). */
+/** Human format: "$1,234.56"; amounts under $1 keep 3 significant digits ("$0.0127", "$0.000123"). */
 export function formatUsd(amount: Femto | null | undefined, opts: { decimals?: number } = {}): string {
   if (amount === null || amount === undefined) return 'unpriced';
   const negative = amount < 0n;
   const abs = negative ? -amount : amount;
   let decimals = opts.decimals ?? 2;
-  if (opts.decimals === undefined && abs > 0n && abs < 10n ** 13n /* < $0.01 */) {
-    // show up to 3 significant digits for sub-cent amounts, at most 8 decimals
+  let trim = false;
+  if (opts.decimals === undefined && abs > 0n && abs < USD_SCALE) {
     const digits = abs.toString().length; // femto digits
-    decimals = Math.min(8, USD_DECIMALS - digits + 3);
+    decimals = Math.max(2, Math.min(8, USD_DECIMALS - digits + 3));
+    trim = true;
   }
   const s = scaledToDecimalString(roundFemto(abs, decimals), USD_DECIMALS);
   const [i, f = ''] = s.split('.');
   const grouped = i.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-  const frac = (f + '0'.repeat(decimals)).slice(0, decimals);
+  let frac = (f + '0'.repeat(decimals)).slice(0, decimals);
+  if (trim) frac = frac.replace(/0+$/, '').padEnd(2, '0');
   return `${negative ? '-' : ''}$${grouped}${decimals > 0 ? '.' + frac : ''}`;
 }
 

@@ -51,6 +51,9 @@ describe('exact money', () => {
   it('formats for people', () => {
     expect(formatUsd(costOf(1_234_567, pricePerMTok(1000)))).toBe('$1,234.57');
     expect(formatUsd(costOf(123, pricePerMTok(1)))).toBe('$0.000123');
+    expect(formatUsd(costOf(12_700, pricePerMTok(1)))).toBe('$0.0127');
+    expect(formatUsd(costOf(500_000, pricePerMTok(1)))).toBe('$0.50');
+    expect(formatUsd(costOf(999_999, pricePerMTok(1)))).toBe('$1.00');
     expect(formatUsd(0n)).toBe('$0.00');
     expect(formatUsd(null)).toBe('unpriced');
   });

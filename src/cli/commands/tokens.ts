@@ -1,0 +1,98 @@
+/** `tokenomics tokens`: count tokens in files or stdin, and what they cost as input and output. */
+import { readFileSync, statSync } from 'node:fs';
+import type { Command } from 'commander';
+import { UserError } from '../../core/issues.js';
+import { costOf, femtoToUsdNumber, priceToUsdPerMTok, type Femto } from '../../pricing/money.js';
+import { periodAt } from '../../pricing/catalog.js';
+import { countTokens, countTokensParallel, type EncodingName } from '../../tokenize/index.js';
+import { col, type Report } from '../../report/model.js';
+import type { CommandContext } from '../context.js';
+import type { Runner } from '../main.js';
+import { SCHEMA_VERSION } from '../version.js';
+
+const ENCODINGS: EncodingName[] = ['o200k_base', 'cl100k_base', 'p50k_base', 'r50k_base'];
+const PARALLEL_MIN_BYTES = 4_000_000;
+
+interface TokensOptions {
+  model?: string;
+  encoding?: string;
+}
+
+export function registerTokens(program: Command, run: Runner): void {
+  program
+    .command('tokens')
+    .description('count tokens in files (or stdin) and show what they cost as input and as output')
+    .argument('[files...]', 'files to count; - or nothing reads stdin')
+    .option('-m, --model <id>', 'price the tokens for this model and use its tokenizer')
+    .option('-e, --encoding <name>', `count with this encoding (${ENCODINGS.join(', ')})`)
+    .addHelpText('after', `
+Examples:
+  $ tokenomics tokens README.md --model gpt-4o
+  $ tokenomics tokens prompts/*.md --model claude-sonnet-4-5     # an estimate: Claude's tokenizer is not public
+  $ echo "hello world" | tokenomics tokens --encoding cl100k_base`)
+    .action(run((ctx, cmd) => tokens(ctx, cmd.args, cmd.opts<TokensOptions>())));
+}
+
+async function readStdin(stream: NodeJS.ReadableStream): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const c of stream) chunks.push(typeof c === 'string' ? Buffer.from(c) : (c as Buffer));
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function readText(path: string): string {
+  try {
+    if (statSync(path).isDirectory()) throw new UserError(`${path} is a directory`, 'pass files (a shell glob such as prompts/*.md works)');
+    return readFileSync(path, 'utf8');
+  } catch (err) {
+    if (err instanceof UserError) throw err;
+    throw new UserError(`cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? err}`);
+  }
+}
+
+async function tokens(ctx: CommandContext, files: string[], opts: TokensOptions): Promise<number> {
+  if (opts.encoding && !(ENCODINGS as string[]).includes(opts.encoding)) throw new UserError(`unknown encoding "${opts.encoding}"`, `use one of: ${ENCODINGS.join(', ')}`);
+  const { catalog } = ctx.loadCatalog();
+  const res = opts.model ? catalog.resolve(opts.model) : undefined;
+  if (opts.model && !res) {
+    const close = catalog.suggest(opts.model);
+    throw new UserError(`unknown model "${opts.model}": not in the pricing catalog`, close.length ? `closest known ids: ${close.join(', ')}` : undefined);
+  }
+  const tk = res?.entry.tokenizer;
+  const encoding = (opts.encoding as EncodingName | undefined) ?? tk?.encoding ?? 'o200k_base';
+  const exact = opts.encoding ? !res || (tk?.encoding === opts.encoding && tk.exact) : (tk?.exact ?? !res);
+  const factor = !opts.encoding && tk && !tk.exact ? (tk.factor ?? 1) : 1;
+  const sources = files.length === 0 || (files.length === 1 && files[0] === '-') ? [{ name: '-', text: await readStdin(ctx.io.stdin) }] : files.map((f) => ({ name: f, text: readText(f) }));
+  const bytes = sources.reduce((n, s) => n + s.text.length, 0);
+  const counts = bytes >= PARALLEL_MIN_BYTES ? await countTokensParallel(sources.map((s) => s.text), encoding) : sources.map((s) => countTokens(s.text, encoding));
+  const period = res ? periodAt(res.entry, ctx.io.now()).period : undefined;
+  const rows = sources.map((s, i) => {
+    const n = Math.round(counts[i] * factor);
+    return { file: s.name, chars: s.text.length, tokens: n, asInput: period ? costOf(n, period.standard.input) : undefined, asOutput: period ? costOf(n, period.standard.output) : undefined };
+  });
+  const total = rows.reduce((n, r) => n + r.tokens, 0);
+  const sum = (k: 'asInput' | 'asOutput'): Femto | undefined => (period ? rows.reduce((n, r) => n + (r[k] ?? 0n), 0n) : undefined);
+  const basis = exact ? `${encoding} (exact for ${res ? res.entry.id : 'OpenAI models using it'})` : `estimate: ${encoding}${factor !== 1 ? ` x ${factor}` : ''} (${res?.entry.id ?? 'model'} has no public tokenizer)`;
+  const report: Report = {
+    title: `Tokens${res ? ` for ${res.entry.id}` : ''}`,
+    summary: [['Count', basis], ...(period ? ([['Prices', `$${priceToUsdPerMTok(period.standard.input)} input / $${priceToUsdPerMTok(period.standard.output)} output per MTok (${res!.entry.source}, checked ${res!.entry.checkedAt})`]] as Array<[string, string]>) : [])],
+    sections: [{
+      id: 'tokens', title: 'Per file',
+      columns: [col('file', 'File'), col('chars', 'Characters', 'int'), col('tokens', exact ? 'Tokens' : 'Tokens (est.)', 'int'), ...(period ? [col('asInput', 'Cost as input', 'usd'), col('asOutput', 'Cost as output', 'usd')] : [])],
+      rows,
+      footer: rows.length > 1 ? { file: 'Total', chars: bytes, tokens: total, asInput: sum('asInput'), asOutput: sum('asOutput') } : undefined,
+    }],
+    notes: [],
+    json: {
+      schemaVersion: SCHEMA_VERSION,
+      model: res?.entry.id ?? null,
+      encoding,
+      estimated: !exact,
+      factor,
+      files: rows.map((r) => ({ file: r.file, characters: r.chars, tokens: r.tokens, costAsInputUsd: r.asInput === undefined ? null : femtoToUsdNumber(r.asInput), costAsOutputUsd: r.asOutput === undefined ? null : femtoToUsdNumber(r.asOutput) })),
+      totalTokens: total,
+    },
+    primarySection: 'tokens',
+  };
+  ctx.emit(report);
+  return 0;
+}
