@@ -1,0 +1,64 @@
+/**
+ * countTokensParallel. Under vitest the sources are TypeScript, so the worker
+ * script (compiled worker.js) is absent and counting stays on the main
+ * thread; the real worker pool is exercised by compiling src/tokenize alone
+ * with tsc into a temporary directory and importing the compiled module.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { countTokens, countTokensParallel } from '../../src/tokenize/index.js';
+import { workerScriptAvailable } from '../../src/tokenize/parallel.js';
+import { prose } from './helpers.js';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+
+describe('countTokensParallel from sources (main-thread fallback)', () => {
+  it('falls back and still counts exactly', async () => {
+    expect(workerScriptAvailable()).toBe(false);
+    const texts = [prose(3000, 1), '', 'hello world'];
+    const counts = await countTokensParallel(texts, 'o200k_base', { threads: 2, minBytes: 0 });
+    expect(counts).toEqual(texts.map((t) => countTokens(t, 'o200k_base')));
+  });
+});
+
+describe('countTokensParallel with real workers (compiled copy)', () => {
+  let dir = '';
+  let mod: typeof import('../../src/tokenize/index.js');
+  let par: typeof import('../../src/tokenize/parallel.js');
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'tokenize-pool-'));
+    const files = readdirSync(join(ROOT, 'src/tokenize')).filter((f) => f.endsWith('.ts'));
+    const tsc = join(ROOT, 'node_modules/typescript/bin/tsc');
+    execFileSync(process.execPath, [
+      tsc, '--outDir', dir, '--rootDir', join(ROOT, 'src/tokenize'), '--module', 'NodeNext',
+      '--moduleResolution', 'NodeNext', '--target', 'ES2022', '--strict', '--types', 'node',
+      '--skipLibCheck', ...files.map((f) => join(ROOT, 'src/tokenize', f)),
+    ]);
+    writeFileSync(join(dir, 'package.json'), '{"type":"module"}');
+    symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'), 'dir');
+    mod = await import(pathToFileURL(join(dir, 'index.js')).href);
+    par = await import(pathToFileURL(join(dir, 'parallel.js')).href);
+  }, 180_000);
+
+  afterAll(async () => {
+    if (par) await par.closeTokenPool();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('uses the worker script and gives the single-threaded counts', async () => {
+    expect(par.workerScriptAvailable()).toBe(true);
+    const big = prose(600_000, 21);
+    const texts = [big, prose(50_000, 22), '', 'short one', prose(300_000, 23)];
+    const expected = texts.map((t) => countTokens(t, 'cl100k_base'));
+    const counts = await mod.countTokensParallel(texts, 'cl100k_base', { threads: 2, minBytes: 0, chunkChars: 40_000 });
+    expect(counts).toEqual(expected);
+    // A second run reuses the (now warm) pool.
+    const again = await mod.countTokensParallel(texts, 'cl100k_base', { threads: 3, minBytes: 0, chunkChars: 40_000 });
+    expect(again).toEqual(expected);
+  }, 120_000);
+});
