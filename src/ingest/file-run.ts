@@ -11,12 +11,21 @@ import type { CsvAdapter, JsonAdapter } from './types.js';
 
 type RowConverter = (row: readonly string[], ctx: FileContext) => void;
 
+/**
+ * A value the file's adapter scores below this is offered to every adapter: files written by a
+ * gateway or logging middleware mix providers line by line ({request, response} pairs of OpenAI
+ * and Anthropic calls), and each line must be read by the adapter that knows its shape.
+ */
+const CONFIDENT_SCORE = 80;
+
 export class FileRun implements ReadHandler {
   stopped = false;
   /** Name of the adapter used, once chosen. */
   format: string | undefined;
   jsonAdapter: JsonAdapter | undefined;
   private pending: { value: unknown; line: number }[] = [];
+  /** Adapters that read some values of this file besides the chosen one (mixed files). */
+  private readonly extra = new Set<JsonAdapter>();
   private rowConverter: RowConverter | undefined;
 
   constructor(
@@ -25,9 +34,14 @@ export class FileRun implements ReadHandler {
     private readonly forced: ForcedFormat | undefined,
   ) {}
 
+  /** Every adapter that read values of this file (for endFile/endRun). */
+  get jsonAdapters(): JsonAdapter[] {
+    return this.jsonAdapter ? [this.jsonAdapter, ...this.extra] : [];
+  }
+
   value(value: unknown, line: number): void {
     const adapter = this.jsonAdapter;
-    if (adapter) this.convert(adapter, value, line);
+    if (adapter) this.convert(this.route(adapter, value), value, line);
     else if (!this.stopped) {
       this.pending.push({ value, line });
       if (this.pending.length >= DETECT_VALUES) this.choose();
@@ -77,8 +91,8 @@ export class FileRun implements ReadHandler {
   /** End of input: detect on what was buffered (short files), flush the adapter's per-file state. */
   finish(): void {
     if (!this.jsonAdapter && this.pending.length > 0) this.choose();
-    const adapter = this.jsonAdapter;
-    if (adapter?.endFile) {
+    for (const adapter of this.jsonAdapters) {
+      if (!adapter.endFile) continue;
       this.ctx.line = 0;
       try {
         adapter.endFile(this.ctx);
@@ -111,7 +125,21 @@ export class FileRun implements ReadHandler {
     this.pending = [];
     if (!adapter) return this.unrecognised();
     this.useJson(adapter);
-    for (const p of pending) this.convert(adapter, p.value, p.line);
+    for (const p of pending) this.convert(this.route(adapter, p.value), p.value, p.line);
+  }
+
+  /** The adapter for one value: the file's, unless it barely recognises the value and another does. */
+  private route(adapter: JsonAdapter, value: unknown): JsonAdapter {
+    if (this.forced) return adapter;
+    const own = safeDetect(adapter, value);
+    if (own >= CONFIDENT_SCORE) return adapter;
+    const other = detectJson([value]);
+    if (!other || other === adapter || safeDetect(other, value) < CONFIDENT_SCORE) return adapter;
+    if (!this.extra.has(other)) {
+      this.extra.add(other);
+      this.format = this.jsonAdapters.map((a) => a.name).join('+');
+    }
+    return other;
   }
 
   private useJson(adapter: JsonAdapter): void {
@@ -138,5 +166,13 @@ export class FileRun implements ReadHandler {
     this.stopped = true;
     if (this.forced) return;
     this.fileIssue('error', 'unrecognised-format', 'no log format recognised in this file', UNRECOGNISED_HINT);
+  }
+}
+
+function safeDetect(adapter: JsonAdapter, value: unknown): number {
+  try {
+    return adapter.detect(value);
+  } catch {
+    return 0;
   }
 }

@@ -63,7 +63,7 @@ export async function ingest(
       hooks.onProgress?.(progress.bytesRead, totalBytes);
     });
     files.push({ path: src.path, format: run.format ?? 'unknown', bytes });
-    if (run.jsonAdapter) used.set(run.jsonAdapter, run);
+    for (const a of run.jsonAdapters) used.set(a, run);
   }
   endRun(used);
   return { files, counts: session.counts, issues: session.finalIssues() };

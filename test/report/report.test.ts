@@ -1,0 +1,109 @@
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../cli/harness.js';
+
+/*
+ * fixtures/report/mixed.jsonl, priced by hand (USD per MTok from PRICING-FACTS §6):
+ *  line 1  gpt-4o-mini (0.15 / cached 0.075 / out 0.60): prompt 2000 incl. 1024 cached, 500 out
+ *          976*0.15 + 1024*0.075 + 500*0.6 = 146.4 + 76.8 + 300 = 523.2 u$
+ *  line 2  Sonnet 4.5 (3 / read 0.30 / write5m 3.75 / out 15): in 100, read 2000, write 1000, out 300
+ *          300 + 600 + 3750 + 4500 = 9,150 u$
+ *  line 3  Sonnet 4.5: in 200, read 3000, out 400: 600 + 900 + 6000 = 7,500 u$
+ *  line 4  acme-x: unpriced (1000 prompt, 100 out)
+ *  line 5  duplicate of line 1 (same id): skipped
+ *  line 6  invalid JSON: rejected;  line 7  negative prompt_tokens: rejected
+ *  total priced = 523.2 + 9150 + 7500 = 17,173.2 u$ = $0.0171732
+ */
+const FIXTURE = 'fixtures/report/mixed.jsonl';
+
+describe('report on a mixed fixture', () => {
+  it('totals exactly, itemises, and accounts for every line', async () => {
+    const r = await runCli(['report', FIXTURE, '--format', 'json']);
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.schemaVersion).toBe(1);
+    expect(doc.inputs).toMatchObject({ read: 7, counted: 4, skipped: { duplicate: 1 } });
+    // one file, two providers line by line: each line is read by the adapter that knows its shape
+    expect(doc.inputs.files[0].format).toBe('openai+anthropic');
+    expect(Object.values(doc.inputs.rejected as Record<string, number>).reduce((a, b) => a + b, 0)).toBe(2);
+    expect(doc.totals.costUsd).toBe(0.0171732);
+    expect(doc.totals.components).toEqual({ input: 0.0010464, cacheRead: 0.0015768, cacheWrite5m: 0.00375, cacheWrite1h: 0, output: 0.0108 });
+    expect(doc.totals.tokens).toEqual({ input: 976 + 100 + 200 + 1000, cacheRead: 1024 + 2000 + 3000, cacheWrite5m: 1000, cacheWrite1h: 0, output: 500 + 300 + 400 + 100, reasoning: 0 });
+    expect(doc.totals.unpriced).toEqual({ requests: 1, tokens: { input: 1000, cacheRead: 0, cacheWrite5m: 0, cacheWrite1h: 0, output: 100, reasoning: 0 } });
+    expect(doc.totals.unpricedModels).toEqual({ 'acme-x': 1 });
+    const byModel = Object.fromEntries(doc.groups.map((g: { key: { model: string }; costUsd: number | null }) => [g.key.model, g.costUsd]));
+    expect(byModel).toEqual({ 'claude-sonnet-4-5-20250929': 0.01665, 'gpt-4o-mini-2024-07-18': 0.0005232, 'acme-x': null });
+    const sonnet = doc.groups[0];
+    expect(sonnet.pricing[0]).toMatchObject({ entry: 'claude-sonnet-4-5', serviceTier: 'standard' });
+    expect(sonnet.pricing[0].source).toBeTruthy();
+    // issues carry file:line and a hint
+    const lines = doc.issues.filter((i: { severity: string }) => i.severity === 'error').map((i: { line: number }) => i.line).sort();
+    expect(lines).toEqual([6, 7]);
+    for (const i of doc.issues) expect(i.file).toBe(FIXTURE);
+  });
+
+  it('computes unit economics, outcomes and the context-window tax', async () => {
+    const doc = JSON.parse((await runCli(['report', FIXTURE, '--format', 'json'])).stdout);
+    const u = doc.unitEconomics;
+    // 3 priced requests: 17,173.2 / 3 = 5,724.4 u$
+    expect(u.costPerRequestUsd).toBe(0.0057244);
+    expect(u.costPer1kRequestsUsd).toBe(5.7244);
+    expect(u.customers).toBe(2);
+    expect(u.conversations).toBe(1);
+    expect(u.costPerConversationUsd).toBe(0.0171732);
+    // outcomes: success on lines 1-3 (3), failure on the unpriced line; cost of known outcomes = priced ones
+    expect(u.outcomes).toMatchObject({ success: 3, failure: 1, successRate: 0.75, costPerSuccessfulOutcomeUsd: 0.0057244 });
+    expect(doc.contextWindowTax.turns.map((t: { turn: number; costUsd: number }) => [t.turn, t.costUsd])).toEqual([[1, 0.00915], [2, 0.0075]]);
+    // prompt tokens: turn 1 = 100 + 2000 + 1000 = 3100; turn 2 = 200 + 3000 = 3200
+    expect(doc.contextWindowTax.promptGrowthFactor).toBe(Number((3200 / 3100).toFixed(3)));
+    // caching: without caching, cached/written tokens at input price:
+    // gpt-4o-mini 2000*0.15 + 500*0.6 = 600; Sonnet (3100+3200)*3 + 700*15 = 18900 + 10500 = 29400 -> 30,000 u$
+    expect(doc.caching.costWithoutCachingUsd).toBe(0.03);
+    expect(doc.caching.savedUsd).toBe(Number((0.03 - 0.0171732).toFixed(7)));
+  });
+
+  it('groups by several dimensions and filters by time', async () => {
+    const doc = JSON.parse((await runCli(['report', FIXTURE, '--by', 'feature,customer', '--format', 'json'])).stdout);
+    expect(doc.groupBy).toEqual(['feature', 'customer']);
+    expect(doc.groups.map((g: { key: unknown }) => g.key)).toEqual([{ feature: 'chat', customer: 'beta' }, { feature: 'search', customer: 'alpha' }]);
+    const late = JSON.parse((await runCli(['report', FIXTURE, '--since', '2026-10-01T00:01:30Z', '--format', 'json'])).stdout);
+    // only line 3 (00:02:00) and the unpriced line (00:03:00) remain
+    expect(late.totals.costUsd).toBe(0.0075);
+    expect(late.inputs.outsideTimeRange).toBe(2);
+  });
+
+  it('exits 2 on the first rejected record with --strict, naming file:line', async () => {
+    const r = await runCli(['report', FIXTURE, '--strict']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`${FIXTURE}:6`);
+  });
+
+  it('prints a readable table with the unpriced model called out', async () => {
+    const r = await runCli(['report', FIXTURE]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('Total cost: $0.0172 + 1 unpriced requests');
+    expect(r.stdout).toMatch(/acme-x .*unpriced/);
+    expect(r.stdout).toContain('unpriced models, excluded from costs (not $0): acme-x (1 requests)');
+    expect(r.stdout).toContain('Records: 7 read, 4 counted, 1 skipped, 2 rejected.');
+  });
+
+  it('writes spreadsheet-safe CSV and markdown', async () => {
+    const csv = (await runCli(['report', FIXTURE, '--format', 'csv'])).stdout.split('\n');
+    expect(csv[0]).toBe('Model,Requests,Input tok,Cache read,Cache write,Output tok,Cost,Share,$/request,p90 $/req,Output share');
+    expect(csv[1].startsWith('claude-sonnet-4-5-20250929,2,300,5000,1000,700,0.01665,')).toBe(true);
+    const md = (await runCli(['report', FIXTURE, '--format', 'markdown'])).stdout;
+    expect(md).toContain('| Model | Requests |');
+    expect(md).toContain('### Unit economics');
+  });
+
+  it('reprices at another date and at a proposed card', async () => {
+    const doc = JSON.parse((await runCli(['report', FIXTURE, '--reprice', 'current', '--format', 'json'])).stdout);
+    expect(doc.reprice.costUsd).toBe(0.0171732); // no price changed for these models
+    expect(doc.reprice.deltaUsd).toBe(0);
+  });
+
+  it('rejects bad options with exit 2', async () => {
+    expect((await runCli(['report', FIXTURE, '--by', 'colour'])).code).toBe(2);
+    expect((await runCli(['report', FIXTURE, '--top', '0'])).code).toBe(2);
+    expect((await runCli(['report', 'no/such/file.jsonl'])).code).toBe(2);
+  });
+});
