@@ -89,7 +89,7 @@ export function loadPriceFile(path: string, report: LoadReport): { entries: Mode
     if (isLiteLlmPriceMap(doc)) {
       const checkedAt = statSync(path).mtime.toISOString().slice(0, 10);
       const imported = importLiteLlm(doc as Record<string, unknown>, checkedAt, basename(path));
-      const r = compileDocument({ provider: 'litellm', models: imported.models }, path, undefined);
+      const r = compileDocument({ provider: 'litellm', models: imported.models }, `litellm:${path}`, undefined);
       if (r.errors.length > 0) throw new UserError(`${path}: could not import LiteLLM prices:\n${r.errors.slice(0, 20).join('\n')}`);
       report.litellmSkipped.push(...imported.skipped);
       report.sources.push({ label: `litellm:${path}`, entries: r.entries.length, skipped: imported.skipped.length });
