@@ -24,15 +24,17 @@ export interface ParallelOptions {
   threads?: number;
   /** Below this many UTF-8 bytes of total text, count on the main thread only (default 1 MiB). */
   minBytes?: number;
-  /** Chunk size in UTF-16 code units (default 256 Ki). */
+  /** Chunk size in UTF-16 code units (default 128 Ki). */
   chunkChars?: number;
 }
 
 export const DEFAULT_MIN_BYTES = 1 << 20;
-export const DEFAULT_CHUNK_CHARS = 1 << 18;
+export const DEFAULT_CHUNK_CHARS = 1 << 17;
 
 const WORKER_URL = new URL('./worker.js', import.meta.url);
 const pool: Worker[] = [];
+/** Job ids are unique per process, so a late reply from an earlier run is never mistaken for this run's. */
+let lastJob = 0;
 
 /**
  * The compiled worker exists next to this module only in the built output
@@ -88,7 +90,7 @@ export async function countTokensParallel(
 function runChunks(chunks: Chunk[], encoding: EncodingName, ws: Worker[]): Promise<number[][]> {
   const enc = getEncoder(encoding);
   const results: (number[] | undefined)[] = new Array(chunks.length);
-  const inFlight = new Map<Worker, number>();
+  const inFlight = new Map<Worker, { job: number; id: number }>();
   const warm = new Set<Worker>();
   let next = 0;
   let done = 0;
@@ -114,8 +116,9 @@ function runChunks(chunks: Chunk[], encoding: EncodingName, ws: Worker[]): Promi
     const dispatch = (w: Worker): void => {
       if (next >= chunks.length) return;
       const id = next++;
-      inFlight.set(w, id);
-      w.postMessage({ id, encoding, texts: chunks[id].map((s) => s.text) });
+      const job = ++lastJob;
+      inFlight.set(w, { job, id });
+      w.postMessage({ id: job, encoding, texts: chunks[id].map((s) => s.text) });
     };
     const onError = (err: Error): void => finish(err);
     const onExit = (code: number): void => finish(new Error(`token worker exited with code ${code}`));
@@ -123,9 +126,11 @@ function runChunks(chunks: Chunk[], encoding: EncodingName, ws: Worker[]): Promi
     for (const w of ws) {
       const onMessage = (reply: WorkReply): void => {
         if ('error' in reply) return finish(new Error(`token worker: ${reply.error}`));
+        const held = inFlight.get(w);
+        if (held === undefined || held.job !== reply.id) return; // a previous run's late reply
         inFlight.delete(w);
         warm.add(w);
-        store(reply.id, reply.counts);
+        store(held.id, reply.counts);
         if (!settled) dispatch(w);
       };
       handlers.set(w, onMessage);
@@ -144,7 +149,7 @@ function runChunks(chunks: Chunk[], encoding: EncodingName, ws: Worker[]): Promi
         return;
       }
       // Out of work: take over chunks still held by workers that never answered.
-      for (const [w, id] of inFlight) if (!warm.has(w) && results[id] === undefined) countOne(id);
+      for (const [w, held] of inFlight) if (!warm.has(w) && results[held.id] === undefined) countOne(held.id);
     };
     step();
   });

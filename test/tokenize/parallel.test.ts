@@ -61,4 +61,17 @@ describe('countTokensParallel with real workers (compiled copy)', () => {
     const again = await mod.countTokensParallel(texts, 'cl100k_base', { threads: 3, minBytes: 0, chunkChars: 40_000 });
     expect(again).toEqual(expected);
   }, 120_000);
+
+  it('never takes a late reply from an earlier run for one of its own chunks', async () => {
+    await par.closeTokenPool();
+    // Cold workers: the main thread finishes run 1 itself while the workers
+    // load; their late replies arrive during run 2, with other texts.
+    const run1 = [prose(200_000, 31), prose(200_000, 32)];
+    // Run 2 is long enough (several MB) for the workers to finish loading during it.
+    const run2 = ['tiny', ...Array.from({ length: 24 }, (_, i) => prose(250_000, 40 + i)), 'words and more words'];
+    const opts = { threads: 3, minBytes: 0, chunkChars: 30_000 };
+    const [a, b] = [await mod.countTokensParallel(run1, 'o200k_base', opts), await mod.countTokensParallel(run2, 'o200k_base', opts)];
+    expect(a).toEqual(run1.map((t) => countTokens(t, 'o200k_base')));
+    expect(b).toEqual(run2.map((t) => countTokens(t, 'o200k_base')));
+  }, 120_000);
 });
