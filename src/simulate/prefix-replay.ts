@@ -10,9 +10,10 @@
  *   - `segment` (explicit breakpoints, Anthropic/Bedrock) -> floor to a message boundary;
  *   - otherwise exact tokens.
  * A hit shorter than the minimum cacheable length counts as no hit; a prompt shorter than the
- * minimum is neither read nor written. Every eligible request writes its whole prompt (the
- * breakpoint sits at the end of the prompt, as with automatic caching); a write (re)starts the TTL
- * of every block of the prompt it covers. A request read entirely from cache writes nothing and
+ * minimum is neither read nor written. Reads and writes stop at the request's breakpoint
+ * (`cacheUpTo`: the whole prompt for implicit caching and conversations, the end of the static
+ * prefix otherwise; see prefix-cache.ts): an eligible request writes from its hit to the
+ * breakpoint, and a write (re)starts the TTL of every block up to the breakpoint. A request read entirely from cache writes nothing and
  * restarts the TTL only where the provider refreshes on hit (`refreshOnHit`).
  *
  * Replicas (volume projections) salt the tokens of their dynamic segments, so a copy of a request
@@ -36,6 +37,8 @@ export interface ReplayRule {
 export interface ReplayItem {
   timeMs: number;
   seg: Segments;
+  /** The cache breakpoint: tokens up to here can be read and are written (default: the whole prompt). */
+  cacheUpTo?: number;
   /** 0 for logged requests; the replica number for volume copies. */
   salt: number;
 }
@@ -45,7 +48,9 @@ export interface ReplayHit {
   prompt: number;
   /** Tokens read from cache. */
   hit: number;
-  /** Prompt long enough to be cached (then `prompt - hit` tokens are written). */
+  /** Tokens written (from the hit to the breakpoint). */
+  write: number;
+  /** Breakpoint at or past the minimum cacheable length. */
   eligible: boolean;
 }
 
@@ -140,11 +145,12 @@ export function replayScope(items: readonly ReplayItem[], rule: ReplayRule): Rep
     const item = items[idx];
     const now = item.timeMs;
     const P = item.seg.tokens;
-    if (P < rule.minTokens) {
-      out[idx] = { prompt: P, hit: 0, eligible: false };
+    const upTo = Math.min(P, item.cacheUpTo ?? P);
+    if (upTo < rule.minTokens) {
+      out[idx] = { prompt: P, hit: 0, write: 0, eligible: false };
       continue;
     }
-    const keys = blockKeys(item, B);
+    const keys = blockKeys(item, B).slice(0, Math.floor(upTo / B));
     let k = 0;
     let rep = -1;
     for (; k < keys.length; k++) {
@@ -154,11 +160,11 @@ export function replayScope(items: readonly ReplayItem[], rule: ReplayRule): Rep
       if (e.repMs + rule.ttlMs < now) rep = -1;
     }
     let L = k * B;
-    if (rep >= 0 && L < P) L += commonFrom(item, items[rep], L, B);
-    let hit = Math.min(granular(L, item, rule), P);
+    if (rep >= 0 && L < upTo) L += commonFrom(item, items[rep], L, Math.min(B, upTo - L, (items[rep].cacheUpTo ?? Infinity) - L));
+    let hit = Math.min(granular(L, item, rule), upTo);
     if (hit < rule.minTokens) hit = 0;
-    out[idx] = { prompt: P, hit, eligible: true };
-    const writes = hit < P;
+    out[idx] = { prompt: P, hit, write: upTo - hit, eligible: true };
+    const writes = hit < upTo;
     for (let j = 0; j < keys.length; j++) {
       const e = map.get(keys[j]);
       if (!e || e.expiresMs < now) {

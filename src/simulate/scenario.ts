@@ -13,9 +13,10 @@
  *         - batch: { share: 1 }
  *           where: { feature: nightly-report }
  *
- * A lever item holds exactly one lever key (its parameters), plus optional `where` (scope) and
- * `name`. A scenario that `inherits` another starts from the parent's levers; a child lever whose
- * name (default: its kind) equals a parent lever's name replaces it in place, others are appended.
+ * A lever item holds exactly one lever key (its parameters), plus optional `where` (scope),
+ * `name` and `before`. A scenario that `inherits` another starts from the parent's levers; a child
+ * lever whose name (default: its kind) equals a parent lever's name replaces it in place, others
+ * are appended, or inserted before the lever named by `before` (e.g. volume before the caches).
  * Every error names `file:line: path: message`; unknown keys are rejected.
  */
 import { readFileSync } from 'node:fs';
@@ -48,7 +49,7 @@ const whereRule = obj({
 
 function leverRule(item: Record<string, unknown>): Rule {
   const kinds = Object.keys(item).filter((k) => (LEVER_KINDS as readonly string[]).includes(k));
-  const fields: Record<string, Field> = { where: opt(whereRule), name: opt(str()) };
+  const fields: Record<string, Field> = { where: opt(whereRule), name: opt(str()), before: opt(str()) };
   if (kinds.length === 0) for (const k of LEVER_KINDS) fields[k] = opt({ kind: 'any' });
   for (const k of kinds.slice(0, 1)) fields[k] = req(obj(LEVERS[k as LeverKind].fields));
   return obj(fields);
@@ -123,6 +124,7 @@ function toScenarios(loaded: LoadedYaml, file: string): Scenario[] {
         name: (l.name as string | undefined) ?? kind,
         params: l[kind] as Record<string, unknown>,
         where: toWhere(l.where as Record<string, unknown> | undefined),
+        before: l.before as string | undefined,
         at: `${file}:${loaded.lineOf(['scenarios', i, 'levers', j]) ?? 0}`,
       };
     }),
@@ -160,7 +162,11 @@ export function resolveInheritance(all: Scenario[]): Scenario[] {
     }
     for (const l of s.levers) {
       const i = list.findIndex((p) => p.name === l.name);
-      if (i >= 0) list[i] = l;
+      const b = l.before === undefined ? -1 : list.findIndex((p) => p.name === l.before);
+      if (l.before !== undefined && b < 0) throw new UserError(`${l.at}: before: no lever named "${l.before}" in scenario "${s.name}"`, `lever names: ${list.map((p) => p.name).join(', ') || '(none)'}`);
+      if (i >= 0) list.splice(i, 1);
+      if (b >= 0) list.splice(list.findIndex((p) => p.name === l.before), 0, l);
+      else if (i >= 0) list.splice(i, 0, l);
       else list.push(l);
     }
     resolved.set(s.name, list);

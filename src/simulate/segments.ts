@@ -4,9 +4,10 @@
  *
  * Segments are tokenized once per distinct text (a memo keyed by the text; system prompts repeat
  * across thousands of requests), so a request holds references to shared token arrays, never a
- * flattened copy. A segment is *static* when its exact text occurs in at least two requests of the
- * log (system prompts, few-shot examples, shared documents, earlier conversation turns) and
- * *dynamic* otherwise (the new user message, retrieved context).
+ * flattened copy. A segment is *static* when its exact text occurs in at least two conversations
+ * of the log (a request outside a conversation counts as its own): system prompts, few-shot
+ * examples, shared documents. Everything else is *dynamic*: the new user message, retrieved
+ * context, and a conversation's own history (repeated on every turn, but only for that user).
  *
  * Complexity: O(total characters) to tokenize the distinct segments, O(segments) per request after.
  */
@@ -18,24 +19,46 @@ export interface Segments {
   /** Per part: true when its text repeats elsewhere in the log. */
   staticPart: boolean[];
   tokens: number;
+  /** Tokens in the leading run of static parts (where an explicit breakpoint would go). */
+  staticPrefix: number;
+  /** Whether reordering changed the order. */
+  reordered: boolean;
 }
 
-/** Segment texts of a record, or undefined when it carries no prompt text. */
+/** Segment texts of a record (message contents), or undefined when it carries no prompt text. */
 export function segmentTexts(r: SimRequest): string[] | undefined {
   const t = r.record.text;
-  if (t?.messages && t.messages.length > 0) return t.messages.map((m) => `${m.role}\n${m.content}`);
+  if (t?.messages && t.messages.length > 0) return t.messages.map((m) => m.content);
   if (t?.prompt !== undefined && t.prompt !== '') return [t.prompt];
   return undefined;
 }
 
-/** Text occurrence counts across all requests (by distinct record, so replicas do not count). */
+/** Index of the first assistant message: history starts there and is never reordered. */
+function historyStart(r: SimRequest, n: number): number {
+  const i = r.record.text?.messages?.findIndex((m) => m.role === 'assistant') ?? -1;
+  return i < 0 ? n : i;
+}
+
+/**
+ * Per segment text, in how many distinct conversations it occurs (capped at 2: all that matters).
+ * Logged requests only, so volume replicas do not make a user's text look shared.
+ */
 export function segmentFrequencies(requests: readonly SimRequest[]): Map<string, number> {
   const freq = new Map<string, number>();
-  const seen = new Set<string>();
+  const firstIn = new Map<string, string>();
   for (const r of requests) {
-    if (seen.has(r.record.id)) continue;
-    seen.add(r.record.id);
-    for (const s of segmentTexts(r) ?? []) freq.set(s, (freq.get(s) ?? 0) + 1);
+    if (r.origin !== 'log') continue;
+    const ctx = r.record.conversationId !== undefined ? `c:${r.record.conversationId}` : `r:${r.record.id}`;
+    for (const s of segmentTexts(r) ?? []) {
+      const n = freq.get(s);
+      if (n === undefined) {
+        freq.set(s, 1);
+        firstIn.set(s, ctx);
+      } else if (n === 1 && firstIn.get(s) !== ctx) {
+        freq.set(s, 2);
+        firstIn.delete(s);
+      }
+    }
   }
   return freq;
 }
@@ -53,15 +76,33 @@ export class SegmentTokenizer {
     return t;
   }
 
-  /** The request's segments; with `reorder`, static segments first (order kept within each class). */
+  /**
+   * The request's segments. With `reorder`, the static segments of the prompt template (the
+   * messages before the first assistant message) move in front of its dynamic ones, order kept
+   * within each class; conversation history keeps its order (moving it would break the prefix
+   * the previous turn cached).
+   */
   segments(r: SimRequest, reorder: boolean): Segments | undefined {
     const texts = segmentTexts(r);
     if (!texts || !this.env.encode) return undefined;
     let items = texts.map((s) => ({ parts: this.tokens(s), isStatic: (this.freq.get(s) ?? 0) >= 2 }));
-    if (reorder) items = [...items.filter((x) => x.isStatic), ...items.filter((x) => !x.isStatic)];
+    let reordered = false;
+    if (reorder) {
+      const h = historyStart(r, items.length);
+      const head = items.slice(0, h);
+      const next = [...head.filter((x) => x.isStatic), ...head.filter((x) => !x.isStatic), ...items.slice(h)];
+      reordered = next.some((x, i) => x !== items[i]);
+      items = next;
+    }
     let tokens = 0;
-    for (const x of items) tokens += x.parts.length;
-    return { parts: items.map((x) => x.parts), staticPart: items.map((x) => x.isStatic), tokens };
+    let staticPrefix = 0;
+    let leading = true;
+    for (const x of items) {
+      tokens += x.parts.length;
+      leading &&= x.isStatic;
+      if (leading) staticPrefix += x.parts.length;
+    }
+    return { parts: items.map((x) => x.parts), staticPart: items.map((x) => x.isStatic), tokens, staticPrefix, reordered };
   }
 }
 

@@ -106,6 +106,8 @@ export interface LeverSpec {
   name: string;
   params: Record<string, unknown>;
   where?: Where;
+  /** Insert before the inherited lever of this name. */
+  before?: string;
   /** Where the lever was written, `file:line`. */
   at: string;
 }

@@ -60,9 +60,10 @@ export interface CacheStats {
   hits: number;
   readTokens: number;
   writeTokens: number;
+  reordered: number;
 }
 
-export const emptyStats = (): CacheStats => ({ requests: 0, eligible: 0, hits: 0, readTokens: 0, writeTokens: 0 });
+export const emptyStats = (): CacheStats => ({ requests: 0, eligible: 0, hits: 0, readTokens: 0, writeTokens: 0, reordered: 0 });
 
 export function addStats(s: CacheStats, r: SimRequest, hitWeight: number, eligible: boolean): void {
   const n = Math.max(1, r.record.requests) * r.weight;

@@ -7,7 +7,7 @@ import { imagesFields, imagesLever } from './images.js';
 import { checkOutputCap, outputCap, outputCapFields } from './output-cap.js';
 import { prefixCache, prefixCacheFields } from './prefix-cache.js';
 import { route, routeFields } from './route.js';
-import { semanticCache, semanticCacheFields } from './semantic-cache.js';
+import { checkSemantic, semanticCache, semanticCacheFields } from './semantic-cache.js';
 import { checkSummarize, summarize, summarizeFields } from './summarize.js';
 import { volume, volumeFields } from './volume.js';
 
@@ -20,7 +20,7 @@ export interface LeverDef {
 
 export const LEVERS: Record<LeverKind, LeverDef> = {
   prefixCache: { lever: prefixCache, fields: prefixCacheFields },
-  semanticCache: { lever: semanticCache, fields: semanticCacheFields },
+  semanticCache: { lever: semanticCache, fields: semanticCacheFields, check: checkSemantic },
   summarize: { lever: summarize, fields: summarizeFields, check: checkSummarize },
   route: { lever: route, fields: routeFields },
   batch: { lever: batch, fields: batchFields },

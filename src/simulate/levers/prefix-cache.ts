@@ -12,18 +12,25 @@
  *
  * Without text (or `mode: parametric`) it uses the parametric model in prefix-parametric.ts.
  *
+ * Explicit-cache models (Anthropic, Bedrock) cache up to a breakpoint: `breakpoint: auto` puts it at
+ * the end of the prompt in conversations (the next turn reads it) and at the end of the static
+ * prefix otherwise (so one-off content is not written at the premium); `end` and `static` force
+ * one. Implicit caches (OpenAI, Gemini) always cache the whole prompt.
+ *
  * Parameters: ttl (5m|1h|... default: the model's), scope (model|customer|user|feature|tag:NAME,
- * default model), reorder (false), mode (auto|replay|parametric), staticPrefixTokens,
+ * default model), reorder (false), breakpoint (auto|end|static), mode (auto|replay|parametric), staticPrefixTokens,
  * staticPrefixTokensByFeature, arrivalsPerHour.
  *
  * Worked example (test/simulate/prefix-cache.test.ts): an Anthropic-style model, input $1/MTok,
  * 5m write $1.25, read $0.10, min 1,024, TTL 5m refreshed on hit; prompts are a 2,000-token system
- * message plus a 500-token user message. Arrivals at 0, 2, 6 and 20 minutes:
- *   t=0  miss, write 2,500                          $0.003125
- *   t=2  read 2,000 (system ends at a message boundary), write 500   $0.000200 + $0.000625
- *   t=6  read 2,000 (TTL refreshed at t=2, expires t=7), write 500   $0.000825
- *   t=20 miss (expired at t=11), write 2,500        $0.003125
- * Total $0.0079 against $0.010 uncached: hit rate 2/4, break-even 0.28 reads per write.
+ * message (shared, so static) plus a 500-token user message; not a conversation, so the breakpoint
+ * sits after the system message. Arrivals at 0, 2, 6 and 20 minutes:
+ *   t=0  miss: write 2,000 + 500 input                    $0.003
+ *   t=2  read 2,000 (written at 0, live to 5) + 500 input  $0.0007
+ *   t=6  read 2,000 (refreshed at 2, live to 7)            $0.0007
+ *   t=20 miss (expired at 11): write 2,000 + 500 input     $0.003
+ * Total $0.0074 against $0.010 uncached; hit rate 2/4; break-even 0.28 reads per write. With
+ * `breakpoint: end` every request also writes its user message: $0.0079.
  *
  * Complexity: O(total prompt tokens) time after tokenizing each distinct segment once;
  * memory O(live cached blocks). Parametric mode is O(n).
@@ -32,7 +39,7 @@ import { opt, oneOfStr, int, num, type Field } from '../../core/validate.js';
 import { DURATION_PATTERN } from '../hash.js';
 import { replayScope, type ReplayItem, type ReplayRule } from '../prefix-replay.js';
 import { cacheScopeKey } from '../scope.js';
-import { segmentFrequencies, SegmentTokenizer } from '../segments.js';
+import { segmentFrequencies, SegmentTokenizer, type Segments } from '../segments.js';
 import type { Lever, LeverContext, LeverOutcome, SimRequest } from '../types.js';
 import type { ModelEntry } from '../../pricing/model.js';
 import type { EncodingName } from '../../tokenize/encodings.js';
@@ -43,6 +50,7 @@ export interface PrefixCacheParams extends ParametricParams {
   ttl?: string;
   scope: string;
   reorder: boolean;
+  breakpoint: 'auto' | 'end' | 'static';
   mode: 'auto' | 'replay' | 'parametric';
 }
 
@@ -50,6 +58,7 @@ export const prefixCacheFields: Record<string, Field> = {
   ttl: opt({ kind: 'string', pattern: DURATION_PATTERN, patternHint: 'a duration such as 5m or 1h' }),
   scope: opt({ kind: 'string', pattern: /^(model|customer|user|feature|tag:.+)$/, patternHint: 'model, customer, user, feature or tag:NAME' }),
   reorder: opt({ kind: 'boolean' }),
+  breakpoint: opt(oneOfStr(['auto', 'end', 'static'])),
   mode: opt(oneOfStr(['auto', 'replay', 'parametric'])),
   staticPrefixTokens: opt(int(1)),
   staticPrefixTokensByFeature: opt({ kind: 'record', of: int(1) }),
@@ -89,17 +98,28 @@ function ruleFor(entry: ModelEntry, ttlMs: number): ReplayRule {
   return { minTokens: c.minTokens, increment: c.increment, boundaries: c.mode === 'implicit' ? 'token' : 'segment', ttlMs, refreshOnHit: !!c.refreshOnHit };
 }
 
+/** Where the breakpoint goes: implicit caches take the whole prompt; explicit ones follow the policy. */
+function breakpointOf(r: SimRequest, seg: Segments, entry: ModelEntry, policy: PrefixCacheParams['breakpoint']): number {
+  if (entry.cache!.mode !== 'explicit' || policy === 'end') return seg.tokens;
+  if (policy === 'static') return seg.staticPrefix;
+  return r.conversation !== undefined ? seg.tokens : seg.staticPrefix;
+}
+
 function replayGroup(g: Group, out: SimRequest[], tok: (e: EncodingName) => SegmentTokenizer, p: PrefixCacheParams, ctx: LeverContext, stats: CacheStats): void {
   const ttl = chooseTtl(g.entry, p.ttl);
   const rule = ruleFor(g.entry, ttl.ms * ctx.ttlScale);
   const t = tok(g.entry.tokenizer?.encoding ?? 'o200k_base');
   const order = g.replay.map((_, i) => i).sort((a, b) => g.replay[a].timeMs! - g.replay[b].timeMs! || a - b);
-  const items: ReplayItem[] = order.map((i) => ({ timeMs: g.replay[i].timeMs!, seg: t.segments(g.replay[i], p.reorder)!, salt: g.replay[i].replica }));
+  const items: ReplayItem[] = order.map((i) => {
+    const seg = t.segments(g.replay[i], p.reorder)!;
+    if (seg.reordered) stats.reordered++;
+    return { timeMs: g.replay[i].timeMs!, seg, salt: g.replay[i].replica, cacheUpTo: breakpointOf(g.replay[i], seg, g.entry, p.breakpoint) };
+  });
   const hits = replayScope(items, rule);
   order.forEach((i, k) => {
     const h = hits[k];
     const r = g.replay[i];
-    const next = h.eligible ? withCacheShares(r, h.hit / h.prompt, 1 - h.hit / h.prompt, ttl.bucket) : withCacheShares(r, 0, 0, ttl.bucket);
+    const next = h.eligible && h.prompt > 0 ? withCacheShares(r, h.hit / h.prompt, h.write / h.prompt, ttl.bucket) : withCacheShares(r, 0, 0, ttl.bucket);
     out[g.indices[i]] = next;
     addStats(stats, next, h.hit > 0 ? 1 : 0, h.eligible);
   });
@@ -140,8 +160,8 @@ function pct(n: number, d: number): string {
 function finish(out: SimRequest[], p: PrefixCacheParams, ctx: LeverContext, models: Map<string, ModelEntry>, replay: CacheStats, param: CacheStats, notes: string[], extra: Array<[string, string]>): LeverOutcome {
   const assumptions: Array<[string, string]> = [
     ['cache scope', p.scope === 'model' ? 'provider + model (shared across customers)' : `provider + model + ${p.scope}`],
-    ['breakpoint', 'end of prompt (automatic caching); explicit-cache models read at message boundaries'],
-    ['reorder dynamic content last', p.reorder ? 'yes (segments seen once moved behind repeated ones)' : 'no'],
+    ['breakpoint', `implicit caches: whole prompt; explicit caches (read at message boundaries): ${p.breakpoint === 'end' ? 'end of prompt' : p.breakpoint === 'static' ? 'end of the static prefix' : 'end of prompt in conversations, end of the static prefix otherwise'}`],
+    ['reorder dynamic content last', p.reorder ? `yes: ${replay.reordered} request(s) reordered (template messages seen in one conversation only moved behind shared ones; history kept in order)` : 'no'],
     ...extra,
   ];
   const breakEven: Record<string, number | null> = {};
@@ -165,6 +185,7 @@ export const prefixCache: Lever<PrefixCacheParams> = {
     ttl: raw.ttl as string | undefined,
     scope: (raw.scope as string | undefined) ?? 'model',
     reorder: raw.reorder === true,
+    breakpoint: (raw.breakpoint as PrefixCacheParams['breakpoint'] | undefined) ?? 'auto',
     mode: (raw.mode as PrefixCacheParams['mode'] | undefined) ?? 'auto',
     staticPrefixTokens: raw.staticPrefixTokens as number | undefined,
     staticPrefixTokensByFeature: raw.staticPrefixTokensByFeature as Record<string, number> | undefined,

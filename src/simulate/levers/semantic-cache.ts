@@ -10,7 +10,8 @@
  *
  * Parameters: threshold (0.9), thresholds ([0.7 .. 0.95]), ttl (24h), scope (feature |
  * model | customer | user | tag:NAME | all; default feature), capacity (10,000 entries per scope,
- * LRU), lookupCostUsd (0), shingleWords (2), seed (1).
+ * LRU), lookupCostUsd (0), shingleWords (2), seed (1), queryPattern (a regular expression whose
+ * first group is the user's question inside a longer message, e.g. "^Question: (.*)$").
  *
  * Worked example (test/simulate/semantic-cache.test.ts): queries "How do I reset my password?",
  * "how do i reset my password" (shingles equal -> similarity 1, hit), "How do I reset my
@@ -21,7 +22,7 @@
  * the embedding mode (cosine over logged embeddings) needs an embedding field the usage record
  * does not have yet, so MinHash is always used.
  */
-import { arr, int, num, opt, type Field } from '../../core/validate.js';
+import { arr, int, num, opt, str, type Field, type ValidationError } from '../../core/validate.js';
 import { col, type Section } from '../../report/model.js';
 import { decimalToScaled } from '../../pricing/money.js';
 import { DURATION_PATTERN, durationMs } from '../hash.js';
@@ -39,6 +40,8 @@ export interface SemanticCacheParams {
   lookupCostUsd: number;
   shingleWords: number;
   seed: number;
+  /** Regular expression (multiline) whose first group is the query inside the text. */
+  queryPattern?: RegExp;
 }
 
 export const semanticCacheFields: Record<string, Field> = {
@@ -50,13 +53,26 @@ export const semanticCacheFields: Record<string, Field> = {
   lookupCostUsd: opt(num(0)),
   shingleWords: opt(int(1, 5)),
   seed: opt(int()),
+  queryPattern: opt(str()),
 };
 
-export function queryText(r: SimRequest): string | undefined {
+export function checkSemantic(raw: Record<string, unknown>): ValidationError[] {
+  if (typeof raw.queryPattern !== 'string') return [];
+  try {
+    new RegExp(raw.queryPattern, 'm');
+    return [];
+  } catch (err) {
+    return [{ path: ['queryPattern'], message: `not a valid regular expression: ${(err as Error).message}` }];
+  }
+}
+
+export function queryText(r: SimRequest, pattern?: RegExp): string | undefined {
   const t = r.record.text;
-  if (t?.query) return t.query;
   const users = t?.messages?.filter((m) => m.role === 'user');
-  return users && users.length > 0 ? users[users.length - 1].content : undefined;
+  const text = t?.query ?? (users && users.length > 0 ? users[users.length - 1].content : undefined);
+  if (text === undefined || !pattern) return text;
+  const m = pattern.exec(text);
+  return m ? (m[1] ?? m[0]) : undefined;
 }
 
 interface Prepared {
@@ -72,7 +88,7 @@ function prepare(requests: readonly SimRequest[], p: SemanticCacheParams, ctx: L
   let noText = 0;
   requests.forEach((r, i) => {
     if (r.dropped || r.origin === 'added' || !ctx.inScope(r)) return;
-    const text = queryText(r);
+    const text = queryText(r, p.queryPattern);
     if (text === undefined || r.record.requests > 1) noText++;
     else rows.push({ i, text, time: r.timeMs ?? 0 });
   });
@@ -143,10 +159,11 @@ function applySemantic(requests: readonly SimRequest[], p: SemanticCacheParams, 
   });
   const { section, pairs } = curveSection(prep, p, ctx, requests, lookup);
   const notes: string[] = [];
-  if (prep.noText > 0) notes.push(`${prep.noText} request(s) in scope without a query text (text.query or a user message) could not be matched and were left as logged`);
+  if (prep.noText > 0) notes.push(`${prep.noText} request(s) in scope without a query text (text.query or a user message, matching queryPattern if given) could not be matched and were left as logged`);
   return {
     requests: out,
     assumptions: [
+      ['query', p.queryPattern ? `first group of /${p.queryPattern.source}/m in the last user message` : 'text.query, else the last user message'],
       ['similarity', `exact Jaccard over ${p.shingleWords}-word shingles of normalised queries (MinHash LSH, 32x4, seed ${p.seed} picks candidates); embeddings not used`],
       ['threshold / TTL / capacity', `${p.threshold} / ${p.ttl} / ${p.capacity} entries per ${p.scope === 'all' ? 'cache' : p.scope} (LRU)`],
       ['lookup cost', `$${p.lookupCostUsd} per query in scope, hit or miss`],
@@ -174,6 +191,7 @@ export const semanticCache: Lever<SemanticCacheParams> = {
     lookupCostUsd: (raw.lookupCostUsd as number | undefined) ?? 0,
     shingleWords: (raw.shingleWords as number | undefined) ?? 2,
     seed: (raw.seed as number | undefined) ?? 1,
+    queryPattern: typeof raw.queryPattern === 'string' ? new RegExp(raw.queryPattern, 'm') : undefined,
   }),
   apply: applySemantic,
 };

@@ -120,7 +120,7 @@ function applySummarize(requests: readonly SimRequest[], p: SummarizeParams, ctx
   const details: Section[] = [{
     id: 'summarize', title: 'Summarization: conversations summarised',
     columns: [col('conversations', 'Conversations', 'int'), col('summarised', 'Summarised', 'int'), col('calls', 'Summary calls', 'int'), col('before', 'Cost/conv before', 'usd'), col('after', 'Cost/conv after', 'usd')],
-    rows: [{ conversations: convs.size, summarised: touched, calls: added.length, before: touched ? before / n : null, after: touched ? after / n : null }],
+    rows: [{ conversations: convs.size, summarised: touched, calls: added.length, before: touched ? before / n : undefined, after: touched ? after / n : undefined }],
   }];
   return {
     requests: [...out, ...added],
