@@ -3,6 +3,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { UserError } from '../core/issues.js';
 import { CommandContext, type GlobalOptions, type Io } from './context.js';
 import { registerPrices } from './commands/prices.js';
+import { registerEstimate } from './commands/estimate.js';
 import { registerSimulate } from './commands/simulate.js';
 import { registerWhatif } from './commands/whatif.js';
 import { registerReport } from './commands/report.js';
@@ -52,6 +53,7 @@ Examples:
     setExit(await fn(ctx, cmd));
   };
   registerPrices(program, run);
+  registerEstimate(program, run);
   registerSimulate(program, run);
   registerWhatif(program, run);
   registerReport(program, run);
