@@ -95,7 +95,6 @@ export function tierCount(t: TokenBuckets, counts: 'prompt' | 'input'): number {
 export function tierFor(period: PricePeriod, t: TokenBuckets): LongContextTier | undefined {
   let found: LongContextTier | undefined;
   for (const tier of period.tiers) {
-    if (tier.rule !== 'whole-request') continue;
     const n = tierCount(t, tier.counts);
     if (tier.inclusive ? n >= tier.threshold : n > tier.threshold) found = tier;
   }

@@ -16,7 +16,7 @@ export interface LongContextTier {
   threshold: number;
   /** true for `>=` (a prompt of exactly `threshold` tokens is in the tier). */
   inclusive: boolean;
-  rule: 'whole-request' | 'marginal';
+  rule: 'whole-request';
   counts: 'prompt' | 'input';
   prices: PriceSet;
 }

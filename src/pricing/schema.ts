@@ -24,7 +24,9 @@ const tierAdjustRule: Rule = {
 const longContextTierRule = obj({
   threshold: req(int(1)),
   operator: opt(oneOfStr(['>', '>='])),
-  rule: req(oneOfStr(['whole-request', 'marginal'])),
+  // Every documented long-context tier is a cliff (the whole request at the tier rate). Marginal
+  // tiers (only tokens beyond the threshold at the tier rate) are rejected rather than mispriced.
+  rule: req({ kind: 'string', enum: ['whole-request'], patternHint: 'whole-request' }),
   counts: opt(oneOfStr(['prompt', 'input'])),
   prices: req(priceSetRule),
 });

@@ -28,15 +28,16 @@ export type TierAdjustYaml = { multiplier: number } | PriceSetYaml;
 
 /**
  * A long-context tier. rule `whole-request`: when the deciding count passes the threshold, every
- * token of the request (output included) bills at the tier prices (a cliff). rule `marginal`: only
- * the input tokens beyond the threshold bill at the tier input price.
+ * token of the request (output included) bills at the tier prices (a cliff). This is how every
+ * provider documents its tiers; a `marginal` rule (only tokens beyond the threshold at the tier
+ * rate) is rejected by the validator rather than priced wrongly.
  */
 export interface LongContextTierYaml {
   /** Threshold in tokens. */
   threshold: number;
   /** `>` (default) or `>=`: whether a prompt of exactly `threshold` tokens is in the tier. */
   operator?: '>' | '>=';
-  rule: 'whole-request' | 'marginal';
+  rule: 'whole-request';
   /** Which counts decide: `prompt` = uncached + cache read + cache write (default); `input` = uncached only. */
   counts?: 'prompt' | 'input';
   prices: PriceSetYaml;

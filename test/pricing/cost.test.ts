@@ -166,3 +166,10 @@ describe('cost engine', () => {
     expect(usd(p, usage('sonnet-test-20250929', { inputTokens: 1000, outputTokens: 1000 }))).toBe('0.012');
   });
 });
+
+describe('catalog validation', () => {
+  it('rejects a marginal long-context rule instead of mispricing it', () => {
+    expect(() => catalogOf({ provider: 'x', source: 's', checkedAt: '2026-01-01', models: [{ id: 'm', prices: [{ inputPerMTok: 1, outputPerMTok: 2,
+      tiers: [{ threshold: 1000, rule: 'marginal', prices: { inputPerMTok: 2, outputPerMTok: 4 } }] }] }] })).toThrow(/tiers\[0\]\.rule: expected one of whole-request/);
+  });
+});
