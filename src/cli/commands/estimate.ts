@@ -1,0 +1,104 @@
+/** `tokenomics estimate`: tokens, caching, compression and output cost of prompt files, per model. */
+import type { Command } from 'commander';
+import { UserError } from '../../core/issues.js';
+import { dateToMs } from '../../pricing/compile.js';
+import { analyzePrompt, sharedSaving } from '../../prompts/analysis.js';
+import { sharedAcrossFiles } from '../../prompts/compress.js';
+import { PromptCounter } from '../../prompts/count.js';
+import { DEFAULT_CACHE_HIT_RATE, Estimator } from '../../prompts/estimate.js';
+import { loadPrompts } from '../../prompts/load.js';
+import { estimateReport } from '../../prompts/report.js';
+import { DAYS_PER_MONTH, type Traffic } from '../../prompts/types.js';
+import type { CommandContext } from '../context.js';
+import { SCHEMA_VERSION } from '../version.js';
+
+export interface EstimateOptions {
+  model?: string[];
+  outputTokens?: string;
+  callsPerDay?: string;
+  callsPerMonth?: string;
+  cacheHitRate?: string;
+  outputCap?: string;
+  structuredOutput?: string;
+  at?: string;
+}
+
+const collect = (value: string, previous: string[] = []) => [...previous, ...value.split(',').map((s) => s.trim()).filter(Boolean)];
+
+type Runner = (fn: (ctx: CommandContext, cmd: Command) => Promise<number> | number) => (...args: unknown[]) => Promise<void>;
+
+export function registerEstimate(program: Command, run: Runner): void {
+  program
+    .command('estimate')
+    .description('estimate tokens and cost of prompt files per model: parts, prefix caching, compression, output')
+    .argument('<prompts...>', 'prompt files or directories: .yaml spec, .json chat (OpenAI or Anthropic), .md/.txt')
+    .option('-m, --model <ids>', 'models to price on, comma-separated (repeatable); default: the spec\'s model(s)', collect)
+    .option('--output-tokens <n>', 'expected output tokens per call (overrides the spec)')
+    .option('--calls-per-day <n>', 'traffic (overrides the spec)')
+    .option('--calls-per-month <n>', 'traffic (overrides the spec)')
+    .option('--cache-hit-rate <r>', `share of calls that hit the prefix cache, 0..1 (default ${DEFAULT_CACHE_HIT_RATE})`)
+    .option('--output-cap <n>', 'show what capping output at N tokens would change')
+    .option('--structured-output <n>', 'show what a structured output of N tokens would change')
+    .option('--at <date>', 'prices in force on this date (YYYY-MM-DD); default today')
+    .addHelpText('after', `
+Examples:
+  $ tokenomics estimate fixtures/prompts/support-bot.yaml
+  $ tokenomics estimate prompts/ --model gpt-4o-mini,claude-haiku-4-5 --calls-per-day 20000
+  $ tokenomics estimate prompt.md --model gpt-4o --output-tokens 400 --output-cap 250 --format json`)
+    .action(run((ctx, cmd) => estimate(ctx, cmd.args, cmd.opts<EstimateOptions>())));
+}
+
+export function parseCount(value: string | undefined, flag: string, integer = true): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!value.trim() || !Number.isFinite(n) || n < 0 || (integer && !Number.isInteger(n))) throw new UserError(`${flag} expects a non-negative ${integer ? 'integer' : 'number'} (got "${value}")`);
+  return n;
+}
+
+export function parseRate(value: string | undefined, flag = '--cache-hit-rate'): number | undefined {
+  const n = parseCount(value, flag, false);
+  if (n !== undefined && n > 1) throw new UserError(`${flag} expects a share between 0 and 1 (got "${value}")`, 'e.g. 0.8 for 80% of calls hitting the cache');
+  return n;
+}
+
+export function parseTraffic(perDay: string | undefined, perMonth: string | undefined): Traffic | undefined {
+  if (perDay !== undefined && perMonth !== undefined) throw new UserError('give --calls-per-day or --calls-per-month, not both');
+  const day = parseCount(perDay, '--calls-per-day', false);
+  if (day !== undefined) return { callsPerMonth: day * DAYS_PER_MONTH, basis: `--calls-per-day ${perDay}` };
+  const month = parseCount(perMonth, '--calls-per-month', false);
+  return month !== undefined ? { callsPerMonth: month, basis: `--calls-per-month ${perMonth}` } : undefined;
+}
+
+export function parseAt(at: string | undefined, now: number): number {
+  if (at === undefined) return now;
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(at) || Number.isNaN(dateToMs(at))) throw new UserError(`--at expects a date YYYY-MM-DD (got "${at}")`);
+  return dateToMs(at);
+}
+
+function estimate(ctx: CommandContext, paths: string[], opts: EstimateOptions): number {
+  const atMs = parseAt(opts.at, ctx.io.now());
+  const rate = parseRate(opts.cacheHitRate);
+  const output = parseCount(opts.outputTokens, '--output-tokens');
+  const prompts = loadPrompts(paths, ctx.io.cwd);
+  const { catalog } = ctx.loadCatalog();
+  const est = new Estimator(catalog, {
+    models: opts.model,
+    ...(output !== undefined ? { outputTokens: { value: output } } : {}),
+    traffic: parseTraffic(opts.callsPerDay, opts.callsPerMonth),
+    cacheHitRate: rate ?? DEFAULT_CACHE_HIT_RATE,
+    atMs,
+  });
+  const analysisOpts = { outputCap: parseCount(opts.outputCap, '--output-cap'), structuredOutputTokens: parseCount(opts.structuredOutput, '--structured-output') };
+  const estimates = prompts.map((p) => est.estimate(p));
+  const analyses = estimates.map((pe) => analyzePrompt(est, pe, analysisOpts));
+  const shared = [...sharedAcrossFiles(prompts)].map(([sentence, ids]) => {
+    const pc = new PromptCounter(estimates[0].models[0].tokenizer, est.counter);
+    return sharedSaving(sentence, ids, pc.scale(pc.raw(sentence)));
+  });
+  const report = estimateReport({
+    estimates, analyses, shared, cacheHitRate: rate ?? DEFAULT_CACHE_HIT_RATE, hitRateSource: rate === undefined ? 'default' : 'option',
+    pricesAt: new Date(atMs).toISOString().slice(0, 10), schemaVersion: SCHEMA_VERSION,
+  });
+  ctx.emit(report);
+  return 0;
+}

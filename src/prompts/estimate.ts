@@ -1,0 +1,116 @@
+/**
+ * Estimate a prompt on one or more models: tokens per part, static prefix and cacheable tokens,
+ * cost per call with and without caching, and per month at the stated traffic. Pure: prices come
+ * from a Pricer, token counts from a shared TokenCounter.
+ */
+import { UserError } from '../core/issues.js';
+import type { Catalog, Resolution } from '../pricing/catalog.js';
+import { Pricer } from '../pricing/cost.js';
+import type { ModelEntry } from '../pricing/model.js';
+import { ratio, type Femto, type Ratio } from '../pricing/money.js';
+import { TokenCounter } from '../tokenize/index.js';
+import { countPrompt, PromptCounter, tokenizerFor, type PromptTokens, type TokenizerChoice } from './count.js';
+import { cacheableTokens, callCost, roundExact, timesRatio, type CallCost, type Exact } from './price.js';
+import { outputTokensFor, type OutputTokens, type Prompt, type Traffic } from './types.js';
+
+export const DEFAULT_CACHE_HIT_RATE = 0.8;
+export const DEFAULT_OUTPUT_TOKENS = 500;
+
+export interface EstimateSettings {
+  /** Replace each prompt's own models. */
+  models?: string[];
+  outputTokens?: OutputTokens;
+  traffic?: Traffic;
+  cacheHitRate: number;
+  /** Prices in force at this time. */
+  atMs: number;
+}
+
+export interface ModelEstimate {
+  model: string;
+  entry: ModelEntry;
+  tokenizer: TokenizerChoice;
+  tokens: PromptTokens;
+  outputTokens: number;
+  cacheable: number;
+  cost: CallCost;
+  perCall: { noCache: Femto; cached: Femto };
+  /** Undefined without traffic. */
+  perMonth?: { noCache: Femto; cached: Femto };
+  /** Exact per-call cost at the hit rate (for monthly sums). */
+  expected: Exact;
+  adjustments: string[];
+}
+
+export interface PromptEstimate {
+  prompt: Prompt;
+  models: ModelEstimate[];
+  output: OutputTokens;
+  /** Where the output length came from: `spec`, `--output-tokens`, `logs`, `default`. */
+  outputSource: string;
+  traffic?: Traffic;
+}
+
+/** Shared state for a run: catalog, pricer, one token cache. */
+export class Estimator {
+  readonly pricer: Pricer;
+  readonly counter = new TokenCounter();
+  readonly hitRate: Ratio;
+
+  constructor(readonly catalog: Catalog, readonly settings: EstimateSettings) {
+    this.pricer = new Pricer(catalog, { atMs: settings.atMs });
+    this.hitRate = ratio(settings.cacheHitRate);
+  }
+
+  resolve(model: string): Resolution {
+    const res = this.catalog.resolve(model);
+    if (res) return res;
+    const close = this.catalog.suggest(model);
+    throw new UserError(`unknown model "${model}": not in the pricing catalog`, close.length ? `closest known ids: ${close.join(', ')}` : 'add it with --prices FILE or a prices: section in tokenomics.yaml');
+  }
+
+  modelsFor(prompt: Prompt): string[] {
+    const models = this.settings.models?.length ? this.settings.models : prompt.models;
+    if (!models.length) throw new UserError(`${prompt.file}: no model to price it with`, 'give --model ID (comma-separated for several), or model: in the prompt spec');
+    return models;
+  }
+
+  estimate(prompt: Prompt, overrides: { output?: OutputTokens; outputSource?: string; traffic?: Traffic } = {}): PromptEstimate {
+    const picked = pickOutput(prompt, this.settings, overrides);
+    const traffic = overrides.traffic ?? this.settings.traffic ?? prompt.traffic;
+    const models = this.modelsFor(prompt).map((m) => this.estimateModel(prompt, m, outputTokensFor(picked.output), traffic));
+    return { prompt, models, output: picked.output, outputSource: picked.source, ...(traffic ? { traffic } : {}) };
+  }
+
+  estimateModel(prompt: Prompt, model: string, outputTokens: number, traffic: Traffic | undefined): ModelEstimate {
+    const res = this.resolve(model);
+    const tokenizer = tokenizerFor(res.entry);
+    const tokens = countPrompt(prompt, new PromptCounter(tokenizer, this.counter));
+    const card = this.pricer.cardForEntry(res, { inputTokens: tokens.input, cacheReadTokens: 0, cacheWrite5mTokens: 0, cacheWrite1hTokens: 0, outputTokens }, 'standard');
+    const cacheable = cacheableTokens(tokens.staticPrefix, res.entry.cache);
+    const cost = callCost(card.prices, tokens.input, cacheable, outputTokens, this.hitRate);
+    const est: ModelEstimate = {
+      model, entry: res.entry, tokenizer, tokens, outputTokens, cacheable, cost,
+      perCall: { noCache: cost.noCache, cached: roundExact(cost.expected) },
+      expected: cost.expected,
+      adjustments: [...card.adjustments, ...card.warnings],
+    };
+    if (traffic) est.perMonth = monthly(cost, traffic.callsPerMonth);
+    return est;
+  }
+}
+
+function pickOutput(prompt: Prompt, s: EstimateSettings, o: { output?: OutputTokens; outputSource?: string }): { output: OutputTokens; source: string } {
+  if (o.output) return { output: o.output, source: o.outputSource ?? 'logs' };
+  if (s.outputTokens) return { output: s.outputTokens, source: '--output-tokens' };
+  if (prompt.expectedOutputTokens) return { output: prompt.expectedOutputTokens, source: 'spec' };
+  return { output: { value: DEFAULT_OUTPUT_TOKENS }, source: 'default' };
+}
+
+export function monthlyOf(perCall: Exact, callsPerMonth: number): Femto {
+  return roundExact(timesRatio(perCall, ratio(callsPerMonth)));
+}
+
+function monthly(cost: CallCost, callsPerMonth: number): { noCache: Femto; cached: Femto } {
+  return { noCache: monthlyOf({ num: cost.noCache, den: 1n }, callsPerMonth), cached: monthlyOf(cost.expected, callsPerMonth) };
+}

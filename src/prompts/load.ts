@@ -1,0 +1,99 @@
+/**
+ * Reading prompt files and directories. The format follows the file name: `.yaml`/`.yml` is a
+ * prompt spec, `.json` a chat request (OpenAI or Anthropic), anything else plain text or Markdown
+ * (one user message). Variables in any message are filled from the spec's `variables:`; missing
+ * sample values render empty and are reported.
+ */
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { basename, extname, join, relative, resolve } from 'node:path';
+import { UserError } from '../core/issues.js';
+import { parseChatJson } from './parse-chat.js';
+import { parseSpecYaml } from './parse-spec.js';
+import { variablesIn } from './template.js';
+import type { Prompt } from './types.js';
+
+export const PROMPT_EXTENSIONS = ['.yaml', '.yml', '.json', '.md', '.markdown', '.txt', '.prompt'];
+
+export function defaultPromptId(file: string): string {
+  const base = basename(file);
+  const ext = extname(base);
+  return ext ? base.slice(0, -ext.length) : base;
+}
+
+/** Parse prompt text by its file name. Pure: used for working-tree files and `git show` output alike. */
+export function parsePromptText(text: string, file: string, id = defaultPromptId(file)): Prompt {
+  const clean = text.replace(/^\uFEFF/, '');
+  const ext = extname(file).toLowerCase();
+  let prompt: Prompt;
+  if (ext === '.yaml' || ext === '.yml') prompt = parseSpecYaml(clean, file, id);
+  else if (ext === '.json') {
+    let doc: unknown;
+    try {
+      doc = JSON.parse(clean);
+    } catch (err) {
+      throw new UserError(`${file}: invalid JSON: ${(err as Error).message}`, 'a chat prompt is a messages array, {messages, tools} or {system, messages, tools}');
+    }
+    prompt = parseChatJson(doc, file, id);
+  } else {
+    prompt = { id, file, format: 'text', parts: [{ name: 'prompt', kind: 'prompt', messages: [{ role: 'user', content: clean }], loadBearing: false }], variables: {}, models: [], warnings: [] };
+  }
+  noteMissingVariables(prompt);
+  return prompt;
+}
+
+function noteMissingVariables(prompt: Prompt): void {
+  const used = new Set<string>();
+  for (const part of prompt.parts) for (const m of part.messages) for (const v of variablesIn(m.content)) used.add(v);
+  const missing = [...used].filter((v) => prompt.variables[v] === undefined).sort();
+  if (missing.length) prompt.warnings.push(`no sample value for ${missing.map((v) => `{{${v}}}`).join(', ')}: counted as empty (add variables: to a spec)`);
+}
+
+function readText(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new UserError(`cannot read prompt file ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, 'check the path');
+  }
+}
+
+/** Files under a directory with a prompt extension, recursively, sorted. */
+function listDir(dir: string): string[] {
+  const out: string[] = [];
+  for (const name of readdirSync(dir).sort()) {
+    if (name.startsWith('.') || name === 'node_modules') continue;
+    const full = join(dir, name);
+    if (statSync(full).isDirectory()) out.push(...listDir(full));
+    else if (PROMPT_EXTENSIONS.includes(extname(name).toLowerCase())) out.push(full);
+  }
+  return out;
+}
+
+/** Expand file and directory arguments to prompt files, as paths relative to `cwd` when inside it. */
+export function expandPromptPaths(paths: readonly string[], cwd: string): string[] {
+  const out: string[] = [];
+  for (const p of paths) {
+    const abs = resolve(cwd, p);
+    let isDir: boolean;
+    try {
+      isDir = statSync(abs).isDirectory();
+    } catch {
+      throw new UserError(`no such prompt file or directory: ${p}`, 'give prompt files (.yaml spec, .json chat, .md/.txt) or directories of them');
+    }
+    const files = isDir ? listDir(abs) : [abs];
+    if (isDir && files.length === 0) throw new UserError(`no prompt files in ${p}`, `prompt files end in ${PROMPT_EXTENSIONS.join(', ')}`);
+    for (const f of files) {
+      const rel = relative(cwd, f);
+      const shown = rel && !rel.startsWith('..') ? rel : f;
+      if (!out.includes(shown)) out.push(shown);
+    }
+  }
+  return out;
+}
+
+export function loadPromptFile(file: string, cwd: string, id?: string): Prompt {
+  return parsePromptText(readText(resolve(cwd, file)), file, id);
+}
+
+export function loadPrompts(paths: readonly string[], cwd: string): Prompt[] {
+  return expandPromptPaths(paths, cwd).map((f) => loadPromptFile(f, cwd));
+}

@@ -1,0 +1,77 @@
+/**
+ * Prefix caching and the cost of one call. Amounts stay exact: a cost at a hit rate is a fraction
+ * of femto-dollars, rounded once when shown (per call) or after multiplying by the monthly volume.
+ *
+ * Cacheable tokens: the static prefix when it reaches the model's minimum cacheable length
+ * (`cache.minTokens`), else 0; with `cache.increment` (OpenAI's older models: 128) hits come in
+ * steps, so the cacheable count is minTokens + a whole number of increments (1024, 1152, 1280...).
+ * A hit reads the cacheable tokens at the cache-read price; a miss writes them, at the cache-write
+ * price where the provider charges writes (Anthropic 1.25x, GPT-5.6+), which the catalog sets equal
+ * to the input price where it does not. The rest of the prompt is uncached input either way.
+ */
+import type { TokenBuckets } from '../pricing/cost.js';
+import { componentsOf, totalOf } from '../pricing/cost.js';
+import type { PriceSet } from '../pricing/model.js';
+import type { Femto, Ratio } from '../pricing/money.js';
+import type { CacheRulesYaml } from '../pricing/types.js';
+
+/** An exact amount of femto-dollars: num / den. */
+export interface Exact {
+  num: bigint;
+  den: bigint;
+}
+
+export const exactOf = (f: Femto): Exact => ({ num: f, den: 1n });
+
+export function mixAt(hit: Femto, miss: Femto, rate: Ratio): Exact {
+  return { num: hit * rate.num + miss * (rate.den - rate.num), den: rate.den };
+}
+
+export function timesRatio(e: Exact, r: Ratio): Exact {
+  return { num: e.num * r.num, den: e.den * r.den };
+}
+
+export function addExact(a: Exact, b: Exact): Exact {
+  return a.den === b.den ? { num: a.num + b.num, den: a.den } : { num: a.num * b.den + b.num * a.den, den: a.den * b.den };
+}
+
+/** Round half away from zero to whole femto-dollars. */
+export function roundExact(e: Exact): Femto {
+  if (e.den === 1n) return e.num;
+  const neg = e.num < 0n;
+  const n = neg ? -e.num : e.num;
+  const q = (n * 2n + e.den) / (e.den * 2n);
+  return neg ? -q : q;
+}
+
+/** Tokens of a static prefix that a provider would cache, by its minimum and increment. */
+export function cacheableTokens(staticPrefix: number, cache: CacheRulesYaml | undefined): number {
+  if (!cache || staticPrefix < cache.minTokens) return 0;
+  const step = cache.increment;
+  if (!step) return staticPrefix;
+  return cache.minTokens + Math.floor((staticPrefix - cache.minTokens) / step) * step;
+}
+
+export interface CallCost {
+  noCache: Femto;
+  hit: Femto;
+  miss: Femto;
+  /** Per call at the hit rate. */
+  expected: Exact;
+  output: Femto;
+  /** Whether a miss costs more than uncached input (explicit write premium). */
+  writesCharged: boolean;
+}
+
+const buckets = (input: number, read: number, write: number, output: number): TokenBuckets => ({
+  inputTokens: input, cacheReadTokens: read, cacheWrite5mTokens: write, cacheWrite1hTokens: 0, outputTokens: output,
+});
+
+export function callCost(prices: PriceSet, inputTokens: number, cacheable: number, outputTokens: number, hitRate: Ratio): CallCost {
+  const rest = inputTokens - cacheable;
+  const noCache = totalOf(componentsOf(buckets(inputTokens, 0, 0, outputTokens), prices));
+  const hit = totalOf(componentsOf(buckets(rest, cacheable, 0, outputTokens), prices));
+  const miss = totalOf(componentsOf(buckets(rest, 0, cacheable, outputTokens), prices));
+  const output = componentsOf(buckets(0, 0, 0, outputTokens), prices).output;
+  return { noCache, hit, miss, expected: cacheable > 0 ? mixAt(hit, miss, hitRate) : exactOf(noCache), output, writesCharged: prices.cacheWrite5m !== prices.input };
+}
