@@ -7,7 +7,7 @@
  *
  * Parameters: share (1).
  *
- * Worked example (test/simulate/batch.test.ts): a $3/$15 model with batch x0.5, 10,000 input and
+ * Worked example (test/simulate/levers.test.ts): a $3/$15 model with batch x0.5, 10,000 input and
  * 1,000 output tokens: $0.045 standard -> $0.0225 batch; a model without a batch price keeps its
  * $0.045 and gets a note.
  *

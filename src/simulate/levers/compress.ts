@@ -7,7 +7,7 @@
  *
  * Parameters: factor (required, 0..1: the share kept), staticTokens.
  *
- * Worked example (test/simulate/compress.test.ts): 3,000 input tokens of which staticTokens 2,000,
+ * Worked example (test/simulate/levers.test.ts): 3,000 input tokens of which staticTokens 2,000,
  * factor 0.6: 800 tokens removed -> 2,200 input; at $1/MTok $0.003 -> $0.0022.
  *
  * Complexity: O(n) plus tokenizing each distinct segment once.

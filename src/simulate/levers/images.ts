@@ -9,9 +9,10 @@
  *
  * Parameters: keepTurns (required), tokensPerImage.
  *
- * Worked example (test/simulate/images.test.ts): one image at turn 1, another at turn 3,
+ * Worked example (test/simulate/levers.test.ts): one image at turn 1, another at turn 3,
  * imageCount 1, 1, 2, 2 over 4 turns; keepTurns 0; 1,590 tokens per image: turn 2 drops 1,
- * turn 3 drops 1, turn 4 drops 2 -> 4 x 1,590 = 6,360 tokens; at $3/MTok $0.01908 saved.
+ * turn 3 drops 1, turn 4 drops 2 -> 4 x 1,590 = 6,360 tokens; at $1/MTok $0.00636 saved.
+ * With keepTurns 1: 0, 0, 1, 1 dropped.
  *
  * Complexity: O(n log n).
  */

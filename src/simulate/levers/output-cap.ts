@@ -6,9 +6,9 @@
  *
  * Parameters: maxTokens, factor (one of them).
  *
- * Worked example (test/simulate/output-cap.test.ts): outputs 100, 300, 800, 2,000 tokens at
- * $10/MTok, maxTokens 500: 100 + 300 + 500 + 500 = 1,400 tokens, $0.014 instead of $0.032;
- * 2 of 4 responses (50%) truncated.
+ * Worked example (test/simulate/levers.test.ts): outputs 100, 300, 800, 2,000 tokens at
+ * $5/MTok, maxTokens 500: 100 + 300 + 500 + 500 = 1,400 tokens, $0.007 instead of $0.016;
+ * 2 of 4 responses (50%) truncated, p50 300, max 2,000.
  *
  * Complexity: O(n log n) (percentiles).
  */

@@ -12,7 +12,7 @@
  *
  * Parameters: to (required), share (1), retryRate (0), outputFactor (1), successRate.
  *
- * Worked example (test/simulate/route.test.ts): 1,000 input + 200 output tokens from a $3/$15
+ * Worked example (test/simulate/levers.test.ts): 1,000 input + 200 output tokens from a $3/$15
  * model (factor 1.0) to a $0.25/$1.25 model (factor 1.2, no text): 1,200 input + 240 output;
  * with retryRate 0.2: cost x 1.25 -> (1,200 x 0.25 + 240 x 1.25) / 1e6 x 1.25 = $0.00075, down
  * from $0.006.

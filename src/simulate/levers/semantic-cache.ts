@@ -13,7 +13,7 @@
  * LRU), lookupCostUsd (0), shingleWords (2), seed (1), queryPattern (a regular expression whose
  * first group is the user's question inside a longer message, e.g. "^Question: (.*)$").
  *
- * Worked example (test/simulate/semantic-cache.test.ts): queries "How do I reset my password?",
+ * Worked example (test/simulate/levers.test.ts): queries "How do I reset my password?",
  * "how do i reset my password" (shingles equal -> similarity 1, hit), "How do I reset my
  * password please" (5 of 6 bigrams shared: 5/6 = 0.83 -> hit at 0.8, miss at 0.9). Each call
  * costs $0.01 and a lookup $0.001: at 0.8 two calls dropped, saving 2 x $0.01 - 3 x $0.001 = $0.017.

@@ -15,12 +15,12 @@
  * Parameters: afterTurns, afterTokens (at least one), summaryTokens (required), model,
  * instructionTokens (200).
  *
- * Worked example (test/simulate/summarize.test.ts): prompts 1,000 / 3,000 / 5,000 / 7,000 tokens
+ * Worked example (test/simulate/levers.test.ts): prompts 1,000 / 3,000 / 5,000 / 7,000 tokens
  * over turns 1-4, afterTokens 3,000, summaryTokens 500. Turn 3 carries H = 4,000 > 3,000: a summary
  * call reads 4,200 and writes 500; turn 3 then sends 5,000 - 3,500 = 1,500 and turn 4 sends
  * 7,000 - 3,500 = 3,500 (its history 500 + 2,000 = 2,500 stays under the limit). At $1/MTok input
- * and $2/MTok output: before $0.016; after 1,000 + 3,000 + 1,500 + 3,500 + 4,200 = 13,200 input
- * tokens and 500 output -> $0.0142.
+ * and $5/MTok output: before $0.016; after 1,000 + 3,000 + 1,500 + 3,500 + 4,200 = 13,200 input
+ * tokens and 500 output -> $0.0132 + $0.0025 = $0.0157.
  *
  * Complexity: O(n log n) (sorting turns within conversations).
  */

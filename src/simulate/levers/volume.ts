@@ -14,7 +14,7 @@
  *
  * Parameters: k (1), perFeature, method (auto|replicate|compress), jitterMinutes (30), curve.
  *
- * Worked example (test/simulate/volume.test.ts): 3 requests costing $0.01 each, k = 2 ->
+ * Worked example (test/simulate/levers.test.ts): 3 requests costing $0.01 each, k = 2 ->
  * 6 requests, $0.06; k = 2.5 (replicate) -> 6 or 9 copies depending on the request's share draw,
  * on average 7.5; compress -> 3 requests of weight 2.5, $0.075 exactly.
  *
