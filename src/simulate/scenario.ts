@@ -51,7 +51,7 @@ function leverRule(item: Record<string, unknown>): Rule {
   const kinds = Object.keys(item).filter((k) => (LEVER_KINDS as readonly string[]).includes(k));
   const fields: Record<string, Field> = { where: opt(whereRule), name: opt(str()), before: opt(str()) };
   if (kinds.length === 0) for (const k of LEVER_KINDS) fields[k] = opt({ kind: 'any' });
-  for (const k of kinds.slice(0, 1)) fields[k] = req(obj(LEVERS[k as LeverKind].fields));
+  for (const k of kinds) fields[k] = req(obj(LEVERS[k as LeverKind].fields));
   return obj(fields);
 }
 

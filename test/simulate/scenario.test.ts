@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { parseScenarioText, resolveInheritance } from '../../src/simulate/scenario.js';
+import { UserError } from '../../src/core/issues.js';
+
+function errorOf(text: string): string {
+  try {
+    parseScenarioText(text, 's.yaml');
+  } catch (e) {
+    if (e instanceof UserError) return e.message;
+    throw e;
+  }
+  throw new Error('expected an error');
+}
+
+describe('scenario files', () => {
+  it('parses levers, scopes, names and before', () => {
+    const s = parseScenarioText(`version: 1
+scenarios:
+  - name: base
+    levers:
+      - prefixCache: { ttl: 1h }
+        where: { feature: chat, tag: { tier: gold }, minInputTokens: 1000 }
+      - batch: { share: 0.5 }
+        where: { feature: [a, b] }
+  - name: child
+    inherits: base
+    levers:
+      - batch: { share: 1 }
+      - volume: { k: 10 }
+        before: prefixCache
+      - outputCap: { maxTokens: 100 }
+`, 's.yaml');
+    expect(s[0].levers[0]).toMatchObject({ kind: 'prefixCache', name: 'prefixCache', params: { ttl: '1h' }, where: { feature: ['chat'], tag: { tier: 'gold' }, minInputTokens: 1000 }, at: 's.yaml:5' });
+    const all = resolveInheritance(s);
+    expect(all[1].levers.map((l) => `${l.kind}:${JSON.stringify(l.params)}`)).toEqual(['volume:{"k":10}', 'prefixCache:{"ttl":"1h"}', 'batch:{"share":1}', 'outputCap:{"maxTokens":100}']);
+  });
+
+  it('rejects unknown keys with file:line and a hint', () => {
+    const msg = errorOf(`version: 1
+scenarios:
+  - name: a
+    levers:
+      - prefixCache: { ttll: 5m }
+`);
+    expect(msg).toBe('s.yaml:5: scenarios[0].levers[0].prefixCache.ttll: unknown key (did you mean "ttl"?)');
+  });
+
+  it('rejects an unknown lever, two levers in one item, bad values and a missing version', () => {
+    expect(errorOf(`version: 1\nscenarios:\n  - name: a\n    levers:\n      - cache: {}\n`)).toMatch(/^s\.yaml:5: scenarios\[0\]\.levers\[0\]\.cache: unknown key/);
+    expect(errorOf(`version: 1\nscenarios:\n  - name: a\n    levers:\n      - batch: {}\n        outputCap: { maxTokens: 1 }\n`)).toMatch(/one lever per item/);
+    expect(errorOf(`version: 1\nscenarios:\n  - name: a\n    levers:\n      - batch: { share: 2 }\n`)).toMatch(/s\.yaml:5: scenarios\[0\]\.levers\[0\]\.batch\.share: expected at most 1 \(got 2\)/);
+    expect(errorOf(`scenarios:\n  - name: a\n`)).toMatch(/version: is required/);
+    expect(errorOf(`version: 1\nscenarios:\n  - name: a\n    levers:\n      - summarize: { summaryTokens: 10 }\n`)).toMatch(/give afterTurns or afterTokens/);
+    expect(errorOf(`version: 1\nscenarios:\n  - name: a\n    levers:\n      - semanticCache: { queryPattern: "(" }\n`)).toMatch(/queryPattern: not a valid regular expression/);
+  });
+
+  it('inheritance errors: unknown parent, cycles, duplicate names', () => {
+    const cyc = parseScenarioText(`version: 1\nscenarios:\n  - name: a\n    inherits: b\n  - name: b\n    inherits: a\n`, 's.yaml');
+    expect(() => resolveInheritance(cyc)).toThrow(/inherits itself/);
+    const unk = parseScenarioText(`version: 1\nscenarios:\n  - name: a\n    inherits: zz\n`, 's.yaml');
+    expect(() => resolveInheritance(unk)).toThrow(/unknown scenario "zz"/);
+    const dup = parseScenarioText(`version: 1\nscenarios:\n  - name: a\n  - name: a\n`, 's.yaml');
+    expect(() => resolveInheritance(dup)).toThrow(/already defined at s\.yaml:3/);
+  });
+
+  it('the shipped scenario files are valid', async () => {
+    const { loadScenarioFile } = await import('../../src/simulate/scenario.js');
+    for (const f of ['fixtures/scenarios/demo.yaml', 'fixtures/scenarios/levers.yaml']) expect(resolveInheritance(loadScenarioFile(f)).length).toBeGreaterThan(0);
+  });
+});
