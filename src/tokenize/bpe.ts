@@ -16,13 +16,28 @@
 
 const NONE = -1;
 /** Pieces up to this many bytes use the quadratic merge. */
-export const SMALL_PIECE_BYTES = 48;
+export const SMALL_PIECE_BYTES = 24;
 /** 2^32: heap keys are rank * 2^32 + start, exact in a double for rank < 2^21. */
 const SHIFT = 4294967296;
 
 export interface RankTable {
   readonly ranks: Map<string, number>;
   readonly maxTokenBytes: number;
+  /** rank of each two-byte token at index (b0 << 8 | b1), -1 if none; see pairRankTable. */
+  readonly pairRanks: Int32Array;
+}
+
+/** Two-byte ranks as a flat table: the first merge round needs no string hashing. */
+export function pairRankTable(ranks: Map<string, number>): Int32Array {
+  const table = new Int32Array(65536).fill(NONE);
+  for (const [key, rank] of ranks) {
+    if (key.length === 2) table[(key.charCodeAt(0) << 8) | key.charCodeAt(1)] = rank;
+  }
+  return table;
+}
+
+function firstPairRank(t: RankTable, b: string, i: number): number {
+  return t.pairRanks[(b.charCodeAt(i) << 8) | b.charCodeAt(i + 1)];
 }
 
 function rankOf(t: RankTable, b: string, start: number, end: number): number {
@@ -40,7 +55,7 @@ export function mergeSmall(t: RankTable, b: string, out: number[]): void {
   const st = n <= SMALL_PIECE_BYTES ? smallStarts : new Int32Array(n + 2);
   const rk = n <= SMALL_PIECE_BYTES ? smallRanks : new Int32Array(n + 2);
   for (let i = 0; i <= n; i++) st[i] = i;
-  for (let i = 0; i < n - 1; i++) rk[i] = rankOf(t, b, i, i + 2);
+  for (let i = 0; i < n - 1; i++) rk[i] = firstPairRank(t, b, i);
   rk[n - 1] = NONE;
   let m = n; // number of parts; st[0..m] are part boundaries, rk[0..m-1] pair ranks
   while (m > 1) {
@@ -145,7 +160,7 @@ export function mergeHeap(t: RankTable, b: string, out: number[]): void {
     prev[i] = i - 1;
   }
   for (let i = 0; i < n; i++) {
-    const r = i + 1 < n ? rankOf(t, b, i, i + 2) : NONE;
+    const r = i + 1 < n ? firstPairRank(t, b, i) : NONE;
     pairRank[i] = r;
     if (r !== NONE) heap.append(r * SHIFT + i);
   }

@@ -6,7 +6,7 @@
  * `<|endoftext|>` are tokenized like any other characters (tiktoken's
  * `encode_ordinary`), which is what counting logged prompts needs.
  */
-import { bytePairEncode, type RankTable } from './bpe.js';
+import { bytePairEncode, pairRankTable, type RankTable } from './bpe.js';
 import { getEncoding, type EncodingData, type EncodingName } from './encodings.js';
 
 /** Pieces up to this many bytes have their merge result cached. */
@@ -56,6 +56,7 @@ export interface EncoderOptions {
 export class Encoder implements RankTable {
   readonly ranks: Map<string, number>;
   readonly maxTokenBytes: number;
+  readonly pairRanks: Int32Array;
   private readonly re: RegExp;
   private young = new Map<string, number[]>();
   private old = new Map<string, number[]>();
@@ -63,6 +64,7 @@ export class Encoder implements RankTable {
   constructor(readonly data: EncodingData, opts: EncoderOptions = {}) {
     this.ranks = data.ranks;
     this.maxTokenBytes = data.maxTokenBytes;
+    this.pairRanks = pairRankTable(data.ranks);
     const pattern = opts.whitespace === 'js' ? data.jsPattern : data.pattern;
     this.re = new RegExp(pattern, 'gu');
   }

@@ -80,6 +80,7 @@ export async function countTokensParallel(
   for (const t of texts) bytes += Buffer.byteLength(t, 'utf8');
   if (threads === 1 || bytes < minBytes || !workerScriptAvailable()) return texts.map((t) => enc.count(t));
   const chunks = planChunks(texts, opts.chunkChars ?? DEFAULT_CHUNK_CHARS);
+  if (chunks.length === 0) return [];
   const results = await runChunks(chunks, encoding, workers(threads - 1));
   const totals = new Array<number>(texts.length).fill(0);
   chunks.forEach((chunk, c) => chunk.forEach((seg, k) => (totals[seg.index] += results[c][k])));
@@ -88,69 +89,97 @@ export async function countTokensParallel(
 
 /** Hands chunks to the workers and the main thread; resolves with per-chunk counts. */
 function runChunks(chunks: Chunk[], encoding: EncodingName, ws: Worker[]): Promise<number[][]> {
-  const enc = getEncoder(encoding);
-  const results: (number[] | undefined)[] = new Array(chunks.length);
-  const inFlight = new Map<Worker, { job: number; id: number }>();
-  const warm = new Set<Worker>();
-  let next = 0;
-  let done = 0;
-  return new Promise((resolve, reject) => {
-    let settled = false;
-    const finish = (err?: Error): void => {
-      if (settled) return;
-      settled = true;
-      for (const w of ws) {
-        w.off('message', handlers.get(w)!);
-        w.off('error', onError);
-        w.off('exit', onExit);
-        w.unref();
-      }
-      if (err) reject(err);
-      else resolve(results as number[][]);
-    };
-    const store = (id: number, counts: number[]): void => {
-      if (results[id] !== undefined) return;
-      results[id] = counts;
-      if (++done === chunks.length) finish();
-    };
-    const dispatch = (w: Worker): void => {
-      if (next >= chunks.length) return;
-      const id = next++;
-      const job = ++lastJob;
-      inFlight.set(w, { job, id });
-      w.postMessage({ id: job, encoding, texts: chunks[id].map((s) => s.text) });
-    };
-    const onError = (err: Error): void => finish(err);
-    const onExit = (code: number): void => finish(new Error(`token worker exited with code ${code}`));
-    const handlers = new Map<Worker, (reply: WorkReply) => void>();
-    for (const w of ws) {
-      const onMessage = (reply: WorkReply): void => {
-        if ('error' in reply) return finish(new Error(`token worker: ${reply.error}`));
-        const held = inFlight.get(w);
-        if (held === undefined || held.job !== reply.id) return; // a previous run's late reply
-        inFlight.delete(w);
-        warm.add(w);
-        store(held.id, reply.counts);
-        if (!settled) dispatch(w);
-      };
-      handlers.set(w, onMessage);
+  return new Promise((resolve, reject) => new ChunkRun(chunks, encoding, ws, resolve, reject).start());
+}
+
+/** One countTokensParallel run: on-demand dispatch, main-thread share, cleanup. */
+class ChunkRun {
+  private readonly results: (number[] | undefined)[];
+  private readonly inFlight = new Map<Worker, { job: number; id: number }>();
+  private readonly warm = new Set<Worker>();
+  private readonly handlers = new Map<Worker, (reply: WorkReply) => void>();
+  private next = 0;
+  private done = 0;
+  private settled = false;
+  private readonly onError = (err: Error): void => this.finish(err);
+  private readonly onExit = (code: number): void => this.finish(new Error(`token worker exited with code ${code}`));
+
+  constructor(
+    private readonly chunks: Chunk[],
+    private readonly encoding: EncodingName,
+    private readonly ws: Worker[],
+    private readonly resolve: (r: number[][]) => void,
+    private readonly reject: (e: Error) => void,
+  ) {
+    this.results = new Array(chunks.length);
+  }
+
+  start(): void {
+    for (const w of this.ws) {
+      const onMessage = (reply: WorkReply): void => this.onReply(w, reply);
+      this.handlers.set(w, onMessage);
       w.on('message', onMessage);
-      w.on('error', onError);
-      w.on('exit', onExit);
+      w.on('error', this.onError);
+      w.on('exit', this.onExit);
       w.ref();
-      dispatch(w);
+      this.dispatch(w);
     }
-    const countOne = (id: number): void => store(id, chunks[id].map((s) => enc.count(s.text)));
-    const step = (): void => {
-      if (settled) return;
-      if (next < chunks.length) {
-        countOne(next++);
-        setImmediate(step);
-        return;
-      }
-      // Out of work: take over chunks still held by workers that never answered.
-      for (const [w, held] of inFlight) if (!warm.has(w) && results[held.id] === undefined) countOne(held.id);
-    };
-    step();
-  });
+    this.step();
+  }
+
+  private onReply(w: Worker, reply: WorkReply): void {
+    if ('error' in reply) return this.finish(new Error(`token worker: ${reply.error}`));
+    const held = this.inFlight.get(w);
+    if (held === undefined || held.job !== reply.id) return; // a previous run's late reply
+    this.inFlight.delete(w);
+    this.warm.add(w);
+    this.store(held.id, reply.counts);
+    if (!this.settled) this.dispatch(w);
+  }
+
+  private dispatch(w: Worker): void {
+    if (this.next >= this.chunks.length) return;
+    const id = this.next++;
+    const job = ++lastJob;
+    this.inFlight.set(w, { job, id });
+    w.postMessage({ id: job, encoding: this.encoding, texts: this.chunks[id].map((s) => s.text) });
+  }
+
+  /** Main thread: one chunk per event-loop turn, so worker replies get handled in between. */
+  private step(): void {
+    if (this.settled) return;
+    if (this.next < this.chunks.length) {
+      this.countHere(this.next++);
+      setImmediate(() => this.step());
+      return;
+    }
+    // Out of work: take over chunks still held by workers that never answered.
+    for (const [w, held] of this.inFlight) {
+      if (!this.warm.has(w) && this.results[held.id] === undefined) this.countHere(held.id);
+    }
+  }
+
+  private countHere(id: number): void {
+    const enc = getEncoder(this.encoding);
+    this.store(id, this.chunks[id].map((s) => enc.count(s.text)));
+  }
+
+  private store(id: number, counts: number[]): void {
+    if (this.results[id] !== undefined) return;
+    this.results[id] = counts;
+    if (++this.done === this.chunks.length) this.finish();
+  }
+
+  private finish(err?: Error): void {
+    if (this.settled) return;
+    this.settled = true;
+    for (const w of this.ws) {
+      w.off('message', this.handlers.get(w) as (reply: WorkReply) => void);
+      w.off('error', this.onError);
+      w.off('exit', this.onExit);
+      w.unref();
+    }
+    if (err) this.reject(err);
+    else this.resolve(this.results as number[][]);
+  }
 }

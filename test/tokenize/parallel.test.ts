@@ -60,6 +60,8 @@ describe('countTokensParallel with real workers (compiled copy)', () => {
     // A second run reuses the (now warm) pool.
     const again = await mod.countTokensParallel(texts, 'cl100k_base', { threads: 3, minBytes: 0, chunkChars: 40_000 });
     expect(again).toEqual(expected);
+    expect(await mod.countTokensParallel([], 'cl100k_base', { threads: 2, minBytes: 0 })).toEqual([]);
+    expect(await mod.countTokensParallel(['', ''], 'cl100k_base', { threads: 2, minBytes: 0 })).toEqual([0, 0]);
   }, 120_000);
 
   it('never takes a late reply from an earlier run for one of its own chunks', async () => {
