@@ -4,6 +4,7 @@ import { UserError } from '../core/issues.js';
 import { CommandContext, type GlobalOptions, type Io } from './context.js';
 import { registerPrices } from './commands/prices.js';
 import { registerEstimate } from './commands/estimate.js';
+import { registerCheck } from './commands/check.js';
 import { registerSimulate } from './commands/simulate.js';
 import { registerWhatif } from './commands/whatif.js';
 import { registerReport } from './commands/report.js';
@@ -54,6 +55,7 @@ Examples:
   };
   registerPrices(program, run);
   registerEstimate(program, run);
+  registerCheck(program, run);
   registerSimulate(program, run);
   registerWhatif(program, run);
   registerReport(program, run);
