@@ -14,6 +14,8 @@
  * Pieces are "byte strings" (one code unit per UTF-8 byte); see encodings.ts.
  */
 
+import type { RangeTable } from './rangetable.js';
+
 const NONE = -1;
 /** Pieces up to this many bytes use the quadratic merge. */
 export const SMALL_PIECE_BYTES = 24;
@@ -22,6 +24,8 @@ const SHIFT = 4294967296;
 
 export interface RankTable {
   readonly ranks: Map<string, number>;
+  /** the same ranks, looked up by byte range without allocating substrings */
+  readonly rangeRanks: RangeTable;
   readonly maxTokenBytes: number;
   /** rank of each two-byte token at index (b0 << 8 | b1), -1 if none; see pairRankTable. */
   readonly pairRanks: Int32Array;
@@ -42,8 +46,7 @@ function firstPairRank(t: RankTable, b: string, i: number): number {
 
 function rankOf(t: RankTable, b: string, start: number, end: number): number {
   if (end - start > t.maxTokenBytes) return NONE;
-  const r = t.ranks.get(b.substring(start, end));
-  return r === undefined ? NONE : r;
+  return t.rangeRanks.get(b, start, end);
 }
 
 const smallStarts = new Int32Array(SMALL_PIECE_BYTES + 2);
@@ -78,7 +81,7 @@ export function mergeSmall(t: RankTable, b: string, out: number[]): void {
     if (bi < m - 1) rk[bi] = rankOf(t, b, st[bi], st[bi + 2]);
     if (bi > 0) rk[bi - 1] = rankOf(t, b, st[bi - 1], st[bi + 1]);
   }
-  for (let i = 0; i < m; i++) out.push(t.ranks.get(b.substring(st[i], st[i + 1])) as number);
+  for (let i = 0; i < m; i++) out.push(t.rangeRanks.get(b, st[i], st[i + 1]));
 }
 
 /**
@@ -185,7 +188,7 @@ export function mergeHeap(t: RankTable, b: string, out: number[]): void {
       if (rp !== NONE) heap.push(rp * SHIFT + p);
     }
   }
-  for (let s = 0; s < n; s = next[s]) out.push(t.ranks.get(b.substring(s, next[s])) as number);
+  for (let s = 0; s < n; s = next[s]) out.push(t.rangeRanks.get(b, s, next[s]));
 }
 
 /** Token ids of one pre-token (as a byte string), appended to `out`. */

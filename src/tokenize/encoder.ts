@@ -7,6 +7,7 @@
  * `encode_ordinary`), which is what counting logged prompts needs.
  */
 import { bytePairEncode, pairRankTable, type RankTable } from './bpe.js';
+import { RangeTable } from './rangetable.js';
 import { getEncoding, type EncodingData, type EncodingName } from './encodings.js';
 
 /** Pieces up to this many bytes have their merge result cached. */
@@ -57,6 +58,7 @@ export class Encoder implements RankTable {
   readonly ranks: Map<string, number>;
   readonly maxTokenBytes: number;
   readonly pairRanks: Int32Array;
+  readonly rangeRanks: RangeTable;
   private readonly re: RegExp;
   private young = new Map<string, number[]>();
   private old = new Map<string, number[]>();
@@ -65,6 +67,7 @@ export class Encoder implements RankTable {
     this.ranks = data.ranks;
     this.maxTokenBytes = data.maxTokenBytes;
     this.pairRanks = pairRankTable(data.ranks);
+    this.rangeRanks = new RangeTable(data.ranks);
     const pattern = opts.whitespace === 'js' ? data.jsPattern : data.pattern;
     this.re = new RegExp(pattern, 'gu');
   }

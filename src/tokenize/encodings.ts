@@ -93,7 +93,7 @@ export function parseRanks(bpeRanks: string): { ranks: Map<string, number>; maxT
     const fields = line.split(' ');
     const offset = Number.parseInt(fields[1], 10);
     for (let i = 2; i < fields.length; i++) {
-      const key = Buffer.from(fields[i], 'base64').toString('latin1');
+      const key = atob(fields[i]); // a binary string: one code unit per byte
       ranks.set(key, offset + i - 2);
       if (key.length > maxTokenBytes) maxTokenBytes = key.length;
     }
