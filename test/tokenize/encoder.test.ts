@@ -74,6 +74,18 @@ describe('byte-pair merge', () => {
     }
   });
 
+  it('the byte-range table agrees with the rank map, inside longer strings too', () => {
+    const enc = getEncoder('cl100k_base');
+    const rnd = lcg(5);
+    const keys = [...enc.ranks.keys()];
+    for (let k = 0; k < 2000; k++) {
+      const key = keys[Math.floor(rnd() * keys.length)];
+      const padded = 'xy' + key + 'z';
+      expect(enc.rangeRanks.get(padded, 2, 2 + key.length)).toBe(enc.ranks.get(key));
+    }
+    expect(enc.rangeRanks.get('\u00ff\u00fe\u00fd\u00fc\u00fb', 0, 5)).toBe(-1);
+  });
+
   it('toByteString gives UTF-8 bytes, with U+FFFD for lone surrogates', () => {
     for (const s of ['abc', 'é', '日', '🎉', 'x\ud800y', '\udc00']) {
       const expected = Buffer.from(new TextEncoder().encode(s)).toString('latin1');
