@@ -137,7 +137,7 @@ function baselineSource(ctx: CommandContext, o: CheckOptions, cfg: CheckConfig):
 async function logTraffic(ctx: CommandContext, logs: string[] | undefined): Promise<TrafficByPrompt | undefined> {
   if (!logs?.length) return undefined;
   const map: TrafficByPrompt = new Map();
-  await runPipeline(ctx, logs, { keepText: false }, (r) => addRecord(map, r));
+  await runPipeline(ctx, logs.map((l) => (l === '-' ? l : resolve(ctx.io.cwd, l))), { keepText: false }, (r) => addRecord(map, r));
   return map;
 }
 

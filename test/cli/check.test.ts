@@ -1,0 +1,182 @@
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { formatUsd } from '../../src/pricing/money.js';
+import { tok } from '../prompts/helpers.js';
+import { runCli } from './harness.js';
+
+const FIXTURE = new URL('../../fixtures/check/', import.meta.url).pathname;
+
+function copyFixture(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'tk-check-'));
+  cpSync(FIXTURE, dir, { recursive: true });
+  return dir;
+}
+
+/** About 2,000 tokens of extra instructions, added to the static system prompt of support-bot. */
+function addInstructions(dir: string): { before: string; after: string } {
+  const file = join(dir, 'prompts', 'support-bot.yaml');
+  const before = readFileSync(file, 'utf8');
+  const extra = Array.from({ length: 45 }, (_, i) => `  Policy ${i + 1}: when a customer asks about item category ${i + 1}, check the product page for category ${i + 1}, confirm the size chart, the warranty terms and the care card, and answer only from those pages without guessing.\n`).join('');
+  const after = before.replace('  # Output format\n', `  # Additional policies\n${extra}\n  # Output format\n`);
+  writeFileSync(file, after);
+  return { before, after };
+}
+
+const systemOf = (yaml: string) => {
+  const lines = yaml.split('\n');
+  const start = lines.indexOf('system: |') + 1;
+  const end = lines.findIndex((l, i) => i > start && /^\S/.test(l));
+  return lines.slice(start, end).map((l) => l.replace(/^ {2}/, '')).join('\n') + '\n';
+};
+
+describe('tokenomics check on fixtures/check', () => {
+  it('passes as shipped (exit 0), and the output is byte-identical run to run', async () => {
+    const a = await runCli(['check'], { cwd: FIXTURE });
+    expect(a.code).toBe(0);
+    expect(a.stdout.split('\n')[0]).toBe('PASS: 2 prompts within budget ($2,848.96/month; change $0.00/month)');
+    const j1 = await runCli(['check', '--format', 'json'], { cwd: FIXTURE });
+    const j2 = await runCli(['check', '--format', 'json'], { cwd: FIXTURE, now: '2027-01-01T00:00:00Z' });
+    expect(j1.stdout).toBe(j2.stdout);
+    const doc = JSON.parse(j1.stdout);
+    expect(doc).toMatchObject({ schemaVersion: 1, command: 'check', verdict: 'pass' });
+    expect(doc.prompts.map((p: { id: string; status: string }) => [p.id, p.status])).toEqual([['classify-intent', 'unchanged'], ['support-bot', 'unchanged']]);
+  });
+
+  it('fails (exit 1) when ~2,000 tokens of instructions are added, naming the prompt, the rule and the dollars per month', async () => {
+    const dir = copyFixture();
+    const { before, after } = addInstructions(dir);
+    const added = tok(systemOf(after)) - tok(systemOf(before));
+    expect(added).toBeGreaterThan(1900);
+    expect(added).toBeLessThan(2100);
+    const r = await runCli(['check'], { cwd: dir });
+    expect(r.code).toBe(1);
+    // Sonnet 4.5, all added tokens are in the cached prefix: 80% read at $0.30 + 20% written at $3.75
+    // = $0.99/MTok; x 600,000 calls/month = $0.594 per added token per month
+    const impact = formatUsd(BigInt(added) * 594_000_000_000_000n);
+    expect(r.stdout).toContain(`support-bot: maxIncreaseUsd exceeded: +${impact}/month (limit +$250.00/month)`);
+    expect(r.stdout).toContain(`impact +${impact}/month`);
+    expect(r.stdout.split('\n')[0]).toMatch(/^FAIL: 2 budget violations: support-bot \(maxIncreasePct, maxIncreaseUsd\)/);
+  });
+
+  it('markdown is a PR comment: one-line summary, the table, details collapsed', async () => {
+    const dir = copyFixture();
+    addInstructions(dir);
+    const r = await runCli(['check', '--format', 'markdown'], { cwd: dir });
+    expect(r.code).toBe(1);
+    const lines = r.stdout.split('\n');
+    expect(lines[0]).toMatch(/^\*\*tokenomics check failed\*\* — FAIL: /);
+    expect(lines[2]).toMatch(/^\| Prompt \| Model \|/);
+    expect(r.stdout).toMatch(/<details><summary>Details<\/summary>[\s\S]*`maxIncreaseUsd` on \*\*support-bot\*\*[\s\S]*<\/details>\n$/);
+  });
+
+  it('--github emits annotations and appends the markdown to $GITHUB_STEP_SUMMARY', async () => {
+    const dir = copyFixture();
+    addInstructions(dir);
+    const summary = join(dir, 'summary.md');
+    writeFileSync(summary, 'earlier step\n');
+    const r = await runCli(['check', '--github'], { cwd: dir, env: { GITHUB_STEP_SUMMARY: summary } });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/^::error file=prompts\/support-bot\.yaml,title=tokenomics maxIncreasePct::support-bot: maxIncreasePct exceeded: \+[\d.]+%25 per call/m);
+    expect(r.stdout).toMatch(/^::error file=prompts\/support-bot\.yaml,title=tokenomics maxIncreaseUsd::/m);
+    const md = readFileSync(summary, 'utf8');
+    expect(md.startsWith('earlier step\n**tokenomics check failed**')).toBe(true);
+  });
+
+  it('--update-baseline writes the current costs; the next check compares against them', async () => {
+    const dir = copyFixture();
+    addInstructions(dir);
+    const w = await runCli(['check', '--update-baseline', '--baseline', 'new-baseline.json'], { cwd: dir });
+    expect(w.code).toBe(0);
+    expect(w.stderr).toContain('wrote baseline new-baseline.json');
+    const r = await runCli(['check', '--baseline', 'new-baseline.json'], { cwd: dir });
+    expect(r.code).toBe(0);
+    expect(JSON.parse(readFileSync(join(dir, 'new-baseline.json'), 'utf8')).prompts[1].current.inputTokens).toBeGreaterThan(3700);
+  });
+
+  it('exit 2 on config errors, with file:line', async () => {
+    const dir = copyFixture();
+    const cfg = join(dir, 'tokenomics.yaml');
+    writeFileSync(cfg, readFileSync(cfg, 'utf8').replace('maxTokens: 8000', 'maxTokenz: 8000'));
+    const r = await runCli(['check'], { cwd: dir });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/tokenomics\.yaml:13: check\.budgets\.maxTokenz: unknown key \(did you mean "maxTokens"\?\)/);
+  });
+
+  it('exit 2 with nothing to check, an unknown model, or a missing baseline', async () => {
+    const empty = mkdtempSync(join(tmpdir(), 'tk-check-empty-'));
+    expect((await runCli(['check'], { cwd: empty })).code).toBe(2);
+    const p = join(FIXTURE, 'prompts', 'classify-intent.json');
+    const unknown = await runCli(['check', p, '--model', 'gpt-4o-minii', '--calls-per-day', '10'], { cwd: empty });
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/unknown model "gpt-4o-minii"/);
+    const nob = await runCli(['check', p, '--calls-per-day', '10', '--baseline', 'nope.json'], { cwd: empty });
+    expect(nob.code).toBe(2);
+    expect(nob.stderr).toMatch(/cannot read baseline nope\.json/);
+  });
+});
+
+describe('tokenomics check without a config', () => {
+  const p = join(FIXTURE, 'prompts', 'classify-intent.json');
+  const base = ['check', p, '--calls-per-day', '1000', '--output-tokens', '3'];
+
+  it('every budget flag fails over its limit (exit 1) and passes under it (exit 0)', async () => {
+    // gpt-4o-mini (from the file), 163 input tokens at $0.15/MTok + 3 output at $0.60/MTok = $0.00002625/call, 30,000 calls = $0.7875/month
+    const cases: [string, string, string][] = [
+      ['--max-cost-per-call', '0.00002', '0.00003'],
+      ['--max-monthly-usd', '0.78', '0.79'],
+      ['--max-total-monthly-usd', '0.78', '0.79'],
+      ['--max-tokens', '162', '163'],
+      ['--allowed-models', 'gpt-4o', 'gpt-4o-mini,gpt-4o'],
+    ];
+    for (const [flag, failing, passing] of cases) {
+      const bad = await runCli([...base, flag, failing], { cwd: FIXTURE });
+      expect(bad.code, `${flag} ${failing}`).toBe(1);
+      const good = await runCli([...base, flag, passing], { cwd: FIXTURE });
+      expect(good.code, `${flag} ${passing}: ${good.stdout}`).toBe(0);
+    }
+  });
+});
+
+describe('tokenomics check --base-ref (a git repository with two commits of a prompt)', () => {
+  function repo(): string {
+    const dir = mkdtempSync(join(tmpdir(), 'tk-check-git-'));
+    const git = (...args: string[]) => execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', '-c', 'commit.gpgsign=false', ...args], { cwd: dir, stdio: 'pipe' });
+    git('init', '-q');
+    writeFileSync(join(dir, 'bot.md'), 'You answer questions about hiking boots. Be brief.\n\nQuestion: {{q}}\n');
+    git('add', 'bot.md');
+    git('commit', '-q', '-m', 'one');
+    writeFileSync(join(dir, 'bot.md'), `You answer questions about hiking boots. Be brief.\n${'Always check the size chart before you recommend a size. '.repeat(40)}\n\nQuestion: {{q}}\n`);
+    git('add', 'bot.md');
+    git('commit', '-q', '-m', 'two');
+    return dir;
+  }
+
+  it('compares with the prompt at REF: exit 1 over the increase budget, exit 0 against itself', async () => {
+    const dir = repo();
+    const args = ['check', 'bot.md', '--model', 'gpt-4o-mini', '--calls-per-day', '1000', '--output-tokens', '100', '--max-increase-pct', '10', '--format', 'json'];
+    const r = await runCli([...args, '--base-ref', 'HEAD~1'], { cwd: dir });
+    expect(r.code).toBe(1);
+    const doc = JSON.parse(r.stdout);
+    const oldTokens = 3 + 3 + tok('user') + tok('You answer questions about hiking boots. Be brief.\n\nQuestion: \n');
+    expect(doc.prompts[0].baseline.inputTokens).toBe(oldTokens);
+    expect(doc.prompts[0].violations[0].rule).toBe('maxIncreasePct');
+    expect(doc.assumptions.baseline).toBe('git HEAD~1');
+    const same = await runCli([...args, '--base-ref', 'HEAD'], { cwd: dir });
+    expect(same.code).toBe(0);
+    expect(JSON.parse(same.stdout).prompts[0].status).toBe('unchanged');
+  });
+
+  it('a prompt missing at REF is new; a bad ref is exit 2', async () => {
+    const dir = repo();
+    writeFileSync(join(dir, 'new.md'), 'Say hi.');
+    const r = await runCli(['check', 'new.md', '--model', 'gpt-4o-mini', '--calls-per-day', '10', '--max-increase-pct', '0', '--base-ref', 'HEAD', '--format', 'json'], { cwd: dir });
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).prompts[0]).toMatchObject({ status: 'new', baseline: null });
+    const bad = await runCli(['check', 'new.md', '--model', 'gpt-4o-mini', '--calls-per-day', '10', '--base-ref', 'no-such-branch'], { cwd: dir });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--base-ref no-such-branch: not a commit/);
+  });
+});
