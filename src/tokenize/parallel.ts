@@ -2,7 +2,9 @@
  * Token counting across worker threads. The main thread takes part: with
  * `threads` = T it runs T - 1 workers and counts chunks itself in between
  * (yielding to the event loop after each chunk so worker replies are
- * handled). Chunks are handed out on demand, so a worker still loading its
+ * handled). Each worker holds two chunks at a time, so it has the next one
+ * while its reply waits for the main thread to yield. Chunks are handed out
+ * on demand, so a worker still loading its
  * rank table (~0.1-0.3 s) simply starts later; chunks held by a worker that
  * has not answered yet are recounted by the main thread once it runs out of
  * work, so a cold worker never delays the result.
@@ -33,6 +35,7 @@ export const DEFAULT_CHUNK_CHARS = 1 << 17;
 
 const WORKER_URL = new URL('./worker.js', import.meta.url);
 const pool: Worker[] = [];
+const JOBS_PER_WORKER = 2;
 /** Job ids are unique per process, so a late reply from an earlier run is never mistaken for this run's. */
 let lastJob = 0;
 
@@ -95,7 +98,8 @@ function runChunks(chunks: Chunk[], encoding: EncodingName, ws: Worker[]): Promi
 /** One countTokensParallel run: on-demand dispatch, main-thread share, cleanup. */
 class ChunkRun {
   private readonly results: (number[] | undefined)[];
-  private readonly inFlight = new Map<Worker, { job: number; id: number }>();
+  /** Per worker, the jobs posted and not yet answered, oldest first (replies come in order). */
+  private readonly inFlight = new Map<Worker, { job: number; id: number }[]>();
   private readonly warm = new Set<Worker>();
   private readonly handlers = new Map<Worker, (reply: WorkReply) => void>();
   private next = 0;
@@ -122,16 +126,18 @@ class ChunkRun {
       w.on('error', this.onError);
       w.on('exit', this.onExit);
       w.ref();
-      this.dispatch(w);
+      this.inFlight.set(w, []);
+      // Two jobs per worker, so it never idles waiting for the main thread to yield.
+      for (let k = 0; k < JOBS_PER_WORKER; k++) this.dispatch(w);
     }
     this.step();
   }
 
   private onReply(w: Worker, reply: WorkReply): void {
     if ('error' in reply) return this.finish(new Error(`token worker: ${reply.error}`));
-    const held = this.inFlight.get(w);
-    if (held === undefined || held.job !== reply.id) return; // a previous run's late reply
-    this.inFlight.delete(w);
+    const queue = this.inFlight.get(w);
+    if (queue === undefined || queue.length === 0 || queue[0].job !== reply.id) return; // a previous run's late reply
+    const held = queue.shift() as { job: number; id: number };
     this.warm.add(w);
     this.store(held.id, reply.counts);
     if (!this.settled) this.dispatch(w);
@@ -141,7 +147,7 @@ class ChunkRun {
     if (this.next >= this.chunks.length) return;
     const id = this.next++;
     const job = ++lastJob;
-    this.inFlight.set(w, { job, id });
+    this.inFlight.get(w)?.push({ job, id });
     w.postMessage({ id: job, encoding: this.encoding, texts: this.chunks[id].map((s) => s.text) });
   }
 
@@ -154,8 +160,9 @@ class ChunkRun {
       return;
     }
     // Out of work: take over chunks still held by workers that never answered.
-    for (const [w, held] of this.inFlight) {
-      if (!this.warm.has(w) && this.results[held.id] === undefined) this.countHere(held.id);
+    for (const [w, queue] of this.inFlight) {
+      if (this.warm.has(w)) continue;
+      for (const held of queue) if (this.results[held.id] === undefined) this.countHere(held.id);
     }
   }
 
