@@ -38,6 +38,8 @@ const pool: Worker[] = [];
 const JOBS_PER_WORKER = 2;
 /** Job ids are unique per process, so a late reply from an earlier run is never mistaken for this run's. */
 let lastJob = 0;
+/** Runs in progress; workers are unref'd only when none is (runs may overlap). */
+let activeRuns = 0;
 
 /**
  * The compiled worker exists next to this module only in the built output
@@ -119,6 +121,7 @@ class ChunkRun {
   }
 
   start(): void {
+    activeRuns++;
     for (const w of this.ws) {
       const onMessage = (reply: WorkReply): void => this.onReply(w, reply);
       this.handlers.set(w, onMessage);
@@ -180,11 +183,12 @@ class ChunkRun {
   private finish(err?: Error): void {
     if (this.settled) return;
     this.settled = true;
+    activeRuns--;
     for (const w of this.ws) {
       w.off('message', this.handlers.get(w) as (reply: WorkReply) => void);
       w.off('error', this.onError);
       w.off('exit', this.onExit);
-      w.unref();
+      if (activeRuns === 0) w.unref();
     }
     if (err) this.reject(err);
     else this.resolve(this.results as number[][]);

@@ -64,6 +64,15 @@ describe('countTokensParallel with real workers (compiled copy)', () => {
     expect(await mod.countTokensParallel(['', ''], 'cl100k_base', { threads: 2, minBytes: 0 })).toEqual([0, 0]);
   }, 120_000);
 
+  it('overlapping runs each get their own counts', async () => {
+    const x = [prose(400_000, 51), 'x y z'];
+    const y = [prose(300_000, 52), prose(200_000, 53)];
+    const opts = { threads: 2, minBytes: 0, chunkChars: 50_000 };
+    const [a, b] = await Promise.all([mod.countTokensParallel(x, 'o200k_base', opts), mod.countTokensParallel(y, 'o200k_base', opts)]);
+    expect(a).toEqual(x.map((t) => countTokens(t, 'o200k_base')));
+    expect(b).toEqual(y.map((t) => countTokens(t, 'o200k_base')));
+  }, 120_000);
+
   it('never takes a late reply from an earlier run for one of its own chunks', async () => {
     await par.closeTokenPool();
     // Cold workers: the main thread finishes run 1 itself while the workers
