@@ -49,8 +49,8 @@ export function jaccard(a: Uint32Array, b: Uint32Array): number {
 const SEEDS = Int32Array.from({ length: PERMS }, (_, i) => fmix32(0x9e3779b9 ^ Math.imul(i + 1, 0x85ebca6b)));
 const ODD = Int32Array.from({ length: PERMS }, (_, i) => fmix32(0x27d4eb2f + i) | 1);
 
-/** MinHash band keys of a shingle set (one 32-bit key per band, band index mixed in). */
-export function bandKeys(sh: Uint32Array, seed: number): Uint32Array {
+/** MinHash band keys of a shingle set: one non-zero 32-bit key per band, band index mixed in. */
+export function bandKeys(sh: Uint32Array, seed: number): Int32Array {
   const mins = new Uint32Array(PERMS).fill(0xffffffff);
   for (let s = 0; s < sh.length; s++) {
     const x = fmix32(sh[s] ^ seed);
@@ -59,11 +59,11 @@ export function bandKeys(sh: Uint32Array, seed: number): Uint32Array {
       if (h < mins[p]) mins[p] = h;
     }
   }
-  const keys = new Uint32Array(BANDS);
+  const keys = new Int32Array(BANDS);
   for (let b = 0; b < BANDS; b++) {
     let h = 0x811c9dc5 ^ b;
     for (let r = 0; r < ROWS; r++) h = fmix32(h ^ mins[b * ROWS + r]) + r;
-    keys[b] = fmix32(h);
+    keys[b] = fmix32(h) | 0 || 1;
   }
   return keys;
 }

@@ -19,9 +19,10 @@
  * Replicas (volume projections) salt the tokens of their dynamic segments, so a copy of a request
  * shares its static prefix with the original but not its user-specific text.
  *
- * Complexity: O(T) time for T prompt tokens in the scope (each token hashed once, each block one
- * map lookup and one insert, at most B extra comparisons per request) and O(distinct blocks
- * alive within the TTL) memory; expired keys are swept when the map grows.
+ * Complexity: O(T) time for T prompt tokens in the scope (each token hashed once; a leading
+ * segment shared by many requests, such as a system prompt, is hashed once per distinct segment;
+ * each block costs one map lookup and one insert; at most B extra comparisons per request) and
+ * O(distinct blocks alive within the TTL) memory; expired keys are swept when the map grows.
  */
 import { fmix32 } from './hash.js';
 import type { Segments } from './segments.js';
@@ -69,51 +70,88 @@ export function blockSize(minTokens: number): number {
 
 const saltOf = (salt: number, isStatic: boolean): number => (salt === 0 || isStatic ? 0 : Math.imul(salt, 0x9e3779b1) | 1);
 
-/** Keys of every full B-token prefix of a request. */
-export function blockKeys(item: ReplayItem, B: number): number[] {
-  const keys: number[] = [];
-  let h1 = 0x811c9dc5;
-  let h2 = 0x2545f491;
-  let n = 0;
-  const { parts, staticPart } = item.seg;
-  for (let p = 0; p < parts.length; p++) {
-    const part = parts[p];
-    const x = saltOf(item.salt, staticPart[p]);
-    for (let i = 0; i < part.length; i++) {
-      const t = part[i] ^ x;
-      h1 = Math.imul(h1 ^ t, 0x01000193);
-      h2 = Math.imul(h2 ^ t, 0x5bd1e995);
-      h2 ^= h2 >>> 15;
-      if (++n % B === 0) keys.push(fmix32(h1) * 2097152 + (fmix32(h2 ^ n) >>> 11));
-    }
-  }
-  return keys;
+interface HashState {
+  keys: number[];
+  h1: number;
+  h2: number;
+  n: number;
 }
 
-/** A cursor over a request's (salted) tokens from a position. */
-function* tokensFrom(item: ReplayItem, from: number): Generator<number> {
-  let skip = from;
+function hashPart(st: HashState, part: ArrayLike<number>, x: number, B: number): void {
+  let { h1, h2, n } = st;
+  for (let i = 0; i < part.length; i++) {
+    const t = part[i] ^ x;
+    h1 = Math.imul(h1 ^ t, 0x01000193);
+    h2 = Math.imul(h2 ^ t, 0x5bd1e995);
+    h2 ^= h2 >>> 15;
+    if (++n % B === 0) st.keys.push(fmix32(h1) * 2097152 + (fmix32(h2 ^ n) >>> 11));
+  }
+  st.h1 = h1;
+  st.h2 = h2;
+  st.n = n;
+}
+
+/** Hash state after a shared leading segment (a system prompt), per block size: hashed once. */
+const leadingMemo = new WeakMap<object, Map<number, HashState>>();
+
+function leadingState(part: ArrayLike<number>, B: number): HashState {
+  let byB = leadingMemo.get(part);
+  if (!byB) leadingMemo.set(part, (byB = new Map()));
+  let st = byB.get(B);
+  if (!st) {
+    st = { keys: [], h1: 0x811c9dc5, h2: 0x2545f491, n: 0 };
+    hashPart(st, part, 0, B);
+    byB.set(B, st);
+  }
+  return { keys: st.keys.slice(), h1: st.h1, h2: st.h2, n: st.n };
+}
+
+/** Keys of every full B-token prefix of a request. */
+export function blockKeys(item: ReplayItem, B: number): number[] {
   const { parts, staticPart } = item.seg;
-  for (let p = 0; p < parts.length; p++) {
-    const part = parts[p];
-    if (skip >= part.length) {
-      skip -= part.length;
-      continue;
+  if (parts.length === 0) return [];
+  const shared = saltOf(item.salt, staticPart[0]) === 0 && typeof parts[0] === 'object';
+  const st = shared ? leadingState(parts[0], B) : { keys: [], h1: 0x811c9dc5, h2: 0x2545f491, n: 0 };
+  for (let p = shared ? 1 : 0; p < parts.length; p++) hashPart(st, parts[p], saltOf(item.salt, staticPart[p]), B);
+  return st.keys;
+}
+
+/** A cursor over a request's (salted) tokens. */
+class Cursor {
+  private p = 0;
+  private i = 0;
+  private x = 0;
+  constructor(private readonly item: ReplayItem, from: number) {
+    const parts = item.seg.parts;
+    let skip = from;
+    while (this.p < parts.length && skip >= parts[this.p].length) skip -= parts[this.p++].length;
+    this.i = skip;
+    this.setSalt();
+  }
+  private setSalt(): void {
+    if (this.p < this.item.seg.parts.length) this.x = saltOf(this.item.salt, this.item.seg.staticPart[this.p]);
+  }
+  /** Next token, or -1 at the end. */
+  next(): number {
+    const parts = this.item.seg.parts;
+    while (this.p < parts.length && this.i >= parts[this.p].length) {
+      this.p++;
+      this.i = 0;
+      this.setSalt();
     }
-    const x = saltOf(item.salt, staticPart[p]);
-    for (let i = skip; i < part.length; i++) yield part[i] ^ x;
-    skip = 0;
+    if (this.p >= parts.length) return -1;
+    return (parts[this.p][this.i++] ^ this.x) >>> 0;
   }
 }
 
 /** Equal tokens of a and b from `from`, at most `limit`. */
 function commonFrom(a: ReplayItem, b: ReplayItem, from: number, limit: number): number {
-  const ib = tokensFrom(b, from);
+  const ca = new Cursor(a, from);
+  const cb = new Cursor(b, from);
   let n = 0;
-  for (const t of tokensFrom(a, from)) {
-    if (n >= limit) break;
-    const u = ib.next();
-    if (u.done || u.value !== t) break;
+  while (n < limit) {
+    const t = ca.next();
+    if (t < 0 || t !== cb.next()) break;
     n++;
   }
   return n;

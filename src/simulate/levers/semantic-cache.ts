@@ -8,7 +8,7 @@
  * (hit rate and saving against threshold); `--explain` adds the lowest-similarity matched pairs
  * per threshold, the ones most likely to be false hits.
  *
- * Parameters: threshold (0.9), thresholds ([0.7 .. 0.95]), ttl (24h), scope (feature |
+ * Parameters: threshold (0.9), thresholds ([0.7, 0.8, 0.9, 0.95]), ttl (24h), scope (feature |
  * model | customer | user | tag:NAME | all; default feature), capacity (10,000 entries per scope,
  * LRU), lookupCostUsd (0), shingleWords (2), seed (1), queryPattern (a regular expression whose
  * first group is the user's question inside a longer message, e.g. "^Question: (.*)$").
@@ -93,7 +93,7 @@ function prepare(requests: readonly SimRequest[], p: SemanticCacheParams, ctx: L
     else rows.push({ i, text, time: r.timeMs ?? 0 });
   });
   rows.sort((a, b) => a.time - b.time || a.i - b.i);
-  const memo = new Map<string, { sh: Uint32Array; bands: Uint32Array }>();
+  const memo = new Map<string, { sh: Uint32Array; bands: Int32Array }>();
   const items = rows.map(({ i, text, time }) => {
     const r = requests[i];
     const norm = normalizeQuery(text);
@@ -184,7 +184,7 @@ export const semanticCache: Lever<SemanticCacheParams> = {
   kind: 'semanticCache',
   parse: (raw) => ({
     threshold: (raw.threshold as number | undefined) ?? 0.9,
-    thresholds: (raw.thresholds as number[] | undefined) ?? [0.7, 0.75, 0.8, 0.85, 0.9, 0.95],
+    thresholds: (raw.thresholds as number[] | undefined) ?? [0.7, 0.8, 0.9, 0.95],
     ttl: (raw.ttl as string | undefined) ?? '24h',
     scope: (raw.scope as string | undefined) ?? 'feature',
     capacity: (raw.capacity as number | undefined) ?? 10_000,
