@@ -1,5 +1,5 @@
 /** Cell rendering shared by the formatters. */
-import { femtoToUsdString, formatUsd, priceToUsdPerMTok } from '../pricing/money.js';
+import { femtoToUsdString, formatUsd, priceToUsdPerMTok, roundFemto } from '../pricing/money.js';
 import type { Cell, ColumnType } from './model.js';
 
 export function formatInt(n: number): string {
@@ -33,7 +33,8 @@ export function humanCell(value: Cell, type: ColumnType): string {
 /** For machines (CSV): exact decimals, no separators; fractions stay fractions. */
 export function plainCell(value: Cell, type: ColumnType): string {
   if (value === null || value === undefined) return '';
-  if (typeof value === 'bigint') return type === 'usdPerMTok' ? String(priceToUsdPerMTok(value)) : femtoToUsdString(value);
+  // amounts to 1e-12 USD, as in JSON: exact sums of scaled prices carry femto-level remainders
+  if (typeof value === 'bigint') return type === 'usdPerMTok' ? String(priceToUsdPerMTok(value)) : femtoToUsdString(roundFemto(value, 12));
   if (typeof value === 'number') return Number.isInteger(value) ? String(value) : String(Number(value.toPrecision(12)));
   return value;
 }
