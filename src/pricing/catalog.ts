@@ -3,7 +3,7 @@
  * substring: an id matches an entry's id or alias exactly (after stripping provider prefixes
  * and Bedrock region prefixes), or a dated snapshot of it when the entry allows snapshots.
  */
-import { closest } from '../core/validate.js';
+import { closest, editDistance } from '../core/validate.js';
 import type { ModelEntry, PricePeriod } from './model.js';
 import { ratio } from './money.js';
 
@@ -106,7 +106,7 @@ export class Catalog {
     const { key } = normalizeModelId(raw);
     const ids = [...this.index.keys()];
     const scored = ids
-      .map((id) => ({ id, d: levenshteinBounded(key, id) }))
+      .map((id) => ({ id, d: editDistance(key, id) }))
       .sort((a, b) => a.d - b.d || a.id.localeCompare(b.id));
     const out: string[] = [];
     for (const s of scored) {
@@ -128,20 +128,6 @@ export class Catalog {
   effectiveEntries(): ModelEntry[] {
     return this.entries.filter((e) => this.index.get(normalizeModelId(e.id).key)?.entry === e);
   }
-}
-
-function levenshteinBounded(a: string, b: string): number {
-  const prev = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let diag = prev[0];
-    prev[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = prev[j];
-      prev[j] = Math.min(prev[j] + 1, prev[j - 1] + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diag = tmp;
-    }
-  }
-  return prev[b.length];
 }
 
 /** The price period in force at `timeMs` (the last period whose start is not after it). */
