@@ -45,21 +45,29 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
 Exit codes: 0 ok; 1 a budget or gate failed; 2 usage, input, config or pricing error.
 
 Examples:
+  $ tokenomics report fixtures/demo --by feature
   $ tokenomics prices gpt-4o-mini claude-sonnet-4-5 --format json
-  $ tokenomics tokens README.md --model gpt-4o`);
+  $ tokenomics tokens README.md --model gpt-4o
+  $ tokenomics estimate fixtures/prompts/support-bot.yaml
+  $ cd fixtures/check && tokenomics check
+  $ tokenomics simulate fixtures/demo --scenario fixtures/scenarios/demo.yaml
+  $ tokenomics whatif fixtures/whatif/acme-copilot.yaml
+
+Run 'tokenomics <command> --help' for a command's options and examples.`);
 
   const run: Runner = (fn) => async (...args: unknown[]) => {
     const cmd = args[args.length - 1] as Command;
     const ctx = new CommandContext(io, cmd.optsWithGlobals<GlobalOptions>());
     setExit(await fn(ctx, cmd));
   };
+  // in the order a newcomer meets them: logs first, then prices and tokens, prompts, what-ifs
+  registerReport(program, run);
   registerPrices(program, run);
+  registerTokens(program, run);
   registerEstimate(program, run);
   registerCheck(program, run);
   registerSimulate(program, run);
   registerWhatif(program, run);
-  registerReport(program, run);
-  registerTokens(program, run);
   for (const c of program.commands) c.exitOverride().configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
   return program;
 }

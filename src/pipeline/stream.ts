@@ -44,7 +44,9 @@ export async function runPipeline(
   onRecord: (r: UsageRecord, card: RateCard | undefined) => void,
 ): Promise<PipelineResult> {
   if (inputs.length === 0) throw new UserError('no inputs given', 'pass log files, directories, glob patterns or - for stdin');
-  const { catalog } = ctx.loadCatalog();
+  const { catalog, report } = ctx.loadCatalog();
+  for (const src of report.sources) ctx.debug(`prices: ${src.label}: ${src.entries} entries${src.skipped ? `, ${src.skipped} not mappable` : ''}`);
+  const startMs = Date.now();
   const pricer = new Pricer(catalog, { defaultMs: ctx.io.now() });
   const estimator = new CountEstimator(catalog);
   const progress = new Progress(ctx);
@@ -58,6 +60,8 @@ export async function runPipeline(
       },
       { stdin: ctx.io.stdin, strict: ctx.strict, onProgress: (done, total) => progress.update(done, total) },
     );
+    for (const f of result.files) ctx.debug(`read ${f.path}: ${f.format}, ${f.bytes} bytes`);
+    ctx.debug(`ingest: ${result.counts.read} values in ${Date.now() - startMs} ms; ${estimator.stats.records} records estimated from text`);
     return { ingest: result, pricer, estimates: estimator.stats };
   } finally {
     progress.done();
