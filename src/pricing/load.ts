@@ -15,6 +15,7 @@ import { compileFile } from './compile.js';
 import type { ModelEntry } from './model.js';
 import { importLiteLlm, isLiteLlmPriceMap } from './litellm.js';
 import { catalogFileRule, withFileDefaults } from './schema.js';
+import { CACHE_FILE, readCatalogCache, type CatalogSource } from './catalog-cache.js';
 import type { CatalogFileYaml } from './types.js';
 
 export const BUNDLED_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'src', 'pricing', 'catalog');
@@ -54,23 +55,42 @@ function readText(path: string): string {
 
 /** The bundled catalog alone (cached per directory). */
 const bundledCache = new Map<string, ModelEntry[]>();
-export function loadBundledEntries(dir = BUNDLED_DIR): ModelEntry[] {
+/** Where `npm run build` writes the parsed catalog (next to the compiled loader). */
+export const BUILD_CACHE_PATH = fileURLToPath(new URL(`./${CACHE_FILE}`, import.meta.url));
+
+export function readBundledSources(dir = BUNDLED_DIR): CatalogSource[] {
+  return readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort().map((name) => ({ name, text: readText(join(dir, name)) }));
+}
+
+export function loadBundledEntries(dir = BUNDLED_DIR, cachePath = BUILD_CACHE_PATH): ModelEntry[] {
   const cached = bundledCache.get(dir);
   if (cached) return cached;
-  const files = readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort();
+  const sources = readBundledSources(dir);
+  const docs = readCatalogCache(cachePath, sources);
   const entries: ModelEntry[] = [];
   const errors: string[] = [];
-  for (const f of files) {
-    const label = `catalog/${f}`;
-    const parsed = parseYaml(readText(join(dir, f)));
-    if ('errors' in parsed) {
-      errors.push(...parsed.errors.map((e) => `${label}${e.line ? `:${e.line}` : ''}: ${e.message}`));
-      continue;
+  sources.forEach((src, i) => {
+    const label = `catalog/${src.name}`;
+    let doc = docs?.[i].doc;
+    let parsed: LoadedYaml | undefined;
+    if (doc === undefined) {
+      const p = parseYaml(src.text);
+      if ('errors' in p) {
+        errors.push(...p.errors.map((e) => `${label}${e.line ? `:${e.line}` : ''}: ${e.message}`));
+        return;
+      }
+      parsed = p;
+      doc = p.value;
     }
-    const r = compileDocument(parsed.value, label, parsed);
+    let r = compileDocument(doc, label, parsed);
+    // line numbers come from the YAML: re-parse only when there is an error to place
+    if (r.errors.length > 0 && !parsed) {
+      const p = parseYaml(src.text);
+      if (!('errors' in p)) r = compileDocument(p.value, label, p);
+    }
     errors.push(...r.errors);
     entries.push(...r.entries);
-  }
+  });
   if (errors.length > 0) throw new UserError(`the bundled pricing catalog is invalid:\n${errors.join('\n')}`, 'this is a bug in tokenomics; please report it');
   bundledCache.set(dir, entries);
   return entries;

@@ -1,0 +1,12 @@
+// Build step: parse the bundled catalog YAML once into dist/pricing/catalog-cache.json, keyed by a
+// hash of the sources (see src/pricing/catalog-cache.ts). Run by `npm run build` after tsc.
+import { writeFileSync } from 'node:fs';
+import { parse } from 'yaml';
+import { catalogHash, CACHE_FILE } from '../dist/pricing/catalog-cache.js';
+import { BUILD_CACHE_PATH, loadBundledEntries, readBundledSources } from '../dist/pricing/load.js';
+
+const sources = readBundledSources();
+const cache = { hash: catalogHash(sources), docs: sources.map((s) => ({ name: s.name, doc: parse(s.text) })) };
+loadBundledEntries(undefined, '/nonexistent'); // validate from YAML first: a broken catalog fails the build
+writeFileSync(BUILD_CACHE_PATH, JSON.stringify(cache));
+console.log(`${CACHE_FILE}: ${sources.length} catalog files cached`);
