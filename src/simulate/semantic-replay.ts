@@ -2,19 +2,29 @@
  * Semantic-cache replay: queries in time order against an LRU cache of earlier answered queries
  * (per scope), with a TTL from the time an answer was stored. A query hits when a live entry of
  * its scope has exact Jaccard similarity >= threshold (LSH bands choose the candidates, see
- * minhash.ts); the best match wins. A miss stores the query (the model answers it). Copies of one
- * logged request (volume replicas) never match each other: a copy stands for another user.
+ * minhash.ts); the best match wins (ties: the latest entry). A miss stores the query (the model
+ * answers it). Copies of one logged request (volume replicas) never match each other: a copy
+ * stands for another user. Expired entries stay in the LRU (they hold capacity) until evicted.
  *
  * Each LSH bucket keeps its 6 most recent entries, so a query scans at most 32 x 6
  * candidates even when one topic dominates the traffic (an older near-duplicate whose every band
  * bucket has since filled with newer entries can be missed; the newer ones are usually as close).
+ * Candidates whose set sizes alone rule out the threshold (min/max < threshold) are not merged.
  *
- * An exact repeat of a live entry (same normalised text) is found first through a map, without
- * scanning buckets.
+ * An exact repeat of a live entry (same normalised text) is found first, without scanning buckets.
  *
- * Complexity: O(n · 32 · 6) worst case per threshold; memory O(capacity · 32) per scope.
+ * indexQueries numbers everything once for all thresholds (scopes, origins, entries, and the
+ * buckets as dense ids of (scope, band key) pairs); a replay then runs on typed arrays only:
+ * bucket -> block of 6 item slots, LRU as linked lists over item indices, no allocation per
+ * query. replayThresholds runs several thresholds as one replay while every query gets the same
+ * decision at all of them, and copies the state only where they part (exactly as separate runs).
+ *
+ * Complexity: indexing O(n · 32) hash probes, once. A replay: O(n · 32) array reads, plus per
+ * query at most 32 · 6 candidates, each an O(|A| + |B|) sorted merge when the set sizes allow
+ * the threshold; a split between thresholds copies O(n + buckets). Memory: O(n · 32) ints for
+ * the index; per replay O(n + buckets + 32 · cached entries) ints.
  */
-import { IntListTable } from './int-table.js';
+import { BUCKET_CAP, Buckets, PairIdTable } from './int-table.js';
 import { BANDS, jaccard } from './minhash.js';
 
 export interface QueryItem {
@@ -22,6 +32,7 @@ export interface QueryItem {
   scope: string;
   /** Logged record id (copies share it). */
   origin: string;
+  /** Texts normalising alike share one array: identity marks an exact repeat. */
   shingles: Uint32Array;
   bands: Int32Array;
 }
@@ -32,139 +43,223 @@ export interface SemanticHits {
   similarity: Float64Array;
 }
 
-/** Per scope: band buckets and an LRU list (doubly linked over item indices). */
-interface ScopeCache {
-  bands: IntListTable;
-  /** Latest live entry per distinct shingle set (texts normalising alike share one array). */
-  exact: Map<Uint32Array, number>;
-  head: number;
-  tail: number;
-  size: number;
+/** Items in flat arrays, built once and shared by every threshold's replay. */
+export interface SemanticIndex {
+  n: number;
+  time: Float64Array;
+  origin: Int32Array;
+  scope: Int32Array;
+  scopes: number;
+  /** Item -> entry: its (scope, shingle array) pair, or -1 for an empty query. */
+  entry: Int32Array;
+  entries: number;
+  shingles: Uint32Array[];
+  /** Entry -> its 32 bucket ids (dense ids of (scope, band key); equal keys share a bucket). */
+  buckets: Int32Array;
+  bucketCount: number;
 }
 
-/** Entries kept per LSH bucket (the most recent): bounds the work per query on skewed traffic. */
-export const BUCKET_CAP = 6;
+function idOf<K>(map: Map<K, number>, key: K): number {
+  let id = map.get(key);
+  if (id === undefined) map.set(key, (id = map.size));
+  return id;
+}
 
-/** Band keys are table keys already (band index mixed in, never 0; see minhash.ts). */
-const bandKey = (keys: Int32Array, b: number): number => keys[b];
-
-class Replay {
-  readonly prev: Int32Array;
-  readonly next: Int32Array;
-  readonly alive: Uint8Array;
-  readonly stamp: Int32Array;
-  constructor(n: number) {
-    this.prev = new Int32Array(n).fill(-1);
-    this.next = new Int32Array(n).fill(-1);
-    this.alive = new Uint8Array(n);
-    this.stamp = new Int32Array(n);
+/** Number scopes, origins, entries and buckets of items already in time order. */
+export function indexQueries(items: readonly QueryItem[]): SemanticIndex {
+  const n = items.length;
+  const scopes = new Map<string, number>();
+  const origins = new Map<string, number>();
+  const texts = new Map<Uint32Array, number>();
+  const entryIds = new PairIdTable(n);
+  /** Entry -> its first item (whose band keys it uses). */
+  const firstItem = new Int32Array(n);
+  const ix = {
+    n, time: new Float64Array(n), origin: new Int32Array(n), scope: new Int32Array(n), scopes: 0,
+    entry: new Int32Array(n), entries: 0, shingles: items.map((it) => it.shingles), buckets: new Int32Array(0), bucketCount: 0,
+  };
+  for (let i = 0; i < n; i++) {
+    const it = items[i];
+    const s = idOf(scopes, it.scope);
+    ix.time[i] = it.timeMs;
+    ix.origin[i] = idOf(origins, it.origin);
+    ix.scope[i] = s;
+    const p = it.shingles.length === 0 ? -1 : entryIds.id(s, idOf(texts, it.shingles));
+    ix.entry[i] = p;
+    if (p === ix.entries) firstItem[ix.entries++] = i;
   }
-  unlink(sc: ScopeCache, e: number): void {
+  ix.scopes = scopes.size;
+  ix.buckets = new Int32Array(ix.entries * BANDS);
+  const bucketIds = new PairIdTable(ix.entries * BANDS);
+  for (let p = 0; p < ix.entries; p++) {
+    const i = firstItem[p];
+    for (let b = 0; b < BANDS; b++) ix.buckets[p * BANDS + b] = bucketIds.id(ix.scope[i], items[i].bands[b]);
+  }
+  ix.bucketCount = bucketIds.size;
+  return ix;
+}
+
+/** State of one replay: per-scope LRU lists over item indices, exact-repeat slots, buckets. */
+class Replay {
+  prev!: Int32Array;
+  next!: Int32Array;
+  stamp!: Int32Array;
+  head!: Int32Array;
+  tail!: Int32Array;
+  size!: Int32Array;
+  /** Entry -> latest live item holding it, or -1. */
+  exact!: Int32Array;
+  buckets!: Buckets;
+
+  static create(ix: SemanticIndex, capacity: number): Replay {
+    const st = new Replay();
+    st.prev = new Int32Array(ix.n).fill(-1);
+    st.next = new Int32Array(ix.n).fill(-1);
+    st.stamp = new Int32Array(ix.n);
+    st.head = new Int32Array(ix.scopes).fill(-1);
+    st.tail = new Int32Array(ix.scopes).fill(-1);
+    st.size = new Int32Array(ix.scopes);
+    st.exact = new Int32Array(ix.entries).fill(-1);
+    const live = Math.min(ix.n, (capacity + 1) * ix.scopes);
+    st.buckets = new Buckets(ix.bucketCount, Math.min(ix.bucketCount, live * BANDS, 1 << 16));
+    return st;
+  }
+
+  clone(): Replay {
+    const c = new Replay();
+    for (const k of ['prev', 'next', 'stamp', 'head', 'tail', 'size', 'exact'] as const) c[k] = this[k].slice();
+    c.buckets = this.buckets.clone();
+    return c;
+  }
+
+  unlink(s: number, e: number): void {
     const p = this.prev[e];
     const n = this.next[e];
     if (p >= 0) this.next[p] = n;
-    else sc.head = n;
+    else this.head[s] = n;
     if (n >= 0) this.prev[n] = p;
-    else sc.tail = p;
+    else this.tail[s] = p;
     this.prev[e] = this.next[e] = -1;
   }
-  /** Move or add `e` to the most-recent end. */
-  touch(sc: ScopeCache, e: number, isNew: boolean): void {
-    if (!isNew) this.unlink(sc, e);
-    this.prev[e] = sc.tail;
-    if (sc.tail >= 0) this.next[sc.tail] = e;
-    else sc.head = e;
-    sc.tail = e;
+
+  /** Put `e` (unlinked) at the most-recent end of scope `s`. */
+  append(s: number, e: number): void {
+    this.prev[e] = this.tail[s];
+    if (this.tail[s] >= 0) this.next[this.tail[s]] = e;
+    else this.head[s] = e;
+    this.tail[s] = e;
   }
 }
 
-function bestCandidate(items: readonly QueryItem[], idx: number, sc: ScopeCache, ttlMs: number, st: Replay): { e: number; sim: number } {
-  const item = items[idx];
+/** Fresh (stored within the TTL) and from another logged request. */
+const usable = (ix: SemanticIndex, e: number, idx: number, ttlMs: number): boolean =>
+  !(ix.time[e] + ttlMs < ix.time[idx]) && ix.origin[e] !== ix.origin[idx];
+
+/**
+ * Best usable candidate in the query's buckets, or -1 when none reaches `threshold`; `out[0]`
+ * gets its similarity (exact whenever >= threshold: only candidates below it are skipped).
+ */
+function bestCandidate(ix: SemanticIndex, st: Replay, idx: number, ttlMs: number, threshold: number, out: Float64Array): number {
+  const sh = ix.shingles[idx];
+  const base = ix.entry[idx] * BANDS;
+  const bk = st.buckets;
   let best = -1;
   let bestSim = -1;
   for (let b = 0; b < BANDS; b++) {
-    const list = sc.bands.get(bandKey(item.bands, b));
-    if (!list) continue;
-    for (let i = 0; i < list.length; i++) {
-      const e = list[i];
+    const k = bk.block[ix.buckets[base + b]];
+    if (k < 0) continue;
+    for (let i = 0, f = bk.size(k); i < f; i++) {
+      const e = bk.at(k, i);
       if (st.stamp[e] === idx + 1) continue;
       st.stamp[e] = idx + 1;
-      const other = items[e];
-      if (other.timeMs + ttlMs < item.timeMs || other.origin === item.origin) continue;
-      const sim = jaccard(item.shingles, other.shingles);
+      if (!usable(ix, e, idx, ttlMs)) continue;
+      const other = ix.shingles[e];
+      if (Math.min(sh.length, other.length) / Math.max(sh.length, other.length) < threshold) continue; // J <= min/max
+      const sim = jaccard(sh, other);
       if (sim > bestSim || (sim === bestSim && e > best)) {
         bestSim = sim;
         best = e;
       }
     }
   }
-  return { e: best, sim: bestSim };
+  out[0] = bestSim;
+  return bestSim >= threshold ? best : -1;
 }
 
-/** A live, fresh entry with the same shingle set (similarity 1), from another logged request. */
-function exactRepeat(items: readonly QueryItem[], idx: number, sc: ScopeCache, ttlMs: number): { e: number; sim: number } | undefined {
-  const e = sc.exact.get(items[idx].shingles);
-  if (e === undefined) return undefined;
-  const other = items[e];
-  if (other.timeMs + ttlMs < items[idx].timeMs || other.origin === items[idx].origin) return undefined;
-  return { e, sim: 1 };
+/** Store a missed query; evict the scope's least recently used entry beyond capacity. */
+function insert(ix: SemanticIndex, st: Replay, idx: number, capacity: number): void {
+  const s = ix.scope[idx];
+  const p = ix.entry[idx];
+  st.append(s, idx);
+  st.size[s]++;
+  for (let b = 0; b < BANDS; b++) st.buckets.add(ix.buckets[p * BANDS + b], idx);
+  st.exact[p] = idx;
+  if (st.size[s] <= capacity) return;
+  const old = st.head[s];
+  const q = ix.entry[old];
+  st.unlink(s, old);
+  st.size[s]--;
+  for (let b = 0; b < BANDS; b++) st.buckets.remove(ix.buckets[q * BANDS + b], old);
+  if (st.exact[q] === old) st.exact[q] = -1;
 }
 
-function index(sc: ScopeCache, item: QueryItem, idx: number): void {
-  for (let b = 0; b < BANDS; b++) {
-    const list = sc.bands.upsert(bandKey(item.bands, b));
-    if (list.length < BUCKET_CAP) list.push(idx);
-    else {
-      for (let i = 1; i < list.length; i++) list[i - 1] = list[i];
-      list[list.length - 1] = idx;
+/** Thresholds (ascending) whose replays have made the same decisions so far share one state. */
+interface Run {
+  st: Replay;
+  members: number[];
+  hits: SemanticHits;
+  from: number;
+}
+
+/** Continue a run to the end; where its members disagree, the missing ones fork onto `pending`. */
+function runFrom(ix: SemanticIndex, run: Run, ttlMs: number, capacity: number, pending: Run[]): void {
+  const { st, hits } = run;
+  const out = new Float64Array(1);
+  for (let idx = run.from; idx < ix.n; idx++) {
+    const p = ix.entry[idx];
+    if (p < 0) continue;
+    let e = st.exact[p];
+    let sim = 1;
+    if (e < 0 || !usable(ix, e, idx, ttlMs)) {
+      e = bestCandidate(ix, st, idx, ttlMs, run.members[0], out);
+      sim = out[0];
     }
+    let split = 0;
+    while (e >= 0 && split < run.members.length && run.members[split] <= sim) split++;
+    if (split > 0 && split < run.members.length) {
+      const fork = { st: st.clone(), members: run.members.slice(split), from: idx + 1, hits: { match: hits.match.slice(), similarity: hits.similarity.slice() } };
+      insert(ix, fork.st, idx, capacity);
+      pending.push(fork);
+      run.members = run.members.slice(0, split);
+    }
+    if (split === 0) {
+      insert(ix, st, idx, capacity);
+      continue;
+    }
+    hits.match[idx] = e;
+    hits.similarity[idx] = sim;
+    st.unlink(ix.scope[e], e);
+    st.append(ix.scope[e], e);
   }
 }
 
-/** Remove an evicted entry from its band buckets, so the index never outgrows the capacity. */
-function unindex(sc: ScopeCache, item: QueryItem, idx: number): void {
-  for (let b = 0; b < BANDS; b++) {
-    const key = bandKey(item.bands, b);
-    const list = sc.bands.get(key);
-    if (!list) continue;
-    let w = 0;
-    for (let i = 0; i < list.length; i++) if (list[i] !== idx) list[w++] = list[i];
-    list.length = w;
-    if (w === 0) sc.bands.delete(key);
+/**
+ * Replay indexed items at each threshold; exactly as separate replays would, but thresholds
+ * share one replay for as long as every query gets the same decision at all of them (only the
+ * queries whose best similarity lies between two thresholds split a run, copying its state).
+ */
+export function replayThresholds(ix: SemanticIndex, thresholds: readonly number[], ttlMs: number, capacity: number): SemanticHits[] {
+  const members = [...new Set(thresholds)].sort((a, b) => a - b);
+  const done = new Map<number, SemanticHits>();
+  const pending: Run[] = [{ st: Replay.create(ix, capacity), members, from: 0, hits: { match: new Int32Array(ix.n).fill(-1), similarity: new Float64Array(ix.n) } }];
+  for (let run = pending.pop(); run; run = pending.pop()) {
+    runFrom(ix, run, ttlMs, capacity, pending);
+    for (const t of run.members) done.set(t, run.hits);
   }
+  return thresholds.map((t) => done.get(t)!);
 }
 
 /** Replay items (already in time order) at one threshold. */
 export function replaySemantic(items: readonly QueryItem[], threshold: number, ttlMs: number, capacity: number): SemanticHits {
-  const match = new Int32Array(items.length).fill(-1);
-  const similarity = new Float64Array(items.length);
-  const scopes = new Map<string, ScopeCache>();
-  const st = new Replay(items.length);
-  for (let idx = 0; idx < items.length; idx++) {
-    const item = items[idx];
-    let sc = scopes.get(item.scope);
-    if (!sc) scopes.set(item.scope, (sc = { bands: new IntListTable(), exact: new Map(), head: -1, tail: -1, size: 0 }));
-    if (item.shingles.length === 0) continue;
-    const { e, sim } = exactRepeat(items, idx, sc, ttlMs) ?? bestCandidate(items, idx, sc, ttlMs, st);
-    if (e >= 0 && sim >= threshold) {
-      match[idx] = e;
-      similarity[idx] = sim;
-      st.touch(sc, e, false);
-      continue;
-    }
-    st.touch(sc, idx, true);
-    st.alive[idx] = 1;
-    sc.size++;
-    index(sc, item, idx);
-    sc.exact.set(item.shingles, idx);
-    if (sc.size > capacity) {
-      const old = sc.head;
-      st.unlink(sc, old);
-      st.alive[old] = 0;
-      sc.size--;
-      unindex(sc, items[old], old);
-      if (sc.exact.get(items[old].shingles) === old) sc.exact.delete(items[old].shingles);
-    }
-  }
-  return { match, similarity };
+  return replayThresholds(indexQueries(items), [threshold], ttlMs, capacity)[0];
 }

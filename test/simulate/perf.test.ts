@@ -42,7 +42,8 @@ describe.skipIf(!process.env.SIM_BENCH)('simulate at scale', () => {
     const t0 = performance.now();
     const out = semanticCache.apply(baselineRequests(recs), semanticCache.parse({ threshold: 0.8 }), ctxFor());
     const ms = performance.now() - t0;
-    console.log(`semanticCache 100,000 queries x (4 curve thresholds + 1): ${ms.toFixed(0)} ms; ${out.metrics.map(([k, v]) => `${k} ${v}`).join('; ')}`);
+    const peak = (process.resourceUsage().maxRSS / 1024).toFixed(0);
+    console.log(`semanticCache 100,000 queries x (4 curve thresholds + 1): ${ms.toFixed(0)} ms; peak RSS ${peak} MB; ${out.metrics.map(([k, v]) => `${k} ${v}`).join('; ')}`);
     expect(out.requests.length).toBe(100_000);
   }, 120_000);
 });

@@ -5,8 +5,9 @@
  * word shingles and matched by exact Jaccard similarity among LSH candidates (semantic-replay.ts).
  * A hit drops the whole call; every query in scope pays `lookupCostUsd` (embedding + lookup).
  * Besides the chosen `threshold`, the replay runs at each of `thresholds` to draw the curve
- * (hit rate and saving against threshold); `--explain` adds the lowest-similarity matched pairs
- * per threshold, the ones most likely to be false hits.
+ * (hit rate and saving against threshold; thresholds share one replay while their decisions
+ * agree); `--explain` adds the lowest-similarity matched pairs per threshold, the ones most
+ * likely to be false hits.
  *
  * Parameters: threshold (0.9), thresholds ([0.7, 0.8, 0.9, 0.95]), ttl (24h), scope (feature |
  * model | customer | user | tag:NAME | all; default feature), capacity (10,000 entries per scope,
@@ -18,16 +19,19 @@
  * password please" (5 of 6 bigrams shared: 5/6 = 0.83 -> hit at 0.8, miss at 0.9). Each call
  * costs $0.01 and a lookup $0.001: at 0.8 two calls dropped, saving 2 x $0.01 - 3 x $0.001 = $0.017.
  *
- * Complexity: O(n · shingles · 128) for signatures, then O(n · (32 + candidates)) per threshold;
- * the embedding mode (cosine over logged embeddings) needs an embedding field the usage record
- * does not have yet, so MinHash is always used.
+ * Complexity: O(n · shingles · 128) for signatures and O(n · 32) to index buckets, once per
+ * distinct text / query for all thresholds; then O(n · (32 + candidates)) per threshold (at most
+ * 32 · 6 candidates per query), typed arrays only. 100,000 skewed queries, chosen threshold plus
+ * a 4-point curve: about 2-4 s on 2 cores (test/simulate/perf.test.ts). The embedding mode
+ * (cosine over logged embeddings) needs an embedding field the usage record does not have yet,
+ * so MinHash is always used.
  */
 import { arr, int, num, opt, str, type Field, type ValidationError } from '../../core/validate.js';
 import { col, type Section } from '../../report/model.js';
 import { decimalToScaled } from '../../pricing/money.js';
 import { DURATION_PATTERN, durationMs } from '../hash.js';
 import { bandKeys, normalizeQuery, shingles } from '../minhash.js';
-import { replaySemantic, type QueryItem } from '../semantic-replay.js';
+import { indexQueries, replayThresholds, type QueryItem, type SemanticHits, type SemanticIndex } from '../semantic-replay.js';
 import { groupKey } from '../scope.js';
 import type { Lever, LeverContext, LeverOutcome, SimRequest } from '../types.js';
 
@@ -77,6 +81,8 @@ export function queryText(r: SimRequest, pattern?: RegExp): string | undefined {
 
 interface Prepared {
   items: QueryItem[];
+  /** The items numbered once for every threshold's replay. */
+  index: SemanticIndex;
   /** Item -> index in the request list. */
   at: number[];
   texts: string[];
@@ -105,16 +111,24 @@ function prepare(requests: readonly SimRequest[], p: SemanticCacheParams, ctx: L
     const scope = `${p.scope === 'all' ? '' : p.scope === 'model' ? r.model : groupKey(r, p.scope)}`;
     return { timeMs: time, scope, origin: r.record.id, shingles: m.sh, bands: m.bands };
   });
-  return { items, at: rows.map((x) => x.i), texts: rows.map((x) => x.text), noText };
+  return { items, index: indexQueries(items), at: rows.map((x) => x.i), texts: rows.map((x) => x.text), noText };
 }
 
-function curveSection(prep: Prepared, p: SemanticCacheParams, ctx: LeverContext, requests: readonly SimRequest[], lookup: bigint): { section: Section; pairs: Section | undefined } {
-  const ttlMs = durationMs(p.ttl)! * ctx.ttlScale;
+/** Replays at the chosen threshold and the curve's, sharing work (see replayThresholds). */
+function replayAll(prep: Prepared, p: SemanticCacheParams, ctx: LeverContext): (threshold: number) => SemanticHits {
+  const ths = [p.threshold, ...p.thresholds];
+  const hits = replayThresholds(prep.index, ths, durationMs(p.ttl)! * ctx.ttlScale, p.capacity);
+  return (th) => hits[ths.indexOf(th)];
+}
+
+function curveSection(prep: Prepared, replay: (threshold: number) => SemanticHits, ctx: LeverContext, requests: readonly SimRequest[], lookup: bigint, p: SemanticCacheParams): { section: Section; pairs: Section | undefined } {
   const rows: Section['rows'] = [];
   const pairRows: Section['rows'] = [];
   const lookups = prep.at.reduce((s, i) => s + lookup * BigInt(Math.round(requests[i].weight)), 0n);
+  const costs = new Array<bigint | undefined>(prep.at.length);
+  const costOf = (k: number): bigint => (costs[k] ??= ctx.cost(requests[prep.at[k]]) ?? 0n);
   for (const th of [...new Set([...p.thresholds, p.threshold])].sort((a, b) => a - b)) {
-    const hits = replaySemantic(prep.items, th, ttlMs, p.capacity);
+    const hits = replay(th);
     let n = 0;
     let saved = 0n;
     const matched: number[] = [];
@@ -122,7 +136,7 @@ function curveSection(prep: Prepared, p: SemanticCacheParams, ctx: LeverContext,
       if (m < 0) return;
       n++;
       matched.push(k);
-      saved += ctx.cost(requests[prep.at[k]]) ?? 0n;
+      saved += costOf(k);
     });
     rows.push({ threshold: th, hits: n, hitRate: prep.items.length ? n / prep.items.length : 0, saved, net: saved - lookups });
     if (ctx.env.explain) {
@@ -146,7 +160,8 @@ function applySemantic(requests: readonly SimRequest[], p: SemanticCacheParams, 
   const prep = prepare(requests, p, ctx);
   const lookup = decimalToScaled(p.lookupCostUsd, 15);
   const out = requests.slice();
-  const hits = replaySemantic(prep.items, p.threshold, durationMs(p.ttl)! * ctx.ttlScale, p.capacity);
+  const replay = replayAll(prep, p, ctx);
+  const hits = replay(p.threshold);
   let n = 0;
   let exact = 0;
   prep.at.forEach((i, k) => {
@@ -157,7 +172,7 @@ function applySemantic(requests: readonly SimRequest[], p: SemanticCacheParams, 
     }
     out[i] = { ...out[i], dropped: out[i].dropped || hit, extraFemto: out[i].extraFemto + lookup };
   });
-  const { section, pairs } = curveSection(prep, p, ctx, requests, lookup);
+  const { section, pairs } = curveSection(prep, replay, ctx, requests, lookup, p);
   const notes: string[] = [];
   if (prep.noText > 0) notes.push(`${prep.noText} request(s) in scope without a query text (text.query or a user message, matching queryPattern if given) could not be matched and were left as logged`);
   return {
