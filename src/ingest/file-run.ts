@@ -133,6 +133,8 @@ export class FileRun implements ReadHandler {
     if (this.forced) return adapter;
     const own = safeDetect(adapter, value);
     if (own >= CONFIDENT_SCORE) return adapter;
+    // adapters this file already needed come first: a mixed file alternates between a few
+    for (const known of this.extra) if (safeDetect(known, value) >= CONFIDENT_SCORE) return known;
     const other = detectJson([value]);
     if (!other || other === adapter || safeDetect(other, value) < CONFIDENT_SCORE) return adapter;
     if (!this.extra.has(other)) {

@@ -2,8 +2,10 @@
 import { femtoToUsdString, formatUsd, priceToUsdPerMTok, roundFemto } from '../pricing/money.js';
 import type { Cell, ColumnType } from './model.js';
 
+/** 1234567 -> "1,234,567" (without toLocaleString, whose first call loads ICU data). */
 export function formatInt(n: number): string {
-  return Math.round(n).toLocaleString('en-US');
+  const s = String(Math.round(Math.abs(n))).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  return n < 0 && Math.round(n) !== 0 ? '-' + s : s;
 }
 
 export function formatPct(fraction: number, digits = 1): string {

@@ -11,6 +11,7 @@
 import type { IngestContext, JsonAdapter } from '../types.js';
 import type { UsageRecord } from '../../usage/record.js';
 import { applyPair, responseOf, splitPair, type Pair } from './pair.js';
+import { GenerationalSet, MAX_PENDING } from './dedupe.js';
 import { anthropicCompletionText, anthropicRequestText, attachText } from './text.js';
 import {
   anthropicTier, bucketSum, checkReasoning, FieldReader, isObj, makeRecord, type Buckets, type Obj,
@@ -64,6 +65,7 @@ interface Entry {
 }
 const BUF = 'anthropic:messages';
 const CURRENT = 'anthropic:current-stream';
+const EMITTED = 'anthropic:emitted';
 
 function buffer(ctx: IngestContext): Map<string, Entry> {
   let m = ctx.fileState.get(BUF) as Map<string, Entry> | undefined;
@@ -71,10 +73,20 @@ function buffer(ctx: IngestContext): Map<string, Entry> {
   return m;
 }
 
-/** Keeps the largest copy per message id; messages without an id are emitted at once. */
+function emittedIds(ctx: IngestContext): GenerationalSet {
+  let s = ctx.fileState.get(EMITTED) as GenerationalSet | undefined;
+  if (!s) ctx.fileState.set(EMITTED, (s = new GenerationalSet()));
+  return s;
+}
+
+/**
+ * Keeps the largest copy per message id; messages without an id are emitted at once. The buffer is
+ * bounded (see dedupe.ts): past MAX_PENDING messages the oldest is emitted, so memory stays flat.
+ */
 function keep(entry: Entry, ctx: IngestContext): void {
   const id = entry.msg.id;
   if (typeof id !== 'string' || id === '') return ctx.emit(entry.rec);
+  if (emittedIds(ctx).has(id)) return ctx.skip('duplicate');
   const buf = buffer(ctx);
   const prev = buf.get(id);
   if (prev) {
@@ -82,6 +94,13 @@ function keep(entry: Entry, ctx: IngestContext): void {
     if (bucketSum(prev.rec) > bucketSum(entry.rec)) return;
   }
   buf.set(id, entry);
+  if (buf.size > MAX_PENDING) {
+    const [oldId, oldest] = buf.entries().next().value as [string, Entry];
+    if (oldId === ctx.fileState.get(CURRENT)) return;
+    buf.delete(oldId);
+    emittedIds(ctx).add(oldId);
+    ctx.emit(oldest.rec);
+  }
 }
 
 /** Cumulative delta: fields it carries replace the start's, then the record is rebuilt. */

@@ -11,12 +11,19 @@ export function isObj(v: unknown): v is Obj {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-/** `pick(obj, 'a.b.c')`: undefined as soon as a step is not an object. */
+const PATHS = new Map<string, string[]>();
+
+/** `pick(obj, 'a.b.c')`: undefined as soon as a step is not an object. Split paths are memoised. */
 export function pick(obj: unknown, path: string): unknown {
+  let keys = PATHS.get(path);
+  if (!keys) {
+    keys = path.split('.');
+    if (PATHS.size < 10_000) PATHS.set(path, keys);
+  }
   let cur: unknown = obj;
-  for (const key of path.split('.')) {
+  for (let i = 0; i < keys.length; i++) {
     if (!isObj(cur)) return undefined;
-    cur = cur[key];
+    cur = cur[keys[i]];
   }
   return cur;
 }
@@ -147,8 +154,15 @@ const MAX_MS = Date.UTC(2200, 0, 1);
  * ISO strings (zone-less ISO is taken as UTC), or epoch numbers / digit strings in seconds,
  * milliseconds or nanoseconds ('auto' picks by magnitude).
  */
+const CANONICAL_ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
+
 export function parseTime(v: unknown, unit: TimeUnit = 'auto'): Time | undefined {
   let ms: number | undefined;
+  if (typeof v === 'string' && v.length === 24 && CANONICAL_ISO.test(v)) {
+    // already in toISOString() form: keep the string, skip the re-formatting
+    ms = Date.parse(v);
+    return Number.isFinite(ms) && ms >= MIN_MS && ms <= MAX_MS ? { timestamp: v, timeMs: ms } : undefined;
+  }
   if (typeof v === 'number' || (typeof v === 'string' && /^\d+(\.\d+)?$/.test(v))) {
     ms = epochToMs(v, unit);
   } else if (typeof v === 'string') {
