@@ -124,7 +124,9 @@ export function convertOpenAIBody(body: Obj, ctx: IngestContext, rd: FieldReader
 
 /** Text, attribution and the per-file id dedupe; then emit. Shared by openai and openai-batch. */
 export function finishOpenAI(rec: UsageRecord, completion: string | undefined, pair: Pair, ctx: IngestContext): boolean {
-  const req = pair.request ? openaiRequestText(pair.request) : undefined;
+  // request text is only extracted when it is kept or needed to estimate counts (the hot path skips it)
+  const needText = ctx.options.keepText || rec.countsMissing === true;
+  const req = pair.request && needText ? openaiRequestText(pair.request) : undefined;
   if (rec.countsMissing && !req?.messages.length) {
     ctx.skip('no-usage');
     return false;
@@ -159,7 +161,8 @@ export const openaiAdapter: JsonAdapter = {
     const out = convertOpenAIBody(pair.response, ctx, rd, fallback);
     if (!out) return;
     if ('skip' in out) return ctx.skip(out.skip);
-    if (!finishOpenAI(out.rec, openaiCompletionText(out.body), pair, ctx)) return;
+    const completion = ctx.options.keepText || out.rec.countsMissing ? openaiCompletionText(out.body) : undefined;
+    if (!finishOpenAI(out.rec, completion, pair, ctx)) return;
     if (!out.rec.countsMissing && typeof out.body.id === 'string' && seenBefore(ctx, 'openai:ids', out.body.id)) {
       return ctx.skip('duplicate');
     }

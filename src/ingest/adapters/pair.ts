@@ -48,16 +48,17 @@ const ALIASES: Record<string, string> = {
   prompt_id: 'prompt',
   prompt_name: 'prompt',
 };
-const CONVERSATION = ['conversation_id', 'conversationId', 'session_id', 'sessionId', 'thread_id', 'threadId'];
+const CONVERSATION = new Set(['conversation_id', 'conversationId', 'session_id', 'sessionId', 'thread_id', 'threadId']);
 const TIME_KEYS = ['timestamp', 'time', 'created_at', 'createdAt', 'start_time', 'startTime', 'ts'];
 
 /** Maps one metadata object onto the record (does not overwrite tags already set). */
 export function applyMetadata(rec: UsageRecord, meta: unknown): void {
   if (!isObj(meta)) return;
-  for (const [key, raw] of Object.entries(meta)) {
-    const v = scalarString(raw);
+  for (const key in meta) {
+    if (!Object.prototype.hasOwnProperty.call(meta, key)) continue;
+    const v = scalarString(meta[key]);
     if (v === undefined) continue;
-    if (CONVERSATION.includes(key)) {
+    if (CONVERSATION.has(key)) {
       rec.conversationId ??= v;
     } else if (key === 'turn') {
       const n = Number(v);

@@ -170,7 +170,24 @@ export function parseTime(v: unknown, unit: TimeUnit = 'auto'): Time | undefined
     ms = Date.parse(iso);
   }
   if (ms === undefined || !Number.isFinite(ms) || ms < MIN_MS || ms > MAX_MS) return undefined;
-  return { timestamp: new Date(ms).toISOString(), timeMs: ms };
+  return { timestamp: isoString(ms), timeMs: ms };
+}
+
+let lastIsoSecond = NaN;
+let lastIsoPrefix = '';
+
+/**
+ * `new Date(ms).toISOString()`, with the date-and-second prefix memoised: sorted logs put many
+ * records in the same second, and the hot path then only formats the milliseconds.
+ */
+export function isoString(ms: number): string {
+  const second = Math.floor(ms / 1000);
+  if (second !== lastIsoSecond) {
+    lastIsoSecond = second;
+    lastIsoPrefix = new Date(second * 1000).toISOString().slice(0, 20);
+  }
+  const frac = ms - second * 1000;
+  return `${lastIsoPrefix}${frac < 10 ? '00' : frac < 100 ? '0' : ''}${Math.floor(frac)}Z`;
 }
 
 function epochToMs(v: number | string, unit: TimeUnit): number | undefined {
@@ -272,7 +289,19 @@ export function anthropicTier(v: unknown): ServiceTier | undefined {
 }
 
 /** Provider of an OpenAI-compatible response, from the model id; 'openai' when unknown. */
+const PROVIDER_BY_MODEL = new Map<string, string | null>();
+
+/** Provider inferred from a model id (memoised per id; `fallback` when nothing matches). */
 export function providerFromModel(model: string, fallback = 'openai'): string {
+  let known = PROVIDER_BY_MODEL.get(model);
+  if (known === undefined) {
+    known = inferProvider(model);
+    if (PROVIDER_BY_MODEL.size < 10_000) PROVIDER_BY_MODEL.set(model, known);
+  }
+  return known ?? fallback;
+}
+
+function inferProvider(model: string): string | null {
   const m = model.toLowerCase().replace(/^[a-z-]+\//, '');
   if (m.startsWith('claude')) return 'anthropic';
   if (m.startsWith('gemini') || m.startsWith('gemma')) return 'google';
@@ -280,5 +309,5 @@ export function providerFromModel(model: string, fallback = 'openai'): string {
   if (m.startsWith('grok')) return 'xai';
   if (/^(mistral|mixtral|codestral|ministral|magistral|devstral|pixtral)/.test(m)) return 'mistral';
   if (/^(gpt-|chatgpt-|o[1-9](-|$)|text-embedding-|davinci|babbage|codex-|computer-use-)/.test(m)) return 'openai';
-  return fallback;
+  return null;
 }

@@ -41,7 +41,8 @@ describe('openai adapter (chat, responses, pairs)', () => {
     const w1 = byId(r, 'chatcmpl-W1');
     expect(w1.tags).toEqual({ feature: 'search', customer: 'acme', user: 'u-42', prompt: 'search-v3' });
     expect(w1.conversationId).toBe('conv-9');
-    expect(w1.imageCount).toBe(1);
+    // request text (and the image count that comes with it) is only extracted when kept or needed
+    expect(w1.imageCount).toBeUndefined();
     expect(w1.text).toBeUndefined(); // keepText off and counts reported
   });
 
@@ -59,6 +60,7 @@ describe('openai adapter (chat, responses, pairs)', () => {
   it('keeps text when asked', () => {
     const k = run(openaiAdapter, [fixture('openai/chat-and-responses.jsonl')], { keepText: true });
     const w1 = byId(k, 'chatcmpl-W1');
+    expect(w1.imageCount).toBe(1);
     expect(w1.text).toEqual({
       messages: [{ role: 'system', content: 'You are a search assistant.' }, { role: 'user', content: 'Find red shoes' }],
       prompt: 'system: You are a search assistant.\n\nuser: Find red shoes',
