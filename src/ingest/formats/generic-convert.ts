@@ -58,9 +58,8 @@ function readCounts(plan: Plan, ctx: IngestContext): Counts | undefined {
   const cw1h = count(plan, 'cacheWrite1h', ctx);
   const output = count(plan, 'output', ctx);
   const reasoning = count(plan, 'reasoning', ctx);
-  const all = [input, prompt, cacheRead, cacheWrite, cw5m, cw1h, output, reasoning];
-  if (all.includes(false)) return undefined;
-  const missing = all.every((v) => v === undefined);
+  if (input === false || prompt === false || cacheRead === false || cacheWrite === false || cw5m === false || cw1h === false || output === false || reasoning === false) return undefined;
+  const missing = input === undefined && prompt === undefined && cacheRead === undefined && cacheWrite === undefined && cw5m === undefined && cw1h === undefined && output === undefined && reasoning === undefined;
   const c: Counts = { input: 0, cacheRead: (cacheRead || 0), cacheWrite5m: (cw5m || 0), cacheWrite1h: (cw1h || 0), output: (output || 0), reasoning: (reasoning || 0), missing };
   if (cacheWrite !== undefined) {
     c.cacheWrite5m = (cacheWrite || 0) - c.cacheWrite1h;

@@ -40,6 +40,11 @@ export function epochMsByMagnitude(n: number): number {
  */
 export function parseTimeMs(raw: unknown): number | undefined {
   if (raw === undefined || raw === null) return undefined;
+  // hot path: canonical ISO (YYYY-MM-DDTHH:MM:SS.sssZ) as most logs write it
+  if (typeof raw === 'string' && raw.length === 24 && raw.charCodeAt(23) === 90 && raw.charCodeAt(10) === 84) {
+    const ms = Date.parse(raw);
+    if (!Number.isNaN(ms)) return ms;
+  }
   if (typeof raw === 'number') return Number.isFinite(raw) ? Math.round(epochMsByMagnitude(raw)) : NaN;
   if (typeof raw !== 'string') return NaN;
   const s = raw.trim();
