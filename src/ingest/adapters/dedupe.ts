@@ -14,9 +14,9 @@ import { bucketSum } from './util.js';
 
 // Sizes chosen by measurement (npm run bench, 100 MB vs 1 GB JSONL): larger windows kept long-lived
 // garbage in V8's old space and peak RSS grew with the file (250k ids / 20k pending: 175 -> 437 MB);
-// at 20k ids / 1k pending it stays within 20% (161 -> 192 MB) and the 1 GB run is ~30% faster.
+// at 10k ids / 1k pending it stays within 20% (148 -> 176 MB) and the 1 GB run is ~30% faster.
 
-export const WINDOW_IDS = 20_000;
+export const WINDOW_IDS = 10_000;
 export const MAX_PENDING = 1_000;
 
 /** A set that remembers roughly the last `2 * generation` keys added. */
