@@ -8,6 +8,7 @@ import type { Issue } from '../core/issues.js';
 import type { IngestResult } from '../ingest/index.js';
 import { formatIssue } from '../core/issues.js';
 
+const title = (s: string): string => s[0].toUpperCase() + s.slice(1);
 const fshare = (part: Femto, whole: Femto | null): number | undefined => (whole === null || whole === 0n ? undefined : Number((part * 1_000_000n) / whole) / 1_000_000);
 const perReq = (f: Femto | null, n: number): Femto | null => (f === null || n <= 0 ? null : divFemto(f, n));
 const usdFloat = (x: number | undefined): string => (x === undefined ? '-' : formatUsd(BigInt(Math.round(x * 1e15))));
@@ -59,7 +60,7 @@ export function spendSection(view: UsageView, dims: Dimension[], top: number | u
     id: 'groups',
     title: `Spend by ${dims.map(dimensionLabel).join(', ')}`,
     columns: [
-      ...dims.map((d) => col(dimensionKey(d), dimensionLabel(d)[0].toUpperCase() + dimensionLabel(d).slice(1))),
+      ...dims.map((d) => col(dimensionKey(d), title(dimensionLabel(d)))),
       col('requests', 'Requests', 'int'), col('input', 'Input tok', 'int'), col('cacheRead', 'Cache read', 'int'), col('cacheWrite', 'Cache write', 'int'),
       col('output', 'Output tok', 'int'), col('cost', 'Cost', 'usd'), col('share', 'Share', 'pct'), col('perRequest', '$/request', 'usd'),
       col('p90', 'p90 $/req'), col('outputShare', 'Output share', 'pct'),
@@ -178,7 +179,7 @@ export function repriceSection(view: UsageView, dims: Dimension[], label: string
   return {
     id: 'reprice',
     title: `Repricing: as billed vs ${label}`,
-    columns: [...dims.map((d) => col(dimensionKey(d), dimensionLabel(d))), col('billed', 'As billed', 'usd'), col('repriced', label, 'usd'), col('delta', 'Delta', 'usd')],
+    columns: [...dims.map((d) => col(dimensionKey(d), title(dimensionLabel(d)))), col('billed', 'As billed', 'usd'), col('repriced', label, 'usd'), col('delta', 'Delta', 'usd')],
     rows,
     footer: { [dimensionKey(dims[0])]: 'Total', billed: a, repriced: b, delta: a !== null && b !== null ? b - a : null },
   };
