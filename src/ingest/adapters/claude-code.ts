@@ -5,11 +5,17 @@
  * `cache_creation_input_tokens` as 5m). Claude Code writes one line per content block with the same
  * message.id + requestId; earlier copies may show partial output_tokens, so per file the copy with
  * the largest token sum is kept and the others skip `duplicate` (never summed). Sidechain lines
- * that replay a message.id already owned by a non-sidechain line under another requestId skip
- * `duplicate` too (order-independent: resolved in endFile). `<synthetic>` placeholders skip
+ * (`isSidechain: true`) that replay a message.id seen under another requestId skip `duplicate` too
+ * (ccusage #913), whatever the line order within a file.
+ *
+ * Like ccusage, dedupe also spans files: sidechain replays live in `<session>/subagents/*.jsonl`
+ * while the parent message is in `<session>.jsonl`, and a resumed session repeats earlier messages
+ * in a new file. Each file's kept copies are checked in endFile against the message keys already
+ * emitted by earlier files of the run; a copy seen before skips `duplicate` (the first file's copy
+ * stays: cross-file copies carry the same usage). `<synthetic>` placeholders skip
  * `synthetic-placeholder`; user/summary/system/... lines skip `transcript-metadata`.
- * Memory: one record per distinct message of the current file, released in endFile.
- * Text is not kept: a transcript spreads one message over several lines.
+ * Memory: one record per distinct message of the current file (released in endFile), plus one
+ * key per distinct message of the run. Text is not kept: a transcript spreads one message over several lines.
  */
 import type { IngestContext, JsonAdapter } from '../types.js';
 import type { UsageRecord } from '../../usage/record.js';
@@ -20,7 +26,10 @@ interface Entry {
   rec: UsageRecord;
   sidechain: boolean;
   messageId: string;
+  requestId: string;
 }
+/** Stands for "a sidechain copy was emitted" in the run-level request-id sets (not a valid request id). */
+const SIDECHAIN = '\u0000sidechain';
 interface FileBuf {
   byKey: Map<string, Entry>;
 }
@@ -61,29 +70,61 @@ function convertLine(value: Obj, ctx: IngestContext): void {
   if (value.isApiErrorMessage === true && bucketSum(rec) === 0) return ctx.skip('error-body');
   const messageId = scalarString(msg.id);
   if (!messageId) return ctx.emit(rec);
-  const key = `${messageId}\u0000${scalarString(value.requestId) ?? ''}`;
+  const requestId = scalarString(value.requestId) ?? '';
+  const key = `${messageId}\u0000${requestId}`;
   const b = buf(ctx);
   const prev = b.byKey.get(key);
   if (prev) {
     ctx.skip('duplicate');
     if (bucketSum(prev.rec) >= bucketSum(rec)) return;
   }
-  b.byKey.set(key, { rec, sidechain: value.isSidechain === true, messageId });
+  b.byKey.set(key, { rec, sidechain: value.isSidechain === true, messageId, requestId });
 }
 
-/** Emits the kept copies; sidechain replays of a message id owned by a main-chain line are dropped. */
+/** Message keys emitted by earlier files: message id -> request ids, and whether any copy was main-chain. */
+interface RunSeen {
+  requests: Map<string, Set<string>>;
+}
+const RUN_SEEN = 'claude-code:run-seen';
+
+function runSeen(ctx: IngestContext): RunSeen {
+  let s = ctx.runState.get(RUN_SEEN) as RunSeen | undefined;
+  if (!s) ctx.runState.set(RUN_SEEN, (s = { requests: new Map() }));
+  return s;
+}
+
+/**
+ * Emits the kept copies. Within the file, a message id with a main-chain copy drops its sidechain
+ * replays, and one with only sidechain copies keeps the largest. Across files, an exact key seen
+ * before, or any copy of a message id seen before when either side is a sidechain replay, is a duplicate.
+ */
 function flush(ctx: IngestContext): void {
   const b = ctx.fileState.get(BUF) as FileBuf | undefined;
   if (!b) return;
-  const mainIds = new Set<string>();
-  for (const e of b.byKey.values()) if (!e.sidechain) mainIds.add(e.messageId);
-  const keysPerId = new Map<string, number>();
-  for (const e of b.byKey.values()) keysPerId.set(e.messageId, (keysPerId.get(e.messageId) ?? 0) + 1);
-  for (const e of b.byKey.values()) {
-    if (e.sidechain && mainIds.has(e.messageId) && (keysPerId.get(e.messageId) ?? 0) > 1) ctx.skip('duplicate');
-    else ctx.emit(e.rec);
-  }
   ctx.fileState.delete(BUF);
+  const groups = new Map<string, Entry[]>();
+  for (const e of b.byKey.values()) {
+    const g = groups.get(e.messageId);
+    if (g) g.push(e);
+    else groups.set(e.messageId, [e]);
+  }
+  const seen = runSeen(ctx);
+  for (const [messageId, group] of groups) {
+    let kept = group.filter((e) => !e.sidechain);
+    if (kept.length === 0) kept = [group.reduce((a, e) => (bucketSum(e.rec) > bucketSum(a.rec) ? e : a))];
+    for (let i = group.length - kept.length; i > 0; i--) ctx.skip('duplicate');
+    const earlier = seen.requests.get(messageId);
+    for (const e of kept) {
+      if (earlier && (earlier.has(e.requestId) || e.sidechain || earlier.has(SIDECHAIN))) {
+        ctx.skip('duplicate');
+        continue;
+      }
+      ctx.emit(e.rec);
+    }
+    let reqs = earlier;
+    if (!reqs) seen.requests.set(messageId, (reqs = new Set()));
+    for (const e of kept) reqs.add(e.sidechain ? SIDECHAIN : e.requestId);
+  }
 }
 
 export const claudeCodeAdapter: JsonAdapter = {

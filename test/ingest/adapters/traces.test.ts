@@ -120,14 +120,49 @@ describe('claude-code adapter', () => {
     expect(reordered.skips).toEqual(r.skips);
   });
 
-  it('does not carry dedupe state across files', () => {
+  it('dedupes across the files of a run, like ccusage', () => {
     const lines = fixture('claude-code/session.jsonl').text.trim().split('\n');
     const two = run(claudeCodeAdapter, [
       { name: 'a.jsonl', text: lines.slice(0, 4).join('\n') },
       { name: 'b.jsonl', text: lines.slice(4).join('\n') },
     ]);
-    // msg_A's copies are split over two files: each file keeps its own largest copy (250 and 250)
-    expect(two.records.filter((x) => x.id === 'msg_A').map((x) => x.outputTokens)).toEqual([250, 250]);
+    // msg_A's copies are split over two files: a.jsonl keeps its largest (250), b.jsonl's copy of the
+    // same message.id + requestId is a duplicate, so the totals equal the one-file run
+    expect(two.records.filter((x) => x.id === 'msg_A').map((x) => x.outputTokens)).toEqual([250]);
+    expect(totalsByModel(two.records)).toEqual(totalsByModel(r.records));
+  });
+
+  it('drops sidechain replays in subagent files and messages repeated by resumed sessions', () => {
+    const line = (msg: string, req: string, side: boolean, out: number): string => JSON.stringify({
+      parentUuid: null, isSidechain: side, userType: 'external', cwd: '/w', sessionId: 'sess-1', version: '2.1.12',
+      message: { model: 'claude-sonnet-4-5-20250929', id: msg, type: 'message', role: 'assistant', content: [],
+        usage: { input_tokens: 3, cache_creation_input_tokens: 100, cache_read_input_tokens: 5000, output_tokens: out } },
+      requestId: req, type: 'assistant', uuid: `${msg}-${req}-${out}`, timestamp: '2026-11-14T09:10:26.118Z',
+    });
+    // a directory walk reads sess-1/subagents/agent-a1.jsonl before sess-1.jsonl ("sess-1" < "sess-1.jsonl")
+    const sub = { name: 'sess-1/subagents/agent-a1.jsonl', text: [line('msg_A', 'req_9', true, 200), line('msg_C', 'req_3', true, 30)].join('\n') };
+    const main = { name: 'sess-1.jsonl', text: [line('msg_A', 'req_1', false, 10), line('msg_A', 'req_1', false, 200), line('msg_B', 'req_2', false, 50)].join('\n') };
+    const resumed = { name: 'sess-2.jsonl', text: [line('msg_A', 'req_1', false, 200), line('msg_B', 'req_2', false, 50), line('msg_D', 'req_4', false, 70)].join('\n') };
+    const expected = {
+      // msg_A once (sidechain replay req_9 and its main copy req_1 are one API call), msg_B once, msg_C, msg_D:
+      // input 4 x 3, cache read 4 x 5000, 5m writes 4 x 100, output 200 + 50 + 30 + 70
+      'claude-sonnet-4-5-20250929': tot({ records: 4, input: 12, cacheRead: 20000, write5m: 400, output: 350 }),
+    };
+    for (const order of [[sub, main, resumed], [main, sub, resumed], [resumed, main, sub]]) {
+      const res = run(claudeCodeAdapter, order);
+      expect(totalsByModel(res.records)).toEqual(expected);
+      // 8 lines, 4 records: the partial msg_A line, the replay, and the resumed copies of msg_A and msg_B
+      expect(res.skips).toEqual({ duplicate: 4 });
+    }
+  });
+
+  it('keeps one copy of a message replayed only by sidechain lines', () => {
+    const side = (req: string): string => JSON.stringify({
+      isSidechain: true, sessionId: 's', type: 'assistant', requestId: req, uuid: req, timestamp: '2026-11-14T09:10:26.118Z',
+      message: { model: 'claude-haiku-4-5-20251001', id: 'msg_S', usage: { input_tokens: 7, output_tokens: 9 } },
+    });
+    const res = run(claudeCodeAdapter, [{ name: 's.jsonl', text: [side('req_1'), side('req_2')].join('\n') }]);
+    expect(totalsByModel(res.records)).toEqual({ 'claude-haiku-4-5-20251001': tot({ records: 1, input: 7, output: 9 }) });
   });
 
   it('detects transcript lines', () => {
