@@ -47,6 +47,8 @@ export class ReportRollup {
   readonly customers = new Set<string>();
   readonly users = new Set<string>();
   readonly outcomes = { success: 0, failure: 0, successCost: new CostAccumulator(), knownCost: new CostAccumulator() };
+  /** Cost of the requests attributed to a conversation / customer / user (the numerators of "per X"). */
+  readonly attributedCost = { conversation: new CostAccumulator(), customer: new CostAccumulator(), user: new CostAccumulator() };
   readonly cacheWrites = new CacheWriteTracker();
   readonly cardWarnings = new Map<string, number>();
   filteredOut = 0;
@@ -89,9 +91,15 @@ export class ReportRollup {
 
   private attribution(r: UsageRecord, card: RateCard | undefined, costUsd: number | undefined): void {
     const customer = r.tags.customer;
-    if (customer) this.customers.add(customer);
+    if (customer) {
+      this.customers.add(customer);
+      this.attributedCost.customer.add(r, card);
+    }
     const user = r.tags.user;
-    if (user) this.users.add(user);
+    if (user) {
+      this.users.add(user);
+      this.attributedCost.user.add(r, card);
+    }
     const outcome = r.tags.outcome;
     if (outcome === 'success' || outcome === 'failure') {
       this.outcomes[outcome] += r.requests;
@@ -99,6 +107,7 @@ export class ReportRollup {
       if (outcome === 'success') this.outcomes.successCost.add(r, card);
     }
     if (r.conversationId === undefined) return;
+    this.attributedCost.conversation.add(r, card);
     let c = this.conversations.get(r.conversationId);
     if (!c) this.conversations.set(r.conversationId, (c = { turns: 0, costUsd: 0 }));
     c.turns += 1;

@@ -44,6 +44,8 @@ export interface UsageView {
   conversations: number;
   customers: number;
   users: number;
+  /** Cost of the requests attributed to conversations / customers / users. */
+  attributed: { conversation: CostResult; customer: CostResult; user: CostResult };
   outcomes: { success: number; failure: number; successCost: CostResult; knownCost: CostResult };
   turns: TurnView[];
   cliffs: CliffView[];
@@ -110,6 +112,7 @@ export function buildView(rollup: ReportRollup): UsageView {
     conversations: rollup.conversations.size,
     customers: rollup.customers.size,
     users: rollup.users.size,
+    attributed: { conversation: rollup.attributedCost.conversation.result(), customer: rollup.attributedCost.customer.result(), user: rollup.attributedCost.user.result() },
     outcomes: { success: rollup.outcomes.success, failure: rollup.outcomes.failure, successCost: rollup.outcomes.successCost.result(), knownCost: rollup.outcomes.knownCost.result() },
     turns,
     cliffs: cliffsOf(rollup.total),

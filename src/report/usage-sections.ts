@@ -103,15 +103,19 @@ export function unitSection(view: UsageView): Section {
     { metric: 'Cost per request p50 / p90 / p99 / max', value: `${usdFloat(d.p50)} / ${usdFloat(d.p90)} / ${usdFloat(d.p99)} / ${usdFloat(d.max)}` },
     { metric: 'Cost per 1,000 requests', value: formatUsd(cost === null || priced <= 0 ? null : divFemto(cost * 1000n, priced)) },
   ];
-  if (view.conversations) rows.push({ metric: `Cost per conversation (${formatInt(view.conversations)})`, value: formatUsd(perReq(cost, view.conversations)) });
-  if (view.customers) rows.push({ metric: `Cost per customer (${formatInt(view.customers)})`, value: formatUsd(perReq(cost, view.customers)) });
-  if (view.users) rows.push({ metric: `Cost per user (${formatInt(view.users)})`, value: formatUsd(perReq(cost, view.users)) });
+  const a = view.attributed;
+  if (view.conversations) rows.push({ metric: `Cost per conversation (${formatInt(view.conversations)})`, value: formatUsd(perReq(a.conversation.costFemto, view.conversations)) });
+  if (view.customers) rows.push({ metric: `Cost per customer (${formatInt(view.customers)})`, value: formatUsd(perReq(a.customer.costFemto, view.customers)) });
+  if (view.users) rows.push({ metric: `Cost per user (${formatInt(view.users)})`, value: formatUsd(perReq(a.user.costFemto, view.users)) });
   const o = view.outcomes;
   if (o.success + o.failure > 0) {
     rows.push({ metric: 'Success rate (requests with a known outcome)', value: `${formatPct(o.success / (o.success + o.failure))} of ${formatInt(o.success + o.failure)}` });
     rows.push({ metric: 'Cost per successful outcome', value: formatUsd(perReq(o.knownCost.costFemto, o.success)) });
   }
-  return { id: 'unit', title: 'Unit economics', columns: [col('metric', 'Metric'), col('value', 'Value')], rows, notes: ['Percentiles come from a streaming sketch (within 1% of the exact value); means are exact.'] };
+  return {
+    id: 'unit', title: 'Unit economics', columns: [col('metric', 'Metric'), col('value', 'Value')], rows,
+    notes: ['Per conversation / customer / user: the cost of the requests attributed to them, divided by their number. Percentiles come from a streaming sketch (within 1% of the exact value); means are exact.'],
+  };
 }
 
 export function turnsSection(view: UsageView): Section | undefined {

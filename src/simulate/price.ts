@@ -46,6 +46,9 @@ export interface StatePrice {
   successes: number;
   conversations: number;
   customers: number;
+  /** Cost of the calls that belong to a conversation / carry a customer (the numerators of "per X"). */
+  conversationTotal: Femto;
+  customerTotal: Femto;
   tokens: { input: number; cacheRead: number; cacheWrite: number; output: number };
 }
 
@@ -55,7 +58,7 @@ export function priceState(pricer: Pricer, requests: readonly SimRequest[]): Sta
   const convs = new Map<string, number>();
   const customers = new Set<string>();
   const out: StatePrice = {
-    total: 0n, costs, unpricedRequests: 0, unpricedModels: [], longContextRequests: 0, requestsServed: 0, modelCalls: 0, successes: 0, conversations: 0, customers: 0,
+    total: 0n, costs, unpricedRequests: 0, unpricedModels: [], longContextRequests: 0, requestsServed: 0, modelCalls: 0, successes: 0, conversations: 0, customers: 0, conversationTotal: 0n, customerTotal: 0n,
     tokens: { input: 0, cacheRead: 0, cacheWrite: 0, output: 0 },
   };
   for (let i = 0; i < requests.length; i++) {
@@ -67,7 +70,11 @@ export function priceState(pricer: Pricer, requests: readonly SimRequest[]): Sta
     if (cost === undefined) {
       out.unpricedRequests += n;
       unpriced.add(r.model);
-    } else out.total += cost;
+    } else {
+      out.total += cost;
+      if (r.conversation !== undefined) out.conversationTotal += cost;
+      if (r.record.tags.customer !== undefined) out.customerTotal += cost;
+    }
     if (card?.tier) out.longContextRequests += n;
     if (r.origin !== 'added') {
       out.requestsServed += n;

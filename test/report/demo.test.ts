@@ -29,7 +29,11 @@ describe('report on the demo dataset', () => {
     expect(Number((c.input + c.cacheRead + c.cacheWrite5m + c.cacheWrite1h + c.output).toFixed(9))).toBe(Number(doc.totals.costUsd.toFixed(9)));
     // the batch job is priced at batch rates
     const tagging = doc.groups.find((g: { key: { feature: string } }) => g.key.feature === 'ticket-tagging');
-    expect(tagging.pricing[0]).toMatchObject({ entry: 'gpt-4o-mini', serviceTier: 'batch', adjustments: ['batch x0.5'] });
+    expect(tagging.pricing[0]).toMatchObject({ entry: 'gpt-4o-mini', serviceTier: 'batch' });
+    // generator totals for ticket-tagging: 274,336 input, 3,838 output, no cache; gpt-4o-mini batch $0.075 / $0.30:
+    // 274,336 * 0.075 + 3,838 * 0.30 = 20,575.2 + 1,151.4 = 21,726.6 u$
+    expect(tagging.tokens).toMatchObject({ input: 274_336, cacheRead: 0, output: 3_838 });
+    expect(tagging.costUsd).toBe(0.0217266);
     expect(doc.contextWindowTax.turns).toHaveLength(12);
     expect(doc.unitEconomics.customers).toBe(12);
   });

@@ -49,7 +49,14 @@ describe('report on a mixed fixture', () => {
     expect(u.costPer1kRequestsUsd).toBe(5.7244);
     expect(u.customers).toBe(2);
     expect(u.conversations).toBe(1);
-    expect(u.costPerConversationUsd).toBe(0.0171732);
+    // per X = cost of the requests attributed to X / number of X:
+    // conversation c1 = lines 2 + 3 = 9,150 + 7,500 = 16,650 u$ (the search request is not part of it)
+    expect(u.costPerConversationUsd).toBe(0.01665);
+    // customers alpha (523.2 u$ priced) and beta (16,650 u$): 17,173.2 / 2 = 8,586.6 u$
+    expect(u.costPerCustomerUsd).toBe(0.0085866);
+    // one user (u1, line 1): 523.2 u$
+    expect(u.users).toBe(1);
+    expect(u.costPerUserUsd).toBe(0.0005232);
     // outcomes: success on lines 1-3 (3), failure on the unpriced line; cost of known outcomes = priced ones
     expect(u.outcomes).toMatchObject({ success: 3, failure: 1, successRate: 0.75, costPerSuccessfulOutcomeUsd: 0.0057244 });
     expect(doc.contextWindowTax.turns.map((t: { turn: number; costUsd: number }) => [t.turn, t.costUsd])).toEqual([[1, 0.00915], [2, 0.0075]]);
