@@ -21,6 +21,13 @@ import { getPath, isObject, parseCount, parseTimestamp, show, str } from './valu
 export const LITELLM_NAME = 'litellm';
 const DESCRIPTION = 'LiteLLM proxy spend logs (SpendLogs table CSV export or /spend/logs JSON)';
 const SCORE = 50;
+/**
+ * A JSON row with `request_id`, `call_type` and `startTime` is unmistakably a SpendLogs row. It must
+ * outscore the provider adapters: with `store_prompts_in_spend_logs` the row carries the provider
+ * response under `response`, which the OpenAI adapter would otherwise read as a `{response}` pair
+ * (losing the cache-write split, the gateway-cache-hit and failure skips, and the attribution).
+ */
+const ROW_SCORE = 96;
 
 /** Columns the converter reads (Prisma names). */
 export const LITELLM_COLUMNS = [
@@ -143,8 +150,9 @@ export const litellmJson: JsonAdapter = {
   name: LITELLM_NAME,
   description: DESCRIPTION,
   detect(value: unknown): number {
-    if (!isObject(value)) return 0;
-    return 'request_id' in value && 'call_type' in value && ('prompt_tokens' in value || 'spend' in value) ? SCORE : 0;
+    if (!isObject(value) || !('request_id' in value && 'call_type' in value)) return 0;
+    if ('startTime' in value && ('prompt_tokens' in value || 'spend' in value)) return ROW_SCORE;
+    return 'prompt_tokens' in value || 'spend' in value ? SCORE : 0;
   },
   convert(value: unknown, ctx: IngestContext): void {
     if (!isObject(value)) return ctx.reject('not-an-object', 'expected a spend-log row object');

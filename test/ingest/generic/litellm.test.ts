@@ -109,3 +109,21 @@ describe('LiteLLM spend logs, JSON (/spend/logs)', () => {
     expect(withText.records[0].inputTokens).toBe(12); // no usage_object: nothing cached
   });
 });
+
+describe('LiteLLM spend logs with stored request/response bodies (store_prompts_in_spend_logs)', () => {
+  const FILE = 'fixtures/logs/litellm/spend_logs_stored.jsonl';
+
+  it('is read as LiteLLM, not as the OpenAI response body inside each row', async () => {
+    const res = await run([FILE]);
+    expect(res.files[0].format).toBe('litellm');
+    // s1 success, s2 gateway cache hit (no provider call), row 3 failure, s4 success
+    expect(res.counts).toEqual({ read: 4, counted: 2, skipped: { 'gateway-cache-hit': 1, 'failed-request': 1 }, rejected: {} });
+    // s1: 15000 - 12000 read - 2000 write = 1000 uncached; s4: 1000 - 768 = 232
+    expect(res.records.map((r) => [r.id, r.inputTokens, r.cacheReadTokens, r.cacheWrite5mTokens, r.outputTokens])).toEqual([
+      ['chatcmpl-s1', 1000, 12000, 2000, 300],
+      ['chatcmpl-s4', 232, 768, 0, 100],
+    ]);
+    expect(res.records[0].timestamp).toBe('2026-11-05T06:31:05.123Z'); // startTime, no zone -> UTC
+    expect(res.records[0].tags).toMatchObject({ feature: 'search', api_key_alias: 'backend', model_group: 'claude-sonnet' });
+  });
+});
