@@ -8,10 +8,14 @@
  *   cache reads  input_cached_tokens, input_cache_read, cache_read_input_tokens, input_cached, cached_tokens
  *   cache writes cache_creation_input_tokens, input_cache_creation, input_cache_write → 5m;
  *                input_cache_creation_5m / _1h by TTL (a total equal to its 5m+1h split is not added again)
- *   reasoning    output_reasoning_tokens, output_reasoning, reasoning_tokens, thoughtsTokenCount (→ output too)
- *   output       other keys containing "output", candidatesTokenCount, completion_tokens
- *   input        other keys containing "input", promptTokenCount, prompt_tokens
+ *   reasoning    output_reasoning_tokens, output_reasoning, reasoning_tokens (→ output too)
+ *   output       other keys containing "output", completion_tokens
+ *   input        other keys containing "input", prompt_tokens
  *   ignored      total, total_tokens, totalTokenCount; anything else is listed in tag `unmapped_usage`.
+ * Gemini's own usageMetadata keys (camelCase or the Python SDK's snake_case) are stored raw by Langfuse
+ * (it only normalises OpenAI shapes) and keep Gemini's meaning: promptTokenCount INCLUDES
+ * cachedContentTokenCount, thoughtsTokenCount is NOT inside candidatesTokenCount, toolUsePromptTokenCount
+ * is extra input. So input += prompt - cached + toolUse, cache read += cached, output += candidates + thoughts.
  * Deprecated `usage {input, output, unit}` is the fallback (unit TOKENS or absent).
  */
 import type { IngestContext, JsonAdapter } from '../types.js';
@@ -19,10 +23,18 @@ import { applyAttributionConfig, applyMetadata } from './pair.js';
 import { FieldReader, isObj, makeRecord, providerFromModel, scalarString, zeroBuckets, type Buckets, type Obj } from './util.js';
 
 const TYPES = new Set(['SPAN', 'EVENT', 'GENERATION', 'AGENT', 'TOOL', 'CHAIN', 'RETRIEVER', 'EVALUATOR', 'EMBEDDING', 'GUARDRAIL']);
-const CACHE_READ = new Set(['input_cached_tokens', 'input_cache_read', 'cache_read_input_tokens', 'input_cached', 'cached_tokens', 'cachedContentTokenCount']);
+const CACHE_READ = new Set(['input_cached_tokens', 'input_cache_read', 'cache_read_input_tokens', 'input_cached', 'cached_tokens']);
 const CACHE_WRITE_TOTAL = new Set(['cache_creation_input_tokens', 'input_cache_creation', 'input_cache_write', 'input_cache_write_tokens']);
-const REASONING = new Set(['output_reasoning_tokens', 'output_reasoning', 'reasoning_tokens', 'thoughtsTokenCount']);
-const IGNORED = new Set(['total', 'total_tokens', 'totalTokenCount', 'totalTokens']);
+const REASONING = new Set(['output_reasoning_tokens', 'output_reasoning', 'reasoning_tokens']);
+const IGNORED = new Set(['total', 'total_tokens', 'totalTokenCount', 'total_token_count', 'totalTokens']);
+type GeminiPart = 'prompt' | 'cached' | 'tool' | 'candidates' | 'thoughts';
+const GEMINI: Record<string, GeminiPart> = {
+  promptTokenCount: 'prompt', prompt_token_count: 'prompt',
+  cachedContentTokenCount: 'cached', cached_content_token_count: 'cached',
+  toolUsePromptTokenCount: 'tool', tool_use_prompt_token_count: 'tool',
+  candidatesTokenCount: 'candidates', candidates_token_count: 'candidates',
+  thoughtsTokenCount: 'thoughts', thoughts_token_count: 'thoughts',
+};
 
 function isObservation(v: unknown): v is Obj {
   return isObj(v) && typeof v.type === 'string' && TYPES.has(v.type) && ('traceId' in v || 'usageDetails' in v || 'startTime' in v);
@@ -32,23 +44,37 @@ function isObservation(v: unknown): v is Obj {
 function mapDetails(rd: FieldReader, d: Obj): { b: Buckets; unmapped: string[] } | undefined {
   const b = zeroBuckets();
   const unmapped: string[] = [];
+  const gemini: Partial<Record<GeminiPart, number>> = {};
   let writeTotal = 0;
   for (const key of Object.keys(d)) {
     const n = rd.count(d, key) ?? 0;
     if (rd.failed) return undefined;
     if (IGNORED.has(key)) continue;
-    if (CACHE_READ.has(key)) b.cacheRead += n;
+    if (Object.prototype.hasOwnProperty.call(GEMINI, key)) gemini[GEMINI[key]] = (gemini[GEMINI[key]] ?? 0) + n;
+    else if (CACHE_READ.has(key)) b.cacheRead += n;
     else if (CACHE_WRITE_TOTAL.has(key)) writeTotal += n;
     else if (key === 'input_cache_creation_5m') b.write5m += n;
     else if (key === 'input_cache_creation_1h') b.write1h += n;
     else if (REASONING.has(key)) {
       b.reasoning += n;
       b.output += n;
-    } else if (key.includes('output') || key === 'candidatesTokenCount' || key === 'completion_tokens') b.output += n;
-    else if (key.includes('input') || key === 'promptTokenCount' || key === 'prompt_tokens') b.input += n;
+    } else if (key.includes('output') || key === 'completion_tokens') b.output += n;
+    else if (key.includes('input') || key === 'prompt_tokens') b.input += n;
     else if (n > 0) unmapped.push(`${key}=${n}`);
   }
   if (writeTotal !== b.write5m + b.write1h || writeTotal === 0) b.write5m += writeTotal;
+  const cached = gemini.cached ?? 0;
+  if (gemini.prompt !== undefined) {
+    if (cached > gemini.prompt) {
+      return rd.fail('inconsistent-counts', `cachedContentTokenCount (${cached}) exceeds promptTokenCount (${gemini.prompt})`, 'promptTokenCount',
+        'Gemini counts cached content inside promptTokenCount');
+    }
+    b.input += gemini.prompt - cached;
+  }
+  b.input += gemini.tool ?? 0;
+  b.cacheRead += cached;
+  b.output += (gemini.candidates ?? 0) + (gemini.thoughts ?? 0);
+  b.reasoning += gemini.thoughts ?? 0;
   return { b, unmapped };
 }
 

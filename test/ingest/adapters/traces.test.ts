@@ -42,6 +42,19 @@ describe('langfuse adapter', () => {
     expect(langfuseAdapter.detect(JSON.parse(f.text))).toBeGreaterThan(0);
   });
 
+  it('reads raw Gemini usage keys with Gemini semantics (prompt includes cached; thoughts outside candidates)', () => {
+    const g = run(langfuseAdapter, [fixture('langfuse/gemini-raw-keys.jsonl')]);
+    expect(totalsByModel(g.records)).toEqual({
+      // gem-1: 5000 - 4000 cached + 50 tool-use = 1050 in, 4000 read, 100 + 300 thoughts = 400 out
+      // gem-2 (snake_case): 2000 - 1024 = 976 in, 1024 read, 80 + 120 = 200 out
+      // gem-3: 300 in, 20 out; gem-4 rejected (cached 512 > prompt 100)
+      'gemini-2.5-flash': tot({ records: 3, input: 1050 + 976 + 300, cacheRead: 4000 + 1024, output: 400 + 200 + 20, reasoning: 300 + 120 }),
+    });
+    expect(g.records.every((x) => x.tags.unmapped_usage === undefined)).toBe(true);
+    expect(rejectCodes(g)).toEqual({ 'inconsistent-counts': 1 });
+    expect(g.rejects[0]).toMatchObject({ line: 4, path: 'usageDetails.promptTokenCount' });
+  });
+
   it('rejects bad rows', () => {
     const b = run(langfuseAdapter, [fixture('langfuse/bad.jsonl')]);
     expect(rejectCodes(b)).toEqual({ 'negative-count': 1, 'invalid-type': 1, 'missing-model': 1, 'unrecognized-value': 1, 'invalid-timestamp': 1 });
