@@ -57,6 +57,9 @@ function record(ctx: IngestContext, rd: FieldReader, body: Obj, model: string, b
     time,
     serviceTier: openaiTier(body.service_tier),
   }, b ?? zeroBuckets());
+  // "fast" is OpenAI's fast mode (older spelling "priority"): keep the priority tier and also flag fast,
+  // so catalogs that price it as a fast multiplier (GPT-6) and those with priority prices both apply
+  if (body.service_tier === 'fast') rec.fast = true;
   if (!b) {
     rec.countsMissing = true;
     rec.tokenSource = 'estimated';

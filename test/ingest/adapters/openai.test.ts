@@ -37,6 +37,15 @@ describe('openai adapter (chat, responses, pairs)', () => {
     expect(byId(r, 'emb-1').tags.operation).toBe('embeddings');
   });
 
+  it('marks service_tier "fast" as fast mode (priced by the fast multiplier where the catalog has no priority tier)', () => {
+    const body = (id: string, tier: string): string => JSON.stringify({ id, object: 'chat.completion', created: 1793860265, model: 'gpt-6-sol',
+      choices: [], service_tier: tier, usage: { prompt_tokens: 10, completion_tokens: 5, total_tokens: 15 } });
+    const t = run(openaiAdapter, [{ name: 'fast.jsonl', text: [body('f1', 'fast'), body('f2', 'priority')].join('\n') }]);
+    expect(byId(t, 'f1')).toMatchObject({ serviceTier: 'priority', fast: true });
+    expect(byId(t, 'f2').serviceTier).toBe('priority');
+    expect(byId(t, 'f2').fast).toBeUndefined();
+  });
+
   it('attributes {request, response} pairs from metadata and user', () => {
     const w1 = byId(r, 'chatcmpl-W1');
     expect(w1.tags).toEqual({ feature: 'search', customer: 'acme', user: 'u-42', prompt: 'search-v3' });
