@@ -101,6 +101,24 @@ export function tierFor(period: PricePeriod, t: TokenBuckets): LongContextTier |
   return found;
 }
 
+/**
+ * The tier of a record. A long-context tier is decided per request, so an aggregated record (a
+ * usage-API bucket of many requests) is never tiered on its summed prompt: with a request count it
+ * is decided on the average prompt per request; without one (Anthropic's usage report) on the
+ * report's own `context_window` bucket ("0-200k" / "200k-1M"), else not tiered.
+ */
+export function tierForRecord(period: PricePeriod, t: TokenBuckets & Partial<Pick<UsageRecord, 'requests' | 'tags'>>): LongContextTier | undefined {
+  const requests = t.requests ?? 1;
+  if (requests === 1) return tierFor(period, t);
+  if (requests > 1) {
+    const avg = (n: number) => Math.floor(n / requests);
+    return tierFor(period, { inputTokens: avg(t.inputTokens), cacheReadTokens: avg(t.cacheReadTokens), cacheWrite5mTokens: avg(t.cacheWrite5mTokens), cacheWrite1hTokens: avg(t.cacheWrite1hTokens), outputTokens: 0 });
+  }
+  const window = t.tags?.context_window;
+  if (window === undefined || /^0-/.test(window)) return undefined;
+  return period.tiers[period.tiers.length - 1];
+}
+
 function inPeak(period: PricePeriod, timeMs: number | undefined): boolean {
   if (!period.peak || timeMs === undefined) return false;
   const d = new Date(timeMs);
@@ -189,11 +207,11 @@ export class Pricer {
     return this.cardForEntry(res, r, r.serviceTier ?? 'standard');
   }
 
-  cardForEntry(res: Resolution, t: TokenBuckets & Pick<UsageRecord, 'timeMs' | 'fast' | 'regional'>, serviceTier: ServiceTier): RateCard {
+  cardForEntry(res: Resolution, t: TokenBuckets & Pick<UsageRecord, 'timeMs' | 'fast' | 'regional'> & Partial<Pick<UsageRecord, 'requests' | 'tags'>>, serviceTier: ServiceTier): RateCard {
     const entry = res.entry;
     const timeMs = this.options.atMs ?? t.timeMs ?? this.options.defaultMs ?? Date.now();
     const { period, index } = periodAt(entry, timeMs);
-    const tier = period.tiers.length > 0 ? tierFor(period, t) : undefined;
+    const tier = period.tiers.length > 0 ? tierForRecord(period, t) : undefined;
     const regional = t.regional ?? (res.bedrockScope !== undefined && res.bedrockScope !== 'global');
     const flags: CardFlags = { serviceTier, fast: !!t.fast, regional, peak: inPeak(period, timeMs) };
     const tierIdx = tier ? period.tiers.indexOf(tier) + 1 : 0;

@@ -173,3 +173,23 @@ describe('catalog validation', () => {
       tiers: [{ threshold: 1000, rule: 'marginal', prices: { inputPerMTok: 2, outputPerMTok: 4 } }] }] }] })).toThrow(/tiers\[0\]\.rule: expected one of whole-request/);
   });
 });
+
+describe('long-context tiers on aggregated records', () => {
+  const pricer = new Pricer(catalogOf(anthropicDoc));
+  it('decides on the average prompt per request, not on the bucket sum', () => {
+    // 100 requests x 10,000 prompt tokens = 1,000,000 summed: below the 200K threshold per request -> base prices
+    // 1,000,000 * 3 + 100 * 500 * 15 = 3,000,000 + 750,000 u$
+    const bucket = usage('sonnet-test', { requests: 100, inputTokens: 1_000_000, outputTokens: 50_000 });
+    expect(pricer.cardFor(bucket)!.tier).toBeUndefined();
+    expect(usd(pricer, bucket)).toBe('3.75');
+    // 2 requests averaging 200,001 prompt tokens are each above it
+    expect(pricer.cardFor(usage('sonnet-test', { requests: 2, inputTokens: 400_002 }))!.tier?.threshold).toBe(200000);
+  });
+
+  it('uses the usage report context_window bucket when the request count is unknown', () => {
+    const base = { requests: 0, inputTokens: 5_000_000, outputTokens: 1000 };
+    expect(pricer.cardFor(usage('sonnet-test', base))!.tier).toBeUndefined();
+    expect(pricer.cardFor(usage('sonnet-test', { ...base, tags: { context_window: '0-200k' } }))!.tier).toBeUndefined();
+    expect(pricer.cardFor(usage('sonnet-test', { ...base, tags: { context_window: '200k-1M' } }))!.tier?.threshold).toBe(200000);
+  });
+});
