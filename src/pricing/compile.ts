@@ -37,6 +37,12 @@ function minutes(hhmm: string): number {
   return h * 60 + m;
 }
 
+function offsetMinutes(offset: string): number {
+  const sign = offset.startsWith('-') ? -1 : 1;
+  const [h, m] = offset.slice(1).split(':').map(Number);
+  return sign * (h * 60 + m);
+}
+
 export function dateToMs(date: string): number {
   return Date.parse(`${date}T00:00:00Z`);
 }
@@ -56,6 +62,7 @@ function compilePeriod(p: PricePeriodYaml): PricePeriod {
           windows: p.peak.windowsUtc.map((w) => w.split('-').map(minutes) as [number, number]),
           factor: ratio(p.peak.multiplier),
           factorText: String(p.peak.multiplier),
+          weekendOffsetMinutes: p.peak.weekendsOffPeakUtcOffset ? offsetMinutes(p.peak.weekendsOffPeakUtcOffset) : undefined,
         }
       : undefined,
     note: p.note,

@@ -120,10 +120,15 @@ export function tierForRecord(period: PricePeriod, t: TokenBuckets & Partial<Pic
 }
 
 function inPeak(period: PricePeriod, timeMs: number | undefined): boolean {
-  if (!period.peak || timeMs === undefined) return false;
+  const peak = period.peak;
+  if (!peak || timeMs === undefined) return false;
+  if (peak.weekendOffsetMinutes !== undefined) {
+    const localDay = new Date(timeMs + peak.weekendOffsetMinutes * 60_000).getUTCDay();
+    if (localDay === 0 || localDay === 6) return false;
+  }
   const d = new Date(timeMs);
   const minute = d.getUTCHours() * 60 + d.getUTCMinutes();
-  return period.peak.windows.some(([a, b]) => minute >= a && minute < b);
+  return peak.windows.some(([a, b]) => minute >= a && minute < b);
 }
 
 interface CardFlags {
@@ -213,7 +218,8 @@ export class Pricer {
     const { period, index } = periodAt(entry, timeMs);
     const tier = period.tiers.length > 0 ? tierForRecord(period, t) : undefined;
     const regional = t.regional ?? (res.bedrockScope !== undefined && res.bedrockScope !== 'global');
-    const flags: CardFlags = { serviceTier, fast: !!t.fast, regional, peak: inPeak(period, timeMs) };
+    // peak hours are a property of when the request ran, even when repricing at another date
+    const flags: CardFlags = { serviceTier, fast: !!t.fast, regional, peak: inPeak(period, t.timeMs ?? timeMs) };
     const tierIdx = tier ? period.tiers.indexOf(tier) + 1 : 0;
     const key = ((index * 16 + tierIdx) * 4 + TIER_INDEX[serviceTier]) * 8 + (flags.fast ? 1 : 0) + (regional ? 2 : 0) + (flags.peak ? 4 : 0);
     let byKey = this.cards.get(entry);

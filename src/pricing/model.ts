@@ -26,6 +26,8 @@ export interface PeakRule {
   windows: Array<[number, number]>;
   factor: Ratio;
   factorText: string;
+  /** Saturdays and Sundays at this offset from UTC (minutes) are off-peak. */
+  weekendOffsetMinutes?: number;
 }
 
 export interface PricePeriod {

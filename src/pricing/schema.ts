@@ -39,7 +39,11 @@ export const pricePeriodRule = obj({
   priority: opt(tierAdjustRule),
   fast: opt(obj({ multiplier: req(num()) })),
   tiers: opt(arr(longContextTierRule)),
-  peak: opt(obj({ windowsUtc: req(arr(window, 1)), multiplier: req(num()) })),
+  peak: opt(obj({
+    windowsUtc: req(arr(window, 1)),
+    multiplier: req(num()),
+    weekendsOffPeakUtcOffset: opt({ kind: 'string', pattern: /^[+-]\d{2}:\d{2}$/, patternHint: 'a UTC offset such as "+08:00"' }),
+  })),
   note: opt(str()),
   source: opt(str()),
 });

@@ -53,7 +53,12 @@ export interface PricePeriodYaml extends PriceSetYaml {
   fast?: { multiplier: number };
   tiers?: LongContextTierYaml[];
   /** Time-of-day pricing (DeepSeek): windows in UTC "HH:MM-HH:MM" where prices are multiplied. */
-  peak?: { windowsUtc: string[]; multiplier: number };
+  peak?: {
+    windowsUtc: string[];
+    multiplier: number;
+    /** Weekends (Saturday and Sunday at this UTC offset, e.g. "+08:00" for Beijing time) are off-peak all day. */
+    weekendsOffPeakUtcOffset?: string;
+  };
   note?: string;
   source?: string;
 }
