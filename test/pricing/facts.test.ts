@@ -594,17 +594,16 @@ describe('DeepSeek V4 peak windows (UTC 01:00-04:00 and 06:00-10:00 double, §5)
     expect(rates('deepseek-v4-flash', '2026-08-22T02:00:00Z').in).toBe(0.44);
   });
 
-  // Cost-engine gap (reported, not fixed here): from 2026-08-23 weekends (Beijing time) are off-peak all day.
-  // The UTC peak windows 01:00-10:00 are 09:00-18:00 in Beijing on the same calendar day, so a Saturday or
-  // Sunday in UTC inside a window is a Beijing weekend. The schema has no day-of-week rule and the Pricer
-  // doubles the price anyway.
+  // From 2026-08-23 weekends (Beijing time) are off-peak all day. The UTC peak windows 01:00-10:00 are
+  // 09:00-18:00 in Beijing on the same calendar day, so a Saturday or Sunday in UTC inside a window is a
+  // Beijing weekend. (Was a cost-engine gap; fixed by peak.weekendsOffPeakUtcOffset in 559d83e.)
   it('weekends (Beijing time) are off-peak from 2026-08-23: Saturday 2026-08-29 02:00 UTC bills 0.22', () => {
     expect(rates('deepseek-v4-flash', '2026-08-29T02:00:00Z').in).toBe(0.22);
   });
 
-  // Cost-engine bug (reported, not fixed here): with PricingOptions.atMs (report --prices current or a date,
-  // whatif --at, estimate --at) the Pricer decides peak hours on atMs instead of the record's own time of day,
-  // so a repriced DeepSeek log is all off-peak (a date at midnight) or all peak (run at 02:00 UTC).
+  // With PricingOptions.atMs (report --prices current or a date, whatif --at, estimate --at) peak hours must
+  // follow the record's own time of day, not atMs (else a repriced DeepSeek log is all off-peak at a date's
+  // midnight, or all peak when run at 02:00 UTC). Was a cost-engine bug; fixed in 559d83e.
   it('repricing at a date keeps each record\'s time of day for peak hours', () => {
     const repricer = new Pricer(catalog, { atMs: Date.parse('2026-09-01T00:00:00Z') });
     expect(cost('deepseek-v4-flash', '2026-09-02T02:00:00Z', { inputTokens: 1_000_000 }, 'standard', repricer)).toBe('0.44');
