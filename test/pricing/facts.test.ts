@@ -604,6 +604,13 @@ describe('DeepSeek V4 peak windows (UTC 01:00-04:00 and 06:00-10:00 double, §5)
   // With PricingOptions.atMs (report --prices current or a date, whatif --at, estimate --at) peak hours must
   // follow the record's own time of day, not atMs (else a repriced DeepSeek log is all off-peak at a date's
   // midnight, or all peak when run at 02:00 UTC). Was a cost-engine bug; fixed in 559d83e.
+  it('weekend rule boundaries: Sunday 2026-08-23 off-peak, Monday 2026-08-24 01:00 UTC (09:00 Beijing) peak again', () => {
+    expect(rates('deepseek-v4-flash', '2026-08-23T02:00:00Z').in).toBe(0.22);
+    expect(rates('deepseek-v4-pro', '2026-08-30T07:00:00Z').in).toBe(0.66);
+    expect(rates('deepseek-v4-flash', '2026-08-24T01:00:00Z').in).toBe(0.44);
+    expect(rates('deepseek-v4-flash', '2026-08-28T09:59:59Z').in).toBe(0.44); // Friday
+  });
+
   it('repricing at a date keeps each record\'s time of day for peak hours', () => {
     const repricer = new Pricer(catalog, { atMs: Date.parse('2026-09-01T00:00:00Z') });
     expect(cost('deepseek-v4-flash', '2026-09-02T02:00:00Z', { inputTokens: 1_000_000 }, 'standard', repricer)).toBe('0.44');
