@@ -117,6 +117,11 @@ function applyDelta(value: Obj, ctx: IngestContext): void {
   if (!rec) return;
   rec.source = cur.rec.source;
   rec.tags = cur.rec.tags;
+  // attribution and text came with the message_start line (a {request, response} pair): keep them
+  if (cur.rec.conversationId !== undefined) rec.conversationId = cur.rec.conversationId;
+  if (cur.rec.turn !== undefined) rec.turn = cur.rec.turn;
+  if (cur.rec.text !== undefined) rec.text = cur.rec.text;
+  if (cur.rec.imageCount !== undefined) rec.imageCount = cur.rec.imageCount;
   if (cur.rec.timestamp) Object.assign(rec, { timestamp: cur.rec.timestamp, timeMs: cur.rec.timeMs });
   if (cur.rec.serviceTier === 'batch') rec.serviceTier = 'batch';
   buffer(ctx).set(id as string, { rec, msg });

@@ -105,3 +105,15 @@ describe('anthropic-usage adapter', () => {
     expect(anthropicUsageAdapter.detect({ data: [{ id: 'x', type: 'GENERATION' }], meta: {} })).toBe(0);
   });
 });
+
+describe('anthropic streams in {request, response} pairs', () => {
+  it('keep the conversation and turn of the message_start line after a cumulative delta', () => {
+    const start = { request: { metadata: { conversation_id: 'c-7', turn: '3', feature: 'chat' } }, response: { type: 'message_start', message: { id: 'msg_s1', type: 'message', role: 'assistant', model: 'claude-sonnet-4-5-20250929', content: [], usage: { input_tokens: 100, cache_read_input_tokens: 2000, output_tokens: 1 } } } };
+    const delta = { type: 'message_delta', delta: { stop_reason: 'end_turn' }, usage: { output_tokens: 250 } };
+    const res = run(anthropicAdapter, [{ name: 'stream.jsonl', text: [start, delta].map((v) => JSON.stringify(v)).join('\n') + '\n' }]);
+    const rec = byId(res, 'msg_s1');
+    // the delta's cumulative output (250) replaces the start's provisional 1; input and cache from message_start
+    expect(rec).toMatchObject({ inputTokens: 100, cacheReadTokens: 2000, outputTokens: 250, conversationId: 'c-7', turn: 3 });
+    expect(rec.tags.feature).toBe('chat');
+  });
+});
