@@ -8,7 +8,7 @@
  * counts and per-request statistics are never invented; token totals are exact.
  */
 import type { IngestContext, JsonAdapter } from '../types.js';
-import { anthropicTier, FieldReader, isObj, makeRecord, pick, scalarString, type Obj } from './util.js';
+import { anthropicTier, bucketResults, FieldReader, isObj, makeRecord, pick, scalarString, type Obj } from './util.js';
 import { UNGROUPED_MODEL } from './openai-usage.js';
 
 function isReport(doc: unknown): doc is Obj {
@@ -19,14 +19,7 @@ function isReport(doc: unknown): doc is Obj {
 
 function unwrapReport(doc: unknown): unknown[] | undefined {
   if (!isReport(doc)) return undefined;
-  const out: unknown[] = [];
-  for (const bucket of doc.data as unknown[]) {
-    if (!isObj(bucket) || !Array.isArray(bucket.results)) continue;
-    for (const r of bucket.results) {
-      out.push(isObj(r) ? { ...r, _bucket: { starting_at: bucket.starting_at, ending_at: bucket.ending_at } } : r);
-    }
-  }
-  return out;
+  return bucketResults(doc.data as unknown[], (b) => ({ starting_at: b.starting_at, ending_at: b.ending_at }));
 }
 
 function isResult(v: unknown): v is Obj {

@@ -6,7 +6,7 @@
  * A null model (not grouped by model) becomes "(ungrouped)", which the pricer reports as unpriced.
  */
 import type { IngestContext, JsonAdapter } from '../types.js';
-import { FieldReader, isObj, makeRecord, openaiTier, scalarString, type Obj } from './util.js';
+import { bucketResults, FieldReader, isObj, makeRecord, openaiTier, scalarString, type Obj } from './util.js';
 
 export const UNGROUPED_MODEL = '(ungrouped)';
 
@@ -19,14 +19,7 @@ function isPage(doc: unknown): doc is Obj {
 
 function unwrapPage(doc: unknown): unknown[] | undefined {
   if (!isPage(doc)) return undefined;
-  const out: unknown[] = [];
-  for (const bucket of doc.data as unknown[]) {
-    if (!isObj(bucket) || !Array.isArray(bucket.results)) continue;
-    for (const r of bucket.results) {
-      out.push(isObj(r) ? { ...r, _bucket: { start_time: bucket.start_time, end_time: bucket.end_time } } : r);
-    }
-  }
-  return out;
+  return bucketResults(doc.data as unknown[], (b) => ({ start_time: b.start_time, end_time: b.end_time }));
 }
 
 /** Token-metered endpoints; images/audio/vector-store/... results have no token buckets. */

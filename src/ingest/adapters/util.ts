@@ -311,3 +311,17 @@ function inferProvider(model: string): string | null {
   if (/^(gpt-|chatgpt-|o[1-9](-|$)|text-embedding-|davinci|babbage|codex-|computer-use-)/.test(m)) return 'openai';
   return null;
 }
+
+/**
+ * Results of every bucket of a usage-API page (`data: [{..., results: [...]}]`), each result
+ * carrying its bucket's time bounds under `_bucket` (OpenAI organization usage, Anthropic usage report).
+ */
+export function bucketResults(data: readonly unknown[], bounds: (bucket: Obj) => Obj): unknown[] {
+  const out: unknown[] = [];
+  for (const bucket of data) {
+    if (!isObj(bucket) || !Array.isArray(bucket.results)) continue;
+    const _bucket = bounds(bucket);
+    for (const r of bucket.results) out.push(isObj(r) ? { ...r, _bucket } : r);
+  }
+  return out;
+}
