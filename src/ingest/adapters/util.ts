@@ -4,6 +4,9 @@
  */
 import type { IngestContext } from '../types.js';
 import { emptyUsage, type ServiceTier, type UsageRecord } from '../../usage/record.js';
+import { parseTime, type Time, type TimeUnit } from './time.js';
+
+export { parseTime, isoString, type Time, type TimeUnit } from './time.js';
 
 export type Obj = Record<string, unknown>;
 
@@ -140,10 +143,6 @@ export function show(v: unknown): string {
   const s = JSON.stringify(v);
   return s.length > 40 ? s.slice(0, 40) + '…' : s;
 }
-
-export { parseTime, isoString, type Time, type TimeUnit } from './time.js';
-import type { Time, TimeUnit } from './time.js';
-import { parseTime } from './time.js';
 
 /** Disjoint buckets, before they become a record. */
 export interface Buckets {
