@@ -43,7 +43,10 @@ export interface LongContextTierYaml {
   prices: PriceSetYaml;
 }
 
-/** Prices in force from `from` (inclusive, UTC date) until the next period's `from`. */
+/**
+ * Prices in force from `from` (inclusive, UTC date) until the next period's `from`. The first period
+ * also prices records dated before it (a model's launch price covers preview access and clock skew).
+ */
 export interface PricePeriodYaml extends PriceSetYaml {
   from?: string;
   batch?: TierAdjustYaml;
