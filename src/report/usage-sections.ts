@@ -11,7 +11,8 @@ import { formatIssue } from '../core/issues.js';
 const title = (s: string): string => s[0].toUpperCase() + s.slice(1);
 const fshare = (part: Femto, whole: Femto | null): number | undefined => (whole === null || whole === 0n ? undefined : Number((part * 1_000_000n) / whole) / 1_000_000);
 const perReq = (f: Femto | null, n: number): Femto | null => (f === null || n <= 0 ? null : divFemto(f, n));
-const usdFloat = (x: number | undefined): string => (x === undefined ? '-' : formatUsd(BigInt(Math.round(x * 1e15))));
+const femtoOf = (x: number | undefined): bigint | undefined => (x === undefined ? undefined : BigInt(Math.round(x * 1e15)));
+const usdFloat = (x: number | undefined): string => (x === undefined ? '-' : formatUsd(femtoOf(x)));
 
 function groupRow(g: GroupView, dims: Dimension[], total: Femto | null): Record<string, Cell> {
   const row: Record<string, Cell> = {};
@@ -27,7 +28,7 @@ function groupRow(g: GroupView, dims: Dimension[], total: Femto | null): Record<
     share: g.cost.costFemto === null ? undefined : fshare(g.cost.costFemto, total),
     perRequest: perReq(g.cost.costFemto, s.requests - g.cost.unpriced.requests),
     outputShare: fshare(g.cost.components.output, g.cost.costFemto),
-    p90: g.p90 === undefined ? undefined : usdFloat(g.p90),
+    p90: femtoOf(g.p90),
   });
   if (g.cost.unpriced.records > 0 && g.cost.costFemto !== null) row.cost = g.cost.costFemto; // partly priced: the note says so
   return row;
@@ -53,7 +54,7 @@ export function spendSection(view: UsageView, dims: Dimension[], top: number | u
     cacheWrite: s.cacheWrite5mTokens + s.cacheWrite1hTokens, output: s.outputTokens, cost: total,
     share: total === null ? undefined : 1, perRequest: perReq(total, s.requests - view.total.cost.unpriced.requests),
     outputShare: fshare(view.total.cost.components.output, total),
-    p90: view.distribution.p90 === undefined ? undefined : usdFloat(view.distribution.p90),
+    p90: femtoOf(view.distribution.p90),
   };
   const partly = view.groups.filter((g) => g.cost.unpriced.records > 0);
   return {
@@ -63,7 +64,7 @@ export function spendSection(view: UsageView, dims: Dimension[], top: number | u
       ...dims.map((d) => col(dimensionKey(d), title(dimensionLabel(d)))),
       col('requests', 'Requests', 'int'), col('input', 'Input tok', 'int'), col('cacheRead', 'Cache read', 'int'), col('cacheWrite', 'Cache write', 'int'),
       col('output', 'Output tok', 'int'), col('cost', 'Cost', 'usd'), col('share', 'Share', 'pct'), col('perRequest', '$/request', 'usd'),
-      col('p90', 'p90 $/req'), col('outputShare', 'Output share', 'pct'),
+      col('p90', 'p90 $/req', 'usd'), col('outputShare', 'Output share', 'pct'),
     ],
     rows,
     footer,
