@@ -68,10 +68,17 @@ export function spendSection(view: UsageView, dims: Dimension[], top: number | u
     ],
     rows,
     footer,
-    notes: partly.length && partly.some((g) => g.cost.costFemto !== null)
-      ? ['Some groups are only partly priced: their cost covers the priced requests (see "Unpriced models").']
-      : undefined,
+    notes: partlyPricedNote(partly, dims),
   };
+}
+
+function partlyPricedNote(partly: GroupView[], dims: Dimension[]): string[] | undefined {
+  const named = partly.filter((g) => g.cost.costFemto !== null);
+  if (named.length === 0) return undefined;
+  const label = (g: GroupView) => dims.map((d) => g.key[dimensionKey(d)]).join(' / ');
+  const list = named.slice(0, 5).map((g) => `${label(g)} (${formatInt(g.cost.unpriced.requests)} of ${formatInt(g.sums.requests)} requests)`);
+  const more = named.length > 5 ? `, and ${named.length - 5} more` : '';
+  return [`Partly priced: ${list.join(', ')}${more}. Cost and $/request cover the priced requests; the rest are unpriced (see the warning below).`];
 }
 
 export function componentsSection(view: UsageView): Section {
