@@ -20,7 +20,9 @@ export function scaleFemto(amount: Femto, multiplier: number): Femto {
 export function cardOf(pricer: Pricer, r: SimRequest): RateCard | undefined {
   const res = pricer.resolve(r.model);
   if (!res) return undefined;
-  return pricer.cardForEntry(res, { ...r, fast: r.record.fast, regional: r.record.regional }, r.serviceTier);
+  // requests and tags decide the long-context tier of an aggregated record exactly as the report
+  // does (on the average prompt per request, or the usage report's context_window bucket)
+  return pricer.cardForEntry(res, { ...r, requests: r.record.requests, tags: r.record.tags, fast: r.record.fast, regional: r.record.regional }, r.serviceTier);
 }
 
 /** Exact cost of one request (femto-USD), or undefined when its model is not in the catalog. */
