@@ -7,8 +7,12 @@ import { describe, expect, it } from 'vitest';
 import { Pricer, componentsOf, totalOf } from '../../src/pricing/cost.js';
 import { catalogOf } from '../pricing/helpers.js';
 import { baselineRequests } from '../../src/simulate/engine.js';
-import { priceState } from '../../src/simulate/price.js';
-import { rec, usd } from './helpers.js';
+import { cardOf, priceState, requestCost } from '../../src/simulate/price.js';
+
+import { prefixCache } from '../../src/simulate/levers/prefix-cache.js';
+import { scopePredicate } from '../../src/simulate/scope.js';
+import type { LeverContext, SimEnv } from '../../src/simulate/types.js';
+import { minutes, rec, usd, wordEncode, words } from './helpers.js';
 
 /** A model with a whole-request long-context tier above 200,000 prompt tokens. */
 const tiered = catalogOf({
@@ -39,5 +43,44 @@ describe('baseline as billed: long-context tiers of aggregated records', () => {
     // 900,000 x $1 = $0.9 ; 900,000 x $2 = $1.8
     expect(usd(priceState(tierPricer, baselineRequests([low])).total)).toBe('0.9');
     expect(usd(priceState(tierPricer, baselineRequests([high])).total)).toBe('1.8');
+  });
+});
+
+/** A Claude-style model whose tokenizer counts 1.3x the o200k encoding (Claude 4.7 and later). */
+const factorCatalog = catalogOf({
+  provider: 'anthropic', source: 'test', checkedAt: '2026-11-23',
+  models: [{
+    id: 'claude-f', prices: [{ inputPerMTok: 1, cacheReadPerMTok: 0.1, cacheWrite5mPerMTok: 1.25, outputPerMTok: 5 }],
+    cache: { mode: 'explicit', minTokens: 1024, ttl: '5m', refreshOnHit: true },
+    tokenizer: { encoding: 'o200k_base', exact: false, factor: 1.3 },
+  }],
+});
+const factorPricer = new Pricer(factorCatalog, { defaultMs: Date.parse('2026-10-01T00:00:00Z') });
+const factorEnv: SimEnv = { pricer: factorPricer, encode: (t) => wordEncode(t), explain: false };
+const factorCtx: LeverContext = {
+  env: factorEnv, inScope: scopePredicate(undefined, factorCatalog), ttlScale: 1, label: 'test',
+  cost: (r) => requestCost(factorPricer, r), resolve: (m) => factorPricer.resolve(m), card: (r) => cardOf(factorPricer, r),
+};
+
+describe('prefixCache: the minimum cacheable length is in the model\'s tokens', () => {
+  it('a 900-token (o200k) system prompt is 1,170 Claude tokens: above the 1,024 minimum', () => {
+    // Prompt: system 900 encoder tokens + user 100 = 1,000 encoder tokens, billed 1,300 (x1.3).
+    // Breakpoint after the system prompt (not a conversation): 900 / 1,000 of 1,300 = 1,170 tokens.
+    const SYS = words('fsys', 900);
+    const mk = (m: number, u: string) => rec('claude-f', { timeMs: minutes(m), inputTokens: 1300, text: { messages: [{ role: 'system', content: SYS }, { role: 'user', content: words(u, 100) }] } });
+    const out = prefixCache.apply(baselineRequests([mk(0, 'fa'), mk(1, 'fb')]), prefixCache.parse({}), factorCtx);
+    // t=0 writes 1,170 at $1.25 + 130 input = 1,592.5; t=1 reads 1,170 at $0.10 + 130 input = 247
+    // -> $0.0018395 (uncached 2 x 1,300 = $0.0026)
+    expect(out.requests[0]).toMatchObject({ cacheWrite5mTokens: 1170, inputTokens: 130 });
+    expect(out.requests[1]).toMatchObject({ cacheReadTokens: 1170, inputTokens: 130 });
+    expect(usd(priceState(factorPricer, out.requests).total)).toBe('0.0018395');
+  });
+
+  it('a 700-token (o200k) system prompt is 910 Claude tokens: below the minimum, not cached', () => {
+    const SYS = words('gsys', 700);
+    const mk = (m: number, u: string) => rec('claude-f', { timeMs: minutes(m), inputTokens: 1040, text: { messages: [{ role: 'system', content: SYS }, { role: 'user', content: words(u, 100) }] } });
+    const out = prefixCache.apply(baselineRequests([mk(0, 'ga'), mk(1, 'gb')]), prefixCache.parse({}), factorCtx);
+    // 2 x 1,040 x $1 = $0.00208
+    expect(usd(priceState(factorPricer, out.requests).total)).toBe('0.00208');
   });
 });

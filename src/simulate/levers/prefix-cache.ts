@@ -93,9 +93,16 @@ function groupRequests(requests: readonly SimRequest[], p: PrefixCacheParams, ct
   return groups;
 }
 
+/**
+ * Replay rule in encoder tokens. The catalog's minimum and increment are in the model's own tokens;
+ * the replay counts with `tokenizer.encoding`, which is `tokenizer.factor` times fewer (Claude 4.7+:
+ * a 1,024-token minimum is 788 o200k tokens).
+ */
 function ruleFor(entry: ModelEntry, ttlMs: number): ReplayRule {
   const c = entry.cache!;
-  return { minTokens: c.minTokens, increment: c.increment, boundaries: c.mode === 'implicit' ? 'token' : 'segment', ttlMs, refreshOnHit: !!c.refreshOnHit };
+  const f = entry.tokenizer?.factor ?? 1;
+  const scale = (n: number) => (f === 1 ? n : n / f);
+  return { minTokens: scale(c.minTokens), increment: c.increment === undefined ? undefined : scale(c.increment), boundaries: c.mode === 'implicit' ? 'token' : 'segment', ttlMs, refreshOnHit: !!c.refreshOnHit };
 }
 
 /** Where the breakpoint goes: implicit caches take the whole prompt; explicit ones follow the policy. */
