@@ -8,11 +8,16 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { UserError } from '../core/issues.js';
 import { decimalToScaled, type Femto } from '../pricing/money.js';
 
-/** What a prompt cost at the baseline: per call, at the baseline's model and output length. */
+/**
+ * What a prompt cost at the baseline: per call, at the baseline's model, prices, hit rate and
+ * output length, and the token counts that `check` reprices at the current ones.
+ */
 export interface Snapshot {
   model: string;
   inputTokens: number;
   cacheableTokens: number;
+  /** Tokens before the first `{{variable}}` (baselines written before this field: absent). */
+  staticPrefixTokens?: number;
   costPerCall: Femto;
 }
 
@@ -36,10 +41,13 @@ export function parseBaseline(text: string, file: string): Map<string, Snapshot>
   if (typeof doc !== 'object' || doc === null || d.command !== 'check' || !Array.isArray(d.prompts)) throw bad(file, 'expected {"command": "check", "prompts": [...]}');
   const out = new Map<string, Snapshot>();
   d.prompts.forEach((p: unknown, i: number) => {
-    const q = p as { id?: unknown; model?: unknown; current?: { inputTokens?: unknown; cacheableTokens?: unknown; costPerCallUsd?: unknown } };
+    const q = p as { id?: unknown; model?: unknown; current?: { inputTokens?: unknown; cacheableTokens?: unknown; staticPrefixTokens?: unknown; costPerCallUsd?: unknown } };
     const c = q.current;
     if (typeof q.id !== 'string' || !c || typeof c.inputTokens !== 'number' || typeof c.costPerCallUsd !== 'number') throw bad(file, `prompts[${i}] needs id and current.{inputTokens, costPerCallUsd}`);
-    out.set(q.id, { model: typeof q.model === 'string' ? q.model : '', inputTokens: c.inputTokens, cacheableTokens: typeof c.cacheableTokens === 'number' ? c.cacheableTokens : 0, costPerCall: usdToFemto(c.costPerCallUsd) });
+    out.set(q.id, {
+      model: typeof q.model === 'string' ? q.model : '', inputTokens: c.inputTokens, cacheableTokens: typeof c.cacheableTokens === 'number' ? c.cacheableTokens : 0,
+      ...(typeof c.staticPrefixTokens === 'number' ? { staticPrefixTokens: c.staticPrefixTokens } : {}), costPerCall: usdToFemto(c.costPerCallUsd),
+    });
   });
   return out;
 }

@@ -74,7 +74,7 @@ function violationsSection(r: CheckResult): Section {
 
 function assumptionLines(r: CheckResult, meta: CheckMeta): string[] {
   const lines = r.prompts.map((p) => `${p.measured.id}: ${p.measured.model}, ${p.trafficBasis} (${Number(p.measured.callsPerMonth.toFixed(2)).toLocaleString('en-US')} calls/month), output ${p.outputBasis}, ${p.cacheable.toLocaleString('en-US')} cacheable tokens`);
-  lines.push(`Cost per call at a prefix-cache hit rate of ${meta.cacheHitRate}; month = ${DAYS_PER_MONTH} days; "before" is priced at current traffic${meta.baseline ? `; baseline: ${meta.baseline}` : '; no baseline (--baseline FILE or --base-ref REF)'}${meta.pricesAt ? `; prices in force on ${meta.pricesAt}` : ''}.`);
+  lines.push(`Cost per call at a prefix-cache hit rate of ${meta.cacheHitRate}; month = ${DAYS_PER_MONTH} days; "before" is priced at the current model, prices, hit rate, output length and traffic${meta.baseline ? `; baseline: ${meta.baseline}` : '; no baseline (--baseline FILE or --base-ref REF)'}${meta.pricesAt ? `; prices in force on ${meta.pricesAt}` : ''}.`);
   return lines;
 }
 
@@ -103,7 +103,7 @@ export function checkJson(r: CheckResult, meta: CheckMeta) {
       return {
         id: m.id, file: m.file, model: m.model, resolvedModel: m.resolvedModel, status: p.status,
         callsPerMonth: m.callsPerMonth, traffic: p.trafficBasis, outputTokens: p.outputTokens, output: p.outputBasis, estimatedTokens: p.estimatedTokens,
-        current: { inputTokens: m.inputTokens, cacheableTokens: p.cacheable, costPerCallUsd: usd(m.costPerCall), monthlyUsd: usd(m.monthly) },
+        current: { inputTokens: m.inputTokens, cacheableTokens: p.cacheable, staticPrefixTokens: p.staticPrefix, costPerCallUsd: usd(m.costPerCall), monthlyUsd: usd(m.monthly) },
         baseline: b ? { inputTokens: b.inputTokens, costPerCallUsd: usd(b.costPerCall), monthlyUsd: usd(b.monthly) } : null,
         delta: b ? { inputTokens: m.inputTokens - b.inputTokens, costPerCallUsd: usd(m.costPerCall - b.costPerCall), monthlyUsd: usd(m.monthly - b.monthly), pct: b.costPerCall ? Number(((m.costPerCall - b.costPerCall) * 10_000n) / b.costPerCall) / 100 : null } : null,
         violations: p.violations.map((v) => ({ rule: v.rule, limit: v.limit, actual: v.actual, impactMonthlyUsd: usd(v.impactMonthly), message: v.message })),

@@ -9,6 +9,8 @@ import { UserError } from '../core/issues.js';
 import type { Femto } from '../pricing/money.js';
 import { DEFAULT_OUTPUT_TOKENS, Estimator, monthlyOf, type ModelEstimate } from '../prompts/estimate.js';
 import { describeOutputTokens, outputTokensFor, type OutputTokens, type Prompt, type Traffic } from '../prompts/types.js';
+import { tokenizerFor, type TokenizerChoice } from '../prompts/count.js';
+import { cacheableTokens } from '../prompts/price.js';
 import type { Snapshot } from './baseline.js';
 import { effectiveBudgets, type Budgets, type PromptConfig } from './config.js';
 import { checkPrompt, checkTotal, type Measured, type Violation } from './rules.js';
@@ -34,6 +36,7 @@ export interface CheckOverrides {
 export interface PromptResult {
   measured: Measured;
   cacheable: number;
+  staticPrefix: number;
   outputTokens: number;
   outputBasis: string;
   trafficBasis: string;
@@ -70,11 +73,32 @@ function modelOf(item: CheckItem): string {
   return m;
 }
 
-function beforeOf(est: Estimator, item: CheckItem, base: BaselineSource, me: ModelEstimate, traffic: Traffic): Measured['before'] {
+const sameTokenizer = (a: TokenizerChoice, b: TokenizerChoice) => a.encoding === b.encoding && a.factor === b.factor;
+
+/**
+ * A saved snapshot as "before": its token counts repriced at the current model, prices, hit rate,
+ * output length and traffic, so the delta is the prompt change alone. That needs counts valid for
+ * the current model (the same catalog entry, or the same tokenizer and a saved static prefix);
+ * otherwise the saved cost per call is used, with a warning.
+ */
+function snapshotBefore(est: Estimator, item: CheckItem, s: Snapshot, me: ModelEstimate, traffic: Traffic, warnings: string[]): NonNullable<Measured['before']> {
+  const old = s.model ? est.catalog.resolve(s.model) : undefined;
+  let cacheable: number | undefined;
+  if (old && s.staticPrefixTokens !== undefined && sameTokenizer(tokenizerFor(old.entry), me.tokenizer)) cacheable = cacheableTokens(s.staticPrefixTokens, me.entry.cache);
+  else if (old && old.entry.id === me.entry.id) cacheable = s.cacheableTokens;
+  if (cacheable !== undefined) {
+    const p = est.priceTokens(est.resolve(me.model), s.inputTokens, cacheable, me.outputTokens, traffic);
+    return { costPerCall: p.perCall.cached, monthly: p.perMonth!.cached, inputTokens: s.inputTokens };
+  }
+  warnings.push(`${item.prompt.id}: the baseline was measured on ${s.model || 'an unnamed model'}, not ${me.model}: its saved cost per call is used, so the change includes the model switch (refresh it with --update-baseline)`);
+  return { costPerCall: s.costPerCall, monthly: monthlyOf({ num: s.costPerCall, den: 1n }, traffic.callsPerMonth), inputTokens: s.inputTokens };
+}
+
+function beforeOf(est: Estimator, item: CheckItem, base: BaselineSource, me: ModelEstimate, traffic: Traffic, warnings: string[]): Measured['before'] {
   if (base.kind === 'none') return undefined;
   if (base.kind === 'file') {
     const s = base.snapshots.get(item.prompt.id);
-    return s ? { costPerCall: s.costPerCall, monthly: monthlyOf({ num: s.costPerCall, den: 1n }, traffic.callsPerMonth), inputTokens: s.inputTokens } : null;
+    return s ? snapshotBefore(est, item, s, me, traffic, warnings) : null;
   }
   const old = base.read(item);
   if (!old) return null;
@@ -107,12 +131,12 @@ export function runCheck(est: Estimator, items: CheckItem[], global: Budgets, ba
       id: item.prompt.id, file: item.prompt.file, model: me.model, resolvedModel: me.entry.id, inputTokens: me.tokens.input,
       costPerCall: me.perCall.cached, callsPerMonth: traffic.callsPerMonth, monthly: me.perMonth!.cached,
     };
-    const before = beforeOf(est, item, base, me, traffic);
+    const before = beforeOf(est, item, base, me, traffic, w);
     if (before !== undefined) measured.before = before;
     const budgets = effectiveBudgets(global, item.config.budgets);
     const violations = checkPrompt(measured, budgets, allowedFor(budgets));
     return {
-      measured, cacheable: me.cacheable, outputTokens, outputBasis: output ? `${describeOutputTokens(output.value)} (${output.basis})` : `${DEFAULT_OUTPUT_TOKENS} (default)`,
+      measured, cacheable: me.cacheable, staticPrefix: me.tokens.staticPrefix, outputTokens, outputBasis: output ? `${describeOutputTokens(output.value)} (${output.basis})` : `${DEFAULT_OUTPUT_TOKENS} (default)`,
       trafficBasis: traffic.basis, estimatedTokens: !me.tokenizer.exact, status: statusOf(violations, before, measured.costPerCall), violations, warnings: w,
     };
   });

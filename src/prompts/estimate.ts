@@ -86,17 +86,26 @@ export class Estimator {
     const res = this.resolve(model);
     const tokenizer = tokenizerFor(res.entry);
     const tokens = countPrompt(prompt, new PromptCounter(tokenizer, this.counter));
-    const card = this.pricer.cardForEntry(res, { inputTokens: tokens.input, cacheReadTokens: 0, cacheWrite5mTokens: 0, cacheWrite1hTokens: 0, outputTokens }, 'standard');
     const cacheable = cacheableTokens(tokens.staticPrefix, res.entry.cache);
-    const cost = callCost(card.prices, tokens.input, cacheable, outputTokens, this.hitRate);
-    const est: ModelEstimate = {
-      model, entry: res.entry, tokenizer, tokens, outputTokens, cacheable, cost,
+    const priced = this.priceTokens(res, tokens.input, cacheable, outputTokens, traffic);
+    return { model, entry: res.entry, tokenizer, tokens, outputTokens, cacheable, ...priced };
+  }
+
+  /**
+   * Price known token counts on a resolved model: per call with and without caching, and per
+   * month at `traffic`. Used for prompts just counted and for baseline snapshots (their saved
+   * token counts repriced at the current model, prices, hit rate and output length).
+   */
+  priceTokens(res: Resolution, inputTokens: number, cacheable: number, outputTokens: number, traffic: Traffic | undefined): Pick<ModelEstimate, 'cost' | 'perCall' | 'perMonth' | 'expected' | 'adjustments'> {
+    const card = this.pricer.cardForEntry(res, { inputTokens, cacheReadTokens: 0, cacheWrite5mTokens: 0, cacheWrite1hTokens: 0, outputTokens }, 'standard');
+    const cost = callCost(card.prices, inputTokens, cacheable, outputTokens, this.hitRate);
+    return {
+      cost,
       perCall: { noCache: cost.noCache, cached: roundExact(cost.expected) },
+      ...(traffic ? { perMonth: monthly(cost, traffic.callsPerMonth) } : {}),
       expected: cost.expected,
       adjustments: [...card.adjustments, ...card.warnings],
     };
-    if (traffic) est.perMonth = monthly(cost, traffic.callsPerMonth);
-    return est;
   }
 }
 

@@ -96,6 +96,45 @@ describe('tokenomics check on fixtures/check', () => {
     expect(JSON.parse(readFileSync(join(dir, 'new-baseline.json'), 'utf8')).prompts[1].current.inputTokens).toBeGreaterThan(3700);
   });
 
+  it('a saved baseline is repriced at the current output length, hit rate and model: an unchanged prompt stays unchanged', async () => {
+    // baseline.json was saved at 180 output tokens (support-bot) / 3 (classify-intent) and a hit rate of 0.8.
+    // --output-tokens 250, support-bot on Sonnet 4.5 (1,757 input, 1,636 cacheable, 121 uncached):
+    //   hit  = 121 x $3 + 1,636 x $0.30 + 250 x $15 = 363 + 490.8 + 3,750 = $4,603.8/MTok-call = $0.0046038
+    //   miss = 121 x $3 + 1,636 x $3.75 + 250 x $15 = 363 + 6,135 + 3,750 = $0.010248
+    //   0.8 x 0.0046038 + 0.2 x 0.010248 = $0.00573264/call; x 600,000 = $3,439.584/month
+    // classify-intent on gpt-4o-mini: 163 x $0.15 + 250 x $0.60 = $0.00017445/call; x 1,500,000 = $261.675/month
+    const out = await runCli(['check', '--output-tokens', '250', '--format', 'json'], { cwd: FIXTURE });
+    expect(out.code, out.stdout).toBe(0);
+    const doc = JSON.parse(out.stdout);
+    const rows = Object.fromEntries(doc.prompts.map((p: { id: string }) => [p.id, p]));
+    expect(rows['support-bot']).toMatchObject({ status: 'unchanged', current: { costPerCallUsd: 0.00573264, monthlyUsd: 3439.584 }, baseline: { costPerCallUsd: 0.00573264, monthlyUsd: 3439.584 } });
+    expect(rows['classify-intent']).toMatchObject({ status: 'unchanged', current: { costPerCallUsd: 0.00017445, monthlyUsd: 261.675 }, baseline: { costPerCallUsd: 0.00017445 } });
+    // hit rate 0.5: support-bot 0.5 x (0.0035538 + 0.009198) = $0.0063759/call (hit at 180 output: 363 + 490.8 + 2,700)
+    const rate = await runCli(['check', '--cache-hit-rate', '0.5', '--format', 'json'], { cwd: FIXTURE });
+    expect(rate.code, rate.stdout).toBe(0);
+    expect(JSON.parse(rate.stdout).prompts[1]).toMatchObject({ status: 'unchanged', baseline: { costPerCallUsd: 0.0063759, monthlyUsd: 3825.54 } });
+  });
+
+  it('a baseline saved on another model: repriced from its static prefix when the tokenizer is the same, else its saved cost with a warning', async () => {
+    const dir = copyFixture();
+    const cfg = join(dir, 'tokenomics.yaml');
+    writeFileSync(cfg, readFileSync(cfg, 'utf8').replace('model: claude-sonnet-4-5\n', 'model: claude-haiku-4-5\n'));
+    // fixture baseline (no staticPrefixTokens, saved on Sonnet): the saved $0.00468264 stays, with a warning
+    const old = await runCli(['check', '--format', 'json'], { cwd: dir });
+    const oldDoc = JSON.parse(old.stdout);
+    expect(oldDoc.prompts[1].baseline.costPerCallUsd).toBe(0.00468264);
+    expect(oldDoc.warnings.join('\n')).toMatch(/support-bot: the baseline was measured on claude-sonnet-4-5, not claude-haiku-4-5/);
+    // a baseline written now on Sonnet carries the static prefix (1,636); on Haiku 4.5 (minimum 4,096) nothing caches:
+    // 1,757 x $1 + 180 x $5 = $0.002657/call before and after
+    writeFileSync(cfg, readFileSync(cfg, 'utf8').replace('model: claude-haiku-4-5\n', 'model: claude-sonnet-4-5\n'));
+    expect((await runCli(['check', '--update-baseline', '--baseline', 'b2.json'], { cwd: dir })).code).toBe(0);
+    expect(JSON.parse(readFileSync(join(dir, 'b2.json'), 'utf8')).prompts[1].current.staticPrefixTokens).toBe(1636);
+    writeFileSync(cfg, readFileSync(cfg, 'utf8').replace('model: claude-sonnet-4-5\n', 'model: claude-haiku-4-5\n'));
+    const r = await runCli(['check', '--baseline', 'b2.json', '--format', 'json'], { cwd: dir });
+    const p = JSON.parse(r.stdout).prompts[1];
+    expect(p).toMatchObject({ id: 'support-bot', status: 'unchanged', current: { costPerCallUsd: 0.002657 }, baseline: { costPerCallUsd: 0.002657 } });
+  });
+
   it('exit 2 on config errors, with file:line', async () => {
     const dir = copyFixture();
     const cfg = join(dir, 'tokenomics.yaml');
