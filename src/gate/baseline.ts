@@ -4,7 +4,8 @@
  * be committed besides the prompts themselves).
  */
 import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { UserError } from '../core/issues.js';
 import { decimalToScaled, type Femto } from '../pricing/money.js';
 
@@ -74,22 +75,39 @@ function git(args: string[], cwd: string): string {
   return execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 * 1024 * 1024 });
 }
 
-/** Reads files at a git revision; a file missing there is a new prompt (undefined). */
+/**
+ * Reads files at a git revision; a file missing there is a new prompt (undefined). Paths are
+ * taken relative to the repository root, so prompt files outside the working directory
+ * (`check ../prompts/x.yaml`, or a config in a subdirectory) are found too.
+ */
 export class GitRevision {
+  private readonly root: string;
+
   constructor(readonly ref: string, readonly cwd: string) {
     try {
       git(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], cwd);
     } catch {
       throw new UserError(`--base-ref ${ref}: not a commit in the git repository at ${cwd}`, 'use a branch, tag or commit, e.g. --base-ref origin/main (in CI, fetch it first: git fetch origin main)');
     }
+    this.root = realpathSync(git(['rev-parse', '--show-toplevel'], cwd).trim());
   }
 
-  /** `path` relative to `cwd`. */
+  /** `path` relative to `cwd` (or absolute). */
   read(path: string): string | undefined {
+    let abs: string;
     try {
-      return git(['show', `${this.ref}:./${path.replace(/\\/g, '/')}`], this.cwd);
+      abs = realpathSync(resolve(this.cwd, path));
     } catch {
-      return undefined;
+      abs = resolve(this.cwd, path);
+    }
+    const rel = relative(this.root, abs);
+    if (!rel || rel.startsWith('..') || isAbsolute(rel)) throw new UserError(`--base-ref ${this.ref}: ${path} is outside the git repository at ${this.root}`, 'check prompt files that are tracked in the repository, or compare with --baseline FILE');
+    const gitPath = rel.split(sep).join('/');
+    if (!git(['ls-tree', '--name-only', this.ref, '--', gitPath], this.root).trim()) return undefined;
+    try {
+      return git(['show', `${this.ref}:${gitPath}`], this.root);
+    } catch (err) {
+      throw new UserError(`--base-ref ${this.ref}: cannot read ${gitPath}: ${String((err as { stderr?: unknown }).stderr ?? err).trim()}`);
     }
   }
 }

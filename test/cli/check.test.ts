@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -206,6 +206,26 @@ describe('tokenomics check --base-ref (a git repository with two commits of a pr
     const same = await runCli([...args, '--base-ref', 'HEAD'], { cwd: dir });
     expect(same.code).toBe(0);
     expect(JSON.parse(same.stdout).prompts[0].status).toBe('unchanged');
+  });
+
+  it('finds prompt files outside the working directory at REF (config in a subdirectory, ../ paths), not "new"', async () => {
+    const dir = repo();
+    mkdirSync(join(dir, 'ci'));
+    writeFileSync(join(dir, 'ci', 'tokenomics.yaml'), 'check:\n  budgets: {maxIncreasePct: 10}\n  prompts:\n    - file: ../bot.md\n      model: gpt-4o-mini\n      traffic: {callsPerDay: 1000}\n      expectedOutputTokens: 100\n');
+    // before: 3 (reply priming) + 3 (message) + tokens("user") + the old text with {{q}} empty
+    const oldTokens = 3 + 3 + tok('user') + tok('You answer questions about hiking boots. Be brief.\n\nQuestion: \n');
+    for (const args of [['check', '--base-ref', 'HEAD~1', '--format', 'json'], ['check', '../bot.md', '--model', 'gpt-4o-mini', '--calls-per-day', '1000', '--output-tokens', '100', '--max-increase-pct', '10', '--base-ref', 'HEAD~1', '--format', 'json']]) {
+      const r = await runCli(args, { cwd: join(dir, 'ci') });
+      expect(r.code, r.stderr).toBe(1);
+      const p = JSON.parse(r.stdout).prompts[0];
+      expect(p.status).toBe('fail');
+      expect(p.baseline.inputTokens).toBe(oldTokens);
+    }
+    const outside = join(mkdtempSync(join(tmpdir(), 'tk-outside-')), 'x.md');
+    writeFileSync(outside, 'Say hi.');
+    const o = await runCli(['check', outside, '--model', 'gpt-4o-mini', '--calls-per-day', '10', '--base-ref', 'HEAD'], { cwd: dir });
+    expect(o.code).toBe(2);
+    expect(o.stderr).toMatch(/is outside the git repository/);
   });
 
   it('a prompt missing at REF is new; a bad ref is exit 2', async () => {
