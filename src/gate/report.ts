@@ -138,11 +138,16 @@ export function checkMarkdown(r: CheckResult, meta: CheckMeta): string {
 const escapeData = (s: string) => s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
 const escapeProp = (s: string) => escapeData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
 
-/** GitHub workflow commands: one ::error per violation, one ::warning per warning. */
-export function githubAnnotations(r: CheckResult, configFile?: string): string {
+/**
+ * GitHub workflow commands: one ::error per violation, one ::warning per warning. `pathOf` maps a
+ * file as shown (relative to the working directory) to the path GitHub expects (from the
+ * repository root), so annotations land on the files when `check` runs in a subdirectory.
+ */
+export function githubAnnotations(r: CheckResult, configFile?: string, pathOf: (file: string) => string = (f) => f): string {
   const lines: string[] = [];
   for (const v of r.violations) {
-    const file = v.file ?? configFile;
+    const shownFile = v.file ?? configFile;
+    const file = shownFile === undefined ? undefined : pathOf(shownFile);
     lines.push(`::error ${file ? `file=${escapeProp(file)},` : ''}title=${escapeProp(`tokenomics ${v.rule}`)}::${escapeData(v.message)}`);
   }
   for (const w of r.warnings) lines.push(`::warning title=tokenomics::${escapeData(w)}`);

@@ -85,6 +85,18 @@ describe('tokenomics check on fixtures/check', () => {
     expect(md.startsWith('earlier step\n**tokenomics check failed**')).toBe(true);
   });
 
+  it('--github in a subdirectory of the workspace: annotation paths are from the repository root ($GITHUB_WORKSPACE)', async () => {
+    const ws = mkdtempSync(join(tmpdir(), 'tk-ws-'));
+    const dir = join(ws, 'services', 'bot');
+    cpSync(FIXTURE, dir, { recursive: true });
+    addInstructions(dir);
+    const r = await runCli(['check', '--github'], { cwd: dir, env: { GITHUB_WORKSPACE: ws } });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/^::error file=services\/bot\/prompts\/support-bot\.yaml,title=tokenomics maxIncreaseUsd::/m);
+    const plain = await runCli(['check', '--github'], { cwd: dir });
+    expect(plain.stdout).toMatch(/^::error file=prompts\/support-bot\.yaml,title=tokenomics maxIncreaseUsd::/m);
+  });
+
   it('--update-baseline writes the current costs; the next check compares against them', async () => {
     const dir = copyFixture();
     addInstructions(dir);

@@ -1,6 +1,6 @@
 /** `tokenomics check`: the CI gate on prompt-cost regressions. Exit 0 within budget, 1 on a violation, 2 on an error. */
 import { appendFileSync } from 'node:fs';
-import { relative, resolve } from 'node:path';
+import { isAbsolute, relative, resolve, sep } from 'node:path';
 import type { Command } from 'commander';
 import { UserError } from '../../core/issues.js';
 import { GitRevision, readBaselineFile, writeBaselineFile } from '../../gate/baseline.js';
@@ -159,7 +159,13 @@ async function check(ctx: CommandContext, paths: string[], o: CheckOptions): Pro
     ctx.info(`wrote baseline ${writeTo.shown}`);
   }
   if (o.github) {
-    ctx.io.stdout.write(githubAnnotations(result, cfg.file ? shown(ctx.io.cwd, cfg.file) : undefined));
+    const workspace = ctx.io.env.GITHUB_WORKSPACE;
+    const pathOf = (file: string) => {
+      if (!workspace) return file;
+      const rel = relative(resolve(workspace), resolve(ctx.io.cwd, file));
+      return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel.split(sep).join('/') : file;
+    };
+    ctx.io.stdout.write(githubAnnotations(result, cfg.file ? shown(ctx.io.cwd, cfg.file) : undefined, pathOf));
     const summary = ctx.io.env.GITHUB_STEP_SUMMARY;
     if (summary) appendFileSync(summary, checkMarkdown(result, meta));
   }
