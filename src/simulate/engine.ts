@@ -34,6 +34,7 @@ export interface ScenarioResult {
   steps: WaterfallStep[];
   requests: SimRequest[];
   /** Volume curve: the scenario re-run at each k (when its volume lever asks for one). */
+  /** `requestsServed`: priced requests served at k (the denominator of cost per request). */
   curve?: Array<{ k: number; method: string; baselineAtK: Femto; total: Femto; requestsServed: number }>;
 }
 
@@ -91,6 +92,6 @@ function volumeCurve(base: SimRequest[], baseline: StatePrice, scenario: Scenari
     const run = runLevers(base, baseline, levers, { ...env, explain: false }, now);
     const method = effectiveMethod(LEVERS.volume.lever.parse(params) as VolumeParams);
     const scaled = runLevers(base, baseline, [{ ...vol, params, where: vol.where }], { ...env, explain: false }, now);
-    return { k, method, baselineAtK: scaled.final.total, total: run.final.total, requestsServed: run.final.requestsServed };
+    return { k, method, baselineAtK: scaled.final.total, total: run.final.total, requestsServed: run.final.pricedRequestsServed };
   });
 }

@@ -27,7 +27,9 @@ export function cardOf(pricer: Pricer, r: SimRequest): RateCard | undefined {
 
 /** Exact cost of one request (femto-USD), or undefined when its model is not in the catalog. */
 export function requestCost(pricer: Pricer, r: SimRequest, card = cardOf(pricer, r)): Femto | undefined {
-  if (r.dropped) return scaleFemto(r.extraFemto * BigInt(Math.max(1, r.record.requests)), r.weight);
+  // a call answered from a cache saves what the call would have cost: unknown on an unpriced model,
+  // so the request stays unpriced (never a saving counted against $0)
+  if (r.dropped) return pricer.resolve(r.model) ? scaleFemto(r.extraFemto * BigInt(Math.max(1, r.record.requests)), r.weight) : undefined;
   if (!card) return undefined;
   const tokens = totalOf(componentsOf(r, card.prices));
   return scaleFemto(scaleFemto(tokens, r.retryFactor) + r.extraFemto * BigInt(Math.max(1, r.record.requests)), r.weight);
@@ -43,9 +45,15 @@ export interface StatePrice {
   longContextRequests: number;
   /** Demand served (logged and replicated requests, incl. cache hits), weighted. */
   requestsServed: number;
+  /** The part of `requestsServed` that could be priced: the denominator of cost per request. */
+  pricedRequestsServed: number;
   /** Model calls made (not dropped), incl. added calls and expected retries. */
   modelCalls: number;
+  /** Expected successful outcomes among priced requests with a known outcome. */
   successes: number;
+  /** Cost of the priced requests with a known outcome (incl. calls added for them): the numerator of cost per success. */
+  knownOutcomeTotal: Femto;
+  /** Conversations and customers with at least one priced request. */
   conversations: number;
   customers: number;
   /** Cost of the calls that belong to a conversation / carry a customer (the numerators of "per X"). */
@@ -60,7 +68,7 @@ export function priceState(pricer: Pricer, requests: readonly SimRequest[]): Sta
   const convs = new Map<string, number>();
   const customers = new Set<string>();
   const out: StatePrice = {
-    total: 0n, costs, unpricedRequests: 0, unpricedModels: [], longContextRequests: 0, requestsServed: 0, modelCalls: 0, successes: 0, conversations: 0, customers: 0, conversationTotal: 0n, customerTotal: 0n,
+    total: 0n, costs, unpricedRequests: 0, unpricedModels: [], longContextRequests: 0, requestsServed: 0, pricedRequestsServed: 0, modelCalls: 0, successes: 0, knownOutcomeTotal: 0n, conversations: 0, customers: 0, conversationTotal: 0n, customerTotal: 0n,
     tokens: { input: 0, cacheRead: 0, cacheWrite: 0, output: 0 },
   };
   for (let i = 0; i < requests.length; i++) {
@@ -76,13 +84,18 @@ export function priceState(pricer: Pricer, requests: readonly SimRequest[]): Sta
       out.total += cost;
       if (r.conversation !== undefined) out.conversationTotal += cost;
       if (r.record.tags.customer !== undefined) out.customerTotal += cost;
+      if (r.outcomeKnown) out.knownOutcomeTotal += cost;
     }
     if (card?.tier) out.longContextRequests += n;
     if (r.origin !== 'added') {
       out.requestsServed += n;
-      out.successes += n * r.successes;
-      if (r.conversation !== undefined) convs.set(`${r.conversation}#${r.replica}`, r.weight);
-      if (r.record.tags.customer !== undefined) customers.add(r.record.tags.customer);
+      // unit costs divide priced totals by priced demand only: an unpriced request is not a $0 one
+      if (cost !== undefined) {
+        out.pricedRequestsServed += n;
+        if (r.outcomeKnown) out.successes += n * r.successes;
+        if (r.conversation !== undefined) convs.set(`${r.conversation}#${r.replica}`, r.weight);
+        if (r.record.tags.customer !== undefined) customers.add(r.record.tags.customer);
+      }
     }
     if (!r.dropped) {
       out.modelCalls += n * r.retryFactor;

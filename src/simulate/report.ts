@@ -29,8 +29,8 @@ function unitRow(name: string, p: StatePrice, baseline: StatePrice) {
   return {
     scenario: name, total: p.total, change: p === baseline ? undefined : change,
     changePct: p !== baseline && baseline.total > 0n ? Number((change * 1_000_000n) / baseline.total) / 1_000_000 : undefined,
-    perRequest: perUnit(p.total, p.requestsServed), perConversation: perUnit(p.conversationTotal, p.conversations),
-    perCustomer: perUnit(p.customerTotal, p.customers), perSuccess: perUnit(p.total, p.successes),
+    perRequest: perUnit(p.total, p.pricedRequestsServed), perConversation: perUnit(p.conversationTotal, p.conversations),
+    perCustomer: perUnit(p.customerTotal, p.customers), perSuccess: perUnit(p.knownOutcomeTotal, p.successes),
     calls: Math.round(p.modelCalls), longContext: Math.round(p.longContextRequests),
   };
 }
@@ -39,8 +39,8 @@ function unitJson(p: StatePrice) {
   return {
     totalUsd: femtoToUsdNumber(p.total), requestsServed: p.requestsServed, modelCalls: Number(p.modelCalls.toFixed(3)), successes: Number(p.successes.toFixed(3)),
     conversations: p.conversations, customers: p.customers, longContextRequests: p.longContextRequests,
-    costPerRequestUsd: usd(perUnit(p.total, p.requestsServed)), costPerConversationUsd: usd(perUnit(p.conversationTotal, p.conversations)),
-    costPerCustomerUsd: usd(perUnit(p.customerTotal, p.customers)), costPerSuccessUsd: usd(perUnit(p.total, p.successes)),
+    costPerRequestUsd: usd(perUnit(p.total, p.pricedRequestsServed)), costPerConversationUsd: usd(perUnit(p.conversationTotal, p.conversations)),
+    costPerCustomerUsd: usd(perUnit(p.customerTotal, p.customers)), costPerSuccessUsd: usd(perUnit(p.knownOutcomeTotal, p.successes)),
     tokens: p.tokens, unpricedRequests: p.unpricedRequests, unpricedModels: p.unpricedModels,
   };
 }

@@ -32,8 +32,14 @@ export interface SimRequest {
   weight: number;
   /** Expected calls per request (retries): cost multiplier only, never counted as demand. */
   retryFactor: number;
-  /** Expected successful outcomes per request (0..1). */
+  /** Expected successful outcomes per request (0..1); 0 when the outcome is unknown. */
   successes: number;
+  /**
+   * Whether the request's outcome is known (logged `outcome` tag, or an assumed success rate):
+   * cost per successful outcome is the cost of requests with a known outcome over their successes,
+   * as in the report, so a request without an outcome never counts as a success.
+   */
+  outcomeKnown: boolean;
   /** Answered without a model call (semantic cache hit): costs only `extraFemto`. */
   dropped: boolean;
   /** Non-token cost per request in femto-USD (cache lookups, embeddings). */
@@ -141,7 +147,8 @@ export function fromRecord(r: UsageRecord): SimRequest {
     outputTokens: r.outputTokens,
     weight: 1,
     retryFactor: 1,
-    successes: r.tags.outcome === 'failure' ? 0 : 1,
+    successes: r.tags.outcome === 'success' ? 1 : 0,
+    outcomeKnown: r.tags.outcome === 'success' || r.tags.outcome === 'failure',
     dropped: false,
     extraFemto: 0n,
     origin: 'log',

@@ -12,7 +12,10 @@ import { cardOf, priceState, requestCost } from '../../src/simulate/price.js';
 import { prefixCache } from '../../src/simulate/levers/prefix-cache.js';
 import { scopePredicate } from '../../src/simulate/scope.js';
 import type { LeverContext, SimEnv } from '../../src/simulate/types.js';
-import { minutes, rec, usd, wordEncode, words } from './helpers.js';
+import { route } from '../../src/simulate/levers/route.js';
+import { semanticCache } from '../../src/simulate/levers/semantic-cache.js';
+import { buildSimulateReport } from '../../src/simulate/report.js';
+import { ctxFor, minutes, pricer, rec, usd, wordEncode, words } from './helpers.js';
 
 /** A model with a whole-request long-context tier above 200,000 prompt tokens. */
 const tiered = catalogOf({
@@ -82,5 +85,61 @@ describe('prefixCache: the minimum cacheable length is in the model\'s tokens', 
     const out = prefixCache.apply(baselineRequests([mk(0, 'ga'), mk(1, 'gb')]), prefixCache.parse({}), factorCtx);
     // 2 x 1,040 x $1 = $0.00208
     expect(usd(priceState(factorPricer, out.requests).total)).toBe('0.00208');
+  });
+});
+
+describe('unit costs: unpriced models and unknown outcomes are never counted as $0', () => {
+  it('cost per request divides the priced total by priced requests only', () => {
+    // claude-t: 1,000,000 input x $1 = $1; the unpriced request is excluded from total and count.
+    // Per request $1 / 1 = $1 (not $1 / 2 = $0.50), as the report computes it.
+    const s = priceState(pricer, baselineRequests([rec('claude-t', { inputTokens: 1_000_000 }), rec('no-such-model', { inputTokens: 1_000_000 })]));
+    expect(usd(s.total)).toBe('1');
+    expect(s.requestsServed).toBe(2);
+    expect(s.pricedRequestsServed).toBe(1);
+    expect(s.unpricedRequests).toBe(1);
+  });
+
+  it('cost per success: cost of requests with a known outcome over their successes (report semantics)', () => {
+    // success $1, failure $2 (known outcomes, $3), untagged $4 (unknown): per success $3 / 1 = $3
+    // (counting the untagged request as a success gave $7 / 2 = $3.50).
+    const s = priceState(pricer, baselineRequests([
+      rec('claude-t', { inputTokens: 1_000_000, tags: { outcome: 'success' } }),
+      rec('claude-t', { inputTokens: 2_000_000, tags: { outcome: 'failure' } }),
+      rec('claude-t', { inputTokens: 4_000_000 }),
+    ]));
+    expect(usd(s.total)).toBe('7');
+    expect(usd(s.knownOutcomeTotal)).toBe('3');
+    expect(s.successes).toBe(1);
+    const report = buildSimulateReport({ baselineRequests: [], baseline: s, results: [], explain: false, schemaVersion: 1, summary: [], notes: [] });
+    expect((report.json as { baseline: { costPerSuccessUsd: number; costPerRequestUsd: number } }).baseline).toMatchObject({ costPerSuccessUsd: 3, costPerRequestUsd: 2.333333333333 });
+  });
+
+  it('no outcome tags at all: no cost per success', () => {
+    const s = priceState(pricer, baselineRequests([rec('claude-t', { inputTokens: 1_000_000 })]));
+    const report = buildSimulateReport({ baselineRequests: [], baseline: s, results: [], explain: false, schemaVersion: 1, summary: [], notes: [] });
+    expect((report.json as { baseline: { costPerSuccessUsd: number | null } }).baseline.costPerSuccessUsd).toBeNull();
+  });
+
+  it('a route with a success rate makes the routed outcome known', () => {
+    // untagged $3/$15 request (1,000 in) routed to small-t with successRate 0.8: 1,200 x $0.25 = $0.0003,
+    // per success $0.0003 / 0.8 = $0.000375
+    const out = route.apply(baselineRequests([rec('big-t', { inputTokens: 1000 })]), route.parse({ to: 'small-t', successRate: 0.8 }), ctxFor());
+    const s = priceState(pricer, out.requests);
+    expect(usd(s.knownOutcomeTotal)).toBe('0.0003');
+    expect(s.successes).toBe(0.8);
+  });
+
+  it('a semantic-cache hit on an unpriced model stays unpriced (not a saving against $0)', () => {
+    // Two identical queries on an unpriced model, lookup $0.001: the hit is dropped but its saving is
+    // unknown, so both stay out of the total; the priced claude-t query ($0.01) is all that is counted.
+    const q = (m: number, model: string, query: string) => rec(model, { timeMs: minutes(m), inputTokens: 10_000, text: { query } });
+    const reqs = baselineRequests([q(0, 'no-such-model', 'reset my password'), q(1, 'no-such-model', 'reset my password'), q(2, 'claude-t', 'close my account')]);
+    const out = semanticCache.apply(reqs, semanticCache.parse({ threshold: 0.9, lookupCostUsd: 0.001, scope: 'all' }), ctxFor());
+    expect(out.requests.map((r) => r.dropped)).toEqual([false, true, false]);
+    const s = priceState(pricer, out.requests);
+    // claude-t: $0.01 call + $0.001 lookup = $0.011
+    expect(usd(s.total)).toBe('0.011');
+    expect(s.unpricedRequests).toBe(2);
+    expect(s.pricedRequestsServed).toBe(1);
   });
 });

@@ -92,6 +92,7 @@ function routeOne(r: SimRequest, src: ModelEntry, dst: ModelEntry, p: RouteParam
     outputTokens: Math.round(r.outputTokens * outConv.ratio * p.outputFactor),
     retryFactor: r.retryFactor / (1 - p.retryRate),
     successes: p.successRate ?? r.successes,
+    outcomeKnown: p.successRate !== undefined || r.outcomeKnown,
   };
 }
 
