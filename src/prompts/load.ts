@@ -38,7 +38,14 @@ export function parsePromptText(text: string, file: string, id = defaultPromptId
     prompt = { id, file, format: 'text', parts: [{ name: 'prompt', kind: 'prompt', messages: [{ role: 'user', content: clean }], loadBearing: false }], variables: {}, models: [], warnings: [] };
   }
   noteMissingVariables(prompt);
+  noteEmpty(prompt);
   return prompt;
+}
+
+/** A prompt with no text and no tools is priced as chat framing alone: say so (an empty or truncated file). */
+function noteEmpty(prompt: Prompt): void {
+  const text = prompt.parts.some((p) => p.toolsJson || p.messages.some((m) => m.content.trim() !== ''));
+  if (!text) prompt.warnings.push(prompt.parts.length ? 'the prompt is empty: only chat-format overhead is counted' : 'no messages: only the reply priming is counted');
 }
 
 function noteMissingVariables(prompt: Prompt): void {

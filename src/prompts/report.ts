@@ -36,6 +36,7 @@ function costRows(run: EstimateRun): Record<string, Cell>[] {
 
 function tokenSection(run: EstimateRun, models: string[]): Section {
   const rows: Record<string, Cell>[] = [];
+  const estimatedModels = new Set(run.estimates.flatMap((pe) => pe.models.filter((m) => !m.tokenizer.exact).map((m) => m.model)));
   for (const pe of run.estimates) {
     const by = new Map(pe.models.map((m) => [m.model, m]));
     const row = (part: string, kind: string, note: string, get: (m: ModelEstimate) => number) => {
@@ -56,7 +57,7 @@ function tokenSection(run: EstimateRun, models: string[]): Section {
   return {
     id: 'tokens',
     title: 'Tokens per part',
-    columns: [col('prompt', 'Prompt'), col('part', 'Part'), col('kind', 'Kind'), col('note', 'Note'), ...models.map((m, k) => col(`m${k}`, m, 'int'))],
+    columns: [col('prompt', 'Prompt'), col('part', 'Part'), col('kind', 'Kind'), col('note', 'Note'), ...models.map((m, k) => col(`m${k}`, estimatedModels.has(m) ? `${m} (est.)` : m, 'int'))],
     rows,
   };
 }

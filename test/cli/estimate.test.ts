@@ -20,6 +20,12 @@ describe('tokenomics estimate', () => {
     expect(p.loadBearing).toEqual(['system: "Output format"', 'examples']);
   });
 
+  it('token counts of models without a public tokenizer are marked est. in both tables', async () => {
+    const r = await runCli(['estimate', 'support-bot.yaml', '--format', 'markdown'], { cwd: DIR });
+    expect(r.stdout).toContain('| Prompt | Part | Kind | Note | claude-sonnet-4-5 (est.) | claude-haiku-4-5 (est.) | gpt-4o-mini |');
+    expect(r.stdout).toContain('| support-bot | claude-sonnet-4-5 (est.) |');
+  });
+
   it('options override the spec: --model, --output-tokens, --calls-per-month, --cache-hit-rate', async () => {
     const r = await runCli(['estimate', 'support-bot.yaml', '-m', 'gpt-4o', '--output-tokens', '100', '--calls-per-month', '1000', '--cache-hit-rate', '0', '--format', 'json'], { cwd: DIR });
     const m = JSON.parse(r.stdout).prompts[0].models[0];

@@ -27,6 +27,14 @@ describe('prompt files', () => {
     expect(p.id).toBe('x');
   });
 
+  it('warns about an empty prompt file instead of silently pricing chat framing', () => {
+    // an empty .md is one empty user message: 3 (framing) + 1 ("user") + 0 + 3 (reply priming) = 7 tokens
+    expect(parsePromptText('', 'empty.md').warnings).toEqual(['the prompt is empty: only chat-format overhead is counted']);
+    expect(parsePromptText('  \n\n', 'blank.txt').warnings).toHaveLength(1);
+    expect(parsePromptText('[]', 'none.json').warnings).toEqual(['no messages: only the reply priming is counted']);
+    expect(parsePromptText('hi', 'ok.md').warnings).toEqual([]);
+  });
+
   it('reads plain Markdown as one user message and warns about variables without sample values', () => {
     const p = loadPromptFile('summarize-ticket.md', FIXTURES);
     expect(p.format).toBe('text');
