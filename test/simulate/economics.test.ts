@@ -12,6 +12,7 @@ import { cardOf, priceState, requestCost } from '../../src/simulate/price.js';
 import { prefixCache } from '../../src/simulate/levers/prefix-cache.js';
 import { scopePredicate } from '../../src/simulate/scope.js';
 import type { LeverContext, SimEnv } from '../../src/simulate/types.js';
+import type { UsageRecord } from '../../src/usage/record.js';
 import { route } from '../../src/simulate/levers/route.js';
 import { semanticCache } from '../../src/simulate/levers/semantic-cache.js';
 import { buildSimulateReport } from '../../src/simulate/report.js';
@@ -141,5 +142,46 @@ describe('unit costs: unpriced models and unknown outcomes are never counted as 
     expect(usd(s.total)).toBe('0.011');
     expect(s.unpricedRequests).toBe(2);
     expect(s.pricedRequestsServed).toBe(1);
+  });
+});
+
+/** Sonnet-like source (min 1,024) and Haiku-like target (min 4,096), same tokenizer. */
+const routeCatalog = catalogOf({
+  provider: 'anthropic', source: 'test', checkedAt: '2026-11-23',
+  models: [
+    { id: 'snt', prices: [{ inputPerMTok: 3, cacheReadPerMTok: 0.3, cacheWrite5mPerMTok: 3.75, outputPerMTok: 15 }], cache: { mode: 'explicit', minTokens: 1024, ttl: '5m', refreshOnHit: true }, tokenizer: { encoding: 'o200k_base', exact: false, factor: 1 } },
+    { id: 'hku', prices: [{ inputPerMTok: 1, cacheReadPerMTok: 0.1, cacheWrite5mPerMTok: 1.25, outputPerMTok: 5 }], cache: { mode: 'explicit', minTokens: 4096, ttl: '5m', refreshOnHit: true }, tokenizer: { encoding: 'o200k_base', exact: false, factor: 1 } },
+  ],
+});
+const routePricer = new Pricer(routeCatalog, { defaultMs: Date.parse('2026-10-01T00:00:00Z') });
+const routeCtx: LeverContext = {
+  env: { pricer: routePricer, explain: false }, inScope: scopePredicate(undefined, routeCatalog), ttlScale: 1, label: 'test',
+  cost: (r) => requestCost(routePricer, r), resolve: (m) => routePricer.resolve(m), card: (r) => cardOf(routePricer, r),
+};
+
+describe('route: cache buckets follow the target\'s minimum cacheable length', () => {
+  const routed = (t: Partial<UsageRecord>) => {
+    const out = route.apply(baselineRequests([rec('snt', { outputTokens: 100, ...t })]), route.parse({ to: 'hku' }), routeCtx);
+    return { r: out.requests[0], cost: usd(priceState(routePricer, out.requests).total) };
+  };
+
+  it('a 2,000-token cached prefix is below the target\'s 4,096 minimum: plain input', () => {
+    // 2,500 input x $1 + 100 x $5 = $0.003 (keeping the read: 2,000 x $0.10 + 500 + 500 = $0.0012)
+    const { r, cost } = routed({ inputTokens: 500, cacheReadTokens: 2000 });
+    expect(r).toMatchObject({ inputTokens: 2500, cacheReadTokens: 0, cacheWrite5mTokens: 0 });
+    expect(cost).toBe('0.003');
+  });
+
+  it('a 5,000-token read stays a read', () => {
+    // 5,000 x $0.10 + 500 x $1 + 100 x $5 = $0.0015
+    expect(routed({ inputTokens: 500, cacheReadTokens: 5000 }).cost).toBe('0.0015');
+  });
+
+  it('a 3,000-token read under a 5,000-token breakpoint becomes a write', () => {
+    // read 3,000 + write 2,000 on the source; on the target the 3,000-token prefix was never cacheable:
+    // write 5,000 x $1.25 + 500 x $1 + 100 x $5 = $0.00725
+    const { r, cost } = routed({ inputTokens: 500, cacheReadTokens: 3000, cacheWrite5mTokens: 2000 });
+    expect(r).toMatchObject({ cacheReadTokens: 0, cacheWrite5mTokens: 5000, inputTokens: 500 });
+    expect(cost).toBe('0.00725');
   });
 });

@@ -8,7 +8,9 @@
  * `outputFactor` (a terser or wordier model). `retryRate` is the share of calls that fail and are
  * retried: expected calls per request 1 / (1 - retryRate). `successRate` overrides the share of
  * routed requests that end in a successful outcome, which drives cost per successful outcome.
- * Cache buckets keep their proportions when the target caches, else they become plain input.
+ * Cache buckets keep their proportions when the target caches, else they become plain input; a
+ * cached prefix below the target's minimum cacheable length becomes plain input, and a read below it
+ * becomes a write (the prefix it would read was too short to be cached on the target).
  *
  * Parameters: to (required), share (1), retryRate (0), outputFactor (1), successRate.
  *
@@ -82,10 +84,21 @@ function routeOne(r: SimRequest, src: ModelEntry, dst: ModelEntry, p: RouteParam
   methods.set(inConv.method, (methods.get(inConv.method) ?? 0) + 1);
   const k = inConv.ratio;
   const keepCache = !!dst.cache;
-  const read = keepCache ? Math.round(r.cacheReadTokens * k) : 0;
-  const w5 = keepCache ? Math.round(r.cacheWrite5mTokens * k) : 0;
-  const w1 = keepCache ? Math.round(r.cacheWrite1hTokens * k) : 0;
+  let read = keepCache ? Math.round(r.cacheReadTokens * k) : 0;
+  let w5 = keepCache ? Math.round(r.cacheWrite5mTokens * k) : 0;
+  let w1 = keepCache ? Math.round(r.cacheWrite1hTokens * k) : 0;
   const total = Math.round((r.inputTokens + r.cacheReadTokens + r.cacheWrite5mTokens + r.cacheWrite1hTokens) * k);
+  if (dst.cache) {
+    // the target's minimum cacheable length (per request): a cached prefix below it is plain input,
+    // and a hit below it cannot exist, so the prefix up to the breakpoint is written instead
+    const n = Math.max(1, r.record.requests);
+    if ((read + w5 + w1) / n < dst.cache.minTokens) read = w5 = w1 = 0;
+    else if (read > 0 && read / n < dst.cache.minTokens) {
+      if (w1 > 0) w1 += read;
+      else w5 += read;
+      read = 0;
+    }
+  }
   return {
     ...r, model: dst.id,
     inputTokens: Math.max(0, total - read - w5 - w1), cacheReadTokens: read, cacheWrite5mTokens: w5, cacheWrite1hTokens: w1,
