@@ -13,6 +13,7 @@ import { prefixCache } from '../../src/simulate/levers/prefix-cache.js';
 import { scopePredicate } from '../../src/simulate/scope.js';
 import type { LeverContext, SimEnv } from '../../src/simulate/types.js';
 import type { UsageRecord } from '../../src/usage/record.js';
+import { compress } from '../../src/simulate/levers/compress.js';
 import { route } from '../../src/simulate/levers/route.js';
 import { semanticCache } from '../../src/simulate/levers/semantic-cache.js';
 import { buildSimulateReport } from '../../src/simulate/report.js';
@@ -183,5 +184,23 @@ describe('route: cache buckets follow the target\'s minimum cacheable length', (
     const { r, cost } = routed({ inputTokens: 500, cacheReadTokens: 3000, cacheWrite5mTokens: 2000 });
     expect(r).toMatchObject({ cacheReadTokens: 0, cacheWrite5mTokens: 5000, inputTokens: 500 });
     expect(cost).toBe('0.00725');
+  });
+});
+
+describe('compress: a cached prefix shrunk below the minimum is no longer cached', () => {
+  it('1,200 cached tokens at x0.7 leave 840, below claude-t\'s 1,024 minimum: plain input', () => {
+    // cut round(1,200 x 0.3) = 360 from the cached prefix: 840 + 800 = 1,640 input x $1 = $0.00164
+    // (keeping 840 as a read: 840 x $0.10 + 800 x $1 = $0.000884)
+    const r = rec('claude-t', { inputTokens: 800, cacheReadTokens: 1200 });
+    const out = compress.apply(baselineRequests([r]), compress.parse({ factor: 0.7, staticTokens: 1200 }), ctxFor());
+    expect(out.requests[0]).toMatchObject({ inputTokens: 1640, cacheReadTokens: 0 });
+    expect(usd(priceState(pricer, out.requests).total)).toBe('0.00164');
+  });
+
+  it('2,000 cached tokens at x0.7 leave 1,400: still read from cache', () => {
+    // 1,400 x $0.10 + 800 x $1 = $0.00094
+    const r = rec('claude-t', { inputTokens: 800, cacheReadTokens: 2000 });
+    const out = compress.apply(baselineRequests([r]), compress.parse({ factor: 0.7, staticTokens: 2000 }), ctxFor());
+    expect(usd(priceState(pricer, out.requests).total)).toBe('0.00094');
   });
 });

@@ -54,6 +54,24 @@ export function breakEvenReads(p: PriceSet, bucket: '5m' | '1h'): number {
   return Math.max(0, (write - input) / (input - read));
 }
 
+/**
+ * Cache buckets that respect a model's minimum cacheable length (per request of an aggregated
+ * record): a cached prefix (reads + writes) below the minimum cannot be cached and becomes plain
+ * input; a read below it cannot exist, so the prefix up to the breakpoint is written instead. Used
+ * where a lever changes the cached prefix without replaying the cache (route to another model;
+ * compress, summarize and images shrinking the prefix).
+ */
+export function fitCacheMinimum(r: SimRequest, minTokens: number | undefined): SimRequest {
+  const n = Math.max(1, r.record.requests);
+  const read = r.cacheReadTokens;
+  const w5 = r.cacheWrite5mTokens;
+  const w1 = r.cacheWrite1hTokens;
+  if (minTokens === undefined || read + w5 + w1 === 0) return r;
+  if ((read + w5 + w1) / n < minTokens) return { ...r, inputTokens: r.inputTokens + read + w5 + w1, cacheReadTokens: 0, cacheWrite5mTokens: 0, cacheWrite1hTokens: 0 };
+  if (read > 0 && read / n < minTokens) return w1 > 0 ? { ...r, cacheReadTokens: 0, cacheWrite1hTokens: w1 + read } : { ...r, cacheReadTokens: 0, cacheWrite5mTokens: w5 + read };
+  return r;
+}
+
 export interface CacheStats {
   requests: number;
   eligible: number;

@@ -3,7 +3,8 @@
  * to `factor` of its size, in scope. The static part of a request is, in order of preference:
  * measured from its text (segments that repeat across the log, see segments.ts); `staticTokens`
  * (a given size per request); or its cached prefix (cache read + write buckets) in the current
- * state. Removed tokens come off the cached prefix first.
+ * state. Removed tokens come off the cached prefix first; a cached prefix left below the model's
+ * minimum cacheable length becomes plain input.
  *
  * Parameters: factor (required, 0..1: the share kept), staticTokens.
  *
@@ -16,6 +17,7 @@ import { int, num, opt, type Field } from '../../core/validate.js';
 import { segmentFrequencies, SegmentTokenizer, staticTokens } from '../segments.js';
 import { promptOf, removePromptTokens, type Lever, type LeverContext, type LeverOutcome, type SimRequest } from '../types.js';
 import type { EncodingName } from '../../tokenize/encodings.js';
+import { fitCacheMinimum } from './cache-rules.js';
 
 export interface CompressParams {
   factor: number;
@@ -54,7 +56,7 @@ function applyCompress(requests: readonly SimRequest[], p: CompressParams, ctx: 
     const cut = Math.round(st * (1 - p.factor));
     if (cut <= 0) return;
     removedTotal += cut * r.weight;
-    out[i] = removePromptTokens(r, cut);
+    out[i] = fitCacheMinimum(removePromptTokens(r, cut), ctx.resolve(r.model)?.entry.cache?.minTokens);
   });
   const notes = how.none > 0 ? [`${how.none} request(s) with no known static part (no text, no staticTokens, nothing cached) left as logged`] : [];
   return {

@@ -26,6 +26,7 @@ import { num, opt, str, type Field } from '../../core/validate.js';
 import type { ModelEntry } from '../../pricing/model.js';
 import type { EncodingName } from '../../tokenize/encodings.js';
 import { unitOf } from '../hash.js';
+import { fitCacheMinimum } from './cache-rules.js';
 import type { Lever, LeverContext, LeverOutcome, SimEnv, SimRequest } from '../types.js';
 
 export interface RouteParams {
@@ -84,29 +85,18 @@ function routeOne(r: SimRequest, src: ModelEntry, dst: ModelEntry, p: RouteParam
   methods.set(inConv.method, (methods.get(inConv.method) ?? 0) + 1);
   const k = inConv.ratio;
   const keepCache = !!dst.cache;
-  let read = keepCache ? Math.round(r.cacheReadTokens * k) : 0;
-  let w5 = keepCache ? Math.round(r.cacheWrite5mTokens * k) : 0;
-  let w1 = keepCache ? Math.round(r.cacheWrite1hTokens * k) : 0;
+  const read = keepCache ? Math.round(r.cacheReadTokens * k) : 0;
+  const w5 = keepCache ? Math.round(r.cacheWrite5mTokens * k) : 0;
+  const w1 = keepCache ? Math.round(r.cacheWrite1hTokens * k) : 0;
   const total = Math.round((r.inputTokens + r.cacheReadTokens + r.cacheWrite5mTokens + r.cacheWrite1hTokens) * k);
-  if (dst.cache) {
-    // the target's minimum cacheable length (per request): a cached prefix below it is plain input,
-    // and a hit below it cannot exist, so the prefix up to the breakpoint is written instead
-    const n = Math.max(1, r.record.requests);
-    if ((read + w5 + w1) / n < dst.cache.minTokens) read = w5 = w1 = 0;
-    else if (read > 0 && read / n < dst.cache.minTokens) {
-      if (w1 > 0) w1 += read;
-      else w5 += read;
-      read = 0;
-    }
-  }
-  return {
+  return fitCacheMinimum({
     ...r, model: dst.id,
     inputTokens: Math.max(0, total - read - w5 - w1), cacheReadTokens: read, cacheWrite5mTokens: w5, cacheWrite1hTokens: w1,
     outputTokens: Math.round(r.outputTokens * outConv.ratio * p.outputFactor),
     retryFactor: r.retryFactor / (1 - p.retryRate),
     successes: p.successRate ?? r.successes,
     outcomeKnown: p.successRate !== undefined || r.outcomeKnown,
-  };
+  }, dst.cache?.minTokens);
 }
 
 function applyRoute(requests: readonly SimRequest[], p: RouteParams, ctx: LeverContext): LeverOutcome {

@@ -8,7 +8,8 @@
  * output: `summaryTokens`, on `model`, default the conversation's model) and from that turn on the
  * history is S tokens plus whatever accrued since: prompt'(t) = prompt(t) - (H(t0) - S) for the
  * latest summary at t0 (history can be summarised again later, folding the old summary in).
- * Removed tokens come off the cached prefix first (history is what a cache holds); the cache
+ * Removed tokens come off the cached prefix first (history is what a cache holds), and a cached
+ * prefix left below the model's minimum cacheable length becomes plain input; otherwise the cache
  * effect after a summary (a new prefix to write) is not modelled: put prefixCache after this
  * lever to re-simulate it.
  *
@@ -27,6 +28,7 @@
 import { UserError } from '../../core/issues.js';
 import { int, opt, str, type Field, type ValidationError } from '../../core/validate.js';
 import { col, type Section } from '../../report/model.js';
+import { fitCacheMinimum } from './cache-rules.js';
 import { promptOf, removePromptTokens, type Lever, type LeverContext, type LeverOutcome, type SimRequest } from '../types.js';
 
 export interface SummarizeParams {
@@ -75,7 +77,7 @@ interface ConvResult {
   added: SimRequest[];
 }
 
-function summarizeConversation(out: SimRequest[], list: number[], p: SummarizeParams): ConvResult {
+function summarizeConversation(out: SimRequest[], list: number[], p: SummarizeParams, minTokens: (r: SimRequest) => number | undefined): ConvResult {
   const first = promptOf(out[list[0]]);
   let removed = 0; // tokens cut from every later turn
   let baseTurn = out[list[0]].record.turn! - 1; // turns up to here are summarised
@@ -92,7 +94,7 @@ function summarizeConversation(out: SimRequest[], list: number[], p: SummarizePa
       removed = H - p.summaryTokens;
       baseTurn = r.record.turn! - 1;
     }
-    if (removed > 0) out[i] = removePromptTokens(r, Math.min(removed, H));
+    if (removed > 0) out[i] = fitCacheMinimum(removePromptTokens(r, Math.min(removed, H)), minTokens(r));
   }
   return res;
 }
@@ -106,7 +108,7 @@ function applySummarize(requests: readonly SimRequest[], p: SummarizeParams, ctx
   let before = 0n;
   let after = 0n;
   for (const list of convs.values()) {
-    const res = summarizeConversation(out, list, p);
+    const res = summarizeConversation(out, list, p, (r) => ctx.resolve(r.model)?.entry.cache?.minTokens);
     if (res.summaries === 0) continue;
     touched++;
     added.push(...res.added);
