@@ -126,10 +126,15 @@ function unitEconomicsJson(view: UsageView) {
       failure: view.outcomes.failure,
       successRate: success + view.outcomes.failure > 0 ? Number((success / (success + view.outcomes.failure)).toFixed(6)) : null,
       costOfKnownOutcomesUsd: usd(view.outcomes.knownCost.costFemto),
-      costPerSuccessfulOutcomeUsd: per(view.outcomes.knownCost.costFemto, success),
+      // priced cost of requests with a known outcome / successful priced requests (unpriced ones add no cost)
+      costPerSuccessfulOutcomeUsd: per(view.outcomes.knownCost.costFemto, pricedSuccesses(view)),
     },
     costPerRequestDistributionUsd: { p50: round6(d.p50), p90: round6(d.p90), p99: round6(d.p99), max: round6(d.max), mean: round6(d.mean) },
   };
+}
+
+export function pricedSuccesses(view: UsageView): number {
+  return view.outcomes.success - view.outcomes.successCost.unpriced.requests;
 }
 
 function contextJson(view: UsageView) {

@@ -7,6 +7,7 @@ import { dimensionKey, dimensionLabel, type Dimension } from '../aggregate/dims.
 import type { Issue } from '../core/issues.js';
 import type { IngestResult } from '../ingest/index.js';
 import { formatIssue } from '../core/issues.js';
+import { pricedSuccesses } from './usage-json.js';
 
 const title = (s: string): string => s[0].toUpperCase() + s.slice(1);
 const fshare = (part: Femto, whole: Femto | null): number | undefined => (whole === null || whole === 0n ? undefined : Number((part * 1_000_000n) / whole) / 1_000_000);
@@ -118,7 +119,7 @@ export function unitSection(view: UsageView): Section {
   const o = view.outcomes;
   if (o.success + o.failure > 0) {
     rows.push({ metric: 'Success rate (requests with a known outcome)', value: `${formatPct(o.success / (o.success + o.failure))} of ${formatInt(o.success + o.failure)}` });
-    rows.push({ metric: 'Cost per successful outcome', value: formatUsd(perReq(o.knownCost.costFemto, o.success)) });
+    rows.push({ metric: 'Cost per successful outcome', value: formatUsd(perReq(o.knownCost.costFemto, pricedSuccesses(view))) });
   }
   return {
     id: 'unit', title: 'Unit economics', columns: [col('metric', 'Metric'), col('value', 'Value')], rows,

@@ -36,5 +36,9 @@ describe('report on the demo dataset', () => {
     expect(tagging.costUsd).toBe(0.0217266);
     expect(doc.contextWindowTax.turns).toHaveLength(12);
     expect(doc.unitEconomics.customers).toBe(12);
+    // cost per successful outcome: priced cost of known outcomes / priced successes; 14 of the 3,287 successes are
+    // on the unpriced acme-finetune-v2 and add no cost: $20.56514995 / 3,273
+    expect(doc.unitEconomics.outcomes).toMatchObject({ success: 3287, failure: 309 });
+    expect(doc.unitEconomics.outcomes.costPerSuccessfulOutcomeUsd).toBeCloseTo(20.56514995 / 3273, 12);
   });
 });
