@@ -1,4 +1,5 @@
 /** Timestamps of provider logs: parsing (ISO, epoch s/ms/ns) and fast ISO formatting. */
+import { parseCanonicalIso } from '../../core/iso.js';
 
 export interface Time {
   timestamp: string;
@@ -9,18 +10,16 @@ export type TimeUnit = 'auto' | 's' | 'ms' | 'ns';
 const MIN_MS = Date.UTC(1990, 0, 1);
 const MAX_MS = Date.UTC(2200, 0, 1);
 
-const CANONICAL_ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
-
 /**
  * ISO strings (zone-less ISO is taken as UTC), or epoch numbers / digit strings in seconds,
  * milliseconds or nanoseconds ('auto' picks by magnitude).
  */
 export function parseTime(v: unknown, unit: TimeUnit = 'auto'): Time | undefined {
   let ms: number | undefined;
-  if (typeof v === 'string' && v.length === 24 && CANONICAL_ISO.test(v)) {
-    // already in toISOString() form: keep the string, skip the re-formatting
-    ms = Date.parse(v);
-    return Number.isFinite(ms) && ms >= MIN_MS && ms <= MAX_MS ? { timestamp: v, timeMs: ms } : undefined;
+  if (typeof v === 'string' && v.length === 24) {
+    // already in toISOString() form: keep the string, skip Date.parse and the re-formatting
+    ms = parseCanonicalIso(v);
+    if (!Number.isNaN(ms)) return ms >= MIN_MS && ms <= MAX_MS ? { timestamp: v, timeMs: ms } : undefined;
   }
   if (typeof v === 'number' || (typeof v === 'string' && /^\d+(\.\d+)?$/.test(v))) {
     ms = epochToMs(v, unit);

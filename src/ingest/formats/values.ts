@@ -1,4 +1,5 @@
 /** Strict value parsing shared by the formats: counts, timestamps, outcomes, dot paths. */
+import { parseCanonicalIso } from '../../core/iso.js';
 
 /**
  * A token count: a JSON integer ≥ 0 or a string of digits. Returns undefined for absent/empty
@@ -8,11 +9,20 @@ export function parseCount(raw: unknown): number | undefined {
   if (typeof raw === 'number') return Number.isSafeInteger(raw) && raw >= 0 ? raw : NaN;
   if (raw === undefined || raw === null) return undefined;
   if (typeof raw !== 'string') return NaN;
+  if (raw.length > 0 && raw.length < 16 && isDigits(raw)) return Number(raw); // hot path: plain digits
   const s = raw.trim();
   if (s === '') return undefined;
   if (!/^\d+$/.test(s)) return NaN;
   const n = Number(s);
   return Number.isSafeInteger(n) ? n : NaN;
+}
+
+function isDigits(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
 }
 
 /** Short printable form of a raw value for messages. */
@@ -41,8 +51,8 @@ export function epochMsByMagnitude(n: number): number {
 export function parseTimeMs(raw: unknown): number | undefined {
   if (raw === undefined || raw === null) return undefined;
   // hot path: canonical ISO (YYYY-MM-DDTHH:MM:SS.sssZ) as most logs write it
-  if (typeof raw === 'string' && raw.length === 24 && raw.charCodeAt(23) === 90 && raw.charCodeAt(10) === 84) {
-    const ms = Date.parse(raw);
+  if (typeof raw === 'string' && raw.length === 24) {
+    const ms = parseCanonicalIso(raw);
     if (!Number.isNaN(ms)) return ms;
   }
   if (typeof raw === 'number') return Number.isFinite(raw) ? Math.round(epochMsByMagnitude(raw)) : NaN;

@@ -1,0 +1,31 @@
+/** Fast parsing of the canonical ISO 8601 form most logs write: `YYYY-MM-DDTHH:MM:SS.sssZ`. */
+
+function digits(s: string, from: number, count: number): number {
+  let n = 0;
+  for (let i = from; i < from + count; i++) {
+    const c = s.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return NaN;
+    n = n * 10 + c;
+  }
+  return n;
+}
+
+/**
+ * Epoch ms of a 24-character `YYYY-MM-DDTHH:MM:SS.sssZ` string, or NaN when the string is not
+ * exactly that form or names an impossible date (then callers fall back to Date.parse).
+ */
+export function parseCanonicalIso(s: string): number {
+  if (s.length !== 24 || s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45 || s.charCodeAt(10) !== 84 || s.charCodeAt(13) !== 58 ||
+    s.charCodeAt(16) !== 58 || s.charCodeAt(19) !== 46 || s.charCodeAt(23) !== 90) return NaN;
+  const year = digits(s, 0, 4);
+  const month = digits(s, 5, 2);
+  const day = digits(s, 8, 2);
+  const hour = digits(s, 11, 2);
+  const minute = digits(s, 14, 2);
+  const second = digits(s, 17, 2);
+  const ms = digits(s, 20, 3);
+  if (!(month >= 1 && month <= 12 && day >= 1 && day <= 31 && hour <= 23 && minute <= 59 && second <= 59)) return NaN;
+  const t = Date.UTC(year, month - 1, day, hour, minute, second, ms);
+  // Date.UTC rolls over impossible days (Feb 30 -> Mar 2): reject those like Date.parse does
+  return new Date(t).getUTCDate() === day ? t : NaN;
+}
