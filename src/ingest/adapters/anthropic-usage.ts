@@ -8,7 +8,7 @@
  * counts and per-request statistics are never invented; token totals are exact.
  */
 import type { IngestContext, JsonAdapter } from '../types.js';
-import { anthropicTier, bucketResults, FieldReader, isObj, makeRecord, pick, scalarString, type Obj } from './util.js';
+import { anthropicTier, bucketResults, convertPageOrResult, FieldReader, isObj, makeRecord, pick, scalarString, type Obj } from './util.js';
 import { UNGROUPED_MODEL } from './openai-usage.js';
 
 function isReport(doc: unknown): doc is Obj {
@@ -63,13 +63,6 @@ export const anthropicUsageAdapter: JsonAdapter = {
   },
   unwrap: unwrapReport,
   convert(value, ctx) {
-    const results = unwrapReport(value);
-    if (results) {
-      if (results.length === 0) return ctx.skip('empty-page');
-      results.forEach((r, i) => (isObj(r) ? convertResult(r, ctx, `#${i + 1}`) : ctx.reject('invalid-type', 'usage result must be an object')));
-      return;
-    }
-    if (!isObj(value)) return ctx.reject('invalid-type', 'expected a JSON object');
-    convertResult(value, ctx, '');
+    convertPageOrResult(value, ctx, unwrapReport, convertResult);
   },
 };

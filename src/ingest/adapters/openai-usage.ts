@@ -6,7 +6,7 @@
  * A null model (not grouped by model) becomes "(ungrouped)", which the pricer reports as unpriced.
  */
 import type { IngestContext, JsonAdapter } from '../types.js';
-import { bucketResults, FieldReader, isObj, makeRecord, openaiTier, scalarString, type Obj } from './util.js';
+import { bucketResults, convertPageOrResult, FieldReader, isObj, makeRecord, openaiTier, scalarString, type Obj } from './util.js';
 
 export const UNGROUPED_MODEL = '(ungrouped)';
 
@@ -75,13 +75,6 @@ export const openaiUsageAdapter: JsonAdapter = {
   },
   unwrap: unwrapPage,
   convert(value, ctx) {
-    const results = unwrapPage(value);
-    if (results) {
-      if (results.length === 0) return ctx.skip('empty-page');
-      results.forEach((r, i) => (isObj(r) ? convertResult(r, ctx, `#${i + 1}`) : ctx.reject('invalid-type', 'usage result must be an object')));
-      return;
-    }
-    if (!isObj(value)) return ctx.reject('invalid-type', 'expected a JSON object');
-    convertResult(value, ctx, '');
+    convertPageOrResult(value, ctx, unwrapPage, convertResult);
   },
 };

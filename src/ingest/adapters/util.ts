@@ -268,3 +268,23 @@ export function bucketResults(data: readonly unknown[], bounds: (bucket: Obj) =>
   }
   return out;
 }
+
+/**
+ * `convert` of a usage-API adapter: a whole page is unwrapped into its results (each converted with
+ * a `#n` id suffix), a single result is converted as it is.
+ */
+export function convertPageOrResult(
+  value: unknown,
+  ctx: IngestContext,
+  unwrap: (doc: unknown) => unknown[] | undefined,
+  convertResult: (result: Obj, ctx: IngestContext, idSuffix: string) => void,
+): void {
+  const results = unwrap(value);
+  if (results) {
+    if (results.length === 0) return ctx.skip('empty-page');
+    results.forEach((r, i) => (isObj(r) ? convertResult(r, ctx, `#${i + 1}`) : ctx.reject('invalid-type', 'usage result must be an object')));
+    return;
+  }
+  if (!isObj(value)) return ctx.reject('invalid-type', 'expected a JSON object');
+  convertResult(value, ctx, '');
+}
