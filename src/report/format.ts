@@ -3,6 +3,7 @@ import Table from 'cli-table3';
 import { Chalk } from 'chalk';
 import { humanCell, isNumeric, plainCell } from './cells.js';
 import type { Report, Section } from './model.js';
+import { UserError } from '../core/issues.js';
 
 export type OutputFormat = 'table' | 'json' | 'csv' | 'markdown';
 export const OUTPUT_FORMATS: readonly OutputFormat[] = ['table', 'json', 'csv', 'markdown'];
@@ -36,7 +37,12 @@ export function toJson(value: unknown): string {
 function pickSection(report: Report, id: string | undefined): Section {
   const want = id ?? report.primarySection ?? report.sections[0]?.id;
   const s = report.sections.find((x) => x.id === want);
-  if (!s) throw new Error(`no section "${want}"; sections: ${report.sections.map((x) => x.id).join(', ')}`);
+  if (!s) {
+    throw new UserError(
+      `this report has no section "${want}" (it is only present when the run has data or options for it)`,
+      `sections in this report: ${report.sections.map((x) => x.id).join(', ')}`,
+    );
+  }
   return s;
 }
 

@@ -214,6 +214,7 @@ export function inputNotes(ingest: IngestResult, issues: Issue[], unpricedModels
   }
   if (estimated) notes.push(`${formatInt(estimated)} records had no token counts: counts were estimated from their text.`);
   for (const [w, n] of view.cardWarnings) notes.push(`warning: ${w} (${formatInt(n)} requests).`);
+  for (const i of issues.filter((x) => x.severity === 'info').slice(0, 3)) notes.push(formatIssue(i).replace(/\n/g, '\n  '));
   const shown = issues.filter((i) => i.severity !== 'info').slice(0, 5);
   for (const i of shown) notes.push(formatIssue(i).replace(/\n/g, '\n  '));
   const more = issues.filter((i) => i.severity !== 'info').length - shown.length;

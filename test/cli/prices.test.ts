@@ -59,6 +59,15 @@ describe('tokenomics prices', () => {
     expect(JSON.parse(r.stdout).models[0]).toMatchObject({ id: 'acme-finetune-v2', origin: f, prices: { inputPerMTok: 1, outputPerMTok: 4 } });
   });
 
+  it('says when a Bedrock geo profile carries the regional uplift', async () => {
+    const r = await runCli(['prices', 'us.anthropic.claude-sonnet-4-5-20250929-v1:0']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('(regional x1.1)');
+    expect(r.stdout).toMatch(/geo \(cross-region\) Bedrock profile: every price above is multiplied by 1\.1/);
+    const global = await runCli(['prices', 'global.anthropic.claude-sonnet-4-5-20250929-v1:0']);
+    expect(global.stdout).not.toContain('regional x');
+  });
+
   it('maps commander usage errors to exit 2', async () => {
     const r = await runCli(['prices', '--format', 'yaml']);
     expect(r.code).toBe(2);

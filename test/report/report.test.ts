@@ -114,3 +114,20 @@ describe('report on a mixed fixture', () => {
     expect((await runCli(['report', 'no/such/file.jsonl'])).code).toBe(2);
   });
 });
+
+describe('report: errors a user can make', () => {
+  it('names the available sections for an unknown or absent --section (exit 2, no stack trace)', async () => {
+    const r = await runCli(['report', FIXTURE, '--format', 'csv', '--section', 'long-context']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/no section "long-context"/);
+    expect(r.stderr).toMatch(/hint: sections in this report: groups, components, unit, turns, caching/);
+    expect(r.stderr).not.toMatch(/internal error/);
+  });
+
+  it('exits 2 when no input could be read at all', async () => {
+    const r = await runCli(['report', 'fixtures/logs/generic']); // files need --map: nothing recognised
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/no records could be read from the inputs/);
+    expect(r.stderr).toMatch(/hint: .*--input-format/);
+  });
+});

@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { UserError } from '../../core/issues.js';
 import { dateToMs } from '../../pricing/compile.js';
-import { periodAt } from '../../pricing/catalog.js';
+import { periodAt, type Resolution } from '../../pricing/catalog.js';
 import { adjustText, entryJson, tiersText } from '../../pricing/describe.js';
 import { loadPriceFile, type LoadReport } from '../../pricing/load.js';
 import type { ModelEntry } from '../../pricing/model.js';
@@ -63,10 +63,23 @@ function prices(ctx: CommandContext, models: string[], opts: PricesOptions): num
   }
   const json = { schemaVersion: SCHEMA_VERSION, models: found.map((f) => entryJson(f.res.entry, atMs, f.res, f.query)) };
   const report = catalogReport(found.map((f) => f.res.entry), atMs, json);
-  report.title = `Prices for ${models.join(', ')}`;
-  report.sections.push(detailSection(found.map((f) => ({ query: f.query, entry: f.res.entry, matched: `${f.res.matchedBy} ${f.res.matchedKey}` })), atMs));
+  report.title = `Prices for ${models.join(', ')} (USD per million tokens, in force on ${new Date(atMs).toISOString().slice(0, 10)})`;
+  report.sections.push(detailSection(found.map((f) => ({ query: f.query, entry: f.res.entry, matched: matchedText(f.res) })), atMs));
+  const uplifted = found.filter((f) => regionalApplies(f.res));
+  for (const f of uplifted) {
+    report.notes.push(`${f.query}: a ${f.res.bedrockScope === 'geo' ? 'geo (cross-region)' : 'in-region'} Bedrock profile: every price above is multiplied by ${f.res.entry.regional!.factorText} (the global. profile is list price).`);
+  }
   ctx.emit(report);
   return 0;
+}
+
+function regionalApplies(res: Resolution): boolean {
+  return res.entry.regional !== undefined && (res.bedrockScope === 'geo' || res.bedrockScope === 'in-region');
+}
+
+function matchedText(res: Resolution): string {
+  const base = `${res.matchedBy} ${res.matchedKey}`;
+  return regionalApplies(res) ? `${base} (regional x${res.entry.regional!.factorText})` : base;
 }
 
 function catalogReport(entries: ModelEntry[], atMs: number, json?: unknown): Report {
@@ -77,8 +90,8 @@ function catalogReport(entries: ModelEntry[], atMs: number, json?: unknown): Rep
       model: e.id,
       provider: e.provider,
       input: period.standard.input,
-      cacheRead: y.cacheReadPerMTok !== undefined ? period.standard.cacheRead : '=input',
-      write5m: y.cacheWrite5mPerMTok !== undefined ? period.standard.cacheWrite5m : '=input',
+      cacheRead: y.cacheReadPerMTok !== undefined ? period.standard.cacheRead : 'as input',
+      write5m: y.cacheWrite5mPerMTok !== undefined ? period.standard.cacheWrite5m : 'as input',
       write1h: y.cacheWrite1hPerMTok !== undefined ? period.standard.cacheWrite1h : '-',
       output: period.standard.output,
       batch: adjustText(period.batch),
@@ -97,7 +110,7 @@ function catalogReport(entries: ModelEntry[], atMs: number, json?: unknown): Rep
         col('write5m', 'Write 5m', 'usdPerMTok'), col('write1h', 'Write 1h', 'usdPerMTok'), col('output', 'Output', 'usdPerMTok'), col('batch', 'Batch'), col('tiers', 'Long context'), col('checked', 'Checked')],
       rows,
     }],
-    notes: ['"=input": no separate price listed; those tokens bill at the input price.'],
+    notes: ['"as input": no separate price listed; those tokens bill at the input price.'],
     json: json ?? { schemaVersion: SCHEMA_VERSION, models: entries.map((e) => entryJson(e, atMs)) },
     primarySection: 'prices',
   };
@@ -110,7 +123,7 @@ function detailSection(items: { query: string; entry: ModelEntry; matched: strin
     return {
       query,
       matched,
-      period: period.from ? `from ${period.from}` : 'current',
+      period: period.from ? `since ${period.from}` : 'first listed price',
       service: `batch ${adjustText(period.batch)}, flex ${adjustText(period.flex)}, priority ${adjustText(period.priority)}`,
       cache,
       tokenizer: entry.tokenizer ? `${entry.tokenizer.encoding}${entry.tokenizer.exact ? '' : ' (estimate)'}` : '-',

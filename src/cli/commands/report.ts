@@ -79,8 +79,13 @@ async function report(ctx: CommandContext, inputs: string[], opts: ReportOptions
   const rp = repricer(ctx, opts.reprice);
   const rollup = new ReportRollup({ dims, repricer: rp?.pricer, sinceMs: parseTime(opts.since, '--since'), untilMs: parseTime(opts.until, '--until') });
   const result = await runPipeline(ctx, inputs, { keepText: false, inputFormat: opts.inputFormat, map: opts.map }, (r, card) => rollup.add(r, card));
-  const view = buildView(rollup);
   const issues = result.ingest.issues;
+  const fileErrors = issues.filter((i) => i.severity === 'error');
+  if (result.ingest.counts.read === 0 && fileErrors.length > 0) {
+    const first = fileErrors[0];
+    throw new UserError(`no records could be read from the inputs: ${first.file ? `${first.file}: ` : ''}${first.message}${fileErrors.length > 1 ? ` (and ${fileErrors.length - 1} more)` : ''}`, first.hint);
+  }
+  const view = buildView(rollup);
   const json = usageJson({ view, ingest: result.ingest, dims, issues, estimatedRecords: view.total.sums.estimatedRecords, unpricedModels: Object.fromEntries([...rollup.total.unpricedModels.entries()].sort((a, b) => b[1] - a[1])), reprice: rp ? { label: rp.label } : undefined });
   const sections: Section[] = [spendSection(view, dims, top), componentsSection(view), unitSection(view)];
   for (const s of [turnsSection(view), cachingSection(view), cliffsSection(view), rp ? repriceSection(view, dims, rp.label) : undefined]) if (s) sections.push(s);
@@ -93,7 +98,7 @@ async function report(ctx: CommandContext, inputs: string[], opts: ReportOptions
       ['Inputs', `${files.length} file${files.length === 1 ? '' : 's'} (${formats || 'none'})`],
       ['Period', period],
       ['Requests', formatInt(view.total.sums.requests)],
-      ['Total cost', formatUsd(view.total.cost.costFemto) + (view.total.cost.unpriced.records ? ` + ${formatInt(view.total.cost.unpriced.requests)} unpriced requests` : '')],
+      ['Total cost', view.total.sums.records === 0 ? '$0.00 (no billable records in the inputs)' : formatUsd(view.total.cost.costFemto) + (view.total.cost.unpriced.records ? ` + ${formatInt(view.total.cost.unpriced.requests)} unpriced requests` : '')],
     ],
     sections,
     notes: inputNotes(result.ingest, issues, rollup.total.unpricedModels, view, view.total.sums.estimatedRecords),

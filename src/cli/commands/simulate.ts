@@ -31,7 +31,7 @@ export function registerSimulate(program: Command, run: (fn: (ctx: CommandContex
     .command('simulate')
     .description('what would this traffic have cost if ...? replay logs through caching, summarization, routing, batch and output levers')
     .argument('<inputs...>', 'log files, directories or glob patterns (- for stdin)')
-    .option('-s, --scenario <file>', 'scenario YAML file (repeatable; see README "What-if simulation")', collect)
+    .option('-s, --scenario <file>', 'scenario YAML file (repeatable; see README "simulate")', collect)
     .option('--only <name>', 'run only this scenario (repeatable)', collect)
     .option('--by <dim>', 'group costs by feature, model, provider, customer, user, conversation, tier, outcome, prompt or tag:NAME')
     .option('--explain', 'add lever details: matched query pairs per threshold, per-lever timing')
@@ -42,7 +42,7 @@ export function registerSimulate(program: Command, run: (fn: (ctx: CommandContex
 Examples:
   $ tokenomics simulate fixtures/demo --scenario fixtures/scenarios/demo.yaml
   $ tokenomics simulate logs/ -s cache.yaml -s routing.yaml --by feature --format markdown
-  $ tokenomics simulate logs/ -s fixtures/scenarios/demo.yaml --only cache-everything --explain
+  $ tokenomics simulate fixtures/demo -s fixtures/scenarios/demo.yaml --only caching --explain
   $ tokenomics simulate logs/ -s demo.yaml --format csv --section waterfall`)
     .action(run((ctx, cmd) => simulate(ctx, cmd.args, cmd.opts<SimulateOptions>())));
 }

@@ -61,7 +61,9 @@ async function tokens(ctx: CommandContext, files: string[], opts: TokensOptions)
   const encoding = (opts.encoding as EncodingName | undefined) ?? tk?.encoding ?? 'o200k_base';
   const exact = opts.encoding ? !res || (tk?.encoding === opts.encoding && tk.exact) : (tk?.exact ?? !res);
   const factor = !opts.encoding && tk && !tk.exact ? (tk.factor ?? 1) : 1;
-  const sources = files.length === 0 || (files.length === 1 && files[0] === '-') ? [{ name: '-', text: await readStdin(ctx.io.stdin) }] : files.map((f) => ({ name: f, text: readText(f) }));
+  const fromStdin = files.length === 0 || (files.length === 1 && files[0] === '-');
+  if (fromStdin && (ctx.io.stdin as { isTTY?: boolean }).isTTY) ctx.info('reading text from standard input (end with Ctrl-D; or pass files)');
+  const sources = fromStdin ? [{ name: '-', text: await readStdin(ctx.io.stdin) }] : files.map((f) => ({ name: f, text: readText(f) }));
   const bytes = sources.reduce((n, s) => n + s.text.length, 0);
   const counts = bytes >= PARALLEL_MIN_BYTES ? await countTokensParallel(sources.map((s) => s.text), encoding) : sources.map((s) => countTokens(s.text, encoding));
   const period = res ? periodAt(res.entry, ctx.io.now()).period : undefined;
