@@ -1181,7 +1181,8 @@ text (system prompt, retrieved context, history, question), so token counts can 
 - **Caching works, mostly.** Static system prompts (about 1,100-2,400 tokens) are cached: OpenAI automatically
   (\`cached_tokens\` in 128-token steps from 1,024, when the same prefix was used in the last 5-10 minutes), Anthropic
   through \`cache_control\` (5-minute TTL for chat, 1-hour TTL for reply drafts). Writes happen on the first request
-  of a burst; at night and at weekends many writes are never read (${s.unreadWrites} of ${s.writes} Anthropic writes).
+  of a burst; at night and at weekends many writes are never read (${s.unreadWrites} of ${s.writes} Anthropic writes by the generator's count of the same key;
+  \`tokenomics report\` counts 127, because it scopes writes by conversation, prompt or feature).
   Haiku 4.5 never caches: its minimum cacheable prompt is 4,096 tokens and the reply-draft prompt is shorter, so
   both cache counters stay 0.
 - **The same questions, again and again.** ${s.passwordQuestions} of the ${s.kbQuestions} help-center questions are variants of

@@ -33,7 +33,7 @@ export function registerReport(program: Command, run: Runner): void {
     .command('report')
     .description('cost report from exported request logs: totals, breakdowns, unit economics, caching, long-context cliffs')
     .argument('<inputs...>', 'log files, directories, glob patterns, .gz files, or - for stdin')
-    .option('--by <dims>', 'group by: model, provider, feature, customer, user, conversation, outcome, prompt, tier, day, week, month, tag:NAME (comma-separated)', 'model')
+    .option('--by <dims>', 'group by: model, provider, feature, customer, user, conversation, outcome, prompt, tier, source, day, week, month, tag:NAME (comma-separated)', 'model')
     .option('--top <n>', 'show the N most expensive groups (the rest summed in one row)')
     .option('--since <date>', 'only requests at or after this date/time (ISO 8601, UTC)')
     .option('--until <date>', 'only requests before this date/time (ISO 8601, UTC)')

@@ -1,5 +1,6 @@
 /** `tokenomics simulate`: replay logs through the levers of one or more scenario files. */
 import type { Command } from 'commander';
+import { formatInt } from '../../report/cells.js';
 import { UserError } from '../../core/issues.js';
 import { listFormats } from '../../ingest/index.js';
 import { loadRecords } from '../../pipeline/records.js';
@@ -73,7 +74,7 @@ async function simulate(ctx: CommandContext, inputs: string[], opts: SimulateOpt
   const withText = records.filter((r) => r.text?.prompt !== undefined || r.text?.messages?.length).length;
   const report = buildSimulateReport({
     baselineRequests: base, baseline, results, by: opts.by, explain: !!opts.explain, schemaVersion: SCHEMA_VERSION,
-    summary: [['Records', `${records.length} (${ingest.counts.read} read, ${skipped} skipped, ${rejected} rejected)`], ['Period', periodOf(records)], ['With prompt text', `${withText} of ${records.length}`], ['Scenarios', scenarios.map((s) => s.name).join(', ')]],
+    summary: [['Records', `${formatInt(records.length)} (${formatInt(ingest.counts.read)} read, ${formatInt(skipped)} skipped, ${formatInt(rejected)} rejected)`], ['Period', periodOf(records)], ['With prompt text', `${formatInt(withText)} of ${formatInt(records.length)}`], ['Scenarios', scenarios.map((s) => s.name).join(', ')]],
     notes: withText < records.length ? [`${records.length - withText} record(s) carry no prompt text: text levers (prefix replay, semantic cache, measured token conversion) use their parametric or factor modes there`] : [],
   });
   if (opts.explain) for (const r of results) for (const s of r.steps) report.notes.push(`timing: ${r.scenario.name} / ${s.label}: ${s.elapsedMs} ms`);
