@@ -75,6 +75,11 @@ Run 'tokenomics <command> --help' for a command's options and examples.`);
 export async function main(argv: string[], io: Io = defaultIo()): Promise<number> {
   let code = EXIT_OK;
   const program = buildProgram(io, (c) => (code = c));
+  if (argv.length <= 2) {
+    // no command: a usage error (exit 2), with the help on stderr
+    io.stderr.write(program.helpInformation());
+    return EXIT_ERROR;
+  }
   try {
     await program.parseAsync(argv);
     return code;

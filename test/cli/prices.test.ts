@@ -78,3 +78,12 @@ describe('tokenomics prices', () => {
     expect(help.stdout).toContain('Examples:');
   });
 });
+
+describe('tokenomics without a command', () => {
+  it('prints the help on stderr and exits 2 (a usage error)', async () => {
+    const r = await runCli([]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('Usage: tokenomics');
+    expect(r.stdout).toBe('');
+  });
+});
