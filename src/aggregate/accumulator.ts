@@ -47,10 +47,6 @@ export function addSums(into: TokenSums, from: TokenSums): void {
   into.estimatedRecords += from.estimatedRecords;
 }
 
-export function totalTokens(s: TokenSums): number {
-  return s.inputTokens + s.cacheReadTokens + s.cacheWrite5mTokens + s.cacheWrite1hTokens + s.outputTokens;
-}
-
 export interface CostResult {
   /** Exact cost of the priced part; null when nothing was priced. */
   costFemto: Femto | null;

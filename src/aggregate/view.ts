@@ -3,7 +3,7 @@
  * the JSON contract and the tables are rendered from.
  */
 import type { Femto } from '../pricing/money.js';
-import type { RateCard } from '../pricing/cost.js';
+import { componentsOf, totalOf, type RateCard } from '../pricing/cost.js';
 import type { CostAccumulator, CostResult, TokenSums } from './accumulator.js';
 import { splitGroupKey } from './dims.js';
 import type { ReportRollup } from './rollup.js';
@@ -71,11 +71,8 @@ function cliffsOf(total: CostAccumulator): CliffView[] {
 }
 
 function singleCardCost(card: RateCard, s: TokenSums): { cost: Femto; premium: Femto } {
-  const p = card.prices;
-  const u = card.untiered;
-  const cost = BigInt(s.inputTokens) * p.input + BigInt(s.cacheReadTokens) * p.cacheRead + BigInt(s.cacheWrite5mTokens) * p.cacheWrite5m + BigInt(s.cacheWrite1hTokens) * p.cacheWrite1h + BigInt(s.outputTokens) * p.output;
-  const base = BigInt(s.inputTokens) * u.input + BigInt(s.cacheReadTokens) * u.cacheRead + BigInt(s.cacheWrite5mTokens) * u.cacheWrite5m + BigInt(s.cacheWrite1hTokens) * u.cacheWrite1h + BigInt(s.outputTokens) * u.output;
-  return { cost, premium: cost - base };
+  const cost = totalOf(componentsOf(s, card.prices));
+  return { cost, premium: cost - totalOf(componentsOf(s, card.untiered)) };
 }
 
 function compareCost(a: GroupView, b: GroupView): number {

@@ -6,7 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { UserError } from '../core/issues.js';
-import { formatPath, validate, type Rule } from '../core/validate.js';
+import { validate, type Rule } from '../core/validate.js';
 import { describeErrors, parseYaml, type LoadedYaml } from '../core/yaml.js';
 
 export const CONFIG_NAMES = ['tokenomics.yaml', 'tokenomics.yml'];
@@ -64,9 +64,4 @@ export function resolveConfig(explicit: string | undefined, cwd: string): Projec
   if (explicit) return loadConfig(resolve(cwd, explicit));
   const found = findConfig(cwd);
   return found ? loadConfig(found) : undefined;
-}
-
-export function configLine(config: ProjectConfig, path: (string | number)[]): string {
-  const line = config.loaded.lineOf(path);
-  return `${config.file}${line ? `:${line}` : ''}: ${formatPath(path)}`;
 }

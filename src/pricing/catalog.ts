@@ -120,10 +120,6 @@ export class Catalog {
     return out;
   }
 
-  byProvider(provider: string): ModelEntry[] {
-    return this.effectiveEntries().filter((e) => e.provider === provider);
-  }
-
   /** Entries still reachable by their own id (not shadowed by a later override). */
   effectiveEntries(): ModelEntry[] {
     return this.entries.filter((e) => this.index.get(normalizeModelId(e.id).key)?.entry === e);

@@ -1,5 +1,5 @@
 /** Validated catalog YAML -> compiled entries with exact prices. */
-import { ONE, pricePerMTok, ratio, type Ratio } from './money.js';
+import { pricePerMTok, ratio, type Ratio } from './money.js';
 import type { LongContextTier, ModelEntry, PriceAdjust, PricePeriod, PriceSet } from './model.js';
 import type { CatalogFileYaml, LongContextTierYaml, ModelEntryYaml, PricePeriodYaml, PriceSetYaml, TierAdjustYaml } from './types.js';
 
@@ -112,4 +112,3 @@ export function compileFile(file: CatalogFileYaml, origin: string, errors: { pat
   return out;
 }
 
-export const NO_FACTOR: Ratio = ONE;

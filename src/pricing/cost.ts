@@ -48,8 +48,6 @@ export interface Components {
   output: Femto;
 }
 
-export const ZERO_COMPONENTS: Readonly<Components> = Object.freeze({ input: 0n, cacheRead: 0n, cacheWrite5m: 0n, cacheWrite1h: 0n, output: 0n });
-
 export function componentsOf(t: TokenBuckets, p: PriceSet): Components {
   return {
     input: costOf(t.inputTokens, p.input),

@@ -86,10 +86,6 @@ export function mulRatio(a: Ratio, b: Ratio): Ratio {
   return { num: a.num * b.num, den: a.den * b.den };
 }
 
-export function isOne(r: Ratio): boolean {
-  return r.num === r.den;
-}
-
 /** Scale a price by a ratio; exact when representable, else rounded half up to 1e-9 USD/MTok. */
 export function scalePrice(price: PricePerMTok, factor: Ratio): PricePerMTok {
   if (factor.num === factor.den) return price;
@@ -159,17 +155,6 @@ export function formatUsd(amount: Femto | null | undefined, opts: { decimals?: n
   let frac = (f + '0'.repeat(decimals)).slice(0, decimals);
   if (trim) frac = frac.replace(/0+$/, '').padEnd(2, '0');
   return `${negative ? '-' : ''}$${grouped}${decimals > 0 ? '.' + frac : ''}`;
-}
-
-/** Float USD, for distributions and ratios only (never for totals). */
-export function femtoToFloat(amount: Femto): number {
-  return Number(amount) / 1e15;
-}
-
-export function sumFemto(values: Iterable<Femto>): Femto {
-  let s = 0n;
-  for (const v of values) s += v;
-  return s;
 }
 
 /** An amount divided by a count, rounded half up to 1e-15 USD (for per-request averages). */

@@ -205,13 +205,18 @@ export function makeRecord(ctx: IngestContext, base: RecordBase, b: Buckets): Us
   if (base.provider) r.provider = base.provider;
   if (base.requests !== undefined) r.requests = base.requests;
   if (base.serviceTier) r.serviceTier = base.serviceTier;
+  setBuckets(r, b);
+  return r;
+}
+
+/** Copies disjoint buckets onto a record (shared by the adapters and the generic/LiteLLM formats). */
+export function setBuckets(r: UsageRecord, b: Buckets): void {
   r.inputTokens = b.input;
   r.cacheReadTokens = b.cacheRead;
   r.cacheWrite5mTokens = b.write5m;
   r.cacheWrite1hTokens = b.write1h;
   r.outputTokens = b.output;
   r.reasoningTokens = b.reasoning;
-  return r;
 }
 
 /** OpenAI `service_tier` (also used by OpenAI-compatible logs). */

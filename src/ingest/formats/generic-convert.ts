@@ -10,6 +10,7 @@
  */
 import { emptyUsage, type ServiceTier, type UsageRecord } from '../../usage/record.js';
 import type { IngestContext } from '../types.js';
+import { setBuckets, type Buckets } from '../adapters/util.js';
 import { OUTCOME_HINT, isObject, normaliseOutcome, parseCount, parseTimestamp, show, str } from './values.js';
 
 export interface Plan {
@@ -39,15 +40,8 @@ function count(plan: Plan, field: string, ctx: IngestContext): number | undefine
   return n;
 }
 
-interface Counts {
-  input: number;
-  cacheRead: number;
-  cacheWrite5m: number;
-  cacheWrite1h: number;
-  output: number;
-  reasoning: number;
-  missing: boolean;
-}
+
+type Counts = Buckets & { missing: boolean };
 
 function readCounts(plan: Plan, ctx: IngestContext): Counts | undefined {
   const input = count(plan, 'input', ctx);
@@ -60,15 +54,15 @@ function readCounts(plan: Plan, ctx: IngestContext): Counts | undefined {
   const reasoning = count(plan, 'reasoning', ctx);
   if (input === false || prompt === false || cacheRead === false || cacheWrite === false || cw5m === false || cw1h === false || output === false || reasoning === false) return undefined;
   const missing = input === undefined && prompt === undefined && cacheRead === undefined && cacheWrite === undefined && cw5m === undefined && cw1h === undefined && output === undefined && reasoning === undefined;
-  const c: Counts = { input: 0, cacheRead: (cacheRead || 0), cacheWrite5m: (cw5m || 0), cacheWrite1h: (cw1h || 0), output: (output || 0), reasoning: (reasoning || 0), missing };
+  const c: Counts = { input: 0, cacheRead: (cacheRead || 0), write5m: (cw5m || 0), write1h: (cw1h || 0), output: (output || 0), reasoning: (reasoning || 0), missing };
   if (cacheWrite !== undefined) {
-    c.cacheWrite5m = (cacheWrite || 0) - c.cacheWrite1h;
-    if (c.cacheWrite5m < 0) return rejectWith(ctx, 'cache-write-split', `${plan.column('cacheWrite1h')} (${c.cacheWrite1h}) exceeds ${plan.column('cacheWrite')} (${cacheWrite})`, plan.column('cacheWrite1h'));
+    c.write5m = (cacheWrite || 0) - c.write1h;
+    if (c.write5m < 0) return rejectWith(ctx, 'cache-write-split', `${plan.column('cacheWrite1h')} (${c.write1h}) exceeds ${plan.column('cacheWrite')} (${cacheWrite})`, plan.column('cacheWrite1h'));
   }
   if (plan.has('prompt')) {
-    c.input = (prompt || 0) - c.cacheRead - c.cacheWrite5m - c.cacheWrite1h;
+    c.input = (prompt || 0) - c.cacheRead - c.write5m - c.write1h;
     if (c.input < 0 && !missing) {
-      const msg = `cache tokens (${c.cacheRead + c.cacheWrite5m + c.cacheWrite1h}) exceed ${plan.column('prompt')} (${prompt || 0})`;
+      const msg = `cache tokens (${c.cacheRead + c.write5m + c.write1h}) exceed ${plan.column('prompt')} (${prompt || 0})`;
       return rejectWith(ctx, 'cache-exceeds-prompt', msg, plan.column('prompt'), 'map the uncached count as input= instead of prompt= if the column excludes cached tokens');
     }
     if (c.input < 0) c.input = 0;
@@ -143,12 +137,7 @@ export function convertGeneric(plan: Plan, ctx: IngestContext): void {
   const hasText = str(plan.read('promptText')) !== undefined || Array.isArray(plan.read('promptText'));
   if (c.missing && !hasText) return ctx.reject('missing-count', 'no token counts and no prompt text', undefined, 'map input=/prompt= and output= columns, or promptText= to estimate');
   const r = emptyUsage(model, str(plan.read('id')) ?? `${ctx.file}:${ctx.line}`, ctx.file, ctx.line);
-  r.inputTokens = c.input;
-  r.cacheReadTokens = c.cacheRead;
-  r.cacheWrite5mTokens = c.cacheWrite5m;
-  r.cacheWrite1hTokens = c.cacheWrite1h;
-  r.outputTokens = c.output;
-  r.reasoningTokens = c.reasoning;
+  setBuckets(r, c);
   if (!applyAttributes(r, plan, ctx)) return;
   if (c.missing) {
     r.countsMissing = true;

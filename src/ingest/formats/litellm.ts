@@ -15,6 +15,7 @@
  */
 import { emptyUsage, type UsageRecord } from '../../usage/record.js';
 import type { CsvAdapter, IngestContext, JsonAdapter } from '../types.js';
+import { setBuckets, type Buckets } from '../adapters/util.js';
 import { litellmTags } from './litellm-tags.js';
 import { getPath, isObject, parseCount, parseTimestamp, show, str } from './values.js';
 
@@ -63,14 +64,6 @@ function countAt(obj: unknown, path: string, ctx: IngestContext, prefix = ''): n
   return false;
 }
 
-interface Buckets {
-  input: number;
-  cacheRead: number;
-  cacheWrite5m: number;
-  cacheWrite1h: number;
-  output: number;
-  reasoning: number;
-}
 
 function readBuckets(row: Row, usage: unknown, ctx: IngestContext): Buckets | undefined {
   const u = 'metadata.usage_object.';
@@ -82,12 +75,12 @@ function readBuckets(row: Row, usage: unknown, ctx: IngestContext): Buckets | un
   const oneHour = countAt(usage, 'cache_creation.ephemeral_1h_input_tokens', ctx, u);
   const reasoning = countAt(usage, 'completion_tokens_details.reasoning_tokens', ctx, u);
   if ([prompt, output, ptdCached, readTokens, creation, oneHour, reasoning].includes(false)) return undefined;
-  const b: Buckets = { input: 0, cacheRead: ptdCached || readTokens || 0, cacheWrite5m: 0, cacheWrite1h: oneHour || 0, output: output || 0, reasoning: reasoning || 0 };
-  b.cacheWrite5m = (creation || 0) - b.cacheWrite1h;
-  if (b.cacheWrite5m < 0) b.cacheWrite5m = 0;
-  b.input = (prompt || 0) - b.cacheRead - b.cacheWrite5m - b.cacheWrite1h;
+  const b: Buckets = { input: 0, cacheRead: ptdCached || readTokens || 0, write5m: 0, write1h: oneHour || 0, output: output || 0, reasoning: reasoning || 0 };
+  b.write5m = (creation || 0) - b.write1h;
+  if (b.write5m < 0) b.write5m = 0;
+  b.input = (prompt || 0) - b.cacheRead - b.write5m - b.write1h;
   if (b.input < 0) {
-    const msg = `cached (${b.cacheRead}) + cache_creation (${b.cacheWrite5m + b.cacheWrite1h}) exceed prompt_tokens (${prompt || 0})`;
+    const msg = `cached (${b.cacheRead}) + cache_creation (${b.write5m + b.write1h}) exceed prompt_tokens (${prompt || 0})`;
     ctx.reject('cache-exceeds-prompt', msg, 'prompt_tokens', 'older LiteLLM versions left Anthropic cache writes out of prompt_tokens; upgrade the proxy or re-export');
     return undefined;
   }
@@ -129,12 +122,7 @@ export function convertLiteLLMRow(row: Row, ctx: IngestContext): void {
   const requestTags = jsonField(row, 'request_tags', ctx);
   if (requestTags === false) return;
   const r = emptyUsage(model, str(row.request_id) ?? `${ctx.file}:${ctx.line}`, ctx.file, ctx.line);
-  r.inputTokens = b.input;
-  r.cacheReadTokens = b.cacheRead;
-  r.cacheWrite5mTokens = b.cacheWrite5m;
-  r.cacheWrite1hTokens = b.cacheWrite1h;
-  r.outputTokens = b.output;
-  r.reasoningTokens = b.reasoning;
+  setBuckets(r, b);
   if (ts) {
     r.timestamp = ts.timestamp;
     r.timeMs = ts.timeMs;
