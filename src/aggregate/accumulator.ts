@@ -115,7 +115,14 @@ export class CostAccumulator {
       uncachedEquivalentFemto: uncachedEquivalent,
       longContextPremiumFemto: premium,
       unpriced: this.unpriced,
-      cards: [...this.byCard.keys()],
+      cards: [...this.byCard.keys()].sort(compareCards),
     };
   }
+}
+
+/** Catalog order, then period, tier and flags: independent of the order records arrived in. */
+function compareCards(a: RateCard, b: RateCard): number {
+  const [ea, ka] = a.ref.split('/').map(Number);
+  const [eb, kb] = b.ref.split('/').map(Number);
+  return ea - eb || ka - kb;
 }

@@ -23,9 +23,21 @@ export interface TurnState {
   promptTokens: number;
 }
 
-interface ConversationState {
+export interface ConversationState {
   turns: number;
   costUsd: number;
+}
+
+/**
+ * A request of a conversation first seen near the start of a later part of a split file: its turn
+ * number depends on how many turns the earlier part saw, so it waits for the merge (rollup-partial.ts).
+ */
+export interface DeferredTurn {
+  conversationId: string;
+  /** Turn number counted within this part. */
+  localTurn: number;
+  ref: string | undefined;
+  record: Pick<UsageRecord, 'model' | 'requests' | 'inputTokens' | 'cacheReadTokens' | 'cacheWrite5mTokens' | 'cacheWrite1hTokens' | 'outputTokens' | 'reasoningTokens' | 'tokenSource'>;
 }
 
 export interface RollupOptions {
@@ -35,6 +47,11 @@ export interface RollupOptions {
   /** Only records in [sinceMs, untilMs). */
   sinceMs?: number;
   untilMs?: number;
+  /**
+   * This rollup reads a later part of a split file: conversations first seen within the first
+   * `laterPartWindow` records defer their turns (see DeferredTurn); the rest number turns locally.
+   */
+  laterPartWindow?: number;
 }
 
 export class ReportRollup {
@@ -49,14 +66,19 @@ export class ReportRollup {
   readonly outcomes = { success: 0, failure: 0, successCost: new CostAccumulator(), knownCost: new CostAccumulator() };
   /** Cost of the requests attributed to a conversation / customer / user (the numerators of "per X"). */
   readonly attributedCost = { conversation: new CostAccumulator(), customer: new CostAccumulator(), user: new CostAccumulator() };
-  readonly cacheWrites = new CacheWriteTracker();
+  readonly cacheWrites: CacheWriteTracker;
   readonly cardWarnings = new Map<string, number>();
+  /** Later part of a split file only: conversations that may continue an earlier part, and their turns. */
+  readonly earlyConversations = new Set<string>();
+  readonly deferredTurns: DeferredTurn[] = [];
+  private added = 0;
   filteredOut = 0;
   firstMs = Infinity;
   lastMs = -Infinity;
 
   constructor(readonly options: RollupOptions) {
     if (options.repricer) this.repricedTotal = new CostAccumulator();
+    this.cacheWrites = new CacheWriteTracker({ laterPart: options.laterPartWindow !== undefined });
   }
 
   add(r: UsageRecord, card: RateCard | undefined): void {
@@ -65,6 +87,7 @@ export class ReportRollup {
       this.filteredOut += 1;
       return;
     }
+    this.added += 1;
     if (t !== undefined) {
       if (t < this.firstMs) this.firstMs = t;
       if (t > this.lastMs) this.lastMs = t;
@@ -109,13 +132,32 @@ export class ReportRollup {
     if (r.conversationId === undefined) return;
     this.attributedCost.conversation.add(r, card);
     let c = this.conversations.get(r.conversationId);
-    if (!c) this.conversations.set(r.conversationId, (c = { turns: 0, costUsd: 0 }));
+    if (!c) {
+      this.conversations.set(r.conversationId, (c = { turns: 0, costUsd: 0 }));
+      const window = this.options.laterPartWindow;
+      if (window !== undefined && this.added <= window) this.earlyConversations.add(r.conversationId);
+    }
     c.turns += 1;
     if (costUsd !== undefined) c.costUsd += costUsd;
-    const turn = r.turn ?? c.turns;
+    if (r.turn === undefined && this.earlyConversations.size > 0 && this.earlyConversations.has(r.conversationId)) {
+      this.deferredTurns.push({ conversationId: r.conversationId, localTurn: c.turns, ref: card?.ref, record: turnRecord(r) });
+      return;
+    }
+    this.addTurn(r.turn ?? c.turns, r, card);
+  }
+
+  /** Adds one request to the context-window-tax-by-turn table. */
+  addTurn(turn: number, r: DeferredTurn['record'], card: RateCard | undefined): void {
     let ts = this.turns.get(turn);
     if (!ts) this.turns.set(turn, (ts = { acc: new CostAccumulator(), promptTokens: 0 }));
-    ts.acc.add(r, card);
+    ts.acc.add(r as UsageRecord, card);
     ts.promptTokens += r.inputTokens + r.cacheReadTokens + r.cacheWrite5mTokens + r.cacheWrite1hTokens;
   }
+}
+
+function turnRecord(r: UsageRecord): DeferredTurn['record'] {
+  return {
+    model: r.model, requests: r.requests, inputTokens: r.inputTokens, cacheReadTokens: r.cacheReadTokens, cacheWrite5mTokens: r.cacheWrite5mTokens,
+    cacheWrite1hTokens: r.cacheWrite1hTokens, outputTokens: r.outputTokens, reasoningTokens: r.reasoningTokens, tokenSource: r.tokenSource,
+  };
 }

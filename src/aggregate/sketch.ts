@@ -7,6 +7,15 @@
 const GAMMA = 1.01;
 const LOG_GAMMA = Math.log(GAMMA);
 
+export interface SketchPartial {
+  buckets: Map<number, number>;
+  zeros: number;
+  count: number;
+  min: number;
+  max: number;
+  sum: number;
+}
+
 export class QuantileSketch {
   private readonly buckets = new Map<number, number>();
   private zeros = 0;
@@ -44,6 +53,21 @@ export class QuantileSketch {
       }
     }
     return this.max;
+  }
+
+  /** Plain form for another thread. */
+  toPartial(): SketchPartial {
+    return { buckets: this.buckets, zeros: this.zeros, count: this.count, min: this.min, max: this.max, sum: this.sum };
+  }
+
+  /** Adds another sketch's values (bucket counts add exactly; min/max exact; the float sum is for the mean only). */
+  merge(p: SketchPartial): void {
+    for (const [k, n] of p.buckets) this.buckets.set(k, (this.buckets.get(k) ?? 0) + n);
+    this.zeros += p.zeros;
+    this.count += p.count;
+    this.sum += p.sum;
+    if (p.min < this.min) this.min = p.min;
+    if (p.max > this.max) this.max = p.max;
   }
 
   get mean(): number | undefined {

@@ -2,7 +2,7 @@
  * Turns a finished ReportRollup into plain figures (exact femto amounts as bigints) that both
  * the JSON contract and the tables are rendered from.
  */
-import type { Femto } from '../pricing/money.js';
+import { divFemto, femtoToUsdNumber, type Femto } from '../pricing/money.js';
 import { componentsOf, totalOf, type RateCard } from '../pricing/cost.js';
 import type { CostAccumulator, CostResult, TokenSums } from './accumulator.js';
 import { splitGroupKey } from './dims.js';
@@ -102,10 +102,14 @@ export function buildView(rollup: ReportRollup): UsageView {
     .sort((a, b) => a[0] - b[0])
     .map(([turn, t]) => ({ turn, requests: t.acc.all.requests, promptTokens: t.promptTokens, cost: t.acc.result() }));
   const s = rollup.perRequest;
+  const totalCost = rollup.total.result();
+  const pricedRequests = rollup.total.all.requests - rollup.total.unpriced.requests;
+  // the mean from the exact total (a float sum would depend on the order records were added in)
+  const mean = totalCost.costFemto !== null && pricedRequests > 0 ? femtoToUsdNumber(divFemto(totalCost.costFemto, pricedRequests)) : undefined;
   return {
-    total: { sums: rollup.total.all, cost: rollup.total.result(), repriced: rollup.repricedTotal?.result() },
+    total: { sums: rollup.total.all, cost: totalCost, repriced: rollup.repricedTotal?.result() },
     groups,
-    distribution: { p50: s.quantile(0.5), p90: s.quantile(0.9), p99: s.quantile(0.99), max: s.count ? s.max : undefined, mean: s.mean },
+    distribution: { p50: s.quantile(0.5), p90: s.quantile(0.9), p99: s.quantile(0.99), max: s.count ? s.max : undefined, mean },
     conversations: rollup.conversations.size,
     customers: rollup.customers.size,
     users: rollup.users.size,
@@ -114,7 +118,7 @@ export function buildView(rollup: ReportRollup): UsageView {
     turns,
     cliffs: cliffsOf(rollup.total),
     unreadWrites: rollup.cacheWrites.finish(),
-    cardWarnings: [...rollup.cardWarnings.entries()].sort((a, b) => b[1] - a[1]),
+    cardWarnings: [...rollup.cardWarnings.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])),
     period: rollup.firstMs <= rollup.lastMs ? { fromMs: rollup.firstMs, toMs: rollup.lastMs } : undefined,
     filteredOut: rollup.filteredOut,
   };

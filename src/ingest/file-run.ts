@@ -48,6 +48,18 @@ export class FileRun implements ReadHandler {
     }
   }
 
+  /** Reads with `adapter` from the first value (the second half of a split file uses the first half's choice). */
+  presetJson(adapter: JsonAdapter): void {
+    this.useJson(adapter);
+  }
+
+  /** Another adapter read values of this file elsewhere (the second half of a split file). */
+  addAdapter(adapter: JsonAdapter): void {
+    if (adapter === this.jsonAdapter || this.extra.has(adapter)) return;
+    this.extra.add(adapter);
+    this.format = this.jsonAdapters.map((a) => a.name).join('+');
+  }
+
   bad(code: string, message: string, line: number, hint?: string): void {
     this.session.badValue(this.ctx.file, line, code, message, hint);
   }

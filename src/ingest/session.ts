@@ -4,7 +4,32 @@
  */
 import { UserError, formatLocation, type Issue, type Severity } from '../core/issues.js';
 import type { UsageRecord } from '../usage/record.js';
-import type { IngestContext, IngestCounts, IngestOptions } from './types.js';
+import { WINDOW_LINES } from './adapters/dedupe.js';
+import type { IngestContext, IngestCounts, IngestOptions, ProbeEvent } from './types.js';
+
+/**
+ * What the reader of the second half of a split file records near its start: the dedupe keys the
+ * first half must check against its own state, and whether a value needed earlier lines.
+ */
+export class BoundaryProbe {
+  readonly keys: string[] = [];
+  needsEarlierLines = false;
+  /** Keys are recorded up to this line (extended after the first buffer eviction, see dedupe.ts). */
+  private untilLine = WINDOW_LINES;
+  private evicted = false;
+
+  note(key: string, event: ProbeEvent, line: number): void {
+    if (event === 'evicted') {
+      if (!this.evicted) {
+        this.evicted = true;
+        this.untilLine = Math.max(this.untilLine, line + WINDOW_LINES);
+      }
+      return;
+    }
+    if (line <= this.untilLine || (event === 'buffered' && !this.evicted)) this.keys.push(key);
+  }
+}
+
 
 export const DEFAULT_MAX_ISSUES = 1000;
 
@@ -46,6 +71,20 @@ export class IngestSession {
     return new FileContext(this, file, this.onRecord);
   }
 
+  /** Counts and issues of a part of a file read elsewhere; its lines move by `lineOffset`. */
+  addPart(counts: IngestCounts, issues: Issue[], droppedIssues: number, lineOffset: number): void {
+    this.counts.read += counts.read;
+    this.counts.counted += counts.counted;
+    for (const [k, n] of Object.entries(counts.skipped)) this.counts.skipped[k] = (this.counts.skipped[k] ?? 0) + n;
+    for (const [k, n] of Object.entries(counts.rejected)) this.counts.rejected[k] = (this.counts.rejected[k] ?? 0) + n;
+    for (const issue of issues) this.addIssue(issue.line !== undefined ? { ...issue, line: issue.line + lineOffset } : issue);
+    this.droppedIssues += droppedIssues;
+  }
+
+  get dropped(): number {
+    return this.droppedIssues;
+  }
+
   /** Issues plus, when the cap was hit, one note saying how many were left out. */
   finalIssues(): Issue[] {
     if (this.droppedIssues === 0) return this.issues;
@@ -58,6 +97,8 @@ export class IngestSession {
 
 export class FileContext implements IngestContext {
   line = 0;
+  /** Set on the reader of the second half of a split file. */
+  boundary: BoundaryProbe | undefined;
   readonly fileState = new Map<string, unknown>();
   readonly options: IngestOptions;
   readonly runState: Map<string, unknown>;
@@ -81,6 +122,14 @@ export class FileContext implements IngestContext {
   skip(reason: string): void {
     const skipped = this.counts.skipped;
     skipped[reason] = (skipped[reason] ?? 0) + 1;
+  }
+
+  probe(key: string, event: ProbeEvent): void {
+    if (this.boundary) this.boundary.note(key, event, this.line);
+  }
+
+  needsEarlierLines(): void {
+    if (this.boundary) this.boundary.needsEarlierLines = true;
   }
 
   reject(code: string, message: string, path?: string, hint?: string): void {

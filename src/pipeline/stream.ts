@@ -5,11 +5,13 @@
 import type { CommandContext } from '../cli/context.js';
 import { UserError } from '../core/issues.js';
 import { ingest, parseColumnMap, type IngestResult } from '../ingest/index.js';
+import type { SplitHooks } from '../ingest/split.js';
 import type { ColumnMapping, IngestOptions } from '../ingest/types.js';
 import { Pricer, type RateCard } from '../pricing/cost.js';
 import type { UsageRecord } from '../usage/record.js';
 import { CountEstimator, type EstimateStats } from './estimate.js';
 import { Progress } from './progress.js';
+import { reportSplitHooks, type ReportSplit } from './split-run.js';
 
 export interface PipelineOptions {
   keepText: boolean;
@@ -42,6 +44,7 @@ export async function runPipeline(
   inputs: string[],
   opts: PipelineOptions,
   onRecord: (r: UsageRecord, card: RateCard | undefined) => void,
+  split?: ReportSplit,
 ): Promise<PipelineResult> {
   if (inputs.length === 0) throw new UserError('no inputs given', 'pass log files, directories, glob patterns or - for stdin');
   const { catalog, report } = ctx.loadCatalog();
@@ -58,7 +61,12 @@ export async function runPipeline(
         if (r.countsMissing) estimator.fill(r);
         onRecord(r, pricer.cardFor(r));
       },
-      { stdin: ctx.io.stdin, strict: ctx.strict, onProgress: (done, total) => progress.update(done, total) },
+      {
+        stdin: ctx.io.stdin,
+        strict: ctx.strict,
+        onProgress: (done, total) => progress.update(done, total),
+        split: split && (reportSplitHooks(ctx, opts, split, pricer, estimator) as SplitHooks | undefined),
+      },
     );
     for (const f of result.files) ctx.debug(`read ${f.path}: ${f.format}, ${f.bytes} bytes`);
     ctx.debug(`ingest: ${result.counts.read} values in ${Date.now() - startMs} ms; ${estimator.stats.records} records estimated from text`);

@@ -18,6 +18,8 @@ export interface TokenBuckets {
 }
 
 export interface RateCard {
+  /** Identity within its Pricer, stable across processes loading the same catalog: `entryIndex/key`. */
+  ref: string;
   entry: ModelEntry;
   period: PricePeriod;
   periodIndex: number;
@@ -136,7 +138,7 @@ interface CardFlags {
   peak: boolean;
 }
 
-function buildCard(entry: ModelEntry, period: PricePeriod, periodIndex: number, tier: LongContextTier | undefined, f: CardFlags): RateCard {
+function buildCard(ref: string, entry: ModelEntry, period: PricePeriod, periodIndex: number, tier: LongContextTier | undefined, f: CardFlags): RateCard {
   const adjustments: string[] = [];
   const warnings: string[] = [];
   let base = period.standard;
@@ -176,13 +178,32 @@ function buildCard(entry: ModelEntry, period: PricePeriod, periodIndex: number, 
   const prices = tier ? finish(base) : untiered;
   const fl = (v: bigint) => Number(v) / 1e15;
   return {
-    entry, period, periodIndex, tier, serviceTier: f.serviceTier, pricedTier, fast: f.fast, regional: f.regional, peak: f.peak,
+    ref, entry, period, periodIndex, tier, serviceTier: f.serviceTier, pricedTier, fast: f.fast, regional: f.regional, peak: f.peak,
     prices, untiered, adjustments, warnings,
     floatPerToken: { input: fl(prices.input), cacheRead: fl(prices.cacheRead), cacheWrite5m: fl(prices.cacheWrite5m), cacheWrite1h: fl(prices.cacheWrite1h), output: fl(prices.output) },
   };
 }
 
 const TIER_INDEX: Record<ServiceTier, number> = { standard: 0, batch: 1, flex: 2, priority: 3 };
+const TIERS_BY_INDEX: ServiceTier[] = ['standard', 'batch', 'flex', 'priority'];
+
+/** (period, long-context tier, service tier, flags) as one integer; `decodeCardKey` inverts it. */
+function cardKey(periodIndex: number, tierIdx: number, f: CardFlags): number {
+  return ((periodIndex * 16 + tierIdx) * 4 + TIER_INDEX[f.serviceTier]) * 8 + (f.fast ? 1 : 0) + (f.regional ? 2 : 0) + (f.peak ? 4 : 0);
+}
+
+function decodeCardKey(key: number): { periodIndex: number; tierIdx: number; flags: CardFlags } {
+  const bits = key % 8;
+  const rest = (key - bits) / 8;
+  const service = rest % 4;
+  const pt = (rest - service) / 4;
+  const tierIdx = pt % 16;
+  return {
+    periodIndex: (pt - tierIdx) / 16,
+    tierIdx,
+    flags: { serviceTier: TIERS_BY_INDEX[service], fast: (bits & 1) !== 0, regional: (bits & 2) !== 0, peak: (bits & 4) !== 0 },
+  };
+}
 
 export interface PricingOptions {
   /** Price every record at the period in force at this time instead of its own (repricing). */
@@ -197,6 +218,7 @@ export interface PricingOptions {
  */
 export class Pricer {
   private readonly cards = new Map<ModelEntry, Map<number, RateCard>>();
+  private entryIndex?: Map<ModelEntry, number>;
   constructor(readonly catalog: Catalog, readonly options: PricingOptions = {}) {}
 
   resolve(model: string): Resolution | undefined {
@@ -219,12 +241,35 @@ export class Pricer {
     // peak hours are a property of when the request ran, even when repricing at another date
     const flags: CardFlags = { serviceTier, fast: !!t.fast, regional, peak: inPeak(period, t.timeMs ?? timeMs) };
     const tierIdx = tier ? period.tiers.indexOf(tier) + 1 : 0;
-    const key = ((index * 16 + tierIdx) * 4 + TIER_INDEX[serviceTier]) * 8 + (flags.fast ? 1 : 0) + (regional ? 2 : 0) + (flags.peak ? 4 : 0);
+    return this.card(entry, cardKey(index, tierIdx, flags), period, index, tier, flags);
+  }
+
+  /**
+   * The card a `ref` names (from a Pricer over the same catalog, e.g. in a worker thread); undefined
+   * when the ref does not fit this catalog.
+   */
+  cardByRef(ref: string): RateCard | undefined {
+    const slash = ref.indexOf('/');
+    const entry = this.catalog.entries[Number(ref.slice(0, slash))];
+    const key = Number(ref.slice(slash + 1));
+    if (!entry || !Number.isSafeInteger(key) || key < 0) return undefined;
+    const { periodIndex, tierIdx, flags } = decodeCardKey(key);
+    const period = entry.periods[periodIndex];
+    if (!period || tierIdx > period.tiers.length) return undefined;
+    return this.card(entry, key, period, periodIndex, tierIdx ? period.tiers[tierIdx - 1] : undefined, flags);
+  }
+
+  private card(entry: ModelEntry, key: number, period: PricePeriod, index: number, tier: LongContextTier | undefined, flags: CardFlags): RateCard {
     let byKey = this.cards.get(entry);
     if (!byKey) this.cards.set(entry, (byKey = new Map()));
     let card = byKey.get(key);
-    if (!card) byKey.set(key, (card = buildCard(entry, period, index, tier, flags)));
+    if (!card) byKey.set(key, (card = buildCard(`${this.indexOf(entry)}/${key}`, entry, period, index, tier, flags)));
     return card;
+  }
+
+  private indexOf(entry: ModelEntry): number {
+    if (!this.entryIndex) this.entryIndex = new Map(this.catalog.entries.map((e, i) => [e, i]));
+    return this.entryIndex.get(entry) ?? -1;
   }
 }
 

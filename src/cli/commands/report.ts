@@ -1,14 +1,12 @@
 /** `tokenomics report <inputs...>`: what did it cost, where did the money go, per unit. */
-import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { UserError } from '../../core/issues.js';
 import { parseDimensions } from '../../aggregate/dims.js';
-import { ReportRollup } from '../../aggregate/rollup.js';
+import { mergeRollup, rollupConflict } from '../../aggregate/rollup-partial.js';
 import { buildView } from '../../aggregate/view.js';
-import { dateToMs } from '../../pricing/compile.js';
-import { Pricer } from '../../pricing/cost.js';
 import { formatUsd } from '../../pricing/money.js';
 import { listFormats } from '../../ingest/index.js';
+import { reportRollup, type ReportTask } from '../../pipeline/report-task.js';
 import { runPipeline } from '../../pipeline/stream.js';
 import { formatInt } from '../../report/cells.js';
 import type { Report, Section } from '../../report/model.js';
@@ -56,29 +54,17 @@ Unknown models are reported as unpriced (never $0); records without counts are e
     .action(run((ctx, cmd) => report(ctx, cmd.args, cmd.opts<ReportOptions>())));
 }
 
-function parseTime(value: string | undefined, flag: string): number | undefined {
-  if (value === undefined) return undefined;
-  const ms = /^\d{4}-\d{2}-\d{2}$/.test(value) ? dateToMs(value) : Date.parse(value);
-  if (Number.isNaN(ms)) throw new UserError(`${flag} expects a date or ISO 8601 time (got "${value}")`, 'e.g. 2026-10-01 or 2026-10-01T12:00:00Z');
-  return ms;
-}
-
-function repricer(ctx: CommandContext, spec: string | undefined): { pricer: Pricer; label: string } | undefined {
-  if (spec === undefined) return undefined;
-  const now = ctx.io.now();
-  if (spec === 'current') return { pricer: new Pricer(ctx.loadCatalog().catalog, { atMs: now }), label: `today's prices (${new Date(now).toISOString().slice(0, 10)})` };
-  if (/^\d{4}-\d{2}-\d{2}$/.test(spec)) return { pricer: new Pricer(ctx.loadCatalog().catalog, { atMs: dateToMs(spec) }), label: `prices on ${spec}` };
-  if (existsSync(spec)) return { pricer: new Pricer(ctx.loadCatalog([spec]).catalog, { atMs: now }), label: `proposed (${spec})` };
-  throw new UserError(`--reprice expects "current", a date YYYY-MM-DD or a price file (got "${spec}")`);
-}
-
 async function report(ctx: CommandContext, inputs: string[], opts: ReportOptions): Promise<number> {
   const dims = parseDimensions(opts.by);
   const top = opts.top !== undefined ? Number(opts.top) : undefined;
   if (top !== undefined && (!Number.isInteger(top) || top < 1)) throw new UserError(`--top expects a positive whole number (got "${opts.top}")`);
-  const rp = repricer(ctx, opts.reprice);
-  const rollup = new ReportRollup({ dims, repricer: rp?.pricer, sinceMs: parseTime(opts.since, '--since'), untilMs: parseTime(opts.until, '--until') });
-  const result = await runPipeline(ctx, inputs, { keepText: false, inputFormat: opts.inputFormat, map: opts.map }, (r, card) => rollup.add(r, card));
+  const task: ReportTask = { by: opts.by, since: opts.since, until: opts.until, reprice: opts.reprice };
+  const { rollup, reprice: rp } = reportRollup(ctx, task);
+  const result = await runPipeline(ctx, inputs, { keepText: false, inputFormat: opts.inputFormat, map: opts.map }, (r, card) => rollup.add(r, card), {
+    task,
+    conflict: (part) => rollupConflict(rollup, part),
+    merge: (part, pricer) => mergeRollup(rollup, part, pricer, rp?.pricer),
+  });
   const issues = result.ingest.issues;
   const fileErrors = issues.filter((i) => i.severity === 'error');
   if (result.ingest.counts.read === 0 && fileErrors.length > 0) {

@@ -5,13 +5,15 @@
  *
  * input_tokens EXCLUDES cache; cache writes split 5m/1h (`cache_creation`), legacy usage without
  * the split counts all writes as 5m; thinking_tokens ⊂ output. Records are keyed by message id per
- * file and emitted in endFile: a duplicated message keeps its largest copy, a stream keeps the
- * numbers of its last message_delta (deltas are cumulative), falling back to message_start.
+ * file. A complete message (a `message` body or batch result) is emitted at once; a later copy of
+ * it is a duplicate. A stream waits in a bounded buffer until its `message_stop` (or the buffer is
+ * full, or the file ends) and keeps the numbers of its last message_delta (deltas are cumulative),
+ * falling back to message_start; a complete copy of a buffered stream replaces it when larger.
  */
 import type { IngestContext, JsonAdapter } from '../types.js';
 import type { UsageRecord } from '../../usage/record.js';
 import { applyPair, responseOf, splitPair, type Pair } from './pair.js';
-import { GenerationalSet, MAX_PENDING } from './dedupe.js';
+import { RecentKeys, MAX_PENDING } from './dedupe.js';
 import { anthropicCompletionText, anthropicRequestText, attachText } from './text.js';
 import {
   anthropicTier, bucketSum, checkReasoning, FieldReader, isObj, makeRecord, type Buckets, type Obj,
@@ -73,20 +75,40 @@ function buffer(ctx: IngestContext): Map<string, Entry> {
   return m;
 }
 
-function emittedIds(ctx: IngestContext): GenerationalSet {
-  let s = ctx.fileState.get(EMITTED) as GenerationalSet | undefined;
-  if (!s) ctx.fileState.set(EMITTED, (s = new GenerationalSet()));
+function emittedIds(ctx: IngestContext): RecentKeys {
+  let s = ctx.fileState.get(EMITTED) as RecentKeys | undefined;
+  if (!s) ctx.fileState.set(EMITTED, (s = new RecentKeys()));
   return s;
 }
 
-/**
- * Keeps the largest copy per message id; messages without an id are emitted at once. The buffer is
- * bounded (see dedupe.ts): past MAX_PENDING messages the oldest is emitted, so memory stays flat.
- */
-function keep(entry: Entry, ctx: IngestContext): void {
+/** A complete message: emitted now (or the larger buffered stream copy of it), once per id. */
+function emitComplete(entry: Entry, ctx: IngestContext): void {
   const id = entry.msg.id;
   if (typeof id !== 'string' || id === '') return ctx.emit(entry.rec);
-  if (emittedIds(ctx).has(id)) return ctx.skip('duplicate');
+  ctx.probe?.(id, 'lookup');
+  const emitted = emittedIds(ctx);
+  if (emitted.has(id, ctx.line)) return ctx.skip('duplicate');
+  const buf = buffer(ctx);
+  const streamed = buf.get(id);
+  let rec = entry.rec;
+  if (streamed) {
+    buf.delete(id);
+    ctx.skip('duplicate');
+    if (bucketSum(streamed.rec) > bucketSum(rec)) rec = streamed.rec;
+  }
+  emitted.add(id, ctx.line);
+  ctx.emit(rec);
+}
+
+/**
+ * A stream's message_start: buffered until message_stop. The buffer is bounded (see dedupe.ts):
+ * past MAX_PENDING streams the oldest is emitted, so memory stays flat.
+ */
+function keepStream(entry: Entry, ctx: IngestContext): void {
+  const id = entry.msg.id;
+  if (typeof id !== 'string' || id === '') return ctx.emit(entry.rec);
+  ctx.probe?.(id, 'buffered');
+  if (emittedIds(ctx).has(id, ctx.line)) return ctx.skip('duplicate');
   const buf = buffer(ctx);
   const prev = buf.get(id);
   if (prev) {
@@ -98,16 +120,32 @@ function keep(entry: Entry, ctx: IngestContext): void {
     const [oldId, oldest] = buf.entries().next().value as [string, Entry];
     if (oldId === ctx.fileState.get(CURRENT)) return;
     buf.delete(oldId);
-    emittedIds(ctx).add(oldId);
+    ctx.probe?.(oldId, 'evicted');
+    emittedIds(ctx).add(oldId, ctx.line);
     ctx.emit(oldest.rec);
   }
+}
+
+/** message_stop: the current stream is complete. */
+function stopStream(ctx: IngestContext): void {
+  const id = ctx.fileState.get(CURRENT) as string | undefined;
+  ctx.fileState.delete(CURRENT);
+  const buf = id === undefined ? undefined : buffer(ctx);
+  const cur = buf?.get(id as string);
+  if (!cur || !buf) return;
+  buf.delete(id as string);
+  emittedIds(ctx).add(id as string, ctx.line);
+  ctx.emit(cur.rec);
 }
 
 /** Cumulative delta: fields it carries replace the start's, then the record is rebuilt. */
 function applyDelta(value: Obj, ctx: IngestContext): void {
   const id = ctx.fileState.get(CURRENT) as string | undefined;
   const cur = id === undefined ? undefined : buffer(ctx).get(id);
-  if (!cur) return ctx.skip('orphan-delta');
+  if (!cur) {
+    ctx.needsEarlierLines?.();
+    return ctx.skip('orphan-delta');
+  }
   if (!isObj(value.usage)) return ctx.skip('stream-event');
   const usage: Obj = { ...(cur.msg.usage as Obj) };
   for (const [k, v] of Object.entries(value.usage)) if (v !== null && v !== undefined) usage[k] = v;
@@ -142,7 +180,7 @@ function convertBatchLine(value: Obj, ctx: IngestContext): void {
   rec.serviceTier = 'batch';
   if (typeof value.custom_id === 'string') rec.tags.custom_id = value.custom_id;
   if (ctx.options.keepText) attachText(rec, undefined, anthropicCompletionText(result.message), true);
-  keep({ rec, msg: result.message }, ctx);
+  emitComplete({ rec, msg: result.message }, ctx);
 }
 
 function convertBody(pair: Pair, ctx: IngestContext): void {
@@ -156,8 +194,9 @@ function convertBody(pair: Pair, ctx: IngestContext): void {
   const req = pair.request ? anthropicRequestText(pair.request) : undefined;
   attachText(rec, req, isStart ? undefined : anthropicCompletionText(msg), ctx.options.keepText);
   applyPair(rec, pair, ctx);
-  if (isStart && typeof msg.id === 'string') ctx.fileState.set(CURRENT, msg.id);
-  keep({ rec, msg }, ctx);
+  if (!isStart) return emitComplete({ rec, msg }, ctx);
+  if (typeof msg.id === 'string') ctx.fileState.set(CURRENT, msg.id);
+  keepStream({ rec, msg }, ctx);
 }
 
 const STREAM_EVENTS = new Set(['content_block_start', 'content_block_delta', 'content_block_stop', 'message_stop', 'ping']);
@@ -186,6 +225,7 @@ export const anthropicAdapter: JsonAdapter = {
     const type = pair.response.type;
     if (type === 'error') return ctx.skip('error-body');
     if (type === 'message_delta') return applyDelta(pair.response, ctx);
+    if (type === 'message_stop') stopStream(ctx);
     if (typeof type === 'string' && STREAM_EVENTS.has(type)) return ctx.skip('stream-event');
     if (type === 'message' || type === 'message_start') return convertBody(pair, ctx);
     ctx.reject('unrecognized-value', `not an Anthropic message (type ${JSON.stringify(type)})`, 'type',

@@ -2,11 +2,12 @@
  * Per-file dedupe helpers (state lives in ctx.fileState, so it never crosses files).
  *
  * Memory is bounded, not proportional to the file: duplicates in logs are logging artefacts
- * (double writes, streamed copies of one call) that sit close together, so ids are remembered
- * in a sliding window of two generations (WINDOW_IDS each), and "keep the largest copy" buffers
- * hold at most MAX_PENDING records, emitting the oldest when full. A copy that turns up after
- * its id left the window is counted again; one that turns up after its record was emitted from a
- * full buffer (but still within the id window) is skipped as a duplicate, keeping the first copy.
+ * (double writes, streamed copies of one call) that sit close together, so an id is remembered for
+ * WINDOW_LINES lines (a copy within that many lines of the first is a duplicate; a later one is
+ * counted again), and "keep the largest copy" buffers hold at most MAX_PENDING records, emitting the
+ * oldest when full. Both rules depend only on distances between lines, never on where counting
+ * started, so a worker reading the second half of a file decides exactly as one reader would once
+ * the keys near the split are checked (ctx.probe, see ingest/split.ts).
  */
 import type { IngestContext } from '../types.js';
 import type { UsageRecord } from '../../usage/record.js';
@@ -14,40 +15,55 @@ import { bucketSum } from './util.js';
 
 // Sizes chosen by measurement (npm run bench, 100 MB vs 1 GB JSONL): larger windows kept long-lived
 // garbage in V8's old space and peak RSS grew with the file (250k ids / 20k pending: 175 -> 437 MB);
-// at 10k ids / 1k pending it stays within 20% (148 -> 176 MB) and the 1 GB run is ~30% faster.
+// at 10k lines / 1k pending it stays within 20%.
 
-export const WINDOW_IDS = 10_000;
+export const WINDOW_LINES = 10_000;
 export const MAX_PENDING = 1_000;
 
-/** A set that remembers roughly the last `2 * generation` keys added. */
-export class GenerationalSet {
-  private current = new Set<string>();
-  private previous = new Set<string>();
-  constructor(private readonly generation = WINDOW_IDS) {}
-
-  has(key: string): boolean {
-    return this.current.has(key) || this.previous.has(key);
+/**
+ * Keys with the line they were added at; remembers at least every key of the last `window` lines.
+ * One map (a miss, the common case, is one lookup); every `window` lines the entries older than the
+ * window are deleted, so it holds at most two windows of keys.
+ */
+export class RecentKeys {
+  private readonly lines = new Map<string, number>();
+  private nextPruneLine: number;
+  constructor(private readonly window = WINDOW_LINES) {
+    this.nextPruneLine = window;
   }
 
-  add(key: string): void {
-    if (this.current.size >= this.generation) {
-      this.previous = this.current;
-      this.current = new Set();
+  /** Whether `key` was added at most `window` lines before `line`. */
+  has(key: string, line: number): boolean {
+    const at = this.lines.get(key);
+    return at !== undefined && line - at <= this.window;
+  }
+
+  /** Any remembered occurrence, however old (the conservative check at a split). */
+  mayContain(key: string): boolean {
+    return this.lines.has(key);
+  }
+
+  add(key: string, line: number): void {
+    if (line >= this.nextPruneLine) {
+      const oldest = line - this.window;
+      for (const [k, at] of this.lines) if (at < oldest) this.lines.delete(k);
+      this.nextPruneLine = line + this.window;
     }
-    this.current.add(key);
+    this.lines.set(key, line);
   }
 }
 
 /** Per-file "keep the largest copy per key" buffer, bounded; flushed in endFile. */
 export class LargestByKey {
   private readonly map = new Map<string, UsageRecord>();
-  private readonly emitted = new GenerationalSet();
+  private readonly emitted = new RecentKeys();
 
   constructor(private readonly maxPending = MAX_PENDING) {}
 
   /** Keeps the larger of two copies under one key; the other one skips `duplicate`. */
   add(key: string, rec: UsageRecord, ctx: IngestContext): void {
-    if (this.emitted.has(key)) return ctx.skip('duplicate');
+    ctx.probe?.(key, 'buffered');
+    if (this.emitted.has(key, ctx.line)) return ctx.skip('duplicate');
     const prev = this.map.get(key);
     if (!prev) {
       this.map.set(key, rec);
@@ -62,10 +78,35 @@ export class LargestByKey {
     return this.map.get(key);
   }
 
+  /** A final copy (e.g. the last chunk of a stream): emitted now, or the larger pending copy; later copies are duplicates. */
+  addFinal(key: string, rec: UsageRecord, ctx: IngestContext): void {
+    ctx.probe?.(key, 'lookup');
+    if (this.emitted.has(key, ctx.line)) return ctx.skip('duplicate');
+    const prev = this.map.get(key);
+    if (prev) {
+      this.map.delete(key);
+      ctx.skip('duplicate');
+      if (bucketSum(prev) > bucketSum(rec)) rec = prev;
+    }
+    this.emitted.add(key, ctx.line);
+    ctx.emit(rec);
+  }
+
+  /** Records waiting for a larger copy. */
+  get pending(): number {
+    return this.map.size;
+  }
+
+  /** Whether `key` is pending or was emitted recently (the conservative check at a split). */
+  mayContain(key: string): boolean {
+    return this.map.has(key) || this.emitted.mayContain(key);
+  }
+
   private emitOldest(ctx: IngestContext): void {
     const [key, rec] = this.map.entries().next().value as [string, UsageRecord];
     this.map.delete(key);
-    this.emitted.add(key);
+    ctx.probe?.(key, 'evicted');
+    this.emitted.add(key, ctx.line);
     ctx.emit(rec);
   }
 
@@ -86,12 +127,13 @@ export class LargestByKey {
 
 /** Ids already emitted in this file, within the sliding window (later copies skip as `duplicate`). */
 export function seenBefore(ctx: IngestContext, name: string, id: string): boolean {
-  let s = ctx.fileState.get(name) as GenerationalSet | undefined;
+  let s = ctx.fileState.get(name) as RecentKeys | undefined;
   if (!s) {
-    s = new GenerationalSet();
+    s = new RecentKeys();
     ctx.fileState.set(name, s);
   }
-  if (s.has(id)) return true;
-  s.add(id);
+  ctx.probe?.(id, 'lookup');
+  if (s.has(id, ctx.line)) return true;
+  s.add(id, ctx.line);
   return false;
 }

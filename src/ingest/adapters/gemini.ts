@@ -5,7 +5,9 @@
  *
  * uncached = promptTokenCount - cachedContentTokenCount + toolUsePromptTokenCount;
  * output = candidates + thoughts (thoughts are NOT inside candidates); reasoning = thoughts.
- * Stream chunks share responseId and are cumulative: the largest chunk per responseId is kept (endFile).
+ * Stream chunks share responseId and are cumulative: the largest chunk per responseId is kept. A
+ * final response (a candidate with a finish reason, or a blocked prompt) is emitted at once; chunks
+ * before it wait in a bounded buffer (dedupe.ts).
  * A blocked prompt (promptFeedback.blockReason) still bills its promptTokenCount when reported
  * (tag blocked=<reason>); without usage it skips as `blocked-prompt`.
  */
@@ -92,9 +94,19 @@ function batchPair(value: Obj): { pair: Pair; key?: string } | string | undefine
   return undefined;
 }
 
-function emitOrBuffer(rec: UsageRecord, ctx: IngestContext): void {
+/** A response that no later chunk will extend: a candidate finished, or the prompt was blocked. */
+function isFinal(r: Obj): boolean {
+  const k = keysOf(r);
+  if (isObj(r[k.feedback]) && (r[k.feedback] as Obj)[k.block]) return true;
+  const candidates = r.candidates;
+  return Array.isArray(candidates) && candidates.some((c) => isObj(c) && (c.finishReason ?? c.finish_reason) !== undefined && (c.finishReason ?? c.finish_reason) !== null);
+}
+
+function emitOrBuffer(rec: UsageRecord, response: Obj, ctx: IngestContext): void {
   if (rec.id === `${ctx.file}:${ctx.line}` || rec.countsMissing) return ctx.emit(rec);
-  LargestByKey.of(ctx, 'gemini:responses').add(rec.id, rec, ctx);
+  const buffer = LargestByKey.of(ctx, 'gemini:responses');
+  if (isFinal(response)) buffer.addFinal(rec.id, rec, ctx);
+  else buffer.add(rec.id, rec, ctx);
 }
 
 function detectResponse(r: Obj): number {
@@ -125,7 +137,7 @@ export const geminiAdapter: JsonAdapter = {
       out.serviceTier = 'batch';
       if (batch.key) out.tags.custom_id = batch.key;
     }
-    emitOrBuffer(out, ctx);
+    emitOrBuffer(out, pair.response, ctx);
   },
   endFile(ctx) {
     (ctx.fileState.get('gemini:responses') as LargestByKey | undefined)?.flush(ctx);

@@ -31,21 +31,34 @@ export function parseTime(v: unknown, unit: TimeUnit = 'auto'): Time | undefined
   return { timestamp: isoString(ms), timeMs: ms };
 }
 
-let lastIsoSecond = NaN;
-let lastIsoPrefix = '';
+const DAY_MS = 86_400_000;
+const TWO_DIGITS = Array.from({ length: 60 }, (_, i) => String(i).padStart(2, '0'));
+const THREE_DIGITS = Array.from({ length: 1000 }, (_, i) => String(i).padStart(3, '0'));
+let lastIsoDay = NaN;
+let lastIsoDayPrefix = '';
 
 /**
- * `new Date(ms).toISOString()`, with the date-and-second prefix memoised: sorted logs put many
- * records in the same second, and the hot path then only formats the milliseconds.
+ * `new Date(ms).toISOString()` for whole milliseconds, without a Date per call: the
+ * `YYYY-MM-DDT` prefix is memoised per day (logs are sorted, so it rarely changes) and the time of
+ * day comes from lookup tables.
  */
 export function isoString(ms: number): string {
-  const second = Math.floor(ms / 1000);
-  if (second !== lastIsoSecond) {
-    lastIsoSecond = second;
-    lastIsoPrefix = new Date(second * 1000).toISOString().slice(0, 20);
+  if (!Number.isInteger(ms)) return new Date(ms).toISOString();
+  const day = Math.floor(ms / DAY_MS);
+  if (day !== lastIsoDay) {
+    const iso = new Date(day * DAY_MS).toISOString();
+    if (iso.length !== 24) return new Date(ms).toISOString(); // years outside 0000-9999
+    lastIsoDay = day;
+    lastIsoDayPrefix = iso.slice(0, 11);
   }
-  const frac = ms - second * 1000;
-  return `${lastIsoPrefix}${frac < 10 ? '00' : frac < 100 ? '0' : ''}${Math.floor(frac)}Z`;
+  let t = ms - day * DAY_MS;
+  const milli = t % 1000;
+  t = (t - milli) / 1000;
+  const second = t % 60;
+  t = (t - second) / 60;
+  const minute = t % 60;
+  const hour = (t - minute) / 60;
+  return lastIsoDayPrefix + TWO_DIGITS[hour] + ':' + TWO_DIGITS[minute] + ':' + TWO_DIGITS[second] + '.' + THREE_DIGITS[milli] + 'Z';
 }
 
 function epochToMs(v: number | string, unit: TimeUnit): number | undefined {

@@ -1,0 +1,187 @@
+/**
+ * Reading one large JSONL file in two halves at once. The second half (from the first line start
+ * after the middle) is read elsewhere (a worker thread, see pipeline/split-report.ts) while this
+ * thread reads the first half; the halves then join as if one reader had read the file:
+ *
+ * - the second half's reader records the dedupe keys it looked up near its start and whether any
+ *   value needed earlier lines (a stream delta without its start); if one of those keys is in the
+ *   first half's dedupe state, or the caller's aggregate cannot be merged exactly, this thread
+ *   simply reads the second half itself, continuing where it stopped;
+ * - otherwise counts add, the second half's issues move by the first half's line count, and the
+ *   caller merges its aggregate.
+ *
+ * Only plain files are split (not stdin or gzip), only JSONL, only above a size, and only for
+ * formats whose state between lines is the dedupe windows (SPLITTABLE); whole-run joins (batch
+ * input/output files, Claude Code sessions) are read in one pass.
+ */
+import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
+import type { Issue } from '../core/issues.js';
+import { DETECT_VALUES, detectJson, type ForcedFormat } from './detect.js';
+import type { FileRun } from './file-run.js';
+import { decideShape } from './read/file.js';
+import { DEFAULT_MAX_LINE_BYTES, JsonLineSplitter } from './read/lines.js';
+import { CHUNK_BYTES } from './read/source.js';
+import { RecentKeys, LargestByKey } from './adapters/dedupe.js';
+import type { IngestCounts, JsonAdapter } from './types.js';
+
+/** Formats whose only state across lines is per-file dedupe (which the split check covers). */
+export const SPLITTABLE = new Set(['openai', 'anthropic', 'gemini', 'bedrock', 'litellm', 'langfuse', 'otel', 'generic']);
+
+export interface SplitPlan {
+  path: string;
+  /** Where the first half's bytes start (3 after a UTF-8 BOM). */
+  bodyStart: number;
+  /** Offset of the first byte of the second half: the start of a line. */
+  splitAt: number;
+  end: number;
+  /** The format detected from the file's first values (the second half starts with it). */
+  adapter: string;
+}
+
+/** What the reader of the second half returns besides the caller's aggregate. */
+export interface PartOutcome<P> {
+  counts: IngestCounts;
+  /** Issues with lines counted from the start of the part. */
+  issues: Issue[];
+  droppedIssues: number;
+  /** Lines read in the part. */
+  lines: number;
+  /** Every format that read values of the part. */
+  adapters: string[];
+  probeKeys: string[];
+  needsEarlierLines: boolean;
+  payload: P;
+}
+
+export interface SplitHooks<P = unknown> {
+  /** Files smaller than this are read in one pass. */
+  minBytes: number;
+  /** Start reading the second half elsewhere; resolves undefined when that could not run. */
+  start(plan: SplitPlan): { outcome: Promise<PartOutcome<P> | undefined>; cancel(): void };
+  /** Why the caller's aggregate of the part cannot be merged after the first half, if it cannot. */
+  conflict(payload: P): string | undefined;
+  merge(payload: P): void;
+  /** A line for --verbose. */
+  debug?(line: string): void;
+}
+
+const HEAD_BYTES = 1 << 20;
+
+/** A plan when `path` is a JSONL file worth splitting, else undefined (read it in one pass). */
+export async function planSplit(path: string, bytes: number, minBytes: number, forced: ForcedFormat | undefined): Promise<SplitPlan | undefined> {
+  if (bytes < minBytes || bytes < 2 * HEAD_BYTES) return undefined;
+  const fh = await open(path, 'r');
+  try {
+    let head = await readAt(fh, 0, HEAD_BYTES);
+    if (head[0] === 0x1f && head[1] === 0x8b) return undefined; // gzip
+    if (head.subarray(0, 64 * 1024).includes(0)) return undefined;
+    const bodyStart = head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf ? 3 : 0;
+    head = head.subarray(bodyStart);
+    if (decideShape(head) !== 'jsonl') return undefined;
+    const adapter = forced ? forced.json : detectJson(firstValues(head));
+    if (!adapter || !SPLITTABLE.has(adapter.name)) return undefined;
+    const middle = Math.floor(bytes / 2);
+    const around = await readAt(fh, middle, HEAD_BYTES);
+    const nl = around.indexOf(10);
+    if (nl === -1 || middle + nl + 1 >= bytes) return undefined;
+    return { path, bodyStart, splitAt: middle + nl + 1, end: bytes, adapter: adapter.name };
+  } finally {
+    await fh.close();
+  }
+}
+
+async function readAt(fh: Awaited<ReturnType<typeof open>>, position: number, length: number): Promise<Buffer> {
+  const buf = Buffer.alloc(length);
+  const { bytesRead } = await fh.read(buf, 0, length, position);
+  return buf.subarray(0, bytesRead);
+}
+
+/** The first DETECT_VALUES values of the head, as FileRun would buffer them; too few means "do not split". */
+function firstValues(head: Buffer): unknown[] {
+  const values: unknown[] = [];
+  const text = head.toString('utf8', 0, head.lastIndexOf(10) + 1);
+  for (const line of text.split('\n')) {
+    if (values.length === DETECT_VALUES) break;
+    const t = line.endsWith('\r') ? line.slice(0, -1) : line;
+    if (t.trim() === '') continue;
+    try {
+      values.push(JSON.parse(t));
+    } catch {
+      // FileRun reports it as invalid-json and does not detect on it either
+    }
+  }
+  return values.length === DETECT_VALUES ? values : [];
+}
+
+/** Streams bytes [start, end) of a file into a line splitter. */
+export async function pumpRange(path: string, start: number, end: number, splitter: JsonLineSplitter, run: { stopped: boolean }, onBytes: (n: number) => void): Promise<void> {
+  if (end <= start) return;
+  for await (const chunk of createReadStream(path, { start, end: end - 1, highWaterMark: CHUNK_BYTES })) {
+    onBytes((chunk as Buffer).length);
+    splitter.push(chunk as Buffer);
+    if (run.stopped) return;
+  }
+}
+
+/** Why the part cannot join this first half, if it cannot (checked before the first half's buffers are flushed). */
+export function boundaryConflict<P>(run: FileRun, part: PartOutcome<P>): string | undefined {
+  const unsplittable = part.adapters.find((a) => !SPLITTABLE.has(a));
+  if (unsplittable) return `the second half has ${unsplittable} records`;
+  if (part.needsEarlierLines) return 'a value in the second half continues one in the first';
+  const states = [...run.ctx.fileState.values()].filter((s): s is RecentKeys | LargestByKey | Map<string, unknown> => s instanceof RecentKeys || s instanceof LargestByKey || s instanceof Map);
+  // records still waiting for a larger copy would be emitted later in one pass than after the first half
+  if (states.some((s) => (s instanceof LargestByKey ? s.pending : s instanceof Map ? s.size : 0) > 0)) return 'records of the first half are still buffered at the split';
+  for (const key of part.probeKeys) {
+    for (const s of states) if (s instanceof Map ? s.has(key) : s.mayContain(key)) return `id ${key} occurs on both sides of the split`;
+  }
+  return undefined;
+}
+
+export interface SplitReadDeps {
+  run: FileRun;
+  /** Adds the part's counts and issues (lines moved by `lineOffset`) to the session. */
+  addPart(part: PartOutcome<unknown>, lineOffset: number): void;
+  onBytes(n: number): void;
+  adapterByName(name: string): JsonAdapter | undefined;
+  maxLineBytes?: number;
+}
+
+/**
+ * Reads the first half here while the hooks read the second; joins them, or reads the second
+ * half here too when they cannot be joined exactly. The caller calls run.finish() afterwards.
+ */
+export async function readSplit<P>(plan: SplitPlan, hooks: SplitHooks<P>, deps: SplitReadDeps): Promise<void> {
+  const { run } = deps;
+  const part = hooks.start(plan);
+  const splitter = new JsonLineSplitter(run, deps.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES);
+  let joined = false;
+  try {
+    const t0 = Date.now();
+    await pumpRange(plan.path, plan.bodyStart, plan.splitAt, splitter, run, deps.onBytes);
+    const t1 = Date.now();
+    const outcome = run.stopped ? undefined : await part.outcome;
+    hooks.debug?.(`${plan.path}: first half read in ${t1 - t0} ms, second half ready ${Date.now() - t1} ms later`);
+    let why = outcome ? boundaryConflict(run, outcome) : 'the second half could not be read in parallel';
+    if (outcome && !why) {
+      run.finish(); // the first half's buffered records, exactly as one pass would emit them before the second half's
+      why = hooks.conflict(outcome.payload);
+      if (!why) {
+        for (const name of outcome.adapters) {
+          const a = deps.adapterByName(name);
+          if (a) run.addAdapter(a);
+        }
+        deps.addPart(outcome as PartOutcome<unknown>, splitter.lineNo);
+        deps.onBytes(plan.end - plan.splitAt);
+        hooks.merge(outcome.payload);
+        joined = true;
+        return;
+      }
+    }
+    hooks.debug?.(`${plan.path}: read in one pass after all (${why})`);
+    await pumpRange(plan.path, plan.splitAt, plan.end, splitter, run, deps.onBytes);
+    splitter.end();
+  } finally {
+    if (!joined) part.cancel();
+  }
+}

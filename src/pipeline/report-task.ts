@@ -1,0 +1,56 @@
+/**
+ * How `report` aggregates, as plain options: the main thread and the worker reading the second half
+ * of a split file build the same rollup (same dimensions, filters and repricing) from them.
+ */
+import type { CommandContext } from '../cli/context.js';
+import { UserError } from '../core/issues.js';
+import { existsSync } from 'node:fs';
+import { parseDimensions } from '../aggregate/dims.js';
+import { ReportRollup } from '../aggregate/rollup.js';
+import { dateToMs } from '../pricing/compile.js';
+import { Pricer } from '../pricing/cost.js';
+
+export interface ReportTask {
+  by: string;
+  since?: string;
+  until?: string;
+  reprice?: string;
+}
+
+export interface Repricing {
+  pricer: Pricer;
+  label: string;
+}
+
+/** Conversations first seen within this many records of a later part defer their turn numbers (rollup.ts). */
+export const LATER_PART_WINDOW = 50_000;
+
+function parseTime(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  const ms = /^\d{4}-\d{2}-\d{2}$/.test(value) ? dateToMs(value) : Date.parse(value);
+  if (Number.isNaN(ms)) throw new UserError(`${flag} expects a date or ISO 8601 time (got "${value}")`, 'e.g. 2026-10-01 or 2026-10-01T12:00:00Z');
+  return ms;
+}
+
+export function repricing(ctx: CommandContext, spec: string | undefined): Repricing | undefined {
+  if (spec === undefined) return undefined;
+  const now = ctx.io.now();
+  if (spec === 'current') return { pricer: new Pricer(ctx.loadCatalog().catalog, { atMs: now }), label: `today's prices (${new Date(now).toISOString().slice(0, 10)})` };
+  if (/^\d{4}-\d{2}-\d{2}$/.test(spec)) return { pricer: new Pricer(ctx.loadCatalog().catalog, { atMs: dateToMs(spec) }), label: `prices on ${spec}` };
+  if (existsSync(spec)) return { pricer: new Pricer(ctx.loadCatalog([spec]).catalog, { atMs: now }), label: `proposed (${spec})` };
+  throw new UserError(`--reprice expects "current", a date YYYY-MM-DD or a price file (got "${spec}")`);
+}
+
+/** The rollup `report` fills (`laterPart`: for the second half of a split file). */
+export function reportRollup(ctx: CommandContext, task: ReportTask, laterPart = false): { rollup: ReportRollup; reprice?: Repricing } {
+  const dims = parseDimensions(task.by);
+  const reprice = repricing(ctx, task.reprice);
+  const rollup = new ReportRollup({
+    dims,
+    repricer: reprice?.pricer,
+    sinceMs: parseTime(task.since, '--since'),
+    untilMs: parseTime(task.until, '--until'),
+    laterPartWindow: laterPart ? LATER_PART_WINDOW : undefined,
+  });
+  return { rollup, reprice };
+}

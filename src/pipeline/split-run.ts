@@ -1,0 +1,85 @@
+/**
+ * Main-thread side of reading a large JSONL file in two halves (ingest/split.ts): starts the worker
+ * for the second half and merges its report rollup and estimate counts. Enabled with two or more
+ * cores; TOKENOMICS_THREADS=1 turns it off, TOKENOMICS_SPLIT_MIN_BYTES sets the size from which a
+ * file is split (default 32 MiB).
+ */
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { CommandContext } from '../cli/context.js';
+import type { RollupPartial } from '../aggregate/rollup-partial.js';
+import type { PartOutcome, SplitHooks, SplitPlan } from '../ingest/split.js';
+import type { Pricer } from '../pricing/cost.js';
+import type { CountEstimator } from './estimate.js';
+import type { ReportTask } from './report-task.js';
+import { readReportPart, type ReportPartPayload, type SplitWorkerData } from './split-part.js';
+import type { PipelineOptions } from './stream.js';
+
+export const DEFAULT_SPLIT_MIN_BYTES = 32 * 1024 * 1024;
+
+/** What `report` hands the pipeline so that a split file's halves can join. */
+export interface ReportSplit {
+  task: ReportTask;
+  conflict(part: RollupPartial): string | undefined;
+  merge(part: RollupPartial, pricer: Pricer): void;
+}
+
+const WORKER_URL = new URL('./split-worker.js', import.meta.url);
+
+type Started = { outcome: Promise<PartOutcome<ReportPartPayload> | undefined>; cancel(): void };
+
+export function reportSplitHooks(ctx: CommandContext, opts: PipelineOptions, split: ReportSplit, pricer: Pricer, estimator: CountEstimator): SplitHooks<ReportPartPayload> | undefined {
+  const env = ctx.io.env;
+  const threads = env.TOKENOMICS_THREADS !== undefined && env.TOKENOMICS_THREADS !== '' ? Number(env.TOKENOMICS_THREADS) : availableParallelism();
+  if (!(threads >= 2)) return undefined;
+  const minBytes = env.TOKENOMICS_SPLIT_MIN_BYTES ? Number(env.TOKENOMICS_SPLIT_MIN_BYTES) : DEFAULT_SPLIT_MIN_BYTES;
+  return {
+    minBytes: Number.isFinite(minBytes) && minBytes >= 0 ? minBytes : DEFAULT_SPLIT_MIN_BYTES,
+    start(plan: SplitPlan): Started {
+      ctx.debug(`${plan.path}: reading bytes ${plan.splitAt}-${plan.end} in a worker thread`);
+      const data: SplitWorkerData = { plan, globalOptions: { ...ctx.opts }, cwd: ctx.io.cwd, env: { ...env }, nowMs: ctx.io.now(), pipeline: opts, task: split.task };
+      return workerAvailable() ? inWorker(data, (line) => ctx.debug(line)) : inProcess(data);
+    },
+    conflict: (p) => split.conflict(p.rollup),
+    merge: (p) => {
+      split.merge(p.rollup, pricer);
+      estimator.stats.records += p.estimates.records;
+      estimator.stats.approximate += p.estimates.approximate;
+    },
+    debug: (line) => ctx.debug(line),
+  };
+}
+
+/** The compiled worker exists only in dist/; from the TypeScript sources (tests) the part runs in-process. */
+function workerAvailable(): boolean {
+  return WORKER_URL.protocol === 'file:' && existsSync(fileURLToPath(WORKER_URL));
+}
+
+function inWorker(data: SplitWorkerData, debug: (line: string) => void): Started {
+  const worker = new Worker(WORKER_URL, { workerData: data });
+  let settled = false;
+  const outcome = new Promise<PartOutcome<ReportPartPayload> | undefined>((resolve) => {
+    const done = (v: PartOutcome<ReportPartPayload> | undefined) => {
+      if (settled) return;
+      settled = true;
+      resolve(v);
+      void worker.terminate();
+    };
+    worker.on('message', (m: { ok: boolean; outcome?: PartOutcome<ReportPartPayload>; error?: string }) => {
+      if (!m.ok) debug(`worker: ${m.error}`);
+      done(m.ok ? m.outcome : undefined);
+    });
+    worker.on('error', (err) => {
+      debug(`worker: ${err.message}`);
+      done(undefined);
+    });
+    worker.on('exit', () => done(undefined));
+  });
+  return { outcome, cancel: () => void worker.terminate() };
+}
+
+function inProcess(data: SplitWorkerData): Started {
+  return { outcome: readReportPart(data).catch(() => undefined), cancel: () => {} };
+}
