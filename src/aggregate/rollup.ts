@@ -10,7 +10,7 @@ import type { UsageRecord } from '../usage/record.js';
 import { CostAccumulator } from './accumulator.js';
 import { CacheWriteTracker } from './cache-writes.js';
 import { groupKey, type Dimension } from './dims.js';
-import { QuantileSketch } from './sketch.js';
+import { bucketOf, QuantileSketch } from './sketch.js';
 
 export interface GroupState {
   acc: CostAccumulator;
@@ -104,8 +104,10 @@ export class ReportRollup {
     }
     const costUsd = card ? floatCost(r, card) : undefined;
     if (costUsd !== undefined && r.requests > 0) {
-      this.perRequest.add(costUsd / r.requests, r.requests);
-      g.perRequest.add(costUsd / r.requests, r.requests);
+      const each = costUsd / r.requests;
+      const bucket = each > 0 ? bucketOf(each) : 0;
+      this.perRequest.addAt(each, bucket, r.requests);
+      g.perRequest.addAt(each, bucket, r.requests);
     }
     if (card && card.warnings.length) for (const w of card.warnings) this.cardWarnings.set(w, (this.cardWarnings.get(w) ?? 0) + r.requests);
     this.attribution(r, card, costUsd);

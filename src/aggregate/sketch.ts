@@ -7,6 +7,11 @@
 const GAMMA = 1.01;
 const LOG_GAMMA = Math.log(GAMMA);
 
+/** The bucket of a positive value. */
+export function bucketOf(value: number): number {
+  return Math.ceil(Math.log(value) / LOG_GAMMA);
+}
+
 export interface SketchPartial {
   buckets: Map<number, number>;
   zeros: number;
@@ -25,6 +30,11 @@ export class QuantileSketch {
   sum = 0;
 
   add(value: number, weight = 1): void {
+    this.addAt(value, value > 0 ? bucketOf(value) : 0, weight);
+  }
+
+  /** `add` with the value's bucket already known (`bucketOf(value)`; one log for several sketches). */
+  addAt(value: number, bucket: number, weight = 1): void {
     if (!(value >= 0) || weight <= 0) return;
     this.count += weight;
     this.sum += value * weight;
@@ -34,8 +44,7 @@ export class QuantileSketch {
       this.zeros += weight;
       return;
     }
-    const k = Math.ceil(Math.log(value) / LOG_GAMMA);
-    this.buckets.set(k, (this.buckets.get(k) ?? 0) + weight);
+    this.buckets.set(bucket, (this.buckets.get(bucket) ?? 0) + weight);
   }
 
   /** q in [0, 1]; undefined when empty. Nearest-rank on the bucketed values, clamped to [min, max]. */

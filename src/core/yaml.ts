@@ -1,5 +1,6 @@
 /** YAML loading with line numbers for error messages. */
-import { LineCounter, parseDocument, isNode } from 'yaml';
+import { createRequire } from 'node:module';
+import type * as YamlLib from 'yaml';
 import type { PathPart, ValidationError } from './validate.js';
 import { formatPath } from './validate.js';
 
@@ -14,7 +15,15 @@ export interface YamlSyntaxError {
   line?: number;
 }
 
+// loaded on first use: commands that read no YAML (a JSON report over the cached catalog) skip it
+const require = createRequire(import.meta.url);
+let yamlLib: typeof YamlLib | undefined;
+function yaml(): typeof YamlLib {
+  return (yamlLib ??= require('yaml') as typeof YamlLib);
+}
+
 export function parseYaml(text: string): LoadedYaml | { errors: YamlSyntaxError[] } {
+  const { LineCounter, parseDocument, isNode } = yaml();
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {

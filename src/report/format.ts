@@ -1,5 +1,6 @@
 /** Formatters: Report -> string. Nothing else happens here. */
-import Table from 'cli-table3';
+import { createRequire } from 'node:module';
+import type TableType from 'cli-table3';
 import { Chalk } from 'chalk';
 import { humanCell, isNumeric, plainCell } from './cells.js';
 import type { Report, Section } from './model.js';
@@ -121,7 +122,12 @@ export function toTable(report: Report, opts: FormatOptions): string {
   return out.join('\n') + '\n';
 }
 
+// cli-table3 (CommonJS) is loaded when a table is drawn, not by JSON/CSV/Markdown output
+const require = createRequire(import.meta.url);
+let tableClass: typeof TableType | undefined;
+
 function sectionToTable(section: Section, _opts: FormatOptions, chalk: InstanceType<typeof Chalk>): string {
+  const Table = (tableClass ??= require('cli-table3') as typeof TableType);
   const table = new Table({
     head: section.columns.map((c) => chalk.bold(c.label)),
     colAligns: section.columns.map((c) => (isNumeric(c.type) ? 'right' : 'left')),

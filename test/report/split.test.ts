@@ -45,10 +45,11 @@ function logLines(n: number, seed: number): string[] {
   return out;
 }
 
-/** Index of the first line that starts after the middle byte (where the file is split). */
+/** Index of the line the second half starts with (split.ts: first line start after middle + min(4 MiB, 10%)). */
 function splitIndex(lines: string[]): number {
   const bytes = lines.length * (WIDTH + 1);
-  return Math.floor(Math.floor(bytes / 2) / (WIDTH + 1)) + 1;
+  const at = Math.floor(bytes / 2) + Math.min(4 << 20, Math.floor(bytes / 10));
+  return Math.floor(at / (WIDTH + 1)) + 1;
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'tokenomics-split-'));
