@@ -2,13 +2,6 @@
 import { Command, CommanderError, Option } from 'commander';
 import { UserError } from '../core/issues.js';
 import { CommandContext, type GlobalOptions, type Io } from './context.js';
-import { registerPrices } from './commands/prices.js';
-import { registerEstimate } from './commands/estimate.js';
-import { registerCheck } from './commands/check.js';
-import { registerSimulate } from './commands/simulate.js';
-import { registerWhatif } from './commands/whatif.js';
-import { registerReport } from './commands/report.js';
-import { registerTokens } from './commands/tokens.js';
 import { packageVersion } from './version.js';
 
 export const EXIT_OK = 0;
@@ -17,6 +10,29 @@ export const EXIT_ERROR = 2;
 
 export type CommandFn = (ctx: CommandContext, cmd: Command) => Promise<number> | number;
 export type Runner = (fn: CommandFn) => (...args: unknown[]) => Promise<void>;
+type Register = (program: Command, run: Runner) => void;
+
+/**
+ * Commands in the order a newcomer meets them (logs first, then prices and tokens, prompts,
+ * what-ifs). Each module is imported only when its name is on the command line (or for help and
+ * unknown commands): a report does not load the simulator, the prompt tools or the tokenizer.
+ */
+const COMMANDS: Array<[string, () => Promise<Register>]> = [
+  ['report', async () => (await import('./commands/report.js')).registerReport],
+  ['prices', async () => (await import('./commands/prices.js')).registerPrices],
+  ['tokens', async () => (await import('./commands/tokens.js')).registerTokens],
+  ['estimate', async () => (await import('./commands/estimate.js')).registerEstimate],
+  ['check', async () => (await import('./commands/check.js')).registerCheck],
+  ['simulate', async () => (await import('./commands/simulate.js')).registerSimulate],
+  ['whatif', async () => (await import('./commands/whatif.js')).registerWhatif],
+];
+
+/** The command modules `argv` may run: every word that names a command (an option value could too), else all. */
+export async function commandsFor(argv: string[]): Promise<Register[]> {
+  const words = new Set(argv.slice(2));
+  const named = COMMANDS.filter(([name]) => words.has(name));
+  return Promise.all((named.length > 0 ? named : COMMANDS).map(([, load]) => load()));
+}
 
 function defaultIo(): Io {
   return { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env, cwd: process.cwd(), now: () => Date.now() };
@@ -24,7 +40,7 @@ function defaultIo(): Io {
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
-export function buildProgram(io: Io, setExit: (code: number) => void): Command {
+export function buildProgram(io: Io, setExit: (code: number) => void, commands: Register[]): Command {
   const program = new Command();
   program
     .name('tokenomics')
@@ -60,21 +76,14 @@ Run 'tokenomics <command> --help' for a command's options and examples.`);
     const ctx = new CommandContext(io, cmd.optsWithGlobals<GlobalOptions>());
     setExit(await fn(ctx, cmd));
   };
-  // in the order a newcomer meets them: logs first, then prices and tokens, prompts, what-ifs
-  registerReport(program, run);
-  registerPrices(program, run);
-  registerTokens(program, run);
-  registerEstimate(program, run);
-  registerCheck(program, run);
-  registerSimulate(program, run);
-  registerWhatif(program, run);
+  for (const register of commands) register(program, run);
   for (const c of program.commands) c.exitOverride().configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
   return program;
 }
 
 export async function main(argv: string[], io: Io = defaultIo()): Promise<number> {
   let code = EXIT_OK;
-  const program = buildProgram(io, (c) => (code = c));
+  const program = buildProgram(io, (c) => (code = c), await commandsFor(argv));
   if (argv.length <= 2) {
     // no command: a usage error (exit 2), with the help on stderr
     io.stderr.write(program.helpInformation());
