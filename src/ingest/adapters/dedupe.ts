@@ -24,62 +24,108 @@ export const MAX_PENDING = 1_000;
 function hash32(key: string): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
-  return h >>> 0;
+  return h | 0;
 }
 
-const FILTER_BITS = 1 << 20;
-const FILTER_MASK = FILTER_BITS - 1;
-/** Filter hits in one generation after which a Map is built for it instead of scanning. */
-const SCAN_LIMIT = 8;
-
 /**
- * One generation of keys: an append-only list plus a Bloom filter (1 Mi bits, 3 probes from one
- * hash; ~3e-5 false positives at 10,000 keys). Most lookups are new ids, which the filter rejects
- * without touching the keys (a hash map here costs a cache miss or two per record); a filter hit
- * scans the list, and after a few hits a Map is built, so many real duplicates stay cheap.
+ * One generation of keys in typed arrays: an open-addressing table of entry numbers by hash, and
+ * per entry its hash, line and characters (copied into one Uint16Array). Nothing here is a JS
+ * object per key, so the ids of the last lines are not retained as strings (they would outlive
+ * the young generation and be promoted: garbage that made the old space, and RSS, grow with the
+ * input) and a lookup touches a few cache lines of typed arrays instead of a hash map's objects.
  */
 class Generation {
-  private readonly filter = new Int32Array(FILTER_BITS >>> 5);
-  private readonly keys: string[] = [];
-  private readonly lines: number[] = [];
-  private index: Map<string, number> | undefined;
-  private hits = 0;
+  fromLine = 0;
+  private count = 0;
+  private charCount = 0;
+  private slots: Int32Array;
+  private hashes: Int32Array;
+  private lines: Int32Array;
+  private starts: Int32Array;
+  private chars: Uint16Array;
 
-  constructor(readonly fromLine: number) {}
+  constructor(capacity: number) {
+    this.slots = new Int32Array(tableSize(capacity)).fill(-1);
+    this.hashes = new Int32Array(capacity);
+    this.lines = new Int32Array(capacity);
+    this.starts = new Int32Array(capacity + 1);
+    this.chars = new Uint16Array(capacity * 32);
+  }
 
-  /** Line the key was added at (the latest copy), or undefined. */
+  /** Empties the generation for reuse (no allocation). */
+  reset(fromLine: number): void {
+    this.fromLine = fromLine;
+    if (this.count > 0) this.slots.fill(-1);
+    this.count = 0;
+    this.charCount = 0;
+  }
+
+  /** Line the key was last added at, or undefined. */
   lineOf(key: string, h: number): number | undefined {
-    if (!this.mayHave(h)) return undefined;
-    if (this.index) return this.index.get(key);
-    if (++this.hits > SCAN_LIMIT) {
-      this.index = new Map();
-      for (let i = 0; i < this.keys.length; i++) this.index.set(this.keys[i], this.lines[i]);
-      return this.index.get(key);
-    }
-    for (let i = this.keys.length - 1; i >= 0; i--) if (this.keys[i] === key) return this.lines[i];
-    return undefined;
+    const e = this.find(key, h);
+    return e < 0 ? undefined : this.lines[e];
   }
 
   add(key: string, h: number, line: number): void {
-    const f = this.filter;
-    const a = h & FILTER_MASK;
-    const b = (h >>> 10) & FILTER_MASK;
-    const c = ((h >>> 20) | (h << 12)) & FILTER_MASK;
-    f[a >>> 5] |= 1 << (a & 31);
-    f[b >>> 5] |= 1 << (b & 31);
-    f[c >>> 5] |= 1 << (c & 31);
-    this.keys.push(key);
-    this.lines.push(line);
-    this.index?.set(key, line);
+    const found = this.find(key, h);
+    if (found >= 0) {
+      this.lines[found] = line;
+      return;
+    }
+    if (this.count === this.hashes.length || 2 * (this.count + 1) > this.slots.length) this.grow();
+    if (this.charCount + key.length > this.chars.length) this.chars = copyInto(new Uint16Array(2 * (this.charCount + key.length)), this.chars, this.charCount);
+    const e = this.count++;
+    this.hashes[e] = h;
+    this.lines[e] = line;
+    const start = this.charCount;
+    for (let i = 0; i < key.length; i++) this.chars[start + i] = key.charCodeAt(i);
+    this.charCount += key.length;
+    this.starts[e + 1] = this.charCount;
+    this.place(e, h);
   }
 
-  private mayHave(h: number): boolean {
-    const f = this.filter;
-    const a = h & FILTER_MASK;
-    const b = (h >>> 10) & FILTER_MASK;
-    const c = ((h >>> 20) | (h << 12)) & FILTER_MASK;
-    return (f[a >>> 5] & (1 << (a & 31))) !== 0 && (f[b >>> 5] & (1 << (b & 31))) !== 0 && (f[c >>> 5] & (1 << (c & 31))) !== 0;
+  private find(key: string, h: number): number {
+    const mask = this.slots.length - 1;
+    for (let i = h & mask; ; i = (i + 1) & mask) {
+      const e = this.slots[i];
+      if (e < 0) return -1;
+      if (this.hashes[e] === h && this.equals(e, key)) return e;
+    }
   }
+
+  private equals(e: number, key: string): boolean {
+    const start = this.starts[e];
+    if (this.starts[e + 1] - start !== key.length) return false;
+    for (let i = 0; i < key.length; i++) if (this.chars[start + i] !== key.charCodeAt(i)) return false;
+    return true;
+  }
+
+  private place(e: number, h: number): void {
+    const mask = this.slots.length - 1;
+    let i = h & mask;
+    while (this.slots[i] >= 0) i = (i + 1) & mask;
+    this.slots[i] = e;
+  }
+
+  private grow(): void {
+    const capacity = 2 * this.hashes.length;
+    this.hashes = copyInto(new Int32Array(capacity), this.hashes, this.count);
+    this.lines = copyInto(new Int32Array(capacity), this.lines, this.count);
+    this.starts = copyInto(new Int32Array(capacity + 1), this.starts, this.count + 1);
+    this.slots = new Int32Array(tableSize(capacity)).fill(-1);
+    for (let e = 0; e < this.count; e++) this.place(e, this.hashes[e]);
+  }
+}
+
+function tableSize(capacity: number): number {
+  let size = 1024;
+  while (size < 2 * capacity) size *= 2;
+  return size;
+}
+
+function copyInto<T extends Int32Array | Uint16Array>(to: T, from: T, length: number): T {
+  to.set(from.subarray(0, length));
+  return to;
 }
 
 /**
@@ -89,29 +135,35 @@ class Generation {
  */
 export class RecentKeys {
   private current: Generation;
-  private previous: Generation | undefined;
+  private previous: Generation;
+  private hasPrevious = false;
   constructor(private readonly window = WINDOW_LINES) {
-    this.current = new Generation(0);
+    this.current = new Generation(Math.min(window, 16_384));
+    this.previous = new Generation(Math.min(window, 16_384));
   }
 
   /** Whether `key` was added at most `window` lines before `line`. */
   has(key: string, line: number): boolean {
     const h = hash32(key);
-    const at = this.current.lineOf(key, h) ?? this.previous?.lineOf(key, h);
+    const at = this.current.lineOf(key, h) ?? (this.hasPrevious ? this.previous.lineOf(key, h) : undefined);
     return at !== undefined && line - at <= this.window;
   }
 
   /** Any remembered occurrence, however old (the conservative check at a split). */
   mayContain(key: string): boolean {
     const h = hash32(key);
-    return this.current.lineOf(key, h) !== undefined || this.previous?.lineOf(key, h) !== undefined;
+    return this.current.lineOf(key, h) !== undefined || (this.hasPrevious && this.previous.lineOf(key, h) !== undefined);
   }
 
   add(key: string, line: number): void {
     const span = line - this.current.fromLine;
     if (span >= this.window) {
-      this.previous = span >= 2 * this.window ? undefined : this.current;
-      this.current = new Generation(line);
+      // the older generation's arrays are reused for the new one
+      const recycled = this.previous;
+      this.previous = this.current;
+      this.hasPrevious = span < 2 * this.window;
+      this.current = recycled;
+      this.current.reset(line);
     }
     this.current.add(key, hash32(key), line);
   }
