@@ -20,12 +20,30 @@ export function parseCanonicalIso(s: string): number {
   const year = digits(s, 0, 4);
   const month = digits(s, 5, 2);
   const day = digits(s, 8, 2);
+  const dayKey = year * 10_000 + month * 100 + day;
+  let dayMs: number;
+  if (dayKey === lastDayKey) dayMs = lastDayMs;
+  else {
+    dayMs = validDayMs(year, month, day);
+    if (Number.isNaN(dayMs)) return NaN;
+    lastDayKey = dayKey;
+    lastDayMs = dayMs;
+  }
   const hour = digits(s, 11, 2);
   const minute = digits(s, 14, 2);
   const second = digits(s, 17, 2);
   const ms = digits(s, 20, 3);
-  if (!(month >= 1 && month <= 12 && day >= 1 && day <= 31 && hour <= 23 && minute <= 59 && second <= 59)) return NaN;
-  const t = Date.UTC(year, month - 1, day, hour, minute, second, ms);
-  // Date.UTC rolls over impossible days (Feb 30 -> Mar 2): reject those like Date.parse does
+  if (!(hour <= 23 && minute <= 59 && second <= 59 && ms >= 0)) return NaN;
+  return dayMs + ((hour * 60 + minute) * 60 + second) * 1000 + ms;
+}
+
+// logs are sorted: the day of the previous timestamp is usually the day of the next one
+let lastDayKey = -1;
+let lastDayMs = NaN;
+
+/** Epoch ms of a calendar day, NaN for impossible dates (Date.UTC rolls Feb 30 over to Mar 2; Date.parse rejects it). */
+function validDayMs(year: number, month: number, day: number): number {
+  if (!(year >= 100 && month >= 1 && month <= 12 && day >= 1 && day <= 31)) return NaN; // years < 100: Date.UTC would add 1900
+  const t = Date.UTC(year, month - 1, day);
   return new Date(t).getUTCDate() === day ? t : NaN;
 }

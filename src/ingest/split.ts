@@ -1,5 +1,5 @@
 /**
- * Reading one large JSONL file in two halves at once. The second half (from the first line start
+ * Reading one large JSONL or CSV file in two halves at once. The second half (from the first line start
  * after the middle, moved a little towards the end for the worker's later start) is read elsewhere (a worker thread, see pipeline/split-report.ts) while this
  * thread reads the first half; the halves then join as if one reader had read the file:
  *
@@ -10,15 +10,20 @@
  * - otherwise counts add, the second half's issues move by the first half's line count, and the
  *   caller merges its aggregate.
  *
- * Only plain files are split (not stdin or gzip), only JSONL, only above a size, and only for
- * formats whose state between lines is the dedupe windows (SPLITTABLE); whole-run joins (batch
- * input/output files, Claude Code sessions) are read in one pass.
+ * CSV: the worker parses the header line, then its half; the halves join only when csv-parse,
+ * having read the first half, stands at the start of a record (not inside a quoted field that
+ * spans the split), which is checked before anything is merged.
+ *
+ * Only plain files are split (not stdin or gzip), only JSONL and CSV, only above a size, and only
+ * for formats whose state between lines is the dedupe windows (SPLITTABLE; the CSV formats keep
+ * none); whole-run joins (batch input/output files, Claude Code sessions) are read in one pass.
  */
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import type { Issue } from '../core/issues.js';
 import { DETECT_VALUES, detectJson, type ForcedFormat } from './detect.js';
 import type { FileRun } from './file-run.js';
+import { CsvChunkParser, sniffDelimiter } from './read/csv.js';
 import { decideShape } from './read/file.js';
 import { DEFAULT_MAX_LINE_BYTES, JsonLineSplitter } from './read/lines.js';
 import { CHUNK_BYTES } from './read/source.js';
@@ -30,13 +35,17 @@ export const SPLITTABLE = new Set(['openai', 'anthropic', 'gemini', 'bedrock', '
 
 export interface SplitPlan {
   path: string;
+  shape: 'jsonl' | 'csv';
   /** Where the first half's bytes start (3 after a UTF-8 BOM). */
   bodyStart: number;
   /** Offset of the first byte of the second half: the start of a line. */
   splitAt: number;
   end: number;
-  /** The format detected from the file's first values (the second half starts with it). */
-  adapter: string;
+  /** JSONL: the format detected from the file's first values (the second half starts with it). */
+  adapter?: string;
+  /** CSV: the delimiter and where the header line ends (the second half parses the header first). */
+  delimiter?: string;
+  headerEnd?: number;
 }
 
 /** What the reader of the second half returns besides the caller's aggregate. */
@@ -47,6 +56,8 @@ export interface PartOutcome<P> {
   droppedIssues: number;
   /** Lines read in the part. */
   lines: number;
+  /** The part's line counter where its own bytes start (CSV: after the header line and one byte). */
+  lineBase: number;
   /** Every format that read values of the part. */
   adapters: string[];
   probeKeys: string[];
@@ -55,8 +66,8 @@ export interface PartOutcome<P> {
 }
 
 export interface SplitHooks<P = unknown> {
-  /** Files smaller than this are read in one pass. */
-  minBytes: number;
+  /** Files smaller than this are read in one pass (CSV parses ~4x slower per byte, so it splits earlier). */
+  minBytes: { jsonl: number; csv: number };
   /** Start reading the second half elsewhere; resolves undefined when that could not run. */
   start(plan: SplitPlan): { outcome: Promise<PartOutcome<P> | undefined>; cancel(): void };
   /** Why the caller's aggregate of the part cannot be merged after the first half, if it cannot. */
@@ -68,14 +79,15 @@ export interface SplitHooks<P = unknown> {
 
 const HEAD_BYTES = 1 << 20;
 /**
- * The worker starts ~0.2 s after this thread (loading modules and the catalog), about 8 MB of
- * reading at ~45 MB/s: this thread takes half of that more than half the file so both end together.
+ * The worker starts ~0.2 s after this thread (loading modules and the catalog): about 8 MB of
+ * JSONL at ~45 MB/s, or 2 MB of CSV at ~10 MB/s. This thread takes half of that more than half
+ * the file, so that both end together.
  */
-const HEAD_START_BYTES = 4 << 20;
+const HEAD_START_BYTES = { jsonl: 4 << 20, csv: 1 << 20 };
 
-/** A plan when `path` is a JSONL file worth splitting, else undefined (read it in one pass). */
-export async function planSplit(path: string, bytes: number, minBytes: number, forced: ForcedFormat | undefined): Promise<SplitPlan | undefined> {
-  if (bytes < minBytes || bytes < 2 * HEAD_BYTES) return undefined;
+/** A plan when `path` is a JSONL or CSV file worth splitting, else undefined (read it in one pass). */
+export async function planSplit(path: string, bytes: number, minBytes: SplitHooks['minBytes'], forced: ForcedFormat | undefined): Promise<SplitPlan | undefined> {
+  if (bytes < Math.min(minBytes.jsonl, minBytes.csv) || bytes < 2 * HEAD_BYTES) return undefined;
   const fh = await open(path, 'r');
   try {
     let head = await readAt(fh, 0, HEAD_BYTES);
@@ -83,14 +95,25 @@ export async function planSplit(path: string, bytes: number, minBytes: number, f
     if (head.subarray(0, 64 * 1024).includes(0)) return undefined;
     const bodyStart = head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf ? 3 : 0;
     head = head.subarray(bodyStart);
-    if (decideShape(head) !== 'jsonl') return undefined;
-    const adapter = forced ? forced.json : detectJson(firstValues(head));
-    if (!adapter || !SPLITTABLE.has(adapter.name)) return undefined;
-    const middle = Math.floor(bytes / 2) + Math.min(HEAD_START_BYTES, Math.floor(bytes / 10));
+    const shape = decideShape(head);
+    let plan: Omit<SplitPlan, 'splitAt'>;
+    if (shape === 'jsonl') {
+      const adapter = forced ? forced.json : detectJson(firstValues(head));
+      if (bytes < minBytes.jsonl || !adapter || !SPLITTABLE.has(adapter.name)) return undefined;
+      plan = { path, shape, bodyStart, end: bytes, adapter: adapter.name };
+    } else if (shape === 'csv') {
+      const nl = head.indexOf(10);
+      const header = head.toString('utf8', 0, nl === -1 ? head.length : nl);
+      const delimiter = sniffDelimiter(header);
+      // a quoted header (it could hold a newline) is left to one pass
+      if (bytes < minBytes.csv || nl === -1 || !delimiter || header.includes('"') || (forced && !forced.csv)) return undefined;
+      plan = { path, shape, bodyStart, end: bytes, delimiter, headerEnd: bodyStart + nl + 1 };
+    } else return undefined;
+    const middle = Math.floor(bytes / 2) + Math.min(HEAD_START_BYTES[shape], Math.floor(bytes / 10));
     const around = await readAt(fh, middle, HEAD_BYTES);
     const nl = around.indexOf(10);
-    if (nl === -1 || middle + nl + 1 >= bytes) return undefined;
-    return { path, bodyStart, splitAt: middle + nl + 1, end: bytes, adapter: adapter.name };
+    if (nl === -1 || middle + nl + 2 >= bytes) return undefined;
+    return { ...plan, splitAt: middle + nl + 1 };
   } finally {
     await fh.close();
   }
@@ -119,8 +142,8 @@ function firstValues(head: Buffer): unknown[] {
   return values.length === DETECT_VALUES ? values : [];
 }
 
-/** Streams bytes [start, end) of a file into a line splitter. */
-export async function pumpRange(path: string, start: number, end: number, splitter: JsonLineSplitter, run: { stopped: boolean }, onBytes: (n: number) => void): Promise<void> {
+/** Streams bytes [start, end) of a file into a line splitter or CSV parser. */
+export async function pumpRange(path: string, start: number, end: number, splitter: { push(chunk: Buffer): void }, run: { stopped: boolean }, onBytes: (n: number) => void): Promise<void> {
   if (end <= start) return;
   for await (const chunk of createReadStream(path, { start, end: end - 1, highWaterMark: CHUNK_BYTES })) {
     onBytes((chunk as Buffer).length);
@@ -159,15 +182,19 @@ export interface SplitReadDeps {
 export async function readSplit<P>(plan: SplitPlan, hooks: SplitHooks<P>, deps: SplitReadDeps): Promise<void> {
   const { run } = deps;
   const part = hooks.start(plan);
-  const splitter = new JsonLineSplitter(run, deps.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES);
+  const csv = plan.shape === 'csv' ? new CsvChunkParser(plan.delimiter as string, run) : undefined;
+  const reader = csv ?? new JsonLineSplitter(run, deps.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES);
   let joined = false;
   try {
     const t0 = Date.now();
-    await pumpRange(plan.path, plan.bodyStart, plan.splitAt, splitter, run, deps.onBytes);
+    await pumpRange(plan.path, plan.bodyStart, plan.splitAt, reader, run, deps.onBytes);
+    // csv-parse finishes a line only when it sees the next byte
+    let resumeAt = plan.splitAt;
+    if (csv) await pumpRange(plan.path, plan.splitAt, (resumeAt = plan.splitAt + 1), csv, run, deps.onBytes);
     const t1 = Date.now();
     const outcome = run.stopped ? undefined : await part.outcome;
     hooks.debug?.(`${plan.path}: first half read in ${t1 - t0} ms, second half ready ${Date.now() - t1} ms later`);
-    let why = outcome ? boundaryConflict(run, outcome) : 'the second half could not be read in parallel';
+    let why = !outcome ? 'the second half could not be read in parallel' : csv && !csv.atRecordStart() ? 'a quoted field spans the split' : boundaryConflict(run, outcome);
     if (outcome && !why) {
       run.finish(); // the first half's buffered records, exactly as one pass would emit them before the second half's
       why = hooks.conflict(outcome.payload);
@@ -176,16 +203,17 @@ export async function readSplit<P>(plan: SplitPlan, hooks: SplitHooks<P>, deps: 
           const a = deps.adapterByName(name);
           if (a) run.addAdapter(a);
         }
-        deps.addPart(outcome as PartOutcome<unknown>, splitter.lineNo);
-        deps.onBytes(plan.end - plan.splitAt);
+        const lineOffset = (csv ? csv.lines : (reader as JsonLineSplitter).lineNo) - outcome.lineBase;
+        deps.addPart(outcome as PartOutcome<unknown>, lineOffset);
+        deps.onBytes(plan.end - resumeAt);
         hooks.merge(outcome.payload);
         joined = true;
         return;
       }
     }
     hooks.debug?.(`${plan.path}: read in one pass after all (${why})`);
-    await pumpRange(plan.path, plan.splitAt, plan.end, splitter, run, deps.onBytes);
-    splitter.end();
+    await pumpRange(plan.path, resumeAt, plan.end, reader, run, deps.onBytes);
+    reader.end();
   } finally {
     if (!joined) part.cancel();
   }

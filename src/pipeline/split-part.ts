@@ -6,6 +6,7 @@ import { CommandContext, type GlobalOptions, type Io } from '../cli/context.js';
 import { rollupPartial, type RollupPartial } from '../aggregate/rollup-partial.js';
 import { forcedFormat } from '../ingest/detect.js';
 import { FileRun } from '../ingest/file-run.js';
+import { CsvChunkParser } from '../ingest/read/csv.js';
 import { JsonLineSplitter, DEFAULT_MAX_LINE_BYTES } from '../ingest/read/lines.js';
 import { getJsonAdapters } from '../ingest/registry.js';
 import { BoundaryProbe, IngestSession } from '../ingest/session.js';
@@ -47,18 +48,35 @@ export async function readReportPart(data: SplitWorkerData): Promise<PartOutcome
   const fileCtx = session.newContext(data.plan.path);
   const probe = (fileCtx.boundary = new BoundaryProbe());
   const run = new FileRun(session, fileCtx, forcedFormat(options));
-  const adapter = getJsonAdapters().find((a) => a.name === data.plan.adapter);
-  if (!adapter) throw new Error(`unknown format ${data.plan.adapter}`);
-  run.presetJson(adapter);
-  const splitter = new JsonLineSplitter(run, data.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES);
-  await pumpRange(data.plan.path, data.plan.splitAt, data.plan.end, splitter, run, () => {});
-  splitter.end();
+  const { plan } = data;
+  const none = (): void => {};
+  let lines: () => number;
+  let lineBase = 0;
+  if (plan.shape === 'csv') {
+    // the header line, then one byte (csv-parse completes a line when it sees the next byte), then the half
+    const parser = new CsvChunkParser(plan.delimiter as string, run);
+    await pumpRange(plan.path, plan.bodyStart, plan.headerEnd as number, parser, run, none);
+    await pumpRange(plan.path, plan.splitAt, plan.splitAt + 1, parser, run, none);
+    lineBase = parser.lines;
+    await pumpRange(plan.path, plan.splitAt + 1, plan.end, parser, run, none);
+    parser.end();
+    lines = () => parser.lines - lineBase;
+  } else {
+    const adapter = getJsonAdapters().find((a) => a.name === plan.adapter);
+    if (!adapter) throw new Error(`unknown format ${plan.adapter}`);
+    run.presetJson(adapter);
+    const splitter = new JsonLineSplitter(run, data.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES);
+    await pumpRange(plan.path, plan.splitAt, plan.end, splitter, run, none);
+    splitter.end();
+    lines = () => splitter.lineNo;
+  }
   run.finish();
   return {
     counts: session.counts,
     issues: session.issues,
     droppedIssues: session.dropped,
-    lines: splitter.lineNo,
+    lines: lines(),
+    lineBase,
     adapters: run.jsonAdapters.map((a) => a.name),
     probeKeys: probe.keys,
     needsEarlierLines: probe.needsEarlierLines,

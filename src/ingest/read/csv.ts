@@ -44,32 +44,78 @@ export class CsvSyntaxError extends Error {
   }
 }
 
-/** Stream CSV chunks into `sink`. Throws CsvSyntaxError on a syntax error csv-parse cannot recover from. */
-export async function readCsv(chunks: AsyncIterable<Buffer>, delimiter: string, sink: CsvSink, isStopped: () => boolean): Promise<void> {
-  const parser = new Parser({ delimiter, relax_column_count: true, relax_quotes: true, bom: true, skip_empty_lines: true }) as unknown as ParserInternals;
-  let headerSeen = false;
-  let checkUtf8 = false;
-  let stop = false;
-  const push = (record: string[]): void => {
-    if (stop) return;
-    const line = parser.info.lines;
-    if (checkUtf8 && record.some((f) => f.includes('\uFFFD'))) {
-      sink.bad('invalid-utf8', 'row is not valid UTF-8', line, 're-encode the file as UTF-8 (e.g. iconv -f latin1 -t utf-8)');
+interface ParserState {
+  quoting: boolean;
+  record: unknown[];
+  field: { length: number };
+}
+
+/**
+ * csv-parse fed chunk by chunk (push API), rows and the header to `sink`. Each row's line number is
+ * csv-parse's line counter when the row completes.
+ */
+export class CsvChunkParser {
+  private readonly parser: ParserInternals & { state?: ParserState };
+  private headerSeen = false;
+  private checkUtf8 = false;
+  stopped = false;
+
+  constructor(delimiter: string, private readonly sink: CsvSink) {
+    this.parser = new Parser({ delimiter, relax_column_count: true, relax_quotes: true, bom: true, skip_empty_lines: true }) as unknown as ParserInternals;
+  }
+
+  /** csv-parse's line counter (lines begun so far). */
+  get lines(): number {
+    return this.parser.info.lines;
+  }
+
+  /** Throws CsvSyntaxError on a syntax error csv-parse cannot recover from. */
+  push(chunk: Buffer): void {
+    if (this.stopped) return;
+    if (!this.checkUtf8 && !isUtf8(chunk)) this.checkUtf8 = true;
+    const err = this.parser.api.parse(chunk, false, this.onRecord, noop);
+    if (err) throw new CsvSyntaxError(err.message, this.parser.info.lines);
+  }
+
+  end(): void {
+    if (this.stopped) return;
+    const err = this.parser.api.parse(undefined, true, this.onRecord, noop);
+    if (err) throw new CsvSyntaxError(err.message, this.parser.info.lines);
+  }
+
+  /**
+   * After the bytes up to a line start plus the next byte were pushed: whether that line start is a
+   * record start (not inside a quoted field). csv-parse holds the last byte back until it sees the
+   * next one, hence the extra byte; an unfamiliar parser state counts as "no".
+   */
+  atRecordStart(): boolean {
+    const s = this.parser.state;
+    return !!s && s.quoting === false && Array.isArray(s.record) && s.record.length === 0 && s.field?.length === 0;
+  }
+
+  private readonly onRecord = (record: string[]): void => {
+    if (this.stopped) return;
+    const line = this.parser.info.lines;
+    if (this.checkUtf8 && record.some((f) => f.includes('\uFFFD'))) {
+      this.sink.bad('invalid-utf8', 'row is not valid UTF-8', line, 're-encode the file as UTF-8 (e.g. iconv -f latin1 -t utf-8)');
       return;
     }
-    if (headerSeen) sink.row(record, line);
+    if (this.headerSeen) this.sink.row(record, line);
     else {
-      headerSeen = true;
-      if (!sink.header(record, line)) stop = true;
+      this.headerSeen = true;
+      if (!this.sink.header(record, line)) this.stopped = true;
     }
   };
-  const close = (): void => {};
+}
+
+function noop(): void {}
+
+/** Stream CSV chunks into `sink`. Throws CsvSyntaxError on a syntax error csv-parse cannot recover from. */
+export async function readCsv(chunks: AsyncIterable<Buffer>, delimiter: string, sink: CsvSink, isStopped: () => boolean): Promise<void> {
+  const parser = new CsvChunkParser(delimiter, sink);
   for await (const chunk of chunks) {
-    if (!checkUtf8 && !isUtf8(chunk)) checkUtf8 = true;
-    const err = parser.api.parse(chunk, false, push, close);
-    if (err) throw new CsvSyntaxError(err.message, parser.info.lines);
-    if (stop || isStopped()) return;
+    parser.push(chunk);
+    if (parser.stopped || isStopped()) return;
   }
-  const err = parser.api.parse(undefined, true, push, close);
-  if (err) throw new CsvSyntaxError(err.message, parser.info.lines);
+  parser.end();
 }
