@@ -56,8 +56,6 @@ export interface PartOutcome<P> {
   droppedIssues: number;
   /** Lines read in the part. */
   lines: number;
-  /** The part's line counter where its own bytes start (CSV: after the header line and one byte). */
-  lineBase: number;
   /** Every format that read values of the part. */
   adapters: string[];
   probeKeys: string[];
@@ -152,6 +150,12 @@ export async function pumpRange(path: string, start: number, end: number, splitt
   }
 }
 
+function countNewlines(chunk: Buffer): number {
+  let n = 0;
+  for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) n++;
+  return n;
+}
+
 /** Why the part cannot join this first half, if it cannot (checked before the first half's buffers are flushed). */
 export function boundaryConflict<P>(run: FileRun, part: PartOutcome<P>): string | undefined {
   const unsplittable = part.adapters.find((a) => !SPLITTABLE.has(a));
@@ -187,7 +191,11 @@ export async function readSplit<P>(plan: SplitPlan, hooks: SplitHooks<P>, deps: 
   let joined = false;
   try {
     const t0 = Date.now();
-    await pumpRange(plan.path, plan.bodyStart, plan.splitAt, reader, run, deps.onBytes);
+    // CSV row lines are csv-parse's physical line numbers: the second half's move by the newlines of
+    // the first half after the header (which has exactly one: planSplit skips quoted headers)
+    let newlines = 0;
+    const counting = csv ? { push: (chunk: Buffer) => ((newlines += countNewlines(chunk)), csv.push(chunk)) } : reader;
+    await pumpRange(plan.path, plan.bodyStart, plan.splitAt, counting, run, deps.onBytes);
     // csv-parse finishes a line only when it sees the next byte
     let resumeAt = plan.splitAt;
     if (csv) await pumpRange(plan.path, plan.splitAt, (resumeAt = plan.splitAt + 1), csv, run, deps.onBytes);
@@ -203,7 +211,7 @@ export async function readSplit<P>(plan: SplitPlan, hooks: SplitHooks<P>, deps: 
           const a = deps.adapterByName(name);
           if (a) run.addAdapter(a);
         }
-        const lineOffset = (csv ? csv.lines : (reader as JsonLineSplitter).lineNo) - outcome.lineBase;
+        const lineOffset = csv ? newlines - 1 : (reader as JsonLineSplitter).lineNo;
         deps.addPart(outcome as PartOutcome<unknown>, lineOffset);
         deps.onBytes(plan.end - resumeAt);
         hooks.merge(outcome.payload);

@@ -51,16 +51,13 @@ export async function readReportPart(data: SplitWorkerData): Promise<PartOutcome
   const { plan } = data;
   const none = (): void => {};
   let lines: () => number;
-  let lineBase = 0;
   if (plan.shape === 'csv') {
-    // the header line, then one byte (csv-parse completes a line when it sees the next byte), then the half
+    // the header line, then the half (rows are numbered from line 2; the merge moves them)
     const parser = new CsvChunkParser(plan.delimiter as string, run);
     await pumpRange(plan.path, plan.bodyStart, plan.headerEnd as number, parser, run, none);
-    await pumpRange(plan.path, plan.splitAt, plan.splitAt + 1, parser, run, none);
-    lineBase = parser.lines;
-    await pumpRange(plan.path, plan.splitAt + 1, plan.end, parser, run, none);
+    await pumpRange(plan.path, plan.splitAt, plan.end, parser, run, none);
     parser.end();
-    lines = () => parser.lines - lineBase;
+    lines = () => parser.lines - 1;
   } else {
     const adapter = getJsonAdapters().find((a) => a.name === plan.adapter);
     if (!adapter) throw new Error(`unknown format ${plan.adapter}`);
@@ -76,7 +73,6 @@ export async function readReportPart(data: SplitWorkerData): Promise<PartOutcome
     issues: session.issues,
     droppedIssues: session.dropped,
     lines: lines(),
-    lineBase,
     adapters: run.jsonAdapters.map((a) => a.name),
     probeKeys: probe.keys,
     needsEarlierLines: probe.needsEarlierLines,

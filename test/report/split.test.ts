@@ -125,4 +125,63 @@ describe('report on a file read in two halves', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(`strict.jsonl:${bad + 1}`);
   });
+
+  describe('CSV', () => {
+    const header = 'timestamp,model,input_tokens,output_tokens,cached_tokens,feature,customer,note';
+    /** Rows padded to WIDTH bytes with a `note` column, so rows can be swapped without moving the split. */
+    function csvRows(n: number, seed: number): string[] {
+      const rand = rng(seed);
+      const rows: string[] = [];
+      let t = Date.parse('2026-10-01T00:00:00Z');
+      for (let i = 0; i < n; i++) {
+        t += Math.floor(rand() * 60_000);
+        const model = rand() < 0.5 ? 'gpt-4o-mini-2024-07-18' : 'claude-sonnet-4-5-20250929';
+        const row = `${new Date(t).toISOString()},${model},${Math.floor(rand() * 5000)},${Math.floor(rand() * 800)},${Math.floor(rand() * 500)},${rand() < 0.5 ? 'chat' : 'search'},cust-${Math.floor(rand() * 9)},`;
+        rows.push(row + 'n'.repeat(WIDTH - row.length));
+      }
+      return rows;
+    }
+    /** Index (among rows) of the row the second half starts with: header + rows, split after middle + min(1 MiB, 10%). */
+    function csvSplitRow(rows: string[]): number {
+      const bytes = header.length + 1 + rows.length * (WIDTH + 1);
+      const at = Math.floor(bytes / 2) + Math.min(1 << 20, Math.floor(bytes / 10));
+      return Math.floor((at - header.length - 1) / (WIDTH + 1)) + 1;
+    }
+    const rows = csvRows(6000, 11);
+
+    it('joins the halves and prints exactly what one pass prints', async () => {
+      const file = write('clean.csv', [header, ...rows]);
+      const { split, onePass } = await both(file);
+      expect(split.stderr).toMatch(/reading bytes \d+-\d+ in a worker thread/);
+      expect(split.stderr).not.toMatch(/one pass after all/);
+      expect(split.stdout).toBe(onePass.stdout);
+      expect(JSON.parse(split.stdout).inputs.counted).toBe(6000);
+    });
+
+    it('a quoted field with a newline across the split: reads on in one pass, same result', async () => {
+      const k = csvSplitRow(rows);
+      const copy = [...rows];
+      // row k-1 opens a quoted note whose newline is the split point; its second line is row k's text
+      const open = copy[k - 1].replace(/,n+$/, ',"two');
+      copy[k - 1] = open + ' '.repeat(WIDTH - open.length);
+      const close = 'lines"';
+      copy[k] = close + ' '.repeat(WIDTH - close.length);
+      const file = write('quoted.csv', [header, ...copy]);
+      const { split, onePass } = await both(file);
+      expect(split.stderr).toMatch(/one pass after all \(a quoted field spans the split\)/);
+      expect(split.stdout).toBe(onePass.stdout);
+      expect(JSON.parse(split.stdout).inputs.counted).toBe(5999);
+    });
+
+    it('rejected rows in the second half keep their line numbers', async () => {
+      const copy = [...rows];
+      const bad = copy.length - 5;
+      copy[bad] = copy[bad].replace(/^([^,]*,[^,]*,)\d+/, '$1-7');
+      const file = write('bad.csv', [header, ...copy]);
+      const { split, onePass } = await both(file);
+      expect(split.stdout).toBe(onePass.stdout);
+      const issues = JSON.parse(split.stdout).issues as Array<{ code: string; line: number }>;
+      expect(issues.find((i) => i.code === 'invalid-count')?.line).toBe(bad + 2); // +1 header, +1 one-based
+    });
+  });
 });
