@@ -22,7 +22,11 @@ export function cardOf(pricer: Pricer, r: SimRequest): RateCard | undefined {
   if (!res) return undefined;
   // requests and tags decide the long-context tier of an aggregated record exactly as the report
   // does (on the average prompt per request, or the usage report's context_window bucket)
-  return pricer.cardForEntry(res, { ...r, requests: r.record.requests, tags: r.record.tags, fast: r.record.fast, regional: r.record.regional }, r.serviceTier);
+  const t = {
+    inputTokens: r.inputTokens, cacheReadTokens: r.cacheReadTokens, cacheWrite5mTokens: r.cacheWrite5mTokens, cacheWrite1hTokens: r.cacheWrite1hTokens,
+    outputTokens: r.outputTokens, timeMs: r.timeMs, requests: r.record.requests, tags: r.record.tags, fast: r.record.fast, regional: r.record.regional,
+  };
+  return pricer.cardForEntry(res, t, r.serviceTier);
 }
 
 /** Exact cost of one request (femto-USD), or undefined when its model is not in the catalog. */

@@ -12,7 +12,7 @@ export { ENCODING_NAMES } from './encodings.js';
 export type { ChatMessage } from './chat.js';
 export { TOKENS_PER_MESSAGE, TOKENS_PER_NAME, TOKENS_REPLY_PRIMING } from './chat.js';
 export { TokenCounter, type TokenCounterOptions, type TokenCounterStats } from './counter.js';
-export { countTokensParallel, closeTokenPool, type ParallelOptions } from './parallel.js';
+export { countTokensParallel, encodeParallel, closeTokenPool, type ParallelOptions } from './parallel.js';
 export { encodingForModel } from './models.js';
 
 /** Token ids of `text`, identical to tiktoken's `encode_ordinary`. */

@@ -92,14 +92,48 @@ export async function countTokensParallel(
   return totals;
 }
 
-/** Hands chunks to the workers and the main thread; resolves with per-chunk counts. */
-function runChunks(chunks: Chunk[], encoding: EncodingName, ws: Worker[]): Promise<number[][]> {
-  return new Promise((resolve, reject) => new ChunkRun(chunks, encoding, ws, resolve, reject).start());
+/**
+ * Token ids of `texts` (as Uint32Arrays), encoded across threads for large inputs; equal to
+ * `encode(text)` for each (texts are cut only at safe points, so the parts' ids concatenate).
+ */
+export async function encodeParallel(
+  texts: readonly string[],
+  encoding: EncodingName,
+  opts: ParallelOptions = {},
+): Promise<Uint32Array[]> {
+  const threads = Math.max(1, Math.floor(opts.threads ?? availableParallelism()));
+  const minBytes = opts.minBytes ?? DEFAULT_MIN_BYTES;
+  const enc = getEncoder(encoding);
+  let bytes = 0;
+  for (const t of texts) bytes += Buffer.byteLength(t, 'utf8');
+  if (threads === 1 || bytes < minBytes || !workerScriptAvailable()) return texts.map((t) => Uint32Array.from(enc.encode(t)));
+  const chunks = planChunks(texts, opts.chunkChars ?? DEFAULT_CHUNK_CHARS);
+  const results = chunks.length === 0 ? [] : await runChunks<Uint32Array>(chunks, encoding, workers(threads - 1), true);
+  const parts: Uint32Array[][] = texts.map(() => []);
+  chunks.forEach((chunk, c) => chunk.forEach((seg, k) => parts[seg.index].push(results[c][k])));
+  return parts.map((p) => (p.length === 1 ? p[0] : concat(p)));
 }
 
-/** One countTokensParallel run: on-demand dispatch, main-thread share, cleanup. */
+function concat(parts: Uint32Array[]): Uint32Array {
+  const out = new Uint32Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+/** Hands chunks to the workers and the main thread; resolves with per-chunk counts (or ids). */
+function runChunks(chunks: Chunk[], encoding: EncodingName, ws: Worker[]): Promise<number[][]>;
+function runChunks<T>(chunks: Chunk[], encoding: EncodingName, ws: Worker[], ids: true): Promise<T[][]>;
+function runChunks(chunks: Chunk[], encoding: EncodingName, ws: Worker[], ids = false): Promise<unknown[][]> {
+  return new Promise((resolve, reject) => new ChunkRun(chunks, encoding, ws, ids, resolve, reject).start());
+}
+
+/** One parallel run: on-demand dispatch, main-thread share, cleanup. */
 class ChunkRun {
-  private readonly results: (number[] | undefined)[];
+  private readonly results: (unknown[] | undefined)[];
   /** Per worker, the jobs posted and not yet answered, oldest first (replies come in order). */
   private readonly inFlight = new Map<Worker, { job: number; id: number }[]>();
   private readonly warm = new Set<Worker>();
@@ -114,7 +148,8 @@ class ChunkRun {
     private readonly chunks: Chunk[],
     private readonly encoding: EncodingName,
     private readonly ws: Worker[],
-    private readonly resolve: (r: number[][]) => void,
+    private readonly ids: boolean,
+    private readonly resolve: (r: unknown[][]) => void,
     private readonly reject: (e: Error) => void,
   ) {
     this.results = new Array(chunks.length);
@@ -142,7 +177,7 @@ class ChunkRun {
     if (queue === undefined || queue.length === 0 || queue[0].job !== reply.id) return; // a previous run's late reply
     const held = queue.shift() as { job: number; id: number };
     this.warm.add(w);
-    this.store(held.id, reply.counts);
+    this.store(held.id, 'ids' in reply ? reply.ids : reply.counts);
     if (!this.settled) this.dispatch(w);
   }
 
@@ -151,7 +186,7 @@ class ChunkRun {
     const id = this.next++;
     const job = ++lastJob;
     this.inFlight.get(w)?.push({ job, id });
-    w.postMessage({ id: job, encoding: this.encoding, texts: this.chunks[id].map((s) => s.text) });
+    w.postMessage({ id: job, encoding: this.encoding, texts: this.chunks[id].map((s) => s.text), ids: this.ids });
   }
 
   /** Main thread: one chunk per event-loop turn, so worker replies get handled in between. */
@@ -171,10 +206,11 @@ class ChunkRun {
 
   private countHere(id: number): void {
     const enc = getEncoder(this.encoding);
-    this.store(id, this.chunks[id].map((s) => enc.count(s.text)));
+    const texts = this.chunks[id];
+    this.store(id, this.ids ? texts.map((s) => Uint32Array.from(enc.encode(s.text))) : texts.map((s) => enc.count(s.text)));
   }
 
-  private store(id: number, counts: number[]): void {
+  private store(id: number, counts: unknown[]): void {
     if (this.results[id] !== undefined) return;
     this.results[id] = counts;
     if (++this.done === this.chunks.length) this.finish();
@@ -191,6 +227,6 @@ class ChunkRun {
       if (activeRuns === 0) w.unref();
     }
     if (err) this.reject(err);
-    else this.resolve(this.results as number[][]);
+    else this.resolve(this.results as unknown[][]);
   }
 }

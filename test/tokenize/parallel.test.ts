@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { countTokens, countTokensParallel } from '../../src/tokenize/index.js';
+import { countTokens, countTokensParallel, encode } from '../../src/tokenize/index.js';
 import { workerScriptAvailable } from '../../src/tokenize/parallel.js';
 import { prose } from './helpers.js';
 
@@ -62,6 +62,12 @@ describe('countTokensParallel with real workers (compiled copy)', () => {
     expect(again).toEqual(expected);
     expect(await mod.countTokensParallel([], 'cl100k_base', { threads: 2, minBytes: 0 })).toEqual([]);
     expect(await mod.countTokensParallel(['', ''], 'cl100k_base', { threads: 2, minBytes: 0 })).toEqual([0, 0]);
+  }, 120_000);
+
+  it('encodeParallel gives the ids of encode(), long texts cut and rejoined', async () => {
+    const texts = [prose(500_000, 61), '', 'short one', prose(120_000, 62), 'Москва データ emoji 🙂 mixed'];
+    const ids = await mod.encodeParallel(texts, 'o200k_base', { threads: 2, minBytes: 0, chunkChars: 30_000 });
+    expect(ids.map((a) => Array.from(a))).toEqual(texts.map((t) => encode(t, 'o200k_base')));
   }, 120_000);
 
   it('overlapping runs each get their own counts', async () => {

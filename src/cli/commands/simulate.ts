@@ -4,7 +4,7 @@ import { formatInt } from '../../report/cells.js';
 import { UserError } from '../../core/issues.js';
 import { listFormats } from '../../ingest/index.js';
 import { loadRecords } from '../../pipeline/records.js';
-import { encode } from '../../tokenize/index.js';
+import { pretokenize } from '../../simulate/pretokenize.js';
 import { baselineRequests, runScenario } from '../../simulate/engine.js';
 import { priceState } from '../../simulate/price.js';
 import { buildSimulateReport } from '../../simulate/report.js';
@@ -64,14 +64,14 @@ async function simulate(ctx: CommandContext, inputs: string[], opts: SimulateOpt
   }
   const { records, ingest, pricer } = await loadRecords(ctx, inputs, { keepText: true, inputFormat: opts.inputFormat, map: opts.map });
   const progress = ctx.progressAllowed && records.length > 20_000 ? (m: string) => ctx.io.stderr.write(`\r\x1b[K${m}`) : undefined;
-  const env: SimEnv = { pricer, encode, explain: !!opts.explain, progress };
+  const env: SimEnv = { pricer, encode: await pretokenize(records, scenarios, pricer), explain: !!opts.explain, progress };
   const base = baselineRequests(records);
   const baseline = priceState(pricer, base);
   const results = scenarios.map((s) => runScenario(base, baseline, s, env, ctx.io.now));
   if (progress) ctx.io.stderr.write('\r\x1b[K');
   const skipped = Object.values(ingest.counts.skipped).reduce((a, b) => a + b, 0);
   const rejected = Object.values(ingest.counts.rejected).reduce((a, b) => a + b, 0);
-  const withText = records.filter((r) => r.text?.prompt !== undefined || r.text?.messages?.length).length;
+  const withText = records.filter((r) => r.text?.messages?.length || r.text?.prompt !== undefined).length;
   const report = buildSimulateReport({
     baselineRequests: base, baseline, results, by: opts.by, explain: !!opts.explain, schemaVersion: SCHEMA_VERSION,
     summary: [['Records', `${formatInt(records.length)} (${formatInt(ingest.counts.read)} read, ${formatInt(skipped)} skipped, ${formatInt(rejected)} rejected)`], ['Period', periodOf(records)], ['With prompt text', `${formatInt(withText)} of ${formatInt(records.length)}`], ['Scenarios', scenarios.map((s) => s.name).join(', ')]],

@@ -29,6 +29,22 @@ export function contentText(content: unknown, acc: { images: number }): string {
   return out.join('\n');
 }
 
+/**
+ * One string per distinct message text: logs resend the same system prompt and history with every
+ * request, and JSON.parse makes a new copy each time; kept records share one instead (the copies
+ * die young). Bounded: the table is emptied when it reaches INTERN_MAX texts.
+ */
+const interned = new Map<string, string>();
+const INTERN_MAX = 50_000;
+
+function intern(text: string): string {
+  const known = interned.get(text);
+  if (known !== undefined) return known;
+  if (interned.size >= INTERN_MAX) interned.clear();
+  interned.set(text, text);
+  return text;
+}
+
 function push(out: Extracted, role: string, content: unknown): void {
   const text = contentText(content, out);
   if (text !== '') out.messages.push({ role, content: text });
@@ -76,12 +92,27 @@ export function geminiRequestText(req: Obj): Extracted {
   return out;
 }
 
-/** Builds RecordText: prompt = "role: content" blocks joined by blank lines; query = last user message. */
+/**
+ * Builds RecordText: prompt = "role: content" blocks joined by blank lines (rendered on first
+ * read: the levers work on the messages, and a joined copy of every prompt would double the
+ * memory a simulation holds); query = last user message.
+ */
 export function buildText(messages: ChatMessageText[], completion?: string): RecordText {
   const text: RecordText = {};
   if (messages.length > 0) {
     text.messages = messages;
-    text.prompt = messages.map((m) => `${m.role}: ${m.content}`).join('\n\n');
+    Object.defineProperty(text, 'prompt', {
+      enumerable: true,
+      configurable: true,
+      get(this: RecordText): string {
+        const prompt = messages.map((m) => `${m.role}: ${m.content}`).join('\n\n');
+        Object.defineProperty(this, 'prompt', { value: prompt, enumerable: true, writable: true, configurable: true });
+        return prompt;
+      },
+      set(this: RecordText, value: string) {
+        Object.defineProperty(this, 'prompt', { value, enumerable: true, writable: true, configurable: true });
+      },
+    });
     const lastUser = [...messages].reverse().find((m) => m.role === 'user');
     if (lastUser) text.query = lastUser.content;
   }
@@ -96,7 +127,10 @@ export function buildText(messages: ChatMessageText[], completion?: string): Rec
 export function attachText(rec: UsageRecord, req: Extracted | undefined, completion: string | undefined, keepText: boolean): void {
   if (req && req.images > 0) rec.imageCount = req.images;
   if (!keepText && !rec.countsMissing) return;
-  const text = buildText(req?.messages ?? [], completion);
+  const messages = req?.messages ?? [];
+  // the system prompt and the history repeat across requests; the last message rarely does
+  for (let i = 0; i < messages.length - 1; i++) messages[i].content = intern(messages[i].content);
+  const text = buildText(messages, completion);
   if (text.messages || text.completion) rec.text = text;
 }
 

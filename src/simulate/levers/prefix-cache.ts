@@ -137,7 +137,7 @@ function applyPrefixCache(requests: readonly SimRequest[], p: PrefixCacheParams,
   const skipped = new Map<string, number>();
   const env = ctx.env;
   const freq = p.mode === 'parametric' || !env.encode ? new Map<string, number>() : segmentFrequencies(requests);
-  const canReplay = (r: SimRequest) => p.mode !== 'parametric' && !!env.encode && r.timeMs !== undefined && r.record.requests <= 1 && (r.record.text?.prompt !== undefined || !!r.record.text?.messages?.length);
+  const canReplay = (r: SimRequest) => p.mode !== 'parametric' && !!env.encode && r.timeMs !== undefined && r.record.requests <= 1 && (!!r.record.text?.messages?.length || r.record.text?.prompt !== undefined);
   const tokenizers = new Map<EncodingName, SegmentTokenizer>();
   const tok = (e: EncodingName) => tokenizers.get(e) ?? tokenizers.set(e, new SegmentTokenizer(env, e, freq)).get(e)!;
   const groups = groupRequests(requests, p, ctx, canReplay, skipped);
