@@ -19,8 +19,8 @@ export interface RollupPartial {
   conversations: Map<string, ConversationState>;
   earlyConversations: Set<string>;
   deferredTurns: DeferredTurn[];
-  customers: Set<string>;
-  users: Set<string>;
+  customers: string[];
+  users: string[];
   outcomes: { success: number; failure: number; successCost: AccumulatorPartial; knownCost: AccumulatorPartial };
   attributedCost: { conversation: AccumulatorPartial; customer: AccumulatorPartial; user: AccumulatorPartial };
   cacheWrites: CacheWritesPartial;
@@ -41,8 +41,8 @@ export function rollupPartial(r: ReportRollup): RollupPartial {
     conversations: r.conversations,
     earlyConversations: r.earlyConversations,
     deferredTurns: r.deferredTurns,
-    customers: r.customers,
-    users: r.users,
+    customers: [...r.customers],
+    users: [...r.users],
     outcomes: { success: r.outcomes.success, failure: r.outcomes.failure, successCost: acc(r.outcomes.successCost), knownCost: acc(r.outcomes.knownCost) },
     attributedCost: { conversation: acc(r.attributedCost.conversation), customer: acc(r.attributedCost.customer), user: acc(r.attributedCost.user) },
     cacheWrites: r.cacheWrites.toPartial(),

@@ -12,6 +12,7 @@
 import type { IngestContext } from '../types.js';
 import type { UsageRecord } from '../../usage/record.js';
 import { bucketSum } from './util.js';
+import { hash32, StringTable } from '../../core/string-table.js';
 
 // Sizes chosen by measurement (npm run bench, 100 MB vs 1 GB JSONL): larger windows kept long-lived
 // garbage in V8's old space and peak RSS grew with the file (250k ids / 20k pending: 175 -> 437 MB);
@@ -20,112 +21,27 @@ import { bucketSum } from './util.js';
 export const WINDOW_LINES = 10_000;
 export const MAX_PENDING = 1_000;
 
-/** 32-bit FNV-1a over UTF-16 code units. */
-function hash32(key: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
-  return h | 0;
-}
-
-/**
- * One generation of keys in typed arrays: an open-addressing table of entry numbers by hash, and
- * per entry its hash, line and characters (copied into one Uint16Array). Nothing here is a JS
- * object per key, so the ids of the last lines are not retained as strings (they would outlive
- * the young generation and be promoted: garbage that made the old space, and RSS, grow with the
- * input) and a lookup touches a few cache lines of typed arrays instead of a hash map's objects.
- */
-class Generation {
+/** One generation of keys: a string table whose values are the lines the keys were added at. */
+class Generation extends StringTable {
   fromLine = 0;
-  private count = 0;
-  private charCount = 0;
-  private slots: Int32Array;
-  private hashes: Int32Array;
-  private lines: Int32Array;
-  private starts: Int32Array;
-  private chars: Uint16Array;
-
-  constructor(capacity: number) {
-    this.slots = new Int32Array(tableSize(capacity)).fill(-1);
-    this.hashes = new Int32Array(capacity);
-    this.lines = new Int32Array(capacity);
-    this.starts = new Int32Array(capacity + 1);
-    this.chars = new Uint16Array(capacity * 32);
-  }
 
   /** Empties the generation for reuse (no allocation). */
   reset(fromLine: number): void {
     this.fromLine = fromLine;
-    if (this.count > 0) this.slots.fill(-1);
-    this.count = 0;
-    this.charCount = 0;
+    this.clear();
   }
 
   /** Line the key was last added at, or undefined. */
   lineOf(key: string, h: number): number | undefined {
     const e = this.find(key, h);
-    return e < 0 ? undefined : this.lines[e];
+    return e < 0 ? undefined : this.valueAt(e);
   }
 
   add(key: string, h: number, line: number): void {
-    const found = this.find(key, h);
-    if (found >= 0) {
-      this.lines[found] = line;
-      return;
-    }
-    if (this.count === this.hashes.length || 2 * (this.count + 1) > this.slots.length) this.grow();
-    if (this.charCount + key.length > this.chars.length) this.chars = copyInto(new Uint16Array(2 * (this.charCount + key.length)), this.chars, this.charCount);
-    const e = this.count++;
-    this.hashes[e] = h;
-    this.lines[e] = line;
-    const start = this.charCount;
-    for (let i = 0; i < key.length; i++) this.chars[start + i] = key.charCodeAt(i);
-    this.charCount += key.length;
-    this.starts[e + 1] = this.charCount;
-    this.place(e, h);
+    const e = this.find(key, h);
+    if (e >= 0) this.setValue(e, line);
+    else this.insert(key, h, line);
   }
-
-  private find(key: string, h: number): number {
-    const mask = this.slots.length - 1;
-    for (let i = h & mask; ; i = (i + 1) & mask) {
-      const e = this.slots[i];
-      if (e < 0) return -1;
-      if (this.hashes[e] === h && this.equals(e, key)) return e;
-    }
-  }
-
-  private equals(e: number, key: string): boolean {
-    const start = this.starts[e];
-    if (this.starts[e + 1] - start !== key.length) return false;
-    for (let i = 0; i < key.length; i++) if (this.chars[start + i] !== key.charCodeAt(i)) return false;
-    return true;
-  }
-
-  private place(e: number, h: number): void {
-    const mask = this.slots.length - 1;
-    let i = h & mask;
-    while (this.slots[i] >= 0) i = (i + 1) & mask;
-    this.slots[i] = e;
-  }
-
-  private grow(): void {
-    const capacity = 2 * this.hashes.length;
-    this.hashes = copyInto(new Int32Array(capacity), this.hashes, this.count);
-    this.lines = copyInto(new Int32Array(capacity), this.lines, this.count);
-    this.starts = copyInto(new Int32Array(capacity + 1), this.starts, this.count + 1);
-    this.slots = new Int32Array(tableSize(capacity)).fill(-1);
-    for (let e = 0; e < this.count; e++) this.place(e, this.hashes[e]);
-  }
-}
-
-function tableSize(capacity: number): number {
-  let size = 1024;
-  while (size < 2 * capacity) size *= 2;
-  return size;
-}
-
-function copyInto<T extends Int32Array | Uint16Array>(to: T, from: T, length: number): T {
-  to.set(from.subarray(0, length));
-  return to;
 }
 
 /**
@@ -149,6 +65,15 @@ export class RecentKeys {
     return at !== undefined && line - at <= this.window;
   }
 
+  /** `has`, and `add` when not: one hash for both (the hot path of id dedupe). */
+  seenOrAdd(key: string, line: number): boolean {
+    const h = hash32(key);
+    const at = this.current.lineOf(key, h) ?? (this.hasPrevious ? this.previous.lineOf(key, h) : undefined);
+    if (at !== undefined && line - at <= this.window) return true;
+    this.addHashed(key, h, line);
+    return false;
+  }
+
   /** Any remembered occurrence, however old (the conservative check at a split). */
   mayContain(key: string): boolean {
     const h = hash32(key);
@@ -156,6 +81,10 @@ export class RecentKeys {
   }
 
   add(key: string, line: number): void {
+    this.addHashed(key, hash32(key), line);
+  }
+
+  private addHashed(key: string, h: number, line: number): void {
     const span = line - this.current.fromLine;
     if (span >= this.window) {
       // the older generation's arrays are reused for the new one
@@ -165,7 +94,7 @@ export class RecentKeys {
       this.current = recycled;
       this.current.reset(line);
     }
-    this.current.add(key, hash32(key), line);
+    this.current.add(key, h, line);
   }
 }
 
@@ -249,7 +178,5 @@ export function seenBefore(ctx: IngestContext, name: string, id: string): boolea
     ctx.fileState.set(name, s);
   }
   ctx.probe?.(id, 'lookup');
-  if (s.has(id, ctx.line)) return true;
-  s.add(id, ctx.line);
-  return false;
+  return s.seenOrAdd(id, ctx.line);
 }

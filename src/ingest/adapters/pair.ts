@@ -33,21 +33,21 @@ export function responseOf(value: unknown): Obj | undefined {
   return splitPair(value)?.response;
 }
 
-const ALIASES: Record<string, string> = {
-  feature: 'feature',
-  feature_name: 'feature',
-  customer: 'customer',
-  customer_id: 'customer',
-  tenant: 'customer',
-  tenant_id: 'customer',
-  user: 'user',
-  user_id: 'user',
-  end_user: 'user',
-  outcome: 'outcome',
-  prompt: 'prompt',
-  prompt_id: 'prompt',
-  prompt_name: 'prompt',
-};
+const ALIASES = new Map<string, string>([
+  ['feature', 'feature'],
+  ['feature_name', 'feature'],
+  ['customer', 'customer'],
+  ['customer_id', 'customer'],
+  ['tenant', 'customer'],
+  ['tenant_id', 'customer'],
+  ['user', 'user'],
+  ['user_id', 'user'],
+  ['end_user', 'user'],
+  ['outcome', 'outcome'],
+  ['prompt', 'prompt'],
+  ['prompt_id', 'prompt'],
+  ['prompt_name', 'prompt'],
+]);
 const CONVERSATION = new Set(['conversation_id', 'conversationId', 'session_id', 'sessionId', 'thread_id', 'threadId']);
 const TIME_KEYS = ['timestamp', 'time', 'created_at', 'createdAt', 'start_time', 'startTime', 'ts'];
 
@@ -64,7 +64,7 @@ export function applyMetadata(rec: UsageRecord, meta: unknown): void {
       const n = Number(v);
       if (Number.isInteger(n) && n > 0) rec.turn ??= n;
     } else {
-      const tag = ALIASES[key] ?? key;
+      const tag = ALIASES.get(key) ?? key;
       if (rec.tags[tag] === undefined) rec.tags[tag] = v;
     }
   }

@@ -18,6 +18,7 @@ const PATHS = new Map<string, string[]>();
 
 /** `pick(obj, 'a.b.c')`: undefined as soon as a step is not an object. Split paths are memoised. */
 export function pick(obj: unknown, path: string): unknown {
+  if (path.indexOf('.') === -1) return isObj(obj) ? obj[path] : undefined;
   let keys = PATHS.get(path);
   if (!keys) {
     keys = path.split('.');
