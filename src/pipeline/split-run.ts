@@ -4,9 +4,8 @@
  * cores; TOKENOMICS_THREADS=1 turns it off, TOKENOMICS_SPLIT_MIN_BYTES sets the size from which a
  * file is split (default 32 MiB for JSONL, 8 MiB for CSV).
  */
-import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { fileURLToPath } from 'node:url';
+import { SPLIT_WORKER_URL, splitWorkerAvailable, takePrewarmedWorker } from './split-prewarm.js';
 import { Worker } from 'node:worker_threads';
 import type { CommandContext } from '../cli/context.js';
 import type { RollupPartial } from '../aggregate/rollup-partial.js';
@@ -27,7 +26,6 @@ export interface ReportSplit {
   merge(part: RollupPartial, pricer: Pricer): void;
 }
 
-const WORKER_URL = new URL('./split-worker.js', import.meta.url);
 
 type Started = { outcome: Promise<PartOutcome<ReportPartPayload> | undefined>; cancel(): void };
 
@@ -41,7 +39,8 @@ export function reportSplitHooks(ctx: CommandContext, opts: PipelineOptions, spl
     start(plan: SplitPlan): Started {
       ctx.debug(`${plan.path}: reading bytes ${plan.splitAt}-${plan.end} in a worker thread`);
       const data: SplitWorkerData = { plan, globalOptions: { ...ctx.opts }, cwd: ctx.io.cwd, env: { ...env }, nowMs: ctx.io.now(), pipeline: opts, task: split.task };
-      return workerAvailable() ? inWorker(data, (line) => ctx.debug(line)) : inProcess(data);
+      // from the TypeScript sources (tests) there is no compiled worker: the part runs in-process
+      return splitWorkerAvailable() ? inWorker(data, (line) => ctx.debug(line)) : inProcess(data);
     },
     conflict: (p) => split.conflict(p.rollup),
     merge: (p) => {
@@ -53,13 +52,13 @@ export function reportSplitHooks(ctx: CommandContext, opts: PipelineOptions, spl
   };
 }
 
-/** The compiled worker exists only in dist/; from the TypeScript sources (tests) the part runs in-process. */
-function workerAvailable(): boolean {
-  return WORKER_URL.protocol === 'file:' && existsSync(fileURLToPath(WORKER_URL));
-}
 
 function inWorker(data: SplitWorkerData, debug: (line: string) => void): Started {
-  const worker = new Worker(WORKER_URL, { workerData: data });
+  let worker = takePrewarmedWorker();
+  if (worker) {
+    worker.ref();
+    worker.postMessage(data);
+  } else worker = new Worker(SPLIT_WORKER_URL, { workerData: data });
   let settled = false;
   const outcome = new Promise<PartOutcome<ReportPartPayload> | undefined>((resolve) => {
     const done = (v: PartOutcome<ReportPartPayload> | undefined) => {

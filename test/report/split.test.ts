@@ -45,10 +45,10 @@ function logLines(n: number, seed: number): string[] {
   return out;
 }
 
-/** Index of the line the second half starts with (split.ts: first line start after middle + min(4 MiB, 10%)). */
+/** Index of the line the second half starts with (split.ts: first line start after middle + min(2 MiB, 10%)). */
 function splitIndex(lines: string[]): number {
   const bytes = lines.length * (WIDTH + 1);
-  const at = Math.floor(bytes / 2) + Math.min(4 << 20, Math.floor(bytes / 10));
+  const at = Math.floor(bytes / 2) + Math.min(2 << 20, Math.floor(bytes / 10));
   return Math.floor(at / (WIDTH + 1)) + 1;
 }
 
