@@ -14,6 +14,8 @@ export interface CheckMeta {
   schemaVersion: number;
   cacheHitRate: number;
   baseline?: string;
+  /** `--update-baseline`: where this run was saved as the new baseline (output only, not saved in it). */
+  savedBaseline?: string;
   pricesAt?: string;
   budgets: Budgets;
 }
@@ -74,7 +76,7 @@ function violationsSection(r: CheckResult): Section {
 
 function assumptionLines(r: CheckResult, meta: CheckMeta): string[] {
   const lines = r.prompts.map((p) => `${p.measured.id}: ${p.measured.model}, ${p.trafficBasis} (${Number(p.measured.callsPerMonth.toFixed(2)).toLocaleString('en-US')} calls/month), output ${p.outputBasis}, ${p.cacheable.toLocaleString('en-US')} cacheable tokens`);
-  lines.push(`Cost per call at a prefix-cache hit rate of ${meta.cacheHitRate}; month = ${DAYS_PER_MONTH} days; "before" is priced at the current model, prices, hit rate, output length and traffic${meta.baseline ? `; baseline: ${meta.baseline}` : '; no baseline (--baseline FILE or --base-ref REF)'}${meta.pricesAt ? `; prices in force on ${meta.pricesAt}` : ''}.`);
+  lines.push(`Cost per call at a prefix-cache hit rate of ${meta.cacheHitRate}; month = ${DAYS_PER_MONTH} days; "before" is priced at the current model, prices, hit rate, output length and traffic${meta.baseline ? `; baseline: ${meta.baseline}` : meta.savedBaseline ? `; saved as the new baseline ${meta.savedBaseline} (nothing compared)` : '; no baseline (--baseline FILE or --base-ref REF)'}${meta.pricesAt ? `; prices in force on ${meta.pricesAt}` : ''}.`);
   return lines;
 }
 

@@ -153,10 +153,11 @@ async function check(ctx: CommandContext, paths: string[], o: CheckOptions): Pro
   const logs = await logTraffic(ctx, o.traffic);
   const est = new Estimator(ctx.loadCatalog().catalog, { cacheHitRate: rate, atMs });
   const result = runCheck(est, items, budgets, source, { ...(traffic ? { traffic } : {}), ...(output !== undefined ? { output: { value: output } } : {}), ...(logs ? { logs } : {}) });
-  const meta: CheckMeta = { schemaVersion: SCHEMA_VERSION, cacheHitRate: rate, budgets, ...(source.kind !== 'none' ? { baseline: source.label } : {}), ...(o.at ? { pricesAt: o.at } : {}) };
+  let meta: CheckMeta = { schemaVersion: SCHEMA_VERSION, cacheHitRate: rate, budgets, ...(source.kind !== 'none' ? { baseline: source.label } : {}), ...(o.at ? { pricesAt: o.at } : {}) };
   if (writeTo) {
     writeBaselineFile(writeTo.path, writeTo.shown, toJson(checkJson(result, meta)) + '\n');
     ctx.info(`wrote baseline ${writeTo.shown}`);
+    meta = { ...meta, savedBaseline: writeTo.shown };
   }
   if (o.github) {
     const workspace = ctx.io.env.GITHUB_WORKSPACE;
