@@ -17,8 +17,19 @@ export interface Pair {
   response: Obj;
 }
 
+// detect() and convert() of one value both split it: the last split is kept (values are never mutated)
+let lastValue: unknown;
+let lastPair: Pair | undefined;
+
 /** `{request, response}` or `{response, metadata...}` (no `type`: stream events wrap `response` too). */
 export function splitPair(value: unknown): Pair | undefined {
+  if (value === lastValue) return lastPair;
+  lastPair = split(value);
+  lastValue = value;
+  return lastPair;
+}
+
+function split(value: unknown): Pair | undefined {
   if (!isObj(value)) return undefined;
   const res = value.response;
   const wrapperOnly = value.request === undefined && value.type === undefined;
