@@ -20,7 +20,7 @@ import { join, dirname, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execFileSync } from 'node:child_process';
 import { BenchData } from './bench/gen.mjs';
-import { cleanup, medianRun, rssMethod, runNode } from './bench/run.mjs';
+import { cleanup, interleavedRuns, medianRun, rssMethod, runNode } from './bench/run.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const CLI = join(ROOT, 'bin', 'tokenomics.js');
@@ -103,7 +103,7 @@ async function reportStartup() {
 }
 
 async function reportJsonl() {
-  const sizes = [['S', opts.reps], ['L', 1]];
+  const sizes = [['S', Math.max(opts.reps, 5)], ['L', 1]];
   const rss = {};
   const start = await reportStartup();
   notes.push(`report fixed cost (one-line file): ${fmtMs(start.ms)} wall, of which bare \`node -e 0\` ${fmtMs(start.nodeMs)}; the rest is module and pricing-catalog loading. It is included in every report/prices figure above.`);
@@ -111,11 +111,9 @@ async function reportJsonl() {
     const { jsonl } = data.requestLog(which);
     const bytes = bytesOf(jsonl);
     const label = `report JSONL ${mb(bytes)}`;
-    log(`${label}: baseline split+JSON.parse ...`);
-    const base = await medianRun([CHILD('split-parse.mjs'), jsonl], reps, { capture: true });
+    log(`${label}: baseline split+JSON.parse and tokenomics report, alternately x${reps} ...`);
+    const { base, ours } = await interleavedRuns([CHILD('split-parse.mjs'), jsonl], cli('report', jsonl, '--format', 'json', '-q'), reps, { capture: true });
     if (base.code !== 0) return failRun(label, 'baseline', base);
-    log(`${label}: tokenomics report ...`);
-    const ours = await medianRun(cli('report', jsonl, '--format', 'json', '-q'), reps, { capture: true });
     if (ours.code !== 0) return failRun(label, 'report', ours);
     const counted = ours.json?.inputs?.counted;
     if (counted !== base.json.lines) alerts.push(`${label}: report counted ${counted} records but the file has ${base.json.lines} lines (rejected: ${JSON.stringify(ours.json?.inputs?.rejected)}, skipped: ${JSON.stringify(ours.json?.inputs?.skipped)})`);
@@ -143,11 +141,10 @@ async function reportCsv() {
   const { csv } = data.requestLog('S');
   const bytes = bytesOf(csv);
   const label = `report CSV ${mb(bytes)}`;
-  log(`${label}: baseline csv-parse stream ...`);
-  const base = await medianRun([CHILD('csv-parse.mjs'), csv], opts.reps, { capture: true });
+  const reps = Math.max(opts.reps, 5);
+  log(`${label}: baseline csv-parse stream and tokenomics report, alternately x${reps} ...`);
+  const { base, ours } = await interleavedRuns([CHILD('csv-parse.mjs'), csv], cli('report', csv, '--format', 'json', '-q'), reps, { capture: true });
   if (base.code !== 0) return failRun(label, 'baseline', base);
-  log(`${label}: tokenomics report ...`);
-  const ours = await medianRun(cli('report', csv, '--format', 'json', '-q'), opts.reps, { capture: true });
   if (ours.code !== 0) return failRun(label, 'report', ours);
   const counted = ours.json?.inputs?.counted;
   if (counted !== base.json.rows - 1) alerts.push(`${label}: report counted ${counted} records, the CSV has ${base.json.rows - 1} data rows (rejected: ${JSON.stringify(ours.json?.inputs?.rejected)})`);
@@ -156,7 +153,7 @@ async function reportCsv() {
   row({
     workload: label, baseline: `csv-parse stream child: ${fmtRate(b)} (${Math.round((base.json.rows / base.ms) * 1000)} rows/s)`,
     ours: `${fmtRate(o)} (${Math.round((counted / ours.ms) * 1000)} rows/s)`, ratio: fmtX(o / b), target: '≥ 0.80x', status: o / b >= 0.8 ? 'PASS' : 'FAIL',
-    rss: `${fmtRss(ours.rssKB)} (baseline ${fmtRss(base.rssKB)})`, reps: opts.reps, values: { bytes, baselineMs: base.ms, oursMs: ours.ms },
+    rss: `${fmtRss(ours.rssKB)} (baseline ${fmtRss(base.rssKB)})`, reps, values: { bytes, baselineMs: base.ms, oursMs: ours.ms },
   });
 }
 
@@ -432,7 +429,7 @@ async function main() {
       `tokenomics benchmarks (${started})`,
       `Machine: ${m.cores} cores, ${m.cpu}, ${m.memoryGB} GB RAM, ${m.platform}, Node ${m.node}; commit ${m.commit}`,
       `Command: ${command}`,
-      `Data: ${rel(opts.data)}, size ${opts.size}, seed ${opts.seed}; medians of ${opts.reps} runs for small workloads, 1 run for the 1 GB one; peak RSS by ${rssMethod()}`,
+      `Data: ${rel(opts.data)}, size ${opts.size}, seed ${opts.seed}; medians of ${opts.reps} runs for small workloads (report JSONL/CSV: ${Math.max(opts.reps, 5)}, alternating with the baseline), 1 run for the 1 GB one; peak RSS by ${rssMethod()}`,
       '',
       table(rows),
       '',

@@ -113,6 +113,34 @@ export function runNode(args, opts = {}) {
 }
 
 /** Run `reps` times; returns the run with the median time (ms median, rss max over the runs). */
+/**
+ * Baseline and target alternately (b, t, b, t, ...), so that load drifting on a shared machine
+ * weighs on both alike; returns the median run of each, as medianRun does.
+ */
+export async function interleavedRuns(baseArgs, oursArgs, reps, opts = {}) {
+  const base = [];
+  const ours = [];
+  for (let i = 0; i < reps; i++) {
+    const b = await runNode(baseArgs, opts);
+    base.push(b);
+    if (b.code !== 0) break;
+    const o = await runNode(oursArgs, opts);
+    ours.push(o);
+    if (o.code !== 0) break;
+  }
+  return { base: median(base, opts), ours: median(ours, opts) };
+}
+
+function median(runs, opts) {
+  const ok = runs.filter((r) => r.code === 0);
+  if (runs.length === 0) return { code: 1, stderr: 'not run' };
+  if (ok.length < runs.length) return { ...runs[runs.length - 1], runs: runs.length };
+  const key = opts.capture && opts.timeOf ? opts.timeOf : (r) => r.ms;
+  const sorted = ok.slice().sort((a, b) => key(a) - key(b));
+  const mid = sorted[Math.floor((sorted.length - 1) / 2)];
+  return { ...mid, rssKB: Math.max(...ok.map((r) => r.rssKB ?? 0)) || undefined, runs: runs.length, all: ok.map(key) };
+}
+
 export async function medianRun(args, reps, opts = {}) {
   const runs = [];
   for (let i = 0; i < reps; i++) {

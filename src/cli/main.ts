@@ -91,10 +91,13 @@ Run 'tokenomics <command> --help' for a command's options and examples.`);
 async function maybePrewarm(argv: string[], io: Io): Promise<void> {
   const args = argv.slice(2);
   if (!args.includes('report') || io.env.TOKENOMICS_THREADS === '1' || availableParallelism() < 2) return;
+  // the sizes from which split-run.ts splits (JSONL 32 MiB, CSV 8 MiB), told apart by extension here
+  const forced = io.env.TOKENOMICS_SPLIT_MIN_BYTES ? Number(io.env.TOKENOMICS_SPLIT_MIN_BYTES) : NaN;
   const large = args.some((a) => {
     try {
       const st = statSync(a);
-      return st.isFile() && st.size >= 8 * 1024 * 1024;
+      const min = Number.isFinite(forced) ? forced : /\.(csv|tsv)$/i.test(a) ? 8 << 20 : 32 << 20;
+      return st.isFile() && st.size >= Math.max(min, 2 << 20);
     } catch {
       return false;
     }
