@@ -1,14 +1,12 @@
 /**
  * Cache writes that were never read. A write opens a window (its TTL) in a cache scope
  * (model + conversation, else prompt id, else feature); a later cache read in the same scope
- * within the window marks it used. Records are assumed roughly time-ordered (as logs are): a
- * window expires once a record of its scope is more than EXPIRE_MS past its end, and a read never
- * marks an expired window (the rule depends only on the scope's own records, not on the order in
- * which adapters emit records of different scopes). Windows that ended more than FORGET_MS before
- * the newest time seen are closed in periodic sweeps, so memory is bounded by the scopes active
- * within that time, not by the size of the input; sweeps change nothing unless records are more
- * than FORGET_MS out of order, so the result does not depend on when they run (or on where a file
- * was split, see merge()).
+ * within the window marks it used. A window expires once a record of its scope is more than
+ * EXPIRE_MS past its end (records may be that much out of time order), and a read never marks an
+ * expired window. The rule depends only on each scope's own records, in their order: not on how
+ * records of different scopes interleave (a log sorted by conversation, concatenated exports,
+ * adapters that emit streamed records late), and not on where a file was split (see merge()).
+ * Memory: one open window per scope with a write (about as many as conversations).
  */
 import type { RateCard } from '../pricing/cost.js';
 import type { Femto } from '../pricing/money.js';
@@ -16,11 +14,8 @@ import type { UsageRecord } from '../usage/record.js';
 
 const TTL_5M_MS = 5 * 60_000;
 const TTL_1H_MS = 60 * 60_000;
-const SWEEP_EVERY = 5000;
 /** How far behind its scope's newest record a window may end and still be read (tolerated disorder). */
 const EXPIRE_MS = 2 * TTL_1H_MS;
-/** Windows this far behind the newest record of any scope are closed (memory bound). */
-const FORGET_MS = 24 * TTL_1H_MS;
 
 interface OpenWrite {
   untilMs: number;
@@ -43,7 +38,6 @@ export interface UnreadWrites {
 /** A tracker's state in plain form (for merging the second half of a split file). */
 export interface CacheWritesPartial {
   open: Array<[string, { untilMs: number; scopeNewestMs: number; tokens5m: number; tokens1h: number; ref: string; read: boolean }]>;
-  newestMs: number;
   unread: UnreadWrites;
   /**
    * Per scope not yet written in this part, its cache reads that may read an earlier part's write:
@@ -58,8 +52,6 @@ export interface CacheWritesPartial {
 
 export class CacheWriteTracker {
   private readonly open = new Map<string, OpenWrite>();
-  private newestMs = -Infinity;
-  private seen = 0;
   readonly unread: UnreadWrites = { writes: 0, tokens: 0, costFemto: 0n, premiumFemto: 0n };
   /** Kept only by the reader of a later part of a file (see CacheWritesPartial). */
   private readonly split?: { earlyReads: Map<string, Array<[number, number]>>; scopeNewest: Map<string, number>; wroteScopes: Set<string> };
@@ -80,11 +72,14 @@ export class CacheWriteTracker {
       if (prev) this.close(prev);
       const ttl = r.cacheWrite1hTokens > 0 ? TTL_1H_MS : TTL_5M_MS;
       this.open.set(scope, { untilMs: r.timeMs + ttl, scopeNewestMs: r.timeMs, tokens5m: r.cacheWrite5mTokens, tokens1h: r.cacheWrite1hTokens, card, read: false });
-    } else if (prev && prev.read) {
-      prev.untilMs = Math.max(prev.untilMs, r.timeMs + TTL_5M_MS); // reads refresh the TTL
+    } else if (prev) {
+      if (prev.read) prev.untilMs = Math.max(prev.untilMs, r.timeMs + TTL_5M_MS); // reads refresh the TTL
+      if (prev.untilMs < prev.scopeNewestMs - EXPIRE_MS) {
+        // expired: no later read can use it, so it is settled now (and its memory freed)
+        this.close(prev);
+        this.open.delete(scope);
+      }
     }
-    if (r.timeMs > this.newestMs) this.newestMs = r.timeMs;
-    if (++this.seen % SWEEP_EVERY === 0) this.sweep(this.newestMs - FORGET_MS);
   }
 
   private noteSplit(scope: string, timeMs: number, hasWrite: boolean, hasRead: boolean): void {
@@ -105,7 +100,6 @@ export class CacheWriteTracker {
   toPartial(): CacheWritesPartial {
     return {
       open: [...this.open].map(([scope, w]) => [scope, { untilMs: w.untilMs, scopeNewestMs: w.scopeNewestMs, tokens5m: w.tokens5m, tokens1h: w.tokens1h, ref: w.card.ref, read: w.read }]),
-      newestMs: this.newestMs,
       unread: this.unread,
       earlyReads: this.split?.earlyReads ?? new Map(),
       scopeNewest: this.split?.scopeNewest ?? new Map(),
@@ -138,7 +132,6 @@ export class CacheWriteTracker {
     this.unread.tokens += p.unread.tokens;
     this.unread.costFemto += p.unread.costFemto;
     this.unread.premiumFemto += p.unread.premiumFemto;
-    if (p.newestMs > this.newestMs) this.newestMs = p.newestMs;
   }
 
   private close(w: OpenWrite): void {
@@ -149,15 +142,6 @@ export class CacheWriteTracker {
     const cost = BigInt(w.tokens5m) * p.cacheWrite5m + BigInt(w.tokens1h) * p.cacheWrite1h;
     this.unread.costFemto += cost;
     this.unread.premiumFemto += cost - BigInt(w.tokens5m + w.tokens1h) * p.input;
-  }
-
-  private sweep(beforeMs: number): void {
-    for (const [k, w] of this.open) {
-      if (w.untilMs < beforeMs) {
-        this.close(w);
-        this.open.delete(k);
-      }
-    }
   }
 
   finish(): UnreadWrites {

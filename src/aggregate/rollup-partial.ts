@@ -19,6 +19,7 @@ export interface RollupPartial {
   conversations: Map<string, ConversationState>;
   earlyConversations: Set<string>;
   deferredTurns: DeferredTurn[];
+  deferredOverflow: boolean;
   customers: string[];
   users: string[];
   outcomes: { success: number; failure: number; successCost: AccumulatorPartial; knownCost: AccumulatorPartial };
@@ -41,6 +42,7 @@ export function rollupPartial(r: ReportRollup): RollupPartial {
     conversations: r.conversations,
     earlyConversations: r.earlyConversations,
     deferredTurns: r.deferredTurns,
+    deferredOverflow: r.deferredOverflow,
     customers: [...r.customers],
     users: [...r.users],
     outcomes: { success: r.outcomes.success, failure: r.outcomes.failure, successCost: acc(r.outcomes.successCost), knownCost: acc(r.outcomes.knownCost) },
@@ -58,6 +60,7 @@ export function rollupPartial(r: ReportRollup): RollupPartial {
  * (first seen after its early window) also appears in the earlier part.
  */
 export function rollupConflict(r: ReportRollup, p: RollupPartial): string | undefined {
+  if (p.deferredOverflow) return 'too many turns of conversations continuing across the split';
   for (const id of p.conversations.keys()) {
     if (!p.earlyConversations.has(id) && r.conversations.has(id)) return `conversation ${id} continues across the split`;
   }

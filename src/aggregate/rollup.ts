@@ -23,6 +23,13 @@ export interface TurnState {
   promptTokens: number;
 }
 
+/**
+ * Turns of conversations that continue across a split wait for the merge; past this many (long
+ * conversations interleaved through a whole file) memory would grow with the input, so the second
+ * half gives up and the file is read in one pass.
+ */
+export const MAX_DEFERRED_TURNS = 100_000;
+
 export interface ConversationState {
   turns: number;
   costUsd: number;
@@ -71,6 +78,8 @@ export class ReportRollup {
   /** Later part of a split file only: conversations that may continue an earlier part, and their turns. */
   readonly earlyConversations = new Set<string>();
   readonly deferredTurns: DeferredTurn[] = [];
+  /** More deferred turns than MAX_DEFERRED_TURNS: the part cannot be merged (its reader gives up). */
+  deferredOverflow = false;
   private added = 0;
   filteredOut = 0;
   firstMs = Infinity;
@@ -142,7 +151,8 @@ export class ReportRollup {
     c.turns += 1;
     if (costUsd !== undefined) c.costUsd += costUsd;
     if (r.turn === undefined && this.earlyConversations.size > 0 && this.earlyConversations.has(r.conversationId)) {
-      this.deferredTurns.push({ conversationId: r.conversationId, localTurn: c.turns, ref: card?.ref, record: turnRecord(r) });
+      if (this.deferredTurns.length >= MAX_DEFERRED_TURNS) this.deferredOverflow = true;
+      else this.deferredTurns.push({ conversationId: r.conversationId, localTurn: c.turns, ref: card?.ref, record: turnRecord(r) });
       return;
     }
     this.addTurn(r.turn ?? c.turns, r, card);

@@ -67,7 +67,7 @@ function cliffsOf(total: CostAccumulator): CliffView[] {
     v.premiumFemto += single.premium;
     v.costFemto += single.cost;
   }
-  return [...byKey.values()].sort((a, b) => (b.premiumFemto > a.premiumFemto ? 1 : b.premiumFemto < a.premiumFemto ? -1 : a.model.localeCompare(b.model)));
+  return [...byKey.values()].sort((a, b) => (b.premiumFemto > a.premiumFemto ? 1 : b.premiumFemto < a.premiumFemto ? -1 : a.model.localeCompare(b.model) || a.threshold - b.threshold));
 }
 
 function singleCardCost(card: RateCard, s: TokenSums): { cost: Femto; premium: Femto } {

@@ -5,6 +5,7 @@
  */
 import { UserError, type Severity } from '../core/issues.js';
 import { DETECT_VALUES, UNRECOGNISED_HINT, detectCsv, detectDocument, detectJson, documentValues, type ForcedFormat } from './detect.js';
+import { getJsonAdapters } from './registry.js';
 import type { ReadHandler } from './read/file.js';
 import type { FileContext, IngestSession } from './session.js';
 import type { CsvAdapter, JsonAdapter } from './types.js';
@@ -24,7 +25,7 @@ export class FileRun implements ReadHandler {
   format: string | undefined;
   jsonAdapter: JsonAdapter | undefined;
   private pending: { value: unknown; line: number }[] = [];
-  /** Adapters that read some values of this file besides the chosen one (mixed files). */
+  /** Adapters that read some values of this file besides the chosen one (mixed files), in order of first use. */
   private readonly extra = new Set<JsonAdapter>();
   private rowConverter: RowConverter | undefined;
 
@@ -140,20 +141,20 @@ export class FileRun implements ReadHandler {
     for (const p of pending) this.convert(this.route(adapter, p.value), p.value, p.line);
   }
 
-  /** The adapter for one value: the file's, unless it barely recognises the value and another does. */
+  /**
+   * The adapter for one value: the file's, unless it barely recognises the value; then the first
+   * adapter in ROUTE_ORDER that recognises it confidently. Never depends on earlier lines, so the
+   * second half of a split file routes each value as one pass would.
+   */
   private route(adapter: JsonAdapter, value: unknown): JsonAdapter {
     if (this.forced) return adapter;
-    const own = safeDetect(adapter, value);
-    if (own >= CONFIDENT_SCORE) return adapter;
-    // adapters this file already needed come first: a mixed file alternates between a few
-    for (const known of this.extra) if (safeDetect(known, value) >= CONFIDENT_SCORE) return known;
-    const other = detectJson([value]);
-    if (!other || other === adapter || safeDetect(other, value) < CONFIDENT_SCORE) return adapter;
-    if (!this.extra.has(other)) {
-      this.extra.add(other);
-      this.format = this.jsonAdapters.map((a) => a.name).join('+');
+    if (safeDetect(adapter, value) >= CONFIDENT_SCORE) return adapter;
+    for (const other of routeOrder()) {
+      if (other === adapter || safeDetect(other, value) < CONFIDENT_SCORE) continue;
+      this.addAdapter(other);
+      return other;
     }
-    return other;
+    return adapter;
   }
 
   private useJson(adapter: JsonAdapter): void {
@@ -181,6 +182,20 @@ export class FileRun implements ReadHandler {
     if (this.forced) return;
     this.fileIssue('error', 'unrecognised-format', 'no log format recognised in this file', UNRECOGNISED_HINT);
   }
+}
+
+/**
+ * Which adapter reads a value the file's own adapter does not recognise: the provider formats that
+ * share files (gateway and middleware logs) first, so that routing costs a detect call or two.
+ */
+const ROUTE_FIRST = ['anthropic', 'openai', 'gemini', 'bedrock'];
+let routeList: JsonAdapter[] | undefined;
+function routeOrder(): JsonAdapter[] {
+  if (!routeList) {
+    const all = getJsonAdapters();
+    routeList = [...ROUTE_FIRST.map((n) => all.find((a) => a.name === n)).filter((a): a is JsonAdapter => !!a), ...all.filter((a) => !ROUTE_FIRST.includes(a.name))];
+  }
+  return routeList;
 }
 
 function safeDetect(adapter: JsonAdapter, value: unknown): number {

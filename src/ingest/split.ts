@@ -18,6 +18,7 @@
  * for formats whose state between lines is the dedupe windows (SPLITTABLE; the CSV formats keep
  * none); whole-run joins (batch input/output files, Claude Code sessions) are read in one pass.
  */
+import { isUtf8 } from 'node:buffer';
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import type { Issue } from '../core/issues.js';
@@ -123,16 +124,19 @@ async function readAt(fh: Awaited<ReturnType<typeof open>>, position: number, le
   return buf.subarray(0, bytesRead);
 }
 
-/** The first DETECT_VALUES values of the head, as FileRun would buffer them; too few means "do not split". */
+/**
+ * The first DETECT_VALUES values of the head, as FileRun buffers them (lines that are empty, not
+ * valid UTF-8 or not JSON are not values); too few means "do not split".
+ */
 function firstValues(head: Buffer): unknown[] {
   const values: unknown[] = [];
-  const text = head.toString('utf8', 0, head.lastIndexOf(10) + 1);
-  for (const line of text.split('\n')) {
-    if (values.length === DETECT_VALUES) break;
-    const t = line.endsWith('\r') ? line.slice(0, -1) : line;
-    if (t.trim() === '') continue;
+  let start = 0;
+  for (let nl = head.indexOf(10); nl !== -1 && values.length < DETECT_VALUES; start = nl + 1, nl = head.indexOf(10, start)) {
+    const end = nl > start && head[nl - 1] === 13 ? nl - 1 : nl;
+    const line = head.subarray(start, end);
+    if (line.length === 0 || !isUtf8(line)) continue;
     try {
-      values.push(JSON.parse(t));
+      values.push(JSON.parse(line.toString('utf8')));
     } catch {
       // FileRun reports it as invalid-json and does not detect on it either
     }
@@ -156,14 +160,27 @@ function countNewlines(chunk: Buffer): number {
   return n;
 }
 
+/**
+ * Why the first half, as read, cannot be joined to any second half: checked before waiting for the
+ * worker (and before the first half's buffers are flushed).
+ */
+export function firstHalfConflict(run: FileRun, plan: SplitPlan): string | undefined {
+  if (plan.shape === 'jsonl' && run.jsonAdapter?.name !== plan.adapter) return `the file's format was detected as ${run.jsonAdapter?.name ?? 'unknown'}, not ${plan.adapter}`;
+  const unsplittable = run.jsonAdapters.find((a) => !SPLITTABLE.has(a.name));
+  if (unsplittable) return `the first half has ${unsplittable.name} records`;
+  // records still waiting for a larger copy would be emitted later in one pass than after the first half
+  for (const s of run.ctx.fileState.values()) {
+    if ((s instanceof LargestByKey ? s.pending : s instanceof Map ? s.size : 0) > 0) return 'records of the first half are still buffered at the split';
+  }
+  return undefined;
+}
+
 /** Why the part cannot join this first half, if it cannot (checked before the first half's buffers are flushed). */
 export function boundaryConflict<P>(run: FileRun, part: PartOutcome<P>): string | undefined {
   const unsplittable = part.adapters.find((a) => !SPLITTABLE.has(a));
   if (unsplittable) return `the second half has ${unsplittable} records`;
   if (part.needsEarlierLines) return 'a value in the second half continues one in the first';
   const states = [...run.ctx.fileState.values()].filter((s): s is RecentKeys | LargestByKey | Map<string, unknown> => s instanceof RecentKeys || s instanceof LargestByKey || s instanceof Map);
-  // records still waiting for a larger copy would be emitted later in one pass than after the first half
-  if (states.some((s) => (s instanceof LargestByKey ? s.pending : s instanceof Map ? s.size : 0) > 0)) return 'records of the first half are still buffered at the split';
   for (const key of part.probeKeys) {
     for (const s of states) if (s instanceof Map ? s.has(key) : s.mayContain(key)) return `id ${key} occurs on both sides of the split`;
   }
@@ -200,9 +217,12 @@ export async function readSplit<P>(plan: SplitPlan, hooks: SplitHooks<P>, deps: 
     let resumeAt = plan.splitAt;
     if (csv) await pumpRange(plan.path, plan.splitAt, (resumeAt = plan.splitAt + 1), csv, run, deps.onBytes);
     const t1 = Date.now();
-    const outcome = run.stopped ? undefined : await part.outcome;
-    hooks.debug?.(`${plan.path}: first half read in ${t1 - t0} ms, second half ready ${Date.now() - t1} ms later`);
-    let why = !outcome ? 'the second half could not be read in parallel' : csv && !csv.atRecordStart() ? 'a quoted field spans the split' : boundaryConflict(run, outcome);
+    // what the first half alone rules out is known now: no need to wait for the worker
+    let why = run.stopped ? 'the file is not read' : csv && !csv.atRecordStart() ? 'a quoted field spans the split' : firstHalfConflict(run, plan);
+    if (why) part.cancel();
+    const outcome = why ? undefined : await part.outcome;
+    if (outcome) hooks.debug?.(`${plan.path}: first half read in ${t1 - t0} ms, second half ready ${Date.now() - t1} ms later`);
+    why ??= !outcome ? 'the second half could not be read in parallel' : boundaryConflict(run, outcome);
     if (outcome && !why) {
       run.finish(); // the first half's buffered records, exactly as one pass would emit them before the second half's
       why = hooks.conflict(outcome.payload);

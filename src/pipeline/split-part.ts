@@ -22,6 +22,8 @@ export interface SplitWorkerData {
   cwd: string;
   env: Record<string, string | undefined>;
   nowMs: number;
+  /** The main thread's Pricer default time (for records without a timestamp). */
+  defaultMs: number;
   pipeline: PipelineOptions;
   task: ReportTask;
   maxLineBytes?: number;
@@ -37,7 +39,7 @@ export async function readReportPart(data: SplitWorkerData): Promise<PartOutcome
   const io: Io = { stdout: quiet, stderr: quiet, stdin: process.stdin, env: data.env, cwd: data.cwd, now: () => data.nowMs };
   const ctx = new CommandContext(io, { ...data.globalOptions, quiet: true, verbose: false, strict: false, output: undefined });
   const { catalog } = ctx.loadCatalog();
-  const pricer = new Pricer(catalog, { defaultMs: data.nowMs });
+  const pricer = new Pricer(catalog, { defaultMs: data.defaultMs });
   const estimator = new CountEstimator(catalog);
   const { rollup } = reportRollup(ctx, data.task, true);
   const options = ingestOptions(ctx, data.pipeline);
@@ -49,7 +51,10 @@ export async function readReportPart(data: SplitWorkerData): Promise<PartOutcome
   const probe = (fileCtx.boundary = new BoundaryProbe());
   const run = new FileRun(session, fileCtx, forcedFormat(options));
   const { plan } = data;
-  const none = (): void => {};
+  // past the deferred-turn limit the part cannot be merged: stop reading instead of growing
+  const none = (): void => {
+    if (rollup.deferredOverflow) throw new Error('too many turns of conversations continuing across the split');
+  };
   let lines: () => number;
   if (plan.shape === 'csv') {
     // the header line, then the half (rows are numbered from line 2; the merge moves them)

@@ -21,9 +21,12 @@ export function prewarmSplitWorker(): void {
   if (prewarmed || !splitWorkerAvailable()) return;
   const worker = new Worker(SPLIT_WORKER_URL);
   worker.unref();
-  worker.on('error', () => {
+  const drop = (): void => {
     if (prewarmed === worker) prewarmed = undefined;
-  });
+  };
+  // a worker that failed to start is never handed out (its outcome would never come)
+  worker.on('error', drop);
+  worker.on('exit', drop);
   prewarmed = worker;
 }
 

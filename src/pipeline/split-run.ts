@@ -38,7 +38,7 @@ export function reportSplitHooks(ctx: CommandContext, opts: PipelineOptions, spl
     minBytes: Number.isFinite(forced) && forced >= 0 ? { jsonl: forced, csv: forced } : DEFAULT_SPLIT_MIN_BYTES,
     start(plan: SplitPlan): Started {
       ctx.debug(`${plan.path}: reading bytes ${plan.splitAt}-${plan.end} in a worker thread`);
-      const data: SplitWorkerData = { plan, globalOptions: { ...ctx.opts }, cwd: ctx.io.cwd, env: { ...env }, nowMs: ctx.io.now(), pipeline: opts, task: split.task };
+      const data: SplitWorkerData = { plan, globalOptions: { ...ctx.opts }, cwd: ctx.io.cwd, env: { ...env }, nowMs: ctx.io.now(), defaultMs: pricer.options.defaultMs ?? ctx.io.now(), pipeline: opts, task: split.task };
       // from the TypeScript sources (tests) there is no compiled worker: the part runs in-process
       return splitWorkerAvailable() ? inWorker(data, (line) => ctx.debug(line)) : inProcess(data);
     },

@@ -101,7 +101,7 @@ describe('report on a file read in two halves', () => {
     copy[k] = line({ response: { type: 'message_delta', usage: { output_tokens: 321 } } });
     const file = write('stream.jsonl', copy);
     const { split, onePass } = await both(file);
-    expect(split.stderr).toMatch(/one pass after all \(a value in the second half continues one in the first\)/);
+    expect(split.stderr).toMatch(/one pass after all \(records of the first half are still buffered at the split\)/);
     expect(split.stdout).toBe(onePass.stdout);
   });
 
@@ -182,6 +182,96 @@ describe('report on a file read in two halves', () => {
       expect(split.stdout).toBe(onePass.stdout);
       const issues = JSON.parse(split.stdout).issues as Array<{ code: string; line: number }>;
       expect(issues.find((i) => i.code === 'invalid-count')?.line).toBe(bad + 2); // +1 header, +1 one-based
+    });
+  });
+
+  describe('found in review: the halves join as one pass would', () => {
+    const T0 = Date.parse('2026-10-01T00:00:00Z');
+    const anth = (i: number, usage: Record<string, number> = {}, extra: Record<string, unknown> = {}) => ({ id: `msg_${i}`, type: 'message', role: 'assistant', model: 'claude-sonnet-4-5-20250929', usage: { input_tokens: 100 + (i % 50), output_tokens: 20 + (i % 7), ...usage }, ...extra });
+    const gem = (i: number) => ({ responseId: `resp_${i}`, modelVersion: 'gemini-2.5-pro', createTime: new Date(T0 + i * 1000).toISOString(), candidates: [{ finishReason: 'STOP' }], usageMetadata: { promptTokenCount: 300 + (i % 40), candidatesTokenCount: 50 } });
+
+    it('a log sorted by conversation (not by time): a cache write read in its own conversation is not "never read"', async () => {
+      // 700 conversations, each spanning five days (a cache write, then a read 30 s later, every day),
+      // all starting on the same day: the log is sorted by conversation, so time jumps back 5 days at
+      // each new conversation
+      const rows: string[] = [];
+      for (let c = 0; c < 700; c++) {
+        for (let k = 0; k < 9; k++) {
+          const t = T0 + Math.floor(k / 2) * 86_400_000 + c * 60_000 + (k % 2) * 30_000;
+          const usage = k % 2 === 0 ? { cache_creation_input_tokens: 3000 } : { cache_read_input_tokens: 3000 };
+          rows.push(line({ timestamp: new Date(t).toISOString(), metadata: { conversation_id: `c${c}` }, response: anth(c * 9 + k, usage) }));
+        }
+      }
+      const file = write('by-conversation.jsonl', rows);
+      const { split, onePass } = await both(file);
+      expect(split.stdout).toBe(onePass.stdout);
+      // only each conversation's last write (day 5, k = 8) has no read after it
+      expect(JSON.parse(onePass.stdout).caching.writesNeverRead.writes).toBe(700);
+    });
+
+    it('detection on the same values as one pass (an invalid UTF-8 line among the first ones)', async () => {
+      const kinds = 'aaagAgggg';
+      const rows: Buffer[] = [];
+      const k2 = splitIndex(Array.from({ length: 7000 }, () => ''));
+      for (let i = 0; i < 7000; i++) {
+        const k = i < kinds.length ? kinds[i] : i % 2 ? 'a' : 'g';
+        let text: string;
+        // Anthropic streams in the second half: their deltas score below the confident level
+        if (i >= k2 && (i - k2) % 4 === 0) text = line({ response: { type: 'message_start', message: { id: `msg_st${i}`, type: 'message', model: 'claude-sonnet-4-5-20250929', usage: { input_tokens: 500, output_tokens: 1 } } } });
+        else if (i >= k2 && (i - k2) % 4 === 1) text = line({ response: { type: 'message_delta', usage: { output_tokens: 800 } } });
+        else if (i >= k2 && (i - k2) % 4 === 2) text = line({ response: { type: 'message_stop' } });
+        else text = line(k === 'g' ? gem(i) : anth(i));
+        if (k === 'A') text = text.replace('"role":"assistant"', '"role":"assist#nt"');
+        const bytes = Buffer.from(text, 'latin1');
+        if (k === 'A') bytes[bytes.indexOf(0x23)] = 0xe9; // a lone latin1 é: not UTF-8
+        rows.push(bytes);
+      }
+      const file = join(dir, 'detect.jsonl');
+      writeFileSync(file, Buffer.concat(rows.flatMap((b) => [b, Buffer.from('\n')])));
+      const { split, onePass } = await both(file);
+      expect(split.stdout).toBe(onePass.stdout);
+      expect(JSON.parse(onePass.stdout).inputs.rejected['invalid-utf8']).toBe(1);
+    });
+
+    it('a line two formats recognise goes to the same one in either half', async () => {
+      // an OpenAI log with Gemini lines in the first half only; later lines carry both an Anthropic message
+      // and Gemini usage (each format recognises them confidently)
+      const openai = (i: number) => ({ id: `chatcmpl-${i}`, object: 'chat.completion', model: 'gpt-4o-mini-2024-07-18', created: 1790812800 + i, usage: { prompt_tokens: 100 + (i % 9), completion_tokens: 10 } });
+      const rows: string[] = [];
+      for (let i = 0; i < 6000; i++) {
+        if (i < 8) rows.push(line(openai(i)));
+        else if (i < 2000) rows.push(line(i % 2 ? openai(i) : gem(i)));
+        else if (i % 3 === 0) rows.push(line({ ...anth(i), usageMetadata: { promptTokenCount: 999, candidatesTokenCount: 1 } }));
+        else rows.push(line(openai(i)));
+      }
+      const file = write('ambiguous.jsonl', rows);
+      const { split, onePass } = await both(file);
+      expect(split.stdout).toBe(onePass.stdout);
+    });
+
+    it('Claude Code lines in the first half: read in one pass (their sessions span files and halves)', async () => {
+      const rows: string[] = [];
+      for (let i = 0; i < 6000; i++) {
+        if (i >= 100 && i < 105) {
+          rows.push(line({ type: 'assistant', sessionId: 's1', requestId: `req_${i}`, timestamp: new Date(T0 + i * 1000).toISOString(), message: { id: `msg_cc${i}`, model: 'claude-sonnet-4-5-20250929', usage: { input_tokens: 10, output_tokens: 5, cache_read_input_tokens: 90000 } } }));
+        } else rows.push(line(anth(i)));
+      }
+      const file = write('claude-code.jsonl', rows);
+      const { split, onePass } = await both(file);
+      expect(split.stdout).toBe(onePass.stdout);
+      expect(split.stderr).toMatch(/one pass after all \(the first half has claude-code records\)/);
+    });
+
+    it('a stream completed in the first half and a stray delta after the split: read on, same result', async () => {
+      const k = splitIndex(lines);
+      const copy = [...lines];
+      copy[k - 2] = line({ response: { type: 'message_start', message: { id: 'msg_s', type: 'message', model: 'claude-sonnet-4-5-20250929', usage: { input_tokens: 900, output_tokens: 1 } } } });
+      copy[k - 1] = line({ response: { type: 'message_stop' } });
+      copy[k] = line({ response: { type: 'message_delta', usage: { output_tokens: 321 } } });
+      const file = write('stray-delta.jsonl', copy);
+      const { split, onePass } = await both(file);
+      expect(split.stderr).toMatch(/one pass after all \(a value in the second half continues one in the first\)/);
+      expect(split.stdout).toBe(onePass.stdout);
     });
   });
 });

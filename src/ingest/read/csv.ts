@@ -69,16 +69,19 @@ export class CsvChunkParser {
     return this.parser.info.lines;
   }
 
+  private readonly utf8 = new Utf8Check();
+
   /** Throws CsvSyntaxError on a syntax error csv-parse cannot recover from. */
   push(chunk: Buffer): void {
     if (this.stopped) return;
-    if (!this.checkUtf8 && !isUtf8(chunk)) this.checkUtf8 = true;
+    if (!this.checkUtf8 && !this.utf8.push(chunk)) this.checkUtf8 = true;
     const err = this.parser.api.parse(chunk, false, this.onRecord, noop);
     if (err) throw new CsvSyntaxError(err.message, this.parser.info.lines);
   }
 
   end(): void {
     if (this.stopped) return;
+    if (this.utf8.incomplete) this.checkUtf8 = true;
     const err = this.parser.api.parse(undefined, true, this.onRecord, noop);
     if (err) throw new CsvSyntaxError(err.message, this.parser.info.lines);
   }
@@ -109,6 +112,51 @@ export class CsvChunkParser {
 }
 
 function noop(): void {}
+
+/** Expected length of a UTF-8 sequence from its lead byte (0 for a continuation or invalid byte). */
+function sequenceLength(lead: number): number {
+  return lead < 0x80 ? 1 : lead >= 0xc2 && lead <= 0xdf ? 2 : lead >= 0xe0 && lead <= 0xef ? 3 : lead >= 0xf0 && lead <= 0xf4 ? 4 : 0;
+}
+
+/**
+ * UTF-8 validity of a byte stream checked chunk by chunk: a character cut by a chunk boundary is
+ * carried over to the next chunk instead of counting as invalid (chunk boundaries fall anywhere).
+ */
+class Utf8Check {
+  private carry: Buffer = Buffer.alloc(0);
+
+  /** The stream ended inside a character. */
+  get incomplete(): boolean {
+    return this.carry.length > 0;
+  }
+
+  /** False once the stream so far is not valid UTF-8. */
+  push(chunk: Buffer): boolean {
+    let start = 0;
+    if (this.carry.length > 0) {
+      const need = sequenceLength(this.carry[0]) - this.carry.length;
+      if (need <= 0 || chunk.length < need) {
+        this.carry = Buffer.concat([this.carry, chunk]);
+        return need > 0;
+      }
+      if (!isUtf8(Buffer.concat([this.carry, chunk.subarray(0, need)]))) return false;
+      this.carry = Buffer.alloc(0);
+      start = need;
+    }
+    // the last character may be incomplete: back up to its lead byte
+    let end = chunk.length;
+    for (let i = chunk.length - 1; i >= Math.max(start, chunk.length - 4); i--) {
+      const b = chunk[i];
+      if (b < 0x80) break;
+      if (b >= 0xc0) {
+        if (i + sequenceLength(b) > chunk.length) end = i;
+        break;
+      }
+    }
+    if (end < chunk.length) this.carry = Buffer.from(chunk.subarray(end));
+    return isUtf8(chunk.subarray(start, end));
+  }
+}
 
 /** Stream CSV chunks into `sink`. Throws CsvSyntaxError on a syntax error csv-parse cannot recover from. */
 export async function readCsv(chunks: AsyncIterable<Buffer>, delimiter: string, sink: CsvSink, isStopped: () => boolean): Promise<void> {
