@@ -29,7 +29,7 @@ export interface IngestHooks {
   limits?: ReadLimits;
   /** Maximum number of issues kept in the result (all are still counted). */
   maxIssues?: number;
-  /** Read large JSONL files in two halves at once (see split.ts). */
+  /** Read large JSONL and CSV files in two halves at once (see split.ts). */
   split?: SplitHooks;
 }
 

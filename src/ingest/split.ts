@@ -1,11 +1,13 @@
 /**
- * Reading one large JSONL or CSV file in two halves at once. The second half (from the first line start
- * after the middle, moved a little towards the end for the worker's later start) is read elsewhere (a worker thread, see pipeline/split-report.ts) while this
- * thread reads the first half; the halves then join as if one reader had read the file:
+ * Reading one large JSONL or CSV file in two halves at once. The second half (from the first line
+ * start after the middle, moved a little towards the end for the worker's later start) is read
+ * elsewhere (a worker thread, see pipeline/split-run.ts) while this thread reads the first half;
+ * the halves then join as if one reader had read the file:
  *
  * - the second half's reader records the dedupe keys it looked up near its start and whether any
  *   value needed earlier lines (a stream delta without its start); if one of those keys is in the
- *   first half's dedupe state, or the caller's aggregate cannot be merged exactly, this thread
+ *   first half's dedupe state, the first half ends with records still buffered or was read by a
+ *   format that keeps other state, or the caller's aggregate cannot be merged exactly, this thread
  *   simply reads the second half itself, continuing where it stopped;
  * - otherwise counts add, the second half's issues move by the first half's line count, and the
  *   caller merges its aggregate.

@@ -1,11 +1,10 @@
 /**
- * Main-thread side of reading a large JSONL file in two halves (ingest/split.ts): starts the worker
- * for the second half and merges its report rollup and estimate counts. Enabled with two or more
- * cores; TOKENOMICS_THREADS=1 turns it off, TOKENOMICS_SPLIT_MIN_BYTES sets the size from which a
- * file is split (default 32 MiB for JSONL, 8 MiB for CSV).
+ * Main-thread side of reading a large JSONL or CSV file in two halves (ingest/split.ts): starts
+ * the worker for the second half and merges its report rollup and estimate counts. Enabled with
+ * two or more cores; TOKENOMICS_THREADS=1 turns it off, TOKENOMICS_SPLIT_MIN_BYTES sets the size
+ * from which a file is split (default 32 MiB for JSONL, 8 MiB for CSV).
  */
 import { availableParallelism } from 'node:os';
-import { SPLIT_WORKER_URL, splitWorkerAvailable, takePrewarmedWorker } from './split-prewarm.js';
 import { Worker } from 'node:worker_threads';
 import type { CommandContext } from '../cli/context.js';
 import type { RollupPartial } from '../aggregate/rollup-partial.js';
@@ -14,6 +13,7 @@ import type { Pricer } from '../pricing/cost.js';
 import type { CountEstimator } from './estimate.js';
 import type { ReportTask } from './report-task.js';
 import { readReportPart, type ReportPartPayload, type SplitWorkerData } from './split-part.js';
+import { SPLIT_WORKER_URL, splitWorkerAvailable, takePrewarmedWorker } from './split-prewarm.js';
 import type { PipelineOptions } from './stream.js';
 
 /** From these sizes a file is split (CSV parses ~4x slower per byte than JSONL, so it pays off sooner). */
@@ -25,7 +25,6 @@ export interface ReportSplit {
   conflict(part: RollupPartial): string | undefined;
   merge(part: RollupPartial, pricer: Pricer): void;
 }
-
 
 type Started = { outcome: Promise<PartOutcome<ReportPartPayload> | undefined>; cancel(): void };
 
@@ -51,7 +50,6 @@ export function reportSplitHooks(ctx: CommandContext, opts: PipelineOptions, spl
     debug: (line) => ctx.debug(line),
   };
 }
-
 
 function inWorker(data: SplitWorkerData, debug: (line: string) => void): Started {
   let worker = takePrewarmedWorker();
