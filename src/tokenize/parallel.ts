@@ -72,18 +72,26 @@ export async function closeTokenPool(): Promise<void> {
   await Promise.all(all.map((w) => w.terminate()));
 }
 
+/** Threads to use for `texts` (1: stay on the main thread: small input, one core, or no compiled worker). */
+function threadsFor(texts: readonly string[], opts: ParallelOptions): number {
+  const threads = Math.max(1, Math.floor(opts.threads ?? availableParallelism()));
+  if (threads === 1 || !workerScriptAvailable()) return 1;
+  let bytes = 0;
+  for (const t of texts) bytes += Buffer.byteLength(t, 'utf8');
+  return bytes < (opts.minBytes ?? DEFAULT_MIN_BYTES) ? 1 : threads;
+}
+
 /** Token counts of `texts`, computed across threads for large inputs. */
 export async function countTokensParallel(
   texts: readonly string[],
   encoding: EncodingName,
   opts: ParallelOptions = {},
 ): Promise<number[]> {
-  const threads = Math.max(1, Math.floor(opts.threads ?? availableParallelism()));
-  const minBytes = opts.minBytes ?? DEFAULT_MIN_BYTES;
-  const enc = getEncoder(encoding);
-  let bytes = 0;
-  for (const t of texts) bytes += Buffer.byteLength(t, 'utf8');
-  if (threads === 1 || bytes < minBytes || !workerScriptAvailable()) return texts.map((t) => enc.count(t));
+  const threads = threadsFor(texts, opts);
+  if (threads === 1) {
+    const enc = getEncoder(encoding);
+    return texts.map((t) => enc.count(t));
+  }
   const chunks = planChunks(texts, opts.chunkChars ?? DEFAULT_CHUNK_CHARS);
   if (chunks.length === 0) return [];
   const results = await runChunks(chunks, encoding, workers(threads - 1));
@@ -101,12 +109,11 @@ export async function encodeParallel(
   encoding: EncodingName,
   opts: ParallelOptions = {},
 ): Promise<Uint32Array[]> {
-  const threads = Math.max(1, Math.floor(opts.threads ?? availableParallelism()));
-  const minBytes = opts.minBytes ?? DEFAULT_MIN_BYTES;
-  const enc = getEncoder(encoding);
-  let bytes = 0;
-  for (const t of texts) bytes += Buffer.byteLength(t, 'utf8');
-  if (threads === 1 || bytes < minBytes || !workerScriptAvailable()) return texts.map((t) => Uint32Array.from(enc.encode(t)));
+  const threads = threadsFor(texts, opts);
+  if (threads === 1) {
+    const enc = getEncoder(encoding);
+    return texts.map((t) => Uint32Array.from(enc.encode(t)));
+  }
   const chunks = planChunks(texts, opts.chunkChars ?? DEFAULT_CHUNK_CHARS);
   const results = chunks.length === 0 ? [] : await runChunks<Uint32Array>(chunks, encoding, workers(threads - 1), true);
   const parts: Uint32Array[][] = texts.map(() => []);
