@@ -69,8 +69,11 @@ export interface PartOutcome<P> {
 export interface SplitHooks<P = unknown> {
   /** Files smaller than this are read in one pass (CSV parses ~4x slower per byte, so it splits earlier). */
   minBytes: { jsonl: number; csv: number };
-  /** Start reading the second half elsewhere; resolves undefined when that could not run. */
-  start(plan: SplitPlan): { outcome: Promise<PartOutcome<P> | undefined>; cancel(): void };
+  /**
+   * Start reading the second half elsewhere; resolves undefined when that could not run.
+   * `onProgress` gets the bytes it has read as it goes (for the progress line).
+   */
+  start(plan: SplitPlan, onProgress: (bytes: number) => void): { outcome: Promise<PartOutcome<P> | undefined>; cancel(): void };
   /** Why the caller's aggregate of the part cannot be merged after the first half, if it cannot. */
   conflict(payload: P): string | undefined;
   merge(payload: P): void;
@@ -204,7 +207,15 @@ export interface SplitReadDeps {
  */
 export async function readSplit<P>(plan: SplitPlan, hooks: SplitHooks<P>, deps: SplitReadDeps): Promise<void> {
   const { run } = deps;
-  const part = hooks.start(plan);
+  // the worker's bytes count towards progress as it reads; if this thread reads its half after all,
+  // those bytes are not counted twice
+  let partBytes = 0;
+  let listening = true;
+  const part = hooks.start(plan, (n) => {
+    if (!listening) return;
+    partBytes += n;
+    deps.onBytes(n);
+  });
   const csv = plan.shape === 'csv' ? new CsvChunkParser(plan.delimiter as string, run) : undefined;
   const reader = csv ?? new JsonLineSplitter(run, deps.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES);
   let joined = false;
@@ -235,14 +246,21 @@ export async function readSplit<P>(plan: SplitPlan, hooks: SplitHooks<P>, deps: 
         }
         const lineOffset = csv ? newlines - 1 : (reader as JsonLineSplitter).lineNo;
         deps.addPart(outcome as PartOutcome<unknown>, lineOffset);
-        deps.onBytes(plan.end - resumeAt);
+        deps.onBytes(Math.max(0, plan.end - resumeAt - partBytes));
         hooks.merge(outcome.payload);
         joined = true;
         return;
       }
     }
     hooks.debug?.(`${plan.path}: read in one pass after all (${why})`);
-    await pumpRange(plan.path, resumeAt, plan.end, reader, run, deps.onBytes);
+    listening = false;
+    let counted = partBytes;
+    const onBytes = (n: number): void => {
+      const seen = Math.min(n, counted);
+      counted -= seen;
+      if (n > seen) deps.onBytes(n - seen);
+    };
+    await pumpRange(plan.path, resumeAt, plan.end, reader, run, onBytes);
     reader.end();
   } finally {
     if (!joined) part.cancel();

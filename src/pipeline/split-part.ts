@@ -34,7 +34,9 @@ export interface ReportPartPayload {
   estimates: EstimateStats;
 }
 
-export async function readReportPart(data: SplitWorkerData): Promise<PartOutcome<ReportPartPayload>> {
+const PROGRESS_EVERY_BYTES = 4 << 20;
+
+export async function readReportPart(data: SplitWorkerData, onProgress: (bytes: number) => void = () => {}): Promise<PartOutcome<ReportPartPayload>> {
   const quiet = { write: () => true };
   const io: Io = { stdout: quiet, stderr: quiet, stdin: process.stdin, env: data.env, cwd: data.cwd, now: () => data.nowMs };
   const ctx = new CommandContext(io, { ...data.globalOptions, quiet: true, verbose: false, strict: false, output: undefined });
@@ -52,8 +54,14 @@ export async function readReportPart(data: SplitWorkerData): Promise<PartOutcome
   const run = new FileRun(session, fileCtx, forcedFormat(options));
   const { plan } = data;
   // past the deferred-turn limit the part cannot be merged: stop reading instead of growing
-  const none = (): void => {
+  let unreported = 0;
+  const none = (n: number): void => {
     if (rollup.deferredOverflow) throw new Error('too many turns of conversations continuing across the split');
+    unreported += n;
+    if (unreported >= PROGRESS_EVERY_BYTES) {
+      onProgress(unreported);
+      unreported = 0;
+    }
   };
   let lines: () => number;
   if (plan.shape === 'csv') {

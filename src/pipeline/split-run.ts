@@ -35,11 +35,11 @@ export function reportSplitHooks(ctx: CommandContext, opts: PipelineOptions, spl
   const forced = env.TOKENOMICS_SPLIT_MIN_BYTES ? Number(env.TOKENOMICS_SPLIT_MIN_BYTES) : NaN;
   return {
     minBytes: Number.isFinite(forced) && forced >= 0 ? { jsonl: forced, csv: forced } : DEFAULT_SPLIT_MIN_BYTES,
-    start(plan: SplitPlan): Started {
+    start(plan: SplitPlan, onProgress: (bytes: number) => void): Started {
       ctx.debug(`${plan.path}: reading bytes ${plan.splitAt}-${plan.end} in a worker thread`);
       const data: SplitWorkerData = { plan, globalOptions: { ...ctx.opts }, cwd: ctx.io.cwd, env: { ...env }, nowMs: ctx.io.now(), defaultMs: pricer.options.defaultMs ?? ctx.io.now(), pipeline: opts, task: split.task };
       // from the TypeScript sources (tests) there is no compiled worker: the part runs in-process
-      return splitWorkerAvailable() ? inWorker(data, (line) => ctx.debug(line)) : inProcess(data);
+      return splitWorkerAvailable() ? inWorker(data, onProgress, (line) => ctx.debug(line)) : inProcess(data, onProgress);
     },
     conflict: (p) => split.conflict(p.rollup),
     merge: (p) => {
@@ -51,7 +51,7 @@ export function reportSplitHooks(ctx: CommandContext, opts: PipelineOptions, spl
   };
 }
 
-function inWorker(data: SplitWorkerData, debug: (line: string) => void): Started {
+function inWorker(data: SplitWorkerData, onProgress: (bytes: number) => void, debug: (line: string) => void): Started {
   let worker = takePrewarmedWorker();
   if (worker) {
     worker.ref();
@@ -65,7 +65,8 @@ function inWorker(data: SplitWorkerData, debug: (line: string) => void): Started
       resolve(v);
       void worker.terminate();
     };
-    worker.on('message', (m: { ok: boolean; outcome?: PartOutcome<ReportPartPayload>; error?: string }) => {
+    worker.on('message', (m: { ok: boolean; outcome?: PartOutcome<ReportPartPayload>; error?: string; progress?: number }) => {
+      if (m.progress !== undefined) return void (settled || onProgress(m.progress));
       if (!m.ok) debug(`worker: ${m.error}`);
       done(m.ok ? m.outcome : undefined);
     });
@@ -78,6 +79,6 @@ function inWorker(data: SplitWorkerData, debug: (line: string) => void): Started
   return { outcome, cancel: () => void worker.terminate() };
 }
 
-function inProcess(data: SplitWorkerData): Started {
-  return { outcome: readReportPart(data).catch(() => undefined), cancel: () => {} };
+function inProcess(data: SplitWorkerData, onProgress: (bytes: number) => void): Started {
+  return { outcome: readReportPart(data, onProgress).catch(() => undefined), cancel: () => {} };
 }

@@ -9,7 +9,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { readReportPart, type SplitWorkerData } from './split-part.js';
 
 function run(data: SplitWorkerData): void {
-  readReportPart(data).then(
+  readReportPart(data, (bytes) => parentPort?.postMessage({ progress: bytes })).then(
     (outcome) => parentPort?.postMessage({ ok: true, outcome }),
     (err: unknown) => parentPort?.postMessage({ ok: false, error: (err as Error)?.message ?? String(err) }),
   );
