@@ -5,31 +5,23 @@
 import { UserError, formatLocation, type Issue, type Severity } from '../core/issues.js';
 import type { UsageRecord } from '../usage/record.js';
 import { WINDOW_LINES } from './adapters/dedupe.js';
-import type { IngestContext, IngestCounts, IngestOptions, ProbeEvent } from './types.js';
+import type { IngestContext, IngestCounts, IngestOptions } from './types.js';
 
 /**
  * What the reader of the second half of a split file records near its start: the dedupe keys the
- * first half must check against its own state, and whether a value needed earlier lines.
+ * first half must check against its own state, and whether a value needed earlier lines. A key can
+ * only duplicate one of the first half within the dedupe window (WINDOW_LINES lines), and a split
+ * never joins while the first half still buffers records, so the keys of the first WINDOW_LINES
+ * lines are all that is needed.
  */
 export class BoundaryProbe {
   readonly keys: string[] = [];
   needsEarlierLines = false;
-  /** Keys are recorded up to this line (extended after the first buffer eviction, see dedupe.ts). */
-  private untilLine = WINDOW_LINES;
-  private evicted = false;
 
-  note(key: string, event: ProbeEvent, line: number): void {
-    if (event === 'evicted') {
-      if (!this.evicted) {
-        this.evicted = true;
-        this.untilLine = Math.max(this.untilLine, line + WINDOW_LINES);
-      }
-      return;
-    }
-    if (line <= this.untilLine || (event === 'buffered' && !this.evicted)) this.keys.push(key);
+  note(key: string, line: number): void {
+    if (line <= WINDOW_LINES) this.keys.push(key);
   }
 }
-
 
 export const DEFAULT_MAX_ISSUES = 1000;
 
@@ -124,8 +116,8 @@ export class FileContext implements IngestContext {
     skipped[reason] = (skipped[reason] ?? 0) + 1;
   }
 
-  probe(key: string, event: ProbeEvent): void {
-    if (this.boundary) this.boundary.note(key, event, this.line);
+  probe(key: string): void {
+    if (this.boundary) this.boundary.note(key, this.line);
   }
 
   needsEarlierLines(): void {

@@ -34,8 +34,6 @@ export interface IngestCounts {
   rejected: Record<string, number>;
 }
 
-export type ProbeEvent = 'lookup' | 'buffered' | 'evicted';
-
 export interface IngestContext {
   /** Display path of the current file ("-" for stdin; "a.jsonl.gz" for gzip). */
   readonly file: string;
@@ -56,12 +54,11 @@ export interface IngestContext {
   /** Invalid: wrong types, negative counts, inconsistent numbers. Becomes an Issue with file:line. */
   reject(code: string, message: string, path?: string, hint?: string): void;
   /**
-   * A dedupe key looked up at the current line ('lookup' in a window of recent ids, 'buffered' in a
-   * keep-the-largest buffer, 'evicted' when such a buffer emits its oldest entry). A reader of the
-   * second half of a split file collects the keys near its start, which the first half then checks
-   * against its own state (ingest/split.ts); elsewhere a no-op.
+   * A dedupe key looked up at the current line. A reader of the second half of a split file
+   * collects the keys near its start, which the first half then checks against its own state
+   * (ingest/split.ts); elsewhere a no-op.
    */
-  probe?(key: string, event: ProbeEvent): void;
+  probe?(key: string): void;
   /** The current value needs state from earlier lines that this reader does not have (e.g. a stream delta without its start). */
   needsEarlierLines?(): void;
 }

@@ -85,7 +85,7 @@ function emittedIds(ctx: IngestContext): RecentKeys {
 function emitComplete(entry: Entry, ctx: IngestContext): void {
   const id = entry.msg.id;
   if (typeof id !== 'string' || id === '') return ctx.emit(entry.rec);
-  ctx.probe?.(id, 'lookup');
+  ctx.probe?.(id);
   const emitted = emittedIds(ctx);
   if (emitted.has(id, ctx.line)) return ctx.skip('duplicate');
   const buf = buffer(ctx);
@@ -107,7 +107,7 @@ function emitComplete(entry: Entry, ctx: IngestContext): void {
 function keepStream(entry: Entry, ctx: IngestContext): void {
   const id = entry.msg.id;
   if (typeof id !== 'string' || id === '') return ctx.emit(entry.rec);
-  ctx.probe?.(id, 'buffered');
+  ctx.probe?.(id);
   if (emittedIds(ctx).has(id, ctx.line)) return ctx.skip('duplicate');
   const buf = buffer(ctx);
   const prev = buf.get(id);
@@ -120,7 +120,6 @@ function keepStream(entry: Entry, ctx: IngestContext): void {
     const [oldId, oldest] = buf.entries().next().value as [string, Entry];
     if (oldId === ctx.fileState.get(CURRENT)) return;
     buf.delete(oldId);
-    ctx.probe?.(oldId, 'evicted');
     emittedIds(ctx).add(oldId, ctx.line);
     ctx.emit(oldest.rec);
   }

@@ -107,7 +107,7 @@ export class LargestByKey {
 
   /** Keeps the larger of two copies under one key; the other one skips `duplicate`. */
   add(key: string, rec: UsageRecord, ctx: IngestContext): void {
-    ctx.probe?.(key, 'buffered');
+    ctx.probe?.(key);
     if (this.emitted.has(key, ctx.line)) return ctx.skip('duplicate');
     const prev = this.map.get(key);
     if (!prev) {
@@ -125,7 +125,7 @@ export class LargestByKey {
 
   /** A final copy (e.g. the last chunk of a stream): emitted now, or the larger pending copy; later copies are duplicates. */
   addFinal(key: string, rec: UsageRecord, ctx: IngestContext): void {
-    ctx.probe?.(key, 'lookup');
+    ctx.probe?.(key);
     if (this.emitted.has(key, ctx.line)) return ctx.skip('duplicate');
     const prev = this.map.get(key);
     if (prev) {
@@ -150,7 +150,6 @@ export class LargestByKey {
   private emitOldest(ctx: IngestContext): void {
     const [key, rec] = this.map.entries().next().value as [string, UsageRecord];
     this.map.delete(key);
-    ctx.probe?.(key, 'evicted');
     this.emitted.add(key, ctx.line);
     ctx.emit(rec);
   }
@@ -177,6 +176,6 @@ export function seenBefore(ctx: IngestContext, name: string, id: string): boolea
     s = new RecentKeys();
     ctx.fileState.set(name, s);
   }
-  ctx.probe?.(id, 'lookup');
+  ctx.probe?.(id);
   return s.seenOrAdd(id, ctx.line);
 }
