@@ -57,8 +57,6 @@ export interface PartOutcome<P> {
   /** Issues with lines counted from the start of the part. */
   issues: Issue[];
   droppedIssues: number;
-  /** Lines read in the part. */
-  lines: number;
   /** Every format that read values of the part. */
   adapters: string[];
   probeKeys: string[];

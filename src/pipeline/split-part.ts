@@ -26,7 +26,6 @@ export interface SplitWorkerData {
   defaultMs: number;
   pipeline: PipelineOptions;
   task: ReportTask;
-  maxLineBytes?: number;
 }
 
 export interface ReportPartPayload {
@@ -63,29 +62,25 @@ export async function readReportPart(data: SplitWorkerData, onProgress: (bytes: 
       unreported = 0;
     }
   };
-  let lines: () => number;
   if (plan.shape === 'csv') {
     // the header line, then the half (rows are numbered from line 2; the merge moves them)
     const parser = new CsvChunkParser(plan.delimiter as string, run);
     await pumpRange(plan.path, plan.bodyStart, plan.headerEnd as number, parser, run, none);
     await pumpRange(plan.path, plan.splitAt, plan.end, parser, run, none);
     parser.end();
-    lines = () => parser.lines - 1;
   } else {
     const adapter = getJsonAdapters().find((a) => a.name === plan.adapter);
     if (!adapter) throw new Error(`unknown format ${plan.adapter}`);
     run.presetJson(adapter);
-    const splitter = new JsonLineSplitter(run, data.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES);
+    const splitter = new JsonLineSplitter(run, DEFAULT_MAX_LINE_BYTES);
     await pumpRange(plan.path, plan.splitAt, plan.end, splitter, run, none);
     splitter.end();
-    lines = () => splitter.lineNo;
   }
   run.finish();
   return {
     counts: session.counts,
     issues: session.issues,
     droppedIssues: session.dropped,
-    lines: lines(),
     adapters: run.jsonAdapters.map((a) => a.name),
     probeKeys: probe.keys,
     needsEarlierLines: probe.needsEarlierLines,

@@ -64,11 +64,6 @@ export class CsvChunkParser {
     this.parser = new Parser({ delimiter, relax_column_count: true, relax_quotes: true, bom: true, skip_empty_lines: true }) as unknown as ParserInternals;
   }
 
-  /** csv-parse's line counter (lines begun so far). */
-  get lines(): number {
-    return this.parser.info.lines;
-  }
-
   private readonly utf8 = new Utf8Check();
 
   /** Throws CsvSyntaxError on a syntax error csv-parse cannot recover from. */
