@@ -47,6 +47,14 @@ export function addSums(into: TokenSums, from: TokenSums): void {
   into.estimatedRecords += from.estimatedRecords;
 }
 
+/** A CostAccumulator in plain form (structured-clone safe), for merging across threads. */
+export interface AccumulatorPartial {
+  all: TokenSums;
+  unpriced: TokenSums;
+  byCard: Array<[string, TokenSums]>;
+  unpricedModels: Map<string, number>;
+}
+
 export interface CostResult {
   /** Exact cost of the priced part; null when nothing was priced. */
   costFemto: Femto | null;
@@ -78,15 +86,28 @@ export class CostAccumulator {
     addRecord(s, r);
   }
 
-  merge(other: CostAccumulator): void {
-    addSums(this.all, other.all);
-    addSums(this.unpriced, other.unpriced);
-    for (const [card, s] of other.byCard) {
-      let mine = this.byCard.get(card);
-      if (!mine) this.byCard.set(card, (mine = emptySums()));
-      addSums(mine, s);
+  /** Plain form for another thread: cards as refs (`RateCard.ref`). */
+  toPartial(): AccumulatorPartial {
+    return { all: this.all, unpriced: this.unpriced, byCard: [...this.byCard].map(([card, sums]) => [card.ref, sums]), unpricedModels: this.unpricedModels };
+  }
+
+  /** Adds another thread's accumulator; `card` resolves its refs to this thread's cards. */
+  mergePartial(p: AccumulatorPartial, card: (ref: string) => RateCard): void {
+    addSums(this.all, p.all);
+    addSums(this.unpriced, p.unpriced);
+    for (const [ref, sums] of p.byCard) {
+      const c = card(ref);
+      const mine = this.byCard.get(c);
+      if (mine) addSums(mine, sums);
+      else this.byCard.set(c, { ...sums });
     }
-    for (const [m, n] of other.unpricedModels) this.unpricedModels.set(m, (this.unpricedModels.get(m) ?? 0) + n);
+    for (const [m, n] of p.unpricedModels) this.unpricedModels.set(m, (this.unpricedModels.get(m) ?? 0) + n);
+  }
+
+  static fromPartial(p: AccumulatorPartial, card: (ref: string) => RateCard): CostAccumulator {
+    const acc = new CostAccumulator();
+    acc.mergePartial(p, card);
+    return acc;
   }
 
   cardSums(): Map<RateCard, TokenSums> {

@@ -4,9 +4,9 @@
  * numbers of conversations that continue across the split are offset by the earlier part's turns;
  * cache writes carry on (cache-writes.ts).
  */
-import type { Pricer } from '../pricing/cost.js';
+import type { Pricer, RateCard } from '../pricing/cost.js';
 import type { CacheWritesPartial } from './cache-writes.js';
-import { accumulatorFrom, accumulatorPartial, cardResolver, mergeAccumulator, type AccumulatorPartial } from './partial.js';
+import { CostAccumulator, type AccumulatorPartial } from './accumulator.js';
 import type { ConversationState, DeferredTurn, ReportRollup } from './rollup.js';
 import { QuantileSketch, type SketchPartial } from './sketch.js';
 
@@ -31,8 +31,17 @@ export interface RollupPartial {
   lastMs: number;
 }
 
+/** Resolves refs to this thread's cards; a ref that does not resolve is a bug (both threads load the same catalog). */
+function cardResolver(pricer: Pricer): (ref: string) => RateCard {
+  return (ref) => {
+    const card = pricer.cardByRef(ref);
+    if (!card) throw new Error(`rate card ${ref} not found in this catalog`);
+    return card;
+  };
+}
+
 export function rollupPartial(r: ReportRollup): RollupPartial {
-  const acc = accumulatorPartial;
+  const acc = (a: CostAccumulator) => a.toPartial();
   return {
     total: acc(r.total),
     repricedTotal: r.repricedTotal && acc(r.repricedTotal),
@@ -71,26 +80,26 @@ export function rollupConflict(r: ReportRollup, p: RollupPartial): string | unde
 export function mergeRollup(r: ReportRollup, p: RollupPartial, pricer: Pricer, repricer?: Pricer): void {
   const card = cardResolver(pricer);
   const recard = repricer ? cardResolver(repricer) : card;
-  mergeAccumulator(r.total, p.total, card);
-  if (r.repricedTotal && p.repricedTotal) mergeAccumulator(r.repricedTotal, p.repricedTotal, recard);
+  r.total.mergePartial(p.total, card);
+  if (r.repricedTotal && p.repricedTotal) r.repricedTotal.mergePartial(p.repricedTotal, recard);
   for (const [key, g] of p.groups) {
     const mine = r.groups.get(key);
     if (!mine) {
       const perRequest = new QuantileSketch();
       perRequest.merge(g.perRequest);
-      r.groups.set(key, { acc: accumulatorFrom(g.acc, card), perRequest, repriced: g.repriced && accumulatorFrom(g.repriced, recard) });
+      r.groups.set(key, { acc: CostAccumulator.fromPartial(g.acc, card), perRequest, repriced: g.repriced && CostAccumulator.fromPartial(g.repriced, recard) });
       continue;
     }
-    mergeAccumulator(mine.acc, g.acc, card);
+    mine.acc.mergePartial(g.acc, card);
     mine.perRequest.merge(g.perRequest);
-    if (mine.repriced && g.repriced) mergeAccumulator(mine.repriced, g.repriced, recard);
+    if (mine.repriced && g.repriced) mine.repriced.mergePartial(g.repriced, recard);
   }
   r.perRequest.merge(p.perRequest);
   for (const [turn, t] of p.turns) {
     const mine = r.turns.get(turn);
-    if (!mine) r.turns.set(turn, { acc: accumulatorFrom(t.acc, card), promptTokens: t.promptTokens });
+    if (!mine) r.turns.set(turn, { acc: CostAccumulator.fromPartial(t.acc, card), promptTokens: t.promptTokens });
     else {
-      mergeAccumulator(mine.acc, t.acc, card);
+      mine.acc.mergePartial(t.acc, card);
       mine.promptTokens += t.promptTokens;
     }
   }
@@ -99,11 +108,11 @@ export function mergeRollup(r: ReportRollup, p: RollupPartial, pricer: Pricer, r
   for (const u of p.users) r.users.add(u);
   r.outcomes.success += p.outcomes.success;
   r.outcomes.failure += p.outcomes.failure;
-  mergeAccumulator(r.outcomes.successCost, p.outcomes.successCost, card);
-  mergeAccumulator(r.outcomes.knownCost, p.outcomes.knownCost, card);
-  mergeAccumulator(r.attributedCost.conversation, p.attributedCost.conversation, card);
-  mergeAccumulator(r.attributedCost.customer, p.attributedCost.customer, card);
-  mergeAccumulator(r.attributedCost.user, p.attributedCost.user, card);
+  r.outcomes.successCost.mergePartial(p.outcomes.successCost, card);
+  r.outcomes.knownCost.mergePartial(p.outcomes.knownCost, card);
+  r.attributedCost.conversation.mergePartial(p.attributedCost.conversation, card);
+  r.attributedCost.customer.mergePartial(p.attributedCost.customer, card);
+  r.attributedCost.user.mergePartial(p.attributedCost.user, card);
   r.cacheWrites.merge(p.cacheWrites, card);
   for (const [w, n] of p.cardWarnings) r.cardWarnings.set(w, (r.cardWarnings.get(w) ?? 0) + n);
   r.filteredOut += p.filteredOut;
@@ -112,7 +121,7 @@ export function mergeRollup(r: ReportRollup, p: RollupPartial, pricer: Pricer, r
 }
 
 /** Deferred turns continue the earlier part's count of their conversation; then the counts add. */
-function mergeConversations(r: ReportRollup, p: RollupPartial, card: (ref: string) => ReturnType<Pricer['cardByRef']> & object): void {
+function mergeConversations(r: ReportRollup, p: RollupPartial, card: (ref: string) => RateCard): void {
   const offsets = new Map<string, number>();
   for (const id of p.earlyConversations) offsets.set(id, r.conversations.get(id)?.turns ?? 0);
   for (const d of p.deferredTurns) r.addTurn((offsets.get(d.conversationId) ?? 0) + d.localTurn, d.record, d.ref === undefined ? undefined : card(d.ref));

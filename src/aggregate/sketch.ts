@@ -18,7 +18,6 @@ export interface SketchPartial {
   count: number;
   min: number;
   max: number;
-  sum: number;
 }
 
 export class QuantileSketch {
@@ -27,17 +26,11 @@ export class QuantileSketch {
   count = 0;
   min = Infinity;
   max = -Infinity;
-  sum = 0;
 
-  add(value: number, weight = 1): void {
-    this.addAt(value, value > 0 ? bucketOf(value) : 0, weight);
-  }
-
-  /** `add` with the value's bucket already known (`bucketOf(value)`; one log for several sketches). */
+  /** Adds `value` whose bucket is `bucketOf(value)` (computed once by the caller for several sketches; any number for 0). */
   addAt(value: number, bucket: number, weight = 1): void {
     if (!(value >= 0) || weight <= 0) return;
     this.count += weight;
-    this.sum += value * weight;
     if (value < this.min) this.min = value;
     if (value > this.max) this.max = value;
     if (value === 0) {
@@ -66,20 +59,15 @@ export class QuantileSketch {
 
   /** Plain form for another thread. */
   toPartial(): SketchPartial {
-    return { buckets: this.buckets, zeros: this.zeros, count: this.count, min: this.min, max: this.max, sum: this.sum };
+    return { buckets: this.buckets, zeros: this.zeros, count: this.count, min: this.min, max: this.max };
   }
 
-  /** Adds another sketch's values (bucket counts add exactly; min/max exact; the float sum is for the mean only). */
+  /** Adds another sketch's values (bucket counts add exactly; min and max are exact). */
   merge(p: SketchPartial): void {
     for (const [k, n] of p.buckets) this.buckets.set(k, (this.buckets.get(k) ?? 0) + n);
     this.zeros += p.zeros;
     this.count += p.count;
-    this.sum += p.sum;
     if (p.min < this.min) this.min = p.min;
     if (p.max > this.max) this.max = p.max;
-  }
-
-  get mean(): number | undefined {
-    return this.count ? this.sum / this.count : undefined;
   }
 }

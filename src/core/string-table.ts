@@ -30,10 +30,6 @@ export class StringTable {
     this.chars = new Uint16Array(capacity * 32);
   }
 
-  get size(): number {
-    return this.count;
-  }
-
   /** Empties the table for reuse (no allocation). */
   clear(): void {
     if (this.count > 0) this.slots.fill(-1);
