@@ -1,20 +1,35 @@
 #!/usr/bin/env node
 import { main } from '../dist/cli/main.js';
 
+// Stack traces are for developers: shown only with -v/--verbose or TOKENOMICS_DEBUG set.
+const debug = !!process.env.TOKENOMICS_DEBUG || process.argv.includes('-v') || process.argv.includes('--verbose');
+
+function fail(what, err) {
+  const detail = debug && err && err.stack ? err.stack : err && err.message ? err.message : String(err);
+  try {
+    process.stderr.write(`tokenomics: ${what}: ${detail}\n`);
+  } catch {
+    // stderr is gone too: the exit code is all that is left
+  }
+  process.exit(2);
+}
+
 // A reader that closes early (`tokenomics report ... | head`) is not an error: stop quietly.
+// Any other failure to write the output (a full disk: `> /dev/full`) is an error, exit 2, never 1 (a failed gate).
 for (const stream of [process.stdout, process.stderr]) {
   stream.on('error', (err) => {
     if (err && err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-    throw err;
+    if (stream === process.stderr) process.exit(2);
+    const why = err && err.code === 'ENOSPC' ? 'no space left on device' : err && err.code ? err.code : String(err);
+    fail('error', { message: `cannot write the output to stdout: ${why}`, stack: err && err.stack });
   });
 }
+process.on('uncaughtException', (err) => fail('internal error', err));
+process.on('unhandledRejection', (err) => fail('internal error', err));
 
 main(process.argv).then(
   (code) => {
     process.exitCode = code;
   },
-  (err) => {
-    process.stderr.write(`tokenomics: internal error: ${err && err.stack ? err.stack : err}\n`);
-    process.exitCode = 2;
-  },
+  (err) => fail('internal error', err),
 );

@@ -1,5 +1,5 @@
 /** Global options -> typed settings; output, colour, progress and config at the edge. */
-import { writeFileSync } from 'node:fs';
+import { describeWriteError, writeFileAtomic } from '../core/atomic-write.js';
 import { UserError } from '../core/issues.js';
 import { resolveConfig, type ProjectConfig } from '../config/project.js';
 import { loadCatalog, type LoadReport } from '../pricing/load.js';
@@ -73,9 +73,9 @@ export class CommandContext {
   write(text: string): void {
     if (this.opts.output) {
       try {
-        writeFileSync(this.opts.output, text);
+        writeFileAtomic(this.opts.output, text);
       } catch (err) {
-        throw new UserError(`cannot write ${this.opts.output}: ${(err as NodeJS.ErrnoException).code ?? err}`);
+        throw new UserError(`cannot write ${this.opts.output}: ${describeWriteError(err)}`, 'the previous content of the file, if any, is unchanged');
       }
     } else this.io.stdout.write(text);
   }

@@ -118,11 +118,19 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
     await program.parseAsync(argv);
     return code;
   } catch (err) {
-    return handleError(err, io);
+    return handleError(err, io, !!io.env.TOKENOMICS_DEBUG || argv.includes('-v') || argv.includes('--verbose'));
   }
 }
 
-export function handleError(err: unknown, io: Io): number {
+/** Failures the user can act on, from errors that are not ours: output that cannot be written, input nested beyond the stack. */
+function environmentError(err: unknown): string | undefined {
+  const e = err as NodeJS.ErrnoException;
+  if (e?.syscall === 'write' && e.code) return `cannot write the output: ${e.code === 'ENOSPC' ? 'no space left on device (ENOSPC)' : e.code}`;
+  if (e instanceof RangeError && /call stack/i.test(e.message)) return 'the input is nested too deeply to process (stack exhausted)';
+  return undefined;
+}
+
+export function handleError(err: unknown, io: Io, debug = false): number {
   if (err instanceof CommanderError) {
     if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return EXIT_OK;
     return EXIT_ERROR; // commander already printed the message
@@ -132,6 +140,9 @@ export function handleError(err: unknown, io: Io): number {
     return err.exitCode;
   }
   const e = err as Error;
-  io.stderr.write(`tokenomics: internal error: ${e?.stack ?? String(err)}\nhint: this is a bug; please report it with the command you ran\n`);
+  const known = environmentError(err);
+  const detail = debug && e?.stack ? `\n${e.stack}` : '';
+  if (known) io.stderr.write(`tokenomics: error: ${known}${detail}\n`);
+  else io.stderr.write(`tokenomics: internal error: ${e?.message ?? String(err)}${detail}\nhint: this is a bug; please report it with the command you ran (-v or TOKENOMICS_DEBUG=1 shows where it failed)\n`);
   return EXIT_ERROR;
 }

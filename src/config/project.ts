@@ -3,7 +3,8 @@
  * (or given with --config). Each section is validated by the module that owns it; this file
  * checks the top level and keeps the parsed document with line numbers for messages.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { readTextFile } from '../core/read-text.js';
 import { dirname, join, resolve } from 'node:path';
 import { UserError } from '../core/issues.js';
 import { validate, type Rule } from '../core/validate.js';
@@ -43,12 +44,7 @@ export function findConfig(startDir: string): string | undefined {
 }
 
 export function loadConfig(file: string): ProjectConfig {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8').replace(/^\uFEFF/, '');
-  } catch (err) {
-    throw new UserError(`cannot read config ${file}: ${(err as NodeJS.ErrnoException).code ?? err}`, 'check the --config path');
-  }
+  const text = readTextFile(file, { what: 'config', hint: 'check the --config path' }).text;
   const parsed = parseYaml(text);
   if ('errors' in parsed) throw new UserError(parsed.errors.map((e) => `${file}${e.line ? `:${e.line}` : ''}: ${e.message}`).join('\n'), 'fix the YAML syntax');
   const doc = parsed.value ?? {};

@@ -22,19 +22,28 @@ function yaml(): typeof YamlLib {
   return (yamlLib ??= require('yaml') as typeof YamlLib);
 }
 
+/** Alias expansions allowed while building the value (the yaml package counts expanded nodes). */
+export const MAX_ALIAS_COUNT = 100;
+/** Syntax errors shown for one file: a binary or wrong file yields thousands, and the first few say it all. */
+const MAX_ERRORS_SHOWN = 5;
+const MAX_MESSAGE_CHARS = 200;
+
+/**
+ * Parse one YAML document. Never throws for bad input: syntax errors, alias bombs ("billion laughs",
+ * capped at MAX_ALIAS_COUNT expansions) and nesting too deep for the stack come back as `errors`.
+ */
 export function parseYaml(text: string): LoadedYaml | { errors: YamlSyntaxError[] } {
   const { LineCounter, parseDocument, isNode } = yaml();
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
-  if (doc.errors.length > 0) {
-    return {
-      errors: doc.errors.map((e) => ({
-        message: e.message.split('\n')[0],
-        line: e.linePos?.[0]?.line,
-      })),
-    };
+  let doc: ReturnType<typeof parseDocument>;
+  let value: unknown;
+  try {
+    doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+    if (doc.errors.length > 0) return { errors: capErrors(doc.errors.map((e) => ({ message: e.message.split('\n')[0], line: e.linePos?.[0]?.line }))) };
+    value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (err) {
+    return { errors: [{ message: resourceMessage(err) }] };
   }
-  const value = doc.toJS({ maxAliasCount: 100 });
   return {
     value,
     lineOf(path: PathPart[]): number | undefined {
@@ -46,6 +55,19 @@ export function parseYaml(text: string): LoadedYaml | { errors: YamlSyntaxError[
       return undefined;
     },
   };
+}
+
+function capErrors(errors: YamlSyntaxError[]): YamlSyntaxError[] {
+  const shown = errors.slice(0, MAX_ERRORS_SHOWN).map((e) => (e.message.length > MAX_MESSAGE_CHARS ? { ...e, message: e.message.slice(0, MAX_MESSAGE_CHARS) + '...' } : e));
+  if (errors.length > MAX_ERRORS_SHOWN) shown.push({ message: `... and ${errors.length - MAX_ERRORS_SHOWN} more YAML errors (is this a YAML file?)` });
+  return shown;
+}
+
+function resourceMessage(err: unknown): string {
+  const e = err as Error;
+  if (e instanceof ReferenceError && /alias/i.test(e.message)) return `too many alias expansions (more than ${MAX_ALIAS_COUNT}): refused as a resource-exhaustion attack`;
+  if (e instanceof RangeError) return 'YAML nested too deeply to read';
+  return `cannot read YAML: ${e?.message ?? String(err)}`;
 }
 
 /** `file:line: path: message` lines for validation errors. */

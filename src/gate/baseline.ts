@@ -4,7 +4,8 @@
  * be committed besides the prompts themselves).
  */
 import { execFileSync } from 'node:child_process';
-import { readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import { readFileSync, realpathSync } from 'node:fs';
+import { describeWriteError, writeFileAtomic } from '../core/atomic-write.js';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { UserError } from '../core/issues.js';
 import { decimalToScaled, type Femto } from '../pricing/money.js';
@@ -65,9 +66,9 @@ export function readBaselineFile(path: string, shown: string): Map<string, Snaps
 
 export function writeBaselineFile(path: string, shown: string, json: string): void {
   try {
-    writeFileSync(path, json);
+    writeFileAtomic(path, json);
   } catch (err) {
-    throw new UserError(`cannot write baseline ${shown}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+    throw new UserError(`cannot write baseline ${shown}: ${describeWriteError(err)}`, 'the previous baseline, if any, is unchanged');
   }
 }
 

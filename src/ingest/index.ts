@@ -4,6 +4,7 @@
  * --input-format, --strict failures) throw UserError.
  */
 import { UserError, type Issue } from '../core/issues.js';
+import { stdinNote } from '../core/read-text.js';
 import type { UsageRecord } from '../usage/record.js';
 import { forcedFormat } from './detect.js';
 import { FileRun } from './file-run.js';
@@ -85,7 +86,8 @@ async function readSource(src: Source, run: FileRun, hooks: IngestHooks, onBytes
         onBytes(n);
       },
     });
-    await readDecoded(decoded.chunks, run, hooks.limits);
+    const emptyNote = src.kind === 'stdin' ? stdinNote(hooks.stdin ?? process.stdin) : undefined;
+    await readDecoded(decoded.chunks, run, emptyNote ? { ...hooks.limits, emptyNote } : hooks.limits);
   } catch (err) {
     reportReadFailure(err, run);
   }

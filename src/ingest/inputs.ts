@@ -3,6 +3,7 @@
  * Directories are walked recursively in sorted order, skipping dot-entries and node_modules, and keep
  * only log-like files (see LOG_EXTENSIONS, optionally `.gz`). Globs keep every matching file.
  */
+import type { Dirent } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { UserError } from '../core/issues.js';
@@ -35,8 +36,14 @@ export async function expandInputs(inputs: readonly string[]): Promise<Source[]>
 
 async function expandOne(input: string): Promise<Source[]> {
   if (input === '-') return [{ kind: 'stdin', path: '-' }];
-  const info = await stat(input).catch(() => undefined);
+  const info = await stat(input).catch((err: NodeJS.ErrnoException) => {
+    if (err.code === 'ELOOP') throw new UserError(`cannot read ${input}: a symbolic link loop (ELOOP)`, 'the link points (through other links) back to itself');
+    if (err.code === 'EACCES') throw new UserError(`cannot read ${input}: permission denied (EACCES)`, 'check the permissions of the path and its directories');
+    return undefined;
+  });
   if (info?.isFile()) return [{ kind: 'file', path: input, bytes: info.size }];
+  // a named pipe, /dev/stdin or a process substitution (<(zcat logs.gz)): a stream of unknown size
+  if (info && (info.isFIFO() || info.isCharacterDevice() || info.isSocket())) return [{ kind: 'file', path: input, bytes: 0 }];
   if (info?.isDirectory()) {
     const files = await walkDir(input, (rel) => isLogFile(rel), true);
     if (files.length === 0) {
@@ -77,7 +84,13 @@ async function walkDir(
 ): Promise<Source[]> {
   const out: Source[] = [];
   const visit = async (dir: string, rel: string, depth: number): Promise<void> => {
-    const entries = await readdir(dir, { withFileTypes: true });
+    let entries: Dirent[];
+    try {
+      entries = await readdir(dir, { withFileTypes: true });
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code ?? String(err);
+      throw new UserError(`cannot list directory ${dir}: ${code}`, code === 'EACCES' ? 'check the permissions, or name the readable files explicitly' : 'name the files explicitly');
+    }
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     for (const entry of entries) {
       if (entry.name.startsWith('.') && (entry.isDirectory() || skipDotFiles)) continue;

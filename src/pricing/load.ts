@@ -4,7 +4,8 @@
  * Every source goes through the same validator; any error stops the run (exit 2) with
  * `file:line: path: message` lines.
  */
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
+import { readTextFile } from '../core/read-text.js';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { UserError } from '../core/issues.js';
@@ -46,11 +47,7 @@ export function compileDocument(doc: unknown, label: string, loaded: LoadedYaml 
 }
 
 function readText(path: string): string {
-  try {
-    return readFileSync(path, 'utf8').replace(/^\uFEFF/, '');
-  } catch (err) {
-    throw new UserError(`cannot read price file ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, 'check the path given to --prices');
-  }
+  return readTextFile(path, { what: 'price file', hint: 'check the path given to --prices' }).text;
 }
 
 /** The bundled catalog alone (cached per directory). */

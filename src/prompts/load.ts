@@ -4,7 +4,8 @@
  * (one user message). Variables in any message are filled from the spec's `variables:`; missing
  * sample values render empty and are reported.
  */
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
+import { readTextFile } from '../core/read-text.js';
 import { basename, extname, join, relative, resolve } from 'node:path';
 import { UserError } from '../core/issues.js';
 import { parseChatJson } from './parse-chat.js';
@@ -55,13 +56,6 @@ function noteMissingVariables(prompt: Prompt): void {
   if (missing.length) prompt.warnings.push(`no sample value for ${missing.map((v) => `{{${v}}}`).join(', ')}: counted as empty (add variables: to a spec)`);
 }
 
-function readText(path: string): string {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch (err) {
-    throw new UserError(`cannot read prompt file ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, 'check the path');
-  }
-}
 
 /** Files under a directory with a prompt extension, recursively, sorted. */
 function listDir(dir: string): string[] {
@@ -98,7 +92,10 @@ export function expandPromptPaths(paths: readonly string[], cwd: string): string
 }
 
 export function loadPromptFile(file: string, cwd: string, id?: string): Prompt {
-  return parsePromptText(readText(resolve(cwd, file)), file, id);
+  const read = readTextFile(resolve(cwd, file), { what: 'prompt file', hint: 'check the path', invalidUtf8: 'warn' });
+  const prompt = parsePromptText(read.text, file, id);
+  prompt.warnings.push(...read.warnings);
+  return prompt;
 }
 
 export function loadPrompts(paths: readonly string[], cwd: string): Prompt[] {

@@ -19,7 +19,7 @@
  * are appended, or inserted before the lever named by `before` (e.g. volume before the caches).
  * Every error names `file:line: path: message`; unknown keys are rejected.
  */
-import { readFileSync } from 'node:fs';
+import { readTextFile } from '../core/read-text.js';
 import { UserError } from '../core/issues.js';
 import { arr, int, obj, opt, req, str, validate, type Field, type Rule, type ValidationError } from '../core/validate.js';
 import { describeErrors, parseYaml, type LoadedYaml } from '../core/yaml.js';
@@ -132,12 +132,7 @@ function toScenarios(loaded: LoadedYaml, file: string): Scenario[] {
 }
 
 export function loadScenarioFile(file: string): Scenario[] {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8').replace(/^\uFEFF/, '');
-  } catch (err) {
-    throw new UserError(`cannot read scenario file ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, 'check the path given to --scenario');
-  }
+  const text = readTextFile(file, { what: 'scenario file', hint: 'check the path given to --scenario' }).text;
   return parseScenarioText(text, file);
 }
 

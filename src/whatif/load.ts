@@ -3,7 +3,7 @@
  * resolve every model against the catalog. Any problem stops the run (exit 2) with
  * `file:line: path: message` lines; values changed by --set are located at the flag instead.
  */
-import { readFileSync } from 'node:fs';
+import { readTextFile } from '../core/read-text.js';
 import { UserError } from '../core/issues.js';
 import { formatPath, type ValidationError } from '../core/validate.js';
 import { parseYaml, type LoadedYaml } from '../core/yaml.js';
@@ -34,11 +34,7 @@ function locate(file: string, loaded: LoadedYaml, sets: SetOverride[], e: Valida
 }
 
 export function readWhatifText(file: string): string {
-  try {
-    return readFileSync(file, 'utf8').replace(/^\uFEFF/, '');
-  } catch (err) {
-    throw new UserError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, 'give the path of a what-if YAML file');
-  }
+  return readTextFile(file, { what: 'what-if file', hint: 'give the path of a what-if YAML file' }).text;
 }
 
 /** Parse, override, validate and resolve a what-if document (pure apart from the catalog). */

@@ -1,7 +1,7 @@
 /** `tokenomics tokens`: count tokens in files or stdin, and what they cost as input and output. */
-import { readFileSync, statSync } from 'node:fs';
 import type { Command } from 'commander';
 import { UserError } from '../../core/issues.js';
+import { TEXT_INPUT_MAX_BYTES, readTextFile, readTextStream, stdinNote } from '../../core/read-text.js';
 import { costOf, femtoToUsdNumber, priceToUsdPerMTok, type Femto } from '../../pricing/money.js';
 import { periodAt } from '../../pricing/catalog.js';
 import { countTokens, countTokensParallel, type EncodingName } from '../../tokenize/index.js';
@@ -33,20 +33,21 @@ Examples:
     .action(run((ctx, cmd) => tokens(ctx, cmd.args, cmd.opts<TokensOptions>())));
 }
 
-async function readStdin(stream: NodeJS.ReadableStream): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const c of stream) chunks.push(typeof c === 'string' ? Buffer.from(c) : (c as Buffer));
-  return Buffer.concat(chunks).toString('utf8');
+// input text is bounded (TEXT_INPUT_MAX_BYTES), binary refused, invalid UTF-8 warned about with its offset
+const TEXT_READ = { what: 'input', maxBytes: TEXT_INPUT_MAX_BYTES, invalidUtf8: 'warn', hint: 'pass files (a shell glob such as prompts/*.md works)' } as const;
+
+async function readStdin(ctx: CommandContext): Promise<string> {
+  const read = await readTextStream(ctx.io.stdin, '-', TEXT_READ);
+  read.warnings.forEach((w) => ctx.warn(w));
+  const note = read.text === '' ? stdinNote(ctx.io.stdin) : undefined;
+  if (note) ctx.warn(note);
+  return read.text;
 }
 
-function readText(path: string): string {
-  try {
-    if (statSync(path).isDirectory()) throw new UserError(`${path} is a directory`, 'pass files (a shell glob such as prompts/*.md works)');
-    return readFileSync(path, 'utf8');
-  } catch (err) {
-    if (err instanceof UserError) throw err;
-    throw new UserError(`cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? err}`);
-  }
+function readText(ctx: CommandContext, path: string): string {
+  const read = readTextFile(path, TEXT_READ);
+  read.warnings.forEach((w) => ctx.warn(w));
+  return read.text;
 }
 
 async function tokens(ctx: CommandContext, files: string[], opts: TokensOptions): Promise<number> {
@@ -63,7 +64,7 @@ async function tokens(ctx: CommandContext, files: string[], opts: TokensOptions)
   const factor = !opts.encoding && tk && !tk.exact ? (tk.factor ?? 1) : 1;
   const fromStdin = files.length === 0 || (files.length === 1 && files[0] === '-');
   if (fromStdin && (ctx.io.stdin as { isTTY?: boolean }).isTTY) ctx.info('reading text from standard input (end with Ctrl-D; or pass files)');
-  const sources = fromStdin ? [{ name: '-', text: await readStdin(ctx.io.stdin) }] : files.map((f) => ({ name: f, text: readText(f) }));
+  const sources = fromStdin ? [{ name: '-', text: await readStdin(ctx) }] : files.map((f) => ({ name: f, text: readText(ctx, f) }));
   const bytes = sources.reduce((n, s) => n + s.text.length, 0);
   const counts = bytes >= PARALLEL_MIN_BYTES ? await countTokensParallel(sources.map((s) => s.text), encoding) : sources.map((s) => countTokens(s.text, encoding));
   const period = res ? periodAt(res.entry, ctx.io.now()).period : undefined;

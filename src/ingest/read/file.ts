@@ -21,6 +21,8 @@ export interface ReadHandler extends LineSink, CsvSink {
 export interface ReadLimits {
   maxLineBytes?: number;
   maxDocumentBytes?: number;
+  /** Said instead of "empty file" when the source is empty (stdin: what it really is, e.g. /dev/null). */
+  emptyNote?: string;
 }
 
 /** Whole-document JSON is parsed as one string; V8 strings top out just above 512 MiB. */
@@ -33,7 +35,8 @@ export async function readDecoded(chunks: AsyncIterable<Buffer>, handler: ReadHa
   const iterator = chunks[Symbol.asyncIterator]();
   const head = await readHead(iterator);
   if (head.length === 0) {
-    handler.fileIssue('info', 'empty-file', 'empty file');
+    if (limits.emptyNote) handler.fileIssue('warning', 'empty-input', limits.emptyNote);
+    else handler.fileIssue('info', 'empty-file', 'empty file');
     return 'empty';
   }
   if (head.subarray(0, BINARY_SCAN_BYTES).includes(0)) {

@@ -1,0 +1,77 @@
+/**
+ * Every file tokenomics writes (`-o`, `check --update-baseline`) goes through here, so that a full
+ * disk, a crash or a concurrent run never leaves a truncated or interleaved file: the text is written
+ * to a temporary file in the same directory, fsynced, then renamed over the target (atomic on POSIX
+ * file systems). On failure the temporary file is removed and the previous file is left as it was.
+ * Targets that are not regular files (/dev/stdout, a FIFO, /dev/full) cannot be replaced by a rename
+ * and are written directly.
+ */
+import * as nodeFs from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+
+/** The fs calls used, replaceable in tests to simulate a full disk. */
+export type WriteFs = Pick<typeof nodeFs, 'openSync' | 'writeSync' | 'fsyncSync' | 'closeSync' | 'renameSync' | 'unlinkSync' | 'statSync' | 'realpathSync' | 'writeFileSync'>;
+
+/** Write `text` to `path` atomically. Throws the underlying error (with `code`) on failure, the old file intact. */
+export function writeFileAtomic(path: string, text: string | Buffer, fs: WriteFs = nodeFs): void {
+  let target = path;
+  let mode = 0o666;
+  try {
+    target = fs.realpathSync(path); // a symlink keeps pointing at the file it names
+    const st = fs.statSync(target);
+    if (!st.isFile()) {
+      fs.writeFileSync(target, text);
+      return;
+    }
+    mode = st.mode & 0o7777;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+  }
+  const tmp = join(dirname(target), `.${basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  const data = typeof text === 'string' ? Buffer.from(text) : text;
+  let fd: number | undefined;
+  try {
+    fd = fs.openSync(tmp, 'wx', mode);
+    for (let off = 0; off < data.length; ) off += fs.writeSync(fd, data, off, data.length - off);
+    fs.fsyncSync(fd);
+    fs.closeSync(fd);
+    fd = undefined;
+    fs.renameSync(tmp, target);
+  } catch (err) {
+    if (fd !== undefined) {
+      try {
+        fs.closeSync(fd);
+      } catch {
+        // already failing: the original error is the one to report
+      }
+    }
+    try {
+      fs.unlinkSync(tmp);
+    } catch {
+      // never created, or already gone
+    }
+    throw err;
+  }
+  syncDir(dirname(target), fs);
+}
+
+/** Make the rename itself durable; best effort (not every platform can fsync a directory). */
+function syncDir(dir: string, fs: WriteFs): void {
+  let fd: number | undefined;
+  try {
+    fd = fs.openSync(dir, 'r');
+    fs.fsyncSync(fd);
+  } catch {
+    // not supported here: the data itself was fsynced
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
+  }
+}
+
+/** The errno code of a failed write, for messages ("ENOSPC (no space left on device)"). */
+export function describeWriteError(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException).code;
+  const why: Record<string, string> = { ENOSPC: 'no space left on device', EACCES: 'permission denied', EROFS: 'read-only file system', ENOENT: 'no such directory', EISDIR: 'is a directory', EDQUOT: 'disk quota exceeded' };
+  return code ? `${code}${why[code] ? ` (${why[code]})` : ''}` : String(err);
+}
