@@ -15,6 +15,7 @@ export type Source = { kind: 'file'; path: string; bytes: number } | { kind: 'st
 export const LOG_EXTENSIONS = ['.jsonl', '.ndjson', '.json', '.csv', '.tsv', '.log'];
 
 const SKIP_DIRS = new Set(['node_modules']);
+const STDIN_PATHS = new Set(['/dev/stdin', '/dev/fd/0', '/proc/self/fd/0']);
 
 export async function expandInputs(inputs: readonly string[]): Promise<Source[]> {
   if (inputs.length === 0) {
@@ -35,7 +36,8 @@ export async function expandInputs(inputs: readonly string[]): Promise<Source[]>
 }
 
 async function expandOne(input: string): Promise<Source[]> {
-  if (input === '-') return [{ kind: 'stdin', path: '-' }];
+  // the standard input by name: a pipe or socket behind it cannot always be opened again (ENXIO)
+  if (input === '-' || STDIN_PATHS.has(input)) return [{ kind: 'stdin', path: '-' }];
   const info = await stat(input).catch((err: NodeJS.ErrnoException) => {
     if (err.code === 'ELOOP') throw new UserError(`cannot read ${input}: a symbolic link loop (ELOOP)`, 'the link points (through other links) back to itself');
     if (err.code === 'EACCES') throw new UserError(`cannot read ${input}: permission denied (EACCES)`, 'check the permissions of the path and its directories');
@@ -43,7 +45,7 @@ async function expandOne(input: string): Promise<Source[]> {
   });
   if (info?.isFile()) return [{ kind: 'file', path: input, bytes: info.size }];
   // a named pipe, /dev/stdin or a process substitution (<(zcat logs.gz)): a stream of unknown size
-  if (info && (info.isFIFO() || info.isCharacterDevice() || info.isSocket())) return [{ kind: 'file', path: input, bytes: 0 }];
+  if (info && (info.isFIFO() || info.isCharacterDevice())) return [{ kind: 'file', path: input, bytes: 0 }];
   if (info?.isDirectory()) {
     const files = await walkDir(input, (rel) => isLogFile(rel), true);
     if (files.length === 0) {
