@@ -5,6 +5,7 @@
  */
 import { UserError, type Severity } from '../core/issues.js';
 import { DETECT_VALUES, UNRECOGNISED_HINT, detectCsv, detectDocument, detectJson, documentValues, type ForcedFormat } from './detect.js';
+import { GENERIC_NAME } from './formats/generic.js';
 import { getJsonAdapters } from './registry.js';
 import type { ReadHandler } from './read/file.js';
 import type { FileContext, IngestSession } from './session.js';
@@ -28,6 +29,11 @@ export class FileRun implements ReadHandler {
   /** Adapters that read some values of this file besides the chosen one (mixed files), in order of first use. */
   private readonly extra = new Set<JsonAdapter>();
   private rowConverter: RowConverter | undefined;
+  /** Fields in the CSV header: a shorter row is rejected, never read with empty (zero) counts. */
+  private columnCount = 0;
+  /** Values a forced format was offered, and those it recognised. */
+  private forcedValues = 0;
+  private forcedRecognised = 0;
 
   constructor(
     private readonly session: IngestSession,
@@ -40,9 +46,28 @@ export class FileRun implements ReadHandler {
     return this.jsonAdapter ? [this.jsonAdapter, ...this.extra] : [];
   }
 
+  /**
+   * One JSON line. What a record is, for lines that hold several: the elements of an array on one
+   * line are records each (one level deep, like the elements of a whole-file array), and so are the
+   * records the adapter unwraps from a container (an API page, an OTLP export), as for a whole-file
+   * document; each counts as read, so counted + skipped + rejected = read holds by record.
+   */
   value(value: unknown, line: number): void {
+    if (Array.isArray(value)) {
+      if (value.length === 0) {
+        this.session.counts.read++;
+        this.ctx.line = line;
+        return this.ctx.skip('empty-array');
+      }
+      for (const v of value) this.one(v, line);
+      return;
+    }
+    this.one(value, line);
+  }
+
+  private one(value: unknown, line: number): void {
     const adapter = this.jsonAdapter;
-    if (adapter) this.convert(this.route(adapter, value), value, line);
+    if (adapter) this.convertAll(this.route(adapter, value), value, line);
     else if (!this.stopped) {
       this.pending.push({ value, line });
       if (this.pending.length >= DETECT_VALUES) this.choose();
@@ -70,7 +95,8 @@ export class FileRun implements ReadHandler {
     if (!adapter) return this.unrecognised();
     this.useJson(adapter);
     const values = documentValues(adapter, doc);
-    for (let i = 0; i < values.length; i++) this.convert(adapter, values[i], i + 1);
+    const wholeScore = this.forced ? safeDetect(adapter, doc) : 0;
+    for (let i = 0; i < values.length; i++) if (this.forcedAccepts(adapter, values[i], wholeScore, i + 1)) this.convert(adapter, values[i], i + 1);
   }
 
   header(columns: string[], line: number): boolean {
@@ -82,7 +108,21 @@ export class FileRun implements ReadHandler {
     }
     this.format = adapter.name;
     this.ctx.line = line;
+    this.columnCount = columns.length;
+    this.noteDuplicateColumns(columns, line);
     return this.prepareCsv(adapter, columns);
+  }
+
+  /** Two columns with one name: readers take the first; say which, naming both. */
+  private noteDuplicateColumns(columns: string[], line: number): void {
+    const first = new Map<string, number>();
+    columns.forEach((c, i) => {
+      const key = c.trim().toLowerCase();
+      if (key === '') return;
+      const j = first.get(key);
+      if (j === undefined) first.set(key, i);
+      else this.fileIssue('warning', 'duplicate-column', `columns ${j + 1} ("${columns[j].trim()}") and ${i + 1} ("${c.trim()}") have the same name; only column ${j + 1} is read`, 'rename or remove one of them', line);
+    });
   }
 
   row(row: string[], line: number): void {
@@ -90,6 +130,7 @@ export class FileRun implements ReadHandler {
     if (!convert) return;
     this.session.counts.read++;
     this.ctx.line = line;
+    if (row.length !== this.columnCount && this.badRowLength(row)) return;
     try {
       convert(row, this.ctx);
     } catch (err) {
@@ -97,13 +138,56 @@ export class FileRun implements ReadHandler {
     }
   }
 
+  /**
+   * A row shorter than the header lost fields (a cut line, a missing delimiter): rejected, since its
+   * missing counts would read as 0. A longer row with non-empty extra fields has an unquoted delimiter
+   * somewhere: its columns are shifted, rejected too. Empty extras (a trailing delimiter) are harmless.
+   */
+  private badRowLength(row: string[]): boolean {
+    const n = this.columnCount;
+    if (row.length < n) {
+      this.ctx.reject('short-row', `row has ${row.length} field${row.length === 1 ? '' : 's'}, the header has ${n}`, undefined, 'the row was cut short (a truncated file, or a missing delimiter); fix or remove it');
+      return true;
+    }
+    if (row.slice(n).some((f) => f.trim() !== '')) {
+      this.ctx.reject('long-row', `row has ${row.length} fields, the header has ${n}`, undefined, 'a field holding the delimiter must be wrapped in double quotes');
+      return true;
+    }
+    return false;
+  }
+
   fileIssue(severity: Severity, code: string, message: string, hint?: string, line?: number): void {
     this.session.fileIssue(this.ctx.file, severity, code, message, hint, line);
+  }
+
+  /**
+   * A forced format reads only what it recognises (its detect score is above 0, for the value or the
+   * document holding it): anything else is rejected, never counted as a record of that format.
+   * The generic format is exempt: with a column mapping it reads any object, without one it rejects
+   * what it cannot map.
+   */
+  private forcedAccepts(adapter: JsonAdapter, value: unknown, wholeScore: number, line: number): boolean {
+    if (!this.forced || adapter.name === GENERIC_NAME) return true;
+    this.forcedValues++;
+    if (wholeScore > 0 || safeDetect(adapter, value) > 0) {
+      this.forcedRecognised++;
+      return true;
+    }
+    this.session.counts.read++;
+    this.ctx.line = line;
+    this.ctx.reject('not-this-format', `not a ${adapter.name} record (the format forced by --input-format)`, undefined, `expected ${adapter.description}; drop --input-format to detect the format`);
+    return false;
   }
 
   /** End of input: detect on what was buffered (short files), flush the adapter's per-file state. */
   finish(): void {
     if (!this.jsonAdapter && this.pending.length > 0) this.choose();
+    if (this.forced && this.jsonAdapter && this.forcedValues > 0 && this.forcedRecognised === 0) {
+      throw new UserError(
+        `${this.ctx.file}: --input-format ${this.forced.name} recognised none of the ${this.forcedValues} values in this file`,
+        `${this.forced.name} reads ${this.jsonAdapter.description}; drop --input-format to detect the format`,
+      );
+    }
     for (const adapter of this.jsonAdapters) {
       if (!adapter.endFile) continue;
       this.ctx.line = 0;
@@ -138,7 +222,15 @@ export class FileRun implements ReadHandler {
     this.pending = [];
     if (!adapter) return this.unrecognised();
     this.useJson(adapter);
-    for (const p of pending) this.convert(this.route(adapter, p.value), p.value, p.line);
+    for (const p of pending) this.convertAll(this.route(adapter, p.value), p.value, p.line);
+  }
+
+  /** A line's value: the records the adapter unwraps from it (a page, an export), else the value itself. */
+  private convertAll(adapter: JsonAdapter, value: unknown, line: number): void {
+    if (!this.forcedAccepts(adapter, value, 0, line)) return;
+    const records = adapter.unwrap ? documentValues(adapter, value) : undefined;
+    if (!records || records.length === 0 || (records.length === 1 && records[0] === value)) return this.convert(adapter, value, line);
+    for (const r of records) this.convert(adapter, r, line);
   }
 
   /**

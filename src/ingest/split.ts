@@ -139,12 +139,15 @@ function firstValues(head: Buffer): unknown[] {
     const line = head.subarray(start, end);
     if (line.length === 0 || !isUtf8(line)) continue;
     try {
-      values.push(JSON.parse(line.toString('utf8')));
+      const value: unknown = JSON.parse(line.toString('utf8'));
+      // as FileRun: the elements of an array on one line are values each
+      if (Array.isArray(value)) values.push(...value.slice(0, DETECT_VALUES));
+      else values.push(value);
     } catch {
       // FileRun reports it as invalid-json and does not detect on it either
     }
   }
-  return values.length === DETECT_VALUES ? values : [];
+  return values.length >= DETECT_VALUES ? values.slice(0, DETECT_VALUES) : [];
 }
 
 /** Streams bytes [start, end) of a file into a line splitter or CSV parser. */

@@ -1,7 +1,7 @@
 /**
  * CSV reading with csv-parse in arrays mode. To keep the per-row cost at csv-parse's own, chunks are fed
  * to the parser's push API directly (no object-mode stream in between); the row's line number is
- * csv-parse's line counter when the row completes.
+ * the line where the row starts (a quoted field may span lines), from csv-parse's line counters.
  */
 import { isUtf8 } from 'node:buffer';
 import { Parser } from 'csv-parse';
@@ -18,8 +18,11 @@ interface ParserApi {
 }
 interface ParserInternals {
   api: ParserApi;
-  info: { lines: number };
+  info: { lines: number; empty_lines: number };
 }
+
+/** A record (a quoted field) longer than this is an unclosed quote swallowing the file, not data. */
+export const MAX_RECORD_BYTES = 64 * 1024 * 1024;
 
 /** Delimiter of a header line: the most frequent of `,` `\t` `;` `|`, or undefined when none occurs. */
 export function sniffDelimiter(headerLine: string): string | undefined {
@@ -52,16 +55,32 @@ interface ParserState {
 
 /**
  * csv-parse fed chunk by chunk (push API), rows and the header to `sink`. Each row's line number is
- * csv-parse's line counter when the row completes.
+ * the line where it starts: where it ended last time, plus one, plus the empty lines skipped since.
  */
 export class CsvChunkParser {
   private readonly parser: ParserInternals & { state?: ParserState };
   private headerSeen = false;
   private checkUtf8 = false;
+  /** Line where the last record ended, and the empty lines skipped by then: the next record starts after both. */
+  private lastEnd = 0;
+  private lastEmpty = 0;
   stopped = false;
 
   constructor(delimiter: string, private readonly sink: CsvSink) {
-    this.parser = new Parser({ delimiter, relax_column_count: true, relax_quotes: true, bom: true, skip_empty_lines: true }) as unknown as ParserInternals;
+    this.parser = new Parser({ delimiter, relax_column_count: true, relax_quotes: true, bom: true, skip_empty_lines: true, max_record_size: MAX_RECORD_BYTES }) as unknown as ParserInternals;
+  }
+
+  /** First line of the record being read (a quoted field may span lines). */
+  private recordStart(): number {
+    return this.lastEnd + 1 + (this.parser.info.empty_lines - this.lastEmpty);
+  }
+
+  /** A syntax error located where its record began: an unclosed quote is reported where it opened, not at the end of the file. */
+  private syntaxError(err: Error & { code?: string }): CsvSyntaxError {
+    const start = this.recordStart();
+    if (err.code === 'CSV_QUOTE_NOT_CLOSED') return new CsvSyntaxError(`a quoted field opened on line ${start} is never closed`, start);
+    if (err.code === 'CSV_MAX_RECORD_SIZE') return new CsvSyntaxError(`the record starting on line ${start} is longer than ${MAX_RECORD_BYTES} bytes (an unclosed quote?)`, start);
+    return new CsvSyntaxError(err.message, this.parser.info.lines);
   }
 
   private readonly utf8 = new Utf8Check();
@@ -71,14 +90,14 @@ export class CsvChunkParser {
     if (this.stopped) return;
     if (!this.checkUtf8 && !this.utf8.push(chunk)) this.checkUtf8 = true;
     const err = this.parser.api.parse(chunk, false, this.onRecord, noop);
-    if (err) throw new CsvSyntaxError(err.message, this.parser.info.lines);
+    if (err) throw this.syntaxError(err);
   }
 
   end(): void {
     if (this.stopped) return;
     if (this.utf8.incomplete) this.checkUtf8 = true;
     const err = this.parser.api.parse(undefined, true, this.onRecord, noop);
-    if (err) throw new CsvSyntaxError(err.message, this.parser.info.lines);
+    if (err) throw this.syntaxError(err);
   }
 
   /**
@@ -93,7 +112,9 @@ export class CsvChunkParser {
 
   private readonly onRecord = (record: string[]): void => {
     if (this.stopped) return;
-    const line = this.parser.info.lines;
+    const line = this.recordStart();
+    this.lastEnd = this.parser.info.lines;
+    this.lastEmpty = this.parser.info.empty_lines;
     if (this.checkUtf8 && record.some((f) => f.includes('\uFFFD'))) {
       this.sink.bad('invalid-utf8', 'row is not valid UTF-8', line, 're-encode the file as UTF-8 (e.g. iconv -f latin1 -t utf-8)');
       return;

@@ -35,10 +35,16 @@ describe('detection', () => {
 
   it('forces a format by name, and lists valid names for an unknown one', async () => {
     const file = path.join(tempDir(), 'x.jsonl');
-    writeFileSync(file, '{"model":"m","input_tokens":1,"output_tokens":2}\n');
+    // a litellm-shaped row that detection would give to generic (request_id + call_type + prompt_tokens, no startTime)
+    writeFileSync(file, '{"request_id":"r1","call_type":"completion","model":"m","prompt_tokens":1,"completion_tokens":2,"input_tokens":1,"output_tokens":2}\n');
     const forced = await run([file], { inputFormat: 'litellm' });
     expect(forced.files[0].format).toBe('litellm');
     expect(forced.counts.read).toBe(1);
+    // a forced format that recognises nothing in the file is an error (issue 10.4), never a $0 report
+    writeFileSync(file, '{"model":"m","input_tokens":1,"output_tokens":2}\n');
+    const none = await run([file], { inputFormat: 'litellm' }).catch((e: UserError) => e);
+    expect(none).toBeInstanceOf(UserError);
+    expect((none as UserError).message).toMatch(/--input-format litellm recognised none of the 1 values/);
     const err = await run([file], { inputFormat: 'nope' }).catch((e: UserError) => e);
     expect(err).toBeInstanceOf(UserError);
     expect((err as UserError).message).toBe('unknown input format: nope');
