@@ -4,6 +4,7 @@
  * through the handler; byte-level failures (I/O, gzip) surface as ReadError from the chunk iterator.
  */
 import { readCsv, sniffDelimiter, type CsvSink } from './csv.js';
+import { JsonArraySplitter } from './json-array.js';
 import { DEFAULT_MAX_LINE_BYTES, JsonLineSplitter, type LineSink } from './lines.js';
 import type { Severity } from '../../core/issues.js';
 import { prepend } from './source.js';
@@ -20,6 +21,8 @@ export interface ReadHandler extends LineSink, CsvSink {
 
 export interface ReadLimits {
   maxLineBytes?: number;
+  /** A top-level array larger than this is read element by element (tests lower it). */
+  streamArrayBytes?: number;
   maxDocumentBytes?: number;
   /** Said instead of "empty file" when the source is empty (stdin: what it really is, e.g. /dev/null). */
   emptyNote?: string;
@@ -29,6 +32,8 @@ export interface ReadLimits {
 export const DEFAULT_MAX_DOCUMENT_BYTES = 512 * 1024 * 1024 - 1024;
 
 const HEAD_BYTES = 1024 * 1024;
+/** From this size a top-level JSON array is streamed: below it a whole parse is faster and the same. */
+export const STREAM_ARRAY_MIN_BYTES = 8 * 1024 * 1024;
 const BINARY_SCAN_BYTES = 64 * 1024;
 
 export async function readDecoded(chunks: AsyncIterable<Buffer>, handler: ReadHandler, limits: ReadLimits = {}): Promise<FileShape> {
@@ -118,10 +123,19 @@ async function readJsonLines(chunks: AsyncIterable<Buffer>, handler: ReadHandler
 
 async function readDocument(chunks: AsyncIterable<Buffer>, handler: ReadHandler, limits: ReadLimits): Promise<FileShape> {
   const maxBytes = limits.maxDocumentBytes ?? DEFAULT_MAX_DOCUMENT_BYTES;
+  const streamFrom = limits.streamArrayBytes ?? STREAM_ARRAY_MIN_BYTES;
   const parts: Buffer[] = [];
   let size = 0;
-  for await (const chunk of chunks) {
+  const iterator = chunks[Symbol.asyncIterator]();
+  for (;;) {
+    const next = await iterator.next();
+    if (next.done) break;
+    const chunk = next.value;
     size += chunk.length;
+    if (size > streamFrom && firstNonSpace(parts[0] ?? chunk) === 0x5b) {
+      parts.push(chunk);
+      return readArrayStream(parts, iterator, handler, limits);
+    }
     if (size > maxBytes) {
       handler.fileIssue('error', 'document-too-large', `JSON document is larger than ${maxBytes} bytes`, "convert it to JSONL first, e.g. jq -c '.[]' file.json > file.jsonl");
       return 'too-large';
@@ -137,6 +151,29 @@ async function readDocument(chunks: AsyncIterable<Buffer>, handler: ReadHandler,
     return documentParseFailed(buf, text, err as Error, handler, limits);
   }
   handler.document(doc);
+  return 'json';
+}
+
+/**
+ * A large top-level array, element by element (see json-array.ts): memory stays at one element
+ * whatever the file size. Elements are numbered as in a whole-document read.
+ */
+async function readArrayStream(head: Buffer[], rest: AsyncIterator<Buffer>, handler: ReadHandler, limits: ReadLimits): Promise<FileShape> {
+  const splitter = new JsonArraySplitter(handler, limits.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES);
+  for (const part of head) splitter.push(part);
+  head.length = 0;
+  while (!handler.stopped) {
+    const next = await rest.next();
+    if (next.done) break;
+    splitter.push(next.value);
+  }
+  if (handler.stopped) {
+    await rest.return?.();
+    return 'json';
+  }
+  const end = splitter.end();
+  if (!end.complete) handler.fileIssue('error', 'invalid-json', `JSON array ends early (no closing bracket): the ${end.elements} elements before the cut were read`, 'the file was cut off while being written or copied');
+  else if (end.trailing) handler.fileIssue('error', 'invalid-json', 'data after the closing bracket of the JSON array was not read', 'a file holds one JSON document, or one JSON value per line (JSONL)');
   return 'json';
 }
 

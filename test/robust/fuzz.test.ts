@@ -1,0 +1,139 @@
+/**
+ * Issue 13 "done when": a fuzz test over every input kind — logs of each format, the YAML inputs
+ * (config, scenario, what-if, prices), baselines and `--set` paths — with a fixed seed, so a failure
+ * reproduces. Each case mutates a fixture (byte flips, cuts, duplicated and swapped lines, hostile
+ * values: 1e300, negatives, fractions, deep nesting, long strings, NUL, invalid UTF-8, prototype keys)
+ * and runs the CLI in process. Asserted for every run: no stack trace, exit code in {0, 1, 2}, the
+ * accounting identity (counted + skipped + rejected = read) on every report, and RSS under a bound.
+ * The case count is fixed; a time guard stops early on a very slow machine (CI budget ~20 s).
+ */
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../cli/harness.js';
+import { FIXTURES, expectNoStackTrace, prng, tempDir } from './helpers.js';
+
+const SEED = 0x13c0ffee;
+const BUDGET_MS = 18_000;
+const RSS_BOUND = 1536 * 1024 * 1024;
+
+const LOGS = [
+  'logs/anthropic/messages.jsonl', 'logs/anthropic/usage-report.json', 'logs/bedrock/invocations.jsonl', 'logs/claude-code/session.jsonl',
+  'logs/gemini/responses.jsonl', 'logs/generic/requests.csv', 'logs/generic/requests.jsonl', 'logs/langfuse/observations.json',
+  'logs/litellm/spend_logs.csv', 'logs/litellm/spend_logs_stored.jsonl', 'logs/openai/chat-and-responses.jsonl', 'logs/openai/batch-output.jsonl',
+  'logs/openai/usage-completions.json', 'logs/otel/traces.json', 'logs/otel/traces.jsonl',
+];
+
+const HOSTILE = ['1e300', '-1', '0.5', '1.7976931348623157e308', 'null', '"x"', '[]', '{}', '"__proto__"', '"constructor"', '[' .repeat(3000) + ']'.repeat(3000), `"${'A'.repeat(100_000)}"`, '"\\u001b[2J"', 'true', '"2025-02-30T00:00:00Z"'];
+
+type Rnd = () => number;
+const pick = <T>(rnd: Rnd, xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)];
+
+/** One mutation of `text`, chosen by `rnd`. */
+function mutate(text: Buffer, rnd: Rnd): Buffer {
+  const s = text.toString('utf8');
+  const lines = s.split('\n');
+  switch (Math.floor(rnd() * 9)) {
+    case 0: { // flip bytes
+      const b = Buffer.from(text);
+      for (let k = 0; k < 1 + Math.floor(rnd() * 8); k++) b[Math.floor(rnd() * b.length)] = Math.floor(rnd() * 256);
+      return b;
+    }
+    case 1: // cut anywhere
+      return text.subarray(0, Math.floor(rnd() * text.length));
+    case 2: { // duplicate a line many times
+      const i = Math.floor(rnd() * lines.length);
+      lines.splice(i, 0, ...Array(1 + Math.floor(rnd() * 50)).fill(lines[i]));
+      return Buffer.from(lines.join('\n'));
+    }
+    case 3: { // swap two lines
+      const i = Math.floor(rnd() * lines.length);
+      const j = Math.floor(rnd() * lines.length);
+      [lines[i], lines[j]] = [lines[j], lines[i]];
+      return Buffer.from(lines.join('\n'));
+    }
+    case 4: // a number replaced by a hostile value
+      return Buffer.from(s.replace(/\b\d+(\.\d+)?\b/g, (m) => (rnd() < 0.15 ? pick(rnd, HOSTILE) : m)));
+    case 5: // a string value replaced by a hostile value
+      return Buffer.from(s.replace(/"[^"\n]{1,40}"/g, (m) => (rnd() < 0.1 ? pick(rnd, HOSTILE) : m)));
+    case 6: // NUL or invalid UTF-8 in the middle
+      return Buffer.concat([text.subarray(0, text.length >> 1), Buffer.from(rnd() < 0.5 ? [0] : [0xc3, 0x28, 0xff]), text.subarray(text.length >> 1)]);
+    case 7: // a line that is an array of lines
+      return Buffer.from(`[${lines.filter((l) => l.trim().startsWith('{')).slice(0, 3).join(',')}]\n` + s);
+    default: // CSV: drop a delimiter; YAML: drop indentation
+      return Buffer.from(s.replace(/,|\n {2}/, ''));
+  }
+}
+
+interface Inputs { read: number; counted: number; skipped: Record<string, number>; rejected: Record<string, number> }
+const sum = (o: Record<string, number>) => Object.values(o).reduce((a, b) => a + b, 0);
+
+function check(r: { code: number; stdout: string; stderr: string }, what: string): void {
+  expectNoStackTrace(r.stderr);
+  expect([0, 1, 2], `${what}: exit ${r.code}\n${r.stderr.slice(0, 500)}`).toContain(r.code);
+  expect(process.memoryUsage().rss, `${what}: RSS`).toBeLessThan(RSS_BOUND);
+}
+
+describe(`fuzz (seed ${SEED.toString(16)})`, () => {
+  const started = Date.now();
+  const inTime = () => Date.now() - started < BUDGET_MS;
+  const rnd = prng(SEED);
+  const dir = tempDir('tk-fuzz-');
+
+  it('logs of every format', async () => {
+    let runs = 0;
+    for (const [k, rel] of LOGS.entries()) {
+      const original = readFileSync(join(FIXTURES, rel));
+      for (let m = 0; m < 3 && inTime(); m++) {
+        const f = join(dir, `log${k}-${m}${rel.slice(rel.lastIndexOf('.'))}`);
+        writeFileSync(f, mutate(original, rnd));
+        const r = await runCli(['report', f, '--format', 'json', '--strict'].filter((a) => a !== '--strict' || rnd() < 0.2));
+        check(r, `${rel} mutation ${m}`);
+        if (r.code === 0) {
+          const i: Inputs = JSON.parse(r.stdout).inputs;
+          expect(i.counted + sum(i.skipped) + sum(i.rejected), `${rel} mutation ${m}: identity`).toBe(i.read);
+        }
+        runs++;
+      }
+    }
+    expect(runs).toBeGreaterThan(10);
+  });
+
+  it('YAML inputs: config, prices, scenario, what-if', async () => {
+    const kinds: Array<[string, (f: string) => string[]]> = [
+      ['scenarios/demo.yaml', (f) => ['simulate', join(FIXTURES, 'demo', 'openai-2026-10.jsonl'), '--scenario', f, '--format', 'json']],
+      ['whatif/tiny.yaml', (f) => ['whatif', f, '--prices', join(FIXTURES, 'whatif', 'test-prices.yaml'), '--format', 'json']],
+      ['whatif/test-prices.yaml', (f) => ['whatif', join(FIXTURES, 'whatif', 'tiny.yaml'), '--prices', f]],
+      ['check/tokenomics.yaml', (f) => ['report', join(FIXTURES, 'logs', 'generic', 'requests.jsonl'), '--config', f]],
+    ];
+    for (const [rel, args] of kinds) {
+      const original = readFileSync(join(FIXTURES, rel));
+      for (let m = 0; m < 5 && inTime(); m++) {
+        const f = join(dir, `y-${rel.replace(/\W/g, '_')}-${m}.yaml`);
+        writeFileSync(f, mutate(original, rnd));
+        check(await runCli(args(f)), `${rel} mutation ${m}`);
+      }
+    }
+  });
+
+  it('baselines', async () => {
+    const proj = join(dir, 'check');
+    cpSync(join(FIXTURES, 'check'), proj, { recursive: true });
+    const original = readFileSync(join(FIXTURES, 'check', 'baseline.json'));
+    for (let m = 0; m < 6 && inTime(); m++) {
+      writeFileSync(join(proj, 'baseline.json'), mutate(original, rnd));
+      check(await runCli(['check', '--format', 'json'], { cwd: proj }), `baseline mutation ${m}`);
+    }
+  });
+
+  it('--set paths and values', async () => {
+    const paths = ['features.chat.outputTokens', 'features.chat.requestsPerMonth', 'product.pricePoint.seats', 'features.__proto__.x', 'features.constructor', 'features.chat.model', 'pricesAt', 'features', 'a..b', 'features.chat.inputTokens.p50'];
+    const values = ['400', '1e300', '-5', '0.5', '{p50: 300, p90: 900}', '*a', '&a [*a, *a]', '[[[[[[]]]]]]', 'null', '"x"', '2026-02-30', ''];
+    for (let m = 0; m < 10 && inTime(); m++) {
+      const set = `${pick(rnd, paths)}=${pick(rnd, values)}`;
+      const r = await runCli(['whatif', join(FIXTURES, 'whatif', 'tiny.yaml'), '--prices', join(FIXTURES, 'whatif', 'test-prices.yaml'), '--set', set]);
+      check(r, `--set ${set}`);
+      expect(({} as Record<string, unknown>).x, 'prototype untouched').toBeUndefined();
+    }
+  });
+});
