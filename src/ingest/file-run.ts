@@ -115,13 +115,14 @@ export class FileRun implements ReadHandler {
 
   /** Two columns with one name: readers take the first; say which, naming both. */
   private noteDuplicateColumns(columns: string[], line: number): void {
+    if (this.ctx.boundary) return; // the second half of a split file: the first half says it
     const first = new Map<string, number>();
     columns.forEach((c, i) => {
       const key = c.trim().toLowerCase();
       if (key === '') return;
       const j = first.get(key);
       if (j === undefined) first.set(key, i);
-      else this.fileIssue('warning', 'duplicate-column', `columns ${j + 1} ("${columns[j].trim()}") and ${i + 1} ("${c.trim()}") have the same name; only column ${j + 1} is read`, 'rename or remove one of them', line);
+      else this.fileIssue('warning', 'duplicate-column', `columns ${j + 1} ("${shortName(columns[j])}") and ${i + 1} ("${shortName(c)}") have the same name; only column ${j + 1} is read`, 'rename or remove one of them', line);
     });
   }
 
@@ -288,6 +289,12 @@ function routeOrder(): JsonAdapter[] {
     routeList = [...ROUTE_FIRST.map((n) => all.find((a) => a.name === n)).filter((a): a is JsonAdapter => !!a), ...all.filter((a) => !ROUTE_FIRST.includes(a.name))];
   }
   return routeList;
+}
+
+/** A column name from data, cut to a length that fits a message (renderers escape it). */
+function shortName(column: string): string {
+  const name = column.trim();
+  return name.length > 80 ? `${name.slice(0, 80)}...` : name;
 }
 
 function safeDetect(adapter: JsonAdapter, value: unknown): number {
