@@ -60,7 +60,11 @@ export function readTextFile(path: string, options: TextReadOptions): TextRead {
         n = readSync(fd, buf, 0, READ_CHUNK, null);
       } catch (err) {
         const code = (err as NodeJS.ErrnoException).code;
-        if (code === 'EAGAIN') continue; // a non-blocking FIFO or terminal with nothing yet
+        if (code === 'EAGAIN') {
+          // a non-blocking FIFO or terminal with nothing yet: wait a little instead of spinning
+          Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10);
+          continue;
+        }
         if (code === 'EOF') break;
         throw new UserError(`cannot read ${options.what} ${path}: ${describeErrno(err)}`, options.hint);
       }

@@ -85,6 +85,18 @@ describe('other hostile inputs', () => {
     expect(r.stderr).toMatch(/nested too deeply/);
   });
 
+  it('-v or TOKENOMICS_DEBUG shows where an unexpected error came from; without them, no trace', async () => {
+    const f = join(dir, 'deep2.json');
+    writeFileSync(f, `{"messages":[{"role":"user","content":"hi"}],"tools":${'['.repeat(200_000)}${']'.repeat(200_000)}}`);
+    const quiet = await runCli(['estimate', f]);
+    expect(quiet.stderr).not.toMatch(/^\s+at /m);
+    const debug = await runCli(['estimate', f], { env: { TOKENOMICS_DEBUG: '1' } });
+    expect(debug.code).toBe(2);
+    expect(debug.stderr).toMatch(/^\s+at /m);
+    const verbose = await runCli(['estimate', f, '-v']);
+    expect(verbose.stderr).toMatch(/^\s+at /m);
+  });
+
   it('a log line nested 100,000 deep is read or rejected, never a crash', async () => {
     const f = join(dir, 'deep.jsonl');
     const deep = '['.repeat(100_000) + ']'.repeat(100_000);
