@@ -127,6 +127,8 @@ function environmentError(err: unknown): string | undefined {
   const e = err as NodeJS.ErrnoException;
   if (e?.syscall === 'write' && e.code) return `cannot write the output: ${e.code === 'ENOSPC' ? 'no space left on device (ENOSPC)' : e.code}`;
   if (e instanceof RangeError && /call stack/i.test(e.message)) return 'the input is nested too deeply to process (stack exhausted)';
+  // a file-system call that no reader caught (a symlink loop or unreadable entry in a prompt directory)
+  if (typeof e?.code === 'string' && e.syscall && e.path) return `cannot ${e.syscall} ${e.path}: ${e.code}${e.code === 'ELOOP' ? ' (a symbolic link loop)' : ''}`;
   return undefined;
 }
 

@@ -163,6 +163,17 @@ describe('other hostile inputs', () => {
     expect(JSON.parse(walked.stdout).inputs.files.map((f: { path: string }) => f.path)).toEqual([join(loops, 'ok.jsonl')]);
   });
 
+  it('a prompt directory holding a symlink loop: exit 2 naming the path, not an internal error', async () => {
+    const prompts = join(dir, 'prompts');
+    mkdirSync(prompts);
+    symlinkSync('y.md', join(prompts, 'x.md'));
+    symlinkSync('x.md', join(prompts, 'y.md'));
+    const r = await runCli(['estimate', prompts]);
+    expect(r.code).toBe(2);
+    expectNoStackTrace(r.stderr);
+    expect(r.stderr).toMatch(/x\.md: ELOOP \(a symbolic link loop\)/);
+  });
+
   it.skipIf(process.getuid?.() === 0)('an unreadable directory is named with its error', async () => {
     const { chmodSync } = await import('node:fs');
     const top = join(dir, 'unreadable');
