@@ -20,6 +20,8 @@ const CASES: [string, string][] = [
   ['gemini/bad.jsonl', 'gemini'],
   ['bedrock/invocations.jsonl', 'bedrock'],
   ['bedrock/bad.jsonl', 'bedrock'],
+  ['bedrock/variants.jsonl', 'bedrock'],
+  ['bedrock/variants-bad.jsonl', 'bedrock'],
   ['langfuse/observations.json', 'langfuse'],
   ['langfuse/api-page.json', 'langfuse'],
   ['langfuse/bad.jsonl', 'langfuse'],
