@@ -1,24 +1,23 @@
 /**
- * OpenTelemetry GenAI spans (LOG-FORMATS §7) in OTLP/JSON: `{resourceSpans:[{resource, scopeSpans:[{spans}]}]}`
- * (a whole file, or one export request per line as the collector's file exporter writes), and bare
- * span objects whose `attributes` are a KeyValue list or a plain map.
+ * OpenTelemetry LLM spans (docs/log-formats.md, "OpenTelemetry") in OTLP/JSON: `{resourceSpans:[{resource,
+ * scopeSpans:[{spans}]}]}` (a whole file, or one export request per line as the collector's file exporter
+ * writes), and bare span objects whose `attributes` are a KeyValue list or a plain map. `intValue` may be
+ * a string (the OTLP JSON mapping of int64) or a number.
  *
- * Counted: inference spans (operation chat / text_completion / generate_content, or no operation but
- * a model and usage attributes) and `embeddings` spans (input only, tag operation=embeddings).
- * Skipped: invoke_agent / invoke_workflow / create_agent → `aggregate-span` (they sum their children);
- * execute_tool, retrieval, other operations, spans without gen_ai attributes → `non-llm-span`.
- * input_tokens is INCLUSIVE of cache_read/cache_creation (current convention). Legacy Anthropic
- * instrumentations exported the exclusive value: when cache_read + cache_creation > input_tokens the
- * input cannot be inclusive, so it is taken as already uncached. (An exclusive value that happens
- * to exceed the cache counts is indistinguishable and is treated as inclusive.)
+ * The attribute dialects (GenAI semantic conventions, OpenLLMetry, LiteLLM, OpenInference, Vercel AI SDK)
+ * are read in otel-dialects.ts. A span whose direct child is also a counted LLM call is a wrapper of that
+ * call (a framework span over the provider span, the AI SDK's outer span): it skips `aggregate-span`, so
+ * a call is never counted twice, whatever the order of the spans in the file. Counted spans wait in a
+ * bounded per-file buffer (MAX_PENDING) for a child that would make them a wrapper.
  * Errors (error.type or status code 2): counted when they report usage > 0 (tag outcome=failure),
  * else skipped `failed-request`.
  */
 import type { IngestContext, JsonAdapter } from '../types.js';
+import type { UsageRecord } from '../../usage/record.js';
+import { MAX_PENDING, RecentKeys } from './dedupe.js';
+import { isLlmSpanAttrs, readSpan, type Attrs } from './otel-dialects.js';
 import { applyAttributionConfig } from './pair.js';
-import { FieldReader, isObj, makeRecord, scalarString, type Obj } from './util.js';
-
-type Attrs = Map<string, unknown>;
+import { bucketSum, FieldReader, isObj, makeRecord, scalarString, type Obj } from './util.js';
 
 function attrValue(v: unknown): unknown {
   if (!isObj(v)) return v;
@@ -63,33 +62,11 @@ function unwrapRequest(doc: unknown): unknown[] | undefined {
   return out;
 }
 
-const INFERENCE = new Set(['chat', 'text_completion', 'generate_content']);
-const AGGREGATE = new Set(['invoke_agent', 'invoke_workflow', 'create_agent']);
 const PROVIDERS: Record<string, string> = {
-  'gcp.gemini': 'google', 'gcp.vertex_ai': 'google', 'gcp.gen_ai': 'google', vertex_ai: 'google', gemini: 'google',
-  'aws.bedrock': 'bedrock', 'azure.ai.openai': 'azure', 'az.ai.openai': 'azure', 'azure.ai.inference': 'azure',
-  mistral_ai: 'mistral', x_ai: 'xai', 'ibm.watsonx.ai': 'ibm',
+  'gcp.gemini': 'google', 'gcp.vertex_ai': 'google', 'gcp.gen_ai': 'google', vertex_ai: 'google', gemini: 'google', google: 'google',
+  'aws.bedrock': 'bedrock', 'amazon-bedrock': 'bedrock', 'azure.ai.openai': 'azure', 'az.ai.openai': 'azure', 'azure.ai.inference': 'azure',
+  mistral_ai: 'mistral', mistralai: 'mistral', x_ai: 'xai', 'ibm.watsonx.ai': 'ibm',
 };
-
-/** Why a span is not counted, or undefined when it is an inference/embeddings span. */
-function classify(a: Attrs): string | undefined {
-  const op = a.get('gen_ai.operation.name');
-  if (typeof op === 'string' && AGGREGATE.has(op)) return 'aggregate-span';
-  if (typeof op === 'string' && !INFERENCE.has(op) && op !== 'embeddings') return 'non-llm-span';
-  const hasUsage = [...a.keys()].some((k) => k.startsWith('gen_ai.usage.'));
-  if (op === undefined) {
-    const model = a.get('gen_ai.response.model') ?? a.get('gen_ai.request.model');
-    if (!hasUsage || model === undefined) return [...a.keys()].some((k) => k.startsWith('gen_ai.')) && model !== undefined ? 'no-usage' : 'non-llm-span';
-  }
-  return hasUsage ? undefined : 'no-usage';
-}
-
-function countAttr(rd: FieldReader, a: Attrs, ...keys: string[]): number | undefined {
-  for (const k of keys) {
-    if (a.get(k) !== undefined) return rd.countValue(a.get(k), `attributes.${k}`, { allowString: true });
-  }
-  return undefined;
-}
 
 function failed(span: Obj, a: Attrs): boolean {
   const code = isObj(span.status) ? span.status.code : undefined;
@@ -98,31 +75,21 @@ function failed(span: Obj, a: Attrs): boolean {
 
 function convertSpan(span: Obj, resource: Record<string, unknown>, path: string, ctx: IngestContext): void {
   const a = attrs(span.attributes);
-  const why = classify(a);
-  if (why) return ctx.skip(why === 'no-usage' && failed(span, a) ? 'failed-request' : why);
   const rd = new FieldReader(ctx, path);
-  const input = countAttr(rd, a, 'gen_ai.usage.input_tokens', 'gen_ai.usage.prompt_tokens') ?? 0;
-  const output = countAttr(rd, a, 'gen_ai.usage.output_tokens', 'gen_ai.usage.completion_tokens') ?? 0;
-  const read = countAttr(rd, a, 'gen_ai.usage.cache_read.input_tokens', 'gen_ai.usage.cache_read_input_tokens') ?? 0;
-  const write = countAttr(rd, a, 'gen_ai.usage.cache_creation.input_tokens', 'gen_ai.usage.cache_creation_input_tokens') ?? 0;
-  const reasoning = countAttr(rd, a, 'gen_ai.usage.reasoning.output_tokens') ?? 0;
+  const verdict = readSpan(a, span, rd);
+  if (!verdict) return;
+  const isFailed = failed(span, a);
+  if ('skip' in verdict) return ctx.skip(verdict.skip === 'no-usage' && isFailed ? 'failed-request' : verdict.skip);
+  const { b, embeddings } = verdict.usage;
   const time = rd.time(span.startTimeUnixNano, 'startTimeUnixNano', 'ns');
   if (rd.failed) return;
-  const isFailed = failed(span, a);
-  if (isFailed && input + output + read + write === 0) return ctx.skip('failed-request');
-  if (reasoning > output) {
-    return void rd.fail('inconsistent-counts', `reasoning tokens (${reasoning}) exceed output tokens (${output})`,
-      'attributes.gen_ai.usage.reasoning.output_tokens', 'gen_ai.usage.reasoning.output_tokens is part of gen_ai.usage.output_tokens');
-  }
-  const model = rd.model(a.get('gen_ai.response.model') ?? a.get('gen_ai.request.model'), 'attributes.gen_ai.response.model');
+  if (isFailed && bucketSum(b) === 0) return ctx.skip('failed-request');
+  const model = rd.model(verdict.usage.model, verdict.usage.modelPath);
   if (model === undefined) return;
-  const uncached = read + write > input ? input : input - read - write;
-  const embeddings = a.get('gen_ai.operation.name') === 'embeddings';
-  const rawProvider = scalarString(a.get('gen_ai.provider.name')) ?? scalarString(a.get('gen_ai.system'));
-  const id = scalarString(a.get('gen_ai.response.id')) ?? scalarString(span.spanId);
-  const rec = makeRecord(ctx, { id, model, provider: rawProvider && (PROVIDERS[rawProvider] ?? rawProvider), time },
-    { input: uncached, cacheRead: read, write5m: write, write1h: 0, output: embeddings ? 0 : output, reasoning: embeddings ? 0 : reasoning });
-  const conv = scalarString(a.get('gen_ai.conversation.id'));
+  const rawProvider = scalarString(verdict.usage.provider);
+  const id = scalarString(verdict.usage.id) ?? scalarString(span.spanId);
+  const rec = makeRecord(ctx, { id, model, provider: rawProvider && (PROVIDERS[rawProvider] ?? rawProvider), time }, b);
+  const conv = scalarString(a.get('gen_ai.conversation.id')) ?? scalarString(a.get('session.id'));
   if (conv) rec.conversationId = conv;
   const tags: [string, unknown][] = [
     ['service', resource['service.name']], ['user', a.get('user.id') ?? a.get('enduser.id')],
@@ -134,7 +101,35 @@ function convertSpan(span: Obj, resource: Record<string, unknown>, path: string,
   const tier = a.get('openai.response.service_tier') ?? a.get('gen_ai.openai.response.service_tier');
   if (tier === 'flex' || tier === 'priority') rec.serviceTier = tier;
   applyAttributionConfig(rec, Object.fromEntries(a), undefined, ctx);
-  ctx.emit(rec);
+  keep(rec, scalarString(span.spanId), scalarString(span.parentSpanId), ctx);
+}
+
+/** Per-file state of the wrapper rule: counted spans not yet emitted, and the parents of counted spans. */
+interface Wrappers {
+  pending: Map<string, UsageRecord>;
+  parents: RecentKeys;
+}
+const WRAPPERS = 'otel:wrappers';
+
+/**
+ * A counted span waits until the end of the file (or until the buffer is full): a counted child
+ * arriving later turns it into a wrapper. A span seen as the parent of a counted span is a wrapper at once.
+ */
+function keep(rec: UsageRecord, spanId: string | undefined, parentId: string | undefined, ctx: IngestContext): void {
+  let w = ctx.fileState.get(WRAPPERS) as Wrappers | undefined;
+  if (!w) ctx.fileState.set(WRAPPERS, (w = { pending: new Map(), parents: new RecentKeys() }));
+  if (parentId) {
+    if (w.pending.delete(parentId)) ctx.skip('aggregate-span');
+    w.parents.add(parentId, ctx.line);
+  }
+  if (spanId && w.parents.mayContain(spanId)) return ctx.skip('aggregate-span');
+  if (!spanId) return ctx.emit(rec);
+  w.pending.set(spanId, rec);
+  if (w.pending.size > MAX_PENDING) {
+    const [oldest, r] = w.pending.entries().next().value as [string, UsageRecord];
+    w.pending.delete(oldest);
+    ctx.emit(r);
+  }
 }
 
 function isFlat(v: unknown): v is FlatSpan {
@@ -142,12 +137,12 @@ function isFlat(v: unknown): v is FlatSpan {
 }
 
 function isBareSpan(v: unknown): v is Obj {
-  return isObj(v) && 'spanId' in v && 'attributes' in v && [...attrs(v.attributes).keys()].some((k) => k.startsWith('gen_ai.'));
+  return isObj(v) && 'spanId' in v && 'attributes' in v && isLlmSpanAttrs(attrs(v.attributes));
 }
 
 export const otelAdapter: JsonAdapter = {
   name: 'otel',
-  description: 'OpenTelemetry GenAI spans in OTLP/JSON (files or one export request per line); inference and embeddings spans',
+  description: 'OpenTelemetry LLM spans in OTLP/JSON (GenAI conventions, OpenLLMetry, LiteLLM, OpenInference, Vercel AI SDK); calls and embeddings',
   detect(value) {
     if (isObj(value) && Array.isArray(value.resourceSpans)) return 95;
     if (isFlat(value)) return 95;
@@ -165,5 +160,10 @@ export const otelAdapter: JsonAdapter = {
     if (isObj(value) && 'attributes' in value) return convertSpan(value, {}, '', ctx);
     ctx.reject('unrecognized-value', 'not an OTLP/JSON trace export or span', undefined,
       'expected {"resourceSpans":[…]} or a span with attributes');
+  },
+  endFile(ctx) {
+    const w = ctx.fileState.get(WRAPPERS) as Wrappers | undefined;
+    if (w) for (const r of w.pending.values()) ctx.emit(r);
+    ctx.fileState.delete(WRAPPERS);
   },
 };

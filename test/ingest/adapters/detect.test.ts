@@ -28,6 +28,9 @@ const CASES: [string, string][] = [
   ['otel/traces.json', 'otel'],
   ['otel/traces.jsonl', 'otel'],
   ['otel/bad.json', 'otel'],
+  ['otel/dialects.json', 'otel'],
+  ['otel/dialects.jsonl', 'otel'],
+  ['otel/dialects-bad.json', 'otel'],
   ['claude-code/session.jsonl', 'claude-code'],
   ['claude-code/bad.jsonl', 'claude-code'],
 ];
