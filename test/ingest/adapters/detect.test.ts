@@ -25,6 +25,8 @@ const CASES: [string, string][] = [
   ['langfuse/observations.json', 'langfuse'],
   ['langfuse/api-page.json', 'langfuse'],
   ['langfuse/bad.jsonl', 'langfuse'],
+  ['langfuse/older-shapes.jsonl', 'langfuse'],
+  ['langfuse/older-shapes-bad.jsonl', 'langfuse'],
   ['otel/traces.json', 'otel'],
   ['otel/traces.jsonl', 'otel'],
   ['otel/bad.json', 'otel'],
