@@ -35,6 +35,8 @@ const CASES: [string, string][] = [
   ['otel/dialects-bad.json', 'otel'],
   ['claude-code/session.jsonl', 'claude-code'],
   ['claude-code/bad.jsonl', 'claude-code'],
+  ['claude-code/untyped.jsonl', 'claude-code'],
+  ['claude-code/untyped-bad.jsonl', 'claude-code'],
 ];
 
 describe('provider fixtures through the real reader', () => {
