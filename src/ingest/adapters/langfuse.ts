@@ -7,7 +7,8 @@
  * at ingestion), so each key goes to exactly one bucket:
  *   cache reads  input_cached_tokens, input_cache_read, cache_read_input_tokens, input_cached, cached_tokens
  *   cache writes cache_creation_input_tokens, input_cache_creation, input_cache_write → 5m;
- *                input_cache_creation_5m / _1h by TTL (a total equal to its 5m+1h split is not added again)
+ *                input_cache_creation_5m / _1h by TTL (a total equal to its 5m+1h split is not added again;
+ *                a total that differs from its split is rejected with both numbers)
  *   reasoning    output_reasoning_tokens, output_reasoning, reasoning_tokens (→ output too)
  *   output       other keys containing "output", completion_tokens
  *   input        other keys containing "input", prompt_tokens
@@ -63,7 +64,12 @@ function mapDetails(rd: FieldReader, d: Obj): { b: Buckets; unmapped: string[] }
     else if (key.includes('input') || key === 'prompt_tokens') b.input += n;
     else if (n > 0) unmapped.push(`${key}=${n}`);
   }
-  if (writeTotal !== b.write5m + b.write1h || writeTotal === 0) b.write5m += writeTotal;
+  const split = b.write5m + b.write1h;
+  if (writeTotal > 0 && split > 0 && writeTotal !== split) {
+    return rd.fail('inconsistent-counts', `cache-write total (${writeTotal}) differs from its TTL breakdown (${b.write5m} 5m + ${b.write1h} 1h = ${split})`,
+      'input_cache_creation', 'a cache-write total must equal input_cache_creation_5m + input_cache_creation_1h; fix or drop one of them');
+  }
+  if (split === 0) b.write5m += writeTotal;
   const cached = gemini.cached ?? 0;
   if (gemini.prompt !== undefined) {
     if (cached > gemini.prompt) {

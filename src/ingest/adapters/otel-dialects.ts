@@ -57,7 +57,7 @@ function reasoningWithin(rd: FieldReader, reasoning: number, output: number, pat
 /** Inclusive input -> uncached; parts above the total reject the span with both numbers. */
 function uncached(rd: FieldReader, input: number, read: number, write: number, what: string): number | undefined {
   if (read + write <= input) return input - read - write;
-  return rd.fail('inconsistent-counts', `cache reads + writes (${read} + ${write} = ${read + write}) exceed ${what} (${input})`, `attributes.${what}`,
+  return rd.fail('inconsistent-counts', `cache reads (${read}) + cache writes (${write}) exceed ${what} (${input})`, `attributes.${what}`,
     `${what} includes cached tokens in this dialect; a smaller value means the exporter wrote an exclusive count`);
 }
 

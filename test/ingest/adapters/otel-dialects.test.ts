@@ -63,10 +63,10 @@ describe('otel dialects', () => {
     const b = run(otelAdapter, [fixture('otel/dialects-bad.json', true)]);
     expect(rejectCodes(b)).toEqual({ 'inconsistent-counts': 4, 'invalid-type': 1 });
     const msg = b.rejects.map((x) => x.message);
-    expect(msg[0]).toBe('cache reads + writes (500 + 0 = 500) exceed llm.token_count.prompt (100)');
+    expect(msg[0]).toBe('cache reads (500) + cache writes (0) exceed llm.token_count.prompt (100)');
     expect(msg[1]).toBe('attributes.gen_ai.usage.cache_read.input_tokens (100) and attributes.gen_ai.usage.cache_read_input_tokens (200) disagree');
     expect(msg[2]).toMatch(/\(1000\).*100 uncached \+ 800 cache read \+ 50 cache write = 950/);
-    expect(msg[4]).toBe('cache reads + writes (2000 + 0 = 2000) exceed ai.usage.inputTokens (1000)');
+    expect(msg[4]).toBe('cache reads (2000) + cache writes (0) exceed ai.usage.inputTokens (1000)');
     expect(b.rejects[0].path).toBe('resourceSpans[0].scopeSpans[0].spans[0].attributes.llm.token_count.prompt');
     expect(b.skips).toEqual({ 'no-usage': 1 });
     expect(totalsByModel(b.records)).toEqual({
