@@ -67,7 +67,7 @@ function splitWrites(rd: FieldReader, total: number, w1h: number, w5m: number, w
   if (w1h + w5m === 0) return [total, 0];
   if (w1h + w5m !== total) {
     return rd.fail('inconsistent-counts', `cache writes (${total}) differ from their TTL breakdown ${what} (${w5m} 5m + ${w1h} 1h = ${w5m + w1h})`,
-      undefined, 'the cache-write count must equal the sum of its TTL breakdown');
+      what, 'the cache-write count must equal the sum of its TTL breakdown');
   }
   return [w5m, w1h];
 }

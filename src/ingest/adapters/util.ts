@@ -101,7 +101,7 @@ export class FieldReader {
       return this.fail('invalid-type', `${this.path(path)} must be a non-negative integer (got ${show(v)})`, path,
         'token counts are JSON integers in this format');
     }
-    if (n < 0) return this.fail('negative-count', `${this.path(path)} must be a non-negative integer (got ${show(v)})`, path);
+    if (n < 0) return this.fail('negative-count', `${this.path(path)} must be a non-negative integer (got ${show(v)})`, path, 'token counts are whole numbers ≥ 0');
     if (!Number.isSafeInteger(n)) {
       return this.fail('invalid-count', `${this.path(path)} must be a non-negative integer (got ${show(v)})`, path);
     }
