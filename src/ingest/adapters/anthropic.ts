@@ -1,5 +1,5 @@
 /**
- * Anthropic Messages (LOG-FORMATS §2.1-2.2): `Message` bodies (bare or in `{request, response}`
+ * Anthropic Messages (docs/log-formats.md, "Anthropic"): `Message` bodies (bare or in `{request, response}`
  * pairs), streaming events (`message_start` + cumulative `message_delta`), `{"type":"error"}` bodies
  * and Message Batches result lines `{custom_id, result:{type, message}}`.
  *

@@ -1,5 +1,5 @@
 /**
- * Gemini / Vertex `GenerateContentResponse` (LOG-FORMATS §3): REST camelCase `usageMetadata`,
+ * Gemini / Vertex `GenerateContentResponse` (docs/log-formats.md, "Gemini"): REST camelCase `usageMetadata`,
  * Python SDK snake_case `usage_metadata`; bare, in `{request, response}` pairs, Gemini Batch output
  * lines `{key, response}` and Vertex batch prediction lines `{request, response, status, processed_time}`.
  *

@@ -1,7 +1,7 @@
 /**
  * OpenAI response bodies: Chat Completions (`chat.completion`, final `chat.completion.chunk`),
  * legacy `text_completion`, Responses (`response` objects and `response.*` stream events),
- * embeddings lists; bare or inside `{request, response}` pairs. LOG-FORMATS §1.1-1.2.
+ * embeddings lists; bare or inside `{request, response}` pairs (docs/log-formats.md, "OpenAI").
  *
  * uncached input = prompt - cached - cache_write (both ⊂ prompt); output = completion (⊂ reasoning,
  * audio, predictions). Audio/image tokens stay inside the input/output buckets.
