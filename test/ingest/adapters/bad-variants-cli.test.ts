@@ -40,3 +40,15 @@ describe.each(CASES)('bad lines of %s', (file, expected) => {
     expect(r.stderr + r.stdout).toMatch(new RegExp(`${file.replace(/[./]/g, '\\$&')}:\\d+: `));
   });
 });
+
+describe('usage without a model id through the real command', () => {
+  it('is counted under "(no model)", unpriced (never $0), with a warning', async () => {
+    // bedrock/bad.jsonl lines 1 and 6 carry 5 in + 5 out each and no modelId
+    const r = await runCli(['report', FIXTURES + 'bedrock/bad.jsonl', '--format', 'json']);
+    const out = JSON.parse(r.stdout);
+    const group = out.groups.find((g: { key: { model: string } }) => g.key.model === '(no model)');
+    expect(group).toMatchObject({ requests: 2, costUsd: null, tokens: { input: 10, output: 10 } });
+    expect(out.totals.unpricedModels).toEqual({ '(no model)': 2 });
+    expect(out.warnings).toContainEqual({ message: 'records without a model id are counted under "(no model)" and left unpriced', requests: 2 });
+  });
+});
