@@ -174,12 +174,13 @@ function applyDelta(value: Obj, ctx: IngestContext): void {
   ctx.skip('stream-delta');
 }
 
-const BATCH_SKIP: Record<string, string> = { errored: 'failed-request', canceled: 'canceled', expired: 'expired' };
+const BATCH_SKIP = new Map([['errored', 'failed-request'], ['canceled', 'canceled'], ['expired', 'expired']]);
 
 function convertBatchLine(value: Obj, ctx: IngestContext): void {
   const result = value.result as Obj;
   const type = result.type;
-  if (typeof type === 'string' && BATCH_SKIP[type]) return ctx.skip(BATCH_SKIP[type]);
+  const skip = typeof type === 'string' ? BATCH_SKIP.get(type) : undefined;
+  if (skip) return ctx.skip(skip);
   if (type !== 'succeeded' || !isObj(result.message)) {
     return ctx.reject('unrecognized-value', `unknown batch result type ${JSON.stringify(type)}`, 'result.type');
   }

@@ -62,11 +62,11 @@ function unwrapRequest(doc: unknown): unknown[] | undefined {
   return out;
 }
 
-const PROVIDERS: Record<string, string> = {
+const PROVIDERS = new Map<string, string>(Object.entries({
   'gcp.gemini': 'google', 'gcp.vertex_ai': 'google', 'gcp.gen_ai': 'google', vertex_ai: 'google', gemini: 'google', google: 'google',
   'aws.bedrock': 'bedrock', 'amazon-bedrock': 'bedrock', 'azure.ai.openai': 'azure', 'az.ai.openai': 'azure', 'azure.ai.inference': 'azure',
   mistral_ai: 'mistral', mistralai: 'mistral', x_ai: 'xai', 'ibm.watsonx.ai': 'ibm',
-};
+}));
 
 function failed(span: Obj, a: Attrs): boolean {
   const code = isObj(span.status) ? span.status.code : undefined;
@@ -88,7 +88,7 @@ function convertSpan(span: Obj, resource: Record<string, unknown>, path: string,
   if (model === undefined) return;
   const rawProvider = scalarString(verdict.usage.provider);
   const id = scalarString(verdict.usage.id) ?? scalarString(span.spanId);
-  const rec = makeRecord(ctx, { id, model, provider: rawProvider && (PROVIDERS[rawProvider] ?? rawProvider), time }, b);
+  const rec = makeRecord(ctx, { id, model, provider: rawProvider && (PROVIDERS.get(rawProvider) ?? rawProvider), time }, b);
   const conv = scalarString(a.get('gen_ai.conversation.id')) ?? scalarString(a.get('session.id'));
   if (conv) rec.conversationId = conv;
   const tags: [string, unknown][] = [
