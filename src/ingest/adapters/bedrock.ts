@@ -230,6 +230,7 @@ function response(pair: Pair, ctx: IngestContext): UsageRecord | string | undefi
   const regional = bedrockRegional(model);
   if (regional !== undefined) rec.regional = regional;
   if (guardrailIntervened(r)) rec.tags.guardrail = 'intervened';
+  if (shape.kind === 'titan' && ('embedding' in r || 'embeddingsByType' in r)) rec.tags.operation = 'embeddings';
   attachText(rec, pair.request ? anthropicRequestText(pair.request) : undefined, bodyCompletion(r), ctx.options.keepText);
   applyPair(rec, pair, ctx);
   return rec;

@@ -46,6 +46,11 @@ describe('bedrock spelling variants', () => {
     expect(bedrockAdapter.detect(wrapped.response)).toBe(0);
   });
 
+  it('reads a Titan embeddings body as input only', () => {
+    const e = run(bedrockAdapter, [{ name: 'e.jsonl', text: JSON.stringify({ modelId: 'amazon.titan-embed-text-v2:0', embedding: [0.1, 0.2], inputTextTokenCount: 7 }) }]);
+    expect(e.records.map((x) => [x.model, x.inputTokens, x.outputTokens, x.tags.operation])).toEqual([['amazon.titan-embed-text-v2:0', 7, 0, 'embeddings']]);
+  });
+
   it('rejects disagreeing spellings and breakdowns with both values; skips a response without usage', () => {
     const b = run(bedrockAdapter, [fixture('bedrock/variants-bad.jsonl')]);
     expect(rejectCodes(b)).toEqual({ 'inconsistent-counts': 4, 'negative-count': 1 });
