@@ -104,30 +104,35 @@ function convertSpan(span: Obj, resource: Record<string, unknown>, path: string,
   keep(rec, scalarString(span.spanId), scalarString(span.parentSpanId), ctx);
 }
 
-/** Per-file state of the wrapper rule: counted spans not yet emitted, and the parents of counted spans. */
-interface Wrappers {
-  pending: Map<string, UsageRecord>;
-  parents: RecentKeys;
-}
-const WRAPPERS = 'otel:wrappers';
+/**
+ * Per-file state of the wrapper rule: counted spans not yet emitted, and the parents of counted spans.
+ * Kept as a Map and RecentKeys in fileState so that a split read (ingest/split.ts) sees buffered
+ * records and probed span ids, and reads the file in one pass rather than join halves inexactly.
+ */
+const PENDING = 'otel:pending';
+const PARENTS = 'otel:parents';
 
 /**
  * A counted span waits until the end of the file (or until the buffer is full): a counted child
  * arriving later turns it into a wrapper. A span seen as the parent of a counted span is a wrapper at once.
  */
 function keep(rec: UsageRecord, spanId: string | undefined, parentId: string | undefined, ctx: IngestContext): void {
-  let w = ctx.fileState.get(WRAPPERS) as Wrappers | undefined;
-  if (!w) ctx.fileState.set(WRAPPERS, (w = { pending: new Map(), parents: new RecentKeys() }));
+  let pending = ctx.fileState.get(PENDING) as Map<string, UsageRecord> | undefined;
+  if (!pending) ctx.fileState.set(PENDING, (pending = new Map()));
+  let parents = ctx.fileState.get(PARENTS) as RecentKeys | undefined;
+  if (!parents) ctx.fileState.set(PARENTS, (parents = new RecentKeys()));
   if (parentId) {
-    if (w.pending.delete(parentId)) ctx.skip('aggregate-span');
-    w.parents.add(parentId, ctx.line);
+    ctx.probe?.(parentId);
+    if (pending.delete(parentId)) ctx.skip('aggregate-span');
+    parents.add(parentId, ctx.line);
   }
-  if (spanId && w.parents.mayContain(spanId)) return ctx.skip('aggregate-span');
+  if (spanId) ctx.probe?.(spanId);
+  if (spanId && parents.mayContain(spanId)) return ctx.skip('aggregate-span');
   if (!spanId) return ctx.emit(rec);
-  w.pending.set(spanId, rec);
-  if (w.pending.size > MAX_PENDING) {
-    const [oldest, r] = w.pending.entries().next().value as [string, UsageRecord];
-    w.pending.delete(oldest);
+  pending.set(spanId, rec);
+  if (pending.size > MAX_PENDING) {
+    const [oldest, r] = pending.entries().next().value as [string, UsageRecord];
+    pending.delete(oldest);
     ctx.emit(r);
   }
 }
@@ -162,8 +167,9 @@ export const otelAdapter: JsonAdapter = {
       'expected {"resourceSpans":[…]} or a span with attributes');
   },
   endFile(ctx) {
-    const w = ctx.fileState.get(WRAPPERS) as Wrappers | undefined;
-    if (w) for (const r of w.pending.values()) ctx.emit(r);
-    ctx.fileState.delete(WRAPPERS);
+    const pending = ctx.fileState.get(PENDING) as Map<string, UsageRecord> | undefined;
+    if (pending) for (const r of pending.values()) ctx.emit(r);
+    ctx.fileState.delete(PENDING);
+    ctx.fileState.delete(PARENTS);
   },
 };
