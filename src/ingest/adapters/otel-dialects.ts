@@ -147,9 +147,23 @@ function openInference(a: Attrs, rd: FieldReader): Verdict {
 const AI_OUTER = /^ai\.(generateText|streamText|generateObject|streamObject|embed|embedMany)$/;
 const AI_INNER = /^ai\.(generateText|streamText|generateObject|streamObject)\.(doGenerate|doStream)$|^ai\.(embed|embedMany)\.doEmbed$/;
 
+const META = 'ai.response.providerMetadata';
+
 function providerMetadata(a: Attrs): Obj {
-  const raw = a.get('ai.response.providerMetadata');
+  const raw = a.get(META);
   if (isObj(raw)) return raw;
+  if (raw === undefined) {
+    // a plain-map span store may have kept the metadata as an object, flattened into dotted keys
+    const out: Obj = {};
+    for (const [k, v] of a) {
+      if (!k.startsWith(META + '.')) continue;
+      const [provider, ...rest] = k.slice(META.length + 1).split('.');
+      if (rest.length !== 1) continue;
+      const inner = isObj(out[provider]) ? (out[provider] as Obj) : (out[provider] = {});
+      inner[rest[0]] = v;
+    }
+    return out;
+  }
   if (typeof raw !== 'string' || !raw.trimStart().startsWith('{')) return {};
   try {
     const v: unknown = JSON.parse(raw);

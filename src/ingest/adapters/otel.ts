@@ -29,14 +29,43 @@ function attrValue(v: unknown): unknown {
   return undefined;
 }
 
+/**
+ * Attributes as a flat map: an OTLP KeyValue list, or a plain map whose keys are dotted names or nested
+ * objects (`{llm: {token_count: {prompt: 10}}}`, as span stores such as Phoenix keep them).
+ */
 export function attrs(list: unknown): Attrs {
   const m: Attrs = new Map();
   if (Array.isArray(list)) {
     for (const kv of list) if (isObj(kv) && typeof kv.key === 'string') m.set(kv.key, attrValue(kv.value));
   } else if (isObj(list)) {
-    for (const [k, v] of Object.entries(list)) m.set(k, v);
+    flatten(m, '', list, 0);
   }
   return m;
+}
+
+function flatten(m: Attrs, prefix: string, obj: Obj, depth: number): void {
+  for (const [k, v] of Object.entries(obj)) {
+    const key = prefix ? `${prefix}.${k}` : k;
+    if (isObj(v) && depth < 8) flatten(m, key, v, depth + 1);
+    else m.set(key, v);
+  }
+}
+
+/** Ids, time and status of a span in OTLP/JSON or in a span store's shape (`context.span_id`, `parent_id`, `start_time`). */
+function spanIds(span: Obj): { spanId?: string; parentId?: string; traceId?: string } {
+  const c = isObj(span.context) ? span.context : {};
+  return {
+    spanId: scalarString(span.spanId) ?? scalarString(c.span_id) ?? scalarString(span.span_id),
+    parentId: scalarString(span.parentSpanId) ?? scalarString(span.parent_id) ?? scalarString(span.parent_span_id),
+    traceId: scalarString(span.traceId) ?? scalarString(c.trace_id) ?? scalarString(span.trace_id),
+  };
+}
+
+/** Span attributes, with a span store's top-level `span_kind` as the OpenInference kind when the attributes lack one. */
+function spanAttrs(span: Obj): Attrs {
+  const a = attrs(span.attributes);
+  if (typeof span.span_kind === 'string' && !a.has('openinference.span.kind')) a.set('openinference.span.kind', span.span_kind);
+  return a;
 }
 
 interface FlatSpan {
@@ -69,31 +98,34 @@ const PROVIDERS = new Map<string, string>(Object.entries({
 }));
 
 function failed(span: Obj, a: Attrs): boolean {
-  const code = isObj(span.status) ? span.status.code : undefined;
-  return a.get('error.type') !== undefined || code === 2 || code === 'STATUS_CODE_ERROR';
+  const code = isObj(span.status) ? span.status.code : span.status_code;
+  return a.get('error.type') !== undefined || code === 2 || code === 'STATUS_CODE_ERROR' || code === 'ERROR';
 }
 
 function convertSpan(span: Obj, resource: Record<string, unknown>, path: string, ctx: IngestContext): void {
-  const a = attrs(span.attributes);
+  const a = spanAttrs(span);
+  const ids = spanIds(span);
   const rd = new FieldReader(ctx, path);
   const verdict = readSpan(a, span, rd);
   if (!verdict) return;
   const isFailed = failed(span, a);
   if ('skip' in verdict) return ctx.skip(verdict.skip === 'no-usage' && isFailed ? 'failed-request' : verdict.skip);
   const { b, embeddings } = verdict.usage;
-  const time = rd.time(span.startTimeUnixNano, 'startTimeUnixNano', 'ns');
+  const time = span.startTimeUnixNano !== undefined || span.start_time === undefined
+    ? rd.time(span.startTimeUnixNano, 'startTimeUnixNano', 'ns')
+    : rd.time(span.start_time, 'start_time');
   if (rd.failed) return;
   if (isFailed && bucketSum(b) === 0) return ctx.skip('failed-request');
   const model = rd.model(verdict.usage.model, verdict.usage.modelPath);
   if (model === undefined) return;
   const rawProvider = scalarString(verdict.usage.provider);
-  const id = scalarString(verdict.usage.id) ?? scalarString(span.spanId);
+  const id = scalarString(verdict.usage.id) ?? ids.spanId;
   const rec = makeRecord(ctx, { id, model, provider: rawProvider && (PROVIDERS.get(rawProvider) ?? rawProvider), time }, b);
   const conv = scalarString(a.get('gen_ai.conversation.id')) ?? scalarString(a.get('session.id'));
   if (conv) rec.conversationId = conv;
   const tags: [string, unknown][] = [
     ['service', resource['service.name']], ['user', a.get('user.id') ?? a.get('enduser.id')],
-    ['agent', a.get('gen_ai.agent.name')], ['trace', span.traceId],
+    ['agent', a.get('gen_ai.agent.name')], ['trace', ids.traceId],
   ];
   for (const [tag, v] of tags) if (scalarString(v)) rec.tags[tag] = scalarString(v) as string;
   if (embeddings) rec.tags.operation = 'embeddings';
@@ -101,7 +133,7 @@ function convertSpan(span: Obj, resource: Record<string, unknown>, path: string,
   const tier = a.get('openai.response.service_tier') ?? a.get('gen_ai.openai.response.service_tier');
   if (tier === 'flex' || tier === 'priority') rec.serviceTier = tier;
   applyAttributionConfig(rec, Object.fromEntries(a), undefined, ctx);
-  keep(rec, scalarString(span.spanId), scalarString(span.parentSpanId), ctx);
+  keep(rec, ids.spanId, ids.parentId, ctx);
 }
 
 /**
@@ -142,7 +174,14 @@ function isFlat(v: unknown): v is FlatSpan {
 }
 
 function isBareSpan(v: unknown): v is Obj {
-  return isObj(v) && 'spanId' in v && 'attributes' in v && isLlmSpanAttrs(attrs(v.attributes));
+  if (!isObj(v) || !('attributes' in v) || !(('spanId' in v) || isObj(v.context) || 'span_id' in v)) return false;
+  return typeof v.span_kind === 'string' || isLlmSpanAttrs(attrs(v.attributes));
+}
+
+/** A span store's page or list of spans (`{data: [spans]}`, `[spans]`). */
+function unwrapSpans(doc: unknown): unknown[] | undefined {
+  const list = isObj(doc) && Array.isArray(doc.data) ? doc.data : undefined;
+  return list && list.length > 0 && list.every(isBareSpan) ? list : undefined;
 }
 
 export const otelAdapter: JsonAdapter = {
@@ -151,10 +190,16 @@ export const otelAdapter: JsonAdapter = {
   detect(value) {
     if (isObj(value) && Array.isArray(value.resourceSpans)) return 95;
     if (isFlat(value)) return 95;
+    if (unwrapSpans(value)) return 90;
     return isBareSpan(value) ? 75 : 0;
   },
-  unwrap: unwrapRequest,
+  unwrap: (doc) => unwrapRequest(doc) ?? unwrapSpans(doc),
   convert(value, ctx) {
+    const list = unwrapSpans(value);
+    if (list) {
+      list.forEach((v, i) => convertSpan(v as Obj, {}, `data[${i}]`, ctx));
+      return;
+    }
     const spans = unwrapRequest(value);
     if (spans) {
       if (spans.length === 0) return ctx.skip('empty-page');

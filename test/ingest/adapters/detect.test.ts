@@ -33,6 +33,7 @@ const CASES: [string, string][] = [
   ['otel/dialects.json', 'otel'],
   ['otel/dialects.jsonl', 'otel'],
   ['otel/dialects-bad.json', 'otel'],
+  ['otel/phoenix-spans.json', 'otel'],
   ['claude-code/session.jsonl', 'claude-code'],
   ['claude-code/bad.jsonl', 'claude-code'],
   ['claude-code/untyped.jsonl', 'claude-code'],

@@ -77,3 +77,29 @@ describe('otel dialects', () => {
     expect(b.records.length + 1 + b.rejects.length).toBe(8);
   });
 });
+
+describe('otel spans as a span store returns them (Phoenix REST page, nested or dotted attributes)', () => {
+  it('reads context ids, span_kind, start_time and nested attributes, by hand', () => {
+    const r = run(otelAdapter, [fixture('otel/phoenix-spans.json', true)]);
+    expect(totalsByModel(r.records)).toEqual({
+      // nested llm.token_count: prompt 3000 includes cache_read 2048 -> 952 uncached
+      'gpt-4o-mini-2024-07-18': tot({ records: 1, input: 952, cacheRead: 2048, output: 120 }),
+      // dotted keys; an error span that reports usage is counted (prompt 500, no output)
+      'claude-haiku-4-5-20251001': tot({ records: 1, input: 500 }),
+    });
+    expect(r.skips).toEqual({ 'aggregate-span': 1 }); // the CHAIN parent
+    expect(byId(r, '1a2b3c4d5e6f7081')).toMatchObject({ timestamp: '2026-10-05T10:00:00.000Z', tags: { trace: '7f3c0a1e9b2d4c5f8e6a1b2c3d4e5f60' } });
+    expect(byId(r, '2b3c4d5e6f708192').tags.outcome).toBe('failure');
+  });
+
+  it('finds AI SDK provider metadata kept as an object in a plain-map span', () => {
+    const v = {
+      spanId: 'v1', name: 'ai.generateText.doGenerate', startTimeUnixNano: '1790000000000000000',
+      attributes: { ai: { operationId: 'ai.generateText.doGenerate', model: { id: 'gpt-4o-mini', provider: 'openai.chat' }, usage: { promptTokens: 1300, completionTokens: 60 },
+        response: { providerMetadata: { openai: { cachedPromptTokens: 1024 } } } } },
+    };
+    const r = run(otelAdapter, [{ name: 'v.jsonl', text: JSON.stringify(v) }]);
+    // 1300 - 1024 cached = 276
+    expect(totalsByModel(r.records)).toEqual({ 'gpt-4o-mini': tot({ records: 1, input: 276, cacheRead: 1024, output: 60 }) });
+  });
+});
