@@ -6,7 +6,7 @@
  */
 import type { Pricer, RateCard } from '../pricing/cost.js';
 import { floatCost } from '../pricing/cost.js';
-import type { UsageRecord } from '../usage/record.js';
+import { NO_MODEL, type UsageRecord } from '../usage/record.js';
 import { CostAccumulator } from './accumulator.js';
 import { CacheWriteTracker } from './cache-writes.js';
 import { groupKey, type Dimension } from './dims.js';
@@ -60,6 +60,9 @@ export interface RollupOptions {
    */
   laterPartWindow?: number;
 }
+
+/** Records whose log had usage but no model id (readers count them under NO_MODEL). */
+const NO_MODEL_WARNING = `records without a model id are counted under "${NO_MODEL}" and left unpriced`;
 
 export class ReportRollup {
   readonly total = new CostAccumulator();
@@ -119,6 +122,7 @@ export class ReportRollup {
       g.perRequest.addAt(each, bucket, r.requests);
     }
     if (card && card.warnings.length) for (const w of card.warnings) this.cardWarnings.set(w, (this.cardWarnings.get(w) ?? 0) + r.requests);
+    if (r.model === NO_MODEL) this.cardWarnings.set(NO_MODEL_WARNING, (this.cardWarnings.get(NO_MODEL_WARNING) ?? 0) + r.requests);
     this.attribution(r, card, costUsd);
     this.cacheWrites.add(r, card);
   }

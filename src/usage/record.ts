@@ -7,6 +7,12 @@ export type ServiceTier = 'standard' | 'batch' | 'flex' | 'priority';
 
 export type TokenSource = 'reported' | 'estimated';
 
+/**
+ * Model of a record whose log carried usage but no model id: its tokens are counted (never dropped),
+ * it is never priced (no catalog id matches), and the report warns about it.
+ */
+export const NO_MODEL = '(no model)';
+
 /** Well-known tag keys (others are free-form, addressed as `tag:NAME`). */
 export const TAG_FEATURE = 'feature';
 export const TAG_CUSTOMER = 'customer';

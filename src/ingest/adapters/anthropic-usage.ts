@@ -1,5 +1,5 @@
 /**
- * Anthropic Usage & Cost Admin API usage report (LOG-FORMATS §2.3):
+ * Anthropic Usage & Cost Admin API usage report (docs/log-formats.md, "Anthropic usage report"):
  * `{data:[{starting_at, ending_at, results:[{uncached_input_tokens, cache_read_input_tokens,
  * cache_creation:{ephemeral_5m_input_tokens, ephemeral_1h_input_tokens}, output_tokens, model, …}]}]}`.
  * Flat `cache_creation_5m_input_tokens` / `cache_creation_1h_input_tokens` are accepted too.

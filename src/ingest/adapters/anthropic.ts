@@ -1,5 +1,5 @@
 /**
- * Anthropic Messages (LOG-FORMATS §2.1-2.2): `Message` bodies (bare or in `{request, response}`
+ * Anthropic Messages (docs/log-formats.md, "Anthropic"): `Message` bodies (bare or in `{request, response}`
  * pairs), streaming events (`message_start` + cumulative `message_delta`), `{"type":"error"}` bodies
  * and Message Batches result lines `{custom_id, result:{type, message}}`.
  *
@@ -31,6 +31,11 @@ export function anthropicBuckets(rd: FieldReader, usage: Obj): Buckets | undefin
   const thinking = rd.count(usage, 'output_tokens_details.thinking_tokens') ?? 0;
   if (rd.failed || input === undefined || output === undefined) return undefined;
   if (!checkReasoning(rd, thinking, output, 'output_tokens_details.thinking_tokens')) return undefined;
+  if (has5m && w5 + w1 > 0 && creation !== undefined && creation !== w5 + w1) {
+    return rd.fail('inconsistent-counts',
+      `cache_creation_input_tokens (${creation}) differs from its TTL breakdown cache_creation (${w5} 5m + ${w1} 1h = ${w5 + w1})`,
+      'cache_creation_input_tokens', 'the total must equal ephemeral_5m_input_tokens + ephemeral_1h_input_tokens; fix or drop one of them');
+  }
   // The TTL breakdown wins; without it (legacy, or an all-zero breakdown next to a total) all writes are 5m.
   const split = has5m && (w5 + w1 > 0 || !creation);
   return {
@@ -49,10 +54,13 @@ export function anthropicModifiers(rec: UsageRecord, usage: Obj, msg?: Obj): voi
   if (usage.speed === 'fast' || msg?.speed === 'fast') rec.fast = true;
 }
 
-function messageRecord(msg: Obj, ctx: IngestContext, rd: FieldReader): UsageRecord | undefined {
+/** The record of a Message body, `NO_USAGE` when it carries no usage (skipped), undefined when rejected. */
+const NO_USAGE = 'no-usage';
+function messageRecord(msg: Obj, ctx: IngestContext, rd: FieldReader): UsageRecord | typeof NO_USAGE | undefined {
+  if (msg.usage === undefined || msg.usage === null) return NO_USAGE;
   const model = rd.model(msg.model, 'model');
   if (model === undefined) return undefined;
-  if (!isObj(msg.usage)) return void rd.fail('missing-field', 'usage must be an object', 'usage');
+  if (!isObj(msg.usage)) return void rd.fail('invalid-type', 'usage must be an object', 'usage');
   const b = anthropicBuckets(rd.child('usage'), msg.usage);
   if (!b) return undefined;
   const id = typeof msg.id === 'string' && msg.id ? msg.id : undefined;
@@ -151,6 +159,7 @@ function applyDelta(value: Obj, ctx: IngestContext): void {
   const msg = { ...cur.msg, usage };
   const rd = new FieldReader(ctx);
   const rec = messageRecord(msg, ctx, rd);
+  if (rec === NO_USAGE) return ctx.skip(NO_USAGE);
   if (!rec) return;
   rec.source = cur.rec.source;
   rec.tags = cur.rec.tags;
@@ -165,16 +174,18 @@ function applyDelta(value: Obj, ctx: IngestContext): void {
   ctx.skip('stream-delta');
 }
 
-const BATCH_SKIP: Record<string, string> = { errored: 'failed-request', canceled: 'canceled', expired: 'expired' };
+const BATCH_SKIP = new Map([['errored', 'failed-request'], ['canceled', 'canceled'], ['expired', 'expired']]);
 
 function convertBatchLine(value: Obj, ctx: IngestContext): void {
   const result = value.result as Obj;
   const type = result.type;
-  if (typeof type === 'string' && BATCH_SKIP[type]) return ctx.skip(BATCH_SKIP[type]);
+  const skip = typeof type === 'string' ? BATCH_SKIP.get(type) : undefined;
+  if (skip) return ctx.skip(skip);
   if (type !== 'succeeded' || !isObj(result.message)) {
     return ctx.reject('unrecognized-value', `unknown batch result type ${JSON.stringify(type)}`, 'result.type');
   }
   const rec = messageRecord(result.message, ctx, new FieldReader(ctx, 'result.message'));
+  if (rec === NO_USAGE) return ctx.skip(NO_USAGE);
   if (!rec) return;
   rec.serviceTier = 'batch';
   if (typeof value.custom_id === 'string') rec.tags.custom_id = value.custom_id;
@@ -189,6 +200,7 @@ function convertBody(pair: Pair, ctx: IngestContext): void {
   const msg = isStart ? body.message : body;
   if (!isObj(msg)) return ctx.reject('missing-field', 'message_start without a message', 'message');
   const rec = messageRecord(msg, ctx, isStart ? rd.child('message') : rd);
+  if (rec === NO_USAGE) return ctx.skip(NO_USAGE);
   if (!rec) return;
   const req = pair.request ? anthropicRequestText(pair.request) : undefined;
   attachText(rec, req, isStart ? undefined : anthropicCompletionText(msg), ctx.options.keepText);

@@ -1,19 +1,26 @@
 /**
- * AWS Bedrock (LOG-FORMATS §4): model invocation logs (`schemaType:"ModelInvocationLog"`, all
- * operations incl. streaming) and raw Converse/ConverseStream responses (`usage.inputTokens`…),
- * bare with a `modelId` field or in `{request:{modelId}, response}` pairs.
+ * AWS Bedrock (see docs/log-formats.md, "Bedrock"): model invocation logs (`schemaType:"ModelInvocationLog"`,
+ * all operations incl. streaming), Converse responses (`usage.inputTokens`…), ConverseStream `metadata`
+ * events, and InvokeModel bodies (Nova `usage`, Titan `inputTextTokenCount`/`results[].tokenCount`,
+ * Llama `prompt_token_count`/`generation_token_count`, Anthropic `usage.input_tokens`, streamed chunks'
+ * `amazon-bedrock-invocationMetrics`), bare with a `modelId` field or in `{request:{modelId}, response}` pairs.
  *
- * inputTokenCount / inputTokens EXCLUDE cache reads and writes. Cache writes have no TTL split at
- * the log level: they count as 5m unless the logged Anthropic body's `usage.cache_creation` (or
- * Converse `cacheDetails`) splits the same total. modelId is kept as logged (geo prefixes, ARNs);
- * regional = true for geo profiles (us./eu./apac./au./jp./ca.) and in-region ids, false for global.,
- * unknown for application inference profiles.
+ * AWS spells the counts two ways (`cacheReadInputTokens` in Converse's TokenUsage, `cacheReadInputTokenCount`
+ * in invocation logs, invocation metrics and Nova bodies; likewise input/output/cache-write); every spelling
+ * is read, and a record carrying two spellings that disagree is rejected with both values.
+ * Input counts EXCLUDE cache reads and writes. Cache writes have no TTL split at the log level: they
+ * count as 5m unless the logged Anthropic body's `usage.cache_creation` (or Converse `cacheDetails`)
+ * splits the same total (a breakdown with another total is rejected). A response with an input count
+ * and no output count (a guardrail intervened) is counted with output 0. modelId is kept as logged
+ * (geo prefixes, ARNs); regional = true for geo profiles (us./eu./apac./au./jp./ca.) and in-region ids,
+ * false for global., unknown for application inference profiles.
  */
 import type { IngestContext, JsonAdapter } from '../types.js';
 import type { UsageRecord } from '../../usage/record.js';
 import { applyMetadata, applyPair, splitPair, type Pair } from './pair.js';
 import { anthropicCompletionText, anthropicRequestText, attachText, contentText } from './text.js';
-import { FieldReader, isObj, makeRecord, pick, scalarString, type Obj } from './util.js';
+import { anthropicBuckets } from './anthropic.js';
+import { FieldReader, isObj, makeRecord, pick, scalarString, type Buckets, type Obj } from './util.js';
 
 /** Regional-uplift flag from a Bedrock model id / ARN. */
 export function bedrockRegional(modelId: string): boolean | undefined {
@@ -28,37 +35,99 @@ export function bedrockRegional(modelId: string): boolean | undefined {
   return true; // geo prefix (us./eu./apac./au./jp./ca./us-gov.) or in-region foundation model
 }
 
-/** Splits a cache-write total by TTL when a breakdown with the same total is available. */
-function splitWrites(total: number, w1h: number | undefined, w5m: number | undefined): [number, number] {
-  if (w1h !== undefined && w5m !== undefined && w1h + w5m === total) return [w5m, w1h];
-  return [total, 0];
+/** Every spelling AWS uses for one count, first the Converse (TokenUsage) one. */
+const INPUT = ['inputTokens', 'inputTokenCount'];
+const OUTPUT = ['outputTokens', 'outputTokenCount'];
+const READ = ['cacheReadInputTokens', 'cacheReadInputTokenCount'];
+const WRITE = ['cacheWriteInputTokens', 'cacheWriteInputTokenCount'];
+const TOTAL = ['totalTokens', 'totalTokenCount'];
+const METRICS = 'amazon-bedrock-invocationMetrics';
+
+/** A count under any of its spellings; two spellings with different values reject the record with both. */
+function spelled(rd: FieldReader, obj: unknown, names: readonly string[]): number | undefined {
+  let found: { name: string; n: number } | undefined;
+  for (const name of names) {
+    const n = rd.count(obj, name);
+    if (n === undefined) continue;
+    if (found && found.n !== n) {
+      return rd.fail('inconsistent-counts', `${rd.path(found.name)} (${found.n}) and ${rd.path(name)} (${n}) disagree`, name,
+        'both spellings are the same count in Bedrock logs; fix or drop one of them');
+    }
+    found ??= { name, n };
+  }
+  return found?.n;
+}
+
+function hasAny(obj: unknown, names: readonly string[]): boolean {
+  return isObj(obj) && names.some((n) => obj[n] !== undefined && obj[n] !== null);
+}
+
+/** Splits a cache-write total by TTL; a breakdown with another total is rejected. */
+function splitWrites(rd: FieldReader, total: number, w1h: number, w5m: number, what: string): [number, number] | undefined {
+  if (w1h + w5m === 0) return [total, 0];
+  if (w1h + w5m !== total) {
+    return rd.fail('inconsistent-counts', `cache writes (${total}) differ from their TTL breakdown ${what} (${w5m} 5m + ${w1h} 1h = ${w5m + w1h})`,
+      what, 'the cache-write count must equal the sum of its TTL breakdown');
+  }
+  return [w5m, w1h];
+}
+
+/**
+ * Cache counts found in a logged response body (used only when the log's own counts are absent):
+ * Anthropic `usage.cache_*_input_tokens`, Converse/Nova `usage.cacheRead…`, a ConverseStream
+ * `metadata.usage` chunk or an InvokeModel stream's `amazon-bedrock-invocationMetrics` chunk.
+ */
+function bodyCache(rd: FieldReader, body: unknown): { read?: number; write?: number } {
+  const chunks = Array.isArray(body) ? body : [body];
+  for (let i = chunks.length - 1; i >= 0; i--) {
+    const c = chunks[i];
+    if (!isObj(c)) continue;
+    const usage = isObj(c.usage) ? c.usage : isObj(c.metadata) && isObj(c.metadata.usage) ? c.metadata.usage : isObj(c[METRICS]) ? c[METRICS] : undefined;
+    if (!usage) continue;
+    if ('input_tokens' in usage) {
+      return { read: rd.countValue(usage.cache_read_input_tokens, 'cache_read_input_tokens') ?? undefined, write: rd.countValue(usage.cache_creation_input_tokens, 'cache_creation_input_tokens') ?? undefined };
+    }
+    return { read: spelled(rd, usage, READ), write: spelled(rd, usage, WRITE) };
+  }
+  return {};
 }
 
 function invocationLog(value: Obj, ctx: IngestContext): UsageRecord | string | undefined {
   const rd = new FieldReader(ctx);
-  if ((value.errorCode || value.error) && pick(value, 'output.outputTokenCount') === undefined) return 'failed-request';
+  if ((value.errorCode || value.error) && !hasAny(value.output, OUTPUT)) return 'failed-request';
+  if (!hasAny(value.input, INPUT) && !hasAny(value.output, OUTPUT)) return 'no-usage';
   const model = rd.model(value.modelId, 'modelId');
-  const input = rd.count(value, 'input.inputTokenCount', { required: true });
-  const read = rd.count(value, 'input.cacheReadInputTokenCount') ?? 0;
-  const write = rd.count(value, 'input.cacheWriteInputTokenCount') ?? 0;
-  const output = rd.count(value, 'output.outputTokenCount', { required: true });
+  const inRd = rd.child('input');
+  const input = spelled(inRd, value.input, INPUT) ?? inRd.fail('missing-field', 'input.inputTokenCount is required', 'inputTokenCount',
+    'an invocation log with an output count needs input.inputTokenCount');
+  let read = spelled(inRd, value.input, READ);
+  let write = spelled(inRd, value.input, WRITE);
+  const output = spelled(rd.child('output'), value.output, OUTPUT) ?? 0;
   const time = rd.time(value.timestamp, 'timestamp');
-  if (rd.failed || model === undefined || input === undefined || output === undefined) return undefined;
+  if (rd.failed || model === undefined || input === undefined) return undefined;
   const body = pick(value, 'output.outputBodyJson');
+  if (read === undefined || write === undefined) {
+    const fromBody = bodyCache(rd.child('output.outputBodyJson'), body);
+    read ??= fromBody.read;
+    write ??= fromBody.write;
+    if (rd.failed) return undefined;
+  }
   const cc = isObj(body) ? pick(body, 'usage.cache_creation') : undefined;
-  const [w5, w1] = isObj(cc)
-    ? splitWrites(write, num(cc.ephemeral_1h_input_tokens), num(cc.ephemeral_5m_input_tokens))
-    : [write, 0];
+  const split = isObj(cc)
+    ? splitWrites(rd.child('output.outputBodyJson.usage'), write ?? 0, num(cc.ephemeral_1h_input_tokens) ?? 0, num(cc.ephemeral_5m_input_tokens) ?? 0, 'cache_creation')
+    : [write ?? 0, 0];
+  if (!split) return undefined;
   const rec = makeRecord(ctx, {
     id: typeof value.requestId === 'string' && value.requestId ? value.requestId : undefined,
     model, provider: 'bedrock', time,
-  }, { input, cacheRead: read, write5m: w5, write1h: w1, output, reasoning: 0 });
+  }, { input, cacheRead: read ?? 0, write5m: split[0], write1h: split[1], output, reasoning: 0 });
   const regional = bedrockRegional(model);
   if (regional !== undefined) rec.regional = regional;
   applyMetadata(rec, value.requestMetadata);
   const region = scalarString(value.inferenceRegion) ?? scalarString(value.region);
   if (region) rec.tags.region = region;
   if (typeof value.operation === 'string') rec.tags.operation = value.operation;
+  if (guardrailIntervened(body)) rec.tags.guardrail = 'intervened';
   const reqBody = pick(value, 'input.inputBodyJson');
   attachText(rec, isObj(reqBody) ? anthropicRequestText(reqBody) : undefined,
     isObj(body) ? bodyCompletion(body) : undefined, ctx.options.keepText);
@@ -69,74 +138,126 @@ function num(v: unknown): number | undefined {
   return typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 ? v : undefined;
 }
 
+function guardrailIntervened(body: unknown): boolean {
+  if (!isObj(body)) return false;
+  return body.stopReason === 'guardrail_intervened' || body['amazon-bedrock-guardrailAction'] === 'INTERVENED';
+}
+
 function bodyCompletion(body: Obj): string | undefined {
   if (isObj(body.output) && isObj(body.output.message)) return contentText(body.output.message.content, { images: 0 }) || undefined;
   return anthropicCompletionText(body);
 }
 
-/**
- * Converse `usage`. inputTokens is exclusive of cache; but when totalTokens equals input + output
- * while cache counts are non-zero, the input evidently already contained them (seen on some
- * OpenAI-family models), so the cache counts are subtracted instead.
- */
-function converse(pair: Pair, ctx: IngestContext): UsageRecord | undefined {
-  const r = pair.response;
-  const rd = new FieldReader(ctx, pair.wrapper ? 'response' : '');
-  const model = rd.model(r.modelId ?? pair.request?.modelId ?? pair.wrapper?.modelId, 'modelId');
-  const u = rd.child('usage');
-  let input = u.count(r.usage, 'inputTokens', { required: true });
-  const output = u.count(r.usage, 'outputTokens', { required: true });
-  const read = u.count(r.usage, 'cacheReadInputTokens') ?? 0;
-  const write = u.count(r.usage, 'cacheWriteInputTokens') ?? 0;
-  const total = u.count(r.usage, 'totalTokens');
-  if (rd.failed || model === undefined || input === undefined || output === undefined) return undefined;
+/** Where a response keeps its counts, and in which dialect. */
+type UsageShape =
+  | { kind: 'converse'; usage: Obj; path: string }
+  | { kind: 'anthropic'; usage: Obj }
+  | { kind: 'titan' }
+  | { kind: 'llama' };
+
+function usageShape(r: Obj): UsageShape | undefined {
+  if (isObj(r.usage) && 'input_tokens' in r.usage) return { kind: 'anthropic', usage: r.usage };
+  if (isObj(r.usage) && hasAny(r.usage, [...INPUT, ...OUTPUT])) return { kind: 'converse', usage: r.usage, path: 'usage' };
+  if (isObj(r.metadata) && isObj(r.metadata.usage)) return { kind: 'converse', usage: r.metadata.usage, path: 'metadata.usage' };
+  if (isObj(r[METRICS])) return { kind: 'converse', usage: r[METRICS] as Obj, path: METRICS };
+  if ('inputTextTokenCount' in r) return { kind: 'titan' };
+  if ('prompt_token_count' in r && 'generation_token_count' in r) return { kind: 'llama' };
+  return undefined;
+}
+
+/** Converse / Nova / metrics usage: input excludes cache (see the totalTokens check below). */
+function converseBuckets(rd: FieldReader, usage: Obj): Buckets | undefined {
+  let input = spelled(rd, usage, INPUT);
+  const output = spelled(rd, usage, OUTPUT) ?? 0;
+  const read = spelled(rd, usage, READ) ?? 0;
+  let write = spelled(rd, usage, WRITE);
+  const total = spelled(rd, usage, TOTAL);
+  if (rd.failed) return undefined;
+  if (input === undefined) return rd.fail('missing-field', `${rd.path('inputTokens')} is required`, 'inputTokens');
+  const details = Array.isArray(usage.cacheDetails) ? usage.cacheDetails.filter(isObj) : [];
+  const oneHour = details.filter((d) => d.ttl === '1h').reduce((s, d) => s + (num(d.inputTokens) ?? 0), 0);
+  const all = details.reduce((s, d) => s + (num(d.inputTokens) ?? 0), 0);
+  write ??= details.length ? all : 0;
+  // inputTokens excludes cache; but when totalTokens equals input + output while cache counts are
+  // non-zero, the input evidently already contained them (seen on some OpenAI-family models).
   if (read + write > 0 && total === input + output) {
     if (read + write > input) {
-      return rd.fail('inconsistent-counts', `cache tokens (${read + write}) exceed inputTokens (${input}) although totalTokens excludes them`,
-        'usage.totalTokens', 'totalTokens should equal inputTokens + outputTokens + cache reads + cache writes');
+      return rd.fail('inconsistent-counts', `cache tokens (${read + write}) exceed inputTokens (${input}) although totalTokens (${total}) excludes them`,
+        'totalTokens', 'totalTokens should equal inputTokens + outputTokens + cache reads + cache writes');
     }
     input -= read + write;
   }
-  const details = Array.isArray((r.usage as Obj).cacheDetails) ? ((r.usage as Obj).cacheDetails as unknown[]) : [];
-  const oneHour = details.filter((d) => isObj(d) && d.ttl === '1h').reduce((s: number, d) => s + (num((d as Obj).inputTokens) ?? 0), 0);
-  const [w5, w1] = details.length ? splitWrites(write, oneHour, write - oneHour) : [write, 0];
-  const id = scalarString(pick(r, 'ResponseMetadata.RequestId')) ?? scalarString(r.requestId);
-  const rec = makeRecord(ctx, { id, model, provider: 'bedrock' }, { input, cacheRead: read, write5m: w5, write1h: w1, output, reasoning: 0 });
+  const split = details.length ? splitWrites(rd, write, oneHour, all - oneHour, 'cacheDetails') : [write, 0];
+  if (!split) return undefined;
+  return { input, cacheRead: read, write5m: split[0], write1h: split[1], output, reasoning: 0 };
+}
+
+function titanBuckets(rd: FieldReader, r: Obj): Buckets | undefined {
+  const input = rd.count(r, 'inputTextTokenCount', { required: true });
+  let output = 0;
+  const results = Array.isArray(r.results) ? r.results : [];
+  for (let i = 0; i < results.length; i++) output += rd.child(`results[${i}]`).count(results[i], 'tokenCount') ?? 0;
+  if (rd.failed || input === undefined) return undefined;
+  return { input, cacheRead: 0, write5m: 0, write1h: 0, output, reasoning: 0 };
+}
+
+function llamaBuckets(rd: FieldReader, r: Obj): Buckets | undefined {
+  const input = rd.count(r, 'prompt_token_count', { required: true });
+  const output = rd.count(r, 'generation_token_count') ?? 0;
+  if (rd.failed || input === undefined) return undefined;
+  return { input, cacheRead: 0, write5m: 0, write1h: 0, output, reasoning: 0 };
+}
+
+/** A response body (Converse, ConverseStream metadata, InvokeModel body): a record, a skip reason, or undefined when rejected. */
+function response(pair: Pair, ctx: IngestContext): UsageRecord | string | undefined {
+  const r = pair.response;
+  const shape = usageShape(r);
+  const rd = new FieldReader(ctx, pair.wrapper ? 'response' : '');
+  if (!shape) {
+    if (pair.wrapper || 'output' in r || 'stopReason' in r || 'modelId' in r || 'results' in r) return 'no-usage';
+    return rd.fail('unrecognized-value', 'neither a Bedrock invocation log nor a Bedrock response', undefined,
+      'invocation logs have schemaType "ModelInvocationLog"; Converse responses have usage.inputTokens/outputTokens');
+  }
+  const model = rd.model(r.modelId ?? pair.request?.modelId ?? pair.wrapper?.modelId ?? r.model, 'modelId');
+  let b: Buckets | undefined;
+  if (shape.kind === 'converse') b = converseBuckets(rd.child(shape.path), shape.usage);
+  else if (shape.kind === 'anthropic') b = anthropicBuckets(rd.child('usage'), shape.usage);
+  else if (shape.kind === 'titan') b = titanBuckets(rd, r);
+  else b = llamaBuckets(rd, r);
+  if (rd.failed || !b || model === undefined) return undefined;
+  const id = scalarString(pick(r, 'ResponseMetadata.RequestId')) ?? scalarString(r.requestId) ?? scalarString(r.id);
+  const rec = makeRecord(ctx, { id, model, provider: 'bedrock' }, b);
   const regional = bedrockRegional(model);
   if (regional !== undefined) rec.regional = regional;
+  if (guardrailIntervened(r)) rec.tags.guardrail = 'intervened';
+  if (shape.kind === 'titan' && ('embedding' in r || 'embeddingsByType' in r)) rec.tags.operation = 'embeddings';
   attachText(rec, pair.request ? anthropicRequestText(pair.request) : undefined, bodyCompletion(r), ctx.options.keepText);
   applyPair(rec, pair, ctx);
   return rec;
 }
 
-function isConverse(r: unknown): r is Obj {
-  return isObj(r) && isObj(r.usage) && 'inputTokens' in r.usage && 'outputTokens' in r.usage;
+/** Has a modelId where Bedrock puts it (a bare body, the request, or the wrapper line). */
+function bedrockModelId(pair: Pair): boolean {
+  return [pair.response.modelId, pair.request?.modelId, pair.wrapper?.modelId].some((v) => typeof v === 'string' && v !== '');
 }
 
 export const bedrockAdapter: JsonAdapter = {
   name: 'bedrock',
-  description: 'AWS Bedrock model invocation logs (CloudWatch/S3) and Converse responses with a modelId',
+  description: 'AWS Bedrock model invocation logs (CloudWatch/S3), Converse/ConverseStream responses and InvokeModel bodies',
   detect(value) {
     if (!isObj(value)) return 0;
     if (value.schemaType === 'ModelInvocationLog') return 95;
     const pair = splitPair(value);
-    if (!pair || !isConverse(pair.response)) return 0;
-    return pair.response.modelId || pair.request?.modelId || pair.wrapper?.modelId ? 80 : 40;
+    const shape = pair ? usageShape(pair.response) : undefined;
+    if (!pair || !shape) return 0;
+    // an Anthropic body is Bedrock's only when a modelId says so (the Anthropic adapter reads bare ones)
+    if (shape.kind === 'anthropic') return bedrockModelId(pair) ? 92 : 0;
+    return bedrockModelId(pair) ? 80 : 40;
   },
   convert(value, ctx) {
     if (!isObj(value)) return ctx.reject('invalid-type', 'expected a JSON object');
-    if (value.schemaType === 'ModelInvocationLog') {
-      const out = invocationLog(value, ctx);
-      if (typeof out === 'string') return ctx.skip(out);
-      if (out) ctx.emit(out);
-      return;
-    }
-    const pair = splitPair(value) as Pair;
-    if (!isConverse(pair.response)) {
-      return ctx.reject('unrecognized-value', 'neither a Bedrock invocation log nor a Converse response', undefined,
-        'invocation logs have schemaType "ModelInvocationLog"; Converse responses have usage.inputTokens/outputTokens');
-    }
-    const rec = converse(pair, ctx);
-    if (rec) ctx.emit(rec);
+    const out = value.schemaType === 'ModelInvocationLog' ? invocationLog(value, ctx) : response(splitPair(value) as Pair, ctx);
+    if (typeof out === 'string') return ctx.skip(out);
+    if (out) ctx.emit(out);
   },
 };

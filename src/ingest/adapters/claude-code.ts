@@ -1,5 +1,9 @@
 /**
- * Claude Code transcripts (`~/.claude/projects/**\/*.jsonl`, LOG-FORMATS §8).
+ * Claude Code transcripts (`~/.claude/projects/**\/*.jsonl`, docs/log-formats.md, "Claude Code").
+ *
+ * A line is an API response by its shape, not only by `type:"assistant"`: older Claude Code versions and
+ * third-party writers leave `type` out, so a line with `message.usage` and a `requestId`, `sessionId` or
+ * `message.id` counts too.
  *
  * Assistant lines carry Anthropic `message.usage` (input EXCLUDES cache; writes split 5m/1h, else
  * `cache_creation_input_tokens` as 5m). Claude Code writes one line per content block with the same
@@ -60,8 +64,23 @@ function toRecord(value: Obj, msg: Obj, ctx: IngestContext): UsageRecord | undef
   return rec;
 }
 
+/** An assistant line: `type:"assistant"`, or no type and an assistant-shaped message. */
+function isAssistant(value: Obj): boolean {
+  if (value.type !== undefined) return value.type === 'assistant';
+  const msg = value.message;
+  return isObj(msg) && (msg.role === 'assistant' || isObj(msg.usage));
+}
+
+/** A transcript line without `type`, recognised by its shape. */
+function untypedShape(value: Obj): boolean {
+  const msg = value.message;
+  if (value.type !== undefined || !isObj(msg)) return false;
+  const ids = typeof value.requestId === 'string' || typeof value.sessionId === 'string' || typeof msg.id === 'string';
+  return ids && (isObj(msg.usage) || 'uuid' in value || 'parentUuid' in value);
+}
+
 function convertLine(value: Obj, ctx: IngestContext): void {
-  if (value.type !== 'assistant') return ctx.skip('transcript-metadata');
+  if (!isAssistant(value)) return ctx.skip('transcript-metadata');
   const msg = value.message;
   if (!isObj(msg) || !isObj(msg.usage)) return ctx.skip('no-usage');
   if (msg.model === '<synthetic>') return ctx.skip('synthetic-placeholder');
@@ -136,6 +155,7 @@ export const claudeCodeAdapter: JsonAdapter = {
     if (session && value.type === 'assistant' && isObj(value.message)) return 95;
     if (session && typeof value.type === 'string' && ('uuid' in value || 'parentUuid' in value)) return 85;
     if (value.type === 'summary' && 'leafUuid' in value) return 80;
+    if (untypedShape(value)) return isObj((value.message as Obj).usage) ? 90 : 80;
     return 0;
   },
   convert(value, ctx) {

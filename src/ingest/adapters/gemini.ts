@@ -1,5 +1,5 @@
 /**
- * Gemini / Vertex `GenerateContentResponse` (LOG-FORMATS §3): REST camelCase `usageMetadata`,
+ * Gemini / Vertex `GenerateContentResponse` (docs/log-formats.md, "Gemini"): REST camelCase `usageMetadata`,
  * Python SDK snake_case `usage_metadata`; bare, in `{request, response}` pairs, Gemini Batch output
  * lines `{key, response}` and Vertex batch prediction lines `{request, response, status, processed_time}`.
  *
@@ -34,7 +34,7 @@ function keysOf(r: Obj): typeof CAMEL {
   return SNAKE.usage in r || SNAKE.model in r || SNAKE.feedback in r ? SNAKE : CAMEL;
 }
 
-const TRAFFIC: Record<string, ServiceTier> = { ON_DEMAND_FLEX: 'flex', ON_DEMAND_PRIORITY: 'priority', ON_DEMAND: 'standard' };
+const TRAFFIC = new Map<string, ServiceTier>([['ON_DEMAND_FLEX', 'flex'], ['ON_DEMAND_PRIORITY', 'priority'], ['ON_DEMAND', 'standard']]);
 
 function buckets(rd: FieldReader, u: Obj, k: typeof CAMEL): Buckets | undefined {
   const prompt = rd.count(u, k.prompt) ?? 0;
@@ -72,8 +72,8 @@ function convertResponse(pair: Pair, ctx: IngestContext, rd: FieldReader): Usage
   }
   const traffic = isObj(usage) ? usage[k.traffic] : undefined;
   if (typeof traffic === 'string') {
-    rec.serviceTier = TRAFFIC[traffic] ?? 'standard';
-    if (!TRAFFIC[traffic]) rec.tags.traffic_type = traffic;
+    rec.serviceTier = TRAFFIC.get(traffic) ?? 'standard';
+    if (!TRAFFIC.has(traffic)) rec.tags.traffic_type = traffic;
   }
   if (typeof blocked === 'string') rec.tags.blocked = blocked;
   attachText(rec, req, geminiCompletionText(r), ctx.options.keepText);

@@ -1,5 +1,5 @@
 /**
- * Langfuse observations (LOG-FORMATS §6.1): batch export rows (JSON array / JSONL) and public API
+ * Langfuse observations (docs/log-formats.md, "Langfuse"): batch export rows (JSON array / JSONL) and public API
  * pages `{data:[…], meta:{page, limit, totalItems, totalPages}}`.
  *
  * Only GENERATION and EMBEDDING observations with usage count; other types skip `non-llm-span`.
@@ -7,7 +7,8 @@
  * at ingestion), so each key goes to exactly one bucket:
  *   cache reads  input_cached_tokens, input_cache_read, cache_read_input_tokens, input_cached, cached_tokens
  *   cache writes cache_creation_input_tokens, input_cache_creation, input_cache_write → 5m;
- *                input_cache_creation_5m / _1h by TTL (a total equal to its 5m+1h split is not added again)
+ *                input_cache_creation_5m / _1h by TTL (a total equal to its 5m+1h split is not added again;
+ *                a total that differs from its split is rejected with both numbers)
  *   reasoning    output_reasoning_tokens, output_reasoning, reasoning_tokens (→ output too)
  *   output       other keys containing "output", completion_tokens
  *   input        other keys containing "input", prompt_tokens
@@ -16,7 +17,8 @@
  * (it only normalises OpenAI shapes) and keep Gemini's meaning: promptTokenCount INCLUDES
  * cachedContentTokenCount, thoughtsTokenCount is NOT inside candidatesTokenCount, toolUsePromptTokenCount
  * is extra input. So input += prompt - cached + toolUse, cache read += cached, output += candidates + thoughts.
- * Deprecated `usage {input, output, unit}` is the fallback (unit TOKENS or absent).
+ * Without usageDetails: `inputUsage`/`outputUsage`/`totalUsage`, then the deprecated `usage {input, output, total, unit}`
+ * (unit TOKENS or absent), then `promptTokens`/`completionTokens` (see usageBuckets).
  */
 import type { IngestContext, JsonAdapter } from '../types.js';
 import { applyAttributionConfig, applyMetadata } from './pair.js';
@@ -62,7 +64,12 @@ function mapDetails(rd: FieldReader, d: Obj): { b: Buckets; unmapped: string[] }
     else if (key.includes('input') || key === 'prompt_tokens') b.input += n;
     else if (n > 0) unmapped.push(`${key}=${n}`);
   }
-  if (writeTotal !== b.write5m + b.write1h || writeTotal === 0) b.write5m += writeTotal;
+  const split = b.write5m + b.write1h;
+  if (writeTotal > 0 && split > 0 && writeTotal !== split) {
+    return rd.fail('inconsistent-counts', `cache-write total (${writeTotal}) differs from its TTL breakdown (${b.write5m} 5m + ${b.write1h} 1h = ${split})`,
+      'input_cache_creation', 'a cache-write total must equal input_cache_creation_5m + input_cache_creation_1h; fix or drop one of them');
+  }
+  if (split === 0) b.write5m += writeTotal;
   const cached = gemini.cached ?? 0;
   if (gemini.prompt !== undefined) {
     if (cached > gemini.prompt) {
@@ -78,17 +85,34 @@ function mapDetails(rd: FieldReader, d: Obj): { b: Buckets; unmapped: string[] }
   return { b, unmapped };
 }
 
+/**
+ * Usage in the shapes Langfuse has written, newest first: `usageDetails`; the export's and the v2
+ * API's `inputUsage` / `outputUsage` / `totalUsage` (sums of the input-ish and output-ish keys: no cache
+ * split survives, so the input is counted as uncached); the deprecated `usage {input, output, total, unit}`;
+ * and the oldest top-level `promptTokens` / `completionTokens` / `totalTokens`. A total that is not the
+ * sum of its parts rejects the observation with both numbers.
+ */
 function usageBuckets(rd: FieldReader, v: Obj): { b: Buckets; unmapped: string[] } | string | undefined {
   if (isObj(v.usageDetails) && Object.keys(v.usageDetails).length > 0) return mapDetails(rd.child('usageDetails'), v.usageDetails);
+  const split = (src: Obj, input: string, output: string, total: string, at: (k: string) => string): { b: Buckets; unmapped: string[] } | undefined => {
+    const i = rd.count(src, input) ?? 0;
+    const o = rd.count(src, output) ?? 0;
+    const t = rd.count(src, total);
+    if (rd.failed) return undefined;
+    if (t !== undefined && t !== i + o) {
+      return rd.fail('inconsistent-counts', `${at(total)} (${t}) is not ${at(input)} + ${at(output)} (${i} + ${o} = ${i + o})`, at(total),
+        'the total must be the sum of input and output usage; fix or drop the total');
+    }
+    return { b: { ...zeroBuckets(), input: i, output: o }, unmapped: [] };
+  };
+  const given = (src: unknown, keys: string[]) => isObj(src) && keys.some((k) => src[k] !== undefined && src[k] !== null && src[k] !== 0);
+  if (given(v, ['inputUsage', 'outputUsage'])) return split(v, 'inputUsage', 'outputUsage', 'totalUsage', (k) => k);
   const u = v.usage;
   if (isObj(u) && (u.input != null || u.output != null)) {
     if (u.unit !== undefined && u.unit !== null && u.unit !== 'TOKENS') return 'non-token-usage';
-    const r = rd.child('usage');
-    const input = r.count(u, 'input') ?? 0;
-    const output = r.count(u, 'output') ?? 0;
-    if (rd.failed) return undefined;
-    return { b: { ...zeroBuckets(), input, output }, unmapped: [] };
+    return split(u, 'input', 'output', 'total', (k) => `usage.${k}`);
   }
+  if (given(v, ['promptTokens', 'completionTokens'])) return split(v, 'promptTokens', 'completionTokens', 'totalTokens', (k) => k);
   return 'no-usage';
 }
 

@@ -1,5 +1,5 @@
 /**
- * OpenAI Batch API files (LOG-FORMATS §1.3): output/error lines
+ * OpenAI Batch API files (docs/log-formats.md, "OpenAI Batch API"): output/error lines
  * `{id:"batch_req_…", custom_id, response:{status_code, body}|null, error}` and input lines
  * `{custom_id, method, url, body}`. Bodies are priced as batch (nothing in the body says so).
  *

@@ -1,6 +1,8 @@
 /**
- * OpenAI organization Usage API pages (LOG-FORMATS §1.4):
- * `{object:"page", data:[{object:"bucket", start_time, end_time, results:[…]}]}`.
+ * OpenAI organization Usage API (docs/log-formats.md, "OpenAI Usage API"): API pages
+ * `{object:"page", data:[{object:"bucket", start_time, end_time, results:[…]}]}`, and what scripts save
+ * to disk from them (OpenAI's cookbook keeps the pages' `data` arrays): a JSON list of buckets, one
+ * bucket per JSONL line, or a flat list of result objects.
  * `unwrap` yields each result with its bucket times under `_bucket`. One record per result:
  * requests = num_model_requests, tag aggregate=true (never mix with per-request logs of the same traffic).
  * A null model (not grouped by model) becomes "(ungrouped)", which the pricer reports as unpriced.
@@ -17,9 +19,25 @@ function isPage(doc: unknown): doc is Obj {
     (doc.data.length === 0 || (isObj(doc.data[0]) && doc.data[0].object === 'bucket'));
 }
 
+/** A bucket: `results` plus its UTC bounds (`object:"bucket"` may be missing in saved copies). */
+function isBucket(v: unknown): v is Obj {
+  if (!isObj(v) || !Array.isArray(v.results)) return false;
+  if (v.object === 'bucket') return true;
+  const first = v.results[0];
+  return 'start_time' in v && 'end_time' in v && (first === undefined || (isObj(first) && isResult(first)));
+}
+
+function isResult(v: Obj): boolean {
+  return (typeof v.object === 'string' && v.object.startsWith(RESULT_PREFIX)) || ('num_model_requests' in v && 'input_tokens' in v);
+}
+
+const BOUNDS = (b: Obj): Obj => ({ start_time: b.start_time, end_time: b.end_time });
+
 function unwrapPage(doc: unknown): unknown[] | undefined {
-  if (!isPage(doc)) return undefined;
-  return bucketResults(doc.data as unknown[], (b) => ({ start_time: b.start_time, end_time: b.end_time }));
+  if (isPage(doc)) return bucketResults(doc.data as unknown[], BOUNDS);
+  if (Array.isArray(doc) && doc.length > 0 && doc.every(isBucket)) return bucketResults(doc, BOUNDS);
+  if (isBucket(doc)) return bucketResults([doc], BOUNDS);
+  return undefined;
 }
 
 /** Token-metered endpoints; images/audio/vector-store/... results have no token buckets. */
@@ -69,9 +87,9 @@ export const openaiUsageAdapter: JsonAdapter = {
   name: 'openai-usage',
   description: 'OpenAI organization Usage API pages (completions/embeddings buckets), aggregated per bucket',
   detect(value) {
-    if (isPage(value)) return 95;
+    if (isPage(value) || isBucket(value)) return 95;
     if (isObj(value) && typeof value.object === 'string' && value.object.startsWith(RESULT_PREFIX)) return 95;
-    return 0;
+    return isObj(value) && isResult(value) && 'output_tokens' in value ? 60 : 0;
   },
   unwrap: unwrapPage,
   convert(value, ctx) {

@@ -1,7 +1,7 @@
 /**
  * OpenAI response bodies: Chat Completions (`chat.completion`, final `chat.completion.chunk`),
  * legacy `text_completion`, Responses (`response` objects and `response.*` stream events),
- * embeddings lists; bare or inside `{request, response}` pairs. LOG-FORMATS §1.1-1.2.
+ * embeddings lists; bare or inside `{request, response}` pairs (docs/log-formats.md, "OpenAI").
  *
  * uncached input = prompt - cached - cache_write (both ⊂ prompt); output = completion (⊂ reasoning,
  * audio, predictions). Audio/image tokens stay inside the input/output buckets.
@@ -81,17 +81,17 @@ function fromCompletion(body: Obj, ctx: IngestContext, rd: FieldReader, fallback
   return rec && { rec, body };
 }
 
-const NO_USAGE_STATUS: Record<string, string> = {
-  failed: 'failed-request',
-  cancelled: 'canceled',
-  in_progress: 'no-usage',
-  queued: 'no-usage',
-};
+const NO_USAGE_STATUS = new Map<string, string>([
+  ['failed', 'failed-request'],
+  ['cancelled', 'canceled'],
+  ['in_progress', 'no-usage'],
+  ['queued', 'no-usage'],
+]);
 
 function fromResponse(body: Obj, ctx: IngestContext, rd: FieldReader, fallbackModel?: string): Outcome {
   const usage = body.usage;
   const status = typeof body.status === 'string' ? body.status : undefined;
-  if ((usage === undefined || usage === null) && status && NO_USAGE_STATUS[status]) return { skip: NO_USAGE_STATUS[status] };
+  if ((usage === undefined || usage === null) && status && NO_USAGE_STATUS.has(status)) return { skip: NO_USAGE_STATUS.get(status) as string };
   const model = rd.model(body.model ?? fallbackModel, 'model');
   if (model === undefined) return undefined;
   if (usage !== undefined && usage !== null && !isObj(usage)) return void rd.fail('invalid-type', 'usage must be an object', 'usage');

@@ -1,24 +1,23 @@
 /**
- * OpenTelemetry GenAI spans (LOG-FORMATS §7) in OTLP/JSON: `{resourceSpans:[{resource, scopeSpans:[{spans}]}]}`
- * (a whole file, or one export request per line as the collector's file exporter writes), and bare
- * span objects whose `attributes` are a KeyValue list or a plain map.
+ * OpenTelemetry LLM spans (docs/log-formats.md, "OpenTelemetry") in OTLP/JSON: `{resourceSpans:[{resource,
+ * scopeSpans:[{spans}]}]}` (a whole file, or one export request per line as the collector's file exporter
+ * writes), and bare span objects whose `attributes` are a KeyValue list or a plain map. `intValue` may be
+ * a string (the OTLP JSON mapping of int64) or a number.
  *
- * Counted: inference spans (operation chat / text_completion / generate_content, or no operation but
- * a model and usage attributes) and `embeddings` spans (input only, tag operation=embeddings).
- * Skipped: invoke_agent / invoke_workflow / create_agent → `aggregate-span` (they sum their children);
- * execute_tool, retrieval, other operations, spans without gen_ai attributes → `non-llm-span`.
- * input_tokens is INCLUSIVE of cache_read/cache_creation (current convention). Legacy Anthropic
- * instrumentations exported the exclusive value: when cache_read + cache_creation > input_tokens the
- * input cannot be inclusive, so it is taken as already uncached. (An exclusive value that happens
- * to exceed the cache counts is indistinguishable and is treated as inclusive.)
+ * The attribute dialects (GenAI semantic conventions, OpenLLMetry, LiteLLM, OpenInference, Vercel AI SDK)
+ * are read in otel-dialects.ts. A span whose direct child is also a counted LLM call is a wrapper of that
+ * call (a framework span over the provider span, the AI SDK's outer span): it skips `aggregate-span`, so
+ * a call is never counted twice, whatever the order of the spans in the file. Counted spans wait in a
+ * bounded per-file buffer (MAX_PENDING) for a child that would make them a wrapper.
  * Errors (error.type or status code 2): counted when they report usage > 0 (tag outcome=failure),
  * else skipped `failed-request`.
  */
 import type { IngestContext, JsonAdapter } from '../types.js';
+import type { UsageRecord } from '../../usage/record.js';
+import { MAX_PENDING, RecentKeys } from './dedupe.js';
+import { isLlmSpanAttrs, readSpan, type Attrs } from './otel-dialects.js';
 import { applyAttributionConfig } from './pair.js';
-import { FieldReader, isObj, makeRecord, scalarString, type Obj } from './util.js';
-
-type Attrs = Map<string, unknown>;
+import { bucketSum, FieldReader, isObj, makeRecord, scalarString, type Obj } from './util.js';
 
 function attrValue(v: unknown): unknown {
   if (!isObj(v)) return v;
@@ -30,14 +29,43 @@ function attrValue(v: unknown): unknown {
   return undefined;
 }
 
+/**
+ * Attributes as a flat map: an OTLP KeyValue list, or a plain map whose keys are dotted names or nested
+ * objects (`{llm: {token_count: {prompt: 10}}}`, as span stores such as Phoenix keep them).
+ */
 export function attrs(list: unknown): Attrs {
   const m: Attrs = new Map();
   if (Array.isArray(list)) {
     for (const kv of list) if (isObj(kv) && typeof kv.key === 'string') m.set(kv.key, attrValue(kv.value));
   } else if (isObj(list)) {
-    for (const [k, v] of Object.entries(list)) m.set(k, v);
+    flatten(m, '', list, 0);
   }
   return m;
+}
+
+function flatten(m: Attrs, prefix: string, obj: Obj, depth: number): void {
+  for (const [k, v] of Object.entries(obj)) {
+    const key = prefix ? `${prefix}.${k}` : k;
+    if (isObj(v) && depth < 8) flatten(m, key, v, depth + 1);
+    else m.set(key, v);
+  }
+}
+
+/** Ids, time and status of a span in OTLP/JSON or in a span store's shape (`context.span_id`, `parent_id`, `start_time`). */
+function spanIds(span: Obj): { spanId?: string; parentId?: string; traceId?: string } {
+  const c = isObj(span.context) ? span.context : {};
+  return {
+    spanId: scalarString(span.spanId) ?? scalarString(c.span_id) ?? scalarString(span.span_id),
+    parentId: scalarString(span.parentSpanId) ?? scalarString(span.parent_id) ?? scalarString(span.parent_span_id),
+    traceId: scalarString(span.traceId) ?? scalarString(c.trace_id) ?? scalarString(span.trace_id),
+  };
+}
+
+/** Span attributes, with a span store's top-level `span_kind` as the OpenInference kind when the attributes lack one. */
+function spanAttrs(span: Obj): Attrs {
+  const a = attrs(span.attributes);
+  if (typeof span.span_kind === 'string' && !a.has('openinference.span.kind')) a.set('openinference.span.kind', span.span_kind);
+  return a;
 }
 
 interface FlatSpan {
@@ -63,70 +91,41 @@ function unwrapRequest(doc: unknown): unknown[] | undefined {
   return out;
 }
 
-const INFERENCE = new Set(['chat', 'text_completion', 'generate_content']);
-const AGGREGATE = new Set(['invoke_agent', 'invoke_workflow', 'create_agent']);
-const PROVIDERS: Record<string, string> = {
-  'gcp.gemini': 'google', 'gcp.vertex_ai': 'google', 'gcp.gen_ai': 'google', vertex_ai: 'google', gemini: 'google',
-  'aws.bedrock': 'bedrock', 'azure.ai.openai': 'azure', 'az.ai.openai': 'azure', 'azure.ai.inference': 'azure',
-  mistral_ai: 'mistral', x_ai: 'xai', 'ibm.watsonx.ai': 'ibm',
-};
-
-/** Why a span is not counted, or undefined when it is an inference/embeddings span. */
-function classify(a: Attrs): string | undefined {
-  const op = a.get('gen_ai.operation.name');
-  if (typeof op === 'string' && AGGREGATE.has(op)) return 'aggregate-span';
-  if (typeof op === 'string' && !INFERENCE.has(op) && op !== 'embeddings') return 'non-llm-span';
-  const hasUsage = [...a.keys()].some((k) => k.startsWith('gen_ai.usage.'));
-  if (op === undefined) {
-    const model = a.get('gen_ai.response.model') ?? a.get('gen_ai.request.model');
-    if (!hasUsage || model === undefined) return [...a.keys()].some((k) => k.startsWith('gen_ai.')) && model !== undefined ? 'no-usage' : 'non-llm-span';
-  }
-  return hasUsage ? undefined : 'no-usage';
-}
-
-function countAttr(rd: FieldReader, a: Attrs, ...keys: string[]): number | undefined {
-  for (const k of keys) {
-    if (a.get(k) !== undefined) return rd.countValue(a.get(k), `attributes.${k}`, { allowString: true });
-  }
-  return undefined;
-}
+const PROVIDERS = new Map<string, string>(Object.entries({
+  'gcp.gemini': 'google', 'gcp.vertex_ai': 'google', 'gcp.gen_ai': 'google', vertex_ai: 'google', gemini: 'google', google: 'google',
+  'aws.bedrock': 'bedrock', 'amazon-bedrock': 'bedrock', 'azure.ai.openai': 'azure', 'az.ai.openai': 'azure', 'azure.ai.inference': 'azure',
+  mistral_ai: 'mistral', mistralai: 'mistral', x_ai: 'xai', 'ibm.watsonx.ai': 'ibm',
+}));
 
 function failed(span: Obj, a: Attrs): boolean {
-  const code = isObj(span.status) ? span.status.code : undefined;
-  return a.get('error.type') !== undefined || code === 2 || code === 'STATUS_CODE_ERROR';
+  const code = isObj(span.status) ? span.status.code : span.status_code;
+  return a.get('error.type') !== undefined || code === 2 || code === 'STATUS_CODE_ERROR' || code === 'ERROR';
 }
 
 function convertSpan(span: Obj, resource: Record<string, unknown>, path: string, ctx: IngestContext): void {
-  const a = attrs(span.attributes);
-  const why = classify(a);
-  if (why) return ctx.skip(why === 'no-usage' && failed(span, a) ? 'failed-request' : why);
+  const a = spanAttrs(span);
+  const ids = spanIds(span);
   const rd = new FieldReader(ctx, path);
-  const input = countAttr(rd, a, 'gen_ai.usage.input_tokens', 'gen_ai.usage.prompt_tokens') ?? 0;
-  const output = countAttr(rd, a, 'gen_ai.usage.output_tokens', 'gen_ai.usage.completion_tokens') ?? 0;
-  const read = countAttr(rd, a, 'gen_ai.usage.cache_read.input_tokens', 'gen_ai.usage.cache_read_input_tokens') ?? 0;
-  const write = countAttr(rd, a, 'gen_ai.usage.cache_creation.input_tokens', 'gen_ai.usage.cache_creation_input_tokens') ?? 0;
-  const reasoning = countAttr(rd, a, 'gen_ai.usage.reasoning.output_tokens') ?? 0;
-  const time = rd.time(span.startTimeUnixNano, 'startTimeUnixNano', 'ns');
-  if (rd.failed) return;
+  const verdict = readSpan(a, span, rd);
+  if (!verdict) return;
   const isFailed = failed(span, a);
-  if (isFailed && input + output + read + write === 0) return ctx.skip('failed-request');
-  if (reasoning > output) {
-    return void rd.fail('inconsistent-counts', `reasoning tokens (${reasoning}) exceed output tokens (${output})`,
-      'attributes.gen_ai.usage.reasoning.output_tokens', 'gen_ai.usage.reasoning.output_tokens is part of gen_ai.usage.output_tokens');
-  }
-  const model = rd.model(a.get('gen_ai.response.model') ?? a.get('gen_ai.request.model'), 'attributes.gen_ai.response.model');
+  if ('skip' in verdict) return ctx.skip(verdict.skip === 'no-usage' && isFailed ? 'failed-request' : verdict.skip);
+  const { b, embeddings } = verdict.usage;
+  const time = span.startTimeUnixNano !== undefined || span.start_time === undefined
+    ? rd.time(span.startTimeUnixNano, 'startTimeUnixNano', 'ns')
+    : rd.time(span.start_time, 'start_time');
+  if (rd.failed) return;
+  if (isFailed && bucketSum(b) === 0) return ctx.skip('failed-request');
+  const model = rd.model(verdict.usage.model, verdict.usage.modelPath);
   if (model === undefined) return;
-  const uncached = read + write > input ? input : input - read - write;
-  const embeddings = a.get('gen_ai.operation.name') === 'embeddings';
-  const rawProvider = scalarString(a.get('gen_ai.provider.name')) ?? scalarString(a.get('gen_ai.system'));
-  const id = scalarString(a.get('gen_ai.response.id')) ?? scalarString(span.spanId);
-  const rec = makeRecord(ctx, { id, model, provider: rawProvider && (PROVIDERS[rawProvider] ?? rawProvider), time },
-    { input: uncached, cacheRead: read, write5m: write, write1h: 0, output: embeddings ? 0 : output, reasoning: embeddings ? 0 : reasoning });
-  const conv = scalarString(a.get('gen_ai.conversation.id'));
+  const rawProvider = scalarString(verdict.usage.provider);
+  const id = scalarString(verdict.usage.id) ?? ids.spanId;
+  const rec = makeRecord(ctx, { id, model, provider: rawProvider && (PROVIDERS.get(rawProvider) ?? rawProvider), time }, b);
+  const conv = scalarString(a.get('gen_ai.conversation.id')) ?? scalarString(a.get('session.id'));
   if (conv) rec.conversationId = conv;
   const tags: [string, unknown][] = [
     ['service', resource['service.name']], ['user', a.get('user.id') ?? a.get('enduser.id')],
-    ['agent', a.get('gen_ai.agent.name')], ['trace', span.traceId],
+    ['agent', a.get('gen_ai.agent.name')], ['trace', ids.traceId],
   ];
   for (const [tag, v] of tags) if (scalarString(v)) rec.tags[tag] = scalarString(v) as string;
   if (embeddings) rec.tags.operation = 'embeddings';
@@ -134,7 +133,40 @@ function convertSpan(span: Obj, resource: Record<string, unknown>, path: string,
   const tier = a.get('openai.response.service_tier') ?? a.get('gen_ai.openai.response.service_tier');
   if (tier === 'flex' || tier === 'priority') rec.serviceTier = tier;
   applyAttributionConfig(rec, Object.fromEntries(a), undefined, ctx);
-  ctx.emit(rec);
+  keep(rec, ids.spanId, ids.parentId, ctx);
+}
+
+/**
+ * Per-file state of the wrapper rule: counted spans not yet emitted, and the parents of counted spans.
+ * Kept as a Map and RecentKeys in fileState so that a split read (ingest/split.ts) sees buffered
+ * records and probed span ids, and reads the file in one pass rather than join halves inexactly.
+ */
+const PENDING = 'otel:pending';
+const PARENTS = 'otel:parents';
+
+/**
+ * A counted span waits until the end of the file (or until the buffer is full): a counted child
+ * arriving later turns it into a wrapper. A span seen as the parent of a counted span is a wrapper at once.
+ */
+function keep(rec: UsageRecord, spanId: string | undefined, parentId: string | undefined, ctx: IngestContext): void {
+  let pending = ctx.fileState.get(PENDING) as Map<string, UsageRecord> | undefined;
+  if (!pending) ctx.fileState.set(PENDING, (pending = new Map()));
+  let parents = ctx.fileState.get(PARENTS) as RecentKeys | undefined;
+  if (!parents) ctx.fileState.set(PARENTS, (parents = new RecentKeys()));
+  if (parentId) {
+    ctx.probe?.(parentId);
+    if (pending.delete(parentId)) ctx.skip('aggregate-span');
+    parents.add(parentId, ctx.line);
+  }
+  if (spanId) ctx.probe?.(spanId);
+  if (spanId && parents.mayContain(spanId)) return ctx.skip('aggregate-span');
+  if (!spanId) return ctx.emit(rec);
+  pending.set(spanId, rec);
+  if (pending.size > MAX_PENDING) {
+    const [oldest, r] = pending.entries().next().value as [string, UsageRecord];
+    pending.delete(oldest);
+    ctx.emit(r);
+  }
 }
 
 function isFlat(v: unknown): v is FlatSpan {
@@ -142,19 +174,32 @@ function isFlat(v: unknown): v is FlatSpan {
 }
 
 function isBareSpan(v: unknown): v is Obj {
-  return isObj(v) && 'spanId' in v && 'attributes' in v && [...attrs(v.attributes).keys()].some((k) => k.startsWith('gen_ai.'));
+  if (!isObj(v) || !('attributes' in v) || !(('spanId' in v) || isObj(v.context) || 'span_id' in v)) return false;
+  return typeof v.span_kind === 'string' || isLlmSpanAttrs(attrs(v.attributes));
+}
+
+/** A span store's page or list of spans (`{data: [spans]}`, `[spans]`). */
+function unwrapSpans(doc: unknown): unknown[] | undefined {
+  const list = isObj(doc) && Array.isArray(doc.data) ? doc.data : undefined;
+  return list && list.length > 0 && list.every(isBareSpan) ? list : undefined;
 }
 
 export const otelAdapter: JsonAdapter = {
   name: 'otel',
-  description: 'OpenTelemetry GenAI spans in OTLP/JSON (files or one export request per line); inference and embeddings spans',
+  description: 'OpenTelemetry LLM spans in OTLP/JSON (GenAI conventions, OpenLLMetry, LiteLLM, OpenInference, Vercel AI SDK); calls and embeddings',
   detect(value) {
     if (isObj(value) && Array.isArray(value.resourceSpans)) return 95;
     if (isFlat(value)) return 95;
+    if (unwrapSpans(value)) return 90;
     return isBareSpan(value) ? 75 : 0;
   },
-  unwrap: unwrapRequest,
+  unwrap: (doc) => unwrapRequest(doc) ?? unwrapSpans(doc),
   convert(value, ctx) {
+    const list = unwrapSpans(value);
+    if (list) {
+      list.forEach((v, i) => convertSpan(v as Obj, {}, `data[${i}]`, ctx));
+      return;
+    }
     const spans = unwrapRequest(value);
     if (spans) {
       if (spans.length === 0) return ctx.skip('empty-page');
@@ -165,5 +210,11 @@ export const otelAdapter: JsonAdapter = {
     if (isObj(value) && 'attributes' in value) return convertSpan(value, {}, '', ctx);
     ctx.reject('unrecognized-value', 'not an OTLP/JSON trace export or span', undefined,
       'expected {"resourceSpans":[…]} or a span with attributes');
+  },
+  endFile(ctx) {
+    const pending = ctx.fileState.get(PENDING) as Map<string, UsageRecord> | undefined;
+    if (pending) for (const r of pending.values()) ctx.emit(r);
+    ctx.fileState.delete(PENDING);
+    ctx.fileState.delete(PARENTS);
   },
 };

@@ -3,7 +3,7 @@
  * record construction and consistency checks. Everything here is pure.
  */
 import type { IngestContext } from '../types.js';
-import { emptyUsage, type ServiceTier, type UsageRecord } from '../../usage/record.js';
+import { emptyUsage, NO_MODEL, type ServiceTier, type UsageRecord } from '../../usage/record.js';
 import { parseTime, type Time, type TimeUnit } from './time.js';
 
 export { parseTime, isoString, type Time, type TimeUnit } from './time.js';
@@ -101,7 +101,7 @@ export class FieldReader {
       return this.fail('invalid-type', `${this.path(path)} must be a non-negative integer (got ${show(v)})`, path,
         'token counts are JSON integers in this format');
     }
-    if (n < 0) return this.fail('negative-count', `${this.path(path)} must be a non-negative integer (got ${show(v)})`, path);
+    if (n < 0) return this.fail('negative-count', `${this.path(path)} must be a non-negative integer (got ${show(v)})`, path, 'token counts are whole numbers ≥ 0');
     if (!Number.isSafeInteger(n)) {
       return this.fail('invalid-count', `${this.path(path)} must be a non-negative integer (got ${show(v)})`, path);
     }
@@ -119,14 +119,16 @@ export class FieldReader {
     return v;
   }
 
-  /** The model id, or a `missing-model` reject. */
+  /**
+   * The model id. A missing or empty id is not an error: the record is counted under NO_MODEL
+   * ("(no model)"), unpriced, so its tokens never vanish; a non-string id is rejected.
+   */
   model(v: unknown, path: string): string | undefined {
     if (typeof v === 'string' && v.trim() !== '') return v;
     if (v !== undefined && v !== null && typeof v !== 'string') {
       return this.fail('invalid-type', `${this.path(path)} must be a string (got ${show(v)})`, path);
     }
-    return this.fail('missing-model', `no model id (${this.path(path)})`, path,
-      'the record cannot be priced without a model; add it to the log or use the generic format with --map model=...');
+    return NO_MODEL;
   }
 
   /** A timestamp; an unparseable value rejects the record (pricing is effective-dated). */

@@ -1,5 +1,5 @@
 /**
- * LiteLLM proxy spend logs (`LiteLLM_SpendLogs`, LOG-FORMATS §5): CSV from `COPY ... TO CSV HEADER`, or the
+ * LiteLLM proxy spend logs (`LiteLLM_SpendLogs`, docs/log-formats.md, "LiteLLM"): CSV from `COPY ... TO CSV HEADER`, or the
  * `/spend/logs` JSON API (an array of rows, `{data: [...]}`, or JSONL). Both shapes share one converter;
  * CSV rows are turned into the JSON row shape (metadata and request_tags are JSON text in CSV).
  *
@@ -13,7 +13,7 @@
  * Skips: `cache_hit = "True"` (gateway response cache, no provider call) -> `gateway-cache-hit`;
  * `status = failure` -> `failed-request`. Pricing uses `model` (the deployment); `model_group` is a tag.
  */
-import { emptyUsage, type UsageRecord } from '../../usage/record.js';
+import { emptyUsage, NO_MODEL, type UsageRecord } from '../../usage/record.js';
 import type { CsvAdapter, IngestContext, JsonAdapter } from '../types.js';
 import { setBuckets, type Buckets } from '../adapters/util.js';
 import { litellmTags } from './litellm-tags.js';
@@ -73,8 +73,15 @@ function readBuckets(row: Row, usage: unknown, ctx: IngestContext): Buckets | un
   const readTokens = countAt(usage, 'cache_read_input_tokens', ctx, u);
   const creation = countAt(usage, 'cache_creation_input_tokens', ctx, u);
   const oneHour = countAt(usage, 'cache_creation.ephemeral_1h_input_tokens', ctx, u);
+  const fiveMin = countAt(usage, 'cache_creation.ephemeral_5m_input_tokens', ctx, u);
   const reasoning = countAt(usage, 'completion_tokens_details.reasoning_tokens', ctx, u);
-  if ([prompt, output, ptdCached, readTokens, creation, oneHour, reasoning].includes(false)) return undefined;
+  if ([prompt, output, ptdCached, readTokens, creation, oneHour, fiveMin, reasoning].includes(false)) return undefined;
+  const split = (oneHour || 0) + (fiveMin || 0);
+  if (split > 0 && typeof creation === 'number' && split !== creation) {
+    const msg = `cache_creation_input_tokens (${creation}) differs from its TTL breakdown cache_creation (${fiveMin || 0} 5m + ${oneHour || 0} 1h = ${split})`;
+    ctx.reject('inconsistent-counts', msg, u + 'cache_creation_input_tokens', 'the total must equal ephemeral_5m_input_tokens + ephemeral_1h_input_tokens');
+    return undefined;
+  }
   const b: Buckets = { input: 0, cacheRead: ptdCached || readTokens || 0, write5m: 0, write1h: oneHour || 0, output: output || 0, reasoning: reasoning || 0 };
   b.write5m = (creation || 0) - b.write1h;
   if (b.write5m < 0) b.write5m = 0;
@@ -113,8 +120,9 @@ export function convertLiteLLMRow(row: Row, ctx: IngestContext): void {
   const status = str(row.status) ?? str(getPath(metadata, 'status', ['status']));
   if (status?.toLowerCase() === 'failure') return ctx.skip('failed-request');
   if (isTrue(row.cache_hit)) return ctx.skip('gateway-cache-hit');
-  const model = str(row.model) ?? str(row.model_group);
-  if (model === undefined) return ctx.reject('missing-model', 'model and model_group are empty', 'model');
+  if (parseCount(row.prompt_tokens) === undefined && parseCount(row.completion_tokens) === undefined) return ctx.skip('no-usage');
+  // usage without a model id is counted, unpriced, under NO_MODEL: its tokens are real
+  const model = str(row.model) ?? str(row.model_group) ?? NO_MODEL;
   const b = readBuckets(row, isObject(metadata) ? metadata.usage_object : undefined, ctx);
   if (!b) return;
   const ts = parseTimestamp(row.startTime);

@@ -69,12 +69,15 @@ describe('anthropic adapter (messages, streams, batch results, pairs)', () => {
   it('rejects bad lines', () => {
     const b = run(anthropicAdapter, [fixture('anthropic/bad.jsonl')]);
     expect(rejectCodes(b)).toEqual({
-      'negative-count': 1, 'invalid-type': 1, 'missing-model': 1, 'inconsistent-counts': 1,
-      'missing-field': 1, 'unrecognized-value': 2, 'invalid-count': 1,
+      'negative-count': 1, 'invalid-type': 1, 'inconsistent-counts': 1, 'unrecognized-value': 2, 'invalid-count': 1,
     });
     expect(b.rejects.find((x) => x.line === 4)?.path).toBe('usage.output_tokens_details.thinking_tokens');
-    expect(b.skips).toEqual({ 'orphan-delta': 1 });
-    expect(totalsByModel(b.records)).toEqual({ 'claude-sonnet-4-5-20250929': tot({ records: 1, input: 2, output: 3 }) });
+    // msg_b5 has no usage: skipped like in every reader; msg_b3 has usage but no model: counted under (no model)
+    expect(b.skips).toEqual({ 'orphan-delta': 1, 'no-usage': 1 });
+    expect(totalsByModel(b.records)).toEqual({
+      'claude-sonnet-4-5-20250929': tot({ records: 1, input: 2, output: 3 }),
+      '(no model)': tot({ records: 1, input: 1, output: 10 }),
+    });
   });
 });
 

@@ -51,10 +51,13 @@ describe('gemini adapter', () => {
   it('rejects bad lines', () => {
     const b = run(geminiAdapter, [fixture('gemini/bad.jsonl')]);
     expect(rejectCodes(b)).toEqual({
-      'inconsistent-counts': 1, 'negative-count': 1, 'invalid-type': 1, 'missing-model': 1, 'invalid-count': 1, 'invalid-timestamp': 1,
+      'inconsistent-counts': 1, 'negative-count': 1, 'invalid-type': 1, 'invalid-count': 1, 'invalid-timestamp': 1,
     });
     expect(b.rejects[0].path).toBe('usageMetadata.cachedContentTokenCount');
-    expect(totalsByModel(b.records)).toEqual({ 'gemini-2.5-flash': tot({ records: 1, input: 100, output: 5 }) });
+    expect(totalsByModel(b.records)).toEqual({
+      'gemini-2.5-flash': tot({ records: 1, input: 100, output: 5 }),
+      '(no model)': tot({ records: 1, input: 100, output: 5 }), // b4: no modelVersion
+    });
   });
 });
 
@@ -100,10 +103,12 @@ describe('bedrock adapter', () => {
   it('rejects bad lines', () => {
     const b = run(bedrockAdapter, [fixture('bedrock/bad.jsonl')]);
     expect(rejectCodes(b)).toEqual({
-      'missing-model': 2, 'negative-count': 1, 'invalid-type': 1, 'missing-field': 1, 'invalid-timestamp': 1, 'inconsistent-counts': 1,
+      'negative-count': 1, 'invalid-type': 1, 'missing-field': 1, 'invalid-timestamp': 1, 'inconsistent-counts': 1,
     });
     expect(b.rejects.find((x) => x.line === 4)?.path).toBe('input.inputTokenCount');
-    expect(b.records.map((x) => x.id)).toEqual(['x8']);
+    // lines 1 and 6 carry usage but no modelId: counted under (no model), 5 + 5 in, 5 + 5 out
+    expect(b.records.map((x) => x.id)).toEqual(['x1', 'bedrock/bad.jsonl:6', 'x8']);
+    expect(totalsByModel(b.records)['(no model)']).toEqual(tot({ records: 2, input: 10, output: 10 }));
   });
 
   it('detects invocation logs and Converse responses', () => {

@@ -88,13 +88,16 @@ describe('openai adapter (chat, responses, pairs)', () => {
   it('rejects bad lines with a path and a hint', () => {
     const b = run(openaiAdapter, [fixture('openai/bad.jsonl')]);
     expect(rejectCodes(b)).toEqual({
-      'negative-count': 1, 'invalid-type': 2, 'inconsistent-counts': 2, 'missing-model': 1,
+      'negative-count': 1, 'invalid-type': 2, 'inconsistent-counts': 2,
       'invalid-count': 1, 'missing-field': 1, 'unrecognized-value': 1, 'invalid-timestamp': 1,
     });
     expect(b.rejects[0]).toMatchObject({ line: 1, path: 'usage.prompt_tokens', message: 'usage.prompt_tokens must be a non-negative integer (got -3)' });
     const cached = b.rejects.find((x) => x.line === 3);
     expect(cached?.hint).toMatch(/exclusive/);
-    expect(totalsByModel(b.records)).toEqual({ 'gpt-4o-mini-2024-07-18': tot({ records: 1, input: 10, output: 5 }) });
+    expect(totalsByModel(b.records)).toEqual({
+      'gpt-4o-mini-2024-07-18': tot({ records: 1, input: 10, output: 5 }),
+      '(no model)': tot({ records: 1, input: 100, output: 10 }), // chatcmpl-B5: usage without a model is counted, unpriced
+    });
   });
 });
 

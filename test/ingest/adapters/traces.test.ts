@@ -57,10 +57,11 @@ describe('langfuse adapter', () => {
 
   it('rejects bad rows', () => {
     const b = run(langfuseAdapter, [fixture('langfuse/bad.jsonl')]);
-    expect(rejectCodes(b)).toEqual({ 'negative-count': 1, 'invalid-type': 1, 'missing-model': 1, 'unrecognized-value': 1, 'invalid-timestamp': 1 });
+    expect(rejectCodes(b)).toEqual({ 'negative-count': 1, 'invalid-type': 1, 'unrecognized-value': 1, 'invalid-timestamp': 1 });
     expect(b.rejects[0].path).toBe('usageDetails.input');
     expect(b.skips).toEqual({ 'non-token-usage': 1 });
-    expect(b.records.map((x) => x.id)).toEqual(['bad-7']);
+    expect(b.records.map((x) => x.id)).toEqual(['bad-3', 'bad-7']);
+    expect(byId(b, 'bad-3').model).toBe('(no model)');
   });
 });
 
@@ -99,9 +100,10 @@ describe('otel adapter', () => {
 
   it('rejects bad spans with their path', () => {
     const b = run(otelAdapter, [fixture('otel/bad.json', true)]);
-    expect(rejectCodes(b)).toEqual({ 'negative-count': 1, 'invalid-type': 1, 'inconsistent-counts': 1, 'missing-model': 1, 'invalid-timestamp': 1 });
+    expect(rejectCodes(b)).toEqual({ 'negative-count': 1, 'invalid-type': 1, 'inconsistent-counts': 1, 'invalid-timestamp': 1 });
     expect(b.rejects[0].path).toBe('resourceSpans[0].scopeSpans[0].spans[0].attributes.gen_ai.usage.input_tokens');
-    expect(b.records.map((x) => x.id)).toEqual(['b6']);
+    expect(b.records.map((x) => x.id)).toEqual(['b4', 'b6']);
+    expect(byId(b, 'b4').model).toBe('(no model)');
   });
 });
 
@@ -184,9 +186,12 @@ describe('claude-code adapter', () => {
 
   it('rejects bad lines', () => {
     const b = run(claudeCodeAdapter, [fixture('claude-code/bad.jsonl')]);
-    expect(rejectCodes(b)).toEqual({ 'negative-count': 1, 'invalid-type': 1, 'missing-model': 1, 'invalid-timestamp': 1, 'inconsistent-counts': 1 });
+    expect(rejectCodes(b)).toEqual({ 'negative-count': 1, 'invalid-type': 1, 'invalid-timestamp': 1, 'inconsistent-counts': 1 });
     expect(b.rejects[0].path).toBe('message.usage.input_tokens');
     expect(b.skips).toEqual({ 'no-usage': 1 });
-    expect(totalsByModel(b.records)).toEqual({ 'claude-sonnet-4-5-20250929': tot({ records: 1, input: 2, output: 3 }) });
+    expect(totalsByModel(b.records)).toEqual({
+      'claude-sonnet-4-5-20250929': tot({ records: 1, input: 2, output: 3 }),
+      '(no model)': tot({ records: 1, input: 1, output: 5 }), // msg_b3: usage without a model
+    });
   });
 });

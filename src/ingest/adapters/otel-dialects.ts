@@ -1,0 +1,236 @@
+/**
+ * The attribute dialects instrumentation libraries really write on LLM spans (docs/log-formats.md,
+ * "OpenTelemetry"): the GenAI semantic conventions (current and deprecated names, OpenLLMetry's own
+ * cache/reasoning names, LiteLLM's operation names), OpenInference (`llm.*`) and the Vercel AI SDK
+ * (`ai.*`). Each dialect decides whether a span is an LLM call, an aggregate of calls, or neither,
+ * and turns its counts into disjoint buckets; the caller builds the record.
+ *
+ * What is an LLM call is decided by a model plus usage, not by a list of operation names; spans that
+ * declare themselves aggregates (agent/workflow/chain kinds, `invoke_agent`, the AI SDK's outer
+ * `ai.generateText`-style spans) are never counted on top of their children.
+ */
+import { FieldReader, isObj, zeroBuckets, type Buckets, type Obj } from './util.js';
+
+export type Attrs = Map<string, unknown>;
+
+/** What a dialect read from one span. */
+export interface SpanUsage {
+  b: Buckets;
+  embeddings: boolean;
+  model: unknown;
+  modelPath: string;
+  id?: unknown;
+  provider?: unknown;
+}
+
+/** A span's verdict: its usage, a skip reason, or undefined when the reader rejected it. */
+export type Verdict = { usage: SpanUsage } | { skip: string } | undefined;
+
+/** A count under the first of its names that is present; two names with different values reject the span. */
+function countOf(rd: FieldReader, a: Attrs, names: readonly string[]): number | undefined {
+  let found: { name: string; n: number } | undefined;
+  for (const name of names) {
+    const v = a.get(name);
+    if (v === undefined || v === null) continue;
+    const n = rd.countValue(v, `attributes.${name}`, { allowString: true });
+    if (n === undefined) return undefined;
+    if (found && found.n !== n) {
+      return rd.fail('inconsistent-counts', `attributes.${found.name} (${found.n}) and attributes.${name} (${n}) disagree`, `attributes.${name}`,
+        'both attributes are the same count; fix or drop one of them');
+    }
+    found ??= { name, n };
+  }
+  return found?.n;
+}
+
+function hasPrefix(a: Attrs, prefix: string): boolean {
+  for (const k of a.keys()) if (k.startsWith(prefix)) return true;
+  return false;
+}
+
+function reasoningWithin(rd: FieldReader, reasoning: number, output: number, path: string): boolean {
+  if (reasoning <= output) return true;
+  rd.fail('inconsistent-counts', `reasoning tokens (${reasoning}) exceed output tokens (${output})`, path, 'reasoning tokens are part of the output count in this dialect');
+  return false;
+}
+
+/** Inclusive input -> uncached; parts above the total reject the span with both numbers. */
+function uncached(rd: FieldReader, input: number, read: number, write: number, what: string): number | undefined {
+  if (read + write <= input) return input - read - write;
+  return rd.fail('inconsistent-counts', `cache reads (${read}) + cache writes (${write}) exceed ${what} (${input})`, `attributes.${what}`,
+    `${what} includes cached tokens in this dialect; a smaller value means the exporter wrote an exclusive count`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// GenAI semantic conventions, OpenLLMetry, LiteLLM
+
+const G_INPUT = ['gen_ai.usage.input_tokens', 'gen_ai.usage.prompt_tokens'];
+const G_OUTPUT = ['gen_ai.usage.output_tokens', 'gen_ai.usage.completion_tokens'];
+const G_READ = ['gen_ai.usage.cache_read.input_tokens', 'gen_ai.usage.cache_read_input_tokens', 'gen_ai.usage.input_tokens.cached'];
+const G_WRITE = ['gen_ai.usage.cache_creation.input_tokens', 'gen_ai.usage.cache_creation_input_tokens', 'gen_ai.usage.cache_write.input_tokens'];
+const G_REASONING = ['gen_ai.usage.reasoning.output_tokens', 'gen_ai.usage.reasoning_tokens', 'gen_ai.usage.output_tokens.reasoning'];
+const G_USAGE = [...G_INPUT, ...G_OUTPUT, ...G_READ, ...G_WRITE];
+
+const INFERENCE = new Set(['chat', 'text_completion', 'generate_content']);
+const AGGREGATE = new Set(['invoke_agent', 'invoke_workflow', 'create_agent']);
+const NON_LLM = new Set(['execute_tool', 'retrieval']);
+/** OpenLLMetry's structural span kinds (`traceloop.span.kind`); LLM spans carry none. */
+const TRACELOOP_AGGREGATE = new Set(['workflow', 'agent', 'task', 'tool']);
+
+function genAi(a: Attrs, rd: FieldReader): Verdict {
+  const op = a.get('gen_ai.operation.name');
+  const hasUsage = G_USAGE.some((k) => a.get(k) !== undefined);
+  if (typeof op === 'string' && AGGREGATE.has(op)) return { skip: 'aggregate-span' };
+  if (typeof op === 'string' && NON_LLM.has(op)) return { skip: 'non-llm-span' };
+  const kind = a.get('traceloop.span.kind');
+  if (typeof kind === 'string' && TRACELOOP_AGGREGATE.has(kind)) return { skip: hasUsage ? 'aggregate-span' : 'non-llm-span' };
+  const model = a.get('gen_ai.response.model') ?? a.get('gen_ai.request.model');
+  const declared = typeof op === 'string' && (INFERENCE.has(op) || op === 'embeddings');
+  // an undeclared operation (LiteLLM's acompletion / litellm_request, none at all) is a call when it has a model and usage
+  if (!declared && (model === undefined || !hasUsage)) return { skip: model !== undefined ? 'no-usage' : 'non-llm-span' };
+  if (!hasUsage) return { skip: 'no-usage' };
+  const input = countOf(rd, a, G_INPUT) ?? 0;
+  const output = countOf(rd, a, G_OUTPUT) ?? 0;
+  const read = countOf(rd, a, G_READ) ?? 0;
+  const write = countOf(rd, a, G_WRITE) ?? 0;
+  const reasoning = countOf(rd, a, G_REASONING) ?? 0;
+  if (rd.failed || !reasoningWithin(rd, reasoning, output, `attributes.${G_REASONING.find((k) => a.has(k)) ?? G_REASONING[0]}`)) return undefined;
+  const requestType = a.get('llm.request.type');
+  const embeddings = op === 'embeddings' || requestType === 'embedding' || (typeof op === 'string' && /embedding/.test(op));
+  // input_tokens is inclusive of cache (current conventions); legacy Anthropic exporters wrote the exclusive
+  // value: when the cache counts exceed it, it cannot be inclusive and is taken as already uncached
+  const inputUncached = read + write > input ? input : input - read - write;
+  const b: Buckets = { input: inputUncached, cacheRead: read, write5m: write, write1h: 0, output: embeddings ? 0 : output, reasoning: embeddings ? 0 : reasoning };
+  return {
+    usage: {
+      b, embeddings, model, modelPath: 'attributes.gen_ai.response.model', id: a.get('gen_ai.response.id'),
+      provider: a.get('gen_ai.provider.name') ?? a.get('gen_ai.system'),
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// OpenInference (Arize Phoenix and its instrumentors)
+
+const OI_KIND = 'openinference.span.kind';
+const OI_AGGREGATE = new Set(['AGENT', 'CHAIN']);
+
+function openInference(a: Attrs, rd: FieldReader): Verdict {
+  const kind = String(a.get(OI_KIND)).toUpperCase();
+  const hasUsage = hasPrefix(a, 'llm.token_count.');
+  if (OI_AGGREGATE.has(kind)) return { skip: hasUsage ? 'aggregate-span' : 'non-llm-span' };
+  if (kind !== 'LLM' && kind !== 'EMBEDDING') return { skip: 'non-llm-span' };
+  if (!hasUsage) return { skip: 'no-usage' };
+  const prompt = countOf(rd, a, ['llm.token_count.prompt']) ?? 0;
+  const completion = countOf(rd, a, ['llm.token_count.completion']) ?? 0;
+  const read = countOf(rd, a, ['llm.token_count.prompt_details.cache_read']) ?? 0;
+  const write = countOf(rd, a, ['llm.token_count.prompt_details.cache_write']) ?? 0;
+  const reasoning = countOf(rd, a, ['llm.token_count.completion_details.reasoning']) ?? 0;
+  if (rd.failed) return undefined;
+  // prompt_details are parts of llm.token_count.prompt; audio details stay inside prompt/completion
+  const input = uncached(rd, prompt, read, write, 'llm.token_count.prompt');
+  if (input === undefined || !reasoningWithin(rd, reasoning, completion, 'attributes.llm.token_count.completion_details.reasoning')) return undefined;
+  const embeddings = kind === 'EMBEDDING';
+  const model = embeddings ? a.get('embedding.model_name') ?? a.get('llm.model_name') : a.get('llm.model_name');
+  return {
+    usage: {
+      b: { input, cacheRead: read, write5m: write, write1h: 0, output: embeddings ? 0 : completion, reasoning: embeddings ? 0 : reasoning },
+      embeddings, model, modelPath: 'attributes.llm.model_name', provider: a.get('llm.provider') ?? a.get('llm.system'),
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Vercel AI SDK (`experimental_telemetry`)
+
+/** Outer spans: they sum the steps of their inner `.doGenerate` / `.doStream` / `.doEmbed` spans. */
+const AI_OUTER = /^ai\.(generateText|streamText|generateObject|streamObject|embed|embedMany)$/;
+const AI_INNER = /^ai\.(generateText|streamText|generateObject|streamObject)\.(doGenerate|doStream)$|^ai\.(embed|embedMany)\.doEmbed$/;
+
+const META = 'ai.response.providerMetadata';
+
+function providerMetadata(a: Attrs): Obj {
+  const raw = a.get(META);
+  if (isObj(raw)) return raw;
+  if (raw === undefined) {
+    // a plain-map span store may have kept the metadata as an object, flattened into dotted keys
+    const out: Obj = {};
+    for (const [k, v] of a) {
+      if (!k.startsWith(META + '.')) continue;
+      const [provider, ...rest] = k.slice(META.length + 1).split('.');
+      if (rest.length !== 1) continue;
+      const inner = isObj(out[provider]) ? (out[provider] as Obj) : (out[provider] = {});
+      inner[rest[0]] = v;
+    }
+    return out;
+  }
+  if (typeof raw !== 'string' || !raw.trimStart().startsWith('{')) return {};
+  try {
+    const v: unknown = JSON.parse(raw);
+    return isObj(v) ? v : {};
+  } catch {
+    return {};
+  }
+}
+
+function vercel(a: Attrs, span: Obj, rd: FieldReader): Verdict {
+  const opId = String(a.get('ai.operationId') ?? span.name ?? '');
+  if (AI_OUTER.test(opId)) return { skip: 'aggregate-span' };
+  if (!AI_INNER.test(opId) && !hasPrefix(a, 'ai.usage.')) return { skip: 'non-llm-span' };
+  if (!hasPrefix(a, 'ai.usage.')) return { skip: 'no-usage' };
+  const embeddings = /\.doEmbed$/.test(opId);
+  const model = a.get('ai.response.model') ?? a.get('ai.model.id') ?? a.get('gen_ai.response.model');
+  const provider = String(a.get('ai.model.provider') ?? '');
+  const base = { embeddings, model, modelPath: 'attributes.ai.model.id', id: a.get('ai.response.id'), provider: provider.split('.')[0] || undefined };
+  if (embeddings) {
+    const tokens = countOf(rd, a, ['ai.usage.tokens']) ?? 0;
+    return rd.failed ? undefined : { usage: { ...base, b: { ...zeroBuckets(), input: tokens } } };
+  }
+  const input = countOf(rd, a, ['ai.usage.inputTokens', 'ai.usage.promptTokens']) ?? 0;
+  const output = countOf(rd, a, ['ai.usage.outputTokens', 'ai.usage.completionTokens']) ?? 0;
+  const noCache = countOf(rd, a, ['ai.usage.inputTokenDetails.noCacheTokens']);
+  const detailRead = countOf(rd, a, ['ai.usage.inputTokenDetails.cacheReadTokens', 'ai.usage.cachedInputTokens']);
+  const detailWrite = countOf(rd, a, ['ai.usage.inputTokenDetails.cacheWriteTokens']);
+  const meta = providerMetadata(a);
+  const openai = isObj(meta.openai) ? meta.openai : {};
+  const anthropic = isObj(meta.anthropic) ? meta.anthropic : {};
+  const metaRd = rd.child('attributes.ai.response.providerMetadata');
+  const reasoning = countOf(rd, a, ['ai.usage.outputTokenDetails.reasoningTokens', 'ai.usage.reasoningTokens']) ?? metaRd.count(openai, 'reasoningTokens') ?? 0;
+  if (rd.failed || !reasoningWithin(rd, reasoning, output, 'attributes.ai.usage.reasoningTokens')) return undefined;
+  let b: Buckets | undefined;
+  if (noCache !== undefined || detailWrite !== undefined) {
+    // AI SDK 6: inputTokens is the total; its details split it (noCache + cacheRead + cacheWrite)
+    const read = detailRead ?? 0;
+    const write = detailWrite ?? 0;
+    if (noCache !== undefined && noCache + read + write !== input) {
+      return rd.fail('inconsistent-counts', `ai.usage.inputTokens (${input}) differs from its details (${noCache} uncached + ${read} cache read + ${write} cache write = ${noCache + read + write})`,
+        'attributes.ai.usage.inputTokens', 'AI SDK 6 input details partition inputTokens');
+    }
+    const rest = uncached(rd, input, read, write, 'ai.usage.inputTokens');
+    if (rest !== undefined) b = { input: rest, cacheRead: read, write5m: write, write1h: 0, output, reasoning };
+  } else if (/anthropic/.test(provider)) {
+    // AI SDK 4/5 with Anthropic: inputTokens is Anthropic's input_tokens, which excludes cache reads and writes
+    const read = detailRead ?? metaRd.count(anthropic, 'cacheReadInputTokens') ?? 0;
+    const write = metaRd.count(anthropic, 'cacheCreationInputTokens') ?? 0;
+    if (!rd.failed) b = { input, cacheRead: read, write5m: write, write1h: 0, output, reasoning };
+  } else {
+    // AI SDK 4/5 with OpenAI-style providers: inputTokens is prompt_tokens, which includes the cached tokens
+    const read = detailRead ?? metaRd.count(openai, 'cachedPromptTokens') ?? 0;
+    const rest = rd.failed ? undefined : uncached(rd, input, read, 0, 'ai.usage.inputTokens');
+    if (rest !== undefined) b = { input: rest, cacheRead: read, write5m: 0, write1h: 0, output, reasoning };
+  }
+  return b && !rd.failed ? { usage: { ...base, b } } : undefined;
+}
+
+/** The dialect of a span by its attribute namespaces, most specific first. */
+export function readSpan(a: Attrs, span: Obj, rd: FieldReader): Verdict {
+  if (a.has(OI_KIND)) return openInference(a, rd);
+  if (a.has('ai.operationId') || hasPrefix(a, 'ai.usage.')) return vercel(a, span, rd);
+  return genAi(a, rd);
+}
+
+/** Whether a span looks like an LLM-instrumentation span at all (for detection). */
+export function isLlmSpanAttrs(a: Attrs): boolean {
+  for (const k of a.keys()) if (k.startsWith('gen_ai.') || k.startsWith('llm.') || k.startsWith('ai.') || k === OI_KIND) return true;
+  return false;
+}

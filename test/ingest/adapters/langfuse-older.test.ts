@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { langfuseAdapter } from '../../../src/ingest/adapters/langfuse.js';
+import { byId, fixture, rejectCodes, run, tot, totalsByModel } from './harness.js';
+
+/** Langfuse observations without usageDetails: inputUsage/outputUsage/totalUsage, usage {…}, promptTokens/completionTokens. */
+describe('langfuse older usage shapes', () => {
+  it('reads inputUsage/outputUsage, the deprecated usage object and promptTokens/completionTokens, by hand', () => {
+    const r = run(langfuseAdapter, [fixture('langfuse/older-shapes.jsonl')]);
+    expect(totalsByModel(r.records)).toEqual({
+      'gpt-4o-2024-08-06': tot({ records: 1, input: 1200, output: 300 }), // empty usageDetails, inputUsage 1200 + outputUsage 300 = totalUsage 1500
+      'claude-3-5-sonnet-20241022': tot({ records: 1, input: 5000, output: 200 }),
+      'gpt-3.5-turbo-0125': tot({ records: 1, input: 50, output: 20 }), // promptTokens / completionTokens
+      'gpt-4o-mini-2024-07-18': tot({ records: 1, input: 11, output: 4 }), // usage {input, output, total, unit}
+      'text-embedding-ada-002': tot({ records: 1, input: 300 }),
+    });
+    expect(r.skips).toEqual({});
+    expect(r.rejects).toEqual([]);
+    expect(byId(r, 'old-5').tags.operation).toBe('embeddings');
+    for (const l of fixture('langfuse/older-shapes.jsonl').text.trim().split('\n')) expect(langfuseAdapter.detect(JSON.parse(l))).toBeGreaterThan(0);
+  });
+
+  it('rejects a total that is not the sum of its parts, with both numbers', () => {
+    const b = run(langfuseAdapter, [fixture('langfuse/older-shapes-bad.jsonl')]);
+    expect(rejectCodes(b)).toEqual({ 'inconsistent-counts': 2, 'negative-count': 1 });
+    expect(b.rejects[0]).toMatchObject({ line: 1, path: 'totalUsage', message: 'totalUsage (200) is not inputUsage + outputUsage (100 + 10 = 110)' });
+    expect(b.rejects[1]).toMatchObject({ line: 2, path: 'promptTokens' });
+    expect(b.rejects[2]).toMatchObject({ line: 3, message: 'usage.total (99) is not usage.input + usage.output (10 + 2 = 12)' });
+    expect(b.skips).toEqual({ 'no-usage': 1 });
+    expect(totalsByModel(b.records)).toEqual({
+      '(no model)': tot({ records: 1, input: 10, output: 5 }),
+      'gpt-4o-2024-08-06': tot({ records: 1, input: 7, output: 3 }),
+    });
+    // read 6 = counted 2 + skipped 1 + rejected 3
+    expect(b.records.length + 1 + b.rejects.length).toBe(6);
+  });
+});

@@ -1,0 +1,105 @@
+import { describe, expect, it } from 'vitest';
+import { otelAdapter } from '../../../src/ingest/adapters/otel.js';
+import { byId, fixture, rejectCodes, run, tot, totalsByModel } from './harness.js';
+
+/** OTel spans as OpenInference, LiteLLM, OpenLLMetry, current semconv and the Vercel AI SDK write them. */
+describe('otel dialects', () => {
+  const r = run(otelAdapter, [fixture('otel/dialects.json', true)]);
+
+  it('counts every LLM call once, by hand', () => {
+    expect(totalsByModel(r.records)).toEqual({
+      // OpenInference LLM span: prompt 2000 includes cache_read 1500 -> 500 uncached
+      'gpt-4o-2024-08-06': tot({ records: 1, input: 500, cacheRead: 1500, output: 300 }),
+      // OpenInference: prompt 10300 - 9000 read - 1200 write = 100 (its CHAIN parent is skipped);
+      // AI SDK 4 + Anthropic: promptTokens 12 excludes cache; providerMetadata 20000 read, 3000 written;
+      // AI SDK 6: inputTokens 8100 = 100 noCache + 7000 read + 1000 write; reasoning 50 inside output 200
+      'claude-sonnet-4-5-20250929': tot({ records: 3, input: 100 + 12 + 100, cacheRead: 9000 + 20000 + 7000, write5m: 1200 + 3000 + 1000, output: 400 + 500 + 200, reasoning: 50 }),
+      // OpenInference reasoning 1000 inside completion 1200
+      'o3-mini-2025-01-31': tot({ records: 1, input: 800, output: 1200, reasoning: 1000 }),
+      // embeddings: OpenInference 64, OpenLLMetry 32, AI SDK doEmbed 20
+      'text-embedding-3-small': tot({ records: 3, input: 64 + 32 + 20 }),
+      // LiteLLM acompletion with string intValues: 900 in, 50 out;
+      // AI SDK 4 + OpenAI: promptTokens 1300 includes providerMetadata cachedPromptTokens 1024 -> 276; second step 1300
+      'gpt-4o-mini-2024-07-18': tot({ records: 3, input: 900 + 276 + 1300, cacheRead: 1024, output: 50 + 60 + 60 }),
+      // LiteLLM litellm_request without an operation name: model + usage; 3000 includes 2000 cache reads (OpenLLMetry spelling)
+      'claude-3-5-haiku-20241022': tot({ records: 1, input: 1000, cacheRead: 2000, output: 100 }),
+      // OpenLLMetry provider span: 5000 - 4096 = 904 (its LangChain wrapper span with the same usage is skipped)
+      'gpt-4.1-2025-04-14': tot({ records: 1, input: 904, cacheRead: 4096, output: 700 }),
+      // current semconv: 6000 - 5000 read - 500 write = 500
+      'claude-haiku-4-5-20251001': tot({ records: 1, input: 500, cacheRead: 5000, write5m: 500, output: 80, reasoning: 20 }),
+    });
+  });
+
+  it('skips aggregates and non-LLM spans', () => {
+    // aggregate: OpenInference CHAIN, LangChain wrapper (parent of a counted call), traceloop workflow, ai.generateText, ai.streamText
+    // non-LLM: OpenInference AGENT without usage and TOOL, LiteLLM raw_gen_ai_request, ai.toolCall
+    expect(r.skips).toEqual({ 'aggregate-span': 5, 'non-llm-span': 4 });
+    expect(r.rejects).toEqual([]);
+    expect(r.records.length + 9).toBe(23);
+  });
+
+  it('maps providers, ids and embeddings', () => {
+    expect(byId(r, 'chatcmpl-ol-1').provider).toBe('openai');
+    expect(byId(r, 'msg_v_6').provider).toBe('anthropic');
+    expect(byId(r, '0000000000000a06').tags.operation).toBe('embeddings');
+    expect(byId(r, '0000000000000b01').tags.service).toBe('gateway');
+  });
+
+  it('gives the same totals from one export request per line', () => {
+    const lines = run(otelAdapter, [fixture('otel/dialects.jsonl')]);
+    expect(totalsByModel(lines.records)).toEqual(totalsByModel(r.records));
+    expect(lines.skips).toEqual(r.skips);
+  });
+
+  it('skips a wrapper whose child comes first or later', () => {
+    const f = JSON.parse(fixture('otel/dialects.json').text);
+    const spans = f.resourceSpans[2].scopeSpans[0].spans;
+    f.resourceSpans[2].scopeSpans[0].spans = [spans[1], spans[0], ...spans.slice(2)];
+    const swapped = run(otelAdapter, [{ name: 'x.json', text: JSON.stringify(f), whole: true }]);
+    expect(totalsByModel(swapped.records)).toEqual(totalsByModel(r.records));
+  });
+
+  it('rejects inconsistent numbers with both values, skips a span without usage, counts one without a model', () => {
+    const b = run(otelAdapter, [fixture('otel/dialects-bad.json', true)]);
+    expect(rejectCodes(b)).toEqual({ 'inconsistent-counts': 4, 'invalid-type': 1 });
+    const msg = b.rejects.map((x) => x.message);
+    expect(msg[0]).toBe('cache reads (500) + cache writes (0) exceed llm.token_count.prompt (100)');
+    expect(msg[1]).toBe('attributes.gen_ai.usage.cache_read.input_tokens (100) and attributes.gen_ai.usage.cache_read_input_tokens (200) disagree');
+    expect(msg[2]).toMatch(/\(1000\).*100 uncached \+ 800 cache read \+ 50 cache write = 950/);
+    expect(msg[4]).toBe('cache reads (2000) + cache writes (0) exceed ai.usage.inputTokens (1000)');
+    expect(b.rejects[0].path).toBe('resourceSpans[0].scopeSpans[0].spans[0].attributes.llm.token_count.prompt');
+    expect(b.skips).toEqual({ 'no-usage': 1 });
+    expect(totalsByModel(b.records)).toEqual({
+      '(no model)': tot({ records: 1, input: 10, output: 5 }),
+      'gpt-4o-2024-08-06': tot({ records: 1, input: 10, output: 5 }),
+    });
+    // read 8 = counted 2 + skipped 1 + rejected 5
+    expect(b.records.length + 1 + b.rejects.length).toBe(8);
+  });
+});
+
+describe('otel spans as a span store returns them (Phoenix REST page, nested or dotted attributes)', () => {
+  it('reads context ids, span_kind, start_time and nested attributes, by hand', () => {
+    const r = run(otelAdapter, [fixture('otel/phoenix-spans.json', true)]);
+    expect(totalsByModel(r.records)).toEqual({
+      // nested llm.token_count: prompt 3000 includes cache_read 2048 -> 952 uncached
+      'gpt-4o-mini-2024-07-18': tot({ records: 1, input: 952, cacheRead: 2048, output: 120 }),
+      // dotted keys; an error span that reports usage is counted (prompt 500, no output)
+      'claude-haiku-4-5-20251001': tot({ records: 1, input: 500 }),
+    });
+    expect(r.skips).toEqual({ 'aggregate-span': 1 }); // the CHAIN parent
+    expect(byId(r, '1a2b3c4d5e6f7081')).toMatchObject({ timestamp: '2026-10-05T10:00:00.000Z', tags: { trace: '7f3c0a1e9b2d4c5f8e6a1b2c3d4e5f60' } });
+    expect(byId(r, '2b3c4d5e6f708192').tags.outcome).toBe('failure');
+  });
+
+  it('finds AI SDK provider metadata kept as an object in a plain-map span', () => {
+    const v = {
+      spanId: 'v1', name: 'ai.generateText.doGenerate', startTimeUnixNano: '1790000000000000000',
+      attributes: { ai: { operationId: 'ai.generateText.doGenerate', model: { id: 'gpt-4o-mini', provider: 'openai.chat' }, usage: { promptTokens: 1300, completionTokens: 60 },
+        response: { providerMetadata: { openai: { cachedPromptTokens: 1024 } } } } },
+    };
+    const r = run(otelAdapter, [{ name: 'v.jsonl', text: JSON.stringify(v) }]);
+    // 1300 - 1024 cached = 276
+    expect(totalsByModel(r.records)).toEqual({ 'gpt-4o-mini': tot({ records: 1, input: 276, cacheRead: 1024, output: 60 }) });
+  });
+});
