@@ -51,6 +51,7 @@ function compilePeriod(p: PricePeriodYaml): PricePeriod {
   return {
     fromMs: p.from ? dateToMs(p.from) : -Infinity,
     from: p.from,
+    sinceLaunch: p.sinceLaunch === true,
     standard: compilePriceSet(p),
     batch: compileAdjust(p.batch),
     flex: compileAdjust(p.flex),
@@ -82,7 +83,10 @@ export function compileFile(file: CatalogFileYaml, origin: string, errors: { pat
   const out: ModelEntry[] = [];
   (file.models ?? []).forEach((m: ModelEntryYaml, i) => {
     const periods = m.prices.map(compilePeriod);
+    if (m.prices[0].sinceLaunch === true && !m.prices[0].from)
+      errors.push({ path: ['models', i, 'prices', 0, 'sinceLaunch'], message: 'needs a `from` date (the launch); a first period without `from` already covers every earlier record' });
     for (let k = 1; k < periods.length; k++) {
+      if (m.prices[k].sinceLaunch !== undefined) errors.push({ path: ['models', i, 'prices', k, 'sinceLaunch'], message: 'is allowed on the first period only' });
       if (!m.prices[k].from) errors.push({ path: ['models', i, 'prices', k, 'from'], message: 'is required on every period after the first' });
       else if (periods[k].fromMs <= periods[k - 1].fromMs)
         errors.push({ path: ['models', i, 'prices', k, 'from'], message: 'periods must be in date order, oldest first' });

@@ -6,7 +6,7 @@
 import type { ServiceTier, UsageRecord } from '../usage/record.js';
 import { costOf, mulRatio, ONE, scalePrice, type Femto, type Ratio } from './money.js';
 import type { Catalog, Resolution } from './catalog.js';
-import { periodAt } from './catalog.js';
+import { noPriceReason, periodAt, unpricedReason } from './catalog.js';
 import type { LongContextTier, ModelEntry, PriceAdjust, PricePeriod, PriceSet } from './model.js';
 
 export interface TokenBuckets {
@@ -205,6 +205,9 @@ function decodeCardKey(key: number): { periodIndex: number; tierIdx: number; fla
   };
 }
 
+/** What a card depends on besides the entry: token counts (tiers), time, flags, aggregation. */
+export type CardInput = TokenBuckets & Pick<UsageRecord, 'timeMs' | 'fast' | 'regional'> & Partial<Pick<UsageRecord, 'requests' | 'tags'>>;
+
 export interface PricingOptions {
   /** Price every record at the period in force at this time instead of its own (repricing). */
   atMs?: number;
@@ -225,16 +228,39 @@ export class Pricer {
     return this.catalog.resolve(model);
   }
 
-  /** The rate card for a record, or undefined when its model is not in the catalog (unpriced). */
+  /**
+   * The rate card for a record, or undefined when it is unpriced: its model is not in the catalog,
+   * or it is dated before the model's first known price (`unpricedReason` says which).
+   */
   cardFor(r: UsageRecord): RateCard | undefined {
     const res = this.catalog.resolve(r.model);
     if (!res) return undefined;
-    return this.cardForEntry(res, r, r.serviceTier ?? 'standard');
+    return this.pricedCardForEntry(res, r, r.serviceTier ?? 'standard');
   }
 
-  cardForEntry(res: Resolution, t: TokenBuckets & Pick<UsageRecord, 'timeMs' | 'fast' | 'regional'> & Partial<Pick<UsageRecord, 'requests' | 'tags'>>, serviceTier: ServiceTier): RateCard {
+  /** The card for dated usage of a resolved entry; undefined before the entry's first known price (see `noPriceReason`). */
+  pricedCardForEntry(res: Resolution, t: CardInput, serviceTier: ServiceTier): RateCard | undefined {
+    if (noPriceReason(res.entry, this.timeOf(t)) !== undefined) return undefined;
+    return this.cardForEntry(res, t, serviceTier);
+  }
+
+  /** Why records of `model` are unpriced (see `unpricedReason` in catalog.ts). */
+  unpricedReason(model: string): string {
+    return unpricedReason(this.catalog, model);
+  }
+
+  private timeOf(t: Pick<UsageRecord, 'timeMs'>): number {
+    return this.options.atMs ?? t.timeMs ?? this.options.defaultMs ?? Date.now();
+  }
+
+  /**
+   * The card for a resolved entry at the pricing time. Always a card: before the entry's first known
+   * price it uses the first period, which suits hypothetical usage (what-if arms, prompt estimates);
+   * dated records go through `pricedCardForEntry`, which leaves them unpriced there.
+   */
+  cardForEntry(res: Resolution, t: CardInput, serviceTier: ServiceTier): RateCard {
     const entry = res.entry;
-    const timeMs = this.options.atMs ?? t.timeMs ?? this.options.defaultMs ?? Date.now();
+    const timeMs = this.timeOf(t);
     const { period, index } = periodAt(entry, timeMs);
     const tier = period.tiers.length > 0 ? tierForRecord(period, t) : undefined;
     const regional = t.regional ?? (res.bedrockScope !== undefined && res.bedrockScope !== 'global');

@@ -1,5 +1,5 @@
 /** Plain descriptions of catalog entries, for `prices` output (JSON contract and tables). */
-import { periodAt, type Resolution } from './catalog.js';
+import { noPriceReason, periodAt, type Resolution } from './catalog.js';
 import { priceToUsdPerMTok } from './money.js';
 import type { ModelEntry, PriceAdjust, PricePeriod, PriceSet } from './model.js';
 
@@ -49,6 +49,7 @@ export function periodJson(p: PricePeriod) {
 
 export function entryJson(entry: ModelEntry, atMs: number, resolution?: Resolution, query?: string) {
   const { period } = periodAt(entry, atMs);
+  const unpriced = noPriceReason(entry, atMs);
   return {
     ...(query !== undefined ? { query } : {}),
     id: entry.id,
@@ -58,7 +59,9 @@ export function entryJson(entry: ModelEntry, atMs: number, resolution?: Resoluti
     aliases: entry.aliases,
     snapshots: entry.snapshots,
     priceAt: new Date(atMs).toISOString().slice(0, 10),
-    prices: periodJson(period),
+    /** null when the date is before the model's first known price (`noPriceReason` says so). */
+    prices: unpriced ? null : periodJson(period),
+    noPriceReason: unpriced ?? null,
     history: entry.periods.length > 1 ? entry.periods.map(periodJson) : [],
     regionalMultiplier: entry.regional ? Number(entry.regional.factorText) : null,
     discount: entry.discount ? entry.discount.discountText : null,

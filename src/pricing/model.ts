@@ -34,6 +34,8 @@ export interface PricePeriod {
   /** Inclusive start (epoch ms, UTC midnight); -Infinity for an open start. */
   fromMs: number;
   from?: string;
+  /** First period only: it also prices records dated before `from` (see PricePeriodYaml). */
+  sinceLaunch: boolean;
   standard: PriceSet;
   batch?: PriceAdjust;
   flex?: PriceAdjust;

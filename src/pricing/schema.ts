@@ -34,6 +34,7 @@ const longContextTierRule = obj({
 export const pricePeriodRule = obj({
   ...priceSetFields,
   from: opt(date),
+  sinceLaunch: opt({ kind: 'boolean' }),
   batch: opt(tierAdjustRule),
   flex: opt(tierAdjustRule),
   priority: opt(tierAdjustRule),

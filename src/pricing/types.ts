@@ -44,11 +44,16 @@ export interface LongContextTierYaml {
 }
 
 /**
- * Prices in force from `from` (inclusive, UTC date) until the next period's `from`. The first period
- * also prices records dated before it (a model's launch price covers preview access and clock skew).
+ * Prices in force from `from` (inclusive, UTC date) until the next period's `from`. A record dated
+ * before the first period's `from` is unpriced ("no known price before DATE"): an earlier price may
+ * have existed and is not known. Only a first period marked `sinceLaunch: true` (its `from` is the
+ * model's launch, so nothing earlier was ever billed at another price) also prices earlier records
+ * (preview access, clock skew). A first period without `from` is open-ended. See docs/pricing.md.
  */
 export interface PricePeriodYaml extends PriceSetYaml {
   from?: string;
+  /** First period only: its prices are the model's prices since launch (records before `from` are priced at it). */
+  sinceLaunch?: boolean;
   batch?: TierAdjustYaml;
   flex?: TierAdjustYaml;
   priority?: TierAdjustYaml;

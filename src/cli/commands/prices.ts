@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { UserError } from '../../core/issues.js';
 import { dateToMs } from '../../pricing/compile.js';
-import { periodAt, type Resolution } from '../../pricing/catalog.js';
+import { noPriceReason, periodAt, type Resolution } from '../../pricing/catalog.js';
 import { adjustText, entryJson, tiersText } from '../../pricing/describe.js';
 import { loadPriceFile, type LoadReport } from '../../pricing/load.js';
 import type { ModelEntry } from '../../pricing/model.js';
@@ -65,6 +65,10 @@ function prices(ctx: CommandContext, models: string[], opts: PricesOptions): num
   const report = catalogReport(found.map((f) => f.res.entry), atMs, json);
   report.title = `Prices for ${models.join(', ')} (USD per million tokens, in force on ${new Date(atMs).toISOString().slice(0, 10)})`;
   report.sections.push(detailSection(found.map((f) => ({ query: f.query, entry: f.res.entry, matched: matchedText(f.res) })), atMs));
+  for (const f of found) {
+    const reason = noPriceReason(f.res.entry, atMs);
+    if (reason) report.notes.push(`${f.query}: unpriced on ${new Date(atMs).toISOString().slice(0, 10)}: ${reason}; records dated before it are unpriced in reports.`);
+  }
   const uplifted = found.filter((f) => regionalApplies(f.res));
   for (const f of uplifted) {
     report.notes.push(`${f.query}: a ${f.res.bedrockScope === 'geo' ? 'geo (cross-region)' : 'in-region'} Bedrock profile: every price above is multiplied by ${f.res.entry.regional!.factorText} (the global. profile is list price).`);
@@ -85,6 +89,8 @@ function matchedText(res: Resolution): string {
 function catalogReport(entries: ModelEntry[], atMs: number, json?: unknown): Report {
   const rows = entries.map((e) => {
     const { period } = periodAt(e, atMs);
+    const reason = noPriceReason(e, atMs);
+    if (reason) return { model: e.id, provider: e.provider, input: '-', cacheRead: '-', write5m: '-', write1h: '-', output: '-', batch: '-', tiers: reason, checked: e.checkedAt };
     const y = period.yaml;
     return {
       model: e.id,
@@ -123,7 +129,7 @@ function detailSection(items: { query: string; entry: ModelEntry; matched: strin
     return {
       query,
       matched,
-      period: period.from ? `since ${period.from}` : 'first listed price',
+      period: noPriceReason(entry, atMs) ?? (period.from ? `since ${period.from}` : 'first listed price'),
       service: `batch ${adjustText(period.batch)}, flex ${adjustText(period.flex)}, priority ${adjustText(period.priority)}`,
       cache,
       tokenizer: entry.tokenizer ? `${entry.tokenizer.encoding}${entry.tokenizer.exact ? '' : ' (estimate)'}` : '-',

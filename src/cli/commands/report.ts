@@ -11,6 +11,7 @@ import { runPipeline } from '../../pipeline/stream.js';
 import { formatInt } from '../../report/cells.js';
 import type { Report, Section } from '../../report/model.js';
 import { usageJson } from '../../report/usage-json.js';
+import { labelUnpriced } from '../../pricing/catalog.js';
 import { cachingSection, cliffsSection, componentsSection, inputNotes, repriceSection, spendSection, turnsSection, unitSection } from '../../report/usage-sections.js';
 import type { CommandContext } from '../context.js';
 import type { Runner } from '../main.js';
@@ -87,7 +88,7 @@ async function report(ctx: CommandContext, inputs: string[], opts: ReportOptions
       ['Total cost', view.total.sums.records === 0 ? '$0.00 (no billable records in the inputs)' : formatUsd(view.total.cost.costFemto) + (view.total.cost.unpriced.records ? ` + ${formatInt(view.total.cost.unpriced.requests)} unpriced requests` : '')],
     ],
     sections,
-    notes: inputNotes(result.ingest, issues, rollup.total.unpricedModels, view, view.total.sums.estimatedRecords),
+    notes: inputNotes(result.ingest, issues, labelUnpriced(rollup.total.unpricedModels, ctx.loadCatalog().catalog), view, view.total.sums.estimatedRecords),
     json,
     primarySection: 'groups',
   };
