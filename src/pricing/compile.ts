@@ -1,7 +1,7 @@
 /** Validated catalog YAML -> compiled entries with exact prices. */
 import { pricePerMTok, ratio, type Ratio } from './money.js';
-import type { LongContextTier, ModelEntry, PriceAdjust, PricePeriod, PriceSet } from './model.js';
-import type { CatalogFileYaml, LongContextTierYaml, ModelEntryYaml, PricePeriodYaml, PriceSetYaml, TierAdjustYaml } from './types.js';
+import type { LongContextTier, ModelEntry, PriceAdjust, PricePeriod, PriceSet, RegionalUplift } from './model.js';
+import { REGIONAL_ROUTES, type CatalogFileYaml, type LongContextTierYaml, type ModelEntryYaml, type PricePeriodYaml, type PriceSetYaml, type RegionalUpliftYaml, type TierAdjustYaml } from './types.js';
 
 /** Fallbacks: cache read/write absent -> billed as input; 1h write absent -> 5m write price. */
 export function compilePriceSet(p: PriceSetYaml): PriceSet {
@@ -72,6 +72,16 @@ function compilePeriod(p: PricePeriodYaml): PricePeriod {
   };
 }
 
+/** `regional` rules as written; the older `regionalMultiplier` shorthand applies on every route. */
+function compileRegional(m: ModelEntryYaml): RegionalUplift[] {
+  const rules: RegionalUpliftYaml[] = [...(m.regional ?? [])];
+  if (m.regionalMultiplier !== undefined) rules.push({ via: [...REGIONAL_ROUTES], multiplier: m.regionalMultiplier, source: m.source });
+  return rules.map((r) => ({
+    via: r.via, factor: ratio(r.multiplier), factorText: String(r.multiplier),
+    fromMs: r.from ? dateToMs(r.from) : -Infinity, from: r.from, source: r.source, note: r.note,
+  }));
+}
+
 function discountRatio(d: number | undefined): { factor: Ratio; discountText: string } | undefined {
   if (d === undefined || d === 0) return undefined;
   const off = ratio(d);
@@ -85,6 +95,7 @@ export function compileFile(file: CatalogFileYaml, origin: string, errors: { pat
     const periods = m.prices.map(compilePeriod);
     if (m.prices[0].sinceLaunch === true && !m.prices[0].from)
       errors.push({ path: ['models', i, 'prices', 0, 'sinceLaunch'], message: 'needs a `from` date (the launch); a first period without `from` already covers every earlier record' });
+    if (m.regional && m.regionalMultiplier !== undefined) errors.push({ path: ['models', i, 'regionalMultiplier'], message: 'give either `regional` rules or the `regionalMultiplier` shorthand, not both' });
     for (let k = 1; k < periods.length; k++) {
       if (m.prices[k].sinceLaunch !== undefined) errors.push({ path: ['models', i, 'prices', k, 'sinceLaunch'], message: 'is allowed on the first period only' });
       if (!m.prices[k].from) errors.push({ path: ['models', i, 'prices', k, 'from'], message: 'is required on every period after the first' });
@@ -99,7 +110,7 @@ export function compileFile(file: CatalogFileYaml, origin: string, errors: { pat
       aliases: m.aliases ?? [],
       snapshots: m.snapshots ?? false,
       periods,
-      regional: m.regionalMultiplier !== undefined ? { factor: ratio(m.regionalMultiplier), factorText: String(m.regionalMultiplier) } : undefined,
+      regional: compileRegional(m),
       discount: discountRatio(discount),
       cache: m.cache,
       tokenizer: m.tokenizer,

@@ -63,7 +63,7 @@ export function entryJson(entry: ModelEntry, atMs: number, resolution?: Resoluti
     prices: unpriced ? null : periodJson(period),
     noPriceReason: unpriced ?? null,
     history: entry.periods.length > 1 ? entry.periods.map(periodJson) : [],
-    regionalMultiplier: entry.regional ? Number(entry.regional.factorText) : null,
+    regional: entry.regional.map((u) => ({ via: u.via, multiplier: Number(u.factorText), from: u.from ?? null, source: u.source })),
     discount: entry.discount ? entry.discount.discountText : null,
     cache: entry.cache ?? null,
     tokenizer: entry.tokenizer ?? null,

@@ -1,6 +1,6 @@
 /** The compiled, in-memory catalog: exact integer prices (see money.ts) with their provenance. */
 import type { Ratio, PricePerMTok } from './money.js';
-import type { CacheRulesYaml, ImageRulesYaml, PricePeriodYaml, TokenizerYaml } from './types.js';
+import type { CacheRulesYaml, ImageRulesYaml, PricePeriodYaml, RegionalRoute, TokenizerYaml } from './types.js';
 
 export interface PriceSet {
   input: PricePerMTok;
@@ -49,6 +49,17 @@ export interface PricePeriod {
   yaml: PricePeriodYaml;
 }
 
+export interface RegionalUplift {
+  via: RegionalRoute[];
+  factor: Ratio;
+  factorText: string;
+  /** First day it applies (epoch ms); -Infinity: since launch. */
+  fromMs: number;
+  from?: string;
+  source: string;
+  note?: string;
+}
+
 export interface ModelEntry {
   id: string;
   provider: string;
@@ -56,7 +67,8 @@ export interface ModelEntry {
   aliases: string[];
   snapshots: boolean;
   periods: PricePeriod[];
-  regional?: { factor: Ratio; factorText: string };
+  /** Regional uplifts, each for the routes (and from the date) the catalog states. */
+  regional: RegionalUplift[];
   discount?: { factor: Ratio; discountText: string };
   cache?: CacheRulesYaml;
   tokenizer?: TokenizerYaml;

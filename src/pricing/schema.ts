@@ -1,4 +1,5 @@
 /** Schema of catalog YAML files and user price files (see types.ts for the meaning of each key). */
+import { REGIONAL_ROUTES } from './types.js';
 import { arr, int, num, obj, oneOfStr, opt, req, str, type Rule } from '../core/validate.js';
 
 const date: Rule = { kind: 'date' };
@@ -73,6 +74,14 @@ const imagesRule = obj({
   typicalTokens: req(int()),
 });
 
+const regionalRule = obj({
+  via: req(arr(oneOfStr(REGIONAL_ROUTES), 1)),
+  multiplier: req(num(1)),
+  from: opt(date),
+  source: req(str()),
+  note: opt(str()),
+});
+
 const discount: Rule = { kind: 'number', min: 0, max: 1 };
 
 export const modelEntryRule = obj({
@@ -81,7 +90,8 @@ export const modelEntryRule = obj({
   snapshots: opt({ kind: 'boolean' }),
   displayName: opt(str()),
   provider: opt(str()),
-  regionalMultiplier: opt(num()),
+  regional: opt(arr(regionalRule, 1)),
+  regionalMultiplier: opt(num(1)),
   contextWindow: opt(int(1)),
   maxOutputTokens: opt(int(1)),
   tokenizer: opt(tokenizerRule),

@@ -107,6 +107,29 @@ export interface ImageRulesYaml {
   typicalTokens: number;
 }
 
+/**
+ * How a record came to run in one region, each priced by its own provider rule:
+ * - `inference-geo`: Claude API (and Claude Platform on AWS) `inference_geo` other than "global";
+ * - `bedrock`: an AWS Bedrock geographic cross-Region profile (`us.`, `eu.`, ...) or in-Region model id
+ *   (the `global.` profile is list price);
+ * - `vertex`: a Google Vertex AI regional or multi-region endpoint (the global endpoint is list price);
+ * - `data-residency`: OpenAI regional processing / data-residency projects.
+ */
+export type RegionalRoute = 'inference-geo' | 'bedrock' | 'vertex' | 'data-residency';
+export const REGIONAL_ROUTES: readonly RegionalRoute[] = ['inference-geo', 'bedrock', 'vertex', 'data-residency'];
+
+export interface RegionalUpliftYaml {
+  /** Routes on which the provider charges this uplift. */
+  via: RegionalRoute[];
+  /** Multiplier on every price of the record (e.g. 1.1). */
+  multiplier: number;
+  /** First day the uplift applies (UTC date); absent: since the model's launch. */
+  from?: string;
+  /** Where the provider states it. */
+  source: string;
+  note?: string;
+}
+
 export interface ModelEntryYaml {
   /** Canonical id (also matched exactly). */
   id: string;
@@ -117,7 +140,15 @@ export interface ModelEntryYaml {
   displayName?: string;
   /** Overrides the file's provider (rare). */
   provider?: string;
-  /** Multiplier for regional / data-residency processing (e.g. 1.1), applied when a record says so. */
+  /**
+   * Regional / data-residency uplifts, each for the routes (and from the date) its source states.
+   * A record gets an uplift only where a rule names the route it ran on. See docs/pricing.md.
+   */
+  regional?: RegionalUpliftYaml[];
+  /**
+   * Older shorthand (user files): one multiplier for a regional record on any route. The bundled
+   * catalog uses `regional`, which says on which routes the uplift exists.
+   */
   regionalMultiplier?: number;
   contextWindow?: number;
   maxOutputTokens?: number;

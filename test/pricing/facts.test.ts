@@ -24,7 +24,7 @@ const { catalog } = loadCatalog();
 /** A date alone means noon UTC (off-peak for DeepSeek); a full ISO time is used as given. */
 const ms = (d: string) => Date.parse(d.length === 10 ? `${d}T12:00:00Z` : d);
 
-type Tokens = Partial<Pick<UsageRecord, 'inputTokens' | 'cacheReadTokens' | 'cacheWrite5mTokens' | 'cacheWrite1hTokens' | 'outputTokens' | 'fast' | 'regional'>>;
+type Tokens = Partial<Pick<UsageRecord, 'inputTokens' | 'cacheReadTokens' | 'cacheWrite5mTokens' | 'cacheWrite1hTokens' | 'outputTokens' | 'fast' | 'regional' | 'provider'>>;
 
 function entryOf(model: string) {
   const res = catalog.resolve(model);
@@ -518,7 +518,7 @@ describe('regional / data-residency uplifts', () => {
     expect(rates('claude-haiku-5-5', '2026-10-08', { regional: true })).toEqual({ in: 0.11, read: 0.011, w5m: 0.1375, w1h: 0.22, out: 0.55 });
     expect(rates('claude-opus-5-5', '2026-10-08', { regional: true })).toMatchObject({ in: 4.4, read: 0.22, out: 22 });
     for (const id of ['claude-opus-4-7', 'claude-opus-4-8', 'claude-opus-5', 'claude-sonnet-5', 'claude-sonnet-5-5', 'claude-fable-5', 'claude-fable-5-1', 'claude-mythos-5', 'claude-mythos-5-1'])
-      expect(entryOf(id).regional?.factorText, id).toBe('1.1');
+      expect(entryOf(id).regional.filter((u) => u.via.includes('inference-geo')).map((u) => u.factorText), id).toEqual(['1.1']);
   });
 
   it('no uplift on models older than Sonnet 4.5 even if a record says regional', () => {
@@ -527,10 +527,10 @@ describe('regional / data-residency uplifts', () => {
   });
 
   it('Vertex AI regional endpoints +10% from Sonnet 4.5 on (§3.6; claude-on-vertex-ai docs)', () => {
-    expect(rates('claude-sonnet-4-5@20250929', '2026-10-01', { regional: true })).toMatchObject({ in: 3.3, read: 0.33, w5m: 4.125, out: 16.5 });
-    expect(rates('claude-haiku-4-5@20251001', '2026-10-01', { regional: true })).toMatchObject({ in: 1.1, out: 5.5 });
-    expect(rates('claude-opus-4-5@20251101', '2026-10-01', { regional: true })).toMatchObject({ in: 5.5, out: 27.5 });
-    expect(rates('claude-opus-5@20260724', '2026-10-01', { regional: true })).toMatchObject({ in: 5.5, out: 27.5 });
+    expect(rates('claude-sonnet-4-5@20250929', '2026-10-01', { regional: true, provider: 'google' })).toMatchObject({ in: 3.3, read: 0.33, w5m: 4.125, out: 16.5 });
+    expect(rates('claude-haiku-4-5@20251001', '2026-10-01', { regional: true, provider: 'google' })).toMatchObject({ in: 1.1, out: 5.5 });
+    expect(rates('claude-opus-4-5@20251101', '2026-10-01', { regional: true, provider: 'google' })).toMatchObject({ in: 5.5, out: 27.5 });
+    expect(rates('claude-opus-5@20260724', '2026-10-01', { regional: true, provider: 'google' })).toMatchObject({ in: 5.5, out: 27.5 });
     // global endpoint = list price
     expect(rates('claude-sonnet-4-5@20250929', '2026-10-01').in).toBe(3);
   });
@@ -760,6 +760,6 @@ describe('full request costs (hand-computed)', () => {
   it('14. Vertex regional Sonnet 4.5 with 1h cache write (1.1x)', () => {
     // 3.30 / 0.33 / 4.125 / 6.60 / 16.50: 1,000 x 3.3 = 3,300; 50,000 x 0.33 = 16,500; 2,000 x 6.6 = 13,200;
     // 500 x 16.5 = 8,250 -> 41,250 u$
-    expect(cost('claude-sonnet-4-5@20250929', '2026-10-01', { inputTokens: 1_000, cacheReadTokens: 50_000, cacheWrite1hTokens: 2_000, outputTokens: 500, regional: true })).toBe('0.04125');
+    expect(cost('claude-sonnet-4-5@20250929', '2026-10-01', { inputTokens: 1_000, cacheReadTokens: 50_000, cacheWrite1hTokens: 2_000, outputTokens: 500, regional: true, provider: 'google' })).toBe('0.04125');
   });
 });
