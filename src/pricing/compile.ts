@@ -43,8 +43,9 @@ function offsetMinutes(offset: string): number {
   return sign * (h * 60 + m);
 }
 
+/** Epoch ms of a UTC date (midnight) or of a UTC time `YYYY-MM-DDTHH:MMZ`. */
 export function dateToMs(date: string): number {
-  return Date.parse(`${date}T00:00:00Z`);
+  return Date.parse(date.includes('T') ? date.replace(/Z$/, ':00Z') : `${date}T00:00:00Z`);
 }
 
 function compilePeriod(p: PricePeriodYaml): PricePeriod {
@@ -61,8 +62,9 @@ function compilePeriod(p: PricePeriodYaml): PricePeriod {
     peak: p.peak
       ? {
           windows: p.peak.windowsUtc.map((w) => w.split('-').map(minutes) as [number, number]),
-          factor: ratio(p.peak.multiplier),
-          factorText: String(p.peak.multiplier),
+          factor: ratio(p.peak.multiplier ?? 1),
+          factorText: String(p.peak.multiplier ?? 1),
+          prices: p.peak.prices ? compilePriceSet(p.peak.prices) : undefined,
           weekendOffsetMinutes: p.peak.weekendsOffPeakUtcOffset ? offsetMinutes(p.peak.weekendsOffPeakUtcOffset) : undefined,
         }
       : undefined,
@@ -96,6 +98,11 @@ export function compileFile(file: CatalogFileYaml, origin: string, errors: { pat
     if (m.prices[0].sinceLaunch === true && !m.prices[0].from)
       errors.push({ path: ['models', i, 'prices', 0, 'sinceLaunch'], message: 'needs a `from` date (the launch); a first period without `from` already covers every earlier record' });
     if (m.regional && m.regionalMultiplier !== undefined) errors.push({ path: ['models', i, 'regionalMultiplier'], message: 'give either `regional` rules or the `regionalMultiplier` shorthand, not both' });
+    m.prices.forEach((p, k) => {
+      if (p.from !== undefined && Number.isNaN(periods[k].fromMs)) errors.push({ path: ['models', i, 'prices', k, 'from'], message: `is not a real date or time (got "${p.from}")` });
+      if (p.peak && (p.peak.multiplier === undefined) === (p.peak.prices === undefined))
+        errors.push({ path: ['models', i, 'prices', k, 'peak'], message: 'give either `multiplier` or `prices` for the window' });
+    });
     for (let k = 1; k < periods.length; k++) {
       if (m.prices[k].sinceLaunch !== undefined) errors.push({ path: ['models', i, 'prices', k, 'sinceLaunch'], message: 'is allowed on the first period only' });
       if (!m.prices[k].from) errors.push({ path: ['models', i, 'prices', k, 'from'], message: 'is required on every period after the first' });

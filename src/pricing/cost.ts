@@ -167,8 +167,13 @@ function buildCard(ref: string, entry: ModelEntry, period: PricePeriod, periodIn
     adjustments.push(`regional x${uplift.factorText} (${uplift.via.join('/')})`);
   }
   if (f.peak && period.peak) {
-    factor = mulRatio(factor, period.peak.factor);
-    adjustments.push(`peak hours x${period.peak.factorText}`);
+    if (period.peak.prices) {
+      base = period.peak.prices;
+      adjustments.push(`time-of-day window prices (${period.yaml.peak?.windowsUtc.join(', ')} UTC)`);
+    } else {
+      factor = mulRatio(factor, period.peak.factor);
+      adjustments.push(`${period.peak.factor.num > period.peak.factor.den ? 'peak hours' : 'off-peak hours'} x${period.peak.factorText}`);
+    }
   }
   if (entry.discount) {
     factor = mulRatio(factor, entry.discount.factor);

@@ -41,7 +41,7 @@ export function periodJson(p: PricePeriod) {
     priority: adjustJson(p.priority),
     fast: p.fast ? { multiplier: Number(p.fast.factorText) } : null,
     tiers: p.tiers.map((t) => ({ threshold: t.threshold, operator: t.inclusive ? '>=' : '>', rule: t.rule, counts: t.counts, ...priceSetJson(t.prices) })),
-    peak: p.peak ? { windowsUtc: p.yaml.peak?.windowsUtc ?? [], multiplier: Number(p.peak.factorText) } : null,
+    peak: p.peak ? { windowsUtc: p.yaml.peak?.windowsUtc ?? [], multiplier: p.peak.prices ? null : Number(p.peak.factorText), prices: p.peak.prices ? priceSetJson(p.peak.prices) : null } : null,
     note: p.note ?? null,
     source: p.source ?? null,
   };

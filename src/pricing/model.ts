@@ -24,8 +24,11 @@ export interface LongContextTier {
 export interface PeakRule {
   /** [startMinute, endMinute) of the UTC day. */
   windows: Array<[number, number]>;
+  /** Multiplier on the period's prices inside the windows (1 when `prices` is given). */
   factor: Ratio;
   factorText: string;
+  /** Full prices inside the windows, instead of a multiplier. */
+  prices?: PriceSet;
   /** Saturdays and Sundays at this offset from UTC (minutes) are off-peak. */
   weekendOffsetMinutes?: number;
 }

@@ -3,6 +3,8 @@ import { REGIONAL_ROUTES } from './types.js';
 import { arr, int, num, obj, oneOfStr, opt, req, str, type Rule } from '../core/validate.js';
 
 const date: Rule = { kind: 'date' };
+/** A period start: a UTC date, or a UTC date and time to the minute (checked for a real instant in compile). */
+const periodStart: Rule = { kind: 'string', pattern: /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}Z)?$/, patternHint: 'a UTC date YYYY-MM-DD or time YYYY-MM-DDTHH:MMZ' };
 const ttl: Rule = { kind: 'string', pattern: /^\d+(m|h)$/, patternHint: 'a duration such as "5m" or "1h"' };
 const window: Rule = { kind: 'string', pattern: /^\d{2}:\d{2}-\d{2}:\d{2}$/, patternHint: 'a UTC window "HH:MM-HH:MM"' };
 
@@ -34,7 +36,7 @@ const longContextTierRule = obj({
 
 export const pricePeriodRule = obj({
   ...priceSetFields,
-  from: opt(date),
+  from: opt(periodStart),
   sinceLaunch: opt({ kind: 'boolean' }),
   batch: opt(tierAdjustRule),
   flex: opt(tierAdjustRule),
@@ -43,7 +45,8 @@ export const pricePeriodRule = obj({
   tiers: opt(arr(longContextTierRule)),
   peak: opt(obj({
     windowsUtc: req(arr(window, 1)),
-    multiplier: req(num()),
+    multiplier: opt(num()),
+    prices: opt(priceSetRule),
     weekendsOffPeakUtcOffset: opt({ kind: 'string', pattern: /^[+-]\d{2}:\d{2}$/, patternHint: 'a UTC offset such as "+08:00"' }),
   })),
   note: opt(str()),

@@ -51,6 +51,7 @@ export interface LongContextTierYaml {
  * (preview access, clock skew). A first period without `from` is open-ended. See docs/pricing.md.
  */
 export interface PricePeriodYaml extends PriceSetYaml {
+  /** Start: a UTC date `YYYY-MM-DD` (midnight), or a UTC time `YYYY-MM-DDTHH:MMZ` for a change announced to the minute. */
   from?: string;
   /** First period only: its prices are the model's prices since launch (records before `from` are priced at it). */
   sinceLaunch?: boolean;
@@ -60,10 +61,15 @@ export interface PricePeriodYaml extends PriceSetYaml {
   /** Fast mode (Anthropic fast, OpenAI fast/ultrafast): multiplier on standard prices. */
   fast?: { multiplier: number };
   tiers?: LongContextTierYaml[];
-  /** Time-of-day pricing (DeepSeek): windows in UTC "HH:MM-HH:MM" where prices are multiplied. */
+  /**
+   * Time-of-day pricing (DeepSeek): windows in UTC "HH:MM-HH:MM" (end exclusive; "24:00" ends the day)
+   * where other prices apply: the standard prices times `multiplier` (2 for peak hours, 0.5 for an
+   * off-peak discount), or full `prices` where the provider's window rates are not a clean multiple.
+   */
   peak?: {
     windowsUtc: string[];
-    multiplier: number;
+    multiplier?: number;
+    prices?: PriceSetYaml;
     /** Weekends (Saturday and Sunday at this UTC offset, e.g. "+08:00" for Beijing time) are off-peak all day. */
     weekendsOffPeakUtcOffset?: string;
   };

@@ -670,7 +670,6 @@ describe('id resolution: common logged ids resolve, nothing by accident', () => 
     'gpt-4o-audio-preview', 'gpt-4o-mini-audio-preview', 'gpt-4o-realtime-preview', 'gpt-4o-mini-tts', 'gpt-4o-search-preview',
     'chatgpt-4o-latest', // $5 / $15, not gpt-4o
     'o1-preview', 'o3-deep-research', 'o4-mini-deep-research', 'gpt-5-codex-mini', 'gpt-5-search-api',
-    'claude-3-5-sonnet-20241022', 'claude-3-5-sonnet-v2@20241022', // not in the catalog (no current source)
     'gemini-2.5-flash-image', 'gemini-2.5-flash-lite-001', 'text-embedding-3-small-v2', 'grok-4-heavy', 'deepseek-v4',
     'gpt-4o-mini-2024-07-18-ft', 'ft:gpt-4o-mini-2024-07-18:org::abc',
   ];
