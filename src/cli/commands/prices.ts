@@ -68,7 +68,7 @@ function prices(ctx: CommandContext, models: string[], opts: PricesOptions): num
   report.sections.push(detailSection(found.map((f) => ({ query: f.query, entry: f.res.entry, matched: matchedText(f.res, atMs) })), atMs));
   for (const f of found) {
     const reason = noPriceReason(f.res.entry, atMs);
-    if (reason) report.notes.push(`${f.query}: unpriced on ${new Date(atMs).toISOString().slice(0, 10)}: ${reason}; records dated before it are unpriced in reports.`);
+    if (reason) report.notes.push(`${f.query}: no price on ${new Date(atMs).toISOString().slice(0, 10)} (${reason}): records dated before its first known price are unpriced in reports, not $0.`);
   }
   for (const f of found) {
     const uplift = bedrockUplift(f.res, atMs);
