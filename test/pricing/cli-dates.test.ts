@@ -36,5 +36,6 @@ describe('no known price before the first period, from the CLI', () => {
     expect(json.totals.costUsd).toBe(0.0007);
     expect(json.totals.unpriced.requests).toBe(1);
     expect(json.totals.unpricedModels).toEqual({ 'deepseek-chat': 1 });
+    expect(json.warnings).toContainEqual({ message: 'deepseek-chat: unpriced, no known price before 2024-12-26', requests: 1 });
   });
 });

@@ -11,7 +11,7 @@ import { runPipeline } from '../../pipeline/stream.js';
 import { formatInt } from '../../report/cells.js';
 import type { Report, Section } from '../../report/model.js';
 import { usageJson } from '../../report/usage-json.js';
-import { labelUnpriced } from '../../pricing/catalog.js';
+import { labelUnpriced, unpricedReason } from '../../pricing/catalog.js';
 import { cachingSection, cliffsSection, componentsSection, inputNotes, repriceSection, spendSection, turnsSection, unitSection } from '../../report/usage-sections.js';
 import type { CommandContext } from '../context.js';
 import type { Runner } from '../main.js';
@@ -74,6 +74,8 @@ async function report(ctx: CommandContext, inputs: string[], opts: ReportOptions
   }
   const view = buildView(rollup);
   const json = usageJson({ view, ingest: result.ingest, dims, issues, estimatedRecords: view.total.sums.estimatedRecords, unpricedModels: Object.fromEntries([...rollup.total.unpricedModels.entries()].sort((a, b) => b[1] - a[1])), reprice: rp ? { label: rp.label } : undefined });
+  // records of a catalogued model dated before its first known price: say why they are unpriced (docs/pricing.md)
+  for (const [model, requests] of rollup.total.unpricedModels) if (ctx.loadCatalog().catalog.resolve(model)) json.warnings.push({ message: `${model}: unpriced, ${unpricedReason(ctx.loadCatalog().catalog, model)}`, requests });
   const sections: Section[] = [spendSection(view, dims, top), componentsSection(view), unitSection(view)];
   for (const s of [turnsSection(view), cachingSection(view), cliffsSection(view), rp ? repriceSection(view, dims, rp.label) : undefined]) if (s) sections.push(s);
   const files = result.ingest.files;
