@@ -31,6 +31,15 @@ const N = 100_000;
 const LOG_ID: Record<string, string> = {
   'aws/global.anthropic.claude-opus-4-5-v1:0': 'global.anthropic.claude-opus-4-5-20251101-v1:0',
   'aws/regional.anthropic.claude-opus-4-5-v1:0': 'us.anthropic.claude-opus-4-5-20251101-v1:0',
+  'google/claude-4-opus': 'claude-opus-4@20250514',
+  'google/claude-4-sonnet': 'claude-sonnet-4@20250514',
+  'mistral/mistral-medium-3-1': 'mistral-medium-2508',
+  'mistral/mistral-large': 'mistral-large-2411',
+  'mistral/codestral': 'codestral-2501',
+  'mistral/magistral-medium': 'magistral-medium-2509',
+  'mistral/magistral-small': 'magistral-small-2509',
+  'mistral/pixtral-large': 'pixtral-large-2411',
+  'mistral/ministral-8b': 'ministral-8b-2410',
 };
 /** Ids logs carry that genai-prices has no model entry for under that name, checked on both sides too. */
 const PROBES: Array<[provider: string, logId: string]> = [
