@@ -49,6 +49,15 @@ describe('ids seen in real captures', () => {
     expect(usd('gpt-35-turbo-instruct', '2025-01-01T00:00:00Z')).toBe('3.5');
   });
 
+  it('older GPT-3.5 / GPT-4 snapshots at their own prices, not the current gpt-3.5-turbo price', () => {
+    // 0301 / 0613: 1.50 + 2.00 = 3.5; 16k: 3 + 4 = 7; 1106: 1 + 2 = 3; gpt-4-32k: 60 + 120 = 180
+    expect(usd('gpt-3.5-turbo-0301', '2023-05-01T00:00:00Z')).toBe('3.5');
+    expect(usd('gpt-3.5-turbo-0613', '2023-08-01T00:00:00Z')).toBe('3.5');
+    expect(usd('gpt-35-turbo-16k', '2023-08-01T00:00:00Z')).toBe('7');
+    expect(usd('gpt-3.5-turbo-1106', '2024-01-01T00:00:00Z')).toBe('3');
+    expect(usd('gpt-4-32k-0613', '2024-01-01T00:00:00Z')).toBe('180');
+  });
+
   it('Gemini 1.5 Pro: unpriced the day before the 2024-10-01 cut; 128K cliff', () => {
     expect(usd('gemini-1.5-pro', '2024-09-30T23:59:59Z')).toBeUndefined();
     // 1M x 1.25 + 1M x 5 would cross 128K; use 100,000 + 100,000: 0.125 + 0.5 = 0.625

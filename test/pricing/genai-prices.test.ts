@@ -31,6 +31,7 @@ const N = 100_000;
 const LOG_ID: Record<string, string> = {
   'aws/global.anthropic.claude-opus-4-5-v1:0': 'global.anthropic.claude-opus-4-5-20251101-v1:0',
   'aws/regional.anthropic.claude-opus-4-5-v1:0': 'us.anthropic.claude-opus-4-5-20251101-v1:0',
+  'openai/gpt-3.5-0301': 'gpt-3.5-turbo-0301',
   'google/claude-4-opus': 'claude-opus-4@20250514',
   'google/claude-4-sonnet': 'claude-sonnet-4@20250514',
   'mistral/mistral-medium-3-1': 'mistral-medium-2508',
