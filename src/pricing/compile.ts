@@ -43,6 +43,13 @@ function offsetMinutes(offset: string): number {
   return sign * (h * 60 + m);
 }
 
+/** True when `from` names a real instant (Date.parse rolls 2025-02-30 over to March; this does not). */
+function isRealStart(from: string, ms: number): boolean {
+  if (Number.isNaN(ms)) return false;
+  const iso = new Date(ms).toISOString();
+  return from.includes('T') ? `${iso.slice(0, 16)}Z` === from : iso.slice(0, 10) === from;
+}
+
 /** Epoch ms of a UTC date (midnight) or of a UTC time `YYYY-MM-DDTHH:MMZ`. */
 export function dateToMs(date: string): number {
   return Date.parse(date.includes('T') ? date.replace(/Z$/, ':00Z') : `${date}T00:00:00Z`);
@@ -99,7 +106,7 @@ export function compileFile(file: CatalogFileYaml, origin: string, errors: { pat
       errors.push({ path: ['models', i, 'prices', 0, 'sinceLaunch'], message: 'needs a `from` date (the launch); a first period without `from` already covers every earlier record' });
     if (m.regional && m.regionalMultiplier !== undefined) errors.push({ path: ['models', i, 'regionalMultiplier'], message: 'give either `regional` rules or the `regionalMultiplier` shorthand, not both' });
     m.prices.forEach((p, k) => {
-      if (p.from !== undefined && Number.isNaN(periods[k].fromMs)) errors.push({ path: ['models', i, 'prices', k, 'from'], message: `is not a real date or time (got "${p.from}")` });
+      if (p.from !== undefined && !isRealStart(p.from, periods[k].fromMs)) errors.push({ path: ['models', i, 'prices', k, 'from'], message: `is not a real UTC date or time (got "${p.from}")` });
       if (p.peak && (p.peak.multiplier === undefined) === (p.peak.prices === undefined))
         errors.push({ path: ['models', i, 'prices', k, 'peak'], message: 'give either `multiplier` or `prices` for the window' });
     });

@@ -90,6 +90,14 @@ describe('effective dates: before the first known price', () => {
     expect(bad([{ sinceLaunch: true, inputPerMTok: 1, outputPerMTok: 1 }])).toMatch(/prices\[0\]\.sinceLaunch.*needs a `from`/);
     expect(bad([{ from: '2025-01-01', sinceLaunch: 'yes', inputPerMTok: 1, outputPerMTok: 1 }])).toMatch(/sinceLaunch/);
   });
+
+  it('accepts a period start to the minute and rejects a start that is not a real instant', () => {
+    const check = (from: string) => compileDocument({ provider: 'x', source: 's', checkedAt: '2026-12-01', models: [{ id: 'm', prices: [{ from, inputPerMTok: 1, outputPerMTok: 1 }] }] }, 'p.yaml', undefined).errors.join('\n');
+    expect(check('2025-09-05T16:00Z')).toBe('');
+    expect(check('2025-02-30')).toMatch(/from: is not a real UTC date or time/);
+    expect(check('2025-02-08T25:00Z')).toMatch(/from: is not a real UTC date or time/);
+    expect(check('2025-02-08 16:00')).toMatch(/from: .*YYYY-MM-DDTHH:MMZ/);
+  });
 });
 
 describe('regional uplifts only where the catalog states them', () => {
