@@ -126,7 +126,44 @@ export class Catalog {
   }
 }
 
-/** The price period in force at `timeMs` (the last period whose start is not after it). */
+/**
+ * Why `entry` has no price at `timeMs`, or undefined when it has one. A record dated before the
+ * first known period is unpriced (an earlier price may have existed), unless that period is marked
+ * `sinceLaunch` or has no start date. See docs/pricing.md, "Effective dates".
+ */
+export function noPriceReason(entry: ModelEntry, timeMs: number): string | undefined {
+  const first = entry.periods[0];
+  if (first.sinceLaunch || !(timeMs < first.fromMs)) return undefined;
+  return `no known price before ${first.from}`;
+}
+
+/**
+ * Why records of `model` went unpriced: not in the catalog, or dated before its first known price.
+ * The second is the only way a catalogued model goes unpriced, so the model alone decides the text.
+ */
+export function unpricedReason(catalog: Catalog, model: string): string {
+  const res = catalog.resolve(model);
+  return (res && noPriceReason(res.entry, -Infinity)) ?? 'not in the pricing catalog';
+}
+
+/**
+ * Unpriced-model counts for the report's warning, each catalogued model labelled with its reason
+ * ("deepseek-chat (no known price before 2025-09-29)"); models not in the catalog keep their id
+ * (the warning itself says they need prices).
+ */
+export function labelUnpriced(counts: ReadonlyMap<string, number>, catalog: Catalog): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const [model, n] of counts) {
+    const key = catalog.resolve(model) ? `${model} (${unpricedReason(catalog, model)})` : model;
+    out.set(key, (out.get(key) ?? 0) + n);
+  }
+  return out;
+}
+
+/**
+ * The price period in force at `timeMs` (the last period whose start is not after it); before the
+ * first period this is the first period: callers check `noPriceReason` first.
+ */
 export function periodAt(entry: ModelEntry, timeMs: number): { period: PricePeriod; index: number } {
   let index = 0;
   for (let i = 1; i < entry.periods.length; i++) if (entry.periods[i].fromMs <= timeMs) index = i;

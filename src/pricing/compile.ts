@@ -1,7 +1,7 @@
 /** Validated catalog YAML -> compiled entries with exact prices. */
 import { pricePerMTok, ratio, type Ratio } from './money.js';
-import type { LongContextTier, ModelEntry, PriceAdjust, PricePeriod, PriceSet } from './model.js';
-import type { CatalogFileYaml, LongContextTierYaml, ModelEntryYaml, PricePeriodYaml, PriceSetYaml, TierAdjustYaml } from './types.js';
+import type { LongContextTier, ModelEntry, PriceAdjust, PricePeriod, PriceSet, RegionalUplift } from './model.js';
+import { REGIONAL_ROUTES, type CatalogFileYaml, type LongContextTierYaml, type ModelEntryYaml, type PricePeriodYaml, type PriceSetYaml, type RegionalUpliftYaml, type TierAdjustYaml } from './types.js';
 
 /** Fallbacks: cache read/write absent -> billed as input; 1h write absent -> 5m write price. */
 export function compilePriceSet(p: PriceSetYaml): PriceSet {
@@ -43,14 +43,23 @@ function offsetMinutes(offset: string): number {
   return sign * (h * 60 + m);
 }
 
+/** True when `from` names a real instant (Date.parse rolls 2025-02-30 over to March; this does not). */
+function isRealStart(from: string, ms: number): boolean {
+  if (Number.isNaN(ms)) return false;
+  const iso = new Date(ms).toISOString();
+  return from.includes('T') ? `${iso.slice(0, 16)}Z` === from : iso.slice(0, 10) === from;
+}
+
+/** Epoch ms of a UTC date (midnight) or of a UTC time `YYYY-MM-DDTHH:MMZ`. */
 export function dateToMs(date: string): number {
-  return Date.parse(`${date}T00:00:00Z`);
+  return Date.parse(date.includes('T') ? date.replace(/Z$/, ':00Z') : `${date}T00:00:00Z`);
 }
 
 function compilePeriod(p: PricePeriodYaml): PricePeriod {
   return {
     fromMs: p.from ? dateToMs(p.from) : -Infinity,
     from: p.from,
+    sinceLaunch: p.sinceLaunch === true,
     standard: compilePriceSet(p),
     batch: compileAdjust(p.batch),
     flex: compileAdjust(p.flex),
@@ -60,8 +69,9 @@ function compilePeriod(p: PricePeriodYaml): PricePeriod {
     peak: p.peak
       ? {
           windows: p.peak.windowsUtc.map((w) => w.split('-').map(minutes) as [number, number]),
-          factor: ratio(p.peak.multiplier),
-          factorText: String(p.peak.multiplier),
+          factor: ratio(p.peak.multiplier ?? 1),
+          factorText: String(p.peak.multiplier ?? 1),
+          prices: p.peak.prices ? compilePriceSet(p.peak.prices) : undefined,
           weekendOffsetMinutes: p.peak.weekendsOffPeakUtcOffset ? offsetMinutes(p.peak.weekendsOffPeakUtcOffset) : undefined,
         }
       : undefined,
@@ -69,6 +79,16 @@ function compilePeriod(p: PricePeriodYaml): PricePeriod {
     source: p.source,
     yaml: p,
   };
+}
+
+/** `regional` rules as written; the older `regionalMultiplier` shorthand applies on every route. */
+function compileRegional(m: ModelEntryYaml): RegionalUplift[] {
+  const rules: RegionalUpliftYaml[] = [...(m.regional ?? [])];
+  if (m.regionalMultiplier !== undefined) rules.push({ via: [...REGIONAL_ROUTES], multiplier: m.regionalMultiplier, source: m.source });
+  return rules.map((r) => ({
+    via: r.via, factor: ratio(r.multiplier), factorText: String(r.multiplier),
+    fromMs: r.from ? dateToMs(r.from) : -Infinity, from: r.from, source: r.source, note: r.note,
+  }));
 }
 
 function discountRatio(d: number | undefined): { factor: Ratio; discountText: string } | undefined {
@@ -82,7 +102,16 @@ export function compileFile(file: CatalogFileYaml, origin: string, errors: { pat
   const out: ModelEntry[] = [];
   (file.models ?? []).forEach((m: ModelEntryYaml, i) => {
     const periods = m.prices.map(compilePeriod);
+    if (m.prices[0].sinceLaunch === true && !m.prices[0].from)
+      errors.push({ path: ['models', i, 'prices', 0, 'sinceLaunch'], message: 'needs a `from` date (the launch); a first period without `from` already covers every earlier record' });
+    if (m.regional && m.regionalMultiplier !== undefined) errors.push({ path: ['models', i, 'regionalMultiplier'], message: 'give either `regional` rules or the `regionalMultiplier` shorthand, not both' });
+    m.prices.forEach((p, k) => {
+      if (p.from !== undefined && !isRealStart(p.from, periods[k].fromMs)) errors.push({ path: ['models', i, 'prices', k, 'from'], message: `is not a real UTC date or time (got "${p.from}")` });
+      if (p.peak && (p.peak.multiplier === undefined) === (p.peak.prices === undefined))
+        errors.push({ path: ['models', i, 'prices', k, 'peak'], message: 'give either `multiplier` or `prices` for the window' });
+    });
     for (let k = 1; k < periods.length; k++) {
+      if (m.prices[k].sinceLaunch !== undefined) errors.push({ path: ['models', i, 'prices', k, 'sinceLaunch'], message: 'is allowed on the first period only' });
       if (!m.prices[k].from) errors.push({ path: ['models', i, 'prices', k, 'from'], message: 'is required on every period after the first' });
       else if (periods[k].fromMs <= periods[k - 1].fromMs)
         errors.push({ path: ['models', i, 'prices', k, 'from'], message: 'periods must be in date order, oldest first' });
@@ -95,7 +124,7 @@ export function compileFile(file: CatalogFileYaml, origin: string, errors: { pat
       aliases: m.aliases ?? [],
       snapshots: m.snapshots ?? false,
       periods,
-      regional: m.regionalMultiplier !== undefined ? { factor: ratio(m.regionalMultiplier), factorText: String(m.regionalMultiplier) } : undefined,
+      regional: compileRegional(m),
       discount: discountRatio(discount),
       cache: m.cache,
       tokenizer: m.tokenizer,

@@ -6,8 +6,9 @@
 import type { ServiceTier, UsageRecord } from '../usage/record.js';
 import { costOf, mulRatio, ONE, scalePrice, type Femto, type Ratio } from './money.js';
 import type { Catalog, Resolution } from './catalog.js';
-import { periodAt } from './catalog.js';
+import { noPriceReason, periodAt, unpricedReason } from './catalog.js';
 import type { LongContextTier, ModelEntry, PriceAdjust, PricePeriod, PriceSet } from './model.js';
+import type { RegionalRoute } from './types.js';
 
 export interface TokenBuckets {
   inputTokens: number;
@@ -28,6 +29,7 @@ export interface RateCard {
   serviceTier: ServiceTier;
   pricedTier: ServiceTier;
   fast: boolean;
+  /** A regional uplift from the catalog applies (the route the record ran on carries one). */
   regional: boolean;
   peak: boolean;
   /** Final per-bucket prices after every adjustment. */
@@ -135,6 +137,8 @@ interface CardFlags {
   serviceTier: ServiceTier;
   fast: boolean;
   regional: boolean;
+  /** 1 + index of the entry's regional uplift rule that applies; 0 for none. */
+  regionalRule: number;
   peak: boolean;
 }
 
@@ -157,13 +161,19 @@ function buildCard(ref: string, entry: ModelEntry, period: PricePeriod, periodIn
       adjustments.push(`fast x${period.fast.factorText}`);
     } else warnings.push(`no fast-mode price for ${entry.id}; priced without it`);
   }
-  if (f.regional && entry.regional) {
-    factor = mulRatio(factor, entry.regional.factor);
-    adjustments.push(`regional x${entry.regional.factorText}`);
+  const uplift = f.regionalRule > 0 ? entry.regional[f.regionalRule - 1] : undefined;
+  if (uplift) {
+    factor = mulRatio(factor, uplift.factor);
+    adjustments.push(`regional x${uplift.factorText} (${uplift.via.join('/')})`);
   }
   if (f.peak && period.peak) {
-    factor = mulRatio(factor, period.peak.factor);
-    adjustments.push(`peak hours x${period.peak.factorText}`);
+    if (period.peak.prices) {
+      base = period.peak.prices;
+      adjustments.push(`time-of-day window prices (${period.yaml.peak?.windowsUtc.join(', ')} UTC)`);
+    } else {
+      factor = mulRatio(factor, period.peak.factor);
+      adjustments.push(`${period.peak.factor.num > period.peak.factor.den ? 'peak hours' : 'off-peak hours'} x${period.peak.factorText}`);
+    }
   }
   if (entry.discount) {
     factor = mulRatio(factor, entry.discount.factor);
@@ -189,20 +199,55 @@ const TIERS_BY_INDEX: ServiceTier[] = ['standard', 'batch', 'flex', 'priority'];
 
 /** (period, long-context tier, service tier, flags) as one integer; `decodeCardKey` inverts it. */
 function cardKey(periodIndex: number, tierIdx: number, f: CardFlags): number {
-  return ((periodIndex * 16 + tierIdx) * 4 + TIER_INDEX[f.serviceTier]) * 8 + (f.fast ? 1 : 0) + (f.regional ? 2 : 0) + (f.peak ? 4 : 0);
+  return (((periodIndex * 16 + tierIdx) * 4 + TIER_INDEX[f.serviceTier]) * 16 + f.regionalRule) * 4 + (f.fast ? 1 : 0) + (f.peak ? 2 : 0);
 }
 
 function decodeCardKey(key: number): { periodIndex: number; tierIdx: number; flags: CardFlags } {
-  const bits = key % 8;
-  const rest = (key - bits) / 8;
+  const bits = key % 4;
+  let rest = (key - bits) / 4;
+  const regionalRule = rest % 16;
+  rest = (rest - regionalRule) / 16;
   const service = rest % 4;
   const pt = (rest - service) / 4;
   const tierIdx = pt % 16;
   return {
     periodIndex: (pt - tierIdx) / 16,
     tierIdx,
-    flags: { serviceTier: TIERS_BY_INDEX[service], fast: (bits & 1) !== 0, regional: (bits & 2) !== 0, peak: (bits & 4) !== 0 },
+    flags: { serviceTier: TIERS_BY_INDEX[service], fast: (bits & 1) !== 0, regional: regionalRule > 0, regionalRule, peak: (bits & 2) !== 0 },
   };
+}
+
+/** What a card depends on besides the entry: token counts (tiers), time, flags, aggregation. */
+export type CardInput = TokenBuckets & Pick<UsageRecord, 'timeMs' | 'fast' | 'regional'> & Partial<Pick<UsageRecord, 'requests' | 'tags' | 'provider'>>;
+
+/**
+ * The route by which a record ran in one region, or undefined when it ran globally / at list price.
+ * A Bedrock id decides by its profile (`global.` is list price; a geo prefix or an in-Region id is
+ * regional) unless the record says otherwise; any other regional record by the platform it came from
+ * (the record's provider, else the entry's): Claude API -> inference-geo, Vertex -> vertex, OpenAI /
+ * Azure -> data-residency.
+ */
+export function regionalRoute(res: Resolution, t: Pick<CardInput, 'regional' | 'provider'>): RegionalRoute | undefined {
+  if (t.regional === false) return undefined;
+  if (res.bedrockScope !== undefined) return res.bedrockScope === 'global' && t.regional !== true ? undefined : 'bedrock';
+  if (t.regional !== true) return undefined;
+  switch (t.provider ?? res.entry.provider) {
+    case 'anthropic': return 'inference-geo';
+    case 'bedrock': return 'bedrock';
+    case 'google': case 'vertex': case 'vertex_ai': return 'vertex';
+    case 'openai': case 'azure': return 'data-residency';
+    default: return undefined;
+  }
+}
+
+/** 1 + index of the entry's uplift rule for `route` in force at `timeMs`, or 0 when none applies. */
+export function upliftRuleFor(entry: ModelEntry, route: RegionalRoute | undefined, timeMs: number): number {
+  if (!route) return 0;
+  let found = 0;
+  entry.regional.forEach((u, i) => {
+    if (u.via.includes(route) && u.fromMs <= timeMs && found === 0) found = i + 1;
+  });
+  return found;
 }
 
 export interface PricingOptions {
@@ -225,21 +270,44 @@ export class Pricer {
     return this.catalog.resolve(model);
   }
 
-  /** The rate card for a record, or undefined when its model is not in the catalog (unpriced). */
+  /**
+   * The rate card for a record, or undefined when it is unpriced: its model is not in the catalog,
+   * or it is dated before the model's first known price (`unpricedReason` says which).
+   */
   cardFor(r: UsageRecord): RateCard | undefined {
     const res = this.catalog.resolve(r.model);
     if (!res) return undefined;
-    return this.cardForEntry(res, r, r.serviceTier ?? 'standard');
+    return this.pricedCardForEntry(res, r, r.serviceTier ?? 'standard');
   }
 
-  cardForEntry(res: Resolution, t: TokenBuckets & Pick<UsageRecord, 'timeMs' | 'fast' | 'regional'> & Partial<Pick<UsageRecord, 'requests' | 'tags'>>, serviceTier: ServiceTier): RateCard {
+  /** The card for dated usage of a resolved entry; undefined before the entry's first known price (see `noPriceReason`). */
+  pricedCardForEntry(res: Resolution, t: CardInput, serviceTier: ServiceTier): RateCard | undefined {
+    if (noPriceReason(res.entry, this.timeOf(t)) !== undefined) return undefined;
+    return this.cardForEntry(res, t, serviceTier);
+  }
+
+  /** Why records of `model` are unpriced (see `unpricedReason` in catalog.ts). */
+  unpricedReason(model: string): string {
+    return unpricedReason(this.catalog, model);
+  }
+
+  private timeOf(t: Pick<UsageRecord, 'timeMs'>): number {
+    return this.options.atMs ?? t.timeMs ?? this.options.defaultMs ?? Date.now();
+  }
+
+  /**
+   * The card for a resolved entry at the pricing time. Always a card: before the entry's first known
+   * price it uses the first period, which suits hypothetical usage (what-if arms, prompt estimates);
+   * dated records go through `pricedCardForEntry`, which leaves them unpriced there.
+   */
+  cardForEntry(res: Resolution, t: CardInput, serviceTier: ServiceTier): RateCard {
     const entry = res.entry;
-    const timeMs = this.options.atMs ?? t.timeMs ?? this.options.defaultMs ?? Date.now();
+    const timeMs = this.timeOf(t);
     const { period, index } = periodAt(entry, timeMs);
     const tier = period.tiers.length > 0 ? tierForRecord(period, t) : undefined;
-    const regional = t.regional ?? (res.bedrockScope !== undefined && res.bedrockScope !== 'global');
+    const regionalRule = upliftRuleFor(entry, regionalRoute(res, t), timeMs);
     // peak hours are a property of when the request ran, even when repricing at another date
-    const flags: CardFlags = { serviceTier, fast: !!t.fast, regional, peak: inPeak(period, t.timeMs ?? timeMs) };
+    const flags: CardFlags = { serviceTier, fast: !!t.fast, regional: regionalRule > 0, regionalRule, peak: inPeak(period, t.timeMs ?? timeMs) };
     const tierIdx = tier ? period.tiers.indexOf(tier) + 1 : 0;
     return this.card(entry, cardKey(index, tierIdx, flags), period, index, tier, flags);
   }

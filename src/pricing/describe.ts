@@ -1,5 +1,5 @@
 /** Plain descriptions of catalog entries, for `prices` output (JSON contract and tables). */
-import { periodAt, type Resolution } from './catalog.js';
+import { noPriceReason, periodAt, type Resolution } from './catalog.js';
 import { priceToUsdPerMTok } from './money.js';
 import type { ModelEntry, PriceAdjust, PricePeriod, PriceSet } from './model.js';
 
@@ -41,7 +41,7 @@ export function periodJson(p: PricePeriod) {
     priority: adjustJson(p.priority),
     fast: p.fast ? { multiplier: Number(p.fast.factorText) } : null,
     tiers: p.tiers.map((t) => ({ threshold: t.threshold, operator: t.inclusive ? '>=' : '>', rule: t.rule, counts: t.counts, ...priceSetJson(t.prices) })),
-    peak: p.peak ? { windowsUtc: p.yaml.peak?.windowsUtc ?? [], multiplier: Number(p.peak.factorText) } : null,
+    peak: p.peak ? { windowsUtc: p.yaml.peak?.windowsUtc ?? [], multiplier: p.peak.prices ? null : Number(p.peak.factorText), prices: p.peak.prices ? priceSetJson(p.peak.prices) : null } : null,
     note: p.note ?? null,
     source: p.source ?? null,
   };
@@ -49,6 +49,7 @@ export function periodJson(p: PricePeriod) {
 
 export function entryJson(entry: ModelEntry, atMs: number, resolution?: Resolution, query?: string) {
   const { period } = periodAt(entry, atMs);
+  const unpriced = noPriceReason(entry, atMs);
   return {
     ...(query !== undefined ? { query } : {}),
     id: entry.id,
@@ -58,9 +59,11 @@ export function entryJson(entry: ModelEntry, atMs: number, resolution?: Resoluti
     aliases: entry.aliases,
     snapshots: entry.snapshots,
     priceAt: new Date(atMs).toISOString().slice(0, 10),
-    prices: periodJson(period),
+    /** null when the date is before the model's first known price (`noPriceReason` says so). */
+    prices: unpriced ? null : periodJson(period),
+    noPriceReason: unpriced ?? null,
     history: entry.periods.length > 1 ? entry.periods.map(periodJson) : [],
-    regionalMultiplier: entry.regional ? Number(entry.regional.factorText) : null,
+    regional: entry.regional.map((u) => ({ via: u.via, multiplier: Number(u.factorText), from: u.from ?? null, source: u.source })),
     discount: entry.discount ? entry.discount.discountText : null,
     cache: entry.cache ?? null,
     tokenizer: entry.tokenizer ?? null,

@@ -1,6 +1,6 @@
 /** The compiled, in-memory catalog: exact integer prices (see money.ts) with their provenance. */
 import type { Ratio, PricePerMTok } from './money.js';
-import type { CacheRulesYaml, ImageRulesYaml, PricePeriodYaml, TokenizerYaml } from './types.js';
+import type { CacheRulesYaml, ImageRulesYaml, PricePeriodYaml, RegionalRoute, TokenizerYaml } from './types.js';
 
 export interface PriceSet {
   input: PricePerMTok;
@@ -24,8 +24,11 @@ export interface LongContextTier {
 export interface PeakRule {
   /** [startMinute, endMinute) of the UTC day. */
   windows: Array<[number, number]>;
+  /** Multiplier on the period's prices inside the windows (1 when `prices` is given). */
   factor: Ratio;
   factorText: string;
+  /** Full prices inside the windows, instead of a multiplier. */
+  prices?: PriceSet;
   /** Saturdays and Sundays at this offset from UTC (minutes) are off-peak. */
   weekendOffsetMinutes?: number;
 }
@@ -34,6 +37,8 @@ export interface PricePeriod {
   /** Inclusive start (epoch ms, UTC midnight); -Infinity for an open start. */
   fromMs: number;
   from?: string;
+  /** First period only: it also prices records dated before `from` (see PricePeriodYaml). */
+  sinceLaunch: boolean;
   standard: PriceSet;
   batch?: PriceAdjust;
   flex?: PriceAdjust;
@@ -47,6 +52,17 @@ export interface PricePeriod {
   yaml: PricePeriodYaml;
 }
 
+export interface RegionalUplift {
+  via: RegionalRoute[];
+  factor: Ratio;
+  factorText: string;
+  /** First day it applies (epoch ms); -Infinity: since launch. */
+  fromMs: number;
+  from?: string;
+  source: string;
+  note?: string;
+}
+
 export interface ModelEntry {
   id: string;
   provider: string;
@@ -54,7 +70,8 @@ export interface ModelEntry {
   aliases: string[];
   snapshots: boolean;
   periods: PricePeriod[];
-  regional?: { factor: Ratio; factorText: string };
+  /** Regional uplifts, each for the routes (and from the date) the catalog states. */
+  regional: RegionalUplift[];
   discount?: { factor: Ratio; discountText: string };
   cache?: CacheRulesYaml;
   tokenizer?: TokenizerYaml;

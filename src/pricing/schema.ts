@@ -1,7 +1,10 @@
 /** Schema of catalog YAML files and user price files (see types.ts for the meaning of each key). */
+import { REGIONAL_ROUTES } from './types.js';
 import { arr, int, num, obj, oneOfStr, opt, req, str, type Rule } from '../core/validate.js';
 
 const date: Rule = { kind: 'date' };
+/** A period start: a UTC date, or a UTC date and time to the minute (checked for a real instant in compile). */
+const periodStart: Rule = { kind: 'string', pattern: /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}Z)?$/, patternHint: 'a UTC date YYYY-MM-DD or time YYYY-MM-DDTHH:MMZ' };
 const ttl: Rule = { kind: 'string', pattern: /^\d+(m|h)$/, patternHint: 'a duration such as "5m" or "1h"' };
 const window: Rule = { kind: 'string', pattern: /^\d{2}:\d{2}-\d{2}:\d{2}$/, patternHint: 'a UTC window "HH:MM-HH:MM"' };
 
@@ -33,7 +36,8 @@ const longContextTierRule = obj({
 
 export const pricePeriodRule = obj({
   ...priceSetFields,
-  from: opt(date),
+  from: opt(periodStart),
+  sinceLaunch: opt({ kind: 'boolean' }),
   batch: opt(tierAdjustRule),
   flex: opt(tierAdjustRule),
   priority: opt(tierAdjustRule),
@@ -41,7 +45,8 @@ export const pricePeriodRule = obj({
   tiers: opt(arr(longContextTierRule)),
   peak: opt(obj({
     windowsUtc: req(arr(window, 1)),
-    multiplier: req(num()),
+    multiplier: opt(num()),
+    prices: opt(priceSetRule),
     weekendsOffPeakUtcOffset: opt({ kind: 'string', pattern: /^[+-]\d{2}:\d{2}$/, patternHint: 'a UTC offset such as "+08:00"' }),
   })),
   note: opt(str()),
@@ -72,6 +77,14 @@ const imagesRule = obj({
   typicalTokens: req(int()),
 });
 
+const regionalRule = obj({
+  via: req(arr(oneOfStr(REGIONAL_ROUTES), 1)),
+  multiplier: req(num(1)),
+  from: opt(date),
+  source: req(str()),
+  note: opt(str()),
+});
+
 const discount: Rule = { kind: 'number', min: 0, max: 1 };
 
 export const modelEntryRule = obj({
@@ -80,7 +93,8 @@ export const modelEntryRule = obj({
   snapshots: opt({ kind: 'boolean' }),
   displayName: opt(str()),
   provider: opt(str()),
-  regionalMultiplier: opt(num()),
+  regional: opt(arr(regionalRule, 1)),
+  regionalMultiplier: opt(num(1)),
   contextWindow: opt(int(1)),
   maxOutputTokens: opt(int(1)),
   tokenizer: opt(tokenizerRule),

@@ -44,21 +44,32 @@ export interface LongContextTierYaml {
 }
 
 /**
- * Prices in force from `from` (inclusive, UTC date) until the next period's `from`. The first period
- * also prices records dated before it (a model's launch price covers preview access and clock skew).
+ * Prices in force from `from` (inclusive, UTC date) until the next period's `from`. A record dated
+ * before the first period's `from` is unpriced ("no known price before DATE"): an earlier price may
+ * have existed and is not known. Only a first period marked `sinceLaunch: true` (its `from` is the
+ * model's launch, so nothing earlier was ever billed at another price) also prices earlier records
+ * (preview access, clock skew). A first period without `from` is open-ended. See docs/pricing.md.
  */
 export interface PricePeriodYaml extends PriceSetYaml {
+  /** Start: a UTC date `YYYY-MM-DD` (midnight), or a UTC time `YYYY-MM-DDTHH:MMZ` for a change announced to the minute. */
   from?: string;
+  /** First period only: its prices are the model's prices since launch (records before `from` are priced at it). */
+  sinceLaunch?: boolean;
   batch?: TierAdjustYaml;
   flex?: TierAdjustYaml;
   priority?: TierAdjustYaml;
   /** Fast mode (Anthropic fast, OpenAI fast/ultrafast): multiplier on standard prices. */
   fast?: { multiplier: number };
   tiers?: LongContextTierYaml[];
-  /** Time-of-day pricing (DeepSeek): windows in UTC "HH:MM-HH:MM" where prices are multiplied. */
+  /**
+   * Time-of-day pricing (DeepSeek): windows in UTC "HH:MM-HH:MM" (end exclusive; "24:00" ends the day)
+   * where other prices apply: the standard prices times `multiplier` (2 for peak hours, 0.5 for an
+   * off-peak discount), or full `prices` where the provider's window rates are not a clean multiple.
+   */
   peak?: {
     windowsUtc: string[];
-    multiplier: number;
+    multiplier?: number;
+    prices?: PriceSetYaml;
     /** Weekends (Saturday and Sunday at this UTC offset, e.g. "+08:00" for Beijing time) are off-peak all day. */
     weekendsOffPeakUtcOffset?: string;
   };
@@ -102,6 +113,29 @@ export interface ImageRulesYaml {
   typicalTokens: number;
 }
 
+/**
+ * How a record came to run in one region, each priced by its own provider rule:
+ * - `inference-geo`: Claude API (and Claude Platform on AWS) `inference_geo` other than "global";
+ * - `bedrock`: an AWS Bedrock geographic cross-Region profile (`us.`, `eu.`, ...) or in-Region model id
+ *   (the `global.` profile is list price);
+ * - `vertex`: a Google Vertex AI regional or multi-region endpoint (the global endpoint is list price);
+ * - `data-residency`: OpenAI regional processing / data-residency projects.
+ */
+export type RegionalRoute = 'inference-geo' | 'bedrock' | 'vertex' | 'data-residency';
+export const REGIONAL_ROUTES: readonly RegionalRoute[] = ['inference-geo', 'bedrock', 'vertex', 'data-residency'];
+
+export interface RegionalUpliftYaml {
+  /** Routes on which the provider charges this uplift. */
+  via: RegionalRoute[];
+  /** Multiplier on every price of the record (e.g. 1.1). */
+  multiplier: number;
+  /** First day the uplift applies (UTC date); absent: since the model's launch. */
+  from?: string;
+  /** Where the provider states it. */
+  source: string;
+  note?: string;
+}
+
 export interface ModelEntryYaml {
   /** Canonical id (also matched exactly). */
   id: string;
@@ -112,7 +146,15 @@ export interface ModelEntryYaml {
   displayName?: string;
   /** Overrides the file's provider (rare). */
   provider?: string;
-  /** Multiplier for regional / data-residency processing (e.g. 1.1), applied when a record says so. */
+  /**
+   * Regional / data-residency uplifts, each for the routes (and from the date) its source states.
+   * A record gets an uplift only where a rule names the route it ran on. See docs/pricing.md.
+   */
+  regional?: RegionalUpliftYaml[];
+  /**
+   * Older shorthand (user files): one multiplier for a regional record on any route. The bundled
+   * catalog uses `regional`, which says on which routes the uplift exists.
+   */
   regionalMultiplier?: number;
   contextWindow?: number;
   maxOutputTokens?: number;

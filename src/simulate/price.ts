@@ -26,7 +26,7 @@ export function cardOf(pricer: Pricer, r: SimRequest): RateCard | undefined {
     inputTokens: r.inputTokens, cacheReadTokens: r.cacheReadTokens, cacheWrite5mTokens: r.cacheWrite5mTokens, cacheWrite1hTokens: r.cacheWrite1hTokens,
     outputTokens: r.outputTokens, timeMs: r.timeMs, requests: r.record.requests, tags: r.record.tags, fast: r.record.fast, regional: r.record.regional,
   };
-  return pricer.cardForEntry(res, t, r.serviceTier);
+  return pricer.pricedCardForEntry(res, t, r.serviceTier);
 }
 
 /** Exact cost of one request (femto-USD), or undefined when its model is not in the catalog. */

@@ -15,7 +15,7 @@ describe('tokenomics prices', () => {
       expect(m.source.length).toBeGreaterThan(5);
       expect(m.checkedAt).toMatch(/^\d{4}-\d{2}-\d{2}$/);
     }
-    // list prices from PRICING-FACTS §6 (USD/MTok): gpt-4o-mini 0.15/0.075/0.60; Sonnet 4.5 3/0.30/3.75/6/15
+    // list prices (USD/MTok; sources in src/pricing/catalog/SOURCES.md): gpt-4o-mini 0.15/0.075/0.60; Sonnet 4.5 3/0.30/3.75/6/15
     expect(doc.models[0].prices).toMatchObject({ inputPerMTok: 0.15, cacheReadPerMTok: 0.075, outputPerMTok: 0.6 });
     expect(doc.models[1].prices).toMatchObject({ inputPerMTok: 3, cacheReadPerMTok: 0.3, cacheWrite5mPerMTok: 3.75, cacheWrite1hPerMTok: 6, outputPerMTok: 15 });
   });
@@ -28,7 +28,7 @@ describe('tokenomics prices', () => {
   });
 
   it('shows the price in force at --at', async () => {
-    // o3 was cut from $10/$40 to $2/$8 on 2025-06-10 (PRICING-FACTS §7)
+    // o3 was cut from $10/$40 to $2/$8 on 2025-06-10 (docs/pricing.md, Effective dates)
     const before = JSON.parse((await runCli(['prices', 'o3', '--at', '2025-06-01', '--format', 'json'])).stdout);
     const after = JSON.parse((await runCli(['prices', 'o3', '--at', '2025-06-10', '--format', 'json'])).stdout);
     expect(before.models[0].prices).toMatchObject({ inputPerMTok: 10, outputPerMTok: 40 });

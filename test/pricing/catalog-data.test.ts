@@ -35,7 +35,7 @@ describe('bundled catalog', () => {
     }
   });
 
-  it('matches the list prices in PRICING-FACTS §6', () => {
+  it('matches the providers\' list prices (sources in src/pricing/catalog/SOURCES.md)', () => {
     expect(price('gpt-4o-2024-08-06')).toMatchObject({ id: 'gpt-4o', in: 2.5, read: 1.25, out: 10 });
     expect(price('gpt-4.1-mini')).toMatchObject({ in: 0.4, read: 0.1, out: 1.6 });
     expect(price('gpt-5-mini')).toMatchObject({ in: 0.25, read: 0.025, out: 2 });
@@ -45,7 +45,7 @@ describe('bundled catalog', () => {
     expect(price('us.anthropic.claude-sonnet-4-5-20250929-v1:0')).toMatchObject({ in: 3, out: 15 });
   });
 
-  it('encodes the dated price changes of PRICING-FACTS §7', () => {
+  it('encodes the dated price changes (docs/pricing.md, Effective dates)', () => {
     expect(price('o3', '2025-06-09')).toMatchObject({ in: 10, out: 40 });
     expect(price('o3', '2025-06-10')).toMatchObject({ in: 2, out: 8 });
     expect(price('gpt-5.6-luna', '2026-07-29')).toMatchObject({ in: 1, out: 6 });

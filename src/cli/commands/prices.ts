@@ -2,10 +2,11 @@
 import type { Command } from 'commander';
 import { UserError } from '../../core/issues.js';
 import { dateToMs } from '../../pricing/compile.js';
-import { periodAt, type Resolution } from '../../pricing/catalog.js';
+import { noPriceReason, periodAt, type Resolution } from '../../pricing/catalog.js';
 import { adjustText, entryJson, tiersText } from '../../pricing/describe.js';
 import { loadPriceFile, type LoadReport } from '../../pricing/load.js';
-import type { ModelEntry } from '../../pricing/model.js';
+import type { ModelEntry, RegionalUplift } from '../../pricing/model.js';
+import { upliftRuleFor } from '../../pricing/cost.js';
 import { col, type Report } from '../../report/model.js';
 import type { CommandContext } from '../context.js';
 import { SCHEMA_VERSION } from '../version.js';
@@ -64,27 +65,37 @@ function prices(ctx: CommandContext, models: string[], opts: PricesOptions): num
   const json = { schemaVersion: SCHEMA_VERSION, models: found.map((f) => entryJson(f.res.entry, atMs, f.res, f.query)) };
   const report = catalogReport(found.map((f) => f.res.entry), atMs, json);
   report.title = `Prices for ${models.join(', ')} (USD per million tokens, in force on ${new Date(atMs).toISOString().slice(0, 10)})`;
-  report.sections.push(detailSection(found.map((f) => ({ query: f.query, entry: f.res.entry, matched: matchedText(f.res) })), atMs));
-  const uplifted = found.filter((f) => regionalApplies(f.res));
-  for (const f of uplifted) {
-    report.notes.push(`${f.query}: a ${f.res.bedrockScope === 'geo' ? 'geo (cross-region)' : 'in-region'} Bedrock profile: every price above is multiplied by ${f.res.entry.regional!.factorText} (the global. profile is list price).`);
+  report.sections.push(detailSection(found.map((f) => ({ query: f.query, entry: f.res.entry, matched: matchedText(f.res, atMs) })), atMs));
+  for (const f of found) {
+    const reason = noPriceReason(f.res.entry, atMs);
+    if (reason) report.notes.push(`${f.query}: no price on ${new Date(atMs).toISOString().slice(0, 10)} (${reason}): records dated before its first known price are unpriced in reports, not $0.`);
+  }
+  for (const f of found) {
+    const uplift = bedrockUplift(f.res, atMs);
+    if (uplift) report.notes.push(`${f.query}: a ${f.res.bedrockScope === 'geo' ? 'geo (cross-region)' : 'in-region'} Bedrock profile: every price above is multiplied by ${uplift.factorText} (the global. profile is list price).`);
   }
   ctx.emit(report);
   return 0;
 }
 
-function regionalApplies(res: Resolution): boolean {
-  return res.entry.regional !== undefined && (res.bedrockScope === 'geo' || res.bedrockScope === 'in-region');
+/** The catalog's Bedrock uplift for a geo / in-Region id on that date, if it states one. */
+function bedrockUplift(res: Resolution, atMs: number): RegionalUplift | undefined {
+  if (res.bedrockScope !== 'geo' && res.bedrockScope !== 'in-region') return undefined;
+  const rule = upliftRuleFor(res.entry, 'bedrock', atMs);
+  return rule > 0 ? res.entry.regional[rule - 1] : undefined;
 }
 
-function matchedText(res: Resolution): string {
+function matchedText(res: Resolution, atMs: number): string {
   const base = `${res.matchedBy} ${res.matchedKey}`;
-  return regionalApplies(res) ? `${base} (regional x${res.entry.regional!.factorText})` : base;
+  const uplift = bedrockUplift(res, atMs);
+  return uplift ? `${base} (regional x${uplift.factorText})` : base;
 }
 
 function catalogReport(entries: ModelEntry[], atMs: number, json?: unknown): Report {
   const rows = entries.map((e) => {
     const { period } = periodAt(e, atMs);
+    const reason = noPriceReason(e, atMs);
+    if (reason) return { model: e.id, provider: e.provider, input: '-', cacheRead: '-', write5m: '-', write1h: '-', output: '-', batch: '-', tiers: reason, checked: e.checkedAt };
     const y = period.yaml;
     return {
       model: e.id,
@@ -123,7 +134,7 @@ function detailSection(items: { query: string; entry: ModelEntry; matched: strin
     return {
       query,
       matched,
-      period: period.from ? `since ${period.from}` : 'first listed price',
+      period: noPriceReason(entry, atMs) ?? (period.from ? `since ${period.from}` : 'first listed price'),
       service: `batch ${adjustText(period.batch)}, flex ${adjustText(period.flex)}, priority ${adjustText(period.priority)}`,
       cache,
       tokenizer: entry.tokenizer ? `${entry.tokenizer.encoding}${entry.tokenizer.exact ? '' : ' (estimate)'}` : '-',

@@ -11,6 +11,7 @@ import { runPipeline } from '../../pipeline/stream.js';
 import { formatInt } from '../../report/cells.js';
 import type { Report, Section } from '../../report/model.js';
 import { usageJson } from '../../report/usage-json.js';
+import { labelUnpriced, unpricedReason } from '../../pricing/catalog.js';
 import { cachingSection, cliffsSection, componentsSection, inputNotes, repriceSection, spendSection, turnsSection, unitSection } from '../../report/usage-sections.js';
 import type { CommandContext } from '../context.js';
 import type { Runner } from '../main.js';
@@ -73,6 +74,8 @@ async function report(ctx: CommandContext, inputs: string[], opts: ReportOptions
   }
   const view = buildView(rollup);
   const json = usageJson({ view, ingest: result.ingest, dims, issues, estimatedRecords: view.total.sums.estimatedRecords, unpricedModels: Object.fromEntries([...rollup.total.unpricedModels.entries()].sort((a, b) => b[1] - a[1])), reprice: rp ? { label: rp.label } : undefined });
+  // records of a catalogued model dated before its first known price: say why they are unpriced (docs/pricing.md)
+  for (const [model, requests] of rollup.total.unpricedModels) if (ctx.loadCatalog().catalog.resolve(model)) json.warnings.push({ message: `${model}: unpriced, ${unpricedReason(ctx.loadCatalog().catalog, model)}`, requests });
   const sections: Section[] = [spendSection(view, dims, top), componentsSection(view), unitSection(view)];
   for (const s of [turnsSection(view), cachingSection(view), cliffsSection(view), rp ? repriceSection(view, dims, rp.label) : undefined]) if (s) sections.push(s);
   const files = result.ingest.files;
@@ -87,7 +90,7 @@ async function report(ctx: CommandContext, inputs: string[], opts: ReportOptions
       ['Total cost', view.total.sums.records === 0 ? '$0.00 (no billable records in the inputs)' : formatUsd(view.total.cost.costFemto) + (view.total.cost.unpriced.records ? ` + ${formatInt(view.total.cost.unpriced.requests)} unpriced requests` : '')],
     ],
     sections,
-    notes: inputNotes(result.ingest, issues, rollup.total.unpricedModels, view, view.total.sums.estimatedRecords),
+    notes: inputNotes(result.ingest, issues, labelUnpriced(rollup.total.unpricedModels, ctx.loadCatalog().catalog), view, view.total.sums.estimatedRecords),
     json,
     primarySection: 'groups',
   };

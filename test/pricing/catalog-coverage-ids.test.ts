@@ -1,0 +1,122 @@
+/**
+ * Ids real logs carry that the catalog now covers, and DeepSeek's dated history: each priced at a
+ * hand-computed amount on both sides of its period boundaries (the arithmetic is in the comments).
+ */
+import { describe, expect, it } from 'vitest';
+import { componentsOf, Pricer, totalOf } from '../../src/pricing/cost.js';
+import { loadCatalog } from '../../src/pricing/load.js';
+import { femtoToUsdString } from '../../src/pricing/money.js';
+import type { UsageRecord } from '../../src/usage/record.js';
+import { usage } from './helpers.js';
+
+const { catalog } = loadCatalog();
+const pricer = new Pricer(catalog);
+const MTOK = { inputTokens: 1_000_000, outputTokens: 1_000_000 };
+
+function usd(model: string, iso: string, t: Partial<UsageRecord> = MTOK): string | undefined {
+  const r = usage(model, { timeMs: Date.parse(iso), timestamp: iso, ...t });
+  const card = pricer.cardFor(r);
+  return card ? femtoToUsdString(totalOf(componentsOf(r, card.prices))) : undefined;
+}
+
+describe('ids seen in real captures', () => {
+  it('Claude 3.5 Sonnet, both snapshots, on the Claude API, Vertex and Bedrock (no regional premium)', () => {
+    // $3 in + $15 out = $18 per 1M + 1M
+    for (const id of ['claude-3-5-sonnet-20240620', 'claude-3-5-sonnet-20241022', 'claude-3-5-sonnet-v2@20241022', 'claude-3-5-sonnet@20240620',
+      'anthropic.claude-3-5-sonnet-20240620-v1:0', 'us.anthropic.claude-3-5-sonnet-20241022-v2:0'])
+      expect(usd(id, '2024-11-01T10:00:00Z'), id).toBe('18');
+    // Claude API 1h cache write $6 (2x input): 1M x 6 = $6
+    expect(usd('claude-3-5-sonnet-20241022', '2025-05-01T00:00:00Z', { cacheWrite1hTokens: 1_000_000 })).toBe('6');
+    // Vertex regional: older than Sonnet 4.5, no uplift: still $18
+    expect(usd('claude-3-5-sonnet-v2@20241022', '2025-05-01T00:00:00Z', { ...MTOK, regional: true, provider: 'google' })).toBe('18');
+  });
+
+  it('Bedrock Claude 3 Haiku and Titan Text Express', () => {
+    // 0.25 + 1.25 = 1.50
+    expect(usd('anthropic.claude-3-haiku-20240307-v1:0', '2025-01-01T00:00:00Z')).toBe('1.5');
+    expect(usd('us.anthropic.claude-3-haiku-20240307-v1:0', '2025-01-01T00:00:00Z')).toBe('1.5');
+    // 0.20 + 0.60 = 0.80
+    expect(usd('amazon.titan-text-express-v1', '2025-01-01T00:00:00Z')).toBe('0.8');
+  });
+
+  it('text-embedding-ada-002-v2 (the id the embeddings API returns) and Azure gpt-35-turbo', () => {
+    // 1M input x $0.10
+    expect(usd('text-embedding-ada-002-v2', '2025-01-01T00:00:00Z', { inputTokens: 1_000_000 })).toBe('0.1');
+    // 0.50 + 1.50 = 2
+    expect(usd('gpt-35-turbo', '2025-01-01T00:00:00Z')).toBe('2');
+    expect(usd('azure/gpt-35-turbo-0125', '2025-01-01T00:00:00Z')).toBe('2');
+    // instruct: 1.50 + 2.00
+    expect(usd('gpt-35-turbo-instruct', '2025-01-01T00:00:00Z')).toBe('3.5');
+  });
+
+  it('older GPT-3.5 / GPT-4 snapshots at their own prices, not the current gpt-3.5-turbo price', () => {
+    // 0301 / 0613: 1.50 + 2.00 = 3.5; 16k: 3 + 4 = 7; 1106: 1 + 2 = 3; gpt-4-32k: 60 + 120 = 180
+    expect(usd('gpt-3.5-turbo-0301', '2023-05-01T00:00:00Z')).toBe('3.5');
+    expect(usd('gpt-3.5-turbo-0613', '2023-08-01T00:00:00Z')).toBe('3.5');
+    expect(usd('gpt-35-turbo-16k', '2023-08-01T00:00:00Z')).toBe('7');
+    expect(usd('gpt-3.5-turbo-1106', '2024-01-01T00:00:00Z')).toBe('3');
+    expect(usd('gpt-4-32k-0613', '2024-01-01T00:00:00Z')).toBe('180');
+  });
+
+  it('Gemini 1.5 Pro: unpriced the day before the 2024-10-01 cut; 128K cliff', () => {
+    expect(usd('gemini-1.5-pro', '2024-09-30T23:59:59Z')).toBeUndefined();
+    // 1M x 1.25 + 1M x 5 would cross 128K; use 100,000 + 100,000: 0.125 + 0.5 = 0.625
+    expect(usd('gemini-1.5-pro-002', '2024-10-01T00:00:00Z', { inputTokens: 100_000, outputTokens: 100_000 })).toBe('0.625');
+    // exactly 128,000 prompt tokens is not above the threshold: 128,000 x 1.25 / 1M = 0.16
+    expect(usd('gemini-1.5-pro', '2025-01-01T00:00:00Z', { inputTokens: 128_000 })).toBe('0.16');
+    // 128,001: the whole request at $2.50 / $10: 128,001 x 2.5 / 1M = 0.3200025; + 1,000 x 10 / 1M = 0.01
+    expect(usd('gemini-1.5-pro', '2025-01-01T00:00:00Z', { inputTokens: 128_001, outputTokens: 1_000 })).toBe('0.3300025');
+  });
+
+  it('Gemini 1.5 Flash: unpriced the day before the 2024-08-12 cut', () => {
+    expect(usd('gemini-1.5-flash', '2024-08-11T12:00:00Z', { inputTokens: 100_000, outputTokens: 100_000 })).toBeUndefined();
+    // 100,000 x 0.075 / 1M = 0.0075; 100,000 x 0.30 / 1M = 0.03 -> 0.0375
+    expect(usd('gemini-1.5-flash-002', '2024-08-12T00:00:00Z', { inputTokens: 100_000, outputTokens: 100_000 })).toBe('0.0375');
+  });
+
+  it('mistral-large-latest follows its alias: Large 24.11 ($2/$6) then Large 3 ($0.50/$1.50) from 2025-12-02', () => {
+    expect(usd('mistral-large-latest', '2024-11-17T23:59:59Z')).toBeUndefined();
+    expect(usd('mistral-large-latest', '2024-11-18T00:00:00Z')).toBe('8');
+    expect(usd('mistral-large-latest', '2025-12-01T23:59:59Z')).toBe('8');
+    expect(usd('mistral-large-latest', '2025-12-02T00:00:00Z')).toBe('2');
+  });
+});
+
+describe('DeepSeek dated prices', () => {
+  it('deepseek-chat: V3 promotion, list price, night discount, V3.1, V3.2', () => {
+    expect(usd('deepseek-chat', '2024-12-25T23:59:59Z')).toBeUndefined();
+    expect(pricer.unpricedReason('deepseek-chat')).toBe('no known price before 2024-12-26');
+    // promotion: 0.14 + 0.28 = 0.42
+    expect(usd('deepseek-chat', '2024-12-26T00:00:00Z')).toBe('0.42');
+    expect(usd('deepseek-chat', '2025-02-08T15:59:59Z')).toBe('0.42');
+    // from 2025-02-08 16:00 UTC: 0.27 + 1.10 = 1.37
+    expect(usd('deepseek-chat', '2025-02-08T16:00:00Z')).toBe('1.37');
+    expect(usd('deepseek-chat', '2025-02-26T16:29:59Z')).toBe('1.37');
+    // night discount from 2025-02-26 16:30 UTC, half price: 0.135 + 0.55 = 0.685
+    expect(usd('deepseek-chat', '2025-02-26T16:30:00Z')).toBe('0.685');
+    expect(usd('deepseek-chat', '2025-03-04T00:29:59Z')).toBe('0.685');
+    expect(usd('deepseek-chat', '2025-03-04T00:30:00Z')).toBe('1.37');
+    // cache hits at night: 1M x 0.035
+    expect(usd('deepseek-chat', '2025-03-04T20:00:00Z', { cacheReadTokens: 1_000_000 })).toBe('0.035');
+    expect(usd('deepseek-chat', '2025-09-05T15:59:59Z')).toBe('1.37');
+    // V3.1 list from 2025-09-05 16:00 UTC, no night discount: 0.56 + 1.68 = 2.24 (also at 20:00)
+    expect(usd('deepseek-chat', '2025-09-05T16:00:00Z')).toBe('2.24');
+    expect(usd('deepseek-chat', '2025-09-06T20:00:00Z')).toBe('2.24');
+    expect(usd('deepseek-chat', '2025-09-28T23:59:59Z')).toBe('2.24');
+    // V3.2: 0.28 + 0.42 = 0.70
+    expect(usd('deepseek-chat', '2025-09-29T00:00:00Z')).toBe('0.7');
+  });
+
+  it('deepseek-reasoner: R1 price since launch, listed night prices (not exactly 25%), then the shared price', () => {
+    // R1: 0.55 + 2.19 = 2.74; the first period covers the endpoint since launch
+    expect(usd('deepseek-reasoner', '2025-01-19T12:00:00Z')).toBe('2.74');
+    expect(usd('deepseek-reasoner', '2025-02-26T16:29:59Z')).toBe('2.74');
+    // night window prices: 0.135 + 0.55 = 0.685 (a 0.25 multiplier would give 0.1375 + 0.5475 = 0.685 too, but
+    // the cache-hit and output prices differ separately: output alone 1M x 0.55, not 0.5475)
+    expect(usd('deepseek-reasoner', '2025-02-26T16:30:00Z', { outputTokens: 1_000_000 })).toBe('0.55');
+    expect(usd('deepseek-reasoner', '2025-02-26T16:30:00Z', { inputTokens: 1_000_000 })).toBe('0.135');
+    expect(usd('deepseek-reasoner', '2025-02-27T12:00:00Z', { outputTokens: 1_000_000 })).toBe('2.19');
+    // from 2025-09-05 16:00 UTC the same as deepseek-chat: 0.56 + 1.68
+    expect(usd('deepseek-reasoner', '2025-09-05T16:00:00Z')).toBe('2.24');
+  });
+});

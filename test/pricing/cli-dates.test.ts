@@ -1,0 +1,41 @@
+/**
+ * The before-first-price rule seen from the CLI: `prices MODEL --at DATE` says there is no price
+ * (exit 0, prices null in JSON) and `report` lists the record as unpriced with the reason.
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../cli/harness.js';
+
+describe('no known price before the first period, from the CLI', () => {
+  it('prices --at a date before the first period says so and exits 0', async () => {
+    const r = await runCli(['prices', 'deepseek-chat', '--at', '2024-12-25']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('deepseek-chat: no price on 2024-12-25 (no known price before 2024-12-26)');
+    const json = JSON.parse((await runCli(['prices', 'deepseek-chat', '--at', '2024-12-25', '--format', 'json'])).stdout);
+    expect(json.models[0]).toMatchObject({ prices: null, noPriceReason: 'no known price before 2024-12-26' });
+    // the first day has a price: $0.14 / $0.28 (V3 promotion)
+    const first = JSON.parse((await runCli(['prices', 'deepseek-chat', '--at', '2024-12-26', '--format', 'json'])).stdout);
+    expect(first.models[0]).toMatchObject({ noPriceReason: null, prices: { inputPerMTok: 0.14, outputPerMTok: 0.28 } });
+  });
+
+  it('report leaves the early record unpriced (not $0) and names the reason', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tk-dates-'));
+    const log = join(dir, 'deepseek.jsonl');
+    // 2024-12-01 (before the first known price) and 2025-10-01 (V3.2: $0.28 / $0.42)
+    writeFileSync(log, [
+      '{"id":"chatcmpl-d1","object":"chat.completion","created":1733011200,"model":"deepseek-chat","choices":[],"usage":{"prompt_tokens":1000,"completion_tokens":1000,"total_tokens":2000}}',
+      '{"id":"chatcmpl-d2","object":"chat.completion","created":1759276800,"model":"deepseek-chat","choices":[],"usage":{"prompt_tokens":1000,"completion_tokens":1000,"total_tokens":2000}}',
+    ].join('\n') + '\n');
+    const text = await runCli(['report', log]);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toContain('deepseek-chat (no known price before 2024-12-26) (1 requests)');
+    const json = JSON.parse((await runCli(['report', log, '--format', 'json'])).stdout);
+    // priced part: 1,000 x 0.28 / 1M + 1,000 x 0.42 / 1M = 0.00028 + 0.00042 = 0.0007
+    expect(json.totals.costUsd).toBe(0.0007);
+    expect(json.totals.unpriced.requests).toBe(1);
+    expect(json.totals.unpricedModels).toEqual({ 'deepseek-chat': 1 });
+    expect(json.warnings).toContainEqual({ message: 'deepseek-chat: unpriced, no known price before 2024-12-26', requests: 1 });
+  });
+});
