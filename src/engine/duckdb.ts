@@ -6,6 +6,7 @@
  * femto amounts stay exact.
  */
 import { BIGINT, BOOLEAN, DuckDBDataChunk, DuckDBInstance, INTEGER, VARCHAR, type DuckDBAppender, type DuckDBConnection, type DuckDBType } from '@duckdb/node-api';
+import { performance } from 'node:perf_hooks';
 import { UserError } from '../core/issues.js';
 import type { UsageRecord } from '../usage/record.js';
 import { USAGE_COLUMNS, usageTableDdl, type CellValue, type SqlType } from '../usage/table.js';
@@ -38,6 +39,8 @@ export class UsageDb {
   private pending = 0;
   /** Rows appended so far (the next record's `seq`). */
   rows = 0;
+  /** Wall time of each statement run (first line of its SQL, milliseconds), for measurements. */
+  readonly timings: Array<[string, number]> = [];
 
   private constructor(private readonly instance: DuckDBInstance, readonly connection: DuckDBConnection, appender: DuckDBAppender) {
     this.appender = appender;
@@ -88,8 +91,10 @@ export class UsageDb {
   }
 
   async run(sql: string): Promise<void> {
+    const start = performance.now();
     try {
       await this.connection.run(sql);
+      this.timings.push([sql.slice(0, 60).split('\n')[0], performance.now() - start]);
     } catch (err) {
       throw new EngineError(`query failed: ${(err as Error).message}`);
     }
@@ -97,8 +102,11 @@ export class UsageDb {
 
   /** Rows as plain JS objects (integers as bigint where the SQL type is BIGINT/HUGEINT). */
   async query(sql: string): Promise<Row[]> {
+    const start = performance.now();
     try {
-      return (await this.connection.runAndReadAll(sql)).getRowObjectsJS() as Row[];
+      const rows = (await this.connection.runAndReadAll(sql)).getRowObjectsJS() as Row[];
+      this.timings.push([sql.slice(0, 60).split('\n')[0], performance.now() - start]);
+      return rows;
     } catch (err) {
       throw new EngineError(`query failed: ${(err as Error).message}`);
     }

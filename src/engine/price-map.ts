@@ -61,9 +61,9 @@ export function priceMapRows(pricing: number, pricer: Pricer, models: Iterable<s
       const windows = Array.from({ length: MAX_PEAK_WINDOWS }, (_, i) => period.peak?.windows[i] ?? [null, null]).flat();
       rows.push([
         pricing, model, entryIndex.get(entry) ?? -1, k,
-        // the first period also prices records dated before it (periodAt)
-        k === 0 ? null : period.fromMs,
-        next ? next.fromMs : null,
+        // the first period also prices records dated before it (periodAt); the last runs on
+        k === 0 ? MIN_MS : period.fromMs,
+        next ? next.fromMs : MAX_MS,
         regionalDefault,
         period.tiers.length,
         ...bands,
@@ -75,6 +75,10 @@ export function priceMapRows(pricing: number, pricer: Pricer, models: Iterable<s
   }
   return rows;
 }
+
+/** Open ends of the first and last periods (plain bounds keep the period join a hash join on model). */
+const MIN_MS = -(2 ** 53 - 1);
+const MAX_MS = 2 ** 53 - 1;
 
 export interface KeyTimes {
   /** Price every row at the period in force at this time (repricing). */
@@ -91,7 +95,7 @@ const num = (v: number | undefined): string => (v === undefined ? 'NULL' : Strin
  */
 export function periodJoin(m: string, u: string, pricing: number, t: KeyTimes): string {
   const pt = `COALESCE(${num(t.atMs)}, ${u}.time_ms, ${num(t.defaultMs)})`;
-  return `${m}.pricing = ${pricing} AND ${m}.model = ${u}.model AND (${m}.from_ms IS NULL OR ${pt} >= ${m}.from_ms) AND (${m}.to_ms IS NULL OR ${pt} < ${m}.to_ms)`;
+  return `${m}.pricing = ${pricing} AND ${m}.model = ${u}.model AND ${pt} >= ${m}.from_ms AND ${pt} < ${m}.to_ms`;
 }
 
 /**

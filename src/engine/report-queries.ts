@@ -9,6 +9,7 @@
  * Dialect-sensitive SQL comes from dialect.ts only.
  */
 import type { Dimension } from '../aggregate/dims.js';
+import { TAG_COLUMNS } from '../usage/table.js';
 import type { Dialect } from './dialect.js';
 import { cardKeyExpr, periodJoin, type KeyTimes } from './price-map.js';
 
@@ -35,7 +36,7 @@ export function dimensionSql(d: Dialect, dim: Dimension): string {
     case 'source':
       return 'source_file';
     case 'tag':
-      return `COALESCE(${d.jsonTag('tags', dim.name)}, ${NONE})`;
+      return `COALESCE(${Object.hasOwn(TAG_COLUMNS, dim.name) ? TAG_COLUMNS[dim.name] : d.jsonTag('tags', dim.name)}, ${NONE})`;
     case 'day':
       return `CASE WHEN time_ms IS NULL THEN ${NONE} ELSE ${d.day('time_ms')} END`;
     case 'week':

@@ -27,6 +27,18 @@ export interface UsageColumn {
 
 const opt = <T>(v: T | undefined): T | null => (v === undefined ? null : v);
 
+/** Tags with a column of their own (the rest go to the `tags` JSON column). */
+export const TAG_COLUMNS: Readonly<Record<string, string>> = { feature: 'feature', customer: 'customer', user: 'user_id', outcome: 'outcome', prompt: 'prompt' };
+
+function otherTags(tags: Record<string, string>): string | null {
+  let out: Record<string, string> | undefined;
+  for (const k of Object.keys(tags)) {
+    if (Object.hasOwn(TAG_COLUMNS, k)) continue;
+    (out ??= Object.create(null) as Record<string, string>)[k] = tags[k];
+  }
+  return out ? JSON.stringify(out) : null;
+}
+
 export const USAGE_COLUMNS: readonly UsageColumn[] = [
   { name: 'seq', type: 'BIGINT', nullable: false, meaning: 'arrival order of the record in the run (0-based); orders each conversation and cache scope', unit: 'ordinal', get: (_r, seq) => seq },
   { name: 'id', type: 'VARCHAR', nullable: false, meaning: 'record id from the log, else file:line', unit: 'text', get: (r) => r.id },
@@ -52,7 +64,7 @@ export const USAGE_COLUMNS: readonly UsageColumn[] = [
   { name: 'user_id', type: 'VARCHAR', nullable: true, meaning: 'tag user (named user_id: USER is reserved in SQL)', unit: 'text', get: (r) => opt(r.tags.user) },
   { name: 'outcome', type: 'VARCHAR', nullable: true, meaning: 'tag outcome: success or failure', unit: 'text', get: (r) => opt(r.tags.outcome) },
   { name: 'prompt', type: 'VARCHAR', nullable: true, meaning: 'tag prompt: prompt id or name', unit: 'text', get: (r) => opt(r.tags.prompt) },
-  { name: 'tags', type: 'VARCHAR', nullable: false, meaning: 'every tag (the well-known ones above included) as a JSON object of strings', unit: 'JSON text', get: (r) => JSON.stringify(r.tags) },
+  { name: 'tags', type: 'VARCHAR', nullable: true, meaning: 'the other tags (not the five above) as a JSON object of strings; NULL when there are none', unit: 'JSON text', get: (r) => otherTags(r.tags) },
   { name: 'source_file', type: 'VARCHAR', nullable: false, meaning: 'input file the record came from ("-" for stdin)', unit: 'path', get: (r) => r.source.file },
   { name: 'source_line', type: 'INTEGER', nullable: true, meaning: 'line (JSONL, CSV) of the record in its file', unit: '1-based line', get: (r) => opt(r.source.line) },
 ];
@@ -81,7 +93,7 @@ export const RECORD_FIELDS: Readonly<Record<keyof UsageRecord, string>> = {
   countsMissing: 'not stored: the tokenize stage fills the counts before a row is appended (estimated marks it)',
   conversationId: 'conversation_id',
   turn: 'turn',
-  tags: 'tags (feature, customer, user_id, outcome, prompt also as columns)',
+  tags: 'feature, customer, user_id, outcome, prompt; the other tags in tags (JSON)',
   text: 'not stored: text is for simulation replay, never aggregated',
   imageCount: 'image_count',
   source: 'source_file, source_line',

@@ -46,6 +46,7 @@ const demoCases: Flags[] = [
   { inputs: ['fixtures/demo'], reprice: 'current', by: 'feature' },
   { inputs: ['fixtures/demo'], reprice: '2025-01-01' },
   { inputs: ['fixtures/logs'], by: 'provider,tier' },
+  { inputs: ['fixtures/logs/anthropic', 'fixtures/logs/openai'], by: 'tag:context_window,tag:project_id' },
   { inputs: ['fixtures/logs/anthropic', 'fixtures/logs/claude-code', 'fixtures/logs/bedrock'], by: 'model,conversation' },
 ];
 
