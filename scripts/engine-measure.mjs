@@ -17,6 +17,7 @@ import { UsageDb } from '../dist/engine/duckdb.js';
 import { reportFromTable } from '../dist/engine/report.js';
 import { parseDimensions } from '../dist/aggregate/dims.js';
 import { loadCatalog } from '../dist/pricing/load.js';
+import { mulberry32 } from '../dist/whatif/dist.js';
 
 const args = process.argv.slice(2);
 const flag = (name, dflt) => {
@@ -41,17 +42,8 @@ const cpu = (from) => {
 };
 const rssMb = () => Math.round(process.memoryUsage().rss / 1e6);
 
-/** A deterministic generator (mulberry32). */
-function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A deterministic generator. */
+const rng = mulberry32;
 
 function record(i, rand) {
   const prompt = 500 + Math.floor(rand() * 20_000);
@@ -181,7 +173,6 @@ FROM openai_chat`);
 }
 
 console.log(`node ${process.version}, ${new Date().toISOString()}${memoryLimit ? `, memory_limit ${memoryLimit}` : ''}`);
-for (const n of counts) if (n > 0) await appendAndQuery(n);
 
 if (jsonlMb > 0) {
   const file = openaiJsonl(jsonlMb);
@@ -210,4 +201,5 @@ if (jsonlMb > 0) {
   console.log(`  CPU (process, all threads): Node ${min('nodeCpu')} s; DuckDB load + sum + report ${min('dbCpu')} s`);
   writeFileSync(join(dir, 'engine-measure.json'), JSON.stringify({ runs }, null, 2));
 }
-console.log(`peak-ish RSS now ${rssMb()} MB`);
+for (const n of counts) if (n > 0) await appendAndQuery(n);
+console.log(`RSS at the end ${rssMb()} MB`);

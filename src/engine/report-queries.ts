@@ -171,6 +171,7 @@ export const QUANTILES = [50, 90, 99];
  * times at its cost / N), and the maximum. Each row's cost is an exact femto amount (128-bit
  * integer); the rank of quantile q among n requests is ceil(n q / 100) in integers. Returns the
  * chosen row's cost and request count (TypeScript divides exactly), per `groupCols` (none: overall).
+ * Rows are ranked by cost / requests as a double (see `order`).
  */
 export function distributionSql(d: Dialect, groupCols: string[]): string {
   const part = groupCols.length ? `PARTITION BY ${groupCols.join(', ')} ` : '';
@@ -180,8 +181,10 @@ export function distributionSql(d: Dialect, groupCols: string[]): string {
     bucket('input_tokens', 'p_input'), bucket('cache_read_tokens', 'p_cache_read'), bucket('cache_write_5m_tokens', 'p_cache_write_5m'),
     bucket('cache_write_1h_tokens', 'p_cache_write_1h'), bucket('output_tokens', 'p_output'),
   ].join(' + ');
-  // order by the exact per-request cost: whole femtos, then the remainder's fraction (< 1 femto)
-  const order = `${d.intDiv('cost', 'w')}, CAST(cost - ${d.intDiv('cost', 'w')} * w AS DOUBLE) / w`;
+  // order by the per-request cost as a double: costs that differ by less than one part in 1e15 may
+  // swap places, which cannot change a printed digit; the value reported is the chosen row's exact
+  // cost over its request count
+  const order = `CAST(cost AS DOUBLE) / w`;
   const picks = QUANTILES.map((q) => `${d.argMin('cost', 'cum', `cum * 100 >= n * ${q}`)} AS p${q}_cost, ${d.argMin('w', 'cum', `cum * 100 >= n * ${q}`)} AS p${q}_w`);
   return `WITH c AS (
   SELECT ${groupCols.map((c) => `p.${c}, `).join('')}${cost} AS cost, p.requests AS w

@@ -17,21 +17,13 @@ import { loadCatalog } from '../../src/pricing/load.js';
 import { emptyUsage, type ServiceTier, type UsageRecord } from '../../src/usage/record.js';
 import { USAGE_COLUMNS, usageTableMarkdown } from '../../src/usage/table.js';
 import { readFileSync } from 'node:fs';
+import { mulberry32 } from '../../src/whatif/dist.js';
 
 const { catalog } = loadCatalog({ priceFiles: [] });
 const NOW = Date.parse('2026-11-23T00:00:00Z');
 
-/** A seeded generator (mulberry32), so a failure can be replayed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A seeded generator, so a failure can be replayed. */
+const rng = mulberry32;
 
 let db: UsageDb | undefined;
 afterEach(() => {
