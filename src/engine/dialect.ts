@@ -29,6 +29,10 @@ export interface Dialect {
   argMax(value: string, key: string): string;
   /** A string literal. */
   literal(s: string): string;
+  /** A double-precision float. */
+  double(expr: string): string;
+  /** Creates or replaces table `name` with the rows of `select`. */
+  replaceTable(name: string, select: string): string;
 }
 
 const literal = (s: string): string => `'${s.replace(/'/g, "''")}'`;
@@ -47,4 +51,6 @@ export const duckdb: Dialect = {
   argMin: (value, key, filter) => `arg_min(${value}, ${key})${filter ? ` FILTER (WHERE ${filter})` : ''}`,
   argMax: (value, key) => `arg_max(${value}, ${key})`,
   literal,
+  double: (e) => `CAST(${e} AS DOUBLE)`,
+  replaceTable: (name, select) => `CREATE OR REPLACE TABLE ${name} AS\n${select}`,
 };

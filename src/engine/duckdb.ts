@@ -8,8 +8,11 @@
 import { BIGINT, BOOLEAN, DuckDBDataChunk, DuckDBInstance, INTEGER, VARCHAR, type DuckDBAppender, type DuckDBConnection, type DuckDBType } from '@duckdb/node-api';
 import { performance } from 'node:perf_hooks';
 import { UserError } from '../core/issues.js';
+import { EngineError } from './errors.js';
 import type { UsageRecord } from '../usage/record.js';
 import { USAGE_COLUMNS, usageTableDdl, type CellValue, type SqlType } from '../usage/table.js';
+
+export { EngineError };
 
 export interface DuckDBOptions {
   /** e.g. "512MB", "2GB": DuckDB spills to `tempDirectory` beyond it. */
@@ -19,12 +22,6 @@ export interface DuckDBOptions {
   threads?: number;
 }
 
-/** An engine failure (exit code 2, never a stack trace). */
-export class EngineError extends UserError {
-  constructor(message: string, hint?: string) {
-    super(`engine: ${message}`, hint);
-  }
-}
 
 const TYPES: Record<SqlType, DuckDBType> = { BIGINT, INTEGER, VARCHAR, BOOLEAN };
 /** Rows per appended chunk (DuckDB's vector size). */

@@ -10,6 +10,7 @@
 import type { Pricer } from '../pricing/cost.js';
 import type { CellValue, SqlType } from '../usage/table.js';
 import type { Dialect } from './dialect.js';
+import { EngineError } from './errors.js';
 
 /** Bands (long-context tiers) and peak windows a period may have in the mapping table. */
 export const MAX_BANDS = 4;
@@ -51,7 +52,7 @@ export function priceMapRows(pricing: number, pricer: Pricer, models: Iterable<s
     const regionalDefault = res.bedrockScope !== undefined && res.bedrockScope !== 'global';
     entry.periods.forEach((period, k) => {
       if (period.tiers.length > MAX_BANDS || (period.peak?.windows.length ?? 0) > MAX_PEAK_WINDOWS) {
-        throw new RangeError(`${entry.id}: more than ${MAX_BANDS} long-context tiers or ${MAX_PEAK_WINDOWS} peak windows in one price period`);
+        throw new EngineError(`${entry.id}: more than ${MAX_BANDS} long-context tiers or ${MAX_PEAK_WINDOWS} peak-hour windows in one price period`, 'raise MAX_BANDS / MAX_PEAK_WINDOWS in src/engine/price-map.ts');
       }
       const next = entry.periods[k + 1];
       const bands = Array.from({ length: MAX_BANDS }, (_, i) => {

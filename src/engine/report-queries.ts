@@ -81,10 +81,9 @@ export function pricedTableSql(d: Dialect, o: PricedOptions): string {
     joins += `\nLEFT JOIN price_map m1 ON ${periodJoin('m1', 'u', 1, o.reprice)}`;
   }
   const cols = [...USAGE_KEEP, ...o.dims.map((_, i) => `g${i}`)].map((c) => `u.${c}`);
-  return `CREATE OR REPLACE TABLE priced AS
-SELECT ${[...cols, ...keys].join(',\n  ')}
+  return d.replaceTable('priced', `SELECT ${[...cols, ...keys].join(',\n  ')}
 FROM (SELECT *${groups.map((g) => `, ${g}`).join('')} FROM usage WHERE NOT ${outside(o)}) u
-${joins}`;
+${joins}`);
 }
 
 /** Integer sums of the token buckets (a TokenSums row). */
@@ -184,7 +183,7 @@ export function distributionSql(d: Dialect, groupCols: string[]): string {
   // order by the per-request cost as a double: costs that differ by less than one part in 1e15 may
   // swap places, which cannot change a printed digit; the value reported is the chosen row's exact
   // cost over its request count
-  const order = `CAST(cost AS DOUBLE) / w`;
+  const order = `${d.double('cost')} / w`;
   const picks = QUANTILES.map((q) => `${d.argMin('cost', 'cum', `cum * 100 >= n * ${q}`)} AS p${q}_cost, ${d.argMin('w', 'cum', `cum * 100 >= n * ${q}`)} AS p${q}_w`);
   return `WITH c AS (
   SELECT ${groupCols.map((c) => `p.${c}, `).join('')}${cost} AS cost, p.requests AS w
