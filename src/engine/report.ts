@@ -6,7 +6,7 @@
  * Takes an explicit environment (catalog, clock, ingest options, stdin, progress): no CLI imports.
  */
 import { dimensionKey, type Dimension } from '../aggregate/dims.js';
-import { CostAccumulator, emptySums, type CostResult, type TokenSums } from '../aggregate/accumulator.js';
+import { addSums, CostAccumulator, emptySums, type CostResult, type TokenSums } from '../aggregate/accumulator.js';
 import type { UnreadWrites } from '../aggregate/cache-writes.js';
 import type { CliffView, GroupView, TurnView, UsageView } from '../aggregate/view.js';
 import { ingest, type IngestResult } from '../ingest/index.js';
@@ -69,16 +69,12 @@ function accumulatorOf(rows: Row[], pricer: Pricer, unpricedModels = new Map<str
   const byCard: Array<[string, TokenSums]> = [];
   for (const row of rows) {
     const s = sumsOf(row);
-    addInto(all, s);
+    addSums(all, s);
     const ref = refOf(row);
-    if (ref === undefined) addInto(unpriced, s);
+    if (ref === undefined) addSums(unpriced, s);
     else byCard.push([ref, s]);
   }
   return CostAccumulator.fromPartial({ all, unpriced, byCard, unpricedModels }, (ref) => cardOf(pricer, ref));
-}
-
-function addInto(into: TokenSums, from: TokenSums): void {
-  for (const k of Object.keys(into) as Array<keyof TokenSums>) into[k] += from[k];
 }
 
 function cardOf(pricer: Pricer, ref: string): RateCard {
