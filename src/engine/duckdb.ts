@@ -1,0 +1,140 @@
+/**
+ * Embedded DuckDB: an in-memory database holding the usage table, filled from UsageRecords in
+ * column batches through the appender API, with memory bounded (`memory_limit`, spilling to
+ * `temp_directory` beyond it). Everything the engine needs arrives as options (no CLI, no globals).
+ * Queries return plain JS rows; BIGINT/HUGEINT sums arrive as bigint, so integer token sums and
+ * femto amounts stay exact.
+ */
+import { BIGINT, BOOLEAN, DuckDBDataChunk, DuckDBInstance, INTEGER, VARCHAR, type DuckDBAppender, type DuckDBConnection, type DuckDBType } from '@duckdb/node-api';
+import { performance } from 'node:perf_hooks';
+import { UserError } from '../core/issues.js';
+import { EngineError } from './errors.js';
+import type { UsageRecord } from '../usage/record.js';
+import { USAGE_COLUMNS, usageTableDdl, type CellValue, type SqlType } from '../usage/table.js';
+
+export { EngineError };
+
+export interface DuckDBOptions {
+  /** e.g. "512MB", "2GB": DuckDB spills to `tempDirectory` beyond it. */
+  memoryLimit?: string;
+  tempDirectory?: string;
+  /** Worker threads (default: DuckDB's, one per core). */
+  threads?: number;
+}
+
+
+const TYPES: Record<SqlType, DuckDBType> = { BIGINT, INTEGER, VARCHAR, BOOLEAN };
+/** Rows per appended chunk (DuckDB's vector size). */
+const CHUNK_ROWS = 2048;
+const SIZE = /^\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i;
+
+export type Row = Record<string, unknown>;
+
+export class UsageDb {
+  private appender?: DuckDBAppender;
+  private readonly columns: unknown[][] = USAGE_COLUMNS.map(() => []);
+  private pending = 0;
+  /** Rows appended so far (the next record's `seq`). */
+  rows = 0;
+  /** Wall time of each statement run (first line of its SQL, milliseconds), for measurements. */
+  readonly timings: Array<[string, number]> = [];
+
+  private constructor(private readonly instance: DuckDBInstance, readonly connection: DuckDBConnection, appender: DuckDBAppender) {
+    this.appender = appender;
+  }
+
+  static async open(options: DuckDBOptions = {}): Promise<UsageDb> {
+    const config: Record<string, string> = {};
+    if (options.memoryLimit !== undefined) {
+      if (!SIZE.test(options.memoryLimit.trim())) throw new EngineError(`memory limit "${options.memoryLimit}" is not a size`, 'e.g. 512MB or 2GB');
+      config.memory_limit = options.memoryLimit.trim();
+    }
+    if (options.tempDirectory !== undefined) config.temp_directory = options.tempDirectory;
+    if (options.threads !== undefined) config.threads = String(options.threads);
+    try {
+      const instance = await DuckDBInstance.create(':memory:', config);
+      const connection = await instance.connect();
+      await connection.run(usageTableDdl('usage'));
+      return new UsageDb(instance, connection, await connection.createAppender('usage'));
+    } catch (err) {
+      if (err instanceof UserError) throw err;
+      throw new EngineError(`cannot open DuckDB: ${(err as Error).message}`);
+    }
+  }
+
+  /** Appends one record as the next row (buffered; written a chunk at a time). */
+  append(r: UsageRecord): void {
+    const seq = this.rows++;
+    for (let i = 0; i < USAGE_COLUMNS.length; i++) this.columns[i].push(cell(USAGE_COLUMNS[i].type, USAGE_COLUMNS[i].get(r, seq), r));
+    if (++this.pending >= CHUNK_ROWS) this.flush();
+  }
+
+  /** Writes buffered rows as one chunk. */
+  private flush(): void {
+    if (this.pending === 0) return;
+    if (!this.appender) throw new EngineError('rows appended after the usage table was sealed');
+    const chunk = DuckDBDataChunk.create(USAGE_COLUMNS.map((c) => TYPES[c.type]), this.pending);
+    chunk.setColumns(this.columns as never);
+    this.appender.appendDataChunk(chunk);
+    for (const col of this.columns) col.length = 0;
+    this.pending = 0;
+  }
+
+  /** Finishes appending: the table is complete and can be queried. */
+  seal(): void {
+    this.flush();
+    this.appender?.closeSync();
+    this.appender = undefined;
+  }
+
+  async run(sql: string): Promise<void> {
+    const start = performance.now();
+    try {
+      await this.connection.run(sql);
+      this.timings.push([sql.slice(0, 60).split('\n')[0], performance.now() - start]);
+    } catch (err) {
+      throw new EngineError(`query failed: ${(err as Error).message}`);
+    }
+  }
+
+  /** Rows as plain JS objects (integers as bigint where the SQL type is BIGINT/HUGEINT). */
+  async query(sql: string): Promise<Row[]> {
+    const start = performance.now();
+    try {
+      const rows = (await this.connection.runAndReadAll(sql)).getRowObjectsJS() as Row[];
+      this.timings.push([sql.slice(0, 60).split('\n')[0], performance.now() - start]);
+      return rows;
+    } catch (err) {
+      throw new EngineError(`query failed: ${(err as Error).message}`);
+    }
+  }
+
+  /** Creates (or replaces) a small table from JS rows (price maps, card prices). */
+  async loadTable(name: string, columns: Array<{ name: string; type: SqlType }>, rows: CellValue[][]): Promise<void> {
+    await this.run(`CREATE OR REPLACE TABLE ${name} (${columns.map((c) => `${c.name} ${c.type}`).join(', ')})`);
+    if (rows.length === 0) return;
+    const appender = await this.connection.createAppender(name);
+    for (let start = 0; start < rows.length; start += CHUNK_ROWS) {
+      const part = rows.slice(start, start + CHUNK_ROWS);
+      const chunk = DuckDBDataChunk.create(columns.map((c) => TYPES[c.type]), part.length);
+      chunk.setColumns(columns.map((c, i) => part.map((row) => cell(c.type, row[i]))) as never);
+      appender.appendDataChunk(chunk);
+    }
+    appender.closeSync();
+  }
+
+  close(): void {
+    this.appender = undefined;
+    this.connection.closeSync();
+    this.instance.closeSync();
+  }
+}
+
+function cell(type: SqlType, v: CellValue, r?: UsageRecord): unknown {
+  if (v === null || type !== 'BIGINT') return v;
+  if (typeof v !== 'number' || !Number.isSafeInteger(v)) {
+    const where = r ? `${r.source.file}${r.source.line !== undefined ? `:${r.source.line}` : ''}: ` : '';
+    throw new EngineError(`${where}expected a whole number, got ${String(v)}`, 'token counts and request counts must be non-negative integers');
+  }
+  return BigInt(v);
+}

@@ -1,0 +1,131 @@
+/**
+ * Price keys in SQL. Model ids are resolved in TypeScript once per DISTINCT id (the catalog's own
+ * resolution, no guessing) and handed to SQL as a mapping table: one row per (model id, price
+ * period) with the period's time range, its long-context band thresholds and its peak-hour windows.
+ * SQL then gives every row a price key, the same integer pair a Pricer uses for a RateCard
+ * (`entryIndex/cardKey`, see pricing/cost.ts): period at the row's time, band decided per request
+ * on the whole prompt, service tier, fast, regional and peak flags. TypeScript turns each distinct
+ * key back into its RateCard (`Pricer.cardByRef`) and multiplies integer sums by integer prices.
+ */
+import type { Pricer } from '../pricing/cost.js';
+import type { CellValue, SqlType } from '../usage/table.js';
+import type { Dialect } from './dialect.js';
+import { EngineError } from './errors.js';
+
+/** Bands (long-context tiers) and peak windows a period may have in the mapping table. */
+export const MAX_BANDS = 4;
+export const MAX_PEAK_WINDOWS = 4;
+
+export const PRICE_MAP_COLUMNS: Array<{ name: string; type: SqlType }> = [
+  { name: 'pricing', type: 'INTEGER' },
+  { name: 'model', type: 'VARCHAR' },
+  { name: 'entry_index', type: 'INTEGER' },
+  { name: 'period_index', type: 'INTEGER' },
+  { name: 'from_ms', type: 'BIGINT' },
+  { name: 'to_ms', type: 'BIGINT' },
+  { name: 'regional_default', type: 'BOOLEAN' },
+  { name: 'band_count', type: 'INTEGER' },
+  ...Array.from({ length: MAX_BANDS }, (_, i) => [
+    { name: `b${i + 1}_threshold`, type: 'BIGINT' as const },
+    { name: `b${i + 1}_inclusive`, type: 'BOOLEAN' as const },
+    { name: `b${i + 1}_input_only`, type: 'BOOLEAN' as const },
+  ]).flat(),
+  { name: 'peak', type: 'BOOLEAN' },
+  { name: 'peak_weekend_offset_min', type: 'INTEGER' },
+  ...Array.from({ length: MAX_PEAK_WINDOWS }, (_, i) => [
+    { name: `w${i + 1}_start_min`, type: 'INTEGER' as const },
+    { name: `w${i + 1}_end_min`, type: 'INTEGER' as const },
+  ]).flat(),
+];
+
+/**
+ * Mapping rows for the distinct model ids of a run, for one pricing (0: the billed prices,
+ * 1: a repricing). Models the catalog does not know get no row: they stay unpriced.
+ */
+export function priceMapRows(pricing: number, pricer: Pricer, models: Iterable<string>): CellValue[][] {
+  const rows: CellValue[][] = [];
+  const entryIndex = new Map(pricer.catalog.entries.map((e, i) => [e, i]));
+  for (const model of models) {
+    const res = pricer.resolve(model);
+    if (!res) continue;
+    const entry = res.entry;
+    const regionalDefault = res.bedrockScope !== undefined && res.bedrockScope !== 'global';
+    entry.periods.forEach((period, k) => {
+      if (period.tiers.length > MAX_BANDS || (period.peak?.windows.length ?? 0) > MAX_PEAK_WINDOWS) {
+        throw new EngineError(`${entry.id}: more than ${MAX_BANDS} long-context tiers or ${MAX_PEAK_WINDOWS} peak-hour windows in one price period`, 'raise MAX_BANDS / MAX_PEAK_WINDOWS in src/engine/price-map.ts');
+      }
+      const next = entry.periods[k + 1];
+      const bands = Array.from({ length: MAX_BANDS }, (_, i) => {
+        const t = period.tiers[i];
+        return t ? [t.threshold, t.inclusive, t.counts === 'input'] : [null, null, null];
+      }).flat();
+      const windows = Array.from({ length: MAX_PEAK_WINDOWS }, (_, i) => period.peak?.windows[i] ?? [null, null]).flat();
+      rows.push([
+        pricing, model, entryIndex.get(entry) ?? -1, k,
+        // the first period also prices records dated before it (periodAt); the last runs on
+        k === 0 ? MIN_MS : period.fromMs,
+        next ? next.fromMs : MAX_MS,
+        regionalDefault,
+        period.tiers.length,
+        ...bands,
+        period.peak !== undefined,
+        period.peak?.weekendOffsetMinutes ?? null,
+        ...windows,
+      ]);
+    });
+  }
+  return rows;
+}
+
+/** Open ends of the first and last periods (plain bounds keep the period join a hash join on model). */
+const MIN_MS = -(2 ** 53 - 1);
+const MAX_MS = 2 ** 53 - 1;
+
+export interface KeyTimes {
+  /** Price every row at the period in force at this time (repricing). */
+  atMs?: number;
+  /** Time for rows without one. */
+  defaultMs: number;
+}
+
+const num = (v: number | undefined): string => (v === undefined ? 'NULL' : String(Math.trunc(v)));
+
+/**
+ * The join condition choosing a row's price period in mapping alias `m` for usage alias `u`
+ * (the period in force at the row's time, or at `atMs` when repricing).
+ */
+export function periodJoin(m: string, u: string, pricing: number, t: KeyTimes): string {
+  const pt = `COALESCE(${num(t.atMs)}, ${u}.time_ms, ${num(t.defaultMs)})`;
+  return `${m}.pricing = ${pricing} AND ${m}.model = ${u}.model AND ${pt} >= ${m}.from_ms AND ${pt} < ${m}.to_ms`;
+}
+
+/**
+ * The card key (pricing/cost.ts `cardKey`) of usage row `u` under mapping row `m`:
+ * ((period * 16 + band) * 4 + service tier) * 8 + fast + 2 regional + 4 peak.
+ * The band is decided per request on the whole prompt: a row of one request on its own counts; a
+ * row of N requests on the average prompt per request (each bucket floored, as tierForRecord); a
+ * row with no request count on its `context_window` tag ("0-..." or absent: no band, else the top).
+ */
+export function cardKeyExpr(d: Dialect, m: string, u: string, t: KeyTimes): string {
+  const per = (col: string) => d.intDiv(`${u}.${col}`, `${u}.requests`);
+  const promptCols = ['input_tokens', 'cache_read_tokens', 'cache_write_5m_tokens', 'cache_write_1h_tokens'];
+  const nPrompt = `(CASE WHEN ${u}.requests = 1 THEN ${promptCols.map((c) => `${u}.${c}`).join(' + ')} ELSE ${promptCols.map(per).join(' + ')} END)`;
+  const nInput = `(CASE WHEN ${u}.requests = 1 THEN ${u}.input_tokens ELSE ${per('input_tokens')} END)`;
+  const passes = (i: number) => {
+    const n = `(CASE WHEN ${m}.b${i}_input_only THEN ${nInput} ELSE ${nPrompt} END)`;
+    return `(${m}.b${i}_threshold IS NOT NULL AND (${n} > ${m}.b${i}_threshold OR (${m}.b${i}_inclusive AND ${n} = ${m}.b${i}_threshold)))`;
+  };
+  const window = d.jsonTag(`${u}.tags`, 'context_window');
+  const bandWhens = Array.from({ length: MAX_BANDS }, (_, k) => MAX_BANDS - k).map((i) => `WHEN ${passes(i)} THEN ${i}`).join(' ');
+  const band = `(CASE WHEN ${m}.band_count = 0 THEN 0 WHEN ${u}.requests < 1 THEN (CASE WHEN ${window} IS NULL OR ${window} LIKE '0-%' THEN 0 ELSE ${m}.band_count END) ${bandWhens} ELSE 0 END)`;
+  const service = `(CASE ${u}.service_tier WHEN 'batch' THEN 1 WHEN 'flex' THEN 2 WHEN 'priority' THEN 3 ELSE 0 END)`;
+  const fast = `(CASE WHEN ${u}.fast THEN 1 ELSE 0 END)`;
+  const regional = `(CASE WHEN COALESCE(${u}.regional, ${m}.regional_default) THEN 2 ELSE 0 END)`;
+  // peak hours are when the request ran, even when repricing at another date
+  const peakT = `COALESCE(${u}.time_ms, ${num(t.atMs)}, ${num(t.defaultMs)})`;
+  const minute = d.minuteOfDay(peakT);
+  const inWindow = Array.from({ length: MAX_PEAK_WINDOWS }, (_, k) => `(${minute} >= ${m}.w${k + 1}_start_min AND ${minute} < ${m}.w${k + 1}_end_min)`).join(' OR ');
+  const weekend = `(${m}.peak_weekend_offset_min IS NOT NULL AND ${d.weekday(`${peakT} + ${m}.peak_weekend_offset_min * 60000`)} IN (0, 6))`;
+  const peak = `(CASE WHEN ${m}.peak AND NOT ${weekend} AND (${inWindow}) THEN 4 ELSE 0 END)`;
+  return `(((${m}.period_index * 16 + ${band}) * 4 + ${service}) * 8 + ${fast} + ${regional} + ${peak})`;
+}

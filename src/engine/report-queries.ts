@@ -1,0 +1,245 @@
+/**
+ * Each section of `report` as SQL over the usage table. Queries return integer token sums per price
+ * key (entry index + card key, see price-map.ts) and per group; money is computed from them in
+ * TypeScript (one exact multiply per card). Only the per-request distribution multiplies in SQL,
+ * in 128-bit integers at the cards' integer prices, so its quantiles are exact too.
+ *
+ * First `pricedTable` builds `priced`: the rows inside --since/--until with their group-by values
+ * and price keys (e0/k0: billed prices; e1/k1: the repricing). Every other query reads `priced`.
+ * Dialect-sensitive SQL comes from dialect.ts only.
+ */
+import type { Dimension } from '../aggregate/dims.js';
+import { TAG_COLUMNS } from '../usage/table.js';
+import type { Dialect } from './dialect.js';
+import { cardKeyExpr, periodJoin, type KeyTimes } from './price-map.js';
+
+const NONE = "'(none)'";
+
+/** SQL for a group-by dimension over the usage table (same values as aggregate/dims.ts). */
+export function dimensionSql(d: Dialect, dim: Dimension): string {
+  switch (dim.kind) {
+    case 'model':
+      return 'model';
+    case 'provider':
+      return `COALESCE(provider, ${NONE})`;
+    case 'feature':
+    case 'customer':
+    case 'outcome':
+    case 'prompt':
+      return `COALESCE(${dim.kind}, ${NONE})`;
+    case 'user':
+      return `COALESCE(user_id, ${NONE})`;
+    case 'conversation':
+      return `COALESCE(conversation_id, ${NONE})`;
+    case 'tier':
+      return `COALESCE(service_tier, 'standard')`;
+    case 'source':
+      return 'source_file';
+    case 'tag':
+      return `COALESCE(${Object.hasOwn(TAG_COLUMNS, dim.name) ? TAG_COLUMNS[dim.name] : d.jsonTag('tags', dim.name)}, ${NONE})`;
+    case 'day':
+      return `CASE WHEN time_ms IS NULL THEN ${NONE} ELSE ${d.day('time_ms')} END`;
+    case 'week':
+      return `CASE WHEN time_ms IS NULL THEN ${NONE} ELSE ${d.week('time_ms')} END`;
+    case 'month':
+      return `CASE WHEN time_ms IS NULL THEN ${NONE} ELSE ${d.month('time_ms')} END`;
+  }
+}
+
+export interface PricedOptions {
+  dims: Dimension[];
+  sinceMs?: number;
+  untilMs?: number;
+  billed: KeyTimes;
+  /** Price keys of a repricing too (mapping rows with pricing = 1). */
+  reprice?: KeyTimes;
+}
+
+/** Rows outside [since, until) (rows without a time are always inside). */
+function outside(o: Pick<PricedOptions, 'sinceMs' | 'untilMs'>): string {
+  const parts: string[] = [];
+  if (o.sinceMs !== undefined) parts.push(`time_ms < ${Math.trunc(o.sinceMs)}`);
+  if (o.untilMs !== undefined) parts.push(`time_ms >= ${Math.trunc(o.untilMs)}`);
+  return parts.length ? `(time_ms IS NOT NULL AND (${parts.join(' OR ')}))` : 'FALSE';
+}
+
+export function outsideCountSql(o: Pick<PricedOptions, 'sinceMs' | 'untilMs'>): string {
+  return `SELECT count(*) AS n FROM usage WHERE ${outside(o)}`;
+}
+
+const USAGE_KEEP = [
+  'seq', 'time_ms', 'model', 'requests', 'input_tokens', 'cache_read_tokens', 'cache_write_5m_tokens', 'cache_write_1h_tokens', 'output_tokens',
+  'reasoning_tokens', 'estimated', 'conversation_id', 'turn', 'feature', 'customer', 'user_id', 'outcome', 'prompt',
+];
+
+export function pricedTableSql(d: Dialect, o: PricedOptions): string {
+  const groups = o.dims.map((dim, i) => `${dimensionSql(d, dim)} AS g${i}`);
+  const keys = [`m0.entry_index AS e0`, `${cardKeyExpr(d, 'm0', 'u', o.billed)} AS k0`];
+  let joins = `LEFT JOIN price_map m0 ON ${periodJoin('m0', 'u', 0, o.billed)}`;
+  if (o.reprice) {
+    keys.push(`m1.entry_index AS e1`, `${cardKeyExpr(d, 'm1', 'u', o.reprice)} AS k1`);
+    joins += `\nLEFT JOIN price_map m1 ON ${periodJoin('m1', 'u', 1, o.reprice)}`;
+  }
+  const cols = [...USAGE_KEEP, ...o.dims.map((_, i) => `g${i}`)].map((c) => `u.${c}`);
+  return d.replaceTable('priced', `SELECT ${[...cols, ...keys].join(',\n  ')}
+FROM (SELECT *${groups.map((g) => `, ${g}`).join('')} FROM usage WHERE NOT ${outside(o)}) u
+${joins}`);
+}
+
+/** Integer sums of the token buckets (a TokenSums row). */
+const SUMS = `sum(requests) AS requests, count(*) AS records, sum(input_tokens) AS input_tokens, sum(cache_read_tokens) AS cache_read_tokens,
+  sum(cache_write_5m_tokens) AS cache_write_5m_tokens, sum(cache_write_1h_tokens) AS cache_write_1h_tokens, sum(output_tokens) AS output_tokens,
+  sum(reasoning_tokens) AS reasoning_tokens, sum(CASE WHEN estimated THEN 1 ELSE 0 END) AS estimated_records`;
+
+/**
+ * Sums per price key (`e`, `k`; NULL e: unpriced) and per `groupCols`, for the rows matching `where`,
+ * labelled `slice`. The building block of totals, groups, attribution and outcomes.
+ */
+export function cardSumsSql(slice: string, where: string, groupCols: string[], pricing: 0 | 1 = 0): string {
+  const g = groupCols.map((c) => `${c}, `).join('');
+  return `SELECT '${slice}' AS slice, ${g}e${pricing} AS e, k${pricing} AS k, ${SUMS}
+FROM priced${where ? ` WHERE ${where}` : ''}
+GROUP BY ${g}e${pricing}, k${pricing}`;
+}
+
+/** The slices of unit economics: which rows each "cost per X" numerator counts. */
+export const SLICES: Array<{ slice: string; where: string }> = [
+  { slice: 'total', where: '' },
+  { slice: 'conversation', where: 'conversation_id IS NOT NULL' },
+  // a customer / user is attributed when its tag is non-empty
+  { slice: 'customer', where: "customer IS NOT NULL AND customer <> ''" },
+  { slice: 'user', where: "user_id IS NOT NULL AND user_id <> ''" },
+  { slice: 'knownOutcome', where: "outcome IN ('success', 'failure')" },
+  { slice: 'success', where: "outcome = 'success'" },
+];
+
+export function slicesSql(): string {
+  return SLICES.map((s) => cardSumsSql(s.slice, s.where, [])).join('\nUNION ALL\n');
+}
+
+/** Distinct counts and the period of the rows. */
+export function countsSql(): string {
+  return `SELECT count(DISTINCT conversation_id) AS conversations,
+  count(DISTINCT CASE WHEN customer <> '' THEN customer END) AS customers,
+  count(DISTINCT CASE WHEN user_id <> '' THEN user_id END) AS users,
+  COALESCE(sum(CASE WHEN outcome = 'success' THEN requests ELSE 0 END), 0) AS success,
+  COALESCE(sum(CASE WHEN outcome = 'failure' THEN requests ELSE 0 END), 0) AS failure,
+  min(time_ms) AS first_ms, max(time_ms) AS last_ms
+FROM priced`;
+}
+
+/** Requests of unpriced models, most first, ties in order of first appearance. */
+export function unpricedModelsSql(): string {
+  return `SELECT model, sum(requests) AS requests FROM priced WHERE e0 IS NULL GROUP BY model ORDER BY requests DESC, min(seq)`;
+}
+
+export function groupsSql(dims: number, pricing: 0 | 1): string {
+  return cardSumsSql('group', '', Array.from({ length: dims }, (_, i) => `g${i}`), pricing);
+}
+
+/**
+ * The context-window tax: sums per turn and price key. A request's turn is the logged one, else
+ * its position among its conversation's rows in arrival order.
+ */
+export function turnsSql(): string {
+  return `WITH t AS (
+  SELECT *, COALESCE(turn, row_number() OVER (PARTITION BY conversation_id ORDER BY seq)) AS turn_no
+  FROM priced WHERE conversation_id IS NOT NULL
+)
+SELECT turn_no, e0 AS e, k0 AS k, ${SUMS},
+  sum(input_tokens + cache_read_tokens + cache_write_5m_tokens + cache_write_1h_tokens) AS prompt_tokens
+FROM t GROUP BY turn_no, e0, k0`;
+}
+
+/** The cards' integer prices (nano-USD per MTok) for the exact per-request cost. */
+export const CARD_PRICE_COLUMNS = [
+  { name: 'e', type: 'INTEGER' as const },
+  { name: 'k', type: 'BIGINT' as const },
+  { name: 'p_input', type: 'BIGINT' as const },
+  { name: 'p_cache_read', type: 'BIGINT' as const },
+  { name: 'p_cache_write_5m', type: 'BIGINT' as const },
+  { name: 'p_cache_write_1h', type: 'BIGINT' as const },
+  { name: 'p_output', type: 'BIGINT' as const },
+];
+
+/** The nearest-rank quantiles reported (percent). */
+export const QUANTILES = [50, 90, 99];
+
+/**
+ * Exact cost per request: quantiles by nearest rank over requests (a row of N requests counts N
+ * times at its cost / N), and the maximum. Each row's cost is an exact femto amount (128-bit
+ * integer); the rank of quantile q among n requests is ceil(n q / 100) in integers. Returns the
+ * chosen row's cost and request count (TypeScript divides exactly), per `groupCols` (none: overall).
+ * Rows are ranked by cost / requests as a double (see `order`).
+ */
+export function distributionSql(d: Dialect, groupCols: string[]): string {
+  const part = groupCols.length ? `PARTITION BY ${groupCols.join(', ')} ` : '';
+  const g = groupCols.map((c) => `${c}, `).join('');
+  const bucket = (tokens: string, price: string) => `${d.wide(`p.${tokens}`)} * c.${price}`;
+  const cost = [
+    bucket('input_tokens', 'p_input'), bucket('cache_read_tokens', 'p_cache_read'), bucket('cache_write_5m_tokens', 'p_cache_write_5m'),
+    bucket('cache_write_1h_tokens', 'p_cache_write_1h'), bucket('output_tokens', 'p_output'),
+  ].join(' + ');
+  // order by the per-request cost as a double: costs that differ by less than one part in 1e15 may
+  // swap places, which cannot change a printed digit; the value reported is the chosen row's exact
+  // cost over its request count
+  const order = `${d.double('cost')} / w`;
+  const picks = QUANTILES.map((q) => `${d.argMin('cost', 'cum', `cum * 100 >= n * ${q}`)} AS p${q}_cost, ${d.argMin('w', 'cum', `cum * 100 >= n * ${q}`)} AS p${q}_w`);
+  return `WITH c AS (
+  SELECT ${groupCols.map((c) => `p.${c}, `).join('')}${cost} AS cost, p.requests AS w
+  FROM priced p JOIN card_prices c ON c.e = p.e0 AND c.k = p.k0
+  WHERE p.requests > 0
+), o AS (
+  SELECT ${g}cost, w,
+    sum(w) OVER (${part}ORDER BY ${order} ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS cum,
+    sum(w) OVER (${part.trim()}) AS n
+  FROM c
+)
+SELECT ${g}${picks.join(', ')}, ${d.argMax('cost', 'cum')} AS max_cost, ${d.argMax('w', 'cum')} AS max_w
+FROM o${groupCols.length ? ` GROUP BY ${groupCols.join(', ')}` : ''}`;
+}
+
+/**
+ * Cache writes never read, per price key of the write. A write opens a window (its TTL: 1 h when
+ * it has 1-hour tokens, else 5 min) in its scope (model + conversation, else prompt, else feature);
+ * a later cache read of the scope, before the next write, uses it when it arrives by the window's
+ * end and the window had not expired (its end no more than 2 h before the newest record of the
+ * scope seen since the write). A write that also reads may use the previous window. Only priced,
+ * timed rows with a cache read or write count. The same rule as aggregate/cache-writes.ts, as
+ * window functions over each scope's rows in arrival order.
+ */
+export function unreadWritesSql(): string {
+  const EXPIRE_MS = 2 * 3_600_000;
+  return `WITH r AS (
+  SELECT model, COALESCE(conversation_id, prompt, feature, '') AS scope, seq, time_ms AS t,
+    (cache_write_5m_tokens > 0 OR cache_write_1h_tokens > 0) AS is_write, cache_read_tokens > 0 AS is_read,
+    cache_write_5m_tokens AS w5, cache_write_1h_tokens AS w1, e0, k0
+  FROM priced
+  WHERE e0 IS NOT NULL AND time_ms IS NOT NULL AND (cache_write_5m_tokens > 0 OR cache_write_1h_tokens > 0 OR cache_read_tokens > 0)
+), s AS (
+  SELECT *, sum(CASE WHEN is_write THEN 1 ELSE 0 END) OVER (PARTITION BY model, scope ORDER BY seq ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS seg
+  FROM r
+), s2 AS (
+  SELECT *, max(t) OVER (PARTITION BY model, scope, seg ORDER BY seq ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS newest_before
+  FROM s WHERE seg > 0
+), windows AS (
+  SELECT model, scope, seg, t + CASE WHEN w1 > 0 THEN 3600000 ELSE 300000 END AS until_ms, w5, w1, e0, k0
+  FROM s2 WHERE is_write
+), newest AS (
+  SELECT model, scope, seg, max(t) AS newest_ms FROM s2 GROUP BY model, scope, seg
+), reads AS (
+  SELECT model, scope, seg, t, newest_before AS newest_ms FROM s2 WHERE is_read AND NOT is_write
+  UNION ALL
+  SELECT s2.model, s2.scope, s2.seg - 1, s2.t, nw.newest_ms
+  FROM s2 JOIN newest nw ON nw.model = s2.model AND nw.scope = s2.scope AND nw.seg = s2.seg - 1
+  WHERE s2.is_read AND s2.is_write
+), used AS (
+  SELECT DISTINCT w.model, w.scope, w.seg
+  FROM windows w JOIN reads x ON x.model = w.model AND x.scope = w.scope AND x.seg = w.seg
+  WHERE x.t <= w.until_ms AND w.until_ms >= x.newest_ms - ${EXPIRE_MS}
+)
+SELECT w.e0 AS e, w.k0 AS k, count(*) AS writes, sum(w.w5) AS w5, sum(w.w1) AS w1
+FROM windows w LEFT JOIN used u ON u.model = w.model AND u.scope = w.scope AND u.seg = w.seg
+WHERE u.seg IS NULL
+GROUP BY w.e0, w.k0`;
+}

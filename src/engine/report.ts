@@ -1,0 +1,250 @@
+/**
+ * `report` on the SQL engine: readers append UsageRecords to the usage table in DuckDB, each
+ * report section is a query (report-queries.ts), and TypeScript turns integer sums per price key
+ * into exact money with the same rate cards and accumulators as the streaming path, then builds
+ * the same UsageView and `report --format json` object (report/usage-json.ts).
+ * Takes an explicit environment (catalog, clock, ingest options, stdin, progress): no CLI imports.
+ */
+import { dimensionKey, type Dimension } from '../aggregate/dims.js';
+import { addSums, CostAccumulator, emptySums, type CostResult, type TokenSums } from '../aggregate/accumulator.js';
+import type { UnreadWrites } from '../aggregate/cache-writes.js';
+import type { CliffView, GroupView, TurnView, UsageView } from '../aggregate/view.js';
+import { ingest, type IngestResult } from '../ingest/index.js';
+import type { IngestOptions } from '../ingest/types.js';
+import { CountEstimator } from '../pipeline/estimate.js';
+import type { Catalog } from '../pricing/catalog.js';
+import { componentsOf, Pricer, totalOf, type RateCard } from '../pricing/cost.js';
+import { divFemto, femtoToUsdNumber, type Femto } from '../pricing/money.js';
+import { usageJson } from '../report/usage-json.js';
+import { duckdb, type Dialect } from './dialect.js';
+import { EngineError, UsageDb, type DuckDBOptions, type Row } from './duckdb.js';
+import { PRICE_MAP_COLUMNS, priceMapRows } from './price-map.js';
+import {
+  CARD_PRICE_COLUMNS, cardSumsSql, countsSql, distributionSql, groupsSql, outsideCountSql, pricedTableSql, QUANTILES, slicesSql, turnsSql, unpricedModelsSql, unreadWritesSql,
+} from './report-queries.js';
+
+export interface EngineEnv {
+  catalog: Catalog;
+  /** The clock: the price period of records without a time. */
+  nowMs: number;
+  ingest: IngestOptions;
+  stdin?: NodeJS.ReadableStream;
+  strict?: boolean;
+  onProgress?: (bytesRead: number, totalBytes: number | undefined) => void;
+  duckdb?: DuckDBOptions;
+  /** Side-by-side prices (today's, a date's, a proposed card), built by the command layer. */
+  reprice?: { pricer: Pricer; label: string };
+}
+
+export interface EngineTask {
+  dims: Dimension[];
+  sinceMs?: number;
+  untilMs?: number;
+}
+
+export interface EngineReport {
+  view: UsageView;
+  ingest: IngestResult;
+  unpricedModels: Map<string, number>;
+  /** The `report --format json` object. */
+  json: ReturnType<typeof usageJson>;
+}
+
+const n = (v: unknown): number => (v === null || v === undefined ? 0 : Number(v));
+
+function sumsOf(row: Row): TokenSums {
+  return {
+    requests: n(row.requests), records: n(row.records), inputTokens: n(row.input_tokens), cacheReadTokens: n(row.cache_read_tokens),
+    cacheWrite5mTokens: n(row.cache_write_5m_tokens), cacheWrite1hTokens: n(row.cache_write_1h_tokens), outputTokens: n(row.output_tokens),
+    reasoningTokens: n(row.reasoning_tokens), estimatedRecords: n(row.estimated_records),
+  };
+}
+
+const refOf = (row: Row): string | undefined => (row.e === null || row.e === undefined ? undefined : `${row.e}/${row.k}`);
+
+/** An accumulator from SQL sums per price key (rows with no key are unpriced). */
+function accumulatorOf(rows: Row[], pricer: Pricer, unpricedModels = new Map<string, number>()): CostAccumulator {
+  const all = emptySums();
+  const unpriced = emptySums();
+  const byCard: Array<[string, TokenSums]> = [];
+  for (const row of rows) {
+    const s = sumsOf(row);
+    addSums(all, s);
+    const ref = refOf(row);
+    if (ref === undefined) addSums(unpriced, s);
+    else byCard.push([ref, s]);
+  }
+  return CostAccumulator.fromPartial({ all, unpriced, byCard, unpricedModels }, (ref) => cardOf(pricer, ref));
+}
+
+function cardOf(pricer: Pricer, ref: string): RateCard {
+  const card = pricer.cardByRef(ref);
+  if (!card) throw new EngineError(`price key ${ref} does not name a rate card of the catalog`);
+  return card;
+}
+
+/** Groups the rows of a query by a string key built from `cols`. */
+function groupRows(rows: Row[], cols: string[]): Map<string, Row[]> {
+  const out = new Map<string, Row[]>();
+  for (const row of rows) {
+    const key = cols.map((c) => String(row[c])).join('\u0000');
+    let list = out.get(key);
+    if (!list) out.set(key, (list = []));
+    list.push(row);
+  }
+  return out;
+}
+
+/** Exact USD per request of the row a quantile picked (its cost over its request count). */
+function perRequestUsd(cost: unknown, w: unknown): number | undefined {
+  if (cost === null || cost === undefined) return undefined;
+  return femtoToUsdNumber(divFemto(BigInt(cost as bigint), Number(w)));
+}
+
+function quantilesOf(row: Row | undefined): Pick<GroupView, 'p50' | 'p90' | 'p99' | 'max'> {
+  if (!row) return {};
+  const [p50, p90, p99] = QUANTILES.map((q) => perRequestUsd(row[`p${q}_cost`], row[`p${q}_w`]));
+  return { p50, p90, p99, max: perRequestUsd(row.max_cost, row.max_w) };
+}
+
+/** Most expensive first; then more requests; then by key (unpriced groups last). */
+function byCost(a: GroupView, b: GroupView): number {
+  const ca = a.cost.costFemto ?? -1n;
+  const cb = b.cost.costFemto ?? -1n;
+  if (ca !== cb) return cb > ca ? 1 : -1;
+  return b.sums.requests - a.sums.requests || JSON.stringify(a.key).localeCompare(JSON.stringify(b.key));
+}
+
+/** Long-context cliffs: the tiered cards of the total, per model entry and threshold. */
+function cliffs(total: CostAccumulator): CliffView[] {
+  const out = new Map<string, CliffView>();
+  for (const [card, sums] of total.cardSums()) {
+    if (!card.tier) continue;
+    const key = `${card.entry.id}\u0000${card.tier.threshold}`;
+    const v = out.get(key) ?? { model: card.entry.id, threshold: card.tier.threshold, operator: card.tier.inclusive ? '>=' : '>', requests: 0, premiumFemto: 0n, costFemto: 0n };
+    out.set(key, v);
+    const cost = totalOf(componentsOf(sums, card.prices));
+    v.requests += sums.requests;
+    v.costFemto += cost;
+    v.premiumFemto += cost - totalOf(componentsOf(sums, card.untiered));
+  }
+  return [...out.values()].sort((a, b) => (b.premiumFemto > a.premiumFemto ? 1 : b.premiumFemto < a.premiumFemto ? -1 : a.model.localeCompare(b.model) || a.threshold - b.threshold));
+}
+
+function unreadWrites(rows: Row[], pricer: Pricer): UnreadWrites {
+  const out: UnreadWrites = { writes: 0, tokens: 0, costFemto: 0n, premiumFemto: 0n };
+  for (const row of rows) {
+    const p = cardOf(pricer, refOf(row)!).prices;
+    const w5 = BigInt(row.w5 as bigint);
+    const w1 = BigInt(row.w1 as bigint);
+    const cost: Femto = w5 * p.cacheWrite5m + w1 * p.cacheWrite1h;
+    out.writes += n(row.writes);
+    out.tokens += Number(w5 + w1);
+    out.costFemto += cost;
+    out.premiumFemto += cost - (w5 + w1) * p.input;
+  }
+  return out;
+}
+
+/** Reads the inputs into a fresh usage table and reports on it. */
+export async function reportViaDuckDB(inputs: string[], task: EngineTask, env: EngineEnv): Promise<EngineReport> {
+  const db = await UsageDb.open(env.duckdb);
+  try {
+    const estimator = new CountEstimator(env.catalog);
+    const result = await ingest(
+      inputs,
+      env.ingest,
+      (r) => {
+        if (r.countsMissing) estimator.fill(r);
+        db.append(r);
+      },
+      { stdin: env.stdin, strict: env.strict, onProgress: env.onProgress },
+    );
+    db.seal();
+    const report = await reportFromTable(db, task, env);
+    return { ...report, ingest: result, json: usageJson({ view: report.view, ingest: result, dims: task.dims, issues: result.issues, estimatedRecords: report.view.total.sums.estimatedRecords, unpricedModels: Object.fromEntries(report.unpricedModels), reprice: env.reprice ? { label: env.reprice.label } : undefined }) };
+  } finally {
+    db.close();
+  }
+}
+
+/** The report over a filled usage table (any reader: TypeScript appends or an SQL view). */
+export async function reportFromTable(db: UsageDb, task: EngineTask, env: Pick<EngineEnv, 'catalog' | 'nowMs' | 'reprice'>, d: Dialect = duckdb): Promise<{ view: UsageView; unpricedModels: Map<string, number> }> {
+  const pricer = new Pricer(env.catalog, { defaultMs: env.nowMs });
+  const repricer = env.reprice?.pricer;
+  const models = (await db.query('SELECT DISTINCT model FROM usage')).map((r) => String(r.model));
+  const mapRows = priceMapRows(0, pricer, models);
+  if (repricer) mapRows.push(...priceMapRows(1, repricer, models));
+  await db.loadTable('price_map', PRICE_MAP_COLUMNS, mapRows);
+  const billed = { atMs: pricer.options.atMs, defaultMs: pricer.options.defaultMs ?? env.nowMs };
+  const reprice = repricer ? { atMs: repricer.options.atMs, defaultMs: repricer.options.defaultMs ?? env.nowMs } : undefined;
+  await db.run(pricedTableSql(d, { dims: task.dims, sinceMs: task.sinceMs, untilMs: task.untilMs, billed, reprice }));
+
+  const slices = groupRows(await db.query(slicesSql()), ['slice']);
+  const slice = (name: string) => slices.get(name) ?? [];
+  const unpricedModels = new Map((await db.query(unpricedModelsSql())).map((r) => [String(r.model), n(r.requests)]));
+  const total = accumulatorOf(slice('total'), pricer, unpricedModels);
+  const totalCost = total.result();
+
+  // the cards' integer prices, for the exact per-request cost
+  const cards = [...total.cardSums().keys()];
+  await db.loadTable('card_prices', CARD_PRICE_COLUMNS, cards.map((c) => {
+    const [e, k] = c.ref.split('/').map(Number);
+    const p = c.prices;
+    return [e, k, ...[p.input, p.cacheRead, p.cacheWrite5m, p.cacheWrite1h, p.output].map(Number)];
+  }));
+  const gcols = task.dims.map((_, i) => `g${i}`);
+  const overall = (await db.query(distributionSql(d, [])))[0];
+  const perGroup = groupRows(await db.query(distributionSql(d, gcols)), gcols);
+
+  const groupSums = groupRows(await db.query(groupsSql(task.dims.length, 0)), gcols);
+  const repricedSums = repricer ? groupRows(await db.query(groupsSql(task.dims.length, 1)), gcols) : undefined;
+  const groups: GroupView[] = [];
+  for (const [key, rows] of groupSums) {
+    const acc = accumulatorOf(rows, pricer);
+    groups.push({
+      key: Object.fromEntries(task.dims.map((dim, i) => [dimensionKey(dim), String(rows[0][`g${i}`])])),
+      sums: acc.all,
+      cost: acc.result(),
+      repriced: repricer ? accumulatorOf(repricedSums!.get(key) ?? [], repricer).result() : undefined,
+      ...quantilesOf(perGroup.get(key)?.[0]),
+    });
+  }
+  groups.sort(byCost);
+
+  const turns: TurnView[] = [...groupRows(await db.query(turnsSql()), ['turn_no'])]
+    .map(([, rows]) => {
+      const acc = accumulatorOf(rows, pricer);
+      return { turn: n(rows[0].turn_no), requests: acc.all.requests, promptTokens: rows.reduce((s, r) => s + n(r.prompt_tokens), 0), cost: acc.result() };
+    })
+    .sort((a, b) => a.turn - b.turn);
+
+  const counts = (await db.query(countsSql()))[0];
+  const filteredOut = n((await db.query(outsideCountSql(task)))[0].n);
+  const pricedRequests = total.all.requests - total.unpriced.requests;
+  const cardWarnings = new Map<string, number>();
+  for (const [card, sums] of total.cardSums()) for (const w of card.warnings) cardWarnings.set(w, (cardWarnings.get(w) ?? 0) + sums.requests);
+  const result = (name: string): CostResult => accumulatorOf(slice(name), pricer).result();
+
+  const view: UsageView = {
+    total: { sums: total.all, cost: totalCost, repriced: repricer ? accumulatorOf(await db.query(cardSumsSql('reprice', '', [], 1)), repricer).result() : undefined },
+    groups,
+    distribution: {
+      ...quantilesOf(overall),
+      // the mean from the exact total
+      mean: totalCost.costFemto !== null && pricedRequests > 0 ? femtoToUsdNumber(divFemto(totalCost.costFemto, pricedRequests)) : undefined,
+    },
+    conversations: n(counts.conversations),
+    customers: n(counts.customers),
+    users: n(counts.users),
+    attributed: { conversation: result('conversation'), customer: result('customer'), user: result('user') },
+    outcomes: { success: n(counts.success), failure: n(counts.failure), successCost: result('success'), knownCost: result('knownOutcome') },
+    turns,
+    cliffs: cliffs(total),
+    unreadWrites: unreadWrites(await db.query(unreadWritesSql()), pricer),
+    cardWarnings: [...cardWarnings.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])),
+    period: counts.first_ms === null ? undefined : { fromMs: n(counts.first_ms), toMs: n(counts.last_ms) },
+    filteredOut,
+  };
+  return { view, unpricedModels };
+}

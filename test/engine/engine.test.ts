@@ -1,0 +1,184 @@
+/**
+ * The DuckDB engine's parts against independent paths: SQL price keys against the TypeScript
+ * Pricer on generated records (every band, peak hour, period, tier and flag case), SQL unread cache
+ * writes against the streaming CacheWriteTracker on generated timelines (disorder, expiry, several
+ * scopes), and exact quantiles computed by hand.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { parseDimensions } from '../../src/aggregate/dims.js';
+import { CacheWriteTracker } from '../../src/aggregate/cache-writes.js';
+import { duckdb } from '../../src/engine/dialect.js';
+import { EngineError, UsageDb } from '../../src/engine/duckdb.js';
+import { PRICE_MAP_COLUMNS, priceMapRows } from '../../src/engine/price-map.js';
+import { pricedTableSql, unreadWritesSql } from '../../src/engine/report-queries.js';
+import { reportFromTable } from '../../src/engine/report.js';
+import { Pricer } from '../../src/pricing/cost.js';
+import { loadCatalog } from '../../src/pricing/load.js';
+import { emptyUsage, type ServiceTier, type UsageRecord } from '../../src/usage/record.js';
+import { USAGE_COLUMNS, usageTableMarkdown } from '../../src/usage/table.js';
+import { readFileSync } from 'node:fs';
+import { mulberry32 } from '../../src/whatif/dist.js';
+
+const { catalog } = loadCatalog({ priceFiles: [] });
+const NOW = Date.parse('2026-11-23T00:00:00Z');
+
+/** A seeded generator, so a failure can be replayed. */
+const rng = mulberry32;
+
+let db: UsageDb | undefined;
+afterEach(() => {
+  db?.close();
+  db = undefined;
+});
+
+async function tableOf(records: UsageRecord[]): Promise<UsageDb> {
+  db = await UsageDb.open({ threads: 1 });
+  for (const r of records) db.append(r);
+  db.seal();
+  return db;
+}
+
+describe('price keys in SQL = Pricer.cardFor', () => {
+  it('agrees on 3,000 generated records over every catalog model, band, period and flag', async () => {
+    const rand = rng(14);
+    const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)];
+    const ids = catalog.entries.flatMap((e) => [e.id, ...e.aliases.slice(0, 1)]);
+    const models = [...ids, 'openai/gpt-4o', 'us.anthropic.claude-sonnet-4-20250514-v1:0', 'global.anthropic.claude-sonnet-4-20250514-v1:0', 'gpt-4o-2099-01-01', 'no-such-model'];
+    // thresholds of the catalog, to hit both sides of every band boundary
+    const thresholds = catalog.entries.flatMap((e) => e.periods.flatMap((p) => p.tiers.map((t) => t.threshold)));
+    const peakModels = catalog.entries.filter((e) => e.periods.some((p) => p.peak)).map((e) => e.id);
+    const records: UsageRecord[] = [];
+    for (let i = 0; i < 3000; i++) {
+      const r = emptyUsage(rand() < 0.15 ? pick(peakModels) : pick(models), `r${i}`, 'gen.jsonl', i + 1);
+      const requests = pick([1, 1, 1, 1, 3, 0]);
+      r.requests = requests;
+      const prompt = rand() < 0.6 ? pick(thresholds) * Math.max(1, requests) + pick([-1, 0, 1]) * Math.max(1, requests) : Math.floor(rand() * 400_000);
+      r.cacheReadTokens = Math.floor(prompt * rand() * 0.5);
+      r.cacheWrite5mTokens = Math.floor((prompt - r.cacheReadTokens) * rand() * 0.3);
+      r.cacheWrite1hTokens = rand() < 0.2 ? Math.floor((prompt - r.cacheReadTokens - r.cacheWrite5mTokens) * 0.2) : 0;
+      r.inputTokens = Math.max(0, prompt - r.cacheReadTokens - r.cacheWrite5mTokens - r.cacheWrite1hTokens);
+      r.outputTokens = Math.floor(rand() * 5000);
+      // 2024-06 to 2026-11 (DeepSeek's peak hours start 2026-08-17), some records without a time
+      if (rand() < 0.9) r.timeMs = Date.parse(rand() < 0.3 ? '2026-08-17T00:00:00Z' : '2024-06-01T00:00:00Z') + Math.floor(rand() * (rand() < 0.3 ? 90 : 900) * 86_400_000);
+      r.serviceTier = pick<ServiceTier | undefined>([undefined, 'standard', 'batch', 'flex', 'priority']);
+      if (rand() < 0.2) r.fast = true;
+      r.regional = pick([undefined, undefined, true, false]);
+      if (requests === 0) r.tags.context_window = pick(['0-200k', '200k-1M', 'unknown']);
+      records.push(r);
+    }
+    for (const options of [{ defaultMs: NOW }, { atMs: Date.parse('2025-03-01T00:00:00Z') }]) {
+      const pricer = new Pricer(catalog, options);
+      const d = await tableOf(records);
+      const models = new Set(records.map((r) => r.model));
+      await d.loadTable('price_map', PRICE_MAP_COLUMNS, priceMapRows(0, pricer, models));
+      await d.run(pricedTableSql(duckdb, { dims: [], billed: { atMs: options.atMs, defaultMs: options.defaultMs ?? NOW } }));
+      const rows = await d.query('SELECT seq, e0, k0 FROM priced ORDER BY seq');
+      const sql = rows.map((row) => (row.e0 === null ? 'unpriced' : `${row.e0}/${row.k0}`));
+      const ts = records.map((r) => pricer.cardFor(r)?.ref ?? 'unpriced');
+      expect(sql).toEqual(ts);
+      // the generated records reach tiered cards, peak hours and unpriced models
+      const cards = ts.filter((ref) => ref !== 'unpriced').map((ref) => pricer.cardByRef(ref)!);
+      expect(cards.some((c) => c.tier)).toBe(true);
+      if (options.atMs === undefined) expect(cards.some((c) => c.peak)).toBe(true);
+      expect(cards.some((c) => c.regional && c.entry.regional)).toBe(true);
+      expect(ts).toContain('unpriced');
+      d.close();
+      db = undefined;
+    }
+  }, 60_000);
+});
+
+describe('unread cache writes in SQL = CacheWriteTracker', () => {
+  const MIN = 60_000;
+  function timeline(seed: number, n: number): UsageRecord[] {
+    const rand = rng(seed);
+    const records: UsageRecord[] = [];
+    let t = Date.parse('2026-10-01T00:00:00Z');
+    for (let i = 0; i < n; i++) {
+      const r = emptyUsage(rand() < 0.8 ? 'claude-sonnet-4-5' : 'not-in-catalog', `r${i}`, 'gen.jsonl', i + 1);
+      // whole minutes (so reads land exactly on a window's end); mostly forward in time, some gaps
+      // past a TTL and past the 2 h expiry, some records out of order
+      t += MIN * Math.floor(rand() < 0.1 ? rand() * 200 : rand() * 7);
+      r.timeMs = rand() < 0.1 ? t - MIN * Math.floor(rand() * 150) : t;
+      if (rand() < 0.03) r.timeMs = undefined;
+      const scope = Math.floor(rand() * 4);
+      if (scope === 0) r.conversationId = `c${Math.floor(rand() * 3)}`;
+      else if (scope === 1) r.tags.prompt = `p${Math.floor(rand() * 2)}`;
+      else if (scope === 2) r.tags.feature = 'f';
+      const kind = rand();
+      r.inputTokens = 100;
+      if (kind < 0.3) r.cacheWrite5mTokens = 1000 + Math.floor(rand() * 1000);
+      else if (kind < 0.4) r.cacheWrite1hTokens = 2000;
+      if (kind > 0.25 && kind < 0.9) r.cacheReadTokens = 1000;
+      records.push(r);
+    }
+    return records;
+  }
+
+  for (const seed of [1, 2, 3, 4, 5]) {
+    it(`agrees on generated timeline ${seed}`, async () => {
+      const records = timeline(seed, 600);
+      const pricer = new Pricer(catalog, { defaultMs: NOW });
+      const tracker = new CacheWriteTracker();
+      for (const r of records) tracker.add(r, pricer.cardFor(r));
+      const expected = tracker.finish();
+      const d = await tableOf(records);
+      const { view } = await reportFromTable(d, { dims: parseDimensions('model') }, { catalog, nowMs: NOW });
+      expect(expected.writes).toBeGreaterThan(10); // the timeline has unread writes to find
+      expect(view.unreadWrites).toEqual(expected);
+      // and some writes were read (not everything counts as unread)
+      const writes = (await d.query('SELECT count(*) AS n FROM priced WHERE e0 IS NOT NULL AND time_ms IS NOT NULL AND (cache_write_5m_tokens > 0 OR cache_write_1h_tokens > 0)'))[0].n;
+      expect(Number(writes)).toBeGreaterThan(expected.writes);
+      expect((await d.query(unreadWritesSql())).length).toBeGreaterThan(0);
+    }, 30_000);
+  }
+});
+
+describe('exact cost per request', () => {
+  it('nearest rank over requests, aggregated rows counted once per request', async () => {
+    // gpt-4o output: $10 / MTok, so 100 output tokens cost $0.001.
+    // Ten single requests of 100, 200, ..., 1000 tokens: $0.001 .. $0.010;
+    // one row of 10 requests with 5000 tokens: $0.005 each.
+    // Sorted (20 requests): 0.001 0.002 0.003 0.004, 0.005 x 11, 0.006 0.007 0.008 0.009 0.010.
+    // p50: rank ceil(20 x 0.5) = 10 -> 0.005; p90: rank 18 -> 0.008; p99: rank ceil(19.8) = 20 -> 0.010.
+    const records: UsageRecord[] = [];
+    for (let i = 1; i <= 10; i++) {
+      const r = emptyUsage('gpt-4o', `r${i}`, 'gen.jsonl', i);
+      r.outputTokens = 100 * i;
+      r.timeMs = Date.parse('2026-10-01T00:00:00Z') + i;
+      records.push(r);
+    }
+    const bucket = emptyUsage('gpt-4o', 'bucket', 'gen.jsonl', 11);
+    bucket.requests = 10;
+    bucket.outputTokens = 5000;
+    records.push(bucket);
+    const d = await tableOf(records);
+    const { view } = await reportFromTable(d, { dims: parseDimensions('model') }, { catalog, nowMs: NOW });
+    expect(view.distribution).toEqual({ p50: 0.005, p90: 0.008, p99: 0.01, max: 0.01, mean: (0.055 + 0.05) / 20 });
+    expect(view.groups[0]).toMatchObject({ p50: 0.005, p90: 0.008, p99: 0.01, max: 0.01 });
+  }, 30_000);
+});
+
+describe('the usage table and the database', () => {
+  it('is documented in docs/architecture.md column for column', () => {
+    expect(readFileSync('docs/architecture.md', 'utf8')).toContain(usageTableMarkdown());
+    expect(new Set(USAGE_COLUMNS.map((c) => c.name)).size).toBe(USAGE_COLUMNS.length);
+  });
+
+  it('bounds memory from an option and spills to the temp directory', async () => {
+    db = await UsageDb.open({ memoryLimit: '64MB', tempDirectory: '/tmp/tokenomics-engine-test' });
+    const rows = await db.query("SELECT current_setting('memory_limit') AS m, current_setting('temp_directory') AS t");
+    expect(rows[0]).toEqual({ m: '61.0 MiB', t: '/tmp/tokenomics-engine-test' });
+  });
+
+  it('rejects a memory limit that is not a size', async () => {
+    await expect(UsageDb.open({ memoryLimit: 'lots' })).rejects.toThrow(EngineError);
+  });
+
+  it('names file:line for a count that is not a whole number', async () => {
+    db = await UsageDb.open();
+    const r = emptyUsage('gpt-4o', 'x', 'app.jsonl', 7);
+    r.outputTokens = 1.5;
+    expect(() => db!.append(r)).toThrow(/app\.jsonl:7: expected a whole number, got 1\.5/);
+  });
+});
