@@ -55,12 +55,32 @@ function noteMissingVariables(prompt: Prompt): void {
   if (missing.length) prompt.warnings.push(`no sample value for ${missing.map((v) => `{{${v}}}`).join(', ')}: counted as empty (add variables: to a spec)`);
 }
 
-function readText(path: string): string {
+/** Prompt files larger than this are not prompts (the largest context windows hold ~40 MB of text). */
+export const MAX_PROMPT_BYTES = 64 * 1024 * 1024;
+
+/**
+ * Bytes of a prompt file (from disk or a git revision) as text. A NUL byte means binary input,
+ * refused; invalid UTF-8 is decoded with replacement characters and reported, never silently.
+ */
+export function decodePromptBytes(buf: Uint8Array, file: string): { text: string; warnings: string[] } {
+  if (buf.length > MAX_PROMPT_BYTES) throw new UserError(`${file}: ${buf.length} bytes is too large for a prompt file (at most ${MAX_PROMPT_BYTES})`, 'give the prompt file, not a data file');
+  if (buf.includes(0)) throw new UserError(`${file}: binary file (it contains NUL bytes), not a prompt`, `prompt files are text: .yaml spec, .json chat, .md/.txt (${PROMPT_EXTENSIONS.join(', ')})`);
   try {
-    return readFileSync(path, 'utf8');
-  } catch (err) {
-    throw new UserError(`cannot read prompt file ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, 'check the path');
+    return { text: new TextDecoder('utf-8', { fatal: true }).decode(buf), warnings: [] };
+  } catch {
+    return { text: new TextDecoder('utf-8').decode(buf), warnings: ['invalid UTF-8: the bad bytes are counted as U+FFFD replacement characters (save the file as UTF-8)'] };
   }
+}
+
+function readText(path: string, file: string): { text: string; warnings: string[] } {
+  let buf: Buffer;
+  try {
+    buf = readFileSync(path);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new UserError(`cannot read prompt file ${file}: ${code ?? String(err)}`, code === 'EISDIR' ? 'give a file, or the directory as an argument' : code === 'EACCES' ? 'make the file readable' : 'check the path');
+  }
+  return decodePromptBytes(buf, file);
 }
 
 /** Files under a directory with a prompt extension, recursively, sorted. */
@@ -98,7 +118,15 @@ export function expandPromptPaths(paths: readonly string[], cwd: string): string
 }
 
 export function loadPromptFile(file: string, cwd: string, id?: string): Prompt {
-  return parsePromptText(readText(resolve(cwd, file)), file, id);
+  return loadPromptWithText(file, cwd, id).prompt;
+}
+
+/** The prompt and the text it was parsed from (the gate finds the first changed line in it). */
+export function loadPromptWithText(file: string, cwd: string, id?: string): { prompt: Prompt; text: string } {
+  const { text, warnings } = readText(resolve(cwd, file), file);
+  const prompt = parsePromptText(text, file, id);
+  prompt.warnings.push(...warnings);
+  return { prompt, text };
 }
 
 export function loadPrompts(paths: readonly string[], cwd: string): Prompt[] {
