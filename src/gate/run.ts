@@ -248,12 +248,10 @@ export function describeChanges(b: Priced, a: Priced): { changes: string[]; at?:
     mark(a.at.model);
   }
   if (b.inputTokens !== a.inputTokens || b.cacheable !== a.cacheable) {
-    changes.push(`input ${n(b.inputTokens)} → ${n(a.inputTokens)} tokens${b.cacheable !== a.cacheable ? ` (cacheable ${n(b.cacheable)} → ${n(a.cacheable)})` : ''}`);
-    if (b.text === undefined || a.text === undefined) mark({ file: a.file });
-  }
-  if (b.text !== undefined && a.text !== undefined && b.text !== a.text) {
-    if (b.inputTokens === a.inputTokens && b.cacheable === a.cacheable) changes.push('prompt text edited (same tokens)');
-    mark({ file: a.file, line: firstChangedLine(b.text, a.text) });
+    const cache = b.cacheable !== a.cacheable ? `cacheable ${n(b.cacheable)} → ${n(a.cacheable)}` : '';
+    changes.push(b.inputTokens !== a.inputTokens ? `input ${n(b.inputTokens)} → ${n(a.inputTokens)} tokens${cache ? ` (${cache})` : ''}` : `${cache} tokens`);
+    const line = b.text !== undefined && a.text !== undefined ? firstChangedLine(b.text, a.text) : undefined;
+    mark({ file: a.file, ...(line !== undefined ? { line } : {}) });
   }
   if (b.outputTokens !== a.outputTokens) {
     changes.push(`output ${n(b.outputTokens)} → ${n(a.outputTokens)}`);
