@@ -4,63 +4,12 @@
  * each fail (exit 1) under --base-ref and under a saved baseline; a change that moves no tokens
  * passes; a missing ref, an unreadable prompt file and a corrupt baseline exit 2.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { chatTok } from '../prompts/helpers.js';
+import { edit, git, repo, SYSTEM } from './check-repo.js';
 import { runCli } from './harness.js';
-
-const SYSTEM = 'You sort customer messages into one of: order, refund, shipping, product, other. Reply with the label only.';
-const CONFIG = `check:
-  baseline: baseline.json
-  budgets: {maxIncreasePct: 10, maxIncreaseUsd: 5}
-  prompts:
-    - file: prompts/bot.yaml
-      traffic: {callsPerDay: 1000}
-    - file: prompts/classify.yaml
-      model: gpt-4o-mini
-      traffic: {callsPerDay: 1000}
-      expectedOutputTokens: 20
-`;
-const BOT = `id: bot
-model: claude-sonnet-4-5
-expectedOutputTokens: 300
-system: |
-  You answer questions about hiking boots for an outdoor shop. Be brief and friendly.
-  Only answer from the product pages you are given.
-template: "Question: {{q}}"
-variables: {q: "Do the Ridge GTX boots run small?"}
-`;
-const CLASSIFY = `id: classify\nsystem: "${SYSTEM}"\n`;
-
-function git(dir: string, ...args: string[]): string {
-  return execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', '-c', 'commit.gpgsign=false', ...args], { cwd: dir, stdio: 'pipe', encoding: 'utf8' });
-}
-
-/** A repository with one commit (config + two prompts) and a baseline saved from it. */
-async function repo(): Promise<string> {
-  const dir = mkdtempSync(join(tmpdir(), 'tk-rev-'));
-  mkdirSync(join(dir, 'prompts'));
-  writeFileSync(join(dir, 'tokenomics.yaml'), CONFIG);
-  writeFileSync(join(dir, 'prompts', 'bot.yaml'), BOT);
-  writeFileSync(join(dir, 'prompts', 'classify.yaml'), CLASSIFY);
-  const saved = await runCli(['check', '--update-baseline'], { cwd: dir });
-  expect(saved.code, saved.stderr).toBe(0);
-  git(dir, 'init', '-q');
-  git(dir, 'add', '-A');
-  git(dir, 'commit', '-q', '-m', 'base');
-  return dir;
-}
-
-const edit = (dir: string, file: string, from: string | RegExp, to: string) => {
-  const path = join(dir, file);
-  const before = readFileSync(path, 'utf8');
-  const after = before.replace(from, to);
-  expect(after, `${file}: ${String(from)} not found`).not.toBe(before);
-  writeFileSync(path, after);
-};
 
 async function both(dir: string) {
   const ref = await runCli(['check', '--base-ref', 'HEAD', '--format', 'json'], { cwd: dir });
