@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { aggregateTraffic, denseSpan, describeSpan, percentile, trafficFromLogs } from '../../src/gate/traffic.js';
 
 const rec = (prompt: string | undefined, output: number, day: string, requests = 1) => ({
-  tags: prompt ? { prompt } : {}, outputTokens: output, requests, timeMs: Date.parse(`${day}T12:00:00Z`),
+  tags: (prompt ? { prompt } : {}) as Record<string, string>, outputTokens: output, requests, timeMs: Date.parse(`${day}T12:00:00Z`),
 });
 
 describe('traffic from logs (records tagged prompt=ID)', () => {
