@@ -188,13 +188,21 @@ function locations(item: CheckItem, configFile: string | undefined): Priced['at'
 
 function priceItem(ests: Estimators, item: CheckItem, o: CheckOverrides, rate: number, configFile: string | undefined, warnings: string[]): Priced {
   const p = pick(item, o, warnings);
-  const me = ests.at(rate).estimateModel(item.prompt, modelOf(item), p.output, p.traffic);
+  const at = locations(item, configFile);
+  let me;
+  try {
+    me = ests.at(rate).estimateModel(item.prompt, modelOf(item), p.output, p.traffic);
+  } catch (err) {
+    // a model named in tokenomics.yaml: say where
+    if (err instanceof UserError && item.config.model !== undefined && at.model && !err.message.startsWith(item.prompt.file)) throw new UserError(`${at.model.file}:${at.model.line}: ${err.message}`, err.hint);
+    throw err;
+  }
   return {
     id: item.prompt.id, file: item.prompt.file, model: me.model, resolvedModel: me.entry.id, inputTokens: me.tokens.input, cacheable: me.cacheable, staticPrefix: me.tokens.staticPrefix,
     outputTokens: p.output, outputBasis: p.outputBasis, outputSource: p.outputSource, callsPerMonth: p.traffic.callsPerMonth, trafficBasis: p.traffic.basis, trafficSource: p.trafficSource,
     ...(p.share !== undefined ? { trafficShare: p.share } : {}),
     cacheHitRate: rate, costPerCall: me.perCall.cached, monthly: me.perMonth!.cached, estimatedTokens: !me.tokenizer.exact,
-    ...(item.text !== undefined ? { text: item.text } : {}), at: locations(item, configFile),
+    ...(item.text !== undefined ? { text: item.text } : {}), at,
   };
 }
 

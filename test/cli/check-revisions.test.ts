@@ -178,9 +178,14 @@ describe('check compares revisions whole (--base-ref and a saved baseline)', () 
     edit(dir, 'prompts/bot.yaml', 'model: claude-sonnet-4-5', 'model: claude-sonet-4-5');
     const model = await runCli(['check'], { cwd: dir });
     expect(model.code).toBe(2);
-    expect(model.stderr).toMatch(/unknown model "claude-sonet-4-5"/);
+    expect(model.stderr).toMatch(/prompts\/bot\.yaml:2: unknown model "claude-sonet-4-5"/);
     expect(model.stderr).toMatch(/hint: /);
     git(dir, 'checkout', '-q', '--', 'prompts/bot.yaml');
+    edit(dir, 'tokenomics.yaml', 'model: gpt-4o-mini', 'model: gpt-4o-minii');
+    const cfgModel = await runCli(['check'], { cwd: dir });
+    expect(cfgModel.code).toBe(2);
+    expect(cfgModel.stderr).toMatch(/tokenomics\.yaml:8: unknown model "gpt-4o-minii"/);
+    git(dir, 'checkout', '-q', '--', 'tokenomics.yaml');
     edit(dir, 'prompts/bot.yaml', 'Question: {{q}}', 'Question: {{q}} {{product}}');
     const v = await runCli(['check'], { cwd: dir });
     expect(v.code).toBe(2);

@@ -24,7 +24,7 @@ describe.skipIf(process.env.TOKENOMICS_SKIP_INSTALL_TEST === '1')('install into 
     execFileSync('mkdir', ['-p', join(app, 'prompts')]);
     writeFileSync(join(app, 'prompts', 'bot.yaml'), BOT);
     writeFileSync(join(app, 'prompts', 'classify.yaml'), CLASSIFY);
-    const install = spawnSync('npm', ['install', '--save-dev', '--no-audit', '--no-fund', `git+file://${clone}`], { cwd: app, encoding: 'utf8', timeout: 840_000 });
+    const install = spawnSync('npm', ['install', '--save-dev', '--no-audit', '--no-fund', `git+file://${clone}`], { cwd: app, encoding: 'utf8', timeout: 1_400_000 });
     expect(install.status, `npm install failed:\n${install.stderr}`).toBe(0);
     git(app, 'init', '-q');
     git(app, 'add', '-A');
@@ -37,5 +37,5 @@ describe.skipIf(process.env.TOKENOMICS_SKIP_INSTALL_TEST === '1')('install into 
     const fail = npx('check', '--base-ref', 'HEAD');
     expect(fail.status, fail.stderr).toBe(1);
     expect(fail.stdout).toContain('model claude-sonnet-4-5 → claude-opus-4-1');
-  }, 900_000);
+  }, 1_500_000);
 });
