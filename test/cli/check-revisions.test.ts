@@ -101,6 +101,7 @@ describe('check compares revisions whole (--base-ref and a saved baseline)', () 
     expect(r.code).toBe(1);
     const bot = row(JSON.parse(r.stdout), 'bot');
     expect(bot.changes).toEqual(['traffic 30,000 → 150,000 calls/month']);
+    expect(JSON.parse(r.stdout).warnings).toEqual([]);
     expect(bot.violations.map((v: { rule: string }) => v.rule)).toEqual(['maxIncreaseUsd']);
     git(dir, 'checkout', '-q', '--', 'tokenomics.yaml');
     // remove classify from the config: a saving, shown as a removed row
@@ -110,6 +111,14 @@ describe('check compares revisions whole (--base-ref and a saved baseline)', () 
     const doc = JSON.parse(gone.stdout);
     expect(row(doc, 'classify')).toMatchObject({ status: 'removed', changes: ['prompt removed'] });
     expect(doc.total.deltaMonthlyUsd).toBeLessThan(0);
+  });
+
+  it('a pull request that loosens the budgets is told so', async () => {
+    const dir = await repo();
+    edit(dir, 'tokenomics.yaml', 'maxIncreasePct: 10', 'maxIncreasePct: 1000');
+    const r = await runCli(['check', '--base-ref', 'HEAD', '--format', 'json'], { cwd: dir });
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).warnings[0]).toMatch(/^check\.budgets differ from HEAD:tokenomics\.yaml: this run applies the working tree's \(\{"maxIncreasePct":1000,/);
   });
 
   it('exit 2, naming the ref or file: a missing ref, an unreadable prompt file, a corrupt baseline', async () => {

@@ -160,6 +160,10 @@ function gitSide(ctx: CommandContext, rev: GitRevision, paths: string[], model: 
     if (buf === undefined) warnings.push(`${shown(cwd, current.file)} does not exist at ${rev.ref}: "before" has no config there`);
     else baseCfg = readCheckConfig(parseConfigText(decodePromptBytes(buf, configFile).text, configFile, current.dir), cwd);
   }
+  const nowBudgets = readCheckConfig(current, cwd).budgets;
+  if (baseCfg && JSON.stringify(baseCfg.budgets) !== JSON.stringify(nowBudgets)) {
+    warnings.push(`check.budgets differ from ${configFile}: this run applies the working tree's (${JSON.stringify(nowBudgets)}; at ${rev.ref}: ${JSON.stringify(baseCfg.budgets)}); review the budget change`);
+  }
   const cacheHitRate = baseCfg?.cacheHitRate ?? DEFAULT_CACHE_HIT_RATE;
   if (paths.length) {
     const files: string[] = [];
