@@ -46,7 +46,9 @@ export function summaryLine(r: CheckResult): string {
 }
 
 function statusText(p: PromptResult): string {
-  return p.violations.length ? `FAIL: ${[...new Set(p.violations.map((v) => v.rule))].join(', ')}` : p.status;
+  const rules = [...new Set(p.violations.map((v) => v.rule))];
+  if (!rules.length) return p.status;
+  return rules.length <= 2 ? `FAIL: ${rules.join(', ')}` : `FAIL: ${rules.length} rules (see below)`;
 }
 
 function promptRow(p: PromptResult, esc: (s: string) => string): Record<string, Cell> {
