@@ -17,6 +17,8 @@ import { UserError } from '../core/issues.js';
 import type { Femto } from '../pricing/money.js';
 import { DEFAULT_OUTPUT_TOKENS, Estimator, monthlyOf } from '../prompts/estimate.js';
 import { describeOutputTokens, outputTokensFor, type OutputTokens, type Prompt, type Traffic } from '../prompts/types.js';
+import { tokenizerFor } from '../prompts/count.js';
+import { cacheableTokens } from '../prompts/price.js';
 import type { Baseline, Snapshot } from './baseline.js';
 import { effectiveBudgets, type Budgets, type PromptConfig } from './config.js';
 import { checkPrompt, checkTotal, type Measured, type Violation } from './rules.js';
@@ -46,6 +48,8 @@ export interface CheckOverrides {
   logs?: LogTraffic;
   /** --cache-hit-rate: both sides. */
   cacheHitRate?: number;
+  /** --model: both sides (a saved baseline is repriced on it when its token counts are valid there). */
+  model?: string;
 }
 
 /** Where a figure came from: a flag, the logs, tokenomics.yaml, the spec, a saved baseline, or a default. */
@@ -219,13 +223,26 @@ function snapshotPriced(ests: Estimators, id: string, s: Snapshot, b: Baseline, 
   const output = o.output ? outputTokensFor(o.output) : after?.outputSource === 'logs' ? after.outputTokens : s.outputTokens;
   const outputSource: Source = o.output ? 'flag' : after?.outputSource === 'logs' ? 'logs' : 'baseline';
   const rate = o.cacheHitRate ?? b.cacheHitRate ?? after?.cacheHitRate ?? ests.defaultRate;
-  const res = s.model ? ests.at(rate).catalog.resolve(s.model) : undefined;
+  const saved = s.model ? ests.at(rate).catalog.resolve(s.model) : undefined;
+  let res = saved;
+  let model = s.model;
+  let cacheable = s.cacheableTokens;
+  if (o.model && saved) {
+    const wanted = ests.at(rate).resolve(o.model);
+    const same = wanted.entry.id === saved.entry.id;
+    const a = tokenizerFor(saved.entry);
+    const b = tokenizerFor(wanted.entry);
+    if (same || (a.encoding === b.encoding && a.factor === b.factor && s.staticPrefixTokens !== undefined)) {
+      [res, model] = [wanted, o.model];
+      if (!same) cacheable = cacheableTokens(s.staticPrefixTokens!, wanted.entry.cache);
+    } else warnings.push(`${id}: the baseline ${label} was counted on ${s.model}, whose tokens do not carry over to --model ${o.model}: "before" stays on ${s.model}`);
+  }
   const common = {
-    id, file: after?.file ?? label, model: s.model, resolvedModel: res?.entry.id ?? s.model, inputTokens: s.inputTokens, cacheable: s.cacheableTokens, staticPrefix: s.staticPrefixTokens ?? 0,
+    id, file: after?.file ?? label, model, resolvedModel: res?.entry.id ?? s.model, inputTokens: s.inputTokens, cacheable, staticPrefix: s.staticPrefixTokens ?? 0,
     outputSource, trafficSource, cacheHitRate: rate, estimatedTokens: false, at: {},
   };
   if (res && traffic && output !== undefined) {
-    const p = ests.at(rate).priceTokens(res, s.inputTokens, s.cacheableTokens, output, traffic);
+    const p = ests.at(rate).priceTokens(res, s.inputTokens, cacheable, output, traffic);
     return { ...common, outputTokens: output, outputBasis: `${output} (${outputSource})`, callsPerMonth: traffic.callsPerMonth, trafficBasis: traffic.basis, costPerCall: p.perCall.cached, monthly: p.perMonth!.cached };
   }
   const why = !res ? `its model "${s.model || '(none)'}" is not in the pricing catalog` : 'it does not record its output length and traffic';

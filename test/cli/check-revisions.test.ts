@@ -113,6 +113,19 @@ describe('check compares revisions whole (--base-ref and a saved baseline)', () 
     expect(doc.total.deltaMonthlyUsd).toBeLessThan(0);
   });
 
+  it('--model applies to both sides: a saved baseline is repriced on it when its tokens carry over', async () => {
+    const dir = await repo();
+    const r = await runCli(['check', '--model', 'gpt-4o', '--format', 'json'], { cwd: dir });
+    const doc = JSON.parse(r.stdout);
+    // classify was saved on gpt-4o-mini and bot on Claude Sonnet 4.5, both counted as o200k_base (factor 1), like
+    // gpt-4o: repriced on gpt-4o, nothing changed
+    expect(doc.prompts.map((p: { status: string }) => p.status)).toEqual(['unchanged', 'unchanged']);
+    // gpt-3.5-turbo counts with cl100k_base: the saved counts do not carry over, "before" stays, and the run says so
+    const other = JSON.parse((await runCli(['check', '--model', 'gpt-3.5-turbo', '--format', 'json'], { cwd: dir })).stdout);
+    expect(row(other, 'bot').changes[0]).toBe('model claude-sonnet-4-5 → gpt-3.5-turbo');
+    expect(other.warnings.join('\n')).toMatch(/bot: the baseline baseline\.json was counted on claude-sonnet-4-5, whose tokens do not carry over to --model gpt-3\.5-turbo/);
+  });
+
   it('a pull request that loosens the budgets is told so', async () => {
     const dir = await repo();
     edit(dir, 'tokenomics.yaml', 'maxIncreasePct: 10', 'maxIncreasePct: 1000');

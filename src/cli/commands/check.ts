@@ -281,7 +281,7 @@ async function check(ctx: CommandContext, paths: string[], o: CheckOptions): Pro
   const configFile = cfg.file ? shown(ctx.io.cwd, cfg.file) : undefined;
   const result = runCheck(est, {
     after: { items, cacheHitRate: cfg.cacheHitRate ?? DEFAULT_CACHE_HIT_RATE }, base: source, budgets,
-    overrides: { ...(traffic ? { traffic } : {}), ...(output !== undefined ? { output: { value: output } } : {}), ...(logs ? { logs } : {}), ...(flagRate !== undefined ? { cacheHitRate: flagRate } : {}) },
+    overrides: { ...(traffic ? { traffic } : {}), ...(output !== undefined ? { output: { value: output } } : {}), ...(logs ? { logs } : {}), ...(flagRate !== undefined ? { cacheHitRate: flagRate } : {}), ...(o.model ? { model: o.model } : {}) },
     ...(configFile ? { configFile } : {}), ...(baseConfigFile ? { baseConfigFile } : {}),
   });
   result.warnings.unshift(...warnings);
