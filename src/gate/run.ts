@@ -320,6 +320,8 @@ export interface RunInput {
   /** tokenomics.yaml as shown (the working tree's), for annotation locations. */
   configFile?: string;
   baseConfigFile?: string;
+  /** Whether baseline prompts absent now are "removed" (false: only some prompts were checked). */
+  reportRemoved?: boolean;
 }
 
 export function runCheck(est: Estimator, input: RunInput): CheckResult {
@@ -366,6 +368,10 @@ export function runCheck(est: Estimator, input: RunInput): CheckResult {
   const afterIds = new Set(pricedAfter.map((x) => x.priced.id));
   for (const b of before.values()) {
     if (afterIds.has(b.id)) continue;
+    if (input.reportRemoved === false) {
+      before.delete(b.id);
+      continue;
+    }
     const gone: Priced = { ...b, costPerCall: 0n, monthly: 0n, inputTokens: 0, cacheable: 0, staticPrefix: 0 };
     prompts.push(resultOf(gone, b, [], ['prompt removed'], 'removed', []));
   }

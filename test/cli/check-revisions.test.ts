@@ -126,6 +126,14 @@ describe('check compares revisions whole (--base-ref and a saved baseline)', () 
     expect(other.warnings.join('\n')).toMatch(/bot: the baseline baseline\.json was counted on claude-sonnet-4-5, whose tokens do not carry over to --model gpt-3\.5-turbo/);
   });
 
+  it('checking one file by path against a saved baseline does not call the others removed', async () => {
+    const dir = await repo();
+    // (by path, the spec alone states the prompt: traffic comes from the flag)
+    const r = await runCli(['check', 'prompts/bot.yaml', '--calls-per-day', '1000', '--format', 'json'], { cwd: dir });
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).prompts.map((p: { id: string; status: string }) => [p.id, p.status])).toEqual([['bot', 'unchanged']]);
+  });
+
   it('a pull request that loosens the budgets is told so', async () => {
     const dir = await repo();
     edit(dir, 'tokenomics.yaml', 'maxIncreasePct: 10', 'maxIncreasePct: 1000');

@@ -283,6 +283,8 @@ async function check(ctx: CommandContext, paths: string[], o: CheckOptions): Pro
     after: { items, cacheHitRate: cfg.cacheHitRate ?? DEFAULT_CACHE_HIT_RATE }, base: source, budgets,
     overrides: { ...(traffic ? { traffic } : {}), ...(output !== undefined ? { output: { value: output } } : {}), ...(logs ? { logs } : {}), ...(flagRate !== undefined ? { cacheHitRate: flagRate } : {}), ...(o.model ? { model: o.model } : {}) },
     ...(configFile ? { configFile } : {}), ...(baseConfigFile ? { baseConfigFile } : {}),
+    // a saved baseline covers the config's prompts: checking some files by path removes none
+    reportRemoved: !(source.kind === 'file' && paths.length > 0),
   });
   result.warnings.unshift(...warnings);
   if (source.kind === 'file' && source.baseline.configFile && configFile && source.baseline.configFile !== configFile) {
