@@ -128,4 +128,12 @@ describe('the GitHub Action (action.yml) as a runner runs it', () => {
     const b = runAction(broken, {}, dir, github);
     expect(b.codes).toEqual([2]);
   }, 120_000);
+
+  it('npm pack of a built checkout holds what an install needs: bin, dist, the catalog and its build cache', () => {
+    const r = spawnSync('npm', ['pack', '--dry-run', '--ignore-scripts', '--json'], { cwd: actionPath, encoding: 'utf8', timeout: 120_000 });
+    expect(r.status, r.stderr).toBe(0);
+    const files = new Set((JSON.parse(r.stdout) as { files: { path: string }[] }[])[0].files.map((f) => f.path));
+    for (const f of ['package.json', 'bin/tokenomics.js', 'dist/cli/main.js', 'dist/gate/run.js', 'dist/pricing/catalog-cache.json', 'src/pricing/catalog/openai.yaml']) expect(files.has(f), f).toBe(true);
+    expect([...files].some((f) => f.startsWith('test/') || f.startsWith('node_modules/'))).toBe(false);
+  }, 120_000);
 });
