@@ -345,7 +345,15 @@ export function runCheck(est: Estimator, input: RunInput): CheckResult {
   const baseWarnings: string[] = [];
   if (base.kind === 'git') {
     const rate = o.cacheHitRate ?? base.side.cacheHitRate;
-    for (const item of base.side.items) before.set(item.prompt.id, priceItem(ests, item, o, rate, input.baseConfigFile, []));
+    for (const item of base.side.items) {
+      try {
+        before.set(item.prompt.id, priceItem(ests, item, o, rate, input.baseConfigFile, []));
+      } catch (err) {
+        // the base revision cannot be priced (no model or traffic there, an unknown model): say which side
+        if (err instanceof UserError) throw new UserError(`at ${base.label}: ${err.message}`, err.hint);
+        throw err;
+      }
+    }
   } else if (base.kind === 'file') {
     const afterById = new Map(pricedAfter.map((x) => [x.priced.id, x.priced]));
     for (const [id, s] of base.baseline.snapshots) before.set(id, snapshotPriced(ests, id, s, base.baseline, o, afterById.get(id), base.label, baseWarnings));

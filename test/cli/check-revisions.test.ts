@@ -134,6 +134,16 @@ describe('check compares revisions whole (--base-ref and a saved baseline)', () 
     expect(JSON.parse(r.stdout).prompts.map((p: { id: string; status: string }) => [p.id, p.status])).toEqual([['bot', 'unchanged']]);
   });
 
+  it('a base revision that cannot be priced is exit 2 naming the revision', async () => {
+    const dir = await repo();
+    edit(dir, 'prompts/bot.yaml', 'model: claude-sonnet-4-5', 'model: claude-nonexistent-9');
+    git(dir, 'commit', '-q', '-am', 'broken model');
+    edit(dir, 'prompts/bot.yaml', 'model: claude-nonexistent-9', 'model: claude-sonnet-4-5');
+    const r = await runCli(['check', '--base-ref', 'HEAD'], { cwd: dir });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/at git HEAD: prompts\/bot\.yaml:2: unknown model "claude-nonexistent-9"/);
+  });
+
   it('a pull request that loosens the budgets is told so', async () => {
     const dir = await repo();
     edit(dir, 'tokenomics.yaml', 'maxIncreasePct: 10', 'maxIncreasePct: 1000');
