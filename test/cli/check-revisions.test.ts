@@ -144,6 +144,16 @@ describe('check compares revisions whole (--base-ref and a saved baseline)', () 
     expect(r.stderr).toMatch(/at git HEAD: prompts\/bot\.yaml:2: unknown model "claude-nonexistent-9"/);
   });
 
+  it('a prompt file that is binary at the base revision is exit 2 naming REF:path', async () => {
+    const dir = await repo();
+    writeFileSync(join(dir, 'prompts', 'classify.yaml'), Buffer.from([0x00, 0x01, 0x02]));
+    git(dir, 'commit', '-q', '-am', 'binary');
+    git(dir, 'checkout', '-q', 'HEAD~1', '--', 'prompts/classify.yaml');
+    const r = await runCli(['check', '--base-ref', 'HEAD'], { cwd: dir });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/HEAD:prompts\/classify\.yaml: binary file/);
+  });
+
   it('a pull request that loosens the budgets is told so', async () => {
     const dir = await repo();
     edit(dir, 'tokenomics.yaml', 'maxIncreasePct: 10', 'maxIncreasePct: 1000');
