@@ -154,6 +154,14 @@ describe('check compares revisions whole (--base-ref and a saved baseline)', () 
     expect(r.stderr).toMatch(/HEAD:prompts\/classify\.yaml: binary file/);
   });
 
+  it('a directory given by path is listed at the base revision too: a deleted file is a removed prompt', async () => {
+    const dir = await repo();
+    rmSync(join(dir, 'prompts', 'classify.yaml'));
+    const r = await runCli(['check', 'prompts', '--model', 'gpt-4o-mini', '--calls-per-day', '100', '--base-ref', 'HEAD', '--format', 'json'], { cwd: dir });
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).prompts.map((p: { id: string; status: string }) => [p.id, p.status])).toEqual([['bot', 'unchanged'], ['classify', 'removed']]);
+  });
+
   it('a pull request that loosens the budgets is told so', async () => {
     const dir = await repo();
     edit(dir, 'tokenomics.yaml', 'maxIncreasePct: 10', 'maxIncreasePct: 1000');
