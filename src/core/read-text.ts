@@ -25,6 +25,8 @@ export interface TextReadOptions {
   hint?: string;
   /** 'error' (default): invalid UTF-8 is an error; 'warn': decoded with U+FFFD and reported in `warnings`. */
   invalidUtf8?: 'error' | 'warn';
+  /** How to name the file in messages (default: the path as given). */
+  name?: string;
 }
 
 export interface TextRead {
@@ -39,12 +41,13 @@ export function formatBytes(n: number): string {
 }
 
 /** Read `path` whole, at most `maxBytes`; throws UserError (exit 2) when it cannot be read, is too large, or is binary. */
-export function readTextFile(path: string, options: TextReadOptions): TextRead {
+export function readTextFile(filePath: string, options: TextReadOptions): TextRead {
   const maxBytes = options.maxBytes ?? CONFIG_MAX_BYTES;
+  const path = options.name ?? filePath;
   let fd: number;
   try {
-    if (statSync(path).isDirectory()) throw new UserError(`${options.what} ${path} is a directory`, options.hint ?? 'give the path of a file');
-    fd = openSync(path, 'r');
+    if (statSync(filePath).isDirectory()) throw new UserError(`${options.what} ${path} is a directory`, options.hint ?? 'give the path of a file');
+    fd = openSync(filePath, 'r');
   } catch (err) {
     if (err instanceof UserError) throw err;
     throw new UserError(`cannot read ${options.what} ${path}: ${describeErrno(err)}`, options.hint);
@@ -94,6 +97,19 @@ export async function readTextStream(stream: NodeJS.ReadableStream, name: string
     parts.push(piece);
   }
   return decodeChecked(Buffer.concat(parts, size), `${options.what} ${name}`, options.invalidUtf8 ?? 'error');
+}
+
+/**
+ * Bytes already in memory (e.g. a file at a git revision) checked like a file read: the same size
+ * cap, binary refusal and UTF-8 rule as `readTextFile`.
+ */
+export function decodeTextBytes(buf: Uint8Array, name: string, options: TextReadOptions): TextRead {
+  const bytes = Buffer.isBuffer(buf) ? buf : Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
+  const maxBytes = options.maxBytes ?? CONFIG_MAX_BYTES;
+  if (bytes.length > maxBytes) throw tooLarge(options.what, name, maxBytes, true);
+  const nul = bytes.indexOf(0);
+  if (nul >= 0) throw binary(options.what, name, nul);
+  return decodeChecked(bytes, `${options.what} ${name}`, options.invalidUtf8 ?? 'error');
 }
 
 function binary(what: string, path: string, offset: number): UserError {

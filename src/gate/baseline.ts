@@ -2,17 +2,22 @@
  * Baselines: a JSON report saved earlier by `check --format json` (or `--update-baseline`), or
  * the prompt files as they were at a git revision (`git show REF:./path`, so nothing needs to
  * be committed besides the prompts themselves).
+ *
+ * A saved baseline is input like any other: its schema version, every number (a token count is a
+ * non-negative integer, an amount a finite non-negative number in a sane range) and its prompt ids
+ * are checked, so a hand-edited `inputTokens: 1e308` cannot make every change look like a saving.
  */
 import { execFileSync } from 'node:child_process';
-import { readFileSync, realpathSync } from 'node:fs';
+import { realpathSync } from 'node:fs';
+import { readTextFile } from '../core/read-text.js';
 import { describeWriteError, writeFileAtomic } from '../core/atomic-write.js';
-import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { UserError } from '../core/issues.js';
 import { decimalToScaled, type Femto } from '../pricing/money.js';
 
 /**
- * What a prompt cost at the baseline: per call, at the baseline's model, prices, hit rate and
- * output length, and the token counts that `check` reprices at the current ones.
+ * What a prompt cost at the baseline, as saved: the model, token counts, output length, traffic
+ * and hit rate it was measured at, and its cost per call and per month.
  */
 export interface Snapshot {
   model: string;
@@ -20,48 +25,104 @@ export interface Snapshot {
   cacheableTokens: number;
   /** Tokens before the first `{{variable}}` (baselines written before this field: absent). */
   staticPrefixTokens?: number;
+  /** Output tokens per call the baseline was priced at (absent in old baselines). */
+  outputTokens?: number;
+  callsPerMonth?: number;
   costPerCall: Femto;
+  monthly?: Femto;
+}
+
+export interface Baseline {
+  snapshots: Map<string, Snapshot>;
+  /** The hit rate the baseline was written at (`assumptions.cacheHitRate`). */
+  cacheHitRate?: number;
+  /** The config file it was written from, as recorded (relative to its directory), if any. */
+  configFile?: string;
 }
 
 export function usdToFemto(usd: number): Femto {
   return decimalToScaled(usd, 15);
 }
 
+const HINT = 'recreate it with `tokenomics check --update-baseline --baseline FILE` (or `check --format json > FILE`)';
+
 function bad(file: string, what: string): UserError {
-  return new UserError(`${file}: not a tokenomics check baseline: ${what}`, 'create one with `tokenomics check --update-baseline --baseline FILE` (or `check --format json > FILE`)');
+  return new UserError(`${file}: not a usable tokenomics check baseline: ${what}`, HINT);
 }
 
-/** Parse a saved check report into snapshots by prompt id. */
-export function parseBaseline(text: string, file: string): Map<string, Snapshot> {
+/** Token counts per call above this are not a prompt (the largest context windows are ~10M). */
+export const MAX_TOKENS_PER_CALL = 100_000_000;
+const MAX_USD = 1e12;
+const MAX_CALLS_PER_MONTH = 1e13;
+
+type Check = { kind: 'tokens' } | { kind: 'usd' } | { kind: 'calls' } | { kind: 'rate' };
+
+function checkNumber(v: unknown, c: Check, where: string, file: string, required: boolean): number | undefined {
+  if (v === undefined || v === null) {
+    if (required) throw bad(file, `${where} is missing`);
+    return undefined;
+  }
+  if (typeof v !== 'number' || !Number.isFinite(v)) throw bad(file, `${where} must be a finite number (got ${JSON.stringify(v)?.slice(0, 40)})`);
+  if (v < 0) throw bad(file, `${where} is negative (${v})`);
+  const max = c.kind === 'tokens' ? MAX_TOKENS_PER_CALL : c.kind === 'usd' ? MAX_USD : c.kind === 'calls' ? MAX_CALLS_PER_MONTH : 1;
+  if (v > max) throw bad(file, `${where} is out of range (${v}; at most ${max})`);
+  if (c.kind === 'tokens' && !Number.isInteger(v)) throw bad(file, `${where} must be a whole number of tokens (got ${v})`);
+  return v;
+}
+
+/** Parse and validate a saved check report. `schemaVersion` must be the one this build writes. */
+export function parseBaseline(text: string, file: string, schemaVersion: number): Baseline {
+  if (text.includes('\u0000')) throw bad(file, 'binary data (a NUL byte), not JSON');
   let doc: unknown;
   try {
     doc = JSON.parse(text);
   } catch (err) {
     throw bad(file, `invalid JSON (${(err as Error).message})`);
   }
-  const d = doc as { command?: unknown; prompts?: unknown };
-  if (typeof doc !== 'object' || doc === null || d.command !== 'check' || !Array.isArray(d.prompts)) throw bad(file, 'expected {"command": "check", "prompts": [...]}');
+  const d = doc as { schemaVersion?: unknown; command?: unknown; prompts?: unknown; assumptions?: unknown; source?: unknown };
+  if (typeof doc !== 'object' || doc === null || Array.isArray(doc) || d.command !== 'check' || !Array.isArray(d.prompts)) throw bad(file, 'expected {"schemaVersion": N, "command": "check", "prompts": [...]}');
+  if (d.schemaVersion !== schemaVersion) throw bad(file, `schemaVersion ${JSON.stringify(d.schemaVersion)}; this tokenomics reads schemaVersion ${schemaVersion}`);
+  const a = (d.assumptions && typeof d.assumptions === 'object' ? d.assumptions : {}) as { cacheHitRate?: unknown };
+  const cacheHitRate = checkNumber(a.cacheHitRate, { kind: 'rate' }, 'assumptions.cacheHitRate', file, false);
   const out = new Map<string, Snapshot>();
   d.prompts.forEach((p: unknown, i: number) => {
-    const q = p as { id?: unknown; model?: unknown; current?: { inputTokens?: unknown; cacheableTokens?: unknown; staticPrefixTokens?: unknown; costPerCallUsd?: unknown } };
-    const c = q.current;
-    if (typeof q.id !== 'string' || !c || typeof c.inputTokens !== 'number' || typeof c.costPerCallUsd !== 'number') throw bad(file, `prompts[${i}] needs id and current.{inputTokens, costPerCallUsd}`);
+    const at = `prompts[${i}]`;
+    if (typeof p !== 'object' || p === null || Array.isArray(p)) throw bad(file, `${at} must be an object`);
+    const q = p as { id?: unknown; model?: unknown; outputTokens?: unknown; callsPerMonth?: unknown; current?: unknown };
+    if (typeof q.id !== 'string' || q.id === '') throw bad(file, `${at}.id must be a non-empty string`);
+    if (out.has(q.id)) throw bad(file, `${at}.id "${q.id}" appears twice`);
+    if (typeof q.current !== 'object' || q.current === null) throw bad(file, `${at}.current is missing`);
+    const c = q.current as Record<string, unknown>;
+    const inputTokens = checkNumber(c.inputTokens, { kind: 'tokens' }, `${at}.current.inputTokens`, file, true)!;
+    const cacheableTokens = checkNumber(c.cacheableTokens, { kind: 'tokens' }, `${at}.current.cacheableTokens`, file, false) ?? 0;
+    const staticPrefixTokens = checkNumber(c.staticPrefixTokens, { kind: 'tokens' }, `${at}.current.staticPrefixTokens`, file, false);
+    if (cacheableTokens > inputTokens) throw bad(file, `${at}.current.cacheableTokens (${cacheableTokens}) exceeds inputTokens (${inputTokens})`);
+    if (staticPrefixTokens !== undefined && staticPrefixTokens > inputTokens) throw bad(file, `${at}.current.staticPrefixTokens (${staticPrefixTokens}) exceeds inputTokens (${inputTokens})`);
+    const costPerCallUsd = checkNumber(c.costPerCallUsd, { kind: 'usd' }, `${at}.current.costPerCallUsd`, file, true)!;
+    const monthlyUsd = checkNumber(c.monthlyUsd, { kind: 'usd' }, `${at}.current.monthlyUsd`, file, false);
+    const outputTokens = checkNumber(q.outputTokens, { kind: 'tokens' }, `${at}.outputTokens`, file, false);
+    const callsPerMonth = checkNumber(q.callsPerMonth, { kind: 'calls' }, `${at}.callsPerMonth`, file, false);
+    if (q.model !== undefined && typeof q.model !== 'string') throw bad(file, `${at}.model must be a string`);
     out.set(q.id, {
-      model: typeof q.model === 'string' ? q.model : '', inputTokens: c.inputTokens, cacheableTokens: typeof c.cacheableTokens === 'number' ? c.cacheableTokens : 0,
-      ...(typeof c.staticPrefixTokens === 'number' ? { staticPrefixTokens: c.staticPrefixTokens } : {}), costPerCall: usdToFemto(c.costPerCallUsd),
+      model: typeof q.model === 'string' ? q.model : '', inputTokens, cacheableTokens,
+      ...(staticPrefixTokens !== undefined ? { staticPrefixTokens } : {}),
+      ...(outputTokens !== undefined ? { outputTokens } : {}),
+      ...(callsPerMonth !== undefined ? { callsPerMonth } : {}),
+      costPerCall: usdToFemto(costPerCallUsd),
+      ...(monthlyUsd !== undefined ? { monthly: usdToFemto(monthlyUsd) } : {}),
     });
   });
-  return out;
+  const src = d.source as { config?: unknown } | undefined;
+  return { snapshots: out, ...(cacheHitRate !== undefined ? { cacheHitRate } : {}), ...(src && typeof src.config === 'string' ? { configFile: src.config } : {}) };
 }
 
-export function readBaselineFile(path: string, shown: string): Map<string, Snapshot> {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (err) {
-    throw new UserError(`cannot read baseline ${shown}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, 'create it with `tokenomics check --update-baseline`');
-  }
-  return parseBaseline(text, shown);
+/** Baselines are small reports: anything bigger than this is not one. */
+const MAX_BASELINE_BYTES = 64 * 1024 * 1024;
+
+export function readBaselineFile(path: string, shown: string, schemaVersion: number): Baseline {
+  // bounded read: a baseline on /dev/zero or a FIFO stops at the cap instead of growing memory
+  const { text } = readTextFile(path, { what: 'baseline', name: shown, maxBytes: MAX_BASELINE_BYTES, hint: 'create it with `tokenomics check --update-baseline --baseline FILE`' });
+  return parseBaseline(text, shown, schemaVersion);
 }
 
 export function writeBaselineFile(path: string, shown: string, json: string): void {
@@ -76,39 +137,82 @@ function git(args: string[], cwd: string): string {
   return execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 * 1024 * 1024 });
 }
 
+const gitError = (err: unknown) => String((err as { stderr?: unknown }).stderr ?? err).trim().split('\n')[0];
+
 /**
- * Reads files at a git revision; a file missing there is a new prompt (undefined). Paths are
- * taken relative to the repository root, so prompt files outside the working directory
- * (`check ../prompts/x.yaml`, or a config in a subdirectory) are found too.
+ * Reads files at a git revision; a file missing there is undefined. Paths are taken relative to
+ * the repository root, so prompt files outside the working directory (`check ../prompts/x.yaml`,
+ * or a config in a subdirectory) are found too.
  */
 export class GitRevision {
-  private readonly root: string;
+  readonly root: string;
 
   constructor(readonly ref: string, readonly cwd: string) {
     try {
+      git(['rev-parse', '--show-toplevel'], cwd);
+    } catch {
+      throw new UserError(`--base-ref ${ref}: ${cwd} is not inside a git repository`, 'run check from the repository (in CI: actions/checkout with fetch-depth: 0), or compare with --baseline FILE');
+    }
+    try {
       git(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], cwd);
     } catch {
-      throw new UserError(`--base-ref ${ref}: not a commit in the git repository at ${cwd}`, 'use a branch, tag or commit, e.g. --base-ref origin/main (in CI, fetch it first: git fetch origin main)');
+      throw new UserError(`--base-ref ${ref}: not a commit in the git repository at ${cwd}`, 'use a branch, tag or commit, e.g. --base-ref origin/main (in CI, fetch it first: git fetch origin main, or actions/checkout with fetch-depth: 0)');
     }
     this.root = realpathSync(git(['rev-parse', '--show-toplevel'], cwd).trim());
   }
 
-  /** `path` relative to `cwd` (or absolute). */
-  read(path: string): string | undefined {
+  /** `path` (relative to `cwd`, or absolute) as a path from the repository root. */
+  gitPath(path: string): string {
     let abs: string;
     try {
       abs = realpathSync(resolve(this.cwd, path));
     } catch {
-      abs = resolve(this.cwd, path);
+      // a file deleted in the working tree: resolve its directory instead
+      try {
+        abs = resolve(realpathSync(dirname(resolve(this.cwd, path))), basename(path));
+      } catch {
+        abs = resolve(this.cwd, path);
+      }
     }
     const rel = relative(this.root, abs);
-    if (!rel || rel.startsWith('..') || isAbsolute(rel)) throw new UserError(`--base-ref ${this.ref}: ${path} is outside the git repository at ${this.root}`, 'check prompt files that are tracked in the repository, or compare with --baseline FILE');
-    const gitPath = rel.split(sep).join('/');
-    if (!git(['ls-tree', '--name-only', this.ref, '--', gitPath], this.root).trim()) return undefined;
+    if (rel.startsWith('..') || isAbsolute(rel)) throw new UserError(`--base-ref ${this.ref}: ${path} is outside the git repository at ${this.root}`, 'check prompt files that are tracked in the repository, or compare with --baseline FILE');
+    return rel.split(sep).join('/');
+  }
+
+  /** The path (from the repository root) as shown relative to `cwd`. */
+  shown(gitPath: string): string {
+    const abs = join(this.root, ...gitPath.split('/'));
+    const rel = relative(realpathSync(this.cwd), abs);
+    return rel && !rel.startsWith('..') ? rel : abs;
+  }
+
+  /** What the path is at the revision: a file (blob), a directory (tree), or absent. */
+  kind(path: string): 'blob' | 'tree' | undefined {
+    const gp = this.gitPath(path);
+    if (!gp) return 'tree';
+    const out = git(['ls-tree', this.ref, '--', gp], this.root).trim();
+    if (!out) return undefined;
+    const type = out.split(/\s+/)[1];
+    return type === 'tree' ? 'tree' : 'blob';
+  }
+
+  /** Files under a directory at the revision (paths from the repository root), sorted. */
+  list(path: string): string[] {
+    const gp = this.gitPath(path);
+    const out = git(['ls-tree', '-r', '--name-only', '-z', this.ref, '--', gp ? `${gp}/` : '.'], this.root);
+    return out.split('\0').filter(Boolean).sort();
+  }
+
+  /** File bytes at the revision, or undefined when the path does not exist there. */
+  read(path: string): Buffer | undefined {
+    const gp = this.gitPath(path);
+    const kind = this.kind(path);
+    if (kind === undefined) return undefined;
+    if (kind === 'tree') throw new UserError(`--base-ref ${this.ref}: ${gp} is a directory at that revision, not a file`);
     try {
-      return git(['show', `${this.ref}:${gitPath}`], this.root);
+      return execFileSync('git', ['cat-file', 'blob', `${this.ref}:${gp}`], { cwd: this.root, stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 256 * 1024 * 1024 });
     } catch (err) {
-      throw new UserError(`--base-ref ${this.ref}: cannot read ${gitPath}: ${String((err as { stderr?: unknown }).stderr ?? err).trim()}`);
+      throw new UserError(`--base-ref ${this.ref}: cannot read ${gp}: ${gitError(err)}`, 'a submodule or a symlink cannot be read at a revision: check regular files');
     }
   }
 }

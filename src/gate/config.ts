@@ -5,6 +5,7 @@
  *   check:
  *     cacheHitRate: 0.8            # optional
  *     baseline: baseline.json      # optional default for --baseline
+ *     requireBaseline: true        # a prompt without an entry in the saved baseline is an error (exit 2)
  *     budgets:                     # apply to every prompt unless a prompt overrides them
  *       maxCostPerCall: 0.02       # USD
  *       maxMonthlyUsd: {perPrompt: 5000, total: 8000}   # or a number (per prompt)
@@ -48,6 +49,8 @@ export interface PromptConfig {
   budgets: Budgets;
   /** Line in tokenomics.yaml, for annotations. */
   line?: number;
+  /** Lines of this entry's model, expectedOutputTokens and traffic keys in tokenomics.yaml. */
+  lines?: { model?: number; expectedOutputTokens?: number; traffic?: number };
 }
 
 export interface CheckConfig {
@@ -55,6 +58,9 @@ export interface CheckConfig {
   budgets: Budgets;
   cacheHitRate?: number;
   baseline?: string;
+  requireBaseline?: boolean;
+  /** Whether the config has a `check.prompts` list (even an empty one). */
+  listsPrompts?: boolean;
   /** Directory that prompt paths are relative to. */
   dir: string;
   file?: string;
@@ -82,6 +88,7 @@ const promptRule: Rule = obj({
 const checkRule: Rule = obj({
   cacheHitRate: opt(num(0, 1)),
   baseline: opt(str()),
+  requireBaseline: opt({ kind: 'boolean' }),
   budgets: opt(obj({ ...budgetFields, maxMonthlyUsd: opt(monthlyRule) })),
   prompts: opt(arr(promptRule)),
 });
@@ -120,7 +127,7 @@ export function readCheckConfig(config: ProjectConfig | undefined, cwd: string):
       if (p.expectedOutputTokens !== undefined) validateOutputTokens(p.expectedOutputTokens, ['check', 'prompts', i, 'expectedOutputTokens'], errors);
     });
   }
-  if (errors.length) throw new UserError(`invalid check config:\n${describeErrors(config.file, config.loaded, errors).join('\n')}`, 'check: keys are cacheHitRate, baseline, budgets, prompts (see README "tokenomics check")');
+  if (errors.length) throw new UserError(`invalid check config:\n${describeErrors(config.file, config.loaded, errors).join('\n')}`, 'check: keys are cacheHitRate, baseline, requireBaseline, budgets, prompts (see README "tokenomics check")');
   const c = raw as Record<string, unknown>;
   const prompts = ((c.prompts as Record<string, unknown>[] | undefined) ?? []).map((p, i): PromptConfig => ({
     file: p.file as string,
@@ -130,15 +137,24 @@ export function readCheckConfig(config: ProjectConfig | undefined, cwd: string):
     ...(p.expectedOutputTokens !== undefined ? { expectedOutputTokens: outputTokensOf(p.expectedOutputTokens) } : {}),
     budgets: budgetsOf(p.budgets as Record<string, unknown> | undefined),
     line: config.loaded.lineOf(['check', 'prompts', i]),
+    lines: keyLines(config, p, i),
   }));
   return {
     prompts,
     budgets: budgetsOf(c.budgets as Record<string, unknown> | undefined),
     ...(typeof c.cacheHitRate === 'number' ? { cacheHitRate: c.cacheHitRate } : {}),
     ...(typeof c.baseline === 'string' ? { baseline: c.baseline } : {}),
+    ...(c.requireBaseline === true ? { requireBaseline: true } : {}),
+    listsPrompts: Array.isArray(c.prompts),
     dir: config.dir,
     file: config.file,
   };
+}
+
+function keyLines(config: ProjectConfig, p: Record<string, unknown>, i: number): NonNullable<PromptConfig['lines']> {
+  const out: NonNullable<PromptConfig['lines']> = {};
+  for (const k of ['model', 'expectedOutputTokens', 'traffic'] as const) if (p[k] !== undefined) out[k] = config.loaded.lineOf(['check', 'prompts', i, k]);
+  return out;
 }
 
 /** A prompt's budgets: its own, else the global ones (the total is global only). */

@@ -1,14 +1,19 @@
 /**
  * The `check` outputs: a Report (table, csv), the JSON document (also the baseline format), a
- * Markdown PR comment (one-line summary, table, details collapsed), and GitHub annotations.
- * Deterministic: rows sorted by prompt id, no clock.
+ * Markdown PR comment (hidden marker, one-line summary, table, details collapsed), GitHub
+ * annotations and `$GITHUB_OUTPUT` values. Deterministic: rows sorted by prompt id, no clock.
+ *
+ * Prompt ids, model names and file names are untrusted (they come from files in the pull
+ * request): they reach the terminal through `inert`, the comment through `inertMarkdown` and
+ * workflow commands through `githubMessage`/`githubProperty`.
  */
-import { femtoToUsdNumber, formatUsd, type Femto } from '../pricing/money.js';
-import { sectionToMarkdown } from '../report/format.js';
-import { col, type Cell, type Report, type Section } from '../report/model.js';
+import { githubMessage, githubProperty, inert, inertMarkdown } from '../core/untrusted.js';
+import { femtoToUsdNumber, femtoToUsdString, formatUsd, type Femto } from '../pricing/money.js';
+import { humanCell } from '../report/cells.js';
+import { col, type Cell, type Column, type Report, type Section } from '../report/model.js';
 import { DAYS_PER_MONTH } from '../prompts/types.js';
 import type { Budgets } from './config.js';
-import type { CheckResult, PromptResult } from './run.js';
+import type { CheckResult, PromptResult, Source } from './run.js';
 
 export interface CheckMeta {
   schemaVersion: number;
@@ -18,51 +23,66 @@ export interface CheckMeta {
   savedBaseline?: string;
   pricesAt?: string;
   budgets: Budgets;
+  /** The config the run read (recorded in a saved baseline). */
+  configFile?: string;
 }
+
+/** Hidden marker at the top of the PR comment: a workflow finds and updates the one comment by it. */
+export const COMMENT_MARKER = '<!-- tokenomics-check -->';
 
 const usd = (f: Femto | undefined | null) => (f === undefined || f === null ? null : femtoToUsdNumber(f));
 const signed = (f: Femto) => (f > 0n ? '+' : '') + formatUsd(f);
+const calls = (x: number) => Number(x.toFixed(2)).toLocaleString('en-US');
 
 export function summaryLine(r: CheckResult): string {
   const delta = r.total.before !== undefined ? r.total.monthly - r.total.before : undefined;
   const change = delta !== undefined ? `; change ${signed(delta)}/month` : '';
-  if (r.violations.length === 0) return `PASS: ${r.prompts.length} prompt${r.prompts.length === 1 ? '' : 's'} within budget (${formatUsd(r.total.monthly)}/month${change})`;
+  const checked = r.prompts.filter((p) => p.status !== 'removed').length;
+  if (r.violations.length === 0) return `PASS: ${checked} prompt${checked === 1 ? '' : 's'} within budget (${formatUsd(r.total.monthly)}/month${change})`;
   const byPrompt = new Map<string, string[]>();
   for (const v of r.violations) byPrompt.set(v.prompt, [...(byPrompt.get(v.prompt) ?? []), v.rule]);
-  const names = [...byPrompt].map(([p, rules]) => `${p} (${rules.join(', ')})`).join('; ');
+  const names = [...byPrompt].map(([p, rules]) => `${inert(p)} (${rules.join(', ')})`).join('; ');
   return `FAIL: ${r.violations.length} budget violation${r.violations.length === 1 ? '' : 's'}: ${names}${change}`;
 }
 
-function promptRow(p: PromptResult): Record<string, Cell> {
+function statusText(p: PromptResult): string {
+  const rules = [...new Set(p.violations.map((v) => v.rule))];
+  if (!rules.length) return p.status;
+  return rules.length <= 2 ? `FAIL: ${rules.join(', ')}` : `FAIL: ${rules.length} rules (see below)`;
+}
+
+function promptRow(p: PromptResult, esc: (s: string) => string): Record<string, Cell> {
   const m = p.measured;
   const b = m.before;
   return {
-    prompt: m.id,
-    model: m.model + (p.estimatedTokens ? ' (est.)' : ''),
-    tokens: m.inputTokens,
+    prompt: esc(m.id),
+    change: p.changes.length ? esc(p.changes.join('; ')) : b === undefined ? '' : '-',
+    model: esc(m.model) + (p.estimatedTokens ? ' (est.)' : ''),
+    tokens: p.status === 'removed' ? '-' : m.inputTokens,
     beforeCall: b ? b.costPerCall : '-',
-    afterCall: m.costPerCall,
-    deltaCall: b ? m.costPerCall - b.costPerCall : '-',
+    afterCall: p.status === 'removed' ? '-' : m.costPerCall,
     beforeMonth: b ? b.monthly : '-',
     afterMonth: m.monthly,
-    deltaMonth: b ? m.monthly - b.monthly : '-',
-    status: p.violations.length ? `FAIL: ${[...new Set(p.violations.map((v) => v.rule))].join(', ')}` : p.status,
+    deltaMonth: b ? m.monthly - b.monthly : b === null ? m.monthly : '-',
+    status: statusText(p),
   };
 }
 
-export function promptsSection(r: CheckResult): Section {
+const COLUMNS: Column[] = [col('prompt', 'Prompt'), col('change', 'Change'), col('model', 'Model'), col('tokens', 'Input tok', 'int'), col('beforeCall', 'Before/call', 'usd'), col('afterCall', 'After/call', 'usd'),
+  col('beforeMonth', 'Before/month', 'usd'), col('afterMonth', 'After/month', 'usd'), col('deltaMonth', 'Δ/month', 'usd'), col('status', 'Status')];
+
+function footerOf(r: CheckResult): Record<string, Cell> {
   const footer: Record<string, Cell> = { prompt: 'total', afterMonth: r.total.monthly };
   if (r.total.before !== undefined) Object.assign(footer, { beforeMonth: r.total.before, deltaMonth: r.total.monthly - r.total.before });
-  const total = r.violations.find((v) => v.prompt === 'total');
+  const total = r.violations.find((v) => v.prompt === 'total' && v.rule === 'maxTotalMonthlyUsd');
   if (total) footer.status = `FAIL: ${total.rule}`;
-  return {
-    id: 'prompts',
-    title: 'Prompts',
-    columns: [col('prompt', 'Prompt'), col('model', 'Model'), col('tokens', 'Input tok', 'int'), col('beforeCall', 'Before/call', 'usd'), col('afterCall', 'After/call', 'usd'), col('deltaCall', 'Δ/call', 'usd'),
-      col('beforeMonth', 'Before/month', 'usd'), col('afterMonth', 'After/month', 'usd'), col('deltaMonth', 'Δ/month', 'usd'), col('status', 'Status')],
-    rows: r.prompts.map(promptRow),
-    footer,
-  };
+  return footer;
+}
+
+export function promptsSection(r: CheckResult, esc: (s: string) => string = inert): Section {
+  const hasBase = r.total.before !== undefined;
+  const columns = hasBase ? COLUMNS : COLUMNS.filter((c) => !['change', 'beforeCall', 'beforeMonth', 'deltaMonth'].includes(c.key));
+  return { id: 'prompts', title: 'Prompts', columns, rows: r.prompts.map((p) => promptRow(p, esc)), footer: footerOf(r) };
 }
 
 function violationsSection(r: CheckResult): Section {
@@ -70,13 +90,22 @@ function violationsSection(r: CheckResult): Section {
     id: 'violations',
     title: 'Budget violations',
     columns: [col('prompt', 'Prompt'), col('rule', 'Rule'), col('limit', 'Limit'), col('actual', 'Actual'), col('impact', 'Impact/month', 'usd')],
-    rows: r.violations.map((v) => ({ prompt: v.prompt, rule: v.rule, limit: v.limit, actual: v.actual, impact: v.impactMonthly })),
+    rows: r.violations.map((v) => ({ prompt: inert(v.prompt), rule: v.rule, limit: v.limit, actual: v.actual, impact: v.impactMonthly })),
   };
 }
 
-function assumptionLines(r: CheckResult, meta: CheckMeta): string[] {
-  const lines = r.prompts.map((p) => `${p.measured.id}: ${p.measured.model}, ${p.trafficBasis} (${Number(p.measured.callsPerMonth.toFixed(2)).toLocaleString('en-US')} calls/month), output ${p.outputBasis}, ${p.cacheable.toLocaleString('en-US')} cacheable tokens`);
-  lines.push(`Cost per call at a prefix-cache hit rate of ${meta.cacheHitRate}; month = ${DAYS_PER_MONTH} days; "before" is priced at the current model, prices, hit rate, output length and traffic${meta.baseline ? `; baseline: ${meta.baseline}` : meta.savedBaseline ? `; saved as the new baseline ${meta.savedBaseline} (nothing compared)` : '; no baseline (--baseline FILE or --base-ref REF)'}${meta.pricesAt ? `; prices in force on ${meta.pricesAt}` : ''}.`);
+const SOURCE_TEXT: Record<Source, string> = { flag: 'flag', logs: 'logs', config: 'tokenomics.yaml', spec: 'spec', baseline: 'baseline', default: 'default' };
+
+/** The traffic and output length behind each monthly figure, stated (untrusted parts escaped by `esc`). */
+export function assumptionLines(r: CheckResult, meta: CheckMeta, esc: (s: string) => string = inert): string[] {
+  const lines = r.prompts.filter((p) => p.status !== 'removed').map((p) => {
+    const m = p.measured;
+    const share = p.trafficShare !== undefined ? `, ${(p.trafficShare * 100).toFixed(1)}% of logged requests` : '';
+    const before = p.base && (p.base.callsPerMonth !== m.callsPerMonth || p.base.outputTokens !== p.outputTokens) ? `; before: ${calls(p.base.callsPerMonth)} calls/month (${SOURCE_TEXT[p.base.trafficSource]}), output ${p.base.outputTokens} (${SOURCE_TEXT[p.base.outputSource]})` : '';
+    return `${esc(m.id)}: ${esc(m.model)}; traffic ${calls(m.callsPerMonth / DAYS_PER_MONTH)} calls/day = ${calls(m.callsPerMonth)} calls/month from ${SOURCE_TEXT[p.trafficSource]} (${esc(p.trafficBasis)}${share}); output ${esc(p.outputBasis)}; ${p.cacheable.toLocaleString('en-US')} cacheable tokens${before}`;
+  });
+  const base = meta.baseline ? `"before" is what the baseline ${esc(meta.baseline)} states (its models, output lengths, traffic, hit rate), priced at the same catalog; flags apply to both sides` : meta.savedBaseline ? `saved as the new baseline ${esc(meta.savedBaseline)} (nothing compared)` : 'no baseline (--baseline FILE or --base-ref REF)';
+  lines.push(`Cost per call at a prefix-cache hit rate of ${meta.cacheHitRate}; month = ${DAYS_PER_MONTH} days; ${base}${meta.pricesAt ? `; prices in force on ${meta.pricesAt}` : ''}.`);
   return lines;
 }
 
@@ -85,9 +114,18 @@ export function checkReport(r: CheckResult, meta: CheckMeta): Report {
     title: summaryLine(r),
     summary: [],
     sections: [promptsSection(r), ...(r.violations.length ? [violationsSection(r)] : [])],
-    notes: [...r.violations.map((v) => `error: ${v.message}`), ...r.warnings.map((w) => `warning: ${w}`), ...assumptionLines(r, meta)],
+    notes: [...r.violations.map((v) => `error: ${inert(v.message, 0)}`), ...r.warnings.map((w) => `warning: ${inert(w, 0)}`), ...assumptionLines(r, meta)],
     json: checkJson(r, meta),
     primarySection: 'prompts',
+  };
+}
+
+const pctOf = (before: Femto, after: Femto) => (before ? Number(((after - before) * 10_000n) / before) / 100 : null);
+
+function sideJson(p: { inputTokens: number; cacheable: number; staticPrefix: number; costPerCall: Femto; monthly: Femto; model: string; outputTokens: number; callsPerMonth: number; cacheHitRate?: number }) {
+  return {
+    model: p.model, inputTokens: p.inputTokens, cacheableTokens: p.cacheable, staticPrefixTokens: p.staticPrefix, outputTokens: p.outputTokens, callsPerMonth: p.callsPerMonth,
+    costPerCallUsd: usd(p.costPerCall), monthlyUsd: usd(p.monthly),
   };
 }
 
@@ -97,18 +135,23 @@ export function checkJson(r: CheckResult, meta: CheckMeta) {
     command: 'check',
     verdict: r.violations.length ? 'fail' : 'pass',
     summary: summaryLine(r),
+    source: { config: meta.configFile ?? null },
     assumptions: { cacheHitRate: meta.cacheHitRate, daysPerMonth: DAYS_PER_MONTH, baseline: meta.baseline ?? null, pricesAt: meta.pricesAt ?? null },
     budgets: meta.budgets,
     prompts: r.prompts.map((p) => {
       const m = p.measured;
       const b = m.before;
       return {
-        id: m.id, file: m.file, model: m.model, resolvedModel: m.resolvedModel, status: p.status,
+        id: m.id, file: m.file, model: m.model, resolvedModel: m.resolvedModel, status: p.status, changes: p.changes,
         callsPerMonth: m.callsPerMonth, traffic: p.trafficBasis, outputTokens: p.outputTokens, output: p.outputBasis, estimatedTokens: p.estimatedTokens,
+        assumptions: {
+          traffic: { callsPerDay: Number((m.callsPerMonth / DAYS_PER_MONTH).toFixed(6)), callsPerMonth: m.callsPerMonth, source: p.trafficSource, basis: p.trafficBasis, ...(p.trafficShare !== undefined ? { share: Number(p.trafficShare.toFixed(6)) } : {}) },
+          outputTokens: { value: p.outputTokens, source: p.outputSource, basis: p.outputBasis },
+        },
         current: { inputTokens: m.inputTokens, cacheableTokens: p.cacheable, staticPrefixTokens: p.staticPrefix, costPerCallUsd: usd(m.costPerCall), monthlyUsd: usd(m.monthly) },
-        baseline: b ? { inputTokens: b.inputTokens, costPerCallUsd: usd(b.costPerCall), monthlyUsd: usd(b.monthly) } : null,
-        delta: b ? { inputTokens: m.inputTokens - b.inputTokens, costPerCallUsd: usd(m.costPerCall - b.costPerCall), monthlyUsd: usd(m.monthly - b.monthly), pct: b.costPerCall ? Number(((m.costPerCall - b.costPerCall) * 10_000n) / b.costPerCall) / 100 : null } : null,
-        violations: p.violations.map((v) => ({ rule: v.rule, limit: v.limit, actual: v.actual, impactMonthlyUsd: usd(v.impactMonthly), message: v.message })),
+        baseline: p.base ? sideJson(p.base) : b ? { inputTokens: b.inputTokens, costPerCallUsd: usd(b.costPerCall), monthlyUsd: usd(b.monthly) } : null,
+        delta: b ? { inputTokens: m.inputTokens - b.inputTokens, costPerCallUsd: usd(m.costPerCall - b.costPerCall), monthlyUsd: usd(m.monthly - b.monthly), pct: pctOf(b.costPerCall, m.costPerCall) } : b === null ? { monthlyUsd: usd(m.monthly), pct: null } : null,
+        violations: p.violations.map((v) => ({ rule: v.rule, limit: v.limit, actual: v.actual, impactMonthlyUsd: usd(v.impactMonthly), message: v.message, file: v.file ?? null, line: v.line ?? null })),
       };
     }),
     total: { monthlyUsd: usd(r.total.monthly), baselineMonthlyUsd: usd(r.total.before), deltaMonthlyUsd: r.total.before !== undefined ? usd(r.total.monthly - r.total.before) : null },
@@ -117,41 +160,82 @@ export function checkJson(r: CheckResult, meta: CheckMeta) {
   };
 }
 
-/** A PR comment body: summary line, the table, then details in a collapsed section. */
+function markdownTable(s: Section): string {
+  const numeric = (c: Column) => c.type !== 'text';
+  const out = [`| ${s.columns.map((c) => c.label).join(' | ')} |`, `| ${s.columns.map((c) => (numeric(c) ? '---:' : '---')).join(' | ')} |`];
+  const rows = s.footer ? [...s.rows, s.footer] : s.rows;
+  rows.forEach((row, i) => {
+    const bold = s.footer && i === rows.length - 1;
+    // text cells were escaped by inertMarkdown when the rows were built; numbers are ours
+    out.push(`| ${s.columns.map((c) => {
+      const v = row[c.key];
+      const text = typeof v === 'string' ? v : humanCell(v, c.type);
+      return bold && text ? `**${text}**` : text;
+    }).join(' | ')} |`);
+  });
+  return out.join('\n');
+}
+
+/** A PR comment body: hidden marker, summary line, the table, then details in a collapsed section. */
 export function checkMarkdown(r: CheckResult, meta: CheckMeta): string {
-  const out = [`**tokenomics check ${r.violations.length ? 'failed' : 'passed'}** — ${summaryLine(r)}`, '', sectionToMarkdown(promptsSection(r)), ''];
+  const md = (s: string) => inertMarkdown(s, 0);
+  const summary = inertMarkdown(summaryLine(r), 0);
+  const out = [COMMENT_MARKER, `**tokenomics check ${r.violations.length ? 'failed' : 'passed'}** — ${summary}`, '', markdownTable(promptsSection(r, (s) => inertMarkdown(s))), ''];
   out.push('<details><summary>Details</summary>', '');
   if (r.violations.length) {
     out.push('**Violations**', '');
-    for (const v of r.violations) out.push(`- \`${v.rule}\` on **${v.prompt}**: ${v.message}`);
+    for (const v of r.violations) out.push(`- \`${v.rule}\` on **${inertMarkdown(v.prompt)}**: ${md(v.message)}`);
     out.push('');
   }
   if (r.warnings.length) {
     out.push('**Warnings**', '');
-    for (const w of r.warnings) out.push(`- ${w}`);
+    for (const w of r.warnings) out.push(`- ${md(w)}`);
     out.push('');
   }
   out.push('**Assumptions**', '');
-  for (const a of assumptionLines(r, meta)) out.push(`- ${a}`);
+  for (const a of assumptionLines(r, meta, (s) => inertMarkdown(s))) out.push(`- ${a}`);
   out.push('', '</details>');
   return out.join('\n') + '\n';
 }
 
-const escapeData = (s: string) => s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
-const escapeProp = (s: string) => escapeData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
-
 /**
- * GitHub workflow commands: one ::error per violation, one ::warning per warning. `pathOf` maps a
- * file as shown (relative to the working directory) to the path GitHub expects (from the
- * repository root), so annotations land on the files when `check` runs in a subdirectory.
+ * GitHub workflow commands: one ::error per violation (at the line of the change that caused
+ * it), one ::warning per warning. `pathOf` maps a file as shown (relative to the working
+ * directory) to the path GitHub expects (from the repository root).
  */
 export function githubAnnotations(r: CheckResult, configFile?: string, pathOf: (file: string) => string = (f) => f): string {
   const lines: string[] = [];
   for (const v of r.violations) {
     const shownFile = v.file ?? configFile;
     const file = shownFile === undefined ? undefined : pathOf(shownFile);
-    lines.push(`::error ${file ? `file=${escapeProp(file)},` : ''}title=${escapeProp(`tokenomics ${v.rule}`)}::${escapeData(v.message)}`);
+    const props = [file ? `file=${githubProperty(file)}` : '', v.line !== undefined && file ? `line=${v.line}` : '', `title=${githubProperty(`tokenomics ${v.rule}`)}`].filter(Boolean).join(',');
+    lines.push(`::error ${props}::${githubMessage(v.message)}`);
   }
-  for (const w of r.warnings) lines.push(`::warning title=tokenomics::${escapeData(w)}`);
+  for (const w of r.warnings) lines.push(`::warning title=tokenomics::${githubMessage(w)}`);
   return lines.length ? lines.join('\n') + '\n' : '';
+}
+
+/** Plain decimal USD from the exact amount (no float, no exponent). */
+const usdText = (f: Femto) => femtoToUsdString(f);
+
+/**
+ * `$GITHUB_OUTPUT` values. "cost" is per call (summed over the prompts checked, as in the
+ * Before/call and After/call columns); `monthly-*` are per month at the stated traffic;
+ * `delta-pct` is the change of the monthly total. Without a baseline the before/delta values are empty.
+ */
+export function githubOutputs(r: CheckResult): Record<string, string> {
+  const t = r.total;
+  const has = t.before !== undefined && t.perCallBefore !== undefined;
+  const pct = has && t.before! > 0n ? (Number(((t.monthly - t.before!) * 1_000_000n) / t.before!) / 10_000).toFixed(2) : has && t.monthly === t.before ? '0.00' : '';
+  return {
+    status: r.violations.length ? 'fail' : 'pass',
+    'cost-before-usd': has ? usdText(t.perCallBefore!) : '',
+    'cost-after-usd': usdText(t.perCall),
+    'delta-usd': has ? usdText(t.perCall - t.perCallBefore!) : '',
+    'delta-pct': pct,
+    'monthly-before-usd': has ? usdText(t.before!) : '',
+    'monthly-after-usd': usdText(t.monthly),
+    'monthly-delta-usd': has ? usdText(t.monthly - t.before!) : '',
+    violations: String(r.violations.length),
+  };
 }

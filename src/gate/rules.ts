@@ -16,6 +16,8 @@ export type RuleName = 'maxCostPerCall' | 'maxMonthlyUsd' | 'maxTotalMonthlyUsd'
 export interface Violation {
   prompt: string;
   file?: string;
+  /** Line of the change that caused it (the model, the first edited prompt line...), for annotations. */
+  line?: number;
   rule: RuleName;
   limit: string;
   actual: string;
@@ -76,8 +78,10 @@ export function checkPrompt(m: Measured, b: Budgets, allowed?: Set<string>): Vio
     const delta = m.costPerCall - m.before.costPerCall;
     if (delta * 100n * r.den > r.num * m.before.costPerCall) add('maxIncreasePct', `+${b.maxIncreasePct}%`, `${pctText(pct)} per call`, m.monthly - m.before.monthly);
   }
-  if (b.maxIncreaseUsd !== undefined && m.before && m.monthly - m.before.monthly > usdLimit(b.maxIncreaseUsd)) {
-    add('maxIncreaseUsd', perMonth(usdLimit(b.maxIncreaseUsd)), perMonth(m.monthly - m.before.monthly), m.monthly - m.before.monthly);
+  // a new prompt (absent from the baseline) adds its whole monthly cost
+  const increase = m.before ? m.monthly - m.before.monthly : m.before === null ? m.monthly : undefined;
+  if (b.maxIncreaseUsd !== undefined && increase !== undefined && increase > usdLimit(b.maxIncreaseUsd)) {
+    add('maxIncreaseUsd', perMonth(usdLimit(b.maxIncreaseUsd)), perMonth(increase), increase);
   }
   if (b.maxTokens !== undefined && m.inputTokens > b.maxTokens) add('maxTokens', `${b.maxTokens.toLocaleString('en-US')} input tokens`, `${m.inputTokens.toLocaleString('en-US')} input tokens`, impactVsBefore(m));
   if (allowed && !allowed.has(m.resolvedModel)) add('allowedModels', [...(b.allowedModels ?? [])].join(', '), m.model, impactVsBefore(m));

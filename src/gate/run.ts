@@ -1,37 +1,91 @@
 /**
- * The gate: measure each prompt now and at the baseline (same model, traffic and output length,
- * so a delta is the prompt change alone), then apply the budgets. Pure given loaded prompts.
+ * The gate: price every prompt as the working tree states it ("after") and as the baseline
+ * states it ("before"), then apply the budgets. Pure given loaded prompts.
  *
- * Precedence for traffic and output length: command-line flags, then logs (--traffic), then the
- * prompt's entry in `check:`, then the prompt spec; output length falls back to a stated default.
+ * Each side is priced whole, from what it says itself: its prompt text, the model its config
+ * entry or spec names, its output length, its traffic and its cache hit rate. So a pull request
+ * that only switches a model in a spec or in tokenomics.yaml, raises an output length or the
+ * traffic, or adds a prompt, moves the cost. What the run states on the command line (--model,
+ * --output-tokens, --calls-per-day, --cache-hit-rate, --traffic LOGS) is an assumption of the run
+ * and applies to both sides alike. Prices are the catalog in force (--at) for both sides.
+ *
+ * Precedence for traffic and output length on each side: command-line flags, then logs
+ * (--traffic), then the prompt's entry in `check:`, then the prompt spec; output length falls
+ * back to a stated default.
  */
 import { UserError } from '../core/issues.js';
 import type { Femto } from '../pricing/money.js';
-import { DEFAULT_OUTPUT_TOKENS, Estimator, monthlyOf, type ModelEstimate } from '../prompts/estimate.js';
+import { DEFAULT_OUTPUT_TOKENS, Estimator, monthlyOf } from '../prompts/estimate.js';
 import { describeOutputTokens, outputTokensFor, type OutputTokens, type Prompt, type Traffic } from '../prompts/types.js';
-import { tokenizerFor, type TokenizerChoice } from '../prompts/count.js';
+import { tokenizerFor } from '../prompts/count.js';
 import { cacheableTokens } from '../prompts/price.js';
-import type { Snapshot } from './baseline.js';
+import type { Baseline, Snapshot } from './baseline.js';
 import { effectiveBudgets, type Budgets, type PromptConfig } from './config.js';
 import { checkPrompt, checkTotal, type Measured, type Violation } from './rules.js';
-import { trafficFromLogs, type TrafficByPrompt } from './traffic.js';
-
-export type BaselineSource =
-  | { kind: 'none' }
-  | { kind: 'file'; label: string; snapshots: Map<string, Snapshot> }
-  /** `read` returns the prompt at the revision, or null when the file did not exist there. */
-  | { kind: 'git'; label: string; read: (item: CheckItem) => Prompt | null };
+import { describeSpan, trafficFromLogs, type LogTraffic } from './traffic.js';
 
 export interface CheckItem {
   config: PromptConfig;
   prompt: Prompt;
+  /** The file's text, to find the first changed line for annotations. */
+  text?: string;
 }
+
+/** One revision's prompts and its own cache hit rate (tokenomics.yaml at that revision). */
+export interface Side {
+  items: CheckItem[];
+  cacheHitRate: number;
+}
+
+export type BaselineSource =
+  | { kind: 'none' }
+  | { kind: 'file'; label: string; baseline: Baseline }
+  | { kind: 'git'; label: string; side: Side };
 
 export interface CheckOverrides {
   traffic?: Traffic;
   output?: OutputTokens;
-  logs?: TrafficByPrompt;
+  logs?: LogTraffic;
+  /** --cache-hit-rate: both sides. */
+  cacheHitRate?: number;
+  /** --model: both sides (a saved baseline is repriced on it when its token counts are valid there). */
+  model?: string;
 }
+
+/** Where a figure came from: a flag, the logs, tokenomics.yaml, the spec, a saved baseline, or a default. */
+export type Source = 'flag' | 'logs' | 'config' | 'spec' | 'baseline' | 'default';
+
+export interface Loc {
+  file: string;
+  line?: number;
+}
+
+/** One prompt priced on one side. */
+export interface Priced {
+  id: string;
+  file: string;
+  model: string;
+  resolvedModel: string;
+  inputTokens: number;
+  cacheable: number;
+  staticPrefix: number;
+  outputTokens: number;
+  outputBasis: string;
+  outputSource: Source;
+  callsPerMonth: number;
+  trafficBasis: string;
+  trafficSource: Source;
+  /** Share of the logged requests (with --traffic). */
+  trafficShare?: number;
+  cacheHitRate: number;
+  costPerCall: Femto;
+  monthly: Femto;
+  estimatedTokens: boolean;
+  text?: string;
+  at: { model?: Loc; output?: Loc; traffic?: Loc; entry?: Loc };
+}
+
+export type Status = 'ok' | 'fail' | 'new' | 'removed' | 'unchanged' | 'changed';
 
 export interface PromptResult {
   measured: Measured;
@@ -39,32 +93,82 @@ export interface PromptResult {
   staticPrefix: number;
   outputTokens: number;
   outputBasis: string;
+  outputSource: Source;
   trafficBasis: string;
+  trafficSource: Source;
+  trafficShare?: number;
   estimatedTokens: boolean;
-  /** Baseline status: no baseline, new prompt, or compared. */
-  status: 'ok' | 'fail' | 'new' | 'unchanged';
+  /** The same prompt on the baseline side (undefined: no baseline, or not in it). */
+  base?: Priced;
+  /** What differs from the baseline, e.g. `model claude-sonnet-4-5 → claude-opus-4-1`. */
+  changes: string[];
+  status: Status;
   violations: Violation[];
   warnings: string[];
 }
 
 export interface CheckResult {
   prompts: PromptResult[];
-  total: { monthly: Femto; before?: Femto };
+  total: { monthly: Femto; before?: Femto; perCall: Femto; perCallBefore?: Femto };
   violations: Violation[];
   warnings: string[];
+  /** Prompts checked that the saved baseline has no entry for. */
+  missingFromBaseline: string[];
 }
 
-function pickTraffic(item: CheckItem, o: CheckOverrides, warnings: string[]): { traffic: Traffic; output?: { value: OutputTokens; basis: string } } {
-  const logs = o.logs?.get(item.prompt.id);
-  if (o.logs && !logs) warnings.push(`${item.prompt.id}: no log records tagged prompt=${item.prompt.id}; using the configured traffic`);
-  const fromLogs = logs ? trafficFromLogs(logs) : undefined;
-  const traffic = o.traffic ?? fromLogs?.traffic ?? item.config.traffic ?? item.prompt.traffic;
+const byId = (a: { id: string }, b: { id: string }) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+const n = (x: number) => Number(x.toFixed(2)).toLocaleString('en-US');
+
+/** Estimators by hit rate: each side (and a saved baseline) may state its own. */
+class Estimators {
+  private readonly byRate = new Map<number, Estimator>();
+  readonly defaultRate: number;
+  constructor(private readonly first: Estimator) {
+    this.defaultRate = first.settings.cacheHitRate;
+    this.byRate.set(first.settings.cacheHitRate, first);
+  }
+  at(rate: number): Estimator {
+    let e = this.byRate.get(rate);
+    if (!e) this.byRate.set(rate, (e = new Estimator(this.first.catalog, { ...this.first.settings, cacheHitRate: rate })));
+    return e;
+  }
+}
+
+interface Picked {
+  traffic: Traffic;
+  trafficSource: Source;
+  share?: number;
+  output: number;
+  outputBasis: string;
+  outputSource: Source;
+}
+
+function logsFor(id: string, o: CheckOverrides, warnings: string[]) {
+  if (!o.logs) return undefined;
+  const p = o.logs.byPrompt.get(id);
+  if (!p) {
+    warnings.push(`${id}: no log records tagged prompt=${id} (or feature=${id}); using the configured traffic`);
+    return undefined;
+  }
+  return trafficFromLogs(p, o.logs, describeSpan(o.logs).span);
+}
+
+function pick(item: CheckItem, o: CheckOverrides, warnings: string[]): Picked {
+  const fromLogs = logsFor(item.prompt.id, o, warnings);
+  let traffic: Traffic | undefined;
+  let trafficSource: Source = 'flag';
+  if (o.traffic) traffic = o.traffic;
+  else if (fromLogs) [traffic, trafficSource] = [fromLogs.traffic, 'logs'];
+  else if (item.config.traffic) [traffic, trafficSource] = [item.config.traffic, 'config'];
+  else if (item.prompt.traffic) [traffic, trafficSource] = [item.prompt.traffic, 'spec'];
   if (!traffic) throw new UserError(`${item.config.file}: no traffic for prompt "${item.prompt.id}"`, 'set traffic: {callsPerDay: N} in check.prompts (or the spec), pass --calls-per-day, or --traffic LOGS with tags.prompt');
-  if (o.output) return { traffic, output: { value: o.output, basis: '--output-tokens' } };
-  if (fromLogs) return { traffic, output: { value: fromLogs.output, basis: 'logs' } };
-  if (item.config.expectedOutputTokens) return { traffic, output: { value: item.config.expectedOutputTokens, basis: 'config' } };
-  if (item.prompt.expectedOutputTokens) return { traffic, output: { value: item.prompt.expectedOutputTokens, basis: 'spec' } };
-  return { traffic };
+  const base = { traffic, trafficSource, ...(fromLogs && trafficSource === 'logs' ? { share: fromLogs.share } : {}) };
+  const out = (value: OutputTokens, source: Source, label: string) => ({ ...base, output: outputTokensFor(value), outputBasis: `${describeOutputTokens(value)} (${label})`, outputSource: source });
+  if (o.output) return out(o.output, 'flag', '--output-tokens');
+  if (fromLogs) return out(fromLogs.output, 'logs', 'logs');
+  if (item.config.expectedOutputTokens) return out(item.config.expectedOutputTokens, 'config', 'config');
+  if (item.prompt.expectedOutputTokens) return out(item.prompt.expectedOutputTokens, 'spec', 'spec');
+  return { ...base, output: DEFAULT_OUTPUT_TOKENS, outputBasis: `${DEFAULT_OUTPUT_TOKENS} (default: set expectedOutputTokens in the spec or check.prompts, or pass --output-tokens)`, outputSource: 'default' };
 }
 
 function modelOf(item: CheckItem): string {
@@ -73,48 +177,157 @@ function modelOf(item: CheckItem): string {
   return m;
 }
 
-const sameTokenizer = (a: TokenizerChoice, b: TokenizerChoice) => a.encoding === b.encoding && a.factor === b.factor;
+function locations(item: CheckItem, configFile: string | undefined): Priced['at'] {
+  const c = item.config;
+  const inConfig = (line: number | undefined): Loc | undefined => (configFile && line !== undefined ? { file: configFile, line } : undefined);
+  const inSpec = (line: number | undefined): Loc | undefined => (line !== undefined ? { file: item.prompt.file, line } : undefined);
+  const l = item.prompt.lines ?? {};
+  return {
+    model: c.model !== undefined ? inConfig(c.lines?.model) : inSpec(l.model),
+    output: c.expectedOutputTokens ? inConfig(c.lines?.expectedOutputTokens) : inSpec(l.expectedOutputTokens),
+    traffic: c.traffic ? inConfig(c.lines?.traffic) : inSpec(l.traffic),
+    entry: inConfig(c.line),
+  };
+}
+
+function priceItem(ests: Estimators, item: CheckItem, o: CheckOverrides, rate: number, configFile: string | undefined, warnings: string[]): Priced {
+  const p = pick(item, o, warnings);
+  const at = locations(item, configFile);
+  let me;
+  try {
+    me = ests.at(rate).estimateModel(item.prompt, modelOf(item), p.output, p.traffic);
+  } catch (err) {
+    // a model named in tokenomics.yaml: say where
+    if (err instanceof UserError && item.config.model !== undefined && at.model && !err.message.startsWith(item.prompt.file)) throw new UserError(`${at.model.file}:${at.model.line}: ${err.message}`, err.hint);
+    throw err;
+  }
+  return {
+    id: item.prompt.id, file: item.prompt.file, model: me.model, resolvedModel: me.entry.id, inputTokens: me.tokens.input, cacheable: me.cacheable, staticPrefix: me.tokens.staticPrefix,
+    outputTokens: p.output, outputBasis: p.outputBasis, outputSource: p.outputSource, callsPerMonth: p.traffic.callsPerMonth, trafficBasis: p.traffic.basis, trafficSource: p.trafficSource,
+    ...(p.share !== undefined ? { trafficShare: p.share } : {}),
+    cacheHitRate: rate, costPerCall: me.perCall.cached, monthly: me.perMonth!.cached, estimatedTokens: !me.tokenizer.exact,
+    ...(item.text !== undefined ? { text: item.text } : {}), at,
+  };
+}
 
 /**
- * A saved snapshot as "before": its token counts repriced at the current model, prices, hit rate,
- * output length and traffic, so the delta is the prompt change alone. That needs counts valid for
- * the current model (the same catalog entry, or the same tokenizer and a saved static prefix);
- * otherwise the saved cost per call is used, with a warning.
+ * A saved snapshot as "before": its token counts priced at its own model, output length, traffic
+ * and hit rate (the run's flags and logs override them on both sides), at the catalog in force.
+ * A snapshot whose model the catalog no longer knows, or that lacks the figures, keeps its saved
+ * amounts, with a warning.
  */
-function snapshotBefore(est: Estimator, item: CheckItem, s: Snapshot, me: ModelEstimate, traffic: Traffic, warnings: string[]): NonNullable<Measured['before']> {
-  const old = s.model ? est.catalog.resolve(s.model) : undefined;
-  let cacheable: number | undefined;
-  if (old && s.staticPrefixTokens !== undefined && sameTokenizer(tokenizerFor(old.entry), me.tokenizer)) cacheable = cacheableTokens(s.staticPrefixTokens, me.entry.cache);
-  else if (old && old.entry.id === me.entry.id) cacheable = s.cacheableTokens;
-  if (cacheable !== undefined) {
-    const p = est.priceTokens(est.resolve(me.model), s.inputTokens, cacheable, me.outputTokens, traffic);
-    return { costPerCall: p.perCall.cached, monthly: p.perMonth!.cached, inputTokens: s.inputTokens };
+function snapshotPriced(ests: Estimators, id: string, s: Snapshot, b: Baseline, o: CheckOverrides, after: Priced | undefined, label: string, warnings: string[]): Priced {
+  const fromLogs = after?.trafficSource === 'logs' ? { callsPerMonth: after.callsPerMonth, basis: after.trafficBasis } : undefined;
+  const traffic = o.traffic ?? fromLogs ?? (s.callsPerMonth !== undefined ? { callsPerMonth: s.callsPerMonth, basis: `baseline: ${n(s.callsPerMonth)} calls/month` } : undefined);
+  const trafficSource: Source = o.traffic ? 'flag' : fromLogs ? 'logs' : 'baseline';
+  const output = o.output ? outputTokensFor(o.output) : after?.outputSource === 'logs' ? after.outputTokens : s.outputTokens;
+  const outputSource: Source = o.output ? 'flag' : after?.outputSource === 'logs' ? 'logs' : 'baseline';
+  const rate = o.cacheHitRate ?? b.cacheHitRate ?? after?.cacheHitRate ?? ests.defaultRate;
+  const saved = s.model ? ests.at(rate).catalog.resolve(s.model) : undefined;
+  let res = saved;
+  let model = s.model;
+  let cacheable = s.cacheableTokens;
+  if (o.model && saved) {
+    const wanted = ests.at(rate).resolve(o.model);
+    const same = wanted.entry.id === saved.entry.id;
+    const a = tokenizerFor(saved.entry);
+    const b = tokenizerFor(wanted.entry);
+    if (same || (a.encoding === b.encoding && a.factor === b.factor && s.staticPrefixTokens !== undefined)) {
+      [res, model] = [wanted, o.model];
+      if (!same) cacheable = cacheableTokens(s.staticPrefixTokens!, wanted.entry.cache);
+    } else warnings.push(`${id}: the baseline ${label} was counted on ${s.model}, whose tokens do not carry over to --model ${o.model}: "before" stays on ${s.model}`);
   }
-  warnings.push(`${item.prompt.id}: the baseline was measured on ${s.model || 'an unnamed model'}, not ${me.model}: its saved cost per call is used, so the change includes the model switch (refresh it with --update-baseline)`);
-  return { costPerCall: s.costPerCall, monthly: monthlyOf({ num: s.costPerCall, den: 1n }, traffic.callsPerMonth), inputTokens: s.inputTokens };
+  const common = {
+    id, file: after?.file ?? label, model, resolvedModel: res?.entry.id ?? s.model, inputTokens: s.inputTokens, cacheable, staticPrefix: s.staticPrefixTokens ?? 0,
+    outputSource, trafficSource, cacheHitRate: rate, estimatedTokens: false, at: {},
+  };
+  if (res && traffic && output !== undefined) {
+    const p = ests.at(rate).priceTokens(res, s.inputTokens, cacheable, output, traffic);
+    return { ...common, outputTokens: output, outputBasis: `${output} (${outputSource})`, callsPerMonth: traffic.callsPerMonth, trafficBasis: traffic.basis, costPerCall: p.perCall.cached, monthly: p.perMonth!.cached };
+  }
+  const why = !res ? `its model "${s.model || '(none)'}" is not in the pricing catalog` : 'it does not record its output length and traffic';
+  warnings.push(`${id}: the baseline ${label} cannot be repriced (${why}): its saved cost is used (refresh it with --update-baseline)`);
+  const calls = traffic?.callsPerMonth ?? after?.callsPerMonth ?? 0;
+  return {
+    ...common, outputTokens: s.outputTokens ?? 0, outputBasis: 'as saved', callsPerMonth: calls, trafficBasis: traffic?.basis ?? 'as saved', costPerCall: s.costPerCall,
+    monthly: s.monthly !== undefined && !o.traffic && !fromLogs ? s.monthly : monthlyOf({ num: s.costPerCall, den: 1n }, calls),
+  };
 }
 
-function beforeOf(est: Estimator, item: CheckItem, base: BaselineSource, me: ModelEstimate, traffic: Traffic, warnings: string[]): Measured['before'] {
-  if (base.kind === 'none') return undefined;
-  if (base.kind === 'file') {
-    const s = base.snapshots.get(item.prompt.id);
-    return s ? snapshotBefore(est, item, s, me, traffic, warnings) : null;
-  }
-  const old = base.read(item);
-  if (!old) return null;
-  const b = est.estimateModel(old, me.model, me.outputTokens, traffic);
-  return { costPerCall: b.perCall.cached, monthly: b.perMonth!.cached, inputTokens: b.tokens.input };
+/** 1-based line of the first difference between two texts, or undefined when equal. */
+export function firstChangedLine(before: string, after: string): number | undefined {
+  if (before === after) return undefined;
+  const a = before.split('\n');
+  const b = after.split('\n');
+  for (let i = 0; i < b.length; i++) if (a[i] !== b[i]) return i + 1;
+  return b.length;
 }
 
-function statusOf(v: Violation[], before: Measured['before'], costPerCall: Femto): PromptResult['status'] {
+/** What changed between the two sides of a prompt, in cost terms, and where to point at. */
+export function describeChanges(b: Priced, a: Priced): { changes: string[]; at?: Loc } {
+  const changes: string[] = [];
+  let at: Loc | undefined;
+  const mark = (loc: Loc | undefined) => (at ??= loc);
+  if (b.resolvedModel !== a.resolvedModel || b.model !== a.model) {
+    changes.push(`model ${b.model} → ${a.model}`);
+    mark(a.at.model);
+  }
+  if (b.inputTokens !== a.inputTokens || b.cacheable !== a.cacheable) {
+    const cache = b.cacheable !== a.cacheable ? `cacheable ${n(b.cacheable)} → ${n(a.cacheable)}` : '';
+    changes.push(b.inputTokens !== a.inputTokens ? `input ${n(b.inputTokens)} → ${n(a.inputTokens)} tokens${cache ? ` (${cache})` : ''}` : `${cache} tokens`);
+    const line = b.text !== undefined && a.text !== undefined ? firstChangedLine(b.text, a.text) : undefined;
+    mark({ file: a.file, ...(line !== undefined ? { line } : {}) });
+  }
+  if (b.outputTokens !== a.outputTokens) {
+    changes.push(`output ${n(b.outputTokens)} → ${n(a.outputTokens)}`);
+    mark(a.at.output);
+  }
+  if (b.callsPerMonth !== a.callsPerMonth) {
+    changes.push(`traffic ${n(b.callsPerMonth)} → ${n(a.callsPerMonth)} calls/month`);
+    mark(a.at.traffic);
+  }
+  if (b.cacheHitRate !== a.cacheHitRate) changes.push(`cache hit rate ${b.cacheHitRate} → ${a.cacheHitRate}`);
+  return { changes, ...(at ? { at } : {}) };
+}
+
+function statusOf(v: Violation[], before: Measured['before'], m: Measured): Status {
   if (v.length) return 'fail';
+  if (before === undefined) return 'ok';
   if (before === null) return 'new';
-  if (before && before.costPerCall === costPerCall) return 'unchanged';
-  return 'ok';
+  if (before.costPerCall === m.costPerCall && before.monthly === m.monthly) return 'unchanged';
+  return 'changed';
 }
 
-export function runCheck(est: Estimator, items: CheckItem[], global: Budgets, base: BaselineSource, o: CheckOverrides): CheckResult {
-  const warnings: string[] = [];
+function measuredOf(p: Priced): Measured {
+  return { id: p.id, file: p.file, model: p.model, resolvedModel: p.resolvedModel, inputTokens: p.inputTokens, costPerCall: p.costPerCall, callsPerMonth: p.callsPerMonth, monthly: p.monthly };
+}
+
+function resultOf(a: Priced, b: Priced | undefined | null, violations: Violation[], changes: string[], status: Status, warnings: string[]): PromptResult {
+  const measured = measuredOf(a);
+  if (b !== undefined) measured.before = b ? { costPerCall: b.costPerCall, monthly: b.monthly, inputTokens: b.inputTokens } : null;
+  return {
+    measured, cacheable: a.cacheable, staticPrefix: a.staticPrefix, outputTokens: a.outputTokens, outputBasis: a.outputBasis, outputSource: a.outputSource,
+    trafficBasis: a.trafficBasis, trafficSource: a.trafficSource, ...(a.trafficShare !== undefined ? { trafficShare: a.trafficShare } : {}),
+    estimatedTokens: a.estimatedTokens, ...(b ? { base: b } : {}), changes, status, violations, warnings,
+  };
+}
+
+export interface RunInput {
+  after: Side;
+  base: BaselineSource;
+  budgets: Budgets;
+  overrides: CheckOverrides;
+  /** tokenomics.yaml as shown (the working tree's), for annotation locations. */
+  configFile?: string;
+  baseConfigFile?: string;
+  /** Whether baseline prompts absent now are "removed" (false: only some prompts were checked). */
+  reportRemoved?: boolean;
+}
+
+export function runCheck(est: Estimator, input: RunInput): CheckResult {
+  const { after, base, budgets: global, overrides: o } = input;
+  const ests = new Estimators(est);
+  const warnings: string[] = o.logs ? describeSpan(o.logs).warnings : [];
   const allowedCache = new Map<string, Set<string>>();
   const allowedFor = (b: Budgets) => {
     if (!b.allowedModels) return undefined;
@@ -122,34 +335,67 @@ export function runCheck(est: Estimator, items: CheckItem[], global: Budgets, ba
     if (!allowedCache.has(key)) allowedCache.set(key, new Set(b.allowedModels.map((m) => est.resolve(m).entry.id)));
     return allowedCache.get(key);
   };
-  const prompts = items.map((item): PromptResult => {
-    const w: string[] = [...item.prompt.warnings.map((x) => `${item.prompt.id}: ${x}`)];
-    const { traffic, output } = pickTraffic(item, o, w);
-    const outputTokens = output ? outputTokensFor(output.value) : DEFAULT_OUTPUT_TOKENS;
-    const me = est.estimateModel(item.prompt, modelOf(item), outputTokens, traffic);
-    const measured: Measured = {
-      id: item.prompt.id, file: item.prompt.file, model: me.model, resolvedModel: me.entry.id, inputTokens: me.tokens.input,
-      costPerCall: me.perCall.cached, callsPerMonth: traffic.callsPerMonth, monthly: me.perMonth!.cached,
-    };
-    const before = beforeOf(est, item, base, me, traffic, w);
-    if (before !== undefined) measured.before = before;
-    const budgets = effectiveBudgets(global, item.config.budgets);
-    const violations = checkPrompt(measured, budgets, allowedFor(budgets));
-    return {
-      measured, cacheable: me.cacheable, staticPrefix: me.tokens.staticPrefix, outputTokens, outputBasis: output ? `${describeOutputTokens(output.value)} (${output.basis})` : `${DEFAULT_OUTPUT_TOKENS} (default)`,
-      trafficBasis: traffic.basis, estimatedTokens: !me.tokenizer.exact, status: statusOf(violations, before, measured.costPerCall), violations, warnings: w,
-    };
+  const afterRate = o.cacheHitRate ?? after.cacheHitRate;
+  const pricedAfter = after.items.map((item) => {
+    const w = item.prompt.warnings.map((x) => `${item.prompt.id}: ${x}`);
+    return { item, priced: priceItem(ests, item, o, afterRate, input.configFile, w), warnings: w };
   });
-  prompts.sort((a, b) => (a.measured.id < b.measured.id ? -1 : a.measured.id > b.measured.id ? 1 : 0));
-  const measured = prompts.map((p) => p.measured);
+  // the baseline side, by prompt id
+  const before = new Map<string, Priced>();
+  const baseWarnings: string[] = [];
+  if (base.kind === 'git') {
+    const rate = o.cacheHitRate ?? base.side.cacheHitRate;
+    for (const item of base.side.items) {
+      try {
+        before.set(item.prompt.id, priceItem(ests, item, o, rate, input.baseConfigFile, []));
+      } catch (err) {
+        // the base revision cannot be priced (no model or traffic there, an unknown model): say which side
+        if (err instanceof UserError) throw new UserError(`at ${base.label}: ${err.message}`, err.hint);
+        throw err;
+      }
+    }
+  } else if (base.kind === 'file') {
+    const afterById = new Map(pricedAfter.map((x) => [x.priced.id, x.priced]));
+    for (const [id, s] of base.baseline.snapshots) before.set(id, snapshotPriced(ests, id, s, base.baseline, o, afterById.get(id), base.label, baseWarnings));
+  }
+  const missingFromBaseline: string[] = [];
+  const prompts = pricedAfter.map(({ item, priced: a, warnings: w }): PromptResult => {
+    const b = base.kind === 'none' ? undefined : (before.get(a.id) ?? null);
+    if (b === null && base.kind === 'file') {
+      missingFromBaseline.push(a.id);
+      w.push(`${a.id}: not in the baseline ${base.label}: counted as a new prompt (its whole cost is the increase); refresh the baseline with --update-baseline, or set check.requireBaseline: true to make this an error`);
+    }
+    const measured = measuredOf(a);
+    if (b !== undefined) measured.before = b ? { costPerCall: b.costPerCall, monthly: b.monthly, inputTokens: b.inputTokens } : null;
+    const budgets = effectiveBudgets(global, item.config.budgets);
+    const { changes, at } = b ? describeChanges(b, a) : { changes: b === null ? ['new prompt'] : [], at: undefined };
+    const loc = at ?? a.at.entry ?? { file: a.file };
+    const violations = checkPrompt(measured, budgets, allowedFor(budgets)).map((v) => ({ ...v, file: loc.file, ...(loc.line !== undefined ? { line: loc.line } : {}) }));
+    return resultOf(a, b, violations, changes, statusOf(violations, measured.before, measured), w);
+  });
+  const afterIds = new Set(pricedAfter.map((x) => x.priced.id));
+  for (const b of before.values()) {
+    if (afterIds.has(b.id)) continue;
+    if (input.reportRemoved === false) {
+      before.delete(b.id);
+      continue;
+    }
+    const gone: Priced = { ...b, costPerCall: 0n, monthly: 0n, inputTokens: 0, cacheable: 0, staticPrefix: 0 };
+    prompts.push(resultOf(gone, b, [], ['prompt removed'], 'removed', []));
+  }
+  prompts.sort((x, y) => byId(x.measured, y.measured));
+  const measured = prompts.filter((p) => p.status !== 'removed').map((p) => p.measured);
   const totalViolations = checkTotal(measured, global);
-  const monthly = measured.reduce((s, m) => s + m.monthly, 0n);
+  const sum = (xs: Femto[]) => xs.reduce((s, x) => s + x, 0n);
   const hasBase = base.kind !== 'none';
-  const before = hasBase ? measured.reduce((s, m) => s + (m.before ? m.before.monthly : 0n), 0n) : undefined;
   return {
     prompts,
-    total: { monthly, ...(before !== undefined ? { before } : {}) },
+    total: {
+      monthly: sum(measured.map((m) => m.monthly)), perCall: sum(measured.map((m) => m.costPerCall)),
+      ...(hasBase ? { before: sum([...before.values()].map((b) => b.monthly)), perCallBefore: sum([...before.values()].map((b) => b.costPerCall)) } : {}),
+    },
     violations: [...prompts.flatMap((p) => p.violations), ...totalViolations],
-    warnings: [...warnings, ...prompts.flatMap((p) => p.warnings)],
+    warnings: [...warnings, ...baseWarnings, ...prompts.flatMap((p) => p.warnings)],
+    missingFromBaseline,
   };
 }

@@ -49,6 +49,8 @@ export interface PromptEstimate {
   /** Where the output length came from: `spec`, `--output-tokens`, `logs`, `default`. */
   outputSource: string;
   traffic?: Traffic;
+  /** Where the traffic came from: a flag, the logs, the spec (undefined: none stated). */
+  trafficSource?: 'flag' | 'logs' | 'spec';
 }
 
 /** Shared state for a run: catalog, pricer, one token cache. */
@@ -78,12 +80,23 @@ export class Estimator {
   estimate(prompt: Prompt, overrides: { output?: OutputTokens; outputSource?: string; traffic?: Traffic } = {}): PromptEstimate {
     const picked = pickOutput(prompt, this.settings, overrides);
     const traffic = overrides.traffic ?? this.settings.traffic ?? prompt.traffic;
+    const trafficSource = overrides.traffic ? 'logs' : this.settings.traffic ? 'flag' : prompt.traffic ? 'spec' : undefined;
     const models = this.modelsFor(prompt).map((m) => this.estimateModel(prompt, m, outputTokensFor(picked.output), traffic));
-    return { prompt, models, output: picked.output, outputSource: picked.source, ...(traffic ? { traffic } : {}) };
+    return { prompt, models, output: picked.output, outputSource: picked.source, ...(traffic ? { traffic } : {}), ...(trafficSource ? { trafficSource } : {}) };
+  }
+
+  /** `resolve`, naming the spec file and line when the model came from the spec. */
+  resolveFor(prompt: Prompt, model: string): Resolution {
+    try {
+      return this.resolve(model);
+    } catch (err) {
+      if (!(err instanceof UserError) || !prompt.models.includes(model)) throw err;
+      throw new UserError(`${prompt.file}${prompt.lines?.model ? `:${prompt.lines.model}` : ''}: ${err.message}`, err.hint);
+    }
   }
 
   estimateModel(prompt: Prompt, model: string, outputTokens: number, traffic: Traffic | undefined): ModelEstimate {
-    const res = this.resolve(model);
+    const res = this.resolveFor(prompt, model);
     const tokenizer = tokenizerFor(res.entry);
     const tokens = countPrompt(prompt, new PromptCounter(tokenizer, this.counter));
     const cacheable = cacheableTokens(tokens.staticPrefix, res.entry.cache);

@@ -5,7 +5,7 @@
  * sample values render empty and are reported.
  */
 import { readdirSync, statSync } from 'node:fs';
-import { readTextFile } from '../core/read-text.js';
+import { decodeTextBytes, readTextFile, type TextRead, type TextReadOptions } from '../core/read-text.js';
 import { basename, extname, join, relative, resolve } from 'node:path';
 import { UserError } from '../core/issues.js';
 import { parseChatJson } from './parse-chat.js';
@@ -56,6 +56,19 @@ function noteMissingVariables(prompt: Prompt): void {
   if (missing.length) prompt.warnings.push(`no sample value for ${missing.map((v) => `{{${v}}}`).join(', ')}: counted as empty (add variables: to a spec)`);
 }
 
+/**
+ * Bytes of a prompt file (from disk or a git revision) as text, checked like every other input read
+ * (core/read-text.ts): size cap, binary refused, invalid UTF-8 reported as a warning.
+ */
+const PROMPT_READ: TextReadOptions = { what: 'prompt file', hint: 'check the path', invalidUtf8: 'warn' };
+
+export function decodePromptBytes(buf: Uint8Array, file: string): TextRead {
+  return decodeTextBytes(buf, file, PROMPT_READ);
+}
+
+function readText(path: string, file: string): TextRead {
+  return readTextFile(path, { ...PROMPT_READ, name: file });
+}
 
 /** Files under a directory with a prompt extension, recursively, sorted. */
 function listDir(dir: string): string[] {
@@ -92,10 +105,15 @@ export function expandPromptPaths(paths: readonly string[], cwd: string): string
 }
 
 export function loadPromptFile(file: string, cwd: string, id?: string): Prompt {
-  const read = readTextFile(resolve(cwd, file), { what: 'prompt file', hint: 'check the path', invalidUtf8: 'warn' });
-  const prompt = parsePromptText(read.text, file, id);
-  prompt.warnings.push(...read.warnings);
-  return prompt;
+  return loadPromptWithText(file, cwd, id).prompt;
+}
+
+/** The prompt and the text it was parsed from (the gate finds the first changed line in it). */
+export function loadPromptWithText(file: string, cwd: string, id?: string): { prompt: Prompt; text: string } {
+  const { text, warnings } = readText(resolve(cwd, file), file);
+  const prompt = parsePromptText(text, file, id);
+  prompt.warnings.push(...warnings);
+  return { prompt, text };
 }
 
 export function loadPrompts(paths: readonly string[], cwd: string): Prompt[] {

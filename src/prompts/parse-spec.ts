@@ -15,6 +15,7 @@ import { UserError } from '../core/issues.js';
 import { arr, int, num, obj, opt, str, validate, type PathPart, type Rule, type ValidationError } from '../core/validate.js';
 import { describeErrors, parseYaml, type LoadedYaml } from '../core/yaml.js';
 import { isLoadBearingName } from './load-bearing.js';
+import { variablesIn } from './template.js';
 import { DAYS_PER_MONTH, type OutputTokens, type Prompt, type PromptPart, type Traffic } from './types.js';
 
 const specRule: Rule = {
@@ -109,8 +110,30 @@ export function parseSpecYaml(text: string, file: string, defaultId: string): Pr
     if (d.model !== undefined && d.models !== undefined) errors.push({ path: ['models'], message: 'give model or models, not both' });
     if (d.system === undefined && d.template === undefined && d.examples === undefined) errors.push({ path: [], message: 'a prompt spec needs at least one of system, examples, template' });
   }
+  if (errors.length === 0) missingValues(doc as Record<string, unknown>, errors);
   if (errors.length) throw specError(file, parsed, errors);
-  return specToPrompt(doc as Record<string, unknown>, file, defaultId);
+  const prompt = specToPrompt(doc as Record<string, unknown>, file, defaultId);
+  const lineOf = (key: string) => ((doc as Record<string, unknown>)[key] !== undefined ? parsed.lineOf([key]) : undefined);
+  const lines = { model: lineOf('model') ?? lineOf('models'), expectedOutputTokens: lineOf('expectedOutputTokens'), traffic: lineOf('traffic') };
+  prompt.lines = Object.fromEntries(Object.entries(lines).filter(([, v]) => v !== undefined));
+  return prompt;
+}
+
+/**
+ * A spec has a `variables:` section, so a `{{name}}` without a sample value there is an error
+ * (the prompt would be priced with that text missing), reported at the key that uses it.
+ */
+function missingValues(d: Record<string, unknown>, errors: ValidationError[]): void {
+  const values = (d.variables as Record<string, string> | undefined) ?? {};
+  const texts: [PathPart[], string][] = [];
+  if (typeof d.template === 'string') texts.push([['template'], d.template]);
+  if (typeof d.system === 'string') texts.push([['system'], d.system]);
+  else if (d.system && typeof d.system === 'object') for (const [k, v] of Object.entries(d.system as Record<string, string>)) texts.push([['system', k], v]);
+  ((d.examples as { user: string; assistant: string }[] | undefined) ?? []).forEach((e, i) => texts.push([['examples', i, 'user'], e.user], [['examples', i, 'assistant'], e.assistant]));
+  for (const [path, text] of texts) {
+    const missing = variablesIn(text).filter((v) => !Object.prototype.hasOwnProperty.call(values, v));
+    if (missing.length) errors.push({ path, message: `no value for ${missing.map((v) => `{{${v}}}`).join(', ')} (add ${missing.map((v) => `${v}: "..."`).join(', ')} under variables:)` });
+  }
 }
 
 function specError(file: string, loaded: LoadedYaml, errors: ValidationError[]): UserError {

@@ -16,6 +16,34 @@ export interface EstimateRun {
 }
 
 const usd = (f: Femto | null | undefined): number | null => (f === null || f === undefined ? null : femtoToUsdNumber(f));
+const fmtCalls = (x: number) => Number(x.toFixed(2)).toLocaleString('en-US');
+
+/**
+ * What every monthly figure of a prompt assumes: calls per day and month and where that comes
+ * from, and the output length and where it comes from (a default says so and how to set it).
+ */
+export function estimateAssumptions(pe: PromptEstimate) {
+  const t = pe.traffic;
+  const source = pe.outputSource === '--output-tokens' ? 'flag' : pe.outputSource;
+  return {
+    traffic: t ? { callsPerDay: Number((t.callsPerMonth / DAYS_PER_MONTH).toFixed(6)), callsPerMonth: t.callsPerMonth, source: pe.trafficSource ?? 'spec', basis: t.basis } : null,
+    outputTokens: {
+      value: pe.models[0]?.outputTokens ?? null, source, basis: describeOutputTokens(pe.output),
+      ...(source === 'default' ? { hint: 'a default: set expectedOutputTokens in the spec or pass --output-tokens' } : {}),
+    },
+  };
+}
+
+function assumptionNote(pe: PromptEstimate): string {
+  const a = estimateAssumptions(pe);
+  const traffic = a.traffic
+    ? `traffic ${fmtCalls(a.traffic.callsPerDay)} calls/day = ${fmtCalls(a.traffic.callsPerMonth)} calls/month (${a.traffic.source}: ${a.traffic.basis})`
+    : 'no traffic stated, so no monthly figures (traffic: in the spec, or --calls-per-day/--calls-per-month)';
+  const output = a.outputTokens.source === 'default'
+    ? `output ${a.outputTokens.basis} tokens per call is a DEFAULT, not a measurement: set expectedOutputTokens in the spec or pass --output-tokens`
+    : `output ${a.outputTokens.basis} tokens per call (${a.outputTokens.source})`;
+  return `${pe.prompt.id}: ${traffic}; ${output}`;
+}
 
 function costRows(run: EstimateRun): Record<string, Cell>[] {
   return run.estimates.flatMap((pe, i) => pe.models.map((me) => ({
@@ -25,7 +53,8 @@ function costRows(run: EstimateRun): Record<string, Cell>[] {
     prefix: me.tokens.staticPrefix,
     cacheable: me.cacheable,
     min: me.entry.cache ? `${me.entry.cache.minTokens}${me.entry.cache.increment ? `+${me.entry.cache.increment}n` : ''}` : 'no cache',
-    output: me.outputTokens,
+    output: me.outputTokens + (pe.outputSource === 'default' ? ' (default)' : ''),
+    calls: pe.traffic ? `${fmtCalls(pe.traffic.callsPerMonth)} (${pe.trafficSource ?? 'spec'})` : '-',
     callNoCache: me.perCall.noCache,
     callCached: me.perCall.cached,
     monthNoCache: me.perMonth ? me.perMonth.noCache : '-',
@@ -102,7 +131,7 @@ function notesOf(run: EstimateRun): string[] {
     for (const w of pe.prompt.warnings) notes.push(`warning: ${pe.prompt.file}: ${w}`);
     const order = run.analyses[i].order;
     if (order) notes.push(`warning: ${order.message}`);
-    if (!pe.traffic) notes.push(`${pe.prompt.id}: no traffic stated; give traffic: in the spec or --calls-per-day/--calls-per-month for monthly figures`);
+    notes.push(assumptionNote(pe));
     for (const me of pe.models) if (me.adjustments.length) notes.push(`${pe.prompt.id} on ${me.model}: ${me.adjustments.join(', ')}`);
   }
   const estimated = [...new Set(run.estimates.flatMap((pe) => pe.models.filter((m) => !m.tokenizer.exact).map((m) => `${m.model} (${m.tokenizer.encoding} x${m.tokenizer.factor})`)))];
@@ -117,7 +146,7 @@ export function estimateReport(run: EstimateRun): Report {
     id: 'cost',
     title: 'Cost per call and per month',
     columns: [col('prompt', 'Prompt'), col('model', 'Model'), col('input', 'Input tok', 'int'), col('prefix', 'Static prefix', 'int'), col('cacheable', 'Cacheable', 'int'), col('min', 'Cache min'),
-      col('output', 'Output tok', 'int'), col('callNoCache', 'Call, no cache', 'usd'), col('callCached', 'Call, cached', 'usd'), col('monthNoCache', 'Month, no cache', 'usd'), col('monthCached', 'Month, cached', 'usd'), col('outputShare', 'Output share', 'pct')],
+      col('output', 'Output tok', 'int'), col('callNoCache', 'Call, no cache', 'usd'), col('callCached', 'Call, cached', 'usd'), col('calls', 'Calls/month'), col('monthNoCache', 'Month, no cache', 'usd'), col('monthCached', 'Month, cached', 'usd'), col('outputShare', 'Output share', 'pct')],
     rows: costRows(run),
   };
   return {
@@ -168,6 +197,7 @@ function estimateJson(run: EstimateRun) {
         variables: Object.keys(pe.prompt.variables).sort(),
         outputTokens: { ...pe.output, source: pe.outputSource },
         traffic: pe.traffic ? { callsPerMonth: pe.traffic.callsPerMonth, basis: pe.traffic.basis } : null,
+        assumptions: estimateAssumptions(pe),
         models: pe.models.map((me) => modelJson(me, a)),
         warnings: [...pe.prompt.warnings, ...(a.order ? [a.order.message] : [])],
         staticFirst: a.order ? a.order.models.map((m) => ({ model: m.model, moreCacheableTokens: m.moreCacheable, perCallSavedUsd: usd(m.perCallSaved), perMonthSavedUsd: usd(m.perMonthSaved) })) : null,

@@ -49,6 +49,8 @@ export interface Prompt {
   models: string[];
   expectedOutputTokens?: OutputTokens;
   traffic?: Traffic;
+  /** Lines of the spec keys that change cost (model, output length, traffic), for annotations. */
+  lines?: { model?: number; expectedOutputTokens?: number; traffic?: number };
   /** Problems found while reading (unsupported content blocks, variables without sample values). */
   warnings: string[];
 }

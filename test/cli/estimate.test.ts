@@ -68,4 +68,44 @@ describe('tokenomics estimate', () => {
     expect((await runCli(['estimate', 'wasteful.yaml', '--cache-hit-rate', '1.5'], { cwd: DIR })).code).toBe(2);
     expect((await runCli(['estimate', 'wasteful.yaml', '--calls-per-day', '1', '--calls-per-month', '2'], { cwd: DIR })).code).toBe(2);
   });
+
+  it('states the traffic and output length behind every monthly figure, and says when the output is a default', async () => {
+    const spec = await runCli(['estimate', 'support-bot.yaml', '-m', 'gpt-4o-mini', '--format', 'json'], { cwd: DIR });
+    const a = JSON.parse(spec.stdout).prompts[0].assumptions;
+    // the spec says traffic: {callsPerDay: 20000} -> 600,000 a month; expectedOutputTokens: {p50: 180, p90: 420}
+    expect(a).toEqual({
+      traffic: { callsPerDay: 20000, callsPerMonth: 600000, source: 'spec', basis: 'callsPerDay: 20000' },
+      outputTokens: { value: 180, source: 'spec', basis: 'p50 180, p90 420' },
+    });
+    const text = await runCli(['estimate', 'summarize-ticket.md', '-m', 'gpt-4o', '--calls-per-day', '100'], { cwd: DIR });
+    expect(text.stdout).toContain('summarize-ticket: traffic 100 calls/day = 3,000 calls/month (flag: --calls-per-day 100); output 500 tokens per call is a DEFAULT, not a measurement: set expectedOutputTokens in the spec or pass --output-tokens');
+    const j = await runCli(['estimate', 'summarize-ticket.md', '-m', 'gpt-4o', '--format', 'json'], { cwd: DIR });
+    expect(JSON.parse(j.stdout).prompts[0].assumptions).toEqual({
+      traffic: null,
+      outputTokens: { value: 500, source: 'default', basis: '500', hint: 'a default: set expectedOutputTokens in the spec or pass --output-tokens' },
+    });
+  });
+
+  it('bad prompt files exit 2 with the file named: binary, a spec variable without a value, an unknown model in a spec', async () => {
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const dir = mkdtempSync(join(tmpdir(), 'tk-est-bad-'));
+    writeFileSync(join(dir, 'bin.md'), Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0x00, 0x01]));
+    const bin = await runCli(['estimate', 'bin.md', '-m', 'gpt-4o'], { cwd: dir });
+    expect(bin.code).toBe(2);
+    expect(bin.stderr).toMatch(/bin\.md is binary/);
+    writeFileSync(join(dir, 'v.yaml'), 'model: gpt-4o\nsystem: hi\ntemplate: "Q: {{q}}"\n');
+    const v = await runCli(['estimate', 'v.yaml'], { cwd: dir });
+    expect(v.code).toBe(2);
+    expect(v.stderr).toMatch(/v\.yaml:3: template: no value for \{\{q\}\}/);
+    writeFileSync(join(dir, 'm.yaml'), 'model: gpt-4o-minii\nsystem: hi\n');
+    const m = await runCli(['estimate', 'm.yaml'], { cwd: dir });
+    expect(m.code).toBe(2);
+    expect(m.stderr).toMatch(/m\.yaml:1: unknown model "gpt-4o-minii"/);
+    writeFileSync(join(dir, 'u.md'), Buffer.from([0x68, 0x69, 0xc3, 0x28]));
+    const u = await runCli(['estimate', 'u.md', '-m', 'gpt-4o', '--format', 'json'], { cwd: dir });
+    expect(u.code).toBe(0);
+    expect(JSON.parse(u.stdout).prompts[0].warnings.join('\n')).toMatch(/not valid UTF-8/);
+  });
 });

@@ -1,16 +1,22 @@
-/** `tokenomics check`: the CI gate on prompt-cost regressions. Exit 0 within budget, 1 on a violation, 2 on an error. */
-import { appendFileSync } from 'node:fs';
-import { isAbsolute, relative, resolve, sep } from 'node:path';
+/**
+ * `tokenomics check`: the CI gate on prompt-cost regressions. Exit 0 within budget, 1 on a
+ * violation, 2 on an error (never a silent pass: a missing ref, an unreadable prompt at either
+ * revision, a corrupt baseline or an empty prompt set is exit 2 naming the file or ref).
+ */
+import { execFileSync } from 'node:child_process';
+import { appendFileSync, realpathSync, writeFileSync } from 'node:fs';
+import { extname, isAbsolute, relative, resolve, sep } from 'node:path';
 import type { Command } from 'commander';
 import { UserError } from '../../core/issues.js';
+import { parseConfigText } from '../../config/project.js';
 import { GitRevision, readBaselineFile, writeBaselineFile } from '../../gate/baseline.js';
 import { readCheckConfig, type Budgets, type CheckConfig, type PromptConfig } from '../../gate/config.js';
-import { checkJson, checkMarkdown, checkReport, githubAnnotations, type CheckMeta } from '../../gate/report.js';
-import { runCheck, type BaselineSource, type CheckItem } from '../../gate/run.js';
-import { addRecord, type TrafficByPrompt } from '../../gate/traffic.js';
+import { checkJson, checkMarkdown, checkReport, githubAnnotations, githubOutputs, type CheckMeta } from '../../gate/report.js';
+import { runCheck, type BaselineSource, type CheckItem, type Side } from '../../gate/run.js';
+import { addRecord, emptyTraffic, type LogTraffic } from '../../gate/traffic.js';
 import { runPipeline } from '../../pipeline/stream.js';
 import { DEFAULT_CACHE_HIT_RATE, Estimator } from '../../prompts/estimate.js';
-import { expandPromptPaths, loadPromptFile, parsePromptText } from '../../prompts/load.js';
+import { decodePromptBytes, expandPromptPaths, loadPromptWithText, parsePromptText, PROMPT_EXTENSIONS } from '../../prompts/load.js';
 import { toJson } from '../../report/format.js';
 import type { CommandContext } from '../context.js';
 import { SCHEMA_VERSION } from '../version.js';
@@ -34,6 +40,7 @@ interface CheckOptions {
   updateBaseline?: boolean;
   baseRef?: string;
   github?: boolean;
+  comment?: string;
   at?: string;
 }
 
@@ -44,7 +51,7 @@ export function registerCheck(program: Command, run: Runner): void {
     .command('check')
     .description('CI gate: fail (exit 1) when a prompt breaks a cost budget or regresses against a baseline')
     .argument('[prompts...]', 'prompt files or directories (default: check.prompts in tokenomics.yaml)')
-    .option('-m, --model <id>', 'model to price the prompts on (overrides config and specs)')
+    .option('-m, --model <id>', 'model to price the prompts on, both sides (overrides config and specs)')
     .option('--max-cost-per-call <usd>', 'budget: cost per call, USD')
     .option('--max-monthly-usd <usd>', 'budget: cost per month of each prompt, USD')
     .option('--max-total-monthly-usd <usd>', 'budget: cost per month of all prompts, USD')
@@ -56,14 +63,16 @@ export function registerCheck(program: Command, run: Runner): void {
     .option('--calls-per-month <n>', 'traffic for every prompt')
     .option('--output-tokens <n>', 'expected output tokens per call for every prompt')
     .option('--cache-hit-rate <r>', `prefix-cache hit rate, 0..1 (default check.cacheHitRate, else ${DEFAULT_CACHE_HIT_RATE})`)
-    .option('--traffic <logs...>', 'usage logs: monthly volume and output length per prompt from records tagged prompt=ID')
+    .option('--traffic <logs...>', 'usage logs: monthly volume (dense span of the time series) and output length per prompt, from records tagged prompt=ID (else feature=ID); both sides')
     .option('--baseline <file>', 'a JSON report saved by `check --format json` or --update-baseline')
     .option('--update-baseline', 'write the current costs to the baseline file')
-    .option('--base-ref <ref>', 'compare with the prompt files at this git revision (git show REF:path)')
-    .option('--github', 'emit ::error/::warning annotations and append the Markdown summary to $GITHUB_STEP_SUMMARY')
+    .option('--base-ref <ref>', 'compare with everything this git revision states: prompt files, specs, tokenomics.yaml (models, output lengths, traffic, caching)')
+    .option('--github', 'emit ::error/::warning annotations, write $GITHUB_OUTPUT values and append the Markdown summary to $GITHUB_STEP_SUMMARY')
+    .option('--comment <file>', 'write the pull-request comment (Markdown with a hidden marker) to FILE')
     .option('--at <date>', 'prices in force on this date (YYYY-MM-DD); default today')
     .addHelpText('after', `
-Exit codes: 0 within budget; 1 a budget rule failed; 2 usage or config error.
+Exit codes: 0 within budget; 1 a budget rule failed; 2 usage, input or config error
+(a missing ref, an unreadable prompt, a corrupt baseline: never a silent pass).
 
 Examples:
   $ tokenomics check                                   # check: section of tokenomics.yaml
@@ -97,81 +106,211 @@ function shown(cwd: string, abs: string): string {
   return rel && !rel.startsWith('..') ? rel : abs;
 }
 
-function loadItems(ctx: CommandContext, paths: string[], cfg: CheckConfig, model: string | undefined): CheckItem[] {
+function configsOf(ctx: CommandContext, paths: string[], cfg: CheckConfig, where: string): PromptConfig[] {
   const cwd = ctx.io.cwd;
-  const configs: PromptConfig[] = paths.length
-    ? expandPromptPaths(paths, cwd).map((file) => ({ file, budgets: {} }))
-    : cfg.prompts.map((p) => ({ ...p, file: shown(cwd, resolve(cfg.dir, p.file)) }));
-  if (!configs.length) throw new UserError('nothing to check: no prompt files given and no check.prompts in tokenomics.yaml', 'run `tokenomics check PROMPT_FILES --model ID --max-cost-per-call USD`, or add a check: section (see README)');
-  const items = configs.map((c) => {
-    const prompt = loadPromptFile(c.file, cwd, c.id);
-    if (c.id) prompt.id = c.id;
-    return { config: model ? { ...c, model } : c, prompt };
-  });
+  if (paths.length) return expandPromptPaths(paths, cwd).map((file) => ({ file, budgets: {} }));
+  if (cfg.listsPrompts && cfg.prompts.length === 0) throw new UserError(`${cfg.file ? shown(cwd, cfg.file) : 'tokenomics.yaml'}: check.prompts is empty${where}: nothing would be checked`, 'list the prompts to gate under check.prompts, or give prompt files as arguments');
+  return cfg.prompts.map((p) => ({ ...p, file: shown(cwd, resolve(cfg.dir, p.file)) }));
+}
+
+function uniqueIds(items: CheckItem[], where: string): CheckItem[] {
   const seen = new Set<string>();
   for (const it of items) {
-    if (seen.has(it.prompt.id)) throw new UserError(`two prompts have the id "${it.prompt.id}"`, 'give each prompt a distinct id: (in the spec or in check.prompts)');
+    if (seen.has(it.prompt.id)) throw new UserError(`two prompts have the id "${it.prompt.id}"${where}`, 'give each prompt a distinct id: (in the spec or in check.prompts)');
     seen.add(it.prompt.id);
   }
   return items;
 }
 
-function baselineSource(ctx: CommandContext, o: CheckOptions, cfg: CheckConfig): { source: BaselineSource; writeTo?: { path: string; shown: string } } {
+function loadItems(ctx: CommandContext, paths: string[], cfg: CheckConfig, model: string | undefined): CheckItem[] {
+  const configs = configsOf(ctx, paths, cfg, '');
+  if (!configs.length) throw new UserError('nothing to check: no prompt files given and no check.prompts in tokenomics.yaml', 'run `tokenomics check PROMPT_FILES --model ID --max-cost-per-call USD`, or add a check: section (see README)');
+  return uniqueIds(configs.map((c) => {
+    const { prompt, text } = loadPromptWithText(c.file, ctx.io.cwd, c.id);
+    if (c.id) prompt.id = c.id;
+    return { config: model ? { ...c, model } : c, prompt, text };
+  }), '');
+}
+
+function readAt(rev: GitRevision, c: PromptConfig, model: string | undefined): CheckItem | undefined {
+  const buf = rev.read(c.file);
+  if (buf === undefined) return undefined;
+  const label = `${rev.ref}:${rev.gitPath(c.file)}`;
+  const { text, warnings } = decodePromptBytes(buf, label);
+  const prompt = parsePromptText(text, c.file, c.id);
+  prompt.file = c.file;
+  prompt.warnings.push(...warnings);
+  if (c.id) prompt.id = c.id;
+  return { config: model ? { ...c, model } : c, prompt, text };
+}
+
+/**
+ * "Before" at a git revision: tokenomics.yaml as it was there (its prompts, models, output
+ * lengths, traffic, hit rate) and the prompt files as they were. With prompt paths on the command
+ * line, the same paths at the revision (directories listed there, so a removed file counts).
+ */
+function gitSide(ctx: CommandContext, rev: GitRevision, paths: string[], model: string | undefined, warnings: string[]): { side: Side; configFile?: string } {
+  const cwd = ctx.io.cwd;
+  const current = ctx.config;
+  let baseCfg: CheckConfig | undefined;
+  let configFile: string | undefined;
+  if (current) {
+    const buf = rev.read(current.file);
+    configFile = `${rev.ref}:${rev.gitPath(current.file)}`;
+    if (buf === undefined) warnings.push(`${shown(cwd, current.file)} does not exist at ${rev.ref}: "before" has no config there`);
+    else baseCfg = readCheckConfig(parseConfigText(decodePromptBytes(buf, configFile).text, configFile, current.dir), cwd);
+  }
+  const nowBudgets = readCheckConfig(current, cwd).budgets;
+  if (baseCfg && JSON.stringify(baseCfg.budgets) !== JSON.stringify(nowBudgets)) {
+    warnings.push(`check.budgets differ from ${configFile}: this run applies the working tree's (${JSON.stringify(nowBudgets)}; at ${rev.ref}: ${JSON.stringify(baseCfg.budgets)}); review the budget change`);
+  }
+  const cacheHitRate = baseCfg?.cacheHitRate ?? DEFAULT_CACHE_HIT_RATE;
+  if (paths.length) {
+    const files: string[] = [];
+    for (const p of paths) {
+      const kind = rev.kind(p);
+      if (kind === 'tree') files.push(...rev.list(p).filter((f) => PROMPT_EXTENSIONS.includes(extname(f).toLowerCase())).map((f) => rev.shown(f)));
+      else files.push(shown(cwd, resolve(cwd, p)));
+    }
+    const items = [...new Set(files)].map((file) => readAt(rev, { file, budgets: {} }, model)).filter((x): x is CheckItem => x !== undefined);
+    return { side: { items: uniqueIds(items, ` at ${rev.ref}`), cacheHitRate }, ...(configFile ? { configFile } : {}) };
+  }
+  if (!baseCfg) return { side: { items: [], cacheHitRate } };
+  const items = configsOf(ctx, [], baseCfg, ` at ${rev.ref}`).map((c) => {
+    const item = readAt(rev, c, model);
+    if (!item) throw new UserError(`--base-ref ${rev.ref}: ${configFile} names ${c.file}, which does not exist at ${rev.ref}`, 'the base revision is inconsistent; compare with another --base-ref, or with --baseline FILE');
+    return item;
+  });
+  return { side: { items: uniqueIds(items, ` at ${rev.ref}`), cacheHitRate }, ...(configFile ? { configFile } : {}) };
+}
+
+interface Baselined {
+  source: BaselineSource;
+  writeTo?: { path: string; shown: string };
+  baseConfigFile?: string;
+}
+
+function baselineSource(ctx: CommandContext, o: CheckOptions, cfg: CheckConfig, paths: string[], warnings: string[]): Baselined {
   const file = o.baseline ? { path: resolve(ctx.io.cwd, o.baseline), shown: o.baseline } : cfg.baseline ? { path: resolve(cfg.dir, cfg.baseline), shown: shown(ctx.io.cwd, resolve(cfg.dir, cfg.baseline)) } : undefined;
   if (o.baseRef && o.baseline) throw new UserError('give --baseline or --base-ref, not both');
   if (o.updateBaseline) {
     if (!file) throw new UserError('--update-baseline needs a baseline file', 'pass --baseline FILE or set check.baseline in tokenomics.yaml');
     return { source: { kind: 'none' }, writeTo: file };
   }
-  if (o.baseRef) {
+  if (o.baseRef !== undefined) {
+    if (!o.baseRef.trim()) throw new UserError('--base-ref is empty', 'in GitHub Actions use the pull request base, e.g. --base-ref origin/${{ github.base_ref }}, after fetching it');
     const rev = new GitRevision(o.baseRef, ctx.io.cwd);
-    return { source: { kind: 'git', label: `git ${o.baseRef}`, read: (item) => {
-      const text = rev.read(item.prompt.file);
-      return text === undefined ? null : parsePromptText(text, item.prompt.file, item.prompt.id);
-    } } };
+    const { side, configFile } = gitSide(ctx, rev, paths, o.model, warnings);
+    return { source: { kind: 'git', label: `git ${o.baseRef}`, side }, ...(configFile ? { baseConfigFile: configFile } : {}) };
   }
-  if (file) return { source: { kind: 'file', label: file.shown, snapshots: readBaselineFile(file.path, file.shown) } };
+  if (file) return { source: { kind: 'file', label: file.shown, baseline: readBaselineFile(file.path, file.shown, SCHEMA_VERSION) } };
   return { source: { kind: 'none' } };
 }
 
-async function logTraffic(ctx: CommandContext, logs: string[] | undefined): Promise<TrafficByPrompt | undefined> {
+async function logTraffic(ctx: CommandContext, logs: string[] | undefined): Promise<LogTraffic | undefined> {
   if (!logs?.length) return undefined;
-  const map: TrafficByPrompt = new Map();
-  await runPipeline(ctx, logs.map((l) => (l === '-' ? l : resolve(ctx.io.cwd, l))), { keepText: false }, (r) => addRecord(map, r));
-  return map;
+  const t = emptyTraffic();
+  await runPipeline(ctx, logs.map((l) => (l === '-' ? l : resolve(ctx.io.cwd, l))), { keepText: false }, (r) => addRecord(t, r));
+  if (t.requests === 0) throw new UserError(`--traffic ${logs.join(' ')}: no usable records`, 'give usage logs with timestamps and a prompt (or feature) tag per record');
+  return t;
+}
+
+/** A saved baseline must cover the prompts checked: none in common means it was written from something else. */
+function checkCoverage(source: BaselineSource, items: CheckItem[]): void {
+  if (source.kind !== 'file') return;
+  const snaps = source.baseline.snapshots;
+  if (snaps.size === 0) throw new UserError(`${source.label}: the baseline lists no prompts`, 'recreate it with `tokenomics check --update-baseline`');
+  if (!items.some((it) => snaps.has(it.prompt.id))) {
+    const list = (xs: string[]) => xs.slice(0, 5).map((x) => JSON.stringify(x)).join(', ') + (xs.length > 5 ? ', ...' : '');
+    throw new UserError(`${source.label}: the baseline has no entry for any prompt checked (it has ${list([...snaps.keys()])}; checked ${list(items.map((i) => i.prompt.id))}): written from another config?`, 'check the prompt ids, or recreate the baseline with `tokenomics check --update-baseline`');
+  }
+}
+
+/** Repository root of `cwd` (annotations are from there), else $GITHUB_WORKSPACE, else none. */
+function repoRoot(ctx: CommandContext): string | undefined {
+  try {
+    return realpathSync(execFileSync('git', ['rev-parse', '--show-toplevel'], { cwd: ctx.io.cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim());
+  } catch {
+    return ctx.io.env.GITHUB_WORKSPACE ? resolve(ctx.io.env.GITHUB_WORKSPACE) : undefined;
+  }
+}
+
+/** Append to a GitHub file ($GITHUB_OUTPUT, $GITHUB_STEP_SUMMARY); a failure is a one-line warning, never the verdict. */
+function appendGithub(ctx: CommandContext, variable: string, text: string): void {
+  const path = ctx.io.env[variable];
+  if (!path) return;
+  try {
+    appendFileSync(path, text);
+  } catch (err) {
+    ctx.io.stderr.write(`warning: cannot write $${variable} (${(err as NodeJS.ErrnoException).code ?? 'error'}); the check result is unaffected\n`);
+  }
+}
+
+function github(ctx: CommandContext, result: ReturnType<typeof runCheck>, cfg: CheckConfig, markdown: string): void {
+  const root = repoRoot(ctx);
+  let cwdReal = ctx.io.cwd;
+  try {
+    cwdReal = realpathSync(ctx.io.cwd);
+  } catch {
+    // keep as given
+  }
+  const pathOf = (file: string) => {
+    if (!root) return file.split(sep).join('/');
+    const rel = relative(root, resolve(cwdReal, file));
+    return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel.split(sep).join('/') : file;
+  };
+  ctx.io.stdout.write(githubAnnotations(result, cfg.file ? shown(ctx.io.cwd, cfg.file) : undefined, pathOf));
+  appendGithub(ctx, 'GITHUB_OUTPUT', Object.entries(githubOutputs(result)).map(([k, v]) => `${k}=${v}\n`).join(''));
+  appendGithub(ctx, 'GITHUB_STEP_SUMMARY', markdown);
 }
 
 async function check(ctx: CommandContext, paths: string[], o: CheckOptions): Promise<number> {
   const cfg = readCheckConfig(ctx.config, ctx.io.cwd);
   const atMs = parseAt(o.at, ctx.io.now());
-  const rate = parseRate(o.cacheHitRate) ?? cfg.cacheHitRate ?? DEFAULT_CACHE_HIT_RATE;
+  const flagRate = parseRate(o.cacheHitRate);
+  const rate = flagRate ?? cfg.cacheHitRate ?? DEFAULT_CACHE_HIT_RATE;
   const output = parseCount(o.outputTokens, '--output-tokens');
   const traffic = parseTraffic(o.callsPerDay, o.callsPerMonth);
   const budgets = { ...cfg.budgets, ...cliBudgets(o) };
   const items = loadItems(ctx, paths, cfg, o.model);
-  const { source, writeTo } = baselineSource(ctx, o, cfg);
+  const warnings: string[] = [];
+  const { source, writeTo, baseConfigFile } = baselineSource(ctx, o, cfg, paths, warnings);
+  checkCoverage(source, items);
   const logs = await logTraffic(ctx, o.traffic);
   const est = new Estimator(ctx.loadCatalog().catalog, { cacheHitRate: rate, atMs });
-  const result = runCheck(est, items, budgets, source, { ...(traffic ? { traffic } : {}), ...(output !== undefined ? { output: { value: output } } : {}), ...(logs ? { logs } : {}) });
-  let meta: CheckMeta = { schemaVersion: SCHEMA_VERSION, cacheHitRate: rate, budgets, ...(source.kind !== 'none' ? { baseline: source.label } : {}), ...(o.at ? { pricesAt: o.at } : {}) };
+  const configFile = cfg.file ? shown(ctx.io.cwd, cfg.file) : undefined;
+  const result = runCheck(est, {
+    after: { items, cacheHitRate: cfg.cacheHitRate ?? DEFAULT_CACHE_HIT_RATE }, base: source, budgets,
+    overrides: { ...(traffic ? { traffic } : {}), ...(output !== undefined ? { output: { value: output } } : {}), ...(logs ? { logs } : {}), ...(flagRate !== undefined ? { cacheHitRate: flagRate } : {}), ...(o.model ? { model: o.model } : {}) },
+    ...(configFile ? { configFile } : {}), ...(baseConfigFile ? { baseConfigFile } : {}),
+    // a saved baseline covers the config's prompts: checking some files by path removes none
+    reportRemoved: !(source.kind === 'file' && paths.length > 0),
+  });
+  result.warnings.unshift(...warnings);
+  if (source.kind === 'file' && source.baseline.configFile && configFile && source.baseline.configFile !== configFile) {
+    result.warnings.unshift(`the baseline ${source.label} was written from ${source.baseline.configFile}, not ${configFile}`);
+  }
+  let meta: CheckMeta = { schemaVersion: SCHEMA_VERSION, cacheHitRate: rate, budgets, ...(source.kind !== 'none' ? { baseline: source.label } : {}), ...(o.at ? { pricesAt: o.at } : {}), ...(configFile ? { configFile } : {}) };
   if (writeTo) {
     writeBaselineFile(writeTo.path, writeTo.shown, toJson(checkJson(result, meta)) + '\n');
     ctx.info(`wrote baseline ${writeTo.shown}`);
     meta = { ...meta, savedBaseline: writeTo.shown };
   }
-  if (o.github) {
-    const workspace = ctx.io.env.GITHUB_WORKSPACE;
-    const pathOf = (file: string) => {
-      if (!workspace) return file;
-      const rel = relative(resolve(workspace), resolve(ctx.io.cwd, file));
-      return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel.split(sep).join('/') : file;
-    };
-    ctx.io.stdout.write(githubAnnotations(result, cfg.file ? shown(ctx.io.cwd, cfg.file) : undefined, pathOf));
-    const summary = ctx.io.env.GITHUB_STEP_SUMMARY;
-    if (summary) appendFileSync(summary, checkMarkdown(result, meta));
+  const markdown = checkMarkdown(result, meta);
+  if (o.comment) {
+    try {
+      writeFileSync(resolve(ctx.io.cwd, o.comment), markdown);
+    } catch (err) {
+      throw new UserError(`cannot write --comment ${o.comment}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+    }
   }
-  if (ctx.format === 'markdown') ctx.write(checkMarkdown(result, meta));
+  if (o.github) github(ctx, result, cfg, markdown);
+  if (ctx.format === 'markdown') ctx.write(markdown);
   else if (ctx.format === 'json') ctx.write(toJson(checkJson(result, meta)) + '\n');
   else ctx.emit(checkReport(result, meta));
+  const requireBaseline = ctx.strict || cfg.requireBaseline;
+  if (requireBaseline && result.missingFromBaseline.length && source.kind === 'file') {
+    throw new UserError(`${source.label}: no baseline entry for ${result.missingFromBaseline.map((id) => JSON.stringify(id)).join(', ')} (${ctx.strict ? '--strict' : 'check.requireBaseline'})`, 'refresh the baseline with `tokenomics check --update-baseline` and commit it');
+  }
   return result.violations.length ? 1 : 0;
 }
