@@ -182,7 +182,7 @@ export interface Totals {
   cost: Femto;
   revenue: Femto;
   margin: Femto;
-  /** Revenue per request: per-request price, or seat revenue spread evenly over all requests. */
+  /** Revenue per request: per-request price, or seat revenue over all requests (a product average, never a feature's verdict: see verdict.ts). */
   revenuePerRequest?: Femto;
   costPerUser?: Femto;
 }
@@ -209,9 +209,4 @@ export function evaluate(spec: WhatifSpec, pricer: Pricer, resolve: Resolve): Ev
   const revenuePerRequest = spec.pricePoint.kind === 'request' ? toFemto(usdToFemto(q(spec.pricePoint.perRequestUsd))) : requests.num === 0n ? undefined : toFemto(div(revenueQ, requests));
   const costPerUser = spec.users ? toFemto(div(qInt(cost), q(spec.users))) : undefined;
   return { spec, features, totals: { requests, tokenCost, nonTokenCost, cost, revenue, margin: revenue - cost, revenuePerRequest, costPerUser } };
-}
-
-/** Negative unit economics: a use costs more than the revenue it brings. */
-export function isNegative(f: FeatureResult, totals: Totals): boolean {
-  return totals.revenuePerRequest !== undefined && f.costPerRequest > totals.revenuePerRequest;
 }

@@ -170,7 +170,10 @@ export function validateWhatif(doc: unknown): ValidationError[] {
   const productUsers = (product.users ?? pp.seats ?? pp.users) as number | undefined;
   const features = d.features as Record<string, Doc>;
   if (Object.keys(features).length === 0) errors.push({ path: ['features'], message: 'expected at least one feature' });
-  for (const [name, f] of Object.entries(features)) checkFeature(name, f, productUsers, errors);
+  for (const [name, f] of Object.entries(features)) {
+    if (name === '__proto__') errors.push({ path: ['features', name], message: 'unknown key: "__proto__" cannot name a feature (rename it)' });
+    else checkFeature(name, f, productUsers, errors);
+  }
   return errors;
 }
 

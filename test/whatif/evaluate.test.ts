@@ -81,7 +81,7 @@ describe('volume and sensitivity', () => {
   const tiny = doc('    inputTokens: 1000\n    outputTokens: 500\n    nonTokenCostPerRequestUsd: 0.001\n');
 
   it('scales cost, revenue and margin linearly', () => {
-    const v = run(tiny).volume;
+    const v = run(tiny, [], { volumes: [1, 10, 100] }).volume;
     // 1x: $40 / $1,000 / $960; 10x: $400 / $10,000 / $9,600; 100x: $4,000 / $100,000 / $96,000
     expect(v.map((x) => [x.multiplier, x.cost, x.revenue, x.margin])).toEqual([
       [1, usd('40'), usd('1000'), usd('960')],

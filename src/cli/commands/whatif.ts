@@ -1,6 +1,7 @@
 /** `tokenomics whatif FILE`: unit economics of a product modelled in a what-if YAML file (no logs needed). */
 import type { Command } from 'commander';
 import { UserError } from '../../core/issues.js';
+import { inert, inertMarkdown } from '../../core/untrusted.js';
 import { dateToMs } from '../../pricing/compile.js';
 import { Pricer } from '../../pricing/cost.js';
 import { assumptionRows, type Provenance } from '../../whatif/assumptions.js';
@@ -17,11 +18,12 @@ interface WhatifCliOptions {
   at?: string;
   volumes?: string;
   step?: string;
+  targetMargin?: string;
   section?: string;
 }
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
-const SECTIONS = ['features', 'volume', 'sensitivity', 'bands', 'assumptions'];
+const SECTIONS = ['features', 'floors', 'volume', 'sensitivity', 'bands', 'assumptions'];
 
 export function registerWhatif(program: Command, run: (fn: (ctx: CommandContext, cmd: Command) => Promise<number> | number) => (...args: unknown[]) => Promise<void>): void {
   program
@@ -32,7 +34,8 @@ export function registerWhatif(program: Command, run: (fn: (ctx: CommandContext,
     .option('--at <date>', 'price at the catalog in force on this date (YYYY-MM-DD; default: pricesAt in the file, else today)')
     .option('--seed <n>', `Monte Carlo seed (default ${DEFAULT_OPTIONS.seed})`)
     .option('--samples <n>', `Monte Carlo samples (default ${DEFAULT_OPTIONS.samples})`)
-    .option('--volumes <list>', 'volume multipliers for the volume table (default 1,10,100)')
+    .option('--volumes <list>', `volume multipliers for the volume table (default ${DEFAULT_OPTIONS.volumes.join(',')})`)
+    .option('--target-margin <percent>', `target gross margin that features are judged against and fixes restore (default ${DEFAULT_OPTIONS.targetMarginPct})`)
     .option('--step <percent>', `sensitivity step in percent (default ${DEFAULT_OPTIONS.stepPercent})`)
     .option('--section <id>', `CSV: which table (${SECTIONS.join(', ')}; default features)`)
     .addHelpText('after', `
@@ -59,6 +62,7 @@ export function parseOptions(o: WhatifCliOptions): WhatifOptions {
     samples: intOption('--samples', o.samples, DEFAULT_OPTIONS.samples, 1, 1_000_000),
     volumes,
     stepPercent: intOption('--step', o.step, DEFAULT_OPTIONS.stepPercent, 1, 99),
+    targetMarginPct: intOption('--target-margin', o.targetMargin, DEFAULT_OPTIONS.targetMarginPct, 0, 99),
   };
 }
 
@@ -98,7 +102,8 @@ function whatif(ctx: CommandContext, file: string, o: WhatifCliOptions): number 
   const result = computeWhatif(loaded.doc, loaded.spec, pricer, resolve, options);
   if (o.section === 'bands' && !result.bands) throw new UserError('no bands: the file has no distributions', 'give inputTokens or outputTokens as {p50, p90}, {mean, sd} or {min, max}');
   const assumptions = assumptionRows(loaded.spec, provenance(loaded, sets), at);
-  const report = whatifReport(result, { file, pricesAt: at.date, overrides: sets.map((s) => s.raw), assumptions, doc: loaded.doc });
+  const name = ctx.format === 'markdown' ? (s: string) => inertMarkdown(s) : ctx.format === 'json' ? (s: string) => s : (s: string) => inert(s);
+  const report = whatifReport(result, { file, pricesAt: at.date, overrides: sets.map((s) => s.raw), assumptions, doc: loaded.doc, name });
   for (const n of report.notes) if (n.startsWith('warning: ') && ctx.format !== 'table' && ctx.format !== 'markdown') ctx.warn(n.slice('warning: '.length));
   ctx.emit(report, o.section);
   return 0;
