@@ -98,6 +98,14 @@ export function whatifJson(r: WhatifResult, ctx: ReportContext) {
       })),
       noEffect: r.unaffected,
     },
+    levers: {
+      targetMargin: r.options.targetMarginPct / 100,
+      stepPercent: r.options.stepPercent,
+      rows: r.breakEvens.map((b) => ({
+        lever: b.id, label: b.label, marginChangeLowUsd: usd(b.marginDeltaLow), marginChangeHighUsd: usd(b.marginDeltaHigh),
+        breakEven: b.breakEven ? toFloat(b.breakEven) : null, maxLever: b.maxLever ? toFloat(b.maxLever) : null,
+      })),
+    },
     bands: r.bands
       ? { seed: r.bands.seed, samples: r.bands.samples, total: bandJson(r.bands.total), margin: bandJson(r.bands.margin), features: r.bands.features.map((f) => ({ name: f.name, ...bandJson(f.band) })) }
       : null,

@@ -8,7 +8,7 @@ import { div, fraction, mul, q, qInt, toFemto, toFloat } from './exact.js';
 import type { Band } from './montecarlo.js';
 import type { WhatifResult } from './result.js';
 import { whatifJson } from './json.js';
-import { costSentence, fixSentence, statusCell } from './words.js';
+import { assumptionWords, breakEvenText, costSentence, fixSentence, statusCell } from './words.js';
 
 export interface ReportContext {
   file: string;
@@ -120,6 +120,30 @@ function floorsSection(r: WhatifResult, name: (s: string) => string): Section {
   };
 }
 
+/** The levers a CFO asks about, with the value at which margin falls to the target. */
+function leverSection(r: WhatifResult, name: (s: string) => string): Section {
+  const step = r.options.stepPercent;
+  const target = r.options.targetMarginPct;
+  const t = r.evaluation.totals;
+  const pctAt = (delta: Femto) => fraction(t.margin + delta, t.revenue);
+  return {
+    id: 'levers',
+    title: `What moves the margin (each lever -${step}% / +${step}%, and where margin falls to ${target}%)`,
+    columns: [
+      col('lever', 'Lever'), col('marginLow', `Margin change -${step}%`, 'usd'), col('marginHigh', `Margin change +${step}%`, 'usd'),
+      col('pctLow', `Margin % at -${step}%`, 'pct'), col('pctHigh', `Margin % at +${step}%`, 'pct'), col('breakEven', `Break-even (${target}% margin)`),
+    ],
+    rows: r.breakEvens.map((b) => ({
+      lever: b.id.startsWith('price:') ? `${name(b.id.slice('price:'.length))} prices` : b.label,
+      marginLow: b.marginDeltaLow, marginHigh: b.marginDeltaHigh, pctLow: pctAt(b.marginDeltaLow), pctHigh: pctAt(b.marginDeltaHigh),
+      breakEven: breakEvenText(b.id, b.breakEven, b.maxLever, target),
+    })),
+    notes: [
+      'Each lever moves alone; month cost is linear in each, so the break-even is exact. Output length and cache hit rates move for every feature at once; usage per seat moves requests with seats fixed; a provider price change applies to every model of that provider.',
+    ],
+  };
+}
+
 function volumeSection(r: WhatifResult): Section {
   return {
     id: 'volume',
@@ -130,7 +154,7 @@ function volumeSection(r: WhatifResult): Section {
   };
 }
 
-function sensitivitySection(r: WhatifResult): Section {
+function sensitivitySection(r: WhatifResult, name: (s: string) => string): Section {
   const step = r.options.stepPercent;
   return {
     id: 'sensitivity',
@@ -140,7 +164,7 @@ function sensitivitySection(r: WhatifResult): Section {
       col('costLow', `Cost change -${step}%`, 'usd'), col('costHigh', `Cost change +${step}%`, 'usd'), col('marginLow', `Margin change -${step}%`, 'usd'), col('marginHigh', `Margin change +${step}%`, 'usd'),
     ],
     rows: r.sensitivity.map((s) => ({
-      assumption: s.path + (s.capped ? ' (capped)' : ''), base: s.base, low: s.low, high: s.high,
+      assumption: assumptionWords(s.path.split('.'), name) + (s.capped ? ' (capped)' : ''), base: s.base, low: s.low, high: s.high,
       costLow: s.costDeltaLow, costHigh: s.costDeltaHigh, marginLow: s.marginDeltaLow, marginHigh: s.marginDeltaHigh,
     })),
     notes: r.unaffected.length ? [`No effect on monthly cost or margin: ${r.unaffected.join(', ')}.`] : [],
@@ -167,12 +191,12 @@ function bandsSection(r: WhatifResult): Section | undefined {
   };
 }
 
-function assumptionsSection(rows: AssumptionRow[]): Section {
+function assumptionsSection(rows: AssumptionRow[], name: (s: string) => string): Section {
   return {
     id: 'assumptions',
     title: 'Assumptions',
     columns: [col('assumption', 'Assumption'), col('value', 'Value'), col('source', 'Source')],
-    rows: rows.map((a) => ({ assumption: a.path, value: a.value, source: a.source })),
+    rows: rows.map((a) => ({ assumption: assumptionWords(a.path.split('.'), name), value: a.value, source: a.source })),
   };
 }
 
@@ -238,7 +262,7 @@ export function whatifReport(r: WhatifResult, ctx: ReportContext): Report {
   });
   for (const f of e.features) for (const w of f.warnings) notes.push(`warning: ${name(f.name)}: ${w}`);
   notes.push('Point estimates are exact (integer femto-USD); distributions enter them at their mean, rounded to a whole number.');
-  const sections = [featureSection(r), floorsSection(r, name), volumeSection(r), sensitivitySection(r), bandsSection(r), assumptionsSection(ctx.assumptions)].filter((s): s is Section => s !== undefined);
+  const sections = [featureSection(r), floorsSection(r, name), leverSection(r, name), volumeSection(r), sensitivitySection(r, name), bandsSection(r), assumptionsSection(ctx.assumptions, name)].filter((s): s is Section => s !== undefined);
   return {
     title: `What-if: ${name(e.spec.name)} (${name(ctx.file)})`,
     summary: [...bottomLine(r, name), ...summaryLines(r, ctx)],

@@ -7,6 +7,7 @@ import { hasDistributions, monteCarlo, type Bands } from './montecarlo.js';
 import { sensitivity, unaffected, type SensitivityRow } from './sensitivity.js';
 import type { WhatifSpec } from './schema.js';
 import { featureVerdicts, type FeatureVerdict } from './verdict.js';
+import { breakEvens, type BreakEvenRow } from './breakeven.js';
 
 export interface VolumeRow {
   multiplier: number;
@@ -36,6 +37,8 @@ export interface WhatifResult {
   bands?: Bands;
   /** Each feature judged per seat (or per request) against what the plan charges, with its fixes. */
   verdicts: FeatureVerdict[];
+  /** Output length, cache hit rate, usage per seat and provider prices: margin change and break-even. */
+  breakEvens: BreakEvenRow[];
   options: WhatifOptions;
 }
 
@@ -65,6 +68,7 @@ export function computeWhatif(doc: unknown, spec: WhatifSpec, pricer: Pricer, re
     unaffected: unaffected(doc, rows),
     bands: hasDistributions(spec) ? monteCarlo(spec, pricer, resolve, options.seed, options.samples) : undefined,
     verdicts: featureVerdicts(evaluation, targetOf(options)),
+    breakEvens: breakEvens(spec, evaluation, pricer, resolve, targetOf(options), options.stepPercent),
     options,
   };
 }

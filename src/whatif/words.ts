@@ -42,7 +42,7 @@ const PRODUCT_WORDS = new Map<string, string>([
 ]);
 
 /** "features.deep-research.requestsPerUserPerMonth" -> "deep-research: uses per user per month". */
-export function assumptionWords(path: string[]): string {
+export function assumptionWords(path: string[], name: (s: string) => string = (s) => s): string {
   const joined = path.join('.');
   const product = PRODUCT_WORDS.get(joined);
   if (product) return product;
@@ -50,9 +50,9 @@ export function assumptionWords(path: string[]): string {
     const rest = path.slice(2);
     const key = rest.join('.');
     const dist = rest.length === 2 && KEY_WORDS.has(rest[0]) && !KEY_WORDS.has(key) ? `${KEY_WORDS.get(rest[0])} ${rest[1]}` : undefined;
-    return `${path[1]}: ${KEY_WORDS.get(key) ?? dist ?? key}`;
+    return `${name(path[1])}: ${KEY_WORDS.get(key) ?? dist ?? name(key)}`;
   }
-  return joined;
+  return name(joined);
 }
 
 const STATUS_WORDS = { ok: 'ok', 'below target': 'below target', 'under water': 'UNDER WATER' } as const;
@@ -85,4 +85,22 @@ export function fixSentence(v: FeatureVerdict, targetPct: number, floorModel: st
 
 export function formatNumber(x: number): string {
   return Number.isInteger(x) ? formatInt(x) : String(Number(x.toFixed(2)));
+}
+
+/** The break-even of a lever in words: "at 1.8x today's", "at +45%", "never". */
+export function breakEvenText(id: string, x: { num: bigint; den: bigint } | undefined, maxLever: { num: bigint; den: bigint } | undefined, targetPct: number): string {
+  if (x === undefined) return 'never: the margin does not depend on it';
+  const v = Number(x.num) / Number(x.den);
+  const at = `${targetPct}% margin`;
+  if (id.startsWith('price:')) {
+    const pct = (v - 1) * 100;
+    return v < 0 ? `never: even free, margin stays under ${targetPct}%` : `${at} with a ${pct >= 0 ? '+' : ''}${formatNumber(Number(pct.toFixed(1)))}% price change`;
+  }
+  if (id === 'cachedInputShare') {
+    if (v < 0) return `never: even with no cache hits, margin stays above ${targetPct}%`;
+    if (maxLever && v > Number(maxLever.num) / Number(maxLever.den)) return `not reachable: margin stays under ${targetPct}% at any cache hit rate`;
+    return `${at} when cache hit rates are ${formatNumber(Number((v * 100).toFixed(1)))}% of today's`;
+  }
+  if (v < 0) return `never: margin stays under ${targetPct}%`;
+  return `${at} at ${formatNumber(Number(v.toFixed(2)))}x today's`;
 }
