@@ -57,7 +57,7 @@ describe('tokenomics whatif', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('- **Gross margin/month:** $960.00 (96.0%)');
     expect(r.stdout).toContain('### Assumptions');
-    expect(r.stdout).toContain('| features.chat.retryRate | 0 | default |');
+    expect(r.stdout).toContain('| chat: retry rate | 0 | default |');
   });
 
   it('--set changes one assumption and is echoed', async () => {
