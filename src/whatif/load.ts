@@ -3,7 +3,7 @@
  * resolve every model against the catalog. Any problem stops the run (exit 2) with
  * `file:line: path: message` lines; values changed by --set are located at the flag instead.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { UserError } from '../core/issues.js';
 import { formatPath, type ValidationError } from '../core/validate.js';
 import { parseYaml, type LoadedYaml } from '../core/yaml.js';
@@ -33,12 +33,31 @@ function locate(file: string, loaded: LoadedYaml, sets: SetOverride[], e: Valida
   return `${file}${line ? `:${line}` : ''}: ${formatPath(e.path)}: ${e.message}`;
 }
 
-export function readWhatifText(file: string): string {
+/** Largest what-if or revenue file read (far above any real one; /dev/zero must not fill the memory). */
+export const MAX_INPUT_BYTES = 16 * 1024 * 1024;
+
+/** Read a small text input file, bounded in size; errors are UserErrors (exit 2). */
+export function readBoundedText(file: string, hint: string): string {
+  let size: number;
+  let regular: boolean;
+  try {
+    const st = statSync(file);
+    size = st.size;
+    regular = st.isFile();
+  } catch (err) {
+    throw new UserError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, hint);
+  }
+  if (!regular) throw new UserError(`cannot read ${file}: not a regular file`, hint);
+  if (size > MAX_INPUT_BYTES) throw new UserError(`${file}: ${size} bytes, more than the ${MAX_INPUT_BYTES / 1024 / 1024} MB a what-if or revenue file may have`, hint);
   try {
     return readFileSync(file, 'utf8').replace(/^\uFEFF/, '');
   } catch (err) {
-    throw new UserError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, 'give the path of a what-if YAML file');
+    throw new UserError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, hint);
   }
+}
+
+export function readWhatifText(file: string): string {
+  return readBoundedText(file, 'give the path of a what-if YAML file');
 }
 
 /** Parse, override, validate and resolve a what-if document (pure apart from the catalog). */

@@ -10,6 +10,12 @@ import { whatifReport } from '../../whatif/report.js';
 import { computeWhatif, DEFAULT_OPTIONS, type WhatifOptions } from '../../whatif/result.js';
 import { parseSet, type SetOverride } from '../../whatif/setpath.js';
 import type { CommandContext } from '../context.js';
+import { buildView } from '../../aggregate/view.js';
+import { reportRollup, type ReportTask } from '../../pipeline/report-task.js';
+import { runPipeline } from '../../pipeline/stream.js';
+import { customerMargins, type CustomerCost } from '../../whatif/margin.js';
+import { marginReport } from '../../whatif/margin-report.js';
+import { readRevenueFile } from '../../whatif/revenue.js';
 
 interface WhatifCliOptions {
   set?: string[];
@@ -20,6 +26,8 @@ interface WhatifCliOptions {
   step?: string;
   targetMargin?: string;
   section?: string;
+  revenue?: string;
+  logs?: string[];
 }
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -29,7 +37,9 @@ export function registerWhatif(program: Command, run: (fn: (ctx: CommandContext,
   program
     .command('whatif')
     .description('unit economics from a what-if model of the product (no logs): cost per feature, margin, token floors, volume, sensitivity, bands')
-    .argument('<file>', 'what-if YAML file (version: 1)')
+    .argument('[file]', 'what-if YAML file (version: 1); omit with --revenue and --logs')
+    .option('--revenue <file>', 'margin per customer: revenue file (CSV or YAML: customer, plan, seats, perSeatUsd, contractUsd, perRequestUsd, discountPct), with --logs')
+    .option('--logs <path>', 'margin per customer: request logs (file, directory or glob; repeatable), priced as `report` prices them', collect)
     .option('--set <path=value>', 'change one assumption, e.g. features.screening.outputTokens=400 (repeatable)', collect)
     .option('--at <date>', 'price at the catalog in force on this date (YYYY-MM-DD; default: pricesAt in the file, else today)')
     .option('--seed <n>', `Monte Carlo seed (default ${DEFAULT_OPTIONS.seed})`)
@@ -43,8 +53,18 @@ Examples:
   $ tokenomics whatif fixtures/whatif/acme-copilot.yaml
   $ tokenomics whatif acme.yaml --set features.screening.outputTokens=400 --set product.pricePoint.perSeatUsd=39
   $ tokenomics whatif acme.yaml --format csv > features.csv
-  $ tokenomics whatif acme.yaml --format markdown --samples 5000 --seed 7 > memo.md`)
-    .action(run((ctx, cmd) => whatif(ctx, cmd.args[0], cmd.opts<WhatifCliOptions>())));
+  $ tokenomics whatif acme.yaml --format markdown --samples 5000 --seed 7 > memo.md
+  $ tokenomics whatif --revenue fixtures/whatif/revenue.csv --logs fixtures/demo --volumes 1,3,10`)
+    .action(run((ctx, cmd) => {
+      const o = cmd.opts<WhatifCliOptions>();
+      const file = cmd.args[0] as string | undefined;
+      if (o.revenue !== undefined || o.logs !== undefined) {
+        if (file !== undefined) throw new UserError('give either a what-if FILE or --revenue with --logs, not both', 'margin per customer: tokenomics whatif --revenue FILE --logs DIR');
+        return margin(ctx, o);
+      }
+      if (file === undefined) throw new UserError('missing what-if FILE', 'tokenomics whatif FILE, or tokenomics whatif --revenue FILE --logs DIR for margin per customer');
+      return whatif(ctx, file, o);
+    }));
 }
 
 function intOption(name: string, raw: string | undefined, dflt: number, min: number, max: number): number {
@@ -85,6 +105,27 @@ function provenance(loaded: LoadedWhatif, sets: SetOverride[]): Provenance {
   };
 }
 
+const escaper = (ctx: CommandContext) => (ctx.format === 'markdown' ? (s: string) => inertMarkdown(s) : ctx.format === 'json' ? (s: string) => s : (s: string) => inert(s));
+
+/** `whatif --revenue FILE --logs DIR`: margin per customer, costs from the report pipeline's per-customer rollup. */
+async function margin(ctx: CommandContext, o: WhatifCliOptions): Promise<number> {
+  if (o.revenue === undefined || !o.logs?.length) throw new UserError('margin per customer needs both --revenue FILE and --logs PATH', 'e.g. tokenomics whatif --revenue fixtures/whatif/revenue.csv --logs fixtures/demo');
+  const MARGIN_SECTIONS = ['customers', 'plans', 'volume'];
+  if (o.section !== undefined && !MARGIN_SECTIONS.includes(o.section)) throw new UserError(`unknown section "${o.section}"`, `use one of: ${MARGIN_SECTIONS.join(', ')}`);
+  const options = parseOptions(o);
+  const revenue = readRevenueFile(o.revenue);
+  const task: ReportTask = { by: 'customer' };
+  const { rollup } = reportRollup(ctx, task);
+  const result = await runPipeline(ctx, o.logs, { keepText: false }, (r, card) => rollup.add(r, card));
+  if (result.ingest.counts.read === 0) throw new UserError(`no records could be read from ${o.logs.join(', ')}`, 'give request log files or directories, as for tokenomics report');
+  const view = buildView(rollup);
+  const costs: CustomerCost[] = view.groups.map((g) => ({ customer: g.key.customer, requests: g.sums.requests, costFemto: g.cost.costFemto, unpricedRequests: g.cost.unpriced.requests }));
+  const m = customerMargins(revenue, costs, options.volumes);
+  const period = view.period ? `${new Date(view.period.fromMs).toISOString().slice(0, 10)} to ${new Date(view.period.toMs).toISOString().slice(0, 10)}` : 'no timestamps';
+  ctx.emit(marginReport(m, { revenueFile: o.revenue, logs: o.logs, period, requestsRead: view.total.sums.requests, name: escaper(ctx) }), o.section);
+  return 0;
+}
+
 function whatif(ctx: CommandContext, file: string, o: WhatifCliOptions): number {
   if (o.section !== undefined && !SECTIONS.includes(o.section)) throw new UserError(`unknown section "${o.section}"`, `use one of: ${SECTIONS.join(', ')}`);
   const options = parseOptions(o);
@@ -102,7 +143,7 @@ function whatif(ctx: CommandContext, file: string, o: WhatifCliOptions): number 
   const result = computeWhatif(loaded.doc, loaded.spec, pricer, resolve, options);
   if (o.section === 'bands' && !result.bands) throw new UserError('no bands: the file has no distributions', 'give inputTokens or outputTokens as {p50, p90}, {mean, sd} or {min, max}');
   const assumptions = assumptionRows(loaded.spec, provenance(loaded, sets), at);
-  const name = ctx.format === 'markdown' ? (s: string) => inertMarkdown(s) : ctx.format === 'json' ? (s: string) => s : (s: string) => inert(s);
+  const name = escaper(ctx);
   const report = whatifReport(result, { file, pricesAt: at.date, overrides: sets.map((s) => s.raw), assumptions, doc: loaded.doc, name });
   for (const n of report.notes) if (n.startsWith('warning: ') && ctx.format !== 'table' && ctx.format !== 'markdown') ctx.warn(n.slice('warning: '.length));
   ctx.emit(report, o.section);
