@@ -220,7 +220,9 @@ export function bottomLine(r: WhatifResult, name: (s: string) => string): Array<
   lines.push([
     `Below ${target}% margin`,
     below.length === 0
-      ? `none: every feature alone costs at most ${100 - target}% of what the plan charges for it`
+      ? (fraction(t.margin, t.revenue) ?? 1) * 100 < target
+        ? `no feature on its own, but together they leave ${pctOf(t.margin, t.revenue)}: see the usage caps under "Token floors"`
+        : `none: every feature alone costs at most ${100 - target}% of what the plan charges for it`
       : below.map(({ v, f }) => `${costSentence(name(f.name), v)}${v.status === 'under water' ? ' (it loses money on its own)' : ''}; ${fixSentence(v, target, name(f.floorModel))}`).join('. '),
   ]);
   const levers = e.features
