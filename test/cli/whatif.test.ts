@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -182,5 +182,32 @@ describe('whatif: keys from data are data', () => {
     expect(big.code).toBe(0);
     expect(big.stdout).not.toMatch(/\de[+-]\d/);
     expect(big.stdout).toContain('$4,000,000,000.00');
+  });
+});
+
+describe('README worked CFO example runs as shown', () => {
+  const readme = readFileSync(fileURLToPath(new URL('../../README.md', import.meta.url)), 'utf8');
+  const section = readme.slice(readme.indexOf('#### A worked CFO example'), readme.indexOf('## Where prices come from'));
+  const quoted = (after: string) => {
+    const from = section.indexOf(after);
+    // after a command (inside its sh block), skip that block's closing fence to the output block
+    const at = (after.startsWith('npx') ? section.indexOf('```\n', section.indexOf('\n```\n', from) + 5) : section.indexOf('```\n', from)) + 4;
+    return section.slice(at, section.indexOf('```', at)).split('\n').filter((l) => l.trim() !== '');
+  };
+
+  it('margin per customer', async () => {
+    const r = await runCli(['whatif', '--revenue', fixture('revenue.csv'), '--logs', fileURLToPath(new URL('../../fixtures/demo', import.meta.url)), '--volumes', '1,3,10']);
+    expect(r.code).toBe(0);
+    const lines = quoted('npx tokenomics whatif --revenue fixtures/whatif/revenue.csv --logs fixtures/demo --volumes 1,3,10');
+    expect(lines.length).toBe(4);
+    for (const l of lines) expect(r.stdout.replaceAll(fileURLToPath(new URL('../../', import.meta.url)), '')).toContain(l);
+  }, 30_000);
+
+  it('the demo month as a what-if model: below target, fix, levers', async () => {
+    const r = await runCli(['whatif', fixture('demo-support.yaml')]);
+    expect(r.code).toBe(0);
+    const lines = [...quoted('npx tokenomics whatif fixtures/whatif/demo-support.yaml'), ...quoted('How sensitive is margin')];
+    expect(lines.length).toBe(7);
+    for (const l of lines) expect(r.stdout).toContain(l);
   });
 });
