@@ -211,3 +211,19 @@ describe('README worked CFO example runs as shown', () => {
     for (const l of lines) expect(r.stdout).toContain(l);
   });
 });
+
+describe('whatif: untrusted names are inert in words', () => {
+  it('escapes control characters of feature names in the bottom line and in markdown', async () => {
+    const f = tmpFile('version: 1\nproduct:\n  name: "T\\e]52;c;AAAA\\a"\n  pricePoint: { perRequestUsd: 0.002 }\nfeatures:\n  "evil\\e[2J":\n    model: tk-test\n    requestsPerMonth: 10000\n    inputTokens: 1000\n    outputTokens: 500\n');
+    const t = await runCli(['whatif', f, ...PRICES]);
+    expect(t.code).toBe(0);
+    // $0.003 a request against $0.002: under water, named with the escape made visible
+    expect(t.stdout).toContain('Biggest costs:');
+    const words = t.stdout.split('\nCost per feature')[0] + t.stdout.split('\n\n').slice(-1)[0];
+    expect(words).not.toContain('\u001b');
+    expect(words).not.toContain('\u0007');
+    expect(t.stdout).toContain('warning: evil\\x1b[2J loses money on every request');
+    const md = await runCli(['whatif', f, ...PRICES, '--format', 'markdown']);
+    expect(md.stdout.split('### Cost per feature')[0]).not.toContain('\u001b');
+  });
+});

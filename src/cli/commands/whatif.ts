@@ -31,7 +31,7 @@ interface WhatifCliOptions {
 }
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
-const SECTIONS = ['features', 'floors', 'volume', 'sensitivity', 'bands', 'assumptions'];
+const SECTIONS = ['features', 'floors', 'levers', 'volume', 'sensitivity', 'bands', 'assumptions'];
 
 export function registerWhatif(program: Command, run: (fn: (ctx: CommandContext, cmd: Command) => Promise<number> | number) => (...args: unknown[]) => Promise<void>): void {
   program
