@@ -11,6 +11,7 @@ import { computeWhatif, DEFAULT_OPTIONS, type WhatifOptions } from '../../whatif
 import { parseSet, type SetOverride } from '../../whatif/setpath.js';
 import type { CommandContext } from '../context.js';
 import { buildView } from '../../aggregate/view.js';
+import { inputNotes } from '../../report/usage-sections.js';
 import { reportRollup, type ReportTask } from '../../pipeline/report-task.js';
 import { runPipeline } from '../../pipeline/stream.js';
 import { customerMargins, type CustomerCost } from '../../whatif/margin.js';
@@ -122,7 +123,10 @@ async function margin(ctx: CommandContext, o: WhatifCliOptions): Promise<number>
   const costs: CustomerCost[] = view.groups.map((g) => ({ customer: g.key.customer, requests: g.sums.requests, costFemto: g.cost.costFemto, unpricedRequests: g.cost.unpriced.requests }));
   const m = customerMargins(revenue, costs, options.volumes);
   const period = view.period ? `${new Date(view.period.fromMs).toISOString().slice(0, 10)} to ${new Date(view.period.toMs).toISOString().slice(0, 10)}` : 'no timestamps';
-  ctx.emit(marginReport(m, { revenueFile: o.revenue, logs: o.logs, period, requestsRead: view.total.sums.requests, name: escaper(ctx) }), o.section);
+  const out = marginReport(m, { revenueFile: o.revenue, logs: o.logs, period, requestsRead: view.total.sums.requests, name: escaper(ctx) });
+  // what was read, skipped and rejected, and unpriced models: the same lines `report` ends with
+  out.notes.push(...inputNotes(result.ingest, result.ingest.issues, rollup.total.unpricedModels, view, view.total.sums.estimatedRecords));
+  ctx.emit(out, o.section);
   return 0;
 }
 
