@@ -2,7 +2,7 @@
  * The sensitivities a CFO asks about, each with its break-even: output length, cache hit rate,
  * usage per seat, and each provider's prices. Within the range of each lever the month's cost is
  * affine in it (cost = fixed + slope x lever, lever 1 = today), because token cost is linear in
- * output tokens, in the cached share of input, in requests, and in a provider's prices. So the
+ * output tokens, in the cached share of input, in requests, and in a provider's (or a model's) prices. So the
  * change at -/+ step and the value at which gross margin falls to the target are exact:
  *
  *   lever* = (revenue x (1 - target) - fixed) / slope
@@ -44,19 +44,21 @@ function row(id: string, label: string, f: Affine, e: Evaluation, target: Q, ste
   return { id, label, marginDeltaLow: delta(sub(Q1, step)), marginDeltaHigh: delta(add(Q1, step)), breakEven, maxLever };
 }
 
-/** Token cost of one feature-month per provider (exact fractions). */
-function costByProvider(spec: WhatifSpec, pricer: Pricer, resolve: Resolve): Map<string, Q> {
-  const out = new Map<string, Q>();
+/** Token cost of a month per provider and per model (exact fractions). */
+function costByPriceOwner(spec: WhatifSpec, pricer: Pricer, resolve: Resolve): { providers: Map<string, Q>; models: Map<string, { provider: string; cost: Q }> } {
+  const providers = new Map<string, Q>();
+  const models = new Map<string, { provider: string; cost: Q }>();
   for (const f of spec.features) {
     const requests = f.requests.kind === 'total' ? q(pointOf(f.requests.perMonth)) : mul(q(f.requests.users), q(pointOf(f.requests.perUser)));
     const [inTok, outTok] = [pointOf(f.inputTokens), pointOf(f.outputTokens)];
     for (const arm of currentArms(f)) {
-      const c = requestTokenCost(coeffsOf(planCards(pricer, resolve, [arm], inTok, outTok)), q(inTok), q(outTok));
-      const provider = resolve(arm.model).entry.provider;
-      out.set(provider, add(out.get(provider) ?? Q0, mul(c, requests)));
+      const c = mul(requestTokenCost(coeffsOf(planCards(pricer, resolve, [arm], inTok, outTok)), q(inTok), q(outTok)), requests);
+      const { provider, id } = resolve(arm.model).entry;
+      providers.set(provider, add(providers.get(provider) ?? Q0, c));
+      models.set(id, { provider, cost: add(models.get(id)?.cost ?? Q0, c) });
     }
   }
-  return out;
+  return { providers, models };
 }
 
 export function breakEvens(spec: WhatifSpec, e: Evaluation, pricer: Pricer, resolve: Resolve, targetMargin: Q, stepPercent: number): BreakEvenRow[] {
@@ -73,8 +75,13 @@ export function breakEvens(spec: WhatifSpec, e: Evaluation, pricer: Pricer, reso
     rows.push(row('cachedInputShare', 'cache hit rate (all features)', { fixed: qInt(none), slope: sub(cost, qInt(none)) }, e, targetMargin, step, cap));
   }
   if (spec.pricePoint.kind === 'seat') rows.push(row('usagePerSeat', 'usage per seat (requests, seats fixed)', { fixed: Q0, slope: cost }, e, targetMargin, step));
-  for (const [provider, c] of [...costByProvider(spec, pricer, resolve)].sort((a, b) => cmp(b[1], a[1]))) {
+  const owners = costByPriceOwner(spec, pricer, resolve);
+  const modelList = [...owners.models].sort((a, b) => cmp(b[1].cost, a[1].cost));
+  for (const [provider, c] of [...owners.providers].sort((a, b) => cmp(b[1], a[1]))) {
     rows.push(row(`price:${provider}`, `${provider} prices`, { fixed: sub(cost, c), slope: c }, e, targetMargin, step));
+    // a provider with several models in use: each model's price on its own as well
+    const own = modelList.filter(([, m]) => m.provider === provider);
+    if (own.length > 1) for (const [id, m] of own) rows.push(row(`price:model:${id}`, `${id} price`, { fixed: sub(cost, m.cost), slope: m.cost }, e, targetMargin, step));
   }
   return rows;
 }

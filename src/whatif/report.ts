@@ -134,7 +134,7 @@ function leverSection(r: WhatifResult, name: (s: string) => string): Section {
       col('pctLow', `Margin % at -${step}%`, 'pct'), col('pctHigh', `Margin % at +${step}%`, 'pct'), col('breakEven', `Break-even (${target}% margin)`),
     ],
     rows: r.breakEvens.map((b) => ({
-      lever: b.id.startsWith('price:') ? `${name(b.id.slice('price:'.length))} prices` : b.label,
+      lever: b.id.startsWith('price:model:') ? `${name(b.id.slice('price:model:'.length))} price` : b.id.startsWith('price:') ? `${name(b.id.slice('price:'.length))} prices` : b.label,
       marginLow: b.marginDeltaLow, marginHigh: b.marginDeltaHigh, pctLow: pctAt(b.marginDeltaLow), pctHigh: pctAt(b.marginDeltaHigh),
       breakEven: breakEvenText(b.id, b.breakEven, b.maxLever, target),
     })),
@@ -270,7 +270,7 @@ export function whatifReport(r: WhatifResult, ctx: ReportContext): Report {
     summary: [...bottomLine(r, name), ...summaryLines(r, ctx)],
     sections,
     notes,
-    json: whatifJson(r, ctx),
+    json: { ...whatifJson(r, ctx), bottomLine: bottomLine(r, (x) => x).map(([label, text]) => ({ label, text })) },
     primarySection: 'features',
   };
 }

@@ -92,7 +92,7 @@ export function breakEvenText(id: string, x: { num: bigint; den: bigint } | unde
   if (x === undefined) return 'never: the margin does not depend on it';
   const v = Number(x.num) / Number(x.den);
   const at = `${targetPct}% margin`;
-  if (id.startsWith('price:')) {
+  if (id.startsWith('price:')) { // provider or model
     const pct = (v - 1) * 100;
     return v < 0 ? `never: even free, margin stays under ${targetPct}%` : `${at} with a ${pct >= 0 ? '+' : ''}${formatNumber(Number(pct.toFixed(1)))}% price change`;
   }

@@ -30,4 +30,15 @@ describe('CFO levers and their break-even', () => {
     // 97%: budget $30 -> s = 0: even with no cache hits margin is 97%
     expect(c2.breakEven!.num).toBe(0n);
   });
+
+  it('a provider with two models in use gets a row per model too', () => {
+    // half the 10,000 requests on tk-test at $0.003 = $15; half routed to tk-cheap at 1.25 attempts x $0.00125 = $7.8125
+    const rows = run(doc('    inputTokens: 1000\n    outputTokens: 500\n    route: { share: 0.5, model: tk-cheap, retryRate: 0.2, outputFactor: 1.5 }\n')).breakEvens;
+    expect(rows.map((r) => r.id).filter((id) => id.startsWith('price:'))).toEqual(['price:acme', 'price:model:tk-test', 'price:model:tk-cheap']);
+    const cheap = rows.find((r) => r.id === 'price:model:tk-cheap')!;
+    // +20% on tk-cheap: -$1.5625 margin; 75% margin at (250 - 15) / 7.8125 = 30.08x its price
+    expect(cheap.marginDeltaHigh).toBe(usd('-1.5625'));
+    expect(Number(cheap.breakEven!.num) / Number(cheap.breakEven!.den)).toBe(30.08);
+    expect(rows.find((r) => r.id === 'price:model:tk-test')!.marginDeltaHigh).toBe(usd('-3'));
+  });
 });
