@@ -37,7 +37,7 @@ const SECTIONS = ['features', 'floors', 'levers', 'volume', 'sensitivity', 'band
 export function registerWhatif(program: Command, run: (fn: (ctx: CommandContext, cmd: Command) => Promise<number> | number) => (...args: unknown[]) => Promise<void>): void {
   program
     .command('whatif')
-    .description('unit economics from a what-if model of the product (no logs): cost per feature, margin, token floors, volume, sensitivity, bands')
+    .description('unit economics for finance: from a what-if model (cost per feature and seat, margin, floors and the price that fixes them, break-evens, bands), or margin per customer from logs and a revenue file')
     .argument('[file]', 'what-if YAML file (version: 1); omit with --revenue and --logs')
     .option('--revenue <file>', 'margin per customer: revenue file (CSV or YAML: customer, plan, seats, perSeatUsd, contractUsd, perRequestUsd, discountPct), with --logs')
     .option('--logs <path>', 'margin per customer: request logs (file, directory or glob; repeatable), priced as `report` prices them', collect)
@@ -89,7 +89,8 @@ export function parseOptions(o: WhatifCliOptions): WhatifOptions {
 
 function pricesDate(at: string | undefined, loaded: LoadedWhatif, nowMs: number): { date: string; source: string; ms: number } {
   if (at !== undefined) {
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(at) || Number.isNaN(dateToMs(at))) throw new UserError(`--at expects a date YYYY-MM-DD (got "${at}")`);
+    // a real calendar date: 2026-02-30 must not roll over into March
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(at) || Number.isNaN(dateToMs(at)) || new Date(dateToMs(at)).toISOString().slice(0, 10) !== at) throw new UserError(`--at expects a date YYYY-MM-DD (got "${at}")`);
     return { date: at, source: '--at', ms: dateToMs(at) };
   }
   if (loaded.spec.pricesAt) return { date: loaded.spec.pricesAt, source: `${loaded.file}:${loaded.lineOf(['pricesAt']) ?? ''}`.replace(/:$/, ''), ms: dateToMs(loaded.spec.pricesAt) };
