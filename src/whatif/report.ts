@@ -167,7 +167,7 @@ function sensitivitySection(r: WhatifResult, name: (s: string) => string): Secti
       assumption: assumptionWords(s.path.split('.'), name) + (s.capped ? ' (capped)' : ''), base: s.base, low: s.low, high: s.high,
       costLow: s.costDeltaLow, costHigh: s.costDeltaHigh, marginLow: s.marginDeltaLow, marginHigh: s.marginDeltaHigh,
     })),
-    notes: r.unaffected.length ? [`No effect on monthly cost or margin: ${r.unaffected.join(', ')}.`] : [],
+    notes: r.unaffected.length ? [`No effect on monthly cost or margin: ${r.unaffected.map((p) => assumptionWords(p.split('.'), name)).join(', ')}.`] : [],
   };
 }
 
