@@ -173,6 +173,15 @@ describe('whatif: keys from data are data', () => {
     expect(e.stderr).toContain(`${bad}:4: product.constructor: unknown key`);
   });
 
+  it('retryRate is a share of failing attempts: 1 (endless retries) is refused', async () => {
+    const r = await runCli(['whatif', TINY, ...PRICES, '--set', 'features.chat.retryRate=1']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('features.chat.retryRate: expected at most 0.99 (got 1)');
+    // 0.2: 1 / 0.8 = 1.25 attempts x $0.003 = $0.00375 + $0.001 non-token = $0.00475 a request
+    const ok = JSON.parse((await runCli(['whatif', TINY, ...PRICES, '--format', 'json', '--set', 'features.chat.retryRate=0.2'])).stdout);
+    expect(ok.features[0].perRequest.costUsd).toBe(0.00475);
+  });
+
   it('huge values are refused with a bound, never printed in exponent form', async () => {
     const r = await runCli(['whatif', TINY, ...PRICES, '--set', 'features.chat.requestsPerMonth=2.1e300']);
     expect(r.code).toBe(2);
