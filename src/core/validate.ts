@@ -120,7 +120,7 @@ function validateObject(value: unknown, rule: Extract<Rule, { kind: 'object' }>,
   if (rule.allowExtra) return;
   const known = Object.keys(rule.fields);
   for (const key of Object.keys(value)) {
-    if (!(key in rule.fields)) {
+    if (!Object.hasOwn(rule.fields, key)) {
       const close = closest(key, known);
       errors.push({ path: [...path, key], message: `unknown key${close ? ` (did you mean "${close}"?)` : ''}` });
     }

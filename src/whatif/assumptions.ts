@@ -2,6 +2,7 @@
  * The assumptions appendix: every assumption the numbers rest on, with its effective value and
  * where it came from (a line of the file, a --set flag, or the documented default).
  */
+import { toPlainDecimal } from '../pricing/money.js';
 import { formatInt } from '../report/cells.js';
 import { meanOf, type Quantity } from './dist.js';
 import type { FeatureSpec, WhatifSpec } from './schema.js';
@@ -25,7 +26,7 @@ export interface Provenance {
 export function quantityText(x: Quantity): string {
   switch (x.kind) {
     case 'fixed':
-      return String(x.value);
+      return toPlainDecimal(x.value);
     case 'lognormal':
       return `lognormal p50 ${x.p50}, p90 ${x.p90} (mean ${formatInt(meanOf(x))})`;
     case 'normal':
@@ -38,13 +39,13 @@ export function quantityText(x: Quantity): string {
 function featureValues(f: FeatureSpec): Array<[string, string]> {
   const out: Array<[string, string]> = [['model', f.model]];
   if (f.requests.kind === 'total') out.push(['requestsPerMonth', quantityText(f.requests.perMonth)]);
-  else out.push(['users', String(f.requests.users)], ['requestsPerUserPerMonth', quantityText(f.requests.perUser)]);
+  else out.push(['users', toPlainDecimal(f.requests.users)], ['requestsPerUserPerMonth', quantityText(f.requests.perUser)]);
   out.push(
     ['inputTokens', quantityText(f.inputTokens)], ['outputTokens', quantityText(f.outputTokens)],
-    ['cachedInputShare', String(f.cachedInputShare)], ['cacheWriteShare', String(f.cacheWriteShare)], ['batchShare', String(f.batchShare)],
-    ['retryRate', String(f.retryRate)], ['successRate', String(f.successRate)], ['nonTokenCostPerRequestUsd', String(f.nonTokenCostPerRequestUsd)],
+    ['cachedInputShare', toPlainDecimal(f.cachedInputShare)], ['cacheWriteShare', toPlainDecimal(f.cacheWriteShare)], ['batchShare', toPlainDecimal(f.batchShare)],
+    ['retryRate', toPlainDecimal(f.retryRate)], ['successRate', toPlainDecimal(f.successRate)], ['nonTokenCostPerRequestUsd', toPlainDecimal(f.nonTokenCostPerRequestUsd)],
   );
-  if (f.route) out.push(['route.share', String(f.route.share)], ['route.model', f.route.model], ['route.retryRate', String(f.route.retryRate)], ['route.outputFactor', String(f.route.outputFactor)]);
+  if (f.route) out.push(['route.share', toPlainDecimal(f.route.share)], ['route.model', f.route.model], ['route.retryRate', toPlainDecimal(f.route.retryRate)], ['route.outputFactor', toPlainDecimal(f.route.outputFactor)]);
   if (f.floorModel) out.push(['floorModel', f.floorModel]);
   out.push(['maxCachedInputShare', String(f.maxCachedInputShare ?? f.cachedInputShare)], ['maxBatchShare', String(f.maxBatchShare ?? f.batchShare)]);
   return out;
@@ -53,9 +54,9 @@ function featureValues(f: FeatureSpec): Array<[string, string]> {
 function productValues(spec: WhatifSpec): Array<[string, string]> {
   const pp = spec.pricePoint;
   const out: Array<[string, string]> = [['product.name', spec.name], ['product.period', spec.period]];
-  if (pp.kind === 'seat') out.push(['product.pricePoint.perSeatUsd', String(pp.perSeatUsd)], ['product.pricePoint.seats', String(pp.seats)]);
-  else out.push(['product.pricePoint.perRequestUsd', String(pp.perRequestUsd)]);
-  if (spec.users !== undefined) out.push(['product.users', String(spec.users)]);
+  if (pp.kind === 'seat') out.push(['product.pricePoint.perSeatUsd', toPlainDecimal(pp.perSeatUsd)], ['product.pricePoint.seats', toPlainDecimal(pp.seats)]);
+  else out.push(['product.pricePoint.perRequestUsd', toPlainDecimal(pp.perRequestUsd)]);
+  if (spec.users !== undefined) out.push(['product.users', toPlainDecimal(spec.users)]);
   return out;
 }
 

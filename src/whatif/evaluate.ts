@@ -2,9 +2,10 @@
  * Point estimates, exact. For each feature the token cost of one request is linear in its token
  * counts: cost = a_in * inputTokens + a_out * outputTokens, where the coefficients (femto-USD per
  * token, exact fractions) fold in the traffic split (model / route), calls per request
- * (1 + retryRate), cache shares, batch share and output factor, each priced at the Pricer's card.
+ * (attempts per request, 1 / (1 - retryRate): the one meaning of src/core/retry.ts), cache shares, batch share and output factor, each priced at the Pricer's card.
  * Monthly cost = requests x cost per request; every product is exact and rounded to 1e-15 USD once.
  */
+import { attemptsPerRequest } from '../core/retry.js';
 import type { Resolution } from '../pricing/catalog.js';
 import type { Pricer, RateCard } from '../pricing/cost.js';
 import type { Femto } from '../pricing/money.js';
@@ -83,22 +84,32 @@ export function requestTokenCost(c: Coeffs, inputTokens: Q, outputTokens: Q): Q 
   return add(mul(add(add(c.input, c.cacheRead), c.cacheWrite), inputTokens), mul(c.output, outputTokens));
 }
 
+/**
+ * Attempts per request, exactly: 1 / (1 - retryRate), as `attemptsPerRequest` in core/retry.ts defines
+ * it (each attempt fails independently with probability retryRate and is sent again). That function
+ * also range-checks the rate; the fraction keeps the money exact (1 / 0.85 is not a finite decimal).
+ */
+export function attemptsOf(retryRate: number): Q {
+  attemptsPerRequest(retryRate);
+  return div(Q1, sub(Q1, q(retryRate)));
+}
+
 /** The feature's current traffic: its model, and a route share to another model. */
 export function currentArms(f: FeatureSpec): Arm[] {
   const common = { cached: q(f.cachedInputShare), write: q(f.cacheWriteShare), batch: q(f.batchShare) };
   const routeShare = f.route ? q(f.route.share) : Q0;
-  const arms: Arm[] = [{ model: f.model, share: sub(Q1, routeShare), callsPerRequest: add(Q1, q(f.retryRate)), outputFactor: Q1, ...common }];
-  if (f.route) arms.push({ model: f.route.model, share: routeShare, callsPerRequest: add(Q1, q(f.route.retryRate)), outputFactor: q(f.route.outputFactor), ...common });
+  const arms: Arm[] = [{ model: f.model, share: sub(Q1, routeShare), callsPerRequest: attemptsOf(f.retryRate), outputFactor: Q1, ...common }];
+  if (f.route) arms.push({ model: f.route.model, share: routeShare, callsPerRequest: attemptsOf(f.route.retryRate), outputFactor: q(f.route.outputFactor), ...common });
   return arms;
 }
 
 /** Floor candidates: all traffic on one model, cache and batch shares at their stated maxima. */
 export function floorOptions(f: FeatureSpec): Array<{ via: string; arm: Arm }> {
   const shares = { cached: q(f.maxCachedInputShare ?? f.cachedInputShare), write: q(f.cacheWriteShare), batch: q(f.maxBatchShare ?? f.batchShare) };
-  const own = (model: string, via: string) => ({ via, arm: { model, share: Q1, callsPerRequest: add(Q1, q(f.retryRate)), outputFactor: Q1, ...shares } });
+  const own = (model: string, via: string) => ({ via, arm: { model, share: Q1, callsPerRequest: attemptsOf(f.retryRate), outputFactor: Q1, ...shares } });
   const opts = [own(f.model, 'model')];
   if (f.floorModel) opts.push(own(f.floorModel, 'floorModel'));
-  if (f.route) opts.push({ via: 'route', arm: { model: f.route.model, share: Q1, callsPerRequest: add(Q1, q(f.route.retryRate)), outputFactor: q(f.route.outputFactor), ...shares } });
+  if (f.route) opts.push({ via: 'route', arm: { model: f.route.model, share: Q1, callsPerRequest: attemptsOf(f.route.retryRate), outputFactor: q(f.route.outputFactor), ...shares } });
   return opts;
 }
 
@@ -141,7 +152,8 @@ function evaluateFeature(f: FeatureSpec, pricer: Pricer, resolve: Resolve): Feat
   const nonToken = usdToFemto(q(f.nonTokenCostPerRequestUsd));
   const monthly = (coef: Q, tokens: Q) => toFemto(mul(mul(coef, tokens), requests));
   const components = { input: monthly(c.input, I), cacheRead: monthly(c.cacheRead, I), cacheWrite: monthly(c.cacheWrite, I), output: monthly(c.output, O) };
-  const monthlyTokenCost = components.input + components.cacheRead + components.cacheWrite + components.output;
+  // the month is rounded once from the exact sum (the parts are rounded on their own, for display)
+  const monthlyTokenCost = toFemto(mul(perRequest, requests));
   const floors = floorOptions(f).map((o) => ({ ...o, cost: toFemto(requestTokenCost(coeffsOf(planCards(pricer, resolve, [o.arm], inTok, outTok)), I, O)) }));
   const floor = floors.reduce((best, x) => (x.cost < best.cost ? x : best));
   const costPerRequestQ = add(perRequest, nonToken);
@@ -170,7 +182,7 @@ export interface Totals {
   cost: Femto;
   revenue: Femto;
   margin: Femto;
-  /** Revenue per request: per-request price, or seat revenue spread evenly over all requests. */
+  /** Revenue per request: per-request price, or seat revenue over all requests (a product average, never a feature's verdict: see verdict.ts). */
   revenuePerRequest?: Femto;
   costPerUser?: Femto;
 }
@@ -197,9 +209,4 @@ export function evaluate(spec: WhatifSpec, pricer: Pricer, resolve: Resolve): Ev
   const revenuePerRequest = spec.pricePoint.kind === 'request' ? toFemto(usdToFemto(q(spec.pricePoint.perRequestUsd))) : requests.num === 0n ? undefined : toFemto(div(revenueQ, requests));
   const costPerUser = spec.users ? toFemto(div(qInt(cost), q(spec.users))) : undefined;
   return { spec, features, totals: { requests, tokenCost, nonTokenCost, cost, revenue, margin: revenue - cost, revenuePerRequest, costPerUser } };
-}
-
-/** Negative unit economics: a use costs more than the revenue it brings. */
-export function isNegative(f: FeatureResult, totals: Totals): boolean {
-  return totals.revenuePerRequest !== undefined && f.costPerRequest > totals.revenuePerRequest;
 }

@@ -33,6 +33,11 @@ function locate(file: string, loaded: LoadedYaml, sets: SetOverride[], e: Valida
   return `${file}${line ? `:${line}` : ''}: ${formatPath(e.path)}: ${e.message}`;
 }
 
+/** Read a small text input file (what-if, revenue), bounded in size like every other input (core/read-text). */
+export function readBoundedText(file: string, hint: string): string {
+  return readTextFile(file, { what: 'input file', hint }).text;
+}
+
 export function readWhatifText(file: string): string {
   return readTextFile(file, { what: 'what-if file', hint: 'give the path of a what-if YAML file' }).text;
 }

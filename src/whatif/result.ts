@@ -1,11 +1,13 @@
 /** Everything the what-if report shows, computed from a loaded document (pure). */
 import type { Pricer } from '../pricing/cost.js';
 import type { Femto } from '../pricing/money.js';
-import { mul, q, qInt, toFemto } from './exact.js';
+import { div, mul, q, qInt, toFemto, type Q } from './exact.js';
 import { evaluate, type Evaluation, type Resolve } from './evaluate.js';
 import { hasDistributions, monteCarlo, type Bands } from './montecarlo.js';
 import { sensitivity, unaffected, type SensitivityRow } from './sensitivity.js';
 import type { WhatifSpec } from './schema.js';
+import { featureVerdicts, type FeatureVerdict } from './verdict.js';
+import { breakEvens, type BreakEvenRow } from './breakeven.js';
 
 export interface VolumeRow {
   multiplier: number;
@@ -20,9 +22,11 @@ export interface WhatifOptions {
   volumes: number[];
   /** Sensitivity step, percent. */
   stepPercent: number;
+  /** Target gross margin, percent (0..99): what a feature is judged against and the fixes restore. */
+  targetMarginPct: number;
 }
 
-export const DEFAULT_OPTIONS: WhatifOptions = { seed: 1, samples: 2000, volumes: [1, 10, 100], stepPercent: 20 };
+export const DEFAULT_OPTIONS: WhatifOptions = { seed: 1, samples: 2000, volumes: [1, 3, 10], stepPercent: 20, targetMarginPct: 75 };
 
 export interface WhatifResult {
   evaluation: Evaluation;
@@ -31,6 +35,10 @@ export interface WhatifResult {
   /** Numeric assumptions with no effect on cost or margin (e.g. successRate). */
   unaffected: string[];
   bands?: Bands;
+  /** Each feature judged per seat (or per request) against what the plan charges, with its fixes. */
+  verdicts: FeatureVerdict[];
+  /** Output length, cache hit rate, usage per seat and provider prices: margin change and break-even. */
+  breakEvens: BreakEvenRow[];
   options: WhatifOptions;
 }
 
@@ -47,6 +55,9 @@ export function volumeTable(e: Evaluation, multipliers: number[]): VolumeRow[] {
   });
 }
 
+/** The target gross margin as an exact fraction (75 -> 3/4). */
+export const targetOf = (o: WhatifOptions): Q => div(q(o.targetMarginPct), qInt(100));
+
 export function computeWhatif(doc: unknown, spec: WhatifSpec, pricer: Pricer, resolve: Resolve, options: WhatifOptions = DEFAULT_OPTIONS): WhatifResult {
   const evaluation = evaluate(spec, pricer, resolve);
   const rows = sensitivity(doc, evaluation, pricer, resolve, options.stepPercent);
@@ -56,6 +67,8 @@ export function computeWhatif(doc: unknown, spec: WhatifSpec, pricer: Pricer, re
     sensitivity: rows,
     unaffected: unaffected(doc, rows),
     bands: hasDistributions(spec) ? monteCarlo(spec, pricer, resolve, options.seed, options.samples) : undefined,
+    verdicts: featureVerdicts(evaluation, targetOf(options)),
+    breakEvens: breakEvens(spec, evaluation, pricer, resolve, targetOf(options), options.stepPercent),
     options,
   };
 }

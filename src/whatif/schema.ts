@@ -4,27 +4,40 @@
  * then the document is normalised into a WhatifSpec that the pure evaluator reads.
  */
 import { num, obj, oneOfStr, opt, req, str, validate, type PathPart, type Rule, type ValidationError } from '../core/validate.js';
+import { MAX_RETRY_RATE } from '../core/retry.js';
+import { toPlainDecimal } from '../pricing/money.js';
 import { DIST_KEYS, type Dist, type Quantity } from './dist.js';
 
+/**
+ * Upper bounds on what a what-if file may state. Far above any real product (a trillion requests a
+ * month, a billion tokens a request, a million dollars a seat), they keep every figure the report
+ * derives below 1e21, where numbers would print in exponent form (2.1e+304) instead of decimals.
+ */
+export const MAX_QUANTITY = 1e12;
+export const MAX_USD = 1e6;
+export const MAX_COUNT = 1e9;
+const MAX_QUANTITY_TEXT = '1,000,000,000,000';
+
 const share = (): Rule => num(0, 1);
+const retry = (): Rule => num(0, MAX_RETRY_RATE);
 const quantity: Rule = { kind: 'any' }; // a number or a distribution mapping; checked by checkQuantity
 
-export const pricePointRule = obj({ perSeatUsd: opt(num()), seats: opt(num()), users: opt(num()), perRequestUsd: opt(num()) });
-export const routeRule = obj({ share: req(share()), model: req(str()), retryRate: opt(num()), outputFactor: opt(num()) });
+export const pricePointRule = obj({ perSeatUsd: opt(num(0, MAX_USD)), seats: opt(num(0, MAX_COUNT)), users: opt(num(0, MAX_COUNT)), perRequestUsd: opt(num(0, MAX_USD)) });
+export const routeRule = obj({ share: req(share()), model: req(str()), retryRate: opt(retry()), outputFactor: opt(num(0, 100)) });
 
 export const featureRule = obj({
   model: req(str()),
   requestsPerMonth: opt(quantity),
-  users: opt(num()),
+  users: opt(num(0, MAX_COUNT)),
   requestsPerUserPerMonth: opt(quantity),
   inputTokens: req(quantity),
   outputTokens: req(quantity),
   cachedInputShare: opt(share()),
   cacheWriteShare: opt(share()),
   batchShare: opt(share()),
-  retryRate: opt(num()),
+  retryRate: opt(retry()),
   successRate: opt(share()),
-  nonTokenCostPerRequestUsd: opt(num()),
+  nonTokenCostPerRequestUsd: opt(num(0, MAX_USD)),
   route: opt(routeRule),
   floorModel: opt(str()),
   maxCachedInputShare: opt(share()),
@@ -35,7 +48,7 @@ export const featureRule = obj({
 export const productRule = obj({
   name: req(str()),
   period: opt(oneOfStr(['month'])),
-  users: opt(num()),
+  users: opt(num(0, MAX_COUNT)),
   pricePoint: req(pricePointRule),
 });
 
@@ -105,6 +118,7 @@ export function checkQuantity(value: unknown, path: PathPart[], errors: Validati
   const forms = 'a non-negative number or a distribution {p50, p90}, {mean, sd} or {min, max}';
   if (typeof value === 'number') {
     if (!Number.isFinite(value) || value < 0) fail(`expected ${forms} (got ${value})`);
+    else if (value > MAX_QUANTITY) fail(`expected at most ${MAX_QUANTITY_TEXT} (got ${toPlainDecimal(value)})`);
     return;
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return fail(`expected ${forms}`);
@@ -114,6 +128,7 @@ export function checkQuantity(value: unknown, path: PathPart[], errors: Validati
   const v = value as Record<string, unknown>;
   for (const k of keys) {
     if (typeof v[k] !== 'number' || !Number.isFinite(v[k]) || (v[k] as number) < 0) fail(`expected a non-negative number (got ${JSON.stringify(v[k])})`, [...path, k]);
+    else if ((v[k] as number) > MAX_QUANTITY) fail(`expected at most ${MAX_QUANTITY_TEXT} (got ${toPlainDecimal(v[k] as number)})`, [...path, k]);
   }
   if (errors.length > 0) return;
   const n = v as Record<string, number>;
@@ -155,7 +170,10 @@ export function validateWhatif(doc: unknown): ValidationError[] {
   const productUsers = (product.users ?? pp.seats ?? pp.users) as number | undefined;
   const features = d.features as Record<string, Doc>;
   if (Object.keys(features).length === 0) errors.push({ path: ['features'], message: 'expected at least one feature' });
-  for (const [name, f] of Object.entries(features)) checkFeature(name, f, productUsers, errors);
+  for (const [name, f] of Object.entries(features)) {
+    if (name === '__proto__') errors.push({ path: ['features', name], message: 'unknown key: "__proto__" cannot name a feature (rename it)' });
+    else checkFeature(name, f, productUsers, errors);
+  }
   return errors;
 }
 

@@ -4,7 +4,7 @@
  * and gross margin. A distribution moves as a whole (all its parameters scaled), which scales its
  * mean. Shares are capped so they stay valid (at most 1; cache read + write at most 1).
  */
-import { ratio, scaledToDecimalString, type Femto } from '../pricing/money.js';
+import { ratio, scaledToDecimalString, toPlainDecimal, type Femto } from '../pricing/money.js';
 import type { Pricer } from '../pricing/cost.js';
 import { evaluate, type Evaluation, type Resolve } from './evaluate.js';
 import { QUANTITY_FIELDS, toSpec, validateWhatif } from './schema.js';
@@ -74,7 +74,7 @@ function scaled(doc: unknown, leaf: Leaf, percent: number): { value: number | Re
   return v > cap ? { value: Number(cap.toPrecision(12)), capped: true } : { value: v, capped: false };
 }
 
-const show = (v: number | Record<string, number>) => (typeof v === 'number' ? String(v) : `{${Object.entries(v).map(([k, x]) => `${k}: ${x}`).join(', ')}}`);
+const show = (v: number | Record<string, number>) => (typeof v === 'number' ? toPlainDecimal(v) : `{${Object.entries(v).map(([k, x]) => `${k}: ${toPlainDecimal(x)}`).join(', ')}}`);
 
 export function sensitivity(doc: unknown, base: Evaluation, pricer: Pricer, resolve: Resolve, stepPercent = 20): SensitivityRow[] {
   const rows: SensitivityRow[] = [];

@@ -10,6 +10,9 @@ import { closest, type Rule } from '../core/validate.js';
 import { DIST_KEYS } from './dist.js';
 import { whatifRule } from './schema.js';
 
+/** Keys that reach JavaScript's object machinery instead of data: refused in paths, never followed. */
+export const RESERVED_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
+
 export interface SetOverride {
   /** As given on the command line. */
   raw: string;
@@ -23,6 +26,8 @@ export function parseSet(raw: string): SetOverride {
   const pathText = raw.slice(0, eq).trim();
   const path = pathText.split('.');
   if (path.some((p) => p === '')) throw new UserError(`--set: bad path "${pathText}"`, 'use a dot path such as features.screening.outputTokens');
+  const reserved = path.find((p) => RESERVED_KEYS.has(p));
+  if (reserved !== undefined) throw new UserError(`--set: "${reserved}" is not allowed in a path (got "${pathText}")`, 'name a key of the what-if file, e.g. features.screening.outputTokens; rename a feature called that in the file');
   let value: unknown;
   try {
     value = parseYamlValue(raw.slice(eq + 1));
@@ -46,12 +51,12 @@ function unknownKey(key: string, at: string[], valid: string[], what = 'key'): U
 /** The rule for a key under an object/record rule, or a UserError describing valid keys. */
 function childRule(rule: Rule, node: Record<string, unknown>, key: string, at: string[]): Rule {
   if (rule.kind === 'object') {
-    const field = rule.fields[key];
+    const field = Object.hasOwn(rule.fields, key) ? rule.fields[key] : undefined;
     if (!field) throw unknownKey(key, at, Object.keys(rule.fields));
     return field.rule;
   }
   if (rule.kind === 'record') {
-    if (!(key in node)) throw unknownKey(key, at, Object.keys(node), 'feature');
+    if (!Object.hasOwn(node, key)) throw unknownKey(key, at, Object.keys(node), 'feature');
     return rule.of;
   }
   // a quantity (number or distribution): only a distribution's own keys

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -25,14 +25,18 @@ describe('tokenomics whatif', () => {
     const j = JSON.parse(r.stdout);
     expect(j.schemaVersion).toBe(1);
     // per request: 1000 x $1/M + 500 x $4/M = $0.003 tokens + $0.001 = $0.004; per success $0.004 / 0.8 = $0.005
-    expect(j.features[0].perRequest).toEqual({ costUsd: 0.004, tokenCostUsd: 0.003, nonTokenCostUsd: 0.001, costPerSuccessUsd: 0.005, revenueUsd: 0.1 });
+    expect(j.features[0].perRequest).toEqual({ costUsd: 0.004, tokenCostUsd: 0.003, nonTokenCostUsd: 0.001, costPerSuccessUsd: 0.005 });
     // month: 10,000 x $0.004 = $40; revenue $1,000; margin $960 (96%); per user $40 / 100 = $0.40
     expect(j.totals).toEqual({ requestsPerMonth: 10000, revenueUsd: 1000, tokenCostUsd: 30, nonTokenCostUsd: 10, costUsd: 40, marginUsd: 960, marginPct: 0.96, costPerUserUsd: 0.4, revenuePerRequestUsd: 0.1 });
-    expect(j.volume.map((v: { costUsd: number; revenueUsd: number; marginUsd: number }) => [v.costUsd, v.revenueUsd, v.marginUsd])).toEqual([[40, 1000, 960], [400, 10000, 9600], [4000, 100000, 96000]]);
+    // default volumes 1x, 3x, 10x: $40 / $1,000 / $960 times 3 and 10
+    expect(j.volume.map((v: { costUsd: number; revenueUsd: number; marginUsd: number }) => [v.costUsd, v.revenueUsd, v.marginUsd])).toEqual([[40, 1000, 960], [120, 3000, 2880], [400, 10000, 9600]]);
     // outputTokens 500 -> 400 / 600: -/+ 100 x $4/M x 10,000 = $4
     expect(j.sensitivity.rows.find((s: { assumption: string }) => s.assumption === 'features.chat.outputTokens')).toMatchObject({ low: '400', high: '600', costChangeLowUsd: -4, costChangeHighUsd: 4, marginChangeLowUsd: 4, marginChangeHighUsd: -4 });
     expect(j.sensitivity.noEffect).toEqual(['features.chat.successRate']);
     expect(j.features[0].unitEconomics).toBe('positive');
+    // judged per seat: $40 / 100 seats = $0.40 a seat, 4% of the $10 seat price; for 75% margin a use
+    // must earn $0.004 / 0.25 = $0.016; cap: ($1,000 x 0.25 - $0 other features) / (100 seats x $0.004) = 625 uses a seat
+    expect(j.features[0].verdict).toMatchObject({ unit: 'seat', costPerUnitUsd: 0.4, chargePerUnitUsd: 10, shareOfCharge: 0.04, status: 'ok', usesPerSeat: 100, now: { costPerRequestUsd: 0.004, pricePerUseUsd: 0.016, usesPerSeatCap: 625 } });
     expect(j.bands).toBeNull();
     expect(j.assumptions.find((a: { path: string }) => a.path === 'features.chat.outputTokens')).toEqual({ path: 'features.chat.outputTokens', value: '500', source: `${TINY}:15` });
   });
@@ -41,11 +45,11 @@ describe('tokenomics whatif', () => {
     const r = await runCli(['whatif', TINY, ...PRICES, '--format', 'csv']);
     expect(r.code).toBe(0);
     const lines = r.stdout.trim().split('\n');
-    expect(lines[0]).toBe('Feature,Model,Requests/mo,Token cost/mo,Non-token cost/mo,Cost/mo,Share,Cost/request,Cost/success,Cost/user,Token floor/request,Floor model,Revenue/request,Unit economics');
-    expect(lines[1]).toBe('chat,tk-test,10000,30,10,40,1,0.004,0.005,0.4,0.003,tk-test,0.1,ok');
-    expect(lines[2]).toBe('Total,,10000,30,10,40,1,0.004,,0.4,,,0.1,');
+    expect(lines[0]).toBe('Feature,Model,Requests/mo,Token cost/mo,Non-token cost/mo,Cost/mo,Share,Cost/request,Cost/success,Cost/seat,Of seat price,Token floor/request,Floor model,Verdict');
+    expect(lines[1]).toBe('chat,tk-test,10000,30,10,40,1,0.004,0.005,0.4,0.04,0.003,tk-test,ok');
+    expect(lines[2]).toBe('Total,,10000,30,10,40,1,0.004,,0.4,0.04,,,');
     const vol = await runCli(['whatif', TINY, ...PRICES, '--format', 'csv', '--section', 'volume']);
-    expect(vol.stdout.split('\n')[2]).toBe('10x,400,10000,9600,0.96');
+    expect(vol.stdout.split('\n')[3]).toBe('10x,400,10000,9600,0.96');
   });
 
   it('prints a markdown memo with an assumptions appendix', async () => {
@@ -53,7 +57,7 @@ describe('tokenomics whatif', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('- **Gross margin/month:** $960.00 (96.0%)');
     expect(r.stdout).toContain('### Assumptions');
-    expect(r.stdout).toContain('| features.chat.retryRate | 0 | default |');
+    expect(r.stdout).toContain('| chat: retry rate | 0 | default |');
   });
 
   it('--set changes one assumption and is echoed', async () => {
@@ -108,12 +112,12 @@ describe('tokenomics whatif', () => {
     expect(r.stderr).toContain('--samples expects an integer from 1 to 1000000 (got "0")');
   });
 
-  it('acme-copilot: one feature with negative unit economics, deterministic bands', async () => {
+  it('acme-copilot: deep-research below the 75% target on its own, deterministic bands', async () => {
     const a = await runCli(['whatif', ACME, '--format', 'json']);
     expect(a.code).toBe(0);
     const j = JSON.parse(a.stdout);
-    expect(j.features.map((f: { name: string; unitEconomics: string }) => [f.name, f.unitEconomics])).toEqual([
-      ['screening', 'positive'], ['interview-summary', 'positive'], ['outreach-drafts', 'positive'], ['deep-research', 'negative'],
+    expect(j.features.map((f: { name: string; verdict: { status: string } }) => [f.name, f.verdict.status])).toEqual([
+      ['screening', 'ok'], ['interview-summary', 'ok'], ['outreach-drafts', 'ok'], ['deep-research', 'below target'],
     ]);
     expect(j.bands.total.p10Usd).toBeLessThanOrEqual(j.bands.total.p50Usd);
     expect(j.bands.total.p50Usd).toBeLessThanOrEqual(j.bands.total.p90Usd);
@@ -123,6 +127,112 @@ describe('tokenomics whatif', () => {
     expect(c.bands.total.p50Usd).not.toBe(j.bands.total.p50Usd);
     expect(c.totals).toEqual(j.totals); // point estimates do not depend on the seed
     const t = await runCli(['whatif', ACME]);
-    expect(t.stdout).toContain('warning: deep-research loses money per use');
+    expect(t.stdout).toMatch(/Below 75% margin: +deep-research costs \$[\d.]+ per seat a month, [\d.]+% of the \$45\.00 seat price; for 75% gross margin it needs ≥ \$[\d.]+ per use/);
+  });
+});
+
+describe('whatif: a feature is not judged by another feature\'s volume (issue 12, defect 8)', () => {
+  const model = (bulkRequests: number) => tmpFile(`version: 1\nproduct:\n  name: T\n  pricePoint:\n    perSeatUsd: 10\n    seats: 100\nfeatures:\n  chat:\n    model: tk-test\n    requestsPerMonth: 10000\n    inputTokens: 1000\n    outputTokens: 500\n  bulk:\n    model: tk-test\n    requestsPerMonth: ${bulkRequests}\n    inputTokens: 10\n    outputTokens: 0\n`);
+
+  it('chat stays positive when bulk grows from 1,000 to 1,000,000 requests', async () => {
+    for (const n of [1000, 1000000]) {
+      const r = await runCli(['whatif', model(n), ...PRICES, '--format', 'json']);
+      expect(r.code).toBe(0);
+      const chat = JSON.parse(r.stdout).features[0];
+      // $30 a month / 100 seats = $0.30 a seat against $10; the old rule compared $0.003 a request with
+      // $1,000 / 1,010,000 requests = $0.00099 and called chat negative
+      expect([chat.unitEconomics, chat.verdict.costPerUnitUsd, chat.verdict.status]).toEqual(['positive', 0.3, 'ok']);
+    }
+  });
+});
+
+describe('whatif: keys from data are data', () => {
+  it('refuses __proto__, constructor and prototype in --set paths with exit 2 and leaves Object.prototype alone', async () => {
+    for (const path of ['features.__proto__.model=x', 'features.chat.constructor=5', 'product.prototype.x=1', '__proto__.polluted=1']) {
+      const r = await runCli(['whatif', TINY, ...PRICES, '--set', path]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/--set: "(__proto__|constructor|prototype)" is not allowed in a path/);
+    }
+    expect(({} as Record<string, unknown>).model).toBeUndefined();
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it('features named constructor and toString are priced as data; constructor as a product key is unknown', async () => {
+    const f = tmpFile('version: 1\nproduct:\n  name: T\n  pricePoint: { perRequestUsd: 0.1 }\nfeatures:\n  constructor:\n    model: tk-test\n    requestsPerMonth: 10000\n    inputTokens: 1000\n    outputTokens: 500\n  toString:\n    model: tk-test\n    requestsPerMonth: 10\n    inputTokens: 1000\n    outputTokens: 500\n');
+    const r = await runCli(['whatif', f, ...PRICES, '--format', 'json']);
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.stdout);
+    // 10,000 x $0.003 = $30 and 10 x $0.003 = $0.03
+    expect(j.features.map((x: { name: string; monthly: { costUsd: number } }) => [x.name, x.monthly.costUsd])).toEqual([['constructor', 30], ['toString', 0.03]]);
+    const set = await runCli(['whatif', f, ...PRICES, '--format', 'json', '--set', 'features.toString.outputTokens=250']);
+    // 10 x (1000 x $1/M + 250 x $4/M) = 10 x $0.002 = $0.02
+    expect(JSON.parse(set.stdout).features[1].monthly.costUsd).toBe(0.02);
+    const bad = tmpFile('version: 1\nproduct:\n  name: T\n  constructor: 3\n  pricePoint: { perRequestUsd: 0.1 }\nfeatures:\n  __proto__:\n    model: tk-test\n    requestsPerMonth: 1\n    inputTokens: 1\n    outputTokens: 1\n');
+    const e = await runCli(['whatif', bad, ...PRICES]);
+    expect(e.code).toBe(2);
+    expect(e.stderr).toContain(`${bad}:4: product.constructor: unknown key`);
+  });
+
+  it('retryRate is a share of failing attempts: 1 (endless retries) is refused', async () => {
+    const r = await runCli(['whatif', TINY, ...PRICES, '--set', 'features.chat.retryRate=1']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('features.chat.retryRate: expected at most 0.99 (got 1)');
+    // 0.2: 1 / 0.8 = 1.25 attempts x $0.003 = $0.00375 + $0.001 non-token = $0.00475 a request
+    const ok = JSON.parse((await runCli(['whatif', TINY, ...PRICES, '--format', 'json', '--set', 'features.chat.retryRate=0.2'])).stdout);
+    expect(ok.features[0].perRequest.costUsd).toBe(0.00475);
+  });
+
+  it('huge values are refused with a bound, never printed in exponent form', async () => {
+    const r = await runCli(['whatif', TINY, ...PRICES, '--set', 'features.chat.requestsPerMonth=2.1e300']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('features.chat.requestsPerMonth: expected at most 1,000,000,000,000');
+    // the largest allowed values print as decimals: 10^12 requests x $0.004 = $4,000,000,000
+    const big = await runCli(['whatif', TINY, ...PRICES, '--set', 'features.chat.requestsPerMonth=1e12', '--set', 'product.pricePoint.perSeatUsd=1e6', '--set', 'product.pricePoint.seats=1e9']);
+    expect(big.code).toBe(0);
+    expect(big.stdout).not.toMatch(/\de[+-]\d/);
+    expect(big.stdout).toContain('$4,000,000,000.00');
+  });
+});
+
+describe('README worked CFO example runs as shown', () => {
+  const readme = readFileSync(fileURLToPath(new URL('../../README.md', import.meta.url)), 'utf8');
+  const section = readme.slice(readme.indexOf('#### A worked CFO example'), readme.indexOf('## Where prices come from'));
+  const quoted = (after: string) => {
+    const from = section.indexOf(after);
+    // after a command (inside its sh block), skip that block's closing fence to the output block
+    const at = (after.startsWith('npx') ? section.indexOf('```\n', section.indexOf('\n```\n', from) + 5) : section.indexOf('```\n', from)) + 4;
+    return section.slice(at, section.indexOf('```', at)).split('\n').filter((l) => l.trim() !== '');
+  };
+
+  it('margin per customer', async () => {
+    const r = await runCli(['whatif', '--revenue', fixture('revenue.csv'), '--logs', fileURLToPath(new URL('../../fixtures/demo', import.meta.url)), '--volumes', '1,3,10']);
+    expect(r.code).toBe(0);
+    const lines = quoted('npx tokenomics whatif --revenue fixtures/whatif/revenue.csv --logs fixtures/demo --volumes 1,3,10');
+    expect(lines.length).toBe(4);
+    for (const l of lines) expect(r.stdout.replaceAll(fileURLToPath(new URL('../../', import.meta.url)), '')).toContain(l);
+  }, 30_000);
+
+  it('the demo month as a what-if model: below target, fix, levers', async () => {
+    const r = await runCli(['whatif', fixture('demo-support.yaml')]);
+    expect(r.code).toBe(0);
+    const lines = [...quoted('npx tokenomics whatif fixtures/whatif/demo-support.yaml'), ...quoted('How sensitive is margin')];
+    expect(lines.length).toBe(7);
+    for (const l of lines) expect(r.stdout).toContain(l);
+  });
+});
+
+describe('whatif: untrusted names are inert in words', () => {
+  it('escapes control characters of feature names in the bottom line and in markdown', async () => {
+    const f = tmpFile('version: 1\nproduct:\n  name: "T\\e]52;c;AAAA\\a"\n  pricePoint: { perRequestUsd: 0.002 }\nfeatures:\n  "evil\\e[2J":\n    model: tk-test\n    requestsPerMonth: 10000\n    inputTokens: 1000\n    outputTokens: 500\n');
+    const t = await runCli(['whatif', f, ...PRICES]);
+    expect(t.code).toBe(0);
+    // $0.003 a request against $0.002: under water, named with the escape made visible
+    expect(t.stdout).toContain('Biggest costs:');
+    const words = t.stdout.split('\nCost per feature')[0] + t.stdout.split('\n\n').slice(-1)[0];
+    expect(words).not.toContain('\u001b');
+    expect(words).not.toContain('\u0007');
+    expect(t.stdout).toContain('warning: evil\\x1b[2J loses money on every request');
+    const md = await runCli(['whatif', f, ...PRICES, '--format', 'markdown']);
+    expect(md.stdout.split('### Cost per feature')[0]).not.toContain('\u001b');
   });
 });

@@ -37,6 +37,7 @@ const ZERO: Record<LeverKind, Record<string, unknown>> = {
   compress: { factor: 1 },
   volume: { k: 1 },
   images: { keepTurns: 1000 },
+  budgetCap: { per: 'customer', capUsd: 1000000 },
 };
 
 /** Each lever at a real strength. */
@@ -50,6 +51,7 @@ const ON: Record<LeverKind, Record<string, unknown>> = {
   compress: { factor: 0.5 },
   volume: { k: 3 },
   images: { keepTurns: 0 },
+  budgetCap: { per: 'customer', capUsd: 0.01, period: 'day' },
 };
 
 const NOWHERE = { feature: ['no-such-feature'] };

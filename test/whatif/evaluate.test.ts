@@ -26,21 +26,29 @@ describe('whatif point estimates (exact)', () => {
     // per call at standard: 400 uncached x $1/M = $0.0004; 500 read x $0.10/M = $0.00005;
     //   100 written x $1.25/M = $0.000125; 500 out x $4/M = $0.002; sum $0.002575
     // half the calls at batch (x0.5): 0.5 x 0.002575 + 0.5 x 0.0012875 = $0.00193125
-    // x 1.1 calls per request = $0.002124375 per request; x 10,000 = $21.24375 per month
+    // retryRate 0.1 = 1 / (1 - 0.1) = 10/9 attempts per request (core/retry.ts), not 1 + 0.1:
+    // $0.00193125 x 10/9 = $0.0021458333... per request; x 10,000 = $21.458333333333333... per month
     const f = r.evaluation.features[0];
-    expect(f.tokenCostPerRequest).toBe(usd('0.002124375'));
-    expect(f.monthlyTokenCost).toBe(usd('21.24375'));
-    // calls per month: 10,000 x 1.1
-    expect(Number(f.calls.num) / Number(f.calls.den)).toBe(11000);
+    expect(f.tokenCostPerRequest).toBe(usd('0.002145833333333'));
+    expect(f.monthlyTokenCost).toBe(usd('21.458333333333333'));
+    // calls per month: 10,000 x 10/9 = 100,000/9
+    expect([f.calls.num, f.calls.den]).toEqual([100000n, 9n]);
+  });
+
+  it('retryRate 0.5 means two attempts per request (the meaning simulate uses), not one and a half', () => {
+    const r = run(doc('    inputTokens: 1000\n    outputTokens: 500\n    retryRate: 0.5\n'));
+    // $0.003 per attempt x 1 / (1 - 0.5) = 2 attempts = $0.006 per request; x 10,000 = $60
+    expect(r.evaluation.features[0].tokenCostPerRequest).toBe(usd('0.006'));
+    expect(r.evaluation.totals.tokenCost).toBe(usd('60'));
   });
 
   it('mixes a route share with its own retry rate and output factor; the floor takes the cheapest option', () => {
     const r = run(doc('    inputTokens: 1000\n    outputTokens: 500\n    route: { share: 0.5, model: tk-cheap, retryRate: 0.2, outputFactor: 1.5 }\n'));
-    // model: $0.003 per request (above). route: 1.2 calls x (1000 x $0.5/M + 750 x $1/M) = 1.2 x $0.00125 = $0.0015
-    // mix: 0.5 x $0.003 + 0.5 x $0.0015 = $0.00225
+    // model: $0.003 per request (above). route: 1 / (1 - 0.2) = 1.25 attempts x (1000 x $0.5/M + 750 x $1/M)
+    //   = 1.25 x $0.00125 = $0.0015625; mix: 0.5 x $0.003 + 0.5 x $0.0015625 = $0.00228125
     const f = r.evaluation.features[0];
-    expect(f.tokenCostPerRequest).toBe(usd('0.00225'));
-    expect(f.floorPerRequest).toBe(usd('0.0015'));
+    expect(f.tokenCostPerRequest).toBe(usd('0.00228125'));
+    expect(f.floorPerRequest).toBe(usd('0.0015625'));
     expect([f.floorModel, f.floorVia]).toEqual(['tk-cheap', 'route']);
   });
 
@@ -73,7 +81,7 @@ describe('volume and sensitivity', () => {
   const tiny = doc('    inputTokens: 1000\n    outputTokens: 500\n    nonTokenCostPerRequestUsd: 0.001\n');
 
   it('scales cost, revenue and margin linearly', () => {
-    const v = run(tiny).volume;
+    const v = run(tiny, [], { volumes: [1, 10, 100] }).volume;
     // 1x: $40 / $1,000 / $960; 10x: $400 / $10,000 / $9,600; 100x: $4,000 / $100,000 / $96,000
     expect(v.map((x) => [x.multiplier, x.cost, x.revenue, x.margin])).toEqual([
       [1, usd('40'), usd('1000'), usd('960')],

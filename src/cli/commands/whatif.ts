@@ -1,6 +1,7 @@
 /** `tokenomics whatif FILE`: unit economics of a product modelled in a what-if YAML file (no logs needed). */
 import type { Command } from 'commander';
 import { UserError } from '../../core/issues.js';
+import { inert, inertMarkdown } from '../../core/untrusted.js';
 import { dateToMs } from '../../pricing/compile.js';
 import { Pricer } from '../../pricing/cost.js';
 import { assumptionRows, type Provenance } from '../../whatif/assumptions.js';
@@ -9,6 +10,13 @@ import { whatifReport } from '../../whatif/report.js';
 import { computeWhatif, DEFAULT_OPTIONS, type WhatifOptions } from '../../whatif/result.js';
 import { parseSet, type SetOverride } from '../../whatif/setpath.js';
 import type { CommandContext } from '../context.js';
+import { buildView } from '../../aggregate/view.js';
+import { inputNotes } from '../../report/usage-sections.js';
+import { reportRollup, type ReportTask } from '../../pipeline/report-task.js';
+import { runPipeline } from '../../pipeline/stream.js';
+import { customerMargins, type CustomerCost } from '../../whatif/margin.js';
+import { marginReport } from '../../whatif/margin-report.js';
+import { readRevenueFile } from '../../whatif/revenue.js';
 
 interface WhatifCliOptions {
   set?: string[];
@@ -17,22 +25,28 @@ interface WhatifCliOptions {
   at?: string;
   volumes?: string;
   step?: string;
+  targetMargin?: string;
   section?: string;
+  revenue?: string;
+  logs?: string[];
 }
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
-const SECTIONS = ['features', 'volume', 'sensitivity', 'bands', 'assumptions'];
+const SECTIONS = ['features', 'floors', 'levers', 'volume', 'sensitivity', 'bands', 'assumptions'];
 
 export function registerWhatif(program: Command, run: (fn: (ctx: CommandContext, cmd: Command) => Promise<number> | number) => (...args: unknown[]) => Promise<void>): void {
   program
     .command('whatif')
-    .description('unit economics from a what-if model of the product (no logs): cost per feature, margin, token floors, volume, sensitivity, bands')
-    .argument('<file>', 'what-if YAML file (version: 1)')
+    .description('unit economics for finance: from a what-if model (cost per feature and seat, margin, floors and the price that fixes them, break-evens, bands), or margin per customer from logs and a revenue file')
+    .argument('[file]', 'what-if YAML file (version: 1); omit with --revenue and --logs')
+    .option('--revenue <file>', 'margin per customer: revenue file (CSV or YAML: customer, plan, seats, perSeatUsd, contractUsd, perRequestUsd, discountPct), with --logs')
+    .option('--logs <path>', 'margin per customer: request logs (file, directory or glob; repeatable), priced as `report` prices them', collect)
     .option('--set <path=value>', 'change one assumption, e.g. features.screening.outputTokens=400 (repeatable)', collect)
     .option('--at <date>', 'price at the catalog in force on this date (YYYY-MM-DD; default: pricesAt in the file, else today)')
     .option('--seed <n>', `Monte Carlo seed (default ${DEFAULT_OPTIONS.seed})`)
     .option('--samples <n>', `Monte Carlo samples (default ${DEFAULT_OPTIONS.samples})`)
-    .option('--volumes <list>', 'volume multipliers for the volume table (default 1,10,100)')
+    .option('--volumes <list>', `volume multipliers for the volume table (default ${DEFAULT_OPTIONS.volumes.join(',')})`)
+    .option('--target-margin <percent>', `target gross margin that features are judged against and fixes restore (default ${DEFAULT_OPTIONS.targetMarginPct})`)
     .option('--step <percent>', `sensitivity step in percent (default ${DEFAULT_OPTIONS.stepPercent})`)
     .option('--section <id>', `CSV: which table (${SECTIONS.join(', ')}; default features)`)
     .addHelpText('after', `
@@ -40,8 +54,18 @@ Examples:
   $ tokenomics whatif fixtures/whatif/acme-copilot.yaml
   $ tokenomics whatif acme.yaml --set features.screening.outputTokens=400 --set product.pricePoint.perSeatUsd=39
   $ tokenomics whatif acme.yaml --format csv > features.csv
-  $ tokenomics whatif acme.yaml --format markdown --samples 5000 --seed 7 > memo.md`)
-    .action(run((ctx, cmd) => whatif(ctx, cmd.args[0], cmd.opts<WhatifCliOptions>())));
+  $ tokenomics whatif acme.yaml --format markdown --samples 5000 --seed 7 > memo.md
+  $ tokenomics whatif --revenue fixtures/whatif/revenue.csv --logs fixtures/demo --volumes 1,3,10`)
+    .action(run((ctx, cmd) => {
+      const o = cmd.opts<WhatifCliOptions>();
+      const file = cmd.args[0] as string | undefined;
+      if (o.revenue !== undefined || o.logs !== undefined) {
+        if (file !== undefined) throw new UserError('give either a what-if FILE or --revenue with --logs, not both', 'margin per customer: tokenomics whatif --revenue FILE --logs DIR');
+        return margin(ctx, o);
+      }
+      if (file === undefined) throw new UserError('missing what-if FILE', 'tokenomics whatif FILE, or tokenomics whatif --revenue FILE --logs DIR for margin per customer');
+      return whatif(ctx, file, o);
+    }));
 }
 
 function intOption(name: string, raw: string | undefined, dflt: number, min: number, max: number): number {
@@ -59,12 +83,14 @@ export function parseOptions(o: WhatifCliOptions): WhatifOptions {
     samples: intOption('--samples', o.samples, DEFAULT_OPTIONS.samples, 1, 1_000_000),
     volumes,
     stepPercent: intOption('--step', o.step, DEFAULT_OPTIONS.stepPercent, 1, 99),
+    targetMarginPct: intOption('--target-margin', o.targetMargin, DEFAULT_OPTIONS.targetMarginPct, 0, 99),
   };
 }
 
 function pricesDate(at: string | undefined, loaded: LoadedWhatif, nowMs: number): { date: string; source: string; ms: number } {
   if (at !== undefined) {
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(at) || Number.isNaN(dateToMs(at))) throw new UserError(`--at expects a date YYYY-MM-DD (got "${at}")`);
+    // a real calendar date: 2026-02-30 must not roll over into March
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(at) || Number.isNaN(dateToMs(at)) || new Date(dateToMs(at)).toISOString().slice(0, 10) !== at) throw new UserError(`--at expects a date YYYY-MM-DD (got "${at}")`);
     return { date: at, source: '--at', ms: dateToMs(at) };
   }
   if (loaded.spec.pricesAt) return { date: loaded.spec.pricesAt, source: `${loaded.file}:${loaded.lineOf(['pricesAt']) ?? ''}`.replace(/:$/, ''), ms: dateToMs(loaded.spec.pricesAt) };
@@ -79,6 +105,30 @@ function provenance(loaded: LoadedWhatif, sets: SetOverride[]): Provenance {
     stated: (path) => get(path) !== undefined,
     setBy: (path) => [...sets].reverse().find((s) => s.path.length <= path.length && s.path.every((p, i) => p === path[i]))?.raw,
   };
+}
+
+const escaper = (ctx: CommandContext) => (ctx.format === 'markdown' ? (s: string) => inertMarkdown(s) : ctx.format === 'json' ? (s: string) => s : (s: string) => inert(s));
+
+/** `whatif --revenue FILE --logs DIR`: margin per customer, costs from the report pipeline's per-customer rollup. */
+async function margin(ctx: CommandContext, o: WhatifCliOptions): Promise<number> {
+  if (o.revenue === undefined || !o.logs?.length) throw new UserError('margin per customer needs both --revenue FILE and --logs PATH', 'e.g. tokenomics whatif --revenue fixtures/whatif/revenue.csv --logs fixtures/demo');
+  const MARGIN_SECTIONS = ['customers', 'plans', 'volume'];
+  if (o.section !== undefined && !MARGIN_SECTIONS.includes(o.section)) throw new UserError(`unknown section "${o.section}"`, `use one of: ${MARGIN_SECTIONS.join(', ')}`);
+  const options = parseOptions(o);
+  const revenue = readRevenueFile(o.revenue);
+  const task: ReportTask = { by: 'customer' };
+  const { rollup } = reportRollup(ctx, task);
+  const result = await runPipeline(ctx, o.logs, { keepText: false }, (r, card) => rollup.add(r, card));
+  if (result.ingest.counts.read === 0) throw new UserError(`no records could be read from ${o.logs.join(', ')}`, 'give request log files or directories, as for tokenomics report');
+  const view = buildView(rollup);
+  const costs: CustomerCost[] = view.groups.map((g) => ({ customer: g.key.customer, requests: g.sums.requests, costFemto: g.cost.costFemto, unpricedRequests: g.cost.unpriced.requests }));
+  const m = customerMargins(revenue, costs, options.volumes);
+  const period = view.period ? `${new Date(view.period.fromMs).toISOString().slice(0, 10)} to ${new Date(view.period.toMs).toISOString().slice(0, 10)}` : 'no timestamps';
+  const out = marginReport(m, { revenueFile: o.revenue, logs: o.logs, period, requestsRead: view.total.sums.requests, name: escaper(ctx) });
+  // what was read, skipped and rejected, and unpriced models: the same lines `report` ends with
+  out.notes.push(...inputNotes(result.ingest, result.ingest.issues, rollup.total.unpricedModels, view, view.total.sums.estimatedRecords));
+  ctx.emit(out, o.section);
+  return 0;
 }
 
 function whatif(ctx: CommandContext, file: string, o: WhatifCliOptions): number {
@@ -98,7 +148,8 @@ function whatif(ctx: CommandContext, file: string, o: WhatifCliOptions): number 
   const result = computeWhatif(loaded.doc, loaded.spec, pricer, resolve, options);
   if (o.section === 'bands' && !result.bands) throw new UserError('no bands: the file has no distributions', 'give inputTokens or outputTokens as {p50, p90}, {mean, sd} or {min, max}');
   const assumptions = assumptionRows(loaded.spec, provenance(loaded, sets), at);
-  const report = whatifReport(result, { file, pricesAt: at.date, overrides: sets.map((s) => s.raw), assumptions, doc: loaded.doc });
+  const name = escaper(ctx);
+  const report = whatifReport(result, { file, pricesAt: at.date, overrides: sets.map((s) => s.raw), assumptions, doc: loaded.doc, name });
   for (const n of report.notes) if (n.startsWith('warning: ') && ctx.format !== 'table' && ctx.format !== 'markdown') ctx.warn(n.slice('warning: '.length));
   ctx.emit(report, o.section);
   return 0;

@@ -2,6 +2,7 @@
 import type { Field, ValidationError } from '../../core/validate.js';
 import type { Lever, LeverKind } from '../types.js';
 import { batch, batchFields } from './batch.js';
+import { budgetCap, budgetCapFields } from './budget-cap.js';
 import { compress, compressFields } from './compress.js';
 import { imagesFields, imagesLever } from './images.js';
 import { checkOutputCap, outputCap, outputCapFields } from './output-cap.js';
@@ -28,4 +29,5 @@ export const LEVERS: Record<LeverKind, LeverDef> = {
   compress: { lever: compress, fields: compressFields },
   volume: { lever: volume, fields: volumeFields },
   images: { lever: imagesLever, fields: imagesFields },
+  budgetCap: { lever: budgetCap, fields: budgetCapFields },
 };

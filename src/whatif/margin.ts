@@ -1,0 +1,117 @@
+/**
+ * Margin per customer: what each customer pays (the revenue file) against what its requests cost
+ * (the report pipeline's per-customer cost, one aggregation for both commands). Exact femto-USD.
+ *
+ * At k times the volume, each customer sends k times the requests on the same contract: costs and
+ * per-request revenue scale by k, seats and fixed contract prices do not. Costs scale linearly (the
+ * same cost per request at every volume; caching does not get better with traffic here), and the
+ * report says so.
+ */
+import type { Femto } from '../pricing/money.js';
+import { fraction, mul, q, qInt, toFemto, usdToFemto } from './exact.js';
+import { revenueUsd, type Contract, type RevenueFile } from './revenue.js';
+
+/** What the logs say about one customer. */
+export interface CustomerCost {
+  customer: string;
+  requests: number;
+  /** Exact cost of the priced requests (null when none was priced). */
+  costFemto: Femto | null;
+  unpricedRequests: number;
+}
+
+export interface CustomerMargin {
+  customer: string;
+  plan: string;
+  /** Not in the revenue file (revenue 0), or in it with no requests in the logs. */
+  contract?: Contract;
+  requests: number;
+  unpricedRequests: number;
+  revenue: Femto;
+  cost: Femto;
+  margin: Femto;
+  /** margin / revenue, undefined without revenue. */
+  marginPct?: number;
+  /** Same at each volume multiplier. */
+  atVolume: Array<{ multiplier: number; revenue: Femto; cost: Femto; margin: Femto; marginPct?: number }>;
+}
+
+export interface PlanMargin {
+  plan: string;
+  customers: number;
+  underWater: number;
+  revenue: Femto;
+  cost: Femto;
+  margin: Femto;
+  marginPct?: number;
+}
+
+export interface MarginResult {
+  customers: CustomerMargin[];
+  plans: PlanMargin[];
+  totals: { revenue: Femto; cost: Femto; margin: Femto; marginPct?: number; unpricedRequests: number };
+  volumes: Array<{ multiplier: number; revenue: Femto; cost: Femto; margin: Femto; marginPct?: number; underWater: number }>;
+  /** Margin % across customers with revenue: min, p10, p50, p90, max. */
+  distribution?: { min: number; p10: number; p50: number; p90: number; max: number };
+  /** Customers in the logs with no contract in the revenue file. */
+  noContract: string[];
+  /** Customers in the revenue file with no requests in the logs. */
+  noTraffic: string[];
+}
+
+/** Nearest-rank percentile of sorted values. */
+function rank(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))];
+}
+
+function at(c: Contract | undefined, requests: number, cost: Femto, k: number) {
+  const kq = q(k);
+  const revenue = c ? toFemto(usdToFemto(revenueUsd(c, mul(qInt(requests), kq)))) : 0n;
+  const scaled = toFemto(mul(qInt(cost), kq));
+  return { multiplier: k, revenue, cost: scaled, margin: revenue - scaled, marginPct: fraction(revenue - scaled, revenue) };
+}
+
+export function customerMargins(revenue: RevenueFile, costs: CustomerCost[], volumes: number[]): MarginResult {
+  const byCustomer = new Map(costs.map((c) => [c.customer, c]));
+  const names = [...new Set([...revenue.contracts.keys(), ...byCustomer.keys()])];
+  const customers: CustomerMargin[] = names.map((name) => {
+    const c = revenue.contracts.get(name);
+    const logged = byCustomer.get(name);
+    const requests = logged?.requests ?? 0;
+    const now = at(c, requests, logged?.costFemto ?? 0n, 1);
+    return {
+      customer: name, plan: c?.plan ?? '(not in the revenue file)', contract: c, requests, unpricedRequests: logged?.unpricedRequests ?? 0,
+      revenue: now.revenue, cost: now.cost, margin: now.margin, marginPct: now.marginPct,
+      atVolume: volumes.map((k) => at(c, requests, logged?.costFemto ?? 0n, k)),
+    };
+  });
+  customers.sort((a, b) => (a.margin < b.margin ? -1 : a.margin > b.margin ? 1 : a.customer.localeCompare(b.customer)));
+  const plans = new Map<string, PlanMargin>();
+  for (const c of customers) {
+    const p = plans.get(c.plan) ?? { plan: c.plan, customers: 0, underWater: 0, revenue: 0n, cost: 0n, margin: 0n };
+    p.customers++;
+    if (c.margin < 0n) p.underWater++;
+    p.revenue += c.revenue;
+    p.cost += c.cost;
+    p.margin += c.margin;
+    plans.set(c.plan, p);
+  }
+  for (const p of plans.values()) p.marginPct = fraction(p.margin, p.revenue);
+  const sum = (f: (c: CustomerMargin) => Femto) => customers.reduce((s, c) => s + f(c), 0n);
+  const totals = { revenue: sum((c) => c.revenue), cost: sum((c) => c.cost), margin: sum((c) => c.margin), marginPct: undefined as number | undefined, unpricedRequests: customers.reduce((s, c) => s + c.unpricedRequests, 0) };
+  totals.marginPct = fraction(totals.margin, totals.revenue);
+  const pcts = customers.filter((c) => c.marginPct !== undefined).map((c) => c.marginPct!).sort((a, b) => a - b);
+  return {
+    customers,
+    plans: [...plans.values()].sort((a, b) => (a.margin < b.margin ? -1 : a.margin > b.margin ? 1 : a.plan.localeCompare(b.plan))),
+    totals,
+    volumes: volumes.map((k, i) => {
+      const rev = customers.reduce((s, c) => s + c.atVolume[i].revenue, 0n);
+      const cost = customers.reduce((s, c) => s + c.atVolume[i].cost, 0n);
+      return { multiplier: k, revenue: rev, cost, margin: rev - cost, marginPct: fraction(rev - cost, rev), underWater: customers.filter((c) => c.atVolume[i].margin < 0n).length };
+    }),
+    distribution: pcts.length ? { min: pcts[0], p10: rank(pcts, 0.1), p50: rank(pcts, 0.5), p90: rank(pcts, 0.9), max: pcts[pcts.length - 1] } : undefined,
+    noContract: customers.filter((c) => !c.contract).map((c) => c.customer),
+    noTraffic: customers.filter((c) => c.contract && c.requests === 0).map((c) => c.customer),
+  };
+}
