@@ -36,7 +36,19 @@ export function requestCost(pricer: Pricer, r: SimRequest, card = cardOf(pricer,
   if (r.dropped) return pricer.resolve(r.model) ? scaleFemto(r.extraFemto * BigInt(Math.max(1, r.record.requests)), r.weight) : undefined;
   if (!card) return undefined;
   const tokens = totalOf(componentsOf(r, card.prices));
-  return scaleFemto(scaleFemto(tokens, r.retryFactor) + r.extraFemto * BigInt(Math.max(1, r.record.requests)), r.weight);
+  const retries = r.retryFactor > 1 ? scaleFemto(retryAttemptCost(r, card), r.retryFactor - 1) : 0n;
+  return scaleFemto(tokens + retries + r.extraFemto * BigInt(Math.max(1, r.record.requests)), r.weight);
+}
+
+/**
+ * What the provider bills for one retry of a request: its input and output again, but the prefix
+ * the first attempt wrote to the cache (seconds earlier, well within any TTL) is read, not written
+ * twice. Non-token costs (lookups) are not repeated: the retry is a model call, not a new query.
+ */
+export function retryAttemptCost(r: SimRequest, card: RateCard): Femto {
+  const written = r.cacheWrite5mTokens + r.cacheWrite1hTokens;
+  const t = written > 0 ? { ...r, cacheReadTokens: r.cacheReadTokens + written, cacheWrite5mTokens: 0, cacheWrite1hTokens: 0 } : r;
+  return totalOf(componentsOf(t, card.prices));
 }
 
 export interface StatePrice {
