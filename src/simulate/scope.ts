@@ -1,5 +1,6 @@
 /** Lever scopes (`where:`) and grouping keys shared by levers and reports. */
 import type { Catalog } from '../pricing/catalog.js';
+import { ownValue } from './keys.js';
 import { promptOf, type SimRequest, type Where } from './types.js';
 
 /**
@@ -22,7 +23,7 @@ export function scopePredicate(where: Where | undefined, catalog: Catalog): (r: 
     if (!inList(where.customer, tags.customer)) return false;
     if (!inList(where.provider, r.record.provider)) return false;
     if (!matchModel(r.model)) return false;
-    if (where.tag) for (const [k, v] of Object.entries(where.tag)) if (tags[k] !== v) return false;
+    if (where.tag) for (const [k, v] of Object.entries(where.tag)) if (ownValue(tags, k) !== v) return false;
     const p = promptOf(r) / Math.max(1, r.record.requests);
     if (where.minInputTokens !== undefined && p < where.minInputTokens) return false;
     if (where.maxInputTokens !== undefined && p > where.maxInputTokens) return false;
@@ -59,7 +60,7 @@ export function groupKey(r: SimRequest, by: string): string {
       return r.serviceTier;
     default: {
       const key = by.startsWith('tag:') ? by.slice(4) : by;
-      return tags[key] ?? '(none)';
+      return ownValue(tags, key) ?? '(none)';
     }
   }
 }

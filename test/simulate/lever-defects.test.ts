@@ -6,8 +6,10 @@
 import { describe, expect, it } from 'vitest';
 import { outputCap } from '../../src/simulate/levers/output-cap.js';
 import { route } from '../../src/simulate/levers/route.js';
+import { prefixCache } from '../../src/simulate/levers/prefix-cache.js';
+import { volume } from '../../src/simulate/levers/volume.js';
 import { priceState } from '../../src/simulate/price.js';
-import { baselineRequests, ctxFor, minutes, pricer, rec, total, usd } from './helpers.js';
+import { baselineRequests, ctxFor, minutes, pricer, rec, total, usd, words } from './helpers.js';
 
 describe('outputCap shortens the history later turns re-send (defect 3)', () => {
   // turn 1: prompt 1,000, answer 800; turn 2: 1,000 + 800 + 100 = 1,900, answer 200;
@@ -59,5 +61,62 @@ describe('route: the target cache starts cold, retries re-bill what the provider
     expect(out.requests.map((r) => r.inputTokens)).toEqual([1000, 1300]);
     // input 2,300 x $1 + output 400 x $5 = $0.0043
     expect(usd(total(out.requests))).toBe('0.0043');
+  });
+});
+
+describe('volume counts k once and never stretches private history (defect 2)', () => {
+  it('parametric: k-times arrivals, the TTL unchanged', () => {
+    // 11 requests every 10 minutes (span 100 min), 3,000 input tokens, static prefix 2,000, TTL 5m
+    // refreshed on hit. At k = 2 the weighted count is 22: λ = (22 - 1) / 100 min = 0.21/min,
+    // λ·T = 1.05, P(hit) = 1 - e^-1.05 = 0.6501; a request reads round(2,000 x 0.6501) = 1,300.
+    // (Counting k twice, λ·T = 2.1 and P = 0.8775: 1,755 read.)
+    const recs = Array.from({ length: 11 }, (_, i) => rec('claude-t', { timeMs: minutes(10 * i), inputTokens: 3000, tags: { feature: 'f' } }));
+    const vol = volume.apply(baselineRequests(recs), volume.parse({ k: 2 }), ctxFor());
+    const out = prefixCache.apply(vol.requests, prefixCache.parse({ mode: 'parametric', staticPrefixTokens: 2000 }), ctxFor(undefined, vol.ttlScale));
+    expect(out.requests[0]).toMatchObject({ cacheReadTokens: 1300, cacheWrite5mTokens: 700, inputTokens: 1000 });
+  });
+
+  it('replay: more users warm the shared system prompt, not one user\'s history 30 minutes later', () => {
+    // System prompt SYS (2,000 tokens) in conversations A and B (so shared); A's turn 2 comes 30
+    // minutes after turn 1 (beyond the 5m TTL). At k = 100 the extra arrivals of SYS are
+    // (300 - 3) / 60 min = 4.95/min, λ·T = 24.75: SYS is warm (P = 1 - e^-24.75 ≈ 1).
+    // A2 = [SYS, u1 300, a1 300, u2 300]: reads 2,000 (SYS), writes 900 (its own history, cold after
+    // 30 minutes at any volume): 2,000 x $0.10 + 900 x $1.25 = 1,325 µ$ per copy.
+    // A1 and B: read 2,000 + write 300 = 575 µ$. Total 100 x (575 + 1,325 + 575) µ$ = $0.2475.
+    // (Stretching the TTL by k, as before, let A2 read u1 too: 2,300 x $0.10 + 600 x $1.25 = 980 µ$.)
+    const SYS = words('sys', 2000);
+    const msg = (role: 'system' | 'user' | 'assistant', content: string) => ({ role, content });
+    const mk = (m: number, conv: string, turn: number, messages: Array<{ role: 'system' | 'user' | 'assistant'; content: string }>) =>
+      rec('claude-t', { timeMs: minutes(m), conversationId: conv, turn, inputTokens: messages.reduce((s, x) => s + x.content.split(' ').length, 0), text: { messages } });
+    const recs = [
+      mk(0, 'A', 1, [msg('system', SYS), msg('user', words('u1x', 300))]),
+      mk(30, 'A', 2, [msg('system', SYS), msg('user', words('u1x', 300)), msg('assistant', words('a1x', 300)), msg('user', words('u2x', 300))]),
+      mk(60, 'B', 1, [msg('system', SYS), msg('user', words('v1x', 300))]),
+    ];
+    const vol = volume.apply(baselineRequests(recs), volume.parse({ k: 100 }), ctxFor());
+    const out = prefixCache.apply(vol.requests, prefixCache.parse({}), ctxFor(undefined, vol.ttlScale));
+    expect(out.requests[1]).toMatchObject({ cacheReadTokens: 2000, cacheWrite5mTokens: 900, inputTokens: 0 });
+    expect(usd(total(out.requests))).toBe('0.2475');
+  });
+
+  it('replicate refuses a size it cannot hold, before allocating', () => {
+    const recs = Array.from({ length: 30 }, (_, i) => rec('claude-t', { timeMs: minutes(i), inputTokens: 10 }));
+    expect(() => volume.apply(baselineRequests(recs), volume.parse({ k: 100_000, method: 'replicate' }), ctxFor())).toThrow(/would make 3,000,000 requests/);
+    // compress handles the same k in O(n): 30 requests of weight 100,000
+    const out = volume.apply(baselineRequests(recs), volume.parse({ k: 100_000 }), ctxFor());
+    expect(out.requests.length).toBe(30);
+  });
+});
+
+describe('data keys are data (issue 13, item 5)', () => {
+  it('perFeature growth applies to features named constructor, __proto__ and toString', () => {
+    // one $0.01 request per feature (10,000 input x $1); k = 2 times the feature's growth:
+    // constructor 2 x 2 = 4, __proto__ 2 x 3 = 6, toString 2 x 4 = 8, other 2 x 1 = 2 -> 20 x $0.01 = $0.2
+    const feats = ['constructor', '__proto__', 'toString', 'other'];
+    const recs = feats.map((f, i) => rec('claude-t', { timeMs: minutes(i), inputTokens: 10_000, tags: Object.assign(Object.create(null), { feature: f }) }));
+    const perFeature = JSON.parse('{"constructor": 2, "__proto__": 3, "toString": 4}') as Record<string, number>;
+    const out = volume.apply(baselineRequests(recs), volume.parse({ k: 2, perFeature }), ctxFor());
+    expect(out.requests.map((r) => r.weight)).toEqual([4, 6, 8, 2]);
+    expect(usd(total(out.requests))).toBe('0.2');
   });
 });

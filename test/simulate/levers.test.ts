@@ -142,7 +142,7 @@ describe('images worked example', () => {
 describe('volume worked example', () => {
   const recs = [0, 1, 2].map((m) => rec('claude-t', { timeMs: minutes(m), inputTokens: 10_000 }));
   it('replicates k times', () => {
-    const out = volume.apply(baselineRequests(recs), volume.parse({ k: 2 }), ctxFor());
+    const out = volume.apply(baselineRequests(recs), volume.parse({ k: 2, method: 'replicate' }), ctxFor());
     expect(out.requests.length).toBe(6);
     expect(usd(total(out.requests))).toBe('0.06');
     expect(out.requests.filter((r) => r.origin === 'replica').every((r) => r.replica === 1)).toBe(true);

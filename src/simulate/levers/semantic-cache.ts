@@ -33,6 +33,7 @@ import { DURATION_PATTERN, durationMs } from '../hash.js';
 import { bandKeys, normalizeQuery, shingles } from '../minhash.js';
 import { indexQueries, replayThresholds, type QueryItem, type SemanticHits, type SemanticIndex } from '../semantic-replay.js';
 import { groupKey } from '../scope.js';
+import { patternInput, unsafePatternReason } from '../safe-pattern.js';
 import type { Lever, LeverContext, LeverOutcome, SimRequest } from '../types.js';
 
 export interface SemanticCacheParams {
@@ -64,10 +65,11 @@ export function checkSemantic(raw: Record<string, unknown>): ValidationError[] {
   if (typeof raw.queryPattern !== 'string') return [];
   try {
     new RegExp(raw.queryPattern, 'm');
-    return [];
   } catch (err) {
     return [{ path: ['queryPattern'], message: `not a valid regular expression: ${(err as Error).message}` }];
   }
+  const unsafe = unsafePatternReason(raw.queryPattern);
+  return unsafe ? [{ path: ['queryPattern'], message: `refused: ${unsafe} (its matching time could explode on long messages); see README "simulate" for the allowed shapes` }] : [];
 }
 
 export function queryText(r: SimRequest, pattern?: RegExp): string | undefined {
@@ -75,7 +77,7 @@ export function queryText(r: SimRequest, pattern?: RegExp): string | undefined {
   const users = t?.messages?.filter((m) => m.role === 'user');
   const text = t?.query ?? (users && users.length > 0 ? users[users.length - 1].content : undefined);
   if (text === undefined || !pattern) return text;
-  const m = pattern.exec(text);
+  const m = pattern.exec(patternInput(text));
   return m ? (m[1] ?? m[0]) : undefined;
 }
 
@@ -117,7 +119,7 @@ function prepare(requests: readonly SimRequest[], p: SemanticCacheParams, ctx: L
 /** Replays at the chosen threshold and the curve's, sharing work (see replayThresholds). */
 function replayAll(prep: Prepared, p: SemanticCacheParams, ctx: LeverContext): (threshold: number) => SemanticHits {
   const ths = [p.threshold, ...p.thresholds];
-  const hits = replayThresholds(prep.index, ths, durationMs(p.ttl)! * ctx.ttlScale, p.capacity);
+  const hits = replayThresholds(prep.index, ths, durationMs(p.ttl)! * ctx.ttlScale, Math.max(1, Math.round(p.capacity / ctx.ttlScale)));
   return (th) => hits[ths.indexOf(th)];
 }
 
