@@ -4,6 +4,7 @@
  * Cross-turn effects are tested on multi-turn conversations, not single requests.
  */
 import { describe, expect, it } from 'vitest';
+import { compress } from '../../src/simulate/levers/compress.js';
 import { outputCap } from '../../src/simulate/levers/output-cap.js';
 import { route } from '../../src/simulate/levers/route.js';
 import { prefixCache } from '../../src/simulate/levers/prefix-cache.js';
@@ -118,5 +119,31 @@ describe('data keys are data (issue 13, item 5)', () => {
     const out = volume.apply(baselineRequests(recs), volume.parse({ k: 2, perFeature }), ctxFor());
     expect(out.requests.map((r) => r.weight)).toEqual([4, 6, 8, 2]);
     expect(usd(total(out.requests))).toBe('0.2');
+  });
+});
+
+describe('compress touches instructions only (defect 5)', () => {
+  it('system messages shrink; few-shot examples, follow-ups and replies do not, even when repeated', () => {
+    // Template in both conversations: system S (1,000 tokens), few-shot pair EX/EXA (100 + 100), then
+    // the user's message. A1 = S + EX + EXA + U1 (200) = 1,400; A2 = A1 + reply 300 + follow-up 100
+    // = 1,800; B1 = S + EX + EXA + V1 (200) = 1,400. factor 0.5 halves S only: 500 off each request:
+    // 900 + 1,300 + 900 = 3,100 input x $1 = $0.0031 (the old lever also halved the repeated few-shot
+    // pair: 600 off each, $0.0028).
+    const S = words('csys', 1000);
+    const EX = words('cex', 100);
+    const EXA = words('cexa', 100);
+    type M = { role: 'system' | 'user' | 'assistant'; content: string };
+    const tpl = (u: string): M[] => [{ role: 'system', content: S }, { role: 'user', content: EX }, { role: 'assistant', content: EXA }, { role: 'user', content: u }];
+    const mk = (conv: string, turn: number, messages: M[]) => rec('claude-t', { timeMs: minutes(turn), conversationId: conv, turn, inputTokens: messages.reduce((s, m) => s + m.content.split(' ').length, 0), text: { messages } });
+    const U1 = words('cu1', 200);
+    const recs = [
+      mk('A', 1, tpl(U1)),
+      mk('A', 2, [...tpl(U1), { role: 'assistant', content: words('ca1', 300) }, { role: 'user', content: words('cu2', 100) }]),
+      mk('B', 1, tpl(words('cv1', 200))),
+    ];
+    const out = compress.apply(baselineRequests(recs), compress.parse({ factor: 0.5 }), ctxFor());
+    expect(out.requests.map((r) => r.inputTokens)).toEqual([900, 1300, 900]);
+    expect(usd(total(out.requests))).toBe('0.0031');
+    expect(out.json).toMatchObject({ removedByRole: { system: 1500 } });
   });
 });
