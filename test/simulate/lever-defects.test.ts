@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { compress } from '../../src/simulate/levers/compress.js';
 import { outputCap } from '../../src/simulate/levers/output-cap.js';
 import { route } from '../../src/simulate/levers/route.js';
+import { summarize } from '../../src/simulate/levers/summarize.js';
 import { prefixCache } from '../../src/simulate/levers/prefix-cache.js';
 import { volume } from '../../src/simulate/levers/volume.js';
 import { priceState } from '../../src/simulate/price.js';
@@ -145,5 +146,28 @@ describe('compress touches instructions only (defect 5)', () => {
     expect(out.requests.map((r) => r.inputTokens)).toEqual([900, 1300, 900]);
     expect(usd(total(out.requests))).toBe('0.0031');
     expect(out.json).toMatchObject({ removedByRole: { system: 1500 } });
+  });
+});
+
+describe('summarize keeps the new message, reads the warm cache, re-caches (defect 4)', () => {
+  // claude-t, TTL 5m. t1 (0 min): writes 2,000, answers 500. t2 (1 min): 2,000 + 500 + 500 new =
+  // 3,000: reads 2,000, writes 1,000, answers 500. t3 (2 min): 3,000 + 500 + 500 new = 4,000: reads
+  // 3,000, writes 1,000, answers 100. afterTokens 1,000, summaryTokens 200, instructionTokens 100.
+  const conv = () => [
+    rec('claude-t', { timeMs: minutes(0), conversationId: 's', turn: 1, cacheWrite5mTokens: 2000, outputTokens: 500 }),
+    rec('claude-t', { timeMs: minutes(1), conversationId: 's', turn: 2, cacheReadTokens: 2000, cacheWrite5mTokens: 1000, outputTokens: 500 }),
+    rec('claude-t', { timeMs: minutes(2), conversationId: 's', turn: 3, cacheReadTokens: 3000, cacheWrite5mTokens: 1000, outputTokens: 100 }),
+  ];
+  it('hand-computed', () => {
+    // H(2) = 2,000 + 500 - 2,000 = 500 (under 1,000); H(3) = 3,000 + 500 - 2,000 = 1,500 > 1,000: summary.
+    // Summary call: t2 cached 3,000 a minute earlier -> reads 3,000, sends t2's answer 500 + 100
+    // instructions as input, writes 200: 300 + 600 + 1,000 = 1,900 µ$.
+    // t3 loses 1,500 - 200 = 1,300 history: 2,700 = template 2,000 (read, warm) + 700 written anew
+    // (summary 200 + new message 500): 200 + 875 + 500 = 1,575 µ$.
+    // t1 = 2,500 + 2,500 = 5,000; t2 = 200 + 1,250 + 2,500 = 3,950. Total 12,425 µ$ = $0.012425.
+    const out = summarize.apply(baselineRequests(conv()), summarize.parse({ afterTokens: 1000, summaryTokens: 200, instructionTokens: 100 }), ctxFor());
+    expect(out.requests[2]).toMatchObject({ cacheReadTokens: 2000, cacheWrite5mTokens: 700, inputTokens: 0 });
+    expect(out.requests[3]).toMatchObject({ origin: 'added', cacheReadTokens: 3000, inputTokens: 600, outputTokens: 200 });
+    expect(usd(total(out.requests))).toBe('0.012425');
   });
 });
