@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { compress } from '../../src/simulate/levers/compress.js';
 import { outputCap } from '../../src/simulate/levers/output-cap.js';
 import { route } from '../../src/simulate/levers/route.js';
+import { semanticCache } from '../../src/simulate/levers/semantic-cache.js';
 import { summarize } from '../../src/simulate/levers/summarize.js';
 import { prefixCache } from '../../src/simulate/levers/prefix-cache.js';
 import { volume } from '../../src/simulate/levers/volume.js';
@@ -169,5 +170,65 @@ describe('summarize keeps the new message, reads the warm cache, re-caches (defe
     expect(out.requests[2]).toMatchObject({ cacheReadTokens: 2000, cacheWrite5mTokens: 700, inputTokens: 0 });
     expect(out.requests[3]).toMatchObject({ origin: 'added', cacheReadTokens: 3000, inputTokens: 600, outputTokens: 200 });
     expect(usd(total(out.requests))).toBe('0.012425');
+  });
+});
+
+describe('semanticCache respects conversation context (defect 1)', () => {
+  // claude-t, 10,000 input tokens per call ($0.01), lookup $0.001, no embedding.
+  // A: "How do I reset my password?" -> reply ra (300 output tokens) -> "Yes"
+  // B: "How do I export invoices?" -> reply rb -> "Yes"
+  // C: "how do i reset my password" (a first turn, same question as A1)
+  // D: A's conversation again: D1 = A1's question (its own answer was 100 tokens) -> ra -> "Yes"
+  type M = { role: 'user' | 'assistant'; content: string };
+  const mk = (m: number, conv: string, turn: number, messages: M[], outputTokens = 0) =>
+    rec('claude-t', { timeMs: minutes(m), conversationId: conv, turn, inputTokens: 10_000, outputTokens, tags: { feature: 'kb' }, text: { messages } });
+  const A1q = 'How do I reset my password?';
+  const B1q = 'How do I export invoices?';
+  const recs = () => [
+    mk(0, 'A', 1, [{ role: 'user', content: A1q }], 300),
+    mk(1, 'A', 2, [{ role: 'user', content: A1q }, { role: 'assistant', content: 'ra open settings then security' }, { role: 'user', content: 'Yes' }]),
+    mk(2, 'B', 1, [{ role: 'user', content: B1q }]),
+    mk(3, 'B', 2, [{ role: 'user', content: B1q }, { role: 'assistant', content: 'rb billing then export csv' }, { role: 'user', content: 'Yes' }]),
+    mk(4, 'C', 1, [{ role: 'user', content: 'how do i reset my password' }]),
+    mk(5, 'D', 1, [{ role: 'user', content: A1q }], 100),
+    mk(6, 'D', 2, [{ role: 'user', content: A1q }, { role: 'assistant', content: 'ra open settings then security' }, { role: 'user', content: 'Yes' }]),
+  ];
+  const run = (context: string) => semanticCache.apply(baselineRequests(recs()), semanticCache.parse({ threshold: 0.9, lookupCostUsd: 0.001, embeddingModel: 'none', context }), ctxFor());
+
+  it('first-turn (default): follow-ups are never served; D2 re-sends the cached answer\'s length', () => {
+    // looked up: A1, B1, C1, D1 (4 x $0.001); hits C1 and D1 (similarity 1 with A1).
+    // D1 is served A1's 300-token answer instead of its own 100: D2's prompt grows by 200.
+    // Calls: A1, A2, B1, B2, D2 = 40,000 + 10,200 input = $0.0502, A1's output 300 x $5 = $0.0015,
+    // lookups $0.004: $0.0557.
+    const out = run('first-turn');
+    expect(out.requests.map((r) => r.dropped)).toEqual([false, false, false, false, true, true, false]);
+    expect(out.requests[6].inputTokens).toBe(10_200);
+    expect(usd(total(out.requests))).toBe('0.0557');
+    expect(semanticCache.parse({}).context).toBe('first-turn');
+  });
+
+  it('context: a follow-up hits only where the conversation so far matches', () => {
+    // 7 lookups; hits C1, D1 and D2 (D's history equals A's), not B2 ("Yes" after another question).
+    // Calls A1, A2, B1, B2: $0.04 + $0.0015 + $0.007 = $0.0485.
+    const out = run('context');
+    expect(out.requests.map((r) => r.dropped)).toEqual([false, false, false, false, true, true, true]);
+    expect(usd(total(out.requests))).toBe('0.0485');
+    const samples = (out.json as { sampleHits: Array<{ context: string; answeredContext: string }> }).sampleHits;
+    expect(samples.some((x) => x.context.startsWith('turn 2, after "ra open settings'))).toBe(true);
+  });
+
+  it('query-only (the old behaviour) answers B\'s "Yes" from A\'s', () => {
+    // hits B2, C1, D1, D2: calls A1, A2, B1: $0.03 + $0.0015 + $0.007 = $0.0385
+    const out = run('query-only');
+    expect(out.requests[3].dropped).toBe(true);
+    expect(usd(total(out.requests))).toBe('0.0385');
+  });
+
+  it('lookups are priced by default: the query\'s embedding plus a stated store cost', () => {
+    // one query of 6 words (6 tokens with the word encoder) embedded with small-t at $0.25/MTok =
+    // 1.5 µ$, plus the default $0.00001 store query: $0.01 + $0.0000015 + $0.00001 = $0.0100115
+    const r = rec('claude-t', { timeMs: minutes(0), inputTokens: 10_000, text: { query: 'How do I reset my password?' } });
+    const out = semanticCache.apply(baselineRequests([r]), semanticCache.parse({ embeddingModel: 'small-t' }), ctxFor());
+    expect(usd(total(out.requests))).toBe('0.0100115');
   });
 });
