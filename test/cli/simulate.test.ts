@@ -87,4 +87,31 @@ describe('tokenomics simulate', () => {
     expect(r.stderr).toMatch(/would make [\d,]+ requests \(about \d+ GB of memory\)/);
     expect(r.stderr).not.toMatch(/internal error/);
   });
+
+  it('an empty scenario gives the report\'s unit economics to the femto-dollar', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tk-sim-'));
+    const sc = join(dir, 'empty.yaml');
+    writeFileSync(sc, 'version: 1\nscenarios:\n  - name: none\n');
+    for (const input of ['fixtures/demo', 'fixtures/logs/anthropic/messages.jsonl', 'fixtures/report/mixed.jsonl']) {
+      const rep = JSON.parse((await runCli(['report', input, '--format', 'json'])).stdout);
+      const sim = JSON.parse((await runCli(['simulate', input, '-s', sc, '--format', 'json'])).stdout);
+      const u = rep.unitEconomics;
+      for (const s of [sim.baseline, sim.scenarios[0]]) {
+        // each figure is a femto-exact amount printed as a number: equal amounts print equal
+        expect([s.totalUsd, s.costPerRequestUsd, s.costPerConversationUsd, s.costPerCustomerUsd, s.costPerUserUsd, s.costPerSuccessUsd, s.conversations, s.customers, s.users])
+          .toEqual([rep.totals.costUsd, u.costPerRequestUsd, u.costPerConversationUsd, u.costPerCustomerUsd, u.costPerUserUsd, u.outcomes.costPerSuccessfulOutcomeUsd, u.conversations, u.customers, u.users]);
+      }
+    }
+  }, 60_000);
+
+  it('--by day|week|month|source: the report\'s groups, baseline to the femto-dollar', async () => {
+    for (const by of ['day', 'week', 'month,source']) {
+      const rep = JSON.parse((await runCli(['report', 'fixtures/demo', '--by', by, '--format', 'json'])).stdout);
+      const sim = JSON.parse((await runCli(['simulate', 'fixtures/demo', '-s', 'fixtures/scenarios/demo.yaml', '--only', 'caching', '--by', by, '--format', 'json'])).stdout);
+      const want = new Map<string, number>(rep.groups.filter((g: { costUsd: number | null }) => g.costUsd !== null).map((g: { key: Record<string, string>; costUsd: number }) => [JSON.stringify(g.key), g.costUsd]));
+      const got = new Map<string, number>(sim.groups.filter((g: { baselineUsd: number }) => g.baselineUsd !== 0).map((g: { key: Record<string, string>; baselineUsd: number }) => [JSON.stringify(g.key), g.baselineUsd]));
+      expect(got).toEqual(want);
+      expect(got.size).toBeGreaterThan(by === 'day' ? 20 : 1);
+    }
+  }, 120_000);
 });
