@@ -119,7 +119,9 @@ function summarizeConversation(src: readonly SimRequest[], out: SimRequest[], li
       const sent = out[list[j - 1]]; // the previous turn as sent (after earlier summaries)
       const entry = ctx.resolve(sent.model)?.entry;
       const gap = (r.timeMs ?? 0) - (prev.timeMs ?? 0);
-      const warm = !!entry?.cache && (p.model === undefined || ctx.resolve(p.model)?.entry === entry) && cachedOf(sent) > 0 && gap <= chooseTtl(entry, undefined).ms;
+      // the conversation's prefix is live in its model's cache; the summary call can read it only on that model
+      const live = !!entry?.cache && cachedOf(sent) > 0 && gap <= chooseTtl(entry, undefined).ms;
+      const warm = live && (p.model === undefined || ctx.resolve(p.model)?.entry === entry);
       if (warm) {
         const C = cachedOf(sent);
         res.added.push(summaryCall(r, p, promptOf(sent) - C + sent.outputTokens + p.instructionTokens, C));
@@ -129,7 +131,7 @@ function summarizeConversation(src: readonly SimRequest[], out: SimRequest[], li
       removed = H - p.summaryTokens;
       baseTurn = r.record.turn! - 1;
       summaryTurn = true;
-      templateWarm = warm && cachedOf(sent) >= first;
+      templateWarm = live && cachedOf(sent) >= first;
     }
     if (removed > 0) {
       let next = removePromptTokens(r, Math.min(removed, H));
