@@ -12,9 +12,10 @@
  * matches, since "Yes" or "make it shorter" means something else in every conversation.
  *   - `first-turn` (default, the safe one): only requests without prior turns are looked up and
  *     stored (turn 1, or a request whose messages hold no assistant reply before its question);
- *   - `context`: follow-ups too, but the text compared is the preceding user and assistant
- *     messages plus the query, so a follow-up hits only when the conversation so far is as similar
- *     as the threshold asks (a request without message text past turn 1 is not looked up);
+ *   - `context`: follow-ups too, but a pair's similarity is the smaller of the queries' and of the
+ *     preceding user and assistant messages' (first turns have an empty context and match only
+ *     first turns), so a follow-up hits only when the conversation so far is as similar as the
+ *     threshold asks (a request without message text past turn 1 is not looked up);
  *   - `query-only`: the query alone, whatever came before (the pre-issue-12 behaviour; optimistic).
  * The report shows sample hits with their context (lowest similarity first) in a table and in JSON.
  *
@@ -129,6 +130,7 @@ interface Prepared {
 }
 
 const INSTRUCTION_ROLES = new Set(['system', 'developer']);
+const EMPTY = new Uint32Array(0);
 
 /**
  * The conversation before a request's question: undefined when unknown (no message text past turn
@@ -153,7 +155,7 @@ function describeContext(prior: string[], r: SimRequest): string {
 }
 
 function prepare(requests: readonly SimRequest[], p: SemanticCacheParams, ctx: LeverContext): Prepared {
-  const rows: Array<{ i: number; text: string; time: number; compared: string; context: string }> = [];
+  const rows: Array<{ i: number; text: string; time: number; compared: string; prior?: string; context: string }> = [];
   let noText = 0;
   let followUps = 0;
   requests.forEach((r, i) => {
@@ -163,20 +165,24 @@ function prepare(requests: readonly SimRequest[], p: SemanticCacheParams, ctx: L
     if (p.context === 'query-only') return void rows.push({ i, text, time: r.timeMs ?? 0, compared: text, context: 'not checked (query-only)' });
     const prior = priorContext(r);
     if (prior === undefined || (p.context === 'first-turn' && prior.length > 0)) return void followUps++;
-    rows.push({ i, text, time: r.timeMs ?? 0, compared: prior.length > 0 ? `${prior.join('\n')}\n${text}` : text, context: describeContext(prior, r) });
+    rows.push({ i, text, time: r.timeMs ?? 0, compared: prior.length > 0 ? `${prior.join('\n')}\n${text}` : text, prior: prior.join('\n'), context: describeContext(prior, r) });
   });
   rows.sort((a, b) => a.time - b.time || a.i - b.i);
   const memo = new Map<string, { sh: Uint32Array; bands: Int32Array }>();
-  const items = rows.map(({ i, compared, time }) => {
-    const r = requests[i];
-    const norm = normalizeQuery(compared);
+  const signature = (text: string) => {
+    const norm = normalizeQuery(text);
     let m = memo.get(norm);
     if (!m) {
       const sh = shingles(norm, p.shingleWords);
       memo.set(norm, (m = { sh, bands: bandKeys(sh, p.seed) }));
     }
+    return m;
+  };
+  const items = rows.map(({ i, text, time, prior }): QueryItem => {
+    const r = requests[i];
+    const m = signature(text);
     const scope = `${p.scope === 'all' ? '' : p.scope === 'model' ? r.model : groupKey(r, p.scope)}`;
-    return { timeMs: time, scope, origin: r.record.id, shingles: m.sh, bands: m.bands };
+    return { timeMs: time, scope, origin: r.record.id, shingles: m.sh, bands: m.bands, context: prior === undefined ? undefined : prior === '' ? EMPTY : signature(prior).sh };
   });
   return { items, index: indexQueries(items), at: rows.map((x) => x.i), texts: rows.map((x) => x.text), contexts: rows.map((x) => x.context), compared: rows.map((x) => x.compared), noText, followUps };
 }
@@ -302,7 +308,7 @@ function applySemantic(requests: readonly SimRequest[], p: SemanticCacheParams, 
     requests: out,
     assumptions: [
       ['query', p.queryPattern ? `first group of /${p.queryPattern.source}/m in the last user message (its last ${MAX_PATTERN_INPUT} characters)` : 'text.query, else the last user message'],
-      ['context', p.context === 'first-turn' ? 'first-turn: only requests without prior turns are served or stored' : p.context === 'context' ? 'context: the preceding user/assistant messages are compared with the query' : 'query-only: prior turns ignored (optimistic: a follow-up such as "Yes" can match another conversation)'],
+      ['context', p.context === 'first-turn' ? 'first-turn: only requests without prior turns are served or stored' : p.context === 'context' ? 'context: a pair\'s similarity is the smaller of the queries\' and of the preceding user/assistant messages\'' : 'query-only: prior turns ignored (optimistic: a follow-up such as "Yes" can match another conversation)'],
       ['similarity', `exact Jaccard over ${p.shingleWords}-word shingles of normalised queries (MinHash LSH, 32x4, seed ${p.seed} picks candidates); embeddings not used for matching`],
       ['threshold / TTL / capacity', `${p.threshold} / ${p.ttl} / ${p.capacity} entries per ${p.scope === 'all' ? 'cache' : p.scope} (LRU)${ctx.ttlScale !== 1 ? `; at x${ctx.ttlScale} volume the TTL spans x${ctx.ttlScale} as many queries and the capacity 1/${ctx.ttlScale} of the logged time` : ''}`],
       ['lookup cost', `${p.embeddingModel === 'none' ? 'no embedding' : `embedding of the compared text with ${p.embeddingModel}${lookup.estimated ? ' (tokens estimated at 4 characters each)' : ''}`} + $${p.lookupCostUsd} store query per lookup${p.lookupCostUsd === DEFAULT_LOOKUP_COST_USD ? ' (default, an assumption: set lookupCostUsd)' : ''}, hit or miss: ${formatUsd(totalLookup)} in all`],
