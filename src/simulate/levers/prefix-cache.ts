@@ -12,6 +12,15 @@
  *
  * Without text (or `mode: parametric`) it uses the parametric model in prefix-parametric.ts.
  *
+ * Volume (see volume.ts): requests weighted k > 1 stand for k - 1 more users. The logged traffic is
+ * replayed as it happened; then each request whose shared prefix (the leading run of segments seen
+ * in two or more conversations) the replay found cold is warm with probability
+ * 1 - e^(-(k-1)·λ·TTL) (x / (1 + x) where hits do not refresh the TTL), λ being the logged arrival
+ * rate of that prefix (sharedWarmth). Private history keeps the hits the replay found: other users'
+ * traffic does not close the gaps between one user's turns. The cost therefore falls continuously
+ * with k towards the floor where every shared prefix is read and private history is cached as
+ * logged.
+ *
  * Explicit-cache models (Anthropic, Bedrock) cache up to a breakpoint: `breakpoint: auto` puts it at
  * the end of the prompt in conversations (the next turn reads it) and at the end of the static
  * prefix otherwise (so one-off content is not written at the premium); `end` and `static` force
