@@ -217,6 +217,17 @@ describe('semanticCache respects conversation context (defect 1)', () => {
     expect(samples.some((x) => x.context.startsWith('turn 2, after "ra open settings'))).toBe(true);
   });
 
+  it('context: a follow-up is never answered from a first turn, not even its own conversation\'s', () => {
+    // E1 asks; E2 repeats the question after the reply: the contexts differ (empty vs E1 + reply:
+    // Jaccard 0), so E2 is a miss even though its query is identical (similarity 1 on the query alone).
+    const e = [
+      mk(0, 'E', 1, [{ role: 'user', content: A1q }]),
+      mk(1, 'E', 2, [{ role: 'user', content: A1q }, { role: 'assistant', content: 'ra open settings then security' }, { role: 'user', content: A1q }]),
+    ];
+    const out = semanticCache.apply(baselineRequests(e), semanticCache.parse({ threshold: 0.9, embeddingModel: 'none', context: 'context' }), ctxFor());
+    expect(out.requests.map((r) => r.dropped)).toEqual([false, false]);
+  });
+
   it('query-only (the old behaviour) answers B\'s "Yes" from A\'s', () => {
     // hits B2, C1, D1, D2: calls A1, A2, B1: $0.03 + $0.0015 + $0.007 = $0.0385
     const out = run('query-only');
