@@ -121,9 +121,11 @@ export function priceState(pricer: Pricer, requests: readonly SimRequest[]): Sta
     if (!r.dropped) {
       out.modelCalls += n * r.retryFactor;
       const w = r.weight * r.retryFactor;
+      const written = r.cacheWrite5mTokens + r.cacheWrite1hTokens;
+      // retries read what the first attempt wrote (retryAttemptCost)
       out.tokens.input += r.inputTokens * w;
-      out.tokens.cacheRead += r.cacheReadTokens * w;
-      out.tokens.cacheWrite += (r.cacheWrite5mTokens + r.cacheWrite1hTokens) * w;
+      out.tokens.cacheRead += r.cacheReadTokens * w + written * r.weight * (r.retryFactor - 1);
+      out.tokens.cacheWrite += written * r.weight;
       out.tokens.output += r.outputTokens * w;
     }
   }
