@@ -57,7 +57,7 @@ export function dimensionValue(d: Dimension, r: UsageRecord): string {
     case 'source':
       return r.source.file;
     case 'tag':
-      return r.tags[d.name] ?? NONE;
+      return (Object.prototype.hasOwnProperty.call(r.tags, d.name) ? r.tags[d.name] : undefined) ?? NONE;
     case 'day':
       return r.timeMs !== undefined ? new Date(r.timeMs).toISOString().slice(0, 10) : NONE;
     case 'week':

@@ -5,7 +5,7 @@
  * successful outcome) come from the same pass.
  */
 import { componentsOf, totalOf, type Pricer, type RateCard } from '../pricing/cost.js';
-import { ratio, type Femto } from '../pricing/money.js';
+import { divFemto, ratio, type Femto } from '../pricing/money.js';
 import type { SimRequest } from './types.js';
 
 /** Multiply femto by a float multiplier, exactly at the multiplier's decimal value, rounded half up. */
@@ -36,7 +36,19 @@ export function requestCost(pricer: Pricer, r: SimRequest, card = cardOf(pricer,
   if (r.dropped) return pricer.resolve(r.model) ? scaleFemto(r.extraFemto * BigInt(Math.max(1, r.record.requests)), r.weight) : undefined;
   if (!card) return undefined;
   const tokens = totalOf(componentsOf(r, card.prices));
-  return scaleFemto(scaleFemto(tokens, r.retryFactor) + r.extraFemto * BigInt(Math.max(1, r.record.requests)), r.weight);
+  const retries = r.retryFactor > 1 ? scaleFemto(retryAttemptCost(r, card), r.retryFactor - 1) : 0n;
+  return scaleFemto(tokens + retries + r.extraFemto * BigInt(Math.max(1, r.record.requests)), r.weight);
+}
+
+/**
+ * What the provider bills for one retry of a request: its input and output again, but the prefix
+ * the first attempt wrote to the cache (seconds earlier, well within any TTL) is read, not written
+ * twice. Non-token costs (lookups) are not repeated: the retry is a model call, not a new query.
+ */
+export function retryAttemptCost(r: SimRequest, card: RateCard): Femto {
+  const written = r.cacheWrite5mTokens + r.cacheWrite1hTokens;
+  const t = written > 0 ? { ...r, cacheReadTokens: r.cacheReadTokens + written, cacheWrite5mTokens: 0, cacheWrite1hTokens: 0 } : r;
+  return totalOf(componentsOf(t, card.prices));
 }
 
 export interface StatePrice {
@@ -60,9 +72,11 @@ export interface StatePrice {
   /** Conversations and customers with at least one priced request. */
   conversations: number;
   customers: number;
-  /** Cost of the calls that belong to a conversation / carry a customer (the numerators of "per X"). */
+  users: number;
+  /** Cost of the calls that belong to a conversation / carry a customer or user (the numerators of "per X"). */
   conversationTotal: Femto;
   customerTotal: Femto;
+  userTotal: Femto;
   tokens: { input: number; cacheRead: number; cacheWrite: number; output: number };
 }
 
@@ -71,8 +85,9 @@ export function priceState(pricer: Pricer, requests: readonly SimRequest[]): Sta
   const unpriced = new Set<string>();
   const convs = new Map<string, number>();
   const customers = new Set<string>();
+  const users = new Set<string>();
   const out: StatePrice = {
-    total: 0n, costs, unpricedRequests: 0, unpricedModels: [], longContextRequests: 0, requestsServed: 0, pricedRequestsServed: 0, modelCalls: 0, successes: 0, knownOutcomeTotal: 0n, conversations: 0, customers: 0, conversationTotal: 0n, customerTotal: 0n,
+    total: 0n, costs, unpricedRequests: 0, unpricedModels: [], longContextRequests: 0, requestsServed: 0, pricedRequestsServed: 0, modelCalls: 0, successes: 0, knownOutcomeTotal: 0n, conversations: 0, customers: 0, users: 0, conversationTotal: 0n, customerTotal: 0n, userTotal: 0n,
     tokens: { input: 0, cacheRead: 0, cacheWrite: 0, output: 0 },
   };
   for (let i = 0; i < requests.length; i++) {
@@ -88,6 +103,7 @@ export function priceState(pricer: Pricer, requests: readonly SimRequest[]): Sta
       out.total += cost;
       if (r.conversation !== undefined) out.conversationTotal += cost;
       if (r.record.tags.customer !== undefined) out.customerTotal += cost;
+      if (r.record.tags.user !== undefined) out.userTotal += cost;
       if (r.outcomeKnown) out.knownOutcomeTotal += cost;
     }
     if (card?.tier) out.longContextRequests += n;
@@ -99,19 +115,23 @@ export function priceState(pricer: Pricer, requests: readonly SimRequest[]): Sta
         if (r.outcomeKnown) out.successes += n * r.successes;
         if (r.conversation !== undefined) convs.set(`${r.conversation}#${r.replica}`, r.weight);
         if (r.record.tags.customer !== undefined) customers.add(r.record.tags.customer);
+        if (r.record.tags.user !== undefined) users.add(r.record.tags.user);
       }
     }
     if (!r.dropped) {
       out.modelCalls += n * r.retryFactor;
       const w = r.weight * r.retryFactor;
+      const written = r.cacheWrite5mTokens + r.cacheWrite1hTokens;
+      // retries read what the first attempt wrote (retryAttemptCost)
       out.tokens.input += r.inputTokens * w;
-      out.tokens.cacheRead += r.cacheReadTokens * w;
-      out.tokens.cacheWrite += (r.cacheWrite5mTokens + r.cacheWrite1hTokens) * w;
+      out.tokens.cacheRead += r.cacheReadTokens * w + written * r.weight * (r.retryFactor - 1);
+      out.tokens.cacheWrite += written * r.weight;
       out.tokens.output += r.outputTokens * w;
     }
   }
   for (const w of convs.values()) out.conversations += w;
   out.customers = customers.size;
+  out.users = users.size;
   out.unpricedModels = [...unpriced].sort();
   return out;
 }
@@ -128,9 +148,15 @@ export function groupTotals(requests: readonly SimRequest[], costs: ReadonlyArra
   return m;
 }
 
-/** amount / count as exact femto (rounded down), or null when count is 0. */
+/**
+ * amount / count in femto, rounded half up as the report rounds (divFemto), or null when count is
+ * 0. A fractional count (weighted successes) divides by its exact decimal value.
+ */
 export function perUnit(amount: Femto, count: number): Femto | null {
   if (!(count > 0)) return null;
+  if (Number.isSafeInteger(count)) return divFemto(amount, count);
   const r = ratio(Number(count.toPrecision(12)));
-  return (amount * r.den) / r.num;
+  const n = amount * r.den;
+  const q = n / r.num;
+  return (n % r.num) * 2n >= r.num ? q + 1n : q;
 }

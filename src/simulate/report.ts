@@ -7,14 +7,17 @@ import { femtoToUsdNumber, formatUsd, type Femto } from '../pricing/money.js';
 import { col, type Report, type Section } from '../report/model.js';
 import type { ScenarioResult, WaterfallStep } from './engine.js';
 import { groupTotals, perUnit, type StatePrice } from './price.js';
-import { groupKey } from './scope.js';
+import { splitGroupKey, type Dimension } from '../aggregate/dims.js';
+import { groupKeyOf } from './scope.js';
 import type { SimRequest } from './types.js';
 
 export interface SimulateReportInput {
   baselineRequests: SimRequest[];
   baseline: StatePrice;
   results: ScenarioResult[];
+  /** `--by` dimensions (src/aggregate's), and the text the user gave. */
   by?: string;
+  dims?: Dimension[];
   explain: boolean;
   schemaVersion: number;
   /** Input facts: records read, period, etc. */
@@ -38,9 +41,9 @@ function unitRow(name: string, p: StatePrice, baseline: StatePrice) {
 function unitJson(p: StatePrice) {
   return {
     totalUsd: femtoToUsdNumber(p.total), requestsServed: p.requestsServed, modelCalls: Number(p.modelCalls.toFixed(3)), successes: Number(p.successes.toFixed(3)),
-    conversations: p.conversations, customers: p.customers, longContextRequests: p.longContextRequests,
+    conversations: p.conversations, customers: p.customers, users: p.users, longContextRequests: p.longContextRequests,
     costPerRequestUsd: usd(perUnit(p.total, p.pricedRequestsServed)), costPerConversationUsd: usd(perUnit(p.conversationTotal, p.conversations)),
-    costPerCustomerUsd: usd(perUnit(p.customerTotal, p.customers)), costPerSuccessUsd: usd(perUnit(p.knownOutcomeTotal, p.successes)),
+    costPerCustomerUsd: usd(perUnit(p.customerTotal, p.customers)), costPerUserUsd: usd(perUnit(p.userTotal, p.users)), costPerSuccessUsd: usd(perUnit(p.knownOutcomeTotal, p.successes)),
     tokens: p.tokens, unpricedRequests: p.unpricedRequests, unpricedModels: p.unpricedModels,
   };
 }
@@ -82,13 +85,14 @@ function waterfallSection(results: ScenarioResult[]): Section {
 
 function groupsSection(input: SimulateReportInput): Section | undefined {
   const by = input.by;
-  if (!by) return undefined;
-  const key = (r: SimRequest) => groupKey(r, by);
+  const dims = input.dims;
+  if (!by || !dims) return undefined;
+  const key = (r: SimRequest) => groupKeyOf(r, dims);
   const base = groupTotals(input.baselineRequests, input.baseline.costs, key);
   const per = input.results.map((r) => groupTotals(r.requests, r.final.costs, key));
   const names = [...new Set([...base.keys(), ...per.flatMap((m) => [...m.keys()])])].sort((a, b) => Number((base.get(b) ?? 0n) - (base.get(a) ?? 0n)) || a.localeCompare(b));
   const rows = names.map((g) => {
-    const row: Section['rows'][number] = { group: g, baseline: base.get(g) ?? 0n };
+    const row: Section['rows'][number] = { group: g.split('\u0000').join(' / '), key: g, baseline: base.get(g) ?? 0n };
     input.results.forEach((r, i) => (row[`s${i}`] = per[i].get(g) ?? 0n));
     return row;
   });
@@ -122,7 +126,7 @@ function curveSection(results: ScenarioResult[]): Section | undefined {
     id: 'volume-curve', title: 'Volume curve: the scenario at k times the traffic',
     columns: [col('scenario', 'Scenario'), col('k', 'k', 'number'), col('method', 'Method'), col('baseline', 'Baseline x k', 'usd'), col('total', 'Scenario', 'usd'), col('saving', 'Saving', 'usd'), col('perRequest', 'Per request', 'usd')],
     rows,
-    notes: ['replicate = requests copied with jitter and replayed; compress = weights x k with cache TTLs x k (the parametric equivalent of k-times denser arrivals).'],
+    notes: ['compress (the default at every k) = weights x k; shared prefixes get (k - 1) x their logged arrivals more, so they are warm more often, while a conversation\'s private history is cached as logged; replicate = requests copied with jitter and replayed. The curve tends to the floor where every shared prefix is warm.'],
   };
 }
 
@@ -160,7 +164,7 @@ export function buildSimulateReport(input: SimulateReportInput): Report {
     schemaVersion: input.schemaVersion, command: 'simulate', by: input.by ?? null,
     baseline: unitJson(input.baseline),
     scenarios: input.results.map((r) => scenarioJson(r, input)),
-    groups: groups ? groups.rows.map((row) => ({ group: row.group, baselineUsd: usd(row.baseline as Femto), scenarios: Object.fromEntries(input.results.map((r, i) => [r.scenario.name, usd(row[`s${i}`] as Femto)])) })) : null,
+    groups: groups ? groups.rows.map((row) => ({ group: row.group, key: splitGroupKey(input.dims!, row.key as string), baselineUsd: usd(row.baseline as Femto), scenarios: Object.fromEntries(input.results.map((r, i) => [r.scenario.name, usd(row[`s${i}`] as Femto)])) })) : null,
     notes,
   };
   const best = input.results.reduce<ScenarioResult | undefined>((b, r) => (!b || r.final.total < b.final.total ? r : b), undefined);

@@ -1,5 +1,7 @@
 /** Lever scopes (`where:`) and grouping keys shared by levers and reports. */
 import type { Catalog } from '../pricing/catalog.js';
+import { dimensionValue, parseDimensions, type Dimension } from '../aggregate/dims.js';
+import { ownValue } from './keys.js';
 import { promptOf, type SimRequest, type Where } from './types.js';
 
 /**
@@ -22,7 +24,7 @@ export function scopePredicate(where: Where | undefined, catalog: Catalog): (r: 
     if (!inList(where.customer, tags.customer)) return false;
     if (!inList(where.provider, r.record.provider)) return false;
     if (!matchModel(r.model)) return false;
-    if (where.tag) for (const [k, v] of Object.entries(where.tag)) if (tags[k] !== v) return false;
+    if (where.tag) for (const [k, v] of Object.entries(where.tag)) if (ownValue(tags, k) !== v) return false;
     const p = promptOf(r) / Math.max(1, r.record.requests);
     if (where.minInputTokens !== undefined && p < where.minInputTokens) return false;
     if (where.maxInputTokens !== undefined && p > where.maxInputTokens) return false;
@@ -45,23 +47,30 @@ export function describeWhere(where: Where | undefined): string {
   return parts.join(', ') || 'all traffic';
 }
 
-/** Group key of a request for `--by`: feature, model, provider, customer, user, conversation, tag:NAME. */
+/**
+ * A request's value for one dimension, through the one group-by of src/aggregate (dims.ts), except
+ * that `model` and `tier` are the request's current ones (a routed or batched request groups under
+ * where it went, not where it was logged).
+ */
+export function dimensionOf(r: SimRequest, d: Dimension): string {
+  if (d.kind === 'model') return r.model;
+  if (d.kind === 'tier') return r.serviceTier;
+  return dimensionValue(d, r.record);
+}
+
+const parsed = new Map<string, Dimension>();
+
+/** Group key of a request for one dimension name: feature, model, customer, user, tag:NAME, day, ... */
 export function groupKey(r: SimRequest, by: string): string {
-  const tags = r.record.tags;
-  switch (by) {
-    case 'model':
-      return r.model;
-    case 'provider':
-      return r.record.provider ?? '(none)';
-    case 'conversation':
-      return r.conversation ?? '(none)';
-    case 'tier':
-      return r.serviceTier;
-    default: {
-      const key = by.startsWith('tag:') ? by.slice(4) : by;
-      return tags[key] ?? '(none)';
-    }
-  }
+  let d = parsed.get(by);
+  if (d === undefined) parsed.set(by, (d = parseDimensions(by)[0]));
+  return dimensionOf(r, d);
+}
+
+/** Composite group key for `--by` (several dimensions joined as src/aggregate joins them). */
+export function groupKeyOf(r: SimRequest, dims: readonly Dimension[]): string {
+  if (dims.length === 1) return dimensionOf(r, dims[0]);
+  return dims.map((d) => dimensionOf(r, d)).join('\u0000');
 }
 
 /** Cache scope key for a request: provider+model, optionally per customer/user/feature/tag. */

@@ -35,6 +35,12 @@ export interface QueryItem {
   /** Texts normalising alike share one array: identity marks an exact repeat. */
   shingles: Uint32Array;
   bands: Int32Array;
+  /**
+   * Shingles of the conversation before the query (semanticCache `context: context`): a cached
+   * answer serves the query only when this context is as similar as the threshold asks, too (the
+   * similarity of a pair is the smaller of the two). Empty for a first turn; absent: not checked.
+   */
+  context?: Uint32Array;
 }
 
 export interface SemanticHits {
@@ -54,6 +60,8 @@ export interface SemanticIndex {
   entry: Int32Array;
   entries: number;
   shingles: Uint32Array[];
+  /** Item -> its context shingles (undefined: context not checked). */
+  context: Array<Uint32Array | undefined>;
   /** Entry -> its 32 bucket ids (dense ids of (scope, band key); equal keys share a bucket). */
   buckets: Int32Array;
   bucketCount: number;
@@ -76,7 +84,7 @@ export function indexQueries(items: readonly QueryItem[]): SemanticIndex {
   const firstItem = new Int32Array(n);
   const ix = {
     n, time: new Float64Array(n), origin: new Int32Array(n), scope: new Int32Array(n), scopes: 0,
-    entry: new Int32Array(n), entries: 0, shingles: items.map((it) => it.shingles), buckets: new Int32Array(0), bucketCount: 0,
+    entry: new Int32Array(n), entries: 0, shingles: items.map((it) => it.shingles), context: items.map((it) => it.context), buckets: new Int32Array(0), bucketCount: 0,
   };
   for (let i = 0; i < n; i++) {
     const it = items[i];
@@ -151,6 +159,13 @@ class Replay {
   }
 }
 
+/** Similarity of two items' contexts (1 when not checked). */
+function contextSimilarity(ix: SemanticIndex, a: number, b: number): number {
+  const x = ix.context[a];
+  const y = ix.context[b];
+  return x === undefined || y === undefined ? 1 : jaccard(x, y);
+}
+
 /** Fresh (stored within the TTL) and from another logged request. */
 const usable = (ix: SemanticIndex, e: number, idx: number, ttlMs: number): boolean =>
   !(ix.time[e] + ttlMs < ix.time[idx]) && ix.origin[e] !== ix.origin[idx];
@@ -175,7 +190,8 @@ function bestCandidate(ix: SemanticIndex, st: Replay, idx: number, ttlMs: number
       if (!usable(ix, e, idx, ttlMs)) continue;
       const other = ix.shingles[e];
       if (Math.min(sh.length, other.length) / Math.max(sh.length, other.length) < threshold) continue; // J <= min/max
-      const sim = jaccard(sh, other);
+      let sim = jaccard(sh, other);
+      if (sim >= threshold) sim = Math.min(sim, contextSimilarity(ix, e, idx));
       if (sim > bestSim || (sim === bestSim && e > best)) {
         bestSim = sim;
         best = e;
@@ -219,8 +235,8 @@ function runFrom(ix: SemanticIndex, run: Run, ttlMs: number, capacity: number, p
     const p = ix.entry[idx];
     if (p < 0) continue;
     let e = st.exact[p];
-    let sim = 1;
-    if (e < 0 || !usable(ix, e, idx, ttlMs)) {
+    let sim = e >= 0 ? contextSimilarity(ix, e, idx) : 1;
+    if (e < 0 || !usable(ix, e, idx, ttlMs) || sim < 1) {
       e = bestCandidate(ix, st, idx, ttlMs, run.members[0], out);
       sim = out[0];
     }

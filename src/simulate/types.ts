@@ -80,7 +80,7 @@ export interface LeverContext {
   env: SimEnv;
   /** Whether a request is in the lever's scope (`where`). */
   inScope(r: SimRequest): boolean;
-  /** TTL multiplier from a time-compressed volume projection (1 otherwise). */
+  /** Volume factor k of a compressed volume projection (1 otherwise): the semantic cache's TTL x k and capacity / k. */
   ttlScale: number;
   /** Exact cost of one request in the current state (femto-USD), or undefined when unpriced. */
   cost(r: SimRequest): bigint | undefined;

@@ -43,4 +43,75 @@ describe('tokenomics simulate', () => {
     const c = await runCli(['simulate', 'fixtures/demo', '-s', 'fixtures/scenarios/demo.yaml', '--only', 'caching', '--format', 'csv', '--section', 'waterfall']);
     expect(c.stdout.split('\n')[0]).toBe('Scenario,Step,Lever,Scope,Cost after,Saving,Share,What happened');
   });
+
+  it('features named constructor, __proto__ and toString neither crash nor escape perFeature (issue 13)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tk-sim-'));
+    const log = join(dir, 'log.jsonl');
+    // claude-sonnet-4-5: 3,000 input x $3 + 100 output x $15 = $0.0105 per request
+    writeFileSync(log, ['constructor', '__proto__', 'toString', 'toString'].map((f, i) => JSON.stringify({ timestamp: `2026-10-01T10:0${i}:00Z`, model: 'claude-sonnet-4-5', input_tokens: 3000, output_tokens: 100, feature: f })).join('\n') + '\n');
+    const sc = join(dir, 's.yaml');
+    writeFileSync(sc, 'version: 1\nscenarios:\n  - name: v\n    levers:\n      - volume: { k: 2, perFeature: { constructor: 2, __proto__: 3, toString: 4 } }\n');
+    const r = await runCli(['simulate', log, '-s', sc, '--by', 'feature', '--format', 'json']);
+    expect(r.stderr).not.toMatch(/internal error|at .*\.js:/);
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.stdout);
+    // k x growth: constructor 4, __proto__ 6, toString 8 (two requests): 4 + 6 + 16 = 26 x $0.0105 = $0.273
+    expect(doc.scenarios[0].totalUsd).toBeCloseTo(0.273, 12);
+    expect(doc.groups.map((g: { group: string }) => g.group).sort()).toEqual(['__proto__', 'constructor', 'toString']);
+  });
+
+  it('a catastrophic queryPattern is refused with file:line; an allowed one is matched on bounded input', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tk-sim-'));
+    const sc = join(dir, 's.yaml');
+    writeFileSync(sc, 'version: 1\nscenarios:\n  - name: q\n    levers:\n      - semanticCache: { queryPattern: "^(a+)+$" }\n');
+    const r = await runCli(['simulate', 'fixtures/demo', '-s', sc]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`${sc}:5: scenarios[0].levers[0].semanticCache.queryPattern: refused: a quantifier on a group`);
+    const log = join(dir, 'long.jsonl');
+    // 100,000 "a"s then "!": ^[a-z]*(x)$ would backtrack over the whole line at every start
+    writeFileSync(log, JSON.stringify({ timestamp: '2026-10-01T10:00:00Z', model: 'claude-sonnet-4-5', input_tokens: 10, output_tokens: 1, messages: [{ role: 'user', content: 'a'.repeat(100_000) + '!' }] }) + '\n');
+    const ok = join(dir, 'ok.yaml');
+    writeFileSync(ok, 'version: 1\nscenarios:\n  - name: q\n    levers:\n      - semanticCache: { queryPattern: "[a-z]*(x)$" }\n');
+    const started = Date.now();
+    const r2 = await runCli(['simulate', log, '-s', ok, '--format', 'json']);
+    expect(r2.code).toBe(0);
+    expect(Date.now() - started).toBeLessThan(20_000);
+  });
+
+  it('volume replicate at k = 100000 exits 2 saying what it would need', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tk-sim-'));
+    const sc = join(dir, 's.yaml');
+    writeFileSync(sc, 'version: 1\nscenarios:\n  - name: big\n    levers:\n      - volume: { k: 100000, method: replicate }\n');
+    const r = await runCli(['simulate', 'fixtures/demo', '-s', sc]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/would make [\d,]+ requests \(about \d+ GB of memory\)/);
+    expect(r.stderr).not.toMatch(/internal error/);
+  });
+
+  it('an empty scenario gives the report\'s unit economics to the femto-dollar', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tk-sim-'));
+    const sc = join(dir, 'empty.yaml');
+    writeFileSync(sc, 'version: 1\nscenarios:\n  - name: none\n');
+    for (const input of ['fixtures/demo', 'fixtures/logs/anthropic/messages.jsonl', 'fixtures/report/mixed.jsonl']) {
+      const rep = JSON.parse((await runCli(['report', input, '--format', 'json'])).stdout);
+      const sim = JSON.parse((await runCli(['simulate', input, '-s', sc, '--format', 'json'])).stdout);
+      const u = rep.unitEconomics;
+      for (const s of [sim.baseline, sim.scenarios[0]]) {
+        // each figure is a femto-exact amount printed as a number: equal amounts print equal
+        expect([s.totalUsd, s.costPerRequestUsd, s.costPerConversationUsd, s.costPerCustomerUsd, s.costPerUserUsd, s.costPerSuccessUsd, s.conversations, s.customers, s.users])
+          .toEqual([rep.totals.costUsd, u.costPerRequestUsd, u.costPerConversationUsd, u.costPerCustomerUsd, u.costPerUserUsd, u.outcomes.costPerSuccessfulOutcomeUsd, u.conversations, u.customers, u.users]);
+      }
+    }
+  }, 60_000);
+
+  it('--by day|week|month|source: the report\'s groups, baseline to the femto-dollar', async () => {
+    for (const by of ['day', 'week', 'month,source']) {
+      const rep = JSON.parse((await runCli(['report', 'fixtures/demo', '--by', by, '--format', 'json'])).stdout);
+      const sim = JSON.parse((await runCli(['simulate', 'fixtures/demo', '-s', 'fixtures/scenarios/demo.yaml', '--only', 'caching', '--by', by, '--format', 'json'])).stdout);
+      const want = new Map<string, number>(rep.groups.filter((g: { costUsd: number | null }) => g.costUsd !== null).map((g: { key: Record<string, string>; costUsd: number }) => [JSON.stringify(g.key), g.costUsd]));
+      const got = new Map<string, number>(sim.groups.filter((g: { baselineUsd: number }) => g.baselineUsd !== 0).map((g: { key: Record<string, string>; baselineUsd: number }) => [JSON.stringify(g.key), g.baselineUsd]));
+      expect(got).toEqual(want);
+      expect(got.size).toBeGreaterThan(by === 'day' ? 20 : 1);
+    }
+  }, 120_000);
 });

@@ -161,8 +161,8 @@ const routeCtx: LeverContext = {
 };
 
 describe('route: cache buckets follow the target\'s minimum cacheable length', () => {
-  const routed = (t: Partial<UsageRecord>) => {
-    const out = route.apply(baselineRequests([rec('snt', { outputTokens: 100, ...t })]), route.parse({ to: 'hku' }), routeCtx);
+  const routed = (t: Partial<UsageRecord>, sharedCache = false) => {
+    const out = route.apply(baselineRequests([rec('snt', { outputTokens: 100, ...t })]), route.parse({ to: 'hku', sharedCache }), routeCtx);
     return { r: out.requests[0], cost: usd(priceState(routePricer, out.requests).total) };
   };
 
@@ -173,9 +173,14 @@ describe('route: cache buckets follow the target\'s minimum cacheable length', (
     expect(cost).toBe('0.003');
   });
 
-  it('a 5,000-token read stays a read', () => {
+  it('a 5,000-token read stays a read when the target cache is shared (warm)', () => {
     // 5,000 x $0.10 + 500 x $1 + 100 x $5 = $0.0015
-    expect(routed({ inputTokens: 500, cacheReadTokens: 5000 }).cost).toBe('0.0015');
+    expect(routed({ inputTokens: 500, cacheReadTokens: 5000 }, true).cost).toBe('0.0015');
+  });
+
+  it('a 5,000-token read on a cold target is written first', () => {
+    // 5,000 x $1.25 + 500 x $1 + 100 x $5 = $0.00725
+    expect(routed({ inputTokens: 500, cacheReadTokens: 5000 }).cost).toBe('0.00725');
   });
 
   it('a 3,000-token read under a 5,000-token breakpoint becomes a write', () => {

@@ -50,20 +50,24 @@ describe('semanticCache worked example', () => {
 
 describe('summarize worked example', () => {
   // Prompts 1,000 / 3,000 / 5,000 / 7,000 over turns 1-4; $1/MTok input, $5 output (claude-t).
+  // No output logged: each turn's 2,000 new tokens are its new message, kept verbatim.
+  // (Updated in issue 12: the old figures folded the current turn's message into the summary.)
   const conv = [1000, 3000, 5000, 7000].map((p, i) => rec('claude-t', { timeMs: minutes(i), inputTokens: p, conversationId: 'c', turn: i + 1 }));
-  it('summarises at turn 3 and shrinks later turns', () => {
+  it('summarises at turn 4 and keeps its new message', () => {
+    // H(3) = 3,000 - 1,000 = 2,000 (not over 3,000); H(4) = 5,000 - 1,000 = 4,000 > 3,000: a summary
+    // call reads 4,000 + 200 and writes 500; turn 4 sends 7,000 - (4,000 - 500) = 3,500.
     const out = summarize.apply(baselineRequests(conv), summarize.parse({ afterTokens: 3000, summaryTokens: 500 }), ctxFor());
-    expect(out.requests.slice(0, 4).map((r) => r.inputTokens)).toEqual([1000, 3000, 1500, 3500]);
+    expect(out.requests.slice(0, 4).map((r) => r.inputTokens)).toEqual([1000, 3000, 5000, 3500]);
     const added = out.requests[4];
     expect(added).toMatchObject({ origin: 'added', inputTokens: 4200, outputTokens: 500 });
-    // before 16,000 x $1 = $0.016; after 13,200 x $1 + 500 x $5 = $0.0157
+    // before 16,000 x $1 = $0.016; after 1,000 + 3,000 + 5,000 + 3,500 + 4,200 = 16,700 x $1 + 500 x $5 = $0.0192
     expect(usd(total(baselineRequests(conv)))).toBe('0.016');
-    expect(usd(total(out.requests))).toBe('0.0157');
+    expect(usd(total(out.requests))).toBe('0.0192');
   });
   it('afterTurns: history of more than 2 turns', () => {
-    // turn 4 carries turns 1-3 (3 > 2): H = 6,000 -> summary, prompt 7,000 - 5,500 = 1,500
+    // turn 4 carries turns 1-3 (3 > 2): H = 5,000 - 1,000 = 4,000 -> summary, prompt 7,000 - 3,500 = 3,500
     const out = summarize.apply(baselineRequests(conv), summarize.parse({ afterTurns: 2, summaryTokens: 500 }), ctxFor());
-    expect(out.requests.slice(0, 4).map((r) => r.inputTokens)).toEqual([1000, 3000, 5000, 1500]);
+    expect(out.requests.slice(0, 4).map((r) => r.inputTokens)).toEqual([1000, 3000, 5000, 3500]);
   });
 });
 
@@ -142,7 +146,7 @@ describe('images worked example', () => {
 describe('volume worked example', () => {
   const recs = [0, 1, 2].map((m) => rec('claude-t', { timeMs: minutes(m), inputTokens: 10_000 }));
   it('replicates k times', () => {
-    const out = volume.apply(baselineRequests(recs), volume.parse({ k: 2 }), ctxFor());
+    const out = volume.apply(baselineRequests(recs), volume.parse({ k: 2, method: 'replicate' }), ctxFor());
     expect(out.requests.length).toBe(6);
     expect(usd(total(out.requests))).toBe('0.06');
     expect(out.requests.filter((r) => r.origin === 'replica').every((r) => r.replica === 1)).toBe(true);

@@ -1,5 +1,6 @@
 /** `tokenomics simulate`: replay logs through the levers of one or more scenario files. */
 import type { Command } from 'commander';
+import { DIMENSION_NAMES, parseDimensions } from '../../aggregate/dims.js';
 import { formatInt } from '../../report/cells.js';
 import { UserError } from '../../core/issues.js';
 import { listFormats } from '../../ingest/index.js';
@@ -25,7 +26,6 @@ interface SimulateOptions {
 }
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
-const BY = /^(feature|model|provider|customer|user|conversation|tier|outcome|prompt|tag:.+)$/;
 
 export function registerSimulate(program: Command, run: (fn: (ctx: CommandContext, cmd: Command) => Promise<number> | number) => (...args: unknown[]) => Promise<void>): void {
   program
@@ -34,7 +34,7 @@ export function registerSimulate(program: Command, run: (fn: (ctx: CommandContex
     .argument('<inputs...>', 'log files, directories or glob patterns (- for stdin)')
     .option('-s, --scenario <file>', 'scenario YAML file (repeatable; see README "simulate")', collect)
     .option('--only <name>', 'run only this scenario (repeatable)', collect)
-    .option('--by <dim>', 'group costs by feature, model, provider, customer, user, conversation, tier, outcome, prompt or tag:NAME')
+    .option('--by <dims>', `group costs by ${DIMENSION_NAMES.join(', ')} (comma-separated; model and tier are where a request went)`)
     .option('--explain', 'add lever details: matched query pairs per threshold, per-lever timing')
     .option('--input-format <name>', `force a log format instead of detecting it (${listFormats().map((f) => f.name).join(', ')})`)
     .option('--map <spec>', 'column mapping for generic CSV/JSONL, e.g. model=llm_model,input=tokens_in,output=tokens_out')
@@ -43,6 +43,7 @@ export function registerSimulate(program: Command, run: (fn: (ctx: CommandContex
 Examples:
   $ tokenomics simulate fixtures/demo --scenario fixtures/scenarios/demo.yaml
   $ tokenomics simulate logs/ -s cache.yaml -s routing.yaml --by feature --format markdown
+  $ tokenomics simulate logs/ -s demo.yaml --by week,feature
   $ tokenomics simulate fixtures/demo -s fixtures/scenarios/demo.yaml --only caching --explain
   $ tokenomics simulate logs/ -s demo.yaml --format csv --section waterfall`)
     .action(run((ctx, cmd) => simulate(ctx, cmd.args, cmd.opts<SimulateOptions>())));
@@ -55,7 +56,7 @@ function periodOf(records: UsageRecord[]): string {
 
 async function simulate(ctx: CommandContext, inputs: string[], opts: SimulateOptions): Promise<number> {
   if (!opts.scenario?.length) throw new UserError('simulate needs at least one --scenario FILE', 'see fixtures/scenarios/ for examples');
-  if (opts.by && !BY.test(opts.by)) throw new UserError(`--by: unknown dimension "${opts.by}"`, 'use feature, model, provider, customer, user, conversation, tier, outcome, prompt or tag:NAME');
+  const dims = opts.by !== undefined ? parseDimensions(opts.by) : undefined;
   let scenarios = resolveInheritance(opts.scenario.flatMap((f) => loadScenarioFile(f)));
   if (opts.only?.length) {
     const unknown = opts.only.filter((n) => !scenarios.some((s) => s.name === n));
@@ -73,7 +74,7 @@ async function simulate(ctx: CommandContext, inputs: string[], opts: SimulateOpt
   const rejected = Object.values(ingest.counts.rejected).reduce((a, b) => a + b, 0);
   const withText = records.filter((r) => r.text?.messages?.length || r.text?.prompt !== undefined).length;
   const report = buildSimulateReport({
-    baselineRequests: base, baseline, results, by: opts.by, explain: !!opts.explain, schemaVersion: SCHEMA_VERSION,
+    baselineRequests: base, baseline, results, by: opts.by, dims, explain: !!opts.explain, schemaVersion: SCHEMA_VERSION,
     summary: [['Records', `${formatInt(records.length)} (${formatInt(ingest.counts.read)} read, ${formatInt(skipped)} skipped, ${formatInt(rejected)} rejected)`], ['Period', periodOf(records)], ['With prompt text', `${formatInt(withText)} of ${formatInt(records.length)}`], ['Scenarios', scenarios.map((s) => s.name).join(', ')]],
     notes: withText < records.length ? [`${records.length - withText} record(s) carry no prompt text: text levers (prefix replay, semantic cache, measured token conversion) use their parametric or factor modes there`] : [],
   });

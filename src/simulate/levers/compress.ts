@@ -1,20 +1,23 @@
 /**
- * compress: shrink the static part of prompts (instructions, few-shot examples, shared documents)
- * to `factor` of its size, in scope. The static part of a request is, in order of preference:
- * measured from its text (segments that repeat across the log, see segments.ts); `staticTokens`
- * (a given size per request); or its cached prefix (cache read + write buckets) in the current
- * state. Removed tokens come off the cached prefix first; a cached prefix left below the model's
- * minimum cacheable length becomes plain input.
+ * compress: shrink instruction content (system and developer messages: role definitions, rules,
+ * tool instructions) to `factor` of its size, in scope. Only instructions: user messages (follow-ups
+ * such as "Yes"), assistant replies and few-shot examples are load-bearing and never touched, even
+ * when their text repeats across the log. The instruction part of a request is measured from its
+ * text (the system/developer messages' share of its prompt), else given as `staticTokens` (the
+ * instruction tokens per request). A request with neither is left as logged (its cached prefix is
+ * no measure: in a conversation it is mostly history). Removed tokens come off the cached prefix
+ * first; a cached prefix left below the model's minimum cacheable length becomes plain input.
+ * The report says how many tokens were removed per message role.
  *
  * Parameters: factor (required, 0..1: the share kept), staticTokens.
  *
  * Worked example (test/simulate/levers.test.ts): 3,000 input tokens of which staticTokens 2,000,
  * factor 0.6: 800 tokens removed -> 2,200 input; at $1/MTok $0.003 -> $0.0022.
  *
- * Complexity: O(n) plus tokenizing each distinct segment once.
+ * Complexity: O(n) plus tokenizing each distinct message once.
  */
 import { int, num, opt, type Field } from '../../core/validate.js';
-import { segmentFrequencies, SegmentTokenizer, staticTokens } from '../segments.js';
+import { SegmentTokenizer } from '../segments.js';
 import { promptOf, removePromptTokens, type Lever, type LeverContext, type LeverOutcome, type SimRequest } from '../types.js';
 import type { EncodingName } from '../../tokenize/encodings.js';
 import { fitCacheMinimum } from './cache-rules.js';
@@ -26,48 +29,74 @@ export interface CompressParams {
 
 export const compressFields: Record<string, Field> = { factor: { rule: num(0, 1), required: true }, staticTokens: opt(int()) };
 
+const INSTRUCTION_ROLES = new Set(['system', 'developer']);
+
+/** Instruction tokens and prompt tokens of a request's messages (encoder counts), per role. */
+function instructionShare(r: SimRequest, tk: SegmentTokenizer): { instruction: number; prompt: number; byRole: Map<string, number> } | undefined {
+  const messages = r.record.text?.messages;
+  if (!messages || messages.length === 0) return undefined;
+  const byRole = new Map<string, number>();
+  let instruction = 0;
+  let prompt = 0;
+  for (const m of messages) {
+    const n = tk.tokens(m.content).length;
+    prompt += n;
+    if (INSTRUCTION_ROLES.has(m.role)) {
+      instruction += n;
+      byRole.set(m.role, (byRole.get(m.role) ?? 0) + n);
+    }
+  }
+  return prompt > 0 ? { instruction, prompt, byRole } : undefined;
+}
+
 function applyCompress(requests: readonly SimRequest[], p: CompressParams, ctx: LeverContext): LeverOutcome {
   const out = requests.slice();
-  const freq = ctx.env.encode ? segmentFrequencies(requests) : new Map<string, number>();
   const toks = new Map<EncodingName, SegmentTokenizer>();
-  const how = { text: 0, given: 0, cached: 0, none: 0 };
+  const how = { text: 0, given: 0, none: 0 };
+  const byRole = new Map<string, number>();
   let removedTotal = 0;
   requests.forEach((r, i) => {
     if (r.dropped || r.origin === 'added' || !ctx.inScope(r) || p.factor === 1) return;
     const P = promptOf(r);
     const n = Math.max(1, r.record.requests);
-    let st: number;
     const enc = ctx.resolve(r.model)?.entry.tokenizer?.encoding ?? 'o200k_base';
-    const tk = toks.get(enc) ?? toks.set(enc, new SegmentTokenizer(ctx.env, enc, freq)).get(enc)!;
-    const seg = ctx.env.encode ? tk.segments(r, false) : undefined;
-    if (seg && seg.tokens > 0) {
-      st = Math.round((P * staticTokens(seg)) / seg.tokens);
+    const tk = ctx.env.encode ? toks.get(enc) ?? toks.set(enc, new SegmentTokenizer(ctx.env, enc, new Map())).get(enc)! : undefined;
+    const share = tk ? instructionShare(r, tk) : undefined;
+    let cut: number;
+    const roles: Array<[string, number]> = [];
+    if (share) {
       how.text++;
+      // removed per role, in billed tokens (the encoder's share of the billed prompt)
+      cut = 0;
+      for (const [role, t] of share.byRole) {
+        const c = Math.round(((P * t) / share.prompt) * (1 - p.factor));
+        cut += c;
+        roles.push([role, c]);
+      }
     } else if (p.staticTokens !== undefined) {
-      st = Math.min(P, p.staticTokens * n);
       how.given++;
-    } else if (r.cacheReadTokens + r.cacheWrite5mTokens + r.cacheWrite1hTokens > 0) {
-      st = r.cacheReadTokens + r.cacheWrite5mTokens + r.cacheWrite1hTokens;
-      how.cached++;
+      cut = Math.round(Math.min(P, p.staticTokens * n) * (1 - p.factor));
+      roles.push(['instructions (staticTokens)', cut]);
     } else {
       how.none++;
       return;
     }
-    const cut = Math.round(st * (1 - p.factor));
     if (cut <= 0) return;
     removedTotal += cut * r.weight;
+    for (const [role, c] of roles) byRole.set(role, (byRole.get(role) ?? 0) + c * r.weight);
     out[i] = fitCacheMinimum(removePromptTokens(r, cut), ctx.resolve(r.model)?.entry.cache?.minTokens);
   });
-  const notes = how.none > 0 ? [`${how.none} request(s) with no known static part (no text, no staticTokens, nothing cached) left as logged`] : [];
+  const notes = how.none > 0 ? [`${how.none} request(s) without message roles in their text and no staticTokens left as logged (the instruction part is unknown)`] : [];
+  const roleText = [...byRole].map(([role, t]) => `${role} ${Math.round(t)}`).join(', ') || 'none';
   return {
     requests: out,
     assumptions: [
-      ['compression', `static prompt tokens kept at x${p.factor}; output quality assumed unchanged`],
-      ['static part from', `text ${how.text}, staticTokens ${how.given}, cached prefix ${how.cached} request(s)`],
+      ['compression', `instruction tokens (system/developer messages) kept at x${p.factor}; user messages, assistant replies and few-shot examples untouched; output quality assumed unchanged`],
+      ['instruction part from', `message roles ${how.text}, staticTokens ${how.given} request(s)`],
     ],
     notes,
-    metrics: [['prompt tokens removed', String(Math.round(removedTotal))]],
-    json: { removedTokens: removedTotal, staticFrom: how },
+    metrics: [['prompt tokens removed', String(Math.round(removedTotal))], ['removed by role', roleText]],
+    json: { removedTokens: removedTotal, removedByRole: Object.fromEntries(byRole), instructionFrom: how },
   };
 }
 

@@ -2,18 +2,22 @@
  * outputCap: cap output at `maxTokens` per request, or scale it by `factor` (<= 1), in scope.
  * Reasoning tokens are part of output and count toward the cap. The real output-length
  * distribution in scope is reported (p50/p90/p99/max) with how many responses the cap would
- * truncate; the quality cost of truncation is not modelled.
+ * truncate; the quality cost of truncation is not modelled. A shortened answer also shortens the
+ * history every later turn of its conversation re-sends (output-history.ts): those prompts lose the
+ * same tokens, from their cached prefix first.
  *
  * Parameters: maxTokens, factor (one of them).
  *
  * Worked example (test/simulate/levers.test.ts): outputs 100, 300, 800, 2,000 tokens at
  * $5/MTok, maxTokens 500: 100 + 300 + 500 + 500 = 1,400 tokens, $0.007 instead of $0.016;
- * 2 of 4 responses (50%) truncated, p50 300, max 2,000.
+ * 2 of 4 responses (50%) truncated, p50 300, max 2,000. In a conversation whose turn 1 answer is
+ * cut from 800 to 500 tokens, turns 2 and 3 each send 300 prompt tokens less.
  *
  * Complexity: O(n log n) (percentiles).
  */
 import { int, num, opt, type Field, type ValidationError } from '../../core/validate.js';
 import { col, type Section } from '../../report/model.js';
+import { propagateOutputChanges } from '../output-history.js';
 import type { Lever, LeverContext, LeverOutcome, SimRequest } from '../types.js';
 
 export interface OutputCapParams {
@@ -44,6 +48,7 @@ function applyOutputCap(requests: readonly SimRequest[], p: OutputCapParams, ctx
   const lengths: number[] = [];
   let truncated = 0;
   let total = 0;
+  const changed = new Map<number, number>();
   requests.forEach((r, i) => {
     if (r.dropped || r.origin === 'added' || !ctx.inScope(r)) return;
     const n = Math.max(1, r.record.requests);
@@ -53,8 +58,10 @@ function applyOutputCap(requests: readonly SimRequest[], p: OutputCapParams, ctx
     if (v < r.outputTokens) {
       truncated += n * r.weight;
       out[i] = { ...r, outputTokens: v };
+      changed.set(i, v - r.outputTokens);
     }
   });
+  const history = propagateOutputChanges(out, changed, ctx);
   lengths.sort((a, b) => a - b);
   const q = (x: number) => Math.round(percentile(lengths, x));
   const details: Section[] = [{
@@ -66,9 +73,9 @@ function applyOutputCap(requests: readonly SimRequest[], p: OutputCapParams, ctx
     requests: out,
     assumptions: [['output cap', `${p.maxTokens !== undefined ? `max ${p.maxTokens} tokens` : ''}${p.maxTokens !== undefined && p.factor !== undefined ? ' and ' : ''}${p.factor !== undefined ? `x${p.factor}` : ''} per response (reasoning included); quality effect of truncation not modelled`]],
     notes: [],
-    metrics: [['responses shortened', `${Math.round(truncated)} of ${Math.round(total)}`], ['output p50 / p90 / p99', `${q(0.5)} / ${q(0.9)} / ${q(0.99)}`]],
+    metrics: [['responses shortened', `${Math.round(truncated)} of ${Math.round(total)}`], ['output p50 / p90 / p99', `${q(0.5)} / ${q(0.9)} / ${q(0.99)}`], ['later-turn prompt tokens removed', String(Math.round(-history.tokens))]],
     details,
-    json: { responses: total, truncated, p50: q(0.5), p90: q(0.9), p99: q(0.99), max: q(1) },
+    json: { responses: total, truncated, p50: q(0.5), p90: q(0.9), p99: q(0.99), max: q(1), laterTurns: history.requests, laterTurnTokens: history.tokens },
   };
 }
 

@@ -12,6 +12,15 @@
  *
  * Without text (or `mode: parametric`) it uses the parametric model in prefix-parametric.ts.
  *
+ * Volume (see volume.ts): requests weighted k > 1 stand for k - 1 more users. The logged traffic is
+ * replayed as it happened; then each request whose shared prefix (the leading run of segments seen
+ * in two or more conversations) the replay found cold is warm with probability
+ * 1 - e^(-(k-1)·λ·TTL) (x / (1 + x) where hits do not refresh the TTL), λ being the logged arrival
+ * rate of that prefix (sharedWarmth). Private history keeps the hits the replay found: other users'
+ * traffic does not close the gaps between one user's turns. The cost therefore falls continuously
+ * with k towards the floor where every shared prefix is read and private history is cached as
+ * logged.
+ *
  * Explicit-cache models (Anthropic, Bedrock) cache up to a breakpoint: `breakpoint: auto` puts it at
  * the end of the prompt in conversations (the next turn reads it) and at the end of the static
  * prefix otherwise (so one-off content is not written at the premium); `end` and `static` force
@@ -37,8 +46,9 @@
  */
 import { opt, oneOfStr, int, num, type Field } from '../../core/validate.js';
 import { DURATION_PATTERN } from '../hash.js';
-import { replayScope, type ReplayItem, type ReplayRule } from '../prefix-replay.js';
+import { granular, replayScope, type ReplayItem, type ReplayRule } from '../prefix-replay.js';
 import { cacheScopeKey } from '../scope.js';
+import { recordToMap } from '../keys.js';
 import { segmentFrequencies, SegmentTokenizer, type Segments } from '../segments.js';
 import type { Lever, LeverContext, LeverOutcome, SimRequest } from '../types.js';
 import type { ModelEntry } from '../../pricing/model.js';
@@ -112,9 +122,9 @@ function breakpointOf(r: SimRequest, seg: Segments, entry: ModelEntry, policy: P
   return r.conversation !== undefined ? seg.tokens : seg.staticPrefix;
 }
 
-function replayGroup(g: Group, out: SimRequest[], tok: (e: EncodingName) => SegmentTokenizer, p: PrefixCacheParams, ctx: LeverContext, stats: CacheStats): void {
+function replayGroup(g: Group, out: SimRequest[], tok: (e: EncodingName) => SegmentTokenizer, p: PrefixCacheParams, stats: CacheStats): void {
   const ttl = chooseTtl(g.entry, p.ttl);
-  const rule = ruleFor(g.entry, ttl.ms * ctx.ttlScale);
+  const rule = ruleFor(g.entry, ttl.ms);
   const t = tok(g.entry.tokenizer?.encoding ?? 'o200k_base');
   const order = g.replay.map((_, i) => i).sort((a, b) => g.replay[a].timeMs! - g.replay[b].timeMs! || a - b);
   const items: ReplayItem[] = order.map((i) => {
@@ -123,12 +133,60 @@ function replayGroup(g: Group, out: SimRequest[], tok: (e: EncodingName) => Segm
     return { timeMs: g.replay[i].timeMs!, seg, salt: g.replay[i].replica, cacheUpTo: breakpointOf(g.replay[i], seg, g.entry, p.breakpoint) };
   });
   const hits = replayScope(items, rule);
+  const warm = sharedWarmth(items, order.map((i) => g.replay[i].weight), rule);
   order.forEach((i, k) => {
     const h = hits[k];
     const r = g.replay[i];
-    const next = h.eligible && h.prompt > 0 ? withCacheShares(r, h.hit / h.prompt, h.write / h.prompt, ttl.bucket) : withCacheShares(r, 0, 0, ttl.bucket);
+    let hit = h.hit;
+    let write = h.write;
+    const extra = warm[k];
+    if (h.eligible && extra.p > 0 && extra.shared > hit) {
+      // another user's request of the k-times traffic wrote the shared prefix within the TTL
+      const more = extra.p * (extra.shared - hit);
+      hit += more;
+      write = Math.max(0, write - more);
+    }
+    const next = h.eligible && h.prompt > 0 ? withCacheShares(r, hit / h.prompt, write / h.prompt, ttl.bucket) : withCacheShares(r, 0, 0, ttl.bucket);
     out[g.indices[i]] = next;
-    addStats(stats, next, h.hit > 0 ? 1 : 0, h.eligible);
+    addStats(stats, next, hit > 0 ? (h.hit > 0 ? 1 : extra.p) : 0, h.eligible);
+  });
+}
+
+/**
+ * Volume's effect on shared content (see volume.ts): requests whose weight is k > 1 stand for
+ * k - 1 more users sending the same shared prefix. Per leading shared segment (a system prompt) the
+ * extra arrivals come at rate λ_extra = (sum of weights - logged requests) / time span (at least one
+ * TTL); a request whose shared prefix the logged replay found cold finds it warm with probability
+ * 1 - e^(-λ_extra·TTL) when hits refresh the TTL, x / (1 + x) (x = λ_extra·TTL) otherwise. Private
+ * history (dynamic segments) is not touched. `shared` is the readable shared prefix (granular, at
+ * or past the minimum), 0 when there is none.
+ */
+function sharedWarmth(items: readonly ReplayItem[], weights: readonly number[], rule: ReplayRule): Array<{ p: number; shared: number }> {
+  const groups = new Map<object, { w: number; n: number; first: number; last: number }>();
+  const keyOf = (it: ReplayItem): object | undefined => (it.seg.staticPart[0] && typeof it.seg.parts[0] === 'object' ? (it.seg.parts[0] as object) : undefined);
+  items.forEach((it, k) => {
+    const key = keyOf(it);
+    if (!key || weights[k] <= 1) return;
+    const g = groups.get(key);
+    if (!g) groups.set(key, { w: weights[k], n: 1, first: it.timeMs, last: it.timeMs });
+    else {
+      g.w += weights[k];
+      g.n++;
+      g.first = Math.min(g.first, it.timeMs);
+      g.last = Math.max(g.last, it.timeMs);
+    }
+  });
+  return items.map((it) => {
+    const key = keyOf(it);
+    const g = key ? groups.get(key) : undefined;
+    if (!g) return { p: 0, shared: 0 };
+    const span = Math.max(g.last - g.first, rule.ttlMs);
+    const x = ((g.w - g.n) / span) * rule.ttlMs;
+    const p = x <= 0 ? 0 : rule.refreshOnHit ? 1 - Math.exp(-x) : x / (1 + x);
+    const upTo = Math.min(it.seg.tokens, it.cacheUpTo ?? it.seg.tokens);
+    let shared = granular(Math.min(it.seg.staticPrefix, upTo), it, rule);
+    if (shared < rule.minTokens) shared = 0;
+    return { p, shared };
   });
 }
 
@@ -146,7 +204,7 @@ function applyPrefixCache(requests: readonly SimRequest[], p: PrefixCacheParams,
   const pending: number[] = [];
   for (const g of groups.values()) {
     models.set(g.entry.id, g.entry);
-    if (g.replay.length > 0) replayGroup(g, out, tok, p, ctx, replayStats);
+    if (g.replay.length > 0) replayGroup(g, out, tok, p, replayStats);
     pending.push(...g.other);
   }
   const param = applyParametric(out, pending, p, ctx);
@@ -177,7 +235,7 @@ function finish(out: SimRequest[], p: PrefixCacheParams, ctx: LeverContext, mode
     const card = ctx.env.pricer.cardForEntry({ entry: e, matchedBy: 'id', matchedKey: e.id }, { inputTokens: 0, cacheReadTokens: 0, cacheWrite5mTokens: 0, cacheWrite1hTokens: 0, outputTokens: 0 }, 'standard');
     const be = breakEvenReads(card.prices, ttl.bucket);
     breakEven[e.id] = Number.isFinite(be) ? Number(be.toFixed(3)) : null;
-    assumptions.push([`${e.id} cache rules`, `min ${e.cache!.minTokens} tokens${e.cache!.increment ? `, ${e.cache!.increment}-token increments` : ''}, TTL ${ttl.text}${ctx.ttlScale !== 1 ? ` (x${ctx.ttlScale} time-compressed)` : ''}${e.cache!.refreshOnHit ? ', refreshed on hit' : ''}; break-even ${Number.isFinite(be) ? be.toFixed(2) : 'n/a'} reads per write${card.prices.cacheWrite5m === card.prices.input && ttl.bucket === '5m' ? ' (writes bill as input)' : ''}`]);
+    assumptions.push([`${e.id} cache rules`, `min ${e.cache!.minTokens} tokens${e.cache!.increment ? `, ${e.cache!.increment}-token increments` : ''}, TTL ${ttl.text}${e.cache!.refreshOnHit ? ', refreshed on hit' : ''}; break-even ${Number.isFinite(be) ? be.toFixed(2) : 'n/a'} reads per write${card.prices.cacheWrite5m === card.prices.input && ttl.bucket === '5m' ? ' (writes bill as input)' : ''}`]);
   }
   const metrics: Array<[string, string]> = [];
   if (replay.requests > 0) metrics.push(['replayed requests', String(Math.round(replay.requests))], ['replay hit rate', pct(replay.hits, replay.eligible)], ['cacheable (>= minimum)', pct(replay.eligible, replay.requests)]);
@@ -195,7 +253,7 @@ export const prefixCache: Lever<PrefixCacheParams> = {
     breakpoint: (raw.breakpoint as PrefixCacheParams['breakpoint'] | undefined) ?? 'auto',
     mode: (raw.mode as PrefixCacheParams['mode'] | undefined) ?? 'auto',
     staticPrefixTokens: raw.staticPrefixTokens as number | undefined,
-    staticPrefixTokensByFeature: raw.staticPrefixTokensByFeature as Record<string, number> | undefined,
+    staticPrefixTokensByFeature: recordToMap(raw.staticPrefixTokensByFeature as Record<string, number> | undefined),
     arrivalsPerHour: raw.arrivalsPerHour as number | undefined,
   }),
   apply: applyPrefixCache,

@@ -3,7 +3,8 @@
  *
  * Each feature has a static prefix of S tokens (`staticPrefixTokensByFeature`, else
  * `staticPrefixTokens`) with a cache breakpoint after it. Requests of one cache scope and feature
- * arrive as a Poisson process of rate λ (measured: (n - 1) / time span; else `arrivalsPerHour`).
+ * arrive as a Poisson process of rate λ (measured: (n - 1) / time span, n weighted by volume, so
+ * k-times traffic is k-times arrivals, counted once; else `arrivalsPerHour`).
  * With TTL T:
  *   - refreshed on hit (Anthropic): a request hits when the previous one came less than T ago,
  *     P(hit) = 1 - e^(-λT);
@@ -26,7 +27,7 @@ export interface ParametricParams {
   ttl?: string;
   scope: string;
   staticPrefixTokens?: number;
-  staticPrefixTokensByFeature?: Record<string, number>;
+  staticPrefixTokensByFeature?: Map<string, number>;
   arrivalsPerHour?: number;
 }
 
@@ -63,7 +64,7 @@ export function applyParametric(out: SimRequest[], indices: number[], p: Paramet
     const r = out[i];
     const entry = ctx.resolve(r.model)!.entry;
     const feature = r.record.tags.feature ?? '(none)';
-    if ((p.staticPrefixTokensByFeature?.[feature] ?? p.staticPrefixTokens) === undefined) {
+    if ((p.staticPrefixTokensByFeature?.get(feature) ?? p.staticPrefixTokens) === undefined) {
       noStatic++;
       continue;
     }
@@ -75,10 +76,10 @@ export function applyParametric(out: SimRequest[], indices: number[], p: Paramet
   if (noStatic > 0) notes.push(`${noStatic} request(s) without prompt text (or aggregated/untimed) left as logged: give staticPrefixTokens or staticPrefixTokensByFeature for a parametric estimate`);
   const rates: string[] = [];
   for (const g of groups.values()) {
-    const S = p.staticPrefixTokensByFeature?.[g.feature] ?? p.staticPrefixTokens!;
+    const S = p.staticPrefixTokensByFeature?.get(g.feature) ?? p.staticPrefixTokens!;
     const ttl = chooseTtl(g.entry, p.ttl);
     const rate = rateOf(g.indices.map((i) => out[i]), p.arrivalsPerHour);
-    const hit = poissonHitRate(rate.perMs, ttl.ms * ctx.ttlScale, !!g.entry.cache!.refreshOnHit);
+    const hit = poissonHitRate(rate.perMs, ttl.ms, !!g.entry.cache!.refreshOnHit);
     rates.push(`${g.feature} on ${g.entry.id}: ${(rate.perMs * 3_600_000).toFixed(1)}/h${rate.measured ? '' : ' (given)'} -> P(hit) ${hit.toFixed(3)}`);
     for (const i of g.indices) out[i] = parametricRequest(out[i], S, hit, g.entry, ttl.bucket, stats);
   }

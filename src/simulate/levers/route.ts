@@ -12,12 +12,25 @@
  * cached prefix below the target's minimum cacheable length becomes plain input, and a read below it
  * becomes a write (the prefix it would read was too short to be cached on the target).
  *
- * Parameters: to (required), share (1), retryRate (0), outputFactor (1), successRate.
+ * The target's cache starts cold: nothing the source model cached is readable on another model. A
+ * routed request reads what it read on the source only when an earlier routed request of the same
+ * conversation (outside conversations: the same feature) reached the target within its TTL and
+ * wrote that prefix; otherwise its reads are written (at the 5-minute write price) first.
+ * `sharedCache: true` keeps the reads (a scenario where the target already serves that traffic).
+ * Conversations move as a whole (the share is drawn per conversation), so a conversation's history
+ * is cached on one model. A retry re-bills the attempt's input and output, reading the prefix the
+ * first attempt wrote (price.ts, `retryAttemptCost`); `retryRate` is the share of attempts that
+ * fail: 1 / (1 - retryRate) attempts per request (src/core/retry.ts).
+ * A different output length (`outputFactor`, or a tokenizer with another ratio) also changes the
+ * history every later turn of the conversation re-sends (output-history.ts).
+ *
+ * Parameters: to (required), share (1), retryRate (0), outputFactor (1), successRate, sharedCache (false).
  *
  * Worked example (test/simulate/levers.test.ts): 1,000 input + 200 output tokens from a $3/$15
  * model (factor 1.0) to a $0.25/$1.25 model (factor 1.2, no text): 1,200 input + 240 output;
  * with retryRate 0.2: cost x 1.25 -> (1,200 x 0.25 + 240 x 1.25) / 1e6 x 1.25 = $0.00075, down
- * from $0.006.
+ * from $0.006. A request that read 2,000 cached tokens on the source writes them on a cold target:
+ * 2,000 x $1.25 + 100 x $1 = $0.0026 on claude-t, not the warm $0.0003.
  *
  * Complexity: O(n) plus tokenizing each distinct routed text once per encoding.
  */
@@ -26,7 +39,9 @@ import { num, opt, str, type Field } from '../../core/validate.js';
 import type { ModelEntry } from '../../pricing/model.js';
 import type { EncodingName } from '../../tokenize/encodings.js';
 import { unitOf } from '../hash.js';
-import { fitCacheMinimum } from './cache-rules.js';
+import { attemptsPerRequest, MAX_RETRY_RATE } from '../../core/retry.js';
+import { chooseTtl, fitCacheMinimum } from './cache-rules.js';
+import { propagateOutputChanges } from '../output-history.js';
 import type { Lever, LeverContext, LeverOutcome, SimEnv, SimRequest } from '../types.js';
 
 export interface RouteParams {
@@ -35,14 +50,16 @@ export interface RouteParams {
   retryRate: number;
   outputFactor: number;
   successRate?: number;
+  sharedCache: boolean;
 }
 
 export const routeFields: Record<string, Field> = {
   to: { rule: str(), required: true },
   share: opt(num(0, 1)),
-  retryRate: opt(num(0, 0.99)),
+  retryRate: opt(num(0, MAX_RETRY_RATE)),
   outputFactor: opt(num(0)),
   successRate: opt(num(0, 1)),
+  sharedCache: opt({ kind: 'boolean' }),
 };
 
 export type ConversionMethod = 'measured' | 'measured+factor' | 'factor' | 'same' | 'none';
@@ -93,7 +110,7 @@ function routeOne(r: SimRequest, src: ModelEntry, dst: ModelEntry, p: RouteParam
     ...r, model: dst.id,
     inputTokens: Math.max(0, total - read - w5 - w1), cacheReadTokens: read, cacheWrite5mTokens: w5, cacheWrite1hTokens: w1,
     outputTokens: Math.round(r.outputTokens * outConv.ratio * p.outputFactor),
-    retryFactor: r.retryFactor / (1 - p.retryRate),
+    retryFactor: r.retryFactor * attemptsPerRequest(p.retryRate),
     successes: p.successRate ?? r.successes,
     outcomeKnown: p.successRate !== undefined || r.outcomeKnown,
   }, dst.cache?.minTokens);
@@ -107,15 +124,21 @@ function applyRoute(requests: readonly SimRequest[], p: RouteParams, ctx: LeverC
   const out = requests.slice();
   let moved = 0;
   let unpriced = 0;
+  const routed: number[] = [];
   requests.forEach((r, i) => {
     if (r.dropped || r.origin === 'added' || !ctx.inScope(r)) return;
-    if (p.share < 1 && unitOf(`${r.record.id}:route:${p.to}`) >= p.share) return;
+    if (p.share < 1 && unitOf(`${r.record.conversationId ?? r.record.id}:route:${p.to}`) >= p.share) return;
     const src = ctx.resolve(r.model)?.entry;
     if (!src) return void unpriced++;
     if (src === dst) return;
     out[i] = routeOne(r, src, dst, p, counter, methods);
+    routed.push(i);
     moved++;
   });
+  const cold = p.sharedCache || !dst.cache ? 0 : coldStart(out, routed, chooseTtl(dst, undefined).ms);
+  const changed = new Map<number, number>();
+  for (const i of routed) if (out[i].outputTokens !== requests[i].outputTokens) changed.set(i, out[i].outputTokens - requests[i].outputTokens);
+  const history = propagateOutputChanges(out, changed, ctx);
   const how = [...methods].map(([m, n]) => `${n} ${m}`).join(', ') || 'none';
   const notes = unpriced > 0 ? [`${unpriced} request(s) on unpriced models not routed (no source price to compare)`] : [];
   if (dst.tokenizer && !dst.tokenizer.exact) notes.push(`${dst.id}: tokenizer not public; counts estimated with ${dst.tokenizer.encoding} x ${dst.tokenizer.factor ?? 1}`);
@@ -124,12 +147,36 @@ function applyRoute(requests: readonly SimRequest[], p: RouteParams, ctx: LeverC
     assumptions: [
       ['target', `${dst.id}, share ${p.share} of scope (deterministic by request id)`],
       ['token conversion', `per request: ${how} (measured = both encodings on the logged text; factor = catalog tokenizer.factor ratio)`],
-      ['quality', `retry rate ${p.retryRate} (x${(1 / (1 - p.retryRate)).toFixed(3)} calls), output x${p.outputFactor}${p.successRate !== undefined ? `, success rate ${p.successRate}` : ', success rate unchanged'}`],
+      ['quality', `retry rate ${p.retryRate} (x${attemptsPerRequest(p.retryRate).toFixed(3)} attempts per request; a retry re-bills input and output and reads the prefix the first attempt cached), output x${p.outputFactor}${p.successRate !== undefined ? `, success rate ${p.successRate}` : ', success rate unchanged'}`],
+      ['target cache', p.sharedCache ? 'shared: the target already holds this traffic\'s prefixes (reads kept)' : `starts cold: ${cold} routed request(s) write what they read on the source (no earlier routed request of the conversation/feature within the TTL)`],
+      ['later turns', `${history.requests} later turn(s) re-send the routed answers at their new length (${history.tokens >= 0 ? '+' : ''}${Math.round(history.tokens)} prompt tokens)`],
     ],
     notes,
-    metrics: [['requests routed', String(moved)]],
-    json: { routed: moved, conversion: Object.fromEntries(methods) },
+    metrics: [['requests routed', String(moved)], ['cold-cache writes', String(cold)]],
+    json: { routed: moved, coldStarts: cold, laterTurnTokens: history.tokens, conversion: Object.fromEntries(methods) },
   };
+}
+
+/**
+ * Routed requests in time order, keyed by conversation (else feature): a request reads what it read
+ * on the source only when an earlier routed request of its key reached the target within the TTL;
+ * otherwise its reads become writes. Returns how many requests started cold.
+ */
+function coldStart(out: SimRequest[], routed: number[], ttlMs: number): number {
+  const order = routed.slice().sort((a, b) => (out[a].timeMs ?? 0) - (out[b].timeMs ?? 0) || (out[a].record.turn ?? 0) - (out[b].record.turn ?? 0) || a - b);
+  const last = new Map<string, number>();
+  let cold = 0;
+  for (const i of order) {
+    const r = out[i];
+    const key = r.conversation !== undefined ? `c\u0000${r.conversation}\u0000${r.replica}` : `f\u0000${r.record.tags.feature ?? ''}`;
+    const t = r.timeMs ?? 0;
+    const prev = last.get(key);
+    last.set(key, t);
+    if (r.cacheReadTokens === 0 || (prev !== undefined && t - prev <= ttlMs)) continue;
+    cold++;
+    out[i] = r.cacheWrite1hTokens > 0 ? { ...r, cacheReadTokens: 0, cacheWrite1hTokens: r.cacheWrite1hTokens + r.cacheReadTokens } : { ...r, cacheReadTokens: 0, cacheWrite5mTokens: r.cacheWrite5mTokens + r.cacheReadTokens };
+  }
+  return cold;
 }
 
 export const route: Lever<RouteParams> = {
@@ -140,6 +187,7 @@ export const route: Lever<RouteParams> = {
     retryRate: (raw.retryRate as number | undefined) ?? 0,
     outputFactor: (raw.outputFactor as number | undefined) ?? 1,
     successRate: raw.successRate as number | undefined,
+    sharedCache: raw.sharedCache === true,
   }),
   apply: applyRoute,
 };

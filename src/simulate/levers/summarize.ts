@@ -1,34 +1,43 @@
 /**
  * summarize: replace the older turns of long conversations with a summary.
  *
- * Conversations are requests sharing a conversationId (per replica), ordered by turn. The history
- * carried at turn t is its prompt minus the first turn's prompt: H(t) = prompt(t) - prompt(1).
- * When the history not yet summarised holds more than `afterTurns` turns or more than
- * `afterTokens` tokens, a summary call is added (input: that history plus `instructionTokens`,
- * output: `summaryTokens`, on `model`, default the conversation's model) and from that turn on the
- * history is S tokens plus whatever accrued since: prompt'(t) = prompt(t) - (H(t0) - S) for the
- * latest summary at t0 (history can be summarised again later, folding the old summary in).
- * Removed tokens come off the cached prefix first (history is what a cache holds), and a cached
- * prefix left below the model's minimum cacheable length becomes plain input; otherwise the cache
- * effect after a summary (a new prefix to write) is not modelled: put prefixCache after this
- * lever to re-simulate it.
+ * Conversations are requests sharing a conversationId (per replica), ordered by turn. A turn's
+ * prompt is the template (turn 1's prompt), the history, and the turn's new message. From the
+ * token counts: the new message of turn t is u(t) = prompt(t) - prompt(t-1) - output(t-1) (what the
+ * prompt grew by besides the previous answer), and the history before it is
+ * H(t) = prompt(t-1) + output(t-1) - prompt(1). When the history not yet summarised holds more than
+ * `afterTurns` turns or more than `afterTokens` tokens, a summary call folds that history (never
+ * the turn's new message, which is sent verbatim after the summary) into `summaryTokens`; from that
+ * turn on the history is S tokens plus whatever accrued since: prompt'(t) = prompt(t) - (H(t0) - S)
+ * for the latest summary at t0 (history can be summarised again later).
+ *
+ * Caching around the summary:
+ *   - the summary call reads the conversation's warm cache: when the previous turn cached its prefix
+ *     (reads + writes) on the same model within the TTL, the call sends that prefix (read from the
+ *     cache), the previous answer and `instructionTokens`; otherwise it sends only the history and
+ *     the instructions, as plain input;
+ *   - the turn that first sends the summary re-caches: its template (turn 1's prompt) is still read
+ *     when it was cached within the TTL, the rest of its cached prefix (summary, new message) is
+ *     written anew; later turns read what it wrote (removed tokens come off their cached prefix).
+ * A cached prefix left below the model's minimum cacheable length becomes plain input.
  *
  * Parameters: afterTurns, afterTokens (at least one), summaryTokens (required), model,
  * instructionTokens (200).
  *
- * Worked example (test/simulate/levers.test.ts): prompts 1,000 / 3,000 / 5,000 / 7,000 tokens
- * over turns 1-4, afterTokens 3,000, summaryTokens 500. Turn 3 carries H = 4,000 > 3,000: a summary
- * call reads 4,200 and writes 500; turn 3 then sends 5,000 - 3,500 = 1,500 and turn 4 sends
- * 7,000 - 3,500 = 3,500 (its history 500 + 2,000 = 2,500 stays under the limit). At $1/MTok input
- * and $5/MTok output: before $0.016; after 1,000 + 3,000 + 1,500 + 3,500 + 4,200 = 13,200 input
- * tokens and 500 output -> $0.0132 + $0.0025 = $0.0157.
+ * Worked example (test/simulate/levers.test.ts): prompts 1,000 / 3,000 / 5,000 / 7,000 tokens over
+ * turns 1-4 (no output logged, so each turn's 2,000 new tokens are its new message), afterTokens
+ * 3,000, summaryTokens 500. Turn 3 carries H = 2,000 (its own 2,000 are the new message); turn 4
+ * carries H = 4,000 > 3,000: a summary call reads 4,000 + 200 and writes 500; turn 4 then sends
+ * 7,000 - 3,500 = 3,500. At $1/MTok input and $5/MTok output: before $0.016; after
+ * 1,000 + 3,000 + 5,000 + 3,500 + 4,200 = 16,700 input tokens and 500 output -> $0.0192.
+ * (Before issue 12 the lever folded turn 3's new message into a summary at turn 3: $0.0157.)
  *
  * Complexity: O(n log n) (sorting turns within conversations).
  */
 import { UserError } from '../../core/issues.js';
 import { int, opt, str, type Field, type ValidationError } from '../../core/validate.js';
 import { col, type Section } from '../../report/model.js';
-import { fitCacheMinimum } from './cache-rules.js';
+import { chooseTtl, fitCacheMinimum } from './cache-rules.js';
 import { promptOf, removePromptTokens, type Lever, type LeverContext, type LeverOutcome, type SimRequest } from '../types.js';
 
 export interface SummarizeParams {
@@ -64,10 +73,10 @@ function conversations(requests: readonly SimRequest[], ctx: LeverContext): Map<
   return convs;
 }
 
-function summaryCall(r: SimRequest, p: SummarizeParams, history: number): SimRequest {
+function summaryCall(r: SimRequest, p: SummarizeParams, input: number, read: number): SimRequest {
   return {
     ...r, id: `${r.id}+summarize`, model: p.model ?? r.model, serviceTier: 'standard', origin: 'added', addedBy: 'summarize',
-    inputTokens: history + p.instructionTokens, cacheReadTokens: 0, cacheWrite5mTokens: 0, cacheWrite1hTokens: 0, outputTokens: p.summaryTokens,
+    inputTokens: input, cacheReadTokens: read, cacheWrite5mTokens: 0, cacheWrite1hTokens: 0, outputTokens: p.summaryTokens,
     retryFactor: 1, successes: 0, dropped: false, extraFemto: 0n,
   };
 }
@@ -75,26 +84,60 @@ function summaryCall(r: SimRequest, p: SummarizeParams, history: number): SimReq
 interface ConvResult {
   summaries: number;
   added: SimRequest[];
+  /** Summary calls that read the conversation's cache. */
+  warmReads: number;
 }
 
-function summarizeConversation(out: SimRequest[], list: number[], p: SummarizeParams, minTokens: (r: SimRequest) => number | undefined): ConvResult {
-  const first = promptOf(out[list[0]]);
+const cachedOf = (r: SimRequest) => r.cacheReadTokens + r.cacheWrite5mTokens + r.cacheWrite1hTokens;
+
+/** The turn that first sends a summary: the template is read if it was cached, the rest written anew. */
+function recache(r: SimRequest, template: number, templateWarm: boolean): SimRequest {
+  const cached = cachedOf(r);
+  if (cached === 0) return r;
+  const read = templateWarm ? Math.min(template, cached) : 0;
+  const write = cached - read;
+  return r.cacheWrite1hTokens > 0 ? { ...r, cacheReadTokens: read, cacheWrite5mTokens: 0, cacheWrite1hTokens: write } : { ...r, cacheReadTokens: read, cacheWrite5mTokens: write, cacheWrite1hTokens: 0 };
+}
+
+function summarizeConversation(src: readonly SimRequest[], out: SimRequest[], list: number[], p: SummarizeParams, ctx: LeverContext): ConvResult {
+  const first = promptOf(src[list[0]]);
   let removed = 0; // tokens cut from every later turn
-  let baseTurn = out[list[0]].record.turn! - 1; // turns up to here are summarised
-  const res: ConvResult = { summaries: 0, added: [] };
-  for (const i of list) {
-    const r = out[i];
-    const H = Math.max(0, promptOf(r) - first);
+  let baseTurn = src[list[0]].record.turn! - 1; // turns up to here are summarised
+  const res: ConvResult = { summaries: 0, added: [], warmReads: 0 };
+  for (let j = 0; j < list.length; j++) {
+    const i = list[j];
+    const r = src[i];
+    const prev = j > 0 ? src[list[j - 1]] : undefined;
+    // history before this turn's new message (the previous prompt and its answer, past the template)
+    const H = prev ? Math.max(0, promptOf(prev) + prev.outputTokens - first) : 0;
     const carried = H - removed; // history tokens actually sent
     const turns = r.record.turn! - baseTurn - 1;
     const over = (p.afterTurns !== undefined && turns > p.afterTurns) || (p.afterTokens !== undefined && carried > p.afterTokens);
-    if (over && carried > p.summaryTokens) {
-      res.added.push(summaryCall(r, p, carried));
+    let summaryTurn = false;
+    let templateWarm = false;
+    if (prev && over && carried > p.summaryTokens) {
+      const sent = out[list[j - 1]]; // the previous turn as sent (after earlier summaries)
+      const entry = ctx.resolve(sent.model)?.entry;
+      const gap = (r.timeMs ?? 0) - (prev.timeMs ?? 0);
+      // the conversation's prefix is live in its model's cache; the summary call can read it only on that model
+      const live = !!entry?.cache && cachedOf(sent) > 0 && gap <= chooseTtl(entry, undefined).ms;
+      const warm = live && (p.model === undefined || ctx.resolve(p.model)?.entry === entry);
+      if (warm) {
+        const C = cachedOf(sent);
+        res.added.push(summaryCall(r, p, promptOf(sent) - C + sent.outputTokens + p.instructionTokens, C));
+        res.warmReads++;
+      } else res.added.push(summaryCall(r, p, carried + p.instructionTokens, 0));
       res.summaries++;
       removed = H - p.summaryTokens;
       baseTurn = r.record.turn! - 1;
+      summaryTurn = true;
+      templateWarm = live && cachedOf(sent) >= first;
     }
-    if (removed > 0) out[i] = fitCacheMinimum(removePromptTokens(r, Math.min(removed, H)), minTokens(r));
+    if (removed > 0) {
+      let next = removePromptTokens(r, Math.min(removed, H));
+      if (summaryTurn) next = recache(next, first, templateWarm);
+      out[i] = fitCacheMinimum(next, ctx.resolve(r.model)?.entry.cache?.minTokens);
+    }
   }
   return res;
 }
@@ -105,12 +148,14 @@ function applySummarize(requests: readonly SimRequest[], p: SummarizeParams, ctx
   const convs = conversations(requests, ctx);
   const added: SimRequest[] = [];
   let touched = 0;
+  let warmReads = 0;
   let before = 0n;
   let after = 0n;
   for (const list of convs.values()) {
-    const res = summarizeConversation(out, list, p, (r) => ctx.resolve(r.model)?.entry.cache?.minTokens);
+    const res = summarizeConversation(requests, out, list, p, ctx);
     if (res.summaries === 0) continue;
     touched++;
+    warmReads += res.warmReads;
     added.push(...res.added);
     for (const i of list) {
       before += ctx.cost(requests[i]) ?? 0n;
@@ -129,12 +174,13 @@ function applySummarize(requests: readonly SimRequest[], p: SummarizeParams, ctx
     assumptions: [
       ['trigger', [p.afterTurns !== undefined ? `> ${p.afterTurns} turns` : '', p.afterTokens !== undefined ? `> ${p.afterTokens} history tokens` : ''].filter(Boolean).join(' or ')],
       ['summary', `${p.summaryTokens} tokens by ${p.model ?? 'the conversation model'}, ${p.instructionTokens} instruction tokens per call`],
-      ['history', 'turn t carries prompt(t) - prompt(turn 1) history tokens; removed tokens come off the cached prefix first'],
+      ['history', 'turn t carries prompt(t-1) + output(t-1) - prompt(turn 1) history tokens; its new message is sent verbatim after the summary; removed tokens come off the cached prefix first'],
+      ['cache', `${warmReads} summary call(s) read the conversation's warm prefix; the turn that first sends a summary reads its template and writes the rest anew`],
     ],
     notes: convs.size === 0 ? ['no multi-turn conversations in scope (records need conversationId and turn)'] : [],
     metrics: [['conversations summarised', `${touched} of ${convs.size}`], ['summary calls added', String(added.length)]],
     details,
-    json: { conversations: convs.size, summarised: touched, summaryCalls: added.length },
+    json: { conversations: convs.size, summarised: touched, summaryCalls: added.length, summaryCallsReadingCache: warmReads },
   };
 }
 

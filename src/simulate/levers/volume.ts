@@ -1,32 +1,42 @@
 /**
  * volume: scale traffic by `k` (times `perFeature` growth for listed features).
  *
- * `replicate` makes k copies of each request in scope (fractional k: the last copy is kept for a
- * deterministic share of requests), each moved by a deterministic jitter of up to
- * ±`jitterMinutes` (the same for every turn of a conversation), so the cache levers that follow see
- * denser arrivals; a copy's dynamic text counts as another user's (see prefix-replay.ts and
- * semantic-replay.ts). `compress` instead multiplies each request's weight by k and the TTL seen
- * by later cache levers by k: k-times denser Poisson arrivals hit a cache with TTL T exactly as
- * often as the logged arrivals hit one with TTL k·T. It is fast at any k (used for k > 10 under
- * `auto`) and exact for the parametric model; for replay it treats the extra traffic as the same
- * users repeating themselves, so it is optimistic for semantic caching.
+ * What more traffic changes, and what it does not: content shared across users (system prompts,
+ * tool definitions, common documents, popular questions) sees k times more arrivals per cache TTL,
+ * so it is warm more often; a conversation's private history does not, because its turns still
+ * come from one user with that user's gaps, whatever everyone else does.
+ *
+ * `compress` (the default, any k, O(n)): each request's weight is multiplied by its k. The cache
+ * levers that follow replay the logged traffic as it happened and add the other (k - 1) x traffic
+ * as extra arrivals of each shared prefix (prefix-cache.ts: a shared prefix the replay found cold
+ * is warm with probability 1 - e^(-(k-1)·λ·TTL)); private history keeps the hits the replay found.
+ * The parametric cache uses the weighted arrival rate once (k·λ, TTL unchanged). The semantic
+ * cache sees other users' questions through a TTL x k and a capacity / k (time compression). The
+ * cost curve is continuous in k and tends to the floor where every shared prefix is warm and the
+ * private history is cached exactly as at 1x.
+ * `replicate` (on request) makes k copies of each request in scope (fractional k: the last copy is
+ * kept for a deterministic share of requests), each moved by a deterministic jitter of up to
+ * ±`jitterMinutes` (the same for every turn of a conversation); a copy's dynamic text counts as
+ * another user's. It needs memory for n·k requests, so its size is checked first: more than
+ * 2,000,000 requests exits 2 naming what it would need.
  * `curve: [1, 10, 100]` re-runs the whole scenario at each k (report section "volume curve").
  *
- * Parameters: k (1), perFeature, method (auto|replicate|compress), jitterMinutes (30), curve.
+ * Parameters: k (1), perFeature, method (auto = compress | replicate | compress), jitterMinutes (30), curve.
  *
  * Worked example (test/simulate/levers.test.ts): 3 requests costing $0.01 each, k = 2 ->
- * 6 requests, $0.06; k = 2.5 (replicate) -> 6 or 9 copies depending on the request's share draw,
- * on average 7.5; compress -> 3 requests of weight 2.5, $0.075 exactly.
+ * $0.06; replicate -> 6 requests; compress at k = 2.5 -> 3 requests of weight 2.5, $0.075 exactly.
  *
- * Complexity: O(n·k) for replicate, O(n) for compress.
+ * Complexity: O(n) for compress, O(n·k) for replicate.
  */
 import { arr, num, oneOfStr, opt, type Field } from '../../core/validate.js';
+import { UserError } from '../../core/issues.js';
 import { unitOf } from '../hash.js';
+import { recordToMap } from '../keys.js';
 import type { Lever, LeverContext, LeverOutcome, SimRequest } from '../types.js';
 
 export interface VolumeParams {
   k: number;
-  perFeature?: Record<string, number>;
+  perFeature?: Map<string, number>;
   method: 'auto' | 'replicate' | 'compress';
   jitterMinutes: number;
   curve?: number[];
@@ -40,11 +50,13 @@ export const volumeFields: Record<string, Field> = {
   curve: opt(arr(num(0), 1)),
 };
 
+/** The method a lever runs: `auto` is `compress` at every k (one model, so the curve has no seam). */
 export function effectiveMethod(p: VolumeParams): 'replicate' | 'compress' {
-  const maxK = Math.max(p.k, ...Object.values(p.perFeature ?? {}).map((g) => g * p.k));
-  if (p.method !== 'auto') return p.method;
-  return maxK <= 10 ? 'replicate' : 'compress';
+  return p.method === 'replicate' ? 'replicate' : 'compress';
 }
+
+/** Most requests `replicate` may create: about 1 KB each, so 2 GB of heap. */
+export const MAX_REPLICATED_REQUESTS = 2_000_000;
 
 function replicas(r: SimRequest, k: number, jitterMs: number): SimRequest[] {
   const copies = Math.floor(k) + (unitOf(`${r.record.id}:volume`) < k - Math.floor(k) ? 1 : 0);
@@ -59,7 +71,13 @@ function replicas(r: SimRequest, k: number, jitterMs: number): SimRequest[] {
 
 function applyVolume(requests: readonly SimRequest[], p: VolumeParams, ctx: LeverContext): LeverOutcome {
   const method = effectiveMethod(p);
-  const kOf = (r: SimRequest) => p.k * (p.perFeature?.[r.record.tags.feature ?? ''] ?? 1);
+  const kOf = (r: SimRequest) => p.k * (p.perFeature?.get(r.record.tags.feature ?? '') ?? 1);
+  if (method === 'replicate') {
+    let copies = 0;
+    for (const r of requests) if (ctx.inScope(r) && r.origin !== 'added') copies += Math.ceil(kOf(r));
+    if (copies > MAX_REPLICATED_REQUESTS)
+      throw new UserError(`volume: method replicate at k = ${p.k} would make ${copies.toLocaleString('en-US')} requests (about ${Math.ceil(copies / 1e6)} GB of memory); the limit is ${MAX_REPLICATED_REQUESTS.toLocaleString('en-US')}`, 'use method: compress (the default), which handles any k in the memory of the log itself');
+  }
   const out: SimRequest[] = [];
   const added: SimRequest[] = [];
   for (const r of requests) {
@@ -75,13 +93,14 @@ function applyVolume(requests: readonly SimRequest[], p: VolumeParams, ctx: Leve
     }
   }
   const notes: string[] = [];
-  if (method === 'compress' && p.perFeature) notes.push('compressed volume with per-feature growth: cache TTLs scale by the overall k only');
+  if (method === 'compress' && p.perFeature) notes.push('per-feature growth: prefix caches use each request\'s own k; the semantic cache\'s TTL and capacity scale by the overall k only');
+  if (p.k < 1) notes.push(`k = ${p.k} below 1: weights shrink, but caches keep the hits the logged traffic had (fewer arrivals would hit less)`);
   return {
     requests: [...out, ...added],
     ttlScale: method === 'compress' ? ctx.ttlScale * p.k : ctx.ttlScale,
     assumptions: [
-      ['volume', `x${p.k}${p.perFeature ? ` (per feature: ${Object.entries(p.perFeature).map(([f, g]) => `${f} x${g}`).join(', ')})` : ''}`],
-      ['volume method', method === 'replicate' ? `replicated requests, jitter ±${p.jitterMinutes} min, copies are other users (dynamic text differs)` : 'time-compressed: weights x k and cache TTLs x k (parametric equivalent of k-times denser arrivals)'],
+      ['volume', `x${p.k}${p.perFeature ? ` (per feature: ${[...p.perFeature].map(([f, g]) => `${f} x${g}`).join(', ')})` : ''}`],
+      ['volume method', method === 'replicate' ? `replicated requests, jitter ±${p.jitterMinutes} min, copies are other users (dynamic text differs)` : 'weights x k; shared prefixes get (k - 1) x their logged arrivals more, private history is cached as logged; semantic cache TTL x k, capacity / k'],
     ],
     notes,
     metrics: [['requests after scaling', String(out.length + added.length)]],
@@ -93,7 +112,7 @@ export const volume: Lever<VolumeParams> = {
   kind: 'volume',
   parse: (raw) => ({
     k: (raw.k as number | undefined) ?? 1,
-    perFeature: raw.perFeature as Record<string, number> | undefined,
+    perFeature: recordToMap(raw.perFeature as Record<string, number> | undefined),
     method: (raw.method as VolumeParams['method'] | undefined) ?? 'auto',
     jitterMinutes: (raw.jitterMinutes as number | undefined) ?? 30,
     curve: raw.curve as number[] | undefined,
