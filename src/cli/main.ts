@@ -50,15 +50,20 @@ export function buildProgram(io: Io, setExit: (code: number) => void, commands: 
     .version(packageVersion(), '-V, --version')
     .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json', 'csv', 'markdown']))
     .option('-o, --output <file>', 'write the output to a file instead of stdout')
-    .option('--no-color', 'no colour (NO_COLOR is honoured too)')
-    .option('-q, --quiet', 'no progress or warnings on stderr')
+    .addOption(new Option('--color <when>', 'colour: always, never or auto (auto: on a terminal; FORCE_COLOR and NO_COLOR are honoured)').choices(['always', 'never', 'auto']))
+    .option('--no-color', 'no colour (same as --color never)')
+    .option('--wide', 'do not fit tables to the terminal width: show every column and full text')
+    .option('--all', 'show every row of long tables (default: the first 20, and a line saying how many more)')
+    .option('-q, --quiet', 'no progress, notices or warnings on stderr')
     .option('-v, --verbose', 'more detail on stderr')
     .option('--prices <file>', 'extra or overriding prices: catalog YAML or LiteLLM JSON (repeatable)', collect)
-    .option('--config <file>', 'project config (default: nearest tokenomics.yaml upward)')
+    .option('--config <file>', 'project config (default: the nearest tokenomics.yaml upward, up to the repository root)')
+    .option('--no-config', 'ignore any tokenomics.yaml')
     .option('--strict', 'treat any rejected input record as an error (exit 2)')
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
     .exitOverride()
+    .configureHelp({ showGlobalOptions: true })
     .addHelpText('after', `
 Exit codes: 0 ok; 1 a budget or gate failed; 2 usage, input, config or pricing error.
 

@@ -58,8 +58,8 @@ export function promptsSection(r: CheckResult): Section {
   return {
     id: 'prompts',
     title: 'Prompts',
-    columns: [col('prompt', 'Prompt'), col('model', 'Model'), col('tokens', 'Input tok', 'int'), col('beforeCall', 'Before/call', 'usd'), col('afterCall', 'After/call', 'usd'), col('deltaCall', 'Δ/call', 'usd'),
-      col('beforeMonth', 'Before/month', 'usd'), col('afterMonth', 'After/month', 'usd'), col('deltaMonth', 'Δ/month', 'usd'), col('status', 'Status')],
+    columns: [col('prompt', 'Prompt'), col('model', 'Model'), col('tokens', 'Input tok', 'int', { priority: 4 }), col('beforeCall', 'Before/call', 'usd', { priority: 3 }), col('afterCall', 'After/call', 'usd', { priority: 3 }), col('deltaCall', 'Δ/call', 'usd', { priority: 3 }),
+      col('beforeMonth', 'Before/month', 'usd'), col('afterMonth', 'After/month', 'usd', { priority: 1 }), col('deltaMonth', 'Δ/month', 'usd', { priority: 1 }), col('status', 'Status', 'text', { priority: 1 })],
     rows: r.prompts.map(promptRow),
     footer,
   };

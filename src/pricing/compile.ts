@@ -1,4 +1,5 @@
 /** Validated catalog YAML -> compiled entries with exact prices. */
+import { parseIsoStrict } from '../core/iso.js';
 import { pricePerMTok, ratio, type Ratio } from './money.js';
 import type { LongContextTier, ModelEntry, PriceAdjust, PricePeriod, PriceSet } from './model.js';
 import type { CatalogFileYaml, LongContextTierYaml, ModelEntryYaml, PricePeriodYaml, PriceSetYaml, TierAdjustYaml } from './types.js';
@@ -44,7 +45,7 @@ function offsetMinutes(offset: string): number {
 }
 
 export function dateToMs(date: string): number {
-  return Date.parse(`${date}T00:00:00Z`);
+  return parseIsoStrict(`${date}T00:00:00Z`); // NaN for impossible dates (Date.parse rolls 02-30 over)
 }
 
 function compilePeriod(p: PricePeriodYaml): PricePeriod {

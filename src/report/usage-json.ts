@@ -48,6 +48,8 @@ export interface UsageJsonInput {
   estimatedRecords: number;
   unpricedModels: Record<string, number>;
   reprice?: { label: string };
+  /** The warning summary printed on stderr (same list, same order). */
+  warnings: Array<{ code: string; message: string; requests: number | null }>;
 }
 
 export function usageJson(input: UsageJsonInput) {
@@ -98,7 +100,7 @@ export function usageJson(input: UsageJsonInput) {
     reprice: input.reprice && total.repriced
       ? { label: input.reprice.label, costUsd: usd(total.repriced.costFemto), deltaUsd: totalCost !== null && total.repriced.costFemto !== null ? usd(total.repriced.costFemto - totalCost) : null, unpriced: unpricedJson(total.repriced) }
       : null,
-    warnings: view.cardWarnings.map(([message, requests]) => ({ message, requests })),
+    warnings: input.warnings,
     issues: input.issues.map((i) => ({ severity: i.severity, code: i.code, message: i.message, file: i.file ?? null, line: i.line ?? null, path: i.path ?? null, hint: i.hint ?? null })),
   };
 }

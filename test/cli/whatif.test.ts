@@ -123,6 +123,6 @@ describe('tokenomics whatif', () => {
     expect(c.bands.total.p50Usd).not.toBe(j.bands.total.p50Usd);
     expect(c.totals).toEqual(j.totals); // point estimates do not depend on the seed
     const t = await runCli(['whatif', ACME]);
-    expect(t.stdout).toContain('warning: deep-research loses money per use');
+    expect(t.stderr).toContain('warning: deep-research loses money per use');
   });
 });

@@ -99,7 +99,7 @@ function whatif(ctx: CommandContext, file: string, o: WhatifCliOptions): number 
   if (o.section === 'bands' && !result.bands) throw new UserError('no bands: the file has no distributions', 'give inputTokens or outputTokens as {p50, p90}, {mean, sd} or {min, max}');
   const assumptions = assumptionRows(loaded.spec, provenance(loaded, sets), at);
   const report = whatifReport(result, { file, pricesAt: at.date, overrides: sets.map((s) => s.raw), assumptions, doc: loaded.doc });
-  for (const n of report.notes) if (n.startsWith('warning: ') && ctx.format !== 'table' && ctx.format !== 'markdown') ctx.warn(n.slice('warning: '.length));
+  // notes starting with "warning: " reach stderr in every format through ctx.emit
   ctx.emit(report, o.section);
   return 0;
 }
