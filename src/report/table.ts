@@ -35,6 +35,11 @@ const LONG_TEXT = 40;
 
 /** Display width: code points, East Asian wide and fullwidth characters count 2, combining marks 0. */
 export function displayWidth(s: string): number {
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) >= 0x300) return wideWidth(s);
+  return s.length; // the common case: every character one column
+}
+
+function wideWidth(s: string): number {
   let w = 0;
   for (const ch of s) {
     const c = ch.codePointAt(0)!;
@@ -259,7 +264,7 @@ export function renderTable(section: Section, opts: TableOptions): string[] {
   const left = section.rows.length - rows.length;
   const t = layout(section, rows, width);
   const right = t.columns.map((c) => isNumeric(c.type));
-  const line = (cells: string[]): string => cells.map((s, j) => (j === cells.length - 1 && !right[j] ? s : pad(s, t.widths[j], right[j]))).join(GAP).replace(/\s+$/, '');
+  const line = (cells: string[]): string => cells.map((s, j) => (j === cells.length - 1 && !right[j] ? s : pad(s, t.widths[j], right[j]))).join(GAP).trimEnd();
   /** One row as one or more lines: text wider than its column wraps (numbers always fit). */
   const rowLines = (cells: string[]): string[] => {
     if (cells.every((c, j) => displayWidth(c) <= t.widths[j])) return [line(cells)];
