@@ -4,6 +4,7 @@ import { isNumeric, plainCell } from './cells.js';
 import type { Report, Section } from './model.js';
 import { displayCell, renderTable, wrapText, type TableStyle } from './table.js';
 import { UserError } from '../core/issues.js';
+import { toJsonText } from './json.js';
 import { inert, inertMarkdown } from '../core/untrusted.js';
 
 export type OutputFormat = 'table' | 'json' | 'csv' | 'markdown';
@@ -34,9 +35,9 @@ export function render(report: Report, format: OutputFormat, opts: FormatOptions
   }
 }
 
-/** JSON with bigint support (bigints never reach here by contract; guard anyway). */
+/** JSON text: numbers never in exponent notation, exact decimals (ExactDecimal) printed from their digits. */
 export function toJson(value: unknown): string {
-  return JSON.stringify(value, (_k, v) => (typeof v === 'bigint' ? Number(v) : v), 2);
+  return toJsonText(value);
 }
 
 function pickSection(report: Report, id: string | undefined): Section {

@@ -2,7 +2,8 @@
 import { readFileSync, statSync } from 'node:fs';
 import type { Command } from 'commander';
 import { UserError } from '../../core/issues.js';
-import { costOf, femtoToUsdNumber, priceToUsdPerMTok, type Femto } from '../../pricing/money.js';
+import { costOf, priceToUsdPerMTok, type Femto } from '../../pricing/money.js';
+import { usdJson } from '../../report/json.js';
 import { periodAt } from '../../pricing/catalog.js';
 import { countTokens, countTokensParallel, type EncodingName } from '../../tokenize/index.js';
 import { col, type Report } from '../../report/model.js';
@@ -90,7 +91,7 @@ async function tokens(ctx: CommandContext, files: string[], opts: TokensOptions)
       encoding,
       estimated: !exact,
       factor,
-      files: rows.map((r) => ({ file: r.file, characters: r.chars, tokens: r.tokens, costAsInputUsd: r.asInput === undefined ? null : femtoToUsdNumber(r.asInput), costAsOutputUsd: r.asOutput === undefined ? null : femtoToUsdNumber(r.asOutput) })),
+      files: rows.map((r) => ({ file: r.file, characters: r.chars, tokens: r.tokens, costAsInputUsd: r.asInput === undefined ? null : usdJson(r.asInput), costAsOutputUsd: r.asOutput === undefined ? null : usdJson(r.asOutput) })),
       totalTokens: total,
     },
     primarySection: 'tokens',
