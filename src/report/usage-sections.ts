@@ -228,6 +228,8 @@ export interface WarningInput {
   dims: Dimension[];
   /** --since / --until as given (for the filter warning). */
   filters: string[];
+  /** modelAliases keys that matched no model in the inputs. */
+  unusedAliases?: string[];
 }
 
 /** Names in a warning: inert and short, at most five, then "and N more". */
@@ -262,6 +264,10 @@ export function usageWarnings(w: WarningInput): UsageWarning[] {
     if (w.view.groups.length > 0 && w.view.groups.every((g) => g.key[key] === '(none)')) {
       out.push({ code: 'tag-unmatched', requests: null, message: `--by ${inert(key, 60)}: no record carries the tag "${inert(d.name, 60)}" (every group is "(none)")` });
     }
+  }
+  if (w.unusedAliases?.length) {
+    const names = w.unusedAliases.slice(0, 5).map((a) => `"${inert(a, 60)}"`).join(', ') + (w.unusedAliases.length > 5 ? `, and ${w.unusedAliases.length - 5} more` : '');
+    out.push({ code: 'alias-unmatched', requests: null, message: `modelAliases in tokenomics.yaml that matched no model in the inputs: ${names} (check the spelling against the model ids in the logs)` });
   }
   if (w.estimated) out.push({ code: 'estimated-counts', requests: w.estimated, message: `${formatInt(w.estimated)} record${w.estimated === 1 ? '' : 's'} had no token counts: their counts were estimated from the text (marked in JSON as estimatedRecords)` });
   for (const [m, n] of w.view.cardWarnings) out.push({ code: 'pricing', requests: n, message: `${m} (${formatInt(n)} requests)` });

@@ -136,6 +136,13 @@ describe('warnings are never hidden', () => {
     const r = await runCli(['report', file, '--since', '2026-10-01T00:01:30Z', '--by', 'tag:team']);
     expect(r.stderr).toMatch(/warning: 2 of 4 records left out by --since 2026-10-01T00:01:30Z/);
     expect(r.stderr).toMatch(/warning: --by tag:team: no record carries the tag "team"/);
+    // modelAliases: acme-x is in the log, "acme-typo" is not
+    const cfg = join(tmp(), 'tokenomics.yaml');
+    writeFileSync(cfg, 'modelAliases:\n  acme-x: gpt-4o-mini\n  acme-typo: gpt-4o\n');
+    const a = await runCli(['report', file, '--config', cfg, '--format', 'json']);
+    expect(a.stderr).toMatch(/warning: modelAliases in tokenomics.yaml that matched no model in the inputs: "acme-typo" /);
+    expect(a.stderr).not.toMatch(/matched no model.*acme-x/);
+    expect(JSON.parse(a.stdout).warnings.map((w: { code: string }) => w.code)).toContain('alias-unmatched');
   });
 
   it('says "N of M requests unpriced" for partly priced groups (not the inverse)', async () => {

@@ -122,7 +122,8 @@ async function report(ctx: CommandContext, given: string[], opts: ReportOptions)
   const view = buildView(rollup);
   const unpricedModels = rollup.total.unpricedModels;
   const filters = [opts.since !== undefined ? `--since ${opts.since}` : '', opts.until !== undefined ? `--until ${opts.until}` : ''].filter(Boolean);
-  const warnings = usageWarnings({ ingest: result.ingest, issues, unpricedModels, view, estimated: view.total.sums.estimatedRecords, dims, filters });
+  const unusedAliases = result.ingest.counts.counted > 0 ? ctx.loadCatalog().catalog.unusedAliases() : [];
+  const warnings = usageWarnings({ ingest: result.ingest, issues, unpricedModels, view, estimated: view.total.sums.estimatedRecords, dims, filters, unusedAliases });
   const json = usageJson({ view, ingest: result.ingest, dims, issues, estimatedRecords: view.total.sums.estimatedRecords, unpricedModels: Object.fromEntries([...unpricedModels.entries()].sort((a, b) => b[1] - a[1])), reprice: rp ? { label: rp.label } : undefined, warnings });
   const sections: Section[] = [spendSection(view, dims, top), componentsSection(view), unitSection(view)];
   for (const s of [turnsSection(view), cachingSection(view), cliffsSection(view), rp ? repriceSection(view, dims, rp.label) : undefined]) if (s) sections.push(s);
