@@ -127,13 +127,22 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
   }
 }
 
+/** Colour on stderr for errors: FORCE_COLOR, then NO_COLOR, then whether stderr is a terminal (--color is not parsed yet when an error may occur). */
+function stderrColor(io: Io): boolean {
+  const force = io.env.FORCE_COLOR;
+  if (force !== undefined && force !== '') return force !== '0' && force !== 'false';
+  if (io.env.NO_COLOR !== undefined && io.env.NO_COLOR !== '') return false;
+  return !!io.stderr.isTTY;
+}
+
 export function handleError(err: unknown, io: Io): number {
   if (err instanceof CommanderError) {
     if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return EXIT_OK;
     return EXIT_ERROR; // commander already printed the message
   }
   if (err instanceof UserError) {
-    io.stderr.write(`tokenomics: error: ${err.message}\n${err.hint ? `hint: ${err.hint}\n` : ''}`);
+    const red = (s: string) => (stderrColor(io) ? `\x1b[31m${s}\x1b[39m` : s);
+    io.stderr.write(`${red(`tokenomics: error: ${err.message}`)}\n${err.hint ? `hint: ${err.hint}\n` : ''}`);
     return err.exitCode;
   }
   const e = err as Error;

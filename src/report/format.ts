@@ -132,7 +132,9 @@ export function toTable(report: Report, opts: FormatOptions): string {
   const style: TableStyle = { bold: (x) => chalk.bold(x), dim: (x) => chalk.dim(x) };
   const w = opts.width;
   const wrap = (text: string, indent = '  '): string[] => inertLines(text).flatMap((l) => wrapText(l, w, /^ */.exec(l)![0] + indent));
-  const out: string[] = wrap(report.title).map((l) => chalk.bold(l));
+  // a verdict in the title: failures red, passes green (never dim)
+  const titleStyle = /^FAIL\b/.test(report.title) ? chalk.bold.red : /^PASS\b/.test(report.title) ? chalk.bold.green : chalk.bold;
+  const out: string[] = wrap(report.title).map((l) => titleStyle(l));
   const labelWidth = Math.max(0, ...report.summary.map(([k]) => inert(k).length));
   for (const [k, v] of report.summary) {
     const label = `  ${(inert(k) + ':').padEnd(labelWidth + 1)} `;
@@ -145,6 +147,7 @@ export function toTable(report: Report, opts: FormatOptions): string {
     for (const n of s.notes ?? []) out.push(...wrap(`  ${n}`).map((l) => chalk.dim(l)));
   }
   if (report.notes.length) out.push('');
-  for (const n of report.notes) out.push(...wrap(n).map((l) => (n.startsWith('warning') ? chalk.yellow(l) : chalk.dim(l))));
+  const noteStyle = (n: string) => (/^(error|FAIL)\b/.test(n) ? chalk.red : n.startsWith('warning') ? chalk.yellow : chalk.dim);
+  for (const n of report.notes) out.push(...wrap(n).map((l) => noteStyle(n)(l)));
   return out.join('\n') + '\n';
 }

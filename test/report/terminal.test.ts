@@ -8,6 +8,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileS
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { runCli } from '../cli/harness.js';
+import { toTable } from '../../src/report/format.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const tmp = (): string => mkdtempSync(join(tmpdir(), 'tokenomics-term-'));
@@ -214,6 +215,19 @@ describe('conventions', () => {
     expect((await runCli(['report', file, '--color', 'never'], { env: { FORCE_COLOR: '1' } })).stdout).not.toMatch(esc);
     expect((await runCli(['report', file, '--no-color'], { env: { FORCE_COLOR: '1' } })).stdout).not.toMatch(esc);
     expect((await runCli(['report', file, '--color', 'sometimes'])).code).toBe(2);
+  });
+
+  it('failures are red, not dim', async () => {
+    const report = { title: 'FAIL: 1 budget violation', summary: [], sections: [], notes: ['error: support-bot: maxIncreaseUsd exceeded'], json: null };
+    const out = toTable(report, { color: true, width: 80 });
+    expect(out).toContain('FAIL: 1 budget violation');
+    for (const line of out.split('\n').filter((l) => /FAIL|error/.test(l))) {
+      expect(line).toContain('\u001b[31m');
+      expect(line).not.toContain('\u001b[2m');
+    }
+    const r = await runCli(['report', file, '--since', 'yesterday'], { env: { FORCE_COLOR: '1' } });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('\u001b[31mtokenomics: error: --since');
   });
 
   it("each command's --help lists the global options", async () => {
