@@ -131,13 +131,21 @@ export function wrapText(text: string, width: number | undefined, indent = ''): 
 }
 
 /** Columns are kept by priority (lower = more useful); the first column always stays. */
-function priorityOf(c: Column, i: number, n: number, widest: number): number {
+/**
+ * Columns are kept by priority (lower = more useful; 0 and 1 are never dropped). Unset: amounts
+ * (2) outlast counts, percentages and text (3); a short trailing text column is usually a verdict
+ * (status, outcome) and stays (1); the first column always stays.
+ */
+function priorityOf(c: Column, i: number, n: number, widest: number, footnoted: boolean): number {
   if (i === 0) return 0;
   if (c.priority !== undefined) return c.priority;
-  // a short trailing text column is usually a verdict (status, outcome): keep it late
   if (i === n - 1 && c.type === 'text' && widest <= 16) return 1;
-  return 2;
+  if (footnoted) return 2;
+  return c.type === 'usd' || c.type === 'usdPerMTok' ? 2 : 3;
 }
+
+/** Text columns may wrap down to this width before columns are dropped (and to MIN_TEXT after). */
+const COMFORTABLE_TEXT = 24;
 
 interface Laid {
   columns: Column[];
@@ -206,13 +214,16 @@ function layout(section: Section, rows: Record<string, Cell>[], width: number | 
     let pick = -1;
     let worst = 1;
     columns.forEach((c, j) => {
-      const p = priorityOf(c, j, columns.length, widths[j]);
+      const p = priorityOf(c, j, columns.length, widths[j], noted.has(c));
       if (p >= worst) {
         worst = p;
         pick = j;
       }
     });
     if (pick < 0 || worst < 2 || columns.length <= 2) break; // only essential columns left
+    // wrapping long text a little is better than losing a column
+    const wrappable = columns.reduce((n, c, j) => n + (c.type === 'text' ? Math.max(0, widths[j] - COMFORTABLE_TEXT) : 0), 0);
+    if (total() - wrappable <= width) break;
     dropped.push(columns[pick].label);
     const keep = (_: unknown, j: number) => j !== pick;
     columns = columns.filter(keep);

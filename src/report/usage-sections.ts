@@ -73,7 +73,7 @@ export function spendSection(view: UsageView, dims: Dimension[], top: number | u
     id: 'groups',
     title: `Spend by ${dims.map(dimensionLabel).join(', ')}`,
     columns: [
-      ...dims.map((d) => col(dimensionKey(d), title(dimensionLabel(d)))),
+      ...dims.map((d) => col(dimensionKey(d), title(dimensionLabel(d)), 'text', { priority: 1 })),
       // at 80 columns: the group, requests, cost, share and $/request stay; token columns give way first
       col('requests', 'Requests', 'int', { priority: 1 }), col('input', 'Input tok', 'int', { priority: 5 }), col('cacheRead', 'Cache read', 'int', { priority: 6 }),
       col('cacheWrite', 'Cache write', 'int', { priority: 6 }), col('output', 'Output tok', 'int', { priority: 4 }), col('cost', 'Cost', 'usd', { priority: 1 }),
@@ -206,7 +206,7 @@ export function repriceSection(view: UsageView, dims: Dimension[], label: string
   return {
     id: 'reprice',
     title: `Repricing: as billed vs ${label}`,
-    columns: [...dims.map((d) => col(dimensionKey(d), title(dimensionLabel(d)))), col('billed', 'As billed', 'usd'), col('repriced', label, 'usd'), col('delta', 'Delta', 'usd')],
+    columns: [...dims.map((d) => col(dimensionKey(d), title(dimensionLabel(d)), 'text', { priority: 1 })), col('billed', 'As billed', 'usd'), col('repriced', label, 'usd'), col('delta', 'Delta', 'usd')],
     rows,
     footer: { [dimensionKey(dims[0])]: 'Total', billed: a, repriced: b, delta: a !== null && b !== null ? b - a : null },
   };
