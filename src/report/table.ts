@@ -136,12 +136,32 @@ export function wrapText(text: string, width: number | undefined, indent = ''): 
  * (2) outlast counts, percentages and text (3); a short trailing text column is usually a verdict
  * (status, outcome) and stays (1); the first column always stays.
  */
-function priorityOf(c: Column, i: number, n: number, widest: number, footnoted: boolean): number {
-  if (i === 0) return 0;
+function priorityOf(c: Column, i: number, n: number, widest: number, footnoted: boolean, identity: boolean): number {
+  if (i === 0 || identity) return i === 0 ? 0 : 1;
   if (c.priority !== undefined) return c.priority;
   if (i === n - 1 && c.type === 'text' && widest <= 16) return 1;
   if (footnoted) return 2;
-  return c.type === 'usd' || c.type === 'usdPerMTok' ? 2 : 3;
+  return c.type === 'usd' || c.type === 'usdPerMTok' ? 2 : c.type === 'text' ? 4 : 3;
+}
+
+/**
+ * Text columns that, with the first column, tell the rows apart (the model beside a repeated
+ * prompt name): without them the rows could not be read, so they are kept. Leftmost first, at most two.
+ */
+function identityColumns(columns: Column[], cells: string[][]): Set<Column> {
+  const out = new Set<Column>();
+  if (cells.length < 2) return out;
+  let keys = cells.map((r) => r[0]);
+  for (let j = 1; j < columns.length && out.size < 2; j++) {
+    if (new Set(keys).size === keys.length) break;
+    if (columns[j].type !== 'text' || columns[j].priority !== undefined) continue;
+    const next = keys.map((k, i) => `${k}\u0000${cells[i][j]}`);
+    if (new Set(next).size > new Set(keys).size) {
+      out.add(columns[j]);
+      keys = next;
+    }
+  }
+  return out;
 }
 
 /** Text columns may wrap down to this width before columns are dropped (and to MIN_TEXT after). */
@@ -184,14 +204,15 @@ function layout(section: Section, rows: Record<string, Cell>[], width: number | 
   const footnotes: string[] = [];
   if (width === undefined || total() <= width) return { columns, widths, cells, footer, header, dropped, footnotes };
 
-  // 1. long text to footnotes, widest first
+  const identity = identityColumns(columns, cells);
+  // 1. long text to footnotes, widest first (never a column that tells the rows apart)
   const noteIndex = new Map<string, number>();
   const noted = new Set<Column>();
   for (;;) {
     if (total() <= width) break;
     let pick = -1;
     columns.forEach((c, j) => {
-      if (j > 0 && c.type === 'text' && widths[j] > LONG_TEXT && (pick < 0 || widths[j] > widths[pick])) pick = j;
+      if (j > 0 && c.type === 'text' && !identity.has(c) && widths[j] > LONG_TEXT && (pick < 0 || widths[j] > widths[pick])) pick = j;
     });
     if (pick < 0) break;
     noted.add(columns[pick]);
@@ -214,7 +235,7 @@ function layout(section: Section, rows: Record<string, Cell>[], width: number | 
     let pick = -1;
     let worst = 1;
     columns.forEach((c, j) => {
-      const p = priorityOf(c, j, columns.length, widths[j], noted.has(c));
+      const p = priorityOf(c, j, columns.length, widths[j], noted.has(c), identity.has(c));
       if (p >= worst) {
         worst = p;
         pick = j;
