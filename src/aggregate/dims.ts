@@ -3,16 +3,32 @@ import { UserError } from '../core/issues.js';
 import type { UsageRecord } from '../usage/record.js';
 
 export type Dimension =
-  | { kind: 'model' | 'provider' | 'feature' | 'customer' | 'user' | 'conversation' | 'outcome' | 'prompt' | 'tier' | 'source' }
-  | { kind: 'day' | 'week' | 'month' }
+  | { kind: 'model' | 'provider' | 'feature' | 'customer' | 'user' | 'conversation' | 'session' | 'project' | 'outcome' | 'prompt' | 'tier' | 'source' }
+  | { kind: 'day' | 'week' | 'month'; tz?: string }
   | { kind: 'tag'; name: string };
 
-export const DIMENSION_NAMES = ['model', 'provider', 'feature', 'customer', 'user', 'conversation', 'outcome', 'prompt', 'tier', 'source', 'day', 'week', 'month', 'tag:NAME'];
+export const DIMENSION_NAMES = ['model', 'provider', 'feature', 'customer', 'user', 'conversation', 'session', 'project', 'outcome', 'prompt', 'tier', 'source', 'day', 'week', 'month', 'tag:NAME'];
 
-export function parseDimensions(spec: string): Dimension[] {
+/** Day, week and month groups list in date order (not by cost). */
+export function isTimeDimension(d: Dimension): d is Extract<Dimension, { kind: 'day' | 'week' | 'month' }> {
+  return d.kind === 'day' || d.kind === 'week' || d.kind === 'month';
+}
+
+/** An IANA time zone name checked with Intl (`UTC` by default); a usage error when unknown. */
+export function checkTimeZone(tz: string): string {
+  try {
+    return new Intl.DateTimeFormat('en-US', { timeZone: tz }).resolvedOptions().timeZone;
+  } catch {
+    throw new UserError(`--tz: unknown time zone "${tz}"`, 'use an IANA name such as UTC, Europe/Berlin or America/New_York');
+  }
+}
+
+export function parseDimensions(spec: string, tz?: string): Dimension[] {
   const dims: Dimension[] = [];
+  const zone = tz === undefined ? undefined : checkTimeZone(tz);
   for (const raw of spec.split(',').map((s) => s.trim()).filter(Boolean)) {
     if (raw.startsWith('tag:') && raw.length > 4) dims.push({ kind: 'tag', name: raw.slice(4) });
+    else if ((raw === 'day' || raw === 'week' || raw === 'month') && zone !== undefined && zone !== 'UTC') dims.push({ kind: raw, tz: zone });
     else if (DIMENSION_NAMES.includes(raw) && raw !== 'tag:NAME') dims.push({ kind: raw as Exclude<Dimension['kind'], 'tag'> } as Dimension);
     else throw new UserError(`unknown --by dimension "${raw}"`, `use one or more of: ${DIMENSION_NAMES.join(', ')} (comma-separated)`);
   }
@@ -38,6 +54,47 @@ function weekOf(ms: number): string {
   return new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate() - day)).toISOString().slice(0, 10);
 }
 
+const zoneFormats = new Map<string, Intl.DateTimeFormat>();
+// logs are mostly sorted: the local date of the previous 15-minute slot is usually the next one's
+let lastZone = '';
+let lastSlot = NaN;
+let lastLocal = '';
+
+/** `YYYY-MM-DD` of an instant in an IANA zone (offsets are whole quarter hours, so a 15-minute slot has one date). */
+export function localDate(ms: number, tz: string): string {
+  const slot = Math.floor(ms / 900_000);
+  if (slot === lastSlot && tz === lastZone) return lastLocal;
+  let f = zoneFormats.get(tz);
+  if (!f) zoneFormats.set(tz, (f = new Intl.DateTimeFormat('en-CA', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit' })));
+  const p = f.formatToParts(new Date(ms));
+  const get = (t: string) => p.find((x) => x.type === t)!.value;
+  lastLocal = `${get('year')}-${get('month')}-${get('day')}`;
+  lastSlot = slot;
+  lastZone = tz;
+  return lastLocal;
+}
+
+/** `YYYY-MM-DD HH:MM` of an instant in an IANA zone (UTC when none). */
+export function localDateTime(ms: number, tz?: string): string {
+  if (!tz || tz === 'UTC') return new Date(ms).toISOString().slice(0, 16).replace('T', ' ');
+  const p = new Intl.DateTimeFormat('en-CA', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(new Date(ms));
+  const get = (t: string) => p.find((x) => x.type === t)!.value;
+  return `${get('year')}-${get('month')}-${get('day')} ${get('hour')}:${get('minute')}`;
+}
+
+function weekOfDate(date: string): string {
+  const t = Date.UTC(Number(date.slice(0, 4)), Number(date.slice(5, 7)) - 1, Number(date.slice(8, 10)));
+  return weekOf(t);
+}
+
+/** A Claude Code project: the directory under `projects/` that holds the transcript (else the file's directory). */
+export function projectOf(file: string): string {
+  const parts = file.split(/[\\/]/);
+  const at = parts.lastIndexOf('projects');
+  if (at >= 0 && at < parts.length - 2) return parts[at + 1];
+  return parts.length > 1 ? parts[parts.length - 2] || NONE : NONE;
+}
+
 export function dimensionValue(d: Dimension, r: UsageRecord): string {
   switch (d.kind) {
     case 'model':
@@ -51,7 +108,10 @@ export function dimensionValue(d: Dimension, r: UsageRecord): string {
     case 'prompt':
       return r.tags[d.kind] ?? NONE;
     case 'conversation':
+    case 'session':
       return r.conversationId ?? NONE;
+    case 'project':
+      return projectOf(r.source.file);
     case 'tier':
       return r.serviceTier ?? 'standard';
     case 'source':
@@ -59,11 +119,14 @@ export function dimensionValue(d: Dimension, r: UsageRecord): string {
     case 'tag':
       return (Object.prototype.hasOwnProperty.call(r.tags, d.name) ? r.tags[d.name] : undefined) ?? NONE;
     case 'day':
-      return r.timeMs !== undefined ? new Date(r.timeMs).toISOString().slice(0, 10) : NONE;
+      if (r.timeMs === undefined) return NONE;
+      return d.tz ? localDate(r.timeMs, d.tz) : new Date(r.timeMs).toISOString().slice(0, 10);
     case 'week':
-      return r.timeMs !== undefined ? weekOf(r.timeMs) : NONE;
+      if (r.timeMs === undefined) return NONE;
+      return d.tz ? weekOfDate(localDate(r.timeMs, d.tz)) : weekOf(r.timeMs);
     case 'month':
-      return r.timeMs !== undefined ? new Date(r.timeMs).toISOString().slice(0, 7) : NONE;
+      if (r.timeMs === undefined) return NONE;
+      return d.tz ? localDate(r.timeMs, d.tz).slice(0, 7) : new Date(r.timeMs).toISOString().slice(0, 7);
   }
 }
 

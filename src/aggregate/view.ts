@@ -5,7 +5,7 @@
 import { divFemto, femtoToUsdNumber, type Femto } from '../pricing/money.js';
 import { componentsOf, totalOf, type RateCard } from '../pricing/cost.js';
 import type { CostAccumulator, CostResult, TokenSums } from './accumulator.js';
-import { splitGroupKey } from './dims.js';
+import { dimensionKey, isTimeDimension, splitGroupKey } from './dims.js';
 import type { ReportRollup } from './rollup.js';
 import type { UnreadWrites } from './cache-writes.js';
 
@@ -75,6 +75,19 @@ function singleCardCost(card: RateCard, s: TokenSums): { cost: Femto; premium: F
   return { cost, premium: cost - totalOf(componentsOf(s, card.untiered)) };
 }
 
+/** Date keys (YYYY-MM-DD, YYYY-MM) compare as strings; groups without a time ("(none)") go last. */
+function compareTime(a: GroupView, b: GroupView, keys: string[]): number {
+  for (const k of keys) {
+    const x = a.key[k];
+    const y = b.key[k];
+    if (x === y) continue;
+    if (x.startsWith('(')) return 1;
+    if (y.startsWith('(')) return -1;
+    return x < y ? -1 : 1;
+  }
+  return 0;
+}
+
 function compareCost(a: GroupView, b: GroupView): number {
   const ca = a.cost.costFemto ?? -1n;
   const cb = b.cost.costFemto ?? -1n;
@@ -97,7 +110,10 @@ export function buildView(rollup: ReportRollup): UsageView {
       max: g.perRequest.count ? g.perRequest.max : undefined,
     });
   }
-  groups.sort(compareCost);
+  // time views read in date order (then by cost within a date); others most expensive first
+  const timeKeys = rollup.options.dims.filter(isTimeDimension).map(dimensionKey);
+  if (timeKeys.length === 0) groups.sort(compareCost);
+  else groups.sort((a, b) => compareTime(a, b, timeKeys) || compareCost(a, b));
   const turns: TurnView[] = [...rollup.turns.entries()]
     .sort((a, b) => a[0] - b[0])
     .map(([turn, t]) => ({ turn, requests: t.acc.all.requests, promptTokens: t.promptTokens, cost: t.acc.result() }));

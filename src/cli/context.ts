@@ -6,16 +6,55 @@ import { loadCatalog, type LoadReport } from '../pricing/load.js';
 import type { Catalog } from '../pricing/catalog.js';
 import { OUTPUT_FORMATS, render, type OutputFormat } from '../report/format.js';
 import type { Report } from '../report/model.js';
+import { inert } from '../core/untrusted.js';
+
+const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 export interface GlobalOptions {
   format?: string;
   output?: string;
-  color?: boolean;
+  /** --color always|never|auto (a string), or false from --no-color. */
+  color?: boolean | string;
+  wide?: boolean;
+  all?: boolean;
   quiet?: boolean;
   verbose?: boolean;
   prices?: string[];
-  config?: string;
+  /** false from --no-config. */
+  config?: string | false;
   strict?: boolean;
+}
+
+/** Rows a table section shows before the rest is left out with a line saying so (--all shows them all). */
+export const DEFAULT_MAX_ROWS = 20;
+/** Width of table output when stdout is not a terminal and COLUMNS is unset (pipes, files, tests). */
+export const DEFAULT_WIDTH = 80;
+
+/**
+ * Colour: --color always|never (or --no-color) wins; then FORCE_COLOR (set and not "0": on; "0": off);
+ * then NO_COLOR (set and non-empty: off); else colour when stdout is a terminal and not -o.
+ */
+export function colorWanted(opts: GlobalOptions, io: Io): boolean {
+  const flag = opts.color;
+  if (flag === false || flag === 'never') return false;
+  if (flag === 'always') return true;
+  if (flag !== undefined && flag !== true && flag !== 'auto') throw new UserError(`--color expects always, never or auto (got "${flag}")`);
+  const force = io.env.FORCE_COLOR;
+  if (force !== undefined && force !== '') return force !== '0' && force !== 'false';
+  if (io.env.NO_COLOR !== undefined && io.env.NO_COLOR !== '') return false;
+  return !opts.output && !!io.stdout.isTTY;
+}
+
+/**
+ * Width that table output fits: none with --wide; the terminal's columns when stdout is one;
+ * else COLUMNS when set to a number; else 80, so piped and saved output reads the same everywhere.
+ */
+export function outputWidth(opts: GlobalOptions, io: Io): number | undefined {
+  if (opts.wide) return undefined;
+  if (!opts.output && io.stdout.isTTY && io.stdout.columns && io.stdout.columns > 0) return Math.max(40, io.stdout.columns);
+  const env = io.env.COLUMNS;
+  if (env !== undefined && /^\d+$/.test(env.trim()) && Number(env) > 0) return Math.max(40, Number(env));
+  return DEFAULT_WIDTH;
 }
 
 export interface Io {
@@ -30,6 +69,10 @@ export interface Io {
 export class CommandContext {
   readonly format: OutputFormat;
   readonly color: boolean;
+  /** Widest table line; undefined with --wide. */
+  readonly width: number | undefined;
+  /** Rows per table section; undefined with --all. */
+  readonly maxRows: number | undefined;
   readonly quiet: boolean;
   readonly verbose: boolean;
   readonly strict: boolean;
@@ -40,15 +83,21 @@ export class CommandContext {
     const fmt = opts.format ?? 'table';
     if (!(OUTPUT_FORMATS as readonly string[]).includes(fmt)) throw new UserError(`unknown format "${fmt}"`, `use one of: ${OUTPUT_FORMATS.join(', ')}`);
     this.format = fmt as OutputFormat;
-    const noColorEnv = io.env.NO_COLOR !== undefined && io.env.NO_COLOR !== '';
-    this.color = opts.color !== false && !noColorEnv && !opts.output && !!io.stdout.isTTY;
+    this.color = colorWanted(opts, io);
+    this.width = outputWidth(opts, io);
+    this.maxRows = opts.all ? undefined : DEFAULT_MAX_ROWS;
     this.quiet = !!opts.quiet;
     this.verbose = !!opts.verbose;
     this.strict = !!opts.strict;
   }
 
   get config(): ProjectConfig | undefined {
-    if (this.configCache === undefined) this.configCache = resolveConfig(this.opts.config, this.io.cwd) ?? null;
+    if (this.configCache === undefined) {
+      const cfg = this.opts.config === false ? undefined : resolveConfig(this.opts.config, this.io.cwd);
+      this.configCache = cfg ?? null;
+      if (cfg && !cfg.explicit) this.info(`using config ${inert(cfg.file, 0)}${cfg.file.startsWith(this.io.cwd) ? '' : ' (found above the current directory)'}; --no-config ignores it`);
+      else if (cfg) this.debug(`using config ${inert(cfg.file, 0)}`);
+    }
     return this.configCache ?? undefined;
   }
 
@@ -64,10 +113,19 @@ export class CommandContext {
     return result;
   }
 
-  /** Render and write a report to stdout or --output. */
-  emit(report: Report, section?: string): void {
-    const text = render(report, this.format, { color: this.color, width: this.io.stdout.columns, section });
+  /**
+   * Render and write a report to stdout or --output. Warnings (the report's, and notes that start
+   * with "warning: ") go to stderr in every format, so `> file`, -o and JSON/CSV never hide them;
+   * table output leaves them out of stdout, markdown keeps them in the document too, and JSON
+   * carries them in `warnings` (commands that build their own list keep theirs).
+   */
+  emit(report: Report, section?: string, opts: { moreHint?: string } = {}): void {
+    const warnings = [...(report.warnings ?? []), ...report.notes.filter((n) => n.startsWith('warning: ')).map((n) => n.slice('warning: '.length))];
+    const out: Report = { ...report, warnings, notes: report.notes.filter((n) => !n.startsWith('warning: ')) };
+    if (this.format === 'json' && warnings.length && isPlainObject(report.json) && !('warnings' in report.json)) out.json = { ...report.json, warnings };
+    const text = render(out, this.format, { color: this.color, width: this.width, maxRows: this.maxRows, moreHint: opts.moreHint, section });
     this.write(text);
+    for (const w of warnings) this.warn(w);
   }
 
   write(text: string): void {
@@ -89,8 +147,16 @@ export class CommandContext {
     if (this.verbose) this.io.stderr.write(line + '\n');
   }
 
+  /** A warning on stderr unless --quiet: inert (control characters visible), bounded, yellow on a colour terminal. */
   warn(line: string): void {
-    if (!this.quiet) this.io.stderr.write(`warning: ${line}\n`);
+    if (this.quiet) return;
+    const text = `warning: ${line.split('\n').map((l) => inert(l, 4000)).join('\n  ')}`;
+    this.io.stderr.write((this.stderrColor ? `\x1b[33m${text}\x1b[39m` : text) + '\n');
+  }
+
+  /** Colour on stderr: as for stdout, judged on stderr being a terminal. */
+  get stderrColor(): boolean {
+    return colorWanted({ ...this.opts, output: undefined }, { ...this.io, stdout: this.io.stderr });
   }
 
   /** Whether progress lines may be drawn (stderr is a terminal and not --quiet). */

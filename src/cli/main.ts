@@ -3,6 +3,7 @@ import { statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { Command, CommanderError, Option } from 'commander';
 import { UserError } from '../core/issues.js';
+import { inert } from '../core/untrusted.js';
 import { CommandContext, type GlobalOptions, type Io } from './context.js';
 import { packageVersion } from './version.js';
 
@@ -50,15 +51,20 @@ export function buildProgram(io: Io, setExit: (code: number) => void, commands: 
     .version(packageVersion(), '-V, --version')
     .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json', 'csv', 'markdown']))
     .option('-o, --output <file>', 'write the output to a file instead of stdout')
-    .option('--no-color', 'no colour (NO_COLOR is honoured too)')
-    .option('-q, --quiet', 'no progress or warnings on stderr')
+    .addOption(new Option('--color <when>', 'colour: always, never or auto (auto: on a terminal; FORCE_COLOR and NO_COLOR are honoured)').choices(['always', 'never', 'auto']))
+    .option('--no-color', 'no colour (same as --color never)')
+    .option('--wide', 'do not fit tables to the terminal width: show every column and full text')
+    .option('--all', 'show every row of long tables (default: the first 20, and a line saying how many more)')
+    .option('-q, --quiet', 'no progress, notices or warnings on stderr')
     .option('-v, --verbose', 'more detail on stderr')
     .option('--prices <file>', 'extra or overriding prices: catalog YAML or LiteLLM JSON (repeatable)', collect)
-    .option('--config <file>', 'project config (default: nearest tokenomics.yaml upward)')
+    .option('--config <file>', 'project config (default: the nearest tokenomics.yaml upward, up to the repository root)')
+    .option('--no-config', 'ignore any tokenomics.yaml')
     .option('--strict', 'treat any rejected input record as an error (exit 2)')
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
     .exitOverride()
+    .configureHelp({ showGlobalOptions: true })
     .addHelpText('after', `
 Exit codes: 0 ok; 1 a budget or gate failed; 2 usage, input, config or pricing error.
 
@@ -132,19 +138,36 @@ function environmentError(err: unknown): string | undefined {
   return undefined;
 }
 
+/** Messages quote names from the inputs: each line is made inert (no escape sequences reach the terminal). */
+function inertLines(s: string): string {
+  return s
+    .split('\n')
+    .map((line) => inert(line, 0))
+    .join('\n');
+}
+
+/** Colour on stderr for errors: FORCE_COLOR, then NO_COLOR, then whether stderr is a terminal (--color is not parsed yet when an error may occur). */
+function stderrColor(io: Io): boolean {
+  const force = io.env.FORCE_COLOR;
+  if (force !== undefined && force !== '') return force !== '0' && force !== 'false';
+  if (io.env.NO_COLOR !== undefined && io.env.NO_COLOR !== '') return false;
+  return !!io.stderr.isTTY;
+}
+
 export function handleError(err: unknown, io: Io, debug = false): number {
   if (err instanceof CommanderError) {
     if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return EXIT_OK;
     return EXIT_ERROR; // commander already printed the message
   }
   if (err instanceof UserError) {
-    io.stderr.write(`tokenomics: error: ${err.message}\n${err.hint ? `hint: ${err.hint}\n` : ''}`);
+    const red = (s: string) => (stderrColor(io) ? `\x1b[31m${s}\x1b[39m` : s);
+    io.stderr.write(`${red(`tokenomics: error: ${inertLines(err.message)}`)}\n${err.hint ? `hint: ${inertLines(err.hint)}\n` : ''}`);
     return err.exitCode;
   }
   const e = err as Error;
   const known = environmentError(err);
   const detail = debug && e?.stack ? `\n${e.stack}` : '';
-  if (known) io.stderr.write(`tokenomics: error: ${known}${detail}\n`);
+  if (known) io.stderr.write(`tokenomics: error: ${inertLines(known)}${detail}\n`);
   else io.stderr.write(`tokenomics: internal error: ${e?.message ?? String(err)}${detail}\nhint: this is a bug; please report it with the command you ran (-v or TOKENOMICS_DEBUG=1 shows where it failed)\n`);
   return EXIT_ERROR;
 }

@@ -14,6 +14,8 @@ export const CONFIG_NAMES = ['tokenomics.yaml', 'tokenomics.yml'];
 
 export interface ProjectConfig {
   file: string;
+  /** Given with --config (else found by the upward search, which the run announces). */
+  explicit?: boolean;
   dir: string;
   loaded: LoadedYaml;
   doc: Record<string, unknown>;
@@ -30,6 +32,11 @@ const topLevel: Rule = {
   },
 };
 
+/**
+ * The nearest config from `startDir` upward, stopping at the repository root (a directory holding
+ * `.git`, a directory or a worktree's file): a tokenomics.yaml above the repository belongs to
+ * someone else and is never applied silently.
+ */
 export function findConfig(startDir: string): string | undefined {
   let dir = resolve(startDir);
   for (;;) {
@@ -37,6 +44,7 @@ export function findConfig(startDir: string): string | undefined {
       const candidate = join(dir, name);
       if (existsSync(candidate)) return candidate;
     }
+    if (existsSync(join(dir, '.git'))) return undefined;
     const parent = dirname(dir);
     if (parent === dir) return undefined;
     dir = parent;
@@ -57,7 +65,7 @@ export function loadConfig(file: string): ProjectConfig {
 
 /** Locate and load the config: an explicit path, else the nearest tokenomics.yaml upward, else none. */
 export function resolveConfig(explicit: string | undefined, cwd: string): ProjectConfig | undefined {
-  if (explicit) return loadConfig(resolve(cwd, explicit));
+  if (explicit) return { ...loadConfig(resolve(cwd, explicit)), explicit: true };
   const found = findConfig(cwd);
   return found ? loadConfig(found) : undefined;
 }

@@ -47,3 +47,29 @@ function validDayMs(year: number, month: number, day: number): number {
   const t = Date.UTC(year, month - 1, day);
   return new Date(t).getUTCDate() === day ? t : NaN;
 }
+
+const ISO_PREFIX = /^(\d{4})-(\d{2})-(\d{2})(?:[Tt ](\d{2}):(\d{2})(?::(\d{2}))?)?/;
+const EXPANDED_YEAR = /^\s*[+-]\d{5,}/;
+
+/**
+ * `Date.parse` that refuses impossible calendar values instead of rolling them over: V8 reads
+ * `2025-02-30` as March 2 and accepts year 0000 and expanded years (+275760). A string that starts
+ * like an ISO date must name a real day (years 0100-9999) and a real time of day; other strings
+ * are left to `Date.parse` as before. NaN when invalid. Readers and option parsers share this.
+ */
+export function parseIsoStrict(s: string): number {
+  const fast = s.length === 24 ? parseCanonicalIso(s) : NaN;
+  if (!Number.isNaN(fast)) return fast;
+  if (EXPANDED_YEAR.test(s)) return NaN;
+  const m = ISO_PREFIX.exec(s);
+  if (m) {
+    if (Number.isNaN(validDayMs(Number(m[1]), Number(m[2]), Number(m[3])))) return NaN;
+    if (m[4] !== undefined && (Number(m[4]) > 23 || Number(m[5]) > 59 || (m[6] !== undefined && Number(m[6]) > 59))) return NaN;
+  }
+  return Date.parse(s);
+}
+
+/** A calendar date `YYYY-MM-DD` (as options such as --at and --since take it): epoch ms of its UTC midnight, or NaN. */
+export function parseIsoDate(s: string): number {
+  return /^\d{4}-\d{2}-\d{2}$/.test(s) ? parseIsoStrict(`${s}T00:00:00Z`) : NaN;
+}

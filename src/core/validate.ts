@@ -3,6 +3,8 @@
  * and ranges, and reports every problem with a key path (`models[3].cacheReadPerMTok`).
  * Line numbers are attached by the caller from the YAML document (see core/yaml.ts).
  */
+import { parseIsoStrict } from './iso.js';
+
 export type PathPart = string | number;
 
 export interface ValidationError {
@@ -79,7 +81,7 @@ export function validate(value: unknown, rule: Rule, path: PathPart[] = [], erro
       break;
     case 'date':
       if (value instanceof Date) break;
-      if (typeof value !== 'string' || !DATE_RE.test(value) || Number.isNaN(Date.parse(value + 'T00:00:00Z')))
+      if (typeof value !== 'string' || !DATE_RE.test(value) || Number.isNaN(parseIsoStrict(value + 'T00:00:00Z')))
         fail(`expected a date YYYY-MM-DD (got ${typeName(value)})`);
       break;
     case 'array':

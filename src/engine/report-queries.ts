@@ -11,6 +11,7 @@
 import type { Dimension } from '../aggregate/dims.js';
 import { TAG_COLUMNS } from '../usage/table.js';
 import type { Dialect } from './dialect.js';
+import { EngineError } from './errors.js';
 import { cardKeyExpr, periodJoin, type KeyTimes } from './price-map.js';
 
 const NONE = "'(none)'";
@@ -30,7 +31,11 @@ export function dimensionSql(d: Dialect, dim: Dimension): string {
     case 'user':
       return `COALESCE(user_id, ${NONE})`;
     case 'conversation':
+    case 'session':
       return `COALESCE(conversation_id, ${NONE})`;
+    case 'project':
+      // not a usage-table column yet: the engine does not offer this dimension (the streaming path does)
+      throw new EngineError('--by project is not available on the SQL engine yet', 'use the default report path');
     case 'tier':
       return `COALESCE(service_tier, 'standard')`;
     case 'source':

@@ -162,7 +162,7 @@ export async function reportViaDuckDB(inputs: string[], task: EngineTask, env: E
     );
     db.seal();
     const report = await reportFromTable(db, task, env);
-    return { ...report, ingest: result, json: usageJson({ view: report.view, ingest: result, dims: task.dims, issues: result.issues, estimatedRecords: report.view.total.sums.estimatedRecords, unpricedModels: Object.fromEntries(report.unpricedModels), reprice: env.reprice ? { label: env.reprice.label } : undefined }) };
+    return { ...report, ingest: result, json: usageJson({ view: report.view, ingest: result, dims: task.dims, issues: result.issues, estimatedRecords: report.view.total.sums.estimatedRecords, unpricedModels: Object.fromEntries(report.unpricedModels), reprice: env.reprice ? { label: env.reprice.label } : undefined, warnings: [] }) };
   } finally {
     db.close();
   }

@@ -127,7 +127,7 @@ export function readCheckConfig(config: ProjectConfig | undefined, cwd: string):
       if (p.expectedOutputTokens !== undefined) validateOutputTokens(p.expectedOutputTokens, ['check', 'prompts', i, 'expectedOutputTokens'], errors);
     });
   }
-  if (errors.length) throw new UserError(`invalid check config:\n${describeErrors(config.file, config.loaded, errors).join('\n')}`, 'check: keys are cacheHitRate, baseline, requireBaseline, budgets, prompts (see README "tokenomics check")');
+  if (errors.length) throw new UserError(`invalid check config:\n${describeErrors(config.file, config.loaded, errors).join('\n')}`, 'check: keys are cacheHitRate, baseline, requireBaseline, budgets, prompts (see README.md#check)');
   const c = raw as Record<string, unknown>;
   const prompts = ((c.prompts as Record<string, unknown>[] | undefined) ?? []).map((p, i): PromptConfig => ({
     file: p.file as string,

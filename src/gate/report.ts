@@ -68,8 +68,9 @@ function promptRow(p: PromptResult, esc: (s: string) => string): Record<string, 
   };
 }
 
-const COLUMNS: Column[] = [col('prompt', 'Prompt'), col('change', 'Change'), col('model', 'Model'), col('tokens', 'Input tok', 'int'), col('beforeCall', 'Before/call', 'usd'), col('afterCall', 'After/call', 'usd'),
-  col('beforeMonth', 'Before/month', 'usd'), col('afterMonth', 'After/month', 'usd'), col('deltaMonth', 'Δ/month', 'usd'), col('status', 'Status')];
+// priorities: what stays at 80 columns (1 = last to go): the monthly impact and verdict, then what changed
+const COLUMNS: Column[] = [col('prompt', 'Prompt'), col('change', 'Change', 'text', { priority: 2 }), col('model', 'Model'), col('tokens', 'Input tok', 'int', { priority: 4 }), col('beforeCall', 'Before/call', 'usd', { priority: 3 }), col('afterCall', 'After/call', 'usd', { priority: 3 }),
+  col('beforeMonth', 'Before/month', 'usd', { priority: 2 }), col('afterMonth', 'After/month', 'usd', { priority: 1 }), col('deltaMonth', 'Δ/month', 'usd', { priority: 1 }), col('status', 'Status', 'text', { priority: 1 })];
 
 function footerOf(r: CheckResult): Record<string, Cell> {
   const footer: Record<string, Cell> = { prompt: 'total', afterMonth: r.total.monthly };

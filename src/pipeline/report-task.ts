@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import { parseDimensions } from '../aggregate/dims.js';
 import { ReportRollup } from '../aggregate/rollup.js';
 import { dateToMs } from '../pricing/compile.js';
+import { parseIsoStrict } from '../core/iso.js';
 import { Pricer } from '../pricing/cost.js';
 
 export interface ReportTask {
@@ -15,6 +16,8 @@ export interface ReportTask {
   since?: string;
   until?: string;
   reprice?: string;
+  /** IANA zone for day/week/month groups (UTC when unset). */
+  tz?: string;
 }
 
 export interface Repricing {
@@ -27,7 +30,9 @@ export const LATER_PART_WINDOW = 50_000;
 
 function parseTime(value: string | undefined, flag: string): number | undefined {
   if (value === undefined) return undefined;
-  const ms = /^\d{4}-\d{2}-\d{2}$/.test(value) ? dateToMs(value) : Date.parse(value);
+  // a date, or an ISO 8601 date-time (zone-less = UTC); impossible dates and other forms ("-1") refused
+  const iso = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(value) ? `${value.replace(' ', 'T')}Z` : value;
+  const ms = /^\d{4}-\d{2}-\d{2}$/.test(value) ? dateToMs(value) : /^\d{4}-\d{2}-\d{2}[T ]/.test(value) ? parseIsoStrict(iso) : NaN;
   if (Number.isNaN(ms)) throw new UserError(`${flag} expects a date or ISO 8601 time (got "${value}")`, 'e.g. 2026-10-01 or 2026-10-01T12:00:00Z');
   return ms;
 }
@@ -36,6 +41,7 @@ export function repricing(ctx: CommandContext, spec: string | undefined): Repric
   if (spec === undefined) return undefined;
   const now = ctx.io.now();
   if (spec === 'current') return { pricer: new Pricer(ctx.loadCatalog().catalog, { atMs: now }), label: `today's prices (${new Date(now).toISOString().slice(0, 10)})` };
+  if (/^\d{4}-\d{2}-\d{2}$/.test(spec) && Number.isNaN(dateToMs(spec))) throw new UserError(`--reprice: "${spec}" is not a calendar date`, 'e.g. --reprice 2026-01-15');
   if (/^\d{4}-\d{2}-\d{2}$/.test(spec)) return { pricer: new Pricer(ctx.loadCatalog().catalog, { atMs: dateToMs(spec) }), label: `prices on ${spec}` };
   if (existsSync(spec)) return { pricer: new Pricer(ctx.loadCatalog([spec]).catalog, { atMs: now }), label: `proposed (${spec})` };
   throw new UserError(`--reprice expects "current", a date YYYY-MM-DD or a price file (got "${spec}")`);
@@ -43,7 +49,7 @@ export function repricing(ctx: CommandContext, spec: string | undefined): Repric
 
 /** The rollup `report` fills (`laterPart`: for the second half of a split file). */
 export function reportRollup(ctx: CommandContext, task: ReportTask, laterPart = false): { rollup: ReportRollup; reprice?: Repricing } {
-  const dims = parseDimensions(task.by);
+  const dims = parseDimensions(task.by, task.tz);
   const reprice = repricing(ctx, task.reprice);
   const rollup = new ReportRollup({
     dims,

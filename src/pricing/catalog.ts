@@ -56,6 +56,8 @@ export class Catalog {
   private readonly index = new Map<string, { entry: ModelEntry; kind: MatchKind }>();
   private readonly userAliases = new Map<string, string>();
   private readonly cache = new Map<string, Resolution | null>();
+  /** User alias keys some resolved id used (for the "modelAliases that matched nothing" warning). */
+  private readonly aliasesUsed = new Set<string>();
 
   constructor(entries: ModelEntry[], userAliases: Record<string, string> = {}) {
     this.entries = entries;
@@ -73,6 +75,11 @@ export class Catalog {
     for (const [from, to] of Object.entries(userAliases)) this.userAliases.set(from.trim().toLowerCase(), to);
   }
 
+  /** modelAliases keys that no id resolved so far matched (as written in the config, lower-cased). */
+  unusedAliases(): string[] {
+    return [...this.userAliases.keys()].filter((k) => !this.aliasesUsed.has(k));
+  }
+
   /** Resolve a model id as logged. Results are memoised per raw id. */
   resolve(raw: string): Resolution | undefined {
     const hit = this.cache.get(raw);
@@ -84,6 +91,7 @@ export class Catalog {
 
   private resolveUncached(raw: string, depth: number): Resolution | undefined {
     const aliasTarget = this.userAliases.get(raw.trim().toLowerCase());
+    if (aliasTarget !== undefined) this.aliasesUsed.add(raw.trim().toLowerCase());
     if (aliasTarget !== undefined && depth < 3) {
       const r = this.resolveUncached(aliasTarget, depth + 1);
       return r ? { ...r, matchedBy: 'user-alias' } : undefined;

@@ -121,7 +121,7 @@ export function loadPriceFile(path: string, report: LoadReport): { entries: Mode
 
 function fromDocument(doc: unknown, label: string, loaded: LoadedYaml | undefined, report: LoadReport, basePath: (string | number)[] = []) {
   const r = compileDocument(doc, label, loaded, basePath);
-  if (r.errors.length > 0) throw new UserError(`invalid price file:\n${r.errors.join('\n')}`, 'see README "Price files" for the schema; `tokenomics prices --check FILE` validates a file');
+  if (r.errors.length > 0) throw new UserError(`invalid price file:\n${r.errors.join('\n')}`, 'see README.md#price-files for the schema; `tokenomics prices --check FILE` validates a file');
   report.sources.push({ label, entries: r.entries.length });
   return { entries: r.entries, discounts: [doc as CatalogFileYaml] };
 }

@@ -1,15 +1,22 @@
 /** Cell rendering shared by the formatters. */
-import { femtoToUsdString, formatUsd, priceToUsdPerMTok, roundFemto } from '../pricing/money.js';
+import { femtoToUsdString, formatUsd, priceToUsdPerMTok, roundFemto, toPlainDecimal } from '../pricing/money.js';
 import type { Cell, ColumnType } from './model.js';
 
-/** 1234567 -> "1,234,567" (without toLocaleString, whose first call loads ICU data). */
+/** n.toFixed(digits), but never in exponent notation (toFixed switches to it from 1e21). */
+export function fixed(n: number, digits: number): string {
+  if (!Number.isFinite(n)) return String(n);
+  return Math.abs(n) >= 1e21 ? toPlainDecimal(n) : n.toFixed(digits);
+}
+
+/** 1234567 -> "1,234,567" (without toLocaleString, whose first call loads ICU data); never exponent notation. */
 export function formatInt(n: number): string {
-  const s = String(Math.round(Math.abs(n))).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  if (!Number.isFinite(n)) return String(n);
+  const s = fixed(Math.round(Math.abs(n)), 0).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
   return n < 0 && Math.round(n) !== 0 ? '-' + s : s;
 }
 
 export function formatPct(fraction: number, digits = 1): string {
-  return `${(fraction * 100).toFixed(digits)}%`;
+  return `${fixed(fraction * 100, digits)}%`;
 }
 
 /** For people: thousands separators, $ amounts, percentages. */
@@ -20,15 +27,15 @@ export function humanCell(value: Cell, type: ColumnType): string {
     case 'usd':
       return typeof value === 'bigint' ? formatUsd(value) : String(value);
     case 'usdPerMTok':
-      return typeof value === 'bigint' ? `$${priceToUsdPerMTok(value)}` : String(value);
+      return typeof value === 'bigint' ? `$${toPlainDecimal(priceToUsdPerMTok(value))}` : String(value);
     case 'int':
       return typeof value === 'number' ? formatInt(value) : String(value);
     case 'pct':
       return typeof value === 'number' ? formatPct(value) : String(value);
     case 'number':
-      return typeof value === 'number' ? (Number.isInteger(value) ? formatInt(value) : value.toFixed(2)) : String(value);
+      return typeof value === 'number' ? (Number.isInteger(value) ? formatInt(value) : fixed(value, 2)) : String(value);
     default:
-      return String(value);
+      return typeof value === 'number' && Number.isFinite(value) ? toPlainDecimal(value) : String(value);
   }
 }
 
@@ -36,8 +43,8 @@ export function humanCell(value: Cell, type: ColumnType): string {
 export function plainCell(value: Cell, type: ColumnType): string {
   if (value === null || value === undefined) return '';
   // amounts to 1e-12 USD, as in JSON: exact sums of scaled prices carry femto-level remainders
-  if (typeof value === 'bigint') return type === 'usdPerMTok' ? String(priceToUsdPerMTok(value)) : femtoToUsdString(roundFemto(value, 12));
-  if (typeof value === 'number') return Number.isInteger(value) ? String(value) : String(Number(value.toPrecision(12)));
+  if (typeof value === 'bigint') return type === 'usdPerMTok' ? toPlainDecimal(priceToUsdPerMTok(value)) : femtoToUsdString(roundFemto(value, 12));
+  if (typeof value === 'number') return !Number.isFinite(value) ? '' : toPlainDecimal(Number.isInteger(value) ? value : Number(value.toPrecision(12)));
   return value;
 }
 

@@ -1,18 +1,23 @@
 /** Formatters: Report -> string. Nothing else happens here. */
-import { createRequire } from 'node:module';
-import type TableType from 'cli-table3';
 import { Chalk } from 'chalk';
-import { humanCell, isNumeric, plainCell } from './cells.js';
+import { isNumeric, plainCell } from './cells.js';
 import type { Report, Section } from './model.js';
+import { displayCell, renderTable, wrapText, type TableStyle } from './table.js';
 import { UserError } from '../core/issues.js';
+import { toJsonText } from './json.js';
+import { inert, inertMarkdown } from '../core/untrusted.js';
 
 export type OutputFormat = 'table' | 'json' | 'csv' | 'markdown';
 export const OUTPUT_FORMATS: readonly OutputFormat[] = ['table', 'json', 'csv', 'markdown'];
 
 export interface FormatOptions {
   color: boolean;
-  /** Terminal width, for wrapping; undefined = no limit. */
+  /** Widest line of table output (tables fit, text wraps); undefined = no limit (--wide). */
   width?: number;
+  /** Rows per table section before the rest is left out with a line saying so; undefined = all. */
+  maxRows?: number;
+  /** How to see rows left out, e.g. "--top N or --all". */
+  moreHint?: string;
   /** CSV: which section (by id); default the report's primary section. */
   section?: string;
 }
@@ -24,15 +29,15 @@ export function render(report: Report, format: OutputFormat, opts: FormatOptions
     case 'csv':
       return toCsv(pickSection(report, opts.section));
     case 'markdown':
-      return toMarkdown(report);
+      return toMarkdown(report, opts);
     default:
       return toTable(report, opts);
   }
 }
 
-/** JSON with bigint support (bigints never reach here by contract; guard anyway). */
+/** JSON text: numbers never in exponent notation, exact decimals (ExactDecimal) printed from their digits. */
 export function toJson(value: unknown): string {
-  return JSON.stringify(value, (_k, v) => (typeof v === 'bigint' ? Number(v) : v), 2);
+  return toJsonText(value);
 }
 
 function pickSection(report: Report, id: string | undefined): Section {
@@ -72,72 +77,77 @@ export function toCsv(section: Section): string {
   return lines.join('\n') + '\n';
 }
 
-function mdEscape(s: string): string {
-  return s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+/** Longest note or summary line shown, in characters: notes quote data (model ids) and must stay bounded. */
+const MAX_NOTE_CHARS = 4000;
+
+/** A note or summary text: each line inert (control characters visible) and bounded. */
+function inertLines(s: string): string[] {
+  return s.split('\n').map((l) => inert(l, MAX_NOTE_CHARS));
 }
 
-export function sectionToMarkdown(section: Section): string {
+function mdCell(value: Section['rows'][number][string], type: Section['columns'][number]['type']): string {
+  const s = displayCell(value, { key: '', label: '', type });
+  return type === 'text' || typeof value === 'string' ? inertMarkdown(s) : s;
+}
+
+export function sectionToMarkdown(section: Section, maxRows?: number, moreHint?: string): string {
+  const columns = section.columns.filter((c) => c.only !== 'csv');
   const out: string[] = [];
-  out.push(`| ${section.columns.map((c) => mdEscape(c.label)).join(' | ')} |`);
-  out.push(`| ${section.columns.map((c) => (isNumeric(c.type) ? '---:' : '---')).join(' | ')} |`);
-  const rows = section.footer ? [...section.rows, section.footer] : section.rows;
+  out.push(`| ${columns.map((c) => inertMarkdown(c.label)).join(' | ')} |`);
+  out.push(`| ${columns.map((c) => (isNumeric(c.type) ? '---:' : '---')).join(' | ')} |`);
+  const limit = section.limit === false ? undefined : maxRows;
+  const body = limit !== undefined && section.rows.length > limit ? section.rows.slice(0, limit) : section.rows;
+  const rows = section.footer ? [...body, section.footer] : body;
   rows.forEach((row, i) => {
     const bold = section.footer && i === rows.length - 1;
-    out.push(`| ${section.columns.map((c) => {
-      const s = mdEscape(humanCell(row[c.key], c.type));
+    out.push(`| ${columns.map((c) => {
+      const s = mdCell(row[c.key], c.type);
       return bold && s ? `**${s}**` : s;
     }).join(' | ')} |`);
   });
+  const left = section.rows.length - body.length;
+  if (left > 0) out.push('', `_${left} more row${left === 1 ? '' : 's'} not shown (${inertMarkdown(moreHint ?? '--all shows every row', 0)})._`);
   return out.join('\n');
 }
 
-export function toMarkdown(report: Report): string {
-  const out: string[] = [`## ${report.title}`, ''];
-  for (const [k, v] of report.summary) out.push(`- **${k}:** ${v}`);
+export function toMarkdown(report: Report, opts: Partial<FormatOptions> = {}): string {
+  const md = (s: string) => inertLines(s).map((l) => inertMarkdown(l, 0)).join(' ');
+  const out: string[] = [`## ${md(report.title)}`, ''];
+  for (const [k, v] of report.summary) out.push(`- **${md(k)}:** ${md(v)}`);
   if (report.summary.length) out.push('');
   for (const s of report.sections) {
-    out.push(`### ${s.title}`, '');
+    out.push(`### ${md(s.title)}`, '');
     if (s.rows.length === 0) out.push('_none_');
-    else out.push(sectionToMarkdown(s));
-    for (const n of s.notes ?? []) out.push('', `> ${n}`);
+    else out.push(sectionToMarkdown(s, opts.maxRows, opts.moreHint));
+    for (const n of s.notes ?? []) out.push('', `> ${md(n)}`);
     out.push('');
   }
-  for (const n of report.notes) out.push(`- ${n}`);
+  for (const w of report.warnings ?? []) out.push(`- **warning:** ${md(w)}`);
+  for (const n of report.notes) out.push(`- ${md(n)}`);
   return out.join('\n').replace(/\n+$/, '') + '\n';
 }
 
 export function toTable(report: Report, opts: FormatOptions): string {
   const chalk = new Chalk({ level: opts.color ? 1 : 0 });
-  const out: string[] = [chalk.bold(report.title)];
-  const labelWidth = Math.max(0, ...report.summary.map(([k]) => k.length));
-  for (const [k, v] of report.summary) out.push(`  ${(k + ':').padEnd(labelWidth + 1)} ${v}`);
+  const style: TableStyle = { bold: (x) => chalk.bold(x), dim: (x) => chalk.dim(x) };
+  const w = opts.width;
+  const wrap = (text: string, indent = '  '): string[] => inertLines(text).flatMap((l) => wrapText(l, w, /^ */.exec(l)![0] + indent));
+  // a verdict in the title: failures red, passes green (never dim)
+  const titleStyle = /^FAIL\b/.test(report.title) ? chalk.bold.red : /^PASS\b/.test(report.title) ? chalk.bold.green : chalk.bold;
+  const out: string[] = wrap(report.title).map((l) => titleStyle(l));
+  const labelWidth = Math.max(0, ...report.summary.map(([k]) => inert(k).length));
+  for (const [k, v] of report.summary) {
+    const label = `  ${(inert(k) + ':').padEnd(labelWidth + 1)} `;
+    out.push(...wrap(label + v, ' '.repeat(label.length)));
+  }
   for (const s of report.sections) {
-    out.push('', chalk.bold.cyan(s.title));
+    out.push('', ...wrap(s.title).map((l) => chalk.bold.cyan(l)));
     if (s.rows.length === 0) out.push(chalk.dim('  (none)'));
-    else out.push(sectionToTable(s, opts, chalk));
-    for (const n of s.notes ?? []) out.push(chalk.dim(`  ${n}`));
+    else out.push(...renderTable(s, { width: w, maxRows: opts.maxRows, moreHint: opts.moreHint, style }));
+    for (const n of s.notes ?? []) out.push(...wrap(`  ${n}`).map((l) => chalk.dim(l)));
   }
   if (report.notes.length) out.push('');
-  for (const n of report.notes) out.push(n.startsWith('warning') ? chalk.yellow(n) : chalk.dim(n));
+  const noteStyle = (n: string) => (/^(error|FAIL)\b/.test(n) ? chalk.red : n.startsWith('warning') ? chalk.yellow : chalk.dim);
+  for (const n of report.notes) out.push(...wrap(n).map((l) => noteStyle(n)(l)));
   return out.join('\n') + '\n';
-}
-
-// cli-table3 (CommonJS) is loaded when a table is drawn, not by JSON/CSV/Markdown output
-const require = createRequire(import.meta.url);
-let tableClass: typeof TableType | undefined;
-
-function sectionToTable(section: Section, _opts: FormatOptions, chalk: InstanceType<typeof Chalk>): string {
-  const Table = (tableClass ??= require('cli-table3') as typeof TableType);
-  const table = new Table({
-    head: section.columns.map((c) => chalk.bold(c.label)),
-    colAligns: section.columns.map((c) => (isNumeric(c.type) ? 'right' : 'left')),
-    style: { head: [], border: [], compact: true, 'padding-left': 1, 'padding-right': 1 },
-    chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' },
-  });
-  for (const row of section.rows) table.push(section.columns.map((c) => humanCell(row[c.key], c.type)));
-  if (section.footer) {
-    const f = section.footer;
-    table.push(section.columns.map((c) => chalk.bold(humanCell(f[c.key], c.type))));
-  }
-  return table.toString();
 }

@@ -10,6 +10,13 @@ export interface Column {
   key: string;
   label: string;
   type: ColumnType;
+  /**
+   * Which columns give way first when a table is wider than the terminal: lower is more useful
+   * (the first column is always kept; unset = 2, dropped rightmost first).
+   */
+  priority?: number;
+  /** 'csv': a machine column (e.g. an unpriced marker) left out of tables and markdown. */
+  only?: 'csv';
 }
 
 /** usd cells are exact femto amounts (bigint) or null (unpriced); pct cells are fractions (0.25 = 25%). */
@@ -23,6 +30,8 @@ export interface Section {
   /** A totals row shown under the table. */
   footer?: Record<string, Cell>;
   notes?: string[];
+  /** false: never cut to the default row limit (rows that must add up, such as a waterfall). */
+  limit?: false;
 }
 
 export interface Report {
@@ -32,12 +41,17 @@ export interface Report {
   sections: Section[];
   /** Closing lines (skipped/rejected counts, unpriced models, assumptions). */
   notes: string[];
+  /**
+   * Problems the reader must not miss (unpriced models, rejected records, filters that matched
+   * nothing): printed on stderr in every format (unless --quiet), never into the table on stdout.
+   */
+  warnings?: string[];
   /** The JSON document for --format json (stable key order). */
   json: unknown;
   /** Section used for --format csv when none is named. */
   primarySection?: string;
 }
 
-export const col = (key: string, label: string, type: ColumnType = 'text'): Column => ({ key, label, type });
+export const col = (key: string, label: string, type: ColumnType = 'text', extra: Pick<Column, 'priority' | 'only'> = {}): Column => ({ key, label, type, ...extra });
 
 export type { Femto };

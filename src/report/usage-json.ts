@@ -1,15 +1,17 @@
 /** The `report --format json` contract (schemaVersion 1). Documented in README "JSON output". */
 import type { IngestResult } from '../ingest/index.js';
 import type { Issue } from '../core/issues.js';
-import { divFemto, femtoToUsdNumber, type Femto } from '../pricing/money.js';
+import { divFemto, type Femto } from '../pricing/money.js';
+import { usdJson, type ExactDecimal } from './json.js';
 import type { Components } from '../pricing/cost.js';
 import type { CostResult, TokenSums } from '../aggregate/accumulator.js';
 import type { UsageView } from '../aggregate/view.js';
 import { dimensionKey, type Dimension } from '../aggregate/dims.js';
 import { SCHEMA_VERSION } from '../cli/version.js';
 
-const usd = (f: Femto | null | undefined): number | null => (f === null || f === undefined ? null : femtoToUsdNumber(f));
-const per = (f: Femto | null, n: number): number | null => (f === null || n <= 0 ? null : femtoToUsdNumber(divFemto(f, n)));
+// amounts print from their exact digits (report/json.ts): a double cannot hold $9,007.123456789012
+const usd = (f: Femto | null | undefined): number | ExactDecimal | null => (f === null || f === undefined ? null : usdJson(f));
+const per = (f: Femto | null, n: number): number | ExactDecimal | null => (f === null || n <= 0 ? null : usdJson(divFemto(f, n)));
 const round6 = (x: number | undefined): number | null => (x === undefined ? null : Number(x.toPrecision(6)));
 const share = (part: Femto, whole: Femto | null): number | null => (whole === null || whole === 0n ? null : Number((Number((part * 1_000_000n) / whole) / 1_000_000).toFixed(6)));
 
@@ -48,6 +50,8 @@ export interface UsageJsonInput {
   estimatedRecords: number;
   unpricedModels: Record<string, number>;
   reprice?: { label: string };
+  /** The warning summary printed on stderr (same list, same order). */
+  warnings: Array<{ code: string; message: string; requests: number | null }>;
 }
 
 export function usageJson(input: UsageJsonInput) {
@@ -98,7 +102,7 @@ export function usageJson(input: UsageJsonInput) {
     reprice: input.reprice && total.repriced
       ? { label: input.reprice.label, costUsd: usd(total.repriced.costFemto), deltaUsd: totalCost !== null && total.repriced.costFemto !== null ? usd(total.repriced.costFemto - totalCost) : null, unpriced: unpricedJson(total.repriced) }
       : null,
-    warnings: view.cardWarnings.map(([message, requests]) => ({ message, requests })),
+    warnings: input.warnings,
     issues: input.issues.map((i) => ({ severity: i.severity, code: i.code, message: i.message, file: i.file ?? null, line: i.line ?? null, path: i.path ?? null, hint: i.hint ?? null })),
   };
 }
@@ -114,7 +118,7 @@ function unitEconomicsJson(view: UsageView) {
   const success = view.outcomes.success;
   return {
     costPerRequestUsd: per(cost, pricedRequests),
-    costPer1kRequestsUsd: cost === null || pricedRequests <= 0 ? null : femtoToUsdNumber(divFemto(cost * 1000n, pricedRequests)),
+    costPer1kRequestsUsd: cost === null || pricedRequests <= 0 ? null : usdJson(divFemto(cost * 1000n, pricedRequests)),
     conversations: view.conversations,
     costPerConversationUsd: per(view.attributed.conversation.costFemto, view.conversations),
     customers: view.customers,
@@ -152,7 +156,7 @@ function contextJson(view: UsageView) {
     conversations: view.conversations,
     turns: rows,
     promptGrowthFactor: first.avgPromptTokens > 0 ? Number((last.avgPromptTokens / first.avgPromptTokens).toFixed(3)) : null,
-    costGrowthFactor: first.avgCostUsd && last.avgCostUsd ? Number((last.avgCostUsd / first.avgCostUsd).toFixed(3)) : null,
+    costGrowthFactor: first.avgCostUsd && last.avgCostUsd && Number(first.avgCostUsd) > 0 ? Number((Number(last.avgCostUsd) / Number(first.avgCostUsd)).toFixed(3)) : null,
   };
 }
 

@@ -7,6 +7,7 @@ import { dimensionKey, dimensionLabel, type Dimension } from '../aggregate/dims.
 import type { Issue } from '../core/issues.js';
 import type { IngestResult } from '../ingest/index.js';
 import { formatIssue } from '../core/issues.js';
+import { inert } from '../core/untrusted.js';
 import { pricedSuccesses } from './usage-json.js';
 
 const title = (s: string): string => s[0].toUpperCase() + s.slice(1);
@@ -30,6 +31,7 @@ function groupRow(g: GroupView, dims: Dimension[], total: Femto | null): Record<
     perRequest: perReq(g.cost.costFemto, s.requests - g.cost.unpriced.requests),
     outputShare: fshare(g.cost.components.output, g.cost.costFemto),
     p90: femtoOf(g.p90),
+    unpricedRequests: g.cost.unpriced.requests,
   });
   if (g.cost.unpriced.records > 0 && g.cost.costFemto !== null) row.cost = g.cost.costFemto; // partly priced: the note says so
   return row;
@@ -42,12 +44,20 @@ export function spendSection(view: UsageView, dims: Dimension[], top: number | u
   const rest = view.groups.length - shown.length;
   if (rest > 0) {
     let other = 0n;
+    let priced = false;
     let requests = 0;
+    let unpriced = 0;
     for (const g of view.groups.slice(shown.length)) {
-      other += g.cost.costFemto ?? 0n;
+      if (g.cost.costFemto !== null) {
+        other += g.cost.costFemto;
+        priced = true;
+      }
       requests += g.sums.requests;
+      unpriced += g.cost.unpriced.requests;
     }
-    rows.push({ [dimensionKey(dims[0])]: `(${rest} more)`, requests, cost: other, share: fshare(other, total) });
+    // unpriced groups add no cost, never $0: a remainder with no priced group is unpriced
+    const cost = priced ? other : null;
+    rows.push({ [dimensionKey(dims[0])]: `(${formatInt(rest)} more)`, requests, cost, share: cost === null ? undefined : fshare(cost, total), unpricedRequests: unpriced });
   }
   const s = view.total.sums;
   const footer: Record<string, Cell> = {
@@ -56,17 +66,21 @@ export function spendSection(view: UsageView, dims: Dimension[], top: number | u
     share: total === null ? undefined : 1, perRequest: perReq(total, s.requests - view.total.cost.unpriced.requests),
     outputShare: fshare(view.total.cost.components.output, total),
     p90: femtoOf(view.distribution.p90),
+    unpricedRequests: view.total.cost.unpriced.requests,
   };
   const partly = view.groups.filter((g) => g.cost.unpriced.records > 0);
   return {
     id: 'groups',
     title: `Spend by ${dims.map(dimensionLabel).join(', ')}`,
     columns: [
-      ...dims.map((d) => col(dimensionKey(d), title(dimensionLabel(d)))),
-      col('requests', 'Requests', 'int'), col('input', 'Input tok', 'int'), col('cacheRead', 'Cache read', 'int'), col('cacheWrite', 'Cache write', 'int'),
-      col('output', 'Output tok', 'int'), col('cost', 'Cost', 'usd'), col('share', 'Share', 'pct'), col('perRequest', '$/request', 'usd'),
-      col('p90', 'p90 $/req', 'usd'), col('outputShare', 'Output share', 'pct'),
+      ...dims.map((d) => col(dimensionKey(d), title(dimensionLabel(d)), 'text', { priority: 1 })),
+      // at 80 columns: the group, requests, cost, share and $/request stay; token columns give way first
+      col('requests', 'Requests', 'int', { priority: 1 }), col('input', 'Input tok', 'int', { priority: 5 }), col('cacheRead', 'Cache read', 'int', { priority: 6 }),
+      col('cacheWrite', 'Cache write', 'int', { priority: 6 }), col('output', 'Output tok', 'int', { priority: 4 }), col('cost', 'Cost', 'usd', { priority: 1 }),
+      col('share', 'Share', 'pct', { priority: 1 }), col('perRequest', '$/request', 'usd', { priority: 3 }), col('p90', 'p90 $/req', 'usd', { priority: 7 }),
+      col('outputShare', 'Output share', 'pct', { priority: 7 }), col('unpricedRequests', 'Unpriced requests', 'int', { only: 'csv' }),
     ],
+    limit: false, // cut by --top (default 20), the rest summed in one row
     rows,
     footer,
     notes: partlyPricedNote(partly, dims),
@@ -77,9 +91,9 @@ function partlyPricedNote(partly: GroupView[], dims: Dimension[]): string[] | un
   const named = partly.filter((g) => g.cost.costFemto !== null);
   if (named.length === 0) return undefined;
   const label = (g: GroupView) => dims.map((d) => g.key[dimensionKey(d)]).join(' / ');
-  const list = named.slice(0, 5).map((g) => `${label(g)} (${formatInt(g.cost.unpriced.requests)} of ${formatInt(g.sums.requests)} requests)`);
+  const list = named.slice(0, 5).map((g) => `${inert(label(g))} (${formatInt(g.cost.unpriced.requests)} of ${formatInt(g.sums.requests)} requests unpriced)`);
   const more = named.length > 5 ? `, and ${named.length - 5} more` : '';
-  return [`Partly priced: ${list.join(', ')}${more}. Cost and $/request cover the priced requests; the rest are unpriced (see the warning below).`];
+  return [`Partly priced: ${list.join(', ')}${more}. Cost and $/request cover only the priced requests; the unpriced ones are left out (see the warnings).`];
 }
 
 export function componentsSection(view: UsageView): Section {
@@ -192,13 +206,76 @@ export function repriceSection(view: UsageView, dims: Dimension[], label: string
   return {
     id: 'reprice',
     title: `Repricing: as billed vs ${label}`,
-    columns: [...dims.map((d) => col(dimensionKey(d), title(dimensionLabel(d)))), col('billed', 'As billed', 'usd'), col('repriced', label, 'usd'), col('delta', 'Delta', 'usd')],
+    columns: [...dims.map((d) => col(dimensionKey(d), title(dimensionLabel(d)), 'text', { priority: 1 })), col('billed', 'As billed', 'usd'), col('repriced', label, 'usd'), col('delta', 'Delta', 'usd')],
     rows,
     footer: { [dimensionKey(dims[0])]: 'Total', billed: a, repriced: b, delta: a !== null && b !== null ? b - a : null },
   };
 }
 
-export function inputNotes(ingest: IngestResult, issues: Issue[], unpricedModels: Map<string, number>, view: UsageView, estimated: number): string[] {
+export interface UsageWarning {
+  code: string;
+  message: string;
+  /** Requests (or records) concerned, when the warning counts them. */
+  requests: number | null;
+}
+
+export interface WarningInput {
+  ingest: IngestResult;
+  issues: Issue[];
+  unpricedModels: Map<string, number>;
+  view: UsageView;
+  estimated: number;
+  dims: Dimension[];
+  /** --since / --until as given (for the filter warning). */
+  filters: string[];
+  /** modelAliases keys that matched no model in the inputs. */
+  unusedAliases?: string[];
+}
+
+/** Names in a warning: inert and short, at most five, then "and N more". */
+function nameList(entries: Array<[string, number]>, unit: string): string {
+  const shown = entries.slice(0, 5).map(([m, n]) => `${inert(m, 60)} (${formatInt(n)} ${unit})`);
+  return shown.join(', ') + (entries.length > 5 ? `, and ${formatInt(entries.length - 5)} more` : '');
+}
+
+/**
+ * Problems the reader must not miss, one short line each: printed on stderr in every format and
+ * carried in JSON `warnings`. Counts come from the same totals as the tables.
+ */
+export function usageWarnings(w: WarningInput): UsageWarning[] {
+  const out: UsageWarning[] = [];
+  const c = w.ingest.counts;
+  if (w.unpricedModels.size) {
+    const list = [...w.unpricedModels.entries()].sort((a, b) => b[1] - a[1]);
+    const requests = list.reduce((n, [, v]) => n + v, 0);
+    out.push({ code: 'unpriced-models', requests, message: `unpriced models, excluded from costs (not $0): ${nameList(list, 'requests')}; add prices with --prices FILE or map them with modelAliases in tokenomics.yaml` });
+  }
+  const rejected = Object.entries(c.rejected).sort((a, b) => b[1] - a[1]);
+  const rejectedCount = rejected.reduce((n, [, v]) => n + v, 0);
+  if (rejectedCount) {
+    const first = w.issues.find((i) => i.severity === 'error' && i.file);
+    const where = first ? `; first at ${inert(first.file!, 200)}${first.line ? `:${first.line}` : ''}` : '';
+    out.push({ code: 'rejected-records', requests: rejectedCount, message: `${formatInt(rejectedCount)} record${rejectedCount === 1 ? '' : 's'} rejected as invalid (${rejected.map(([k, v]) => `${inert(k, 60)} ${formatInt(v)}`).join(', ')})${where}; --strict makes this an error` });
+  }
+  if (w.view.filteredOut) out.push({ code: 'filtered', requests: w.view.filteredOut, message: `${formatInt(w.view.filteredOut)} of ${formatInt(c.counted)} records left out by ${w.filters.join(' ')}` });
+  for (const d of w.dims) {
+    if (d.kind !== 'tag') continue;
+    const key = dimensionKey(d);
+    if (w.view.groups.length > 0 && w.view.groups.every((g) => g.key[key] === '(none)')) {
+      out.push({ code: 'tag-unmatched', requests: null, message: `--by ${inert(key, 60)}: no record carries the tag "${inert(d.name, 60)}" (every group is "(none)")` });
+    }
+  }
+  if (w.unusedAliases?.length) {
+    const names = w.unusedAliases.slice(0, 5).map((a) => `"${inert(a, 60)}"`).join(', ') + (w.unusedAliases.length > 5 ? `, and ${w.unusedAliases.length - 5} more` : '');
+    out.push({ code: 'alias-unmatched', requests: null, message: `modelAliases in tokenomics.yaml that matched no model in the inputs: ${names} (check the spelling against the model ids in the logs)` });
+  }
+  if (w.estimated) out.push({ code: 'estimated-counts', requests: w.estimated, message: `${formatInt(w.estimated)} record${w.estimated === 1 ? '' : 's'} had no token counts: their counts were estimated from the text (marked in JSON as estimatedRecords)` });
+  for (const [m, n] of w.view.cardWarnings) out.push({ code: 'pricing', requests: n, message: `${m} (${formatInt(n)} requests)` });
+  return out;
+}
+
+/** Closing lines of the table: what was read and skipped, and the first issues with file:line. */
+export function inputNotes(ingest: IngestResult, issues: Issue[]): string[] {
   const notes: string[] = [];
   const c = ingest.counts;
   const skipped = Object.entries(c.skipped).sort((a, b) => b[1] - a[1]);
@@ -206,14 +283,6 @@ export function inputNotes(ingest: IngestResult, issues: Issue[], unpricedModels
   const sumOf = (e: [string, number][]) => e.reduce((n, [, v]) => n + v, 0);
   notes.push(`Records: ${formatInt(c.read)} read, ${formatInt(c.counted)} counted, ${formatInt(sumOf(skipped))} skipped, ${formatInt(sumOf(rejected))} rejected.`);
   if (skipped.length) notes.push(`Skipped (not billable): ${skipped.map(([k, v]) => `${k} ${formatInt(v)}`).join(', ')}.`);
-  if (rejected.length) notes.push(`warning: rejected (invalid): ${rejected.map(([k, v]) => `${k} ${formatInt(v)}`).join(', ')}.`);
-  if (view.filteredOut) notes.push(`${formatInt(view.filteredOut)} records outside --since/--until.`);
-  if (unpricedModels.size) {
-    const list = [...unpricedModels.entries()].sort((a, b) => b[1] - a[1]).map(([m, n]) => `${m} (${formatInt(n)} requests)`);
-    notes.push(`warning: unpriced models, excluded from costs (not $0): ${list.join(', ')}. Add prices with --prices FILE or map them with modelAliases in tokenomics.yaml.`);
-  }
-  if (estimated) notes.push(`${formatInt(estimated)} records had no token counts: counts were estimated from their text.`);
-  for (const [w, n] of view.cardWarnings) notes.push(`warning: ${w} (${formatInt(n)} requests).`);
   for (const i of issues.filter((x) => x.severity === 'info').slice(0, 3)) notes.push(formatIssue(i).replace(/\n/g, '\n  '));
   const shown = issues.filter((i) => i.severity !== 'info').slice(0, 5);
   for (const i of shown) notes.push(formatIssue(i).replace(/\n/g, '\n  '));

@@ -77,6 +77,7 @@ function waterfallSection(results: ScenarioResult[]): Section {
   }
   return {
     id: 'waterfall', title: 'Waterfall: each lever\'s marginal saving, in the order applied',
+    limit: false, // the steps add up to each scenario's total: never cut
     columns: [col('scenario', 'Scenario'), col('step', 'Step'), col('lever', 'Lever'), col('scope', 'Scope'), col('after', 'Cost after', 'usd'), col('saving', 'Saving', 'usd'), col('share', 'Share', 'pct'), col('metrics', 'What happened')],
     rows,
     notes: ['Savings are marginal: each lever is measured on what the levers before it left, so the order matters and the steps add up to the total. Negative savings add cost (volume growth, write premiums).'],

@@ -21,7 +21,7 @@ export interface LoadedWhatif {
   lineOf(path: string[]): number | undefined;
 }
 
-const SCHEMA_HINT = 'see README "What-if files" for the format';
+const SCHEMA_HINT = 'see README.md#whatif for the format';
 
 function locate(file: string, loaded: LoadedYaml, sets: SetOverride[], e: ValidationError): string {
   const path = e.path.map(String);

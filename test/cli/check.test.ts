@@ -51,7 +51,7 @@ describe('tokenomics check on fixtures/check', () => {
     const added = tok(systemOf(after)) - tok(systemOf(before));
     expect(added).toBeGreaterThan(1900);
     expect(added).toBeLessThan(2100);
-    const r = await runCli(['check'], { cwd: dir });
+    const r = await runCli(['check', '--wide'], { cwd: dir });
     expect(r.code).toBe(1);
     // Sonnet 4.5, all added tokens are in the cached prefix: 80% read at $0.30 + 20% written at $3.75
     // = $0.99/MTok; x 600,000 calls/month = $0.594 per added token per month

@@ -39,7 +39,7 @@ describe('tokenomics estimate', () => {
   it('warns when dynamic content comes before static instructions', async () => {
     const r = await runCli(['estimate', 'rag-context-first.yaml'], { cwd: DIR });
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/warning: rag-context-first: dynamic content \(\{\{context\}\}\) comes before static instructions; move the retrieved context after the instructions to cache 1,024 more tokens/);
+    expect(r.stderr).toMatch(/warning: rag-context-first: dynamic content \(\{\{context\}\}\) comes before static instructions; move the retrieved context after the instructions to cache 1,024 more tokens/);
   });
 
   it('output contract: cap and structured output, with savings', async () => {

@@ -60,7 +60,7 @@ describe('tokenomics prices', () => {
   });
 
   it('says when a Bedrock geo profile carries the regional uplift', async () => {
-    const r = await runCli(['prices', 'us.anthropic.claude-sonnet-4-5-20250929-v1:0']);
+    const r = await runCli(['prices', 'us.anthropic.claude-sonnet-4-5-20250929-v1:0', '--wide']);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('(regional x1.1)');
     expect(r.stdout).toMatch(/geo \(cross-region\) Bedrock profile: every price above is multiplied by 1\.1/);

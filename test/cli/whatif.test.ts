@@ -86,7 +86,7 @@ describe('tokenomics whatif', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(`${f}:5: product.pricePoint.perSeatUsd: expected a non-negative number (got "ten")`);
     expect(r.stderr).toContain(`${f}:13: features.chat.cacheShare: unknown key (did you mean "batchShare"?)`);
-    expect(r.stderr).toContain('hint: see README "What-if files" for the format');
+    expect(r.stderr).toContain('hint: see README.md#whatif for the format');
   });
 
   it('reports distribution and consistency errors', async () => {

@@ -89,13 +89,18 @@ describe('report on a mixed fixture', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('Total cost: $0.0172 + 1 unpriced requests');
     expect(r.stdout).toMatch(/acme-x .*unpriced/);
-    expect(r.stdout).toContain('unpriced models, excluded from costs (not $0): acme-x (1 requests)');
+    // warnings go to stderr (so `> file` and -o never hide them), not into the table on stdout
+    expect(r.stderr).toContain('warning: unpriced models, excluded from costs (not $0): acme-x (1 requests)');
+    expect(r.stdout).not.toContain('unpriced models, excluded');
+    expect(r.stderr).toMatch(/warning: 2 records rejected as invalid .*first at fixtures\/report\/mixed\.jsonl:6/);
     expect(r.stdout).toContain('Records: 7 read, 4 counted, 1 skipped, 2 rejected.');
   });
 
   it('writes spreadsheet-safe CSV and markdown', async () => {
     const csv = (await runCli(['report', FIXTURE, '--format', 'csv'])).stdout.split('\n');
-    expect(csv[0]).toBe('Model,Requests,Input tok,Cache read,Cache write,Output tok,Cost,Share,$/request,p90 $/req,Output share');
+    // the last column marks unpriced requests per group (the acme-x row: 1)
+    expect(csv[0]).toBe('Model,Requests,Input tok,Cache read,Cache write,Output tok,Cost,Share,$/request,p90 $/req,Output share,Unpriced requests');
+    expect(csv.find((l) => l.startsWith('acme-x,'))!.endsWith(',1')).toBe(true);
     expect(csv[1].startsWith('claude-sonnet-4-5-20250929,2,300,5000,1000,700,0.01665,')).toBe(true);
     const md = (await runCli(['report', FIXTURE, '--format', 'markdown'])).stdout;
     expect(md).toContain('| Model | Requests |');

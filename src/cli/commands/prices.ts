@@ -117,8 +117,10 @@ function catalogReport(entries: ModelEntry[], atMs: number, json?: unknown): Rep
     sections: [{
       id: 'prices',
       title: 'Prices',
-      columns: [col('model', 'Model'), col('provider', 'Provider'), col('input', 'Input', 'usdPerMTok'), col('cacheRead', 'Cache read', 'usdPerMTok'),
-        col('write5m', 'Write 5m', 'usdPerMTok'), col('write1h', 'Write 1h', 'usdPerMTok'), col('output', 'Output', 'usdPerMTok'), col('batch', 'Batch'), col('tiers', 'Long context'), col('checked', 'Checked')],
+      // at 80 columns: model, input, output and cache prices stay; the rest give way (--wide shows them)
+      columns: [col('model', 'Model'), col('provider', 'Provider', 'text', { priority: 4 }), col('input', 'Input', 'usdPerMTok', { priority: 1 }), col('cacheRead', 'Cache read', 'usdPerMTok', { priority: 3 }),
+        col('write5m', 'Write 5m', 'usdPerMTok', { priority: 5 }), col('write1h', 'Write 1h', 'usdPerMTok', { priority: 5 }), col('output', 'Output', 'usdPerMTok', { priority: 1 }), col('batch', 'Batch', 'text', { priority: 4 }),
+        col('tiers', 'Long context', 'text', { priority: 6 }), col('checked', 'Checked', 'text', { priority: 6 })],
       rows,
     }],
     notes: ['"as input": no separate price listed; those tokens bill at the input price.'],
@@ -144,7 +146,8 @@ function detailSection(items: { query: string; entry: ModelEntry; matched: strin
   return {
     id: 'details',
     title: 'Details',
-    columns: [col('query', 'Query'), col('matched', 'Matched'), col('period', 'Period'), col('service', 'Service tiers'), col('cache', 'Caching'), col('tokenizer', 'Tokenizer'), col('source', 'Source')],
+    columns: [col('query', 'Query'), col('matched', 'Matched', 'text', { priority: 1 }), col('period', 'Period', 'text', { priority: 3 }), col('service', 'Service tiers', 'text', { priority: 1 }),
+      col('cache', 'Caching', 'text', { priority: 1 }), col('tokenizer', 'Tokenizer', 'text', { priority: 3 }), col('source', 'Source', 'text', { priority: 1 })],
     rows,
   };
 }

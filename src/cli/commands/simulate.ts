@@ -32,7 +32,7 @@ export function registerSimulate(program: Command, run: (fn: (ctx: CommandContex
     .command('simulate')
     .description('what would this traffic have cost if ...? replay logs through caching, summarization, routing, batch and output levers')
     .argument('<inputs...>', 'log files, directories or glob patterns (- for stdin)')
-    .option('-s, --scenario <file>', 'scenario YAML file (repeatable; see README "simulate")', collect)
+    .option('-s, --scenario <file>', 'scenario YAML file (repeatable; see README.md#simulate)', collect)
     .option('--only <name>', 'run only this scenario (repeatable)', collect)
     .option('--by <dims>', `group costs by ${DIMENSION_NAMES.join(', ')} (comma-separated; model and tier are where a request went)`)
     .option('--explain', 'add lever details: matched query pairs per threshold, per-lever timing')

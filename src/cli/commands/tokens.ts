@@ -2,7 +2,8 @@
 import type { Command } from 'commander';
 import { UserError } from '../../core/issues.js';
 import { TEXT_INPUT_MAX_BYTES, readTextFile, readTextStream, stdinNote } from '../../core/read-text.js';
-import { costOf, femtoToUsdNumber, priceToUsdPerMTok, type Femto } from '../../pricing/money.js';
+import { costOf, priceToUsdPerMTok, type Femto } from '../../pricing/money.js';
+import { usdJson } from '../../report/json.js';
 import { periodAt } from '../../pricing/catalog.js';
 import { countTokens, countTokensParallel, type EncodingName } from '../../tokenize/index.js';
 import { col, type Report } from '../../report/model.js';
@@ -77,21 +78,21 @@ async function tokens(ctx: CommandContext, files: string[], opts: TokensOptions)
   const basis = exact ? `${encoding} (exact for ${res ? res.entry.id : 'OpenAI models using it'})` : `estimate: ${encoding}${factor !== 1 ? ` x ${factor}` : ''} (${res?.entry.id ?? 'model'} has no public tokenizer)`;
   const report: Report = {
     title: `Tokens${res ? ` for ${res.entry.id}` : ''}`,
-    summary: [['Count', basis], ...(period ? ([['Prices', `$${priceToUsdPerMTok(period.standard.input)} input / $${priceToUsdPerMTok(period.standard.output)} output per MTok (${res!.entry.source}, checked ${res!.entry.checkedAt})`]] as Array<[string, string]>) : [])],
+    summary: [['Count', basis], ...(period ? ([['Prices', `$${priceToUsdPerMTok(period.standard.input)} input / $${priceToUsdPerMTok(period.standard.output)} output per MTok (checked ${res!.entry.checkedAt})`]] as Array<[string, string]>) : [])],
     sections: [{
       id: 'tokens', title: 'Per file',
-      columns: [col('file', 'File'), col('chars', 'Characters', 'int'), col('tokens', exact ? 'Tokens' : 'Tokens (est.)', 'int'), ...(period ? [col('asInput', 'Cost as input', 'usd'), col('asOutput', 'Cost as output', 'usd')] : [])],
+      columns: [col('file', 'File'), col('chars', 'Characters', 'int', { priority: 3 }), col('tokens', exact ? 'Tokens' : 'Tokens (est.)', 'int'), ...(period ? [col('asInput', 'Cost as input', 'usd'), col('asOutput', 'Cost as output', 'usd')] : [])],
       rows,
       footer: rows.length > 1 ? { file: 'Total', chars: bytes, tokens: total, asInput: sum('asInput'), asOutput: sum('asOutput') } : undefined,
     }],
-    notes: [],
+    notes: period ? [`Price source: ${res!.entry.source}`] : [],
     json: {
       schemaVersion: SCHEMA_VERSION,
       model: res?.entry.id ?? null,
       encoding,
       estimated: !exact,
       factor,
-      files: rows.map((r) => ({ file: r.file, characters: r.chars, tokens: r.tokens, costAsInputUsd: r.asInput === undefined ? null : femtoToUsdNumber(r.asInput), costAsOutputUsd: r.asOutput === undefined ? null : femtoToUsdNumber(r.asOutput) })),
+      files: rows.map((r) => ({ file: r.file, characters: r.chars, tokens: r.tokens, costAsInputUsd: r.asInput === undefined ? null : usdJson(r.asInput), costAsOutputUsd: r.asOutput === undefined ? null : usdJson(r.asOutput) })),
       totalTokens: total,
     },
     primarySection: 'tokens',

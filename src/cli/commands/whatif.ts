@@ -11,7 +11,8 @@ import { computeWhatif, DEFAULT_OPTIONS, type WhatifOptions } from '../../whatif
 import { parseSet, type SetOverride } from '../../whatif/setpath.js';
 import type { CommandContext } from '../context.js';
 import { buildView } from '../../aggregate/view.js';
-import { inputNotes } from '../../report/usage-sections.js';
+import { inputNotes, usageWarnings } from '../../report/usage-sections.js';
+import { labelUnpriced } from '../../pricing/catalog.js';
 import { reportRollup, type ReportTask } from '../../pipeline/report-task.js';
 import { runPipeline } from '../../pipeline/stream.js';
 import { customerMargins, type CustomerCost } from '../../whatif/margin.js';
@@ -126,7 +127,10 @@ async function margin(ctx: CommandContext, o: WhatifCliOptions): Promise<number>
   const period = view.period ? `${new Date(view.period.fromMs).toISOString().slice(0, 10)} to ${new Date(view.period.toMs).toISOString().slice(0, 10)}` : 'no timestamps';
   const out = marginReport(m, { revenueFile: o.revenue, logs: o.logs, period, requestsRead: view.total.sums.requests, name: escaper(ctx) });
   // what was read, skipped and rejected, and unpriced models: the same lines `report` ends with
-  out.notes.push(...inputNotes(result.ingest, result.ingest.issues, rollup.total.unpricedModels, view, view.total.sums.estimatedRecords));
+  out.notes.push(...inputNotes(result.ingest, result.ingest.issues));
+  const unpricedModels = labelUnpriced(rollup.total.unpricedModels, ctx.loadCatalog().catalog);
+  const warnings = usageWarnings({ ingest: result.ingest, issues: result.ingest.issues, unpricedModels, view, estimated: view.total.sums.estimatedRecords, dims: [{ kind: 'customer' }], filters: [] });
+  out.warnings = [...(out.warnings ?? []), ...warnings.map((w) => w.message)];
   ctx.emit(out, o.section);
   return 0;
 }
@@ -150,7 +154,7 @@ function whatif(ctx: CommandContext, file: string, o: WhatifCliOptions): number 
   const assumptions = assumptionRows(loaded.spec, provenance(loaded, sets), at);
   const name = escaper(ctx);
   const report = whatifReport(result, { file, pricesAt: at.date, overrides: sets.map((s) => s.raw), assumptions, doc: loaded.doc, name });
-  for (const n of report.notes) if (n.startsWith('warning: ') && ctx.format !== 'table' && ctx.format !== 'markdown') ctx.warn(n.slice('warning: '.length));
+  // notes starting with "warning: " reach stderr in every format through ctx.emit
   ctx.emit(report, o.section);
   return 0;
 }

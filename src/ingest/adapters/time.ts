@@ -1,5 +1,5 @@
 /** Timestamps of provider logs: parsing (ISO, epoch s/ms/ns) and fast ISO formatting. */
-import { parseCanonicalIso } from '../../core/iso.js';
+import { parseCanonicalIso, parseIsoStrict } from '../../core/iso.js';
 
 export interface Time {
   timestamp: string;
@@ -25,7 +25,7 @@ export function parseTime(v: unknown, unit: TimeUnit = 'auto'): Time | undefined
     ms = epochToMs(v, unit);
   } else if (typeof v === 'string') {
     const iso = /[zZ]|[+-]\d\d:?\d\d$/.test(v) || !/T|\d \d/.test(v) ? v : v.replace(' ', 'T') + 'Z';
-    ms = Date.parse(iso);
+    ms = parseIsoStrict(iso);
   }
   if (ms === undefined || !Number.isFinite(ms) || ms < MIN_MS || ms > MAX_MS) return undefined;
   return { timestamp: isoString(ms), timeMs: ms };

@@ -1,5 +1,5 @@
 /** Strict value parsing shared by the formats: counts, timestamps, outcomes, dot paths. */
-import { parseCanonicalIso } from '../../core/iso.js';
+import { parseCanonicalIso, parseIsoStrict } from '../../core/iso.js';
 
 /**
  * A token count: a JSON integer ≥ 0 or a string of digits. Returns undefined for absent/empty
@@ -61,7 +61,7 @@ export function parseTimeMs(raw: unknown): number | undefined {
   if (s === '') return undefined;
   if (DIGITS.test(s)) return Math.round(epochMsByMagnitude(Number(s)));
   const naive = NAIVE_DATETIME.exec(s);
-  const ms = naive ? Date.parse(`${naive[1]}T${naive[2]}Z`) : Date.parse(s);
+  const ms = naive ? parseIsoStrict(`${naive[1]}T${naive[2]}Z`) : parseIsoStrict(s);
   return Number.isNaN(ms) ? NaN : ms;
 }
 

@@ -1,0 +1,318 @@
+/**
+ * Plain-text tables that fit a width, drawn in time linear in the cells shown.
+ *
+ * Why not a table library: cli-table3 lays a table out in time quadratic in its rows (119 s for
+ * 20k rows) and knows nothing of what a column means. Here a column's type and priority decide
+ * what gives way when the table is wider than the terminal, in this order:
+ *   1. long text columns (notes, sources, explanations) move to numbered footnotes under the table;
+ *   2. the least useful columns are dropped (a line names them; --wide shows everything);
+ *   3. text columns are abbreviated with "…" (never below a few characters).
+ * Untrusted text is made inert (control characters visible, length capped) before it is measured.
+ */
+import { formatInt, humanCell, isNumeric } from './cells.js';
+import type { Cell, Column, Section } from './model.js';
+import { inert, MAX_DISPLAY_CHARS } from '../core/untrusted.js';
+
+export interface TableStyle {
+  bold(s: string): string;
+  dim(s: string): string;
+}
+
+export interface TableOptions {
+  /** Widest line allowed; undefined = no limit (--wide). */
+  width?: number;
+  /** Rows shown before the rest is summarised in one line; undefined = all. */
+  maxRows?: number;
+  /** How to see the rows left out, e.g. "--all shows every row". */
+  moreHint?: string;
+  style: TableStyle;
+}
+
+const GAP = '  ';
+const MIN_TEXT = 8;
+/** A text column whose widest cell is longer than this may move to footnotes. */
+const LONG_TEXT = 40;
+
+/** Display width: code points, East Asian wide and fullwidth characters count 2, combining marks 0. */
+export function displayWidth(s: string): number {
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) >= 0x300) return wideWidth(s);
+  return s.length; // the common case: every character one column
+}
+
+function wideWidth(s: string): number {
+  let w = 0;
+  for (const ch of s) {
+    const c = ch.codePointAt(0)!;
+    if (c < 0x300) w += 1;
+    else if ((c >= 0x300 && c <= 0x36f) || (c >= 0x200b && c <= 0x200f) || (c >= 0xfe00 && c <= 0xfe0f)) continue;
+    else if (
+      (c >= 0x1100 && c <= 0x115f) || (c >= 0x2e80 && c <= 0xa4cf) || (c >= 0xac00 && c <= 0xd7a3) || (c >= 0xf900 && c <= 0xfaff) ||
+      (c >= 0xfe30 && c <= 0xfe4f) || (c >= 0xff00 && c <= 0xff60) || (c >= 0xffe0 && c <= 0xffe6) || (c >= 0x1f300 && c <= 0x1faff) ||
+      (c >= 0x20000 && c <= 0x3fffd)
+    ) w += 2;
+    else w += 1;
+  }
+  return w;
+}
+
+/** `s` cut to at most `width` display columns, "…" marking the cut. */
+export function truncate(s: string, width: number): string {
+  if (displayWidth(s) <= width) return s;
+  if (width <= 1) return '…'.slice(0, Math.max(0, width));
+  let out = '';
+  let w = 0;
+  for (const ch of s) {
+    const cw = displayWidth(ch);
+    if (w + cw > width - 1) break;
+    out += ch;
+    w += cw;
+  }
+  return out + '…';
+}
+
+function pad(s: string, width: number, right: boolean): string {
+  const fill = width - displayWidth(s);
+  if (fill <= 0) return s;
+  return right ? ' '.repeat(fill) + s : s + ' '.repeat(fill);
+}
+
+/** The longest prefix of `s` at most `width` columns wide (at least one character). */
+function takeWidth(s: string, width: number): string {
+  let out = '';
+  let w = 0;
+  for (const ch of s) {
+    const cw = displayWidth(ch);
+    if (out !== '' && w + cw > width) break;
+    out += ch;
+    w += cw;
+  }
+  return out;
+}
+
+/**
+ * Word-wrap one line of text to `width` columns; continuation lines start with `indent`.
+ * Words longer than a line are broken. Linear in the text.
+ */
+export function wrapText(text: string, width: number | undefined, indent = ''): string[] {
+  if (width === undefined || displayWidth(text) <= width) return [text];
+  const lead = /^ */.exec(text)![0];
+  const room = Math.max(displayWidth(indent) + 10, width);
+  const lines: string[] = [];
+  let line = lead;
+  let lineWidth = lead.length;
+  let empty = true;
+  const flush = (): void => {
+    lines.push(line.replace(/ +$/, ''));
+    line = indent;
+    lineWidth = displayWidth(indent);
+    empty = true;
+  };
+  for (let word of text.slice(lead.length).split(/ +/)) {
+    if (word === '') continue;
+    let ww = displayWidth(word);
+    if (!empty && lineWidth + 1 + ww > room) flush();
+    if (!empty) {
+      line += ' ';
+      lineWidth += 1;
+    }
+    while (lineWidth + ww > room) {
+      const head = takeWidth(word, room - lineWidth);
+      line += head;
+      flush();
+      word = word.slice(head.length);
+      ww = displayWidth(word);
+    }
+    line += word;
+    lineWidth += ww;
+    empty = word === '' && empty;
+  }
+  if (!empty || lines.length === 0) lines.push(line);
+  return lines;
+}
+
+/** Columns are kept by priority (lower = more useful); the first column always stays. */
+/**
+ * Columns are kept by priority (lower = more useful; 0 and 1 are never dropped). Unset: amounts
+ * (2) outlast counts, percentages and text (3); a short trailing text column is usually a verdict
+ * (status, outcome) and stays (1); the first column always stays.
+ */
+function priorityOf(c: Column, i: number, n: number, widest: number, footnoted: boolean, identity: boolean): number {
+  if (i === 0 || identity) return i === 0 ? 0 : 1;
+  if (c.priority !== undefined) return c.priority;
+  if (i === n - 1 && c.type === 'text' && widest <= 16) return 1;
+  if (footnoted) return 2;
+  return c.type === 'usd' || c.type === 'usdPerMTok' ? 2 : c.type === 'text' ? 4 : 3;
+}
+
+/**
+ * Text columns that, with the first column, tell the rows apart (the model beside a repeated
+ * prompt name): without them the rows could not be read, so they are kept. Leftmost first, at most two.
+ */
+function identityColumns(columns: Column[], cells: string[][]): Set<Column> {
+  const out = new Set<Column>();
+  if (cells.length < 2) return out;
+  let keys = cells.map((r) => r[0]);
+  for (let j = 1; j < columns.length && out.size < 2; j++) {
+    if (new Set(keys).size === keys.length) break;
+    if (columns[j].type !== 'text' || columns[j].priority !== undefined) continue;
+    const next = keys.map((k, i) => `${k}\u0000${cells[i][j]}`);
+    if (new Set(next).size > new Set(keys).size) {
+      out.add(columns[j]);
+      keys = next;
+    }
+  }
+  return out;
+}
+
+/** Text columns may wrap down to this width before columns are dropped (and to MIN_TEXT after). */
+const COMFORTABLE_TEXT = 24;
+
+interface Laid {
+  columns: Column[];
+  widths: number[];
+  cells: string[][];
+  footer?: string[];
+  header: string[];
+  dropped: string[];
+  footnotes: string[];
+}
+
+/** Text of a cell as shown: human formatting, untrusted text made inert. */
+export function displayCell(value: Cell, col: Column, maxChars = MAX_CELL_CHARS): string {
+  const s = humanCell(value, col.type);
+  return col.type === 'text' || typeof value === 'string' ? inert(s, maxChars) : s;
+}
+
+/** Longest text cell (explanations, sources); names in the first column are capped shorter. */
+const MAX_CELL_CHARS = 1000;
+
+function layout(section: Section, rows: Record<string, Cell>[], width: number | undefined): Laid {
+  let columns = section.columns.filter((c) => c.only !== 'csv');
+  const header = columns.map((c) => inert(c.label));
+  let cells = rows.map((r) => columns.map((c, j) => displayCell(r[c.key], c, j === 0 ? MAX_DISPLAY_CHARS : MAX_CELL_CHARS)));
+  let footer = section.footer ? columns.map((c) => displayCell(section.footer![c.key], c)) : undefined;
+  const measure = (): number[] =>
+    columns.map((_, j) => {
+      let w = displayWidth(header[j]);
+      for (const row of cells) w = Math.max(w, displayWidth(row[j]));
+      if (footer) w = Math.max(w, displayWidth(footer[j]));
+      return w;
+    });
+  let widths = measure();
+  const total = (): number => widths.reduce((a, b) => a + b, 0) + GAP.length * Math.max(0, widths.length - 1);
+  const dropped: string[] = [];
+  const footnotes: string[] = [];
+  if (width === undefined || total() <= width) return { columns, widths, cells, footer, header, dropped, footnotes };
+
+  const identity = identityColumns(columns, cells);
+  // 1. long text to footnotes, widest first (never a column that tells the rows apart)
+  const noteIndex = new Map<string, number>();
+  const noted = new Set<Column>();
+  for (;;) {
+    if (total() <= width) break;
+    let pick = -1;
+    columns.forEach((c, j) => {
+      if (j > 0 && c.type === 'text' && !identity.has(c) && widths[j] > LONG_TEXT && (pick < 0 || widths[j] > widths[pick])) pick = j;
+    });
+    if (pick < 0) break;
+    noted.add(columns[pick]);
+    for (const row of cells) {
+      const text = row[pick];
+      if (text === '') continue;
+      let n = noteIndex.get(text);
+      if (n === undefined) {
+        footnotes.push(text);
+        n = footnotes.length;
+        noteIndex.set(text, n);
+      }
+      row[pick] = `[${n}]`;
+    }
+    if (footer && footer[pick] !== '') footer[pick] = truncate(footer[pick], Math.max(displayWidth(header[pick]), 4));
+    widths = measure();
+  }
+  // 2. drop the least useful columns (highest priority number, rightmost first) while they do not fit
+  while (total() > width) {
+    let pick = -1;
+    let worst = 1;
+    columns.forEach((c, j) => {
+      const p = priorityOf(c, j, columns.length, widths[j], noted.has(c), identity.has(c));
+      if (p >= worst) {
+        worst = p;
+        pick = j;
+      }
+    });
+    if (pick < 0 || worst < 2 || columns.length <= 2) break; // only essential columns left
+    // wrapping long text a little is better than losing a column
+    const wrappable = columns.reduce((n, c, j) => n + (c.type === 'text' ? Math.max(0, widths[j] - COMFORTABLE_TEXT) : 0), 0);
+    if (total() - wrappable <= width) break;
+    dropped.push(columns[pick].label);
+    const keep = (_: unknown, j: number) => j !== pick;
+    columns = columns.filter(keep);
+    header.splice(pick, 1);
+    cells = cells.map((r) => r.filter(keep));
+    if (footer) footer = footer.filter(keep);
+    widths = measure();
+  }
+  // footnotes of dropped columns go; the rest are numbered again in order
+  if (footnotes.length && dropped.length) {
+    const kept = new Map<number, number>();
+    const renumbered: string[] = [];
+    for (const row of cells) {
+      row.forEach((c, j) => {
+        const m = noted.has(columns[j]) ? /^\[(\d+)\]$/.exec(c) : null;
+        if (!m) return;
+        const old = Number(m[1]);
+        let n = kept.get(old);
+        if (n === undefined) {
+          renumbered.push(footnotes[old - 1]);
+          n = renumbered.length;
+          kept.set(old, n);
+        }
+        row[j] = `[${n}]`;
+      });
+    }
+    footnotes.splice(0, footnotes.length, ...renumbered);
+    widths = measure();
+  }
+  // 3. narrow text columns, widest first, down to a few characters: their cells wrap onto more lines
+  let excess = total() - width;
+  const text = widths.map((_, j) => j).filter((j) => columns[j].type === 'text').sort((a, b) => widths[b] - widths[a]);
+  for (const j of text) {
+    if (excess <= 0) break;
+    const cut = Math.min(excess, Math.max(0, widths[j] - MIN_TEXT));
+    if (cut === 0) continue;
+    widths[j] -= cut;
+    header[j] = truncate(header[j], widths[j]);
+    excess -= cut;
+  }
+  return { columns, widths, cells, footer, header, dropped, footnotes };
+}
+
+/** The lines of one section's table (without its title and notes). */
+export function renderTable(section: Section, opts: TableOptions): string[] {
+  const { style, width } = opts;
+  const limit = section.limit === false ? undefined : opts.maxRows;
+  const rows = limit !== undefined && section.rows.length > limit ? section.rows.slice(0, limit) : section.rows;
+  const left = section.rows.length - rows.length;
+  const t = layout(section, rows, width);
+  const right = t.columns.map((c) => isNumeric(c.type));
+  const line = (cells: string[]): string => cells.map((s, j) => (j === cells.length - 1 && !right[j] ? s : pad(s, t.widths[j], right[j]))).join(GAP).trimEnd();
+  /** One row as one or more lines: text wider than its column wraps (numbers always fit). */
+  const rowLines = (cells: string[]): string[] => {
+    if (cells.every((c, j) => displayWidth(c) <= t.widths[j])) return [line(cells)];
+    const parts = cells.map((c, j) => (displayWidth(c) <= t.widths[j] ? [c] : wrapText(c, t.widths[j], '').map((l) => truncate(l, t.widths[j]))));
+    const height = Math.max(...parts.map((p) => p.length));
+    const out: string[] = [];
+    for (let k = 0; k < height; k++) out.push(line(parts.map((p) => p[k] ?? '')));
+    return out;
+  };
+  const rule = t.widths.map((w) => '─'.repeat(w)).join(GAP);
+  const out: string[] = [style.bold(line(t.header)), style.dim(rule)];
+  for (const r of t.cells) out.push(...rowLines(r));
+  if (t.footer) out.push(style.dim(rule), ...rowLines(t.footer).map((l) => style.bold(l)));
+  const dimmed = (text: string, indent = ''): string[] => wrapText(text, width, indent).map((l) => style.dim(l));
+  if (left > 0) out.push(...dimmed(`… ${formatInt(left)} more row${left === 1 ? '' : 's'} not shown (${opts.moreHint ?? '--all shows every row'})`, '  '));
+  t.footnotes.forEach((n, i) => out.push(...wrapText(`[${i + 1}] ${n}`, width, ' '.repeat(String(i + 1).length + 3))));
+  if (t.dropped.length) out.push(...dimmed(`Columns not shown to fit ${width} characters: ${t.dropped.map((l) => inert(l)).join(', ')} (--wide shows them).`, '  '));
+  return out;
+}

@@ -1,0 +1,50 @@
+/**
+ * Every command's default (table) output fits the width it is given: at COLUMNS=80 no line is
+ * wider than 80 characters, at 120 none wider than 120; --wide lifts the limit.
+ */
+import { describe, expect, it } from 'vitest';
+import { resolve } from 'node:path';
+import { runCli } from './harness.js';
+
+const root = resolve(import.meta.dirname, '../..');
+const COMMANDS: Array<{ args: string[]; cwd?: string }> = [
+  { args: ['report', 'fixtures/demo'] },
+  { args: ['report', 'fixtures/demo', '--by', 'feature,model,customer'] },
+  { args: ['report', 'fixtures/report/mixed.jsonl', '--reprice', 'current'] },
+  { args: ['prices'] },
+  { args: ['prices', 'gpt-4o-mini', 'claude-sonnet-4-5', 'us.anthropic.claude-sonnet-4-5-20250929-v1:0'] },
+  { args: ['tokens', 'README.md', '--model', 'gpt-4o'] },
+  { args: ['estimate', 'fixtures/prompts/support-bot.yaml'] },
+  { args: ['check'], cwd: 'fixtures/check' },
+  { args: ['simulate', 'fixtures/demo', '--scenario', 'fixtures/scenarios/demo.yaml'] },
+  { args: ['whatif', 'fixtures/whatif/acme-copilot.yaml'] },
+];
+
+const widest = (text: string): number => Math.max(0, ...text.split('\n').map((l) => [...l].length));
+
+describe('output fits the terminal width', () => {
+  for (const width of [80, 120]) {
+    it(`no line of any command is wider than ${width} at COLUMNS=${width}`, async () => {
+      for (const c of COMMANDS) {
+        const cwd = resolve(root, c.cwd ?? '.');
+        const args = c.cwd ? c.args : c.args.map((a) => (a.startsWith('fixtures/') || a === 'README.md' ? resolve(root, a) : a));
+        const r = await runCli(args, { cwd, env: { COLUMNS: String(width) } });
+        expect(r.code, `${c.args.join(' ')}: ${r.stderr}`).toBe(0);
+        expect(widest(r.stdout), `${c.args.join(' ')} at ${width}`).toBeLessThanOrEqual(width);
+        // no exponent notation in any amount
+        expect(r.stdout, c.args.join(' ')).not.toMatch(/\d\.?\d*e[+-]\d/);
+      }
+    }, 240_000);
+  }
+
+  it('is 80 wide by default when stdout is not a terminal, and --wide shows every column', async () => {
+    const demo = resolve(root, 'fixtures/demo');
+    const plain = await runCli(['report', demo]);
+    expect(widest(plain.stdout)).toBeLessThanOrEqual(80);
+    expect(plain.stdout).toMatch(/Columns not shown to fit 80 characters: .*Input tok/s);
+    const wide = await runCli(['report', demo, '--wide']);
+    // the spend table's header carries all 11 columns
+    expect(wide.stdout).toMatch(/Model +Requests +Input tok +Cache read +Cache write +Output tok +Cost +Share +\$\/request +p90 \$\/req +Output share/);
+    expect(widest(wide.stdout)).toBeGreaterThan(120);
+  }, 60_000);
+});

@@ -1,0 +1,37 @@
+/** Amounts print from their exact value: JSON never through a float, no exponent notation anywhere. */
+import { describe, expect, it } from 'vitest';
+import { ExactDecimal, toJsonText, usdJson } from '../../src/report/json.js';
+import { formatInt, formatPct, humanCell, plainCell } from '../../src/report/cells.js';
+
+describe('exact amounts', () => {
+  it('a femto amount above $9,007 with 12 decimals prints every digit', () => {
+    // $9,007.123456789012 = 9007123456789012000 femto (15 decimals); a double would print 9007.123456789011
+    const f = 9_007_123_456_789_012_000n;
+    expect(Number('9007.123456789012').toString()).not.toBe('9007.123456789012'); // why the digits are kept
+    const v = usdJson(f);
+    expect(v).toBeInstanceOf(ExactDecimal);
+    expect(toJsonText({ costUsd: v })).toBe('{\n  "costUsd": 9007.123456789012\n}');
+    // rounded to 1e-12 USD, half away from zero: ...0125 femto-digits -> ...013
+    expect(toJsonText(usdJson(12_345_678_901_234_567_500n))).toBe('12345.678901234568');
+    // amounts a double holds exactly stay plain numbers
+    expect(usdJson(1_500_000_000_000_000n)).toBe(1.5);
+  });
+
+  it('JSON text matches JSON.stringify layout, without exponents', () => {
+    const doc = { a: 1, b: [1, 'x', null, { c: true }], d: {}, e: [], f: undefined, g: 'q"' };
+    expect(toJsonText(doc)).toBe(JSON.stringify(doc, null, 2));
+    expect(toJsonText({ tiny: 3e-7, huge: 2.1e304, neg: -1.5e-10 })).toBe(`{\n  "tiny": 0.0000003,\n  "huge": 21${'0'.repeat(303)},\n  "neg": -0.00000000015\n}`);
+    expect(JSON.parse(toJsonText({ tiny: 3e-7 })).tiny).toBe(3e-7);
+  });
+
+  it('cells never use exponent notation', () => {
+    expect(formatInt(2.1e21)).toBe('2,100,000,000,000,000,000,000');
+    // 1e20 as a fraction is 1e22 percent: all 23 digits, no "1e+22%"
+    expect(formatPct(1e20)).toBe(`1${'0'.repeat(22)}%`);
+    expect(humanCell(3e-7, 'text')).toBe('0.0000003');
+    expect(humanCell(1e22, 'number')).toBe('10,000,000,000,000,000,000,000');
+    expect(plainCell(1.875e-7, 'number')).toBe('0.0000001875');
+    expect(plainCell(1e21, 'int')).toBe('1000000000000000000000');
+    expect(humanCell(100n, 'usdPerMTok')).toBe('$0.0000001');
+  });
+});

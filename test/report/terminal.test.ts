@@ -1,0 +1,331 @@
+/**
+ * What reaches a terminal: untrusted text inert, long sections limited, warnings on stderr in
+ * every format, dates and zones checked, colour conventions, help, config discovery, and the
+ * Claude Code default input. Inputs are written to a temporary directory at test time.
+ */
+import { describe, expect, it } from 'vitest';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { runCli } from '../cli/harness.js';
+import { toTable } from '../../src/report/format.js';
+
+const root = resolve(import.meta.dirname, '../..');
+const tmp = (): string => mkdtempSync(join(tmpdir(), 'tokenomics-term-'));
+
+interface Line {
+  model?: string;
+  feature?: string;
+  customer?: string;
+  conversation?: string;
+  turn?: number;
+  timestamp?: string;
+  input?: number;
+  output?: number;
+}
+
+/** An Anthropic request-log line (the shape of fixtures/report/mixed.jsonl). */
+function anthropicLine(l: Line, i: number): string {
+  return JSON.stringify({
+    timestamp: l.timestamp ?? '2026-10-01T00:01:00Z',
+    request: { model: l.model ?? 'claude-sonnet-4-5', metadata: { feature: l.feature ?? 'chat', customer: l.customer ?? 'c', ...(l.conversation ? { conversation_id: l.conversation, turn: String(l.turn ?? 1) } : {}) } },
+    response: {
+      id: `msg_${i}`, type: 'message', role: 'assistant', model: l.model ?? 'claude-sonnet-4-5-20250929', content: [{ type: 'text', text: 'hi' }], stop_reason: 'end_turn', stop_sequence: null,
+      usage: { input_tokens: l.input ?? 1000, cache_creation_input_tokens: 0, cache_read_input_tokens: 0, output_tokens: l.output ?? 100, service_tier: 'standard' },
+    },
+  });
+}
+
+function logFile(lines: Line[], dir = tmp(), name = 'log.jsonl'): string {
+  const file = join(dir, name);
+  writeFileSync(file, lines.map(anthropicLine).join('\n') + '\n');
+  return file;
+}
+
+const widest = (text: string): number => Math.max(0, ...text.split('\n').map((l) => [...l].length));
+
+describe('untrusted text is inert', () => {
+  const hostile = ['evil\u001b[2J\u001b]52;c;SGVsbG8=\u0007model', 'two\nlines | forged row', 'bidi\u202egnp.exe', 'c1\u009bcontrol'];
+
+  it('escapes control characters, newlines and bidi overrides in model, feature and customer names', async () => {
+    const file = logFile(hostile.map((h, i) => ({ model: h, feature: `f-${h}`, customer: `c-${h}` , input: 100 + i })));
+    for (const by of ['model', 'feature', 'customer']) {
+      for (const format of ['table', 'markdown']) {
+        const r = await runCli(['report', file, '--by', by, '--format', format, '--wide']);
+        expect(r.code).toBe(0);
+        for (const out of [r.stdout, r.stderr]) {
+          // no raw ESC, BEL, C1 CSI or bidi override reaches the terminal
+          expect(out).not.toMatch(/[\u001b\u0007\u009b\u202e]/);
+        }
+        expect(r.stdout).toContain(format === 'markdown' ? 'evil\\\\x1b\\[2J' : 'evil\\x1b[2J');
+        expect(r.stdout).toContain(format === 'markdown' ? 'bidi\\\\u202egnp.exe' : 'bidi\\u202egnp.exe');
+        // the newline stays inside its cell: no output line starts with the forged text
+        expect(r.stdout.split('\n').some((l) => /^\s*lines \| forged/.test(l))).toBe(false);
+      }
+    }
+  });
+
+  it('escapes file names, and a 10 MB model id does not pad the table', async () => {
+    const dir = tmp();
+    const file = logFile([{ model: 'x'.repeat(10_000_000) }, { model: 'gpt-4o-mini' }], dir, 'we\u001b[31mird.jsonl');
+    for (const extra of [[], ['--wide'], ['--format', 'markdown']]) {
+      const r = await runCli(['report', file, ...extra]);
+      expect(r.code).toBe(0);
+      // the id is capped where it is shown: the whole output stays small
+      expect(r.stdout.length + r.stderr.length).toBeLessThan(50_000);
+      expect(r.stdout + r.stderr).not.toContain('\u001b');
+    }
+  }, 60_000);
+});
+
+describe('long sections are limited', () => {
+  it('shows the top 20 groups and sums the rest in one row; --top and --all change it', async () => {
+    // 25 customers; customer k has k requests of 1,000 input tokens
+    const lines: Line[] = [];
+    for (let k = 1; k <= 25; k++) for (let j = 0; j < k; j++) lines.push({ customer: `cust-${String(k).padStart(2, '0')}` });
+    const file = logFile(lines);
+    const r = await runCli(['report', file, '--by', 'customer']);
+    expect(r.stdout).toContain('cust-25');
+    expect(r.stdout).not.toContain('cust-05 ');
+    // the 5 cheapest customers (1+2+3+4+5 = 15 requests) are summed in one row
+    expect(r.stdout).toMatch(/\(5 more\) +15 /);
+    const top3 = await runCli(['report', file, '--by', 'customer', '--top', '3']);
+    expect(top3.stdout).toMatch(/\(22 more\) +/);
+    const all = await runCli(['report', file, '--by', 'customer', '--all']);
+    expect(all.stdout).toContain('cust-01');
+    expect(all.stdout).not.toContain('more)');
+    // JSON is complete without --all
+    const doc = JSON.parse((await runCli(['report', file, '--by', 'customer', '--format', 'json'])).stdout);
+    expect(doc.groups).toHaveLength(25);
+  });
+
+  it('limits the turn table of a long conversation, with a line saying how to see it', async () => {
+    const lines: Line[] = [];
+    for (let t = 1; t <= 60; t++) lines.push({ conversation: 'long', turn: t, timestamp: `2026-10-01T00:${String(t - 1).padStart(2, '0')}:00Z` });
+    const file = logFile(lines);
+    const r = await runCli(['report', file]);
+    const turns = r.stdout.slice(r.stdout.indexOf('Context-window tax'));
+    expect(turns).toMatch(/\n +20 +1 /);
+    expect(turns).not.toMatch(/\n +21 +1 /);
+    expect(turns).toContain('… 40 more rows not shown (--top N or --all shows more)');
+    const all = await runCli(['report', file, '--all']);
+    expect(all.stdout).toMatch(/\n +60 +1 /);
+  });
+});
+
+describe('warnings are never hidden', () => {
+  const file = resolve(root, 'fixtures/report/mixed.jsonl');
+
+  it('prints the summary on stderr in every format and with -o; -q silences it; JSON carries the same', async () => {
+    const out = join(tmp(), 'out.txt');
+    for (const args of [[], ['--format', 'json'], ['--format', 'csv'], ['--format', 'markdown'], ['-o', out]]) {
+      const r = await runCli(['report', file, ...args]);
+      expect(r.code).toBe(0);
+      expect(r.stderr).toContain('warning: unpriced models, excluded from costs (not $0): acme-x (1 requests)');
+      expect(r.stderr).toMatch(/warning: 2 records rejected as invalid/);
+      const q = await runCli(['report', file, '-q', ...args]);
+      expect(q.stderr).toBe('');
+    }
+    const r = await runCli(['report', file, '--format', 'json']);
+    const doc = JSON.parse(r.stdout);
+    const stderrLines = r.stderr.trim().split('\n').map((l) => l.replace(/^warning: /, ''));
+    expect(doc.warnings.map((w: { message: string }) => w.message)).toEqual(stderrLines);
+    expect(doc.warnings.find((w: { code: string }) => w.code === 'unpriced-models').requests).toBe(1);
+  });
+
+  it('warns about filters and --by tag: values that matched nothing', async () => {
+    const r = await runCli(['report', file, '--since', '2026-10-01T00:01:30Z', '--by', 'tag:team']);
+    expect(r.stderr).toMatch(/warning: 2 of 4 records left out by --since 2026-10-01T00:01:30Z/);
+    expect(r.stderr).toMatch(/warning: --by tag:team: no record carries the tag "team"/);
+    // modelAliases: acme-x is in the log, "acme-typo" is not
+    const cfg = join(tmp(), 'tokenomics.yaml');
+    writeFileSync(cfg, 'modelAliases:\n  acme-x: gpt-4o-mini\n  acme-typo: gpt-4o\n');
+    const a = await runCli(['report', file, '--config', cfg, '--format', 'json']);
+    expect(a.stderr).toMatch(/warning: modelAliases in tokenomics.yaml that matched no model in the inputs: "acme-typo" /);
+    expect(a.stderr).not.toMatch(/matched no model.*acme-x/);
+    expect(JSON.parse(a.stdout).warnings.map((w: { code: string }) => w.code)).toContain('alias-unmatched');
+  });
+
+  it('says "N of M requests unpriced" for partly priced groups (not the inverse)', async () => {
+    // one feature: 3 priced requests and 1 unpriced one
+    const f = logFile([{ feature: 'mix' }, { feature: 'mix' }, { feature: 'mix' }, { feature: 'mix', model: 'acme-unknown' }]);
+    const r = await runCli(['report', f, '--by', 'feature', '--wide']);
+    expect(r.stdout).toContain('Partly priced: mix (1 of 4 requests unpriced)');
+  });
+});
+
+describe('time is time', () => {
+  it('refuses impossible dates and windows with exit 2', async () => {
+    const file = resolve(root, 'fixtures/report/mixed.jsonl');
+    for (const args of [
+      ['--since', '2025-02-30'], ['--since=-1'], ['--until', '0000-01-01'], ['--since', '+275760-09-13T00:00:00Z'], ['--reprice', '2026-13-45'], ['--reprice', '2025-02-30'],
+      ['--since', '2026-11-01', '--until', '2026-10-01'], ['--tz', 'Mars/Olympus'],
+    ]) {
+      const r = await runCli(['report', file, ...args]);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr, args.join(' ')).toMatch(/tokenomics: error: /);
+      expect(r.stderr).not.toMatch(/ at .*\.ts:\d+/); // no stack trace
+    }
+    expect((await runCli(['prices', 'gpt-4o', '--at', '2025-02-30'])).code).toBe(2);
+  });
+
+  it('an impossible timestamp inside a log is a rejected record with file:line', async () => {
+    const fixture = readFileSync(resolve(root, 'fixtures/logs/claude-code/session.jsonl'), 'utf8').split('\n');
+    for (const [bad, label] of [['2025-02-30T09:10:26.118Z', 'Feb 30'], ['0000-11-14T09:10:26.118Z', 'year 0000'], ['+275760-09-13T00:00:00.000Z', 'year +275760']]) {
+      const dir = tmp();
+      const lines = fixture.map((l) => l.replace('2025-11-14T09:10:26.118Z', bad));
+      const changed = lines.flatMap((l, i) => (l.includes(bad) && l.includes('"assistant"') ? [i + 1] : []));
+      expect(changed.length, label).toBeGreaterThan(0);
+      writeFileSync(join(dir, 's.jsonl'), lines.join('\n'));
+      const doc = JSON.parse((await runCli(['report', join(dir, 's.jsonl'), '--format', 'json'])).stdout);
+      const rejected = doc.issues.filter((i: { code: string }) => i.code === 'invalid-timestamp');
+      expect(rejected.map((i: { line: number }) => i.line), label).toEqual(changed);
+      expect(doc.inputs.rejected['invalid-timestamp'], label).toBe(changed.length);
+    }
+  });
+
+  it('--by day lists days in date order, in the --tz zone', async () => {
+    // the most expensive day is the last one: cost order would put it first
+    const file = logFile([
+      { timestamp: '2026-10-03T12:00:00Z', input: 9000 },
+      { timestamp: '2026-10-01T12:00:00Z', input: 10 },
+      { timestamp: '2026-10-02T23:30:00Z', input: 100 },
+    ]);
+    const utc = JSON.parse((await runCli(['report', file, '--by', 'day', '--format', 'json'])).stdout);
+    expect(utc.groups.map((g: { key: { day: string } }) => g.key.day)).toEqual(['2026-10-01', '2026-10-02', '2026-10-03']);
+    // 2026-10-02T23:30Z is 08:30 on 2026-10-03 in Tokyo (UTC+9): two records that day
+    const tokyo = JSON.parse((await runCli(['report', file, '--by', 'day', '--tz', 'Asia/Tokyo', '--format', 'json'])).stdout);
+    expect(tokyo.groups.map((g: { key: { day: string }; requests: number }) => [g.key.day, g.requests])).toEqual([['2026-10-01', 1], ['2026-10-03', 2]]);
+    const table = await runCli(['report', file, '--by', 'day', '--tz', 'Asia/Tokyo']);
+    expect(table.stdout).toContain('Period:     2026-10-01 21:00 to 2026-10-03 21:00 Asia/Tokyo');
+    const month = JSON.parse((await runCli(['report', file, '--by', 'week', '--format', 'json'])).stdout);
+    // 2026-10-01 is a Thursday: its ISO week starts Monday 2026-09-28
+    expect(month.groups.map((g: { key: { week: string } }) => g.key.week)).toEqual(['2026-09-28']);
+  });
+});
+
+describe('conventions', () => {
+  const file = resolve(root, 'fixtures/report/mixed.jsonl');
+
+  it('colour: --color always|never, FORCE_COLOR beside NO_COLOR', async () => {
+    const esc = /\u001b\[/;
+    expect((await runCli(['report', file])).stdout).not.toMatch(esc); // not a terminal (and NO_COLOR=1)
+    expect((await runCli(['report', file, '--color', 'always'])).stdout).toMatch(esc);
+    expect((await runCli(['report', file], { env: { FORCE_COLOR: '1' } })).stdout).toMatch(esc);
+    expect((await runCli(['report', file, '--color', 'never'], { env: { FORCE_COLOR: '1' } })).stdout).not.toMatch(esc);
+    expect((await runCli(['report', file, '--no-color'], { env: { FORCE_COLOR: '1' } })).stdout).not.toMatch(esc);
+    expect((await runCli(['report', file, '--color', 'sometimes'])).code).toBe(2);
+  });
+
+  it('failures are red, not dim', async () => {
+    const report = { title: 'FAIL: 1 budget violation', summary: [], sections: [], notes: ['error: support-bot: maxIncreaseUsd exceeded'], json: null };
+    const out = toTable(report, { color: true, width: 80 });
+    expect(out).toContain('FAIL: 1 budget violation');
+    for (const line of out.split('\n').filter((l) => /FAIL|error/.test(l))) {
+      expect(line).toContain('\u001b[31m');
+      expect(line).not.toContain('\u001b[2m');
+    }
+    const r = await runCli(['report', file, '--since', 'yesterday'], { env: { FORCE_COLOR: '1' } });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('\u001b[31mtokenomics: error: --since');
+  });
+
+  it("each command's --help lists the global options", async () => {
+    for (const cmd of ['report', 'prices', 'tokens', 'estimate', 'check', 'simulate', 'whatif']) {
+      const r = await runCli([cmd, '--help']);
+      expect(r.code).toBe(0);
+      for (const opt of ['--format', '--quiet', '--wide', '--all', '--color', '--no-config']) expect(r.stdout, `${cmd} --help`).toContain(opt);
+    }
+  });
+
+  it('every README.md#anchor hint in the sources names a README heading', () => {
+    const readme = readFileSync(resolve(root, 'README.md'), 'utf8');
+    // GitHub anchors: lower case, punctuation except - and _ removed, spaces to -
+    let fenced = false;
+    const headings = readme.split('\n').filter((l) => {
+      if (l.startsWith('```')) fenced = !fenced;
+      return !fenced && /^#{1,6} /.test(l);
+    });
+    const anchors = new Set(headings.map((l) => l.replace(/^#+ /, '').trim().toLowerCase().replace(/[^\p{L}\p{N} _-]/gu, '').replace(/ /g, '-')));
+    const sources = execFind(resolve(root, 'src'));
+    const hints = sources.flatMap((f) => [...readFileSync(f, 'utf8').matchAll(/README(?:\.md)?#([\w-]+)/g)].map((m) => [f, m[1]] as const));
+    expect(hints.length).toBeGreaterThan(0);
+    for (const [f, anchor] of hints) expect(anchors.has(anchor), `${f}: README.md#${anchor}`).toBe(true);
+  });
+});
+
+function execFind(dir: string): string[] {
+  return readdirSync(dir).flatMap((n) => {
+    const p = join(dir, n);
+    return statSync(p).isDirectory() ? execFind(p) : p.endsWith('.ts') ? [p] : [];
+  });
+}
+
+describe('config discovery', () => {
+  const config = 'modelAliases:\n  acme-x: gpt-4o-mini\n';
+
+  it('says which config it loaded, stops at the repository root, and --no-config ignores it', async () => {
+    const outer = tmp();
+    writeFileSync(join(outer, 'tokenomics.yaml'), config);
+    const repo = join(outer, 'repo');
+    mkdirSync(join(repo, '.git'), { recursive: true });
+    const sub = join(repo, 'sub');
+    mkdirSync(sub);
+    const file = resolve(root, 'fixtures/report/mixed.jsonl');
+    // above the repository root: not applied (acme-x stays unpriced)
+    const r = await runCli(['report', file, '--format', 'json'], { cwd: sub });
+    expect(JSON.parse(r.stdout).totals.unpricedModels).toEqual({ 'acme-x': 1 });
+    expect(r.stderr).not.toContain('using config');
+    // inside the repository: applied and announced on stderr
+    writeFileSync(join(repo, 'tokenomics.yaml'), config);
+    const inside = await runCli(['report', file, '--format', 'json'], { cwd: sub });
+    expect(JSON.parse(inside.stdout).totals.unpricedModels).toEqual({});
+    expect(inside.stderr).toContain(`using config ${join(repo, 'tokenomics.yaml')}`);
+    expect((await runCli(['report', file, '--format', 'json', '-q'], { cwd: sub })).stderr).not.toContain('using config');
+    const ignored = await runCli(['report', file, '--format', 'json', '--no-config'], { cwd: sub });
+    expect(JSON.parse(ignored.stdout).totals.unpricedModels).toEqual({ 'acme-x': 1 });
+  });
+
+  it('an empty export under --strict exits 2', async () => {
+    const dir = tmp();
+    writeFileSync(join(dir, 'empty.jsonl'), '');
+    expect((await runCli(['report', join(dir, 'empty.jsonl')])).code).toBe(0);
+    expect((await runCli(['report', join(dir, 'empty.jsonl'), '--strict'])).code).toBe(2);
+  });
+});
+
+describe('Claude Code users', () => {
+  it('report with no inputs reads $CLAUDE_CONFIG_DIR/projects, by project and session', async () => {
+    const a = tmp();
+    const b = tmp();
+    const fixture = readFileSync(resolve(root, 'fixtures/logs/claude-code/session.jsonl'), 'utf8');
+    mkdirSync(join(a, 'projects', '-home-dev-app'), { recursive: true });
+    writeFileSync(join(a, 'projects', '-home-dev-app', 'sess-1.jsonl'), fixture);
+    mkdirSync(join(b, 'projects', '-home-dev-other'), { recursive: true });
+    writeFileSync(join(b, 'projects', '-home-dev-other', 'sess-2.jsonl'), fixture.replace(/sess-1/g, 'sess-2').replace(/msg_/g, 'msgB_').replace(/req_/g, 'reqB_'));
+    const one = await runCli(['report', '--format', 'json'], { env: { CLAUDE_CONFIG_DIR: a, HOME: tmp() } });
+    expect(one.code).toBe(0);
+    const direct = await runCli(['report', resolve(root, 'fixtures/logs/claude-code/session.jsonl'), '--format', 'json']);
+    expect(JSON.parse(one.stdout).totals).toEqual(JSON.parse(direct.stdout).totals);
+    expect(one.stderr).toContain(`reading Claude Code logs in ${join(a, 'projects')}`);
+    // comma-separated directories, grouped by project (the directory under projects/) and session
+    const both = JSON.parse((await runCli(['report', '--by', 'project', '--format', 'json'], { env: { CLAUDE_CONFIG_DIR: `${a},${b}`, HOME: tmp() } })).stdout);
+    expect(both.groups.map((g: { key: { project: string } }) => g.key.project).sort()).toEqual(['-home-dev-app', '-home-dev-other']);
+    const sessions = JSON.parse((await runCli(['report', '--by', 'session', '--format', 'json'], { env: { CLAUDE_CONFIG_DIR: `${a},${b}`, HOME: tmp() } })).stdout);
+    expect(sessions.groups.map((g: { key: { session: string } }) => g.key.session).sort()).toEqual(['sess-1', 'sess-2']);
+  });
+
+  it('with no inputs and no Claude Code logs: exit 2 saying where it looked', async () => {
+    const home = tmp();
+    const r = await runCli(['report'], { env: { HOME: home } });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(join(home, '.claude', 'projects'));
+  });
+});
+
+describe('fits at 80 columns', () => {
+  it('a wide grouping still fits', async () => {
+    const r = await runCli(['report', resolve(root, 'fixtures/demo'), '--by', 'feature,model,customer']);
+    expect(widest(r.stdout)).toBeLessThanOrEqual(80);
+  });
+});
