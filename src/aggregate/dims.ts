@@ -82,7 +82,7 @@ export function localDateTime(ms: number, tz?: string): string {
   return `${get('year')}-${get('month')}-${get('day')} ${get('hour')}:${get('minute')}`;
 }
 
-function weekOfDate(date: string): string {
+export function weekOfDate(date: string): string {
   const t = Date.UTC(Number(date.slice(0, 4)), Number(date.slice(5, 7)) - 1, Number(date.slice(8, 10)));
   return weekOf(t);
 }

@@ -62,7 +62,7 @@ export interface RollupOptions {
 }
 
 /** Records whose log had usage but no model id (readers count them under NO_MODEL). */
-const NO_MODEL_WARNING = `records without a model id are counted under "${NO_MODEL}" and left unpriced`;
+export const NO_MODEL_WARNING = `records without a model id are counted under "${NO_MODEL}" and left unpriced`;
 
 export class ReportRollup {
   readonly total = new CostAccumulator();

@@ -76,7 +76,7 @@ function singleCardCost(card: RateCard, s: TokenSums): { cost: Femto; premium: F
 }
 
 /** Date keys (YYYY-MM-DD, YYYY-MM) compare as strings; groups without a time ("(none)") go last. */
-function compareTime(a: GroupView, b: GroupView, keys: string[]): number {
+export function compareTime(a: GroupView, b: GroupView, keys: string[]): number {
   for (const k of keys) {
     const x = a.key[k];
     const y = b.key[k];
@@ -88,7 +88,7 @@ function compareTime(a: GroupView, b: GroupView, keys: string[]): number {
   return 0;
 }
 
-function compareCost(a: GroupView, b: GroupView): number {
+export function compareCost(a: GroupView, b: GroupView): number {
   const ca = a.cost.costFemto ?? -1n;
   const cb = b.cost.costFemto ?? -1n;
   if (ca !== cb) return cb > ca ? 1 : -1;

@@ -27,6 +27,8 @@ export interface Dialect {
   /** The value of `value` at the row where `key` is smallest / largest (keys unique). */
   argMin(value: string, key: string, filter?: string): string;
   argMax(value: string, key: string): string;
+  /** Equality that holds for two NULLs too (a join on nullable columns). */
+  same(a: string, b: string): string;
   /** A string literal. */
   literal(s: string): string;
   /** A double-precision float. */
@@ -50,6 +52,7 @@ export const duckdb: Dialect = {
   jsonTag: (col, name) => `json_extract_string(${col}, ${literal(`$."${name.replace(/["\\]/g, (c) => `\\${c}`)}"`)})`,
   argMin: (value, key, filter) => `arg_min(${value}, ${key})${filter ? ` FILTER (WHERE ${filter})` : ''}`,
   argMax: (value, key) => `arg_max(${value}, ${key})`,
+  same: (a, b) => `${a} IS NOT DISTINCT FROM ${b}`,
   literal,
   double: (e) => `CAST(${e} AS DOUBLE)`,
   replaceTable: (name, select) => `CREATE OR REPLACE TABLE ${name} AS\n${select}`,

@@ -1,13 +1,19 @@
 /**
- * Price keys in SQL. Model ids are resolved in TypeScript once per DISTINCT id (the catalog's own
- * resolution, no guessing) and handed to SQL as a mapping table: one row per (model id, price
- * period) with the period's time range, its long-context band thresholds and its peak-hour windows.
- * SQL then gives every row a price key, the same integer pair a Pricer uses for a RateCard
- * (`entryIndex/cardKey`, see pricing/cost.ts): period at the row's time, band decided per request
- * on the whole prompt, service tier, fast, regional and peak flags. TypeScript turns each distinct
- * key back into its RateCard (`Pricer.cardByRef`) and multiplies integer sums by integer prices.
+ * Price keys in SQL. Everything the catalog decides is resolved in TypeScript, once per DISTINCT
+ * route key of the run (model id, provider, regional flag), with the Pricer's own functions
+ * (`resolve`, `periodAt`, `noPriceReason`, `regionalRoute`, `upliftRuleFor`; no guessing), and handed
+ * to SQL as a mapping table: one row per route key and time segment, a segment being a stretch of
+ * time with one price period and one regional uplift rule (segments split at period starts and at
+ * the start dates of the entry's uplift rules). Time before the model's first known price has no
+ * segment (unless that price is marked `sinceLaunch`), so such rows stay unpriced, as `cardFor`
+ * leaves them. SQL then gives every row a price key, the same integer pair a Pricer uses for a
+ * RateCard (`entryIndex/cardKey`, see pricing/cost.ts): the segment at the row's pricing time, the
+ * band decided per request on the whole prompt, service tier, fast and peak flags. TypeScript turns
+ * each distinct key back into its RateCard (`Pricer.cardByRef`) and multiplies integer sums by
+ * integer prices.
  */
-import type { Pricer } from '../pricing/cost.js';
+import { noPriceReason, periodAt } from '../pricing/catalog.js';
+import { regionalRoute, upliftRuleFor, type Pricer } from '../pricing/cost.js';
 import type { CellValue, SqlType } from '../usage/table.js';
 import type { Dialect } from './dialect.js';
 import { EngineError } from './errors.js';
@@ -15,15 +21,19 @@ import { EngineError } from './errors.js';
 /** Bands (long-context tiers) and peak windows a period may have in the mapping table. */
 export const MAX_BANDS = 4;
 export const MAX_PEAK_WINDOWS = 4;
+/** Regional uplift rules an entry may have: the card key holds 1 + the rule index in 4 bits. */
+const MAX_REGIONAL_RULES = 15;
 
 export const PRICE_MAP_COLUMNS: Array<{ name: string; type: SqlType }> = [
   { name: 'pricing', type: 'INTEGER' },
   { name: 'model', type: 'VARCHAR' },
+  { name: 'provider', type: 'VARCHAR' },
+  { name: 'regional', type: 'BOOLEAN' },
   { name: 'entry_index', type: 'INTEGER' },
   { name: 'period_index', type: 'INTEGER' },
   { name: 'from_ms', type: 'BIGINT' },
   { name: 'to_ms', type: 'BIGINT' },
-  { name: 'regional_default', type: 'BOOLEAN' },
+  { name: 'regional_rule', type: 'INTEGER' },
   { name: 'band_count', type: 'INTEGER' },
   ...Array.from({ length: MAX_BANDS }, (_, i) => [
     { name: `b${i + 1}_threshold`, type: 'BIGINT' as const },
@@ -38,34 +48,54 @@ export const PRICE_MAP_COLUMNS: Array<{ name: string; type: SqlType }> = [
   ]).flat(),
 ];
 
+/** What decides a row's price besides its time and counts: the usage columns the map joins on. */
+export interface RouteKey {
+  model: string;
+  provider: string | null;
+  regional: boolean | null;
+}
+
+/** The distinct route keys of the usage table. */
+export const ROUTE_KEYS_SQL = 'SELECT DISTINCT model, provider, regional FROM usage';
+
 /**
- * Mapping rows for the distinct model ids of a run, for one pricing (0: the billed prices,
+ * Mapping rows for the distinct route keys of a run, for one pricing (0: the billed prices,
  * 1: a repricing). Models the catalog does not know get no row: they stay unpriced.
  */
-export function priceMapRows(pricing: number, pricer: Pricer, models: Iterable<string>): CellValue[][] {
+export function priceMapRows(pricing: number, pricer: Pricer, keys: Iterable<RouteKey>): CellValue[][] {
   const rows: CellValue[][] = [];
   const entryIndex = new Map(pricer.catalog.entries.map((e, i) => [e, i]));
-  for (const model of models) {
-    const res = pricer.resolve(model);
+  const seen = new Set<string>();
+  for (const key of keys) {
+    const id = JSON.stringify([key.model, key.provider, key.regional]);
+    if (seen.has(id)) continue;
+    seen.add(id);
+    const res = pricer.resolve(key.model);
     if (!res) continue;
     const entry = res.entry;
-    const regionalDefault = res.bedrockScope !== undefined && res.bedrockScope !== 'global';
-    entry.periods.forEach((period, k) => {
+    if (entry.regional.length > MAX_REGIONAL_RULES) throw new EngineError(`${entry.id}: more than ${MAX_REGIONAL_RULES} regional uplift rules`, 'the card key holds at most 15 (pricing/cost.ts)');
+    const route = regionalRoute(res, { provider: key.provider ?? undefined, regional: key.regional ?? undefined });
+    // priced from the first known price (or since launch); a new segment wherever the period or the uplift rule may change
+    const first = entry.periods[0];
+    const startMs = first.sinceLaunch || !Number.isFinite(first.fromMs) ? MIN_MS : first.fromMs;
+    const cuts = [...entry.periods.slice(1).map((p) => p.fromMs), ...entry.regional.map((u) => u.fromMs)].filter((t) => Number.isFinite(t) && t > startMs);
+    const bounds = [...new Set([startMs, ...cuts])].sort((a, b) => a - b);
+    bounds.forEach((fromMs, s) => {
+      // the segment's start stands for all of it: period and uplift rule change only at its bounds
+      if (noPriceReason(entry, fromMs) !== undefined) throw new EngineError(`${entry.id}: price segment starts before the first known price`);
+      const { period, index } = periodAt(entry, fromMs);
       if (period.tiers.length > MAX_BANDS || (period.peak?.windows.length ?? 0) > MAX_PEAK_WINDOWS) {
         throw new EngineError(`${entry.id}: more than ${MAX_BANDS} long-context tiers or ${MAX_PEAK_WINDOWS} peak-hour windows in one price period`, 'raise MAX_BANDS / MAX_PEAK_WINDOWS in src/engine/price-map.ts');
       }
-      const next = entry.periods[k + 1];
       const bands = Array.from({ length: MAX_BANDS }, (_, i) => {
         const t = period.tiers[i];
         return t ? [t.threshold, t.inclusive, t.counts === 'input'] : [null, null, null];
       }).flat();
       const windows = Array.from({ length: MAX_PEAK_WINDOWS }, (_, i) => period.peak?.windows[i] ?? [null, null]).flat();
       rows.push([
-        pricing, model, entryIndex.get(entry) ?? -1, k,
-        // the first period also prices records dated before it (periodAt); the last runs on
-        k === 0 ? MIN_MS : period.fromMs,
-        next ? next.fromMs : MAX_MS,
-        regionalDefault,
+        pricing, key.model, key.provider, key.regional, entryIndex.get(entry) ?? -1, index,
+        fromMs, bounds[s + 1] ?? MAX_MS,
+        upliftRuleFor(entry, route, fromMs),
         period.tiers.length,
         ...bands,
         period.peak !== undefined,
@@ -77,7 +107,7 @@ export function priceMapRows(pricing: number, pricer: Pricer, models: Iterable<s
   return rows;
 }
 
-/** Open ends of the first and last periods (plain bounds keep the period join a hash join on model). */
+/** Open ends of the first and last segments (plain bounds keep the join a hash join on the route key). */
 const MIN_MS = -(2 ** 53 - 1);
 const MAX_MS = 2 ** 53 - 1;
 
@@ -91,17 +121,17 @@ export interface KeyTimes {
 const num = (v: number | undefined): string => (v === undefined ? 'NULL' : String(Math.trunc(v)));
 
 /**
- * The join condition choosing a row's price period in mapping alias `m` for usage alias `u`
- * (the period in force at the row's time, or at `atMs` when repricing).
+ * The join condition choosing a row's price segment in mapping alias `m` for usage alias `u`
+ * (the segment in force at the row's time, or at `atMs` when repricing).
  */
-export function periodJoin(m: string, u: string, pricing: number, t: KeyTimes): string {
+export function periodJoin(d: Dialect, m: string, u: string, pricing: number, t: KeyTimes): string {
   const pt = `COALESCE(${num(t.atMs)}, ${u}.time_ms, ${num(t.defaultMs)})`;
-  return `${m}.pricing = ${pricing} AND ${m}.model = ${u}.model AND ${pt} >= ${m}.from_ms AND ${pt} < ${m}.to_ms`;
+  return `${m}.pricing = ${pricing} AND ${m}.model = ${u}.model AND ${d.same(`${m}.provider`, `${u}.provider`)} AND ${d.same(`${m}.regional`, `${u}.regional`)} AND ${pt} >= ${m}.from_ms AND ${pt} < ${m}.to_ms`;
 }
 
 /**
  * The card key (pricing/cost.ts `cardKey`) of usage row `u` under mapping row `m`:
- * ((period * 16 + band) * 4 + service tier) * 8 + fast + 2 regional + 4 peak.
+ * (((period * 16 + band) * 4 + service tier) * 16 + regional rule) * 4 + fast + 2 peak.
  * The band is decided per request on the whole prompt: a row of one request on its own counts; a
  * row of N requests on the average prompt per request (each bucket floored, as tierForRecord); a
  * row with no request count on its `context_window` tag ("0-..." or absent: no band, else the top).
@@ -120,12 +150,11 @@ export function cardKeyExpr(d: Dialect, m: string, u: string, t: KeyTimes): stri
   const band = `(CASE WHEN ${m}.band_count = 0 THEN 0 WHEN ${u}.requests < 1 THEN (CASE WHEN ${window} IS NULL OR ${window} LIKE '0-%' THEN 0 ELSE ${m}.band_count END) ${bandWhens} ELSE 0 END)`;
   const service = `(CASE ${u}.service_tier WHEN 'batch' THEN 1 WHEN 'flex' THEN 2 WHEN 'priority' THEN 3 ELSE 0 END)`;
   const fast = `(CASE WHEN ${u}.fast THEN 1 ELSE 0 END)`;
-  const regional = `(CASE WHEN COALESCE(${u}.regional, ${m}.regional_default) THEN 2 ELSE 0 END)`;
   // peak hours are when the request ran, even when repricing at another date
   const peakT = `COALESCE(${u}.time_ms, ${num(t.atMs)}, ${num(t.defaultMs)})`;
   const minute = d.minuteOfDay(peakT);
   const inWindow = Array.from({ length: MAX_PEAK_WINDOWS }, (_, k) => `(${minute} >= ${m}.w${k + 1}_start_min AND ${minute} < ${m}.w${k + 1}_end_min)`).join(' OR ');
   const weekend = `(${m}.peak_weekend_offset_min IS NOT NULL AND ${d.weekday(`${peakT} + ${m}.peak_weekend_offset_min * 60000`)} IN (0, 6))`;
-  const peak = `(CASE WHEN ${m}.peak AND NOT ${weekend} AND (${inWindow}) THEN 4 ELSE 0 END)`;
-  return `(((${m}.period_index * 16 + ${band}) * 4 + ${service}) * 8 + ${fast} + ${regional} + ${peak})`;
+  const peak = `(CASE WHEN ${m}.peak AND NOT ${weekend} AND (${inWindow}) THEN 2 ELSE 0 END)`;
+  return `((((${m}.period_index * 16 + ${band}) * 4 + ${service}) * 16 + ${m}.regional_rule) * 4 + ${fast} + ${peak})`;
 }

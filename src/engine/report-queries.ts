@@ -11,7 +11,6 @@
 import type { Dimension } from '../aggregate/dims.js';
 import { TAG_COLUMNS } from '../usage/table.js';
 import type { Dialect } from './dialect.js';
-import { EngineError } from './errors.js';
 import { cardKeyExpr, periodJoin, type KeyTimes } from './price-map.js';
 
 const NONE = "'(none)'";
@@ -34,22 +33,60 @@ export function dimensionSql(d: Dialect, dim: Dimension): string {
     case 'session':
       return `COALESCE(conversation_id, ${NONE})`;
     case 'project':
-      // not a usage-table column yet: the engine does not offer this dimension (the streaming path does)
-      throw new EngineError('--by project is not available on the SQL engine yet', 'use the default report path');
+      // from the source path, resolved in TypeScript per distinct file (projectOf): see PROJECT_MAP_COLUMNS
+      return 'pm.project';
     case 'tier':
       return `COALESCE(service_tier, 'standard')`;
     case 'source':
-      return 'source_file';
+      return 'usage.source_file';
     case 'tag':
       return `COALESCE(${Object.hasOwn(TAG_COLUMNS, dim.name) ? TAG_COLUMNS[dim.name] : d.jsonTag('tags', dim.name)}, ${NONE})`;
     case 'day':
-      return `CASE WHEN time_ms IS NULL THEN ${NONE} ELSE ${d.day('time_ms')} END`;
+      return dim.tz ? `COALESCE(ld.day, ${NONE})` : `CASE WHEN time_ms IS NULL THEN ${NONE} ELSE ${d.day('time_ms')} END`;
     case 'week':
-      return `CASE WHEN time_ms IS NULL THEN ${NONE} ELSE ${d.week('time_ms')} END`;
+      return dim.tz ? `COALESCE(ld.week, ${NONE})` : `CASE WHEN time_ms IS NULL THEN ${NONE} ELSE ${d.week('time_ms')} END`;
     case 'month':
-      return `CASE WHEN time_ms IS NULL THEN ${NONE} ELSE ${d.month('time_ms')} END`;
+      return dim.tz ? `COALESCE(ld.month, ${NONE})` : `CASE WHEN time_ms IS NULL THEN ${NONE} ELSE ${d.month('time_ms')} END`;
   }
 }
+
+/**
+ * `--by project`: the project of each distinct source file, computed in TypeScript with the
+ * streaming path's own `projectOf` (aggregate/dims.ts) and joined as `pm`.
+ */
+export const PROJECT_MAP_COLUMNS = [
+  { name: 'source_file', type: 'VARCHAR' as const },
+  { name: 'project', type: 'VARCHAR' as const },
+];
+
+export const SOURCE_FILES_SQL = 'SELECT DISTINCT source_file FROM usage';
+
+/**
+ * Day, week and month in a time zone (`--tz`): the local date of each distinct 15-minute slot,
+ * computed in TypeScript with the streaming path's own `localDate` (zone offsets are whole quarter
+ * hours, so all of a slot has one local date) and joined as `ld`.
+ */
+export const LOCAL_DATE_COLUMNS = [
+  { name: 'slot', type: 'BIGINT' as const },
+  { name: 'day', type: 'VARCHAR' as const },
+  { name: 'week', type: 'VARCHAR' as const },
+  { name: 'month', type: 'VARCHAR' as const },
+];
+
+export const SLOT_MS = 900_000;
+
+/** The 15-minute slot of `time_ms`, floored (also before 1970). */
+function slotSql(d: Dialect, ms: string): string {
+  return `(CASE WHEN ${ms} >= 0 THEN ${d.intDiv(ms, String(SLOT_MS))} ELSE -${d.intDiv(`(${SLOT_MS - 1} - ${ms})`, String(SLOT_MS))} END)`;
+}
+
+export function slotsSql(d: Dialect): string {
+  return `SELECT DISTINCT ${slotSql(d, 'time_ms')} AS slot FROM usage WHERE time_ms IS NOT NULL`;
+}
+
+/** Whether the dimensions need the project map / local dates table. */
+export const needsProjects = (dims: Dimension[]): boolean => dims.some((dim) => dim.kind === 'project');
+export const zoneOf = (dims: Dimension[]): string | undefined => dims.map((dim) => ('tz' in dim ? dim.tz : undefined)).find((tz) => tz !== undefined);
 
 export interface PricedOptions {
   dims: Dimension[];
@@ -80,14 +117,17 @@ const USAGE_KEEP = [
 export function pricedTableSql(d: Dialect, o: PricedOptions): string {
   const groups = o.dims.map((dim, i) => `${dimensionSql(d, dim)} AS g${i}`);
   const keys = [`m0.entry_index AS e0`, `${cardKeyExpr(d, 'm0', 'u', o.billed)} AS k0`];
-  let joins = `LEFT JOIN price_map m0 ON ${periodJoin('m0', 'u', 0, o.billed)}`;
+  let joins = `LEFT JOIN price_map m0 ON ${periodJoin(d, 'm0', 'u', 0, o.billed)}`;
   if (o.reprice) {
     keys.push(`m1.entry_index AS e1`, `${cardKeyExpr(d, 'm1', 'u', o.reprice)} AS k1`);
-    joins += `\nLEFT JOIN price_map m1 ON ${periodJoin('m1', 'u', 1, o.reprice)}`;
+    joins += `\nLEFT JOIN price_map m1 ON ${periodJoin(d, 'm1', 'u', 1, o.reprice)}`;
   }
   const cols = [...USAGE_KEEP, ...o.dims.map((_, i) => `g${i}`)].map((c) => `u.${c}`);
+  let from = 'usage';
+  if (needsProjects(o.dims)) from += ' LEFT JOIN project_map pm ON pm.source_file = usage.source_file';
+  if (zoneOf(o.dims)) from += ` LEFT JOIN local_dates ld ON ld.slot = ${slotSql(d, 'usage.time_ms')}`;
   return d.replaceTable('priced', `SELECT ${[...cols, ...keys].join(',\n  ')}
-FROM (SELECT *${groups.map((g) => `, ${g}`).join('')} FROM usage WHERE NOT ${outside(o)}) u
+FROM (SELECT usage.*${groups.map((g) => `, ${g}`).join('')} FROM ${from} WHERE NOT ${outside(o)}) u
 ${joins}`);
 }
 

@@ -5,22 +5,26 @@
  * the same UsageView and `report --format json` object (report/usage-json.ts).
  * Takes an explicit environment (catalog, clock, ingest options, stdin, progress): no CLI imports.
  */
-import { dimensionKey, type Dimension } from '../aggregate/dims.js';
+import { dimensionKey, isTimeDimension, localDate, projectOf, weekOfDate, type Dimension } from '../aggregate/dims.js';
 import { addSums, CostAccumulator, emptySums, type CostResult, type TokenSums } from '../aggregate/accumulator.js';
 import type { UnreadWrites } from '../aggregate/cache-writes.js';
-import type { CliffView, GroupView, TurnView, UsageView } from '../aggregate/view.js';
+import { NO_MODEL_WARNING } from '../aggregate/rollup.js';
+import { compareCost, compareTime, type CliffView, type GroupView, type TurnView, type UsageView } from '../aggregate/view.js';
 import { ingest, type IngestResult } from '../ingest/index.js';
 import type { IngestOptions } from '../ingest/types.js';
 import { CountEstimator } from '../pipeline/estimate.js';
-import type { Catalog } from '../pricing/catalog.js';
+import { labelUnpriced, type Catalog } from '../pricing/catalog.js';
 import { componentsOf, Pricer, totalOf, type RateCard } from '../pricing/cost.js';
 import { divFemto, femtoToUsdNumber, type Femto } from '../pricing/money.js';
 import { usageJson } from '../report/usage-json.js';
+import { usageWarnings, type UsageWarning } from '../report/usage-sections.js';
+import { NO_MODEL } from '../usage/record.js';
 import { duckdb, type Dialect } from './dialect.js';
 import { EngineError, UsageDb, type DuckDBOptions, type Row } from './duckdb.js';
-import { PRICE_MAP_COLUMNS, priceMapRows } from './price-map.js';
+import { PRICE_MAP_COLUMNS, priceMapRows, ROUTE_KEYS_SQL, type RouteKey } from './price-map.js';
 import {
-  CARD_PRICE_COLUMNS, cardSumsSql, countsSql, distributionSql, groupsSql, outsideCountSql, pricedTableSql, QUANTILES, slicesSql, turnsSql, unpricedModelsSql, unreadWritesSql,
+  CARD_PRICE_COLUMNS, cardSumsSql, countsSql, distributionSql, groupsSql, LOCAL_DATE_COLUMNS, needsProjects, outsideCountSql, pricedTableSql, PROJECT_MAP_COLUMNS, QUANTILES, slicesSql,
+  SLOT_MS, slotsSql, SOURCE_FILES_SQL, turnsSql, unpricedModelsSql, unreadWritesSql, zoneOf,
 } from './report-queries.js';
 
 export interface EngineEnv {
@@ -40,12 +44,16 @@ export interface EngineTask {
   dims: Dimension[];
   sinceMs?: number;
   untilMs?: number;
+  /** --since / --until as given, for the "left out by" warning (as the command layer builds it). */
+  filters?: string[];
 }
 
 export interface EngineReport {
   view: UsageView;
   ingest: IngestResult;
   unpricedModels: Map<string, number>;
+  /** The warning summary (stderr and JSON `warnings`), built as `report` builds it. */
+  warnings: UsageWarning[];
   /** The `report --format json` object. */
   json: ReturnType<typeof usageJson>;
 }
@@ -107,14 +115,6 @@ function quantilesOf(row: Row | undefined): Pick<GroupView, 'p50' | 'p90' | 'p99
   return { p50, p90, p99, max: perRequestUsd(row.max_cost, row.max_w) };
 }
 
-/** Most expensive first; then more requests; then by key (unpriced groups last). */
-function byCost(a: GroupView, b: GroupView): number {
-  const ca = a.cost.costFemto ?? -1n;
-  const cb = b.cost.costFemto ?? -1n;
-  if (ca !== cb) return cb > ca ? 1 : -1;
-  return b.sums.requests - a.sums.requests || JSON.stringify(a.key).localeCompare(JSON.stringify(b.key));
-}
-
 /** Long-context cliffs: the tiered cards of the total, per model entry and threshold. */
 function cliffs(total: CostAccumulator): CliffView[] {
   const out = new Map<string, CliffView>();
@@ -162,9 +162,33 @@ export async function reportViaDuckDB(inputs: string[], task: EngineTask, env: E
     );
     db.seal();
     const report = await reportFromTable(db, task, env);
-    return { ...report, ingest: result, json: usageJson({ view: report.view, ingest: result, dims: task.dims, issues: result.issues, estimatedRecords: report.view.total.sums.estimatedRecords, unpricedModels: Object.fromEntries(report.unpricedModels), reprice: env.reprice ? { label: env.reprice.label } : undefined, warnings: [] }) };
+    const { view, unpricedModels } = report;
+    // as src/cli/commands/report.ts: catalogued models dated before their first known price say why they are unpriced
+    const unusedAliases = result.counts.counted > 0 ? env.catalog.unusedAliases() : [];
+    const warnings = usageWarnings({ ingest: result, issues: result.issues, unpricedModels: labelUnpriced(unpricedModels, env.catalog), view, estimated: view.total.sums.estimatedRecords, dims: task.dims, filters: task.filters ?? [], unusedAliases });
+    const json = usageJson({ view, ingest: result, dims: task.dims, issues: result.issues, estimatedRecords: view.total.sums.estimatedRecords, unpricedModels: Object.fromEntries(unpricedModels), reprice: env.reprice ? { label: env.reprice.label } : undefined, warnings });
+    return { ...report, ingest: result, warnings, json };
   } finally {
     db.close();
+  }
+}
+
+/**
+ * The tables the group-by dimensions join that TypeScript computes: the project of each distinct
+ * source file (`projectOf`) and the local dates of each distinct 15-minute slot in a --tz zone.
+ */
+async function loadDimensionMaps(db: UsageDb, dims: Dimension[], d: Dialect): Promise<void> {
+  if (needsProjects(dims)) {
+    const files = (await db.query(SOURCE_FILES_SQL)).map((r) => String(r.source_file));
+    await db.loadTable('project_map', PROJECT_MAP_COLUMNS, files.map((f) => [f, projectOf(f)]));
+  }
+  const tz = zoneOf(dims);
+  if (tz) {
+    const rows = (await db.query(slotsSql(d))).map((r) => {
+      const day = localDate(n(r.slot) * SLOT_MS, tz);
+      return [n(r.slot), day, weekOfDate(day), day.slice(0, 7)];
+    });
+    await db.loadTable('local_dates', LOCAL_DATE_COLUMNS, rows);
   }
 }
 
@@ -172,10 +196,11 @@ export async function reportViaDuckDB(inputs: string[], task: EngineTask, env: E
 export async function reportFromTable(db: UsageDb, task: EngineTask, env: Pick<EngineEnv, 'catalog' | 'nowMs' | 'reprice'>, d: Dialect = duckdb): Promise<{ view: UsageView; unpricedModels: Map<string, number> }> {
   const pricer = new Pricer(env.catalog, { defaultMs: env.nowMs });
   const repricer = env.reprice?.pricer;
-  const models = (await db.query('SELECT DISTINCT model FROM usage')).map((r) => String(r.model));
-  const mapRows = priceMapRows(0, pricer, models);
-  if (repricer) mapRows.push(...priceMapRows(1, repricer, models));
+  const routes: RouteKey[] = (await db.query(ROUTE_KEYS_SQL)).map((r) => ({ model: String(r.model), provider: r.provider === null ? null : String(r.provider), regional: r.regional === null ? null : Boolean(r.regional) }));
+  const mapRows = priceMapRows(0, pricer, routes);
+  if (repricer) mapRows.push(...priceMapRows(1, repricer, routes));
   await db.loadTable('price_map', PRICE_MAP_COLUMNS, mapRows);
+  await loadDimensionMaps(db, task.dims, d);
   const billed = { atMs: pricer.options.atMs, defaultMs: pricer.options.defaultMs ?? env.nowMs };
   const reprice = repricer ? { atMs: repricer.options.atMs, defaultMs: repricer.options.defaultMs ?? env.nowMs } : undefined;
   await db.run(pricedTableSql(d, { dims: task.dims, sinceMs: task.sinceMs, untilMs: task.untilMs, billed, reprice }));
@@ -210,7 +235,10 @@ export async function reportFromTable(db: UsageDb, task: EngineTask, env: Pick<E
       ...quantilesOf(perGroup.get(key)?.[0]),
     });
   }
-  groups.sort(byCost);
+  // as buildView: time views in date order (then by cost within a date); others most expensive first
+  const timeKeys = task.dims.filter(isTimeDimension).map(dimensionKey);
+  if (timeKeys.length === 0) groups.sort(compareCost);
+  else groups.sort((a, b) => compareTime(a, b, timeKeys) || compareCost(a, b));
 
   const turns: TurnView[] = [...groupRows(await db.query(turnsSql()), ['turn_no'])]
     .map(([, rows]) => {
@@ -224,6 +252,9 @@ export async function reportFromTable(db: UsageDb, task: EngineTask, env: Pick<E
   const pricedRequests = total.all.requests - total.unpriced.requests;
   const cardWarnings = new Map<string, number>();
   for (const [card, sums] of total.cardSums()) for (const w of card.warnings) cardWarnings.set(w, (cardWarnings.get(w) ?? 0) + sums.requests);
+  // as ReportRollup: records without a model id, counted under NO_MODEL
+  const noModel = (await db.query(`SELECT count(*) AS records, sum(requests) AS requests FROM priced WHERE model = ${d.literal(NO_MODEL)}`))[0];
+  if (n(noModel.records) > 0) cardWarnings.set(NO_MODEL_WARNING, n(noModel.requests));
   const result = (name: string): CostResult => accumulatorOf(slice(name), pricer).result();
 
   const view: UsageView = {

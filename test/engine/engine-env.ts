@@ -20,6 +20,7 @@ export interface Flags {
   reprice?: string;
   map?: string;
   inputFormat?: string;
+  tz?: string;
 }
 
 export function cliArgs(f: Flags): string[] {
@@ -30,6 +31,7 @@ export function cliArgs(f: Flags): string[] {
   if (f.reprice) args.push('--reprice', f.reprice);
   if (f.map) args.push('--map', f.map);
   if (f.inputFormat) args.push('--input-format', f.inputFormat);
+  if (f.tz) args.push('--tz', f.tz);
   return args;
 }
 
@@ -44,7 +46,12 @@ export async function engineReport(f: Flags): Promise<EngineReport> {
   else if (f.reprice) reprice = { pricer: new Pricer(loadCatalog({ priceFiles: [f.reprice] }).catalog, { atMs: nowMs }), label: `proposed (${f.reprice})` };
   return reportViaDuckDB(
     f.inputs,
-    { dims: parseDimensions(f.by ?? 'model'), sinceMs: time(f.since), untilMs: time(f.until) },
+    {
+      dims: parseDimensions(f.by ?? 'model', f.tz),
+      sinceMs: time(f.since),
+      untilMs: time(f.until),
+      filters: [f.since !== undefined ? `--since ${f.since}` : '', f.until !== undefined ? `--until ${f.until}` : ''].filter(Boolean),
+    },
     { catalog, nowMs, reprice, ingest: { keepText: false, inputFormat: f.inputFormat, columns: f.map ? parseColumnMap(f.map) : undefined }, duckdb: { threads: 1 } },
   );
 }

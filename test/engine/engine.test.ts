@@ -1,6 +1,7 @@
 /**
  * The DuckDB engine's parts against independent paths: SQL price keys against the TypeScript
- * Pricer on generated records (every band, peak hour, period, tier and flag case), SQL unread cache
+ * Pricer on generated records (every band, peak hour, period, tier and flag case, regional routes by
+ * platform, records dated before a model's first known price), SQL unread cache
  * writes against the streaming CacheWriteTracker on generated timelines (disorder, expiry, several
  * scopes), and exact quantiles computed by hand.
  */
@@ -63,14 +64,16 @@ describe('price keys in SQL = Pricer.cardFor', () => {
       r.serviceTier = pick<ServiceTier | undefined>([undefined, 'standard', 'batch', 'flex', 'priority']);
       if (rand() < 0.2) r.fast = true;
       r.regional = pick([undefined, undefined, true, false]);
+      // the platform decides the regional route (Claude API, Vertex, Bedrock, OpenAI / Azure data residency)
+      r.provider = pick([undefined, undefined, 'anthropic', 'vertex_ai', 'bedrock', 'openai', 'azure', 'google', 'mistral']);
       if (requests === 0) r.tags.context_window = pick(['0-200k', '200k-1M', 'unknown']);
       records.push(r);
     }
     for (const options of [{ defaultMs: NOW }, { atMs: Date.parse('2025-03-01T00:00:00Z') }]) {
       const pricer = new Pricer(catalog, options);
       const d = await tableOf(records);
-      const models = new Set(records.map((r) => r.model));
-      await d.loadTable('price_map', PRICE_MAP_COLUMNS, priceMapRows(0, pricer, models));
+      const routes = records.map((r) => ({ model: r.model, provider: r.provider ?? null, regional: r.regional ?? null }));
+      await d.loadTable('price_map', PRICE_MAP_COLUMNS, priceMapRows(0, pricer, routes));
       await d.run(pricedTableSql(duckdb, { dims: [], billed: { atMs: options.atMs, defaultMs: options.defaultMs ?? NOW } }));
       const rows = await d.query('SELECT seq, e0, k0 FROM priced ORDER BY seq');
       const sql = rows.map((row) => (row.e0 === null ? 'unpriced' : `${row.e0}/${row.k0}`));
@@ -82,6 +85,8 @@ describe('price keys in SQL = Pricer.cardFor', () => {
       if (options.atMs === undefined) expect(cards.some((c) => c.peak)).toBe(true);
       expect(cards.some((c) => c.regional && c.entry.regional)).toBe(true);
       expect(ts).toContain('unpriced');
+      // catalogued models dated before their first known price are unpriced too
+      expect(records.some((r, i) => ts[i] === 'unpriced' && catalog.resolve(r.model) !== undefined)).toBe(true);
       d.close();
       db = undefined;
     }
