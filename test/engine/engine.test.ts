@@ -17,7 +17,9 @@ import { Pricer } from '../../src/pricing/cost.js';
 import { loadCatalog } from '../../src/pricing/load.js';
 import { emptyUsage, type ServiceTier, type UsageRecord } from '../../src/usage/record.js';
 import { USAGE_COLUMNS, usageTableMarkdown } from '../../src/usage/table.js';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { mulberry32 } from '../../src/whatif/dist.js';
 
 const { catalog } = loadCatalog({ priceFiles: [] });
@@ -91,6 +93,62 @@ describe('price keys in SQL = Pricer.cardFor', () => {
       db = undefined;
     }
   }, 60_000);
+});
+
+describe('price segments: regional rules with a start date, a period starting at a minute, no price before the first', () => {
+  it('keys records on both sides of every bound as Pricer.cardFor does', async () => {
+    // A user file: priced from 2026-02-01 (not since launch), new prices from 2026-04-01T12:30Z; on
+    // Vertex a 1.1 uplift from 2026-03-15 (listed first, so it wins from then on), before that the
+    // 1.25 rule, which is also the Claude API inference-geo rule throughout.
+    const dir = mkdtempSync(join(tmpdir(), 'tokenomics-engine-'));
+    const file = join(dir, 'prices.yaml');
+    writeFileSync(file, [
+      'provider: anthropic',
+      'models:',
+      '  - id: segment-test-model',
+      '    source: https://example.invalid/prices',
+      '    checkedAt: 2026-11-01',
+      '    regional:',
+      '      - { via: [vertex], multiplier: 1.1, from: 2026-03-15, source: https://example.invalid/vertex }',
+      '      - { via: [inference-geo, vertex], multiplier: 1.25, source: https://example.invalid/geo }',
+      '    prices:',
+      '      - { from: 2026-02-01, inputPerMTok: 1, outputPerMTok: 2 }',
+      "      - { from: '2026-04-01T12:30Z', inputPerMTok: 2, outputPerMTok: 4 }",
+      '',
+    ].join('\n'));
+    const own = loadCatalog({ priceFiles: [file] }).catalog;
+    rmSync(dir, { recursive: true });
+    const times = ['2026-02-01T00:00:00Z', '2026-03-15T00:00:00Z', '2026-04-01T12:30:00Z'].flatMap((t) => [Date.parse(t) - 1, Date.parse(t)]);
+    const records: UsageRecord[] = [];
+    for (const timeMs of times) {
+      for (const provider of ['vertex_ai', 'anthropic', 'openai']) {
+        for (const regional of [true, false, undefined]) {
+          const r = emptyUsage('segment-test-model', `r${records.length}`, 'gen.jsonl', records.length + 1);
+          Object.assign(r, { timeMs, provider, regional, inputTokens: 1000, outputTokens: 100 });
+          records.push(r);
+        }
+      }
+    }
+    const pricer = new Pricer(own, { defaultMs: NOW });
+    const d = await tableOf(records);
+    const routes = records.map((r) => ({ model: r.model, provider: r.provider ?? null, regional: r.regional ?? null }));
+    await d.loadTable('price_map', PRICE_MAP_COLUMNS, priceMapRows(0, pricer, routes));
+    await d.run(pricedTableSql(duckdb, { dims: [], billed: { defaultMs: NOW } }));
+    const sql = (await d.query('SELECT e0, k0 FROM priced ORDER BY seq')).map((row) => (row.e0 === null ? 'unpriced' : `${row.e0}/${row.k0}`));
+    expect(sql).toEqual(records.map((r) => pricer.cardFor(r)?.ref ?? 'unpriced'));
+    // by hand: the 9 records 1 ms before 2026-02-01 are unpriced, the rest priced
+    expect(sql.slice(0, 9)).toEqual(Array(9).fill('unpriced'));
+    expect(sql.slice(9)).not.toContain('unpriced');
+    // a regional Vertex record: x1.25 until 2026-03-15, x1.1 from then on; Claude API: x1.25; OpenAI route: no rule
+    const adjustments = (i: number) => pricer.cardByRef(sql[i])!.adjustments.join('; ');
+    expect(adjustments(9 * 2)).toBe('regional x1.25 (inference-geo/vertex)'); // 2026-03-14T23:59:59.999Z, vertex, regional
+    expect(adjustments(9 * 3)).toBe('regional x1.1 (vertex)'); // 2026-03-15T00:00Z, vertex, regional
+    expect(adjustments(9 * 3 + 3)).toBe('regional x1.25 (inference-geo/vertex)'); // anthropic, regional
+    expect(adjustments(9 * 3 + 6)).toBe(''); // openai, regional: no rule names data-residency
+    // the second period starts at 12:30 UTC on 2026-04-01, to the millisecond
+    expect(pricer.cardByRef(sql[9 * 4])!.periodIndex).toBe(0);
+    expect(pricer.cardByRef(sql[9 * 5])!.periodIndex).toBe(1);
+  }, 30_000);
 });
 
 describe('unread cache writes in SQL = CacheWriteTracker', () => {
