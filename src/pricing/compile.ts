@@ -52,7 +52,8 @@ function isRealStart(from: string, ms: number): boolean {
 
 /** Epoch ms of a UTC date (midnight) or of a UTC time `YYYY-MM-DDTHH:MMZ`. */
 export function dateToMs(date: string): number {
-  return Date.parse(date.includes('T') ? date.replace(/Z$/, ':00Z') : `${date}T00:00:00Z`);
+  const ms = Date.parse(date.includes('T') ? date.replace(/Z$/, ':00Z') : `${date}T00:00:00Z`);
+  return isRealStart(date, ms) && !date.startsWith('0000') ? ms : NaN; // NaN for impossible dates (Date.parse rolls 02-30 over) and year 0
 }
 
 function compilePeriod(p: PricePeriodYaml): PricePeriod {

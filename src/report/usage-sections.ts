@@ -257,6 +257,15 @@ export function usageWarnings(w: WarningInput): UsageWarning[] {
     const where = first ? `; first at ${inert(first.file!, 200)}${first.line ? `:${first.line}` : ''}` : '';
     out.push({ code: 'rejected-records', requests: rejectedCount, message: `${formatInt(rejectedCount)} record${rejectedCount === 1 ? '' : 's'} rejected as invalid (${rejected.map(([k, v]) => `${inert(k, 60)} ${formatInt(v)}`).join(', ')})${where}; --strict makes this an error` });
   }
+  if (!rejectedCount) {
+    // errors that stopped reading (part of) a file, with no record rejected: still never silent
+    const fileErrors = w.issues.filter((i) => i.severity === 'error');
+    if (fileErrors.length) {
+      const first = fileErrors[0];
+      const where = first.file ? `${inert(first.file, 200)}${first.line ? `:${first.line}` : ''}: ` : '';
+      out.push({ code: 'input-errors', requests: null, message: `${formatInt(fileErrors.length)} input error${fileErrors.length === 1 ? '' : 's'}: ${where}${inert(first.message, 200)}; --strict makes this an error` });
+    }
+  }
   if (w.view.filteredOut) out.push({ code: 'filtered', requests: w.view.filteredOut, message: `${formatInt(w.view.filteredOut)} of ${formatInt(c.counted)} records left out by ${w.filters.join(' ')}` });
   for (const d of w.dims) {
     if (d.kind !== 'tag') continue;
