@@ -2,7 +2,7 @@
  * Issue 13.9 (and 10.4): no record is lost without a word, and counted + skipped + rejected = read,
  * by record, for files that hold several records per line too.
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../cli/harness.js';
@@ -155,4 +155,20 @@ describe('the accounting identity holds on every log fixture', () => {
       expectIdentity(r.inputs);
     });
   }
+});
+
+describe('OpenTelemetry: the same span exported twice', () => {
+  const dir = tempDir();
+  it('is counted once and skipped once as a duplicate; the identity holds', async () => {
+    // traces.jsonl holds 11 spans (7 counted, 4 skipped); three copies of the file: every counted
+    // span id arrives three times -> 7 counted, 14 duplicates, 3 x 4 = 12 skipped as before; 33 read
+    const original = readFileSync(join(FIXTURES, 'logs/otel/traces.jsonl'), 'utf8');
+    const f = join(dir, 'thrice.jsonl');
+    writeFileSync(f, original + original + original);
+    const r = await runCli(['report', f, '--format', 'json']);
+    expect(r.code).toBe(0);
+    const i = JSON.parse(r.stdout).inputs;
+    expect([i.read, i.counted, i.skipped.duplicate]).toEqual([33, 7, 14]);
+    expect(i.counted + sum(i.skipped) + sum(i.rejected)).toBe(i.read);
+  });
 });

@@ -161,6 +161,8 @@ function keep(rec: UsageRecord, spanId: string | undefined, parentId: string | u
   if (spanId) ctx.probe?.(spanId);
   if (spanId && parents.mayContain(spanId)) return ctx.skip('aggregate-span');
   if (!spanId) return ctx.emit(rec);
+  // the same span exported twice: one call, counted once (never overwritten without a word)
+  if (pending.has(spanId)) return ctx.skip('duplicate');
   pending.set(spanId, rec);
   if (pending.size > MAX_PENDING) {
     const [oldest, r] = pending.entries().next().value as [string, UsageRecord];
