@@ -115,6 +115,9 @@ function validateObject(value: unknown, rule: Extract<Rule, { kind: 'object' }>,
     const v = value[key];
     if (v === undefined || v === null) {
       if (field.required) errors.push({ path: [...path, key], message: 'is required' });
+      // an empty value (`key:` in YAML, `--set key=null`) means "not given": drop it, so code after
+      // validation meets undefined (and its default), never a null it does not expect
+      else if (v === null) delete value[key];
       continue;
     }
     validate(v, field.rule, [...path, key], errors);
