@@ -68,8 +68,9 @@ function promptRow(p: PromptResult, esc: (s: string) => string): Record<string, 
   };
 }
 
-// priorities: what stays at 80 columns (1 = last to go): the monthly impact and verdict, then what changed
-const COLUMNS: Column[] = [col('prompt', 'Prompt'), col('change', 'Change', 'text', { priority: 2 }), col('model', 'Model'), col('tokens', 'Input tok', 'int', { priority: 4 }), col('beforeCall', 'Before/call', 'usd', { priority: 3 }), col('afterCall', 'After/call', 'usd', { priority: 3 }),
+// priorities: what stays at 80 columns (1 = never dropped): the change (the gate's key fact: why a
+// prompt costs more; long text goes to footnotes), the monthly impact and the verdict
+const COLUMNS: Column[] = [col('prompt', 'Prompt'), col('change', 'Change', 'text', { priority: 1 }), col('model', 'Model'), col('tokens', 'Input tok', 'int', { priority: 4 }), col('beforeCall', 'Before/call', 'usd', { priority: 3 }), col('afterCall', 'After/call', 'usd', { priority: 3 }),
   col('beforeMonth', 'Before/month', 'usd', { priority: 2 }), col('afterMonth', 'After/month', 'usd', { priority: 1 }), col('deltaMonth', 'Δ/month', 'usd', { priority: 1 }), col('status', 'Status', 'text', { priority: 1 })];
 
 function footerOf(r: CheckResult): Record<string, Cell> {

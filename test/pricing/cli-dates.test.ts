@@ -30,12 +30,17 @@ describe('no known price before the first period, from the CLI', () => {
     ].join('\n') + '\n');
     const text = await runCli(['report', log]);
     expect(text.code).toBe(0);
-    expect(text.stdout).toContain('deepseek-chat (no known price before 2024-12-26) (1 requests)');
+    // the reason is in the warning summary, on stderr (never stdout); the table points to it
+    const reason = 'deepseek-chat (no known price before 2024-12-26) (1 requests)';
+    expect(text.stderr).toMatch(/^warning: unpriced models, excluded from costs \(not \$0\): deepseek-chat \(no known price before 2024-12-26\) \(1 requests\)/m);
+    expect(text.stdout).not.toContain('warning:');
+    expect(text.stdout).toContain('Total cost: $0.0007 + 1 unpriced requests');
+    expect(text.stdout.replace(/\n +/g, ' ')).toContain('Partly priced: deepseek-chat (1 of 2 requests unpriced)');
     const json = JSON.parse((await runCli(['report', log, '--format', 'json'])).stdout);
     // priced part: 1,000 x 0.28 / 1M + 1,000 x 0.42 / 1M = 0.00028 + 0.00042 = 0.0007
     expect(json.totals.costUsd).toBe(0.0007);
     expect(json.totals.unpriced.requests).toBe(1);
     expect(json.totals.unpricedModels).toEqual({ 'deepseek-chat': 1 });
-    expect(json.warnings).toContainEqual({ message: 'deepseek-chat: unpriced, no known price before 2024-12-26', requests: 1 });
+    expect(json.warnings).toContainEqual({ code: 'unpriced-models', requests: 1, message: expect.stringContaining(`: ${reason};`) });
   });
 });

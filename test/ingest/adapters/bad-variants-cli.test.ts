@@ -49,6 +49,10 @@ describe('usage without a model id through the real command', () => {
     const group = out.groups.find((g: { key: { model: string } }) => g.key.model === '(no model)');
     expect(group).toMatchObject({ requests: 2, costUsd: null, tokens: { input: 10, output: 10 } });
     expect(out.totals.unpricedModels).toEqual({ '(no model)': 2 });
-    expect(out.warnings).toContainEqual({ message: 'records without a model id are counted under "(no model)" and left unpriced', requests: 2 });
+    // the warning summary: carried in JSON `warnings` (with its code) and printed on stderr, in every format
+    const warning = 'records without a model id are counted under "(no model)" and left unpriced (2 requests)';
+    expect(out.warnings).toContainEqual({ code: 'pricing', message: warning, requests: 2 });
+    expect(r.stderr).toContain(`warning: ${warning}`);
+    expect(r.stdout).not.toContain('warning:');
   });
 });
