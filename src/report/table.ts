@@ -214,11 +214,15 @@ function layout(section: Section, rows: Record<string, Cell>[], width: number | 
     columns.forEach((c, j) => {
       if (j > 0 && c.type === 'text' && !identity.has(c) && widths[j] > LONG_TEXT && (pick < 0 || widths[j] > widths[pick])) pick = j;
     });
-    if (pick < 0) break;
-    noted.add(columns[pick]);
+    // a two-column table (metric, value) reads better wrapped than footnoted
+    if (pick < 0 || columns.length <= 2) break;
+    // only the cells that do not fit the room left for this column move; short ones stay in place
+    const room = Math.max(width - (total() - widths[pick]), displayWidth(header[pick]), 12);
+    let moved = 0;
     for (const row of cells) {
       const text = row[pick];
-      if (text === '') continue;
+      if (text === '' || displayWidth(text) <= room) continue;
+      moved++;
       let n = noteIndex.get(text);
       if (n === undefined) {
         footnotes.push(text);
@@ -227,7 +231,9 @@ function layout(section: Section, rows: Record<string, Cell>[], width: number | 
       }
       row[pick] = `[${n}]`;
     }
-    if (footer && footer[pick] !== '') footer[pick] = truncate(footer[pick], Math.max(displayWidth(header[pick]), 4));
+    if (moved === 0) break;
+    noted.add(columns[pick]);
+    if (footer && footer[pick] !== '' && displayWidth(footer[pick]) > room) footer[pick] = truncate(footer[pick], Math.max(room, 4));
     widths = measure();
   }
   // 2. drop the least useful columns (highest priority number, rightmost first) while they do not fit
