@@ -137,8 +137,11 @@ export function toTable(report: Report, opts: FormatOptions): string {
   const out: string[] = wrap(report.title).map((l) => titleStyle(l));
   const labelWidth = Math.max(0, ...report.summary.map(([k]) => inert(k).length));
   for (const [k, v] of report.summary) {
+    // the value wraps in its own column, so the padding after the label survives and continuation
+    // lines start under the value (wrapping label + value together collapsed the padding)
     const label = `  ${(inert(k) + ':').padEnd(labelWidth + 1)} `;
-    out.push(...wrap(label + v, ' '.repeat(label.length)));
+    const lines = inertLines(v).flatMap((l) => wrapText(l, w === undefined ? undefined : Math.max(20, w - label.length)));
+    lines.forEach((l, i) => out.push((i === 0 ? label : ' '.repeat(label.length)) + l));
   }
   for (const s of report.sections) {
     out.push('', ...wrap(s.title).map((l) => chalk.bold.cyan(l)));
