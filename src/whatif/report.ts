@@ -130,8 +130,9 @@ function leverSection(r: WhatifResult, name: (s: string) => string): Section {
     id: 'levers',
     title: `What moves the margin (each lever -${step}% / +${step}%, and where margin falls to ${target}%)`,
     columns: [
-      col('lever', 'Lever'), col('marginLow', `Margin change -${step}%`, 'usd'), col('marginHigh', `Margin change +${step}%`, 'usd'),
-      col('pctLow', `Margin % at -${step}%`, 'pct'), col('pctHigh', `Margin % at +${step}%`, 'pct'), col('breakEven', `Break-even (${target}% margin)`),
+      // narrow terminals keep the rise (+step) and its margin %, then the break-even; the cut is the rise mirrored
+      col('lever', 'Lever'), col('marginLow', `Margin change -${step}%`, 'usd', { priority: 4 }), col('marginHigh', `Margin change +${step}%`, 'usd', { priority: 2 }),
+      col('pctLow', `Margin % at -${step}%`, 'pct', { priority: 4 }), col('pctHigh', `Margin % at +${step}%`, 'pct', { priority: 2 }), col('breakEven', `Break-even (${target}% margin)`, 'text', { priority: 3 }),
     ],
     rows: r.breakEvens.map((b) => ({
       lever: b.id.startsWith('price:model:') ? `${name(b.id.slice('price:model:'.length))} price` : b.id.startsWith('price:') ? `${name(b.id.slice('price:'.length))} prices` : b.label,
@@ -161,7 +162,9 @@ function sensitivitySection(r: WhatifResult, name: (s: string) => string): Secti
     title: `Sensitivity (each assumption -${step}% / +${step}%, by impact)`,
     columns: [
       col('assumption', 'Assumption'), col('base', 'Base'), col('low', `-${step}%`), col('high', `+${step}%`),
-      col('costLow', `Cost change -${step}%`, 'usd'), col('costHigh', `Cost change +${step}%`, 'usd'), col('marginLow', `Margin change -${step}%`, 'usd'), col('marginHigh', `Margin change +${step}%`, 'usd'),
+      // narrow terminals keep the margin changes (they include revenue assumptions such as seats) over the cost changes
+      col('costLow', `Cost change -${step}%`, 'usd', { priority: 3 }), col('costHigh', `Cost change +${step}%`, 'usd', { priority: 3 }),
+      col('marginLow', `Margin change -${step}%`, 'usd', { priority: 2 }), col('marginHigh', `Margin change +${step}%`, 'usd', { priority: 2 }),
     ],
     rows: r.sensitivity.map((s) => ({
       assumption: assumptionWords(s.path.split('.'), name) + (s.capped ? ' (capped)' : ''), base: s.base, low: s.low, high: s.high,

@@ -126,8 +126,9 @@ describe('tokenomics whatif', () => {
     const c = JSON.parse((await runCli(['whatif', ACME, '--format', 'json', '--seed', '2'])).stdout);
     expect(c.bands.total.p50Usd).not.toBe(j.bands.total.p50Usd);
     expect(c.totals).toEqual(j.totals); // point estimates do not depend on the seed
-    const t = await runCli(['whatif', ACME]);
-    expect(t.stdout).toMatch(/Below 75% margin: +deep-research costs \$[\d.]+ per seat a month, [\d.]+% of the \$45\.00 seat price; for 75% gross margin it needs ≥ \$[\d.]+ per use/);
+    // --wide: the sentence on one line (at 80 columns it wraps under the value column)
+    const t = await runCli(['whatif', ACME, '--wide']);
+    expect(t.stdout).toMatch(/\n {2}Below 75% margin: +deep-research costs \$[\d.]+ per seat a month, [\d.]+% of the \$45\.00 seat price; for 75% gross margin it needs ≥ \$[\d.]+ per use/);
   });
 });
 
@@ -208,16 +209,20 @@ describe('README worked CFO example runs as shown', () => {
     const r = await runCli(['whatif', '--revenue', fixture('revenue.csv'), '--logs', fileURLToPath(new URL('../../fixtures/demo', import.meta.url)), '--volumes', '1,3,10']);
     expect(r.code).toBe(0);
     const lines = quoted('npx tokenomics whatif --revenue fixtures/whatif/revenue.csv --logs fixtures/demo --volumes 1,3,10');
-    expect(lines.length).toBe(4);
-    for (const l of lines) expect(r.stdout.replaceAll(fileURLToPath(new URL('../../', import.meta.url)), '')).toContain(l);
+    // the four statements as printed at 80 columns (wrapped under the value column), in one piece
+    expect(lines.filter((l) => /^ {2}\S/.test(l)).map((l) => l.slice(2, l.indexOf(':')))).toEqual(['Bottom line', 'Under water', 'Weakest plan', 'Margin across customers']);
+    expect(r.stdout.replaceAll(fileURLToPath(new URL('../../', import.meta.url)), '')).toContain(lines.join('\n'));
   }, 30_000);
 
   it('the demo month as a what-if model: below target, fix, levers', async () => {
     const r = await runCli(['whatif', fixture('demo-support.yaml')]);
     expect(r.code).toBe(0);
-    const lines = [...quoted('npx tokenomics whatif fixtures/whatif/demo-support.yaml'), ...quoted('How sensitive is margin')];
-    expect(lines.length).toBe(7);
-    for (const l of lines) expect(r.stdout).toContain(l);
+    const words = quoted('npx tokenomics whatif fixtures/whatif/demo-support.yaml');
+    expect(words.filter((l) => /^ {2}\S/.test(l)).map((l) => l.slice(2, l.indexOf(':')))).toEqual(['Bottom line', 'Biggest costs', 'Below 75% margin', 'Top lever']);
+    const levers = quoted('How sensitive is margin');
+    expect(levers.filter((l) => !l.startsWith('─')).map((l) => l.slice(0, l.indexOf('  ')))).toEqual(['Lever', 'output length (all features)', 'cache hit rate (all features)', 'usage per seat (requests, seats fixed)', 'anthropic prices']);
+    // each block as printed at 80 columns, in one piece
+    for (const block of [words, levers]) expect(r.stdout).toContain(block.join('\n'));
   });
 });
 
@@ -231,8 +236,16 @@ describe('whatif: untrusted names are inert in words', () => {
     const words = t.stdout.split('\nCost per feature')[0] + t.stdout.split('\n\n').slice(-1)[0];
     expect(words).not.toContain('\u001b');
     expect(words).not.toContain('\u0007');
-    expect(t.stdout).toContain('warning: evil\\x1b[2J loses money on every request');
+    // the warning goes to stderr (never stdout), escaped once
+    expect(t.stderr).toContain('warning: evil\\x1b[2J loses money on every request');
+    expect(t.stdout).not.toContain('loses money on every request');
     const md = await runCli(['whatif', f, ...PRICES, '--format', 'markdown']);
     expect(md.stdout.split('### Cost per feature')[0]).not.toContain('\u001b');
+    // markdown escapes once: the visible \x1b gets its backslash escaped, [ becomes \[ (never \\\\x1b\\\[)
+    expect(md.stdout).toContain('- **Biggest costs:** evil\\\\x1b\\[2J $30.00 (100.0%)');
+    expect(md.stdout).toContain('- **warning:** evil\\\\x1b\\[2J loses money on every request');
+    expect(md.stdout).not.toContain('\\\\\\');
+    // stderr is a terminal's: inert, without markdown escapes
+    expect(md.stderr).toContain('warning: evil\\x1b[2J loses money on every request');
   });
 });

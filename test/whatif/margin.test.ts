@@ -26,8 +26,11 @@ describe('margin per customer', () => {
   it('joins contracts with per-customer cost from the logs, exactly, now and at 3x', async () => {
     const f = files({ 'logs.csv': LOGS, 'revenue.csv': REVENUE });
     const r = await runCli(['whatif', '--revenue', f['revenue.csv'], '--logs', f['logs.csv'], ...PRICES, '--format', 'json', '--volumes', '1,3']);
-    expect(r.stderr).toBe('');
+    // c sends traffic without a contract: a warning, on stderr (never in stdout) and in the JSON's warnings
+    const noContract = '1 customer in the logs with no contract in the revenue file (counted with $0 revenue): c';
+    expect(r.stderr).toBe(`warning: ${noContract}\n`);
     expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).warnings).toEqual([noContract]);
     const m = JSON.parse(r.stdout).margin;
     const row = (c: string) => m.customers.find((x: { customer: string }) => x.customer === c);
     // a: 2 seats x $0.01 less 50% = $0.01 revenue, $0.006 cost, $0.004 margin (40%); at 3x: $0.01 - $0.018 = -$0.008
@@ -53,9 +56,25 @@ describe('margin per customer', () => {
     const r = await runCli(['whatif', '--revenue', f['revenue.csv'], '--logs', f['logs.csv'], ...PRICES]);
     expect(r.code).toBe(0);
     const lines = r.stdout.split('\n');
-    expect(lines[1]).toMatch(/^ {2}Bottom line: +gross margin 73\.4% \(\$0\.047 of \$0\.064\) across 4 customers; 29\.2% at 3x \(3 under water\), /);
-    expect(lines[2]).toMatch(/^ {2}Under water: +b \(usage: pays \$0\.004, costs \$0\.01\), c \(/);
-    expect(r.stdout).toContain('warning: 1 customer in the logs with no contract in the revenue file');
+    // the header block fits 80 columns (not a terminal): values wrap under the value column, labels stay aligned
+    const block = lines.slice(1, lines.indexOf(''));
+    const valueAt = '  Margin across customers: '.length;
+    const values = new Map<string, string>();
+    let label = '';
+    for (const l of block) {
+      // a label line pads its label up to the value column; a continuation line starts in it
+      const continued = l.startsWith(' '.repeat(valueAt));
+      expect(continued || /^ {2}[A-Z][\w /]+: +$/.test(l.slice(0, valueAt)), l).toBe(true);
+      expect(l[valueAt] !== ' ' && l.length <= 80, l).toBe(true);
+      if (!continued) label = l.slice(2, l.indexOf(':'));
+      values.set(label, `${values.get(label) ?? ''} ${l.slice(valueAt)}`.trim());
+    }
+    expect(values.size).toBe(6);
+    // margin $0.047 / revenue $0.064 = 73.4%; at 3x $0.021 / $0.072 = 29.2%
+    expect(values.get('Bottom line')).toMatch(/^gross margin 73\.4% \(\$0\.047 of \$0\.064\) across 4 customers; 29\.2% at 3x \(3 under water\), /);
+    expect(values.get('Under water')).toMatch(/^b \(usage: pays \$0\.004, costs \$0\.01\), c \(/);
+    expect(r.stderr).toContain('warning: 1 customer in the logs with no contract in the revenue file');
+    expect(r.stdout).not.toContain('warning');
   });
 
   it('validates the revenue file with file:line', () => {

@@ -1,7 +1,7 @@
 /** `tokenomics whatif FILE`: unit economics of a product modelled in a what-if YAML file (no logs needed). */
 import type { Command } from 'commander';
 import { UserError } from '../../core/issues.js';
-import { inert, inertMarkdown } from '../../core/untrusted.js';
+import { inert } from '../../core/untrusted.js';
 import { dateToMs } from '../../pricing/compile.js';
 import { Pricer } from '../../pricing/cost.js';
 import { assumptionRows, type Provenance } from '../../whatif/assumptions.js';
@@ -108,7 +108,13 @@ function provenance(loaded: LoadedWhatif, sets: SetOverride[]): Provenance {
   };
 }
 
-const escaper = (ctx: CommandContext) => (ctx.format === 'markdown' ? (s: string) => inertMarkdown(s) : ctx.format === 'json' ? (s: string) => s : (s: string) => inert(s));
+/**
+ * Names in sentences (bottom line, notes, warnings): control characters made visible and length
+ * capped; raw for JSON. Markdown structure is escaped once, by the markdown formatter, which escapes
+ * every text it prints; escaping it here too doubled the backslashes and put markdown escapes into
+ * the warnings on stderr.
+ */
+const escaper = (ctx: CommandContext) => (ctx.format === 'json' ? (s: string) => s : (s: string) => inert(s));
 
 /** `whatif --revenue FILE --logs DIR`: margin per customer, costs from the report pipeline's per-customer rollup. */
 async function margin(ctx: CommandContext, o: WhatifCliOptions): Promise<number> {
