@@ -104,7 +104,8 @@ export function assumptionLines(r: CheckResult, meta: CheckMeta, esc: (s: string
     const m = p.measured;
     const share = p.trafficShare !== undefined ? `, ${(p.trafficShare * 100).toFixed(1)}% of logged requests` : '';
     const before = p.base && (p.base.callsPerMonth !== m.callsPerMonth || p.base.outputTokens !== p.outputTokens) ? `; before: ${calls(p.base.callsPerMonth)} calls/month (${SOURCE_TEXT[p.base.trafficSource]}), output ${p.base.outputTokens} (${SOURCE_TEXT[p.base.outputSource]})` : '';
-    return `${esc(m.id)}: ${esc(m.model)}; traffic ${calls(m.callsPerMonth / DAYS_PER_MONTH)} calls/day = ${calls(m.callsPerMonth)} calls/month from ${SOURCE_TEXT[p.trafficSource]} (${esc(p.trafficBasis)}${share}); output ${esc(p.outputBasis)}; ${p.cacheable.toLocaleString('en-US')} cacheable tokens${before}`;
+    // the Model column's "(est.)" mark, said again here: that column may be dropped at 80 columns
+    return `${esc(m.id)}: ${esc(m.model)}${p.estimatedTokens ? ' (token counts estimated)' : ''}; traffic ${calls(m.callsPerMonth / DAYS_PER_MONTH)} calls/day = ${calls(m.callsPerMonth)} calls/month from ${SOURCE_TEXT[p.trafficSource]} (${esc(p.trafficBasis)}${share}); output ${esc(p.outputBasis)}; ${p.cacheable.toLocaleString('en-US')} cacheable tokens${before}`;
   });
   const base = meta.baseline ? `"before" is what the baseline ${esc(meta.baseline)} states (its models, output lengths, traffic, hit rate), priced at the same catalog; flags apply to both sides` : meta.savedBaseline ? `saved as the new baseline ${esc(meta.savedBaseline)} (nothing compared)` : 'no baseline (--baseline FILE or --base-ref REF)';
   lines.push(`Cost per call at a prefix-cache hit rate of ${meta.cacheHitRate}; month = ${DAYS_PER_MONTH} days; ${base}${meta.pricesAt ? `; prices in force on ${meta.pricesAt}` : ''}.`);

@@ -39,6 +39,11 @@ describe('check compares revisions whole (--base-ref and a saved baseline)', () 
     }
     const text = await runCli(['check', '--base-ref', 'HEAD'], { cwd: dir, env: { COLUMNS: '80' } });
     expect(text.stdout).toContain('model gpt-4o-mini → gpt-4o');
+    // the Model column (with its "(est.)" mark) is dropped at 80 columns: the assumption lines say which counts are estimated
+    const notes = text.stdout.replace(/\n +/g, ' ');
+    expect(notes).toMatch(/Columns not shown to fit 80 characters: [^(]*\bModel\b/);
+    expect(notes).toContain('bot: claude-sonnet-4-5 (token counts estimated); traffic');
+    expect(notes).toContain('classify: gpt-4o; traffic');
   });
 
   it('a model switch in a spec fails both ways', async () => {
