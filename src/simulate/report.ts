@@ -52,8 +52,8 @@ function scenariosSection(input: SimulateReportInput): Section {
   const rows = [unitRow('baseline (as billed)', input.baseline, input.baseline), ...input.results.map((r) => unitRow(r.scenario.name, r.final, input.baseline))];
   return {
     id: 'scenarios', title: 'Baseline and scenarios',
-    columns: [col('scenario', 'Scenario'), col('total', 'Total', 'usd'), col('change', 'Change', 'usd'), col('changePct', 'Change %', 'pct'), col('perRequest', 'Per request', 'usd'),
-      col('perConversation', 'Per conversation', 'usd'), col('perCustomer', 'Per customer', 'usd'), col('perSuccess', 'Per success', 'usd'), col('calls', 'Model calls', 'int'), col('longContext', 'Long-context', 'int')],
+    columns: [col('scenario', 'Scenario'), col('total', 'Total', 'usd'), col('change', 'Change', 'usd', { priority: 1 }), col('changePct', 'Change %', 'pct', { priority: 2 }), col('perRequest', 'Per request', 'usd', { priority: 2 }),
+      col('perConversation', 'Per conversation', 'usd', { priority: 3 }), col('perCustomer', 'Per customer', 'usd', { priority: 3 }), col('perSuccess', 'Per success', 'usd', { priority: 3 }), col('calls', 'Model calls', 'int', { priority: 4 }), col('longContext', 'Long-context', 'int', { priority: 4 })],
     rows,
   };
 }
@@ -78,7 +78,7 @@ function waterfallSection(results: ScenarioResult[]): Section {
   return {
     id: 'waterfall', title: 'Waterfall: each lever\'s marginal saving, in the order applied',
     limit: false, // the steps add up to each scenario's total: never cut
-    columns: [col('scenario', 'Scenario'), col('step', 'Step'), col('lever', 'Lever'), col('scope', 'Scope'), col('after', 'Cost after', 'usd'), col('saving', 'Saving', 'usd'), col('share', 'Share', 'pct'), col('metrics', 'What happened')],
+    columns: [col('scenario', 'Scenario'), col('step', 'Step', 'text', { priority: 4 }), col('lever', 'Lever', 'text', { priority: 1 }), col('scope', 'Scope', 'text', { priority: 2 }), col('after', 'Cost after', 'usd', { priority: 3 }), col('saving', 'Saving', 'usd', { priority: 1 }), col('share', 'Share', 'pct', { priority: 3 }), col('metrics', 'What happened', 'text', { priority: 2 })],
     rows,
     notes: ['Savings are marginal: each lever is measured on what the levers before it left, so the order matters and the steps add up to the total. Negative savings add cost (volume growth, write premiums).'],
   };
