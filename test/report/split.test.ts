@@ -198,7 +198,7 @@ describe('report on a file read in two halves', () => {
       for (let c = 0; c < 700; c++) {
         for (let k = 0; k < 9; k++) {
           const t = T0 + Math.floor(k / 2) * 86_400_000 + c * 60_000 + (k % 2) * 30_000;
-          const usage = k % 2 === 0 ? { cache_creation_input_tokens: 3000 } : { cache_read_input_tokens: 3000 };
+          const usage: Record<string, number> = k % 2 === 0 ? { cache_creation_input_tokens: 3000 } : { cache_read_input_tokens: 3000 };
           rows.push(line({ timestamp: new Date(t).toISOString(), metadata: { conversation_id: `c${c}` }, response: anth(c * 9 + k, usage) }));
         }
       }
