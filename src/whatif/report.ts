@@ -65,11 +65,12 @@ function featureSection(r: WhatifResult): Section {
   return {
     id: 'features',
     title: 'Cost per feature (per month)',
+    // narrow terminals keep what the verdict rests on: cost a month, its share, cost per seat (or user), then the model
     columns: [
-      col('feature', 'Feature'), col('model', 'Model'), col('requests', 'Requests/mo', 'number'), col('tokenCost', 'Token cost/mo', 'usd'),
-      col('nonTokenCost', 'Non-token cost/mo', 'usd'), col('cost', 'Cost/mo', 'usd'), col('share', 'Share', 'pct'), col('perRequest', 'Cost/request', 'usd'),
-      col('perSuccess', 'Cost/success', 'usd'), col('perUnit', seat ? 'Cost/seat' : 'Cost/user', 'usd'), col('ofCharge', seat ? 'Of seat price' : 'Of price/request', 'pct'),
-      col('floor', 'Token floor/request', 'usd'), col('floorModel', 'Floor model'), col('verdict', 'Verdict'),
+      col('feature', 'Feature'), col('model', 'Model', 'text', { priority: 2 }), col('requests', 'Requests/mo', 'number', { priority: 4 }), col('tokenCost', 'Token cost/mo', 'usd', { priority: 4 }),
+      col('nonTokenCost', 'Non-token cost/mo', 'usd', { priority: 4 }), col('cost', 'Cost/mo', 'usd', { priority: 1 }), col('share', 'Share', 'pct', { priority: 2 }), col('perRequest', 'Cost/request', 'usd', { priority: 3 }),
+      col('perSuccess', 'Cost/success', 'usd', { priority: 4 }), col('perUnit', seat ? 'Cost/seat' : 'Cost/user', 'usd', { priority: 2 }), col('ofCharge', seat ? 'Of seat price' : 'Of price/request', 'pct', { priority: 3 }),
+      col('floor', 'Token floor/request', 'usd', { priority: 4 }), col('floorModel', 'Floor model', 'text', { priority: 4 }), col('verdict', 'Verdict', 'text', { priority: 1 }),
     ],
     rows,
     footer: {
