@@ -145,8 +145,9 @@ export function estimateReport(run: EstimateRun): Report {
   const cost: Section = {
     id: 'cost',
     title: 'Cost per call and per month',
-    columns: [col('prompt', 'Prompt'), col('model', 'Model'), col('input', 'Input tok', 'int'), col('prefix', 'Static prefix', 'int'), col('cacheable', 'Cacheable', 'int'), col('min', 'Cache min'),
-      col('output', 'Output tok', 'int'), col('callNoCache', 'Call, no cache', 'usd'), col('callCached', 'Call, cached', 'usd'), col('calls', 'Calls/month'), col('monthNoCache', 'Month, no cache', 'usd'), col('monthCached', 'Month, cached', 'usd'), col('outputShare', 'Output share', 'pct')],
+    // at 80 columns the costs outlast the token counts (shown per part below) and the cached month goes last
+    columns: [col('prompt', 'Prompt'), col('model', 'Model'), col('input', 'Input tok', 'int', { priority: 4 }), col('prefix', 'Static prefix', 'int', { priority: 4 }), col('cacheable', 'Cacheable', 'int', { priority: 4 }), col('min', 'Cache min'),
+      col('output', 'Output tok', 'int', { priority: 4 }), col('callNoCache', 'Call, no cache', 'usd', { priority: 3 }), col('callCached', 'Call, cached', 'usd'), col('calls', 'Calls/month'), col('monthNoCache', 'Month, no cache', 'usd', { priority: 3 }), col('monthCached', 'Month, cached', 'usd', { priority: 1 }), col('outputShare', 'Output share', 'pct', { priority: 4 })],
     rows: costRows(run),
   };
   return {

@@ -87,6 +87,22 @@ describe('tokenomics estimate', () => {
     });
   });
 
+  it('at 80 columns the monthly figure outlasts the token counts and the uncached costs', async () => {
+    // support-bot.yaml: 1,757 input tokens, 1,636 static prefix, output 180, 20,000 calls/day = 600,000/month, hit rate 0.8
+    // claude-sonnet-4-5 ($3 in, $3.75 write, $0.30 read, $15 out per MTok), the whole 1,636 prefix cacheable:
+    //   hit 1,636 x 0.30 + 121 x 3 + 180 x 15 = 3,553.8; miss 1,636 x 3.75 + 363 + 2,700 = 9,198 ($ per 1M calls)
+    //   cached 0.8 x 3,553.8 + 0.2 x 9,198 = 4,682.64 -> x 600,000 / 1M = $2,809.58 a month
+    // gpt-4o-mini ($0.15 in, $0.075 read, $0.60 out; automatic, 1,024 + 128-token steps: 1,536 cacheable, writes free):
+    //   hit 1,536 x 0.075 + 221 x 0.15 + 108 = 256.35; miss 1,757 x 0.15 + 108 = 371.55
+    //   cached 0.8 x 256.35 + 0.2 x 371.55 = 279.39 -> x 600,000 / 1M = $167.63 a month
+    const r = await runCli(['estimate', 'support-bot.yaml'], { cwd: DIR });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^Prompt +Model +Call, cached +Month, cached$/m);
+    expect(r.stdout).toMatch(/^support-bot +claude-sonnet-4-5 \(est\.\) +\$0\.00468 +\$2,809\.58$/m);
+    expect(r.stdout).toMatch(/^support-bot +gpt-4o-mini +\$0\.000279 +\$167\.63$/m);
+    expect(r.stdout.replace(/\n +/g, ' ')).toMatch(/Columns not shown to fit 80 characters: .*Input tok.*Month, no cache, Call, no cache \(--wide shows them\)/);
+  });
+
   it('bad prompt files exit 2 with the file named: binary, a spec variable without a value, an unknown model in a spec', async () => {
     const { mkdtempSync, writeFileSync } = await import('node:fs');
     const { join } = await import('node:path');
