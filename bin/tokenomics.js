@@ -5,7 +5,7 @@ import { main } from '../dist/cli/main.js';
 const debug = !!process.env.TOKENOMICS_DEBUG || process.argv.includes('-v') || process.argv.includes('--verbose');
 
 function fail(what, err) {
-  const detail = debug && err && err.stack ? err.stack : err && err.message ? err.message : String(err);
+  const detail = debug && err?.stack ? err.stack : err?.message ? err.message : String(err);
   try {
     process.stderr.write(`tokenomics: ${what}: ${detail}\n`);
   } catch {
@@ -20,8 +20,8 @@ for (const stream of [process.stdout, process.stderr]) {
   stream.on('error', (err) => {
     if (err && err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
     if (stream === process.stderr) process.exit(2);
-    const why = err && err.code === 'ENOSPC' ? 'no space left on device' : err && err.code ? err.code : String(err);
-    fail('error', { message: `cannot write the output to stdout: ${why}`, stack: err && err.stack });
+    const why = err && err.code === 'ENOSPC' ? 'no space left on device' : err?.code ? err.code : String(err);
+    fail('error', { message: `cannot write the output to stdout: ${why}`, stack: err?.stack });
   });
 }
 process.on('uncaughtException', (err) => fail('internal error', err));

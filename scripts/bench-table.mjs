@@ -14,7 +14,10 @@
  */
 import { render } from '../dist/report/format.js';
 
-const sizes = process.argv.slice(2).map(Number).filter((n) => n > 0);
+const sizes = process.argv
+  .slice(2)
+  .map(Number)
+  .filter((n) => n > 0);
 const rowsOf = (n) => {
   const rows = [];
   for (let i = 0; i < n; i++) {
@@ -35,10 +38,17 @@ const rowsOf = (n) => {
   return rows;
 };
 const columns = [
-  { key: 'user', label: 'User', type: 'text' }, { key: 'requests', label: 'Requests', type: 'int' }, { key: 'input', label: 'Input tok', type: 'int' },
-  { key: 'cacheRead', label: 'Cache read', type: 'int' }, { key: 'cacheWrite', label: 'Cache write', type: 'int' }, { key: 'output', label: 'Output tok', type: 'int' },
-  { key: 'cost', label: 'Cost', type: 'usd' }, { key: 'share', label: 'Share', type: 'pct' }, { key: 'perRequest', label: '$/request', type: 'usd' },
-  { key: 'note', label: 'Note', type: 'text' }, { key: 'status', label: 'Status', type: 'text' },
+  { key: 'user', label: 'User', type: 'text' },
+  { key: 'requests', label: 'Requests', type: 'int' },
+  { key: 'input', label: 'Input tok', type: 'int' },
+  { key: 'cacheRead', label: 'Cache read', type: 'int' },
+  { key: 'cacheWrite', label: 'Cache write', type: 'int' },
+  { key: 'output', label: 'Output tok', type: 'int' },
+  { key: 'cost', label: 'Cost', type: 'usd' },
+  { key: 'share', label: 'Share', type: 'pct' },
+  { key: 'perRequest', label: '$/request', type: 'usd' },
+  { key: 'note', label: 'Note', type: 'text' },
+  { key: 'status', label: 'Status', type: 'text' },
 ];
 for (const n of sizes.length ? sizes : [10_000, 50_000, 100_000]) {
   const report = { title: 'bench', summary: [], sections: [{ id: 'g', title: 'Groups', columns, rows: rowsOf(n) }], notes: [], json: null };
@@ -49,6 +59,8 @@ for (const n of sizes.length ? sizes : [10_000, 50_000, 100_000]) {
     const c = process.cpuUsage(c0);
     const ms = Number(process.hrtime.bigint() - t0) / 1e6;
     const cpu = (c.user + c.system) / 1000; // CPU time: the wall clock is inflated on a busy machine
-    console.log(`${String(n).padStart(7)} rows, width ${String(width ?? 'wide').padEnd(4)}: ${ms.toFixed(0).padStart(6)} ms wall, ${cpu.toFixed(0).padStart(6)} ms CPU, ${(out.length / 1e6).toFixed(1)} MB, ${((cpu * 1000) / n).toFixed(1)} µs CPU/row`);
+    console.log(
+      `${String(n).padStart(7)} rows, width ${String(width ?? 'wide').padEnd(4)}: ${ms.toFixed(0).padStart(6)} ms wall, ${cpu.toFixed(0).padStart(6)} ms CPU, ${(out.length / 1e6).toFixed(1)} MB, ${((cpu * 1000) / n).toFixed(1)} µs CPU/row`,
+    );
   }
 }

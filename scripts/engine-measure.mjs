@@ -64,7 +64,11 @@ function record(i, rand) {
     requests: 1,
     tokenSource: 'reported',
     conversationId: conv,
-    tags: { feature: FEATURES[Math.floor(rand() * FEATURES.length)], customer: `cust${Math.floor(rand() * 500)}`, user: `u${Math.floor(rand() * 20_000)}` },
+    tags: {
+      feature: FEATURES[Math.floor(rand() * FEATURES.length)],
+      customer: `cust${Math.floor(rand() * 500)}`,
+      user: `u${Math.floor(rand() * 20_000)}`,
+    },
     source: { file: 'gen.jsonl', line: i + 1 },
   };
 }
@@ -82,9 +86,14 @@ async function appendAndQuery(n) {
   const { view } = await reportFromTable(db, { dims: parseDimensions('feature,model') }, { catalog, nowMs: NOW });
   const t2 = performance.now();
   const queryCpu = cpu(c1);
-  const slowest = [...db.timings].sort((a, b) => b[1] - a[1]).slice(0, 3).map(([sql, ms]) => `${secs(ms)} s ${sql.trim()}`);
+  const slowest = [...db.timings]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 3)
+    .map(([sql, ms]) => `${secs(ms)} s ${sql.trim()}`);
   db.close();
-  console.log(`usage rows ${n.toLocaleString('en')} (generated in the loop): append ${secs(t1 - t0)} s wall / ${appendCpu} s CPU (${Math.round(n / ((t1 - t0) / 1000)).toLocaleString('en')} rows/s); every report query ${secs(t2 - t1)} s wall / ${queryCpu} s CPU; RSS ${rssMb()} MB; ${view.groups.length} groups`);
+  console.log(
+    `usage rows ${n.toLocaleString('en')} (generated in the loop): append ${secs(t1 - t0)} s wall / ${appendCpu} s CPU (${Math.round(n / ((t1 - t0) / 1000)).toLocaleString('en')} rows/s); every report query ${secs(t2 - t1)} s wall / ${queryCpu} s CPU; RSS ${rssMb()} MB; ${view.groups.length} groups`,
+  );
   console.log(`  slowest: ${slowest.join(' | ')}`);
 }
 
@@ -98,15 +107,31 @@ function openaiJsonl(mb) {
   let buf = '';
   for (let i = 0; bytes < mb * 1e6; i++) {
     const prompt = 200 + Math.floor(rand() * 30_000);
-    const cached = rand() < 0.5 ? Math.floor(prompt * 0.7 / 128) * 128 : 0;
+    const cached = rand() < 0.5 ? Math.floor((prompt * 0.7) / 128) * 128 : 0;
     const completion = Math.floor(rand() * 1500);
     const reasoning = rand() < 0.3 ? Math.floor(completion * 0.5) : 0;
-    const line = JSON.stringify({
-      id: `chatcmpl-${i}`, object: 'chat.completion', created: 1_790_000_000 + i, model: MODELS[i % 3 === 0 ? 5 : i % 2],
-      choices: [{ index: 0, message: { role: 'assistant', content: 'Your order ships on Monday; the tracking number follows by e-mail.' }, finish_reason: 'stop' }],
-      service_tier: 'default',
-      usage: { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion, prompt_tokens_details: { cached_tokens: cached, audio_tokens: 0 }, completion_tokens_details: { reasoning_tokens: reasoning, audio_tokens: 0 } },
-    }) + '\n';
+    const line =
+      JSON.stringify({
+        id: `chatcmpl-${i}`,
+        object: 'chat.completion',
+        created: 1_790_000_000 + i,
+        model: MODELS[i % 3 === 0 ? 5 : i % 2],
+        choices: [
+          {
+            index: 0,
+            message: { role: 'assistant', content: 'Your order ships on Monday; the tracking number follows by e-mail.' },
+            finish_reason: 'stop',
+          },
+        ],
+        service_tier: 'default',
+        usage: {
+          prompt_tokens: prompt,
+          completion_tokens: completion,
+          total_tokens: prompt + completion,
+          prompt_tokens_details: { cached_tokens: cached, audio_tokens: 0 },
+          completion_tokens_details: { reasoning_tokens: reasoning, audio_tokens: 0 },
+        },
+      }) + '\n';
     buf += line;
     bytes += line.length;
     if (buf.length > 1 << 20) {
@@ -166,7 +191,9 @@ SELECT line - 1, id, created * 1000, model, 'openai', CASE WHEN service_tier IN 
 FROM openai_chat`);
   const t1 = performance.now();
   const loadCpu = Number(cpu(c0)) * 1000;
-  const rows = await db.query(`SELECT model, sum(input_tokens) AS input, sum(cache_read_tokens) AS cache_read, sum(output_tokens) AS output, sum(reasoning_tokens) AS reasoning, sum(requests) AS requests FROM usage GROUP BY model`);
+  const rows = await db.query(
+    `SELECT model, sum(input_tokens) AS input, sum(cache_read_tokens) AS cache_read, sum(output_tokens) AS output, sum(reasoning_tokens) AS reasoning, sum(requests) AS requests FROM usage GROUP BY model`,
+  );
   const t2 = performance.now();
   const { view } = await reportFromTable(db, { dims: parseDimensions('model') }, { catalog, nowMs: NOW });
   const t3 = performance.now();
@@ -187,11 +214,25 @@ if (jsonlMb > 0) {
     c = process.cpuUsage();
     const db = await duckdbReadJson(file);
     const dbCpu = Number(cpu(c));
-    runs.push({ node: node.ms, load: db.load, sum: db.sum, report: db.report, nodeCpu: nodeCpu * 1000, loadCpu: db.loadCpu, dbCpu: dbCpu * 1000 });
+    runs.push({
+      node: node.ms,
+      load: db.load,
+      sum: db.sum,
+      report: db.report,
+      nodeCpu: nodeCpu * 1000,
+      loadCpu: db.loadCpu,
+      dbCpu: dbCpu * 1000,
+    });
     // identical integer sums per model
     for (const r of db.rows) {
       const s = node.sums.get(r.model);
-      const same = s && s.input === Number(r.input) && s.cacheRead === Number(r.cache_read) && s.output === Number(r.output) && s.reasoning === Number(r.reasoning) && s.requests === Number(r.requests);
+      const same =
+        s &&
+        s.input === Number(r.input) &&
+        s.cacheRead === Number(r.cache_read) &&
+        s.output === Number(r.output) &&
+        s.reasoning === Number(r.reasoning) &&
+        s.requests === Number(r.requests);
       if (!same) throw new Error(`sums differ for ${r.model}`);
     }
   }
@@ -199,8 +240,12 @@ if (jsonlMb > 0) {
   const min = (k) => secs(Math.min(...runs.map((r) => r[k])));
   console.log(`OpenAI JSONL ${mb} MB, 3 runs (min / median), identical sums per model:`);
   console.log(`  Node readFileSync + split + JSON.parse + sum: ${min('node')} / ${med('node')} s`);
-  console.log(`  DuckDB read_json view -> usage table:         ${min('load')} / ${med('load')} s (+ sum per model ${min('sum')} / ${med('sum')} s; every report query ${min('report')} / ${med('report')} s)`);
-  console.log(`  CPU seconds (process, all threads; min): Node ${min('nodeCpu')}; DuckDB read_json -> usage table ${min('loadCpu')}; DuckDB load + sum + every report query ${min('dbCpu')}`);
+  console.log(
+    `  DuckDB read_json view -> usage table:         ${min('load')} / ${med('load')} s (+ sum per model ${min('sum')} / ${med('sum')} s; every report query ${min('report')} / ${med('report')} s)`,
+  );
+  console.log(
+    `  CPU seconds (process, all threads; min): Node ${min('nodeCpu')}; DuckDB read_json -> usage table ${min('loadCpu')}; DuckDB load + sum + every report query ${min('dbCpu')}`,
+  );
   writeFileSync(join(dir, 'engine-measure.json'), JSON.stringify({ runs }, null, 2));
 }
 for (const n of counts) if (n > 0) await appendAndQuery(n);

@@ -39,17 +39,27 @@ if (existsSync('/usr/bin/time')) {
   peakKb = Number(r.stderr.trim().split('\n').pop());
   summary = JSON.parse(r.stdout).inputs;
 } else {
-  const r = spawnSync(process.execPath, ['--expose-gc', '-e', `
+  const r = spawnSync(
+    process.execPath,
+    [
+      '--expose-gc',
+      '-e',
+      `
     const { spawn } = require('node:child_process'); const fs = require('node:fs');
     const c = spawn(process.execPath, ${JSON.stringify(args)}, { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = ''; let peak = 0;
     c.stdout.on('data', (d) => (out += d));
     const t = setInterval(() => { try { const m = /VmHWM:\\s+(\\d+)/.exec(fs.readFileSync('/proc/' + c.pid + '/status', 'utf8')); if (m) peak = Math.max(peak, +m[1]); } catch {} }, 20);
     c.on('close', () => { clearInterval(t); console.log(JSON.stringify({ peak, inputs: JSON.parse(out).inputs })); });
-  `], { encoding: 'utf8', maxBuffer: 1 << 28 });
+  `,
+    ],
+    { encoding: 'utf8', maxBuffer: 1 << 28 },
+  );
   const doc = JSON.parse(r.stdout);
   peakKb = doc.peak;
   summary = doc.inputs;
 }
-console.log(`file: ${(size / 1048576).toFixed(0)} MiB, ${n} records; read ${summary.read}, counted ${summary.counted}; peak RSS ${(peakKb / 1024).toFixed(0)} MiB`);
+console.log(
+  `file: ${(size / 1048576).toFixed(0)} MiB, ${n} records; read ${summary.read}, counted ${summary.counted}; peak RSS ${(peakKb / 1024).toFixed(0)} MiB`,
+);
 rmSync(dir, { recursive: true, force: true });

@@ -119,18 +119,22 @@ function usageRecord(rng, i, n, customers) {
 
 function openaiLine(r) {
   const created = Math.floor(r.ms / 1000);
-  return `{"timestamp":"${iso(r.ms)}","metadata":{"feature":"${r.feature}","customer":"${r.customer}","user":"${r.user}"},` +
+  return (
+    `{"timestamp":"${iso(r.ms)}","metadata":{"feature":"${r.feature}","customer":"${r.customer}","user":"${r.user}"},` +
     `"response":{"id":"chatcmpl-${r.id}","object":"chat.completion","created":${created},"model":"${r.model}",` +
     `"choices":[{"index":0,"finish_reason":"stop"}],"usage":{"prompt_tokens":${r.prompt},"completion_tokens":${r.output},` +
-    `"total_tokens":${r.prompt + r.output},"prompt_tokens_details":{"cached_tokens":${r.cached}}},"service_tier":"default"}}\n`;
+    `"total_tokens":${r.prompt + r.output},"prompt_tokens_details":{"cached_tokens":${r.cached}}},"service_tier":"default"}}\n`
+  );
 }
 
 function anthropicLine(r) {
   const input = r.prompt - r.cached - r.cacheWrite;
-  return `{"timestamp":"${iso(r.ms)}","metadata":{"feature":"${r.feature}","customer":"${r.customer}","user":"${r.user}"},` +
+  return (
+    `{"timestamp":"${iso(r.ms)}","metadata":{"feature":"${r.feature}","customer":"${r.customer}","user":"${r.user}"},` +
     `"response":{"id":"msg_01${r.id}","type":"message","role":"assistant","model":"${r.model}","stop_reason":"end_turn",` +
     `"usage":{"input_tokens":${input},"cache_creation_input_tokens":${r.cacheWrite},"cache_read_input_tokens":${r.cached},` +
-    `"cache_creation":{"ephemeral_5m_input_tokens":${r.cacheWrite},"ephemeral_1h_input_tokens":0},"output_tokens":${r.output}}}}\n`;
+    `"cache_creation":{"ephemeral_5m_input_tokens":${r.cacheWrite},"ephemeral_1h_input_tokens":0},"output_tokens":${r.output}}}}\n`
+  );
 }
 
 function csvRow(r) {
@@ -180,14 +184,18 @@ function writeChatLog(path, bytes, seed) {
       ms += rng.int(1000, 60000);
       messages.push({ role: 'user', content: prose.text(rng, rng.int(150, 600)) });
       const reply = prose.text(rng, rng.int(250, 900));
-      const line = JSON.stringify({
-        timestamp: iso(ms),
-        request: { model: 'gpt-4o-mini', messages, metadata: { ...meta, turn: t } },
-        response: {
-          id: `chatcmpl-${rng.chars(24, ALNUM)}`, object: 'chat.completion', created: Math.floor(ms / 1000), model: 'gpt-4o-mini-2024-07-18',
-          choices: [{ index: 0, message: { role: 'assistant', content: reply }, finish_reason: 'stop' }],
-        },
-      }) + '\n';
+      const line =
+        JSON.stringify({
+          timestamp: iso(ms),
+          request: { model: 'gpt-4o-mini', messages, metadata: { ...meta, turn: t } },
+          response: {
+            id: `chatcmpl-${rng.chars(24, ALNUM)}`,
+            object: 'chat.completion',
+            created: Math.floor(ms / 1000),
+            model: 'gpt-4o-mini-2024-07-18',
+            choices: [{ index: 0, message: { role: 'assistant', content: reply }, finish_reason: 'stop' }],
+          },
+        }) + '\n';
       out.write(line);
       written += Buffer.byteLength(line);
       messages.push({ role: 'assistant', content: reply });
@@ -218,7 +226,13 @@ function writePathological(paths, seed) {
   const prose = new Prose(seed);
   let s = '';
   while (s.length < MB) s += prose.paragraph(rng).replace(/\s+/g, '');
-  writeFileSync(paths[1], Buffer.from(s, 'utf8').subarray(0, MB).toString('utf8').replace(/\uFFFD+$/, ''));
+  writeFileSync(
+    paths[1],
+    Buffer.from(s, 'utf8')
+      .subarray(0, MB)
+      .toString('utf8')
+      .replace(/\uFFFD+$/, ''),
+  );
   writeFileSync(paths[2], rng.chars(MB, B64));
 }
 
@@ -229,7 +243,17 @@ function bomNelCorpus() {
   for (const b of base) {
     out.push(b, `\uFEFF${b}`, `${b}\u0085`, `\u0085${b}`, b.replace(' ', '\u0085'), b.replace(' ', '\uFEFF'), `${b}\uFEFF\uFEFF!`);
   }
-  out.push('\uFEFF', '\u0085', '\uFEFF\u0085\uFEFF', 'a\u0085\u0085b', '!!\uFEFF??', 'x \uFEFF y', 'x \u0085 y', '\u00A0nbsp\u2028ls\u3000ideo', 'end\u0085\n');
+  out.push(
+    '\uFEFF',
+    '\u0085',
+    '\uFEFF\u0085\uFEFF',
+    'a\u0085\u0085b',
+    '!!\uFEFF??',
+    'x \uFEFF y',
+    'x \u0085 y',
+    '\u00A0nbsp\u2028ls\u3000ideo',
+    'end\u0085\n',
+  );
   out.push('{"json": true}\uFEFF', '\uFEFFid,model,tokens\n1,gpt-4o,12');
   return out;
 }
@@ -240,7 +264,8 @@ function writePrefixSim(path, requests, seed) {
   const prose = new Prose(seed);
   const features = ['support-chat', 'reply-draft', 'ticket-summary', 'kb-search-answer'];
   const systems = {};
-  for (const f of features) systems[f] = Array.from({ length: 3 }, (_, k) => `You are Acme's ${f} assistant, prompt v${k + 1}.\n\n${prose.text(rng, 4000)}`);
+  for (const f of features)
+    systems[f] = Array.from({ length: 3 }, (_, k) => `You are Acme's ${f} assistant, prompt v${k + 1}.\n\n${prose.text(rng, 4000)}`);
   const out = new ChunkWriter(path);
   const span = 7 * 24 * 3600 * 1000;
   for (let i = 0; i < requests; i++) {
@@ -251,9 +276,19 @@ function writePrefixSim(path, requests, seed) {
     const prompt = Math.round((system.length + user.length) / 3.5) + 7;
     const line = JSON.stringify({
       timestamp: iso(ms),
-      request: { model: 'gpt-4o-mini', messages: [{ role: 'system', content: system }, { role: 'user', content: user }], metadata: { feature, customer: `cust-${String(rng.int(1, 250)).padStart(4, '0')}` } },
+      request: {
+        model: 'gpt-4o-mini',
+        messages: [
+          { role: 'system', content: system },
+          { role: 'user', content: user },
+        ],
+        metadata: { feature, customer: `cust-${String(rng.int(1, 250)).padStart(4, '0')}` },
+      },
       response: {
-        id: `chatcmpl-${rng.chars(24, ALNUM)}`, object: 'chat.completion', created: Math.floor(ms / 1000), model: 'gpt-4o-mini-2024-07-18',
+        id: `chatcmpl-${rng.chars(24, ALNUM)}`,
+        object: 'chat.completion',
+        created: Math.floor(ms / 1000),
+        model: 'gpt-4o-mini-2024-07-18',
         choices: [{ index: 0, finish_reason: 'stop' }],
         usage: { prompt_tokens: prompt, completion_tokens: rng.logNormal(180, 0.5), total_tokens: 0 },
       },
@@ -267,11 +302,38 @@ function writePrefixSim(path, requests, seed) {
 function writeSemanticSim(path, queries, seed) {
   const rng = new Rng(seed);
   const prose = new Prose(seed);
-  const starts = ['How do I', 'How can I', 'Can I', 'Is it possible to', 'Why can\'t I', 'Where do I', 'What is the way to'];
+  const starts = ['How do I', 'How can I', 'Can I', 'Is it possible to', "Why can't I", 'Where do I', 'What is the way to'];
   const verbs = ['reset', 'change', 'export', 'delete', 'add', 'remove', 'enable', 'disable', 'update', 'find', 'connect', 'share'];
-  const objects = ['my password', 'the invoice', 'a seat', 'our SSO settings', 'the API token', 'a webhook', 'the Slack channel', 'my email address',
-    'the billing plan', 'a custom role', 'the SLA policy', 'ticket tags', 'the dashboard', 'two-factor authentication', 'an agent', 'the workspace name'];
-  const tails = ['', '', '', ' please', ' for my team', ' on mobile', ' in the new UI', ' without admin rights', ' after the update', ' today'];
+  const objects = [
+    'my password',
+    'the invoice',
+    'a seat',
+    'our SSO settings',
+    'the API token',
+    'a webhook',
+    'the Slack channel',
+    'my email address',
+    'the billing plan',
+    'a custom role',
+    'the SLA policy',
+    'ticket tags',
+    'the dashboard',
+    'two-factor authentication',
+    'an agent',
+    'the workspace name',
+  ];
+  const tails = [
+    '',
+    '',
+    '',
+    ' please',
+    ' for my team',
+    ' on mobile',
+    ' in the new UI',
+    ' without admin rights',
+    ' after the update',
+    ' today',
+  ];
   const topics = new Zipf(verbs.length * objects.length, 1.05);
   const system = 'You are the Acme help-center assistant. Answer the question in a few sentences with steps, citing the knowledge base.';
   const out = new ChunkWriter(path);
@@ -284,9 +346,19 @@ function writeSemanticSim(path, queries, seed) {
     if (rng.chance(0.15)) q += ' ' + prose.sentence(rng);
     const line = JSON.stringify({
       timestamp: iso(ms),
-      request: { model: 'gpt-4.1-mini', messages: [{ role: 'system', content: system }, { role: 'user', content: q }], metadata: { feature: 'kb-search-answer', customer: `cust-${String(rng.int(1, 250)).padStart(4, '0')}` } },
+      request: {
+        model: 'gpt-4.1-mini',
+        messages: [
+          { role: 'system', content: system },
+          { role: 'user', content: q },
+        ],
+        metadata: { feature: 'kb-search-answer', customer: `cust-${String(rng.int(1, 250)).padStart(4, '0')}` },
+      },
       response: {
-        id: `chatcmpl-${rng.chars(24, ALNUM)}`, object: 'chat.completion', created: Math.floor(ms / 1000), model: 'gpt-4.1-mini-2025-04-14',
+        id: `chatcmpl-${rng.chars(24, ALNUM)}`,
+        object: 'chat.completion',
+        created: Math.floor(ms / 1000),
+        model: 'gpt-4.1-mini-2025-04-14',
         choices: [{ index: 0, finish_reason: 'stop' }],
         usage: { prompt_tokens: 40 + Math.round(q.length / 4), completion_tokens: rng.logNormal(150, 0.4), total_tokens: 0 },
       },
@@ -310,18 +382,43 @@ scenarios:
 /** A LiteLLM model_prices_and_context_window.json look-alike with `entries` entries. */
 function writeLiteLlm(path, entries, seed) {
   const rng = new Rng(seed);
-  const providers = ['openai', 'azure', 'anthropic', 'bedrock', 'vertex_ai-language-models', 'gemini', 'mistral', 'deepseek', 'xai', 'together_ai', 'fireworks_ai', 'groq', 'openrouter', 'cohere'];
+  const providers = [
+    'openai',
+    'azure',
+    'anthropic',
+    'bedrock',
+    'vertex_ai-language-models',
+    'gemini',
+    'mistral',
+    'deepseek',
+    'xai',
+    'together_ai',
+    'fireworks_ai',
+    'groq',
+    'openrouter',
+    'cohere',
+  ];
   const doc = {
     sample_spec: {
       max_tokens: 'LEGACY parameter. set to max_output_tokens if provider specifies it.',
-      input_cost_per_token: 0.0, output_cost_per_token: 0.0, litellm_provider: 'one of https://docs.litellm.ai/docs/providers',
+      input_cost_per_token: 0.0,
+      output_cost_per_token: 0.0,
+      litellm_provider: 'one of https://docs.litellm.ai/docs/providers',
       mode: 'one of chat, embedding, completion, image_generation, audio_transcription, audio_speech',
     },
     'gpt-4o': {
-      litellm_provider: 'openai', mode: 'chat', max_input_tokens: 128000, max_output_tokens: 16384,
-      input_cost_per_token: 2.5e-6, output_cost_per_token: 1e-5, cache_read_input_token_cost: 1.25e-6,
-      input_cost_per_token_batches: 1.25e-6, output_cost_per_token_batches: 5e-6,
-      input_cost_per_token_priority: 4.25e-6, output_cost_per_token_priority: 1.7e-5, supports_prompt_caching: true,
+      litellm_provider: 'openai',
+      mode: 'chat',
+      max_input_tokens: 128000,
+      max_output_tokens: 16384,
+      input_cost_per_token: 2.5e-6,
+      output_cost_per_token: 1e-5,
+      cache_read_input_token_cost: 1.25e-6,
+      input_cost_per_token_batches: 1.25e-6,
+      output_cost_per_token_batches: 5e-6,
+      input_cost_per_token_priority: 4.25e-6,
+      output_cost_per_token_priority: 1.7e-5,
+      supports_prompt_caching: true,
     },
   };
   const price = () => Number((rng.int(1, 3000) * 1e-8).toPrecision(3));
@@ -330,7 +427,13 @@ function writeLiteLlm(path, entries, seed) {
     const kind = rng.next();
     const key = `${provider}/model-${i}-${rng.chars(6, 'abcdefghijklmnopqrstuvwxyz')}`;
     if (kind < 0.1) {
-      doc[key] = { litellm_provider: provider, mode: 'image_generation', input_cost_per_image: price() * 1000, output_cost_per_image: 0.04, input_cost_per_pixel: 1.9e-8 };
+      doc[key] = {
+        litellm_provider: provider,
+        mode: 'image_generation',
+        input_cost_per_image: price() * 1000,
+        output_cost_per_image: 0.04,
+        input_cost_per_pixel: 1.9e-8,
+      };
       continue;
     }
     if (kind < 0.15) {
@@ -339,9 +442,15 @@ function writeLiteLlm(path, entries, seed) {
     }
     const inp = price();
     const row = {
-      litellm_provider: provider, mode: kind < 0.2 ? 'embedding' : 'chat', max_input_tokens: rng.pick([8192, 32768, 128000, 200000, 1000000]), max_output_tokens: rng.pick([4096, 8192, 16384, 64000]),
-      input_cost_per_token: inp, output_cost_per_token: Number((inp * rng.pick([2, 3, 4, 5, 8])).toPrecision(3)),
-      supports_function_calling: true, supports_vision: rng.chance(0.5), supports_prompt_caching: rng.chance(0.5),
+      litellm_provider: provider,
+      mode: kind < 0.2 ? 'embedding' : 'chat',
+      max_input_tokens: rng.pick([8192, 32768, 128000, 200000, 1000000]),
+      max_output_tokens: rng.pick([4096, 8192, 16384, 64000]),
+      input_cost_per_token: inp,
+      output_cost_per_token: Number((inp * rng.pick([2, 3, 4, 5, 8])).toPrecision(3)),
+      supports_function_calling: true,
+      supports_vision: rng.chance(0.5),
+      supports_prompt_caching: rng.chance(0.5),
     };
     if (rng.chance(0.5)) row.cache_read_input_token_cost = Number((inp * 0.1).toPrecision(3));
     if (rng.chance(0.3)) {
@@ -396,26 +505,56 @@ export class BenchData {
     const bytes = this.sz[which];
     const tag = `${which}-${Math.round(bytes / 1e6)}mb`;
     if (which === 'S') {
-      const { paths } = ensure(this.dir, [`requests-${tag}.jsonl`, `requests-${tag}.csv`], { seed: this.seed, bytes }, (p) => writeRequestLog(p[0], p[1], bytes, this.seed), this.log);
+      const { paths } = ensure(
+        this.dir,
+        [`requests-${tag}.jsonl`, `requests-${tag}.csv`],
+        { seed: this.seed, bytes },
+        (p) => writeRequestLog(p[0], p[1], bytes, this.seed),
+        this.log,
+      );
       return { jsonl: paths[0], csv: paths[1] };
     }
-    const { paths } = ensure(this.dir, [`requests-${tag}.jsonl`], { seed: this.seed + 1, bytes }, (p) => writeRequestLog(p[0], undefined, bytes, this.seed + 1), this.log);
+    const { paths } = ensure(
+      this.dir,
+      [`requests-${tag}.jsonl`],
+      { seed: this.seed + 1, bytes },
+      (p) => writeRequestLog(p[0], undefined, bytes, this.seed + 1),
+      this.log,
+    );
     return { jsonl: paths[0] };
   }
 
   chatLog() {
     const bytes = this.sz.chat;
-    return ensure(this.dir, [`chat-${Math.round(bytes / 1e6)}mb.jsonl`], { seed: this.seed, bytes }, (p) => writeChatLog(p[0], bytes, this.seed + 2), this.log).paths[0];
+    return ensure(
+      this.dir,
+      [`chat-${Math.round(bytes / 1e6)}mb.jsonl`],
+      { seed: this.seed, bytes },
+      (p) => writeChatLog(p[0], bytes, this.seed + 2),
+      this.log,
+    ).paths[0];
   }
 
   prose() {
     const bytes = this.sz.prose;
-    return ensure(this.dir, [`prose-${bytes}.json`], { seed: this.seed, bytes }, (p) => writeProseDocs(p[0], bytes, 1 << 30, this.seed + 3), this.log).paths[0];
+    return ensure(
+      this.dir,
+      [`prose-${bytes}.json`],
+      { seed: this.seed, bytes },
+      (p) => writeProseDocs(p[0], bytes, 1 << 30, this.seed + 3),
+      this.log,
+    ).paths[0];
   }
 
   parallelDocs() {
     const bytes = this.sz.parallel;
-    return ensure(this.dir, [`parallel-${Math.round(bytes / 1e6)}mb.json`], { seed: this.seed, bytes }, (p) => writeProseDocs(p[0], bytes, 100000, this.seed + 4), this.log).paths[0];
+    return ensure(
+      this.dir,
+      [`parallel-${Math.round(bytes / 1e6)}mb.json`],
+      { seed: this.seed, bytes },
+      (p) => writeProseDocs(p[0], bytes, 100000, this.seed + 4),
+      this.log,
+    ).paths[0];
   }
 
   pathological() {
@@ -429,12 +568,14 @@ export class BenchData {
 
   prefixSim() {
     const n = this.sz.prefixRequests;
-    return ensure(this.dir, [`sim-prefix-${n}.jsonl`], { seed: this.seed, n }, (p) => writePrefixSim(p[0], n, this.seed + 6), this.log).paths[0];
+    return ensure(this.dir, [`sim-prefix-${n}.jsonl`], { seed: this.seed, n }, (p) => writePrefixSim(p[0], n, this.seed + 6), this.log)
+      .paths[0];
   }
 
   semanticSim() {
     const n = this.sz.semanticQueries;
-    return ensure(this.dir, [`sim-semantic-${n}.jsonl`], { seed: this.seed, n }, (p) => writeSemanticSim(p[0], n, this.seed + 7), this.log).paths[0];
+    return ensure(this.dir, [`sim-semantic-${n}.jsonl`], { seed: this.seed, n }, (p) => writeSemanticSim(p[0], n, this.seed + 7), this.log)
+      .paths[0];
   }
 
   scenarios() {

@@ -25,8 +25,31 @@ const SYLLABLES = (
 ).split(' ');
 
 const NON_ASCII = [
-  'café', 'naïve', 'Zürich', 'façade', 'São Paulo', 'Kraków', 'smörgåsbord', 'jalapeño', 'crème brûlée', 'Ærø',
-  '東京', 'データ', 'サポート', '北京', '서울', 'Москва', 'привет', 'Ελλάδα', 'مرحبا', 'שלום', 'हिन्दी', '—', '…', '“quoted”', '€12,50',
+  'café',
+  'naïve',
+  'Zürich',
+  'façade',
+  'São Paulo',
+  'Kraków',
+  'smörgåsbord',
+  'jalapeño',
+  'crème brûlée',
+  'Ærø',
+  '東京',
+  'データ',
+  'サポート',
+  '北京',
+  '서울',
+  'Москва',
+  'привет',
+  'Ελλάδα',
+  'مرحبا',
+  'שלום',
+  'हिन्दी',
+  '—',
+  '…',
+  '“quoted”',
+  '€12,50',
 ];
 const EMOJI = ['🙂', '👍', '🚀', '✅', '⚠️', '📎', '🔥', '👩‍💻'];
 const NAMES = ['Priya', 'Mei', 'Jonas', 'Amara', 'Lucas', 'Sofia', 'Kenji', 'Fatima', 'Oliver', 'Chen', 'Ana', 'Tomás'];

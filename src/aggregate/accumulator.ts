@@ -20,7 +20,17 @@ export interface TokenSums {
 }
 
 export function emptySums(): TokenSums {
-  return { requests: 0, records: 0, inputTokens: 0, cacheReadTokens: 0, cacheWrite5mTokens: 0, cacheWrite1hTokens: 0, outputTokens: 0, reasoningTokens: 0, estimatedRecords: 0 };
+  return {
+    requests: 0,
+    records: 0,
+    inputTokens: 0,
+    cacheReadTokens: 0,
+    cacheWrite5mTokens: 0,
+    cacheWrite1hTokens: 0,
+    outputTokens: 0,
+    reasoningTokens: 0,
+    estimatedRecords: 0,
+  };
 }
 
 export function addRecord(s: TokenSums, r: UsageRecord): void {
@@ -88,7 +98,12 @@ export class CostAccumulator {
 
   /** Plain form for another thread: cards as refs (`RateCard.ref`). */
   toPartial(): AccumulatorPartial {
-    return { all: this.all, unpriced: this.unpriced, byCard: [...this.byCard].map(([card, sums]) => [card.ref, sums]), unpricedModels: this.unpricedModels };
+    return {
+      all: this.all,
+      unpriced: this.unpriced,
+      byCard: [...this.byCard].map(([card, sums]) => [card.ref, sums]),
+      unpricedModels: this.unpricedModels,
+    };
   }
 
   /** Adds another thread's accumulator; `card` resolves its refs to this thread's cards. */

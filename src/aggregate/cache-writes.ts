@@ -71,7 +71,14 @@ export class CacheWriteTracker {
     if (hasWrite) {
       if (prev) this.close(prev);
       const ttl = r.cacheWrite1hTokens > 0 ? TTL_1H_MS : TTL_5M_MS;
-      this.open.set(scope, { untilMs: r.timeMs + ttl, scopeNewestMs: r.timeMs, tokens5m: r.cacheWrite5mTokens, tokens1h: r.cacheWrite1hTokens, card, read: false });
+      this.open.set(scope, {
+        untilMs: r.timeMs + ttl,
+        scopeNewestMs: r.timeMs,
+        tokens5m: r.cacheWrite5mTokens,
+        tokens1h: r.cacheWrite1hTokens,
+        card,
+        read: false,
+      });
     } else if (prev) {
       if (prev.read) prev.untilMs = Math.max(prev.untilMs, r.timeMs + TTL_5M_MS); // reads refresh the TTL
       if (prev.untilMs < prev.scopeNewestMs - EXPIRE_MS) {
@@ -99,7 +106,10 @@ export class CacheWriteTracker {
 
   toPartial(): CacheWritesPartial {
     return {
-      open: [...this.open].map(([scope, w]) => [scope, { untilMs: w.untilMs, scopeNewestMs: w.scopeNewestMs, tokens5m: w.tokens5m, tokens1h: w.tokens1h, ref: w.card.ref, read: w.read }]),
+      open: [...this.open].map(([scope, w]) => [
+        scope,
+        { untilMs: w.untilMs, scopeNewestMs: w.scopeNewestMs, tokens5m: w.tokens5m, tokens1h: w.tokens1h, ref: w.card.ref, read: w.read },
+      ]),
       unread: this.unread,
       earlyReads: this.split?.earlyReads ?? new Map(),
       scopeNewest: this.split?.scopeNewest ?? new Map(),
@@ -127,7 +137,15 @@ export class CacheWriteTracker {
       this.close(prev);
       this.open.delete(scope);
     }
-    for (const [scope, w] of p.open) this.open.set(scope, { untilMs: w.untilMs, scopeNewestMs: w.scopeNewestMs, tokens5m: w.tokens5m, tokens1h: w.tokens1h, card: card(w.ref), read: w.read });
+    for (const [scope, w] of p.open)
+      this.open.set(scope, {
+        untilMs: w.untilMs,
+        scopeNewestMs: w.scopeNewestMs,
+        tokens5m: w.tokens5m,
+        tokens1h: w.tokens1h,
+        card: card(w.ref),
+        read: w.read,
+      });
     this.unread.writes += p.unread.writes;
     this.unread.tokens += p.unread.tokens;
     this.unread.costFemto += p.unread.costFemto;

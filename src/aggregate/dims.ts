@@ -3,11 +3,42 @@ import { UserError } from '../core/issues.js';
 import type { UsageRecord } from '../usage/record.js';
 
 export type Dimension =
-  | { kind: 'model' | 'provider' | 'feature' | 'customer' | 'user' | 'conversation' | 'session' | 'project' | 'outcome' | 'prompt' | 'tier' | 'source' }
+  | {
+      kind:
+        | 'model'
+        | 'provider'
+        | 'feature'
+        | 'customer'
+        | 'user'
+        | 'conversation'
+        | 'session'
+        | 'project'
+        | 'outcome'
+        | 'prompt'
+        | 'tier'
+        | 'source';
+    }
   | { kind: 'day' | 'week' | 'month'; tz?: string }
   | { kind: 'tag'; name: string };
 
-export const DIMENSION_NAMES = ['model', 'provider', 'feature', 'customer', 'user', 'conversation', 'session', 'project', 'outcome', 'prompt', 'tier', 'source', 'day', 'week', 'month', 'tag:NAME'];
+export const DIMENSION_NAMES = [
+  'model',
+  'provider',
+  'feature',
+  'customer',
+  'user',
+  'conversation',
+  'session',
+  'project',
+  'outcome',
+  'prompt',
+  'tier',
+  'source',
+  'day',
+  'week',
+  'month',
+  'tag:NAME',
+];
 
 /** Day, week and month groups list in date order (not by cost). */
 export function isTimeDimension(d: Dimension): d is Extract<Dimension, { kind: 'day' | 'week' | 'month' }> {
@@ -26,10 +57,15 @@ export function checkTimeZone(tz: string): string {
 export function parseDimensions(spec: string, tz?: string): Dimension[] {
   const dims: Dimension[] = [];
   const zone = tz === undefined ? undefined : checkTimeZone(tz);
-  for (const raw of spec.split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const raw of spec
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     if (raw.startsWith('tag:') && raw.length > 4) dims.push({ kind: 'tag', name: raw.slice(4) });
-    else if ((raw === 'day' || raw === 'week' || raw === 'month') && zone !== undefined && zone !== 'UTC') dims.push({ kind: raw, tz: zone });
-    else if (DIMENSION_NAMES.includes(raw) && raw !== 'tag:NAME') dims.push({ kind: raw as Exclude<Dimension['kind'], 'tag'> } as Dimension);
+    else if ((raw === 'day' || raw === 'week' || raw === 'month') && zone !== undefined && zone !== 'UTC')
+      dims.push({ kind: raw, tz: zone });
+    else if (DIMENSION_NAMES.includes(raw) && raw !== 'tag:NAME')
+      dims.push({ kind: raw as Exclude<Dimension['kind'], 'tag'> } as Dimension);
     else throw new UserError(`unknown --by dimension "${raw}"`, `use one or more of: ${DIMENSION_NAMES.join(', ')} (comma-separated)`);
   }
   if (dims.length === 0) throw new UserError('--by needs at least one dimension', `use: ${DIMENSION_NAMES.join(', ')}`);
@@ -77,7 +113,15 @@ export function localDate(ms: number, tz: string): string {
 /** `YYYY-MM-DD HH:MM` of an instant in an IANA zone (UTC when none). */
 export function localDateTime(ms: number, tz?: string): string {
   if (!tz || tz === 'UTC') return new Date(ms).toISOString().slice(0, 16).replace('T', ' ');
-  const p = new Intl.DateTimeFormat('en-CA', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(new Date(ms));
+  const p = new Intl.DateTimeFormat('en-CA', {
+    timeZone: tz,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  }).formatToParts(new Date(ms));
   const get = (t: string) => p.find((x) => x.type === t)!.value;
   return `${get('year')}-${get('month')}-${get('day')} ${get('hour')}:${get('minute')}`;
 }
@@ -117,7 +161,7 @@ export function dimensionValue(d: Dimension, r: UsageRecord): string {
     case 'source':
       return r.source.file;
     case 'tag':
-      return (Object.prototype.hasOwnProperty.call(r.tags, d.name) ? r.tags[d.name] : undefined) ?? NONE;
+      return (Object.hasOwn(r.tags, d.name) ? r.tags[d.name] : undefined) ?? NONE;
     case 'day':
       if (r.timeMs === undefined) return NONE;
       return d.tz ? localDate(r.timeMs, d.tz) : new Date(r.timeMs).toISOString().slice(0, 10);

@@ -45,7 +45,10 @@ export function rollupPartial(r: ReportRollup): RollupPartial {
   return {
     total: acc(r.total),
     repricedTotal: r.repricedTotal && acc(r.repricedTotal),
-    groups: [...r.groups].map(([k, g]) => [k, { acc: acc(g.acc), perRequest: g.perRequest.toPartial(), repriced: g.repriced && acc(g.repriced) }]),
+    groups: [...r.groups].map(([k, g]) => [
+      k,
+      { acc: acc(g.acc), perRequest: g.perRequest.toPartial(), repriced: g.repriced && acc(g.repriced) },
+    ]),
     perRequest: r.perRequest.toPartial(),
     turns: [...r.turns].map(([t, s]) => [t, { acc: acc(s.acc), promptTokens: s.promptTokens }]),
     conversations: r.conversations,
@@ -54,8 +57,17 @@ export function rollupPartial(r: ReportRollup): RollupPartial {
     deferredOverflow: r.deferredOverflow,
     customers: [...r.customers],
     users: [...r.users],
-    outcomes: { success: r.outcomes.success, failure: r.outcomes.failure, successCost: acc(r.outcomes.successCost), knownCost: acc(r.outcomes.knownCost) },
-    attributedCost: { conversation: acc(r.attributedCost.conversation), customer: acc(r.attributedCost.customer), user: acc(r.attributedCost.user) },
+    outcomes: {
+      success: r.outcomes.success,
+      failure: r.outcomes.failure,
+      successCost: acc(r.outcomes.successCost),
+      knownCost: acc(r.outcomes.knownCost),
+    },
+    attributedCost: {
+      conversation: acc(r.attributedCost.conversation),
+      customer: acc(r.attributedCost.customer),
+      user: acc(r.attributedCost.user),
+    },
     cacheWrites: r.cacheWrites.toPartial(),
     cardWarnings: r.cardWarnings,
     filteredOut: r.filteredOut,
@@ -87,7 +99,11 @@ export function mergeRollup(r: ReportRollup, p: RollupPartial, pricer: Pricer, r
     if (!mine) {
       const perRequest = new QuantileSketch();
       perRequest.merge(g.perRequest);
-      r.groups.set(key, { acc: CostAccumulator.fromPartial(g.acc, card), perRequest, repriced: g.repriced && CostAccumulator.fromPartial(g.repriced, recard) });
+      r.groups.set(key, {
+        acc: CostAccumulator.fromPartial(g.acc, card),
+        perRequest,
+        repriced: g.repriced && CostAccumulator.fromPartial(g.repriced, recard),
+      });
       continue;
     }
     mine.acc.mergePartial(g.acc, card);
@@ -124,7 +140,8 @@ export function mergeRollup(r: ReportRollup, p: RollupPartial, pricer: Pricer, r
 function mergeConversations(r: ReportRollup, p: RollupPartial, card: (ref: string) => RateCard): void {
   const offsets = new Map<string, number>();
   for (const id of p.earlyConversations) offsets.set(id, r.conversations.get(id)?.turns ?? 0);
-  for (const d of p.deferredTurns) r.addTurn((offsets.get(d.conversationId) ?? 0) + d.localTurn, d.record, d.ref === undefined ? undefined : card(d.ref));
+  for (const d of p.deferredTurns)
+    r.addTurn((offsets.get(d.conversationId) ?? 0) + d.localTurn, d.record, d.ref === undefined ? undefined : card(d.ref));
   for (const [id, c] of p.conversations) {
     const mine = r.conversations.get(id);
     if (!mine) r.conversations.set(id, { turns: c.turns, costUsd: c.costUsd });

@@ -44,7 +44,18 @@ export interface DeferredTurn {
   /** Turn number counted within this part. */
   localTurn: number;
   ref: string | undefined;
-  record: Pick<UsageRecord, 'model' | 'requests' | 'inputTokens' | 'cacheReadTokens' | 'cacheWrite5mTokens' | 'cacheWrite1hTokens' | 'outputTokens' | 'reasoningTokens' | 'tokenSource'>;
+  record: Pick<
+    UsageRecord,
+    | 'model'
+    | 'requests'
+    | 'inputTokens'
+    | 'cacheReadTokens'
+    | 'cacheWrite5mTokens'
+    | 'cacheWrite1hTokens'
+    | 'outputTokens'
+    | 'reasoningTokens'
+    | 'tokenSource'
+  >;
 }
 
 export interface RollupOptions {
@@ -95,7 +106,11 @@ export class ReportRollup {
 
   add(r: UsageRecord, card: RateCard | undefined): void {
     const t = r.timeMs;
-    if (t !== undefined && ((this.options.sinceMs !== undefined && t < this.options.sinceMs) || (this.options.untilMs !== undefined && t >= this.options.untilMs))) {
+    if (
+      t !== undefined &&
+      ((this.options.sinceMs !== undefined && t < this.options.sinceMs) ||
+        (this.options.untilMs !== undefined && t >= this.options.untilMs))
+    ) {
       this.filteredOut += 1;
       return;
     }
@@ -107,7 +122,15 @@ export class ReportRollup {
     this.total.add(r, card);
     const key = groupKey(this.options.dims, r);
     let g = this.groups.get(key);
-    if (!g) this.groups.set(key, (g = { acc: new CostAccumulator(), perRequest: new QuantileSketch(), repriced: this.repricedTotal ? new CostAccumulator() : undefined }));
+    if (!g)
+      this.groups.set(
+        key,
+        (g = {
+          acc: new CostAccumulator(),
+          perRequest: new QuantileSketch(),
+          repriced: this.repricedTotal ? new CostAccumulator() : undefined,
+        }),
+      );
     g.acc.add(r, card);
     if (this.options.repricer && this.repricedTotal) {
       const rc = this.options.repricer.cardFor(r);
@@ -121,7 +144,7 @@ export class ReportRollup {
       this.perRequest.addAt(each, bucket, r.requests);
       g.perRequest.addAt(each, bucket, r.requests);
     }
-    if (card && card.warnings.length) for (const w of card.warnings) this.cardWarnings.set(w, (this.cardWarnings.get(w) ?? 0) + r.requests);
+    if (card?.warnings.length) for (const w of card.warnings) this.cardWarnings.set(w, (this.cardWarnings.get(w) ?? 0) + r.requests);
     if (r.model === NO_MODEL) this.cardWarnings.set(NO_MODEL_WARNING, (this.cardWarnings.get(NO_MODEL_WARNING) ?? 0) + r.requests);
     this.attribution(r, card, costUsd);
     this.cacheWrites.add(r, card);
@@ -173,7 +196,14 @@ export class ReportRollup {
 
 function turnRecord(r: UsageRecord): DeferredTurn['record'] {
   return {
-    model: r.model, requests: r.requests, inputTokens: r.inputTokens, cacheReadTokens: r.cacheReadTokens, cacheWrite5mTokens: r.cacheWrite5mTokens,
-    cacheWrite1hTokens: r.cacheWrite1hTokens, outputTokens: r.outputTokens, reasoningTokens: r.reasoningTokens, tokenSource: r.tokenSource,
+    model: r.model,
+    requests: r.requests,
+    inputTokens: r.inputTokens,
+    cacheReadTokens: r.cacheReadTokens,
+    cacheWrite5mTokens: r.cacheWrite5mTokens,
+    cacheWrite1hTokens: r.cacheWrite1hTokens,
+    outputTokens: r.outputTokens,
+    reasoningTokens: r.reasoningTokens,
+    tokenSource: r.tokenSource,
   };
 }

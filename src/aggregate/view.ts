@@ -61,13 +61,30 @@ function cliffsOf(total: CostAccumulator): CliffView[] {
     if (!card.tier) continue;
     const key = `${card.entry.id}\u0000${card.tier.threshold}`;
     let v = byKey.get(key);
-    if (!v) byKey.set(key, (v = { model: card.entry.id, threshold: card.tier.threshold, operator: card.tier.inclusive ? '>=' : '>', requests: 0, premiumFemto: 0n, costFemto: 0n }));
+    if (!v)
+      byKey.set(
+        key,
+        (v = {
+          model: card.entry.id,
+          threshold: card.tier.threshold,
+          operator: card.tier.inclusive ? '>=' : '>',
+          requests: 0,
+          premiumFemto: 0n,
+          costFemto: 0n,
+        }),
+      );
     const single = singleCardCost(card, sums);
     v.requests += sums.requests;
     v.premiumFemto += single.premium;
     v.costFemto += single.cost;
   }
-  return [...byKey.values()].sort((a, b) => (b.premiumFemto > a.premiumFemto ? 1 : b.premiumFemto < a.premiumFemto ? -1 : a.model.localeCompare(b.model) || a.threshold - b.threshold));
+  return [...byKey.values()].sort((a, b) =>
+    b.premiumFemto > a.premiumFemto
+      ? 1
+      : b.premiumFemto < a.premiumFemto
+        ? -1
+        : a.model.localeCompare(b.model) || a.threshold - b.threshold,
+  );
 }
 
 function singleCardCost(card: RateCard, s: TokenSums): { cost: Femto; premium: Femto } {
@@ -121,7 +138,8 @@ export function buildView(rollup: ReportRollup): UsageView {
   const totalCost = rollup.total.result();
   const pricedRequests = rollup.total.all.requests - rollup.total.unpriced.requests;
   // the mean from the exact total (a float sum would depend on the order records were added in)
-  const mean = totalCost.costFemto !== null && pricedRequests > 0 ? femtoToUsdNumber(divFemto(totalCost.costFemto, pricedRequests)) : undefined;
+  const mean =
+    totalCost.costFemto !== null && pricedRequests > 0 ? femtoToUsdNumber(divFemto(totalCost.costFemto, pricedRequests)) : undefined;
   return {
     total: { sums: rollup.total.all, cost: totalCost, repriced: rollup.repricedTotal?.result() },
     groups,
@@ -129,8 +147,17 @@ export function buildView(rollup: ReportRollup): UsageView {
     conversations: rollup.conversations.size,
     customers: rollup.customers.size,
     users: rollup.users.size,
-    attributed: { conversation: rollup.attributedCost.conversation.result(), customer: rollup.attributedCost.customer.result(), user: rollup.attributedCost.user.result() },
-    outcomes: { success: rollup.outcomes.success, failure: rollup.outcomes.failure, successCost: rollup.outcomes.successCost.result(), knownCost: rollup.outcomes.knownCost.result() },
+    attributed: {
+      conversation: rollup.attributedCost.conversation.result(),
+      customer: rollup.attributedCost.customer.result(),
+      user: rollup.attributedCost.user.result(),
+    },
+    outcomes: {
+      success: rollup.outcomes.success,
+      failure: rollup.outcomes.failure,
+      successCost: rollup.outcomes.successCost.result(),
+      knownCost: rollup.outcomes.knownCost.result(),
+    },
     turns,
     cliffs: cliffsOf(rollup.total),
     unreadWrites: rollup.cacheWrites.finish(),

@@ -79,9 +79,13 @@ export class CommandContext {
   private configCache?: ProjectConfig | null;
   private catalogCache?: { catalog: Catalog; report: LoadReport };
 
-  constructor(readonly io: Io, readonly opts: GlobalOptions) {
+  constructor(
+    readonly io: Io,
+    readonly opts: GlobalOptions,
+  ) {
     const fmt = opts.format ?? 'table';
-    if (!(OUTPUT_FORMATS as readonly string[]).includes(fmt)) throw new UserError(`unknown format "${fmt}"`, `use one of: ${OUTPUT_FORMATS.join(', ')}`);
+    if (!(OUTPUT_FORMATS as readonly string[]).includes(fmt))
+      throw new UserError(`unknown format "${fmt}"`, `use one of: ${OUTPUT_FORMATS.join(', ')}`);
     this.format = fmt as OutputFormat;
     this.color = colorWanted(opts, io);
     this.width = outputWidth(opts, io);
@@ -95,7 +99,10 @@ export class CommandContext {
     if (this.configCache === undefined) {
       const cfg = this.opts.config === false ? undefined : resolveConfig(this.opts.config, this.io.cwd);
       this.configCache = cfg ?? null;
-      if (cfg && !cfg.explicit) this.info(`using config ${inert(cfg.file, 0)}${cfg.file.startsWith(this.io.cwd) ? '' : ' (found above the current directory)'}; --no-config ignores it`);
+      if (cfg && !cfg.explicit)
+        this.info(
+          `using config ${inert(cfg.file, 0)}${cfg.file.startsWith(this.io.cwd) ? '' : ' (found above the current directory)'}; --no-config ignores it`,
+        );
       else if (cfg) this.debug(`using config ${inert(cfg.file, 0)}`);
     }
     return this.configCache ?? undefined;
@@ -106,7 +113,8 @@ export class CommandContext {
     const cfg = this.config;
     const result = loadCatalog({
       priceFiles: [...(this.opts.prices ?? []), ...extraPriceFiles],
-      configPrices: cfg?.doc.prices !== undefined ? { file: cfg.file, value: cfg.doc.prices, loaded: cfg.loaded, basePath: ['prices'] } : undefined,
+      configPrices:
+        cfg?.doc.prices !== undefined ? { file: cfg.file, value: cfg.doc.prices, loaded: cfg.loaded, basePath: ['prices'] } : undefined,
       modelAliases: (cfg?.doc.modelAliases as Record<string, string> | undefined) ?? undefined,
     });
     if (extraPriceFiles.length === 0) this.catalogCache = result;
@@ -120,10 +128,20 @@ export class CommandContext {
    * carries them in `warnings` (commands that build their own list keep theirs).
    */
   emit(report: Report, section?: string, opts: { moreHint?: string } = {}): void {
-    const warnings = [...(report.warnings ?? []), ...report.notes.filter((n) => n.startsWith('warning: ')).map((n) => n.slice('warning: '.length))];
+    const warnings = [
+      ...(report.warnings ?? []),
+      ...report.notes.filter((n) => n.startsWith('warning: ')).map((n) => n.slice('warning: '.length)),
+    ];
     const out: Report = { ...report, warnings, notes: report.notes.filter((n) => !n.startsWith('warning: ')) };
-    if (this.format === 'json' && warnings.length && isPlainObject(report.json) && !('warnings' in report.json)) out.json = { ...report.json, warnings };
-    const text = render(out, this.format, { color: this.color, width: this.width, maxRows: this.maxRows, moreHint: opts.moreHint, section });
+    if (this.format === 'json' && warnings.length && isPlainObject(report.json) && !('warnings' in report.json))
+      out.json = { ...report.json, warnings };
+    const text = render(out, this.format, {
+      color: this.color,
+      width: this.width,
+      maxRows: this.maxRows,
+      moreHint: opts.moreHint,
+      section,
+    });
     this.write(text);
     for (const w of warnings) this.warn(w);
   }
@@ -133,7 +151,10 @@ export class CommandContext {
       try {
         writeFileAtomic(this.opts.output, text);
       } catch (err) {
-        throw new UserError(`cannot write ${this.opts.output}: ${describeWriteError(err)}`, 'the previous content of the file, if any, is unchanged');
+        throw new UserError(
+          `cannot write ${this.opts.output}: ${describeWriteError(err)}`,
+          'the previous content of the file, if any, is unchanged',
+        );
       }
     } else this.io.stdout.write(text);
   }
@@ -150,7 +171,10 @@ export class CommandContext {
   /** A warning on stderr unless --quiet: inert (control characters visible), bounded, yellow on a colour terminal. */
   warn(line: string): void {
     if (this.quiet) return;
-    const text = `warning: ${line.split('\n').map((l) => inert(l, 4000)).join('\n  ')}`;
+    const text = `warning: ${line
+      .split('\n')
+      .map((l) => inert(l, 4000))
+      .join('\n  ')}`;
     this.io.stderr.write((this.stderrColor ? `\x1b[33m${text}\x1b[39m` : text) + '\n');
   }
 

@@ -38,7 +38,14 @@ export async function commandsFor(argv: string[]): Promise<Register[]> {
 }
 
 function defaultIo(): Io {
-  return { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env, cwd: process.cwd(), now: () => Date.now() };
+  return {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    stdin: process.stdin,
+    env: process.env,
+    cwd: process.cwd(),
+    now: () => Date.now(),
+  };
 }
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -51,7 +58,13 @@ export function buildProgram(io: Io, setExit: (code: number) => void, commands: 
     .version(packageVersion(), '-V, --version')
     .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json', 'csv', 'markdown']))
     .option('-o, --output <file>', 'write the output to a file instead of stdout')
-    .addOption(new Option('--color <when>', 'colour: always, never or auto (auto: on a terminal; FORCE_COLOR and NO_COLOR are honoured)').choices(['always', 'never', 'auto']))
+    .addOption(
+      new Option('--color <when>', 'colour: always, never or auto (auto: on a terminal; FORCE_COLOR and NO_COLOR are honoured)').choices([
+        'always',
+        'never',
+        'auto',
+      ]),
+    )
     .option('--no-color', 'no colour (same as --color never)')
     .option('--wide', 'do not fit tables to the terminal width: show every column and full text')
     .option('--all', 'show every row of long tables (default: the first 20, and a line saying how many more)')
@@ -65,7 +78,9 @@ export function buildProgram(io: Io, setExit: (code: number) => void, commands: 
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
     .exitOverride()
     .configureHelp({ showGlobalOptions: true })
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 Exit codes: 0 ok; 1 a budget or gate failed; 2 usage, input, config or pricing error.
 
 Examples:
@@ -77,15 +92,19 @@ Examples:
   $ tokenomics simulate fixtures/demo --scenario fixtures/scenarios/demo.yaml
   $ tokenomics whatif fixtures/whatif/acme-copilot.yaml
 
-Run 'tokenomics <command> --help' for a command's options and examples.`);
+Run 'tokenomics <command> --help' for a command's options and examples.`,
+    );
 
-  const run: Runner = (fn) => async (...args: unknown[]) => {
-    const cmd = args[args.length - 1] as Command;
-    const ctx = new CommandContext(io, cmd.optsWithGlobals<GlobalOptions>());
-    setExit(await fn(ctx, cmd));
-  };
+  const run: Runner =
+    (fn) =>
+    async (...args: unknown[]) => {
+      const cmd = args[args.length - 1] as Command;
+      const ctx = new CommandContext(io, cmd.optsWithGlobals<GlobalOptions>());
+      setExit(await fn(ctx, cmd));
+    };
   for (const register of commands) register(program, run);
-  for (const c of program.commands) c.exitOverride().configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
+  for (const c of program.commands)
+    c.exitOverride().configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
   return program;
 }
 
@@ -131,10 +150,12 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
 /** Failures the user can act on, from errors that are not ours: output that cannot be written, input nested beyond the stack. */
 function environmentError(err: unknown): string | undefined {
   const e = err as NodeJS.ErrnoException;
-  if (e?.syscall === 'write' && e.code) return `cannot write the output: ${e.code === 'ENOSPC' ? 'no space left on device (ENOSPC)' : e.code}`;
+  if (e?.syscall === 'write' && e.code)
+    return `cannot write the output: ${e.code === 'ENOSPC' ? 'no space left on device (ENOSPC)' : e.code}`;
   if (e instanceof RangeError && /call stack/i.test(e.message)) return 'the input is nested too deeply to process (stack exhausted)';
   // a file-system call that no reader caught (a symlink loop or unreadable entry in a prompt directory)
-  if (typeof e?.code === 'string' && e.syscall && e.path) return `cannot ${e.syscall} ${e.path}: ${e.code}${e.code === 'ELOOP' ? ' (a symbolic link loop)' : ''}`;
+  if (typeof e?.code === 'string' && e.syscall && e.path)
+    return `cannot ${e.syscall} ${e.path}: ${e.code}${e.code === 'ELOOP' ? ' (a symbolic link loop)' : ''}`;
   return undefined;
 }
 
@@ -168,6 +189,9 @@ export function handleError(err: unknown, io: Io, debug = false): number {
   const known = environmentError(err);
   const detail = debug && e?.stack ? `\n${e.stack}` : '';
   if (known) io.stderr.write(`tokenomics: error: ${inertLines(known)}${detail}\n`);
-  else io.stderr.write(`tokenomics: internal error: ${e?.message ?? String(err)}${detail}\nhint: this is a bug; please report it with the command you ran (-v or TOKENOMICS_DEBUG=1 shows where it failed)\n`);
+  else
+    io.stderr.write(
+      `tokenomics: internal error: ${e?.message ?? String(err)}${detail}\nhint: this is a bug; please report it with the command you ran (-v or TOKENOMICS_DEBUG=1 shows where it failed)\n`,
+    );
   return EXIT_ERROR;
 }

@@ -54,11 +54,15 @@ export function findConfig(startDir: string): string | undefined {
 export function loadConfig(file: string): ProjectConfig {
   const text = readTextFile(file, { what: 'config', hint: 'check the --config path' }).text;
   const parsed = parseYaml(text);
-  if ('errors' in parsed) throw new UserError(parsed.errors.map((e) => `${file}${e.line ? `:${e.line}` : ''}: ${e.message}`).join('\n'), 'fix the YAML syntax');
+  if ('errors' in parsed)
+    throw new UserError(parsed.errors.map((e) => `${file}${e.line ? `:${e.line}` : ''}: ${e.message}`).join('\n'), 'fix the YAML syntax');
   const doc = parsed.value ?? {};
   const errors = validate(doc, topLevel);
   if (errors.length > 0) {
-    throw new UserError(`invalid config:\n${describeErrors(file, parsed, errors).join('\n')}`, 'known sections: prices, modelAliases, columns, attribution, check');
+    throw new UserError(
+      `invalid config:\n${describeErrors(file, parsed, errors).join('\n')}`,
+      'known sections: prices, modelAliases, columns, attribution, check',
+    );
   }
   return { file, dir: dirname(file), loaded: parsed, doc: doc as Record<string, unknown> };
 }
@@ -73,9 +77,14 @@ export function resolveConfig(explicit: string | undefined, cwd: string): Projec
 /** A config's text read from elsewhere (a git revision, for `check --base-ref`), checked like a file on disk. */
 export function parseConfigText(text: string, file: string, dir: string): ProjectConfig {
   const parsed = parseYaml(text.replace(/^\uFEFF/, ''));
-  if ('errors' in parsed) throw new UserError(parsed.errors.map((e) => `${file}${e.line ? `:${e.line}` : ''}: ${e.message}`).join('\n'), 'fix the YAML syntax');
+  if ('errors' in parsed)
+    throw new UserError(parsed.errors.map((e) => `${file}${e.line ? `:${e.line}` : ''}: ${e.message}`).join('\n'), 'fix the YAML syntax');
   const doc = parsed.value ?? {};
   const errors = validate(doc, topLevel);
-  if (errors.length > 0) throw new UserError(`invalid config:\n${describeErrors(file, parsed, errors).join('\n')}`, 'known sections: prices, modelAliases, columns, attribution, check');
+  if (errors.length > 0)
+    throw new UserError(
+      `invalid config:\n${describeErrors(file, parsed, errors).join('\n')}`,
+      'known sections: prices, modelAliases, columns, attribution, check',
+    );
   return { file, dir, loaded: parsed, doc: doc as Record<string, unknown> };
 }

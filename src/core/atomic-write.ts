@@ -11,7 +11,10 @@ import { basename, dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 
 /** The fs calls used, replaceable in tests to simulate a full disk. */
-export type WriteFs = Pick<typeof nodeFs, 'openSync' | 'writeSync' | 'fsyncSync' | 'closeSync' | 'renameSync' | 'unlinkSync' | 'statSync' | 'realpathSync' | 'writeFileSync'>;
+export type WriteFs = Pick<
+  typeof nodeFs,
+  'openSync' | 'writeSync' | 'fsyncSync' | 'closeSync' | 'renameSync' | 'unlinkSync' | 'statSync' | 'realpathSync' | 'writeFileSync'
+>;
 
 /** Write `text` to `path` atomically. Throws the underlying error (with `code`) on failure, the old file intact. */
 export function writeFileAtomic(path: string, text: string | Buffer, fs: WriteFs = nodeFs): void {
@@ -72,6 +75,13 @@ function syncDir(dir: string, fs: WriteFs): void {
 /** The errno code of a failed write, for messages ("ENOSPC (no space left on device)"). */
 export function describeWriteError(err: unknown): string {
   const code = (err as NodeJS.ErrnoException).code;
-  const why: Record<string, string> = { ENOSPC: 'no space left on device', EACCES: 'permission denied', EROFS: 'read-only file system', ENOENT: 'no such directory', EISDIR: 'is a directory', EDQUOT: 'disk quota exceeded' };
+  const why: Record<string, string> = {
+    ENOSPC: 'no space left on device',
+    EACCES: 'permission denied',
+    EROFS: 'read-only file system',
+    ENOENT: 'no such directory',
+    EISDIR: 'is a directory',
+    EDQUOT: 'disk quota exceeded',
+  };
   return code ? `${code}${why[code] ? ` (${why[code]})` : ''}` : String(err);
 }

@@ -46,7 +46,8 @@ export function readTextFile(filePath: string, options: TextReadOptions): TextRe
   const path = options.name ?? filePath;
   let fd: number;
   try {
-    if (statSync(filePath).isDirectory()) throw new UserError(`${options.what} ${path} is a directory`, options.hint ?? 'give the path of a file');
+    if (statSync(filePath).isDirectory())
+      throw new UserError(`${options.what} ${path} is a directory`, options.hint ?? 'give the path of a file');
     fd = openSync(filePath, 'r');
   } catch (err) {
     if (err instanceof UserError) throw err;
@@ -113,17 +114,28 @@ export function decodeTextBytes(buf: Uint8Array, name: string, options: TextRead
 }
 
 function binary(what: string, path: string, offset: number): UserError {
-  return new UserError(`${what} ${path} is binary (NUL byte at offset ${offset}), not text`, `give a UTF-8 text file; UTF-16 text must be re-encoded (iconv -f utf-16 -t utf-8)`);
+  return new UserError(
+    `${what} ${path} is binary (NUL byte at offset ${offset}), not text`,
+    `give a UTF-8 text file; UTF-16 text must be re-encoded (iconv -f utf-16 -t utf-8)`,
+  );
 }
 
 function tooLarge(what: string, path: string, maxBytes: number, regular: boolean): UserError {
   const endless = regular ? '' : ' (a device or pipe that does not end?)';
-  return new UserError(`${what} ${path} is larger than ${formatBytes(maxBytes)}${endless}; not read`, `a ${what} is expected to be well under ${formatBytes(maxBytes)}; check the path`);
+  return new UserError(
+    `${what} ${path} is larger than ${formatBytes(maxBytes)}${endless}; not read`,
+    `a ${what} is expected to be well under ${formatBytes(maxBytes)}; check the path`,
+  );
 }
 
 function describeErrno(err: unknown): string {
   const e = err as NodeJS.ErrnoException;
-  const why: Record<string, string> = { ENOENT: 'no such file', EACCES: 'permission denied', ELOOP: 'too many symbolic links (a symlink loop?)', EISDIR: 'is a directory' };
+  const why: Record<string, string> = {
+    ENOENT: 'no such file',
+    EACCES: 'permission denied',
+    ELOOP: 'too many symbolic links (a symlink loop?)',
+    EISDIR: 'is a directory',
+  };
   return e.code ? `${e.code}${why[e.code] ? ` (${why[e.code]})` : ''}` : String(err);
 }
 
@@ -171,7 +183,8 @@ export function stdinNote(stdin: unknown): string | undefined {
   try {
     const st = fstatSync(0);
     const devNull = statSync('/dev/null');
-    if (st.isCharacterDevice() && st.rdev === devNull.rdev) return 'standard input is /dev/null (closed, or redirected from /dev/null): nothing to read';
+    if (st.isCharacterDevice() && st.rdev === devNull.rdev)
+      return 'standard input is /dev/null (closed, or redirected from /dev/null): nothing to read';
   } catch {
     return 'standard input is closed: nothing to read';
   }

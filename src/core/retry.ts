@@ -11,6 +11,7 @@ export const MAX_RETRY_RATE = 0.99;
 
 /** Expected attempts per request for a retry rate in [0, MAX_RETRY_RATE]. */
 export function attemptsPerRequest(retryRate: number): number {
-  if (!(retryRate >= 0 && retryRate <= MAX_RETRY_RATE)) throw new RangeError(`retryRate must be in [0, ${MAX_RETRY_RATE}] (got ${retryRate})`);
+  if (!(retryRate >= 0 && retryRate <= MAX_RETRY_RATE))
+    throw new RangeError(`retryRate must be in [0, ${MAX_RETRY_RATE}] (got ${retryRate})`);
   return 1 / (1 - retryRate);
 }

@@ -58,7 +58,8 @@ export class StringTable {
   /** Adds a key that is not in the table (check with find first); returns its entry number. */
   insert(key: string, h: number, value: number): number {
     if (this.count === this.hashes.length || 2 * (this.count + 1) > this.slots.length) this.grow();
-    if (this.charCount + key.length > this.chars.length) this.chars = copyInto(new Uint16Array(2 * (this.charCount + key.length)), this.chars, this.charCount);
+    if (this.charCount + key.length > this.chars.length)
+      this.chars = copyInto(new Uint16Array(2 * (this.charCount + key.length)), this.chars, this.charCount);
     const e = this.count++;
     this.hashes[e] = h;
     this.values[e] = value;

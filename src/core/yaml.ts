@@ -39,7 +39,8 @@ export function parseYaml(text: string): LoadedYaml | { errors: YamlSyntaxError[
   let value: unknown;
   try {
     doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
-    if (doc.errors.length > 0) return { errors: capErrors(doc.errors.map((e) => ({ message: e.message.split('\n')[0], line: e.linePos?.[0]?.line }))) };
+    if (doc.errors.length > 0)
+      return { errors: capErrors(doc.errors.map((e) => ({ message: e.message.split('\n')[0], line: e.linePos?.[0]?.line }))) };
     value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
   } catch (err) {
     return { errors: [{ message: resourceMessage(err) }] };
@@ -58,14 +59,18 @@ export function parseYaml(text: string): LoadedYaml | { errors: YamlSyntaxError[
 }
 
 function capErrors(errors: YamlSyntaxError[]): YamlSyntaxError[] {
-  const shown = errors.slice(0, MAX_ERRORS_SHOWN).map((e) => (e.message.length > MAX_MESSAGE_CHARS ? { ...e, message: e.message.slice(0, MAX_MESSAGE_CHARS) + '...' } : e));
-  if (errors.length > MAX_ERRORS_SHOWN) shown.push({ message: `... and ${errors.length - MAX_ERRORS_SHOWN} more YAML errors (is this a YAML file?)` });
+  const shown = errors
+    .slice(0, MAX_ERRORS_SHOWN)
+    .map((e) => (e.message.length > MAX_MESSAGE_CHARS ? { ...e, message: e.message.slice(0, MAX_MESSAGE_CHARS) + '...' } : e));
+  if (errors.length > MAX_ERRORS_SHOWN)
+    shown.push({ message: `... and ${errors.length - MAX_ERRORS_SHOWN} more YAML errors (is this a YAML file?)` });
   return shown;
 }
 
 function resourceMessage(err: unknown): string {
   const e = err as Error;
-  if (e instanceof ReferenceError && /alias/i.test(e.message)) return `too many alias expansions (more than ${MAX_ALIAS_COUNT}): refused as a resource-exhaustion attack`;
+  if (e instanceof ReferenceError && /alias/i.test(e.message))
+    return `too many alias expansions (more than ${MAX_ALIAS_COUNT}): refused as a resource-exhaustion attack`;
   if (e instanceof RangeError) return 'YAML nested too deeply to read';
   return `cannot read YAML: ${e?.message ?? String(err)}`;
 }

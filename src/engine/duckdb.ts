@@ -5,7 +5,17 @@
  * Queries return plain JS rows; BIGINT/HUGEINT sums arrive as bigint, so integer token sums and
  * femto amounts stay exact.
  */
-import { BIGINT, BOOLEAN, DuckDBDataChunk, DuckDBInstance, INTEGER, VARCHAR, type DuckDBAppender, type DuckDBConnection, type DuckDBType } from '@duckdb/node-api';
+import {
+  BIGINT,
+  BOOLEAN,
+  DuckDBDataChunk,
+  DuckDBInstance,
+  INTEGER,
+  VARCHAR,
+  type DuckDBAppender,
+  type DuckDBConnection,
+  type DuckDBType,
+} from '@duckdb/node-api';
 import { performance } from 'node:perf_hooks';
 import { UserError } from '../core/issues.js';
 import { EngineError } from './errors.js';
@@ -21,7 +31,6 @@ export interface DuckDBOptions {
   /** Worker threads (default: DuckDB's, one per core). */
   threads?: number;
 }
-
 
 const TYPES: Record<SqlType, DuckDBType> = { BIGINT, INTEGER, VARCHAR, BOOLEAN };
 /** Rows per appended chunk (DuckDB's vector size). */
@@ -39,14 +48,19 @@ export class UsageDb {
   /** Wall time of each statement run (first line of its SQL, milliseconds), for measurements. */
   readonly timings: Array<[string, number]> = [];
 
-  private constructor(private readonly instance: DuckDBInstance, readonly connection: DuckDBConnection, appender: DuckDBAppender) {
+  private constructor(
+    private readonly instance: DuckDBInstance,
+    readonly connection: DuckDBConnection,
+    appender: DuckDBAppender,
+  ) {
     this.appender = appender;
   }
 
   static async open(options: DuckDBOptions = {}): Promise<UsageDb> {
     const config: Record<string, string> = {};
     if (options.memoryLimit !== undefined) {
-      if (!SIZE.test(options.memoryLimit.trim())) throw new EngineError(`memory limit "${options.memoryLimit}" is not a size`, 'e.g. 512MB or 2GB');
+      if (!SIZE.test(options.memoryLimit.trim()))
+        throw new EngineError(`memory limit "${options.memoryLimit}" is not a size`, 'e.g. 512MB or 2GB');
       config.memory_limit = options.memoryLimit.trim();
     }
     if (options.tempDirectory !== undefined) config.temp_directory = options.tempDirectory;
@@ -73,7 +87,10 @@ export class UsageDb {
   private flush(): void {
     if (this.pending === 0) return;
     if (!this.appender) throw new EngineError('rows appended after the usage table was sealed');
-    const chunk = DuckDBDataChunk.create(USAGE_COLUMNS.map((c) => TYPES[c.type]), this.pending);
+    const chunk = DuckDBDataChunk.create(
+      USAGE_COLUMNS.map((c) => TYPES[c.type]),
+      this.pending,
+    );
     chunk.setColumns(this.columns as never);
     this.appender.appendDataChunk(chunk);
     for (const col of this.columns) col.length = 0;
@@ -116,7 +133,10 @@ export class UsageDb {
     const appender = await this.connection.createAppender(name);
     for (let start = 0; start < rows.length; start += CHUNK_ROWS) {
       const part = rows.slice(start, start + CHUNK_ROWS);
-      const chunk = DuckDBDataChunk.create(columns.map((c) => TYPES[c.type]), part.length);
+      const chunk = DuckDBDataChunk.create(
+        columns.map((c) => TYPES[c.type]),
+        part.length,
+      );
       chunk.setColumns(columns.map((c, i) => part.map((row) => cell(c.type, row[i]))) as never);
       appender.appendDataChunk(chunk);
     }
@@ -134,7 +154,10 @@ function cell(type: SqlType, v: CellValue, r?: UsageRecord): unknown {
   if (v === null || type !== 'BIGINT') return v;
   if (typeof v !== 'number' || !Number.isSafeInteger(v)) {
     const where = r ? `${r.source.file}${r.source.line !== undefined ? `:${r.source.line}` : ''}: ` : '';
-    throw new EngineError(`${where}expected a whole number, got ${String(v)}`, 'token counts and request counts must be non-negative integers');
+    throw new EngineError(
+      `${where}expected a whole number, got ${String(v)}`,
+      'token counts and request counts must be non-negative integers',
+    );
   }
   return BigInt(v);
 }

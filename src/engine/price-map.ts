@@ -73,19 +73,29 @@ export function priceMapRows(pricing: number, pricer: Pricer, keys: Iterable<Rou
     const res = pricer.resolve(key.model);
     if (!res) continue;
     const entry = res.entry;
-    if (entry.regional.length > MAX_REGIONAL_RULES) throw new EngineError(`${entry.id}: more than ${MAX_REGIONAL_RULES} regional uplift rules`, 'the card key holds at most 15 (pricing/cost.ts)');
+    if (entry.regional.length > MAX_REGIONAL_RULES)
+      throw new EngineError(
+        `${entry.id}: more than ${MAX_REGIONAL_RULES} regional uplift rules`,
+        'the card key holds at most 15 (pricing/cost.ts)',
+      );
     const route = regionalRoute(res, { provider: key.provider ?? undefined, regional: key.regional ?? undefined });
     // priced from the first known price (or since launch); a new segment wherever the period or the uplift rule may change
     const first = entry.periods[0];
     const startMs = first.sinceLaunch || !Number.isFinite(first.fromMs) ? MIN_MS : first.fromMs;
-    const cuts = [...entry.periods.slice(1).map((p) => p.fromMs), ...entry.regional.map((u) => u.fromMs)].filter((t) => Number.isFinite(t) && t > startMs);
+    const cuts = [...entry.periods.slice(1).map((p) => p.fromMs), ...entry.regional.map((u) => u.fromMs)].filter(
+      (t) => Number.isFinite(t) && t > startMs,
+    );
     const bounds = [...new Set([startMs, ...cuts])].sort((a, b) => a - b);
     bounds.forEach((fromMs, s) => {
       // the segment's start stands for all of it: period and uplift rule change only at its bounds
-      if (noPriceReason(entry, fromMs) !== undefined) throw new EngineError(`${entry.id}: price segment starts before the first known price`);
+      if (noPriceReason(entry, fromMs) !== undefined)
+        throw new EngineError(`${entry.id}: price segment starts before the first known price`);
       const { period, index } = periodAt(entry, fromMs);
       if (period.tiers.length > MAX_BANDS || (period.peak?.windows.length ?? 0) > MAX_PEAK_WINDOWS) {
-        throw new EngineError(`${entry.id}: more than ${MAX_BANDS} long-context tiers or ${MAX_PEAK_WINDOWS} peak-hour windows in one price period`, 'raise MAX_BANDS / MAX_PEAK_WINDOWS in src/engine/price-map.ts');
+        throw new EngineError(
+          `${entry.id}: more than ${MAX_BANDS} long-context tiers or ${MAX_PEAK_WINDOWS} peak-hour windows in one price period`,
+          'raise MAX_BANDS / MAX_PEAK_WINDOWS in src/engine/price-map.ts',
+        );
       }
       const bands = Array.from({ length: MAX_BANDS }, (_, i) => {
         const t = period.tiers[i];
@@ -93,8 +103,14 @@ export function priceMapRows(pricing: number, pricer: Pricer, keys: Iterable<Rou
       }).flat();
       const windows = Array.from({ length: MAX_PEAK_WINDOWS }, (_, i) => period.peak?.windows[i] ?? [null, null]).flat();
       rows.push([
-        pricing, key.model, key.provider, key.regional, entryIndex.get(entry) ?? -1, index,
-        fromMs, bounds[s + 1] ?? MAX_MS,
+        pricing,
+        key.model,
+        key.provider,
+        key.regional,
+        entryIndex.get(entry) ?? -1,
+        index,
+        fromMs,
+        bounds[s + 1] ?? MAX_MS,
         upliftRuleFor(entry, route, fromMs),
         period.tiers.length,
         ...bands,
@@ -146,14 +162,19 @@ export function cardKeyExpr(d: Dialect, m: string, u: string, t: KeyTimes): stri
     return `(${m}.b${i}_threshold IS NOT NULL AND (${n} > ${m}.b${i}_threshold OR (${m}.b${i}_inclusive AND ${n} = ${m}.b${i}_threshold)))`;
   };
   const window = d.jsonTag(`${u}.tags`, 'context_window');
-  const bandWhens = Array.from({ length: MAX_BANDS }, (_, k) => MAX_BANDS - k).map((i) => `WHEN ${passes(i)} THEN ${i}`).join(' ');
+  const bandWhens = Array.from({ length: MAX_BANDS }, (_, k) => MAX_BANDS - k)
+    .map((i) => `WHEN ${passes(i)} THEN ${i}`)
+    .join(' ');
   const band = `(CASE WHEN ${m}.band_count = 0 THEN 0 WHEN ${u}.requests < 1 THEN (CASE WHEN ${window} IS NULL OR ${window} LIKE '0-%' THEN 0 ELSE ${m}.band_count END) ${bandWhens} ELSE 0 END)`;
   const service = `(CASE ${u}.service_tier WHEN 'batch' THEN 1 WHEN 'flex' THEN 2 WHEN 'priority' THEN 3 ELSE 0 END)`;
   const fast = `(CASE WHEN ${u}.fast THEN 1 ELSE 0 END)`;
   // peak hours are when the request ran, even when repricing at another date
   const peakT = `COALESCE(${u}.time_ms, ${num(t.atMs)}, ${num(t.defaultMs)})`;
   const minute = d.minuteOfDay(peakT);
-  const inWindow = Array.from({ length: MAX_PEAK_WINDOWS }, (_, k) => `(${minute} >= ${m}.w${k + 1}_start_min AND ${minute} < ${m}.w${k + 1}_end_min)`).join(' OR ');
+  const inWindow = Array.from(
+    { length: MAX_PEAK_WINDOWS },
+    (_, k) => `(${minute} >= ${m}.w${k + 1}_start_min AND ${minute} < ${m}.w${k + 1}_end_min)`,
+  ).join(' OR ');
   const weekend = `(${m}.peak_weekend_offset_min IS NOT NULL AND ${d.weekday(`${peakT} + ${m}.peak_weekend_offset_min * 60000`)} IN (0, 6))`;
   const peak = `(CASE WHEN ${m}.peak AND NOT ${weekend} AND (${inWindow}) THEN 2 ELSE 0 END)`;
   return `((((${m}.period_index * 16 + ${band}) * 4 + ${service}) * 16 + ${m}.regional_rule) * 4 + ${fast} + ${peak})`;

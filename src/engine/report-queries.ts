@@ -86,7 +86,8 @@ export function slotsSql(d: Dialect): string {
 
 /** Whether the dimensions need the project map / local dates table. */
 export const needsProjects = (dims: Dimension[]): boolean => dims.some((dim) => dim.kind === 'project');
-export const zoneOf = (dims: Dimension[]): string | undefined => dims.map((dim) => ('tz' in dim ? dim.tz : undefined)).find((tz) => tz !== undefined);
+export const zoneOf = (dims: Dimension[]): string | undefined =>
+  dims.map((dim) => ('tz' in dim ? dim.tz : undefined)).find((tz) => tz !== undefined);
 
 export interface PricedOptions {
   dims: Dimension[];
@@ -110,8 +111,24 @@ export function outsideCountSql(o: Pick<PricedOptions, 'sinceMs' | 'untilMs'>): 
 }
 
 const USAGE_KEEP = [
-  'seq', 'time_ms', 'model', 'requests', 'input_tokens', 'cache_read_tokens', 'cache_write_5m_tokens', 'cache_write_1h_tokens', 'output_tokens',
-  'reasoning_tokens', 'estimated', 'conversation_id', 'turn', 'feature', 'customer', 'user_id', 'outcome', 'prompt',
+  'seq',
+  'time_ms',
+  'model',
+  'requests',
+  'input_tokens',
+  'cache_read_tokens',
+  'cache_write_5m_tokens',
+  'cache_write_1h_tokens',
+  'output_tokens',
+  'reasoning_tokens',
+  'estimated',
+  'conversation_id',
+  'turn',
+  'feature',
+  'customer',
+  'user_id',
+  'outcome',
+  'prompt',
 ];
 
 export function pricedTableSql(d: Dialect, o: PricedOptions): string {
@@ -126,9 +143,12 @@ export function pricedTableSql(d: Dialect, o: PricedOptions): string {
   let from = 'usage';
   if (needsProjects(o.dims)) from += ' LEFT JOIN project_map pm ON pm.source_file = usage.source_file';
   if (zoneOf(o.dims)) from += ` LEFT JOIN local_dates ld ON ld.slot = ${slotSql(d, 'usage.time_ms')}`;
-  return d.replaceTable('priced', `SELECT ${[...cols, ...keys].join(',\n  ')}
+  return d.replaceTable(
+    'priced',
+    `SELECT ${[...cols, ...keys].join(',\n  ')}
 FROM (SELECT usage.*${groups.map((g) => `, ${g}`).join('')} FROM ${from} WHERE NOT ${outside(o)}) u
-${joins}`);
+${joins}`,
+  );
 }
 
 /** Integer sums of the token buckets (a TokenSums row). */
@@ -179,7 +199,12 @@ export function unpricedModelsSql(): string {
 }
 
 export function groupsSql(dims: number, pricing: 0 | 1): string {
-  return cardSumsSql('group', '', Array.from({ length: dims }, (_, i) => `g${i}`), pricing);
+  return cardSumsSql(
+    'group',
+    '',
+    Array.from({ length: dims }, (_, i) => `g${i}`),
+    pricing,
+  );
 }
 
 /**
@@ -222,14 +247,19 @@ export function distributionSql(d: Dialect, groupCols: string[]): string {
   const g = groupCols.map((c) => `${c}, `).join('');
   const bucket = (tokens: string, price: string) => `${d.wide(`p.${tokens}`)} * c.${price}`;
   const cost = [
-    bucket('input_tokens', 'p_input'), bucket('cache_read_tokens', 'p_cache_read'), bucket('cache_write_5m_tokens', 'p_cache_write_5m'),
-    bucket('cache_write_1h_tokens', 'p_cache_write_1h'), bucket('output_tokens', 'p_output'),
+    bucket('input_tokens', 'p_input'),
+    bucket('cache_read_tokens', 'p_cache_read'),
+    bucket('cache_write_5m_tokens', 'p_cache_write_5m'),
+    bucket('cache_write_1h_tokens', 'p_cache_write_1h'),
+    bucket('output_tokens', 'p_output'),
   ].join(' + ');
   // order by the per-request cost as a double: costs that differ by less than one part in 1e15 may
   // swap places, which cannot change a printed digit; the value reported is the chosen row's exact
   // cost over its request count
   const order = `${d.double('cost')} / w`;
-  const picks = QUANTILES.map((q) => `${d.argMin('cost', 'cum', `cum * 100 >= n * ${q}`)} AS p${q}_cost, ${d.argMin('w', 'cum', `cum * 100 >= n * ${q}`)} AS p${q}_w`);
+  const picks = QUANTILES.map(
+    (q) => `${d.argMin('cost', 'cum', `cum * 100 >= n * ${q}`)} AS p${q}_cost, ${d.argMin('w', 'cum', `cum * 100 >= n * ${q}`)} AS p${q}_w`,
+  );
   return `WITH c AS (
   SELECT ${groupCols.map((c) => `p.${c}, `).join('')}${cost} AS cost, p.requests AS w
   FROM priced p JOIN card_prices c ON c.e = p.e0 AND c.k = p.k0

@@ -23,8 +23,25 @@ import { duckdb, type Dialect } from './dialect.js';
 import { EngineError, UsageDb, type DuckDBOptions, type Row } from './duckdb.js';
 import { PRICE_MAP_COLUMNS, priceMapRows, ROUTE_KEYS_SQL, type RouteKey } from './price-map.js';
 import {
-  CARD_PRICE_COLUMNS, cardSumsSql, countsSql, distributionSql, groupsSql, LOCAL_DATE_COLUMNS, needsProjects, outsideCountSql, pricedTableSql, PROJECT_MAP_COLUMNS, QUANTILES, slicesSql,
-  SLOT_MS, slotsSql, SOURCE_FILES_SQL, turnsSql, unpricedModelsSql, unreadWritesSql, zoneOf,
+  CARD_PRICE_COLUMNS,
+  cardSumsSql,
+  countsSql,
+  distributionSql,
+  groupsSql,
+  LOCAL_DATE_COLUMNS,
+  needsProjects,
+  outsideCountSql,
+  pricedTableSql,
+  PROJECT_MAP_COLUMNS,
+  QUANTILES,
+  slicesSql,
+  SLOT_MS,
+  slotsSql,
+  SOURCE_FILES_SQL,
+  turnsSql,
+  unpricedModelsSql,
+  unreadWritesSql,
+  zoneOf,
 } from './report-queries.js';
 
 export interface EngineEnv {
@@ -62,9 +79,15 @@ const n = (v: unknown): number => (v === null || v === undefined ? 0 : Number(v)
 
 function sumsOf(row: Row): TokenSums {
   return {
-    requests: n(row.requests), records: n(row.records), inputTokens: n(row.input_tokens), cacheReadTokens: n(row.cache_read_tokens),
-    cacheWrite5mTokens: n(row.cache_write_5m_tokens), cacheWrite1hTokens: n(row.cache_write_1h_tokens), outputTokens: n(row.output_tokens),
-    reasoningTokens: n(row.reasoning_tokens), estimatedRecords: n(row.estimated_records),
+    requests: n(row.requests),
+    records: n(row.records),
+    inputTokens: n(row.input_tokens),
+    cacheReadTokens: n(row.cache_read_tokens),
+    cacheWrite5mTokens: n(row.cache_write_5m_tokens),
+    cacheWrite1hTokens: n(row.cache_write_1h_tokens),
+    outputTokens: n(row.output_tokens),
+    reasoningTokens: n(row.reasoning_tokens),
+    estimatedRecords: n(row.estimated_records),
   };
 }
 
@@ -121,14 +144,27 @@ function cliffs(total: CostAccumulator): CliffView[] {
   for (const [card, sums] of total.cardSums()) {
     if (!card.tier) continue;
     const key = `${card.entry.id}\u0000${card.tier.threshold}`;
-    const v = out.get(key) ?? { model: card.entry.id, threshold: card.tier.threshold, operator: card.tier.inclusive ? '>=' : '>', requests: 0, premiumFemto: 0n, costFemto: 0n };
+    const v = out.get(key) ?? {
+      model: card.entry.id,
+      threshold: card.tier.threshold,
+      operator: card.tier.inclusive ? '>=' : '>',
+      requests: 0,
+      premiumFemto: 0n,
+      costFemto: 0n,
+    };
     out.set(key, v);
     const cost = totalOf(componentsOf(sums, card.prices));
     v.requests += sums.requests;
     v.costFemto += cost;
     v.premiumFemto += cost - totalOf(componentsOf(sums, card.untiered));
   }
-  return [...out.values()].sort((a, b) => (b.premiumFemto > a.premiumFemto ? 1 : b.premiumFemto < a.premiumFemto ? -1 : a.model.localeCompare(b.model) || a.threshold - b.threshold));
+  return [...out.values()].sort((a, b) =>
+    b.premiumFemto > a.premiumFemto
+      ? 1
+      : b.premiumFemto < a.premiumFemto
+        ? -1
+        : a.model.localeCompare(b.model) || a.threshold - b.threshold,
+  );
 }
 
 function unreadWrites(rows: Row[], pricer: Pricer): UnreadWrites {
@@ -165,8 +201,26 @@ export async function reportViaDuckDB(inputs: string[], task: EngineTask, env: E
     const { view, unpricedModels } = report;
     // as src/cli/commands/report.ts: catalogued models dated before their first known price say why they are unpriced
     const unusedAliases = result.counts.counted > 0 ? env.catalog.unusedAliases() : [];
-    const warnings = usageWarnings({ ingest: result, issues: result.issues, unpricedModels: labelUnpriced(unpricedModels, env.catalog), view, estimated: view.total.sums.estimatedRecords, dims: task.dims, filters: task.filters ?? [], unusedAliases });
-    const json = usageJson({ view, ingest: result, dims: task.dims, issues: result.issues, estimatedRecords: view.total.sums.estimatedRecords, unpricedModels: Object.fromEntries(unpricedModels), reprice: env.reprice ? { label: env.reprice.label } : undefined, warnings });
+    const warnings = usageWarnings({
+      ingest: result,
+      issues: result.issues,
+      unpricedModels: labelUnpriced(unpricedModels, env.catalog),
+      view,
+      estimated: view.total.sums.estimatedRecords,
+      dims: task.dims,
+      filters: task.filters ?? [],
+      unusedAliases,
+    });
+    const json = usageJson({
+      view,
+      ingest: result,
+      dims: task.dims,
+      issues: result.issues,
+      estimatedRecords: view.total.sums.estimatedRecords,
+      unpricedModels: Object.fromEntries(unpricedModels),
+      reprice: env.reprice ? { label: env.reprice.label } : undefined,
+      warnings,
+    });
     return { ...report, ingest: result, warnings, json };
   } finally {
     db.close();
@@ -180,7 +234,11 @@ export async function reportViaDuckDB(inputs: string[], task: EngineTask, env: E
 async function loadDimensionMaps(db: UsageDb, dims: Dimension[], d: Dialect): Promise<void> {
   if (needsProjects(dims)) {
     const files = (await db.query(SOURCE_FILES_SQL)).map((r) => String(r.source_file));
-    await db.loadTable('project_map', PROJECT_MAP_COLUMNS, files.map((f) => [f, projectOf(f)]));
+    await db.loadTable(
+      'project_map',
+      PROJECT_MAP_COLUMNS,
+      files.map((f) => [f, projectOf(f)]),
+    );
   }
   const tz = zoneOf(dims);
   if (tz) {
@@ -193,10 +251,19 @@ async function loadDimensionMaps(db: UsageDb, dims: Dimension[], d: Dialect): Pr
 }
 
 /** The report over a filled usage table (any reader: TypeScript appends or an SQL view). */
-export async function reportFromTable(db: UsageDb, task: EngineTask, env: Pick<EngineEnv, 'catalog' | 'nowMs' | 'reprice'>, d: Dialect = duckdb): Promise<{ view: UsageView; unpricedModels: Map<string, number> }> {
+export async function reportFromTable(
+  db: UsageDb,
+  task: EngineTask,
+  env: Pick<EngineEnv, 'catalog' | 'nowMs' | 'reprice'>,
+  d: Dialect = duckdb,
+): Promise<{ view: UsageView; unpricedModels: Map<string, number> }> {
   const pricer = new Pricer(env.catalog, { defaultMs: env.nowMs });
   const repricer = env.reprice?.pricer;
-  const routes: RouteKey[] = (await db.query(ROUTE_KEYS_SQL)).map((r) => ({ model: String(r.model), provider: r.provider === null ? null : String(r.provider), regional: r.regional === null ? null : Boolean(r.regional) }));
+  const routes: RouteKey[] = (await db.query(ROUTE_KEYS_SQL)).map((r) => ({
+    model: String(r.model),
+    provider: r.provider === null ? null : String(r.provider),
+    regional: r.regional === null ? null : Boolean(r.regional),
+  }));
   const mapRows = priceMapRows(0, pricer, routes);
   if (repricer) mapRows.push(...priceMapRows(1, repricer, routes));
   await db.loadTable('price_map', PRICE_MAP_COLUMNS, mapRows);
@@ -213,11 +280,15 @@ export async function reportFromTable(db: UsageDb, task: EngineTask, env: Pick<E
 
   // the cards' integer prices, for the exact per-request cost
   const cards = [...total.cardSums().keys()];
-  await db.loadTable('card_prices', CARD_PRICE_COLUMNS, cards.map((c) => {
-    const [e, k] = c.ref.split('/').map(Number);
-    const p = c.prices;
-    return [e, k, ...[p.input, p.cacheRead, p.cacheWrite5m, p.cacheWrite1h, p.output].map(Number)];
-  }));
+  await db.loadTable(
+    'card_prices',
+    CARD_PRICE_COLUMNS,
+    cards.map((c) => {
+      const [e, k] = c.ref.split('/').map(Number);
+      const p = c.prices;
+      return [e, k, ...[p.input, p.cacheRead, p.cacheWrite5m, p.cacheWrite1h, p.output].map(Number)];
+    }),
+  );
   const gcols = task.dims.map((_, i) => `g${i}`);
   const overall = (await db.query(distributionSql(d, [])))[0];
   const perGroup = groupRows(await db.query(distributionSql(d, gcols)), gcols);
@@ -243,7 +314,12 @@ export async function reportFromTable(db: UsageDb, task: EngineTask, env: Pick<E
   const turns: TurnView[] = [...groupRows(await db.query(turnsSql()), ['turn_no'])]
     .map(([, rows]) => {
       const acc = accumulatorOf(rows, pricer);
-      return { turn: n(rows[0].turn_no), requests: acc.all.requests, promptTokens: rows.reduce((s, r) => s + n(r.prompt_tokens), 0), cost: acc.result() };
+      return {
+        turn: n(rows[0].turn_no),
+        requests: acc.all.requests,
+        promptTokens: rows.reduce((s, r) => s + n(r.prompt_tokens), 0),
+        cost: acc.result(),
+      };
     })
     .sort((a, b) => a.turn - b.turn);
 
@@ -251,19 +327,27 @@ export async function reportFromTable(db: UsageDb, task: EngineTask, env: Pick<E
   const filteredOut = n((await db.query(outsideCountSql(task)))[0].n);
   const pricedRequests = total.all.requests - total.unpriced.requests;
   const cardWarnings = new Map<string, number>();
-  for (const [card, sums] of total.cardSums()) for (const w of card.warnings) cardWarnings.set(w, (cardWarnings.get(w) ?? 0) + sums.requests);
+  for (const [card, sums] of total.cardSums())
+    for (const w of card.warnings) cardWarnings.set(w, (cardWarnings.get(w) ?? 0) + sums.requests);
   // as ReportRollup: records without a model id, counted under NO_MODEL
-  const noModel = (await db.query(`SELECT count(*) AS records, sum(requests) AS requests FROM priced WHERE model = ${d.literal(NO_MODEL)}`))[0];
+  const noModel = (
+    await db.query(`SELECT count(*) AS records, sum(requests) AS requests FROM priced WHERE model = ${d.literal(NO_MODEL)}`)
+  )[0];
   if (n(noModel.records) > 0) cardWarnings.set(NO_MODEL_WARNING, n(noModel.requests));
   const result = (name: string): CostResult => accumulatorOf(slice(name), pricer).result();
 
   const view: UsageView = {
-    total: { sums: total.all, cost: totalCost, repriced: repricer ? accumulatorOf(await db.query(cardSumsSql('reprice', '', [], 1)), repricer).result() : undefined },
+    total: {
+      sums: total.all,
+      cost: totalCost,
+      repriced: repricer ? accumulatorOf(await db.query(cardSumsSql('reprice', '', [], 1)), repricer).result() : undefined,
+    },
     groups,
     distribution: {
       ...quantilesOf(overall),
       // the mean from the exact total
-      mean: totalCost.costFemto !== null && pricedRequests > 0 ? femtoToUsdNumber(divFemto(totalCost.costFemto, pricedRequests)) : undefined,
+      mean:
+        totalCost.costFemto !== null && pricedRequests > 0 ? femtoToUsdNumber(divFemto(totalCost.costFemto, pricedRequests)) : undefined,
     },
     conversations: n(counts.conversations),
     customers: n(counts.customers),

@@ -62,7 +62,8 @@ function checkNumber(v: unknown, c: Check, where: string, file: string, required
     if (required) throw bad(file, `${where} is missing`);
     return undefined;
   }
-  if (typeof v !== 'number' || !Number.isFinite(v)) throw bad(file, `${where} must be a finite number (got ${JSON.stringify(v)?.slice(0, 40)})`);
+  if (typeof v !== 'number' || !Number.isFinite(v))
+    throw bad(file, `${where} must be a finite number (got ${JSON.stringify(v)?.slice(0, 40)})`);
   if (v < 0) throw bad(file, `${where} is negative (${v})`);
   const max = c.kind === 'tokens' ? MAX_TOKENS_PER_CALL : c.kind === 'usd' ? MAX_USD : c.kind === 'calls' ? MAX_CALLS_PER_MONTH : 1;
   if (v > max) throw bad(file, `${where} is out of range (${v}; at most ${max})`);
@@ -80,8 +81,10 @@ export function parseBaseline(text: string, file: string, schemaVersion: number)
     throw bad(file, `invalid JSON (${(err as Error).message})`);
   }
   const d = doc as { schemaVersion?: unknown; command?: unknown; prompts?: unknown; assumptions?: unknown; source?: unknown };
-  if (typeof doc !== 'object' || doc === null || Array.isArray(doc) || d.command !== 'check' || !Array.isArray(d.prompts)) throw bad(file, 'expected {"schemaVersion": N, "command": "check", "prompts": [...]}');
-  if (d.schemaVersion !== schemaVersion) throw bad(file, `schemaVersion ${JSON.stringify(d.schemaVersion)}; this tokenomics reads schemaVersion ${schemaVersion}`);
+  if (typeof doc !== 'object' || doc === null || Array.isArray(doc) || d.command !== 'check' || !Array.isArray(d.prompts))
+    throw bad(file, 'expected {"schemaVersion": N, "command": "check", "prompts": [...]}');
+  if (d.schemaVersion !== schemaVersion)
+    throw bad(file, `schemaVersion ${JSON.stringify(d.schemaVersion)}; this tokenomics reads schemaVersion ${schemaVersion}`);
   const a = (d.assumptions && typeof d.assumptions === 'object' ? d.assumptions : {}) as { cacheHitRate?: unknown };
   const cacheHitRate = checkNumber(a.cacheHitRate, { kind: 'rate' }, 'assumptions.cacheHitRate', file, false);
   const out = new Map<string, Snapshot>();
@@ -96,15 +99,19 @@ export function parseBaseline(text: string, file: string, schemaVersion: number)
     const inputTokens = checkNumber(c.inputTokens, { kind: 'tokens' }, `${at}.current.inputTokens`, file, true)!;
     const cacheableTokens = checkNumber(c.cacheableTokens, { kind: 'tokens' }, `${at}.current.cacheableTokens`, file, false) ?? 0;
     const staticPrefixTokens = checkNumber(c.staticPrefixTokens, { kind: 'tokens' }, `${at}.current.staticPrefixTokens`, file, false);
-    if (cacheableTokens > inputTokens) throw bad(file, `${at}.current.cacheableTokens (${cacheableTokens}) exceeds inputTokens (${inputTokens})`);
-    if (staticPrefixTokens !== undefined && staticPrefixTokens > inputTokens) throw bad(file, `${at}.current.staticPrefixTokens (${staticPrefixTokens}) exceeds inputTokens (${inputTokens})`);
+    if (cacheableTokens > inputTokens)
+      throw bad(file, `${at}.current.cacheableTokens (${cacheableTokens}) exceeds inputTokens (${inputTokens})`);
+    if (staticPrefixTokens !== undefined && staticPrefixTokens > inputTokens)
+      throw bad(file, `${at}.current.staticPrefixTokens (${staticPrefixTokens}) exceeds inputTokens (${inputTokens})`);
     const costPerCallUsd = checkNumber(c.costPerCallUsd, { kind: 'usd' }, `${at}.current.costPerCallUsd`, file, true)!;
     const monthlyUsd = checkNumber(c.monthlyUsd, { kind: 'usd' }, `${at}.current.monthlyUsd`, file, false);
     const outputTokens = checkNumber(q.outputTokens, { kind: 'tokens' }, `${at}.outputTokens`, file, false);
     const callsPerMonth = checkNumber(q.callsPerMonth, { kind: 'calls' }, `${at}.callsPerMonth`, file, false);
     if (q.model !== undefined && typeof q.model !== 'string') throw bad(file, `${at}.model must be a string`);
     out.set(q.id, {
-      model: typeof q.model === 'string' ? q.model : '', inputTokens, cacheableTokens,
+      model: typeof q.model === 'string' ? q.model : '',
+      inputTokens,
+      cacheableTokens,
       ...(staticPrefixTokens !== undefined ? { staticPrefixTokens } : {}),
       ...(outputTokens !== undefined ? { outputTokens } : {}),
       ...(callsPerMonth !== undefined ? { callsPerMonth } : {}),
@@ -113,7 +120,11 @@ export function parseBaseline(text: string, file: string, schemaVersion: number)
     });
   });
   const src = d.source as { config?: unknown } | undefined;
-  return { snapshots: out, ...(cacheHitRate !== undefined ? { cacheHitRate } : {}), ...(src && typeof src.config === 'string' ? { configFile: src.config } : {}) };
+  return {
+    snapshots: out,
+    ...(cacheHitRate !== undefined ? { cacheHitRate } : {}),
+    ...(src && typeof src.config === 'string' ? { configFile: src.config } : {}),
+  };
 }
 
 /** Baselines are small reports: anything bigger than this is not one. */
@@ -121,7 +132,12 @@ const MAX_BASELINE_BYTES = 64 * 1024 * 1024;
 
 export function readBaselineFile(path: string, shown: string, schemaVersion: number): Baseline {
   // bounded read: a baseline on /dev/zero or a FIFO stops at the cap instead of growing memory
-  const { text } = readTextFile(path, { what: 'baseline', name: shown, maxBytes: MAX_BASELINE_BYTES, hint: 'create it with `tokenomics check --update-baseline --baseline FILE`' });
+  const { text } = readTextFile(path, {
+    what: 'baseline',
+    name: shown,
+    maxBytes: MAX_BASELINE_BYTES,
+    hint: 'create it with `tokenomics check --update-baseline --baseline FILE`',
+  });
   return parseBaseline(text, shown, schemaVersion);
 }
 
@@ -137,7 +153,10 @@ function git(args: string[], cwd: string): string {
   return execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 * 1024 * 1024 });
 }
 
-const gitError = (err: unknown) => String((err as { stderr?: unknown }).stderr ?? err).trim().split('\n')[0];
+const gitError = (err: unknown) =>
+  String((err as { stderr?: unknown }).stderr ?? err)
+    .trim()
+    .split('\n')[0];
 
 /**
  * Reads files at a git revision; a file missing there is undefined. Paths are taken relative to
@@ -147,16 +166,25 @@ const gitError = (err: unknown) => String((err as { stderr?: unknown }).stderr ?
 export class GitRevision {
   readonly root: string;
 
-  constructor(readonly ref: string, readonly cwd: string) {
+  constructor(
+    readonly ref: string,
+    readonly cwd: string,
+  ) {
     try {
       git(['rev-parse', '--show-toplevel'], cwd);
     } catch {
-      throw new UserError(`--base-ref ${ref}: ${cwd} is not inside a git repository`, 'run check from the repository (in CI: actions/checkout with fetch-depth: 0), or compare with --baseline FILE');
+      throw new UserError(
+        `--base-ref ${ref}: ${cwd} is not inside a git repository`,
+        'run check from the repository (in CI: actions/checkout with fetch-depth: 0), or compare with --baseline FILE',
+      );
     }
     try {
       git(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], cwd);
     } catch {
-      throw new UserError(`--base-ref ${ref}: not a commit in the git repository at ${cwd}`, 'use a branch, tag or commit, e.g. --base-ref origin/main (in CI, fetch it first: git fetch origin main, or actions/checkout with fetch-depth: 0)');
+      throw new UserError(
+        `--base-ref ${ref}: not a commit in the git repository at ${cwd}`,
+        'use a branch, tag or commit, e.g. --base-ref origin/main (in CI, fetch it first: git fetch origin main, or actions/checkout with fetch-depth: 0)',
+      );
     }
     this.root = realpathSync(git(['rev-parse', '--show-toplevel'], cwd).trim());
   }
@@ -175,7 +203,11 @@ export class GitRevision {
       }
     }
     const rel = relative(this.root, abs);
-    if (rel.startsWith('..') || isAbsolute(rel)) throw new UserError(`--base-ref ${this.ref}: ${path} is outside the git repository at ${this.root}`, 'check prompt files that are tracked in the repository, or compare with --baseline FILE');
+    if (rel.startsWith('..') || isAbsolute(rel))
+      throw new UserError(
+        `--base-ref ${this.ref}: ${path} is outside the git repository at ${this.root}`,
+        'check prompt files that are tracked in the repository, or compare with --baseline FILE',
+      );
     return rel.split(sep).join('/');
   }
 
@@ -210,9 +242,16 @@ export class GitRevision {
     if (kind === undefined) return undefined;
     if (kind === 'tree') throw new UserError(`--base-ref ${this.ref}: ${gp} is a directory at that revision, not a file`);
     try {
-      return execFileSync('git', ['cat-file', 'blob', `${this.ref}:${gp}`], { cwd: this.root, stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 256 * 1024 * 1024 });
+      return execFileSync('git', ['cat-file', 'blob', `${this.ref}:${gp}`], {
+        cwd: this.root,
+        stdio: ['ignore', 'pipe', 'pipe'],
+        maxBuffer: 256 * 1024 * 1024,
+      });
     } catch (err) {
-      throw new UserError(`--base-ref ${this.ref}: cannot read ${gp}: ${gitError(err)}`, 'a submodule or a symlink cannot be read at a revision: check regular files');
+      throw new UserError(
+        `--base-ref ${this.ref}: cannot read ${gp}: ${gitError(err)}`,
+        'a submodule or a symlink cannot be read at a revision: check regular files',
+      );
     }
   }
 }

@@ -102,7 +102,8 @@ function validateMonthly(value: unknown, path: PathPart[], errors: ValidationErr
 function budgetsOf(b: Record<string, unknown> | undefined): Budgets {
   if (!b) return {};
   const out: Budgets = {};
-  for (const k of ['maxCostPerCall', 'maxIncreasePct', 'maxIncreaseUsd', 'maxTokens'] as const) if (typeof b[k] === 'number') out[k] = b[k] as number;
+  for (const k of ['maxCostPerCall', 'maxIncreasePct', 'maxIncreaseUsd', 'maxTokens'] as const)
+    if (typeof b[k] === 'number') out[k] = b[k] as number;
   if (Array.isArray(b.allowedModels)) out.allowedModels = b.allowedModels as string[];
   const m = b.maxMonthlyUsd;
   if (typeof m === 'number') out.maxMonthlyUsd = m;
@@ -124,21 +125,28 @@ export function readCheckConfig(config: ProjectConfig | undefined, cwd: string):
     validateMonthly((c.budgets as Record<string, unknown> | undefined)?.maxMonthlyUsd, ['check', 'budgets', 'maxMonthlyUsd'], errors);
     ((c.prompts as Record<string, unknown>[] | undefined) ?? []).forEach((p, i) => {
       if (p.traffic !== undefined) validateTraffic(p.traffic, ['check', 'prompts', i, 'traffic'], errors);
-      if (p.expectedOutputTokens !== undefined) validateOutputTokens(p.expectedOutputTokens, ['check', 'prompts', i, 'expectedOutputTokens'], errors);
+      if (p.expectedOutputTokens !== undefined)
+        validateOutputTokens(p.expectedOutputTokens, ['check', 'prompts', i, 'expectedOutputTokens'], errors);
     });
   }
-  if (errors.length) throw new UserError(`invalid check config:\n${describeErrors(config.file, config.loaded, errors).join('\n')}`, 'check: keys are cacheHitRate, baseline, requireBaseline, budgets, prompts (see README.md#check)');
+  if (errors.length)
+    throw new UserError(
+      `invalid check config:\n${describeErrors(config.file, config.loaded, errors).join('\n')}`,
+      'check: keys are cacheHitRate, baseline, requireBaseline, budgets, prompts (see README.md#check)',
+    );
   const c = raw as Record<string, unknown>;
-  const prompts = ((c.prompts as Record<string, unknown>[] | undefined) ?? []).map((p, i): PromptConfig => ({
-    file: p.file as string,
-    ...(typeof p.model === 'string' ? { model: p.model } : {}),
-    ...(typeof p.id === 'string' ? { id: p.id } : {}),
-    ...(p.traffic !== undefined ? { traffic: trafficOf(p.traffic) } : {}),
-    ...(p.expectedOutputTokens !== undefined ? { expectedOutputTokens: outputTokensOf(p.expectedOutputTokens) } : {}),
-    budgets: budgetsOf(p.budgets as Record<string, unknown> | undefined),
-    line: config.loaded.lineOf(['check', 'prompts', i]),
-    lines: keyLines(config, p, i),
-  }));
+  const prompts = ((c.prompts as Record<string, unknown>[] | undefined) ?? []).map(
+    (p, i): PromptConfig => ({
+      file: p.file as string,
+      ...(typeof p.model === 'string' ? { model: p.model } : {}),
+      ...(typeof p.id === 'string' ? { id: p.id } : {}),
+      ...(p.traffic !== undefined ? { traffic: trafficOf(p.traffic) } : {}),
+      ...(p.expectedOutputTokens !== undefined ? { expectedOutputTokens: outputTokensOf(p.expectedOutputTokens) } : {}),
+      budgets: budgetsOf(p.budgets as Record<string, unknown> | undefined),
+      line: config.loaded.lineOf(['check', 'prompts', i]),
+      lines: keyLines(config, p, i),
+    }),
+  );
   return {
     prompts,
     budgets: budgetsOf(c.budgets as Record<string, unknown> | undefined),
@@ -153,7 +161,8 @@ export function readCheckConfig(config: ProjectConfig | undefined, cwd: string):
 
 function keyLines(config: ProjectConfig, p: Record<string, unknown>, i: number): NonNullable<PromptConfig['lines']> {
   const out: NonNullable<PromptConfig['lines']> = {};
-  for (const k of ['model', 'expectedOutputTokens', 'traffic'] as const) if (p[k] !== undefined) out[k] = config.loaded.lineOf(['check', 'prompts', i, k]);
+  for (const k of ['model', 'expectedOutputTokens', 'traffic'] as const)
+    if (p[k] !== undefined) out[k] = config.loaded.lineOf(['check', 'prompts', i, k]);
   return out;
 }
 

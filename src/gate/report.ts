@@ -38,7 +38,8 @@ export function summaryLine(r: CheckResult): string {
   const delta = r.total.before !== undefined ? r.total.monthly - r.total.before : undefined;
   const change = delta !== undefined ? `; change ${signed(delta)}/month` : '';
   const checked = r.prompts.filter((p) => p.status !== 'removed').length;
-  if (r.violations.length === 0) return `PASS: ${checked} prompt${checked === 1 ? '' : 's'} within budget (${formatUsd(r.total.monthly)}/month${change})`;
+  if (r.violations.length === 0)
+    return `PASS: ${checked} prompt${checked === 1 ? '' : 's'} within budget (${formatUsd(r.total.monthly)}/month${change})`;
   const byPrompt = new Map<string, string[]>();
   for (const v of r.violations) byPrompt.set(v.prompt, [...(byPrompt.get(v.prompt) ?? []), v.rule]);
   const names = [...byPrompt].map(([p, rules]) => `${inert(p)} (${rules.join(', ')})`).join('; ');
@@ -70,8 +71,18 @@ function promptRow(p: PromptResult, esc: (s: string) => string): Record<string, 
 
 // priorities: what stays at 80 columns (1 = never dropped): the change (the gate's key fact: why a
 // prompt costs more; long text goes to footnotes), the monthly impact and the verdict
-const COLUMNS: Column[] = [col('prompt', 'Prompt'), col('change', 'Change', 'text', { priority: 1 }), col('model', 'Model'), col('tokens', 'Input tok', 'int', { priority: 4 }), col('beforeCall', 'Before/call', 'usd', { priority: 3 }), col('afterCall', 'After/call', 'usd', { priority: 3 }),
-  col('beforeMonth', 'Before/month', 'usd', { priority: 2 }), col('afterMonth', 'After/month', 'usd', { priority: 1 }), col('deltaMonth', 'Δ/month', 'usd', { priority: 1 }), col('status', 'Status', 'text', { priority: 1 })];
+const COLUMNS: Column[] = [
+  col('prompt', 'Prompt'),
+  col('change', 'Change', 'text', { priority: 1 }),
+  col('model', 'Model'),
+  col('tokens', 'Input tok', 'int', { priority: 4 }),
+  col('beforeCall', 'Before/call', 'usd', { priority: 3 }),
+  col('afterCall', 'After/call', 'usd', { priority: 3 }),
+  col('beforeMonth', 'Before/month', 'usd', { priority: 2 }),
+  col('afterMonth', 'After/month', 'usd', { priority: 1 }),
+  col('deltaMonth', 'Δ/month', 'usd', { priority: 1 }),
+  col('status', 'Status', 'text', { priority: 1 }),
+];
 
 function footerOf(r: CheckResult): Record<string, Cell> {
   const footer: Record<string, Cell> = { prompt: 'total', afterMonth: r.total.monthly };
@@ -91,24 +102,48 @@ function violationsSection(r: CheckResult): Section {
   return {
     id: 'violations',
     title: 'Budget violations',
-    columns: [col('prompt', 'Prompt'), col('rule', 'Rule'), col('limit', 'Limit'), col('actual', 'Actual'), col('impact', 'Impact/month', 'usd')],
+    columns: [
+      col('prompt', 'Prompt'),
+      col('rule', 'Rule'),
+      col('limit', 'Limit'),
+      col('actual', 'Actual'),
+      col('impact', 'Impact/month', 'usd'),
+    ],
     rows: r.violations.map((v) => ({ prompt: inert(v.prompt), rule: v.rule, limit: v.limit, actual: v.actual, impact: v.impactMonthly })),
   };
 }
 
-const SOURCE_TEXT: Record<Source, string> = { flag: 'flag', logs: 'logs', config: 'tokenomics.yaml', spec: 'spec', baseline: 'baseline', default: 'default' };
+const SOURCE_TEXT: Record<Source, string> = {
+  flag: 'flag',
+  logs: 'logs',
+  config: 'tokenomics.yaml',
+  spec: 'spec',
+  baseline: 'baseline',
+  default: 'default',
+};
 
 /** The traffic and output length behind each monthly figure, stated (untrusted parts escaped by `esc`). */
 export function assumptionLines(r: CheckResult, meta: CheckMeta, esc: (s: string) => string = inert): string[] {
-  const lines = r.prompts.filter((p) => p.status !== 'removed').map((p) => {
-    const m = p.measured;
-    const share = p.trafficShare !== undefined ? `, ${(p.trafficShare * 100).toFixed(1)}% of logged requests` : '';
-    const before = p.base && (p.base.callsPerMonth !== m.callsPerMonth || p.base.outputTokens !== p.outputTokens) ? `; before: ${calls(p.base.callsPerMonth)} calls/month (${SOURCE_TEXT[p.base.trafficSource]}), output ${p.base.outputTokens} (${SOURCE_TEXT[p.base.outputSource]})` : '';
-    // the Model column's "(est.)" mark, said again here: that column may be dropped at 80 columns
-    return `${esc(m.id)}: ${esc(m.model)}${p.estimatedTokens ? ' (token counts estimated)' : ''}; traffic ${calls(m.callsPerMonth / DAYS_PER_MONTH)} calls/day = ${calls(m.callsPerMonth)} calls/month from ${SOURCE_TEXT[p.trafficSource]} (${esc(p.trafficBasis)}${share}); output ${esc(p.outputBasis)}; ${p.cacheable.toLocaleString('en-US')} cacheable tokens${before}`;
-  });
-  const base = meta.baseline ? `"before" is what the baseline ${esc(meta.baseline)} states (its models, output lengths, traffic, hit rate), priced at the same catalog; flags apply to both sides` : meta.savedBaseline ? `saved as the new baseline ${esc(meta.savedBaseline)} (nothing compared)` : 'no baseline (--baseline FILE or --base-ref REF)';
-  lines.push(`Cost per call at a prefix-cache hit rate of ${meta.cacheHitRate}; month = ${DAYS_PER_MONTH} days; ${base}${meta.pricesAt ? `; prices in force on ${meta.pricesAt}` : ''}.`);
+  const lines = r.prompts
+    .filter((p) => p.status !== 'removed')
+    .map((p) => {
+      const m = p.measured;
+      const share = p.trafficShare !== undefined ? `, ${(p.trafficShare * 100).toFixed(1)}% of logged requests` : '';
+      const before =
+        p.base && (p.base.callsPerMonth !== m.callsPerMonth || p.base.outputTokens !== p.outputTokens)
+          ? `; before: ${calls(p.base.callsPerMonth)} calls/month (${SOURCE_TEXT[p.base.trafficSource]}), output ${p.base.outputTokens} (${SOURCE_TEXT[p.base.outputSource]})`
+          : '';
+      // the Model column's "(est.)" mark, said again here: that column may be dropped at 80 columns
+      return `${esc(m.id)}: ${esc(m.model)}${p.estimatedTokens ? ' (token counts estimated)' : ''}; traffic ${calls(m.callsPerMonth / DAYS_PER_MONTH)} calls/day = ${calls(m.callsPerMonth)} calls/month from ${SOURCE_TEXT[p.trafficSource]} (${esc(p.trafficBasis)}${share}); output ${esc(p.outputBasis)}; ${p.cacheable.toLocaleString('en-US')} cacheable tokens${before}`;
+    });
+  const base = meta.baseline
+    ? `"before" is what the baseline ${esc(meta.baseline)} states (its models, output lengths, traffic, hit rate), priced at the same catalog; flags apply to both sides`
+    : meta.savedBaseline
+      ? `saved as the new baseline ${esc(meta.savedBaseline)} (nothing compared)`
+      : 'no baseline (--baseline FILE or --base-ref REF)';
+  lines.push(
+    `Cost per call at a prefix-cache hit rate of ${meta.cacheHitRate}; month = ${DAYS_PER_MONTH} days; ${base}${meta.pricesAt ? `; prices in force on ${meta.pricesAt}` : ''}.`,
+  );
   return lines;
 }
 
@@ -117,7 +152,11 @@ export function checkReport(r: CheckResult, meta: CheckMeta): Report {
     title: summaryLine(r),
     summary: [],
     sections: [promptsSection(r), ...(r.violations.length ? [violationsSection(r)] : [])],
-    notes: [...r.violations.map((v) => `error: ${inert(v.message, 0)}`), ...r.warnings.map((w) => `warning: ${inert(w, 0)}`), ...assumptionLines(r, meta)],
+    notes: [
+      ...r.violations.map((v) => `error: ${inert(v.message, 0)}`),
+      ...r.warnings.map((w) => `warning: ${inert(w, 0)}`),
+      ...assumptionLines(r, meta),
+    ],
     json: checkJson(r, meta),
     primarySection: 'prompts',
   };
@@ -125,10 +164,26 @@ export function checkReport(r: CheckResult, meta: CheckMeta): Report {
 
 const pctOf = (before: Femto, after: Femto) => (before ? Number(((after - before) * 10_000n) / before) / 100 : null);
 
-function sideJson(p: { inputTokens: number; cacheable: number; staticPrefix: number; costPerCall: Femto; monthly: Femto; model: string; outputTokens: number; callsPerMonth: number; cacheHitRate?: number }) {
+function sideJson(p: {
+  inputTokens: number;
+  cacheable: number;
+  staticPrefix: number;
+  costPerCall: Femto;
+  monthly: Femto;
+  model: string;
+  outputTokens: number;
+  callsPerMonth: number;
+  cacheHitRate?: number;
+}) {
   return {
-    model: p.model, inputTokens: p.inputTokens, cacheableTokens: p.cacheable, staticPrefixTokens: p.staticPrefix, outputTokens: p.outputTokens, callsPerMonth: p.callsPerMonth,
-    costPerCallUsd: usd(p.costPerCall), monthlyUsd: usd(p.monthly),
+    model: p.model,
+    inputTokens: p.inputTokens,
+    cacheableTokens: p.cacheable,
+    staticPrefixTokens: p.staticPrefix,
+    outputTokens: p.outputTokens,
+    callsPerMonth: p.callsPerMonth,
+    costPerCallUsd: usd(p.costPerCall),
+    monthlyUsd: usd(p.monthly),
   };
 }
 
@@ -139,42 +194,107 @@ export function checkJson(r: CheckResult, meta: CheckMeta) {
     verdict: r.violations.length ? 'fail' : 'pass',
     summary: summaryLine(r),
     source: { config: meta.configFile ?? null },
-    assumptions: { cacheHitRate: meta.cacheHitRate, daysPerMonth: DAYS_PER_MONTH, baseline: meta.baseline ?? null, pricesAt: meta.pricesAt ?? null },
+    assumptions: {
+      cacheHitRate: meta.cacheHitRate,
+      daysPerMonth: DAYS_PER_MONTH,
+      baseline: meta.baseline ?? null,
+      pricesAt: meta.pricesAt ?? null,
+    },
     budgets: meta.budgets,
     prompts: r.prompts.map((p) => {
       const m = p.measured;
       const b = m.before;
       return {
-        id: m.id, file: m.file, model: m.model, resolvedModel: m.resolvedModel, status: p.status, changes: p.changes,
-        callsPerMonth: m.callsPerMonth, traffic: p.trafficBasis, outputTokens: p.outputTokens, output: p.outputBasis, estimatedTokens: p.estimatedTokens,
+        id: m.id,
+        file: m.file,
+        model: m.model,
+        resolvedModel: m.resolvedModel,
+        status: p.status,
+        changes: p.changes,
+        callsPerMonth: m.callsPerMonth,
+        traffic: p.trafficBasis,
+        outputTokens: p.outputTokens,
+        output: p.outputBasis,
+        estimatedTokens: p.estimatedTokens,
         assumptions: {
-          traffic: { callsPerDay: Number((m.callsPerMonth / DAYS_PER_MONTH).toFixed(6)), callsPerMonth: m.callsPerMonth, source: p.trafficSource, basis: p.trafficBasis, ...(p.trafficShare !== undefined ? { share: Number(p.trafficShare.toFixed(6)) } : {}) },
+          traffic: {
+            callsPerDay: Number((m.callsPerMonth / DAYS_PER_MONTH).toFixed(6)),
+            callsPerMonth: m.callsPerMonth,
+            source: p.trafficSource,
+            basis: p.trafficBasis,
+            ...(p.trafficShare !== undefined ? { share: Number(p.trafficShare.toFixed(6)) } : {}),
+          },
           outputTokens: { value: p.outputTokens, source: p.outputSource, basis: p.outputBasis },
         },
-        current: { inputTokens: m.inputTokens, cacheableTokens: p.cacheable, staticPrefixTokens: p.staticPrefix, costPerCallUsd: usd(m.costPerCall), monthlyUsd: usd(m.monthly) },
-        baseline: p.base ? sideJson(p.base) : b ? { inputTokens: b.inputTokens, costPerCallUsd: usd(b.costPerCall), monthlyUsd: usd(b.monthly) } : null,
-        delta: b ? { inputTokens: m.inputTokens - b.inputTokens, costPerCallUsd: usd(m.costPerCall - b.costPerCall), monthlyUsd: usd(m.monthly - b.monthly), pct: pctOf(b.costPerCall, m.costPerCall) } : b === null ? { monthlyUsd: usd(m.monthly), pct: null } : null,
-        violations: p.violations.map((v) => ({ rule: v.rule, limit: v.limit, actual: v.actual, impactMonthlyUsd: usd(v.impactMonthly), message: v.message, file: v.file ?? null, line: v.line ?? null })),
+        current: {
+          inputTokens: m.inputTokens,
+          cacheableTokens: p.cacheable,
+          staticPrefixTokens: p.staticPrefix,
+          costPerCallUsd: usd(m.costPerCall),
+          monthlyUsd: usd(m.monthly),
+        },
+        baseline: p.base
+          ? sideJson(p.base)
+          : b
+            ? { inputTokens: b.inputTokens, costPerCallUsd: usd(b.costPerCall), monthlyUsd: usd(b.monthly) }
+            : null,
+        delta: b
+          ? {
+              inputTokens: m.inputTokens - b.inputTokens,
+              costPerCallUsd: usd(m.costPerCall - b.costPerCall),
+              monthlyUsd: usd(m.monthly - b.monthly),
+              pct: pctOf(b.costPerCall, m.costPerCall),
+            }
+          : b === null
+            ? { monthlyUsd: usd(m.monthly), pct: null }
+            : null,
+        violations: p.violations.map((v) => ({
+          rule: v.rule,
+          limit: v.limit,
+          actual: v.actual,
+          impactMonthlyUsd: usd(v.impactMonthly),
+          message: v.message,
+          file: v.file ?? null,
+          line: v.line ?? null,
+        })),
       };
     }),
-    total: { monthlyUsd: usd(r.total.monthly), baselineMonthlyUsd: usd(r.total.before), deltaMonthlyUsd: r.total.before !== undefined ? usd(r.total.monthly - r.total.before) : null },
-    violations: r.violations.map((v) => ({ prompt: v.prompt, rule: v.rule, limit: v.limit, actual: v.actual, impactMonthlyUsd: usd(v.impactMonthly), message: v.message })),
+    total: {
+      monthlyUsd: usd(r.total.monthly),
+      baselineMonthlyUsd: usd(r.total.before),
+      deltaMonthlyUsd: r.total.before !== undefined ? usd(r.total.monthly - r.total.before) : null,
+    },
+    violations: r.violations.map((v) => ({
+      prompt: v.prompt,
+      rule: v.rule,
+      limit: v.limit,
+      actual: v.actual,
+      impactMonthlyUsd: usd(v.impactMonthly),
+      message: v.message,
+    })),
     warnings: r.warnings,
   };
 }
 
 function markdownTable(s: Section): string {
   const numeric = (c: Column) => c.type !== 'text';
-  const out = [`| ${s.columns.map((c) => c.label).join(' | ')} |`, `| ${s.columns.map((c) => (numeric(c) ? '---:' : '---')).join(' | ')} |`];
+  const out = [
+    `| ${s.columns.map((c) => c.label).join(' | ')} |`,
+    `| ${s.columns.map((c) => (numeric(c) ? '---:' : '---')).join(' | ')} |`,
+  ];
   const rows = s.footer ? [...s.rows, s.footer] : s.rows;
   rows.forEach((row, i) => {
     const bold = s.footer && i === rows.length - 1;
     // text cells were escaped by inertMarkdown when the rows were built; numbers are ours
-    out.push(`| ${s.columns.map((c) => {
-      const v = row[c.key];
-      const text = typeof v === 'string' ? v : humanCell(v, c.type);
-      return bold && text ? `**${text}**` : text;
-    }).join(' | ')} |`);
+    out.push(
+      `| ${s.columns
+        .map((c) => {
+          const v = row[c.key];
+          const text = typeof v === 'string' ? v : humanCell(v, c.type);
+          return bold && text ? `**${text}**` : text;
+        })
+        .join(' | ')} |`,
+    );
   });
   return out.join('\n');
 }
@@ -183,7 +303,13 @@ function markdownTable(s: Section): string {
 export function checkMarkdown(r: CheckResult, meta: CheckMeta): string {
   const md = (s: string) => inertMarkdown(s, 0);
   const summary = inertMarkdown(summaryLine(r), 0);
-  const out = [COMMENT_MARKER, `**tokenomics check ${r.violations.length ? 'failed' : 'passed'}** — ${summary}`, '', markdownTable(promptsSection(r, (s) => inertMarkdown(s))), ''];
+  const out = [
+    COMMENT_MARKER,
+    `**tokenomics check ${r.violations.length ? 'failed' : 'passed'}** — ${summary}`,
+    '',
+    markdownTable(promptsSection(r, (s) => inertMarkdown(s))),
+    '',
+  ];
   out.push('<details><summary>Details</summary>', '');
   if (r.violations.length) {
     out.push('**Violations**', '');
@@ -211,7 +337,13 @@ export function githubAnnotations(r: CheckResult, configFile?: string, pathOf: (
   for (const v of r.violations) {
     const shownFile = v.file ?? configFile;
     const file = shownFile === undefined ? undefined : pathOf(shownFile);
-    const props = [file ? `file=${githubProperty(file)}` : '', v.line !== undefined && file ? `line=${v.line}` : '', `title=${githubProperty(`tokenomics ${v.rule}`)}`].filter(Boolean).join(',');
+    const props = [
+      file ? `file=${githubProperty(file)}` : '',
+      v.line !== undefined && file ? `line=${v.line}` : '',
+      `title=${githubProperty(`tokenomics ${v.rule}`)}`,
+    ]
+      .filter(Boolean)
+      .join(',');
     lines.push(`::error ${props}::${githubMessage(v.message)}`);
   }
   for (const w of r.warnings) lines.push(`::warning title=tokenomics::${githubMessage(w)}`);
@@ -229,7 +361,12 @@ const usdText = (f: Femto) => femtoToUsdString(f);
 export function githubOutputs(r: CheckResult): Record<string, string> {
   const t = r.total;
   const has = t.before !== undefined && t.perCallBefore !== undefined;
-  const pct = has && t.before! > 0n ? (Number(((t.monthly - t.before!) * 1_000_000n) / t.before!) / 10_000).toFixed(2) : has && t.monthly === t.before ? '0.00' : '';
+  const pct =
+    has && t.before! > 0n
+      ? (Number(((t.monthly - t.before!) * 1_000_000n) / t.before!) / 10_000).toFixed(2)
+      : has && t.monthly === t.before
+        ? '0.00'
+        : '';
   return {
     status: r.violations.length ? 'fail' : 'pass',
     'cost-before-usd': has ? usdText(t.perCallBefore!) : '',

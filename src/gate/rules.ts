@@ -11,7 +11,14 @@ import { decimalToScaled, formatUsd, ratio, type Femto } from '../pricing/money.
 import { monthlyOf } from '../prompts/estimate.js';
 import type { Budgets } from './config.js';
 
-export type RuleName = 'maxCostPerCall' | 'maxMonthlyUsd' | 'maxTotalMonthlyUsd' | 'maxIncreasePct' | 'maxIncreaseUsd' | 'maxTokens' | 'allowedModels';
+export type RuleName =
+  | 'maxCostPerCall'
+  | 'maxMonthlyUsd'
+  | 'maxTotalMonthlyUsd'
+  | 'maxIncreasePct'
+  | 'maxIncreaseUsd'
+  | 'maxTokens'
+  | 'allowedModels';
 
 export interface Violation {
   prompt: string;
@@ -66,24 +73,45 @@ export function pctText(pct: number): string {
 export function checkPrompt(m: Measured, b: Budgets, allowed?: Set<string>): Violation[] {
   const out: Violation[] = [];
   const add = (rule: RuleName, limit: string, actual: string, impactMonthly: Femto) =>
-    out.push({ prompt: m.id, file: m.file, rule, limit, actual, impactMonthly, message: `${m.id}: ${rule} exceeded: ${actual} (limit ${limit}); ${contextOf(m)}; impact ${perMonth(impactMonthly)}` });
+    out.push({
+      prompt: m.id,
+      file: m.file,
+      rule,
+      limit,
+      actual,
+      impactMonthly,
+      message: `${m.id}: ${rule} exceeded: ${actual} (limit ${limit}); ${contextOf(m)}; impact ${perMonth(impactMonthly)}`,
+    });
   if (b.maxCostPerCall !== undefined && m.costPerCall > usdLimit(b.maxCostPerCall)) {
     const over = monthlyOf({ num: m.costPerCall - usdLimit(b.maxCostPerCall), den: 1n }, m.callsPerMonth);
     add('maxCostPerCall', `${formatUsd(usdLimit(b.maxCostPerCall))}/call`, `${formatUsd(m.costPerCall)}/call`, over);
   }
-  if (b.maxMonthlyUsd !== undefined && m.monthly > usdLimit(b.maxMonthlyUsd)) add('maxMonthlyUsd', `${formatUsd(usdLimit(b.maxMonthlyUsd))}/month`, `${formatUsd(m.monthly)}/month`, m.monthly - usdLimit(b.maxMonthlyUsd));
+  if (b.maxMonthlyUsd !== undefined && m.monthly > usdLimit(b.maxMonthlyUsd))
+    add(
+      'maxMonthlyUsd',
+      `${formatUsd(usdLimit(b.maxMonthlyUsd))}/month`,
+      `${formatUsd(m.monthly)}/month`,
+      m.monthly - usdLimit(b.maxMonthlyUsd),
+    );
   const pct = increasePct(m);
   if (b.maxIncreasePct !== undefined && m.before && pct !== undefined) {
     const r = ratio(b.maxIncreasePct);
     const delta = m.costPerCall - m.before.costPerCall;
-    if (delta * 100n * r.den > r.num * m.before.costPerCall) add('maxIncreasePct', `+${b.maxIncreasePct}%`, `${pctText(pct)} per call`, m.monthly - m.before.monthly);
+    if (delta * 100n * r.den > r.num * m.before.costPerCall)
+      add('maxIncreasePct', `+${b.maxIncreasePct}%`, `${pctText(pct)} per call`, m.monthly - m.before.monthly);
   }
   // a new prompt (absent from the baseline) adds its whole monthly cost
   const increase = m.before ? m.monthly - m.before.monthly : m.before === null ? m.monthly : undefined;
   if (b.maxIncreaseUsd !== undefined && increase !== undefined && increase > usdLimit(b.maxIncreaseUsd)) {
     add('maxIncreaseUsd', perMonth(usdLimit(b.maxIncreaseUsd)), perMonth(increase), increase);
   }
-  if (b.maxTokens !== undefined && m.inputTokens > b.maxTokens) add('maxTokens', `${b.maxTokens.toLocaleString('en-US')} input tokens`, `${m.inputTokens.toLocaleString('en-US')} input tokens`, impactVsBefore(m));
+  if (b.maxTokens !== undefined && m.inputTokens > b.maxTokens)
+    add(
+      'maxTokens',
+      `${b.maxTokens.toLocaleString('en-US')} input tokens`,
+      `${m.inputTokens.toLocaleString('en-US')} input tokens`,
+      impactVsBefore(m),
+    );
   if (allowed && !allowed.has(m.resolvedModel)) add('allowedModels', [...(b.allowedModels ?? [])].join(', '), m.model, impactVsBefore(m));
   return out;
 }
@@ -93,5 +121,14 @@ export function checkTotal(all: readonly Measured[], global: Budgets): Violation
   const total = all.reduce((s, m) => s + m.monthly, 0n);
   const limit = usdLimit(global.maxTotalMonthlyUsd);
   if (total <= limit) return [];
-  return [{ prompt: 'total', rule: 'maxTotalMonthlyUsd', limit: `${formatUsd(limit)}/month`, actual: `${formatUsd(total)}/month`, impactMonthly: total - limit, message: `total: maxMonthlyUsd.total exceeded: ${formatUsd(total)}/month (limit ${formatUsd(limit)}/month); impact ${perMonth(total - limit)}` }];
+  return [
+    {
+      prompt: 'total',
+      rule: 'maxTotalMonthlyUsd',
+      limit: `${formatUsd(limit)}/month`,
+      actual: `${formatUsd(total)}/month`,
+      impactMonthly: total - limit,
+      message: `total: maxMonthlyUsd.total exceeded: ${formatUsd(total)}/month (limit ${formatUsd(limit)}/month); impact ${perMonth(total - limit)}`,
+    },
+  ];
 }

@@ -15,7 +15,7 @@
  */
 import { UserError } from '../core/issues.js';
 import type { Femto } from '../pricing/money.js';
-import { DEFAULT_OUTPUT_TOKENS, Estimator, monthlyOf } from '../prompts/estimate.js';
+import { DEFAULT_OUTPUT_TOKENS, Estimator, type ModelEstimate, monthlyOf } from '../prompts/estimate.js';
 import { describeOutputTokens, outputTokensFor, type OutputTokens, type Prompt, type Traffic } from '../prompts/types.js';
 import { tokenizerFor } from '../prompts/count.js';
 import { cacheableTokens } from '../prompts/price.js';
@@ -161,25 +161,44 @@ function pick(item: CheckItem, o: CheckOverrides, warnings: string[]): Picked {
   else if (fromLogs) [traffic, trafficSource] = [fromLogs.traffic, 'logs'];
   else if (item.config.traffic) [traffic, trafficSource] = [item.config.traffic, 'config'];
   else if (item.prompt.traffic) [traffic, trafficSource] = [item.prompt.traffic, 'spec'];
-  if (!traffic) throw new UserError(`${item.config.file}: no traffic for prompt "${item.prompt.id}"`, 'set traffic: {callsPerDay: N} in check.prompts (or the spec), pass --calls-per-day, or --traffic LOGS with tags.prompt');
+  if (!traffic)
+    throw new UserError(
+      `${item.config.file}: no traffic for prompt "${item.prompt.id}"`,
+      'set traffic: {callsPerDay: N} in check.prompts (or the spec), pass --calls-per-day, or --traffic LOGS with tags.prompt',
+    );
   const base = { traffic, trafficSource, ...(fromLogs && trafficSource === 'logs' ? { share: fromLogs.share } : {}) };
-  const out = (value: OutputTokens, source: Source, label: string) => ({ ...base, output: outputTokensFor(value), outputBasis: `${describeOutputTokens(value)} (${label})`, outputSource: source });
+  const out = (value: OutputTokens, source: Source, label: string) => ({
+    ...base,
+    output: outputTokensFor(value),
+    outputBasis: `${describeOutputTokens(value)} (${label})`,
+    outputSource: source,
+  });
   if (o.output) return out(o.output, 'flag', '--output-tokens');
   if (fromLogs) return out(fromLogs.output, 'logs', 'logs');
   if (item.config.expectedOutputTokens) return out(item.config.expectedOutputTokens, 'config', 'config');
   if (item.prompt.expectedOutputTokens) return out(item.prompt.expectedOutputTokens, 'spec', 'spec');
-  return { ...base, output: DEFAULT_OUTPUT_TOKENS, outputBasis: `${DEFAULT_OUTPUT_TOKENS} (default: set expectedOutputTokens in the spec or check.prompts, or pass --output-tokens)`, outputSource: 'default' };
+  return {
+    ...base,
+    output: DEFAULT_OUTPUT_TOKENS,
+    outputBasis: `${DEFAULT_OUTPUT_TOKENS} (default: set expectedOutputTokens in the spec or check.prompts, or pass --output-tokens)`,
+    outputSource: 'default',
+  };
 }
 
 function modelOf(item: CheckItem): string {
   const m = item.config.model ?? item.prompt.models[0];
-  if (!m) throw new UserError(`${item.config.file}: no model for prompt "${item.prompt.id}"`, 'set model: in check.prompts or in the spec, or pass --model');
+  if (!m)
+    throw new UserError(
+      `${item.config.file}: no model for prompt "${item.prompt.id}"`,
+      'set model: in check.prompts or in the spec, or pass --model',
+    );
   return m;
 }
 
 function locations(item: CheckItem, configFile: string | undefined): Priced['at'] {
   const c = item.config;
-  const inConfig = (line: number | undefined): Loc | undefined => (configFile && line !== undefined ? { file: configFile, line } : undefined);
+  const inConfig = (line: number | undefined): Loc | undefined =>
+    configFile && line !== undefined ? { file: configFile, line } : undefined;
   const inSpec = (line: number | undefined): Loc | undefined => (line !== undefined ? { file: item.prompt.file, line } : undefined);
   const l = item.prompt.lines ?? {};
   return {
@@ -190,23 +209,46 @@ function locations(item: CheckItem, configFile: string | undefined): Priced['at'
   };
 }
 
-function priceItem(ests: Estimators, item: CheckItem, o: CheckOverrides, rate: number, configFile: string | undefined, warnings: string[]): Priced {
+function priceItem(
+  ests: Estimators,
+  item: CheckItem,
+  o: CheckOverrides,
+  rate: number,
+  configFile: string | undefined,
+  warnings: string[],
+): Priced {
   const p = pick(item, o, warnings);
   const at = locations(item, configFile);
-  let me;
+  let me: ModelEstimate;
   try {
     me = ests.at(rate).estimateModel(item.prompt, modelOf(item), p.output, p.traffic);
   } catch (err) {
     // a model named in tokenomics.yaml: say where
-    if (err instanceof UserError && item.config.model !== undefined && at.model && !err.message.startsWith(item.prompt.file)) throw new UserError(`${at.model.file}:${at.model.line}: ${err.message}`, err.hint);
+    if (err instanceof UserError && item.config.model !== undefined && at.model && !err.message.startsWith(item.prompt.file))
+      throw new UserError(`${at.model.file}:${at.model.line}: ${err.message}`, err.hint);
     throw err;
   }
   return {
-    id: item.prompt.id, file: item.prompt.file, model: me.model, resolvedModel: me.entry.id, inputTokens: me.tokens.input, cacheable: me.cacheable, staticPrefix: me.tokens.staticPrefix,
-    outputTokens: p.output, outputBasis: p.outputBasis, outputSource: p.outputSource, callsPerMonth: p.traffic.callsPerMonth, trafficBasis: p.traffic.basis, trafficSource: p.trafficSource,
+    id: item.prompt.id,
+    file: item.prompt.file,
+    model: me.model,
+    resolvedModel: me.entry.id,
+    inputTokens: me.tokens.input,
+    cacheable: me.cacheable,
+    staticPrefix: me.tokens.staticPrefix,
+    outputTokens: p.output,
+    outputBasis: p.outputBasis,
+    outputSource: p.outputSource,
+    callsPerMonth: p.traffic.callsPerMonth,
+    trafficBasis: p.traffic.basis,
+    trafficSource: p.trafficSource,
     ...(p.share !== undefined ? { trafficShare: p.share } : {}),
-    cacheHitRate: rate, costPerCall: me.perCall.cached, monthly: me.perMonth!.cached, estimatedTokens: !me.tokenizer.exact,
-    ...(item.text !== undefined ? { text: item.text } : {}), at,
+    cacheHitRate: rate,
+    costPerCall: me.perCall.cached,
+    monthly: me.perMonth!.cached,
+    estimatedTokens: !me.tokenizer.exact,
+    ...(item.text !== undefined ? { text: item.text } : {}),
+    at,
   };
 }
 
@@ -216,9 +258,21 @@ function priceItem(ests: Estimators, item: CheckItem, o: CheckOverrides, rate: n
  * A snapshot whose model the catalog no longer knows, or that lacks the figures, keeps its saved
  * amounts, with a warning.
  */
-function snapshotPriced(ests: Estimators, id: string, s: Snapshot, b: Baseline, o: CheckOverrides, after: Priced | undefined, label: string, warnings: string[]): Priced {
+function snapshotPriced(
+  ests: Estimators,
+  id: string,
+  s: Snapshot,
+  b: Baseline,
+  o: CheckOverrides,
+  after: Priced | undefined,
+  label: string,
+  warnings: string[],
+): Priced {
   const fromLogs = after?.trafficSource === 'logs' ? { callsPerMonth: after.callsPerMonth, basis: after.trafficBasis } : undefined;
-  const traffic = o.traffic ?? fromLogs ?? (s.callsPerMonth !== undefined ? { callsPerMonth: s.callsPerMonth, basis: `baseline: ${n(s.callsPerMonth)} calls/month` } : undefined);
+  const traffic =
+    o.traffic ??
+    fromLogs ??
+    (s.callsPerMonth !== undefined ? { callsPerMonth: s.callsPerMonth, basis: `baseline: ${n(s.callsPerMonth)} calls/month` } : undefined);
   const trafficSource: Source = o.traffic ? 'flag' : fromLogs ? 'logs' : 'baseline';
   const output = o.output ? outputTokensFor(o.output) : after?.outputSource === 'logs' ? after.outputTokens : s.outputTokens;
   const outputSource: Source = o.output ? 'flag' : after?.outputSource === 'logs' ? 'logs' : 'baseline';
@@ -235,21 +289,49 @@ function snapshotPriced(ests: Estimators, id: string, s: Snapshot, b: Baseline, 
     if (same || (a.encoding === b.encoding && a.factor === b.factor && s.staticPrefixTokens !== undefined)) {
       [res, model] = [wanted, o.model];
       if (!same) cacheable = cacheableTokens(s.staticPrefixTokens!, wanted.entry.cache);
-    } else warnings.push(`${id}: the baseline ${label} was counted on ${s.model}, whose tokens do not carry over to --model ${o.model}: "before" stays on ${s.model}`);
+    } else
+      warnings.push(
+        `${id}: the baseline ${label} was counted on ${s.model}, whose tokens do not carry over to --model ${o.model}: "before" stays on ${s.model}`,
+      );
   }
   const common = {
-    id, file: after?.file ?? label, model, resolvedModel: res?.entry.id ?? s.model, inputTokens: s.inputTokens, cacheable, staticPrefix: s.staticPrefixTokens ?? 0,
-    outputSource, trafficSource, cacheHitRate: rate, estimatedTokens: false, at: {},
+    id,
+    file: after?.file ?? label,
+    model,
+    resolvedModel: res?.entry.id ?? s.model,
+    inputTokens: s.inputTokens,
+    cacheable,
+    staticPrefix: s.staticPrefixTokens ?? 0,
+    outputSource,
+    trafficSource,
+    cacheHitRate: rate,
+    estimatedTokens: false,
+    at: {},
   };
   if (res && traffic && output !== undefined) {
     const p = ests.at(rate).priceTokens(res, s.inputTokens, cacheable, output, traffic);
-    return { ...common, outputTokens: output, outputBasis: `${output} (${outputSource})`, callsPerMonth: traffic.callsPerMonth, trafficBasis: traffic.basis, costPerCall: p.perCall.cached, monthly: p.perMonth!.cached };
+    return {
+      ...common,
+      outputTokens: output,
+      outputBasis: `${output} (${outputSource})`,
+      callsPerMonth: traffic.callsPerMonth,
+      trafficBasis: traffic.basis,
+      costPerCall: p.perCall.cached,
+      monthly: p.perMonth!.cached,
+    };
   }
-  const why = !res ? `its model "${s.model || '(none)'}" is not in the pricing catalog` : 'it does not record its output length and traffic';
+  const why = !res
+    ? `its model "${s.model || '(none)'}" is not in the pricing catalog`
+    : 'it does not record its output length and traffic';
   warnings.push(`${id}: the baseline ${label} cannot be repriced (${why}): its saved cost is used (refresh it with --update-baseline)`);
   const calls = traffic?.callsPerMonth ?? after?.callsPerMonth ?? 0;
   return {
-    ...common, outputTokens: s.outputTokens ?? 0, outputBasis: 'as saved', callsPerMonth: calls, trafficBasis: traffic?.basis ?? 'as saved', costPerCall: s.costPerCall,
+    ...common,
+    outputTokens: s.outputTokens ?? 0,
+    outputBasis: 'as saved',
+    callsPerMonth: calls,
+    trafficBasis: traffic?.basis ?? 'as saved',
+    costPerCall: s.costPerCall,
     monthly: s.monthly !== undefined && !o.traffic && !fromLogs ? s.monthly : monthlyOf({ num: s.costPerCall, den: 1n }, calls),
   };
 }
@@ -274,7 +356,11 @@ export function describeChanges(b: Priced, a: Priced): { changes: string[]; at?:
   }
   if (b.inputTokens !== a.inputTokens || b.cacheable !== a.cacheable) {
     const cache = b.cacheable !== a.cacheable ? `cacheable ${n(b.cacheable)} → ${n(a.cacheable)}` : '';
-    changes.push(b.inputTokens !== a.inputTokens ? `input ${n(b.inputTokens)} → ${n(a.inputTokens)} tokens${cache ? ` (${cache})` : ''}` : `${cache} tokens`);
+    changes.push(
+      b.inputTokens !== a.inputTokens
+        ? `input ${n(b.inputTokens)} → ${n(a.inputTokens)} tokens${cache ? ` (${cache})` : ''}`
+        : `${cache} tokens`,
+    );
     const line = b.text !== undefined && a.text !== undefined ? firstChangedLine(b.text, a.text) : undefined;
     mark({ file: a.file, ...(line !== undefined ? { line } : {}) });
   }
@@ -299,16 +385,44 @@ function statusOf(v: Violation[], before: Measured['before'], m: Measured): Stat
 }
 
 function measuredOf(p: Priced): Measured {
-  return { id: p.id, file: p.file, model: p.model, resolvedModel: p.resolvedModel, inputTokens: p.inputTokens, costPerCall: p.costPerCall, callsPerMonth: p.callsPerMonth, monthly: p.monthly };
+  return {
+    id: p.id,
+    file: p.file,
+    model: p.model,
+    resolvedModel: p.resolvedModel,
+    inputTokens: p.inputTokens,
+    costPerCall: p.costPerCall,
+    callsPerMonth: p.callsPerMonth,
+    monthly: p.monthly,
+  };
 }
 
-function resultOf(a: Priced, b: Priced | undefined | null, violations: Violation[], changes: string[], status: Status, warnings: string[]): PromptResult {
+function resultOf(
+  a: Priced,
+  b: Priced | undefined | null,
+  violations: Violation[],
+  changes: string[],
+  status: Status,
+  warnings: string[],
+): PromptResult {
   const measured = measuredOf(a);
   if (b !== undefined) measured.before = b ? { costPerCall: b.costPerCall, monthly: b.monthly, inputTokens: b.inputTokens } : null;
   return {
-    measured, cacheable: a.cacheable, staticPrefix: a.staticPrefix, outputTokens: a.outputTokens, outputBasis: a.outputBasis, outputSource: a.outputSource,
-    trafficBasis: a.trafficBasis, trafficSource: a.trafficSource, ...(a.trafficShare !== undefined ? { trafficShare: a.trafficShare } : {}),
-    estimatedTokens: a.estimatedTokens, ...(b ? { base: b } : {}), changes, status, violations, warnings,
+    measured,
+    cacheable: a.cacheable,
+    staticPrefix: a.staticPrefix,
+    outputTokens: a.outputTokens,
+    outputBasis: a.outputBasis,
+    outputSource: a.outputSource,
+    trafficBasis: a.trafficBasis,
+    trafficSource: a.trafficSource,
+    ...(a.trafficShare !== undefined ? { trafficShare: a.trafficShare } : {}),
+    estimatedTokens: a.estimatedTokens,
+    ...(b ? { base: b } : {}),
+    changes,
+    status,
+    violations,
+    warnings,
   };
 }
 
@@ -356,21 +470,28 @@ export function runCheck(est: Estimator, input: RunInput): CheckResult {
     }
   } else if (base.kind === 'file') {
     const afterById = new Map(pricedAfter.map((x) => [x.priced.id, x.priced]));
-    for (const [id, s] of base.baseline.snapshots) before.set(id, snapshotPriced(ests, id, s, base.baseline, o, afterById.get(id), base.label, baseWarnings));
+    for (const [id, s] of base.baseline.snapshots)
+      before.set(id, snapshotPriced(ests, id, s, base.baseline, o, afterById.get(id), base.label, baseWarnings));
   }
   const missingFromBaseline: string[] = [];
   const prompts = pricedAfter.map(({ item, priced: a, warnings: w }): PromptResult => {
     const b = base.kind === 'none' ? undefined : (before.get(a.id) ?? null);
     if (b === null && base.kind === 'file') {
       missingFromBaseline.push(a.id);
-      w.push(`${a.id}: not in the baseline ${base.label}: counted as a new prompt (its whole cost is the increase); refresh the baseline with --update-baseline, or set check.requireBaseline: true to make this an error`);
+      w.push(
+        `${a.id}: not in the baseline ${base.label}: counted as a new prompt (its whole cost is the increase); refresh the baseline with --update-baseline, or set check.requireBaseline: true to make this an error`,
+      );
     }
     const measured = measuredOf(a);
     if (b !== undefined) measured.before = b ? { costPerCall: b.costPerCall, monthly: b.monthly, inputTokens: b.inputTokens } : null;
     const budgets = effectiveBudgets(global, item.config.budgets);
     const { changes, at } = b ? describeChanges(b, a) : { changes: b === null ? ['new prompt'] : [], at: undefined };
     const loc = at ?? a.at.entry ?? { file: a.file };
-    const violations = checkPrompt(measured, budgets, allowedFor(budgets)).map((v) => ({ ...v, file: loc.file, ...(loc.line !== undefined ? { line: loc.line } : {}) }));
+    const violations = checkPrompt(measured, budgets, allowedFor(budgets)).map((v) => ({
+      ...v,
+      file: loc.file,
+      ...(loc.line !== undefined ? { line: loc.line } : {}),
+    }));
     return resultOf(a, b, violations, changes, statusOf(violations, measured.before, measured), w);
   });
   const afterIds = new Set(pricedAfter.map((x) => x.priced.id));
@@ -391,8 +512,11 @@ export function runCheck(est: Estimator, input: RunInput): CheckResult {
   return {
     prompts,
     total: {
-      monthly: sum(measured.map((m) => m.monthly)), perCall: sum(measured.map((m) => m.costPerCall)),
-      ...(hasBase ? { before: sum([...before.values()].map((b) => b.monthly)), perCallBefore: sum([...before.values()].map((b) => b.costPerCall)) } : {}),
+      monthly: sum(measured.map((m) => m.monthly)),
+      perCall: sum(measured.map((m) => m.costPerCall)),
+      ...(hasBase
+        ? { before: sum([...before.values()].map((b) => b.monthly)), perCallBefore: sum([...before.values()].map((b) => b.costPerCall)) }
+        : {}),
     },
     violations: [...prompts.flatMap((p) => p.violations), ...totalViolations],
     warnings: [...warnings, ...baseWarnings, ...prompts.flatMap((p) => p.warnings)],

@@ -106,8 +106,12 @@ export function denseSpan(days: ReadonlyMap<number, number>): DenseSpan | undefi
   }
   const trimmed = [...sorted.slice(0, lo), ...sorted.slice(hi + 1)];
   return {
-    firstDay: sorted[lo][0], lastDay: sorted[hi][0], days: sorted[hi][0] - sorted[lo][0] + 1, daysWithRecords: hi - lo + 1,
-    trimmedRequests: trimmed.reduce((s, [, n]) => s + n, 0), trimmedDays: trimmed.map(([d]) => d),
+    firstDay: sorted[lo][0],
+    lastDay: sorted[hi][0],
+    days: sorted[hi][0] - sorted[lo][0] + 1,
+    daysWithRecords: hi - lo + 1,
+    trimmedRequests: trimmed.reduce((s, [, n]) => s + n, 0),
+    trimmedDays: trimmed.map(([d]) => d),
   };
 }
 
@@ -116,17 +120,25 @@ export function describeSpan(t: LogTraffic): { span?: DenseSpan; warnings: strin
   const span = denseSpan(t.days);
   const warnings: string[] = [];
   if (!span) {
-    if (t.requests) warnings.push(`logs: no record has a timestamp: the ${t.requests.toLocaleString('en-US')} requests are taken as one month of traffic`);
+    if (t.requests)
+      warnings.push(
+        `logs: no record has a timestamp: the ${t.requests.toLocaleString('en-US')} requests are taken as one month of traffic`,
+      );
     return { warnings };
   }
   if (span.trimmedRequests) {
     const d = span.trimmedDays;
     const where = d.length === 1 ? `dated ${dayText(d[0])}` : `on ${d.length} days from ${dayText(d[0])} to ${dayText(d[d.length - 1])}`;
-    warnings.push(`logs: ${span.trimmedRequests.toLocaleString('en-US')} request${span.trimmedRequests === 1 ? '' : 's'} ${where} lie outside the dense span ${dayText(span.firstDay)}..${dayText(span.lastDay)} and are left out of the monthly volume`);
+    warnings.push(
+      `logs: ${span.trimmedRequests.toLocaleString('en-US')} request${span.trimmedRequests === 1 ? '' : 's'} ${where} lie outside the dense span ${dayText(span.firstDay)}..${dayText(span.lastDay)} and are left out of the monthly volume`,
+    );
   }
-  if (t.untimed) warnings.push(`logs: ${t.untimed.toLocaleString('en-US')} requests without a timestamp are left out of the monthly volume`);
+  if (t.untimed)
+    warnings.push(`logs: ${t.untimed.toLocaleString('en-US')} requests without a timestamp are left out of the monthly volume`);
   if (span.days >= 14 && span.daysWithRecords * 3 < span.days) {
-    warnings.push(`logs: records on only ${span.daysWithRecords} of the ${span.days} days from ${dayText(span.firstDay)} to ${dayText(span.lastDay)}: the monthly volume assumes the gaps had no traffic; pass logs that cover a continuous period, or --calls-per-day`);
+    warnings.push(
+      `logs: records on only ${span.daysWithRecords} of the ${span.days} days from ${dayText(span.firstDay)} to ${dayText(span.lastDay)}: the monthly volume assumes the gaps had no traffic; pass logs that cover a continuous period, or --calls-per-day`,
+    );
   }
   return { span, warnings };
 }
@@ -143,7 +155,14 @@ export function trafficFromLogs(p: PromptTraffic, all: LogTraffic, span: DenseSp
   const mean = p.requests ? Math.round(p.outputTokens / p.requests) : 0;
   const output = { mean, p90: Math.round(percentile(p.outputs, 90)) };
   if (!span) {
-    return { traffic: { callsPerMonth: p.requests, basis: `logs: ${p.requests.toLocaleString('en-US')} calls, no timestamps (taken as one month)` }, output, share: all.requests ? p.requests / all.requests : 0 };
+    return {
+      traffic: {
+        callsPerMonth: p.requests,
+        basis: `logs: ${p.requests.toLocaleString('en-US')} calls, no timestamps (taken as one month)`,
+      },
+      output,
+      share: all.requests ? p.requests / all.requests : 0,
+    };
   }
   let inSpan = 0;
   for (const [day, n] of p.days) if (day >= span.firstDay && day <= span.lastDay) inSpan += n;

@@ -24,7 +24,9 @@ export function forcedFormat(options: IngestOptions): ForcedFormat | undefined {
   const json = getJsonAdapters().find((a) => a.name === name);
   const csv = getCsvAdapters().find((a) => a.name === name);
   if (!json && !csv) {
-    const valid = listFormats().map((f) => f.name).join(', ');
+    const valid = listFormats()
+      .map((f) => f.name)
+      .join(', ');
     throw new UserError(`unknown input format: ${name}`, `valid formats: ${valid}`);
   }
   return { name, json, csv };
@@ -91,4 +93,5 @@ export function detectCsv(columns: readonly string[], adapters: readonly CsvAdap
   return best(adapters, (a) => safeScore(() => a.detectHeader(columns)));
 }
 
-export const UNRECOGNISED_HINT = 'force a format with --input-format NAME, or map columns with --input-format generic --map model=COL,input=COL,output=COL';
+export const UNRECOGNISED_HINT =
+  'force a format with --input-format NAME, or map columns with --input-format generic --map model=COL,input=COL,output=COL';

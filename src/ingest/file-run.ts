@@ -96,7 +96,8 @@ export class FileRun implements ReadHandler {
     this.useJson(adapter);
     const values = documentValues(adapter, doc);
     const wholeScore = this.forced ? safeDetect(adapter, doc) : 0;
-    for (let i = 0; i < values.length; i++) if (this.forcedAccepts(adapter, values[i], wholeScore, i + 1)) this.convert(adapter, values[i], i + 1);
+    for (let i = 0; i < values.length; i++)
+      if (this.forcedAccepts(adapter, values[i], wholeScore, i + 1)) this.convert(adapter, values[i], i + 1);
   }
 
   header(columns: string[], line: number): boolean {
@@ -122,7 +123,14 @@ export class FileRun implements ReadHandler {
       if (key === '') return;
       const j = first.get(key);
       if (j === undefined) first.set(key, i);
-      else this.fileIssue('warning', 'duplicate-column', `columns ${j + 1} ("${shortName(columns[j])}") and ${i + 1} ("${shortName(c)}") have the same name; only column ${j + 1} is read`, 'rename or remove one of them', line);
+      else
+        this.fileIssue(
+          'warning',
+          'duplicate-column',
+          `columns ${j + 1} ("${shortName(columns[j])}") and ${i + 1} ("${shortName(c)}") have the same name; only column ${j + 1} is read`,
+          'rename or remove one of them',
+          line,
+        );
     });
   }
 
@@ -147,11 +155,21 @@ export class FileRun implements ReadHandler {
   private badRowLength(row: string[]): boolean {
     const n = this.columnCount;
     if (row.length < n) {
-      this.ctx.reject('short-row', `row has ${row.length} field${row.length === 1 ? '' : 's'}, the header has ${n}`, undefined, 'the row was cut short (a truncated file, or a missing delimiter); fix or remove it');
+      this.ctx.reject(
+        'short-row',
+        `row has ${row.length} field${row.length === 1 ? '' : 's'}, the header has ${n}`,
+        undefined,
+        'the row was cut short (a truncated file, or a missing delimiter); fix or remove it',
+      );
       return true;
     }
     if (row.slice(n).some((f) => f.trim() !== '')) {
-      this.ctx.reject('long-row', `row has ${row.length} fields, the header has ${n}`, undefined, 'a field holding the delimiter must be wrapped in double quotes');
+      this.ctx.reject(
+        'long-row',
+        `row has ${row.length} fields, the header has ${n}`,
+        undefined,
+        'a field holding the delimiter must be wrapped in double quotes',
+      );
       return true;
     }
     return false;
@@ -176,7 +194,12 @@ export class FileRun implements ReadHandler {
     }
     this.session.counts.read++;
     this.ctx.line = line;
-    this.ctx.reject('not-this-format', `not a ${adapter.name} record (the format forced by --input-format)`, undefined, `expected ${adapter.description}; drop --input-format to detect the format`);
+    this.ctx.reject(
+      'not-this-format',
+      `not a ${adapter.name} record (the format forced by --input-format)`,
+      undefined,
+      `expected ${adapter.description}; drop --input-format to detect the format`,
+    );
     return false;
   }
 
@@ -267,7 +290,12 @@ export class FileRun implements ReadHandler {
 
   private adapterFailed(err: unknown): void {
     if (err instanceof UserError) throw err;
-    this.ctx.reject('adapter-error', `could not convert: ${(err as Error).message ?? String(err)}`, undefined, 'this is a bug in tokenomics; please report it with the line');
+    this.ctx.reject(
+      'adapter-error',
+      `could not convert: ${(err as Error).message ?? String(err)}`,
+      undefined,
+      'this is a bug in tokenomics; please report it with the line',
+    );
   }
 
   private unrecognised(): void {
@@ -286,7 +314,10 @@ let routeList: JsonAdapter[] | undefined;
 function routeOrder(): JsonAdapter[] {
   if (!routeList) {
     const all = getJsonAdapters();
-    routeList = [...ROUTE_FIRST.map((n) => all.find((a) => a.name === n)).filter((a): a is JsonAdapter => !!a), ...all.filter((a) => !ROUTE_FIRST.includes(a.name))];
+    routeList = [
+      ...ROUTE_FIRST.map((n) => all.find((a) => a.name === n)).filter((a): a is JsonAdapter => !!a),
+      ...all.filter((a) => !ROUTE_FIRST.includes(a.name)),
+    ];
   }
   return routeList;
 }

@@ -49,7 +49,10 @@ function translate(glob: string, start: number, inBrace: boolean): { source: str
         out += '\\[';
         i++;
       } else {
-        const body = glob.slice(i + 1, close).replace(/^!/, '^').replace(/\\/g, '\\\\');
+        const body = glob
+          .slice(i + 1, close)
+          .replace(/^!/, '^')
+          .replace(/\\/g, '\\\\');
         out += '[' + body + ']';
         i = close + 1;
       }

@@ -57,7 +57,9 @@ export async function ingest(
   const forced = forcedFormat(options);
   const sources = await expandInputs(inputs);
   const session = new IngestSession(options, onRecord, hooks.strict ?? false, hooks.maxIssues);
-  const totalBytes = sources.every((s) => s.kind === 'file') ? sources.reduce((n, s) => n + (s.kind === 'file' ? s.bytes : 0), 0) : undefined;
+  const totalBytes = sources.every((s) => s.kind === 'file')
+    ? sources.reduce((n, s) => n + (s.kind === 'file' ? s.bytes : 0), 0)
+    : undefined;
   const progress = { bytesRead: 0 };
   const files: IngestedFile[] = [];
   const used = new Map<JsonAdapter, FileRun>();
@@ -67,8 +69,14 @@ export async function ingest(
       progress.bytesRead += n;
       hooks.onProgress?.(progress.bytesRead, totalBytes);
     };
-    const plan = hooks.split && src.kind === 'file' ? await planSplit(src.path, src.bytes, hooks.split.minBytes, forced).catch(() => undefined) : undefined;
-    const bytes = plan && hooks.split ? await readSplitSource(plan, hooks.split, run, session, hooks, onBytes) : await readSource(src, run, hooks, onBytes);
+    const plan =
+      hooks.split && src.kind === 'file'
+        ? await planSplit(src.path, src.bytes, hooks.split.minBytes, forced).catch(() => undefined)
+        : undefined;
+    const bytes =
+      plan && hooks.split
+        ? await readSplitSource(plan, hooks.split, run, session, hooks, onBytes)
+        : await readSource(src, run, hooks, onBytes);
     files.push({ path: src.path, format: run.format ?? 'unknown', bytes });
     for (const a of run.jsonAdapters) used.set(a, run);
   }
@@ -95,7 +103,14 @@ async function readSource(src: Source, run: FileRun, hooks: IngestHooks, onBytes
   return bytes;
 }
 
-async function readSplitSource(plan: NonNullable<Awaited<ReturnType<typeof planSplit>>>, split: SplitHooks, run: FileRun, session: IngestSession, hooks: IngestHooks, onBytes: (n: number) => void): Promise<number> {
+async function readSplitSource(
+  plan: NonNullable<Awaited<ReturnType<typeof planSplit>>>,
+  split: SplitHooks,
+  run: FileRun,
+  session: IngestSession,
+  hooks: IngestHooks,
+  onBytes: (n: number) => void,
+): Promise<number> {
   try {
     await readSplit(plan, split, {
       run,

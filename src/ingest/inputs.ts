@@ -39,8 +39,10 @@ async function expandOne(input: string): Promise<Source[]> {
   // the standard input by name: a pipe or socket behind it cannot always be opened again (ENXIO)
   if (input === '-' || STDIN_PATHS.has(input)) return [{ kind: 'stdin', path: '-' }];
   const info = await stat(input).catch((err: NodeJS.ErrnoException) => {
-    if (err.code === 'ELOOP') throw new UserError(`cannot read ${input}: a symbolic link loop (ELOOP)`, 'the link points (through other links) back to itself');
-    if (err.code === 'EACCES') throw new UserError(`cannot read ${input}: permission denied (EACCES)`, 'check the permissions of the path and its directories');
+    if (err.code === 'ELOOP')
+      throw new UserError(`cannot read ${input}: a symbolic link loop (ELOOP)`, 'the link points (through other links) back to itself');
+    if (err.code === 'EACCES')
+      throw new UserError(`cannot read ${input}: permission denied (EACCES)`, 'check the permissions of the path and its directories');
     return undefined;
   });
   if (info?.isFile()) return [{ kind: 'file', path: input, bytes: info.size }];
@@ -78,12 +80,7 @@ export function isLogFile(name: string): boolean {
   return LOG_EXTENSIONS.some((ext) => lower.endsWith(ext));
 }
 
-async function walkDir(
-  root: string,
-  keep: (relPath: string) => boolean,
-  skipDotFiles: boolean,
-  maxDepth = Infinity,
-): Promise<Source[]> {
+async function walkDir(root: string, keep: (relPath: string) => boolean, skipDotFiles: boolean, maxDepth = Infinity): Promise<Source[]> {
   const out: Source[] = [];
   const visit = async (dir: string, rel: string, depth: number): Promise<void> => {
     let entries: Dirent[];
@@ -91,7 +88,10 @@ async function walkDir(
       entries = await readdir(dir, { withFileTypes: true });
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code ?? String(err);
-      throw new UserError(`cannot list directory ${dir}: ${code}`, code === 'EACCES' ? 'check the permissions, or name the readable files explicitly' : 'name the files explicitly');
+      throw new UserError(
+        `cannot list directory ${dir}: ${code}`,
+        code === 'EACCES' ? 'check the permissions, or name the readable files explicitly' : 'name the files explicitly',
+      );
     }
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     for (const entry of entries) {

@@ -42,7 +42,10 @@ export class IngestSession {
     if (this.strict && issue.severity === 'error') {
       const loc = formatLocation(issue.file, issue.line);
       const path = issue.path ? `${issue.path}: ` : '';
-      throw new UserError(`${loc ? loc + ': ' : ''}${path}${issue.message}`, issue.hint ?? 'fix the input, or drop --strict to skip invalid records');
+      throw new UserError(
+        `${loc ? loc + ': ' : ''}${path}${issue.message}`,
+        issue.hint ?? 'fix the input, or drop --strict to skip invalid records',
+      );
     }
     if (this.issues.length < this.maxIssues) this.issues.push(issue);
     else this.droppedIssues++;

@@ -88,7 +88,12 @@ const HEAD_BYTES = 1 << 20;
 const HEAD_START_BYTES = { jsonl: 2 << 20, csv: 1 << 20 };
 
 /** A plan when `path` is a JSONL or CSV file worth splitting, else undefined (read it in one pass). */
-export async function planSplit(path: string, bytes: number, minBytes: SplitHooks['minBytes'], forced: ForcedFormat | undefined): Promise<SplitPlan | undefined> {
+export async function planSplit(
+  path: string,
+  bytes: number,
+  minBytes: SplitHooks['minBytes'],
+  forced: ForcedFormat | undefined,
+): Promise<SplitPlan | undefined> {
   if (bytes < Math.min(minBytes.jsonl, minBytes.csv) || bytes < 2 * HEAD_BYTES) return undefined;
   const fh = await open(path, 'r');
   try {
@@ -151,7 +156,14 @@ function firstValues(head: Buffer): unknown[] {
 }
 
 /** Streams bytes [start, end) of a file into a line splitter or CSV parser. */
-export async function pumpRange(path: string, start: number, end: number, splitter: { push(chunk: Buffer): void }, run: { stopped: boolean }, onBytes: (n: number) => void): Promise<void> {
+export async function pumpRange(
+  path: string,
+  start: number,
+  end: number,
+  splitter: { push(chunk: Buffer): void },
+  run: { stopped: boolean },
+  onBytes: (n: number) => void,
+): Promise<void> {
   if (end <= start) return;
   for await (const chunk of createReadStream(path, { start, end: end - 1, highWaterMark: CHUNK_BYTES })) {
     onBytes((chunk as Buffer).length);
@@ -171,12 +183,14 @@ function countNewlines(chunk: Buffer): number {
  * worker (and before the first half's buffers are flushed).
  */
 export function firstHalfConflict(run: FileRun, plan: SplitPlan): string | undefined {
-  if (plan.shape === 'jsonl' && run.jsonAdapter?.name !== plan.adapter) return `the file's format was detected as ${run.jsonAdapter?.name ?? 'unknown'}, not ${plan.adapter}`;
+  if (plan.shape === 'jsonl' && run.jsonAdapter?.name !== plan.adapter)
+    return `the file's format was detected as ${run.jsonAdapter?.name ?? 'unknown'}, not ${plan.adapter}`;
   const unsplittable = run.jsonAdapters.find((a) => !SPLITTABLE.has(a.name));
   if (unsplittable) return `the first half has ${unsplittable.name} records`;
   // records still waiting for a larger copy would be emitted later in one pass than after the first half
   for (const s of run.ctx.fileState.values()) {
-    if ((s instanceof LargestByKey ? s.pending : s instanceof Map ? s.size : 0) > 0) return 'records of the first half are still buffered at the split';
+    if ((s instanceof LargestByKey ? s.pending : s instanceof Map ? s.size : 0) > 0)
+      return 'records of the first half are still buffered at the split';
   }
   return undefined;
 }
@@ -186,7 +200,9 @@ export function boundaryConflict<P>(run: FileRun, part: PartOutcome<P>): string 
   const unsplittable = part.adapters.find((a) => !SPLITTABLE.has(a));
   if (unsplittable) return `the second half has ${unsplittable} records`;
   if (part.needsEarlierLines) return 'a value in the second half continues one in the first';
-  const states = [...run.ctx.fileState.values()].filter((s): s is RecentKeys | LargestByKey | Map<string, unknown> => s instanceof RecentKeys || s instanceof LargestByKey || s instanceof Map);
+  const states = [...run.ctx.fileState.values()].filter(
+    (s): s is RecentKeys | LargestByKey | Map<string, unknown> => s instanceof RecentKeys || s instanceof LargestByKey || s instanceof Map,
+  );
   for (const key of part.probeKeys) {
     for (const s of states) if (s instanceof Map ? s.has(key) : s.mayContain(key)) return `id ${key} occurs on both sides of the split`;
   }
@@ -232,7 +248,11 @@ export async function readSplit<P>(plan: SplitPlan, hooks: SplitHooks<P>, deps: 
     if (csv) await pumpRange(plan.path, plan.splitAt, (resumeAt = plan.splitAt + 1), csv, run, deps.onBytes);
     const t1 = Date.now();
     // what the first half alone rules out is known now: no need to wait for the worker
-    let why = run.stopped ? 'the file is not read' : csv && !csv.atRecordStart() ? 'a quoted field spans the split' : firstHalfConflict(run, plan);
+    let why = run.stopped
+      ? 'the file is not read'
+      : csv && !csv.atRecordStart()
+        ? 'a quoted field spans the split'
+        : firstHalfConflict(run, plan);
     if (why) part.cancel();
     const outcome = why ? undefined : await part.outcome;
     if (outcome) hooks.debug?.(`${plan.path}: first half read in ${t1 - t0} ms, second half ready ${Date.now() - t1} ms later`);

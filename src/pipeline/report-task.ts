@@ -33,16 +33,23 @@ function parseTime(value: string | undefined, flag: string): number | undefined 
   // a date, or an ISO 8601 date-time (zone-less = UTC); impossible dates and other forms ("-1") refused
   const iso = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(value) ? `${value.replace(' ', 'T')}Z` : value;
   const ms = /^\d{4}-\d{2}-\d{2}$/.test(value) ? dateToMs(value) : /^\d{4}-\d{2}-\d{2}[T ]/.test(value) ? parseIsoStrict(iso) : NaN;
-  if (Number.isNaN(ms)) throw new UserError(`${flag} expects a date or ISO 8601 time (got "${value}")`, 'e.g. 2026-10-01 or 2026-10-01T12:00:00Z');
+  if (Number.isNaN(ms))
+    throw new UserError(`${flag} expects a date or ISO 8601 time (got "${value}")`, 'e.g. 2026-10-01 or 2026-10-01T12:00:00Z');
   return ms;
 }
 
 export function repricing(ctx: CommandContext, spec: string | undefined): Repricing | undefined {
   if (spec === undefined) return undefined;
   const now = ctx.io.now();
-  if (spec === 'current') return { pricer: new Pricer(ctx.loadCatalog().catalog, { atMs: now }), label: `today's prices (${new Date(now).toISOString().slice(0, 10)})` };
-  if (/^\d{4}-\d{2}-\d{2}$/.test(spec) && Number.isNaN(dateToMs(spec))) throw new UserError(`--reprice: "${spec}" is not a calendar date`, 'e.g. --reprice 2026-01-15');
-  if (/^\d{4}-\d{2}-\d{2}$/.test(spec)) return { pricer: new Pricer(ctx.loadCatalog().catalog, { atMs: dateToMs(spec) }), label: `prices on ${spec}` };
+  if (spec === 'current')
+    return {
+      pricer: new Pricer(ctx.loadCatalog().catalog, { atMs: now }),
+      label: `today's prices (${new Date(now).toISOString().slice(0, 10)})`,
+    };
+  if (/^\d{4}-\d{2}-\d{2}$/.test(spec) && Number.isNaN(dateToMs(spec)))
+    throw new UserError(`--reprice: "${spec}" is not a calendar date`, 'e.g. --reprice 2026-01-15');
+  if (/^\d{4}-\d{2}-\d{2}$/.test(spec))
+    return { pricer: new Pricer(ctx.loadCatalog().catalog, { atMs: dateToMs(spec) }), label: `prices on ${spec}` };
   if (existsSync(spec)) return { pricer: new Pricer(ctx.loadCatalog([spec]).catalog, { atMs: now }), label: `proposed (${spec})` };
   throw new UserError(`--reprice expects "current", a date YYYY-MM-DD or a price file (got "${spec}")`);
 }

@@ -35,7 +35,10 @@ export interface ReportPartPayload {
 
 const PROGRESS_EVERY_BYTES = 4 << 20;
 
-export async function readReportPart(data: SplitWorkerData, onProgress: (bytes: number) => void = () => {}): Promise<PartOutcome<ReportPartPayload>> {
+export async function readReportPart(
+  data: SplitWorkerData,
+  onProgress: (bytes: number) => void = () => {},
+): Promise<PartOutcome<ReportPartPayload>> {
   const quiet = { write: () => true };
   const io: Io = { stdout: quiet, stderr: quiet, stdin: process.stdin, env: data.env, cwd: data.cwd, now: () => data.nowMs };
   const ctx = new CommandContext(io, { ...data.globalOptions, quiet: true, verbose: false, strict: false, output: undefined });

@@ -28,16 +28,32 @@ export interface ReportSplit {
 
 type Started = { outcome: Promise<PartOutcome<ReportPartPayload> | undefined>; cancel(): void };
 
-export function reportSplitHooks(ctx: CommandContext, opts: PipelineOptions, split: ReportSplit, pricer: Pricer, estimator: CountEstimator): SplitHooks<ReportPartPayload> | undefined {
+export function reportSplitHooks(
+  ctx: CommandContext,
+  opts: PipelineOptions,
+  split: ReportSplit,
+  pricer: Pricer,
+  estimator: CountEstimator,
+): SplitHooks<ReportPartPayload> | undefined {
   const env = ctx.io.env;
-  const threads = env.TOKENOMICS_THREADS !== undefined && env.TOKENOMICS_THREADS !== '' ? Number(env.TOKENOMICS_THREADS) : availableParallelism();
+  const threads =
+    env.TOKENOMICS_THREADS !== undefined && env.TOKENOMICS_THREADS !== '' ? Number(env.TOKENOMICS_THREADS) : availableParallelism();
   if (!(threads >= 2)) return undefined;
   const forced = env.TOKENOMICS_SPLIT_MIN_BYTES ? Number(env.TOKENOMICS_SPLIT_MIN_BYTES) : NaN;
   return {
     minBytes: Number.isFinite(forced) && forced >= 0 ? { jsonl: forced, csv: forced } : DEFAULT_SPLIT_MIN_BYTES,
     start(plan: SplitPlan, onProgress: (bytes: number) => void): Started {
       ctx.debug(`${plan.path}: reading bytes ${plan.splitAt}-${plan.end} in a worker thread`);
-      const data: SplitWorkerData = { plan, globalOptions: { ...ctx.opts }, cwd: ctx.io.cwd, env: { ...env }, nowMs: ctx.io.now(), defaultMs: pricer.options.defaultMs ?? ctx.io.now(), pipeline: opts, task: split.task };
+      const data: SplitWorkerData = {
+        plan,
+        globalOptions: { ...ctx.opts },
+        cwd: ctx.io.cwd,
+        env: { ...env },
+        nowMs: ctx.io.now(),
+        defaultMs: pricer.options.defaultMs ?? ctx.io.now(),
+        pipeline: opts,
+        task: split.task,
+      };
       // from the TypeScript sources (tests) there is no compiled worker: the part runs in-process
       return splitWorkerAvailable() ? inWorker(data, onProgress, (line) => ctx.debug(line)) : inProcess(data, onProgress);
     },

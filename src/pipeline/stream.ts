@@ -48,7 +48,8 @@ export async function runPipeline(
 ): Promise<PipelineResult> {
   if (inputs.length === 0) throw new UserError('no inputs given', 'pass log files, directories, glob patterns or - for stdin');
   const { catalog, report } = ctx.loadCatalog();
-  for (const src of report.sources) ctx.debug(`prices: ${src.label}: ${src.entries} entries${src.skipped ? `, ${src.skipped} not mappable` : ''}`);
+  for (const src of report.sources)
+    ctx.debug(`prices: ${src.label}: ${src.entries} entries${src.skipped ? `, ${src.skipped} not mappable` : ''}`);
   const startMs = Date.now();
   const pricer = new Pricer(catalog, { defaultMs: ctx.io.now() });
   const estimator = new CountEstimator(catalog);

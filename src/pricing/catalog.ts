@@ -19,9 +19,25 @@ export interface Resolution {
 }
 
 const PROVIDER_PREFIXES = [
-  'openai/', 'anthropic/', 'google/', 'gemini/', 'vertex_ai/', 'vertex_ai_beta/', 'vertex/', 'bedrock/converse/',
-  'bedrock/', 'azure/', 'azure_ai/', 'mistral/', 'mistralai/', 'deepseek/', 'xai/', 'x-ai/', 'models/',
-  'publishers/google/models/', 'publishers/anthropic/models/',
+  'openai/',
+  'anthropic/',
+  'google/',
+  'gemini/',
+  'vertex_ai/',
+  'vertex_ai_beta/',
+  'vertex/',
+  'bedrock/converse/',
+  'bedrock/',
+  'azure/',
+  'azure_ai/',
+  'mistral/',
+  'mistralai/',
+  'deepseek/',
+  'xai/',
+  'x-ai/',
+  'models/',
+  'publishers/google/models/',
+  'publishers/anthropic/models/',
 ];
 const VERTEX_PATH = /^projects\/[^/]+\/locations\/[^/]+\/publishers\/[^/]+\/models\//;
 const BEDROCK_ARN = /^arn:aws[a-z-]*:bedrock:[^:]*:[^:]*:(?:inference-profile|foundation-model)\//;
@@ -113,9 +129,7 @@ export class Catalog {
   suggest(raw: string, count = 3): string[] {
     const { key } = normalizeModelId(raw);
     const ids = [...this.index.keys()];
-    const scored = ids
-      .map((id) => ({ id, d: editDistance(key, id) }))
-      .sort((a, b) => a.d - b.d || a.id.localeCompare(b.id));
+    const scored = ids.map((id) => ({ id, d: editDistance(key, id) })).sort((a, b) => a.d - b.d || a.id.localeCompare(b.id));
     const out: string[] = [];
     for (const s of scored) {
       if (out.length >= count) break;

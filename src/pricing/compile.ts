@@ -1,7 +1,16 @@
 /** Validated catalog YAML -> compiled entries with exact prices. */
 import { pricePerMTok, ratio, type Ratio } from './money.js';
 import type { LongContextTier, ModelEntry, PriceAdjust, PricePeriod, PriceSet, RegionalUplift } from './model.js';
-import { REGIONAL_ROUTES, type CatalogFileYaml, type LongContextTierYaml, type ModelEntryYaml, type PricePeriodYaml, type PriceSetYaml, type RegionalUpliftYaml, type TierAdjustYaml } from './types.js';
+import {
+  REGIONAL_ROUTES,
+  type CatalogFileYaml,
+  type LongContextTierYaml,
+  type ModelEntryYaml,
+  type PricePeriodYaml,
+  type PriceSetYaml,
+  type RegionalUpliftYaml,
+  type TierAdjustYaml,
+} from './types.js';
 
 /** Fallbacks: cache read/write absent -> billed as input; 1h write absent -> 5m write price. */
 export function compilePriceSet(p: PriceSetYaml): PriceSet {
@@ -87,8 +96,13 @@ function compileRegional(m: ModelEntryYaml): RegionalUplift[] {
   const rules: RegionalUpliftYaml[] = [...(m.regional ?? [])];
   if (m.regionalMultiplier !== undefined) rules.push({ via: [...REGIONAL_ROUTES], multiplier: m.regionalMultiplier, source: m.source });
   return rules.map((r) => ({
-    via: r.via, factor: ratio(r.multiplier), factorText: String(r.multiplier),
-    fromMs: r.from ? dateToMs(r.from) : -Infinity, from: r.from, source: r.source, note: r.note,
+    via: r.via,
+    factor: ratio(r.multiplier),
+    factorText: String(r.multiplier),
+    fromMs: r.from ? dateToMs(r.from) : -Infinity,
+    from: r.from,
+    source: r.source,
+    note: r.note,
   }));
 }
 
@@ -104,16 +118,26 @@ export function compileFile(file: CatalogFileYaml, origin: string, errors: { pat
   (file.models ?? []).forEach((m: ModelEntryYaml, i) => {
     const periods = m.prices.map(compilePeriod);
     if (m.prices[0].sinceLaunch === true && !m.prices[0].from)
-      errors.push({ path: ['models', i, 'prices', 0, 'sinceLaunch'], message: 'needs a `from` date (the launch); a first period without `from` already covers every earlier record' });
-    if (m.regional && m.regionalMultiplier !== undefined) errors.push({ path: ['models', i, 'regionalMultiplier'], message: 'give either `regional` rules or the `regionalMultiplier` shorthand, not both' });
+      errors.push({
+        path: ['models', i, 'prices', 0, 'sinceLaunch'],
+        message: 'needs a `from` date (the launch); a first period without `from` already covers every earlier record',
+      });
+    if (m.regional && m.regionalMultiplier !== undefined)
+      errors.push({
+        path: ['models', i, 'regionalMultiplier'],
+        message: 'give either `regional` rules or the `regionalMultiplier` shorthand, not both',
+      });
     m.prices.forEach((p, k) => {
-      if (p.from !== undefined && !isRealStart(p.from, periods[k].fromMs)) errors.push({ path: ['models', i, 'prices', k, 'from'], message: `is not a real UTC date or time (got "${p.from}")` });
+      if (p.from !== undefined && !isRealStart(p.from, periods[k].fromMs))
+        errors.push({ path: ['models', i, 'prices', k, 'from'], message: `is not a real UTC date or time (got "${p.from}")` });
       if (p.peak && (p.peak.multiplier === undefined) === (p.peak.prices === undefined))
         errors.push({ path: ['models', i, 'prices', k, 'peak'], message: 'give either `multiplier` or `prices` for the window' });
     });
     for (let k = 1; k < periods.length; k++) {
-      if (m.prices[k].sinceLaunch !== undefined) errors.push({ path: ['models', i, 'prices', k, 'sinceLaunch'], message: 'is allowed on the first period only' });
-      if (!m.prices[k].from) errors.push({ path: ['models', i, 'prices', k, 'from'], message: 'is required on every period after the first' });
+      if (m.prices[k].sinceLaunch !== undefined)
+        errors.push({ path: ['models', i, 'prices', k, 'sinceLaunch'], message: 'is allowed on the first period only' });
+      if (!m.prices[k].from)
+        errors.push({ path: ['models', i, 'prices', k, 'from'], message: 'is required on every period after the first' });
       else if (periods[k].fromMs <= periods[k - 1].fromMs)
         errors.push({ path: ['models', i, 'prices', k, 'from'], message: 'periods must be in date order, oldest first' });
     }
@@ -141,4 +165,3 @@ export function compileFile(file: CatalogFileYaml, origin: string, errors: { pat
   });
   return out;
 }
-

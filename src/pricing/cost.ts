@@ -80,7 +80,13 @@ export function scaleSet(p: PriceSet, f: Ratio): PriceSet {
 /** Per-component ratio between two sets (target / base), applied to a third set (e.g. a tier). */
 function scaleLike(p: PriceSet, base: PriceSet, target: PriceSet): PriceSet {
   const r = (k: keyof PriceSet): bigint => (base[k] === 0n ? target[k] : scalePrice(p[k], { num: target[k], den: base[k] }));
-  return { input: r('input'), cacheRead: r('cacheRead'), cacheWrite5m: r('cacheWrite5m'), cacheWrite1h: r('cacheWrite1h'), output: r('output') };
+  return {
+    input: r('input'),
+    cacheRead: r('cacheRead'),
+    cacheWrite5m: r('cacheWrite5m'),
+    cacheWrite1h: r('cacheWrite1h'),
+    output: r('output'),
+  };
 }
 
 function applyAdjust(p: PriceSet, standard: PriceSet, adj: PriceAdjust): PriceSet {
@@ -109,12 +115,21 @@ export function tierFor(period: PricePeriod, t: TokenBuckets): LongContextTier |
  * is decided on the average prompt per request; without one (Anthropic's usage report) on the
  * report's own `context_window` bucket ("0-200k" / "200k-1M"), else not tiered.
  */
-export function tierForRecord(period: PricePeriod, t: TokenBuckets & Partial<Pick<UsageRecord, 'requests' | 'tags'>>): LongContextTier | undefined {
+export function tierForRecord(
+  period: PricePeriod,
+  t: TokenBuckets & Partial<Pick<UsageRecord, 'requests' | 'tags'>>,
+): LongContextTier | undefined {
   const requests = t.requests ?? 1;
   if (requests === 1) return tierFor(period, t);
   if (requests > 1) {
     const avg = (n: number) => Math.floor(n / requests);
-    return tierFor(period, { inputTokens: avg(t.inputTokens), cacheReadTokens: avg(t.cacheReadTokens), cacheWrite5mTokens: avg(t.cacheWrite5mTokens), cacheWrite1hTokens: avg(t.cacheWrite1hTokens), outputTokens: 0 });
+    return tierFor(period, {
+      inputTokens: avg(t.inputTokens),
+      cacheReadTokens: avg(t.cacheReadTokens),
+      cacheWrite5mTokens: avg(t.cacheWrite5mTokens),
+      cacheWrite1hTokens: avg(t.cacheWrite1hTokens),
+      outputTokens: 0,
+    });
   }
   const window = t.tags?.context_window;
   if (window === undefined || /^0-/.test(window)) return undefined;
@@ -142,7 +157,14 @@ interface CardFlags {
   peak: boolean;
 }
 
-function buildCard(ref: string, entry: ModelEntry, period: PricePeriod, periodIndex: number, tier: LongContextTier | undefined, f: CardFlags): RateCard {
+function buildCard(
+  ref: string,
+  entry: ModelEntry,
+  period: PricePeriod,
+  periodIndex: number,
+  tier: LongContextTier | undefined,
+  f: CardFlags,
+): RateCard {
   const adjustments: string[] = [];
   const warnings: string[] = [];
   let base = period.standard;
@@ -188,9 +210,27 @@ function buildCard(ref: string, entry: ModelEntry, period: PricePeriod, periodIn
   const prices = tier ? finish(base) : untiered;
   const fl = (v: bigint) => Number(v) / 1e15;
   return {
-    ref, entry, period, periodIndex, tier, serviceTier: f.serviceTier, pricedTier, fast: f.fast, regional: f.regional, peak: f.peak,
-    prices, untiered, adjustments, warnings,
-    floatPerToken: { input: fl(prices.input), cacheRead: fl(prices.cacheRead), cacheWrite5m: fl(prices.cacheWrite5m), cacheWrite1h: fl(prices.cacheWrite1h), output: fl(prices.output) },
+    ref,
+    entry,
+    period,
+    periodIndex,
+    tier,
+    serviceTier: f.serviceTier,
+    pricedTier,
+    fast: f.fast,
+    regional: f.regional,
+    peak: f.peak,
+    prices,
+    untiered,
+    adjustments,
+    warnings,
+    floatPerToken: {
+      input: fl(prices.input),
+      cacheRead: fl(prices.cacheRead),
+      cacheWrite5m: fl(prices.cacheWrite5m),
+      cacheWrite1h: fl(prices.cacheWrite1h),
+      output: fl(prices.output),
+    },
   };
 }
 
@@ -213,12 +253,20 @@ function decodeCardKey(key: number): { periodIndex: number; tierIdx: number; fla
   return {
     periodIndex: (pt - tierIdx) / 16,
     tierIdx,
-    flags: { serviceTier: TIERS_BY_INDEX[service], fast: (bits & 1) !== 0, regional: regionalRule > 0, regionalRule, peak: (bits & 2) !== 0 },
+    flags: {
+      serviceTier: TIERS_BY_INDEX[service],
+      fast: (bits & 1) !== 0,
+      regional: regionalRule > 0,
+      regionalRule,
+      peak: (bits & 2) !== 0,
+    },
   };
 }
 
 /** What a card depends on besides the entry: token counts (tiers), time, flags, aggregation. */
-export type CardInput = TokenBuckets & Pick<UsageRecord, 'timeMs' | 'fast' | 'regional'> & Partial<Pick<UsageRecord, 'requests' | 'tags' | 'provider'>>;
+export type CardInput = TokenBuckets &
+  Pick<UsageRecord, 'timeMs' | 'fast' | 'regional'> &
+  Partial<Pick<UsageRecord, 'requests' | 'tags' | 'provider'>>;
 
 /**
  * The route by which a record ran in one region, or undefined when it ran globally / at list price.
@@ -232,11 +280,19 @@ export function regionalRoute(res: Resolution, t: Pick<CardInput, 'regional' | '
   if (res.bedrockScope !== undefined) return res.bedrockScope === 'global' && t.regional !== true ? undefined : 'bedrock';
   if (t.regional !== true) return undefined;
   switch (t.provider ?? res.entry.provider) {
-    case 'anthropic': return 'inference-geo';
-    case 'bedrock': return 'bedrock';
-    case 'google': case 'vertex': case 'vertex_ai': return 'vertex';
-    case 'openai': case 'azure': return 'data-residency';
-    default: return undefined;
+    case 'anthropic':
+      return 'inference-geo';
+    case 'bedrock':
+      return 'bedrock';
+    case 'google':
+    case 'vertex':
+    case 'vertex_ai':
+      return 'vertex';
+    case 'openai':
+    case 'azure':
+      return 'data-residency';
+    default:
+      return undefined;
   }
 }
 
@@ -264,7 +320,10 @@ export interface PricingOptions {
 export class Pricer {
   private readonly cards = new Map<ModelEntry, Map<number, RateCard>>();
   private entryIndex?: Map<ModelEntry, number>;
-  constructor(readonly catalog: Catalog, readonly options: PricingOptions = {}) {}
+  constructor(
+    readonly catalog: Catalog,
+    readonly options: PricingOptions = {},
+  ) {}
 
   resolve(model: string): Resolution | undefined {
     return this.catalog.resolve(model);
@@ -307,7 +366,13 @@ export class Pricer {
     const tier = period.tiers.length > 0 ? tierForRecord(period, t) : undefined;
     const regionalRule = upliftRuleFor(entry, regionalRoute(res, t), timeMs);
     // peak hours are a property of when the request ran, even when repricing at another date
-    const flags: CardFlags = { serviceTier, fast: !!t.fast, regional: regionalRule > 0, regionalRule, peak: inPeak(period, t.timeMs ?? timeMs) };
+    const flags: CardFlags = {
+      serviceTier,
+      fast: !!t.fast,
+      regional: regionalRule > 0,
+      regionalRule,
+      peak: inPeak(period, t.timeMs ?? timeMs),
+    };
     const tierIdx = tier ? period.tiers.indexOf(tier) + 1 : 0;
     return this.card(entry, cardKey(index, tierIdx, flags), period, index, tier, flags);
   }
@@ -327,7 +392,14 @@ export class Pricer {
     return this.card(entry, key, period, periodIndex, tierIdx ? period.tiers[tierIdx - 1] : undefined, flags);
   }
 
-  private card(entry: ModelEntry, key: number, period: PricePeriod, index: number, tier: LongContextTier | undefined, flags: CardFlags): RateCard {
+  private card(
+    entry: ModelEntry,
+    key: number,
+    period: PricePeriod,
+    index: number,
+    tier: LongContextTier | undefined,
+    flags: CardFlags,
+  ): RateCard {
     let byKey = this.cards.get(entry);
     if (!byKey) this.cards.set(entry, (byKey = new Map()));
     let card = byKey.get(key);
@@ -344,5 +416,11 @@ export class Pricer {
 /** Float USD cost of one record at a card (for distributions only). */
 export function floatCost(t: TokenBuckets, card: RateCard): number {
   const f = card.floatPerToken;
-  return t.inputTokens * f.input + t.cacheReadTokens * f.cacheRead + t.cacheWrite5mTokens * f.cacheWrite5m + t.cacheWrite1hTokens * f.cacheWrite1h + t.outputTokens * f.output;
+  return (
+    t.inputTokens * f.input +
+    t.cacheReadTokens * f.cacheRead +
+    t.cacheWrite5mTokens * f.cacheWrite5m +
+    t.cacheWrite1hTokens * f.cacheWrite1h +
+    t.outputTokens * f.output
+  );
 }

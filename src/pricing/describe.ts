@@ -40,8 +40,20 @@ export function periodJson(p: PricePeriod) {
     flex: adjustJson(p.flex),
     priority: adjustJson(p.priority),
     fast: p.fast ? { multiplier: Number(p.fast.factorText) } : null,
-    tiers: p.tiers.map((t) => ({ threshold: t.threshold, operator: t.inclusive ? '>=' : '>', rule: t.rule, counts: t.counts, ...priceSetJson(t.prices) })),
-    peak: p.peak ? { windowsUtc: p.yaml.peak?.windowsUtc ?? [], multiplier: p.peak.prices ? null : Number(p.peak.factorText), prices: p.peak.prices ? priceSetJson(p.peak.prices) : null } : null,
+    tiers: p.tiers.map((t) => ({
+      threshold: t.threshold,
+      operator: t.inclusive ? '>=' : '>',
+      rule: t.rule,
+      counts: t.counts,
+      ...priceSetJson(t.prices),
+    })),
+    peak: p.peak
+      ? {
+          windowsUtc: p.yaml.peak?.windowsUtc ?? [],
+          multiplier: p.peak.prices ? null : Number(p.peak.factorText),
+          prices: p.peak.prices ? priceSetJson(p.peak.prices) : null,
+        }
+      : null,
     note: p.note ?? null,
     source: p.source ?? null,
   };
@@ -85,5 +97,12 @@ export function adjustText(a: PriceAdjust | undefined): string {
 }
 
 export function tiersText(p: PricePeriod): string {
-  return p.tiers.map((t) => `${t.inclusive ? '>=' : '>'}${t.threshold / 1000}K: $${priceToUsdPerMTok(t.prices.input)}/$${priceToUsdPerMTok(t.prices.output)}`).join('; ') || '-';
+  return (
+    p.tiers
+      .map(
+        (t) =>
+          `${t.inclusive ? '>=' : '>'}${t.threshold / 1000}K: $${priceToUsdPerMTok(t.prices.input)}/$${priceToUsdPerMTok(t.prices.output)}`,
+      )
+      .join('; ') || '-'
+  );
 }

@@ -69,20 +69,22 @@ function tiers(row: Row, base: PriceSetYaml): LongContextTierYaml[] {
     const m = /^input_cost_per_token_above_(\d+)k_tokens$/.exec(key);
     if (m) thresholds.add(Number(m[1]));
   }
-  return [...thresholds].sort((a, b) => a - b).map((k) => {
-    const suffix = `_above_${k}k_tokens`;
-    const prices: PriceSetYaml = {
-      inputPerMTok: perMTok(row[`input_cost_per_token${suffix}`]) ?? base.inputPerMTok,
-      outputPerMTok: perMTok(row[`output_cost_per_token${suffix}`]) ?? base.outputPerMTok,
-    };
-    const read = perMTok(row[`cache_read_input_token_cost${suffix}`]) ?? base.cacheReadPerMTok;
-    const write = perMTok(row[`cache_creation_input_token_cost${suffix}`]) ?? base.cacheWrite5mPerMTok;
-    const write1h = perMTok(row[`cache_creation_input_token_cost_above_1hr${suffix}`]) ?? base.cacheWrite1hPerMTok;
-    if (read !== undefined) prices.cacheReadPerMTok = read;
-    if (write !== undefined) prices.cacheWrite5mPerMTok = write;
-    if (write1h !== undefined) prices.cacheWrite1hPerMTok = write1h;
-    return { threshold: k * 1000, operator: '>' as const, rule: 'whole-request' as const, counts: 'prompt' as const, prices };
-  });
+  return [...thresholds]
+    .sort((a, b) => a - b)
+    .map((k) => {
+      const suffix = `_above_${k}k_tokens`;
+      const prices: PriceSetYaml = {
+        inputPerMTok: perMTok(row[`input_cost_per_token${suffix}`]) ?? base.inputPerMTok,
+        outputPerMTok: perMTok(row[`output_cost_per_token${suffix}`]) ?? base.outputPerMTok,
+      };
+      const read = perMTok(row[`cache_read_input_token_cost${suffix}`]) ?? base.cacheReadPerMTok;
+      const write = perMTok(row[`cache_creation_input_token_cost${suffix}`]) ?? base.cacheWrite5mPerMTok;
+      const write1h = perMTok(row[`cache_creation_input_token_cost_above_1hr${suffix}`]) ?? base.cacheWrite1hPerMTok;
+      if (read !== undefined) prices.cacheReadPerMTok = read;
+      if (write !== undefined) prices.cacheWrite5mPerMTok = write;
+      if (write1h !== undefined) prices.cacheWrite1hPerMTok = write1h;
+      return { threshold: k * 1000, operator: '>' as const, rule: 'whole-request' as const, counts: 'prompt' as const, prices };
+    });
 }
 
 function providerOf(row: Row, key: string): string {

@@ -37,13 +37,33 @@ export interface CatalogSources {
 }
 
 /** Validate + compile one catalog document. Throws nothing: returns errors as lines. */
-export function compileDocument(doc: unknown, label: string, loaded: LoadedYaml | undefined, basePath: (string | number)[] = []): { entries: ModelEntry[]; errors: string[] } {
+export function compileDocument(
+  doc: unknown,
+  label: string,
+  loaded: LoadedYaml | undefined,
+  basePath: (string | number)[] = [],
+): { entries: ModelEntry[]; errors: string[] } {
   const withDefaults = withFileDefaults(doc);
   const errors: ValidationError[] = validate(withDefaults, catalogFileRule);
-  if (errors.length > 0) return { entries: [], errors: describeErrors(label, loaded, errors.map((e) => ({ ...e, path: [...basePath, ...e.path] }))) };
+  if (errors.length > 0)
+    return {
+      entries: [],
+      errors: describeErrors(
+        label,
+        loaded,
+        errors.map((e) => ({ ...e, path: [...basePath, ...e.path] })),
+      ),
+    };
   const semantic: ValidationError[] = [];
   const entries = compileFile(withDefaults as CatalogFileYaml, label, semantic);
-  return { entries, errors: describeErrors(label, loaded, semantic.map((e) => ({ ...e, path: [...basePath, ...e.path] }))) };
+  return {
+    entries,
+    errors: describeErrors(
+      label,
+      loaded,
+      semantic.map((e) => ({ ...e, path: [...basePath, ...e.path] })),
+    ),
+  };
 }
 
 function readText(path: string): string {
@@ -56,7 +76,10 @@ const bundledCache = new Map<string, ModelEntry[]>();
 export const BUILD_CACHE_PATH = fileURLToPath(new URL(`./${CACHE_FILE}`, import.meta.url));
 
 export function readBundledSources(dir = BUNDLED_DIR): CatalogSource[] {
-  return readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort().map((name) => ({ name, text: readText(join(dir, name)) }));
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.yaml'))
+    .sort()
+    .map((name) => ({ name, text: readText(join(dir, name)) }));
 }
 
 export function loadBundledEntries(dir = BUNDLED_DIR, cachePath = BUILD_CACHE_PATH): ModelEntry[] {
@@ -88,7 +111,8 @@ export function loadBundledEntries(dir = BUNDLED_DIR, cachePath = BUILD_CACHE_PA
     errors.push(...r.errors);
     entries.push(...r.entries);
   });
-  if (errors.length > 0) throw new UserError(`the bundled pricing catalog is invalid:\n${errors.join('\n')}`, 'this is a bug in tokenomics; please report it');
+  if (errors.length > 0)
+    throw new UserError(`the bundled pricing catalog is invalid:\n${errors.join('\n')}`, 'this is a bug in tokenomics; please report it');
   bundledCache.set(dir, entries);
   return entries;
 }
@@ -101,7 +125,10 @@ export function loadPriceFile(path: string, report: LoadReport): { entries: Mode
     try {
       doc = JSON.parse(text);
     } catch (err) {
-      throw new UserError(`${path}: invalid JSON: ${(err as Error).message}`, 'a price file is catalog YAML or LiteLLM model_prices_and_context_window.json');
+      throw new UserError(
+        `${path}: invalid JSON: ${(err as Error).message}`,
+        'a price file is catalog YAML or LiteLLM model_prices_and_context_window.json',
+      );
     }
     if (isLiteLlmPriceMap(doc)) {
       const checkedAt = statSync(path).mtime.toISOString().slice(0, 10);
@@ -115,13 +142,21 @@ export function loadPriceFile(path: string, report: LoadReport): { entries: Mode
     return fromDocument(doc, path, undefined, report);
   }
   const parsed = parseYaml(text);
-  if ('errors' in parsed) throw new UserError(`${parsed.errors.map((e) => `${path}${e.line ? `:${e.line}` : ''}: ${e.message}`).join('\n')}`, 'fix the YAML syntax');
+  if ('errors' in parsed)
+    throw new UserError(
+      `${parsed.errors.map((e) => `${path}${e.line ? `:${e.line}` : ''}: ${e.message}`).join('\n')}`,
+      'fix the YAML syntax',
+    );
   return fromDocument(parsed.value, path, parsed, report);
 }
 
 function fromDocument(doc: unknown, label: string, loaded: LoadedYaml | undefined, report: LoadReport, basePath: (string | number)[] = []) {
   const r = compileDocument(doc, label, loaded, basePath);
-  if (r.errors.length > 0) throw new UserError(`invalid price file:\n${r.errors.join('\n')}`, 'see README.md#price-files for the schema; `tokenomics prices --check FILE` validates a file');
+  if (r.errors.length > 0)
+    throw new UserError(
+      `invalid price file:\n${r.errors.join('\n')}`,
+      'see README.md#price-files for the schema; `tokenomics prices --check FILE` validates a file',
+    );
   report.sources.push({ label, entries: r.entries.length });
   return { entries: r.entries, discounts: [doc as CatalogFileYaml] };
 }

@@ -4,7 +4,11 @@ import { arr, int, num, obj, oneOfStr, opt, req, str, type Rule } from '../core/
 
 const date: Rule = { kind: 'date' };
 /** A period start: a UTC date, or a UTC date and time to the minute (checked for a real instant in compile). */
-const periodStart: Rule = { kind: 'string', pattern: /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}Z)?$/, patternHint: 'a UTC date YYYY-MM-DD or time YYYY-MM-DDTHH:MMZ' };
+const periodStart: Rule = {
+  kind: 'string',
+  pattern: /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}Z)?$/,
+  patternHint: 'a UTC date YYYY-MM-DD or time YYYY-MM-DDTHH:MMZ',
+};
 const ttl: Rule = { kind: 'string', pattern: /^\d+(m|h)$/, patternHint: 'a duration such as "5m" or "1h"' };
 const window: Rule = { kind: 'string', pattern: /^\d{2}:\d{2}-\d{2}:\d{2}$/, patternHint: 'a UTC window "HH:MM-HH:MM"' };
 
@@ -43,12 +47,14 @@ export const pricePeriodRule = obj({
   priority: opt(tierAdjustRule),
   fast: opt(obj({ multiplier: req(num()) })),
   tiers: opt(arr(longContextTierRule)),
-  peak: opt(obj({
-    windowsUtc: req(arr(window, 1)),
-    multiplier: opt(num()),
-    prices: opt(priceSetRule),
-    weekendsOffPeakUtcOffset: opt({ kind: 'string', pattern: /^[+-]\d{2}:\d{2}$/, patternHint: 'a UTC offset such as "+08:00"' }),
-  })),
+  peak: opt(
+    obj({
+      windowsUtc: req(arr(window, 1)),
+      multiplier: opt(num()),
+      prices: opt(priceSetRule),
+      weekendsOffPeakUtcOffset: opt({ kind: 'string', pattern: /^[+-]\d{2}:\d{2}$/, patternHint: 'a UTC offset such as "+08:00"' }),
+    }),
+  ),
   note: opt(str()),
   source: opt(str()),
 });

@@ -91,14 +91,18 @@ function outputOptions(est: Estimator, pe: PromptEstimate, opts: AnalysisOptions
     for (const me of pe.models) {
       const after = remeasure(est, pe, me, pe.prompt, tokens);
       out.push({
-        model: me.model, option, outputTokens: tokens, perCall: after.perCall.cached,
+        model: me.model,
+        option,
+        outputTokens: tokens,
+        perCall: after.perCall.cached,
         perCallSaved: me.perCall.cached - after.perCall.cached,
         perMonthSaved: me.perMonth && after.perMonth ? me.perMonth.cached - after.perMonth.cached : null,
       });
     }
   };
   if (opts.outputCap !== undefined) add(`cap at ${opts.outputCap} tokens`, Math.min(opts.outputCap, pe.models[0].outputTokens));
-  if (opts.structuredOutputTokens !== undefined) add(`structured output (${opts.structuredOutputTokens} tokens)`, opts.structuredOutputTokens);
+  if (opts.structuredOutputTokens !== undefined)
+    add(`structured output (${opts.structuredOutputTokens} tokens)`, opts.structuredOutputTokens);
   return out;
 }
 
@@ -114,12 +118,22 @@ export function analyzePrompt(est: Estimator, pe: PromptEstimate, opts: Analysis
     savings,
     loadBearing: loadBearingList(pe.prompt),
     ...(order ? { order } : {}),
-    outputShare: pe.models.map((me) => ({ model: me.model, share: me.perCall.cached > 0n ? Number((me.cost.output * 1_000_000n) / me.perCall.cached) / 1_000_000 : 0 })),
+    outputShare: pe.models.map((me) => ({
+      model: me.model,
+      share: me.perCall.cached > 0n ? Number((me.cost.output * 1_000_000n) / me.perCall.cached) / 1_000_000 : 0,
+    })),
     outputOptions: outputOptions(est, pe, opts),
   };
 }
 
 /** An instruction shared by several prompt files, as a finding with its token count. */
 export function sharedSaving(sentence: string, ids: string[], tokens: number): Saving {
-  return { kind: 'shared-across-files', where: ids.join(', '), detail: `"${clip(sentence)}" in ${ids.length} files`, tokensSaved: tokens, perCallSaved: null, perMonthSaved: null };
+  return {
+    kind: 'shared-across-files',
+    where: ids.join(', '),
+    detail: `"${clip(sentence)}" in ${ids.length} files`,
+    tokensSaved: tokens,
+    perCallSaved: null,
+    perMonthSaved: null,
+  };
 }

@@ -53,7 +53,8 @@ function whitespaceFindings(prompt: Prompt): Finding[] {
   for (const part of prompt.parts) {
     if (part.loadBearing || part.messages.length === 0) continue;
     const edited = editPrompt(prompt, part.name, normalizeWhitespace);
-    if (edited.parts.some((p, i) => p !== prompt.parts[i])) out.push({ kind: 'whitespace', where: part.name, detail: 'trailing spaces, runs of spaces, repeated blank lines', edited });
+    if (edited.parts.some((p, i) => p !== prompt.parts[i]))
+      out.push({ kind: 'whitespace', where: part.name, detail: 'trailing spaces, runs of spaces, repeated blank lines', edited });
   }
   return out;
 }
@@ -81,7 +82,8 @@ function duplicateFindings(prompt: Prompt): Finding[] {
     const anyLoadBearing = removable.length < occ.length;
     const keepAt = anyLoadBearing ? undefined : occ[0];
     if (removable.length - (keepAt ? 1 : 0) <= 0) continue;
-    const same = (o: { part: string; message: number; segment: number }) => !!keepAt && o.part === keepAt.part && o.message === keepAt.message && o.segment === keepAt.segment;
+    const same = (o: { part: string; message: number; segment: number }) =>
+      !!keepAt && o.part === keepAt.part && o.message === keepAt.message && o.segment === keepAt.segment;
     const edited = editPrompt(prompt, undefined, (t, at) => removeSentence(t, sentence, same(at) ? 1 : 0));
     const parts = [...new Set(occ.map((o) => o.part))].join(', ');
     out.push({ kind: 'duplicate', where: parts, detail: `"${clip(sentence)}" x${occ.length}`, edited });
@@ -121,7 +123,9 @@ export function loadBearingList(prompt: Prompt): string[] {
       out.push(part.name);
       continue;
     }
-    for (const m of part.messages) for (const s of segmentText(m.content)) if (s.loadBearing && s.heading && !out.includes(`${part.name}: "${s.heading}"`)) out.push(`${part.name}: "${s.heading}"`);
+    for (const m of part.messages)
+      for (const s of segmentText(m.content))
+        if (s.loadBearing && s.heading && !out.includes(`${part.name}: "${s.heading}"`)) out.push(`${part.name}: "${s.heading}"`);
   }
   return out;
 }

@@ -46,7 +46,10 @@ export interface PromptTokens {
 
 /** Counting with a shared cache, scaled by the tokenizer factor at the end. */
 export class PromptCounter {
-  constructor(readonly choice: TokenizerChoice, readonly counter: TokenCounter = new TokenCounter()) {}
+  constructor(
+    readonly choice: TokenizerChoice,
+    readonly counter: TokenCounter = new TokenCounter(),
+  ) {}
 
   raw(text: string): number {
     return text ? this.counter.count(text, this.choice.encoding) : 0;

@@ -6,7 +6,11 @@ import { segmentText } from './load-bearing.js';
 import type { Prompt } from './types.js';
 
 /** Apply `fn` to the non-load-bearing text of one part (all parts when `part` is undefined). */
-export function editPrompt(prompt: Prompt, part: string | undefined, fn: (text: string, at: { part: string; message: number; segment: number }) => string): Prompt {
+export function editPrompt(
+  prompt: Prompt,
+  part: string | undefined,
+  fn: (text: string, at: { part: string; message: number; segment: number }) => string,
+): Prompt {
   return {
     ...prompt,
     parts: prompt.parts.map((p) => {
@@ -90,7 +94,10 @@ const BULLET = /^[ \t]*(?:[-*•]|\d+[.)])[ \t]+/;
 export function sentencesOf(line: string): string[] {
   const body = line.replace(BULLET, '').trim();
   if (!body) return [];
-  return body.split(/(?<=[.!?])\s+(?=[A-Z0-9"'(*])/).map((s) => s.replace(/\s+/g, ' ').trim()).filter(Boolean);
+  return body
+    .split(/(?<=[.!?])\s+(?=[A-Z0-9"'(*])/)
+    .map((s) => s.replace(/\s+/g, ' ').trim())
+    .filter(Boolean);
 }
 
 /** Worth reporting as a duplicate: a real instruction, not a label or a placeholder. */

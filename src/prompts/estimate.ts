@@ -59,7 +59,10 @@ export class Estimator {
   readonly counter = new TokenCounter();
   readonly hitRate: Ratio;
 
-  constructor(readonly catalog: Catalog, readonly settings: EstimateSettings) {
+  constructor(
+    readonly catalog: Catalog,
+    readonly settings: EstimateSettings,
+  ) {
     this.pricer = new Pricer(catalog, { atMs: settings.atMs });
     this.hitRate = ratio(settings.cacheHitRate);
   }
@@ -68,12 +71,19 @@ export class Estimator {
     const res = this.catalog.resolve(model);
     if (res) return res;
     const close = this.catalog.suggest(model);
-    throw new UserError(`unknown model "${model}": not in the pricing catalog`, close.length ? `closest known ids: ${close.join(', ')}` : 'add it with --prices FILE or a prices: section in tokenomics.yaml');
+    throw new UserError(
+      `unknown model "${model}": not in the pricing catalog`,
+      close.length ? `closest known ids: ${close.join(', ')}` : 'add it with --prices FILE or a prices: section in tokenomics.yaml',
+    );
   }
 
   modelsFor(prompt: Prompt): string[] {
     const models = this.settings.models?.length ? this.settings.models : prompt.models;
-    if (!models.length) throw new UserError(`${prompt.file}: no model to price it with`, 'give --model ID (comma-separated for several), or model: in the prompt spec');
+    if (!models.length)
+      throw new UserError(
+        `${prompt.file}: no model to price it with`,
+        'give --model ID (comma-separated for several), or model: in the prompt spec',
+      );
     return models;
   }
 
@@ -82,7 +92,14 @@ export class Estimator {
     const traffic = overrides.traffic ?? this.settings.traffic ?? prompt.traffic;
     const trafficSource = overrides.traffic ? 'logs' : this.settings.traffic ? 'flag' : prompt.traffic ? 'spec' : undefined;
     const models = this.modelsFor(prompt).map((m) => this.estimateModel(prompt, m, outputTokensFor(picked.output), traffic));
-    return { prompt, models, output: picked.output, outputSource: picked.source, ...(traffic ? { traffic } : {}), ...(trafficSource ? { trafficSource } : {}) };
+    return {
+      prompt,
+      models,
+      output: picked.output,
+      outputSource: picked.source,
+      ...(traffic ? { traffic } : {}),
+      ...(trafficSource ? { trafficSource } : {}),
+    };
   }
 
   /** `resolve`, naming the spec file and line when the model came from the spec. */
@@ -109,8 +126,18 @@ export class Estimator {
    * month at `traffic`. Used for prompts just counted and for baseline snapshots (their saved
    * token counts repriced at the current model, prices, hit rate and output length).
    */
-  priceTokens(res: Resolution, inputTokens: number, cacheable: number, outputTokens: number, traffic: Traffic | undefined): Pick<ModelEstimate, 'cost' | 'perCall' | 'perMonth' | 'expected' | 'adjustments'> {
-    const card = this.pricer.cardForEntry(res, { inputTokens, cacheReadTokens: 0, cacheWrite5mTokens: 0, cacheWrite1hTokens: 0, outputTokens }, 'standard');
+  priceTokens(
+    res: Resolution,
+    inputTokens: number,
+    cacheable: number,
+    outputTokens: number,
+    traffic: Traffic | undefined,
+  ): Pick<ModelEstimate, 'cost' | 'perCall' | 'perMonth' | 'expected' | 'adjustments'> {
+    const card = this.pricer.cardForEntry(
+      res,
+      { inputTokens, cacheReadTokens: 0, cacheWrite5mTokens: 0, cacheWrite1hTokens: 0, outputTokens },
+      'standard',
+    );
     const cost = callCost(card.prices, inputTokens, cacheable, outputTokens, this.hitRate);
     return {
       cost,
@@ -122,7 +149,11 @@ export class Estimator {
   }
 }
 
-function pickOutput(prompt: Prompt, s: EstimateSettings, o: { output?: OutputTokens; outputSource?: string }): { output: OutputTokens; source: string } {
+function pickOutput(
+  prompt: Prompt,
+  s: EstimateSettings,
+  o: { output?: OutputTokens; outputSource?: string },
+): { output: OutputTokens; source: string } {
   if (o.output) return { output: o.output, source: o.outputSource ?? 'logs' };
   if (s.outputTokens) return { output: s.outputTokens, source: '--output-tokens' };
   if (prompt.expectedOutputTokens) return { output: prompt.expectedOutputTokens, source: 'spec' };

@@ -6,7 +6,8 @@
  * (Markdown `#` headings of the same or a higher level, a `Title:` line, or a closing `</tag>`).
  */
 
-const LOAD_BEARING_WORDS = /\b(examples?|few[-_ ]?shot|criteria|rubric|evaluation|grading|output[-_ ]?format|response[-_ ]?format|format|schema)\b/i;
+const LOAD_BEARING_WORDS =
+  /\b(examples?|few[-_ ]?shot|criteria|rubric|evaluation|grading|output[-_ ]?format|response[-_ ]?format|format|schema)\b/i;
 const CAMEL_SPLIT = /([a-z])([A-Z])/g;
 
 export function isLoadBearingName(name: string): boolean {
@@ -20,7 +21,10 @@ export interface Segment {
   heading?: string;
 }
 
-type Open = { until: 'md'; level: number; heading: string } | { until: 'colon'; heading: string } | { until: 'xml'; tag: string; heading: string };
+type Open =
+  | { until: 'md'; level: number; heading: string }
+  | { until: 'colon'; heading: string }
+  | { until: 'xml'; tag: string; heading: string };
 
 const MD_HEADING = /^(#{1,6})\s+(.+?)\s*#*\s*$/;
 const COLON_HEADING = /^([A-Z][A-Za-z0-9 /&()-]{1,58}):\s*$/;
@@ -70,7 +74,12 @@ export function segmentText(text: string): Segment[] {
     }
     if (open && closes(open, h, bare)) open = undefined;
     if (!open && h && isLoadBearingName(h.title)) {
-      open = h.kind === 'md' ? { until: 'md', level: h.level, heading: h.title } : h.kind === 'xml' ? { until: 'xml', tag: h.title, heading: h.title } : { until: 'colon', heading: h.title };
+      open =
+        h.kind === 'md'
+          ? { until: 'md', level: h.level, heading: h.title }
+          : h.kind === 'xml'
+            ? { until: 'xml', tag: h.title, heading: h.title }
+            : { until: 'colon', heading: h.title };
     }
     push(line, !!open, open?.heading);
   }

@@ -32,11 +32,22 @@ export function parsePromptText(text: string, file: string, id = defaultPromptId
     try {
       doc = JSON.parse(clean);
     } catch (err) {
-      throw new UserError(`${file}: invalid JSON: ${(err as Error).message}`, 'a chat prompt is a messages array, {messages, tools} or {system, messages, tools}');
+      throw new UserError(
+        `${file}: invalid JSON: ${(err as Error).message}`,
+        'a chat prompt is a messages array, {messages, tools} or {system, messages, tools}',
+      );
     }
     prompt = parseChatJson(doc, file, id);
   } else {
-    prompt = { id, file, format: 'text', parts: [{ name: 'prompt', kind: 'prompt', messages: [{ role: 'user', content: clean }], loadBearing: false }], variables: {}, models: [], warnings: [] };
+    prompt = {
+      id,
+      file,
+      format: 'text',
+      parts: [{ name: 'prompt', kind: 'prompt', messages: [{ role: 'user', content: clean }], loadBearing: false }],
+      variables: {},
+      models: [],
+      warnings: [],
+    };
   }
   noteMissingVariables(prompt);
   noteEmpty(prompt);
@@ -46,14 +57,18 @@ export function parsePromptText(text: string, file: string, id = defaultPromptId
 /** A prompt with no text and no tools is priced as chat framing alone: say so (an empty or truncated file). */
 function noteEmpty(prompt: Prompt): void {
   const text = prompt.parts.some((p) => p.toolsJson || p.messages.some((m) => m.content.trim() !== ''));
-  if (!text) prompt.warnings.push(prompt.parts.length ? 'the prompt is empty: only chat-format overhead is counted' : 'no messages: only the reply priming is counted');
+  if (!text)
+    prompt.warnings.push(
+      prompt.parts.length ? 'the prompt is empty: only chat-format overhead is counted' : 'no messages: only the reply priming is counted',
+    );
 }
 
 function noteMissingVariables(prompt: Prompt): void {
   const used = new Set<string>();
   for (const part of prompt.parts) for (const m of part.messages) for (const v of variablesIn(m.content)) used.add(v);
   const missing = [...used].filter((v) => prompt.variables[v] === undefined).sort();
-  if (missing.length) prompt.warnings.push(`no sample value for ${missing.map((v) => `{{${v}}}`).join(', ')}: counted as empty (add variables: to a spec)`);
+  if (missing.length)
+    prompt.warnings.push(`no sample value for ${missing.map((v) => `{{${v}}}`).join(', ')}: counted as empty (add variables: to a spec)`);
 }
 
 /**
@@ -91,7 +106,10 @@ export function expandPromptPaths(paths: readonly string[], cwd: string): string
     try {
       isDir = statSync(abs).isDirectory();
     } catch {
-      throw new UserError(`no such prompt file or directory: ${p}`, 'give prompt files (.yaml spec, .json chat, .md/.txt) or directories of them');
+      throw new UserError(
+        `no such prompt file or directory: ${p}`,
+        'give prompt files (.yaml spec, .json chat, .md/.txt) or directories of them',
+      );
     }
     const files = isDir ? listDir(abs) : [abs];
     if (isDir && files.length === 0) throw new UserError(`no prompt files in ${p}`, `prompt files end in ${PROMPT_EXTENSIONS.join(', ')}`);

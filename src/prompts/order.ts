@@ -27,7 +27,10 @@ interface Split {
 function splitMessage(content: string, count: (s: string) => number): Split {
   const pieces = splitTemplate(content);
   const firstVar = pieces.findIndex((p) => p.kind === 'var');
-  const head = pieces.slice(0, firstVar).map((p) => (p.kind === 'static' ? p.text : p.raw)).join('');
+  const head = pieces
+    .slice(0, firstVar)
+    .map((p) => (p.kind === 'static' ? p.text : p.raw))
+    .join('');
   let kept = '';
   const moved: string[] = [];
   const ahead: string[] = [];
@@ -43,7 +46,11 @@ function splitMessage(content: string, count: (s: string) => number): Split {
     }
   }
   const movedText = moved.join('\n\n');
-  return { kept: movedText ? `${head}${head && !head.endsWith('\n') ? '\n\n' : ''}${movedText}\n\n${kept.replace(/^\n+/, '')}` : content, moved: movedText, ahead };
+  return {
+    kept: movedText ? `${head}${head && !head.endsWith('\n') ? '\n\n' : ''}${movedText}\n\n${kept.replace(/^\n+/, '')}` : content,
+    moved: movedText,
+    ahead,
+  };
 }
 
 /** The prompt with static text moved before the first variable, or undefined when nothing moves. */
@@ -55,7 +62,8 @@ export function staticFirst(prompt: Prompt, count: (s: string) => number): Reord
   const split = splitMessage(parts[pi].messages[mi].content, count);
   const laterStatic: PromptPart[] = [];
   const laterDynamic: PromptPart[] = [];
-  for (const p of parts.slice(pi + 1)) (p.messages.some((m) => hasVariables(m.content)) || p.kind === 'tools' ? laterDynamic : laterStatic).push(p);
+  for (const p of parts.slice(pi + 1))
+    (p.messages.some((m) => hasVariables(m.content)) || p.kind === 'tools' ? laterDynamic : laterStatic).push(p);
   const restMessages = parts[pi].messages.slice(mi + 1);
   const restStatic = restMessages.filter((m) => !hasVariables(m.content));
   if (!split.moved && !laterStatic.length && !restStatic.length) return undefined;
@@ -64,6 +72,12 @@ export function staticFirst(prompt: Prompt, count: (s: string) => number): Reord
   const moved: PromptMessage = { ...target.messages[mi], content: split.kept };
   const head: PromptPart = { ...target, messages: [...before, ...restStatic] };
   const tail: PromptPart = { ...target, name: target.name, messages: [moved, ...restMessages.filter((m) => hasVariables(m.content))] };
-  const reordered = [...parts.slice(0, pi), ...(head.messages.length ? [{ ...head, name: `${target.name} (static)` }] : []), ...laterStatic, tail, ...laterDynamic];
+  const reordered = [
+    ...parts.slice(0, pi),
+    ...(head.messages.length ? [{ ...head, name: `${target.name} (static)` }] : []),
+    ...laterStatic,
+    tail,
+    ...laterDynamic,
+  ];
   return { prompt: { ...prompt, parts: reordered }, ahead: split.ahead.length ? split.ahead : [] };
 }

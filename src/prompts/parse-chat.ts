@@ -25,15 +25,18 @@ function contentText(content: unknown, where: string, warnings: string[]): strin
   const out: string[] = [];
   for (const block of content) {
     if (typeof block === 'string') out.push(block);
-    else if (isObject(block) && (block.type === 'text' || block.type === 'input_text') && typeof block.text === 'string') out.push(block.text);
-    else if (isObject(block) && IMAGE_TYPES.has(String(block.type))) warnings.push(`${where}: ${String(block.type)} block not counted (text only)`);
+    else if (isObject(block) && (block.type === 'text' || block.type === 'input_text') && typeof block.text === 'string')
+      out.push(block.text);
+    else if (isObject(block) && IMAGE_TYPES.has(String(block.type)))
+      warnings.push(`${where}: ${String(block.type)} block not counted (text only)`);
     else out.push(JSON.stringify(block));
   }
   return out.join('\n');
 }
 
 function messageOf(m: unknown, where: string, warnings: string[]): PromptMessage {
-  if (!isObject(m) || typeof m.role !== 'string') throw new UserError(`${where}: expected a message {role, content}`, 'a chat prompt is a messages array or {messages, tools}');
+  if (!isObject(m) || typeof m.role !== 'string')
+    throw new UserError(`${where}: expected a message {role, content}`, 'a chat prompt is a messages array or {messages, tools}');
   let content = contentText(m.content, where, warnings);
   if (m.tool_calls !== undefined) content += (content ? '\n' : '') + JSON.stringify(m.tool_calls);
   if (m.function_call !== undefined) content += (content ? '\n' : '') + JSON.stringify(m.function_call);
@@ -45,7 +48,10 @@ export function isAnthropicBody(doc: Json): boolean {
   if (typeof doc.model === 'string' && /claude/i.test(doc.model)) return true;
   if (Array.isArray(doc.tools) && doc.tools.some((t) => isObject(t) && 'input_schema' in t)) return true;
   const msgs = Array.isArray(doc.messages) ? doc.messages : [];
-  return msgs.some((m) => isObject(m) && Array.isArray(m.content) && m.content.some((b) => isObject(b) && (b.type === 'tool_use' || b.type === 'tool_result')));
+  return msgs.some(
+    (m) =>
+      isObject(m) && Array.isArray(m.content) && m.content.some((b) => isObject(b) && (b.type === 'tool_use' || b.type === 'tool_result')),
+  );
 }
 
 function toolsPart(tools: unknown): PromptPart[] {
@@ -71,7 +77,11 @@ function messageParts(messages: PromptMessage[]): PromptPart[] {
 
 function stringMap(v: unknown): Record<string, string> {
   if (!isObject(v)) return {};
-  return Object.fromEntries(Object.entries(v).filter(([, x]) => typeof x === 'string' || typeof x === 'number').map(([k, x]) => [k, String(x)]));
+  return Object.fromEntries(
+    Object.entries(v)
+      .filter(([, x]) => typeof x === 'string' || typeof x === 'number')
+      .map(([k, x]) => [k, String(x)]),
+  );
 }
 
 export function parseChatJson(doc: unknown, file: string, id: string): Prompt {
@@ -80,7 +90,8 @@ export function parseChatJson(doc: unknown, file: string, id: string): Prompt {
     const messages = doc.map((m, i) => messageOf(m, `${file}: [${i}]`, warnings));
     return { id, file, format: 'openai-chat', parts: messageParts(messages), variables: {}, models: [], warnings };
   }
-  if (!isObject(doc) || !Array.isArray(doc.messages)) throw new UserError(`${file}: not a chat prompt: expected a messages array, {messages, tools} or {system, messages, tools}`);
+  if (!isObject(doc) || !Array.isArray(doc.messages))
+    throw new UserError(`${file}: not a chat prompt: expected a messages array, {messages, tools} or {system, messages, tools}`);
   const anthropic = isAnthropicBody(doc);
   const messages = doc.messages.map((m, i) => messageOf(m, `${file}: messages[${i}]`, warnings));
   const parts = toolsPart(doc.tools);
@@ -91,5 +102,13 @@ export function parseChatJson(doc: unknown, file: string, id: string): Prompt {
   parts.push(...messageParts(messages));
   const models = typeof doc.model === 'string' ? [doc.model] : [];
   const promptId = typeof doc.id === 'string' ? doc.id : id;
-  return { id: promptId, file, format: anthropic ? 'anthropic' : 'openai-chat', parts, variables: stringMap(doc.variables), models, warnings };
+  return {
+    id: promptId,
+    file,
+    format: anthropic ? 'anthropic' : 'openai-chat',
+    parts,
+    variables: stringMap(doc.variables),
+    models,
+    warnings,
+  };
 }

@@ -38,13 +38,17 @@ const specRule: Rule = {
 const distRule: Rule = {
   kind: 'oneOf',
   describe: 'a number of tokens, {p50, p90} or {mean}',
-  pick: (v) => ('mean' in v ? obj({ mean: { rule: int(), required: true }, p90: opt(int()) }) : obj({ p50: { rule: int(), required: true }, p90: opt(int()) })),
+  pick: (v) =>
+    'mean' in v
+      ? obj({ mean: { rule: int(), required: true }, p90: opt(int()) })
+      : obj({ p50: { rule: int(), required: true }, p90: opt(int()) }),
 };
 
 const trafficRule: Rule = {
   kind: 'oneOf',
   describe: '{callsPerDay: N} or {callsPerMonth: N}',
-  pick: (v) => ('callsPerMonth' in v ? obj({ callsPerMonth: { rule: num(), required: true } }) : obj({ callsPerDay: { rule: num(), required: true } })),
+  pick: (v) =>
+    'callsPerMonth' in v ? obj({ callsPerMonth: { rule: num(), required: true } }) : obj({ callsPerDay: { rule: num(), required: true } }),
 };
 
 /** Validate `expectedOutputTokens` (a number or a distribution) at `path`; shared with the check config. */
@@ -79,8 +83,10 @@ function validateSystem(value: unknown, errors: ValidationError[]): void {
 
 function specParts(doc: Record<string, unknown>): PromptPart[] {
   const parts: PromptPart[] = [];
-  if (Array.isArray(doc.tools) && doc.tools.length) parts.push({ name: 'tools', kind: 'tools', messages: [], toolsJson: JSON.stringify(doc.tools), loadBearing: false });
-  if (typeof doc.system === 'string') parts.push({ name: 'system', kind: 'system', messages: [{ role: 'system', content: doc.system }], loadBearing: false });
+  if (Array.isArray(doc.tools) && doc.tools.length)
+    parts.push({ name: 'tools', kind: 'tools', messages: [], toolsJson: JSON.stringify(doc.tools), loadBearing: false });
+  if (typeof doc.system === 'string')
+    parts.push({ name: 'system', kind: 'system', messages: [{ role: 'system', content: doc.system }], loadBearing: false });
   else if (doc.system && typeof doc.system === 'object') {
     for (const [key, text] of Object.entries(doc.system as Record<string, string>)) {
       const name = `system.${key}`;
@@ -89,17 +95,22 @@ function specParts(doc: Record<string, unknown>): PromptPart[] {
   }
   const examples = (doc.examples as { user: string; assistant: string }[] | undefined) ?? [];
   if (examples.length) {
-    const messages = examples.flatMap((e) => [{ role: 'user', content: e.user }, { role: 'assistant', content: e.assistant }]);
+    const messages = examples.flatMap((e) => [
+      { role: 'user', content: e.user },
+      { role: 'assistant', content: e.assistant },
+    ]);
     parts.push({ name: 'examples', kind: 'examples', messages, loadBearing: true });
   }
-  if (typeof doc.template === 'string') parts.push({ name: 'template', kind: 'template', messages: [{ role: 'user', content: doc.template }], loadBearing: false });
+  if (typeof doc.template === 'string')
+    parts.push({ name: 'template', kind: 'template', messages: [{ role: 'user', content: doc.template }], loadBearing: false });
   return parts;
 }
 
 /** Parse and validate a spec; errors are `file:line: path: message` lines (exit 2). */
 export function parseSpecYaml(text: string, file: string, defaultId: string): Prompt {
   const parsed = parseYaml(text);
-  if ('errors' in parsed) throw new UserError(parsed.errors.map((e) => `${file}${e.line ? `:${e.line}` : ''}: ${e.message}`).join('\n'), 'fix the YAML syntax');
+  if ('errors' in parsed)
+    throw new UserError(parsed.errors.map((e) => `${file}${e.line ? `:${e.line}` : ''}: ${e.message}`).join('\n'), 'fix the YAML syntax');
   const doc = parsed.value;
   const errors = validate(doc, specRule);
   if (errors.length === 0) {
@@ -108,13 +119,18 @@ export function parseSpecYaml(text: string, file: string, defaultId: string): Pr
     if (d.expectedOutputTokens !== undefined) validateOutputTokens(d.expectedOutputTokens, ['expectedOutputTokens'], errors);
     if (d.traffic !== undefined) validateTraffic(d.traffic, ['traffic'], errors);
     if (d.model !== undefined && d.models !== undefined) errors.push({ path: ['models'], message: 'give model or models, not both' });
-    if (d.system === undefined && d.template === undefined && d.examples === undefined) errors.push({ path: [], message: 'a prompt spec needs at least one of system, examples, template' });
+    if (d.system === undefined && d.template === undefined && d.examples === undefined)
+      errors.push({ path: [], message: 'a prompt spec needs at least one of system, examples, template' });
   }
   if (errors.length === 0) missingValues(doc as Record<string, unknown>, errors);
   if (errors.length) throw specError(file, parsed, errors);
   const prompt = specToPrompt(doc as Record<string, unknown>, file, defaultId);
   const lineOf = (key: string) => ((doc as Record<string, unknown>)[key] !== undefined ? parsed.lineOf([key]) : undefined);
-  const lines = { model: lineOf('model') ?? lineOf('models'), expectedOutputTokens: lineOf('expectedOutputTokens'), traffic: lineOf('traffic') };
+  const lines = {
+    model: lineOf('model') ?? lineOf('models'),
+    expectedOutputTokens: lineOf('expectedOutputTokens'),
+    traffic: lineOf('traffic'),
+  };
   prompt.lines = Object.fromEntries(Object.entries(lines).filter(([, v]) => v !== undefined));
   return prompt;
 }
@@ -128,16 +144,26 @@ function missingValues(d: Record<string, unknown>, errors: ValidationError[]): v
   const texts: [PathPart[], string][] = [];
   if (typeof d.template === 'string') texts.push([['template'], d.template]);
   if (typeof d.system === 'string') texts.push([['system'], d.system]);
-  else if (d.system && typeof d.system === 'object') for (const [k, v] of Object.entries(d.system as Record<string, string>)) texts.push([['system', k], v]);
-  ((d.examples as { user: string; assistant: string }[] | undefined) ?? []).forEach((e, i) => texts.push([['examples', i, 'user'], e.user], [['examples', i, 'assistant'], e.assistant]));
+  else if (d.system && typeof d.system === 'object')
+    for (const [k, v] of Object.entries(d.system as Record<string, string>)) texts.push([['system', k], v]);
+  ((d.examples as { user: string; assistant: string }[] | undefined) ?? []).forEach((e, i) =>
+    texts.push([['examples', i, 'user'], e.user], [['examples', i, 'assistant'], e.assistant]),
+  );
   for (const [path, text] of texts) {
-    const missing = variablesIn(text).filter((v) => !Object.prototype.hasOwnProperty.call(values, v));
-    if (missing.length) errors.push({ path, message: `no value for ${missing.map((v) => `{{${v}}}`).join(', ')} (add ${missing.map((v) => `${v}: "..."`).join(', ')} under variables:)` });
+    const missing = variablesIn(text).filter((v) => !Object.hasOwn(values, v));
+    if (missing.length)
+      errors.push({
+        path,
+        message: `no value for ${missing.map((v) => `{{${v}}}`).join(', ')} (add ${missing.map((v) => `${v}: "..."`).join(', ')} under variables:)`,
+      });
   }
 }
 
 function specError(file: string, loaded: LoadedYaml, errors: ValidationError[]): UserError {
-  return new UserError(`invalid prompt spec:\n${describeErrors(file, loaded, errors).join('\n')}`, 'keys: id, description, model, models, system, tools, examples, template, variables, expectedOutputTokens, traffic');
+  return new UserError(
+    `invalid prompt spec:\n${describeErrors(file, loaded, errors).join('\n')}`,
+    'keys: id, description, model, models, system, tools, examples, template, variables, expectedOutputTokens, traffic',
+  );
 }
 
 function specToPrompt(d: Record<string, unknown>, file: string, defaultId: string): Prompt {

@@ -64,7 +64,11 @@ export interface CallCost {
 }
 
 const buckets = (input: number, read: number, write: number, output: number): TokenBuckets => ({
-  inputTokens: input, cacheReadTokens: read, cacheWrite5mTokens: write, cacheWrite1hTokens: 0, outputTokens: output,
+  inputTokens: input,
+  cacheReadTokens: read,
+  cacheWrite5mTokens: write,
+  cacheWrite1hTokens: 0,
+  outputTokens: output,
 });
 
 export function callCost(prices: PriceSet, inputTokens: number, cacheable: number, outputTokens: number, hitRate: Ratio): CallCost {
@@ -73,5 +77,12 @@ export function callCost(prices: PriceSet, inputTokens: number, cacheable: numbe
   const hit = totalOf(componentsOf(buckets(rest, cacheable, 0, outputTokens), prices));
   const miss = totalOf(componentsOf(buckets(rest, 0, cacheable, outputTokens), prices));
   const output = componentsOf(buckets(0, 0, 0, outputTokens), prices).output;
-  return { noCache, hit, miss, expected: cacheable > 0 ? mixAt(hit, miss, hitRate) : exactOf(noCache), output, writesCharged: prices.cacheWrite5m !== prices.input };
+  return {
+    noCache,
+    hit,
+    miss,
+    expected: cacheable > 0 ? mixAt(hit, miss, hitRate) : exactOf(noCache),
+    output,
+    writesCharged: prices.cacheWrite5m !== prices.input,
+  };
 }

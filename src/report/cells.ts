@@ -43,8 +43,10 @@ export function humanCell(value: Cell, type: ColumnType): string {
 export function plainCell(value: Cell, type: ColumnType): string {
   if (value === null || value === undefined) return '';
   // amounts to 1e-12 USD, as in JSON: exact sums of scaled prices carry femto-level remainders
-  if (typeof value === 'bigint') return type === 'usdPerMTok' ? toPlainDecimal(priceToUsdPerMTok(value)) : femtoToUsdString(roundFemto(value, 12));
-  if (typeof value === 'number') return !Number.isFinite(value) ? '' : toPlainDecimal(Number.isInteger(value) ? value : Number(value.toPrecision(12)));
+  if (typeof value === 'bigint')
+    return type === 'usdPerMTok' ? toPlainDecimal(priceToUsdPerMTok(value)) : femtoToUsdString(roundFemto(value, 12));
+  if (typeof value === 'number')
+    return !Number.isFinite(value) ? '' : toPlainDecimal(Number.isInteger(value) ? value : Number(value.toPrecision(12)));
   return value;
 }
 

@@ -100,18 +100,26 @@ export function sectionToMarkdown(section: Section, maxRows?: number, moreHint?:
   const rows = section.footer ? [...body, section.footer] : body;
   rows.forEach((row, i) => {
     const bold = section.footer && i === rows.length - 1;
-    out.push(`| ${columns.map((c) => {
-      const s = mdCell(row[c.key], c.type);
-      return bold && s ? `**${s}**` : s;
-    }).join(' | ')} |`);
+    out.push(
+      `| ${columns
+        .map((c) => {
+          const s = mdCell(row[c.key], c.type);
+          return bold && s ? `**${s}**` : s;
+        })
+        .join(' | ')} |`,
+    );
   });
   const left = section.rows.length - body.length;
-  if (left > 0) out.push('', `_${left} more row${left === 1 ? '' : 's'} not shown (${inertMarkdown(moreHint ?? '--all shows every row', 0)})._`);
+  if (left > 0)
+    out.push('', `_${left} more row${left === 1 ? '' : 's'} not shown (${inertMarkdown(moreHint ?? '--all shows every row', 0)})._`);
   return out.join('\n');
 }
 
 export function toMarkdown(report: Report, opts: Partial<FormatOptions> = {}): string {
-  const md = (s: string) => inertLines(s).map((l) => inertMarkdown(l, 0)).join(' ');
+  const md = (s: string) =>
+    inertLines(s)
+      .map((l) => inertMarkdown(l, 0))
+      .join(' ');
   const out: string[] = [`## ${md(report.title)}`, ''];
   for (const [k, v] of report.summary) out.push(`- **${md(k)}:** ${md(v)}`);
   if (report.summary.length) out.push('');

@@ -43,7 +43,8 @@ export function toJsonText(value: unknown): string {
 
 function write(value: unknown, indent: string, out: string[]): boolean {
   if (value instanceof ExactDecimal) return out.push(value.digits) > 0;
-  if (value !== null && typeof value === 'object' && typeof (value as { toJSON?: unknown }).toJSON === 'function') value = (value as { toJSON(): unknown }).toJSON();
+  if (value !== null && typeof value === 'object' && typeof (value as { toJSON?: unknown }).toJSON === 'function')
+    value = (value as { toJSON(): unknown }).toJSON();
   switch (typeof value) {
     case 'string':
       out.push(JSON.stringify(value));
@@ -78,7 +79,9 @@ function write(value: unknown, indent: string, out: string[]): boolean {
     out.push(indent + ']');
     return true;
   }
-  const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined && typeof v !== 'function' && typeof v !== 'symbol');
+  const entries = Object.entries(value as Record<string, unknown>).filter(
+    ([, v]) => v !== undefined && typeof v !== 'function' && typeof v !== 'symbol',
+  );
   if (entries.length === 0) return out.push('{}') > 0;
   out.push('{\n');
   entries.forEach(([k, v], i) => {

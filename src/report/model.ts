@@ -52,6 +52,11 @@ export interface Report {
   primarySection?: string;
 }
 
-export const col = (key: string, label: string, type: ColumnType = 'text', extra: Pick<Column, 'priority' | 'only'> = {}): Column => ({ key, label, type, ...extra });
+export const col = (key: string, label: string, type: ColumnType = 'text', extra: Pick<Column, 'priority' | 'only'> = {}): Column => ({
+  key,
+  label,
+  type,
+  ...extra,
+});
 
 export type { Femto };

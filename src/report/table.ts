@@ -46,10 +46,17 @@ function wideWidth(s: string): number {
     if (c < 0x300) w += 1;
     else if ((c >= 0x300 && c <= 0x36f) || (c >= 0x200b && c <= 0x200f) || (c >= 0xfe00 && c <= 0xfe0f)) continue;
     else if (
-      (c >= 0x1100 && c <= 0x115f) || (c >= 0x2e80 && c <= 0xa4cf) || (c >= 0xac00 && c <= 0xd7a3) || (c >= 0xf900 && c <= 0xfaff) ||
-      (c >= 0xfe30 && c <= 0xfe4f) || (c >= 0xff00 && c <= 0xff60) || (c >= 0xffe0 && c <= 0xffe6) || (c >= 0x1f300 && c <= 0x1faff) ||
+      (c >= 0x1100 && c <= 0x115f) ||
+      (c >= 0x2e80 && c <= 0xa4cf) ||
+      (c >= 0xac00 && c <= 0xd7a3) ||
+      (c >= 0xf900 && c <= 0xfaff) ||
+      (c >= 0xfe30 && c <= 0xfe4f) ||
+      (c >= 0xff00 && c <= 0xff60) ||
+      (c >= 0xffe0 && c <= 0xffe6) ||
+      (c >= 0x1f300 && c <= 0x1faff) ||
       (c >= 0x20000 && c <= 0x3fffd)
-    ) w += 2;
+    )
+      w += 2;
     else w += 1;
   }
   return w;
@@ -282,7 +289,10 @@ function layout(section: Section, rows: Record<string, Cell>[], width: number | 
   }
   // 3. narrow text columns, widest first, down to a few characters: their cells wrap onto more lines
   let excess = total() - width;
-  const text = widths.map((_, j) => j).filter((j) => columns[j].type === 'text').sort((a, b) => widths[b] - widths[a]);
+  const text = widths
+    .map((_, j) => j)
+    .filter((j) => columns[j].type === 'text')
+    .sort((a, b) => widths[b] - widths[a]);
   for (const j of text) {
     if (excess <= 0) break;
     const cut = Math.min(excess, Math.max(0, widths[j] - MIN_TEXT));
@@ -302,11 +312,17 @@ export function renderTable(section: Section, opts: TableOptions): string[] {
   const left = section.rows.length - rows.length;
   const t = layout(section, rows, width);
   const right = t.columns.map((c) => isNumeric(c.type));
-  const line = (cells: string[]): string => cells.map((s, j) => (j === cells.length - 1 && !right[j] ? s : pad(s, t.widths[j], right[j]))).join(GAP).trimEnd();
+  const line = (cells: string[]): string =>
+    cells
+      .map((s, j) => (j === cells.length - 1 && !right[j] ? s : pad(s, t.widths[j], right[j])))
+      .join(GAP)
+      .trimEnd();
   /** One row as one or more lines: text wider than its column wraps (numbers always fit). */
   const rowLines = (cells: string[]): string[] => {
     if (cells.every((c, j) => displayWidth(c) <= t.widths[j])) return [line(cells)];
-    const parts = cells.map((c, j) => (displayWidth(c) <= t.widths[j] ? [c] : wrapText(c, t.widths[j], '').map((l) => truncate(l, t.widths[j]))));
+    const parts = cells.map((c, j) =>
+      displayWidth(c) <= t.widths[j] ? [c] : wrapText(c, t.widths[j], '').map((l) => truncate(l, t.widths[j])),
+    );
     const height = Math.max(...parts.map((p) => p.length));
     const out: string[] = [];
     for (let k = 0; k < height; k++) out.push(line(parts.map((p) => p[k] ?? '')));
@@ -317,8 +333,14 @@ export function renderTable(section: Section, opts: TableOptions): string[] {
   for (const r of t.cells) out.push(...rowLines(r));
   if (t.footer) out.push(style.dim(rule), ...rowLines(t.footer).map((l) => style.bold(l)));
   const dimmed = (text: string, indent = ''): string[] => wrapText(text, width, indent).map((l) => style.dim(l));
-  if (left > 0) out.push(...dimmed(`… ${formatInt(left)} more row${left === 1 ? '' : 's'} not shown (${opts.moreHint ?? '--all shows every row'})`, '  '));
+  if (left > 0)
+    out.push(
+      ...dimmed(`… ${formatInt(left)} more row${left === 1 ? '' : 's'} not shown (${opts.moreHint ?? '--all shows every row'})`, '  '),
+    );
   t.footnotes.forEach((n, i) => out.push(...wrapText(`[${i + 1}] ${n}`, width, ' '.repeat(String(i + 1).length + 3))));
-  if (t.dropped.length) out.push(...dimmed(`Columns not shown to fit ${width} characters: ${t.dropped.map((l) => inert(l)).join(', ')} (--wide shows them).`, '  '));
+  if (t.dropped.length)
+    out.push(
+      ...dimmed(`Columns not shown to fit ${width} characters: ${t.dropped.map((l) => inert(l)).join(', ')} (--wide shows them).`, '  '),
+    );
   return out;
 }

@@ -13,14 +13,28 @@ import { SCHEMA_VERSION } from '../cli/version.js';
 const usd = (f: Femto | null | undefined): number | ExactDecimal | null => (f === null || f === undefined ? null : usdJson(f));
 const per = (f: Femto | null, n: number): number | ExactDecimal | null => (f === null || n <= 0 ? null : usdJson(divFemto(f, n)));
 const round6 = (x: number | undefined): number | null => (x === undefined ? null : Number(x.toPrecision(6)));
-const share = (part: Femto, whole: Femto | null): number | null => (whole === null || whole === 0n ? null : Number((Number((part * 1_000_000n) / whole) / 1_000_000).toFixed(6)));
+const share = (part: Femto, whole: Femto | null): number | null =>
+  whole === null || whole === 0n ? null : Number((Number((part * 1_000_000n) / whole) / 1_000_000).toFixed(6));
 
 export function tokensJson(s: TokenSums) {
-  return { input: s.inputTokens, cacheRead: s.cacheReadTokens, cacheWrite5m: s.cacheWrite5mTokens, cacheWrite1h: s.cacheWrite1hTokens, output: s.outputTokens, reasoning: s.reasoningTokens };
+  return {
+    input: s.inputTokens,
+    cacheRead: s.cacheReadTokens,
+    cacheWrite5m: s.cacheWrite5mTokens,
+    cacheWrite1h: s.cacheWrite1hTokens,
+    output: s.outputTokens,
+    reasoning: s.reasoningTokens,
+  };
 }
 
 export function componentsJson(c: Components) {
-  return { input: usd(c.input), cacheRead: usd(c.cacheRead), cacheWrite5m: usd(c.cacheWrite5m), cacheWrite1h: usd(c.cacheWrite1h), output: usd(c.output) };
+  return {
+    input: usd(c.input),
+    cacheRead: usd(c.cacheRead),
+    cacheWrite5m: usd(c.cacheWrite5m),
+    cacheWrite1h: usd(c.cacheWrite1h),
+    output: usd(c.output),
+  };
 }
 
 function unpricedJson(r: CostResult) {
@@ -98,12 +112,33 @@ export function usageJson(input: UsageJsonInput) {
     unitEconomics: unitEconomicsJson(view),
     contextWindowTax: contextJson(view),
     caching: cachingJson(view),
-    longContext: view.cliffs.map((c) => ({ model: c.model, threshold: c.threshold, operator: c.operator, requests: c.requests, costUsd: usd(c.costFemto), premiumUsd: usd(c.premiumFemto) })),
-    reprice: input.reprice && total.repriced
-      ? { label: input.reprice.label, costUsd: usd(total.repriced.costFemto), deltaUsd: totalCost !== null && total.repriced.costFemto !== null ? usd(total.repriced.costFemto - totalCost) : null, unpriced: unpricedJson(total.repriced) }
-      : null,
+    longContext: view.cliffs.map((c) => ({
+      model: c.model,
+      threshold: c.threshold,
+      operator: c.operator,
+      requests: c.requests,
+      costUsd: usd(c.costFemto),
+      premiumUsd: usd(c.premiumFemto),
+    })),
+    reprice:
+      input.reprice && total.repriced
+        ? {
+            label: input.reprice.label,
+            costUsd: usd(total.repriced.costFemto),
+            deltaUsd: totalCost !== null && total.repriced.costFemto !== null ? usd(total.repriced.costFemto - totalCost) : null,
+            unpriced: unpricedJson(total.repriced),
+          }
+        : null,
     warnings: input.warnings,
-    issues: input.issues.map((i) => ({ severity: i.severity, code: i.code, message: i.message, file: i.file ?? null, line: i.line ?? null, path: i.path ?? null, hint: i.hint ?? null })),
+    issues: input.issues.map((i) => ({
+      severity: i.severity,
+      code: i.code,
+      message: i.message,
+      file: i.file ?? null,
+      line: i.line ?? null,
+      path: i.path ?? null,
+      hint: i.hint ?? null,
+    })),
   };
 }
 
@@ -156,7 +191,10 @@ function contextJson(view: UsageView) {
     conversations: view.conversations,
     turns: rows,
     promptGrowthFactor: first.avgPromptTokens > 0 ? Number((last.avgPromptTokens / first.avgPromptTokens).toFixed(3)) : null,
-    costGrowthFactor: first.avgCostUsd && last.avgCostUsd && Number(first.avgCostUsd) > 0 ? Number((Number(last.avgCostUsd) / Number(first.avgCostUsd)).toFixed(3)) : null,
+    costGrowthFactor:
+      first.avgCostUsd && last.avgCostUsd && Number(first.avgCostUsd) > 0
+        ? Number((Number(last.avgCostUsd) / Number(first.avgCostUsd)).toFixed(3))
+        : null,
   };
 }
 

@@ -11,7 +11,8 @@ import { inert } from '../core/untrusted.js';
 import { pricedSuccesses } from './usage-json.js';
 
 const title = (s: string): string => s[0].toUpperCase() + s.slice(1);
-const fshare = (part: Femto, whole: Femto | null): number | undefined => (whole === null || whole === 0n ? undefined : Number((part * 1_000_000n) / whole) / 1_000_000);
+const fshare = (part: Femto, whole: Femto | null): number | undefined =>
+  whole === null || whole === 0n ? undefined : Number((part * 1_000_000n) / whole) / 1_000_000;
 const perReq = (f: Femto | null, n: number): Femto | null => (f === null || n <= 0 ? null : divFemto(f, n));
 const femtoOf = (x: number | undefined): bigint | undefined => (x === undefined ? undefined : BigInt(Math.round(x * 1e15)));
 const usdFloat = (x: number | undefined): string => (x === undefined ? '-' : formatUsd(femtoOf(x)));
@@ -57,13 +58,25 @@ export function spendSection(view: UsageView, dims: Dimension[], top: number | u
     }
     // unpriced groups add no cost, never $0: a remainder with no priced group is unpriced
     const cost = priced ? other : null;
-    rows.push({ [dimensionKey(dims[0])]: `(${formatInt(rest)} more)`, requests, cost, share: cost === null ? undefined : fshare(cost, total), unpricedRequests: unpriced });
+    rows.push({
+      [dimensionKey(dims[0])]: `(${formatInt(rest)} more)`,
+      requests,
+      cost,
+      share: cost === null ? undefined : fshare(cost, total),
+      unpricedRequests: unpriced,
+    });
   }
   const s = view.total.sums;
   const footer: Record<string, Cell> = {
-    [dimensionKey(dims[0])]: 'Total', requests: s.requests, input: s.inputTokens, cacheRead: s.cacheReadTokens,
-    cacheWrite: s.cacheWrite5mTokens + s.cacheWrite1hTokens, output: s.outputTokens, cost: total,
-    share: total === null ? undefined : 1, perRequest: perReq(total, s.requests - view.total.cost.unpriced.requests),
+    [dimensionKey(dims[0])]: 'Total',
+    requests: s.requests,
+    input: s.inputTokens,
+    cacheRead: s.cacheReadTokens,
+    cacheWrite: s.cacheWrite5mTokens + s.cacheWrite1hTokens,
+    output: s.outputTokens,
+    cost: total,
+    share: total === null ? undefined : 1,
+    perRequest: perReq(total, s.requests - view.total.cost.unpriced.requests),
     outputShare: fshare(view.total.cost.components.output, total),
     p90: femtoOf(view.distribution.p90),
     unpricedRequests: view.total.cost.unpriced.requests,
@@ -75,10 +88,17 @@ export function spendSection(view: UsageView, dims: Dimension[], top: number | u
     columns: [
       ...dims.map((d) => col(dimensionKey(d), title(dimensionLabel(d)), 'text', { priority: 1 })),
       // at 80 columns: the group, requests, cost, share and $/request stay; token columns give way first
-      col('requests', 'Requests', 'int', { priority: 1 }), col('input', 'Input tok', 'int', { priority: 5 }), col('cacheRead', 'Cache read', 'int', { priority: 6 }),
-      col('cacheWrite', 'Cache write', 'int', { priority: 6 }), col('output', 'Output tok', 'int', { priority: 4 }), col('cost', 'Cost', 'usd', { priority: 1 }),
-      col('share', 'Share', 'pct', { priority: 1 }), col('perRequest', '$/request', 'usd', { priority: 3 }), col('p90', 'p90 $/req', 'usd', { priority: 7 }),
-      col('outputShare', 'Output share', 'pct', { priority: 7 }), col('unpricedRequests', 'Unpriced requests', 'int', { only: 'csv' }),
+      col('requests', 'Requests', 'int', { priority: 1 }),
+      col('input', 'Input tok', 'int', { priority: 5 }),
+      col('cacheRead', 'Cache read', 'int', { priority: 6 }),
+      col('cacheWrite', 'Cache write', 'int', { priority: 6 }),
+      col('output', 'Output tok', 'int', { priority: 4 }),
+      col('cost', 'Cost', 'usd', { priority: 1 }),
+      col('share', 'Share', 'pct', { priority: 1 }),
+      col('perRequest', '$/request', 'usd', { priority: 3 }),
+      col('p90', 'p90 $/req', 'usd', { priority: 7 }),
+      col('outputShare', 'Output share', 'pct', { priority: 7 }),
+      col('unpricedRequests', 'Unpriced requests', 'int', { only: 'csv' }),
     ],
     limit: false, // cut by --top (default 20), the rest summed in one row
     rows,
@@ -91,9 +111,13 @@ function partlyPricedNote(partly: GroupView[], dims: Dimension[]): string[] | un
   const named = partly.filter((g) => g.cost.costFemto !== null);
   if (named.length === 0) return undefined;
   const label = (g: GroupView) => dims.map((d) => g.key[dimensionKey(d)]).join(' / ');
-  const list = named.slice(0, 5).map((g) => `${inert(label(g))} (${formatInt(g.cost.unpriced.requests)} of ${formatInt(g.sums.requests)} requests unpriced)`);
+  const list = named
+    .slice(0, 5)
+    .map((g) => `${inert(label(g))} (${formatInt(g.cost.unpriced.requests)} of ${formatInt(g.sums.requests)} requests unpriced)`);
   const more = named.length > 5 ? `, and ${named.length - 5} more` : '';
-  return [`Partly priced: ${list.join(', ')}${more}. Cost and $/request cover only the priced requests; the unpriced ones are left out (see the warnings).`];
+  return [
+    `Partly priced: ${list.join(', ')}${more}. Cost and $/request cover only the priced requests; the unpriced ones are left out (see the warnings).`,
+  ];
 }
 
 export function componentsSection(view: UsageView): Section {
@@ -107,13 +131,23 @@ export function componentsSection(view: UsageView): Section {
     { component: 'Cache write 1h', tokens: s.cacheWrite1hTokens, cost: c.cacheWrite1h, share: fshare(c.cacheWrite1h, total) },
     { component: 'Output (incl. reasoning)', tokens: s.outputTokens, cost: c.output, share: fshare(c.output, total) },
   ];
-  const outTokShare = s.outputTokens / Math.max(1, s.inputTokens + s.cacheReadTokens + s.cacheWrite5mTokens + s.cacheWrite1hTokens + s.outputTokens);
+  const outTokShare =
+    s.outputTokens / Math.max(1, s.inputTokens + s.cacheReadTokens + s.cacheWrite5mTokens + s.cacheWrite1hTokens + s.outputTokens);
   return {
     id: 'components',
     title: 'Where the money goes',
-    columns: [col('component', 'Component'), col('tokens', 'Tokens', 'int'), col('cost', 'Cost', 'usd'), col('share', 'Share of spend', 'pct')],
+    columns: [
+      col('component', 'Component'),
+      col('tokens', 'Tokens', 'int'),
+      col('cost', 'Cost', 'usd'),
+      col('share', 'Share of spend', 'pct'),
+    ],
     rows: rows.filter((r) => r.tokens !== 0),
-    notes: total ? [`Output is ${formatPct(outTokShare)} of tokens but ${formatPct(fshare(c.output, total) ?? 0)} of spend (the output-token premium).${s.reasoningTokens ? ` Reasoning: ${formatInt(s.reasoningTokens)} of the output tokens.` : ''}`] : undefined,
+    notes: total
+      ? [
+          `Output is ${formatPct(outTokShare)} of tokens but ${formatPct(fshare(c.output, total) ?? 0)} of spend (the output-token premium).${s.reasoningTokens ? ` Reasoning: ${formatInt(s.reasoningTokens)} of the output tokens.` : ''}`,
+        ]
+      : undefined,
   };
 }
 
@@ -123,21 +157,40 @@ export function unitSection(view: UsageView): Section {
   const d = view.distribution;
   const rows: Record<string, Cell>[] = [
     { metric: 'Cost per request (mean)', value: formatUsd(perReq(cost, priced)) },
-    { metric: 'Cost per request p50 / p90 / p99 / max', value: `${usdFloat(d.p50)} / ${usdFloat(d.p90)} / ${usdFloat(d.p99)} / ${usdFloat(d.max)}` },
+    {
+      metric: 'Cost per request p50 / p90 / p99 / max',
+      value: `${usdFloat(d.p50)} / ${usdFloat(d.p90)} / ${usdFloat(d.p99)} / ${usdFloat(d.max)}`,
+    },
     { metric: 'Cost per 1,000 requests', value: formatUsd(cost === null || priced <= 0 ? null : divFemto(cost * 1000n, priced)) },
   ];
   const a = view.attributed;
-  if (view.conversations) rows.push({ metric: `Cost per conversation (${formatInt(view.conversations)})`, value: formatUsd(perReq(a.conversation.costFemto, view.conversations)) });
-  if (view.customers) rows.push({ metric: `Cost per customer (${formatInt(view.customers)})`, value: formatUsd(perReq(a.customer.costFemto, view.customers)) });
+  if (view.conversations)
+    rows.push({
+      metric: `Cost per conversation (${formatInt(view.conversations)})`,
+      value: formatUsd(perReq(a.conversation.costFemto, view.conversations)),
+    });
+  if (view.customers)
+    rows.push({
+      metric: `Cost per customer (${formatInt(view.customers)})`,
+      value: formatUsd(perReq(a.customer.costFemto, view.customers)),
+    });
   if (view.users) rows.push({ metric: `Cost per user (${formatInt(view.users)})`, value: formatUsd(perReq(a.user.costFemto, view.users)) });
   const o = view.outcomes;
   if (o.success + o.failure > 0) {
-    rows.push({ metric: 'Success rate (requests with a known outcome)', value: `${formatPct(o.success / (o.success + o.failure))} of ${formatInt(o.success + o.failure)}` });
+    rows.push({
+      metric: 'Success rate (requests with a known outcome)',
+      value: `${formatPct(o.success / (o.success + o.failure))} of ${formatInt(o.success + o.failure)}`,
+    });
     rows.push({ metric: 'Cost per successful outcome', value: formatUsd(perReq(o.knownCost.costFemto, pricedSuccesses(view))) });
   }
   return {
-    id: 'unit', title: 'Unit economics', columns: [col('metric', 'Metric'), col('value', 'Value')], rows,
-    notes: ['Per conversation / customer / user: the cost of the requests attributed to them, divided by their number. Percentiles come from a streaming sketch (within 1% of the exact value); means are exact.'],
+    id: 'unit',
+    title: 'Unit economics',
+    columns: [col('metric', 'Metric'), col('value', 'Value')],
+    rows,
+    notes: [
+      'Per conversation / customer / user: the cost of the requests attributed to them, divided by their number. Percentiles come from a streaming sketch (within 1% of the exact value); means are exact.',
+    ],
   };
 }
 
@@ -156,7 +209,13 @@ export function turnsSection(view: UsageView): Section | undefined {
   return {
     id: 'turns',
     title: 'Context-window tax (by conversation turn)',
-    columns: [col('turn', 'Turn', 'int'), col('requests', 'Requests', 'int'), col('avgPrompt', 'Avg prompt tok', 'int'), col('avgCost', 'Avg $/request', 'usd'), col('cost', 'Cost', 'usd')],
+    columns: [
+      col('turn', 'Turn', 'int'),
+      col('requests', 'Requests', 'int'),
+      col('avgPrompt', 'Avg prompt tok', 'int'),
+      col('avgCost', 'Avg $/request', 'usd'),
+      col('cost', 'Cost', 'usd'),
+    ],
     rows,
     notes: [`Prompt size grows ${growth}x from turn ${first.turn} to turn ${last.turn}: history is re-billed on every turn.`],
   };
@@ -174,7 +233,10 @@ export function cachingSection(view: UsageView): Section {
     columns: [col('metric', 'Metric'), col('value', 'Value')],
     rows: [
       { metric: 'Cache reads, share of input tokens', value: allInput ? formatPct(s.cacheReadTokens / allInput) : '-' },
-      { metric: 'Cost without caching (same tokens at input price)', value: formatUsd(c.costFemto === null ? null : c.uncachedEquivalentFemto) },
+      {
+        metric: 'Cost without caching (same tokens at input price)',
+        value: formatUsd(c.costFemto === null ? null : c.uncachedEquivalentFemto),
+      },
       { metric: 'Saved by caching (net of write premiums)', value: formatUsd(saved) },
       { metric: 'Cache writes never read (writes / tokens)', value: `${formatInt(u.writes)} / ${formatInt(u.tokens)}` },
       { metric: 'Paid for unread writes (premium over input)', value: `${formatUsd(u.costFemto)} (${formatUsd(u.premiumFemto)})` },
@@ -187,8 +249,20 @@ export function cliffsSection(view: UsageView): Section | undefined {
   return {
     id: 'long-context',
     title: 'Long-context cliffs (whole request billed at the tier rate)',
-    columns: [col('model', 'Model'), col('threshold', 'Threshold'), col('requests', 'Requests', 'int'), col('cost', 'Cost', 'usd'), col('premium', 'Premium paid', 'usd')],
-    rows: view.cliffs.map((c) => ({ model: c.model, threshold: `${c.operator}${formatInt(c.threshold)}`, requests: c.requests, cost: c.costFemto, premium: c.premiumFemto })),
+    columns: [
+      col('model', 'Model'),
+      col('threshold', 'Threshold'),
+      col('requests', 'Requests', 'int'),
+      col('cost', 'Cost', 'usd'),
+      col('premium', 'Premium paid', 'usd'),
+    ],
+    rows: view.cliffs.map((c) => ({
+      model: c.model,
+      threshold: `${c.operator}${formatInt(c.threshold)}`,
+      requests: c.requests,
+      cost: c.costFemto,
+      premium: c.premiumFemto,
+    })),
   };
 }
 
@@ -206,7 +280,12 @@ export function repriceSection(view: UsageView, dims: Dimension[], label: string
   return {
     id: 'reprice',
     title: `Repricing: as billed vs ${label}`,
-    columns: [...dims.map((d) => col(dimensionKey(d), title(dimensionLabel(d)), 'text', { priority: 1 })), col('billed', 'As billed', 'usd'), col('repriced', label, 'usd'), col('delta', 'Delta', 'usd')],
+    columns: [
+      ...dims.map((d) => col(dimensionKey(d), title(dimensionLabel(d)), 'text', { priority: 1 })),
+      col('billed', 'As billed', 'usd'),
+      col('repriced', label, 'usd'),
+      col('delta', 'Delta', 'usd'),
+    ],
     rows,
     footer: { [dimensionKey(dims[0])]: 'Total', billed: a, repriced: b, delta: a !== null && b !== null ? b - a : null },
   };
@@ -248,14 +327,22 @@ export function usageWarnings(w: WarningInput): UsageWarning[] {
   if (w.unpricedModels.size) {
     const list = [...w.unpricedModels.entries()].sort((a, b) => b[1] - a[1]);
     const requests = list.reduce((n, [, v]) => n + v, 0);
-    out.push({ code: 'unpriced-models', requests, message: `unpriced models, excluded from costs (not $0): ${nameList(list, 'requests')}; add prices with --prices FILE or map them with modelAliases in tokenomics.yaml` });
+    out.push({
+      code: 'unpriced-models',
+      requests,
+      message: `unpriced models, excluded from costs (not $0): ${nameList(list, 'requests')}; add prices with --prices FILE or map them with modelAliases in tokenomics.yaml`,
+    });
   }
   const rejected = Object.entries(c.rejected).sort((a, b) => b[1] - a[1]);
   const rejectedCount = rejected.reduce((n, [, v]) => n + v, 0);
   if (rejectedCount) {
     const first = w.issues.find((i) => i.severity === 'error' && i.file);
     const where = first ? `; first at ${inert(first.file!, 200)}${first.line ? `:${first.line}` : ''}` : '';
-    out.push({ code: 'rejected-records', requests: rejectedCount, message: `${formatInt(rejectedCount)} record${rejectedCount === 1 ? '' : 's'} rejected as invalid (${rejected.map(([k, v]) => `${inert(k, 60)} ${formatInt(v)}`).join(', ')})${where}; --strict makes this an error` });
+    out.push({
+      code: 'rejected-records',
+      requests: rejectedCount,
+      message: `${formatInt(rejectedCount)} record${rejectedCount === 1 ? '' : 's'} rejected as invalid (${rejected.map(([k, v]) => `${inert(k, 60)} ${formatInt(v)}`).join(', ')})${where}; --strict makes this an error`,
+    });
   }
   if (!rejectedCount) {
     // errors that stopped reading (part of) a file, with no record rejected: still never silent
@@ -263,22 +350,48 @@ export function usageWarnings(w: WarningInput): UsageWarning[] {
     if (fileErrors.length) {
       const first = fileErrors[0];
       const where = first.file ? `${inert(first.file, 200)}${first.line ? `:${first.line}` : ''}: ` : '';
-      out.push({ code: 'input-errors', requests: null, message: `${formatInt(fileErrors.length)} input error${fileErrors.length === 1 ? '' : 's'}: ${where}${inert(first.message, 200)}; --strict makes this an error` });
+      out.push({
+        code: 'input-errors',
+        requests: null,
+        message: `${formatInt(fileErrors.length)} input error${fileErrors.length === 1 ? '' : 's'}: ${where}${inert(first.message, 200)}; --strict makes this an error`,
+      });
     }
   }
-  if (w.view.filteredOut) out.push({ code: 'filtered', requests: w.view.filteredOut, message: `${formatInt(w.view.filteredOut)} of ${formatInt(c.counted)} records left out by ${w.filters.join(' ')}` });
+  if (w.view.filteredOut)
+    out.push({
+      code: 'filtered',
+      requests: w.view.filteredOut,
+      message: `${formatInt(w.view.filteredOut)} of ${formatInt(c.counted)} records left out by ${w.filters.join(' ')}`,
+    });
   for (const d of w.dims) {
     if (d.kind !== 'tag') continue;
     const key = dimensionKey(d);
     if (w.view.groups.length > 0 && w.view.groups.every((g) => g.key[key] === '(none)')) {
-      out.push({ code: 'tag-unmatched', requests: null, message: `--by ${inert(key, 60)}: no record carries the tag "${inert(d.name, 60)}" (every group is "(none)")` });
+      out.push({
+        code: 'tag-unmatched',
+        requests: null,
+        message: `--by ${inert(key, 60)}: no record carries the tag "${inert(d.name, 60)}" (every group is "(none)")`,
+      });
     }
   }
   if (w.unusedAliases?.length) {
-    const names = w.unusedAliases.slice(0, 5).map((a) => `"${inert(a, 60)}"`).join(', ') + (w.unusedAliases.length > 5 ? `, and ${w.unusedAliases.length - 5} more` : '');
-    out.push({ code: 'alias-unmatched', requests: null, message: `modelAliases in tokenomics.yaml that matched no model in the inputs: ${names} (check the spelling against the model ids in the logs)` });
+    const names =
+      w.unusedAliases
+        .slice(0, 5)
+        .map((a) => `"${inert(a, 60)}"`)
+        .join(', ') + (w.unusedAliases.length > 5 ? `, and ${w.unusedAliases.length - 5} more` : '');
+    out.push({
+      code: 'alias-unmatched',
+      requests: null,
+      message: `modelAliases in tokenomics.yaml that matched no model in the inputs: ${names} (check the spelling against the model ids in the logs)`,
+    });
   }
-  if (w.estimated) out.push({ code: 'estimated-counts', requests: w.estimated, message: `${formatInt(w.estimated)} record${w.estimated === 1 ? '' : 's'} had no token counts: their counts were estimated from the text (marked in JSON as estimatedRecords)` });
+  if (w.estimated)
+    out.push({
+      code: 'estimated-counts',
+      requests: w.estimated,
+      message: `${formatInt(w.estimated)} record${w.estimated === 1 ? '' : 's'} had no token counts: their counts were estimated from the text (marked in JSON as estimatedRecords)`,
+    });
   for (const [m, n] of w.view.cardWarnings) out.push({ code: 'pricing', requests: n, message: `${m} (${formatInt(n)} requests)` });
   return out;
 }
@@ -290,7 +403,9 @@ export function inputNotes(ingest: IngestResult, issues: Issue[]): string[] {
   const skipped = Object.entries(c.skipped).sort((a, b) => b[1] - a[1]);
   const rejected = Object.entries(c.rejected).sort((a, b) => b[1] - a[1]);
   const sumOf = (e: [string, number][]) => e.reduce((n, [, v]) => n + v, 0);
-  notes.push(`Records: ${formatInt(c.read)} read, ${formatInt(c.counted)} counted, ${formatInt(sumOf(skipped))} skipped, ${formatInt(sumOf(rejected))} rejected.`);
+  notes.push(
+    `Records: ${formatInt(c.read)} read, ${formatInt(c.counted)} counted, ${formatInt(sumOf(skipped))} skipped, ${formatInt(sumOf(rejected))} rejected.`,
+  );
   if (skipped.length) notes.push(`Skipped (not billable): ${skipped.map(([k, v]) => `${k} ${formatInt(v)}`).join(', ')}.`);
   for (const i of issues.filter((x) => x.severity === 'info').slice(0, 3)) notes.push(formatIssue(i).replace(/\n/g, '\n  '));
   const shown = issues.filter((i) => i.severity !== 'info').slice(0, 5);

@@ -45,14 +45,23 @@ export function baselineRequests(records: readonly UsageRecord[]): SimRequest[] 
 function contextFor(spec: LeverSpec, label: string, env: SimEnv, catalog: Catalog, ttlScale: number): LeverContext {
   const inScope = scopePredicate(spec.where, catalog);
   return {
-    env, inScope, ttlScale, label,
+    env,
+    inScope,
+    ttlScale,
+    label,
     cost: (r) => requestCost(env.pricer, r),
     resolve: (m) => env.pricer.resolve(m),
     card: (r) => cardOf(env.pricer, r),
   };
 }
 
-function runLevers(base: SimRequest[], baseline: StatePrice, levers: LeverSpec[], env: SimEnv, now: () => number): { steps: WaterfallStep[]; requests: SimRequest[]; final: StatePrice } {
+function runLevers(
+  base: SimRequest[],
+  baseline: StatePrice,
+  levers: LeverSpec[],
+  env: SimEnv,
+  now: () => number,
+): { steps: WaterfallStep[]; requests: SimRequest[]; final: StatePrice } {
   let requests = base;
   let ttlScale = 1;
   let before = baseline;
@@ -69,14 +78,29 @@ function runLevers(base: SimRequest[], baseline: StatePrice, levers: LeverSpec[]
     requests = outcome.requests;
     ttlScale = outcome.ttlScale ?? ttlScale;
     const after = priceState(env.pricer, requests);
-    steps.push({ spec, label, scope: describeWhere(spec.where), before, after, saving: before.total - after.total, outcome, elapsedMs: now() - started });
+    steps.push({
+      spec,
+      label,
+      scope: describeWhere(spec.where),
+      before,
+      after,
+      saving: before.total - after.total,
+      outcome,
+      elapsedMs: now() - started,
+    });
     before = after;
   }
   return { steps, requests, final: before };
 }
 
 /** Run one scenario on the baseline requests. */
-export function runScenario(base: SimRequest[], baseline: StatePrice, scenario: Scenario, env: SimEnv, now: () => number = Date.now): ScenarioResult {
+export function runScenario(
+  base: SimRequest[],
+  baseline: StatePrice,
+  scenario: Scenario,
+  env: SimEnv,
+  now: () => number = Date.now,
+): ScenarioResult {
   const { steps, requests, final } = runLevers(base, baseline, scenario.levers, env, now);
   const result: ScenarioResult = { scenario, baseline, final, steps, requests };
   const vol = scenario.levers.find((l) => l.kind === 'volume');
@@ -85,7 +109,15 @@ export function runScenario(base: SimRequest[], baseline: StatePrice, scenario: 
   return result;
 }
 
-function volumeCurve(base: SimRequest[], baseline: StatePrice, scenario: Scenario, vol: LeverSpec, ks: number[], env: SimEnv, now: () => number): ScenarioResult['curve'] {
+function volumeCurve(
+  base: SimRequest[],
+  baseline: StatePrice,
+  scenario: Scenario,
+  vol: LeverSpec,
+  ks: number[],
+  env: SimEnv,
+  now: () => number,
+): ScenarioResult['curve'] {
   return ks.map((k) => {
     const params = { ...vol.params, k };
     const levers = scenario.levers.map((l) => (l === vol ? { ...l, params } : l));

@@ -14,5 +14,5 @@ export function recordToMap<V>(raw: Record<string, V> | undefined): Map<string, 
 
 /** An own property of a data-keyed object, never an inherited one. */
 export function ownValue<V>(obj: Record<string, V> | undefined, key: string): V | undefined {
-  return obj !== undefined && Object.prototype.hasOwnProperty.call(obj, key) ? obj[key] : undefined;
+  return obj !== undefined && Object.hasOwn(obj, key) ? obj[key] : undefined;
 }

@@ -10,7 +10,7 @@
  * O(shingles x 128) for the signature; callers compute both once per distinct normalised text.
  * Jaccard is a linear merge of two sorted arrays.
  */
-import { fmix32, hashString } from './hash.js';
+import { fmix32 } from './hash.js';
 
 export const BANDS = 32;
 export const ROWS = 4;
@@ -20,8 +20,16 @@ const ASCII = /^[\x00-\x7f]*$/;
 
 /** Lowercase, NFKC, punctuation to spaces, whitespace collapsed (ASCII text: the same, faster). */
 export function normalizeQuery(text: string): string {
-  if (ASCII.test(text)) return text.toLowerCase().replace(/[^a-z0-9]+/g, ' ').trim();
-  return text.normalize('NFKC').toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
+  if (ASCII.test(text))
+    return text
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, ' ')
+      .trim();
+  return text
+    .normalize('NFKC')
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim();
 }
 
 /** Word boundaries of `text` split on single spaces (empty words skipped): start, end pairs. */

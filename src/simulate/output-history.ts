@@ -27,7 +27,11 @@ export interface HistoryChange {
  * Apply output changes (request index -> output tokens added, negative when shortened) to the
  * prompts of later turns of the same conversations, in place.
  */
-export function propagateOutputChanges(out: SimRequest[], changes: ReadonlyMap<number, number>, ctx: Pick<LeverContext, 'resolve'>): HistoryChange {
+export function propagateOutputChanges(
+  out: SimRequest[],
+  changes: ReadonlyMap<number, number>,
+  ctx: Pick<LeverContext, 'resolve'>,
+): HistoryChange {
   const res: HistoryChange = { requests: 0, tokens: 0 };
   if (changes.size === 0) return res;
   const keyOf = (r: SimRequest) => `${r.conversation}\u0000${r.replica}`;
@@ -53,7 +57,13 @@ export function propagateOutputChanges(out: SimRequest[], changes: ReadonlyMap<n
         const next = delta < 0 ? removePromptTokens(r, -delta) : { ...r, inputTokens: r.inputTokens + delta };
         out[i] = fitCacheMinimum(next, ctx.resolve(r.model)?.entry.cache?.minTokens);
         res.requests += r.weight;
-        res.tokens += (next.inputTokens + next.cacheReadTokens + next.cacheWrite5mTokens + next.cacheWrite1hTokens - (r.inputTokens + r.cacheReadTokens + r.cacheWrite5mTokens + r.cacheWrite1hTokens)) * r.weight;
+        res.tokens +=
+          (next.inputTokens +
+            next.cacheReadTokens +
+            next.cacheWrite5mTokens +
+            next.cacheWrite1hTokens -
+            (r.inputTokens + r.cacheReadTokens + r.cacheWrite5mTokens + r.cacheWrite1hTokens)) *
+          r.weight;
       }
       delta += changes.get(i) ?? 0;
     }

@@ -121,7 +121,10 @@ class Cursor {
   private p = 0;
   private i = 0;
   private x = 0;
-  constructor(private readonly item: ReplayItem, from: number) {
+  constructor(
+    private readonly item: ReplayItem,
+    from: number,
+  ) {
     const parts = item.seg.parts;
     let skip = from;
     while (this.p < parts.length && skip >= parts[this.p].length) skip -= parts[this.p++].length;

@@ -23,8 +23,16 @@ export function cardOf(pricer: Pricer, r: SimRequest): RateCard | undefined {
   // requests and tags decide the long-context tier of an aggregated record exactly as the report
   // does (on the average prompt per request, or the usage report's context_window bucket)
   const t = {
-    inputTokens: r.inputTokens, cacheReadTokens: r.cacheReadTokens, cacheWrite5mTokens: r.cacheWrite5mTokens, cacheWrite1hTokens: r.cacheWrite1hTokens,
-    outputTokens: r.outputTokens, timeMs: r.timeMs, requests: r.record.requests, tags: r.record.tags, fast: r.record.fast, regional: r.record.regional,
+    inputTokens: r.inputTokens,
+    cacheReadTokens: r.cacheReadTokens,
+    cacheWrite5mTokens: r.cacheWrite5mTokens,
+    cacheWrite1hTokens: r.cacheWrite1hTokens,
+    outputTokens: r.outputTokens,
+    timeMs: r.timeMs,
+    requests: r.record.requests,
+    tags: r.record.tags,
+    fast: r.record.fast,
+    regional: r.record.regional,
   };
   return pricer.pricedCardForEntry(res, t, r.serviceTier);
 }
@@ -87,7 +95,22 @@ export function priceState(pricer: Pricer, requests: readonly SimRequest[]): Sta
   const customers = new Set<string>();
   const users = new Set<string>();
   const out: StatePrice = {
-    total: 0n, costs, unpricedRequests: 0, unpricedModels: [], longContextRequests: 0, requestsServed: 0, pricedRequestsServed: 0, modelCalls: 0, successes: 0, knownOutcomeTotal: 0n, conversations: 0, customers: 0, users: 0, conversationTotal: 0n, customerTotal: 0n, userTotal: 0n,
+    total: 0n,
+    costs,
+    unpricedRequests: 0,
+    unpricedModels: [],
+    longContextRequests: 0,
+    requestsServed: 0,
+    pricedRequestsServed: 0,
+    modelCalls: 0,
+    successes: 0,
+    knownOutcomeTotal: 0n,
+    conversations: 0,
+    customers: 0,
+    users: 0,
+    conversationTotal: 0n,
+    customerTotal: 0n,
+    userTotal: 0n,
     tokens: { input: 0, cacheRead: 0, cacheWrite: 0, output: 0 },
   };
   for (let i = 0; i < requests.length; i++) {
@@ -137,7 +160,11 @@ export function priceState(pricer: Pricer, requests: readonly SimRequest[]): Sta
 }
 
 /** Exact per-group totals of a priced state. */
-export function groupTotals(requests: readonly SimRequest[], costs: ReadonlyArray<Femto | undefined>, keyOf: (r: SimRequest) => string): Map<string, Femto> {
+export function groupTotals(
+  requests: readonly SimRequest[],
+  costs: ReadonlyArray<Femto | undefined>,
+  keyOf: (r: SimRequest) => string,
+): Map<string, Femto> {
   const m = new Map<string, Femto>();
   for (let i = 0; i < requests.length; i++) {
     const c = costs[i];

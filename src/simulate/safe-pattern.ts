@@ -49,7 +49,8 @@ export function unsafePatternReason(source: string): string | undefined {
     }
     if (c === '(') {
       if (source[i + 1] === '?') {
-        if (source[i + 2] === '=' || source[i + 2] === '!' || (source[i + 2] === '<' && (source[i + 3] === '=' || source[i + 3] === '!'))) return 'lookarounds are not allowed';
+        if (source[i + 2] === '=' || source[i + 2] === '!' || (source[i + 2] === '<' && (source[i + 3] === '=' || source[i + 3] === '!')))
+          return 'lookarounds are not allowed';
         if (source[i + 2] === ':') i += 2;
         else if (source[i + 2] === '<') {
           const end = source.indexOf('>', i);

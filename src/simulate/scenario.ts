@@ -73,7 +73,11 @@ function semanticErrors(doc: { scenarios: Array<Record<string, unknown>> }): Val
       const kinds = Object.keys(l).filter((k) => (LEVER_KINDS as readonly string[]).includes(k));
       const path = ['scenarios', i, 'levers', j];
       if (kinds.length === 0) errors.push({ path, message: `no lever; expected one of ${LEVER_KINDS.join(', ')}` });
-      if (kinds.length > 1) errors.push({ path: [...path, kinds[1]], message: `one lever per item (found ${kinds.join(' and ')}); start a new "- ${kinds[1]}:" item` });
+      if (kinds.length > 1)
+        errors.push({
+          path: [...path, kinds[1]],
+          message: `one lever per item (found ${kinds.join(' and ')}); start a new "- ${kinds[1]}:" item`,
+        });
       const where = l.where as Record<string, unknown> | undefined;
       for (const k of ['feature', 'model', 'provider', 'customer']) {
         const v = where?.[k];
@@ -82,7 +86,8 @@ function semanticErrors(doc: { scenarios: Array<Record<string, unknown>> }): Val
       }
       if (kinds.length === 1) {
         const check = LEVERS[kinds[0] as LeverKind].check;
-        for (const e of check?.(l[kinds[0]] as Record<string, unknown>) ?? []) errors.push({ path: [...path, kinds[0], ...e.path], message: e.message });
+        for (const e of check?.(l[kinds[0]] as Record<string, unknown>) ?? [])
+          errors.push({ path: [...path, kinds[0], ...e.path], message: e.message });
       }
     });
   });
@@ -94,19 +99,25 @@ const asList = (v: unknown): string[] | undefined => (v === undefined ? undefine
 function toWhere(raw: Record<string, unknown> | undefined): Where | undefined {
   if (!raw) return undefined;
   return {
-    feature: asList(raw.feature), model: asList(raw.model), provider: asList(raw.provider), customer: asList(raw.customer),
+    feature: asList(raw.feature),
+    model: asList(raw.model),
+    provider: asList(raw.provider),
+    customer: asList(raw.customer),
     tag: raw.tag as Record<string, string> | undefined,
-    minInputTokens: raw.minInputTokens as number | undefined, maxInputTokens: raw.maxInputTokens as number | undefined,
+    minInputTokens: raw.minInputTokens as number | undefined,
+    maxInputTokens: raw.maxInputTokens as number | undefined,
   };
 }
 
 /** Parse and validate one scenario file's text. Throws UserError with every problem. */
 export function parseScenarioText(text: string, file: string): Scenario[] {
   const loaded = parseYaml(text);
-  if ('errors' in loaded) throw new UserError(loaded.errors.map((e) => `${file}${e.line ? `:${e.line}` : ''}: ${e.message}`).join('\n'), 'fix the YAML syntax');
+  if ('errors' in loaded)
+    throw new UserError(loaded.errors.map((e) => `${file}${e.line ? `:${e.line}` : ''}: ${e.message}`).join('\n'), 'fix the YAML syntax');
   let errors = validate(loaded.value, scenarioFileRule);
   if (errors.length === 0) errors = semanticErrors(loaded.value as { scenarios: Array<Record<string, unknown>> });
-  if (errors.length > 0) throw new UserError(describeErrors(file, loaded, errors).join('\n'), 'see the scenario file format in README.md#simulate');
+  if (errors.length > 0)
+    throw new UserError(describeErrors(file, loaded, errors).join('\n'), 'see the scenario file format in README.md#simulate');
   return toScenarios(loaded, file);
 }
 
@@ -141,7 +152,11 @@ export function resolveInheritance(all: Scenario[]): Scenario[] {
   const byName = new Map<string, Scenario>();
   for (const s of all) {
     const prev = byName.get(s.name);
-    if (prev) throw new UserError(`${s.at}: scenario "${s.name}" is already defined at ${prev.at}`, 'scenario names must be unique across all --scenario files');
+    if (prev)
+      throw new UserError(
+        `${s.at}: scenario "${s.name}" is already defined at ${prev.at}`,
+        'scenario names must be unique across all --scenario files',
+      );
     byName.set(s.name, s);
   }
   const resolved = new Map<string, LeverSpec[]>();
@@ -152,15 +167,28 @@ export function resolveInheritance(all: Scenario[]): Scenario[] {
     let list: LeverSpec[] = [];
     if (s.inherits !== undefined) {
       const parent = byName.get(s.inherits);
-      if (!parent) throw new UserError(`${s.at}: scenario "${s.name}" inherits unknown scenario "${s.inherits}"`, `known: ${[...byName.keys()].join(', ')}`);
+      if (!parent)
+        throw new UserError(
+          `${s.at}: scenario "${s.name}" inherits unknown scenario "${s.inherits}"`,
+          `known: ${[...byName.keys()].join(', ')}`,
+        );
       list = levers(parent, [...chain, s.name]).slice();
     }
     for (const l of s.levers) {
       const i = list.findIndex((p) => p.name === l.name);
       const b = l.before === undefined ? -1 : list.findIndex((p) => p.name === l.before);
-      if (l.before !== undefined && b < 0) throw new UserError(`${l.at}: before: no lever named "${l.before}" in scenario "${s.name}"`, `lever names: ${list.map((p) => p.name).join(', ') || '(none)'}`);
+      if (l.before !== undefined && b < 0)
+        throw new UserError(
+          `${l.at}: before: no lever named "${l.before}" in scenario "${s.name}"`,
+          `lever names: ${list.map((p) => p.name).join(', ') || '(none)'}`,
+        );
       if (i >= 0) list.splice(i, 1);
-      if (b >= 0) list.splice(list.findIndex((p) => p.name === l.before), 0, l);
+      if (b >= 0)
+        list.splice(
+          list.findIndex((p) => p.name === l.before),
+          0,
+          l,
+        );
       else if (i >= 0) list.splice(i, 0, l);
       else list.push(l);
     }

@@ -65,7 +65,11 @@ export function segmentFrequencies(requests: readonly SimRequest[]): Map<string,
 
 export class SegmentTokenizer {
   private readonly memo = new Map<string, ArrayLike<number>>();
-  constructor(private readonly env: SimEnv, private readonly encoding: EncodingName, private readonly freq: Map<string, number>) {}
+  constructor(
+    private readonly env: SimEnv,
+    private readonly encoding: EncodingName,
+    private readonly freq: Map<string, number>,
+  ) {}
 
   tokens(text: string): ArrayLike<number> {
     let t = this.memo.get(text);

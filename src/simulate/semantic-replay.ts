@@ -24,7 +24,7 @@
  * the threshold; a split between thresholds copies O(n + buckets). Memory: O(n · 32) ints for
  * the index; per replay O(n + buckets + 32 · cached entries) ints.
  */
-import { BUCKET_CAP, Buckets, PairIdTable } from './int-table.js';
+import { Buckets, PairIdTable } from './int-table.js';
 import { BANDS, jaccard } from './minhash.js';
 
 export interface QueryItem {
@@ -83,8 +83,17 @@ export function indexQueries(items: readonly QueryItem[]): SemanticIndex {
   /** Entry -> its first item (whose band keys it uses). */
   const firstItem = new Int32Array(n);
   const ix = {
-    n, time: new Float64Array(n), origin: new Int32Array(n), scope: new Int32Array(n), scopes: 0,
-    entry: new Int32Array(n), entries: 0, shingles: items.map((it) => it.shingles), context: items.map((it) => it.context), buckets: new Int32Array(0), bucketCount: 0,
+    n,
+    time: new Float64Array(n),
+    origin: new Int32Array(n),
+    scope: new Int32Array(n),
+    scopes: 0,
+    entry: new Int32Array(n),
+    entries: 0,
+    shingles: items.map((it) => it.shingles),
+    context: items.map((it) => it.context),
+    buckets: new Int32Array(0),
+    bucketCount: 0,
   };
   for (let i = 0; i < n; i++) {
     const it = items[i];
@@ -243,7 +252,12 @@ function runFrom(ix: SemanticIndex, run: Run, ttlMs: number, capacity: number, p
     let split = 0;
     while (e >= 0 && split < run.members.length && run.members[split] <= sim) split++;
     if (split > 0 && split < run.members.length) {
-      const fork = { st: st.clone(), members: run.members.slice(split), from: idx + 1, hits: { match: hits.match.slice(), similarity: hits.similarity.slice() } };
+      const fork = {
+        st: st.clone(),
+        members: run.members.slice(split),
+        from: idx + 1,
+        hits: { match: hits.match.slice(), similarity: hits.similarity.slice() },
+      };
       insert(ix, fork.st, idx, capacity);
       pending.push(fork);
       run.members = run.members.slice(0, split);
@@ -267,7 +281,14 @@ function runFrom(ix: SemanticIndex, run: Run, ttlMs: number, capacity: number, p
 export function replayThresholds(ix: SemanticIndex, thresholds: readonly number[], ttlMs: number, capacity: number): SemanticHits[] {
   const members = [...new Set(thresholds)].sort((a, b) => a - b);
   const done = new Map<number, SemanticHits>();
-  const pending: Run[] = [{ st: Replay.create(ix, capacity), members, from: 0, hits: { match: new Int32Array(ix.n).fill(-1), similarity: new Float64Array(ix.n) } }];
+  const pending: Run[] = [
+    {
+      st: Replay.create(ix, capacity),
+      members,
+      from: 0,
+      hits: { match: new Int32Array(ix.n).fill(-1), similarity: new Float64Array(ix.n) },
+    },
+  ];
   for (let run = pending.pop(); run; run = pending.pop()) {
     runFrom(ix, run, ttlMs, capacity, pending);
     for (const t of run.members) done.set(t, run.hits);

@@ -118,7 +118,18 @@ export interface LeverSpec {
   at: string;
 }
 
-export const LEVER_KINDS = ['prefixCache', 'semanticCache', 'summarize', 'route', 'batch', 'outputCap', 'compress', 'volume', 'images', 'budgetCap'] as const;
+export const LEVER_KINDS = [
+  'prefixCache',
+  'semanticCache',
+  'summarize',
+  'route',
+  'batch',
+  'outputCap',
+  'compress',
+  'volume',
+  'images',
+  'budgetCap',
+] as const;
 export type LeverKind = (typeof LEVER_KINDS)[number];
 
 export interface Lever<P> {

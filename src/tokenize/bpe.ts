@@ -129,7 +129,7 @@ class MinHeap {
       if (c0 >= n) break;
       let c = c0;
       let cv = a[c0];
-      const end = c0 + 4 < n ? c0 + 4 : n;
+      const end = Math.min(c0 + 4, n);
       for (let k = c0 + 1; k < end; k++) {
         if (a[k] < cv) {
           cv = a[k];

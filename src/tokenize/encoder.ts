@@ -63,7 +63,10 @@ export class Encoder implements RankTable {
   private young = new Map<string, number[]>();
   private old = new Map<string, number[]>();
 
-  constructor(readonly data: EncodingData, opts: EncoderOptions = {}) {
+  constructor(
+    readonly data: EncodingData,
+    opts: EncoderOptions = {},
+  ) {
     this.ranks = data.ranks;
     this.maxTokenBytes = data.maxTokenBytes;
     this.pairRanks = pairRankTable(data.ranks);

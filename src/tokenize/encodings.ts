@@ -10,12 +10,7 @@ import { createRequire } from 'node:module';
 
 export type EncodingName = 'o200k_base' | 'cl100k_base' | 'p50k_base' | 'r50k_base';
 
-export const ENCODING_NAMES: readonly EncodingName[] = [
-  'o200k_base',
-  'cl100k_base',
-  'p50k_base',
-  'r50k_base',
-];
+export const ENCODING_NAMES: readonly EncodingName[] = ['o200k_base', 'cl100k_base', 'p50k_base', 'r50k_base'];
 
 /** The shape of js-tiktoken's `ranks/<name>` modules. */
 interface RankFile {

@@ -35,7 +35,10 @@ const PREFIXES: readonly (readonly [string, EncodingName])[] = [
 
 /** The encoding of an OpenAI model id (an optional `openai/` prefix is ignored). */
 export function encodingForModel(model: string): EncodingName | undefined {
-  const id = model.trim().toLowerCase().replace(/^openai\//, '');
+  const id = model
+    .trim()
+    .toLowerCase()
+    .replace(/^openai\//, '');
   for (const [prefix, enc] of PREFIXES) if (id.startsWith(prefix)) return enc;
   return undefined;
 }

@@ -82,11 +82,7 @@ function threadsFor(texts: readonly string[], opts: ParallelOptions): number {
 }
 
 /** Token counts of `texts`, computed across threads for large inputs. */
-export async function countTokensParallel(
-  texts: readonly string[],
-  encoding: EncodingName,
-  opts: ParallelOptions = {},
-): Promise<number[]> {
+export async function countTokensParallel(texts: readonly string[], encoding: EncodingName, opts: ParallelOptions = {}): Promise<number[]> {
   const threads = threadsFor(texts, opts);
   if (threads === 1) {
     const enc = getEncoder(encoding);
@@ -104,11 +100,7 @@ export async function countTokensParallel(
  * Token ids of `texts` (as Uint32Arrays), encoded across threads for large inputs; equal to
  * `encode(text)` for each (texts are cut only at safe points, so the parts' ids concatenate).
  */
-export async function encodeParallel(
-  texts: readonly string[],
-  encoding: EncodingName,
-  opts: ParallelOptions = {},
-): Promise<Uint32Array[]> {
+export async function encodeParallel(texts: readonly string[], encoding: EncodingName, opts: ParallelOptions = {}): Promise<Uint32Array[]> {
   const threads = threadsFor(texts, opts);
   if (threads === 1) {
     const enc = getEncoder(encoding);

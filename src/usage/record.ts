@@ -77,7 +77,9 @@ export interface UsageRecord {
 }
 
 /** Total prompt size as the providers count it for long-context tiers: uncached + cache read + cache writes. */
-export function promptTokens(r: Pick<UsageRecord, 'inputTokens' | 'cacheReadTokens' | 'cacheWrite5mTokens' | 'cacheWrite1hTokens'>): number {
+export function promptTokens(
+  r: Pick<UsageRecord, 'inputTokens' | 'cacheReadTokens' | 'cacheWrite5mTokens' | 'cacheWrite1hTokens'>,
+): number {
   return r.inputTokens + r.cacheReadTokens + r.cacheWrite5mTokens + r.cacheWrite1hTokens;
 }
 

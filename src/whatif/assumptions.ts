@@ -41,20 +41,38 @@ function featureValues(f: FeatureSpec): Array<[string, string]> {
   if (f.requests.kind === 'total') out.push(['requestsPerMonth', quantityText(f.requests.perMonth)]);
   else out.push(['users', toPlainDecimal(f.requests.users)], ['requestsPerUserPerMonth', quantityText(f.requests.perUser)]);
   out.push(
-    ['inputTokens', quantityText(f.inputTokens)], ['outputTokens', quantityText(f.outputTokens)],
-    ['cachedInputShare', toPlainDecimal(f.cachedInputShare)], ['cacheWriteShare', toPlainDecimal(f.cacheWriteShare)], ['batchShare', toPlainDecimal(f.batchShare)],
-    ['retryRate', toPlainDecimal(f.retryRate)], ['successRate', toPlainDecimal(f.successRate)], ['nonTokenCostPerRequestUsd', toPlainDecimal(f.nonTokenCostPerRequestUsd)],
+    ['inputTokens', quantityText(f.inputTokens)],
+    ['outputTokens', quantityText(f.outputTokens)],
+    ['cachedInputShare', toPlainDecimal(f.cachedInputShare)],
+    ['cacheWriteShare', toPlainDecimal(f.cacheWriteShare)],
+    ['batchShare', toPlainDecimal(f.batchShare)],
+    ['retryRate', toPlainDecimal(f.retryRate)],
+    ['successRate', toPlainDecimal(f.successRate)],
+    ['nonTokenCostPerRequestUsd', toPlainDecimal(f.nonTokenCostPerRequestUsd)],
   );
-  if (f.route) out.push(['route.share', toPlainDecimal(f.route.share)], ['route.model', f.route.model], ['route.retryRate', toPlainDecimal(f.route.retryRate)], ['route.outputFactor', toPlainDecimal(f.route.outputFactor)]);
+  if (f.route)
+    out.push(
+      ['route.share', toPlainDecimal(f.route.share)],
+      ['route.model', f.route.model],
+      ['route.retryRate', toPlainDecimal(f.route.retryRate)],
+      ['route.outputFactor', toPlainDecimal(f.route.outputFactor)],
+    );
   if (f.floorModel) out.push(['floorModel', f.floorModel]);
-  out.push(['maxCachedInputShare', String(f.maxCachedInputShare ?? f.cachedInputShare)], ['maxBatchShare', String(f.maxBatchShare ?? f.batchShare)]);
+  out.push(
+    ['maxCachedInputShare', String(f.maxCachedInputShare ?? f.cachedInputShare)],
+    ['maxBatchShare', String(f.maxBatchShare ?? f.batchShare)],
+  );
   return out;
 }
 
 function productValues(spec: WhatifSpec): Array<[string, string]> {
   const pp = spec.pricePoint;
-  const out: Array<[string, string]> = [['product.name', spec.name], ['product.period', spec.period]];
-  if (pp.kind === 'seat') out.push(['product.pricePoint.perSeatUsd', toPlainDecimal(pp.perSeatUsd)], ['product.pricePoint.seats', toPlainDecimal(pp.seats)]);
+  const out: Array<[string, string]> = [
+    ['product.name', spec.name],
+    ['product.period', spec.period],
+  ];
+  if (pp.kind === 'seat')
+    out.push(['product.pricePoint.perSeatUsd', toPlainDecimal(pp.perSeatUsd)], ['product.pricePoint.seats', toPlainDecimal(pp.seats)]);
   else out.push(['product.pricePoint.perRequestUsd', toPlainDecimal(pp.perRequestUsd)]);
   if (spec.users !== undefined) out.push(['product.users', toPlainDecimal(spec.users)]);
   return out;

@@ -45,11 +45,16 @@ function row(id: string, label: string, f: Affine, e: Evaluation, target: Q, ste
 }
 
 /** Token cost of a month per provider and per model (exact fractions). */
-function costByPriceOwner(spec: WhatifSpec, pricer: Pricer, resolve: Resolve): { providers: Map<string, Q>; models: Map<string, { provider: string; cost: Q }> } {
+function costByPriceOwner(
+  spec: WhatifSpec,
+  pricer: Pricer,
+  resolve: Resolve,
+): { providers: Map<string, Q>; models: Map<string, { provider: string; cost: Q }> } {
   const providers = new Map<string, Q>();
   const models = new Map<string, { provider: string; cost: Q }>();
   for (const f of spec.features) {
-    const requests = f.requests.kind === 'total' ? q(pointOf(f.requests.perMonth)) : mul(q(f.requests.users), q(pointOf(f.requests.perUser)));
+    const requests =
+      f.requests.kind === 'total' ? q(pointOf(f.requests.perMonth)) : mul(q(f.requests.users), q(pointOf(f.requests.perUser)));
     const [inTok, outTok] = [pointOf(f.inputTokens), pointOf(f.outputTokens)];
     for (const arm of currentArms(f)) {
       const c = mul(requestTokenCost(coeffsOf(planCards(pricer, resolve, [arm], inTok, outTok)), q(inTok), q(outTok)), requests);
@@ -61,27 +66,52 @@ function costByPriceOwner(spec: WhatifSpec, pricer: Pricer, resolve: Resolve): {
   return { providers, models };
 }
 
-export function breakEvens(spec: WhatifSpec, e: Evaluation, pricer: Pricer, resolve: Resolve, targetMargin: Q, stepPercent: number): BreakEvenRow[] {
+export function breakEvens(
+  spec: WhatifSpec,
+  e: Evaluation,
+  pricer: Pricer,
+  resolve: Resolve,
+  targetMargin: Q,
+  stepPercent: number,
+): BreakEvenRow[] {
   const step = div(qInt(stepPercent), qInt(100));
   const cost = qInt(e.totals.cost);
   const rows: BreakEvenRow[] = [];
   const output = e.features.reduce((s, f) => s + f.components.output, 0n);
-  rows.push(row('outputTokens', 'output length (all features)', { fixed: sub(cost, qInt(output)), slope: qInt(output) }, e, targetMargin, step));
+  rows.push(
+    row('outputTokens', 'output length (all features)', { fixed: sub(cost, qInt(output)), slope: qInt(output) }, e, targetMargin, step),
+  );
   // cache hit rates scaled together: evaluate at 0 and at today's rates (affine in between and beyond, up to the cap)
   const cached = spec.features.some((f) => f.cachedInputShare > 0);
   if (cached) {
     const none = evaluate({ ...spec, features: spec.features.map((f) => ({ ...f, cachedInputShare: 0 })) }, pricer, resolve).totals.cost;
-    const cap = spec.features.filter((f) => f.cachedInputShare > 0).map((f) => div(sub(Q1, q(f.cacheWriteShare)), q(f.cachedInputShare))).reduce((a, b) => (cmp(a, b) < 0 ? a : b));
-    rows.push(row('cachedInputShare', 'cache hit rate (all features)', { fixed: qInt(none), slope: sub(cost, qInt(none)) }, e, targetMargin, step, cap));
+    const cap = spec.features
+      .filter((f) => f.cachedInputShare > 0)
+      .map((f) => div(sub(Q1, q(f.cacheWriteShare)), q(f.cachedInputShare)))
+      .reduce((a, b) => (cmp(a, b) < 0 ? a : b));
+    rows.push(
+      row(
+        'cachedInputShare',
+        'cache hit rate (all features)',
+        { fixed: qInt(none), slope: sub(cost, qInt(none)) },
+        e,
+        targetMargin,
+        step,
+        cap,
+      ),
+    );
   }
-  if (spec.pricePoint.kind === 'seat') rows.push(row('usagePerSeat', 'usage per seat (requests, seats fixed)', { fixed: Q0, slope: cost }, e, targetMargin, step));
+  if (spec.pricePoint.kind === 'seat')
+    rows.push(row('usagePerSeat', 'usage per seat (requests, seats fixed)', { fixed: Q0, slope: cost }, e, targetMargin, step));
   const owners = costByPriceOwner(spec, pricer, resolve);
   const modelList = [...owners.models].sort((a, b) => cmp(b[1].cost, a[1].cost));
   for (const [provider, c] of [...owners.providers].sort((a, b) => cmp(b[1], a[1]))) {
     rows.push(row(`price:${provider}`, `${provider} prices`, { fixed: sub(cost, c), slope: c }, e, targetMargin, step));
     // a provider with several models in use: each model's price on its own as well
     const own = modelList.filter(([, m]) => m.provider === provider);
-    if (own.length > 1) for (const [id, m] of own) rows.push(row(`price:model:${id}`, `${id} price`, { fixed: sub(cost, m.cost), slope: m.cost }, e, targetMargin, step));
+    if (own.length > 1)
+      for (const [id, m] of own)
+        rows.push(row(`price:model:${id}`, `${id} price`, { fixed: sub(cost, m.cost), slope: m.cost }, e, targetMargin, step));
   }
   return rows;
 }

@@ -58,7 +58,8 @@ export function planCards(pricer: Pricer, resolve: Resolve, arms: Arm[], inputTo
     };
     const base = mul(arm.share, arm.callsPerRequest);
     const res = resolve(arm.model);
-    if (cmp(arm.batch, Q1) < 0) uses.push({ card: pricer.cardForEntry(res, buckets, 'standard'), weight: mul(base, sub(Q1, arm.batch)), arm });
+    if (cmp(arm.batch, Q1) < 0)
+      uses.push({ card: pricer.cardForEntry(res, buckets, 'standard'), weight: mul(base, sub(Q1, arm.batch)), arm });
     if (arm.batch.num > 0n) uses.push({ card: pricer.cardForEntry(res, buckets, 'batch'), weight: mul(base, arm.batch), arm });
   }
   return uses;
@@ -98,18 +99,44 @@ export function attemptsOf(retryRate: number): Q {
 export function currentArms(f: FeatureSpec): Arm[] {
   const common = { cached: q(f.cachedInputShare), write: q(f.cacheWriteShare), batch: q(f.batchShare) };
   const routeShare = f.route ? q(f.route.share) : Q0;
-  const arms: Arm[] = [{ model: f.model, share: sub(Q1, routeShare), callsPerRequest: attemptsOf(f.retryRate), outputFactor: Q1, ...common }];
-  if (f.route) arms.push({ model: f.route.model, share: routeShare, callsPerRequest: attemptsOf(f.route.retryRate), outputFactor: q(f.route.outputFactor), ...common });
+  const arms: Arm[] = [
+    { model: f.model, share: sub(Q1, routeShare), callsPerRequest: attemptsOf(f.retryRate), outputFactor: Q1, ...common },
+  ];
+  if (f.route)
+    arms.push({
+      model: f.route.model,
+      share: routeShare,
+      callsPerRequest: attemptsOf(f.route.retryRate),
+      outputFactor: q(f.route.outputFactor),
+      ...common,
+    });
   return arms;
 }
 
 /** Floor candidates: all traffic on one model, cache and batch shares at their stated maxima. */
 export function floorOptions(f: FeatureSpec): Array<{ via: string; arm: Arm }> {
-  const shares = { cached: q(f.maxCachedInputShare ?? f.cachedInputShare), write: q(f.cacheWriteShare), batch: q(f.maxBatchShare ?? f.batchShare) };
-  const own = (model: string, via: string) => ({ via, arm: { model, share: Q1, callsPerRequest: attemptsOf(f.retryRate), outputFactor: Q1, ...shares } });
+  const shares = {
+    cached: q(f.maxCachedInputShare ?? f.cachedInputShare),
+    write: q(f.cacheWriteShare),
+    batch: q(f.maxBatchShare ?? f.batchShare),
+  };
+  const own = (model: string, via: string) => ({
+    via,
+    arm: { model, share: Q1, callsPerRequest: attemptsOf(f.retryRate), outputFactor: Q1, ...shares },
+  });
   const opts = [own(f.model, 'model')];
   if (f.floorModel) opts.push(own(f.floorModel, 'floorModel'));
-  if (f.route) opts.push({ via: 'route', arm: { model: f.route.model, share: Q1, callsPerRequest: attemptsOf(f.route.retryRate), outputFactor: q(f.route.outputFactor), ...shares } });
+  if (f.route)
+    opts.push({
+      via: 'route',
+      arm: {
+        model: f.route.model,
+        share: Q1,
+        callsPerRequest: attemptsOf(f.route.retryRate),
+        outputFactor: q(f.route.outputFactor),
+        ...shares,
+      },
+    });
   return opts;
 }
 
@@ -151,14 +178,26 @@ function evaluateFeature(f: FeatureSpec, pricer: Pricer, resolve: Resolve): Feat
   const perRequest = requestTokenCost(c, I, O);
   const nonToken = usdToFemto(q(f.nonTokenCostPerRequestUsd));
   const monthly = (coef: Q, tokens: Q) => toFemto(mul(mul(coef, tokens), requests));
-  const components = { input: monthly(c.input, I), cacheRead: monthly(c.cacheRead, I), cacheWrite: monthly(c.cacheWrite, I), output: monthly(c.output, O) };
+  const components = {
+    input: monthly(c.input, I),
+    cacheRead: monthly(c.cacheRead, I),
+    cacheWrite: monthly(c.cacheWrite, I),
+    output: monthly(c.output, O),
+  };
   // the month is rounded once from the exact sum (the parts are rounded on their own, for display)
   const monthlyTokenCost = toFemto(mul(perRequest, requests));
-  const floors = floorOptions(f).map((o) => ({ ...o, cost: toFemto(requestTokenCost(coeffsOf(planCards(pricer, resolve, [o.arm], inTok, outTok)), I, O)) }));
+  const floors = floorOptions(f).map((o) => ({
+    ...o,
+    cost: toFemto(requestTokenCost(coeffsOf(planCards(pricer, resolve, [o.arm], inTok, outTok)), I, O)),
+  }));
   const floor = floors.reduce((best, x) => (x.cost < best.cost ? x : best));
   const costPerRequestQ = add(perRequest, nonToken);
   return {
-    name: f.name, spec: f, requests, inputTokens: I, outputTokens: O,
+    name: f.name,
+    spec: f,
+    requests,
+    inputTokens: I,
+    outputTokens: O,
     calls: sum(arms.map((a) => mul(mul(requests, a.share), a.callsPerRequest))),
     components,
     tokenCostPerRequest: toFemto(perRequest),
@@ -206,7 +245,16 @@ export function evaluate(spec: WhatifSpec, pricer: Pricer, resolve: Resolve): Ev
   const cost = tokenCost + nonTokenCost;
   const revenueQ = revenueOf(spec, requests);
   const revenue = toFemto(revenueQ);
-  const revenuePerRequest = spec.pricePoint.kind === 'request' ? toFemto(usdToFemto(q(spec.pricePoint.perRequestUsd))) : requests.num === 0n ? undefined : toFemto(div(revenueQ, requests));
+  const revenuePerRequest =
+    spec.pricePoint.kind === 'request'
+      ? toFemto(usdToFemto(q(spec.pricePoint.perRequestUsd)))
+      : requests.num === 0n
+        ? undefined
+        : toFemto(div(revenueQ, requests));
   const costPerUser = spec.users ? toFemto(div(qInt(cost), q(spec.users))) : undefined;
-  return { spec, features, totals: { requests, tokenCost, nonTokenCost, cost, revenue, margin: revenue - cost, revenuePerRequest, costPerUser } };
+  return {
+    spec,
+    features,
+    totals: { requests, tokenCost, nonTokenCost, cost, revenue, margin: revenue - cost, revenuePerRequest, costPerUser },
+  };
 }

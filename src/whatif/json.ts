@@ -12,7 +12,11 @@ const usd = (x: Femto | undefined): number | null => (x === undefined ? null : f
 const round6 = (x: number) => Number(x.toFixed(6));
 const bandJson = (b: Band) => ({ p10Usd: round6(b.p10), p50Usd: round6(b.p50), p90Usd: round6(b.p90) });
 
-const fixJson = (x: Fix) => ({ costPerRequestUsd: usd(x.costPerRequest), pricePerUseUsd: usd(x.pricePerUse), usesPerSeatCap: x.usesPerSeatCap === undefined ? null : Number(x.usesPerSeatCap) });
+const fixJson = (x: Fix) => ({
+  costPerRequestUsd: usd(x.costPerRequest),
+  pricePerUseUsd: usd(x.pricePerUse),
+  usesPerSeatCap: x.usesPerSeatCap === undefined ? null : Number(x.usesPerSeatCap),
+});
 
 function verdictJson(v: FeatureVerdict, targetMarginPct: number) {
   return {
@@ -50,7 +54,12 @@ function featureJson(f: FeatureResult, t: Totals, users: number | undefined, v: 
       costUsd: usd(f.monthlyCost),
       tokenCostUsd: usd(f.monthlyTokenCost),
       nonTokenCostUsd: usd(f.monthlyNonTokenCost),
-      components: { inputUsd: usd(f.components.input), cacheReadUsd: usd(f.components.cacheRead), cacheWriteUsd: usd(f.components.cacheWrite), outputUsd: usd(f.components.output) },
+      components: {
+        inputUsd: usd(f.components.input),
+        cacheReadUsd: usd(f.components.cacheRead),
+        cacheWriteUsd: usd(f.components.cacheWrite),
+        outputUsd: usd(f.components.output),
+      },
       shareOfCost: fraction(f.monthlyCost, t.cost) ?? null,
     },
     costPerUserUsd: users ? usd(toFemto(div(qInt(f.monthlyCost), q(users)))) : null,
@@ -89,12 +98,25 @@ export function whatifJson(r: WhatifResult, ctx: ReportContext) {
       revenuePerRequestUsd: usd(t.revenuePerRequest),
     },
     features: e.features.map((f, i) => featureJson(f, t, e.spec.users, r.verdicts[i], r.options.targetMarginPct)),
-    volume: r.volume.map((v) => ({ multiplier: v.multiplier, costUsd: usd(v.cost), revenueUsd: usd(v.revenue), marginUsd: usd(v.margin), marginPct: fraction(v.margin, v.revenue) ?? null })),
+    volume: r.volume.map((v) => ({
+      multiplier: v.multiplier,
+      costUsd: usd(v.cost),
+      revenueUsd: usd(v.revenue),
+      marginUsd: usd(v.margin),
+      marginPct: fraction(v.margin, v.revenue) ?? null,
+    })),
     sensitivity: {
       stepPercent: r.options.stepPercent,
       rows: r.sensitivity.map((s) => ({
-        assumption: s.path, base: s.base, low: s.low, high: s.high, capped: s.capped,
-        costChangeLowUsd: usd(s.costDeltaLow), costChangeHighUsd: usd(s.costDeltaHigh), marginChangeLowUsd: usd(s.marginDeltaLow), marginChangeHighUsd: usd(s.marginDeltaHigh),
+        assumption: s.path,
+        base: s.base,
+        low: s.low,
+        high: s.high,
+        capped: s.capped,
+        costChangeLowUsd: usd(s.costDeltaLow),
+        costChangeHighUsd: usd(s.costDeltaHigh),
+        marginChangeLowUsd: usd(s.marginDeltaLow),
+        marginChangeHighUsd: usd(s.marginDeltaHigh),
       })),
       noEffect: r.unaffected,
     },
@@ -102,12 +124,22 @@ export function whatifJson(r: WhatifResult, ctx: ReportContext) {
       targetMargin: r.options.targetMarginPct / 100,
       stepPercent: r.options.stepPercent,
       rows: r.breakEvens.map((b) => ({
-        lever: b.id, label: b.label, marginChangeLowUsd: usd(b.marginDeltaLow), marginChangeHighUsd: usd(b.marginDeltaHigh),
-        breakEven: b.breakEven ? toFloat(b.breakEven) : null, maxLever: b.maxLever ? toFloat(b.maxLever) : null,
+        lever: b.id,
+        label: b.label,
+        marginChangeLowUsd: usd(b.marginDeltaLow),
+        marginChangeHighUsd: usd(b.marginDeltaHigh),
+        breakEven: b.breakEven ? toFloat(b.breakEven) : null,
+        maxLever: b.maxLever ? toFloat(b.maxLever) : null,
       })),
     },
     bands: r.bands
-      ? { seed: r.bands.seed, samples: r.bands.samples, total: bandJson(r.bands.total), margin: bandJson(r.bands.margin), features: r.bands.features.map((f) => ({ name: f.name, ...bandJson(f.band) })) }
+      ? {
+          seed: r.bands.seed,
+          samples: r.bands.samples,
+          total: bandJson(r.bands.total),
+          margin: bandJson(r.bands.margin),
+          features: r.bands.features.map((f) => ({ name: f.name, ...bandJson(f.band) })),
+        }
       : null,
     overrides: ctx.overrides,
     assumptions: ctx.assumptions,

@@ -26,7 +26,8 @@ const SCHEMA_HINT = 'see README.md#whatif for the format';
 function locate(file: string, loaded: LoadedYaml, sets: SetOverride[], e: ValidationError): string {
   const path = e.path.map(String);
   // an error at or under a --set path, or on the mapping it changed (e.g. a distribution), is the flag's
-  const related = (s: SetOverride) => s.path.every((p, i) => i >= path.length || p === path[i]) && (path.length >= s.path.length || path.length >= 2);
+  const related = (s: SetOverride) =>
+    s.path.every((p, i) => i >= path.length || p === path[i]) && (path.length >= s.path.length || path.length >= 2);
   const set = [...sets].reverse().find(related);
   if (set) return `--set ${set.raw}: ${formatPath(e.path)}: ${e.message}`;
   const line = loaded.lineOf(e.path);
@@ -45,10 +46,12 @@ export function readWhatifText(file: string): string {
 /** Parse, override, validate and resolve a what-if document (pure apart from the catalog). */
 export function loadWhatifText(text: string, file: string, sets: SetOverride[], catalog: Catalog): LoadedWhatif {
   const parsed = parseYaml(text);
-  if ('errors' in parsed) throw new UserError(parsed.errors.map((e) => `${file}${e.line ? `:${e.line}` : ''}: ${e.message}`).join('\n'), 'fix the YAML syntax');
+  if ('errors' in parsed)
+    throw new UserError(parsed.errors.map((e) => `${file}${e.line ? `:${e.line}` : ''}: ${e.message}`).join('\n'), 'fix the YAML syntax');
   const doc = applySets(parsed.value, sets);
   const errors = validateWhatif(doc);
-  if (errors.length > 0) throw new UserError(`invalid what-if file:\n${errors.map((e) => locate(file, parsed, sets, e)).join('\n')}`, SCHEMA_HINT);
+  if (errors.length > 0)
+    throw new UserError(`invalid what-if file:\n${errors.map((e) => locate(file, parsed, sets, e)).join('\n')}`, SCHEMA_HINT);
   const spec = toSpec(doc);
   const resolutions = new Map<string, Resolution>();
   const unknown: Array<{ model: string; where: string }> = [];
@@ -56,7 +59,8 @@ export function loadWhatifText(text: string, file: string, sets: SetOverride[], 
     if (resolutions.has(model)) return;
     const res = catalog.resolve(model);
     if (res) resolutions.set(model, res);
-    else if (!unknown.some((u) => u.model === model)) unknown.push({ model, where: locate(file, parsed, sets, { path, message: `unknown model "${model}": not in the pricing catalog` }) });
+    else if (!unknown.some((u) => u.model === model))
+      unknown.push({ model, where: locate(file, parsed, sets, { path, message: `unknown model "${model}": not in the pricing catalog` }) });
   };
   for (const f of spec.features) {
     check(f.model, ['features', f.name, 'model']);
@@ -65,7 +69,10 @@ export function loadWhatifText(text: string, file: string, sets: SetOverride[], 
   }
   if (unknown.length > 0) {
     const close = catalog.suggest(unknown[0].model);
-    throw new UserError(unknown.map((u) => u.where).join('\n'), close.length ? `closest known ids: ${close.join(', ')}` : 'add it with --prices FILE or a prices: section in tokenomics.yaml');
+    throw new UserError(
+      unknown.map((u) => u.where).join('\n'),
+      close.length ? `closest known ids: ${close.join(', ')}` : 'add it with --prices FILE or a prices: section in tokenomics.yaml',
+    );
   }
   return { file, doc: doc as Record<string, unknown>, spec, resolutions, lineOf: (path) => parsed.lineOf(path) };
 }

@@ -80,8 +80,15 @@ export function customerMargins(revenue: RevenueFile, costs: CustomerCost[], vol
     const requests = logged?.requests ?? 0;
     const now = at(c, requests, logged?.costFemto ?? 0n, 1);
     return {
-      customer: name, plan: c?.plan ?? '(not in the revenue file)', contract: c, requests, unpricedRequests: logged?.unpricedRequests ?? 0,
-      revenue: now.revenue, cost: now.cost, margin: now.margin, marginPct: now.marginPct,
+      customer: name,
+      plan: c?.plan ?? '(not in the revenue file)',
+      contract: c,
+      requests,
+      unpricedRequests: logged?.unpricedRequests ?? 0,
+      revenue: now.revenue,
+      cost: now.cost,
+      margin: now.margin,
+      marginPct: now.marginPct,
       atVolume: volumes.map((k) => at(c, requests, logged?.costFemto ?? 0n, k)),
     };
   });
@@ -98,9 +105,18 @@ export function customerMargins(revenue: RevenueFile, costs: CustomerCost[], vol
   }
   for (const p of plans.values()) p.marginPct = fraction(p.margin, p.revenue);
   const sum = (f: (c: CustomerMargin) => Femto) => customers.reduce((s, c) => s + f(c), 0n);
-  const totals = { revenue: sum((c) => c.revenue), cost: sum((c) => c.cost), margin: sum((c) => c.margin), marginPct: undefined as number | undefined, unpricedRequests: customers.reduce((s, c) => s + c.unpricedRequests, 0) };
+  const totals = {
+    revenue: sum((c) => c.revenue),
+    cost: sum((c) => c.cost),
+    margin: sum((c) => c.margin),
+    marginPct: undefined as number | undefined,
+    unpricedRequests: customers.reduce((s, c) => s + c.unpricedRequests, 0),
+  };
   totals.marginPct = fraction(totals.margin, totals.revenue);
-  const pcts = customers.filter((c) => c.marginPct !== undefined).map((c) => c.marginPct!).sort((a, b) => a - b);
+  const pcts = customers
+    .filter((c) => c.marginPct !== undefined)
+    .map((c) => c.marginPct!)
+    .sort((a, b) => a - b);
   return {
     customers,
     plans: [...plans.values()].sort((a, b) => (a.margin < b.margin ? -1 : a.margin > b.margin ? 1 : a.plan.localeCompare(b.plan))),
@@ -108,9 +124,18 @@ export function customerMargins(revenue: RevenueFile, costs: CustomerCost[], vol
     volumes: volumes.map((k, i) => {
       const rev = customers.reduce((s, c) => s + c.atVolume[i].revenue, 0n);
       const cost = customers.reduce((s, c) => s + c.atVolume[i].cost, 0n);
-      return { multiplier: k, revenue: rev, cost, margin: rev - cost, marginPct: fraction(rev - cost, rev), underWater: customers.filter((c) => c.atVolume[i].margin < 0n).length };
+      return {
+        multiplier: k,
+        revenue: rev,
+        cost,
+        margin: rev - cost,
+        marginPct: fraction(rev - cost, rev),
+        underWater: customers.filter((c) => c.atVolume[i].margin < 0n).length,
+      };
     }),
-    distribution: pcts.length ? { min: pcts[0], p10: rank(pcts, 0.1), p50: rank(pcts, 0.5), p90: rank(pcts, 0.9), max: pcts[pcts.length - 1] } : undefined,
+    distribution: pcts.length
+      ? { min: pcts[0], p10: rank(pcts, 0.1), p50: rank(pcts, 0.5), p90: rank(pcts, 0.9), max: pcts[pcts.length - 1] }
+      : undefined,
     noContract: customers.filter((c) => !c.contract).map((c) => c.customer),
     noTraffic: customers.filter((c) => c.contract && c.requests === 0).map((c) => c.customer),
   };

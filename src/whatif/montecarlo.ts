@@ -26,7 +26,9 @@ export interface Bands {
 }
 
 export function hasDistributions(spec: WhatifSpec): boolean {
-  return spec.features.some((f) => [f.inputTokens, f.outputTokens, f.requests.kind === 'total' ? f.requests.perMonth : f.requests.perUser].some((x) => x.kind !== 'fixed'));
+  return spec.features.some((f) =>
+    [f.inputTokens, f.outputTokens, f.requests.kind === 'total' ? f.requests.perMonth : f.requests.perUser].some((x) => x.kind !== 'fixed'),
+  );
 }
 
 function bandOf(values: number[]): Band {
@@ -41,10 +43,12 @@ function coefficientCache(pricer: Pricer, resolve: Resolve, f: FeatureSpec) {
   const arms = currentArms(f);
   return (inputTokens: number, outputTokens: number) => {
     const uses = planCards(pricer, resolve, arms, inputTokens, outputTokens);
-    const key = uses.map((u) => {
-      if (!ids.has(u.card)) ids.set(u.card, ids.size);
-      return ids.get(u.card);
-    }).join(',');
+    const key = uses
+      .map((u) => {
+        if (!ids.has(u.card)) ids.set(u.card, ids.size);
+        return ids.get(u.card);
+      })
+      .join(',');
     let c = memo.get(key);
     if (!c) {
       const k = coeffsOf(uses);
@@ -57,7 +61,11 @@ function coefficientCache(pricer: Pricer, resolve: Resolve, f: FeatureSpec) {
 
 export function monteCarlo(spec: WhatifSpec, pricer: Pricer, resolve: Resolve, seed: number, samples: number): Bands {
   const rand = mulberry32(seed);
-  const feats = spec.features.map((f) => ({ f, coeffs: coefficientCache(pricer, resolve, f), nonTokenUsd: toFloat(usdToFemto(q(f.nonTokenCostPerRequestUsd))) / 1e15 }));
+  const feats = spec.features.map((f) => ({
+    f,
+    coeffs: coefficientCache(pricer, resolve, f),
+    nonTokenUsd: toFloat(usdToFemto(q(f.nonTokenCostPerRequestUsd))) / 1e15,
+  }));
   const perFeature: number[][] = feats.map(() => []);
   const totals: number[] = [];
   const margins: number[] = [];
@@ -66,7 +74,8 @@ export function monteCarlo(spec: WhatifSpec, pricer: Pricer, resolve: Resolve, s
     let total = 0;
     let requestsAll = 0;
     feats.forEach(({ f, coeffs, nonTokenUsd }, i) => {
-      const requests = f.requests.kind === 'total' ? sample(f.requests.perMonth, rand) : f.requests.users * sample(f.requests.perUser, rand);
+      const requests =
+        f.requests.kind === 'total' ? sample(f.requests.perMonth, rand) : f.requests.users * sample(f.requests.perUser, rand);
       const inTok = sample(f.inputTokens, rand);
       const outTok = sample(f.outputTokens, rand);
       const c = coeffs(inTok, outTok);
@@ -80,7 +89,8 @@ export function monteCarlo(spec: WhatifSpec, pricer: Pricer, resolve: Resolve, s
     margins.push(revenue - total);
   }
   return {
-    seed, samples,
+    seed,
+    samples,
     features: feats.map(({ f }, i) => ({ name: f.name, band: bandOf(perFeature[i]) })),
     total: bandOf(totals),
     margin: bandOf(margins),

@@ -67,20 +67,36 @@ function featureSection(r: WhatifResult): Section {
     title: 'Cost per feature (per month)',
     // narrow terminals keep what the verdict rests on: cost a month, its share, cost per seat (or user), then the model
     columns: [
-      col('feature', 'Feature'), col('model', 'Model', 'text', { priority: 2 }), col('requests', 'Requests/mo', 'number', { priority: 4 }), col('tokenCost', 'Token cost/mo', 'usd', { priority: 4 }),
-      col('nonTokenCost', 'Non-token cost/mo', 'usd', { priority: 4 }), col('cost', 'Cost/mo', 'usd', { priority: 1 }), col('share', 'Share', 'pct', { priority: 2 }), col('perRequest', 'Cost/request', 'usd', { priority: 3 }),
-      col('perSuccess', 'Cost/success', 'usd', { priority: 4 }), col('perUnit', seat ? 'Cost/seat' : 'Cost/user', 'usd', { priority: 2 }), col('ofCharge', seat ? 'Of seat price' : 'Of price/request', 'pct', { priority: 3 }),
-      col('floor', 'Token floor/request', 'usd', { priority: 4 }), col('floorModel', 'Floor model', 'text', { priority: 4 }), col('verdict', 'Verdict', 'text', { priority: 1 }),
+      col('feature', 'Feature'),
+      col('model', 'Model', 'text', { priority: 2 }),
+      col('requests', 'Requests/mo', 'number', { priority: 4 }),
+      col('tokenCost', 'Token cost/mo', 'usd', { priority: 4 }),
+      col('nonTokenCost', 'Non-token cost/mo', 'usd', { priority: 4 }),
+      col('cost', 'Cost/mo', 'usd', { priority: 1 }),
+      col('share', 'Share', 'pct', { priority: 2 }),
+      col('perRequest', 'Cost/request', 'usd', { priority: 3 }),
+      col('perSuccess', 'Cost/success', 'usd', { priority: 4 }),
+      col('perUnit', seat ? 'Cost/seat' : 'Cost/user', 'usd', { priority: 2 }),
+      col('ofCharge', seat ? 'Of seat price' : 'Of price/request', 'pct', { priority: 3 }),
+      col('floor', 'Token floor/request', 'usd', { priority: 4 }),
+      col('floorModel', 'Floor model', 'text', { priority: 4 }),
+      col('verdict', 'Verdict', 'text', { priority: 1 }),
     ],
     rows,
     footer: {
-      feature: 'Total', requests: totalRequests, tokenCost: t.tokenCost, nonTokenCost: t.nonTokenCost, cost: t.cost, share: t.cost === 0n ? undefined : 1,
-      perRequest: t.requests.num === 0n ? undefined : toFemto(div(qInt(t.cost), t.requests)), perUnit: seat ? totalPerSeat : t.costPerUser,
+      feature: 'Total',
+      requests: totalRequests,
+      tokenCost: t.tokenCost,
+      nonTokenCost: t.nonTokenCost,
+      cost: t.cost,
+      share: t.cost === 0n ? undefined : 1,
+      perRequest: t.requests.num === 0n ? undefined : toFemto(div(qInt(t.cost), t.requests)),
+      perUnit: seat ? totalPerSeat : t.costPerUser,
       ofCharge: seat ? fraction(t.cost, t.revenue) : undefined,
     },
     notes: [
       'Cost/request includes retries (1 / (1 - retryRate) attempts), routing and non-token cost; Cost/success divides it by successRate.',
-      'Token floor: cheapest of the feature\'s model, floorModel and route model alone, with cache and batch shares at maxCachedInputShare/maxBatchShare (else as stated).',
+      "Token floor: cheapest of the feature's model, floorModel and route model alone, with cache and batch shares at maxCachedInputShare/maxBatchShare (else as stated).",
       seat
         ? `Verdict: each feature alone, its cost per seat against the seat price (never seat revenue spread over all features' requests): UNDER WATER above the seat price, below ${target}% when it alone leaves less than the ${target}% target margin.`
         : `Verdict: cost per request against the price per request: UNDER WATER above it, below ${target}% when it leaves less than the ${target}% target margin.`,
@@ -95,11 +111,24 @@ function floorsSection(r: WhatifResult, name: (s: string) => string): Section {
   const seat = e.spec.pricePoint.kind === 'seat';
   const capText = (c: bigint | undefined) => (c === undefined ? undefined : Number(c));
   const columns = [
-    col('feature', 'Feature'), col('cost', 'Cost/request', 'usd'), col('floor', 'Floor cost/request', 'usd'), col('floorMix', 'Floor mix'),
-    col('price', `Price/use for ${target}%`, 'usd'), col('floorPrice', `Price/use for ${target}% at floor`, 'usd'),
+    col('feature', 'Feature'),
+    col('cost', 'Cost/request', 'usd'),
+    col('floor', 'Floor cost/request', 'usd'),
+    col('floorMix', 'Floor mix'),
+    col('price', `Price/use for ${target}%`, 'usd'),
+    col('floorPrice', `Price/use for ${target}% at floor`, 'usd'),
   ];
-  if (seat) columns.push(col('usesNow', 'Uses/seat now', 'number'), col('cap', `Max uses/seat for ${target}%`, 'int'), col('floorCap', 'Max at floor', 'int'));
-  const advice = e.features.flatMap((f, i) => (r.verdicts[i].status === 'ok' ? [] : [`${costSentence(name(f.name), r.verdicts[i])}; ${fixSentence(r.verdicts[i], target, name(f.floorModel))}.`]));
+  if (seat)
+    columns.push(
+      col('usesNow', 'Uses/seat now', 'number'),
+      col('cap', `Max uses/seat for ${target}%`, 'int'),
+      col('floorCap', 'Max at floor', 'int'),
+    );
+  const advice = e.features.flatMap((f, i) =>
+    r.verdicts[i].status === 'ok'
+      ? []
+      : [`${costSentence(name(f.name), r.verdicts[i])}; ${fixSentence(r.verdicts[i], target, name(f.floorModel))}.`],
+  );
   return {
     id: 'floors',
     title: `Token floors and what restores a ${target}% gross margin`,
@@ -108,14 +137,24 @@ function floorsSection(r: WhatifResult, name: (s: string) => string): Section {
       const v = r.verdicts[i];
       const mix = `${f.floorModel}, ${f.spec.maxCachedInputShare ?? f.spec.cachedInputShare} cached, ${f.spec.maxBatchShare ?? f.spec.batchShare} batch`;
       return {
-        feature: f.name, cost: v.now.costPerRequest, floor: v.atFloor.costPerRequest, floorMix: mix,
-        price: v.now.pricePerUse, floorPrice: v.atFloor.pricePerUse,
-        usesNow: v.usesPerSeat ? toFloat(v.usesPerSeat) : undefined, cap: capText(v.now.usesPerSeatCap), floorCap: capText(v.atFloor.usesPerSeatCap),
+        feature: f.name,
+        cost: v.now.costPerRequest,
+        floor: v.atFloor.costPerRequest,
+        floorMix: mix,
+        price: v.now.pricePerUse,
+        floorPrice: v.atFloor.pricePerUse,
+        usesNow: v.usesPerSeat ? toFloat(v.usesPerSeat) : undefined,
+        cap: capText(v.now.usesPerSeatCap),
+        floorCap: capText(v.atFloor.usesPerSeatCap),
       };
     }),
     notes: [
       `Price/use: cost per request / (1 - ${target}%), what a use must earn as a per-use price or add-on. Floor cost adds the feature's non-token cost to its token floor.`,
-      ...(seat ? [`Max uses/seat: the most uses per seat a month that keep the whole product at ${target}% gross margin, the other features as modelled (rounded down).`] : []),
+      ...(seat
+        ? [
+            `Max uses/seat: the most uses per seat a month that keep the whole product at ${target}% gross margin, the other features as modelled (rounded down).`,
+          ]
+        : []),
       ...advice,
     ],
   };
@@ -132,12 +171,23 @@ function leverSection(r: WhatifResult, name: (s: string) => string): Section {
     title: `What moves the margin (each lever -${step}% / +${step}%, and where margin falls to ${target}%)`,
     columns: [
       // narrow terminals keep the rise (+step) and its margin %, then the break-even; the cut is the rise mirrored
-      col('lever', 'Lever'), col('marginLow', `Margin change -${step}%`, 'usd', { priority: 4 }), col('marginHigh', `Margin change +${step}%`, 'usd', { priority: 2 }),
-      col('pctLow', `Margin % at -${step}%`, 'pct', { priority: 4 }), col('pctHigh', `Margin % at +${step}%`, 'pct', { priority: 2 }), col('breakEven', `Break-even (${target}% margin)`, 'text', { priority: 3 }),
+      col('lever', 'Lever'),
+      col('marginLow', `Margin change -${step}%`, 'usd', { priority: 4 }),
+      col('marginHigh', `Margin change +${step}%`, 'usd', { priority: 2 }),
+      col('pctLow', `Margin % at -${step}%`, 'pct', { priority: 4 }),
+      col('pctHigh', `Margin % at +${step}%`, 'pct', { priority: 2 }),
+      col('breakEven', `Break-even (${target}% margin)`, 'text', { priority: 3 }),
     ],
     rows: r.breakEvens.map((b) => ({
-      lever: b.id.startsWith('price:model:') ? `${name(b.id.slice('price:model:'.length))} price` : b.id.startsWith('price:') ? `${name(b.id.slice('price:'.length))} prices` : b.label,
-      marginLow: b.marginDeltaLow, marginHigh: b.marginDeltaHigh, pctLow: pctAt(b.marginDeltaLow), pctHigh: pctAt(b.marginDeltaHigh),
+      lever: b.id.startsWith('price:model:')
+        ? `${name(b.id.slice('price:model:'.length))} price`
+        : b.id.startsWith('price:')
+          ? `${name(b.id.slice('price:'.length))} prices`
+          : b.label,
+      marginLow: b.marginDeltaLow,
+      marginHigh: b.marginDeltaHigh,
+      pctLow: pctAt(b.marginDeltaLow),
+      pctHigh: pctAt(b.marginDeltaHigh),
       breakEven: breakEvenText(b.id, b.breakEven, b.maxLever, target),
     })),
     notes: [
@@ -150,8 +200,20 @@ function volumeSection(r: WhatifResult): Section {
   return {
     id: 'volume',
     title: 'Volume (requests and seats scaled together)',
-    columns: [col('volume', 'Volume'), col('cost', 'Cost/mo', 'usd'), col('revenue', 'Revenue/mo', 'usd'), col('margin', 'Gross margin/mo', 'usd'), col('marginPct', 'Margin %', 'pct')],
-    rows: r.volume.map((v) => ({ volume: `${v.multiplier}x`, cost: v.cost, revenue: v.revenue, margin: v.margin, marginPct: fraction(v.margin, v.revenue) })),
+    columns: [
+      col('volume', 'Volume'),
+      col('cost', 'Cost/mo', 'usd'),
+      col('revenue', 'Revenue/mo', 'usd'),
+      col('margin', 'Gross margin/mo', 'usd'),
+      col('marginPct', 'Margin %', 'pct'),
+    ],
+    rows: r.volume.map((v) => ({
+      volume: `${v.multiplier}x`,
+      cost: v.cost,
+      revenue: v.revenue,
+      margin: v.margin,
+      marginPct: fraction(v.margin, v.revenue),
+    })),
     notes: ['Linear: prices, cache shares and per-request costs stay as modelled at every volume.'],
   };
 }
@@ -162,16 +224,29 @@ function sensitivitySection(r: WhatifResult, name: (s: string) => string): Secti
     id: 'sensitivity',
     title: `Sensitivity (each assumption -${step}% / +${step}%, by impact)`,
     columns: [
-      col('assumption', 'Assumption'), col('base', 'Base'), col('low', `-${step}%`), col('high', `+${step}%`),
+      col('assumption', 'Assumption'),
+      col('base', 'Base'),
+      col('low', `-${step}%`),
+      col('high', `+${step}%`),
       // narrow terminals keep the margin changes (they include revenue assumptions such as seats) over the cost changes
-      col('costLow', `Cost change -${step}%`, 'usd', { priority: 3 }), col('costHigh', `Cost change +${step}%`, 'usd', { priority: 3 }),
-      col('marginLow', `Margin change -${step}%`, 'usd', { priority: 2 }), col('marginHigh', `Margin change +${step}%`, 'usd', { priority: 2 }),
+      col('costLow', `Cost change -${step}%`, 'usd', { priority: 3 }),
+      col('costHigh', `Cost change +${step}%`, 'usd', { priority: 3 }),
+      col('marginLow', `Margin change -${step}%`, 'usd', { priority: 2 }),
+      col('marginHigh', `Margin change +${step}%`, 'usd', { priority: 2 }),
     ],
     rows: r.sensitivity.map((s) => ({
-      assumption: assumptionWords(s.path.split('.'), name) + (s.capped ? ' (capped)' : ''), base: s.base, low: s.low, high: s.high,
-      costLow: s.costDeltaLow, costHigh: s.costDeltaHigh, marginLow: s.marginDeltaLow, marginHigh: s.marginDeltaHigh,
+      assumption: assumptionWords(s.path.split('.'), name) + (s.capped ? ' (capped)' : ''),
+      base: s.base,
+      low: s.low,
+      high: s.high,
+      costLow: s.costDeltaLow,
+      costHigh: s.costDeltaHigh,
+      marginLow: s.marginDeltaLow,
+      marginHigh: s.marginDeltaHigh,
     })),
-    notes: r.unaffected.length ? [`No effect on monthly cost or margin: ${r.unaffected.map((p) => assumptionWords(p.split('.'), name)).join(', ')}.`] : [],
+    notes: r.unaffected.length
+      ? [`No effect on monthly cost or margin: ${r.unaffected.map((p) => assumptionWords(p.split('.'), name)).join(', ')}.`]
+      : [],
   };
 }
 
@@ -180,18 +255,32 @@ const usdMicro = (x: number): Femto => BigInt(Math.round(x * 1e6)) * 1_000_000_0
 function bandsSection(r: WhatifResult): Section | undefined {
   const b = r.bands;
   if (!b) return undefined;
-  const row = (scope: string, band: Band, point: Femto) => ({ scope, p10: usdMicro(band.p10), p50: usdMicro(band.p50), p90: usdMicro(band.p90), point });
+  const row = (scope: string, band: Band, point: Femto) => ({
+    scope,
+    p10: usdMicro(band.p10),
+    p50: usdMicro(band.p50),
+    p90: usdMicro(band.p90),
+    point,
+  });
   const e = r.evaluation;
   return {
     id: 'bands',
     title: `Monthly cost bands (Monte Carlo, ${formatInt(b.samples)} samples, seed ${b.seed})`,
-    columns: [col('scope', 'Scope'), col('p10', 'p10', 'usd'), col('p50', 'p50', 'usd'), col('p90', 'p90', 'usd'), col('point', 'Point estimate', 'usd')],
+    columns: [
+      col('scope', 'Scope'),
+      col('p10', 'p10', 'usd'),
+      col('p50', 'p50', 'usd'),
+      col('p90', 'p90', 'usd'),
+      col('point', 'Point estimate', 'usd'),
+    ],
     rows: [
       ...b.features.map((f, i) => row(f.name, f.band, e.features[i].monthlyCost)),
       row('Total cost', b.total, e.totals.cost),
       row('Gross margin', b.margin, e.totals.margin),
     ],
-    notes: ['A distribution describes the uncertain monthly average; each sample draws one value per distribution. Point estimates use the means.'],
+    notes: [
+      'A distribution describes the uncertain monthly average; each sample draws one value per distribution. Point estimates use the means.',
+    ],
   };
 }
 
@@ -214,12 +303,17 @@ export function bottomLine(r: WhatifResult, name: (s: string) => string): Array<
     return p === undefined ? 'n/a (no revenue)' : formatPct(p);
   };
   const others = r.volume.filter((v) => v.multiplier !== 1).map((v) => `${pctOf(v.margin, v.revenue)} at ${v.multiplier}x`);
-  const lines: Array<[string, string]> = [[
-    'Bottom line',
-    `gross margin ${pctOf(t.margin, t.revenue)} (${formatUsd(t.margin)} of ${formatUsd(t.revenue)} a month)${others.length ? `; ${others.join(', ')} (volume scaled linearly)` : ''}`,
-  ]];
+  const lines: Array<[string, string]> = [
+    [
+      'Bottom line',
+      `gross margin ${pctOf(t.margin, t.revenue)} (${formatUsd(t.margin)} of ${formatUsd(t.revenue)} a month)${others.length ? `; ${others.join(', ')} (volume scaled linearly)` : ''}`,
+    ],
+  ];
   const biggest = [...e.features].sort((a, b) => (b.monthlyCost > a.monthlyCost ? 1 : b.monthlyCost < a.monthlyCost ? -1 : 0)).slice(0, 3);
-  lines.push(['Biggest costs', biggest.map((f) => `${name(f.name)} ${formatUsd(f.monthlyCost)} (${formatPct(fraction(f.monthlyCost, t.cost) ?? 0)})`).join(', ')]);
+  lines.push([
+    'Biggest costs',
+    biggest.map((f) => `${name(f.name)} ${formatUsd(f.monthlyCost)} (${formatPct(fraction(f.monthlyCost, t.cost) ?? 0)})`).join(', '),
+  ]);
   const below = r.verdicts.map((v, i) => ({ v, f: e.features[i] })).filter((x) => x.v.status !== 'ok');
   lines.push([
     `Below ${target}% margin`,
@@ -227,7 +321,12 @@ export function bottomLine(r: WhatifResult, name: (s: string) => string): Array<
       ? (fraction(t.margin, t.revenue) ?? 1) * 100 < target
         ? `no feature on its own, but together they leave ${pctOf(t.margin, t.revenue)}: see the usage caps under "Token floors"`
         : `none: every feature alone costs at most ${100 - target}% of what the plan charges for it`
-      : below.map(({ v, f }) => `${costSentence(name(f.name), v)}${v.status === 'under water' ? ' (it loses money on its own)' : ''}; ${fixSentence(v, target, name(f.floorModel))}`).join('. '),
+      : below
+          .map(
+            ({ v, f }) =>
+              `${costSentence(name(f.name), v)}${v.status === 'under water' ? ' (it loses money on its own)' : ''}; ${fixSentence(v, target, name(f.floorModel))}`,
+          )
+          .join('. '),
   ]);
   const levers = e.features
     .map((f) => ({ f, saving: toFemto(mul(qInt(f.tokenCostPerRequest - f.floorPerRequest), f.requests)) }))
@@ -236,7 +335,10 @@ export function bottomLine(r: WhatifResult, name: (s: string) => string): Array<
   if (levers.length > 0) {
     const { f, saving } = levers[0];
     const after = t.margin + saving;
-    lines.push(['Top lever', `move ${name(f.name)} to its token floor (${name(f.floorModel)}${f.floorVia === 'model' ? ' with the best stated caching and batching' : ''}): saves ${formatUsd(saving)} a month, margin ${pctOf(t.margin, t.revenue)} -> ${pctOf(after, t.revenue)}`]);
+    lines.push([
+      'Top lever',
+      `move ${name(f.name)} to its token floor (${name(f.floorModel)}${f.floorVia === 'model' ? ' with the best stated caching and batching' : ''}): saves ${formatUsd(saving)} a month, margin ${pctOf(t.margin, t.revenue)} -> ${pctOf(after, t.revenue)}`,
+    ]);
   } else lines.push(['Top lever', 'none within the file: every feature already runs at its token floor']);
   return lines;
 }
@@ -264,11 +366,21 @@ export function whatifReport(r: WhatifResult, ctx: ReportContext): Report {
     const v = r.verdicts[i];
     if (v.status !== 'under water') return;
     const unit = v.unit === 'seat' ? 'seat' : 'request';
-    notes.push(`warning: ${name(f.name)} loses money on every ${unit}: ${formatUsd(v.costPerUnit)} cost per ${unit} vs ${formatUsd(v.chargePerUnit)} charged${v.floorStatus === 'under water' ? ' (still under water at the token floor)' : ''}`);
+    notes.push(
+      `warning: ${name(f.name)} loses money on every ${unit}: ${formatUsd(v.costPerUnit)} cost per ${unit} vs ${formatUsd(v.chargePerUnit)} charged${v.floorStatus === 'under water' ? ' (still under water at the token floor)' : ''}`,
+    );
   });
   for (const f of e.features) for (const w of f.warnings) notes.push(`warning: ${name(f.name)}: ${w}`);
   notes.push('Point estimates are exact (integer femto-USD); distributions enter them at their mean, rounded to a whole number.');
-  const sections = [featureSection(r), floorsSection(r, name), leverSection(r, name), volumeSection(r), sensitivitySection(r, name), bandsSection(r), assumptionsSection(ctx.assumptions, name)].filter((s): s is Section => s !== undefined);
+  const sections = [
+    featureSection(r),
+    floorsSection(r, name),
+    leverSection(r, name),
+    volumeSection(r),
+    sensitivitySection(r, name),
+    bandsSection(r),
+    assumptionsSection(ctx.assumptions, name),
+  ].filter((s): s is Section => s !== undefined);
   return {
     title: `What-if: ${name(e.spec.name)} (${name(ctx.file)})`,
     summary: [...bottomLine(r, name), ...summaryLines(r, ctx)],

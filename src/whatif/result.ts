@@ -58,7 +58,13 @@ export function volumeTable(e: Evaluation, multipliers: number[]): VolumeRow[] {
 /** The target gross margin as an exact fraction (75 -> 3/4). */
 export const targetOf = (o: WhatifOptions): Q => div(q(o.targetMarginPct), qInt(100));
 
-export function computeWhatif(doc: unknown, spec: WhatifSpec, pricer: Pricer, resolve: Resolve, options: WhatifOptions = DEFAULT_OPTIONS): WhatifResult {
+export function computeWhatif(
+  doc: unknown,
+  spec: WhatifSpec,
+  pricer: Pricer,
+  resolve: Resolve,
+  options: WhatifOptions = DEFAULT_OPTIONS,
+): WhatifResult {
   const evaluation = evaluate(spec, pricer, resolve);
   const rows = sensitivity(doc, evaluation, pricer, resolve, options.stepPercent);
   return {

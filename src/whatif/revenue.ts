@@ -38,7 +38,13 @@ export interface RevenueFile {
 
 const FIELDS = ['customer', 'plan', 'seats', 'perSeatUsd', 'contractUsd', 'perRequestUsd', 'discountPct'] as const;
 const NUMERIC = new Set(['seats', 'perSeatUsd', 'contractUsd', 'perRequestUsd', 'discountPct']);
-const MAX: Record<string, number> = { seats: MAX_COUNT, perSeatUsd: MAX_USD, contractUsd: MAX_USD * 1000, perRequestUsd: MAX_USD, discountPct: 100 };
+const MAX: Record<string, number> = {
+  seats: MAX_COUNT,
+  perSeatUsd: MAX_USD,
+  contractUsd: MAX_USD * 1000,
+  perRequestUsd: MAX_USD,
+  discountPct: 100,
+};
 const HINT = 'see README "Margin per customer" for the revenue file format';
 
 /** Monthly revenue of a contract for a month with `requests` requests, as an exact USD fraction. */
@@ -61,7 +67,11 @@ function splitCsvLine(line: string): string[] | undefined {
       for (;;) {
         if (i >= line.length) return undefined; // unbalanced quote
         if (line[i] === '"') {
-          if (line[i + 1] === '"') { v += '"'; i += 2; continue; }
+          if (line[i + 1] === '"') {
+            v += '"';
+            i += 2;
+            continue;
+          }
           i++;
           break;
         }
@@ -91,8 +101,10 @@ function numberField(raw: unknown, field: string, where: string, errors: string[
 function checkContract(c: Contract, errors: string[]): void {
   const hasSeats = c.seats !== undefined || c.perSeatUsd !== undefined;
   if (c.contractUsd !== undefined && hasSeats) errors.push(`${c.at}: ${c.customer}: give contractUsd or seats x perSeatUsd, not both`);
-  else if (hasSeats && (c.seats === undefined || c.perSeatUsd === undefined)) errors.push(`${c.at}: ${c.customer}: ${c.seats === undefined ? 'seats' : 'perSeatUsd'} is missing (seat pricing needs both)`);
-  else if (!hasSeats && c.contractUsd === undefined && c.perRequestUsd === undefined) errors.push(`${c.at}: ${c.customer}: no price: give seats and perSeatUsd, contractUsd, or perRequestUsd (0 for a free account)`);
+  else if (hasSeats && (c.seats === undefined || c.perSeatUsd === undefined))
+    errors.push(`${c.at}: ${c.customer}: ${c.seats === undefined ? 'seats' : 'perSeatUsd'} is missing (seat pricing needs both)`);
+  else if (!hasSeats && c.contractUsd === undefined && c.perRequestUsd === undefined)
+    errors.push(`${c.at}: ${c.customer}: no price: give seats and perSeatUsd, contractUsd, or perRequestUsd (0 for a free account)`);
 }
 
 function customerName(raw: unknown, where: string, errors: string[]): string | undefined {
@@ -110,7 +122,10 @@ export function parseRevenueCsv(text: string, file: string): RevenueFile {
   if (headerAt < 0) throw new UserError(`${file}: empty revenue file`, HINT);
   const header = splitCsvLine(lines[headerAt])?.map((h) => h.trim()) ?? [];
   const unknown = header.filter((h) => !(FIELDS as readonly string[]).includes(h));
-  if (unknown.length) errors.push(`${file}:${headerAt + 1}: unknown column${unknown.length > 1 ? 's' : ''} ${unknown.map((u) => `"${u}"`).join(', ')} (columns: ${FIELDS.join(', ')})`);
+  if (unknown.length)
+    errors.push(
+      `${file}:${headerAt + 1}: unknown column${unknown.length > 1 ? 's' : ''} ${unknown.map((u) => `"${u}"`).join(', ')} (columns: ${FIELDS.join(', ')})`,
+    );
   const dup = header.find((h, i) => header.indexOf(h) !== i);
   if (dup) errors.push(`${file}:${headerAt + 1}: column "${dup}" appears twice`);
   if (!header.includes('customer')) errors.push(`${file}:${headerAt + 1}: a customer column is required`);
@@ -121,8 +136,14 @@ export function parseRevenueCsv(text: string, file: string): RevenueFile {
     if (line.trim() === '' || line.startsWith('#')) continue;
     const at = `${file}:${i + 1}`;
     const cells = splitCsvLine(line);
-    if (!cells) { errors.push(`${at}: unbalanced quote (a field must not span lines)`); continue; }
-    if (cells.length !== header.length) { errors.push(`${at}: ${cells.length} fields, the header has ${header.length}`); continue; }
+    if (!cells) {
+      errors.push(`${at}: unbalanced quote (a field must not span lines)`);
+      continue;
+    }
+    if (cells.length !== header.length) {
+      errors.push(`${at}: ${cells.length} fields, the header has ${header.length}`);
+      continue;
+    }
     const row = new Map(header.map((h, k) => [h, cells[k]]));
     addContract(contracts, row, at, errors);
   }
@@ -136,12 +157,21 @@ function addContract(contracts: Map<string, Contract>, row: Map<string, unknown>
   const num = (f: string) => (NUMERIC.has(f) ? numberField(row.get(f), f, at, errors) : undefined);
   const plan = row.get('plan');
   const c: Contract = {
-    customer: customer ?? '', plan: typeof plan === 'string' && plan.trim() ? plan.trim() : '(no plan)',
-    seats: num('seats'), perSeatUsd: num('perSeatUsd'), contractUsd: num('contractUsd'), perRequestUsd: num('perRequestUsd'), discountPct: num('discountPct') ?? 0, at,
+    customer: customer ?? '',
+    plan: typeof plan === 'string' && plan.trim() ? plan.trim() : '(no plan)',
+    seats: num('seats'),
+    perSeatUsd: num('perSeatUsd'),
+    contractUsd: num('contractUsd'),
+    perRequestUsd: num('perRequestUsd'),
+    discountPct: num('discountPct') ?? 0,
+    at,
   };
   if (errors.length > before || customer === undefined) return;
   const prev = contracts.get(customer);
-  if (prev) { errors.push(`${at}: customer "${customer}" is already stated at ${prev.at}`); return; }
+  if (prev) {
+    errors.push(`${at}: customer "${customer}" is already stated at ${prev.at}`);
+    return;
+  }
   checkContract(c, errors);
   contracts.set(customer, c);
 }
@@ -150,32 +180,53 @@ const isMap = (v: unknown): v is Record<string, unknown> => typeof v === 'object
 
 export function parseRevenueYaml(text: string, file: string): RevenueFile {
   const parsed = parseYaml(text);
-  if ('errors' in parsed) throw new UserError(parsed.errors.map((e) => `${file}${e.line ? `:${e.line}` : ''}: ${e.message}`).join('\n'), 'fix the YAML syntax');
+  if ('errors' in parsed)
+    throw new UserError(parsed.errors.map((e) => `${file}${e.line ? `:${e.line}` : ''}: ${e.message}`).join('\n'), 'fix the YAML syntax');
   const doc = parsed.value;
   const line = (path: string[]) => `${file}:${parsed.lineOf(path) ?? 1}`;
   const errors: string[] = [];
   if (!isMap(doc)) throw new UserError(`${file}: expected a mapping with plans and customers`, HINT);
-  for (const k of Object.keys(doc)) if (!['version', 'plans', 'customers'].includes(k)) errors.push(`${line([k])}: ${k}: unknown key (keys: version, plans, customers)`);
+  for (const k of Object.keys(doc))
+    if (!['version', 'plans', 'customers'].includes(k)) errors.push(`${line([k])}: ${k}: unknown key (keys: version, plans, customers)`);
   const plans = new Map<string, Record<string, unknown>>();
   if (doc.plans !== undefined) {
     if (!isMap(doc.plans)) errors.push(`${line(['plans'])}: plans: expected a mapping of plan name to prices`);
-    else for (const [name, p] of Object.entries(doc.plans)) {
-      if (!isMap(p) || RESERVED_KEYS.has(name)) { errors.push(`${line(['plans', name])}: plans.${name}: expected a mapping of prices`); continue; }
-      for (const k of Object.keys(p)) if (!['perSeatUsd', 'contractUsd', 'perRequestUsd', 'discountPct'].includes(k)) errors.push(`${line(['plans', name, k])}: plans.${name}.${k}: unknown key`);
-      plans.set(name, p);
-    }
+    else
+      for (const [name, p] of Object.entries(doc.plans)) {
+        if (!isMap(p) || RESERVED_KEYS.has(name)) {
+          errors.push(`${line(['plans', name])}: plans.${name}: expected a mapping of prices`);
+          continue;
+        }
+        for (const k of Object.keys(p))
+          if (!['perSeatUsd', 'contractUsd', 'perRequestUsd', 'discountPct'].includes(k))
+            errors.push(`${line(['plans', name, k])}: plans.${name}.${k}: unknown key`);
+        plans.set(name, p);
+      }
   }
   const contracts = new Map<string, Contract>();
   if (!isMap(doc.customers)) errors.push(`${line(['customers'])}: customers: expected a mapping of customer id to contract`);
-  else for (const [name, c] of Object.entries(doc.customers)) {
-    const at = line(['customers', name]);
-    if (!isMap(c)) { errors.push(`${at}: customers.${name}: expected a mapping`); continue; }
-    for (const k of Object.keys(c)) if (!(FIELDS as readonly string[]).includes(k) || k === 'customer') errors.push(`${line(['customers', name, k])}: customers.${name}.${k}: unknown key`);
-    const plan = typeof c.plan === 'string' ? c.plan : undefined;
-    if (plan !== undefined && !plans.has(plan)) errors.push(`${line(['customers', name, 'plan'])}: customers.${name}.plan: unknown plan "${plan}"${plans.size ? ` (plans: ${[...plans.keys()].join(', ')})` : ''}`);
-    const merged = new Map<string, unknown>([...Object.entries(plan ? plans.get(plan) ?? {} : {}), ...Object.entries(c), ['customer', name]]);
-    addContract(contracts, merged, at, errors);
-  }
+  else
+    for (const [name, c] of Object.entries(doc.customers)) {
+      const at = line(['customers', name]);
+      if (!isMap(c)) {
+        errors.push(`${at}: customers.${name}: expected a mapping`);
+        continue;
+      }
+      for (const k of Object.keys(c))
+        if (!(FIELDS as readonly string[]).includes(k) || k === 'customer')
+          errors.push(`${line(['customers', name, k])}: customers.${name}.${k}: unknown key`);
+      const plan = typeof c.plan === 'string' ? c.plan : undefined;
+      if (plan !== undefined && !plans.has(plan))
+        errors.push(
+          `${line(['customers', name, 'plan'])}: customers.${name}.plan: unknown plan "${plan}"${plans.size ? ` (plans: ${[...plans.keys()].join(', ')})` : ''}`,
+        );
+      const merged = new Map<string, unknown>([
+        ...Object.entries(plan ? (plans.get(plan) ?? {}) : {}),
+        ...Object.entries(c),
+        ['customer', name],
+      ]);
+      addContract(contracts, merged, at, errors);
+    }
   if (errors.length) throw new UserError(`invalid revenue file:\n${errors.join('\n')}`, HINT);
   return { file, contracts };
 }

@@ -22,7 +22,12 @@ const share = (): Rule => num(0, 1);
 const retry = (): Rule => num(0, MAX_RETRY_RATE);
 const quantity: Rule = { kind: 'any' }; // a number or a distribution mapping; checked by checkQuantity
 
-export const pricePointRule = obj({ perSeatUsd: opt(num(0, MAX_USD)), seats: opt(num(0, MAX_COUNT)), users: opt(num(0, MAX_COUNT)), perRequestUsd: opt(num(0, MAX_USD)) });
+export const pricePointRule = obj({
+  perSeatUsd: opt(num(0, MAX_USD)),
+  seats: opt(num(0, MAX_COUNT)),
+  users: opt(num(0, MAX_COUNT)),
+  perRequestUsd: opt(num(0, MAX_USD)),
+});
 export const routeRule = obj({ share: req(share()), model: req(str()), retryRate: opt(retry()), outputFactor: opt(num(0, 100)) });
 
 export const featureRule = obj({
@@ -127,8 +132,10 @@ export function checkQuantity(value: unknown, path: PathPart[], errors: Validati
   if (!kind || keys.length !== 2) return fail(`expected ${forms} (got keys ${keys.join(', ') || 'none'})`);
   const v = value as Record<string, unknown>;
   for (const k of keys) {
-    if (typeof v[k] !== 'number' || !Number.isFinite(v[k]) || (v[k] as number) < 0) fail(`expected a non-negative number (got ${JSON.stringify(v[k])})`, [...path, k]);
-    else if ((v[k] as number) > MAX_QUANTITY) fail(`expected at most ${MAX_QUANTITY_TEXT} (got ${toPlainDecimal(v[k] as number)})`, [...path, k]);
+    if (typeof v[k] !== 'number' || !Number.isFinite(v[k]) || (v[k] as number) < 0)
+      fail(`expected a non-negative number (got ${JSON.stringify(v[k])})`, [...path, k]);
+    else if ((v[k] as number) > MAX_QUANTITY)
+      fail(`expected at most ${MAX_QUANTITY_TEXT} (got ${toPlainDecimal(v[k] as number)})`, [...path, k]);
   }
   if (errors.length > 0) return;
   const n = v as Record<string, number>;
@@ -142,21 +149,31 @@ function checkFeature(name: string, f: Doc, productUsers: number | undefined, er
   for (const k of QUANTITY_FIELDS) if (f[k] !== undefined && f[k] !== null) checkQuantity(f[k], [...base, k], errors);
   const hasTotal = f.requestsPerMonth !== undefined;
   const hasPerUser = f.requestsPerUserPerMonth !== undefined;
-  if (hasTotal === hasPerUser) fail(hasTotal ? 'requestsPerUserPerMonth' : 'requestsPerMonth', 'give exactly one of requestsPerMonth or requestsPerUserPerMonth (with users)');
+  if (hasTotal === hasPerUser)
+    fail(
+      hasTotal ? 'requestsPerUserPerMonth' : 'requestsPerMonth',
+      'give exactly one of requestsPerMonth or requestsPerUserPerMonth (with users)',
+    );
   if (f.users !== undefined && !hasPerUser) fail('users', 'users needs requestsPerUserPerMonth');
-  if (hasPerUser && f.users === undefined && productUsers === undefined) fail('users', 'is required with requestsPerUserPerMonth (or set product.users or pricePoint seats)');
+  if (hasPerUser && f.users === undefined && productUsers === undefined)
+    fail('users', 'is required with requestsPerUserPerMonth (or set product.users or pricePoint seats)');
   const write = (f.cacheWriteShare as number | undefined) ?? 0;
-  if (((f.cachedInputShare as number | undefined) ?? 0) + write > 1) fail('cachedInputShare', 'cachedInputShare + cacheWriteShare must be at most 1');
-  if (((f.maxCachedInputShare as number | undefined) ?? 0) + write > 1) fail('maxCachedInputShare', 'maxCachedInputShare + cacheWriteShare must be at most 1');
+  if (((f.cachedInputShare as number | undefined) ?? 0) + write > 1)
+    fail('cachedInputShare', 'cachedInputShare + cacheWriteShare must be at most 1');
+  if (((f.maxCachedInputShare as number | undefined) ?? 0) + write > 1)
+    fail('maxCachedInputShare', 'maxCachedInputShare + cacheWriteShare must be at most 1');
   if (f.successRate === 0) fail('successRate', 'must be above 0');
 }
 
 function checkPricePoint(p: Doc, errors: ValidationError[]): void {
   const path = ['product', 'pricePoint'];
   const seat = p.perSeatUsd !== undefined;
-  if (seat === (p.perRequestUsd !== undefined)) errors.push({ path, message: 'give exactly one of perSeatUsd (with seats) or perRequestUsd' });
-  else if (seat && (p.seats === undefined) === (p.users === undefined)) errors.push({ path, message: 'perSeatUsd needs exactly one of seats or users' });
-  else if (!seat && (p.seats !== undefined || p.users !== undefined)) errors.push({ path, message: 'seats/users go with perSeatUsd; use product.users for cost per user' });
+  if (seat === (p.perRequestUsd !== undefined))
+    errors.push({ path, message: 'give exactly one of perSeatUsd (with seats) or perRequestUsd' });
+  else if (seat && (p.seats === undefined) === (p.users === undefined))
+    errors.push({ path, message: 'perSeatUsd needs exactly one of seats or users' });
+  else if (!seat && (p.seats !== undefined || p.users !== undefined))
+    errors.push({ path, message: 'seats/users go with perSeatUsd; use product.users for cost per user' });
 }
 
 /** Validate a parsed document; errors carry key paths. */
@@ -171,7 +188,8 @@ export function validateWhatif(doc: unknown): ValidationError[] {
   const features = d.features as Record<string, Doc>;
   if (Object.keys(features).length === 0) errors.push({ path: ['features'], message: 'expected at least one feature' });
   for (const [name, f] of Object.entries(features)) {
-    if (name === '__proto__') errors.push({ path: ['features', name], message: 'unknown key: "__proto__" cannot name a feature (rename it)' });
+    if (name === '__proto__')
+      errors.push({ path: ['features', name], message: 'unknown key: "__proto__" cannot name a feature (rename it)' });
     else checkFeature(name, f, productUsers, errors);
   }
   return errors;
@@ -184,9 +202,14 @@ function toFeature(name: string, f: Doc, productUsers: number | undefined): Feat
   return {
     name,
     model: f.model as string,
-    requests: f.requestsPerMonth !== undefined
-      ? { kind: 'total', perMonth: toQuantity(f.requestsPerMonth) }
-      : { kind: 'perUser', users: (f.users as number | undefined) ?? (productUsers as number), perUser: toQuantity(f.requestsPerUserPerMonth) },
+    requests:
+      f.requestsPerMonth !== undefined
+        ? { kind: 'total', perMonth: toQuantity(f.requestsPerMonth) }
+        : {
+            kind: 'perUser',
+            users: (f.users as number | undefined) ?? (productUsers as number),
+            perUser: toQuantity(f.requestsPerUserPerMonth),
+          },
     inputTokens: toQuantity(f.inputTokens),
     outputTokens: toQuantity(f.outputTokens),
     cachedInputShare: n('cachedInputShare', 0),
@@ -195,7 +218,14 @@ function toFeature(name: string, f: Doc, productUsers: number | undefined): Feat
     retryRate,
     successRate: n('successRate', 1),
     nonTokenCostPerRequestUsd: n('nonTokenCostPerRequestUsd', 0),
-    route: r ? { share: r.share as number, model: r.model as string, retryRate: (r.retryRate as number | undefined) ?? retryRate, outputFactor: (r.outputFactor as number | undefined) ?? 1 } : undefined,
+    route: r
+      ? {
+          share: r.share as number,
+          model: r.model as string,
+          retryRate: (r.retryRate as number | undefined) ?? retryRate,
+          outputFactor: (r.outputFactor as number | undefined) ?? 1,
+        }
+      : undefined,
     floorModel: f.floorModel as string | undefined,
     maxCachedInputShare: f.maxCachedInputShare as number | undefined,
     maxBatchShare: f.maxBatchShare as number | undefined,
@@ -209,7 +239,10 @@ export function toSpec(doc: unknown): WhatifSpec {
   const pp = product.pricePoint as Doc;
   const seats = (pp.seats ?? pp.users) as number | undefined;
   const users = (product.users as number | undefined) ?? seats;
-  const pricePoint: PricePoint = pp.perSeatUsd !== undefined ? { kind: 'seat', perSeatUsd: pp.perSeatUsd as number, seats: seats as number } : { kind: 'request', perRequestUsd: pp.perRequestUsd as number };
+  const pricePoint: PricePoint =
+    pp.perSeatUsd !== undefined
+      ? { kind: 'seat', perSeatUsd: pp.perSeatUsd as number, seats: seats as number }
+      : { kind: 'request', perRequestUsd: pp.perRequestUsd as number };
   const features = Object.entries(d.features as Record<string, Doc>).map(([name, f]) => toFeature(name, f, users));
   const pricesAt = d.pricesAt instanceof Date ? d.pricesAt.toISOString().slice(0, 10) : (d.pricesAt as string | undefined);
   return { name: product.name as string, period: 'month', pricesAt, users, pricePoint, features };

@@ -22,7 +22,15 @@ export interface SensitivityRow {
   capped: boolean;
 }
 
-const SHARES = new Set(['cachedInputShare', 'cacheWriteShare', 'batchShare', 'successRate', 'share', 'maxCachedInputShare', 'maxBatchShare']);
+const SHARES = new Set([
+  'cachedInputShare',
+  'cacheWriteShare',
+  'batchShare',
+  'successRate',
+  'share',
+  'maxCachedInputShare',
+  'maxBatchShare',
+]);
 const SKIP = new Set(['version']);
 
 /** value x percent / 100, exactly, as a number whose shortest form is that decimal. */
@@ -39,7 +47,8 @@ export function numericLeaves(node: unknown, path: string[] = []): Leaf[] {
   if (typeof node === 'number') return SKIP.has(path.join('.')) ? [] : [{ path, value: node }];
   if (typeof node !== 'object' || node === null || Array.isArray(node)) return [];
   const key = path[path.length - 1];
-  if ((QUANTITY_FIELDS as readonly string[]).includes(key) && path[0] === 'features') return [{ path, value: node as Record<string, number> }];
+  if ((QUANTITY_FIELDS as readonly string[]).includes(key) && path[0] === 'features')
+    return [{ path, value: node as Record<string, number> }];
   return Object.entries(node).flatMap(([k, v]) => numericLeaves(v, [...path, k]));
 }
 
@@ -74,7 +83,12 @@ function scaled(doc: unknown, leaf: Leaf, percent: number): { value: number | Re
   return v > cap ? { value: Number(cap.toPrecision(12)), capped: true } : { value: v, capped: false };
 }
 
-const show = (v: number | Record<string, number>) => (typeof v === 'number' ? toPlainDecimal(v) : `{${Object.entries(v).map(([k, x]) => `${k}: ${toPlainDecimal(x)}`).join(', ')}}`);
+const show = (v: number | Record<string, number>) =>
+  typeof v === 'number'
+    ? toPlainDecimal(v)
+    : `{${Object.entries(v)
+        .map(([k, x]) => `${k}: ${toPlainDecimal(x)}`)
+        .join(', ')}}`;
 
 export function sensitivity(doc: unknown, base: Evaluation, pricer: Pricer, resolve: Resolve, stepPercent = 20): SensitivityRow[] {
   const rows: SensitivityRow[] = [];
@@ -92,12 +106,21 @@ export function sensitivity(doc: unknown, base: Evaluation, pricer: Pricer, reso
     if (!lo || !hi) continue;
     if (lo.cost === 0n && hi.cost === 0n && lo.margin === 0n && hi.margin === 0n) continue;
     rows.push({
-      path: leaf.path.join('.'), base: show(leaf.value), low: show(lo.value), high: show(hi.value),
-      costDeltaLow: lo.cost, costDeltaHigh: hi.cost, marginDeltaLow: lo.margin, marginDeltaHigh: hi.margin, capped: lo.capped || hi.capped,
+      path: leaf.path.join('.'),
+      base: show(leaf.value),
+      low: show(lo.value),
+      high: show(hi.value),
+      costDeltaLow: lo.cost,
+      costDeltaHigh: hi.cost,
+      marginDeltaLow: lo.margin,
+      marginDeltaHigh: hi.margin,
+      capped: lo.capped || hi.capped,
     });
   }
   const abs = (x: bigint) => (x < 0n ? -x : x);
-  const impact = (r: SensitivityRow) => [abs(r.marginDeltaLow), abs(r.marginDeltaHigh), abs(r.costDeltaLow), abs(r.costDeltaHigh)].reduce((a, b) => (b > a ? b : a));
+  const impact = (r: SensitivityRow) =>
+    // biome-ignore lint/complexity/useMathMinMax: bigints, which Math.max does not take
+    [abs(r.marginDeltaLow), abs(r.marginDeltaHigh), abs(r.costDeltaLow), abs(r.costDeltaHigh)].reduce((a, b) => (b > a ? b : a));
   return rows.sort((a, b) => {
     const d = impact(b) - impact(a);
     return d > 0n ? 1 : d < 0n ? -1 : a.path.localeCompare(b.path);
@@ -107,5 +130,7 @@ export function sensitivity(doc: unknown, base: Evaluation, pricer: Pricer, reso
 /** Assumptions with no effect on cost or margin (omitted from the table), for a note. */
 export function unaffected(doc: unknown, rows: SensitivityRow[]): string[] {
   const shown = new Set(rows.map((r) => r.path));
-  return numericLeaves(doc).map((l) => l.path.join('.')).filter((p) => !shown.has(p));
+  return numericLeaves(doc)
+    .map((l) => l.path.join('.'))
+    .filter((p) => !shown.has(p));
 }

@@ -25,9 +25,14 @@ export function parseSet(raw: string): SetOverride {
   if (eq <= 0) throw new UserError(`--set expects path=value (got "${raw}")`, 'e.g. --set features.screening.outputTokens=400');
   const pathText = raw.slice(0, eq).trim();
   const path = pathText.split('.');
-  if (path.some((p) => p === '')) throw new UserError(`--set: bad path "${pathText}"`, 'use a dot path such as features.screening.outputTokens');
+  if (path.some((p) => p === ''))
+    throw new UserError(`--set: bad path "${pathText}"`, 'use a dot path such as features.screening.outputTokens');
   const reserved = path.find((p) => RESERVED_KEYS.has(p));
-  if (reserved !== undefined) throw new UserError(`--set: "${reserved}" is not allowed in a path (got "${pathText}")`, 'name a key of the what-if file, e.g. features.screening.outputTokens; rename a feature called that in the file');
+  if (reserved !== undefined)
+    throw new UserError(
+      `--set: "${reserved}" is not allowed in a path (got "${pathText}")`,
+      'name a key of the what-if file, e.g. features.screening.outputTokens; rename a feature called that in the file',
+    );
   let value: unknown;
   try {
     value = parseYamlValue(raw.slice(eq + 1));
@@ -63,10 +68,13 @@ function childRule(rule: Rule, node: Record<string, unknown>, key: string, at: s
   const valid = Object.values(DIST_KEYS).flat();
   if (rule.kind === 'any' && isMap(node) && valid.includes(key)) {
     const form = Object.values(DIST_KEYS).find((ks) => ks.every((k) => k in node));
-    if (form && form.includes(key)) return { kind: 'number', min: 0 };
+    if (form?.includes(key)) return { kind: 'number', min: 0 };
     throw unknownKey(key, at, form ? [...form] : valid);
   }
-  throw new UserError(`--set: ${at.join('.')} has no key "${key}"`, `set the whole value instead, e.g. --set ${at.join('.')}=400 or --set '${at.join('.')}={p50: 300, p90: 900}'`);
+  throw new UserError(
+    `--set: ${at.join('.')} has no key "${key}"`,
+    `set the whole value instead, e.g. --set ${at.join('.')}=400 or --set '${at.join('.')}={p50: 300, p90: 900}'`,
+  );
 }
 
 /** Apply overrides to a parsed document (mutates and returns it). */
@@ -86,12 +94,21 @@ export function applySets(doc: unknown, sets: SetOverride[]): unknown {
       }
       let next = node[key];
       if (next === undefined || next === null) {
-        if (rule.kind !== 'object') throw new UserError(`--set: ${[...at, key].join('.')} is not set in the file`, `set the whole value: --set ${[...at, key].join('.')}=VALUE`);
+        if (rule.kind !== 'object')
+          throw new UserError(
+            `--set: ${[...at, key].join('.')} is not set in the file`,
+            `set the whole value: --set ${[...at, key].join('.')}=VALUE`,
+          );
         next = node[key] = {};
       }
       if (!isMap(next)) {
         const p = [...at, key].join('.');
-        throw new UserError(`--set: ${p} is ${JSON.stringify(next)}, not a mapping`, rule.kind === 'any' ? `set the whole value instead, e.g. --set '${p}={p50: 300, p90: 900}'` : `set the whole value instead: --set ${p}=VALUE`);
+        throw new UserError(
+          `--set: ${p} is ${JSON.stringify(next)}, not a mapping`,
+          rule.kind === 'any'
+            ? `set the whole value instead, e.g. --set '${p}={p50: 300, p90: 900}'`
+            : `set the whole value instead: --set ${p}=VALUE`,
+        );
       }
       node = next;
     }

@@ -77,10 +77,14 @@ export function featureVerdicts(e: Evaluation, targetMargin: Q): FeatureVerdict[
     if (pp.kind === 'request') {
       const charge = usdToFemto(q(pp.perRequestUsd));
       return {
-        name: f.name, unit: 'request', costPerUnit: f.costPerRequest, chargePerUnit: toFemto(charge),
+        name: f.name,
+        unit: 'request',
+        costPerUnit: f.costPerRequest,
+        chargePerUnit: toFemto(charge),
         shareOfCharge: charge.num === 0n ? undefined : asFraction(div(perRequest, charge)),
         status: statusOf(perRequest, charge, targetMargin),
-        floorCostPerUnit: toFemto(floorPerRequest), floorStatus: statusOf(floorPerRequest, charge, targetMargin),
+        floorCostPerUnit: toFemto(floorPerRequest),
+        floorStatus: statusOf(floorPerRequest, charge, targetMargin),
         now: { costPerRequest: f.costPerRequest, pricePerUse: priceFor(perRequest) },
         atFloor: { costPerRequest: toFemto(floorPerRequest), pricePerUse: priceFor(floorPerRequest) },
       };
@@ -95,10 +99,14 @@ export function featureVerdicts(e: Evaluation, targetMargin: Q): FeatureVerdict[
     const budget = sub(mul(qInt(e.totals.revenue), keep), others);
     const cap = (cost: Q) => (seats.num === 0n ? undefined : capOf(budget, mul(seats, cost)));
     return {
-      name: f.name, unit: 'seat', costPerUnit: toFemto(perSeat), chargePerUnit: toFemto(charge),
+      name: f.name,
+      unit: 'seat',
+      costPerUnit: toFemto(perSeat),
+      chargePerUnit: toFemto(charge),
       shareOfCharge: charge.num === 0n ? undefined : asFraction(div(perSeat, charge)),
       status: statusOf(perSeat, charge, targetMargin),
-      floorCostPerUnit: toFemto(floorPerSeat), floorStatus: statusOf(floorPerSeat, charge, targetMargin),
+      floorCostPerUnit: toFemto(floorPerSeat),
+      floorStatus: statusOf(floorPerSeat, charge, targetMargin),
       usesPerSeat,
       now: { costPerRequest: f.costPerRequest, pricePerUse: priceFor(perRequest), usesPerSeatCap: cap(perRequest) },
       atFloor: { costPerRequest: toFemto(floorPerRequest), pricePerUse: priceFor(floorPerRequest), usesPerSeatCap: cap(floorPerRequest) },

@@ -78,7 +78,11 @@ export function fixSentence(v: FeatureVerdict, targetPct: number, floorModel: st
   const cap = v.now.usesPerSeatCap;
   if (v.unit === 'seat' && cap !== undefined) {
     const now = v.usesPerSeat ? ` (${formatNumber(Number(v.usesPerSeat.num) / Number(v.usesPerSeat.den))} now)` : '';
-    parts.push(cap === 0n ? `no usage cap is enough: the other features alone leave less than ${targetPct}%` : `at most ${uses(cap)} per seat a month${now}`);
+    parts.push(
+      cap === 0n
+        ? `no usage cap is enough: the other features alone leave less than ${targetPct}%`
+        : `at most ${uses(cap)} per seat a month${now}`,
+    );
   }
   return `for ${targetPct}% gross margin it needs ${parts.join(', or ')}`;
 }
@@ -88,17 +92,26 @@ export function formatNumber(x: number): string {
 }
 
 /** The break-even of a lever in words: "at 1.8x today's", "at +45%", "never". */
-export function breakEvenText(id: string, x: { num: bigint; den: bigint } | undefined, maxLever: { num: bigint; den: bigint } | undefined, targetPct: number): string {
+export function breakEvenText(
+  id: string,
+  x: { num: bigint; den: bigint } | undefined,
+  maxLever: { num: bigint; den: bigint } | undefined,
+  targetPct: number,
+): string {
   if (x === undefined) return 'never: the margin does not depend on it';
   const v = Number(x.num) / Number(x.den);
   const at = `${targetPct}% margin`;
-  if (id.startsWith('price:')) { // provider or model
+  if (id.startsWith('price:')) {
+    // provider or model
     const pct = (v - 1) * 100;
-    return v < 0 ? `never: even free, margin stays under ${targetPct}%` : `${at} with a ${pct >= 0 ? '+' : ''}${formatNumber(Number(pct.toFixed(1)))}% price change`;
+    return v < 0
+      ? `never: even free, margin stays under ${targetPct}%`
+      : `${at} with a ${pct >= 0 ? '+' : ''}${formatNumber(Number(pct.toFixed(1)))}% price change`;
   }
   if (id === 'cachedInputShare') {
     if (v < 0) return `never: even with no cache hits, margin stays above ${targetPct}%`;
-    if (maxLever && v > Number(maxLever.num) / Number(maxLever.den)) return `not reachable: margin stays under ${targetPct}% at any cache hit rate`;
+    if (maxLever && v > Number(maxLever.num) / Number(maxLever.den))
+      return `not reachable: margin stays under ${targetPct}% at any cache hit rate`;
     return `${at} when cache hit rates are ${formatNumber(Number((v * 100).toFixed(1)))}% of today's`;
   }
   if (v < 0) return `never: margin stays under ${targetPct}%`;

@@ -17,11 +17,15 @@ describe.skipIf(!built)('bench script (smoke)', () => {
   it('runs a small workload and prints the table header', () => {
     const data = mkdtempSync(join(tmpdir(), 'tokenomics-bench-smoke-'));
     try {
-      const r = spawnSync(process.execPath, ['scripts/bench.mjs', '--size', 'small', '--only', 'report-csv,tokenizer', '--reps', '1', '--data', data], {
-        cwd: ROOT,
-        encoding: 'utf8',
-        timeout: 60000,
-      });
+      const r = spawnSync(
+        process.execPath,
+        ['scripts/bench.mjs', '--size', 'small', '--only', 'report-csv,tokenizer', '--reps', '1', '--data', data],
+        {
+          cwd: ROOT,
+          encoding: 'utf8',
+          timeout: 60000,
+        },
+      );
       expect(r.stderr).not.toMatch(/bench error|internal error/);
       expect(r.status).toBe(0);
       expect(r.stdout).toContain('| workload | baseline (what: figure) | ours | ratio | target | result | peak RSS (ours, baseline) |');

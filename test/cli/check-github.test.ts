@@ -4,14 +4,19 @@
  * cannot be written (a warning; the verdict stays), and untrusted prompt ids that cannot inject
  * workflow commands or markdown.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { edit, repo } from './check-repo.js';
 import { runCli } from './harness.js';
 
 function outputs(file: string): Record<string, string> {
-  return Object.fromEntries(readFileSync(file, 'utf8').trim().split('\n').map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
+  return Object.fromEntries(
+    readFileSync(file, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
+  );
 }
 
 describe('check --github', () => {
@@ -23,10 +28,15 @@ describe('check --github', () => {
     const summary = join(dir, 'summary.md');
     // run from a subdirectory: paths are still from the repository root
     const sub = join(dir, 'prompts');
-    const r = await runCli(['check', '--github', '--base-ref', 'HEAD', '--comment', '../comment.md'], { cwd: sub, env: { GITHUB_OUTPUT: out, GITHUB_STEP_SUMMARY: summary } });
+    const r = await runCli(['check', '--github', '--base-ref', 'HEAD', '--comment', '../comment.md'], {
+      cwd: sub,
+      env: { GITHUB_OUTPUT: out, GITHUB_STEP_SUMMARY: summary },
+    });
     expect(r.code, r.stderr).toBe(1);
     // the model is on line 2 of prompts/bot.yaml; expectedOutputTokens of classify on line 10 of tokenomics.yaml
-    expect(r.stdout).toMatch(/^::error file=prompts\/bot\.yaml,line=2,title=tokenomics maxIncreasePct::bot: maxIncreasePct exceeded: \+400\.0%25 per call/m);
+    expect(r.stdout).toMatch(
+      /^::error file=prompts\/bot\.yaml,line=2,title=tokenomics maxIncreasePct::bot: maxIncreasePct exceeded: \+400\.0%25 per call/m,
+    );
     expect(r.stdout).toMatch(/^::error file=tokenomics\.yaml,line=10,title=tokenomics maxIncreasePct::classify: /m);
     const o = outputs(out);
     expect(o.status).toBe('fail');
@@ -46,7 +56,10 @@ describe('check --github', () => {
     const dir = await repo();
     edit(dir, 'prompts/bot.yaml', 'model: claude-sonnet-4-5', 'model: claude-opus-4-1');
     mkdirSync(join(dir, 'a-dir'));
-    const r = await runCli(['check', '--github', '--base-ref', 'HEAD'], { cwd: dir, env: { GITHUB_STEP_SUMMARY: join(dir, 'no', 'such', 'dir', 's.md'), GITHUB_OUTPUT: join(dir, 'a-dir') } });
+    const r = await runCli(['check', '--github', '--base-ref', 'HEAD'], {
+      cwd: dir,
+      env: { GITHUB_STEP_SUMMARY: join(dir, 'no', 'such', 'dir', 's.md'), GITHUB_OUTPUT: join(dir, 'a-dir') },
+    });
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/^FAIL: /m);
     expect(r.stderr).toMatch(/^warning: cannot write \$GITHUB_STEP_SUMMARY \(ENOENT\); the check result is unaffected$/m);

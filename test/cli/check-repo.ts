@@ -30,7 +30,11 @@ variables: {q: "Do the Ridge GTX boots run small?"}
 export const CLASSIFY = `id: classify\nsystem: "${SYSTEM}"\n`;
 
 export function git(dir: string, ...args: string[]): string {
-  return execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', '-c', 'commit.gpgsign=false', ...args], { cwd: dir, stdio: 'pipe', encoding: 'utf8' });
+  return execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', '-c', 'commit.gpgsign=false', ...args], {
+    cwd: dir,
+    stdio: 'pipe',
+    encoding: 'utf8',
+  });
 }
 
 /** A repository with one commit (config + two prompts) and a baseline saved from it. */
@@ -55,4 +59,3 @@ export const edit = (dir: string, file: string, from: string | RegExp, to: strin
   expect(after, `${file}: ${String(from)} not found`).not.toBe(before);
   writeFileSync(path, after);
 };
-

@@ -14,9 +14,15 @@ import { runCli } from './harness.js';
 async function both(dir: string) {
   const ref = await runCli(['check', '--base-ref', 'HEAD', '--format', 'json'], { cwd: dir });
   const saved = await runCli(['check', '--format', 'json'], { cwd: dir });
-  return { ref, saved, refDoc: ref.stdout ? JSON.parse(ref.stdout) : undefined, savedDoc: saved.stdout ? JSON.parse(saved.stdout) : undefined };
+  return {
+    ref,
+    saved,
+    refDoc: ref.stdout ? JSON.parse(ref.stdout) : undefined,
+    savedDoc: saved.stdout ? JSON.parse(saved.stdout) : undefined,
+  };
 }
 
+// biome-ignore lint/suspicious/noExplicitAny: rows of parsed JSON, read field by field in assertions
 const row = (doc: { prompts: { id: string }[] }, id: string) => doc.prompts.find((p) => p.id === id) as Record<string, any>;
 
 describe('check compares revisions whole (--base-ref and a saved baseline)', () => {
@@ -28,7 +34,10 @@ describe('check compares revisions whole (--base-ref and a saved baseline)', () 
     // before, gpt-4o-mini: t x $0.15/MTok + 20 x $0.60/MTok; after, gpt-4o: t x $2.50/MTok + 20 x $10/MTok (< 1,024 tokens: no caching)
     const before = (t * 0.15 + 20 * 0.6) / 1e6;
     const after = (t * 2.5 + 20 * 10) / 1e6;
-    for (const [res, doc] of [[r.ref, r.refDoc], [r.saved, r.savedDoc]] as const) {
+    for (const [res, doc] of [
+      [r.ref, r.refDoc],
+      [r.saved, r.savedDoc],
+    ] as const) {
       expect(res.code, res.stderr).toBe(1);
       const p = row(doc, 'classify');
       expect(p.changes).toEqual(['model gpt-4o-mini → gpt-4o']);
@@ -50,7 +59,10 @@ describe('check compares revisions whole (--base-ref and a saved baseline)', () 
     const dir = await repo();
     edit(dir, 'prompts/bot.yaml', 'model: claude-sonnet-4-5', 'model: claude-opus-4-1');
     const r = await both(dir);
-    for (const [res, doc] of [[r.ref, r.refDoc], [r.saved, r.savedDoc]] as const) {
+    for (const [res, doc] of [
+      [r.ref, r.refDoc],
+      [r.saved, r.savedDoc],
+    ] as const) {
       expect(res.code, res.stderr).toBe(1);
       const p = row(doc, 'bot');
       expect(p.changes[0]).toBe('model claude-sonnet-4-5 → claude-opus-4-1');
@@ -63,7 +75,10 @@ describe('check compares revisions whole (--base-ref and a saved baseline)', () 
     const dir = await repo();
     edit(dir, 'prompts/bot.yaml', 'expectedOutputTokens: 300', 'expectedOutputTokens: 800');
     const r = await both(dir);
-    for (const [res, doc] of [[r.ref, r.refDoc], [r.saved, r.savedDoc]] as const) {
+    for (const [res, doc] of [
+      [r.ref, r.refDoc],
+      [r.saved, r.savedDoc],
+    ] as const) {
       expect(res.code, res.stderr).toBe(1);
       const p = row(doc, 'bot');
       expect(p.changes).toEqual(['output 300 → 800']);
@@ -80,7 +95,10 @@ describe('check compares revisions whole (--base-ref and a saved baseline)', () 
     const r = await both(dir);
     const t0 = chatTok([{ role: 'system', content: SYSTEM }]);
     const t1 = chatTok([{ role: 'system', content: longer }]);
-    for (const [res, doc] of [[r.ref, r.refDoc], [r.saved, r.savedDoc]] as const) {
+    for (const [res, doc] of [
+      [r.ref, r.refDoc],
+      [r.saved, r.savedDoc],
+    ] as const) {
       expect(res.code, res.stderr).toBe(1);
       const p = row(doc, 'classify');
       expect(p.changes).toEqual([`input ${t0} → ${t1} tokens`]);
@@ -101,7 +119,12 @@ describe('check compares revisions whole (--base-ref and a saved baseline)', () 
 
   it('traffic in tokenomics.yaml counts; a prompt added or removed counts', async () => {
     const dir = await repo();
-    edit(dir, 'tokenomics.yaml', /traffic: \{callsPerDay: 1000\}\n    - file: prompts\/classify/, 'traffic: {callsPerDay: 5000}\n    - file: prompts/classify');
+    edit(
+      dir,
+      'tokenomics.yaml',
+      /traffic: \{callsPerDay: 1000\}\n {4}- file: prompts\/classify/,
+      'traffic: {callsPerDay: 5000}\n    - file: prompts/classify',
+    );
     const r = await runCli(['check', '--base-ref', 'HEAD', '--format', 'json'], { cwd: dir });
     expect(r.code).toBe(1);
     const bot = row(JSON.parse(r.stdout), 'bot');
@@ -110,7 +133,7 @@ describe('check compares revisions whole (--base-ref and a saved baseline)', () 
     expect(bot.violations.map((v: { rule: string }) => v.rule)).toEqual(['maxIncreaseUsd']);
     git(dir, 'checkout', '-q', '--', 'tokenomics.yaml');
     // remove classify from the config: a saving, shown as a removed row
-    edit(dir, 'tokenomics.yaml', /    - file: prompts\/classify\.yaml[\s\S]*$/, '');
+    edit(dir, 'tokenomics.yaml', / {4}- file: prompts\/classify\.yaml[\s\S]*$/, '');
     const gone = await runCli(['check', '--base-ref', 'HEAD', '--format', 'json'], { cwd: dir });
     expect(gone.code, gone.stderr).toBe(0);
     const doc = JSON.parse(gone.stdout);
@@ -128,7 +151,9 @@ describe('check compares revisions whole (--base-ref and a saved baseline)', () 
     // gpt-3.5-turbo counts with cl100k_base: the saved counts do not carry over, "before" stays, and the run says so
     const other = JSON.parse((await runCli(['check', '--model', 'gpt-3.5-turbo', '--format', 'json'], { cwd: dir })).stdout);
     expect(row(other, 'bot').changes[0]).toBe('model claude-sonnet-4-5 → gpt-3.5-turbo');
-    expect(other.warnings.join('\n')).toMatch(/bot: the baseline baseline\.json was counted on claude-sonnet-4-5, whose tokens do not carry over to --model gpt-3\.5-turbo/);
+    expect(other.warnings.join('\n')).toMatch(
+      /bot: the baseline baseline\.json was counted on claude-sonnet-4-5, whose tokens do not carry over to --model gpt-3\.5-turbo/,
+    );
   });
 
   it('checking one file by path against a saved baseline does not call the others removed', async () => {
@@ -162,9 +187,15 @@ describe('check compares revisions whole (--base-ref and a saved baseline)', () 
   it('a directory given by path is listed at the base revision too: a deleted file is a removed prompt', async () => {
     const dir = await repo();
     rmSync(join(dir, 'prompts', 'classify.yaml'));
-    const r = await runCli(['check', 'prompts', '--model', 'gpt-4o-mini', '--calls-per-day', '100', '--base-ref', 'HEAD', '--format', 'json'], { cwd: dir });
+    const r = await runCli(
+      ['check', 'prompts', '--model', 'gpt-4o-mini', '--calls-per-day', '100', '--base-ref', 'HEAD', '--format', 'json'],
+      { cwd: dir },
+    );
     expect(r.code, r.stderr).toBe(0);
-    expect(JSON.parse(r.stdout).prompts.map((p: { id: string; status: string }) => [p.id, p.status])).toEqual([['bot', 'unchanged'], ['classify', 'removed']]);
+    expect(JSON.parse(r.stdout).prompts.map((p: { id: string; status: string }) => [p.id, p.status])).toEqual([
+      ['bot', 'unchanged'],
+      ['classify', 'removed'],
+    ]);
   });
 
   it('a pull request that loosens the budgets is told so', async () => {
@@ -172,7 +203,9 @@ describe('check compares revisions whole (--base-ref and a saved baseline)', () 
     edit(dir, 'tokenomics.yaml', 'maxIncreasePct: 10', 'maxIncreasePct: 1000');
     const r = await runCli(['check', '--base-ref', 'HEAD', '--format', 'json'], { cwd: dir });
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.stdout).warnings[0]).toMatch(/^check\.budgets differ from HEAD:tokenomics\.yaml: this run applies the working tree's \(\{"maxIncreasePct":1000,/);
+    expect(JSON.parse(r.stdout).warnings[0]).toMatch(
+      /^check\.budgets differ from HEAD:tokenomics\.yaml: this run applies the working tree's \(\{"maxIncreasePct":1000,/,
+    );
   });
 
   it('exit 2, naming the ref or file: a missing ref, an unreadable prompt file, a corrupt baseline', async () => {
@@ -204,9 +237,17 @@ describe('check compares revisions whole (--base-ref and a saved baseline)', () 
     for (const [text, re] of [
       ['{"schemaVersion": 1, "command": "check", "prompts": [', /baseline\.json: not a usable tokenomics check baseline: invalid JSON/],
       [readFileSync(join(dir, 'baseline.json'), 'utf8').replace('"schemaVersion": 1', '"schemaVersion": 7'), /schemaVersion 7/],
-      [readFileSync(join(dir, 'baseline.json'), 'utf8').replace(/"inputTokens": \d+/, '"inputTokens": 1e308'), /inputTokens is out of range/],
+      [
+        readFileSync(join(dir, 'baseline.json'), 'utf8').replace(/"inputTokens": \d+/, '"inputTokens": 1e308'),
+        /inputTokens is out of range/,
+      ],
       [readFileSync(join(dir, 'baseline.json'), 'utf8').replace(/"inputTokens": \d+/, '"inputTokens": -3'), /inputTokens is negative/],
-      [readFileSync(join(dir, 'baseline.json'), 'utf8').replace(/"id": "bot"/, '"id": "bot-renamed"').replace(/"id": "classify"/, '"id": "classify-renamed"'), /no entry for any prompt checked/],
+      [
+        readFileSync(join(dir, 'baseline.json'), 'utf8')
+          .replace(/"id": "bot"/, '"id": "bot-renamed"')
+          .replace(/"id": "classify"/, '"id": "classify-renamed"'),
+        /no entry for any prompt checked/,
+      ],
       ['{"schemaVersion": 1, "command": "check", "prompts": []}', /the baseline lists no prompts/],
     ] as const) {
       writeFileSync(join(dir, 'baseline.json'), text);

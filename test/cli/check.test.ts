@@ -19,7 +19,11 @@ function copyFixture(): string {
 function addInstructions(dir: string): { before: string; after: string } {
   const file = join(dir, 'prompts', 'support-bot.yaml');
   const before = readFileSync(file, 'utf8');
-  const extra = Array.from({ length: 45 }, (_, i) => `  Policy ${i + 1}: when a customer asks about item category ${i + 1}, check the product page for category ${i + 1}, confirm the size chart, the warranty terms and the care card, and answer only from those pages without guessing.\n`).join('');
+  const extra = Array.from(
+    { length: 45 },
+    (_, i) =>
+      `  Policy ${i + 1}: when a customer asks about item category ${i + 1}, check the product page for category ${i + 1}, confirm the size chart, the warranty terms and the care card, and answer only from those pages without guessing.\n`,
+  ).join('');
   const after = before.replace('  # Output format\n', `  # Additional policies\n${extra}\n  # Output format\n`);
   writeFileSync(file, after);
   return { before, after };
@@ -29,7 +33,12 @@ const systemOf = (yaml: string) => {
   const lines = yaml.split('\n');
   const start = lines.indexOf('system: |') + 1;
   const end = lines.findIndex((l, i) => i > start && /^\S/.test(l));
-  return lines.slice(start, end).map((l) => l.replace(/^ {2}/, '')).join('\n') + '\n';
+  return (
+    lines
+      .slice(start, end)
+      .map((l) => l.replace(/^ {2}/, ''))
+      .join('\n') + '\n'
+  );
 };
 
 describe('tokenomics check on fixtures/check', () => {
@@ -42,7 +51,10 @@ describe('tokenomics check on fixtures/check', () => {
     expect(j1.stdout).toBe(j2.stdout);
     const doc = JSON.parse(j1.stdout);
     expect(doc).toMatchObject({ schemaVersion: 1, command: 'check', verdict: 'pass' });
-    expect(doc.prompts.map((p: { id: string; status: string }) => [p.id, p.status])).toEqual([['classify-intent', 'unchanged'], ['support-bot', 'unchanged']]);
+    expect(doc.prompts.map((p: { id: string; status: string }) => [p.id, p.status])).toEqual([
+      ['classify-intent', 'unchanged'],
+      ['support-bot', 'unchanged'],
+    ]);
   });
 
   it('fails (exit 1) when ~2,000 tokens of instructions are added, naming the prompt, the rule and the dollars per month', async () => {
@@ -80,7 +92,9 @@ describe('tokenomics check on fixtures/check', () => {
     writeFileSync(summary, 'earlier step\n');
     const r = await runCli(['check', '--github'], { cwd: dir, env: { GITHUB_STEP_SUMMARY: summary } });
     expect(r.code).toBe(1);
-    expect(r.stdout).toMatch(/^::error file=prompts\/support-bot\.yaml,title=tokenomics maxIncreasePct::support-bot: maxIncreasePct exceeded: \+[\d.]+%25 per call/m);
+    expect(r.stdout).toMatch(
+      /^::error file=prompts\/support-bot\.yaml,title=tokenomics maxIncreasePct::support-bot: maxIncreasePct exceeded: \+[\d.]+%25 per call/m,
+    );
     expect(r.stdout).toMatch(/^::error file=prompts\/support-bot\.yaml,title=tokenomics maxIncreaseUsd::/m);
     const md = readFileSync(summary, 'utf8');
     expect(md.startsWith('earlier step\n<!-- tokenomics-check -->\n**tokenomics check failed**')).toBe(true);
@@ -123,12 +137,23 @@ describe('tokenomics check on fixtures/check', () => {
     expect(out.code, out.stdout).toBe(0);
     const doc = JSON.parse(out.stdout);
     const rows = Object.fromEntries(doc.prompts.map((p: { id: string }) => [p.id, p]));
-    expect(rows['support-bot']).toMatchObject({ status: 'unchanged', current: { costPerCallUsd: 0.00573264, monthlyUsd: 3439.584 }, baseline: { costPerCallUsd: 0.00573264, monthlyUsd: 3439.584 } });
-    expect(rows['classify-intent']).toMatchObject({ status: 'unchanged', current: { costPerCallUsd: 0.00017445, monthlyUsd: 261.675 }, baseline: { costPerCallUsd: 0.00017445 } });
+    expect(rows['support-bot']).toMatchObject({
+      status: 'unchanged',
+      current: { costPerCallUsd: 0.00573264, monthlyUsd: 3439.584 },
+      baseline: { costPerCallUsd: 0.00573264, monthlyUsd: 3439.584 },
+    });
+    expect(rows['classify-intent']).toMatchObject({
+      status: 'unchanged',
+      current: { costPerCallUsd: 0.00017445, monthlyUsd: 261.675 },
+      baseline: { costPerCallUsd: 0.00017445 },
+    });
     // hit rate 0.5: support-bot 0.5 x (0.0035538 + 0.009198) = $0.0063759/call (hit at 180 output: 363 + 490.8 + 2,700)
     const rate = await runCli(['check', '--cache-hit-rate', '0.5', '--format', 'json'], { cwd: FIXTURE });
     expect(rate.code, rate.stdout).toBe(0);
-    expect(JSON.parse(rate.stdout).prompts[1]).toMatchObject({ status: 'unchanged', baseline: { costPerCallUsd: 0.0063759, monthlyUsd: 3825.54 } });
+    expect(JSON.parse(rate.stdout).prompts[1]).toMatchObject({
+      status: 'unchanged',
+      baseline: { costPerCallUsd: 0.0063759, monthlyUsd: 3825.54 },
+    });
   });
 
   it('a baseline saved on another model: "before" is priced on its own model, so the switch counts', async () => {
@@ -139,7 +164,13 @@ describe('tokenomics check on fixtures/check', () => {
     const p = JSON.parse(r.stdout).prompts[1];
     // before: the saved Sonnet 4.5 figures ($0.00468264/call); after, Haiku 4.5 (minimum 4,096 cacheable: nothing caches):
     // 1,757 x $1 + 180 x $5 = $0.002657/call
-    expect(p).toMatchObject({ id: 'support-bot', status: 'changed', changes: ['model claude-sonnet-4-5 → claude-haiku-4-5', 'cacheable 1,636 → 0 tokens'], current: { costPerCallUsd: 0.002657 }, baseline: { costPerCallUsd: 0.00468264 } });
+    expect(p).toMatchObject({
+      id: 'support-bot',
+      status: 'changed',
+      changes: ['model claude-sonnet-4-5 → claude-haiku-4-5', 'cacheable 1,636 → 0 tokens'],
+      current: { costPerCallUsd: 0.002657 },
+      baseline: { costPerCallUsd: 0.00468264 },
+    });
   });
 
   it('exit 2 on config errors, with file:line', async () => {
@@ -189,12 +220,19 @@ describe('tokenomics check without a config', () => {
 describe('tokenomics check --base-ref (a git repository with two commits of a prompt)', () => {
   function repo(): string {
     const dir = mkdtempSync(join(tmpdir(), 'tk-check-git-'));
-    const git = (...args: string[]) => execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', '-c', 'commit.gpgsign=false', ...args], { cwd: dir, stdio: 'pipe' });
+    const git = (...args: string[]) =>
+      execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', '-c', 'commit.gpgsign=false', ...args], {
+        cwd: dir,
+        stdio: 'pipe',
+      });
     git('init', '-q');
     writeFileSync(join(dir, 'bot.md'), 'You answer questions about hiking boots. Be brief.\n\nQuestion: {{q}}\n');
     git('add', 'bot.md');
     git('commit', '-q', '-m', 'one');
-    writeFileSync(join(dir, 'bot.md'), `You answer questions about hiking boots. Be brief.\n${'Always check the size chart before you recommend a size. '.repeat(40)}\n\nQuestion: {{q}}\n`);
+    writeFileSync(
+      join(dir, 'bot.md'),
+      `You answer questions about hiking boots. Be brief.\n${'Always check the size chart before you recommend a size. '.repeat(40)}\n\nQuestion: {{q}}\n`,
+    );
     git('add', 'bot.md');
     git('commit', '-q', '-m', 'two');
     return dir;
@@ -202,7 +240,20 @@ describe('tokenomics check --base-ref (a git repository with two commits of a pr
 
   it('compares with the prompt at REF: exit 1 over the increase budget, exit 0 against itself', async () => {
     const dir = repo();
-    const args = ['check', 'bot.md', '--model', 'gpt-4o-mini', '--calls-per-day', '1000', '--output-tokens', '100', '--max-increase-pct', '10', '--format', 'json'];
+    const args = [
+      'check',
+      'bot.md',
+      '--model',
+      'gpt-4o-mini',
+      '--calls-per-day',
+      '1000',
+      '--output-tokens',
+      '100',
+      '--max-increase-pct',
+      '10',
+      '--format',
+      'json',
+    ];
     const r = await runCli([...args, '--base-ref', 'HEAD~1'], { cwd: dir });
     expect(r.code).toBe(1);
     const doc = JSON.parse(r.stdout);
@@ -218,11 +269,32 @@ describe('tokenomics check --base-ref (a git repository with two commits of a pr
   it('finds prompt files outside the working directory at REF (config in a subdirectory, ../ paths), not "new"', async () => {
     const dir = repo();
     mkdirSync(join(dir, 'ci'));
-    writeFileSync(join(dir, 'ci', 'tokenomics.yaml'), 'check:\n  budgets: {maxIncreasePct: 10}\n  prompts:\n    - file: ../bot.md\n      model: gpt-4o-mini\n      traffic: {callsPerDay: 1000}\n      expectedOutputTokens: 100\n');
+    writeFileSync(
+      join(dir, 'ci', 'tokenomics.yaml'),
+      'check:\n  budgets: {maxIncreasePct: 10}\n  prompts:\n    - file: ../bot.md\n      model: gpt-4o-mini\n      traffic: {callsPerDay: 1000}\n      expectedOutputTokens: 100\n',
+    );
     // before: 3 (reply priming) + 3 (message) + tokens("user") + the old text with {{q}} empty
     const oldTokens = 3 + 3 + tok('user') + tok('You answer questions about hiking boots. Be brief.\n\nQuestion: \n');
     // with the prompt paths given, the same paths at REF
-    const r = await runCli(['check', '../bot.md', '--model', 'gpt-4o-mini', '--calls-per-day', '1000', '--output-tokens', '100', '--max-increase-pct', '10', '--base-ref', 'HEAD~1', '--format', 'json'], { cwd: join(dir, 'ci') });
+    const r = await runCli(
+      [
+        'check',
+        '../bot.md',
+        '--model',
+        'gpt-4o-mini',
+        '--calls-per-day',
+        '1000',
+        '--output-tokens',
+        '100',
+        '--max-increase-pct',
+        '10',
+        '--base-ref',
+        'HEAD~1',
+        '--format',
+        'json',
+      ],
+      { cwd: join(dir, 'ci') },
+    );
     expect(r.code, r.stderr).toBe(1);
     expect(JSON.parse(r.stdout).prompts[0]).toMatchObject({ status: 'fail', baseline: { inputTokens: oldTokens } });
     // from the config: ci/tokenomics.yaml did not exist at REF, so "before" has no prompts, and says so
@@ -240,10 +312,28 @@ describe('tokenomics check --base-ref (a git repository with two commits of a pr
   it('a prompt missing at REF is new; a bad ref is exit 2', async () => {
     const dir = repo();
     writeFileSync(join(dir, 'new.md'), 'Say hi.');
-    const r = await runCli(['check', 'new.md', '--model', 'gpt-4o-mini', '--calls-per-day', '10', '--max-increase-pct', '0', '--base-ref', 'HEAD', '--format', 'json'], { cwd: dir });
+    const r = await runCli(
+      [
+        'check',
+        'new.md',
+        '--model',
+        'gpt-4o-mini',
+        '--calls-per-day',
+        '10',
+        '--max-increase-pct',
+        '0',
+        '--base-ref',
+        'HEAD',
+        '--format',
+        'json',
+      ],
+      { cwd: dir },
+    );
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout).prompts[0]).toMatchObject({ status: 'new', baseline: null });
-    const bad = await runCli(['check', 'new.md', '--model', 'gpt-4o-mini', '--calls-per-day', '10', '--base-ref', 'no-such-branch'], { cwd: dir });
+    const bad = await runCli(['check', 'new.md', '--model', 'gpt-4o-mini', '--calls-per-day', '10', '--base-ref', 'no-such-branch'], {
+      cwd: dir,
+    });
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/--base-ref no-such-branch: not a commit/);
   });

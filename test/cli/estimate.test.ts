@@ -16,7 +16,17 @@ describe('tokenomics estimate', () => {
     expect(haiku.tokens.cacheable).toBe(0);
     expect(haiku.cache).toMatchObject({ minTokens: 4096, writesCharged: true });
     expect(sonnet.perMonth.cachedUsd).toBeCloseTo(sonnet.perCall.cachedUsd * 600000, 6);
-    expect(Object.keys(sonnet)).toEqual(['model', 'resolvedModel', 'provider', 'tokenizer', 'tokens', 'cache', 'perCall', 'perMonth', 'outputShare']);
+    expect(Object.keys(sonnet)).toEqual([
+      'model',
+      'resolvedModel',
+      'provider',
+      'tokenizer',
+      'tokens',
+      'cache',
+      'perCall',
+      'perMonth',
+      'outputShare',
+    ]);
     expect(p.loadBearing).toEqual(['system: "Output format"', 'examples']);
   });
 
@@ -27,7 +37,23 @@ describe('tokenomics estimate', () => {
   });
 
   it('options override the spec: --model, --output-tokens, --calls-per-month, --cache-hit-rate', async () => {
-    const r = await runCli(['estimate', 'support-bot.yaml', '-m', 'gpt-4o', '--output-tokens', '100', '--calls-per-month', '1000', '--cache-hit-rate', '0', '--format', 'json'], { cwd: DIR });
+    const r = await runCli(
+      [
+        'estimate',
+        'support-bot.yaml',
+        '-m',
+        'gpt-4o',
+        '--output-tokens',
+        '100',
+        '--calls-per-month',
+        '1000',
+        '--cache-hit-rate',
+        '0',
+        '--format',
+        'json',
+      ],
+      { cwd: DIR },
+    );
     const m = JSON.parse(r.stdout).prompts[0].models[0];
     expect(m.model).toBe('gpt-4o');
     // no hits: every call pays input (gpt-4o has no write fee), so cached = uncached
@@ -39,13 +65,20 @@ describe('tokenomics estimate', () => {
   it('warns when dynamic content comes before static instructions', async () => {
     const r = await runCli(['estimate', 'rag-context-first.yaml'], { cwd: DIR });
     expect(r.code).toBe(0);
-    expect(r.stderr).toMatch(/warning: rag-context-first: dynamic content \(\{\{context\}\}\) comes before static instructions; move the retrieved context after the instructions to cache 1,024 more tokens/);
+    expect(r.stderr).toMatch(
+      /warning: rag-context-first: dynamic content \(\{\{context\}\}\) comes before static instructions; move the retrieved context after the instructions to cache 1,024 more tokens/,
+    );
   });
 
   it('output contract: cap and structured output, with savings', async () => {
-    const r = await runCli(['estimate', 'wasteful.yaml', '--output-cap', '100', '--structured-output', '50', '--format', 'json'], { cwd: DIR });
+    const r = await runCli(['estimate', 'wasteful.yaml', '--output-cap', '100', '--structured-output', '50', '--format', 'json'], {
+      cwd: DIR,
+    });
     const o = JSON.parse(r.stdout).prompts[0].outputOptions;
-    expect(o.map((x: { option: string; outputTokens: number }) => [x.option, x.outputTokens])).toEqual([['cap at 100 tokens', 100], ['structured output (50 tokens)', 50]]);
+    expect(o.map((x: { option: string; outputTokens: number }) => [x.option, x.outputTokens])).toEqual([
+      ['cap at 100 tokens', 100],
+      ['structured output (50 tokens)', 50],
+    ]);
     // gpt-4o output $10/MTok: 200 fewer tokens x 150,000 calls = $300/month
     expect(o[0].perMonthSavedUsd).toBe(300);
   });
@@ -79,11 +112,18 @@ describe('tokenomics estimate', () => {
     });
     const text = await runCli(['estimate', 'summarize-ticket.md', '-m', 'gpt-4o', '--calls-per-day', '100'], { cwd: DIR });
     // at 80 columns the note wraps (a line break plus indent); it is an assumption, printed with the figures on stdout
-    expect(text.stdout.replace(/\n +/g, ' ')).toContain('summarize-ticket: traffic 100 calls/day = 3,000 calls/month (flag: --calls-per-day 100); output 500 tokens per call is a DEFAULT, not a measurement: set expectedOutputTokens in the spec or pass --output-tokens');
+    expect(text.stdout.replace(/\n +/g, ' ')).toContain(
+      'summarize-ticket: traffic 100 calls/day = 3,000 calls/month (flag: --calls-per-day 100); output 500 tokens per call is a DEFAULT, not a measurement: set expectedOutputTokens in the spec or pass --output-tokens',
+    );
     const j = await runCli(['estimate', 'summarize-ticket.md', '-m', 'gpt-4o', '--format', 'json'], { cwd: DIR });
     expect(JSON.parse(j.stdout).prompts[0].assumptions).toEqual({
       traffic: null,
-      outputTokens: { value: 500, source: 'default', basis: '500', hint: 'a default: set expectedOutputTokens in the spec or pass --output-tokens' },
+      outputTokens: {
+        value: 500,
+        source: 'default',
+        basis: '500',
+        hint: 'a default: set expectedOutputTokens in the spec or pass --output-tokens',
+      },
     });
   });
 
@@ -100,7 +140,9 @@ describe('tokenomics estimate', () => {
     expect(r.stdout).toMatch(/^Prompt +Model +Call, cached +Month, cached$/m);
     expect(r.stdout).toMatch(/^support-bot +claude-sonnet-4-5 \(est\.\) +\$0\.00468 +\$2,809\.58$/m);
     expect(r.stdout).toMatch(/^support-bot +gpt-4o-mini +\$0\.000279 +\$167\.63$/m);
-    expect(r.stdout.replace(/\n +/g, ' ')).toMatch(/Columns not shown to fit 80 characters: .*Input tok.*Month, no cache, Call, no cache \(--wide shows them\)/);
+    expect(r.stdout.replace(/\n +/g, ' ')).toMatch(
+      /Columns not shown to fit 80 characters: .*Input tok.*Month, no cache, Call, no cache \(--wide shows them\)/,
+    );
   });
 
   it('bad prompt files exit 2 with the file named: binary, a spec variable without a value, an unknown model in a spec', async () => {

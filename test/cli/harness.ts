@@ -8,7 +8,10 @@ export interface RunResult {
 }
 
 /** Run the CLI in-process with a pinned environment (no colour, fixed clock, not a TTY). */
-export async function runCli(args: string[], opts: { cwd?: string; stdin?: string; env?: Record<string, string>; now?: string } = {}): Promise<RunResult> {
+export async function runCli(
+  args: string[],
+  opts: { cwd?: string; stdin?: string; env?: Record<string, string>; now?: string } = {},
+): Promise<RunResult> {
   let stdout = '';
   let stderr = '';
   const code = await main(['node', 'tokenomics', ...args], {

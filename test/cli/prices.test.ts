@@ -17,7 +17,13 @@ describe('tokenomics prices', () => {
     }
     // list prices (USD/MTok; sources in src/pricing/catalog/SOURCES.md): gpt-4o-mini 0.15/0.075/0.60; Sonnet 4.5 3/0.30/3.75/6/15
     expect(doc.models[0].prices).toMatchObject({ inputPerMTok: 0.15, cacheReadPerMTok: 0.075, outputPerMTok: 0.6 });
-    expect(doc.models[1].prices).toMatchObject({ inputPerMTok: 3, cacheReadPerMTok: 0.3, cacheWrite5mPerMTok: 3.75, cacheWrite1hPerMTok: 6, outputPerMTok: 15 });
+    expect(doc.models[1].prices).toMatchObject({
+      inputPerMTok: 3,
+      cacheReadPerMTok: 0.3,
+      cacheWrite5mPerMTok: 3.75,
+      cacheWrite1hPerMTok: 6,
+      outputPerMTok: 15,
+    });
   });
 
   it('exits 2 with the closest ids on an unknown model', async () => {
@@ -38,12 +44,18 @@ describe('tokenomics prices', () => {
   it('validates a user price file with --check, with file:line errors', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'tk-prices-'));
     const good = join(dir, 'good.yaml');
-    writeFileSync(good, 'provider: acme\nsource: contract 2026\ncheckedAt: 2026-11-01\nmodels:\n  - id: acme-finetune-v2\n    prices:\n      - inputPerMTok: 1\n        outputPerMTok: 4\n');
+    writeFileSync(
+      good,
+      'provider: acme\nsource: contract 2026\ncheckedAt: 2026-11-01\nmodels:\n  - id: acme-finetune-v2\n    prices:\n      - inputPerMTok: 1\n        outputPerMTok: 4\n',
+    );
     const ok = await runCli(['prices', '--check', good]);
     expect(ok.code).toBe(0);
     expect(ok.stdout).toMatch(/ok, 1 entry/);
     const bad = join(dir, 'bad.yaml');
-    writeFileSync(bad, 'provider: acme\nsource: x\ncheckedAt: 2026-11-01\nmodels:\n  - id: m\n    prices:\n      - inputPerMTok: 1\n        outputPerMTok: 4\n        cacheReadPerMTok: -1\n        cachedPerMTok: 2\n');
+    writeFileSync(
+      bad,
+      'provider: acme\nsource: x\ncheckedAt: 2026-11-01\nmodels:\n  - id: m\n    prices:\n      - inputPerMTok: 1\n        outputPerMTok: 4\n        cacheReadPerMTok: -1\n        cachedPerMTok: 2\n',
+    );
     const r = await runCli(['prices', '--check', bad]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('bad.yaml:9: models[0].prices[0].cacheReadPerMTok: expected a non-negative number (got -1)');
@@ -53,10 +65,17 @@ describe('tokenomics prices', () => {
   it('adds user prices with --prices and prices an unknown id through them', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'tk-prices-'));
     const f = join(dir, 'mine.yaml');
-    writeFileSync(f, 'provider: acme\nsource: contract\ncheckedAt: 2026-11-01\nmodels:\n  - id: acme-finetune-v2\n    prices:\n      - inputPerMTok: 1\n        outputPerMTok: 4\n');
+    writeFileSync(
+      f,
+      'provider: acme\nsource: contract\ncheckedAt: 2026-11-01\nmodels:\n  - id: acme-finetune-v2\n    prices:\n      - inputPerMTok: 1\n        outputPerMTok: 4\n',
+    );
     const r = await runCli(['prices', 'acme-finetune-v2', '--prices', f, '--format', 'json']);
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.stdout).models[0]).toMatchObject({ id: 'acme-finetune-v2', origin: f, prices: { inputPerMTok: 1, outputPerMTok: 4 } });
+    expect(JSON.parse(r.stdout).models[0]).toMatchObject({
+      id: 'acme-finetune-v2',
+      origin: f,
+      prices: { inputPerMTok: 1, outputPerMTok: 4 },
+    });
   });
 
   it('says when a Bedrock geo profile carries the regional uplift', async () => {

@@ -21,7 +21,18 @@ describe('tokenomics simulate', () => {
   });
 
   it('runs the demo caching scenario: waterfall adds up, JSON contract', async () => {
-    const r = await runCli(['simulate', 'fixtures/demo', '--scenario', 'fixtures/scenarios/demo.yaml', '--only', 'caching', '--by', 'feature', '--format', 'json']);
+    const r = await runCli([
+      'simulate',
+      'fixtures/demo',
+      '--scenario',
+      'fixtures/scenarios/demo.yaml',
+      '--only',
+      'caching',
+      '--by',
+      'feature',
+      '--format',
+      'json',
+    ]);
     expect(r.code).toBe(0);
     const doc = JSON.parse(r.stdout);
     expect(doc.command).toBe('simulate');
@@ -40,7 +51,18 @@ describe('tokenomics simulate', () => {
     const t = await runCli(['simulate', 'fixtures/demo', '-s', 'fixtures/scenarios/demo.yaml', '--only', 'caching']);
     expect(t.stdout).toMatch(/Waterfall/);
     expect(t.stdout).toMatch(/Assumptions/);
-    const c = await runCli(['simulate', 'fixtures/demo', '-s', 'fixtures/scenarios/demo.yaml', '--only', 'caching', '--format', 'csv', '--section', 'waterfall']);
+    const c = await runCli([
+      'simulate',
+      'fixtures/demo',
+      '-s',
+      'fixtures/scenarios/demo.yaml',
+      '--only',
+      'caching',
+      '--format',
+      'csv',
+      '--section',
+      'waterfall',
+    ]);
     expect(c.stdout.split('\n')[0]).toBe('Scenario,Step,Lever,Scope,Cost after,Saving,Share,What happened');
   });
 
@@ -48,9 +70,25 @@ describe('tokenomics simulate', () => {
     const dir = mkdtempSync(join(tmpdir(), 'tk-sim-'));
     const log = join(dir, 'log.jsonl');
     // claude-sonnet-4-5: 3,000 input x $3 + 100 output x $15 = $0.0105 per request
-    writeFileSync(log, ['constructor', '__proto__', 'toString', 'toString'].map((f, i) => JSON.stringify({ timestamp: `2026-10-01T10:0${i}:00Z`, model: 'claude-sonnet-4-5', input_tokens: 3000, output_tokens: 100, feature: f })).join('\n') + '\n');
+    writeFileSync(
+      log,
+      ['constructor', '__proto__', 'toString', 'toString']
+        .map((f, i) =>
+          JSON.stringify({
+            timestamp: `2026-10-01T10:0${i}:00Z`,
+            model: 'claude-sonnet-4-5',
+            input_tokens: 3000,
+            output_tokens: 100,
+            feature: f,
+          }),
+        )
+        .join('\n') + '\n',
+    );
     const sc = join(dir, 's.yaml');
-    writeFileSync(sc, 'version: 1\nscenarios:\n  - name: v\n    levers:\n      - volume: { k: 2, perFeature: { constructor: 2, __proto__: 3, toString: 4 } }\n');
+    writeFileSync(
+      sc,
+      'version: 1\nscenarios:\n  - name: v\n    levers:\n      - volume: { k: 2, perFeature: { constructor: 2, __proto__: 3, toString: 4 } }\n',
+    );
     const r = await runCli(['simulate', log, '-s', sc, '--by', 'feature', '--format', 'json']);
     expect(r.stderr).not.toMatch(/internal error|at .*\.js:/);
     expect(r.code).toBe(0);
@@ -69,7 +107,16 @@ describe('tokenomics simulate', () => {
     expect(r.stderr).toContain(`${sc}:5: scenarios[0].levers[0].semanticCache.queryPattern: refused: a quantifier on a group`);
     const log = join(dir, 'long.jsonl');
     // 100,000 "a"s then "!": ^[a-z]*(x)$ would backtrack over the whole line at every start
-    writeFileSync(log, JSON.stringify({ timestamp: '2026-10-01T10:00:00Z', model: 'claude-sonnet-4-5', input_tokens: 10, output_tokens: 1, messages: [{ role: 'user', content: 'a'.repeat(100_000) + '!' }] }) + '\n');
+    writeFileSync(
+      log,
+      JSON.stringify({
+        timestamp: '2026-10-01T10:00:00Z',
+        model: 'claude-sonnet-4-5',
+        input_tokens: 10,
+        output_tokens: 1,
+        messages: [{ role: 'user', content: 'a'.repeat(100_000) + '!' }],
+      }) + '\n',
+    );
     const ok = join(dir, 'ok.yaml');
     writeFileSync(ok, 'version: 1\nscenarios:\n  - name: q\n    levers:\n      - semanticCache: { queryPattern: "[a-z]*(x)$" }\n');
     const started = Date.now();
@@ -88,7 +135,7 @@ describe('tokenomics simulate', () => {
     expect(r.stderr).not.toMatch(/internal error/);
   });
 
-  it('an empty scenario gives the report\'s unit economics to the femto-dollar', async () => {
+  it("an empty scenario gives the report's unit economics to the femto-dollar", async () => {
     const dir = mkdtempSync(join(tmpdir(), 'tk-sim-'));
     const sc = join(dir, 'empty.yaml');
     writeFileSync(sc, 'version: 1\nscenarios:\n  - name: none\n');
@@ -98,18 +145,60 @@ describe('tokenomics simulate', () => {
       const u = rep.unitEconomics;
       for (const s of [sim.baseline, sim.scenarios[0]]) {
         // each figure is a femto-exact amount printed as a number: equal amounts print equal
-        expect([s.totalUsd, s.costPerRequestUsd, s.costPerConversationUsd, s.costPerCustomerUsd, s.costPerUserUsd, s.costPerSuccessUsd, s.conversations, s.customers, s.users])
-          .toEqual([rep.totals.costUsd, u.costPerRequestUsd, u.costPerConversationUsd, u.costPerCustomerUsd, u.costPerUserUsd, u.outcomes.costPerSuccessfulOutcomeUsd, u.conversations, u.customers, u.users]);
+        expect([
+          s.totalUsd,
+          s.costPerRequestUsd,
+          s.costPerConversationUsd,
+          s.costPerCustomerUsd,
+          s.costPerUserUsd,
+          s.costPerSuccessUsd,
+          s.conversations,
+          s.customers,
+          s.users,
+        ]).toEqual([
+          rep.totals.costUsd,
+          u.costPerRequestUsd,
+          u.costPerConversationUsd,
+          u.costPerCustomerUsd,
+          u.costPerUserUsd,
+          u.outcomes.costPerSuccessfulOutcomeUsd,
+          u.conversations,
+          u.customers,
+          u.users,
+        ]);
       }
     }
   }, 60_000);
 
-  it('--by day|week|month|source: the report\'s groups, baseline to the femto-dollar', async () => {
+  it("--by day|week|month|source: the report's groups, baseline to the femto-dollar", async () => {
     for (const by of ['day', 'week', 'month,source']) {
       const rep = JSON.parse((await runCli(['report', 'fixtures/demo', '--by', by, '--format', 'json'])).stdout);
-      const sim = JSON.parse((await runCli(['simulate', 'fixtures/demo', '-s', 'fixtures/scenarios/demo.yaml', '--only', 'caching', '--by', by, '--format', 'json'])).stdout);
-      const want = new Map<string, number>(rep.groups.filter((g: { costUsd: number | null }) => g.costUsd !== null).map((g: { key: Record<string, string>; costUsd: number }) => [JSON.stringify(g.key), g.costUsd]));
-      const got = new Map<string, number>(sim.groups.filter((g: { baselineUsd: number }) => g.baselineUsd !== 0).map((g: { key: Record<string, string>; baselineUsd: number }) => [JSON.stringify(g.key), g.baselineUsd]));
+      const sim = JSON.parse(
+        (
+          await runCli([
+            'simulate',
+            'fixtures/demo',
+            '-s',
+            'fixtures/scenarios/demo.yaml',
+            '--only',
+            'caching',
+            '--by',
+            by,
+            '--format',
+            'json',
+          ])
+        ).stdout,
+      );
+      const want = new Map<string, number>(
+        rep.groups
+          .filter((g: { costUsd: number | null }) => g.costUsd !== null)
+          .map((g: { key: Record<string, string>; costUsd: number }) => [JSON.stringify(g.key), g.costUsd]),
+      );
+      const got = new Map<string, number>(
+        sim.groups
+          .filter((g: { baselineUsd: number }) => g.baselineUsd !== 0)
+          .map((g: { key: Record<string, string>; baselineUsd: number }) => [JSON.stringify(g.key), g.baselineUsd]),
+      );
       expect(got).toEqual(want);
       expect(got.size).toBeGreaterThan(by === 'day' ? 20 : 1);
     }

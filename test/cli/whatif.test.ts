@@ -27,25 +27,62 @@ describe('tokenomics whatif', () => {
     // per request: 1000 x $1/M + 500 x $4/M = $0.003 tokens + $0.001 = $0.004; per success $0.004 / 0.8 = $0.005
     expect(j.features[0].perRequest).toEqual({ costUsd: 0.004, tokenCostUsd: 0.003, nonTokenCostUsd: 0.001, costPerSuccessUsd: 0.005 });
     // month: 10,000 x $0.004 = $40; revenue $1,000; margin $960 (96%); per user $40 / 100 = $0.40
-    expect(j.totals).toEqual({ requestsPerMonth: 10000, revenueUsd: 1000, tokenCostUsd: 30, nonTokenCostUsd: 10, costUsd: 40, marginUsd: 960, marginPct: 0.96, costPerUserUsd: 0.4, revenuePerRequestUsd: 0.1 });
+    expect(j.totals).toEqual({
+      requestsPerMonth: 10000,
+      revenueUsd: 1000,
+      tokenCostUsd: 30,
+      nonTokenCostUsd: 10,
+      costUsd: 40,
+      marginUsd: 960,
+      marginPct: 0.96,
+      costPerUserUsd: 0.4,
+      revenuePerRequestUsd: 0.1,
+    });
     // default volumes 1x, 3x, 10x: $40 / $1,000 / $960 times 3 and 10
-    expect(j.volume.map((v: { costUsd: number; revenueUsd: number; marginUsd: number }) => [v.costUsd, v.revenueUsd, v.marginUsd])).toEqual([[40, 1000, 960], [120, 3000, 2880], [400, 10000, 9600]]);
+    expect(j.volume.map((v: { costUsd: number; revenueUsd: number; marginUsd: number }) => [v.costUsd, v.revenueUsd, v.marginUsd])).toEqual(
+      [
+        [40, 1000, 960],
+        [120, 3000, 2880],
+        [400, 10000, 9600],
+      ],
+    );
     // outputTokens 500 -> 400 / 600: -/+ 100 x $4/M x 10,000 = $4
-    expect(j.sensitivity.rows.find((s: { assumption: string }) => s.assumption === 'features.chat.outputTokens')).toMatchObject({ low: '400', high: '600', costChangeLowUsd: -4, costChangeHighUsd: 4, marginChangeLowUsd: 4, marginChangeHighUsd: -4 });
+    expect(j.sensitivity.rows.find((s: { assumption: string }) => s.assumption === 'features.chat.outputTokens')).toMatchObject({
+      low: '400',
+      high: '600',
+      costChangeLowUsd: -4,
+      costChangeHighUsd: 4,
+      marginChangeLowUsd: 4,
+      marginChangeHighUsd: -4,
+    });
     expect(j.sensitivity.noEffect).toEqual(['features.chat.successRate']);
     expect(j.features[0].unitEconomics).toBe('positive');
     // judged per seat: $40 / 100 seats = $0.40 a seat, 4% of the $10 seat price; for 75% margin a use
     // must earn $0.004 / 0.25 = $0.016; cap: ($1,000 x 0.25 - $0 other features) / (100 seats x $0.004) = 625 uses a seat
-    expect(j.features[0].verdict).toMatchObject({ unit: 'seat', costPerUnitUsd: 0.4, chargePerUnitUsd: 10, shareOfCharge: 0.04, status: 'ok', usesPerSeat: 100, now: { costPerRequestUsd: 0.004, pricePerUseUsd: 0.016, usesPerSeatCap: 625 } });
+    expect(j.features[0].verdict).toMatchObject({
+      unit: 'seat',
+      costPerUnitUsd: 0.4,
+      chargePerUnitUsd: 10,
+      shareOfCharge: 0.04,
+      status: 'ok',
+      usesPerSeat: 100,
+      now: { costPerRequestUsd: 0.004, pricePerUseUsd: 0.016, usesPerSeatCap: 625 },
+    });
     expect(j.bands).toBeNull();
-    expect(j.assumptions.find((a: { path: string }) => a.path === 'features.chat.outputTokens')).toEqual({ path: 'features.chat.outputTokens', value: '500', source: `${TINY}:15` });
+    expect(j.assumptions.find((a: { path: string }) => a.path === 'features.chat.outputTokens')).toEqual({
+      path: 'features.chat.outputTokens',
+      value: '500',
+      source: `${TINY}:15`,
+    });
   });
 
   it('writes the per-feature table as CSV', async () => {
     const r = await runCli(['whatif', TINY, ...PRICES, '--format', 'csv']);
     expect(r.code).toBe(0);
     const lines = r.stdout.trim().split('\n');
-    expect(lines[0]).toBe('Feature,Model,Requests/mo,Token cost/mo,Non-token cost/mo,Cost/mo,Share,Cost/request,Cost/success,Cost/seat,Of seat price,Token floor/request,Floor model,Verdict');
+    expect(lines[0]).toBe(
+      'Feature,Model,Requests/mo,Token cost/mo,Non-token cost/mo,Cost/mo,Share,Cost/request,Cost/success,Cost/seat,Of seat price,Token floor/request,Floor model,Verdict',
+    );
     expect(lines[1]).toBe('chat,tk-test,10000,30,10,40,1,0.004,0.005,0.4,0.04,0.003,tk-test,ok');
     expect(lines[2]).toBe('Total,,10000,30,10,40,1,0.004,,0.4,0.04,,,');
     const vol = await runCli(['whatif', TINY, ...PRICES, '--format', 'csv', '--section', 'volume']);
@@ -61,13 +98,25 @@ describe('tokenomics whatif', () => {
   });
 
   it('--set changes one assumption and is echoed', async () => {
-    const r = await runCli(['whatif', TINY, ...PRICES, '--format', 'json', '--set', 'features.chat.outputTokens=400', '--set', 'product.pricePoint.perSeatUsd=2']);
+    const r = await runCli([
+      'whatif',
+      TINY,
+      ...PRICES,
+      '--format',
+      'json',
+      '--set',
+      'features.chat.outputTokens=400',
+      '--set',
+      'product.pricePoint.perSeatUsd=2',
+    ]);
     expect(r.code).toBe(0);
     const j = JSON.parse(r.stdout);
     // tokens: 1000 x $1/M + 400 x $4/M = $0.0026; + $0.001 = $0.0036 x 10,000 = $36; revenue $2 x 100 = $200
     expect(j.totals).toMatchObject({ costUsd: 36, revenueUsd: 200, marginUsd: 164 });
     expect(j.overrides).toEqual(['features.chat.outputTokens=400', 'product.pricePoint.perSeatUsd=2']);
-    expect(j.assumptions.find((a: { path: string }) => a.path === 'features.chat.outputTokens').source).toBe('--set features.chat.outputTokens=400');
+    expect(j.assumptions.find((a: { path: string }) => a.path === 'features.chat.outputTokens').source).toBe(
+      '--set features.chat.outputTokens=400',
+    );
   });
 
   it('--set with an unknown path exits 2 with the valid keys', async () => {
@@ -77,11 +126,15 @@ describe('tokenomics whatif', () => {
     expect(r.stderr).toMatch(/hint: did you mean features\.chat\.outputTokens\? valid keys at features\.chat: model, /);
     const bad = await runCli(['whatif', TINY, ...PRICES, '--set', 'features.chat.outputTokens=lots']);
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toContain('--set features.chat.outputTokens=lots: features.chat.outputTokens: expected a non-negative number or a distribution');
+    expect(bad.stderr).toContain(
+      '--set features.chat.outputTokens=lots: features.chat.outputTokens: expected a non-negative number or a distribution',
+    );
   });
 
   it('reports validation errors with file:line and key path', async () => {
-    const f = tmpFile('version: 1\nproduct:\n  name: T\n  pricePoint:\n    perSeatUsd: ten\n    seats: 5\nfeatures:\n  chat:\n    model: tk-test\n    requestsPerMonth: 10\n    inputTokens: 100\n    outputTokens: { p50: 10 }\n    cacheShare: 0.5\n');
+    const f = tmpFile(
+      'version: 1\nproduct:\n  name: T\n  pricePoint:\n    perSeatUsd: ten\n    seats: 5\nfeatures:\n  chat:\n    model: tk-test\n    requestsPerMonth: 10\n    inputTokens: 100\n    outputTokens: { p50: 10 }\n    cacheShare: 0.5\n',
+    );
     const r = await runCli(['whatif', f, ...PRICES]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(`${f}:5: product.pricePoint.perSeatUsd: expected a non-negative number (got "ten")`);
@@ -90,7 +143,9 @@ describe('tokenomics whatif', () => {
   });
 
   it('reports distribution and consistency errors', async () => {
-    const f = tmpFile('version: 1\nproduct:\n  name: T\n  pricePoint: { perRequestUsd: 0.1 }\nfeatures:\n  chat:\n    model: tk-test\n    requestsPerMonth: 10\n    inputTokens: { p50: 10, p90: 5 }\n    outputTokens: 5\n    cachedInputShare: 0.8\n    cacheWriteShare: 0.3\n');
+    const f = tmpFile(
+      'version: 1\nproduct:\n  name: T\n  pricePoint: { perRequestUsd: 0.1 }\nfeatures:\n  chat:\n    model: tk-test\n    requestsPerMonth: 10\n    inputTokens: { p50: 10, p90: 5 }\n    outputTokens: 5\n    cachedInputShare: 0.8\n    cacheWriteShare: 0.3\n',
+    );
     const r = await runCli(['whatif', f, ...PRICES]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(`${f}:9: features.chat.inputTokens: expected 0 < p50 <= p90`);
@@ -98,7 +153,9 @@ describe('tokenomics whatif', () => {
   });
 
   it('exits 2 on an unknown model with the closest ids', async () => {
-    const f = tmpFile('version: 1\nproduct:\n  name: T\n  pricePoint: { perRequestUsd: 0.1 }\nfeatures:\n  chat:\n    model: gpt-4o-minii\n    requestsPerMonth: 10\n    inputTokens: 10\n    outputTokens: 5\n');
+    const f = tmpFile(
+      'version: 1\nproduct:\n  name: T\n  pricePoint: { perRequestUsd: 0.1 }\nfeatures:\n  chat:\n    model: gpt-4o-minii\n    requestsPerMonth: 10\n    inputTokens: 10\n    outputTokens: 5\n',
+    );
     const r = await runCli(['whatif', f]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(`${f}:7: features.chat.model: unknown model "gpt-4o-minii": not in the pricing catalog`);
@@ -117,7 +174,10 @@ describe('tokenomics whatif', () => {
     expect(a.code).toBe(0);
     const j = JSON.parse(a.stdout);
     expect(j.features.map((f: { name: string; verdict: { status: string } }) => [f.name, f.verdict.status])).toEqual([
-      ['screening', 'ok'], ['interview-summary', 'ok'], ['outreach-drafts', 'ok'], ['deep-research', 'below target'],
+      ['screening', 'ok'],
+      ['interview-summary', 'ok'],
+      ['outreach-drafts', 'ok'],
+      ['deep-research', 'below target'],
     ]);
     expect(j.bands.total.p10Usd).toBeLessThanOrEqual(j.bands.total.p50Usd);
     expect(j.bands.total.p50Usd).toBeLessThanOrEqual(j.bands.total.p90Usd);
@@ -128,12 +188,17 @@ describe('tokenomics whatif', () => {
     expect(c.totals).toEqual(j.totals); // point estimates do not depend on the seed
     // --wide: the sentence on one line (at 80 columns it wraps under the value column)
     const t = await runCli(['whatif', ACME, '--wide']);
-    expect(t.stdout).toMatch(/\n {2}Below 75% margin: +deep-research costs \$[\d.]+ per seat a month, [\d.]+% of the \$45\.00 seat price; for 75% gross margin it needs ≥ \$[\d.]+ per use/);
+    expect(t.stdout).toMatch(
+      /\n {2}Below 75% margin: +deep-research costs \$[\d.]+ per seat a month, [\d.]+% of the \$45\.00 seat price; for 75% gross margin it needs ≥ \$[\d.]+ per use/,
+    );
   });
 });
 
-describe('whatif: a feature is not judged by another feature\'s volume (issue 12, defect 8)', () => {
-  const model = (bulkRequests: number) => tmpFile(`version: 1\nproduct:\n  name: T\n  pricePoint:\n    perSeatUsd: 10\n    seats: 100\nfeatures:\n  chat:\n    model: tk-test\n    requestsPerMonth: 10000\n    inputTokens: 1000\n    outputTokens: 500\n  bulk:\n    model: tk-test\n    requestsPerMonth: ${bulkRequests}\n    inputTokens: 10\n    outputTokens: 0\n`);
+describe("whatif: a feature is not judged by another feature's volume (issue 12, defect 8)", () => {
+  const model = (bulkRequests: number) =>
+    tmpFile(
+      `version: 1\nproduct:\n  name: T\n  pricePoint:\n    perSeatUsd: 10\n    seats: 100\nfeatures:\n  chat:\n    model: tk-test\n    requestsPerMonth: 10000\n    inputTokens: 1000\n    outputTokens: 500\n  bulk:\n    model: tk-test\n    requestsPerMonth: ${bulkRequests}\n    inputTokens: 10\n    outputTokens: 0\n`,
+    );
 
   it('chat stays positive when bulk grows from 1,000 to 1,000,000 requests', async () => {
     for (const n of [1000, 1000000]) {
@@ -159,16 +224,23 @@ describe('whatif: keys from data are data', () => {
   });
 
   it('features named constructor and toString are priced as data; constructor as a product key is unknown', async () => {
-    const f = tmpFile('version: 1\nproduct:\n  name: T\n  pricePoint: { perRequestUsd: 0.1 }\nfeatures:\n  constructor:\n    model: tk-test\n    requestsPerMonth: 10000\n    inputTokens: 1000\n    outputTokens: 500\n  toString:\n    model: tk-test\n    requestsPerMonth: 10\n    inputTokens: 1000\n    outputTokens: 500\n');
+    const f = tmpFile(
+      'version: 1\nproduct:\n  name: T\n  pricePoint: { perRequestUsd: 0.1 }\nfeatures:\n  constructor:\n    model: tk-test\n    requestsPerMonth: 10000\n    inputTokens: 1000\n    outputTokens: 500\n  toString:\n    model: tk-test\n    requestsPerMonth: 10\n    inputTokens: 1000\n    outputTokens: 500\n',
+    );
     const r = await runCli(['whatif', f, ...PRICES, '--format', 'json']);
     expect(r.code).toBe(0);
     const j = JSON.parse(r.stdout);
     // 10,000 x $0.003 = $30 and 10 x $0.003 = $0.03
-    expect(j.features.map((x: { name: string; monthly: { costUsd: number } }) => [x.name, x.monthly.costUsd])).toEqual([['constructor', 30], ['toString', 0.03]]);
+    expect(j.features.map((x: { name: string; monthly: { costUsd: number } }) => [x.name, x.monthly.costUsd])).toEqual([
+      ['constructor', 30],
+      ['toString', 0.03],
+    ]);
     const set = await runCli(['whatif', f, ...PRICES, '--format', 'json', '--set', 'features.toString.outputTokens=250']);
     // 10 x (1000 x $1/M + 250 x $4/M) = 10 x $0.002 = $0.02
     expect(JSON.parse(set.stdout).features[1].monthly.costUsd).toBe(0.02);
-    const bad = tmpFile('version: 1\nproduct:\n  name: T\n  constructor: 3\n  pricePoint: { perRequestUsd: 0.1 }\nfeatures:\n  __proto__:\n    model: tk-test\n    requestsPerMonth: 1\n    inputTokens: 1\n    outputTokens: 1\n');
+    const bad = tmpFile(
+      'version: 1\nproduct:\n  name: T\n  constructor: 3\n  pricePoint: { perRequestUsd: 0.1 }\nfeatures:\n  __proto__:\n    model: tk-test\n    requestsPerMonth: 1\n    inputTokens: 1\n    outputTokens: 1\n',
+    );
     const e = await runCli(['whatif', bad, ...PRICES]);
     expect(e.code).toBe(2);
     expect(e.stderr).toContain(`${bad}:4: product.constructor: unknown key`);
@@ -188,7 +260,17 @@ describe('whatif: keys from data are data', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('features.chat.requestsPerMonth: expected at most 1,000,000,000,000');
     // the largest allowed values print as decimals: 10^12 requests x $0.004 = $4,000,000,000
-    const big = await runCli(['whatif', TINY, ...PRICES, '--set', 'features.chat.requestsPerMonth=1e12', '--set', 'product.pricePoint.perSeatUsd=1e6', '--set', 'product.pricePoint.seats=1e9']);
+    const big = await runCli([
+      'whatif',
+      TINY,
+      ...PRICES,
+      '--set',
+      'features.chat.requestsPerMonth=1e12',
+      '--set',
+      'product.pricePoint.perSeatUsd=1e6',
+      '--set',
+      'product.pricePoint.seats=1e9',
+    ]);
     expect(big.code).toBe(0);
     expect(big.stdout).not.toMatch(/\de[+-]\d/);
     expect(big.stdout).toContain('$4,000,000,000.00');
@@ -201,16 +283,33 @@ describe('README worked CFO example runs as shown', () => {
   const quoted = (after: string) => {
     const from = section.indexOf(after);
     // after a command (inside its sh block), skip that block's closing fence to the output block
-    const at = (after.startsWith('npx') ? section.indexOf('```\n', section.indexOf('\n```\n', from) + 5) : section.indexOf('```\n', from)) + 4;
-    return section.slice(at, section.indexOf('```', at)).split('\n').filter((l) => l.trim() !== '');
+    const at =
+      (after.startsWith('npx') ? section.indexOf('```\n', section.indexOf('\n```\n', from) + 5) : section.indexOf('```\n', from)) + 4;
+    return section
+      .slice(at, section.indexOf('```', at))
+      .split('\n')
+      .filter((l) => l.trim() !== '');
   };
 
   it('margin per customer', async () => {
-    const r = await runCli(['whatif', '--revenue', fixture('revenue.csv'), '--logs', fileURLToPath(new URL('../../fixtures/demo', import.meta.url)), '--volumes', '1,3,10']);
+    const r = await runCli([
+      'whatif',
+      '--revenue',
+      fixture('revenue.csv'),
+      '--logs',
+      fileURLToPath(new URL('../../fixtures/demo', import.meta.url)),
+      '--volumes',
+      '1,3,10',
+    ]);
     expect(r.code).toBe(0);
     const lines = quoted('npx tokenomics whatif --revenue fixtures/whatif/revenue.csv --logs fixtures/demo --volumes 1,3,10');
     // the four statements as printed at 80 columns (wrapped under the value column), in one piece
-    expect(lines.filter((l) => /^ {2}\S/.test(l)).map((l) => l.slice(2, l.indexOf(':')))).toEqual(['Bottom line', 'Under water', 'Weakest plan', 'Margin across customers']);
+    expect(lines.filter((l) => /^ {2}\S/.test(l)).map((l) => l.slice(2, l.indexOf(':')))).toEqual([
+      'Bottom line',
+      'Under water',
+      'Weakest plan',
+      'Margin across customers',
+    ]);
     expect(r.stdout.replaceAll(fileURLToPath(new URL('../../', import.meta.url)), '')).toContain(lines.join('\n'));
   }, 30_000);
 
@@ -218,9 +317,20 @@ describe('README worked CFO example runs as shown', () => {
     const r = await runCli(['whatif', fixture('demo-support.yaml')]);
     expect(r.code).toBe(0);
     const words = quoted('npx tokenomics whatif fixtures/whatif/demo-support.yaml');
-    expect(words.filter((l) => /^ {2}\S/.test(l)).map((l) => l.slice(2, l.indexOf(':')))).toEqual(['Bottom line', 'Biggest costs', 'Below 75% margin', 'Top lever']);
+    expect(words.filter((l) => /^ {2}\S/.test(l)).map((l) => l.slice(2, l.indexOf(':')))).toEqual([
+      'Bottom line',
+      'Biggest costs',
+      'Below 75% margin',
+      'Top lever',
+    ]);
     const levers = quoted('How sensitive is margin');
-    expect(levers.filter((l) => !l.startsWith('─')).map((l) => l.slice(0, l.indexOf('  ')))).toEqual(['Lever', 'output length (all features)', 'cache hit rate (all features)', 'usage per seat (requests, seats fixed)', 'anthropic prices']);
+    expect(levers.filter((l) => !l.startsWith('─')).map((l) => l.slice(0, l.indexOf('  ')))).toEqual([
+      'Lever',
+      'output length (all features)',
+      'cache hit rate (all features)',
+      'usage per seat (requests, seats fixed)',
+      'anthropic prices',
+    ]);
     // each block as printed at 80 columns, in one piece
     for (const block of [words, levers]) expect(r.stdout).toContain(block.join('\n'));
   });
@@ -228,7 +338,9 @@ describe('README worked CFO example runs as shown', () => {
 
 describe('whatif: untrusted names are inert in words', () => {
   it('escapes control characters of feature names in the bottom line and in markdown', async () => {
-    const f = tmpFile('version: 1\nproduct:\n  name: "T\\e]52;c;AAAA\\a"\n  pricePoint: { perRequestUsd: 0.002 }\nfeatures:\n  "evil\\e[2J":\n    model: tk-test\n    requestsPerMonth: 10000\n    inputTokens: 1000\n    outputTokens: 500\n');
+    const f = tmpFile(
+      'version: 1\nproduct:\n  name: "T\\e]52;c;AAAA\\a"\n  pricePoint: { perRequestUsd: 0.002 }\nfeatures:\n  "evil\\e[2J":\n    model: tk-test\n    requestsPerMonth: 10000\n    inputTokens: 1000\n    outputTokens: 500\n',
+    );
     const t = await runCli(['whatif', f, ...PRICES]);
     expect(t.code).toBe(0);
     // $0.003 a request against $0.002: under water, named with the escape made visible

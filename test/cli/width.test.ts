@@ -44,7 +44,9 @@ describe('output fits the terminal width', () => {
     expect(plain.stdout).toMatch(/Columns not shown to fit 80 characters: .*Input tok/s);
     const wide = await runCli(['report', demo, '--wide']);
     // the spend table's header carries all 11 columns
-    expect(wide.stdout).toMatch(/Model +Requests +Input tok +Cache read +Cache write +Output tok +Cost +Share +\$\/request +p90 \$\/req +Output share/);
+    expect(wide.stdout).toMatch(
+      /Model +Requests +Input tok +Cache read +Cache write +Output tok +Cost +Share +\$\/request +p90 \$\/req +Output share/,
+    );
     expect(widest(wide.stdout)).toBeGreaterThan(120);
   }, 60_000);
 });

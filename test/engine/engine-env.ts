@@ -42,8 +42,10 @@ export async function engineReport(f: Flags): Promise<EngineReport> {
   const { catalog } = loadCatalog({ priceFiles: [] });
   let reprice: { pricer: Pricer; label: string } | undefined;
   if (f.reprice === 'current') reprice = { pricer: new Pricer(catalog, { atMs: nowMs }), label: `today's prices (${NOW.slice(0, 10)})` };
-  else if (f.reprice && /^\d{4}-\d{2}-\d{2}$/.test(f.reprice)) reprice = { pricer: new Pricer(catalog, { atMs: dateToMs(f.reprice) }), label: `prices on ${f.reprice}` };
-  else if (f.reprice) reprice = { pricer: new Pricer(loadCatalog({ priceFiles: [f.reprice] }).catalog, { atMs: nowMs }), label: `proposed (${f.reprice})` };
+  else if (f.reprice && /^\d{4}-\d{2}-\d{2}$/.test(f.reprice))
+    reprice = { pricer: new Pricer(catalog, { atMs: dateToMs(f.reprice) }), label: `prices on ${f.reprice}` };
+  else if (f.reprice)
+    reprice = { pricer: new Pricer(loadCatalog({ priceFiles: [f.reprice] }).catalog, { atMs: nowMs }), label: `proposed (${f.reprice})` };
   return reportViaDuckDB(
     f.inputs,
     {
@@ -52,7 +54,13 @@ export async function engineReport(f: Flags): Promise<EngineReport> {
       untilMs: time(f.until),
       filters: [f.since !== undefined ? `--since ${f.since}` : '', f.until !== undefined ? `--until ${f.until}` : ''].filter(Boolean),
     },
-    { catalog, nowMs, reprice, ingest: { keepText: false, inputFormat: f.inputFormat, columns: f.map ? parseColumnMap(f.map) : undefined }, duckdb: { threads: 1 } },
+    {
+      catalog,
+      nowMs,
+      reprice,
+      ingest: { keepText: false, inputFormat: f.inputFormat, columns: f.map ? parseColumnMap(f.map) : undefined },
+      duckdb: { threads: 1 },
+    },
   );
 }
 

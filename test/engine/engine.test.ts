@@ -46,7 +46,14 @@ describe('price keys in SQL = Pricer.cardFor', () => {
     const rand = rng(14);
     const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)];
     const ids = catalog.entries.flatMap((e) => [e.id, ...e.aliases.slice(0, 1)]);
-    const models = [...ids, 'openai/gpt-4o', 'us.anthropic.claude-sonnet-4-20250514-v1:0', 'global.anthropic.claude-sonnet-4-20250514-v1:0', 'gpt-4o-2099-01-01', 'no-such-model'];
+    const models = [
+      ...ids,
+      'openai/gpt-4o',
+      'us.anthropic.claude-sonnet-4-20250514-v1:0',
+      'global.anthropic.claude-sonnet-4-20250514-v1:0',
+      'gpt-4o-2099-01-01',
+      'no-such-model',
+    ];
     // thresholds of the catalog, to hit both sides of every band boundary
     const thresholds = catalog.entries.flatMap((e) => e.periods.flatMap((p) => p.tiers.map((t) => t.threshold)));
     const peakModels = catalog.entries.filter((e) => e.periods.some((p) => p.peak)).map((e) => e.id);
@@ -55,14 +62,18 @@ describe('price keys in SQL = Pricer.cardFor', () => {
       const r = emptyUsage(rand() < 0.15 ? pick(peakModels) : pick(models), `r${i}`, 'gen.jsonl', i + 1);
       const requests = pick([1, 1, 1, 1, 3, 0]);
       r.requests = requests;
-      const prompt = rand() < 0.6 ? pick(thresholds) * Math.max(1, requests) + pick([-1, 0, 1]) * Math.max(1, requests) : Math.floor(rand() * 400_000);
+      const prompt =
+        rand() < 0.6 ? pick(thresholds) * Math.max(1, requests) + pick([-1, 0, 1]) * Math.max(1, requests) : Math.floor(rand() * 400_000);
       r.cacheReadTokens = Math.floor(prompt * rand() * 0.5);
       r.cacheWrite5mTokens = Math.floor((prompt - r.cacheReadTokens) * rand() * 0.3);
       r.cacheWrite1hTokens = rand() < 0.2 ? Math.floor((prompt - r.cacheReadTokens - r.cacheWrite5mTokens) * 0.2) : 0;
       r.inputTokens = Math.max(0, prompt - r.cacheReadTokens - r.cacheWrite5mTokens - r.cacheWrite1hTokens);
       r.outputTokens = Math.floor(rand() * 5000);
       // 2024-06 to 2026-11 (DeepSeek's peak hours start 2026-08-17), some records without a time
-      if (rand() < 0.9) r.timeMs = Date.parse(rand() < 0.3 ? '2026-08-17T00:00:00Z' : '2024-06-01T00:00:00Z') + Math.floor(rand() * (rand() < 0.3 ? 90 : 900) * 86_400_000);
+      if (rand() < 0.9)
+        r.timeMs =
+          Date.parse(rand() < 0.3 ? '2026-08-17T00:00:00Z' : '2024-06-01T00:00:00Z') +
+          Math.floor(rand() * (rand() < 0.3 ? 90 : 900) * 86_400_000);
       r.serviceTier = pick<ServiceTier | undefined>([undefined, 'standard', 'batch', 'flex', 'priority']);
       if (rand() < 0.2) r.fast = true;
       r.regional = pick([undefined, undefined, true, false]);
@@ -102,23 +113,29 @@ describe('price segments: regional rules with a start date, a period starting at
     // 1.25 rule, which is also the Claude API inference-geo rule throughout.
     const dir = mkdtempSync(join(tmpdir(), 'tokenomics-engine-'));
     const file = join(dir, 'prices.yaml');
-    writeFileSync(file, [
-      'provider: anthropic',
-      'models:',
-      '  - id: segment-test-model',
-      '    source: https://example.invalid/prices',
-      '    checkedAt: 2026-11-01',
-      '    regional:',
-      '      - { via: [vertex], multiplier: 1.1, from: 2026-03-15, source: https://example.invalid/vertex }',
-      '      - { via: [inference-geo, vertex], multiplier: 1.25, source: https://example.invalid/geo }',
-      '    prices:',
-      '      - { from: 2026-02-01, inputPerMTok: 1, outputPerMTok: 2 }',
-      "      - { from: '2026-04-01T12:30Z', inputPerMTok: 2, outputPerMTok: 4 }",
-      '',
-    ].join('\n'));
+    writeFileSync(
+      file,
+      [
+        'provider: anthropic',
+        'models:',
+        '  - id: segment-test-model',
+        '    source: https://example.invalid/prices',
+        '    checkedAt: 2026-11-01',
+        '    regional:',
+        '      - { via: [vertex], multiplier: 1.1, from: 2026-03-15, source: https://example.invalid/vertex }',
+        '      - { via: [inference-geo, vertex], multiplier: 1.25, source: https://example.invalid/geo }',
+        '    prices:',
+        '      - { from: 2026-02-01, inputPerMTok: 1, outputPerMTok: 2 }',
+        "      - { from: '2026-04-01T12:30Z', inputPerMTok: 2, outputPerMTok: 4 }",
+        '',
+      ].join('\n'),
+    );
     const own = loadCatalog({ priceFiles: [file] }).catalog;
     rmSync(dir, { recursive: true });
-    const times = ['2026-02-01T00:00:00Z', '2026-03-15T00:00:00Z', '2026-04-01T12:30:00Z'].flatMap((t) => [Date.parse(t) - 1, Date.parse(t)]);
+    const times = ['2026-02-01T00:00:00Z', '2026-03-15T00:00:00Z', '2026-04-01T12:30:00Z'].flatMap((t) => [
+      Date.parse(t) - 1,
+      Date.parse(t),
+    ]);
     const records: UsageRecord[] = [];
     for (const timeMs of times) {
       for (const provider of ['vertex_ai', 'anthropic', 'openai']) {
@@ -134,7 +151,9 @@ describe('price segments: regional rules with a start date, a period starting at
     const routes = records.map((r) => ({ model: r.model, provider: r.provider ?? null, regional: r.regional ?? null }));
     await d.loadTable('price_map', PRICE_MAP_COLUMNS, priceMapRows(0, pricer, routes));
     await d.run(pricedTableSql(duckdb, { dims: [], billed: { defaultMs: NOW } }));
-    const sql = (await d.query('SELECT e0, k0 FROM priced ORDER BY seq')).map((row) => (row.e0 === null ? 'unpriced' : `${row.e0}/${row.k0}`));
+    const sql = (await d.query('SELECT e0, k0 FROM priced ORDER BY seq')).map((row) =>
+      row.e0 === null ? 'unpriced' : `${row.e0}/${row.k0}`,
+    );
     expect(sql).toEqual(records.map((r) => pricer.cardFor(r)?.ref ?? 'unpriced'));
     // by hand: the 9 records 1 ms before 2026-02-01 are unpriced, the rest priced
     expect(sql.slice(0, 9)).toEqual(Array(9).fill('unpriced'));
@@ -190,7 +209,11 @@ describe('unread cache writes in SQL = CacheWriteTracker', () => {
       expect(expected.writes).toBeGreaterThan(10); // the timeline has unread writes to find
       expect(view.unreadWrites).toEqual(expected);
       // and some writes were read (not everything counts as unread)
-      const writes = (await d.query('SELECT count(*) AS n FROM priced WHERE e0 IS NOT NULL AND time_ms IS NOT NULL AND (cache_write_5m_tokens > 0 OR cache_write_1h_tokens > 0)'))[0].n;
+      const writes = (
+        await d.query(
+          'SELECT count(*) AS n FROM priced WHERE e0 IS NOT NULL AND time_ms IS NOT NULL AND (cache_write_5m_tokens > 0 OR cache_write_1h_tokens > 0)',
+        )
+      )[0].n;
       expect(Number(writes)).toBeGreaterThan(expected.writes);
       expect((await d.query(unreadWritesSql())).length).toBeGreaterThan(0);
     }, 30_000);

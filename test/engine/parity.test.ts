@@ -23,7 +23,8 @@ function files(dir: string): string[] {
 
 const GENERIC_MAP: Record<string, string> = {
   'requests.csv': 'timestamp=ts,model=llm_model,prompt=tokens_in,cacheRead=cached,output=tokens_out,feature=team,outcome=outcome',
-  'requests.jsonl': 'timestamp=at,model=llm.model,provider=llm.vendor,prompt=usage.prompt,cacheRead=usage.cached,output=usage.completion,reasoning=usage.thinking,customer=customer,conversation=conv,turn=turn,promptText=text',
+  'requests.jsonl':
+    'timestamp=at,model=llm.model,provider=llm.vendor,prompt=usage.prompt,cacheRead=usage.cached,output=usage.completion,reasoning=usage.thinking,customer=customer,conversation=conv,turn=turn,promptText=text',
 };
 
 const logFiles = files('fixtures/logs').filter((f) => !f.endsWith('.md'));
@@ -60,8 +61,14 @@ const QUANTILE_KEYS = Object.keys(TOLERANCE) as Array<keyof typeof TOLERANCE>;
 type Dist = Partial<Record<string, number | null>>;
 
 /** The quantile fields of a report JSON, blanked in place and returned in document order. */
-function takeQuantiles(json: { groups?: Array<{ costPerRequestDistributionUsd: Dist }>; unitEconomics?: { costPerRequestDistributionUsd: Dist } }): Array<number | null> {
-  const dists = [...(json.groups ?? []).map((g) => g.costPerRequestDistributionUsd), ...(json.unitEconomics ? [json.unitEconomics.costPerRequestDistributionUsd] : [])];
+function takeQuantiles(json: {
+  groups?: Array<{ costPerRequestDistributionUsd: Dist }>;
+  unitEconomics?: { costPerRequestDistributionUsd: Dist };
+}): Array<number | null> {
+  const dists = [
+    ...(json.groups ?? []).map((g) => g.costPerRequestDistributionUsd),
+    ...(json.unitEconomics ? [json.unitEconomics.costPerRequestDistributionUsd] : []),
+  ];
   const out: Array<number | null> = [];
   for (const d of dists) {
     for (const k of QUANTILE_KEYS) {
@@ -89,7 +96,9 @@ async function compare(f: Flags): Promise<void> {
   sketch.forEach((s, i) => {
     if (s === null || exact[i] === null) return;
     const tolerance = TOLERANCE[QUANTILE_KEYS[i % QUANTILE_KEYS.length]];
-    expect(Math.abs(exact[i]! - s), `quantile ${i}: exact ${exact[i]} vs streaming ${s}`).toBeLessThanOrEqual(Math.abs(exact[i]!) * tolerance);
+    expect(Math.abs(exact[i]! - s), `quantile ${i}: exact ${exact[i]} vs streaming ${s}`).toBeLessThanOrEqual(
+      Math.abs(exact[i]!) * tolerance,
+    );
   });
   expect(toJson(actual)).toBe(toJson(expected));
 }

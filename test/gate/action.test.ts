@@ -15,19 +15,33 @@ import { edit, git, repo } from '../cli/check-repo.js';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 
-interface Step { name?: string; id?: string; uses?: string; run?: string; shell?: string; env?: Record<string, string>; with?: Record<string, unknown>; 'working-directory'?: string }
+interface Step {
+  name?: string;
+  id?: string;
+  uses?: string;
+  run?: string;
+  shell?: string;
+  env?: Record<string, string>;
+  with?: Record<string, unknown>;
+  'working-directory'?: string;
+}
 
 /** A checkout of this repository at its current files, built like `npm ci` would (node_modules linked). */
 function actionCheckout(): string {
   const dir = mkdtempSync(join(tmpdir(), 'tk-action-path-'));
-  const files = execFileSync('git', ['ls-files', '-co', '--exclude-standard', '-z'], { cwd: ROOT, encoding: 'utf8' }).split('\0').filter(Boolean);
+  const files = execFileSync('git', ['ls-files', '-co', '--exclude-standard', '-z'], { cwd: ROOT, encoding: 'utf8' })
+    .split('\0')
+    .filter(Boolean);
   for (const f of files) {
     if (!existsSync(join(ROOT, f))) continue;
     mkdirSync(dirname(join(dir, f)), { recursive: true });
     cpSync(join(ROOT, f), join(dir, f));
   }
   symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
-  execFileSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json'], { cwd: dir, stdio: 'pipe' });
+  execFileSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json'], {
+    cwd: dir,
+    stdio: 'pipe',
+  });
   execFileSync(process.execPath, ['scripts/build-catalog.mjs'], { cwd: dir, stdio: 'pipe' });
   return dir;
 }
@@ -46,7 +60,11 @@ function readmeWorkflow(): { steps: Step[]; action: Step } {
 
 /** Run the action's steps as a runner does; returns each step's exit code and the outputs. */
 function runAction(actionPath: string, inputs: Record<string, string>, cwd: string, github: Record<string, string>) {
-  const action = parse(readFileSync(join(actionPath, 'action.yml'), 'utf8')) as { inputs: Record<string, { default?: string }>; outputs: Record<string, { value: string }>; runs: { using: string; steps: Step[] } };
+  const action = parse(readFileSync(join(actionPath, 'action.yml'), 'utf8')) as {
+    inputs: Record<string, { default?: string }>;
+    outputs: Record<string, { value: string }>;
+    runs: { using: string; steps: Step[] };
+  };
   expect(action.runs.using).toBe('composite');
   const values: Record<string, string> = {};
   for (const [k, v] of Object.entries(action.inputs)) values[k] = inputs[k] ?? v.default ?? '';
@@ -58,12 +76,29 @@ function runAction(actionPath: string, inputs: Record<string, string>, cwd: stri
   for (const step of action.runs.steps) {
     const outFile = join(mkdtempSync(join(tmpdir(), 'tk-gh-out-')), 'output');
     writeFileSync(outFile, '');
-    const env: Record<string, string> = { ...process.env as Record<string, string>, ...github, GITHUB_ACTION_PATH: actionPath, GITHUB_OUTPUT: outFile, NO_COLOR: '1' };
+    const env: Record<string, string> = {
+      ...(process.env as Record<string, string>),
+      ...github,
+      GITHUB_ACTION_PATH: actionPath,
+      GITHUB_OUTPUT: outFile,
+      NO_COLOR: '1',
+    };
     for (const [k, v] of Object.entries(step.env ?? {})) env[k] = expand(String(v));
     const wd = step['working-directory'] ? join(cwd, expand(step['working-directory'])) : cwd;
-    const r = spawnSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', step.run!], { cwd: wd, env, encoding: 'utf8', timeout: 120_000 });
+    const r = spawnSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', step.run!], {
+      cwd: wd,
+      env,
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
     codes.push(r.status ?? -1);
-    stepOutputs[step.id ?? String(codes.length)] = Object.fromEntries(readFileSync(outFile, 'utf8').trim().split('\n').filter(Boolean).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
+    stepOutputs[step.id ?? String(codes.length)] = Object.fromEntries(
+      readFileSync(outFile, 'utf8')
+        .trim()
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
+    );
     logs.push(r.stdout + r.stderr);
     if (r.status !== 0) break;
   }
@@ -83,7 +118,9 @@ describe('the GitHub Action (action.yml) as a runner runs it', () => {
 
   it("README's workflow: a model switch fails the step with exit 1 and the documented outputs; the base passes", async () => {
     const { action, steps } = readmeWorkflow();
-    const inputs = Object.fromEntries(Object.entries(action.with ?? {}).map(([k, v]) => [k, String(v).replace('${{ github.base_ref }}', 'main')]));
+    const inputs = Object.fromEntries(
+      Object.entries(action.with ?? {}).map(([k, v]) => [k, String(v).replace('${{ github.base_ref }}', 'main')]),
+    );
     expect(inputs['base-ref']).toBe('origin/main');
     // the comment step reads the action's comment-file output and finds the comment by the marker
     const comment = steps.find((s) => s.run?.includes('gh api'))!;
@@ -94,11 +131,21 @@ describe('the GitHub Action (action.yml) as a runner runs it', () => {
     git(dir, 'branch', '-M', 'main');
     git(dir, 'remote', 'add', 'origin', dir);
     git(dir, 'fetch', '-q', 'origin');
-    const github = { GITHUB_STEP_SUMMARY: join(dir, '..', `${Date.now()}-summary.md`), RUNNER_TEMP: mkdtempSync(join(tmpdir(), 'tk-runner-temp-')), GITHUB_WORKSPACE: dir };
+    const github = {
+      GITHUB_STEP_SUMMARY: join(dir, '..', `${Date.now()}-summary.md`),
+      RUNNER_TEMP: mkdtempSync(join(tmpdir(), 'tk-runner-temp-')),
+      GITHUB_WORKSPACE: dir,
+    };
 
     const clean = runAction(actionPath, inputs, dir, github);
     expect(clean.codes, clean.log).toEqual([0, 0]);
-    expect(clean.outputs).toMatchObject({ status: 'pass', 'exit-code': '0', 'delta-usd': '0', 'monthly-delta-usd': '0', 'delta-pct': '0.00' });
+    expect(clean.outputs).toMatchObject({
+      status: 'pass',
+      'exit-code': '0',
+      'delta-usd': '0',
+      'monthly-delta-usd': '0',
+      'delta-pct': '0.00',
+    });
 
     edit(dir, 'prompts/bot.yaml', 'model: claude-sonnet-4-5', 'model: claude-opus-4-1');
     const r = runAction(actionPath, inputs, dir, github);
@@ -130,10 +177,22 @@ describe('the GitHub Action (action.yml) as a runner runs it', () => {
   }, 120_000);
 
   it('npm pack of a built checkout holds what an install needs: bin, dist, the catalog and its build cache', () => {
-    const r = spawnSync('npm', ['pack', '--dry-run', '--ignore-scripts', '--json'], { cwd: actionPath, encoding: 'utf8', timeout: 120_000 });
+    const r = spawnSync('npm', ['pack', '--dry-run', '--ignore-scripts', '--json'], {
+      cwd: actionPath,
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
     expect(r.status, r.stderr).toBe(0);
     const files = new Set((JSON.parse(r.stdout) as { files: { path: string }[] }[])[0].files.map((f) => f.path));
-    for (const f of ['package.json', 'bin/tokenomics.js', 'dist/cli/main.js', 'dist/gate/run.js', 'dist/pricing/catalog-cache.json', 'src/pricing/catalog/openai.yaml']) expect(files.has(f), f).toBe(true);
+    for (const f of [
+      'package.json',
+      'bin/tokenomics.js',
+      'dist/cli/main.js',
+      'dist/gate/run.js',
+      'dist/pricing/catalog-cache.json',
+      'src/pricing/catalog/openai.yaml',
+    ])
+      expect(files.has(f), f).toBe(true);
     expect([...files].some((f) => f.startsWith('test/') || f.startsWith('node_modules/'))).toBe(false);
   }, 120_000);
 });

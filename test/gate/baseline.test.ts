@@ -2,12 +2,37 @@ import { describe, expect, it } from 'vitest';
 import { parseBaseline } from '../../src/gate/baseline.js';
 
 const doc = (current: Record<string, unknown>, extra: Record<string, unknown> = {}) =>
-  JSON.stringify({ schemaVersion: 1, command: 'check', prompts: [{ id: 'a', model: 'gpt-4o', outputTokens: 100, callsPerMonth: 3000, current: { inputTokens: 10, cacheableTokens: 0, costPerCallUsd: 0.00468264, ...current } }], ...extra });
+  JSON.stringify({
+    schemaVersion: 1,
+    command: 'check',
+    prompts: [
+      {
+        id: 'a',
+        model: 'gpt-4o',
+        outputTokens: 100,
+        callsPerMonth: 3000,
+        current: { inputTokens: 10, cacheableTokens: 0, costPerCallUsd: 0.00468264, ...current },
+      },
+    ],
+    ...extra,
+  });
 
 describe('baseline JSON', () => {
   it('reads what each prompt was measured at, exactly', () => {
-    const b = parseBaseline(doc({ monthlyUsd: 14.04792 }, { assumptions: { cacheHitRate: 0.5 }, source: { config: 'tokenomics.yaml' } }), 'b.json', 1);
-    expect(b.snapshots.get('a')).toEqual({ model: 'gpt-4o', inputTokens: 10, cacheableTokens: 0, outputTokens: 100, callsPerMonth: 3000, costPerCall: 4_682_640_000_000n, monthly: 14_047_920_000_000_000n });
+    const b = parseBaseline(
+      doc({ monthlyUsd: 14.04792 }, { assumptions: { cacheHitRate: 0.5 }, source: { config: 'tokenomics.yaml' } }),
+      'b.json',
+      1,
+    );
+    expect(b.snapshots.get('a')).toEqual({
+      model: 'gpt-4o',
+      inputTokens: 10,
+      cacheableTokens: 0,
+      outputTokens: 100,
+      callsPerMonth: 3000,
+      costPerCall: 4_682_640_000_000n,
+      monthly: 14_047_920_000_000_000n,
+    });
     expect(b.cacheHitRate).toBe(0.5);
     expect(b.configFile).toBe('tokenomics.yaml');
   });
@@ -15,8 +40,12 @@ describe('baseline JSON', () => {
   it('rejects other documents and other schema versions with a hint', () => {
     expect(() => parseBaseline('{"command": "report"}', 'b.json', 1)).toThrow(/b\.json: not a usable tokenomics check baseline/);
     expect(() => parseBaseline('{', 'b.json', 1)).toThrow(/invalid JSON/);
-    expect(() => parseBaseline('{"schemaVersion": 1, "command": "check", "prompts": [{"id": "a"}]}', 'b.json', 1)).toThrow(/prompts\[0\]\.current is missing/);
-    expect(() => parseBaseline(doc({}, { schemaVersion: 2 }), 'b.json', 1)).toThrow(/schemaVersion 2; this tokenomics reads schemaVersion 1/);
+    expect(() => parseBaseline('{"schemaVersion": 1, "command": "check", "prompts": [{"id": "a"}]}', 'b.json', 1)).toThrow(
+      /prompts\[0\]\.current is missing/,
+    );
+    expect(() => parseBaseline(doc({}, { schemaVersion: 2 }), 'b.json', 1)).toThrow(
+      /schemaVersion 2; this tokenomics reads schemaVersion 1/,
+    );
     expect(() => parseBaseline(doc({}, { schemaVersion: undefined }), 'b.json', 1)).toThrow(/schemaVersion undefined/);
     expect(() => parseBaseline('{"schemaVersion": 1, "command": "check", "prompts": []}\u0000', 'b.json', 1)).toThrow(/binary/);
   });

@@ -27,8 +27,19 @@ describe('check: config', () => {
     const c = readCheckConfig(cfg, dir);
     expect(c.cacheHitRate).toBe(0.5);
     expect(c.budgets).toEqual({ maxCostPerCall: 0.01, allowedModels: ['gpt-4o'], maxMonthlyUsd: 100, maxTotalMonthlyUsd: 150 });
-    expect(c.prompts[0]).toMatchObject({ file: 'a.yaml', model: 'gpt-4o', traffic: { callsPerMonth: 300 }, expectedOutputTokens: { mean: 40 }, budgets: { maxMonthlyUsd: 20 }, line: 5 });
-    expect(effectiveBudgets(c.budgets, c.prompts[0].budgets)).toEqual({ maxCostPerCall: 0.01, allowedModels: ['gpt-4o'], maxMonthlyUsd: 20 });
+    expect(c.prompts[0]).toMatchObject({
+      file: 'a.yaml',
+      model: 'gpt-4o',
+      traffic: { callsPerMonth: 300 },
+      expectedOutputTokens: { mean: 40 },
+      budgets: { maxMonthlyUsd: 20 },
+      line: 5,
+    });
+    expect(effectiveBudgets(c.budgets, c.prompts[0].budgets)).toEqual({
+      maxCostPerCall: 0.01,
+      allowedModels: ['gpt-4o'],
+      maxMonthlyUsd: 20,
+    });
   });
 
   it('rejects unknown keys and bad values with file:line', () => {
@@ -51,8 +62,12 @@ describe('check: config', () => {
   });
 
   it('validates traffic and output distributions after the structure is valid', () => {
-    const { cfg, dir } = config('check:\n  prompts:\n    - file: a.yaml\n      traffic: {callsPerWeek: 3}\n      expectedOutputTokens: -2\n');
-    expect(() => readCheckConfig(cfg, dir)).toThrow(/:4: check\.prompts\[0\]\.traffic\.callsPerDay: is required[\s\S]*:5: check\.prompts\[0\]\.expectedOutputTokens: expected a non-negative integer/);
+    const { cfg, dir } = config(
+      'check:\n  prompts:\n    - file: a.yaml\n      traffic: {callsPerWeek: 3}\n      expectedOutputTokens: -2\n',
+    );
+    expect(() => readCheckConfig(cfg, dir)).toThrow(
+      /:4: check\.prompts\[0\]\.traffic\.callsPerDay: is required[\s\S]*:5: check\.prompts\[0\]\.expectedOutputTokens: expected a non-negative integer/,
+    );
   });
 
   it('no check: section is an empty config', () => {

@@ -24,12 +24,22 @@ describe.skipIf(process.env.TOKENOMICS_SKIP_INSTALL_TEST === '1')('install into 
     execFileSync('mkdir', ['-p', join(app, 'prompts')]);
     writeFileSync(join(app, 'prompts', 'bot.yaml'), BOT);
     writeFileSync(join(app, 'prompts', 'classify.yaml'), CLASSIFY);
-    const install = spawnSync('npm', ['install', '--save-dev', '--no-audit', '--no-fund', `git+file://${clone}`], { cwd: app, encoding: 'utf8', timeout: 1_400_000 });
+    const install = spawnSync('npm', ['install', '--save-dev', '--no-audit', '--no-fund', `git+file://${clone}`], {
+      cwd: app,
+      encoding: 'utf8',
+      timeout: 1_400_000,
+    });
     expect(install.status, `npm install failed:\n${install.stderr}`).toBe(0);
     git(app, 'init', '-q');
     git(app, 'add', '-A');
     git(app, 'commit', '-q', '-m', 'base');
-    const npx = (...args: string[]) => spawnSync('npx', ['--no-install', 'tokenomics', ...args], { cwd: app, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, timeout: 120_000 });
+    const npx = (...args: string[]) =>
+      spawnSync('npx', ['--no-install', 'tokenomics', ...args], {
+        cwd: app,
+        encoding: 'utf8',
+        env: { ...process.env, NO_COLOR: '1' },
+        timeout: 120_000,
+      });
     const pass = npx('check', '--base-ref', 'HEAD');
     expect(pass.status, pass.stderr).toBe(0);
     expect(pass.stdout).toMatch(/^PASS: 2 prompts within budget/);

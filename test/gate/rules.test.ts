@@ -7,9 +7,16 @@ const usd = (n: number) => BigInt(Math.round(n * 1e6)) * 1_000_000_000n;
 function measured(over: Partial<Measured> = {}): Measured {
   // $0.004 per call x 100,000 calls = $400/month; baseline $0.003 per call = $300/month
   return {
-    id: 'bot', file: 'bot.yaml', model: 'gpt-4o-mini', resolvedModel: 'gpt-4o-mini', inputTokens: 3000,
-    costPerCall: usd(0.004), callsPerMonth: 100_000, monthly: usd(400),
-    before: { costPerCall: usd(0.003), monthly: usd(300), inputTokens: 2000 }, ...over,
+    id: 'bot',
+    file: 'bot.yaml',
+    model: 'gpt-4o-mini',
+    resolvedModel: 'gpt-4o-mini',
+    inputTokens: 3000,
+    costPerCall: usd(0.004),
+    callsPerMonth: 100_000,
+    monthly: usd(400),
+    before: { costPerCall: usd(0.003), monthly: usd(300), inputTokens: 2000 },
+    ...over,
   };
 }
 
@@ -18,24 +25,38 @@ describe('budget rules: each fails over its limit and passes at it', () => {
     expect(checkPrompt(measured(), { maxCostPerCall: 0.004 })).toEqual([]);
     const [v] = checkPrompt(measured(), { maxCostPerCall: 0.0035 });
     expect(v).toMatchObject({ prompt: 'bot', rule: 'maxCostPerCall', impactMonthly: usd(50) });
-    expect(v.message).toBe('bot: maxCostPerCall exceeded: $0.004/call (limit $0.0035/call); $0.003 -> $0.004 per call (+$0.001) at 100,000 calls/month; impact +$50.00/month');
+    expect(v.message).toBe(
+      'bot: maxCostPerCall exceeded: $0.004/call (limit $0.0035/call); $0.003 -> $0.004 per call (+$0.001) at 100,000 calls/month; impact +$50.00/month',
+    );
   });
 
   it('maxMonthlyUsd: impact = monthly - limit', () => {
     expect(checkPrompt(measured(), { maxMonthlyUsd: 400 })).toEqual([]);
-    expect(checkPrompt(measured(), { maxMonthlyUsd: 350 })[0]).toMatchObject({ rule: 'maxMonthlyUsd', impactMonthly: usd(50), actual: '$400.00/month' });
+    expect(checkPrompt(measured(), { maxMonthlyUsd: 350 })[0]).toMatchObject({
+      rule: 'maxMonthlyUsd',
+      impactMonthly: usd(50),
+      actual: '$400.00/month',
+    });
   });
 
   it('maxIncreasePct: per call vs the baseline (+33.3% here)', () => {
     expect(checkPrompt(measured(), { maxIncreasePct: 33.34 })).toEqual([]);
-    expect(checkPrompt(measured(), { maxIncreasePct: 33.33 })[0]).toMatchObject({ rule: 'maxIncreasePct', actual: '+33.3% per call', impactMonthly: usd(100) });
+    expect(checkPrompt(measured(), { maxIncreasePct: 33.33 })[0]).toMatchObject({
+      rule: 'maxIncreasePct',
+      actual: '+33.3% per call',
+      impactMonthly: usd(100),
+    });
     expect(checkPrompt(measured({ before: undefined }), { maxIncreasePct: 0 })).toEqual([]);
     expect(checkPrompt(measured({ before: null }), { maxIncreasePct: 0 })).toEqual([]);
   });
 
   it('maxIncreaseUsd: increase per month at current traffic', () => {
     expect(checkPrompt(measured(), { maxIncreaseUsd: 100 })).toEqual([]);
-    expect(checkPrompt(measured(), { maxIncreaseUsd: 99.99 })[0]).toMatchObject({ rule: 'maxIncreaseUsd', actual: '+$100.00/month', limit: '+$99.99/month' });
+    expect(checkPrompt(measured(), { maxIncreaseUsd: 99.99 })[0]).toMatchObject({
+      rule: 'maxIncreaseUsd',
+      actual: '+$100.00/month',
+      limit: '+$99.99/month',
+    });
   });
 
   it('maxTokens: input tokens per call', () => {
@@ -45,12 +66,20 @@ describe('budget rules: each fails over its limit and passes at it', () => {
 
   it('allowedModels: by resolved catalog id', () => {
     expect(checkPrompt(measured(), { allowedModels: ['gpt-4o-mini'] }, new Set(['gpt-4o-mini']))).toEqual([]);
-    expect(checkPrompt(measured({ before: null }), { allowedModels: ['gpt-4o'] }, new Set(['gpt-4o']))[0]).toMatchObject({ rule: 'allowedModels', actual: 'gpt-4o-mini', impactMonthly: usd(400) });
+    expect(checkPrompt(measured({ before: null }), { allowedModels: ['gpt-4o'] }, new Set(['gpt-4o']))[0]).toMatchObject({
+      rule: 'allowedModels',
+      actual: 'gpt-4o-mini',
+      impactMonthly: usd(400),
+    });
   });
 
   it('maxMonthlyUsd total: all prompts together', () => {
     const all = [measured(), measured({ id: 'b', monthly: usd(250) })];
     expect(checkTotal(all, { maxTotalMonthlyUsd: 650 })).toEqual([]);
-    expect(checkTotal(all, { maxTotalMonthlyUsd: 600 })[0]).toMatchObject({ prompt: 'total', rule: 'maxTotalMonthlyUsd', impactMonthly: usd(50) });
+    expect(checkTotal(all, { maxTotalMonthlyUsd: 600 })[0]).toMatchObject({
+      prompt: 'total',
+      rule: 'maxTotalMonthlyUsd',
+      impactMonthly: usd(50),
+    });
   });
 });

@@ -2,13 +2,20 @@ import { describe, expect, it } from 'vitest';
 import { aggregateTraffic, denseSpan, describeSpan, percentile, trafficFromLogs } from '../../src/gate/traffic.js';
 
 const rec = (prompt: string | undefined, output: number, day: string, requests = 1) => ({
-  tags: (prompt ? { prompt } : {}) as Record<string, string>, outputTokens: output, requests, timeMs: Date.parse(`${day}T12:00:00Z`),
+  tags: (prompt ? { prompt } : {}) as Record<string, string>,
+  outputTokens: output,
+  requests,
+  timeMs: Date.parse(`${day}T12:00:00Z`),
 });
 
 describe('traffic from logs (records tagged prompt=ID)', () => {
   it('monthly volume = requests in the span x 30 / its days; output = mean per request, p90 over records', () => {
     const t = aggregateTraffic([
-      rec('bot', 100, '2026-10-01'), rec('bot', 300, '2026-10-05'), rec('bot', 200, '2026-10-10', 2), rec('other', 5, '2026-10-01'), rec(undefined, 9, '2026-10-01'),
+      rec('bot', 100, '2026-10-01'),
+      rec('bot', 300, '2026-10-05'),
+      rec('bot', 200, '2026-10-10', 2),
+      rec('other', 5, '2026-10-01'),
+      rec(undefined, 9, '2026-10-01'),
     ]);
     expect([...t.byPrompt.keys()].sort()).toEqual(['bot', 'other']);
     const span = describeSpan(t).span;

@@ -5,12 +5,20 @@ import { describe, expect, it } from 'vitest';
 import { catalogHash, readCatalogCache } from '../../src/pricing/catalog-cache.js';
 import { loadBundledEntries, readBundledSources } from '../../src/pricing/load.js';
 
-const doc = (price: number) => ({ provider: 'acme', source: 's', checkedAt: '2026-01-01', models: [{ id: 'm1', prices: [{ inputPerMTok: price, outputPerMTok: 2 }] }] });
+const doc = (price: number) => ({
+  provider: 'acme',
+  source: 's',
+  checkedAt: '2026-01-01',
+  models: [{ id: 'm1', prices: [{ inputPerMTok: price, outputPerMTok: 2 }] }],
+});
 
 describe('build-time catalog cache', () => {
   it('is used only when it matches the YAML sources', () => {
     const dir = mkdtempSync(join(tmpdir(), 'tk-cache-'));
-    writeFileSync(join(dir, 'acme.yaml'), 'provider: acme\nsource: s\ncheckedAt: 2026-01-01\nmodels:\n  - id: m1\n    prices:\n      - inputPerMTok: 1\n        outputPerMTok: 2\n');
+    writeFileSync(
+      join(dir, 'acme.yaml'),
+      'provider: acme\nsource: s\ncheckedAt: 2026-01-01\nmodels:\n  - id: m1\n    prices:\n      - inputPerMTok: 1\n        outputPerMTok: 2\n',
+    );
     const sources = readBundledSources(dir);
     const cachePath = join(dir, 'cache.json');
     // a cache whose hash matches is read (it says 7 here, to prove the YAML was not re-parsed)
@@ -18,16 +26,24 @@ describe('build-time catalog cache', () => {
     expect(readCatalogCache(cachePath, sources)).toHaveLength(1);
     expect(Number(loadBundledEntries(dir, cachePath)[0].periods[0].standard.input)).toBe(7e9);
     // after an edit the hash differs: the stale cache is ignored and the YAML wins
-    writeFileSync(join(dir, 'acme.yaml'), 'provider: acme\nsource: s\ncheckedAt: 2026-01-01\nmodels:\n  - id: m1\n    prices:\n      - inputPerMTok: 3\n        outputPerMTok: 2\n');
+    writeFileSync(
+      join(dir, 'acme.yaml'),
+      'provider: acme\nsource: s\ncheckedAt: 2026-01-01\nmodels:\n  - id: m1\n    prices:\n      - inputPerMTok: 3\n        outputPerMTok: 2\n',
+    );
     expect(readCatalogCache(cachePath, readBundledSources(dir))).toBeUndefined();
   });
 
   it('places errors at YAML lines even when the documents came from the cache', () => {
     const dir = mkdtempSync(join(tmpdir(), 'tk-cache-'));
-    writeFileSync(join(dir, 'acme.yaml'), 'provider: acme\nsource: s\ncheckedAt: 2026-01-01\nmodels:\n  - id: m1\n    prices:\n      - inputPerMTok: -1\n        outputPerMTok: 2\n');
+    writeFileSync(
+      join(dir, 'acme.yaml'),
+      'provider: acme\nsource: s\ncheckedAt: 2026-01-01\nmodels:\n  - id: m1\n    prices:\n      - inputPerMTok: -1\n        outputPerMTok: 2\n',
+    );
     const sources = readBundledSources(dir);
     const cachePath = join(dir, 'cache.json');
     writeFileSync(cachePath, JSON.stringify({ hash: catalogHash(sources), docs: [{ name: 'acme.yaml', doc: doc(-1) }] }));
-    expect(() => loadBundledEntries(dir, cachePath)).toThrow(/catalog\/acme\.yaml:7: models\[0\]\.prices\[0\]\.inputPerMTok: expected a non-negative number/);
+    expect(() => loadBundledEntries(dir, cachePath)).toThrow(
+      /catalog\/acme\.yaml:7: models\[0\]\.prices\[0\]\.inputPerMTok: expected a non-negative number/,
+    );
   });
 });

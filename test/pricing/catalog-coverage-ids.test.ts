@@ -22,8 +22,14 @@ function usd(model: string, iso: string, t: Partial<UsageRecord> = MTOK): string
 describe('ids seen in real captures', () => {
   it('Claude 3.5 Sonnet, both snapshots, on the Claude API, Vertex and Bedrock (no regional premium)', () => {
     // $3 in + $15 out = $18 per 1M + 1M
-    for (const id of ['claude-3-5-sonnet-20240620', 'claude-3-5-sonnet-20241022', 'claude-3-5-sonnet-v2@20241022', 'claude-3-5-sonnet@20240620',
-      'anthropic.claude-3-5-sonnet-20240620-v1:0', 'us.anthropic.claude-3-5-sonnet-20241022-v2:0'])
+    for (const id of [
+      'claude-3-5-sonnet-20240620',
+      'claude-3-5-sonnet-20241022',
+      'claude-3-5-sonnet-v2@20241022',
+      'claude-3-5-sonnet@20240620',
+      'anthropic.claude-3-5-sonnet-20240620-v1:0',
+      'us.anthropic.claude-3-5-sonnet-20241022-v2:0',
+    ])
       expect(usd(id, '2024-11-01T10:00:00Z'), id).toBe('18');
     // Claude API 1h cache write $6 (2x input): 1M x 6 = $6
     expect(usd('claude-3-5-sonnet-20241022', '2025-05-01T00:00:00Z', { cacheWrite1hTokens: 1_000_000 })).toBe('6');

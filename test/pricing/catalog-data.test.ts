@@ -10,7 +10,14 @@ const price = (model: string, date = '2026-11-23') => {
   const res = catalog.resolve(model);
   if (!res) throw new Error(`unresolved ${model}`);
   const p = periodAt(res.entry, Date.parse(date)).period.standard;
-  return { id: res.entry.id, in: priceToUsdPerMTok(p.input), read: priceToUsdPerMTok(p.cacheRead), w5m: priceToUsdPerMTok(p.cacheWrite5m), w1h: priceToUsdPerMTok(p.cacheWrite1h), out: priceToUsdPerMTok(p.output) };
+  return {
+    id: res.entry.id,
+    in: priceToUsdPerMTok(p.input),
+    read: priceToUsdPerMTok(p.cacheRead),
+    w5m: priceToUsdPerMTok(p.cacheWrite5m),
+    w1h: priceToUsdPerMTok(p.cacheWrite1h),
+    out: priceToUsdPerMTok(p.output),
+  };
 };
 
 describe('bundled catalog', () => {
@@ -35,7 +42,7 @@ describe('bundled catalog', () => {
     }
   });
 
-  it('matches the providers\' list prices (sources in src/pricing/catalog/SOURCES.md)', () => {
+  it("matches the providers' list prices (sources in src/pricing/catalog/SOURCES.md)", () => {
     expect(price('gpt-4o-2024-08-06')).toMatchObject({ id: 'gpt-4o', in: 2.5, read: 1.25, out: 10 });
     expect(price('gpt-4.1-mini')).toMatchObject({ in: 0.4, read: 0.1, out: 1.6 });
     expect(price('gpt-5-mini')).toMatchObject({ in: 0.25, read: 0.025, out: 2 });

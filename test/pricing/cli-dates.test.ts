@@ -24,15 +24,20 @@ describe('no known price before the first period, from the CLI', () => {
     const dir = mkdtempSync(join(tmpdir(), 'tk-dates-'));
     const log = join(dir, 'deepseek.jsonl');
     // 2024-12-01 (before the first known price) and 2025-10-01 (V3.2: $0.28 / $0.42)
-    writeFileSync(log, [
-      '{"id":"chatcmpl-d1","object":"chat.completion","created":1733011200,"model":"deepseek-chat","choices":[],"usage":{"prompt_tokens":1000,"completion_tokens":1000,"total_tokens":2000}}',
-      '{"id":"chatcmpl-d2","object":"chat.completion","created":1759276800,"model":"deepseek-chat","choices":[],"usage":{"prompt_tokens":1000,"completion_tokens":1000,"total_tokens":2000}}',
-    ].join('\n') + '\n');
+    writeFileSync(
+      log,
+      [
+        '{"id":"chatcmpl-d1","object":"chat.completion","created":1733011200,"model":"deepseek-chat","choices":[],"usage":{"prompt_tokens":1000,"completion_tokens":1000,"total_tokens":2000}}',
+        '{"id":"chatcmpl-d2","object":"chat.completion","created":1759276800,"model":"deepseek-chat","choices":[],"usage":{"prompt_tokens":1000,"completion_tokens":1000,"total_tokens":2000}}',
+      ].join('\n') + '\n',
+    );
     const text = await runCli(['report', log]);
     expect(text.code).toBe(0);
     // the reason is in the warning summary, on stderr (never stdout); the table points to it
     const reason = 'deepseek-chat (no known price before 2024-12-26) (1 requests)';
-    expect(text.stderr).toMatch(/^warning: unpriced models, excluded from costs \(not \$0\): deepseek-chat \(no known price before 2024-12-26\) \(1 requests\)/m);
+    expect(text.stderr).toMatch(
+      /^warning: unpriced models, excluded from costs \(not \$0\): deepseek-chat \(no known price before 2024-12-26\) \(1 requests\)/m,
+    );
     expect(text.stdout).not.toContain('warning:');
     expect(text.stdout).toContain('Total cost: $0.0007 + 1 unpriced requests');
     expect(text.stdout.replace(/\n +/g, ' ')).toContain('Partly priced: deepseek-chat (1 of 2 requests unpriced)');

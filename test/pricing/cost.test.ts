@@ -16,11 +16,21 @@ const anthropicDoc = {
       regionalMultiplier: 1.1,
       prices: [
         {
-          inputPerMTok: 3, cacheReadPerMTok: 0.3, cacheWrite5mPerMTok: 3.75, cacheWrite1hPerMTok: 6, outputPerMTok: 15,
+          inputPerMTok: 3,
+          cacheReadPerMTok: 0.3,
+          cacheWrite5mPerMTok: 3.75,
+          cacheWrite1hPerMTok: 6,
+          outputPerMTok: 15,
           batch: { multiplier: 0.5 },
           fast: { multiplier: 6 },
-          tiers: [{ threshold: 200000, rule: 'whole-request', counts: 'prompt',
-            prices: { inputPerMTok: 6, cacheReadPerMTok: 0.6, cacheWrite5mPerMTok: 7.5, cacheWrite1hPerMTok: 12, outputPerMTok: 22.5 } }],
+          tiers: [
+            {
+              threshold: 200000,
+              rule: 'whole-request',
+              counts: 'prompt',
+              prices: { inputPerMTok: 6, cacheReadPerMTok: 0.6, cacheWrite5mPerMTok: 7.5, cacheWrite1hPerMTok: 12, outputPerMTok: 22.5 },
+            },
+          ],
         },
       ],
     },
@@ -37,10 +47,19 @@ const openaiDoc = {
       prices: [
         { inputPerMTok: 10, outputPerMTok: 40 },
         {
-          from: '2025-06-10', inputPerMTok: 2, cacheReadPerMTok: 0.5, outputPerMTok: 8,
+          from: '2025-06-10',
+          inputPerMTok: 2,
+          cacheReadPerMTok: 0.5,
+          outputPerMTok: 8,
           priority: { inputPerMTok: 3.5, cacheReadPerMTok: 0.875, outputPerMTok: 14 },
-          tiers: [{ threshold: 272000, operator: '>=', rule: 'whole-request',
-            prices: { inputPerMTok: 4, cacheReadPerMTok: 1, outputPerMTok: 12 } }],
+          tiers: [
+            {
+              threshold: 272000,
+              operator: '>=',
+              rule: 'whole-request',
+              prices: { inputPerMTok: 4, cacheReadPerMTok: 1, outputPerMTok: 12 },
+            },
+          ],
         },
       ],
     },
@@ -59,7 +78,13 @@ describe('cost engine', () => {
   const pricer = new Pricer(catalogOf(anthropicDoc, openaiDoc));
 
   it('itemises every component (hand-computed)', () => {
-    const r = usage('sonnet-test', { inputTokens: 1000, cacheReadTokens: 2000, cacheWrite5mTokens: 3000, cacheWrite1hTokens: 4000, outputTokens: 500 });
+    const r = usage('sonnet-test', {
+      inputTokens: 1000,
+      cacheReadTokens: 2000,
+      cacheWrite5mTokens: 3000,
+      cacheWrite1hTokens: 4000,
+      outputTokens: 500,
+    });
     const c = componentsOf(r, pricer.cardFor(r)!.prices);
     // 1000*3 = 3000 u$; 2000*0.3 = 600 u$; 3000*3.75 = 11250 u$; 4000*6 = 24000 u$; 500*15 = 7500 u$
     expect(femtoToUsdString(c.input)).toBe('0.003');
@@ -110,7 +135,13 @@ describe('cost engine', () => {
   });
 
   it('uses explicit priority prices, and falls back to standard with a warning when a tier is not offered', () => {
-    const r = usage('gpt-test', { ...at('2026-01-01T00:00:00Z'), inputTokens: 1000, cacheReadTokens: 1000, outputTokens: 1000, serviceTier: 'priority' });
+    const r = usage('gpt-test', {
+      ...at('2026-01-01T00:00:00Z'),
+      inputTokens: 1000,
+      cacheReadTokens: 1000,
+      outputTokens: 1000,
+      serviceTier: 'priority',
+    });
     // 1000*3.5 + 1000*0.875 + 1000*14 = 18,375 u$
     expect(usd(pricer, r)).toBe('0.018375');
     const flex = usage('gpt-test', { ...at('2026-01-01T00:00:00Z'), inputTokens: 1000, serviceTier: 'flex' });
@@ -157,7 +188,12 @@ describe('cost engine', () => {
   });
 
   it('lets a user entry override a bundled one, aliases included', () => {
-    const override = entriesFrom({ provider: 'anthropic', source: 'user', checkedAt: '2026-11-01', models: [{ id: 'sonnet-test', prices: [{ inputPerMTok: 2, outputPerMTok: 10 }] }] });
+    const override = entriesFrom({
+      provider: 'anthropic',
+      source: 'user',
+      checkedAt: '2026-11-01',
+      models: [{ id: 'sonnet-test', prices: [{ inputPerMTok: 2, outputPerMTok: 10 }] }],
+    });
     const cat = new Catalog([...entriesFrom(anthropicDoc), ...override]);
     const p = new Pricer(cat);
     // 1000*2 + 1000*10 = 12,000 u$
@@ -169,8 +205,25 @@ describe('cost engine', () => {
 
 describe('catalog validation', () => {
   it('rejects a marginal long-context rule instead of mispricing it', () => {
-    expect(() => catalogOf({ provider: 'x', source: 's', checkedAt: '2026-01-01', models: [{ id: 'm', prices: [{ inputPerMTok: 1, outputPerMTok: 2,
-      tiers: [{ threshold: 1000, rule: 'marginal', prices: { inputPerMTok: 2, outputPerMTok: 4 } }] }] }] })).toThrow(/tiers\[0\]\.rule: expected one of whole-request/);
+    expect(() =>
+      catalogOf({
+        provider: 'x',
+        source: 's',
+        checkedAt: '2026-01-01',
+        models: [
+          {
+            id: 'm',
+            prices: [
+              {
+                inputPerMTok: 1,
+                outputPerMTok: 2,
+                tiers: [{ threshold: 1000, rule: 'marginal', prices: { inputPerMTok: 2, outputPerMTok: 4 } }],
+              },
+            ],
+          },
+        ],
+      }),
+    ).toThrow(/tiers\[0\]\.rule: expected one of whole-request/);
   });
 });
 

@@ -59,8 +59,17 @@ describe('effective dates: before the first known price', () => {
     expect(noPriceReason(entry, ms('2025-09-29T00:00:00Z'))).toBeUndefined();
     expect(unpricedReason(catalog, 'dated-model')).toBe('no known price before 2025-09-29');
     expect(pricer.unpricedReason('no-such-model')).toBe('not in the pricing catalog');
-    const labelled = labelUnpriced(new Map([['dated-model', 3], ['no-such-model', 2]]), catalog);
-    expect([...labelled]).toEqual([['dated-model (no known price before 2025-09-29)', 3], ['no-such-model', 2]]);
+    const labelled = labelUnpriced(
+      new Map([
+        ['dated-model', 3],
+        ['no-such-model', 2],
+      ]),
+      catalog,
+    );
+    expect([...labelled]).toEqual([
+      ['dated-model (no known price before 2025-09-29)', 3],
+      ['no-such-model', 2],
+    ]);
   });
 
   it('prices records before a sinceLaunch first period at that period, and any date when the first period has no start', () => {
@@ -79,20 +88,47 @@ describe('effective dates: before the first known price', () => {
 
   it('simulation pricing (pricedCardForEntry) agrees; hypothetical pricing (cardForEntry) still gets a card', () => {
     const res = catalog.resolve('dated-model')!;
-    const t = { inputTokens: 1, cacheReadTokens: 0, cacheWrite5mTokens: 0, cacheWrite1hTokens: 0, outputTokens: 1, timeMs: ms('2025-01-01T00:00:00Z') };
+    const t = {
+      inputTokens: 1,
+      cacheReadTokens: 0,
+      cacheWrite5mTokens: 0,
+      cacheWrite1hTokens: 0,
+      outputTokens: 1,
+      timeMs: ms('2025-01-01T00:00:00Z'),
+    };
     expect(pricer.pricedCardForEntry(res, t, 'standard')).toBeUndefined();
     expect(pricer.cardForEntry(res, t, 'standard').period.from).toBe('2025-09-29');
   });
 
   it('rejects sinceLaunch on a later period or on a first period without a date', () => {
-    const bad = (prices: unknown[]) => compileDocument({ provider: 'x', source: 's', checkedAt: '2026-12-01', models: [{ id: 'm', prices }] }, 'bad.yaml', undefined).errors.join('\n');
-    expect(bad([{ from: '2025-01-01', inputPerMTok: 1, outputPerMTok: 1 }, { from: '2025-02-01', sinceLaunch: true, inputPerMTok: 1, outputPerMTok: 1 }])).toMatch(/prices\[1\]\.sinceLaunch.*first period only/);
+    const bad = (prices: unknown[]) =>
+      compileDocument(
+        { provider: 'x', source: 's', checkedAt: '2026-12-01', models: [{ id: 'm', prices }] },
+        'bad.yaml',
+        undefined,
+      ).errors.join('\n');
+    expect(
+      bad([
+        { from: '2025-01-01', inputPerMTok: 1, outputPerMTok: 1 },
+        { from: '2025-02-01', sinceLaunch: true, inputPerMTok: 1, outputPerMTok: 1 },
+      ]),
+    ).toMatch(/prices\[1\]\.sinceLaunch.*first period only/);
     expect(bad([{ sinceLaunch: true, inputPerMTok: 1, outputPerMTok: 1 }])).toMatch(/prices\[0\]\.sinceLaunch.*needs a `from`/);
     expect(bad([{ from: '2025-01-01', sinceLaunch: 'yes', inputPerMTok: 1, outputPerMTok: 1 }])).toMatch(/sinceLaunch/);
   });
 
   it('accepts a period start to the minute and rejects a start that is not a real instant', () => {
-    const check = (from: string) => compileDocument({ provider: 'x', source: 's', checkedAt: '2026-12-01', models: [{ id: 'm', prices: [{ from, inputPerMTok: 1, outputPerMTok: 1 }] }] }, 'p.yaml', undefined).errors.join('\n');
+    const check = (from: string) =>
+      compileDocument(
+        {
+          provider: 'x',
+          source: 's',
+          checkedAt: '2026-12-01',
+          models: [{ id: 'm', prices: [{ from, inputPerMTok: 1, outputPerMTok: 1 }] }],
+        },
+        'p.yaml',
+        undefined,
+      ).errors.join('\n');
     expect(check('2025-09-05T16:00Z')).toBe('');
     expect(check('2025-02-30')).toMatch(/from: is not a real UTC date or time/);
     expect(check('2025-02-08T25:00Z')).toMatch(/from: is not a real UTC date or time/);
@@ -110,7 +146,9 @@ describe('regional uplifts only where the catalog states them', () => {
   it('Claude Haiku 4.5 with inference_geo "us" on the Claude API: no uplift (the parameter exists from Opus 4.6 on)', () => {
     // list $1 / $5: 0.1 x 1 + 0.1 x 5 = $0.60
     expect(costAt(pricer, 'claude-haiku-4-5-20251001', day, { ...small, regional: true, provider: 'anthropic' })).toBe('0.6');
-    expect(pricer.cardFor(usage('claude-haiku-4-5-20251001', { timeMs: ms(day), regional: true, provider: 'anthropic' }))!.adjustments).toEqual([]);
+    expect(
+      pricer.cardFor(usage('claude-haiku-4-5-20251001', { timeMs: ms(day), regional: true, provider: 'anthropic' }))!.adjustments,
+    ).toEqual([]);
   });
 
   it('Claude Opus 4.6 with inference_geo "us": 1.1x', () => {
@@ -140,8 +178,16 @@ describe('regional uplifts only where the catalog states them', () => {
 
   it('a rule with a start date applies from that day only', () => {
     const c = catalogOf({
-      provider: 'anthropic', source: 'test', checkedAt: '2026-12-01',
-      models: [{ id: 'geo-model', regional: [{ via: ['inference-geo'], multiplier: 1.1, from: '2026-03-01', source: 'test' }], prices: [{ inputPerMTok: 10, outputPerMTok: 10 }] }],
+      provider: 'anthropic',
+      source: 'test',
+      checkedAt: '2026-12-01',
+      models: [
+        {
+          id: 'geo-model',
+          regional: [{ via: ['inference-geo'], multiplier: 1.1, from: '2026-03-01', source: 'test' }],
+          prices: [{ inputPerMTok: 10, outputPerMTok: 10 }],
+        },
+      ],
     });
     const p = new Pricer(c);
     // 1M x $10 + 1M x $10 = $20; with the uplift 1M x $11 + 1M x $11 = $22
@@ -152,7 +198,17 @@ describe('regional uplifts only where the catalog states them', () => {
   });
 
   it('rejects an unknown route and a rule without a source', () => {
-    const bad = (regional: unknown) => compileDocument({ provider: 'x', source: 's', checkedAt: '2026-12-01', models: [{ id: 'm', regional, prices: [{ inputPerMTok: 1, outputPerMTok: 1 }] }] }, 'bad.yaml', undefined).errors.join('\n');
+    const bad = (regional: unknown) =>
+      compileDocument(
+        {
+          provider: 'x',
+          source: 's',
+          checkedAt: '2026-12-01',
+          models: [{ id: 'm', regional, prices: [{ inputPerMTok: 1, outputPerMTok: 1 }] }],
+        },
+        'bad.yaml',
+        undefined,
+      ).errors.join('\n');
     expect(bad([{ via: ['moon'], multiplier: 1.1, source: 's' }])).toMatch(/regional\[0\]\.via\[0\]: expected one of/);
     expect(bad([{ via: ['bedrock'], multiplier: 1.1 }])).toMatch(/regional\[0\].*source/);
   });

@@ -23,7 +23,12 @@ const { catalog } = loadCatalog();
 /** A date alone means noon UTC (off-peak for DeepSeek); a full ISO time is used as given. */
 const ms = (d: string) => Date.parse(d.length === 10 ? `${d}T12:00:00Z` : d);
 
-type Tokens = Partial<Pick<UsageRecord, 'inputTokens' | 'cacheReadTokens' | 'cacheWrite5mTokens' | 'cacheWrite1hTokens' | 'outputTokens' | 'fast' | 'regional' | 'provider'>>;
+type Tokens = Partial<
+  Pick<
+    UsageRecord,
+    'inputTokens' | 'cacheReadTokens' | 'cacheWrite5mTokens' | 'cacheWrite1hTokens' | 'outputTokens' | 'fast' | 'regional' | 'provider'
+  >
+>;
 
 function entryOf(model: string) {
   const res = catalog.resolve(model);
@@ -160,11 +165,57 @@ const ANTHROPIC: AnRow[] = [
   [['claude-fable-5-1', 'claude-mythos-5-1'], '2026-11-23', 10, 0.25, 12.5, 20, 50, 5, 25],
   [['claude-fable-5', 'claude-mythos-5'], '2026-11-23', 10, 1, 12.5, 20, 50, 5, 25],
   [['claude-opus-5-5'], '2026-10-01', 4, 0.2, 5, 8, 20, 2, 10],
-  [['claude-opus-5', 'claude-opus-4-8', 'claude-opus-4-7', 'claude-opus-4-6', 'claude-opus-4-5', 'claude-opus-4-5-20251101', 'claude-opus-4-5@20251101'], '2026-10-01', 5, 0.5, 6.25, 10, 25, 2.5, 12.5],
-  [['claude-opus-4-1', 'claude-opus-4-1-20250805', 'claude-opus-4', 'claude-opus-4-20250514'], '2026-10-01', 15, 1.5, 18.75, 30, 75, 7.5, 37.5],
+  [
+    [
+      'claude-opus-5',
+      'claude-opus-4-8',
+      'claude-opus-4-7',
+      'claude-opus-4-6',
+      'claude-opus-4-5',
+      'claude-opus-4-5-20251101',
+      'claude-opus-4-5@20251101',
+    ],
+    '2026-10-01',
+    5,
+    0.5,
+    6.25,
+    10,
+    25,
+    2.5,
+    12.5,
+  ],
+  [
+    ['claude-opus-4-1', 'claude-opus-4-1-20250805', 'claude-opus-4', 'claude-opus-4-20250514'],
+    '2026-10-01',
+    15,
+    1.5,
+    18.75,
+    30,
+    75,
+    7.5,
+    37.5,
+  ],
   [['claude-sonnet-5-5'], '2026-10-08', 2, 0.1, 2.5, 4, 10, 1, 5],
   [['claude-sonnet-5'], '2026-10-01', 2, 0.2, 2.5, 4, 10, 1, 5],
-  [['claude-sonnet-4-6', 'claude-sonnet-4-5', 'claude-sonnet-4-5-20250929', 'claude-sonnet-4-5@20250929', 'claude-sonnet-4', 'claude-sonnet-4-20250514', 'anthropic/claude-sonnet-4-5'], '2026-10-01', 3, 0.3, 3.75, 6, 15, 1.5, 7.5],
+  [
+    [
+      'claude-sonnet-4-6',
+      'claude-sonnet-4-5',
+      'claude-sonnet-4-5-20250929',
+      'claude-sonnet-4-5@20250929',
+      'claude-sonnet-4',
+      'claude-sonnet-4-20250514',
+      'anthropic/claude-sonnet-4-5',
+    ],
+    '2026-10-01',
+    3,
+    0.3,
+    3.75,
+    6,
+    15,
+    1.5,
+    7.5,
+  ],
   [['claude-haiku-5-5'], '2026-10-08', 0.1, 0.01, 0.125, 0.2, 0.5, 0.05, 0.25],
   [['claude-haiku-4-5', 'claude-haiku-4-5-20251001', 'claude-haiku-4-5@20251001'], '2026-10-01', 1, 0.1, 1.25, 2, 5, 0.5, 2.5],
   [['claude-3-5-haiku', 'claude-3-5-haiku-20241022', 'claude-3-5-haiku@20241022'], '2026-10-01', 0.8, 0.08, 1, 1.6, 4, 0.4, 2],
@@ -214,7 +265,12 @@ describe('Anthropic list prices', () => {
   });
 
   it('Sonnet 4 / 4.5 above 200K: 6 / 0.60 / 7.50 / 12 / 22.50', () => {
-    for (const id of ['claude-sonnet-4', 'claude-sonnet-4-5', 'us.anthropic.claude-sonnet-4-20250514-v1:0', 'global.anthropic.claude-sonnet-4-5-20250929-v1:0'])
+    for (const id of [
+      'claude-sonnet-4',
+      'claude-sonnet-4-5',
+      'us.anthropic.claude-sonnet-4-20250514-v1:0',
+      'global.anthropic.claude-sonnet-4-5-20250929-v1:0',
+    ])
       expect(rates(id, '2026-04-01', { inputTokens: 200_001 }), id).toEqual({ in: 6, read: 0.6, w5m: 7.5, w1h: 12, out: 22.5 });
   });
 
@@ -315,7 +371,17 @@ describe('dated price changes (day before / day of; docs/pricing.md, Effective d
     expect(list('gpt-6.1-sol', '2026-09-29').read).toBe(0.1);
     expect(list('claude-haiku-5-5', '2026-10-07')).toMatchObject({ in: 0.1, out: 0.5 });
     expect(list('gpt-6.2-sol', '2026-11-17')).toMatchObject({ in: 2, read: 0.1, out: 10 });
-    for (const [id, from] of [['claude-opus-5-5', '2026-09-22'], ['gpt-6-sol', '2026-09-22'], ['gpt-6.1-sol', '2026-09-29'], ['claude-haiku-5-5', '2026-10-07'], ['gpt-6.2-sol', '2026-11-17'], ['gemini-4-argon', '2026-09-30'], ['gemini-4-carbon', '2026-11-10'], ['claude-opus-5', '2026-07-24'], ['claude-sonnet-5', '2026-06-30']])
+    for (const [id, from] of [
+      ['claude-opus-5-5', '2026-09-22'],
+      ['gpt-6-sol', '2026-09-22'],
+      ['gpt-6.1-sol', '2026-09-29'],
+      ['claude-haiku-5-5', '2026-10-07'],
+      ['gpt-6.2-sol', '2026-11-17'],
+      ['gemini-4-argon', '2026-09-30'],
+      ['gemini-4-carbon', '2026-11-10'],
+      ['claude-opus-5', '2026-07-24'],
+      ['claude-sonnet-5', '2026-06-30'],
+    ])
       expect(entryOf(id).periods[0].from, id).toBe(from);
   });
 
@@ -346,20 +412,30 @@ describe('dated price changes (day before / day of; docs/pricing.md, Effective d
 // ---------------------------------------------------------------------------------------------
 describe('long-context rules: threshold, > vs >=, deciding counts, whole request', () => {
   it('OpenAI GPT-5.4 / 5.5 / 5.6: exactly 272,000 prompt tokens (input + cached) pays the premium (>=)', () => {
-    const at = (id: string, date: string, cached: number) => rates(id, date, { inputTokens: 200_000, cacheReadTokens: cached, outputTokens: 300_000 });
+    const at = (id: string, date: string, cached: number) =>
+      rates(id, date, { inputTokens: 200_000, cacheReadTokens: cached, outputTokens: 300_000 });
     expect(at('gpt-5.4', '2026-11-23', 71_999)).toMatchObject({ in: 2.5, read: 0.25, out: 15 });
     expect(at('gpt-5.4', '2026-11-23', 72_000)).toMatchObject({ in: 5, read: 0.5, out: 22.5 });
     expect(at('gpt-5.5', '2026-11-23', 72_000)).toMatchObject({ in: 10, read: 1, out: 45 });
     expect(at('gpt-5.6-sol', '2026-10-01', 72_000)).toEqual({ in: 8, read: 0.8, w5m: 10, w1h: 10, out: 30 });
     expect(at('gpt-5.6-luna', '2026-10-01', 72_000)).toMatchObject({ in: 0.4, read: 0.04, w5m: 0.5, out: 1.8 });
     // cache writes count toward the prompt on 5.6+
-    expect(rates('gpt-5.6-terra', '2026-10-01', { inputTokens: 200_000, cacheWrite5mTokens: 72_000 })).toMatchObject({ in: 4, w5m: 5, out: 18 });
+    expect(rates('gpt-5.6-terra', '2026-10-01', { inputTokens: 200_000, cacheWrite5mTokens: 72_000 })).toMatchObject({
+      in: 4,
+      w5m: 5,
+      out: 18,
+    });
   });
 
   it('OpenAI GPT-6 family: exactly 272,000 is standard, 272,001 pays (>)', () => {
     expect(rates('gpt-6-sol', '2026-10-01', { inputTokens: 272_000 })).toMatchObject({ in: 2, out: 10 });
     expect(rates('gpt-6-sol', '2026-10-01', { inputTokens: 272_001 })).toEqual({ in: 4, read: 0.4, w5m: 5, w1h: 5, out: 15 });
-    expect(rates('gpt-6-astra', '2026-11-23', { inputTokens: 136_001, cacheReadTokens: 136_000 })).toMatchObject({ in: 20, read: 2, w5m: 25, out: 75 });
+    expect(rates('gpt-6-astra', '2026-11-23', { inputTokens: 136_001, cacheReadTokens: 136_000 })).toMatchObject({
+      in: 20,
+      read: 2,
+      w5m: 25,
+      out: 75,
+    });
     expect(rates('gpt-6.1-sol', '2026-10-01', { inputTokens: 272_001 })).toMatchObject({ in: 4, read: 0.2, out: 15 });
     expect(rates('gpt-6.2-sol', '2026-11-23', { inputTokens: 272_001 })).toMatchObject({ in: 4, read: 0.2, out: 15 });
   });
@@ -373,10 +449,18 @@ describe('long-context rules: threshold, > vs >=, deciding counts, whole request
   it('no long-context tier on gpt-4.1 family, gpt-5 / 5.1 / 5.2, Gemini Flash, Gemini 4, Opus 4.6+ after GA', () => {
     const huge = { inputTokens: 500_000, cacheReadTokens: 400_000 };
     for (const [id, date, inp] of [
-      ['gpt-4.1', '2026-11-23', 2], ['gpt-4.1-mini', '2026-11-23', 0.4], ['gpt-4.1-nano', '2026-11-23', 0.1],
-      ['gpt-5', '2026-11-23', 1.25], ['gpt-5.1', '2026-11-23', 1.25], ['gpt-5.2', '2026-11-23', 1.75],
-      ['gemini-2.5-flash', '2026-10-01', 0.3], ['gemini-3.5-flash', '2026-10-01', 1.5], ['gemini-4-carbon', '2026-11-23', 2],
-      ['claude-opus-4-7', '2026-10-01', 5], ['claude-sonnet-5', '2026-10-01', 2], ['claude-opus-5-5', '2026-10-01', 4],
+      ['gpt-4.1', '2026-11-23', 2],
+      ['gpt-4.1-mini', '2026-11-23', 0.4],
+      ['gpt-4.1-nano', '2026-11-23', 0.1],
+      ['gpt-5', '2026-11-23', 1.25],
+      ['gpt-5.1', '2026-11-23', 1.25],
+      ['gpt-5.2', '2026-11-23', 1.75],
+      ['gemini-2.5-flash', '2026-10-01', 0.3],
+      ['gemini-3.5-flash', '2026-10-01', 1.5],
+      ['gemini-4-carbon', '2026-11-23', 2],
+      ['claude-opus-4-7', '2026-10-01', 5],
+      ['claude-sonnet-5', '2026-10-01', 2],
+      ['claude-opus-5-5', '2026-10-01', 4],
     ] as const) {
       const c = card(id, date, huge);
       expect(c.tier, id).toBeUndefined();
@@ -388,7 +472,13 @@ describe('long-context rules: threshold, > vs >=, deciding counts, whole request
     // exactly 200,000 is standard
     expect(rates('claude-sonnet-4-5', '2026-04-01', { inputTokens: 100_000, cacheReadTokens: 100_000 }).in).toBe(3);
     // 200,001 made of 1 uncached + 5m writes + 1h writes: the writes count
-    expect(rates('claude-sonnet-4-5', '2026-04-01', { inputTokens: 1, cacheWrite5mTokens: 100_000, cacheWrite1hTokens: 100_000 })).toEqual({ in: 6, read: 0.6, w5m: 7.5, w1h: 12, out: 22.5 });
+    expect(rates('claude-sonnet-4-5', '2026-04-01', { inputTokens: 1, cacheWrite5mTokens: 100_000, cacheWrite1hTokens: 100_000 })).toEqual({
+      in: 6,
+      read: 0.6,
+      w5m: 7.5,
+      w1h: 12,
+      out: 22.5,
+    });
     expect(rates('claude-sonnet-4', '2026-04-01', { inputTokens: 1, cacheReadTokens: 200_000 }).out).toBe(22.5);
   });
 
@@ -408,12 +498,19 @@ describe('long-context rules: threshold, > vs >=, deciding counts, whole request
     expect(rates('grok-4.5', '2026-10-01', { inputTokens: 150_000, cacheReadTokens: 49_999 })).toMatchObject({ in: 2, read: 0.3, out: 6 });
     expect(rates('grok-4.5', '2026-10-01', { inputTokens: 150_000, cacheReadTokens: 50_000 })).toMatchObject({ in: 4, read: 0.6, out: 12 });
     expect(rates('grok-4.6', '2026-10-01', { inputTokens: 200_000 })).toMatchObject({ in: 4, read: 1, out: 12 });
-    for (const id of ['grok-4.3', 'grok-4.20', 'grok-build-0.1']) expect(card(id, '2026-10-01', { inputTokens: 200_000 }).tier?.inclusive, id).toBe(true);
+    for (const id of ['grok-4.3', 'grok-4.20', 'grok-build-0.1'])
+      expect(card(id, '2026-10-01', { inputTokens: 200_000 }).tier?.inclusive, id).toBe(true);
     expect(list('grok-4-1-fast', '2026-10-01')).toMatchObject({ in: 0.2, read: 0.05, out: 0.5 });
   });
 
   it('batch stacks with the tier (whole request at tier x 0.5)', () => {
-    expect(rates('claude-sonnet-4-5', '2026-04-01', { inputTokens: 200_001 }, 'batch')).toEqual({ in: 3, read: 0.3, w5m: 3.75, w1h: 6, out: 11.25 });
+    expect(rates('claude-sonnet-4-5', '2026-04-01', { inputTokens: 200_001 }, 'batch')).toEqual({
+      in: 3,
+      read: 0.3,
+      w5m: 3.75,
+      w1h: 6,
+      out: 11.25,
+    });
     expect(rates('gemini-2.5-pro', '2026-10-01', { inputTokens: 200_001 }, 'batch')).toMatchObject({ in: 1.25, read: 0.125, out: 7.5 });
     expect(rates('gpt-5.5', '2026-11-23', { inputTokens: 272_000 }, 'batch')).toMatchObject({ in: 5, read: 0.5, out: 22.5 });
   });
@@ -423,8 +520,25 @@ describe('long-context rules: threshold, > vs >=, deciding counts, whole request
 describe('cache rules: minimums and TTLs', () => {
   it('Claude API minimums, 5m default TTL with 1h option, refreshed on hit', () => {
     const mins: Record<number, string[]> = {
-      512: ['claude-fable-5-1', 'claude-mythos-5-1', 'claude-opus-5-5', 'claude-opus-5', 'claude-sonnet-5-5', 'claude-fable-5', 'claude-mythos-5', 'claude-haiku-5-5'],
-      1024: ['claude-opus-4-8', 'claude-sonnet-5', 'claude-sonnet-4-6', 'claude-sonnet-4-5', 'claude-opus-4-1', 'claude-opus-4', 'claude-sonnet-4'],
+      512: [
+        'claude-fable-5-1',
+        'claude-mythos-5-1',
+        'claude-opus-5-5',
+        'claude-opus-5',
+        'claude-sonnet-5-5',
+        'claude-fable-5',
+        'claude-mythos-5',
+        'claude-haiku-5-5',
+      ],
+      1024: [
+        'claude-opus-4-8',
+        'claude-sonnet-5',
+        'claude-sonnet-4-6',
+        'claude-sonnet-4-5',
+        'claude-opus-4-1',
+        'claude-opus-4',
+        'claude-sonnet-4',
+      ],
       2048: ['claude-opus-4-7', 'claude-3-5-haiku'],
       4096: ['claude-opus-4-6', 'claude-opus-4-5', 'claude-haiku-4-5'],
     };
@@ -441,19 +555,34 @@ describe('cache rules: minimums and TTLs', () => {
 
   it('Bedrock minimums: Opus 5 512; Sonnet 5, Opus 4.8, Sonnet 4.x, Claude 3.5 1,024; Haiku 4.5, Opus 4.5-4.7 4,096; Nova 1,024', () => {
     const mins: [string, number][] = [
-      ['anthropic.claude-opus-5', 512], ['anthropic.claude-sonnet-5', 1024], ['anthropic.claude-opus-4-8', 1024],
-      ['anthropic.claude-sonnet-4-20250514-v1:0', 1024], ['anthropic.claude-sonnet-4-5-20250929-v1:0', 1024], ['anthropic.claude-sonnet-4-6', 1024],
-      ['anthropic.claude-3-5-haiku-20241022-v1:0', 1024], ['anthropic.claude-haiku-4-5-20251001-v1:0', 4096],
-      ['anthropic.claude-opus-4-5-20251101-v1:0', 4096], ['anthropic.claude-opus-4-6-v1', 4096], ['anthropic.claude-opus-4-7', 4096],
-      ['amazon.nova-micro-v1:0', 1024], ['amazon.nova-lite-v1:0', 1024], ['amazon.nova-pro-v1:0', 1024],
+      ['anthropic.claude-opus-5', 512],
+      ['anthropic.claude-sonnet-5', 1024],
+      ['anthropic.claude-opus-4-8', 1024],
+      ['anthropic.claude-sonnet-4-20250514-v1:0', 1024],
+      ['anthropic.claude-sonnet-4-5-20250929-v1:0', 1024],
+      ['anthropic.claude-sonnet-4-6', 1024],
+      ['anthropic.claude-3-5-haiku-20241022-v1:0', 1024],
+      ['anthropic.claude-haiku-4-5-20251001-v1:0', 4096],
+      ['anthropic.claude-opus-4-5-20251101-v1:0', 4096],
+      ['anthropic.claude-opus-4-6-v1', 4096],
+      ['anthropic.claude-opus-4-7', 4096],
+      ['amazon.nova-micro-v1:0', 1024],
+      ['amazon.nova-lite-v1:0', 1024],
+      ['amazon.nova-pro-v1:0', 1024],
     ];
     for (const [id, min] of mins) expect(entryOf(id).cache?.minTokens, id).toBe(min);
   });
 
   it('Gemini implicit minimums (newer page version where they conflict) and storage', () => {
     const mins: [string, number][] = [
-      ['gemini-3-flash-preview', 1024], ['gemini-3-pro-preview', 4096], ['gemini-2.5-flash', 2048], ['gemini-2.5-pro', 2048],
-      ['gemini-3.5-flash', 4096], ['gemini-3.1-pro-preview', 4096], ['gemini-4-argon', 4096], ['gemini-4-carbon', 4096],
+      ['gemini-3-flash-preview', 1024],
+      ['gemini-3-pro-preview', 4096],
+      ['gemini-2.5-flash', 2048],
+      ['gemini-2.5-pro', 2048],
+      ['gemini-3.5-flash', 4096],
+      ['gemini-3.1-pro-preview', 4096],
+      ['gemini-4-argon', 4096],
+      ['gemini-4-carbon', 4096],
     ];
     for (const [id, min] of mins) expect(entryOf(id).cache?.minTokens, id).toBe(min);
     expect(entryOf('gemini-4-carbon').cache?.mode).toBe('implicit');
@@ -466,7 +595,16 @@ describe('cache rules: minimums and TTLs', () => {
       expect(entryOf(id).cache?.minTokens, id).toBe(1024);
       expect(entryOf(id).cache?.increment, id).toBe(128);
     }
-    for (const id of ['gpt-5.6-sol', 'gpt-5.6-terra', 'gpt-5.6-luna', 'gpt-6-sol', 'gpt-6-luna', 'gpt-6-astra', 'gpt-6.1-sol', 'gpt-6.2-sol']) {
+    for (const id of [
+      'gpt-5.6-sol',
+      'gpt-5.6-terra',
+      'gpt-5.6-luna',
+      'gpt-6-sol',
+      'gpt-6-luna',
+      'gpt-6-astra',
+      'gpt-6.1-sol',
+      'gpt-6.2-sol',
+    ]) {
       expect(entryOf(id).cache, id).toMatchObject({ minTokens: 1024, ttl: '30m' });
       expect(entryOf(id).cache?.increment, id).toBeUndefined();
     }
@@ -488,10 +626,20 @@ describe('cache rules: minimums and TTLs', () => {
 // ---------------------------------------------------------------------------------------------
 describe('priority: per-model prices, not a constant multiplier', () => {
   const PRIORITY: [string, number, number, number][] = [
-    ['gpt-5.5', 12.5, 1.25, 75], ['gpt-5.4', 5, 0.5, 30], ['gpt-5.4-mini', 1.5, 0.15, 9], ['gpt-5.2', 3.5, 0.35, 28],
-    ['gpt-5', 2.5, 0.25, 20], ['gpt-5.1', 2.5, 0.25, 20], ['gpt-5-mini', 0.45, 0.045, 3.6],
-    ['gpt-4.1', 3.5, 0.875, 14], ['gpt-4.1-mini', 0.7, 0.175, 2.8], ['gpt-4.1-nano', 0.2, 0.05, 0.8],
-    ['gpt-4o', 4.25, 2.125, 17], ['gpt-4o-mini', 0.25, 0.125, 1], ['o3', 3.5, 0.875, 14], ['o4-mini', 2, 0.5, 8],
+    ['gpt-5.5', 12.5, 1.25, 75],
+    ['gpt-5.4', 5, 0.5, 30],
+    ['gpt-5.4-mini', 1.5, 0.15, 9],
+    ['gpt-5.2', 3.5, 0.35, 28],
+    ['gpt-5', 2.5, 0.25, 20],
+    ['gpt-5.1', 2.5, 0.25, 20],
+    ['gpt-5-mini', 0.45, 0.045, 3.6],
+    ['gpt-4.1', 3.5, 0.875, 14],
+    ['gpt-4.1-mini', 0.7, 0.175, 2.8],
+    ['gpt-4.1-nano', 0.2, 0.05, 0.8],
+    ['gpt-4o', 4.25, 2.125, 17],
+    ['gpt-4o-mini', 0.25, 0.125, 1],
+    ['o3', 3.5, 0.875, 14],
+    ['o4-mini', 2, 0.5, 8],
     ['gpt-4o-2024-05-13', 8.75, 8.75, 26.25],
   ];
   for (const [id, inp, read, out] of PRIORITY) {
@@ -514,19 +662,51 @@ describe('regional / data-residency uplifts', () => {
   it('Claude API inference_geo "us": 1.1x every category on 4.6 and later (docs/pricing.md, Regional uplifts)', () => {
     expect(rates('claude-opus-4-6', '2026-10-01', { regional: true })).toEqual({ in: 5.5, read: 0.55, w5m: 6.875, w1h: 11, out: 27.5 });
     expect(rates('claude-sonnet-4-6', '2026-10-01', { regional: true })).toEqual({ in: 3.3, read: 0.33, w5m: 4.125, w1h: 6.6, out: 16.5 });
-    expect(rates('claude-haiku-5-5', '2026-10-08', { regional: true })).toEqual({ in: 0.11, read: 0.011, w5m: 0.1375, w1h: 0.22, out: 0.55 });
+    expect(rates('claude-haiku-5-5', '2026-10-08', { regional: true })).toEqual({
+      in: 0.11,
+      read: 0.011,
+      w5m: 0.1375,
+      w1h: 0.22,
+      out: 0.55,
+    });
     expect(rates('claude-opus-5-5', '2026-10-08', { regional: true })).toMatchObject({ in: 4.4, read: 0.22, out: 22 });
-    for (const id of ['claude-opus-4-7', 'claude-opus-4-8', 'claude-opus-5', 'claude-sonnet-5', 'claude-sonnet-5-5', 'claude-fable-5', 'claude-fable-5-1', 'claude-mythos-5', 'claude-mythos-5-1'])
-      expect(entryOf(id).regional.filter((u) => u.via.includes('inference-geo')).map((u) => u.factorText), id).toEqual(['1.1']);
+    for (const id of [
+      'claude-opus-4-7',
+      'claude-opus-4-8',
+      'claude-opus-5',
+      'claude-sonnet-5',
+      'claude-sonnet-5-5',
+      'claude-fable-5',
+      'claude-fable-5-1',
+      'claude-mythos-5',
+      'claude-mythos-5-1',
+    ])
+      expect(
+        entryOf(id)
+          .regional.filter((u) => u.via.includes('inference-geo'))
+          .map((u) => u.factorText),
+        id,
+      ).toEqual(['1.1']);
   });
 
   it('no uplift on models older than Sonnet 4.5 even if a record says regional', () => {
-    for (const [id, inp] of [['claude-opus-4-1', 15], ['claude-opus-4', 15], ['claude-sonnet-4', 3], ['claude-3-5-haiku', 0.8], ['claude-sonnet-4@20250514', 3]] as const)
+    for (const [id, inp] of [
+      ['claude-opus-4-1', 15],
+      ['claude-opus-4', 15],
+      ['claude-sonnet-4', 3],
+      ['claude-3-5-haiku', 0.8],
+      ['claude-sonnet-4@20250514', 3],
+    ] as const)
       expect(rates(id, '2026-10-01', { regional: true }).in, id).toBe(inp);
   });
 
   it('Vertex AI regional endpoints +10% from Sonnet 4.5 on (claude-on-vertex-ai docs)', () => {
-    expect(rates('claude-sonnet-4-5@20250929', '2026-10-01', { regional: true, provider: 'google' })).toMatchObject({ in: 3.3, read: 0.33, w5m: 4.125, out: 16.5 });
+    expect(rates('claude-sonnet-4-5@20250929', '2026-10-01', { regional: true, provider: 'google' })).toMatchObject({
+      in: 3.3,
+      read: 0.33,
+      w5m: 4.125,
+      out: 16.5,
+    });
     expect(rates('claude-haiku-4-5@20251001', '2026-10-01', { regional: true, provider: 'google' })).toMatchObject({ in: 1.1, out: 5.5 });
     expect(rates('claude-opus-4-5@20251101', '2026-10-01', { regional: true, provider: 'google' })).toMatchObject({ in: 5.5, out: 27.5 });
     expect(rates('claude-opus-5@20260724', '2026-10-01', { regional: true, provider: 'google' })).toMatchObject({ in: 5.5, out: 27.5 });
@@ -536,7 +716,12 @@ describe('regional / data-residency uplifts', () => {
 
   it('Bedrock geo / in-region +10% on Sonnet 4.5, Haiku 4.5, Opus 4.5 and later; global. = list; older models none (docs/pricing.md, Regional uplifts)', () => {
     // list x 1.1: Sonnet 4.5 3.30 / 0.33 / 4.125 / 16.50; Haiku 4.5 1.10 / 0.11 / 1.375 / 5.50
-    expect(rates('us.anthropic.claude-sonnet-4-5-20250929-v1:0', '2026-10-01')).toMatchObject({ in: 3.3, read: 0.33, w5m: 4.125, out: 16.5 });
+    expect(rates('us.anthropic.claude-sonnet-4-5-20250929-v1:0', '2026-10-01')).toMatchObject({
+      in: 3.3,
+      read: 0.33,
+      w5m: 4.125,
+      out: 16.5,
+    });
     expect(rates('anthropic.claude-sonnet-4-5-20250929-v1:0', '2026-10-01')).toMatchObject({ in: 3.3, read: 0.33, w5m: 4.125, out: 16.5 });
     expect(rates('global.anthropic.claude-sonnet-4-5-20250929-v1:0', '2026-10-01')).toMatchObject({ in: 3, read: 0.3, w5m: 3.75, out: 15 });
     expect(rates('eu.anthropic.claude-haiku-4-5-20251001-v1:0', '2026-10-01')).toMatchObject({ in: 1.1, read: 0.11, w5m: 1.375, out: 5.5 });
@@ -564,7 +749,12 @@ describe('regional / data-residency uplifts', () => {
     expect(rates('gpt-5.5', '2026-11-23', { regional: true })).toMatchObject({ in: 5.5, out: 33 });
     expect(rates('gpt-5.6-luna', '2026-10-01', { regional: true })).toMatchObject({ in: 0.22, out: 1.32 });
     expect(rates('gpt-6-sol', '2026-10-01', { regional: true })).toMatchObject({ in: 2.2, read: 0.22, w5m: 2.75, out: 11 });
-    for (const [id, inp] of [['gpt-5.2', 1.75], ['gpt-5', 1.25], ['gpt-4.1', 2], ['gpt-4o', 2.5]] as const)
+    for (const [id, inp] of [
+      ['gpt-5.2', 1.75],
+      ['gpt-5', 1.25],
+      ['gpt-4.1', 2],
+      ['gpt-4o', 2.5],
+    ] as const)
       expect(rates(id, '2026-11-23', { regional: true }).in, id).toBe(inp);
   });
 });
@@ -573,8 +763,14 @@ describe('regional / data-residency uplifts', () => {
 describe('DeepSeek V4 peak windows (UTC 01:00-04:00 and 06:00-10:00 double; docs/pricing.md, Time-of-day prices)', () => {
   // 2026-09-01 is a Tuesday
   const flash: [string, number][] = [
-    ['2026-09-01T00:59:59Z', 0.22], ['2026-09-01T01:00:00Z', 0.44], ['2026-09-01T03:59:59Z', 0.44], ['2026-09-01T04:00:00Z', 0.22],
-    ['2026-09-01T05:59:59Z', 0.22], ['2026-09-01T06:00:00Z', 0.44], ['2026-09-01T09:59:59Z', 0.44], ['2026-09-01T10:00:00Z', 0.22],
+    ['2026-09-01T00:59:59Z', 0.22],
+    ['2026-09-01T01:00:00Z', 0.44],
+    ['2026-09-01T03:59:59Z', 0.44],
+    ['2026-09-01T04:00:00Z', 0.22],
+    ['2026-09-01T05:59:59Z', 0.22],
+    ['2026-09-01T06:00:00Z', 0.44],
+    ['2026-09-01T09:59:59Z', 0.44],
+    ['2026-09-01T10:00:00Z', 0.22],
     ['2026-09-01T23:30:00Z', 0.22],
   ];
   for (const [t, inp] of flash) it(`V4 Flash at ${t}: input ${inp}`, () => expect(rates('deepseek-v4-flash', t).in).toBe(inp));
@@ -610,7 +806,7 @@ describe('DeepSeek V4 peak windows (UTC 01:00-04:00 and 06:00-10:00 double; docs
     expect(rates('deepseek-v4-flash', '2026-08-28T09:59:59Z').in).toBe(0.44); // Friday
   });
 
-  it('repricing at a date keeps each record\'s time of day for peak hours', () => {
+  it("repricing at a date keeps each record's time of day for peak hours", () => {
     const repricer = new Pricer(catalog, { atMs: Date.parse('2026-09-01T00:00:00Z') });
     expect(cost('deepseek-v4-flash', '2026-09-02T02:00:00Z', { inputTokens: 1_000_000 }, 'standard', repricer)).toBe('0.44');
   });
@@ -646,7 +842,10 @@ describe('id resolution: common logged ids resolve, nothing by accident', () => 
     ['claude-sonnet-4-5@20250929', 'claude-sonnet-4-5'],
     ['projects/p1/locations/us-east5/publishers/anthropic/models/claude-sonnet-4-5@20250929', 'claude-sonnet-4-5'],
     ['us.anthropic.claude-sonnet-4-5-20250929-v1:0', 'anthropic.claude-sonnet-4-5-20250929-v1:0'],
-    ['arn:aws:bedrock:us-east-1:123456789012:inference-profile/us.anthropic.claude-sonnet-4-5-20250929-v1:0', 'anthropic.claude-sonnet-4-5-20250929-v1:0'],
+    [
+      'arn:aws:bedrock:us-east-1:123456789012:inference-profile/us.anthropic.claude-sonnet-4-5-20250929-v1:0',
+      'anthropic.claude-sonnet-4-5-20250929-v1:0',
+    ],
     ['bedrock/us.anthropic.claude-opus-4-1-20250805-v1:0', 'anthropic.claude-opus-4-1-20250805-v1:0'],
     ['anthropic.claude-3-5-haiku-20241022-v1:0', 'anthropic.claude-3-5-haiku-20241022-v1:0'],
     ['models/gemini-2.5-pro', 'gemini-2.5-pro'],
@@ -666,11 +865,24 @@ describe('id resolution: common logged ids resolve, nothing by accident', () => 
   const UNRESOLVED = [
     'gemini-2.5-flash-preview-05-20', // the preview was $0.15 / $0.60 (non-thinking), not the GA price
     'gemini-2.5-pro-preview-06-05',
-    'gpt-4o-audio-preview', 'gpt-4o-mini-audio-preview', 'gpt-4o-realtime-preview', 'gpt-4o-mini-tts', 'gpt-4o-search-preview',
+    'gpt-4o-audio-preview',
+    'gpt-4o-mini-audio-preview',
+    'gpt-4o-realtime-preview',
+    'gpt-4o-mini-tts',
+    'gpt-4o-search-preview',
     'chatgpt-4o-latest', // $5 / $15, not gpt-4o
-    'o1-preview', 'o3-deep-research', 'o4-mini-deep-research', 'gpt-5-codex-mini', 'gpt-5-search-api',
-    'gemini-2.5-flash-image', 'gemini-2.5-flash-lite-001', 'text-embedding-3-small-v2', 'grok-4-heavy', 'deepseek-v4',
-    'gpt-4o-mini-2024-07-18-ft', 'ft:gpt-4o-mini-2024-07-18:org::abc',
+    'o1-preview',
+    'o3-deep-research',
+    'o4-mini-deep-research',
+    'gpt-5-codex-mini',
+    'gpt-5-search-api',
+    'gemini-2.5-flash-image',
+    'gemini-2.5-flash-lite-001',
+    'text-embedding-3-small-v2',
+    'grok-4-heavy',
+    'deepseek-v4',
+    'gpt-4o-mini-2024-07-18-ft',
+    'ft:gpt-4o-mini-2024-07-18:org::abc',
   ];
   for (const raw of UNRESOLVED) it(`${raw} is not priced by a look-alike`, () => expect(catalog.resolve(raw)?.entry.id).toBeUndefined());
 
@@ -706,48 +918,91 @@ describe('full request costs (hand-computed)', () => {
   it('5. OpenAI gpt-5.6-sol (promo) Batch with a 1.25x cache write: 10,000 in, 40,000 read, 20,000 write, 2,000 out', () => {
     // batch = promo x 0.5: 2 / 0.20 / 2.50 / 10. 10,000 x 2 = 20,000; 40,000 x 0.2 = 8,000; 20,000 x 2.5 = 50,000;
     // 2,000 x 10 = 20,000 -> 98,000 u$ (prompt 70,000: no tier)
-    expect(cost('gpt-5.6-sol', '2026-10-01', { inputTokens: 10_000, cacheReadTokens: 40_000, cacheWrite5mTokens: 20_000, outputTokens: 2_000 }, 'batch')).toBe('0.098');
+    expect(
+      cost(
+        'gpt-5.6-sol',
+        '2026-10-01',
+        { inputTokens: 10_000, cacheReadTokens: 40_000, cacheWrite5mTokens: 20_000, outputTokens: 2_000 },
+        'batch',
+      ),
+    ).toBe('0.098');
   });
 
   it('6. Claude Sonnet 4.5 Batch + 1M beta long context, 5m and 1h writes (2026-04-01)', () => {
     // prompt = 50,000 + 100,000 + 30,000 + 25,000 = 205,000 > 200K -> tier 6 / 0.60 / 7.50 / 12 / 22.50, x 0.5 batch
     // = 3 / 0.30 / 3.75 / 6 / 11.25: 50,000 x 3 = 150,000; 100,000 x 0.3 = 30,000; 30,000 x 3.75 = 112,500;
     // 25,000 x 6 = 150,000; 4,000 x 11.25 = 45,000 -> 487,500 u$
-    expect(cost('claude-sonnet-4-5-20250929', '2026-04-01', { inputTokens: 50_000, cacheReadTokens: 100_000, cacheWrite5mTokens: 30_000, cacheWrite1hTokens: 25_000, outputTokens: 4_000 }, 'batch')).toBe('0.4875');
+    expect(
+      cost(
+        'claude-sonnet-4-5-20250929',
+        '2026-04-01',
+        { inputTokens: 50_000, cacheReadTokens: 100_000, cacheWrite5mTokens: 30_000, cacheWrite1hTokens: 25_000, outputTokens: 4_000 },
+        'batch',
+      ),
+    ).toBe('0.4875');
   });
 
   it('7. Claude Opus 4.6 fast mode + inference_geo "us" (6 x 1.1 = 6.6x)', () => {
     // 33 / 3.30 / 41.25 / - / 165: 2,000 x 33 = 66,000; 10,000 x 3.3 = 33,000; 3,000 x 41.25 = 123,750;
     // 1,500 x 165 = 247,500 -> 470,250 u$
-    expect(cost('claude-opus-4-6', '2026-10-01', { inputTokens: 2_000, cacheReadTokens: 10_000, cacheWrite5mTokens: 3_000, outputTokens: 1_500, fast: true, regional: true })).toBe('0.47025');
+    expect(
+      cost('claude-opus-4-6', '2026-10-01', {
+        inputTokens: 2_000,
+        cacheReadTokens: 10_000,
+        cacheWrite5mTokens: 3_000,
+        outputTokens: 1_500,
+        fast: true,
+        regional: true,
+      }),
+    ).toBe('0.47025');
   });
 
   it('8. Claude Haiku 5.5 over 100K because of a 1h cache write', () => {
     // prompt = 20,000 + 70,000 + 10,001 = 100,001 > 100K -> 0.50 / 0.05 / - / 1 / 2.50:
     // 20,000 x 0.5 = 10,000; 70,000 x 0.05 = 3,500; 10,001 x 1 = 10,001; 3,000 x 2.5 = 7,500 -> 31,001 u$
-    expect(cost('claude-haiku-5-5', '2026-10-08', { inputTokens: 20_000, cacheReadTokens: 70_000, cacheWrite1hTokens: 10_001, outputTokens: 3_000 })).toBe('0.031001');
+    expect(
+      cost('claude-haiku-5-5', '2026-10-08', {
+        inputTokens: 20_000,
+        cacheReadTokens: 70_000,
+        cacheWrite1hTokens: 10_001,
+        outputTokens: 3_000,
+      }),
+    ).toBe('0.031001');
   });
 
   it('9. Bedrock us. Haiku 4.5 Batch with cache (geo 1.1 x batch 0.5)', () => {
     // 0.55 / 0.055 / 0.6875 / - / 2.75: 4,000 x 0.55 = 2,200; 8,192 x 0.055 = 450.56; 4,096 x 0.6875 = 2,816;
     // 800 x 2.75 = 2,200 -> 7,666.56 u$
-    expect(cost('us.anthropic.claude-haiku-4-5-20251001-v1:0', '2026-10-01', { inputTokens: 4_000, cacheReadTokens: 8_192, cacheWrite5mTokens: 4_096, outputTokens: 800 }, 'batch')).toBe('0.00766656');
+    expect(
+      cost(
+        'us.anthropic.claude-haiku-4-5-20251001-v1:0',
+        '2026-10-01',
+        { inputTokens: 4_000, cacheReadTokens: 8_192, cacheWrite5mTokens: 4_096, outputTokens: 800 },
+        'batch',
+      ),
+    ).toBe('0.00766656');
   });
 
   it('10. Gemini 2.5 Pro long context with implicit cache hits (cached tokens count toward 200K)', () => {
     // promptTokenCount 250,000 = 150,000 uncached + 100,000 cached > 200K -> 2.50 / 0.25 / 15:
     // 150,000 x 2.5 = 375,000; 100,000 x 0.25 = 25,000; 8,000 x 15 = 120,000 -> 520,000 u$
-    expect(cost('models/gemini-2.5-pro', '2026-10-01', { inputTokens: 150_000, cacheReadTokens: 100_000, outputTokens: 8_000 })).toBe('0.52');
+    expect(cost('models/gemini-2.5-pro', '2026-10-01', { inputTokens: 150_000, cacheReadTokens: 100_000, outputTokens: 8_000 })).toBe(
+      '0.52',
+    );
   });
 
   it('11. DeepSeek V4 Flash in a peak window (Tuesday 02:00 UTC)', () => {
     // 0.44 / 0.014 / 1.32: 100,000 x 0.44 = 44,000; 400,000 x 0.014 = 5,600; 10,000 x 1.32 = 13,200 -> 62,800 u$
-    expect(cost('deepseek-v4-flash', '2026-09-01T02:00:00Z', { inputTokens: 100_000, cacheReadTokens: 400_000, outputTokens: 10_000 })).toBe('0.0628');
+    expect(
+      cost('deepseek-v4-flash', '2026-09-01T02:00:00Z', { inputTokens: 100_000, cacheReadTokens: 400_000, outputTokens: 10_000 }),
+    ).toBe('0.0628');
   });
 
   it('12. Gemini 3.7 Flash priority (1.8x) with cache hits', () => {
     // 1.35 / 0.135 / 6.75: 10,000 x 1.35 = 13,500; 20,000 x 0.135 = 2,700; 1,000 x 6.75 = 6,750 -> 22,950 u$
-    expect(cost('gemini-3.7-flash', '2026-11-23', { inputTokens: 10_000, cacheReadTokens: 20_000, outputTokens: 1_000 }, 'priority')).toBe('0.02295');
+    expect(cost('gemini-3.7-flash', '2026-11-23', { inputTokens: 10_000, cacheReadTokens: 20_000, outputTokens: 1_000 }, 'priority')).toBe(
+      '0.02295',
+    );
   });
 
   it('13. Grok 4.6 at exactly 200,000 prompt tokens (inclusive tier)', () => {
@@ -758,6 +1013,15 @@ describe('full request costs (hand-computed)', () => {
   it('14. Vertex regional Sonnet 4.5 with 1h cache write (1.1x)', () => {
     // 3.30 / 0.33 / 4.125 / 6.60 / 16.50: 1,000 x 3.3 = 3,300; 50,000 x 0.33 = 16,500; 2,000 x 6.6 = 13,200;
     // 500 x 16.5 = 8,250 -> 41,250 u$
-    expect(cost('claude-sonnet-4-5@20250929', '2026-10-01', { inputTokens: 1_000, cacheReadTokens: 50_000, cacheWrite1hTokens: 2_000, outputTokens: 500, regional: true, provider: 'google' })).toBe('0.04125');
+    expect(
+      cost('claude-sonnet-4-5@20250929', '2026-10-01', {
+        inputTokens: 1_000,
+        cacheReadTokens: 50_000,
+        cacheWrite1hTokens: 2_000,
+        outputTokens: 500,
+        regional: true,
+        provider: 'google',
+      }),
+    ).toBe('0.04125');
   });
 });

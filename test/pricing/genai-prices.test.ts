@@ -115,7 +115,13 @@ function compare(catalog: Catalog): Compared {
 }
 
 type Verdict = 'ours' | 'theirs';
-interface Difference { key: string; ours: number | null; theirs: number | null; right: Verdict; why: string }
+interface Difference {
+  key: string;
+  ours: number | null;
+  theirs: number | null;
+  right: Verdict;
+  why: string;
+}
 
 /** Every price that differs from genai-prices 0.1.8, USD per MTok, with which side is right and why. */
 const DIFFERENCES: Difference[] = [
@@ -123,12 +129,30 @@ const DIFFERENCES: Difference[] = [
   // half at night; reasoner $0.55 / $0.14 / $2.19). DeepSeek replaced it on 2025-09-05 16:00 UTC (V3.1), cut it
   // on 2025-09-29 (V3.2), mapped both endpoints to V4 Flash from 2026-04-24 and cut cache hits to a tenth on
   // 2026-04-26 (api-docs.deepseek.com/quick_start/pricing and its 2025 copies); the catalog dates each step.
-  { key: 'deepseek/deepseek-chat input', ours: 0.14, theirs: 0.27, right: 'ours', why: 'V4 Flash price since 2026-04-24; genai-prices has the 2025 list' },
+  {
+    key: 'deepseek/deepseek-chat input',
+    ours: 0.14,
+    theirs: 0.27,
+    right: 'ours',
+    why: 'V4 Flash price since 2026-04-24; genai-prices has the 2025 list',
+  },
   { key: 'deepseek/deepseek-chat output', ours: 0.28, theirs: 1.1, right: 'ours', why: 'V4 Flash price since 2026-04-24' },
   { key: 'deepseek/deepseek-chat cacheRead', ours: 0.0028, theirs: 0.07, right: 'ours', why: 'cache hits one tenth since 2026-04-26' },
-  { key: 'deepseek/deepseek-chat cacheWrite5m', ours: 0.14, theirs: 0.27, right: 'ours', why: 'no write fee: writes bill as input on both sides, at different input prices' },
+  {
+    key: 'deepseek/deepseek-chat cacheWrite5m',
+    ours: 0.14,
+    theirs: 0.27,
+    right: 'ours',
+    why: 'no write fee: writes bill as input on both sides, at different input prices',
+  },
   { key: 'deepseek/deepseek-chat cacheWrite1h', ours: 0.14, theirs: 0.27, right: 'ours', why: 'writes bill as input' },
-  { key: 'deepseek/deepseek-reasoner input', ours: 0.14, theirs: 0.55, right: 'ours', why: 'one price for both endpoints since 2025-09-05; genai-prices has the R1 list of early 2025' },
+  {
+    key: 'deepseek/deepseek-reasoner input',
+    ours: 0.14,
+    theirs: 0.55,
+    right: 'ours',
+    why: 'one price for both endpoints since 2025-09-05; genai-prices has the R1 list of early 2025',
+  },
   { key: 'deepseek/deepseek-reasoner output', ours: 0.28, theirs: 2.19, right: 'ours', why: 'as deepseek-chat since 2025-09-05' },
   { key: 'deepseek/deepseek-reasoner cacheRead', ours: 0.0028, theirs: 0.14, right: 'ours', why: 'as deepseek-chat since 2025-09-05' },
   { key: 'deepseek/deepseek-reasoner cacheWrite5m', ours: 0.14, theirs: 0.55, right: 'ours', why: 'writes bill as input' },
@@ -136,15 +160,39 @@ const DIFFERENCES: Difference[] = [
   // Gemini 1.5 Pro context-cache reads: the Gemini pricing page listed $0.3125 (<=128K); genai-prices' entry
   // for the id gemini-1.5-pro has no cache price, so it bills cached tokens as input (its gemini-pro-1.5
   // entry has $0.3125).
-  { key: 'google/gemini-1.5-pro cacheRead', ours: 0.3125, theirs: 1.25, right: 'ours', why: 'cache price missing from that genai-prices entry' },
+  {
+    key: 'google/gemini-1.5-pro cacheRead',
+    ours: 0.3125,
+    theirs: 1.25,
+    right: 'ours',
+    why: 'cache price missing from that genai-prices entry',
+  },
   // "Nova in apac. regions": genai-prices matches the Nova 2 Lite geo profiles us./eu./jp. (its regional row,
   // +10%) but not apac., so it cannot price an apac. id at all. The apac. profile is a geo profile like the
   // others, priced +10% over global (aws.amazon.com/bedrock/pricing).
-  { key: 'aws/apac.amazon.nova-2-lite-v1:0 (probe) input', ours: 0.33, theirs: null, right: 'ours', why: 'apac. is a geo profile: $0.30 x 1.1' },
+  {
+    key: 'aws/apac.amazon.nova-2-lite-v1:0 (probe) input',
+    ours: 0.33,
+    theirs: null,
+    right: 'ours',
+    why: 'apac. is a geo profile: $0.30 x 1.1',
+  },
   { key: 'aws/apac.amazon.nova-2-lite-v1:0 (probe) output', ours: 2.75, theirs: null, right: 'ours', why: '$2.50 x 1.1' },
   { key: 'aws/apac.amazon.nova-2-lite-v1:0 (probe) cacheRead', ours: 0.0825, theirs: null, right: 'ours', why: '$0.075 x 1.1' },
-  { key: 'aws/apac.amazon.nova-2-lite-v1:0 (probe) cacheWrite5m', ours: 0.33, theirs: null, right: 'ours', why: 'Nova has no write fee: writes bill as input' },
-  { key: 'aws/apac.amazon.nova-2-lite-v1:0 (probe) cacheWrite1h', ours: 0.33, theirs: null, right: 'ours', why: 'Nova has no write fee: writes bill as input' },
+  {
+    key: 'aws/apac.amazon.nova-2-lite-v1:0 (probe) cacheWrite5m',
+    ours: 0.33,
+    theirs: null,
+    right: 'ours',
+    why: 'Nova has no write fee: writes bill as input',
+  },
+  {
+    key: 'aws/apac.amazon.nova-2-lite-v1:0 (probe) cacheWrite1h',
+    ours: 0.33,
+    theirs: null,
+    right: 'ours',
+    why: 'Nova has no write fee: writes bill as input',
+  },
 ];
 
 /**
@@ -175,13 +223,22 @@ const DIFFERENCE_RULES: Array<{ name: string; match: RegExp; holds: (v: Compared
 describe('coverage against @pydantic/genai-prices', () => {
   const { catalog } = loadCatalog();
   const result = compare(catalog);
-  const listed = parse(readFileSync(new URL('./genai-prices/unpriced.yaml', import.meta.url), 'utf8')) as Array<{ id: string; reason: string }>;
+  const listed = parse(readFileSync(new URL('./genai-prices/unpriced.yaml', import.meta.url), 'utf8')) as Array<{
+    id: string;
+    reason: string;
+  }>;
 
   it('prices every chat and embedding id, or lists it as deliberately unpriced with a reason', () => {
     expect(result.covered.length).toBeGreaterThan(100);
     const listedIds = new Set(listed.map((l) => l.id));
-    expect(result.unpriced.filter((id) => !listedIds.has(id)), 'priced by genai-prices, neither priced nor listed').toEqual([]);
-    expect(listed.filter((l) => !result.unpriced.includes(l.id)).map((l) => l.id), 'listed as unpriced but priced or gone').toEqual([]);
+    expect(
+      result.unpriced.filter((id) => !listedIds.has(id)),
+      'priced by genai-prices, neither priced nor listed',
+    ).toEqual([]);
+    expect(
+      listed.filter((l) => !result.unpriced.includes(l.id)).map((l) => l.id),
+      'listed as unpriced but priced or gone',
+    ).toEqual([]);
     for (const l of listed) expect(l.reason.length, l.id).toBeGreaterThan(20);
   });
 
@@ -191,21 +248,30 @@ describe('coverage against @pydantic/genai-prices', () => {
     for (const [key, [ours, theirs]] of result.differences) {
       const row = DIFFERENCES.find((d) => d.key === key);
       if (row) {
-        if (row.ours !== ours || row.theirs !== theirs) unexplained.push(`${key}: ours=${ours} theirs=${theirs} (table says ${row.ours} / ${row.theirs})`);
+        if (row.ours !== ours || row.theirs !== theirs)
+          unexplained.push(`${key}: ours=${ours} theirs=${theirs} (table says ${row.ours} / ${row.theirs})`);
         continue;
       }
       const rule = DIFFERENCE_RULES.find((r) => r.match.test(key));
-      if (rule && rule.holds(result.values, key.slice(0, key.lastIndexOf(' ')))) ruleHits.set(rule.name, (ruleHits.get(rule.name) ?? 0) + 1);
+      if (rule?.holds(result.values, key.slice(0, key.lastIndexOf(' ')))) ruleHits.set(rule.name, (ruleHits.get(rule.name) ?? 0) + 1);
       else unexplained.push(`${key}: ours=${ours} theirs=${theirs}`);
     }
     expect(unexplained).toEqual([]);
-    expect(DIFFERENCES.filter((d) => !result.differences.has(d.key)).map((d) => d.key), 'explained differences that no longer occur').toEqual([]);
+    expect(
+      DIFFERENCES.filter((d) => !result.differences.has(d.key)).map((d) => d.key),
+      'explained differences that no longer occur',
+    ).toEqual([]);
     for (const r of DIFFERENCE_RULES) expect(ruleHits.get(r.name) ?? 0, r.name).toBeGreaterThan(0);
     for (const d of DIFFERENCES) expect(d.why.length, d.key).toBeGreaterThan(5);
   });
 
   it('can fail: a wrong catalog price shows up as an unexplained difference', () => {
-    const wrong = catalogOf({ provider: 'openai', source: 'test', checkedAt: '2026-09-23', models: [{ id: 'gpt-4o', prices: [{ inputPerMTok: 3, cacheReadPerMTok: 1.25, outputPerMTok: 10 }] }] });
+    const wrong = catalogOf({
+      provider: 'openai',
+      source: 'test',
+      checkedAt: '2026-09-23',
+      models: [{ id: 'gpt-4o', prices: [{ inputPerMTok: 3, cacheReadPerMTok: 1.25, outputPerMTok: 10 }] }],
+    });
     const r = compare(wrong);
     expect(r.differences.get('openai/gpt-4o input')).toEqual([3, 2.5]);
     // and every other id is then unpriced, which the coverage check reports

@@ -16,8 +16,20 @@ describe('LiteLLM price map import', () => {
     const { models, skipped } = importLiteLlm(doc, '2026-11-20', 'sample.json');
     const byId = Object.fromEntries(models.map((m) => [m.id, m]));
     expect(byId['claude-sonnet-4-5'].prices[0]).toMatchObject({
-      inputPerMTok: 3, outputPerMTok: 15, cacheReadPerMTok: 0.3, cacheWrite5mPerMTok: 3.75, cacheWrite1hPerMTok: 6,
-      tiers: [{ threshold: 200000, operator: '>', rule: 'whole-request', counts: 'prompt', prices: { inputPerMTok: 6, outputPerMTok: 22.5, cacheReadPerMTok: 0.6, cacheWrite5mPerMTok: 7.5, cacheWrite1hPerMTok: 6 } }],
+      inputPerMTok: 3,
+      outputPerMTok: 15,
+      cacheReadPerMTok: 0.3,
+      cacheWrite5mPerMTok: 3.75,
+      cacheWrite1hPerMTok: 6,
+      tiers: [
+        {
+          threshold: 200000,
+          operator: '>',
+          rule: 'whole-request',
+          counts: 'prompt',
+          prices: { inputPerMTok: 6, outputPerMTok: 22.5, cacheReadPerMTok: 0.6, cacheWrite5mPerMTok: 7.5, cacheWrite1hPerMTok: 6 },
+        },
+      ],
     });
     // batch halves input and output and lists no cache price: a 0.5 multiplier (so cached tokens halve too)
     expect(byId['gpt-4o'].prices[0].batch).toEqual({ multiplier: 0.5 });
@@ -43,7 +55,9 @@ describe('LiteLLM price map import', () => {
     };
     // the snapshot id logged by the API resolves to the imported entry (it took over the bundled aliases):
     // 1000*3 + 2000*0.3 + 1000*6 (1h write) + 500*15 = 3000 + 600 + 6000 + 7500 = 17,100 u$
-    expect(cost('claude-sonnet-4-5-20250929', { inputTokens: 1000, cacheReadTokens: 2000, cacheWrite1hTokens: 1000, outputTokens: 500 })).toBe('0.0171');
+    expect(
+      cost('claude-sonnet-4-5-20250929', { inputTokens: 1000, cacheReadTokens: 2000, cacheWrite1hTokens: 1000, outputTokens: 500 }),
+    ).toBe('0.0171');
     // above 200K (201,000 prompt tokens): 201000*6 + 1000*22.5 = 1,206,000 + 22,500 u$
     expect(cost('claude-sonnet-4-5', { inputTokens: 201_000, outputTokens: 1000 })).toBe('1.2285');
     // batch: (1000*2.5 + 1000*1.25 + 1000*10) * 0.5 = 6,875 u$

@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import {
-  costOf, decimalToScaled, femtoToUsdNumber, femtoToUsdString, formatUsd, pricePerMTok, pricePerTokenToPerMTok,
-  ratio, scalePrice, toPlainDecimal,
+  costOf,
+  decimalToScaled,
+  femtoToUsdNumber,
+  femtoToUsdString,
+  formatUsd,
+  pricePerMTok,
+  pricePerTokenToPerMTok,
+  ratio,
+  scalePrice,
+  toPlainDecimal,
 } from '../../src/pricing/money.js';
 
 describe('exact money', () => {

@@ -60,7 +60,13 @@ describe('cost per call with and without caching', () => {
     const tools = tok(p.parts[0].toolsJson!);
     const sys = p.parts[1].messages[0].content;
     const ex = p.parts[2].messages;
-    const expectedPrefix = tools + chatTok([{ role: 'system', content: sys }, ...ex]) - 3 + 3 + tok('user') + tok('Help-center articles retrieved for this question:\n');
+    const expectedPrefix =
+      tools +
+      chatTok([{ role: 'system', content: sys }, ...ex]) -
+      3 +
+      3 +
+      tok('user') +
+      tok('Help-center articles retrieved for this question:\n');
     expect(mini.tokens.staticPrefix).toBe(expectedPrefix);
     expect(sonnet.cacheable).toBe(expectedPrefix);
     expect(haiku.cacheable).toBe(0);

@@ -10,16 +10,25 @@ describe('text edits', () => {
     expect(normalizeWhitespace('a  b   \n\n\n\n  - c\t\td  \n')).toBe('a b\n\n  - c d\n');
   });
   it('fillers: removed or shortened, capitalisation kept', () => {
-    expect(removeFiller('Please note that answers are short. Use it in order to win.', { phrase: 'please note that', replacement: '' })).toBe('Answers are short. Use it in order to win.');
+    expect(
+      removeFiller('Please note that answers are short. Use it in order to win.', { phrase: 'please note that', replacement: '' }),
+    ).toBe('Answers are short. Use it in order to win.');
     expect(removeFiller('Use it in order to win.', { phrase: 'in order to', replacement: 'to' })).toBe('Use it to win.');
   });
   it('duplicate sentences: later copies removed, a line left empty is dropped', () => {
     expect(removeSentence('Be kind to users.\n- Be kind to users.\nOk.\n', 'Be kind to users.', 1)).toBe('Be kind to users.\nOk.\n');
   });
   it('load-bearing sections by heading: Markdown, "Title:" lines and <tags>', () => {
-    const segs = segmentText('Intro.\n## Output format\nJSON only.\n## Tone\nWarm.\nExamples:\nQ: a\n<criteria>\nGood.\n</criteria>\nEnd.\n');
+    const segs = segmentText(
+      'Intro.\n## Output format\nJSON only.\n## Tone\nWarm.\nExamples:\nQ: a\n<criteria>\nGood.\n</criteria>\nEnd.\n',
+    );
     expect(segs.map((s) => [s.loadBearing, s.text])).toEqual([
-      [false, 'Intro.\n'], [true, '## Output format\nJSON only.\n'], [false, '## Tone\nWarm.\n'], [true, 'Examples:\nQ: a\n'], [true, '<criteria>\nGood.\n</criteria>\n'], [false, 'End.\n'],
+      [false, 'Intro.\n'],
+      [true, '## Output format\nJSON only.\n'],
+      [false, '## Tone\nWarm.\n'],
+      [true, 'Examples:\nQ: a\n'],
+      [true, '<criteria>\nGood.\n</criteria>\n'],
+      [false, 'End.\n'],
     ]);
   });
 });
@@ -52,7 +61,13 @@ describe('compression findings, measured by re-tokenizing', () => {
 
   it('filler phrases, each with tokens and dollars per month', () => {
     const f = a.savings.filter((s) => s.kind === 'filler').map((s) => `${s.where} ${s.detail}`);
-    expect(f).toEqual(['system "please note that" x1', 'system "it is important to" x1', 'system "in order to" x1 -> "to"', 'system "make sure to" x1', 'template "please note that" x1']);
+    expect(f).toEqual([
+      'system "please note that" x1',
+      'system "it is important to" x1',
+      'system "in order to" x1 -> "to"',
+      'system "make sure to" x1',
+      'template "please note that" x1',
+    ]);
     const n = a.savings.find((s) => s.detail.startsWith('"in order to"'))!;
     expect(n.tokensSaved).toBe(tok(sys) - tok(sys.replace('In order to', 'To')));
     // 5,000 calls/day x 30 at gpt-4o $2.50/MTok, nothing cacheable (prefix < 1,024)
@@ -89,7 +104,12 @@ describe('dynamic content before static content', () => {
     const a = analyzePrompt(est, { ...pe, models: [mini, haiku] }, {});
     expect(a.order!.ahead).toEqual(['context']);
     const tpl = p.parts[1].messages[0].content;
-    const instructions = tpl.slice(tpl.indexOf('Instructions for answering'), tpl.indexOf('\n\n  Question:') >= 0 ? tpl.indexOf('\n\n  Question:') : tpl.indexOf('\nQuestion:')).trim();
+    const instructions = tpl
+      .slice(
+        tpl.indexOf('Instructions for answering'),
+        tpl.indexOf('\n\n  Question:') >= 0 ? tpl.indexOf('\n\n  Question:') : tpl.indexOf('\nQuestion:'),
+      )
+      .trim();
     const staticNow = chatTok([{ role: 'system', content: p.parts[0].messages[0].content }]) - 3 + 3 + tok('user');
     const prefixAfter = staticNow + tok('Retrieved articles:\n' + instructions + '\n\n');
     const m = a.order!.models.find((x) => x.model === 'gpt-4o-mini')!;

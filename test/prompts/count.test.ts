@@ -25,7 +25,10 @@ describe('token counts per part', () => {
     const t = countPrompt(prompt, new PromptCounter({ encoding: 'o200k_base', factor: 1, exact: true }));
     expect(t.input).toBe(tok(toolsJson) + chatTok(rendered));
     expect(t.parts.map((p) => [p.name, p.tokens])).toEqual([
-      ['tools', tok(toolsJson)], ['system', tok('You are terse.')], ['examples', tok('Hi') + tok('Hello')], ['template', tok('Context: \nQ: ')],
+      ['tools', tok(toolsJson)],
+      ['system', tok('You are terse.')],
+      ['examples', tok('Hi') + tok('Hello')],
+      ['template', tok('Context: \nQ: ')],
     ]);
     expect(t.variables).toBe(tok('Context: abc def ghi\nQ: why?') - tok('Context: \nQ: '));
     expect(t.overhead).toBe(3 + 4 * 3 + tok('system') + 3 * tok('user') - tok('user') + tok('assistant'));
@@ -57,7 +60,9 @@ describe('token counts per part', () => {
       const p = loadPromptFile(f, FIXTURES);
       const me = est.estimateModel(p, 'gpt-4o-mini', 10, undefined);
       const tools = p.parts.filter((x) => x.toolsJson).reduce((n, x) => n + tok(x.toolsJson!), 0);
-      const msgs = p.parts.flatMap((x) => x.messages).map((m) => ({ role: m.role, content: m.content.replace(/\{\{\s*(\w+)\s*\}\}/g, (_s, v: string) => p.variables[v] ?? '') }));
+      const msgs = p.parts
+        .flatMap((x) => x.messages)
+        .map((m) => ({ role: m.role, content: m.content.replace(/\{\{\s*(\w+)\s*\}\}/g, (_s, v: string) => p.variables[v] ?? '') }));
       expect(me.tokens.input, f).toBe(tools + chatTok(msgs));
     }
   });

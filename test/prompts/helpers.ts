@@ -8,7 +8,8 @@ const o200k = getEncoding('o200k_base');
 export const tok = (text: string): number => o200k.encode(text).length;
 
 /** 3 tokens of framing per message + role + content, 3 for the reply priming (OpenAI Cookbook). */
-export const chatTok = (messages: { role: string; content: string }[]): number => 3 + messages.reduce((n, m) => n + 3 + tok(m.role) + tok(m.content), 0);
+export const chatTok = (messages: { role: string; content: string }[]): number =>
+  3 + messages.reduce((n, m) => n + 3 + tok(m.role) + tok(m.content), 0);
 
 export const catalog = loadCatalog().catalog;
 

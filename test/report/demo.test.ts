@@ -12,21 +12,62 @@ describe('report on the demo dataset', () => {
     const r = await runCli(['report', 'fixtures/demo', '--by', 'feature', '--format', 'json']);
     expect(r.code).toBe(0);
     const doc = JSON.parse(r.stdout);
-    expect(Object.keys(doc)).toEqual(['schemaVersion', 'inputs', 'period', 'groupBy', 'totals', 'groups', 'unitEconomics', 'contextWindowTax', 'caching', 'longContext', 'reprice', 'warnings', 'issues']);
-    expect(doc.inputs).toMatchObject({ read: 3784, counted: 3596, skipped: { 'batch-input-line': 180, 'error-body': 6, expired: 1, duplicate: 1 }, rejected: {} });
+    expect(Object.keys(doc)).toEqual([
+      'schemaVersion',
+      'inputs',
+      'period',
+      'groupBy',
+      'totals',
+      'groups',
+      'unitEconomics',
+      'contextWindowTax',
+      'caching',
+      'longContext',
+      'reprice',
+      'warnings',
+      'issues',
+    ]);
+    expect(doc.inputs).toMatchObject({
+      read: 3784,
+      counted: 3596,
+      skipped: { 'batch-input-line': 180, 'error-body': 6, expired: 1, duplicate: 1 },
+      rejected: {},
+    });
     expect(doc.totals.requests).toBe(3596);
-    expect(doc.totals.tokens).toEqual({ input: 4_381_087, cacheRead: 4_357_581, cacheWrite5m: 697_068, cacheWrite1h: 333_816, output: 645_107, reasoning: 166_144 });
+    expect(doc.totals.tokens).toEqual({
+      input: 4_381_087,
+      cacheRead: 4_357_581,
+      cacheWrite5m: 697_068,
+      cacheWrite1h: 333_816,
+      output: 645_107,
+      reasoning: 166_144,
+    });
     expect(doc.totals.costUsd.toFixed(2)).toBe('20.57');
     expect(doc.totals.unpricedModels).toEqual({ 'acme-finetune-v2': 20 });
     const features = doc.groups.map((g: { key: { feature: string } }) => g.key.feature).sort();
     expect(features).toEqual(['chat-assistant', 'kb-search-answer', 'reply-draft', 'ticket-summary', 'ticket-tagging']);
     for (const g of doc.groups) {
-      expect(Object.keys(g)).toEqual(['key', 'requests', 'tokens', 'costUsd', 'components', 'shareOfSpend', 'costPerRequestUsd', 'outputShareOfSpend', 'costPerRequestDistributionUsd', 'unpriced', 'estimatedRecords', 'pricing']);
+      expect(Object.keys(g)).toEqual([
+        'key',
+        'requests',
+        'tokens',
+        'costUsd',
+        'components',
+        'shareOfSpend',
+        'costPerRequestUsd',
+        'outputShareOfSpend',
+        'costPerRequestDistributionUsd',
+        'unpriced',
+        'estimatedRecords',
+        'pricing',
+      ]);
       expect(Object.keys(g.tokens)).toEqual(['input', 'cacheRead', 'cacheWrite5m', 'cacheWrite1h', 'output', 'reasoning']);
     }
     // components add up to the total, exactly as printed
     const c = doc.totals.components;
-    expect(Number((c.input + c.cacheRead + c.cacheWrite5m + c.cacheWrite1h + c.output).toFixed(9))).toBe(Number(doc.totals.costUsd.toFixed(9)));
+    expect(Number((c.input + c.cacheRead + c.cacheWrite5m + c.cacheWrite1h + c.output).toFixed(9))).toBe(
+      Number(doc.totals.costUsd.toFixed(9)),
+    );
     // the batch job is priced at batch rates
     const tagging = doc.groups.find((g: { key: { feature: string } }) => g.key.feature === 'ticket-tagging');
     expect(tagging.pricing[0]).toMatchObject({ entry: 'gpt-4o-mini', serviceTier: 'batch' });

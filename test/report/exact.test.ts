@@ -20,7 +20,9 @@ describe('exact amounts', () => {
   it('JSON text matches JSON.stringify layout, without exponents', () => {
     const doc = { a: 1, b: [1, 'x', null, { c: true }], d: {}, e: [], f: undefined, g: 'q"' };
     expect(toJsonText(doc)).toBe(JSON.stringify(doc, null, 2));
-    expect(toJsonText({ tiny: 3e-7, huge: 2.1e304, neg: -1.5e-10 })).toBe(`{\n  "tiny": 0.0000003,\n  "huge": 21${'0'.repeat(303)},\n  "neg": -0.00000000015\n}`);
+    expect(toJsonText({ tiny: 3e-7, huge: 2.1e304, neg: -1.5e-10 })).toBe(
+      `{\n  "tiny": 0.0000003,\n  "huge": 21${'0'.repeat(303)},\n  "neg": -0.00000000015\n}`,
+    );
     expect(JSON.parse(toJsonText({ tiny: 3e-7 })).tiny).toBe(3e-7);
   });
 

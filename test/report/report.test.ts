@@ -26,9 +26,25 @@ describe('report on a mixed fixture', () => {
     expect(doc.inputs.files[0].format).toBe('openai+anthropic');
     expect(Object.values(doc.inputs.rejected as Record<string, number>).reduce((a, b) => a + b, 0)).toBe(2);
     expect(doc.totals.costUsd).toBe(0.0171732);
-    expect(doc.totals.components).toEqual({ input: 0.0010464, cacheRead: 0.0015768, cacheWrite5m: 0.00375, cacheWrite1h: 0, output: 0.0108 });
-    expect(doc.totals.tokens).toEqual({ input: 976 + 100 + 200 + 1000, cacheRead: 1024 + 2000 + 3000, cacheWrite5m: 1000, cacheWrite1h: 0, output: 500 + 300 + 400 + 100, reasoning: 0 });
-    expect(doc.totals.unpriced).toEqual({ requests: 1, tokens: { input: 1000, cacheRead: 0, cacheWrite5m: 0, cacheWrite1h: 0, output: 100, reasoning: 0 } });
+    expect(doc.totals.components).toEqual({
+      input: 0.0010464,
+      cacheRead: 0.0015768,
+      cacheWrite5m: 0.00375,
+      cacheWrite1h: 0,
+      output: 0.0108,
+    });
+    expect(doc.totals.tokens).toEqual({
+      input: 976 + 100 + 200 + 1000,
+      cacheRead: 1024 + 2000 + 3000,
+      cacheWrite5m: 1000,
+      cacheWrite1h: 0,
+      output: 500 + 300 + 400 + 100,
+      reasoning: 0,
+    });
+    expect(doc.totals.unpriced).toEqual({
+      requests: 1,
+      tokens: { input: 1000, cacheRead: 0, cacheWrite5m: 0, cacheWrite1h: 0, output: 100, reasoning: 0 },
+    });
     expect(doc.totals.unpricedModels).toEqual({ 'acme-x': 1 });
     const byModel = Object.fromEntries(doc.groups.map((g: { key: { model: string }; costUsd: number | null }) => [g.key.model, g.costUsd]));
     expect(byModel).toEqual({ 'claude-sonnet-4-5-20250929': 0.01665, 'gpt-4o-mini-2024-07-18': 0.0005232, 'acme-x': null });
@@ -36,7 +52,10 @@ describe('report on a mixed fixture', () => {
     expect(sonnet.pricing[0]).toMatchObject({ entry: 'claude-sonnet-4-5', serviceTier: 'standard' });
     expect(sonnet.pricing[0].source).toBeTruthy();
     // issues carry file:line and a hint
-    const lines = doc.issues.filter((i: { severity: string }) => i.severity === 'error').map((i: { line: number }) => i.line).sort();
+    const lines = doc.issues
+      .filter((i: { severity: string }) => i.severity === 'error')
+      .map((i: { line: number }) => i.line)
+      .sort();
     expect(lines).toEqual([6, 7]);
     for (const i of doc.issues) expect(i.file).toBe(FIXTURE);
   });
@@ -59,7 +78,10 @@ describe('report on a mixed fixture', () => {
     expect(u.costPerUserUsd).toBe(0.0005232);
     // outcomes: success on lines 1-3 (3), failure on the unpriced line; cost of known outcomes = priced ones
     expect(u.outcomes).toMatchObject({ success: 3, failure: 1, successRate: 0.75, costPerSuccessfulOutcomeUsd: 0.0057244 });
-    expect(doc.contextWindowTax.turns.map((t: { turn: number; costUsd: number }) => [t.turn, t.costUsd])).toEqual([[1, 0.00915], [2, 0.0075]]);
+    expect(doc.contextWindowTax.turns.map((t: { turn: number; costUsd: number }) => [t.turn, t.costUsd])).toEqual([
+      [1, 0.00915],
+      [2, 0.0075],
+    ]);
     // prompt tokens: turn 1 = 100 + 2000 + 1000 = 3100; turn 2 = 200 + 3000 = 3200
     expect(doc.contextWindowTax.promptGrowthFactor).toBe(Number((3200 / 3100).toFixed(3)));
     // caching: without caching, cached/written tokens at input price:
@@ -71,7 +93,10 @@ describe('report on a mixed fixture', () => {
   it('groups by several dimensions and filters by time', async () => {
     const doc = JSON.parse((await runCli(['report', FIXTURE, '--by', 'feature,customer', '--format', 'json'])).stdout);
     expect(doc.groupBy).toEqual(['feature', 'customer']);
-    expect(doc.groups.map((g: { key: unknown }) => g.key)).toEqual([{ feature: 'chat', customer: 'beta' }, { feature: 'search', customer: 'alpha' }]);
+    expect(doc.groups.map((g: { key: unknown }) => g.key)).toEqual([
+      { feature: 'chat', customer: 'beta' },
+      { feature: 'search', customer: 'alpha' },
+    ]);
     const late = JSON.parse((await runCli(['report', FIXTURE, '--since', '2026-10-01T00:01:30Z', '--format', 'json'])).stdout);
     // only line 3 (00:02:00) and the unpriced line (00:03:00) remain
     expect(late.totals.costUsd).toBe(0.0075);
@@ -99,7 +124,9 @@ describe('report on a mixed fixture', () => {
   it('writes spreadsheet-safe CSV and markdown', async () => {
     const csv = (await runCli(['report', FIXTURE, '--format', 'csv'])).stdout.split('\n');
     // the last column marks unpriced requests per group (the acme-x row: 1)
-    expect(csv[0]).toBe('Model,Requests,Input tok,Cache read,Cache write,Output tok,Cost,Share,$/request,p90 $/req,Output share,Unpriced requests');
+    expect(csv[0]).toBe(
+      'Model,Requests,Input tok,Cache read,Cache write,Output tok,Cost,Share,$/request,p90 $/req,Output share,Unpriced requests',
+    );
     expect(csv.find((l) => l.startsWith('acme-x,'))!.endsWith(',1')).toBe(true);
     expect(csv[1].startsWith('claude-sonnet-4-5-20250929,2,300,5000,1000,700,0.01665,')).toBe(true);
     const md = (await runCli(['report', FIXTURE, '--format', 'markdown'])).stdout;

@@ -61,7 +61,12 @@ function plain(rollup: ReportRollup): unknown {
 }
 
 describe('merging the rollup of a later part', () => {
-  for (const [n, splitAt, seed] of [[3000, 1500, 1], [3000, 7, 2], [2000, 1999, 3], [4000, 2600, 4]] as const) {
+  for (const [n, splitAt, seed] of [
+    [3000, 1500, 1],
+    [3000, 7, 2],
+    [2000, 1999, 3],
+    [4000, 2600, 4],
+  ] as const) {
     it(`equals one pass (${n} records split at ${splitAt}, seed ${seed})`, () => {
       const recs = records(n, seed);
       const pricer = new Pricer(catalog, { defaultMs: Date.parse('2026-11-23T00:00:00Z') });

@@ -32,14 +32,49 @@ function logLines(n: number, seed: number): string[] {
   let t = Date.parse('2026-10-01T00:00:00Z');
   for (let i = 0; i < n; i++) {
     t += Math.floor(rand() * 90_000);
-    const metadata = { feature: rand() < 0.5 ? 'chat' : 'search', customer: `cust-${Math.floor(rand() * 20)}`, conversation_id: `conv-${Math.floor(rand() * 60)}` };
+    const metadata = {
+      feature: rand() < 0.5 ? 'chat' : 'search',
+      customer: `cust-${Math.floor(rand() * 20)}`,
+      conversation_id: `conv-${Math.floor(rand() * 60)}`,
+    };
     const cached = rand() < 0.4 ? Math.floor(rand() * 2000) : 0;
     if (rand() < 0.5) {
       const prompt = 1000 + Math.floor(rand() * 5000);
-      out.push(line({ timestamp: new Date(t).toISOString(), metadata, response: { id: `chatcmpl-${seed}-${i}`, object: 'chat.completion', model: 'gpt-4o-mini-2024-07-18', usage: { prompt_tokens: prompt, completion_tokens: Math.floor(rand() * 500), prompt_tokens_details: { cached_tokens: Math.min(cached, prompt) } } } }));
+      out.push(
+        line({
+          timestamp: new Date(t).toISOString(),
+          metadata,
+          response: {
+            id: `chatcmpl-${seed}-${i}`,
+            object: 'chat.completion',
+            model: 'gpt-4o-mini-2024-07-18',
+            usage: {
+              prompt_tokens: prompt,
+              completion_tokens: Math.floor(rand() * 500),
+              prompt_tokens_details: { cached_tokens: Math.min(cached, prompt) },
+            },
+          },
+        }),
+      );
     } else {
       const write = rand() < 0.3 ? Math.floor(rand() * 3000) : 0;
-      out.push(line({ timestamp: new Date(t).toISOString(), metadata, response: { id: `msg_${seed}_${i}`, type: 'message', model: 'claude-sonnet-4-5-20250929', usage: { input_tokens: Math.floor(rand() * 4000), cache_read_input_tokens: cached, cache_creation_input_tokens: write, output_tokens: Math.floor(rand() * 800) } } }));
+      out.push(
+        line({
+          timestamp: new Date(t).toISOString(),
+          metadata,
+          response: {
+            id: `msg_${seed}_${i}`,
+            type: 'message',
+            model: 'claude-sonnet-4-5-20250929',
+            usage: {
+              input_tokens: Math.floor(rand() * 4000),
+              cache_read_input_tokens: cached,
+              cache_creation_input_tokens: write,
+              output_tokens: Math.floor(rand() * 800),
+            },
+          },
+        }),
+      );
     }
   }
   return out;
@@ -97,7 +132,13 @@ describe('report on a file read in two halves', () => {
   it('a stream whose delta is in the second half: reads on in one pass, same result', async () => {
     const k = splitIndex(lines);
     const copy = [...lines];
-    copy[k - 1] = line({ timestamp: '2026-10-03T00:00:00.000Z', response: { type: 'message_start', message: { id: 'msg_stream', type: 'message', model: 'claude-sonnet-4-5-20250929', usage: { input_tokens: 900, output_tokens: 1 } } } });
+    copy[k - 1] = line({
+      timestamp: '2026-10-03T00:00:00.000Z',
+      response: {
+        type: 'message_start',
+        message: { id: 'msg_stream', type: 'message', model: 'claude-sonnet-4-5-20250929', usage: { input_tokens: 900, output_tokens: 1 } },
+      },
+    });
     copy[k] = line({ response: { type: 'message_delta', usage: { output_tokens: 321 } } });
     const file = write('stream.jsonl', copy);
     const { split, onePass } = await both(file);
@@ -121,7 +162,9 @@ describe('report on a file read in two halves', () => {
     const bad = copy.length - 3;
     copy[bad] = '{"not": json' + ' '.repeat(WIDTH - 12);
     const file = write('strict.jsonl', copy);
-    const r = await runCli(['report', file, '--strict', '--format', 'json'], { env: { TOKENOMICS_SPLIT_MIN_BYTES: '0', TOKENOMICS_THREADS: '2' } });
+    const r = await runCli(['report', file, '--strict', '--format', 'json'], {
+      env: { TOKENOMICS_SPLIT_MIN_BYTES: '0', TOKENOMICS_THREADS: '2' },
+    });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(`strict.jsonl:${bad + 1}`);
   });
@@ -187,8 +230,21 @@ describe('report on a file read in two halves', () => {
 
   describe('found in review: the halves join as one pass would', () => {
     const T0 = Date.parse('2026-10-01T00:00:00Z');
-    const anth = (i: number, usage: Record<string, number> = {}, extra: Record<string, unknown> = {}) => ({ id: `msg_${i}`, type: 'message', role: 'assistant', model: 'claude-sonnet-4-5-20250929', usage: { input_tokens: 100 + (i % 50), output_tokens: 20 + (i % 7), ...usage }, ...extra });
-    const gem = (i: number) => ({ responseId: `resp_${i}`, modelVersion: 'gemini-2.5-pro', createTime: new Date(T0 + i * 1000).toISOString(), candidates: [{ finishReason: 'STOP' }], usageMetadata: { promptTokenCount: 300 + (i % 40), candidatesTokenCount: 50 } });
+    const anth = (i: number, usage: Record<string, number> = {}, extra: Record<string, unknown> = {}) => ({
+      id: `msg_${i}`,
+      type: 'message',
+      role: 'assistant',
+      model: 'claude-sonnet-4-5-20250929',
+      usage: { input_tokens: 100 + (i % 50), output_tokens: 20 + (i % 7), ...usage },
+      ...extra,
+    });
+    const gem = (i: number) => ({
+      responseId: `resp_${i}`,
+      modelVersion: 'gemini-2.5-pro',
+      createTime: new Date(T0 + i * 1000).toISOString(),
+      candidates: [{ finishReason: 'STOP' }],
+      usageMetadata: { promptTokenCount: 300 + (i % 40), candidatesTokenCount: 50 },
+    });
 
     it('a log sorted by conversation (not by time): a cache write read in its own conversation is not "never read"', async () => {
       // 700 conversations, each spanning five days (a cache write, then a read 30 s later, every day),
@@ -199,7 +255,9 @@ describe('report on a file read in two halves', () => {
         for (let k = 0; k < 9; k++) {
           const t = T0 + Math.floor(k / 2) * 86_400_000 + c * 60_000 + (k % 2) * 30_000;
           const usage: Record<string, number> = k % 2 === 0 ? { cache_creation_input_tokens: 3000 } : { cache_read_input_tokens: 3000 };
-          rows.push(line({ timestamp: new Date(t).toISOString(), metadata: { conversation_id: `c${c}` }, response: anth(c * 9 + k, usage) }));
+          rows.push(
+            line({ timestamp: new Date(t).toISOString(), metadata: { conversation_id: `c${c}` }, response: anth(c * 9 + k, usage) }),
+          );
         }
       }
       const file = write('by-conversation.jsonl', rows);
@@ -217,7 +275,18 @@ describe('report on a file read in two halves', () => {
         const k = i < kinds.length ? kinds[i] : i % 2 ? 'a' : 'g';
         let text: string;
         // Anthropic streams in the second half: their deltas score below the confident level
-        if (i >= k2 && (i - k2) % 4 === 0) text = line({ response: { type: 'message_start', message: { id: `msg_st${i}`, type: 'message', model: 'claude-sonnet-4-5-20250929', usage: { input_tokens: 500, output_tokens: 1 } } } });
+        if (i >= k2 && (i - k2) % 4 === 0)
+          text = line({
+            response: {
+              type: 'message_start',
+              message: {
+                id: `msg_st${i}`,
+                type: 'message',
+                model: 'claude-sonnet-4-5-20250929',
+                usage: { input_tokens: 500, output_tokens: 1 },
+              },
+            },
+          });
         else if (i >= k2 && (i - k2) % 4 === 1) text = line({ response: { type: 'message_delta', usage: { output_tokens: 800 } } });
         else if (i >= k2 && (i - k2) % 4 === 2) text = line({ response: { type: 'message_stop' } });
         else text = line(k === 'g' ? gem(i) : anth(i));
@@ -236,7 +305,13 @@ describe('report on a file read in two halves', () => {
     it('a line two formats recognise goes to the same one in either half', async () => {
       // an OpenAI log with Gemini lines in the first half only; later lines carry both an Anthropic message
       // and Gemini usage (each format recognises them confidently)
-      const openai = (i: number) => ({ id: `chatcmpl-${i}`, object: 'chat.completion', model: 'gpt-4o-mini-2024-07-18', created: 1790812800 + i, usage: { prompt_tokens: 100 + (i % 9), completion_tokens: 10 } });
+      const openai = (i: number) => ({
+        id: `chatcmpl-${i}`,
+        object: 'chat.completion',
+        model: 'gpt-4o-mini-2024-07-18',
+        created: 1790812800 + i,
+        usage: { prompt_tokens: 100 + (i % 9), completion_tokens: 10 },
+      });
       const rows: string[] = [];
       for (let i = 0; i < 6000; i++) {
         if (i < 8) rows.push(line(openai(i)));
@@ -253,7 +328,19 @@ describe('report on a file read in two halves', () => {
       const rows: string[] = [];
       for (let i = 0; i < 6000; i++) {
         if (i >= 100 && i < 105) {
-          rows.push(line({ type: 'assistant', sessionId: 's1', requestId: `req_${i}`, timestamp: new Date(T0 + i * 1000).toISOString(), message: { id: `msg_cc${i}`, model: 'claude-sonnet-4-5-20250929', usage: { input_tokens: 10, output_tokens: 5, cache_read_input_tokens: 90000 } } }));
+          rows.push(
+            line({
+              type: 'assistant',
+              sessionId: 's1',
+              requestId: `req_${i}`,
+              timestamp: new Date(T0 + i * 1000).toISOString(),
+              message: {
+                id: `msg_cc${i}`,
+                model: 'claude-sonnet-4-5-20250929',
+                usage: { input_tokens: 10, output_tokens: 5, cache_read_input_tokens: 90000 },
+              },
+            }),
+          );
         } else rows.push(line(anth(i)));
       }
       const file = write('claude-code.jsonl', rows);
@@ -265,7 +352,12 @@ describe('report on a file read in two halves', () => {
     it('a stream completed in the first half and a stray delta after the split: read on, same result', async () => {
       const k = splitIndex(lines);
       const copy = [...lines];
-      copy[k - 2] = line({ response: { type: 'message_start', message: { id: 'msg_s', type: 'message', model: 'claude-sonnet-4-5-20250929', usage: { input_tokens: 900, output_tokens: 1 } } } });
+      copy[k - 2] = line({
+        response: {
+          type: 'message_start',
+          message: { id: 'msg_s', type: 'message', model: 'claude-sonnet-4-5-20250929', usage: { input_tokens: 900, output_tokens: 1 } },
+        },
+      });
       copy[k - 1] = line({ response: { type: 'message_stop' } });
       copy[k] = line({ response: { type: 'message_delta', usage: { output_tokens: 321 } } });
       const file = write('stray-delta.jsonl', copy);

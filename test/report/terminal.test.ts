@@ -28,10 +28,29 @@ interface Line {
 function anthropicLine(l: Line, i: number): string {
   return JSON.stringify({
     timestamp: l.timestamp ?? '2026-10-01T00:01:00Z',
-    request: { model: l.model ?? 'claude-sonnet-4-5', metadata: { feature: l.feature ?? 'chat', customer: l.customer ?? 'c', ...(l.conversation ? { conversation_id: l.conversation, turn: String(l.turn ?? 1) } : {}) } },
+    request: {
+      model: l.model ?? 'claude-sonnet-4-5',
+      metadata: {
+        feature: l.feature ?? 'chat',
+        customer: l.customer ?? 'c',
+        ...(l.conversation ? { conversation_id: l.conversation, turn: String(l.turn ?? 1) } : {}),
+      },
+    },
     response: {
-      id: `msg_${i}`, type: 'message', role: 'assistant', model: l.model ?? 'claude-sonnet-4-5-20250929', content: [{ type: 'text', text: 'hi' }], stop_reason: 'end_turn', stop_sequence: null,
-      usage: { input_tokens: l.input ?? 1000, cache_creation_input_tokens: 0, cache_read_input_tokens: 0, output_tokens: l.output ?? 100, service_tier: 'standard' },
+      id: `msg_${i}`,
+      type: 'message',
+      role: 'assistant',
+      model: l.model ?? 'claude-sonnet-4-5-20250929',
+      content: [{ type: 'text', text: 'hi' }],
+      stop_reason: 'end_turn',
+      stop_sequence: null,
+      usage: {
+        input_tokens: l.input ?? 1000,
+        cache_creation_input_tokens: 0,
+        cache_read_input_tokens: 0,
+        output_tokens: l.output ?? 100,
+        service_tier: 'standard',
+      },
     },
   });
 }
@@ -48,7 +67,7 @@ describe('untrusted text is inert', () => {
   const hostile = ['evil\u001b[2J\u001b]52;c;SGVsbG8=\u0007model', 'two\nlines | forged row', 'bidi\u202egnp.exe', 'c1\u009bcontrol'];
 
   it('escapes control characters, newlines and bidi overrides in model, feature and customer names', async () => {
-    const file = logFile(hostile.map((h, i) => ({ model: h, feature: `f-${h}`, customer: `c-${h}` , input: 100 + i })));
+    const file = logFile(hostile.map((h, i) => ({ model: h, feature: `f-${h}`, customer: `c-${h}`, input: 100 + i })));
     for (const by of ['model', 'feature', 'customer']) {
       for (const format of ['table', 'markdown']) {
         const r = await runCli(['report', file, '--by', by, '--format', format, '--wide']);
@@ -101,7 +120,8 @@ describe('long sections are limited', () => {
 
   it('limits the turn table of a long conversation, with a line saying how to see it', async () => {
     const lines: Line[] = [];
-    for (let t = 1; t <= 60; t++) lines.push({ conversation: 'long', turn: t, timestamp: `2026-10-01T00:${String(t - 1).padStart(2, '0')}:00Z` });
+    for (let t = 1; t <= 60; t++)
+      lines.push({ conversation: 'long', turn: t, timestamp: `2026-10-01T00:${String(t - 1).padStart(2, '0')}:00Z` });
     const file = logFile(lines);
     const r = await runCli(['report', file]);
     const turns = r.stdout.slice(r.stdout.indexOf('Context-window tax'));
@@ -128,7 +148,10 @@ describe('warnings are never hidden', () => {
     }
     const r = await runCli(['report', file, '--format', 'json']);
     const doc = JSON.parse(r.stdout);
-    const stderrLines = r.stderr.trim().split('\n').map((l) => l.replace(/^warning: /, ''));
+    const stderrLines = r.stderr
+      .trim()
+      .split('\n')
+      .map((l) => l.replace(/^warning: /, ''));
     expect(doc.warnings.map((w: { message: string }) => w.message)).toEqual(stderrLines);
     expect(doc.warnings.find((w: { code: string }) => w.code === 'unpriced-models').requests).toBe(1);
   });
@@ -158,8 +181,14 @@ describe('time is time', () => {
   it('refuses impossible dates and windows with exit 2', async () => {
     const file = resolve(root, 'fixtures/report/mixed.jsonl');
     for (const args of [
-      ['--since', '2025-02-30'], ['--since=-1'], ['--until', '0000-01-01'], ['--since', '+275760-09-13T00:00:00Z'], ['--reprice', '2026-13-45'], ['--reprice', '2025-02-30'],
-      ['--since', '2026-11-01', '--until', '2026-10-01'], ['--tz', 'Mars/Olympus'],
+      ['--since', '2025-02-30'],
+      ['--since=-1'],
+      ['--until', '0000-01-01'],
+      ['--since', '+275760-09-13T00:00:00Z'],
+      ['--reprice', '2026-13-45'],
+      ['--reprice', '2025-02-30'],
+      ['--since', '2026-11-01', '--until', '2026-10-01'],
+      ['--tz', 'Mars/Olympus'],
     ]) {
       const r = await runCli(['report', file, ...args]);
       expect(r.code, args.join(' ')).toBe(2);
@@ -171,7 +200,11 @@ describe('time is time', () => {
 
   it('an impossible timestamp inside a log is a rejected record with file:line', async () => {
     const fixture = readFileSync(resolve(root, 'fixtures/logs/claude-code/session.jsonl'), 'utf8').split('\n');
-    for (const [bad, label] of [['2025-02-30T09:10:26.118Z', 'Feb 30'], ['0000-11-14T09:10:26.118Z', 'year 0000'], ['+275760-09-13T00:00:00.000Z', 'year +275760']]) {
+    for (const [bad, label] of [
+      ['2025-02-30T09:10:26.118Z', 'Feb 30'],
+      ['0000-11-14T09:10:26.118Z', 'year 0000'],
+      ['+275760-09-13T00:00:00.000Z', 'year +275760'],
+    ]) {
       const dir = tmp();
       const lines = fixture.map((l) => l.replace('2025-11-14T09:10:26.118Z', bad));
       const changed = lines.flatMap((l, i) => (l.includes(bad) && l.includes('"assistant"') ? [i + 1] : []));
@@ -179,7 +212,10 @@ describe('time is time', () => {
       writeFileSync(join(dir, 's.jsonl'), lines.join('\n'));
       const doc = JSON.parse((await runCli(['report', join(dir, 's.jsonl'), '--format', 'json'])).stdout);
       const rejected = doc.issues.filter((i: { code: string }) => i.code === 'invalid-timestamp');
-      expect(rejected.map((i: { line: number }) => i.line), label).toEqual(changed);
+      expect(
+        rejected.map((i: { line: number }) => i.line),
+        label,
+      ).toEqual(changed);
       expect(doc.inputs.rejected['invalid-timestamp'], label).toBe(changed.length);
     }
   });
@@ -195,7 +231,10 @@ describe('time is time', () => {
     expect(utc.groups.map((g: { key: { day: string } }) => g.key.day)).toEqual(['2026-10-01', '2026-10-02', '2026-10-03']);
     // 2026-10-02T23:30Z is 08:30 on 2026-10-03 in Tokyo (UTC+9): two records that day
     const tokyo = JSON.parse((await runCli(['report', file, '--by', 'day', '--tz', 'Asia/Tokyo', '--format', 'json'])).stdout);
-    expect(tokyo.groups.map((g: { key: { day: string }; requests: number }) => [g.key.day, g.requests])).toEqual([['2026-10-01', 1], ['2026-10-03', 2]]);
+    expect(tokyo.groups.map((g: { key: { day: string }; requests: number }) => [g.key.day, g.requests])).toEqual([
+      ['2026-10-01', 1],
+      ['2026-10-03', 2],
+    ]);
     const table = await runCli(['report', file, '--by', 'day', '--tz', 'Asia/Tokyo']);
     expect(table.stdout).toContain('Period:     2026-10-01 21:00 to 2026-10-03 21:00 Asia/Tokyo');
     const month = JSON.parse((await runCli(['report', file, '--by', 'week', '--format', 'json'])).stdout);
@@ -218,7 +257,13 @@ describe('conventions', () => {
   });
 
   it('failures are red, not dim', async () => {
-    const report = { title: 'FAIL: 1 budget violation', summary: [], sections: [], notes: ['error: support-bot: maxIncreaseUsd exceeded'], json: null };
+    const report = {
+      title: 'FAIL: 1 budget violation',
+      summary: [],
+      sections: [],
+      notes: ['error: support-bot: maxIncreaseUsd exceeded'],
+      json: null,
+    };
     const out = toTable(report, { color: true, width: 80 });
     expect(out).toContain('FAIL: 1 budget violation');
     for (const line of out.split('\n').filter((l) => /FAIL|error/.test(l))) {
@@ -234,7 +279,8 @@ describe('conventions', () => {
     for (const cmd of ['report', 'prices', 'tokens', 'estimate', 'check', 'simulate', 'whatif']) {
       const r = await runCli([cmd, '--help']);
       expect(r.code).toBe(0);
-      for (const opt of ['--format', '--quiet', '--wide', '--all', '--color', '--no-config']) expect(r.stdout, `${cmd} --help`).toContain(opt);
+      for (const opt of ['--format', '--quiet', '--wide', '--all', '--color', '--no-config'])
+        expect(r.stdout, `${cmd} --help`).toContain(opt);
     }
   });
 
@@ -246,7 +292,16 @@ describe('conventions', () => {
       if (l.startsWith('```')) fenced = !fenced;
       return !fenced && /^#{1,6} /.test(l);
     });
-    const anchors = new Set(headings.map((l) => l.replace(/^#+ /, '').trim().toLowerCase().replace(/[^\p{L}\p{N} _-]/gu, '').replace(/ /g, '-')));
+    const anchors = new Set(
+      headings.map((l) =>
+        l
+          .replace(/^#+ /, '')
+          .trim()
+          .toLowerCase()
+          .replace(/[^\p{L}\p{N} _-]/gu, '')
+          .replace(/ /g, '-'),
+      ),
+    );
     const sources = execFind(resolve(root, 'src'));
     const hints = sources.flatMap((f) => [...readFileSync(f, 'utf8').matchAll(/README(?:\.md)?#([\w-]+)/g)].map((m) => [f, m[1]] as const));
     expect(hints.length).toBeGreaterThan(0);
@@ -302,16 +357,26 @@ describe('Claude Code users', () => {
     mkdirSync(join(a, 'projects', '-home-dev-app'), { recursive: true });
     writeFileSync(join(a, 'projects', '-home-dev-app', 'sess-1.jsonl'), fixture);
     mkdirSync(join(b, 'projects', '-home-dev-other'), { recursive: true });
-    writeFileSync(join(b, 'projects', '-home-dev-other', 'sess-2.jsonl'), fixture.replace(/sess-1/g, 'sess-2').replace(/msg_/g, 'msgB_').replace(/req_/g, 'reqB_'));
+    writeFileSync(
+      join(b, 'projects', '-home-dev-other', 'sess-2.jsonl'),
+      fixture
+        .replace(/sess-1/g, 'sess-2')
+        .replace(/msg_/g, 'msgB_')
+        .replace(/req_/g, 'reqB_'),
+    );
     const one = await runCli(['report', '--format', 'json'], { env: { CLAUDE_CONFIG_DIR: a, HOME: tmp() } });
     expect(one.code).toBe(0);
     const direct = await runCli(['report', resolve(root, 'fixtures/logs/claude-code/session.jsonl'), '--format', 'json']);
     expect(JSON.parse(one.stdout).totals).toEqual(JSON.parse(direct.stdout).totals);
     expect(one.stderr).toContain(`reading Claude Code logs in ${join(a, 'projects')}`);
     // comma-separated directories, grouped by project (the directory under projects/) and session
-    const both = JSON.parse((await runCli(['report', '--by', 'project', '--format', 'json'], { env: { CLAUDE_CONFIG_DIR: `${a},${b}`, HOME: tmp() } })).stdout);
+    const both = JSON.parse(
+      (await runCli(['report', '--by', 'project', '--format', 'json'], { env: { CLAUDE_CONFIG_DIR: `${a},${b}`, HOME: tmp() } })).stdout,
+    );
     expect(both.groups.map((g: { key: { project: string } }) => g.key.project).sort()).toEqual(['-home-dev-app', '-home-dev-other']);
-    const sessions = JSON.parse((await runCli(['report', '--by', 'session', '--format', 'json'], { env: { CLAUDE_CONFIG_DIR: `${a},${b}`, HOME: tmp() } })).stdout);
+    const sessions = JSON.parse(
+      (await runCli(['report', '--by', 'session', '--format', 'json'], { env: { CLAUDE_CONFIG_DIR: `${a},${b}`, HOME: tmp() } })).stdout,
+    );
     expect(sessions.groups.map((g: { key: { session: string } }) => g.key.session).sort()).toEqual(['sess-1', 'sess-2']);
   });
 

@@ -39,7 +39,12 @@ describe('size caps and endless inputs', () => {
     const f = join(dir, 'huge.yaml');
     const line = '# ' + 'x'.repeat(1021) + '\n'; // 1 KiB of comment
     writeFileSync(f, line.repeat(16 * 1024 + 1)); // 16 MiB + 1 KiB
-    for (const args of [['report', DEMO, '--config', f], ['report', DEMO, '--prices', f], ['whatif', f], ['simulate', DEMO, '--scenario', f]]) {
+    for (const args of [
+      ['report', DEMO, '--config', f],
+      ['report', DEMO, '--prices', f],
+      ['whatif', f],
+      ['simulate', DEMO, '--scenario', f],
+    ]) {
       const r = await runCli(args);
       expect(r.code).toBe(2);
       expect(r.stderr).toMatch(/is larger than 16 MiB; not read/);
@@ -52,7 +57,9 @@ describe('size caps and endless inputs', () => {
     execFileSync('mkfifo', [fifo]);
     const writer = spawn('sh', ['-c', `yes "x: 1" > '${fifo}'`], { stdio: 'ignore' });
     try {
-      expect(() => readTextFile(fifo, { what: 'config', maxBytes: 1024 * 1024 })).toThrow(/config .*endless\.fifo is larger than 1 MiB \(a device or pipe that does not end\?\)/);
+      expect(() => readTextFile(fifo, { what: 'config', maxBytes: 1024 * 1024 })).toThrow(
+        /config .*endless\.fifo is larger than 1 MiB \(a device or pipe that does not end\?\)/,
+      );
     } finally {
       writer.kill();
     }
@@ -160,4 +167,3 @@ function execStatus(cmd: string): { code: number; stderr: string } {
     return { code: e.status, stderr: String(e.stderr) };
   }
 }
-

@@ -100,7 +100,10 @@ describe('other hostile inputs', () => {
   it('a log line nested 100,000 deep is read or rejected, never a crash', async () => {
     const f = join(dir, 'deep.jsonl');
     const deep = '['.repeat(100_000) + ']'.repeat(100_000);
-    writeFileSync(f, `{"timestamp":"2026-10-01T06:34:17Z","request":{"model":"gpt-4o","messages":[{"role":"user","content":${deep}}]},"response":{"id":"x","model":"gpt-4o","usage":{"prompt_tokens":10,"completion_tokens":5,"total_tokens":15}}}\n`);
+    writeFileSync(
+      f,
+      `{"timestamp":"2026-10-01T06:34:17Z","request":{"model":"gpt-4o","messages":[{"role":"user","content":${deep}}]},"response":{"id":"x","model":"gpt-4o","usage":{"prompt_tokens":10,"completion_tokens":5,"total_tokens":15}}}\n`,
+    );
     const r = await runCli(['report', f, '--format', 'json']);
     expectNoStackTrace(r.stderr);
     expect([0, 2]).toContain(r.code);
@@ -108,12 +111,26 @@ describe('other hostile inputs', () => {
 
   it('values near 1e300 in logs, prices and what-ifs end in 0 or 2, without a trace', async () => {
     const log = join(dir, 'big.jsonl');
-    writeFileSync(log, '{"model":"gpt-4o","usage":{"prompt_tokens":1e300,"completion_tokens":1e300}}\n{"model":"gpt-4o","input_tokens":1e300,"output_tokens":1.7976931348623157e308}\n');
+    writeFileSync(
+      log,
+      '{"model":"gpt-4o","usage":{"prompt_tokens":1e300,"completion_tokens":1e300}}\n{"model":"gpt-4o","input_tokens":1e300,"output_tokens":1.7976931348623157e308}\n',
+    );
     const prices = join(dir, 'p.yaml');
-    writeFileSync(prices, 'provider: acme\nsource: test\ncheckedAt: 2026-11-01\nmodels:\n  - id: tk-test\n    prices:\n      - inputPerMTok: 1e300\n        outputPerMTok: 1e300\n');
+    writeFileSync(
+      prices,
+      'provider: acme\nsource: test\ncheckedAt: 2026-11-01\nmodels:\n  - id: tk-test\n    prices:\n      - inputPerMTok: 1e300\n        outputPerMTok: 1e300\n',
+    );
     const wi = join(dir, 'w.yaml');
-    writeFileSync(wi, 'version: 1\npricesAt: 2026-11-01\nproduct:\n  name: T\n  pricePoint:\n    perSeatUsd: 1e300\n    seats: 1e300\nfeatures:\n  chat:\n    model: tk-test\n    requestsPerMonth: 1e300\n    inputTokens: 1e300\n    outputTokens: 1e300\n');
-    for (const args of [['report', log], ['report', log, '--format', 'csv'], ['whatif', wi, '--prices', prices], ['prices', 'tk-test', '--prices', prices]]) {
+    writeFileSync(
+      wi,
+      'version: 1\npricesAt: 2026-11-01\nproduct:\n  name: T\n  pricePoint:\n    perSeatUsd: 1e300\n    seats: 1e300\nfeatures:\n  chat:\n    model: tk-test\n    requestsPerMonth: 1e300\n    inputTokens: 1e300\n    outputTokens: 1e300\n',
+    );
+    for (const args of [
+      ['report', log],
+      ['report', log, '--format', 'csv'],
+      ['whatif', wi, '--prices', prices],
+      ['prices', 'tk-test', '--prices', prices],
+    ]) {
       const r = await runCli(args);
       expectNoStackTrace(r.stderr);
       expect([0, 1, 2]).toContain(r.code);
@@ -188,6 +205,8 @@ describe('other hostile inputs', () => {
 
 describe('fixtures still load through the bounded readers', () => {
   it('whatif and simulate fixtures', async () => {
-    expect((await runCli(['whatif', join(FIXTURES, 'whatif', 'tiny.yaml'), '--prices', join(FIXTURES, 'whatif', 'test-prices.yaml')])).code).toBe(0);
+    expect(
+      (await runCli(['whatif', join(FIXTURES, 'whatif', 'tiny.yaml'), '--prices', join(FIXTURES, 'whatif', 'test-prices.yaml')])).code,
+    ).toBe(0);
   });
 });

@@ -19,13 +19,40 @@ const BUDGET_MS = { logs: 8_000, yaml: 5_000, baselines: 3_000, set: 3_000 };
 const RSS_BOUND = 1536 * 1024 * 1024;
 
 const LOGS = [
-  'logs/anthropic/messages.jsonl', 'logs/anthropic/usage-report.json', 'logs/bedrock/invocations.jsonl', 'logs/claude-code/session.jsonl',
-  'logs/gemini/responses.jsonl', 'logs/generic/requests.csv', 'logs/generic/requests.jsonl', 'logs/langfuse/observations.json',
-  'logs/litellm/spend_logs.csv', 'logs/litellm/spend_logs_stored.jsonl', 'logs/openai/chat-and-responses.jsonl', 'logs/openai/batch-output.jsonl',
-  'logs/openai/usage-completions.json', 'logs/otel/traces.json', 'logs/otel/traces.jsonl',
+  'logs/anthropic/messages.jsonl',
+  'logs/anthropic/usage-report.json',
+  'logs/bedrock/invocations.jsonl',
+  'logs/claude-code/session.jsonl',
+  'logs/gemini/responses.jsonl',
+  'logs/generic/requests.csv',
+  'logs/generic/requests.jsonl',
+  'logs/langfuse/observations.json',
+  'logs/litellm/spend_logs.csv',
+  'logs/litellm/spend_logs_stored.jsonl',
+  'logs/openai/chat-and-responses.jsonl',
+  'logs/openai/batch-output.jsonl',
+  'logs/openai/usage-completions.json',
+  'logs/otel/traces.json',
+  'logs/otel/traces.jsonl',
 ];
 
-const HOSTILE = ['1e300', '-1', '0.5', '1.7976931348623157e308', 'null', '"x"', '[]', '{}', '"__proto__"', '"constructor"', '[' .repeat(3000) + ']'.repeat(3000), `"${'A'.repeat(100_000)}"`, '"\\u001b[2J"', 'true', '"2025-02-30T00:00:00Z"'];
+const HOSTILE = [
+  '1e300',
+  '-1',
+  '0.5',
+  '1.7976931348623157e308',
+  'null',
+  '"x"',
+  '[]',
+  '{}',
+  '"__proto__"',
+  '"constructor"',
+  '['.repeat(3000) + ']'.repeat(3000),
+  `"${'A'.repeat(100_000)}"`,
+  '"\\u001b[2J"',
+  'true',
+  '"2025-02-30T00:00:00Z"',
+];
 
 type Rnd = () => number;
 const pick = <T>(rnd: Rnd, xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)];
@@ -36,20 +63,26 @@ function mutate(text: Buffer, rnd: Rnd): Buffer {
   const lines = s.split('\n');
   switch (Math.floor(rnd() * 10)) {
     case 9: // an alias bomb (YAML) or a nested array (JSON) appended
-      return Buffer.concat([text, Buffer.from(s.startsWith('{') || s.startsWith('[') ? `\n${'['.repeat(5000)}${']'.repeat(5000)}\n` : `\n${aliasBomb()}`)]);
-    case 0: { // flip bytes
+      return Buffer.concat([
+        text,
+        Buffer.from(s.startsWith('{') || s.startsWith('[') ? `\n${'['.repeat(5000)}${']'.repeat(5000)}\n` : `\n${aliasBomb()}`),
+      ]);
+    case 0: {
+      // flip bytes
       const b = Buffer.from(text);
       for (let k = 0; k < 1 + Math.floor(rnd() * 8); k++) b[Math.floor(rnd() * b.length)] = Math.floor(rnd() * 256);
       return b;
     }
     case 1: // cut anywhere
       return text.subarray(0, Math.floor(rnd() * text.length));
-    case 2: { // duplicate a line many times
+    case 2: {
+      // duplicate a line many times
       const i = Math.floor(rnd() * lines.length);
       lines.splice(i, 0, ...Array(1 + Math.floor(rnd() * 50)).fill(lines[i]));
       return Buffer.from(lines.join('\n'));
     }
-    case 3: { // swap two lines
+    case 3: {
+      // swap two lines
       const i = Math.floor(rnd() * lines.length);
       const j = Math.floor(rnd() * lines.length);
       [lines[i], lines[j]] = [lines[j], lines[i]];
@@ -60,15 +93,29 @@ function mutate(text: Buffer, rnd: Rnd): Buffer {
     case 5: // a string value replaced by a hostile value
       return Buffer.from(s.replace(/"[^"\n]{1,40}"/g, (m) => (rnd() < 0.1 ? pick(rnd, HOSTILE) : m)));
     case 6: // NUL or invalid UTF-8 in the middle
-      return Buffer.concat([text.subarray(0, text.length >> 1), Buffer.from(rnd() < 0.5 ? [0] : [0xc3, 0x28, 0xff]), text.subarray(text.length >> 1)]);
+      return Buffer.concat([
+        text.subarray(0, text.length >> 1),
+        Buffer.from(rnd() < 0.5 ? [0] : [0xc3, 0x28, 0xff]),
+        text.subarray(text.length >> 1),
+      ]);
     case 7: // a line that is an array of lines
-      return Buffer.from(`[${lines.filter((l) => l.trim().startsWith('{')).slice(0, 3).join(',')}]\n` + s);
+      return Buffer.from(
+        `[${lines
+          .filter((l) => l.trim().startsWith('{'))
+          .slice(0, 3)
+          .join(',')}]\n` + s,
+      );
     default: // CSV: drop a delimiter; YAML: drop indentation
       return Buffer.from(s.replace(/,|\n {2}/, ''));
   }
 }
 
-interface Inputs { read: number; counted: number; skipped: Record<string, number>; rejected: Record<string, number> }
+interface Inputs {
+  read: number;
+  counted: number;
+  skipped: Record<string, number>;
+  rejected: Record<string, number>;
+}
 const sum = (o: Record<string, number>) => Object.values(o).reduce((a, b) => a + b, 0);
 
 function check(r: { code: number; stdout: string; stderr: string }, what: string): void {
@@ -110,7 +157,10 @@ describe(`fuzz (seed ${SEED.toString(16)})`, () => {
   it('YAML inputs: config, prices, scenario, what-if', async () => {
     const inTime = budget(BUDGET_MS.yaml);
     const kinds: Array<[string, (f: string) => string[]]> = [
-      ['scenarios/demo.yaml', (f) => ['simulate', join(FIXTURES, 'logs', 'generic', 'requests.jsonl'), '--scenario', f, '--format', 'json']],
+      [
+        'scenarios/demo.yaml',
+        (f) => ['simulate', join(FIXTURES, 'logs', 'generic', 'requests.jsonl'), '--scenario', f, '--format', 'json'],
+      ],
       ['whatif/tiny.yaml', (f) => ['whatif', f, '--prices', join(FIXTURES, 'whatif', 'test-prices.yaml'), '--format', 'json']],
       ['whatif/test-prices.yaml', (f) => ['whatif', join(FIXTURES, 'whatif', 'tiny.yaml'), '--prices', f]],
       ['check/tokenomics.yaml', (f) => ['report', join(FIXTURES, 'logs', 'generic', 'requests.jsonl'), '--config', f]],
@@ -138,11 +188,42 @@ describe(`fuzz (seed ${SEED.toString(16)})`, () => {
 
   it('--set paths and values', async () => {
     const inTime = budget(BUDGET_MS.set);
-    const paths = ['features.chat.outputTokens', 'features.chat.requestsPerMonth', 'product.pricePoint.seats', 'features.__proto__.x', 'features.constructor', 'features.chat.model', 'pricesAt', 'features', 'a..b', 'features.chat.inputTokens.p50'];
-    const values = ['400', '1e300', '-5', '0.5', '{p50: 300, p90: 900}', '*a', '&a [*a, *a]', '[[[[[[]]]]]]', 'null', '"x"', '2026-02-30', ''];
+    const paths = [
+      'features.chat.outputTokens',
+      'features.chat.requestsPerMonth',
+      'product.pricePoint.seats',
+      'features.__proto__.x',
+      'features.constructor',
+      'features.chat.model',
+      'pricesAt',
+      'features',
+      'a..b',
+      'features.chat.inputTokens.p50',
+    ];
+    const values = [
+      '400',
+      '1e300',
+      '-5',
+      '0.5',
+      '{p50: 300, p90: 900}',
+      '*a',
+      '&a [*a, *a]',
+      '[[[[[[]]]]]]',
+      'null',
+      '"x"',
+      '2026-02-30',
+      '',
+    ];
     for (let m = 0; m < 10 && inTime(); m++) {
       const set = `${pick(rnd, paths)}=${pick(rnd, values)}`;
-      const r = await runCli(['whatif', join(FIXTURES, 'whatif', 'tiny.yaml'), '--prices', join(FIXTURES, 'whatif', 'test-prices.yaml'), '--set', set]);
+      const r = await runCli([
+        'whatif',
+        join(FIXTURES, 'whatif', 'tiny.yaml'),
+        '--prices',
+        join(FIXTURES, 'whatif', 'test-prices.yaml'),
+        '--set',
+        set,
+      ]);
       check(r, `--set ${set}`);
       expect(({} as Record<string, unknown>).x, 'prototype untouched').toBeUndefined();
     }

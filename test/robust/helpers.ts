@@ -28,7 +28,12 @@ export function expectNoStackTrace(stderr: string): void {
  */
 export function aliasBomb(levels = 9): string {
   const lines = ['a0: &a0 [x, x, x, x, x, x, x, x, x]'];
-  for (let i = 1; i <= levels; i++) lines.push(`a${i}: &a${i} [${Array(9).fill(`*a${i - 1}`).join(', ')}]`);
+  for (let i = 1; i <= levels; i++)
+    lines.push(
+      `a${i}: &a${i} [${Array(9)
+        .fill(`*a${i - 1}`)
+        .join(', ')}]`,
+    );
   return lines.join('\n') + '\n';
 }
 
@@ -58,6 +63,11 @@ export const BIN = join(ROOT, 'bin', 'tokenomics.js');
 export const BUILT = existsSync(join(ROOT, 'dist', 'cli', 'main.js'));
 
 export function runBin(args: string[], options: SpawnSyncOptions = {}): { code: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 60_000, env: { ...process.env, NO_COLOR: '1', TOKENOMICS_DEBUG: '' }, ...options });
+  const r = spawnSync(process.execPath, [BIN, ...args], {
+    encoding: 'utf8',
+    timeout: 60_000,
+    env: { ...process.env, NO_COLOR: '1', TOKENOMICS_DEBUG: '' },
+    ...options,
+  });
   return { code: r.status, stdout: String(r.stdout ?? ''), stderr: String(r.stderr ?? '') };
 }

@@ -35,7 +35,10 @@ describe('JsonArraySplitter', () => {
   it('rejects a bad element by its index and goes on; a cut array keeps what came before', () => {
     const r = split('[{"a":1},{"b":},{"c":3},{"d":');
     expect(r.values.map(([v]) => v)).toEqual([{ a: 1 }, { c: 3 }]);
-    expect(r.bad).toEqual([['invalid-json', 2], ['invalid-json', 4]]);
+    expect(r.bad).toEqual([
+      ['invalid-json', 2],
+      ['invalid-json', 4],
+    ]);
     expect(r.end.complete).toBe(false);
   });
 
@@ -56,7 +59,9 @@ describe('a streamed array log', () => {
 
   async function read(file: string, streamArrayBytes?: number) {
     const records: UsageRecord[] = [];
-    const result = await ingest([file], { keepText: false }, (r) => records.push(r), { limits: streamArrayBytes ? { streamArrayBytes } : undefined });
+    const result = await ingest([file], { keepText: false }, (r) => records.push(r), {
+      limits: streamArrayBytes ? { streamArrayBytes } : undefined,
+    });
     const input = records.reduce((n, r) => n + r.inputTokens, 0);
     return { counts: result.counts, issues: result.issues, records: records.length, input };
   }

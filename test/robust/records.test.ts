@@ -17,7 +17,13 @@ interface Inputs {
 
 const sum = (o: Record<string, number>) => Object.values(o).reduce((a, b) => a + b, 0);
 
-async function inputsOf(args: string[]): Promise<{ code: number; inputs: Inputs; stdout: string; stderr: string; report: { issues?: Array<{ code: string; line?: number; message: string; file?: string }> } }> {
+async function inputsOf(args: string[]): Promise<{
+  code: number;
+  inputs: Inputs;
+  stdout: string;
+  stderr: string;
+  report: { issues?: Array<{ code: string; line?: number; message: string; file?: string }> };
+}> {
   const r = await runCli([...args, '--format', 'json']);
   const report = r.code === 0 || r.code === 1 ? JSON.parse(r.stdout) : {};
   return { code: r.code, inputs: report.inputs, stdout: r.stdout, stderr: r.stderr, report };
@@ -60,7 +66,7 @@ describe('CSV', () => {
     const f = join(dir, 'quote.csv');
     writeFileSync(f, 'model,input_tokens,output_tokens\ngpt-4o,10,5\ngpt-4o,"10,5\ngpt-4o,10,5\ngpt-4o,10,5\ngpt-4o,10,5\n');
     const r = await runCli(['report', f]);
-    expect(r.stderr.replace(/\s+/g, " ")).toMatch(/quote\.csv:3: CSV syntax error: a quoted field opened on line 3 is never closed/);
+    expect(r.stderr.replace(/\s+/g, ' ')).toMatch(/quote\.csv:3: CSV syntax error: a quoted field opened on line 3 is never closed/);
     expect(r.stdout + r.stderr).not.toMatch(/quote\.csv:6/);
   });
 
@@ -76,7 +82,9 @@ describe('CSV', () => {
     const f = join(dir, 'dup.csv');
     writeFileSync(f, 'model,input_tokens,output_tokens,Output_Tokens\ngpt-4o,10,5,7\n');
     const r = await runCli(['report', f]);
-    expect(r.stdout + r.stderr).toMatch(/dup\.csv:1: columns 3 \("output_tokens"\) and 4 \("Output_Tokens"\) have the same name; only column 3 is read/);
+    expect(r.stdout + r.stderr).toMatch(
+      /dup\.csv:1: columns 3 \("output_tokens"\) and 4 \("Output_Tokens"\) have the same name; only column 3 is read/,
+    );
   });
 });
 
@@ -109,11 +117,35 @@ describe('several records on one line', () => {
 
   it('an API page on one line counts its results', async () => {
     const f = join(dir, 'page.jsonl');
-    const bucket = (t: number) => ({ object: 'bucket', start_time: t, end_time: t + 86400, results: [
-      { object: 'organization.usage.completions.result', input_tokens: 1000, output_tokens: 100, num_model_requests: 2, model: 'gpt-4o-mini-2024-07-18', input_cached_tokens: 0, batch: false },
-      { object: 'organization.usage.completions.result', input_tokens: 2000, output_tokens: 200, num_model_requests: 3, model: 'gpt-4o-2024-08-06', input_cached_tokens: 0, batch: false },
-    ] });
-    writeFileSync(f, JSON.stringify({ object: 'page', data: [bucket(1761955200), bucket(1762041600)], has_more: false, next_page: null }) + '\n');
+    const bucket = (t: number) => ({
+      object: 'bucket',
+      start_time: t,
+      end_time: t + 86400,
+      results: [
+        {
+          object: 'organization.usage.completions.result',
+          input_tokens: 1000,
+          output_tokens: 100,
+          num_model_requests: 2,
+          model: 'gpt-4o-mini-2024-07-18',
+          input_cached_tokens: 0,
+          batch: false,
+        },
+        {
+          object: 'organization.usage.completions.result',
+          input_tokens: 2000,
+          output_tokens: 200,
+          num_model_requests: 3,
+          model: 'gpt-4o-2024-08-06',
+          input_cached_tokens: 0,
+          batch: false,
+        },
+      ],
+    });
+    writeFileSync(
+      f,
+      JSON.stringify({ object: 'page', data: [bucket(1761955200), bucket(1762041600)], has_more: false, next_page: null }) + '\n',
+    );
     const r = await inputsOf(['report', f]);
     expectIdentity(r.inputs);
     expect(r.inputs.read).toBe(4); // 2 buckets x 2 results
@@ -132,7 +164,14 @@ describe('a forced format', () => {
   it('never counts an arbitrary object as a record', async () => {
     const dir = tempDir();
     const f = join(dir, 'mixed.jsonl');
-    const result = { object: 'organization.usage.completions.result', input_tokens: 1000, output_tokens: 100, num_model_requests: 2, model: 'gpt-4o', input_cached_tokens: 0 };
+    const result = {
+      object: 'organization.usage.completions.result',
+      input_tokens: 1000,
+      output_tokens: 100,
+      num_model_requests: 2,
+      model: 'gpt-4o',
+      input_cached_tokens: 0,
+    };
     writeFileSync(f, `${JSON.stringify(result)}\n{"hello":"world"}\n{"model":"gpt-4o"}\n`);
     const r = await inputsOf(['report', f, '--input-format', 'openai-usage']);
     expect(r.code).toBe(0);
@@ -144,10 +183,22 @@ describe('a forced format', () => {
 
 describe('the accounting identity holds on every log fixture', () => {
   const files = [
-    'demo/anthropic-2026-10.jsonl', 'demo/openai-2026-10.jsonl', 'demo/batch-output.jsonl',
-    'logs/anthropic/bad.jsonl', 'logs/bedrock/invocations.jsonl', 'logs/claude-code/session.jsonl', 'logs/gemini/responses.jsonl',
-    'logs/langfuse/api-page.json', 'logs/langfuse/observations.json', 'logs/litellm/spend_logs.csv', 'logs/litellm/spend_logs.json',
-    'logs/openai/chat-and-responses.jsonl', 'logs/openai/usage-completions.json', 'logs/otel/traces.json', 'logs/otel/traces.jsonl', 'logs/otel/bad.json',
+    'demo/anthropic-2026-10.jsonl',
+    'demo/openai-2026-10.jsonl',
+    'demo/batch-output.jsonl',
+    'logs/anthropic/bad.jsonl',
+    'logs/bedrock/invocations.jsonl',
+    'logs/claude-code/session.jsonl',
+    'logs/gemini/responses.jsonl',
+    'logs/langfuse/api-page.json',
+    'logs/langfuse/observations.json',
+    'logs/litellm/spend_logs.csv',
+    'logs/litellm/spend_logs.json',
+    'logs/openai/chat-and-responses.jsonl',
+    'logs/openai/usage-completions.json',
+    'logs/otel/traces.json',
+    'logs/otel/traces.jsonl',
+    'logs/otel/bad.json',
   ];
   for (const f of files) {
     it(f, async () => {

@@ -10,31 +10,48 @@ import { emptyUsage, type UsageRecord } from '../../src/usage/record.js';
 /** Test catalog: prices chosen so hand arithmetic stays simple (USD per MTok). */
 export const testCatalog = catalogOf(
   {
-    provider: 'anthropic', source: 'test', checkedAt: '2026-11-23',
+    provider: 'anthropic',
+    source: 'test',
+    checkedAt: '2026-11-23',
     models: [
       {
-        id: 'claude-t', prices: [{ inputPerMTok: 1, cacheReadPerMTok: 0.1, cacheWrite5mPerMTok: 1.25, cacheWrite1hPerMTok: 2, outputPerMTok: 5, batch: { multiplier: 0.5 } }],
+        id: 'claude-t',
+        prices: [
+          {
+            inputPerMTok: 1,
+            cacheReadPerMTok: 0.1,
+            cacheWrite5mPerMTok: 1.25,
+            cacheWrite1hPerMTok: 2,
+            outputPerMTok: 5,
+            batch: { multiplier: 0.5 },
+          },
+        ],
         cache: { mode: 'explicit', minTokens: 1024, ttl: '5m', ttlOptions: ['5m', '1h'], refreshOnHit: true },
         tokenizer: { encoding: 'o200k_base', exact: false, factor: 1 },
         images: { rule: 'area', typicalTokens: 1590 },
       },
       {
-        id: 'big-t', prices: [{ inputPerMTok: 3, cacheReadPerMTok: 0.3, cacheWrite5mPerMTok: 3.75, outputPerMTok: 15, batch: { multiplier: 0.5 } }],
+        id: 'big-t',
+        prices: [{ inputPerMTok: 3, cacheReadPerMTok: 0.3, cacheWrite5mPerMTok: 3.75, outputPerMTok: 15, batch: { multiplier: 0.5 } }],
         cache: { mode: 'explicit', minTokens: 1024, ttl: '5m', refreshOnHit: true },
         tokenizer: { encoding: 'o200k_base', exact: false, factor: 1 },
         images: { rule: 'area', typicalTokens: 1590 },
       },
       {
-        id: 'small-t', prices: [{ inputPerMTok: 0.25, outputPerMTok: 1.25 }],
+        id: 'small-t',
+        prices: [{ inputPerMTok: 0.25, outputPerMTok: 1.25 }],
         tokenizer: { encoding: 'o200k_base', exact: false, factor: 1.2 },
       },
     ],
   },
   {
-    provider: 'openai', source: 'test', checkedAt: '2026-11-23',
+    provider: 'openai',
+    source: 'test',
+    checkedAt: '2026-11-23',
     models: [
       {
-        id: 'gpt-t', prices: [{ inputPerMTok: 1, cacheReadPerMTok: 0.5, outputPerMTok: 2 }],
+        id: 'gpt-t',
+        prices: [{ inputPerMTok: 1, cacheReadPerMTok: 0.5, outputPerMTok: 2 }],
         cache: { mode: 'implicit', minTokens: 1024, increment: 128, ttl: '5m' },
         tokenizer: { encoding: 'o200k_base', exact: true },
       },
@@ -47,7 +64,10 @@ export const pricer = new Pricer(testCatalog, { defaultMs: Date.parse('2026-10-0
 /** A word-per-token encoder: deterministic ids per distinct word. */
 const ids = new Map<string, number>();
 export function wordEncode(text: string): number[] {
-  return text.split(/\s+/).filter(Boolean).map((w) => ids.get(w) ?? ids.set(w, ids.size + 1).get(w)!);
+  return text
+    .split(/\s+/)
+    .filter(Boolean)
+    .map((w) => ids.get(w) ?? ids.set(w, ids.size + 1).get(w)!);
 }
 
 export function words(prefix: string, n: number): string {
@@ -67,8 +87,13 @@ export function rec(model: string, t: Partial<UsageRecord> = {}): UsageRecord {
 
 export function ctxFor(where?: Where, ttlScale = 1, e: SimEnv = env): LeverContext {
   return {
-    env: e, inScope: scopePredicate(where, testCatalog), ttlScale, label: 'test',
-    cost: (r) => requestCost(pricer, r), resolve: (m) => pricer.resolve(m), card: (r) => cardOf(pricer, r),
+    env: e,
+    inScope: scopePredicate(where, testCatalog),
+    ttlScale,
+    label: 'test',
+    cost: (r) => requestCost(pricer, r),
+    resolve: (m) => pricer.resolve(m),
+    card: (r) => cardOf(pricer, r),
   };
 }
 

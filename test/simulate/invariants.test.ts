@@ -16,12 +16,25 @@ function mixedLog(): UsageRecord[] {
   for (let i = 0; i < 60; i++) {
     const model = ['claude-t', 'gpt-t', 'big-t'][i % 3];
     const conv = i % 4 === 0 ? `c${i % 12}` : undefined;
-    out.push(rec(model, {
-      timeMs: minutes(i * 2), inputTokens: 1600 + (i % 7) * 100, cacheReadTokens: i % 5 === 0 ? 500 : 0, outputTokens: 100 + (i % 9) * 80,
-      conversationId: conv, turn: conv ? 1 + Math.floor(i / 12) : undefined, imageCount: conv ? 1 + Math.floor(i / 24) : undefined,
-      tags: { feature: ['chat', 'search', 'summary'][i % 3], customer: `cust${i % 4}`, outcome: i % 6 === 0 ? 'failure' : 'success' },
-      text: { messages: [{ role: 'system', content: sys }, { role: 'user', content: words(`u${i}_`, 100 + (i % 7) * 100) }], query: `question about topic ${i % 5}` },
-    }));
+    out.push(
+      rec(model, {
+        timeMs: minutes(i * 2),
+        inputTokens: 1600 + (i % 7) * 100,
+        cacheReadTokens: i % 5 === 0 ? 500 : 0,
+        outputTokens: 100 + (i % 9) * 80,
+        conversationId: conv,
+        turn: conv ? 1 + Math.floor(i / 12) : undefined,
+        imageCount: conv ? 1 + Math.floor(i / 24) : undefined,
+        tags: { feature: ['chat', 'search', 'summary'][i % 3], customer: `cust${i % 4}`, outcome: i % 6 === 0 ? 'failure' : 'success' },
+        text: {
+          messages: [
+            { role: 'system', content: sys },
+            { role: 'user', content: words(`u${i}_`, 100 + (i % 7) * 100) },
+          ],
+          query: `question about topic ${i % 5}`,
+        },
+      }),
+    );
   }
   return out;
 }
@@ -82,7 +95,8 @@ describe.each(kinds)('%s invariants', (kind) => {
     const priced = priceState(pricer, apply(kind, ON[kind]));
     for (const c of priced.costs) expect(c === undefined || c >= 0n).toBe(true);
     for (const r of apply(kind, ON[kind])) {
-      for (const v of [r.inputTokens, r.cacheReadTokens, r.cacheWrite5mTokens, r.cacheWrite1hTokens, r.outputTokens]) expect(v).toBeGreaterThanOrEqual(0);
+      for (const v of [r.inputTokens, r.cacheReadTokens, r.cacheWrite5mTokens, r.cacheWrite1hTokens, r.outputTokens])
+        expect(v).toBeGreaterThanOrEqual(0);
     }
   });
 

@@ -17,7 +17,12 @@ import { baselineRequests, ctxFor, minutes, pricer, rec, total, usd, words } fro
 describe('outputCap shortens the history later turns re-send (defect 3)', () => {
   // turn 1: prompt 1,000, answer 800; turn 2: 1,000 + 800 + 100 = 1,900, answer 200;
   // turn 3: 1,900 + 200 + 100 = 2,200, answer 100.
-  const conv = () => [[1000, 800], [1900, 200], [2200, 100]].map(([p, o], i) => rec('claude-t', { timeMs: minutes(i), inputTokens: p, outputTokens: o, conversationId: 'c', turn: i + 1 }));
+  const conv = () =>
+    [
+      [1000, 800],
+      [1900, 200],
+      [2200, 100],
+    ].map(([p, o], i) => rec('claude-t', { timeMs: minutes(i), inputTokens: p, outputTokens: o, conversationId: 'c', turn: i + 1 }));
   it('a cut of 300 tokens on turn 1 comes off turns 2 and 3', () => {
     const out = outputCap.apply(baselineRequests(conv()), outputCap.parse({ maxTokens: 500 }), ctxFor());
     expect(out.requests.map((r) => r.inputTokens)).toEqual([1000, 1600, 1900]);
@@ -59,7 +64,9 @@ describe('route: the target cache starts cold, retries re-bill what the provider
   });
   it('a longer routed answer lengthens the later turns of the conversation', () => {
     // 2 turns on big-t, answers 100 tokens; outputFactor 2 -> answers 200: turn 2 re-sends 100 more.
-    const recs = [1000, 1200].map((p, i) => rec('big-t', { timeMs: minutes(i), inputTokens: p, outputTokens: 100, conversationId: 'k', turn: i + 1 }));
+    const recs = [1000, 1200].map((p, i) =>
+      rec('big-t', { timeMs: minutes(i), inputTokens: p, outputTokens: 100, conversationId: 'k', turn: i + 1 }),
+    );
     const out = route.apply(baselineRequests(recs), route.parse({ to: 'claude-t', outputFactor: 2 }), ctxFor());
     expect(out.requests.map((r) => r.inputTokens)).toEqual([1000, 1300]);
     // input 2,300 x $1 + output 400 x $5 = $0.0043
@@ -73,13 +80,19 @@ describe('volume counts k once and never stretches private history (defect 2)', 
     // refreshed on hit. At k = 2 the weighted count is 22: λ = (22 - 1) / 100 min = 0.21/min,
     // λ·T = 1.05, P(hit) = 1 - e^-1.05 = 0.6501; a request reads round(2,000 x 0.6501) = 1,300.
     // (Counting k twice, λ·T = 2.1 and P = 0.8775: 1,755 read.)
-    const recs = Array.from({ length: 11 }, (_, i) => rec('claude-t', { timeMs: minutes(10 * i), inputTokens: 3000, tags: { feature: 'f' } }));
+    const recs = Array.from({ length: 11 }, (_, i) =>
+      rec('claude-t', { timeMs: minutes(10 * i), inputTokens: 3000, tags: { feature: 'f' } }),
+    );
     const vol = volume.apply(baselineRequests(recs), volume.parse({ k: 2 }), ctxFor());
-    const out = prefixCache.apply(vol.requests, prefixCache.parse({ mode: 'parametric', staticPrefixTokens: 2000 }), ctxFor(undefined, vol.ttlScale));
+    const out = prefixCache.apply(
+      vol.requests,
+      prefixCache.parse({ mode: 'parametric', staticPrefixTokens: 2000 }),
+      ctxFor(undefined, vol.ttlScale),
+    );
     expect(out.requests[0]).toMatchObject({ cacheReadTokens: 1300, cacheWrite5mTokens: 700, inputTokens: 1000 });
   });
 
-  it('replay: more users warm the shared system prompt, not one user\'s history 30 minutes later', () => {
+  it("replay: more users warm the shared system prompt, not one user's history 30 minutes later", () => {
     // System prompt SYS (2,000 tokens) in conversations A and B (so shared); A's turn 2 comes 30
     // minutes after turn 1 (beyond the 5m TTL). At k = 100 the extra arrivals of SYS are
     // (300 - 3) / 60 min = 4.95/min, λ·T = 24.75: SYS is warm (P = 1 - e^-24.75 ≈ 1).
@@ -90,10 +103,21 @@ describe('volume counts k once and never stretches private history (defect 2)', 
     const SYS = words('sys', 2000);
     const msg = (role: 'system' | 'user' | 'assistant', content: string) => ({ role, content });
     const mk = (m: number, conv: string, turn: number, messages: Array<{ role: 'system' | 'user' | 'assistant'; content: string }>) =>
-      rec('claude-t', { timeMs: minutes(m), conversationId: conv, turn, inputTokens: messages.reduce((s, x) => s + x.content.split(' ').length, 0), text: { messages } });
+      rec('claude-t', {
+        timeMs: minutes(m),
+        conversationId: conv,
+        turn,
+        inputTokens: messages.reduce((s, x) => s + x.content.split(' ').length, 0),
+        text: { messages },
+      });
     const recs = [
       mk(0, 'A', 1, [msg('system', SYS), msg('user', words('u1x', 300))]),
-      mk(30, 'A', 2, [msg('system', SYS), msg('user', words('u1x', 300)), msg('assistant', words('a1x', 300)), msg('user', words('u2x', 300))]),
+      mk(30, 'A', 2, [
+        msg('system', SYS),
+        msg('user', words('u1x', 300)),
+        msg('assistant', words('a1x', 300)),
+        msg('user', words('u2x', 300)),
+      ]),
       mk(60, 'B', 1, [msg('system', SYS), msg('user', words('v1x', 300))]),
     ];
     const vol = volume.apply(baselineRequests(recs), volume.parse({ k: 100 }), ctxFor());
@@ -104,7 +128,9 @@ describe('volume counts k once and never stretches private history (defect 2)', 
 
   it('replicate refuses a size it cannot hold, before allocating', () => {
     const recs = Array.from({ length: 30 }, (_, i) => rec('claude-t', { timeMs: minutes(i), inputTokens: 10 }));
-    expect(() => volume.apply(baselineRequests(recs), volume.parse({ k: 100_000, method: 'replicate' }), ctxFor())).toThrow(/would make 3,000,000 requests/);
+    expect(() => volume.apply(baselineRequests(recs), volume.parse({ k: 100_000, method: 'replicate' }), ctxFor())).toThrow(
+      /would make 3,000,000 requests/,
+    );
     // compress handles the same k in O(n): 30 requests of weight 100,000
     const out = volume.apply(baselineRequests(recs), volume.parse({ k: 100_000 }), ctxFor());
     expect(out.requests.length).toBe(30);
@@ -116,7 +142,9 @@ describe('data keys are data (issue 13, item 5)', () => {
     // one $0.01 request per feature (10,000 input x $1); k = 2 times the feature's growth:
     // constructor 2 x 2 = 4, __proto__ 2 x 3 = 6, toString 2 x 4 = 8, other 2 x 1 = 2 -> 20 x $0.01 = $0.2
     const feats = ['constructor', '__proto__', 'toString', 'other'];
-    const recs = feats.map((f, i) => rec('claude-t', { timeMs: minutes(i), inputTokens: 10_000, tags: Object.assign(Object.create(null), { feature: f }) }));
+    const recs = feats.map((f, i) =>
+      rec('claude-t', { timeMs: minutes(i), inputTokens: 10_000, tags: Object.assign(Object.create(null), { feature: f }) }),
+    );
     const perFeature = JSON.parse('{"constructor": 2, "__proto__": 3, "toString": 4}') as Record<string, number>;
     const out = volume.apply(baselineRequests(recs), volume.parse({ k: 2, perFeature }), ctxFor());
     expect(out.requests.map((r) => r.weight)).toEqual([4, 6, 8, 2]);
@@ -135,8 +163,20 @@ describe('compress touches instructions only (defect 5)', () => {
     const EX = words('cex', 100);
     const EXA = words('cexa', 100);
     type M = { role: 'system' | 'user' | 'assistant'; content: string };
-    const tpl = (u: string): M[] => [{ role: 'system', content: S }, { role: 'user', content: EX }, { role: 'assistant', content: EXA }, { role: 'user', content: u }];
-    const mk = (conv: string, turn: number, messages: M[]) => rec('claude-t', { timeMs: minutes(turn), conversationId: conv, turn, inputTokens: messages.reduce((s, m) => s + m.content.split(' ').length, 0), text: { messages } });
+    const tpl = (u: string): M[] => [
+      { role: 'system', content: S },
+      { role: 'user', content: EX },
+      { role: 'assistant', content: EXA },
+      { role: 'user', content: u },
+    ];
+    const mk = (conv: string, turn: number, messages: M[]) =>
+      rec('claude-t', {
+        timeMs: minutes(turn),
+        conversationId: conv,
+        turn,
+        inputTokens: messages.reduce((s, m) => s + m.content.split(' ').length, 0),
+        text: { messages },
+      });
     const U1 = words('cu1', 200);
     const recs = [
       mk('A', 1, tpl(U1)),
@@ -156,8 +196,22 @@ describe('summarize keeps the new message, reads the warm cache, re-caches (defe
   // 3,000, writes 1,000, answers 100. afterTokens 1,000, summaryTokens 200, instructionTokens 100.
   const conv = () => [
     rec('claude-t', { timeMs: minutes(0), conversationId: 's', turn: 1, cacheWrite5mTokens: 2000, outputTokens: 500 }),
-    rec('claude-t', { timeMs: minutes(1), conversationId: 's', turn: 2, cacheReadTokens: 2000, cacheWrite5mTokens: 1000, outputTokens: 500 }),
-    rec('claude-t', { timeMs: minutes(2), conversationId: 's', turn: 3, cacheReadTokens: 3000, cacheWrite5mTokens: 1000, outputTokens: 100 }),
+    rec('claude-t', {
+      timeMs: minutes(1),
+      conversationId: 's',
+      turn: 2,
+      cacheReadTokens: 2000,
+      cacheWrite5mTokens: 1000,
+      outputTokens: 500,
+    }),
+    rec('claude-t', {
+      timeMs: minutes(2),
+      conversationId: 's',
+      turn: 3,
+      cacheReadTokens: 3000,
+      cacheWrite5mTokens: 1000,
+      outputTokens: 100,
+    }),
   ];
   it('hand-computed', () => {
     // H(2) = 2,000 + 500 - 2,000 = 500 (under 1,000); H(3) = 3,000 + 500 - 2,000 = 1,500 > 1,000: summary.
@@ -166,7 +220,11 @@ describe('summarize keeps the new message, reads the warm cache, re-caches (defe
     // t3 loses 1,500 - 200 = 1,300 history: 2,700 = template 2,000 (read, warm) + 700 written anew
     // (summary 200 + new message 500): 200 + 875 + 500 = 1,575 µ$.
     // t1 = 2,500 + 2,500 = 5,000; t2 = 200 + 1,250 + 2,500 = 3,950. Total 12,425 µ$ = $0.012425.
-    const out = summarize.apply(baselineRequests(conv()), summarize.parse({ afterTokens: 1000, summaryTokens: 200, instructionTokens: 100 }), ctxFor());
+    const out = summarize.apply(
+      baselineRequests(conv()),
+      summarize.parse({ afterTokens: 1000, summaryTokens: 200, instructionTokens: 100 }),
+      ctxFor(),
+    );
     expect(out.requests[2]).toMatchObject({ cacheReadTokens: 2000, cacheWrite5mTokens: 700, inputTokens: 0 });
     expect(out.requests[3]).toMatchObject({ origin: 'added', cacheReadTokens: 3000, inputTokens: 600, outputTokens: 200 });
     expect(usd(total(out.requests))).toBe('0.012425');
@@ -181,21 +239,46 @@ describe('semanticCache respects conversation context (defect 1)', () => {
   // D: A's conversation again: D1 = A1's question (its own answer was 100 tokens) -> ra -> "Yes"
   type M = { role: 'user' | 'assistant'; content: string };
   const mk = (m: number, conv: string, turn: number, messages: M[], outputTokens = 0) =>
-    rec('claude-t', { timeMs: minutes(m), conversationId: conv, turn, inputTokens: 10_000, outputTokens, tags: { feature: 'kb' }, text: { messages } });
+    rec('claude-t', {
+      timeMs: minutes(m),
+      conversationId: conv,
+      turn,
+      inputTokens: 10_000,
+      outputTokens,
+      tags: { feature: 'kb' },
+      text: { messages },
+    });
   const A1q = 'How do I reset my password?';
   const B1q = 'How do I export invoices?';
   const recs = () => [
     mk(0, 'A', 1, [{ role: 'user', content: A1q }], 300),
-    mk(1, 'A', 2, [{ role: 'user', content: A1q }, { role: 'assistant', content: 'ra open settings then security' }, { role: 'user', content: 'Yes' }]),
+    mk(1, 'A', 2, [
+      { role: 'user', content: A1q },
+      { role: 'assistant', content: 'ra open settings then security' },
+      { role: 'user', content: 'Yes' },
+    ]),
     mk(2, 'B', 1, [{ role: 'user', content: B1q }]),
-    mk(3, 'B', 2, [{ role: 'user', content: B1q }, { role: 'assistant', content: 'rb billing then export csv' }, { role: 'user', content: 'Yes' }]),
+    mk(3, 'B', 2, [
+      { role: 'user', content: B1q },
+      { role: 'assistant', content: 'rb billing then export csv' },
+      { role: 'user', content: 'Yes' },
+    ]),
     mk(4, 'C', 1, [{ role: 'user', content: 'how do i reset my password' }]),
     mk(5, 'D', 1, [{ role: 'user', content: A1q }], 100),
-    mk(6, 'D', 2, [{ role: 'user', content: A1q }, { role: 'assistant', content: 'ra open settings then security' }, { role: 'user', content: 'Yes' }]),
+    mk(6, 'D', 2, [
+      { role: 'user', content: A1q },
+      { role: 'assistant', content: 'ra open settings then security' },
+      { role: 'user', content: 'Yes' },
+    ]),
   ];
-  const run = (context: string) => semanticCache.apply(baselineRequests(recs()), semanticCache.parse({ threshold: 0.9, lookupCostUsd: 0.001, embeddingModel: 'none', context }), ctxFor());
+  const run = (context: string) =>
+    semanticCache.apply(
+      baselineRequests(recs()),
+      semanticCache.parse({ threshold: 0.9, lookupCostUsd: 0.001, embeddingModel: 'none', context }),
+      ctxFor(),
+    );
 
-  it('first-turn (default): follow-ups are never served; D2 re-sends the cached answer\'s length', () => {
+  it("first-turn (default): follow-ups are never served; D2 re-sends the cached answer's length", () => {
     // looked up: A1, B1, C1, D1 (4 x $0.001); hits C1 and D1 (similarity 1 with A1).
     // D1 is served A1's 300-token answer instead of its own 100: D2's prompt grows by 200.
     // Calls: A1, A2, B1, B2, D2 = 40,000 + 10,200 input = $0.0502, A1's output 300 x $5 = $0.0015,
@@ -217,14 +300,22 @@ describe('semanticCache respects conversation context (defect 1)', () => {
     expect(samples.some((x) => x.context.startsWith('turn 2, after "ra open settings'))).toBe(true);
   });
 
-  it('context: a follow-up is never answered from a first turn, not even its own conversation\'s', () => {
+  it("context: a follow-up is never answered from a first turn, not even its own conversation's", () => {
     // E1 asks; E2 repeats the question after the reply: the contexts differ (empty vs E1 + reply:
     // Jaccard 0), so E2 is a miss even though its query is identical (similarity 1 on the query alone).
     const e = [
       mk(0, 'E', 1, [{ role: 'user', content: A1q }]),
-      mk(1, 'E', 2, [{ role: 'user', content: A1q }, { role: 'assistant', content: 'ra open settings then security' }, { role: 'user', content: A1q }]),
+      mk(1, 'E', 2, [
+        { role: 'user', content: A1q },
+        { role: 'assistant', content: 'ra open settings then security' },
+        { role: 'user', content: A1q },
+      ]),
     ];
-    const out = semanticCache.apply(baselineRequests(e), semanticCache.parse({ threshold: 0.9, embeddingModel: 'none', context: 'context' }), ctxFor());
+    const out = semanticCache.apply(
+      baselineRequests(e),
+      semanticCache.parse({ threshold: 0.9, embeddingModel: 'none', context: 'context' }),
+      ctxFor(),
+    );
     expect(out.requests.map((r) => r.dropped)).toEqual([false, false]);
   });
 
@@ -235,7 +326,7 @@ describe('semanticCache respects conversation context (defect 1)', () => {
     expect(usd(total(out.requests))).toBe('0.0385');
   });
 
-  it('lookups are priced by default: the query\'s embedding plus a stated store cost', () => {
+  it("lookups are priced by default: the query's embedding plus a stated store cost", () => {
     // one query of 6 words (6 tokens with the word encoder) embedded with small-t at $0.25/MTok =
     // 1.5 µ$, plus the default $0.00001 store query: $0.01 + $0.0000015 + $0.00001 = $0.0100115
     const r = rec('claude-t', { timeMs: minutes(0), inputTokens: 10_000, text: { query: 'How do I reset my password?' } });

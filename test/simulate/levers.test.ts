@@ -11,9 +11,11 @@ import { baselineRequests, ctxFor, env, minutes, rec, total, usd } from './helpe
 
 describe('semanticCache worked example', () => {
   // Three queries on a $1/MTok-input model, 10,000 input tokens each ($0.01 per call); lookup $0.001.
-  const q = (m: number, query: string) => rec('claude-t', { timeMs: minutes(m), inputTokens: 10_000, tags: { feature: 'kb' }, text: { query } });
+  const q = (m: number, query: string) =>
+    rec('claude-t', { timeMs: minutes(m), inputTokens: 10_000, tags: { feature: 'kb' }, text: { query } });
   const recs = [q(0, 'How do I reset my password?'), q(1, 'how do i reset my password'), q(2, 'How do I reset my password please')];
-  const run = (threshold: number) => semanticCache.apply(baselineRequests(recs), semanticCache.parse({ threshold, lookupCostUsd: 0.001, thresholds: [0.8, 0.9] }), ctxFor());
+  const run = (threshold: number) =>
+    semanticCache.apply(baselineRequests(recs), semanticCache.parse({ threshold, lookupCostUsd: 0.001, thresholds: [0.8, 0.9] }), ctxFor());
 
   it('hits at 0.8: identical after normalisation (1.0) and 5 of 6 bigrams (0.83)', () => {
     const out = run(0.8);
@@ -30,14 +32,26 @@ describe('semanticCache worked example', () => {
 
   it('curve rows per threshold', () => {
     const rows = run(0.8).details![0].rows;
-    expect(rows.map((r) => [r.threshold, r.hits])).toEqual([[0.8, 2], [0.9, 1]]);
+    expect(rows.map((r) => [r.threshold, r.hits])).toEqual([
+      [0.8, 2],
+      [0.9, 1],
+    ]);
     // net at 0.8: 2 x $0.01 - 3 x $0.001 = $0.017
     expect(usd(rows[0].net as bigint)).toBe('0.017');
   });
 
   it('queryPattern extracts the question from a longer message', () => {
-    const m = (i: number, question: string) => rec('claude-t', { timeMs: minutes(i), inputTokens: 100, text: { query: `Excerpts ${i}\nlots of context ${i * 7}\nQuestion: ${question}` } });
-    const out = semanticCache.apply(baselineRequests([m(0, 'reset password'), m(1, 'Reset password!')]), semanticCache.parse({ threshold: 0.9, queryPattern: '^Question: (.*)$' }), ctxFor());
+    const m = (i: number, question: string) =>
+      rec('claude-t', {
+        timeMs: minutes(i),
+        inputTokens: 100,
+        text: { query: `Excerpts ${i}\nlots of context ${i * 7}\nQuestion: ${question}` },
+      });
+    const out = semanticCache.apply(
+      baselineRequests([m(0, 'reset password'), m(1, 'Reset password!')]),
+      semanticCache.parse({ threshold: 0.9, queryPattern: '^Question: (.*)$' }),
+      ctxFor(),
+    );
     expect(out.requests[1].dropped).toBe(true);
   });
 
@@ -52,7 +66,9 @@ describe('summarize worked example', () => {
   // Prompts 1,000 / 3,000 / 5,000 / 7,000 over turns 1-4; $1/MTok input, $5 output (claude-t).
   // No output logged: each turn's 2,000 new tokens are its new message, kept verbatim.
   // (Updated in issue 12: the old figures folded the current turn's message into the summary.)
-  const conv = [1000, 3000, 5000, 7000].map((p, i) => rec('claude-t', { timeMs: minutes(i), inputTokens: p, conversationId: 'c', turn: i + 1 }));
+  const conv = [1000, 3000, 5000, 7000].map((p, i) =>
+    rec('claude-t', { timeMs: minutes(i), inputTokens: p, conversationId: 'c', turn: i + 1 }),
+  );
   it('summarises at turn 4 and keeps its new message', () => {
     // H(3) = 3,000 - 1,000 = 2,000 (not over 3,000); H(4) = 5,000 - 1,000 = 4,000 > 3,000: a summary
     // call reads 4,000 + 200 and writes 500; turn 4 sends 7,000 - (4,000 - 500) = 3,500.
@@ -125,7 +141,11 @@ describe('compress worked example', () => {
   it('keeps 60% of the given static part', () => {
     // 3,000 input, staticTokens 2,000, factor 0.6: 800 removed -> 2,200; $0.003 -> $0.0022
     const r = rec('claude-t', { inputTokens: 3000 });
-    const out = compress.apply(baselineRequests([r]), compress.parse({ factor: 0.6, staticTokens: 2000 }), ctxFor(undefined, 1, { ...env, encode: undefined }));
+    const out = compress.apply(
+      baselineRequests([r]),
+      compress.parse({ factor: 0.6, staticTokens: 2000 }),
+      ctxFor(undefined, 1, { ...env, encode: undefined }),
+    );
     expect(out.requests[0].inputTokens).toBe(2200);
     expect(usd(total(out.requests))).toBe('0.0022');
   });

@@ -8,8 +8,16 @@ const SYSTEM = words('sys', 2000);
 
 function chatRecord(at: number, user: string, extra: Record<string, unknown> = {}) {
   return rec('claude-t', {
-    timeMs: at, inputTokens: 2500, outputTokens: 0,
-    text: { messages: [{ role: 'system', content: SYSTEM }, { role: 'user', content: words(user, 500) }] }, ...extra,
+    timeMs: at,
+    inputTokens: 2500,
+    outputTokens: 0,
+    text: {
+      messages: [
+        { role: 'system', content: SYSTEM },
+        { role: 'user', content: words(user, 500) },
+      ],
+    },
+    ...extra,
   });
 }
 
@@ -73,7 +81,13 @@ describe('prefixCache replay: conversation and increments', () => {
     const a1 = { role: 'assistant', content: words('a', 100) };
     const u2 = { role: 'user', content: words('v', 100) };
     const t1 = rec('claude-t', { timeMs: minutes(0), inputTokens: 2100, conversationId: 'c1', turn: 1, text: { messages: [sys, u1] } });
-    const t2 = rec('claude-t', { timeMs: minutes(1), inputTokens: 2300, conversationId: 'c1', turn: 2, text: { messages: [sys, u1, a1, u2] } });
+    const t2 = rec('claude-t', {
+      timeMs: minutes(1),
+      inputTokens: 2300,
+      conversationId: 'c1',
+      turn: 2,
+      text: { messages: [sys, u1, a1, u2] },
+    });
     const out = prefixCache.apply(baselineRequests([t1, t2]), prefixCache.parse({}), ctxFor());
     expect(out.requests[0]).toMatchObject({ cacheWrite5mTokens: 2100, cacheReadTokens: 0 });
     expect(out.requests[1]).toMatchObject({ cacheReadTokens: 2100, cacheWrite5mTokens: 200, inputTokens: 0 });

@@ -14,7 +14,8 @@ function errorOf(text: string): string {
 
 describe('scenario files', () => {
   it('parses levers, scopes, names and before', () => {
-    const s = parseScenarioText(`version: 1
+    const s = parseScenarioText(
+      `version: 1
 scenarios:
   - name: base
     levers:
@@ -29,10 +30,23 @@ scenarios:
       - volume: { k: 10 }
         before: prefixCache
       - outputCap: { maxTokens: 100 }
-`, 's.yaml');
-    expect(s[0].levers[0]).toMatchObject({ kind: 'prefixCache', name: 'prefixCache', params: { ttl: '1h' }, where: { feature: ['chat'], tag: { tier: 'gold' }, minInputTokens: 1000 }, at: 's.yaml:5' });
+`,
+      's.yaml',
+    );
+    expect(s[0].levers[0]).toMatchObject({
+      kind: 'prefixCache',
+      name: 'prefixCache',
+      params: { ttl: '1h' },
+      where: { feature: ['chat'], tag: { tier: 'gold' }, minInputTokens: 1000 },
+      at: 's.yaml:5',
+    });
     const all = resolveInheritance(s);
-    expect(all[1].levers.map((l) => `${l.kind}:${JSON.stringify(l.params)}`)).toEqual(['volume:{"k":10}', 'prefixCache:{"ttl":"1h"}', 'batch:{"share":1}', 'outputCap:{"maxTokens":100}']);
+    expect(all[1].levers.map((l) => `${l.kind}:${JSON.stringify(l.params)}`)).toEqual([
+      'volume:{"k":10}',
+      'prefixCache:{"ttl":"1h"}',
+      'batch:{"share":1}',
+      'outputCap:{"maxTokens":100}',
+    ]);
   });
 
   it('rejects unknown keys with file:line and a hint', () => {
@@ -46,12 +60,22 @@ scenarios:
   });
 
   it('rejects an unknown lever, two levers in one item, bad values and a missing version', () => {
-    expect(errorOf(`version: 1\nscenarios:\n  - name: a\n    levers:\n      - cache: {}\n`)).toMatch(/^s\.yaml:5: scenarios\[0\]\.levers\[0\]\.cache: unknown key/);
-    expect(errorOf(`version: 1\nscenarios:\n  - name: a\n    levers:\n      - batch: {}\n        outputCap: { maxTokens: 1 }\n`)).toMatch(/one lever per item/);
-    expect(errorOf(`version: 1\nscenarios:\n  - name: a\n    levers:\n      - batch: { share: 2 }\n`)).toMatch(/s\.yaml:5: scenarios\[0\]\.levers\[0\]\.batch\.share: expected at most 1 \(got 2\)/);
+    expect(errorOf(`version: 1\nscenarios:\n  - name: a\n    levers:\n      - cache: {}\n`)).toMatch(
+      /^s\.yaml:5: scenarios\[0\]\.levers\[0\]\.cache: unknown key/,
+    );
+    expect(errorOf(`version: 1\nscenarios:\n  - name: a\n    levers:\n      - batch: {}\n        outputCap: { maxTokens: 1 }\n`)).toMatch(
+      /one lever per item/,
+    );
+    expect(errorOf(`version: 1\nscenarios:\n  - name: a\n    levers:\n      - batch: { share: 2 }\n`)).toMatch(
+      /s\.yaml:5: scenarios\[0\]\.levers\[0\]\.batch\.share: expected at most 1 \(got 2\)/,
+    );
     expect(errorOf(`scenarios:\n  - name: a\n`)).toMatch(/version: is required/);
-    expect(errorOf(`version: 1\nscenarios:\n  - name: a\n    levers:\n      - summarize: { summaryTokens: 10 }\n`)).toMatch(/give afterTurns or afterTokens/);
-    expect(errorOf(`version: 1\nscenarios:\n  - name: a\n    levers:\n      - semanticCache: { queryPattern: "(" }\n`)).toMatch(/queryPattern: not a valid regular expression/);
+    expect(errorOf(`version: 1\nscenarios:\n  - name: a\n    levers:\n      - summarize: { summaryTokens: 10 }\n`)).toMatch(
+      /give afterTurns or afterTokens/,
+    );
+    expect(errorOf(`version: 1\nscenarios:\n  - name: a\n    levers:\n      - semanticCache: { queryPattern: "(" }\n`)).toMatch(
+      /queryPattern: not a valid regular expression/,
+    );
   });
 
   it('inheritance errors: unknown parent, cycles, duplicate names', () => {
@@ -65,6 +89,7 @@ scenarios:
 
   it('the shipped scenario files are valid', async () => {
     const { loadScenarioFile } = await import('../../src/simulate/scenario.js');
-    for (const f of ['fixtures/scenarios/demo.yaml', 'fixtures/scenarios/levers.yaml']) expect(resolveInheritance(loadScenarioFile(f)).length).toBeGreaterThan(0);
+    for (const f of ['fixtures/scenarios/demo.yaml', 'fixtures/scenarios/levers.yaml'])
+      expect(resolveInheritance(loadScenarioFile(f)).length).toBeGreaterThan(0);
   });
 });

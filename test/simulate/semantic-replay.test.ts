@@ -10,7 +10,7 @@ import { indexQueries, replaySemantic, replayThresholds, type QueryItem } from '
 
 let seed = 0;
 const reseed = (s: number) => void (seed = s);
-const rand = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 4294967296);
+const rand = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 4294967296;
 const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)];
 
 /** Queries (time order) built from the texts, sharing one shingle array per normalised text. */
@@ -100,7 +100,12 @@ function sparseRows(n: number) {
 function skewedItems(): QueryItem[] {
   reseed(4242);
   const topics = Array.from({ length: 60 }, () => Array.from({ length: 8 + Math.floor(rand() * 10) }, () => pick(WORDS.slice(0, 300))));
-  const rows = Array.from({ length: 3000 }, (_, i) => ({ text: variant(topics[Math.floor(rand() ** 3 * topics.length)]), timeMs: i * 60_000, scope: `s${i % 3}`, origin: `r${i}` }));
+  const rows = Array.from({ length: 3000 }, (_, i) => ({
+    text: variant(topics[Math.floor(rand() ** 3 * topics.length)]),
+    timeMs: i * 60_000,
+    scope: `s${i % 3}`,
+    origin: `r${i}`,
+  }));
   return itemsOf(rows, 1);
 }
 
@@ -112,7 +117,11 @@ describe('semantic replay', () => {
   const items = itemsOf(sparseRows(4000));
 
   it.each([[0.75], [0.8], [0.9], [1]])('matches the brute-force replay at threshold %s', (th) => {
-    for (const [ttlMs, capacity] of [[3_600_000 * 3, 10_000], [3_600_000 * 24, 20], [600_000, 40]]) {
+    for (const [ttlMs, capacity] of [
+      [3_600_000 * 3, 10_000],
+      [3_600_000 * 24, 20],
+      [600_000, 40],
+    ]) {
       const fast = replaySemantic(items, th, ttlMs, capacity).match;
       const ref = bruteForce(items, th, ttlMs, capacity);
       expect(fast.filter((m) => m >= 0).length).toBeGreaterThan(100);
@@ -123,7 +132,10 @@ describe('semantic replay', () => {
   it('shares one replay across thresholds exactly as separate replays would', () => {
     const skewed = skewedItems();
     const ths = [0.95, 0.5, 0.7, 0.8, 0.7, 0.9, 1, 0.6];
-    for (const [ttlMs, capacity] of [[3_600_000 * 24, 10_000], [3_600_000, 25]]) {
+    for (const [ttlMs, capacity] of [
+      [3_600_000 * 24, 10_000],
+      [3_600_000, 25],
+    ]) {
       const all = replayThresholds(indexQueries(skewed), ths, ttlMs, capacity);
       ths.forEach((th, i) => {
         const one = replaySemantic(skewed, th, ttlMs, capacity);
@@ -136,7 +148,11 @@ describe('semantic replay', () => {
 
   it('gives the matches of the earlier (Map-based) implementation on skewed traffic', () => {
     const skewed = skewedItems();
-    const sums = [[0.5, 3_600_000 * 24, 10_000], [0.8, 3_600_000, 25], [1, 3_600_000 * 24, 50]].map(([th, ttl, cap]) => checksum(replaySemantic(skewed, th, ttl, cap).match));
+    const sums = [
+      [0.5, 3_600_000 * 24, 10_000],
+      [0.8, 3_600_000, 25],
+      [1, 3_600_000 * 24, 50],
+    ].map(([th, ttl, cap]) => checksum(replaySemantic(skewed, th, ttl, cap).match));
     expect(sums).toEqual(EARLIER);
   });
 });
@@ -151,7 +167,17 @@ describe('shingles and normalisation', () => {
   };
 
   it('hashes word k-grams like hashing the joined words', () => {
-    for (const text of ['', ' ', 'a', 'a b', ' a  b ', 'a b a b a b', 'héllo wörld ünïcode 東京 タワー', 'x y z x y z q', 'one two three four five six']) {
+    for (const text of [
+      '',
+      ' ',
+      'a',
+      'a b',
+      ' a  b ',
+      'a b a b a b',
+      'héllo wörld ünïcode 東京 タワー',
+      'x y z x y z q',
+      'one two three four five six',
+    ]) {
       for (const k of [1, 2, 3, 5]) expect([...shingles(text, k)]).toEqual(naiveShingles(text, k));
     }
   });
@@ -159,7 +185,14 @@ describe('shingles and normalisation', () => {
   it('normalises ASCII text exactly like the Unicode rule', () => {
     const ascii = String.fromCharCode(...Array.from({ length: 128 }, (_, i) => i));
     const texts = [ascii, 'How do I reset my PASSWORD?!', '  tabs\tand\nnewlines  ', 'A1-b2_c3', 'Ünïcode Straße ﬁ ２'];
-    for (const t of texts) expect(normalizeQuery(t)).toBe(t.normalize('NFKC').toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim());
+    for (const t of texts)
+      expect(normalizeQuery(t)).toBe(
+        t
+          .normalize('NFKC')
+          .toLowerCase()
+          .replace(/[^\p{L}\p{N}]+/gu, ' ')
+          .trim(),
+      );
   });
 
   it('keeps the MinHash band keys of earlier versions', () => {

@@ -14,7 +14,8 @@ const KS = Array.from({ length: 30 }, (_, i) => i + 1);
 
 function scenario(curve: number[]): Scenario {
   return {
-    name: 'hourly', at: 'test:1',
+    name: 'hourly',
+    at: 'test:1',
     levers: [
       { kind: 'volume', name: 'volume', params: { k: 1, curve }, at: 'test:2' },
       { kind: 'prefixCache', name: 'prefixCache', params: {}, at: 'test:3' },
@@ -31,10 +32,18 @@ describe('regular hourly traffic', () => {
   // = (k - 1) x 0.085106. At k = 11: P(warm) = 1 - e^-0.85106 = 0.57302, so a request reads
   // round(2,000 x 0.57302) = 1,146 and writes 854: 114.6 + 1,067.5 + 200 = 1,382.1 µ$.
   const SYS = words('hsys', 2000);
-  const recs = Array.from({ length: 48 }, (_, i) => rec('claude-t', {
-    timeMs: minutes(60 * i), inputTokens: 2200,
-    text: { messages: [{ role: 'system', content: SYS }, { role: 'user', content: words(`h${i}u`, 200) }] },
-  }));
+  const recs = Array.from({ length: 48 }, (_, i) =>
+    rec('claude-t', {
+      timeMs: minutes(60 * i),
+      inputTokens: 2200,
+      text: {
+        messages: [
+          { role: 'system', content: SYS },
+          { role: 'user', content: words(`h${i}u`, 200) },
+        ],
+      },
+    }),
+  );
   const base = baselineRequests(recs);
   const result = runScenario(base, priceState(pricer, base), scenario([...KS, 1e6]), env);
   const per = result.curve!.map((c) => Number(c.total) / (48 * c.k));
@@ -56,12 +65,21 @@ describe('the demo', () => {
   it('no seam at 10x -> 11x (step under 2%), never below the floor, falling with k', async () => {
     const dir = (await import('node:fs')).mkdtempSync((await import('node:path')).join((await import('node:os')).tmpdir(), 'tk-curve-'));
     const f = `${dir}/curve.yaml`;
-    (await import('node:fs')).writeFileSync(f, [
-      'version: 1', 'scenarios:', '  - name: c', '    levers:',
-      '      - volume: { k: 1, curve: [1, 2, 9, 10, 11, 12, 20, 1000000] }',
-      '      - prefixCache: { reorder: true }',
-      '      - prefixCache: { ttl: 1h }', '        name: drafts', '        where: { feature: reply-draft }', '',
-    ].join('\n'));
+    (await import('node:fs')).writeFileSync(
+      f,
+      [
+        'version: 1',
+        'scenarios:',
+        '  - name: c',
+        '    levers:',
+        '      - volume: { k: 1, curve: [1, 2, 9, 10, 11, 12, 20, 1000000] }',
+        '      - prefixCache: { reorder: true }',
+        '      - prefixCache: { ttl: 1h }',
+        '        name: drafts',
+        '        where: { feature: reply-draft }',
+        '',
+      ].join('\n'),
+    );
     const r = await runCli(['simulate', 'fixtures/demo', '-s', f, '--format', 'json']);
     expect(r.code).toBe(0);
     const curve = JSON.parse(r.stdout).scenarios[0].volumeCurve as Array<{ k: number; totalUsd: number }>;

@@ -110,9 +110,7 @@ describe('BOM / NEL: tiktoken semantics', () => {
 
 describe('the whitespace rewrite', () => {
   it('rewrites \\s and \\S only', () => {
-    expect(toRustWhitespaceSemantics('\\s+(?!\\S)|[^\\s\\p{L}]')).toBe(
-      '\\p{White_Space}+(?!\\P{White_Space})|[^\\p{White_Space}\\p{L}]',
-    );
+    expect(toRustWhitespaceSemantics('\\s+(?!\\S)|[^\\s\\p{L}]')).toBe('\\p{White_Space}+(?!\\P{White_Space})|[^\\p{White_Space}\\p{L}]');
     expect(toRustWhitespaceSemantics('\\\\s\\r\\n')).toBe('\\\\s\\r\\n');
     for (const name of ['o200k_base', 'cl100k_base', 'p50k_base', 'r50k_base'] as const) {
       const { pattern } = getEncoding(name);
@@ -120,7 +118,7 @@ describe('the whitespace rewrite', () => {
     }
   });
 
-  it('\\p{White_Space} is the regex crate\'s \\s; JavaScript \\s differs by exactly U+0085 and U+FEFF', () => {
+  it("\\p{White_Space} is the regex crate's \\s; JavaScript \\s differs by exactly U+0085 and U+FEFF", () => {
     // regex-syntax's perl_space table (Unicode White_Space), written out.
     const rust = new Set<number>([0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x20, 0x85, 0xa0, 0x1680, 0x2028, 0x2029, 0x202f, 0x205f, 0x3000]);
     for (let c = 0x2000; c <= 0x200a; c++) rust.add(c);

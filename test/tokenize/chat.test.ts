@@ -22,9 +22,17 @@ describe('chat overhead: 3 per message, +1 per name, +3 reply priming', () => {
     for (const enc of ['o200k_base', 'cl100k_base'] as const) {
       const n = (s: string): number => jsEncode(s, enc).length;
       const expected =
-        3 + n('system') + n('You are a helpful assistant.') +
-        3 + n('user') + n('New synergies will help drive top-line growth.') + 1 + n('example_user') +
-        3 + n('assistant') + n('Things working well together will increase revenue.') +
+        3 +
+        n('system') +
+        n('You are a helpful assistant.') +
+        3 +
+        n('user') +
+        n('New synergies will help drive top-line growth.') +
+        1 +
+        n('example_user') +
+        3 +
+        n('assistant') +
+        n('Things working well together will increase revenue.') +
         3;
       expect(countChatTokens(messages, enc)).toBe(expected);
       expect(new TokenCounter().countChat(messages, enc)).toBe(expected);

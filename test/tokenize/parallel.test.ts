@@ -35,9 +35,22 @@ describe('countTokensParallel with real workers (compiled copy)', () => {
     const files = readdirSync(join(ROOT, 'src/tokenize')).filter((f) => f.endsWith('.ts'));
     const tsc = join(ROOT, 'node_modules/typescript/bin/tsc');
     execFileSync(process.execPath, [
-      tsc, '--outDir', dir, '--rootDir', join(ROOT, 'src/tokenize'), '--module', 'NodeNext',
-      '--moduleResolution', 'NodeNext', '--target', 'ES2022', '--strict', '--types', 'node',
-      '--skipLibCheck', ...files.map((f) => join(ROOT, 'src/tokenize', f)),
+      tsc,
+      '--outDir',
+      dir,
+      '--rootDir',
+      join(ROOT, 'src/tokenize'),
+      '--module',
+      'NodeNext',
+      '--moduleResolution',
+      'NodeNext',
+      '--target',
+      'ES2022',
+      '--strict',
+      '--types',
+      'node',
+      '--skipLibCheck',
+      ...files.map((f) => join(ROOT, 'src/tokenize', f)),
     ]);
     writeFileSync(join(dir, 'package.json'), '{"type":"module"}');
     symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'), 'dir');

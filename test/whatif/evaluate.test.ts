@@ -18,11 +18,20 @@ describe('whatif point estimates (exact)', () => {
     expect(f.components).toEqual({ input: usd('10'), cacheRead: 0n, cacheWrite: 0n, output: usd('20') });
     expect(r.evaluation.totals).toMatchObject({ tokenCost: usd('30'), nonTokenCost: usd('10'), cost: usd('40') });
     // revenue: $10 x 100 seats = $1,000; margin $960; per request $1,000 / 10,000 = $0.10; per user $40 / 100 = $0.40
-    expect(r.evaluation.totals).toMatchObject({ revenue: usd('1000'), margin: usd('960'), revenuePerRequest: usd('0.1'), costPerUser: usd('0.4') });
+    expect(r.evaluation.totals).toMatchObject({
+      revenue: usd('1000'),
+      margin: usd('960'),
+      revenuePerRequest: usd('0.1'),
+      costPerUser: usd('0.4'),
+    });
   });
 
   it('applies cache reads, cache writes, batch share and retries exactly', () => {
-    const r = run(doc('    inputTokens: 1000\n    outputTokens: 500\n    cachedInputShare: 0.5\n    cacheWriteShare: 0.1\n    batchShare: 0.5\n    retryRate: 0.1\n'));
+    const r = run(
+      doc(
+        '    inputTokens: 1000\n    outputTokens: 500\n    cachedInputShare: 0.5\n    cacheWriteShare: 0.1\n    batchShare: 0.5\n    retryRate: 0.1\n',
+      ),
+    );
     // per call at standard: 400 uncached x $1/M = $0.0004; 500 read x $0.10/M = $0.00005;
     //   100 written x $1.25/M = $0.000125; 500 out x $4/M = $0.002; sum $0.002575
     // half the calls at batch (x0.5): 0.5 x 0.002575 + 0.5 x 0.0012875 = $0.00193125
@@ -43,7 +52,9 @@ describe('whatif point estimates (exact)', () => {
   });
 
   it('mixes a route share with its own retry rate and output factor; the floor takes the cheapest option', () => {
-    const r = run(doc('    inputTokens: 1000\n    outputTokens: 500\n    route: { share: 0.5, model: tk-cheap, retryRate: 0.2, outputFactor: 1.5 }\n'));
+    const r = run(
+      doc('    inputTokens: 1000\n    outputTokens: 500\n    route: { share: 0.5, model: tk-cheap, retryRate: 0.2, outputFactor: 1.5 }\n'),
+    );
     // model: $0.003 per request (above). route: 1 / (1 - 0.2) = 1.25 attempts x (1000 x $0.5/M + 750 x $1/M)
     //   = 1.25 x $0.00125 = $0.0015625; mix: 0.5 x $0.003 + 0.5 x $0.0015625 = $0.00228125
     const f = r.evaluation.features[0];
@@ -53,7 +64,9 @@ describe('whatif point estimates (exact)', () => {
   });
 
   it('floor uses floorModel and the stated maximum cache and batch shares', () => {
-    const r = run(doc('    inputTokens: 1000\n    outputTokens: 500\n    floorModel: tk-cheap\n    maxCachedInputShare: 0.9\n    maxBatchShare: 1\n'));
+    const r = run(
+      doc('    inputTokens: 1000\n    outputTokens: 500\n    floorModel: tk-cheap\n    maxCachedInputShare: 0.9\n    maxBatchShare: 1\n'),
+    );
     // tk-test at 90% cached, all batch: (100 x $1 + 900 x $0.10 + 500 x $4)/M x 0.5 = $0.00219 / 2 = $0.001095
     // tk-cheap (no cache or batch prices): 1000 x $0.5/M + 500 x $1/M = $0.001 -> the floor
     const f = r.evaluation.features[0];
@@ -96,16 +109,30 @@ describe('volume and sensitivity', () => {
     // requestsPerMonth 8,000 / 12,000: cost -/+ 2,000 x $0.004 = $8. outputTokens 400 / 600: 100 x $4/M x 10,000 = $4.
     // inputTokens 800 / 1,200: 200 x $1/M x 10,000 = $2. non-token $0.0008 / $0.0012: $0.0002 x 10,000 = $2.
     expect(rows.map((r) => r.path)).toEqual([
-      'product.pricePoint.perSeatUsd', 'product.pricePoint.seats', 'features.chat.requestsPerMonth',
-      'features.chat.outputTokens', 'features.chat.inputTokens', 'features.chat.nonTokenCostPerRequestUsd',
+      'product.pricePoint.perSeatUsd',
+      'product.pricePoint.seats',
+      'features.chat.requestsPerMonth',
+      'features.chat.outputTokens',
+      'features.chat.inputTokens',
+      'features.chat.nonTokenCostPerRequestUsd',
     ]);
     const out = rows.find((r) => r.path === 'features.chat.outputTokens')!;
-    expect(out).toMatchObject({ base: '500', low: '400', high: '600', costDeltaLow: usd('-4'), costDeltaHigh: usd('4'), marginDeltaLow: usd('4'), marginDeltaHigh: usd('-4') });
+    expect(out).toMatchObject({
+      base: '500',
+      low: '400',
+      high: '600',
+      costDeltaLow: usd('-4'),
+      costDeltaHigh: usd('4'),
+      marginDeltaLow: usd('4'),
+      marginDeltaHigh: usd('-4'),
+    });
     expect(rows[0]).toMatchObject({ costDeltaLow: 0n, marginDeltaLow: usd('-200'), marginDeltaHigh: usd('200') });
   });
 
   it('caps shares at 1 and keeps cache read + write within 1', () => {
-    const rows = run(doc('    inputTokens: 1000\n    outputTokens: 500\n    cachedInputShare: 0.9\n    cacheWriteShare: 0.05\n')).sensitivity;
+    const rows = run(
+      doc('    inputTokens: 1000\n    outputTokens: 500\n    cachedInputShare: 0.9\n    cacheWriteShare: 0.05\n'),
+    ).sensitivity;
     const cached = rows.find((r) => r.path === 'features.chat.cachedInputShare')!;
     // 0.9 x 1.2 = 1.08 -> capped at 1 - 0.05 = 0.95
     expect([cached.low, cached.high, cached.capped]).toEqual(['0.72', '0.95', true]);

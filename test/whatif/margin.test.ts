@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { UserError } from '../../src/core/issues.js';
+import type { UserError } from '../../src/core/issues.js';
 import { parseRevenueCsv, parseRevenueYaml } from '../../src/whatif/revenue.js';
 import { runCli } from '../cli/harness.js';
 
@@ -11,21 +11,36 @@ const PRICES = ['--prices', fileURLToPath(new URL('../../fixtures/whatif/test-pr
 
 function files(entries: Record<string, string>): Record<string, string> {
   const dir = mkdtempSync(join(tmpdir(), 'tk-margin-'));
-  return Object.fromEntries(Object.entries(entries).map(([name, text]) => {
-    writeFileSync(join(dir, name), text);
-    return [name, join(dir, name)];
-  }));
+  return Object.fromEntries(
+    Object.entries(entries).map(([name, text]) => {
+      writeFileSync(join(dir, name), text);
+      return [name, join(dir, name)];
+    }),
+  );
 }
 
 // tk-test: input $1, output $4 per MTok. a: 2 x (1000 in + 500 out) = 2 x $0.003 = $0.006; b: 10,000 in = $0.01;
 // c: 1000 in = $0.001 (no contract).
-const LOGS = 'timestamp,model,input_tokens,output_tokens,customer\n2026-10-01T00:00:00Z,tk-test,1000,500,a\n2026-10-02T00:00:00Z,tk-test,1000,500,a\n2026-10-03T00:00:00Z,tk-test,10000,0,b\n2026-10-04T00:00:00Z,tk-test,1000,0,c\n';
-const REVENUE = 'customer,plan,seats,perSeatUsd,contractUsd,perRequestUsd,discountPct\na,team,2,0.01,,,50\nb,usage,,,,0.004,\nd,team,1,0.05,,,\n';
+const LOGS =
+  'timestamp,model,input_tokens,output_tokens,customer\n2026-10-01T00:00:00Z,tk-test,1000,500,a\n2026-10-02T00:00:00Z,tk-test,1000,500,a\n2026-10-03T00:00:00Z,tk-test,10000,0,b\n2026-10-04T00:00:00Z,tk-test,1000,0,c\n';
+const REVENUE =
+  'customer,plan,seats,perSeatUsd,contractUsd,perRequestUsd,discountPct\na,team,2,0.01,,,50\nb,usage,,,,0.004,\nd,team,1,0.05,,,\n';
 
 describe('margin per customer', () => {
   it('joins contracts with per-customer cost from the logs, exactly, now and at 3x', async () => {
     const f = files({ 'logs.csv': LOGS, 'revenue.csv': REVENUE });
-    const r = await runCli(['whatif', '--revenue', f['revenue.csv'], '--logs', f['logs.csv'], ...PRICES, '--format', 'json', '--volumes', '1,3']);
+    const r = await runCli([
+      'whatif',
+      '--revenue',
+      f['revenue.csv'],
+      '--logs',
+      f['logs.csv'],
+      ...PRICES,
+      '--format',
+      'json',
+      '--volumes',
+      '1,3',
+    ]);
     // c sends traffic without a contract: a warning, on stderr (never in stdout) and in the JSON's warnings
     const noContract = '1 customer in the logs with no contract in the revenue file (counted with $0 revenue): c';
     expect(r.stderr).toBe(`warning: ${noContract}\n`);
@@ -34,7 +49,15 @@ describe('margin per customer', () => {
     const m = JSON.parse(r.stdout).margin;
     const row = (c: string) => m.customers.find((x: { customer: string }) => x.customer === c);
     // a: 2 seats x $0.01 less 50% = $0.01 revenue, $0.006 cost, $0.004 margin (40%); at 3x: $0.01 - $0.018 = -$0.008
-    expect(row('a')).toMatchObject({ plan: 'team', requests: 2, revenueUsd: 0.01, costUsd: 0.006, marginUsd: 0.004, marginPct: 0.4, underWater: false });
+    expect(row('a')).toMatchObject({
+      plan: 'team',
+      requests: 2,
+      revenueUsd: 0.01,
+      costUsd: 0.006,
+      marginUsd: 0.004,
+      marginPct: 0.4,
+      underWater: false,
+    });
     expect(row('a').atVolume[1]).toMatchObject({ multiplier: 3, revenueUsd: 0.01, costUsd: 0.018, marginUsd: -0.008 });
     // b: 1 request x $0.004 = $0.004 revenue against $0.01: -$0.006; at 3x: $0.012 - $0.03 = -$0.018
     expect(row('b')).toMatchObject({ revenueUsd: 0.004, costUsd: 0.01, marginUsd: -0.006, underWater: true });
@@ -47,7 +70,11 @@ describe('margin per customer', () => {
     expect(m.totals).toMatchObject({ revenueUsd: 0.064, costUsd: 0.017, marginUsd: 0.047 });
     expect(m.volumes[1]).toMatchObject({ multiplier: 3, revenueUsd: 0.072, costUsd: 0.051, marginUsd: 0.021, underWater: 3 });
     // plans, worst first: usage -$0.006, no contract -$0.001, team (a + d) $0.054 on $0.06
-    expect(m.plans.map((p: { plan: string; marginUsd: number }) => [p.plan, p.marginUsd])).toEqual([['usage', -0.006], ['(not in the revenue file)', -0.001], ['team', 0.054]]);
+    expect(m.plans.map((p: { plan: string; marginUsd: number }) => [p.plan, p.marginUsd])).toEqual([
+      ['usage', -0.006],
+      ['(not in the revenue file)', -0.001],
+      ['team', 0.054],
+    ]);
     expect(m.volumeAssumption).toBe('linear');
   });
 
@@ -71,26 +98,45 @@ describe('margin per customer', () => {
     }
     expect(values.size).toBe(6);
     // margin $0.047 / revenue $0.064 = 73.4%; at 3x $0.021 / $0.072 = 29.2%
-    expect(values.get('Bottom line')).toMatch(/^gross margin 73\.4% \(\$0\.047 of \$0\.064\) across 4 customers; 29\.2% at 3x \(3 under water\), /);
+    expect(values.get('Bottom line')).toMatch(
+      /^gross margin 73\.4% \(\$0\.047 of \$0\.064\) across 4 customers; 29\.2% at 3x \(3 under water\), /,
+    );
     expect(values.get('Under water')).toMatch(/^b \(usage: pays \$0\.004, costs \$0\.01\), c \(/);
     expect(r.stderr).toContain('warning: 1 customer in the logs with no contract in the revenue file');
     expect(r.stdout).not.toContain('warning');
   });
 
   it('validates the revenue file with file:line', () => {
-    const err = (fn: () => unknown) => { try { fn(); } catch (e) { return (e as UserError).message; } throw new Error('expected an error'); };
+    const err = (fn: () => unknown) => {
+      try {
+        fn();
+      } catch (e) {
+        return (e as UserError).message;
+      }
+      throw new Error('expected an error');
+    };
     expect(err(() => parseRevenueCsv('customer,plan,seat\nx,team,1\n', 'r.csv'))).toContain('r.csv:1: unknown column "seat"');
     const m = err(() => parseRevenueCsv('customer,seats,perSeatUsd,discountPct\nx,1,ten,\ny,2,,\nx,1,1,\nz,1,1,120\n"q,1,1,\n', 'r.csv'));
     expect(m).toContain('r.csv:2: perSeatUsd: expected a non-negative decimal number (got "ten")');
     expect(m).toContain('r.csv:3: y: perSeatUsd is missing (seat pricing needs both)');
     expect(m).toContain('r.csv:5: discountPct: expected at most 100 (got 120)');
     expect(m).toContain('r.csv:6: unbalanced quote');
-    expect(err(() => parseRevenueCsv('customer,seats,perSeatUsd\nx,1,1\nx,2,1\n', 'r.csv'))).toContain('r.csv:3: customer "x" is already stated at r.csv:2');
-    const y = err(() => parseRevenueYaml('plans:\n  team: { perSeatUsd: 10 }\ncustomers:\n  acme: { plan: teem, seats: 3 }\n  __proto__: { plan: team, seats: 1 }\n', 'r.yaml'));
+    expect(err(() => parseRevenueCsv('customer,seats,perSeatUsd\nx,1,1\nx,2,1\n', 'r.csv'))).toContain(
+      'r.csv:3: customer "x" is already stated at r.csv:2',
+    );
+    const y = err(() =>
+      parseRevenueYaml(
+        'plans:\n  team: { perSeatUsd: 10 }\ncustomers:\n  acme: { plan: teem, seats: 3 }\n  __proto__: { plan: team, seats: 1 }\n',
+        'r.yaml',
+      ),
+    );
     expect(y).toContain('r.yaml:4: customers.acme.plan: unknown plan "teem" (plans: team)');
     expect(y).toContain('"__proto__" is not allowed as an id');
     // YAML: plan prices apply unless the customer overrides them
-    const ok = parseRevenueYaml('plans:\n  team: { perSeatUsd: 10, discountPct: 5 }\ncustomers:\n  acme: { plan: team, seats: 3 }\n  globex: { plan: team, seats: 2, perSeatUsd: 8 }\n', 'r.yaml');
+    const ok = parseRevenueYaml(
+      'plans:\n  team: { perSeatUsd: 10, discountPct: 5 }\ncustomers:\n  acme: { plan: team, seats: 3 }\n  globex: { plan: team, seats: 2, perSeatUsd: 8 }\n',
+      'r.yaml',
+    );
     expect(ok.contracts.get('acme')).toMatchObject({ plan: 'team', seats: 3, perSeatUsd: 10, discountPct: 5, at: 'r.yaml:4' });
     expect(ok.contracts.get('globex')).toMatchObject({ perSeatUsd: 8 });
   });

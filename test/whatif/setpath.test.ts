@@ -1,9 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { UserError } from '../../src/core/issues.js';
+import type { UserError } from '../../src/core/issues.js';
 import { applySets, parseSet } from '../../src/whatif/setpath.js';
 import { doc, run, usd } from './helpers.js';
 
-const base = () => ({ version: 1, product: { name: 'T', pricePoint: { perSeatUsd: 10, seats: 100 } }, features: { chat: { model: 'm', requestsPerMonth: 1, inputTokens: { p50: 1, p90: 2 }, outputTokens: 3 } } });
+const base = () => ({
+  version: 1,
+  product: { name: 'T', pricePoint: { perSeatUsd: 10, seats: 100 } },
+  features: { chat: { model: 'm', requestsPerMonth: 1, inputTokens: { p50: 1, p90: 2 }, outputTokens: 3 } },
+});
 
 function errorOf(fn: () => unknown): UserError {
   try {
@@ -22,7 +26,10 @@ describe('--set', () => {
   });
 
   it('sets existing and new keys, including a distribution parameter and a new route', () => {
-    const d = applySets(base(), ['features.chat.outputTokens=400', 'features.chat.inputTokens.p90=5', 'features.chat.route.share=0.5'].map(parseSet)) as ReturnType<typeof base>;
+    const d = applySets(
+      base(),
+      ['features.chat.outputTokens=400', 'features.chat.inputTokens.p90=5', 'features.chat.route.share=0.5'].map(parseSet),
+    ) as ReturnType<typeof base>;
     expect(d.features.chat).toMatchObject({ outputTokens: 400, inputTokens: { p50: 1, p90: 5 }, route: { share: 0.5 } });
   });
 

@@ -6,10 +6,26 @@ import { run, usd } from './helpers.js';
 /** Two features on a $10 x 100 seat plan ($1,000 a month); `second` is the second feature's body. */
 function twoFeatures(second: string, chatExtra = ''): string {
   return [
-    'version: 1', 'product:', '  name: T', '  pricePoint:', '    perSeatUsd: 10', '    seats: 100', 'features:',
-    '  chat:', '    model: tk-test', '    requestsPerUserPerMonth: 100', '    inputTokens: 1000', '    outputTokens: 500', chatExtra,
-    '  bulk:', '    model: tk-test', second, '',
-  ].filter((l) => l !== '').join('\n');
+    'version: 1',
+    'product:',
+    '  name: T',
+    '  pricePoint:',
+    '    perSeatUsd: 10',
+    '    seats: 100',
+    'features:',
+    '  chat:',
+    '    model: tk-test',
+    '    requestsPerUserPerMonth: 100',
+    '    inputTokens: 1000',
+    '    outputTokens: 500',
+    chatExtra,
+    '  bulk:',
+    '    model: tk-test',
+    second,
+    '',
+  ]
+    .filter((l) => l !== '')
+    .join('\n');
 }
 
 describe('feature verdicts (defect 8: judged per seat, not by seat revenue spread over all requests)', () => {
@@ -34,7 +50,10 @@ describe('feature verdicts (defect 8: judged per seat, not by seat revenue sprea
     // bulk at 100,000 requests: $300 = $3 a seat, 30% of $10 > 25%: below a 75% target, ok at 60%
     const b = run(twoFeatures('    requestsPerMonth: 100000\n    inputTokens: 1000\n    outputTokens: 500'));
     expect(b.verdicts[1].status).toBe('below target');
-    expect(run(twoFeatures('    requestsPerMonth: 100000\n    inputTokens: 1000\n    outputTokens: 500'), [], { targetMarginPct: 60 }).verdicts[1].status).toBe('ok');
+    expect(
+      run(twoFeatures('    requestsPerMonth: 100000\n    inputTokens: 1000\n    outputTokens: 500'), [], { targetMarginPct: 60 })
+        .verdicts[1].status,
+    ).toBe('ok');
   });
 
   it('price per use and usage cap that restore the target margin, now and at the token floor', () => {
@@ -55,10 +74,18 @@ describe('feature verdicts (defect 8: judged per seat, not by seat revenue sprea
   });
 
   it('per-request pricing: judged per request against the price', () => {
-    const text = 'version: 1\nproduct:\n  name: T\n  pricePoint:\n    perRequestUsd: 0.002\nfeatures:\n  chat:\n    model: tk-test\n    requestsPerMonth: 10000\n    inputTokens: 1000\n    outputTokens: 500\n';
+    const text =
+      'version: 1\nproduct:\n  name: T\n  pricePoint:\n    perRequestUsd: 0.002\nfeatures:\n  chat:\n    model: tk-test\n    requestsPerMonth: 10000\n    inputTokens: 1000\n    outputTokens: 500\n';
     const v = run(text).verdicts[0];
     // $0.003 a request against $0.002: under water; for 75%: $0.003 / 0.25 = $0.012 a use
-    expect(v).toMatchObject({ unit: 'request', costPerUnit: usd('0.003'), chargePerUnit: usd('0.002'), shareOfCharge: 1.5, status: 'under water', now: { pricePerUse: usd('0.012') } });
+    expect(v).toMatchObject({
+      unit: 'request',
+      costPerUnit: usd('0.003'),
+      chargePerUnit: usd('0.002'),
+      shareOfCharge: 1.5,
+      status: 'under water',
+      now: { pricePerUse: usd('0.012') },
+    });
     expect(v.now.usesPerSeatCap).toBeUndefined();
   });
 });

@@ -22,7 +22,11 @@ const big = textFiles.map((f) => {
 });
 
 const same = (a, b) => a.length === b.length && a.every((x, i) => x === b[i]);
-const show = (s) => JSON.stringify(s.length > 40 ? s.slice(0, 40) + '…' : s).replace(/[\u0085\ufeff\u00a0\u2028\u3000]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+const show = (s) =>
+  JSON.stringify(s.length > 40 ? s.slice(0, 40) + '…' : s).replace(
+    /[\u0085\ufeff\u00a0\u2028\u3000]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 
 const result = { strings: corpus.length, bigTexts: big.map((t, i) => ({ file: textFiles[i], chars: t.length })), encodings: {} };
 for (const name of ['o200k_base', 'cl100k_base']) {
@@ -30,7 +34,7 @@ for (const name of ['o200k_base', 'cl100k_base']) {
   const gpt = await import(`gpt-tokenizer/encoding/${name}`);
   const oursJs = new Encoder(getEncoding(name), { whitespace: 'js' });
   const libs = {
-    'ours': (t) => tk.encode(t, name),
+    ours: (t) => tk.encode(t, name),
     'ours-js-semantics': (t) => oursJs.encode(t),
     'js-tiktoken': (t) => jsEnc.encode(t),
     'gpt-tokenizer': (t) => gpt.encode(t),

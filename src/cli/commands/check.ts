@@ -63,14 +63,25 @@ export function registerCheck(program: Command, run: Runner): void {
     .option('--calls-per-month <n>', 'traffic for every prompt')
     .option('--output-tokens <n>', 'expected output tokens per call for every prompt')
     .option('--cache-hit-rate <r>', `prefix-cache hit rate, 0..1 (default check.cacheHitRate, else ${DEFAULT_CACHE_HIT_RATE})`)
-    .option('--traffic <logs...>', 'usage logs: monthly volume (dense span of the time series) and output length per prompt, from records tagged prompt=ID (else feature=ID); both sides')
+    .option(
+      '--traffic <logs...>',
+      'usage logs: monthly volume (dense span of the time series) and output length per prompt, from records tagged prompt=ID (else feature=ID); both sides',
+    )
     .option('--baseline <file>', 'a JSON report saved by `check --format json` or --update-baseline')
     .option('--update-baseline', 'write the current costs to the baseline file')
-    .option('--base-ref <ref>', 'compare with everything this git revision states: prompt files, specs, tokenomics.yaml (models, output lengths, traffic, caching)')
-    .option('--github', 'emit ::error/::warning annotations, write $GITHUB_OUTPUT values and append the Markdown summary to $GITHUB_STEP_SUMMARY')
+    .option(
+      '--base-ref <ref>',
+      'compare with everything this git revision states: prompt files, specs, tokenomics.yaml (models, output lengths, traffic, caching)',
+    )
+    .option(
+      '--github',
+      'emit ::error/::warning annotations, write $GITHUB_OUTPUT values and append the Markdown summary to $GITHUB_STEP_SUMMARY',
+    )
     .option('--comment <file>', 'write the pull-request comment (Markdown with a hidden marker) to FILE')
     .option('--at <date>', 'prices in force on this date (YYYY-MM-DD); default today')
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 Exit codes: 0 within budget; 1 a budget rule failed; 2 usage, input or config error
 (a missing ref, an unreadable prompt, a corrupt baseline: never a silent pass).
 
@@ -79,7 +90,8 @@ Examples:
   $ tokenomics check --base-ref origin/main --format markdown
   $ tokenomics check prompts/ --model gpt-4o-mini --calls-per-day 5000 --max-cost-per-call 0.002
   $ tokenomics check --baseline .tokenomics/baseline.json --update-baseline
-  $ tokenomics check --github --base-ref origin/main --traffic logs/last-month.jsonl`)
+  $ tokenomics check --github --base-ref origin/main --traffic logs/last-month.jsonl`,
+    )
     .action(run((ctx, cmd) => check(ctx, cmd.args, cmd.opts<CheckOptions>())));
 }
 
@@ -96,7 +108,11 @@ function cliBudgets(o: CheckOptions): Budgets {
   set('maxIncreasePct', usd(o.maxIncreasePct, '--max-increase-pct'));
   set('maxIncreaseUsd', usd(o.maxIncreaseUsd, '--max-increase-usd'));
   set('maxTokens', parseCount(o.maxTokens, '--max-tokens'));
-  if (o.allowedModels) b.allowedModels = o.allowedModels.split(',').map((s) => s.trim()).filter(Boolean);
+  if (o.allowedModels)
+    b.allowedModels = o.allowedModels
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
   return b;
 }
 
@@ -109,14 +125,22 @@ function shown(cwd: string, abs: string): string {
 function configsOf(ctx: CommandContext, paths: string[], cfg: CheckConfig, where: string): PromptConfig[] {
   const cwd = ctx.io.cwd;
   if (paths.length) return expandPromptPaths(paths, cwd).map((file) => ({ file, budgets: {} }));
-  if (cfg.listsPrompts && cfg.prompts.length === 0) throw new UserError(`${cfg.file ? shown(cwd, cfg.file) : 'tokenomics.yaml'}: check.prompts is empty${where}: nothing would be checked`, 'list the prompts to gate under check.prompts, or give prompt files as arguments');
+  if (cfg.listsPrompts && cfg.prompts.length === 0)
+    throw new UserError(
+      `${cfg.file ? shown(cwd, cfg.file) : 'tokenomics.yaml'}: check.prompts is empty${where}: nothing would be checked`,
+      'list the prompts to gate under check.prompts, or give prompt files as arguments',
+    );
   return cfg.prompts.map((p) => ({ ...p, file: shown(cwd, resolve(cfg.dir, p.file)) }));
 }
 
 function uniqueIds(items: CheckItem[], where: string): CheckItem[] {
   const seen = new Set<string>();
   for (const it of items) {
-    if (seen.has(it.prompt.id)) throw new UserError(`two prompts have the id "${it.prompt.id}"${where}`, 'give each prompt a distinct id: (in the spec or in check.prompts)');
+    if (seen.has(it.prompt.id))
+      throw new UserError(
+        `two prompts have the id "${it.prompt.id}"${where}`,
+        'give each prompt a distinct id: (in the spec or in check.prompts)',
+      );
     seen.add(it.prompt.id);
   }
   return items;
@@ -124,12 +148,19 @@ function uniqueIds(items: CheckItem[], where: string): CheckItem[] {
 
 function loadItems(ctx: CommandContext, paths: string[], cfg: CheckConfig, model: string | undefined): CheckItem[] {
   const configs = configsOf(ctx, paths, cfg, '');
-  if (!configs.length) throw new UserError('nothing to check: no prompt files given and no check.prompts in tokenomics.yaml', 'run `tokenomics check PROMPT_FILES --model ID --max-cost-per-call USD`, or add a check: section (see README)');
-  return uniqueIds(configs.map((c) => {
-    const { prompt, text } = loadPromptWithText(c.file, ctx.io.cwd, c.id);
-    if (c.id) prompt.id = c.id;
-    return { config: model ? { ...c, model } : c, prompt, text };
-  }), '');
+  if (!configs.length)
+    throw new UserError(
+      'nothing to check: no prompt files given and no check.prompts in tokenomics.yaml',
+      'run `tokenomics check PROMPT_FILES --model ID --max-cost-per-call USD`, or add a check: section (see README)',
+    );
+  return uniqueIds(
+    configs.map((c) => {
+      const { prompt, text } = loadPromptWithText(c.file, ctx.io.cwd, c.id);
+      if (c.id) prompt.id = c.id;
+      return { config: model ? { ...c, model } : c, prompt, text };
+    }),
+    '',
+  );
 }
 
 function readAt(rev: GitRevision, c: PromptConfig, model: string | undefined): CheckItem | undefined {
@@ -149,7 +180,13 @@ function readAt(rev: GitRevision, c: PromptConfig, model: string | undefined): C
  * lengths, traffic, hit rate) and the prompt files as they were. With prompt paths on the command
  * line, the same paths at the revision (directories listed there, so a removed file counts).
  */
-function gitSide(ctx: CommandContext, rev: GitRevision, paths: string[], model: string | undefined, warnings: string[]): { side: Side; configFile?: string } {
+function gitSide(
+  ctx: CommandContext,
+  rev: GitRevision,
+  paths: string[],
+  model: string | undefined,
+  warnings: string[],
+): { side: Side; configFile?: string } {
   const cwd = ctx.io.cwd;
   const current = ctx.config;
   let baseCfg: CheckConfig | undefined;
@@ -162,23 +199,37 @@ function gitSide(ctx: CommandContext, rev: GitRevision, paths: string[], model: 
   }
   const nowBudgets = readCheckConfig(current, cwd).budgets;
   if (baseCfg && JSON.stringify(baseCfg.budgets) !== JSON.stringify(nowBudgets)) {
-    warnings.push(`check.budgets differ from ${configFile}: this run applies the working tree's (${JSON.stringify(nowBudgets)}; at ${rev.ref}: ${JSON.stringify(baseCfg.budgets)}); review the budget change`);
+    warnings.push(
+      `check.budgets differ from ${configFile}: this run applies the working tree's (${JSON.stringify(nowBudgets)}; at ${rev.ref}: ${JSON.stringify(baseCfg.budgets)}); review the budget change`,
+    );
   }
   const cacheHitRate = baseCfg?.cacheHitRate ?? DEFAULT_CACHE_HIT_RATE;
   if (paths.length) {
     const files: string[] = [];
     for (const p of paths) {
       const kind = rev.kind(p);
-      if (kind === 'tree') files.push(...rev.list(p).filter((f) => PROMPT_EXTENSIONS.includes(extname(f).toLowerCase())).map((f) => rev.shown(f)));
+      if (kind === 'tree')
+        files.push(
+          ...rev
+            .list(p)
+            .filter((f) => PROMPT_EXTENSIONS.includes(extname(f).toLowerCase()))
+            .map((f) => rev.shown(f)),
+        );
       else files.push(shown(cwd, resolve(cwd, p)));
     }
-    const items = [...new Set(files)].map((file) => readAt(rev, { file, budgets: {} }, model)).filter((x): x is CheckItem => x !== undefined);
+    const items = [...new Set(files)]
+      .map((file) => readAt(rev, { file, budgets: {} }, model))
+      .filter((x): x is CheckItem => x !== undefined);
     return { side: { items: uniqueIds(items, ` at ${rev.ref}`), cacheHitRate }, ...(configFile ? { configFile } : {}) };
   }
   if (!baseCfg) return { side: { items: [], cacheHitRate } };
   const items = configsOf(ctx, [], baseCfg, ` at ${rev.ref}`).map((c) => {
     const item = readAt(rev, c, model);
-    if (!item) throw new UserError(`--base-ref ${rev.ref}: ${configFile} names ${c.file}, which does not exist at ${rev.ref}`, 'the base revision is inconsistent; compare with another --base-ref, or with --baseline FILE');
+    if (!item)
+      throw new UserError(
+        `--base-ref ${rev.ref}: ${configFile} names ${c.file}, which does not exist at ${rev.ref}`,
+        'the base revision is inconsistent; compare with another --base-ref, or with --baseline FILE',
+      );
     return item;
   });
   return { side: { items: uniqueIds(items, ` at ${rev.ref}`), cacheHitRate }, ...(configFile ? { configFile } : {}) };
@@ -191,14 +242,23 @@ interface Baselined {
 }
 
 function baselineSource(ctx: CommandContext, o: CheckOptions, cfg: CheckConfig, paths: string[], warnings: string[]): Baselined {
-  const file = o.baseline ? { path: resolve(ctx.io.cwd, o.baseline), shown: o.baseline } : cfg.baseline ? { path: resolve(cfg.dir, cfg.baseline), shown: shown(ctx.io.cwd, resolve(cfg.dir, cfg.baseline)) } : undefined;
+  const file = o.baseline
+    ? { path: resolve(ctx.io.cwd, o.baseline), shown: o.baseline }
+    : cfg.baseline
+      ? { path: resolve(cfg.dir, cfg.baseline), shown: shown(ctx.io.cwd, resolve(cfg.dir, cfg.baseline)) }
+      : undefined;
   if (o.baseRef && o.baseline) throw new UserError('give --baseline or --base-ref, not both');
   if (o.updateBaseline) {
-    if (!file) throw new UserError('--update-baseline needs a baseline file', 'pass --baseline FILE or set check.baseline in tokenomics.yaml');
+    if (!file)
+      throw new UserError('--update-baseline needs a baseline file', 'pass --baseline FILE or set check.baseline in tokenomics.yaml');
     return { source: { kind: 'none' }, writeTo: file };
   }
   if (o.baseRef !== undefined) {
-    if (!o.baseRef.trim()) throw new UserError('--base-ref is empty', 'in GitHub Actions use the pull request base, e.g. --base-ref origin/${{ github.base_ref }}, after fetching it');
+    if (!o.baseRef.trim())
+      throw new UserError(
+        '--base-ref is empty',
+        'in GitHub Actions use the pull request base, e.g. --base-ref origin/${{ github.base_ref }}, after fetching it',
+      );
     const rev = new GitRevision(o.baseRef, ctx.io.cwd);
     const { side, configFile } = gitSide(ctx, rev, paths, o.model, warnings);
     return { source: { kind: 'git', label: `git ${o.baseRef}`, side }, ...(configFile ? { baseConfigFile: configFile } : {}) };
@@ -210,8 +270,17 @@ function baselineSource(ctx: CommandContext, o: CheckOptions, cfg: CheckConfig, 
 async function logTraffic(ctx: CommandContext, logs: string[] | undefined): Promise<LogTraffic | undefined> {
   if (!logs?.length) return undefined;
   const t = emptyTraffic();
-  await runPipeline(ctx, logs.map((l) => (l === '-' ? l : resolve(ctx.io.cwd, l))), { keepText: false }, (r) => addRecord(t, r));
-  if (t.requests === 0) throw new UserError(`--traffic ${logs.join(' ')}: no usable records`, 'give usage logs with timestamps and a prompt (or feature) tag per record');
+  await runPipeline(
+    ctx,
+    logs.map((l) => (l === '-' ? l : resolve(ctx.io.cwd, l))),
+    { keepText: false },
+    (r) => addRecord(t, r),
+  );
+  if (t.requests === 0)
+    throw new UserError(
+      `--traffic ${logs.join(' ')}: no usable records`,
+      'give usage logs with timestamps and a prompt (or feature) tag per record',
+    );
   return t;
 }
 
@@ -219,17 +288,31 @@ async function logTraffic(ctx: CommandContext, logs: string[] | undefined): Prom
 function checkCoverage(source: BaselineSource, items: CheckItem[]): void {
   if (source.kind !== 'file') return;
   const snaps = source.baseline.snapshots;
-  if (snaps.size === 0) throw new UserError(`${source.label}: the baseline lists no prompts`, 'recreate it with `tokenomics check --update-baseline`');
+  if (snaps.size === 0)
+    throw new UserError(`${source.label}: the baseline lists no prompts`, 'recreate it with `tokenomics check --update-baseline`');
   if (!items.some((it) => snaps.has(it.prompt.id))) {
-    const list = (xs: string[]) => xs.slice(0, 5).map((x) => JSON.stringify(x)).join(', ') + (xs.length > 5 ? ', ...' : '');
-    throw new UserError(`${source.label}: the baseline has no entry for any prompt checked (it has ${list([...snaps.keys()])}; checked ${list(items.map((i) => i.prompt.id))}): written from another config?`, 'check the prompt ids, or recreate the baseline with `tokenomics check --update-baseline`');
+    const list = (xs: string[]) =>
+      xs
+        .slice(0, 5)
+        .map((x) => JSON.stringify(x))
+        .join(', ') + (xs.length > 5 ? ', ...' : '');
+    throw new UserError(
+      `${source.label}: the baseline has no entry for any prompt checked (it has ${list([...snaps.keys()])}; checked ${list(items.map((i) => i.prompt.id))}): written from another config?`,
+      'check the prompt ids, or recreate the baseline with `tokenomics check --update-baseline`',
+    );
   }
 }
 
 /** Repository root of `cwd` (annotations are from there), else $GITHUB_WORKSPACE, else none. */
 function repoRoot(ctx: CommandContext): string | undefined {
   try {
-    return realpathSync(execFileSync('git', ['rev-parse', '--show-toplevel'], { cwd: ctx.io.cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim());
+    return realpathSync(
+      execFileSync('git', ['rev-parse', '--show-toplevel'], {
+        cwd: ctx.io.cwd,
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'ignore'],
+      }).trim(),
+    );
   } catch {
     return ctx.io.env.GITHUB_WORKSPACE ? resolve(ctx.io.env.GITHUB_WORKSPACE) : undefined;
   }
@@ -242,7 +325,9 @@ function appendGithub(ctx: CommandContext, variable: string, text: string): void
   try {
     appendFileSync(path, text);
   } catch (err) {
-    ctx.io.stderr.write(`warning: cannot write $${variable} (${(err as NodeJS.ErrnoException).code ?? 'error'}); the check result is unaffected\n`);
+    ctx.io.stderr.write(
+      `warning: cannot write $${variable} (${(err as NodeJS.ErrnoException).code ?? 'error'}); the check result is unaffected\n`,
+    );
   }
 }
 
@@ -260,7 +345,13 @@ function github(ctx: CommandContext, result: ReturnType<typeof runCheck>, cfg: C
     return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel.split(sep).join('/') : file;
   };
   ctx.io.stdout.write(githubAnnotations(result, cfg.file ? shown(ctx.io.cwd, cfg.file) : undefined, pathOf));
-  appendGithub(ctx, 'GITHUB_OUTPUT', Object.entries(githubOutputs(result)).map(([k, v]) => `${k}=${v}\n`).join(''));
+  appendGithub(
+    ctx,
+    'GITHUB_OUTPUT',
+    Object.entries(githubOutputs(result))
+      .map(([k, v]) => `${k}=${v}\n`)
+      .join(''),
+  );
   appendGithub(ctx, 'GITHUB_STEP_SUMMARY', markdown);
 }
 
@@ -280,9 +371,18 @@ async function check(ctx: CommandContext, paths: string[], o: CheckOptions): Pro
   const est = new Estimator(ctx.loadCatalog().catalog, { cacheHitRate: rate, atMs });
   const configFile = cfg.file ? shown(ctx.io.cwd, cfg.file) : undefined;
   const result = runCheck(est, {
-    after: { items, cacheHitRate: cfg.cacheHitRate ?? DEFAULT_CACHE_HIT_RATE }, base: source, budgets,
-    overrides: { ...(traffic ? { traffic } : {}), ...(output !== undefined ? { output: { value: output } } : {}), ...(logs ? { logs } : {}), ...(flagRate !== undefined ? { cacheHitRate: flagRate } : {}), ...(o.model ? { model: o.model } : {}) },
-    ...(configFile ? { configFile } : {}), ...(baseConfigFile ? { baseConfigFile } : {}),
+    after: { items, cacheHitRate: cfg.cacheHitRate ?? DEFAULT_CACHE_HIT_RATE },
+    base: source,
+    budgets,
+    overrides: {
+      ...(traffic ? { traffic } : {}),
+      ...(output !== undefined ? { output: { value: output } } : {}),
+      ...(logs ? { logs } : {}),
+      ...(flagRate !== undefined ? { cacheHitRate: flagRate } : {}),
+      ...(o.model ? { model: o.model } : {}),
+    },
+    ...(configFile ? { configFile } : {}),
+    ...(baseConfigFile ? { baseConfigFile } : {}),
     // a saved baseline covers the config's prompts: checking some files by path removes none
     reportRemoved: !(source.kind === 'file' && paths.length > 0),
   });
@@ -290,7 +390,14 @@ async function check(ctx: CommandContext, paths: string[], o: CheckOptions): Pro
   if (source.kind === 'file' && source.baseline.configFile && configFile && source.baseline.configFile !== configFile) {
     result.warnings.unshift(`the baseline ${source.label} was written from ${source.baseline.configFile}, not ${configFile}`);
   }
-  let meta: CheckMeta = { schemaVersion: SCHEMA_VERSION, cacheHitRate: rate, budgets, ...(source.kind !== 'none' ? { baseline: source.label } : {}), ...(o.at ? { pricesAt: o.at } : {}), ...(configFile ? { configFile } : {}) };
+  let meta: CheckMeta = {
+    schemaVersion: SCHEMA_VERSION,
+    cacheHitRate: rate,
+    budgets,
+    ...(source.kind !== 'none' ? { baseline: source.label } : {}),
+    ...(o.at ? { pricesAt: o.at } : {}),
+    ...(configFile ? { configFile } : {}),
+  };
   if (writeTo) {
     writeBaselineFile(writeTo.path, writeTo.shown, toJson(checkJson(result, meta)) + '\n');
     ctx.info(`wrote baseline ${writeTo.shown}`);
@@ -310,7 +417,10 @@ async function check(ctx: CommandContext, paths: string[], o: CheckOptions): Pro
   else ctx.emit(checkReport(result, meta));
   const requireBaseline = ctx.strict || cfg.requireBaseline;
   if (requireBaseline && result.missingFromBaseline.length && source.kind === 'file') {
-    throw new UserError(`${source.label}: no baseline entry for ${result.missingFromBaseline.map((id) => JSON.stringify(id)).join(', ')} (${ctx.strict ? '--strict' : 'check.requireBaseline'})`, 'refresh the baseline with `tokenomics check --update-baseline` and commit it');
+    throw new UserError(
+      `${source.label}: no baseline entry for ${result.missingFromBaseline.map((id) => JSON.stringify(id)).join(', ')} (${ctx.strict ? '--strict' : 'check.requireBaseline'})`,
+      'refresh the baseline with `tokenomics check --update-baseline` and commit it',
+    );
   }
   return result.violations.length ? 1 : 0;
 }

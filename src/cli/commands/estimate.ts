@@ -23,7 +23,13 @@ export interface EstimateOptions {
   at?: string;
 }
 
-const collect = (value: string, previous: string[] = []) => [...previous, ...value.split(',').map((s) => s.trim()).filter(Boolean)];
+const collect = (value: string, previous: string[] = []) => [
+  ...previous,
+  ...value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean),
+];
 
 type Runner = (fn: (ctx: CommandContext, cmd: Command) => Promise<number> | number) => (...args: unknown[]) => Promise<void>;
 
@@ -32,7 +38,7 @@ export function registerEstimate(program: Command, run: Runner): void {
     .command('estimate')
     .description('estimate tokens and cost of prompt files per model: parts, prefix caching, compression, output')
     .argument('<prompts...>', 'prompt files or directories: .yaml spec, .json chat (OpenAI or Anthropic), .md/.txt')
-    .option('-m, --model <ids>', 'models to price on, comma-separated (repeatable); default: the spec\'s model(s)', collect)
+    .option('-m, --model <ids>', "models to price on, comma-separated (repeatable); default: the spec's model(s)", collect)
     .option('--output-tokens <n>', 'expected output tokens per call (overrides the spec)')
     .option('--calls-per-day <n>', 'traffic (overrides the spec)')
     .option('--calls-per-month <n>', 'traffic (overrides the spec)')
@@ -40,24 +46,29 @@ export function registerEstimate(program: Command, run: Runner): void {
     .option('--output-cap <n>', 'show what capping output at N tokens would change')
     .option('--structured-output <n>', 'show what a structured output of N tokens would change')
     .option('--at <date>', 'prices in force on this date (YYYY-MM-DD); default today')
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 Examples:
   $ tokenomics estimate fixtures/prompts/support-bot.yaml
   $ tokenomics estimate prompts/ --model gpt-4o-mini,claude-haiku-4-5 --calls-per-day 20000
-  $ tokenomics estimate prompt.md --model gpt-4o --output-tokens 400 --output-cap 250 --format json`)
+  $ tokenomics estimate prompt.md --model gpt-4o --output-tokens 400 --output-cap 250 --format json`,
+    )
     .action(run((ctx, cmd) => estimate(ctx, cmd.args, cmd.opts<EstimateOptions>())));
 }
 
 export function parseCount(value: string | undefined, flag: string, integer = true): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (!value.trim() || !Number.isFinite(n) || n < 0 || (integer && !Number.isInteger(n))) throw new UserError(`${flag} expects a non-negative ${integer ? 'integer' : 'number'} (got "${value}")`);
+  if (!value.trim() || !Number.isFinite(n) || n < 0 || (integer && !Number.isInteger(n)))
+    throw new UserError(`${flag} expects a non-negative ${integer ? 'integer' : 'number'} (got "${value}")`);
   return n;
 }
 
 export function parseRate(value: string | undefined, flag = '--cache-hit-rate'): number | undefined {
   const n = parseCount(value, flag, false);
-  if (n !== undefined && n > 1) throw new UserError(`${flag} expects a share between 0 and 1 (got "${value}")`, 'e.g. 0.8 for 80% of calls hitting the cache');
+  if (n !== undefined && n > 1)
+    throw new UserError(`${flag} expects a share between 0 and 1 (got "${value}")`, 'e.g. 0.8 for 80% of calls hitting the cache');
   return n;
 }
 
@@ -88,7 +99,10 @@ function estimate(ctx: CommandContext, paths: string[], opts: EstimateOptions): 
     cacheHitRate: rate ?? DEFAULT_CACHE_HIT_RATE,
     atMs,
   });
-  const analysisOpts = { outputCap: parseCount(opts.outputCap, '--output-cap'), structuredOutputTokens: parseCount(opts.structuredOutput, '--structured-output') };
+  const analysisOpts = {
+    outputCap: parseCount(opts.outputCap, '--output-cap'),
+    structuredOutputTokens: parseCount(opts.structuredOutput, '--structured-output'),
+  };
   const estimates = prompts.map((p) => est.estimate(p));
   const analyses = estimates.map((pe) => analyzePrompt(est, pe, analysisOpts));
   const shared = [...sharedAcrossFiles(prompts)].map(([sentence, ids]) => {
@@ -96,8 +110,13 @@ function estimate(ctx: CommandContext, paths: string[], opts: EstimateOptions): 
     return sharedSaving(sentence, ids, pc.scale(pc.raw(sentence)));
   });
   const report = estimateReport({
-    estimates, analyses, shared, cacheHitRate: rate ?? DEFAULT_CACHE_HIT_RATE, hitRateSource: rate === undefined ? 'default' : 'option',
-    pricesAt: new Date(atMs).toISOString().slice(0, 10), schemaVersion: SCHEMA_VERSION,
+    estimates,
+    analyses,
+    shared,
+    cacheHitRate: rate ?? DEFAULT_CACHE_HIT_RATE,
+    hitRateSource: rate === undefined ? 'default' : 'option',
+    pricesAt: new Date(atMs).toISOString().slice(0, 10),
+    schemaVersion: SCHEMA_VERSION,
   });
   ctx.emit(report);
   return 0;

@@ -17,7 +17,10 @@ interface PricesOptions {
   check?: string;
 }
 
-export function registerPrices(program: Command, run: (fn: (ctx: CommandContext, cmd: Command) => Promise<number> | number) => (...args: unknown[]) => Promise<void>): void {
+export function registerPrices(
+  program: Command,
+  run: (fn: (ctx: CommandContext, cmd: Command) => Promise<number> | number) => (...args: unknown[]) => Promise<void>,
+): void {
   program
     .command('prices')
     .description('show the resolved price entry for model ids, or the whole catalog')
@@ -25,14 +28,17 @@ export function registerPrices(program: Command, run: (fn: (ctx: CommandContext,
     .option('--at <date>', 'show the price in force on this date (YYYY-MM-DD)', undefined)
     .option('--provider <name>', 'only this provider (openai, anthropic, google, bedrock, mistral, deepseek, xai)')
     .option('--check <file>', 'validate a user price file (catalog YAML or LiteLLM JSON) and exit 0 (valid) or 2')
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 Examples:
   $ tokenomics prices gpt-4o-mini claude-sonnet-4-5 gemini-2.5-flash
   $ tokenomics prices us.anthropic.claude-sonnet-4-5-20250929-v1:0 --format json
   $ tokenomics prices o3 --at 2025-06-01           # the price before the 2025-06-10 cut
   $ tokenomics prices --provider anthropic --format markdown
   $ tokenomics prices --check my-prices.yaml
-  $ tokenomics prices --prices model_prices_and_context_window.json gpt-4o`)
+  $ tokenomics prices --prices model_prices_and_context_window.json gpt-4o`,
+    )
     .action(run((ctx, cmd) => prices(ctx, cmd.args, cmd.opts<PricesOptions>())));
 }
 
@@ -49,7 +55,11 @@ function prices(ctx: CommandContext, models: string[], opts: PricesOptions): num
   if (models.length === 0) {
     let entries = catalog.effectiveEntries();
     if (opts.provider) entries = entries.filter((e) => e.provider === opts.provider);
-    if (entries.length === 0) throw new UserError(`no models for provider "${opts.provider}"`, `providers: ${[...new Set(catalog.entries.map((e) => e.provider))].sort().join(', ')}`);
+    if (entries.length === 0)
+      throw new UserError(
+        `no models for provider "${opts.provider}"`,
+        `providers: ${[...new Set(catalog.entries.map((e) => e.provider))].sort().join(', ')}`,
+      );
     ctx.emit(catalogReport(entries, atMs));
     return 0;
   }
@@ -58,21 +68,39 @@ function prices(ctx: CommandContext, models: string[], opts: PricesOptions): num
     const res = catalog.resolve(m);
     if (!res) {
       const close = catalog.suggest(m);
-      throw new UserError(`unknown model "${m}": not in the pricing catalog`, close.length ? `closest known ids: ${close.join(', ')}` : 'add it with --prices FILE or a prices: section in tokenomics.yaml');
+      throw new UserError(
+        `unknown model "${m}": not in the pricing catalog`,
+        close.length ? `closest known ids: ${close.join(', ')}` : 'add it with --prices FILE or a prices: section in tokenomics.yaml',
+      );
     }
     found.push({ query: m, res });
   }
   const json = { schemaVersion: SCHEMA_VERSION, models: found.map((f) => entryJson(f.res.entry, atMs, f.res, f.query)) };
-  const report = catalogReport(found.map((f) => f.res.entry), atMs, json);
+  const report = catalogReport(
+    found.map((f) => f.res.entry),
+    atMs,
+    json,
+  );
   report.title = `Prices for ${models.join(', ')} (USD per million tokens, in force on ${new Date(atMs).toISOString().slice(0, 10)})`;
-  report.sections.push(detailSection(found.map((f) => ({ query: f.query, entry: f.res.entry, matched: matchedText(f.res, atMs) })), atMs));
+  report.sections.push(
+    detailSection(
+      found.map((f) => ({ query: f.query, entry: f.res.entry, matched: matchedText(f.res, atMs) })),
+      atMs,
+    ),
+  );
   for (const f of found) {
     const reason = noPriceReason(f.res.entry, atMs);
-    if (reason) report.notes.push(`${f.query}: no price on ${new Date(atMs).toISOString().slice(0, 10)} (${reason}): records dated before its first known price are unpriced in reports, not $0.`);
+    if (reason)
+      report.notes.push(
+        `${f.query}: no price on ${new Date(atMs).toISOString().slice(0, 10)} (${reason}): records dated before its first known price are unpriced in reports, not $0.`,
+      );
   }
   for (const f of found) {
     const uplift = bedrockUplift(f.res, atMs);
-    if (uplift) report.notes.push(`${f.query}: a ${f.res.bedrockScope === 'geo' ? 'geo (cross-region)' : 'in-region'} Bedrock profile: every price above is multiplied by ${uplift.factorText} (the global. profile is list price).`);
+    if (uplift)
+      report.notes.push(
+        `${f.query}: a ${f.res.bedrockScope === 'geo' ? 'geo (cross-region)' : 'in-region'} Bedrock profile: every price above is multiplied by ${uplift.factorText} (the global. profile is list price).`,
+      );
   }
   ctx.emit(report);
   return 0;
@@ -95,7 +123,19 @@ function catalogReport(entries: ModelEntry[], atMs: number, json?: unknown): Rep
   const rows = entries.map((e) => {
     const { period } = periodAt(e, atMs);
     const reason = noPriceReason(e, atMs);
-    if (reason) return { model: e.id, provider: e.provider, input: '-', cacheRead: '-', write5m: '-', write1h: '-', output: '-', batch: '-', tiers: reason, checked: e.checkedAt };
+    if (reason)
+      return {
+        model: e.id,
+        provider: e.provider,
+        input: '-',
+        cacheRead: '-',
+        write5m: '-',
+        write1h: '-',
+        output: '-',
+        batch: '-',
+        tiers: reason,
+        checked: e.checkedAt,
+      };
     const y = period.yaml;
     return {
       model: e.id,
@@ -114,15 +154,26 @@ function catalogReport(entries: ModelEntry[], atMs: number, json?: unknown): Rep
   return {
     title: `Pricing catalog (USD per million tokens, in force on ${date})`,
     summary: [['Models', String(entries.length)]],
-    sections: [{
-      id: 'prices',
-      title: 'Prices',
-      // at 80 columns: model, input, output and cache prices stay; the rest give way (--wide shows them)
-      columns: [col('model', 'Model'), col('provider', 'Provider', 'text', { priority: 4 }), col('input', 'Input', 'usdPerMTok', { priority: 1 }), col('cacheRead', 'Cache read', 'usdPerMTok', { priority: 3 }),
-        col('write5m', 'Write 5m', 'usdPerMTok', { priority: 5 }), col('write1h', 'Write 1h', 'usdPerMTok', { priority: 5 }), col('output', 'Output', 'usdPerMTok', { priority: 1 }), col('batch', 'Batch', 'text', { priority: 4 }),
-        col('tiers', 'Long context', 'text', { priority: 6 }), col('checked', 'Checked', 'text', { priority: 6 })],
-      rows,
-    }],
+    sections: [
+      {
+        id: 'prices',
+        title: 'Prices',
+        // at 80 columns: model, input, output and cache prices stay; the rest give way (--wide shows them)
+        columns: [
+          col('model', 'Model'),
+          col('provider', 'Provider', 'text', { priority: 4 }),
+          col('input', 'Input', 'usdPerMTok', { priority: 1 }),
+          col('cacheRead', 'Cache read', 'usdPerMTok', { priority: 3 }),
+          col('write5m', 'Write 5m', 'usdPerMTok', { priority: 5 }),
+          col('write1h', 'Write 1h', 'usdPerMTok', { priority: 5 }),
+          col('output', 'Output', 'usdPerMTok', { priority: 1 }),
+          col('batch', 'Batch', 'text', { priority: 4 }),
+          col('tiers', 'Long context', 'text', { priority: 6 }),
+          col('checked', 'Checked', 'text', { priority: 6 }),
+        ],
+        rows,
+      },
+    ],
     notes: ['"as input": no separate price listed; those tokens bill at the input price.'],
     json: json ?? { schemaVersion: SCHEMA_VERSION, models: entries.map((e) => entryJson(e, atMs)) },
     primarySection: 'prices',
@@ -132,7 +183,9 @@ function catalogReport(entries: ModelEntry[], atMs: number, json?: unknown): Rep
 function detailSection(items: { query: string; entry: ModelEntry; matched: string }[], atMs: number) {
   const rows = items.map(({ query, entry, matched }) => {
     const { period } = periodAt(entry, atMs);
-    const cache = entry.cache ? `${entry.cache.mode}, min ${entry.cache.minTokens} tokens, TTL ${entry.cache.ttl}${entry.cache.ttlOptions ? ` (${entry.cache.ttlOptions.join('/')})` : ''}` : '-';
+    const cache = entry.cache
+      ? `${entry.cache.mode}, min ${entry.cache.minTokens} tokens, TTL ${entry.cache.ttl}${entry.cache.ttlOptions ? ` (${entry.cache.ttlOptions.join('/')})` : ''}`
+      : '-';
     return {
       query,
       matched,
@@ -146,8 +199,15 @@ function detailSection(items: { query: string; entry: ModelEntry; matched: strin
   return {
     id: 'details',
     title: 'Details',
-    columns: [col('query', 'Query'), col('matched', 'Matched', 'text', { priority: 1 }), col('period', 'Period', 'text', { priority: 3 }), col('service', 'Service tiers', 'text', { priority: 1 }),
-      col('cache', 'Caching', 'text', { priority: 1 }), col('tokenizer', 'Tokenizer', 'text', { priority: 3 }), col('source', 'Source', 'text', { priority: 1 })],
+    columns: [
+      col('query', 'Query'),
+      col('matched', 'Matched', 'text', { priority: 1 }),
+      col('period', 'Period', 'text', { priority: 3 }),
+      col('service', 'Service tiers', 'text', { priority: 1 }),
+      col('cache', 'Caching', 'text', { priority: 1 }),
+      col('tokenizer', 'Tokenizer', 'text', { priority: 3 }),
+      col('source', 'Source', 'text', { priority: 1 }),
+    ],
     rows,
   };
 }
@@ -156,6 +216,8 @@ function checkFile(ctx: CommandContext, file: string): number {
   const report: LoadReport = { sources: [], litellmSkipped: [] };
   const { entries } = loadPriceFile(file, report);
   const skipped = report.litellmSkipped.length;
-  ctx.write(`${file}: ok, ${entries.length} entr${entries.length === 1 ? 'y' : 'ies'}${skipped ? `; ${skipped} LiteLLM entries not mappable (no per-token text prices)` : ''}\n`);
+  ctx.write(
+    `${file}: ok, ${entries.length} entr${entries.length === 1 ? 'y' : 'ies'}${skipped ? `; ${skipped} LiteLLM entries not mappable (no per-token text prices)` : ''}\n`,
+  );
   return 0;
 }

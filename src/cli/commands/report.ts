@@ -15,7 +15,17 @@ import { formatInt } from '../../report/cells.js';
 import type { Report, Section } from '../../report/model.js';
 import { usageJson } from '../../report/usage-json.js';
 import { labelUnpriced } from '../../pricing/catalog.js';
-import { cachingSection, cliffsSection, componentsSection, inputNotes, repriceSection, spendSection, turnsSection, unitSection, usageWarnings } from '../../report/usage-sections.js';
+import {
+  cachingSection,
+  cliffsSection,
+  componentsSection,
+  inputNotes,
+  repriceSection,
+  spendSection,
+  turnsSection,
+  unitSection,
+  usageWarnings,
+} from '../../report/usage-sections.js';
 import { DEFAULT_MAX_ROWS, type CommandContext } from '../context.js';
 import type { Runner } from '../main.js';
 
@@ -36,16 +46,33 @@ export function registerReport(program: Command, run: Runner): void {
     .command('report')
     .description('cost report from exported request logs: totals, breakdowns, unit economics, caching, long-context cliffs')
     .argument('[inputs...]', 'log files, directories, glob patterns, .gz files, or - for stdin (none: the local Claude Code logs)')
-    .option('--by <dims>', 'group by: model, provider, feature, customer, user, conversation, session, project, outcome, prompt, tier, source, day, week, month, tag:NAME (comma-separated)', 'model')
-    .option('--top <n>', `show the N most expensive groups, the rest summed in one row (default ${DEFAULT_MAX_ROWS}; --all shows every group)`)
+    .option(
+      '--by <dims>',
+      'group by: model, provider, feature, customer, user, conversation, session, project, outcome, prompt, tier, source, day, week, month, tag:NAME (comma-separated)',
+      'model',
+    )
+    .option(
+      '--top <n>',
+      `show the N most expensive groups, the rest summed in one row (default ${DEFAULT_MAX_ROWS}; --all shows every group)`,
+    )
     .option('--since <date>', 'only requests at or after this date/time (ISO 8601; UTC unless it names a zone)')
     .option('--until <date>', 'only requests before this date/time (ISO 8601; UTC unless it names a zone)')
     .option('--tz <zone>', 'time zone for --by day/week/month and the period shown (IANA name, e.g. Europe/Berlin; default UTC)')
-    .option('--reprice <what>', 'side by side with another price: "current" (today\'s catalog), a date YYYY-MM-DD, or a proposed price FILE')
-    .option('--input-format <name>', `force a log format instead of detecting it (${listFormats().map((f) => f.name).join(', ')})`)
+    .option(
+      '--reprice <what>',
+      'side by side with another price: "current" (today\'s catalog), a date YYYY-MM-DD, or a proposed price FILE',
+    )
+    .option(
+      '--input-format <name>',
+      `force a log format instead of detecting it (${listFormats()
+        .map((f) => f.name)
+        .join(', ')})`,
+    )
     .option('--map <spec>', 'column mapping for generic CSV/JSONL, e.g. model=llm_model,input=tokens_in,output=tokens_out')
     .option('--section <id>', 'with --format csv: which table (groups, components, unit, turns, caching, long-context, reprice)')
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 Examples:
   $ tokenomics report                                  # your Claude Code logs (~/.claude/projects)
   $ tokenomics report --by day --tz Europe/Berlin      # daily, in date order
@@ -58,14 +85,19 @@ Examples:
   $ tokenomics report logs/ --format csv --section groups > spend.csv
 
 Inputs may mix formats; each file's format is detected from its content.
-Unknown models are reported as unpriced (never $0); records without counts are estimated and marked.`)
+Unknown models are reported as unpriced (never $0); records without counts are estimated and marked.`,
+    )
     .action(run((ctx, cmd) => report(ctx, cmd.processedArgs[0] as string[], cmd.opts<ReportOptions>())));
 }
 
 /** Local Claude Code transcript directories: $CLAUDE_CONFIG_DIR (comma-separated) or ~/.claude and ~/.config/claude, each /projects. */
 export function claudeCodeDirs(env: Record<string, string | undefined>): { dirs: string[]; looked: string[] } {
   const home = env.HOME ?? env.USERPROFILE ?? homedir();
-  const roots = env.CLAUDE_CONFIG_DIR?.trim() ? env.CLAUDE_CONFIG_DIR.split(',').map((d) => d.trim()).filter(Boolean) : [join(home, '.claude'), join(home, '.config', 'claude')];
+  const roots = env.CLAUDE_CONFIG_DIR?.trim()
+    ? env.CLAUDE_CONFIG_DIR.split(',')
+        .map((d) => d.trim())
+        .filter(Boolean)
+    : [join(home, '.claude'), join(home, '.config', 'claude')];
   const looked = roots.map((r) => join(r, 'projects'));
   return { dirs: looked.filter((d) => isDir(d)), looked };
 }
@@ -87,7 +119,10 @@ function defaultInputs(ctx: CommandContext): { inputs: string[]; notes: string[]
   const codexReader = listFormats().some((f) => /codex/i.test(f.name));
   if (isDir(codex) && !codexReader) notes.push(`Codex CLI logs in ${codex} are not included: tokenomics has no Codex reader yet.`);
   if (dirs.length === 0) {
-    throw new UserError(`no inputs given and no Claude Code logs found (looked in ${looked.join(', ')})`, 'pass log files or directories, e.g. tokenomics report logs/ (see README.md#report); set CLAUDE_CONFIG_DIR if Claude Code keeps its data elsewhere');
+    throw new UserError(
+      `no inputs given and no Claude Code logs found (looked in ${looked.join(', ')})`,
+      'pass log files or directories, e.g. tokenomics report logs/ (see README.md#report); set CLAUDE_CONFIG_DIR if Claude Code keeps its data elsewhere',
+    );
   }
   ctx.info(`reading Claude Code logs in ${dirs.join(', ')}`);
   const inputs = [...dirs];
@@ -99,47 +134,91 @@ async function report(ctx: CommandContext, given: string[], opts: ReportOptions)
   const tz = opts.tz === undefined ? undefined : checkTimeZone(opts.tz);
   const dims = parseDimensions(opts.by, tz);
   const explicitTop = opts.top !== undefined ? Number(opts.top) : undefined;
-  if (explicitTop !== undefined && (!Number.isInteger(explicitTop) || explicitTop < 1)) throw new UserError(`--top expects a positive whole number (got "${opts.top}")`);
+  if (explicitTop !== undefined && (!Number.isInteger(explicitTop) || explicitTop < 1))
+    throw new UserError(`--top expects a positive whole number (got "${opts.top}")`);
   // tables and markdown show the top groups by default; JSON and CSV are complete unless --top is given
   const top = explicitTop ?? (ctx.format === 'table' || ctx.format === 'markdown' ? ctx.maxRows : undefined);
   const task: ReportTask = { by: opts.by, since: opts.since, until: opts.until, reprice: opts.reprice, tz };
   const { rollup, reprice: rp } = reportRollup(ctx, task);
   const { sinceMs, untilMs } = rollup.options;
-  if (sinceMs !== undefined && untilMs !== undefined && sinceMs >= untilMs) throw new UserError(`--since (${opts.since}) is not before --until (${opts.until}): no request can match`, 'swap them, or widen the window');
+  if (sinceMs !== undefined && untilMs !== undefined && sinceMs >= untilMs)
+    throw new UserError(
+      `--since (${opts.since}) is not before --until (${opts.until}): no request can match`,
+      'swap them, or widen the window',
+    );
   const fromDefault = given.length === 0 ? defaultInputs(ctx) : undefined;
   const inputs = fromDefault?.inputs ?? given;
-  const result = await runPipeline(ctx, inputs, { keepText: false, inputFormat: opts.inputFormat, map: opts.map }, (r, card) => rollup.add(r, card), {
-    task,
-    conflict: (part) => rollupConflict(rollup, part),
-    merge: (part, pricer) => mergeRollup(rollup, part, pricer, rp?.pricer),
-  });
+  const result = await runPipeline(
+    ctx,
+    inputs,
+    { keepText: false, inputFormat: opts.inputFormat, map: opts.map },
+    (r, card) => rollup.add(r, card),
+    {
+      task,
+      conflict: (part) => rollupConflict(rollup, part),
+      merge: (part, pricer) => mergeRollup(rollup, part, pricer, rp?.pricer),
+    },
+  );
   const issues = result.ingest.issues;
   const fileErrors = issues.filter((i) => i.severity === 'error');
   if (result.ingest.counts.read === 0 && fileErrors.length > 0) {
     const first = fileErrors[0];
-    throw new UserError(`no records could be read from the inputs: ${first.file ? `${first.file}: ` : ''}${first.message}${fileErrors.length > 1 ? ` (and ${fileErrors.length - 1} more)` : ''}`, first.hint);
+    throw new UserError(
+      `no records could be read from the inputs: ${first.file ? `${first.file}: ` : ''}${first.message}${fileErrors.length > 1 ? ` (and ${fileErrors.length - 1} more)` : ''}`,
+      first.hint,
+    );
   }
-  if (ctx.strict && result.ingest.counts.counted === 0) throw new UserError('--strict: the inputs hold no billable records', 'check the inputs (an empty export is an error under --strict)');
+  if (ctx.strict && result.ingest.counts.counted === 0)
+    throw new UserError('--strict: the inputs hold no billable records', 'check the inputs (an empty export is an error under --strict)');
   const view = buildView(rollup);
   const unpricedModels = rollup.total.unpricedModels;
-  const filters = [opts.since !== undefined ? `--since ${opts.since}` : '', opts.until !== undefined ? `--until ${opts.until}` : ''].filter(Boolean);
+  const filters = [opts.since !== undefined ? `--since ${opts.since}` : '', opts.until !== undefined ? `--until ${opts.until}` : ''].filter(
+    Boolean,
+  );
   const unusedAliases = result.ingest.counts.counted > 0 ? ctx.loadCatalog().catalog.unusedAliases() : [];
   // catalogued models dated before their first known price say why they are unpriced (docs/pricing.md)
-  const warnings = usageWarnings({ ingest: result.ingest, issues, unpricedModels: labelUnpriced(unpricedModels, ctx.loadCatalog().catalog), view, estimated: view.total.sums.estimatedRecords, dims, filters, unusedAliases });
-  const json = usageJson({ view, ingest: result.ingest, dims, issues, estimatedRecords: view.total.sums.estimatedRecords, unpricedModels: Object.fromEntries([...unpricedModels.entries()].sort((a, b) => b[1] - a[1])), reprice: rp ? { label: rp.label } : undefined, warnings });
+  const warnings = usageWarnings({
+    ingest: result.ingest,
+    issues,
+    unpricedModels: labelUnpriced(unpricedModels, ctx.loadCatalog().catalog),
+    view,
+    estimated: view.total.sums.estimatedRecords,
+    dims,
+    filters,
+    unusedAliases,
+  });
+  const json = usageJson({
+    view,
+    ingest: result.ingest,
+    dims,
+    issues,
+    estimatedRecords: view.total.sums.estimatedRecords,
+    unpricedModels: Object.fromEntries([...unpricedModels.entries()].sort((a, b) => b[1] - a[1])),
+    reprice: rp ? { label: rp.label } : undefined,
+    warnings,
+  });
   const sections: Section[] = [spendSection(view, dims, top), componentsSection(view), unitSection(view)];
-  for (const s of [turnsSection(view), cachingSection(view), cliffsSection(view), rp ? repriceSection(view, dims, rp.label) : undefined]) if (s) sections.push(s);
+  for (const s of [turnsSection(view), cachingSection(view), cliffsSection(view), rp ? repriceSection(view, dims, rp.label) : undefined])
+    if (s) sections.push(s);
   const files = result.ingest.files;
   const formats = [...new Set(files.map((f) => f.format))].join(', ');
   const zone = tz ?? 'UTC';
-  const period = view.period ? `${localDateTime(view.period.fromMs, zone)} to ${localDateTime(view.period.toMs, zone)} ${zone}` : 'no timestamps';
+  const period = view.period
+    ? `${localDateTime(view.period.fromMs, zone)} to ${localDateTime(view.period.toMs, zone)} ${zone}`
+    : 'no timestamps';
   const out: Report = {
     title: 'tokenomics report',
     summary: [
       ['Inputs', `${files.length} file${files.length === 1 ? '' : 's'} (${formats || 'none'})${fromDefault ? ': Claude Code logs' : ''}`],
       ['Period', period],
       ['Requests', formatInt(view.total.sums.requests)],
-      ['Total cost', view.total.sums.records === 0 ? '$0.00 (no billable records in the inputs)' : formatUsd(view.total.cost.costFemto) + (view.total.cost.unpriced.records ? ` + ${formatInt(view.total.cost.unpriced.requests)} unpriced requests` : '')],
+      [
+        'Total cost',
+        view.total.sums.records === 0
+          ? '$0.00 (no billable records in the inputs)'
+          : formatUsd(view.total.cost.costFemto) +
+            (view.total.cost.unpriced.records ? ` + ${formatInt(view.total.cost.unpriced.requests)} unpriced requests` : ''),
+      ],
     ],
     sections,
     notes: [...inputNotes(result.ingest, issues), ...(fromDefault?.notes ?? [])],

@@ -27,7 +27,10 @@ interface SimulateOptions {
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
-export function registerSimulate(program: Command, run: (fn: (ctx: CommandContext, cmd: Command) => Promise<number> | number) => (...args: unknown[]) => Promise<void>): void {
+export function registerSimulate(
+  program: Command,
+  run: (fn: (ctx: CommandContext, cmd: Command) => Promise<number> | number) => (...args: unknown[]) => Promise<void>,
+): void {
   program
     .command('simulate')
     .description('what would this traffic have cost if ...? replay logs through caching, summarization, routing, batch and output levers')
@@ -36,21 +39,32 @@ export function registerSimulate(program: Command, run: (fn: (ctx: CommandContex
     .option('--only <name>', 'run only this scenario (repeatable)', collect)
     .option('--by <dims>', `group costs by ${DIMENSION_NAMES.join(', ')} (comma-separated; model and tier are where a request went)`)
     .option('--explain', 'add lever details: matched query pairs per threshold, per-lever timing')
-    .option('--input-format <name>', `force a log format instead of detecting it (${listFormats().map((f) => f.name).join(', ')})`)
+    .option(
+      '--input-format <name>',
+      `force a log format instead of detecting it (${listFormats()
+        .map((f) => f.name)
+        .join(', ')})`,
+    )
     .option('--map <spec>', 'column mapping for generic CSV/JSONL, e.g. model=llm_model,input=tokens_in,output=tokens_out')
     .option('--section <id>', 'with --format csv: which table (scenarios, waterfall, groups, assumptions, volume-curve)')
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 Examples:
   $ tokenomics simulate fixtures/demo --scenario fixtures/scenarios/demo.yaml
   $ tokenomics simulate logs/ -s cache.yaml -s routing.yaml --by feature --format markdown
   $ tokenomics simulate logs/ -s demo.yaml --by week,feature
   $ tokenomics simulate fixtures/demo -s fixtures/scenarios/demo.yaml --only caching --explain
-  $ tokenomics simulate logs/ -s demo.yaml --format csv --section waterfall`)
+  $ tokenomics simulate logs/ -s demo.yaml --format csv --section waterfall`,
+    )
     .action(run((ctx, cmd) => simulate(ctx, cmd.args, cmd.opts<SimulateOptions>())));
 }
 
 function periodOf(records: UsageRecord[]): string {
-  const times = records.map((r) => r.timestamp).filter((t): t is string => t !== undefined).sort();
+  const times = records
+    .map((r) => r.timestamp)
+    .filter((t): t is string => t !== undefined)
+    .sort();
   return times.length ? `${times[0].slice(0, 10)} to ${times[times.length - 1].slice(0, 10)}` : 'no timestamps';
 }
 
@@ -60,7 +74,11 @@ async function simulate(ctx: CommandContext, inputs: string[], opts: SimulateOpt
   let scenarios = resolveInheritance(opts.scenario.flatMap((f) => loadScenarioFile(f)));
   if (opts.only?.length) {
     const unknown = opts.only.filter((n) => !scenarios.some((s) => s.name === n));
-    if (unknown.length) throw new UserError(`--only: no scenario named ${unknown.map((n) => `"${n}"`).join(', ')}`, `scenarios: ${scenarios.map((s) => s.name).join(', ')}`);
+    if (unknown.length)
+      throw new UserError(
+        `--only: no scenario named ${unknown.map((n) => `"${n}"`).join(', ')}`,
+        `scenarios: ${scenarios.map((s) => s.name).join(', ')}`,
+      );
     scenarios = scenarios.filter((s) => opts.only!.includes(s.name));
   }
   const { records, ingest, pricer } = await loadRecords(ctx, inputs, { keepText: true, inputFormat: opts.inputFormat, map: opts.map });
@@ -74,12 +92,32 @@ async function simulate(ctx: CommandContext, inputs: string[], opts: SimulateOpt
   const rejected = Object.values(ingest.counts.rejected).reduce((a, b) => a + b, 0);
   const withText = records.filter((r) => r.text?.messages?.length || r.text?.prompt !== undefined).length;
   const report = buildSimulateReport({
-    baselineRequests: base, baseline, results, by: opts.by, dims, explain: !!opts.explain, schemaVersion: SCHEMA_VERSION,
-    summary: [['Records', `${formatInt(records.length)} (${formatInt(ingest.counts.read)} read, ${formatInt(skipped)} skipped, ${formatInt(rejected)} rejected)`], ['Period', periodOf(records)], ['With prompt text', `${formatInt(withText)} of ${formatInt(records.length)}`], ['Scenarios', scenarios.map((s) => s.name).join(', ')]],
-    notes: withText < records.length ? [`${records.length - withText} record(s) carry no prompt text: text levers (prefix replay, semantic cache, measured token conversion) use their parametric or factor modes there`] : [],
+    baselineRequests: base,
+    baseline,
+    results,
+    by: opts.by,
+    dims,
+    explain: !!opts.explain,
+    schemaVersion: SCHEMA_VERSION,
+    summary: [
+      [
+        'Records',
+        `${formatInt(records.length)} (${formatInt(ingest.counts.read)} read, ${formatInt(skipped)} skipped, ${formatInt(rejected)} rejected)`,
+      ],
+      ['Period', periodOf(records)],
+      ['With prompt text', `${formatInt(withText)} of ${formatInt(records.length)}`],
+      ['Scenarios', scenarios.map((s) => s.name).join(', ')],
+    ],
+    notes:
+      withText < records.length
+        ? [
+            `${records.length - withText} record(s) carry no prompt text: text levers (prefix replay, semantic cache, measured token conversion) use their parametric or factor modes there`,
+          ]
+        : [],
   });
   // timings vary run to run: on stderr, so the report itself stays deterministic
-  if (opts.explain) for (const r of results) for (const s of r.steps) ctx.info(`timing: ${r.scenario.name} / ${s.label}: ${s.elapsedMs} ms`);
+  if (opts.explain)
+    for (const r of results) for (const s of r.steps) ctx.info(`timing: ${r.scenario.name} / ${s.label}: ${s.elapsedMs} ms`);
   ctx.emit(report, opts.section);
   return 0;
 }

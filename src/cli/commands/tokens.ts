@@ -26,16 +26,24 @@ export function registerTokens(program: Command, run: Runner): void {
     .argument('[files...]', 'files to count; - or nothing reads stdin')
     .option('-m, --model <id>', 'price the tokens for this model and use its tokenizer')
     .option('-e, --encoding <name>', `count with this encoding (${ENCODINGS.join(', ')})`)
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 Examples:
   $ tokenomics tokens README.md --model gpt-4o
   $ tokenomics tokens prompts/*.md --model claude-sonnet-4-5     # an estimate: Claude's tokenizer is not public
-  $ echo "hello world" | tokenomics tokens --encoding cl100k_base`)
+  $ echo "hello world" | tokenomics tokens --encoding cl100k_base`,
+    )
     .action(run((ctx, cmd) => tokens(ctx, cmd.args, cmd.opts<TokensOptions>())));
 }
 
 // input text is bounded (TEXT_INPUT_MAX_BYTES), binary refused, invalid UTF-8 warned about with its offset
-const TEXT_READ = { what: 'input', maxBytes: TEXT_INPUT_MAX_BYTES, invalidUtf8: 'warn', hint: 'pass files (a shell glob such as prompts/*.md works)' } as const;
+const TEXT_READ = {
+  what: 'input',
+  maxBytes: TEXT_INPUT_MAX_BYTES,
+  invalidUtf8: 'warn',
+  hint: 'pass files (a shell glob such as prompts/*.md works)',
+} as const;
 
 async function readStdin(ctx: CommandContext): Promise<string> {
   const read = await readTextStream(ctx.io.stdin, '-', TEXT_READ);
@@ -52,39 +60,77 @@ function readText(ctx: CommandContext, path: string): string {
 }
 
 async function tokens(ctx: CommandContext, files: string[], opts: TokensOptions): Promise<number> {
-  if (opts.encoding && !(ENCODINGS as string[]).includes(opts.encoding)) throw new UserError(`unknown encoding "${opts.encoding}"`, `use one of: ${ENCODINGS.join(', ')}`);
+  if (opts.encoding && !(ENCODINGS as string[]).includes(opts.encoding))
+    throw new UserError(`unknown encoding "${opts.encoding}"`, `use one of: ${ENCODINGS.join(', ')}`);
   const { catalog } = ctx.loadCatalog();
   const res = opts.model ? catalog.resolve(opts.model) : undefined;
   if (opts.model && !res) {
     const close = catalog.suggest(opts.model);
-    throw new UserError(`unknown model "${opts.model}": not in the pricing catalog`, close.length ? `closest known ids: ${close.join(', ')}` : undefined);
+    throw new UserError(
+      `unknown model "${opts.model}": not in the pricing catalog`,
+      close.length ? `closest known ids: ${close.join(', ')}` : undefined,
+    );
   }
   const tk = res?.entry.tokenizer;
   const encoding = (opts.encoding as EncodingName | undefined) ?? tk?.encoding ?? 'o200k_base';
   const exact = opts.encoding ? !res || (tk?.encoding === opts.encoding && tk.exact) : (tk?.exact ?? !res);
   const factor = !opts.encoding && tk && !tk.exact ? (tk.factor ?? 1) : 1;
   const fromStdin = files.length === 0 || (files.length === 1 && files[0] === '-');
-  if (fromStdin && (ctx.io.stdin as { isTTY?: boolean }).isTTY) ctx.info('reading text from standard input (end with Ctrl-D; or pass files)');
+  if (fromStdin && (ctx.io.stdin as { isTTY?: boolean }).isTTY)
+    ctx.info('reading text from standard input (end with Ctrl-D; or pass files)');
   const sources = fromStdin ? [{ name: '-', text: await readStdin(ctx) }] : files.map((f) => ({ name: f, text: readText(ctx, f) }));
   const bytes = sources.reduce((n, s) => n + s.text.length, 0);
-  const counts = bytes >= PARALLEL_MIN_BYTES ? await countTokensParallel(sources.map((s) => s.text), encoding) : sources.map((s) => countTokens(s.text, encoding));
+  const counts =
+    bytes >= PARALLEL_MIN_BYTES
+      ? await countTokensParallel(
+          sources.map((s) => s.text),
+          encoding,
+        )
+      : sources.map((s) => countTokens(s.text, encoding));
   const period = res ? periodAt(res.entry, ctx.io.now()).period : undefined;
   const rows = sources.map((s, i) => {
     const n = Math.round(counts[i] * factor);
-    return { file: s.name, chars: s.text.length, tokens: n, asInput: period ? costOf(n, period.standard.input) : undefined, asOutput: period ? costOf(n, period.standard.output) : undefined };
+    return {
+      file: s.name,
+      chars: s.text.length,
+      tokens: n,
+      asInput: period ? costOf(n, period.standard.input) : undefined,
+      asOutput: period ? costOf(n, period.standard.output) : undefined,
+    };
   });
   const total = rows.reduce((n, r) => n + r.tokens, 0);
   const sum = (k: 'asInput' | 'asOutput'): Femto | undefined => (period ? rows.reduce((n, r) => n + (r[k] ?? 0n), 0n) : undefined);
-  const basis = exact ? `${encoding} (exact for ${res ? res.entry.id : 'OpenAI models using it'})` : `estimate: ${encoding}${factor !== 1 ? ` x ${factor}` : ''} (${res?.entry.id ?? 'model'} has no public tokenizer)`;
+  const basis = exact
+    ? `${encoding} (exact for ${res ? res.entry.id : 'OpenAI models using it'})`
+    : `estimate: ${encoding}${factor !== 1 ? ` x ${factor}` : ''} (${res?.entry.id ?? 'model'} has no public tokenizer)`;
   const report: Report = {
     title: `Tokens${res ? ` for ${res.entry.id}` : ''}`,
-    summary: [['Count', basis], ...(period ? ([['Prices', `$${priceToUsdPerMTok(period.standard.input)} input / $${priceToUsdPerMTok(period.standard.output)} output per MTok (checked ${res!.entry.checkedAt})`]] as Array<[string, string]>) : [])],
-    sections: [{
-      id: 'tokens', title: 'Per file',
-      columns: [col('file', 'File'), col('chars', 'Characters', 'int', { priority: 3 }), col('tokens', exact ? 'Tokens' : 'Tokens (est.)', 'int'), ...(period ? [col('asInput', 'Cost as input', 'usd'), col('asOutput', 'Cost as output', 'usd')] : [])],
-      rows,
-      footer: rows.length > 1 ? { file: 'Total', chars: bytes, tokens: total, asInput: sum('asInput'), asOutput: sum('asOutput') } : undefined,
-    }],
+    summary: [
+      ['Count', basis],
+      ...(period
+        ? ([
+            [
+              'Prices',
+              `$${priceToUsdPerMTok(period.standard.input)} input / $${priceToUsdPerMTok(period.standard.output)} output per MTok (checked ${res!.entry.checkedAt})`,
+            ],
+          ] as Array<[string, string]>)
+        : []),
+    ],
+    sections: [
+      {
+        id: 'tokens',
+        title: 'Per file',
+        columns: [
+          col('file', 'File'),
+          col('chars', 'Characters', 'int', { priority: 3 }),
+          col('tokens', exact ? 'Tokens' : 'Tokens (est.)', 'int'),
+          ...(period ? [col('asInput', 'Cost as input', 'usd'), col('asOutput', 'Cost as output', 'usd')] : []),
+        ],
+        rows,
+        footer:
+          rows.length > 1 ? { file: 'Total', chars: bytes, tokens: total, asInput: sum('asInput'), asOutput: sum('asOutput') } : undefined,
+      },
+    ],
     notes: period ? [`Price source: ${res!.entry.source}`] : [],
     json: {
       schemaVersion: SCHEMA_VERSION,
@@ -92,7 +138,13 @@ async function tokens(ctx: CommandContext, files: string[], opts: TokensOptions)
       encoding,
       estimated: !exact,
       factor,
-      files: rows.map((r) => ({ file: r.file, characters: r.chars, tokens: r.tokens, costAsInputUsd: r.asInput === undefined ? null : usdJson(r.asInput), costAsOutputUsd: r.asOutput === undefined ? null : usdJson(r.asOutput) })),
+      files: rows.map((r) => ({
+        file: r.file,
+        characters: r.chars,
+        tokens: r.tokens,
+        costAsInputUsd: r.asInput === undefined ? null : usdJson(r.asInput),
+        costAsOutputUsd: r.asOutput === undefined ? null : usdJson(r.asOutput),
+      })),
       totalTokens: total,
     },
     primarySection: 'tokens',

@@ -35,50 +35,80 @@ interface WhatifCliOptions {
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 const SECTIONS = ['features', 'floors', 'levers', 'volume', 'sensitivity', 'bands', 'assumptions'];
 
-export function registerWhatif(program: Command, run: (fn: (ctx: CommandContext, cmd: Command) => Promise<number> | number) => (...args: unknown[]) => Promise<void>): void {
+export function registerWhatif(
+  program: Command,
+  run: (fn: (ctx: CommandContext, cmd: Command) => Promise<number> | number) => (...args: unknown[]) => Promise<void>,
+): void {
   program
     .command('whatif')
-    .description('unit economics for finance: from a what-if model (cost per feature and seat, margin, floors and the price that fixes them, break-evens, bands), or margin per customer from logs and a revenue file')
+    .description(
+      'unit economics for finance: from a what-if model (cost per feature and seat, margin, floors and the price that fixes them, break-evens, bands), or margin per customer from logs and a revenue file',
+    )
     .argument('[file]', 'what-if YAML file (version: 1); omit with --revenue and --logs')
-    .option('--revenue <file>', 'margin per customer: revenue file (CSV or YAML: customer, plan, seats, perSeatUsd, contractUsd, perRequestUsd, discountPct), with --logs')
-    .option('--logs <path>', 'margin per customer: request logs (file, directory or glob; repeatable), priced as `report` prices them', collect)
+    .option(
+      '--revenue <file>',
+      'margin per customer: revenue file (CSV or YAML: customer, plan, seats, perSeatUsd, contractUsd, perRequestUsd, discountPct), with --logs',
+    )
+    .option(
+      '--logs <path>',
+      'margin per customer: request logs (file, directory or glob; repeatable), priced as `report` prices them',
+      collect,
+    )
     .option('--set <path=value>', 'change one assumption, e.g. features.screening.outputTokens=400 (repeatable)', collect)
     .option('--at <date>', 'price at the catalog in force on this date (YYYY-MM-DD; default: pricesAt in the file, else today)')
     .option('--seed <n>', `Monte Carlo seed (default ${DEFAULT_OPTIONS.seed})`)
     .option('--samples <n>', `Monte Carlo samples (default ${DEFAULT_OPTIONS.samples})`)
     .option('--volumes <list>', `volume multipliers for the volume table (default ${DEFAULT_OPTIONS.volumes.join(',')})`)
-    .option('--target-margin <percent>', `target gross margin that features are judged against and fixes restore (default ${DEFAULT_OPTIONS.targetMarginPct})`)
+    .option(
+      '--target-margin <percent>',
+      `target gross margin that features are judged against and fixes restore (default ${DEFAULT_OPTIONS.targetMarginPct})`,
+    )
     .option('--step <percent>', `sensitivity step in percent (default ${DEFAULT_OPTIONS.stepPercent})`)
     .option('--section <id>', `CSV: which table (${SECTIONS.join(', ')}; default features)`)
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 Examples:
   $ tokenomics whatif fixtures/whatif/acme-copilot.yaml
   $ tokenomics whatif acme.yaml --set features.screening.outputTokens=400 --set product.pricePoint.perSeatUsd=39
   $ tokenomics whatif acme.yaml --format csv > features.csv
   $ tokenomics whatif acme.yaml --format markdown --samples 5000 --seed 7 > memo.md
-  $ tokenomics whatif --revenue fixtures/whatif/revenue.csv --logs fixtures/demo --volumes 1,3,10`)
-    .action(run((ctx, cmd) => {
-      const o = cmd.opts<WhatifCliOptions>();
-      const file = cmd.args[0] as string | undefined;
-      if (o.revenue !== undefined || o.logs !== undefined) {
-        if (file !== undefined) throw new UserError('give either a what-if FILE or --revenue with --logs, not both', 'margin per customer: tokenomics whatif --revenue FILE --logs DIR');
-        return margin(ctx, o);
-      }
-      if (file === undefined) throw new UserError('missing what-if FILE', 'tokenomics whatif FILE, or tokenomics whatif --revenue FILE --logs DIR for margin per customer');
-      return whatif(ctx, file, o);
-    }));
+  $ tokenomics whatif --revenue fixtures/whatif/revenue.csv --logs fixtures/demo --volumes 1,3,10`,
+    )
+    .action(
+      run((ctx, cmd) => {
+        const o = cmd.opts<WhatifCliOptions>();
+        const file = cmd.args[0] as string | undefined;
+        if (o.revenue !== undefined || o.logs !== undefined) {
+          if (file !== undefined)
+            throw new UserError(
+              'give either a what-if FILE or --revenue with --logs, not both',
+              'margin per customer: tokenomics whatif --revenue FILE --logs DIR',
+            );
+          return margin(ctx, o);
+        }
+        if (file === undefined)
+          throw new UserError(
+            'missing what-if FILE',
+            'tokenomics whatif FILE, or tokenomics whatif --revenue FILE --logs DIR for margin per customer',
+          );
+        return whatif(ctx, file, o);
+      }),
+    );
 }
 
 function intOption(name: string, raw: string | undefined, dflt: number, min: number, max: number): number {
   if (raw === undefined) return dflt;
   const n = Number(raw);
-  if (!/^\d+$/.test(raw.trim()) || n < min || n > max) throw new UserError(`${name} expects an integer from ${min} to ${max} (got "${raw}")`);
+  if (!/^\d+$/.test(raw.trim()) || n < min || n > max)
+    throw new UserError(`${name} expects an integer from ${min} to ${max} (got "${raw}")`);
   return n;
 }
 
 export function parseOptions(o: WhatifCliOptions): WhatifOptions {
   const volumes = o.volumes === undefined ? DEFAULT_OPTIONS.volumes : o.volumes.split(',').map((v) => Number(v.trim()));
-  if (volumes.length === 0 || volumes.some((v) => !Number.isFinite(v) || v <= 0)) throw new UserError(`--volumes expects positive numbers separated by commas (got "${o.volumes}")`, 'e.g. --volumes 1,10,100');
+  if (volumes.length === 0 || volumes.some((v) => !Number.isFinite(v) || v <= 0))
+    throw new UserError(`--volumes expects positive numbers separated by commas (got "${o.volumes}")`, 'e.g. --volumes 1,10,100');
   return {
     seed: intOption('--seed', o.seed, DEFAULT_OPTIONS.seed, 0, 4294967295),
     samples: intOption('--samples', o.samples, DEFAULT_OPTIONS.samples, 1, 1_000_000),
@@ -91,15 +121,22 @@ export function parseOptions(o: WhatifCliOptions): WhatifOptions {
 function pricesDate(at: string | undefined, loaded: LoadedWhatif, nowMs: number): { date: string; source: string; ms: number } {
   if (at !== undefined) {
     // a real calendar date: 2026-02-30 must not roll over into March
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(at) || Number.isNaN(dateToMs(at)) || new Date(dateToMs(at)).toISOString().slice(0, 10) !== at) throw new UserError(`--at expects a date YYYY-MM-DD (got "${at}")`);
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(at) || Number.isNaN(dateToMs(at)) || new Date(dateToMs(at)).toISOString().slice(0, 10) !== at)
+      throw new UserError(`--at expects a date YYYY-MM-DD (got "${at}")`);
     return { date: at, source: '--at', ms: dateToMs(at) };
   }
-  if (loaded.spec.pricesAt) return { date: loaded.spec.pricesAt, source: `${loaded.file}:${loaded.lineOf(['pricesAt']) ?? ''}`.replace(/:$/, ''), ms: dateToMs(loaded.spec.pricesAt) };
+  if (loaded.spec.pricesAt)
+    return {
+      date: loaded.spec.pricesAt,
+      source: `${loaded.file}:${loaded.lineOf(['pricesAt']) ?? ''}`.replace(/:$/, ''),
+      ms: dateToMs(loaded.spec.pricesAt),
+    };
   return { date: new Date(nowMs).toISOString().slice(0, 10), source: 'today', ms: nowMs };
 }
 
 function provenance(loaded: LoadedWhatif, sets: SetOverride[]): Provenance {
-  const get = (path: string[]) => path.reduce<unknown>((n, k) => (n && typeof n === 'object' ? (n as Record<string, unknown>)[k] : undefined), loaded.doc);
+  const get = (path: string[]) =>
+    path.reduce<unknown>((n, k) => (n && typeof n === 'object' ? (n as Record<string, unknown>)[k] : undefined), loaded.doc);
   return {
     file: loaded.file,
     lineOf: loaded.lineOf,
@@ -118,31 +155,56 @@ const escaper = (ctx: CommandContext) => (ctx.format === 'json' ? (s: string) =>
 
 /** `whatif --revenue FILE --logs DIR`: margin per customer, costs from the report pipeline's per-customer rollup. */
 async function margin(ctx: CommandContext, o: WhatifCliOptions): Promise<number> {
-  if (o.revenue === undefined || !o.logs?.length) throw new UserError('margin per customer needs both --revenue FILE and --logs PATH', 'e.g. tokenomics whatif --revenue fixtures/whatif/revenue.csv --logs fixtures/demo');
+  if (o.revenue === undefined || !o.logs?.length)
+    throw new UserError(
+      'margin per customer needs both --revenue FILE and --logs PATH',
+      'e.g. tokenomics whatif --revenue fixtures/whatif/revenue.csv --logs fixtures/demo',
+    );
   const MARGIN_SECTIONS = ['customers', 'plans', 'volume'];
-  if (o.section !== undefined && !MARGIN_SECTIONS.includes(o.section)) throw new UserError(`unknown section "${o.section}"`, `use one of: ${MARGIN_SECTIONS.join(', ')}`);
+  if (o.section !== undefined && !MARGIN_SECTIONS.includes(o.section))
+    throw new UserError(`unknown section "${o.section}"`, `use one of: ${MARGIN_SECTIONS.join(', ')}`);
   const options = parseOptions(o);
   const revenue = readRevenueFile(o.revenue);
   const task: ReportTask = { by: 'customer' };
   const { rollup } = reportRollup(ctx, task);
   const result = await runPipeline(ctx, o.logs, { keepText: false }, (r, card) => rollup.add(r, card));
-  if (result.ingest.counts.read === 0) throw new UserError(`no records could be read from ${o.logs.join(', ')}`, 'give request log files or directories, as for tokenomics report');
+  if (result.ingest.counts.read === 0)
+    throw new UserError(
+      `no records could be read from ${o.logs.join(', ')}`,
+      'give request log files or directories, as for tokenomics report',
+    );
   const view = buildView(rollup);
-  const costs: CustomerCost[] = view.groups.map((g) => ({ customer: g.key.customer, requests: g.sums.requests, costFemto: g.cost.costFemto, unpricedRequests: g.cost.unpriced.requests }));
+  const costs: CustomerCost[] = view.groups.map((g) => ({
+    customer: g.key.customer,
+    requests: g.sums.requests,
+    costFemto: g.cost.costFemto,
+    unpricedRequests: g.cost.unpriced.requests,
+  }));
   const m = customerMargins(revenue, costs, options.volumes);
-  const period = view.period ? `${new Date(view.period.fromMs).toISOString().slice(0, 10)} to ${new Date(view.period.toMs).toISOString().slice(0, 10)}` : 'no timestamps';
+  const period = view.period
+    ? `${new Date(view.period.fromMs).toISOString().slice(0, 10)} to ${new Date(view.period.toMs).toISOString().slice(0, 10)}`
+    : 'no timestamps';
   const out = marginReport(m, { revenueFile: o.revenue, logs: o.logs, period, requestsRead: view.total.sums.requests, name: escaper(ctx) });
   // what was read, skipped and rejected, and unpriced models: the same lines `report` ends with
   out.notes.push(...inputNotes(result.ingest, result.ingest.issues));
   const unpricedModels = labelUnpriced(rollup.total.unpricedModels, ctx.loadCatalog().catalog);
-  const warnings = usageWarnings({ ingest: result.ingest, issues: result.ingest.issues, unpricedModels, view, estimated: view.total.sums.estimatedRecords, dims: [{ kind: 'customer' }], filters: [] });
+  const warnings = usageWarnings({
+    ingest: result.ingest,
+    issues: result.ingest.issues,
+    unpricedModels,
+    view,
+    estimated: view.total.sums.estimatedRecords,
+    dims: [{ kind: 'customer' }],
+    filters: [],
+  });
   out.warnings = [...(out.warnings ?? []), ...warnings.map((w) => w.message)];
   ctx.emit(out, o.section);
   return 0;
 }
 
 function whatif(ctx: CommandContext, file: string, o: WhatifCliOptions): number {
-  if (o.section !== undefined && !SECTIONS.includes(o.section)) throw new UserError(`unknown section "${o.section}"`, `use one of: ${SECTIONS.join(', ')}`);
+  if (o.section !== undefined && !SECTIONS.includes(o.section))
+    throw new UserError(`unknown section "${o.section}"`, `use one of: ${SECTIONS.join(', ')}`);
   const options = parseOptions(o);
   const sets = (o.set ?? []).map(parseSet);
   const text = readWhatifText(file);
@@ -156,7 +218,11 @@ function whatif(ctx: CommandContext, file: string, o: WhatifCliOptions): number 
     return res;
   };
   const result = computeWhatif(loaded.doc, loaded.spec, pricer, resolve, options);
-  if (o.section === 'bands' && !result.bands) throw new UserError('no bands: the file has no distributions', 'give inputTokens or outputTokens as {p50, p90}, {mean, sd} or {min, max}');
+  if (o.section === 'bands' && !result.bands)
+    throw new UserError(
+      'no bands: the file has no distributions',
+      'give inputTokens or outputTokens as {p50, p90}, {mean, sd} or {min, max}',
+    );
   const assumptions = assumptionRows(loaded.spec, provenance(loaded, sets), at);
   const name = escaper(ctx);
   const report = whatifReport(result, { file, pricesAt: at.date, overrides: sets.map((s) => s.raw), assumptions, doc: loaded.doc, name });

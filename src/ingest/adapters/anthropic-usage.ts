@@ -36,16 +36,29 @@ function convertResult(value: Obj, ctx: IngestContext, idSuffix: string): void {
   const time = rd.time(value.starting_at ?? (value._bucket as Obj | undefined)?.starting_at, '_bucket.starting_at');
   const model = value.model === null || value.model === undefined ? UNGROUPED_MODEL : rd.model(value.model, 'model');
   if (rd.failed || input === undefined || output === undefined || model === undefined) return;
-  const rec = makeRecord(ctx, {
-    id: `${ctx.file}:${ctx.line}${idSuffix}`, model, provider: 'anthropic', time, requests: 0,
-    serviceTier: anthropicTier(value.service_tier),
-  }, { input, cacheRead: read, write5m: w5, write1h: w1, output, reasoning: 0 });
+  const rec = makeRecord(
+    ctx,
+    {
+      id: `${ctx.file}:${ctx.line}${idSuffix}`,
+      model,
+      provider: 'anthropic',
+      time,
+      requests: 0,
+      serviceTier: anthropicTier(value.service_tier),
+    },
+    { input, cacheRead: read, write5m: w5, write1h: w1, output, reasoning: 0 },
+  );
   rec.tags.aggregate = 'true';
   const geo = value.inference_geo;
   if (typeof geo === 'string' && geo !== '') rec.regional = geo !== 'global' && geo !== 'not_available';
   if (value.speed === 'fast') rec.fast = true;
-  for (const [key, tag] of [['workspace_id', 'workspace'], ['api_key_id', 'api_key'], ['context_window', 'context_window'],
-    ['account_id', 'account'], ['service_account_id', 'service_account']] as const) {
+  for (const [key, tag] of [
+    ['workspace_id', 'workspace'],
+    ['api_key_id', 'api_key'],
+    ['context_window', 'context_window'],
+    ['account_id', 'account'],
+    ['service_account_id', 'service_account'],
+  ] as const) {
     const v = scalarString(value[key]);
     if (v !== undefined) rec.tags[tag] = v;
   }

@@ -15,9 +15,7 @@ import type { UsageRecord } from '../../usage/record.js';
 import { applyPair, responseOf, splitPair, type Pair } from './pair.js';
 import { RecentKeys, MAX_PENDING } from './dedupe.js';
 import { anthropicCompletionText, anthropicRequestText, attachText } from './text.js';
-import {
-  anthropicTier, bucketSum, checkReasoning, FieldReader, isObj, makeRecord, type Buckets, type Obj,
-} from './util.js';
+import { anthropicTier, bucketSum, checkReasoning, FieldReader, isObj, makeRecord, type Buckets, type Obj } from './util.js';
 
 /** Anthropic-style usage (also Claude Code). Null is legal for the cache fields. */
 export function anthropicBuckets(rd: FieldReader, usage: Obj): Buckets | undefined {
@@ -32,16 +30,22 @@ export function anthropicBuckets(rd: FieldReader, usage: Obj): Buckets | undefin
   if (rd.failed || input === undefined || output === undefined) return undefined;
   if (!checkReasoning(rd, thinking, output, 'output_tokens_details.thinking_tokens')) return undefined;
   if (has5m && w5 + w1 > 0 && creation !== undefined && creation !== w5 + w1) {
-    return rd.fail('inconsistent-counts',
+    return rd.fail(
+      'inconsistent-counts',
       `cache_creation_input_tokens (${creation}) differs from its TTL breakdown cache_creation (${w5} 5m + ${w1} 1h = ${w5 + w1})`,
-      'cache_creation_input_tokens', 'the total must equal ephemeral_5m_input_tokens + ephemeral_1h_input_tokens; fix or drop one of them');
+      'cache_creation_input_tokens',
+      'the total must equal ephemeral_5m_input_tokens + ephemeral_1h_input_tokens; fix or drop one of them',
+    );
   }
   // The TTL breakdown wins; without it (legacy, or an all-zero breakdown next to a total) all writes are 5m.
   const split = has5m && (w5 + w1 > 0 || !creation);
   return {
-    input, cacheRead: read,
-    write5m: split ? w5 : (creation ?? 0), write1h: split ? w1 : 0,
-    output, reasoning: thinking,
+    input,
+    cacheRead: read,
+    write5m: split ? w5 : (creation ?? 0),
+    write1h: split ? w1 : 0,
+    output,
+    reasoning: thinking,
   };
 }
 
@@ -174,7 +178,11 @@ function applyDelta(value: Obj, ctx: IngestContext): void {
   ctx.skip('stream-delta');
 }
 
-const BATCH_SKIP = new Map([['errored', 'failed-request'], ['canceled', 'canceled'], ['expired', 'expired']]);
+const BATCH_SKIP = new Map([
+  ['errored', 'failed-request'],
+  ['canceled', 'canceled'],
+  ['expired', 'expired'],
+]);
 
 function convertBatchLine(value: Obj, ctx: IngestContext): void {
   const result = value.result as Obj;
@@ -239,8 +247,12 @@ export const anthropicAdapter: JsonAdapter = {
     if (type === 'message_stop') stopStream(ctx);
     if (typeof type === 'string' && STREAM_EVENTS.has(type)) return ctx.skip('stream-event');
     if (type === 'message' || type === 'message_start') return convertBody(pair, ctx);
-    ctx.reject('unrecognized-value', `not an Anthropic message (type ${JSON.stringify(type)})`, 'type',
-      'pass --input-format to force another format');
+    ctx.reject(
+      'unrecognized-value',
+      `not an Anthropic message (type ${JSON.stringify(type)})`,
+      'type',
+      'pass --input-format to force another format',
+    );
   },
   endFile(ctx) {
     const buf = ctx.fileState.get(BUF) as Map<string, Entry> | undefined;

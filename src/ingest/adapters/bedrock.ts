@@ -50,8 +50,12 @@ function spelled(rd: FieldReader, obj: unknown, names: readonly string[]): numbe
     const n = rd.count(obj, name);
     if (n === undefined) continue;
     if (found && found.n !== n) {
-      return rd.fail('inconsistent-counts', `${rd.path(found.name)} (${found.n}) and ${rd.path(name)} (${n}) disagree`, name,
-        'both spellings are the same count in Bedrock logs; fix or drop one of them');
+      return rd.fail(
+        'inconsistent-counts',
+        `${rd.path(found.name)} (${found.n}) and ${rd.path(name)} (${n}) disagree`,
+        name,
+        'both spellings are the same count in Bedrock logs; fix or drop one of them',
+      );
     }
     found ??= { name, n };
   }
@@ -66,8 +70,12 @@ function hasAny(obj: unknown, names: readonly string[]): boolean {
 function splitWrites(rd: FieldReader, total: number, w1h: number, w5m: number, what: string): [number, number] | undefined {
   if (w1h + w5m === 0) return [total, 0];
   if (w1h + w5m !== total) {
-    return rd.fail('inconsistent-counts', `cache writes (${total}) differ from their TTL breakdown ${what} (${w5m} 5m + ${w1h} 1h = ${w5m + w1h})`,
-      what, 'the cache-write count must equal the sum of its TTL breakdown');
+    return rd.fail(
+      'inconsistent-counts',
+      `cache writes (${total}) differ from their TTL breakdown ${what} (${w5m} 5m + ${w1h} 1h = ${w5m + w1h})`,
+      what,
+      'the cache-write count must equal the sum of its TTL breakdown',
+    );
   }
   return [w5m, w1h];
 }
@@ -82,10 +90,19 @@ function bodyCache(rd: FieldReader, body: unknown): { read?: number; write?: num
   for (let i = chunks.length - 1; i >= 0; i--) {
     const c = chunks[i];
     if (!isObj(c)) continue;
-    const usage = isObj(c.usage) ? c.usage : isObj(c.metadata) && isObj(c.metadata.usage) ? c.metadata.usage : isObj(c[METRICS]) ? c[METRICS] : undefined;
+    const usage = isObj(c.usage)
+      ? c.usage
+      : isObj(c.metadata) && isObj(c.metadata.usage)
+        ? c.metadata.usage
+        : isObj(c[METRICS])
+          ? c[METRICS]
+          : undefined;
     if (!usage) continue;
     if ('input_tokens' in usage) {
-      return { read: rd.countValue(usage.cache_read_input_tokens, 'cache_read_input_tokens') ?? undefined, write: rd.countValue(usage.cache_creation_input_tokens, 'cache_creation_input_tokens') ?? undefined };
+      return {
+        read: rd.countValue(usage.cache_read_input_tokens, 'cache_read_input_tokens') ?? undefined,
+        write: rd.countValue(usage.cache_creation_input_tokens, 'cache_creation_input_tokens') ?? undefined,
+      };
     }
     return { read: spelled(rd, usage, READ), write: spelled(rd, usage, WRITE) };
   }
@@ -98,8 +115,14 @@ function invocationLog(value: Obj, ctx: IngestContext): UsageRecord | string | u
   if (!hasAny(value.input, INPUT) && !hasAny(value.output, OUTPUT)) return 'no-usage';
   const model = rd.model(value.modelId, 'modelId');
   const inRd = rd.child('input');
-  const input = spelled(inRd, value.input, INPUT) ?? inRd.fail('missing-field', 'input.inputTokenCount is required', 'inputTokenCount',
-    'an invocation log with an output count needs input.inputTokenCount');
+  const input =
+    spelled(inRd, value.input, INPUT) ??
+    inRd.fail(
+      'missing-field',
+      'input.inputTokenCount is required',
+      'inputTokenCount',
+      'an invocation log with an output count needs input.inputTokenCount',
+    );
   let read = spelled(inRd, value.input, READ);
   let write = spelled(inRd, value.input, WRITE);
   const output = spelled(rd.child('output'), value.output, OUTPUT) ?? 0;
@@ -114,13 +137,25 @@ function invocationLog(value: Obj, ctx: IngestContext): UsageRecord | string | u
   }
   const cc = isObj(body) ? pick(body, 'usage.cache_creation') : undefined;
   const split = isObj(cc)
-    ? splitWrites(rd.child('output.outputBodyJson.usage'), write ?? 0, num(cc.ephemeral_1h_input_tokens) ?? 0, num(cc.ephemeral_5m_input_tokens) ?? 0, 'cache_creation')
+    ? splitWrites(
+        rd.child('output.outputBodyJson.usage'),
+        write ?? 0,
+        num(cc.ephemeral_1h_input_tokens) ?? 0,
+        num(cc.ephemeral_5m_input_tokens) ?? 0,
+        'cache_creation',
+      )
     : [write ?? 0, 0];
   if (!split) return undefined;
-  const rec = makeRecord(ctx, {
-    id: typeof value.requestId === 'string' && value.requestId ? value.requestId : undefined,
-    model, provider: 'bedrock', time,
-  }, { input, cacheRead: read ?? 0, write5m: split[0], write1h: split[1], output, reasoning: 0 });
+  const rec = makeRecord(
+    ctx,
+    {
+      id: typeof value.requestId === 'string' && value.requestId ? value.requestId : undefined,
+      model,
+      provider: 'bedrock',
+      time,
+    },
+    { input, cacheRead: read ?? 0, write5m: split[0], write1h: split[1], output, reasoning: 0 },
+  );
   const regional = bedrockRegional(model);
   if (regional !== undefined) rec.regional = regional;
   applyMetadata(rec, value.requestMetadata);
@@ -129,8 +164,12 @@ function invocationLog(value: Obj, ctx: IngestContext): UsageRecord | string | u
   if (typeof value.operation === 'string') rec.tags.operation = value.operation;
   if (guardrailIntervened(body)) rec.tags.guardrail = 'intervened';
   const reqBody = pick(value, 'input.inputBodyJson');
-  attachText(rec, isObj(reqBody) ? anthropicRequestText(reqBody) : undefined,
-    isObj(body) ? bodyCompletion(body) : undefined, ctx.options.keepText);
+  attachText(
+    rec,
+    isObj(reqBody) ? anthropicRequestText(reqBody) : undefined,
+    isObj(body) ? bodyCompletion(body) : undefined,
+    ctx.options.keepText,
+  );
   return rec;
 }
 
@@ -182,8 +221,12 @@ function converseBuckets(rd: FieldReader, usage: Obj): Buckets | undefined {
   // non-zero, the input evidently already contained them (seen on some OpenAI-family models).
   if (read + write > 0 && total === input + output) {
     if (read + write > input) {
-      return rd.fail('inconsistent-counts', `cache tokens (${read + write}) exceed inputTokens (${input}) although totalTokens (${total}) excludes them`,
-        'totalTokens', 'totalTokens should equal inputTokens + outputTokens + cache reads + cache writes');
+      return rd.fail(
+        'inconsistent-counts',
+        `cache tokens (${read + write}) exceed inputTokens (${input}) although totalTokens (${total}) excludes them`,
+        'totalTokens',
+        'totalTokens should equal inputTokens + outputTokens + cache reads + cache writes',
+      );
     }
     input -= read + write;
   }
@@ -215,8 +258,12 @@ function response(pair: Pair, ctx: IngestContext): UsageRecord | string | undefi
   const rd = new FieldReader(ctx, pair.wrapper ? 'response' : '');
   if (!shape) {
     if (pair.wrapper || 'output' in r || 'stopReason' in r || 'modelId' in r || 'results' in r) return 'no-usage';
-    return rd.fail('unrecognized-value', 'neither a Bedrock invocation log nor a Bedrock response', undefined,
-      'invocation logs have schemaType "ModelInvocationLog"; Converse responses have usage.inputTokens/outputTokens');
+    return rd.fail(
+      'unrecognized-value',
+      'neither a Bedrock invocation log nor a Bedrock response',
+      undefined,
+      'invocation logs have schemaType "ModelInvocationLog"; Converse responses have usage.inputTokens/outputTokens',
+    );
   }
   const model = rd.model(r.modelId ?? pair.request?.modelId ?? pair.wrapper?.modelId ?? r.model, 'modelId');
   let b: Buckets | undefined;

@@ -19,14 +19,32 @@ import { LargestByKey } from './dedupe.js';
 import { FieldReader, isObj, makeRecord, type Buckets, type Obj } from './util.js';
 
 const CAMEL = {
-  usage: 'usageMetadata', prompt: 'promptTokenCount', cached: 'cachedContentTokenCount', cand: 'candidatesTokenCount',
-  thoughts: 'thoughtsTokenCount', tool: 'toolUsePromptTokenCount', traffic: 'trafficType', model: 'modelVersion',
-  id: 'responseId', time: 'createTime', feedback: 'promptFeedback', block: 'blockReason',
+  usage: 'usageMetadata',
+  prompt: 'promptTokenCount',
+  cached: 'cachedContentTokenCount',
+  cand: 'candidatesTokenCount',
+  thoughts: 'thoughtsTokenCount',
+  tool: 'toolUsePromptTokenCount',
+  traffic: 'trafficType',
+  model: 'modelVersion',
+  id: 'responseId',
+  time: 'createTime',
+  feedback: 'promptFeedback',
+  block: 'blockReason',
 };
 const SNAKE: typeof CAMEL = {
-  usage: 'usage_metadata', prompt: 'prompt_token_count', cached: 'cached_content_token_count', cand: 'candidates_token_count',
-  thoughts: 'thoughts_token_count', tool: 'tool_use_prompt_token_count', traffic: 'traffic_type', model: 'model_version',
-  id: 'response_id', time: 'create_time', feedback: 'prompt_feedback', block: 'block_reason',
+  usage: 'usage_metadata',
+  prompt: 'prompt_token_count',
+  cached: 'cached_content_token_count',
+  cand: 'candidates_token_count',
+  thoughts: 'thoughts_token_count',
+  tool: 'tool_use_prompt_token_count',
+  traffic: 'traffic_type',
+  model: 'model_version',
+  id: 'response_id',
+  time: 'create_time',
+  feedback: 'prompt_feedback',
+  block: 'block_reason',
 };
 
 /** snake_case when the Python SDK's keys are there (`candidates` is the same in both). */
@@ -34,7 +52,11 @@ function keysOf(r: Obj): typeof CAMEL {
   return SNAKE.usage in r || SNAKE.model in r || SNAKE.feedback in r ? SNAKE : CAMEL;
 }
 
-const TRAFFIC = new Map<string, ServiceTier>([['ON_DEMAND_FLEX', 'flex'], ['ON_DEMAND_PRIORITY', 'priority'], ['ON_DEMAND', 'standard']]);
+const TRAFFIC = new Map<string, ServiceTier>([
+  ['ON_DEMAND_FLEX', 'flex'],
+  ['ON_DEMAND_PRIORITY', 'priority'],
+  ['ON_DEMAND', 'standard'],
+]);
 
 function buckets(rd: FieldReader, u: Obj, k: typeof CAMEL): Buckets | undefined {
   const prompt = rd.count(u, k.prompt) ?? 0;
@@ -44,8 +66,12 @@ function buckets(rd: FieldReader, u: Obj, k: typeof CAMEL): Buckets | undefined 
   const thoughts = rd.count(u, k.thoughts) ?? 0;
   if (rd.failed) return undefined;
   if (cached > prompt) {
-    return rd.fail('inconsistent-counts', `${k.cached} (${cached}) exceeds ${k.prompt} (${prompt})`, k.cached,
-      `${k.cached} is part of ${k.prompt} in Gemini usage`);
+    return rd.fail(
+      'inconsistent-counts',
+      `${k.cached} (${cached}) exceeds ${k.prompt} (${prompt})`,
+      k.cached,
+      `${k.cached} is part of ${k.prompt} in Gemini usage`,
+    );
   }
   return { input: prompt - cached + tool, cacheRead: cached, write5m: 0, write1h: 0, output: cand + thoughts, reasoning: thoughts };
 }
@@ -65,7 +91,11 @@ function convertResponse(pair: Pair, ctx: IngestContext, rd: FieldReader): Usage
   const b = isObj(usage) ? buckets(rd.child(k.usage), usage, k) : undefined;
   if (rd.failed || model === undefined) return undefined;
   const id = typeof r[k.id] === 'string' && r[k.id] !== '' ? (r[k.id] as string) : undefined;
-  const rec = makeRecord(ctx, { id, model, provider: 'google', time }, b ?? { input: 0, cacheRead: 0, write5m: 0, write1h: 0, output: 0, reasoning: 0 });
+  const rec = makeRecord(
+    ctx,
+    { id, model, provider: 'google', time },
+    b ?? { input: 0, cacheRead: 0, write5m: 0, write1h: 0, output: 0, reasoning: 0 },
+  );
   if (!b) {
     rec.countsMissing = true;
     rec.tokenSource = 'estimated';
@@ -85,7 +115,10 @@ function convertResponse(pair: Pair, ctx: IngestContext, rd: FieldReader): Usage
 function batchPair(value: Obj): { pair: Pair; key?: string } | string | undefined {
   if (typeof value.key === 'string' && ('response' in value || 'error' in value || 'status' in value)) {
     if (!isObj(value.response)) return 'failed-request';
-    return { pair: { wrapper: value, request: isObj(value.request) ? value.request : undefined, response: value.response }, key: value.key };
+    return {
+      pair: { wrapper: value, request: isObj(value.request) ? value.request : undefined, response: value.response },
+      key: value.key,
+    };
   }
   if ('processed_time' in value && 'status' in value) {
     if (!isObj(value.response) || (typeof value.status === 'string' && value.status !== '')) return 'failed-request';
@@ -99,7 +132,10 @@ function isFinal(r: Obj): boolean {
   const k = keysOf(r);
   if (isObj(r[k.feedback]) && (r[k.feedback] as Obj)[k.block]) return true;
   const candidates = r.candidates;
-  return Array.isArray(candidates) && candidates.some((c) => isObj(c) && (c.finishReason ?? c.finish_reason) !== undefined && (c.finishReason ?? c.finish_reason) !== null);
+  return (
+    Array.isArray(candidates) &&
+    candidates.some((c) => isObj(c) && (c.finishReason ?? c.finish_reason) !== undefined && (c.finishReason ?? c.finish_reason) !== null)
+  );
 }
 
 function emitOrBuffer(rec: UsageRecord, response: Obj, ctx: IngestContext): void {

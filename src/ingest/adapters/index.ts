@@ -29,6 +29,14 @@ export const providerAdapters: JsonAdapter[] = [
 ];
 
 export {
-  anthropicAdapter, anthropicUsageAdapter, bedrockAdapter, claudeCodeAdapter, geminiAdapter, langfuseAdapter,
-  openaiAdapter, openaiBatchAdapter, openaiUsageAdapter, otelAdapter,
+  anthropicAdapter,
+  anthropicUsageAdapter,
+  bedrockAdapter,
+  claudeCodeAdapter,
+  geminiAdapter,
+  langfuseAdapter,
+  openaiAdapter,
+  openaiBatchAdapter,
+  openaiUsageAdapter,
+  otelAdapter,
 };

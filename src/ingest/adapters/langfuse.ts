@@ -31,11 +31,16 @@ const REASONING = new Set(['output_reasoning_tokens', 'output_reasoning', 'reaso
 const IGNORED = new Set(['total', 'total_tokens', 'totalTokenCount', 'total_token_count', 'totalTokens']);
 type GeminiPart = 'prompt' | 'cached' | 'tool' | 'candidates' | 'thoughts';
 const GEMINI: Record<string, GeminiPart> = {
-  promptTokenCount: 'prompt', prompt_token_count: 'prompt',
-  cachedContentTokenCount: 'cached', cached_content_token_count: 'cached',
-  toolUsePromptTokenCount: 'tool', tool_use_prompt_token_count: 'tool',
-  candidatesTokenCount: 'candidates', candidates_token_count: 'candidates',
-  thoughtsTokenCount: 'thoughts', thoughts_token_count: 'thoughts',
+  promptTokenCount: 'prompt',
+  prompt_token_count: 'prompt',
+  cachedContentTokenCount: 'cached',
+  cached_content_token_count: 'cached',
+  toolUsePromptTokenCount: 'tool',
+  tool_use_prompt_token_count: 'tool',
+  candidatesTokenCount: 'candidates',
+  candidates_token_count: 'candidates',
+  thoughtsTokenCount: 'thoughts',
+  thoughts_token_count: 'thoughts',
 };
 
 function isObservation(v: unknown): v is Obj {
@@ -52,7 +57,7 @@ function mapDetails(rd: FieldReader, d: Obj): { b: Buckets; unmapped: string[] }
     const n = rd.count(d, key) ?? 0;
     if (rd.failed) return undefined;
     if (IGNORED.has(key)) continue;
-    if (Object.prototype.hasOwnProperty.call(GEMINI, key)) gemini[GEMINI[key]] = (gemini[GEMINI[key]] ?? 0) + n;
+    if (Object.hasOwn(GEMINI, key)) gemini[GEMINI[key]] = (gemini[GEMINI[key]] ?? 0) + n;
     else if (CACHE_READ.has(key)) b.cacheRead += n;
     else if (CACHE_WRITE_TOTAL.has(key)) writeTotal += n;
     else if (key === 'input_cache_creation_5m') b.write5m += n;
@@ -66,15 +71,23 @@ function mapDetails(rd: FieldReader, d: Obj): { b: Buckets; unmapped: string[] }
   }
   const split = b.write5m + b.write1h;
   if (writeTotal > 0 && split > 0 && writeTotal !== split) {
-    return rd.fail('inconsistent-counts', `cache-write total (${writeTotal}) differs from its TTL breakdown (${b.write5m} 5m + ${b.write1h} 1h = ${split})`,
-      'input_cache_creation', 'a cache-write total must equal input_cache_creation_5m + input_cache_creation_1h; fix or drop one of them');
+    return rd.fail(
+      'inconsistent-counts',
+      `cache-write total (${writeTotal}) differs from its TTL breakdown (${b.write5m} 5m + ${b.write1h} 1h = ${split})`,
+      'input_cache_creation',
+      'a cache-write total must equal input_cache_creation_5m + input_cache_creation_1h; fix or drop one of them',
+    );
   }
   if (split === 0) b.write5m += writeTotal;
   const cached = gemini.cached ?? 0;
   if (gemini.prompt !== undefined) {
     if (cached > gemini.prompt) {
-      return rd.fail('inconsistent-counts', `cachedContentTokenCount (${cached}) exceeds promptTokenCount (${gemini.prompt})`, 'promptTokenCount',
-        'Gemini counts cached content inside promptTokenCount');
+      return rd.fail(
+        'inconsistent-counts',
+        `cachedContentTokenCount (${cached}) exceeds promptTokenCount (${gemini.prompt})`,
+        'promptTokenCount',
+        'Gemini counts cached content inside promptTokenCount',
+      );
     }
     b.input += gemini.prompt - cached;
   }
@@ -94,14 +107,24 @@ function mapDetails(rd: FieldReader, d: Obj): { b: Buckets; unmapped: string[] }
  */
 function usageBuckets(rd: FieldReader, v: Obj): { b: Buckets; unmapped: string[] } | string | undefined {
   if (isObj(v.usageDetails) && Object.keys(v.usageDetails).length > 0) return mapDetails(rd.child('usageDetails'), v.usageDetails);
-  const split = (src: Obj, input: string, output: string, total: string, at: (k: string) => string): { b: Buckets; unmapped: string[] } | undefined => {
+  const split = (
+    src: Obj,
+    input: string,
+    output: string,
+    total: string,
+    at: (k: string) => string,
+  ): { b: Buckets; unmapped: string[] } | undefined => {
     const i = rd.count(src, input) ?? 0;
     const o = rd.count(src, output) ?? 0;
     const t = rd.count(src, total);
     if (rd.failed) return undefined;
     if (t !== undefined && t !== i + o) {
-      return rd.fail('inconsistent-counts', `${at(total)} (${t}) is not ${at(input)} + ${at(output)} (${i} + ${o} = ${i + o})`, at(total),
-        'the total must be the sum of input and output usage; fix or drop the total');
+      return rd.fail(
+        'inconsistent-counts',
+        `${at(total)} (${t}) is not ${at(input)} + ${at(output)} (${i} + ${o} = ${i + o})`,
+        at(total),
+        'the total must be the sum of input and output usage; fix or drop the total',
+      );
     }
     return { b: { ...zeroBuckets(), input: i, output: o }, unmapped: [] };
   };

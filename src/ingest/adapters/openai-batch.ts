@@ -55,7 +55,8 @@ function convertInput(value: Obj, ctx: IngestContext): void {
 function failureReason(value: Obj): string | undefined {
   const res = value.response;
   const code = isObj(value.error) ? value.error.code : undefined;
-  if (res === null || res === undefined) return code === 'batch_expired' ? 'expired' : code === 'batch_cancelled' ? 'canceled' : 'failed-request';
+  if (res === null || res === undefined)
+    return code === 'batch_expired' ? 'expired' : code === 'batch_cancelled' ? 'canceled' : 'failed-request';
   if (!isObj(res)) return undefined;
   if (typeof res.status_code === 'number' && res.status_code >= 400) return 'failed-request';
   if (isObj(res.body) && isObj(res.body.error)) return 'failed-request';
@@ -92,7 +93,7 @@ export const openaiBatchAdapter: JsonAdapter = {
   description: 'OpenAI Batch API output/error files (priced as batch), joined to batch input files by custom_id',
   detect(value) {
     if (!isObj(value) || typeof value.custom_id !== 'string') return 0;
-    if ('response' in value && (typeof value.id === 'string' && value.id.startsWith('batch_req') || 'error' in value)) return 95;
+    if ('response' in value && ((typeof value.id === 'string' && value.id.startsWith('batch_req')) || 'error' in value)) return 95;
     if (typeof value.url === 'string' && value.url.startsWith('/v1/') && 'method' in value) return 90;
     return 0;
   },
@@ -100,8 +101,12 @@ export const openaiBatchAdapter: JsonAdapter = {
     if (!isObj(value)) return ctx.reject('invalid-type', 'expected a JSON object');
     if ('response' in value) return convertOutput(value, ctx);
     if ('body' in value && 'url' in value) return convertInput(value, ctx);
-    ctx.reject('unrecognized-value', 'not an OpenAI batch input or output line', undefined,
-      'batch output lines have custom_id + response; input lines have custom_id + method + url + body');
+    ctx.reject(
+      'unrecognized-value',
+      'not an OpenAI batch input or output line',
+      undefined,
+      'batch output lines have custom_id + response; input lines have custom_id + method + url + body',
+    );
   },
   endRun(ctx) {
     const pending = (ctx.runState.get(PENDING) as Pending[] | undefined) ?? [];

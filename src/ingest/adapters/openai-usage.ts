@@ -15,8 +15,12 @@ export const UNGROUPED_MODEL = '(ungrouped)';
 const RESULT_PREFIX = 'organization.usage.';
 
 function isPage(doc: unknown): doc is Obj {
-  return isObj(doc) && doc.object === 'page' && Array.isArray(doc.data) &&
-    (doc.data.length === 0 || (isObj(doc.data[0]) && doc.data[0].object === 'bucket'));
+  return (
+    isObj(doc) &&
+    doc.object === 'page' &&
+    Array.isArray(doc.data) &&
+    (doc.data.length === 0 || (isObj(doc.data[0]) && doc.data[0].object === 'bucket'))
+  );
 }
 
 /** A bucket: `results` plus its UTC bounds (`object:"bucket"` may be missing in saved copies). */
@@ -58,24 +62,36 @@ function convertResult(value: Obj, ctx: IngestContext, idSuffix: string): void {
   let input = uncached;
   if (input === undefined) {
     if (cached + write > total) {
-      return ctx.reject('inconsistent-counts', `input_cached_tokens + input_cache_write_tokens (${cached + write}) exceed input_tokens (${total})`,
-        'input_tokens', 'input_tokens includes cached and cache-write tokens in the Usage API');
+      return ctx.reject(
+        'inconsistent-counts',
+        `input_cached_tokens + input_cache_write_tokens (${cached + write}) exceed input_tokens (${total})`,
+        'input_tokens',
+        'input_tokens includes cached and cache-write tokens in the Usage API',
+      );
     }
     input = total - cached - write;
   }
   const model = value.model === null || value.model === undefined ? UNGROUPED_MODEL : rd.model(value.model, 'model');
   if (model === undefined) return;
   const tier = value.batch === true ? 'batch' : value.service_tier === null ? undefined : openaiTier(value.service_tier);
-  const rec = makeRecord(ctx, {
-    id: `${ctx.file}:${ctx.line}${idSuffix}`,
-    model,
-    provider: 'openai',
-    time,
-    requests,
-    serviceTier: tier,
-  }, { input, cacheRead: cached, write5m: write, write1h: 0, output, reasoning: 0 });
+  const rec = makeRecord(
+    ctx,
+    {
+      id: `${ctx.file}:${ctx.line}${idSuffix}`,
+      model,
+      provider: 'openai',
+      time,
+      requests,
+      serviceTier: tier,
+    },
+    { input, cacheRead: cached, write5m: write, write1h: 0, output, reasoning: 0 },
+  );
   rec.tags.aggregate = 'true';
-  for (const [key, tag] of [['project_id', 'project'], ['user_id', 'user'], ['api_key_id', 'api_key']] as const) {
+  for (const [key, tag] of [
+    ['project_id', 'project'],
+    ['user_id', 'user'],
+    ['api_key_id', 'api_key'],
+  ] as const) {
     const v = scalarString(value[key]);
     if (v !== undefined) rec.tags[tag] = v;
   }

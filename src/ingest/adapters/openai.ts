@@ -12,8 +12,16 @@ import { applyPair, responseOf, splitPair, type Pair } from './pair.js';
 import { attachText, openaiCompletionText, openaiRequestText } from './text.js';
 import { seenBefore } from './dedupe.js';
 import {
-  checkReasoning, FieldReader, isObj, makeRecord, openaiTier, providerFromModel,
-  uncachedFromInclusive, zeroBuckets, type Buckets, type Obj,
+  checkReasoning,
+  FieldReader,
+  isObj,
+  makeRecord,
+  openaiTier,
+  providerFromModel,
+  uncachedFromInclusive,
+  zeroBuckets,
+  type Buckets,
+  type Obj,
 } from './util.js';
 
 /** A converted body: a record (plus the body that carried it), a skip reason, or undefined when rejected. */
@@ -47,16 +55,27 @@ function responsesUsage(rd: FieldReader, usage: Obj): Buckets | undefined {
   return { input, cacheRead: cached, write5m: write, write1h: 0, output, reasoning };
 }
 
-function record(ctx: IngestContext, rd: FieldReader, body: Obj, model: string, b: Buckets | undefined, timeKey: string): UsageRecord | undefined {
+function record(
+  ctx: IngestContext,
+  rd: FieldReader,
+  body: Obj,
+  model: string,
+  b: Buckets | undefined,
+  timeKey: string,
+): UsageRecord | undefined {
   const time = rd.time(body[timeKey], timeKey, 's');
   if (rd.failed) return undefined;
-  const rec = makeRecord(ctx, {
-    id: typeof body.id === 'string' && body.id ? body.id : undefined,
-    model,
-    provider: providerFromModel(model),
-    time,
-    serviceTier: openaiTier(body.service_tier),
-  }, b ?? zeroBuckets());
+  const rec = makeRecord(
+    ctx,
+    {
+      id: typeof body.id === 'string' && body.id ? body.id : undefined,
+      model,
+      provider: providerFromModel(model),
+      time,
+      serviceTier: openaiTier(body.service_tier),
+    },
+    b ?? zeroBuckets(),
+  );
   // "fast" is OpenAI's fast mode (older spelling "priority"): keep the priority tier and also flag fast,
   // so catalogs that price it as a fast multiplier (GPT-6) and those with priority prices both apply
   if (body.service_tier === 'fast') rec.fast = true;
@@ -91,7 +110,8 @@ const NO_USAGE_STATUS = new Map<string, string>([
 function fromResponse(body: Obj, ctx: IngestContext, rd: FieldReader, fallbackModel?: string): Outcome {
   const usage = body.usage;
   const status = typeof body.status === 'string' ? body.status : undefined;
-  if ((usage === undefined || usage === null) && status && NO_USAGE_STATUS.has(status)) return { skip: NO_USAGE_STATUS.get(status) as string };
+  if ((usage === undefined || usage === null) && status && NO_USAGE_STATUS.has(status))
+    return { skip: NO_USAGE_STATUS.get(status) as string };
   const model = rd.model(body.model ?? fallbackModel, 'model');
   if (model === undefined) return undefined;
   if (usage !== undefined && usage !== null && !isObj(usage)) return void rd.fail('invalid-type', 'usage must be an object', 'usage');
@@ -121,8 +141,12 @@ export function convertOpenAIBody(body: Obj, ctx: IngestContext, rd: FieldReader
   if (body.error !== undefined && body.error !== null && body.usage === undefined) return { skip: 'error-body' };
   if (isObj(body.usage) && 'input_tokens' in body.usage) return fromResponse(body, ctx, rd, fallbackModel);
   if (isObj(body.usage)) return fromCompletion(body, ctx, rd, fallbackModel);
-  return void rd.fail('unrecognized-value', 'not an OpenAI response (no object/usage)', undefined,
-    'pass --input-format to force another format, or check that the line is a response body');
+  return void rd.fail(
+    'unrecognized-value',
+    'not an OpenAI response (no object/usage)',
+    undefined,
+    'pass --input-format to force another format, or check that the line is a response body',
+  );
 }
 
 /** Text, attribution and the per-file id dedupe; then emit. Shared by openai and openai-batch. */

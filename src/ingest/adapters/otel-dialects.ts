@@ -9,7 +9,7 @@
  * declare themselves aggregates (agent/workflow/chain kinds, `invoke_agent`, the AI SDK's outer
  * `ai.generateText`-style spans) are never counted on top of their children.
  */
-import { FieldReader, isObj, zeroBuckets, type Buckets, type Obj } from './util.js';
+import { type FieldReader, isObj, zeroBuckets, type Buckets, type Obj } from './util.js';
 
 export type Attrs = Map<string, unknown>;
 
@@ -35,8 +35,12 @@ function countOf(rd: FieldReader, a: Attrs, names: readonly string[]): number | 
     const n = rd.countValue(v, `attributes.${name}`, { allowString: true });
     if (n === undefined) return undefined;
     if (found && found.n !== n) {
-      return rd.fail('inconsistent-counts', `attributes.${found.name} (${found.n}) and attributes.${name} (${n}) disagree`, `attributes.${name}`,
-        'both attributes are the same count; fix or drop one of them');
+      return rd.fail(
+        'inconsistent-counts',
+        `attributes.${found.name} (${found.n}) and attributes.${name} (${n}) disagree`,
+        `attributes.${name}`,
+        'both attributes are the same count; fix or drop one of them',
+      );
     }
     found ??= { name, n };
   }
@@ -50,15 +54,24 @@ function hasPrefix(a: Attrs, prefix: string): boolean {
 
 function reasoningWithin(rd: FieldReader, reasoning: number, output: number, path: string): boolean {
   if (reasoning <= output) return true;
-  rd.fail('inconsistent-counts', `reasoning tokens (${reasoning}) exceed output tokens (${output})`, path, 'reasoning tokens are part of the output count in this dialect');
+  rd.fail(
+    'inconsistent-counts',
+    `reasoning tokens (${reasoning}) exceed output tokens (${output})`,
+    path,
+    'reasoning tokens are part of the output count in this dialect',
+  );
   return false;
 }
 
 /** Inclusive input -> uncached; parts above the total reject the span with both numbers. */
 function uncached(rd: FieldReader, input: number, read: number, write: number, what: string): number | undefined {
   if (read + write <= input) return input - read - write;
-  return rd.fail('inconsistent-counts', `cache reads (${read}) + cache writes (${write}) exceed ${what} (${input})`, `attributes.${what}`,
-    `${what} includes cached tokens in this dialect; a smaller value means the exporter wrote an exclusive count`);
+  return rd.fail(
+    'inconsistent-counts',
+    `cache reads (${read}) + cache writes (${write}) exceed ${what} (${input})`,
+    `attributes.${what}`,
+    `${what} includes cached tokens in this dialect; a smaller value means the exporter wrote an exclusive count`,
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -67,7 +80,11 @@ function uncached(rd: FieldReader, input: number, read: number, write: number, w
 const G_INPUT = ['gen_ai.usage.input_tokens', 'gen_ai.usage.prompt_tokens'];
 const G_OUTPUT = ['gen_ai.usage.output_tokens', 'gen_ai.usage.completion_tokens'];
 const G_READ = ['gen_ai.usage.cache_read.input_tokens', 'gen_ai.usage.cache_read_input_tokens', 'gen_ai.usage.input_tokens.cached'];
-const G_WRITE = ['gen_ai.usage.cache_creation.input_tokens', 'gen_ai.usage.cache_creation_input_tokens', 'gen_ai.usage.cache_write.input_tokens'];
+const G_WRITE = [
+  'gen_ai.usage.cache_creation.input_tokens',
+  'gen_ai.usage.cache_creation_input_tokens',
+  'gen_ai.usage.cache_write.input_tokens',
+];
 const G_REASONING = ['gen_ai.usage.reasoning.output_tokens', 'gen_ai.usage.reasoning_tokens', 'gen_ai.usage.output_tokens.reasoning'];
 const G_USAGE = [...G_INPUT, ...G_OUTPUT, ...G_READ, ...G_WRITE];
 
@@ -94,16 +111,28 @@ function genAi(a: Attrs, rd: FieldReader): Verdict {
   const read = countOf(rd, a, G_READ) ?? 0;
   const write = countOf(rd, a, G_WRITE) ?? 0;
   const reasoning = countOf(rd, a, G_REASONING) ?? 0;
-  if (rd.failed || !reasoningWithin(rd, reasoning, output, `attributes.${G_REASONING.find((k) => a.has(k)) ?? G_REASONING[0]}`)) return undefined;
+  if (rd.failed || !reasoningWithin(rd, reasoning, output, `attributes.${G_REASONING.find((k) => a.has(k)) ?? G_REASONING[0]}`))
+    return undefined;
   const requestType = a.get('llm.request.type');
   const embeddings = op === 'embeddings' || requestType === 'embedding' || (typeof op === 'string' && /embedding/.test(op));
   // input_tokens is inclusive of cache (current conventions); legacy Anthropic exporters wrote the exclusive
   // value: when the cache counts exceed it, it cannot be inclusive and is taken as already uncached
   const inputUncached = read + write > input ? input : input - read - write;
-  const b: Buckets = { input: inputUncached, cacheRead: read, write5m: write, write1h: 0, output: embeddings ? 0 : output, reasoning: embeddings ? 0 : reasoning };
+  const b: Buckets = {
+    input: inputUncached,
+    cacheRead: read,
+    write5m: write,
+    write1h: 0,
+    output: embeddings ? 0 : output,
+    reasoning: embeddings ? 0 : reasoning,
+  };
   return {
     usage: {
-      b, embeddings, model, modelPath: 'attributes.gen_ai.response.model', id: a.get('gen_ai.response.id'),
+      b,
+      embeddings,
+      model,
+      modelPath: 'attributes.gen_ai.response.model',
+      id: a.get('gen_ai.response.id'),
       provider: a.get('gen_ai.provider.name') ?? a.get('gen_ai.system'),
     },
   };
@@ -129,13 +158,17 @@ function openInference(a: Attrs, rd: FieldReader): Verdict {
   if (rd.failed) return undefined;
   // prompt_details are parts of llm.token_count.prompt; audio details stay inside prompt/completion
   const input = uncached(rd, prompt, read, write, 'llm.token_count.prompt');
-  if (input === undefined || !reasoningWithin(rd, reasoning, completion, 'attributes.llm.token_count.completion_details.reasoning')) return undefined;
+  if (input === undefined || !reasoningWithin(rd, reasoning, completion, 'attributes.llm.token_count.completion_details.reasoning'))
+    return undefined;
   const embeddings = kind === 'EMBEDDING';
-  const model = embeddings ? a.get('embedding.model_name') ?? a.get('llm.model_name') : a.get('llm.model_name');
+  const model = embeddings ? (a.get('embedding.model_name') ?? a.get('llm.model_name')) : a.get('llm.model_name');
   return {
     usage: {
       b: { input, cacheRead: read, write5m: write, write1h: 0, output: embeddings ? 0 : completion, reasoning: embeddings ? 0 : reasoning },
-      embeddings, model, modelPath: 'attributes.llm.model_name', provider: a.get('llm.provider') ?? a.get('llm.system'),
+      embeddings,
+      model,
+      modelPath: 'attributes.llm.model_name',
+      provider: a.get('llm.provider') ?? a.get('llm.system'),
     },
   };
 }
@@ -181,7 +214,13 @@ function vercel(a: Attrs, span: Obj, rd: FieldReader): Verdict {
   const embeddings = /\.doEmbed$/.test(opId);
   const model = a.get('ai.response.model') ?? a.get('ai.model.id') ?? a.get('gen_ai.response.model');
   const provider = String(a.get('ai.model.provider') ?? '');
-  const base = { embeddings, model, modelPath: 'attributes.ai.model.id', id: a.get('ai.response.id'), provider: provider.split('.')[0] || undefined };
+  const base = {
+    embeddings,
+    model,
+    modelPath: 'attributes.ai.model.id',
+    id: a.get('ai.response.id'),
+    provider: provider.split('.')[0] || undefined,
+  };
   if (embeddings) {
     const tokens = countOf(rd, a, ['ai.usage.tokens']) ?? 0;
     return rd.failed ? undefined : { usage: { ...base, b: { ...zeroBuckets(), input: tokens } } };
@@ -195,7 +234,10 @@ function vercel(a: Attrs, span: Obj, rd: FieldReader): Verdict {
   const openai = isObj(meta.openai) ? meta.openai : {};
   const anthropic = isObj(meta.anthropic) ? meta.anthropic : {};
   const metaRd = rd.child('attributes.ai.response.providerMetadata');
-  const reasoning = countOf(rd, a, ['ai.usage.outputTokenDetails.reasoningTokens', 'ai.usage.reasoningTokens']) ?? metaRd.count(openai, 'reasoningTokens') ?? 0;
+  const reasoning =
+    countOf(rd, a, ['ai.usage.outputTokenDetails.reasoningTokens', 'ai.usage.reasoningTokens']) ??
+    metaRd.count(openai, 'reasoningTokens') ??
+    0;
   if (rd.failed || !reasoningWithin(rd, reasoning, output, 'attributes.ai.usage.reasoningTokens')) return undefined;
   let b: Buckets | undefined;
   if (noCache !== undefined || detailWrite !== undefined) {
@@ -203,8 +245,12 @@ function vercel(a: Attrs, span: Obj, rd: FieldReader): Verdict {
     const read = detailRead ?? 0;
     const write = detailWrite ?? 0;
     if (noCache !== undefined && noCache + read + write !== input) {
-      return rd.fail('inconsistent-counts', `ai.usage.inputTokens (${input}) differs from its details (${noCache} uncached + ${read} cache read + ${write} cache write = ${noCache + read + write})`,
-        'attributes.ai.usage.inputTokens', 'AI SDK 6 input details partition inputTokens');
+      return rd.fail(
+        'inconsistent-counts',
+        `ai.usage.inputTokens (${input}) differs from its details (${noCache} uncached + ${read} cache read + ${write} cache write = ${noCache + read + write})`,
+        'attributes.ai.usage.inputTokens',
+        'AI SDK 6 input details partition inputTokens',
+      );
     }
     const rest = uncached(rd, input, read, write, 'ai.usage.inputTokens');
     if (rest !== undefined) b = { input: rest, cacheRead: read, write5m: write, write1h: 0, output, reasoning };

@@ -80,7 +80,11 @@ function unwrapRequest(doc: unknown): unknown[] | undefined {
   doc.resourceSpans.forEach((rs, i) => {
     if (!isObj(rs)) return;
     const resource = Object.fromEntries(attrs(isObj(rs.resource) ? rs.resource.attributes : undefined));
-    const scopes = Array.isArray(rs.scopeSpans) ? rs.scopeSpans : Array.isArray(rs.instrumentationLibrarySpans) ? rs.instrumentationLibrarySpans : [];
+    const scopes = Array.isArray(rs.scopeSpans)
+      ? rs.scopeSpans
+      : Array.isArray(rs.instrumentationLibrarySpans)
+        ? rs.instrumentationLibrarySpans
+        : [];
     scopes.forEach((ss, j) => {
       if (!isObj(ss) || !Array.isArray(ss.spans)) return;
       ss.spans.forEach((span, k) => {
@@ -91,11 +95,25 @@ function unwrapRequest(doc: unknown): unknown[] | undefined {
   return out;
 }
 
-const PROVIDERS = new Map<string, string>(Object.entries({
-  'gcp.gemini': 'google', 'gcp.vertex_ai': 'google', 'gcp.gen_ai': 'google', vertex_ai: 'google', gemini: 'google', google: 'google',
-  'aws.bedrock': 'bedrock', 'amazon-bedrock': 'bedrock', 'azure.ai.openai': 'azure', 'az.ai.openai': 'azure', 'azure.ai.inference': 'azure',
-  mistral_ai: 'mistral', mistralai: 'mistral', x_ai: 'xai', 'ibm.watsonx.ai': 'ibm',
-}));
+const PROVIDERS = new Map<string, string>(
+  Object.entries({
+    'gcp.gemini': 'google',
+    'gcp.vertex_ai': 'google',
+    'gcp.gen_ai': 'google',
+    vertex_ai: 'google',
+    gemini: 'google',
+    google: 'google',
+    'aws.bedrock': 'bedrock',
+    'amazon-bedrock': 'bedrock',
+    'azure.ai.openai': 'azure',
+    'az.ai.openai': 'azure',
+    'azure.ai.inference': 'azure',
+    mistral_ai: 'mistral',
+    mistralai: 'mistral',
+    x_ai: 'xai',
+    'ibm.watsonx.ai': 'ibm',
+  }),
+);
 
 function failed(span: Obj, a: Attrs): boolean {
   const code = isObj(span.status) ? span.status.code : span.status_code;
@@ -111,9 +129,10 @@ function convertSpan(span: Obj, resource: Record<string, unknown>, path: string,
   const isFailed = failed(span, a);
   if ('skip' in verdict) return ctx.skip(verdict.skip === 'no-usage' && isFailed ? 'failed-request' : verdict.skip);
   const { b, embeddings } = verdict.usage;
-  const time = span.startTimeUnixNano !== undefined || span.start_time === undefined
-    ? rd.time(span.startTimeUnixNano, 'startTimeUnixNano', 'ns')
-    : rd.time(span.start_time, 'start_time');
+  const time =
+    span.startTimeUnixNano !== undefined || span.start_time === undefined
+      ? rd.time(span.startTimeUnixNano, 'startTimeUnixNano', 'ns')
+      : rd.time(span.start_time, 'start_time');
   if (rd.failed) return;
   if (isFailed && bucketSum(b) === 0) return ctx.skip('failed-request');
   const model = rd.model(verdict.usage.model, verdict.usage.modelPath);
@@ -124,8 +143,10 @@ function convertSpan(span: Obj, resource: Record<string, unknown>, path: string,
   const conv = scalarString(a.get('gen_ai.conversation.id')) ?? scalarString(a.get('session.id'));
   if (conv) rec.conversationId = conv;
   const tags: [string, unknown][] = [
-    ['service', resource['service.name']], ['user', a.get('user.id') ?? a.get('enduser.id')],
-    ['agent', a.get('gen_ai.agent.name')], ['trace', ids.traceId],
+    ['service', resource['service.name']],
+    ['user', a.get('user.id') ?? a.get('enduser.id')],
+    ['agent', a.get('gen_ai.agent.name')],
+    ['trace', ids.traceId],
   ];
   for (const [tag, v] of tags) if (scalarString(v)) rec.tags[tag] = scalarString(v) as string;
   if (embeddings) rec.tags.operation = 'embeddings';
@@ -176,7 +197,7 @@ function isFlat(v: unknown): v is FlatSpan {
 }
 
 function isBareSpan(v: unknown): v is Obj {
-  if (!isObj(v) || !('attributes' in v) || !(('spanId' in v) || isObj(v.context) || 'span_id' in v)) return false;
+  if (!isObj(v) || !('attributes' in v) || !('spanId' in v || isObj(v.context) || 'span_id' in v)) return false;
   return typeof v.span_kind === 'string' || isLlmSpanAttrs(attrs(v.attributes));
 }
 
@@ -188,7 +209,8 @@ function unwrapSpans(doc: unknown): unknown[] | undefined {
 
 export const otelAdapter: JsonAdapter = {
   name: 'otel',
-  description: 'OpenTelemetry LLM spans in OTLP/JSON (GenAI conventions, OpenLLMetry, LiteLLM, OpenInference, Vercel AI SDK); calls and embeddings',
+  description:
+    'OpenTelemetry LLM spans in OTLP/JSON (GenAI conventions, OpenLLMetry, LiteLLM, OpenInference, Vercel AI SDK); calls and embeddings',
   detect(value) {
     if (isObj(value) && Array.isArray(value.resourceSpans)) return 95;
     if (isFlat(value)) return 95;
@@ -210,8 +232,12 @@ export const otelAdapter: JsonAdapter = {
     }
     if (isFlat(value)) return convertSpan(value._otelSpan, value._resource ?? {}, value._path ?? '', ctx);
     if (isObj(value) && 'attributes' in value) return convertSpan(value, {}, '', ctx);
-    ctx.reject('unrecognized-value', 'not an OTLP/JSON trace export or span', undefined,
-      'expected {"resourceSpans":[…]} or a span with attributes');
+    ctx.reject(
+      'unrecognized-value',
+      'not an OTLP/JSON trace export or span',
+      undefined,
+      'expected {"resourceSpans":[…]} or a span with attributes',
+    );
   },
   endFile(ctx) {
     const pending = ctx.fileState.get(PENDING) as Map<string, UsageRecord> | undefined;

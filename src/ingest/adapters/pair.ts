@@ -66,7 +66,7 @@ const TIME_KEYS = ['timestamp', 'time', 'created_at', 'createdAt', 'start_time',
 export function applyMetadata(rec: UsageRecord, meta: unknown): void {
   if (!isObj(meta)) return;
   for (const key in meta) {
-    if (!Object.prototype.hasOwnProperty.call(meta, key)) continue;
+    if (!Object.hasOwn(meta, key)) continue;
     const v = scalarString(meta[key]);
     if (v === undefined) continue;
     if (CONVERSATION.has(key)) {

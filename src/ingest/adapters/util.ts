@@ -98,10 +98,20 @@ export class FieldReader {
     if (typeof v === 'number') n = v;
     else if (typeof v === 'string' && opts.allowString && /^-?\d+$/.test(v.trim())) n = Number(v.trim());
     if (n === undefined || !Number.isFinite(n)) {
-      return this.fail('invalid-type', `${this.path(path)} must be a non-negative integer (got ${show(v)})`, path,
-        'token counts are JSON integers in this format');
+      return this.fail(
+        'invalid-type',
+        `${this.path(path)} must be a non-negative integer (got ${show(v)})`,
+        path,
+        'token counts are JSON integers in this format',
+      );
     }
-    if (n < 0) return this.fail('negative-count', `${this.path(path)} must be a non-negative integer (got ${show(v)})`, path, 'token counts are whole numbers ≥ 0');
+    if (n < 0)
+      return this.fail(
+        'negative-count',
+        `${this.path(path)} must be a non-negative integer (got ${show(v)})`,
+        path,
+        'token counts are whole numbers ≥ 0',
+      );
     if (!Number.isSafeInteger(n)) {
       return this.fail('invalid-count', `${this.path(path)} must be a non-negative integer (got ${show(v)})`, path);
     }
@@ -174,16 +184,24 @@ export function bucketSum(b: Buckets | UsageRecord): number {
  */
 export function uncachedFromInclusive(rd: FieldReader, total: number, parts: number, what: string, partsWhat: string): number | undefined {
   if (parts > total) {
-    return rd.fail('inconsistent-counts', `${partsWhat} (${parts}) exceeds ${what} (${total})`, what,
-      `${partsWhat} is part of ${what} in this format; a larger value usually means a proxy wrote exclusive (Anthropic-style) counts`);
+    return rd.fail(
+      'inconsistent-counts',
+      `${partsWhat} (${parts}) exceeds ${what} (${total})`,
+      what,
+      `${partsWhat} is part of ${what} in this format; a larger value usually means a proxy wrote exclusive (Anthropic-style) counts`,
+    );
   }
   return total - parts;
 }
 
 export function checkReasoning(rd: FieldReader, reasoning: number, output: number, path: string): boolean {
   if (reasoning > output) {
-    rd.fail('inconsistent-counts', `reasoning tokens (${reasoning}) exceed output tokens (${output})`, path,
-      'reasoning is a subset of output in this format; fix the line or drop the reasoning field');
+    rd.fail(
+      'inconsistent-counts',
+      `reasoning tokens (${reasoning}) exceed output tokens (${output})`,
+      path,
+      'reasoning is a subset of output in this format; fix the line or drop the reasoning field',
+    );
     return false;
   }
   return true;
@@ -290,7 +308,9 @@ export function convertPageOrResult(
   const results = unwrap(value);
   if (results) {
     if (results.length === 0) return ctx.skip('empty-page');
-    results.forEach((r, i) => (isObj(r) ? convertResult(r, ctx, `#${i + 1}`) : ctx.reject('invalid-type', 'usage result must be an object')));
+    results.forEach((r, i) =>
+      isObj(r) ? convertResult(r, ctx, `#${i + 1}`) : ctx.reject('invalid-type', 'usage result must be an object'),
+    );
     return;
   }
   if (!isObj(value)) return ctx.reject('invalid-type', 'expected a JSON object');

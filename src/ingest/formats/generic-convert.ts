@@ -40,7 +40,6 @@ function count(plan: Plan, field: string, ctx: IngestContext): number | undefine
   return n;
 }
 
-
 type Counts = Buckets & { missing: boolean };
 
 function readCounts(plan: Plan, ctx: IngestContext): Counts | undefined {
@@ -52,23 +51,67 @@ function readCounts(plan: Plan, ctx: IngestContext): Counts | undefined {
   const cw1h = count(plan, 'cacheWrite1h', ctx);
   const output = count(plan, 'output', ctx);
   const reasoning = count(plan, 'reasoning', ctx);
-  if (input === false || prompt === false || cacheRead === false || cacheWrite === false || cw5m === false || cw1h === false || output === false || reasoning === false) return undefined;
-  const missing = input === undefined && prompt === undefined && cacheRead === undefined && cacheWrite === undefined && cw5m === undefined && cw1h === undefined && output === undefined && reasoning === undefined;
-  const c: Counts = { input: 0, cacheRead: (cacheRead || 0), write5m: (cw5m || 0), write1h: (cw1h || 0), output: (output || 0), reasoning: (reasoning || 0), missing };
+  if (
+    input === false ||
+    prompt === false ||
+    cacheRead === false ||
+    cacheWrite === false ||
+    cw5m === false ||
+    cw1h === false ||
+    output === false ||
+    reasoning === false
+  )
+    return undefined;
+  const missing =
+    input === undefined &&
+    prompt === undefined &&
+    cacheRead === undefined &&
+    cacheWrite === undefined &&
+    cw5m === undefined &&
+    cw1h === undefined &&
+    output === undefined &&
+    reasoning === undefined;
+  const c: Counts = {
+    input: 0,
+    cacheRead: cacheRead || 0,
+    write5m: cw5m || 0,
+    write1h: cw1h || 0,
+    output: output || 0,
+    reasoning: reasoning || 0,
+    missing,
+  };
   if (cacheWrite !== undefined) {
     c.write5m = (cacheWrite || 0) - c.write1h;
-    if (c.write5m < 0) return rejectWith(ctx, 'cache-write-split', `${plan.column('cacheWrite1h')} (${c.write1h}) exceeds ${plan.column('cacheWrite')} (${cacheWrite})`, plan.column('cacheWrite1h'));
+    if (c.write5m < 0)
+      return rejectWith(
+        ctx,
+        'cache-write-split',
+        `${plan.column('cacheWrite1h')} (${c.write1h}) exceeds ${plan.column('cacheWrite')} (${cacheWrite})`,
+        plan.column('cacheWrite1h'),
+      );
   }
   if (plan.has('prompt')) {
     c.input = (prompt || 0) - c.cacheRead - c.write5m - c.write1h;
     if (c.input < 0 && !missing) {
       const msg = `cache tokens (${c.cacheRead + c.write5m + c.write1h}) exceed ${plan.column('prompt')} (${prompt || 0})`;
-      return rejectWith(ctx, 'cache-exceeds-prompt', msg, plan.column('prompt'), 'map the uncached count as input= instead of prompt= if the column excludes cached tokens');
+      return rejectWith(
+        ctx,
+        'cache-exceeds-prompt',
+        msg,
+        plan.column('prompt'),
+        'map the uncached count as input= instead of prompt= if the column excludes cached tokens',
+      );
     }
     if (c.input < 0) c.input = 0;
   } else c.input = input || 0;
   if (c.reasoning > c.output) {
-    return rejectWith(ctx, 'reasoning-exceeds-output', `${plan.column('reasoning')} (${c.reasoning}) exceeds ${plan.column('output')} (${c.output})`, plan.column('reasoning'), 'reasoning is a subset of output; map output to the total completion tokens');
+    return rejectWith(
+      ctx,
+      'reasoning-exceeds-output',
+      `${plan.column('reasoning')} (${c.reasoning}) exceeds ${plan.column('output')} (${c.output})`,
+      plan.column('reasoning'),
+      'reasoning is a subset of output; map output to the total completion tokens',
+    );
   }
   return c;
 }
@@ -78,12 +121,26 @@ function rejectWith(ctx: IngestContext, code: string, message: string, path?: st
   return undefined;
 }
 
-const TIERS: Record<string, ServiceTier> = { standard: 'standard', default: 'standard', on_demand: 'standard', batch: 'batch', flex: 'flex', priority: 'priority' };
+const TIERS: Record<string, ServiceTier> = {
+  standard: 'standard',
+  default: 'standard',
+  on_demand: 'standard',
+  batch: 'batch',
+  flex: 'flex',
+  priority: 'priority',
+};
 
 /** Timestamp, tier, requests, turn, outcome and attribution tags. False after a rejection. */
 function applyAttributes(r: UsageRecord, plan: Plan, ctx: IngestContext): boolean {
   const ts = parseTimestamp(plan.read('timestamp'));
-  if (ts === 'invalid') return !!rejectWith(ctx, 'invalid-timestamp', `${plan.column('timestamp')} is not a timestamp (got ${show(plan.read('timestamp'))})`, plan.column('timestamp'), 'use ISO 8601, unix seconds/ms, or YYYY-MM-DD HH:MM:SS (UTC)');
+  if (ts === 'invalid')
+    return !!rejectWith(
+      ctx,
+      'invalid-timestamp',
+      `${plan.column('timestamp')} is not a timestamp (got ${show(plan.read('timestamp'))})`,
+      plan.column('timestamp'),
+      'use ISO 8601, unix seconds/ms, or YYYY-MM-DD HH:MM:SS (UTC)',
+    );
   if (ts) {
     r.timestamp = ts.timestamp;
     r.timeMs = ts.timeMs;
@@ -91,7 +148,13 @@ function applyAttributes(r: UsageRecord, plan: Plan, ctx: IngestContext): boolea
   const tier = str(plan.read('serviceTier'));
   if (tier !== undefined) {
     const t = TIERS[tier.toLowerCase()];
-    if (!t) return !!rejectWith(ctx, 'invalid-service-tier', `${plan.column('serviceTier')} must be standard, batch, flex or priority (got ${show(tier)})`, plan.column('serviceTier'));
+    if (!t)
+      return !!rejectWith(
+        ctx,
+        'invalid-service-tier',
+        `${plan.column('serviceTier')} must be standard, batch, flex or priority (got ${show(tier)})`,
+        plan.column('serviceTier'),
+      );
     r.serviceTier = t;
   }
   for (const f of ['requests', 'turn'] as const) {
@@ -101,7 +164,14 @@ function applyAttributes(r: UsageRecord, plan: Plan, ctx: IngestContext): boolea
     if (n !== undefined) r[f] = n;
   }
   const outcome = normaliseOutcome(plan.read('outcome'));
-  if (outcome === 'invalid') return !!rejectWith(ctx, 'invalid-outcome', `${plan.column('outcome')} is not a known outcome (got ${show(plan.read('outcome'))})`, plan.column('outcome'), OUTCOME_HINT);
+  if (outcome === 'invalid')
+    return !!rejectWith(
+      ctx,
+      'invalid-outcome',
+      `${plan.column('outcome')} is not a known outcome (got ${show(plan.read('outcome'))})`,
+      plan.column('outcome'),
+      OUTCOME_HINT,
+    );
   if (outcome) r.tags.outcome = outcome;
   r.provider = str(plan.read('provider'));
   r.conversationId = str(plan.read('conversation'));
@@ -120,7 +190,10 @@ function applyText(r: UsageRecord, plan: Plan): void {
   const prompt = plan.read('promptText');
   const completion = str(plan.read('completionText'));
   if (Array.isArray(prompt)) {
-    const messages = prompt.filter(isObject).map((m) => ({ role: String(m.role ?? 'user'), content: typeof m.content === 'string' ? m.content : JSON.stringify(m.content ?? '') }));
+    const messages = prompt.filter(isObject).map((m) => ({
+      role: String(m.role ?? 'user'),
+      content: typeof m.content === 'string' ? m.content : JSON.stringify(m.content ?? ''),
+    }));
     r.text = { messages, prompt: messages.map((m) => m.content).join('\n') };
     const lastUser = [...messages].reverse().find((m) => m.role === 'user');
     if (lastUser) r.text.query = lastUser.content;
@@ -131,11 +204,18 @@ function applyText(r: UsageRecord, plan: Plan): void {
 /** Convert the current row/value described by `plan`. */
 export function convertGeneric(plan: Plan, ctx: IngestContext): void {
   const model = str(plan.read('model'));
-  if (model === undefined) return ctx.reject('missing-model', `${plan.column('model')} is empty`, plan.column('model'), 'every record needs a model id');
+  if (model === undefined)
+    return ctx.reject('missing-model', `${plan.column('model')} is empty`, plan.column('model'), 'every record needs a model id');
   const c = readCounts(plan, ctx);
   if (!c) return;
   const hasText = str(plan.read('promptText')) !== undefined || Array.isArray(plan.read('promptText'));
-  if (c.missing && !hasText) return ctx.reject('missing-count', 'no token counts and no prompt text', undefined, 'map input=/prompt= and output= columns, or promptText= to estimate');
+  if (c.missing && !hasText)
+    return ctx.reject(
+      'missing-count',
+      'no token counts and no prompt text',
+      undefined,
+      'map input=/prompt= and output= columns, or promptText= to estimate',
+    );
   const r = emptyUsage(model, str(plan.read('id')) ?? `${ctx.file}:${ctx.line}`, ctx.file, ctx.line);
   setBuckets(r, c);
   if (!applyAttributes(r, plan, ctx)) return;

@@ -3,10 +3,28 @@ import { UserError } from '../../core/issues.js';
 import type { ColumnMapping } from '../types.js';
 
 export const CANONICAL_FIELDS = [
-  'model', 'provider', 'timestamp', 'id',
-  'input', 'prompt', 'cacheRead', 'cacheWrite', 'cacheWrite5m', 'cacheWrite1h', 'output', 'reasoning',
-  'requests', 'serviceTier', 'conversation', 'turn',
-  'user', 'customer', 'feature', 'outcome', 'promptText', 'completionText',
+  'model',
+  'provider',
+  'timestamp',
+  'id',
+  'input',
+  'prompt',
+  'cacheRead',
+  'cacheWrite',
+  'cacheWrite5m',
+  'cacheWrite1h',
+  'output',
+  'reasoning',
+  'requests',
+  'serviceTier',
+  'conversation',
+  'turn',
+  'user',
+  'customer',
+  'feature',
+  'outcome',
+  'promptText',
+  'completionText',
 ] as const;
 
 export type CanonicalField = (typeof CANONICAL_FIELDS)[number];
@@ -17,7 +35,10 @@ const MAP_HINT = 'write --map as field=column pairs separated by commas, e.g. --
 /** Parse `model=llm_model,input=tokens_in,tag.team=team_name` into a validated mapping. */
 export function parseColumnMap(spec: string): ColumnMapping {
   const mapping: ColumnMapping = {};
-  const pairs = spec.split(',').map((p) => p.trim()).filter((p) => p !== '');
+  const pairs = spec
+    .split(',')
+    .map((p) => p.trim())
+    .filter((p) => p !== '');
   if (pairs.length === 0) throw new UserError('--map is empty', MAP_HINT);
   for (const pair of pairs) {
     const eq = pair.indexOf('=');
@@ -41,13 +62,22 @@ export function validateColumnMapping(mapping: ColumnMapping): void {
   }
   if (!mapping.model) throw new UserError('the column mapping has no "model" column', 'add model=COLUMN to --map');
   if (mapping.input && mapping.prompt) {
-    throw new UserError('map either "input" (uncached input) or "prompt" (total incl. cache), not both', 'input = uncached tokens only; prompt = inclusive total from which cacheRead/cacheWrite are subtracted');
+    throw new UserError(
+      'map either "input" (uncached input) or "prompt" (total incl. cache), not both',
+      'input = uncached tokens only; prompt = inclusive total from which cacheRead/cacheWrite are subtracted',
+    );
   }
   if (mapping.cacheWrite && mapping.cacheWrite5m) {
-    throw new UserError('map either "cacheWrite" (total) or "cacheWrite5m", not both', 'cacheWrite is the total; with cacheWrite1h the 5m share is cacheWrite - cacheWrite1h');
+    throw new UserError(
+      'map either "cacheWrite" (total) or "cacheWrite5m", not both',
+      'cacheWrite is the total; with cacheWrite1h the 5m share is cacheWrite - cacheWrite1h',
+    );
   }
   const hasCounts = ['input', 'prompt', 'output', 'cacheRead', 'cacheWrite', 'cacheWrite5m', 'cacheWrite1h'].some((f) => mapping[f]);
   if (!hasCounts && !mapping.promptText) {
-    throw new UserError('the column mapping has no token counts and no promptText', 'map input= (or prompt=) and output=, or promptText= to estimate counts');
+    throw new UserError(
+      'the column mapping has no token counts and no promptText',
+      'map input= (or prompt=) and output=, or promptText= to estimate counts',
+    );
   }
 }

@@ -122,9 +122,16 @@ export const genericJson: JsonAdapter = {
     return isObject(value) && inferMapping(Object.keys(value)) ? SELF_DESCRIBING_SCORE : 0;
   },
   convert(value: unknown, ctx: IngestContext): void {
-    if (!isObject(value)) return ctx.reject('not-an-object', `expected a JSON object (got ${Array.isArray(value) ? 'an array' : typeof value})`);
+    if (!isObject(value))
+      return ctx.reject('not-an-object', `expected a JSON object (got ${Array.isArray(value) ? 'an array' : typeof value})`);
     const state = jsonState(value, ctx);
-    if (!state) return ctx.reject('unmapped-record', 'no model/token fields recognised', undefined, 'use --map to name the fields, e.g. --map model=llm.model,input=usage.in,output=usage.out');
+    if (!state)
+      return ctx.reject(
+        'unmapped-record',
+        'no model/token fields recognised',
+        undefined,
+        'use --map to name the fields, e.g. --map model=llm.model,input=usage.in,output=usage.out',
+      );
     state.holder.cur = value;
     convertGeneric(state.plan, ctx);
   },

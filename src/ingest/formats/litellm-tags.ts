@@ -38,7 +38,12 @@ function addRequestTags(tags: Record<string, string>, requestTags: unknown): voi
   if (plain.length > 0) tags.request_tags = plain.join(',');
 }
 
-export function litellmTags(row: Row, metadata: unknown, requestTags: unknown, attribution?: Record<string, string>): Record<string, string> {
+export function litellmTags(
+  row: Row,
+  metadata: unknown,
+  requestTags: unknown,
+  attribution?: Record<string, string>,
+): Record<string, string> {
   const tags: Record<string, string> = {};
   for (const [key, tag] of ROW_TAGS) {
     const v = str(row[key]);

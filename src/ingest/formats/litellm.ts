@@ -32,9 +32,25 @@ const ROW_SCORE = 96;
 
 /** Columns the converter reads (Prisma names). */
 export const LITELLM_COLUMNS = [
-  'request_id', 'call_type', 'prompt_tokens', 'completion_tokens', 'startTime', 'model', 'model_group',
-  'custom_llm_provider', 'user', 'end_user', 'team_id', 'organization_id', 'session_id', 'metadata',
-  'cache_hit', 'request_tags', 'status', 'messages', 'response',
+  'request_id',
+  'call_type',
+  'prompt_tokens',
+  'completion_tokens',
+  'startTime',
+  'model',
+  'model_group',
+  'custom_llm_provider',
+  'user',
+  'end_user',
+  'team_id',
+  'organization_id',
+  'session_id',
+  'metadata',
+  'cache_hit',
+  'request_tags',
+  'status',
+  'messages',
+  'response',
 ] as const;
 const REQUIRED = ['request_id', 'call_type', 'prompt_tokens', 'completion_tokens', 'model'];
 
@@ -49,7 +65,12 @@ function jsonField(row: Row, key: string, ctx: IngestContext): unknown | Rejecte
   try {
     return JSON.parse(s);
   } catch {
-    ctx.reject('invalid-json-field', `${key} is not valid JSON (got ${show(raw)})`, key, 'export the table with COPY ... TO CSV HEADER so JSON columns stay intact');
+    ctx.reject(
+      'invalid-json-field',
+      `${key} is not valid JSON (got ${show(raw)})`,
+      key,
+      'export the table with COPY ... TO CSV HEADER so JSON columns stay intact',
+    );
     return false;
   }
 }
@@ -60,10 +81,14 @@ function countAt(obj: unknown, path: string, ctx: IngestContext, prefix = ''): n
   const n = parseCount(raw);
   if (!Number.isNaN(n)) return n;
   const code = typeof raw === 'number' && raw < 0 ? 'negative-count' : 'invalid-count';
-  ctx.reject(code, `${prefix}${path} must be a non-negative integer (got ${show(raw)})`, prefix + path, 'token counts must be whole numbers ≥ 0');
+  ctx.reject(
+    code,
+    `${prefix}${path} must be a non-negative integer (got ${show(raw)})`,
+    prefix + path,
+    'token counts must be whole numbers ≥ 0',
+  );
   return false;
 }
-
 
 function readBuckets(row: Row, usage: unknown, ctx: IngestContext): Buckets | undefined {
   const u = 'metadata.usage_object.';
@@ -79,20 +104,41 @@ function readBuckets(row: Row, usage: unknown, ctx: IngestContext): Buckets | un
   const split = (oneHour || 0) + (fiveMin || 0);
   if (split > 0 && typeof creation === 'number' && split !== creation) {
     const msg = `cache_creation_input_tokens (${creation}) differs from its TTL breakdown cache_creation (${fiveMin || 0} 5m + ${oneHour || 0} 1h = ${split})`;
-    ctx.reject('inconsistent-counts', msg, u + 'cache_creation_input_tokens', 'the total must equal ephemeral_5m_input_tokens + ephemeral_1h_input_tokens');
+    ctx.reject(
+      'inconsistent-counts',
+      msg,
+      u + 'cache_creation_input_tokens',
+      'the total must equal ephemeral_5m_input_tokens + ephemeral_1h_input_tokens',
+    );
     return undefined;
   }
-  const b: Buckets = { input: 0, cacheRead: ptdCached || readTokens || 0, write5m: 0, write1h: oneHour || 0, output: output || 0, reasoning: reasoning || 0 };
+  const b: Buckets = {
+    input: 0,
+    cacheRead: ptdCached || readTokens || 0,
+    write5m: 0,
+    write1h: oneHour || 0,
+    output: output || 0,
+    reasoning: reasoning || 0,
+  };
   b.write5m = (creation || 0) - b.write1h;
   if (b.write5m < 0) b.write5m = 0;
   b.input = (prompt || 0) - b.cacheRead - b.write5m - b.write1h;
   if (b.input < 0) {
     const msg = `cached (${b.cacheRead}) + cache_creation (${b.write5m + b.write1h}) exceed prompt_tokens (${prompt || 0})`;
-    ctx.reject('cache-exceeds-prompt', msg, 'prompt_tokens', 'older LiteLLM versions left Anthropic cache writes out of prompt_tokens; upgrade the proxy or re-export');
+    ctx.reject(
+      'cache-exceeds-prompt',
+      msg,
+      'prompt_tokens',
+      'older LiteLLM versions left Anthropic cache writes out of prompt_tokens; upgrade the proxy or re-export',
+    );
     return undefined;
   }
   if (b.reasoning > b.output) {
-    ctx.reject('reasoning-exceeds-output', `reasoning_tokens (${b.reasoning}) exceed completion_tokens (${b.output})`, u + 'completion_tokens_details.reasoning_tokens');
+    ctx.reject(
+      'reasoning-exceeds-output',
+      `reasoning_tokens (${b.reasoning}) exceed completion_tokens (${b.output})`,
+      u + 'completion_tokens_details.reasoning_tokens',
+    );
     return undefined;
   }
   return b;
@@ -106,7 +152,10 @@ function applyText(r: UsageRecord, row: Row, ctx: IngestContext): void {
   const messages = jsonField(row, 'messages', ctx);
   const response = jsonField(row, 'response', ctx);
   if (Array.isArray(messages)) {
-    const msgs = messages.filter(isObject).map((m) => ({ role: String(m.role ?? 'user'), content: typeof m.content === 'string' ? m.content : JSON.stringify(m.content ?? '') }));
+    const msgs = messages.filter(isObject).map((m) => ({
+      role: String(m.role ?? 'user'),
+      content: typeof m.content === 'string' ? m.content : JSON.stringify(m.content ?? ''),
+    }));
     if (msgs.length > 0) r.text = { messages: msgs, prompt: msgs.map((m) => m.content).join('\n') };
   }
   const content = getPath(response, 'choices.0.message.content', ['choices', '0', 'message', 'content']);

@@ -27,7 +27,7 @@ function isDigits(s: string): boolean {
 
 /** Short printable form of a raw value for messages. */
 export function show(raw: unknown): string {
-  const s = typeof raw === 'string' ? JSON.stringify(raw) : raw === undefined ? 'nothing' : JSON.stringify(raw) ?? String(raw);
+  const s = typeof raw === 'string' ? JSON.stringify(raw) : raw === undefined ? 'nothing' : (JSON.stringify(raw) ?? String(raw));
   return s.length > 40 ? s.slice(0, 37) + '...' : s;
 }
 
@@ -77,8 +77,42 @@ export function parseTimestamp(raw: unknown): { timestamp: string; timeMs: numbe
   return { timestamp: new Date(ms).toISOString(), timeMs: ms };
 }
 
-const SUCCESS = new Set(['success', 'succeeded', 'successful', 'ok', 'true', '1', 'yes', 'pass', 'passed', 'completed', 'complete', 'done', 'resolved', 'accepted', 'good', 'positive']);
-const FAILURE = new Set(['failure', 'failed', 'fail', 'error', 'errored', 'false', '0', 'no', 'rejected', 'abandoned', 'unresolved', 'bad', 'negative', 'cancelled', 'canceled', 'timeout']);
+const SUCCESS = new Set([
+  'success',
+  'succeeded',
+  'successful',
+  'ok',
+  'true',
+  '1',
+  'yes',
+  'pass',
+  'passed',
+  'completed',
+  'complete',
+  'done',
+  'resolved',
+  'accepted',
+  'good',
+  'positive',
+]);
+const FAILURE = new Set([
+  'failure',
+  'failed',
+  'fail',
+  'error',
+  'errored',
+  'false',
+  '0',
+  'no',
+  'rejected',
+  'abandoned',
+  'unresolved',
+  'bad',
+  'negative',
+  'cancelled',
+  'canceled',
+  'timeout',
+]);
 
 /** Outcome normalised to success/failure; undefined when absent; 'invalid' for unknown labels. */
 export function normaliseOutcome(raw: unknown): 'success' | 'failure' | undefined | 'invalid' {

@@ -66,8 +66,18 @@ export class CsvChunkParser {
   private lastEmpty = 0;
   stopped = false;
 
-  constructor(delimiter: string, private readonly sink: CsvSink) {
-    this.parser = new Parser({ delimiter, relax_column_count: true, relax_quotes: true, bom: true, skip_empty_lines: true, max_record_size: MAX_RECORD_BYTES }) as unknown as ParserInternals;
+  constructor(
+    delimiter: string,
+    private readonly sink: CsvSink,
+  ) {
+    this.parser = new Parser({
+      delimiter,
+      relax_column_count: true,
+      relax_quotes: true,
+      bom: true,
+      skip_empty_lines: true,
+      max_record_size: MAX_RECORD_BYTES,
+    }) as unknown as ParserInternals;
   }
 
   /** First line of the record being read (a quoted field may span lines). */
@@ -79,7 +89,11 @@ export class CsvChunkParser {
   private syntaxError(err: Error & { code?: string }): CsvSyntaxError {
     const start = this.recordStart();
     if (err.code === 'CSV_QUOTE_NOT_CLOSED') return new CsvSyntaxError(`a quoted field opened on line ${start} is never closed`, start);
-    if (err.code === 'CSV_MAX_RECORD_SIZE') return new CsvSyntaxError(`the record starting on line ${start} is longer than ${MAX_RECORD_BYTES} bytes (an unclosed quote?)`, start);
+    if (err.code === 'CSV_MAX_RECORD_SIZE')
+      return new CsvSyntaxError(
+        `the record starting on line ${start} is longer than ${MAX_RECORD_BYTES} bytes (an unclosed quote?)`,
+        start,
+      );
     return new CsvSyntaxError(err.message, this.parser.info.lines);
   }
 

@@ -46,7 +46,12 @@ export async function readDecoded(chunks: AsyncIterable<Buffer>, handler: ReadHa
   }
   if (head.subarray(0, BINARY_SCAN_BYTES).includes(0)) {
     await iterator.return?.();
-    handler.fileIssue('error', 'binary-file', 'not a text file (contains NUL bytes)', 'expected JSONL, JSON or CSV (optionally gzipped); UTF-16 files must be re-encoded as UTF-8');
+    handler.fileIssue(
+      'error',
+      'binary-file',
+      'not a text file (contains NUL bytes)',
+      'expected JSONL, JSON or CSV (optionally gzipped); UTF-16 files must be re-encoded as UTF-8',
+    );
     return 'binary';
   }
   const rest = prepend(head, iterator);
@@ -137,7 +142,12 @@ async function readDocument(chunks: AsyncIterable<Buffer>, handler: ReadHandler,
       return readArrayStream(parts, iterator, handler, limits);
     }
     if (size > maxBytes) {
-      handler.fileIssue('error', 'document-too-large', `JSON document is larger than ${maxBytes} bytes`, "convert it to JSONL first, e.g. jq -c '.[]' file.json > file.jsonl");
+      handler.fileIssue(
+        'error',
+        'document-too-large',
+        `JSON document is larger than ${maxBytes} bytes`,
+        "convert it to JSONL first, e.g. jq -c '.[]' file.json > file.jsonl",
+      );
       return 'too-large';
     }
     parts.push(chunk);
@@ -172,8 +182,20 @@ async function readArrayStream(head: Buffer[], rest: AsyncIterator<Buffer>, hand
     return 'json';
   }
   const end = splitter.end();
-  if (!end.complete) handler.fileIssue('error', 'invalid-json', `JSON array ends early (no closing bracket): the ${end.elements} elements before the cut were read`, 'the file was cut off while being written or copied');
-  else if (end.trailing) handler.fileIssue('error', 'invalid-json', 'data after the closing bracket of the JSON array was not read', 'a file holds one JSON document, or one JSON value per line (JSONL)');
+  if (!end.complete)
+    handler.fileIssue(
+      'error',
+      'invalid-json',
+      `JSON array ends early (no closing bracket): the ${end.elements} elements before the cut were read`,
+      'the file was cut off while being written or copied',
+    );
+  else if (end.trailing)
+    handler.fileIssue(
+      'error',
+      'invalid-json',
+      'data after the closing bracket of the JSON array was not read',
+      'a file holds one JSON document, or one JSON value per line (JSONL)',
+    );
   return 'json';
 }
 
@@ -181,7 +203,12 @@ async function readArrayStream(head: Buffer[], rest: AsyncIterator<Buffer>, hand
 function documentParseFailed(buf: Buffer, text: string, err: Error, handler: ReadHandler, limits: ReadLimits): FileShape {
   const firstLine = text.slice(0, Math.max(0, text.indexOf('\n'))).trim();
   if (firstLine === '[' || firstLine === '{' || !text.includes('\n') || text.trimStart().startsWith('[')) {
-    handler.fileIssue('error', 'invalid-json', `invalid JSON document: ${err.message}`, 'check the file is complete (a truncated download or copy cuts the closing bracket)');
+    handler.fileIssue(
+      'error',
+      'invalid-json',
+      `invalid JSON document: ${err.message}`,
+      'check the file is complete (a truncated download or copy cuts the closing bracket)',
+    );
     return 'json';
   }
   const splitter = new JsonLineSplitter(handler, limits.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES);

@@ -124,7 +124,12 @@ export class JsonArraySplitter {
       return;
     }
     if (!isUtf8(buf)) {
-      this.sink.bad('invalid-utf8', 'array element is not valid UTF-8', index, 're-encode the file as UTF-8 (e.g. iconv -f latin1 -t utf-8)');
+      this.sink.bad(
+        'invalid-utf8',
+        'array element is not valid UTF-8',
+        index,
+        're-encode the file as UTF-8 (e.g. iconv -f latin1 -t utf-8)',
+      );
       return;
     }
     let value: unknown;

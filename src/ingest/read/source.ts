@@ -71,7 +71,11 @@ function toReadError(err: unknown, gzip: boolean): ReadError {
   if (err instanceof ReadError) return err;
   const e = err as NodeJS.ErrnoException;
   if (gzip && (e.code === 'Z_BUF_ERROR' || /unexpected end of file/i.test(e.message))) {
-    return new ReadError('truncated-gzip', 'gzip data ends early (truncated file)', 'the file was cut off while being written or copied; records before the cut were read');
+    return new ReadError(
+      'truncated-gzip',
+      'gzip data ends early (truncated file)',
+      'the file was cut off while being written or copied; records before the cut were read',
+    );
   }
   if (gzip && typeof e.code === 'string' && e.code.startsWith('Z_')) {
     return new ReadError('invalid-gzip', `gzip data is corrupt: ${e.message}`, 'check the file with `gzip -t`');

@@ -45,7 +45,10 @@ function applyBatch(requests: readonly SimRequest[], p: BatchParams, ctx: LeverC
     requests: out,
     assumptions: [
       ['batch share', `${p.share} of scope (deterministic by request id)`],
-      ['batch rules', 'catalog batch prices per model and period; cache hits inside batches are best-effort at providers, buckets kept as simulated'],
+      [
+        'batch rules',
+        'catalog batch prices per model and period; cache hits inside batches are best-effort at providers, buckets kept as simulated',
+      ],
     ],
     notes,
     metrics: [['requests moved to batch', String(moved)]],

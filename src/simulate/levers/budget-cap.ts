@@ -86,34 +86,78 @@ function applyBudgetCap(requests: readonly SimRequest[], p: BudgetCapParams, ctx
     h.avoided += cost;
     hits.set(slot, h);
   }
-  const list = [...hits.values()].sort((a, b) => (b.avoided > a.avoided ? 1 : b.avoided < a.avoided ? -1 : a.key.localeCompare(b.key) || a.period.localeCompare(b.period)));
+  const list = [...hits.values()].sort((a, b) =>
+    b.avoided > a.avoided ? 1 : b.avoided < a.avoided ? -1 : a.key.localeCompare(b.key) || a.period.localeCompare(b.period),
+  );
   const keys = new Set(list.map((h) => h.key));
-  const details: Section[] = [{
-    id: 'budget-cap',
-    title: `Budget cap: who would have hit ${formatUsd(cap)} per ${p.per} per ${p.period}`,
-    columns: [col('key', p.per[0].toUpperCase() + p.per.slice(1)), col('period', p.period === 'day' ? 'Day' : 'Month'), col('firstRefused', 'First refused (UTC)'), col('refused', 'Requests refused', 'int'), col('allowed', 'Spend allowed', 'usd'), col('avoided', 'Spend avoided', 'usd')],
-    rows: list.slice(0, MAX_ROWS).map((h) => ({ key: h.key, period: h.period, firstRefused: new Date(h.firstRefusedMs).toISOString().slice(0, 16).replace('T', ' '), refused: h.refused, allowed: h.allowed, avoided: h.avoided })),
-    notes: list.length > MAX_ROWS ? [`${list.length - MAX_ROWS} more ${p.per}-${p.period}s hit the cap (see the JSON for the count).`] : [],
-  }];
+  const details: Section[] = [
+    {
+      id: 'budget-cap',
+      title: `Budget cap: who would have hit ${formatUsd(cap)} per ${p.per} per ${p.period}`,
+      columns: [
+        col('key', p.per[0].toUpperCase() + p.per.slice(1)),
+        col('period', p.period === 'day' ? 'Day' : 'Month'),
+        col('firstRefused', 'First refused (UTC)'),
+        col('refused', 'Requests refused', 'int'),
+        col('allowed', 'Spend allowed', 'usd'),
+        col('avoided', 'Spend avoided', 'usd'),
+      ],
+      rows: list.slice(0, MAX_ROWS).map((h) => ({
+        key: h.key,
+        period: h.period,
+        firstRefused: new Date(h.firstRefusedMs).toISOString().slice(0, 16).replace('T', ' '),
+        refused: h.refused,
+        allowed: h.allowed,
+        avoided: h.avoided,
+      })),
+      notes:
+        list.length > MAX_ROWS ? [`${list.length - MAX_ROWS} more ${p.per}-${p.period}s hit the cap (see the JSON for the count).`] : [],
+    },
+  ];
   const notes: string[] = [];
   if (untimed) notes.push(`${ctx.label}: ${untimed} request(s) without a timestamp cannot be placed in a ${p.period}: left uncapped`);
   if (untagged) notes.push(`${ctx.label}: ${untagged} request(s) without a ${p.per} tag: left uncapped`);
   if (unpriced) notes.push(`${ctx.label}: ${unpriced} unpriced request(s) neither count toward nor are refused by the cap`);
   return {
     requests: out,
-    assumptions: [['budget cap', `${formatUsd(cap)} per ${p.per} per ${p.period === 'day' ? 'UTC day' : 'calendar month'}; requests after the cap is reached are refused (the crossing request passes); refused requests count as failed outcomes`]],
+    assumptions: [
+      [
+        'budget cap',
+        `${formatUsd(cap)} per ${p.per} per ${p.period === 'day' ? 'UTC day' : 'calendar month'}; requests after the cap is reached are refused (the crossing request passes); refused requests count as failed outcomes`,
+      ],
+    ],
     notes,
-    metrics: [['requests refused', String(Math.round(refused))], ['spend avoided', formatUsd(avoided)], [`${p.per}s that hit the cap`, String(keys.size)]],
+    metrics: [
+      ['requests refused', String(Math.round(refused))],
+      ['spend avoided', formatUsd(avoided)],
+      [`${p.per}s that hit the cap`, String(keys.size)],
+    ],
     details,
     json: {
-      per: p.per, period: p.period, capUsd: p.capUsd, requestsRefused: refused, spendAvoidedUsd: femtoToUsdNumber(avoided), keysHit: keys.size, periodsHit: list.length,
-      hits: list.slice(0, MAX_ROWS).map((h) => ({ key: h.key, period: h.period, requestsRefused: h.refused, spendAllowedUsd: femtoToUsdNumber(h.allowed), spendAvoidedUsd: femtoToUsdNumber(h.avoided) })),
+      per: p.per,
+      period: p.period,
+      capUsd: p.capUsd,
+      requestsRefused: refused,
+      spendAvoidedUsd: femtoToUsdNumber(avoided),
+      keysHit: keys.size,
+      periodsHit: list.length,
+      hits: list.slice(0, MAX_ROWS).map((h) => ({
+        key: h.key,
+        period: h.period,
+        requestsRefused: h.refused,
+        spendAllowedUsd: femtoToUsdNumber(h.allowed),
+        spendAvoidedUsd: femtoToUsdNumber(h.avoided),
+      })),
     },
   };
 }
 
 export const budgetCap: Lever<BudgetCapParams> = {
   kind: 'budgetCap',
-  parse: (raw) => ({ per: raw.per as BudgetCapParams['per'], capUsd: raw.capUsd as number, period: (raw.period as BudgetCapParams['period'] | undefined) ?? 'month' }),
+  parse: (raw) => ({
+    per: raw.per as BudgetCapParams['per'],
+    capUsd: raw.capUsd as number,
+    period: (raw.period as BudgetCapParams['period'] | undefined) ?? 'month',
+  }),
   apply: applyBudgetCap,
 };

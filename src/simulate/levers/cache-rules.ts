@@ -67,8 +67,12 @@ export function fitCacheMinimum(r: SimRequest, minTokens: number | undefined): S
   const w5 = r.cacheWrite5mTokens;
   const w1 = r.cacheWrite1hTokens;
   if (minTokens === undefined || read + w5 + w1 === 0) return r;
-  if ((read + w5 + w1) / n < minTokens) return { ...r, inputTokens: r.inputTokens + read + w5 + w1, cacheReadTokens: 0, cacheWrite5mTokens: 0, cacheWrite1hTokens: 0 };
-  if (read > 0 && read / n < minTokens) return w1 > 0 ? { ...r, cacheReadTokens: 0, cacheWrite1hTokens: w1 + read } : { ...r, cacheReadTokens: 0, cacheWrite5mTokens: w5 + read };
+  if ((read + w5 + w1) / n < minTokens)
+    return { ...r, inputTokens: r.inputTokens + read + w5 + w1, cacheReadTokens: 0, cacheWrite5mTokens: 0, cacheWrite1hTokens: 0 };
+  if (read > 0 && read / n < minTokens)
+    return w1 > 0
+      ? { ...r, cacheReadTokens: 0, cacheWrite1hTokens: w1 + read }
+      : { ...r, cacheReadTokens: 0, cacheWrite5mTokens: w5 + read };
   return r;
 }
 

@@ -32,7 +32,10 @@ export const compressFields: Record<string, Field> = { factor: { rule: num(0, 1)
 const INSTRUCTION_ROLES = new Set(['system', 'developer']);
 
 /** Instruction tokens and prompt tokens of a request's messages (encoder counts), per role. */
-function instructionShare(r: SimRequest, tk: SegmentTokenizer): { instruction: number; prompt: number; byRole: Map<string, number> } | undefined {
+function instructionShare(
+  r: SimRequest,
+  tk: SegmentTokenizer,
+): { instruction: number; prompt: number; byRole: Map<string, number> } | undefined {
   const messages = r.record.text?.messages;
   if (!messages || messages.length === 0) return undefined;
   const byRole = new Map<string, number>();
@@ -60,7 +63,7 @@ function applyCompress(requests: readonly SimRequest[], p: CompressParams, ctx: 
     const P = promptOf(r);
     const n = Math.max(1, r.record.requests);
     const enc = ctx.resolve(r.model)?.entry.tokenizer?.encoding ?? 'o200k_base';
-    const tk = ctx.env.encode ? toks.get(enc) ?? toks.set(enc, new SegmentTokenizer(ctx.env, enc, new Map())).get(enc)! : undefined;
+    const tk = ctx.env.encode ? (toks.get(enc) ?? toks.set(enc, new SegmentTokenizer(ctx.env, enc, new Map())).get(enc)!) : undefined;
     const share = tk ? instructionShare(r, tk) : undefined;
     let cut: number;
     const roles: Array<[string, number]> = [];
@@ -86,16 +89,25 @@ function applyCompress(requests: readonly SimRequest[], p: CompressParams, ctx: 
     for (const [role, c] of roles) byRole.set(role, (byRole.get(role) ?? 0) + c * r.weight);
     out[i] = fitCacheMinimum(removePromptTokens(r, cut), ctx.resolve(r.model)?.entry.cache?.minTokens);
   });
-  const notes = how.none > 0 ? [`${how.none} request(s) without message roles in their text and no staticTokens left as logged (the instruction part is unknown)`] : [];
+  const notes =
+    how.none > 0
+      ? [`${how.none} request(s) without message roles in their text and no staticTokens left as logged (the instruction part is unknown)`]
+      : [];
   const roleText = [...byRole].map(([role, t]) => `${role} ${Math.round(t)}`).join(', ') || 'none';
   return {
     requests: out,
     assumptions: [
-      ['compression', `instruction tokens (system/developer messages) kept at x${p.factor}; user messages, assistant replies and few-shot examples untouched; output quality assumed unchanged`],
+      [
+        'compression',
+        `instruction tokens (system/developer messages) kept at x${p.factor}; user messages, assistant replies and few-shot examples untouched; output quality assumed unchanged`,
+      ],
       ['instruction part from', `message roles ${how.text}, staticTokens ${how.given} request(s)`],
     ],
     notes,
-    metrics: [['prompt tokens removed', String(Math.round(removedTotal))], ['removed by role', roleText]],
+    metrics: [
+      ['prompt tokens removed', String(Math.round(removedTotal))],
+      ['removed by role', roleText],
+    ],
     json: { removedTokens: removedTotal, removedByRole: Object.fromEntries(byRole), instructionFrom: how },
   };
 }

@@ -52,7 +52,10 @@ function applyImages(requests: readonly SimRequest[], p: ImagesParams, ctx: Leve
   const perImage = new Set<string>();
   for (const list of convs.values()) {
     list.sort((a, b) => requests[a].record.turn! - requests[b].record.turn! || a - b);
-    const dropped = droppedPerTurn(list.map((i) => requests[i].record.imageCount ?? 0), p.keepTurns);
+    const dropped = droppedPerTurn(
+      list.map((i) => requests[i].record.imageCount ?? 0),
+      p.keepTurns,
+    );
     list.forEach((i, t) => {
       if (dropped[t] === 0) return;
       const entry = ctx.resolve(requests[i].model)?.entry;
@@ -70,10 +73,18 @@ function applyImages(requests: readonly SimRequest[], p: ImagesParams, ctx: Leve
     requests: out,
     assumptions: [
       ['images kept', `${p.keepTurns} turn(s) after the one that attached them`],
-      ['tokens per image', p.tokensPerImage !== undefined ? `${p.tokensPerImage} (given)` : `catalog typicalTokens (logs carry no dimensions): ${[...perImage].join(', ') || 'n/a'}`],
+      [
+        'tokens per image',
+        p.tokensPerImage !== undefined
+          ? `${p.tokensPerImage} (given)`
+          : `catalog typicalTokens (logs carry no dimensions): ${[...perImage].join(', ') || 'n/a'}`,
+      ],
     ],
     notes,
-    metrics: [['images no longer re-sent', String(Math.round(images))], ['image tokens removed', String(Math.round(tokens))]],
+    metrics: [
+      ['images no longer re-sent', String(Math.round(images))],
+      ['image tokens removed', String(Math.round(tokens))],
+    ],
     json: { images, tokens },
   };
 }

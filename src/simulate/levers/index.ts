@@ -13,7 +13,7 @@ import { checkSummarize, summarize, summarizeFields } from './summarize.js';
 import { volume, volumeFields } from './volume.js';
 
 export interface LeverDef {
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  // biome-ignore lint/suspicious/noExplicitAny: each lever has its own parameter type; the registry holds them all
   lever: Lever<any>;
   fields: Record<string, Field>;
   check?: (raw: Record<string, unknown>) => ValidationError[];

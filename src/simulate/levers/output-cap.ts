@@ -64,18 +64,61 @@ function applyOutputCap(requests: readonly SimRequest[], p: OutputCapParams, ctx
   const history = propagateOutputChanges(out, changed, ctx);
   lengths.sort((a, b) => a - b);
   const q = (x: number) => Math.round(percentile(lengths, x));
-  const details: Section[] = [{
-    id: 'output-cap', title: 'Output cap: real output lengths in scope (tokens per response)',
-    columns: [col('responses', 'Responses', 'int'), col('p50', 'p50', 'int'), col('p90', 'p90', 'int'), col('p99', 'p99', 'int'), col('max', 'Max', 'int'), col('cap', 'Cap'), col('truncated', 'Truncated', 'int'), col('share', 'Share', 'pct')],
-    rows: [{ responses: total, p50: q(0.5), p90: q(0.9), p99: q(0.99), max: q(1), cap: [p.maxTokens !== undefined ? `${p.maxTokens} tokens` : '', p.factor !== undefined ? `x${p.factor}` : ''].filter(Boolean).join(', '), truncated, share: total ? truncated / total : 0 }],
-  }];
+  const details: Section[] = [
+    {
+      id: 'output-cap',
+      title: 'Output cap: real output lengths in scope (tokens per response)',
+      columns: [
+        col('responses', 'Responses', 'int'),
+        col('p50', 'p50', 'int'),
+        col('p90', 'p90', 'int'),
+        col('p99', 'p99', 'int'),
+        col('max', 'Max', 'int'),
+        col('cap', 'Cap'),
+        col('truncated', 'Truncated', 'int'),
+        col('share', 'Share', 'pct'),
+      ],
+      rows: [
+        {
+          responses: total,
+          p50: q(0.5),
+          p90: q(0.9),
+          p99: q(0.99),
+          max: q(1),
+          cap: [p.maxTokens !== undefined ? `${p.maxTokens} tokens` : '', p.factor !== undefined ? `x${p.factor}` : '']
+            .filter(Boolean)
+            .join(', '),
+          truncated,
+          share: total ? truncated / total : 0,
+        },
+      ],
+    },
+  ];
   return {
     requests: out,
-    assumptions: [['output cap', `${p.maxTokens !== undefined ? `max ${p.maxTokens} tokens` : ''}${p.maxTokens !== undefined && p.factor !== undefined ? ' and ' : ''}${p.factor !== undefined ? `x${p.factor}` : ''} per response (reasoning included); quality effect of truncation not modelled`]],
+    assumptions: [
+      [
+        'output cap',
+        `${p.maxTokens !== undefined ? `max ${p.maxTokens} tokens` : ''}${p.maxTokens !== undefined && p.factor !== undefined ? ' and ' : ''}${p.factor !== undefined ? `x${p.factor}` : ''} per response (reasoning included); quality effect of truncation not modelled`,
+      ],
+    ],
     notes: [],
-    metrics: [['responses shortened', `${Math.round(truncated)} of ${Math.round(total)}`], ['output p50 / p90 / p99', `${q(0.5)} / ${q(0.9)} / ${q(0.99)}`], ['later-turn prompt tokens removed', String(Math.round(-history.tokens))]],
+    metrics: [
+      ['responses shortened', `${Math.round(truncated)} of ${Math.round(total)}`],
+      ['output p50 / p90 / p99', `${q(0.5)} / ${q(0.9)} / ${q(0.99)}`],
+      ['later-turn prompt tokens removed', String(Math.round(-history.tokens))],
+    ],
     details,
-    json: { responses: total, truncated, p50: q(0.5), p90: q(0.9), p99: q(0.99), max: q(1), laterTurns: history.requests, laterTurnTokens: history.tokens },
+    json: {
+      responses: total,
+      truncated,
+      p50: q(0.5),
+      p90: q(0.9),
+      p99: q(0.99),
+      max: q(1),
+      laterTurns: history.requests,
+      laterTurnTokens: history.tokens,
+    },
   };
 }
 

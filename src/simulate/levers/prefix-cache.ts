@@ -66,7 +66,11 @@ export interface PrefixCacheParams extends ParametricParams {
 
 export const prefixCacheFields: Record<string, Field> = {
   ttl: opt({ kind: 'string', pattern: DURATION_PATTERN, patternHint: 'a duration such as 5m or 1h' }),
-  scope: opt({ kind: 'string', pattern: /^(model|customer|user|feature|tag:.+)$/, patternHint: 'model, customer, user, feature or tag:NAME' }),
+  scope: opt({
+    kind: 'string',
+    pattern: /^(model|customer|user|feature|tag:.+)$/,
+    patternHint: 'model, customer, user, feature or tag:NAME',
+  }),
   reorder: opt({ kind: 'boolean' }),
   breakpoint: opt(oneOfStr(['auto', 'end', 'static'])),
   mode: opt(oneOfStr(['auto', 'replay', 'parametric'])),
@@ -82,7 +86,13 @@ interface Group {
   indices: number[];
 }
 
-function groupRequests(requests: readonly SimRequest[], p: PrefixCacheParams, ctx: LeverContext, canReplay: (r: SimRequest) => boolean, notes: Map<string, number>) {
+function groupRequests(
+  requests: readonly SimRequest[],
+  p: PrefixCacheParams,
+  ctx: LeverContext,
+  canReplay: (r: SimRequest) => boolean,
+  notes: Map<string, number>,
+) {
   const groups = new Map<string, Group>();
   requests.forEach((r, i) => {
     if (r.dropped || r.origin === 'added' || !ctx.inScope(r)) return;
@@ -112,7 +122,13 @@ function ruleFor(entry: ModelEntry, ttlMs: number): ReplayRule {
   const c = entry.cache!;
   const f = entry.tokenizer?.factor ?? 1;
   const scale = (n: number) => (f === 1 ? n : n / f);
-  return { minTokens: scale(c.minTokens), increment: c.increment === undefined ? undefined : scale(c.increment), boundaries: c.mode === 'implicit' ? 'token' : 'segment', ttlMs, refreshOnHit: !!c.refreshOnHit };
+  return {
+    minTokens: scale(c.minTokens),
+    increment: c.increment === undefined ? undefined : scale(c.increment),
+    boundaries: c.mode === 'implicit' ? 'token' : 'segment',
+    ttlMs,
+    refreshOnHit: !!c.refreshOnHit,
+  };
 }
 
 /** Where the breakpoint goes: implicit caches take the whole prompt; explicit ones follow the policy. */
@@ -122,7 +138,13 @@ function breakpointOf(r: SimRequest, seg: Segments, entry: ModelEntry, policy: P
   return r.conversation !== undefined ? seg.tokens : seg.staticPrefix;
 }
 
-function replayGroup(g: Group, out: SimRequest[], tok: (e: EncodingName) => SegmentTokenizer, p: PrefixCacheParams, stats: CacheStats): void {
+function replayGroup(
+  g: Group,
+  out: SimRequest[],
+  tok: (e: EncodingName) => SegmentTokenizer,
+  p: PrefixCacheParams,
+  stats: CacheStats,
+): void {
   const ttl = chooseTtl(g.entry, p.ttl);
   const rule = ruleFor(g.entry, ttl.ms);
   const t = tok(g.entry.tokenizer?.encoding ?? 'o200k_base');
@@ -130,10 +152,19 @@ function replayGroup(g: Group, out: SimRequest[], tok: (e: EncodingName) => Segm
   const items: ReplayItem[] = order.map((i) => {
     const seg = t.segments(g.replay[i], p.reorder)!;
     if (seg.reordered) stats.reordered++;
-    return { timeMs: g.replay[i].timeMs!, seg, salt: g.replay[i].replica, cacheUpTo: breakpointOf(g.replay[i], seg, g.entry, p.breakpoint) };
+    return {
+      timeMs: g.replay[i].timeMs!,
+      seg,
+      salt: g.replay[i].replica,
+      cacheUpTo: breakpointOf(g.replay[i], seg, g.entry, p.breakpoint),
+    };
   });
   const hits = replayScope(items, rule);
-  const warm = sharedWarmth(items, order.map((i) => g.replay[i].weight), rule);
+  const warm = sharedWarmth(
+    items,
+    order.map((i) => g.replay[i].weight),
+    rule,
+  );
   order.forEach((i, k) => {
     const h = hits[k];
     const r = g.replay[i];
@@ -146,7 +177,8 @@ function replayGroup(g: Group, out: SimRequest[], tok: (e: EncodingName) => Segm
       hit += more;
       write = Math.max(0, write - more);
     }
-    const next = h.eligible && h.prompt > 0 ? withCacheShares(r, hit / h.prompt, write / h.prompt, ttl.bucket) : withCacheShares(r, 0, 0, ttl.bucket);
+    const next =
+      h.eligible && h.prompt > 0 ? withCacheShares(r, hit / h.prompt, write / h.prompt, ttl.bucket) : withCacheShares(r, 0, 0, ttl.bucket);
     out[g.indices[i]] = next;
     addStats(stats, next, hit > 0 ? (h.hit > 0 ? 1 : extra.p) : 0, h.eligible);
   });
@@ -163,7 +195,8 @@ function replayGroup(g: Group, out: SimRequest[], tok: (e: EncodingName) => Segm
  */
 function sharedWarmth(items: readonly ReplayItem[], weights: readonly number[], rule: ReplayRule): Array<{ p: number; shared: number }> {
   const groups = new Map<object, { w: number; n: number; first: number; last: number }>();
-  const keyOf = (it: ReplayItem): object | undefined => (it.seg.staticPart[0] && typeof it.seg.parts[0] === 'object' ? (it.seg.parts[0] as object) : undefined);
+  const keyOf = (it: ReplayItem): object | undefined =>
+    it.seg.staticPart[0] && typeof it.seg.parts[0] === 'object' ? (it.seg.parts[0] as object) : undefined;
   items.forEach((it, k) => {
     const key = keyOf(it);
     if (!key || weights[k] <= 1) return;
@@ -195,7 +228,12 @@ function applyPrefixCache(requests: readonly SimRequest[], p: PrefixCacheParams,
   const skipped = new Map<string, number>();
   const env = ctx.env;
   const freq = p.mode === 'parametric' || !env.encode ? new Map<string, number>() : segmentFrequencies(requests);
-  const canReplay = (r: SimRequest) => p.mode !== 'parametric' && !!env.encode && r.timeMs !== undefined && r.record.requests <= 1 && (!!r.record.text?.messages?.length || r.record.text?.prompt !== undefined);
+  const canReplay = (r: SimRequest) =>
+    p.mode !== 'parametric' &&
+    !!env.encode &&
+    r.timeMs !== undefined &&
+    r.record.requests <= 1 &&
+    (!!r.record.text?.messages?.length || r.record.text?.prompt !== undefined);
   const tokenizers = new Map<EncodingName, SegmentTokenizer>();
   const tok = (e: EncodingName) => tokenizers.get(e) ?? tokenizers.set(e, new SegmentTokenizer(env, e, freq)).get(e)!;
   const groups = groupRequests(requests, p, ctx, canReplay, skipped);
@@ -222,25 +260,58 @@ function pct(n: number, d: number): string {
   return d > 0 ? `${((100 * n) / d).toFixed(1)}%` : '-';
 }
 
-function finish(out: SimRequest[], p: PrefixCacheParams, ctx: LeverContext, models: Map<string, ModelEntry>, replay: CacheStats, param: CacheStats, notes: string[], extra: Array<[string, string]>): LeverOutcome {
+function finish(
+  out: SimRequest[],
+  p: PrefixCacheParams,
+  ctx: LeverContext,
+  models: Map<string, ModelEntry>,
+  replay: CacheStats,
+  param: CacheStats,
+  notes: string[],
+  extra: Array<[string, string]>,
+): LeverOutcome {
   const assumptions: Array<[string, string]> = [
     ['cache scope', p.scope === 'model' ? 'provider + model (shared across customers)' : `provider + model + ${p.scope}`],
-    ['breakpoint', `implicit caches: whole prompt; explicit caches (read at message boundaries): ${p.breakpoint === 'end' ? 'end of prompt' : p.breakpoint === 'static' ? 'end of the static prefix' : 'end of prompt in conversations, end of the static prefix otherwise'}`],
-    ['reorder dynamic content last', p.reorder ? `yes: ${replay.reordered} request(s) reordered (template messages seen in one conversation only moved behind shared ones; history kept in order)` : 'no'],
+    [
+      'breakpoint',
+      `implicit caches: whole prompt; explicit caches (read at message boundaries): ${p.breakpoint === 'end' ? 'end of prompt' : p.breakpoint === 'static' ? 'end of the static prefix' : 'end of prompt in conversations, end of the static prefix otherwise'}`,
+    ],
+    [
+      'reorder dynamic content last',
+      p.reorder
+        ? `yes: ${replay.reordered} request(s) reordered (template messages seen in one conversation only moved behind shared ones; history kept in order)`
+        : 'no',
+    ],
     ...extra,
   ];
   const breakEven: Record<string, number | null> = {};
   for (const e of models.values()) {
     const ttl = chooseTtl(e, p.ttl);
-    const card = ctx.env.pricer.cardForEntry({ entry: e, matchedBy: 'id', matchedKey: e.id }, { inputTokens: 0, cacheReadTokens: 0, cacheWrite5mTokens: 0, cacheWrite1hTokens: 0, outputTokens: 0 }, 'standard');
+    const card = ctx.env.pricer.cardForEntry(
+      { entry: e, matchedBy: 'id', matchedKey: e.id },
+      { inputTokens: 0, cacheReadTokens: 0, cacheWrite5mTokens: 0, cacheWrite1hTokens: 0, outputTokens: 0 },
+      'standard',
+    );
     const be = breakEvenReads(card.prices, ttl.bucket);
     breakEven[e.id] = Number.isFinite(be) ? Number(be.toFixed(3)) : null;
-    assumptions.push([`${e.id} cache rules`, `min ${e.cache!.minTokens} tokens${e.cache!.increment ? `, ${e.cache!.increment}-token increments` : ''}, TTL ${ttl.text}${e.cache!.refreshOnHit ? ', refreshed on hit' : ''}; break-even ${Number.isFinite(be) ? be.toFixed(2) : 'n/a'} reads per write${card.prices.cacheWrite5m === card.prices.input && ttl.bucket === '5m' ? ' (writes bill as input)' : ''}`]);
+    assumptions.push([
+      `${e.id} cache rules`,
+      `min ${e.cache!.minTokens} tokens${e.cache!.increment ? `, ${e.cache!.increment}-token increments` : ''}, TTL ${ttl.text}${e.cache!.refreshOnHit ? ', refreshed on hit' : ''}; break-even ${Number.isFinite(be) ? be.toFixed(2) : 'n/a'} reads per write${card.prices.cacheWrite5m === card.prices.input && ttl.bucket === '5m' ? ' (writes bill as input)' : ''}`,
+    ]);
   }
   const metrics: Array<[string, string]> = [];
-  if (replay.requests > 0) metrics.push(['replayed requests', String(Math.round(replay.requests))], ['replay hit rate', pct(replay.hits, replay.eligible)], ['cacheable (>= minimum)', pct(replay.eligible, replay.requests)]);
-  if (param.requests > 0) metrics.push(['parametric requests', String(Math.round(param.requests))], ['parametric hit rate', pct(param.hits, param.eligible)]);
-  metrics.push(['tokens read from cache', String(Math.round(replay.readTokens + param.readTokens))], ['tokens written', String(Math.round(replay.writeTokens + param.writeTokens))]);
+  if (replay.requests > 0)
+    metrics.push(
+      ['replayed requests', String(Math.round(replay.requests))],
+      ['replay hit rate', pct(replay.hits, replay.eligible)],
+      ['cacheable (>= minimum)', pct(replay.eligible, replay.requests)],
+    );
+  if (param.requests > 0)
+    metrics.push(['parametric requests', String(Math.round(param.requests))], ['parametric hit rate', pct(param.hits, param.eligible)]);
+  metrics.push(
+    ['tokens read from cache', String(Math.round(replay.readTokens + param.readTokens))],
+    ['tokens written', String(Math.round(replay.writeTokens + param.writeTokens))],
+  );
   return { requests: out, assumptions, notes, metrics, json: { replay, parametric: param, breakEvenReadsPerWrite: breakEven } };
 }
 

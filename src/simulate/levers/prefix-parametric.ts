@@ -54,7 +54,12 @@ function rateOf(reqs: SimRequest[], arrivalsPerHour: number | undefined): { perM
   return { perMs: (arrivalsPerHour ?? 0) / 3_600_000, measured: false };
 }
 
-export function applyParametric(out: SimRequest[], indices: number[], p: ParametricParams, ctx: LeverContext): { stats: CacheStats; notes: string[]; assumptions: Array<[string, string]> } {
+export function applyParametric(
+  out: SimRequest[],
+  indices: number[],
+  p: ParametricParams,
+  ctx: LeverContext,
+): { stats: CacheStats; notes: string[]; assumptions: Array<[string, string]> } {
   const stats = emptyStats();
   const notes: string[] = [];
   const assumptions: Array<[string, string]> = [];
@@ -73,19 +78,33 @@ export function applyParametric(out: SimRequest[], indices: number[], p: Paramet
     if (!g) groups.set(key, (g = { entry, feature, indices: [] }));
     g.indices.push(i);
   }
-  if (noStatic > 0) notes.push(`${noStatic} request(s) without prompt text (or aggregated/untimed) left as logged: give staticPrefixTokens or staticPrefixTokensByFeature for a parametric estimate`);
+  if (noStatic > 0)
+    notes.push(
+      `${noStatic} request(s) without prompt text (or aggregated/untimed) left as logged: give staticPrefixTokens or staticPrefixTokensByFeature for a parametric estimate`,
+    );
   const rates: string[] = [];
   for (const g of groups.values()) {
     const S = p.staticPrefixTokensByFeature?.get(g.feature) ?? p.staticPrefixTokens!;
     const ttl = chooseTtl(g.entry, p.ttl);
-    const rate = rateOf(g.indices.map((i) => out[i]), p.arrivalsPerHour);
+    const rate = rateOf(
+      g.indices.map((i) => out[i]),
+      p.arrivalsPerHour,
+    );
     const hit = poissonHitRate(rate.perMs, ttl.ms, !!g.entry.cache!.refreshOnHit);
-    rates.push(`${g.feature} on ${g.entry.id}: ${(rate.perMs * 3_600_000).toFixed(1)}/h${rate.measured ? '' : ' (given)'} -> P(hit) ${hit.toFixed(3)}`);
+    rates.push(
+      `${g.feature} on ${g.entry.id}: ${(rate.perMs * 3_600_000).toFixed(1)}/h${rate.measured ? '' : ' (given)'} -> P(hit) ${hit.toFixed(3)}`,
+    );
     for (const i of g.indices) out[i] = parametricRequest(out[i], S, hit, g.entry, ttl.bucket, stats);
   }
   if (groups.size > 0) {
-    assumptions.push(['parametric model', 'Poisson arrivals; P(hit) = 1 - e^(-λ·TTL) when hits refresh the TTL, λ·TTL/(1 + λ·TTL) otherwise; breakpoint after the static prefix']);
-    assumptions.push(['parametric arrival rates', rates.slice(0, 8).join('; ') + (rates.length > 8 ? `; ... (${rates.length} groups)` : '')]);
+    assumptions.push([
+      'parametric model',
+      'Poisson arrivals; P(hit) = 1 - e^(-λ·TTL) when hits refresh the TTL, λ·TTL/(1 + λ·TTL) otherwise; breakpoint after the static prefix',
+    ]);
+    assumptions.push([
+      'parametric arrival rates',
+      rates.slice(0, 8).join('; ') + (rates.length > 8 ? `; ... (${rates.length} groups)` : ''),
+    ]);
   }
   return { stats, notes, assumptions };
 }

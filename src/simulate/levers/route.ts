@@ -76,7 +76,12 @@ class Counter {
 }
 
 /** Target/source token ratio for a text (or the catalog factors without text). */
-export function conversion(src: ModelEntry, dst: ModelEntry, text: string | undefined, counter: Counter | undefined): { ratio: number; method: ConversionMethod } {
+export function conversion(
+  src: ModelEntry,
+  dst: ModelEntry,
+  text: string | undefined,
+  counter: Counter | undefined,
+): { ratio: number; method: ConversionMethod } {
   const a = src.tokenizer;
   const b = dst.tokenizer;
   if (!a || !b) return { ratio: 1, method: 'none' };
@@ -96,7 +101,14 @@ function promptText(r: SimRequest): string | undefined {
   return t?.prompt ?? t?.messages?.map((m) => m.content).join('\n');
 }
 
-function routeOne(r: SimRequest, src: ModelEntry, dst: ModelEntry, p: RouteParams, counter: Counter | undefined, methods: Map<string, number>): SimRequest {
+function routeOne(
+  r: SimRequest,
+  src: ModelEntry,
+  dst: ModelEntry,
+  p: RouteParams,
+  counter: Counter | undefined,
+  methods: Map<string, number>,
+): SimRequest {
   const inConv = conversion(src, dst, promptText(r), counter);
   const outConv = r.record.text?.completion ? conversion(src, dst, r.record.text.completion, counter) : inConv;
   methods.set(inConv.method, (methods.get(inConv.method) ?? 0) + 1);
@@ -106,19 +118,30 @@ function routeOne(r: SimRequest, src: ModelEntry, dst: ModelEntry, p: RouteParam
   const w5 = keepCache ? Math.round(r.cacheWrite5mTokens * k) : 0;
   const w1 = keepCache ? Math.round(r.cacheWrite1hTokens * k) : 0;
   const total = Math.round((r.inputTokens + r.cacheReadTokens + r.cacheWrite5mTokens + r.cacheWrite1hTokens) * k);
-  return fitCacheMinimum({
-    ...r, model: dst.id,
-    inputTokens: Math.max(0, total - read - w5 - w1), cacheReadTokens: read, cacheWrite5mTokens: w5, cacheWrite1hTokens: w1,
-    outputTokens: Math.round(r.outputTokens * outConv.ratio * p.outputFactor),
-    retryFactor: r.retryFactor * attemptsPerRequest(p.retryRate),
-    successes: p.successRate ?? r.successes,
-    outcomeKnown: p.successRate !== undefined || r.outcomeKnown,
-  }, dst.cache?.minTokens);
+  return fitCacheMinimum(
+    {
+      ...r,
+      model: dst.id,
+      inputTokens: Math.max(0, total - read - w5 - w1),
+      cacheReadTokens: read,
+      cacheWrite5mTokens: w5,
+      cacheWrite1hTokens: w1,
+      outputTokens: Math.round(r.outputTokens * outConv.ratio * p.outputFactor),
+      retryFactor: r.retryFactor * attemptsPerRequest(p.retryRate),
+      successes: p.successRate ?? r.successes,
+      outcomeKnown: p.successRate !== undefined || r.outcomeKnown,
+    },
+    dst.cache?.minTokens,
+  );
 }
 
 function applyRoute(requests: readonly SimRequest[], p: RouteParams, ctx: LeverContext): LeverOutcome {
   const dst = ctx.resolve(p.to)?.entry;
-  if (!dst) throw new UserError(`route: target model "${p.to}" is not in the pricing catalog`, 'use a model id that `tokenomics prices MODEL` resolves, or add it with --prices');
+  if (!dst)
+    throw new UserError(
+      `route: target model "${p.to}" is not in the pricing catalog`,
+      'use a model id that `tokenomics prices MODEL` resolves, or add it with --prices',
+    );
   const counter = ctx.env.encode ? new Counter(ctx.env) : undefined;
   const methods = new Map<string, number>();
   const out = requests.slice();
@@ -137,22 +160,38 @@ function applyRoute(requests: readonly SimRequest[], p: RouteParams, ctx: LeverC
   });
   const cold = p.sharedCache || !dst.cache ? 0 : coldStart(out, routed, chooseTtl(dst, undefined).ms);
   const changed = new Map<number, number>();
-  for (const i of routed) if (out[i].outputTokens !== requests[i].outputTokens) changed.set(i, out[i].outputTokens - requests[i].outputTokens);
+  for (const i of routed)
+    if (out[i].outputTokens !== requests[i].outputTokens) changed.set(i, out[i].outputTokens - requests[i].outputTokens);
   const history = propagateOutputChanges(out, changed, ctx);
   const how = [...methods].map(([m, n]) => `${n} ${m}`).join(', ') || 'none';
   const notes = unpriced > 0 ? [`${unpriced} request(s) on unpriced models not routed (no source price to compare)`] : [];
-  if (dst.tokenizer && !dst.tokenizer.exact) notes.push(`${dst.id}: tokenizer not public; counts estimated with ${dst.tokenizer.encoding} x ${dst.tokenizer.factor ?? 1}`);
+  if (dst.tokenizer && !dst.tokenizer.exact)
+    notes.push(`${dst.id}: tokenizer not public; counts estimated with ${dst.tokenizer.encoding} x ${dst.tokenizer.factor ?? 1}`);
   return {
     requests: out,
     assumptions: [
       ['target', `${dst.id}, share ${p.share} of scope (deterministic by request id)`],
       ['token conversion', `per request: ${how} (measured = both encodings on the logged text; factor = catalog tokenizer.factor ratio)`],
-      ['quality', `retry rate ${p.retryRate} (x${attemptsPerRequest(p.retryRate).toFixed(3)} attempts per request; a retry re-bills input and output and reads the prefix the first attempt cached), output x${p.outputFactor}${p.successRate !== undefined ? `, success rate ${p.successRate}` : ', success rate unchanged'}`],
-      ['target cache', p.sharedCache ? 'shared: the target already holds this traffic\'s prefixes (reads kept)' : `starts cold: ${cold} routed request(s) write what they read on the source (no earlier routed request of the conversation/feature within the TTL)`],
-      ['later turns', `${history.requests} later turn(s) re-send the routed answers at their new length (${history.tokens >= 0 ? '+' : ''}${Math.round(history.tokens)} prompt tokens)`],
+      [
+        'quality',
+        `retry rate ${p.retryRate} (x${attemptsPerRequest(p.retryRate).toFixed(3)} attempts per request; a retry re-bills input and output and reads the prefix the first attempt cached), output x${p.outputFactor}${p.successRate !== undefined ? `, success rate ${p.successRate}` : ', success rate unchanged'}`,
+      ],
+      [
+        'target cache',
+        p.sharedCache
+          ? "shared: the target already holds this traffic's prefixes (reads kept)"
+          : `starts cold: ${cold} routed request(s) write what they read on the source (no earlier routed request of the conversation/feature within the TTL)`,
+      ],
+      [
+        'later turns',
+        `${history.requests} later turn(s) re-send the routed answers at their new length (${history.tokens >= 0 ? '+' : ''}${Math.round(history.tokens)} prompt tokens)`,
+      ],
     ],
     notes,
-    metrics: [['requests routed', String(moved)], ['cold-cache writes', String(cold)]],
+    metrics: [
+      ['requests routed', String(moved)],
+      ['cold-cache writes', String(cold)],
+    ],
     json: { routed: moved, coldStarts: cold, laterTurnTokens: history.tokens, conversion: Object.fromEntries(methods) },
   };
 }
@@ -163,7 +202,9 @@ function applyRoute(requests: readonly SimRequest[], p: RouteParams, ctx: LeverC
  * otherwise its reads become writes. Returns how many requests started cold.
  */
 function coldStart(out: SimRequest[], routed: number[], ttlMs: number): number {
-  const order = routed.slice().sort((a, b) => (out[a].timeMs ?? 0) - (out[b].timeMs ?? 0) || (out[a].record.turn ?? 0) - (out[b].record.turn ?? 0) || a - b);
+  const order = routed
+    .slice()
+    .sort((a, b) => (out[a].timeMs ?? 0) - (out[b].timeMs ?? 0) || (out[a].record.turn ?? 0) - (out[b].record.turn ?? 0) || a - b);
   const last = new Map<string, number>();
   let cold = 0;
   for (const i of order) {
@@ -174,7 +215,10 @@ function coldStart(out: SimRequest[], routed: number[], ttlMs: number): number {
     last.set(key, t);
     if (r.cacheReadTokens === 0 || (prev !== undefined && t - prev <= ttlMs)) continue;
     cold++;
-    out[i] = r.cacheWrite1hTokens > 0 ? { ...r, cacheReadTokens: 0, cacheWrite1hTokens: r.cacheWrite1hTokens + r.cacheReadTokens } : { ...r, cacheReadTokens: 0, cacheWrite5mTokens: r.cacheWrite5mTokens + r.cacheReadTokens };
+    out[i] =
+      r.cacheWrite1hTokens > 0
+        ? { ...r, cacheReadTokens: 0, cacheWrite1hTokens: r.cacheWrite1hTokens + r.cacheReadTokens }
+        : { ...r, cacheReadTokens: 0, cacheWrite5mTokens: r.cacheWrite5mTokens + r.cacheReadTokens };
   }
   return cold;
 }

@@ -83,7 +83,11 @@ export const semanticCacheFields: Record<string, Field> = {
   threshold: opt(num(0, 1)),
   thresholds: opt(arr(num(0, 1), 1)),
   ttl: opt({ kind: 'string', pattern: DURATION_PATTERN, patternHint: 'a duration such as 1h or 24h' }),
-  scope: opt({ kind: 'string', pattern: /^(all|model|customer|user|feature|tag:.+)$/, patternHint: 'all, model, customer, user, feature or tag:NAME' }),
+  scope: opt({
+    kind: 'string',
+    pattern: /^(all|model|customer|user|feature|tag:.+)$/,
+    patternHint: 'all, model, customer, user, feature or tag:NAME',
+  }),
   capacity: opt(int(1)),
   lookupCostUsd: opt(num(0)),
   shingleWords: opt(int(1, 5)),
@@ -101,7 +105,14 @@ export function checkSemantic(raw: Record<string, unknown>): ValidationError[] {
     return [{ path: ['queryPattern'], message: `not a valid regular expression: ${(err as Error).message}` }];
   }
   const unsafe = unsafePatternReason(raw.queryPattern);
-  return unsafe ? [{ path: ['queryPattern'], message: `refused: ${unsafe} (its matching time could explode on long messages); see README "simulate" for the allowed shapes` }] : [];
+  return unsafe
+    ? [
+        {
+          path: ['queryPattern'],
+          message: `refused: ${unsafe} (its matching time could explode on long messages); see README "simulate" for the allowed shapes`,
+        },
+      ]
+    : [];
 }
 
 export function queryText(r: SimRequest, pattern?: RegExp): string | undefined {
@@ -143,7 +154,11 @@ export function priorContext(r: SimRequest): string[] | undefined {
   if (turn === 1) return [];
   if (!msgs || msgs.length === 0) return turn === undefined && r.record.conversationId === undefined ? [] : undefined;
   let last = -1;
-  for (let i = msgs.length - 1; i >= 0; i--) if (msgs[i].role === 'user') { last = i; break; }
+  for (let i = msgs.length - 1; i >= 0; i--)
+    if (msgs[i].role === 'user') {
+      last = i;
+      break;
+    }
   const before = msgs.slice(0, Math.max(0, last)).filter((m) => !INSTRUCTION_ROLES.has(m.role));
   return before.some((m) => m.role === 'assistant') ? before.map((m) => m.content) : [];
 }
@@ -162,10 +177,18 @@ function prepare(requests: readonly SimRequest[], p: SemanticCacheParams, ctx: L
     if (r.dropped || r.origin === 'added' || !ctx.inScope(r)) return;
     const text = queryText(r, p.queryPattern);
     if (text === undefined || r.record.requests > 1) return void noText++;
-    if (p.context === 'query-only') return void rows.push({ i, text, time: r.timeMs ?? 0, compared: text, context: 'not checked (query-only)' });
+    if (p.context === 'query-only')
+      return void rows.push({ i, text, time: r.timeMs ?? 0, compared: text, context: 'not checked (query-only)' });
     const prior = priorContext(r);
     if (prior === undefined || (p.context === 'first-turn' && prior.length > 0)) return void followUps++;
-    rows.push({ i, text, time: r.timeMs ?? 0, compared: prior.length > 0 ? `${prior.join('\n')}\n${text}` : text, prior: prior.join('\n'), context: describeContext(prior, r) });
+    rows.push({
+      i,
+      text,
+      time: r.timeMs ?? 0,
+      compared: prior.length > 0 ? `${prior.join('\n')}\n${text}` : text,
+      prior: prior.join('\n'),
+      context: describeContext(prior, r),
+    });
   });
   rows.sort((a, b) => a.time - b.time || a.i - b.i);
   const memo = new Map<string, { sh: Uint32Array; bands: Int32Array }>();
@@ -182,18 +205,51 @@ function prepare(requests: readonly SimRequest[], p: SemanticCacheParams, ctx: L
     const r = requests[i];
     const m = signature(text);
     const scope = `${p.scope === 'all' ? '' : p.scope === 'model' ? r.model : groupKey(r, p.scope)}`;
-    return { timeMs: time, scope, origin: r.record.id, shingles: m.sh, bands: m.bands, context: prior === undefined ? undefined : prior === '' ? EMPTY : signature(prior).sh };
+    return {
+      timeMs: time,
+      scope,
+      origin: r.record.id,
+      shingles: m.sh,
+      bands: m.bands,
+      context: prior === undefined ? undefined : prior === '' ? EMPTY : signature(prior).sh,
+    };
   });
-  return { items, index: indexQueries(items), at: rows.map((x) => x.i), texts: rows.map((x) => x.text), contexts: rows.map((x) => x.context), compared: rows.map((x) => x.compared), noText, followUps };
+  return {
+    items,
+    index: indexQueries(items),
+    at: rows.map((x) => x.i),
+    texts: rows.map((x) => x.text),
+    contexts: rows.map((x) => x.context),
+    compared: rows.map((x) => x.compared),
+    noText,
+    followUps,
+  };
 }
 
 /** Per item: what its lookup costs (embedding of the compared text + the store query), femto-USD. */
-function lookupCosts(prep: Prepared, requests: readonly SimRequest[], p: SemanticCacheParams, ctx: LeverContext): { costs: bigint[]; embedNote?: string; embeddingTokens: number; estimated: boolean } {
+function lookupCosts(
+  prep: Prepared,
+  requests: readonly SimRequest[],
+  p: SemanticCacheParams,
+  ctx: LeverContext,
+): { costs: bigint[]; embedNote?: string; embeddingTokens: number; estimated: boolean } {
   const store = decimalToScaled(p.lookupCostUsd, 15);
   const res = p.embeddingModel === 'none' ? undefined : ctx.resolve(p.embeddingModel);
   if (p.embeddingModel !== 'none' && !res && p.embeddingModel !== DEFAULT_EMBEDDING_MODEL)
-    throw new UserError(`semanticCache: embeddingModel "${p.embeddingModel}" is not in the pricing catalog`, 'use a model id that `tokenomics prices MODEL` resolves, or embeddingModel: none');
-  if (!res) return { costs: prep.at.map(() => store), embeddingTokens: 0, estimated: false, embedNote: p.embeddingModel === 'none' ? undefined : `${DEFAULT_EMBEDDING_MODEL} is not in the catalog: query embeddings not priced (set embeddingModel)` };
+    throw new UserError(
+      `semanticCache: embeddingModel "${p.embeddingModel}" is not in the pricing catalog`,
+      'use a model id that `tokenomics prices MODEL` resolves, or embeddingModel: none',
+    );
+  if (!res)
+    return {
+      costs: prep.at.map(() => store),
+      embeddingTokens: 0,
+      estimated: false,
+      embedNote:
+        p.embeddingModel === 'none'
+          ? undefined
+          : `${DEFAULT_EMBEDDING_MODEL} is not in the catalog: query embeddings not priced (set embeddingModel)`,
+    };
   const enc = res.entry.tokenizer?.encoding;
   const encode = ctx.env.encode;
   const memo = new Map<string, number>();
@@ -212,7 +268,21 @@ function lookupCosts(prep: Prepared, requests: readonly SimRequest[], p: Semanti
     }
     embeddingTokens += n * requests[i].weight;
     const r = requests[i];
-    const embed = ctx.cost({ ...r, model: res.entry.id, serviceTier: 'standard', inputTokens: n, cacheReadTokens: 0, cacheWrite5mTokens: 0, cacheWrite1hTokens: 0, outputTokens: 0, retryFactor: 1, weight: 1, dropped: false, extraFemto: 0n }) ?? 0n;
+    const embed =
+      ctx.cost({
+        ...r,
+        model: res.entry.id,
+        serviceTier: 'standard',
+        inputTokens: n,
+        cacheReadTokens: 0,
+        cacheWrite5mTokens: 0,
+        cacheWrite1hTokens: 0,
+        outputTokens: 0,
+        retryFactor: 1,
+        weight: 1,
+        dropped: false,
+        extraFemto: 0n,
+      }) ?? 0n;
     return embed + store;
   });
   return { costs, embeddingTokens, estimated };
@@ -225,7 +295,14 @@ function replayAll(prep: Prepared, p: SemanticCacheParams, ctx: LeverContext): (
   return (th) => hits[ths.indexOf(th)];
 }
 
-function curveSection(prep: Prepared, replay: (threshold: number) => SemanticHits, ctx: LeverContext, requests: readonly SimRequest[], lookup: readonly bigint[], p: SemanticCacheParams): { section: Section; pairs: Section | undefined } {
+function curveSection(
+  prep: Prepared,
+  replay: (threshold: number) => SemanticHits,
+  ctx: LeverContext,
+  requests: readonly SimRequest[],
+  lookup: readonly bigint[],
+  p: SemanticCacheParams,
+): { section: Section; pairs: Section | undefined } {
   const rows: Section['rows'] = [];
   const pairRows: Section['rows'] = [];
   const lookups = prep.at.reduce((s, i, k) => s + scaleFemto(lookup[k], requests[i].weight), 0n);
@@ -245,29 +322,58 @@ function curveSection(prep: Prepared, replay: (threshold: number) => SemanticHit
     rows.push({ threshold: th, hits: n, hitRate: prep.items.length ? n / prep.items.length : 0, saved, net: saved - lookups });
     if (ctx.env.explain) {
       matched.sort((a, b) => hits.similarity[a] - hits.similarity[b] || a - b);
-      for (const k of matched.slice(0, 3)) pairRows.push({ threshold: th, similarity: Number(hits.similarity[k].toFixed(3)), query: inert(prep.texts[k], 80), matched: inert(prep.texts[hits.match[k]], 80) });
+      for (const k of matched.slice(0, 3))
+        pairRows.push({
+          threshold: th,
+          similarity: Number(hits.similarity[k].toFixed(3)),
+          query: inert(prep.texts[k], 80),
+          matched: inert(prep.texts[hits.match[k]], 80),
+        });
     }
   }
   const section: Section = {
-    id: 'semantic-curve', title: 'Semantic cache: hit rate and saving by threshold',
-    columns: [col('threshold', 'Threshold', 'number'), col('hits', 'Hits', 'int'), col('hitRate', 'Hit rate', 'pct'), col('saved', 'Calls saved', 'usd'), col('net', 'Net of lookups', 'usd')],
+    id: 'semantic-curve',
+    title: 'Semantic cache: hit rate and saving by threshold',
+    columns: [
+      col('threshold', 'Threshold', 'number'),
+      col('hits', 'Hits', 'int'),
+      col('hitRate', 'Hit rate', 'pct'),
+      col('saved', 'Calls saved', 'usd'),
+      col('net', 'Net of lookups', 'usd'),
+    ],
     rows,
   };
-  const pairs: Section | undefined = ctx.env.explain ? {
-    id: 'semantic-pairs', title: 'Semantic cache: lowest-similarity matches per threshold (false-hit risk)',
-    columns: [col('threshold', 'Threshold', 'number'), col('similarity', 'Similarity', 'number'), col('query', 'Query'), col('matched', 'Answered from')], rows: pairRows,
-  } : undefined;
+  const pairs: Section | undefined = ctx.env.explain
+    ? {
+        id: 'semantic-pairs',
+        title: 'Semantic cache: lowest-similarity matches per threshold (false-hit risk)',
+        columns: [
+          col('threshold', 'Threshold', 'number'),
+          col('similarity', 'Similarity', 'number'),
+          col('query', 'Query'),
+          col('matched', 'Answered from'),
+        ],
+        rows: pairRows,
+      }
+    : undefined;
   return { section, pairs };
 }
 
 /** Up to `n` hits, lowest similarity first (the likeliest false hits), with both sides' context. */
-function sampleHits(prep: Prepared, hits: SemanticHits, n: number): Array<{ similarity: number; query: string; context: string; answeredFrom: string; answeredContext: string }> {
+function sampleHits(
+  prep: Prepared,
+  hits: SemanticHits,
+  n: number,
+): Array<{ similarity: number; query: string; context: string; answeredFrom: string; answeredContext: string }> {
   const ks: number[] = [];
   hits.match.forEach((m, k) => m >= 0 && ks.push(k));
   ks.sort((a, b) => hits.similarity[a] - hits.similarity[b] || a - b);
   return ks.slice(0, n).map((k) => ({
-    similarity: Number(hits.similarity[k].toFixed(3)), query: prep.texts[k].slice(0, 200), context: prep.contexts[k],
-    answeredFrom: prep.texts[hits.match[k]].slice(0, 200), answeredContext: prep.contexts[hits.match[k]],
+    similarity: Number(hits.similarity[k].toFixed(3)),
+    query: prep.texts[k].slice(0, 200),
+    context: prep.contexts[k],
+    answeredFrom: prep.texts[hits.match[k]].slice(0, 200),
+    answeredContext: prep.contexts[hits.match[k]],
   }));
 }
 
@@ -295,25 +401,68 @@ function applySemantic(requests: readonly SimRequest[], p: SemanticCacheParams, 
   const { section, pairs } = curveSection(prep, replay, ctx, requests, lookup.costs, p);
   const samples = sampleHits(prep, hits, 5);
   const sampleSection: Section = {
-    id: 'semantic-samples', title: `Semantic cache: sample hits at ${p.threshold} with their context (lowest similarity first)`,
-    columns: [col('similarity', 'Similarity', 'number'), col('query', 'Query'), col('context', 'Context'), col('answeredFrom', 'Answered from'), col('answeredContext', 'Its context')],
-    rows: samples.map((x) => ({ ...x, query: inert(x.query, 60), context: inert(x.context, 60), answeredFrom: inert(x.answeredFrom, 60), answeredContext: inert(x.answeredContext, 60) })),
+    id: 'semantic-samples',
+    title: `Semantic cache: sample hits at ${p.threshold} with their context (lowest similarity first)`,
+    columns: [
+      col('similarity', 'Similarity', 'number'),
+      col('query', 'Query'),
+      col('context', 'Context'),
+      col('answeredFrom', 'Answered from'),
+      col('answeredContext', 'Its context'),
+    ],
+    rows: samples.map((x) => ({
+      ...x,
+      query: inert(x.query, 60),
+      context: inert(x.context, 60),
+      answeredFrom: inert(x.answeredFrom, 60),
+      answeredContext: inert(x.answeredContext, 60),
+    })),
   };
   const notes: string[] = [];
-  if (prep.noText > 0) notes.push(`${prep.noText} request(s) in scope without a query text (text.query or a user message, matching queryPattern if given) could not be matched and were left as logged`);
-  if (prep.followUps > 0) notes.push(`${prep.followUps} follow-up request(s) not looked up: ${p.context === 'first-turn' ? 'context first-turn serves only requests without prior turns' : 'their prior messages are not in the log'}`);
+  if (prep.noText > 0)
+    notes.push(
+      `${prep.noText} request(s) in scope without a query text (text.query or a user message, matching queryPattern if given) could not be matched and were left as logged`,
+    );
+  if (prep.followUps > 0)
+    notes.push(
+      `${prep.followUps} follow-up request(s) not looked up: ${p.context === 'first-turn' ? 'context first-turn serves only requests without prior turns' : 'their prior messages are not in the log'}`,
+    );
   if (lookup.embedNote) notes.push(lookup.embedNote);
   const totalLookup = prep.at.reduce((a, i, k) => a + scaleFemto(lookup.costs[k], requests[i].weight), 0n);
   return {
     requests: out,
     assumptions: [
-      ['query', p.queryPattern ? `first group of /${p.queryPattern.source}/m in the last user message (its last ${MAX_PATTERN_INPUT} characters)` : 'text.query, else the last user message'],
-      ['context', p.context === 'first-turn' ? 'first-turn: only requests without prior turns are served or stored' : p.context === 'context' ? 'context: a pair\'s similarity is the smaller of the queries\' and of the preceding user/assistant messages\'' : 'query-only: prior turns ignored (optimistic: a follow-up such as "Yes" can match another conversation)'],
-      ['similarity', `exact Jaccard over ${p.shingleWords}-word shingles of normalised queries (MinHash LSH, 32x4, seed ${p.seed} picks candidates); embeddings not used for matching`],
-      ['threshold / TTL / capacity', `${p.threshold} / ${p.ttl} / ${p.capacity} entries per ${p.scope === 'all' ? 'cache' : p.scope} (LRU)${ctx.ttlScale !== 1 ? `; at x${ctx.ttlScale} volume the TTL spans x${ctx.ttlScale} as many queries and the capacity 1/${ctx.ttlScale} of the logged time` : ''}`],
-      ['lookup cost', `${p.embeddingModel === 'none' ? 'no embedding' : `embedding of the compared text with ${p.embeddingModel}${lookup.estimated ? ' (tokens estimated at 4 characters each)' : ''}`} + $${p.lookupCostUsd} store query per lookup${p.lookupCostUsd === DEFAULT_LOOKUP_COST_USD ? ' (default, an assumption: set lookupCostUsd)' : ''}, hit or miss: ${formatUsd(totalLookup)} in all`],
+      [
+        'query',
+        p.queryPattern
+          ? `first group of /${p.queryPattern.source}/m in the last user message (its last ${MAX_PATTERN_INPUT} characters)`
+          : 'text.query, else the last user message',
+      ],
+      [
+        'context',
+        p.context === 'first-turn'
+          ? 'first-turn: only requests without prior turns are served or stored'
+          : p.context === 'context'
+            ? "context: a pair's similarity is the smaller of the queries' and of the preceding user/assistant messages'"
+            : 'query-only: prior turns ignored (optimistic: a follow-up such as "Yes" can match another conversation)',
+      ],
+      [
+        'similarity',
+        `exact Jaccard over ${p.shingleWords}-word shingles of normalised queries (MinHash LSH, 32x4, seed ${p.seed} picks candidates); embeddings not used for matching`,
+      ],
+      [
+        'threshold / TTL / capacity',
+        `${p.threshold} / ${p.ttl} / ${p.capacity} entries per ${p.scope === 'all' ? 'cache' : p.scope} (LRU)${ctx.ttlScale !== 1 ? `; at x${ctx.ttlScale} volume the TTL spans x${ctx.ttlScale} as many queries and the capacity 1/${ctx.ttlScale} of the logged time` : ''}`,
+      ],
+      [
+        'lookup cost',
+        `${p.embeddingModel === 'none' ? 'no embedding' : `embedding of the compared text with ${p.embeddingModel}${lookup.estimated ? ' (tokens estimated at 4 characters each)' : ''}`} + $${p.lookupCostUsd} store query per lookup${p.lookupCostUsd === DEFAULT_LOOKUP_COST_USD ? ' (default, an assumption: set lookupCostUsd)' : ''}, hit or miss: ${formatUsd(totalLookup)} in all`,
+      ],
       ['answer quality', 'a hit is assumed to serve the user as well as a fresh call (see the sample hits)'],
-      ['later turns', `${Math.round(history.requests)} later turn(s) re-send the cached answer's length (${history.tokens >= 0 ? '+' : ''}${Math.round(history.tokens)} prompt tokens)`],
+      [
+        'later turns',
+        `${Math.round(history.requests)} later turn(s) re-send the cached answer's length (${history.tokens >= 0 ? '+' : ''}${Math.round(history.tokens)} prompt tokens)`,
+      ],
     ],
     notes,
     metrics: [
@@ -322,7 +471,16 @@ function applySemantic(requests: readonly SimRequest[], p: SemanticCacheParams, 
       ['hits that were exact repeats', n ? `${((100 * exact) / n).toFixed(1)}%` : '-'],
     ],
     details: pairs ? [section, sampleSection, pairs] : [section, sampleSection],
-    json: { queries: prep.items.length, hits: n, exactRepeats: exact, followUpsNotLookedUp: prep.followUps, context: p.context, lookupCostUsd: femtoToUsdNumber(totalLookup), embeddingTokens: lookup.embeddingTokens, sampleHits: samples },
+    json: {
+      queries: prep.items.length,
+      hits: n,
+      exactRepeats: exact,
+      followUpsNotLookedUp: prep.followUps,
+      context: p.context,
+      lookupCostUsd: femtoToUsdNumber(totalLookup),
+      embeddingTokens: lookup.embeddingTokens,
+      sampleHits: samples,
+    },
   };
 }
 

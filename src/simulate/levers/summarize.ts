@@ -57,7 +57,9 @@ export const summarizeFields: Record<string, Field> = {
 };
 
 export function checkSummarize(raw: Record<string, unknown>): ValidationError[] {
-  return raw.afterTurns === undefined && raw.afterTokens === undefined ? [{ path: [], message: 'give afterTurns or afterTokens (or both)' }] : [];
+  return raw.afterTurns === undefined && raw.afterTokens === undefined
+    ? [{ path: [], message: 'give afterTurns or afterTokens (or both)' }]
+    : [];
 }
 
 function conversations(requests: readonly SimRequest[], ctx: LeverContext): Map<string, number[]> {
@@ -75,9 +77,21 @@ function conversations(requests: readonly SimRequest[], ctx: LeverContext): Map<
 
 function summaryCall(r: SimRequest, p: SummarizeParams, input: number, read: number): SimRequest {
   return {
-    ...r, id: `${r.id}+summarize`, model: p.model ?? r.model, serviceTier: 'standard', origin: 'added', addedBy: 'summarize',
-    inputTokens: input, cacheReadTokens: read, cacheWrite5mTokens: 0, cacheWrite1hTokens: 0, outputTokens: p.summaryTokens,
-    retryFactor: 1, successes: 0, dropped: false, extraFemto: 0n,
+    ...r,
+    id: `${r.id}+summarize`,
+    model: p.model ?? r.model,
+    serviceTier: 'standard',
+    origin: 'added',
+    addedBy: 'summarize',
+    inputTokens: input,
+    cacheReadTokens: read,
+    cacheWrite5mTokens: 0,
+    cacheWrite1hTokens: 0,
+    outputTokens: p.summaryTokens,
+    retryFactor: 1,
+    successes: 0,
+    dropped: false,
+    extraFemto: 0n,
   };
 }
 
@@ -96,10 +110,18 @@ function recache(r: SimRequest, template: number, templateWarm: boolean): SimReq
   if (cached === 0) return r;
   const read = templateWarm ? Math.min(template, cached) : 0;
   const write = cached - read;
-  return r.cacheWrite1hTokens > 0 ? { ...r, cacheReadTokens: read, cacheWrite5mTokens: 0, cacheWrite1hTokens: write } : { ...r, cacheReadTokens: read, cacheWrite5mTokens: write, cacheWrite1hTokens: 0 };
+  return r.cacheWrite1hTokens > 0
+    ? { ...r, cacheReadTokens: read, cacheWrite5mTokens: 0, cacheWrite1hTokens: write }
+    : { ...r, cacheReadTokens: read, cacheWrite5mTokens: write, cacheWrite1hTokens: 0 };
 }
 
-function summarizeConversation(src: readonly SimRequest[], out: SimRequest[], list: number[], p: SummarizeParams, ctx: LeverContext): ConvResult {
+function summarizeConversation(
+  src: readonly SimRequest[],
+  out: SimRequest[],
+  list: number[],
+  p: SummarizeParams,
+  ctx: LeverContext,
+): ConvResult {
   const first = promptOf(src[list[0]]);
   let removed = 0; // tokens cut from every later turn
   let baseTurn = src[list[0]].record.turn! - 1; // turns up to here are summarised
@@ -143,7 +165,11 @@ function summarizeConversation(src: readonly SimRequest[], out: SimRequest[], li
 }
 
 function applySummarize(requests: readonly SimRequest[], p: SummarizeParams, ctx: LeverContext): LeverOutcome {
-  if (p.model && !ctx.resolve(p.model)) throw new UserError(`summarize: model "${p.model}" is not in the pricing catalog`, 'use a model id that `tokenomics prices MODEL` resolves');
+  if (p.model && !ctx.resolve(p.model))
+    throw new UserError(
+      `summarize: model "${p.model}" is not in the pricing catalog`,
+      'use a model id that `tokenomics prices MODEL` resolves',
+    );
   const out = requests.slice();
   const convs = conversations(requests, ctx);
   const added: SimRequest[] = [];
@@ -164,21 +190,58 @@ function applySummarize(requests: readonly SimRequest[], p: SummarizeParams, ctx
     for (const a of res.added) after += ctx.cost(a) ?? 0n;
   }
   const n = BigInt(Math.max(1, touched));
-  const details: Section[] = [{
-    id: 'summarize', title: 'Summarization: conversations summarised',
-    columns: [col('conversations', 'Conversations', 'int'), col('summarised', 'Summarised', 'int'), col('calls', 'Summary calls', 'int'), col('before', 'Cost/conv before', 'usd'), col('after', 'Cost/conv after', 'usd')],
-    rows: [{ conversations: convs.size, summarised: touched, calls: added.length, before: touched ? before / n : undefined, after: touched ? after / n : undefined }],
-  }];
+  const details: Section[] = [
+    {
+      id: 'summarize',
+      title: 'Summarization: conversations summarised',
+      columns: [
+        col('conversations', 'Conversations', 'int'),
+        col('summarised', 'Summarised', 'int'),
+        col('calls', 'Summary calls', 'int'),
+        col('before', 'Cost/conv before', 'usd'),
+        col('after', 'Cost/conv after', 'usd'),
+      ],
+      rows: [
+        {
+          conversations: convs.size,
+          summarised: touched,
+          calls: added.length,
+          before: touched ? before / n : undefined,
+          after: touched ? after / n : undefined,
+        },
+      ],
+    },
+  ];
   return {
     requests: [...out, ...added],
     assumptions: [
-      ['trigger', [p.afterTurns !== undefined ? `> ${p.afterTurns} turns` : '', p.afterTokens !== undefined ? `> ${p.afterTokens} history tokens` : ''].filter(Boolean).join(' or ')],
-      ['summary', `${p.summaryTokens} tokens by ${p.model ?? 'the conversation model'}, ${p.instructionTokens} instruction tokens per call`],
-      ['history', 'turn t carries prompt(t-1) + output(t-1) - prompt(turn 1) history tokens; its new message is sent verbatim after the summary; removed tokens come off the cached prefix first'],
-      ['cache', `${warmReads} summary call(s) read the conversation's warm prefix; the turn that first sends a summary reads its template and writes the rest anew`],
+      [
+        'trigger',
+        [
+          p.afterTurns !== undefined ? `> ${p.afterTurns} turns` : '',
+          p.afterTokens !== undefined ? `> ${p.afterTokens} history tokens` : '',
+        ]
+          .filter(Boolean)
+          .join(' or '),
+      ],
+      [
+        'summary',
+        `${p.summaryTokens} tokens by ${p.model ?? 'the conversation model'}, ${p.instructionTokens} instruction tokens per call`,
+      ],
+      [
+        'history',
+        'turn t carries prompt(t-1) + output(t-1) - prompt(turn 1) history tokens; its new message is sent verbatim after the summary; removed tokens come off the cached prefix first',
+      ],
+      [
+        'cache',
+        `${warmReads} summary call(s) read the conversation's warm prefix; the turn that first sends a summary reads its template and writes the rest anew`,
+      ],
     ],
     notes: convs.size === 0 ? ['no multi-turn conversations in scope (records need conversationId and turn)'] : [],
-    metrics: [['conversations summarised', `${touched} of ${convs.size}`], ['summary calls added', String(added.length)]],
+    metrics: [
+      ['conversations summarised', `${touched} of ${convs.size}`],
+      ['summary calls added', String(added.length)],
+    ],
     details,
     json: { conversations: convs.size, summarised: touched, summaryCalls: added.length, summaryCallsReadingCache: warmReads },
   };

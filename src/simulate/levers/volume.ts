@@ -64,7 +64,13 @@ function replicas(r: SimRequest, k: number, jitterMs: number): SimRequest[] {
   for (let j = 1; j < copies; j++) {
     const key = `${r.conversation ?? r.record.id}:${j}`;
     const shift = (unitOf(key) * 2 - 1) * jitterMs;
-    out.push({ ...r, id: `${r.id}#${j}`, origin: 'replica', replica: j, timeMs: r.timeMs === undefined ? undefined : Math.round(r.timeMs + shift) });
+    out.push({
+      ...r,
+      id: `${r.id}#${j}`,
+      origin: 'replica',
+      replica: j,
+      timeMs: r.timeMs === undefined ? undefined : Math.round(r.timeMs + shift),
+    });
   }
   return out;
 }
@@ -76,7 +82,10 @@ function applyVolume(requests: readonly SimRequest[], p: VolumeParams, ctx: Leve
     let copies = 0;
     for (const r of requests) if (ctx.inScope(r) && r.origin !== 'added') copies += Math.ceil(kOf(r));
     if (copies > MAX_REPLICATED_REQUESTS)
-      throw new UserError(`volume: method replicate at k = ${p.k} would make ${copies.toLocaleString('en-US')} requests (about ${Math.ceil(copies / 1e6)} GB of memory); the limit is ${MAX_REPLICATED_REQUESTS.toLocaleString('en-US')}`, 'use method: compress (the default), which handles any k in the memory of the log itself');
+      throw new UserError(
+        `volume: method replicate at k = ${p.k} would make ${copies.toLocaleString('en-US')} requests (about ${Math.ceil(copies / 1e6)} GB of memory); the limit is ${MAX_REPLICATED_REQUESTS.toLocaleString('en-US')}`,
+        'use method: compress (the default), which handles any k in the memory of the log itself',
+      );
   }
   const out: SimRequest[] = [];
   const added: SimRequest[] = [];
@@ -93,14 +102,23 @@ function applyVolume(requests: readonly SimRequest[], p: VolumeParams, ctx: Leve
     }
   }
   const notes: string[] = [];
-  if (method === 'compress' && p.perFeature) notes.push('per-feature growth: prefix caches use each request\'s own k; the semantic cache\'s TTL and capacity scale by the overall k only');
-  if (p.k < 1) notes.push(`k = ${p.k} below 1: weights shrink, but caches keep the hits the logged traffic had (fewer arrivals would hit less)`);
+  if (method === 'compress' && p.perFeature)
+    notes.push(
+      "per-feature growth: prefix caches use each request's own k; the semantic cache's TTL and capacity scale by the overall k only",
+    );
+  if (p.k < 1)
+    notes.push(`k = ${p.k} below 1: weights shrink, but caches keep the hits the logged traffic had (fewer arrivals would hit less)`);
   return {
     requests: [...out, ...added],
     ttlScale: method === 'compress' ? ctx.ttlScale * p.k : ctx.ttlScale,
     assumptions: [
       ['volume', `x${p.k}${p.perFeature ? ` (per feature: ${[...p.perFeature].map(([f, g]) => `${f} x${g}`).join(', ')})` : ''}`],
-      ['volume method', method === 'replicate' ? `replicated requests, jitter ±${p.jitterMinutes} min, copies are other users (dynamic text differs)` : 'weights x k; shared prefixes get (k - 1) x their logged arrivals more, private history is cached as logged; semantic cache TTL x k, capacity / k'],
+      [
+        'volume method',
+        method === 'replicate'
+          ? `replicated requests, jitter ±${p.jitterMinutes} min, copies are other users (dynamic text differs)`
+          : 'weights x k; shared prefixes get (k - 1) x their logged arrivals more, private history is cached as logged; semantic cache TTL x k, capacity / k',
+      ],
     ],
     notes,
     metrics: [['requests after scaling', String(out.length + added.length)]],

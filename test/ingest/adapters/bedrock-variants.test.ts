@@ -27,7 +27,13 @@ describe('bedrock spelling variants', () => {
       'anthropic.claude-3-haiku-20240307-v1:0': tot({ records: 1, input: 15, cacheRead: 600, output: 7 }),
       // line 9: streamed invocation log whose cache counts are only in amazon-bedrock-invocationMetrics (7000 read, 300 written);
       // line 10: invocation log spelling the read as cacheReadInputTokens (800)
-      'us.anthropic.claude-sonnet-4-20250514-v1:0': tot({ records: 2, input: 9 + 50, cacheRead: 7000 + 800, write5m: 300, output: 120 + 10 }),
+      'us.anthropic.claude-sonnet-4-20250514-v1:0': tot({
+        records: 2,
+        input: 9 + 50,
+        cacheRead: 7000 + 800,
+        write5m: 300,
+        output: 120 + 10,
+      }),
     });
     expect(r.skips).toEqual({});
     expect(r.rejects).toEqual([]);
@@ -40,15 +46,20 @@ describe('bedrock spelling variants', () => {
   });
 
   it('detects every line as bedrock, and an Anthropic body behind a modelId ahead of the Anthropic reader', () => {
-    for (const l of fixture('bedrock/variants.jsonl').text.trim().split('\n')) expect(bedrockAdapter.detect(JSON.parse(l))).toBeGreaterThan(0);
+    for (const l of fixture('bedrock/variants.jsonl').text.trim().split('\n'))
+      expect(bedrockAdapter.detect(JSON.parse(l))).toBeGreaterThan(0);
     const wrapped = JSON.parse(fixture('bedrock/variants.jsonl').text.trim().split('\n')[7]);
     expect(bedrockAdapter.detect(wrapped)).toBeGreaterThan(90);
     expect(bedrockAdapter.detect(wrapped.response)).toBe(0);
   });
 
   it('reads a Titan embeddings body as input only', () => {
-    const e = run(bedrockAdapter, [{ name: 'e.jsonl', text: JSON.stringify({ modelId: 'amazon.titan-embed-text-v2:0', embedding: [0.1, 0.2], inputTextTokenCount: 7 }) }]);
-    expect(e.records.map((x) => [x.model, x.inputTokens, x.outputTokens, x.tags.operation])).toEqual([['amazon.titan-embed-text-v2:0', 7, 0, 'embeddings']]);
+    const e = run(bedrockAdapter, [
+      { name: 'e.jsonl', text: JSON.stringify({ modelId: 'amazon.titan-embed-text-v2:0', embedding: [0.1, 0.2], inputTextTokenCount: 7 }) },
+    ]);
+    expect(e.records.map((x) => [x.model, x.inputTokens, x.outputTokens, x.tags.operation])).toEqual([
+      ['amazon.titan-embed-text-v2:0', 7, 0, 'embeddings'],
+    ]);
   });
 
   it('rejects disagreeing spellings and breakdowns with both values; skips a response without usage', () => {

@@ -21,14 +21,17 @@ describe('claude-code lines without type', () => {
   });
 
   it('detects every line by its shape', () => {
-    for (const l of fixture('claude-code/untyped.jsonl').text.trim().split('\n')) expect(claudeCodeAdapter.detect(JSON.parse(l))).toBeGreaterThan(50);
+    for (const l of fixture('claude-code/untyped.jsonl').text.trim().split('\n'))
+      expect(claudeCodeAdapter.detect(JSON.parse(l))).toBeGreaterThan(50);
   });
 
   it('rejects bad untyped lines with both numbers; skips one without usage; counts one without a model', () => {
     const b = run(claudeCodeAdapter, [fixture('claude-code/untyped-bad.jsonl')]);
     expect(rejectCodes(b)).toEqual({ 'inconsistent-counts': 1, 'invalid-type': 1 });
     expect(b.rejects[0]).toMatchObject({ line: 1, path: 'message.usage.cache_creation_input_tokens' });
-    expect(b.rejects[0].message).toBe('cache_creation_input_tokens (500) differs from its TTL breakdown cache_creation (100 5m + 100 1h = 200)');
+    expect(b.rejects[0].message).toBe(
+      'cache_creation_input_tokens (500) differs from its TTL breakdown cache_creation (100 5m + 100 1h = 200)',
+    );
     expect(b.rejects[1]).toMatchObject({ line: 2, path: 'message.usage.input_tokens' });
     expect(b.skips).toEqual({ 'no-usage': 1 });
     expect(totalsByModel(b.records)).toEqual({

@@ -16,7 +16,12 @@ function rng(seed: number): () => number {
 }
 
 describe('RecentKeys', () => {
-  for (const [window, keys, steps, seed] of [[50, 80, 5000, 1], [1000, 300, 20000, 2], [10, 5, 2000, 3], [100, 100000, 30000, 4]] as const) {
+  for (const [window, keys, steps, seed] of [
+    [50, 80, 5000, 1],
+    [1000, 300, 20000, 2],
+    [10, 5, 2000, 3],
+    [100, 100000, 30000, 4],
+  ] as const) {
     it(`matches the reference (window ${window}, ${keys} distinct keys, ${steps} lines)`, () => {
       const rand = rng(seed);
       const recent = new RecentKeys(window);

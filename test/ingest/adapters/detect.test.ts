@@ -60,7 +60,11 @@ describe('provider fixtures through the real reader', () => {
   });
 
   it('balances read = counted + skipped + rejected for line-per-value files', async () => {
-    const res = await ingest([FIXTURES + 'anthropic/messages.jsonl', FIXTURES + 'claude-code/session.jsonl'], { keepText: false }, () => {});
+    const res = await ingest(
+      [FIXTURES + 'anthropic/messages.jsonl', FIXTURES + 'claude-code/session.jsonl'],
+      { keepText: false },
+      () => {},
+    );
     const sum = (o: Record<string, number>) => Object.values(o).reduce((a, b) => a + b, 0);
     expect(res.counts.counted + sum(res.counts.skipped) + sum(res.counts.rejected)).toBe(res.counts.read);
   });

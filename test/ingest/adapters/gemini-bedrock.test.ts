@@ -34,8 +34,13 @@ describe('gemini adapter', () => {
   it('keeps request text with keepText (thought parts excluded from completion)', () => {
     const k = run(geminiAdapter, [fixture('gemini/responses.jsonl')], { keepText: true });
     expect(k.records.find((x) => x.serviceTier === 'priority')?.text).toEqual({
-      messages: [{ role: 'system', content: 'Be exact.' }, { role: 'user', content: '2+2?' }],
-      prompt: 'system: Be exact.\n\nuser: 2+2?', query: '2+2?', completion: '4',
+      messages: [
+        { role: 'system', content: 'Be exact.' },
+        { role: 'user', content: '2+2?' },
+      ],
+      prompt: 'system: Be exact.\n\nuser: 2+2?',
+      query: '2+2?',
+      completion: '4',
     });
     expect(byId(k, 'r1').text).toEqual({ completion: 'The answer is 7.' });
   });
@@ -51,7 +56,11 @@ describe('gemini adapter', () => {
   it('rejects bad lines', () => {
     const b = run(geminiAdapter, [fixture('gemini/bad.jsonl')]);
     expect(rejectCodes(b)).toEqual({
-      'inconsistent-counts': 1, 'negative-count': 1, 'invalid-type': 1, 'invalid-count': 1, 'invalid-timestamp': 1,
+      'inconsistent-counts': 1,
+      'negative-count': 1,
+      'invalid-type': 1,
+      'invalid-count': 1,
+      'invalid-timestamp': 1,
     });
     expect(b.rejects[0].path).toBe('usageMetadata.cachedContentTokenCount');
     expect(totalsByModel(b.records)).toEqual({
@@ -67,7 +76,14 @@ describe('bedrock adapter', () => {
   it('computes per-model buckets by hand (input excludes cache)', () => {
     expect(totalsByModel(r.records)).toEqual({
       // 1200 writes split by the logged body's usage.cache_creation: 200 5m + 1000 1h
-      'us.anthropic.claude-sonnet-4-5-20250929-v1:0': tot({ records: 1, input: 25, cacheRead: 30000, write5m: 200, write1h: 1000, output: 450 }),
+      'us.anthropic.claude-sonnet-4-5-20250929-v1:0': tot({
+        records: 1,
+        input: 25,
+        cacheRead: 30000,
+        write5m: 200,
+        write1h: 1000,
+        output: 450,
+      }),
       'global.anthropic.claude-haiku-4-5-20251001-v1:0': tot({ records: 1, input: 400, output: 60 }),
       // no TTL split available: all 500 writes are 5m
       'anthropic.claude-3-5-haiku-20241022-v1:0': tot({ records: 1, input: 1000, write5m: 500, output: 100 }),
@@ -83,7 +99,12 @@ describe('bedrock adapter', () => {
   });
 
   it('sets regional from the model id, tags and time', () => {
-    expect(byId(r, 'b1f0c7d2-0001')).toMatchObject({ regional: true, timestamp: '2025-11-13T06:31:05.000Z', provider: 'bedrock', tags: { region: 'us-west-2', operation: 'InvokeModel' } });
+    expect(byId(r, 'b1f0c7d2-0001')).toMatchObject({
+      regional: true,
+      timestamp: '2025-11-13T06:31:05.000Z',
+      provider: 'bedrock',
+      tags: { region: 'us-west-2', operation: 'InvokeModel' },
+    });
     expect(byId(r, 'b1f0c7d2-0002').regional).toBe(false);
     expect(byId(r, 'b1f0c7d2-0003')).toMatchObject({ regional: true, tags: { feature: 'support', customer: 'initech' } });
     expect(byId(r, 'b1f0c7d2-0004').regional).toBeUndefined();
@@ -103,7 +124,11 @@ describe('bedrock adapter', () => {
   it('rejects bad lines', () => {
     const b = run(bedrockAdapter, [fixture('bedrock/bad.jsonl')]);
     expect(rejectCodes(b)).toEqual({
-      'negative-count': 1, 'invalid-type': 1, 'missing-field': 1, 'invalid-timestamp': 1, 'inconsistent-counts': 1,
+      'negative-count': 1,
+      'invalid-type': 1,
+      'missing-field': 1,
+      'invalid-timestamp': 1,
+      'inconsistent-counts': 1,
     });
     expect(b.rejects.find((x) => x.line === 4)?.path).toBe('input.inputTokenCount');
     // lines 1 and 6 carry usage but no modelId: counted under (no model), 5 + 5 in, 5 + 5 out
@@ -112,6 +137,7 @@ describe('bedrock adapter', () => {
   });
 
   it('detects invocation logs and Converse responses', () => {
-    for (const l of fixture('bedrock/invocations.jsonl').text.trim().split('\n')) expect(bedrockAdapter.detect(JSON.parse(l))).toBeGreaterThan(50);
+    for (const l of fixture('bedrock/invocations.jsonl').text.trim().split('\n'))
+      expect(bedrockAdapter.detect(JSON.parse(l))).toBeGreaterThan(50);
   });
 });

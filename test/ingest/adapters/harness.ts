@@ -52,14 +52,26 @@ export function run(adapter: JsonAdapter, files: InputFile[], options: Partial<I
   let line = 0;
   let fileState = new Map<string, unknown>();
   const ctx: IngestContext = {
-    get file() { return file; },
-    get line() { return line; },
+    get file() {
+      return file;
+    },
+    get line() {
+      return line;
+    },
     options: { keepText: false, ...options },
-    get fileState() { return fileState; },
+    get fileState() {
+      return fileState;
+    },
     runState,
-    emit: (r) => { out.records.push(r); },
-    skip: (reason) => { out.skips[reason] = (out.skips[reason] ?? 0) + 1; },
-    reject: (code, message, path, hint) => { out.rejects.push({ code, message, path, hint, file, line }); },
+    emit: (r) => {
+      out.records.push(r);
+    },
+    skip: (reason) => {
+      out.skips[reason] = (out.skips[reason] ?? 0) + 1;
+    },
+    reject: (code, message, path, hint) => {
+      out.rejects.push({ code, message, path, hint, file, line });
+    },
   };
   for (const f of files) {
     file = f.name;

@@ -8,7 +8,8 @@ describe('hot-path helpers', () => {
       x += (i * 7919) % 1733; // irregular steps, some within the same second
       expect(isoString(x)).toBe(new Date(x).toISOString());
     }
-    for (const ms of [Date.UTC(2026, 0, 1), Date.UTC(2026, 0, 1) - 1, Date.UTC(2028, 1, 29, 23, 59, 59, 999)]) expect(isoString(ms)).toBe(new Date(ms).toISOString());
+    for (const ms of [Date.UTC(2026, 0, 1), Date.UTC(2026, 0, 1) - 1, Date.UTC(2028, 1, 29, 23, 59, 59, 999)])
+      expect(isoString(ms)).toBe(new Date(ms).toISOString());
   });
 
   it('memoised provider inference keeps the fallback per call', () => {

@@ -16,13 +16,18 @@ describe('langfuse older usage shapes', () => {
     expect(r.skips).toEqual({});
     expect(r.rejects).toEqual([]);
     expect(byId(r, 'old-5').tags.operation).toBe('embeddings');
-    for (const l of fixture('langfuse/older-shapes.jsonl').text.trim().split('\n')) expect(langfuseAdapter.detect(JSON.parse(l))).toBeGreaterThan(0);
+    for (const l of fixture('langfuse/older-shapes.jsonl').text.trim().split('\n'))
+      expect(langfuseAdapter.detect(JSON.parse(l))).toBeGreaterThan(0);
   });
 
   it('rejects a total that is not the sum of its parts, with both numbers', () => {
     const b = run(langfuseAdapter, [fixture('langfuse/older-shapes-bad.jsonl')]);
     expect(rejectCodes(b)).toEqual({ 'inconsistent-counts': 2, 'negative-count': 1 });
-    expect(b.rejects[0]).toMatchObject({ line: 1, path: 'totalUsage', message: 'totalUsage (200) is not inputUsage + outputUsage (100 + 10 = 110)' });
+    expect(b.rejects[0]).toMatchObject({
+      line: 1,
+      path: 'totalUsage',
+      message: 'totalUsage (200) is not inputUsage + outputUsage (100 + 10 = 110)',
+    });
     expect(b.rejects[1]).toMatchObject({ line: 2, path: 'promptTokens' });
     expect(b.rejects[2]).toMatchObject({ line: 3, message: 'usage.total (99) is not usage.input + usage.output (10 + 2 = 12)' });
     expect(b.skips).toEqual({ 'no-usage': 1 });

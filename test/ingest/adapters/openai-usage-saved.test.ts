@@ -8,7 +8,14 @@ import { FIXTURES, fixture, rejectCodes, run, tot, totalsByModel } from './harne
 describe('openai-usage saved as buckets', () => {
   const expected = {
     // day 1: 10000 - 4000 cached = 6000 uncached; day 3: 500 - 100 cached - 50 cache write = 350
-    'gpt-4o-mini-2024-07-18': tot({ records: 2, requests: 20 + 2, input: 6000 + 350, cacheRead: 4000 + 100, write5m: 50, output: 2000 + 20 }),
+    'gpt-4o-mini-2024-07-18': tot({
+      records: 2,
+      requests: 20 + 2,
+      input: 6000 + 350,
+      cacheRead: 4000 + 100,
+      write5m: 50,
+      output: 2000 + 20,
+    }),
     'gpt-4.1-2025-04-14': tot({ records: 1, requests: 5, input: 3000, output: 500 }),
   };
 

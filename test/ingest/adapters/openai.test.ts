@@ -29,7 +29,12 @@ describe('openai adapter (chat, responses, pairs)', () => {
   });
 
   it('maps tiers, timestamps, ids and providers', () => {
-    expect(byId(r, 'chatcmpl-A1')).toMatchObject({ serviceTier: 'standard', timestamp: '2025-11-13T02:13:20.000Z', timeMs: 1763000000000, provider: 'openai' });
+    expect(byId(r, 'chatcmpl-A1')).toMatchObject({
+      serviceTier: 'standard',
+      timestamp: '2025-11-13T02:13:20.000Z',
+      timeMs: 1763000000000,
+      provider: 'openai',
+    });
     expect(byId(r, 'chatcmpl-A2').serviceTier).toBe('flex');
     expect(byId(r, 'chatcmpl-A3').serviceTier).toBe('priority');
     expect(byId(r, 'resp_R1').serviceTier).toBe('standard');
@@ -38,8 +43,16 @@ describe('openai adapter (chat, responses, pairs)', () => {
   });
 
   it('marks service_tier "fast" as fast mode (priced by the fast multiplier where the catalog has no priority tier)', () => {
-    const body = (id: string, tier: string): string => JSON.stringify({ id, object: 'chat.completion', created: 1793860265, model: 'gpt-6-sol',
-      choices: [], service_tier: tier, usage: { prompt_tokens: 10, completion_tokens: 5, total_tokens: 15 } });
+    const body = (id: string, tier: string): string =>
+      JSON.stringify({
+        id,
+        object: 'chat.completion',
+        created: 1793860265,
+        model: 'gpt-6-sol',
+        choices: [],
+        service_tier: tier,
+        usage: { prompt_tokens: 10, completion_tokens: 5, total_tokens: 15 },
+      });
     const t = run(openaiAdapter, [{ name: 'fast.jsonl', text: [body('f1', 'fast'), body('f2', 'priority')].join('\n') }]);
     expect(byId(t, 'f1')).toMatchObject({ serviceTier: 'priority', fast: true });
     expect(byId(t, 'f2').serviceTier).toBe('priority');
@@ -71,7 +84,10 @@ describe('openai adapter (chat, responses, pairs)', () => {
     const w1 = byId(k, 'chatcmpl-W1');
     expect(w1.imageCount).toBe(1);
     expect(w1.text).toEqual({
-      messages: [{ role: 'system', content: 'You are a search assistant.' }, { role: 'user', content: 'Find red shoes' }],
+      messages: [
+        { role: 'system', content: 'You are a search assistant.' },
+        { role: 'user', content: 'Find red shoes' },
+      ],
       prompt: 'system: You are a search assistant.\n\nuser: Find red shoes',
       query: 'Find red shoes',
       completion: 'Here are three red shoes.',
@@ -80,7 +96,10 @@ describe('openai adapter (chat, responses, pairs)', () => {
   });
 
   it('detects its shapes', () => {
-    const lines = fixture('openai/chat-and-responses.jsonl').text.trim().split('\n').map((l) => JSON.parse(l));
+    const lines = fixture('openai/chat-and-responses.jsonl')
+      .text.trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines.map((v) => openaiAdapter.detect(v) > 0)).toEqual(lines.map(() => true));
     expect(openaiAdapter.detect({ type: 'message', usage: { input_tokens: 1 } })).toBe(0);
   });
@@ -88,10 +107,19 @@ describe('openai adapter (chat, responses, pairs)', () => {
   it('rejects bad lines with a path and a hint', () => {
     const b = run(openaiAdapter, [fixture('openai/bad.jsonl')]);
     expect(rejectCodes(b)).toEqual({
-      'negative-count': 1, 'invalid-type': 2, 'inconsistent-counts': 2,
-      'invalid-count': 1, 'missing-field': 1, 'unrecognized-value': 1, 'invalid-timestamp': 1,
+      'negative-count': 1,
+      'invalid-type': 2,
+      'inconsistent-counts': 2,
+      'invalid-count': 1,
+      'missing-field': 1,
+      'unrecognized-value': 1,
+      'invalid-timestamp': 1,
     });
-    expect(b.rejects[0]).toMatchObject({ line: 1, path: 'usage.prompt_tokens', message: 'usage.prompt_tokens must be a non-negative integer (got -3)' });
+    expect(b.rejects[0]).toMatchObject({
+      line: 1,
+      path: 'usage.prompt_tokens',
+      message: 'usage.prompt_tokens must be a non-negative integer (got -3)',
+    });
     const cached = b.rejects.find((x) => x.line === 3);
     expect(cached?.hint).toMatch(/exclusive/);
     expect(totalsByModel(b.records)).toEqual({
@@ -122,7 +150,9 @@ describe('openai-batch adapter', () => {
     const a = run(openaiBatchAdapter, files, { keepText: true });
     const b = run(openaiBatchAdapter, [...files].reverse(), { keepText: true });
     const key = (x: { id: string }) => x.id;
-    expect([...b.records].sort((p, q) => key(p).localeCompare(key(q)))).toEqual([...a.records].sort((p, q) => key(p).localeCompare(key(q))));
+    expect([...b.records].sort((p, q) => key(p).localeCompare(key(q)))).toEqual(
+      [...a.records].sort((p, q) => key(p).localeCompare(key(q))),
+    );
     expect(byId(a, 'chatcmpl-BO1').text?.query).toBe('My invoice is wrong');
     expect(byId(a, 'chatcmpl-BO1').text?.completion).toBe('billing');
   });
@@ -156,7 +186,11 @@ describe('openai-usage adapter', () => {
       '(ungrouped)': tot({ records: 1, requests: 2, input: 300, output: 20 }),
     });
     const [a, b, c, d] = r.records;
-    expect(a).toMatchObject({ serviceTier: 'standard', timestamp: '2025-11-13T00:00:00.000Z', tags: { aggregate: 'true', project: 'proj_abc', usage_type: 'completions' } });
+    expect(a).toMatchObject({
+      serviceTier: 'standard',
+      timestamp: '2025-11-13T00:00:00.000Z',
+      tags: { aggregate: 'true', project: 'proj_abc', usage_type: 'completions' },
+    });
     expect(b.serviceTier).toBe('batch');
     expect(c.serviceTier).toBeUndefined();
     expect(d).toMatchObject({ serviceTier: 'flex', timestamp: '2025-11-14T00:00:00.000Z' });
@@ -165,14 +199,21 @@ describe('openai-usage adapter', () => {
   it('converts a page given as one JSONL value', () => {
     const f = fixture('openai/usage-completions.json');
     const r = run(openaiUsageAdapter, [{ ...f, text: JSON.stringify(JSON.parse(f.text)) }]);
-    expect(r.records.map((x) => x.id)).toEqual(['openai/usage-completions.json:1#1', 'openai/usage-completions.json:1#2', 'openai/usage-completions.json:1#3', 'openai/usage-completions.json:1#4']);
+    expect(r.records.map((x) => x.id)).toEqual([
+      'openai/usage-completions.json:1#1',
+      'openai/usage-completions.json:1#2',
+      'openai/usage-completions.json:1#3',
+      'openai/usage-completions.json:1#4',
+    ]);
   });
 
   it('rejects bad results', () => {
     const r = run(openaiUsageAdapter, [fixture('openai/usage-bad.jsonl')]);
     expect(rejectCodes(r)).toEqual({ 'inconsistent-counts': 1, 'negative-count': 1, 'invalid-type': 2, 'invalid-timestamp': 1 });
     expect(r.skips).toEqual({ 'non-token-usage': 1 }); // images endpoint result
-    expect(totalsByModel(r.records)).toEqual({ 'gpt-4o-mini-2024-07-18': tot({ records: 1, requests: 7, input: 40, cacheRead: 60, output: 5 }) });
+    expect(totalsByModel(r.records)).toEqual({
+      'gpt-4o-mini-2024-07-18': tot({ records: 1, requests: 7, input: 40, cacheRead: 60, output: 5 }),
+    });
   });
 });
 
@@ -181,13 +222,23 @@ describe('shared {request, response} conventions', () => {
     ts: 1763000000123,
     metadata: { team: 'growth', turn: 3 },
     request: {
-      model: 'gpt-5-mini', instructions: 'Answer in French.',
+      model: 'gpt-5-mini',
+      instructions: 'Answer in French.',
       input: [{ role: 'user', content: [{ type: 'input_text', text: 'Hello' }] }],
       metadata: { tenant_id: 'acme', thread_id: 'th-1', account: { plan: 'pro' } },
     },
     response: {
-      id: 'resp_X', object: 'response', status: 'completed', model: 'gpt-5-mini-2025-08-07', output: [],
-      usage: { input_tokens: 20, input_tokens_details: { cached_tokens: 0 }, output_tokens: 4, output_tokens_details: { reasoning_tokens: 0 } },
+      id: 'resp_X',
+      object: 'response',
+      status: 'completed',
+      model: 'gpt-5-mini-2025-08-07',
+      output: [],
+      usage: {
+        input_tokens: 20,
+        input_tokens_details: { cached_tokens: 0 },
+        output_tokens: 4,
+        output_tokens_details: { reasoning_tokens: 0 },
+      },
     },
   };
   const file = { name: 'pairs.jsonl', text: JSON.stringify(line) };
@@ -205,6 +256,9 @@ describe('shared {request, response} conventions', () => {
 
   it('renders Responses instructions + input items as messages', () => {
     const [rec] = run(openaiAdapter, [file], { keepText: true }).records;
-    expect(rec.text?.messages).toEqual([{ role: 'system', content: 'Answer in French.' }, { role: 'user', content: 'Hello' }]);
+    expect(rec.text?.messages).toEqual([
+      { role: 'system', content: 'Answer in French.' },
+      { role: 'user', content: 'Hello' },
+    ]);
   });
 });

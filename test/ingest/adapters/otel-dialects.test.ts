@@ -13,7 +13,14 @@ describe('otel dialects', () => {
       // OpenInference: prompt 10300 - 9000 read - 1200 write = 100 (its CHAIN parent is skipped);
       // AI SDK 4 + Anthropic: promptTokens 12 excludes cache; providerMetadata 20000 read, 3000 written;
       // AI SDK 6: inputTokens 8100 = 100 noCache + 7000 read + 1000 write; reasoning 50 inside output 200
-      'claude-sonnet-4-5-20250929': tot({ records: 3, input: 100 + 12 + 100, cacheRead: 9000 + 20000 + 7000, write5m: 1200 + 3000 + 1000, output: 400 + 500 + 200, reasoning: 50 }),
+      'claude-sonnet-4-5-20250929': tot({
+        records: 3,
+        input: 100 + 12 + 100,
+        cacheRead: 9000 + 20000 + 7000,
+        write5m: 1200 + 3000 + 1000,
+        output: 400 + 500 + 200,
+        reasoning: 50,
+      }),
       // OpenInference reasoning 1000 inside completion 1200
       'o3-mini-2025-01-31': tot({ records: 1, input: 800, output: 1200, reasoning: 1000 }),
       // embeddings: OpenInference 64, OpenLLMetry 32, AI SDK doEmbed 20
@@ -64,7 +71,9 @@ describe('otel dialects', () => {
     expect(rejectCodes(b)).toEqual({ 'inconsistent-counts': 4, 'invalid-type': 1 });
     const msg = b.rejects.map((x) => x.message);
     expect(msg[0]).toBe('cache reads (500) + cache writes (0) exceed llm.token_count.prompt (100)');
-    expect(msg[1]).toBe('attributes.gen_ai.usage.cache_read.input_tokens (100) and attributes.gen_ai.usage.cache_read_input_tokens (200) disagree');
+    expect(msg[1]).toBe(
+      'attributes.gen_ai.usage.cache_read.input_tokens (100) and attributes.gen_ai.usage.cache_read_input_tokens (200) disagree',
+    );
     expect(msg[2]).toMatch(/\(1000\).*100 uncached \+ 800 cache read \+ 50 cache write = 950/);
     expect(msg[4]).toBe('cache reads (2000) + cache writes (0) exceed ai.usage.inputTokens (1000)');
     expect(b.rejects[0].path).toBe('resourceSpans[0].scopeSpans[0].spans[0].attributes.llm.token_count.prompt');
@@ -88,15 +97,26 @@ describe('otel spans as a span store returns them (Phoenix REST page, nested or 
       'claude-haiku-4-5-20251001': tot({ records: 1, input: 500 }),
     });
     expect(r.skips).toEqual({ 'aggregate-span': 1 }); // the CHAIN parent
-    expect(byId(r, '1a2b3c4d5e6f7081')).toMatchObject({ timestamp: '2026-10-05T10:00:00.000Z', tags: { trace: '7f3c0a1e9b2d4c5f8e6a1b2c3d4e5f60' } });
+    expect(byId(r, '1a2b3c4d5e6f7081')).toMatchObject({
+      timestamp: '2026-10-05T10:00:00.000Z',
+      tags: { trace: '7f3c0a1e9b2d4c5f8e6a1b2c3d4e5f60' },
+    });
     expect(byId(r, '2b3c4d5e6f708192').tags.outcome).toBe('failure');
   });
 
   it('finds AI SDK provider metadata kept as an object in a plain-map span', () => {
     const v = {
-      spanId: 'v1', name: 'ai.generateText.doGenerate', startTimeUnixNano: '1790000000000000000',
-      attributes: { ai: { operationId: 'ai.generateText.doGenerate', model: { id: 'gpt-4o-mini', provider: 'openai.chat' }, usage: { promptTokens: 1300, completionTokens: 60 },
-        response: { providerMetadata: { openai: { cachedPromptTokens: 1024 } } } } },
+      spanId: 'v1',
+      name: 'ai.generateText.doGenerate',
+      startTimeUnixNano: '1790000000000000000',
+      attributes: {
+        ai: {
+          operationId: 'ai.generateText.doGenerate',
+          model: { id: 'gpt-4o-mini', provider: 'openai.chat' },
+          usage: { promptTokens: 1300, completionTokens: 60 },
+          response: { providerMetadata: { openai: { cachedPromptTokens: 1024 } } },
+        },
+      },
     };
     const r = run(otelAdapter, [{ name: 'v.jsonl', text: JSON.stringify(v) }]);
     // 1300 - 1024 cached = 276

@@ -11,13 +11,28 @@ import { runCli } from '../../cli/harness.js';
  */
 const kv = (key: string, v: string | number) => ({ key, value: typeof v === 'number' ? { intValue: String(v) } : { stringValue: v } });
 const span = (id: string, parent: string | undefined, name: string, i: number) => ({
-  traceId: `${i.toString(16).padStart(32, '0')}`, spanId: id, ...(parent ? { parentSpanId: parent } : {}), name, kind: 3,
-  startTimeUnixNano: String(1790000000000000000n + BigInt(i) * 1000000000n), status: { code: 1 },
-  attributes: [kv('llm.request.type', 'chat'), kv('gen_ai.system', 'openai'), kv('gen_ai.request.model', 'gpt-4.1'),
-    kv('gen_ai.response.model', 'gpt-4.1-2025-04-14'), kv('gen_ai.usage.prompt_tokens', 1000 + (i % 7)), kv('gen_ai.usage.completion_tokens', 50),
-    kv('gen_ai.usage.cache_read_input_tokens', 512), kv('padding.note', 'x'.repeat(600))],
+  traceId: `${i.toString(16).padStart(32, '0')}`,
+  spanId: id,
+  ...(parent ? { parentSpanId: parent } : {}),
+  name,
+  kind: 3,
+  startTimeUnixNano: String(1790000000000000000n + BigInt(i) * 1000000000n),
+  status: { code: 1 },
+  attributes: [
+    kv('llm.request.type', 'chat'),
+    kv('gen_ai.system', 'openai'),
+    kv('gen_ai.request.model', 'gpt-4.1'),
+    kv('gen_ai.response.model', 'gpt-4.1-2025-04-14'),
+    kv('gen_ai.usage.prompt_tokens', 1000 + (i % 7)),
+    kv('gen_ai.usage.completion_tokens', 50),
+    kv('gen_ai.usage.cache_read_input_tokens', 512),
+    kv('padding.note', 'x'.repeat(600)),
+  ],
 });
-const line = (spans: object[]) => JSON.stringify({ resourceSpans: [{ resource: { attributes: [kv('service.name', 'svc')] }, scopeSpans: [{ scope: { name: 's' }, spans }] }] });
+const line = (spans: object[]) =>
+  JSON.stringify({
+    resourceSpans: [{ resource: { attributes: [kv('service.name', 'svc')] }, scopeSpans: [{ scope: { name: 's' }, spans }] }],
+  });
 
 describe('otel file read in two halves', () => {
   it('prints exactly what one pass prints, each call counted once', async () => {

@@ -48,7 +48,13 @@ describe('langfuse adapter', () => {
       // gem-1: 5000 - 4000 cached + 50 tool-use = 1050 in, 4000 read, 100 + 300 thoughts = 400 out
       // gem-2 (snake_case): 2000 - 1024 = 976 in, 1024 read, 80 + 120 = 200 out
       // gem-3: 300 in, 20 out; gem-4 rejected (cached 512 > prompt 100)
-      'gemini-2.5-flash': tot({ records: 3, input: 1050 + 976 + 300, cacheRead: 4000 + 1024, output: 400 + 200 + 20, reasoning: 300 + 120 }),
+      'gemini-2.5-flash': tot({
+        records: 3,
+        input: 1050 + 976 + 300,
+        cacheRead: 4000 + 1024,
+        output: 400 + 200 + 20,
+        reasoning: 300 + 120,
+      }),
     });
     expect(g.records.every((x) => x.tags.unmapped_usage === undefined)).toBe(true);
     expect(rejectCodes(g)).toEqual({ 'inconsistent-counts': 1 });
@@ -84,7 +90,10 @@ describe('otel adapter', () => {
 
   it('maps ids, time, provider, conversation and tags', () => {
     expect(byId(r, 'chatcmpl-otel-1')).toMatchObject({
-      provider: 'openai', conversationId: 'conv-1', timestamp: '2025-11-13T07:00:00.000Z', timeMs: 1763017200000,
+      provider: 'openai',
+      conversationId: 'conv-1',
+      timestamp: '2025-11-13T07:00:00.000Z',
+      timeMs: 1763017200000,
       tags: { service: 'support-api', trace: '5b8efff798038103d269b633813fc60c' },
     });
     expect(byId(r, 'a000000000000007').provider).toBe('google');
@@ -123,7 +132,12 @@ describe('claude-code adapter', () => {
   });
 
   it('maps session, speed, geo and sidechain tags', () => {
-    expect(byId(r, 'msg_A')).toMatchObject({ conversationId: 'sess-1', timestamp: '2025-11-14T09:10:27.000Z', serviceTier: 'standard', provider: 'anthropic' });
+    expect(byId(r, 'msg_A')).toMatchObject({
+      conversationId: 'sess-1',
+      timestamp: '2025-11-14T09:10:27.000Z',
+      serviceTier: 'standard',
+      provider: 'anthropic',
+    });
     expect(byId(r, 'msg_B').fast).toBe(true);
     expect(byId(r, 'msg_C')).toMatchObject({ regional: true, tags: { agent: 'agent-7', sidechain: 'true' } });
   });
@@ -148,22 +162,50 @@ describe('claude-code adapter', () => {
   });
 
   it('drops sidechain replays in subagent files and messages repeated by resumed sessions', () => {
-    const line = (msg: string, req: string, side: boolean, out: number): string => JSON.stringify({
-      parentUuid: null, isSidechain: side, userType: 'external', cwd: '/w', sessionId: 'sess-1', version: '2.1.12',
-      message: { model: 'claude-sonnet-4-5-20250929', id: msg, type: 'message', role: 'assistant', content: [],
-        usage: { input_tokens: 3, cache_creation_input_tokens: 100, cache_read_input_tokens: 5000, output_tokens: out } },
-      requestId: req, type: 'assistant', uuid: `${msg}-${req}-${out}`, timestamp: '2026-11-14T09:10:26.118Z',
-    });
+    const line = (msg: string, req: string, side: boolean, out: number): string =>
+      JSON.stringify({
+        parentUuid: null,
+        isSidechain: side,
+        userType: 'external',
+        cwd: '/w',
+        sessionId: 'sess-1',
+        version: '2.1.12',
+        message: {
+          model: 'claude-sonnet-4-5-20250929',
+          id: msg,
+          type: 'message',
+          role: 'assistant',
+          content: [],
+          usage: { input_tokens: 3, cache_creation_input_tokens: 100, cache_read_input_tokens: 5000, output_tokens: out },
+        },
+        requestId: req,
+        type: 'assistant',
+        uuid: `${msg}-${req}-${out}`,
+        timestamp: '2026-11-14T09:10:26.118Z',
+      });
     // a directory walk reads sess-1/subagents/agent-a1.jsonl before sess-1.jsonl ("sess-1" < "sess-1.jsonl")
-    const sub = { name: 'sess-1/subagents/agent-a1.jsonl', text: [line('msg_A', 'req_9', true, 200), line('msg_C', 'req_3', true, 30)].join('\n') };
-    const main = { name: 'sess-1.jsonl', text: [line('msg_A', 'req_1', false, 10), line('msg_A', 'req_1', false, 200), line('msg_B', 'req_2', false, 50)].join('\n') };
-    const resumed = { name: 'sess-2.jsonl', text: [line('msg_A', 'req_1', false, 200), line('msg_B', 'req_2', false, 50), line('msg_D', 'req_4', false, 70)].join('\n') };
+    const sub = {
+      name: 'sess-1/subagents/agent-a1.jsonl',
+      text: [line('msg_A', 'req_9', true, 200), line('msg_C', 'req_3', true, 30)].join('\n'),
+    };
+    const main = {
+      name: 'sess-1.jsonl',
+      text: [line('msg_A', 'req_1', false, 10), line('msg_A', 'req_1', false, 200), line('msg_B', 'req_2', false, 50)].join('\n'),
+    };
+    const resumed = {
+      name: 'sess-2.jsonl',
+      text: [line('msg_A', 'req_1', false, 200), line('msg_B', 'req_2', false, 50), line('msg_D', 'req_4', false, 70)].join('\n'),
+    };
     const expected = {
       // msg_A once (sidechain replay req_9 and its main copy req_1 are one API call), msg_B once, msg_C, msg_D:
       // input 4 x 3, cache read 4 x 5000, 5m writes 4 x 100, output 200 + 50 + 30 + 70
       'claude-sonnet-4-5-20250929': tot({ records: 4, input: 12, cacheRead: 20000, write5m: 400, output: 350 }),
     };
-    for (const order of [[sub, main, resumed], [main, sub, resumed], [resumed, main, sub]]) {
+    for (const order of [
+      [sub, main, resumed],
+      [main, sub, resumed],
+      [resumed, main, sub],
+    ]) {
       const res = run(claudeCodeAdapter, order);
       expect(totalsByModel(res.records)).toEqual(expected);
       // 8 lines, 4 records: the partial msg_A line, the replay, and the resumed copies of msg_A and msg_B
@@ -172,16 +214,23 @@ describe('claude-code adapter', () => {
   });
 
   it('keeps one copy of a message replayed only by sidechain lines', () => {
-    const side = (req: string): string => JSON.stringify({
-      isSidechain: true, sessionId: 's', type: 'assistant', requestId: req, uuid: req, timestamp: '2026-11-14T09:10:26.118Z',
-      message: { model: 'claude-haiku-4-5-20251001', id: 'msg_S', usage: { input_tokens: 7, output_tokens: 9 } },
-    });
+    const side = (req: string): string =>
+      JSON.stringify({
+        isSidechain: true,
+        sessionId: 's',
+        type: 'assistant',
+        requestId: req,
+        uuid: req,
+        timestamp: '2026-11-14T09:10:26.118Z',
+        message: { model: 'claude-haiku-4-5-20251001', id: 'msg_S', usage: { input_tokens: 7, output_tokens: 9 } },
+      });
     const res = run(claudeCodeAdapter, [{ name: 's.jsonl', text: [side('req_1'), side('req_2')].join('\n') }]);
     expect(totalsByModel(res.records)).toEqual({ 'claude-haiku-4-5-20251001': tot({ records: 1, input: 7, output: 9 }) });
   });
 
   it('detects transcript lines', () => {
-    for (const l of fixture('claude-code/session.jsonl').text.trim().split('\n')) expect(claudeCodeAdapter.detect(JSON.parse(l))).toBeGreaterThan(50);
+    for (const l of fixture('claude-code/session.jsonl').text.trim().split('\n'))
+      expect(claudeCodeAdapter.detect(JSON.parse(l))).toBeGreaterThan(50);
   });
 
   it('rejects bad lines', () => {

@@ -10,7 +10,10 @@ const BAD = 'fixtures/logs/bad/lines.jsonl';
 describe('parseColumnMap', () => {
   it('parses field=column pairs, tags and dot paths', () => {
     expect(parseColumnMap('model=llm_model, input=tokens_in,output=tokens_out,tag.team=team_name')).toEqual({
-      model: 'llm_model', input: 'tokens_in', output: 'tokens_out', 'tag.team': 'team_name',
+      model: 'llm_model',
+      input: 'tokens_in',
+      output: 'tokens_out',
+      'tag.team': 'team_name',
     });
   });
 
@@ -30,7 +33,9 @@ describe('parseColumnMap', () => {
 });
 
 describe('generic CSV with a mapping', () => {
-  const columns = parseColumnMap('timestamp=ts,model=llm_model,prompt=tokens_in,cacheRead=cached,output=tokens_out,feature=team,outcome=outcome');
+  const columns = parseColumnMap(
+    'timestamp=ts,model=llm_model,prompt=tokens_in,cacheRead=cached,output=tokens_out,feature=team,outcome=outcome',
+  );
 
   it('subtracts cache from the inclusive prompt and parses every timestamp style', async () => {
     const res = await run([CSV], { columns });
@@ -41,7 +46,11 @@ describe('generic CSV with a mapping', () => {
     expect(sum(res.records, 'inputTokens')).toBe(3300);
     expect(sum(res.records, 'cacheReadTokens')).toBe(1200); // 200 + "" (0) + 1000
     expect(sum(res.records, 'outputTokens')).toBe(370); // 50 + 20 + 300
-    expect(res.records.map((r) => r.timestamp)).toEqual(['2025-03-01T10:00:00.000Z', '2025-03-01T10:05:00.000Z', '2025-03-01T10:10:00.000Z']);
+    expect(res.records.map((r) => r.timestamp)).toEqual([
+      '2025-03-01T10:00:00.000Z',
+      '2025-03-01T10:05:00.000Z',
+      '2025-03-01T10:10:00.000Z',
+    ]);
     expect(res.records.map((r) => r.tags.outcome)).toEqual(['success', 'failure', 'success']);
     expect(res.records[0]).toMatchObject({ id: `${CSV}:2`, tags: { feature: 'search' }, source: { file: CSV, line: 2 } });
     expect(res.issues[0]).toMatchObject({ code: 'missing-count', file: CSV, line: 5 });
@@ -73,7 +82,13 @@ describe('generic JSONL with a mapping (dot paths)', () => {
     expect(b.timestamp).toBe('2025-03-02T09:01:00.000Z'); // 1740906060000 ms
     expect(a).toMatchObject({ provider: 'openai', conversationId: 'c1', turn: 1, tags: { customer: 'acme' }, tokenSource: 'reported' });
     expect(a.text).toBeUndefined(); // keepText is off
-    expect(c).toMatchObject({ model: 'o3-mini', countsMissing: true, tokenSource: 'estimated', inputTokens: 0, timestamp: '2025-03-02T09:02:00.000Z' });
+    expect(c).toMatchObject({
+      model: 'o3-mini',
+      countsMissing: true,
+      tokenSource: 'estimated',
+      inputTokens: 0,
+      timestamp: '2025-03-02T09:02:00.000Z',
+    });
     expect(c.text?.prompt).toBe('Summarise this article about tide pools.');
   });
 });

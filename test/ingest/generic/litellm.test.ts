@@ -11,7 +11,12 @@ describe('LiteLLM spend logs, CSV (COPY ... TO CSV HEADER)', () => {
     const res = await run([CSV]);
     expect(res.files).toEqual([{ path: CSV, format: 'litellm', bytes: expect.any(Number) }]);
     // 6 rows: 001 openai cached, 002 anthropic cached, 003 cache hit, 004 failure, 005 reasoning, 006 old convention
-    expect(res.counts).toEqual({ read: 6, counted: 3, skipped: { 'gateway-cache-hit': 1, 'failed-request': 1 }, rejected: { 'cache-exceeds-prompt': 1 } });
+    expect(res.counts).toEqual({
+      read: 6,
+      counted: 3,
+      skipped: { 'gateway-cache-hit': 1, 'failed-request': 1 },
+      rejected: { 'cache-exceeds-prompt': 1 },
+    });
     // input: 001 2000-1500=500; 002 5300-4000-1000=300; 005 800-0=800 -> 1600
     expect(sum(res.records, 'inputTokens')).toBe(1600);
     // cache read: 1500 + 4000 = 5500; cache write: 002 1000 (no TTL split -> 5m)
@@ -31,8 +36,20 @@ describe('LiteLLM spend logs, CSV (COPY ... TO CSV HEADER)', () => {
     expect(first.provider).toBe('openai');
     expect(first.timestamp).toBe('2025-04-01T08:00:00.125Z');
     expect(first.conversationId).toBe('sess-1');
-    expect(first.tags).toMatchObject({ model_group: 'gpt-4o', user: 'alice', customer: 'cust-1', team: 'team-a', feature: 'search', api_key_alias: 'backend' });
-    expect(records[1].tags).toMatchObject({ feature: 'support-bot', env: 'staging', request_tags: 'prod', call_type: 'anthropic_messages' });
+    expect(first.tags).toMatchObject({
+      model_group: 'gpt-4o',
+      user: 'alice',
+      customer: 'cust-1',
+      team: 'team-a',
+      feature: 'search',
+      api_key_alias: 'backend',
+    });
+    expect(records[1].tags).toMatchObject({
+      feature: 'support-bot',
+      env: 'staging',
+      request_tags: 'prod',
+      call_type: 'anthropic_messages',
+    });
     expect(records[1].source).toEqual({ file: CSV, line: 3 });
   });
 
@@ -60,7 +77,13 @@ describe('LiteLLM spend logs, JSON (/spend/logs)', () => {
     expect(sum(res.records, 'cacheWrite5mTokens')).toBe(1000); // 3000 total - 2000 1h
     expect(sum(res.records, 'cacheWrite1hTokens')).toBe(2000);
     expect(sum(res.records, 'outputTokens')).toBe(600); // 100 + 500
-    expect(res.records[0].tags).toMatchObject({ customer: 'cust-9', feature: 'autocomplete', experiment: '7', tier: 'free', model_group: 'gpt-4o-mini' });
+    expect(res.records[0].tags).toMatchObject({
+      customer: 'cust-9',
+      feature: 'autocomplete',
+      experiment: '7',
+      tier: 'free',
+      model_group: 'gpt-4o-mini',
+    });
     expect(res.records[1].timestamp).toBe('2025-05-10T12:01:00.000Z'); // no zone -> UTC
     expect(res.records[1].source.line).toBe(2); // element index
   });
@@ -93,8 +116,16 @@ describe('LiteLLM spend logs, JSON (/spend/logs)', () => {
     const dir = tempDir();
     const file = path.join(dir, 'text.jsonl');
     const row = {
-      request_id: 'r1', call_type: 'acompletion', model: 'gpt-4o', prompt_tokens: 12, completion_tokens: 3, startTime: '2025-05-10 12:00:00',
-      messages: [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: 'Hi?' }],
+      request_id: 'r1',
+      call_type: 'acompletion',
+      model: 'gpt-4o',
+      prompt_tokens: 12,
+      completion_tokens: 3,
+      startTime: '2025-05-10 12:00:00',
+      messages: [
+        { role: 'system', content: 'Be brief.' },
+        { role: 'user', content: 'Hi?' },
+      ],
       response: { choices: [{ message: { role: 'assistant', content: 'Hello.' } }] },
     };
     writeFileSync(file, JSON.stringify(row) + '\n');
@@ -102,7 +133,10 @@ describe('LiteLLM spend logs, JSON (/spend/logs)', () => {
     expect(without.records[0].text).toBeUndefined();
     const withText = await run([file], { keepText: true });
     expect(withText.records[0].text).toEqual({
-      messages: [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: 'Hi?' }],
+      messages: [
+        { role: 'system', content: 'Be brief.' },
+        { role: 'user', content: 'Hi?' },
+      ],
       prompt: 'Be brief.\nHi?',
       completion: 'Hello.',
     });

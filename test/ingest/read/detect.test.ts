@@ -36,7 +36,10 @@ describe('detection', () => {
   it('forces a format by name, and lists valid names for an unknown one', async () => {
     const file = path.join(tempDir(), 'x.jsonl');
     // a litellm-shaped row that detection would give to generic (request_id + call_type + prompt_tokens, no startTime)
-    writeFileSync(file, '{"request_id":"r1","call_type":"completion","model":"m","prompt_tokens":1,"completion_tokens":2,"input_tokens":1,"output_tokens":2}\n');
+    writeFileSync(
+      file,
+      '{"request_id":"r1","call_type":"completion","model":"m","prompt_tokens":1,"completion_tokens":2,"input_tokens":1,"output_tokens":2}\n',
+    );
     const forced = await run([file], { inputFormat: 'litellm' });
     expect(forced.files[0].format).toBe('litellm');
     expect(forced.counts.read).toBe(1);

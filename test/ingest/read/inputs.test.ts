@@ -49,7 +49,12 @@ describe('expandInputs', () => {
   it('expands globs, keeps order of arguments, drops duplicates, and accepts -', async () => {
     const root = tree();
     const sources = await expandInputs([`${root}/**/*.jsonl`, '-', `${root}/b/2.jsonl`, `${root}/a/*.{csv,md}`]);
-    expect(sources.map((s) => (s.kind === 'stdin' ? '-' : path.relative(root, s.path)))).toEqual(['b/2.jsonl', '-', 'a/1.csv', 'a/notes.md']);
+    expect(sources.map((s) => (s.kind === 'stdin' ? '-' : path.relative(root, s.path)))).toEqual([
+      'b/2.jsonl',
+      '-',
+      'a/1.csv',
+      'a/notes.md',
+    ]);
   });
 
   it('fails with a hint on a missing file or a pattern matching nothing', async () => {

@@ -13,17 +13,34 @@ describe('fast value parsing', () => {
   });
 
   it('rejects what is not exactly the canonical form, or an impossible date', () => {
-    for (const s of ['2026-02-30T00:00:00.000Z', '2026-13-01T00:00:00.000Z', '2026-10-01T24:00:00.000Z', '2026-10-01 00:00:00.000Z', '2026-10-01T00:00:00.000+', 'x026-10-01T00:00:00.000Z', '2026-10-01T00:00:00Z']) {
+    for (const s of [
+      '2026-02-30T00:00:00.000Z',
+      '2026-13-01T00:00:00.000Z',
+      '2026-10-01T24:00:00.000Z',
+      '2026-10-01 00:00:00.000Z',
+      '2026-10-01T00:00:00.000+',
+      'x026-10-01T00:00:00.000Z',
+      '2026-10-01T00:00:00Z',
+    ]) {
       expect(parseCanonicalIso(s)).toBeNaN();
     }
   });
 
   it('the memoised day never lets an invalid date or time through', () => {
     const valid = '2026-10-01T12:00:00.000Z';
-    for (const s of [valid, '2026-10-01T24:00:00.000Z', valid, '2026-10-01T23:60:00.000Z', '2026-02-30T00:00:00.000Z', '2026-02-30T00:00:00.000Z', '0050-01-01T00:00:00.000Z']) {
+    for (const s of [
+      valid,
+      '2026-10-01T24:00:00.000Z',
+      valid,
+      '2026-10-01T23:60:00.000Z',
+      '2026-02-30T00:00:00.000Z',
+      '2026-02-30T00:00:00.000Z',
+      '0050-01-01T00:00:00.000Z',
+    ]) {
       const expected = Date.parse(s);
       const got = parseCanonicalIso(s);
-      if (Number.isNaN(got)) expect(s === valid).toBe(false); // NaN sends callers to Date.parse, which then decides
+      if (Number.isNaN(got))
+        expect(s === valid).toBe(false); // NaN sends callers to Date.parse, which then decides
       else expect(got).toBe(expected);
     }
     expect(parseCanonicalIso('2026-10-01T24:00:00.000Z')).toBeNaN();

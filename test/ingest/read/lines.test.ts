@@ -13,7 +13,11 @@ function collect(chunks: Buffer[], maxLineBytes?: number) {
 describe('JsonLineSplitter', () => {
   it('splits LF and CRLF lines, skips blank lines but keeps numbering', () => {
     const { values, bad } = collect([Buffer.from('{"a":1}\r\n\n  \n{"a":2}\n{"a":3}')]);
-    expect(values).toEqual([[{ a: 1 }, 1], [{ a: 2 }, 4], [{ a: 3 }, 5]]);
+    expect(values).toEqual([
+      [{ a: 1 }, 1],
+      [{ a: 2 }, 4],
+      [{ a: 3 }, 5],
+    ]);
     expect(bad).toEqual([]);
   });
 
@@ -22,21 +26,33 @@ describe('JsonLineSplitter', () => {
     const bytes = Buffer.from(text);
     const chunks = [...bytes].map((b) => Buffer.from([b]));
     const { values } = collect(chunks);
-    expect(values).toEqual([[{ k: 'héllo' }, 1], [{ k: 'wörld' }, 2]]);
+    expect(values).toEqual([
+      [{ k: 'héllo' }, 1],
+      [{ k: 'wörld' }, 2],
+    ]);
   });
 
   it('rejects invalid JSON and invalid UTF-8 with their line numbers', () => {
     const bad = Buffer.concat([Buffer.from('{"a":1}\n{"a":\n{"s":"'), Buffer.from([0xff, 0xfe]), Buffer.from('"}\n{"a":4}\n')]);
     const out = collect([bad]);
-    expect(out.values).toEqual([[{ a: 1 }, 1], [{ a: 4 }, 4]]);
-    expect(out.bad).toEqual([['invalid-json', 2], ['invalid-utf8', 3]]);
+    expect(out.values).toEqual([
+      [{ a: 1 }, 1],
+      [{ a: 4 }, 4],
+    ]);
+    expect(out.bad).toEqual([
+      ['invalid-json', 2],
+      ['invalid-utf8', 3],
+    ]);
   });
 
   it('drops an over-long line without buffering it, then carries on', () => {
     const long = Buffer.alloc(5000, 0x61); // 5000 x "a", cap is 1000 bytes
     const out = collect([Buffer.from('{"a":1}\n"'), long, long, Buffer.from('"\n{"a":3}\n')], 1000);
     expect(out.bad).toEqual([['line-too-long', 2]]);
-    expect(out.values).toEqual([[{ a: 1 }, 1], [{ a: 3 }, 3]]);
+    expect(out.values).toEqual([
+      [{ a: 1 }, 1],
+      [{ a: 3 }, 3],
+    ]);
   });
 
   it('keeps a U+FFFD that was really in the file', () => {

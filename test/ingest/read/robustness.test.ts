@@ -56,12 +56,20 @@ describe('reader robustness', () => {
   });
 
   it('rejects invalid UTF-8 lines and rows with a hint', async () => {
-    const bad = Buffer.concat([Buffer.from(LINE(0) + '\n{"model":"gpt-4o","note":"'), Buffer.from([0xc3, 0x28]), Buffer.from('","input_tokens":1,"output_tokens":1}\n' + LINE(2) + '\n')]);
+    const bad = Buffer.concat([
+      Buffer.from(LINE(0) + '\n{"model":"gpt-4o","note":"'),
+      Buffer.from([0xc3, 0x28]),
+      Buffer.from('","input_tokens":1,"output_tokens":1}\n' + LINE(2) + '\n'),
+    ]);
     const res = await run([write('latin.jsonl', bad)]);
     expect(res.counts).toMatchObject({ read: 3, counted: 2, rejected: { 'invalid-utf8': 1 } });
     expect(res.issues[0]).toMatchObject({ code: 'invalid-utf8', line: 2 });
     expect(res.issues[0].hint).toMatch(/UTF-8/);
-    const csv = Buffer.concat([Buffer.from('model,input_tokens,output_tokens,note\ngpt-4o,1,1,'), Buffer.from([0xe9]), Buffer.from('\ngpt-4o,2,2,ok\n')]);
+    const csv = Buffer.concat([
+      Buffer.from('model,input_tokens,output_tokens,note\ngpt-4o,1,1,'),
+      Buffer.from([0xe9]),
+      Buffer.from('\ngpt-4o,2,2,ok\n'),
+    ]);
     const res2 = await run([write('latin.csv', csv)]);
     expect(res2.counts).toMatchObject({ read: 2, counted: 1, rejected: { 'invalid-utf8': 1 } });
   });
@@ -100,7 +108,17 @@ describe('reader robustness', () => {
   it('reads stdin and reports progress', async () => {
     const stdin = Readable.from([Buffer.from(LINE(0) + '\n' + LINE(1).slice(0, 10)), Buffer.from(LINE(1).slice(10) + '\n')]);
     const progress: number[] = [];
-    const res = await run(['-'], {}, { stdin, onProgress: (n, total) => { expect(total).toBeUndefined(); progress.push(n); } });
+    const res = await run(
+      ['-'],
+      {},
+      {
+        stdin,
+        onProgress: (n, total) => {
+          expect(total).toBeUndefined();
+          progress.push(n);
+        },
+      },
+    );
     expect(res.counts.counted).toBe(2);
     expect(res.files[0].path).toBe('-');
     expect(progress.at(-1)).toBe(res.files[0].bytes);
