@@ -41,6 +41,8 @@ const cpu = (from) => {
   return ((c.user + c.system) / 1e6).toFixed(2);
 };
 const rssMb = () => Math.round(process.memoryUsage().rss / 1e6);
+/** Peak resident set of the process so far (DuckDB's memory included). */
+const peakRssMb = () => Math.round(process.resourceUsage().maxRSS / 1e3);
 
 /** A deterministic generator. */
 const rng = mulberry32;
@@ -90,9 +92,10 @@ async function appendAndQuery(n) {
     .sort((a, b) => b[1] - a[1])
     .slice(0, 3)
     .map(([sql, ms]) => `${secs(ms)} s ${sql.trim()}`);
+  const rss = rssMb();
   db.close();
   console.log(
-    `usage rows ${n.toLocaleString('en')} (generated in the loop): append ${secs(t1 - t0)} s wall / ${appendCpu} s CPU (${Math.round(n / ((t1 - t0) / 1000)).toLocaleString('en')} rows/s); every report query ${secs(t2 - t1)} s wall / ${queryCpu} s CPU; RSS ${rssMb()} MB; ${view.groups.length} groups`,
+    `usage rows ${n.toLocaleString('en')} (generated in the loop): append ${secs(t1 - t0)} s wall / ${appendCpu} s CPU (${Math.round(n / ((t1 - t0) / 1000)).toLocaleString('en')} rows/s); every report query ${secs(t2 - t1)} s wall / ${queryCpu} s CPU; RSS ${rss} MB with the table open, peak ${peakRssMb()} MB; ${view.groups.length} groups`,
   );
   console.log(`  slowest: ${slowest.join(' | ')}`);
 }
@@ -249,4 +252,4 @@ if (jsonlMb > 0) {
   writeFileSync(join(dir, 'engine-measure.json'), JSON.stringify({ runs }, null, 2));
 }
 for (const n of counts) if (n > 0) await appendAndQuery(n);
-console.log(`RSS at the end ${rssMb()} MB`);
+console.log(`peak RSS ${peakRssMb()} MB`);
