@@ -313,7 +313,7 @@ export interface WarningInput {
 
 /** Names in a warning: inert and short, at most five, then "and N more". */
 function nameList(entries: Array<[string, number]>, unit: string): string {
-  const shown = entries.slice(0, 5).map(([m, n]) => `${inert(m, 60)} (${formatInt(n)} ${unit})`);
+  const shown = entries.slice(0, 5).map(([m, n]) => `${inert(m, 60)} (${formatInt(n)} ${n === 1 ? unit.replace(/s$/, '') : unit})`);
   return shown.join(', ') + (entries.length > 5 ? `, and ${formatInt(entries.length - 5)} more` : '');
 }
 
@@ -392,7 +392,8 @@ export function usageWarnings(w: WarningInput): UsageWarning[] {
       requests: w.estimated,
       message: `${formatInt(w.estimated)} record${w.estimated === 1 ? '' : 's'} had no token counts: their counts were estimated from the text (marked in JSON as estimatedRecords)`,
     });
-  for (const [m, n] of w.view.cardWarnings) out.push({ code: 'pricing', requests: n, message: `${m} (${formatInt(n)} requests)` });
+  for (const [m, n] of w.view.cardWarnings)
+    out.push({ code: 'pricing', requests: n, message: `${m} (${formatInt(n)} request${n === 1 ? '' : 's'})` });
   return out;
 }
 

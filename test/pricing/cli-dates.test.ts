@@ -34,9 +34,9 @@ describe('no known price before the first period, from the CLI', () => {
     const text = await runCli(['report', log]);
     expect(text.code).toBe(0);
     // the reason is in the warning summary, on stderr (never stdout); the table points to it
-    const reason = 'deepseek-chat (no known price before 2024-12-26) (1 requests)';
+    const reason = 'deepseek-chat (no known price before 2024-12-26) (1 request)';
     expect(text.stderr).toMatch(
-      /^warning: unpriced models, excluded from costs \(not \$0\): deepseek-chat \(no known price before 2024-12-26\) \(1 requests\)/m,
+      /^warning: unpriced models, excluded from costs \(not \$0\): deepseek-chat \(no known price before 2024-12-26\) \(1 request\)/m,
     );
     expect(text.stdout).not.toContain('warning:');
     expect(text.stdout).toContain('Total cost: $0.0007 + 1 unpriced requests');

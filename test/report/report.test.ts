@@ -115,7 +115,7 @@ describe('report on a mixed fixture', () => {
     expect(r.stdout).toContain('Total cost: $0.0172 + 1 unpriced requests');
     expect(r.stdout).toMatch(/acme-x .*unpriced/);
     // warnings go to stderr (so `> file` and -o never hide them), not into the table on stdout
-    expect(r.stderr).toContain('warning: unpriced models, excluded from costs (not $0): acme-x (1 requests)');
+    expect(r.stderr).toContain('warning: unpriced models, excluded from costs (not $0): acme-x (1 request)');
     expect(r.stdout).not.toContain('unpriced models, excluded');
     expect(r.stderr).toMatch(/warning: 2 records rejected as invalid .*first at fixtures\/report\/mixed\.jsonl:6/);
     expect(r.stdout).toContain('Records: 7 read, 4 counted, 1 skipped, 2 rejected.');

@@ -141,7 +141,7 @@ describe('warnings are never hidden', () => {
     for (const args of [[], ['--format', 'json'], ['--format', 'csv'], ['--format', 'markdown'], ['-o', out]]) {
       const r = await runCli(['report', file, ...args]);
       expect(r.code).toBe(0);
-      expect(r.stderr).toContain('warning: unpriced models, excluded from costs (not $0): acme-x (1 requests)');
+      expect(r.stderr).toContain('warning: unpriced models, excluded from costs (not $0): acme-x (1 request)');
       expect(r.stderr).toMatch(/warning: 2 records rejected as invalid/);
       const q = await runCli(['report', file, '-q', ...args]);
       expect(q.stderr).toBe('');
