@@ -12,6 +12,7 @@
  * Amounts are monthly and exact (decimals as written). Every problem is reported as file:line with
  * the field, and the run stops (exit 2): a margin built on a misread contract is worse than none.
  */
+import { parse as parseCsv } from 'csv-parse/sync';
 import { UserError } from '../core/issues.js';
 import { parseYaml } from '../core/yaml.js';
 import { readBoundedText } from './load.js';
@@ -56,36 +57,13 @@ export function revenueUsd(c: Contract, requests: Q): Q {
   return mul(total, sub(Q1, div(q(c.discountPct), qInt(100))));
 }
 
-/** One CSV line split into fields (RFC 4180 quoting within the line). */
+/** One CSV line split into fields by csv-parse (RFC 4180 quoting within the line); undefined when it is not valid CSV. */
 function splitCsvLine(line: string): string[] | undefined {
-  const out: string[] = [];
-  let i = 0;
-  for (;;) {
-    if (line[i] === '"') {
-      let v = '';
-      i++;
-      for (;;) {
-        if (i >= line.length) return undefined; // unbalanced quote
-        if (line[i] === '"') {
-          if (line[i + 1] === '"') {
-            v += '"';
-            i += 2;
-            continue;
-          }
-          i++;
-          break;
-        }
-        v += line[i++];
-      }
-      out.push(v);
-      if (i < line.length && line[i] !== ',') return undefined;
-    } else {
-      const end = line.indexOf(',', i);
-      out.push((end < 0 ? line.slice(i) : line.slice(i, end)).trim());
-      i = end < 0 ? line.length : end;
-    }
-    if (i >= line.length) return out;
-    i++; // the comma
+  try {
+    const rows = parseCsv(line, { trim: true, relax_column_count: true }) as string[][];
+    return rows[0] ?? [''];
+  } catch {
+    return undefined; // an unbalanced quote or text after a closing quote
   }
 }
 
