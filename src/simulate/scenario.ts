@@ -174,8 +174,11 @@ export function resolveInheritance(all: Scenario[]): Scenario[] {
         );
       list = levers(parent, [...chain, s.name]).slice();
     }
+    // only an inherited lever is replaced by name: two levers of one kind in the same scenario
+    // (prefixCache, then prefixCache for drafts) both run, as prefixCache and prefixCache#2
+    const inherited = new Set(list);
     for (const l of s.levers) {
-      const i = list.findIndex((p) => p.name === l.name);
+      const i = list.findIndex((p) => inherited.has(p) && p.name === l.name);
       const b = l.before === undefined ? -1 : list.findIndex((p) => p.name === l.before);
       if (l.before !== undefined && b < 0)
         throw new UserError(

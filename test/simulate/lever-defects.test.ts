@@ -77,9 +77,10 @@ describe('route: the target cache starts cold, retries re-bill what the provider
 describe('volume counts k once and never stretches private history (defect 2)', () => {
   it('parametric: k-times arrivals, the TTL unchanged', () => {
     // 11 requests every 10 minutes (span 100 min), 3,000 input tokens, static prefix 2,000, TTL 5m
-    // refreshed on hit. At k = 2 the weighted count is 22: λ = (22 - 1) / 100 min = 0.21/min,
-    // λ·T = 1.05, P(hit) = 1 - e^-1.05 = 0.6501; a request reads round(2,000 x 0.6501) = 1,300.
-    // (Counting k twice, λ·T = 2.1 and P = 0.8775: 1,755 read.)
+    // refreshed on hit. Logged, every gap (10 min) exceeds the TTL: all cold. At k = 2 the weighted
+    // count is 22, so the extra users arrive at (22 - 11) / 100 min = 0.11/min, λ·T = 0.55, and a
+    // cold request is warm with P = 1 - e^-0.55 = 0.42305: it reads round(2,000 x 0.42305) = 846
+    // and writes 1,154. (Counting k twice, with the extra rate doubled, λ·T = 1.1: P = 0.6671, 1,334.)
     const recs = Array.from({ length: 11 }, (_, i) =>
       rec('claude-t', { timeMs: minutes(10 * i), inputTokens: 3000, tags: { feature: 'f' } }),
     );
@@ -89,7 +90,7 @@ describe('volume counts k once and never stretches private history (defect 2)', 
       prefixCache.parse({ mode: 'parametric', staticPrefixTokens: 2000 }),
       ctxFor(undefined, vol.ttlScale),
     );
-    expect(out.requests[0]).toMatchObject({ cacheReadTokens: 1300, cacheWrite5mTokens: 700, inputTokens: 1000 });
+    expect(out.requests[0]).toMatchObject({ cacheReadTokens: 846, cacheWrite5mTokens: 1154, inputTokens: 1000 });
   });
 
   it("replay: more users warm the shared system prompt, not one user's history 30 minutes later", () => {

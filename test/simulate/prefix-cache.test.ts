@@ -119,12 +119,39 @@ describe('prefixCache invariants and parametric mode', () => {
     expect(poissonHitRate(0, 300_000, true)).toBe(0);
   });
 
-  it('parametric: static prefix read at P(hit), written otherwise', () => {
-    // 61 requests one minute apart: λ = 60 / 60 min = 1/min, TTL 5m refreshed -> P(hit) = 1 - e^-5 = 0.99326
+  it('parametric, untimed: static prefix read at P(hit), written otherwise', () => {
+    // 61 untimed requests at a given 60/h: λ·T = 1/min x 5 min = 5, TTL refreshed -> P(hit) = 1 - e^-5 = 0.99326
     // S = 3,000 of a 4,000-token prompt: read round(3,000 x 0.99326) = 2,980, write 20, input 1,000.
-    const recs = Array.from({ length: 61 }, (_, i) => rec('claude-t', { timeMs: minutes(i), inputTokens: 4000, tags: { feature: 'f' } }));
-    const out = prefixCache.apply(baselineRequests(recs), prefixCache.parse({ mode: 'parametric', staticPrefixTokens: 3000 }), ctxFor());
+    const recs = Array.from({ length: 61 }, () => rec('claude-t', { timeMs: undefined, inputTokens: 4000, tags: { feature: 'f' } }));
+    const out = prefixCache.apply(
+      baselineRequests(recs),
+      prefixCache.parse({ mode: 'parametric', staticPrefixTokens: 3000, arrivalsPerHour: 60 }),
+      ctxFor(),
+    );
     expect(out.requests[7]).toMatchObject({ cacheReadTokens: 2980, cacheWrite5mTokens: 20, inputTokens: 1000 });
+  });
+
+  it('parametric, timed: hits follow the logged gaps, not a mean rate', () => {
+    // Arrivals at 0, 2, 6, 20 and 300 minutes, TTL 5m refreshed on hit: the requests at 2 and 6 hit
+    // (gaps 2 and 4 <= 5), 0, 20 and 300 miss. S = 3,000 of 4,000 tokens:
+    //   hit:  3,000 x $0.10 + 1,000 x $1 = $0.0013;  miss: 3,000 x $1.25 + 1,000 x $1 = $0.00475
+    //   total 2 x 0.0013 + 3 x 0.00475 = $0.01685
+    // (A Poisson process at the mean rate, 4 / 300 min, gives P(hit) = 1 - e^(-1/15) = 6.4%: all
+    // five requests would pay nearly the full write.)
+    const recs = [0, 2, 6, 20, 300].map((m) => rec('claude-t', { timeMs: minutes(m), inputTokens: 4000, tags: { feature: 'f' } }));
+    const out = prefixCache.apply(baselineRequests(recs), prefixCache.parse({ mode: 'parametric', staticPrefixTokens: 3000 }), ctxFor());
+    expect(out.requests.map((r) => r.cacheReadTokens)).toEqual([0, 3000, 3000, 0, 0]);
+    expect(out.requests.map((r) => r.cacheWrite5mTokens)).toEqual([3000, 0, 0, 3000, 3000]);
+    expect(usd(total(out.requests))).toBe('0.01685');
+  });
+
+  it('parametric, timed, no refresh on hit: a hit needs the last write within the TTL', () => {
+    // gpt-t (implicit cache, no refresh), S = 2,048 of 3,000 tokens, TTL 5m. Arrivals at 0, 4, 8, 9:
+    // 0 writes; 4 hits (write at 0, 4 <= 5); 8 misses (8 > 5 after the write at 0) and writes;
+    // 9 hits (1 after the write at 8). Read 2,048 at 4 and 9.
+    const recs = [0, 4, 8, 9].map((m) => rec('gpt-t', { timeMs: minutes(m), inputTokens: 3000, tags: { feature: 'f' } }));
+    const out = prefixCache.apply(baselineRequests(recs), prefixCache.parse({ mode: 'parametric', staticPrefixTokens: 2048 }), ctxFor());
+    expect(out.requests.map((r) => r.cacheReadTokens)).toEqual([0, 2048, 0, 2048]);
   });
 
   it('break-even reads per write', () => {

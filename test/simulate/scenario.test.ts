@@ -49,6 +49,32 @@ scenarios:
     ]);
   });
 
+  it('two levers of one kind in one scenario both run; a child replaces an inherited one by name', () => {
+    // Before, the second unnamed prefixCache of "own" silently replaced the first (same default name).
+    const s = parseScenarioText(
+      `version: 1
+scenarios:
+  - name: own
+    levers:
+      - prefixCache: { ttl: 5m }
+      - prefixCache: { ttl: 1h }
+        where: { feature: drafts }
+  - name: child
+    inherits: own
+    levers:
+      - prefixCache: { ttl: 1h }
+`,
+      's.yaml',
+    );
+    const all = resolveInheritance(s);
+    expect(all[0].levers.map((l) => l.params.ttl)).toEqual(['5m', '1h']);
+    // the child's prefixCache replaces the first inherited one of that name, in place
+    expect(all[1].levers.map((l) => [l.params.ttl, l.where?.feature ?? null])).toEqual([
+      ['1h', null],
+      ['1h', ['drafts']],
+    ]);
+  });
+
   it('rejects unknown keys with file:line and a hint', () => {
     const msg = errorOf(`version: 1
 scenarios:
