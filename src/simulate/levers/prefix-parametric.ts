@@ -142,7 +142,7 @@ export function timedHits(
 ): { hit: Array<number | undefined>; n: number; logged: number; extraPerMs: number; meanHit: number } {
   const hit: Array<number | undefined> = new Array(reqs.length).fill(undefined);
   const order = reqs
-    .map((r, j) => j)
+    .map((_r, j) => j)
     .filter((j) => reqs[j].timeMs !== undefined && reqs[j].record.requests <= 1)
     .sort((a, b) => reqs[a].timeMs! - reqs[b].timeMs! || a - b);
   if (order.length === 0) return { hit, n: 0, logged: 0, extraPerMs: 0, meanHit: 0 };
