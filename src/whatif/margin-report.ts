@@ -12,6 +12,25 @@ export interface MarginContext {
   period: string;
   requestsRead: number;
   name: (s: string) => string;
+  /** Simulate's volume model (scale.ts): requests replayed, requests that cache in the logs, requests read; absent: linear. */
+  scale?: { replayed: number; caching: number; requests: number };
+}
+
+/** How costs at k x volume were obtained, in words and as a JSON tag. */
+function volumeModel(m: MarginResult, ctx: MarginContext): { tag: 'linear' | 'simulate-volume'; words: string } {
+  const s = ctx.scale;
+  if (!m.volumes.some((v) => v.multiplier !== 1) || !s || s.replayed === 0)
+    return {
+      tag: 'linear',
+      words:
+        s && s.caching === 0
+          ? 'Costs scale linearly: no request uses prompt caching in the logs, so more traffic warms nothing (the same cost per request at every volume).'
+          : 'Costs scale linearly: the same cost per request at every volume (no request with prompt text and a timestamp to replay through the prefix cache).',
+    };
+  return {
+    tag: 'simulate-volume',
+    words: `Cost at k x = k x the logged cost, less what k-times traffic saves on prompt caching in simulate's volume model: shared prefixes (system prompts, tools, common documents) see k times the arrivals per cache TTL and are warm more often; a conversation's private history does not. ${formatInt(s.replayed)} of ${formatInt(s.requests)} requests use prompt caching in the logs and were replayed; the rest scale linearly.`,
+  };
 }
 
 const usd = (x: Femto) => femtoToUsdNumber(x);
@@ -26,7 +45,7 @@ function bottomLine(m: MarginResult, ctx: MarginContext): Array<[string, string]
   const lines: Array<[string, string]> = [
     [
       'Bottom line',
-      `gross margin ${pct(t.marginPct)} (${formatUsd(t.margin)} of ${formatUsd(t.revenue)}) across ${m.customers.length} customers${others.length ? `; ${others.join(', ')}` : ''}`,
+      `gross margin ${pct(t.marginPct)} (${formatUsd(t.margin)} of ${formatUsd(t.revenue)}) across ${m.customers.length} customers${others.length ? `; ${others.join(', ')}${volumeModel(m, ctx).tag === 'linear' ? ' (cost scaled linearly)' : " (shared prompts cache better with traffic, as simulate's volume model has it)"}` : ''}`,
     ],
     [
       'Under water',
@@ -57,8 +76,9 @@ function bottomLine(m: MarginResult, ctx: MarginContext): Array<[string, string]
 export function marginReport(m: MarginResult, ctx: MarginContext): Report {
   const notes: string[] = [
     'Revenue is the monthly contract (seats x price per seat, or the contract price, plus per-request prices, less discounts) set against the logged cost; the logs are taken as one month.',
-    'At k x volume each customer sends k times the requests on the same contract: costs and per-request revenue scale by k, seats and fixed prices do not. Costs scale linearly: the same cost per request at every volume (caching is not assumed to improve with traffic).',
+    'At k x volume each customer sends k times the requests on the same contract: costs and per-request revenue scale by k, seats and fixed prices do not.',
   ];
+  const model = volumeModel(m, ctx);
   if (m.noContract.length)
     notes.push(
       `warning: ${m.noContract.length} customer${m.noContract.length === 1 ? '' : 's'} in the logs with no contract in the revenue file (counted with $0 revenue): ${m.noContract.map(ctx.name).join(', ')}`,
@@ -147,7 +167,7 @@ export function marginReport(m: MarginResult, ctx: MarginContext): Report {
           marginPct: v.marginPct,
           underWater: v.underWater,
         })),
-        notes: ['Linear: cost per request stays as logged at every volume (stated assumption, not a caching simulation).'],
+        notes: [model.words],
       },
     ],
     notes,
@@ -158,7 +178,7 @@ export function marginReport(m: MarginResult, ctx: MarginContext): Report {
         revenueFile: ctx.revenueFile,
         logs: ctx.logs,
         period: ctx.period,
-        volumeAssumption: 'linear',
+        volumeAssumption: model.tag,
         totals: {
           revenueUsd: usd(m.totals.revenue),
           costUsd: usd(m.totals.cost),

@@ -3,9 +3,10 @@
  * (the report pipeline's per-customer cost, one aggregation for both commands). Exact femto-USD.
  *
  * At k times the volume, each customer sends k times the requests on the same contract: costs and
- * per-request revenue scale by k, seats and fixed contract prices do not. Costs scale linearly (the
- * same cost per request at every volume; caching does not get better with traffic here), and the
- * report says so.
+ * per-request revenue scale by k, seats and fixed contract prices do not. Cost at k is k times the
+ * logged cost less what k-times traffic saves on caching (`scaleSaving`, from simulate's volume
+ * model: scale.ts); without it (no prompt text to replay) costs scale linearly, and the report
+ * says which.
  */
 import type { Femto } from '../pricing/money.js';
 import { fraction, mul, q, qInt, toFemto, usdToFemto } from './exact.js';
@@ -64,21 +65,30 @@ function rank(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))];
 }
 
-function at(c: Contract | undefined, requests: number, cost: Femto, k: number) {
+/** What k-times traffic saves a customer against k x its logged cost (scale.ts); 0 = linear. */
+export type ScaleSaving = (customer: string, k: number) => Femto;
+
+function at(c: Contract | undefined, requests: number, cost: Femto, k: number, saving: Femto) {
   const kq = q(k);
   const revenue = c ? toFemto(usdToFemto(revenueUsd(c, mul(qInt(requests), kq)))) : 0n;
-  const scaled = toFemto(mul(qInt(cost), kq));
+  const linear = toFemto(mul(qInt(cost), kq));
+  const scaled = linear - saving > 0n ? linear - saving : 0n;
   return { multiplier: k, revenue, cost: scaled, margin: revenue - scaled, marginPct: fraction(revenue - scaled, revenue) };
 }
 
-export function customerMargins(revenue: RevenueFile, costs: CustomerCost[], volumes: number[]): MarginResult {
+export function customerMargins(
+  revenue: RevenueFile,
+  costs: CustomerCost[],
+  volumes: number[],
+  scaleSaving: ScaleSaving = () => 0n,
+): MarginResult {
   const byCustomer = new Map(costs.map((c) => [c.customer, c]));
   const names = [...new Set([...revenue.contracts.keys(), ...byCustomer.keys()])];
   const customers: CustomerMargin[] = names.map((name) => {
     const c = revenue.contracts.get(name);
     const logged = byCustomer.get(name);
     const requests = logged?.requests ?? 0;
-    const now = at(c, requests, logged?.costFemto ?? 0n, 1);
+    const now = at(c, requests, logged?.costFemto ?? 0n, 1, 0n);
     return {
       customer: name,
       plan: c?.plan ?? '(not in the revenue file)',
@@ -89,7 +99,7 @@ export function customerMargins(revenue: RevenueFile, costs: CustomerCost[], vol
       cost: now.cost,
       margin: now.margin,
       marginPct: now.marginPct,
-      atVolume: volumes.map((k) => at(c, requests, logged?.costFemto ?? 0n, k)),
+      atVolume: volumes.map((k) => at(c, requests, logged?.costFemto ?? 0n, k, k === 1 ? 0n : scaleSaving(name, k))),
     };
   });
   customers.sort((a, b) => (a.margin < b.margin ? -1 : a.margin > b.margin ? 1 : a.customer.localeCompare(b.customer)));

@@ -16,6 +16,10 @@ import { labelUnpriced } from '../../pricing/catalog.js';
 import { reportRollup, type ReportTask } from '../../pipeline/report-task.js';
 import { runPipeline } from '../../pipeline/stream.js';
 import { customerMargins, type CustomerCost } from '../../whatif/margin.js';
+import { dimensionValue } from '../../aggregate/dims.js';
+import { pretokenize } from '../../simulate/pretokenize.js';
+import { scaleLevers, scaleModel } from '../../whatif/scale.js';
+import type { UsageRecord } from '../../usage/record.js';
 import { marginReport } from '../../whatif/margin-report.js';
 import { readRevenueFile } from '../../whatif/revenue.js';
 
@@ -167,7 +171,13 @@ async function margin(ctx: CommandContext, o: WhatifCliOptions): Promise<number>
   const revenue = readRevenueFile(o.revenue);
   const task: ReportTask = { by: 'customer' };
   const { rollup } = reportRollup(ctx, task);
-  const result = await runPipeline(ctx, o.logs, { keepText: false }, (r, card) => rollup.add(r, card));
+  // at k x volume the records are replayed through simulate's volume model (scale.ts): kept in memory
+  const scaled = options.volumes.some((k) => k !== 1);
+  const records: UsageRecord[] = [];
+  const result = await runPipeline(ctx, o.logs, { keepText: scaled }, (r, card) => {
+    rollup.add(r, card);
+    if (scaled) records.push(r);
+  });
   if (result.ingest.counts.read === 0)
     throw new UserError(
       `no records could be read from ${o.logs.join(', ')}`,
@@ -180,11 +190,23 @@ async function margin(ctx: CommandContext, o: WhatifCliOptions): Promise<number>
     costFemto: g.cost.costFemto,
     unpricedRequests: g.cost.unpriced.requests,
   }));
-  const m = customerMargins(revenue, costs, options.volumes);
+  records.sort((a, b) => (a.timeMs ?? 0) - (b.timeMs ?? 0));
+  const pricer = result.pricer;
+  const scenarios = [{ name: 'volume', levers: scaleLevers(2, []), at: 'whatif volume model' }];
+  const encode = scaled ? await pretokenize(records, scenarios, pricer) : undefined;
+  const scale = scaleModel(records, { pricer, encode, explain: false }, options.volumes, (r) => dimensionValue({ kind: 'customer' }, r));
+  const m = customerMargins(revenue, costs, options.volumes, scale.saving);
   const period = view.period
     ? `${new Date(view.period.fromMs).toISOString().slice(0, 10)} to ${new Date(view.period.toMs).toISOString().slice(0, 10)}`
     : 'no timestamps';
-  const out = marginReport(m, { revenueFile: o.revenue, logs: o.logs, period, requestsRead: view.total.sums.requests, name: escaper(ctx) });
+  const out = marginReport(m, {
+    revenueFile: o.revenue,
+    logs: o.logs,
+    period,
+    requestsRead: view.total.sums.requests,
+    name: escaper(ctx),
+    scale: { replayed: scale.replayed, caching: scale.caching, requests: records.length },
+  });
   // what was read, skipped and rejected, and unpriced models: the same lines `report` ends with
   out.notes.push(...inputNotes(result.ingest, result.ingest.issues));
   const unpricedModels = labelUnpriced(rollup.total.unpricedModels, ctx.loadCatalog().catalog);
