@@ -1,7 +1,16 @@
 /**
- * Exact money. Prices are held as integer nano-dollars per million tokens (1e-9 USD / MTok),
- * so a token count times a price is an integer number of femto-dollars (1e-15 USD).
- * Totals are BigInt sums: no float drift, ever. Floats appear only for distributions.
+ * Exact money, the one module for it. Prices are held as integer nano-dollars per million tokens
+ * (1e-9 USD / MTok), so a token count times a price is an integer number of femto-dollars
+ * (1e-15 USD). Totals are BigInt sums: no float drift, ever. Floats appear only for distributions.
+ *
+ * Quantities that are not whole (a what-if's shares and rates, a cost at a cache hit rate, a
+ * weighted volume) are exact fractions (`Q`, num/den BigInts) and are rounded once, when a figure
+ * is produced.
+ *
+ * One rounding policy everywhere (report, simulate, whatif, estimate): to the nearest unit of the
+ * target scale (a femto-dollar for amounts, a nano-dollar per MTok for prices, 10^-d USD when
+ * formatting), ties half away from zero (`roundDiv`). On non-negative amounts that is "half up";
+ * negative amounts (savings, margins) round to the nearest too, symmetrically.
  */
 
 /** nano-USD per MTok in one USD per MTok. */
@@ -86,13 +95,96 @@ export function mulRatio(a: Ratio, b: Ratio): Ratio {
   return { num: a.num * b.num, den: a.den * b.den };
 }
 
-/** Scale a price by a ratio; exact when representable, else rounded half up to 1e-9 USD/MTok. */
+/** num / den rounded to the nearest integer, ties half away from zero: the one rounding policy. */
+export function roundDiv(num: bigint, den: bigint): bigint {
+  if (den === 0n) throw new RangeError('division by zero');
+  if (den < 0n) [num, den] = [-num, -den];
+  const neg = num < 0n;
+  const n = neg ? -num : num;
+  const r = (2n * n + den) / (2n * den);
+  return neg ? -r : r;
+}
+
+// ---- exact fractions (Q): what-if arithmetic, costs at a hit rate, weighted volumes ----
+
+/** An exact fraction num/den (den > 0 once normalised). The same shape as a Ratio. */
+export type Q = Ratio;
+
+export const Q0: Q = { num: 0n, den: 1n };
+export const Q1: Q = { num: 1n, den: 1n };
+
+function gcd(a: bigint, b: bigint): bigint {
+  let x = a < 0n ? -a : a;
+  let y = b < 0n ? -b : b;
+  while (y !== 0n) [x, y] = [y, x % y];
+  return x;
+}
+
+function norm(num: bigint, den: bigint): Q {
+  if (den < 0n) [num, den] = [-num, -den];
+  const g = gcd(num, den);
+  return g > 1n ? { num: num / g, den: den / g } : { num, den };
+}
+
+/** A decimal number (as written in YAML, shortest round-trip form) as an exact fraction. */
+export function q(value: number): Q {
+  const r = ratio(value);
+  return norm(r.num, r.den);
+}
+
+export function qInt(value: bigint | number): Q {
+  return { num: BigInt(value), den: 1n };
+}
+
+export const add = (a: Q, b: Q): Q => norm(a.num * b.den + b.num * a.den, a.den * b.den);
+export const sub = (a: Q, b: Q): Q => norm(a.num * b.den - b.num * a.den, a.den * b.den);
+export const mul = (a: Q, b: Q): Q => norm(a.num * b.num, a.den * b.den);
+export const div = (a: Q, b: Q): Q => {
+  if (b.num === 0n) throw new RangeError('division by zero');
+  return norm(a.num * b.den, a.den * b.num);
+};
+
+export function sum(values: Iterable<Q>): Q {
+  let s = Q0;
+  for (const v of values) s = add(s, v);
+  return s;
+}
+
+/** Round to the nearest integer (the rounding policy). */
+export const round = (value: Q): bigint => roundDiv(value.num, value.den);
+
+/** Femto-USD fraction to exact femto (rounded to 1e-15 USD, the only rounding step). */
+export const toFemto = (value: Q): Femto => round(value);
+
+/** USD amount as written (e.g. 0.015) to a femto-USD fraction. */
+export const usdToFemto = (usd: Q): Q => mul(usd, qInt(USD_SCALE));
+
+export function toFloat(value: Q): number {
+  return Number(value.num) / Number(value.den);
+}
+
+export function cmp(a: Q, b: Q): number {
+  const d = a.num * b.den - b.num * a.den;
+  return d < 0n ? -1 : d > 0n ? 1 : 0;
+}
+
+/** value / whole as a float fraction (for percentages), or undefined when whole is zero. */
+export function fraction(value: bigint, whole: bigint): number | undefined {
+  if (whole === 0n) return undefined;
+  return Number((value * 1_000_000_000n) / whole) / 1e9;
+}
+
+/** Scale a price by a ratio; exact when representable, else rounded to 1e-9 USD/MTok. */
 export function scalePrice(price: PricePerMTok, factor: Ratio): PricePerMTok {
   if (factor.num === factor.den) return price;
-  const n = price * factor.num;
-  const q = n / factor.den;
-  const r = n % factor.den;
-  return r * 2n >= factor.den ? q + 1n : q;
+  return roundDiv(price * factor.num, factor.den);
+}
+
+/** An amount times a decimal multiplier (a weight, a retry factor), exactly at its decimal value, rounded to 1e-15 USD. */
+export function scaleFemto(amount: Femto, multiplier: number): Femto {
+  if (multiplier === 1) return amount;
+  const r = ratio(multiplier);
+  return roundDiv(amount * r.num, r.den);
 }
 
 /** Cost of `tokens` at `price`: femto-USD, exact. */
@@ -127,14 +219,11 @@ export function femtoToUsdNumber(amount: Femto): number {
   return Number(scaledToDecimalString(roundFemto(amount, 12), USD_DECIMALS));
 }
 
-/** Round a femto amount to `decimals` decimal places of a dollar (half away from zero). */
+/** Round a femto amount to `decimals` decimal places of a dollar (the rounding policy). */
 export function roundFemto(amount: Femto, decimals: number): Femto {
   const step = 10n ** BigInt(USD_DECIMALS - decimals);
   if (step <= 1n) return amount;
-  const negative = amount < 0n;
-  const abs = negative ? -amount : amount;
-  const rounded = ((abs + step / 2n) / step) * step;
-  return negative ? -rounded : rounded;
+  return roundDiv(amount, step) * step;
 }
 
 /** Human format: "$1,234.56"; amounts under $1 keep 3 significant digits ("$0.0127", "$0.000123"). */
@@ -157,11 +246,19 @@ export function formatUsd(amount: Femto | null | undefined, opts: { decimals?: n
   return `${negative ? '-' : ''}$${grouped}${decimals > 0 ? '.' + frac : ''}`;
 }
 
-/** An amount divided by a count, rounded half up to 1e-15 USD (for per-request averages). */
+/** An amount divided by a whole count, rounded to 1e-15 USD (for per-request averages). */
 export function divFemto(amount: Femto, count: number): Femto {
   if (count <= 0) return 0n;
-  const n = BigInt(count);
-  const q = amount / n;
-  const r = amount % n;
-  return r * 2n >= n ? q + 1n : q;
+  return roundDiv(amount, BigInt(count));
+}
+
+/**
+ * Cost per unit: amount / count rounded to 1e-15 USD, or null when count is 0. A fractional count
+ * (weighted successes, scaled volumes) divides by its exact decimal value (12 significant digits).
+ */
+export function perUnit(amount: Femto, count: number): Femto | null {
+  if (!(count > 0)) return null;
+  if (Number.isSafeInteger(count)) return divFemto(amount, count);
+  const r = ratio(Number(count.toPrecision(12)));
+  return roundDiv(amount * r.den, r.num);
 }

@@ -12,37 +12,23 @@
 import type { TokenBuckets } from '../pricing/cost.js';
 import { componentsOf, totalOf } from '../pricing/cost.js';
 import type { PriceSet } from '../pricing/model.js';
-import type { Femto, Ratio } from '../pricing/money.js';
+import { mul, qInt, round, type Femto, type Q, type Ratio } from '../pricing/money.js';
 import type { CacheRulesYaml } from '../pricing/types.js';
 
-/** An exact amount of femto-dollars: num / den. */
-export interface Exact {
-  num: bigint;
-  den: bigint;
-}
+/** An exact amount of femto-dollars: num / den (money.ts's exact fraction). */
+export type Exact = Q;
 
-export const exactOf = (f: Femto): Exact => ({ num: f, den: 1n });
+export const exactOf = (f: Femto): Exact => qInt(f);
 
+/** Cost at a hit rate: hit x rate + miss x (1 - rate), exactly. */
 export function mixAt(hit: Femto, miss: Femto, rate: Ratio): Exact {
   return { num: hit * rate.num + miss * (rate.den - rate.num), den: rate.den };
 }
 
-export function timesRatio(e: Exact, r: Ratio): Exact {
-  return { num: e.num * r.num, den: e.den * r.den };
-}
+export const timesRatio = (e: Exact, r: Ratio): Exact => mul(e, r);
 
-export function addExact(a: Exact, b: Exact): Exact {
-  return a.den === b.den ? { num: a.num + b.num, den: a.den } : { num: a.num * b.den + b.num * a.den, den: a.den * b.den };
-}
-
-/** Round half away from zero to whole femto-dollars. */
-export function roundExact(e: Exact): Femto {
-  if (e.den === 1n) return e.num;
-  const neg = e.num < 0n;
-  const n = neg ? -e.num : e.num;
-  const q = (n * 2n + e.den) / (e.den * 2n);
-  return neg ? -q : q;
-}
+/** To whole femto-dollars, by money.ts's one rounding policy (nearest, ties away from zero). */
+export const roundExact = (e: Exact): Femto => round(e);
 
 /** Tokens of a static prefix that a provider would cache, by its minimum and increment. */
 export function cacheableTokens(staticPrefix: number, cache: CacheRulesYaml | undefined): number {

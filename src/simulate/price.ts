@@ -5,17 +5,8 @@
  * successful outcome) come from the same pass.
  */
 import { componentsOf, totalOf, type Pricer, type RateCard } from '../pricing/cost.js';
-import { divFemto, ratio, type Femto } from '../pricing/money.js';
+import { scaleFemto, type Femto } from '../pricing/money.js';
 import type { SimRequest } from './types.js';
-
-/** Multiply femto by a float multiplier, exactly at the multiplier's decimal value, rounded half up. */
-export function scaleFemto(amount: Femto, multiplier: number): Femto {
-  if (multiplier === 1) return amount;
-  const r = ratio(multiplier);
-  const n = amount * r.num;
-  const q = n / r.den;
-  return (n % r.den) * 2n >= r.den ? q + 1n : q;
-}
 
 export function cardOf(pricer: Pricer, r: SimRequest): RateCard | undefined {
   const res = pricer.resolve(r.model);
@@ -173,17 +164,4 @@ export function groupTotals(
     m.set(k, (m.get(k) ?? 0n) + c);
   }
   return m;
-}
-
-/**
- * amount / count in femto, rounded half up as the report rounds (divFemto), or null when count is
- * 0. A fractional count (weighted successes) divides by its exact decimal value.
- */
-export function perUnit(amount: Femto, count: number): Femto | null {
-  if (!(count > 0)) return null;
-  if (Number.isSafeInteger(count)) return divFemto(amount, count);
-  const r = ratio(Number(count.toPrecision(12)));
-  const n = amount * r.den;
-  const q = n / r.num;
-  return (n % r.num) * 2n >= r.num ? q + 1n : q;
 }

@@ -3,10 +3,10 @@
  * lever's marginal saving in the order applied, per-group totals, the assumptions table, lever
  * details (threshold curve, truncation, summaries, volume curve) and honest notes.
  */
-import { femtoToUsdNumber, formatUsd, type Femto } from '../pricing/money.js';
+import { femtoToUsdNumber, formatUsd, perUnit, type Femto } from '../pricing/money.js';
 import { col, type Report, type Section } from '../report/model.js';
 import type { ScenarioResult, WaterfallStep } from './engine.js';
-import { groupTotals, perUnit, type StatePrice } from './price.js';
+import { groupTotals, type StatePrice } from './price.js';
 import { splitGroupKey, type Dimension } from '../aggregate/dims.js';
 import { groupKeyOf } from './scope.js';
 import type { SimRequest } from './types.js';

@@ -9,11 +9,10 @@
  *
  * Long-context tiers are decided on today's token counts (a longer answer is not re-tiered).
  */
-import type { Femto } from '../pricing/money.js';
 import type { Pricer } from '../pricing/cost.js';
 import { coeffsOf, currentArms, evaluate, planCards, requestTokenCost, type Evaluation, type Resolve } from './evaluate.js';
 import { pointOf } from './dist.js';
-import { add, cmp, div, mul, q, qInt, Q0, Q1, sub, toFemto, type Q } from './exact.js';
+import { type Femto, add, cmp, div, mul, q, qInt, Q0, Q1, sub, toFemto, type Q } from '../pricing/money.js';
 import type { WhatifSpec } from './schema.js';
 
 export interface BreakEvenRow {

@@ -8,9 +8,8 @@
 import { attemptsPerRequest } from '../core/retry.js';
 import type { Resolution } from '../pricing/catalog.js';
 import type { Pricer, RateCard } from '../pricing/cost.js';
-import type { Femto } from '../pricing/money.js';
 import { pointOf } from './dist.js';
-import { add, cmp, div, mul, q, Q0, Q1, qInt, sub, sum, toFemto, usdToFemto, type Q } from './exact.js';
+import { type Femto, add, cmp, div, mul, q, Q0, Q1, qInt, sub, sum, toFemto, usdToFemto, type Q } from '../pricing/money.js';
 import type { FeatureSpec, WhatifSpec } from './schema.js';
 
 export type Resolve = (model: string) => Resolution;

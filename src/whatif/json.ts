@@ -1,8 +1,7 @@
 /** The what-if JSON document (schemaVersion 1): stable key order, money as exact decimals. */
 import { SCHEMA_VERSION } from '../cli/version.js';
-import { femtoToUsdNumber, type Femto } from '../pricing/money.js';
 import type { FeatureResult, Totals } from './evaluate.js';
-import { div, fraction, q, qInt, toFemto, toFloat } from './exact.js';
+import { femtoToUsdNumber, type Femto, div, fraction, q, qInt, toFemto, toFloat } from '../pricing/money.js';
 import type { Band } from './montecarlo.js';
 import type { ReportContext } from './report.js';
 import type { WhatifResult } from './result.js';

@@ -8,8 +8,7 @@
  * model: scale.ts); without it (no prompt text to replay) costs scale linearly, and the report
  * says which.
  */
-import type { Femto } from '../pricing/money.js';
-import { fraction, mul, q, qInt, toFemto, usdToFemto } from './exact.js';
+import { type Femto, fraction, mul, q, qInt, toFemto, usdToFemto } from '../pricing/money.js';
 import { revenueUsd, type Contract, type RevenueFile } from './revenue.js';
 
 /** What the logs say about one customer. */

@@ -7,7 +7,7 @@
 import type { Pricer, RateCard } from '../pricing/cost.js';
 import { percentile, sample, mulberry32 } from './dist.js';
 import { coeffsOf, currentArms, planCards, type Resolve } from './evaluate.js';
-import { q, toFloat, usdToFemto, add } from './exact.js';
+import { q, toFloat, usdToFemto, add } from '../pricing/money.js';
 import type { FeatureSpec, WhatifSpec } from './schema.js';
 
 export interface Band {

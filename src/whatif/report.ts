@@ -1,10 +1,9 @@
 /** The what-if Report: per-feature table (the CSV), volume, sensitivity, bands, assumptions. */
-import { formatUsd, type Femto } from '../pricing/money.js';
 import { formatInt, formatPct } from '../report/cells.js';
 import { col, type Report, type Section } from '../report/model.js';
 import type { AssumptionRow } from './assumptions.js';
 import type { Evaluation, FeatureResult } from './evaluate.js';
-import { div, fraction, mul, q, qInt, toFemto, toFloat } from './exact.js';
+import { formatUsd, type Femto, div, fraction, mul, q, qInt, toFemto, toFloat } from '../pricing/money.js';
 import type { Band } from './montecarlo.js';
 import type { WhatifResult } from './result.js';
 import { whatifJson } from './json.js';

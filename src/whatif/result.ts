@@ -1,7 +1,6 @@
 /** Everything the what-if report shows, computed from a loaded document (pure). */
 import type { Pricer } from '../pricing/cost.js';
-import type { Femto } from '../pricing/money.js';
-import { div, mul, q, qInt, toFemto, type Q } from './exact.js';
+import { type Femto, div, mul, q, qInt, toFemto, type Q } from '../pricing/money.js';
 import { evaluate, type Evaluation, type Resolve } from './evaluate.js';
 import { hasDistributions, monteCarlo, type Bands } from './montecarlo.js';
 import { sensitivity, unaffected, type SensitivityRow } from './sensitivity.js';

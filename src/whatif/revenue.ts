@@ -18,7 +18,7 @@ import { parseYaml } from '../core/yaml.js';
 import { readBoundedText } from './load.js';
 import { RESERVED_KEYS } from './setpath.js';
 import { MAX_COUNT, MAX_USD } from './schema.js';
-import { add, div, mul, q, qInt, Q0, Q1, sub, type Q } from './exact.js';
+import { add, div, mul, q, qInt, Q0, Q1, sub, type Q } from '../pricing/money.js';
 
 export interface Contract {
   customer: string;

@@ -21,10 +21,10 @@
  *
  * Exact femto-USD throughout; k may be fractional (scaled at its decimal value, simulate's rule).
  */
-import type { Femto } from '../pricing/money.js';
+import { scaleFemto, type Femto } from '../pricing/money.js';
 import type { Pricer } from '../pricing/cost.js';
 import { baselineRequests, runScenario } from '../simulate/engine.js';
-import { groupTotals, priceState, scaleFemto } from '../simulate/price.js';
+import { groupTotals, priceState } from '../simulate/price.js';
 import type { Scenario } from '../simulate/scenario.js';
 import type { LeverSpec, SimEnv, SimRequest } from '../simulate/types.js';
 import type { UsageRecord } from '../usage/record.js';

@@ -16,9 +16,8 @@
  * both at the current mix and at the token floor (cheapest model/caching/batch mix the file allows,
  * plus the same non-token cost). All exact; caps are whole uses, rounded down.
  */
-import type { Femto } from '../pricing/money.js';
 import type { Evaluation, FeatureResult } from './evaluate.js';
-import { cmp, div, mul, q, qInt, Q0, Q1, sub, toFemto, usdToFemto, type Q } from './exact.js';
+import { type Femto, cmp, div, mul, q, qInt, Q0, Q1, sub, toFemto, usdToFemto, type Q } from '../pricing/money.js';
 
 export type Status = 'ok' | 'below target' | 'under water';
 

@@ -2,15 +2,22 @@ import { describe, expect, it } from 'vitest';
 import {
   costOf,
   decimalToScaled,
+  divFemto,
   femtoToUsdNumber,
   femtoToUsdString,
   formatUsd,
   pricePerMTok,
   pricePerTokenToPerMTok,
+  perUnit,
   ratio,
+  roundDiv,
+  roundFemto,
+  scaleFemto,
   scalePrice,
+  toFemto,
   toPlainDecimal,
 } from '../../src/pricing/money.js';
+import { mixAt, roundExact } from '../../src/prompts/price.js';
 
 describe('exact money', () => {
   it('expands floats to plain decimals without exponent', () => {
@@ -64,5 +71,40 @@ describe('exact money', () => {
     expect(formatUsd(costOf(999_999, pricePerMTok(1)))).toBe('$1.00');
     expect(formatUsd(0n)).toBe('$0.00');
     expect(formatUsd(null)).toBe('unpriced');
+  });
+});
+
+describe('one rounding policy: nearest, ties half away from zero', () => {
+  it('roundDiv on both signs', () => {
+    // 7/2 = 3.5 -> 4; -7/2 = -3.5 -> -4; 5/3 = 1.67 -> 2; -5/3 -> -2; 4/3 = 1.33 -> 1; -4/3 -> -1
+    expect([roundDiv(7n, 2n), roundDiv(-7n, 2n), roundDiv(5n, 3n), roundDiv(-5n, 3n), roundDiv(4n, 3n), roundDiv(-4n, 3n)]).toEqual([
+      4n,
+      -4n,
+      2n,
+      -2n,
+      1n,
+      -1n,
+    ]);
+    // a negative denominator is the same fraction: 7/-2 = -3.5 -> -4
+    expect(roundDiv(7n, -2n)).toBe(-4n);
+    expect(() => roundDiv(1n, 0n)).toThrow(RangeError);
+  });
+
+  it('every caller rounds the same way (report, simulate, whatif, estimate)', () => {
+    // report's per-request mean: -27 / 10 = -2.7 -> -3 (it truncated to -2 before); 25 / 10 = 2.5 -> 3
+    expect([divFemto(-27n, 10), divFemto(25n, 10), divFemto(-25n, 10)]).toEqual([-3n, 3n, -3n]);
+    // simulate's weights: 3 x 2.5 = 7.5 -> 8, -3 x 2.5 = -7.5 -> -8
+    expect([scaleFemto(3n, 2.5), scaleFemto(-3n, 2.5)]).toEqual([8n, -8n]);
+    // per unit over a fractional count: 10 / 2.5 = 4; 10 / 4.0001 = 2.49994 -> 2; 1 / 0 -> null
+    expect([perUnit(10n, 2.5), perUnit(10n, 4.0001), perUnit(1n, 0)]).toEqual([4n, 2n, null]);
+    // whatif's fractions: -5/2 -> -3; estimate's rounding is the same function
+    expect(toFemto({ num: -5n, den: 2n })).toBe(-3n);
+    expect(roundExact({ num: -5n, den: 2n })).toBe(-3n);
+    // a cost at an 80% hit rate: 0.8 x 3 + 0.2 x 8 = 4 exactly; at 1/3: (1 x 3 + 2 x 8) / 3 = 6.33 -> 6
+    expect(roundExact(mixAt(3n, 8n, { num: 4n, den: 5n }))).toBe(4n);
+    expect(roundExact(mixAt(3n, 8n, { num: 1n, den: 3n }))).toBe(6n);
+    // prices and formatting: 3 nano-USD/MTok x 1/4 = 0.75 -> 1; -$0.005 at 2 decimals -> -$0.01
+    expect(scalePrice(3n, { num: 1n, den: 4n })).toBe(1n);
+    expect(roundFemto(-5_000_000_000_000n, 2)).toBe(-10_000_000_000_000n);
   });
 });

@@ -48,9 +48,8 @@ import { arr, int, num, oneOfStr, opt, str, type Field, type ValidationError } f
 import { UserError } from '../../core/issues.js';
 import { inert } from '../../core/untrusted.js';
 import { col, type Section } from '../../report/model.js';
-import { decimalToScaled, femtoToUsdNumber, formatUsd } from '../../pricing/money.js';
+import { decimalToScaled, femtoToUsdNumber, formatUsd, scaleFemto } from '../../pricing/money.js';
 import { propagateOutputChanges } from '../output-history.js';
-import { scaleFemto } from '../price.js';
 import { DURATION_PATTERN, durationMs } from '../hash.js';
 import { bandKeys, normalizeQuery, shingles } from '../minhash.js';
 import { indexQueries, replayThresholds, type QueryItem, type SemanticHits, type SemanticIndex } from '../semantic-replay.js';
