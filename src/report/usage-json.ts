@@ -8,6 +8,7 @@ import type { CostResult, TokenSums } from '../aggregate/accumulator.js';
 import type { UsageView } from '../aggregate/view.js';
 import { dimensionKey, type Dimension } from '../aggregate/dims.js';
 import { SCHEMA_VERSION } from '../cli/version.js';
+import { unitCosts, type UnitCosts } from '../pricing/unit-economics.js';
 
 // amounts print from their exact digits (report/json.ts): a double cannot hold $9,007.123456789012
 const usd = (f: Femto | null | undefined): number | ExactDecimal | null => (f === null || f === undefined ? null : usdJson(f));
@@ -147,26 +148,26 @@ function sortedCounts(m: Record<string, number>): Record<string, number> {
 }
 
 function unitEconomicsJson(view: UsageView) {
-  const cost = view.total.cost.costFemto;
-  const pricedRequests = view.total.sums.requests - view.total.cost.unpriced.requests;
   const d = view.distribution;
   const success = view.outcomes.success;
+  const u = viewUnits(view);
+  const j = (f: Femto | null) => (f === null ? null : usdJson(f));
   return {
-    costPerRequestUsd: per(cost, pricedRequests),
-    costPer1kRequestsUsd: cost === null || pricedRequests <= 0 ? null : usdJson(divFemto(cost * 1000n, pricedRequests)),
+    costPerRequestUsd: j(u.perRequest),
+    costPer1kRequestsUsd: j(u.per1kRequests),
     conversations: view.conversations,
-    costPerConversationUsd: per(view.attributed.conversation.costFemto, view.conversations),
+    costPerConversationUsd: j(u.perConversation),
     customers: view.customers,
-    costPerCustomerUsd: per(view.attributed.customer.costFemto, view.customers),
+    costPerCustomerUsd: j(u.perCustomer),
     users: view.users,
-    costPerUserUsd: per(view.attributed.user.costFemto, view.users),
+    costPerUserUsd: j(u.perUser),
     outcomes: {
       success,
       failure: view.outcomes.failure,
       successRate: success + view.outcomes.failure > 0 ? Number((success / (success + view.outcomes.failure)).toFixed(6)) : null,
       costOfKnownOutcomesUsd: usd(view.outcomes.knownCost.costFemto),
       // priced cost of requests with a known outcome / successful priced requests (unpriced ones add no cost)
-      costPerSuccessfulOutcomeUsd: per(view.outcomes.knownCost.costFemto, pricedSuccesses(view)),
+      costPerSuccessfulOutcomeUsd: j(u.perSuccess),
     },
     costPerRequestDistributionUsd: { p50: round6(d.p50), p90: round6(d.p90), p99: round6(d.p99), max: round6(d.max), mean: round6(d.mean) },
   };
@@ -174,6 +175,23 @@ function unitEconomicsJson(view: UsageView) {
 
 export function pricedSuccesses(view: UsageView): number {
   return view.outcomes.success - view.outcomes.successCost.unpriced.requests;
+}
+
+/** The view's unit economics, by the one computation simulate and whatif use too. */
+export function viewUnits(view: UsageView): UnitCosts {
+  const a = view.attributed;
+  return unitCosts({
+    cost: view.total.cost.costFemto,
+    pricedRequests: view.total.sums.requests - view.total.cost.unpriced.requests,
+    conversationCost: a.conversation.costFemto,
+    conversations: view.conversations,
+    customerCost: a.customer.costFemto,
+    customers: view.customers,
+    userCost: a.user.costFemto,
+    users: view.users,
+    successCost: view.outcomes.knownCost.costFemto,
+    successes: pricedSuccesses(view),
+  });
 }
 
 function contextJson(view: UsageView) {

@@ -8,7 +8,7 @@ import type { Issue } from '../core/issues.js';
 import type { IngestResult } from '../ingest/index.js';
 import { formatIssue } from '../core/issues.js';
 import { inert } from '../core/untrusted.js';
-import { pricedSuccesses } from './usage-json.js';
+import { viewUnits } from './usage-json.js';
 
 const title = (s: string): string => s[0].toUpperCase() + s.slice(1);
 const fshare = (part: Femto, whole: Femto | null): number | undefined =>
@@ -152,36 +152,34 @@ export function componentsSection(view: UsageView): Section {
 }
 
 export function unitSection(view: UsageView): Section {
-  const cost = view.total.cost.costFemto;
-  const priced = view.total.sums.requests - view.total.cost.unpriced.requests;
+  const u = viewUnits(view);
   const d = view.distribution;
   const rows: Record<string, Cell>[] = [
-    { metric: 'Cost per request (mean)', value: formatUsd(perReq(cost, priced)) },
+    { metric: 'Cost per request (mean)', value: formatUsd(u.perRequest) },
     {
       metric: 'Cost per request p50 / p90 / p99 / max',
       value: `${usdFloat(d.p50)} / ${usdFloat(d.p90)} / ${usdFloat(d.p99)} / ${usdFloat(d.max)}`,
     },
-    { metric: 'Cost per 1,000 requests', value: formatUsd(cost === null || priced <= 0 ? null : divFemto(cost * 1000n, priced)) },
+    { metric: 'Cost per 1,000 requests', value: formatUsd(u.per1kRequests) },
   ];
-  const a = view.attributed;
   if (view.conversations)
     rows.push({
       metric: `Cost per conversation (${formatInt(view.conversations)})`,
-      value: formatUsd(perReq(a.conversation.costFemto, view.conversations)),
+      value: formatUsd(u.perConversation),
     });
   if (view.customers)
     rows.push({
       metric: `Cost per customer (${formatInt(view.customers)})`,
-      value: formatUsd(perReq(a.customer.costFemto, view.customers)),
+      value: formatUsd(u.perCustomer),
     });
-  if (view.users) rows.push({ metric: `Cost per user (${formatInt(view.users)})`, value: formatUsd(perReq(a.user.costFemto, view.users)) });
+  if (view.users) rows.push({ metric: `Cost per user (${formatInt(view.users)})`, value: formatUsd(u.perUser) });
   const o = view.outcomes;
   if (o.success + o.failure > 0) {
     rows.push({
       metric: 'Success rate (requests with a known outcome)',
       value: `${formatPct(o.success / (o.success + o.failure))} of ${formatInt(o.success + o.failure)}`,
     });
-    rows.push({ metric: 'Cost per successful outcome', value: formatUsd(perReq(o.knownCost.costFemto, pricedSuccesses(view))) });
+    rows.push({ metric: 'Cost per successful outcome', value: formatUsd(u.perSuccess) });
   }
   return {
     id: 'unit',

@@ -3,7 +3,8 @@
  * lever's marginal saving in the order applied, per-group totals, the assumptions table, lever
  * details (threshold curve, truncation, summaries, volume curve) and honest notes.
  */
-import { femtoToUsdNumber, formatUsd, perUnit, type Femto } from '../pricing/money.js';
+import { femtoToUsdNumber, formatUsd, type Femto } from '../pricing/money.js';
+import { unitCosts, type UnitCosts } from '../pricing/unit-economics.js';
 import { col, type Report, type Section } from '../report/model.js';
 import type { ScenarioResult, WaterfallStep } from './engine.js';
 import { groupTotals, type StatePrice } from './price.js';
@@ -27,23 +28,41 @@ export interface SimulateReportInput {
 
 const usd = (f: Femto | null) => (f === null ? null : femtoToUsdNumber(f));
 
+/** A priced state's unit economics, by the computation `report` uses (pricing/unit-economics.ts). */
+export function stateUnits(p: StatePrice): UnitCosts {
+  return unitCosts({
+    cost: p.total,
+    pricedRequests: p.pricedRequestsServed,
+    conversationCost: p.conversationTotal,
+    conversations: p.conversations,
+    customerCost: p.customerTotal,
+    customers: p.customers,
+    userCost: p.userTotal,
+    users: p.users,
+    successCost: p.knownOutcomeTotal,
+    successes: p.successes,
+  });
+}
+
 function unitRow(name: string, p: StatePrice, baseline: StatePrice) {
   const change = p.total - baseline.total;
+  const u = stateUnits(p);
   return {
     scenario: name,
     total: p.total,
     change: p === baseline ? undefined : change,
     changePct: p !== baseline && baseline.total > 0n ? Number((change * 1_000_000n) / baseline.total) / 1_000_000 : undefined,
-    perRequest: perUnit(p.total, p.pricedRequestsServed),
-    perConversation: perUnit(p.conversationTotal, p.conversations),
-    perCustomer: perUnit(p.customerTotal, p.customers),
-    perSuccess: perUnit(p.knownOutcomeTotal, p.successes),
+    perRequest: u.perRequest,
+    perConversation: u.perConversation,
+    perCustomer: u.perCustomer,
+    perSuccess: u.perSuccess,
     calls: Math.round(p.modelCalls),
     longContext: Math.round(p.longContextRequests),
   };
 }
 
 function unitJson(p: StatePrice) {
+  const u = stateUnits(p);
   return {
     totalUsd: femtoToUsdNumber(p.total),
     requestsServed: p.requestsServed,
@@ -53,11 +72,11 @@ function unitJson(p: StatePrice) {
     customers: p.customers,
     users: p.users,
     longContextRequests: p.longContextRequests,
-    costPerRequestUsd: usd(perUnit(p.total, p.pricedRequestsServed)),
-    costPerConversationUsd: usd(perUnit(p.conversationTotal, p.conversations)),
-    costPerCustomerUsd: usd(perUnit(p.customerTotal, p.customers)),
-    costPerUserUsd: usd(perUnit(p.userTotal, p.users)),
-    costPerSuccessUsd: usd(perUnit(p.knownOutcomeTotal, p.successes)),
+    costPerRequestUsd: usd(u.perRequest),
+    costPerConversationUsd: usd(u.perConversation),
+    costPerCustomerUsd: usd(u.perCustomer),
+    costPerUserUsd: usd(u.perUser),
+    costPerSuccessUsd: usd(u.perSuccess),
     tokens: p.tokens,
     unpricedRequests: p.unpricedRequests,
     unpricedModels: p.unpricedModels,
@@ -202,7 +221,7 @@ function curveSection(results: ScenarioResult[]): Section | undefined {
         baseline: c.baselineAtK,
         total: c.total,
         saving: c.baselineAtK - c.total,
-        perRequest: perUnit(c.total, c.requestsServed),
+        perRequest: unitCosts({ cost: c.total, pricedRequests: c.requestsServed }).perRequest,
       });
     }
   }

@@ -2,6 +2,7 @@
 import { SCHEMA_VERSION } from '../cli/version.js';
 import { femtoToUsdNumber, formatUsd, type Femto } from '../pricing/money.js';
 import { formatInt, formatPct } from '../report/cells.js';
+import { unitCosts } from '../pricing/unit-economics.js';
 import { col, type Report } from '../report/model.js';
 import type { MarginResult } from './margin.js';
 
@@ -34,6 +35,10 @@ function volumeModel(m: MarginResult, ctx: MarginContext): { tag: 'linear' | 'si
 }
 
 const usd = (x: Femto) => femtoToUsdNumber(x);
+const perRequestUsd = (cost: Femto, pricedRequests: number) => {
+  const f = unitCosts({ cost, pricedRequests }).perRequest;
+  return f === null ? null : usd(f);
+};
 const pct = (x: number | undefined) => (x === undefined ? 'n/a' : formatPct(x));
 
 function bottomLine(m: MarginResult, ctx: MarginContext): Array<[string, string]> {
@@ -194,6 +199,8 @@ export function marginReport(m: MarginResult, ctx: MarginContext): Report {
           unpricedRequests: c.unpricedRequests,
           revenueUsd: usd(c.revenue),
           costUsd: usd(c.cost),
+          // the unit-economics computation report and simulate use
+          costPerRequestUsd: perRequestUsd(c.cost, c.requests - c.unpricedRequests),
           marginUsd: usd(c.margin),
           marginPct: c.marginPct ?? null,
           underWater: c.margin < 0n,

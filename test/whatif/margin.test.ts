@@ -59,6 +59,8 @@ describe('margin per customer', () => {
       underWater: false,
     });
     expect(row('a').atVolume[1]).toMatchObject({ multiplier: 3, revenueUsd: 0.01, costUsd: 0.018, marginUsd: -0.008 });
+    // cost per request, by the unit-economics computation report uses: $0.006 / 2 = $0.003
+    expect(row('a').costPerRequestUsd).toBe(0.003);
     // b: 1 request x $0.004 = $0.004 revenue against $0.01: -$0.006; at 3x: $0.012 - $0.03 = -$0.018
     expect(row('b')).toMatchObject({ revenueUsd: 0.004, costUsd: 0.01, marginUsd: -0.006, underWater: true });
     expect(row('b').atVolume[1].marginUsd).toBe(-0.018);
