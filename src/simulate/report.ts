@@ -4,7 +4,9 @@
  * details (threshold curve, truncation, summaries, volume curve) and honest notes.
  */
 import { femtoToUsdNumber, formatUsd, type Femto } from '../pricing/money.js';
-import { unitCosts, type UnitCosts } from '../pricing/unit-economics.js';
+import { unitCosts } from '../pricing/unit-economics.js';
+import { stateUnits } from './units.js';
+import { simulateBottomLine, type BottomLineFacts } from './bottom-line.js';
 import { col, type Report, type Section } from '../report/model.js';
 import type { ScenarioResult, WaterfallStep } from './engine.js';
 import { groupTotals, type StatePrice } from './price.js';
@@ -23,26 +25,12 @@ export interface SimulateReportInput {
   schemaVersion: number;
   /** Input facts: records read, period, etc. */
   summary: Array<[string, string]>;
+  /** For the bottom line: days covered, records, records with text (default: from the baseline). */
+  facts?: BottomLineFacts;
   notes: string[];
 }
 
 const usd = (f: Femto | null) => (f === null ? null : femtoToUsdNumber(f));
-
-/** A priced state's unit economics, by the computation `report` uses (pricing/unit-economics.ts). */
-export function stateUnits(p: StatePrice): UnitCosts {
-  return unitCosts({
-    cost: p.total,
-    pricedRequests: p.pricedRequestsServed,
-    conversationCost: p.conversationTotal,
-    conversations: p.conversations,
-    customerCost: p.customerTotal,
-    customers: p.customers,
-    userCost: p.userTotal,
-    users: p.users,
-    successCost: p.knownOutcomeTotal,
-    successes: p.successes,
-  });
-}
 
 function unitRow(name: string, p: StatePrice, baseline: StatePrice) {
   const change = p.total - baseline.total;
@@ -317,11 +305,26 @@ export function buildSimulateReport(input: SimulateReportInput): Report {
     notes,
   };
   const best = input.results.reduce<ScenarioResult | undefined>((b, r) => (!b || r.final.total < b.final.total ? r : b), undefined);
-  const summary: Array<[string, string]> = [...input.summary, ['Baseline (as billed)', formatUsd(input.baseline.total)]];
-  if (best)
-    summary.push([
-      'Lowest scenario',
-      `${best.scenario.name}: ${formatUsd(best.final.total)} (${formatUsd(input.baseline.total - best.final.total)} saved)`,
-    ]);
-  return { title: 'What-if simulation', summary, sections, notes, json, primarySection: 'scenarios' };
+  const facts = input.facts ?? { records: input.baselineRequests.length, withText: input.baselineRequests.length };
+  const bottom = best ? simulateBottomLine(input.baseline, best, facts) : undefined;
+  const summary: Array<[string, string]> = [
+    ...(bottom?.lines ?? []),
+    ...input.summary,
+    ['Baseline (as billed)', formatUsd(input.baseline.total)],
+  ];
+  if (best && input.results.length > 1)
+    summary.push(['Lowest scenario', `${best.scenario.name}: ${formatUsd(best.final.total)} (the lowest of ${input.results.length})`]);
+  const withBottom = {
+    ...json,
+    bottomLine: bottom
+      ? {
+          scenario: bottom.scenario,
+          savingUsd: femtoToUsdNumber(bottom.saving),
+          monthlySavingUsd: bottom.monthlySaving === undefined ? null : femtoToUsdNumber(bottom.monthlySaving),
+          daysLogged: facts.days ?? null,
+          lines: Object.fromEntries(bottom.lines),
+        }
+      : null,
+  };
+  return { title: 'What-if simulation', summary, sections, notes, json: withBottom, primarySection: 'scenarios' };
 }

@@ -60,6 +60,20 @@ Examples:
     .action(run((ctx, cmd) => simulate(ctx, cmd.args, cmd.opts<SimulateOptions>())));
 }
 
+/** Calendar days (UTC) from the first request's date to the last's, inclusive; undefined without timestamps. */
+function daysCovered(records: UsageRecord[]): number | undefined {
+  let first = Infinity;
+  let last = -Infinity;
+  for (const r of records)
+    if (r.timeMs !== undefined) {
+      first = Math.min(first, r.timeMs);
+      last = Math.max(last, r.timeMs);
+    }
+  if (first > last) return undefined;
+  const day = 86_400_000;
+  return Math.floor(last / day) - Math.floor(first / day) + 1;
+}
+
 function periodOf(records: UsageRecord[]): string {
   const times = records
     .map((r) => r.timestamp)
@@ -99,6 +113,7 @@ async function simulate(ctx: CommandContext, inputs: string[], opts: SimulateOpt
     dims,
     explain: !!opts.explain,
     schemaVersion: SCHEMA_VERSION,
+    facts: { days: daysCovered(records), records: records.length, withText },
     summary: [
       [
         'Records',
