@@ -61,6 +61,61 @@ describe('regular hourly traffic', () => {
   });
 });
 
+describe('small-k steps are real, and the curve is continuous in k', () => {
+  // The same hourly traffic. The hit probability 1 - e^(-(k-1)·λT), λT = 0.085106, rises fastest
+  // at k = 1 (slope λT), and 1x -> 2x doubles the traffic, so the first step is the largest:
+  //   k = 2:     P = 0.081585, read round(163.17) = 163, write 1,837: 16.3 + 2,296.25 + 200 = 2,512.55 µ$
+  //              (6.94% below 2,700: a real effect of other users warming a cold cache, not a seam)
+  //   k = 1.01:  P = 0.000851, read 2, write 1,998: 0.2 + 2,497.5 + 200 = 2,697.7 µ$ (0.085% below 1x)
+  //   k = 10:    P = 0.535111, read 1,070, write 930: 107 + 1,162.5 + 200 = 1,469.5 µ$
+  //   k = 10.01: P = 0.535507, read 1,071, write 929: 107.1 + 1,161.25 + 200 = 1,468.35 µ$
+  const SYS = words('ksys', 2000);
+  const recs = Array.from({ length: 48 }, (_, i) =>
+    rec('claude-t', {
+      timeMs: minutes(60 * i),
+      inputTokens: 2200,
+      text: {
+        messages: [
+          { role: 'system', content: SYS },
+          { role: 'user', content: words(`k${i}u`, 200) },
+        ],
+      },
+    }),
+  );
+  const base = baselineRequests(recs);
+  const ks = [1, 1.01, 2, 10, 10.01];
+  const result = runScenario(base, priceState(pricer, base), scenario(ks), env);
+  const perUs = result.curve!.map((c, i) => Number(c.total) / (48 * ks[i]) / 1e9);
+
+  it('hand-computed points: a 6.9% step from 1x to 2x, 0.085% from 1x to 1.01x', () => {
+    expect(perUs[0]).toBeCloseTo(2700, 6);
+    expect(perUs[1]).toBeCloseTo(2697.7, 6);
+    expect(perUs[2]).toBeCloseTo(2512.55, 6);
+    expect(perUs[3]).toBeCloseTo(1469.5, 6);
+    expect(perUs[4]).toBeCloseTo(1468.35, 6);
+  });
+
+  it('a small change in k is a small change in cost (no jump at k = 1 or anywhere)', () => {
+    expect(Math.abs(perUs[1] / perUs[0] - 1)).toBeLessThan(0.001);
+    expect(Math.abs(perUs[4] / perUs[3] - 1)).toBeLessThan(0.001);
+  });
+
+  it('the output says why the first steps are large', async () => {
+    const { buildSimulateReport } = await import('../../src/simulate/report.js');
+    const report = buildSimulateReport({
+      baselineRequests: base,
+      baseline: priceState(pricer, base),
+      results: [result],
+      explain: false,
+      schemaVersion: 1,
+      summary: [],
+      notes: [],
+    });
+    const curve = report.sections.find((s) => s.id === 'volume-curve')!;
+    expect(curve.notes!.join(' ')).toMatch(/largest at small k/);
+  });
+});
+
 describe('the demo', () => {
   it('no seam at 10x -> 11x (step under 2%), never below the floor, falling with k', async () => {
     const dir = (await import('node:fs')).mkdtempSync((await import('node:path')).join((await import('node:os')).tmpdir(), 'tk-curve-'));
