@@ -144,13 +144,15 @@ export const postgres: WarehouseDialect = {
   same: (a, b) => `${a} IS NOT DISTINCT FROM ${b}`,
   literal,
   double: (e) => `CAST(${e} AS DOUBLE PRECISION)`,
-  replaceTable: (name, select) => `CREATE TEMP TABLE ${name} AS\n${select}`,
+  // session tables; pg_temp names only the session's own, never a user's table of the same name
+  replaceTable: (name, select) => `DROP TABLE IF EXISTS pg_temp.${name};\nCREATE TEMP TABLE ${name} AS\n${select}`,
   type: (t) => PG_TYPES[t],
   ident: doubleQuoted,
   preamble: [],
-  view: (name, select) => `CREATE TEMP VIEW ${name} AS\n${select}`,
+  view: (name, select) => `DROP VIEW IF EXISTS pg_temp.${name};\nCREATE TEMP VIEW ${name} AS\n${select}`,
   tableFromRows(name, columns, rows) {
-    return createAndInsert(this, 'CREATE TEMP TABLE', name, columns, rows);
+    const [create, ...inserts] = createAndInsert(this, 'CREATE TEMP TABLE', name, columns, rows);
+    return [`DROP TABLE IF EXISTS pg_temp.${name};\n${create}`, ...inserts];
   },
 };
 
@@ -174,15 +176,16 @@ export const clickhouse: WarehouseDialect = {
   same: (a, b) => `isNotDistinctFrom(${a}, ${b})`,
   literal: backslashLiteral,
   double: (e) => `toFloat64(${e})`,
-  replaceTable: (name, select) => `CREATE TEMPORARY TABLE ${name} ENGINE = Memory AS\n${select}`,
+  replaceTable: (name, select) => `CREATE OR REPLACE TEMPORARY TABLE ${name} ENGINE = Memory AS\n${select}`,
   type: (t, nullable) => (nullable ? `Nullable(${CH_TYPES[t]})` : CH_TYPES[t]),
   ident: (name) => `\`${name.replace(/[`\\]/g, (c) => `\\${c}`)}\``,
   // LEFT JOIN leaves NULLs (not zeros) where nothing matched; aggregates over no rows give NULL
   // (as in standard SQL); 64-bit integers arrive as JSON strings (exact)
   preamble: ['SET join_use_nulls = 1', 'SET aggregate_functions_null_for_empty = 1', 'SET output_format_json_quote_64bit_integers = 1'],
-  view: (name, select) => `CREATE TEMPORARY TABLE ${name} ENGINE = Memory AS\n${select}`,
+  // no session views: the normalized rows are a session table on the server (only results travel)
+  view: (name, select) => `CREATE OR REPLACE TEMPORARY TABLE ${name} ENGINE = Memory AS\n${select}`,
   tableFromRows(name, columns, rows) {
-    const [create, ...inserts] = createAndInsert(this, 'CREATE TEMPORARY TABLE', name, columns, rows);
+    const [create, ...inserts] = createAndInsert(this, 'CREATE OR REPLACE TEMPORARY TABLE', name, columns, rows);
     return [`${create} ENGINE = Memory`, ...inserts];
   },
 };
