@@ -180,8 +180,15 @@ export const clickhouse: WarehouseDialect = {
   type: (t, nullable) => (nullable ? `Nullable(${CH_TYPES[t]})` : CH_TYPES[t]),
   ident: (name) => `\`${name.replace(/[`\\]/g, (c) => `\\${c}`)}\``,
   // LEFT JOIN leaves NULLs (not zeros) where nothing matched; aggregates over no rows give NULL
-  // (as in standard SQL); 64-bit integers arrive as JSON strings (exact)
-  preamble: ['SET join_use_nulls = 1', 'SET aggregate_functions_null_for_empty = 1', 'SET output_format_json_quote_64bit_integers = 1'],
+  // (as in standard SQL); a column name means the column, not a select alias of the same name (as
+  // in standard SQL); CAST keeps a NULL NULL; 64-bit integers arrive as JSON strings (exact)
+  preamble: [
+    'SET join_use_nulls = 1',
+    'SET aggregate_functions_null_for_empty = 1',
+    'SET prefer_column_name_to_alias = 1',
+    'SET cast_keep_nullable = 1',
+    'SET output_format_json_quote_64bit_integers = 1',
+  ],
   // no session views: the normalized rows are a session table on the server (only results travel)
   view: (name, select) => `CREATE OR REPLACE TEMPORARY TABLE ${name} ENGINE = Memory AS\n${select}`,
   tableFromRows(name, columns, rows) {

@@ -31,7 +31,9 @@ export async function loadUsageTable(db: WarehouseDb, d: WarehouseDialect, name:
     rows,
   );
   await db.run(`DROP TABLE IF EXISTS ${name}`);
-  await db.run(create.replace(/^DROP TABLE IF EXISTS pg_temp\.\w+;\n/, '').replace(/^CREATE (OR REPLACE )?TEMP(ORARY)? TABLE/, 'CREATE TABLE'));
+  await db.run(
+    create.replace(/^DROP TABLE IF EXISTS pg_temp\.\w+;\n/, '').replace(/^CREATE (OR REPLACE )?TEMP(ORARY)? TABLE/, 'CREATE TABLE'),
+  );
   for (const stmt of inserts) await db.run(stmt);
 }
 
