@@ -11,7 +11,7 @@
  * raw SQL); with no mapping the table must have the usage table's own columns.
  */
 import { UserError } from '../../core/issues.js';
-import { USAGE_COLUMNS } from '../../usage/table.js';
+import { USAGE_COLUMNS, type UsageColumn } from '../../usage/table.js';
 import type { WarehouseDialect } from '../dialect.js';
 
 /** Usage columns a mapping must give (the rest have defaults). */
@@ -208,11 +208,12 @@ export function tableSql(table: string, d: WarehouseDialect): string {
 }
 
 /** Default of an unmapped column. */
-function defaultOf(col: string, sourceName: string, d: WarehouseDialect): string {
-  if ((COUNT_COLUMNS as readonly string[]).includes(col)) return col === 'requests' ? '1' : '0';
-  if (col === 'estimated') return 'FALSE';
-  if (col === 'source_file') return d.literal(sourceName);
-  return 'NULL';
+function defaultOf(col: UsageColumn, sourceName: string, d: WarehouseDialect): string {
+  if ((COUNT_COLUMNS as readonly string[]).includes(col.name)) return col.name === 'requests' ? '1' : '0';
+  if (col.name === 'estimated') return 'FALSE';
+  if (col.name === 'source_file') return d.literal(sourceName);
+  // typed: an untyped NULL is text in PostgreSQL, and a join on it fails
+  return `CAST(NULL AS ${d.type(col.type, true)})`;
 }
 
 /** Whole non-negative number (NULL, negative or fractional: rejected). */
@@ -220,7 +221,7 @@ const wholeSql = (c: string) => `(${c} IS NOT NULL AND ${c} >= 0 AND ${c} = floo
 
 function mappedSelect(m: Mapping, table: string, sourceName: string, d: WarehouseDialect): string {
   const cols = USAGE_COLUMNS.filter((c) => c.name !== 'seq').map(
-    (c) => `${m.exprs.get(c.name) ?? defaultOf(c.name, sourceName, d)} AS ${c.name}`,
+    (c) => `${m.exprs.get(c.name) ?? defaultOf(c, sourceName, d)} AS ${c.name}`,
   );
   const seq = m.exprs.get('seq');
   // arrival order: the table's own seq, else time then id
@@ -246,5 +247,5 @@ export function accountingSql(m: Mapping, table: string, sourceName: string, d: 
 
 /** A few rejected rows, to name them in the warnings. */
 export function rejectedSampleSql(m: Mapping, table: string, sourceName: string, d: WarehouseDialect, limit = 5): string {
-  return `SELECT r.id AS id, ${COUNT_COLUMNS.map((c) => `r.${c} AS ${c}`).join(', ')}\nFROM (\n${mappedSelect(m, table, sourceName, d)}\n) r\nWHERE NOT (${VALID_SQL})\nORDER BY r.seq\nLIMIT ${limit}`;
+  return `SELECT r.seq AS seq, r.id AS id, ${COUNT_COLUMNS.map((c) => `r.${c} AS ${c}`).join(', ')}\nFROM (\n${mappedSelect(m, table, sourceName, d)}\n) r\nWHERE NOT (${VALID_SQL})\nORDER BY r.seq\nLIMIT ${limit}`;
 }

@@ -43,7 +43,7 @@ export async function reportFromWarehouse(
       issues.push({
         severity: 'error',
         code: 'invalid-count',
-        message: `row ${String(row.id)}: ${bad.map((c) => `${c} = ${row[c] === null ? 'NULL' : String(row[c])}`).join(', ')} is not a whole non-negative number`,
+        message: `row ${row.id === null || row.id === undefined ? `#${n(row.seq) + 1}` : String(row.id)}: ${bad.map((c) => `${c} = ${row[c] === null ? 'NULL' : String(row[c])}`).join(', ')} is not a whole non-negative number`,
         file: source.name,
         hint: 'fix the row or the mapping (--map); the report leaves the row out',
       });
