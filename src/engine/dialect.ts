@@ -204,18 +204,21 @@ export const bigquery: WarehouseDialect = {
   name: 'bigquery',
   tested: 'parsed',
   intDiv: (a, b) => `DIV(${a}, ${b})`,
-  // BIGNUMERIC: 76 digits, integer products of counts and femto prices never overflow
-  wide: (e) => `CAST(${e} AS BIGNUMERIC)`,
+  // NUMERIC: 29 integer digits (and 9 decimals, unused: every rate and cost here is an integer of
+  // femto-USD), so sums stay exact up to $99 trillion per group
+  wide: (e) => `CAST(${e} AS NUMERIC)`,
   day: (ms) => `FORMAT_TIMESTAMP('%Y-%m-%d', ${bqTs(ms)}, 'UTC')`,
   week: (ms) => `FORMAT_DATE('%Y-%m-%d', DATE_TRUNC(DATE(${bqTs(ms)}, 'UTC'), ISOWEEK))`,
   month: (ms) => `FORMAT_TIMESTAMP('%Y-%m', ${bqTs(ms)}, 'UTC')`,
-  minuteOfDay: (ms) => `(EXTRACT(HOUR FROM ${bqTs(ms)} AT TIME ZONE 'UTC') * 60 + EXTRACT(MINUTE FROM ${bqTs(ms)} AT TIME ZONE 'UTC'))`,
-  weekday: (ms) => `(EXTRACT(DAYOFWEEK FROM ${bqTs(ms)} AT TIME ZONE 'UTC') - 1)`,
+  // EXTRACT from a TIMESTAMP reads it in UTC unless told otherwise
+  minuteOfDay: (ms) => `(EXTRACT(HOUR FROM ${bqTs(ms)}) * 60 + EXTRACT(MINUTE FROM ${bqTs(ms)}))`,
+  weekday: (ms) => `(EXTRACT(DAYOFWEEK FROM ${bqTs(ms)}) - 1)`,
   jsonTag: (col, name) => `JSON_VALUE(${col}, ${backslashLiteral(jsonPathKey(name))})`,
   argMin: (value, key, filter) =>
     `ARRAY_AGG(${filter ? `IF(${filter}, ${value}, NULL)` : value} IGNORE NULLS ORDER BY ${key})[SAFE_OFFSET(0)]`,
   argMax: (value, key) => `ARRAY_AGG(${value} IGNORE NULLS ORDER BY ${key} DESC)[SAFE_OFFSET(0)]`,
-  same: (a, b) => `${a} IS NOT DISTINCT FROM ${b}`,
+  // NULL-safe equality spelled out (the form every BigQuery SQL tool reads)
+  same: (a, b) => `(${a} = ${b} OR (${a} IS NULL AND ${b} IS NULL))`,
   literal: backslashLiteral,
   double: (e) => `CAST(${e} AS FLOAT64)`,
   replaceTable: (name, select) => `CREATE TEMP TABLE ${name} AS\n${select}`,
