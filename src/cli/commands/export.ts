@@ -4,7 +4,7 @@
  * embedded DuckDB as they are read and written with its COPY (Parquet with DECIMAL costs), then
  * the file is moved into place, so a failed export never leaves half a file.
  */
-import { renameSync, rmSync } from 'node:fs';
+import { existsSync, renameSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { BIGINT, BOOLEAN, DuckDBDataChunk, INTEGER, VARCHAR, type DuckDBType } from '@duckdb/node-api';
 import type { Command } from 'commander';
@@ -110,6 +110,8 @@ const sqlString = (s: string) => `'${s.replace(/'/g, "''")}'`;
 
 async function exportUsage(ctx: CommandContext, file: string, inputs: string[], opts: ExportOptions): Promise<number> {
   const format = fileFormatOf(file, opts.fileFormat);
+  if (!existsSync(dirname(file) || '.'))
+    throw new UserError(`cannot write ${file}: its directory does not exist`, 'create the directory first, or write elsewhere');
   const columns = opts.focus ? FOCUS_COLUMNS : PLAIN_COLUMNS;
   const db = await UsageDb.open();
   const tmp = join(dirname(file), `.${basename(file)}.${process.pid}.tmp`);
