@@ -75,7 +75,7 @@ bigquery, snowflake and spark scripts are golden-tested and parsed, not run (see
             ...(opts.by && opts.by !== 'model' ? ['--by', opts.by] : []),
           ].join(' '),
         });
-        ctx.io.stdout.write(script);
+        ctx.write(script);
         return 0;
       }),
     );

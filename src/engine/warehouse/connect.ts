@@ -153,7 +153,7 @@ export function clickhouseDb(exec: ClickHouseExec, secrets: string[] = []): Ware
 }
 
 export async function connectClickHouse(url: URL, env: Record<string, string | undefined>): Promise<WarehouseDb> {
-  const { createClient } = await import('@clickhouse/client');
+  const { createClient, ClickHouseLogLevel } = await import('@clickhouse/client');
   const password = url.password ? decodeURIComponent(url.password) : (env.CLICKHOUSE_PASSWORD ?? '');
   const secrets = [password, url.password].filter((s): s is string => !!s);
   const secure = url.protocol.toLowerCase() === 'clickhouses:';
@@ -166,6 +166,8 @@ export async function connectClickHouse(url: URL, env: Record<string, string | u
     // temporary tables live in the session
     session_id: `tokenomics-${randomUUID()}`,
     request_timeout: 300_000,
+    // failures reach the user once, as an engine error with a hint: not also through the client's own log
+    log: { level: ClickHouseLogLevel.OFF },
   });
   const exec: ClickHouseExec = {
     command: async (sql) => {
