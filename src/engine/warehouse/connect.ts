@@ -102,35 +102,28 @@ export async function connectPostgres(url: URL, env: Record<string, string | und
   } catch (err) {
     throw engineError(err, secrets, CONNECT_HINT);
   }
-  const db: WarehouseDb = {
-    async run(sql) {
-      try {
+  return overExec(
+    {
+      command: async (sql) => {
         await client.query(sql);
-      } catch (err) {
-        throw engineError(err, secrets, QUERY_HINT);
-      }
+      },
+      rows: async (sql) => (await client.query(sql)).rows as Row[],
+      close: () => client.end().catch(() => undefined),
     },
-    async query(sql) {
-      try {
-        return (await client.query(sql)).rows as Row[];
-      } catch (err) {
-        throw engineError(err, secrets, QUERY_HINT);
-      }
-    },
-    loadTable: (name, columns, rows) => loadVia(db, postgres, name, columns, rows),
-    close: () => client.end().catch(() => undefined),
-  };
-  return db;
+    postgres,
+    secrets,
+  );
 }
 
-/** What the ClickHouse connection needs from a client: the HTTP one, or an embedded engine in tests. */
+/** What a connection needs from a client: run a statement, read rows, close (pg, the ClickHouse HTTP client, or chDB in tests). */
 export interface ClickHouseExec {
   command(sql: string): Promise<void>;
   rows(sql: string): Promise<Row[]>;
   close(): Promise<void>;
 }
 
-export function clickhouseDb(exec: ClickHouseExec, secrets: string[] = []): WarehouseDb {
+/** A connection over statement and query functions: engine failures become exit-2 errors with secrets removed. */
+function overExec(exec: ClickHouseExec, d: WarehouseDialect, secrets: string[]): WarehouseDb {
   const db: WarehouseDb = {
     async run(sql) {
       try {
@@ -146,11 +139,13 @@ export function clickhouseDb(exec: ClickHouseExec, secrets: string[] = []): Ware
         throw engineError(err, secrets, QUERY_HINT);
       }
     },
-    loadTable: (name, columns, rows) => loadVia(db, clickhouse, name, columns, rows),
+    loadTable: (name, columns, rows) => loadVia(db, d, name, columns, rows),
     close: () => exec.close(),
   };
   return db;
 }
+
+export const clickhouseDb = (exec: ClickHouseExec, secrets: string[] = []): WarehouseDb => overExec(exec, clickhouse, secrets);
 
 export async function connectClickHouse(url: URL, env: Record<string, string | undefined>): Promise<WarehouseDb> {
   const { createClient, ClickHouseLogLevel } = await import('@clickhouse/client');
