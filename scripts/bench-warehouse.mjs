@@ -78,7 +78,13 @@ async function run(name, db, select, engine = '') {
   await db.run(`INSERT INTO bench_usage ${select}`);
   const loadMs = performance.now() - t0;
   const t1 = performance.now();
-  const r = await reportFromWarehouse(db, TYPES[name], { table: 'bench_usage', name: 'bench' }, { dims: parseDimensions('feature,model') }, { catalog, nowMs: NOW });
+  const r = await reportFromWarehouse(
+    db,
+    TYPES[name],
+    { table: 'bench_usage', name: 'bench' },
+    { dims: parseDimensions('feature,model') },
+    { catalog, nowMs: NOW },
+  );
   const reportMs = performance.now() - t1;
   const t = r.json.totals;
   console.log(
@@ -110,7 +116,13 @@ async function duckdb() {
 async function chdb() {
   const path =
     process.env.TOKENOMICS_TEST_CHDB ??
-    join(process.env.TOKENOMICS_TEST_CACHE ?? join(homedir(), '.cache', 'tokenomics-test'), 'chdb-3.4.0', 'node_modules', 'chdb', 'index.mjs');
+    join(
+      process.env.TOKENOMICS_TEST_CACHE ?? join(homedir(), '.cache', 'tokenomics-test'),
+      'chdb-3.4.0',
+      'node_modules',
+      'chdb',
+      'index.mjs',
+    );
   if (!existsSync(path)) throw new Error(`chDB not found at ${path}: run bash scripts/test-services.sh up first`);
   const { Session } = await import(path);
   const session = new Session();
@@ -127,7 +139,12 @@ async function chdb() {
   const e = { hash: (x) => `cityHash64(${x})`, concat: (a, b) => `concat(${a}, ${b})`, str: (x) => `toString(${x})` };
   const cols = generator(e).map(([n, x]) => `${x} AS ${n}`);
   try {
-    return await run('clickhouse', db, `SELECT ${cols.join(', ')} FROM (SELECT toInt64(number) AS i FROM numbers(${rows}))`, ' ENGINE = MergeTree ORDER BY tuple()');
+    return await run(
+      'clickhouse',
+      db,
+      `SELECT ${cols.join(', ')} FROM (SELECT toInt64(number) AS i FROM numbers(${rows}))`,
+      ' ENGINE = MergeTree ORDER BY tuple()',
+    );
   } finally {
     await db.close();
   }
@@ -136,4 +153,5 @@ async function chdb() {
 const costs = [];
 if (only !== 'clickhouse') costs.push(await duckdb());
 if (only !== 'duckdb') costs.push(await chdb());
-if (costs.length === 2 && costs[0] !== costs[1]) console.log(`note: the engines' totals differ (their generated rows differ: each engine's own hash function)`);
+if (costs.length === 2 && costs[0] !== costs[1])
+  console.log(`note: the engines' totals differ (their generated rows differ: each engine's own hash function)`);
