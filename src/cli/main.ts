@@ -28,6 +28,8 @@ const COMMANDS: Array<[string, () => Promise<Register>]> = [
   ['check', async () => (await import('./commands/check.js')).registerCheck],
   ['simulate', async () => (await import('./commands/simulate.js')).registerSimulate],
   ['whatif', async () => (await import('./commands/whatif.js')).registerWhatif],
+  ['sql', async () => (await import('./commands/sql.js')).registerSql],
+  ['export', async () => (await import('./commands/export.js')).registerExport],
 ];
 
 /** The command modules `argv` may run: every word that names a command (an option value could too), else all. */

@@ -5,6 +5,7 @@
  * price-map.ts) use only these helpers plus portable SQL (window functions, CASE, COALESCE), so a
  * PostgreSQL / ClickHouse / BigQuery dialect is one more object of this shape.
  */
+import type { SqlType } from '../usage/table.js';
 
 export interface Dialect {
   name: string;
@@ -35,9 +36,16 @@ export interface Dialect {
   double(expr: string): string;
   /** Creates or replaces table `name` with the rows of `select`. */
   replaceTable(name: string, select: string): string;
+  /** The column type for a usage-table type (`nullable`: the column may hold NULL). */
+  type(t: SqlType, nullable: boolean): string;
+  /** A quoted identifier (a table or column name given by the user). */
+  ident(name: string): string;
 }
 
 const literal = (s: string): string => `'${s.replace(/'/g, "''")}'`;
+
+const doubleQuoted = (name: string): string => `"${name.replace(/"/g, '""')}"`;
+const portableType = (t: SqlType): string => t;
 
 export const duckdb: Dialect = {
   name: 'duckdb',
@@ -56,4 +64,250 @@ export const duckdb: Dialect = {
   literal,
   double: (e) => `CAST(${e} AS DOUBLE)`,
   replaceTable: (name, select) => `CREATE OR REPLACE TABLE ${name} AS\n${select}`,
+  type: portableType,
+  ident: doubleQuoted,
 };
+
+/*
+ * Warehouse dialects: the same helpers for the engines a user's logs live in. PostgreSQL and
+ * ClickHouse run the report for real (`report postgres://…`, `report clickhouse://…`, tested
+ * against real engines); BigQuery, Snowflake and Spark are emitted by `tokenomics sql` and
+ * golden-tested and parsed only. Besides the expression helpers, each says how to create the
+ * small tables (price rows) and the usage view, and which session settings the script needs.
+ */
+
+/** A dialect the warehouse paths can use: the report's helpers plus table and view DDL. */
+export interface WarehouseDialect extends Dialect {
+  /** Statements run before anything else (session settings the queries rely on). */
+  preamble: string[];
+  /** A view (session-scoped where the engine has one) over `select`. */
+  view(name: string, select: string): string;
+  /** Statements creating table `name` holding `rows` (values rendered as typed literals). */
+  tableFromRows(name: string, columns: Array<{ name: string; type: SqlType }>, rows: CellValue[][]): string[];
+  /** Whether a report can run on it from this tool (else: `tokenomics sql` only). */
+  tested: 'runs' | 'parsed';
+}
+
+type CellValue = number | string | boolean | null;
+
+/** A value as a typed SQL literal (`lit`: the dialect's string literal). */
+function valueSql(d: Pick<Dialect, 'type' | 'literal'>, t: SqlType, v: CellValue): string {
+  if (v === null) return `CAST(NULL AS ${d.type(t, true)})`;
+  if (typeof v === 'boolean') return v ? 'TRUE' : 'FALSE';
+  if (typeof v === 'number') {
+    if (!Number.isSafeInteger(v)) throw new Error(`not an integer: ${v}`);
+    return String(v);
+  }
+  return d.literal(v);
+}
+
+function createAndInsert(
+  d: Pick<Dialect, 'type' | 'literal'>,
+  create: string,
+  name: string,
+  columns: Array<{ name: string; type: SqlType }>,
+  rows: CellValue[][],
+): string[] {
+  const out = [`${create} ${name} (${columns.map((c) => `${c.name} ${d.type(c.type, true)}`).join(', ')})`];
+  // batches of 500 rows keep each statement within every engine's statement size
+  for (let i = 0; i < rows.length; i += 500) {
+    const values = rows.slice(i, i + 500).map((r) => `(${r.map((v, j) => valueSql(d, columns[j].type, v)).join(', ')})`);
+    out.push(`INSERT INTO ${name} (${columns.map((c) => c.name).join(', ')}) VALUES\n${values.join(',\n')}`);
+  }
+  return out;
+}
+
+/** Backslash-escaped string literal (BigQuery, Spark: a doubled quote is not an escape there). */
+const backslashLiteral = (s: string): string =>
+  `'${s
+    .replace(/[\\']/g, (c) => `\\${c}`)
+    .replace(/\n/g, '\\n')
+    .replace(/\r/g, '\\r')}'`;
+const jsonPathKey = (name: string): string => `$."${name.replace(/["\\]/g, (c) => `\\${c}`)}"`;
+
+const pgTs = (ms: string) => `(to_timestamp((${ms}) / 1000.0) AT TIME ZONE 'UTC')`;
+const PG_TYPES: Record<SqlType, string> = { BIGINT: 'BIGINT', INTEGER: 'INTEGER', VARCHAR: 'TEXT', BOOLEAN: 'BOOLEAN' };
+
+export const postgres: WarehouseDialect = {
+  name: 'postgres',
+  tested: 'runs',
+  intDiv: (a, b) => `div(${a}, ${b})`,
+  wide: (e) => `CAST(${e} AS NUMERIC)`,
+  day: (ms) => `to_char(${pgTs(ms)}, 'YYYY-MM-DD')`,
+  week: (ms) => `to_char(date_trunc('week', ${pgTs(ms)}), 'YYYY-MM-DD')`,
+  month: (ms) => `to_char(${pgTs(ms)}, 'YYYY-MM')`,
+  minuteOfDay: (ms) => `CAST(extract(hour FROM ${pgTs(ms)}) * 60 + extract(minute FROM ${pgTs(ms)}) AS INTEGER)`,
+  weekday: (ms) => `CAST(extract(dow FROM ${pgTs(ms)}) AS INTEGER)`,
+  jsonTag: (col, name) => `(CAST(${col} AS jsonb) ->> ${literal(name)})`,
+  argMin: (value, key, filter) => `(array_agg(${value} ORDER BY ${key})${filter ? ` FILTER (WHERE ${filter})` : ''})[1]`,
+  argMax: (value, key) => `(array_agg(${value} ORDER BY ${key} DESC))[1]`,
+  same: (a, b) => `${a} IS NOT DISTINCT FROM ${b}`,
+  literal,
+  double: (e) => `CAST(${e} AS DOUBLE PRECISION)`,
+  // session tables; pg_temp names only the session's own, never a user's table of the same name
+  replaceTable: (name, select) => `DROP TABLE IF EXISTS pg_temp.${name};\nCREATE TEMP TABLE ${name} AS\n${select}`,
+  type: (t) => PG_TYPES[t],
+  ident: doubleQuoted,
+  preamble: [],
+  view: (name, select) => `DROP VIEW IF EXISTS pg_temp.${name};\nCREATE TEMP VIEW ${name} AS\n${select}`,
+  tableFromRows(name, columns, rows) {
+    const [create, ...inserts] = createAndInsert(this, 'CREATE TEMP TABLE', name, columns, rows);
+    return [`DROP TABLE IF EXISTS pg_temp.${name};\n${create}`, ...inserts];
+  },
+};
+
+const chTs = (ms: string) => `fromUnixTimestamp64Milli(toInt64(${ms}), 'UTC')`;
+const CH_TYPES: Record<SqlType, string> = { BIGINT: 'Int64', INTEGER: 'Int32', VARCHAR: 'String', BOOLEAN: 'Bool' };
+
+export const clickhouse: WarehouseDialect = {
+  name: 'clickhouse',
+  tested: 'runs',
+  intDiv: (a, b) => `intDiv(${a}, ${b})`,
+  wide: (e) => `toInt128(${e})`,
+  day: (ms) => `formatDateTime(${chTs(ms)}, '%Y-%m-%d')`,
+  week: (ms) => `toString(toMonday(${chTs(ms)}))`,
+  month: (ms) => `formatDateTime(${chTs(ms)}, '%Y-%m')`,
+  minuteOfDay: (ms) => `(toHour(${chTs(ms)}) * 60 + toMinute(${chTs(ms)}))`,
+  weekday: (ms) => `(toDayOfWeek(${chTs(ms)}) % 7)`,
+  jsonTag: (col, name) => `JSONExtract(${col}, ${literal(name)}, 'Nullable(String)')`,
+  argMin: (value, key, filter) => (filter ? `argMinIf(${value}, ${key}, ${filter})` : `argMin(${value}, ${key})`),
+  argMax: (value, key) => `argMax(${value}, ${key})`,
+  // isNotDistinctFrom: NULL-safe equality ClickHouse accepts in JOIN ON (where the queries use it)
+  same: (a, b) => `isNotDistinctFrom(${a}, ${b})`,
+  literal: backslashLiteral,
+  double: (e) => `toFloat64(${e})`,
+  replaceTable: (name, select) => `CREATE OR REPLACE TEMPORARY TABLE ${name} ENGINE = Memory AS\n${select}`,
+  type: (t, nullable) => (nullable ? `Nullable(${CH_TYPES[t]})` : CH_TYPES[t]),
+  ident: (name) => `\`${name.replace(/[`\\]/g, (c) => `\\${c}`)}\``,
+  // LEFT JOIN leaves NULLs (not zeros) where nothing matched; aggregates over no rows give NULL
+  // (as in standard SQL); a column name means the column, not a select alias of the same name (as
+  // in standard SQL); CAST keeps a NULL NULL; 64-bit integers arrive as JSON strings (exact)
+  preamble: [
+    'SET join_use_nulls = 1',
+    'SET aggregate_functions_null_for_empty = 1',
+    'SET prefer_column_name_to_alias = 1',
+    'SET cast_keep_nullable = 1',
+    'SET output_format_json_quote_64bit_integers = 1',
+  ],
+  // no session views: the normalized rows are a session table on the server (only results travel)
+  view: (name, select) => `CREATE OR REPLACE TEMPORARY TABLE ${name} ENGINE = Memory AS\n${select}`,
+  tableFromRows(name, columns, rows) {
+    const [create, ...inserts] = createAndInsert(this, 'CREATE OR REPLACE TEMPORARY TABLE', name, columns, rows);
+    return [`${create} ENGINE = Memory`, ...inserts];
+  },
+};
+
+const bqTs = (ms: string) => `TIMESTAMP_MILLIS(${ms})`;
+const BQ_TYPES: Record<SqlType, string> = { BIGINT: 'INT64', INTEGER: 'INT64', VARCHAR: 'STRING', BOOLEAN: 'BOOL' };
+
+export const bigquery: WarehouseDialect = {
+  name: 'bigquery',
+  tested: 'parsed',
+  intDiv: (a, b) => `DIV(${a}, ${b})`,
+  // NUMERIC: 29 integer digits (and 9 decimals, unused: every rate and cost here is an integer of
+  // femto-USD), so sums stay exact up to $99 trillion per group
+  wide: (e) => `CAST(${e} AS NUMERIC)`,
+  day: (ms) => `FORMAT_TIMESTAMP('%Y-%m-%d', ${bqTs(ms)}, 'UTC')`,
+  week: (ms) => `FORMAT_DATE('%Y-%m-%d', DATE_TRUNC(DATE(${bqTs(ms)}, 'UTC'), ISOWEEK))`,
+  month: (ms) => `FORMAT_TIMESTAMP('%Y-%m', ${bqTs(ms)}, 'UTC')`,
+  // EXTRACT from a TIMESTAMP reads it in UTC unless told otherwise
+  minuteOfDay: (ms) => `(EXTRACT(HOUR FROM ${bqTs(ms)}) * 60 + EXTRACT(MINUTE FROM ${bqTs(ms)}))`,
+  weekday: (ms) => `(EXTRACT(DAYOFWEEK FROM ${bqTs(ms)}) - 1)`,
+  jsonTag: (col, name) => `JSON_VALUE(${col}, ${backslashLiteral(jsonPathKey(name))})`,
+  argMin: (value, key, filter) =>
+    `ARRAY_AGG(${filter ? `IF(${filter}, ${value}, NULL)` : value} IGNORE NULLS ORDER BY ${key})[SAFE_OFFSET(0)]`,
+  argMax: (value, key) => `ARRAY_AGG(${value} IGNORE NULLS ORDER BY ${key} DESC)[SAFE_OFFSET(0)]`,
+  // NULL-safe equality spelled out (the form every BigQuery SQL tool reads)
+  same: (a, b) => `(${a} = ${b} OR (${a} IS NULL AND ${b} IS NULL))`,
+  literal: backslashLiteral,
+  double: (e) => `CAST(${e} AS FLOAT64)`,
+  replaceTable: (name, select) => `CREATE TEMP TABLE ${name} AS\n${select}`,
+  type: (t) => BQ_TYPES[t],
+  ident: (name) => `\`${name.replace(/[`\\]/g, (c) => `\\${c}`)}\``,
+  preamble: [],
+  view: (name, select) => `CREATE TEMP TABLE ${name} AS\n${select}`,
+  tableFromRows(name, columns, rows) {
+    return createAndInsert(this, 'CREATE TEMP TABLE', name, columns, rows);
+  },
+};
+
+const sfTs = (ms: string) => `TO_TIMESTAMP_NTZ(${ms}, 3)`;
+const SF_TYPES: Record<SqlType, string> = { BIGINT: 'BIGINT', INTEGER: 'INTEGER', VARCHAR: 'VARCHAR', BOOLEAN: 'BOOLEAN' };
+
+export const snowflake: WarehouseDialect = {
+  name: 'snowflake',
+  tested: 'parsed',
+  // integer division without a rounded quotient (a / b keeps only 6 decimals in Snowflake)
+  intDiv: (a, b) => `((${a} - MOD(${a}, ${b})) / ${b})`,
+  wide: (e) => `CAST(${e} AS NUMBER(38, 0))`,
+  day: (ms) => `TO_CHAR(${sfTs(ms)}, 'YYYY-MM-DD')`,
+  week: (ms) => `TO_CHAR(DATEADD(day, 1 - DAYOFWEEKISO(${sfTs(ms)}), TO_DATE(${sfTs(ms)})), 'YYYY-MM-DD')`,
+  month: (ms) => `TO_CHAR(${sfTs(ms)}, 'YYYY-MM')`,
+  minuteOfDay: (ms) => `(HOUR(${sfTs(ms)}) * 60 + MINUTE(${sfTs(ms)}))`,
+  weekday: (ms) => `MOD(DAYOFWEEKISO(${sfTs(ms)}), 7)`,
+  jsonTag: (col, name) => `CAST(GET(PARSE_JSON(${col}), ${literal(name)}) AS VARCHAR)`,
+  // ARRAY_AGG leaves out NULLs: the first value in key order among the rows that pass the filter
+  argMin: (value, key, filter) =>
+    `CAST(GET(ARRAY_AGG(${filter ? `IFF(${filter}, ${value}, NULL)` : value}) WITHIN GROUP (ORDER BY ${key}), 0) AS NUMBER(38, 0))`,
+  argMax: (value, key) => `CAST(GET(ARRAY_AGG(${value}) WITHIN GROUP (ORDER BY ${key} DESC), 0) AS NUMBER(38, 0))`,
+  same: (a, b) => `EQUAL_NULL(${a}, ${b})`,
+  literal,
+  double: (e) => `CAST(${e} AS DOUBLE)`,
+  replaceTable: (name, select) => `CREATE OR REPLACE TEMPORARY TABLE ${name} AS\n${select}`,
+  type: (t) => SF_TYPES[t],
+  ident: doubleQuoted,
+  preamble: [],
+  view: (name, select) => `CREATE OR REPLACE TEMPORARY VIEW ${name} AS\n${select}`,
+  tableFromRows(name, columns, rows) {
+    return createAndInsert(this, 'CREATE OR REPLACE TEMPORARY TABLE', name, columns, rows);
+  },
+};
+
+const spTs = (ms: string) => `timestamp_millis(${ms})`;
+
+export const spark: WarehouseDialect = {
+  name: 'spark',
+  tested: 'parsed',
+  intDiv: (a, b) => `(${a} DIV ${b})`,
+  wide: (e) => `CAST(${e} AS DECIMAL(38, 0))`,
+  day: (ms) => `date_format(${spTs(ms)}, 'yyyy-MM-dd')`,
+  week: (ms) => `date_format(date_trunc('week', ${spTs(ms)}), 'yyyy-MM-dd')`,
+  month: (ms) => `date_format(${spTs(ms)}, 'yyyy-MM')`,
+  minuteOfDay: (ms) => `(hour(${spTs(ms)}) * 60 + minute(${spTs(ms)}))`,
+  weekday: (ms) => `(dayofweek(${spTs(ms)}) - 1)`,
+  jsonTag: (col, name) => `get_json_object(${col}, ${backslashLiteral(`$['${name.replace(/['\\]/g, (c) => `\\${c}`)}']`)})`,
+  argMin: (value, key, filter) => `min_by(${value}, ${key})${filter ? ` FILTER (WHERE ${filter})` : ''}`,
+  argMax: (value, key) => `max_by(${value}, ${key})`,
+  same: (a, b) => `${a} <=> ${b}`,
+  literal: backslashLiteral,
+  double: (e) => `CAST(${e} AS DOUBLE)`,
+  replaceTable: (name, select) => `CREATE OR REPLACE TEMPORARY VIEW ${name} AS\n${select}`,
+  type: (t) => (t === 'VARCHAR' ? 'STRING' : t),
+  ident: (name) => `\`${name.replace(/`/g, '``')}\``,
+  // timestamp_millis and date_format read the session time zone: the report's dates are UTC
+  preamble: ['SET spark.sql.session.timeZone = UTC'],
+  view: (name, select) => `CREATE OR REPLACE TEMPORARY VIEW ${name} AS\n${select}`,
+  tableFromRows(name, columns, rows) {
+    const cols = columns.map((c) => c.name).join(', ');
+    const typed = (r: CellValue[]) => `(${r.map((v, j) => valueSql(this, columns[j].type, v)).join(', ')})`;
+    const body = rows.length
+      ? `SELECT * FROM VALUES\n${rows.map(typed).join(',\n')}\nAS t(${cols})`
+      : `SELECT ${columns.map((c) => `CAST(NULL AS ${this.type(c.type, true)}) AS ${c.name}`).join(', ')} WHERE FALSE`;
+    return [`CREATE OR REPLACE TEMPORARY VIEW ${name} AS\n${body}`];
+  },
+};
+
+/** The duckdb dialect with the warehouse members (`tokenomics sql --dialect duckdb`). */
+export const duckdbWarehouse: WarehouseDialect = {
+  ...duckdb,
+  tested: 'runs',
+  preamble: [],
+  view: (name, select) => `CREATE OR REPLACE TEMP VIEW ${name} AS\n${select}`,
+  tableFromRows(name, columns, rows) {
+    return createAndInsert(this, 'CREATE OR REPLACE TEMP TABLE', name, columns, rows);
+  },
+};
+
+export const DIALECTS: ReadonlyMap<string, WarehouseDialect> = new Map(
+  [duckdbWarehouse, postgres, clickhouse, bigquery, snowflake, spark].map((d) => [d.name, d]),
+);

@@ -139,7 +139,7 @@ export function pricedTableSql(d: Dialect, o: PricedOptions): string {
     keys.push(`m1.entry_index AS e1`, `${cardKeyExpr(d, 'm1', 'u', o.reprice)} AS k1`);
     joins += `\nLEFT JOIN price_map m1 ON ${periodJoin(d, 'm1', 'u', 1, o.reprice)}`;
   }
-  const cols = [...USAGE_KEEP, ...o.dims.map((_, i) => `g${i}`)].map((c) => `u.${c}`);
+  const cols = [...USAGE_KEEP, ...o.dims.map((_, i) => `g${i}`)].map((c) => `u.${c} AS ${c}`);
   let from = 'usage';
   if (needsProjects(o.dims)) from += ' LEFT JOIN project_map pm ON pm.source_file = usage.source_file';
   if (zoneOf(o.dims)) from += ` LEFT JOIN local_dates ld ON ld.slot = ${slotSql(d, 'usage.time_ms')}`;
@@ -195,7 +195,7 @@ FROM priced`;
 
 /** Requests of unpriced models, most first, ties in order of first appearance. */
 export function unpricedModelsSql(): string {
-  return `SELECT model, sum(requests) AS requests FROM priced WHERE e0 IS NULL GROUP BY model ORDER BY requests DESC, min(seq)`;
+  return `SELECT model, sum(requests) AS requests FROM priced WHERE e0 IS NULL GROUP BY model ORDER BY sum(requests) DESC, min(seq)`;
 }
 
 export function groupsSql(dims: number, pricing: 0 | 1): string {
@@ -213,7 +213,7 @@ export function groupsSql(dims: number, pricing: 0 | 1): string {
  */
 export function turnsSql(): string {
   return `WITH t AS (
-  SELECT *, COALESCE(turn, row_number() OVER (PARTITION BY conversation_id ORDER BY seq)) AS turn_no
+  SELECT *, COALESCE(CAST(turn AS BIGINT), CAST(row_number() OVER (PARTITION BY conversation_id ORDER BY seq) AS BIGINT)) AS turn_no
   FROM priced WHERE conversation_id IS NOT NULL
 )
 SELECT turn_no, e0 AS e, k0 AS k, ${SUMS},
@@ -292,7 +292,7 @@ export function unreadWritesSql(): string {
   FROM priced
   WHERE e0 IS NOT NULL AND time_ms IS NOT NULL AND (cache_write_5m_tokens > 0 OR cache_write_1h_tokens > 0 OR cache_read_tokens > 0)
 ), s AS (
-  SELECT *, sum(CASE WHEN is_write THEN 1 ELSE 0 END) OVER (PARTITION BY model, scope ORDER BY seq ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS seg
+  SELECT *, CAST(sum(CASE WHEN is_write THEN 1 ELSE 0 END) OVER (PARTITION BY model, scope ORDER BY seq ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS BIGINT) AS seg
   FROM r
 ), s2 AS (
   SELECT *, max(t) OVER (PARTITION BY model, scope, seg ORDER BY seq ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS newest_before

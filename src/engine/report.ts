@@ -21,6 +21,7 @@ import { usageWarnings, type UsageWarning } from '../report/usage-sections.js';
 import { NO_MODEL } from '../usage/record.js';
 import { duckdb, type Dialect } from './dialect.js';
 import { EngineError, UsageDb, type DuckDBOptions, type Row } from './duckdb.js';
+import type { SqlDb } from './sql-db.js';
 import { PRICE_MAP_COLUMNS, priceMapRows, ROUTE_KEYS_SQL, type RouteKey } from './price-map.js';
 import {
   CARD_PRICE_COLUMNS,
@@ -197,41 +198,50 @@ export async function reportViaDuckDB(inputs: string[], task: EngineTask, env: E
       { stdin: env.stdin, strict: env.strict, onProgress: env.onProgress },
     );
     db.seal();
-    const report = await reportFromTable(db, task, env);
-    const { view, unpricedModels } = report;
-    // as src/cli/commands/report.ts: catalogued models dated before their first known price say why they are unpriced
-    const unusedAliases = result.counts.counted > 0 ? env.catalog.unusedAliases() : [];
-    const warnings = usageWarnings({
-      ingest: result,
-      issues: result.issues,
-      unpricedModels: labelUnpriced(unpricedModels, env.catalog),
-      view,
-      estimated: view.total.sums.estimatedRecords,
-      dims: task.dims,
-      filters: task.filters ?? [],
-      unusedAliases,
-    });
-    const json = usageJson({
-      view,
-      ingest: result,
-      dims: task.dims,
-      issues: result.issues,
-      estimatedRecords: view.total.sums.estimatedRecords,
-      unpricedModels: Object.fromEntries(unpricedModels),
-      reprice: env.reprice ? { label: env.reprice.label } : undefined,
-      warnings,
-    });
-    return { ...report, ingest: result, warnings, json };
+    return withWarningsAndJson(await reportFromTable(db, task, env), result, task, env);
   } finally {
     db.close();
   }
+}
+
+/** The warning summary and the `report --format json` object of an engine report, as the command layer builds them. */
+export function withWarningsAndJson(
+  report: { view: UsageView; unpricedModels: Map<string, number> },
+  result: IngestResult,
+  task: EngineTask,
+  env: Pick<EngineEnv, 'catalog' | 'reprice'>,
+): EngineReport {
+  const { view, unpricedModels } = report;
+  // as src/cli/commands/report.ts: catalogued models dated before their first known price say why they are unpriced
+  const unusedAliases = result.counts.counted > 0 ? env.catalog.unusedAliases() : [];
+  const warnings = usageWarnings({
+    ingest: result,
+    issues: result.issues,
+    unpricedModels: labelUnpriced(unpricedModels, env.catalog),
+    view,
+    estimated: view.total.sums.estimatedRecords,
+    dims: task.dims,
+    filters: task.filters ?? [],
+    unusedAliases,
+  });
+  const json = usageJson({
+    view,
+    ingest: result,
+    dims: task.dims,
+    issues: result.issues,
+    estimatedRecords: view.total.sums.estimatedRecords,
+    unpricedModels: Object.fromEntries(unpricedModels),
+    reprice: env.reprice ? { label: env.reprice.label } : undefined,
+    warnings,
+  });
+  return { ...report, ingest: result, warnings, json };
 }
 
 /**
  * The tables the group-by dimensions join that TypeScript computes: the project of each distinct
  * source file (`projectOf`) and the local dates of each distinct 15-minute slot in a --tz zone.
  */
-async function loadDimensionMaps(db: UsageDb, dims: Dimension[], d: Dialect): Promise<void> {
+async function loadDimensionMaps(db: SqlDb, dims: Dimension[], d: Dialect): Promise<void> {
   if (needsProjects(dims)) {
     const files = (await db.query(SOURCE_FILES_SQL)).map((r) => String(r.source_file));
     await db.loadTable(
@@ -252,7 +262,7 @@ async function loadDimensionMaps(db: UsageDb, dims: Dimension[], d: Dialect): Pr
 
 /** The report over a filled usage table (any reader: TypeScript appends or an SQL view). */
 export async function reportFromTable(
-  db: UsageDb,
+  db: SqlDb,
   task: EngineTask,
   env: Pick<EngineEnv, 'catalog' | 'nowMs' | 'reprice'>,
   d: Dialect = duckdb,

@@ -28,6 +28,8 @@ import {
 } from '../../report/usage-sections.js';
 import { DEFAULT_MAX_ROWS, type CommandContext } from '../context.js';
 import type { Runner } from '../main.js';
+import { isWarehouseUrl } from '../../engine/warehouse/connect.js';
+import { reportRemote } from './report-remote.js';
 
 interface ReportOptions {
   by: string;
@@ -45,7 +47,10 @@ export function registerReport(program: Command, run: Runner): void {
   program
     .command('report')
     .description('cost report from exported request logs: totals, breakdowns, unit economics, caching, long-context cliffs')
-    .argument('[inputs...]', 'log files, directories, glob patterns, .gz files, or - for stdin (none: the local Claude Code logs)')
+    .argument(
+      '[inputs...]',
+      'log files, directories, glob patterns, .gz files, - for stdin, or a database URL postgres://…?table=NAME / clickhouse://…?table=NAME (none: the local Claude Code logs)',
+    )
     .option(
       '--by <dims>',
       'group by: model, provider, feature, customer, user, conversation, session, project, outcome, prompt, tier, source, day, week, month, tag:NAME (comma-separated)',
@@ -68,7 +73,10 @@ export function registerReport(program: Command, run: Runner): void {
         .map((f) => f.name)
         .join(', ')})`,
     )
-    .option('--map <spec>', 'column mapping for generic CSV/JSONL, e.g. model=llm_model,input=tokens_in,output=tokens_out')
+    .option(
+      '--map <spec>',
+      'column mapping for generic CSV/JSONL, e.g. model=llm_model,input=tokens_in,output=tokens_out; for a database URL: litellm, langfuse, otel or usage_column=their_column pairs',
+    )
     .option('--section <id>', 'with --format csv: which table (groups, components, unit, turns, caching, long-context, reprice)')
     .addHelpText(
       'after',
@@ -83,6 +91,8 @@ Examples:
   $ tokenomics report fixtures/demo --reprice proposed-prices.yaml
   $ cat app.csv | tokenomics report - --input-format generic --map model=llm,input=tok_in,output=tok_out
   $ tokenomics report logs/ --format csv --section groups > spend.csv
+  $ tokenomics report 'postgres://litellm@db:5432/litellm?table=LiteLLM_SpendLogs&map=litellm' --by model,user
+  $ tokenomics report 'clickhouse://default@ch:8123/langfuse?table=observations' --map langfuse
 
 Inputs may mix formats; each file's format is detected from its content.
 Unknown models are reported as unpriced (never $0); records without counts are estimated and marked.`,
@@ -139,6 +149,8 @@ async function report(ctx: CommandContext, given: string[], opts: ReportOptions)
   // tables and markdown show the top groups by default; JSON and CSV are complete unless --top is given
   const top = explicitTop ?? (ctx.format === 'table' || ctx.format === 'markdown' ? ctx.maxRows : undefined);
   const task: ReportTask = { by: opts.by, since: opts.since, until: opts.until, reprice: opts.reprice, tz };
+  // a database URL: the same report computed where the data lives (report-remote.ts)
+  if (given.some(isWarehouseUrl)) return reportRemote(ctx, { inputs: given, task, dims, top, map: opts.map, section: opts.section });
   const { rollup, reprice: rp } = reportRollup(ctx, task);
   const { sinceMs, untilMs } = rollup.options;
   if (sinceMs !== undefined && untilMs !== undefined && sinceMs >= untilMs)

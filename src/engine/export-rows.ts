@@ -1,0 +1,141 @@
+/**
+ * Rows for `tokenomics export`: normalized, priced usage, one row per record, or FOCUS rows (the
+ * FinOps Open Cost and Usage Specification) for the tools finance uses: one charge row per record
+ * and token bucket (input, cache read, cache write 5m / 1h, output), each with its exact cost.
+ * Costs are exact decimal strings of USD (from femto-dollars, never a float); the file writer casts
+ * them to DECIMAL(38, 15). Unpriced records have no FOCUS row (a charge without a cost would read
+ * as $0) and a NULL cost in the plain export. Only billed prices are exported: what-if results are
+ * never written as FOCUS rows.
+ */
+import type { RateCard } from '../pricing/cost.js';
+import { costOf, femtoToUsdString, scaledToDecimalString, type Femto } from '../pricing/money.js';
+import type { UsageRecord } from '../usage/record.js';
+import { USAGE_COLUMNS, type CellValue, type SqlType } from '../usage/table.js';
+
+export interface ExportColumn {
+  name: string;
+  type: SqlType;
+  /** How the file holds it (the SELECT expression over the staging column; default: as is). */
+  out?: (col: string) => string;
+}
+
+const usd = (col: string) => `CAST(${col} AS DECIMAL(38, 15))`;
+const timestamp = (col: string) => `make_timestamp(${col} * 1000)`;
+
+/** Plain export: the usage table's columns (time as a timestamp) plus the price and cost. */
+export const PLAIN_COLUMNS: ExportColumn[] = [
+  { name: 'time', type: 'BIGINT', out: timestamp },
+  ...USAGE_COLUMNS.filter((c) => c.name !== 'seq' && c.name !== 'time_ms').map((c) => ({ name: c.name, type: c.type })),
+  { name: 'priced_model', type: 'VARCHAR' },
+  { name: 'cost_usd', type: 'VARCHAR', out: usd },
+];
+
+export function plainRow(r: UsageRecord, card: RateCard | undefined, seq: number): CellValue[] {
+  const cells = USAGE_COLUMNS.filter((c) => c.name !== 'seq' && c.name !== 'time_ms').map((c) => c.get(r, seq));
+  return [r.timeMs ?? null, ...cells, card?.entry.id ?? null, card ? femtoToUsdString(recordCost(r, card)) : null];
+}
+
+const BUCKETS = [
+  { tokens: 'inputTokens', price: 'input', direction: 'input', cache: 'none' },
+  { tokens: 'cacheReadTokens', price: 'cacheRead', direction: 'input', cache: 'read' },
+  { tokens: 'cacheWrite5mTokens', price: 'cacheWrite5m', direction: 'input', cache: 'write-5m' },
+  { tokens: 'cacheWrite1hTokens', price: 'cacheWrite1h', direction: 'input', cache: 'write-1h' },
+  { tokens: 'outputTokens', price: 'output', direction: 'output', cache: 'none' },
+] as const;
+
+function recordCost(r: UsageRecord, card: RateCard): Femto {
+  return BUCKETS.reduce((sum, b) => sum + costOf(r[b.tokens], card.prices[b.price]), 0n);
+}
+
+/** FOCUS columns (names and units as the specification gives them; `x_` columns are ours). */
+export const FOCUS_COLUMNS: ExportColumn[] = [
+  { name: 'BilledCost', type: 'VARCHAR', out: usd },
+  { name: 'EffectiveCost', type: 'VARCHAR', out: usd },
+  { name: 'ListCost', type: 'VARCHAR', out: usd },
+  { name: 'ContractedCost', type: 'VARCHAR', out: usd },
+  { name: 'BillingCurrency', type: 'VARCHAR' },
+  { name: 'ChargeCategory', type: 'VARCHAR' },
+  { name: 'ChargeDescription', type: 'VARCHAR' },
+  { name: 'ChargePeriodStart', type: 'BIGINT', out: timestamp },
+  { name: 'ChargePeriodEnd', type: 'BIGINT', out: timestamp },
+  { name: 'ConsumedQuantity', type: 'BIGINT' },
+  { name: 'ConsumedUnit', type: 'VARCHAR' },
+  { name: 'PricingQuantity', type: 'VARCHAR', out: (c) => `CAST(${c} AS DECIMAL(38, 6))` },
+  { name: 'PricingUnit', type: 'VARCHAR' },
+  { name: 'ListUnitPrice', type: 'VARCHAR', out: (c) => `CAST(${c} AS DECIMAL(38, 9))` },
+  { name: 'ContractedUnitPrice', type: 'VARCHAR', out: (c) => `CAST(${c} AS DECIMAL(38, 9))` },
+  { name: 'ProviderName', type: 'VARCHAR' },
+  { name: 'PublisherName', type: 'VARCHAR' },
+  { name: 'InvoiceIssuerName', type: 'VARCHAR' },
+  { name: 'ServiceName', type: 'VARCHAR' },
+  { name: 'ServiceCategory', type: 'VARCHAR' },
+  { name: 'SkuId', type: 'VARCHAR' },
+  { name: 'Tags', type: 'VARCHAR' },
+  { name: 'x_Model', type: 'VARCHAR' },
+  { name: 'x_PricedModel', type: 'VARCHAR' },
+  { name: 'x_TokenDirection', type: 'VARCHAR' },
+  { name: 'x_CacheAction', type: 'VARCHAR' },
+  { name: 'x_ServiceTier', type: 'VARCHAR' },
+  { name: 'x_RequestId', type: 'VARCHAR' },
+  { name: 'x_Requests', type: 'BIGINT' },
+  { name: 'x_EstimatedTokens', type: 'BOOLEAN' },
+];
+
+const HOUR_MS = 3_600_000;
+
+/** Tokens as millions, exact ("0.0015"). */
+const millions = (tokens: number) => femtoToUsdString(BigInt(tokens) * 1_000_000_000n);
+
+/**
+ * FOCUS rows of one priced record: one per non-empty token bucket. The charge period is the hour
+ * the request ran in (FOCUS periods are start-inclusive, end-exclusive); records without a time
+ * use `nowMs`.
+ */
+export function focusRows(r: UsageRecord, card: RateCard, nowMs: number): CellValue[][] {
+  const t = r.timeMs ?? nowMs;
+  const start = Math.floor(t / HOUR_MS) * HOUR_MS;
+  const provider = r.provider ?? card.entry.provider;
+  const tags: Record<string, string> = Object.create(null);
+  for (const [k, v] of Object.entries(r.tags)) tags[k] = v;
+  const rows: CellValue[][] = [];
+  for (const b of BUCKETS) {
+    const tokens = r[b.tokens];
+    if (tokens === 0) continue;
+    const price = card.prices[b.price];
+    const cost = femtoToUsdString(costOf(tokens, price));
+    const what = `${b.direction} tokens${b.cache === 'none' ? '' : ` (cache ${b.cache})`}`;
+    rows.push([
+      cost,
+      cost,
+      cost,
+      cost,
+      'USD',
+      'Usage',
+      `${card.entry.id} ${what}`,
+      start,
+      start + HOUR_MS,
+      tokens,
+      'Tokens',
+      millions(tokens),
+      '1000000 Tokens',
+      scaledToDecimalString(price, 9),
+      scaledToDecimalString(price, 9),
+      provider,
+      card.entry.provider,
+      provider,
+      `${provider} API`,
+      'AI and Machine Learning',
+      `${card.entry.id}:${b.direction}:${b.cache}${card.serviceTier === 'standard' ? '' : `:${card.serviceTier}`}`,
+      Object.keys(tags).length ? JSON.stringify(tags) : null,
+      r.model,
+      card.entry.id,
+      b.direction,
+      b.cache,
+      card.serviceTier,
+      r.id,
+      r.requests,
+      r.tokenSource === 'estimated',
+    ]);
+  }
+  return rows;
+}

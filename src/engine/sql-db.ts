@@ -1,0 +1,15 @@
+/**
+ * What the report queries need from a database: run a statement, read rows, create a small table
+ * from JS rows. The embedded DuckDB (duckdb.ts) and the warehouse connections (warehouse/*.ts)
+ * all provide it, so `reportFromTable` runs the very same queries on each.
+ */
+import type { CellValue, SqlType } from '../usage/table.js';
+
+export type Row = Record<string, unknown>;
+
+export interface SqlDb {
+  run(sql: string): Promise<void>;
+  /** Rows as plain objects; integers may arrive as bigint, number or decimal string (exact). */
+  query(sql: string): Promise<Row[]>;
+  loadTable(name: string, columns: Array<{ name: string; type: SqlType }>, rows: CellValue[][]): Promise<void>;
+}

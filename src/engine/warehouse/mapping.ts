@@ -1,0 +1,251 @@
+/**
+ * From the user's table to the usage table: a mapping gives, for each usage column, an SQL
+ * expression over the user's columns, and a filter for the rows that are LLM calls. The
+ * normalization view (`usageViewSql`) applies it, keeps only rows whose token and request counts
+ * are whole non-negative numbers, and casts them; `accountingSql` counts the rows read and the
+ * rows rejected, so the report's accounting (counted + rejected = read) holds as for a file.
+ *
+ * Ready-made mappings for the tables users have: LiteLLM's `LiteLLM_SpendLogs` (PostgreSQL),
+ * Langfuse's ClickHouse `observations`, and the OpenTelemetry ClickHouse exporter's `otel_traces`
+ * spans. Plain `usage_column=their_column` pairs map columns by name (quoted identifiers, never
+ * raw SQL); with no mapping the table must have the usage table's own columns.
+ */
+import { UserError } from '../../core/issues.js';
+import { USAGE_COLUMNS, type UsageColumn } from '../../usage/table.js';
+import type { WarehouseDialect } from '../dialect.js';
+
+/** Usage columns a mapping must give (the rest have defaults). */
+export const REQUIRED_COLUMNS = ['model', 'input_tokens', 'output_tokens'] as const;
+
+/** Count columns: validated as whole non-negative numbers, else the row is rejected. */
+export const COUNT_COLUMNS = [
+  'input_tokens',
+  'cache_read_tokens',
+  'cache_write_5m_tokens',
+  'cache_write_1h_tokens',
+  'output_tokens',
+  'reasoning_tokens',
+  'requests',
+] as const;
+
+export interface Mapping {
+  /** Name for messages ("litellm", "columns"). */
+  name: string;
+  /** SQL expression per usage column (over the user's table, alias `src`). */
+  exprs: Map<string, string>;
+  /** Rows that are LLM calls (SQL over `src`), if not all. */
+  where?: string;
+  /** Dialects the expressions are written for (none: any). */
+  dialects?: string[];
+}
+
+interface Preset {
+  description: string;
+  table: string;
+  dialects: string[];
+  build: (d: WarehouseDialect) => Omit<Mapping, 'name' | 'dialects'>;
+}
+
+const entries = (o: Record<string, string>) => new Map(Object.entries(o));
+
+// LiteLLM: prompt_tokens includes cached tokens; the cache numbers live only in metadata.usage_object
+const llUsage = (path: string) => `CAST(src.metadata -> 'usage_object' #>> '{${path}}' AS NUMERIC)`;
+const llCacheRead = `COALESCE(${llUsage('prompt_tokens_details,cached_tokens')}, ${llUsage('cache_read_input_tokens')}, 0)`;
+const llCacheWrite = `COALESCE(${llUsage('cache_creation_input_tokens')}, 0)`;
+
+// Langfuse: usage_details partitions the usage (input excludes cache keys; output excludes reasoning)
+const lf = (...keys: string[]) => keys.map((k) => `src.usage_details['${k}']`).join(' + ');
+
+// OTel GenAI spans in the ClickHouse exporter schema: attributes are strings in a map
+const otAttr = (k: string) => `src.SpanAttributes['${k}']`;
+const otInt = (k: string) => `if(${otAttr(k)} = '', 0, toFloat64OrNull(${otAttr(k)}))`;
+
+export const PRESETS: ReadonlyMap<string, Preset> = new Map<string, Preset>([
+  [
+    'litellm',
+    {
+      description: 'LiteLLM proxy spend logs (PostgreSQL table "LiteLLM_SpendLogs")',
+      table: '"LiteLLM_SpendLogs"',
+      dialects: ['postgres'],
+      build: () => ({
+        exprs: entries({
+          id: 'src.request_id',
+          time_ms: `CAST(floor(extract(epoch FROM src."startTime") * 1000) AS BIGINT)`,
+          model: 'src.model',
+          provider: "NULLIF(src.custom_llm_provider, '')",
+          input_tokens: `src.prompt_tokens - ${llCacheRead} - ${llCacheWrite}`,
+          cache_read_tokens: llCacheRead,
+          cache_write_5m_tokens: llCacheWrite,
+          output_tokens: 'src.completion_tokens',
+          reasoning_tokens: `COALESCE(${llUsage('completion_tokens_details,reasoning_tokens')}, 0)`,
+          conversation_id: "NULLIF(src.session_id, '')",
+          user_id: 'NULLIF(src."user", \'\')',
+          customer: "NULLIF(src.end_user, '')",
+          outcome: 'src.status',
+          feature: "NULLIF(src.metadata ->> 'user_api_key_team_alias', '')",
+        }),
+        // a LiteLLM response-cache hit made no provider call
+        where: "src.cache_hit IS DISTINCT FROM 'True'",
+      }),
+    },
+  ],
+  [
+    'langfuse',
+    {
+      description: 'Langfuse observations (ClickHouse table observations; generations only)',
+      table: 'observations',
+      dialects: ['clickhouse'],
+      build: () => ({
+        exprs: entries({
+          id: 'src.id',
+          time_ms: 'toUnixTimestamp64Milli(src.start_time)',
+          model: "coalesce(src.provided_model_name, '')",
+          input_tokens: lf('input'),
+          cache_read_tokens: lf('input_cached_tokens', 'cache_read_input_tokens', 'input_cache_read'),
+          cache_write_5m_tokens: lf('cache_creation_input_tokens', 'input_cache_creation', 'input_cache_creation_5m'),
+          cache_write_1h_tokens: lf('input_cache_creation_1h'),
+          output_tokens: lf('output', 'output_reasoning_tokens'),
+          reasoning_tokens: lf('output_reasoning_tokens'),
+          conversation_id: 'src.trace_id',
+          prompt: 'src.prompt_name',
+        }),
+        where: "src.type = 'GENERATION' AND src.is_deleted = 0",
+      }),
+    },
+  ],
+  [
+    'otel',
+    {
+      description: 'OpenTelemetry GenAI spans (ClickHouse exporter table otel_traces)',
+      table: 'otel_traces',
+      dialects: ['clickhouse'],
+      build: () => ({
+        exprs: entries({
+          id: 'src.SpanId',
+          time_ms: 'toUnixTimestamp64Milli(src.Timestamp)',
+          model: `if(${otAttr('gen_ai.response.model')} != '', ${otAttr('gen_ai.response.model')}, ${otAttr('gen_ai.request.model')})`,
+          provider: `nullIf(if(${otAttr('gen_ai.provider.name')} != '', ${otAttr('gen_ai.provider.name')}, ${otAttr('gen_ai.system')}), '')`,
+          // gen_ai.usage.input_tokens includes the cache reads and writes
+          input_tokens: `${otInt('gen_ai.usage.input_tokens')} - ${otInt('gen_ai.usage.cache_read.input_tokens')} - ${otInt('gen_ai.usage.cache_creation.input_tokens')}`,
+          cache_read_tokens: otInt('gen_ai.usage.cache_read.input_tokens'),
+          cache_write_5m_tokens: otInt('gen_ai.usage.cache_creation.input_tokens'),
+          output_tokens: otInt('gen_ai.usage.output_tokens'),
+          reasoning_tokens: otInt('gen_ai.usage.reasoning.output_tokens'),
+          conversation_id: `nullIf(${otAttr('gen_ai.conversation.id')}, '')`,
+          feature: "nullIf(src.ServiceName, '')",
+        }),
+        // inference spans: agent spans carry their children's usage again
+        where: `mapContains(src.SpanAttributes, 'gen_ai.usage.output_tokens') AND ${otAttr('gen_ai.operation.name')} NOT IN ('invoke_agent', 'create_agent', 'invoke_workflow')`,
+      }),
+    },
+  ],
+]);
+
+const COLUMN_NAMES = new Set(USAGE_COLUMNS.map((c) => c.name));
+const IDENT = /^[A-Za-z_][A-Za-z0-9_$.]*$/;
+
+/**
+ * Parses `--map`: a preset name, then optional `usage_column=their_column` pairs (comma-separated),
+ * e.g. `litellm`, `model=llm_model,input_tokens=tok_in,output_tokens=tok_out`,
+ * `langfuse,feature=name`. No `--map`: the table has the usage table's columns.
+ */
+export function parseMapping(spec: string | undefined, d: WarehouseDialect): Mapping {
+  if (spec === undefined || spec.trim() === '') {
+    return { name: 'usage table columns', exprs: new Map(USAGE_COLUMNS.map((c) => [c.name, `src.${d.ident(c.name)}`])) };
+  }
+  const parts = spec
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean);
+  let mapping: Mapping = { name: 'columns', exprs: new Map() };
+  if (parts.length && !parts[0].includes('=')) {
+    const name = parts.shift()!;
+    const preset = PRESETS.get(name);
+    if (!preset)
+      throw new UserError(
+        `--map: no ready-made mapping named "${name}"`,
+        `ready-made mappings: ${[...PRESETS.keys()].join(', ')}; or give usage_column=your_column pairs`,
+      );
+    if (!preset.dialects.includes(d.name))
+      throw new UserError(
+        `--map ${name} is written for ${preset.dialects.join(', ')}, not ${d.name}`,
+        `${preset.description}; map your columns by name instead: usage_column=your_column,...`,
+      );
+    mapping = { name, ...preset.build(d), dialects: preset.dialects };
+  }
+  for (const p of parts) {
+    const eq = p.indexOf('=');
+    const col = p.slice(0, eq).trim();
+    const source = p.slice(eq + 1).trim();
+    if (eq < 0 || !COLUMN_NAMES.has(col))
+      throw new UserError(
+        `--map: "${p}" does not name a usage column`,
+        `usage columns: ${[...COLUMN_NAMES].filter((c) => c !== 'seq').join(', ')} (see docs/architecture.md)`,
+      );
+    if (!IDENT.test(source))
+      throw new UserError(
+        `--map: "${source}" is not a column name`,
+        'give a plain column name; nested fields: use a view in your database',
+      );
+    mapping.exprs.set(col, `src.${d.ident(source)}`);
+  }
+  const missing = REQUIRED_COLUMNS.filter((c) => !mapping.exprs.has(c));
+  if (missing.length)
+    throw new UserError(
+      `--map leaves required column${missing.length > 1 ? 's' : ''} ${missing.join(', ')} unmapped`,
+      `map ${missing.map((c) => `${c}=your_column`).join(',')}`,
+    );
+  return mapping;
+}
+
+/** The table name to read: a plain or schema-qualified name, each part quoted. */
+export function tableSql(table: string, d: WarehouseDialect): string {
+  if (!/^[^.\s]+(\.[^.\s]+){0,2}$/.test(table)) throw new UserError(`table "${table}" is not a table name`, 'give NAME or SCHEMA.NAME');
+  return table
+    .split('.')
+    .map((p) => (/^".*"$|^`.*`$/.test(p) ? p : d.ident(p)))
+    .join('.');
+}
+
+/** Default of an unmapped column. */
+function defaultOf(col: UsageColumn, sourceName: string, d: WarehouseDialect): string {
+  if ((COUNT_COLUMNS as readonly string[]).includes(col.name)) return col.name === 'requests' ? '1' : '0';
+  if (col.name === 'estimated') return 'FALSE';
+  if (col.name === 'source_file') return d.literal(sourceName);
+  // typed: an untyped NULL is text in PostgreSQL, and a join on it fails
+  return `CAST(NULL AS ${d.type(col.type, true)})`;
+}
+
+/** Whole non-negative number (NULL, negative or fractional: rejected). */
+const wholeSql = (c: string) => `(${c} IS NOT NULL AND ${c} >= 0 AND ${c} = floor(${c}))`;
+
+function mappedSelect(m: Mapping, table: string, sourceName: string, d: WarehouseDialect): string {
+  const cols = USAGE_COLUMNS.filter((c) => c.name !== 'seq').map(
+    (c) => `${m.exprs.get(c.name) ?? defaultOf(c, sourceName, d)} AS ${c.name}`,
+  );
+  const seq = m.exprs.get('seq');
+  // arrival order: the table's own seq, else time then id
+  const order = seq ?? `row_number() OVER (ORDER BY ${m.exprs.get('time_ms') ?? 'NULL'}, ${m.exprs.get('id') ?? 'NULL'}) - 1`;
+  return `SELECT ${order} AS seq, ${cols.join(', ')}\nFROM ${tableSql(table, d)} src${m.where ? `\nWHERE ${m.where}` : ''}`;
+}
+
+export const VALID_SQL = COUNT_COLUMNS.map((c) => wholeSql(`r.${c}`)).join(' AND ');
+
+/** The normalization view: the user's rows as usage rows (valid counts only, as BIGINT). */
+export function usageViewSelect(m: Mapping, table: string, sourceName: string, d: WarehouseDialect): string {
+  const cols = USAGE_COLUMNS.map((c) => {
+    const isCount = (COUNT_COLUMNS as readonly string[]).includes(c.name) || c.name === 'seq';
+    return isCount ? `CAST(r.${c.name} AS ${d.type('BIGINT', false)}) AS ${c.name}` : `r.${c.name}`;
+  });
+  return `SELECT ${cols.join(', ')}\nFROM (\n${mappedSelect(m, table, sourceName, d)}\n) r\nWHERE ${VALID_SQL}`;
+}
+
+/** Rows read (after the mapping's filter) and rows rejected for invalid counts. */
+export function accountingSql(m: Mapping, table: string, sourceName: string, d: WarehouseDialect): string {
+  return `SELECT count(*) AS read_rows, sum(CASE WHEN ${VALID_SQL} THEN 0 ELSE 1 END) AS rejected_rows\nFROM (\n${mappedSelect(m, table, sourceName, d)}\n) r`;
+}
+
+/** A few rejected rows, to name them in the warnings. */
+export function rejectedSampleSql(m: Mapping, table: string, sourceName: string, d: WarehouseDialect, limit = 5): string {
+  return `SELECT r.seq AS seq, r.id AS id, ${COUNT_COLUMNS.map((c) => `r.${c} AS ${c}`).join(', ')}\nFROM (\n${mappedSelect(m, table, sourceName, d)}\n) r\nWHERE NOT (${VALID_SQL})\nORDER BY r.seq\nLIMIT ${limit}`;
+}

@@ -1,0 +1,123 @@
+/**
+ * `tokenomics export`: the files are read back with DuckDB (an independent reader of Parquet, CSV
+ * and JSON). Costs are checked by hand on one record and, summed, against the report's exact total;
+ * FOCUS rows split each record by token bucket with the specification's units.
+ */
+import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { describe, expect, it } from 'vitest';
+import { femtoToUsdString } from '../../src/pricing/money.js';
+import { runCli } from '../cli/harness.js';
+import { engineReport } from '../engine/engine-env.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'tokenomics-export-'));
+const BAD = 'fixtures/logs/openai/bad.jsonl';
+
+async function read(sql: string): Promise<Record<string, unknown>[]> {
+  const db = await DuckDBInstance.create(':memory:');
+  const c = await db.connect();
+  try {
+    return (await c.runAndReadAll(sql)).getRowObjectsJS() as Record<string, unknown>[];
+  } finally {
+    c.closeSync();
+    db.closeSync();
+  }
+}
+
+describe('export', () => {
+  it('parquet: one row per record, the sum of exact costs = the report total', async () => {
+    const file = join(dir, 'usage.parquet');
+    const r = await runCli(['export', file, 'fixtures/demo']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/wrote 3,596 rows to .*usage\.parquet \(parquet; 3,596 records of 3,784 read\)/);
+    expect(r.stderr).toMatch(/20 records of unpriced models exported with no cost \(not \$0\)/);
+    const [row] = await read(
+      `SELECT count(*) AS n, count(cost_usd) AS priced, CAST(sum(cost_usd) AS VARCHAR) AS total, typeof(any_value(cost_usd)) AS t FROM '${file}'`,
+    );
+    const report = await engineReport({ inputs: ['fixtures/demo'] });
+    expect(Number(row.n)).toBe(3596);
+    expect(Number(row.priced)).toBe(3596 - 20);
+    expect(row.t).toBe('DECIMAL(38,15)');
+    // DECIMAL(38,15) sum: the exact femto total, printed with 15 places
+    expect(String(row.total).replace(/0+$/, '')).toBe(femtoToUsdString(report.view.total.cost.costFemto!));
+  }, 60_000);
+
+  it('csv by extension: a record priced by hand, unpriced records with no cost', async () => {
+    const file = join(dir, 'bad.csv');
+    const r = await runCli(['export', file, BAD]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/9 records rejected as invalid; first at fixtures\/logs\/openai\/bad\.jsonl:1/);
+    const lines = readFileSync(file, 'utf8').trim().split('\n');
+    expect(lines).toHaveLength(3);
+    // gpt-4o-mini: 10 input x $0.15/MTok + 5 output x $0.60/MTok = $0.0000015 + $0.000003
+    expect(lines[2]).toMatch(/^[^,]+,chatcmpl-B11,gpt-4o-mini-2024-07-18,.*,gpt-4o-mini,0\.000004500000000$/);
+    expect(lines[1]).toMatch(/,\(no model\),.*,$/);
+  });
+
+  it('--focus: one charge per token bucket, FOCUS units, x_ columns', async () => {
+    const file = join(dir, 'focus.jsonl');
+    const r = await runCli(['export', file, BAD, '--focus']);
+    expect(r.code).toBe(0);
+    const rows = readFileSync(file, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    // only the priced record (10 input, 5 output): two charges; the unpriced one has none
+    expect(rows).toHaveLength(2);
+    expect(rows[0]).toMatchObject({
+      BilledCost: 0.0000015,
+      EffectiveCost: 0.0000015,
+      BillingCurrency: 'USD',
+      ChargeCategory: 'Usage',
+      ConsumedQuantity: 10,
+      ConsumedUnit: 'Tokens',
+      PricingQuantity: 0.00001,
+      PricingUnit: '1000000 Tokens',
+      ListUnitPrice: 0.15,
+      ProviderName: 'openai',
+      x_Model: 'gpt-4o-mini-2024-07-18',
+      x_PricedModel: 'gpt-4o-mini',
+      x_TokenDirection: 'input',
+      x_CacheAction: 'none',
+      x_RequestId: 'chatcmpl-B11',
+    });
+    expect(rows[1]).toMatchObject({ BilledCost: 0.000003, ConsumedQuantity: 5, ListUnitPrice: 0.6, x_TokenDirection: 'output' });
+    expect(rows[0].ChargePeriodEnd > rows[0].ChargePeriodStart).toBe(true);
+  });
+
+  it('--focus parquet: BilledCost sums to the report total, quantities to the priced tokens', async () => {
+    const file = join(dir, 'focus.parquet');
+    expect((await runCli(['export', file, 'fixtures/demo', '--focus'])).code).toBe(0);
+    const [row] = await read(`SELECT CAST(sum(BilledCost) AS VARCHAR) AS total, sum(ConsumedQuantity) AS q FROM '${file}'`);
+    const report = await engineReport({ inputs: ['fixtures/demo'] });
+    expect(String(row.total).replace(/0+$/, '')).toBe(femtoToUsdString(report.view.total.cost.costFemto!));
+    const s = report.view.total.sums;
+    const u = report.view.total.cost.unpriced;
+    const priced = (k: 'inputTokens' | 'cacheReadTokens' | 'cacheWrite5mTokens' | 'cacheWrite1hTokens' | 'outputTokens') => s[k] - u[k];
+    expect(Number(row.q)).toBe(
+      priced('inputTokens') +
+        priced('cacheReadTokens') +
+        priced('cacheWrite5mTokens') +
+        priced('cacheWrite1hTokens') +
+        priced('outputTokens'),
+    );
+  }, 60_000);
+
+  it('bad file names: unknown extension, unknown --file-format, no directory: exit 2, no partial file', async () => {
+    const a = await runCli(['export', join(dir, 'x.xlsx'), BAD]);
+    expect(a.code).toBe(2);
+    expect(a.stderr).toMatch(
+      /cannot tell the file format of .*x\.xlsx.*\nhint: name it \.parquet, \.csv or \.jsonl, or give --file-format/,
+    );
+    const b = await runCli(['export', join(dir, 'x.out'), BAD, '--file-format', 'xml']);
+    expect(b.code).toBe(2);
+    expect(b.stderr).toMatch(/--file-format "xml" is not one of parquet, csv, jsonl/);
+    const missing = join(dir, 'no-such-dir', 'x.parquet');
+    const c = await runCli(['export', missing, BAD]);
+    expect(c.code).toBe(2);
+    expect(c.stderr).toMatch(/cannot write .*x\.parquet: its directory does not exist\nhint: create the directory first/);
+    expect(existsSync(missing)).toBe(false);
+  });
+});

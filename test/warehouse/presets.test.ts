@@ -1,0 +1,115 @@
+/**
+ * The ready-made mappings on tables shaped as the tools write them, in the real engines: LiteLLM's
+ * "LiteLLM_SpendLogs" in PostgreSQL, Langfuse's observations and the OpenTelemetry exporter's
+ * otel_traces in ClickHouse (chDB). Expected costs computed by hand from the catalog prices.
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import { clickhouse, postgres, type WarehouseDialect } from '../../src/engine/dialect.js';
+import type { WarehouseDb } from '../../src/engine/warehouse/connect.js';
+import { reportFromWarehouse } from '../../src/engine/warehouse/remote-report.js';
+import { parseDimensions } from '../../src/aggregate/dims.js';
+import { loadCatalog } from '../../src/pricing/load.js';
+import { service } from '../services.js';
+import { openChdb, openPostgres } from './engines.js';
+
+async function report(db: WarehouseDb, d: WarehouseDialect, table: string, map: string, by = 'model') {
+  const r = await reportFromWarehouse(
+    db,
+    d,
+    { table, map, name: table },
+    { dims: parseDimensions(by) },
+    { catalog: loadCatalog({ priceFiles: [] }).catalog, nowMs: Date.parse('2026-11-23T00:00:00Z') },
+  );
+  return JSON.parse(JSON.stringify(r.json)) as {
+    totals: { requests: number; costUsd: number; tokens: Record<string, number> };
+    inputs: { read: number; counted: number; rejected: Record<string, number> };
+    groups: Array<{ key: Record<string, string>; costUsd: number }>;
+  };
+}
+
+// gpt-4o ($/MTok): input 2.50, cache read 1.25, output 10; claude-sonnet-4-5: input 3, cache read 0.30, 5-minute write 3.75, output 15
+// a: 600 input + 400 cached + 100 output on gpt-4o = (600 x 2.5 + 400 x 1.25 + 100 x 10) / 1e6 = $0.003
+// b: 500 input + 500 cache read + 1000 cache write + 200 output on claude-sonnet-4-5
+//    = (500 x 3 + 500 x 0.3 + 1000 x 3.75 + 200 x 15) / 1e6 = (1500 + 150 + 3750 + 3000) / 1e6 = $0.0084
+
+describe('ready-made mapping: LiteLLM_SpendLogs in PostgreSQL', () => {
+  it('prompt_tokens less the cache numbers of metadata.usage_object; response-cache hits left out', async () => {
+    const url = service('TOKENOMICS_TEST_PG_URL');
+    if (!url) return;
+    const db = await openPostgres(url);
+    try {
+      await db.run('DROP TABLE IF EXISTS "LiteLLM_SpendLogs"');
+      await db.run(`CREATE TABLE "LiteLLM_SpendLogs" (request_id TEXT PRIMARY KEY, call_type TEXT, spend DOUBLE PRECISION, total_tokens INTEGER,
+        prompt_tokens INTEGER, completion_tokens INTEGER, "startTime" TIMESTAMP(3), "endTime" TIMESTAMP(3), model TEXT, model_group TEXT,
+        custom_llm_provider TEXT, "user" TEXT, end_user TEXT, session_id TEXT, metadata JSONB, cache_hit TEXT, status TEXT)`);
+      await db.run(`INSERT INTO "LiteLLM_SpendLogs" VALUES
+        ('chatcmpl-a', 'acompletion', 0.003, 1100, 1000, 100, '2026-10-01 10:00:00', '2026-10-01 10:00:02', 'gpt-4o', 'gpt-4o', 'openai', 'u1', 'acme', 's1',
+         '{"usage_object": {"prompt_tokens_details": {"cached_tokens": 400}, "completion_tokens_details": {"reasoning_tokens": 0}}}', 'False', 'success'),
+        ('msg_b', 'anthropic_messages', 0.0084, 2200, 2000, 200, '2026-10-01 11:00:00', '2026-10-01 11:00:03', 'claude-sonnet-4-5', 'sonnet', 'anthropic', 'u2', NULL, 's1',
+         '{"usage_object": {"cache_read_input_tokens": 500, "cache_creation_input_tokens": 1000}}', 'False', 'success'),
+        ('chatcmpl-c', 'acompletion', 0, 1100, 1000, 100, '2026-10-01 12:00:00', '2026-10-01 12:00:00', 'gpt-4o', 'gpt-4o', 'openai', 'u1', 'acme', 's2',
+         '{}', 'True', 'success')`);
+      const j = await report(db, postgres, 'LiteLLM_SpendLogs', 'litellm');
+      expect(j.inputs).toMatchObject({ read: 2, counted: 2, rejected: {} });
+      expect(j.totals.requests).toBe(2);
+      expect(j.totals.tokens).toMatchObject({ input: 1100, cacheRead: 900, cacheWrite5m: 1000, output: 300 });
+      expect(j.totals.costUsd).toBe(0.0114);
+      const byCustomer = await report(db, postgres, 'LiteLLM_SpendLogs', 'litellm', 'customer');
+      expect(byCustomer.groups.map((g) => [g.key.customer, g.costUsd])).toEqual([
+        ['(none)', 0.0084],
+        ['acme', 0.003],
+      ]);
+    } finally {
+      await db.close();
+    }
+  }, 60_000);
+});
+
+describe('ready-made mappings in ClickHouse (chDB)', () => {
+  let chdb: Awaited<ReturnType<typeof openChdb>> | undefined;
+  afterAll(async () => chdb?.close());
+
+  it('Langfuse observations: generations only, usage_details partitioned, deleted rows left out', async () => {
+    const path = service('TOKENOMICS_TEST_CHDB');
+    if (!path) return;
+    chdb ??= await openChdb(path);
+    await chdb.run('DROP TABLE IF EXISTS observations');
+    await chdb.run(`CREATE TABLE observations (id String, trace_id String, project_id String, type String, name String,
+      start_time DateTime64(3), provided_model_name Nullable(String), usage_details Map(LowCardinality(String), UInt64),
+      prompt_name Nullable(String), is_deleted UInt8) ENGINE = Memory`);
+    await chdb.run(`INSERT INTO observations VALUES
+      ('g1', 't1', 'p', 'GENERATION', 'answer', '2026-10-01 10:00:00.000', 'gpt-4o',
+       map('input', 600, 'input_cached_tokens', 400, 'output', 80, 'output_reasoning_tokens', 20, 'total', 1100), 'support', 0),
+      ('s1', 't1', 'p', 'SPAN', 'retrieve', '2026-10-01 10:00:00.000', NULL, map(), NULL, 0),
+      ('g2', 't2', 'p', 'GENERATION', 'answer', '2026-10-01 10:05:00.000', 'gpt-4o', map('input', 5000, 'output', 500), NULL, 1)`);
+    const j = await report(chdb, clickhouse, 'observations', 'langfuse');
+    expect(j.inputs).toMatchObject({ read: 1, counted: 1 });
+    expect(j.totals.tokens).toMatchObject({ input: 600, cacheRead: 400, output: 100, reasoning: 20 });
+    expect(j.totals.costUsd).toBe(0.003);
+  }, 60_000);
+
+  it('OTel spans: inference spans only (not agent spans), input less cache, fractional counts rejected', async () => {
+    const path = service('TOKENOMICS_TEST_CHDB');
+    if (!path) return;
+    chdb ??= await openChdb(path);
+    await chdb.run('DROP TABLE IF EXISTS otel_traces');
+    await chdb.run(`CREATE TABLE otel_traces (Timestamp DateTime64(9), TraceId String, SpanId String, ParentSpanId String, SpanName String,
+      SpanKind LowCardinality(String), ServiceName LowCardinality(String), SpanAttributes Map(LowCardinality(String), String),
+      Duration UInt64, StatusCode LowCardinality(String)) ENGINE = Memory`);
+    await chdb.run(`INSERT INTO otel_traces VALUES
+      ('2026-10-01 10:00:00.000000000', 't1', 'sp1', 'sp0', 'chat claude-sonnet-4-5', 'Client', 'support-bot',
+       map('gen_ai.operation.name', 'chat', 'gen_ai.provider.name', 'anthropic', 'gen_ai.request.model', 'claude-sonnet-4-5',
+           'gen_ai.usage.input_tokens', '2000', 'gen_ai.usage.cache_read.input_tokens', '500',
+           'gen_ai.usage.cache_creation.input_tokens', '1000', 'gen_ai.usage.output_tokens', '200'), 1000, 'Ok'),
+      ('2026-10-01 10:00:00.000000000', 't1', 'sp0', '', 'invoke_agent helper', 'Internal', 'support-bot',
+       map('gen_ai.operation.name', 'invoke_agent', 'gen_ai.usage.input_tokens', '2000', 'gen_ai.usage.output_tokens', '999'), 2000, 'Ok'),
+      ('2026-10-01 10:01:00.000000000', 't1', 'sp2', 'sp0', 'chat gpt-4o', 'Client', 'support-bot',
+       map('gen_ai.operation.name', 'chat', 'gen_ai.request.model', 'gpt-4o', 'gen_ai.usage.input_tokens', '12.5', 'gen_ai.usage.output_tokens', '3'), 10, 'Ok'),
+      ('2026-10-01 10:02:00.000000000', 't1', 'sp3', 'sp0', 'GET /search', 'Client', 'support-bot', map('http.method', 'GET'), 10, 'Ok')`);
+    const j = await report(chdb, clickhouse, 'otel_traces', 'otel', 'feature');
+    expect(j.inputs).toMatchObject({ read: 2, counted: 1, rejected: { 'invalid-count': 1 } });
+    expect(j.totals.tokens).toMatchObject({ input: 500, cacheRead: 500, cacheWrite5m: 1000, output: 200 });
+    expect(j.totals.costUsd).toBe(0.0084);
+    expect(j.groups.map((g) => g.key.feature)).toEqual(['support-bot']);
+  }, 60_000);
+});

@@ -1,0 +1,127 @@
+/**
+ * `report postgres://…?table=…` end to end through the CLI against the real PostgreSQL server of
+ * scripts/test-services.sh: the same JSON as the file path, rejected rows counted, and every
+ * failure (no server, bad password, missing table or column, unmapped required column) exits 2
+ * with the engine's message and a hint, the password never in stdout or stderr (--verbose too).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { WarehouseDb } from '../../src/engine/warehouse/connect.js';
+import { runCli } from '../cli/harness.js';
+import { engineReport } from '../engine/engine-env.js';
+import { toJson } from '../../src/report/format.js';
+import { service } from '../services.js';
+import { fixtureRows, loadUsageTable, openPostgres, postgres } from './engines.js';
+
+const pgUrl = service('TOKENOMICS_TEST_PG_URL');
+const password = pgUrl ? decodeURIComponent(new URL(pgUrl).password) : '';
+const withTable = (url: string, query: string) => `${url}?${query}`;
+
+function noSecret(r: { stdout: string; stderr: string }) {
+  expect(password.length).toBeGreaterThan(4);
+  expect(r.stdout).not.toContain(password);
+  expect(r.stderr).not.toContain(password);
+}
+
+describe.skipIf(!pgUrl)('report postgres://', () => {
+  let db: WarehouseDb;
+  beforeAll(async () => {
+    db = await openPostgres(pgUrl!);
+    await loadUsageTable(db, postgres, 'demo_usage', await fixtureRows(['fixtures/demo']));
+    await db.run('DROP TABLE IF EXISTS odd_rows');
+    await db.run('CREATE TABLE odd_rows (llm TEXT, tok_in NUMERIC, tok_out BIGINT, at TIMESTAMP)');
+    await db.run(`INSERT INTO odd_rows VALUES
+      ('gpt-4o', 1000, 100, '2026-10-01 10:00:00'),
+      ('gpt-4o', -5, 10, '2026-10-01 10:01:00'),
+      ('gpt-4o', 1.5, 10, '2026-10-01 10:02:00')`);
+  }, 120_000);
+  afterAll(async () => db?.close());
+
+  it('gives the JSON of the file path (inputs aside)', async () => {
+    const r = await runCli(['report', withTable(pgUrl!, 'table=demo_usage'), '--format', 'json', '--by', 'feature,model']);
+    expect(r.stderr).not.toMatch(/error/);
+    expect(r.code).toBe(0);
+    const actual = JSON.parse(r.stdout);
+    const expected = JSON.parse(toJson((await engineReport({ inputs: ['fixtures/demo'], by: 'feature,model' })).json));
+    for (const j of [actual, expected]) {
+      delete j.inputs;
+      delete j.issues;
+    }
+    expect(toJson(actual)).toBe(toJson(expected));
+    noSecret(r);
+  }, 60_000);
+
+  it('renders the table at 80 columns with the source named, URL never shown', async () => {
+    const r = await runCli(['report', withTable(pgUrl!, 'table=demo_usage'), '-v'], { env: { COLUMNS: '80' } });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('postgres table demo_usage');
+    expect(r.stderr).toContain('connecting to postgres://tokenomics:***@');
+    noSecret(r);
+  }, 60_000);
+
+  it('counts rows with negative or fractional counts as rejected, prices the rest', async () => {
+    const url = withTable(pgUrl!, 'table=odd_rows&map=model=llm,input_tokens=tok_in,output_tokens=tok_out');
+    const r = await runCli(['report', url, '--format', 'json']);
+    expect(r.stderr).toBe(
+      'warning: 2 records rejected as invalid (invalid-count 2); first at postgres table odd_rows; --strict makes this an error\n',
+    );
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.stdout);
+    expect(j.inputs.read).toBe(3);
+    expect(j.inputs.counted).toBe(1);
+    expect(j.inputs.rejected).toEqual({ 'invalid-count': 2 });
+    // gpt-4o: 1000 input x $2.50/MTok + 100 output x $10/MTok = $0.0025 + $0.001
+    expect(j.totals.costUsd).toBe(0.0035);
+    const strict = await runCli(['--strict', 'report', url]);
+    expect(strict.code).toBe(2);
+    expect(strict.stderr).toMatch(
+      /--strict: 2 rows of postgres table odd_rows rejected \(row #2: input_tokens = -5 is not a whole non-negative number\)/,
+    );
+  }, 60_000);
+
+  it('a missing table: exit 2 with the engine message and a hint', async () => {
+    const r = await runCli(['report', withTable(pgUrl!, 'table=no_such_table'), '-v']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/relation "no_such_table" does not exist/);
+    expect(r.stderr).toMatch(/hint: check the table and column names/);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    noSecret(r);
+  });
+
+  it('a missing column and an unmapped required column: exit 2', async () => {
+    const missing = await runCli([
+      'report',
+      withTable(pgUrl!, 'table=odd_rows'),
+      '--map',
+      'model=nope,input_tokens=tok_in,output_tokens=tok_out',
+    ]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/column src\.nope does not exist/);
+    const unmapped = await runCli(['report', withTable(pgUrl!, 'table=odd_rows'), '--map', 'model=llm,input_tokens=tok_in']);
+    expect(unmapped.code).toBe(2);
+    expect(unmapped.stderr).toMatch(/--map leaves required column output_tokens unmapped\nhint: map output_tokens=your_column/);
+  });
+
+  it('a wrong password and a server that is not there: exit 2, the password never shown', async () => {
+    const u = new URL(pgUrl!);
+    u.password = `${password}-wrong`;
+    const bad = await runCli(['report', withTable(u.href, 'table=demo_usage'), '-v']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/password authentication failed/);
+    expect(bad.stderr).not.toContain(`${password}-wrong`);
+    noSecret(bad);
+    u.password = password;
+    u.port = '1';
+    const down = await runCli(['report', withTable(u.href, 'table=demo_usage'), '-v']);
+    expect(down.code).toBe(2);
+    expect(down.stderr).toMatch(/ECONNREFUSED/);
+    expect(down.stderr).toMatch(/hint: check the host, port and credentials/);
+    noSecret(down);
+  });
+
+  it('a URL without a table: exit 2 with the URL redacted', async () => {
+    const r = await runCli(['report', pgUrl!]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/no table given\nhint: add \?table=NAME/);
+    noSecret(r);
+  });
+});
