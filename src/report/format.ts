@@ -40,7 +40,7 @@ export function toJson(value: unknown): string {
   return toJsonText(value);
 }
 
-function pickSection(report: Report, id: string | undefined): Section {
+export function pickSection(report: Report, id: string | undefined): Section {
   const want = id ?? report.primarySection ?? report.sections[0]?.id;
   const s = report.sections.find((x) => x.id === want);
   if (!s) {

@@ -414,7 +414,7 @@ async function check(ctx: CommandContext, paths: string[], o: CheckOptions): Pro
   if (o.github) github(ctx, result, cfg, markdown);
   if (ctx.format === 'markdown') ctx.write(markdown);
   else if (ctx.format === 'json') ctx.write(toJson(checkJson(result, meta)) + '\n');
-  else ctx.emit(checkReport(result, meta));
+  else await ctx.emit(checkReport(result, meta));
   const requireBaseline = ctx.strict || cfg.requireBaseline;
   if (requireBaseline && result.missingFromBaseline.length && source.kind === 'file') {
     throw new UserError(

@@ -86,7 +86,7 @@ export function parseAt(at: string | undefined, now: number): number {
   return dateToMs(at);
 }
 
-function estimate(ctx: CommandContext, paths: string[], opts: EstimateOptions): number {
+async function estimate(ctx: CommandContext, paths: string[], opts: EstimateOptions): Promise<number> {
   const atMs = parseAt(opts.at, ctx.io.now());
   const rate = parseRate(opts.cacheHitRate);
   const output = parseCount(opts.outputTokens, '--output-tokens');
@@ -118,6 +118,6 @@ function estimate(ctx: CommandContext, paths: string[], opts: EstimateOptions): 
     pricesAt: new Date(atMs).toISOString().slice(0, 10),
     schemaVersion: SCHEMA_VERSION,
   });
-  ctx.emit(report);
+  await ctx.emit(report);
   return 0;
 }

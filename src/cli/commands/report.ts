@@ -226,6 +226,6 @@ async function report(ctx: CommandContext, given: string[], opts: ReportOptions)
     json,
     primarySection: 'groups',
   };
-  ctx.emit(out, opts.section, { moreHint: '--top N or --all shows more' });
+  await ctx.emit(out, opts.section, { moreHint: '--top N or --all shows more' });
   return 0;
 }

@@ -118,6 +118,6 @@ async function simulate(ctx: CommandContext, inputs: string[], opts: SimulateOpt
   // timings vary run to run: on stderr, so the report itself stays deterministic
   if (opts.explain)
     for (const r of results) for (const s of r.steps) ctx.info(`timing: ${r.scenario.name} / ${s.label}: ${s.elapsedMs} ms`);
-  ctx.emit(report, opts.section);
+  await ctx.emit(report, opts.section);
   return 0;
 }
