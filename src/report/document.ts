@@ -15,7 +15,7 @@ import type { Cell, Chart, ChartKind, Column, ColumnType, Report, Section } from
 export const REPORT_MODEL_VERSION = 1;
 
 const COLUMN_TYPES: readonly ColumnType[] = ['text', 'int', 'usd', 'pct', 'number', 'usdPerMTok'];
-const CHART_KINDS: readonly ChartKind[] = ['bar', 'stacked-bar', 'line', 'waterfall', 'diverging'];
+const CHART_KINDS: readonly ChartKind[] = ['bar', 'stacked-bar', 'line', 'waterfall', 'grouped-bar'];
 const USD_DECIMALS = 15;
 const PER_MTOK_DECIMALS = 9;
 const DECIMAL = /^-?\d+(\.\d+)?$/;

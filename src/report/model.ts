@@ -76,8 +76,8 @@ export type ChartKind =
   | 'line'
   /** A start bar, one floating bar per change, an end bar (points in order; the first and last are totals). */
   | 'waterfall'
-  /** Horizontal bars either side of zero, grouped by series (a tornado: low/high per input). */
-  | 'diverging';
+  /** Horizontal bars grouped by series, either side of zero (a tornado: low/high per input; before/after). */
+  | 'grouped-bar';
 
 export interface Chart {
   id: string;

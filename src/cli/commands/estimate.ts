@@ -11,6 +11,7 @@ import { estimateReport } from '../../prompts/report.js';
 import { DAYS_PER_MONTH, type Traffic } from '../../prompts/types.js';
 import type { CommandContext } from '../context.js';
 import { SCHEMA_VERSION } from '../version.js';
+import { withCharts } from '../../report/charts.js';
 
 export interface EstimateOptions {
   model?: string[];
@@ -118,6 +119,6 @@ async function estimate(ctx: CommandContext, paths: string[], opts: EstimateOpti
     pricesAt: new Date(atMs).toISOString().slice(0, 10),
     schemaVersion: SCHEMA_VERSION,
   });
-  await ctx.emit(report);
+  await ctx.emit(withCharts('estimate', report));
   return 0;
 }

@@ -28,6 +28,7 @@ import {
 } from '../../report/usage-sections.js';
 import { DEFAULT_MAX_ROWS, type CommandContext } from '../context.js';
 import type { Runner } from '../main.js';
+import { withCharts } from '../../report/charts.js';
 
 interface ReportOptions {
   by: string;
@@ -226,6 +227,6 @@ async function report(ctx: CommandContext, given: string[], opts: ReportOptions)
     json,
     primarySection: 'groups',
   };
-  await ctx.emit(out, opts.section, { moreHint: '--top N or --all shows more' });
+  await ctx.emit(withCharts('report', out), opts.section, { moreHint: '--top N or --all shows more' });
   return 0;
 }

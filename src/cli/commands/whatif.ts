@@ -18,6 +18,7 @@ import { runPipeline } from '../../pipeline/stream.js';
 import { customerMargins, type CustomerCost } from '../../whatif/margin.js';
 import { marginReport } from '../../whatif/margin-report.js';
 import { readRevenueFile } from '../../whatif/revenue.js';
+import { withCharts } from '../../report/charts.js';
 
 interface WhatifCliOptions {
   set?: string[];
@@ -198,7 +199,7 @@ async function margin(ctx: CommandContext, o: WhatifCliOptions): Promise<number>
     filters: [],
   });
   out.warnings = [...(out.warnings ?? []), ...warnings.map((w) => w.message)];
-  await ctx.emit(out, o.section);
+  await ctx.emit(withCharts('whatif', out), o.section);
   return 0;
 }
 
@@ -227,6 +228,6 @@ async function whatif(ctx: CommandContext, file: string, o: WhatifCliOptions): P
   const name = escaper(ctx);
   const report = whatifReport(result, { file, pricesAt: at.date, overrides: sets.map((s) => s.raw), assumptions, doc: loaded.doc, name });
   // notes starting with "warning: " reach stderr in every format through ctx.emit
-  await ctx.emit(report, o.section);
+  await ctx.emit(withCharts('whatif', report), o.section);
   return 0;
 }

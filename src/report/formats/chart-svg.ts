@@ -122,7 +122,7 @@ export function vegaLiteSpec(chart: Chart): Spec {
           tooltip,
         },
       };
-    case 'diverging':
+    case 'grouped-bar':
       return {
         ...base,
         width: WIDTH,
