@@ -57,6 +57,11 @@ const MARK_SELECTOR: Record<Chart['kind'], string> = {
   line: 'g.mark-symbol.role-mark > path',
 };
 
+/** The parts of a DOM table read here (the tests' tsconfig has no DOM types). */
+interface Table {
+  rows: ArrayLike<{ cells: ArrayLike<{ textContent: string | null }> }>;
+}
+
 let browser: Browser;
 
 beforeAll(async () => {
@@ -125,15 +130,25 @@ describe('HTML reports in chromium', () => {
                 `${chart.id} label ${x}`,
               ).toBe(true);
           }
-          // the numbers beside the chart: one row per point, the exact text of each
-          const cells = await block.locator('table.chart-data tbody tr td:last-child').allTextContents();
-          expect(cells).toEqual(chart.points.map((p) => p.text));
+          // the numbers beside the chart: a row per category, a column per series, each point's exact text
+          const table = await block
+            .locator('table.chart-data')
+            .evaluate((t) => Array.from((t as unknown as Table).rows, (r) => Array.from(r.cells, (c) => c.textContent ?? '')));
+          const [head, ...body] = table;
+          const series = [...new Set(chart.points.filter((p) => p.series !== undefined).map((p) => p.series as string))];
+          expect(head.slice(1)).toEqual(series.length ? series : [chart.yLabel]);
+          expect(body.map((r) => r[0])).toEqual([...new Set(chart.points.map((p) => String(p.x)))]);
+          for (const p of chart.points) {
+            const row = body.find((r) => r[0] === String(p.x))!;
+            expect(row[1 + (p.series === undefined ? 0 : series.indexOf(p.series))], `${chart.id} ${p.x} ${p.series ?? ''}`).toBe(p.text);
+          }
           // a chart is never wider than the page (phone width included)
           const box = await block.locator('svg').boundingBox();
           expect(box!.width, `${chart.id} width at ${width}`).toBeLessThanOrEqual(width);
+          await block.screenshot({ path: join(OUT, `${c.name}-${chart.id}-${width}.png`) });
         }
         // nothing spills sideways at phone width except inside the scrolling table wrappers
-        const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+        const overflow = (await page.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth')) as number;
         expect(overflow, `horizontal overflow at ${width}px`).toBeLessThanOrEqual(0);
         await page.screenshot({ path: join(OUT, `${c.name}-${width}.png`), fullPage: true });
         await page.close();

@@ -3,7 +3,7 @@
  * (renderer 'none', view.toSVG()): no browser, no canvas package, and the file opened later needs
  * no script. Loaded only by the html formatter (a dynamic import), so tables never pay for it.
  *
- * Accessible by construction: every chart has a title, axis titles with units, a description read
+ * Accessible by construction: every chart has a heading (in the page), axis titles with units, a description read
  * out by screen readers, colours whose grey levels alternate dark/light (a stack stays readable
  * printed in greyscale, and segments are split by white lines), and the numbers beside it in a table.
  */
@@ -13,7 +13,7 @@ import type { Chart } from '../model.js';
 /** Dark and light alternate, so neighbours in a stack differ in grey level, not only in hue. */
 export const PALETTE = ['#1f3d7a', '#f2b15c', '#4c9a8a', '#d9d9d9', '#7a2e3b', '#9ecae1', '#3c3c3c', '#f7e08b'];
 /** Longest category label drawn on an axis, in pixels (the table beside the chart has the full name). */
-const LABEL_LIMIT = 150;
+const LABEL_LIMIT = 210;
 const WIDTH = 420;
 
 type Spec = Record<string, unknown>;
@@ -36,13 +36,12 @@ function waterfallRows(chart: Chart): Array<Record<string, unknown>> {
 export function vegaLiteSpec(chart: Chart): Spec {
   const base: Spec = {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: { text: inert(chart.title, 120), anchor: 'start', fontSize: 14 },
     description: `${inert(chart.title, 120)}: ${inert(chart.yLabel, 60)} by ${inert(chart.xLabel, 60)}`,
     background: 'white',
     config: {
       font: 'Helvetica, Arial, sans-serif',
       axis: { labelFontSize: 11, titleFontSize: 12, labelLimit: LABEL_LIMIT },
-      legend: { labelFontSize: 11, titleFontSize: 12, labelLimit: LABEL_LIMIT, orient: 'bottom', direction: 'vertical' },
+      legend: { labelFontSize: 11, titleFontSize: 12, labelLimit: 2 * LABEL_LIMIT, orient: 'bottom', direction: 'vertical' },
       range: { category: PALETTE },
     },
   };

@@ -30,7 +30,8 @@ dl.summary dt{font-weight:bold}dl.summary dd{margin:0;overflow-wrap:anywhere}
 .chart figure{margin:0;flex:1 1 440px;min-width:0}
 .chart svg{max-width:100%;height:auto;display:block}
 .chart figcaption{font-size:.9em;color:#444;margin-top:.3em}
-.chart .numbers{flex:1 1 260px;min-width:0}
+.chart .numbers{flex:1 1 260px;min-width:0;max-height:420px;overflow-y:auto}
+.chart-data tbody th{font-weight:normal;background:none;min-width:6em}
 .scroll{overflow-x:auto;max-width:100%}
 table{border-collapse:collapse;font-size:.9em;margin:.3em 0}
 caption{text-align:left;font-weight:bold;padding:.2em 0}
@@ -63,13 +64,26 @@ function sectionTable(section: Section, maxRows: number | undefined): string {
   return out.join('');
 }
 
+/**
+ * The numbers behind a chart. With series, one row per category and one column per series (a day
+ * by model pivot reads better than 150 rows); long tables scroll inside their box.
+ */
 function numbersTable(chart: Chart): string {
-  const series = chart.points.some((p) => p.series !== undefined);
-  const head = `<tr><th scope="col">${h(chart.xLabel)}</th>${series ? `<th scope="col">${h(chart.seriesLabel ?? 'Series')}</th>` : ''}<th scope="col" class="num">${h(chart.yLabel)}</th></tr>`;
-  const body = chart.points
-    .map((p) => `<tr><td>${h(String(p.x))}</td>${series ? `<td>${h(p.series ?? '')}</td>` : ''}<td class="num">${h(p.text)}</td></tr>`)
+  const seriesNames = [...new Set(chart.points.filter((p) => p.series !== undefined).map((p) => p.series as string))];
+  const xs = [...new Set(chart.points.map((p) => String(p.x)))];
+  const cellAt = new Map(chart.points.map((p) => [`${String(p.x)}\u0000${p.series ?? ''}`, p.text]));
+  const valueHeads = seriesNames.length ? seriesNames : [chart.yLabel];
+  const head = `<tr><th scope="col">${h(chart.xLabel)}</th>${valueHeads.map((v) => `<th scope="col" class="num">${h(v)}</th>`).join('')}</tr>`;
+  const body = xs
+    .map((x) => {
+      const cells = (seriesNames.length ? seriesNames : ['']).map(
+        (sName) => `<td class="num">${h(cellAt.get(`${x}\u0000${sName}`) ?? '')}</td>`,
+      );
+      return `<tr><th scope="row">${h(x)}</th>${cells.join('')}</tr>`;
+    })
     .join('');
-  return `<div class="numbers scroll"><table class="chart-data"><caption>Numbers behind the chart</caption><thead>${head}</thead><tbody>${body}</tbody></table></div>`;
+  const caption = seriesNames.length ? `Numbers behind the chart: ${h(chart.yLabel)}` : 'Numbers behind the chart';
+  return `<div class="numbers scroll"><table class="chart-data"><caption>${caption}</caption><thead>${head}</thead><tbody>${body}</tbody></table></div>`;
 }
 
 async function chartBlock(chart: Chart): Promise<string> {
