@@ -21,6 +21,10 @@ type Spec = Record<string, unknown>;
 /** Names from the data: control characters visible and length capped before they reach the SVG. */
 const name = (s: string | number): string | number => (typeof s === 'string' ? inert(s, 60) : s);
 
+function describe(x: string | number, series: string | undefined, text: string): string {
+  return `${name(x)}${series === undefined ? '' : ` (${name(series)})`}: ${text}`;
+}
+
 function waterfallRows(chart: Chart): Array<Record<string, unknown>> {
   let running = 0;
   return chart.points.map((p, i) => {
@@ -29,7 +33,7 @@ function waterfallRows(chart: Chart): Array<Record<string, unknown>> {
     const end = total ? p.value : running + p.value;
     running = end;
     const step = total ? 'total' : p.value <= 0 ? 'saving' : 'increase';
-    return { x: name(p.x), start, end, step, text: p.text };
+    return { x: name(p.x), start, end, step, text: p.text, desc: describe(p.x, undefined, p.text) };
   });
 }
 
@@ -51,11 +55,15 @@ export function vegaLiteSpec(chart: Chart): Spec {
     series: p.series === undefined ? '' : name(p.series),
     value: p.value,
     text: p.text,
+    desc: describe(p.x, p.series, p.text),
   }));
   const categories = [...new Set(values.map((v) => v.x))];
   const color = (title: string | undefined) =>
     series ? { color: { field: 'series', type: 'nominal', title: title ?? null, sort: null, scale: { range: PALETTE } } } : {};
+  // each mark's aria-label comes from the data: Vega-Lite's own puts axis titles into an expression
+  // string, where a backslash in a name (inert writes ESC as \\x1b) is read back as an escape
   const tooltip = [{ field: 'text', title: inert(chart.yLabel, 60) }];
+  const description = { field: 'desc', type: 'nominal' };
   switch (chart.kind) {
     case 'bar':
       return {
@@ -68,6 +76,7 @@ export function vegaLiteSpec(chart: Chart): Spec {
           y: { field: 'x', type: 'nominal', sort: null, title: inert(chart.xLabel, 60) },
           x: { field: 'value', type: 'quantitative', title: inert(chart.yLabel, 60) },
           tooltip,
+          description,
         },
       };
     case 'stacked-bar':
@@ -83,6 +92,7 @@ export function vegaLiteSpec(chart: Chart): Spec {
           ...color(chart.seriesLabel),
           order: { field: 'series', sort: 'ascending' },
           tooltip,
+          description,
         },
       };
     case 'line':
@@ -99,6 +109,7 @@ export function vegaLiteSpec(chart: Chart): Spec {
             ? { color: { field: 'series', type: 'nominal', title: chart.seriesLabel ?? null, scale: { range: PALETTE } } }
             : { color: { value: PALETTE[0] } }),
           tooltip,
+          description,
         },
       };
     case 'waterfall':
@@ -119,6 +130,7 @@ export function vegaLiteSpec(chart: Chart): Spec {
             scale: { domain: ['total', 'saving', 'increase'], range: [PALETTE[0], PALETTE[3], PALETTE[1]] },
           },
           tooltip,
+          description,
         },
       };
     case 'grouped-bar':
@@ -134,6 +146,7 @@ export function vegaLiteSpec(chart: Chart): Spec {
           x: { field: 'value', type: 'quantitative', title: inert(chart.yLabel, 60) },
           ...color(chart.seriesLabel),
           tooltip,
+          description,
         },
       };
   }
