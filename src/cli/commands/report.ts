@@ -137,8 +137,8 @@ async function report(ctx: CommandContext, given: string[], opts: ReportOptions)
   const explicitTop = opts.top !== undefined ? Number(opts.top) : undefined;
   if (explicitTop !== undefined && (!Number.isInteger(explicitTop) || explicitTop < 1))
     throw new UserError(`--top expects a positive whole number (got "${opts.top}")`);
-  // tables and markdown show the top groups by default; JSON and CSV are complete unless --top is given
-  const top = explicitTop ?? (ctx.format === 'table' || ctx.format === 'markdown' ? ctx.maxRows : undefined);
+  // tables, markdown and html show the top groups by default; JSON and CSV are complete unless --top is given
+  const top = explicitTop ?? (ctx.format === 'table' || ctx.format === 'markdown' || ctx.format === 'html' ? ctx.maxRows : undefined);
   const task: ReportTask = { by: opts.by, since: opts.since, until: opts.until, reprice: opts.reprice, tz };
   const { rollup, reprice: rp } = reportRollup(ctx, task);
   const { sinceMs, untilMs } = rollup.options;
