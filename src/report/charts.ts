@@ -4,7 +4,8 @@
  * table, and a command's internals stay untouched. Exact amounts travel as the table's text; the
  * double in `value` only positions a mark.
  */
-import { femtoToUsdNumber } from '../pricing/money.js';
+import { decimalToScaled, femtoToUsdNumber } from '../pricing/money.js';
+import { ExactDecimal } from './json.js';
 import { humanCell } from './cells.js';
 import type { Cell, Chart, ChartPoint, Report, Section } from './model.js';
 
@@ -101,10 +102,62 @@ function spendChart(report: Report): Chart | undefined {
   };
 }
 
+/** A USD amount from the command's JSON document (a number, exact digits, or null) as femto. */
+function jsonFemto(v: unknown): bigint | undefined {
+  if (v instanceof ExactDecimal) return decimalToScaled(v.digits, 15);
+  return typeof v === 'number' && Number.isFinite(v) ? decimalToScaled(v, 15) : undefined;
+}
+
+const field = (doc: unknown, ...path: string[]): unknown =>
+  path.reduce<unknown>(
+    (at, k) => (at !== null && typeof at === 'object' && Object.hasOwn(at, k) ? (at as Record<string, unknown>)[k] : undefined),
+    doc,
+  );
+
+/** report: the cost-per-request distribution and the caching account, from the command's JSON (no section holds them as amounts). */
+function reportJsonCharts(report: Report): Chart[] {
+  const charts: Chart[] = [];
+  const dist = field(report.json, 'unitEconomics', 'costPerRequestDistributionUsd');
+  const quantiles: Array<[string, string]> = [
+    ['p50', 'median (p50)'],
+    ['p90', 'p90'],
+    ['p99', 'p99'],
+    ['max', 'most expensive'],
+  ];
+  const distPoints = defined(quantiles.map(([k, label]) => usdPoint(label, jsonFemto(field(dist, k)) ?? null)));
+  if (distPoints.length)
+    charts.push({
+      id: 'cost-per-request',
+      title: 'Cost per request: how it is spread',
+      kind: 'bar',
+      xLabel: 'Request at',
+      yLabel: 'Cost per request (USD)',
+      points: distPoints,
+      note: 'Percentiles of priced requests (a streaming sketch, within 1%).',
+    });
+  const caching = field(report.json, 'caching');
+  const cachePoints = defined([
+    usdPoint('cost without caching', jsonFemto(field(caching, 'costWithoutCachingUsd')) ?? null),
+    usdPoint('saved by cache reads', jsonFemto(field(caching, 'savedUsd')) ?? null),
+    usdPoint('cache writes never read', jsonFemto(field(caching, 'writesNeverRead', 'costUsd')) ?? null),
+  ]);
+  if (cachePoints.length === 3 && cachePoints[0].value > 0)
+    charts.push({
+      id: 'caching',
+      title: 'Caching: what it saved, and writes paid for but never read',
+      kind: 'bar',
+      xLabel: 'Amount',
+      yLabel: 'USD over the logs',
+      points: cachePoints,
+    });
+  return charts;
+}
+
 function reportCharts(report: Report): Chart[] {
   const charts: Chart[] = [];
   const spend = spendChart(report);
   if (spend) charts.push(spend);
+  charts.push(...reportJsonCharts(report));
   const components = section(report, 'components');
   if (components?.rows.length)
     charts.push({
