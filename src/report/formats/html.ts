@@ -32,6 +32,7 @@ dl.summary dt{font-weight:bold}dl.summary dd{margin:0;overflow-wrap:anywhere}
 .chart figcaption{font-size:.9em;color:#444;margin-top:.3em}
 .chart .numbers{flex:1 1 260px;min-width:0;max-height:420px;overflow-y:auto}
 .chart-data tbody th{font-weight:normal;background:none;min-width:6em}
+.nowrap{white-space:nowrap}
 .scroll{overflow-x:auto;max-width:100%}
 table{border-collapse:collapse;font-size:.9em;margin:.3em 0}
 caption{text-align:left;font-weight:bold;padding:.2em 0}
@@ -79,7 +80,8 @@ function numbersTable(chart: Chart): string {
       const cells = (seriesNames.length ? seriesNames : ['']).map(
         (sName) => `<td class="num">${h(cellAt.get(`${x}\u0000${sName}`) ?? '')}</td>`,
       );
-      return `<tr><th scope="row">${h(x)}</th>${cells.join('')}</tr>`;
+      // short labels (dates, model ids) stay on one line; long names wrap
+      return `<tr><th scope="row"${x.length <= 28 ? ' class="nowrap"' : ''}>${h(x)}</th>${cells.join('')}</tr>`;
     })
     .join('');
   const caption = seriesNames.length ? `Numbers behind the chart: ${h(chart.yLabel)}` : 'Numbers behind the chart';
