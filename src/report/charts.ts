@@ -191,9 +191,9 @@ function simulateCharts(report: Report): Chart[] {
       rows.map((r) => {
         if (r.lever === 'total') return usdPoint('after all levers', r.after);
         if (r.step === 0) return usdPoint(String(r.lever), r.after);
-        // a lever's bar is its change in cost: minus the saving
+        // a lever's bar is its change in cost: minus the saving; numbered, as a lever may appear twice
         return typeof r.saving === 'bigint'
-          ? { x: String(r.lever), value: -femtoToUsdNumber(r.saving), text: humanCell(-r.saving, 'usd') }
+          ? { x: `${String(r.step)}. ${String(r.lever)}`, value: -femtoToUsdNumber(r.saving), text: humanCell(-r.saving, 'usd') }
           : undefined;
       }),
     );
@@ -218,9 +218,13 @@ function simulateCharts(report: Report): Chart[] {
       yLabel: 'Cost (USD)',
       seriesLabel: 'Cost',
       points: defined(
-        curve.rows.flatMap((r) =>
+        curve.rows.flatMap((r, i) =>
           typeof r.k === 'number'
-            ? [usdPoint(r.k, r.baseline, 'baseline'), usdPoint(r.k, r.total, `with levers (${String(r.scenario)})`)]
+            ? [
+                // the baseline at k is the logs scaled: one line, drawn once even when several scenarios have a curve
+                curve.rows.findIndex((o) => o.k === r.k) === i ? usdPoint(r.k, r.baseline, 'baseline') : undefined,
+                usdPoint(r.k, r.total, `with levers (${String(r.scenario)})`),
+              ]
             : [],
         ),
       ),

@@ -32,7 +32,11 @@ const CASES: Case[] = [
     args: ['report', 'fixtures/demo', '--by', 'day,model'],
     charts: ['spend-over-time', 'components', 'context-tax'],
   },
-  { name: 'report-feature', args: ['report', 'fixtures/demo', '--by', 'feature'], charts: ['spend-by-group', 'components', 'context-tax', 'cost-per-request', 'caching'] },
+  {
+    name: 'report-feature',
+    args: ['report', 'fixtures/demo', '--by', 'feature'],
+    charts: ['spend-by-group', 'components', 'context-tax', 'cost-per-request', 'caching'],
+  },
   {
     name: 'simulate',
     args: ['simulate', 'fixtures/demo', '-s', 'fixtures/scenarios/demo.yaml'],
