@@ -40,7 +40,7 @@ th,td{border-bottom:1px solid #ddd;padding:.25em .6em;text-align:left;vertical-a
 th{background:#f2f2f2}
 td.num,th.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 tfoot td{font-weight:bold;border-top:2px solid #999}
-td{overflow-wrap:anywhere}
+td{overflow-wrap:break-word;max-width:28em}
 .note{color:#444;font-size:.9em;margin:.3em 0}
 footer{margin-top:2em;color:#555;font-size:.85em}
 @media (max-width:600px){body{font-size:14px}main{padding:10px}th,td{padding:.2em .35em}}
