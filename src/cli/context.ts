@@ -4,7 +4,7 @@ import { UserError } from '../core/issues.js';
 import { resolveConfig, type ProjectConfig } from '../config/project.js';
 import { loadCatalog, type LoadReport } from '../pricing/load.js';
 import type { Catalog } from '../pricing/catalog.js';
-import { OUTPUT_FORMATS, render, type OutputFormat } from '../report/format.js';
+import { FORMAT_NAMES, renderAs } from '../report/formats/index.js';
 import type { Report } from '../report/model.js';
 import { inert } from '../core/untrusted.js';
 
@@ -67,7 +67,8 @@ export interface Io {
 }
 
 export class CommandContext {
-  readonly format: OutputFormat;
+  /** A name from the formatter registry (src/report/formats). */
+  readonly format: string;
   readonly color: boolean;
   /** Widest table line; undefined with --wide. */
   readonly width: number | undefined;
@@ -84,9 +85,8 @@ export class CommandContext {
     readonly opts: GlobalOptions,
   ) {
     const fmt = opts.format ?? 'table';
-    if (!(OUTPUT_FORMATS as readonly string[]).includes(fmt))
-      throw new UserError(`unknown format "${fmt}"`, `use one of: ${OUTPUT_FORMATS.join(', ')}`);
-    this.format = fmt as OutputFormat;
+    if (!FORMAT_NAMES.includes(fmt)) throw new UserError(`unknown format "${fmt}"`, `use one of: ${FORMAT_NAMES.join(', ')}`);
+    this.format = fmt;
     this.color = colorWanted(opts, io);
     this.width = outputWidth(opts, io);
     this.maxRows = opts.all ? undefined : DEFAULT_MAX_ROWS;
@@ -127,7 +127,7 @@ export class CommandContext {
    * table output leaves them out of stdout, markdown keeps them in the document too, and JSON
    * carries them in `warnings` (commands that build their own list keep theirs).
    */
-  emit(report: Report, section?: string, opts: { moreHint?: string } = {}): void {
+  async emit(report: Report, section?: string, opts: { moreHint?: string } = {}): Promise<void> {
     const warnings = [
       ...(report.warnings ?? []),
       ...report.notes.filter((n) => n.startsWith('warning: ')).map((n) => n.slice('warning: '.length)),
@@ -135,7 +135,7 @@ export class CommandContext {
     const out: Report = { ...report, warnings, notes: report.notes.filter((n) => !n.startsWith('warning: ')) };
     if (this.format === 'json' && warnings.length && isPlainObject(report.json) && !('warnings' in report.json))
       out.json = { ...report.json, warnings };
-    const text = render(out, this.format, {
+    const text = await renderAs(out, this.format, {
       color: this.color,
       width: this.width,
       maxRows: this.maxRows,

@@ -6,6 +6,7 @@ import { UserError } from '../core/issues.js';
 import { inert } from '../core/untrusted.js';
 import { CommandContext, type GlobalOptions, type Io } from './context.js';
 import { packageVersion } from './version.js';
+import { FORMAT_NAMES } from '../report/formats/index.js';
 
 export const EXIT_OK = 0;
 export const EXIT_GATE_FAILED = 1;
@@ -30,6 +31,7 @@ const COMMANDS: Array<[string, () => Promise<Register>]> = [
   ['whatif', async () => (await import('./commands/whatif.js')).registerWhatif],
   ['sql', async () => (await import('./commands/sql.js')).registerSql],
   ['export', async () => (await import('./commands/export.js')).registerExport],
+  ['render', async () => (await import('./commands/render.js')).registerRender],
 ];
 
 /** The command modules `argv` may run: every word that names a command (an option value could too), else all. */
@@ -58,7 +60,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void, commands: 
     .name('tokenomics')
     .description('What do our tokens cost, why, and what if we changed X? Exact LLM cost analysis from logs and prompt files.')
     .version(packageVersion(), '-V, --version')
-    .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json', 'csv', 'markdown']))
+    .addOption(new Option('-f, --format <format>', 'output format').choices([...FORMAT_NAMES]))
     .option('-o, --output <file>', 'write the output to a file instead of stdout')
     .addOption(
       new Option('--color <when>', 'colour: always, never or auto (auto: on a terminal; FORCE_COLOR and NO_COLOR are honoured)').choices([

@@ -50,6 +50,13 @@ export function inertMarkdown(s: string, maxChars = MAX_DISPLAY_CHARS): string {
   return inert(s, maxChars).replace(/[\\`*_[\]<>|#]/g, (c) => `\\${c}`);
 }
 
+const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+
+/** HTML text or an attribute value (quoted): inert, with the characters that start markup or end a quote escaped. */
+export function inertHtml(s: string, maxChars = MAX_DISPLAY_CHARS): string {
+  return inert(s, maxChars).replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]);
+}
+
 /**
  * GitHub Actions workflow-command encoding (as documented for `::error`/`::warning`): the message
  * escapes `%`, CR and LF; properties (file, title) also `:` and `,`. Other control characters are

@@ -1,4 +1,4 @@
-/** Formatters: Report -> string. Nothing else happens here. */
+/** The text formatters (table, csv, markdown) and JSON text: Report -> string; src/report/formats/ picks one by name. */
 import { Chalk } from 'chalk';
 import { isNumeric, plainCell } from './cells.js';
 import type { Report, Section } from './model.js';
@@ -7,8 +7,9 @@ import { UserError } from '../core/issues.js';
 import { toJsonText } from './json.js';
 import { inert, inertMarkdown } from '../core/untrusted.js';
 
-export type OutputFormat = 'table' | 'json' | 'csv' | 'markdown';
-export const OUTPUT_FORMATS: readonly OutputFormat[] = ['table', 'json', 'csv', 'markdown'];
+/** The format names: the registry's (src/report/formats), which also renders; kept here for older imports. */
+export { FORMAT_NAMES as OUTPUT_FORMATS } from './formats/index.js';
+export type OutputFormat = string;
 
 export interface FormatOptions {
   color: boolean;
@@ -22,25 +23,12 @@ export interface FormatOptions {
   section?: string;
 }
 
-export function render(report: Report, format: OutputFormat, opts: FormatOptions): string {
-  switch (format) {
-    case 'json':
-      return toJson(report.json) + '\n';
-    case 'csv':
-      return toCsv(pickSection(report, opts.section));
-    case 'markdown':
-      return toMarkdown(report, opts);
-    default:
-      return toTable(report, opts);
-  }
-}
-
 /** JSON text: numbers never in exponent notation, exact decimals (ExactDecimal) printed from their digits. */
 export function toJson(value: unknown): string {
   return toJsonText(value);
 }
 
-function pickSection(report: Report, id: string | undefined): Section {
+export function pickSection(report: Report, id: string | undefined): Section {
   const want = id ?? report.primarySection ?? report.sections[0]?.id;
   const s = report.sections.find((x) => x.id === want);
   if (!s) {

@@ -50,6 +50,47 @@ export interface Report {
   json: unknown;
   /** Section used for --format csv when none is named. */
   primarySection?: string;
+  /** Pictures of the sections' numbers (drawn by --format html; other formats show the tables). */
+  charts?: Chart[];
+}
+
+/**
+ * One chart: its points carry the numbers to draw (value, a double, only positions a mark) and the
+ * exact text the tables show (text), so the table beside a chart quotes the report, not the float.
+ */
+export interface ChartPoint {
+  /** Category (bar) or position (line: a number). */
+  x: string | number;
+  /** Stack, colour or line the point belongs to. */
+  series?: string;
+  value: number;
+  text: string;
+}
+
+export type ChartKind =
+  /** Horizontal bars, one per category (long names read on a phone). */
+  | 'bar'
+  /** Vertical bars per x (dates), stacked by series. */
+  | 'stacked-bar'
+  /** Lines over a numeric x, one per series, a point per value. */
+  | 'line'
+  /** A start bar, one floating bar per change, an end bar (points in order; the first and last are totals). */
+  | 'waterfall'
+  /** Horizontal bars grouped by series, either side of zero (a tornado: low/high per input; before/after). */
+  | 'grouped-bar';
+
+export interface Chart {
+  id: string;
+  title: string;
+  kind: ChartKind;
+  /** Axis titles, with units: "Spend (USD)". */
+  xLabel: string;
+  yLabel: string;
+  /** Legend title when points have series. */
+  seriesLabel?: string;
+  points: ChartPoint[];
+  /** One line under the chart: what it leaves out, how to read it. */
+  note?: string;
 }
 
 export const col = (key: string, label: string, type: ColumnType = 'text', extra: Pick<Column, 'priority' | 'only'> = {}): Column => ({

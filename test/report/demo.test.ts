@@ -26,6 +26,8 @@ describe('report on the demo dataset', () => {
       'reprice',
       'warnings',
       'issues',
+      // the report model, for `tokenomics render` (added in the same backward-compatible schema)
+      'report',
     ]);
     expect(doc.inputs).toMatchObject({
       read: 3784,

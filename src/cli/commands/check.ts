@@ -21,6 +21,7 @@ import { toJson } from '../../report/format.js';
 import type { CommandContext } from '../context.js';
 import { SCHEMA_VERSION } from '../version.js';
 import { parseAt, parseCount, parseRate, parseTraffic } from './estimate.js';
+import { withCharts } from '../../report/charts.js';
 
 interface CheckOptions {
   model?: string;
@@ -413,8 +414,7 @@ async function check(ctx: CommandContext, paths: string[], o: CheckOptions): Pro
   }
   if (o.github) github(ctx, result, cfg, markdown);
   if (ctx.format === 'markdown') ctx.write(markdown);
-  else if (ctx.format === 'json') ctx.write(toJson(checkJson(result, meta)) + '\n');
-  else ctx.emit(checkReport(result, meta));
+  else await ctx.emit(withCharts('check', checkReport(result, meta)));
   const requireBaseline = ctx.strict || cfg.requireBaseline;
   if (requireBaseline && result.missingFromBaseline.length && source.kind === 'file') {
     throw new UserError(

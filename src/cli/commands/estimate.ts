@@ -11,6 +11,7 @@ import { estimateReport } from '../../prompts/report.js';
 import { DAYS_PER_MONTH, type Traffic } from '../../prompts/types.js';
 import type { CommandContext } from '../context.js';
 import { SCHEMA_VERSION } from '../version.js';
+import { withCharts } from '../../report/charts.js';
 
 export interface EstimateOptions {
   model?: string[];
@@ -86,7 +87,7 @@ export function parseAt(at: string | undefined, now: number): number {
   return dateToMs(at);
 }
 
-function estimate(ctx: CommandContext, paths: string[], opts: EstimateOptions): number {
+async function estimate(ctx: CommandContext, paths: string[], opts: EstimateOptions): Promise<number> {
   const atMs = parseAt(opts.at, ctx.io.now());
   const rate = parseRate(opts.cacheHitRate);
   const output = parseCount(opts.outputTokens, '--output-tokens');
@@ -118,6 +119,6 @@ function estimate(ctx: CommandContext, paths: string[], opts: EstimateOptions): 
     pricesAt: new Date(atMs).toISOString().slice(0, 10),
     schemaVersion: SCHEMA_VERSION,
   });
-  ctx.emit(report);
+  await ctx.emit(withCharts('estimate', report));
   return 0;
 }

@@ -48,7 +48,7 @@ function parseAt(at: string | undefined, now: number): number {
   return dateToMs(at);
 }
 
-function prices(ctx: CommandContext, models: string[], opts: PricesOptions): number {
+async function prices(ctx: CommandContext, models: string[], opts: PricesOptions): Promise<number> {
   if (opts.check) return checkFile(ctx, opts.check);
   const atMs = parseAt(opts.at, ctx.io.now());
   const { catalog } = ctx.loadCatalog();
@@ -60,7 +60,7 @@ function prices(ctx: CommandContext, models: string[], opts: PricesOptions): num
         `no models for provider "${opts.provider}"`,
         `providers: ${[...new Set(catalog.entries.map((e) => e.provider))].sort().join(', ')}`,
       );
-    ctx.emit(catalogReport(entries, atMs));
+    await ctx.emit(catalogReport(entries, atMs));
     return 0;
   }
   const found = [];
@@ -102,7 +102,7 @@ function prices(ctx: CommandContext, models: string[], opts: PricesOptions): num
         `${f.query}: a ${f.res.bedrockScope === 'geo' ? 'geo (cross-region)' : 'in-region'} Bedrock profile: every price above is multiplied by ${uplift.factorText} (the global. profile is list price).`,
       );
   }
-  ctx.emit(report);
+  await ctx.emit(report);
   return 0;
 }
 

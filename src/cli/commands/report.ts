@@ -30,6 +30,7 @@ import { DEFAULT_MAX_ROWS, type CommandContext } from '../context.js';
 import type { Runner } from '../main.js';
 import { isWarehouseUrl } from '../../engine/warehouse/connect.js';
 import { reportRemote } from './report-remote.js';
+import { withCharts } from '../../report/charts.js';
 
 interface ReportOptions {
   by: string;
@@ -146,8 +147,8 @@ async function report(ctx: CommandContext, given: string[], opts: ReportOptions)
   const explicitTop = opts.top !== undefined ? Number(opts.top) : undefined;
   if (explicitTop !== undefined && (!Number.isInteger(explicitTop) || explicitTop < 1))
     throw new UserError(`--top expects a positive whole number (got "${opts.top}")`);
-  // tables and markdown show the top groups by default; JSON and CSV are complete unless --top is given
-  const top = explicitTop ?? (ctx.format === 'table' || ctx.format === 'markdown' ? ctx.maxRows : undefined);
+  // tables, markdown and html show the top groups by default; JSON and CSV are complete unless --top is given
+  const top = explicitTop ?? (ctx.format === 'table' || ctx.format === 'markdown' || ctx.format === 'html' ? ctx.maxRows : undefined);
   const task: ReportTask = { by: opts.by, since: opts.since, until: opts.until, reprice: opts.reprice, tz };
   // a database URL: the same report computed where the data lives (report-remote.ts)
   if (given.some(isWarehouseUrl)) return reportRemote(ctx, { inputs: given, task, dims, top, map: opts.map, section: opts.section });
@@ -238,6 +239,6 @@ async function report(ctx: CommandContext, given: string[], opts: ReportOptions)
     json,
     primarySection: 'groups',
   };
-  ctx.emit(out, opts.section, { moreHint: '--top N or --all shows more' });
+  await ctx.emit(withCharts('report', out), opts.section, { moreHint: '--top N or --all shows more' });
   return 0;
 }

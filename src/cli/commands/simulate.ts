@@ -14,6 +14,7 @@ import type { SimEnv } from '../../simulate/types.js';
 import type { UsageRecord } from '../../usage/record.js';
 import type { CommandContext } from '../context.js';
 import { SCHEMA_VERSION } from '../version.js';
+import { withCharts } from '../../report/charts.js';
 
 interface SimulateOptions {
   scenario?: string[];
@@ -133,6 +134,6 @@ async function simulate(ctx: CommandContext, inputs: string[], opts: SimulateOpt
   // timings vary run to run: on stderr, so the report itself stays deterministic
   if (opts.explain)
     for (const r of results) for (const s of r.steps) ctx.info(`timing: ${r.scenario.name} / ${s.label}: ${s.elapsedMs} ms`);
-  ctx.emit(report, opts.section);
+  await ctx.emit(withCharts('simulate', report), opts.section);
   return 0;
 }

@@ -149,6 +149,6 @@ async function tokens(ctx: CommandContext, files: string[], opts: TokensOptions)
     },
     primarySection: 'tokens',
   };
-  ctx.emit(report);
+  await ctx.emit(report);
   return 0;
 }

@@ -22,6 +22,7 @@ import { scaleLevers, scaleModel } from '../../whatif/scale.js';
 import type { UsageRecord } from '../../usage/record.js';
 import { marginReport } from '../../whatif/margin-report.js';
 import { readRevenueFile } from '../../whatif/revenue.js';
+import { withCharts } from '../../report/charts.js';
 
 interface WhatifCliOptions {
   set?: string[];
@@ -220,11 +221,11 @@ async function margin(ctx: CommandContext, o: WhatifCliOptions): Promise<number>
     filters: [],
   });
   out.warnings = [...(out.warnings ?? []), ...warnings.map((w) => w.message)];
-  ctx.emit(out, o.section);
+  await ctx.emit(withCharts('whatif', out), o.section);
   return 0;
 }
 
-function whatif(ctx: CommandContext, file: string, o: WhatifCliOptions): number {
+async function whatif(ctx: CommandContext, file: string, o: WhatifCliOptions): Promise<number> {
   if (o.section !== undefined && !SECTIONS.includes(o.section))
     throw new UserError(`unknown section "${o.section}"`, `use one of: ${SECTIONS.join(', ')}`);
   const options = parseOptions(o);
@@ -249,6 +250,6 @@ function whatif(ctx: CommandContext, file: string, o: WhatifCliOptions): number 
   const name = escaper(ctx);
   const report = whatifReport(result, { file, pricesAt: at.date, overrides: sets.map((s) => s.raw), assumptions, doc: loaded.doc, name });
   // notes starting with "warning: " reach stderr in every format through ctx.emit
-  ctx.emit(report, o.section);
+  await ctx.emit(withCharts('whatif', report), o.section);
   return 0;
 }

@@ -1,0 +1,189 @@
+/**
+ * The report model as JSON, and back. `--format json` carries the command's own document (its keys
+ * and shapes are the machine contract) plus this one under `report`: title, summary, sections with
+ * typed columns, notes, warnings and charts. `tokenomics render` reads it back and renders any
+ * format from a saved file, so a JSON report is the single thing to keep.
+ *
+ * Amounts stay exact on the way through: usd and usdPerMTok cells are bigints in the model and
+ * decimal strings here ("0.000123"), since a JSON number read back by JSON.parse is a double.
+ */
+import { UserError } from '../core/issues.js';
+import { decimalToScaled, femtoToUsdString, scaledToDecimalString } from '../pricing/money.js';
+import type { Cell, Chart, ChartKind, Column, ColumnType, Report, Section } from './model.js';
+
+/** Version of the `report` key's shape (separate from the command documents' schemaVersion). */
+export const REPORT_MODEL_VERSION = 1;
+
+const COLUMN_TYPES: readonly ColumnType[] = ['text', 'int', 'usd', 'pct', 'number', 'usdPerMTok'];
+const CHART_KINDS: readonly ChartKind[] = ['bar', 'stacked-bar', 'line', 'waterfall', 'grouped-bar'];
+const USD_DECIMALS = 15;
+const PER_MTOK_DECIMALS = 9;
+const DECIMAL = /^-?\d+(\.\d+)?$/;
+
+function cellOut(value: Cell, type: ColumnType): unknown {
+  if (typeof value !== 'bigint') return value === undefined ? null : value;
+  if (type === 'usdPerMTok') return scaledToDecimalString(value, PER_MTOK_DECIMALS);
+  if (type === 'usd') return femtoToUsdString(value);
+  return value.toString();
+}
+
+function cellIn(value: unknown, type: ColumnType): Cell {
+  if (typeof value === 'string' && DECIMAL.test(value)) {
+    if (type === 'usd') return decimalToScaled(value, USD_DECIMALS);
+    if (type === 'usdPerMTok') return decimalToScaled(value, PER_MTOK_DECIMALS);
+  }
+  if (value === null || typeof value === 'string' || typeof value === 'number') return value;
+  return undefined;
+}
+
+function rowOut(row: Record<string, Cell>, columns: Column[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const c of columns) if (row[c.key] !== undefined) out[c.key] = cellOut(row[c.key], c.type);
+  return out;
+}
+
+/** The model as a JSON value (for the `report` key of --format json). */
+export function reportToDocument(report: Report): Record<string, unknown> {
+  return {
+    version: REPORT_MODEL_VERSION,
+    title: report.title,
+    summary: report.summary.map(([label, value]) => ({ label, value })),
+    sections: report.sections.map((s) => ({
+      id: s.id,
+      title: s.title,
+      columns: s.columns.map((c) => ({ key: c.key, label: c.label, type: c.type, priority: c.priority, only: c.only })),
+      rows: s.rows.map((r) => rowOut(r, s.columns)),
+      footer: s.footer ? rowOut(s.footer, s.columns) : undefined,
+      notes: s.notes,
+      limit: s.limit,
+    })),
+    notes: report.notes,
+    warnings: report.warnings ?? [],
+    primarySection: report.primarySection,
+    charts: report.charts ?? [],
+  };
+}
+
+// ---- reading a saved document back (the file may be anything: check every shape) ----
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+class Bad extends Error {}
+function need<T>(ok: boolean, value: T, where: string, what: string): T {
+  if (!ok) throw new Bad(`${where}: expected ${what}`);
+  return value;
+}
+const str = (v: unknown, where: string): string => need(typeof v === 'string', v as string, where, 'a string');
+const strs = (v: unknown, where: string): string[] =>
+  v === undefined ? [] : need(Array.isArray(v), v as unknown[], where, 'a list of strings').map((x, i) => str(x, `${where}[${i}]`));
+const num = (v: unknown, where: string): number => need(typeof v === 'number' && Number.isFinite(v), v as number, where, 'a number');
+
+function columnIn(v: unknown, where: string): Column {
+  need(isObject(v), v, where, 'a column object');
+  const c = v as Record<string, unknown>;
+  const type = str(c.type, `${where}.type`) as ColumnType;
+  need(COLUMN_TYPES.includes(type), type, `${where}.type`, `one of ${COLUMN_TYPES.join(', ')}`);
+  const col: Column = { key: str(c.key, `${where}.key`), label: str(c.label, `${where}.label`), type };
+  if (c.priority !== undefined) col.priority = num(c.priority, `${where}.priority`);
+  if (c.only === 'csv') col.only = 'csv';
+  return col;
+}
+
+function rowIn(v: unknown, columns: Column[], where: string): Record<string, Cell> {
+  need(isObject(v), v, where, 'a row object');
+  const r = v as Record<string, unknown>;
+  const row: Record<string, Cell> = Object.create(null);
+  for (const c of columns) if (Object.hasOwn(r, c.key)) row[c.key] = cellIn(r[c.key], c.type);
+  return row;
+}
+
+function sectionIn(v: unknown, where: string): Section {
+  need(isObject(v), v, where, 'a section object');
+  const s = v as Record<string, unknown>;
+  const columns = need(Array.isArray(s.columns), s.columns as unknown[], `${where}.columns`, 'a list').map((c, i) =>
+    columnIn(c, `${where}.columns[${i}]`),
+  );
+  const section: Section = {
+    id: str(s.id, `${where}.id`),
+    title: str(s.title, `${where}.title`),
+    columns,
+    rows: need(Array.isArray(s.rows), s.rows as unknown[], `${where}.rows`, 'a list').map((r, i) =>
+      rowIn(r, columns, `${where}.rows[${i}]`),
+    ),
+  };
+  if (s.footer !== undefined && s.footer !== null) section.footer = rowIn(s.footer, columns, `${where}.footer`);
+  if (s.notes !== undefined) section.notes = strs(s.notes, `${where}.notes`);
+  if (s.limit === false) section.limit = false;
+  return section;
+}
+
+function chartIn(v: unknown, where: string): Chart {
+  need(isObject(v), v, where, 'a chart object');
+  const c = v as Record<string, unknown>;
+  const kind = str(c.kind, `${where}.kind`) as ChartKind;
+  need(CHART_KINDS.includes(kind), kind, `${where}.kind`, `one of ${CHART_KINDS.join(', ')}`);
+  const points = need(Array.isArray(c.points), c.points as unknown[], `${where}.points`, 'a list').map((p, i) => {
+    const at = `${where}.points[${i}]`;
+    need(isObject(p), p, at, 'a point object');
+    const q = p as Record<string, unknown>;
+    const x = typeof q.x === 'number' ? num(q.x, `${at}.x`) : str(q.x, `${at}.x`);
+    return {
+      x,
+      series: q.series === undefined ? undefined : str(q.series, `${at}.series`),
+      value: num(q.value, `${at}.value`),
+      text: str(q.text, `${at}.text`),
+    };
+  });
+  return {
+    id: str(c.id, `${where}.id`),
+    title: str(c.title, `${where}.title`),
+    kind,
+    xLabel: str(c.xLabel, `${where}.xLabel`),
+    yLabel: str(c.yLabel, `${where}.yLabel`),
+    seriesLabel: c.seriesLabel === undefined ? undefined : str(c.seriesLabel, `${where}.seriesLabel`),
+    points,
+    note: c.note === undefined ? undefined : str(c.note, `${where}.note`),
+  };
+}
+
+/**
+ * A saved --format json document back to the model. `file` names it in errors. The whole saved
+ * document stays the report's JSON, so `render --format json` writes what was saved.
+ */
+export function documentToReport(doc: unknown, file: string): Report {
+  const hint = 'render reads a report saved with --format json by tokenomics 0.1 or later (it has a "report" key)';
+  if (!isObject(doc) || !isObject(doc.report)) throw new UserError(`${file}: not a tokenomics JSON report (no "report" key)`, hint);
+  const m = doc.report;
+  if (m.version !== REPORT_MODEL_VERSION)
+    throw new UserError(
+      `${file}: report model version ${JSON.stringify(m.version)} is not one this tokenomics reads (${REPORT_MODEL_VERSION})`,
+      hint,
+    );
+  try {
+    const summary = need(Array.isArray(m.summary), m.summary as unknown[], 'report.summary', 'a list').map((e, i): [string, string] => {
+      need(isObject(e), e, `report.summary[${i}]`, 'a {label, value} object');
+      const o = e as Record<string, unknown>;
+      return [str(o.label, `report.summary[${i}].label`), str(o.value, `report.summary[${i}].value`)];
+    });
+    const sections = need(Array.isArray(m.sections), m.sections as unknown[], 'report.sections', 'a list').map((s, i) =>
+      sectionIn(s, `report.sections[${i}]`),
+    );
+    const charts =
+      m.charts === undefined
+        ? []
+        : need(Array.isArray(m.charts), m.charts as unknown[], 'report.charts', 'a list').map((c, i) => chartIn(c, `report.charts[${i}]`));
+    return {
+      title: str(m.title, 'report.title'),
+      summary,
+      sections,
+      notes: strs(m.notes, 'report.notes'),
+      warnings: strs(m.warnings, 'report.warnings'),
+      primarySection: m.primarySection === undefined ? undefined : str(m.primarySection, 'report.primarySection'),
+      charts,
+      json: doc,
+    };
+  } catch (err) {
+    if (err instanceof Bad) throw new UserError(`${file}: ${err.message}`, hint);
+    throw err;
+  }
+}

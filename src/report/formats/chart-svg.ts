@@ -1,0 +1,165 @@
+/**
+ * Charts to SVG at report time, with Vega-Lite compiled to Vega and rendered headless
+ * (renderer 'none', view.toSVG()): no browser, no canvas package, and the file opened later needs
+ * no script. Loaded only by the html formatter (a dynamic import), so tables never pay for it.
+ *
+ * Accessible by construction: every chart has a heading (in the page), axis titles with units, a description read
+ * out by screen readers, colours whose grey levels alternate dark/light (a stack stays readable
+ * printed in greyscale, and segments are split by white lines), and the numbers beside it in a table.
+ */
+import { inert } from '../../core/untrusted.js';
+import type { Chart } from '../model.js';
+
+/** Dark and light alternate, so neighbours in a stack differ in grey level, not only in hue. */
+export const PALETTE = ['#1f3d7a', '#f2b15c', '#4c9a8a', '#d9d9d9', '#7a2e3b', '#9ecae1', '#3c3c3c', '#f7e08b'];
+/** Longest category label drawn on an axis, in pixels (the table beside the chart has the full name). */
+const LABEL_LIMIT = 210;
+const WIDTH = 420;
+
+type Spec = Record<string, unknown>;
+
+/** Names from the data: control characters visible and length capped before they reach the SVG. */
+const name = (s: string | number): string | number => (typeof s === 'string' ? inert(s, 60) : s);
+
+function describe(x: string | number, series: string | undefined, text: string): string {
+  return `${name(x)}${series === undefined ? '' : ` (${name(series)})`}: ${text}`;
+}
+
+function waterfallRows(chart: Chart): Array<Record<string, unknown>> {
+  let running = 0;
+  return chart.points.map((p, i) => {
+    const total = i === 0 || i === chart.points.length - 1;
+    const start = total ? 0 : running;
+    const end = total ? p.value : running + p.value;
+    running = end;
+    const step = total ? 'total' : p.value <= 0 ? 'saving' : 'increase';
+    return { x: name(p.x), start, end, step, text: p.text, desc: describe(p.x, undefined, p.text) };
+  });
+}
+
+export function vegaLiteSpec(chart: Chart): Spec {
+  const base: Spec = {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    description: `${inert(chart.title, 120)}: ${inert(chart.yLabel, 60)} by ${inert(chart.xLabel, 60)}`,
+    background: 'white',
+    config: {
+      font: 'Helvetica, Arial, sans-serif',
+      axis: { labelFontSize: 11, titleFontSize: 12, labelLimit: LABEL_LIMIT },
+      legend: { labelFontSize: 11, titleFontSize: 12, labelLimit: 2 * LABEL_LIMIT, orient: 'bottom', direction: 'vertical' },
+      range: { category: PALETTE },
+    },
+  };
+  const series = chart.points.some((p) => p.series !== undefined);
+  const values = chart.points.map((p) => ({
+    x: name(p.x),
+    series: p.series === undefined ? '' : name(p.series),
+    value: p.value,
+    text: p.text,
+    desc: describe(p.x, p.series, p.text),
+  }));
+  const categories = [...new Set(values.map((v) => v.x))];
+  const color = (title: string | undefined) =>
+    series ? { color: { field: 'series', type: 'nominal', title: title ?? null, sort: null, scale: { range: PALETTE } } } : {};
+  // each mark's aria-label comes from the data: Vega-Lite's own puts axis titles into an expression
+  // string, where a backslash in a name (inert writes ESC as \\x1b) is read back as an escape
+  const tooltip = [{ field: 'text', title: inert(chart.yLabel, 60) }];
+  const description = { field: 'desc', type: 'nominal' };
+  switch (chart.kind) {
+    case 'bar':
+      return {
+        ...base,
+        width: WIDTH,
+        height: { step: 22 },
+        data: { values },
+        mark: { type: 'bar', color: PALETTE[0] },
+        encoding: {
+          y: { field: 'x', type: 'nominal', sort: null, title: inert(chart.xLabel, 60) },
+          x: { field: 'value', type: 'quantitative', title: inert(chart.yLabel, 60) },
+          tooltip,
+          description,
+        },
+      };
+    case 'stacked-bar':
+      return {
+        ...base,
+        width: WIDTH,
+        height: 240,
+        data: { values },
+        mark: { type: 'bar', stroke: 'white', strokeWidth: 0.5 },
+        encoding: {
+          x: { field: 'x', type: 'ordinal', sort: null, title: inert(chart.xLabel, 60), axis: { labelAngle: -45, labelOverlap: 'parity' } },
+          y: { field: 'value', type: 'quantitative', stack: 'zero', title: inert(chart.yLabel, 60) },
+          ...color(chart.seriesLabel),
+          order: { field: 'series', sort: 'ascending' },
+          tooltip,
+          description,
+        },
+      };
+    case 'line':
+      return {
+        ...base,
+        width: WIDTH,
+        height: 240,
+        data: { values },
+        mark: { type: 'line', point: { filled: true, size: 40 }, strokeWidth: 2 },
+        encoding: {
+          x: { field: 'x', type: 'quantitative', title: inert(chart.xLabel, 60), scale: { zero: false } },
+          y: { field: 'value', type: 'quantitative', title: inert(chart.yLabel, 60) },
+          ...(series
+            ? { color: { field: 'series', type: 'nominal', title: chart.seriesLabel ?? null, scale: { range: PALETTE } } }
+            : { color: { value: PALETTE[0] } }),
+          tooltip,
+          description,
+        },
+      };
+    case 'waterfall':
+      return {
+        ...base,
+        width: WIDTH,
+        height: { step: 26 },
+        data: { values: waterfallRows(chart) },
+        mark: { type: 'bar', stroke: '#333', strokeWidth: 0.5 },
+        encoding: {
+          y: { field: 'x', type: 'nominal', sort: null, title: inert(chart.xLabel, 60) },
+          x: { field: 'start', type: 'quantitative', title: inert(chart.yLabel, 60) },
+          x2: { field: 'end' },
+          color: {
+            field: 'step',
+            type: 'nominal',
+            title: null,
+            scale: { domain: ['total', 'saving', 'increase'], range: [PALETTE[0], PALETTE[3], PALETTE[1]] },
+          },
+          tooltip,
+          description,
+        },
+      };
+    case 'grouped-bar':
+      return {
+        ...base,
+        width: WIDTH,
+        height: { step: Math.max(12, 22 / Math.max(1, new Set(values.map((v) => v.series)).size)) },
+        data: { values },
+        mark: { type: 'bar', stroke: '#333', strokeWidth: 0.5 },
+        encoding: {
+          y: { field: 'x', type: 'nominal', sort: categories, title: inert(chart.xLabel, 60) },
+          yOffset: { field: 'series', sort: null },
+          x: { field: 'value', type: 'quantitative', title: inert(chart.yLabel, 60) },
+          ...color(chart.seriesLabel),
+          tooltip,
+          description,
+        },
+      };
+  }
+}
+
+/** The chart as an SVG document fragment (one <svg> element). */
+export async function chartSvg(chart: Chart): Promise<string> {
+  const [vl, vega] = await Promise.all([import('vega-lite'), import('vega')]);
+  const compiled = vl.compile(vegaLiteSpec(chart) as unknown as Parameters<typeof vl.compile>[0]).spec;
+  const view = new vega.View(vega.parse(compiled), { renderer: 'none' });
+  try {
+    return await view.toSVG();
+  } finally {
+    view.finalize();
+  }
+}

@@ -1,0 +1,195 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { inertHtml } from '../../src/core/untrusted.js';
+import { documentToReport, reportToDocument } from '../../src/report/document.js';
+import { toHtml } from '../../src/report/formats/html.js';
+import { FORMAT_NAMES } from '../../src/report/formats/index.js';
+import { col, type Report } from '../../src/report/model.js';
+import { runCli } from '../cli/harness.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'tokenomics-render-'));
+
+describe('render: a saved JSON report in every format', () => {
+  it('renders table, csv and markdown exactly as the command did, and json back to the saved file', async () => {
+    const args = ['report', 'fixtures/demo', '--by', 'feature,model'];
+    const file = join(dir, 'report.json');
+    const saved = await runCli([...args, '--format', 'json', '-o', file]);
+    expect(saved.code).toBe(0);
+    for (const format of ['table', 'csv', 'markdown']) {
+      const direct = await runCli([...args, '--format', format]);
+      const again = await runCli(['render', file, '--format', format]);
+      expect(again.code, again.stderr).toBe(0);
+      expect(again.stdout, format).toBe(direct.stdout);
+      // the warnings reach stderr again
+      expect(again.stderr).toContain('acme-finetune-v2');
+    }
+    const json = await runCli(['render', file, '--format', 'json']);
+    expect(json.stdout).toBe(readFileSync(file, 'utf8'));
+    const caching = await runCli(['render', file, '--format', 'csv', '--section', 'caching']);
+    expect(caching.stdout).toBe((await runCli([...args, '--format', 'csv', '--section', 'caching'])).stdout);
+  });
+
+  it('keeps the old keys of --format json and adds the model under "report", with the charts drawn from the same numbers', async () => {
+    const r = await runCli(['report', 'fixtures/demo', '--by', 'feature', '--format', 'json']);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.report.version).toBe(1);
+    expect(doc.report.sections.map((s: { id: string }) => s.id)).toContain('groups');
+    // the spend chart, against the document's own groups (usage-json builds those separately)
+    const chart = doc.report.charts.find((c: { id: string }) => c.id === 'spend-by-group');
+    expect(chart.points.map((p: { x: string }) => p.x)).toEqual(doc.groups.map((g: { key: { feature: string } }) => g.key.feature));
+    chart.points.forEach((p: { value: number }, i: number) => expect(p.value).toBeCloseTo(doc.groups[i].costUsd ?? 0, 9));
+    // the generator's total, $20.57 priced (test/report/demo.test.ts): the token-kind chart adds up to it
+    const parts = doc.report.charts.find((c: { id: string }) => c.id === 'components').points;
+    expect(parts.reduce((a: number, p: { value: number }) => a + p.value, 0)).toBeCloseTo(20.56514995, 9);
+  });
+
+  it('fails with exit 2 and a hint on a file that is not a report', async () => {
+    const notJson = join(dir, 'x.json');
+    writeFileSync(notJson, '{"schemaVersion": 1,');
+    const a = await runCli(['render', notJson, '--format', 'html']);
+    expect(a.code).toBe(2);
+    expect(a.stderr).toMatch(/x\.json: not valid JSON/);
+    writeFileSync(notJson, '{"schemaVersion": 1}');
+    const b = await runCli(['render', notJson]);
+    expect(b.code).toBe(2);
+    expect(b.stderr).toMatch(/no "report" key[\s\S]*hint: /);
+    writeFileSync(
+      notJson,
+      JSON.stringify({
+        report: {
+          version: 1,
+          title: 't',
+          summary: [],
+          sections: [{ id: 's', title: 'S', columns: [{ key: 'a', label: 'A', type: 'money' }], rows: [] }],
+        },
+      }),
+    );
+    const c = await runCli(['render', notJson]);
+    expect(c.code).toBe(2);
+    expect(c.stderr).toContain('report.sections[0].columns[0].type: expected one of');
+    expect(c.stderr).not.toMatch(/at .*\.ts:\d+/);
+  });
+
+  it('offers every registered format on --format', async () => {
+    expect(FORMAT_NAMES).toEqual(['table', 'json', 'csv', 'markdown', 'html']);
+    const r = await runCli(['report', 'fixtures/demo', '--format', 'pdf']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('table, json, csv, markdown, html');
+  });
+});
+
+describe('the report model as JSON', () => {
+  it('keeps amounts exact to the femto dollar (JSON numbers would be doubles)', () => {
+    // 9,007.123456789012345 USD = 9007123456789012345 femto: more digits than a double holds
+    const femto = 9_007_123_456_789_012_345n;
+    const perMTok = 1_234_567_890_123n; // $1,234.567890123 per MTok at 9 decimals
+    const report: Report = {
+      title: 't',
+      summary: [['Total', '$9,007.12']],
+      sections: [
+        {
+          id: 's',
+          title: 'S',
+          columns: [col('name', 'Name'), col('cost', 'Cost', 'usd'), col('price', 'Price', 'usdPerMTok'), col('n', 'N', 'int')],
+          rows: [
+            { name: 'a', cost: femto, price: perMTok, n: 3 },
+            { name: 'b', cost: null, price: null, n: 0 },
+          ],
+          footer: { name: 'total', cost: femto },
+        },
+      ],
+      notes: ['n'],
+      json: {},
+    };
+    const doc = JSON.parse(JSON.stringify({ report: reportToDocument(report) }));
+    expect(doc.report.sections[0].rows[0].cost).toBe('9007.123456789012345');
+    const back = documentToReport(doc, 'f.json');
+    expect(back.sections[0].rows[0]).toEqual({ name: 'a', cost: femto, price: perMTok, n: 3 });
+    // unpriced stays unpriced, never $0
+    expect(back.sections[0].rows[1].cost).toBeNull();
+    expect(back.sections[0].footer?.cost).toBe(femto);
+    expect(back.summary).toEqual([['Total', '$9,007.12']]);
+  });
+});
+
+describe('html escaping', () => {
+  const evil = '<script>alert(1)</script><img src=x onerror="fetch(1)">\u001b[2J';
+  it('inertHtml escapes markup and makes control characters visible', () => {
+    expect(inertHtml(`a<b>&"c'\n`)).toBe('a&lt;b&gt;&amp;&quot;c&#39;\\n');
+    expect(inertHtml(evil)).not.toMatch(/[<>"\u001b]/);
+  });
+
+  it('leaves no markup from the data in the page, in tables or in charts', async () => {
+    const report: Report = {
+      title: evil,
+      summary: [[evil, evil]],
+      sections: [
+        {
+          id: evil,
+          title: evil,
+          columns: [col('m', evil), col('c', 'Cost', 'usd')],
+          rows: [{ m: evil, c: 1_000_000_000_000_000n }],
+          notes: [evil],
+        },
+      ],
+      notes: [evil],
+      warnings: [evil],
+      json: {},
+      charts: [{ id: evil, title: evil, kind: 'bar', xLabel: evil, yLabel: 'Spend (USD)', points: [{ x: evil, value: 1, text: '$1.00' }] }],
+    };
+    const html = await toHtml(report);
+    expect(html).not.toMatch(/<script|<img|\u001b/i);
+    // names inside tags are in quoted attributes, with their quotes escaped
+    expect(html).not.toMatch(/<[^>]*onerror="/i);
+    expect(html).toContain('&lt;script&gt;');
+    // the only tags: the page's own
+    const tags = new Set([...html.matchAll(/<([a-z][a-z0-9]*)/gi)].map((m) => m[1].toLowerCase()));
+    for (const t of tags)
+      expect([
+        'html',
+        'head',
+        'meta',
+        'title',
+        'style',
+        'body',
+        'main',
+        'h1',
+        'h2',
+        'dl',
+        'dt',
+        'dd',
+        'div',
+        'strong',
+        'ul',
+        'li',
+        'section',
+        'figure',
+        'svg',
+        'g',
+        'path',
+        'rect',
+        'text',
+        'table',
+        'caption',
+        'thead',
+        'tbody',
+        'tfoot',
+        'tr',
+        'th',
+        'td',
+        'p',
+        'footer',
+        'figcaption',
+        'title',
+        'desc',
+        'line',
+        'defs',
+        'clippath',
+        'lineargradient',
+        'stop',
+        'symbol',
+      ]).toContain(t);
+  });
+});
