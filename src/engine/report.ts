@@ -7,9 +7,16 @@
  */
 import { dimensionKey, isTimeDimension, localDate, projectOf, weekOfDate, type Dimension } from '../aggregate/dims.js';
 import { addSums, CostAccumulator, emptySums, type CostResult, type TokenSums } from '../aggregate/accumulator.js';
-import type { UnreadWrites } from '../aggregate/cache-writes.js';
-import { NO_MODEL_WARNING } from '../aggregate/rollup.js';
-import { compareCost, compareTime, type CliffView, type GroupView, type TurnView, type UsageView } from '../aggregate/view.js';
+import {
+  compareCost,
+  compareTime,
+  NO_MODEL_WARNING,
+  type CliffView,
+  type GroupView,
+  type TurnView,
+  type UnreadWrites,
+  type UsageView,
+} from '../aggregate/view.js';
 import { ingest, type IngestResult } from '../ingest/index.js';
 import type { IngestOptions } from '../ingest/types.js';
 import { CountEstimator } from '../pipeline/estimate.js';
@@ -97,15 +104,15 @@ const refOf = (row: Row): string | undefined => (row.e === null || row.e === und
 function accumulatorOf(rows: Row[], pricer: Pricer, unpricedModels = new Map<string, number>()): CostAccumulator {
   const all = emptySums();
   const unpriced = emptySums();
-  const byCard: Array<[string, TokenSums]> = [];
+  const byCard: Array<[RateCard, TokenSums]> = [];
   for (const row of rows) {
     const s = sumsOf(row);
     addSums(all, s);
     const ref = refOf(row);
     if (ref === undefined) addSums(unpriced, s);
-    else byCard.push([ref, s]);
+    else byCard.push([cardOf(pricer, ref), s]);
   }
-  return CostAccumulator.fromPartial({ all, unpriced, byCard, unpricedModels }, (ref) => cardOf(pricer, ref));
+  return CostAccumulator.fromSums(all, unpriced, byCard, unpricedModels);
 }
 
 function cardOf(pricer: Pricer, ref: string): RateCard {

@@ -189,7 +189,7 @@ export function unitSection(view: UsageView): Section {
     columns: [col('metric', 'Metric'), col('value', 'Value')],
     rows,
     notes: [
-      'Per conversation / customer / user: the cost of the requests attributed to them, divided by their number. Percentiles come from a streaming sketch (within 1% of the exact value); means are exact.',
+      'Per conversation / customer / user: the cost of the requests attributed to them, divided by their number. Percentiles (nearest rank over requests) and means are exact.',
     ],
   };
 }

@@ -10,11 +10,9 @@ import { whatifReport } from '../../whatif/report.js';
 import { computeWhatif, DEFAULT_OPTIONS, type WhatifOptions } from '../../whatif/result.js';
 import { parseSet, type SetOverride } from '../../whatif/setpath.js';
 import type { CommandContext } from '../context.js';
-import { buildView } from '../../aggregate/view.js';
 import { inputNotes, usageWarnings } from '../../report/usage-sections.js';
 import { labelUnpriced } from '../../pricing/catalog.js';
-import { reportRollup, type ReportTask } from '../../pipeline/report-task.js';
-import { runPipeline } from '../../pipeline/stream.js';
+import { planReport, runReport, type ReportTask } from '../report-task.js';
 import { customerMargins, type CustomerCost } from '../../whatif/margin.js';
 import { marginReport } from '../../whatif/margin-report.js';
 import { readRevenueFile } from '../../whatif/revenue.js';
@@ -153,7 +151,7 @@ function provenance(loaded: LoadedWhatif, sets: SetOverride[]): Provenance {
  */
 const escaper = (ctx: CommandContext) => (ctx.format === 'json' ? (s: string) => s : (s: string) => inert(s));
 
-/** `whatif --revenue FILE --logs DIR`: margin per customer, costs from the report pipeline's per-customer rollup. */
+/** `whatif --revenue FILE --logs DIR`: margin per customer, costs from the report engine's per-customer groups. */
 async function margin(ctx: CommandContext, o: WhatifCliOptions): Promise<number> {
   if (o.revenue === undefined || !o.logs?.length)
     throw new UserError(
@@ -166,14 +164,13 @@ async function margin(ctx: CommandContext, o: WhatifCliOptions): Promise<number>
   const options = parseOptions(o);
   const revenue = readRevenueFile(o.revenue);
   const task: ReportTask = { by: 'customer' };
-  const { rollup } = reportRollup(ctx, task);
-  const result = await runPipeline(ctx, o.logs, { keepText: false }, (r, card) => rollup.add(r, card));
+  const result = await runReport(ctx, o.logs, task, planReport(ctx, task));
   if (result.ingest.counts.read === 0)
     throw new UserError(
       `no records could be read from ${o.logs.join(', ')}`,
       'give request log files or directories, as for tokenomics report',
     );
-  const view = buildView(rollup);
+  const view = result.view;
   const costs: CustomerCost[] = view.groups.map((g) => ({
     customer: g.key.customer,
     requests: g.sums.requests,
@@ -187,7 +184,7 @@ async function margin(ctx: CommandContext, o: WhatifCliOptions): Promise<number>
   const out = marginReport(m, { revenueFile: o.revenue, logs: o.logs, period, requestsRead: view.total.sums.requests, name: escaper(ctx) });
   // what was read, skipped and rejected, and unpriced models: the same lines `report` ends with
   out.notes.push(...inputNotes(result.ingest, result.ingest.issues));
-  const unpricedModels = labelUnpriced(rollup.total.unpricedModels, ctx.loadCatalog().catalog);
+  const unpricedModels = labelUnpriced(result.unpricedModels, ctx.loadCatalog().catalog);
   const warnings = usageWarnings({
     ingest: result.ingest,
     issues: result.ingest.issues,
