@@ -7,7 +7,7 @@ import type { Components } from '../pricing/cost.js';
 import type { CostResult, TokenSums } from '../aggregate/accumulator.js';
 import type { UsageView } from '../aggregate/view.js';
 import { dimensionKey, type Dimension } from '../aggregate/dims.js';
-import { SCHEMA_VERSION } from '../cli/version.js';
+import { SCHEMA_VERSION } from '../core/schema-version.js';
 
 // amounts print from their exact digits (report/json.ts): a double cannot hold $9,007.123456789012
 const usd = (f: Femto | null | undefined): number | ExactDecimal | null => (f === null || f === undefined ? null : usdJson(f));
