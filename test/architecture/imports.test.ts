@@ -18,7 +18,7 @@ function sources(dir: string): string[] {
 }
 
 /** Relative module specifiers of a file: `import ... from`, `export ... from`, `import '...'`, `import('...')`. */
-export function specifiers(text: string): string[] {
+function specifiers(text: string): string[] {
   const out: string[] = [];
   for (const m of text.matchAll(/\b(?:from|import)\s*\(?\s*['"](\.{1,2}\/[^'"]+)['"]/g)) out.push(m[1]);
   return out;
@@ -43,7 +43,7 @@ function folderGraph(): Map<string, Map<string, string[]>> {
 }
 
 /** A cycle in a directed graph as a path a -> ... -> a, or undefined. */
-export function findCycle(graph: Map<string, Iterable<string>>): string[] | undefined {
+function findCycle(graph: Map<string, Iterable<string>>): string[] | undefined {
   const state = new Map<string, 'open' | 'done'>();
   const path: string[] = [];
   const visit = (node: string): string[] | undefined => {
