@@ -32,6 +32,8 @@ export interface GroupView {
 
 export interface TurnView {
   turn: number;
+  /** This row sums turn `turn` and every later one: this many distinct turn numbers (memory stays bounded). */
+  laterTurns?: number;
   requests: number;
   promptTokens: number;
   cost: CostResult;
@@ -46,9 +48,24 @@ export interface CliffView {
   costFemto: Femto;
 }
 
+export interface GroupsLeftOut {
+  groups: number;
+  requests: number;
+  /** Exact cost of their priced part; null when none of them is priced. */
+  costFemto: Femto | null;
+  unpricedRequests: number;
+  /** How many of them are partly priced (some requests priced, some not). */
+  partlyPriced: number;
+  /** With a repricing: their repriced cost (null when none is priced there). */
+  repricedFemto?: Femto | null;
+}
+
 export interface UsageView {
   total: { sums: TokenSums; cost: CostResult; repriced?: CostResult };
+  /** The groups shown (all, unless only the top N were asked for). */
   groups: GroupView[];
+  /** The groups not shown, summed exactly (only when some were left out). */
+  groupsLeftOut?: GroupsLeftOut;
   distribution: { p50?: number; p90?: number; p99?: number; max?: number; mean?: number };
   conversations: number;
   customers: number;

@@ -70,6 +70,8 @@ export interface ReportPlan {
   reprice?: Repricing;
   /** --since / --until as given, for the "left out by" warning. */
   filters: string[];
+  /** Only the N most expensive groups leave the engine (the rest summed exactly); undefined: all. */
+  top?: number;
 }
 
 export function planReport(ctx: CommandContext, task: ReportTask): ReportPlan {
@@ -105,7 +107,7 @@ export async function runReport(ctx: CommandContext, inputs: string[], task: Rep
   try {
     const result = await reportViaDuckDB(
       inputs,
-      { dims: plan.dims, sinceMs: plan.sinceMs, untilMs: plan.untilMs, filters: plan.filters },
+      { dims: plan.dims, sinceMs: plan.sinceMs, untilMs: plan.untilMs, filters: plan.filters, top: plan.top },
       {
         catalog,
         nowMs: ctx.io.now(),

@@ -109,6 +109,18 @@ export function usageJson(input: UsageJsonInput) {
       pricing: pricingJson(g.cost),
       ...(g.repriced ? { repricedCostUsd: usd(g.repriced.costFemto) } : {}),
     })),
+    ...(view.groupsLeftOut
+      ? {
+          groupsLeftOut: {
+            groups: view.groupsLeftOut.groups,
+            requests: view.groupsLeftOut.requests,
+            costUsd: usd(view.groupsLeftOut.costFemto),
+            unpricedRequests: view.groupsLeftOut.unpricedRequests,
+            partlyPricedGroups: view.groupsLeftOut.partlyPriced,
+            ...(view.groupsLeftOut.repricedFemto !== undefined ? { repricedCostUsd: usd(view.groupsLeftOut.repricedFemto) } : {}),
+          },
+        }
+      : {}),
     unitEconomics: unitEconomicsJson(view),
     contextWindowTax: contextJson(view),
     caching: cachingJson(view),
@@ -180,6 +192,7 @@ function contextJson(view: UsageView) {
   if (view.turns.length === 0) return null;
   const rows = view.turns.map((t) => ({
     turn: t.turn,
+    ...(t.laterTurns ? { laterTurnsSummed: t.laterTurns } : {}),
     requests: t.requests,
     avgPromptTokens: t.requests ? Math.round(t.promptTokens / t.requests) : 0,
     costUsd: usd(t.cost.costFemto),

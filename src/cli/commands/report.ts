@@ -146,7 +146,7 @@ async function report(ctx: CommandContext, given: string[], opts: ReportOptions)
     map: opts.map,
     memoryLimit: opts.memoryLimit,
   };
-  const plan = planReport(ctx, task);
+  const plan = { ...planReport(ctx, task), top };
   const { dims, reprice: rp } = plan;
   const fromDefault = given.length === 0 ? defaultInputs(ctx) : undefined;
   const inputs = fromDefault?.inputs ?? given;
