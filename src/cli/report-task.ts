@@ -102,7 +102,8 @@ export async function runReport(ctx: CommandContext, inputs: string[], task: Rep
   const ingest = ingestOptions(ctx, { keepText: false, inputFormat: task.inputFormat, map: task.map });
   const { reportViaDuckDB } = await import('../engine/report.js');
   const progress = new Progress(ctx);
-  const tempDirectory = mkdtempSync(join(tmpdir(), 'tokenomics-duckdb-'));
+  // the environment's TMPDIR (the command's, so tests can point it elsewhere), else the system's
+  const tempDirectory = mkdtempSync(join(ctx.io.env.TMPDIR || tmpdir(), 'tokenomics-duckdb-'));
   const startMs = Date.now();
   try {
     const result = await reportViaDuckDB(

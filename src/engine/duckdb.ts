@@ -92,7 +92,11 @@ export class UsageDb {
       this.pending,
     );
     chunk.setColumns(this.columns as never);
-    this.appender.appendDataChunk(chunk);
+    try {
+      this.appender.appendDataChunk(chunk);
+    } catch (err) {
+      throw engineFailure('cannot append rows', err);
+    }
     for (const col of this.columns) col.length = 0;
     this.pending = 0;
   }
@@ -100,7 +104,11 @@ export class UsageDb {
   /** Finishes appending: the table is complete and can be queried. */
   seal(): void {
     this.flush();
-    this.appender?.closeSync();
+    try {
+      this.appender?.closeSync();
+    } catch (err) {
+      throw engineFailure('cannot finish the usage table', err);
+    }
     this.appender = undefined;
   }
 
@@ -110,7 +118,7 @@ export class UsageDb {
       await this.connection.run(sql);
       this.timings.push([sql.slice(0, 60).split('\n')[0], performance.now() - start]);
     } catch (err) {
-      throw new EngineError(`query failed: ${(err as Error).message}`);
+      throw engineFailure('query failed', err);
     }
   }
 
@@ -122,7 +130,7 @@ export class UsageDb {
       this.timings.push([sql.slice(0, 60).split('\n')[0], performance.now() - start]);
       return rows;
     } catch (err) {
-      throw new EngineError(`query failed: ${(err as Error).message}`);
+      throw engineFailure('query failed', err);
     }
   }
 
@@ -148,6 +156,18 @@ export class UsageDb {
     this.connection.closeSync();
     this.instance.closeSync();
   }
+}
+
+/** A DuckDB failure as an EngineError (exit 2); running out of memory says what to change. */
+function engineFailure(what: string, err: unknown): EngineError {
+  const message = (err as Error)?.message ?? String(err);
+  const first = message.split('\n')[0];
+  if (/out of memory|failed to allocate|memory limit/i.test(message))
+    return new EngineError(
+      `${what}: out of memory (${first})`,
+      'raise --memory-limit (DuckDB spills to a temporary directory beyond it, but needs some memory to work in)',
+    );
+  return new EngineError(`${what}: ${first}`);
 }
 
 function cell(type: SqlType, v: CellValue, r?: UsageRecord): unknown {
