@@ -52,7 +52,7 @@ export function dimensionSql(d: Dialect, dim: Dimension): string {
 
 /**
  * `--by project`: the project of each distinct source file, computed in TypeScript with the
- * streaming path's own `projectOf` (aggregate/dims.ts) and joined as `pm`.
+ * readers' own `projectOf` (aggregate/dims.ts) and joined as `pm`.
  */
 export const PROJECT_MAP_COLUMNS = [
   { name: 'source_file', type: 'VARCHAR' as const },
@@ -63,7 +63,7 @@ export const SOURCE_FILES_SQL = 'SELECT DISTINCT source_file FROM usage';
 
 /**
  * Day, week and month in a time zone (`--tz`): the local date of each distinct 15-minute slot,
- * computed in TypeScript with the streaming path's own `localDate` (zone offsets are whole quarter
+ * computed in TypeScript with the dimensions' own `localDate` (zone offsets are whole quarter
  * hours, so all of a slot has one local date) and joined as `ld`.
  */
 export const LOCAL_DATE_COLUMNS = [
@@ -331,8 +331,8 @@ FROM o${groupCols.length ? ` GROUP BY ${groupCols.join(', ')}` : ''}`;
  * a later cache read of the scope, before the next write, uses it when it arrives by the window's
  * end and the window had not expired (its end no more than 2 h before the newest record of the
  * scope seen since the write). A write that also reads may use the previous window. Only priced,
- * timed rows with a cache read or write count. The same rule as aggregate/cache-writes.ts, as
- * window functions over each scope's rows in arrival order.
+ * timed rows with a cache read or write count. Window functions over each scope's rows in
+ * arrival order (the streaming form of the rule is the test oracle: test/engine/cache-writes-oracle.ts).
  */
 export function unreadWritesSql(): string {
   const EXPIRE_MS = 2 * 3_600_000;

@@ -1,9 +1,10 @@
 /**
  * `report` on the SQL engine: readers append UsageRecords to the usage table in DuckDB, each
  * report section is a query (report-queries.ts), and TypeScript turns integer sums per price key
- * into exact money with the same rate cards and accumulators as the streaming path, then builds
- * the same UsageView and `report --format json` object (report/usage-json.ts).
- * Takes an explicit environment (catalog, clock, ingest options, stdin, progress): no CLI imports.
+ * into exact money with the Pricer's rate cards (CostAccumulator), then builds the UsageView and
+ * `report --format json` object (report/usage-json.ts). Only shown rows leave SQL (top groups,
+ * capped turns). Takes an explicit environment (catalog, clock, ingest options, stdin, progress,
+ * DuckDB options), built by the command layer: no CLI imports.
  */
 import { dimensionKey, isTimeDimension, localDate, projectOf, weekOfDate, type Dimension } from '../aggregate/dims.js';
 import { addSums, CostAccumulator, emptySums, type CostResult, type TokenSums } from '../aggregate/accumulator.js';
@@ -384,7 +385,7 @@ export async function reportFromTable(
   const cardWarnings = new Map<string, number>();
   for (const [card, sums] of total.cardSums())
     for (const w of card.warnings) cardWarnings.set(w, (cardWarnings.get(w) ?? 0) + sums.requests);
-  // as ReportRollup: records without a model id, counted under NO_MODEL
+  // records without a model id, counted under NO_MODEL
   const noModel = (
     await db.query(`SELECT count(*) AS records, sum(requests) AS requests FROM priced WHERE model = ${d.literal(NO_MODEL)}`)
   )[0];
