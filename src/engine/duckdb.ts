@@ -5,17 +5,8 @@
  * Queries return plain JS rows; BIGINT/HUGEINT sums arrive as bigint, so integer token sums and
  * femto amounts stay exact.
  */
-import {
-  BIGINT,
-  BOOLEAN,
-  DuckDBDataChunk,
-  DuckDBInstance,
-  INTEGER,
-  VARCHAR,
-  type DuckDBAppender,
-  type DuckDBConnection,
-  type DuckDBType,
-} from '@duckdb/node-api';
+import { createRequire } from 'node:module';
+import type * as DuckDBApi from '@duckdb/node-api';
 import { performance } from 'node:perf_hooks';
 import { UserError } from '../core/issues.js';
 import { EngineError } from './errors.js';
@@ -23,6 +14,16 @@ import type { UsageRecord } from '../usage/record.js';
 import { USAGE_COLUMNS, usageTableDdl, type CellValue, type SqlType } from '../usage/table.js';
 
 export { EngineError };
+
+// Loaded with require: imported as an ES module, Node's CommonJS lexer would parse every file of the
+// package for its export names, a tenth of a second of every report's start-up.
+const { BIGINT, BOOLEAN, DuckDBDataChunk, DuckDBInstance, INTEGER, VARCHAR } = createRequire(import.meta.url)(
+  '@duckdb/node-api',
+) as typeof DuckDBApi;
+type DuckDBAppender = DuckDBApi.DuckDBAppender;
+type DuckDBConnection = DuckDBApi.DuckDBConnection;
+type DuckDBType = DuckDBApi.DuckDBType;
+type DuckDBInstance = DuckDBApi.DuckDBInstance;
 
 export interface DuckDBOptions {
   /** e.g. "512MB", "2GB": DuckDB spills to `tempDirectory` beyond it. */
