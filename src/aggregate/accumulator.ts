@@ -57,14 +57,6 @@ export function addSums(into: TokenSums, from: TokenSums): void {
   into.estimatedRecords += from.estimatedRecords;
 }
 
-/** A CostAccumulator in plain form (structured-clone safe), for merging across threads. */
-export interface AccumulatorPartial {
-  all: TokenSums;
-  unpriced: TokenSums;
-  byCard: Array<[string, TokenSums]>;
-  unpricedModels: Map<string, number>;
-}
-
 export interface CostResult {
   /** Exact cost of the priced part; null when nothing was priced. */
   costFemto: Femto | null;
@@ -96,32 +88,22 @@ export class CostAccumulator {
     addRecord(s, r);
   }
 
-  /** Plain form for another thread: cards as refs (`RateCard.ref`). */
-  toPartial(): AccumulatorPartial {
-    return {
-      all: this.all,
-      unpriced: this.unpriced,
-      byCard: [...this.byCard].map(([card, sums]) => [card.ref, sums]),
-      unpricedModels: this.unpricedModels,
-    };
-  }
-
-  /** Adds another thread's accumulator; `card` resolves its refs to this thread's cards. */
-  mergePartial(p: AccumulatorPartial, card: (ref: string) => RateCard): void {
-    addSums(this.all, p.all);
-    addSums(this.unpriced, p.unpriced);
-    for (const [ref, sums] of p.byCard) {
-      const c = card(ref);
-      const mine = this.byCard.get(c);
-      if (mine) addSums(mine, sums);
-      else this.byCard.set(c, { ...sums });
-    }
-    for (const [m, n] of p.unpricedModels) this.unpricedModels.set(m, (this.unpricedModels.get(m) ?? 0) + n);
-  }
-
-  static fromPartial(p: AccumulatorPartial, card: (ref: string) => RateCard): CostAccumulator {
+  /** An accumulator from sums already taken per card (the engine's SQL sums per price key). */
+  static fromSums(
+    all: TokenSums,
+    unpriced: TokenSums,
+    byCard: Iterable<[RateCard, TokenSums]>,
+    unpricedModels: Map<string, number> = new Map(),
+  ): CostAccumulator {
     const acc = new CostAccumulator();
-    acc.mergePartial(p, card);
+    addSums(acc.all, all);
+    addSums(acc.unpriced, unpriced);
+    for (const [card, sums] of byCard) {
+      const mine = acc.byCard.get(card);
+      if (mine) addSums(mine, sums);
+      else acc.byCard.set(card, { ...sums });
+    }
+    for (const [m, n] of unpricedModels) acc.unpricedModels.set(m, (acc.unpricedModels.get(m) ?? 0) + n);
     return acc;
   }
 

@@ -1,6 +1,4 @@
 /** The commander program: global options, commands, and the mapping of failures to exit codes. */
-import { statSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
 import { Command, CommanderError, Option } from 'commander';
 import { UserError } from '../core/issues.js';
 import { inert } from '../core/untrusted.js';
@@ -112,31 +110,8 @@ Run 'tokenomics <command> --help' for a command's options and examples.`,
   return program;
 }
 
-/**
- * `report` on a file large enough to be read in two halves: start the worker thread now, so its
- * module loading overlaps ours (see pipeline/split-prewarm.ts). A guess from the arguments; a worker
- * that gets no job costs a little CPU and never keeps the process alive.
- */
-async function maybePrewarm(argv: string[], io: Io): Promise<void> {
-  const args = argv.slice(2);
-  if (!args.includes('report') || io.env.TOKENOMICS_THREADS === '1' || availableParallelism() < 2) return;
-  // the sizes from which split-run.ts splits (JSONL 32 MiB, CSV 8 MiB), told apart by extension here
-  const forced = io.env.TOKENOMICS_SPLIT_MIN_BYTES ? Number(io.env.TOKENOMICS_SPLIT_MIN_BYTES) : NaN;
-  const large = args.some((a) => {
-    try {
-      const st = statSync(a);
-      const min = Number.isFinite(forced) ? forced : /\.(csv|tsv)$/i.test(a) ? 8 << 20 : 32 << 20;
-      return st.isFile() && st.size >= Math.max(min, 2 << 20);
-    } catch {
-      return false;
-    }
-  });
-  if (large) (await import('../pipeline/split-prewarm.js')).prewarmSplitWorker();
-}
-
 export async function main(argv: string[], io: Io = defaultIo()): Promise<number> {
   let code = EXIT_OK;
-  if (io.stdout === process.stdout) await maybePrewarm(argv, io);
   const program = buildProgram(io, (c) => (code = c), await commandsFor(argv));
   if (argv.length <= 2) {
     // no command: a usage error (exit 2), with the help on stderr

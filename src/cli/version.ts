@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 
-/** Version of the JSON output contract. Bump on breaking changes. */
-export const SCHEMA_VERSION = 1;
+export { SCHEMA_VERSION } from '../core/schema-version.js';
 
 export function packageVersion(): string {
   try {

@@ -5,17 +5,8 @@
  * Queries return plain JS rows; BIGINT/HUGEINT sums arrive as bigint, so integer token sums and
  * femto amounts stay exact.
  */
-import {
-  BIGINT,
-  BOOLEAN,
-  DuckDBDataChunk,
-  DuckDBInstance,
-  INTEGER,
-  VARCHAR,
-  type DuckDBAppender,
-  type DuckDBConnection,
-  type DuckDBType,
-} from '@duckdb/node-api';
+import { createRequire } from 'node:module';
+import type * as DuckDBApi from '@duckdb/node-api';
 import { performance } from 'node:perf_hooks';
 import { UserError } from '../core/issues.js';
 import { EngineError } from './errors.js';
@@ -23,6 +14,16 @@ import type { UsageRecord } from '../usage/record.js';
 import { USAGE_COLUMNS, usageTableDdl, type CellValue, type SqlType } from '../usage/table.js';
 
 export { EngineError };
+
+// Loaded with require: imported as an ES module, Node's CommonJS lexer would parse every file of the
+// package for its export names, a tenth of a second of every report's start-up.
+const { BIGINT, BOOLEAN, DuckDBDataChunk, DuckDBInstance, INTEGER, VARCHAR } = createRequire(import.meta.url)(
+  '@duckdb/node-api',
+) as typeof DuckDBApi;
+type DuckDBAppender = DuckDBApi.DuckDBAppender;
+type DuckDBConnection = DuckDBApi.DuckDBConnection;
+type DuckDBType = DuckDBApi.DuckDBType;
+type DuckDBInstance = DuckDBApi.DuckDBInstance;
 
 export interface DuckDBOptions {
   /** e.g. "512MB", "2GB": DuckDB spills to `tempDirectory` beyond it. */
@@ -92,7 +93,11 @@ export class UsageDb {
       this.pending,
     );
     chunk.setColumns(this.columns as never);
-    this.appender.appendDataChunk(chunk);
+    try {
+      this.appender.appendDataChunk(chunk);
+    } catch (err) {
+      throw engineFailure('cannot append rows', err);
+    }
     for (const col of this.columns) col.length = 0;
     this.pending = 0;
   }
@@ -100,7 +105,11 @@ export class UsageDb {
   /** Finishes appending: the table is complete and can be queried. */
   seal(): void {
     this.flush();
-    this.appender?.closeSync();
+    try {
+      this.appender?.closeSync();
+    } catch (err) {
+      throw engineFailure('cannot finish the usage table', err);
+    }
     this.appender = undefined;
   }
 
@@ -110,7 +119,7 @@ export class UsageDb {
       await this.connection.run(sql);
       this.timings.push([sql.slice(0, 60).split('\n')[0], performance.now() - start]);
     } catch (err) {
-      throw new EngineError(`query failed: ${(err as Error).message}`);
+      throw engineFailure('query failed', err);
     }
   }
 
@@ -122,7 +131,7 @@ export class UsageDb {
       this.timings.push([sql.slice(0, 60).split('\n')[0], performance.now() - start]);
       return rows;
     } catch (err) {
-      throw new EngineError(`query failed: ${(err as Error).message}`);
+      throw engineFailure('query failed', err);
     }
   }
 
@@ -148,6 +157,18 @@ export class UsageDb {
     this.connection.closeSync();
     this.instance.closeSync();
   }
+}
+
+/** A DuckDB failure as an EngineError (exit 2); running out of memory says what to change. */
+function engineFailure(what: string, err: unknown): EngineError {
+  const message = (err as Error)?.message ?? String(err);
+  const first = message.split('\n')[0];
+  if (/out of memory|failed to allocate|memory limit/i.test(message))
+    return new EngineError(
+      `${what}: out of memory (${first})`,
+      'raise --memory-limit (DuckDB spills to a temporary directory beyond it, but needs some memory to work in)',
+    );
+  return new EngineError(`${what}: ${first}`);
 }
 
 function cell(type: SqlType, v: CellValue, r?: UsageRecord): unknown {

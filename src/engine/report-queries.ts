@@ -52,7 +52,7 @@ export function dimensionSql(d: Dialect, dim: Dimension): string {
 
 /**
  * `--by project`: the project of each distinct source file, computed in TypeScript with the
- * streaming path's own `projectOf` (aggregate/dims.ts) and joined as `pm`.
+ * readers' own `projectOf` (aggregate/dims.ts) and joined as `pm`.
  */
 export const PROJECT_MAP_COLUMNS = [
   { name: 'source_file', type: 'VARCHAR' as const },
@@ -63,7 +63,7 @@ export const SOURCE_FILES_SQL = 'SELECT DISTINCT source_file FROM usage';
 
 /**
  * Day, week and month in a time zone (`--tz`): the local date of each distinct 15-minute slot,
- * computed in TypeScript with the streaming path's own `localDate` (zone offsets are whole quarter
+ * computed in TypeScript with the dimensions' own `localDate` (zone offsets are whole quarter
  * hours, so all of a slot has one local date) and joined as `ld`.
  */
 export const LOCAL_DATE_COLUMNS = [
@@ -160,10 +160,10 @@ const SUMS = `sum(requests) AS requests, count(*) AS records, sum(input_tokens) 
  * Sums per price key (`e`, `k`; NULL e: unpriced) and per `groupCols`, for the rows matching `where`,
  * labelled `slice`. The building block of totals, groups, attribution and outcomes.
  */
-export function cardSumsSql(slice: string, where: string, groupCols: string[], pricing: 0 | 1 = 0): string {
+export function cardSumsSql(slice: string, where: string, groupCols: string[], pricing: 0 | 1 = 0, from = 'priced'): string {
   const g = groupCols.map((c) => `${c}, `).join('');
   return `SELECT '${slice}' AS slice, ${g}e${pricing} AS e, k${pricing} AS k, ${SUMS}
-FROM priced${where ? ` WHERE ${where}` : ''}
+FROM ${from}${where ? ` WHERE ${where}` : ''}
 GROUP BY ${g}e${pricing}, k${pricing}`;
 }
 
@@ -198,24 +198,70 @@ export function unpricedModelsSql(): string {
   return `SELECT model, sum(requests) AS requests FROM priced WHERE e0 IS NULL GROUP BY model ORDER BY sum(requests) DESC, min(seq)`;
 }
 
-export function groupsSql(dims: number, pricing: 0 | 1): string {
+export function groupsSql(dims: number, pricing: 0 | 1, from = 'priced'): string {
   return cardSumsSql(
     'group',
     '',
     Array.from({ length: dims }, (_, i) => `g${i}`),
     pricing,
+    from,
   );
 }
 
 /**
+ * Groups shown when only the top N are (table output, --top): `group_costs` holds each group's
+ * requests and exact cost (NULL: nothing priced) and whether anything in it is priced by the
+ * repricing; `shown_groups` the groups ranked within the first `top` in the report's order (time
+ * keys first, "(none)" last; then cost, unpriced last; then requests): ties at the cut are all kept,
+ * TypeScript sorts them exactly and cuts. `priced_shown` is `priced` restricted to them, so only
+ * shown groups leave SQL, however many there are.
+ */
+export function shownGroupsSql(d: Dialect, groupCols: string[], timeCols: string[], top: number, reprice: boolean): string[] {
+  const g = groupCols.join(', ');
+  const order = [...timeCols.map((c) => `(${c} = ${NONE}), ${c}`), 'cost DESC NULLS LAST', 'requests DESC'].join(', ');
+  const on = groupCols.map((c) => `p.${c} = s.${c}`).join(' AND ');
+  return [
+    `CREATE OR REPLACE TABLE group_costs AS
+SELECT ${groupCols.map((c) => `p.${c}`).join(', ')}, sum(p.requests) AS requests,
+  sum(CASE WHEN p.e0 IS NOT NULL THEN ${rowCostSql(d)} END) AS cost,
+  ${reprice ? 'max(CASE WHEN p.e1 IS NOT NULL THEN 1 ELSE 0 END)' : '0'} AS repriced_priced,
+  max(CASE WHEN p.e0 IS NULL THEN 1 ELSE 0 END) AS has_unpriced
+FROM priced p LEFT JOIN card_prices c ON c.e = p.e0 AND c.k = p.k0
+GROUP BY ${groupCols.map((c) => `p.${c}`).join(', ')}`,
+    `CREATE OR REPLACE TABLE shown_groups AS
+SELECT ${g} FROM (SELECT ${g}, rank() OVER (ORDER BY ${order}) AS r FROM group_costs) WHERE r <= ${Math.trunc(top)}`,
+    `CREATE OR REPLACE VIEW priced_shown AS SELECT p.* FROM priced p SEMI JOIN shown_groups s ON ${on}`,
+  ];
+}
+
+/** How many groups there are, have a priced part (billed, repriced), are partly priced, are shown. */
+export const GROUP_COUNTS_SQL = `SELECT count(*) AS groups, count(cost) AS priced, sum(repriced_priced) AS repriced_priced,
+  count(CASE WHEN cost IS NOT NULL AND has_unpriced = 1 THEN 1 END) AS partly, (SELECT count(*) FROM shown_groups) AS shown
+FROM group_costs`;
+
+/** Turn numbers past this are summed into one row (turn TURN_CAP + 1 and later): memory stays bounded. */
+export const TURN_CAP = 1000;
+
+const TURN_ROWS = `WITH t0 AS (
+  SELECT *, COALESCE(CAST(turn AS BIGINT), CAST(row_number() OVER (PARTITION BY conversation_id ORDER BY seq) AS BIGINT)) AS turn_all
+  FROM priced WHERE conversation_id IS NOT NULL
+), t AS (
+  SELECT *, LEAST(turn_all, CAST(${TURN_CAP + 1} AS BIGINT)) AS turn_no FROM t0
+)`;
+
+/** How many distinct turn numbers the summed row (turn TURN_CAP + 1 and later) holds. */
+export function laterTurnsSql(): string {
+  return `${TURN_ROWS}
+SELECT count(DISTINCT turn_all) AS n FROM t WHERE turn_all > ${TURN_CAP}`;
+}
+
+/**
  * The context-window tax: sums per turn and price key. A request's turn is the logged one, else
- * its position among its conversation's rows in arrival order.
+ * its position among its conversation's rows in arrival order. Turns after TURN_CAP are summed as
+ * turn TURN_CAP + 1 (see laterTurnsSql).
  */
 export function turnsSql(): string {
-  return `WITH t AS (
-  SELECT *, COALESCE(CAST(turn AS BIGINT), CAST(row_number() OVER (PARTITION BY conversation_id ORDER BY seq) AS BIGINT)) AS turn_no
-  FROM priced WHERE conversation_id IS NOT NULL
-)
+  return `${TURN_ROWS}
 SELECT turn_no, e0 AS e, k0 AS k, ${SUMS},
   sum(input_tokens + cache_read_tokens + cache_write_5m_tokens + cache_write_1h_tokens) AS prompt_tokens
 FROM t GROUP BY turn_no, e0, k0`;
@@ -242,17 +288,22 @@ export const QUANTILES = [50, 90, 99];
  * chosen row's cost and request count (TypeScript divides exactly), per `groupCols` (none: overall).
  * Rows are ranked by cost / requests as a double (see `order`).
  */
-export function distributionSql(d: Dialect, groupCols: string[]): string {
-  const part = groupCols.length ? `PARTITION BY ${groupCols.join(', ')} ` : '';
-  const g = groupCols.map((c) => `${c}, `).join('');
+/** One row's exact cost at its card's integer prices (`p`: the row, `c`: card_prices), in 128-bit integers. */
+function rowCostSql(d: Dialect): string {
   const bucket = (tokens: string, price: string) => `${d.wide(`p.${tokens}`)} * c.${price}`;
-  const cost = [
+  return [
     bucket('input_tokens', 'p_input'),
     bucket('cache_read_tokens', 'p_cache_read'),
     bucket('cache_write_5m_tokens', 'p_cache_write_5m'),
     bucket('cache_write_1h_tokens', 'p_cache_write_1h'),
     bucket('output_tokens', 'p_output'),
   ].join(' + ');
+}
+
+export function distributionSql(d: Dialect, groupCols: string[], from = 'priced'): string {
+  const part = groupCols.length ? `PARTITION BY ${groupCols.join(', ')} ` : '';
+  const g = groupCols.map((c) => `${c}, `).join('');
+  const cost = rowCostSql(d);
   // order by the per-request cost as a double: costs that differ by less than one part in 1e15 may
   // swap places, which cannot change a printed digit; the value reported is the chosen row's exact
   // cost over its request count
@@ -262,7 +313,7 @@ export function distributionSql(d: Dialect, groupCols: string[]): string {
   );
   return `WITH c AS (
   SELECT ${groupCols.map((c) => `p.${c}, `).join('')}${cost} AS cost, p.requests AS w
-  FROM priced p JOIN card_prices c ON c.e = p.e0 AND c.k = p.k0
+  FROM ${from} p JOIN card_prices c ON c.e = p.e0 AND c.k = p.k0
   WHERE p.requests > 0
 ), o AS (
   SELECT ${g}cost, w,
@@ -280,8 +331,8 @@ FROM o${groupCols.length ? ` GROUP BY ${groupCols.join(', ')}` : ''}`;
  * a later cache read of the scope, before the next write, uses it when it arrives by the window's
  * end and the window had not expired (its end no more than 2 h before the newest record of the
  * scope seen since the write). A write that also reads may use the previous window. Only priced,
- * timed rows with a cache read or write count. The same rule as aggregate/cache-writes.ts, as
- * window functions over each scope's rows in arrival order.
+ * timed rows with a cache read or write count. Window functions over each scope's rows in
+ * arrival order (the streaming form of the rule is the test oracle: test/engine/cache-writes-oracle.ts).
  */
 export function unreadWritesSql(): string {
   const EXPIRE_MS = 2 * 3_600_000;

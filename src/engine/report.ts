@@ -1,15 +1,24 @@
 /**
  * `report` on the SQL engine: readers append UsageRecords to the usage table in DuckDB, each
  * report section is a query (report-queries.ts), and TypeScript turns integer sums per price key
- * into exact money with the same rate cards and accumulators as the streaming path, then builds
- * the same UsageView and `report --format json` object (report/usage-json.ts).
- * Takes an explicit environment (catalog, clock, ingest options, stdin, progress): no CLI imports.
+ * into exact money with the Pricer's rate cards (CostAccumulator), then builds the UsageView and
+ * `report --format json` object (report/usage-json.ts). Only shown rows leave SQL (top groups,
+ * capped turns). Takes an explicit environment (catalog, clock, ingest options, stdin, progress,
+ * DuckDB options), built by the command layer: no CLI imports.
  */
 import { dimensionKey, isTimeDimension, localDate, projectOf, weekOfDate, type Dimension } from '../aggregate/dims.js';
 import { addSums, CostAccumulator, emptySums, type CostResult, type TokenSums } from '../aggregate/accumulator.js';
-import type { UnreadWrites } from '../aggregate/cache-writes.js';
-import { NO_MODEL_WARNING } from '../aggregate/rollup.js';
-import { compareCost, compareTime, type CliffView, type GroupView, type TurnView, type UsageView } from '../aggregate/view.js';
+import {
+  compareCost,
+  compareTime,
+  NO_MODEL_WARNING,
+  type CliffView,
+  type GroupsLeftOut,
+  type GroupView,
+  type TurnView,
+  type UnreadWrites,
+  type UsageView,
+} from '../aggregate/view.js';
 import { ingest, type IngestResult } from '../ingest/index.js';
 import type { IngestOptions } from '../ingest/types.js';
 import { CountEstimator } from '../pipeline/estimate.js';
@@ -28,7 +37,11 @@ import {
   cardSumsSql,
   countsSql,
   distributionSql,
+  GROUP_COUNTS_SQL,
   groupsSql,
+  laterTurnsSql,
+  shownGroupsSql,
+  TURN_CAP,
   LOCAL_DATE_COLUMNS,
   needsProjects,
   outsideCountSql,
@@ -64,6 +77,11 @@ export interface EngineTask {
   untilMs?: number;
   /** --since / --until as given, for the "left out by" warning (as the command layer builds it). */
   filters?: string[];
+  /**
+   * Only the `top` groups in the report's order leave SQL (table output, --top); the others are
+   * summed exactly in `groupsLeftOut`. Undefined: every group.
+   */
+  top?: number;
 }
 
 export interface EngineReport {
@@ -98,15 +116,15 @@ const refOf = (row: Row): string | undefined => (row.e === null || row.e === und
 function accumulatorOf(rows: Row[], pricer: Pricer, unpricedModels = new Map<string, number>()): CostAccumulator {
   const all = emptySums();
   const unpriced = emptySums();
-  const byCard: Array<[string, TokenSums]> = [];
+  const byCard: Array<[RateCard, TokenSums]> = [];
   for (const row of rows) {
     const s = sumsOf(row);
     addSums(all, s);
     const ref = refOf(row);
     if (ref === undefined) addSums(unpriced, s);
-    else byCard.push([ref, s]);
+    else byCard.push([cardOf(pricer, ref), s]);
   }
-  return CostAccumulator.fromPartial({ all, unpriced, byCard, unpricedModels }, (ref) => cardOf(pricer, ref));
+  return CostAccumulator.fromSums(all, unpriced, byCard, unpricedModels);
 }
 
 function cardOf(pricer: Pricer, ref: string): RateCard {
@@ -179,6 +197,30 @@ function unreadWrites(rows: Row[], pricer: Pricer): UnreadWrites {
     out.tokens += Number(w5 + w1);
     out.costFemto += cost;
     out.premiumFemto += cost - (w5 + w1) * p.input;
+  }
+  return out;
+}
+
+/**
+ * The groups not shown, summed exactly: the total less the shown groups (groups partition the
+ * rows), with the counts of groups and of groups with a priced part from SQL (GROUP_COUNTS_SQL).
+ */
+function leftOut(counts: Row, shown: GroupView[], total: CostAccumulator, repriced: CostResult | undefined): GroupsLeftOut | undefined {
+  const groups = n(counts.groups) - shown.length;
+  if (groups <= 0) return undefined;
+  const sum = (f: (g: GroupView) => bigint | number | null | undefined) => shown.reduce((s, g) => s + BigInt(f(g) ?? 0), 0n);
+  const totalCost = total.result().costFemto;
+  const priced = n(counts.priced) - shown.filter((g) => g.cost.costFemto !== null).length;
+  const out: GroupsLeftOut = {
+    groups,
+    requests: total.all.requests - Number(sum((g) => g.sums.requests)),
+    costFemto: priced > 0 ? (totalCost ?? 0n) - sum((g) => g.cost.costFemto) : null,
+    unpricedRequests: total.unpriced.requests - Number(sum((g) => g.cost.unpriced.requests)),
+    partlyPriced: n(counts.partly) - shown.filter((g) => g.cost.costFemto !== null && g.cost.unpriced.records > 0).length,
+  };
+  if (repriced) {
+    const repricedPriced = n(counts.repriced_priced) - shown.filter((g) => g.repriced?.costFemto != null).length;
+    out.repricedFemto = repricedPriced > 0 ? (repriced.costFemto ?? 0n) - sum((g) => g.repriced?.costFemto) : null;
   }
   return out;
 }
@@ -300,11 +342,20 @@ export async function reportFromTable(
     }),
   );
   const gcols = task.dims.map((_, i) => `g${i}`);
+  const timeKeys = task.dims.filter(isTimeDimension).map(dimensionKey);
+  const timeCols = task.dims.flatMap((dim, i) => (isTimeDimension(dim) ? [`g${i}`] : []));
+  let from = 'priced';
+  let groupCounts: Row | undefined;
+  if (task.top !== undefined) {
+    for (const sql of shownGroupsSql(d, gcols, timeCols, task.top, repricer !== undefined)) await db.run(sql);
+    groupCounts = (await db.query(GROUP_COUNTS_SQL))[0];
+    if (n(groupCounts.shown) < n(groupCounts.groups)) from = 'priced_shown';
+  }
   const overall = (await db.query(distributionSql(d, [])))[0];
-  const perGroup = groupRows(await db.query(distributionSql(d, gcols)), gcols);
+  const perGroup = groupRows(await db.query(distributionSql(d, gcols, from)), gcols);
 
-  const groupSums = groupRows(await db.query(groupsSql(task.dims.length, 0)), gcols);
-  const repricedSums = repricer ? groupRows(await db.query(groupsSql(task.dims.length, 1)), gcols) : undefined;
+  const groupSums = groupRows(await db.query(groupsSql(task.dims.length, 0, from)), gcols);
+  const repricedSums = repricer ? groupRows(await db.query(groupsSql(task.dims.length, 1, from)), gcols) : undefined;
   const groups: GroupView[] = [];
   for (const [key, rows] of groupSums) {
     const acc = accumulatorOf(rows, pricer);
@@ -316,16 +367,18 @@ export async function reportFromTable(
       ...quantilesOf(perGroup.get(key)?.[0]),
     });
   }
-  // as buildView: time views in date order (then by cost within a date); others most expensive first
-  const timeKeys = task.dims.filter(isTimeDimension).map(dimensionKey);
+  // time views in date order (then by cost within a date); others most expensive first
   if (timeKeys.length === 0) groups.sort(compareCost);
   else groups.sort((a, b) => compareTime(a, b, timeKeys) || compareCost(a, b));
 
+  const laterTurns = n((await db.query(laterTurnsSql()))[0].n);
   const turns: TurnView[] = [...groupRows(await db.query(turnsSql()), ['turn_no'])]
     .map(([, rows]) => {
       const acc = accumulatorOf(rows, pricer);
+      const turn = n(rows[0].turn_no);
       return {
-        turn: n(rows[0].turn_no),
+        turn,
+        ...(turn > TURN_CAP ? { laterTurns } : {}),
         requests: acc.all.requests,
         promptTokens: rows.reduce((s, r) => s + n(r.prompt_tokens), 0),
         cost: acc.result(),
@@ -333,13 +386,16 @@ export async function reportFromTable(
     })
     .sort((a, b) => a.turn - b.turn);
 
+  const totalRepriced = repricer ? accumulatorOf(await db.query(cardSumsSql('reprice', '', [], 1)), repricer).result() : undefined;
+  const shown = task.top === undefined ? groups : groups.slice(0, task.top);
+  const groupsLeftOut = groupCounts ? leftOut(groupCounts, shown, total, totalRepriced) : undefined;
   const counts = (await db.query(countsSql()))[0];
   const filteredOut = n((await db.query(outsideCountSql(task)))[0].n);
   const pricedRequests = total.all.requests - total.unpriced.requests;
   const cardWarnings = new Map<string, number>();
   for (const [card, sums] of total.cardSums())
     for (const w of card.warnings) cardWarnings.set(w, (cardWarnings.get(w) ?? 0) + sums.requests);
-  // as ReportRollup: records without a model id, counted under NO_MODEL
+  // records without a model id, counted under NO_MODEL
   const noModel = (
     await db.query(`SELECT count(*) AS records, sum(requests) AS requests FROM priced WHERE model = ${d.literal(NO_MODEL)}`)
   )[0];
@@ -350,9 +406,10 @@ export async function reportFromTable(
     total: {
       sums: total.all,
       cost: totalCost,
-      repriced: repricer ? accumulatorOf(await db.query(cardSumsSql('reprice', '', [], 1)), repricer).result() : undefined,
+      repriced: totalRepriced,
     },
-    groups,
+    groups: shown,
+    ...(groupsLeftOut ? { groupsLeftOut } : {}),
     distribution: {
       ...quantilesOf(overall),
       // the mean from the exact total

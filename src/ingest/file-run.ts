@@ -74,12 +74,7 @@ export class FileRun implements ReadHandler {
     }
   }
 
-  /** Reads with `adapter` from the first value (the second half of a split file uses the first half's choice). */
-  presetJson(adapter: JsonAdapter): void {
-    this.useJson(adapter);
-  }
-
-  /** Another adapter read values of this file elsewhere (the second half of a split file). */
+  /** Another adapter reads some values of this file (see route). */
   addAdapter(adapter: JsonAdapter): void {
     if (adapter === this.jsonAdapter || this.extra.has(adapter)) return;
     this.extra.add(adapter);
@@ -116,7 +111,6 @@ export class FileRun implements ReadHandler {
 
   /** Two columns with one name: readers take the first; say which, naming both. */
   private noteDuplicateColumns(columns: string[], line: number): void {
-    if (this.ctx.boundary) return; // the second half of a split file: the first half says it
     const first = new Map<string, number>();
     columns.forEach((c, i) => {
       const key = c.trim().toLowerCase();
@@ -259,8 +253,7 @@ export class FileRun implements ReadHandler {
 
   /**
    * The adapter for one value: the file's, unless it barely recognises the value; then the first
-   * adapter in ROUTE_ORDER that recognises it confidently. Never depends on earlier lines, so the
-   * second half of a split file routes each value as one pass would.
+   * adapter in ROUTE_ORDER that recognises it confidently. Never depends on earlier lines.
    */
   private route(adapter: JsonAdapter, value: unknown): JsonAdapter {
     if (this.forced) return adapter;

@@ -13,8 +13,6 @@ import { readDecoded, type ReadLimits } from './read/file.js';
 import { CsvSyntaxError } from './read/csv.js';
 import { ReadError, openSource } from './read/source.js';
 import { IngestSession } from './session.js';
-import { getJsonAdapters } from './registry.js';
-import { planSplit, readSplit, type SplitHooks } from './split.js';
 import type { IngestCounts, IngestOptions, JsonAdapter } from './types.js';
 
 export { listFormats } from './registry.js';
@@ -30,8 +28,6 @@ export interface IngestHooks {
   limits?: ReadLimits;
   /** Maximum number of issues kept in the result (all are still counted). */
   maxIssues?: number;
-  /** Read large JSONL and CSV files in two halves at once (see split.ts). */
-  split?: SplitHooks;
 }
 
 export interface IngestedFile {
@@ -69,14 +65,7 @@ export async function ingest(
       progress.bytesRead += n;
       hooks.onProgress?.(progress.bytesRead, totalBytes);
     };
-    const plan =
-      hooks.split && src.kind === 'file'
-        ? await planSplit(src.path, src.bytes, hooks.split.minBytes, forced).catch(() => undefined)
-        : undefined;
-    const bytes =
-      plan && hooks.split
-        ? await readSplitSource(plan, hooks.split, run, session, hooks, onBytes)
-        : await readSource(src, run, hooks, onBytes);
+    const bytes = await readSource(src, run, hooks, onBytes);
     files.push({ path: src.path, format: run.format ?? 'unknown', bytes });
     for (const a of run.jsonAdapters) used.set(a, run);
   }
@@ -101,29 +90,6 @@ async function readSource(src: Source, run: FileRun, hooks: IngestHooks, onBytes
   }
   run.finish();
   return bytes;
-}
-
-async function readSplitSource(
-  plan: NonNullable<Awaited<ReturnType<typeof planSplit>>>,
-  split: SplitHooks,
-  run: FileRun,
-  session: IngestSession,
-  hooks: IngestHooks,
-  onBytes: (n: number) => void,
-): Promise<number> {
-  try {
-    await readSplit(plan, split, {
-      run,
-      onBytes,
-      maxLineBytes: hooks.limits?.maxLineBytes,
-      adapterByName: (name) => getJsonAdapters().find((a) => a.name === name),
-      addPart: (part, lineOffset) => session.addPart(part.counts, part.issues, part.droppedIssues, lineOffset),
-    });
-  } catch (err) {
-    reportReadFailure(err, run);
-  }
-  run.finish();
-  return plan.end;
 }
 
 function reportReadFailure(err: unknown, run: FileRun): void {

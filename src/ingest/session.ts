@@ -4,24 +4,7 @@
  */
 import { UserError, formatLocation, type Issue, type Severity } from '../core/issues.js';
 import type { UsageRecord } from '../usage/record.js';
-import { WINDOW_LINES } from './adapters/dedupe.js';
 import type { IngestContext, IngestCounts, IngestOptions } from './types.js';
-
-/**
- * What the reader of the second half of a split file records near its start: the dedupe keys the
- * first half must check against its own state, and whether a value needed earlier lines. A key can
- * only duplicate one of the first half within the dedupe window (WINDOW_LINES lines), and a split
- * never joins while the first half still buffers records, so the keys of the first WINDOW_LINES
- * lines are all that is needed.
- */
-export class BoundaryProbe {
-  readonly keys: string[] = [];
-  needsEarlierLines = false;
-
-  note(key: string, line: number): void {
-    if (line <= WINDOW_LINES) this.keys.push(key);
-  }
-}
 
 export const DEFAULT_MAX_ISSUES = 1000;
 
@@ -66,16 +49,6 @@ export class IngestSession {
     return new FileContext(this, file, this.onRecord);
   }
 
-  /** Counts and issues of a part of a file read elsewhere; its lines move by `lineOffset`. */
-  addPart(counts: IngestCounts, issues: Issue[], droppedIssues: number, lineOffset: number): void {
-    this.counts.read += counts.read;
-    this.counts.counted += counts.counted;
-    for (const [k, n] of Object.entries(counts.skipped)) this.counts.skipped[k] = (this.counts.skipped[k] ?? 0) + n;
-    for (const [k, n] of Object.entries(counts.rejected)) this.counts.rejected[k] = (this.counts.rejected[k] ?? 0) + n;
-    for (const issue of issues) this.addIssue(issue.line !== undefined ? { ...issue, line: issue.line + lineOffset } : issue);
-    this.droppedIssues += droppedIssues;
-  }
-
   get dropped(): number {
     return this.droppedIssues;
   }
@@ -92,8 +65,6 @@ export class IngestSession {
 
 export class FileContext implements IngestContext {
   line = 0;
-  /** Set on the reader of the second half of a split file. */
-  boundary: BoundaryProbe | undefined;
   readonly fileState = new Map<string, unknown>();
   readonly options: IngestOptions;
   readonly runState: Map<string, unknown>;
@@ -117,14 +88,6 @@ export class FileContext implements IngestContext {
   skip(reason: string): void {
     const skipped = this.counts.skipped;
     skipped[reason] = (skipped[reason] ?? 0) + 1;
-  }
-
-  probe(key: string): void {
-    if (this.boundary) this.boundary.note(key, this.line);
-  }
-
-  needsEarlierLines(): void {
-    if (this.boundary) this.boundary.needsEarlierLines = true;
   }
 
   reject(code: string, message: string, path?: string, hint?: string): void {

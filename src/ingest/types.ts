@@ -53,14 +53,6 @@ export interface IngestContext {
   skip(reason: string): void;
   /** Invalid: wrong types, negative counts, inconsistent numbers. Becomes an Issue with file:line. */
   reject(code: string, message: string, path?: string, hint?: string): void;
-  /**
-   * A dedupe key looked up at the current line. A reader of the second half of a split file
-   * collects the keys near its start, which the first half then checks against its own state
-   * (ingest/split.ts); elsewhere a no-op.
-   */
-  probe?(key: string): void;
-  /** The current value needs state from earlier lines that this reader does not have (e.g. a stream delta without its start). */
-  needsEarlierLines?(): void;
 }
 
 export interface JsonAdapter {

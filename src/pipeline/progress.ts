@@ -1,5 +1,10 @@
 /** Progress on stderr: only on a terminal, not with --quiet, and only after the first second. */
-import type { CommandContext } from '../cli/context.js';
+
+/** What progress needs of the command layer (a CommandContext is one). */
+export interface ProgressSink {
+  readonly progressAllowed: boolean;
+  readonly io: { stderr: { write(s: string): unknown } };
+}
 
 const DELAY_MS = 1000;
 const EVERY_MS = 200;
@@ -9,7 +14,7 @@ export class Progress {
   private lastMs = 0;
   private drawn = false;
 
-  constructor(private readonly ctx: CommandContext) {}
+  constructor(private readonly ctx: ProgressSink) {}
 
   update(doneBytes: number, totalBytes: number | undefined): void {
     if (!this.ctx.progressAllowed) return;

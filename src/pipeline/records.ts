@@ -1,12 +1,12 @@
 /** Load every record into memory (for simulation replay, which needs time order and text). */
-import type { CommandContext } from '../cli/context.js';
+import type { PipelineContext } from './context.js';
 import type { IngestResult } from '../ingest/index.js';
 import type { Pricer } from '../pricing/cost.js';
 import type { UsageRecord } from '../usage/record.js';
 import { runPipeline, type PipelineOptions } from './stream.js';
 
 export async function loadRecords(
-  ctx: CommandContext,
+  ctx: PipelineContext,
   inputs: string[],
   opts: Partial<PipelineOptions> & { keepText: boolean },
 ): Promise<{ records: UsageRecord[]; ingest: IngestResult; pricer: Pricer }> {

@@ -2,16 +2,14 @@
  * The pipeline behind the log commands: ingest -> tokenize (only where counts are missing)
  * -> price -> hand each priced record to the caller. Streaming: nothing is kept here.
  */
-import type { CommandContext } from '../cli/context.js';
 import { UserError } from '../core/issues.js';
 import { ingest, parseColumnMap, type IngestResult } from '../ingest/index.js';
-import type { SplitHooks } from '../ingest/split.js';
 import type { ColumnMapping, IngestOptions } from '../ingest/types.js';
 import { Pricer, type RateCard } from '../pricing/cost.js';
 import type { UsageRecord } from '../usage/record.js';
 import { CountEstimator, type EstimateStats } from './estimate.js';
 import { Progress } from './progress.js';
-import { reportSplitHooks, type ReportSplit } from './split-run.js';
+import type { PipelineContext } from './context.js';
 
 export interface PipelineOptions {
   keepText: boolean;
@@ -27,7 +25,7 @@ export interface PipelineResult {
   estimates: EstimateStats;
 }
 
-export function ingestOptions(ctx: CommandContext, opts: PipelineOptions): IngestOptions {
+export function ingestOptions(ctx: PipelineContext, opts: PipelineOptions): IngestOptions {
   const cfg = ctx.config?.doc;
   let columns = (cfg?.columns as ColumnMapping | undefined) ?? undefined;
   if (opts.map) columns = { ...(columns ?? {}), ...parseColumnMap(opts.map) };
@@ -40,11 +38,10 @@ export function ingestOptions(ctx: CommandContext, opts: PipelineOptions): Inges
 }
 
 export async function runPipeline(
-  ctx: CommandContext,
+  ctx: PipelineContext,
   inputs: string[],
   opts: PipelineOptions,
   onRecord: (r: UsageRecord, card: RateCard | undefined) => void,
-  split?: ReportSplit,
 ): Promise<PipelineResult> {
   if (inputs.length === 0) throw new UserError('no inputs given', 'pass log files, directories, glob patterns or - for stdin');
   const { catalog, report } = ctx.loadCatalog();
@@ -66,7 +63,6 @@ export async function runPipeline(
         stdin: ctx.io.stdin,
         strict: ctx.strict,
         onProgress: (done, total) => progress.update(done, total),
-        split: split && (reportSplitHooks(ctx, opts, split, pricer, estimator) as SplitHooks | undefined),
       },
     );
     for (const f of result.files) ctx.debug(`read ${f.path}: ${f.format}, ${f.bytes} bytes`);

@@ -7,7 +7,7 @@ import type { Components } from '../pricing/cost.js';
 import type { CostResult, TokenSums } from '../aggregate/accumulator.js';
 import type { UsageView } from '../aggregate/view.js';
 import { dimensionKey, type Dimension } from '../aggregate/dims.js';
-import { SCHEMA_VERSION } from '../cli/version.js';
+import { SCHEMA_VERSION } from '../core/schema-version.js';
 import { unitCosts, type UnitCosts } from '../pricing/unit-economics.js';
 
 // amounts print from their exact digits (report/json.ts): a double cannot hold $9,007.123456789012
@@ -110,6 +110,18 @@ export function usageJson(input: UsageJsonInput) {
       pricing: pricingJson(g.cost),
       ...(g.repriced ? { repricedCostUsd: usd(g.repriced.costFemto) } : {}),
     })),
+    ...(view.groupsLeftOut
+      ? {
+          groupsLeftOut: {
+            groups: view.groupsLeftOut.groups,
+            requests: view.groupsLeftOut.requests,
+            costUsd: usd(view.groupsLeftOut.costFemto),
+            unpricedRequests: view.groupsLeftOut.unpricedRequests,
+            partlyPricedGroups: view.groupsLeftOut.partlyPriced,
+            ...(view.groupsLeftOut.repricedFemto !== undefined ? { repricedCostUsd: usd(view.groupsLeftOut.repricedFemto) } : {}),
+          },
+        }
+      : {}),
     unitEconomics: unitEconomicsJson(view),
     contextWindowTax: contextJson(view),
     caching: cachingJson(view),
@@ -198,6 +210,7 @@ function contextJson(view: UsageView) {
   if (view.turns.length === 0) return null;
   const rows = view.turns.map((t) => ({
     turn: t.turn,
+    ...(t.laterTurns ? { laterTurnsSummed: t.laterTurns } : {}),
     requests: t.requests,
     avgPromptTokens: t.requests ? Math.round(t.promptTokens / t.requests) : 0,
     costUsd: usd(t.cost.costFemto),

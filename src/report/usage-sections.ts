@@ -42,6 +42,17 @@ export function spendSection(view: UsageView, dims: Dimension[], top: number | u
   const total = view.total.cost.costFemto;
   const shown = top !== undefined ? view.groups.slice(0, top) : view.groups;
   const rows = shown.map((g) => groupRow(g, dims, total));
+  const cut = view.groupsLeftOut;
+  if (cut) {
+    // the engine kept only the shown groups; the rest arrive summed exactly
+    rows.push({
+      [dimensionKey(dims[0])]: `(${formatInt(cut.groups)} more)`,
+      requests: cut.requests,
+      cost: cut.costFemto,
+      share: cut.costFemto === null ? undefined : fshare(cut.costFemto, total),
+      unpricedRequests: cut.unpricedRequests,
+    });
+  }
   const rest = view.groups.length - shown.length;
   if (rest > 0) {
     let other = 0n;
@@ -103,18 +114,20 @@ export function spendSection(view: UsageView, dims: Dimension[], top: number | u
     limit: false, // cut by --top (default 20), the rest summed in one row
     rows,
     footer,
-    notes: partlyPricedNote(partly, dims),
+    notes: partlyPricedNote(partly, dims, view.groupsLeftOut?.partlyPriced ?? 0),
   };
 }
 
-function partlyPricedNote(partly: GroupView[], dims: Dimension[]): string[] | undefined {
+/** `notShown`: partly priced groups among those left out of the table. */
+function partlyPricedNote(partly: GroupView[], dims: Dimension[], notShown: number): string[] | undefined {
   const named = partly.filter((g) => g.cost.costFemto !== null);
-  if (named.length === 0) return undefined;
+  if (named.length + notShown === 0) return undefined;
   const label = (g: GroupView) => dims.map((d) => g.key[dimensionKey(d)]).join(' / ');
   const list = named
     .slice(0, 5)
     .map((g) => `${inert(label(g))} (${formatInt(g.cost.unpriced.requests)} of ${formatInt(g.sums.requests)} requests unpriced)`);
-  const more = named.length > 5 ? `, and ${named.length - 5} more` : '';
+  const moreCount = Math.max(0, named.length - 5) + notShown;
+  const more = moreCount > 0 ? `${list.length ? ', and' : ''} ${moreCount}${list.length ? ' more' : ' groups not shown'}` : '';
   return [
     `Partly priced: ${list.join(', ')}${more}. Cost and $/request cover only the priced requests; the unpriced ones are left out (see the warnings).`,
   ];
@@ -187,7 +200,7 @@ export function unitSection(view: UsageView): Section {
     columns: [col('metric', 'Metric'), col('value', 'Value')],
     rows,
     notes: [
-      'Per conversation / customer / user: the cost of the requests attributed to them, divided by their number. Percentiles come from a streaming sketch (within 1% of the exact value); means are exact.',
+      'Per conversation / customer / user: the cost of the requests attributed to them, divided by their number. Percentiles (nearest rank over requests) and means are exact.',
     ],
   };
 }
@@ -204,6 +217,7 @@ export function turnsSection(view: UsageView): Section | undefined {
   const first = rows[0];
   const last = rows[rows.length - 1];
   const growth = first.avgPrompt > 0 ? (last.avgPrompt / first.avgPrompt).toFixed(1) : '-';
+  const summed = view.turns[view.turns.length - 1].laterTurns;
   return {
     id: 'turns',
     title: 'Context-window tax (by conversation turn)',
@@ -215,7 +229,12 @@ export function turnsSection(view: UsageView): Section | undefined {
       col('cost', 'Cost', 'usd'),
     ],
     rows,
-    notes: [`Prompt size grows ${growth}x from turn ${first.turn} to turn ${last.turn}: history is re-billed on every turn.`],
+    notes: [
+      `Prompt size grows ${growth}x from turn ${first.turn} to turn ${last.turn}${summed ? ' and later' : ''}: history is re-billed on every turn.`,
+      ...(summed
+        ? [`Turn ${formatInt(last.turn)} sums ${formatInt(summed)} turn numbers, from ${formatInt(last.turn)} on (memory stays bounded).`]
+        : []),
+    ],
   };
 }
 
@@ -273,6 +292,17 @@ export function repriceSection(view: UsageView, dims: Dimension[], label: string
     const b = g.repriced?.costFemto ?? null;
     return { ...row, billed: a, repriced: b, delta: a !== null && b !== null ? b - a : null };
   });
+  const cut = view.groupsLeftOut;
+  if (cut) {
+    const b = cut.repricedFemto ?? null;
+    const a = cut.costFemto;
+    rows.push({
+      [dimensionKey(dims[0])]: `(${formatInt(cut.groups)} more)`,
+      billed: a,
+      repriced: b,
+      delta: a !== null && b !== null ? b - a : null,
+    });
+  }
   const a = view.total.cost.costFemto;
   const b = view.total.repriced.costFemto;
   return {
@@ -286,6 +316,8 @@ export function repriceSection(view: UsageView, dims: Dimension[], label: string
     ],
     rows,
     footer: { [dimensionKey(dims[0])]: 'Total', billed: a, repriced: b, delta: a !== null && b !== null ? b - a : null },
+    // cut by the engine (--top, default 20 in tables), the rest summed in one row
+    ...(cut ? { limit: false as const } : {}),
   };
 }
 

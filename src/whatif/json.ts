@@ -1,5 +1,5 @@
 /** The what-if JSON document (schemaVersion 1): stable key order, money as exact decimals. */
-import { SCHEMA_VERSION } from '../cli/version.js';
+import { SCHEMA_VERSION } from '../core/schema-version.js';
 import type { FeatureResult, Totals } from './evaluate.js';
 import { femtoToUsdNumber, type Femto, div, fraction, q, qInt, toFemto, toFloat } from '../pricing/money.js';
 import type { Band } from './montecarlo.js';

@@ -1,5 +1,5 @@
 /** The margin-per-customer Report: bottom line in words, then customers, plans, volumes, distribution. */
-import { SCHEMA_VERSION } from '../cli/version.js';
+import { SCHEMA_VERSION } from '../core/schema-version.js';
 import { femtoToUsdNumber, formatUsd, type Femto } from '../pricing/money.js';
 import { formatInt, formatPct } from '../report/cells.js';
 import { unitCosts } from '../pricing/unit-economics.js';

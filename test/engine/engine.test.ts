@@ -7,7 +7,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseDimensions } from '../../src/aggregate/dims.js';
-import { CacheWriteTracker } from '../../src/aggregate/cache-writes.js';
+import { CacheWriteTracker } from './cache-writes-oracle.js';
 import { duckdb } from '../../src/engine/dialect.js';
 import { EngineError, UsageDb } from '../../src/engine/duckdb.js';
 import { PRICE_MAP_COLUMNS, priceMapRows } from '../../src/engine/price-map.js';

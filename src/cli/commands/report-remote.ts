@@ -7,7 +7,7 @@ import { localDateTime, type Dimension } from '../../aggregate/dims.js';
 import { UserError } from '../../core/issues.js';
 import { connect, parseTarget } from '../../engine/warehouse/connect.js';
 import { reportFromWarehouse } from '../../engine/warehouse/remote-report.js';
-import { reportRollup, type ReportTask } from '../../pipeline/report-task.js';
+import { planReport, type ReportTask } from '../report-task.js';
 import { formatUsd } from '../../pricing/money.js';
 import { formatInt } from '../../report/cells.js';
 import type { Report, Section } from '../../report/model.js';
@@ -36,13 +36,8 @@ export async function reportRemote(ctx: CommandContext, a: RemoteReportArgs): Pr
   if (a.inputs.length !== 1)
     throw new UserError('a database URL is the only input of a report', 'run one report per database table (files: a separate report)');
   const { target, url } = parseTarget(a.inputs[0]);
-  const { rollup, reprice } = reportRollup(ctx, a.task);
-  const { sinceMs, untilMs } = rollup.options;
-  if (sinceMs !== undefined && untilMs !== undefined && sinceMs >= untilMs)
-    throw new UserError(
-      `--since (${a.task.since}) is not before --until (${a.task.until}): no request can match`,
-      'swap them, or widen the window',
-    );
+  // --since after --until and bad dates are refused here, as for files
+  const { sinceMs, untilMs, reprice } = planReport(ctx, a.task);
   const { catalog } = ctx.loadCatalog();
   ctx.debug(`connecting to ${target.shown}`);
   const db = await connect(url, target, ctx.io.env);

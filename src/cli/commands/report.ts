@@ -4,17 +4,11 @@ import { UserError } from '../../core/issues.js';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { statSync } from 'node:fs';
-import { checkTimeZone, localDateTime, parseDimensions } from '../../aggregate/dims.js';
-import { mergeRollup, rollupConflict } from '../../aggregate/rollup-partial.js';
-import { buildView } from '../../aggregate/view.js';
+import { checkTimeZone, localDateTime } from '../../aggregate/dims.js';
 import { formatUsd } from '../../pricing/money.js';
 import { listFormats } from '../../ingest/index.js';
-import { reportRollup, type ReportTask } from '../../pipeline/report-task.js';
-import { runPipeline } from '../../pipeline/stream.js';
 import { formatInt } from '../../report/cells.js';
 import type { Report, Section } from '../../report/model.js';
-import { usageJson } from '../../report/usage-json.js';
-import { labelUnpriced } from '../../pricing/catalog.js';
 import {
   cachingSection,
   cliffsSection,
@@ -24,8 +18,8 @@ import {
   spendSection,
   turnsSection,
   unitSection,
-  usageWarnings,
 } from '../../report/usage-sections.js';
+import { planReport, runReport, type ReportTask } from '../report-task.js';
 import { DEFAULT_MAX_ROWS, type CommandContext } from '../context.js';
 import type { Runner } from '../main.js';
 import { isWarehouseUrl } from '../../engine/warehouse/connect.js';
@@ -42,6 +36,7 @@ interface ReportOptions {
   map?: string;
   section?: string;
   tz?: string;
+  memoryLimit?: string;
 }
 
 export function registerReport(program: Command, run: Runner): void {
@@ -77,6 +72,10 @@ export function registerReport(program: Command, run: Runner): void {
     .option(
       '--map <spec>',
       'column mapping for generic CSV/JSONL, e.g. model=llm_model,input=tokens_in,output=tokens_out; for a database URL: litellm, langfuse, otel or usage_column=their_column pairs',
+    )
+    .option(
+      '--memory-limit <size>',
+      'memory the SQL engine may use before it spills to a temporary directory (e.g. 512MB, 2GB; default: 80% of RAM)',
     )
     .option('--section <id>', 'with --format csv: which table (groups, components, unit, turns, caching, long-context, reprice)')
     .addHelpText(
@@ -143,35 +142,28 @@ function defaultInputs(ctx: CommandContext): { inputs: string[]; notes: string[]
 
 async function report(ctx: CommandContext, given: string[], opts: ReportOptions): Promise<number> {
   const tz = opts.tz === undefined ? undefined : checkTimeZone(opts.tz);
-  const dims = parseDimensions(opts.by, tz);
   const explicitTop = opts.top !== undefined ? Number(opts.top) : undefined;
   if (explicitTop !== undefined && (!Number.isInteger(explicitTop) || explicitTop < 1))
     throw new UserError(`--top expects a positive whole number (got "${opts.top}")`);
   // tables, markdown and html show the top groups by default; JSON and CSV are complete unless --top is given
   const top = explicitTop ?? (ctx.format === 'table' || ctx.format === 'markdown' || ctx.format === 'html' ? ctx.maxRows : undefined);
-  const task: ReportTask = { by: opts.by, since: opts.since, until: opts.until, reprice: opts.reprice, tz };
+  const task: ReportTask = {
+    by: opts.by,
+    since: opts.since,
+    until: opts.until,
+    reprice: opts.reprice,
+    tz,
+    inputFormat: opts.inputFormat,
+    map: opts.map,
+    memoryLimit: opts.memoryLimit,
+  };
+  const plan = { ...planReport(ctx, task), top };
+  const { dims, reprice: rp } = plan;
   // a database URL: the same report computed where the data lives (report-remote.ts)
   if (given.some(isWarehouseUrl)) return reportRemote(ctx, { inputs: given, task, dims, top, map: opts.map, section: opts.section });
-  const { rollup, reprice: rp } = reportRollup(ctx, task);
-  const { sinceMs, untilMs } = rollup.options;
-  if (sinceMs !== undefined && untilMs !== undefined && sinceMs >= untilMs)
-    throw new UserError(
-      `--since (${opts.since}) is not before --until (${opts.until}): no request can match`,
-      'swap them, or widen the window',
-    );
   const fromDefault = given.length === 0 ? defaultInputs(ctx) : undefined;
   const inputs = fromDefault?.inputs ?? given;
-  const result = await runPipeline(
-    ctx,
-    inputs,
-    { keepText: false, inputFormat: opts.inputFormat, map: opts.map },
-    (r, card) => rollup.add(r, card),
-    {
-      task,
-      conflict: (part) => rollupConflict(rollup, part),
-      merge: (part, pricer) => mergeRollup(rollup, part, pricer, rp?.pricer),
-    },
-  );
+  const result = await runReport(ctx, inputs, task, plan);
   const issues = result.ingest.issues;
   const fileErrors = issues.filter((i) => i.severity === 'error');
   if (result.ingest.counts.read === 0 && fileErrors.length > 0) {
@@ -183,33 +175,7 @@ async function report(ctx: CommandContext, given: string[], opts: ReportOptions)
   }
   if (ctx.strict && result.ingest.counts.counted === 0)
     throw new UserError('--strict: the inputs hold no billable records', 'check the inputs (an empty export is an error under --strict)');
-  const view = buildView(rollup);
-  const unpricedModels = rollup.total.unpricedModels;
-  const filters = [opts.since !== undefined ? `--since ${opts.since}` : '', opts.until !== undefined ? `--until ${opts.until}` : ''].filter(
-    Boolean,
-  );
-  const unusedAliases = result.ingest.counts.counted > 0 ? ctx.loadCatalog().catalog.unusedAliases() : [];
-  // catalogued models dated before their first known price say why they are unpriced (docs/pricing.md)
-  const warnings = usageWarnings({
-    ingest: result.ingest,
-    issues,
-    unpricedModels: labelUnpriced(unpricedModels, ctx.loadCatalog().catalog),
-    view,
-    estimated: view.total.sums.estimatedRecords,
-    dims,
-    filters,
-    unusedAliases,
-  });
-  const json = usageJson({
-    view,
-    ingest: result.ingest,
-    dims,
-    issues,
-    estimatedRecords: view.total.sums.estimatedRecords,
-    unpricedModels: Object.fromEntries([...unpricedModels.entries()].sort((a, b) => b[1] - a[1])),
-    reprice: rp ? { label: rp.label } : undefined,
-    warnings,
-  });
+  const { view, warnings, json } = result;
   const sections: Section[] = [spendSection(view, dims, top), componentsSection(view), unitSection(view)];
   for (const s of [turnsSection(view), cachingSection(view), cliffsSection(view), rp ? repriceSection(view, dims, rp.label) : undefined])
     if (s) sections.push(s);

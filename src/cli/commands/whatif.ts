@@ -10,10 +10,9 @@ import { whatifReport } from '../../whatif/report.js';
 import { computeWhatif, DEFAULT_OPTIONS, type WhatifOptions } from '../../whatif/result.js';
 import { parseSet, type SetOverride } from '../../whatif/setpath.js';
 import type { CommandContext } from '../context.js';
-import { buildView } from '../../aggregate/view.js';
 import { inputNotes, usageWarnings } from '../../report/usage-sections.js';
 import { labelUnpriced } from '../../pricing/catalog.js';
-import { reportRollup, type ReportTask } from '../../pipeline/report-task.js';
+import { planReport, runReport, type ReportTask } from '../report-task.js';
 import { runPipeline } from '../../pipeline/stream.js';
 import { customerMargins, type CustomerCost } from '../../whatif/margin.js';
 import { dimensionValue } from '../../aggregate/dims.js';
@@ -158,7 +157,7 @@ function provenance(loaded: LoadedWhatif, sets: SetOverride[]): Provenance {
  */
 const escaper = (ctx: CommandContext) => (ctx.format === 'json' ? (s: string) => s : (s: string) => inert(s));
 
-/** `whatif --revenue FILE --logs DIR`: margin per customer, costs from the report pipeline's per-customer rollup. */
+/** `whatif --revenue FILE --logs DIR`: margin per customer, costs from the report engine's per-customer groups. */
 async function margin(ctx: CommandContext, o: WhatifCliOptions): Promise<number> {
   if (o.revenue === undefined || !o.logs?.length)
     throw new UserError(
@@ -171,20 +170,18 @@ async function margin(ctx: CommandContext, o: WhatifCliOptions): Promise<number>
   const options = parseOptions(o);
   const revenue = readRevenueFile(o.revenue);
   const task: ReportTask = { by: 'customer' };
-  const { rollup } = reportRollup(ctx, task);
-  // at k x volume the records are replayed through simulate's volume model (scale.ts): kept in memory
+  const result = await runReport(ctx, o.logs, task, planReport(ctx, task));
+  // at k x volume the records are replayed through simulate's volume model (scale.ts): read again
+  // and kept in memory only then (the costs above come from the engine in bounded memory)
   const scaled = options.volumes.some((k) => k !== 1);
   const records: UsageRecord[] = [];
-  const result = await runPipeline(ctx, o.logs, { keepText: scaled }, (r, card) => {
-    rollup.add(r, card);
-    if (scaled) records.push(r);
-  });
+  const pipeline = scaled ? await runPipeline(ctx, o.logs, { keepText: true }, (r) => void records.push(r)) : undefined;
   if (result.ingest.counts.read === 0)
     throw new UserError(
       `no records could be read from ${o.logs.join(', ')}`,
       'give request log files or directories, as for tokenomics report',
     );
-  const view = buildView(rollup);
+  const view = result.view;
   const costs: CustomerCost[] = view.groups.map((g) => ({
     customer: g.key.customer,
     requests: g.sums.requests,
@@ -192,7 +189,7 @@ async function margin(ctx: CommandContext, o: WhatifCliOptions): Promise<number>
     unpricedRequests: g.cost.unpriced.requests,
   }));
   records.sort((a, b) => (a.timeMs ?? 0) - (b.timeMs ?? 0));
-  const pricer = result.pricer;
+  const pricer = pipeline?.pricer ?? new Pricer(ctx.loadCatalog().catalog, { defaultMs: ctx.io.now() });
   const scenarios = [{ name: 'volume', levers: scaleLevers(2, []), at: 'whatif volume model' }];
   const encode = scaled ? await pretokenize(records, scenarios, pricer) : undefined;
   const scale = scaleModel(records, { pricer, encode, explain: false }, options.volumes, (r) => dimensionValue({ kind: 'customer' }, r));
@@ -210,7 +207,7 @@ async function margin(ctx: CommandContext, o: WhatifCliOptions): Promise<number>
   });
   // what was read, skipped and rejected, and unpriced models: the same lines `report` ends with
   out.notes.push(...inputNotes(result.ingest, result.ingest.issues));
-  const unpricedModels = labelUnpriced(rollup.total.unpricedModels, ctx.loadCatalog().catalog);
+  const unpricedModels = labelUnpriced(result.unpricedModels, ctx.loadCatalog().catalog);
   const warnings = usageWarnings({
     ingest: result.ingest,
     issues: result.ingest.issues,

@@ -97,7 +97,6 @@ function emittedIds(ctx: IngestContext): RecentKeys {
 function emitComplete(entry: Entry, ctx: IngestContext): void {
   const id = entry.msg.id;
   if (typeof id !== 'string' || id === '') return ctx.emit(entry.rec);
-  ctx.probe?.(id);
   const emitted = emittedIds(ctx);
   if (emitted.has(id, ctx.line)) return ctx.skip('duplicate');
   const buf = buffer(ctx);
@@ -119,7 +118,6 @@ function emitComplete(entry: Entry, ctx: IngestContext): void {
 function keepStream(entry: Entry, ctx: IngestContext): void {
   const id = entry.msg.id;
   if (typeof id !== 'string' || id === '') return ctx.emit(entry.rec);
-  ctx.probe?.(id);
   if (emittedIds(ctx).has(id, ctx.line)) return ctx.skip('duplicate');
   const buf = buffer(ctx);
   const prev = buf.get(id);
@@ -153,10 +151,7 @@ function stopStream(ctx: IngestContext): void {
 function applyDelta(value: Obj, ctx: IngestContext): void {
   const id = ctx.fileState.get(CURRENT) as string | undefined;
   const cur = id === undefined ? undefined : buffer(ctx).get(id);
-  if (!cur) {
-    ctx.needsEarlierLines?.();
-    return ctx.skip('orphan-delta');
-  }
+  if (!cur) return ctx.skip('orphan-delta');
   if (!isObj(value.usage)) return ctx.skip('stream-event');
   const usage: Obj = { ...(cur.msg.usage as Obj) };
   for (const [k, v] of Object.entries(value.usage)) if (v !== null && v !== undefined) usage[k] = v;

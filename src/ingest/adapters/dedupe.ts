@@ -6,8 +6,7 @@
  * WINDOW_LINES lines (a copy within that many lines of the first is a duplicate; a later one is
  * counted again), and "keep the largest copy" buffers hold at most MAX_PENDING records, emitting the
  * oldest when full. Both rules depend only on distances between lines, never on where counting
- * started, so a worker reading the second half of a file decides exactly as one reader would once
- * the keys near the split are checked (ctx.probe, see ingest/split.ts).
+ * started.
  */
 import type { IngestContext } from '../types.js';
 import type { UsageRecord } from '../../usage/record.js';
@@ -74,7 +73,7 @@ export class RecentKeys {
     return false;
   }
 
-  /** Any remembered occurrence, however old (the conservative check at a split). */
+  /** Any remembered occurrence, however old. */
   mayContain(key: string): boolean {
     const h = hash32(key);
     return this.current.lineOf(key, h) !== undefined || (this.hasPrevious && this.previous.lineOf(key, h) !== undefined);
@@ -107,7 +106,6 @@ export class LargestByKey {
 
   /** Keeps the larger of two copies under one key; the other one skips `duplicate`. */
   add(key: string, rec: UsageRecord, ctx: IngestContext): void {
-    ctx.probe?.(key);
     if (this.emitted.has(key, ctx.line)) return ctx.skip('duplicate');
     const prev = this.map.get(key);
     if (!prev) {
@@ -125,7 +123,6 @@ export class LargestByKey {
 
   /** A final copy (e.g. the last chunk of a stream): emitted now, or the larger pending copy; later copies are duplicates. */
   addFinal(key: string, rec: UsageRecord, ctx: IngestContext): void {
-    ctx.probe?.(key);
     if (this.emitted.has(key, ctx.line)) return ctx.skip('duplicate');
     const prev = this.map.get(key);
     if (prev) {
@@ -140,11 +137,6 @@ export class LargestByKey {
   /** Records waiting for a larger copy. */
   get pending(): number {
     return this.map.size;
-  }
-
-  /** Whether `key` is pending or was emitted recently (the conservative check at a split). */
-  mayContain(key: string): boolean {
-    return this.map.has(key) || this.emitted.mayContain(key);
   }
 
   private emitOldest(ctx: IngestContext): void {
@@ -176,6 +168,5 @@ export function seenBefore(ctx: IngestContext, name: string, id: string): boolea
     s = new RecentKeys();
     ctx.fileState.set(name, s);
   }
-  ctx.probe?.(id);
   return s.seenOrAdd(id, ctx.line);
 }

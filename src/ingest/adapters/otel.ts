@@ -158,9 +158,8 @@ function convertSpan(span: Obj, resource: Record<string, unknown>, path: string,
 }
 
 /**
- * Per-file state of the wrapper rule: counted spans not yet emitted, and the parents of counted spans.
- * Kept as a Map and RecentKeys in fileState so that a split read (ingest/split.ts) sees buffered
- * records and probed span ids, and reads the file in one pass rather than join halves inexactly.
+ * Per-file state of the wrapper rule: counted spans not yet emitted, and the parents of counted spans
+ * (a Map and RecentKeys in fileState).
  */
 const PENDING = 'otel:pending';
 const PARENTS = 'otel:parents';
@@ -175,11 +174,9 @@ function keep(rec: UsageRecord, spanId: string | undefined, parentId: string | u
   let parents = ctx.fileState.get(PARENTS) as RecentKeys | undefined;
   if (!parents) ctx.fileState.set(PARENTS, (parents = new RecentKeys()));
   if (parentId) {
-    ctx.probe?.(parentId);
     if (pending.delete(parentId)) ctx.skip('aggregate-span');
     parents.add(parentId, ctx.line);
   }
-  if (spanId) ctx.probe?.(spanId);
   if (spanId && parents.mayContain(spanId)) return ctx.skip('aggregate-span');
   if (!spanId) return ctx.emit(rec);
   // the same span exported twice: one call, counted once (never overwritten without a word)

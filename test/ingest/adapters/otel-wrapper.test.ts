@@ -6,8 +6,7 @@ import { runCli } from '../../cli/harness.js';
 
 /**
  * A large OTel JSONL file whose wrapper spans (a framework span over the provider span) and their
- * children sit on different lines: read in two halves, it must give exactly what one pass gives
- * (the wrapper rule's buffered records keep the halves from joining inexactly).
+ * children sit on different lines: each call is counted once, each wrapper skipped.
  */
 const kv = (key: string, v: string | number) => ({ key, value: typeof v === 'number' ? { intValue: String(v) } : { stringValue: v } });
 const span = (id: string, parent: string | undefined, name: string, i: number) => ({
@@ -34,10 +33,10 @@ const line = (spans: object[]) =>
     resourceSpans: [{ resource: { attributes: [kv('service.name', 'svc')] }, scopeSpans: [{ scope: { name: 's' }, spans }] }],
   });
 
-describe('otel file read in two halves', () => {
-  it('prints exactly what one pass prints, each call counted once', async () => {
+describe('otel wrapper spans on the line after their child', () => {
+  it('counts each call once', async () => {
     const lines: string[] = [];
-    const n = 1400; // ~2.6 MB: above the size a split needs
+    const n = 1400; // ~2.6 MB
     for (let i = 0; i < n; i++) {
       const parent = `p${i.toString(16).padStart(15, '0')}`;
       const child = `c${i.toString(16).padStart(15, '0')}`;
@@ -45,14 +44,11 @@ describe('otel file read in two halves', () => {
       lines.push(line([span(child, parent, 'openai.chat', i)]));
       lines.push(line([span(parent, undefined, 'ChatOpenAI.chat', i)]));
     }
-    const file = join(mkdtempSync(join(tmpdir(), 'tokenomics-otel-split-')), 'spans.jsonl');
+    const file = join(mkdtempSync(join(tmpdir(), 'tokenomics-otel-wrap-')), 'spans.jsonl');
     writeFileSync(file, lines.join('\n') + '\n');
     const args = ['report', file, '--format', 'json', '-v'];
-    const split = await runCli(args, { env: { TOKENOMICS_SPLIT_MIN_BYTES: '0', TOKENOMICS_THREADS: '2' } });
-    const onePass = await runCli(args, { env: { TOKENOMICS_THREADS: '1' } });
-    expect(split.code).toBe(0);
-    expect(split.stderr).toMatch(/worker thread/); // the split was tried
-    expect(split.stdout).toBe(onePass.stdout);
+    const onePass = await runCli(args);
+    expect(onePass.code).toBe(0);
     const out = JSON.parse(onePass.stdout);
     expect(out.inputs.counted).toBe(n);
     expect(out.inputs.skipped).toEqual({ 'aggregate-span': n });

@@ -1,0 +1,130 @@
+/**
+ * How `report` (and `whatif --logs`) aggregate, as plain options, and the run of the SQL engine over
+ * them: the command layer builds the engine's environment (catalog, clock, ingest options, stdin,
+ * progress, memory limit) from its context. The engine is imported only here, when a command runs a
+ * report: `prices`, `tokens` and `--help` never load DuckDB.
+ */
+import { mkdtempSync, rmSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseDimensions, type Dimension } from '../aggregate/dims.js';
+import { parseIsoStrict } from '../core/iso.js';
+import { UserError } from '../core/issues.js';
+import type { EngineReport } from '../engine/report.js';
+import { ingestOptions } from '../pipeline/stream.js';
+import { Progress } from '../pipeline/progress.js';
+import { dateToMs } from '../pricing/compile.js';
+import { Pricer } from '../pricing/cost.js';
+import type { CommandContext } from './context.js';
+
+export interface ReportTask {
+  by: string;
+  since?: string;
+  until?: string;
+  reprice?: string;
+  /** IANA zone for day/week/month groups (UTC when unset). */
+  tz?: string;
+  inputFormat?: string;
+  /** `--map` spec. */
+  map?: string;
+  /** `--memory-limit`: DuckDB's memory_limit (it spills to a temporary directory beyond it). */
+  memoryLimit?: string;
+}
+
+export interface Repricing {
+  pricer: Pricer;
+  label: string;
+}
+
+function parseTime(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  // a date, or an ISO 8601 date-time (zone-less = UTC); impossible dates and other forms ("-1") refused
+  const iso = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(value) ? `${value.replace(' ', 'T')}Z` : value;
+  const ms = /^\d{4}-\d{2}-\d{2}$/.test(value) ? dateToMs(value) : /^\d{4}-\d{2}-\d{2}[T ]/.test(value) ? parseIsoStrict(iso) : NaN;
+  if (Number.isNaN(ms))
+    throw new UserError(`${flag} expects a date or ISO 8601 time (got "${value}")`, 'e.g. 2026-10-01 or 2026-10-01T12:00:00Z');
+  return ms;
+}
+
+export function repricing(ctx: CommandContext, spec: string | undefined): Repricing | undefined {
+  if (spec === undefined) return undefined;
+  const now = ctx.io.now();
+  if (spec === 'current')
+    return {
+      pricer: new Pricer(ctx.loadCatalog().catalog, { atMs: now }),
+      label: `today's prices (${new Date(now).toISOString().slice(0, 10)})`,
+    };
+  if (/^\d{4}-\d{2}-\d{2}$/.test(spec) && Number.isNaN(dateToMs(spec)))
+    throw new UserError(`--reprice: "${spec}" is not a calendar date`, 'e.g. --reprice 2026-01-15');
+  if (/^\d{4}-\d{2}-\d{2}$/.test(spec))
+    return { pricer: new Pricer(ctx.loadCatalog().catalog, { atMs: dateToMs(spec) }), label: `prices on ${spec}` };
+  if (existsSync(spec)) return { pricer: new Pricer(ctx.loadCatalog([spec]).catalog, { atMs: now }), label: `proposed (${spec})` };
+  throw new UserError(`--reprice expects "current", a date YYYY-MM-DD or a price file (got "${spec}")`);
+}
+
+/** The options of a report run, checked before any input is read. */
+export interface ReportPlan {
+  dims: Dimension[];
+  sinceMs?: number;
+  untilMs?: number;
+  reprice?: Repricing;
+  /** --since / --until as given, for the "left out by" warning. */
+  filters: string[];
+  /** Only the N most expensive groups leave the engine (the rest summed exactly); undefined: all. */
+  top?: number;
+}
+
+export function planReport(ctx: CommandContext, task: ReportTask): ReportPlan {
+  const dims = parseDimensions(task.by, task.tz);
+  const reprice = repricing(ctx, task.reprice);
+  const sinceMs = parseTime(task.since, '--since');
+  const untilMs = parseTime(task.until, '--until');
+  if (sinceMs !== undefined && untilMs !== undefined && sinceMs >= untilMs)
+    throw new UserError(
+      `--since (${task.since}) is not before --until (${task.until}): no request can match`,
+      'swap them, or widen the window',
+    );
+  const filters = [task.since !== undefined ? `--since ${task.since}` : '', task.until !== undefined ? `--until ${task.until}` : ''].filter(
+    Boolean,
+  );
+  return { dims, sinceMs, untilMs, reprice, filters };
+}
+
+/**
+ * Reads `inputs` into a fresh usage table in embedded DuckDB and reports on it. DuckDB spills to
+ * a temporary directory of its own beyond the memory limit; the directory is removed afterwards.
+ */
+export async function runReport(ctx: CommandContext, inputs: string[], task: ReportTask, plan: ReportPlan): Promise<EngineReport> {
+  if (inputs.length === 0) throw new UserError('no inputs given', 'pass log files, directories, glob patterns or - for stdin');
+  const { catalog, report } = ctx.loadCatalog();
+  for (const src of report.sources)
+    ctx.debug(`prices: ${src.label}: ${src.entries} entries${src.skipped ? `, ${src.skipped} not mappable` : ''}`);
+  const ingest = ingestOptions(ctx, { keepText: false, inputFormat: task.inputFormat, map: task.map });
+  const { reportViaDuckDB } = await import('../engine/report.js');
+  const progress = new Progress(ctx);
+  // the environment's TMPDIR (the command's, so tests can point it elsewhere), else the system's
+  const tempDirectory = mkdtempSync(join(ctx.io.env.TMPDIR || tmpdir(), 'tokenomics-duckdb-'));
+  const startMs = Date.now();
+  try {
+    const result = await reportViaDuckDB(
+      inputs,
+      { dims: plan.dims, sinceMs: plan.sinceMs, untilMs: plan.untilMs, filters: plan.filters, top: plan.top },
+      {
+        catalog,
+        nowMs: ctx.io.now(),
+        ingest,
+        stdin: ctx.io.stdin,
+        strict: ctx.strict,
+        onProgress: (done, total) => progress.update(done, total),
+        duckdb: { memoryLimit: task.memoryLimit, tempDirectory },
+        reprice: plan.reprice,
+      },
+    );
+    for (const f of result.ingest.files) ctx.debug(`read ${f.path}: ${f.format}, ${f.bytes} bytes`);
+    ctx.debug(`report: ${result.ingest.counts.read} values in ${Date.now() - startMs} ms`);
+    return result;
+  } finally {
+    progress.done();
+    rmSync(tempDirectory, { recursive: true, force: true });
+  }
+}
