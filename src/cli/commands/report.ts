@@ -45,7 +45,10 @@ export function registerReport(program: Command, run: Runner): void {
   program
     .command('report')
     .description('cost report from exported request logs: totals, breakdowns, unit economics, caching, long-context cliffs')
-    .argument('[inputs...]', 'log files, directories, glob patterns, .gz files, or - for stdin (none: the local Claude Code logs)')
+    .argument(
+      '[inputs...]',
+      'log files, directories, glob patterns, .gz files, or - for stdin (none: the local Claude Code and Codex CLI logs)',
+    )
     .option(
       '--by <dims>',
       'group by: model, provider, feature, customer, user, conversation, session, project, outcome, prompt, tier, source, day, week, month, tag:NAME (comma-separated)',
@@ -74,7 +77,7 @@ export function registerReport(program: Command, run: Runner): void {
       'after',
       `
 Examples:
-  $ tokenomics report                                  # your Claude Code logs (~/.claude/projects)
+  $ tokenomics report                                  # your Claude Code and Codex CLI logs
   $ tokenomics report --by day --tz Europe/Berlin      # daily, in date order
   $ tokenomics report fixtures/demo
   $ tokenomics report logs/ --by feature,model --top 10
@@ -110,24 +113,26 @@ function isDir(path: string): boolean {
   }
 }
 
-/** Inputs when none are given: the local Claude Code logs (and a word about Codex CLI logs, which have no reader yet). */
+/** Local Codex CLI session logs: $CODEX_HOME/sessions, CODEX_HOME defaulting to ~/.codex. */
+export function codexSessionsDir(env: Record<string, string | undefined>): string {
+  const home = env.CODEX_HOME?.trim() || join(env.HOME ?? env.USERPROFILE ?? homedir(), '.codex');
+  return join(home, 'sessions');
+}
+
+/** Inputs when none are given: the local Claude Code logs and Codex CLI logs, those that exist. */
 function defaultInputs(ctx: CommandContext): { inputs: string[]; notes: string[] } {
   const { dirs, looked } = claudeCodeDirs(ctx.io.env);
-  const notes: string[] = [];
-  const codexHome = ctx.io.env.CODEX_HOME ?? join(ctx.io.env.HOME ?? homedir(), '.codex');
-  const codex = join(codexHome, 'sessions');
-  const codexReader = listFormats().some((f) => /codex/i.test(f.name));
-  if (isDir(codex) && !codexReader) notes.push(`Codex CLI logs in ${codex} are not included: tokenomics has no Codex reader yet.`);
-  if (dirs.length === 0) {
+  const codex = codexSessionsDir(ctx.io.env);
+  const hasCodex = isDir(codex);
+  if (dirs.length === 0 && !hasCodex) {
     throw new UserError(
-      `no inputs given and no Claude Code logs found (looked in ${looked.join(', ')})`,
-      'pass log files or directories, e.g. tokenomics report logs/ (see README.md#report); set CLAUDE_CONFIG_DIR if Claude Code keeps its data elsewhere',
+      `no inputs given and no Claude Code or Codex CLI logs found (looked in ${[...looked, codex].join(', ')})`,
+      'pass log files or directories, e.g. tokenomics report logs/ (see README.md#report); set CLAUDE_CONFIG_DIR or CODEX_HOME if the logs are elsewhere',
     );
   }
-  ctx.info(`reading Claude Code logs in ${dirs.join(', ')}`);
-  const inputs = [...dirs];
-  if (isDir(codex) && codexReader) inputs.push(codex);
-  return { inputs, notes };
+  if (dirs.length > 0) ctx.info(`reading Claude Code logs in ${dirs.join(', ')}`);
+  if (hasCodex) ctx.info(`reading Codex CLI logs in ${codex}`);
+  return { inputs: hasCodex ? [...dirs, codex] : dirs, notes: [] };
 }
 
 async function report(ctx: CommandContext, given: string[], opts: ReportOptions): Promise<number> {
