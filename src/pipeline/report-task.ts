@@ -9,6 +9,7 @@ import { parseDimensions } from '../aggregate/dims.js';
 import { ReportRollup } from '../aggregate/rollup.js';
 import { dateToMs } from '../pricing/compile.js';
 import { parseIsoStrict } from '../core/iso.js';
+import { wallTimeToMs } from '../core/zone.js';
 import { Pricer } from '../pricing/cost.js';
 
 export interface ReportTask {
@@ -28,14 +29,15 @@ export interface Repricing {
 /** Conversations first seen within this many records of a later part defer their turn numbers (rollup.ts). */
 export const LATER_PART_WINDOW = 50_000;
 
-function parseTime(value: string | undefined, flag: string): number | undefined {
+function parseTime(value: string | undefined, flag: string, tz?: string): number | undefined {
   if (value === undefined) return undefined;
-  // a date, or an ISO 8601 date-time (zone-less = UTC); impossible dates and other forms ("-1") refused
-  const iso = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(value) ? `${value.replace(' ', 'T')}Z` : value;
-  const ms = /^\d{4}-\d{2}-\d{2}$/.test(value) ? dateToMs(value) : /^\d{4}-\d{2}-\d{2}[T ]/.test(value) ? parseIsoStrict(iso) : NaN;
+  // a date, or an ISO 8601 date-time; zone-less means wall-clock time in --tz (UTC without it); impossible dates and other forms ("-1") refused
+  const zoneless = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?$/.test(value);
+  const iso = zoneless && value.length > 10 ? `${value.replace(' ', 'T')}Z` : value;
+  const ms = value.length === 10 && zoneless ? dateToMs(value) : /^\d{4}-\d{2}-\d{2}[T ]/.test(value) ? parseIsoStrict(iso) : NaN;
   if (Number.isNaN(ms))
     throw new UserError(`${flag} expects a date or ISO 8601 time (got "${value}")`, 'e.g. 2026-10-01 or 2026-10-01T12:00:00Z');
-  return ms;
+  return zoneless && tz !== undefined && tz !== 'UTC' ? wallTimeToMs(ms, tz) : ms;
 }
 
 export function repricing(ctx: CommandContext, spec: string | undefined): Repricing | undefined {
@@ -61,8 +63,8 @@ export function reportRollup(ctx: CommandContext, task: ReportTask, laterPart = 
   const rollup = new ReportRollup({
     dims,
     repricer: reprice?.pricer,
-    sinceMs: parseTime(task.since, '--since'),
-    untilMs: parseTime(task.until, '--until'),
+    sinceMs: parseTime(task.since, '--since', task.tz),
+    untilMs: parseTime(task.until, '--until', task.tz),
     laterPartWindow: laterPart ? LATER_PART_WINDOW : undefined,
   });
   return { rollup, reprice };

@@ -58,8 +58,8 @@ export function registerReport(program: Command, run: Runner): void {
       '--top <n>',
       `show the N most expensive groups, the rest summed in one row (default ${DEFAULT_MAX_ROWS}; --all shows every group)`,
     )
-    .option('--since <date>', 'only requests at or after this date/time (ISO 8601; UTC unless it names a zone)')
-    .option('--until <date>', 'only requests before this date/time (ISO 8601; UTC unless it names a zone)')
+    .option('--since <date>', 'only requests at or after this date/time (ISO 8601; in --tz, else UTC, unless it names a zone)')
+    .option('--until <date>', 'only requests before this date/time (ISO 8601; in --tz, else UTC, unless it names a zone)')
     .option('--tz <zone>', 'time zone for --by day/week/month and the period shown (IANA name, e.g. Europe/Berlin; default UTC)')
     .option(
       '--reprice <what>',
