@@ -40,7 +40,13 @@ export async function readDecoded(chunks: AsyncIterable<Buffer>, handler: ReadHa
   const iterator = chunks[Symbol.asyncIterator]();
   const head = await readHead(iterator);
   if (head.length === 0) {
-    if (limits.emptyNote) handler.fileIssue('warning', 'empty-input', limits.emptyNote);
+    if (limits.emptyNote)
+      handler.fileIssue(
+        'warning',
+        'empty-input',
+        limits.emptyNote,
+        'did the command before | fail? --strict makes an empty standard input an error',
+      );
     else handler.fileIssue('info', 'empty-file', 'empty file');
     return 'empty';
   }
