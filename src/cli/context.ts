@@ -110,15 +110,19 @@ export class CommandContext {
 
   loadCatalog(extraPriceFiles: string[] = []): { catalog: Catalog; report: LoadReport } {
     if (this.catalogCache && extraPriceFiles.length === 0) return this.catalogCache;
-    const cfg = this.config;
-    const result = loadCatalog({
+    const result = this.catalogFor(this.config, extraPriceFiles);
+    if (extraPriceFiles.length === 0) this.catalogCache = result;
+    return result;
+  }
+
+  /** The catalog with `cfg`'s `prices:` and `modelAliases` (another revision's tokenomics.yaml, for `check --base-ref`) and the run's --prices files. */
+  catalogFor(cfg: ProjectConfig | undefined, extraPriceFiles: string[] = []): { catalog: Catalog; report: LoadReport } {
+    return loadCatalog({
       priceFiles: [...(this.opts.prices ?? []), ...extraPriceFiles],
       configPrices:
         cfg?.doc.prices !== undefined ? { file: cfg.file, value: cfg.doc.prices, loaded: cfg.loaded, basePath: ['prices'] } : undefined,
       modelAliases: (cfg?.doc.modelAliases as Record<string, string> | undefined) ?? undefined,
     });
-    if (extraPriceFiles.length === 0) this.catalogCache = result;
-    return result;
   }
 
   /**

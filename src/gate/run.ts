@@ -7,7 +7,8 @@
  * that only switches a model in a spec or in tokenomics.yaml, raises an output length or the
  * traffic, or adds a prompt, moves the cost. What the run states on the command line (--model,
  * --output-tokens, --calls-per-day, --cache-hit-rate, --traffic LOGS) is an assumption of the run
- * and applies to both sides alike. Prices are the catalog in force (--at) for both sides.
+ * and applies to both sides alike. Prices are the catalog in force (--at) for both sides, each with
+ * its own `prices:` and `modelAliases` from its tokenomics.yaml (--base-ref).
  *
  * Precedence for traffic and output length on each side: command-line flags, then logs
  * (--traffic), then the prompt's entry in `check:`, then the prompt spec; output length falls
@@ -434,6 +435,8 @@ export interface RunInput {
   /** tokenomics.yaml as shown (the working tree's), for annotation locations. */
   configFile?: string;
   baseConfigFile?: string;
+  /** Prices "before" for --base-ref: the catalog as the base revision's tokenomics.yaml states it (default: `est`'s). */
+  baseEstimator?: Estimator;
   /** Whether baseline prompts absent now are "removed" (false: only some prompts were checked). */
   reportRemoved?: boolean;
 }
@@ -459,9 +462,10 @@ export function runCheck(est: Estimator, input: RunInput): CheckResult {
   const baseWarnings: string[] = [];
   if (base.kind === 'git') {
     const rate = o.cacheHitRate ?? base.side.cacheHitRate;
+    const baseEsts = input.baseEstimator ? new Estimators(input.baseEstimator) : ests;
     for (const item of base.side.items) {
       try {
-        before.set(item.prompt.id, priceItem(ests, item, o, rate, input.baseConfigFile, []));
+        before.set(item.prompt.id, priceItem(baseEsts, item, o, rate, input.baseConfigFile, []));
       } catch (err) {
         // the base revision cannot be priced (no model or traffic there, an unknown model): say which side
         if (err instanceof UserError) throw new UserError(`at ${base.label}: ${err.message}`, err.hint);
