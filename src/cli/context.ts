@@ -7,6 +7,7 @@ import type { Catalog } from '../pricing/catalog.js';
 import { OUTPUT_FORMATS, render, type OutputFormat } from '../report/format.js';
 import type { Report } from '../report/model.js';
 import { inert } from '../core/untrusted.js';
+import { wrapText } from '../report/table.js';
 
 const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -59,7 +60,7 @@ export function outputWidth(opts: GlobalOptions, io: Io): number | undefined {
 
 export interface Io {
   stdout: { write(s: string): unknown; isTTY?: boolean; columns?: number };
-  stderr: { write(s: string): unknown; isTTY?: boolean };
+  stderr: { write(s: string): unknown; isTTY?: boolean; columns?: number };
   stdin: NodeJS.ReadableStream;
   env: Record<string, string | undefined>;
   cwd: string;
@@ -172,13 +173,17 @@ export class CommandContext {
     if (this.verbose) this.io.stderr.write(line + '\n');
   }
 
-  /** A warning on stderr unless --quiet: inert (control characters visible), bounded, yellow on a colour terminal. */
+  /**
+   * A warning on stderr unless --quiet: inert (control characters visible), bounded, yellow on a colour
+   * terminal, word-wrapped to stderr's width as tables are to stdout's (continuation lines indented by two).
+   */
   warn(line: string): void {
     if (this.quiet) return;
-    const text = `warning: ${line
+    const width = outputWidth({ ...this.opts, output: undefined }, { ...this.io, stdout: this.io.stderr });
+    const text = line
       .split('\n')
-      .map((l) => inert(l, 4000))
-      .join('\n  ')}`;
+      .flatMap((l, i) => wrapText(`${i === 0 ? 'warning: ' : '  '}${inert(l, 4000)}`, width, '  '))
+      .join('\n');
     this.io.stderr.write((this.stderrColor ? `\x1b[33m${text}\x1b[39m` : text) + '\n');
   }
 
