@@ -175,16 +175,26 @@ export class CommandContext {
 
   /**
    * A warning on stderr unless --quiet: inert (control characters visible), bounded, yellow on a colour
-   * terminal, word-wrapped to stderr's width as tables are to stdout's (continuation lines indented by two).
+   * terminal, word-wrapped to stderrWidth (continuation lines indented by two).
    */
   warn(line: string): void {
     if (this.quiet) return;
-    const width = outputWidth({ ...this.opts, output: undefined }, { ...this.io, stdout: this.io.stderr });
+    const width = this.stderrWidth;
     const text = line
       .split('\n')
       .flatMap((l, i) => wrapText(`${i === 0 ? 'warning: ' : '  '}${inert(l, 4000)}`, width, '  '))
       .join('\n');
     this.io.stderr.write((this.stderrColor ? `\x1b[33m${text}\x1b[39m` : text) + '\n');
+  }
+
+  /**
+   * Width warnings wrap at: stderr's columns on a terminal, else COLUMNS when set; else none, so a CI log
+   * or `2> file` keeps one warning per line (grep finds it whole; log viewers wrap for themselves).
+   */
+  get stderrWidth(): number | undefined {
+    const columns = this.io.stderr.isTTY ? this.io.stderr.columns : undefined;
+    if (this.opts.wide === true || (columns === undefined && this.io.env.COLUMNS === undefined)) return undefined;
+    return outputWidth({ ...this.opts, output: undefined }, { ...this.io, stdout: this.io.stderr });
   }
 
   /** Colour on stderr: as for stdout, judged on stderr being a terminal. */
