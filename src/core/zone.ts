@@ -30,7 +30,7 @@ function format(tz: string): Intl.DateTimeFormat {
 }
 
 /** The zone's offset from UTC at instant `ms`, in ms (east positive), to the second. */
-export function zoneOffsetMs(ms: number, tz: string): number {
+function zoneOffsetMs(ms: number, tz: string): number {
   const n = new Map<string, string>();
   for (const p of format(tz).formatToParts(new Date(ms))) n.set(p.type, p.value);
   let year = Number(n.get('year'));

@@ -43,7 +43,7 @@ export type BaselineSource =
   | { kind: 'file'; label: string; baseline: Baseline }
   | { kind: 'git'; label: string; side: Side };
 
-export interface CheckOverrides {
+interface CheckOverrides {
   traffic?: Traffic;
   output?: OutputTokens;
   logs?: LogTraffic;
@@ -56,13 +56,13 @@ export interface CheckOverrides {
 /** Where a figure came from: a flag, the logs, tokenomics.yaml, the spec, a saved baseline, or a default. */
 export type Source = 'flag' | 'logs' | 'config' | 'spec' | 'baseline' | 'default';
 
-export interface Loc {
+interface Loc {
   file: string;
   line?: number;
 }
 
 /** One prompt priced on one side. */
-export interface Priced {
+interface Priced {
   id: string;
   file: string;
   model: string;
@@ -338,7 +338,7 @@ function snapshotPriced(
 }
 
 /** 1-based line of the first difference between two texts, or undefined when equal. */
-export function firstChangedLine(before: string, after: string): number | undefined {
+function firstChangedLine(before: string, after: string): number | undefined {
   if (before === after) return undefined;
   const a = before.split('\n');
   const b = after.split('\n');
@@ -347,7 +347,7 @@ export function firstChangedLine(before: string, after: string): number | undefi
 }
 
 /** What changed between the two sides of a prompt, in cost terms, and where to point at. */
-export function describeChanges(b: Priced, a: Priced): { changes: string[]; at?: Loc } {
+function describeChanges(b: Priced, a: Priced): { changes: string[]; at?: Loc } {
   const changes: string[] = [];
   let at: Loc | undefined;
   const mark = (loc: Loc | undefined) => (at ??= loc);
@@ -427,7 +427,7 @@ function resultOf(
   };
 }
 
-export interface RunInput {
+interface RunInput {
   after: Side;
   base: BaselineSource;
   budgets: Budgets;
