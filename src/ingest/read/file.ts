@@ -4,7 +4,7 @@
  * through the handler; byte-level failures (I/O, gzip) surface as ReadError from the chunk iterator.
  */
 import { readCsv, sniffDelimiter, type CsvSink } from './csv.js';
-import { JsonArraySplitter } from './json-array.js';
+import { type ArrayEnd, JsonArraySplitter } from './json-array.js';
 import { DEFAULT_MAX_LINE_BYTES, JsonLineSplitter, type LineSink } from './lines.js';
 import type { Severity } from '../../core/issues.js';
 import { prepend } from './source.js';
@@ -155,7 +155,10 @@ async function readDocument(chunks: AsyncIterable<Buffer>, handler: ReadHandler,
     if (size > streamFrom && firstNonSpace(parts[0] ?? chunk) === 0x7b) {
       const head = Buffer.concat([...parts, chunk]);
       const page = pageArray(head);
-      if (page) return readPageStream(head, page, iterator, handler, limits);
+      if (page) {
+        parts.length = 0; // the head holds a copy
+        return readPageStream(head, page, iterator, handler, limits);
+      }
     }
     if (size > maxBytes) {
       const isObject = firstNonSpace(parts[0] ?? chunk) === 0x7b;
@@ -183,24 +186,32 @@ async function readDocument(chunks: AsyncIterable<Buffer>, handler: ReadHandler,
   return 'json';
 }
 
+/** Feeds the head and the rest of the input to the array reader; undefined when the handler stopped early. */
+async function feedArray(
+  splitter: JsonArraySplitter,
+  head: Buffer[],
+  rest: AsyncIterator<Buffer>,
+  handler: ReadHandler,
+): Promise<ArrayEnd | undefined> {
+  for (const part of head.splice(0)) splitter.push(part); // the head is released as it is read
+  while (!handler.stopped) {
+    const next = await rest.next();
+    if (next.done) break;
+    splitter.push(next.value);
+  }
+  if (!handler.stopped) return splitter.end();
+  await rest.return?.();
+  return undefined;
+}
+
 /**
  * A large top-level array, element by element (see json-array.ts): memory stays at one element
  * whatever the file size. Elements are numbered as in a whole-document read.
  */
 async function readArrayStream(head: Buffer[], rest: AsyncIterator<Buffer>, handler: ReadHandler, limits: ReadLimits): Promise<FileShape> {
   const splitter = new JsonArraySplitter(handler, limits.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES);
-  for (const part of head) splitter.push(part);
-  head.length = 0;
-  while (!handler.stopped) {
-    const next = await rest.next();
-    if (next.done) break;
-    splitter.push(next.value);
-  }
-  if (handler.stopped) {
-    await rest.return?.();
-    return 'json';
-  }
-  const end = splitter.end();
+  const end = await feedArray(splitter, head, rest, handler);
+  if (!end) return 'json';
   if (!end.complete)
     handler.fileIssue(
       'error',
@@ -301,17 +312,8 @@ async function readPageStream(
     bad: (code, message, index, hint) => handler.bad(code, message, index, hint),
   };
   const splitter = new JsonArraySplitter(sink, limits.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES);
-  splitter.push(head.subarray(page.at));
-  while (!handler.stopped) {
-    const next = await rest.next();
-    if (next.done) break;
-    splitter.push(next.value);
-  }
-  if (handler.stopped) {
-    await rest.return?.();
-    return 'json';
-  }
-  const end = splitter.end();
+  const end = await feedArray(splitter, [head.subarray(page.at)], rest, handler);
+  if (!end) return 'json';
   if (!form) decide();
   if (!end.complete)
     handler.fileIssue(
