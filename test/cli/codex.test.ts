@@ -47,6 +47,8 @@ describe('report on Codex CLI logs', () => {
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout).totals.costUsd).toBe(0.028456);
     expect(r.stderr).toContain(`reading Codex CLI logs in ${join(codexHome, 'sessions')}`);
+    const table = await runCli(['report'], { env: { HOME: home, CODEX_HOME: codexHome } });
+    expect(table.stdout).toContain('2 files (codex): Codex CLI logs');
     // by session: the parent $0.02501, the fork $0.003446
     const s = JSON.parse(
       (await runCli(['report', '--by', 'session', '--format', 'json'], { env: { HOME: home, CODEX_HOME: codexHome } })).stdout,
@@ -68,6 +70,7 @@ describe('report on Codex CLI logs', () => {
       (await runCli(['report', resolve(root, 'fixtures/logs/claude-code/session.jsonl'), '--format', 'json'])).stdout,
     );
     expect(both.inputs.files.map((f: { format: string }) => f.format).sort()).toEqual(['claude-code', 'codex']);
+    expect((await runCli(['report'], { env: { HOME: home } })).stdout).toContain(': Claude Code and Codex CLI logs');
     // exact sums of two exact amounts: compare in micro-dollars as integers
     expect(Math.round(both.totals.costUsd * 1e6)).toBe(Math.round(claude.totals.costUsd * 1e6) + 25010);
   });

@@ -120,7 +120,7 @@ export function codexSessionsDir(env: Record<string, string | undefined>): strin
 }
 
 /** Inputs when none are given: the local Claude Code logs and Codex CLI logs, those that exist. */
-function defaultInputs(ctx: CommandContext): { inputs: string[]; notes: string[] } {
+function defaultInputs(ctx: CommandContext): { inputs: string[]; notes: string[]; label: string } {
   const { dirs, looked } = claudeCodeDirs(ctx.io.env);
   const codex = codexSessionsDir(ctx.io.env);
   const hasCodex = isDir(codex);
@@ -132,7 +132,8 @@ function defaultInputs(ctx: CommandContext): { inputs: string[]; notes: string[]
   }
   if (dirs.length > 0) ctx.info(`reading Claude Code logs in ${dirs.join(', ')}`);
   if (hasCodex) ctx.info(`reading Codex CLI logs in ${codex}`);
-  return { inputs: hasCodex ? [...dirs, codex] : dirs, notes: [] };
+  const label = [dirs.length > 0 ? 'Claude Code' : '', hasCodex ? 'Codex CLI' : ''].filter(Boolean).join(' and ');
+  return { inputs: hasCodex ? [...dirs, codex] : dirs, notes: [], label: `${label} logs` };
 }
 
 async function report(ctx: CommandContext, given: string[], opts: ReportOptions): Promise<number> {
@@ -214,7 +215,10 @@ async function report(ctx: CommandContext, given: string[], opts: ReportOptions)
   const out: Report = {
     title: 'tokenomics report',
     summary: [
-      ['Inputs', `${files.length} file${files.length === 1 ? '' : 's'} (${formats || 'none'})${fromDefault ? ': Claude Code logs' : ''}`],
+      [
+        'Inputs',
+        `${files.length} file${files.length === 1 ? '' : 's'} (${formats || 'none'})${fromDefault ? `: ${fromDefault.label}` : ''}`,
+      ],
       ['Period', period],
       ['Requests', formatInt(view.total.sums.requests)],
       [
