@@ -17,9 +17,12 @@
  *  - the first total of a file, or one that went down (a new counter after a reset), gives `last_token_usage`;
  *  - an event with only `last_token_usage` counts it as is.
  * A forked or resumed session copies the parent's token_count lines into its own file (timestamps
- * rewritten); an event whose (running total, last) pair was already seen in another file of the run skips
- * `replayed-history` and only moves the baseline, so the parent's usage is counted once, in the file read
- * first (sessions/ is read in date order, so the parent's own file).
+ * rewritten). In a file that opens with such a copy (it names a parent in `forked_from_id`, carries the
+ * parent's session_meta as well, or repeats a session seen in another file), an event whose (running
+ * total, last) pair was already seen in another file of the run skips `replayed-history` and only moves
+ * the baseline, up to the first event that is not a copy; so the parent's usage is counted once, in the
+ * file read first (sessions/ is read in date order, so the parent's own file; a parent read after its
+ * fork skips the copied part there instead).
  *
  * A token_count before any turn_context has no model: counted under "(no model)", unpriced, never a guess.
  * Memory: per file a few counters; per run one short key per token_count event.
@@ -42,10 +45,17 @@ interface FileState {
   /** `session_meta.model_provider` (openai unless the session ran against another provider). */
   provider?: string;
   prevTotal?: CodexUsage;
+  /**
+   * The file may open with a copy of another file's history: it names a parent (`forked_from_id`), carries
+   * a second session_meta (the parent's), or repeats a session seen in another file. Ends at the first
+   * token_count that is not a copy, so unrelated sessions that happen to log the same numbers both count.
+   */
+  replay?: boolean;
 }
 
 const FILE = 'codex:file';
 const RUN_SEEN = 'codex:run-seen';
+const RUN_SESSIONS = 'codex:run-sessions';
 
 function fileState(ctx: IngestContext): FileState {
   let s = ctx.fileState.get(FILE) as FileState | undefined;
@@ -132,7 +142,8 @@ function tokenCount(value: Obj, payload: Obj, ctx: IngestContext): void {
     const key = `${usageKey(total)}|${usageKey(last)}`;
     const seen = runSeen(ctx);
     const firstFile = seen.get(key);
-    if (firstFile !== undefined && firstFile !== ctx.file) return ctx.skip('replayed-history');
+    if (st.replay && firstFile !== undefined && firstFile !== ctx.file) return ctx.skip('replayed-history');
+    st.replay = false;
     if (firstFile === undefined) seen.set(key, ctx.file);
     delta = (prev && grownBy(total, prev)) || last || total;
   } else delta = last;
@@ -157,12 +168,20 @@ function convertLine(value: Obj, ctx: IngestContext): void {
   switch (value.type) {
     case 'session_meta': {
       // a fork or subagent file also carries a copy of its parent's session_meta: the first one names this file's session
+      const meta = isObj(payload.meta) ? payload.meta : payload;
       if (st.session === undefined) {
-        const meta = isObj(payload.meta) ? payload.meta : payload;
-        st.session = scalarString(meta.id);
+        st.session = scalarString(meta.id) ?? '';
         if (typeof meta.cwd === 'string' && meta.cwd !== '') st.cwd = meta.cwd;
         if (typeof meta.model_provider === 'string' && meta.model_provider !== '') st.provider = meta.model_provider.toLowerCase();
-      }
+        // session id -> the first file that had it; a parent named by a fork read earlier maps to ''
+        let sessions = ctx.runState.get(RUN_SESSIONS) as Map<string, string> | undefined;
+        if (!sessions) ctx.runState.set(RUN_SESSIONS, (sessions = new Map()));
+        const other = st.session ? sessions.get(st.session) : undefined;
+        if (st.session && !other) sessions.set(st.session, ctx.file);
+        const parent = scalarString(meta.forked_from_id);
+        if (parent !== undefined && !sessions.has(parent)) sessions.set(parent, '');
+        if (parent !== undefined || (other !== undefined && other !== ctx.file)) st.replay = true;
+      } else if (st.replay === undefined) st.replay = true; // a copied parent session_meta before any usage
       return ctx.skip('transcript-metadata');
     }
     case 'turn_context': {

@@ -108,3 +108,26 @@ describe('codex: bad lines', () => {
     expect(totalsByModel(r.records)).toEqual({ 'gpt-5': tot({ records: 3, input: 9000 + 400 + 300, cacheRead: 100, output: 120 }) });
   });
 });
+
+describe('codex: what counts as a replay', () => {
+  it('a parent read after its fork: the copied part is counted once, in the fork', () => {
+    const r = run(codexAdapter, [fixture(FORK), fixture(SESSION)]);
+    // every token counted once: T4 in all, 21200 input incl. 12928 cached
+    expect(r.records.reduce((a, x) => a + x.inputTokens + x.cacheReadTokens, 0)).toBe(21200);
+    expect(r.records.reduce((a, x) => a + x.cacheReadTokens, 0)).toBe(12928);
+    expect(r.skips['replayed-history']).toBe(3);
+  });
+
+  it('two unrelated sessions that log the same numbers both count', () => {
+    const other = fixture(SESSION).text.replaceAll('0199a1b2-0000-7000-8000-00000000000a', '0199a1b2-0000-7000-8000-0000000000ff');
+    const r = run(codexAdapter, [fixture(SESSION), { name: 'other.jsonl', text: other }]);
+    expect(r.records.length).toBe(6);
+    expect(r.skips['replayed-history']).toBeUndefined();
+  });
+
+  it('the same session in two files (a copy under archived_sessions) counts once', () => {
+    const r = run(codexAdapter, [fixture(SESSION), { name: 'archived.jsonl', text: fixture(SESSION).text }]);
+    expect(r.records.length).toBe(3);
+    expect(r.skips['replayed-history']).toBe(3);
+  });
+});
