@@ -2,7 +2,9 @@
 /**
  * Peak RSS of `report` on a generated top-level JSON array log (issue 13.7): the array is streamed
  * element by element, so peak memory should not grow with the file. Not a timed test: run by hand,
- *   node scripts/rss-json-array.mjs [MB=400]
+ *   node scripts/rss-json-array.mjs [MB=400] [page]
+ * With `page`, the array is the `data` field of one object (`{"object":"page","data":[...],"meta":{}}`),
+ * which is streamed the same way.
  * Needs `npm run build`. Prints the file size, the records and the child's peak RSS (from /usr/bin/time
  * when present, else from /proc polling).
  */
@@ -12,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const mb = Number(process.argv[2] ?? 400);
+const page = process.argv[3] === 'page';
 const dir = mkdtempSync(join(tmpdir(), 'tk-rss-'));
 const file = join(dir, 'big.json');
 const out = createWriteStream(file);
@@ -19,7 +22,7 @@ const models = ['gpt-4o', 'gpt-4o-mini', 'claude-sonnet-4-5', 'claude-haiku-4-5'
 let bytes = 0;
 let n = 0;
 const write = (s) => new Promise((resolve) => (out.write(s) ? resolve() : out.once('drain', resolve)));
-await write('[\n');
+await write(page ? '{"object": "page",\n"data": [\n' : '[\n');
 const pad = 'x'.repeat(300);
 while (bytes < mb * 1024 * 1024) {
   const rec = `${n ? ',\n' : ''}{"model":"${models[n % 4]}","input_tokens":${1000 + (n % 97)},"output_tokens":${100 + (n % 13)},"user":"u${n % 5000}","prompt_text_note":"${pad}"}`;
@@ -27,7 +30,7 @@ while (bytes < mb * 1024 * 1024) {
   n++;
   await write(rec);
 }
-await write('\n]\n');
+await write(page ? '\n],\n"meta": {}}\n' : '\n]\n');
 await new Promise((resolve) => out.end(resolve));
 const size = statSync(file).size;
 const bin = new URL('../bin/tokenomics.js', import.meta.url).pathname;

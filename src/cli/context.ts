@@ -7,6 +7,7 @@ import type { Catalog } from '../pricing/catalog.js';
 import { FORMAT_NAMES, renderAs } from '../report/formats/index.js';
 import type { Report } from '../report/model.js';
 import { inert } from '../core/untrusted.js';
+import { wrapText } from '../report/table.js';
 
 const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -59,7 +60,7 @@ export function outputWidth(opts: GlobalOptions, io: Io): number | undefined {
 
 export interface Io {
   stdout: { write(s: string): unknown; isTTY?: boolean; columns?: number };
-  stderr: { write(s: string): unknown; isTTY?: boolean };
+  stderr: { write(s: string): unknown; isTTY?: boolean; columns?: number };
   stdin: NodeJS.ReadableStream;
   env: Record<string, string | undefined>;
   cwd: string;
@@ -110,15 +111,19 @@ export class CommandContext {
 
   loadCatalog(extraPriceFiles: string[] = []): { catalog: Catalog; report: LoadReport } {
     if (this.catalogCache && extraPriceFiles.length === 0) return this.catalogCache;
-    const cfg = this.config;
-    const result = loadCatalog({
+    const result = this.catalogFor(this.config, extraPriceFiles);
+    if (extraPriceFiles.length === 0) this.catalogCache = result;
+    return result;
+  }
+
+  /** The catalog with `cfg`'s `prices:` and `modelAliases` (another revision's tokenomics.yaml, for `check --base-ref`) and the run's --prices files. */
+  catalogFor(cfg: ProjectConfig | undefined, extraPriceFiles: string[] = []): { catalog: Catalog; report: LoadReport } {
+    return loadCatalog({
       priceFiles: [...(this.opts.prices ?? []), ...extraPriceFiles],
       configPrices:
         cfg?.doc.prices !== undefined ? { file: cfg.file, value: cfg.doc.prices, loaded: cfg.loaded, basePath: ['prices'] } : undefined,
       modelAliases: (cfg?.doc.modelAliases as Record<string, string> | undefined) ?? undefined,
     });
-    if (extraPriceFiles.length === 0) this.catalogCache = result;
-    return result;
   }
 
   /**
@@ -168,14 +173,28 @@ export class CommandContext {
     if (this.verbose) this.io.stderr.write(line + '\n');
   }
 
-  /** A warning on stderr unless --quiet: inert (control characters visible), bounded, yellow on a colour terminal. */
+  /**
+   * A warning on stderr unless --quiet: inert (control characters visible), bounded, yellow on a colour
+   * terminal, word-wrapped to stderrWidth (continuation lines indented by two).
+   */
   warn(line: string): void {
     if (this.quiet) return;
-    const text = `warning: ${line
+    const width = this.stderrWidth;
+    const text = line
       .split('\n')
-      .map((l) => inert(l, 4000))
-      .join('\n  ')}`;
+      .flatMap((l, i) => wrapText(`${i === 0 ? 'warning: ' : '  '}${inert(l, 4000)}`, width, '  '))
+      .join('\n');
     this.io.stderr.write((this.stderrColor ? `\x1b[33m${text}\x1b[39m` : text) + '\n');
+  }
+
+  /**
+   * Width warnings wrap at: stderr's columns on a terminal, else COLUMNS when set; else none, so a CI log
+   * or `2> file` keeps one warning per line (grep finds it whole; log viewers wrap for themselves).
+   */
+  get stderrWidth(): number | undefined {
+    const columns = this.io.stderr.isTTY ? this.io.stderr.columns : undefined;
+    if (this.opts.wide === true || (columns === undefined && this.io.env.COLUMNS === undefined)) return undefined;
+    return outputWidth({ ...this.opts, output: undefined }, { ...this.io, stdout: this.io.stderr });
   }
 
   /** Colour on stderr: as for stdout, judged on stderr being a terminal. */

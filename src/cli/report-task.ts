@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseDimensions, type Dimension } from '../aggregate/dims.js';
 import { parseIsoStrict } from '../core/iso.js';
+import { wallTimeToMs } from '../core/zone.js';
 import { UserError } from '../core/issues.js';
 import type { EngineReport } from '../engine/report.js';
 import { ingestOptions } from '../pipeline/stream.js';
@@ -36,14 +37,15 @@ export interface Repricing {
   label: string;
 }
 
-function parseTime(value: string | undefined, flag: string): number | undefined {
+function parseTime(value: string | undefined, flag: string, tz?: string): number | undefined {
   if (value === undefined) return undefined;
-  // a date, or an ISO 8601 date-time (zone-less = UTC); impossible dates and other forms ("-1") refused
-  const iso = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(value) ? `${value.replace(' ', 'T')}Z` : value;
-  const ms = /^\d{4}-\d{2}-\d{2}$/.test(value) ? dateToMs(value) : /^\d{4}-\d{2}-\d{2}[T ]/.test(value) ? parseIsoStrict(iso) : NaN;
+  // a date, or an ISO 8601 date-time; zone-less means wall-clock time in --tz (UTC without it); impossible dates and other forms ("-1") refused
+  const zoneless = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?$/.test(value);
+  const iso = zoneless && value.length > 10 ? `${value.replace(' ', 'T')}Z` : value;
+  const ms = value.length === 10 && zoneless ? dateToMs(value) : /^\d{4}-\d{2}-\d{2}[T ]/.test(value) ? parseIsoStrict(iso) : NaN;
   if (Number.isNaN(ms))
     throw new UserError(`${flag} expects a date or ISO 8601 time (got "${value}")`, 'e.g. 2026-10-01 or 2026-10-01T12:00:00Z');
-  return ms;
+  return zoneless && tz !== undefined && tz !== 'UTC' ? wallTimeToMs(ms, tz) : ms;
 }
 
 export function repricing(ctx: CommandContext, spec: string | undefined): Repricing | undefined {
@@ -77,8 +79,8 @@ export interface ReportPlan {
 export function planReport(ctx: CommandContext, task: ReportTask): ReportPlan {
   const dims = parseDimensions(task.by, task.tz);
   const reprice = repricing(ctx, task.reprice);
-  const sinceMs = parseTime(task.since, '--since');
-  const untilMs = parseTime(task.until, '--until');
+  const sinceMs = parseTime(task.since, '--since', task.tz);
+  const untilMs = parseTime(task.until, '--until', task.tz);
   if (sinceMs !== undefined && untilMs !== undefined && sinceMs >= untilMs)
     throw new UserError(
       `--since (${task.since}) is not before --until (${task.until}): no request can match`,

@@ -10,7 +10,7 @@ import { UserError } from '../core/issues.js';
 import { validate, type Rule } from '../core/validate.js';
 import { describeErrors, parseYaml, type LoadedYaml } from '../core/yaml.js';
 
-export const CONFIG_NAMES = ['tokenomics.yaml', 'tokenomics.yml'];
+const CONFIG_NAMES = ['tokenomics.yaml', 'tokenomics.yml'];
 
 export interface ProjectConfig {
   file: string;
@@ -37,7 +37,7 @@ const topLevel: Rule = {
  * `.git`, a directory or a worktree's file): a tokenomics.yaml above the repository belongs to
  * someone else and is never applied silently.
  */
-export function findConfig(startDir: string): string | undefined {
+function findConfig(startDir: string): string | undefined {
   let dir = resolve(startDir);
   for (;;) {
     for (const name of CONFIG_NAMES) {

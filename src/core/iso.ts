@@ -77,8 +77,3 @@ export function parseIsoStrict(s: string): number {
   }
   return Date.parse(s);
 }
-
-/** A calendar date `YYYY-MM-DD` (as options such as --at and --since take it): epoch ms of its UTC midnight, or NaN. */
-export function parseIsoDate(s: string): number {
-  return /^\d{4}-\d{2}-\d{2}$/.test(s) ? parseIsoStrict(`${s}T00:00:00Z`) : NaN;
-}

@@ -36,7 +36,7 @@ export interface TextRead {
 }
 
 /** Human size: "16 MiB". */
-export function formatBytes(n: number): string {
+function formatBytes(n: number): string {
   return n % MiB === 0 ? `${n / MiB} MiB` : n >= MiB ? `${(n / MiB).toFixed(1)} MiB` : `${n} bytes`;
 }
 

@@ -31,14 +31,6 @@ function visible(ch: string): string {
   }
 }
 
-/** True when `s` holds a character that `inert` would escape. */
-export function hasUnsafeChars(s: string): boolean {
-  UNSAFE.lastIndex = 0;
-  const found = UNSAFE.test(s);
-  UNSAFE.lastIndex = 0;
-  return found;
-}
-
 /** `s` with control characters made visible and capped at `maxChars` (0: no cap). */
 export function inert(s: string, maxChars = MAX_DISPLAY_CHARS): string {
   const capped = maxChars > 0 && s.length > maxChars ? `${s.slice(0, maxChars - 1)}…` : s;

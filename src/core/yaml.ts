@@ -10,7 +10,7 @@ export interface LoadedYaml {
   lineOf(path: PathPart[]): number | undefined;
 }
 
-export interface YamlSyntaxError {
+interface YamlSyntaxError {
   message: string;
   line?: number;
 }
@@ -23,7 +23,7 @@ function yaml(): typeof YamlLib {
 }
 
 /** Alias expansions allowed while building the value (the yaml package counts expanded nodes). */
-export const MAX_ALIAS_COUNT = 100;
+const MAX_ALIAS_COUNT = 100;
 /** Syntax errors shown for one file: a binary or wrong file yields thousands, and the first few say it all. */
 const MAX_ERRORS_SHOWN = 5;
 const MAX_MESSAGE_CHARS = 200;

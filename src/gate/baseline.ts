@@ -51,7 +51,7 @@ function bad(file: string, what: string): UserError {
 }
 
 /** Token counts per call above this are not a prompt (the largest context windows are ~10M). */
-export const MAX_TOKENS_PER_CALL = 100_000_000;
+const MAX_TOKENS_PER_CALL = 100_000_000;
 const MAX_USD = 1e12;
 const MAX_CALLS_PER_MONTH = 1e13;
 

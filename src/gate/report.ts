@@ -28,13 +28,13 @@ export interface CheckMeta {
 }
 
 /** Hidden marker at the top of the PR comment: a workflow finds and updates the one comment by it. */
-export const COMMENT_MARKER = '<!-- tokenomics-check -->';
+const COMMENT_MARKER = '<!-- tokenomics-check -->';
 
 const usd = (f: Femto | undefined | null) => (f === undefined || f === null ? null : femtoToUsdNumber(f));
 const signed = (f: Femto) => (f > 0n ? '+' : '') + formatUsd(f);
 const calls = (x: number) => Number(x.toFixed(2)).toLocaleString('en-US');
 
-export function summaryLine(r: CheckResult): string {
+function summaryLine(r: CheckResult): string {
   const delta = r.total.before !== undefined ? r.total.monthly - r.total.before : undefined;
   const change = delta !== undefined ? `; change ${signed(delta)}/month` : '';
   const checked = r.prompts.filter((p) => p.status !== 'removed').length;
@@ -92,7 +92,7 @@ function footerOf(r: CheckResult): Record<string, Cell> {
   return footer;
 }
 
-export function promptsSection(r: CheckResult, esc: (s: string) => string = inert): Section {
+function promptsSection(r: CheckResult, esc: (s: string) => string = inert): Section {
   const hasBase = r.total.before !== undefined;
   const columns = hasBase ? COLUMNS : COLUMNS.filter((c) => !['change', 'beforeCall', 'beforeMonth', 'deltaMonth'].includes(c.key));
   return { id: 'prompts', title: 'Prompts', columns, rows: r.prompts.map((p) => promptRow(p, esc)), footer: footerOf(r) };
@@ -123,7 +123,7 @@ const SOURCE_TEXT: Record<Source, string> = {
 };
 
 /** The traffic and output length behind each monthly figure, stated (untrusted parts escaped by `esc`). */
-export function assumptionLines(r: CheckResult, meta: CheckMeta, esc: (s: string) => string = inert): string[] {
+function assumptionLines(r: CheckResult, meta: CheckMeta, esc: (s: string) => string = inert): string[] {
   const lines = r.prompts
     .filter((p) => p.status !== 'removed')
     .map((p) => {

@@ -11,7 +11,7 @@ import { decimalToScaled, formatUsd, ratio, type Femto } from '../pricing/money.
 import { monthlyOf } from '../prompts/estimate.js';
 import type { Budgets } from './config.js';
 
-export type RuleName =
+type RuleName =
   | 'maxCostPerCall'
   | 'maxMonthlyUsd'
   | 'maxTotalMonthlyUsd'
@@ -65,7 +65,7 @@ function contextOf(m: Measured): string {
   return `${formatUsd(m.before.costPerCall)} -> ${formatUsd(m.costPerCall)} per call (${signed(m.costPerCall - m.before.costPerCall)}) at ${calls}`;
 }
 
-export function pctText(pct: number): string {
+function pctText(pct: number): string {
   return `${pct >= 0 ? '+' : ''}${pct.toFixed(1)}%`;
 }
 

@@ -7,7 +7,8 @@
  * that only switches a model in a spec or in tokenomics.yaml, raises an output length or the
  * traffic, or adds a prompt, moves the cost. What the run states on the command line (--model,
  * --output-tokens, --calls-per-day, --cache-hit-rate, --traffic LOGS) is an assumption of the run
- * and applies to both sides alike. Prices are the catalog in force (--at) for both sides.
+ * and applies to both sides alike. Prices are the catalog in force (--at) for both sides, each with
+ * its own `prices:` and `modelAliases` from its tokenomics.yaml (--base-ref).
  *
  * Precedence for traffic and output length on each side: command-line flags, then logs
  * (--traffic), then the prompt's entry in `check:`, then the prompt spec; output length falls
@@ -42,7 +43,7 @@ export type BaselineSource =
   | { kind: 'file'; label: string; baseline: Baseline }
   | { kind: 'git'; label: string; side: Side };
 
-export interface CheckOverrides {
+interface CheckOverrides {
   traffic?: Traffic;
   output?: OutputTokens;
   logs?: LogTraffic;
@@ -55,13 +56,13 @@ export interface CheckOverrides {
 /** Where a figure came from: a flag, the logs, tokenomics.yaml, the spec, a saved baseline, or a default. */
 export type Source = 'flag' | 'logs' | 'config' | 'spec' | 'baseline' | 'default';
 
-export interface Loc {
+interface Loc {
   file: string;
   line?: number;
 }
 
 /** One prompt priced on one side. */
-export interface Priced {
+interface Priced {
   id: string;
   file: string;
   model: string;
@@ -337,7 +338,7 @@ function snapshotPriced(
 }
 
 /** 1-based line of the first difference between two texts, or undefined when equal. */
-export function firstChangedLine(before: string, after: string): number | undefined {
+function firstChangedLine(before: string, after: string): number | undefined {
   if (before === after) return undefined;
   const a = before.split('\n');
   const b = after.split('\n');
@@ -346,7 +347,7 @@ export function firstChangedLine(before: string, after: string): number | undefi
 }
 
 /** What changed between the two sides of a prompt, in cost terms, and where to point at. */
-export function describeChanges(b: Priced, a: Priced): { changes: string[]; at?: Loc } {
+function describeChanges(b: Priced, a: Priced): { changes: string[]; at?: Loc } {
   const changes: string[] = [];
   let at: Loc | undefined;
   const mark = (loc: Loc | undefined) => (at ??= loc);
@@ -426,7 +427,7 @@ function resultOf(
   };
 }
 
-export interface RunInput {
+interface RunInput {
   after: Side;
   base: BaselineSource;
   budgets: Budgets;
@@ -434,6 +435,8 @@ export interface RunInput {
   /** tokenomics.yaml as shown (the working tree's), for annotation locations. */
   configFile?: string;
   baseConfigFile?: string;
+  /** Prices "before" for --base-ref: the catalog as the base revision's tokenomics.yaml states it (default: `est`'s). */
+  baseEstimator?: Estimator;
   /** Whether baseline prompts absent now are "removed" (false: only some prompts were checked). */
   reportRemoved?: boolean;
 }
@@ -459,9 +462,10 @@ export function runCheck(est: Estimator, input: RunInput): CheckResult {
   const baseWarnings: string[] = [];
   if (base.kind === 'git') {
     const rate = o.cacheHitRate ?? base.side.cacheHitRate;
+    const baseEsts = input.baseEstimator ? new Estimators(input.baseEstimator) : ests;
     for (const item of base.side.items) {
       try {
-        before.set(item.prompt.id, priceItem(ests, item, o, rate, input.baseConfigFile, []));
+        before.set(item.prompt.id, priceItem(baseEsts, item, o, rate, input.baseConfigFile, []));
       } catch (err) {
         // the base revision cannot be priced (no model or traffic there, an unknown model): say which side
         if (err instanceof UserError) throw new UserError(`at ${base.label}: ${err.message}`, err.hint);

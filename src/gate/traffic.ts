@@ -17,9 +17,9 @@ import { TAG_FEATURE, TAG_PROMPT, type UsageRecord } from '../usage/record.js';
 
 const DAY_MS = 86_400_000;
 /** Share of requests trimmed from each end of the time series. */
-export const TRIM_SHARE = 0.01;
+const TRIM_SHARE = 0.01;
 
-export interface PromptTraffic {
+interface PromptTraffic {
   requests: number;
   outputTokens: number;
   /** Output tokens per request of each record (for percentiles). */
@@ -38,7 +38,7 @@ export interface LogTraffic {
   requests: number;
 }
 
-export type TrafficRecord = Pick<UsageRecord, 'tags' | 'requests' | 'outputTokens' | 'timeMs'>;
+type TrafficRecord = Pick<UsageRecord, 'tags' | 'requests' | 'outputTokens' | 'timeMs'>;
 
 export function emptyTraffic(): LogTraffic {
   return { byPrompt: new Map(), days: new Map(), untimed: 0, requests: 0 };
@@ -74,7 +74,7 @@ export function percentile(values: readonly number[], p: number): number {
   return sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)];
 }
 
-export interface DenseSpan {
+interface DenseSpan {
   /** First and last UTC day index of the span (inclusive). */
   firstDay: number;
   lastDay: number;
@@ -86,7 +86,7 @@ export interface DenseSpan {
   trimmedDays: number[];
 }
 
-export const dayText = (day: number) => new Date(day * DAY_MS).toISOString().slice(0, 10);
+const dayText = (day: number) => new Date(day * DAY_MS).toISOString().slice(0, 10);
 
 /** The span of days holding the central 98% of requests; undefined without timestamps. */
 export function denseSpan(days: ReadonlyMap<number, number>): DenseSpan | undefined {
@@ -143,7 +143,7 @@ export function describeSpan(t: LogTraffic): { span?: DenseSpan; warnings: strin
   return { span, warnings };
 }
 
-export interface MeasuredTraffic {
+interface MeasuredTraffic {
   traffic: Traffic;
   output: OutputTokens;
   /** This prompt's share of the requests counted for volume (0..1). */

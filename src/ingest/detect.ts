@@ -61,6 +61,12 @@ function best<T>(items: readonly T[], score: (item: T) => number): T | undefined
   return winner;
 }
 
+/** The best mean detection score any adapter gives these values (0: none recognises them). */
+export function bestJsonScore(values: readonly unknown[], adapters: readonly JsonAdapter[] = getJsonAdapters()): number {
+  const sample = values.slice(0, DETECT_VALUES);
+  return Math.max(0, ...adapters.map((a) => meanScore(a, sample)));
+}
+
 /** Pick the JSON adapter for a file from its first values. */
 export function detectJson(values: readonly unknown[], adapters: readonly JsonAdapter[] = getJsonAdapters()): JsonAdapter | undefined {
   const sample = values.slice(0, DETECT_VALUES);

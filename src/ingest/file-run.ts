@@ -4,7 +4,16 @@
  * `adapter-error` rejections instead of crashing the run.
  */
 import { UserError, type Severity } from '../core/issues.js';
-import { DETECT_VALUES, UNRECOGNISED_HINT, detectCsv, detectDocument, detectJson, documentValues, type ForcedFormat } from './detect.js';
+import {
+  DETECT_VALUES,
+  UNRECOGNISED_HINT,
+  bestJsonScore,
+  detectCsv,
+  detectDocument,
+  detectJson,
+  documentValues,
+  type ForcedFormat,
+} from './detect.js';
 import { GENERIC_NAME } from './formats/generic.js';
 import { getJsonAdapters } from './registry.js';
 import type { ReadHandler } from './read/file.js';
@@ -93,6 +102,13 @@ export class FileRun implements ReadHandler {
     const wholeScore = this.forced ? safeDetect(adapter, doc) : 0;
     for (let i = 0; i < values.length; i++)
       if (this.forcedAccepts(adapter, values[i], wholeScore, i + 1)) this.convert(adapter, values[i], i + 1);
+  }
+
+  /** A streamed page's records: inside one-record pages unless the format reads them better bare (ReadHandler.pageForm). */
+  pageForm(envelope: Record<string, unknown>, key: string, sample: readonly unknown[]): 'page' | 'record' {
+    const pages = sample.map((v) => ({ ...envelope, [key]: [v] }));
+    const adapters = this.forced?.json ? [this.forced.json] : undefined;
+    return bestJsonScore(sample, adapters) > bestJsonScore(pages, adapters) ? 'record' : 'page';
   }
 
   header(columns: string[], line: number): boolean {

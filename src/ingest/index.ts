@@ -83,7 +83,9 @@ async function readSource(src: Source, run: FileRun, hooks: IngestHooks, onBytes
         onBytes(n);
       },
     });
-    const emptyNote = src.kind === 'stdin' ? stdinNote(hooks.stdin ?? process.stdin) : undefined;
+    // an explicit `-` that reads nothing is a warning (an upstream command in the pipe may have failed), never a quiet note
+    const emptyNote =
+      src.kind === 'stdin' ? (stdinNote(hooks.stdin ?? process.stdin) ?? 'standard input is empty: nothing to read') : undefined;
     await readDecoded(decoded.chunks, run, emptyNote ? { ...hooks.limits, emptyNote } : hooks.limits);
   } catch (err) {
     reportReadFailure(err, run);

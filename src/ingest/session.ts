@@ -22,7 +22,8 @@ export class IngestSession {
   ) {}
 
   addIssue(issue: Issue): void {
-    if (this.strict && issue.severity === 'error') {
+    // an explicit `-` that held nothing is an input error under --strict (a warning otherwise)
+    if (this.strict && (issue.severity === 'error' || issue.code === 'empty-input')) {
       const loc = formatLocation(issue.file, issue.line);
       const path = issue.path ? `${issue.path}: ` : '';
       throw new UserError(

@@ -42,7 +42,3 @@ export function splitTemplate(text: string): TemplatePiece[] {
   if (last < text.length) pieces.push({ kind: 'static', text: text.slice(last) });
   return pieces;
 }
-
-export function joinTemplate(pieces: readonly TemplatePiece[]): string {
-  return pieces.map((p) => (p.kind === 'static' ? p.text : p.raw)).join('');
-}

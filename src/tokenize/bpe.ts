@@ -18,7 +18,7 @@ import type { RangeTable } from './rangetable.js';
 
 const NONE = -1;
 /** Pieces up to this many bytes use the quadratic merge. */
-export const SMALL_PIECE_BYTES = 24;
+const SMALL_PIECE_BYTES = 24;
 /** 2^32: heap keys are rank * 2^32 + start, exact in a double for rank < 2^21. */
 const SHIFT = 4294967296;
 

@@ -25,7 +25,7 @@ export interface TokenCounterStats {
   evictions: number;
 }
 
-export const DEFAULT_MAX_ENTRIES = 100_000;
+const DEFAULT_MAX_ENTRIES = 100_000;
 
 /**
  * A 64-bit content hash as two independent 32-bit multiplicative lanes over

@@ -45,7 +45,7 @@ function isLow(c: number): boolean {
   return c >= 0xdc00 && c <= 0xdfff;
 }
 
-export interface EncoderOptions {
+interface EncoderOptions {
   /**
    * 'tiktoken' (default): `\s` as Unicode White_Space, matching OpenAI's
    * tiktoken. 'js': the pattern exactly as js-tiktoken ships it (for

@@ -80,7 +80,7 @@ function loadRankFile(name: EncodingName): RankFile {
 }
 
 /** Parses js-tiktoken's compressed rank text: lines of `! <offset> <b64> <b64> ...`. */
-export function parseRanks(bpeRanks: string): { ranks: Map<string, number>; maxTokenBytes: number } {
+function parseRanks(bpeRanks: string): { ranks: Map<string, number>; maxTokenBytes: number } {
   const ranks = new Map<string, number>();
   let maxTokenBytes = 0;
   for (const line of bpeRanks.split('\n')) {

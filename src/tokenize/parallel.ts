@@ -30,8 +30,8 @@ export interface ParallelOptions {
   chunkChars?: number;
 }
 
-export const DEFAULT_MIN_BYTES = 1 << 20;
-export const DEFAULT_CHUNK_CHARS = 1 << 17;
+const DEFAULT_MIN_BYTES = 1 << 20;
+const DEFAULT_CHUNK_CHARS = 1 << 17;
 
 const WORKER_URL = new URL('./worker.js', import.meta.url);
 const pool: Worker[] = [];

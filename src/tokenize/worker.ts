@@ -7,7 +7,7 @@ import { parentPort } from 'node:worker_threads';
 import { getEncoder } from './encoder.js';
 import type { EncodingName } from './encodings.js';
 
-export interface WorkRequest {
+interface WorkRequest {
   id: number;
   encoding: EncodingName;
   texts: string[];

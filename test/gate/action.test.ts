@@ -196,3 +196,18 @@ describe('the GitHub Action (action.yml) as a runner runs it', () => {
     expect([...files].some((f) => f.startsWith('test/') || f.startsWith('node_modules/'))).toBe(false);
   }, 120_000);
 });
+
+describe("README's workflow names this repository's action", () => {
+  it('uses: OWNER/REPO@REF where OWNER/REPO is package.json repository and action.yml is at the root', () => {
+    const { action } = readmeWorkflow();
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { repository: { url: string } };
+    const repo = /github\.com\/([\w.-]+\/[\w.-]+?)(?:\.git)?$/.exec(pkg.repository.url)?.[1];
+    expect(repo, 'package.json repository is a GitHub URL').toBeDefined();
+    expect(action.uses).toBe(`${repo}@main`);
+    expect(action.uses).not.toMatch(/OWNER/);
+    // `uses: owner/repo@ref` runs the action.yml at the repository root
+    expect(existsSync(join(ROOT, 'action.yml'))).toBe(true);
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    expect(readme).toContain(`npm install --save-dev github:${repo}`);
+  });
+});

@@ -1,7 +1,7 @@
 /**
  * INSTALL TEST (network: needs the npm registry for tokenomics' dependencies; takes minutes).
  * A fresh clone of this repository is installed into a second temporary repository with
- * `npm install --save-dev git+file://CLONE`, exactly the path `npm install github:OWNER/tokenomics`
+ * `npm install --save-dev git+file://CLONE`, exactly the path `npm install github:tokenomics-dev/tokenomics`
  * takes: npm clones, installs devDependencies, runs the `prepare` build, packs and installs the
  * pack. Then `npx tokenomics check` runs there. One install. Skip with TOKENOMICS_SKIP_INSTALL_TEST=1.
  */

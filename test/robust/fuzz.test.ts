@@ -23,6 +23,7 @@ const LOGS = [
   'logs/anthropic/usage-report.json',
   'logs/bedrock/invocations.jsonl',
   'logs/claude-code/session.jsonl',
+  'logs/codex/rollout-2025-10-01T09-00-00-0199a1b2-0000-7000-8000-00000000000a.jsonl',
   'logs/gemini/responses.jsonl',
   'logs/generic/requests.csv',
   'logs/generic/requests.jsonl',

@@ -8,7 +8,7 @@ import { appendFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { extname, isAbsolute, relative, resolve, sep } from 'node:path';
 import type { Command } from 'commander';
 import { UserError } from '../../core/issues.js';
-import { parseConfigText } from '../../config/project.js';
+import { parseConfigText, type ProjectConfig } from '../../config/project.js';
 import { GitRevision, readBaselineFile, writeBaselineFile } from '../../gate/baseline.js';
 import { readCheckConfig, type Budgets, type CheckConfig, type PromptConfig } from '../../gate/config.js';
 import { checkJson, checkMarkdown, checkReport, githubAnnotations, githubOutputs, type CheckMeta } from '../../gate/report.js';
@@ -187,16 +187,25 @@ function gitSide(
   paths: string[],
   model: string | undefined,
   warnings: string[],
-): { side: Side; configFile?: string } {
+): { side: Side; configFile?: string; project?: ProjectConfig } {
   const cwd = ctx.io.cwd;
   const current = ctx.config;
   let baseCfg: CheckConfig | undefined;
   let configFile: string | undefined;
+  let project: ProjectConfig | undefined;
   if (current) {
     const buf = rev.read(current.file);
     configFile = `${rev.ref}:${rev.gitPath(current.file)}`;
     if (buf === undefined) warnings.push(`${shown(cwd, current.file)} does not exist at ${rev.ref}: "before" has no config there`);
-    else baseCfg = readCheckConfig(parseConfigText(decodePromptBytes(buf, configFile).text, configFile, current.dir), cwd);
+    else {
+      project = parseConfigText(decodePromptBytes(buf, configFile).text, configFile, current.dir);
+      baseCfg = readCheckConfig(project, cwd);
+    }
+    const pricing = (c: ProjectConfig | undefined) => JSON.stringify([c?.doc.prices ?? null, c?.doc.modelAliases ?? null]);
+    if (pricing(project) !== pricing(current))
+      warnings.push(
+        `prices: or modelAliases in ${shown(cwd, current.file)} differ from ${configFile}: "before" is priced with the base revision's, "after" with the working tree's`,
+      );
   }
   const nowBudgets = readCheckConfig(current, cwd).budgets;
   if (baseCfg && JSON.stringify(baseCfg.budgets) !== JSON.stringify(nowBudgets)) {
@@ -221,9 +230,9 @@ function gitSide(
     const items = [...new Set(files)]
       .map((file) => readAt(rev, { file, budgets: {} }, model))
       .filter((x): x is CheckItem => x !== undefined);
-    return { side: { items: uniqueIds(items, ` at ${rev.ref}`), cacheHitRate }, ...(configFile ? { configFile } : {}) };
+    return { side: { items: uniqueIds(items, ` at ${rev.ref}`), cacheHitRate }, ...(configFile ? { configFile } : {}), project };
   }
-  if (!baseCfg) return { side: { items: [], cacheHitRate } };
+  if (!baseCfg) return { side: { items: [], cacheHitRate }, project };
   const items = configsOf(ctx, [], baseCfg, ` at ${rev.ref}`).map((c) => {
     const item = readAt(rev, c, model);
     if (!item)
@@ -233,13 +242,15 @@ function gitSide(
       );
     return item;
   });
-  return { side: { items: uniqueIds(items, ` at ${rev.ref}`), cacheHitRate }, ...(configFile ? { configFile } : {}) };
+  return { side: { items: uniqueIds(items, ` at ${rev.ref}`), cacheHitRate }, ...(configFile ? { configFile } : {}), project };
 }
 
 interface Baselined {
   source: BaselineSource;
   writeTo?: { path: string; shown: string };
   baseConfigFile?: string;
+  /** --base-ref: the base revision's tokenomics.yaml (its `prices:` and `modelAliases` price "before"); undefined when it has none. */
+  baseProject?: ProjectConfig;
 }
 
 function baselineSource(ctx: CommandContext, o: CheckOptions, cfg: CheckConfig, paths: string[], warnings: string[]): Baselined {
@@ -261,8 +272,12 @@ function baselineSource(ctx: CommandContext, o: CheckOptions, cfg: CheckConfig, 
         'in GitHub Actions use the pull request base, e.g. --base-ref origin/${{ github.base_ref }}, after fetching it',
       );
     const rev = new GitRevision(o.baseRef, ctx.io.cwd);
-    const { side, configFile } = gitSide(ctx, rev, paths, o.model, warnings);
-    return { source: { kind: 'git', label: `git ${o.baseRef}`, side }, ...(configFile ? { baseConfigFile: configFile } : {}) };
+    const { side, configFile, project } = gitSide(ctx, rev, paths, o.model, warnings);
+    return {
+      source: { kind: 'git', label: `git ${o.baseRef}`, side },
+      ...(configFile ? { baseConfigFile: configFile } : {}),
+      baseProject: project,
+    };
   }
   if (file) return { source: { kind: 'file', label: file.shown, baseline: readBaselineFile(file.path, file.shown, SCHEMA_VERSION) } };
   return { source: { kind: 'none' } };
@@ -366,10 +381,13 @@ async function check(ctx: CommandContext, paths: string[], o: CheckOptions): Pro
   const budgets = { ...cfg.budgets, ...cliBudgets(o) };
   const items = loadItems(ctx, paths, cfg, o.model);
   const warnings: string[] = [];
-  const { source, writeTo, baseConfigFile } = baselineSource(ctx, o, cfg, paths, warnings);
+  const { source, writeTo, baseConfigFile, baseProject } = baselineSource(ctx, o, cfg, paths, warnings);
   checkCoverage(source, items);
   const logs = await logTraffic(ctx, o.traffic);
   const est = new Estimator(ctx.loadCatalog().catalog, { cacheHitRate: rate, atMs });
+  // the base revision is priced with its own prices: and modelAliases (and the run's --prices files), at the same date
+  const baseEstimator =
+    source.kind === 'git' ? new Estimator(ctx.catalogFor(baseProject).catalog, { cacheHitRate: rate, atMs }) : undefined;
   const configFile = cfg.file ? shown(ctx.io.cwd, cfg.file) : undefined;
   const result = runCheck(est, {
     after: { items, cacheHitRate: cfg.cacheHitRate ?? DEFAULT_CACHE_HIT_RATE },
@@ -384,6 +402,7 @@ async function check(ctx: CommandContext, paths: string[], o: CheckOptions): Pro
     },
     ...(configFile ? { configFile } : {}),
     ...(baseConfigFile ? { baseConfigFile } : {}),
+    ...(baseEstimator ? { baseEstimator } : {}),
     // a saved baseline covers the config's prompts: checking some files by path removes none
     reportRemoved: !(source.kind === 'file' && paths.length > 0),
   });

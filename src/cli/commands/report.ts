@@ -45,7 +45,7 @@ export function registerReport(program: Command, run: Runner): void {
     .description('cost report from exported request logs: totals, breakdowns, unit economics, caching, long-context cliffs')
     .argument(
       '[inputs...]',
-      'log files, directories, glob patterns, .gz files, - for stdin, or a database URL postgres://…?table=NAME / clickhouse://…?table=NAME (none: the local Claude Code logs)',
+      'log files, directories, glob patterns, .gz files, - for stdin, or a database URL postgres://…?table=NAME / clickhouse://…?table=NAME (none: the local Claude Code and Codex CLI logs)',
     )
     .option(
       '--by <dims>',
@@ -56,8 +56,8 @@ export function registerReport(program: Command, run: Runner): void {
       '--top <n>',
       `show the N most expensive groups, the rest summed in one row (default ${DEFAULT_MAX_ROWS}; --all shows every group)`,
     )
-    .option('--since <date>', 'only requests at or after this date/time (ISO 8601; UTC unless it names a zone)')
-    .option('--until <date>', 'only requests before this date/time (ISO 8601; UTC unless it names a zone)')
+    .option('--since <date>', 'only requests at or after this date/time (ISO 8601; in --tz, else UTC, unless it names a zone)')
+    .option('--until <date>', 'only requests before this date/time (ISO 8601; in --tz, else UTC, unless it names a zone)')
     .option('--tz <zone>', 'time zone for --by day/week/month and the period shown (IANA name, e.g. Europe/Berlin; default UTC)')
     .option(
       '--reprice <what>',
@@ -82,7 +82,7 @@ export function registerReport(program: Command, run: Runner): void {
       'after',
       `
 Examples:
-  $ tokenomics report                                  # your Claude Code logs (~/.claude/projects)
+  $ tokenomics report                                  # your Claude Code and Codex CLI logs
   $ tokenomics report --by day --tz Europe/Berlin      # daily, in date order
   $ tokenomics report fixtures/demo
   $ tokenomics report logs/ --by feature,model --top 10
@@ -120,24 +120,27 @@ function isDir(path: string): boolean {
   }
 }
 
-/** Inputs when none are given: the local Claude Code logs (and a word about Codex CLI logs, which have no reader yet). */
-function defaultInputs(ctx: CommandContext): { inputs: string[]; notes: string[] } {
+/** Local Codex CLI session logs: $CODEX_HOME/sessions, CODEX_HOME defaulting to ~/.codex. */
+export function codexSessionsDir(env: Record<string, string | undefined>): string {
+  const home = env.CODEX_HOME?.trim() || join(env.HOME ?? env.USERPROFILE ?? homedir(), '.codex');
+  return join(home, 'sessions');
+}
+
+/** Inputs when none are given: the local Claude Code logs and Codex CLI logs, those that exist. */
+function defaultInputs(ctx: CommandContext): { inputs: string[]; notes: string[]; label: string } {
   const { dirs, looked } = claudeCodeDirs(ctx.io.env);
-  const notes: string[] = [];
-  const codexHome = ctx.io.env.CODEX_HOME ?? join(ctx.io.env.HOME ?? homedir(), '.codex');
-  const codex = join(codexHome, 'sessions');
-  const codexReader = listFormats().some((f) => /codex/i.test(f.name));
-  if (isDir(codex) && !codexReader) notes.push(`Codex CLI logs in ${codex} are not included: tokenomics has no Codex reader yet.`);
-  if (dirs.length === 0) {
+  const codex = codexSessionsDir(ctx.io.env);
+  const hasCodex = isDir(codex);
+  if (dirs.length === 0 && !hasCodex) {
     throw new UserError(
-      `no inputs given and no Claude Code logs found (looked in ${looked.join(', ')})`,
-      'pass log files or directories, e.g. tokenomics report logs/ (see README.md#report); set CLAUDE_CONFIG_DIR if Claude Code keeps its data elsewhere',
+      `no inputs given and no Claude Code or Codex CLI logs found (looked in ${[...looked, codex].join(', ')})`,
+      'pass log files or directories, e.g. tokenomics report logs/ (see README.md#report); set CLAUDE_CONFIG_DIR or CODEX_HOME if the logs are elsewhere',
     );
   }
-  ctx.info(`reading Claude Code logs in ${dirs.join(', ')}`);
-  const inputs = [...dirs];
-  if (isDir(codex) && codexReader) inputs.push(codex);
-  return { inputs, notes };
+  if (dirs.length > 0) ctx.info(`reading Claude Code logs in ${dirs.join(', ')}`);
+  if (hasCodex) ctx.info(`reading Codex CLI logs in ${codex}`);
+  const label = [dirs.length > 0 ? 'Claude Code' : '', hasCodex ? 'Codex CLI' : ''].filter(Boolean).join(' and ');
+  return { inputs: hasCodex ? [...dirs, codex] : dirs, notes: [], label: `${label} logs` };
 }
 
 async function report(ctx: CommandContext, given: string[], opts: ReportOptions): Promise<number> {
@@ -188,7 +191,10 @@ async function report(ctx: CommandContext, given: string[], opts: ReportOptions)
   const out: Report = {
     title: 'tokenomics report',
     summary: [
-      ['Inputs', `${files.length} file${files.length === 1 ? '' : 's'} (${formats || 'none'})${fromDefault ? ': Claude Code logs' : ''}`],
+      [
+        'Inputs',
+        `${files.length} file${files.length === 1 ? '' : 's'} (${formats || 'none'})${fromDefault ? `: ${fromDefault.label}` : ''}`,
+      ],
       ['Period', period],
       ['Requests', formatInt(view.total.sums.requests)],
       [

@@ -1,5 +1,5 @@
 /**
- * Provider JSON adapters (OpenAI, Anthropic, Gemini, Bedrock, Langfuse, OTel, Claude Code).
+ * Provider JSON adapters (OpenAI, Anthropic, Gemini, Bedrock, Langfuse, OTel, Claude Code, Codex CLI).
  * Order: most distinctive shapes first (explicit schema markers, then envelope shapes, then bare
  * response bodies); detection scores decide, the order only breaks ties.
  */
@@ -8,6 +8,7 @@ import { anthropicAdapter } from './anthropic.js';
 import { anthropicUsageAdapter } from './anthropic-usage.js';
 import { bedrockAdapter } from './bedrock.js';
 import { claudeCodeAdapter } from './claude-code.js';
+import { codexAdapter } from './codex.js';
 import { geminiAdapter } from './gemini.js';
 import { langfuseAdapter } from './langfuse.js';
 import { openaiAdapter } from './openai.js';
@@ -17,6 +18,7 @@ import { otelAdapter } from './otel.js';
 
 export const providerAdapters: JsonAdapter[] = [
   claudeCodeAdapter,
+  codexAdapter,
   bedrockAdapter,
   otelAdapter,
   langfuseAdapter,
@@ -33,6 +35,7 @@ export {
   anthropicUsageAdapter,
   bedrockAdapter,
   claudeCodeAdapter,
+  codexAdapter,
   geminiAdapter,
   langfuseAdapter,
   openaiAdapter,

@@ -4,7 +4,7 @@
  * through the handler; byte-level failures (I/O, gzip) surface as ReadError from the chunk iterator.
  */
 import { readCsv, sniffDelimiter, type CsvSink } from './csv.js';
-import { JsonArraySplitter } from './json-array.js';
+import { type ArrayEnd, JsonArraySplitter } from './json-array.js';
 import { DEFAULT_MAX_LINE_BYTES, JsonLineSplitter, type LineSink } from './lines.js';
 import type { Severity } from '../../core/issues.js';
 import { prepend } from './source.js';
@@ -17,6 +17,11 @@ export interface ReadHandler extends LineSink, CsvSink {
   fileIssue(severity: Severity, code: string, message: string, hint?: string): void;
   /** True once the handler wants no more input (e.g. the format was not recognised). */
   readonly stopped: boolean;
+  /**
+   * A large page object read record by record: whether its first records read better each inside a
+   * one-record copy of the page (`{...envelope, [key]: [record]}`) or bare. Default: inside the page.
+   */
+  pageForm?(envelope: Record<string, unknown>, key: string, sample: readonly unknown[]): 'page' | 'record';
 }
 
 export interface ReadLimits {
@@ -40,7 +45,13 @@ export async function readDecoded(chunks: AsyncIterable<Buffer>, handler: ReadHa
   const iterator = chunks[Symbol.asyncIterator]();
   const head = await readHead(iterator);
   if (head.length === 0) {
-    if (limits.emptyNote) handler.fileIssue('warning', 'empty-input', limits.emptyNote);
+    if (limits.emptyNote)
+      handler.fileIssue(
+        'warning',
+        'empty-input',
+        limits.emptyNote,
+        'did the command before | fail? --strict makes an empty standard input an error',
+      );
     else handler.fileIssue('info', 'empty-file', 'empty file');
     return 'empty';
   }
@@ -141,12 +152,23 @@ async function readDocument(chunks: AsyncIterable<Buffer>, handler: ReadHandler,
       parts.push(chunk);
       return readArrayStream(parts, iterator, handler, limits);
     }
+    if (size > streamFrom && firstNonSpace(parts[0] ?? chunk) === 0x7b) {
+      const head = Buffer.concat([...parts, chunk]);
+      const page = pageArray(head);
+      if (page) {
+        parts.length = 0; // the head holds a copy
+        return readPageStream(head, page, iterator, handler, limits);
+      }
+    }
     if (size > maxBytes) {
+      const isObject = firstNonSpace(parts[0] ?? chunk) === 0x7b;
       handler.fileIssue(
         'error',
         'document-too-large',
-        `JSON document is larger than ${maxBytes} bytes`,
-        "convert it to JSONL first, e.g. jq -c '.[]' file.json > file.jsonl",
+        `JSON document is larger than ${maxBytes} bytes${isObject ? ' and has no array of records near its start to read one by one' : ''}`,
+        isObject
+          ? "convert it to JSONL first, one record per line, e.g. jq -c '.data[]' file.json > file.jsonl (name the key that holds the records)"
+          : "convert it to JSONL first, e.g. jq -c '.[]' file.json > file.jsonl",
       );
       return 'too-large';
     }
@@ -164,24 +186,32 @@ async function readDocument(chunks: AsyncIterable<Buffer>, handler: ReadHandler,
   return 'json';
 }
 
+/** Feeds the head and the rest of the input to the array reader; undefined when the handler stopped early. */
+async function feedArray(
+  splitter: JsonArraySplitter,
+  head: Buffer[],
+  rest: AsyncIterator<Buffer>,
+  handler: ReadHandler,
+): Promise<ArrayEnd | undefined> {
+  for (const part of head.splice(0)) splitter.push(part); // the head is released as it is read
+  while (!handler.stopped) {
+    const next = await rest.next();
+    if (next.done) break;
+    splitter.push(next.value);
+  }
+  if (!handler.stopped) return splitter.end();
+  await rest.return?.();
+  return undefined;
+}
+
 /**
  * A large top-level array, element by element (see json-array.ts): memory stays at one element
  * whatever the file size. Elements are numbered as in a whole-document read.
  */
 async function readArrayStream(head: Buffer[], rest: AsyncIterator<Buffer>, handler: ReadHandler, limits: ReadLimits): Promise<FileShape> {
   const splitter = new JsonArraySplitter(handler, limits.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES);
-  for (const part of head) splitter.push(part);
-  head.length = 0;
-  while (!handler.stopped) {
-    const next = await rest.next();
-    if (next.done) break;
-    splitter.push(next.value);
-  }
-  if (handler.stopped) {
-    await rest.return?.();
-    return 'json';
-  }
-  const end = splitter.end();
+  const end = await feedArray(splitter, head, rest, handler);
+  if (!end) return 'json';
   if (!end.complete)
     handler.fileIssue(
       'error',
@@ -195,6 +225,102 @@ async function readArrayStream(head: Buffer[], rest: AsyncIterator<Buffer>, hand
       'invalid-json',
       'data after the closing bracket of the JSON array was not read',
       'a file holds one JSON document, or one JSON value per line (JSONL)',
+    );
+  return 'json';
+}
+
+/** Records of a streamed page that decide whether they are read inside the page or bare (as format detection samples). */
+const PAGE_SAMPLE = 8;
+
+/** Where a large object's array of records starts: `{"object": "page", "data": [` -> the fields before it and the key. */
+interface PageArray {
+  /** The object's fields before the array, and the array's key with an empty array (the page each record goes back into). */
+  envelope: Record<string, unknown>;
+  key: string;
+  /** Offset of the array's `[` in the head. */
+  at: number;
+}
+
+/**
+ * The first array that is a field of the top-level object, within the head: API pages and exports keep
+ * their records there (`{"data": [...]}`, `{"resourceSpans": [...]}`). Fields before it may be anything
+ * (they are parsed with the array emptied); fields after it are not read.
+ */
+export function pageArray(head: Buffer): PageArray | undefined {
+  let depth = 0;
+  let inString = false;
+  let escaped = false;
+  for (let i = 0; i < head.length; i++) {
+    const c = head[i];
+    if (inString) {
+      if (escaped) escaped = false;
+      else if (c === 0x5c) escaped = true;
+      else if (c === 0x22) inString = false;
+      continue;
+    }
+    if (c === 0x22) inString = true;
+    else if (c === 0x5b && depth === 1) {
+      let envelope: unknown;
+      try {
+        envelope = JSON.parse(`${head.toString('utf8', 0, i)}[]}`);
+      } catch {
+        return undefined;
+      }
+      if (typeof envelope !== 'object' || envelope === null || Array.isArray(envelope)) return undefined;
+      const keys = Object.keys(envelope);
+      const key = keys[keys.length - 1];
+      const last = (envelope as Record<string, unknown>)[key];
+      return Array.isArray(last) && last.length === 0 ? { envelope: envelope as Record<string, unknown>, key, at: i } : undefined;
+    } else if (c === 0x7b || c === 0x5b) depth++;
+    else if (c === 0x7d || c === 0x5d) depth--;
+  }
+  return undefined;
+}
+
+/**
+ * A large object whose records are one array field (an API page, an OTLP export): the array is read
+ * element by element (json-array.ts), and each element goes to the handler back inside a one-record
+ * copy of its page, so every format unwraps it as it unwraps the whole page. Records are numbered by
+ * their place in the array, as in a whole-document read.
+ */
+async function readPageStream(
+  head: Buffer,
+  page: PageArray,
+  rest: AsyncIterator<Buffer>,
+  handler: ReadHandler,
+  limits: ReadLimits,
+): Promise<FileShape> {
+  // the first records decide the form (a page cut before its trailing fields, e.g. Langfuse's `meta`, may no longer read as one)
+  let form: 'page' | 'record' | undefined;
+  const pending: [unknown, number][] = [];
+  const send = (v: unknown, index: number) => handler.value(form === 'record' ? v : { ...page.envelope, [page.key]: [v] }, index);
+  const decide = () => {
+    form =
+      handler.pageForm?.(
+        page.envelope,
+        page.key,
+        pending.map(([v]) => v),
+      ) ?? 'page';
+    for (const [v, index] of pending.splice(0)) send(v, index);
+  };
+  const sink: LineSink = {
+    value: (v, index) => {
+      if (form) return send(v, index);
+      pending.push([v, index]);
+      if (pending.length >= PAGE_SAMPLE) decide();
+    },
+    bad: (code, message, index, hint) => handler.bad(code, message, index, hint),
+  };
+  const splitter = new JsonArraySplitter(sink, limits.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES);
+  const end = await feedArray(splitter, [head.subarray(page.at)], rest, handler);
+  if (!end) return 'json';
+  if (!form) decide();
+  if (!end.complete)
+    handler.fileIssue(
+      'error',
+      'invalid-json',
+      `the "${page.key}" array ends early (no closing bracket): the ${end.elements} records before the cut were read`,
+      'the file was cut off while being written or copied',
     );
   return 'json';
 }
