@@ -1,0 +1,82 @@
+/**
+ * The shared end of every SQL reader: a staged table `sr_stage` (one row per line or record, its
+ * `kind` being 'record' or a skip reason) becomes rows of the usage table, numbered after the rows
+ * already there (`seq` is arrival order, as the appender numbers TypeScript rows), and the counts
+ * the run reports (read = counted + skipped; an SQL reader never rejects: a file with a bad record
+ * is read by the TypeScript reader instead).
+ */
+import type { IngestCounts } from '../../ingest/types.js';
+import { USAGE_COLUMNS } from '../../usage/table.js';
+import { duckdb } from '../dialect.js';
+import type { UsageDb } from '../duckdb.js';
+
+export interface SqlLoad {
+  /** Format name, as the TypeScript reader names it. */
+  format: string;
+  counts: IngestCounts;
+}
+
+/** Column defaults of a row no reader column fills (an unset UsageRecord field). */
+const DEFAULTS: Readonly<Record<string, string>> = {
+  requests: '1',
+  estimated: 'false',
+  cache_write_1h_tokens: '0',
+};
+
+export interface StagedInsert {
+  file: string;
+  /** Joins of the staged rows `s` (e.g. the model map). */
+  join?: string;
+  /** SQL per usage column; columns absent here are read from `s` when `stageColumns` has them. */
+  columns: Record<string, string>;
+  /** Staged columns named like usage columns (default: every name the OpenAI stage has). */
+  stageColumns?: readonly string[];
+  /** Order of arrival (default: the line). */
+  order?: string;
+}
+
+const OPENAI_STAGE = [
+  'time_ms',
+  'service_tier',
+  'fast',
+  'input_tokens',
+  'cache_read_tokens',
+  'cache_write_5m_tokens',
+  'output_tokens',
+  'reasoning_tokens',
+  'outcome',
+];
+
+/** Inserts the staged records; advances `db.rows` past them. */
+export async function insertStaged(db: UsageDb, spec: StagedInsert): Promise<number> {
+  const stage = new Set(spec.stageColumns ?? OPENAI_STAGE);
+  const base = db.rows;
+  const order = spec.order ?? 's.line';
+  const cols = USAGE_COLUMNS.map((c) => c.name);
+  const values = cols.map((name) => {
+    if (name === 'seq') return `${base} + row_number() OVER (ORDER BY ${order}) - 1`;
+    if (name === 'source_file') return duckdb.literal(spec.file);
+    if (name === 'source_line') return spec.columns.source_line ?? 's.line';
+    if (Object.hasOwn(spec.columns, name)) return spec.columns[name];
+    if (stage.has(name)) return `s.${name}`;
+    return DEFAULTS[name] ?? 'NULL';
+  });
+  await db.run(`INSERT INTO usage (${cols.join(', ')})
+SELECT ${values.join(', ')}
+FROM sr_stage s ${spec.join ?? ''}
+WHERE s.kind = 'record'`);
+  const [row] = await db.query(`SELECT count(*) AS n FROM sr_stage WHERE kind = 'record'`);
+  const n = Number(row.n);
+  db.rows += n;
+  return n;
+}
+
+/** The run's counts for the staged file: every staged row is counted or skipped by its kind. */
+export async function sqlCounts(db: UsageDb, read: number): Promise<IngestCounts> {
+  const counts: IngestCounts = { read, counted: 0, skipped: {}, rejected: {} };
+  for (const r of await db.query(`SELECT kind, count(*) AS n FROM sr_stage GROUP BY kind ORDER BY kind`)) {
+    if (r.kind === 'record') counts.counted = Number(r.n);
+    else counts.skipped[String(r.kind)] = Number(r.n);
+  }
+  return counts;
+}
