@@ -1,7 +1,7 @@
 /**
  * The shared end of every SQL reader: a staged table `sr_stage` (one row per line or record, its
  * `kind` being 'record' or a skip reason) becomes rows of the usage table, numbered after the rows
- * already there (`seq` is arrival order, as the appender numbers TypeScript rows), and the counts
+ * already there (`seq` is arrival order: the line, so a skipped line leaves a gap in the numbers), and the counts
  * the run reports (read = counted + skipped; an SQL reader never rejects: a file with a bad record
  * is read by the TypeScript reader instead).
  */
@@ -31,8 +31,8 @@ export interface StagedInsert {
   columns: Record<string, string>;
   /** Staged columns named like usage columns (default: every name the OpenAI stage has). */
   stageColumns?: readonly string[];
-  /** Order of arrival (default: the line). */
-  order?: string;
+  /** Rows the file had (lines, or rows of a table): `seq` of the next file starts after them. */
+  span: number;
 }
 
 const OPENAI_STAGE = [
@@ -48,13 +48,13 @@ const OPENAI_STAGE = [
 ];
 
 /** Inserts the staged records; advances `db.rows` past them. */
-export async function insertStaged(db: UsageDb, spec: StagedInsert): Promise<number> {
+export async function insertStaged(db: UsageDb, spec: StagedInsert): Promise<void> {
   const stage = new Set(spec.stageColumns ?? OPENAI_STAGE);
   const base = db.rows;
-  const order = spec.order ?? 's.line';
   const cols = USAGE_COLUMNS.map((c) => c.name);
   const values = cols.map((name) => {
-    if (name === 'seq') return `${base} + row_number() OVER (ORDER BY ${order}) - 1`;
+    // arrival order without a sort: the line, after the rows already there (skipped lines leave gaps)
+    if (name === 'seq') return `${base} + s.line - 1`;
     if (name === 'source_file') return duckdb.literal(spec.file);
     if (name === 'source_line') return spec.columns.source_line ?? 's.line';
     if (Object.hasOwn(spec.columns, name)) return spec.columns[name];
@@ -65,10 +65,7 @@ export async function insertStaged(db: UsageDb, spec: StagedInsert): Promise<num
 SELECT ${values.join(', ')}
 FROM sr_stage s ${spec.join ?? ''}
 WHERE s.kind = 'record'`);
-  const [row] = await db.query(`SELECT count(*) AS n FROM sr_stage WHERE kind = 'record'`);
-  const n = Number(row.n);
-  db.rows += n;
-  return n;
+  db.rows += spec.span;
 }
 
 /** The run's counts for the staged file: every staged row is counted or skipped by its kind. */

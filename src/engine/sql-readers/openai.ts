@@ -51,8 +51,18 @@ const LEAVES = [
   'u.output_tokens_details.reasoning_tokens',
 ];
 
-/** A count leaf the TypeScript reader reads as the same integer (absent/null, or a plain JSON integer). */
-const countOk = (x: string) => `(${x} IS NULL OR (json_type(${x}) = 'UBIGINT' AND ${x}::UBIGINT <= ${MAX_SAFE}))`;
+/**
+ * Every present count leaf is a plain JSON integer the TypeScript reader reads as the same number:
+ * its JSON text is digits only (a string has quotes, a float a dot or exponent, a negative a minus)
+ * and at most 15 of them (below Number.MAX_SAFE_INTEGER). One regular expression per line over the
+ * present leaves joined by commas (absent and null leaves are NULL and drop out).
+ */
+const countsOk = (leaves: string[]) =>
+  `(concat_ws(',', ${leaves.join(', ')}) = '' OR regexp_full_match(concat_ws(',', ${leaves.join(', ')}), '[0-9]{1,15}(,[0-9]{1,15})*'))`;
+/** A JSON text that is a string. */
+const isString = (x: string) => `starts_with(${x}, '"')`;
+/** The text of a JSON string (escapes decoded only where there are any). */
+const unquote = (x: string) => `CASE WHEN contains(${x}, '\\') THEN ${x} ->> '$' ELSE ${x}[2:-2] END`;
 const int = (x: string) => `COALESCE(${x}::BIGINT, 0)`;
 
 const TERMINAL_EVENTS = `('response.completed', 'response.incomplete', 'response.failed', 'response.cancelled')`;
@@ -84,11 +94,11 @@ WITH src AS (
       WHEN is_chat AND u IS NULL THEN CASE WHEN object = 'chat.completion.chunk' THEN 'no-usage' ELSE 'fallback' END
       WHEN is_resp AND u IS NULL THEN COALESCE(${NO_USAGE_STATUS}, 'fallback')
       WHEN NOT (is_chat OR is_resp) THEN 'fallback'
-      WHEN model IS NOT NULL AND json_type(model) <> 'VARCHAR' THEN 'fallback'
-      WHEN NOT (${LEAVES.map(countOk).join(' AND ')}) THEN 'fallback'
+      WHEN model IS NOT NULL AND NOT ${isString('model')} THEN 'fallback'
+      WHEN NOT ${countsOk(LEAVES)} THEN 'fallback'
       WHEN is_chat AND (${p} IS NULL OR ${c} IS NULL) THEN 'fallback'
       WHEN is_resp AND (u.input_tokens IS NULL OR u.output_tokens IS NULL) THEN 'fallback'
-      WHEN ${created} IS NOT NULL AND (json_type(${created}) <> 'UBIGINT' OR ${created}::UBIGINT > ${Math.floor(MAX_MS / 1000)} OR ${created}::UBIGINT < ${Math.ceil(MIN_MS / 1000)}) THEN 'fallback'
+      WHEN ${created} IS NOT NULL AND (NOT regexp_full_match(${created}, '[0-9]{1,12}') OR ${created}::UBIGINT > ${Math.floor(MAX_MS / 1000)} OR ${created}::UBIGINT < ${Math.ceil(MIN_MS / 1000)}) THEN 'fallback'
       ELSE 'record'
     END AS kind
   FROM src
@@ -103,8 +113,8 @@ WITH src AS (
 )
 SELECT line,
   CASE WHEN kind = 'record' AND (cached + write > prompt OR reasoning > output) THEN 'fallback' ELSE kind END AS kind,
-  CASE WHEN json_type(id) = 'VARCHAR' THEN id ->> '$' END AS id_text,
-  CASE WHEN model IS NULL THEN NULL ELSE model ->> '$' END AS model_raw,
+  CASE WHEN ${isString('id')} THEN ${unquote('id')} END AS id_text,
+  CASE WHEN model IS NULL THEN NULL ELSE ${unquote('model')} END AS model_raw,
   t::BIGINT * 1000 AS time_ms,
   CASE WHEN service_tier IS NULL THEN NULL WHEN service_tier = 'flex' THEN 'flex' WHEN service_tier IN ('priority', 'fast') THEN 'priority'
     WHEN service_tier = 'batch' THEN 'batch' ELSE 'standard' END AS service_tier,
@@ -161,6 +171,7 @@ export async function loadOpenAI(db: UsageDb, file: string): Promise<SqlLoad | '
   );
   await insertStaged(db, {
     file,
+    span: lines,
     join: `JOIN sr_models m ON m.model_raw IS NOT DISTINCT FROM s.model_raw`,
     columns: {
       id: `COALESCE(NULLIF(s.id_text, ''), ${lit(`${file}:`)} || s.line)`,
