@@ -33,7 +33,7 @@ export interface IngestHooks {
   /** Read large JSONL and CSV files in two halves at once (see split.ts). */
   split?: SplitHooks;
   /** Reads a whole file another way first (the engine's SQL readers); undefined: read it here. */
-  readFile?: (path: string) => Promise<{ format: string; counts: IngestCounts } | undefined>;
+  readFile?: (path: string) => Promise<{ format: string; counts: IngestCounts; issues?: Issue[] } | undefined>;
 }
 
 export interface IngestedFile {
@@ -69,6 +69,7 @@ export async function ingest(
     const read = src.kind === 'file' && hooks.readFile ? await hooks.readFile(src.path) : undefined;
     if (read && src.kind === 'file') {
       addCounts(session.counts, read.counts);
+      for (const issue of read.issues ?? []) session.addIssue(issue);
       progress.bytesRead += src.bytes;
       hooks.onProgress?.(progress.bytesRead, totalBytes);
       files.push({ path: src.path, format: read.format, bytes: src.bytes });

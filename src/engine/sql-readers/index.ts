@@ -11,10 +11,12 @@ import type { IngestOptions } from '../../ingest/types.js';
 import type { UsageDb } from '../duckdb.js';
 import type { SqlLoad } from './load.js';
 import { loadOpenAI } from './openai.js';
+import { loadParquet } from './parquet.js';
 import { firstValues } from './scan.js';
 
 export type { SqlLoad } from './load.js';
 
+const PARQUET = /\.parquet$/i;
 const JSONL = /\.(jsonl|ndjson)(\.gz)?$/i;
 
 /** Clears the staging tables of the last file. */
@@ -28,6 +30,7 @@ async function dropStage(db: UsageDb): Promise<void> {
  */
 export async function loadWithSql(db: UsageDb, file: string, options: IngestOptions): Promise<SqlLoad | 'fallback'> {
   // text kept for simulation, and attribution paths from the config, are the TypeScript reader's
+  if (PARQUET.test(file)) return loadParquet(db, file, options.columns).finally(() => dropStage(db));
   if (options.keepText || options.attribution) return 'fallback';
   if (!JSONL.test(file)) return 'fallback';
   const forced = options.inputFormat;

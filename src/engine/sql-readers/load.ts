@@ -2,9 +2,9 @@
  * The shared end of every SQL reader: a staged table `sr_stage` (one row per line or record, its
  * `kind` being 'record' or a skip reason) becomes rows of the usage table, numbered after the rows
  * already there (`seq` is arrival order: the line, so a skipped line leaves a gap in the numbers), and the counts
- * the run reports (read = counted + skipped; an SQL reader never rejects: a file with a bad record
- * is read by the TypeScript reader instead).
+ * the run reports (read = counted + skipped + rejected; a rejected row has kind `rejected:CODE`).
  */
+import type { Issue } from '../../core/issues.js';
 import type { IngestCounts } from '../../ingest/types.js';
 import { USAGE_COLUMNS } from '../../usage/table.js';
 import { duckdb } from '../dialect.js';
@@ -14,6 +14,8 @@ export interface SqlLoad {
   /** Format name, as the TypeScript reader names it. */
   format: string;
   counts: IngestCounts;
+  /** Rejected rows at file:row (Parquet only: the JSONL readers fall back instead). */
+  issues?: Issue[];
 }
 
 /** Column defaults of a row no reader column fills (an unset UsageRecord field). */
@@ -72,8 +74,10 @@ WHERE s.kind = 'record'`);
 export async function sqlCounts(db: UsageDb, read: number): Promise<IngestCounts> {
   const counts: IngestCounts = { read, counted: 0, skipped: {}, rejected: {} };
   for (const r of await db.query(`SELECT kind, count(*) AS n FROM sr_stage GROUP BY kind ORDER BY kind`)) {
-    if (r.kind === 'record') counts.counted = Number(r.n);
-    else counts.skipped[String(r.kind)] = Number(r.n);
+    const kind = String(r.kind);
+    if (kind === 'record') counts.counted = Number(r.n);
+    else if (kind.startsWith('rejected:')) counts.rejected[kind.slice(9)] = Number(r.n);
+    else counts.skipped[kind] = Number(r.n);
   }
   return counts;
 }
