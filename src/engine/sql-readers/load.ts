@@ -27,6 +27,8 @@ const DEFAULTS: Readonly<Record<string, string>> = {
 
 export interface StagedInsert {
   file: string;
+  /** The staged rows (default sr_stage). */
+  from?: string;
   /** Joins of the staged rows `s` (e.g. the model map). */
   join?: string;
   /** SQL per usage column; columns absent here are read from `s` when `stageColumns` has them. */
@@ -65,7 +67,7 @@ export async function insertStaged(db: UsageDb, spec: StagedInsert): Promise<voi
   });
   await db.run(`INSERT INTO usage (${cols.join(', ')})
 SELECT ${values.join(', ')}
-FROM sr_stage s ${spec.join ?? ''}
+FROM ${spec.from ?? 'sr_stage'} s ${spec.join ?? ''}
 WHERE s.kind = 'record'`);
   db.rows += spec.span;
 }
