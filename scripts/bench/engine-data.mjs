@@ -6,21 +6,10 @@
  */
 import { closeSync, existsSync, openSync, renameSync, statSync, writeSync } from 'node:fs';
 import { DuckDBInstance } from '@duckdb/node-api';
+import { mulberry32 as rng } from '../../dist/whatif/dist.js';
 
 const MODELS = ['gpt-4o-mini', 'gpt-4.1', 'gpt-5-mini', 'o4-mini', 'gpt-4.1-nano', 'ft:gpt-4o-mini:acme::x1'];
 const TIERS = ['default', 'default', 'default', 'flex', 'priority'];
-
-/** A small seeded generator (mulberry32). */
-function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function body(i, rand) {
   const model = MODELS[Math.floor(rand() * MODELS.length)];

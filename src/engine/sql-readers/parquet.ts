@@ -12,6 +12,7 @@
 import type { Issue } from '../../core/issues.js';
 import type { ColumnMapping } from '../../ingest/types.js';
 import { NO_MODEL } from '../../usage/record.js';
+import { USAGE_COLUMNS } from '../../usage/table.js';
 import { duckdb } from '../dialect.js';
 import type { UsageDb } from '../duckdb.js';
 import { insertStaged, type SqlLoad } from './load.js';
@@ -188,29 +189,8 @@ FROM src`);
       estimated: 'COALESCE(s.estimated, false)',
       requests: 's.requests',
     },
-    stageColumns: [
-      'time_ms',
-      'model',
-      'provider',
-      'service_tier',
-      'fast',
-      'regional',
-      'input_tokens',
-      'cache_read_tokens',
-      'cache_write_5m_tokens',
-      'cache_write_1h_tokens',
-      'output_tokens',
-      'reasoning_tokens',
-      'image_count',
-      'conversation_id',
-      'turn',
-      'feature',
-      'customer',
-      'user_id',
-      'outcome',
-      'prompt',
-      'tags',
-    ],
+    // every other usage column is staged under its own name
+    stageColumns: USAGE_COLUMNS.map((c) => c.name).filter((c) => !['seq', 'id', 'source_file', 'source_line'].includes(c)),
   });
   return { format: 'parquet', counts, issues };
 }
