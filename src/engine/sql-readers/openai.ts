@@ -24,8 +24,6 @@ import { scanLines } from './scan.js';
 
 const lit = duckdb.literal;
 
-/** Largest count a JSON number holds exactly (Number.MAX_SAFE_INTEGER). */
-const MAX_SAFE = '9007199254740991';
 /** Epoch-millisecond bounds of a valid timestamp (as adapters/time.ts). */
 const MIN_MS = Date.UTC(1990, 0, 1);
 const MAX_MS = Date.UTC(2200, 0, 1);
