@@ -10,6 +10,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { UsageDb, type Row } from '../../src/engine/duckdb.js';
 import { loadWithSql } from '../../src/engine/sql-readers/index.js';
+import { runCli } from '../cli/harness.js';
+import { cliArgs, engineReport, NOW } from './engine-env.js';
 import { ingest } from '../../src/ingest/index.js';
 import type { IngestOptions } from '../../src/ingest/types.js';
 
@@ -127,5 +129,18 @@ describe('the OpenAI SQL reader', () => {
     expect(sql.took).toBe('openai');
     expect(sql.rows).toEqual(ts.rows);
     expect(sql.counts).toEqual(ts.counts);
+  });
+
+  it("gives the streaming report's inputs, totals and groups through the engine", async () => {
+    const flags = { inputs: ['fixtures/sql-readers/openai-plain.jsonl'], by: 'model' };
+    const cli = JSON.parse((await runCli(cliArgs(flags), { now: NOW })).stdout);
+    const { json } = await engineReport(flags);
+    expect(json.inputs.files).toEqual([expect.objectContaining({ format: 'openai' })]);
+    const engine = JSON.parse(JSON.stringify(json));
+    expect(engine.inputs).toEqual(cli.inputs);
+    expect(engine.totals).toEqual(cli.totals);
+    expect(engine.groups.map((g: { key: unknown; costUsd: unknown }) => [g.key, g.costUsd])).toEqual(
+      cli.groups.map((g: { key: unknown; costUsd: unknown }) => [g.key, g.costUsd]),
+    );
   });
 });
