@@ -8,6 +8,7 @@
  * column holds a JSON object as text, which DuckDB, PostgreSQL (::jsonb), ClickHouse
  * (JSONExtractString) and BigQuery (JSON_VALUE) all read.
  */
+import { COUNTED_CHARGES } from '../pricing/dimensions.js';
 import type { UsageRecord } from './record.js';
 
 export type SqlType = 'BIGINT' | 'INTEGER' | 'VARCHAR' | 'BOOLEAN';
@@ -152,6 +153,17 @@ export const USAGE_COLUMNS: readonly UsageColumn[] = [
     unit: 'requests',
     get: (r) => r.requests,
   },
+  // one column per counted charge (pricing/dimensions.ts)
+  ...COUNTED_CHARGES.map(
+    (d): UsageColumn => ({
+      name: d.column,
+      type: 'BIGINT',
+      nullable: false,
+      meaning: d.meaning,
+      unit: d.unit,
+      get: (r) => r.charges?.[d.key] ?? 0,
+    }),
+  ),
   {
     name: 'image_count',
     type: 'INTEGER',
@@ -253,6 +265,7 @@ export const RECORD_FIELDS: Readonly<Record<keyof UsageRecord, string>> = {
   outputTokens: 'output_tokens',
   reasoningTokens: 'reasoning_tokens',
   requests: 'requests',
+  charges: COUNTED_CHARGES.map((d) => d.column).join(', '),
   serviceTier: 'service_tier',
   fast: 'fast',
   regional: 'regional',
