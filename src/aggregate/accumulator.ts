@@ -82,6 +82,8 @@ export interface CostResult {
   unpriced: TokenSums;
   /** Charges counted on priced records that their card has no price for: unpriced, never $0. */
   unpricedCharges: Partial<Record<ChargeKey, number>>;
+  /** Free allowances of the charges priced here, which a per-record price cannot apply (the bill may be lower). */
+  freeAllowances: string[];
   /** Distinct cards, for traceability (which price, which date). */
   cards: RateCard[];
 }
@@ -141,6 +143,7 @@ export class CostAccumulator {
     const components: Components = { input: 0n, cacheRead: 0n, cacheWrite5m: 0n, cacheWrite1h: 0n, output: 0n };
     const charges: NonNullable<Components['charges']> = {};
     const unpricedCharges: CostResult['unpricedCharges'] = {};
+    const allowances = new Set<string>();
     let uncachedEquivalent = 0n;
     let premium = 0n;
     for (const [card, s] of this.byCard) {
@@ -154,6 +157,7 @@ export class CostAccumulator {
       const cc = chargeCostsOf(s.calls, s.requests, card);
       for (const [k, v] of Object.entries(cc.amounts) as Array<[ChargeKey, bigint]>) charges[k] = (charges[k] ?? 0n) + v;
       for (const [k, n] of Object.entries(cc.unpriced) as Array<[ChargeKey, number]>) unpricedCharges[k] = (unpricedCharges[k] ?? 0) + n;
+      if (card.charges?.freeAllowance && cc.total > 0n) allowances.add(card.charges.freeAllowance);
       // charges are the same with or without caching
       uncachedEquivalent += allInput * card.prices.input + BigInt(s.outputTokens) * card.prices.output + cc.total;
       if (card.tier) premium += totalOf(c) - totalOf(componentsOf(s, card.untiered));
@@ -167,6 +171,7 @@ export class CostAccumulator {
       longContextPremiumFemto: premium,
       unpriced: this.unpriced,
       unpricedCharges,
+      freeAllowances: [...allowances].sort(),
       cards: [...this.byCard.keys()].sort(compareCards),
     };
   }

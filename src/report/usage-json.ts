@@ -8,6 +8,7 @@ import type { CostResult, TokenSums } from '../aggregate/accumulator.js';
 import type { UsageView } from '../aggregate/view.js';
 import { dimensionKey, type Dimension } from '../aggregate/dims.js';
 import { SCHEMA_VERSION } from '../cli/version.js';
+import { chargesJson } from './charges.js';
 
 // amounts print from their exact digits (report/json.ts): a double cannot hold $9,007.123456789012
 const usd = (f: Femto | null | undefined): number | ExactDecimal | null => (f === null || f === undefined ? null : usdJson(f));
@@ -39,7 +40,10 @@ export function componentsJson(c: Components) {
 
 function unpricedJson(r: CostResult) {
   const u = r.unpriced;
-  return u.records === 0 ? null : { requests: u.requests, tokens: tokensJson(u) };
+  if (u.records === 0) return null;
+  return Object.keys(u.calls).length
+    ? { requests: u.requests, tokens: tokensJson(u), charges: { ...u.calls } }
+    : { requests: u.requests, tokens: tokensJson(u) };
 }
 
 function pricingJson(r: CostResult) {
@@ -90,6 +94,7 @@ export function usageJson(input: UsageJsonInput) {
       tokens: tokensJson(total.sums),
       costUsd: usd(totalCost),
       components: componentsJson(total.cost.components),
+      charges: chargesJson(total.sums, total.cost),
       outputShareOfSpend: share(total.cost.components.output, totalCost),
       unpriced: unpricedJson(total.cost),
       unpricedModels: input.unpricedModels,
@@ -100,6 +105,7 @@ export function usageJson(input: UsageJsonInput) {
       tokens: tokensJson(g.sums),
       costUsd: usd(g.cost.costFemto),
       components: componentsJson(g.cost.components),
+      charges: chargesJson(g.sums, g.cost),
       shareOfSpend: g.cost.costFemto === null ? null : share(g.cost.costFemto, totalCost),
       costPerRequestUsd: per(g.cost.costFemto, g.sums.requests - g.cost.unpriced.requests),
       outputShareOfSpend: share(g.cost.components.output, g.cost.costFemto),

@@ -9,6 +9,7 @@ import type { IngestResult } from '../ingest/index.js';
 import { formatIssue } from '../core/issues.js';
 import { inert } from '../core/untrusted.js';
 import { pricedSuccesses } from './usage-json.js';
+import { chargeLines, unpricedChargesMessage } from './charges.js';
 
 const title = (s: string): string => s[0].toUpperCase() + s.slice(1);
 const fshare = (part: Femto, whole: Femto | null): number | undefined =>
@@ -133,21 +134,37 @@ export function componentsSection(view: UsageView): Section {
   ];
   const outTokShare =
     s.outputTokens / Math.max(1, s.inputTokens + s.cacheReadTokens + s.cacheWrite5mTokens + s.cacheWrite1hTokens + s.outputTokens);
+  // charges beside tokens (web searches, fetches, grounding, ...): their count in a column of their own
+  const charges = chargeLines(s, view.total.cost);
+  const chargeRows: Record<string, Cell>[] = charges.map((l) => ({
+    component: l.label,
+    count: l.count,
+    unit: l.unit,
+    cost: l.costFemto,
+    share: l.costFemto === null ? undefined : fshare(l.costFemto, total),
+  }));
+  const notes: string[] = [];
+  if (total)
+    notes.push(
+      `Output is ${formatPct(outTokShare)} of tokens but ${formatPct(fshare(c.output, total) ?? 0)} of spend (the output-token premium).${s.reasoningTokens ? ` Reasoning: ${formatInt(s.reasoningTokens)} of the output tokens.` : ''}`,
+    );
+  for (const l of charges)
+    if (l.unpriced > 0 && l.costFemto !== null)
+      notes.push(`${l.label}: ${formatInt(l.unpriced)} of ${formatInt(l.count)} ${l.unit} have no catalog price (left out of the cost).`);
+  for (const a of view.total.cost.freeAllowances)
+    notes.push(`Charges are priced without the provider's free allowance (${inert(a, 120)}): the bill may be lower.`);
   return {
     id: 'components',
     title: 'Where the money goes',
     columns: [
       col('component', 'Component'),
       col('tokens', 'Tokens', 'int'),
+      ...(charges.length ? [col('count', 'Calls', 'int'), col('unit', 'Unit')] : []),
       col('cost', 'Cost', 'usd'),
       col('share', 'Share of spend', 'pct'),
     ],
-    rows: rows.filter((r) => r.tokens !== 0),
-    notes: total
-      ? [
-          `Output is ${formatPct(outTokShare)} of tokens but ${formatPct(fshare(c.output, total) ?? 0)} of spend (the output-token premium).${s.reasoningTokens ? ` Reasoning: ${formatInt(s.reasoningTokens)} of the output tokens.` : ''}`,
-        ]
-      : undefined,
+    rows: [...rows.filter((r) => r.tokens !== 0), ...chargeRows],
+    notes: notes.length ? notes : undefined,
   };
 }
 
@@ -333,6 +350,8 @@ export function usageWarnings(w: WarningInput): UsageWarning[] {
       message: `unpriced models, excluded from costs (not $0): ${nameList(list, 'requests')}; add prices with --prices FILE or map them with modelAliases in tokenomics.yaml`,
     });
   }
+  const charges = unpricedChargesMessage(w.view.total.cost);
+  if (charges) out.push({ code: 'unpriced-charges', requests: null, message: charges.message });
   const rejected = Object.entries(c.rejected).sort((a, b) => b[1] - a[1]);
   const rejectedCount = rejected.reduce((n, [, v]) => n + v, 0);
   if (rejectedCount) {
