@@ -152,7 +152,9 @@ export function componentsSection(view: UsageView): Section {
     if (l.unpriced > 0 && l.costFemto !== null)
       notes.push(`${l.label}: ${formatInt(l.unpriced)} of ${formatInt(l.count)} ${l.unit} have no catalog price (left out of the cost).`);
   for (const a of view.total.cost.freeAllowances)
-    notes.push(`Charges are priced without the provider's free allowance (${inert(a, 120)}): the bill may be lower.`);
+    notes.push(
+      `Priced without the free allowance, which is per project and period, not per request: ${inert(a, 120)}. The bill may be lower.`,
+    );
   return {
     id: 'components',
     title: 'Where the money goes',
