@@ -9,6 +9,7 @@ import { attemptsPerRequest } from '../core/retry.js';
 import type { Resolution } from '../pricing/catalog.js';
 import type { Pricer, RateCard } from '../pricing/cost.js';
 import type { Femto } from '../pricing/money.js';
+import { chargeCostPerRequest } from './charges.js';
 import { pointOf } from './dist.js';
 import { add, cmp, div, mul, q, Q0, Q1, qInt, sub, sum, toFemto, usdToFemto, type Q } from './exact.js';
 import type { FeatureSpec, WhatifSpec } from './schema.js';
@@ -155,7 +156,10 @@ export interface FeatureResult {
   /** Exact per-bucket token cost per month. */
   components: { input: Femto; cacheRead: Femto; cacheWrite: Femto; output: Femto };
   tokenCostPerRequest: Femto;
+  /** Non-token cost per request: the stated one plus the per-call charges. */
   nonTokenPerRequest: Femto;
+  /** The per-call charges part of it. */
+  chargesPerRequest: Femto;
   costPerRequest: Femto;
   costPerSuccess: Femto;
   monthlyTokenCost: Femto;
@@ -176,7 +180,9 @@ function evaluateFeature(f: FeatureSpec, pricer: Pricer, resolve: Resolve): Feat
   const c = coeffsOf(uses);
   const [I, O] = [q(inTok), q(outTok)];
   const perRequest = requestTokenCost(c, I, O);
-  const nonToken = usdToFemto(q(f.nonTokenCostPerRequestUsd));
+  // per-call charges (web searches, ...) at the cards' prices count with the non-token cost
+  const charges = chargeCostPerRequest(f.name, f.chargesPerRequest, uses);
+  const nonToken = add(usdToFemto(q(f.nonTokenCostPerRequestUsd)), charges);
   const monthly = (coef: Q, tokens: Q) => toFemto(mul(mul(coef, tokens), requests));
   const components = {
     input: monthly(c.input, I),
@@ -202,6 +208,7 @@ function evaluateFeature(f: FeatureSpec, pricer: Pricer, resolve: Resolve): Feat
     components,
     tokenCostPerRequest: toFemto(perRequest),
     nonTokenPerRequest: toFemto(nonToken),
+    chargesPerRequest: toFemto(charges),
     costPerRequest: toFemto(costPerRequestQ),
     costPerSuccess: toFemto(div(costPerRequestQ, q(f.successRate))),
     monthlyTokenCost,
