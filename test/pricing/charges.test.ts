@@ -94,6 +94,17 @@ describe('charges of other readers, by hand', () => {
   });
 });
 
+describe('LiteLLM spend logs carry Anthropic server-tool counts', () => {
+  it('prices the searches in metadata.usage_object.server_tool_use; a negative count is rejected', async () => {
+    // msg_ws1 claude-sonnet-4-5: 3,000 x 3 + 200 x 15 = 12,000 u$ + 3 searches x $0.01 = $0.042
+    const { doc } = await reportJson(['fixtures/logs/litellm/web-search.jsonl']);
+    expect(doc.inputs).toMatchObject({ read: 2, counted: 1, rejected: { 'negative-count': 1 } });
+    expect(doc.issues[0]).toMatchObject({ line: 2, path: 'metadata.usage_object.server_tool_use.web_search_requests' });
+    expect(doc.totals.costUsd).toBe(0.042);
+    expect(doc.totals.charges.webSearch).toEqual({ count: 3, unit: 'searches', costUsd: 0.03, unpricedCount: 0 });
+  });
+});
+
 describe('bad charge counts', () => {
   const BAD = 'fixtures/logs/claude-code/web-search-bad.jsonl';
 
