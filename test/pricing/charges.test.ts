@@ -90,7 +90,7 @@ describe('charges of other readers, by hand', () => {
       groundedPrompt: { count: 2, unit: 'prompts', costUsd: 0.035, unpricedCount: 0 },
     });
     const text = await runCli(['report', 'fixtures/logs/gemini/grounding.jsonl'], { env: { COLUMNS: '80' } });
-    expect(text.stdout).toMatch(/Priced without the free allowance[^]*1,500 grounded prompts per day/);
+    expect(text.stdout).toMatch(/Priced without the free allowance[\s\S]*1,500 grounded prompts per day/);
   });
 });
 
