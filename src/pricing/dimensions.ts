@@ -21,6 +21,8 @@ export interface TokenDimension {
   priceKey: 'inputPerMTok' | 'cacheReadPerMTok' | 'cacheWrite5mPerMTok' | 'cacheWrite1hPerMTok' | 'outputPerMTok';
   label: string;
   unit: 'tokens';
+  /** Meaning of the usage-table column. */
+  meaning: string;
 }
 
 /** The token buckets, disjoint and additive (see usage/record.ts), in report order. */
@@ -33,6 +35,7 @@ export const TOKEN_DIMENSIONS: readonly TokenDimension[] = [
     priceKey: 'inputPerMTok',
     label: 'Input (uncached)',
     unit: 'tokens',
+    meaning: 'uncached input tokens (disjoint from the cache buckets)',
   },
   {
     key: 'cacheRead',
@@ -42,6 +45,7 @@ export const TOKEN_DIMENSIONS: readonly TokenDimension[] = [
     priceKey: 'cacheReadPerMTok',
     label: 'Cache read',
     unit: 'tokens',
+    meaning: 'prompt tokens read from a cache',
   },
   {
     key: 'cacheWrite5m',
@@ -51,6 +55,7 @@ export const TOKEN_DIMENSIONS: readonly TokenDimension[] = [
     priceKey: 'cacheWrite5mPerMTok',
     label: 'Cache write 5m',
     unit: 'tokens',
+    meaning: 'prompt tokens written to a cache with the 5-minute (default) TTL',
   },
   {
     key: 'cacheWrite1h',
@@ -60,6 +65,7 @@ export const TOKEN_DIMENSIONS: readonly TokenDimension[] = [
     priceKey: 'cacheWrite1hPerMTok',
     label: 'Cache write 1h',
     unit: 'tokens',
+    meaning: 'prompt tokens written to a cache with the 1-hour TTL',
   },
   {
     key: 'output',
@@ -69,6 +75,7 @@ export const TOKEN_DIMENSIONS: readonly TokenDimension[] = [
     priceKey: 'outputPerMTok',
     label: 'Output (incl. reasoning)',
     unit: 'tokens',
+    meaning: 'output tokens, reasoning included',
   },
 ];
 

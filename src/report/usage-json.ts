@@ -9,6 +9,7 @@ import type { UsageView } from '../aggregate/view.js';
 import { dimensionKey, type Dimension } from '../aggregate/dims.js';
 import { SCHEMA_VERSION } from '../cli/version.js';
 import { chargesJson } from './charges.js';
+import { TOKEN_DIMENSIONS, type TokenDimension } from '../pricing/dimensions.js';
 
 // amounts print from their exact digits (report/json.ts): a double cannot hold $9,007.123456789012
 const usd = (f: Femto | null | undefined): number | ExactDecimal | null => (f === null || f === undefined ? null : usdJson(f));
@@ -28,14 +29,12 @@ export function tokensJson(s: TokenSums) {
   };
 }
 
-export function componentsJson(c: Components) {
-  return {
-    input: usd(c.input),
-    cacheRead: usd(c.cacheRead),
-    cacheWrite5m: usd(c.cacheWrite5m),
-    cacheWrite1h: usd(c.cacheWrite1h),
-    output: usd(c.output),
-  };
+/** Cost per token bucket, keyed as pricing/dimensions.ts names them (charges are in `chargesJson`). */
+export function componentsJson(c: Components): Record<TokenDimension['key'], number | ExactDecimal | null> {
+  return Object.fromEntries(TOKEN_DIMENSIONS.map((d) => [d.key, usd(c[d.key])])) as Record<
+    TokenDimension['key'],
+    number | ExactDecimal | null
+  >;
 }
 
 function unpricedJson(r: CostResult) {

@@ -10,6 +10,7 @@ import { formatIssue } from '../core/issues.js';
 import { inert } from '../core/untrusted.js';
 import { pricedSuccesses } from './usage-json.js';
 import { chargeLines, unpricedChargesMessage } from './charges.js';
+import { TOKEN_DIMENSIONS } from '../pricing/dimensions.js';
 
 const title = (s: string): string => s[0].toUpperCase() + s.slice(1);
 const fshare = (part: Femto, whole: Femto | null): number | undefined =>
@@ -125,13 +126,13 @@ export function componentsSection(view: UsageView): Section {
   const c = view.total.cost.components;
   const s = view.total.sums;
   const total = view.total.cost.costFemto;
-  const rows: Record<string, Cell>[] = [
-    { component: 'Input (uncached)', tokens: s.inputTokens, cost: c.input, share: fshare(c.input, total) },
-    { component: 'Cache read', tokens: s.cacheReadTokens, cost: c.cacheRead, share: fshare(c.cacheRead, total) },
-    { component: 'Cache write 5m', tokens: s.cacheWrite5mTokens, cost: c.cacheWrite5m, share: fshare(c.cacheWrite5m, total) },
-    { component: 'Cache write 1h', tokens: s.cacheWrite1hTokens, cost: c.cacheWrite1h, share: fshare(c.cacheWrite1h, total) },
-    { component: 'Output (incl. reasoning)', tokens: s.outputTokens, cost: c.output, share: fshare(c.output, total) },
-  ];
+  // one row per token bucket, then one per charge (pricing/dimensions.ts)
+  const rows: Record<string, Cell>[] = TOKEN_DIMENSIONS.map((d) => ({
+    component: d.label,
+    tokens: s[d.field],
+    cost: c[d.key],
+    share: fshare(c[d.key], total),
+  }));
   const outTokShare =
     s.outputTokens / Math.max(1, s.inputTokens + s.cacheReadTokens + s.cacheWrite5mTokens + s.cacheWrite1hTokens + s.outputTokens);
   // charges beside tokens (web searches, fetches, grounding, ...): their count in a column of their own
