@@ -54,6 +54,7 @@ export interface DeferredTurn {
     | 'cacheWrite1hTokens'
     | 'outputTokens'
     | 'reasoningTokens'
+    | 'charges'
     | 'tokenSource'
   >;
 }
@@ -204,6 +205,7 @@ function turnRecord(r: UsageRecord): DeferredTurn['record'] {
     cacheWrite1hTokens: r.cacheWrite1hTokens,
     outputTokens: r.outputTokens,
     reasoningTokens: r.reasoningTokens,
+    charges: r.charges,
     tokenSource: r.tokenSource,
   };
 }
