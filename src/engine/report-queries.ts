@@ -9,7 +9,7 @@
  * Dialect-sensitive SQL comes from dialect.ts only.
  */
 import type { Dimension } from '../aggregate/dims.js';
-import { COUNTED_CHARGES } from '../pricing/dimensions.js';
+import { COUNTED_CHARGES, TOKEN_DIMENSIONS } from '../pricing/dimensions.js';
 import { TAG_COLUMNS } from '../usage/table.js';
 import type { Dialect } from './dialect.js';
 import { cardKeyExpr, periodJoin, type KeyTimes } from './price-map.js';
@@ -154,12 +154,14 @@ ${joins}`,
 }
 
 /** Integer sums of the token buckets (a TokenSums row). */
-const SUMS = `sum(requests) AS requests, count(*) AS records, sum(input_tokens) AS input_tokens, sum(cache_read_tokens) AS cache_read_tokens,
-  sum(cache_write_5m_tokens) AS cache_write_5m_tokens, sum(cache_write_1h_tokens) AS cache_write_1h_tokens, sum(output_tokens) AS output_tokens,
-  sum(reasoning_tokens) AS reasoning_tokens, sum(CASE WHEN estimated THEN 1 ELSE 0 END) AS estimated_records${COUNTED_CHARGES.map(
-    (c) => `,
-  sum(${c.column}) AS ${c.column}`,
-  ).join('')}`;
+const SUMS = [
+  'sum(requests) AS requests',
+  'count(*) AS records',
+  // the token buckets and the counted charges, from the dimension table (pricing/dimensions.ts)
+  ...[...TOKEN_DIMENSIONS, ...COUNTED_CHARGES].map((d) => `sum(${d.column}) AS ${d.column}`),
+  'sum(reasoning_tokens) AS reasoning_tokens',
+  'sum(CASE WHEN estimated THEN 1 ELSE 0 END) AS estimated_records',
+].join(', ');
 
 /**
  * Sums per price key (`e`, `k`; NULL e: unpriced) and per `groupCols`, for the rows matching `where`,
