@@ -80,6 +80,8 @@ export interface CostResult {
   /** Premium paid above long-context thresholds (cost at tier prices minus at base prices). */
   longContextPremiumFemto: Femto;
   unpriced: TokenSums;
+  /** Charges counted on priced records that their card has a price for (a per-request fee: requests charged). */
+  chargedCounts: Partial<Record<ChargeKey, number>>;
   /** Charges counted on priced records that their card has no price for: unpriced, never $0. */
   unpricedCharges: Partial<Record<ChargeKey, number>>;
   /** Free allowances of the charges priced here, which a per-record price cannot apply (the bill may be lower). */
@@ -143,6 +145,7 @@ export class CostAccumulator {
     const components: Components = { input: 0n, cacheRead: 0n, cacheWrite5m: 0n, cacheWrite1h: 0n, output: 0n };
     const charges: NonNullable<Components['charges']> = {};
     const unpricedCharges: CostResult['unpricedCharges'] = {};
+    const chargedCounts: CostResult['chargedCounts'] = {};
     const allowances = new Set<string>();
     let uncachedEquivalent = 0n;
     let premium = 0n;
@@ -157,6 +160,7 @@ export class CostAccumulator {
       const cc = chargeCostsOf(s.calls, s.requests, card);
       for (const [k, v] of Object.entries(cc.amounts) as Array<[ChargeKey, bigint]>) charges[k] = (charges[k] ?? 0n) + v;
       for (const [k, n] of Object.entries(cc.unpriced) as Array<[ChargeKey, number]>) unpricedCharges[k] = (unpricedCharges[k] ?? 0) + n;
+      for (const [k, n] of Object.entries(cc.counts) as Array<[ChargeKey, number]>) chargedCounts[k] = (chargedCounts[k] ?? 0) + n;
       if (card.charges?.freeAllowance && cc.total > 0n) allowances.add(card.charges.freeAllowance);
       // charges are the same with or without caching
       uncachedEquivalent += allInput * card.prices.input + BigInt(s.outputTokens) * card.prices.output + cc.total;
@@ -170,6 +174,7 @@ export class CostAccumulator {
       uncachedEquivalentFemto: uncachedEquivalent,
       longContextPremiumFemto: premium,
       unpriced: this.unpriced,
+      chargedCounts,
       unpricedCharges,
       freeAllowances: [...allowances].sort(),
       cards: [...this.byCard.keys()].sort(compareCards),

@@ -64,6 +64,8 @@ export interface Components {
 /** The charges of some usage at a card: exact amounts of the priced ones, counts of the unpriced ones. */
 export interface ChargeCosts {
   amounts: Partial<Record<ChargeKey, Femto>>;
+  /** Counts of the priced charges (a per-request fee: the requests it was charged on). */
+  counts: Partial<Record<ChargeKey, number>>;
   /** Counted charges the card has no price for: unpriced, never $0. */
   unpriced: Partial<Record<ChargeKey, number>>;
   total: Femto;
@@ -74,7 +76,7 @@ export interface ChargeCosts {
  * catalog price is unpriced; a per-request fee is charged only where the catalog states one.
  */
 export function chargeCostsOf(calls: ChargeCounts | undefined, requests: number, card: Pick<RateCard, 'charges'>): ChargeCosts {
-  const out: ChargeCosts = { amounts: {}, unpriced: {}, total: 0n };
+  const out: ChargeCosts = { amounts: {}, counts: {}, unpriced: {}, total: 0n };
   for (const d of CHARGE_DIMENSIONS) {
     const n = chargeCount(d.key, calls, requests);
     if (n <= 0) continue;
@@ -85,6 +87,7 @@ export function chargeCostsOf(calls: ChargeCounts | undefined, requests: number,
     }
     const amount = BigInt(n) * price;
     out.amounts[d.key] = (out.amounts[d.key] ?? 0n) + amount;
+    out.counts[d.key] = (out.counts[d.key] ?? 0) + n;
     out.total += amount;
   }
   return out;

@@ -3,8 +3,8 @@
  * the warnings, each from the one definition table (pricing/dimensions.ts). A counted charge whose
  * card has no price is unpriced (null, "unpriced"), never $0.
  */
-import type { CostResult, TokenSums } from '../aggregate/accumulator.js';
-import { CHARGE_DIMENSIONS, chargeCount, type ChargeKey } from '../pricing/dimensions.js';
+import type { CostResult } from '../aggregate/accumulator.js';
+import { CHARGE_DIMENSIONS, type ChargeKey } from '../pricing/dimensions.js';
 import type { Femto } from '../pricing/money.js';
 import { usdJson, type ExactDecimal } from './json.js';
 
@@ -21,28 +21,24 @@ export interface ChargeLine {
 }
 
 /** One line per charge counted on the priced records (a per-request fee only where one was charged). */
-export function chargeLines(sums: TokenSums, cost: CostResult): ChargeLine[] {
+export function chargeLines(cost: CostResult): ChargeLine[] {
   const out: ChargeLine[] = [];
   const amounts = cost.components.charges ?? {};
   for (const d of CHARGE_DIMENSIONS) {
-    const amount = amounts[d.key];
     const unpriced = cost.unpricedCharges[d.key] ?? 0;
-    if (d.kind === 'request' && amount === undefined) continue;
-    // counts on unpriced records belong to the unpriced part, not to these lines
-    const count = chargeCount(d.key, sums.calls, sums.requests) - chargeCount(d.key, cost.unpriced.calls, cost.unpriced.requests);
+    const count = (cost.chargedCounts[d.key] ?? 0) + unpriced;
     if (count <= 0) continue;
-    out.push({ key: d.key, label: d.label, unit: d.unit, count, costFemto: amount ?? null, unpriced });
+    out.push({ key: d.key, label: d.label, unit: d.unit, count, costFemto: amounts[d.key] ?? null, unpriced });
   }
   return out;
 }
 
 /** The JSON `charges` object: per charge key, its count, unit and cost (null: unpriced). */
 export function chargesJson(
-  sums: TokenSums,
   cost: CostResult,
 ): Record<string, { count: number; unit: string; costUsd: number | ExactDecimal | null; unpricedCount: number }> {
   const out: ReturnType<typeof chargesJson> = Object.create(null);
-  for (const l of chargeLines(sums, cost))
+  for (const l of chargeLines(cost))
     out[l.key] = { count: l.count, unit: l.unit, costUsd: l.costFemto === null ? null : usdJson(l.costFemto), unpricedCount: l.unpriced };
   return out;
 }

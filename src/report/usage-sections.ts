@@ -136,7 +136,7 @@ export function componentsSection(view: UsageView): Section {
   const outTokShare =
     s.outputTokens / Math.max(1, s.inputTokens + s.cacheReadTokens + s.cacheWrite5mTokens + s.cacheWrite1hTokens + s.outputTokens);
   // charges beside tokens (web searches, fetches, grounding, ...): their count in a column of their own
-  const charges = chargeLines(s, view.total.cost);
+  const charges = chargeLines(view.total.cost);
   const chargeRows: Record<string, Cell>[] = charges.map((l) => ({
     component: l.label,
     count: l.count,

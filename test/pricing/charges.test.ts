@@ -203,6 +203,17 @@ describe('catalog charges', () => {
     expect(unknown.errors.join('\n')).toMatch(/webSerchPer1k/);
   });
 
+  it('a per-request fee is charged only on the requests of a model that states one (price file)', async () => {
+    // each request: 1,000 x 1 + 100 x 4 = 1,400 u$; acme-search-1: 3 searches x $0.005 = $0.015 and
+    // 2 requests x $0.001 = $0.002; acme-plain-1 has no charges. Total 3 x 1,400 u$ + 0.015 + 0.002 = $0.0212
+    const { doc } = await reportJson(['fixtures/charges/acme.jsonl', '--prices', 'fixtures/charges/acme-prices.yaml']);
+    expect(doc.totals.costUsd).toBe(0.0212);
+    expect(doc.totals.charges).toEqual({
+      webSearch: { count: 3, unit: 'searches', costUsd: 0.015, unpricedCount: 0 },
+      request: { count: 2, unit: 'requests', costUsd: 0.002, unpricedCount: 0 },
+    });
+  });
+
   it('the bundled catalog states the documented per-call prices', async () => {
     const r = await runCli(['report', 'fixtures/logs/claude-code/web-search.jsonl', '--format', 'json']);
     expect(JSON.parse(r.stdout).totals.charges.webSearch.costUsd).toBe(0.03);
