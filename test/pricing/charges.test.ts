@@ -7,7 +7,10 @@ import { describe, expect, it } from 'vitest';
 import { runCli } from '../cli/harness.js';
 import { engineReport } from '../engine/engine-env.js';
 import { compileDocument } from '../../src/pricing/load.js';
-import { chargeCostsOf } from '../../src/pricing/cost.js';
+import { chargeCostsOf, Pricer } from '../../src/pricing/cost.js';
+import { loadCatalog } from '../../src/pricing/load.js';
+import { bedrockAdapter } from '../../src/ingest/adapters/bedrock.js';
+import { run } from '../ingest/adapters/harness.js';
 import { toJson } from '../../src/report/format.js';
 
 async function reportJson(args: string[]) {
@@ -102,6 +105,23 @@ describe('LiteLLM spend logs carry Anthropic server-tool counts', () => {
     expect(doc.issues[0]).toMatchObject({ line: 2, path: 'metadata.usage_object.server_tool_use.web_search_requests' });
     expect(doc.totals.costUsd).toBe(0.042);
     expect(doc.totals.charges.webSearch).toEqual({ count: 3, unit: 'searches', costUsd: 0.03, unpricedCount: 0 });
+  });
+});
+
+describe('Claude on Bedrock', () => {
+  it('reads server-tool counts of an InvokeModel body; Bedrock prices none, so they are unpriced, not $0', () => {
+    const body = {
+      modelId: 'us.anthropic.claude-sonnet-4-5-20250929-v1:0',
+      type: 'message',
+      role: 'assistant',
+      usage: { input_tokens: 10, output_tokens: 5, server_tool_use: { web_search_requests: 2 } },
+    };
+    const r = run(bedrockAdapter, [{ name: 'b.jsonl', text: JSON.stringify(body) }]);
+    expect(r.records.map((x) => x.charges)).toEqual([{ webSearch: 2 }]);
+    const { catalog } = loadCatalog({ priceFiles: [] });
+    const card = new Pricer(catalog, { defaultMs: Date.parse('2026-01-01') }).cardFor(r.records[0]);
+    expect(card).toBeDefined();
+    expect(chargeCostsOf(r.records[0].charges, 1, card!).unpriced).toEqual({ webSearch: 2 });
   });
 });
 
