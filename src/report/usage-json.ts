@@ -1,4 +1,6 @@
 /** The `report --format json` contract (schemaVersion 1). Documented in README "JSON output". */
+import { chargesJson } from './charges.js';
+import { TOKEN_DIMENSIONS, type TokenDimension } from '../pricing/dimensions.js';
 import type { IngestResult } from '../ingest/index.js';
 import type { Issue } from '../core/issues.js';
 import { divFemto, type Femto } from '../pricing/money.js';
@@ -8,8 +10,6 @@ import type { CostResult, TokenSums } from '../aggregate/accumulator.js';
 import type { UsageView } from '../aggregate/view.js';
 import { dimensionKey, type Dimension } from '../aggregate/dims.js';
 import { SCHEMA_VERSION } from '../cli/version.js';
-import { chargesJson } from './charges.js';
-import { TOKEN_DIMENSIONS, type TokenDimension } from '../pricing/dimensions.js';
 
 // amounts print from their exact digits (report/json.ts): a double cannot hold $9,007.123456789012
 const usd = (f: Femto | null | undefined): number | ExactDecimal | null => (f === null || f === undefined ? null : usdJson(f));

@@ -1,5 +1,7 @@
 /** Tables for `report`: built from the same view as the JSON contract. */
 import { formatInt, formatPct } from './cells.js';
+import { chargeLines, unpricedChargesMessage } from './charges.js';
+import { TOKEN_DIMENSIONS } from '../pricing/dimensions.js';
 import { col, type Cell, type Report, type Section } from './model.js';
 import { divFemto, formatUsd, type Femto } from '../pricing/money.js';
 import type { UsageView, GroupView } from '../aggregate/view.js';
@@ -9,8 +11,6 @@ import type { IngestResult } from '../ingest/index.js';
 import { formatIssue } from '../core/issues.js';
 import { inert } from '../core/untrusted.js';
 import { pricedSuccesses } from './usage-json.js';
-import { chargeLines, unpricedChargesMessage } from './charges.js';
-import { TOKEN_DIMENSIONS } from '../pricing/dimensions.js';
 
 const title = (s: string): string => s[0].toUpperCase() + s.slice(1);
 const fshare = (part: Femto, whole: Femto | null): number | undefined =>

@@ -4,7 +4,8 @@
  * decimal ratios, plus per-call charges and non-token costs. Unit economics (per request, conversation, customer,
  * successful outcome) come from the same pass.
  */
-import { chargeCostsOf, componentsOf, totalOf, type Pricer, type RateCard } from '../pricing/cost.js';
+import { chargeCostsOf } from '../pricing/cost.js';
+import { componentsOf, totalOf, type Pricer, type RateCard } from '../pricing/cost.js';
 import { divFemto, ratio, type Femto } from '../pricing/money.js';
 import type { SimRequest } from './types.js';
 

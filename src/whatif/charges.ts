@@ -6,16 +6,19 @@
  */
 import { UserError } from '../core/issues.js';
 import { chargeDimension, type ChargeCounts, type CountedChargeKey } from '../pricing/dimensions.js';
+import { mulRatio, ratio, type Ratio } from '../pricing/money.js';
 import type { CardUse } from './evaluate.js';
-import { add, div, mul, Q0, q, qInt, type Q } from './exact.js';
 
-/** Femto-USD per request (exact fraction) of the feature's charges under `uses`. */
-export function chargeCostPerRequest(feature: string, counts: ChargeCounts | undefined, uses: CardUse[]): Q {
-  let total = Q0;
-  if (!counts) return total;
+/**
+ * The femto-USD per request of the feature's charges under `uses`, as exact terms to sum: for each
+ * card, its share of the request's traffic (its weight counts attempts, so divided by them) times
+ * calls per request times the card's price per call.
+ */
+export function chargeTerms(feature: string, counts: ChargeCounts | undefined, uses: CardUse[]): Ratio[] {
+  const terms: Ratio[] = [];
+  if (!counts) return terms;
   for (const { card, weight, arm } of uses) {
-    // the card's share of the request's traffic (its weight counts attempts)
-    const share = div(weight, arm.callsPerRequest);
+    const share: Ratio = { num: weight.num * arm.callsPerRequest.den, den: weight.den * arm.callsPerRequest.num };
     for (const [key, n] of Object.entries(counts) as Array<[CountedChargeKey, number]>) {
       if (!n) continue;
       const price = card.charges?.perUnit.get(key);
@@ -24,8 +27,8 @@ export function chargeCostPerRequest(feature: string, counts: ChargeCounts | und
           `features.${feature}.chargesPerRequest.${key}: ${card.entry.id} has no catalog price for ${chargeDimension(key).label.toLowerCase()}`,
           'add one under charges: in a price file (--prices FILE), or drop the charge',
         );
-      total = add(total, mul(mul(share, q(n)), qInt(price)));
+      terms.push(mulRatio(mulRatio(share, ratio(n)), { num: price, den: 1n }));
     }
   }
-  return total;
+  return terms;
 }

@@ -6,10 +6,10 @@
  * Monthly cost = requests x cost per request; every product is exact and rounded to 1e-15 USD once.
  */
 import { attemptsPerRequest } from '../core/retry.js';
+import { chargeTerms } from './charges.js';
 import type { Resolution } from '../pricing/catalog.js';
 import type { Pricer, RateCard } from '../pricing/cost.js';
 import type { Femto } from '../pricing/money.js';
-import { chargeCostPerRequest } from './charges.js';
 import { pointOf } from './dist.js';
 import { add, cmp, div, mul, q, Q0, Q1, qInt, sub, sum, toFemto, usdToFemto, type Q } from './exact.js';
 import type { FeatureSpec, WhatifSpec } from './schema.js';
@@ -181,7 +181,7 @@ function evaluateFeature(f: FeatureSpec, pricer: Pricer, resolve: Resolve): Feat
   const [I, O] = [q(inTok), q(outTok)];
   const perRequest = requestTokenCost(c, I, O);
   // per-call charges (web searches, ...) at the cards' prices count with the non-token cost
-  const charges = chargeCostPerRequest(f.name, f.chargesPerRequest, uses);
+  const charges = sum(chargeTerms(f.name, f.chargesPerRequest, uses));
   const nonToken = add(usdToFemto(q(f.nonTokenCostPerRequestUsd)), charges);
   const monthly = (coef: Q, tokens: Q) => toFemto(mul(mul(coef, tokens), requests));
   const components = {

@@ -6,7 +6,7 @@
  */
 import type { Pricer, RateCard } from '../pricing/cost.js';
 import { percentile, pointOf, sample, mulberry32 } from './dist.js';
-import { chargeCostPerRequest } from './charges.js';
+import { chargeTerms } from './charges.js';
 import { coeffsOf, currentArms, planCards, type Resolve } from './evaluate.js';
 import { q, toFloat, usdToFemto, add } from './exact.js';
 import type { FeatureSpec, WhatifSpec } from './schema.js';
@@ -68,14 +68,11 @@ export function monteCarlo(spec: WhatifSpec, pricer: Pricer, resolve: Resolve, s
     // per-call charges do not depend on token counts: priced once at the point estimate's cards
     nonTokenUsd:
       toFloat(
-        add(
-          usdToFemto(q(f.nonTokenCostPerRequestUsd)),
-          chargeCostPerRequest(
-            f.name,
-            f.chargesPerRequest,
-            planCards(pricer, resolve, currentArms(f), pointOf(f.inputTokens), pointOf(f.outputTokens)),
-          ),
-        ),
+        chargeTerms(
+          f.name,
+          f.chargesPerRequest,
+          planCards(pricer, resolve, currentArms(f), pointOf(f.inputTokens), pointOf(f.outputTokens)),
+        ).reduce(add, usdToFemto(q(f.nonTokenCostPerRequestUsd))),
       ) / 1e15,
   }));
   const perFeature: number[][] = feats.map(() => []);
