@@ -3,7 +3,8 @@
  * once per card at the end with BigInt arithmetic. Unpriced tokens are kept apart, never $0.
  */
 import type { Components, RateCard } from '../pricing/cost.js';
-import { componentsOf, totalOf } from '../pricing/cost.js';
+import { chargeCostsOf, componentsOf, totalOf } from '../pricing/cost.js';
+import { addCharges, type ChargeCounts, type ChargeKey } from '../pricing/dimensions.js';
 import type { Femto } from '../pricing/money.js';
 import type { UsageRecord } from '../usage/record.js';
 
@@ -17,6 +18,8 @@ export interface TokenSums {
   outputTokens: number;
   reasoningTokens: number;
   estimatedRecords: number;
+  /** Per-call / per-unit charges counted (pricing/dimensions.ts). */
+  calls: ChargeCounts;
 }
 
 export function emptySums(): TokenSums {
@@ -30,6 +33,7 @@ export function emptySums(): TokenSums {
     outputTokens: 0,
     reasoningTokens: 0,
     estimatedRecords: 0,
+    calls: {},
   };
 }
 
@@ -43,6 +47,7 @@ export function addRecord(s: TokenSums, r: UsageRecord): void {
   s.outputTokens += r.outputTokens;
   s.reasoningTokens += r.reasoningTokens;
   if (r.tokenSource === 'estimated') s.estimatedRecords += 1;
+  addCharges(s.calls, r.charges);
 }
 
 export function addSums(into: TokenSums, from: TokenSums): void {
@@ -55,6 +60,7 @@ export function addSums(into: TokenSums, from: TokenSums): void {
   into.outputTokens += from.outputTokens;
   into.reasoningTokens += from.reasoningTokens;
   into.estimatedRecords += from.estimatedRecords;
+  addCharges(into.calls, from.calls);
 }
 
 export interface CostResult {
@@ -66,6 +72,12 @@ export interface CostResult {
   /** Premium paid above long-context thresholds (cost at tier prices minus at base prices). */
   longContextPremiumFemto: Femto;
   unpriced: TokenSums;
+  /** Charges counted on priced records that their card has a price for (a per-request fee: requests charged). */
+  chargedCounts: Partial<Record<ChargeKey, number>>;
+  /** Charges counted on priced records that their card has no price for: unpriced, never $0. */
+  unpricedCharges: Partial<Record<ChargeKey, number>>;
+  /** Free allowances of the charges priced here, which a per-record price cannot apply (the bill may be lower). */
+  freeAllowances: string[];
   /** Distinct cards, for traceability (which price, which date). */
   cards: RateCard[];
 }
@@ -101,7 +113,7 @@ export class CostAccumulator {
     for (const [card, sums] of byCard) {
       const mine = acc.byCard.get(card);
       if (mine) addSums(mine, sums);
-      else acc.byCard.set(card, { ...sums });
+      else acc.byCard.set(card, { ...sums, calls: { ...sums.calls } });
     }
     for (const [m, n] of unpricedModels) acc.unpricedModels.set(m, (acc.unpricedModels.get(m) ?? 0) + n);
     return acc;
@@ -113,6 +125,10 @@ export class CostAccumulator {
 
   result(): CostResult {
     const components: Components = { input: 0n, cacheRead: 0n, cacheWrite5m: 0n, cacheWrite1h: 0n, output: 0n };
+    const charges: NonNullable<Components['charges']> = {};
+    const unpricedCharges: CostResult['unpricedCharges'] = {};
+    const chargedCounts: CostResult['chargedCounts'] = {};
+    const allowances = new Set<string>();
     let uncachedEquivalent = 0n;
     let premium = 0n;
     for (const [card, s] of this.byCard) {
@@ -123,16 +139,26 @@ export class CostAccumulator {
       components.cacheWrite1h += c.cacheWrite1h;
       components.output += c.output;
       const allInput = BigInt(s.inputTokens + s.cacheReadTokens + s.cacheWrite5mTokens + s.cacheWrite1hTokens);
-      uncachedEquivalent += allInput * card.prices.input + BigInt(s.outputTokens) * card.prices.output;
+      const cc = chargeCostsOf(s.calls, s.requests, card);
+      for (const [k, v] of Object.entries(cc.amounts) as Array<[ChargeKey, bigint]>) charges[k] = (charges[k] ?? 0n) + v;
+      for (const [k, n] of Object.entries(cc.unpriced) as Array<[ChargeKey, number]>) unpricedCharges[k] = (unpricedCharges[k] ?? 0) + n;
+      for (const [k, n] of Object.entries(cc.counts) as Array<[ChargeKey, number]>) chargedCounts[k] = (chargedCounts[k] ?? 0) + n;
+      if (card.charges?.freeAllowance && cc.total > 0n) allowances.add(card.charges.freeAllowance);
+      // charges are the same with or without caching
+      uncachedEquivalent += allInput * card.prices.input + BigInt(s.outputTokens) * card.prices.output + cc.total;
       if (card.tier) premium += totalOf(c) - totalOf(componentsOf(s, card.untiered));
     }
     const priced = this.byCard.size > 0;
+    if (Object.keys(charges).length > 0) components.charges = charges;
     return {
       costFemto: priced ? totalOf(components) : null,
       components,
       uncachedEquivalentFemto: uncachedEquivalent,
       longContextPremiumFemto: premium,
       unpriced: this.unpriced,
+      chargedCounts,
+      unpricedCharges,
+      freeAllowances: [...allowances].sort(),
       cards: [...this.byCard.keys()].sort(compareCards),
     };
   }

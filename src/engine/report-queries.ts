@@ -9,6 +9,7 @@
  * Dialect-sensitive SQL comes from dialect.ts only.
  */
 import type { Dimension } from '../aggregate/dims.js';
+import { COUNTED_CHARGES, TOKEN_DIMENSIONS } from '../pricing/dimensions.js';
 import { TAG_COLUMNS } from '../usage/table.js';
 import type { Dialect } from './dialect.js';
 import { cardKeyExpr, periodJoin, type KeyTimes } from './price-map.js';
@@ -121,6 +122,7 @@ const USAGE_KEEP = [
   'cache_write_1h_tokens',
   'output_tokens',
   'reasoning_tokens',
+  ...COUNTED_CHARGES.map((c) => c.column),
   'estimated',
   'conversation_id',
   'turn',
@@ -152,9 +154,14 @@ ${joins}`,
 }
 
 /** Integer sums of the token buckets (a TokenSums row). */
-const SUMS = `sum(requests) AS requests, count(*) AS records, sum(input_tokens) AS input_tokens, sum(cache_read_tokens) AS cache_read_tokens,
-  sum(cache_write_5m_tokens) AS cache_write_5m_tokens, sum(cache_write_1h_tokens) AS cache_write_1h_tokens, sum(output_tokens) AS output_tokens,
-  sum(reasoning_tokens) AS reasoning_tokens, sum(CASE WHEN estimated THEN 1 ELSE 0 END) AS estimated_records`;
+const SUMS = [
+  'sum(requests) AS requests',
+  'count(*) AS records',
+  // the token buckets and the counted charges, from the dimension table (pricing/dimensions.ts)
+  ...[...TOKEN_DIMENSIONS, ...COUNTED_CHARGES].map((d) => `sum(${d.column}) AS ${d.column}`),
+  'sum(reasoning_tokens) AS reasoning_tokens',
+  'sum(CASE WHEN estimated THEN 1 ELSE 0 END) AS estimated_records',
+].join(', ');
 
 /**
  * Sums per price key (`e`, `k`; NULL e: unpriced) and per `groupCols`, for the rows matching `where`,
@@ -276,6 +283,9 @@ export const CARD_PRICE_COLUMNS = [
   { name: 'p_cache_write_5m', type: 'BIGINT' as const },
   { name: 'p_cache_write_1h', type: 'BIGINT' as const },
   { name: 'p_output', type: 'BIGINT' as const },
+  // charges: femto-USD per unit (0 where the card has no price: the distribution counts priced money only)
+  ...COUNTED_CHARGES.map((c) => ({ name: `c_${c.column}`, type: 'BIGINT' as const })),
+  { name: 'c_requests', type: 'BIGINT' as const },
 ];
 
 /** The nearest-rank quantiles reported (percent). */
@@ -297,6 +307,8 @@ function rowCostSql(d: Dialect): string {
     bucket('cache_write_5m_tokens', 'p_cache_write_5m'),
     bucket('cache_write_1h_tokens', 'p_cache_write_1h'),
     bucket('output_tokens', 'p_output'),
+    ...COUNTED_CHARGES.map((c) => bucket(c.column, `c_${c.column}`)),
+    bucket('requests', 'c_requests'),
   ].join(' + ');
 }
 

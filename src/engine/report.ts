@@ -24,6 +24,7 @@ import type { IngestOptions } from '../ingest/types.js';
 import { CountEstimator } from '../pipeline/estimate.js';
 import { labelUnpriced, type Catalog } from '../pricing/catalog.js';
 import { componentsOf, Pricer, totalOf, type RateCard } from '../pricing/cost.js';
+import { COUNTED_CHARGES, type ChargeKey } from '../pricing/dimensions.js';
 import { divFemto, femtoToUsdNumber, type Femto } from '../pricing/money.js';
 import { usageJson } from '../report/usage-json.js';
 import { usageWarnings, type UsageWarning } from '../report/usage-sections.js';
@@ -112,6 +113,7 @@ function sumsOf(row: Row): TokenSums {
     outputTokens: n(row.output_tokens),
     reasoningTokens: n(row.reasoning_tokens),
     estimatedRecords: n(row.estimated_records),
+    calls: Object.fromEntries(COUNTED_CHARGES.filter((d) => n(row[d.column]) > 0).map((d) => [d.key, n(row[d.column])])),
   };
 }
 
@@ -348,7 +350,14 @@ export async function reportFromTable(
     cards.map((c) => {
       const [e, k] = c.ref.split('/').map(Number);
       const p = c.prices;
-      return [e, k, ...[p.input, p.cacheRead, p.cacheWrite5m, p.cacheWrite1h, p.output].map(Number)];
+      const charge = (key: ChargeKey) => Number(c.charges?.perUnit.get(key) ?? 0n);
+      return [
+        e,
+        k,
+        ...[p.input, p.cacheRead, p.cacheWrite5m, p.cacheWrite1h, p.output].map(Number),
+        ...COUNTED_CHARGES.map((d) => charge(d.key)),
+        charge('request'),
+      ];
     }),
   );
   const gcols = task.dims.map((_, i) => `g${i}`);

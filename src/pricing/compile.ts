@@ -1,9 +1,11 @@
 /** Validated catalog YAML -> compiled entries with exact prices. */
-import { pricePerMTok, ratio, type Ratio } from './money.js';
-import type { LongContextTier, ModelEntry, PriceAdjust, PricePeriod, PriceSet, RegionalUplift } from './model.js';
+import { CHARGE_DIMENSIONS } from './dimensions.js';
+import { decimalToScaled, pricePerMTok, ratio, type Ratio } from './money.js';
+import type { ChargePrices, LongContextTier, ModelEntry, PriceAdjust, PricePeriod, PriceSet, RegionalUplift } from './model.js';
 import {
   REGIONAL_ROUTES,
   type CatalogFileYaml,
+  type ChargePricesYaml,
   type LongContextTierYaml,
   type ModelEntryYaml,
   type PricePeriodYaml,
@@ -23,6 +25,17 @@ export function compilePriceSet(p: PriceSetYaml): PriceSet {
     cacheWrite1h: p.cacheWrite1hPerMTok !== undefined ? pricePerMTok(p.cacheWrite1hPerMTok) : cacheWrite5m,
     output: pricePerMTok(p.outputPerMTok),
   };
+}
+
+/** Charge prices as exact femto-USD per unit: USD per 1,000 is 12 decimal places of femto, per unit 15. */
+export function compileCharges(c: ChargePricesYaml | undefined): ChargePrices | undefined {
+  if (!c) return undefined;
+  const perUnit: ChargePrices['perUnit'] = new Map();
+  for (const d of CHARGE_DIMENSIONS) {
+    const v = c[d.priceKey];
+    if (v !== undefined) perUnit.set(d.key, decimalToScaled(v, d.per === 1000 ? 12 : 15));
+  }
+  return { perUnit, source: c.source, note: c.note, freeAllowance: c.freeAllowance };
 }
 
 function compileAdjust(a: TierAdjustYaml | undefined): PriceAdjust | undefined {
@@ -65,7 +78,7 @@ export function dateToMs(date: string): number {
   return isRealStart(date, ms) && !date.startsWith('0000') ? ms : NaN; // NaN for impossible dates (Date.parse rolls 02-30 over) and year 0
 }
 
-function compilePeriod(p: PricePeriodYaml): PricePeriod {
+function compilePeriod(p: PricePeriodYaml, charges: ChargePricesYaml | undefined): PricePeriod {
   return {
     fromMs: p.from ? dateToMs(p.from) : -Infinity,
     from: p.from,
@@ -76,6 +89,7 @@ function compilePeriod(p: PricePeriodYaml): PricePeriod {
     priority: compileAdjust(p.priority),
     fast: p.fast ? { factor: ratio(p.fast.multiplier), factorText: String(p.fast.multiplier) } : undefined,
     tiers: (p.tiers ?? []).map(compileTier).sort((a, b) => a.threshold - b.threshold),
+    charges: compileCharges(p.charges ?? charges),
     peak: p.peak
       ? {
           windows: p.peak.windowsUtc.map((w) => w.split('-').map(minutes) as [number, number]),
@@ -116,7 +130,7 @@ function discountRatio(d: number | undefined): { factor: Ratio; discountText: st
 export function compileFile(file: CatalogFileYaml, origin: string, errors: { path: (string | number)[]; message: string }[]): ModelEntry[] {
   const out: ModelEntry[] = [];
   (file.models ?? []).forEach((m: ModelEntryYaml, i) => {
-    const periods = m.prices.map(compilePeriod);
+    const periods = m.prices.map((p) => compilePeriod(p, m.charges ?? file.charges));
     if (m.prices[0].sinceLaunch === true && !m.prices[0].from)
       errors.push({
         path: ['models', i, 'prices', 0, 'sinceLaunch'],

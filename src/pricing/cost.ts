@@ -9,6 +9,8 @@ import type { Catalog, Resolution } from './catalog.js';
 import { noPriceReason, periodAt, unpricedReason } from './catalog.js';
 import type { LongContextTier, ModelEntry, PriceAdjust, PricePeriod, PriceSet } from './model.js';
 import type { RegionalRoute } from './types.js';
+import { CHARGE_DIMENSIONS, chargeCount, type ChargeCounts, type ChargeKey } from './dimensions.js';
+import type { ChargePrices } from './model.js';
 
 export interface TokenBuckets {
   inputTokens: number;
@@ -36,6 +38,11 @@ export interface RateCard {
   prices: PriceSet;
   /** Same period and service tier without the long-context tier (to measure cliff premiums). */
   untiered: PriceSet;
+  /**
+   * Per-call / per-unit charges of the period, after the negotiated discount (service tier, fast,
+   * regional and long-context adjustments are token prices only); undefined: none priced.
+   */
+  charges?: ChargePrices;
   /** USD per token as floats, for per-record distributions only. */
   floatPerToken: { input: number; cacheRead: number; cacheWrite5m: number; cacheWrite1h: number; output: number };
   /** Human-readable adjustments applied, e.g. ["batch x0.5", "long context >200000"]. */
@@ -50,6 +57,40 @@ export interface Components {
   cacheWrite5m: Femto;
   cacheWrite1h: Femto;
   output: Femto;
+  /** Priced charges beside tokens (absent: none). */
+  charges?: Partial<Record<ChargeKey, Femto>>;
+}
+
+/** The charges of some usage at a card: exact amounts of the priced ones, counts of the unpriced ones. */
+export interface ChargeCosts {
+  amounts: Partial<Record<ChargeKey, Femto>>;
+  /** Counts of the priced charges (a per-request fee: the requests it was charged on). */
+  counts: Partial<Record<ChargeKey, number>>;
+  /** Counted charges the card has no price for: unpriced, never $0. */
+  unpriced: Partial<Record<ChargeKey, number>>;
+  total: Femto;
+}
+
+/**
+ * Charges of `calls` (and `requests`, for a per-request fee) at a card. A counted call without a
+ * catalog price is unpriced; a per-request fee is charged only where the catalog states one.
+ */
+export function chargeCostsOf(calls: ChargeCounts | undefined, requests: number, card: Pick<RateCard, 'charges'>): ChargeCosts {
+  const out: ChargeCosts = { amounts: {}, counts: {}, unpriced: {}, total: 0n };
+  for (const d of CHARGE_DIMENSIONS) {
+    const n = chargeCount(d.key, calls, requests);
+    if (n <= 0) continue;
+    const price = card.charges?.perUnit.get(d.key);
+    if (price === undefined) {
+      if (d.kind !== 'request') out.unpriced[d.key] = (out.unpriced[d.key] ?? 0) + n;
+      continue;
+    }
+    const amount = BigInt(n) * price;
+    out.amounts[d.key] = (out.amounts[d.key] ?? 0n) + amount;
+    out.counts[d.key] = (out.counts[d.key] ?? 0) + n;
+    out.total += amount;
+  }
+  return out;
 }
 
 export function componentsOf(t: TokenBuckets, p: PriceSet): Components {
@@ -63,7 +104,9 @@ export function componentsOf(t: TokenBuckets, p: PriceSet): Components {
 }
 
 export function totalOf(c: Components): Femto {
-  return c.input + c.cacheRead + c.cacheWrite5m + c.cacheWrite1h + c.output;
+  let total = c.input + c.cacheRead + c.cacheWrite5m + c.cacheWrite1h + c.output;
+  if (c.charges) for (const v of Object.values(c.charges)) total += v ?? 0n;
+  return total;
 }
 
 export function scaleSet(p: PriceSet, f: Ratio): PriceSet {
@@ -209,6 +252,11 @@ function buildCard(
   }
   const prices = tier ? finish(base) : untiered;
   const fl = (v: bigint) => Number(v) / 1e15;
+  const discount = entry.discount?.factor;
+  const charges =
+    period.charges && discount
+      ? { ...period.charges, perUnit: new Map([...period.charges.perUnit].map(([k, v]) => [k, scalePrice(v, discount)])) }
+      : period.charges;
   return {
     ref,
     entry,
@@ -222,6 +270,7 @@ function buildCard(
     peak: f.peak,
     prices,
     untiered,
+    charges,
     adjustments,
     warnings,
     floatPerToken: {
@@ -413,10 +462,12 @@ export class Pricer {
   }
 }
 
-/** Float USD cost of one record at a card (for distributions only). */
-export function floatCost(t: TokenBuckets, card: RateCard): number {
+/** Float USD cost of one record at a card (for distributions only); priced charges included. */
+export function floatCost(t: TokenBuckets & Partial<Pick<UsageRecord, 'charges' | 'requests'>>, card: RateCard): number {
   const f = card.floatPerToken;
+  const charges = card.charges ? Number(chargeCostsOf(t.charges, t.requests ?? 1, card).total) / 1e15 : 0;
   return (
+    charges +
     t.inputTokens * f.input +
     t.cacheReadTokens * f.cacheRead +
     t.cacheWrite5mTokens * f.cacheWrite5m +

@@ -1,7 +1,8 @@
 /** Plain descriptions of catalog entries, for `prices` output (JSON contract and tables). */
 import { noPriceReason, periodAt, type Resolution } from './catalog.js';
-import { priceToUsdPerMTok } from './money.js';
-import type { ModelEntry, PriceAdjust, PricePeriod, PriceSet } from './model.js';
+import { CHARGE_DIMENSIONS } from './dimensions.js';
+import { femtoToUsdString, priceToUsdPerMTok } from './money.js';
+import type { ChargePrices, ModelEntry, PriceAdjust, PricePeriod, PriceSet } from './model.js';
 
 export interface PriceSetJson {
   inputPerMTok: number;
@@ -24,6 +25,26 @@ export function priceSetJson(p: PriceSet): PriceSetJson {
 function adjustJson(a: PriceAdjust | undefined): unknown {
   if (!a) return null;
   return a.kind === 'multiplier' ? { multiplier: Number(a.factorText) } : priceSetJson(a.prices);
+}
+
+/** The charge prices as the catalog writes them (USD per 1,000 or per unit), with their source. */
+export function chargesJson(c: ChargePrices | undefined): Record<string, number | string | null> | null {
+  if (!c) return null;
+  const out: Record<string, number | string | null> = {};
+  for (const d of CHARGE_DIMENSIONS) {
+    const v = c.perUnit.get(d.key);
+    if (v !== undefined) out[d.priceKey] = Number(femtoToUsdString(v * BigInt(d.per)));
+  }
+  return { ...out, source: c.source, freeAllowance: c.freeAllowance ?? null, note: c.note ?? null };
+}
+
+/** "web search calls $10 per 1,000; web fetch calls $0 per 1,000", or "-" when none is priced. */
+export function chargesText(c: ChargePrices | undefined): string {
+  if (!c) return '-';
+  const parts = CHARGE_DIMENSIONS.filter((d) => c.perUnit.has(d.key)).map(
+    (d) => `${d.label.toLowerCase()} $${femtoToUsdString(c.perUnit.get(d.key)! * BigInt(d.per))} per ${d.per === 1000 ? '1,000' : 'unit'}`,
+  );
+  return parts.join('; ') || '-';
 }
 
 export function periodJson(p: PricePeriod) {
@@ -54,6 +75,7 @@ export function periodJson(p: PricePeriod) {
           prices: p.peak.prices ? priceSetJson(p.peak.prices) : null,
         }
       : null,
+    charges: chargesJson(p.charges),
     note: p.note ?? null,
     source: p.source ?? null,
   };

@@ -1,5 +1,6 @@
 /** The compiled, in-memory catalog: exact integer prices (see money.ts) with their provenance. */
-import type { Ratio, PricePerMTok } from './money.js';
+import type { ChargeKey } from './dimensions.js';
+import type { Femto, Ratio, PricePerMTok } from './money.js';
 import type { CacheRulesYaml, ImageRulesYaml, PricePeriodYaml, RegionalRoute, TokenizerYaml } from './types.js';
 
 export interface PriceSet {
@@ -8,6 +9,14 @@ export interface PriceSet {
   cacheWrite5m: PricePerMTok;
   cacheWrite1h: PricePerMTok;
   output: PricePerMTok;
+}
+
+/** Per-call / per-unit charges of a period: exact femto-USD per unit for each priced charge. */
+export interface ChargePrices {
+  perUnit: Map<ChargeKey, Femto>;
+  source: string;
+  note?: string;
+  freeAllowance?: string;
 }
 
 export type PriceAdjust = { kind: 'multiplier'; factor: Ratio; factorText: string } | { kind: 'prices'; prices: PriceSet };
@@ -45,6 +54,8 @@ export interface PricePeriod {
   priority?: PriceAdjust;
   fast?: { factor: Ratio; factorText: string };
   tiers: LongContextTier[];
+  /** Charges beside tokens (the period's, else the entry's, else the file's); undefined: none priced. */
+  charges?: ChargePrices;
   peak?: PeakRule;
   note?: string;
   source?: string;

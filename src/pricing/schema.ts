@@ -1,5 +1,6 @@
 /** Schema of catalog YAML files and user price files (see types.ts for the meaning of each key). */
 import { REGIONAL_ROUTES } from './types.js';
+import { CHARGE_DIMENSIONS } from './dimensions.js';
 import { arr, int, num, obj, oneOfStr, opt, req, str, type Rule } from '../core/validate.js';
 
 const date: Rule = { kind: 'date' };
@@ -21,6 +22,14 @@ const priceSetFields = {
 };
 
 export const priceSetRule = obj(priceSetFields);
+
+/** One optional price per charge dimension (pricing/dimensions.ts), with its source. */
+export const chargePricesRule = obj({
+  ...Object.fromEntries(CHARGE_DIMENSIONS.map((d) => [d.priceKey, opt(num())])),
+  source: req(str()),
+  note: opt(str()),
+  freeAllowance: opt(str()),
+});
 
 const tierAdjustRule: Rule = {
   kind: 'oneOf',
@@ -47,6 +56,7 @@ export const pricePeriodRule = obj({
   priority: opt(tierAdjustRule),
   fast: opt(obj({ multiplier: req(num()) })),
   tiers: opt(arr(longContextTierRule)),
+  charges: opt(chargePricesRule),
   peak: opt(
     obj({
       windowsUtc: req(arr(window, 1)),
@@ -108,6 +118,7 @@ export const modelEntryRule = obj({
   images: opt(imagesRule),
   retiredAt: opt(date),
   discount: opt(discount),
+  charges: opt(chargePricesRule),
   prices: req(arr(pricePeriodRule, 1)),
   source: req(str()),
   checkedAt: req(date),
@@ -120,6 +131,7 @@ export const catalogFileRule = obj({
   checkedAt: opt(date),
   discount: opt(discount),
   modelDiscounts: opt({ kind: 'record', of: discount }),
+  charges: opt(chargePricesRule),
   models: opt(arr(modelEntryRule)),
 });
 

@@ -10,6 +10,7 @@
  *   discount: 0.2                   # negotiated discount for the whole provider (optional, user files)
  *   models: [ModelEntry, ...]
  */
+import type { ChargePriceKey } from './dimensions.js';
 
 /** One set of per-bucket prices, USD per MTok. */
 export interface PriceSetYaml {
@@ -22,6 +23,23 @@ export interface PriceSetYaml {
   cacheWrite1hPerMTok?: number;
   outputPerMTok: number;
 }
+
+/**
+ * Per-call / per-unit charges beside tokens (web search, web fetch, grounding, output images,
+ * request fees), one price key per charge dimension (pricing/dimensions.ts), in USD per 1,000
+ * (`...Per1k`) or per unit (`...PerUnit`). A charge whose key is absent is unpriced where a
+ * record counts it (never $0); a provider that bills nothing for a counted call states 0.
+ */
+export type ChargePricesYaml = Partial<Record<ChargePriceKey, number>> & {
+  /** Where the provider states these prices. */
+  source: string;
+  note?: string;
+  /**
+   * A free allowance the provider grants (e.g. "1,500 grounded prompts per day"). Not modelled per
+   * record: the report says the charge is priced without it.
+   */
+  freeAllowance?: string;
+};
 
 /** A service-tier adjustment: either full prices, or a multiplier on the standard prices. */
 export type TierAdjustYaml = { multiplier: number } | PriceSetYaml;
@@ -61,6 +79,8 @@ export interface PricePeriodYaml extends PriceSetYaml {
   /** Fast mode (Anthropic fast, OpenAI fast/ultrafast): multiplier on standard prices. */
   fast?: { multiplier: number };
   tiers?: LongContextTierYaml[];
+  /** Per-call / per-unit charges in force in this period (else the entry's, else the file's). */
+  charges?: ChargePricesYaml;
   /**
    * Time-of-day pricing (DeepSeek): windows in UTC "HH:MM-HH:MM" (end exclusive; "24:00" ends the day)
    * where other prices apply: the standard prices times `multiplier` (2 for peak hours, 0.5 for an
@@ -165,6 +185,8 @@ export interface ModelEntryYaml {
   retiredAt?: string;
   /** Negotiated discount on this model (user files), 0..1. */
   discount?: number;
+  /** Per-call / per-unit charges of every period that states none of its own (else the file's). */
+  charges?: ChargePricesYaml;
   /** Price history, oldest first. A single period may omit `from`. */
   prices: PricePeriodYaml[];
   source: string;
@@ -177,6 +199,8 @@ export interface CatalogFileYaml {
   source?: string;
   checkedAt?: string;
   discount?: number;
+  /** Per-call / per-unit charges of every model in the file that states none of its own. */
+  charges?: ChargePricesYaml;
   /** Model-specific discounts in a user file without re-stating prices: { "gpt-4o": 0.15 }. */
   modelDiscounts?: Record<string, number>;
   models?: ModelEntryYaml[];

@@ -1,4 +1,6 @@
 /** The `report --format json` contract (schemaVersion 1). Documented in README "JSON output". */
+import { chargesJson } from './charges.js';
+import { TOKEN_DIMENSIONS, type TokenDimension } from '../pricing/dimensions.js';
 import type { IngestResult } from '../ingest/index.js';
 import type { Issue } from '../core/issues.js';
 import { divFemto, type Femto } from '../pricing/money.js';
@@ -28,19 +30,20 @@ export function tokensJson(s: TokenSums) {
   };
 }
 
-export function componentsJson(c: Components) {
-  return {
-    input: usd(c.input),
-    cacheRead: usd(c.cacheRead),
-    cacheWrite5m: usd(c.cacheWrite5m),
-    cacheWrite1h: usd(c.cacheWrite1h),
-    output: usd(c.output),
-  };
+/** Cost per token bucket, keyed as pricing/dimensions.ts names them (charges are in `chargesJson`). */
+export function componentsJson(c: Components): Record<TokenDimension['key'], number | ExactDecimal | null> {
+  return Object.fromEntries(TOKEN_DIMENSIONS.map((d) => [d.key, usd(c[d.key])])) as Record<
+    TokenDimension['key'],
+    number | ExactDecimal | null
+  >;
 }
 
 function unpricedJson(r: CostResult) {
   const u = r.unpriced;
-  return u.records === 0 ? null : { requests: u.requests, tokens: tokensJson(u) };
+  if (u.records === 0) return null;
+  return Object.keys(u.calls).length
+    ? { requests: u.requests, tokens: tokensJson(u), charges: { ...u.calls } }
+    : { requests: u.requests, tokens: tokensJson(u) };
 }
 
 function pricingJson(r: CostResult) {
@@ -91,6 +94,7 @@ export function usageJson(input: UsageJsonInput) {
       tokens: tokensJson(total.sums),
       costUsd: usd(totalCost),
       components: componentsJson(total.cost.components),
+      charges: chargesJson(total.cost),
       outputShareOfSpend: share(total.cost.components.output, totalCost),
       unpriced: unpricedJson(total.cost),
       unpricedModels: input.unpricedModels,
@@ -101,6 +105,7 @@ export function usageJson(input: UsageJsonInput) {
       tokens: tokensJson(g.sums),
       costUsd: usd(g.cost.costFemto),
       components: componentsJson(g.cost.components),
+      charges: chargesJson(g.cost),
       shareOfSpend: g.cost.costFemto === null ? null : share(g.cost.costFemto, totalCost),
       costPerRequestUsd: per(g.cost.costFemto, g.sums.requests - g.cost.unpriced.requests),
       outputShareOfSpend: share(g.cost.components.output, g.cost.costFemto),

@@ -1,5 +1,7 @@
 /** Tables for `report`: built from the same view as the JSON contract. */
 import { formatInt, formatPct } from './cells.js';
+import { chargeLines, unpricedChargesMessage } from './charges.js';
+import { TOKEN_DIMENSIONS } from '../pricing/dimensions.js';
 import { col, type Cell, type Report, type Section } from './model.js';
 import { divFemto, formatUsd, type Femto } from '../pricing/money.js';
 import type { UsageView, GroupView } from '../aggregate/view.js';
@@ -137,30 +139,48 @@ export function componentsSection(view: UsageView): Section {
   const c = view.total.cost.components;
   const s = view.total.sums;
   const total = view.total.cost.costFemto;
-  const rows: Record<string, Cell>[] = [
-    { component: 'Input (uncached)', tokens: s.inputTokens, cost: c.input, share: fshare(c.input, total) },
-    { component: 'Cache read', tokens: s.cacheReadTokens, cost: c.cacheRead, share: fshare(c.cacheRead, total) },
-    { component: 'Cache write 5m', tokens: s.cacheWrite5mTokens, cost: c.cacheWrite5m, share: fshare(c.cacheWrite5m, total) },
-    { component: 'Cache write 1h', tokens: s.cacheWrite1hTokens, cost: c.cacheWrite1h, share: fshare(c.cacheWrite1h, total) },
-    { component: 'Output (incl. reasoning)', tokens: s.outputTokens, cost: c.output, share: fshare(c.output, total) },
-  ];
+  // one row per token bucket, then one per charge (pricing/dimensions.ts)
+  const rows: Record<string, Cell>[] = TOKEN_DIMENSIONS.map((d) => ({
+    component: d.label,
+    tokens: s[d.field],
+    cost: c[d.key],
+    share: fshare(c[d.key], total),
+  }));
   const outTokShare =
     s.outputTokens / Math.max(1, s.inputTokens + s.cacheReadTokens + s.cacheWrite5mTokens + s.cacheWrite1hTokens + s.outputTokens);
+  // charges beside tokens (web searches, fetches, grounding, ...): their count in a column of their own
+  const charges = chargeLines(view.total.cost);
+  const chargeRows: Record<string, Cell>[] = charges.map((l) => ({
+    component: l.label,
+    count: l.count,
+    unit: l.unit,
+    cost: l.costFemto,
+    share: l.costFemto === null ? undefined : fshare(l.costFemto, total),
+  }));
+  const notes: string[] = [];
+  if (total)
+    notes.push(
+      `Output is ${formatPct(outTokShare)} of tokens but ${formatPct(fshare(c.output, total) ?? 0)} of spend (the output-token premium).${s.reasoningTokens ? ` Reasoning: ${formatInt(s.reasoningTokens)} of the output tokens.` : ''}`,
+    );
+  for (const l of charges)
+    if (l.unpriced > 0 && l.costFemto !== null)
+      notes.push(`${l.label}: ${formatInt(l.unpriced)} of ${formatInt(l.count)} ${l.unit} have no catalog price (left out of the cost).`);
+  for (const a of view.total.cost.freeAllowances)
+    notes.push(
+      `Priced without the free allowance, which is per project and period, not per request: ${inert(a, 120)}. The bill may be lower.`,
+    );
   return {
     id: 'components',
     title: 'Where the money goes',
     columns: [
       col('component', 'Component'),
       col('tokens', 'Tokens', 'int'),
+      ...(charges.length ? [col('count', 'Calls', 'int'), col('unit', 'Unit')] : []),
       col('cost', 'Cost', 'usd'),
       col('share', 'Share of spend', 'pct'),
     ],
-    rows: rows.filter((r) => r.tokens !== 0),
-    notes: total
-      ? [
-          `Output is ${formatPct(outTokShare)} of tokens but ${formatPct(fshare(c.output, total) ?? 0)} of spend (the output-token premium).${s.reasoningTokens ? ` Reasoning: ${formatInt(s.reasoningTokens)} of the output tokens.` : ''}`,
-        ]
-      : undefined,
+    rows: [...rows.filter((r) => r.tokens !== 0), ...chargeRows],
+    notes: notes.length ? notes : undefined,
   };
 }
 
@@ -363,6 +383,8 @@ export function usageWarnings(w: WarningInput): UsageWarning[] {
       message: `unpriced models, excluded from costs (not $0): ${nameList(list, 'requests')}; add prices with --prices FILE or map them with modelAliases in tokenomics.yaml`,
     });
   }
+  const charges = unpricedChargesMessage(w.view.total.cost);
+  if (charges) out.push({ code: 'unpriced-charges', requests: null, message: charges.message });
   const rejected = Object.entries(c.rejected).sort((a, b) => b[1] - a[1]);
   const rejectedCount = rejected.reduce((n, [, v]) => n + v, 0);
   if (rejectedCount) {

@@ -1,9 +1,10 @@
 /**
  * Pricing a simulated state exactly: each request's buckets at its rate card (the Pricer decides
  * the period, long-context tier and service tier), times its weight and retry factor as exact
- * decimal ratios, plus non-token costs. Unit economics (per request, conversation, customer,
+ * decimal ratios, plus per-call charges and non-token costs. Unit economics (per request, conversation, customer,
  * successful outcome) come from the same pass.
  */
+import { chargeCostsOf } from '../pricing/cost.js';
 import { componentsOf, totalOf, type Pricer, type RateCard } from '../pricing/cost.js';
 import { scaleFemto, type Femto } from '../pricing/money.js';
 import type { SimRequest } from './types.js';
@@ -34,7 +35,11 @@ export function requestCost(pricer: Pricer, r: SimRequest, card = cardOf(pricer,
   // so the request stays unpriced (never a saving counted against $0)
   if (r.dropped) return pricer.resolve(r.model) ? scaleFemto(r.extraFemto * BigInt(Math.max(1, r.record.requests)), r.weight) : undefined;
   if (!card) return undefined;
-  const tokens = totalOf(componentsOf(r, card.prices));
+  // per-call charges (web searches, grounding, ...) of the logged request, at the card's model: a
+  // routed request pays its new model's charge prices; a call a lever added carries none
+  const charges = r.origin === 'added' ? undefined : chargeCostsOf(r.record.charges, r.record.requests, card);
+  if (charges && Object.keys(charges.unpriced).length > 0) return undefined; // a charge without a price: unpriced, never $0
+  const tokens = totalOf(componentsOf(r, card.prices)) + (charges?.total ?? 0n);
   const retries = r.retryFactor > 1 ? scaleFemto(retryAttemptCost(r, card), r.retryFactor - 1) : 0n;
   return scaleFemto(tokens + retries + r.extraFemto * BigInt(Math.max(1, r.record.requests)), r.weight);
 }

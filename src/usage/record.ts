@@ -3,6 +3,8 @@
  * inputTokens is *uncached* input only; cache reads and writes are separate buckets;
  * outputTokens includes reasoning; reasoningTokens is an informational subset of outputTokens.
  */
+import type { ChargeCounts } from '../pricing/dimensions.js';
+
 export type ServiceTier = 'standard' | 'batch' | 'flex' | 'priority';
 
 export type TokenSource = 'reported' | 'estimated';
@@ -55,6 +57,11 @@ export interface UsageRecord {
   reasoningTokens: number;
   /** Number of API requests this record stands for: 1, or N for aggregated usage buckets. */
   requests: number;
+  /**
+   * Per-call / per-unit charges the log reports beside tokens (web searches, fetches, grounded
+   * prompts, output images; see pricing/dimensions.ts). Absent or missing keys: none.
+   */
+  charges?: ChargeCounts;
   serviceTier?: ServiceTier;
   /** Anthropic/OpenAI "fast" mode (priced by the catalog's fast multiplier). */
   fast?: boolean;

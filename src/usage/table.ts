@@ -8,6 +8,7 @@
  * column holds a JSON object as text, which DuckDB, PostgreSQL (::jsonb), ClickHouse
  * (JSONExtractString) and BigQuery (JSON_VALUE) all read.
  */
+import { COUNTED_CHARGES, TOKEN_DIMENSIONS } from '../pricing/dimensions.js';
 import type { UsageRecord } from './record.js';
 
 export type SqlType = 'BIGINT' | 'INTEGER' | 'VARCHAR' | 'BOOLEAN';
@@ -96,46 +97,10 @@ export const USAGE_COLUMNS: readonly UsageColumn[] = [
     unit: 'flag',
     get: (r) => opt(r.regional),
   },
-  {
-    name: 'input_tokens',
-    type: 'BIGINT',
-    nullable: false,
-    meaning: 'uncached input tokens (disjoint from the cache buckets)',
-    unit: 'tokens',
-    get: (r) => r.inputTokens,
-  },
-  {
-    name: 'cache_read_tokens',
-    type: 'BIGINT',
-    nullable: false,
-    meaning: 'prompt tokens read from a cache',
-    unit: 'tokens',
-    get: (r) => r.cacheReadTokens,
-  },
-  {
-    name: 'cache_write_5m_tokens',
-    type: 'BIGINT',
-    nullable: false,
-    meaning: 'prompt tokens written to a cache with the 5-minute (default) TTL',
-    unit: 'tokens',
-    get: (r) => r.cacheWrite5mTokens,
-  },
-  {
-    name: 'cache_write_1h_tokens',
-    type: 'BIGINT',
-    nullable: false,
-    meaning: 'prompt tokens written to a cache with the 1-hour TTL',
-    unit: 'tokens',
-    get: (r) => r.cacheWrite1hTokens,
-  },
-  {
-    name: 'output_tokens',
-    type: 'BIGINT',
-    nullable: false,
-    meaning: 'output tokens, reasoning included',
-    unit: 'tokens',
-    get: (r) => r.outputTokens,
-  },
+  // the token buckets (pricing/dimensions.ts)
+  ...TOKEN_DIMENSIONS.map(
+    (d): UsageColumn => ({ name: d.column, type: 'BIGINT', nullable: false, meaning: d.meaning, unit: d.unit, get: (r) => r[d.field] }),
+  ),
   {
     name: 'reasoning_tokens',
     type: 'BIGINT',
@@ -152,6 +117,17 @@ export const USAGE_COLUMNS: readonly UsageColumn[] = [
     unit: 'requests',
     get: (r) => r.requests,
   },
+  // one column per counted charge (pricing/dimensions.ts)
+  ...COUNTED_CHARGES.map(
+    (d): UsageColumn => ({
+      name: d.column,
+      type: 'BIGINT',
+      nullable: false,
+      meaning: d.meaning,
+      unit: d.unit,
+      get: (r) => r.charges?.[d.key] ?? 0,
+    }),
+  ),
   {
     name: 'image_count',
     type: 'INTEGER',
@@ -253,6 +229,7 @@ export const RECORD_FIELDS: Readonly<Record<keyof UsageRecord, string>> = {
   outputTokens: 'output_tokens',
   reasoningTokens: 'reasoning_tokens',
   requests: 'requests',
+  charges: COUNTED_CHARGES.map((d) => d.column).join(', '),
   serviceTier: 'service_tier',
   fast: 'fast',
   regional: 'regional',

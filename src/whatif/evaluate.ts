@@ -6,6 +6,7 @@
  * Monthly cost = requests x cost per request; every product is exact and rounded to 1e-15 USD once.
  */
 import { attemptsPerRequest } from '../core/retry.js';
+import { chargeTerms } from './charges.js';
 import type { Resolution } from '../pricing/catalog.js';
 import type { Pricer, RateCard } from '../pricing/cost.js';
 import { pointOf } from './dist.js';
@@ -154,7 +155,10 @@ export interface FeatureResult {
   /** Exact per-bucket token cost per month. */
   components: { input: Femto; cacheRead: Femto; cacheWrite: Femto; output: Femto };
   tokenCostPerRequest: Femto;
+  /** Non-token cost per request: the stated one plus the per-call charges. */
   nonTokenPerRequest: Femto;
+  /** The per-call charges part of it. */
+  chargesPerRequest: Femto;
   costPerRequest: Femto;
   costPerSuccess: Femto;
   monthlyTokenCost: Femto;
@@ -175,7 +179,9 @@ function evaluateFeature(f: FeatureSpec, pricer: Pricer, resolve: Resolve): Feat
   const c = coeffsOf(uses);
   const [I, O] = [q(inTok), q(outTok)];
   const perRequest = requestTokenCost(c, I, O);
-  const nonToken = usdToFemto(q(f.nonTokenCostPerRequestUsd));
+  // per-call charges (web searches, ...) at the cards' prices count with the non-token cost
+  const charges = sum(chargeTerms(f.name, f.chargesPerRequest, uses));
+  const nonToken = add(usdToFemto(q(f.nonTokenCostPerRequestUsd)), charges);
   const monthly = (coef: Q, tokens: Q) => toFemto(mul(mul(coef, tokens), requests));
   const components = {
     input: monthly(c.input, I),
@@ -201,6 +207,7 @@ function evaluateFeature(f: FeatureSpec, pricer: Pricer, resolve: Resolve): Feat
     components,
     tokenCostPerRequest: toFemto(perRequest),
     nonTokenPerRequest: toFemto(nonToken),
+    chargesPerRequest: toFemto(charges),
     costPerRequest: toFemto(costPerRequestQ),
     costPerSuccess: toFemto(div(costPerRequestQ, q(f.successRate))),
     monthlyTokenCost,

@@ -47,6 +47,7 @@ function featureJson(f: FeatureResult, t: Totals, users: number | undefined, v: 
       costUsd: usd(f.costPerRequest),
       tokenCostUsd: usd(f.tokenCostPerRequest),
       nonTokenCostUsd: usd(f.nonTokenPerRequest),
+      chargesCostUsd: usd(f.chargesPerRequest),
       costPerSuccessUsd: usd(f.costPerSuccess),
     },
     monthly: {

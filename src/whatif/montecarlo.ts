@@ -5,7 +5,8 @@
  * the month in floats. Bands are for ranges only; point estimates stay exact (evaluate.ts).
  */
 import type { Pricer, RateCard } from '../pricing/cost.js';
-import { percentile, sample, mulberry32 } from './dist.js';
+import { percentile, pointOf, sample, mulberry32 } from './dist.js';
+import { chargeTerms } from './charges.js';
 import { coeffsOf, currentArms, planCards, type Resolve } from './evaluate.js';
 import { q, toFloat, usdToFemto, add } from '../pricing/money.js';
 import type { FeatureSpec, WhatifSpec } from './schema.js';
@@ -64,7 +65,15 @@ export function monteCarlo(spec: WhatifSpec, pricer: Pricer, resolve: Resolve, s
   const feats = spec.features.map((f) => ({
     f,
     coeffs: coefficientCache(pricer, resolve, f),
-    nonTokenUsd: toFloat(usdToFemto(q(f.nonTokenCostPerRequestUsd))) / 1e15,
+    // per-call charges do not depend on token counts: priced once at the point estimate's cards
+    nonTokenUsd:
+      toFloat(
+        chargeTerms(
+          f.name,
+          f.chargesPerRequest,
+          planCards(pricer, resolve, currentArms(f), pointOf(f.inputTokens), pointOf(f.outputTokens)),
+        ).reduce(add, usdToFemto(q(f.nonTokenCostPerRequestUsd))),
+      ) / 1e15,
   }));
   const perFeature: number[][] = feats.map(() => []);
   const totals: number[] = [];

@@ -6,6 +6,7 @@
 import { num, obj, oneOfStr, opt, req, str, validate, type PathPart, type Rule, type ValidationError } from '../core/validate.js';
 import { MAX_RETRY_RATE } from '../core/retry.js';
 import { toPlainDecimal } from '../pricing/money.js';
+import { COUNTED_CHARGES, type ChargeCounts } from '../pricing/dimensions.js';
 import { DIST_KEYS, type Dist, type Quantity } from './dist.js';
 
 /**
@@ -43,6 +44,8 @@ export const featureRule = obj({
   retryRate: opt(retry()),
   successRate: opt(share()),
   nonTokenCostPerRequestUsd: opt(num(0, MAX_USD)),
+  /** Per-call charges per request (web searches, ...), priced from the catalog: pricing/dimensions.ts keys. */
+  chargesPerRequest: opt(obj(Object.fromEntries(COUNTED_CHARGES.map((d) => [d.key, opt(num(0, MAX_COUNT))])))),
   route: opt(routeRule),
   floorModel: opt(str()),
   maxCachedInputShare: opt(share()),
@@ -89,6 +92,8 @@ export interface FeatureSpec {
   retryRate: number;
   successRate: number;
   nonTokenCostPerRequestUsd: number;
+  /** Per-call charges of one request, priced at the feature's model (and route) charge prices. */
+  chargesPerRequest?: ChargeCounts;
   route?: RouteSpec;
   floorModel?: string;
   maxCachedInputShare?: number;
@@ -218,6 +223,7 @@ function toFeature(name: string, f: Doc, productUsers: number | undefined): Feat
     retryRate,
     successRate: n('successRate', 1),
     nonTokenCostPerRequestUsd: n('nonTokenCostPerRequestUsd', 0),
+    chargesPerRequest: f.chargesPerRequest as ChargeCounts | undefined,
     route: r
       ? {
           share: r.share as number,

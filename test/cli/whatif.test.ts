@@ -25,7 +25,13 @@ describe('tokenomics whatif', () => {
     const j = JSON.parse(r.stdout);
     expect(j.schemaVersion).toBe(1);
     // per request: 1000 x $1/M + 500 x $4/M = $0.003 tokens + $0.001 = $0.004; per success $0.004 / 0.8 = $0.005
-    expect(j.features[0].perRequest).toEqual({ costUsd: 0.004, tokenCostUsd: 0.003, nonTokenCostUsd: 0.001, costPerSuccessUsd: 0.005 });
+    expect(j.features[0].perRequest).toEqual({
+      costUsd: 0.004,
+      tokenCostUsd: 0.003,
+      nonTokenCostUsd: 0.001,
+      chargesCostUsd: 0,
+      costPerSuccessUsd: 0.005,
+    });
     // month: 10,000 x $0.004 = $40; revenue $1,000; margin $960 (96%); per user $40 / 100 = $0.40
     expect(j.totals).toEqual({
       requestsPerMonth: 10000,

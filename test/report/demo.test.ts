@@ -55,6 +55,7 @@ describe('report on the demo dataset', () => {
         'tokens',
         'costUsd',
         'components',
+        'charges',
         'shareOfSpend',
         'costPerRequestUsd',
         'outputShareOfSpend',
@@ -64,6 +65,8 @@ describe('report on the demo dataset', () => {
         'pricing',
       ]);
       expect(Object.keys(g.tokens)).toEqual(['input', 'cacheRead', 'cacheWrite5m', 'cacheWrite1h', 'output', 'reasoning']);
+      // the demo logs report no web searches or other per-call charges
+      expect(g.charges).toEqual({});
     }
     // components add up to the total, exactly as printed
     const c = doc.totals.components;

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { UserError } from '../../core/issues.js';
 import { dateToMs } from '../../pricing/compile.js';
 import { noPriceReason, periodAt, type Resolution } from '../../pricing/catalog.js';
-import { adjustText, entryJson, tiersText } from '../../pricing/describe.js';
+import { adjustText, chargesText, entryJson, tiersText } from '../../pricing/describe.js';
 import { loadPriceFile, type LoadReport } from '../../pricing/load.js';
 import type { ModelEntry, RegionalUplift } from '../../pricing/model.js';
 import { upliftRuleFor } from '../../pricing/cost.js';
@@ -193,6 +193,7 @@ function detailSection(items: { query: string; entry: ModelEntry; matched: strin
       service: `batch ${adjustText(period.batch)}, flex ${adjustText(period.flex)}, priority ${adjustText(period.priority)}`,
       cache,
       tokenizer: entry.tokenizer ? `${entry.tokenizer.encoding}${entry.tokenizer.exact ? '' : ' (estimate)'}` : '-',
+      charges: chargesText(period.charges),
       source: `${entry.source} (checked ${entry.checkedAt})`,
     };
   });
@@ -206,6 +207,7 @@ function detailSection(items: { query: string; entry: ModelEntry; matched: strin
       col('service', 'Service tiers', 'text', { priority: 1 }),
       col('cache', 'Caching', 'text', { priority: 1 }),
       col('tokenizer', 'Tokenizer', 'text', { priority: 3 }),
+      col('charges', 'Charges', 'text', { priority: 4 }),
       col('source', 'Source', 'text', { priority: 1 }),
     ],
     rows,

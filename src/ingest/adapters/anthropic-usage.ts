@@ -8,8 +8,9 @@
  * counts and per-request statistics are never invented; token totals are exact.
  */
 import type { IngestContext, JsonAdapter } from '../types.js';
-import { anthropicTier, bucketResults, convertPageOrResult, FieldReader, isObj, makeRecord, pick, scalarString, type Obj } from './util.js';
+import { anthropicTier, bucketResults, convertPageOrResult, FieldReader, isObj, makeRecord, scalarString, type Obj } from './util.js';
 import { UNGROUPED_MODEL } from './openai-usage.js';
+import { ANTHROPIC_CHARGE_FIELDS, readCharges } from './charges.js';
 
 function isReport(doc: unknown): doc is Obj {
   if (!isObj(doc) || !Array.isArray(doc.data)) return false;
@@ -33,6 +34,7 @@ function convertResult(value: Obj, ctx: IngestContext, idSuffix: string): void {
   const w5 = rd.count(value, 'cache_creation.ephemeral_5m_input_tokens') ?? rd.count(value, 'cache_creation_5m_input_tokens') ?? 0;
   const w1 = rd.count(value, 'cache_creation.ephemeral_1h_input_tokens') ?? rd.count(value, 'cache_creation_1h_input_tokens') ?? 0;
   const output = rd.count(value, 'output_tokens', { required: true });
+  const charges = readCharges(rd, value, ANTHROPIC_CHARGE_FIELDS);
   const time = rd.time(value.starting_at ?? (value._bucket as Obj | undefined)?.starting_at, '_bucket.starting_at');
   const model = value.model === null || value.model === undefined ? UNGROUPED_MODEL : rd.model(value.model, 'model');
   if (rd.failed || input === undefined || output === undefined || model === undefined) return;
@@ -62,8 +64,7 @@ function convertResult(value: Obj, ctx: IngestContext, idSuffix: string): void {
     const v = scalarString(value[key]);
     if (v !== undefined) rec.tags[tag] = v;
   }
-  const web = scalarString(pick(value, 'server_tool_use.web_search_requests'));
-  if (web !== undefined && web !== '0') rec.tags.web_search_requests = web;
+  if (charges) rec.charges = charges;
   ctx.emit(rec);
 }
 

@@ -15,6 +15,7 @@ import type { UsageRecord } from '../../usage/record.js';
 import { applyPair, responseOf, splitPair, type Pair } from './pair.js';
 import { RecentKeys, MAX_PENDING } from './dedupe.js';
 import { anthropicCompletionText, anthropicRequestText, attachText } from './text.js';
+import { ANTHROPIC_CHARGE_FIELDS, readCharges } from './charges.js';
 import { anthropicTier, bucketSum, checkReasoning, FieldReader, isObj, makeRecord, type Buckets, type Obj } from './util.js';
 
 /** Anthropic-style usage (also Claude Code). Null is legal for the cache fields. */
@@ -66,9 +67,11 @@ function messageRecord(msg: Obj, ctx: IngestContext, rd: FieldReader): UsageReco
   if (model === undefined) return undefined;
   if (!isObj(msg.usage)) return void rd.fail('invalid-type', 'usage must be an object', 'usage');
   const b = anthropicBuckets(rd.child('usage'), msg.usage);
-  if (!b) return undefined;
+  const charges = readCharges(rd.child('usage'), msg.usage, ANTHROPIC_CHARGE_FIELDS);
+  if (!b || rd.failed) return undefined;
   const id = typeof msg.id === 'string' && msg.id ? msg.id : undefined;
   const rec = makeRecord(ctx, { id, model, provider: 'anthropic' }, b);
+  if (charges) rec.charges = charges;
   anthropicModifiers(rec, msg.usage, msg);
   return rec;
 }

@@ -20,6 +20,8 @@ import type { UsageRecord } from '../../usage/record.js';
 import { applyMetadata, applyPair, splitPair, type Pair } from './pair.js';
 import { anthropicCompletionText, anthropicRequestText, attachText, contentText } from './text.js';
 import { anthropicBuckets } from './anthropic.js';
+import { ANTHROPIC_CHARGE_FIELDS, readCharges } from './charges.js';
+import type { ChargeCounts } from '../../pricing/dimensions.js';
 import { FieldReader, isObj, makeRecord, pick, scalarString, type Buckets, type Obj } from './util.js';
 
 /** Regional-uplift flag from a Bedrock model id / ARN. */
@@ -267,13 +269,18 @@ function response(pair: Pair, ctx: IngestContext): UsageRecord | string | undefi
   }
   const model = rd.model(r.modelId ?? pair.request?.modelId ?? pair.wrapper?.modelId ?? r.model, 'modelId');
   let b: Buckets | undefined;
+  let charges: ChargeCounts | undefined;
   if (shape.kind === 'converse') b = converseBuckets(rd.child(shape.path), shape.usage);
-  else if (shape.kind === 'anthropic') b = anthropicBuckets(rd.child('usage'), shape.usage);
-  else if (shape.kind === 'titan') b = titanBuckets(rd, r);
+  else if (shape.kind === 'anthropic') {
+    b = anthropicBuckets(rd.child('usage'), shape.usage);
+    // server-tool counts, should a body carry them: the Bedrock catalog prices none, so they show as unpriced
+    charges = readCharges(rd.child('usage'), shape.usage, ANTHROPIC_CHARGE_FIELDS);
+  } else if (shape.kind === 'titan') b = titanBuckets(rd, r);
   else b = llamaBuckets(rd, r);
   if (rd.failed || !b || model === undefined) return undefined;
   const id = scalarString(pick(r, 'ResponseMetadata.RequestId')) ?? scalarString(r.requestId) ?? scalarString(r.id);
   const rec = makeRecord(ctx, { id, model, provider: 'bedrock' }, b);
+  if (charges) rec.charges = charges;
   const regional = bedrockRegional(model);
   if (regional !== undefined) rec.regional = regional;
   if (guardrailIntervened(r)) rec.tags.guardrail = 'intervened';

@@ -24,6 +24,7 @@
 import type { IngestContext, JsonAdapter } from '../types.js';
 import type { UsageRecord } from '../../usage/record.js';
 import { anthropicBuckets, anthropicModifiers } from './anthropic.js';
+import { ANTHROPIC_CHARGE_FIELDS, readCharges } from './charges.js';
 import { bucketSum, FieldReader, isObj, makeRecord, scalarString, type Obj } from './util.js';
 
 interface Entry {
@@ -51,10 +52,12 @@ function toRecord(value: Obj, msg: Obj, ctx: IngestContext): UsageRecord | undef
   const rd = root.child('message');
   const model = rd.model(msg.model, 'model');
   const b = anthropicBuckets(rd.child('usage'), msg.usage as Obj);
+  const charges = readCharges(rd.child('usage'), msg.usage, ANTHROPIC_CHARGE_FIELDS);
   const time = root.time(value.timestamp, 'timestamp');
   if (root.failed || !b || model === undefined) return undefined;
   const id = scalarString(msg.id);
   const rec = makeRecord(ctx, { id, model, provider: 'anthropic', time }, b);
+  if (charges) rec.charges = charges;
   anthropicModifiers(rec, msg.usage as Obj, msg);
   const session = scalarString(value.sessionId);
   if (session) rec.conversationId = session;

@@ -12,6 +12,7 @@
  * (tag blocked=<reason>); without usage it skips as `blocked-prompt`.
  */
 import type { IngestContext, JsonAdapter } from '../types.js';
+import type { ChargeCounts } from '../../pricing/dimensions.js';
 import type { ServiceTier, UsageRecord } from '../../usage/record.js';
 import { applyPair, splitPair, type Pair } from './pair.js';
 import { attachText, geminiCompletionText, geminiRequestText } from './text.js';
@@ -76,6 +77,28 @@ function buckets(rd: FieldReader, u: Obj, k: typeof CAMEL): Buckets | undefined 
   return { input: prompt - cached + tool, cacheRead: cached, write5m: 0, write1h: 0, output: cand + thoughts, reasoning: thoughts };
 }
 
+/**
+ * Grounding with Google Search: the `groundingMetadata` of the candidates. Each of its
+ * `webSearchQueries` is a search (Gemini 3 bills per query); a response with any query, or with a
+ * search entry point, is one grounded prompt (Gemini 2.x bills per prompt). The catalog prices
+ * whichever the model is billed by and states 0 for the other.
+ */
+function groundingCharges(r: Obj): ChargeCounts | undefined {
+  if (!Array.isArray(r.candidates)) return undefined;
+  let queries = 0;
+  let grounded = false;
+  for (const c of r.candidates) {
+    if (!isObj(c)) continue;
+    const g = c.groundingMetadata ?? c.grounding_metadata;
+    if (!isObj(g)) continue;
+    const q = g.webSearchQueries ?? g.web_search_queries;
+    if (Array.isArray(q)) queries += q.filter((x) => typeof x === 'string' && x !== '').length;
+    if (queries > 0 || isObj(g.searchEntryPoint ?? g.search_entry_point)) grounded = true;
+  }
+  if (!grounded) return undefined;
+  return queries > 0 ? { webSearch: queries, groundedPrompt: 1 } : { groundedPrompt: 1 };
+}
+
 /** Builds the record, or returns a skip reason (string), or undefined when rejected. */
 function convertResponse(pair: Pair, ctx: IngestContext, rd: FieldReader): UsageRecord | string | undefined {
   const r = pair.response;
@@ -106,6 +129,8 @@ function convertResponse(pair: Pair, ctx: IngestContext, rd: FieldReader): Usage
     if (!TRAFFIC.has(traffic)) rec.tags.traffic_type = traffic;
   }
   if (typeof blocked === 'string') rec.tags.blocked = blocked;
+  const charges = groundingCharges(r);
+  if (charges) rec.charges = charges;
   attachText(rec, req, geminiCompletionText(r), ctx.options.keepText);
   applyPair(rec, pair, ctx);
   return rec;

@@ -7,6 +7,7 @@
  * audio, predictions). Audio/image tokens stay inside the input/output buckets.
  */
 import type { IngestContext, JsonAdapter } from '../types.js';
+import type { ChargeCounts } from '../../pricing/dimensions.js';
 import type { UsageRecord } from '../../usage/record.js';
 import { applyPair, responseOf, splitPair, type Pair } from './pair.js';
 import { attachText, openaiCompletionText, openaiRequestText } from './text.js';
@@ -119,7 +120,31 @@ function fromResponse(body: Obj, ctx: IngestContext, rd: FieldReader, fallbackMo
   if (rd.failed) return undefined;
   const rec = record(ctx, rd, body, model, b, 'created_at');
   if (rec && (status === 'failed' || status === 'cancelled')) rec.tags.outcome = 'failure';
+  if (rec) {
+    const charges = responsesCharges(body);
+    if (charges) rec.charges = charges;
+  }
   return rec && { rec, body };
+}
+
+/**
+ * Web searches of a Responses body: its `web_search_call` output items whose action is a search
+ * (OpenAI bills search actions; `open_page` / `find_in_page` actions and failed calls are not
+ * counted). A response whose `tools` offered only the older `web_search_preview` tool counts them
+ * apart (`webSearchPreview`), since that tool is priced apart for some models.
+ */
+export function responsesCharges(body: Obj): ChargeCounts | undefined {
+  if (!Array.isArray(body.output)) return undefined;
+  let n = 0;
+  for (const item of body.output) {
+    if (!isObj(item) || item.type !== 'web_search_call' || item.status === 'failed') continue;
+    const action = isObj(item.action) ? item.action.type : undefined;
+    if (action === undefined || action === 'search') n += 1;
+  }
+  if (n === 0) return undefined;
+  const tools = Array.isArray(body.tools) ? body.tools.filter(isObj).map((t) => String(t.type)) : [];
+  const preview = tools.some((t) => t.startsWith('web_search_preview')) && !tools.includes('web_search');
+  return preview ? { webSearchPreview: n } : { webSearch: n };
 }
 
 /** Responses stream events: only the terminal event carries usage. */

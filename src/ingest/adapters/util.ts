@@ -49,6 +49,8 @@ export interface CountOptions {
   required?: boolean;
   /** Accept decimal strings ("123"), as OTLP `intValue` and CSV-ish exports write them. */
   allowString?: boolean;
+  /** Hint of a rejection (default: about token counts). */
+  hint?: string;
 }
 
 /**
@@ -102,7 +104,7 @@ export class FieldReader {
         'invalid-type',
         `${this.path(path)} must be a non-negative integer (got ${show(v)})`,
         path,
-        'token counts are JSON integers in this format',
+        opts.hint ?? 'token counts are JSON integers in this format',
       );
     }
     if (n < 0)
@@ -110,10 +112,10 @@ export class FieldReader {
         'negative-count',
         `${this.path(path)} must be a non-negative integer (got ${show(v)})`,
         path,
-        'token counts are whole numbers ≥ 0',
+        opts.hint ?? 'token counts are whole numbers ≥ 0',
       );
     if (!Number.isSafeInteger(n)) {
-      return this.fail('invalid-count', `${this.path(path)} must be a non-negative integer (got ${show(v)})`, path);
+      return this.fail('invalid-count', `${this.path(path)} must be a non-negative integer (got ${show(v)})`, path, opts.hint);
     }
     return n;
   }

@@ -8,7 +8,8 @@
  *   is kept with `countsMissing: true` (tokenized later); without text it is rejected.
  * - reasoning must not exceed output (it is a subset of it).
  */
-import { emptyUsage, type ServiceTier, type UsageRecord } from '../../usage/record.js';
+import { COUNTED_CHARGES, type ChargeCounts } from '../../pricing/dimensions.js';
+import { emptyUsage, NO_MODEL, type ServiceTier, type UsageRecord } from '../../usage/record.js';
 import type { IngestContext } from '../types.js';
 import { setBuckets, type Buckets } from '../adapters/util.js';
 import { OUTCOME_HINT, isObject, normaliseOutcome, parseCount, parseTimestamp, show, str } from './values.js';
@@ -25,16 +26,17 @@ export interface Plan {
 }
 
 const COUNT_HINT = 'token counts must be whole numbers ≥ 0';
+const CHARGE_HINT = 'call counts (searches, fetches, images) must be whole numbers ≥ 0';
 
 /** A count field: number, undefined when empty/unmapped, or false after a rejection. */
-function count(plan: Plan, field: string, ctx: IngestContext): number | undefined | false {
+function count(plan: Plan, field: string, ctx: IngestContext, hint = COUNT_HINT): number | undefined | false {
   if (!plan.has(field)) return undefined;
   const raw = plan.read(field);
   const n = parseCount(raw);
   if (Number.isNaN(n)) {
     const col = plan.column(field);
     const code = typeof raw === 'number' && raw < 0 ? 'negative-count' : 'invalid-count';
-    ctx.reject(code, `${col} must be a non-negative integer (got ${show(raw)})`, col, COUNT_HINT);
+    ctx.reject(code, `${col} must be a non-negative integer (got ${show(raw)})`, col, hint);
     return false;
   }
   return n;
@@ -201,13 +203,25 @@ function applyText(r: UsageRecord, plan: Plan): void {
   if (completion !== undefined) r.text = { ...r.text, completion };
 }
 
+/** The mapped charge counts (pricing/dimensions.ts); false after a rejection. */
+function readCharges(plan: Plan, ctx: IngestContext): ChargeCounts | undefined | false {
+  let out: ChargeCounts | undefined;
+  for (const d of COUNTED_CHARGES) {
+    const n = count(plan, d.key, ctx, CHARGE_HINT);
+    if (n === false) return false;
+    if (n) (out ??= {})[d.key] = n;
+  }
+  return out;
+}
+
 /** Convert the current row/value described by `plan`. */
 export function convertGeneric(plan: Plan, ctx: IngestContext): void {
-  const model = str(plan.read('model'));
-  if (model === undefined)
-    return ctx.reject('missing-model', `${plan.column('model')} is empty`, plan.column('model'), 'every record needs a model id');
+  // a record without a model id is counted under NO_MODEL (unpriced; the report warns), as in every reader
+  const model = str(plan.read('model')) ?? NO_MODEL;
   const c = readCounts(plan, ctx);
   if (!c) return;
+  const charges = readCharges(plan, ctx);
+  if (charges === false) return;
   const hasText = str(plan.read('promptText')) !== undefined || Array.isArray(plan.read('promptText'));
   if (c.missing && !hasText)
     return ctx.reject(
@@ -218,6 +232,7 @@ export function convertGeneric(plan: Plan, ctx: IngestContext): void {
     );
   const r = emptyUsage(model, str(plan.read('id')) ?? `${ctx.file}:${ctx.line}`, ctx.file, ctx.line);
   setBuckets(r, c);
+  if (charges) r.charges = charges;
   if (!applyAttributes(r, plan, ctx)) return;
   if (c.missing) {
     r.countsMissing = true;

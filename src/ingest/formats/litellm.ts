@@ -16,6 +16,8 @@
 import { emptyUsage, NO_MODEL, type UsageRecord } from '../../usage/record.js';
 import type { CsvAdapter, IngestContext, JsonAdapter } from '../types.js';
 import { setBuckets, type Buckets } from '../adapters/util.js';
+import { ANTHROPIC_CHARGE_FIELDS } from '../adapters/charges.js';
+import type { ChargeCounts } from '../../pricing/dimensions.js';
 import { litellmTags } from './litellm-tags.js';
 import { getPath, isObject, parseCount, parseTimestamp, show, str } from './values.js';
 
@@ -76,17 +78,18 @@ function jsonField(row: Row, key: string, ctx: IngestContext): unknown | Rejecte
 }
 
 /** A count at `path` inside `obj`; `prefix` only names it in messages. */
-function countAt(obj: unknown, path: string, ctx: IngestContext, prefix = ''): number | undefined | Rejected {
+function countAt(
+  obj: unknown,
+  path: string,
+  ctx: IngestContext,
+  prefix = '',
+  hint = 'token counts must be whole numbers ≥ 0',
+): number | undefined | Rejected {
   const raw = path.includes('.') ? getPath(obj, path, path.split('.')) : isObject(obj) ? obj[path] : undefined;
   const n = parseCount(raw);
   if (!Number.isNaN(n)) return n;
   const code = typeof raw === 'number' && raw < 0 ? 'negative-count' : 'invalid-count';
-  ctx.reject(
-    code,
-    `${prefix}${path} must be a non-negative integer (got ${show(raw)})`,
-    prefix + path,
-    'token counts must be whole numbers ≥ 0',
-  );
+  ctx.reject(code, `${prefix}${path} must be a non-negative integer (got ${show(raw)})`, prefix + path, hint);
   return false;
 }
 
@@ -172,14 +175,23 @@ export function convertLiteLLMRow(row: Row, ctx: IngestContext): void {
   if (parseCount(row.prompt_tokens) === undefined && parseCount(row.completion_tokens) === undefined) return ctx.skip('no-usage');
   // usage without a model id is counted, unpriced, under NO_MODEL: its tokens are real
   const model = str(row.model) ?? str(row.model_group) ?? NO_MODEL;
-  const b = readBuckets(row, isObject(metadata) ? metadata.usage_object : undefined, ctx);
+  const usage = isObject(metadata) ? metadata.usage_object : undefined;
+  const b = readBuckets(row, usage, ctx);
   if (!b) return;
+  // Anthropic server tools, as LiteLLM's usage object carries them (per-call charges, pricing/dimensions.ts)
+  const charges: ChargeCounts = {};
+  for (const [key, path] of ANTHROPIC_CHARGE_FIELDS) {
+    const n = countAt(usage, path, ctx, 'metadata.usage_object.', 'call counts (searches, fetches) must be whole numbers ≥ 0');
+    if (n === false) return;
+    if (n) charges[key] = n;
+  }
   const ts = parseTimestamp(row.startTime);
   if (ts === 'invalid') return ctx.reject('invalid-timestamp', `startTime is not a timestamp (got ${show(row.startTime)})`, 'startTime');
   const requestTags = jsonField(row, 'request_tags', ctx);
   if (requestTags === false) return;
   const r = emptyUsage(model, str(row.request_id) ?? `${ctx.file}:${ctx.line}`, ctx.file, ctx.line);
   setBuckets(r, b);
+  if (Object.keys(charges).length) r.charges = charges;
   if (ts) {
     r.timestamp = ts.timestamp;
     r.timeMs = ts.timeMs;

@@ -122,7 +122,9 @@ describe('anthropic-usage adapter', () => {
     expect(a).toMatchObject({
       serviceTier: 'standard',
       timestamp: '2025-11-13T00:00:00.000Z',
-      tags: { aggregate: 'true', context_window: '0-200k', web_search_requests: '3' },
+      tags: { aggregate: 'true', context_window: '0-200k' },
+      // server_tool_use.web_search_requests: a priced charge, no longer a tag
+      charges: { webSearch: 3 },
     });
     expect(b).toMatchObject({ serviceTier: 'batch', tags: { workspace: 'wrkspc_1' } });
     expect(c).toMatchObject({ regional: true, timestamp: '2025-11-14T00:00:00.000Z' });

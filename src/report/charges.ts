@@ -1,0 +1,61 @@
+/**
+ * Charges beside tokens in the report: the components section's rows, the JSON `charges` object and
+ * the warnings, each from the one definition table (pricing/dimensions.ts). A counted charge whose
+ * card has no price is unpriced (null, "unpriced"), never $0.
+ */
+import type { CostResult } from '../aggregate/accumulator.js';
+import { CHARGE_DIMENSIONS, type ChargeKey } from '../pricing/dimensions.js';
+import type { Femto } from '../pricing/money.js';
+import { usdJson, type ExactDecimal } from './json.js';
+
+export interface ChargeLine {
+  key: ChargeKey;
+  label: string;
+  unit: string;
+  /** Counted on priced records. */
+  count: number;
+  /** Cost of the priced part; null when none of it is priced. */
+  costFemto: Femto | null;
+  /** Of `count`, how many have no catalog price. */
+  unpriced: number;
+}
+
+/** One line per charge counted on the priced records (a per-request fee only where one was charged). */
+export function chargeLines(cost: CostResult): ChargeLine[] {
+  const out: ChargeLine[] = [];
+  const amounts = cost.components.charges ?? {};
+  for (const d of CHARGE_DIMENSIONS) {
+    const unpriced = cost.unpricedCharges[d.key] ?? 0;
+    const count = (cost.chargedCounts[d.key] ?? 0) + unpriced;
+    if (count <= 0) continue;
+    out.push({ key: d.key, label: d.label, unit: d.unit, count, costFemto: amounts[d.key] ?? null, unpriced });
+  }
+  return out;
+}
+
+/** The JSON `charges` object: per charge key, its count, unit and cost (null: unpriced). */
+export function chargesJson(
+  cost: CostResult,
+): Record<string, { count: number; unit: string; costUsd: number | ExactDecimal | null; unpricedCount: number }> {
+  const out: ReturnType<typeof chargesJson> = Object.create(null);
+  for (const l of chargeLines(cost))
+    out[l.key] = { count: l.count, unit: l.unit, costUsd: l.costFemto === null ? null : usdJson(l.costFemto), unpricedCount: l.unpriced };
+  return out;
+}
+
+/** Warning text for counted charges without a catalog price, or undefined when every one is priced. */
+export function unpricedChargesMessage(cost: CostResult): { message: string; count: number } | undefined {
+  const parts: string[] = [];
+  let count = 0;
+  for (const d of CHARGE_DIMENSIONS) {
+    const n = cost.unpricedCharges[d.key] ?? 0;
+    if (n <= 0) continue;
+    count += n;
+    parts.push(`${n} ${d.unit} (${d.label.toLowerCase()})`);
+  }
+  if (parts.length === 0) return undefined;
+  return {
+    count,
+    message: `unpriced charges, excluded from costs (not $0): ${parts.join(', ')} on models whose catalog entry has no price for them; add one under charges: with --prices FILE`,
+  };
+}
