@@ -7,6 +7,7 @@
 import type { Issue } from '../../core/issues.js';
 import type { IngestCounts } from '../../ingest/types.js';
 import { USAGE_COLUMNS } from '../../usage/table.js';
+import { COUNTED_CHARGES } from '../../pricing/dimensions.js';
 import { duckdb } from '../dialect.js';
 import type { UsageDb } from '../duckdb.js';
 
@@ -23,6 +24,8 @@ const DEFAULTS: Readonly<Record<string, string>> = {
   requests: '1',
   estimated: 'false',
   cache_write_1h_tokens: '0',
+  // per-call charges (web searches, ...): none unless a reader stages them
+  ...Object.fromEntries(COUNTED_CHARGES.map((d) => [d.column, '0'])),
 };
 
 export interface StagedInsert {

@@ -32,7 +32,7 @@ const DETAILS = 'STRUCT(cached_tokens JSON, cache_write_tokens JSON, reasoning_t
 const USAGE = `STRUCT(prompt_tokens JSON, completion_tokens JSON, prompt_cache_hit_tokens JSON, input_tokens JSON, output_tokens JSON,
   prompt_tokens_details ${DETAILS}, completion_tokens_details ${DETAILS}, input_tokens_details ${DETAILS}, output_tokens_details ${DETAILS})`;
 const COLUMNS = `{id: 'JSON', object: 'VARCHAR', type: 'VARCHAR', model: 'JSON', created: 'JSON', created_at: 'JSON',
-  service_tier: 'VARCHAR', status: 'VARCHAR', sequence_number: 'JSON', request: 'JSON', response: 'JSON', usage: '${USAGE}'}`;
+  service_tier: 'VARCHAR', status: 'VARCHAR', sequence_number: 'JSON', request: 'JSON', response: 'JSON', output: 'JSON', usage: '${USAGE}'}`;
 
 /** Every count leaf the reader may look at. */
 const LEAVES = [
@@ -81,7 +81,7 @@ function stageSql(file: string): string {
   return `CREATE OR REPLACE TEMP TABLE sr_stage AS
 WITH src AS (
   SELECT row_number() OVER () AS line, id, object, type, model, created, created_at, service_tier, status, sequence_number,
-    request, response, usage AS u, ${chat} AS is_chat, object = 'response' AS is_resp
+    request, response, output, usage AS u, ${chat} AS is_chat, object = 'response' AS is_resp
   FROM read_json(${lit(file)}, format = 'newline_delimited', columns = ${COLUMNS}, maximum_object_size = 67108864)
 ), shaped AS (
   SELECT *,
@@ -92,6 +92,8 @@ WITH src AS (
       WHEN is_chat AND u IS NULL THEN CASE WHEN object = 'chat.completion.chunk' THEN 'no-usage' ELSE 'fallback' END
       WHEN is_resp AND u IS NULL THEN COALESCE(${NO_USAGE_STATUS}, 'fallback')
       WHEN NOT (is_chat OR is_resp) THEN 'fallback'
+      -- web_search_call output items are priced charges: the TypeScript reader counts them
+      WHEN is_resp AND output IS NOT NULL AND contains(CAST(output AS VARCHAR), 'web_search_call') THEN 'fallback'
       WHEN model IS NOT NULL AND NOT ${isString('model')} THEN 'fallback'
       WHEN NOT ${countsOk(LEAVES)} THEN 'fallback'
       WHEN is_chat AND (${p} IS NULL OR ${c} IS NULL) THEN 'fallback'

@@ -13,6 +13,7 @@ import type { Issue } from '../../core/issues.js';
 import type { ColumnMapping } from '../../ingest/types.js';
 import { NO_MODEL } from '../../usage/record.js';
 import { USAGE_COLUMNS } from '../../usage/table.js';
+import { COUNTED_CHARGES } from '../../pricing/dimensions.js';
 import { duckdb } from '../dialect.js';
 import type { UsageDb } from '../duckdb.js';
 import { insertStaged, type SqlLoad } from './load.js';
@@ -40,6 +41,8 @@ const FIELD_OF_COLUMN: ReadonlyArray<[string, string]> = [
   ['user_id', 'user'],
   ['outcome', 'outcome'],
   ['prompt', 'tag.prompt'],
+  // per-call charges: web_search_calls <- webSearch, ... (pricing/dimensions.ts)
+  ...COUNTED_CHARGES.map((d): [string, string] => [d.column, d.key]),
 ];
 
 /** Columns the usage table has that a Parquet file may carry as they are. */
@@ -113,7 +116,8 @@ export async function loadParquet(db: UsageDb, file: string, columns: ColumnMapp
   const w1h = n('cacheWrite1h');
   const w5m = map.has('cacheWrite') ? `(${n('cacheWrite')} - ${w1h})` : n('cacheWrite5m');
   const input = map.has('prompt') ? `(${n('prompt')} - ${cacheRead} - ${w5m} - ${w1h})` : n('input');
-  const rawCounts = countFields.filter((f) => map.has(f)).map((f) => n(f));
+  const chargeCounts = COUNTED_CHARGES.filter((d) => map.has(d.key)).map((d) => n(d.key));
+  const rawCounts = [...countFields.filter((f) => map.has(f)).map((f) => n(f)), ...chargeCounts];
   const time = col('timestamp');
   const str = (field: string) => {
     const c = col(field);
@@ -144,6 +148,7 @@ SELECT line,
   t_ms AS time_ms,
   i_in::BIGINT AS input_tokens, i_cr::BIGINT AS cache_read_tokens, i_w5::BIGINT AS cache_write_5m_tokens, i_w1::BIGINT AS cache_write_1h_tokens,
   i_out::BIGINT AS output_tokens, i_re::BIGINT AS reasoning_tokens, i_req::BIGINT AS requests,
+  ${COUNTED_CHARGES.map((d) => `${n(d.key)}::BIGINT AS ${d.column}`).join(', ')},
   ${str('conversation')} AS conversation_id, ${col('turn') ? `TRY_CAST(${col('turn')} AS INTEGER)` : 'NULL'} AS turn,
   ${str('feature')} AS feature, ${str('customer')} AS customer, ${str('user')} AS user_id, ${str('outcome')} AS outcome,
   ${map.has('tag.prompt') ? str('tag.prompt') : 'NULL'} AS prompt,
