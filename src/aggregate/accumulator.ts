@@ -4,7 +4,7 @@
  */
 import type { Components, RateCard } from '../pricing/cost.js';
 import { chargeCostsOf, componentsOf, totalOf } from '../pricing/cost.js';
-import { addCharges, type ChargeCounts, type ChargeKey } from '../pricing/dimensions.js';
+import { addCharges, type ChargeCounts, type ChargeKey } from '../usage/dimensions.js';
 import type { Femto } from '../pricing/money.js';
 import type { UsageRecord } from '../usage/record.js';
 
@@ -18,7 +18,7 @@ export interface TokenSums {
   outputTokens: number;
   reasoningTokens: number;
   estimatedRecords: number;
-  /** Per-call / per-unit charges counted (pricing/dimensions.ts). */
+  /** Per-call / per-unit charges counted (usage/dimensions.ts). */
   calls: ChargeCounts;
 }
 

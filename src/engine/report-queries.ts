@@ -9,7 +9,7 @@
  * Dialect-sensitive SQL comes from dialect.ts only.
  */
 import type { Dimension } from '../aggregate/dims.js';
-import { COUNTED_CHARGES, TOKEN_DIMENSIONS } from '../pricing/dimensions.js';
+import { COUNTED_CHARGES, TOKEN_DIMENSIONS } from '../usage/dimensions.js';
 import { TAG_COLUMNS } from '../usage/table.js';
 import type { Dialect } from './dialect.js';
 import { cardKeyExpr, periodJoin, type KeyTimes } from './price-map.js';
@@ -157,7 +157,7 @@ ${joins}`,
 const SUMS = [
   'sum(requests) AS requests',
   'count(*) AS records',
-  // the token buckets and the counted charges, from the dimension table (pricing/dimensions.ts)
+  // the token buckets and the counted charges, from the dimension table (usage/dimensions.ts)
   ...[...TOKEN_DIMENSIONS, ...COUNTED_CHARGES].map((d) => `sum(${d.column}) AS ${d.column}`),
   'sum(reasoning_tokens) AS reasoning_tokens',
   'sum(CASE WHEN estimated THEN 1 ELSE 0 END) AS estimated_records',

@@ -24,7 +24,7 @@ import type { IngestOptions } from '../ingest/types.js';
 import { CountEstimator } from '../pipeline/estimate.js';
 import { labelUnpriced, type Catalog } from '../pricing/catalog.js';
 import { componentsOf, Pricer, totalOf, type RateCard } from '../pricing/cost.js';
-import { COUNTED_CHARGES, type ChargeKey } from '../pricing/dimensions.js';
+import { COUNTED_CHARGES, type ChargeKey } from '../usage/dimensions.js';
 import { divFemto, femtoToUsdNumber, type Femto } from '../pricing/money.js';
 import { usageJson } from '../report/usage-json.js';
 import { usageWarnings, type UsageWarning } from '../report/usage-sections.js';

@@ -1,5 +1,5 @@
 /** Validated catalog YAML -> compiled entries with exact prices. */
-import { CHARGE_DIMENSIONS } from './dimensions.js';
+import { CHARGE_DIMENSIONS } from '../usage/dimensions.js';
 import { decimalToScaled, pricePerMTok, ratio, type Ratio } from './money.js';
 import type { ChargePrices, LongContextTier, ModelEntry, PriceAdjust, PricePeriod, PriceSet, RegionalUplift } from './model.js';
 import {

@@ -9,7 +9,7 @@ import type { Catalog, Resolution } from './catalog.js';
 import { noPriceReason, periodAt, unpricedReason } from './catalog.js';
 import type { LongContextTier, ModelEntry, PriceAdjust, PricePeriod, PriceSet } from './model.js';
 import type { RegionalRoute } from './types.js';
-import { CHARGE_DIMENSIONS, chargeCount, type ChargeCounts, type ChargeKey } from './dimensions.js';
+import { CHARGE_DIMENSIONS, chargeCount, type ChargeCounts, type ChargeKey } from '../usage/dimensions.js';
 import type { ChargePrices } from './model.js';
 
 export interface TokenBuckets {

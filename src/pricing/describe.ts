@@ -1,6 +1,6 @@
 /** Plain descriptions of catalog entries, for `prices` output (JSON contract and tables). */
 import { noPriceReason, periodAt, type Resolution } from './catalog.js';
-import { CHARGE_DIMENSIONS } from './dimensions.js';
+import { CHARGE_DIMENSIONS } from '../usage/dimensions.js';
 import { femtoToUsdString, priceToUsdPerMTok } from './money.js';
 import type { ChargePrices, ModelEntry, PriceAdjust, PricePeriod, PriceSet } from './model.js';
 

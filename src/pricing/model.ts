@@ -1,5 +1,5 @@
 /** The compiled, in-memory catalog: exact integer prices (see money.ts) with their provenance. */
-import type { ChargeKey } from './dimensions.js';
+import type { ChargeKey } from '../usage/dimensions.js';
 import type { Femto, Ratio, PricePerMTok } from './money.js';
 import type { CacheRulesYaml, ImageRulesYaml, PricePeriodYaml, RegionalRoute, TokenizerYaml } from './types.js';
 

@@ -10,7 +10,7 @@
  *   discount: 0.2                   # negotiated discount for the whole provider (optional, user files)
  *   models: [ModelEntry, ...]
  */
-import type { ChargePriceKey } from './dimensions.js';
+import type { ChargePriceKey } from '../usage/dimensions.js';
 
 /** One set of per-bucket prices, USD per MTok. */
 export interface PriceSetYaml {
@@ -26,7 +26,7 @@ export interface PriceSetYaml {
 
 /**
  * Per-call / per-unit charges beside tokens (web search, web fetch, grounding, output images,
- * request fees), one price key per charge dimension (pricing/dimensions.ts), in USD per 1,000
+ * request fees), one price key per charge dimension (usage/dimensions.ts), in USD per 1,000
  * (`...Per1k`) or per unit (`...PerUnit`). A charge whose key is absent is unpriced where a
  * record counts it (never $0); a provider that bills nothing for a counted call states 0.
  */

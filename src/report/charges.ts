@@ -1,10 +1,10 @@
 /**
  * Charges beside tokens in the report: the components section's rows, the JSON `charges` object and
- * the warnings, each from the one definition table (pricing/dimensions.ts). A counted charge whose
+ * the warnings, each from the one definition table (usage/dimensions.ts). A counted charge whose
  * card has no price is unpriced (null, "unpriced"), never $0.
  */
 import type { CostResult } from '../aggregate/accumulator.js';
-import { CHARGE_DIMENSIONS, type ChargeKey } from '../pricing/dimensions.js';
+import { CHARGE_DIMENSIONS, type ChargeKey } from '../usage/dimensions.js';
 import type { Femto } from '../pricing/money.js';
 import { usdJson, type ExactDecimal } from './json.js';
 

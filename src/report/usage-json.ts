@@ -1,6 +1,6 @@
 /** The `report --format json` contract (schemaVersion 1). Documented in README "JSON output". */
 import { chargesJson } from './charges.js';
-import { TOKEN_DIMENSIONS, type TokenDimension } from '../pricing/dimensions.js';
+import { TOKEN_DIMENSIONS, type TokenDimension } from '../usage/dimensions.js';
 import type { IngestResult } from '../ingest/index.js';
 import type { Issue } from '../core/issues.js';
 import { divFemto, type Femto } from '../pricing/money.js';
@@ -30,7 +30,7 @@ export function tokensJson(s: TokenSums) {
   };
 }
 
-/** Cost per token bucket, keyed as pricing/dimensions.ts names them (charges are in `chargesJson`). */
+/** Cost per token bucket, keyed as usage/dimensions.ts names them (charges are in `chargesJson`). */
 export function componentsJson(c: Components): Record<TokenDimension['key'], number | ExactDecimal | null> {
   return Object.fromEntries(TOKEN_DIMENSIONS.map((d) => [d.key, usd(c[d.key])])) as Record<
     TokenDimension['key'],

@@ -1,7 +1,7 @@
 /** Tables for `report`: built from the same view as the JSON contract. */
 import { formatInt, formatPct } from './cells.js';
 import { chargeLines, unpricedChargesMessage } from './charges.js';
-import { TOKEN_DIMENSIONS } from '../pricing/dimensions.js';
+import { TOKEN_DIMENSIONS } from '../usage/dimensions.js';
 import { col, type Cell, type Report, type Section } from './model.js';
 import { divFemto, formatUsd, type Femto } from '../pricing/money.js';
 import type { UsageView, GroupView } from '../aggregate/view.js';
@@ -139,7 +139,7 @@ export function componentsSection(view: UsageView): Section {
   const c = view.total.cost.components;
   const s = view.total.sums;
   const total = view.total.cost.costFemto;
-  // one row per token bucket, then one per charge (pricing/dimensions.ts)
+  // one row per token bucket, then one per charge (usage/dimensions.ts)
   const rows: Record<string, Cell>[] = TOKEN_DIMENSIONS.map((d) => ({
     component: d.label,
     tokens: s[d.field],

@@ -3,7 +3,7 @@
  * inputTokens is *uncached* input only; cache reads and writes are separate buckets;
  * outputTokens includes reasoning; reasoningTokens is an informational subset of outputTokens.
  */
-import type { ChargeCounts } from '../pricing/dimensions.js';
+import type { ChargeCounts } from './dimensions.js';
 
 export type ServiceTier = 'standard' | 'batch' | 'flex' | 'priority';
 
@@ -59,7 +59,7 @@ export interface UsageRecord {
   requests: number;
   /**
    * Per-call / per-unit charges the log reports beside tokens (web searches, fetches, grounded
-   * prompts, output images; see pricing/dimensions.ts). Absent or missing keys: none.
+   * prompts, output images; see usage/dimensions.ts). Absent or missing keys: none.
    */
   charges?: ChargeCounts;
   serviceTier?: ServiceTier;

@@ -8,7 +8,7 @@
  * column holds a JSON object as text, which DuckDB, PostgreSQL (::jsonb), ClickHouse
  * (JSONExtractString) and BigQuery (JSON_VALUE) all read.
  */
-import { COUNTED_CHARGES, TOKEN_DIMENSIONS } from '../pricing/dimensions.js';
+import { COUNTED_CHARGES, TOKEN_DIMENSIONS } from './dimensions.js';
 import type { UsageRecord } from './record.js';
 
 export type SqlType = 'BIGINT' | 'INTEGER' | 'VARCHAR' | 'BOOLEAN';
@@ -97,7 +97,7 @@ export const USAGE_COLUMNS: readonly UsageColumn[] = [
     unit: 'flag',
     get: (r) => opt(r.regional),
   },
-  // the token buckets (pricing/dimensions.ts)
+  // the token buckets (usage/dimensions.ts)
   ...TOKEN_DIMENSIONS.map(
     (d): UsageColumn => ({ name: d.column, type: 'BIGINT', nullable: false, meaning: d.meaning, unit: d.unit, get: (r) => r[d.field] }),
   ),
@@ -117,7 +117,7 @@ export const USAGE_COLUMNS: readonly UsageColumn[] = [
     unit: 'requests',
     get: (r) => r.requests,
   },
-  // one column per counted charge (pricing/dimensions.ts)
+  // one column per counted charge (usage/dimensions.ts)
   ...COUNTED_CHARGES.map(
     (d): UsageColumn => ({
       name: d.column,

@@ -5,7 +5,7 @@
  * charge the model's catalog entry does not price is a configuration error, never $0.
  */
 import { UserError } from '../core/issues.js';
-import { chargeDimension, type ChargeCounts, type CountedChargeKey } from '../pricing/dimensions.js';
+import { chargeDimension, type ChargeCounts, type CountedChargeKey } from '../usage/dimensions.js';
 import { mulRatio, ratio, type Ratio } from '../pricing/money.js';
 import type { CardUse } from './evaluate.js';
 

@@ -6,7 +6,7 @@
 import { num, obj, oneOfStr, opt, req, str, validate, type PathPart, type Rule, type ValidationError } from '../core/validate.js';
 import { MAX_RETRY_RATE } from '../core/retry.js';
 import { toPlainDecimal } from '../pricing/money.js';
-import { COUNTED_CHARGES, type ChargeCounts } from '../pricing/dimensions.js';
+import { COUNTED_CHARGES, type ChargeCounts } from '../usage/dimensions.js';
 import { DIST_KEYS, type Dist, type Quantity } from './dist.js';
 
 /**
@@ -44,7 +44,7 @@ export const featureRule = obj({
   retryRate: opt(retry()),
   successRate: opt(share()),
   nonTokenCostPerRequestUsd: opt(num(0, MAX_USD)),
-  /** Per-call charges per request (web searches, ...), priced from the catalog: pricing/dimensions.ts keys. */
+  /** Per-call charges per request (web searches, ...), priced from the catalog: usage/dimensions.ts keys. */
   chargesPerRequest: opt(obj(Object.fromEntries(COUNTED_CHARGES.map((d) => [d.key, opt(num(0, MAX_COUNT))])))),
   route: opt(routeRule),
   floorModel: opt(str()),

@@ -23,7 +23,6 @@ import { planReport, runReport, type ReportTask } from '../report-task.js';
 import { DEFAULT_MAX_ROWS, type CommandContext } from '../context.js';
 import type { Runner } from '../main.js';
 import { isWarehouseUrl } from '../../engine/warehouse/connect.js';
-import { reportRemote } from './report-remote.js';
 import { withCharts } from '../../report/charts.js';
 
 interface ReportOptions {
@@ -163,7 +162,8 @@ async function report(ctx: CommandContext, given: string[], opts: ReportOptions)
   const plan = { ...planReport(ctx, task), top };
   const { dims, reprice: rp } = plan;
   // a database URL: the same report computed where the data lives (report-remote.ts)
-  if (given.some(isWarehouseUrl)) return reportRemote(ctx, { inputs: given, task, dims, top, map: opts.map, section: opts.section });
+  if (given.some(isWarehouseUrl))
+    return (await import('./report-remote.js')).reportRemote(ctx, { inputs: given, task, dims, top, map: opts.map, section: opts.section });
   const fromDefault = given.length === 0 ? defaultInputs(ctx) : undefined;
   const inputs = fromDefault?.inputs ?? given;
   const result = await runReport(ctx, inputs, task, plan);

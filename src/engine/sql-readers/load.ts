@@ -7,7 +7,7 @@
 import type { Issue } from '../../core/issues.js';
 import type { IngestCounts } from '../../ingest/types.js';
 import { USAGE_COLUMNS } from '../../usage/table.js';
-import { COUNTED_CHARGES } from '../../pricing/dimensions.js';
+import { COUNTED_CHARGES } from '../../usage/dimensions.js';
 import { duckdb } from '../dialect.js';
 import type { UsageDb } from '../duckdb.js';
 

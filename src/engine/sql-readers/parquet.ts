@@ -13,7 +13,7 @@ import type { Issue } from '../../core/issues.js';
 import type { ColumnMapping } from '../../ingest/types.js';
 import { NO_MODEL } from '../../usage/record.js';
 import { USAGE_COLUMNS } from '../../usage/table.js';
-import { COUNTED_CHARGES } from '../../pricing/dimensions.js';
+import { COUNTED_CHARGES } from '../../usage/dimensions.js';
 import { duckdb } from '../dialect.js';
 import type { UsageDb } from '../duckdb.js';
 import { insertStaged, type SqlLoad } from './load.js';
@@ -41,7 +41,7 @@ const FIELD_OF_COLUMN: ReadonlyArray<[string, string]> = [
   ['user_id', 'user'],
   ['outcome', 'outcome'],
   ['prompt', 'tag.prompt'],
-  // per-call charges: web_search_calls <- webSearch, ... (pricing/dimensions.ts)
+  // per-call charges: web_search_calls <- webSearch, ... (usage/dimensions.ts)
   ...COUNTED_CHARGES.map((d): [string, string] => [d.column, d.key]),
 ];
 

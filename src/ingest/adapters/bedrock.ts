@@ -21,7 +21,7 @@ import { applyMetadata, applyPair, splitPair, type Pair } from './pair.js';
 import { anthropicCompletionText, anthropicRequestText, attachText, contentText } from './text.js';
 import { anthropicBuckets } from './anthropic.js';
 import { ANTHROPIC_CHARGE_FIELDS, readCharges } from './charges.js';
-import type { ChargeCounts } from '../../pricing/dimensions.js';
+import type { ChargeCounts } from '../../usage/dimensions.js';
 import { FieldReader, isObj, makeRecord, pick, scalarString, type Buckets, type Obj } from './util.js';
 
 /** Regional-uplift flag from a Bedrock model id / ARN. */

@@ -1,9 +1,9 @@
 /**
- * Reading per-call / per-unit charge counts (pricing/dimensions.ts) off a log object, strictly:
+ * Reading per-call / per-unit charge counts (usage/dimensions.ts) off a log object, strictly:
  * a count must be a whole number >= 0, else the record is rejected at its path with a hint (a
  * charge that vanished silently would under-report the bill). Zero counts are left out.
  */
-import type { ChargeCounts, CountedChargeKey } from '../../pricing/dimensions.js';
+import type { ChargeCounts, CountedChargeKey } from '../../usage/dimensions.js';
 import type { FieldReader } from './util.js';
 
 const HINT = 'call counts (searches, fetches, images) are whole numbers ≥ 0';

@@ -12,7 +12,7 @@
  * (tag blocked=<reason>); without usage it skips as `blocked-prompt`.
  */
 import type { IngestContext, JsonAdapter } from '../types.js';
-import type { ChargeCounts } from '../../pricing/dimensions.js';
+import type { ChargeCounts } from '../../usage/dimensions.js';
 import type { ServiceTier, UsageRecord } from '../../usage/record.js';
 import { applyPair, splitPair, type Pair } from './pair.js';
 import { attachText, geminiCompletionText, geminiRequestText } from './text.js';

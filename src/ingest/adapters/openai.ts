@@ -7,7 +7,7 @@
  * audio, predictions). Audio/image tokens stay inside the input/output buckets.
  */
 import type { IngestContext, JsonAdapter } from '../types.js';
-import type { ChargeCounts } from '../../pricing/dimensions.js';
+import type { ChargeCounts } from '../../usage/dimensions.js';
 import type { UsageRecord } from '../../usage/record.js';
 import { applyPair, responseOf, splitPair, type Pair } from './pair.js';
 import { attachText, openaiCompletionText, openaiRequestText } from './text.js';

@@ -8,7 +8,7 @@
  *   is kept with `countsMissing: true` (tokenized later); without text it is rejected.
  * - reasoning must not exceed output (it is a subset of it).
  */
-import { COUNTED_CHARGES, type ChargeCounts } from '../../pricing/dimensions.js';
+import { COUNTED_CHARGES, type ChargeCounts } from '../../usage/dimensions.js';
 import { emptyUsage, NO_MODEL, type ServiceTier, type UsageRecord } from '../../usage/record.js';
 import type { IngestContext } from '../types.js';
 import { setBuckets, type Buckets } from '../adapters/util.js';
@@ -203,7 +203,7 @@ function applyText(r: UsageRecord, plan: Plan): void {
   if (completion !== undefined) r.text = { ...r.text, completion };
 }
 
-/** The mapped charge counts (pricing/dimensions.ts); false after a rejection. */
+/** The mapped charge counts (usage/dimensions.ts); false after a rejection. */
 function readCharges(plan: Plan, ctx: IngestContext): ChargeCounts | undefined | false {
   let out: ChargeCounts | undefined;
   for (const d of COUNTED_CHARGES) {

@@ -1,7 +1,7 @@
 /** Column mappings for the generic format: the canonical fields, `--map` parsing and validation. */
 import { UserError } from '../../core/issues.js';
 import type { ColumnMapping } from '../types.js';
-import { COUNTED_CHARGES } from '../../pricing/dimensions.js';
+import { COUNTED_CHARGES } from '../../usage/dimensions.js';
 
 export const CANONICAL_FIELDS = [
   'model',
@@ -26,7 +26,7 @@ export const CANONICAL_FIELDS = [
   'outcome',
   'promptText',
   'completionText',
-  // per-call / per-unit charges, by their key in pricing/dimensions.ts
+  // per-call / per-unit charges, by their key in usage/dimensions.ts
   ...COUNTED_CHARGES.map((d) => d.key),
 ] as const;
 

@@ -6,7 +6,7 @@
  */
 import type { ColumnMapping, CsvAdapter, IngestContext, JsonAdapter } from '../types.js';
 import { convertGeneric, type Plan } from './generic-convert.js';
-import { COUNTED_CHARGES } from '../../pricing/dimensions.js';
+import { COUNTED_CHARGES } from '../../usage/dimensions.js';
 import { CANONICAL_FIELDS } from './generic-map.js';
 import { getPath, isObject } from './values.js';
 
@@ -36,7 +36,7 @@ export const GENERIC_ALIASES: Record<string, readonly string[]> = {
   outcome: ['outcome'],
   promptText: ['prompt_text'],
   completionText: ['completion_text'],
-  // charges: the usage table's column names (pricing/dimensions.ts), and Anthropic's spellings
+  // charges: the usage table's column names (usage/dimensions.ts), and Anthropic's spellings
   ...Object.fromEntries(COUNTED_CHARGES.map((d) => [d.key, [d.column]])),
   webSearch: ['web_search_calls', 'web_search_requests'],
   webFetch: ['web_fetch_calls', 'web_fetch_requests'],

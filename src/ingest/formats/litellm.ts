@@ -17,7 +17,7 @@ import { emptyUsage, NO_MODEL, type UsageRecord } from '../../usage/record.js';
 import type { CsvAdapter, IngestContext, JsonAdapter } from '../types.js';
 import { setBuckets, type Buckets } from '../adapters/util.js';
 import { ANTHROPIC_CHARGE_FIELDS } from '../adapters/charges.js';
-import type { ChargeCounts } from '../../pricing/dimensions.js';
+import type { ChargeCounts } from '../../usage/dimensions.js';
 import { litellmTags } from './litellm-tags.js';
 import { getPath, isObject, parseCount, parseTimestamp, show, str } from './values.js';
 
@@ -178,7 +178,7 @@ export function convertLiteLLMRow(row: Row, ctx: IngestContext): void {
   const usage = isObject(metadata) ? metadata.usage_object : undefined;
   const b = readBuckets(row, usage, ctx);
   if (!b) return;
-  // Anthropic server tools, as LiteLLM's usage object carries them (per-call charges, pricing/dimensions.ts)
+  // Anthropic server tools, as LiteLLM's usage object carries them (per-call charges, usage/dimensions.ts)
   const charges: ChargeCounts = {};
   for (const [key, path] of ANTHROPIC_CHARGE_FIELDS) {
     const n = countAt(usage, path, ctx, 'metadata.usage_object.', 'call counts (searches, fetches) must be whole numbers ≥ 0');

@@ -1,0 +1,98 @@
+/**
+ * The export itself (export.ts registers the command): rows staged in embedded DuckDB as they are
+ * read, written with its COPY, then moved into place. Loaded only when `export` runs, so `--help`
+ * never loads DuckDB.
+ */
+import { existsSync, renameSync, rmSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { BIGINT, BOOLEAN, DuckDBDataChunk, INTEGER, VARCHAR, type DuckDBType } from '@duckdb/node-api';
+import { UserError } from '../../core/issues.js';
+import { UsageDb } from '../../engine/duckdb.js';
+import { FOCUS_COLUMNS, focusRows, PLAIN_COLUMNS, plainRow, type ExportColumn } from '../../engine/export-rows.js';
+import { runPipeline } from '../../pipeline/stream.js';
+import { formatInt } from '../../report/cells.js';
+import type { CellValue, SqlType } from '../../usage/table.js';
+import type { CommandContext } from '../context.js';
+import { fileFormatOf, type ExportOptions } from './export.js';
+
+const TYPES: Record<SqlType, DuckDBType> = { BIGINT, INTEGER, VARCHAR, BOOLEAN };
+const CHUNK = 2048;
+
+/** Appends rows to a staging table a chunk at a time. */
+class Stage {
+  private rows: CellValue[][] = [];
+  count = 0;
+  constructor(
+    private readonly append: (chunk: DuckDBDataChunk) => void,
+    private readonly columns: ExportColumn[],
+  ) {}
+  add(rows: CellValue[][]): void {
+    for (const r of rows) {
+      this.rows.push(r);
+      this.count++;
+      if (this.rows.length >= CHUNK) this.flush();
+    }
+  }
+  flush(): void {
+    if (this.rows.length === 0) return;
+    const chunk = DuckDBDataChunk.create(
+      this.columns.map((c) => TYPES[c.type]),
+      this.rows.length,
+    );
+    chunk.setColumns(
+      this.columns.map((c, i) => this.rows.map((r) => (r[i] !== null && c.type === 'BIGINT' ? BigInt(r[i] as number) : r[i]))) as never,
+    );
+    this.append(chunk);
+    this.rows = [];
+  }
+}
+
+const sqlString = (s: string) => `'${s.replace(/'/g, "''")}'`;
+
+export async function exportUsage(ctx: CommandContext, file: string, inputs: string[], opts: ExportOptions): Promise<number> {
+  const format = fileFormatOf(file, opts.fileFormat);
+  if (!existsSync(dirname(file) || '.'))
+    throw new UserError(`cannot write ${file}: its directory does not exist`, 'create the directory first, or write elsewhere');
+  const columns = opts.focus ? FOCUS_COLUMNS : PLAIN_COLUMNS;
+  const db = await UsageDb.open();
+  const tmp = join(dirname(file), `.${basename(file)}.${process.pid}.tmp`);
+  try {
+    await db.run(`CREATE TABLE export_rows (${columns.map((c) => `"${c.name}" ${c.type}`).join(', ')})`);
+    const appender = await db.connection.createAppender('export_rows');
+    const stage = new Stage((chunk) => appender.appendDataChunk(chunk), columns);
+    const nowMs = ctx.io.now();
+    let seq = 0;
+    let unpriced = 0;
+    const result = await runPipeline(ctx, inputs, { keepText: false, inputFormat: opts.inputFormat, map: opts.map }, (r, card) => {
+      if (!card) unpriced++;
+      if (opts.focus) {
+        if (card) stage.add(focusRows(r, card, nowMs));
+      } else stage.add([plainRow(r, card, seq)]);
+      seq++;
+    });
+    stage.flush();
+    appender.closeSync();
+    const select = columns.map((c) => `${c.out ? c.out(`"${c.name}"`) : `"${c.name}"`} AS "${c.name}"`).join(', ');
+    const how = format === 'parquet' ? 'FORMAT PARQUET' : format === 'csv' ? 'FORMAT CSV, HEADER' : 'FORMAT JSON';
+    await db.run(`COPY (SELECT ${select} FROM export_rows) TO ${sqlString(tmp)} (${how})`);
+    renameSync(tmp, file);
+    const c = result.ingest.counts;
+    ctx.info(
+      `wrote ${formatInt(stage.count)} ${opts.focus ? 'FOCUS charge rows' : 'rows'} to ${file} (${format}; ${formatInt(c.counted)} records of ${formatInt(c.read)} read)`,
+    );
+    if (unpriced)
+      ctx.warn(
+        `${formatInt(unpriced)} record${unpriced === 1 ? '' : 's'} of unpriced models ${opts.focus ? 'left out (a FOCUS charge needs a cost)' : 'exported with no cost (not $0)'}`,
+      );
+    const rejected = Object.values(c.rejected).reduce((n, v) => n + v, 0);
+    const first = result.ingest.issues.find((i) => i.severity === 'error');
+    if (rejected)
+      ctx.warn(
+        `${formatInt(rejected)} record${rejected === 1 ? '' : 's'} rejected as invalid${first?.file ? `; first at ${first.file}${first.line ? `:${first.line}` : ''}: ${first.message}` : ''}; --strict makes this an error`,
+      );
+    return 0;
+  } finally {
+    rmSync(tmp, { force: true });
+    db.close();
+  }
+}
