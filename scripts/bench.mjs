@@ -20,13 +20,26 @@ import { join, dirname, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execFileSync } from 'node:child_process';
 import { BenchData } from './bench/gen.mjs';
+import { engineJsonl, engineParquet } from './bench/engine.mjs';
 import { cleanup, interleavedRuns, medianRun, rssMethod, runNode } from './bench/run.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const CLI = join(ROOT, 'bin', 'tokenomics.js');
 const CHILD = (name) => join(ROOT, 'scripts', 'bench', 'child', name);
 
-const WORKLOADS = ['report-jsonl', 'report-csv', 'tokenizer', 'pathological', 'equality', 'repetition', 'parallel', 'simulate', 'litellm'];
+const WORKLOADS = [
+  'report-jsonl',
+  'report-csv',
+  'tokenizer',
+  'pathological',
+  'equality',
+  'repetition',
+  'parallel',
+  'simulate',
+  'litellm',
+  'engine-jsonl',
+  'engine-parquet',
+];
 
 function parseArgs(argv) {
   const o = { size: 'default', only: [], json: false, reps: 3, seed: 20261001, data: join(ROOT, 'bench-data') };
@@ -530,7 +543,13 @@ const RUNNERS = {
   parallel,
   simulate,
   litellm,
+  'engine-jsonl': () => engineJsonl(engineCtx()),
+  'engine-parquet': () => engineParquet(engineCtx()),
 };
+
+function engineCtx() {
+  return { opts, child: CHILD, log, row, notes, alerts, fmt: { mb, mbps, fmtRate, fmtMs, fmtRss, fmtX, bytesOf } };
+}
 
 // ---------- main ----------
 

@@ -30,6 +30,7 @@ import { usageWarnings, type UsageWarning } from '../report/usage-sections.js';
 import { NO_MODEL } from '../usage/record.js';
 import { duckdb, type Dialect } from './dialect.js';
 import { EngineError, UsageDb, type DuckDBOptions, type Row } from './duckdb.js';
+import { loadWithSql } from './sql-readers/index.js';
 import { PRICE_MAP_COLUMNS, priceMapRows, ROUTE_KEYS_SQL, type RouteKey } from './price-map.js';
 import {
   CARD_PRICE_COLUMNS,
@@ -68,6 +69,8 @@ export interface EngineEnv {
   duckdb?: DuckDBOptions;
   /** Side-by-side prices (today's, a date's, a proposed card), built by the command layer. */
   reprice?: { pricer: Pricer; label: string };
+  /** false: every file through the TypeScript readers (parity tests, the bench's baseline). */
+  sqlReaders?: boolean;
 }
 
 export interface EngineTask {
@@ -92,6 +95,8 @@ export interface EngineReport {
   /** The `report --format json` object. */
   json: ReturnType<typeof usageJson>;
 }
+
+const orUndefined = <T>(v: T | 'fallback'): T | undefined => (v === 'fallback' ? undefined : v);
 
 const n = (v: unknown): number => (v === null || v === undefined ? 0 : Number(v));
 
@@ -236,7 +241,12 @@ export async function reportViaDuckDB(inputs: string[], task: EngineTask, env: E
         if (r.countsMissing) estimator.fill(r);
         db.append(r);
       },
-      { stdin: env.stdin, strict: env.strict, onProgress: env.onProgress },
+      {
+        stdin: env.stdin,
+        strict: env.strict,
+        onProgress: env.onProgress,
+        readFile: env.sqlReaders === false ? undefined : async (file) => orUndefined(await loadWithSql(db, file, env.ingest)),
+      },
     );
     db.seal();
     const report = await reportFromTable(db, task, env);

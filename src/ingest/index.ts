@@ -28,6 +28,8 @@ export interface IngestHooks {
   limits?: ReadLimits;
   /** Maximum number of issues kept in the result (all are still counted). */
   maxIssues?: number;
+  /** Reads a whole file another way first (the engine's SQL readers); undefined: read it here. */
+  readFile?: (path: string) => Promise<{ format: string; counts: IngestCounts; issues?: Issue[] } | undefined>;
 }
 
 export interface IngestedFile {
@@ -60,6 +62,15 @@ export async function ingest(
   const files: IngestedFile[] = [];
   const used = new Map<JsonAdapter, FileRun>();
   for (const src of sources) {
+    const read = src.kind === 'file' && hooks.readFile ? await hooks.readFile(src.path) : undefined;
+    if (read && src.kind === 'file') {
+      addCounts(session.counts, read.counts);
+      for (const issue of read.issues ?? []) session.addIssue(issue);
+      progress.bytesRead += src.bytes;
+      hooks.onProgress?.(progress.bytesRead, totalBytes);
+      files.push({ path: src.path, format: read.format, bytes: src.bytes });
+      continue;
+    }
     const run = new FileRun(session, session.newContext(src.path), forced);
     const onBytes = (n: number) => {
       progress.bytesRead += n;
@@ -99,6 +110,13 @@ function reportReadFailure(err: unknown, run: FileRun): void {
     run.fileIssue('error', 'invalid-csv', `CSV syntax error: ${err.message}; rest of file skipped`, hint, err.line);
   } else if (err instanceof UserError) throw err;
   else run.fileIssue('error', 'read-error', `cannot read: ${(err as Error).message ?? String(err)}`);
+}
+
+function addCounts(to: IngestCounts, from: IngestCounts): void {
+  to.read += from.read;
+  to.counted += from.counted;
+  for (const [k, n] of Object.entries(from.skipped)) to.skipped[k] = (to.skipped[k] ?? 0) + n;
+  for (const [k, n] of Object.entries(from.rejected)) to.rejected[k] = (to.rejected[k] ?? 0) + n;
 }
 
 /** Adapters with run-level joins flush once, with the context of the last file they read. */

@@ -1,0 +1,37 @@
+/**
+ * `report --format json --by model` through the DuckDB engine (src/engine/report.ts), as a whole
+ * process: the SQL readers read what they can, the TypeScript readers the rest. Until `report`
+ * itself runs on the engine, this child is how the bench times the engine path end to end.
+ *   node engine-report.mjs FILE... [--no-sql] [--memory-limit SIZE] [--temp-dir DIR]
+ * Prints the report JSON (the bench reads its totals).
+ */
+import { parseDimensions } from '../../../dist/aggregate/dims.js';
+import { reportViaDuckDB } from '../../../dist/engine/report.js';
+import { loadCatalog } from '../../../dist/pricing/load.js';
+import { toJson } from '../../../dist/report/format.js';
+
+const args = process.argv.slice(2);
+const flag = (name) => {
+  const i = args.indexOf(name);
+  if (i < 0) return undefined;
+  const v = args[i + 1];
+  args.splice(i, 2);
+  return v;
+};
+const noSql = args.includes('--no-sql');
+const memoryLimit = flag('--memory-limit');
+const tempDirectory = flag('--temp-dir');
+const inputs = args.filter((a) => a !== '--no-sql');
+const { catalog } = loadCatalog({ priceFiles: [] });
+const report = await reportViaDuckDB(
+  inputs,
+  { dims: parseDimensions('model') },
+  {
+    catalog,
+    nowMs: Date.parse('2026-11-23T00:00:00Z'),
+    ingest: { keepText: false },
+    sqlReaders: !noSql,
+    duckdb: { memoryLimit, tempDirectory },
+  },
+);
+process.stdout.write(`${toJson(report.json)}\n`);

@@ -1,0 +1,91 @@
+/**
+ * Engine workloads of the bench (issue 14): the DuckDB engine end to end, as a whole process
+ * (child/engine-report.mjs), against baselines run alternately in the same bench:
+ *  - engine-jsonl: plain OpenAI bodies read by the SQL reader, ~167 MB and ~1 GB (small: 2 / 20 MB),
+ *    against split + JSON.parse alone (child/split-parse.mjs); target ≥ 1.5x; peak RSS < 600 MB at 1 GB;
+ *    the TypeScript readers feeding the same engine (--no-sql) are timed too, for the record;
+ *  - engine-parquet: 10 million usage rows in Parquet (small: 100 000), full report; target < 5 s.
+ * Inputs are generated into the bench data folder (engine-data.mjs), never committed.
+ */
+import { join } from 'node:path';
+import { openaiBodies, usageParquet } from './engine-data.mjs';
+import { interleavedRuns, medianRun } from './run.mjs';
+
+/** `ctx`: { opts, child(name), log, row, notes, alerts, fmt: { mb, mbps, fmtRate, fmtMs, fmtRss, fmtX, bytesOf } }. */
+export async function engineJsonl(ctx) {
+  const { opts, child, log, row, alerts, notes } = ctx;
+  const { mb, mbps, fmtRate, fmtMs, fmtRss, fmtX, bytesOf } = ctx.fmt;
+  const sizes =
+    opts.size === 'small'
+      ? [
+          [2, 3],
+          [20, 1],
+        ]
+      : [
+          [167, Math.max(opts.reps, 3)],
+          [1000, 1],
+        ];
+  for (const [mbWanted, reps] of sizes) {
+    const file = openaiBodies(join(opts.data, `openai-bodies-${mbWanted}mb.jsonl`), mbWanted, opts.seed);
+    const bytes = bytesOf(file);
+    const label = `engine report, OpenAI JSONL ${mb(bytes)} (SQL reader)`;
+    log(`${label}: baseline split+JSON.parse and the engine, alternately x${reps} ...`);
+    const { base, ours } = await interleavedRuns([child('split-parse.mjs'), file], [child('engine-report.mjs'), file], reps, {
+      capture: true,
+    });
+    if (base.code !== 0 || ours.code !== 0) {
+      row({
+        workload: label,
+        baseline: '',
+        ours: `failed: ${(ours.code !== 0 ? ours : base).stderr.trim().split('\n').pop()}`,
+        status: 'error',
+      });
+      continue;
+    }
+    const files = ours.json?.inputs?.files ?? [];
+    if (files[0]?.format !== 'openai') alerts.push(`${label}: the engine did not read the file as openai`);
+    const ts = await medianRun([child('engine-report.mjs'), file, '--no-sql'], 1, { capture: true });
+    const same = ts.code === 0 && JSON.stringify(ts.json) === JSON.stringify(ours.json);
+    if (!same) alerts.push(`${label}: the report through the TypeScript readers differs from the SQL reader's`);
+    const b = mbps(bytes, base.ms);
+    const o = mbps(bytes, ours.ms);
+    const ratio = o / b;
+    notes.push(
+      `${label}: the same engine fed by the TypeScript readers took ${fmtMs(ts.ms)} (${fmtX(base.ms / ts.ms)} the baseline), peak ${fmtRss(ts.rssKB)}; reports ${same ? 'identical' : 'DIFFERENT'}.`,
+    );
+    row({
+      workload: label,
+      baseline: `split+JSON.parse child: ${fmtRate(b)} (${fmtMs(base.ms)})`,
+      ours: `${fmtRate(o)} (${fmtMs(ours.ms)}, ${ours.json?.inputs?.counted} records)`,
+      ratio: fmtX(ratio),
+      target: mbWanted >= 1000 ? '≥ 1.50x, RSS < 600 MB' : '≥ 1.50x',
+      status: ratio >= 1.5 && (mbWanted < 1000 || (ours.rssKB ?? Infinity) < 600 * 1024) ? 'PASS' : 'FAIL',
+      rss: `${fmtRss(ours.rssKB)} (baseline ${fmtRss(base.rssKB)})`,
+      reps,
+      values: { bytes, baselineMs: base.ms, oursMs: ours.ms, tsReadersMs: ts.ms, oursRssKB: ours.rssKB, baselineRssKB: base.rssKB },
+    });
+  }
+}
+
+export async function engineParquet(ctx) {
+  const { opts, child, log, row } = ctx;
+  const { fmtMs, fmtRss } = ctx.fmt;
+  const n = opts.size === 'small' ? 100_000 : 10_000_000;
+  const file = await usageParquet(join(opts.data, `usage-${n}.parquet`), n);
+  const label = `engine report, ${n.toLocaleString('en')} usage rows in Parquet`;
+  log(`${label} ...`);
+  const r = await medianRun([child('engine-report.mjs'), file], 1, { capture: true });
+  if (r.code !== 0) return row({ workload: label, ours: `failed: ${r.stderr.trim().split('\n').pop()}`, status: 'error' });
+  const counted = r.json?.inputs?.counted;
+  row({
+    workload: label,
+    baseline: 'none (absolute target)',
+    ours: `${fmtMs(r.ms)} (${counted} records)`,
+    ratio: '',
+    target: n >= 10_000_000 ? '< 5 s' : '',
+    status: n < 10_000_000 ? 'info' : r.ms < 5000 && counted === n ? 'PASS' : 'FAIL',
+    rss: fmtRss(r.rssKB),
+    reps: 1,
+    values: { rows: n, oursMs: r.ms, oursRssKB: r.rssKB },
+  });
+}

@@ -1,0 +1,48 @@
+/**
+ * SQL readers: DuckDB reads high-volume formats itself (`read_json`, `read_parquet`, gzip
+ * included) straight into the usage table, with the TypeScript readers' bucket semantics, skips and
+ * dedupe. The engine offers each input file here first (`loadWithSql`); a file no SQL reader takes,
+ * or one with a record the SQL cannot read exactly as the TypeScript reader does, answers
+ * 'fallback' and is read by the TypeScript reader, which places every rejection at file:line.
+ * Parquet has no TypeScript reader: it is read here only (parquet.ts).
+ */
+import { detectJson, DETECT_VALUES } from '../../ingest/detect.js';
+import type { IngestOptions } from '../../ingest/types.js';
+import type { UsageDb } from '../duckdb.js';
+import type { SqlLoad } from './load.js';
+import { loadOpenAI } from './openai.js';
+import { loadParquet } from './parquet.js';
+import { firstValues } from './scan.js';
+
+export type { SqlLoad } from './load.js';
+
+const PARQUET = /\.parquet$/i;
+const JSONL = /\.(jsonl|ndjson)(\.gz)?$/i;
+
+/** Clears the staging tables of the last file. */
+async function dropStage(db: UsageDb): Promise<void> {
+  await db.run(
+    'DROP TABLE IF EXISTS sr_stage; DROP TABLE IF EXISTS sr_dupes; DROP TABLE IF EXISTS sr_models; DROP VIEW IF EXISTS sr_parquet',
+  );
+}
+
+/**
+ * Reads one input file with an SQL reader into the usage table, or answers 'fallback' (nothing
+ * was inserted) for the TypeScript reader to read it.
+ */
+export async function loadWithSql(db: UsageDb, file: string, options: IngestOptions): Promise<SqlLoad | 'fallback'> {
+  // text kept for simulation, and attribution paths from the config, are the TypeScript reader's
+  if (PARQUET.test(file)) return loadParquet(db, file, options.columns).finally(() => dropStage(db));
+  if (options.keepText || options.attribution) return 'fallback';
+  if (!JSONL.test(file)) return 'fallback';
+  const forced = options.inputFormat;
+  if (forced !== undefined && forced !== 'openai') return 'fallback';
+  const head = await firstValues(file, DETECT_VALUES).catch(() => undefined);
+  if (!head || head.length === 0) return 'fallback';
+  if (forced === undefined && detectJson(head)?.name !== 'openai') return 'fallback';
+  try {
+    return await loadOpenAI(db, file);
+  } finally {
+    await dropStage(db);
+  }
+}

@@ -1,0 +1,85 @@
+/**
+ * The shared end of every SQL reader: a staged table `sr_stage` (one row per line or record, its
+ * `kind` being 'record' or a skip reason) becomes rows of the usage table, numbered after the rows
+ * already there (`seq` is arrival order: the line, so a skipped line leaves a gap in the numbers), and the counts
+ * the run reports (read = counted + skipped + rejected; a rejected row has kind `rejected:CODE`).
+ */
+import type { Issue } from '../../core/issues.js';
+import type { IngestCounts } from '../../ingest/types.js';
+import { USAGE_COLUMNS } from '../../usage/table.js';
+import { duckdb } from '../dialect.js';
+import type { UsageDb } from '../duckdb.js';
+
+export interface SqlLoad {
+  /** Format name, as the TypeScript reader names it. */
+  format: string;
+  counts: IngestCounts;
+  /** Rejected rows at file:row (Parquet only: the JSONL readers fall back instead). */
+  issues?: Issue[];
+}
+
+/** Column defaults of a row no reader column fills (an unset UsageRecord field). */
+const DEFAULTS: Readonly<Record<string, string>> = {
+  requests: '1',
+  estimated: 'false',
+  cache_write_1h_tokens: '0',
+};
+
+export interface StagedInsert {
+  file: string;
+  /** The staged rows (default sr_stage). */
+  from?: string;
+  /** Joins of the staged rows `s` (e.g. the model map). */
+  join?: string;
+  /** SQL per usage column; columns absent here are read from `s` when `stageColumns` has them. */
+  columns: Record<string, string>;
+  /** Staged columns named like usage columns (default: every name the OpenAI stage has). */
+  stageColumns?: readonly string[];
+  /** Rows the file had (lines, or rows of a table): `seq` of the next file starts after them. */
+  span: number;
+}
+
+const OPENAI_STAGE = [
+  'time_ms',
+  'service_tier',
+  'fast',
+  'input_tokens',
+  'cache_read_tokens',
+  'cache_write_5m_tokens',
+  'output_tokens',
+  'reasoning_tokens',
+  'outcome',
+];
+
+/** Inserts the staged records; advances `db.rows` past them. */
+export async function insertStaged(db: UsageDb, spec: StagedInsert): Promise<void> {
+  const stage = new Set(spec.stageColumns ?? OPENAI_STAGE);
+  const base = db.rows;
+  const cols = USAGE_COLUMNS.map((c) => c.name);
+  const values = cols.map((name) => {
+    // arrival order without a sort: the line, after the rows already there (skipped lines leave gaps)
+    if (name === 'seq') return `${base} + s.line - 1`;
+    if (name === 'source_file') return duckdb.literal(spec.file);
+    if (name === 'source_line') return spec.columns.source_line ?? 's.line';
+    if (Object.hasOwn(spec.columns, name)) return spec.columns[name];
+    if (stage.has(name)) return `s.${name}`;
+    return DEFAULTS[name] ?? 'NULL';
+  });
+  await db.run(`INSERT INTO usage (${cols.join(', ')})
+SELECT ${values.join(', ')}
+FROM ${spec.from ?? 'sr_stage'} s ${spec.join ?? ''}
+WHERE s.kind = 'record'`);
+  db.rows += spec.span;
+}
+
+/** The run's counts for the staged file: every staged row is counted or skipped by its kind. */
+export async function sqlCounts(db: UsageDb, read: number): Promise<IngestCounts> {
+  const counts: IngestCounts = { read, counted: 0, skipped: {}, rejected: {} };
+  for (const r of await db.query(`SELECT kind, count(*) AS n FROM sr_stage GROUP BY kind ORDER BY kind`)) {
+    const kind = String(r.kind);
+    if (kind === 'record') counts.counted = Number(r.n);
+    else if (kind.startsWith('rejected:')) counts.rejected[kind.slice(9)] = Number(r.n);
+    else counts.skipped[kind] = Number(r.n);
+  }
+  return counts;
+}

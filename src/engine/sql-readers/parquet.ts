@@ -1,0 +1,204 @@
+/**
+ * Parquet input (`report usage.parquet`), read by DuckDB `read_parquet` only (there is no
+ * TypeScript Parquet reader). Columns map onto the usage table by name: a file written from the
+ * usage table (or with its column names) needs no mapping; any other file, Langfuse's Parquet
+ * exports among them, maps its columns with the generic mapping (`--map` / `columns:`, the fields of
+ * src/ingest/formats/generic-map.ts; a dot path reads a struct field). Counts follow the generic
+ * format's rules: `input` is uncached, `prompt` the inclusive total from which cache reads and
+ * writes are subtracted; `cacheWrite` is the total, its 1-hour share in `cacheWrite1h`. A row with
+ * a negative, fractional or inconsistent count, or a time that does not parse, is rejected at
+ * file:row (1-based) and the other rows are read; NULL counts are 0.
+ */
+import type { Issue } from '../../core/issues.js';
+import type { ColumnMapping } from '../../ingest/types.js';
+import { NO_MODEL } from '../../usage/record.js';
+import { USAGE_COLUMNS } from '../../usage/table.js';
+import { duckdb } from '../dialect.js';
+import type { UsageDb } from '../duckdb.js';
+import { insertStaged, type SqlLoad } from './load.js';
+
+const lit = duckdb.literal;
+
+/** Usage-table column -> generic mapping field (a file with usage-table names maps itself). */
+const FIELD_OF_COLUMN: ReadonlyArray<[string, string]> = [
+  ['id', 'id'],
+  ['time_ms', 'timestamp'],
+  ['model', 'model'],
+  ['provider', 'provider'],
+  ['service_tier', 'serviceTier'],
+  ['input_tokens', 'input'],
+  ['cache_read_tokens', 'cacheRead'],
+  ['cache_write_5m_tokens', 'cacheWrite5m'],
+  ['cache_write_1h_tokens', 'cacheWrite1h'],
+  ['output_tokens', 'output'],
+  ['reasoning_tokens', 'reasoning'],
+  ['requests', 'requests'],
+  ['conversation_id', 'conversation'],
+  ['turn', 'turn'],
+  ['feature', 'feature'],
+  ['customer', 'customer'],
+  ['user_id', 'user'],
+  ['outcome', 'outcome'],
+  ['prompt', 'tag.prompt'],
+];
+
+/** Columns the usage table has that a Parquet file may carry as they are. */
+const PASSTHROUGH = ['fast', 'regional', 'image_count', 'estimated', 'tags'];
+
+const quoteIdent = (s: string) => `"${s.replace(/"/g, '""')}"`;
+/** A column or struct-field path (`usage.input`) as SQL. */
+const pathSql = (path: string) => path.split('.').map(quoteIdent).join('.');
+
+interface Described {
+  names: Set<string>;
+  types: Map<string, string>;
+}
+
+async function describe(db: UsageDb, file: string): Promise<Described> {
+  const rows = await db.query(`DESCRIBE SELECT * FROM read_parquet(${lit(file)})`);
+  const names = new Set(rows.map((r) => String(r.column_name)));
+  return { names, types: new Map(rows.map((r) => [String(r.column_name), String(r.column_type)])) };
+}
+
+/** The mapping in use: --map when given, else the usage-table names the file has. */
+function mappingOf(d: Described, columns: ColumnMapping | undefined): Map<string, string> {
+  const out = new Map<string, string>();
+  if (columns) {
+    for (const [field, col] of Object.entries(columns)) out.set(field, col);
+    return out;
+  }
+  for (const [col, field] of FIELD_OF_COLUMN) if (d.names.has(col)) out.set(field, col);
+  return out;
+}
+
+/** Epoch milliseconds of a time column by its type (numbers by magnitude, as the TypeScript readers). */
+function timeSql(col: string, type: string | undefined): string {
+  const t = (type ?? '').toUpperCase();
+  if (t.startsWith('TIMESTAMP') || t === 'DATE') return `epoch_ms(${col}::TIMESTAMPTZ)`;
+  if (/INT|DECIMAL|DOUBLE|FLOAT|HUGEINT/.test(t))
+    return `CASE WHEN ${col} > 1e16 THEN (${col} // 1000000)::BIGINT WHEN ${col} > 1e11 THEN round(${col})::BIGINT ELSE round(${col} * 1000)::BIGINT END`;
+  return `epoch_ms(TRY_CAST(${col} AS TIMESTAMPTZ))`;
+}
+
+export async function loadParquet(db: UsageDb, file: string, columns: ColumnMapping | undefined): Promise<SqlLoad> {
+  const issues: Issue[] = [];
+  const fileError = (code: string, message: string, hint: string): SqlLoad => {
+    issues.push({ severity: 'error', code, message, file, hint });
+    return { format: 'parquet', counts: { read: 0, counted: 0, skipped: {}, rejected: {} }, issues };
+  };
+  let d: Described;
+  try {
+    d = await describe(db, file);
+  } catch (err) {
+    return fileError('read-error', `cannot read as Parquet: ${(err as Error).message.split('\n')[0]}`, 'is it a Parquet file?');
+  }
+  const map = mappingOf(d, columns);
+  const col = (field: string): string | undefined => {
+    const c = map.get(field);
+    return c === undefined ? undefined : pathSql(c);
+  };
+  const typeOf = (field: string) => d.types.get(map.get(field) ?? '');
+  const countFields = ['input', 'prompt', 'cacheRead', 'cacheWrite', 'cacheWrite5m', 'cacheWrite1h', 'output', 'reasoning'];
+  if (!countFields.some((f) => map.has(f)))
+    return fileError(
+      'unrecognised-format',
+      'no token-count columns in this Parquet file',
+      'name the columns as the usage table does (input_tokens, output_tokens, ...) or map them with --map input=COL,output=COL',
+    );
+  const n = (field: string) => {
+    const c = col(field);
+    return c === undefined ? '0' : `COALESCE(${c}, 0)`;
+  };
+  const cacheRead = n('cacheRead');
+  const w1h = n('cacheWrite1h');
+  const w5m = map.has('cacheWrite') ? `(${n('cacheWrite')} - ${w1h})` : n('cacheWrite5m');
+  const input = map.has('prompt') ? `(${n('prompt')} - ${cacheRead} - ${w5m} - ${w1h})` : n('input');
+  const rawCounts = countFields.filter((f) => map.has(f)).map((f) => n(f));
+  const time = col('timestamp');
+  const str = (field: string) => {
+    const c = col(field);
+    return c === undefined ? 'NULL' : `NULLIF(${c}::VARCHAR, '')`;
+  };
+  const model = col('model');
+  try {
+    await db.run(`CREATE OR REPLACE TEMP VIEW sr_parquet AS
+WITH src AS (
+  SELECT file_row_number + 1 AS line, *,
+    ${time ? timeSql(time, typeOf('timestamp')) : 'NULL::BIGINT'} AS t_ms,
+    ${input} AS i_in, ${cacheRead} AS i_cr, ${w5m} AS i_w5, ${w1h} AS i_w1, ${n('output')} AS i_out, ${n('reasoning')} AS i_re,
+    ${map.has('requests') ? `COALESCE(${col('requests')}, 1)` : '1'} AS i_req
+  FROM read_parquet(${lit(file)}, file_row_number = true)
+)
+SELECT line,
+  CASE
+    WHEN ${[...rawCounts, 'i_req'].map((c) => `${c} < 0`).join(' OR ')} THEN 'negative-count'
+    WHEN ${[...rawCounts, 'i_req'].map((c) => `${c} <> trunc(${c})`).join(' OR ')} THEN 'invalid-count'
+    WHEN i_in < 0 OR i_w5 < 0 THEN 'inconsistent-counts'
+    WHEN i_re > i_out THEN 'inconsistent-counts'
+    ${time ? `WHEN ${time} IS NOT NULL AND (t_ms IS NULL OR t_ms < ${Date.UTC(1990, 0, 1)} OR t_ms > ${Date.UTC(2200, 0, 1)}) THEN 'invalid-timestamp'` : ''}
+    ELSE 'record'
+  END AS kind,
+  ${str('id')} AS id_text,
+  ${model ? `COALESCE(NULLIF(trim(${model}::VARCHAR), ''), ${lit(NO_MODEL)})` : lit(NO_MODEL)} AS model,
+  ${str('provider')} AS provider, ${str('serviceTier')} AS service_tier,
+  t_ms AS time_ms,
+  i_in::BIGINT AS input_tokens, i_cr::BIGINT AS cache_read_tokens, i_w5::BIGINT AS cache_write_5m_tokens, i_w1::BIGINT AS cache_write_1h_tokens,
+  i_out::BIGINT AS output_tokens, i_re::BIGINT AS reasoning_tokens, i_req::BIGINT AS requests,
+  ${str('conversation')} AS conversation_id, ${col('turn') ? `TRY_CAST(${col('turn')} AS INTEGER)` : 'NULL'} AS turn,
+  ${str('feature')} AS feature, ${str('customer')} AS customer, ${str('user')} AS user_id, ${str('outcome')} AS outcome,
+  ${map.has('tag.prompt') ? str('tag.prompt') : 'NULL'} AS prompt,
+  ${PASSTHROUGH.map((c) => (!columns && d.names.has(c) ? `${quoteIdent(c)} AS ${c}` : `NULL AS ${c}`)).join(', ')}
+FROM src`);
+  } catch (err) {
+    return fileError(
+      'unusable-columns',
+      `cannot read the mapped columns: ${(err as Error).message.split('\n')[0]}`,
+      'token counts must be numeric columns; check the names given to --map',
+    );
+  }
+  // a view, not a table: each statement reads only the Parquet columns it needs (the counts
+  // here, every column in the insert), and 10 million rows are never held twice
+  const counts: SqlLoad['counts'] = { read: 0, counted: 0, skipped: {}, rejected: {} };
+  for (const r of await db.query('SELECT kind, count(*) AS n FROM sr_parquet GROUP BY kind ORDER BY kind')) {
+    counts.read += Number(r.n);
+    if (r.kind === 'record') counts.counted = Number(r.n);
+    else counts.rejected[String(r.kind)] = Number(r.n);
+  }
+  const rows = counts.read;
+  // the rejected rows become issues at file:row (capped like every issue list by the session)
+  if (counts.counted < rows) {
+    const bad = await db.query(`SELECT line, kind FROM sr_parquet WHERE kind <> 'record' ORDER BY line LIMIT 1000`);
+    for (const r of bad) {
+      const code = String(r.kind);
+      issues.push({
+        severity: 'error',
+        code,
+        file,
+        line: Number(r.line),
+        message: REJECT_MESSAGES[code] ?? code,
+        hint: 'token counts are whole numbers ≥ 0; with prompt= mapped, cache reads and writes are part of it',
+      });
+    }
+  }
+  await insertStaged(db, {
+    file,
+    from: 'sr_parquet',
+    span: rows,
+    columns: {
+      id: `COALESCE(s.id_text, ${lit(`${file}:`)} || s.line)`,
+      estimated: 'COALESCE(s.estimated, false)',
+      requests: 's.requests',
+    },
+    // every other usage column is staged under its own name
+    stageColumns: USAGE_COLUMNS.map((c) => c.name).filter((c) => !['seq', 'id', 'source_file', 'source_line'].includes(c)),
+  });
+  return { format: 'parquet', counts, issues };
+}
+
+const REJECT_MESSAGES: Readonly<Record<string, string>> = {
+  'negative-count': 'a token or request count is negative',
+  'invalid-count': 'a token or request count is not a whole number',
+  'inconsistent-counts':
+    'the parts exceed the total (cache reads and writes above prompt, cacheWrite1h above cacheWrite, or reasoning above output)',
+  'invalid-timestamp': 'the time is not a valid timestamp (1990 to 2200)',
+};

@@ -1,0 +1,163 @@
+/**
+ * Parquet input through the SQL reader: a file with the usage table's column names, and a
+ * Langfuse-like export mapped with --map, both against the same records written as generic JSONL
+ * and read by the TypeScript generic reader (an independent path): equal report JSON apart from
+ * the input file list. Rejected rows are placed at file:row.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { UsageDb } from '../../src/engine/duckdb.js';
+import { loadWithSql } from '../../src/engine/sql-readers/index.js';
+import { parseColumnMap } from '../../src/ingest/index.js';
+import { engineReport } from './engine-env.js';
+
+let dir: string;
+const path = (name: string) => join(dir, name);
+
+async function copy(sql: string, file: string): Promise<void> {
+  const instance = await DuckDBInstance.create(':memory:');
+  const c = await instance.connect();
+  await c.run(`COPY (${sql}) TO '${file}' (FORMAT parquet)`);
+  c.closeSync();
+  instance.closeSync();
+}
+
+// three requests: 2026-10-01 gpt-4o-mini 1000 uncached + 500 cached in, 200 out; gpt-4.1 300 in, 50 out
+// (10 of them reasoning), conversation c1; claude-sonnet-4-5 2000 in, 1000 written (5m), 100 out
+const RECORDS = [
+  {
+    id: 'a',
+    t: '2026-10-01T10:00:00Z',
+    model: 'gpt-4o-mini',
+    input: 1000,
+    cached: 500,
+    write: 0,
+    output: 200,
+    reasoning: 0,
+    conv: 'c1',
+    feature: 'chat',
+  },
+  {
+    id: 'b',
+    t: '2026-10-01T10:01:00Z',
+    model: 'gpt-4.1',
+    input: 300,
+    cached: 0,
+    write: 0,
+    output: 50,
+    reasoning: 10,
+    conv: 'c1',
+    feature: 'chat',
+  },
+  {
+    id: 'c',
+    t: '2026-10-02T08:00:00Z',
+    model: 'claude-sonnet-4-5',
+    input: 2000,
+    cached: 0,
+    write: 1000,
+    output: 100,
+    reasoning: 0,
+    conv: 'c2',
+    feature: 'search',
+  },
+];
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'tokenomics-parquet-'));
+  const values = RECORDS.map(
+    (r) =>
+      `('${r.id}', ${Date.parse(r.t)}, '${r.model}', ${r.input}, ${r.cached}, ${r.write}, ${r.output}, ${r.reasoning}, '${r.conv}', '${r.feature}')`,
+  ).join(', ');
+  await copy(
+    `SELECT * FROM (VALUES ${values}) v(id, time_ms, model, input_tokens, cache_read_tokens, cache_write_5m_tokens, output_tokens, reasoning_tokens, conversation_id, feature)`,
+    path('usage.parquet'),
+  );
+  // Langfuse-like: inclusive prompt total in a struct, a TIMESTAMP, camelCase names
+  const lf = RECORDS.map(
+    (r) =>
+      `('${r.id}', TIMESTAMPTZ '${r.t}', '${r.model}', {'input': ${r.input + r.cached + r.write}, 'cache_read': ${r.cached}, 'cache_write': ${r.write}, 'output': ${r.output}}, '${r.conv}')`,
+  ).join(', ');
+  await copy(`SELECT * FROM (VALUES ${lf}) v(id, startTime, providedModelName, usageDetails, traceId)`, path('langfuse.parquet'));
+  await copy(
+    `SELECT * FROM (VALUES ('x', 'gpt-4o-mini', 10, 5), ('y', 'gpt-4o-mini', -3, 5), ('z', 'gpt-4o-mini', 7, 2)) v(id, model, input_tokens, output_tokens)`,
+    path('bad.parquet'),
+  );
+  writeFileSync(
+    path('same.jsonl'),
+    RECORDS.map((r) =>
+      JSON.stringify({
+        id: r.id,
+        at: r.t,
+        model: r.model,
+        prompt: r.input + r.cached + r.write,
+        cached: r.cached,
+        written: r.write,
+        out: r.output,
+        think: r.reasoning,
+        conv: r.conv,
+        feature: r.feature,
+      }),
+    ).join('\n') + '\n',
+  );
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const JSONL_MAP =
+  'id=id,timestamp=at,model=model,prompt=prompt,cacheRead=cached,cacheWrite=written,output=out,reasoning=think,conversation=conv,feature=feature';
+
+/** The report JSON without the list of input files (their names and formats differ by design). */
+async function report(inputs: string[], map?: string, by = 'model,feature') {
+  const { json } = await engineReport({ inputs, map, by });
+  const { files: _files, ...inputsRest } = json.inputs as Record<string, unknown>;
+  return { ...json, inputs: inputsRest };
+}
+
+describe('Parquet input', () => {
+  it('a file with the usage table column names reports as the same records in generic JSONL', async () => {
+    const parquet = await report([path('usage.parquet')]);
+    expect(parquet).toEqual(await report([path('same.jsonl')], JSONL_MAP));
+    // 3 requests; input 1000 + 300 + 2000 uncached, 500 cached, 1000 written, 350 out
+    expect(parquet.totals).toMatchObject({ requests: 3, tokens: { input: 3300, cacheRead: 500, output: 350 } });
+    const { json } = await engineReport({ inputs: [path('usage.parquet')] });
+    expect(json.inputs.files).toEqual([expect.objectContaining({ format: 'parquet' })]);
+  });
+
+  it('a Langfuse-like export maps its columns with --map (struct fields by dot path)', async () => {
+    const map =
+      'id=id,timestamp=startTime,model=providedModelName,prompt=usageDetails.input,cacheRead=usageDetails.cache_read,cacheWrite=usageDetails.cache_write,output=usageDetails.output,conversation=traceId';
+    const jsonlMap = 'id=id,timestamp=at,model=model,prompt=prompt,cacheRead=cached,cacheWrite=written,output=out,conversation=conv';
+    expect(await report([path('langfuse.parquet')], map, 'model,conversation')).toEqual(
+      await report([path('same.jsonl')], jsonlMap, 'model,conversation'),
+    );
+  });
+
+  it('rejects a bad row at file:row and reads the others', async () => {
+    const db = await UsageDb.open({ threads: 1 });
+    try {
+      const r = await loadWithSql(db, path('bad.parquet'), { keepText: false });
+      expect(r).not.toBe('fallback');
+      if (r === 'fallback') return;
+      expect(r.counts).toEqual({ read: 3, counted: 2, skipped: {}, rejected: { 'negative-count': 1 } });
+      expect(r.issues).toEqual([expect.objectContaining({ code: 'negative-count', file: path('bad.parquet'), line: 2 })]);
+      // rows x and z: 10 + 7 uncached input tokens
+      const [sum] = await db.query('SELECT sum(input_tokens) AS i, count(*) AS n FROM usage');
+      expect(sum).toEqual({ i: 17n, n: 2n });
+    } finally {
+      db.close();
+    }
+  });
+
+  it('says when a file has no token columns', async () => {
+    const db = await UsageDb.open({ threads: 1 });
+    try {
+      const r = await loadWithSql(db, path('bad.parquet'), { keepText: false, columns: parseColumnMap('model=model,input=nope') });
+      expect(r !== 'fallback' && r.issues?.[0]?.code).toBe('unusable-columns');
+    } finally {
+      db.close();
+    }
+  });
+});

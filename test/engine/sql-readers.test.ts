@@ -1,0 +1,146 @@
+/**
+ * SQL readers against the TypeScript readers: every JSONL fixture is ingested both ways into a
+ * usage table; rows (every usage column, in arrival order), counts and issues (file:line) must be
+ * equal. Files the SQL reader declines fall back to the TypeScript reader, so they are equal by
+ * construction: the suite also says which files the SQL reader took, and the hand-checked
+ * expectations below pin what it read.
+ */
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { UsageDb, type Row } from '../../src/engine/duckdb.js';
+import { loadWithSql } from '../../src/engine/sql-readers/index.js';
+import { runCli } from '../cli/harness.js';
+import { cliArgs, engineReport, NOW } from './engine-env.js';
+import { ingest } from '../../src/ingest/index.js';
+import type { IngestOptions } from '../../src/ingest/types.js';
+
+function files(dir: string): string[] {
+  return readdirSync(dir)
+    .sort()
+    .flatMap((f) => (statSync(join(dir, f)).isDirectory() ? files(join(dir, f)) : [join(dir, f)]));
+}
+
+interface Loaded {
+  rows: Row[];
+  seqs: number[];
+  counts: unknown;
+  issues: unknown;
+  /** The format the SQL reader read the file as (undefined: the TypeScript reader read it). */
+  took?: string;
+}
+
+async function load(file: string, sql: boolean, options: IngestOptions = { keepText: false }): Promise<Loaded> {
+  const db = await UsageDb.open({ threads: 1 });
+  try {
+    let took: string | undefined;
+    const result = await ingest([file], options, (r) => db.append(r), {
+      readFile: sql
+        ? async (f) => {
+            const r = await loadWithSql(db, f, options);
+            if (r === 'fallback') return undefined;
+            took = r.format;
+            return r;
+          }
+        : undefined,
+    });
+    db.seal();
+    const rows = await db.query('SELECT * FROM usage ORDER BY seq');
+    return {
+      rows: rows.map(({ seq: _seq, ...rest }) => rest),
+      seqs: rows.map((r) => Number(r.seq)),
+      counts: result.counts,
+      issues: result.issues,
+      took,
+    };
+  } finally {
+    db.close();
+  }
+}
+
+const jsonl = [...files('fixtures/logs'), ...files('fixtures/demo'), ...files('fixtures/sql-readers')].filter((f) =>
+  /\.(jsonl|ndjson)(\.gz)?$/.test(f),
+);
+
+describe('SQL readers: same rows, skips and rejections as the TypeScript readers', () => {
+  for (const file of jsonl) {
+    it(file, async () => {
+      const ts = await load(file, false);
+      const sql = await load(file, true);
+      expect(sql.rows).toEqual(ts.rows);
+      expect(sql.counts).toEqual(ts.counts);
+      expect(sql.issues).toEqual(ts.issues);
+      // arrival order: increasing (the SQL readers number rows by line, leaving gaps at skipped lines)
+      expect(sql.seqs).toEqual([...sql.seqs].sort((a, b) => a - b));
+      expect(new Set(sql.seqs).size).toBe(sql.seqs.length);
+    });
+  }
+});
+
+describe('the OpenAI SQL reader', () => {
+  it('reads plain chat / responses bodies itself, gzip included', async () => {
+    for (const file of ['fixtures/sql-readers/openai-plain.jsonl', 'fixtures/sql-readers/openai-plain.jsonl.gz']) {
+      const sql = await load(file, true);
+      expect(sql.took).toBe('openai');
+      // 11 lines: records on lines 1, 3, 4, 6, 9, 10; line 2 a chunk without usage and line 11 a queued
+      // response (no-usage), line 5 a failed response without usage, line 7 a delta event, line 8 a copy of line 1
+      expect(sql.counts).toEqual({
+        read: 11,
+        counted: 6,
+        skipped: { duplicate: 1, 'failed-request': 1, 'no-usage': 2, 'stream-event': 1 },
+        rejected: {},
+      });
+      const [first, , resp, failed, blank, legacy] = sql.rows;
+      // 1200 prompt - 1024 cached = 176 uncached; default tier is standard
+      expect(first).toMatchObject({
+        id: 'chatcmpl-1',
+        input_tokens: 176n,
+        cache_read_tokens: 1024n,
+        output_tokens: 80n,
+        service_tier: 'standard',
+      });
+      expect(first.time_ms).toBe(1_790_000_000_000n);
+      // 900 input - 100 cached = 800; reasoning 320 inside the 500 output
+      expect(resp).toMatchObject({
+        input_tokens: 800n,
+        cache_read_tokens: 100n,
+        output_tokens: 500n,
+        reasoning_tokens: 320n,
+        service_tier: 'flex',
+      });
+      expect(failed).toMatchObject({ outcome: 'failure', service_tier: 'priority', fast: true, provider: 'openai' });
+      // an empty id is file:line; a blank model is "(no model)"; 10 prompt - 6 written = 4
+      expect(blank).toMatchObject({ id: `${file}:9`, model: '(no model)', input_tokens: 4n, cache_write_5m_tokens: 6n, source_line: 9 });
+      // prompt_cache_hit_tokens as the cached count: 12 - 4 = 8; no tier key: NULL
+      expect(legacy).toMatchObject({ input_tokens: 8n, cache_read_tokens: 4n, service_tier: null, time_ms: null });
+    }
+  });
+
+  it('leaves a file with any line it cannot read exactly to the TypeScript reader', async () => {
+    for (const name of ['string-count', 'null-tier', 'blank-line', 'negative'])
+      expect((await load(`fixtures/sql-readers/openai-${name}.jsonl`, true)).took, name).toBeUndefined();
+    expect((await load('fixtures/sql-readers/openai-plain.jsonl', true, { keepText: true })).took).toBeUndefined();
+  });
+
+  it('reads a file forced to openai as the TypeScript reader does', async () => {
+    const options = { keepText: false, inputFormat: 'openai' };
+    const ts = await load('fixtures/sql-readers/openai-plain.jsonl', false, options);
+    const sql = await load('fixtures/sql-readers/openai-plain.jsonl', true, options);
+    expect(sql.took).toBe('openai');
+    expect(sql.rows).toEqual(ts.rows);
+    expect(sql.counts).toEqual(ts.counts);
+  });
+
+  it("gives the streaming report's inputs, totals and groups through the engine", async () => {
+    const flags = { inputs: ['fixtures/sql-readers/openai-plain.jsonl'], by: 'model' };
+    const cli = JSON.parse((await runCli(cliArgs(flags), { now: NOW })).stdout);
+    const { json } = await engineReport(flags);
+    expect(json.inputs.files).toEqual([expect.objectContaining({ format: 'openai' })]);
+    const engine = JSON.parse(JSON.stringify(json));
+    expect(engine.inputs).toEqual(cli.inputs);
+    expect(engine.totals).toEqual(cli.totals);
+    expect(engine.groups.map((g: { key: unknown; costUsd: unknown }) => [g.key, g.costUsd])).toEqual(
+      cli.groups.map((g: { key: unknown; costUsd: unknown }) => [g.key, g.costUsd]),
+    );
+  });
+});
