@@ -35,6 +35,12 @@ export interface Dialect {
   double(expr: string): string;
   /** Creates or replaces table `name` with the rows of `select`. */
   replaceTable(name: string, select: string): string;
+  /**
+   * Optional: an aggregate giving the list of the nearest-rank values of `value` (the ceil(n p / 100)-th
+   * smallest of n, 1-based) for each percent `p`, by selection rather than a sort. Only for engines
+   * whose quantile function is nearest rank (test/engine/nearest-rank.test.ts checks DuckDB's).
+   */
+  nearestRanks?(value: string, percents: number[]): string;
 }
 
 const literal = (s: string): string => `'${s.replace(/'/g, "''")}'`;
@@ -56,4 +62,6 @@ export const duckdb: Dialect = {
   literal,
   double: (e) => `CAST(${e} AS DOUBLE)`,
   replaceTable: (name, select) => `CREATE OR REPLACE TABLE ${name} AS\n${select}`,
+  // DuckDB's discrete quantile picks the ceil(n q)-th smallest value: nearest rank
+  nearestRanks: (value, percents) => `quantile_disc(${value}, [${percents.map((p) => p / 100).join(', ')}])`,
 };
