@@ -286,7 +286,8 @@ export const QUANTILES = [50, 90, 99];
  * times at its cost / N), and the maximum. Each row's cost is an exact femto amount (128-bit
  * integer); the rank of quantile q among n requests is ceil(n q / 100) in integers. Returns the
  * chosen row's cost and request count (TypeScript divides exactly), per `groupCols` (none: overall).
- * Rows are ranked by cost / requests as a double (see `order`).
+ * Rows are ranked by cost / requests as a double (see `order`); when every row is one request, by their
+ * exact cost, selected with the dialect's `nearestRanks` instead of sorted.
  */
 /** One row's exact cost at its card's integer prices (`p`: the row, `c`: card_prices), in 128-bit integers. */
 function rowCostSql(d: Dialect): string {
