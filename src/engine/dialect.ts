@@ -40,6 +40,12 @@ export interface Dialect {
   type(t: SqlType, nullable: boolean): string;
   /** A quoted identifier (a table or column name given by the user). */
   ident(name: string): string;
+  /**
+   * Optional: an aggregate giving the list of the nearest-rank values of `value` (the ceil(n p / 100)-th
+   * smallest of n, 1-based) for each percent `p`, by selection rather than a sort. Only for engines
+   * whose quantile function is nearest rank (test/engine/nearest-rank.test.ts checks DuckDB's).
+   */
+  nearestRanks?(value: string, percents: number[]): string;
 }
 
 const literal = (s: string): string => `'${s.replace(/'/g, "''")}'`;
@@ -66,6 +72,8 @@ export const duckdb: Dialect = {
   replaceTable: (name, select) => `CREATE OR REPLACE TABLE ${name} AS\n${select}`,
   type: portableType,
   ident: doubleQuoted,
+  // DuckDB's discrete quantile picks the ceil(n q)-th smallest value: nearest rank
+  nearestRanks: (value, percents) => `quantile_disc(${value}, [${percents.map((p) => p / 100).join(', ')}])`,
 };
 
 /*

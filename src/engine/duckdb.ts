@@ -7,6 +7,7 @@
  */
 import { createRequire } from 'node:module';
 import type * as DuckDBApi from '@duckdb/node-api';
+import { totalmem } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { UserError } from '../core/issues.js';
 import { EngineError } from './errors.js';
@@ -26,7 +27,7 @@ type DuckDBType = DuckDBApi.DuckDBType;
 type DuckDBInstance = DuckDBApi.DuckDBInstance;
 
 export interface DuckDBOptions {
-  /** e.g. "512MB", "2GB": DuckDB spills to `tempDirectory` beyond it. */
+  /** e.g. "512MB", "2GB": DuckDB spills to `tempDirectory` beyond it (default with a `tempDirectory`: defaultMemoryLimit). */
   memoryLimit?: string;
   tempDirectory?: string;
   /** Worker threads (default: DuckDB's, one per core). */
@@ -39,6 +40,11 @@ const CHUNK_ROWS = 2048;
 const SIZE = /^\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i;
 
 export type Row = Record<string, unknown>;
+
+/** Memory DuckDB may use when no limit is given and it can spill: a quarter of RAM, at most 512 MiB, at least 64 MiB. */
+export function defaultMemoryLimit(totalBytes: number): string {
+  return `${Math.max(64, Math.min(512, Math.floor(totalBytes / 4 / 2 ** 20)))}MiB`;
+}
 
 export class UsageDb {
   private appender?: DuckDBAppender;
@@ -63,6 +69,9 @@ export class UsageDb {
       if (!SIZE.test(options.memoryLimit.trim()))
         throw new EngineError(`memory limit "${options.memoryLimit}" is not a size`, 'e.g. 512MB or 2GB');
       config.memory_limit = options.memoryLimit.trim();
+    } else if (options.tempDirectory !== undefined) {
+      // with somewhere to spill, large inputs spill instead of growing to DuckDB's own default (80% of RAM)
+      config.memory_limit = defaultMemoryLimit(totalmem());
     }
     if (options.tempDirectory !== undefined) config.temp_directory = options.tempDirectory;
     if (options.threads !== undefined) config.threads = String(options.threads);

@@ -296,7 +296,8 @@ export const QUANTILES = [50, 90, 99];
  * times at its cost / N), and the maximum. Each row's cost is an exact femto amount (128-bit
  * integer); the rank of quantile q among n requests is ceil(n q / 100) in integers. Returns the
  * chosen row's cost and request count (TypeScript divides exactly), per `groupCols` (none: overall).
- * Rows are ranked by cost / requests as a double (see `order`).
+ * Rows are ranked by cost / requests as a double (see `order`); when every row is one request, by their
+ * exact cost, selected with the dialect's `nearestRanks` instead of sorted.
  */
 /** One row's exact cost at its card's integer prices (`p`: the row, `c`: card_prices), in 128-bit integers. */
 function rowCostSql(d: Dialect): string {
@@ -312,7 +313,25 @@ function rowCostSql(d: Dialect): string {
   ].join(' + ');
 }
 
-export function distributionSql(d: Dialect, groupCols: string[], from = 'priced'): string {
+/** Whether every row with requests counts exactly one (then `distributionSql` may select instead of sort). */
+export function singleRequestRowsSql(from = 'priced'): string {
+  return `SELECT count(*) AS n FROM ${from} WHERE requests > 1`;
+}
+
+export function distributionSql(d: Dialect, groupCols: string[], from = 'priced', singleRequestRows = false): string {
+  if (singleRequestRows && d.nearestRanks) {
+    // every row is one request: the quantiles by nearest rank over rows, ordered by exact cost,
+    // found by selection (no sort); the weights are 1
+    const g = groupCols.map((c) => `p.${c}, `).join('');
+    const picks = QUANTILES.map((q, i) => `q[${i + 1}] AS p${q}_cost, 1 AS p${q}_w`);
+    return `SELECT ${groupCols.map((c) => `${c}, `).join('')}${picks.join(', ')}, max_cost, 1 AS max_w FROM (
+  SELECT ${g}${d.nearestRanks('cost', QUANTILES)} AS q, max(cost) AS max_cost FROM (
+    SELECT ${g}${rowCostSql(d)} AS cost
+    FROM ${from} p JOIN card_prices c ON c.e = p.e0 AND c.k = p.k0
+    WHERE p.requests > 0
+  ) p${groupCols.length ? ` GROUP BY ${groupCols.map((c) => `p.${c}`).join(', ')}` : ''}
+)`;
+  }
   const part = groupCols.length ? `PARTITION BY ${groupCols.join(', ')} ` : '';
   const g = groupCols.map((c) => `${c}, `).join('');
   const cost = rowCostSql(d);

@@ -39,6 +39,7 @@ import {
   cardSumsSql,
   countsSql,
   distributionSql,
+  singleRequestRowsSql,
   GROUP_COUNTS_SQL,
   groupsSql,
   laterTurnsSql,
@@ -370,8 +371,9 @@ export async function reportFromTable(
     groupCounts = (await db.query(GROUP_COUNTS_SQL))[0];
     if (n(groupCounts.shown) < n(groupCounts.groups)) from = 'priced_shown';
   }
-  const overall = (await db.query(distributionSql(d, [])))[0];
-  const perGroup = groupRows(await db.query(distributionSql(d, gcols, from)), gcols);
+  const single = n((await db.query(singleRequestRowsSql()))[0].n) === 0;
+  const overall = (await db.query(distributionSql(d, [], 'priced', single)))[0];
+  const perGroup = groupRows(await db.query(distributionSql(d, gcols, from, single)), gcols);
 
   const groupSums = groupRows(await db.query(groupsSql(task.dims.length, 0, from)), gcols);
   const repricedSums = repricer ? groupRows(await db.query(groupsSql(task.dims.length, 1, from)), gcols) : undefined;

@@ -5,6 +5,9 @@
  *   node engine-report.mjs FILE... [--no-sql] [--memory-limit SIZE] [--temp-dir DIR]
  * Prints the report JSON (the bench reads its totals).
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parseDimensions } from '../../../dist/aggregate/dims.js';
 import { reportViaDuckDB } from '../../../dist/engine/report.js';
 import { loadCatalog } from '../../../dist/pricing/load.js';
@@ -20,7 +23,9 @@ const flag = (name) => {
 };
 const noSql = args.includes('--no-sql');
 const memoryLimit = flag('--memory-limit');
-const tempDirectory = flag('--temp-dir');
+// as the CLI: a temporary directory of the run's own (so DuckDB's default memory limit applies), removed afterwards
+const ownTemp = args.includes('--temp-dir') ? undefined : mkdtempSync(join(tmpdir(), 'tokenomics-bench-duckdb-'));
+const tempDirectory = flag('--temp-dir') ?? ownTemp;
 const inputs = args.filter((a) => a !== '--no-sql');
 const { catalog } = loadCatalog({ priceFiles: [] });
 const report = await reportViaDuckDB(
@@ -34,4 +39,5 @@ const report = await reportViaDuckDB(
     duckdb: { memoryLimit, tempDirectory },
   },
 );
+if (ownTemp) rmSync(ownTemp, { recursive: true, force: true });
 process.stdout.write(`${toJson(report.json)}\n`);

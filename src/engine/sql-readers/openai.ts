@@ -80,7 +80,7 @@ function stageSql(file: string): string {
   const created = `CASE WHEN is_chat THEN created ELSE created_at END`;
   return `CREATE OR REPLACE TEMP TABLE sr_stage AS
 WITH src AS (
-  SELECT row_number() OVER () AS line, id, object, type, model, created, created_at, service_tier, status, sequence_number,
+  SELECT id, object, type, model, created, created_at, service_tier, status, sequence_number,
     request, response, output, usage AS u, ${chat} AS is_chat, object = 'response' AS is_resp
   FROM read_json(${lit(file)}, format = 'newline_delimited', columns = ${COLUMNS}, maximum_object_size = 67108864)
 ), shaped AS (
@@ -103,7 +103,7 @@ WITH src AS (
     END AS kind
   FROM src
 ), counted AS (
-  SELECT line, kind, id, model, ${created} AS t, service_tier, status, is_chat,
+  SELECT kind, id, model, ${created} AS t, service_tier, status, is_chat,
     CASE WHEN is_chat THEN ${int(p)} ELSE ${int('u.input_tokens')} END AS prompt,
     CASE WHEN is_chat THEN ${int(chatCached)} ELSE ${int(respCached)} END AS cached,
     CASE WHEN is_chat THEN ${int(chatWrite)} ELSE ${int(respWrite)} END AS write,
@@ -111,7 +111,9 @@ WITH src AS (
     CASE WHEN is_chat THEN ${int(chatReasoning)} ELSE ${int(respReasoning)} END AS reasoning
   FROM shaped
 )
-SELECT line,
+-- lines numbered last, in read order: the window then buffers these narrow rows, not the parsed bodies
+-- (at 1 GB under a 512 MiB limit: 17 s of spilling before, 9 s after)
+SELECT row_number() OVER () AS line, * FROM (SELECT
   CASE WHEN kind = 'record' AND (cached + write > prompt OR reasoning > output) THEN 'fallback' ELSE kind END AS kind,
   CASE WHEN ${isString('id')} THEN ${unquote('id')} END AS id_text,
   CASE WHEN model IS NULL THEN NULL ELSE ${unquote('model')} END AS model_raw,
@@ -122,7 +124,7 @@ SELECT line,
   prompt - cached - write AS input_tokens, cached AS cache_read_tokens, write AS cache_write_5m_tokens,
   output AS output_tokens, reasoning AS reasoning_tokens,
   CASE WHEN NOT is_chat AND status IN ('failed', 'cancelled') THEN 'failure' END AS outcome
-FROM counted`;
+FROM counted)`;
 }
 
 /**
