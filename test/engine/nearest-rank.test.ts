@@ -5,6 +5,7 @@
  * against a sort of the exact costs in TypeScript, with the window (sort) form of the same query
  * checked against the same expectation.
  */
+import { COUNTED_CHARGES } from '../../src/usage/dimensions.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { duckdb } from '../../src/engine/dialect.js';
 import { UsageDb } from '../../src/engine/duckdb.js';
@@ -52,7 +53,8 @@ FROM (SELECT a.n, b.x FROM range(1, 1201) a(n), range(1, 1201) b(x) WHERE b.x <=
     await db.loadTable(
       'card_prices',
       CARD_PRICE_COLUMNS,
-      prices.map(([e, k, p]) => [e, k, ...p]),
+      // charge prices (web searches, ...) 0: these rows carry no charges
+      prices.map(([e, k, p]) => [e, k, ...p, ...new Array<number>(CARD_PRICE_COLUMNS.length - 2 - p.length).fill(0)]),
     );
     const rows: Array<[string, number, number, number[]]> = [];
     const groups = ['a', 'b', 'c'];
@@ -64,10 +66,14 @@ FROM (SELECT a.n, b.x FROM range(1, 1201) a(n), range(1, 1201) b(x) WHERE b.x <=
     }
     await db.run(`CREATE TABLE priced (g0 VARCHAR, e0 INTEGER, k0 BIGINT, requests BIGINT, input_tokens BIGINT,
   cache_read_tokens BIGINT, cache_write_5m_tokens BIGINT, cache_write_1h_tokens BIGINT, output_tokens BIGINT)`);
+    // the per-call charge columns (web searches, ...), none on these rows
+    for (const c of COUNTED_CHARGES) await db.run(`ALTER TABLE priced ADD COLUMN ${c.column} BIGINT DEFAULT 0`);
     const values = rows.map(([g, e, k, t]) => `('${g}', ${e}, ${k}, 1, ${t.join(', ')})`);
     // one row of zero requests and one unpriced row (no card): neither counts
     values.push(`('a', 0, 0, 0, 999999999, 0, 0, 0, 0)`, `('a', 5, 5, 1, 999999999, 0, 0, 0, 0)`);
-    await db.run(`INSERT INTO priced VALUES ${values.join(', ')}`);
+    await db.run(
+      `INSERT INTO priced (g0, e0, k0, requests, input_tokens, cache_read_tokens, cache_write_5m_tokens, cache_write_1h_tokens, output_tokens) VALUES ${values.join(', ')}`,
+    );
 
     // exact femto costs in TypeScript: tokens x nano-USD per MTok (femto = nano x 1e6 / 1e6)
     const costOf = ([, e, , t]: (typeof rows)[number]): bigint => {
