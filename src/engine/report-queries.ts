@@ -299,7 +299,7 @@ export const QUANTILES = [50, 90, 99];
  * Rows are ranked by cost / requests as a double (see `order`).
  */
 /** One row's exact cost at its card's integer prices (`p`: the row, `c`: card_prices), in 128-bit integers. */
-function rowCostSql(d: Dialect): string {
+export function rowCostSql(d: Dialect): string {
   const bucket = (tokens: string, price: string) => `${d.wide(`p.${tokens}`)} * c.${price}`;
   return [
     bucket('input_tokens', 'p_input'),
