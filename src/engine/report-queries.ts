@@ -300,7 +300,7 @@ export const QUANTILES = [50, 90, 99];
  * exact cost, selected with the dialect's `nearestRanks` instead of sorted.
  */
 /** One row's exact cost at its card's integer prices (`p`: the row, `c`: card_prices), in 128-bit integers. */
-function rowCostSql(d: Dialect): string {
+export function rowCostSql(d: Dialect): string {
   const bucket = (tokens: string, price: string) => `${d.wide(`p.${tokens}`)} * c.${price}`;
   return [
     bucket('input_tokens', 'p_input'),

@@ -42,6 +42,9 @@ describe.skipIf(!pgUrl)('report postgres://', () => {
     expect(r.code).toBe(0);
     const actual = JSON.parse(r.stdout);
     const expected = JSON.parse(toJson((await engineReport({ inputs: ['fixtures/demo'], by: 'feature,model' })).json));
+    // --format json adds the report model under `report` (for `tokenomics render`); the engine's JSON is the command's part only
+    expect(actual.report.title).toBe('tokenomics report');
+    delete actual.report;
     for (const j of [actual, expected]) {
       delete j.inputs;
       delete j.issues;
@@ -76,6 +79,30 @@ describe.skipIf(!pgUrl)('report postgres://', () => {
     expect(strict.stderr).toMatch(
       /--strict: 2 rows of postgres table odd_rows rejected \(row #2: input_tokens = -5 is not a whole non-negative number\)/,
     );
+  }, 60_000);
+
+  it('prices a mapped charge column (web searches); charges the mapping leaves out are 0', async () => {
+    await db.run('DROP TABLE IF EXISTS search_rows');
+    await db.run('CREATE TABLE search_rows (llm TEXT, tok_in BIGINT, tok_out BIGINT, searches NUMERIC)');
+    await db.run(`INSERT INTO search_rows VALUES ('gpt-4o', 1000, 100, 3), ('gpt-4o', 1000, 100, 0.5)`);
+    const url = withTable(pgUrl!, 'table=search_rows&map=model=llm,input_tokens=tok_in,output_tokens=tok_out,web_search_calls=searches');
+    const r = await runCli(['report', url, '--format', 'json']);
+    expect(r.code, r.stderr).toBe(0);
+    const j = JSON.parse(r.stdout);
+    // a fractional search count is an invalid count, as for tokens
+    expect(j.inputs.rejected).toEqual({ 'invalid-count': 1 });
+    // gpt-4o: $0.0025 input + $0.001 output + 3 web searches x $10/1k = $0.0335
+    expect(j.totals.costUsd).toBe(0.0335);
+    expect(j.totals.charges).toMatchInlineSnapshot(`
+      {
+        "webSearch": {
+          "costUsd": 0.03,
+          "count": 3,
+          "unit": "searches",
+          "unpricedCount": 0,
+        },
+      }
+    `);
   }, 60_000);
 
   it('a missing table: exit 2 with the engine message and a hint', async () => {

@@ -39,8 +39,16 @@ async function runScript(db: SqlDb, d: WarehouseDialect, table: string): Promise
   return total!;
 }
 
-async function expected() {
-  const r = await engineReport({ inputs: ['fixtures/demo'] });
+/** Logs with web searches, web fetches and grounded prompts, on the routes the script prices (model, provider as logged). */
+const CHARGED = [
+  'fixtures/logs/claude-code/web-search.jsonl',
+  'fixtures/logs/openai/responses-web-search.jsonl',
+  'fixtures/logs/gemini/grounding.jsonl',
+  'fixtures/logs/litellm/web-search.jsonl',
+];
+
+async function expected(inputs = ['fixtures/demo']) {
+  const r = await engineReport({ inputs });
   return { femto: r.view.total.cost.costFemto, requests: r.view.total.sums.requests, unpriced: r.view.total.cost.unpriced.requests };
 }
 
@@ -64,6 +72,24 @@ describe('sql script run in the engine = file report total', () => {
       const pg = { ...db, run: db.run.bind(db), query: db.query.bind(db), loadTable: db.loadTable.bind(db), close: async () => {} };
       await loadUsageTable(pg, duckdbWarehouse, 'demo_src', await fixtureRows(['fixtures/demo']));
       check(await runScript(pg, duckdbWarehouse, 'demo_src'), await expected());
+    } finally {
+      db.close();
+    }
+  }, 120_000);
+
+  it('duckdb, inputs with per-call charges (web searches) priced like the file report', async () => {
+    const db = await UsageDb.open({ threads: 1 });
+    try {
+      db.seal();
+      await db.run('DROP TABLE usage');
+      const pg = { ...db, run: db.run.bind(db), query: db.query.bind(db), loadTable: db.loadTable.bind(db), close: async () => {} };
+      await loadUsageTable(pg, duckdbWarehouse, 'logs_src', await fixtureRows(CHARGED));
+      const total = await runScript(pg, duckdbWarehouse, 'logs_src');
+      expect(Number(total.web_search_calls)).toBeGreaterThan(0);
+      const e = await expected(CHARGED);
+      expect(BigInt(String(total.cost_femto))).toBe(e.femto);
+      expect(Number(total.requests)).toBe(e.requests);
+      expect(Number(total.unpriced_requests)).toBe(e.unpriced);
     } finally {
       db.close();
     }

@@ -9,6 +9,7 @@ import { connect, parseTarget } from '../../engine/warehouse/connect.js';
 import { reportFromWarehouse } from '../../engine/warehouse/remote-report.js';
 import { planReport, type ReportTask } from '../report-task.js';
 import { formatUsd } from '../../pricing/money.js';
+import { withCharts } from '../../report/charts.js';
 import { formatInt } from '../../report/cells.js';
 import type { Report, Section } from '../../report/model.js';
 import {
@@ -91,6 +92,6 @@ export async function reportRemote(ctx: CommandContext, a: RemoteReportArgs): Pr
     json,
     primarySection: 'groups',
   };
-  ctx.emit(out, a.section, { moreHint: '--top N or --all shows more' });
+  await ctx.emit(withCharts('report', out), a.section, { moreHint: '--top N or --all shows more' });
   return 0;
 }

@@ -11,14 +11,18 @@
  * raw SQL); with no mapping the table must have the usage table's own columns.
  */
 import { UserError } from '../../core/issues.js';
+import { COUNTED_CHARGES } from '../../pricing/dimensions.js';
 import { USAGE_COLUMNS, type UsageColumn } from '../../usage/table.js';
 import type { WarehouseDialect } from '../dialect.js';
 
 /** Usage columns a mapping must give (the rest have defaults). */
 export const REQUIRED_COLUMNS = ['model', 'input_tokens', 'output_tokens'] as const;
 
-/** Count columns: validated as whole non-negative numbers, else the row is rejected. */
-export const COUNT_COLUMNS = [
+/**
+ * Count columns: validated as whole non-negative numbers, else the row is rejected. The counted
+ * charges (web_search_calls, ...; pricing/dimensions.ts) are counts too: 0 unless mapped.
+ */
+export const COUNT_COLUMNS: readonly string[] = [
   'input_tokens',
   'cache_read_tokens',
   'cache_write_5m_tokens',
@@ -26,7 +30,8 @@ export const COUNT_COLUMNS = [
   'output_tokens',
   'reasoning_tokens',
   'requests',
-] as const;
+  ...COUNTED_CHARGES.map((c) => c.column),
+];
 
 export interface Mapping {
   /** Name for messages ("litellm", "columns"). */
@@ -209,7 +214,7 @@ export function tableSql(table: string, d: WarehouseDialect): string {
 
 /** Default of an unmapped column. */
 function defaultOf(col: UsageColumn, sourceName: string, d: WarehouseDialect): string {
-  if ((COUNT_COLUMNS as readonly string[]).includes(col.name)) return col.name === 'requests' ? '1' : '0';
+  if (COUNT_COLUMNS.includes(col.name)) return col.name === 'requests' ? '1' : '0';
   if (col.name === 'estimated') return 'FALSE';
   if (col.name === 'source_file') return d.literal(sourceName);
   // typed: an untyped NULL is text in PostgreSQL, and a join on it fails
@@ -234,7 +239,7 @@ export const VALID_SQL = COUNT_COLUMNS.map((c) => wholeSql(`r.${c}`)).join(' AND
 /** The normalization view: the user's rows as usage rows (valid counts only, as BIGINT). */
 export function usageViewSelect(m: Mapping, table: string, sourceName: string, d: WarehouseDialect): string {
   const cols = USAGE_COLUMNS.map((c) => {
-    const isCount = (COUNT_COLUMNS as readonly string[]).includes(c.name) || c.name === 'seq';
+    const isCount = COUNT_COLUMNS.includes(c.name) || c.name === 'seq';
     return isCount ? `CAST(r.${c.name} AS ${d.type('BIGINT', false)}) AS ${c.name}` : `r.${c.name}`;
   });
   return `SELECT ${cols.join(', ')}\nFROM (\n${mappedSelect(m, table, sourceName, d)}\n) r\nWHERE ${VALID_SQL}`;

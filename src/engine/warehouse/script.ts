@@ -3,7 +3,7 @@
  * It holds, in order: the session settings the dialect needs, the price rows (`price_map`: one
  * row per model route and price segment, as the engine builds them; `card_prices`: the integer
  * rates, nano-USD per million tokens = femto-USD per token, of every rate card those rows can
- * select), the normalization view from the user's columns onto the usage table, the `priced`
+ * select, and its per-call charge prices in femto-USD per unit, 0 where the card has none), the normalization view from the user's columns onto the usage table, the `priced`
  * table (each row's price key), and the report queries. Money stays exact: every cost is an
  * integer count of femto-dollars computed in 128-bit / 38-digit integers (BigQuery BIGNUMERIC);
  * `cost_usd` beside it is for reading only.
@@ -12,10 +12,11 @@ import { parseDimensions, type Dimension } from '../../aggregate/dims.js';
 import { UserError } from '../../core/issues.js';
 import type { Catalog } from '../../pricing/catalog.js';
 import { Pricer } from '../../pricing/cost.js';
+import { COUNTED_CHARGES, type ChargeKey } from '../../pricing/dimensions.js';
 import type { CellValue } from '../../usage/table.js';
 import type { WarehouseDialect } from '../dialect.js';
 import { MAX_BANDS, PRICE_MAP_COLUMNS, priceMapRows, type RouteKey } from '../price-map.js';
-import { CARD_PRICE_COLUMNS, needsProjects, pricedTableSql, unpricedModelsSql, zoneOf } from '../report-queries.js';
+import { CARD_PRICE_COLUMNS, needsProjects, pricedTableSql, rowCostSql, unpricedModelsSql, zoneOf } from '../report-queries.js';
 import { accountingSql, parseMapping, usageViewSelect } from './mapping.js';
 
 export interface ScriptOptions {
@@ -67,20 +68,29 @@ export function cardPriceRows(pricer: Pricer, mapRows: CellValue[][]): CellValue
             const card = pricer.cardByRef(ref);
             if (!card) continue;
             const p = card.prices;
-            out.push([e, k, ...[p.input, p.cacheRead, p.cacheWrite5m, p.cacheWrite1h, p.output].map(Number)]);
+            // charges: femto-USD per unit, 0 where the card has none (as the engine's card_prices)
+            const charge = (key: ChargeKey) => Number(card.charges?.perUnit.get(key) ?? 0n);
+            out.push([
+              e,
+              k,
+              ...[p.input, p.cacheRead, p.cacheWrite5m, p.cacheWrite1h, p.output].map(Number),
+              ...COUNTED_CHARGES.map((d) => charge(d.key)),
+              charge('request'),
+            ]);
           }
   }
   return out;
 }
 
 const TOKEN_COLS = ['input_tokens', 'cache_read_tokens', 'cache_write_5m_tokens', 'cache_write_1h_tokens', 'output_tokens'];
-const PRICE_COLS = ['p_input', 'p_cache_read', 'p_cache_write_5m', 'p_cache_write_1h', 'p_output'];
+const CHARGE_COLS = COUNTED_CHARGES.map((c) => c.column);
 
 /** The report as result sets: totals, per group, unpriced models. */
 function reportQueries(d: WarehouseDialect, dims: Dimension[]): Array<[string, string]> {
-  const cost = TOKEN_COLS.map((t, i) => `${d.wide(`p.${t}`)} * c.${PRICE_COLS[i]}`).join(' + ');
+  // tokens at their rates, counted charges and per-request fees at theirs (report-queries.ts)
+  const cost = rowCostSql(d);
   const rows = `SELECT p.*, CASE WHEN c.e IS NULL THEN NULL ELSE ${cost} END AS cost_femto\n  FROM priced p LEFT JOIN card_prices c ON c.e = p.e0 AND c.k = p.k0`;
-  const sums = `sum(requests) AS requests, ${[...TOKEN_COLS, 'reasoning_tokens'].map((t) => `sum(${t}) AS ${t}`).join(', ')},
+  const sums = `sum(requests) AS requests, ${[...TOKEN_COLS, 'reasoning_tokens', ...CHARGE_COLS].map((t) => `sum(${t}) AS ${t}`).join(', ')},
   sum(CASE WHEN cost_femto IS NULL THEN requests ELSE 0 END) AS unpriced_requests,
   sum(cost_femto) AS cost_femto, ${d.double('sum(cost_femto)')} / 1e15 AS cost_usd`;
   const g = dims.map((_, i) => `g${i}`);

@@ -12,73 +12,73 @@ INSERT INTO price_map (pricing, model, provider, regional, entry_index, period_i
 (0, 'gemini-2.5-pro', CAST(NULL AS STRING), CAST(NULL AS BOOL), 82, 1, 1761868800000, 9007199254740991, 0, 1, 200000, FALSE, FALSE, CAST(NULL AS INT64), CAST(NULL AS BOOL), CAST(NULL AS BOOL), CAST(NULL AS INT64), CAST(NULL AS BOOL), CAST(NULL AS BOOL), CAST(NULL AS INT64), CAST(NULL AS BOOL), CAST(NULL AS BOOL), FALSE, CAST(NULL AS INT64), CAST(NULL AS INT64), CAST(NULL AS INT64), CAST(NULL AS INT64), CAST(NULL AS INT64), CAST(NULL AS INT64), CAST(NULL AS INT64), CAST(NULL AS INT64), CAST(NULL AS INT64));
 
 -- Integer rates of 56 rate cards (nano-USD per million tokens = femto-USD per token)
-CREATE TEMP TABLE card_prices (e INT64, k INT64, p_input INT64, p_cache_read INT64, p_cache_write_5m INT64, p_cache_write_1h INT64, p_output INT64);
-INSERT INTO card_prices (e, k, p_input, p_cache_read, p_cache_write_5m, p_cache_write_1h, p_output) VALUES
-(114, 0, 2500000000, 1250000000, 2500000000, 2500000000, 10000000000),
-(114, 1, 2500000000, 1250000000, 2500000000, 2500000000, 10000000000),
-(114, 64, 1250000000, 1250000000, 1250000000, 1250000000, 5000000000),
-(114, 65, 1250000000, 1250000000, 1250000000, 1250000000, 5000000000),
-(114, 128, 2500000000, 1250000000, 2500000000, 2500000000, 10000000000),
-(114, 129, 2500000000, 1250000000, 2500000000, 2500000000, 10000000000),
-(114, 192, 4250000000, 2125000000, 4250000000, 4250000000, 17000000000),
-(114, 193, 4250000000, 2125000000, 4250000000, 4250000000, 17000000000),
-(8, 0, 3000000000, 300000000, 3750000000, 6000000000, 15000000000),
-(8, 1, 3000000000, 300000000, 3750000000, 6000000000, 15000000000),
-(8, 64, 1500000000, 150000000, 1875000000, 3000000000, 7500000000),
-(8, 65, 1500000000, 150000000, 1875000000, 3000000000, 7500000000),
-(8, 128, 3000000000, 300000000, 3750000000, 6000000000, 15000000000),
-(8, 129, 3000000000, 300000000, 3750000000, 6000000000, 15000000000),
-(8, 192, 3000000000, 300000000, 3750000000, 6000000000, 15000000000),
-(8, 193, 3000000000, 300000000, 3750000000, 6000000000, 15000000000),
-(8, 256, 6000000000, 600000000, 7500000000, 12000000000, 22500000000),
-(8, 257, 6000000000, 600000000, 7500000000, 12000000000, 22500000000),
-(8, 320, 3000000000, 300000000, 3750000000, 6000000000, 11250000000),
-(8, 321, 3000000000, 300000000, 3750000000, 6000000000, 11250000000),
-(8, 384, 6000000000, 600000000, 7500000000, 12000000000, 22500000000),
-(8, 385, 6000000000, 600000000, 7500000000, 12000000000, 22500000000),
-(8, 448, 6000000000, 600000000, 7500000000, 12000000000, 22500000000),
-(8, 449, 6000000000, 600000000, 7500000000, 12000000000, 22500000000),
-(82, 0, 1250000000, 310000000, 1250000000, 1250000000, 10000000000),
-(82, 1, 1250000000, 310000000, 1250000000, 1250000000, 10000000000),
-(82, 64, 625000000, 155000000, 625000000, 625000000, 5000000000),
-(82, 65, 625000000, 155000000, 625000000, 625000000, 5000000000),
-(82, 128, 1250000000, 310000000, 1250000000, 1250000000, 10000000000),
-(82, 129, 1250000000, 310000000, 1250000000, 1250000000, 10000000000),
-(82, 192, 1250000000, 310000000, 1250000000, 1250000000, 10000000000),
-(82, 193, 1250000000, 310000000, 1250000000, 1250000000, 10000000000),
-(82, 256, 2500000000, 625000000, 2500000000, 2500000000, 15000000000),
-(82, 257, 2500000000, 625000000, 2500000000, 2500000000, 15000000000),
-(82, 320, 1250000000, 312500000, 1250000000, 1250000000, 7500000000),
-(82, 321, 1250000000, 312500000, 1250000000, 1250000000, 7500000000),
-(82, 384, 2500000000, 625000000, 2500000000, 2500000000, 15000000000),
-(82, 385, 2500000000, 625000000, 2500000000, 2500000000, 15000000000),
-(82, 448, 2500000000, 625000000, 2500000000, 2500000000, 15000000000),
-(82, 449, 2500000000, 625000000, 2500000000, 2500000000, 15000000000),
-(82, 4096, 1250000000, 125000000, 1250000000, 1250000000, 10000000000),
-(82, 4097, 1250000000, 125000000, 1250000000, 1250000000, 10000000000),
-(82, 4160, 625000000, 62500000, 625000000, 625000000, 5000000000),
-(82, 4161, 625000000, 62500000, 625000000, 625000000, 5000000000),
-(82, 4224, 1250000000, 125000000, 1250000000, 1250000000, 10000000000),
-(82, 4225, 1250000000, 125000000, 1250000000, 1250000000, 10000000000),
-(82, 4288, 1250000000, 125000000, 1250000000, 1250000000, 10000000000),
-(82, 4289, 1250000000, 125000000, 1250000000, 1250000000, 10000000000),
-(82, 4352, 2500000000, 250000000, 2500000000, 2500000000, 15000000000),
-(82, 4353, 2500000000, 250000000, 2500000000, 2500000000, 15000000000),
-(82, 4416, 1250000000, 125000000, 1250000000, 1250000000, 7500000000),
-(82, 4417, 1250000000, 125000000, 1250000000, 1250000000, 7500000000),
-(82, 4480, 2500000000, 250000000, 2500000000, 2500000000, 15000000000),
-(82, 4481, 2500000000, 250000000, 2500000000, 2500000000, 15000000000),
-(82, 4544, 2500000000, 250000000, 2500000000, 2500000000, 15000000000),
-(82, 4545, 2500000000, 250000000, 2500000000, 2500000000, 15000000000);
+CREATE TEMP TABLE card_prices (e INT64, k INT64, p_input INT64, p_cache_read INT64, p_cache_write_5m INT64, p_cache_write_1h INT64, p_output INT64, c_web_search_calls INT64, c_web_search_preview_calls INT64, c_web_fetch_calls INT64, c_grounded_prompts INT64, c_output_images INT64, c_requests INT64);
+INSERT INTO card_prices (e, k, p_input, p_cache_read, p_cache_write_5m, p_cache_write_1h, p_output, c_web_search_calls, c_web_search_preview_calls, c_web_fetch_calls, c_grounded_prompts, c_output_images, c_requests) VALUES
+(114, 0, 2500000000, 1250000000, 2500000000, 2500000000, 10000000000, 10000000000000, 25000000000000, 0, 0, 0, 0),
+(114, 1, 2500000000, 1250000000, 2500000000, 2500000000, 10000000000, 10000000000000, 25000000000000, 0, 0, 0, 0),
+(114, 64, 1250000000, 1250000000, 1250000000, 1250000000, 5000000000, 10000000000000, 25000000000000, 0, 0, 0, 0),
+(114, 65, 1250000000, 1250000000, 1250000000, 1250000000, 5000000000, 10000000000000, 25000000000000, 0, 0, 0, 0),
+(114, 128, 2500000000, 1250000000, 2500000000, 2500000000, 10000000000, 10000000000000, 25000000000000, 0, 0, 0, 0),
+(114, 129, 2500000000, 1250000000, 2500000000, 2500000000, 10000000000, 10000000000000, 25000000000000, 0, 0, 0, 0),
+(114, 192, 4250000000, 2125000000, 4250000000, 4250000000, 17000000000, 10000000000000, 25000000000000, 0, 0, 0, 0),
+(114, 193, 4250000000, 2125000000, 4250000000, 4250000000, 17000000000, 10000000000000, 25000000000000, 0, 0, 0, 0),
+(8, 0, 3000000000, 300000000, 3750000000, 6000000000, 15000000000, 10000000000000, 0, 0, 0, 0, 0),
+(8, 1, 3000000000, 300000000, 3750000000, 6000000000, 15000000000, 10000000000000, 0, 0, 0, 0, 0),
+(8, 64, 1500000000, 150000000, 1875000000, 3000000000, 7500000000, 10000000000000, 0, 0, 0, 0, 0),
+(8, 65, 1500000000, 150000000, 1875000000, 3000000000, 7500000000, 10000000000000, 0, 0, 0, 0, 0),
+(8, 128, 3000000000, 300000000, 3750000000, 6000000000, 15000000000, 10000000000000, 0, 0, 0, 0, 0),
+(8, 129, 3000000000, 300000000, 3750000000, 6000000000, 15000000000, 10000000000000, 0, 0, 0, 0, 0),
+(8, 192, 3000000000, 300000000, 3750000000, 6000000000, 15000000000, 10000000000000, 0, 0, 0, 0, 0),
+(8, 193, 3000000000, 300000000, 3750000000, 6000000000, 15000000000, 10000000000000, 0, 0, 0, 0, 0),
+(8, 256, 6000000000, 600000000, 7500000000, 12000000000, 22500000000, 10000000000000, 0, 0, 0, 0, 0),
+(8, 257, 6000000000, 600000000, 7500000000, 12000000000, 22500000000, 10000000000000, 0, 0, 0, 0, 0),
+(8, 320, 3000000000, 300000000, 3750000000, 6000000000, 11250000000, 10000000000000, 0, 0, 0, 0, 0),
+(8, 321, 3000000000, 300000000, 3750000000, 6000000000, 11250000000, 10000000000000, 0, 0, 0, 0, 0),
+(8, 384, 6000000000, 600000000, 7500000000, 12000000000, 22500000000, 10000000000000, 0, 0, 0, 0, 0),
+(8, 385, 6000000000, 600000000, 7500000000, 12000000000, 22500000000, 10000000000000, 0, 0, 0, 0, 0),
+(8, 448, 6000000000, 600000000, 7500000000, 12000000000, 22500000000, 10000000000000, 0, 0, 0, 0, 0),
+(8, 449, 6000000000, 600000000, 7500000000, 12000000000, 22500000000, 10000000000000, 0, 0, 0, 0, 0),
+(82, 0, 1250000000, 310000000, 1250000000, 1250000000, 10000000000, 0, 0, 0, 35000000000000, 0, 0),
+(82, 1, 1250000000, 310000000, 1250000000, 1250000000, 10000000000, 0, 0, 0, 35000000000000, 0, 0),
+(82, 64, 625000000, 155000000, 625000000, 625000000, 5000000000, 0, 0, 0, 35000000000000, 0, 0),
+(82, 65, 625000000, 155000000, 625000000, 625000000, 5000000000, 0, 0, 0, 35000000000000, 0, 0),
+(82, 128, 1250000000, 310000000, 1250000000, 1250000000, 10000000000, 0, 0, 0, 35000000000000, 0, 0),
+(82, 129, 1250000000, 310000000, 1250000000, 1250000000, 10000000000, 0, 0, 0, 35000000000000, 0, 0),
+(82, 192, 1250000000, 310000000, 1250000000, 1250000000, 10000000000, 0, 0, 0, 35000000000000, 0, 0),
+(82, 193, 1250000000, 310000000, 1250000000, 1250000000, 10000000000, 0, 0, 0, 35000000000000, 0, 0),
+(82, 256, 2500000000, 625000000, 2500000000, 2500000000, 15000000000, 0, 0, 0, 35000000000000, 0, 0),
+(82, 257, 2500000000, 625000000, 2500000000, 2500000000, 15000000000, 0, 0, 0, 35000000000000, 0, 0),
+(82, 320, 1250000000, 312500000, 1250000000, 1250000000, 7500000000, 0, 0, 0, 35000000000000, 0, 0),
+(82, 321, 1250000000, 312500000, 1250000000, 1250000000, 7500000000, 0, 0, 0, 35000000000000, 0, 0),
+(82, 384, 2500000000, 625000000, 2500000000, 2500000000, 15000000000, 0, 0, 0, 35000000000000, 0, 0),
+(82, 385, 2500000000, 625000000, 2500000000, 2500000000, 15000000000, 0, 0, 0, 35000000000000, 0, 0),
+(82, 448, 2500000000, 625000000, 2500000000, 2500000000, 15000000000, 0, 0, 0, 35000000000000, 0, 0),
+(82, 449, 2500000000, 625000000, 2500000000, 2500000000, 15000000000, 0, 0, 0, 35000000000000, 0, 0),
+(82, 4096, 1250000000, 125000000, 1250000000, 1250000000, 10000000000, 0, 0, 0, 35000000000000, 0, 0),
+(82, 4097, 1250000000, 125000000, 1250000000, 1250000000, 10000000000, 0, 0, 0, 35000000000000, 0, 0),
+(82, 4160, 625000000, 62500000, 625000000, 625000000, 5000000000, 0, 0, 0, 35000000000000, 0, 0),
+(82, 4161, 625000000, 62500000, 625000000, 625000000, 5000000000, 0, 0, 0, 35000000000000, 0, 0),
+(82, 4224, 1250000000, 125000000, 1250000000, 1250000000, 10000000000, 0, 0, 0, 35000000000000, 0, 0),
+(82, 4225, 1250000000, 125000000, 1250000000, 1250000000, 10000000000, 0, 0, 0, 35000000000000, 0, 0),
+(82, 4288, 1250000000, 125000000, 1250000000, 1250000000, 10000000000, 0, 0, 0, 35000000000000, 0, 0),
+(82, 4289, 1250000000, 125000000, 1250000000, 1250000000, 10000000000, 0, 0, 0, 35000000000000, 0, 0),
+(82, 4352, 2500000000, 250000000, 2500000000, 2500000000, 15000000000, 0, 0, 0, 35000000000000, 0, 0),
+(82, 4353, 2500000000, 250000000, 2500000000, 2500000000, 15000000000, 0, 0, 0, 35000000000000, 0, 0),
+(82, 4416, 1250000000, 125000000, 1250000000, 1250000000, 7500000000, 0, 0, 0, 35000000000000, 0, 0),
+(82, 4417, 1250000000, 125000000, 1250000000, 1250000000, 7500000000, 0, 0, 0, 35000000000000, 0, 0),
+(82, 4480, 2500000000, 250000000, 2500000000, 2500000000, 15000000000, 0, 0, 0, 35000000000000, 0, 0),
+(82, 4481, 2500000000, 250000000, 2500000000, 2500000000, 15000000000, 0, 0, 0, 35000000000000, 0, 0),
+(82, 4544, 2500000000, 250000000, 2500000000, 2500000000, 15000000000, 0, 0, 0, 35000000000000, 0, 0),
+(82, 4545, 2500000000, 250000000, 2500000000, 2500000000, 15000000000, 0, 0, 0, 35000000000000, 0, 0);
 
 -- The usage table: analytics.llm_requests through the mapping "columns"; rows with negative or fractional counts are left out (count them with the query at the end)
 CREATE TEMP TABLE usage AS
-SELECT CAST(r.seq AS INT64) AS seq, r.id, r.time_ms, r.model, r.provider, r.service_tier, r.fast, r.regional, CAST(r.input_tokens AS INT64) AS input_tokens, CAST(r.cache_read_tokens AS INT64) AS cache_read_tokens, CAST(r.cache_write_5m_tokens AS INT64) AS cache_write_5m_tokens, CAST(r.cache_write_1h_tokens AS INT64) AS cache_write_1h_tokens, CAST(r.output_tokens AS INT64) AS output_tokens, CAST(r.reasoning_tokens AS INT64) AS reasoning_tokens, CAST(r.requests AS INT64) AS requests, r.image_count, r.estimated, r.conversation_id, r.turn, r.feature, r.customer, r.user_id, r.outcome, r.prompt, r.tags, r.source_file, r.source_line
+SELECT CAST(r.seq AS INT64) AS seq, r.id, r.time_ms, r.model, r.provider, r.service_tier, r.fast, r.regional, CAST(r.input_tokens AS INT64) AS input_tokens, CAST(r.cache_read_tokens AS INT64) AS cache_read_tokens, CAST(r.cache_write_5m_tokens AS INT64) AS cache_write_5m_tokens, CAST(r.cache_write_1h_tokens AS INT64) AS cache_write_1h_tokens, CAST(r.output_tokens AS INT64) AS output_tokens, CAST(r.reasoning_tokens AS INT64) AS reasoning_tokens, CAST(r.requests AS INT64) AS requests, CAST(r.web_search_calls AS INT64) AS web_search_calls, CAST(r.web_search_preview_calls AS INT64) AS web_search_preview_calls, CAST(r.web_fetch_calls AS INT64) AS web_fetch_calls, CAST(r.grounded_prompts AS INT64) AS grounded_prompts, CAST(r.output_images AS INT64) AS output_images, r.image_count, r.estimated, r.conversation_id, r.turn, r.feature, r.customer, r.user_id, r.outcome, r.prompt, r.tags, r.source_file, r.source_line
 FROM (
-SELECT row_number() OVER (ORDER BY src.`at_ms`, NULL) - 1 AS seq, CAST(NULL AS STRING) AS id, src.`at_ms` AS time_ms, src.`llm_model` AS model, CAST(NULL AS STRING) AS provider, CAST(NULL AS STRING) AS service_tier, CAST(NULL AS BOOL) AS fast, CAST(NULL AS BOOL) AS regional, src.`tok_in` AS input_tokens, 0 AS cache_read_tokens, 0 AS cache_write_5m_tokens, 0 AS cache_write_1h_tokens, src.`tok_out` AS output_tokens, 0 AS reasoning_tokens, 1 AS requests, CAST(NULL AS INT64) AS image_count, FALSE AS estimated, CAST(NULL AS STRING) AS conversation_id, CAST(NULL AS INT64) AS turn, src.`team` AS feature, CAST(NULL AS STRING) AS customer, CAST(NULL AS STRING) AS user_id, CAST(NULL AS STRING) AS outcome, CAST(NULL AS STRING) AS prompt, CAST(NULL AS STRING) AS tags, 'bigquery table analytics.llm_requests' AS source_file, CAST(NULL AS INT64) AS source_line
+SELECT row_number() OVER (ORDER BY src.`at_ms`, NULL) - 1 AS seq, CAST(NULL AS STRING) AS id, src.`at_ms` AS time_ms, src.`llm_model` AS model, CAST(NULL AS STRING) AS provider, CAST(NULL AS STRING) AS service_tier, CAST(NULL AS BOOL) AS fast, CAST(NULL AS BOOL) AS regional, src.`tok_in` AS input_tokens, 0 AS cache_read_tokens, 0 AS cache_write_5m_tokens, 0 AS cache_write_1h_tokens, src.`tok_out` AS output_tokens, 0 AS reasoning_tokens, 1 AS requests, 0 AS web_search_calls, 0 AS web_search_preview_calls, 0 AS web_fetch_calls, 0 AS grounded_prompts, 0 AS output_images, CAST(NULL AS INT64) AS image_count, FALSE AS estimated, CAST(NULL AS STRING) AS conversation_id, CAST(NULL AS INT64) AS turn, src.`team` AS feature, CAST(NULL AS STRING) AS customer, CAST(NULL AS STRING) AS user_id, CAST(NULL AS STRING) AS outcome, CAST(NULL AS STRING) AS prompt, CAST(NULL AS STRING) AS tags, 'bigquery table analytics.llm_requests' AS source_file, CAST(NULL AS INT64) AS source_line
 FROM `analytics`.`llm_requests` src
 ) r
-WHERE (r.input_tokens IS NOT NULL AND r.input_tokens >= 0 AND r.input_tokens = floor(r.input_tokens)) AND (r.cache_read_tokens IS NOT NULL AND r.cache_read_tokens >= 0 AND r.cache_read_tokens = floor(r.cache_read_tokens)) AND (r.cache_write_5m_tokens IS NOT NULL AND r.cache_write_5m_tokens >= 0 AND r.cache_write_5m_tokens = floor(r.cache_write_5m_tokens)) AND (r.cache_write_1h_tokens IS NOT NULL AND r.cache_write_1h_tokens >= 0 AND r.cache_write_1h_tokens = floor(r.cache_write_1h_tokens)) AND (r.output_tokens IS NOT NULL AND r.output_tokens >= 0 AND r.output_tokens = floor(r.output_tokens)) AND (r.reasoning_tokens IS NOT NULL AND r.reasoning_tokens >= 0 AND r.reasoning_tokens = floor(r.reasoning_tokens)) AND (r.requests IS NOT NULL AND r.requests >= 0 AND r.requests = floor(r.requests));
+WHERE (r.input_tokens IS NOT NULL AND r.input_tokens >= 0 AND r.input_tokens = floor(r.input_tokens)) AND (r.cache_read_tokens IS NOT NULL AND r.cache_read_tokens >= 0 AND r.cache_read_tokens = floor(r.cache_read_tokens)) AND (r.cache_write_5m_tokens IS NOT NULL AND r.cache_write_5m_tokens >= 0 AND r.cache_write_5m_tokens = floor(r.cache_write_5m_tokens)) AND (r.cache_write_1h_tokens IS NOT NULL AND r.cache_write_1h_tokens >= 0 AND r.cache_write_1h_tokens = floor(r.cache_write_1h_tokens)) AND (r.output_tokens IS NOT NULL AND r.output_tokens >= 0 AND r.output_tokens = floor(r.output_tokens)) AND (r.reasoning_tokens IS NOT NULL AND r.reasoning_tokens >= 0 AND r.reasoning_tokens = floor(r.reasoning_tokens)) AND (r.requests IS NOT NULL AND r.requests >= 0 AND r.requests = floor(r.requests)) AND (r.web_search_calls IS NOT NULL AND r.web_search_calls >= 0 AND r.web_search_calls = floor(r.web_search_calls)) AND (r.web_search_preview_calls IS NOT NULL AND r.web_search_preview_calls >= 0 AND r.web_search_preview_calls = floor(r.web_search_preview_calls)) AND (r.web_fetch_calls IS NOT NULL AND r.web_fetch_calls >= 0 AND r.web_fetch_calls = floor(r.web_fetch_calls)) AND (r.grounded_prompts IS NOT NULL AND r.grounded_prompts >= 0 AND r.grounded_prompts = floor(r.grounded_prompts)) AND (r.output_images IS NOT NULL AND r.output_images >= 0 AND r.output_images = floor(r.output_images));
 
 -- Each row with its group and price key (rows without a time are priced at the script date)
 CREATE TEMP TABLE priced AS
@@ -92,6 +92,11 @@ SELECT u.seq AS seq,
   u.cache_write_1h_tokens AS cache_write_1h_tokens,
   u.output_tokens AS output_tokens,
   u.reasoning_tokens AS reasoning_tokens,
+  u.web_search_calls AS web_search_calls,
+  u.web_search_preview_calls AS web_search_preview_calls,
+  u.web_fetch_calls AS web_fetch_calls,
+  u.grounded_prompts AS grounded_prompts,
+  u.output_images AS output_images,
   u.estimated AS estimated,
   u.conversation_id AS conversation_id,
   u.turn AS turn,
@@ -108,20 +113,20 @@ FROM (SELECT usage.*, COALESCE(feature, '(none)') AS g0, CASE WHEN time_ms IS NU
 LEFT JOIN price_map m0 ON m0.pricing = 0 AND m0.model = u.model AND (m0.provider = u.provider OR (m0.provider IS NULL AND u.provider IS NULL)) AND (m0.regional = u.regional OR (m0.regional IS NULL AND u.regional IS NULL)) AND COALESCE(NULL, u.time_ms, 1795392000000) >= m0.from_ms AND COALESCE(NULL, u.time_ms, 1795392000000) < m0.to_ms;
 
 -- Total: requests, token sums, exact cost in femto-USD (10^-15 USD); unpriced requests are not $0, they are left out
-SELECT sum(requests) AS requests, sum(input_tokens) AS input_tokens, sum(cache_read_tokens) AS cache_read_tokens, sum(cache_write_5m_tokens) AS cache_write_5m_tokens, sum(cache_write_1h_tokens) AS cache_write_1h_tokens, sum(output_tokens) AS output_tokens, sum(reasoning_tokens) AS reasoning_tokens,
+SELECT sum(requests) AS requests, sum(input_tokens) AS input_tokens, sum(cache_read_tokens) AS cache_read_tokens, sum(cache_write_5m_tokens) AS cache_write_5m_tokens, sum(cache_write_1h_tokens) AS cache_write_1h_tokens, sum(output_tokens) AS output_tokens, sum(reasoning_tokens) AS reasoning_tokens, sum(web_search_calls) AS web_search_calls, sum(web_search_preview_calls) AS web_search_preview_calls, sum(web_fetch_calls) AS web_fetch_calls, sum(grounded_prompts) AS grounded_prompts, sum(output_images) AS output_images,
   sum(CASE WHEN cost_femto IS NULL THEN requests ELSE 0 END) AS unpriced_requests,
   sum(cost_femto) AS cost_femto, CAST(sum(cost_femto) AS FLOAT64) / 1e15 AS cost_usd
 FROM (
-  SELECT p.*, CASE WHEN c.e IS NULL THEN NULL ELSE CAST(p.input_tokens AS NUMERIC) * c.p_input + CAST(p.cache_read_tokens AS NUMERIC) * c.p_cache_read + CAST(p.cache_write_5m_tokens AS NUMERIC) * c.p_cache_write_5m + CAST(p.cache_write_1h_tokens AS NUMERIC) * c.p_cache_write_1h + CAST(p.output_tokens AS NUMERIC) * c.p_output END AS cost_femto
+  SELECT p.*, CASE WHEN c.e IS NULL THEN NULL ELSE CAST(p.input_tokens AS NUMERIC) * c.p_input + CAST(p.cache_read_tokens AS NUMERIC) * c.p_cache_read + CAST(p.cache_write_5m_tokens AS NUMERIC) * c.p_cache_write_5m + CAST(p.cache_write_1h_tokens AS NUMERIC) * c.p_cache_write_1h + CAST(p.output_tokens AS NUMERIC) * c.p_output + CAST(p.web_search_calls AS NUMERIC) * c.c_web_search_calls + CAST(p.web_search_preview_calls AS NUMERIC) * c.c_web_search_preview_calls + CAST(p.web_fetch_calls AS NUMERIC) * c.c_web_fetch_calls + CAST(p.grounded_prompts AS NUMERIC) * c.c_grounded_prompts + CAST(p.output_images AS NUMERIC) * c.c_output_images + CAST(p.requests AS NUMERIC) * c.c_requests END AS cost_femto
   FROM priced p LEFT JOIN card_prices c ON c.e = p.e0 AND c.k = p.k0
 ) x;
 
 -- Per feature, day, most expensive first
-SELECT g0 AS `feature`, g1 AS `day`, sum(requests) AS requests, sum(input_tokens) AS input_tokens, sum(cache_read_tokens) AS cache_read_tokens, sum(cache_write_5m_tokens) AS cache_write_5m_tokens, sum(cache_write_1h_tokens) AS cache_write_1h_tokens, sum(output_tokens) AS output_tokens, sum(reasoning_tokens) AS reasoning_tokens,
+SELECT g0 AS `feature`, g1 AS `day`, sum(requests) AS requests, sum(input_tokens) AS input_tokens, sum(cache_read_tokens) AS cache_read_tokens, sum(cache_write_5m_tokens) AS cache_write_5m_tokens, sum(cache_write_1h_tokens) AS cache_write_1h_tokens, sum(output_tokens) AS output_tokens, sum(reasoning_tokens) AS reasoning_tokens, sum(web_search_calls) AS web_search_calls, sum(web_search_preview_calls) AS web_search_preview_calls, sum(web_fetch_calls) AS web_fetch_calls, sum(grounded_prompts) AS grounded_prompts, sum(output_images) AS output_images,
   sum(CASE WHEN cost_femto IS NULL THEN requests ELSE 0 END) AS unpriced_requests,
   sum(cost_femto) AS cost_femto, CAST(sum(cost_femto) AS FLOAT64) / 1e15 AS cost_usd
 FROM (
-  SELECT p.*, CASE WHEN c.e IS NULL THEN NULL ELSE CAST(p.input_tokens AS NUMERIC) * c.p_input + CAST(p.cache_read_tokens AS NUMERIC) * c.p_cache_read + CAST(p.cache_write_5m_tokens AS NUMERIC) * c.p_cache_write_5m + CAST(p.cache_write_1h_tokens AS NUMERIC) * c.p_cache_write_1h + CAST(p.output_tokens AS NUMERIC) * c.p_output END AS cost_femto
+  SELECT p.*, CASE WHEN c.e IS NULL THEN NULL ELSE CAST(p.input_tokens AS NUMERIC) * c.p_input + CAST(p.cache_read_tokens AS NUMERIC) * c.p_cache_read + CAST(p.cache_write_5m_tokens AS NUMERIC) * c.p_cache_write_5m + CAST(p.cache_write_1h_tokens AS NUMERIC) * c.p_cache_write_1h + CAST(p.output_tokens AS NUMERIC) * c.p_output + CAST(p.web_search_calls AS NUMERIC) * c.c_web_search_calls + CAST(p.web_search_preview_calls AS NUMERIC) * c.c_web_search_preview_calls + CAST(p.web_fetch_calls AS NUMERIC) * c.c_web_fetch_calls + CAST(p.grounded_prompts AS NUMERIC) * c.c_grounded_prompts + CAST(p.output_images AS NUMERIC) * c.c_output_images + CAST(p.requests AS NUMERIC) * c.c_requests END AS cost_femto
   FROM priced p LEFT JOIN card_prices c ON c.e = p.e0 AND c.k = p.k0
 ) x
 GROUP BY g0, g1
@@ -131,8 +136,8 @@ ORDER BY sum(cost_femto) DESC;
 SELECT model, sum(requests) AS requests FROM priced WHERE e0 IS NULL GROUP BY model ORDER BY sum(requests) DESC, min(seq);
 
 -- Rows read and rows rejected for invalid counts
-SELECT count(*) AS read_rows, sum(CASE WHEN (r.input_tokens IS NOT NULL AND r.input_tokens >= 0 AND r.input_tokens = floor(r.input_tokens)) AND (r.cache_read_tokens IS NOT NULL AND r.cache_read_tokens >= 0 AND r.cache_read_tokens = floor(r.cache_read_tokens)) AND (r.cache_write_5m_tokens IS NOT NULL AND r.cache_write_5m_tokens >= 0 AND r.cache_write_5m_tokens = floor(r.cache_write_5m_tokens)) AND (r.cache_write_1h_tokens IS NOT NULL AND r.cache_write_1h_tokens >= 0 AND r.cache_write_1h_tokens = floor(r.cache_write_1h_tokens)) AND (r.output_tokens IS NOT NULL AND r.output_tokens >= 0 AND r.output_tokens = floor(r.output_tokens)) AND (r.reasoning_tokens IS NOT NULL AND r.reasoning_tokens >= 0 AND r.reasoning_tokens = floor(r.reasoning_tokens)) AND (r.requests IS NOT NULL AND r.requests >= 0 AND r.requests = floor(r.requests)) THEN 0 ELSE 1 END) AS rejected_rows
+SELECT count(*) AS read_rows, sum(CASE WHEN (r.input_tokens IS NOT NULL AND r.input_tokens >= 0 AND r.input_tokens = floor(r.input_tokens)) AND (r.cache_read_tokens IS NOT NULL AND r.cache_read_tokens >= 0 AND r.cache_read_tokens = floor(r.cache_read_tokens)) AND (r.cache_write_5m_tokens IS NOT NULL AND r.cache_write_5m_tokens >= 0 AND r.cache_write_5m_tokens = floor(r.cache_write_5m_tokens)) AND (r.cache_write_1h_tokens IS NOT NULL AND r.cache_write_1h_tokens >= 0 AND r.cache_write_1h_tokens = floor(r.cache_write_1h_tokens)) AND (r.output_tokens IS NOT NULL AND r.output_tokens >= 0 AND r.output_tokens = floor(r.output_tokens)) AND (r.reasoning_tokens IS NOT NULL AND r.reasoning_tokens >= 0 AND r.reasoning_tokens = floor(r.reasoning_tokens)) AND (r.requests IS NOT NULL AND r.requests >= 0 AND r.requests = floor(r.requests)) AND (r.web_search_calls IS NOT NULL AND r.web_search_calls >= 0 AND r.web_search_calls = floor(r.web_search_calls)) AND (r.web_search_preview_calls IS NOT NULL AND r.web_search_preview_calls >= 0 AND r.web_search_preview_calls = floor(r.web_search_preview_calls)) AND (r.web_fetch_calls IS NOT NULL AND r.web_fetch_calls >= 0 AND r.web_fetch_calls = floor(r.web_fetch_calls)) AND (r.grounded_prompts IS NOT NULL AND r.grounded_prompts >= 0 AND r.grounded_prompts = floor(r.grounded_prompts)) AND (r.output_images IS NOT NULL AND r.output_images >= 0 AND r.output_images = floor(r.output_images)) THEN 0 ELSE 1 END) AS rejected_rows
 FROM (
-SELECT row_number() OVER (ORDER BY src.`at_ms`, NULL) - 1 AS seq, CAST(NULL AS STRING) AS id, src.`at_ms` AS time_ms, src.`llm_model` AS model, CAST(NULL AS STRING) AS provider, CAST(NULL AS STRING) AS service_tier, CAST(NULL AS BOOL) AS fast, CAST(NULL AS BOOL) AS regional, src.`tok_in` AS input_tokens, 0 AS cache_read_tokens, 0 AS cache_write_5m_tokens, 0 AS cache_write_1h_tokens, src.`tok_out` AS output_tokens, 0 AS reasoning_tokens, 1 AS requests, CAST(NULL AS INT64) AS image_count, FALSE AS estimated, CAST(NULL AS STRING) AS conversation_id, CAST(NULL AS INT64) AS turn, src.`team` AS feature, CAST(NULL AS STRING) AS customer, CAST(NULL AS STRING) AS user_id, CAST(NULL AS STRING) AS outcome, CAST(NULL AS STRING) AS prompt, CAST(NULL AS STRING) AS tags, 'bigquery table analytics.llm_requests' AS source_file, CAST(NULL AS INT64) AS source_line
+SELECT row_number() OVER (ORDER BY src.`at_ms`, NULL) - 1 AS seq, CAST(NULL AS STRING) AS id, src.`at_ms` AS time_ms, src.`llm_model` AS model, CAST(NULL AS STRING) AS provider, CAST(NULL AS STRING) AS service_tier, CAST(NULL AS BOOL) AS fast, CAST(NULL AS BOOL) AS regional, src.`tok_in` AS input_tokens, 0 AS cache_read_tokens, 0 AS cache_write_5m_tokens, 0 AS cache_write_1h_tokens, src.`tok_out` AS output_tokens, 0 AS reasoning_tokens, 1 AS requests, 0 AS web_search_calls, 0 AS web_search_preview_calls, 0 AS web_fetch_calls, 0 AS grounded_prompts, 0 AS output_images, CAST(NULL AS INT64) AS image_count, FALSE AS estimated, CAST(NULL AS STRING) AS conversation_id, CAST(NULL AS INT64) AS turn, src.`team` AS feature, CAST(NULL AS STRING) AS customer, CAST(NULL AS STRING) AS user_id, CAST(NULL AS STRING) AS outcome, CAST(NULL AS STRING) AS prompt, CAST(NULL AS STRING) AS tags, 'bigquery table analytics.llm_requests' AS source_file, CAST(NULL AS INT64) AS source_line
 FROM `analytics`.`llm_requests` src
 ) r;
