@@ -11,7 +11,7 @@
  * raw SQL); with no mapping the table must have the usage table's own columns.
  */
 import { UserError } from '../../core/issues.js';
-import { COUNTED_CHARGES } from '../../pricing/dimensions.js';
+import { COUNTED_CHARGES } from '../../usage/dimensions.js';
 import { USAGE_COLUMNS, type UsageColumn } from '../../usage/table.js';
 import type { WarehouseDialect } from '../dialect.js';
 

@@ -12,7 +12,7 @@ import { parseDimensions, type Dimension } from '../../aggregate/dims.js';
 import { UserError } from '../../core/issues.js';
 import type { Catalog } from '../../pricing/catalog.js';
 import { Pricer } from '../../pricing/cost.js';
-import { COUNTED_CHARGES, type ChargeKey } from '../../pricing/dimensions.js';
+import { COUNTED_CHARGES, type ChargeKey } from '../../usage/dimensions.js';
 import type { CellValue } from '../../usage/table.js';
 import type { WarehouseDialect } from '../dialect.js';
 import { MAX_BANDS, PRICE_MAP_COLUMNS, priceMapRows, type RouteKey } from '../price-map.js';
