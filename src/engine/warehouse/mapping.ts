@@ -20,7 +20,7 @@ export const REQUIRED_COLUMNS = ['model', 'input_tokens', 'output_tokens'] as co
 
 /**
  * Count columns: validated as whole non-negative numbers, else the row is rejected. The counted
- * charges (web_search_calls, ...; pricing/dimensions.ts) are counts too: 0 unless mapped.
+ * charges (web_search_calls, ...; usage/dimensions.ts) are counts too: 0 unless mapped.
  */
 export const COUNT_COLUMNS: readonly string[] = [
   'input_tokens',
