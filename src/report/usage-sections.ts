@@ -469,3 +469,11 @@ export function inputNotes(ingest: IngestResult, issues: Issue[]): string[] {
 }
 
 export type { Report };
+
+/** The summary's "Total cost" line: the exact priced total, plus the unpriced requests beside it (never $0 for them). */
+export function totalCostLine(view: UsageView, nothingBillable: string): string {
+  if (view.total.sums.records === 0) return `$0.00 (${nothingBillable})`;
+  const unpriced = view.total.cost.unpriced;
+  const n = unpriced.requests;
+  return formatUsd(view.total.cost.costFemto) + (unpriced.records ? ` + ${formatInt(n)} unpriced request${n === 1 ? '' : 's'}` : '');
+}

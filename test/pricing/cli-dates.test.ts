@@ -39,7 +39,7 @@ describe('no known price before the first period, from the CLI', () => {
       /^warning: unpriced models, excluded from costs \(not \$0\): deepseek-chat \(no known price before 2024-12-26\) \(1 request\)/m,
     );
     expect(text.stdout).not.toContain('warning:');
-    expect(text.stdout).toContain('Total cost: $0.0007 + 1 unpriced requests');
+    expect(text.stdout).toContain('Total cost: $0.0007 + 1 unpriced request');
     expect(text.stdout.replace(/\n +/g, ' ')).toContain('Partly priced: deepseek-chat (1 of 2 requests unpriced)');
     const json = JSON.parse((await runCli(['report', log, '--format', 'json'])).stdout);
     // priced part: 1,000 x 0.28 / 1M + 1,000 x 0.42 / 1M = 0.00028 + 0.00042 = 0.0007

@@ -112,7 +112,7 @@ describe('report on a mixed fixture', () => {
   it('prints a readable table with the unpriced model called out', async () => {
     const r = await runCli(['report', FIXTURE]);
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain('Total cost: $0.0172 + 1 unpriced requests');
+    expect(r.stdout).toContain('Total cost: $0.0172 + 1 unpriced request');
     expect(r.stdout).toMatch(/acme-x .*unpriced/);
     // warnings go to stderr (so `> file` and -o never hide them), not into the table on stdout
     expect(r.stderr).toContain('warning: unpriced models, excluded from costs (not $0): acme-x (1 request)');

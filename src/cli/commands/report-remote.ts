@@ -8,7 +8,6 @@ import { UserError } from '../../core/issues.js';
 import { connect, parseTarget } from '../../engine/warehouse/connect.js';
 import { reportFromWarehouse } from '../../engine/warehouse/remote-report.js';
 import { planReport, type ReportTask } from '../report-task.js';
-import { formatUsd } from '../../pricing/money.js';
 import { withCharts } from '../../report/charts.js';
 import { formatInt } from '../../report/cells.js';
 import type { Report, Section } from '../../report/model.js';
@@ -20,6 +19,7 @@ import {
   repriceSection,
   spendSection,
   turnsSection,
+  totalCostLine,
   unitSection,
 } from '../../report/usage-sections.js';
 import type { CommandContext } from '../context.js';
@@ -78,13 +78,7 @@ export async function reportRemote(ctx: CommandContext, a: RemoteReportArgs): Pr
         view.period ? `${localDateTime(view.period.fromMs, zone)} to ${localDateTime(view.period.toMs, zone)} ${zone}` : 'no timestamps',
       ],
       ['Requests', formatInt(view.total.sums.requests)],
-      [
-        'Total cost',
-        view.total.sums.records === 0
-          ? '$0.00 (no billable rows in the table)'
-          : formatUsd(view.total.cost.costFemto) +
-            (view.total.cost.unpriced.records ? ` + ${formatInt(view.total.cost.unpriced.requests)} unpriced requests` : ''),
-      ],
+      ['Total cost', totalCostLine(view, 'no billable rows in the table')],
     ],
     sections,
     notes: inputNotes(ingest, ingest.issues),

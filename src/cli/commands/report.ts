@@ -5,7 +5,6 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { statSync } from 'node:fs';
 import { checkTimeZone, localDateTime } from '../../aggregate/dims.js';
-import { formatUsd } from '../../pricing/money.js';
 import { listFormats } from '../../ingest/index.js';
 import { formatInt } from '../../report/cells.js';
 import type { Report, Section } from '../../report/model.js';
@@ -17,6 +16,7 @@ import {
   repriceSection,
   spendSection,
   turnsSection,
+  totalCostLine,
   unitSection,
 } from '../../report/usage-sections.js';
 import { planReport, runReport, type ReportTask } from '../report-task.js';
@@ -197,13 +197,7 @@ async function report(ctx: CommandContext, given: string[], opts: ReportOptions)
       ],
       ['Period', period],
       ['Requests', formatInt(view.total.sums.requests)],
-      [
-        'Total cost',
-        view.total.sums.records === 0
-          ? '$0.00 (no billable records in the inputs)'
-          : formatUsd(view.total.cost.costFemto) +
-            (view.total.cost.unpriced.records ? ` + ${formatInt(view.total.cost.unpriced.requests)} unpriced requests` : ''),
-      ],
+      ['Total cost', totalCostLine(view, 'no billable records in the inputs')],
     ],
     sections,
     notes: [...inputNotes(result.ingest, issues), ...(fromDefault?.notes ?? [])],
