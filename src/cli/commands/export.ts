@@ -57,8 +57,9 @@ Examples:
   $ tokenomics export usage.csv fixtures/demo
   $ tokenomics export focus.parquet logs/ --focus
 
-Costs are exact decimals (USD, 15 places) from the catalog's billed prices; unpriced requests have
-no cost (and no FOCUS row), never $0. What-if results are never exported as FOCUS rows.`,
+Costs are exact decimals (USD, 15 places) from the catalog's billed prices;
+unpriced requests have no cost (and no FOCUS row), never $0. What-if results
+are never exported as FOCUS rows.`,
     )
     .action(
       run(async (ctx, cmd) =>

@@ -81,12 +81,12 @@ export function registerReport(program: Command, run: Runner): void {
       'after',
       `
 Examples:
-  $ tokenomics report                                  # your Claude Code and Codex CLI logs
+  $ tokenomics report                        # your Claude Code and Codex CLI logs
   $ tokenomics report --by day --tz Europe/Berlin      # daily, in date order
   $ tokenomics report fixtures/demo
   $ tokenomics report logs/ --by feature,model --top 10
   $ tokenomics report 'exports/**/*.jsonl.gz' --since 2026-10-01 --until 2026-11-01 --format json > october.json
-  $ tokenomics report fixtures/demo --reprice current          # billed prices vs today's catalog
+  $ tokenomics report fixtures/demo --reprice current  # billed vs today's prices
   $ tokenomics report fixtures/demo --reprice proposed-prices.yaml
   $ cat app.csv | tokenomics report - --input-format generic --map model=llm,input=tok_in,output=tok_out
   $ tokenomics report logs/ --format csv --section groups > spend.csv
