@@ -4,7 +4,8 @@
  *    with cached and reasoning tokens, a few stream chunks and duplicate ids;
  *  - a Parquet file of N usage rows written by DuckDB `COPY ... TO` from SQL over `range(N)`.
  */
-import { closeSync, existsSync, openSync, renameSync, statSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, renameSync, statSync, writeSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { mulberry32 as rng } from '../../dist/whatif/dist.js';
 
@@ -62,6 +63,7 @@ function body(i, rand) {
 export function openaiBodies(path, mb, seed = 20261001) {
   if (existsSync(path) && statSync(path).size >= mb * 1e6) return path;
   const rand = rng(seed);
+  mkdirSync(dirname(path), { recursive: true });
   const tmp = `${path}.tmp`;
   const fd = openSync(tmp, 'w');
   let bytes = 0;
@@ -95,6 +97,7 @@ export function openaiBodies(path, mb, seed = 20261001) {
 /** `rows` usage rows (usage-table column names) as Parquet at `path`, written by DuckDB. */
 export async function usageParquet(path, rows) {
   if (existsSync(path) && statSync(path).size > 0) return path;
+  mkdirSync(dirname(path), { recursive: true });
   const instance = await DuckDBInstance.create(':memory:');
   const db = await instance.connect();
   const models = `['gpt-4o-mini', 'gpt-4.1', 'claude-sonnet-4-5', 'claude-haiku-4-5', 'gemini-2.5-pro', 'gpt-5-mini', 'unknown-model']`;
