@@ -25,8 +25,10 @@
 import { NO_MODEL } from '../../usage/record.js';
 import { duckdb } from '../dialect.js';
 import type { UsageDb } from '../duckdb.js';
-import { insertStaged, sqlCounts, type SqlLoad } from './load.js';
-import { scanTranscript, typeNullIn } from './claude-scan.js';
+import type { IngestCounts } from '../../ingest/types.js';
+import { insertStaged, type SqlLoad } from './load.js';
+import { DETECT_VALUES, detectJson } from '../../ingest/detect.js';
+import { scanTranscript, typeNullIn, type TranscriptScan } from './claude-scan.js';
 
 const lit = duckdb.literal;
 
@@ -189,11 +191,9 @@ WITH recs AS (
 )
 SELECT filename, line, row_number() OVER (ORDER BY file_idx, phase, a, b) AS ord FROM emitted`;
 
-/** sr_stage: every line with its final kind; emitted rows carry their order as `line` (seq), the file line as `src_line`. */
-const STAGE_SQL = `CREATE OR REPLACE TEMP TABLE sr_stage AS
-SELECT l.* EXCLUDE (line, kind), l.line AS src_line, e.ord AS line,
-  CASE WHEN l.kind = 'record' AND e.ord IS NULL THEN 'duplicate' ELSE l.kind END AS kind
-FROM sr_lines l LEFT JOIN sr_emit e ON e.filename = l.filename AND e.line = l.line`;
+/** The emitted rows for the insert: their order as `line` (seq), the file line as `src_line`. */
+const EMITTED_ROWS = `(SELECT l.* EXCLUDE (line), l.line AS src_line, e.ord AS line
+  FROM sr_lines l JOIN sr_emit e ON e.filename = l.filename AND e.line = l.line)`;
 
 const STAGE_COLUMNS = [
   'time_ms',
@@ -225,7 +225,7 @@ async function load(db: UsageDb, files: readonly string[]): Promise<SqlLoad | 'f
   // the scans run on the Node thread while DuckDB reads on its own threads, one file at a time (memory stays flat)
   const scans = (async () => {
     const out = [];
-    for (const f of files) out.push(await scanTranscript(f));
+    for (const f of files) out.push(await scanTranscript(f, DETECT_VALUES));
     return out;
   })();
   const read = db.run(linesSql(files)).then(
@@ -236,7 +236,9 @@ async function load(db: UsageDb, files: readonly string[]): Promise<SqlLoad | 'f
     },
   );
   const scanned = await scans.catch(() => undefined);
-  if (!(await read) || !scanned || scanned.some((s) => !s.plain)) return 'fallback';
+  // every file must be a transcript for the TypeScript detection too (loadAllWithSql checked the first one before)
+  const transcript = (s: TranscriptScan) => s.plain && s.head !== undefined && detectJson(s.head)?.name === 'claude-code';
+  if (!(await read) || !scanned || !scanned.every(transcript)) return 'fallback';
   // SQL reads `"type": null` as a line without type: where there are untyped lines, the file's text says which
   for (const r of await db.query('SELECT DISTINCT filename FROM sr_lines WHERE untyped'))
     if (await typeNullIn(String(r.filename)).catch(() => true)) return 'fallback';
@@ -256,8 +258,7 @@ async function load(db: UsageDb, files: readonly string[]): Promise<SqlLoad | 'f
     (SELECT count(*) FROM sr_lines WHERE kind = 'fallback') AS bad`);
   if (Number(shape.off) > 0 || Number(shape.bad) > 0) return 'fallback';
   await db.run(EMIT_SQL);
-  await db.run(STAGE_SQL);
-  const models = (await db.query(`SELECT DISTINCT model_raw FROM sr_stage WHERE kind = 'record'`)).map((r) =>
+  const models = (await db.query(`SELECT DISTINCT model_raw FROM sr_lines WHERE kind = 'record'`)).map((r) =>
     r.model_raw === null ? null : String(r.model_raw),
   );
   await db.loadTable(
@@ -268,9 +269,10 @@ async function load(db: UsageDb, files: readonly string[]): Promise<SqlLoad | 'f
     ],
     models.map((raw) => [raw, raw === null || raw.trim() === '' ? NO_MODEL : raw]),
   );
-  const [{ n: emitted }] = await db.query(`SELECT count(*) AS n FROM sr_stage WHERE kind = 'record'`);
+  const [{ n: emitted }] = await db.query('SELECT count(*) AS n FROM sr_emit');
   await insertStaged(db, {
     file: files[0],
+    from: EMITTED_ROWS,
     span: Number(emitted),
     stageColumns: STAGE_COLUMNS,
     join: 'JOIN sr_models m ON m.model_raw IS NOT DISTINCT FROM s.model_raw',
@@ -282,11 +284,11 @@ async function load(db: UsageDb, files: readonly string[]): Promise<SqlLoad | 'f
       source_line: 's.src_line',
     },
   });
-  return {
-    format: 'claude-code',
-    counts: await sqlCounts(
-      db,
-      scanned.reduce((n, s) => n + s.lines, 0),
-    ),
-  };
+  // every line is counted or skipped: the record lines not emitted are duplicates
+  const counts: IngestCounts = { read: scanned.reduce((n, f) => n + f.lines, 0), counted: Number(emitted), skipped: {}, rejected: {} };
+  const skips = (await db.query('SELECT kind, count(*) AS n FROM sr_lines GROUP BY kind')).map((r): [string, number] =>
+    String(r.kind) === 'record' ? ['duplicate', Number(r.n) - counts.counted] : [String(r.kind), Number(r.n)],
+  );
+  for (const [kind, n] of skips.sort(([a], [b]) => (a < b ? -1 : 1))) if (n > 0) counts.skipped[kind] = n;
+  return { format: 'claude-code', counts };
 }

@@ -19,6 +19,8 @@ export interface TranscriptScan {
   lines: number;
   /** Every line starts with `{`. */
   plain: boolean;
+  /** The first lines parsed as JSON, for the format detection (undefined when one is not JSON). */
+  head?: unknown[];
 }
 
 const OPEN_BRACE = 0x7b;
@@ -52,18 +54,34 @@ function typeNull(buf: Buffer): boolean {
   return false;
 }
 
-/** Scans `file` (gzip when its name ends in .gz); a file larger than `maxBytes` is not plain (left to the TypeScript reader). */
-export async function scanTranscript(file: string, maxBytes = 256 << 20): Promise<TranscriptScan> {
+/**
+ * Scans `file` (gzip when its name ends in .gz), parsing its first `headLines` lines; a file larger
+ * than `maxBytes` is not plain (left to the TypeScript reader).
+ */
+export async function scanTranscript(file: string, headLines = 0, maxBytes = 256 << 20): Promise<TranscriptScan> {
   const buf = await readText(file);
   if (buf.length > maxBytes) return { lines: 0, plain: false };
   let lines = 0;
   let plain = buf.length > 0 && buf[0] === OPEN_BRACE;
+  let headEnd = buf.length;
   for (let nl = buf.indexOf(NEWLINE); nl !== -1 && plain; nl = buf.indexOf(NEWLINE, nl + 1)) {
-    lines++;
+    if (++lines === headLines) headEnd = nl;
     if (nl + 1 < buf.length && buf[nl + 1] !== OPEN_BRACE) plain = false;
   }
   if (buf.length > 0 && buf[buf.length - 1] !== NEWLINE) lines++;
-  return { lines, plain };
+  return { lines, plain, head: plain && headLines > 0 ? parseLines(buf.subarray(0, headEnd)) : undefined };
+}
+
+function parseLines(buf: Buffer): unknown[] | undefined {
+  try {
+    return buf
+      .toString('utf8')
+      .split('\n')
+      .filter((l) => l !== '')
+      .map((l) => JSON.parse(l) as unknown);
+  } catch {
+    return undefined;
+  }
 }
 
 /** Whether `file` may hold a `"type": null` (see above). */

@@ -57,11 +57,10 @@ export async function loadAllWithSql(db: UsageDb, files: readonly string[], opti
   // a forced format or a --map reads through the TypeScript reader's forced path
   if (files.length === 0 || options.keepText || options.attribution || options.inputFormat !== undefined || options.columns)
     return 'fallback';
-  for (const file of files) {
-    if (!JSONL.test(file)) return 'fallback';
-    const head = await firstValues(file, DETECT_VALUES).catch(() => undefined);
-    if (!head || head.length === 0 || detectJson(head)?.name !== 'claude-code') return 'fallback';
-  }
+  if (!files.every((f) => JSONL.test(f))) return 'fallback';
+  // the first file decides whether to try (the reader checks every file's head while DuckDB reads)
+  const head = await firstValues(files[0], DETECT_VALUES).catch(() => undefined);
+  if (!head || head.length === 0 || detectJson(head)?.name !== 'claude-code') return 'fallback';
   try {
     return await loadClaudeCode(db, files);
   } finally {
