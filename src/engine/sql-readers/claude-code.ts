@@ -23,6 +23,7 @@
  * line structure (and, in files with untyped lines, a null `type`) is checked by a Node scan.
  */
 import { NO_MODEL } from '../../usage/record.js';
+import { TOKEN_DIMENSIONS } from '../../usage/dimensions.js';
 import { duckdb } from '../dialect.js';
 import type { UsageDb } from '../duckdb.js';
 import type { IngestCounts } from '../../ingest/types.js';
@@ -200,11 +201,8 @@ const STAGE_COLUMNS = [
   'service_tier',
   'fast',
   'regional',
-  'input_tokens',
-  'cache_read_tokens',
-  'cache_write_5m_tokens',
-  'cache_write_1h_tokens',
-  'output_tokens',
+  // the stage names its bucket columns as the usage table does
+  ...TOKEN_DIMENSIONS.map((d) => d.column),
   'reasoning_tokens',
   'web_search_calls',
   'web_fetch_calls',
@@ -238,7 +236,7 @@ async function load(db: UsageDb, files: readonly string[]): Promise<SqlLoad | 'f
   const scanned = await scans.catch(() => undefined);
   // every file must be a transcript for the TypeScript detection too (loadAllWithSql checked the first one before)
   const transcript = (s: TranscriptScan) => s.plain && s.head !== undefined && detectJson(s.head)?.name === 'claude-code';
-  if (!(await read) || !scanned || !scanned.every(transcript)) return 'fallback';
+  if (!(await read) || !scanned?.every(transcript)) return 'fallback';
   // SQL reads `"type": null` as a line without type: where there are untyped lines, the file's text says which
   for (const r of await db.query('SELECT DISTINCT filename FROM sr_lines WHERE untyped'))
     if (await typeNullIn(String(r.filename)).catch(() => true)) return 'fallback';
