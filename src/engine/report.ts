@@ -252,7 +252,7 @@ export async function reportViaDuckDB(inputs: string[], task: EngineTask, env: E
         readFile: env.sqlReaders === false ? undefined : async (file) => orUndefined(await loadWithSql(db, file, env.ingest)),
       },
     );
-    db.seal();
+    await db.seal();
     return withWarningsAndJson(await reportFromTable(db, task, env), result, task, env);
   } finally {
     db.close();
