@@ -20,7 +20,7 @@ import { join, dirname, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execFileSync } from 'node:child_process';
 import { BenchData } from './bench/gen.mjs';
-import { engineJsonl, engineParquet } from './bench/engine.mjs';
+import { engineJsonl, engineParquet, engineWarehouse } from './bench/engine.mjs';
 import { cleanup, interleavedRuns, medianRun, rssMethod, runNode } from './bench/run.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -39,6 +39,7 @@ const WORKLOADS = [
   'litellm',
   'engine-jsonl',
   'engine-parquet',
+  'engine-warehouse',
 ];
 
 function parseArgs(argv) {
@@ -545,6 +546,7 @@ const RUNNERS = {
   litellm,
   'engine-jsonl': () => engineJsonl(engineCtx()),
   'engine-parquet': () => engineParquet(engineCtx()),
+  'engine-warehouse': () => engineWarehouse(engineCtx()),
 };
 
 function engineCtx() {
