@@ -7,8 +7,11 @@
  * Node's. Not a test and not the main bench (scripts/bench.mjs).
  *
  *   npm run build && bash scripts/test-services.sh up   # installs chDB into the test cache
- *   node scripts/bench-warehouse.mjs [rows] [--only duckdb|clickhouse]
+ *   node scripts/bench-warehouse.mjs [rows] [--only duckdb|clickhouse] [--json]
  * chDB is found at $TOKENOMICS_TEST_CHDB, else in the test cache (scripts/test-services.sh).
+ * `npm run bench` runs it as workload `engine-warehouse` (scripts/bench/engine.mjs): with --json
+ * the last stdout line is { rows, results: [{ engine, loadMs, reportMs, requests, costUsd }],
+ * skipped: { engine: reason } } (chDB absent: skipped, not an error).
  */
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
@@ -25,6 +28,9 @@ import { USAGE_COLUMNS } from '../dist/usage/table.js';
 const args = process.argv.slice(2);
 const rows = Number(args.find((a) => /^\d+$/.test(a)) ?? 10_000_000);
 const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined;
+const json = args.includes('--json');
+const results = [];
+const skipped = {};
 const NOW = Date.parse('2026-11-23T00:00:00Z');
 const START = Date.parse('2026-10-01T00:00:00Z');
 const { catalog } = loadCatalog({ priceFiles: [] });
@@ -34,8 +40,16 @@ const MODELS = ['gpt-4o-mini', 'gpt-4.1', 'claude-sonnet-4-5', 'claude-haiku-4-5
 const FEATURES = ['chat', 'search', 'summary', 'tagging', 'draft'];
 const list = (xs) => `[${xs.map((x) => `'${x}'`).join(', ')}]`;
 
-/** The usage table's columns as expressions of a row number `i` (one spelling per engine). */
+/**
+ * The usage table's columns as expressions of a row number `i` (one spelling per engine), in the
+ * table's order; columns not generated here (per-call charges, ...) are 0, or NULL where nullable.
+ */
 function generator(e) {
+  const given = new Map(generated(e));
+  return USAGE_COLUMNS.map((c) => [c.name, given.get(c.name) ?? (c.nullable ? 'NULL' : '0')]);
+}
+
+function generated(e) {
   const h = (k) => `CAST(${e.hash(`i * ${k}`)} % 1000003 AS BIGINT)`;
   return [
     ['seq', 'i'],
@@ -87,9 +101,11 @@ async function run(name, db, select, engine = '') {
   );
   const reportMs = performance.now() - t1;
   const t = r.json.totals;
-  console.log(
-    `${name.padEnd(10)} ${rows.toLocaleString('en-US')} rows: load ${secs(loadMs)} s, report (--by feature,model) ${secs(reportMs)} s; ${t.requests.toLocaleString('en-US')} requests, $${t.costUsd}`,
-  );
+  results.push({ engine: name, loadMs, reportMs, requests: t.requests, costUsd: t.costUsd });
+  if (!json)
+    console.log(
+      `${name.padEnd(10)} ${rows.toLocaleString('en-US')} rows: load ${secs(loadMs)} s, report (--by feature,model) ${secs(reportMs)} s; ${t.requests.toLocaleString('en-US')} requests, $${t.costUsd}`,
+    );
   return t.costUsd;
 }
 
@@ -123,7 +139,11 @@ async function chdb() {
       'chdb',
       'index.mjs',
     );
-  if (!existsSync(path)) throw new Error(`chDB not found at ${path}: run bash scripts/test-services.sh up first`);
+  if (!existsSync(path)) {
+    const reason = `chDB not found at ${path}: run bash scripts/test-services.sh up first`;
+    if (json) return void (skipped.clickhouse = reason);
+    throw new Error(reason);
+  }
   const { Session } = await import(path);
   const session = new Session();
   const db = clickhouseDb({
@@ -153,5 +173,6 @@ async function chdb() {
 const costs = [];
 if (only !== 'clickhouse') costs.push(await duckdb());
 if (only !== 'duckdb') costs.push(await chdb());
-if (costs.length === 2 && costs[0] !== costs[1])
+if (json) console.log(JSON.stringify({ rows, results, skipped }));
+else if (costs.length === 2 && costs[0] !== costs[1])
   console.log(`note: the engines' totals differ (their generated rows differ: each engine's own hash function)`);

@@ -20,7 +20,7 @@ import { join, dirname, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execFileSync } from 'node:child_process';
 import { BenchData } from './bench/gen.mjs';
-import { engineJsonl, engineParquet } from './bench/engine.mjs';
+import { engineJsonl, engineParquet, engineWarehouse } from './bench/engine.mjs';
 import { engineClaude } from './bench/engine-claude.mjs';
 import { cleanup, interleavedRuns, medianRun, rssMethod, runNode } from './bench/run.mjs';
 
@@ -41,6 +41,7 @@ const WORKLOADS = [
   'engine-jsonl',
   'engine-parquet',
   'engine-claude',
+  'engine-warehouse',
 ];
 
 function parseArgs(argv) {
@@ -548,6 +549,7 @@ const RUNNERS = {
   'engine-jsonl': () => engineJsonl(engineCtx()),
   'engine-parquet': () => engineParquet(engineCtx()),
   'engine-claude': () => engineClaude(engineCtx()),
+  'engine-warehouse': () => engineWarehouse(engineCtx()),
 };
 
 function engineCtx() {

@@ -4,10 +4,14 @@
  *  - engine-jsonl: plain OpenAI bodies read by the SQL reader, ~167 MB and ~1 GB (small: 2 / 20 MB),
  *    against split + JSON.parse alone (child/split-parse.mjs); target ≥ 1.5x; peak RSS < 600 MB at 1 GB;
  *    the TypeScript readers feeding the same engine (--no-sql) are timed too, for the record;
- *  - engine-parquet: 10 million usage rows in Parquet (small: 100 000), full report; target < 5 s.
+ *  - engine-parquet: 10 million usage rows in Parquet (small: 100 000), full report; target < 5 s;
+ *  - engine-warehouse (issue 15): 10 million rows (small: 100 000) loaded into DuckDB and into chDB
+ *    and the report computed inside each (scripts/bench-warehouse.mjs), timed; chDB is test-only,
+ *    so without it (scripts/test-services.sh up installs it) its row is skipped with the reason.
  * Inputs are generated into the bench data folder (engine-data.mjs), never committed.
  */
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { openaiBodies, usageParquet } from './engine-data.mjs';
 import { interleavedRuns, medianRun } from './run.mjs';
 
@@ -88,4 +92,31 @@ export async function engineParquet(ctx) {
     reps: 1,
     values: { rows: n, oursMs: r.ms, oursRssKB: r.rssKB },
   });
+}
+
+export async function engineWarehouse(ctx) {
+  const { opts, log, row } = ctx;
+  const { fmtMs, fmtRss } = ctx.fmt;
+  const n = opts.size === 'small' ? 100_000 : 10_000_000;
+  const script = fileURLToPath(new URL('../bench-warehouse.mjs', import.meta.url));
+  const label = (engine) => `warehouse scale run, ${n.toLocaleString('en')} rows in ${engine}`;
+  log(`${label('DuckDB and chDB')} ...`);
+  const r = await medianRun([script, String(n), '--json'], 1, { capture: true });
+  if (r.code !== 0 || !r.json)
+    return row({ workload: label('DuckDB and chDB'), ours: `failed: ${r.stderr.trim().split('\n').pop()}`, status: 'error' });
+  const names = { duckdb: 'DuckDB', clickhouse: 'chDB (ClickHouse)' };
+  for (const x of r.json.results)
+    row({
+      workload: label(names[x.engine]),
+      baseline: 'none (timed)',
+      ours: `load ${fmtMs(x.loadMs)}, report --by feature,model ${fmtMs(x.reportMs)} (${x.requests} requests)`,
+      ratio: '',
+      target: 'timed',
+      status: x.requests === n ? 'info' : 'FAIL',
+      rss: `${fmtRss(r.rssKB)} (one process, both engines)`,
+      reps: 1,
+      values: { rows: n, engine: x.engine, loadMs: x.loadMs, reportMs: x.reportMs, rssKB: r.rssKB },
+    });
+  for (const [engine, reason] of Object.entries(r.json.skipped))
+    row({ workload: label(names[engine]), baseline: '', ours: `skipped: ${reason}`, ratio: '', target: 'timed', status: 'skip', rss: '' });
 }

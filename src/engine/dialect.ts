@@ -46,6 +46,11 @@ export interface Dialect {
    * whose quantile function is nearest rank (test/engine/nearest-rank.test.ts checks DuckDB's).
    */
   nearestRanks?(value: string, percents: number[]): string;
+  /**
+   * Optional: `priced` as views, computed again by each query that reads it, instead of a table
+   * (DuckDB: a few passes over rows read in place cost less than a copy of every row).
+   */
+  pricedViews?: boolean;
 }
 
 const literal = (s: string): string => `'${s.replace(/'/g, "''")}'`;
@@ -74,6 +79,7 @@ export const duckdb: Dialect = {
   ident: doubleQuoted,
   // DuckDB's discrete quantile picks the ceil(n q)-th smallest value: nearest rank
   nearestRanks: (value, percents) => `quantile_disc(${value}, [${percents.map((p) => p / 100).join(', ')}])`,
+  pricedViews: true,
 };
 
 /*

@@ -50,8 +50,10 @@ export class UsageDb {
   private appender?: DuckDBAppender;
   private readonly columns: unknown[][] = USAGE_COLUMNS.map(() => []);
   private pending = 0;
-  /** Rows appended so far (the next record's `seq`). */
+  /** Rows so far, appended or read in place (the next record's `seq`). */
   rows = 0;
+  /** Views of rows read in place (files DuckDB reads at each query, e.g. Parquet), in arrival order. */
+  private readonly inPlace: string[] = [];
   /** Wall time of each statement run (first line of its SQL, milliseconds), for measurements. */
   readonly timings: Array<[string, number]> = [];
 
@@ -111,8 +113,27 @@ export class UsageDb {
     this.pending = 0;
   }
 
-  /** Finishes appending: the table is complete and can be queried. */
-  seal(): void {
+  /** How many views of rows read in place there are (names of new ones count on from it). */
+  get inPlaceViews(): number {
+    return this.inPlace.length;
+  }
+
+  /**
+   * Adds the rows of view `name` (the usage columns in their order and types) to the usage table
+   * without copying them: DuckDB reads them at each query, so a large Parquet file is never held in
+   * memory (its `seq` numbers start at `rows`; `span` rows of arrival order follow).
+   */
+  addInPlace(name: string, span: number): void {
+    if (!this.appender) throw new EngineError('rows added after the usage table was sealed');
+    this.inPlace.push(name);
+    this.rows += span;
+  }
+
+  /**
+   * Finishes appending: the table is complete and can be queried. With rows read in place, `usage`
+   * becomes a view: the appended rows (table `usage_appended`) and each in-place view.
+   */
+  async seal(): Promise<void> {
     this.flush();
     try {
       this.appender?.closeSync();
@@ -120,6 +141,9 @@ export class UsageDb {
       throw engineFailure('cannot finish the usage table', err);
     }
     this.appender = undefined;
+    if (this.inPlace.length === 0) return;
+    await this.run('ALTER TABLE usage RENAME TO usage_appended');
+    await this.run(`CREATE VIEW usage AS\n${['usage_appended', ...this.inPlace].map((v) => `SELECT * FROM ${v}`).join('\nUNION ALL\n')}`);
   }
 
   async run(sql: string): Promise<void> {

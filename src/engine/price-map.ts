@@ -123,6 +123,33 @@ export function priceMapRows(pricing: number, pricer: Pricer, keys: Iterable<Rou
   return rows;
 }
 
+/** What the mapping rows of a run use: the key expression (cardKeyExpr) leaves out the bands and peak windows none has. */
+export interface PriceMapShape {
+  /** The most long-context bands a row has (0..MAX_BANDS). */
+  bands: number;
+  /** The most peak-hour windows a row has (0: no peak pricing). */
+  peakWindows: number;
+}
+
+/** Everything a mapping row may hold (the `tokenomics sql` script, which prices ids it has not seen). */
+export const FULL_SHAPE: PriceMapShape = { bands: MAX_BANDS, peakWindows: MAX_PEAK_WINDOWS };
+
+const column = (name: string) => PRICE_MAP_COLUMNS.findIndex((c) => c.name === name);
+
+/** The shape of mapping rows (priceMapRows). */
+export function priceMapShape(rows: CellValue[][]): PriceMapShape {
+  const bandCount = column('band_count');
+  const peak = column('peak');
+  const starts = Array.from({ length: MAX_PEAK_WINDOWS }, (_, i) => column(`w${i + 1}_start_min`));
+  let bands = 0;
+  let peakWindows = 0;
+  for (const row of rows) {
+    bands = Math.max(bands, Number(row[bandCount]));
+    if (row[peak] === true) peakWindows = Math.max(peakWindows, starts.filter((i) => row[i] !== null).length);
+  }
+  return { bands, peakWindows };
+}
+
 /** Open ends of the first and last segments (plain bounds keep the join a hash join on the route key). */
 const MIN_MS = -(2 ** 53 - 1);
 const MAX_MS = 2 ** 53 - 1;
@@ -151,8 +178,9 @@ export function periodJoin(d: Dialect, m: string, u: string, pricing: number, t:
  * The band is decided per request on the whole prompt: a row of one request on its own counts; a
  * row of N requests on the average prompt per request (each bucket floored, as tierForRecord); a
  * row with no request count on its `context_window` tag ("0-..." or absent: no band, else the top).
+ * Bands and peak windows beyond `shape` (none of the mapping rows has them) are left out of the SQL.
  */
-export function cardKeyExpr(d: Dialect, m: string, u: string, t: KeyTimes): string {
+export function cardKeyExpr(d: Dialect, m: string, u: string, t: KeyTimes, shape: PriceMapShape = FULL_SHAPE): string {
   const per = (col: string) => d.intDiv(`${u}.${col}`, `${u}.requests`);
   const promptCols = ['input_tokens', 'cache_read_tokens', 'cache_write_5m_tokens', 'cache_write_1h_tokens'];
   const nPrompt = `(CASE WHEN ${u}.requests = 1 THEN ${promptCols.map((c) => `${u}.${c}`).join(' + ')} ELSE ${promptCols.map(per).join(' + ')} END)`;
@@ -162,20 +190,23 @@ export function cardKeyExpr(d: Dialect, m: string, u: string, t: KeyTimes): stri
     return `(${m}.b${i}_threshold IS NOT NULL AND (${n} > ${m}.b${i}_threshold OR (${m}.b${i}_inclusive AND ${n} = ${m}.b${i}_threshold)))`;
   };
   const window = d.jsonTag(`${u}.tags`, 'context_window');
-  const bandWhens = Array.from({ length: MAX_BANDS }, (_, k) => MAX_BANDS - k)
+  const bandWhens = Array.from({ length: shape.bands }, (_, k) => shape.bands - k)
     .map((i) => `WHEN ${passes(i)} THEN ${i}`)
     .join(' ');
-  const band = `(CASE WHEN ${m}.band_count = 0 THEN 0 WHEN ${u}.requests < 1 THEN (CASE WHEN ${window} IS NULL OR ${window} LIKE '0-%' THEN 0 ELSE ${m}.band_count END) ${bandWhens} ELSE 0 END)`;
+  const band =
+    shape.bands === 0
+      ? '0'
+      : `(CASE WHEN ${m}.band_count = 0 THEN 0 WHEN ${u}.requests < 1 THEN (CASE WHEN ${window} IS NULL OR ${window} LIKE '0-%' THEN 0 ELSE ${m}.band_count END) ${bandWhens} ELSE 0 END)`;
   const service = `(CASE ${u}.service_tier WHEN 'batch' THEN 1 WHEN 'flex' THEN 2 WHEN 'priority' THEN 3 ELSE 0 END)`;
   const fast = `(CASE WHEN ${u}.fast THEN 1 ELSE 0 END)`;
   // peak hours are when the request ran, even when repricing at another date
   const peakT = `COALESCE(${u}.time_ms, ${num(t.atMs)}, ${num(t.defaultMs)})`;
   const minute = d.minuteOfDay(peakT);
   const inWindow = Array.from(
-    { length: MAX_PEAK_WINDOWS },
+    { length: shape.peakWindows },
     (_, k) => `(${minute} >= ${m}.w${k + 1}_start_min AND ${minute} < ${m}.w${k + 1}_end_min)`,
   ).join(' OR ');
   const weekend = `(${m}.peak_weekend_offset_min IS NOT NULL AND ${d.weekday(`${peakT} + ${m}.peak_weekend_offset_min * 60000`)} IN (0, 6))`;
-  const peak = `(CASE WHEN ${m}.peak AND NOT ${weekend} AND (${inWindow}) THEN 2 ELSE 0 END)`;
+  const peak = shape.peakWindows === 0 ? '0' : `(CASE WHEN ${m}.peak AND NOT ${weekend} AND (${inWindow}) THEN 2 ELSE 0 END)`;
   return `((((${m}.period_index * 16 + ${band}) * 4 + ${service}) * 16 + ${m}.regional_rule) * 4 + ${fast} + ${peak})`;
 }

@@ -4,15 +4,21 @@
  * TypeScript (one exact multiply per card). Only the per-request distribution multiplies in SQL,
  * in 128-bit integers at the cards' integer prices, so its quantiles are exact too.
  *
- * First `pricedTable` builds `priced`: the rows inside --since/--until with their group-by values
- * and price keys (e0/k0: billed prices; e1/k1: the repricing). Every other query reads `priced`.
+ * First `priced`: the rows inside --since/--until with their group-by values and price keys
+ * (e0/k0: billed prices; e1/k1: the repricing), a table, or on DuckDB views (pricedViewsSql: the
+ * usage rows may be a Parquet file read in place, too large to copy). One pass over it builds `agg`
+ * (aggTableSql): integer sums per group, price key and the flags the unit-economics slices filter
+ * on, a table as small as the report's groups, from which totals, slices, groups, unpriced models
+ * and group ranks are read. Only what needs single rows reads `priced` again: distinct counts,
+ * the per-request distribution, turns and unread cache writes.
  * Dialect-sensitive SQL comes from dialect.ts only.
  */
 import type { Dimension } from '../aggregate/dims.js';
 import { COUNTED_CHARGES, TOKEN_DIMENSIONS } from '../usage/dimensions.js';
+import { NO_MODEL } from '../usage/record.js';
 import { TAG_COLUMNS } from '../usage/table.js';
 import type { Dialect } from './dialect.js';
-import { cardKeyExpr, periodJoin, type KeyTimes } from './price-map.js';
+import { cardKeyExpr, periodJoin, type KeyTimes, type PriceMapShape } from './price-map.js';
 
 const NONE = "'(none)'";
 
@@ -97,6 +103,8 @@ export interface PricedOptions {
   billed: KeyTimes;
   /** Price keys of a repricing too (mapping rows with pricing = 1). */
   reprice?: KeyTimes;
+  /** What the mapping rows use (priceMapShape): the key expression leaves out the rest. Default: everything. */
+  shape?: PriceMapShape;
 }
 
 /** Rows outside [since, until) (rows without a time are always inside). */
@@ -133,79 +141,147 @@ const USAGE_KEEP = [
   'prompt',
 ];
 
-export function pricedTableSql(d: Dialect, o: PricedOptions): string {
+/** The rows inside --since/--until, with their group-by values `g0`, `g1`, ... */
+function insideSelect(d: Dialect, o: PricedOptions): string {
   const groups = o.dims.map((dim, i) => `${dimensionSql(d, dim)} AS g${i}`);
-  const keys = [`m0.entry_index AS e0`, `${cardKeyExpr(d, 'm0', 'u', o.billed)} AS k0`];
-  let joins = `LEFT JOIN price_map m0 ON ${periodJoin(d, 'm0', 'u', 0, o.billed)}`;
-  if (o.reprice) {
-    keys.push(`m1.entry_index AS e1`, `${cardKeyExpr(d, 'm1', 'u', o.reprice)} AS k1`);
-    joins += `\nLEFT JOIN price_map m1 ON ${periodJoin(d, 'm1', 'u', 1, o.reprice)}`;
-  }
-  const cols = [...USAGE_KEEP, ...o.dims.map((_, i) => `g${i}`)].map((c) => `u.${c} AS ${c}`);
   let from = 'usage';
   if (needsProjects(o.dims)) from += ' LEFT JOIN project_map pm ON pm.source_file = usage.source_file';
   if (zoneOf(o.dims)) from += ` LEFT JOIN local_dates ld ON ld.slot = ${slotSql(d, 'usage.time_ms')}`;
+  return `SELECT usage.*${groups.map((g) => `, ${g}`).join('')} FROM ${from} WHERE NOT ${outside(o)}`;
+}
+
+/** `priced`'s rows: the kept usage columns, the group values and the price keys, from the rows `u` of `inside`. */
+function pricedSelect(d: Dialect, o: PricedOptions, inside: string): string {
+  const keys = [`m0.entry_index AS e0`, `${cardKeyExpr(d, 'm0', 'u', o.billed, o.shape)} AS k0`];
+  let joins = `LEFT JOIN price_map m0 ON ${periodJoin(d, 'm0', 'u', 0, o.billed)}`;
+  if (o.reprice) {
+    keys.push(`m1.entry_index AS e1`, `${cardKeyExpr(d, 'm1', 'u', o.reprice, o.shape)} AS k1`);
+    joins += `\nLEFT JOIN price_map m1 ON ${periodJoin(d, 'm1', 'u', 1, o.reprice)}`;
+  }
+  const cols = [...USAGE_KEEP, ...o.dims.map((_, i) => `g${i}`)].map((c) => `u.${c} AS ${c}`);
+  return `SELECT ${[...cols, ...keys].join(',\n  ')}
+FROM ${inside} u
+${joins}`;
+}
+
+/** `priced` as a table (the warehouse engines, the `tokenomics sql` script). */
+export function pricedTableSql(d: Dialect, o: PricedOptions): string {
+  return d.replaceTable('priced', pricedSelect(d, o, `(${insideSelect(d, o)})`));
+}
+
+/**
+ * `inside` (the rows inside --since/--until with their group values) and `priced` over it as
+ * views, computed again by each of the few queries that read them: on DuckDB that costs less than
+ * a copy of every row, which a Parquet file read in place (or a large table) would spill to disk.
+ */
+export function pricedViewsSql(d: Dialect, o: PricedOptions): string[] {
+  return [`CREATE OR REPLACE VIEW inside AS\n${insideSelect(d, o)}`, `CREATE OR REPLACE VIEW priced AS\n${pricedSelect(d, o, 'inside')}`];
+}
+
+/** The columns of a TokenSums row (see report.ts `sumsOf`), each an integer sum. */
+const SUM_COLUMNS = [
+  'requests',
+  'records',
+  // the token buckets and the counted charges, from the dimension table (usage/dimensions.ts)
+  ...[...TOKEN_DIMENSIONS, ...COUNTED_CHARGES].map((d) => d.column),
+  'reasoning_tokens',
+  'estimated_records',
+];
+
+/** Integer sums of the token buckets over usage rows (a TokenSums row). */
+const SUMS = SUM_COLUMNS.map((c) =>
+  c === 'records'
+    ? 'count(*) AS records'
+    : c === 'estimated_records'
+      ? 'sum(CASE WHEN estimated THEN 1 ELSE 0 END) AS estimated_records'
+      : `sum(${c}) AS ${c}`,
+).join(', ');
+
+/** The same sums over rows of `agg` (sums of sums). */
+const AGG_SUMS = SUM_COLUMNS.map((c) => `sum(${c}) AS ${c}`).join(', ');
+
+/** The flags of `agg` rows (see aggTableSql). */
+const AGG_FLAGS = ['has_conversation', 'has_customer', 'has_user', 'known_outcome', 'unpriced_model', 'no_model'];
+
+/**
+ * `agg`: one pass over `priced`, the integer sums (and first arrival, first and last time, rows of
+ * several requests) per group, price key (billed and, when repricing, repriced) and the flags the
+ * report filters on: attributed to a conversation / customer / user, the known outcome, the model
+ * when unpriced, no model id. Every sum of the report over whole groups is a sum over its rows.
+ */
+export function aggTableSql(d: Dialect, groupCols: string[], reprice: boolean): string {
+  const keys = [...groupCols, 'e0', 'k0', ...(reprice ? ['e1', 'k1'] : [])];
+  const flags = [
+    'conversation_id IS NOT NULL',
+    "customer IS NOT NULL AND customer <> ''",
+    "user_id IS NOT NULL AND user_id <> ''",
+    "CASE WHEN outcome IN ('success', 'failure') THEN outcome END",
+    'CASE WHEN e0 IS NULL THEN model END',
+    `model = ${d.literal(NO_MODEL)}`,
+  ];
   return d.replaceTable(
-    'priced',
-    `SELECT ${[...cols, ...keys].join(',\n  ')}
-FROM (SELECT usage.*${groups.map((g) => `, ${g}`).join('')} FROM ${from} WHERE NOT ${outside(o)}) u
-${joins}`,
+    'agg',
+    `SELECT ${[...keys, ...flags.map((f, i) => `${f} AS ${AGG_FLAGS[i]}`)].join(', ')},
+  ${SUMS}, min(seq) AS first_seq, min(time_ms) AS first_ms, max(time_ms) AS last_ms,
+  sum(CASE WHEN requests > 1 THEN 1 ELSE 0 END) AS multi_request_rows
+FROM priced
+GROUP BY ${[...keys, ...flags].join(', ')}`,
   );
 }
 
-/** Integer sums of the token buckets (a TokenSums row). */
-const SUMS = [
-  'sum(requests) AS requests',
-  'count(*) AS records',
-  // the token buckets and the counted charges, from the dimension table (usage/dimensions.ts)
-  ...[...TOKEN_DIMENSIONS, ...COUNTED_CHARGES].map((d) => `sum(${d.column}) AS ${d.column}`),
-  'sum(reasoning_tokens) AS reasoning_tokens',
-  'sum(CASE WHEN estimated THEN 1 ELSE 0 END) AS estimated_records',
-].join(', ');
-
 /**
- * Sums per price key (`e`, `k`; NULL e: unpriced) and per `groupCols`, for the rows matching `where`,
- * labelled `slice`. The building block of totals, groups, attribution and outcomes.
+ * Sums per price key (`e`, `k`; NULL e: unpriced) and per `groupCols`, for the rows of `agg`
+ * matching `where`, labelled `slice`. The building block of totals, groups, attribution and outcomes.
  */
-export function cardSumsSql(slice: string, where: string, groupCols: string[], pricing: 0 | 1 = 0, from = 'priced'): string {
+export function cardSumsSql(slice: string, where: string, groupCols: string[], pricing: 0 | 1 = 0, from = 'agg'): string {
   const g = groupCols.map((c) => `${c}, `).join('');
-  return `SELECT '${slice}' AS slice, ${g}e${pricing} AS e, k${pricing} AS k, ${SUMS}
+  return `SELECT '${slice}' AS slice, ${g}e${pricing} AS e, k${pricing} AS k, ${AGG_SUMS}
 FROM ${from}${where ? ` WHERE ${where}` : ''}
 GROUP BY ${g}e${pricing}, k${pricing}`;
 }
 
-/** The slices of unit economics: which rows each "cost per X" numerator counts. */
+/** The slices of unit economics: which rows of `agg` each "cost per X" numerator counts. */
 export const SLICES: Array<{ slice: string; where: string }> = [
   { slice: 'total', where: '' },
-  { slice: 'conversation', where: 'conversation_id IS NOT NULL' },
+  { slice: 'conversation', where: 'has_conversation' },
   // a customer / user is attributed when its tag is non-empty
-  { slice: 'customer', where: "customer IS NOT NULL AND customer <> ''" },
-  { slice: 'user', where: "user_id IS NOT NULL AND user_id <> ''" },
-  { slice: 'knownOutcome', where: "outcome IN ('success', 'failure')" },
-  { slice: 'success', where: "outcome = 'success'" },
+  { slice: 'customer', where: 'has_customer' },
+  { slice: 'user', where: 'has_user' },
+  { slice: 'knownOutcome', where: 'known_outcome IS NOT NULL' },
+  { slice: 'success', where: "known_outcome = 'success'" },
 ];
 
 export function slicesSql(): string {
   return SLICES.map((s) => cardSumsSql(s.slice, s.where, [])).join('\nUNION ALL\n');
 }
 
-/** Distinct counts and the period of the rows. */
-export function countsSql(): string {
+/** Distinct counts of the rows inside --since/--until (`from`: `inside`, or `priced`, which has its rows). */
+export function distinctCountsSql(from: string): string {
   return `SELECT count(DISTINCT conversation_id) AS conversations,
   count(DISTINCT CASE WHEN customer <> '' THEN customer END) AS customers,
-  count(DISTINCT CASE WHEN user_id <> '' THEN user_id END) AS users,
-  COALESCE(sum(CASE WHEN outcome = 'success' THEN requests ELSE 0 END), 0) AS success,
-  COALESCE(sum(CASE WHEN outcome = 'failure' THEN requests ELSE 0 END), 0) AS failure,
-  min(time_ms) AS first_ms, max(time_ms) AS last_ms
-FROM priced`;
+  count(DISTINCT CASE WHEN user_id <> '' THEN user_id END) AS users
+FROM ${from}`;
 }
 
-/** Requests of unpriced models, most first, ties in order of first appearance. */
+/** From `agg`: requests by outcome, the period, rows of several requests, records and requests without a model id. */
+export const AGG_COUNTS_SQL = `SELECT COALESCE(sum(CASE WHEN known_outcome = 'success' THEN requests ELSE 0 END), 0) AS success,
+  COALESCE(sum(CASE WHEN known_outcome = 'failure' THEN requests ELSE 0 END), 0) AS failure,
+  min(first_ms) AS first_ms, max(last_ms) AS last_ms,
+  COALESCE(sum(multi_request_rows), 0) AS multi_request_rows,
+  COALESCE(sum(CASE WHEN no_model THEN records ELSE 0 END), 0) AS no_model_records,
+  COALESCE(sum(CASE WHEN no_model THEN requests ELSE 0 END), 0) AS no_model_requests
+FROM agg`;
+
+/** Requests of unpriced models, most first, ties in order of first appearance (the `tokenomics sql` script, over `priced`). */
 export function unpricedModelsSql(): string {
   return `SELECT model, sum(requests) AS requests FROM priced WHERE e0 IS NULL GROUP BY model ORDER BY sum(requests) DESC, min(seq)`;
 }
 
-export function groupsSql(dims: number, pricing: 0 | 1, from = 'priced'): string {
+/** unpricedModelsSql over `agg`. */
+export const AGG_UNPRICED_MODELS_SQL = `SELECT unpriced_model AS model, sum(requests) AS requests FROM agg WHERE unpriced_model IS NOT NULL
+GROUP BY unpriced_model ORDER BY sum(requests) DESC, min(first_seq)`;
+
+export function groupsSql(dims: number, pricing: 0 | 1, from = 'agg'): string {
   return cardSumsSql(
     'group',
     '',
@@ -220,8 +296,8 @@ export function groupsSql(dims: number, pricing: 0 | 1, from = 'priced'): string
  * requests and exact cost (NULL: nothing priced) and whether anything in it is priced by the
  * repricing; `shown_groups` the groups ranked within the first `top` in the report's order (time
  * keys first, "(none)" last; then cost, unpriced last; then requests): ties at the cut are all kept,
- * TypeScript sorts them exactly and cuts. `priced_shown` is `priced` restricted to them, so only
- * shown groups leave SQL, however many there are.
+ * TypeScript sorts them exactly and cuts. `priced_shown` and `agg_shown` are `priced` and `agg`
+ * restricted to them, so only shown groups leave SQL, however many there are.
  */
 export function shownGroupsSql(d: Dialect, groupCols: string[], timeCols: string[], top: number, reprice: boolean): string[] {
   const g = groupCols.join(', ');
@@ -233,11 +309,12 @@ SELECT ${groupCols.map((c) => `p.${c}`).join(', ')}, sum(p.requests) AS requests
   sum(CASE WHEN p.e0 IS NOT NULL THEN ${rowCostSql(d)} END) AS cost,
   ${reprice ? 'max(CASE WHEN p.e1 IS NOT NULL THEN 1 ELSE 0 END)' : '0'} AS repriced_priced,
   max(CASE WHEN p.e0 IS NULL THEN 1 ELSE 0 END) AS has_unpriced
-FROM priced p LEFT JOIN card_prices c ON c.e = p.e0 AND c.k = p.k0
+FROM agg p LEFT JOIN card_prices c ON c.e = p.e0 AND c.k = p.k0
 GROUP BY ${groupCols.map((c) => `p.${c}`).join(', ')}`,
     `CREATE OR REPLACE TABLE shown_groups AS
 SELECT ${g} FROM (SELECT ${g}, rank() OVER (ORDER BY ${order}) AS r FROM group_costs) WHERE r <= ${Math.trunc(top)}`,
     `CREATE OR REPLACE VIEW priced_shown AS SELECT p.* FROM priced p SEMI JOIN shown_groups s ON ${on}`,
+    `CREATE OR REPLACE VIEW agg_shown AS SELECT p.* FROM agg p SEMI JOIN shown_groups s ON ${on}`,
   ];
 }
 
@@ -249,8 +326,12 @@ FROM group_costs`;
 /** Turn numbers past this are summed into one row (turn TURN_CAP + 1 and later): memory stays bounded. */
 export const TURN_CAP = 1000;
 
+/** The columns of `priced` a TokenSums row sums. */
+const SUMMED = [...SUM_COLUMNS.filter((c) => c !== 'records' && c !== 'estimated_records'), 'estimated'].join(', ');
+
+// only the columns the turns sum: the window buffers every column of its input
 const TURN_ROWS = `WITH t0 AS (
-  SELECT *, COALESCE(CAST(turn AS BIGINT), CAST(row_number() OVER (PARTITION BY conversation_id ORDER BY seq) AS BIGINT)) AS turn_all
+  SELECT e0, k0, ${SUMMED}, COALESCE(CAST(turn AS BIGINT), CAST(row_number() OVER (PARTITION BY conversation_id ORDER BY seq) AS BIGINT)) AS turn_all
   FROM priced WHERE conversation_id IS NOT NULL
 ), t AS (
   SELECT *, LEAST(turn_all, CAST(${TURN_CAP + 1} AS BIGINT)) AS turn_no FROM t0
@@ -288,6 +369,13 @@ export const CARD_PRICE_COLUMNS = [
   { name: 'c_requests', type: 'BIGINT' as const },
 ];
 
+/** The largest total cost of one price key's rows: a bound on any one row's cost (costs are not negative). */
+export function cardCostBoundSql(d: Dialect): string {
+  return `SELECT max(cost) AS bound FROM (
+  SELECT sum(${rowCostSql(d)}) AS cost FROM agg p JOIN card_prices c ON c.e = p.e0 AND c.k = p.k0 GROUP BY p.e0, p.k0
+) x`;
+}
+
 /** The nearest-rank quantiles reported (percent). */
 export const QUANTILES = [50, 90, 99];
 
@@ -299,9 +387,13 @@ export const QUANTILES = [50, 90, 99];
  * Rows are ranked by cost / requests as a double (see `order`); when every row is one request, by their
  * exact cost, selected with the dialect's `nearestRanks` instead of sorted.
  */
-/** One row's exact cost at its card's integer prices (`p`: the row, `c`: card_prices), in 128-bit integers. */
-export function rowCostSql(d: Dialect): string {
-  const bucket = (tokens: string, price: string) => `${d.wide(`p.${tokens}`)} * c.${price}`;
+/**
+ * One row's exact cost at its card's integer prices (`p`: the row, `c`: card_prices), in 128-bit
+ * integers; `narrow`: in 64-bit ones, for rows known to cost less than 2^63 femto-USD (see
+ * cardCostBoundSql; DuckDB raises an error on overflow rather than wrapping).
+ */
+export function rowCostSql(d: Dialect, narrow = false): string {
+  const bucket = (tokens: string, price: string) => `${narrow ? `p.${tokens}` : d.wide(`p.${tokens}`)} * c.${price}`;
   return [
     bucket('input_tokens', 'p_input'),
     bucket('cache_read_tokens', 'p_cache_read'),
@@ -313,23 +405,34 @@ export function rowCostSql(d: Dialect): string {
   ].join(' + ');
 }
 
-/** Whether every row with requests counts exactly one (then `distributionSql` may select instead of sort). */
-export function singleRequestRowsSql(from = 'priced'): string {
-  return `SELECT count(*) AS n FROM ${from} WHERE requests > 1`;
+export interface DistributionOptions {
+  /** Every row with requests counts exactly one (AGG_COUNTS_SQL): select instead of sort where the dialect can. */
+  singleRequestRows?: boolean;
+  /** Rows cost less than 2^63 femto-USD (cardCostBoundSql): 64-bit arithmetic where selecting. */
+  narrow?: boolean;
+  /** The overall row too, in the same pass, marked `overall` (only where selecting: see `selects`). */
+  withOverall?: boolean;
 }
 
-export function distributionSql(d: Dialect, groupCols: string[], from = 'priced', singleRequestRows = false): string {
-  if (singleRequestRows && d.nearestRanks) {
+/** Whether distributionSql selects (nearest rank by the dialect's quantile) rather than sorts. */
+export const selects = (d: Dialect, o: DistributionOptions): boolean => o.singleRequestRows === true && d.nearestRanks !== undefined;
+
+export function distributionSql(d: Dialect, groupCols: string[], from = 'priced', o: DistributionOptions = {}): string {
+  if (selects(d, o) && d.nearestRanks) {
     // every row is one request: the quantiles by nearest rank over rows, ordered by exact cost,
-    // found by selection (no sort); the weights are 1
+    // found by selection (no sort); the weights are 1. With the overall row, one pass: grouping
+    // sets (the overall row has every group column rolled up)
     const g = groupCols.map((c) => `p.${c}, `).join('');
+    const cols = groupCols.map((c) => `p.${c}`).join(', ');
+    const both = o.withOverall === true && groupCols.length > 0;
     const picks = QUANTILES.map((q, i) => `q[${i + 1}] AS p${q}_cost, 1 AS p${q}_w`);
-    return `SELECT ${groupCols.map((c) => `${c}, `).join('')}${picks.join(', ')}, max_cost, 1 AS max_w FROM (
-  SELECT ${g}${d.nearestRanks('cost', QUANTILES)} AS q, max(cost) AS max_cost FROM (
-    SELECT ${g}${rowCostSql(d)} AS cost
+    const groupBy = both ? ` GROUP BY GROUPING SETS ((), (${cols}))` : groupCols.length ? ` GROUP BY ${cols}` : '';
+    return `SELECT ${groupCols.map((c) => `${c}, `).join('')}${both ? 'overall, ' : ''}${picks.join(', ')}, max_cost, 1 AS max_w FROM (
+  SELECT ${g}${both ? `GROUPING(${cols}) <> 0 AS overall, ` : ''}${d.nearestRanks('cost', QUANTILES)} AS q, max(cost) AS max_cost FROM (
+    SELECT ${g}${rowCostSql(d, o.narrow)} AS cost
     FROM ${from} p JOIN card_prices c ON c.e = p.e0 AND c.k = p.k0
     WHERE p.requests > 0
-  ) p${groupCols.length ? ` GROUP BY ${groupCols.map((c) => `p.${c}`).join(', ')}` : ''}
+  ) p${groupBy}
 )`;
   }
   const part = groupCols.length ? `PARTITION BY ${groupCols.join(', ')} ` : '';

@@ -28,18 +28,20 @@ import { COUNTED_CHARGES, type ChargeKey } from '../usage/dimensions.js';
 import { divFemto, femtoToUsdNumber, type Femto } from '../pricing/money.js';
 import { usageJson } from '../report/usage-json.js';
 import { usageWarnings, type UsageWarning } from '../report/usage-sections.js';
-import { NO_MODEL } from '../usage/record.js';
 import { duckdb, type Dialect } from './dialect.js';
 import { EngineError, UsageDb, type DuckDBOptions, type Row } from './duckdb.js';
 import type { SqlDb } from './sql-db.js';
 import { loadAllWithSql, loadWithSql } from './sql-readers/index.js';
-import { PRICE_MAP_COLUMNS, priceMapRows, ROUTE_KEYS_SQL, type RouteKey } from './price-map.js';
+import { PRICE_MAP_COLUMNS, priceMapRows, priceMapShape, ROUTE_KEYS_SQL, type RouteKey } from './price-map.js';
 import {
+  AGG_COUNTS_SQL,
+  AGG_UNPRICED_MODELS_SQL,
+  aggTableSql,
   CARD_PRICE_COLUMNS,
+  cardCostBoundSql,
   cardSumsSql,
-  countsSql,
+  distinctCountsSql,
   distributionSql,
-  singleRequestRowsSql,
   GROUP_COUNTS_SQL,
   groupsSql,
   laterTurnsSql,
@@ -49,14 +51,15 @@ import {
   needsProjects,
   outsideCountSql,
   pricedTableSql,
+  pricedViewsSql,
   PROJECT_MAP_COLUMNS,
   QUANTILES,
   slicesSql,
   SLOT_MS,
   slotsSql,
   SOURCE_FILES_SQL,
+  selects,
   turnsSql,
-  unpricedModelsSql,
   unreadWritesSql,
   zoneOf,
 } from './report-queries.js';
@@ -253,7 +256,7 @@ export async function reportViaDuckDB(inputs: string[], task: EngineTask, env: E
         readFiles: env.sqlReaders === false ? undefined : async (files) => orUndefined(await loadAllWithSql(db, files, env.ingest)),
       },
     );
-    db.seal();
+    await db.seal();
     return withWarningsAndJson(await reportFromTable(db, task, env), result, task, env);
   } finally {
     db.close();
@@ -336,11 +339,15 @@ export async function reportFromTable(
   await loadDimensionMaps(db, task.dims, d);
   const billed = { atMs: pricer.options.atMs, defaultMs: pricer.options.defaultMs ?? env.nowMs };
   const reprice = repricer ? { atMs: repricer.options.atMs, defaultMs: repricer.options.defaultMs ?? env.nowMs } : undefined;
-  await db.run(pricedTableSql(d, { dims: task.dims, sinceMs: task.sinceMs, untilMs: task.untilMs, billed, reprice }));
+  const gcols = task.dims.map((_, i) => `g${i}`);
+  const priced = { dims: task.dims, sinceMs: task.sinceMs, untilMs: task.untilMs, billed, reprice, shape: priceMapShape(mapRows) };
+  if (d.pricedViews) for (const sql of pricedViewsSql(d, priced)) await db.run(sql);
+  else await db.run(pricedTableSql(d, priced));
+  await db.run(aggTableSql(d, gcols, repricer !== undefined));
 
   const slices = groupRows(await db.query(slicesSql()), ['slice']);
   const slice = (name: string) => slices.get(name) ?? [];
-  const unpricedModels = new Map((await db.query(unpricedModelsSql())).map((r) => [String(r.model), n(r.requests)]));
+  const unpricedModels = new Map((await db.query(AGG_UNPRICED_MODELS_SQL)).map((r) => [String(r.model), n(r.requests)]));
   const total = accumulatorOf(slice('total'), pricer, unpricedModels);
   const totalCost = total.result();
 
@@ -362,7 +369,6 @@ export async function reportFromTable(
       ];
     }),
   );
-  const gcols = task.dims.map((_, i) => `g${i}`);
   const timeKeys = task.dims.filter(isTimeDimension).map(dimensionKey);
   const timeCols = task.dims.flatMap((dim, i) => (isTimeDimension(dim) ? [`g${i}`] : []));
   let from = 'priced';
@@ -372,12 +378,31 @@ export async function reportFromTable(
     groupCounts = (await db.query(GROUP_COUNTS_SQL))[0];
     if (n(groupCounts.shown) < n(groupCounts.groups)) from = 'priced_shown';
   }
-  const single = n((await db.query(singleRequestRowsSql()))[0].n) === 0;
-  const overall = (await db.query(distributionSql(d, [], 'priced', single)))[0];
-  const perGroup = groupRows(await db.query(distributionSql(d, gcols, from, single)), gcols);
+  const aggCounts = (await db.query(AGG_COUNTS_SQL))[0];
+  // each row's cost in 64 bits when no price key's rows cost 2^63 femto-USD ($9,223) in all
+  const bound = (await db.query(cardCostBoundSql(d)))[0]?.bound;
+  const dist = {
+    singleRequestRows: n(aggCounts.multi_request_rows) === 0,
+    narrow: bound === null || bound === undefined || BigInt(bound as bigint) < 2n ** 63n,
+  };
+  let overall: Row | undefined;
+  let perGroup: Map<string, Row[]>;
+  if (from === 'priced' && selects(d, dist)) {
+    // one pass for the overall and the per-group quantiles
+    const rows = await db.query(distributionSql(d, gcols, from, { ...dist, withOverall: true }));
+    overall = rows.find((r) => r.overall === true || gcols.length === 0);
+    perGroup = groupRows(
+      rows.filter((r) => r.overall !== true && gcols.length > 0),
+      gcols,
+    );
+  } else {
+    overall = (await db.query(distributionSql(d, [], 'priced', dist)))[0];
+    perGroup = groupRows(await db.query(distributionSql(d, gcols, from, dist)), gcols);
+  }
 
-  const groupSums = groupRows(await db.query(groupsSql(task.dims.length, 0, from)), gcols);
-  const repricedSums = repricer ? groupRows(await db.query(groupsSql(task.dims.length, 1, from)), gcols) : undefined;
+  const aggFrom = from === 'priced' ? 'agg' : 'agg_shown';
+  const groupSums = groupRows(await db.query(groupsSql(task.dims.length, 0, aggFrom)), gcols);
+  const repricedSums = repricer ? groupRows(await db.query(groupsSql(task.dims.length, 1, aggFrom)), gcols) : undefined;
   const groups: GroupView[] = [];
   for (const [key, rows] of groupSums) {
     const acc = accumulatorOf(rows, pricer);
@@ -393,8 +418,10 @@ export async function reportFromTable(
   if (timeKeys.length === 0) groups.sort(compareCost);
   else groups.sort((a, b) => compareTime(a, b, timeKeys) || compareCost(a, b));
 
-  const laterTurns = n((await db.query(laterTurnsSql()))[0].n);
-  const turns: TurnView[] = [...groupRows(await db.query(turnsSql()), ['turn_no'])]
+  const turnRows = groupRows(await db.query(turnsSql()), ['turn_no']);
+  // the distinct turn numbers summed into the last row, counted only when there is one
+  const laterTurns = [...turnRows.keys()].some((t) => Number(t) > TURN_CAP) ? n((await db.query(laterTurnsSql()))[0].n) : 0;
+  const turns: TurnView[] = [...turnRows]
     .map(([, rows]) => {
       const acc = accumulatorOf(rows, pricer);
       const turn = n(rows[0].turn_no);
@@ -411,17 +438,14 @@ export async function reportFromTable(
   const totalRepriced = repricer ? accumulatorOf(await db.query(cardSumsSql('reprice', '', [], 1)), repricer).result() : undefined;
   const shown = task.top === undefined ? groups : groups.slice(0, task.top);
   const groupsLeftOut = groupCounts ? leftOut(groupCounts, shown, total, totalRepriced) : undefined;
-  const counts = (await db.query(countsSql()))[0];
+  const counts = (await db.query(distinctCountsSql(d.pricedViews ? 'inside' : 'priced')))[0];
   const filteredOut = n((await db.query(outsideCountSql(task)))[0].n);
   const pricedRequests = total.all.requests - total.unpriced.requests;
   const cardWarnings = new Map<string, number>();
   for (const [card, sums] of total.cardSums())
     for (const w of card.warnings) cardWarnings.set(w, (cardWarnings.get(w) ?? 0) + sums.requests);
   // records without a model id, counted under NO_MODEL
-  const noModel = (
-    await db.query(`SELECT count(*) AS records, sum(requests) AS requests FROM priced WHERE model = ${d.literal(NO_MODEL)}`)
-  )[0];
-  if (n(noModel.records) > 0) cardWarnings.set(NO_MODEL_WARNING, n(noModel.requests));
+  if (n(aggCounts.no_model_records) > 0) cardWarnings.set(NO_MODEL_WARNING, n(aggCounts.no_model_requests));
   const result = (name: string): CostResult => accumulatorOf(slice(name), pricer).result();
 
   const view: UsageView = {
@@ -442,12 +466,17 @@ export async function reportFromTable(
     customers: n(counts.customers),
     users: n(counts.users),
     attributed: { conversation: result('conversation'), customer: result('customer'), user: result('user') },
-    outcomes: { success: n(counts.success), failure: n(counts.failure), successCost: result('success'), knownCost: result('knownOutcome') },
+    outcomes: {
+      success: n(aggCounts.success),
+      failure: n(aggCounts.failure),
+      successCost: result('success'),
+      knownCost: result('knownOutcome'),
+    },
     turns,
     cliffs: cliffs(total),
     unreadWrites: unreadWrites(await db.query(unreadWritesSql()), pricer),
     cardWarnings: [...cardWarnings.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])),
-    period: counts.first_ms === null ? undefined : { fromMs: n(counts.first_ms), toMs: n(counts.last_ms) },
+    period: aggCounts.first_ms === null ? undefined : { fromMs: n(aggCounts.first_ms), toMs: n(aggCounts.last_ms) },
     filteredOut,
   };
   return { view, unpricedModels };

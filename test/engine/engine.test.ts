@@ -37,7 +37,7 @@ afterEach(() => {
 async function tableOf(records: UsageRecord[]): Promise<UsageDb> {
   db = await UsageDb.open({ threads: 1 });
   for (const r of records) db.append(r);
-  db.seal();
+  await db.seal();
   return db;
 }
 

@@ -90,12 +90,18 @@ FROM (SELECT a.n, b.x FROM range(1, 1201) a(n), range(1, 1201) b(x) WHERE b.x <=
     const pick = (r: Record<string, unknown>) => [...QUANTILES.map((p) => r[`p${p}_cost`]), r.max_cost].map((v) => BigInt(v as bigint));
 
     for (const selection of [true, false]) {
-      const overall = await db.query(distributionSql(duckdb, [], 'priced', selection));
+      const o = { singleRequestRows: selection };
+      const overall = await db.query(distributionSql(duckdb, [], 'priced', o));
       expect(pick(overall[0]), `overall, selection ${selection}`).toEqual(want.get(''));
       expect(overall[0].p50_w === undefined ? 1 : Number(overall[0].p50_w)).toBe(1);
-      const perGroup = await db.query(distributionSql(duckdb, ['g0'], 'priced', selection));
+      const perGroup = await db.query(distributionSql(duckdb, ['g0'], 'priced', o));
       expect(perGroup.length).toBe(3);
       for (const r of perGroup) expect(pick(r), `group ${r.g0}, selection ${selection}`).toEqual(want.get(String(r.g0)));
     }
+    // selecting in one pass (grouping sets: the overall row and the groups), in 64-bit arithmetic
+    // (these rows cost far below 2^63 femto-USD): the same picks
+    const both = await db.query(distributionSql(duckdb, ['g0'], 'priced', { singleRequestRows: true, narrow: true, withOverall: true }));
+    expect(both.length).toBe(4);
+    for (const r of both) expect(pick(r), `group ${r.g0}, one pass`).toEqual(want.get(r.overall === true ? '' : String(r.g0)));
   });
 });

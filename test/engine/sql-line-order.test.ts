@@ -37,7 +37,7 @@ describe('SQL OpenAI reader: line numbers on a large file', () => {
     try {
       const loaded = await loadWithSql(db, file, { keepText: false });
       expect(loaded).not.toBe('fallback');
-      db.seal();
+      await db.seal();
       const [check] = await db.query(`SELECT count(*) AS n,
   count(*) FILTER (WHERE source_line <> input_tokens) AS wrong_line,
   count(*) FILTER (WHERE input_tokens % 7 = 0 AND id <> ${`'${file.replace(/'/g, "''")}:'`} || input_tokens) AS wrong_id,

@@ -44,7 +44,7 @@ async function load(file: string, sql: boolean, options: IngestOptions = { keepT
           }
         : undefined,
     });
-    db.seal();
+    await db.seal();
     const rows = await db.query('SELECT * FROM usage ORDER BY seq');
     return {
       rows: rows.map(({ seq: _seq, ...rest }) => rest),

@@ -67,7 +67,7 @@ describe('sql script run in the engine = file report total', () => {
   it('duckdb', async () => {
     const db = await UsageDb.open({ threads: 1 });
     try {
-      db.seal();
+      await db.seal();
       await db.run('DROP TABLE usage');
       const pg = { ...db, run: db.run.bind(db), query: db.query.bind(db), loadTable: db.loadTable.bind(db), close: async () => {} };
       await loadUsageTable(pg, duckdbWarehouse, 'demo_src', await fixtureRows(['fixtures/demo']));
@@ -80,7 +80,7 @@ describe('sql script run in the engine = file report total', () => {
   it('duckdb, inputs with per-call charges (web searches) priced like the file report', async () => {
     const db = await UsageDb.open({ threads: 1 });
     try {
-      db.seal();
+      await db.seal();
       await db.run('DROP TABLE usage');
       const pg = { ...db, run: db.run.bind(db), query: db.query.bind(db), loadTable: db.loadTable.bind(db), close: async () => {} };
       await loadUsageTable(pg, duckdbWarehouse, 'logs_src', await fixtureRows(CHARGED));

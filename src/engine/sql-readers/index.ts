@@ -22,9 +22,7 @@ const JSONL = /\.(jsonl|ndjson)(\.gz)?$/i;
 
 /** Clears the staging tables of the last file. */
 async function dropStage(db: UsageDb): Promise<void> {
-  await db.run(
-    'DROP TABLE IF EXISTS sr_stage; DROP TABLE IF EXISTS sr_dupes; DROP TABLE IF EXISTS sr_models; DROP VIEW IF EXISTS sr_parquet',
-  );
+  await db.run('DROP TABLE IF EXISTS sr_stage; DROP TABLE IF EXISTS sr_dupes; DROP TABLE IF EXISTS sr_models');
 }
 
 /**

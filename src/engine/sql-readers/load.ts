@@ -54,24 +54,33 @@ const OPENAI_STAGE = [
   'outcome',
 ];
 
-/** Inserts the staged records; advances `db.rows` past them. */
-export async function insertStaged(db: UsageDb, spec: StagedInsert): Promise<void> {
+/**
+ * The staged records as rows of the usage table: every usage column in order, typed as the table
+ * types it (`seq` numbered after the rows already there). `where` filters the staged rows (default:
+ * the records; '' when every staged row is one).
+ */
+export function stagedSelect(db: UsageDb, spec: StagedInsert, where = "s.kind = 'record'"): string {
   const stage = new Set(spec.stageColumns ?? OPENAI_STAGE);
   const base = db.rows;
-  const cols = USAGE_COLUMNS.map((c) => c.name);
-  const values = cols.map((name) => {
-    // arrival order without a sort: the line, after the rows already there (skipped lines leave gaps)
-    if (name === 'seq') return `${base} + s.line - 1`;
-    if (name === 'source_file') return spec.columns.source_file ?? duckdb.literal(spec.file);
-    if (name === 'source_line') return spec.columns.source_line ?? 's.line';
-    if (Object.hasOwn(spec.columns, name)) return spec.columns[name];
-    if (stage.has(name)) return `s.${name}`;
-    return DEFAULTS[name] ?? 'NULL';
+  const values = USAGE_COLUMNS.map(({ name, type }) => {
+    const value = (): string => {
+      // arrival order without a sort: the line, after the rows already there (skipped lines leave gaps)
+      if (name === 'seq') return `${base} + s.line - 1`;
+      if (name === 'source_file') return spec.columns.source_file ?? duckdb.literal(spec.file);
+      if (name === 'source_line') return spec.columns.source_line ?? 's.line';
+      if (Object.hasOwn(spec.columns, name)) return spec.columns[name];
+      if (stage.has(name)) return `s.${name}`;
+      return DEFAULTS[name] ?? 'NULL';
+    };
+    return `CAST(${value()} AS ${type}) AS ${name}`;
   });
-  await db.run(`INSERT INTO usage (${cols.join(', ')})
-SELECT ${values.join(', ')}
-FROM ${spec.from ?? 'sr_stage'} s ${spec.join ?? ''}
-WHERE s.kind = 'record'`);
+  return `SELECT ${values.join(', ')}
+FROM ${spec.from ?? 'sr_stage'} s ${spec.join ?? ''}${where ? `\nWHERE ${where}` : ''}`;
+}
+
+/** Inserts the staged records; advances `db.rows` past them. */
+export async function insertStaged(db: UsageDb, spec: StagedInsert): Promise<void> {
+  await db.run(`INSERT INTO usage (${USAGE_COLUMNS.map((c) => c.name).join(', ')})\n${stagedSelect(db, spec)}`);
   db.rows += spec.span;
 }
 

@@ -7,7 +7,8 @@
  * format's rules: `input` is uncached, `prompt` the inclusive total from which cache reads and
  * writes are subtracted; `cacheWrite` is the total, its 1-hour share in `cacheWrite1h`. A row with
  * a negative, fractional or inconsistent count, or a time that does not parse, is rejected at
- * file:row (1-based) and the other rows are read; NULL counts are 0.
+ * file:row (1-based) and the other rows are read; NULL counts are 0. The rows are not copied: the
+ * file's view joins the usage table (UsageDb.addInPlace), read in place by each report query.
  */
 import type { Issue } from '../../core/issues.js';
 import type { ColumnMapping } from '../../ingest/types.js';
@@ -16,7 +17,7 @@ import { USAGE_COLUMNS } from '../../usage/table.js';
 import { COUNTED_CHARGES } from '../../usage/dimensions.js';
 import { duckdb } from '../dialect.js';
 import type { UsageDb } from '../duckdb.js';
-import { insertStaged, type SqlLoad } from './load.js';
+import { stagedSelect, type SqlLoad } from './load.js';
 
 const lit = duckdb.literal;
 
@@ -124,8 +125,11 @@ export async function loadParquet(db: UsageDb, file: string, columns: ColumnMapp
     return c === undefined ? 'NULL' : `NULLIF(${c}::VARCHAR, '')`;
   };
   const model = col('model');
+  // the file's views: its staged columns with each row's kind, and its rows of the usage table
+  const staged = `usage_parquet_${db.inPlaceViews}_staged`;
+  const rowsView = `usage_parquet_${db.inPlaceViews}`;
   try {
-    await db.run(`CREATE OR REPLACE TEMP VIEW sr_parquet AS
+    await db.run(`CREATE OR REPLACE VIEW ${staged} AS
 WITH src AS (
   SELECT file_row_number + 1 AS line, *,
     ${time ? timeSql(time, typeOf('timestamp')) : 'NULL::BIGINT'} AS t_ms,
@@ -161,10 +165,8 @@ FROM src`);
       'token counts must be numeric columns; check the names given to --map',
     );
   }
-  // a view, not a table: each statement reads only the Parquet columns it needs (the counts
-  // here, every column in the insert), and 10 million rows are never held twice
   const counts: SqlLoad['counts'] = { read: 0, counted: 0, skipped: {}, rejected: {} };
-  for (const r of await db.query('SELECT kind, count(*) AS n FROM sr_parquet GROUP BY kind ORDER BY kind')) {
+  for (const r of await db.query(`SELECT kind, count(*) AS n FROM ${staged} GROUP BY kind ORDER BY kind`)) {
     counts.read += Number(r.n);
     if (r.kind === 'record') counts.counted = Number(r.n);
     else counts.rejected[String(r.kind)] = Number(r.n);
@@ -172,7 +174,7 @@ FROM src`);
   const rows = counts.read;
   // the rejected rows become issues at file:row (capped like every issue list by the session)
   if (counts.counted < rows) {
-    const bad = await db.query(`SELECT line, kind FROM sr_parquet WHERE kind <> 'record' ORDER BY line LIMIT 1000`);
+    const bad = await db.query(`SELECT line, kind FROM ${staged} WHERE kind <> 'record' ORDER BY line LIMIT 1000`);
     for (const r of bad) {
       const code = String(r.kind);
       issues.push({
@@ -185,18 +187,27 @@ FROM src`);
       });
     }
   }
-  await insertStaged(db, {
-    file,
-    from: 'sr_parquet',
-    span: rows,
-    columns: {
-      id: `COALESCE(s.id_text, ${lit(`${file}:`)} || s.line)`,
-      estimated: 'COALESCE(s.estimated, false)',
-      requests: 's.requests',
+  // views, not tables: the rows are read in place at each report query, which reads only the
+  // Parquet columns it needs, so 10 million rows are never copied (nor held) in memory; with no
+  // rejected row, the view skips the checks
+  const select = stagedSelect(
+    db,
+    {
+      file,
+      from: staged,
+      span: rows,
+      columns: {
+        id: `COALESCE(s.id_text, ${lit(`${file}:`)} || s.line)`,
+        estimated: 'COALESCE(s.estimated, false)',
+        requests: 's.requests',
+      },
+      // every other usage column is staged under its own name
+      stageColumns: USAGE_COLUMNS.map((c) => c.name).filter((c) => !['seq', 'id', 'source_file', 'source_line'].includes(c)),
     },
-    // every other usage column is staged under its own name
-    stageColumns: USAGE_COLUMNS.map((c) => c.name).filter((c) => !['seq', 'id', 'source_file', 'source_line'].includes(c)),
-  });
+    counts.counted < rows ? "s.kind = 'record'" : '',
+  );
+  await db.run(`CREATE OR REPLACE VIEW ${rowsView} AS\n${select}`);
+  db.addInPlace(rowsView, rows);
   return { format: 'parquet', counts, issues };
 }
 
