@@ -42,6 +42,9 @@ export interface StagedInsert {
   span: number;
 }
 
+/** Rows of one file from which the insert compacts the usage table (UsageDb.compact): below it, the time is not won back. */
+const COMPACT_ROWS = 1_000_000;
+
 const OPENAI_STAGE = [
   'time_ms',
   'service_tier',
@@ -73,6 +76,7 @@ SELECT ${values.join(', ')}
 FROM ${spec.from ?? 'sr_stage'} s ${spec.join ?? ''}
 WHERE s.kind = 'record'`);
   db.rows += spec.span;
+  if (spec.span >= COMPACT_ROWS) await db.compact();
 }
 
 /** The run's counts for the staged file: every staged row is counted or skipped by its kind. */
