@@ -130,7 +130,7 @@ export class UsageDb {
 
   /**
    * Compresses the rows written so far (a CHECKPOINT of the in-memory database). Worth its time only
-   * for large tables: the SQL readers call it after a large file (load.ts, COMPACT_ROWS).
+   * for large tables (an SQL reader's insert of a large file, load.ts `compactEvery`).
    */
   async compact(): Promise<void> {
     await this.run('CHECKPOINT');

@@ -45,6 +45,12 @@ const COLUMNS = `{id: 'JSON', object: 'VARCHAR', type: 'VARCHAR', model: 'JSON',
  */
 const MAX_LINE_BYTES = 16 << 20;
 
+/**
+ * A file of more lines is inserted and compacted in parts of this many: at 1 GB (2.1M lines) the
+ * usage rows alone would fill a 512 MiB memory limit uncompressed (357k rows: 123 MB, packed 5 MB).
+ */
+const COMPACT_LINES = 500_000;
+
 /** Every count leaf the reader may look at, with the name of its number in the `numbers` step. */
 const LEAVES: ReadonlyArray<[string, string]> = [
   ['u.prompt_tokens', 'prompt'],
@@ -163,9 +169,12 @@ export async function loadOpenAI(db: UsageDb, file: string): Promise<SqlLoad | '
   const [shape] = await db.query(`SELECT count(*) AS n, count(*) FILTER (WHERE kind = 'fallback') AS bad FROM sr_stage`);
   if (!plain || Number(shape.n) !== lines || Number(shape.bad) > 0) return 'fallback';
   await db.run(DEDUPE_SQL);
-  const [far] = await db.query(`SELECT count(*) AS n FROM sr_dupes WHERE last_line - first_line > ${WINDOW_LINES}`);
-  if (Number(far.n) > 0) return 'fallback';
-  await db.run(`UPDATE sr_stage SET kind = 'duplicate' FROM sr_dupes
+  const [dupes] = await db.query(
+    `SELECT count(*) AS n, count(*) FILTER (WHERE last_line - first_line > ${WINDOW_LINES}) AS far FROM sr_dupes`,
+  );
+  if (Number(dupes.far) > 0) return 'fallback';
+  if (Number(dupes.n) > 0)
+    await db.run(`UPDATE sr_stage SET kind = 'duplicate' FROM sr_dupes
     WHERE sr_stage.kind = 'record' AND sr_stage.id_text = sr_dupes.id_text AND sr_stage.line > sr_dupes.first_line`);
   // model ids resolve in TypeScript on the distinct ids, as the TypeScript reader does per line
   const models = (await db.query(`SELECT DISTINCT model_raw FROM sr_stage WHERE kind = 'record'`)).map((r) =>
@@ -186,6 +195,7 @@ export async function loadOpenAI(db: UsageDb, file: string): Promise<SqlLoad | '
   await insertStaged(db, {
     file,
     span: lines,
+    compactEvery: COMPACT_LINES,
     join: `JOIN sr_models m ON m.model_raw IS NOT DISTINCT FROM s.model_raw`,
     columns: {
       id: `COALESCE(NULLIF(s.id_text, ''), ${lit(`${file}:`)} || s.line)`,
