@@ -35,8 +35,6 @@ export interface DuckDBOptions {
 }
 
 const TYPES: Record<SqlType, DuckDBType> = { BIGINT, INTEGER, VARCHAR, BOOLEAN };
-/** The attached in-memory database holding the usage table. */
-const USAGE_DB = 'usage_db';
 /** Rows per appended chunk (DuckDB's vector size). */
 const CHUNK_ROWS = 2048;
 const SIZE = /^\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i;
@@ -80,10 +78,6 @@ export class UsageDb {
     try {
       const instance = await DuckDBInstance.create(':memory:', config);
       const connection = await instance.connect();
-      // the usage table lives in a compressed in-memory database: a CHECKPOINT (compact()) packs its
-      // rows (constant source_file, zero buckets, few models) into a fraction of their width, which
-      // keeps a 1 GB input's table, and the report's tables built from it, inside the memory limit
-      await connection.run(`ATTACH ':memory:' AS ${USAGE_DB} (COMPRESS); USE ${USAGE_DB}`);
       await connection.run(usageTableDdl('usage'));
       return new UsageDb(instance, connection, await connection.createAppender('usage'));
     } catch (err) {
@@ -126,14 +120,6 @@ export class UsageDb {
       throw engineFailure('cannot finish the usage table', err);
     }
     this.appender = undefined;
-  }
-
-  /**
-   * Compresses the rows written so far (a CHECKPOINT of the in-memory database). Worth its time only
-   * for large tables (an SQL reader's insert of a large file, load.ts `compactEvery`).
-   */
-  async compact(): Promise<void> {
-    await this.run('CHECKPOINT');
   }
 
   async run(sql: string): Promise<void> {

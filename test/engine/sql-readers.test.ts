@@ -10,7 +10,6 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { UsageDb, type Row } from '../../src/engine/duckdb.js';
 import { loadWithSql } from '../../src/engine/sql-readers/index.js';
-import { insertStaged } from '../../src/engine/sql-readers/load.js';
 import { runCli } from '../cli/harness.js';
 import { cliArgs, engineReport, NOW } from './engine-env.js';
 import { ingest } from '../../src/ingest/index.js';
@@ -147,49 +146,6 @@ describe('the OpenAI SQL reader', () => {
     expect(safe).toMatchObject({ input_tokens: 9_007_199_254_740_990n, cache_read_tokens: 1n, output_tokens: 7n });
     // spaces after colons and commas (Python's json.dumps)
     expect(spaced).toMatchObject({ id: 'x12', input_tokens: 30n, output_tokens: 2n, time_ms: 1_790_000_012_000n });
-  });
-
-  it('keeps every row through a compaction of the usage table (the insert of a large file compacts)', async () => {
-    const db = await UsageDb.open({ threads: 1 });
-    try {
-      expect(await loadWithSql(db, 'fixtures/sql-readers/openai-plain.jsonl', { keepText: false })).not.toBe('fallback');
-      const before = await db.query('SELECT * FROM usage ORDER BY seq');
-      await db.compact();
-      expect(await db.query('SELECT * FROM usage ORDER BY seq')).toEqual(before);
-      expect(before).toHaveLength(6);
-    } finally {
-      db.close();
-    }
-  });
-
-  it('inserts a staged file in parts with a compaction after each, to the same rows', async () => {
-    const rows = async (compactEvery?: number) => {
-      const db = await UsageDb.open({ threads: 1 });
-      try {
-        // 5 staged lines, line 3 a skip: parts of 2 lines are lines 1-2, 3-4, 5
-        await db.run(`CREATE TEMP TABLE sr_stage AS SELECT range + 1 AS line, CASE WHEN range = 2 THEN 'no-usage' ELSE 'record' END AS kind,
-          10 * range AS input_tokens, 0 AS cache_read_tokens, 0 AS cache_write_5m_tokens, range AS output_tokens, 0 AS reasoning_tokens,
-          NULL::BIGINT AS time_ms, NULL AS service_tier, NULL::BOOLEAN AS fast, NULL AS outcome FROM range(5)`);
-        await insertStaged(db, {
-          file: 'f.jsonl',
-          span: 5,
-          compactEvery,
-          columns: { id: `'r' || s.line`, model: "'m'", provider: 'NULL' },
-        });
-        return { rows: await db.query('SELECT * FROM usage ORDER BY seq'), next: db.rows };
-      } finally {
-        db.close();
-      }
-    };
-    const whole = await rows();
-    expect(whole.rows.map((r) => [r.id, r.seq, r.input_tokens])).toEqual([
-      ['r1', 0n, 0n],
-      ['r2', 1n, 10n],
-      ['r4', 3n, 30n],
-      ['r5', 4n, 40n],
-    ]);
-    expect(await rows(2)).toEqual(whole);
-    expect(whole.next).toBe(5);
   });
 
   it('reads a file forced to openai as the TypeScript reader does', async () => {

@@ -40,12 +40,6 @@ export interface StagedInsert {
   stageColumns?: readonly string[];
   /** Rows the file had (lines, or rows of a table): `seq` of the next file starts after them. */
   span: number;
-  /**
-   * Insert this many lines at a time and compact the usage table after each part (UsageDb.compact),
-   * so that a large file's rows are packed before the next part arrives (default: one insert, no
-   * compaction). A compaction costs about 1.5 µs of CPU a row: worth it only where memory is short.
-   */
-  compactEvery?: number;
 }
 
 const OPENAI_STAGE = [
@@ -74,18 +68,10 @@ export async function insertStaged(db: UsageDb, spec: StagedInsert): Promise<voi
     if (stage.has(name)) return `s.${name}`;
     return DEFAULTS[name] ?? 'NULL';
   });
-  const insert = (where: string) =>
-    db.run(`INSERT INTO usage (${cols.join(', ')})
+  await db.run(`INSERT INTO usage (${cols.join(', ')})
 SELECT ${values.join(', ')}
 FROM ${spec.from ?? 'sr_stage'} s ${spec.join ?? ''}
-WHERE s.kind = 'record'${where}`);
-  const part = spec.compactEvery;
-  if (part === undefined || spec.span <= part) await insert('');
-  else
-    for (let from = 0; from < spec.span; from += part) {
-      await insert(` AND s.line > ${from} AND s.line <= ${from + part}`);
-      await db.compact();
-    }
+WHERE s.kind = 'record'`);
   db.rows += spec.span;
 }
 

@@ -45,12 +45,6 @@ const COLUMNS = `{id: 'JSON', object: 'VARCHAR', type: 'VARCHAR', model: 'JSON',
  */
 const MAX_LINE_BYTES = 16 << 20;
 
-/**
- * A file of more lines is inserted and compacted in parts of this many: at 1 GB (2.1M lines) the
- * usage rows alone would fill a 512 MiB memory limit uncompressed (357k rows: 123 MB, packed 5 MB).
- */
-const COMPACT_LINES = 500_000;
-
 /** Every count leaf the reader may look at, with the name of its number in the `numbers` step. */
 const LEAVES: ReadonlyArray<[string, string]> = [
   ['u.prompt_tokens', 'prompt'],
@@ -195,7 +189,6 @@ export async function loadOpenAI(db: UsageDb, file: string): Promise<SqlLoad | '
   await insertStaged(db, {
     file,
     span: lines,
-    compactEvery: COMPACT_LINES,
     join: `JOIN sr_models m ON m.model_raw IS NOT DISTINCT FROM s.model_raw`,
     columns: {
       id: `COALESCE(NULLIF(s.id_text, ''), ${lit(`${file}:`)} || s.line)`,
