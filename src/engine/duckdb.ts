@@ -186,6 +186,8 @@ export class UsageDb {
   }
 
   close(): void {
+    if (process.env.TOKENOMICS_DEBUG_TIMINGS)
+      for (const [sql, ms] of this.timings) process.stderr.write(`${ms.toFixed(0).padStart(7)} ms  ${sql}\n`);
     this.appender = undefined;
     this.connection.closeSync();
     this.instance.closeSync();

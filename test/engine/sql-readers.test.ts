@@ -117,9 +117,35 @@ describe('the OpenAI SQL reader', () => {
   });
 
   it('leaves a file with any line it cannot read exactly to the TypeScript reader', async () => {
-    for (const name of ['string-count', 'null-tier', 'blank-line', 'negative'])
-      expect((await load(`fixtures/sql-readers/openai-${name}.jsonl`, true)).took, name).toBeUndefined();
+    // each file is one plain line and one trap: a count that is a string (line 4; "8" as a detail), a float,
+    // true, beyond 2^53 or 2^63, negative; a null tier; a blank line; a model that is a number; a timestamp
+    // as a string or with a fraction; a priced web_search_call item (not in the columns the SQL reads); a
+    // body without `object` (the TypeScript reader reads it by its usage keys)
+    const traps = ['string-count', 'string-detail', 'float-count', 'bool-count', 'unsafe-count', 'huge-count', 'negative'].concat([
+      'null-tier',
+      'blank-line',
+      'number-model',
+      'string-created',
+      'fraction-created',
+      'web-search',
+      'no-object',
+    ]);
+    for (const name of traps) expect((await load(`fixtures/sql-readers/openai-${name}.jsonl`, true)).took, name).toBeUndefined();
     expect((await load('fixtures/sql-readers/openai-plain.jsonl', true, { keepText: true })).took).toBeUndefined();
+  });
+
+  it('reads numbers JSON.parse reads as whole numbers as whole numbers', async () => {
+    const file = 'fixtures/sql-readers/openai-whole-numbers.jsonl';
+    const sql = await load(file, true);
+    expect(sql.took).toBe('openai');
+    const [, exp, safe, spaced] = sql.rows;
+    // 1.2e3 prompt, 3.0 completion, -0 cached, 0E0 reasoning, created 1.79e9 s
+    expect(exp).toMatchObject({ input_tokens: 1200n, cache_read_tokens: 0n, output_tokens: 3n, reasoning_tokens: 0n });
+    expect(exp.time_ms).toBe(1_790_000_000_000n);
+    // 2^53 - 1 is the largest count read: 9007199254740991 - 1 cached = 9007199254740990
+    expect(safe).toMatchObject({ input_tokens: 9_007_199_254_740_990n, cache_read_tokens: 1n, output_tokens: 7n });
+    // spaces after colons and commas (Python's json.dumps)
+    expect(spaced).toMatchObject({ id: 'x12', input_tokens: 30n, output_tokens: 2n, time_ms: 1_790_000_012_000n });
   });
 
   it('reads a file forced to openai as the TypeScript reader does', async () => {

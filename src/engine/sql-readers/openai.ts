@@ -12,7 +12,10 @@
  * negative or inconsistent count, a body without usage that needs an estimate, an unknown object,
  * ids repeated farther apart than the window) marks the line `fallback`, and any such line sends
  * the whole file to the TypeScript reader, which places every rejection at file:line.
- * Every count leaf is read as JSON text, so "12" (a string) and 1.5 are told from 12.
+ * Every count leaf is read as JSON text and cast to a number once (no regular expression, no JSON
+ * parse per leaf), so "12" (a string), true and 1.5 are told from 12 while 1.0 and 1e3 read as
+ * JSON.parse reads them. The line scan (scan.ts) checks the line structure and looks for the texts
+ * the columns read cannot tell apart (`"service_tier":null`, `"web_search_call"`).
  */
 import { NO_MODEL } from '../../usage/record.js';
 import { providerFromModel } from '../../ingest/adapters/util.js';
@@ -31,58 +34,68 @@ const MAX_MS = Date.UTC(2200, 0, 1);
 const DETAILS = 'STRUCT(cached_tokens JSON, cache_write_tokens JSON, reasoning_tokens JSON)';
 const USAGE = `STRUCT(prompt_tokens JSON, completion_tokens JSON, prompt_cache_hit_tokens JSON, input_tokens JSON, output_tokens JSON,
   prompt_tokens_details ${DETAILS}, completion_tokens_details ${DETAILS}, input_tokens_details ${DETAILS}, output_tokens_details ${DETAILS})`;
+// `output` is not read (its text is most of a Responses body): web_search_call items are found by the line scan
 const COLUMNS = `{id: 'JSON', object: 'VARCHAR', type: 'VARCHAR', model: 'JSON', created: 'JSON', created_at: 'JSON',
-  service_tier: 'VARCHAR', status: 'VARCHAR', sequence_number: 'JSON', request: 'JSON', response: 'JSON', output: 'JSON', usage: '${USAGE}'}`;
+  service_tier: 'VARCHAR', status: 'VARCHAR', sequence_number: 'JSON', request: 'JSON', response: 'JSON', usage: '${USAGE}'}`;
 
-/** Every count leaf the reader may look at. */
-const LEAVES = [
-  'u.prompt_tokens',
-  'u.completion_tokens',
-  'u.prompt_cache_hit_tokens',
-  'u.input_tokens',
-  'u.output_tokens',
-  'u.prompt_tokens_details.cached_tokens',
-  'u.prompt_tokens_details.cache_write_tokens',
-  'u.completion_tokens_details.reasoning_tokens',
-  'u.input_tokens_details.cached_tokens',
-  'u.input_tokens_details.cache_write_tokens',
-  'u.output_tokens_details.reasoning_tokens',
+/**
+ * The longest line `read_json` takes (its default): it reads in buffers of twice this per thread,
+ * counted against the memory limit (64 MiB lines took 256 MiB of a 512 MiB limit on 2 threads). A
+ * longer line fails the read and the file goes to the TypeScript reader.
+ */
+const MAX_LINE_BYTES = 16 << 20;
+
+/** Every count leaf the reader may look at, with the name of its number in the `numbers` step. */
+const LEAVES: ReadonlyArray<[string, string]> = [
+  ['u.prompt_tokens', 'prompt'],
+  ['u.completion_tokens', 'completion'],
+  ['u.prompt_cache_hit_tokens', 'hit'],
+  ['u.input_tokens', 'input'],
+  ['u.output_tokens', 'output'],
+  ['u.prompt_tokens_details.cached_tokens', 'chat_cached'],
+  ['u.prompt_tokens_details.cache_write_tokens', 'chat_write'],
+  ['u.completion_tokens_details.reasoning_tokens', 'chat_reasoning'],
+  ['u.input_tokens_details.cached_tokens', 'resp_cached'],
+  ['u.input_tokens_details.cache_write_tokens', 'resp_write'],
+  ['u.output_tokens_details.reasoning_tokens', 'resp_reasoning'],
 ];
 
 /**
- * Every present count leaf is a plain JSON integer the TypeScript reader reads as the same number:
- * its JSON text is digits only (a string has quotes, a float a dot or exponent, a negative a minus)
- * and at most 15 of them (below Number.MAX_SAFE_INTEGER). One regular expression per line over the
- * present leaves joined by commas (absent and null leaves are NULL and drop out).
+ * The number a JSON text stands for, as JSON.parse reads it, or NULL when the text is not a JSON
+ * number: a string keeps its quotes ("12"), true/false are words, and DuckDB's JSON reader writes a
+ * number back in a form its DOUBLE cast reads to the same double (1e3 is written 1000.0).
  */
-const countsOk = (leaves: string[]) =>
-  `(concat_ws(',', ${leaves.join(', ')}) = '' OR regexp_full_match(concat_ws(',', ${leaves.join(', ')}), '[0-9]{1,15}(,[0-9]{1,15})*'))`;
+const number = (json: string) => `TRY_CAST(${json}::VARCHAR AS DOUBLE)`;
+/**
+ * A present count the TypeScript reader accepts (FieldReader.countValue): a JSON number that is a
+ * safe integer ≥ 0, so 1.0 and 1e3 count as 1 and 1000, while 1.5, -3, 2^53 and "8" do not (NULL is
+ * false here: a CASE would pass over it).
+ */
+const countOk = (json: string, n: string) =>
+  `(${json} IS NULL OR COALESCE(${n} >= 0 AND ${n} <= ${Number.MAX_SAFE_INTEGER} AND ${n} = trunc(${n}), false))`;
 /** A JSON text that is a string. */
 const isString = (x: string) => `starts_with(${x}, '"')`;
 /** The text of a JSON string (escapes decoded only where there are any). */
 const unquote = (x: string) => `CASE WHEN contains(${x}, '\\') THEN ${x} ->> '$' ELSE ${x}[2:-2] END`;
-const int = (x: string) => `COALESCE(${x}::BIGINT, 0)`;
+const int = (n: string) => `COALESCE(${n}::BIGINT, 0)`;
 
 const TERMINAL_EVENTS = `('response.completed', 'response.incomplete', 'response.failed', 'response.cancelled')`;
 const NO_USAGE_STATUS = `CASE status WHEN 'failed' THEN 'failed-request' WHEN 'cancelled' THEN 'canceled' WHEN 'in_progress' THEN 'no-usage' WHEN 'queued' THEN 'no-usage' END`;
 
 /** The staged lines: `kind` is 'record', a skip reason, or 'fallback'. */
-function stageSql(file: string): string {
+export function stageSql(file: string): string {
   const chat = `object IN ('chat.completion', 'text_completion', 'chat.completion.chunk')`;
-  const p = 'u.prompt_tokens';
-  const c = 'u.completion_tokens';
-  const chatCached = `COALESCE(u.prompt_tokens_details.cached_tokens, u.prompt_cache_hit_tokens)`;
-  const chatWrite = 'u.prompt_tokens_details.cache_write_tokens';
-  const chatReasoning = 'u.completion_tokens_details.reasoning_tokens';
-  const respCached = 'u.input_tokens_details.cached_tokens';
-  const respWrite = 'u.input_tokens_details.cache_write_tokens';
-  const respReasoning = 'u.output_tokens_details.reasoning_tokens';
   const created = `CASE WHEN is_chat THEN created ELSE created_at END`;
   return `CREATE OR REPLACE TEMP TABLE sr_stage AS
 WITH src AS (
-  SELECT id, object, type, model, created, created_at, service_tier, status, sequence_number,
-    request, response, output, usage AS u, ${chat} AS is_chat, object = 'response' AS is_resp
-  FROM read_json(${lit(file)}, format = 'newline_delimited', columns = ${COLUMNS}, maximum_object_size = 67108864)
+  SELECT id, object, type, model, ${created} AS created, service_tier, status, sequence_number,
+    request, response, usage AS u, is_chat, is_resp
+  FROM (SELECT *, COALESCE(${chat}, false) AS is_chat, COALESCE(object = 'response', false) AS is_resp
+    FROM read_json(${lit(file)}, format = 'newline_delimited', columns = ${COLUMNS}, maximum_object_size = ${MAX_LINE_BYTES}))
+), numbers AS (
+  -- every count leaf as a number once (NULL: absent, null, or not a JSON number)
+  SELECT *, ${number('created')} AS t, ${LEAVES.map(([leaf, n]) => `${number(leaf)} AS ${n}`).join(', ')}
+  FROM src
 ), shaped AS (
   SELECT *,
     CASE
@@ -92,23 +105,22 @@ WITH src AS (
       WHEN is_chat AND u IS NULL THEN CASE WHEN object = 'chat.completion.chunk' THEN 'no-usage' ELSE 'fallback' END
       WHEN is_resp AND u IS NULL THEN COALESCE(${NO_USAGE_STATUS}, 'fallback')
       WHEN NOT (is_chat OR is_resp) THEN 'fallback'
-      -- web_search_call output items are priced charges: the TypeScript reader counts them
-      WHEN is_resp AND output IS NOT NULL AND contains(CAST(output AS VARCHAR), 'web_search_call') THEN 'fallback'
       WHEN model IS NOT NULL AND NOT ${isString('model')} THEN 'fallback'
-      WHEN NOT ${countsOk(LEAVES)} THEN 'fallback'
-      WHEN is_chat AND (${p} IS NULL OR ${c} IS NULL) THEN 'fallback'
-      WHEN is_resp AND (u.input_tokens IS NULL OR u.output_tokens IS NULL) THEN 'fallback'
-      WHEN ${created} IS NOT NULL AND (NOT regexp_full_match(${created}, '[0-9]{1,12}') OR ${created}::UBIGINT > ${Math.floor(MAX_MS / 1000)} OR ${created}::UBIGINT < ${Math.ceil(MIN_MS / 1000)}) THEN 'fallback'
+      WHEN NOT (${LEAVES.map(([leaf, n]) => countOk(leaf, n)).join('\n        AND ')}) THEN 'fallback'
+      WHEN is_chat AND (prompt IS NULL OR completion IS NULL) THEN 'fallback'
+      WHEN is_resp AND (input IS NULL OR output IS NULL) THEN 'fallback'
+      -- whole seconds in the timestamp range (adapters/time.ts); a string or a fraction falls back
+      WHEN created IS NOT NULL AND (t IS NULL OR t <> trunc(t) OR t > ${Math.floor(MAX_MS / 1000)} OR t < ${Math.ceil(MIN_MS / 1000)}) THEN 'fallback'
       ELSE 'record'
     END AS kind
-  FROM src
+  FROM numbers
 ), counted AS (
-  SELECT kind, id, model, ${created} AS t, service_tier, status, is_chat,
-    CASE WHEN is_chat THEN ${int(p)} ELSE ${int('u.input_tokens')} END AS prompt,
-    CASE WHEN is_chat THEN ${int(chatCached)} ELSE ${int(respCached)} END AS cached,
-    CASE WHEN is_chat THEN ${int(chatWrite)} ELSE ${int(respWrite)} END AS write,
-    CASE WHEN is_chat THEN ${int(c)} ELSE ${int('u.output_tokens')} END AS output,
-    CASE WHEN is_chat THEN ${int(chatReasoning)} ELSE ${int(respReasoning)} END AS reasoning
+  SELECT kind, id, model, t, service_tier, status, is_chat,
+    CASE WHEN is_chat THEN ${int('prompt')} ELSE ${int('input')} END AS prompt,
+    CASE WHEN is_chat THEN ${int('COALESCE(chat_cached, hit)')} ELSE ${int('resp_cached')} END AS cached,
+    CASE WHEN is_chat THEN ${int('chat_write')} ELSE ${int('resp_write')} END AS write,
+    CASE WHEN is_chat THEN ${int('completion')} ELSE ${int('output')} END AS output,
+    CASE WHEN is_chat THEN ${int('chat_reasoning')} ELSE ${int('resp_reasoning')} END AS reasoning
   FROM shaped
 )
 -- lines numbered last, in read order: the window then buffers these narrow rows, not the parsed bodies
@@ -139,7 +151,7 @@ GROUP BY id_text HAVING count(*) > 1`;
 
 export async function loadOpenAI(db: UsageDb, file: string): Promise<SqlLoad | 'fallback'> {
   // the scan runs on the Node thread while DuckDB reads on its own threads
-  const scan = scanLines(file, ['"service_tier":null', '"service_tier": null']);
+  const scan = scanLines(file, ['"service_tier":null', '"service_tier": null', '"web_search_call"']);
   try {
     await db.run(stageSql(file));
   } catch (err) {
@@ -151,9 +163,12 @@ export async function loadOpenAI(db: UsageDb, file: string): Promise<SqlLoad | '
   const [shape] = await db.query(`SELECT count(*) AS n, count(*) FILTER (WHERE kind = 'fallback') AS bad FROM sr_stage`);
   if (!plain || Number(shape.n) !== lines || Number(shape.bad) > 0) return 'fallback';
   await db.run(DEDUPE_SQL);
-  const [far] = await db.query(`SELECT count(*) AS n FROM sr_dupes WHERE last_line - first_line > ${WINDOW_LINES}`);
-  if (Number(far.n) > 0) return 'fallback';
-  await db.run(`UPDATE sr_stage SET kind = 'duplicate' FROM sr_dupes
+  const [dupes] = await db.query(
+    `SELECT count(*) AS n, count(*) FILTER (WHERE last_line - first_line > ${WINDOW_LINES}) AS far FROM sr_dupes`,
+  );
+  if (Number(dupes.far) > 0) return 'fallback';
+  if (Number(dupes.n) > 0)
+    await db.run(`UPDATE sr_stage SET kind = 'duplicate' FROM sr_dupes
     WHERE sr_stage.kind = 'record' AND sr_stage.id_text = sr_dupes.id_text AND sr_stage.line > sr_dupes.first_line`);
   // model ids resolve in TypeScript on the distinct ids, as the TypeScript reader does per line
   const models = (await db.query(`SELECT DISTINCT model_raw FROM sr_stage WHERE kind = 'record'`)).map((r) =>
