@@ -1,0 +1,307 @@
+/**
+ * Generic CSV (in-house logs: `--map` / `columns:`, or self-describing names such as
+ * `model,input_tokens,output_tokens`) read by DuckDB's `read_csv`, with the rules of the TypeScript
+ * reader (src/ingest/formats/generic-convert.ts, counts and times by formats/values.ts).
+ *
+ * Every column is read as text (`all_varchar`-like explicit VARCHAR columns): a CSV count is text
+ * either way, and the TypeScript reader's rules are about that text (" 12" is 12; "12.0", "1e3",
+ * "-3" and "+3" are invalid counts; "" is no count), which typed columns would blur (measured:
+ * BENCHMARKS.md). SQL reads a row as a record only when it can prove the TypeScript reader would
+ * read the same record: counts of digits, times in the forms listed at `timeMsSql`, known tiers and
+ * outcomes in ASCII. Every other row goes through the TypeScript converter itself, row by row, which
+ * rejects it with its own message at file:line; should it read a record there instead (a time in
+ * another ISO form, counts to estimate from text), the file falls back to the TypeScript reader.
+ * So does a file whose rows are not one per line (csv-scan.ts), whose header has a name twice,
+ * or whose rows have more or fewer fields than the header (DuckDB stops; the TypeScript reader
+ * rejects the row as short-row / long-row).
+ */
+import type { Issue } from '../../core/issues.js';
+import { detectCsv, forcedFormat } from '../../ingest/detect.js';
+import { csvFields, GENERIC_NAME, genericCsv } from '../../ingest/formats/generic.js';
+import type { ColumnMapping, IngestContext, IngestCounts, IngestOptions } from '../../ingest/types.js';
+import { COUNTED_CHARGES } from '../../usage/dimensions.js';
+import { NO_MODEL } from '../../usage/record.js';
+import { TAG_COLUMNS } from '../../usage/table.js';
+import { duckdb } from '../dialect.js';
+import type { Row, UsageDb } from '../duckdb.js';
+import { csvHead, type CsvHead, scanCsv } from './csv-scan.js';
+import { insertStaged, type SqlLoad } from './load.js';
+
+const lit = duckdb.literal;
+
+/** What JavaScript's String.prototype.trim removes (WhiteSpace and LineTerminator). */
+const JS_SPACE = lit(
+  '\t\n\v\f\r \u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000\ufeff',
+);
+
+/** Token-count fields, in the order the TypeScript reader reads them. */
+const COUNT_FIELDS = ['input', 'prompt', 'cacheRead', 'cacheWrite', 'cacheWrite5m', 'cacheWrite1h', 'output', 'reasoning'];
+const TIERS = `('standard', 'default', 'on_demand', 'batch', 'flex', 'priority')`;
+// normaliseOutcome's words (formats/values.ts); all ASCII letters and digits
+const SUCCESS = [
+  'success',
+  'succeeded',
+  'successful',
+  'ok',
+  'true',
+  '1',
+  'yes',
+  'pass',
+  'passed',
+  'completed',
+  'complete',
+  'done',
+  'resolved',
+  'accepted',
+  'good',
+  'positive',
+];
+const FAILURE = [
+  'failure',
+  'failed',
+  'fail',
+  'error',
+  'errored',
+  'false',
+  '0',
+  'no',
+  'rejected',
+  'abandoned',
+  'unresolved',
+  'bad',
+  'negative',
+  'cancelled',
+  'canceled',
+  'timeout',
+];
+const list = (words: string[]) => `(${words.map(lit).join(', ')})`;
+
+/** A count's text (trimmed) reads as a safe integer: digits only, at most 2^53 - 1 after leading zeros. */
+const countOk = (t: string) =>
+  `(${t} = '' OR (regexp_full_match(${t}, '[0-9]+') AND (length(ltrim(${t}, '0')) < 16 OR (length(ltrim(${t}, '0')) = 16 AND ltrim(${t}, '0') <= '9007199254740991'))))`;
+
+/**
+ * Epoch ms of a trimmed time text in the forms read here, NULL for any other (parseTimeMs):
+ *   unix seconds (< 1e11) or milliseconds (< 1e14) as up to 14 digits;
+ *   YYYY-MM-DD[T ]HH:MM[:SS[.fff...]] (UTC), and with T also with a closing Z: a real day of a
+ *   year from 0100, hours to 23, minutes and seconds to 59, the fraction cut to milliseconds as
+ *   Date.parse cuts it.
+ */
+function timeMsSql(t: string): string {
+  const iso = `regexp_full_match(${t}, '[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?Z?') AND NOT (${t}[11] = ' ' AND ends_with(${t}, 'Z'))`;
+  const day = `TRY_CAST(${t}[1:10] AS DATE)`;
+  // TRY_CAST throughout: a CASE branch may be computed for rows it does not select
+  const int = (x: string) => `TRY_CAST(${x} AS INTEGER)`;
+  const hh = int(`${t}[12:13]`);
+  const mi = int(`${t}[15:16]`);
+  const ss = `CASE WHEN ${t}[17] = ':' THEN ${int(`${t}[18:19]`)} ELSE 0 END`;
+  const frac = `CASE WHEN ${t}[20] = '.' THEN ${int(`rpad(regexp_extract(${t}, '\\.([0-9]{1,3})', 1), 3, '0')`)} ELSE 0 END`;
+  const whole = `TRY_CAST(${t} AS BIGINT)`;
+  return `CASE
+    WHEN regexp_full_match(${t}, '[0-9]{1,14}') THEN CASE WHEN ${whole} < 100000000000 THEN ${whole} * 1000 ELSE ${whole} END
+    WHEN ${iso} AND ${int(`${t}[1:4]`)} >= 100 AND ${day} IS NOT NULL AND ${hh} <= 23 AND ${mi} <= 59 AND ${ss} <= 59
+      THEN (${day} - DATE '1970-01-01')::BIGINT * 86400000 + ((${hh} * 60 + ${mi}) * 60 + ${ss}) * 1000 + ${frac}
+  END`;
+}
+
+/** Tag names that would not keep their place in a JSON object built in JavaScript (array indices come first) or in a plain object. */
+const AWKWARD_TAG = /^(0|[1-9][0-9]*|__proto__)$/;
+
+/** Reads a generic CSV file, or answers 'fallback' for the TypeScript reader. */
+export async function loadGenericCsv(db: UsageDb, file: string, options: IngestOptions): Promise<SqlLoad | 'fallback'> {
+  const head = await csvHead(file).catch(() => undefined);
+  if (!head) return 'fallback';
+  const forced = forcedFormat(options);
+  const adapter = forced ? forced.csv : detectCsv(head.columns);
+  if (adapter?.name !== GENERIC_NAME) return 'fallback';
+  const names = head.columns.map((c) => c.trim().toLowerCase()).filter((c) => c !== '');
+  if (new Set(names).size !== names.length) return 'fallback'; // the TypeScript reader warns which column it reads
+  let fields: { mapping: ColumnMapping; index: Map<string, number> };
+  try {
+    fields = csvFields(head.columns, options.columns);
+  } catch {
+    return 'fallback'; // unusable header: the TypeScript reader says why
+  }
+  if (Object.keys(fields.mapping).some((f) => f.startsWith('tag.') && AWKWARD_TAG.test(f.slice(4)))) return 'fallback';
+  const scan = scanCsv(file, head.delimiter);
+  try {
+    await db.run(stageSql(file, head, fields));
+  } catch (err) {
+    if (process.env.TOKENOMICS_DEBUG_SQL) console.error(err);
+    await scan.catch(() => undefined);
+    return 'fallback';
+  }
+  const { lines, plain } = await scan;
+  const [shape] = await db.query(`SELECT count(*) AS n, count(*) FILTER (WHERE kind = 'record') AS records FROM sr_stage`);
+  const rows = Number(shape.n);
+  // the header and one line per row: no quoted line break, no empty line
+  if (!plain || rows + 1 !== lines) return 'fallback';
+  const judged = judgeRows(
+    await db.query(`SELECT * FROM sr_stage WHERE kind <> 'record' ORDER BY line`),
+    file,
+    head,
+    fields.index,
+    options,
+  );
+  if (judged === 'fallback') return 'fallback';
+  await insertStaged(db, {
+    file,
+    span: lines,
+    columns: { id: `COALESCE(s.id_text, ${lit(`${file}:`)} || s.line)` },
+    stageColumns: STAGE_COLUMNS,
+  });
+  judged.counts.read = rows;
+  judged.counts.counted = Number(shape.records);
+  return { format: GENERIC_NAME, counts: judged.counts, issues: judged.issues };
+}
+
+/** Usage columns the stage holds under their own names. */
+const STAGE_COLUMNS = [
+  'time_ms',
+  'model',
+  'provider',
+  'service_tier',
+  'input_tokens',
+  'cache_read_tokens',
+  'cache_write_5m_tokens',
+  'cache_write_1h_tokens',
+  'output_tokens',
+  'reasoning_tokens',
+  'requests',
+  ...COUNTED_CHARGES.map((d) => d.column),
+  'conversation_id',
+  'turn',
+  'feature',
+  'customer',
+  'user_id',
+  'outcome',
+  'prompt',
+  'tags',
+];
+
+/** The staged rows: `kind` 'record' (read exactly) or 'other' (the TypeScript converter decides), the raw mapped fields of the others. */
+function stageSql(file: string, head: CsvHead, fields: { mapping: ColumnMapping; index: Map<string, number> }): string {
+  const { mapping, index } = fields;
+  const col = (i: number) => `c${i}`;
+  const columns = head.columns.map((_, i) => `${col(i)}: 'VARCHAR'`).join(', ');
+  const used = [...new Set(index.values())].sort((a, b) => a - b);
+  const has = (f: string) => index.has(f);
+  // t_<field>: the trimmed text ('' when empty); n_<field>: a count's value
+  const t = (f: string) => (has(f) ? `"t_${f}"` : `''`);
+  const n = (f: string) => (has(f) ? `"n_${f}"` : 'NULL');
+  const s = (f: string) => (has(f) ? `NULLIF(${t(f)}, '')` : 'NULL::VARCHAR');
+  const numbered = [...COUNT_FIELDS, ...COUNTED_CHARGES.map((d) => d.key), 'requests', 'turn'].filter(has);
+  const trimmed = [...index.keys()].map((f) => `trim(COALESCE(${col(index.get(f)!)}, ''), ${JS_SPACE}) AS "t_${f}"`);
+  const cr = `COALESCE(${n('cacheRead')}, 0)`;
+  const w1 = `COALESCE(${n('cacheWrite1h')}, 0)`;
+  const w5 = has('cacheWrite') ? `COALESCE(${n('cacheWrite')} - ${w1}, ${n('cacheWrite5m')}, 0)` : `COALESCE(${n('cacheWrite5m')}, 0)`;
+  const input = has('prompt') ? `COALESCE(${n('prompt')}, 0) - i_cr - i_w5 - i_w1` : `COALESCE(${n('input')}, 0)`;
+  const missing = COUNT_FIELDS.filter(has).map((f) => `${n(f)} IS NULL`);
+  const tier = t('serviceTier');
+  const outcome = t('outcome');
+  const tagFields = Object.keys(mapping).filter((f) => f.startsWith('tag.'));
+  const tagOver = (name: string, base: string) => (has(`tag.${name}`) ? `COALESCE(${s(`tag.${name}`)}, ${base})` : base);
+  const otherTags = tagFields.filter((f) => !Object.hasOwn(TAG_COLUMNS, f.slice(4)));
+  const tagsJson =
+    otherTags.length === 0
+      ? 'NULL::VARCHAR'
+      : `CASE WHEN ${otherTags.map((f) => `${s(f)} IS NULL`).join(' AND ')} THEN NULL ELSE '{' || concat_ws(',', ${otherTags
+          .map((f) => `CASE WHEN ${s(f)} IS NOT NULL THEN ${lit(`${JSON.stringify(f.slice(4))}:`)} || to_json(${s(f)})::VARCHAR END`)
+          .join(', ')}) || '}' END`;
+  const record = [
+    ...numbered.map((f) => countOk(t(f))),
+    missing.length > 0 ? `NOT (${missing.join(' AND ')})` : 'false',
+    'i_w5 >= 0',
+    'i_in >= 0',
+    'i_re <= i_out',
+    `(${t('timestamp')} = '' OR i_time IS NOT NULL)`,
+    `(${tier} = '' OR (regexp_full_match(${tier}, '[A-Za-z_]+') AND lower(${tier}) IN ${TIERS}))`,
+    `(${n('requests')} IS NULL OR ${n('requests')} >= 1)`,
+    `(${n('turn')} IS NULL OR ${n('turn')} BETWEEN 1 AND 2147483647)`,
+    `(${outcome} = '' OR (regexp_full_match(${outcome}, '[A-Za-z0-9]+') AND lower(${outcome}) IN ${list([...SUCCESS, ...FAILURE])}))`,
+  ];
+  return `CREATE OR REPLACE TEMP TABLE sr_stage AS
+WITH src AS (
+  SELECT ${used.map(col).join(', ')}, ${trimmed.join(', ')}
+  FROM read_csv(${lit(file)}, header = true, delim = ${lit(head.delimiter)}, quote = '"', escape = '"', columns = {${columns}},
+    auto_detect = false, strict_mode = true)
+), valued AS (
+  SELECT *, ${numbered.map((f) => `TRY_CAST(${t(f)} AS BIGINT) AS "n_${f}"`).join(', ') || '1 AS n_none'}
+  FROM src
+), computed AS (
+  SELECT *, ${cr} AS i_cr, ${w1} AS i_w1, ${w5} AS i_w5, COALESCE(${n('output')}, 0) AS i_out, COALESCE(${n('reasoning')}, 0) AS i_re,
+    ${has('timestamp') ? timeMsSql(t('timestamp')) : 'NULL::BIGINT'} AS i_time
+  FROM valued
+), inputs AS (
+  SELECT *, ${input} AS i_in FROM computed
+), classified AS (
+  SELECT *, CASE WHEN ${record.join(' AND ')} THEN 'record' ELSE 'other' END AS kind FROM inputs
+)
+-- lines numbered last, in read order (as the OpenAI reader): the header is line 1
+SELECT row_number() OVER () + 1 AS line, * FROM (SELECT
+  kind,
+  ${used.map((i) => `CASE WHEN kind <> 'record' THEN ${col(i)} END AS raw${i}`).join(', ')},
+  ${s('id')} AS id_text,
+  COALESCE(${s('model')}, ${lit(NO_MODEL)}) AS model,
+  ${s('provider')} AS provider,
+  CASE WHEN ${tier} = '' THEN NULL WHEN lower(${tier}) IN ('default', 'on_demand') THEN 'standard' ELSE lower(${tier}) END AS service_tier,
+  i_time AS time_ms,
+  i_in AS input_tokens, i_cr AS cache_read_tokens, i_w5 AS cache_write_5m_tokens, i_w1 AS cache_write_1h_tokens,
+  i_out AS output_tokens, i_re AS reasoning_tokens, COALESCE(${n('requests')}, 1) AS requests,
+  ${COUNTED_CHARGES.map((d) => `COALESCE(${n(d.key)}, 0) AS ${d.column}`).join(', ')},
+  ${s('conversation')} AS conversation_id, TRY_CAST(${n('turn')} AS INTEGER) AS turn,
+  ${tagOver('feature', s('feature'))} AS feature, ${tagOver('customer', s('customer'))} AS customer, ${tagOver('user', s('user'))} AS user_id,
+  ${tagOver('outcome', `CASE WHEN lower(${outcome}) IN ${list(SUCCESS)} THEN 'success' WHEN ${outcome} <> '' THEN 'failure' END`)} AS outcome,
+  ${s('tag.prompt')} AS prompt,
+  ${tagsJson} AS tags
+FROM classified)`;
+}
+
+/**
+ * The rows SQL did not read as records, each through the TypeScript converter with the file's
+ * header: its rejections (counts and issues at file:line) are the run's. 'fallback' when the
+ * converter reads a record among them or fails.
+ */
+function judgeRows(
+  rows: Row[],
+  file: string,
+  head: CsvHead,
+  index: Map<string, number>,
+  options: IngestOptions,
+): { counts: IngestCounts; issues: Issue[] } | 'fallback' {
+  const counts: IngestCounts = { read: 0, counted: 0, skipped: {}, rejected: {} };
+  const issues: Issue[] = [];
+  if (rows.length === 0) return { counts, issues };
+  let emitted = false;
+  const ctx: IngestContext & { line: number } = {
+    file,
+    line: 0,
+    options,
+    fileState: new Map(),
+    runState: new Map(),
+    emit: () => {
+      emitted = true;
+    },
+    skip: (reason) => {
+      counts.skipped[reason] = (counts.skipped[reason] ?? 0) + 1;
+    },
+    reject: (code, message, path, hint) => {
+      counts.rejected[code] = (counts.rejected[code] ?? 0) + 1;
+      issues.push({ severity: 'error', code, message, file, line: ctx.line || undefined, path, hint });
+    },
+  };
+  const convert = genericCsv.prepare(head.columns, ctx);
+  const values: string[] = head.columns.map(() => '');
+  const used = [...new Set(index.values())];
+  try {
+    for (const r of rows) {
+      for (const i of used) values[i] = r[`raw${i}`] === null ? '' : String(r[`raw${i}`]);
+      ctx.line = Number(r.line);
+      convert(values, ctx);
+      if (emitted) return 'fallback';
+    }
+  } catch {
+    return 'fallback';
+  }
+  return { counts, issues };
+}
