@@ -78,17 +78,18 @@ describe('the generic CSV SQL reader', () => {
     for (const file of ['fixtures/sql-readers/generic-counts.csv', 'fixtures/sql-readers/generic-counts.csv.gz']) {
       const { sql } = await both(file);
       expect(sql.took).toBe('generic');
-      // 15 data rows (lines 2-16): invalid counts on lines 4 (12.0), 5 (1e3), 6 (-3), 8 (+3), 11 (2^53 output),
-      // 12 (abc and x: two rejections of one row); invalid times on lines 9 (Feb 30), 13 (24:00), 14 (year 0099);
-      // line 16 has no counts at all (missing-count): 10 rows rejected, 15 - 10 = 5 records (lines 2, 3, 7, 10, 15)
+      // 17 data rows (lines 2-18): invalid counts on lines 4 (12.0), 5 (1e3), 6 (-3), 8 (+3), 11 (2^53 output),
+      // 12 (abc and x: two rejections of one row); invalid times on lines 9 (Feb 30), 13 (24:00), 14 (year 0099),
+      // 17 (Feb 30, canonical form); line 16 has no counts at all (missing-count): 11 rows rejected,
+      // 17 - 11 = 6 records (lines 2, 3, 7, 10, 15, 18)
       expect(sql.counts).toEqual({
-        read: 15,
-        counted: 5,
+        read: 17,
+        counted: 6,
         skipped: {},
-        rejected: { 'invalid-count': 7, 'invalid-timestamp': 3, 'missing-count': 1 },
+        rejected: { 'invalid-count': 7, 'invalid-timestamp': 4, 'missing-count': 1 },
       });
-      expect((sql.issues as { line?: number }[]).map((i) => i.line)).toEqual([4, 5, 6, 8, 9, 11, 12, 12, 13, 14, 16]);
-      const [first, spaced, ms, quoted, leap] = sql.rows;
+      expect((sql.issues as { line?: number }[]).map((i) => i.line)).toEqual([4, 5, 6, 8, 9, 11, 12, 12, 13, 14, 16, 17]);
+      const [first, spaced, ms, quoted, leap, spaces] = sql.rows;
       // 2025-03-01T10:00:00.123Z = 1740823200000 + 123 ms
       expect(first).toMatchObject({ input_tokens: 12n, output_tokens: 5n, time_ms: 1_740_823_200_123n, feature: 'search', customer: 'c1' });
       expect(spaced).toMatchObject({ input_tokens: 12n, cache_read_tokens: 0n, time_ms: 1_740_823_201_000n });
@@ -104,6 +105,8 @@ describe('the generic CSV SQL reader', () => {
       expect(quoted.time_ms).toBe(1_740_823_200_123n);
       // 2024 is a leap year: 2024-02-29T23:59:59.9Z = 1709251199000 + 900; no model is "(no model)"
       expect(leap).toMatchObject({ model: '(no model)', time_ms: 1_709_251_199_900n, feature: 'say "hi"', id: `${file}:15` });
+      // no-break, ideographic and line-separator spaces are trimmed as JavaScript trims them
+      expect(spaces).toMatchObject({ model: 'gpt-4o', input_tokens: 7n, source_line: 18 });
     }
   });
 
