@@ -21,6 +21,7 @@ import { fileURLToPath } from 'node:url';
 import { execFileSync } from 'node:child_process';
 import { BenchData } from './bench/gen.mjs';
 import { engineJsonl, engineParquet } from './bench/engine.mjs';
+import { engineCsv } from './bench/engine-csv.mjs';
 import { cleanup, interleavedRuns, medianRun, rssMethod, runNode } from './bench/run.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -39,6 +40,7 @@ const WORKLOADS = [
   'litellm',
   'engine-jsonl',
   'engine-parquet',
+  'engine-csv',
 ];
 
 function parseArgs(argv) {
@@ -545,6 +547,7 @@ const RUNNERS = {
   litellm,
   'engine-jsonl': () => engineJsonl(engineCtx()),
   'engine-parquet': () => engineParquet(engineCtx()),
+  'engine-csv': () => engineCsv(engineCtx()),
 };
 
 function engineCtx() {
