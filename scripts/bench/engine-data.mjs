@@ -133,14 +133,9 @@ const FEATURES = ['chat', 'search', 'summary', 'tagging', 'draft'];
  * row is a record.
  */
 export function genericCsvLog(path, mb, seed = 20261001) {
-  if (existsSync(path) && statSync(path).size >= mb * 1e6) return path;
   const rand = rng(seed);
-  mkdirSync(dirname(path), { recursive: true });
-  const tmp = `${path}.tmp`;
-  const fd = openSync(tmp, 'w');
-  let buf = 'request_id,timestamp,model,input_tokens,cached_tokens,output_tokens,reasoning_tokens,feature,customer\n';
-  let bytes = buf.length;
-  for (let i = 0; bytes < mb * 1e6; i++) {
+  const header = 'request_id,timestamp,model,input_tokens,cached_tokens,output_tokens,reasoning_tokens,feature,customer\n';
+  return writeGenerated(path, mb, (i) => {
     const model = MODELS[Math.floor(rand() * MODELS.length)];
     const input = 200 + Math.floor(rand() * 30_000);
     const cached = rand() < 0.5 ? Math.floor((input * 0.7) / 128) * 128 : '';
@@ -148,16 +143,32 @@ export function genericCsvLog(path, mb, seed = 20261001) {
     const reasoning = rand() < 0.3 ? Math.floor(output * 0.5) : '';
     const feature = i % 100 === 3 ? '"draft, long"' : FEATURES[Math.floor(rand() * FEATURES.length)];
     const time = new Date(Date.parse('2026-09-01T00:00:00Z') + i * 1500 + Math.floor(rand() * 1000)).toISOString();
-    const line = `req-${i},${time},${model},${input},${cached},${output},${reasoning},${feature},cust-${Math.floor(rand() * 500)}\n`;
-    buf += line;
-    bytes += line.length;
-    if (buf.length > 1 << 20) {
-      writeSync(fd, buf);
-      buf = '';
+    const row = `req-${i},${time},${model},${input},${cached},${output},${reasoning},${feature},cust-${Math.floor(rand() * 500)}\n`;
+    return i === 0 ? header + row : row;
+  });
+}
+
+/** Writes `textOf(0)`, `textOf(1)`, ... to `path` (through a temporary name) until ~`mb` MB; kept when already that size. */
+function writeGenerated(path, mb, textOf) {
+  if (existsSync(path) && statSync(path).size >= mb * 1e6) return path;
+  mkdirSync(dirname(path), { recursive: true });
+  const partial = `${path}.partial`;
+  const fd = openSync(partial, 'w');
+  const parts = [];
+  let unwritten = 0;
+  for (let i = 0, total = 0; total < mb * 1e6; i++) {
+    const text = textOf(i);
+    parts.push(text);
+    unwritten += text.length;
+    total += text.length;
+    if (unwritten >= 1 << 20) {
+      writeSync(fd, parts.join(''));
+      parts.length = 0;
+      unwritten = 0;
     }
   }
-  writeSync(fd, buf);
+  writeSync(fd, parts.join(''));
   closeSync(fd);
-  renameSync(tmp, path);
+  renameSync(partial, path);
   return path;
 }

@@ -19,9 +19,10 @@ import type { Issue } from '../../core/issues.js';
 import { detectCsv, forcedFormat } from '../../ingest/detect.js';
 import { csvFields, GENERIC_NAME, genericCsv } from '../../ingest/formats/generic.js';
 import type { ColumnMapping, IngestContext, IngestCounts, IngestOptions } from '../../ingest/types.js';
+import { FAILURE, SUCCESS } from '../../ingest/formats/values.js';
 import { COUNTED_CHARGES } from '../../usage/dimensions.js';
 import { NO_MODEL } from '../../usage/record.js';
-import { TAG_COLUMNS } from '../../usage/table.js';
+import { TAG_COLUMNS, USAGE_COLUMNS } from '../../usage/table.js';
 import { duckdb } from '../dialect.js';
 import type { Row, UsageDb } from '../duckdb.js';
 import { csvHead, type CsvHead, scanCsv } from './csv-scan.js';
@@ -46,43 +47,9 @@ const jsTrim = (c: string) =>
 /** Token-count fields, in the order the TypeScript reader reads them. */
 const COUNT_FIELDS = ['input', 'prompt', 'cacheRead', 'cacheWrite', 'cacheWrite5m', 'cacheWrite1h', 'output', 'reasoning'];
 const TIERS = `('standard', 'default', 'on_demand', 'batch', 'flex', 'priority')`;
-// normaliseOutcome's words (formats/values.ts); all ASCII letters and digits
-const SUCCESS = [
-  'success',
-  'succeeded',
-  'successful',
-  'ok',
-  'true',
-  '1',
-  'yes',
-  'pass',
-  'passed',
-  'completed',
-  'complete',
-  'done',
-  'resolved',
-  'accepted',
-  'good',
-  'positive',
-];
-const FAILURE = [
-  'failure',
-  'failed',
-  'fail',
-  'error',
-  'errored',
-  'false',
-  '0',
-  'no',
-  'rejected',
-  'abandoned',
-  'unresolved',
-  'bad',
-  'negative',
-  'cancelled',
-  'canceled',
-  'timeout',
-];
+// normaliseOutcome's words (formats/values.ts): ASCII letters and digits only
+const SUCCESS_WORDS = [...SUCCESS];
+const OUTCOME_WORDS = [...SUCCESS, ...FAILURE];
 const list = (words: string[]) => `(${words.map(lit).join(', ')})`;
 
 /** A count's text (trimmed) reads as a safe integer: digits only, at most 2^53 - 1 after leading zeros (up to 15 digits: always). */
@@ -174,29 +141,9 @@ export async function loadGenericCsv(db: UsageDb, file: string, options: IngestO
   return { format: GENERIC_NAME, counts: judged.counts, issues: judged.issues };
 }
 
-/** Usage columns the stage holds under their own names. */
-const STAGE_COLUMNS = [
-  'time_ms',
-  'model',
-  'provider',
-  'service_tier',
-  'input_tokens',
-  'cache_read_tokens',
-  'cache_write_5m_tokens',
-  'cache_write_1h_tokens',
-  'output_tokens',
-  'reasoning_tokens',
-  'requests',
-  ...COUNTED_CHARGES.map((d) => d.column),
-  'conversation_id',
-  'turn',
-  'feature',
-  'customer',
-  'user_id',
-  'outcome',
-  'prompt',
-  'tags',
-];
+/** Usage columns the rows hold under their own names: all but those insertStaged fills and those generic CSV never sets (NULL / false by default). */
+const NOT_STAGED = ['seq', 'id', 'source_file', 'source_line', 'fast', 'regional', 'image_count', 'estimated'];
+const STAGE_COLUMNS = USAGE_COLUMNS.map((c) => c.name).filter((c) => !NOT_STAGED.includes(c));
 
 /** The rows as SQL: `kind` 'record' (read exactly) or 'other' (the TypeScript converter decides), the raw mapped fields of the others. */
 function stageSql(file: string, head: CsvHead, fields: { mapping: ColumnMapping; index: Map<string, number> }): string {
@@ -237,7 +184,7 @@ function stageSql(file: string, head: CsvHead, fields: { mapping: ColumnMapping;
     `(${tier} = '' OR (regexp_full_match(${tier}, '[A-Za-z_]+') AND lower(${tier}) IN ${TIERS}))`,
     `(${n('requests')} IS NULL OR ${n('requests')} >= 1)`,
     `(${n('turn')} IS NULL OR ${n('turn')} BETWEEN 1 AND 2147483647)`,
-    `(${outcome} = '' OR (regexp_full_match(${outcome}, '[A-Za-z0-9]+') AND lower(${outcome}) IN ${list([...SUCCESS, ...FAILURE])}))`,
+    `(${outcome} = '' OR (regexp_full_match(${outcome}, '[A-Za-z0-9]+') AND lower(${outcome}) IN ${list(OUTCOME_WORDS)}))`,
   ];
   return `WITH src AS (
   SELECT ${used.map(col).join(', ')}, ${trimmed.join(', ')}
@@ -269,7 +216,7 @@ SELECT row_number() OVER () + 1 AS line, * FROM (SELECT
   ${COUNTED_CHARGES.map((d) => `COALESCE(${n(d.key)}, 0) AS ${d.column}`).join(', ')},
   ${s('conversation')} AS conversation_id, TRY_CAST(${n('turn')} AS INTEGER) AS turn,
   ${tagOver('feature', s('feature'))} AS feature, ${tagOver('customer', s('customer'))} AS customer, ${tagOver('user', s('user'))} AS user_id,
-  ${tagOver('outcome', `CASE WHEN lower(${outcome}) IN ${list(SUCCESS)} THEN 'success' WHEN ${outcome} <> '' THEN 'failure' END`)} AS outcome,
+  ${tagOver('outcome', `CASE WHEN lower(${outcome}) IN ${list(SUCCESS_WORDS)} THEN 'success' WHEN ${outcome} <> '' THEN 'failure' END`)} AS outcome,
   ${s('tag.prompt')} AS prompt,
   ${tagsJson} AS tags
 FROM classified)`;
