@@ -5,10 +5,11 @@
  *
  * Every column is read as text (`all_varchar`-like explicit VARCHAR columns): a CSV count is text
  * either way, and the TypeScript reader's rules are about that text (" 12" is 12; "12.0", "1e3",
- * "-3" and "+3" are invalid counts; "" is no count), which typed columns would blur (measured:
- * BENCHMARKS.md). SQL reads a row as a record only when it can prove the TypeScript reader would
- * read the same record: counts of digits, times in the forms listed at `timeMsSql`, known tiers and
- * outcomes in ASCII. Every other row goes through the TypeScript converter itself, row by row, which
+ * "-3" and "+3" are invalid counts; "" is no count), which typed columns blur: a BIGINT column
+ * of read_csv reads "12.0" as 12, "1e3" and "1_000" as 1000, "+3" as 3 and "12.5" as 13 without
+ * an error (DuckDB 1.5). Reading the text costs little beside checking it. SQL reads a row as a
+ * record only when it can prove the TypeScript reader would read the same record: counts of
+ * digits, times in the forms listed at `timeMsSql`, known tiers and outcomes in ASCII. Every other row goes through the TypeScript converter itself, row by row, which
  * rejects it with its own message at file:line; should it read a record there instead (a time in
  * another ISO form, counts to estimate from text), the file falls back to the TypeScript reader.
  * So does a file whose rows are not one per line (csv-scan.ts), whose header has a name twice,
