@@ -15,7 +15,7 @@ import type { IngestOptions } from '../../src/ingest/types.js';
 const csvFiles = (dir: string): string[] =>
   readdirSync(dir)
     .sort()
-    .flatMap((f) => (statSync(join(dir, f)).isDirectory() ? csvFiles(join(dir, f)) : /\.csv(\.gz)?$/.test(f) ? [join(dir, f)] : []));
+    .flatMap((f) => (statSync(join(dir, f)).isDirectory() ? csvFiles(join(dir, f)) : /\.(csv|tsv)(\.gz)?$/.test(f) ? [join(dir, f)] : []));
 
 /** Ingests `file` into a fresh usage table, through the SQL reader or not; `took`: what SQL read it as. */
 async function both(file: string, options: IngestOptions = { keepText: false }) {
@@ -130,6 +130,14 @@ describe('the generic CSV SQL reader', () => {
     });
     // tag.user overrides user=; "Default" is standard; " failed " a failure
     expect(second).toMatchObject({ user_id: 'override', service_tier: 'standard', outcome: 'failure', requests: 2n });
+  });
+
+  it('reads a tab-separated file (the delimiter sniffed from the header, as the TypeScript reader does)', async () => {
+    const { sql } = await both('fixtures/sql-readers/generic-tabs.tsv');
+    expect(sql.took).toBe('generic');
+    // line 4: 1.5 is not a whole number; a comma is data in a TSV, a quoted tab too
+    expect(sql.counts).toEqual({ read: 3, counted: 2, skipped: {}, rejected: { 'invalid-count': 1 } });
+    expect(sql.rows.map((r) => r.feature)).toEqual(['a,b', 'x\ty']);
   });
 
   it('leaves files it cannot number or split as csv-parse does to the TypeScript reader', async () => {
