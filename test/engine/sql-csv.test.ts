@@ -18,7 +18,7 @@ const csvFiles = (dir: string): string[] =>
     .flatMap((f) => (statSync(join(dir, f)).isDirectory() ? csvFiles(join(dir, f)) : /\.(csv|tsv)(\.gz)?$/.test(f) ? [join(dir, f)] : []));
 
 /** Ingests `file` into a fresh usage table, through the SQL reader or not; `took`: what SQL read it as. */
-async function both(file: string, options: IngestOptions = { keepText: false }) {
+async function both(file: string | string[], options: IngestOptions = { keepText: false }) {
   const out = [];
   for (const sql of [false, true]) {
     const db = await UsageDb.open({ threads: 1 });
@@ -29,7 +29,7 @@ async function both(file: string, options: IngestOptions = { keepText: false }) 
         took = r === 'fallback' ? undefined : r.format;
         return r === 'fallback' ? undefined : r;
       };
-      const result = await ingest([file], options, (r) => db.append(r), { readFile: sql ? readFile : undefined });
+      const result = await ingest(([] as string[]).concat(file), options, (r) => db.append(r), { readFile: sql ? readFile : undefined });
       db.seal();
       const rows = (await db.query('SELECT * FROM usage ORDER BY seq')).map(({ seq: _seq, ...rest }) => rest);
       out.push({ rows, counts: result.counts, issues: result.issues, took });
@@ -138,6 +138,20 @@ describe('the generic CSV SQL reader', () => {
     // line 4: 1.5 is not a whole number; a comma is data in a TSV, a quoted tab too
     expect(sql.counts).toEqual({ read: 3, counted: 2, skipped: {}, rejected: { 'invalid-count': 1 } });
     expect(sql.rows.map((r) => r.feature)).toEqual(['a,b', 'x\ty']);
+  });
+
+  it('takes back the rows of a file it hands to the TypeScript reader, between files read either way', async () => {
+    // a TypeScript-read JSONL (appended rows), a CSV whose rows SQL inserts before finding a quoted line break, a CSV read by SQL
+    const files = [
+      'fixtures/sql-readers/openai-negative.jsonl',
+      'fixtures/sql-readers/generic-quoted-newline.csv',
+      'fixtures/sql-readers/generic-counts.csv',
+    ];
+    const { ts, sql } = await both(files);
+    expect(sql.rows).toEqual(ts.rows);
+    expect(sql.counts).toEqual(ts.counts);
+    expect(sql.issues).toEqual(ts.issues);
+    expect(sql.took).toBe('generic');
   });
 
   it('leaves files it cannot number or split as csv-parse does to the TypeScript reader', async () => {
