@@ -22,6 +22,7 @@ import { execFileSync } from 'node:child_process';
 import { BenchData } from './bench/gen.mjs';
 import { engineJsonl, engineParquet } from './bench/engine.mjs';
 import { engineCsv } from './bench/engine-csv.mjs';
+import { engineClaude } from './bench/engine-claude.mjs';
 import { cleanup, interleavedRuns, medianRun, rssMethod, runNode } from './bench/run.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -41,6 +42,7 @@ const WORKLOADS = [
   'engine-jsonl',
   'engine-parquet',
   'engine-csv',
+  'engine-claude',
 ];
 
 function parseArgs(argv) {
@@ -548,6 +550,7 @@ const RUNNERS = {
   'engine-jsonl': () => engineJsonl(engineCtx()),
   'engine-parquet': () => engineParquet(engineCtx()),
   'engine-csv': () => engineCsv(engineCtx()),
+  'engine-claude': () => engineClaude(engineCtx()),
 };
 
 function engineCtx() {

@@ -51,14 +51,14 @@ export function cleanup() {
 }
 
 /**
- * Run `node ...args` once. Options: capture (parse the last stdout line as JSON), timeoutMs, cwd.
+ * Run `node ...args` once. Options: capture (parse the last stdout line as JSON), timeoutMs, cwd, env (added to the environment).
  * Returns { ms, rssKB, code, json, stderr, timedOut }.
  */
 export function runNode(args, opts = {}) {
   const rssFile = join(tmp, `rss-${++seq}`);
   let cmd = process.execPath;
   let argv = args;
-  const env = { ...process.env, NO_COLOR: '1' };
+  const env = { ...process.env, NO_COLOR: '1', ...opts.env };
   if (GNU_TIME) {
     cmd = GNU_TIME;
     argv = ['-f', '%M', '-o', rssFile, process.execPath, ...args];

@@ -32,7 +32,7 @@ import { NO_MODEL } from '../usage/record.js';
 import { duckdb, type Dialect } from './dialect.js';
 import { EngineError, UsageDb, type DuckDBOptions, type Row } from './duckdb.js';
 import type { SqlDb } from './sql-db.js';
-import { loadWithSql } from './sql-readers/index.js';
+import { loadAllWithSql, loadWithSql } from './sql-readers/index.js';
 import { PRICE_MAP_COLUMNS, priceMapRows, ROUTE_KEYS_SQL, type RouteKey } from './price-map.js';
 import {
   CARD_PRICE_COLUMNS,
@@ -250,6 +250,7 @@ export async function reportViaDuckDB(inputs: string[], task: EngineTask, env: E
         strict: env.strict,
         onProgress: env.onProgress,
         readFile: env.sqlReaders === false ? undefined : async (file) => orUndefined(await loadWithSql(db, file, env.ingest)),
+        readFiles: env.sqlReaders === false ? undefined : async (files) => orUndefined(await loadAllWithSql(db, files, env.ingest)),
       },
     );
     db.seal();

@@ -30,6 +30,8 @@ export interface IngestHooks {
   maxIssues?: number;
   /** Reads a whole file another way first (the engine's SQL readers); undefined: read it here. */
   readFile?: (path: string) => Promise<{ format: string; counts: IngestCounts; issues?: Issue[] } | undefined>;
+  /** Reads all the input files at once another way first (when every input is a file); undefined: read them one by one. */
+  readFiles?: (paths: string[]) => Promise<{ format: string; counts: IngestCounts } | undefined>;
 }
 
 export interface IngestedFile {
@@ -60,6 +62,13 @@ export async function ingest(
     : undefined;
   const progress = { bytesRead: 0 };
   const files: IngestedFile[] = [];
+  const all = hooks.readFiles && sources.every((s) => s.kind === 'file') ? await hooks.readFiles(sources.map((s) => s.path)) : undefined;
+  if (all) {
+    addCounts(session.counts, all.counts);
+    for (const src of sources) files.push({ path: src.path, format: all.format, bytes: src.kind === 'file' ? src.bytes : 0 });
+    hooks.onProgress?.(totalBytes ?? 0, totalBytes);
+    return { files, counts: session.counts, issues: session.finalIssues() };
+  }
   const used = new Map<JsonAdapter, FileRun>();
   for (const src of sources) {
     const read = src.kind === 'file' && hooks.readFile ? await hooks.readFile(src.path) : undefined;

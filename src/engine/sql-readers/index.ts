@@ -11,6 +11,7 @@ import type { IngestOptions } from '../../ingest/types.js';
 import type { UsageDb } from '../duckdb.js';
 import { loadGenericCsv } from './csv.js';
 import type { SqlLoad } from './load.js';
+import { loadClaudeCode } from './claude-code.js';
 import { loadOpenAI } from './openai.js';
 import { loadParquet } from './parquet.js';
 import { firstValues } from './scan.js';
@@ -45,6 +46,26 @@ export async function loadWithSql(db: UsageDb, file: string, options: IngestOpti
   if (forced === undefined && detectJson(head)?.name !== 'openai') return 'fallback';
   try {
     return await loadOpenAI(db, file);
+  } finally {
+    await dropStage(db);
+  }
+}
+
+/**
+ * Reads all input files at once with an SQL reader (Claude Code transcripts: their dedupe spans
+ * files), or answers 'fallback' (nothing was inserted) for them to be read file by file. Taken only
+ * when every file is JSONL that the TypeScript detection reads as Claude Code.
+ */
+export async function loadAllWithSql(db: UsageDb, files: readonly string[], options: IngestOptions): Promise<SqlLoad | 'fallback'> {
+  // a forced format or a --map reads through the TypeScript reader's forced path
+  if (files.length === 0 || options.keepText || options.attribution || options.inputFormat !== undefined || options.columns)
+    return 'fallback';
+  if (!files.every((f) => JSONL.test(f))) return 'fallback';
+  // the first file decides whether to try (the reader checks every file's head while DuckDB reads)
+  const head = await firstValues(files[0], DETECT_VALUES).catch(() => undefined);
+  if (!head || head.length === 0 || detectJson(head)?.name !== 'claude-code') return 'fallback';
+  try {
+    return await loadClaudeCode(db, files);
   } finally {
     await dropStage(db);
   }

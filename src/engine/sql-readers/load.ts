@@ -62,7 +62,7 @@ export async function insertStaged(db: UsageDb, spec: StagedInsert): Promise<voi
   const values = cols.map((name) => {
     // arrival order without a sort: the line, after the rows already there (skipped lines leave gaps)
     if (name === 'seq') return `${base} + s.line - 1`;
-    if (name === 'source_file') return duckdb.literal(spec.file);
+    if (name === 'source_file') return spec.columns.source_file ?? duckdb.literal(spec.file);
     if (name === 'source_line') return spec.columns.source_line ?? 's.line';
     if (Object.hasOwn(spec.columns, name)) return spec.columns[name];
     if (stage.has(name)) return `s.${name}`;
