@@ -21,6 +21,7 @@ import { fileURLToPath } from 'node:url';
 import { execFileSync } from 'node:child_process';
 import { BenchData } from './bench/gen.mjs';
 import { engineJsonl, engineParquet, engineWarehouse } from './bench/engine.mjs';
+import { engineCsv } from './bench/engine-csv.mjs';
 import { engineClaude } from './bench/engine-claude.mjs';
 import { cleanup, interleavedRuns, medianRun, rssMethod, runNode } from './bench/run.mjs';
 
@@ -40,6 +41,7 @@ const WORKLOADS = [
   'litellm',
   'engine-jsonl',
   'engine-parquet',
+  'engine-csv',
   'engine-claude',
   'engine-warehouse',
 ];
@@ -548,6 +550,7 @@ const RUNNERS = {
   litellm,
   'engine-jsonl': () => engineJsonl(engineCtx()),
   'engine-parquet': () => engineParquet(engineCtx()),
+  'engine-csv': () => engineCsv(engineCtx()),
   'engine-claude': () => engineClaude(engineCtx()),
   'engine-warehouse': () => engineWarehouse(engineCtx()),
 };

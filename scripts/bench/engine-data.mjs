@@ -123,3 +123,52 @@ export async function usageParquet(path, rows) {
   renameSync(tmp, path);
   return path;
 }
+
+const FEATURES = ['chat', 'search', 'summary', 'tagging', 'draft'];
+
+/**
+ * ~`mb` MB of generic CSV at `path` (kept when already that size): self-describing column names
+ * (no --map needed), canonical ISO times, ids, a cached count in half the rows and a reasoning
+ * count in a third, one feature and customer per row; a quoted feature in one row of 100. Every
+ * row is a record.
+ */
+export function genericCsvLog(path, mb, seed = 20261001) {
+  const rand = rng(seed);
+  const header = 'request_id,timestamp,model,input_tokens,cached_tokens,output_tokens,reasoning_tokens,feature,customer\n';
+  return writeGenerated(path, mb, (i) => {
+    const model = MODELS[Math.floor(rand() * MODELS.length)];
+    const input = 200 + Math.floor(rand() * 30_000);
+    const cached = rand() < 0.5 ? Math.floor((input * 0.7) / 128) * 128 : '';
+    const output = Math.floor(rand() * 1500);
+    const reasoning = rand() < 0.3 ? Math.floor(output * 0.5) : '';
+    const feature = i % 100 === 3 ? '"draft, long"' : FEATURES[Math.floor(rand() * FEATURES.length)];
+    const time = new Date(Date.parse('2026-09-01T00:00:00Z') + i * 1500 + Math.floor(rand() * 1000)).toISOString();
+    const row = `req-${i},${time},${model},${input},${cached},${output},${reasoning},${feature},cust-${Math.floor(rand() * 500)}\n`;
+    return i === 0 ? header + row : row;
+  });
+}
+
+/** Writes `textOf(0)`, `textOf(1)`, ... to `path` (through a temporary name) until ~`mb` MB; kept when already that size. */
+function writeGenerated(path, mb, textOf) {
+  if (existsSync(path) && statSync(path).size >= mb * 1e6) return path;
+  mkdirSync(dirname(path), { recursive: true });
+  const partial = `${path}.partial`;
+  const fd = openSync(partial, 'w');
+  const parts = [];
+  let unwritten = 0;
+  for (let i = 0, total = 0; total < mb * 1e6; i++) {
+    const text = textOf(i);
+    parts.push(text);
+    unwritten += text.length;
+    total += text.length;
+    if (unwritten >= 1 << 20) {
+      writeSync(fd, parts.join(''));
+      parts.length = 0;
+      unwritten = 0;
+    }
+  }
+  writeSync(fd, parts.join(''));
+  closeSync(fd);
+  renameSync(partial, path);
+  return path;
+}

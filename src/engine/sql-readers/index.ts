@@ -4,11 +4,12 @@
  * dedupe. The engine offers each input file here first (`loadWithSql`); a file no SQL reader takes,
  * or one with a record the SQL cannot read exactly as the TypeScript reader does, answers
  * 'fallback' and is read by the TypeScript reader, which places every rejection at file:line.
- * Parquet has no TypeScript reader: it is read here only (parquet.ts).
+ * Parquet has no TypeScript reader: it is read here only (parquet.ts). Generic CSV: csv.ts.
  */
 import { detectJson, DETECT_VALUES } from '../../ingest/detect.js';
 import type { IngestOptions } from '../../ingest/types.js';
 import type { UsageDb } from '../duckdb.js';
+import { loadGenericCsv } from './csv.js';
 import type { SqlLoad } from './load.js';
 import { loadClaudeCode } from './claude-code.js';
 import { loadOpenAI } from './openai.js';
@@ -19,6 +20,7 @@ export type { SqlLoad } from './load.js';
 
 const PARQUET = /\.parquet$/i;
 const JSONL = /\.(jsonl|ndjson)(\.gz)?$/i;
+const CSV = /\.(csv|tsv)(\.gz)?$/i;
 
 /** Clears the staging tables of the last file. */
 async function dropStage(db: UsageDb): Promise<void> {
@@ -33,6 +35,7 @@ export async function loadWithSql(db: UsageDb, file: string, options: IngestOpti
   // text kept for simulation, and attribution paths from the config, are the TypeScript reader's
   if (PARQUET.test(file)) return loadParquet(db, file, options.columns).finally(() => dropStage(db));
   if (options.keepText || options.attribution) return 'fallback';
+  if (CSV.test(file)) return loadGenericCsv(db, file, options).finally(() => dropStage(db));
   if (!JSONL.test(file)) return 'fallback';
   const forced = options.inputFormat;
   if (forced !== undefined && forced !== 'openai') return 'fallback';

@@ -58,9 +58,7 @@ export function inferMapping(names: readonly string[]): ColumnMapping | undefine
 
 // Field lookups go through Maps: the converter asks for ~20 different field names per row, which
 // made keyed property loads on a plain object megamorphic (about a microsecond per CSV row).
-function columnsPlan(mapping: ColumnMapping, indexOf: (column: string) => number, row: { cur: readonly string[] }): Plan {
-  const idx = new Map<string, number>();
-  for (const [field, column] of Object.entries(mapping)) idx.set(field, indexOf(column));
+function columnsPlan(mapping: ColumnMapping, idx: ReadonlyMap<string, number>, row: { cur: readonly string[] }): Plan {
   return {
     read: (f) => {
       const i = idx.get(f);
@@ -149,20 +147,35 @@ export const genericCsv: CsvAdapter = {
     return inferMapping(columns) ? SELF_DESCRIBING_SCORE : 0;
   },
   prepare(columns: readonly string[], ctx: IngestContext) {
-    const mapping = ctx.options.columns ?? inferMapping(columns);
-    if (!mapping) throw new Error('no model/token columns recognised in the header');
-    const trimmed = columns.map((c) => c.trim());
-    const indexOf = (name: string): number => {
-      let i = trimmed.indexOf(name);
-      if (i === -1) i = trimmed.findIndex((c) => c.toLowerCase() === name.toLowerCase());
-      if (i === -1) throw new Error(`column "${name}" is not in the header (columns: ${trimmed.join(', ')})`);
-      return i;
-    };
+    const { mapping, index } = csvFields(columns, ctx.options.columns);
     const row = { cur: [] as readonly string[] };
-    const plan = columnsPlan(mapping, indexOf, row);
+    const plan = columnsPlan(mapping, index, row);
     return (values: readonly string[], rowCtx: IngestContext): void => {
       row.cur = values;
       convertGeneric(plan, rowCtx);
     };
   },
 };
+
+/**
+ * The mapping a CSV header is read with (`explicit`, else inferred from the names) and the column
+ * index of each mapped field: a name matches trimmed, else case-insensitively. Throws when the
+ * header has no mappable columns or lacks a mapped one. The SQL reader resolves columns here too.
+ */
+export function csvFields(
+  columns: readonly string[],
+  explicit: ColumnMapping | undefined,
+): { mapping: ColumnMapping; index: Map<string, number> } {
+  const mapping = explicit ?? inferMapping(columns);
+  if (!mapping) throw new Error('no model/token columns recognised in the header');
+  const trimmed = columns.map((c) => c.trim());
+  const indexOf = (name: string): number => {
+    let i = trimmed.indexOf(name);
+    if (i === -1) i = trimmed.findIndex((c) => c.toLowerCase() === name.toLowerCase());
+    if (i === -1) throw new Error(`column "${name}" is not in the header (columns: ${trimmed.join(', ')})`);
+    return i;
+  };
+  const index = new Map<string, number>();
+  for (const [field, column] of Object.entries(mapping)) index.set(field, indexOf(column));
+  return { mapping, index };
+}

@@ -77,7 +77,8 @@ export function parseTimestamp(raw: unknown): { timestamp: string; timeMs: numbe
   return { timestamp: new Date(ms).toISOString(), timeMs: ms };
 }
 
-const SUCCESS = new Set([
+/** Outcome words read as a success / failure (lower case; SQL readers match the same lists). */
+export const SUCCESS = new Set([
   'success',
   'succeeded',
   'successful',
@@ -95,7 +96,7 @@ const SUCCESS = new Set([
   'good',
   'positive',
 ]);
-const FAILURE = new Set([
+export const FAILURE = new Set([
   'failure',
   'failed',
   'fail',

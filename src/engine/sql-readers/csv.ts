@@ -1,0 +1,273 @@
+/**
+ * Generic CSV (in-house logs: `--map` / `columns:`, or self-describing names such as
+ * `model,input_tokens,output_tokens`) read by DuckDB's `read_csv`, with the rules of the TypeScript
+ * reader (src/ingest/formats/generic-convert.ts, counts and times by formats/values.ts).
+ *
+ * Every column is read as text (`all_varchar`-like explicit VARCHAR columns): a CSV count is text
+ * either way, and the TypeScript reader's rules are about that text (" 12" is 12; "12.0", "1e3",
+ * "-3" and "+3" are invalid counts; "" is no count), which typed columns blur: a BIGINT column
+ * of read_csv reads "12.0" as 12, "1e3" and "1_000" as 1000, "+3" as 3 and "12.5" as 13 without
+ * an error (DuckDB 1.5). Reading the text costs little beside checking it. SQL reads a row as a
+ * record only when it can prove the TypeScript reader would read the same record: counts of
+ * digits, times in the forms listed at `timeMsSql`, known tiers and outcomes in ASCII. Every other row goes through the TypeScript converter itself, row by row, which
+ * rejects it with its own message at file:line; should it read a record there instead (a time in
+ * another ISO form, counts to estimate from text), the file falls back to the TypeScript reader.
+ * So does a file whose rows are not one per line (csv-scan.ts), whose header has a name twice,
+ * or whose rows have more or fewer fields than the header (DuckDB stops; the TypeScript reader
+ * rejects the row as short-row / long-row).
+ */
+import type { Issue } from '../../core/issues.js';
+import { detectCsv, forcedFormat } from '../../ingest/detect.js';
+import { csvFields, GENERIC_NAME, genericCsv } from '../../ingest/formats/generic.js';
+import type { ColumnMapping, IngestContext, IngestCounts, IngestOptions } from '../../ingest/types.js';
+import { FAILURE, SUCCESS } from '../../ingest/formats/values.js';
+import { COUNTED_CHARGES } from '../../usage/dimensions.js';
+import { NO_MODEL } from '../../usage/record.js';
+import { TAG_COLUMNS, USAGE_COLUMNS } from '../../usage/table.js';
+import { duckdb } from '../dialect.js';
+import type { Row, UsageDb } from '../duckdb.js';
+import { csvHead, type CsvHead, scanCsv } from './csv-scan.js';
+import { insertStaged, type SqlLoad } from './load.js';
+
+const lit = duckdb.literal;
+
+/** What JavaScript's String.prototype.trim removes (WhiteSpace and LineTerminator), as code points. */
+const JS_SPACE_CODES = [
+  0x9, 0xa, 0xb, 0xc, 0xd, 0x20, 0xa0, 0x1680, 0x2000, 0x2001, 0x2002, 0x2003, 0x2004, 0x2005, 0x2006, 0x2007, 0x2008, 0x2009, 0x200a,
+  0x2028, 0x2029, 0x202f, 0x205f, 0x3000, 0xfeff,
+];
+const JS_SPACE = lit(String.fromCodePoint(...JS_SPACE_CODES));
+const SPACE_CLASS = `[${JS_SPACE_CODES.map((c) => `\\x{${c.toString(16)}}`).join('')}]`;
+/**
+ * A field's text trimmed as JavaScript trims ('' for an empty field). DuckDB's trim with a set of
+ * characters costs ~15x a plain read; the regular expression keeps it to the fields that need it.
+ */
+const jsTrim = (c: string) =>
+  `CASE WHEN ${c} IS NULL THEN '' WHEN regexp_matches(${c}, '^${SPACE_CLASS}|${SPACE_CLASS}$') THEN trim(${c}, ${JS_SPACE}) ELSE ${c} END`;
+
+/** Token-count fields, in the order the TypeScript reader reads them. */
+const COUNT_FIELDS = ['input', 'prompt', 'cacheRead', 'cacheWrite', 'cacheWrite5m', 'cacheWrite1h', 'output', 'reasoning'];
+const TIERS = `('standard', 'default', 'on_demand', 'batch', 'flex', 'priority')`;
+// normaliseOutcome's words (formats/values.ts): ASCII letters and digits only
+const SUCCESS_WORDS = [...SUCCESS];
+const OUTCOME_WORDS = [...SUCCESS, ...FAILURE];
+const list = (words: string[]) => `(${words.map(lit).join(', ')})`;
+
+/** A count's text (trimmed) reads as a safe integer: digits only, at most 2^53 - 1 after leading zeros (up to 15 digits: always). */
+const countOk = (t: string) =>
+  `(${t} = '' OR regexp_full_match(${t}, '[0-9]{1,15}') OR (regexp_full_match(${t}, '[0-9]+') AND (length(ltrim(${t}, '0')) < 16 OR (length(ltrim(${t}, '0')) = 16 AND ltrim(${t}, '0') <= '9007199254740991'))))`;
+
+/**
+ * Epoch ms of a trimmed time text in the forms read here, NULL for any other (parseTimeMs):
+ *   unix seconds (< 1e11) or milliseconds (< 1e14) as up to 14 digits;
+ *   YYYY-MM-DD[T ]HH:MM[:SS[.fff...]] (UTC), and with T also with a closing Z: a real day of a
+ *   year from 0100, hours to 23, minutes and seconds to 59, the fraction cut to milliseconds as
+ *   Date.parse cuts it.
+ */
+function timeMsSql(t: string): string {
+  const iso = `regexp_full_match(${t}, '[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?Z?') AND NOT (${t}[11] = ' ' AND ends_with(${t}, 'Z'))`;
+  const day = `TRY_CAST(${t}[1:10] AS DATE)`;
+  // TRY_CAST throughout: a CASE branch may be computed for rows it does not select
+  const int = (x: string) => `TRY_CAST(${x} AS INTEGER)`;
+  const hh = int(`${t}[12:13]`);
+  const mi = int(`${t}[15:16]`);
+  const ss = `CASE WHEN ${t}[17] = ':' THEN ${int(`${t}[18:19]`)} ELSE 0 END`;
+  const frac = `CASE WHEN ${t}[20] = '.' THEN ${int(`rpad(regexp_extract(${t}, '\\.([0-9]{1,3})', 1), 3, '0')`)} ELSE 0 END`;
+  const whole = `TRY_CAST(${t} AS BIGINT)`;
+  // the canonical form first (most logs write it): one pattern, one cast
+  const canonical = `length(${t}) = 24 AND regexp_full_match(${t}, '[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\\.[0-9]{3}Z')`;
+  return `CASE
+    WHEN ${t} = '' THEN NULL
+    WHEN ${canonical} THEN CASE WHEN ${t}[1:4] >= '0100' AND ${t}[12:13] <= '23' AND ${t}[15:16] <= '59' AND ${t}[18:19] <= '59'
+      THEN epoch_ms(TRY_CAST(${t}[1:23] AS TIMESTAMP)) END
+    WHEN regexp_full_match(${t}, '[0-9]{1,14}') THEN CASE WHEN ${whole} < 100000000000 THEN ${whole} * 1000 ELSE ${whole} END
+    WHEN ${iso} AND ${int(`${t}[1:4]`)} >= 100 AND ${day} IS NOT NULL AND ${hh} <= 23 AND ${mi} <= 59 AND ${ss} <= 59
+      THEN (${day} - DATE '1970-01-01')::BIGINT * 86400000 + ((${hh} * 60 + ${mi}) * 60 + ${ss}) * 1000 + ${frac}
+  END`;
+}
+
+/** Tag names that would not keep their place in a JSON object built in JavaScript (array indices come first) or in a plain object. */
+const AWKWARD_TAG = /^(0|[1-9][0-9]*|__proto__)$/;
+
+/** Reads a generic CSV file, or answers 'fallback' for the TypeScript reader. */
+export async function loadGenericCsv(db: UsageDb, file: string, options: IngestOptions): Promise<SqlLoad | 'fallback'> {
+  const head = await csvHead(file).catch(() => undefined);
+  if (!head) return 'fallback';
+  const forced = forcedFormat(options);
+  const adapter = forced ? forced.csv : detectCsv(head.columns);
+  if (adapter?.name !== GENERIC_NAME) return 'fallback';
+  const names = head.columns.map((c) => c.trim().toLowerCase()).filter((c) => c !== '');
+  if (new Set(names).size !== names.length) return 'fallback'; // the TypeScript reader warns which column it reads
+  let fields: { mapping: ColumnMapping; index: Map<string, number> };
+  try {
+    fields = csvFields(head.columns, options.columns);
+  } catch {
+    return 'fallback'; // unusable header: the TypeScript reader says why
+  }
+  if (Object.keys(fields.mapping).some((f) => f.startsWith('tag.') && AWKWARD_TAG.test(f.slice(4)))) return 'fallback';
+  // one pass when every row is a record: the rows go straight into the usage table (staging them
+  // first cost half the time), and only a file with other rows is read again for those
+  const stage = `(${stageSql(file, head, fields)})`;
+  const base = db.rows;
+  const scan = scanCsv(file, head.delimiter);
+  try {
+    await insertStaged(db, {
+      file,
+      from: stage,
+      span: 0, // the lines are known after the scan: db.rows is set below
+      columns: { id: `COALESCE(s.id_text, ${lit(`${file}:`)} || s.line)` },
+      stageColumns: STAGE_COLUMNS,
+    });
+  } catch (err) {
+    if (process.env.TOKENOMICS_DEBUG_SQL) console.error(err);
+    await scan.catch(() => undefined);
+    return 'fallback';
+  }
+  const { lines, plain } = await scan;
+  db.rows = base + lines;
+  const undo = async (): Promise<'fallback'> => {
+    await db.run(`DELETE FROM usage WHERE seq >= ${base}`);
+    db.rows = base;
+    return 'fallback';
+  };
+  const [inserted] = await db.query(`SELECT count(*) AS n FROM usage WHERE seq >= ${base}`);
+  const records = Number(inserted.n);
+  const others = plain && records < lines - 1 ? await db.query(`SELECT * FROM ${stage} s WHERE kind <> 'record' ORDER BY line`) : [];
+  // the header and one line per row: no quoted line break, no empty line
+  if (!plain || records + others.length + 1 !== lines) return undo();
+  const judged = judgeRows(others, file, head, fields.index, options);
+  if (judged === 'fallback') return undo();
+  judged.counts.read = lines - 1;
+  judged.counts.counted = records;
+  return { format: GENERIC_NAME, counts: judged.counts, issues: judged.issues };
+}
+
+/** Usage columns the rows hold under their own names: all but those insertStaged fills and those generic CSV never sets (NULL / false by default). */
+const NOT_STAGED = ['seq', 'id', 'source_file', 'source_line', 'fast', 'regional', 'image_count', 'estimated'];
+const STAGE_COLUMNS = USAGE_COLUMNS.map((c) => c.name).filter((c) => !NOT_STAGED.includes(c));
+
+/** The rows as SQL: `kind` 'record' (read exactly) or 'other' (the TypeScript converter decides), the raw mapped fields of the others. */
+function stageSql(file: string, head: CsvHead, fields: { mapping: ColumnMapping; index: Map<string, number> }): string {
+  const { mapping, index } = fields;
+  const col = (i: number) => `c${i}`;
+  const columns = head.columns.map((_, i) => `${col(i)}: 'VARCHAR'`).join(', ');
+  const used = [...new Set(index.values())].sort((a, b) => a - b);
+  const has = (f: string) => index.has(f);
+  // t_<field>: the trimmed text ('' when empty); n_<field>: a count's value
+  const t = (f: string) => (has(f) ? `"t_${f}"` : `''`);
+  const n = (f: string) => (has(f) ? `"n_${f}"` : 'NULL');
+  const s = (f: string) => (has(f) ? `NULLIF(${t(f)}, '')` : 'NULL::VARCHAR');
+  const numbered = [...COUNT_FIELDS, ...COUNTED_CHARGES.map((d) => d.key), 'requests', 'turn'].filter(has);
+  const trimmed = [...index.keys()].map((f) => `${jsTrim(col(index.get(f)!))} AS "t_${f}"`);
+  const cr = `COALESCE(${n('cacheRead')}, 0)`;
+  const w1 = `COALESCE(${n('cacheWrite1h')}, 0)`;
+  const w5 = has('cacheWrite') ? `COALESCE(${n('cacheWrite')} - ${w1}, ${n('cacheWrite5m')}, 0)` : `COALESCE(${n('cacheWrite5m')}, 0)`;
+  const input = has('prompt') ? `COALESCE(${n('prompt')}, 0) - i_cr - i_w5 - i_w1` : `COALESCE(${n('input')}, 0)`;
+  const missing = COUNT_FIELDS.filter(has).map((f) => `${n(f)} IS NULL`);
+  const tier = t('serviceTier');
+  const outcome = t('outcome');
+  const tagFields = Object.keys(mapping).filter((f) => f.startsWith('tag.'));
+  const tagOver = (name: string, base: string) => (has(`tag.${name}`) ? `COALESCE(${s(`tag.${name}`)}, ${base})` : base);
+  const otherTags = tagFields.filter((f) => !Object.hasOwn(TAG_COLUMNS, f.slice(4)));
+  const tagsJson =
+    otherTags.length === 0
+      ? 'NULL::VARCHAR'
+      : `CASE WHEN ${otherTags.map((f) => `${s(f)} IS NULL`).join(' AND ')} THEN NULL ELSE '{' || concat_ws(',', ${otherTags
+          .map((f) => `CASE WHEN ${s(f)} IS NOT NULL THEN ${lit(`${JSON.stringify(f.slice(4))}:`)} || to_json(${s(f)})::VARCHAR END`)
+          .join(', ')}) || '}' END`;
+  const record = [
+    ...numbered.map((f) => countOk(t(f))),
+    missing.length > 0 ? `NOT (${missing.join(' AND ')})` : 'false',
+    'i_w5 >= 0',
+    'i_in >= 0',
+    'i_re <= i_out',
+    `(${t('timestamp')} = '' OR i_time IS NOT NULL)`,
+    `(${tier} = '' OR (regexp_full_match(${tier}, '[A-Za-z_]+') AND lower(${tier}) IN ${TIERS}))`,
+    `(${n('requests')} IS NULL OR ${n('requests')} >= 1)`,
+    `(${n('turn')} IS NULL OR ${n('turn')} BETWEEN 1 AND 2147483647)`,
+    `(${outcome} = '' OR (regexp_full_match(${outcome}, '[A-Za-z0-9]+') AND lower(${outcome}) IN ${list(OUTCOME_WORDS)}))`,
+  ];
+  return `WITH src AS (
+  SELECT ${used.map(col).join(', ')}, ${trimmed.join(', ')}
+  FROM read_csv(${lit(file)}, header = true, delim = ${lit(head.delimiter)}, quote = '"', escape = '"', columns = {${columns}},
+    auto_detect = false, strict_mode = true)
+), valued AS (
+  SELECT *, ${numbered.map((f) => `TRY_CAST(${t(f)} AS BIGINT) AS "n_${f}"`).join(', ') || '1 AS n_none'}
+  FROM src
+), computed AS (
+  SELECT *, ${cr} AS i_cr, ${w1} AS i_w1, ${w5} AS i_w5, COALESCE(${n('output')}, 0) AS i_out, COALESCE(${n('reasoning')}, 0) AS i_re,
+    ${has('timestamp') ? timeMsSql(t('timestamp')) : 'NULL::BIGINT'} AS i_time
+  FROM valued
+), inputs AS (
+  SELECT *, ${input} AS i_in FROM computed
+), classified AS (
+  SELECT *, CASE WHEN ${record.join(' AND ')} THEN 'record' ELSE 'other' END AS kind FROM inputs
+)
+-- lines numbered last, in read order (as the OpenAI reader): the header is line 1
+SELECT row_number() OVER () + 1 AS line, * FROM (SELECT
+  kind,
+  ${used.map((i) => `CASE WHEN kind <> 'record' THEN ${col(i)} END AS raw${i}`).join(', ')},
+  ${s('id')} AS id_text,
+  COALESCE(${s('model')}, ${lit(NO_MODEL)}) AS model,
+  ${s('provider')} AS provider,
+  CASE WHEN ${tier} = '' THEN NULL WHEN lower(${tier}) IN ('default', 'on_demand') THEN 'standard' ELSE lower(${tier}) END AS service_tier,
+  i_time AS time_ms,
+  i_in AS input_tokens, i_cr AS cache_read_tokens, i_w5 AS cache_write_5m_tokens, i_w1 AS cache_write_1h_tokens,
+  i_out AS output_tokens, i_re AS reasoning_tokens, COALESCE(${n('requests')}, 1) AS requests,
+  ${COUNTED_CHARGES.map((d) => `COALESCE(${n(d.key)}, 0) AS ${d.column}`).join(', ')},
+  ${s('conversation')} AS conversation_id, TRY_CAST(${n('turn')} AS INTEGER) AS turn,
+  ${tagOver('feature', s('feature'))} AS feature, ${tagOver('customer', s('customer'))} AS customer, ${tagOver('user', s('user'))} AS user_id,
+  ${tagOver('outcome', `CASE WHEN lower(${outcome}) IN ${list(SUCCESS_WORDS)} THEN 'success' WHEN ${outcome} <> '' THEN 'failure' END`)} AS outcome,
+  ${s('tag.prompt')} AS prompt,
+  ${tagsJson} AS tags
+FROM classified)`;
+}
+
+/**
+ * The rows SQL did not read as records, each through the TypeScript converter with the file's
+ * header: its rejections (counts and issues at file:line) are the run's. 'fallback' when the
+ * converter reads a record among them or fails.
+ */
+function judgeRows(
+  rows: Row[],
+  file: string,
+  head: CsvHead,
+  index: Map<string, number>,
+  options: IngestOptions,
+): { counts: IngestCounts; issues: Issue[] } | 'fallback' {
+  const counts: IngestCounts = { read: 0, counted: 0, skipped: {}, rejected: {} };
+  const issues: Issue[] = [];
+  if (rows.length === 0) return { counts, issues };
+  let emitted = false;
+  const ctx: IngestContext & { line: number } = {
+    file,
+    line: 0,
+    options,
+    fileState: new Map(),
+    runState: new Map(),
+    emit: () => {
+      emitted = true;
+    },
+    skip: (reason) => {
+      counts.skipped[reason] = (counts.skipped[reason] ?? 0) + 1;
+    },
+    reject: (code, message, path, hint) => {
+      counts.rejected[code] = (counts.rejected[code] ?? 0) + 1;
+      issues.push({ severity: 'error', code, message, file, line: ctx.line || undefined, path, hint });
+    },
+  };
+  const convert = genericCsv.prepare(head.columns, ctx);
+  const values: string[] = head.columns.map(() => '');
+  const used = [...new Set(index.values())];
+  try {
+    for (const r of rows) {
+      for (const i of used) values[i] = r[`raw${i}`] === null ? '' : String(r[`raw${i}`]);
+      ctx.line = Number(r.line);
+      convert(values, ctx);
+      if (emitted) return 'fallback';
+    }
+  } catch {
+    return 'fallback';
+  }
+  return { counts, issues };
+}
