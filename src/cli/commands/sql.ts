@@ -1,8 +1,11 @@
 /** `tokenomics sql`: the report as one SQL script to run inside a warehouse (engine/warehouse/script.ts). */
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
+import { readTextFile } from '../../core/read-text.js';
 import { UserError } from '../../core/issues.js';
 import { DIALECTS } from '../../engine/dialect.js';
 import { PRESETS } from '../../engine/warehouse/mapping.js';
+import { parseRoutesCsv } from '../../engine/warehouse/routes.js';
 import { buildScript } from '../../engine/warehouse/script.js';
 import type { Runner } from '../main.js';
 
@@ -12,6 +15,7 @@ interface SqlOptions {
   map?: string;
   by?: string;
   model?: string[];
+  modelsFile?: string;
 }
 
 const collect = (value: string, previous: string[] = []) => [
@@ -37,8 +41,12 @@ export function registerSql(program: Command, run: Runner): void {
     .option('--by <dims>', 'group by (as report --by; not project or --tz)', 'model')
     .option(
       '--model <ids>',
-      'price rows for these model ids as logged (MODEL or MODEL@PROVIDER, comma-separated, repeatable; default: every catalog id and alias). List yours with: SELECT DISTINCT model, provider FROM usage',
+      'price rows for these model ids as logged (MODEL or MODEL@PROVIDER, comma-separated, repeatable; default: every catalog id and alias on the providers it is priced through)',
       collect,
+    )
+    .option(
+      '--models-file <csv>',
+      "price rows for the route keys in this CSV (header model,provider,regional): the result of the script's last query, SELECT DISTINCT model, provider, regional, saved as CSV; prices Bedrock, Vertex and regional ids as the file report does",
     )
     .addHelpText(
       'after',
@@ -48,6 +56,9 @@ Examples:
   $ tokenomics sql --dialect clickhouse --table observations --map langfuse --by day,model
   $ tokenomics sql --dialect bigquery --table logs.requests --map model=llm,input_tokens=tok_in,output_tokens=tok_out
   $ tokenomics sql --dialect duckdb --table usage --model gpt-4o-2024-08-06@openai,claude-sonnet-4-5-20250929
+  # price every id the table logs: run once, save the "routes" result as CSV
+  $ tokenomics sql --dialect postgres --table LiteLLM_SpendLogs --map litellm \
+      --models-file routes.csv
 
 Tested levels: duckdb, postgres and clickhouse run against the real engines in tokenomics' tests;
 bigquery, snowflake and spark scripts are golden-tested and parsed, not run (see README.md#sql).`,
@@ -63,6 +74,16 @@ bigquery, snowflake and spark scripts are golden-tested and parsed, not run (see
           map: opts.map,
           by: opts.by,
           models: opts.model,
+          routes: opts.modelsFile
+            ? parseRoutesCsv(
+                readTextFile(resolve(ctx.io.cwd, opts.modelsFile), {
+                  what: 'models file',
+                  name: opts.modelsFile,
+                  hint: 'a CSV file with a header model,provider,regional',
+                }).text,
+                opts.modelsFile,
+              )
+            : undefined,
           catalog: ctx.loadCatalog().catalog,
           nowMs: ctx.io.now(),
           command: [
@@ -73,6 +94,7 @@ bigquery, snowflake and spark scripts are golden-tested and parsed, not run (see
             opts.table,
             ...(opts.map ? ['--map', opts.map] : []),
             ...(opts.by && opts.by !== 'model' ? ['--by', opts.by] : []),
+            ...(opts.modelsFile ? ['--models-file', opts.modelsFile] : []),
           ].join(' '),
         });
         ctx.write(script);
