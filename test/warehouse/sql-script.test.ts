@@ -245,6 +245,35 @@ describe('sql: bad input', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/--map leaves required columns input_tokens, output_tokens unmapped/);
   });
+  it('--map with bare usage column names reads only those columns; the others are 0 or NULL', async () => {
+    const r = await runCli(['sql', '--dialect', 'postgres', '--table', 't', '--map', 'model,input_tokens,output_tokens,web_search_calls']);
+    expect(r.code, r.stderr).toBe(0);
+    const view = r.stdout.slice(r.stdout.indexOf('CREATE TEMP VIEW usage'));
+    expect(view).toContain('src."model" AS model, CAST(NULL AS TEXT) AS provider');
+    expect(view).toContain('src."input_tokens" AS input_tokens, 0 AS cache_read_tokens');
+    expect(view).toContain('src."web_search_calls" AS web_search_calls, 0 AS web_search_preview_calls');
+  });
+
+  it('--models-file: route keys from CSV; a bad regional value or no model column: exit 2 with file:line', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tokenomics-routes-'));
+    const good = join(dir, 'routes.csv');
+    writeFileSync(good, 'model,provider,regional\nus.anthropic.claude-sonnet-4-5-20250929-v1:0,bedrock,\nclaude-sonnet-4-5,anthropic,t\n');
+    const ok = await runCli(['sql', '--dialect', 'duckdb', '--table', 't', '--models-file', good]);
+    expect(ok.code, ok.stderr).toBe(0);
+    // one price segment per key (no price changes or dated uplift rules for these two)
+    expect(ok.stdout).toMatch(/-- Price rows: 2 model routes/);
+    expect(ok.stdout).toContain("'us.anthropic.claude-sonnet-4-5-20250929-v1:0', 'bedrock', CAST(NULL AS BOOLEAN)");
+    const bad = join(dir, 'bad.csv');
+    writeFileSync(bad, 'model,provider,regional\ngpt-4o,openai,maybe\n');
+    const r = await runCli(['sql', '--dialect', 'duckdb', '--table', 't', '--models-file', bad]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/bad\.csv:2: regional "maybe" is not true, false or empty/);
+    writeFileSync(bad, 'id,provider\ngpt-4o,openai\n');
+    const noModel = await runCli(['sql', '--dialect', 'duckdb', '--table', 't', '--models-file', bad]);
+    expect(noModel.code).toBe(2);
+    expect(noModel.stderr).toMatch(/bad\.csv:1: no "model" column in the header/);
+  });
+
   it('a ready-made mapping for another engine: exit 2', async () => {
     const r = await runCli(['sql', '--dialect', 'postgres', '--table', 'observations', '--map', 'langfuse']);
     expect(r.code).toBe(2);

@@ -36,7 +36,7 @@ export function registerSql(program: Command, run: Runner): void {
     .requiredOption('--table <name>', 'the table holding your request logs (NAME or SCHEMA.NAME)')
     .option(
       '--map <spec>',
-      `how your columns map onto the usage table: a ready-made mapping (${[...PRESETS.keys()].join(', ')}), usage_column=your_column pairs, or both (default: the table has the usage table's columns)`,
+      `how your columns map onto the usage table: a ready-made mapping (${[...PRESETS.keys()].join(', ')}), usage_column=your_column pairs, bare usage column names (read by that name), or a mapping and pairs; unmapped columns are 0 or NULL (default: the table has every usage column)`,
     )
     .option('--by <dims>', 'group by (as report --by; not project or --tz)', 'model')
     .option(
@@ -52,16 +52,22 @@ export function registerSql(program: Command, run: Runner): void {
       'after',
       `
 Examples:
-  $ tokenomics sql --dialect postgres --table LiteLLM_SpendLogs --map litellm > litellm-report.sql
-  $ tokenomics sql --dialect clickhouse --table observations --map langfuse --by day,model
-  $ tokenomics sql --dialect bigquery --table logs.requests --map model=llm,input_tokens=tok_in,output_tokens=tok_out
-  $ tokenomics sql --dialect duckdb --table usage --model gpt-4o-2024-08-06@openai,claude-sonnet-4-5-20250929
-  # price every id the table logs: run once, save the "routes" result as CSV
-  $ tokenomics sql --dialect postgres --table LiteLLM_SpendLogs --map litellm \
+  $ tokenomics sql --dialect postgres --table LiteLLM_SpendLogs --map litellm \\
+      > litellm-report.sql
+  $ tokenomics sql --dialect clickhouse --table observations --map langfuse \\
+      --by day,model
+  $ tokenomics sql --dialect bigquery --table logs.requests \\
+      --map model=llm,input_tokens=tok_in,output_tokens=tok_out
+  # a table with some usage columns (the others: 0 or NULL)
+  $ tokenomics sql --dialect duckdb --table usage \\
+      --map model,input_tokens,output_tokens,time_ms
+  # price every id the table logs: save a first run's "routes" result as CSV
+  $ tokenomics sql --dialect postgres --table LiteLLM_SpendLogs --map litellm \\
       --models-file routes.csv
 
-Tested levels: duckdb, postgres and clickhouse run against the real engines in tokenomics' tests;
-bigquery, snowflake and spark scripts are golden-tested and parsed, not run (see README.md#sql).`,
+Tested levels: duckdb, postgres and clickhouse scripts run against the real
+engines in tokenomics' tests; bigquery, snowflake and spark scripts are
+golden-tested and parsed, not run (see README.md#sql).`,
     )
     .action(
       run((ctx, cmd) => {
