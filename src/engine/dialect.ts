@@ -124,7 +124,10 @@ function createAndInsert(
   const out = [`${create} ${name} (${columns.map((c) => `${c.name} ${d.type(c.type, true)}`).join(', ')})`];
   // batches of 500 rows keep each statement within every engine's statement size
   for (let i = 0; i < rows.length; i += 500) {
-    const values = rows.slice(i, i + 500).map((r) => `(${r.map((v, j) => valueSql(d, columns[j].type, v)).join(', ')})`);
+    // a plain NULL: the column's type is declared above (a typed NULL would only lengthen the script)
+    const values = rows
+      .slice(i, i + 500)
+      .map((r) => `(${r.map((v, j) => (v === null ? 'NULL' : valueSql(d, columns[j].type, v))).join(', ')})`);
     out.push(`INSERT INTO ${name} (${columns.map((c) => c.name).join(', ')}) VALUES\n${values.join(',\n')}`);
   }
   return out;

@@ -9,8 +9,9 @@
  * Dialect-sensitive SQL comes from dialect.ts only.
  */
 import type { Dimension } from '../aggregate/dims.js';
-import { COUNTED_CHARGES, TOKEN_DIMENSIONS } from '../usage/dimensions.js';
-import { TAG_COLUMNS } from '../usage/table.js';
+import type { RateCard } from '../pricing/cost.js';
+import { COUNTED_CHARGES, TOKEN_DIMENSIONS, type ChargeKey } from '../usage/dimensions.js';
+import { TAG_COLUMNS, type CellValue } from '../usage/table.js';
 import type { Dialect } from './dialect.js';
 import { cardKeyExpr, periodJoin, type KeyTimes } from './price-map.js';
 
@@ -287,6 +288,20 @@ export const CARD_PRICE_COLUMNS = [
   ...COUNTED_CHARGES.map((c) => ({ name: `c_${c.column}`, type: 'BIGINT' as const })),
   { name: 'c_requests', type: 'BIGINT' as const },
 ];
+
+/** A card's row of card_prices: its price key and integer rates (charges: 0 where the card has none). */
+export function cardPriceRow(card: Pick<RateCard, 'ref' | 'prices' | 'charges'>): CellValue[] {
+  const [e, k] = card.ref.split('/').map(Number);
+  const p = card.prices;
+  const charge = (key: ChargeKey) => Number(card.charges?.perUnit.get(key) ?? 0n);
+  return [
+    e,
+    k,
+    ...[p.input, p.cacheRead, p.cacheWrite5m, p.cacheWrite1h, p.output].map(Number),
+    ...COUNTED_CHARGES.map((d) => charge(d.key)),
+    charge('request'),
+  ];
+}
 
 /** The nearest-rank quantiles reported (percent). */
 export const QUANTILES = [50, 90, 99];

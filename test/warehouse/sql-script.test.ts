@@ -262,7 +262,7 @@ describe('sql: bad input', () => {
     expect(ok.code, ok.stderr).toBe(0);
     // one price segment per key (no price changes or dated uplift rules for these two)
     expect(ok.stdout).toMatch(/-- Price rows: 2 model routes/);
-    expect(ok.stdout).toContain("'us.anthropic.claude-sonnet-4-5-20250929-v1:0', 'bedrock', CAST(NULL AS BOOLEAN)");
+    expect(ok.stdout).toContain("'us.anthropic.claude-sonnet-4-5-20250929-v1:0', 'bedrock', NULL,");
     const bad = join(dir, 'bad.csv');
     writeFileSync(bad, 'model,provider,regional\ngpt-4o,openai,maybe\n');
     const r = await runCli(['sql', '--dialect', 'duckdb', '--table', 't', '--models-file', bad]);

@@ -12,12 +12,13 @@ import { parseDimensions, type Dimension } from '../../aggregate/dims.js';
 import { UserError } from '../../core/issues.js';
 import type { Catalog } from '../../pricing/catalog.js';
 import { Pricer, type RateCard } from '../../pricing/cost.js';
-import { COUNTED_CHARGES, type ChargeKey } from '../../usage/dimensions.js';
+import { COUNTED_CHARGES } from '../../usage/dimensions.js';
 import type { CellValue } from '../../usage/table.js';
 import type { WarehouseDialect } from '../dialect.js';
 import { MAX_BANDS, PRICE_MAP_COLUMNS, priceMapRows, ROUTE_KEYS_SQL, type RouteKey } from '../price-map.js';
 import {
   CARD_PRICE_COLUMNS,
+  cardPriceRow,
   cardSumsSql,
   distributionSql,
   laterTurnsSql,
@@ -72,23 +73,6 @@ export function selectableCards(pricer: Pricer, mapRows: CellValue[][]): RateCar
   return out;
 }
 
-/** The integer rates of cards, as the engine's card_prices rows (CARD_PRICE_COLUMNS). */
-export function cardPriceRows(cards: RateCard[]): CellValue[][] {
-  return cards.map((card) => {
-    const [e, k] = card.ref.split('/').map(Number);
-    const p = card.prices;
-    // charges: femto-USD per unit, 0 where the card has none (as the engine's card_prices)
-    const charge = (key: ChargeKey) => Number(card.charges?.perUnit.get(key) ?? 0n);
-    return [
-      e,
-      k,
-      ...[p.input, p.cacheRead, p.cacheWrite5m, p.cacheWrite1h, p.output].map(Number),
-      ...COUNTED_CHARGES.map((d) => charge(d.key)),
-      charge('request'),
-    ];
-  });
-}
-
 const TOKEN_COLS = ['input_tokens', 'cache_read_tokens', 'cache_write_5m_tokens', 'cache_write_1h_tokens', 'output_tokens'];
 const CHARGE_COLS = COUNTED_CHARGES.map((c) => c.column);
 const PRICE_COLS = ['p_input', 'p_cache_read', 'p_cache_write_5m', 'p_cache_write_1h', 'p_output'];
@@ -97,13 +81,13 @@ const PRICE_COLS = ['p_input', 'p_cache_read', 'p_cache_write_5m', 'p_cache_writ
  * The long-context tier of each tiered card the price rows can select: its model, threshold and
  * the card's prices without the tier (`p_*`, as card_prices), to measure the cliff premium.
  */
+const cardColumns = (names: string[]) => CARD_PRICE_COLUMNS.filter((c) => names.includes(c.name));
 export const CARD_TIER_COLUMNS = [
-  { name: 'e', type: 'INTEGER' as const },
-  { name: 'k', type: 'BIGINT' as const },
+  ...cardColumns(['e', 'k']),
   { name: 'model', type: 'VARCHAR' as const },
   { name: 'threshold', type: 'BIGINT' as const },
   { name: 'inclusive', type: 'BOOLEAN' as const },
-  ...PRICE_COLS.map((name) => ({ name, type: 'BIGINT' as const })),
+  ...cardColumns(PRICE_COLS),
 ];
 
 export function cardTierRows(cards: RateCard[]): CellValue[][] {
@@ -257,7 +241,7 @@ export function buildScript(o: ScriptOptions): string {
     ],
     [
       `Integer rates of ${cards.length} rate cards (nano-USD per million tokens = femto-USD per token)`,
-      d.tableFromRows('card_prices', CARD_PRICE_COLUMNS, cardPriceRows(cards)),
+      d.tableFromRows('card_prices', CARD_PRICE_COLUMNS, cards.map(cardPriceRow)),
     ],
     [
       `Long-context tiers of ${tiers.length} of those cards, with their prices without the tier`,
