@@ -100,6 +100,11 @@ export interface WarehouseDialect extends Dialect {
   tableFromRows(name: string, columns: Array<{ name: string; type: SqlType }>, rows: CellValue[][]): string[];
   /** Whether a report can run on it from this tool (else: `tokenomics sql` only). */
   tested: 'runs' | 'parsed';
+  /**
+   * A query listing the columns (`column_name`) of table `name` in `schema` (none: the session's
+   * schemas), from the database's catalog; only for the engines a report runs on.
+   */
+  columnsSql?(schema: string | undefined, name: string): string;
 }
 
 type CellValue = number | string | boolean | null;
@@ -125,7 +130,10 @@ function createAndInsert(
   const out = [`${create} ${name} (${columns.map((c) => `${c.name} ${d.type(c.type, true)}`).join(', ')})`];
   // batches of 500 rows keep each statement within every engine's statement size
   for (let i = 0; i < rows.length; i += 500) {
-    const values = rows.slice(i, i + 500).map((r) => `(${r.map((v, j) => valueSql(d, columns[j].type, v)).join(', ')})`);
+    // a plain NULL: the column's type is declared above (a typed NULL would only lengthen the script)
+    const values = rows
+      .slice(i, i + 500)
+      .map((r) => `(${r.map((v, j) => (v === null ? 'NULL' : valueSql(d, columns[j].type, v))).join(', ')})`);
     out.push(`INSERT INTO ${name} (${columns.map((c) => c.name).join(', ')}) VALUES\n${values.join(',\n')}`);
   }
   return out;
@@ -163,6 +171,8 @@ export const postgres: WarehouseDialect = {
   type: (t) => PG_TYPES[t],
   ident: doubleQuoted,
   preamble: [],
+  columnsSql: (schema, name) =>
+    `SELECT column_name FROM information_schema.columns WHERE table_name = ${literal(name)} AND ${schema === undefined ? 'table_schema = ANY (current_schemas(false))' : `table_schema = ${literal(schema)}`}`,
   view: (name, select) => `DROP VIEW IF EXISTS pg_temp.${name};\nCREATE TEMP VIEW ${name} AS\n${select}`,
   tableFromRows(name, columns, rows) {
     const [create, ...inserts] = createAndInsert(this, 'CREATE TEMP TABLE', name, columns, rows);
@@ -203,6 +213,8 @@ export const clickhouse: WarehouseDialect = {
     'SET cast_keep_nullable = 1',
     'SET output_format_json_quote_64bit_integers = 1',
   ],
+  columnsSql: (schema, name) =>
+    `SELECT name AS column_name FROM system.columns WHERE table = ${backslashLiteral(name)} AND database = ${schema === undefined ? 'currentDatabase()' : backslashLiteral(schema)}`,
   // no session views: the normalized rows are a session table on the server (only results travel)
   view: (name, select) => `CREATE OR REPLACE TEMPORARY TABLE ${name} ENGINE = Memory AS\n${select}`,
   tableFromRows(name, columns, rows) {
@@ -316,6 +328,8 @@ export const duckdbWarehouse: WarehouseDialect = {
   ...duckdb,
   tested: 'runs',
   preamble: [],
+  columnsSql: (schema, name) =>
+    `SELECT column_name FROM information_schema.columns WHERE table_name = ${literal(name)}${schema === undefined ? '' : ` AND table_schema = ${literal(schema)}`}`,
   view: (name, select) => `CREATE OR REPLACE TEMP VIEW ${name} AS\n${select}`,
   tableFromRows(name, columns, rows) {
     return createAndInsert(this, 'CREATE OR REPLACE TEMP TABLE', name, columns, rows);

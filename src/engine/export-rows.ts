@@ -1,13 +1,15 @@
 /**
  * Rows for `tokenomics export`: normalized, priced usage, one row per record, or FOCUS rows (the
  * FinOps Open Cost and Usage Specification) for the tools finance uses: one charge row per record
- * and token bucket (input, cache read, cache write 5m / 1h, output), each with its exact cost.
+ * and token bucket (input, cache read, cache write 5m / 1h, output), and one per priced per-call
+ * charge (web searches, fetches, grounded prompts, images, request fees), each with its exact cost.
  * Costs are exact decimal strings of USD (from femto-dollars, never a float); the file writer casts
  * them to DECIMAL(38, 15). Unpriced records have no FOCUS row (a charge without a cost would read
  * as $0) and a NULL cost in the plain export. Only billed prices are exported: what-if results are
  * never written as FOCUS rows.
  */
-import type { RateCard } from '../pricing/cost.js';
+import { chargeCostsOf, type RateCard } from '../pricing/cost.js';
+import { chargeDimension, type ChargeKey } from '../usage/dimensions.js';
 import { costOf, femtoToUsdString, scaledToDecimalString, type Femto } from '../pricing/money.js';
 import type { UsageRecord } from '../usage/record.js';
 import { USAGE_COLUMNS, type CellValue, type SqlType } from '../usage/table.js';
@@ -43,8 +45,9 @@ const BUCKETS = [
   { tokens: 'outputTokens', price: 'output', direction: 'output', cache: 'none' },
 ] as const;
 
+/** A record's exact cost at its card: token buckets plus priced charges (as the report's). */
 function recordCost(r: UsageRecord, card: RateCard): Femto {
-  return BUCKETS.reduce((sum, b) => sum + costOf(r[b.tokens], card.prices[b.price]), 0n);
+  return BUCKETS.reduce((sum, b) => sum + costOf(r[b.tokens], card.prices[b.price]), 0n) + chargeCostsOf(r.charges, r.requests, card).total;
 }
 
 /** FOCUS columns (names and units as the specification gives them; `x_` columns are ours). */
@@ -54,12 +57,17 @@ export const FOCUS_COLUMNS: ExportColumn[] = [
   { name: 'ListCost', type: 'VARCHAR', out: usd },
   { name: 'ContractedCost', type: 'VARCHAR', out: usd },
   { name: 'BillingCurrency', type: 'VARCHAR' },
+  { name: 'BillingPeriodStart', type: 'BIGINT', out: timestamp },
+  { name: 'BillingPeriodEnd', type: 'BIGINT', out: timestamp },
   { name: 'ChargeCategory', type: 'VARCHAR' },
+  { name: 'ChargeClass', type: 'VARCHAR' },
   { name: 'ChargeDescription', type: 'VARCHAR' },
+  { name: 'ChargeFrequency', type: 'VARCHAR' },
   { name: 'ChargePeriodStart', type: 'BIGINT', out: timestamp },
   { name: 'ChargePeriodEnd', type: 'BIGINT', out: timestamp },
   { name: 'ConsumedQuantity', type: 'BIGINT' },
   { name: 'ConsumedUnit', type: 'VARCHAR' },
+  { name: 'PricingCategory', type: 'VARCHAR' },
   { name: 'PricingQuantity', type: 'VARCHAR', out: (c) => `CAST(${c} AS DECIMAL(38, 6))` },
   { name: 'PricingUnit', type: 'VARCHAR' },
   { name: 'ListUnitPrice', type: 'VARCHAR', out: (c) => `CAST(${c} AS DECIMAL(38, 9))` },
@@ -70,11 +78,13 @@ export const FOCUS_COLUMNS: ExportColumn[] = [
   { name: 'ServiceName', type: 'VARCHAR' },
   { name: 'ServiceCategory', type: 'VARCHAR' },
   { name: 'SkuId', type: 'VARCHAR' },
+  { name: 'SkuPriceId', type: 'VARCHAR' },
   { name: 'Tags', type: 'VARCHAR' },
   { name: 'x_Model', type: 'VARCHAR' },
   { name: 'x_PricedModel', type: 'VARCHAR' },
   { name: 'x_TokenDirection', type: 'VARCHAR' },
   { name: 'x_CacheAction', type: 'VARCHAR' },
+  { name: 'x_ChargeType', type: 'VARCHAR' },
   { name: 'x_ServiceTier', type: 'VARCHAR' },
   { name: 'x_RequestId', type: 'VARCHAR' },
   { name: 'x_Requests', type: 'BIGINT' },
@@ -86,56 +96,116 @@ const HOUR_MS = 3_600_000;
 /** Tokens as millions, exact ("0.0015"). */
 const millions = (tokens: number) => femtoToUsdString(BigInt(tokens) * 1_000_000_000n);
 
+/** The calendar month (UTC) holding `ms`: the billing period of a charge. */
+function monthOf(ms: number): [number, number] {
+  const d = new Date(ms);
+  return [Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1), Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1)];
+}
+
+const capitalized = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
+
 /**
- * FOCUS rows of one priced record: one per non-empty token bucket. The charge period is the hour
- * the request ran in (FOCUS periods are start-inclusive, end-exclusive); records without a time
- * use `nowMs`.
+ * FOCUS rows of one priced record: one per non-empty token bucket and one per priced charge. The
+ * charge period is the hour the request ran in, the billing period its calendar month (FOCUS
+ * periods are start-inclusive, end-exclusive, UTC); records without a time use `nowMs`. List,
+ * contracted, billed and effective cost are the same exact amount: the catalog's price is the
+ * price paid (no commitment discounts are known). Counted charges the card has no price for get
+ * no row (a charge without a cost would read as $0).
  */
 export function focusRows(r: UsageRecord, card: RateCard, nowMs: number): CellValue[][] {
   const t = r.timeMs ?? nowMs;
   const start = Math.floor(t / HOUR_MS) * HOUR_MS;
+  const [billStart, billEnd] = monthOf(t);
   const provider = r.provider ?? card.entry.provider;
   const tags: Record<string, string> = Object.create(null);
   for (const [k, v] of Object.entries(r.tags)) tags[k] = v;
+  const tier = card.serviceTier === 'standard' ? '' : `:${card.serviceTier}`;
+  const row = (
+    what: string,
+    cost: string,
+    quantity: number,
+    unit: string,
+    pricing: { quantity: string; unit: string; unitPrice: string },
+    sku: string,
+    x: { direction: string | null; cache: string | null; charge: string },
+  ): CellValue[] => [
+    cost,
+    cost,
+    cost,
+    cost,
+    'USD',
+    billStart,
+    billEnd,
+    'Usage',
+    null,
+    `${card.entry.id} ${what}`,
+    'Usage-Based',
+    start,
+    start + HOUR_MS,
+    quantity,
+    unit,
+    'Standard',
+    pricing.quantity,
+    pricing.unit,
+    pricing.unitPrice,
+    pricing.unitPrice,
+    provider,
+    card.entry.provider,
+    provider,
+    `${provider} API`,
+    'AI and Machine Learning',
+    sku,
+    `${sku}${tier}`,
+    Object.keys(tags).length ? JSON.stringify(tags) : null,
+    r.model,
+    card.entry.id,
+    x.direction,
+    x.cache,
+    x.charge,
+    card.serviceTier,
+    r.id,
+    r.requests,
+    r.tokenSource === 'estimated',
+  ];
   const rows: CellValue[][] = [];
   for (const b of BUCKETS) {
     const tokens = r[b.tokens];
     if (tokens === 0) continue;
     const price = card.prices[b.price];
-    const cost = femtoToUsdString(costOf(tokens, price));
-    const what = `${b.direction} tokens${b.cache === 'none' ? '' : ` (cache ${b.cache})`}`;
-    rows.push([
-      cost,
-      cost,
-      cost,
-      cost,
-      'USD',
-      'Usage',
-      `${card.entry.id} ${what}`,
-      start,
-      start + HOUR_MS,
-      tokens,
-      'Tokens',
-      millions(tokens),
-      '1000000 Tokens',
-      scaledToDecimalString(price, 9),
-      scaledToDecimalString(price, 9),
-      provider,
-      card.entry.provider,
-      provider,
-      `${provider} API`,
-      'AI and Machine Learning',
-      `${card.entry.id}:${b.direction}:${b.cache}${card.serviceTier === 'standard' ? '' : `:${card.serviceTier}`}`,
-      Object.keys(tags).length ? JSON.stringify(tags) : null,
-      r.model,
-      card.entry.id,
-      b.direction,
-      b.cache,
-      card.serviceTier,
-      r.id,
-      r.requests,
-      r.tokenSource === 'estimated',
-    ]);
+    rows.push(
+      row(
+        `${b.direction} tokens${b.cache === 'none' ? '' : ` (cache ${b.cache})`}`,
+        femtoToUsdString(costOf(tokens, price)),
+        tokens,
+        'Tokens',
+        { quantity: millions(tokens), unit: '1000000 Tokens', unitPrice: scaledToDecimalString(price, 9) },
+        `${card.entry.id}:${b.direction}:${b.cache}`,
+        { direction: b.direction, cache: b.cache, charge: 'tokens' },
+      ),
+    );
+  }
+  // per-call charges at their catalog price (USD per `per` units)
+  const charges = chargeCostsOf(r.charges, r.requests, card);
+  for (const [key, amount] of Object.entries(charges.amounts) as Array<[ChargeKey, Femto]>) {
+    const d = chargeDimension(key);
+    const count = charges.counts[key] ?? 0;
+    const unit = capitalized(d.unit);
+    const perUnit = card.charges?.perUnit.get(key) ?? 0n;
+    rows.push(
+      row(
+        d.label.toLowerCase(),
+        femtoToUsdString(amount),
+        count,
+        unit,
+        {
+          quantity: d.per === 1 ? String(count) : femtoToUsdString(BigInt(count) * 1_000_000_000_000n),
+          unit: `${d.per} ${unit}`,
+          unitPrice: scaledToDecimalString(perUnit * BigInt(d.per), 15),
+        },
+        `${card.entry.id}:${key}`,
+        { direction: null, cache: null, charge: key },
+      ),
+    );
   }
   return rows;
 }

@@ -14,9 +14,10 @@
  * Dialect-sensitive SQL comes from dialect.ts only.
  */
 import type { Dimension } from '../aggregate/dims.js';
-import { COUNTED_CHARGES, TOKEN_DIMENSIONS } from '../usage/dimensions.js';
+import type { RateCard } from '../pricing/cost.js';
+import { COUNTED_CHARGES, TOKEN_DIMENSIONS, type ChargeKey } from '../usage/dimensions.js';
 import { NO_MODEL } from '../usage/record.js';
-import { TAG_COLUMNS } from '../usage/table.js';
+import { TAG_COLUMNS, type CellValue } from '../usage/table.js';
 import type { Dialect } from './dialect.js';
 import { cardKeyExpr, periodJoin, type KeyTimes, type PriceMapShape } from './price-map.js';
 
@@ -374,6 +375,20 @@ export function cardCostBoundSql(d: Dialect): string {
   return `SELECT max(cost) AS bound FROM (
   SELECT sum(${rowCostSql(d)}) AS cost FROM agg p JOIN card_prices c ON c.e = p.e0 AND c.k = p.k0 GROUP BY p.e0, p.k0
 ) x`;
+}
+
+/** A card's row of card_prices: its price key and integer rates (charges: 0 where the card has none). */
+export function cardPriceRow(card: Pick<RateCard, 'ref' | 'prices' | 'charges'>): CellValue[] {
+  const [e, k] = card.ref.split('/').map(Number);
+  const p = card.prices;
+  const charge = (key: ChargeKey) => Number(card.charges?.perUnit.get(key) ?? 0n);
+  return [
+    e,
+    k,
+    ...[p.input, p.cacheRead, p.cacheWrite5m, p.cacheWrite1h, p.output].map(Number),
+    ...COUNTED_CHARGES.map((d) => charge(d.key)),
+    charge('request'),
+  ];
 }
 
 /** The nearest-rank quantiles reported (percent). */

@@ -24,7 +24,7 @@ import type { IngestOptions } from '../ingest/types.js';
 import { CountEstimator } from '../pipeline/estimate.js';
 import { labelUnpriced, type Catalog } from '../pricing/catalog.js';
 import { componentsOf, Pricer, totalOf, type RateCard } from '../pricing/cost.js';
-import { COUNTED_CHARGES, type ChargeKey } from '../usage/dimensions.js';
+import { COUNTED_CHARGES } from '../usage/dimensions.js';
 import { divFemto, femtoToUsdNumber, type Femto } from '../pricing/money.js';
 import { usageJson } from '../report/usage-json.js';
 import { usageWarnings, type UsageWarning } from '../report/usage-sections.js';
@@ -39,6 +39,7 @@ import {
   aggTableSql,
   CARD_PRICE_COLUMNS,
   cardCostBoundSql,
+  cardPriceRow,
   cardSumsSql,
   distinctCountsSql,
   distributionSql,
@@ -353,22 +354,7 @@ export async function reportFromTable(
 
   // the cards' integer prices, for the exact per-request cost
   const cards = [...total.cardSums().keys()];
-  await db.loadTable(
-    'card_prices',
-    CARD_PRICE_COLUMNS,
-    cards.map((c) => {
-      const [e, k] = c.ref.split('/').map(Number);
-      const p = c.prices;
-      const charge = (key: ChargeKey) => Number(c.charges?.perUnit.get(key) ?? 0n);
-      return [
-        e,
-        k,
-        ...[p.input, p.cacheRead, p.cacheWrite5m, p.cacheWrite1h, p.output].map(Number),
-        ...COUNTED_CHARGES.map((d) => charge(d.key)),
-        charge('request'),
-      ];
-    }),
-  );
+  await db.loadTable('card_prices', CARD_PRICE_COLUMNS, cards.map(cardPriceRow));
   const timeKeys = task.dims.filter(isTimeDimension).map(dimensionKey);
   const timeCols = task.dims.flatMap((dim, i) => (isTimeDimension(dim) ? [`g${i}`] : []));
   let from = 'priced';

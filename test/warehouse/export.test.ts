@@ -84,7 +84,18 @@ describe('export', () => {
       x_RequestId: 'chatcmpl-B11',
     });
     expect(rows[1]).toMatchObject({ BilledCost: 0.000003, ConsumedQuantity: 5, ListUnitPrice: 0.6, x_TokenDirection: 'output' });
+    expect(rows[0]).toMatchObject({
+      ChargeClass: null,
+      ChargeFrequency: 'Usage-Based',
+      PricingCategory: 'Standard',
+      ServiceCategory: 'AI and Machine Learning',
+      x_ChargeType: 'tokens',
+    });
     expect(rows[0].ChargePeriodEnd > rows[0].ChargePeriodStart).toBe(true);
+    // the billing period is the calendar month (UTC) holding the charge period
+    const month = String(rows[0].ChargePeriodStart).slice(0, 7);
+    expect(String(rows[0].BillingPeriodStart)).toMatch(new RegExp(`^${month}-01[ T]00:00:00`));
+    expect(String(rows[0].BillingPeriodEnd) > String(rows[0].ChargePeriodEnd)).toBe(true);
   });
 
   it('--focus parquet: BilledCost sums to the report total, quantities to the priced tokens', async () => {
@@ -104,6 +115,41 @@ describe('export', () => {
         priced('outputTokens'),
     );
   }, 60_000);
+
+  it('per-call charges: in the plain cost and as FOCUS rows of their own (web searches per 1000), both summing to the report total', async () => {
+    const inputs = [
+      'fixtures/logs/claude-code/web-search.jsonl',
+      'fixtures/logs/openai/responses-web-search.jsonl',
+      'fixtures/logs/gemini/grounding.jsonl',
+    ];
+    const report = await engineReport({ inputs });
+    const total = femtoToUsdString(report.view.total.cost.costFemto!).replace(/0+$/, '');
+    const plain = join(dir, 'charged.parquet');
+    expect((await runCli(['export', plain, ...inputs])).code).toBe(0);
+    const [p] = await read(`SELECT CAST(sum(cost_usd) AS VARCHAR) AS total, sum(web_search_calls) AS searches FROM '${plain}'`);
+    expect(Number(p.searches)).toBeGreaterThan(0);
+    expect(String(p.total).replace(/0+$/, '')).toBe(total);
+    const focus = join(dir, 'charged-focus.parquet');
+    expect((await runCli(['export', focus, ...inputs, '--focus'])).code).toBe(0);
+    const [f] = await read(`SELECT CAST(sum(BilledCost) AS VARCHAR) AS total FROM '${focus}'`);
+    expect(String(f.total).replace(/0+$/, '')).toBe(total);
+    const searches = await read(
+      `SELECT ConsumedQuantity AS q, ConsumedUnit AS u, CAST(PricingQuantity AS VARCHAR) AS pq, PricingUnit AS pu, CAST(ListUnitPrice AS DOUBLE) AS lp, CAST(BilledCost AS DOUBLE) AS cost, x_TokenDirection AS dir FROM '${focus}' WHERE x_ChargeType = 'webSearch' AND x_PricedModel LIKE 'claude%' LIMIT 1`,
+    );
+    // Anthropic web search: $10 per 1,000 searches; n searches cost n x $0.01, PricingQuantity n / 1000
+    const s = searches[0];
+    expect(s).toMatchObject({ u: 'Searches', pu: '1000 Searches', lp: 10, dir: null });
+    expect(s.cost).toBeCloseTo(Number(s.q) * 0.01, 12);
+    expect(Number(s.pq)).toBe(Number(s.q) / 1000);
+  }, 60_000);
+
+  it('--memory-limit: a size bounds the staging engine; anything else exits 2', async () => {
+    const file = join(dir, 'bounded.csv');
+    expect((await runCli(['export', file, BAD, '--memory-limit', '64MB'])).code).toBe(0);
+    const r = await runCli(['export', file, BAD, '--memory-limit', 'lots']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/memory limit "lots" is not a size\nhint: e\.g\. 512MB or 2GB/);
+  });
 
   it('bad file names: unknown extension, unknown --file-format, no directory: exit 2, no partial file', async () => {
     const a = await runCli(['export', join(dir, 'x.xlsx'), BAD]);

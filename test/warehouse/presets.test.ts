@@ -12,13 +12,21 @@ import { loadCatalog } from '../../src/pricing/load.js';
 import { service } from '../services.js';
 import { openChdb, openPostgres } from './engines.js';
 
-async function report(db: WarehouseDb, d: WarehouseDialect, table: string, map: string, by = 'model') {
+async function report(
+  db: WarehouseDb,
+  d: WarehouseDialect,
+  table: string,
+  map: string | undefined,
+  by = 'model',
+  log?: (line: string) => void,
+) {
   const r = await reportFromWarehouse(
     db,
     d,
     { table, map, name: table },
     { dims: parseDimensions(by) },
     { catalog: loadCatalog({ priceFiles: [] }).catalog, nowMs: Date.parse('2026-11-23T00:00:00Z') },
+    log,
   );
   return JSON.parse(JSON.stringify(r.json)) as {
     totals: { requests: number; costUsd: number; tokens: Record<string, number> };
@@ -111,5 +119,24 @@ describe('ready-made mappings in ClickHouse (chDB)', () => {
     expect(j.totals.tokens).toMatchObject({ input: 500, cacheRead: 500, cacheWrite5m: 1000, output: 200 });
     expect(j.totals.costUsd).toBe(0.0084);
     expect(j.groups.map((g) => g.key.feature)).toEqual(['support-bot']);
+  }, 60_000);
+
+  it('a table with only some usage columns: the others read as 0 or NULL (system.columns), said in the log', async () => {
+    const path = service('TOKENOMICS_TEST_CHDB');
+    if (!path) return;
+    chdb ??= await openChdb(path);
+    await chdb.run('DROP TABLE IF EXISTS few_columns');
+    await chdb.run(
+      'CREATE TABLE few_columns (model String, input_tokens UInt64, output_tokens UInt64, cache_read_tokens UInt64) ENGINE = Memory',
+    );
+    await chdb.run(`INSERT INTO few_columns VALUES ('gpt-4o', 600, 100, 400)`);
+    const lines: string[] = [];
+    const j = await report(chdb, clickhouse, 'few_columns', undefined, 'model', (l) => lines.push(l));
+    // a: 600 input + 400 cached + 100 output on gpt-4o = $0.003 (above)
+    expect(j.totals.costUsd).toBe(0.003);
+    expect(j.totals.tokens).toMatchObject({ input: 600, cacheRead: 400, output: 100 });
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^few_columns has no column id, time_ms, provider, .*web_search_calls.*: read as 0/);
+    expect(lines[0]).not.toMatch(/\bcache_read_tokens\b/);
   }, 60_000);
 });

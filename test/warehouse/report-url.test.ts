@@ -128,6 +128,30 @@ describe.skipIf(!pgUrl)('report postgres://', () => {
     expect(unmapped.stderr).toMatch(/--map leaves required column output_tokens unmapped\nhint: map output_tokens=your_column/);
   });
 
+  it('a table with the usage columns but no charge columns: those read as 0 (said with -v); no model column: exit 2 naming it', async () => {
+    await db.run('DROP TABLE IF EXISTS plain_usage');
+    await db.run('CREATE TABLE plain_usage (model TEXT, input_tokens BIGINT, output_tokens BIGINT, time_ms BIGINT)');
+    await db.run(`INSERT INTO plain_usage VALUES ('gpt-4o', 1000, 100, 1790000000000), ('gpt-4o', 2000, 0, 1790000060000)`);
+    const r = await runCli(['report', withTable(pgUrl!, 'table=plain_usage'), '--format', 'json', '-v']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(
+      /postgres table plain_usage has no column id, provider, .*web_search_calls.*: read as 0 \(counts, charges\) or NULL/,
+    );
+    // gpt-4o: 3000 input x $2.50/MTok + 100 output x $10/MTok = $0.0075 + $0.001
+    const j = JSON.parse(r.stdout);
+    expect(j.totals.costUsd).toBe(0.0085);
+    expect(j.totals.requests).toBe(2);
+    noSecret(r);
+
+    await db.run('DROP TABLE IF EXISTS no_model');
+    await db.run('CREATE TABLE no_model (llm TEXT, input_tokens BIGINT, output_tokens BIGINT)');
+    const bad = await runCli(['report', withTable(pgUrl!, 'table=no_model')]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toBe(
+      'tokenomics: error: table no_model has no column model (required: model, input_tokens, output_tokens)\nhint: map them onto your columns with --map (or ?map=), e.g. model=your_column\n',
+    );
+  }, 60_000);
+
   it('a wrong password and a server that is not there: exit 2, the password never shown', async () => {
     const u = new URL(pgUrl!);
     u.password = `${password}-wrong`;

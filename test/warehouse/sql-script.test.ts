@@ -4,39 +4,50 @@
  * and request count of the file report (the engine's exact total, itself equal to the streaming
  * path). Unsupported dialects and unmapped columns exit 2.
  */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { clickhouse, duckdbWarehouse, postgres, type WarehouseDialect } from '../../src/engine/dialect.js';
 import { UsageDb } from '../../src/engine/duckdb.js';
 import type { SqlDb } from '../../src/engine/sql-db.js';
-import { buildScript } from '../../src/engine/warehouse/script.js';
+import { buildScript, type ScriptOptions } from '../../src/engine/warehouse/script.js';
+import type { WarehouseDb } from '../../src/engine/warehouse/connect.js';
+import { parseRoutesCsv } from '../../src/engine/warehouse/routes.js';
+import type { RouteKey } from '../../src/engine/price-map.js';
+import { divFemto, femtoToUsdNumber } from '../../src/pricing/money.js';
 import { loadCatalog } from '../../src/pricing/load.js';
 import { runCli } from '../cli/harness.js';
 import { engineReport, NOW } from '../engine/engine-env.js';
 import { service } from '../services.js';
 import { fixtureRows, loadUsageTable, openChdb, openPostgres } from './engines.js';
 
-const statements = (script: string) =>
-  script
-    .split(/;\n/)
-    .map((s) => s.replace(/^(--.*\n)+/gm, '').trim())
-    .filter(Boolean);
+type Rows = Array<Record<string, unknown>>;
 
-/** Runs the script; the result of its first report query (the total). */
-async function runScript(db: SqlDb, d: WarehouseDialect, table: string): Promise<Record<string, unknown>> {
+/**
+ * Runs the script as a user would, statement by statement; the rows of each result set, by the
+ * name in its heading (`-- result "turns": ...`).
+ */
+async function runScript(db: SqlDb, d: WarehouseDialect, table: string, o: Partial<ScriptOptions> = {}): Promise<Map<string, Rows>> {
   const script = buildScript({
     dialect: d,
     table,
     catalog: loadCatalog({ priceFiles: [] }).catalog,
     nowMs: Date.parse(NOW),
     command: 'test',
+    ...o,
   });
-  let total: Record<string, unknown> | undefined;
-  for (const stmt of statements(script)) {
-    if (/^SELECT sum\(requests\)/.test(stmt) && !total) total = (await db.query(stmt))[0];
-    else if (/^(SELECT|WITH)/.test(stmt)) await db.query(stmt);
-    else await db.run(stmt);
+  const results = new Map<string, Rows>();
+  for (const section of script.split(/\n\n(?=-- )/).slice(1)) {
+    const name = /^-- result "(\w+)"/.exec(section)?.[1];
+    for (const stmt of section.split(/;\n/)) {
+      const sql = stmt.replace(/^(--.*\n)+/gm, '').trim();
+      if (!sql) continue;
+      if (name) results.set(name, await db.query(sql));
+      else await db.run(sql);
+    }
   }
-  return total!;
+  return results;
 }
 
 /** Logs with web searches, web fetches and grounded prompts, on the routes the script prices (model, provider as logged). */
@@ -47,73 +58,178 @@ const CHARGED = [
   'fixtures/logs/litellm/web-search.jsonl',
 ];
 
-async function expected(inputs = ['fixtures/demo']) {
-  const r = await engineReport({ inputs });
-  return { femto: r.view.total.cost.costFemto, requests: r.view.total.sums.requests, unpriced: r.view.total.cost.unpriced.requests };
+const int = (v: unknown): bigint | null => (v === null || v === undefined ? null : BigInt(String(v)));
+const n = (v: unknown): number => (v === null || v === undefined ? 0 : Number(v));
+const usdPer = (cost: unknown, w: unknown) =>
+  cost === null || cost === undefined ? undefined : femtoToUsdNumber(divFemto(BigInt(String(cost)), n(w)));
+
+/**
+ * Every section of the file report (DuckDB engine over the same inputs, itself equal to the
+ * streaming path) against the script's result sets: totals, caching, per group, unpriced models,
+ * turns, unread cache writes, the cost-per-request quantiles and the long-context cliffs, to the
+ * femto-dollar. The script computes the money in SQL, the file report in TypeScript from sums.
+ */
+async function checkWholeReport(r: Map<string, Rows>, inputs: string[], by = 'model') {
+  const { view, unpricedModels } = await engineReport({ inputs, by });
+  const total = r.get('total')![0];
+  const c = view.total.cost;
+  expect(int(total.cost_femto)).toBe(c.costFemto);
+  expect(n(total.requests)).toBe(view.total.sums.requests);
+  // unpriced requests are counted, never priced at $0
+  expect(n(total.unpriced_requests)).toBe(c.unpriced.requests);
+  expect(n(total.cache_read_tokens)).toBe(view.total.sums.cacheReadTokens);
+  expect(int(total.cost_without_caching_femto)).toBe(c.uncachedEquivalentFemto);
+
+  const groups = r.get('groups')!.map((g) => ({ key: String(g[by]), requests: n(g.requests), costFemto: int(g.cost_femto) }));
+  const want = view.groups.map((g) => ({ key: String(Object.values(g.key)[0]), requests: g.sums.requests, costFemto: g.cost.costFemto }));
+  const byKey = (a: { key: string }, b: { key: string }) => a.key.localeCompare(b.key);
+  expect(groups.sort(byKey)).toEqual(want.sort(byKey));
+  const perGroup = new Map(r.get('group_distribution')!.map((g) => [String(g.g0), g]));
+  for (const g of view.groups) {
+    const q = perGroup.get(String(Object.values(g.key)[0]));
+    expect({ p50: usdPer(q?.p50_cost, q?.p50_w), p99: usdPer(q?.p99_cost, q?.p99_w), max: usdPer(q?.max_cost, q?.max_w) }).toEqual({
+      p50: g.p50,
+      p99: g.p99,
+      max: g.max,
+    });
+  }
+
+  expect(new Map(r.get('unpriced')!.map((u) => [String(u.model), n(u.requests)]))).toEqual(unpricedModels);
+
+  const turns = r
+    .get('turns')!
+    .map((t) => ({ turn: n(t.turn_no), requests: n(t.requests), promptTokens: n(t.prompt_tokens), costFemto: int(t.cost_femto) }));
+  expect(turns).toEqual(
+    view.turns.map((t) => ({ turn: t.turn, requests: t.requests, promptTokens: t.promptTokens, costFemto: t.cost.costFemto })),
+  );
+
+  const w = r.get('unread_writes')![0] ?? {};
+  expect({
+    writes: n(w.writes),
+    tokens: n(w.tokens),
+    costFemto: int(w.cost_femto) ?? 0n,
+    premiumFemto: int(w.premium_femto) ?? 0n,
+  }).toEqual(view.unreadWrites);
+
+  const q = r.get('distribution')![0];
+  const dist = view.distribution;
+  expect({
+    p50: usdPer(q.p50_cost, q.p50_w),
+    p90: usdPer(q.p90_cost, q.p90_w),
+    p99: usdPer(q.p99_cost, q.p99_w),
+    max: usdPer(q.max_cost, q.max_w),
+  }).toEqual({
+    p50: dist.p50,
+    p90: dist.p90,
+    p99: dist.p99,
+    max: dist.max,
+  });
+
+  const cliffs = r.get('cliffs')!.map((x) => ({
+    model: String(x.model),
+    threshold: n(x.threshold),
+    operator: String(x.operator),
+    requests: n(x.requests),
+    premiumFemto: int(x.premium_femto),
+    costFemto: int(x.cost_femto),
+  }));
+  expect(cliffs).toEqual(view.cliffs);
+  return view;
 }
 
-function check(total: Record<string, unknown>, e: Awaited<ReturnType<typeof expected>>) {
-  expect(BigInt(String(total.cost_femto))).toBe(e.femto);
-  expect(Number(total.requests)).toBe(e.requests);
-  // unpriced requests (acme-finetune-v2 in the demo) are counted, never priced at $0
-  expect(Number(total.unpriced_requests)).toBe(e.unpriced);
-  expect(e.unpriced).toBeGreaterThan(0);
+const DEMO = ['fixtures/demo'];
+
+/**
+ * Anthropic Messages responses for claude-sonnet-4-5 (long-context tier: whole request over 200,000
+ * prompt tokens): 150,000 input + 60,000 cache read = 210,000 and 200,001 input are over, 200,000
+ * (not over: the operator is ">") is not.
+ */
+function longContextLog(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'tokenomics-lc-'));
+  const line = (id: string, input: number, cacheRead: number) =>
+    JSON.stringify({
+      id,
+      type: 'message',
+      role: 'assistant',
+      model: 'claude-sonnet-4-5-20250929',
+      content: [{ type: 'text', text: 'ok' }],
+      usage: { input_tokens: input, cache_creation_input_tokens: 0, cache_read_input_tokens: cacheRead, output_tokens: 500 },
+    });
+  const file = join(dir, 'long-context.jsonl');
+  writeFileSync(file, `${[line('msg_lc1', 150_000, 60_000), line('msg_lc2', 200_001, 0), line('msg_lc3', 200_000, 0)].join('\n')}\n`);
+  return file;
+}
+const LOGS = ['fixtures/logs'];
+const csvCell = (v: unknown) => (/[",\n]/.test(String(v)) ? `"${String(v).replace(/"/g, '""')}"` : String(v));
+
+/** The route keys of a first run's "routes" result, written as CSV and read back as --models-file reads it. */
+function routesOf(first: Map<string, Rows>): RouteKey[] {
+  const csv = [
+    'model,provider,regional',
+    ...first.get('routes')!.map((k) => [k.model, k.provider ?? '', k.regional ?? ''].map(csvCell).join(',')),
+  ];
+  return parseRoutesCsv(`${csv.join('\n')}\n`, 'routes.csv');
 }
 
-describe('sql script run in the engine = file report total', () => {
-  let chdb: Awaited<ReturnType<typeof openChdb>> | undefined;
-  afterAll(async () => chdb?.close());
+type Opener = () => Promise<{ db: WarehouseDb; d: WarehouseDialect } | undefined>;
 
-  it('duckdb', async () => {
-    const db = await UsageDb.open({ threads: 1 });
-    try {
-      await db.seal();
-      await db.run('DROP TABLE usage');
-      const pg = { ...db, run: db.run.bind(db), query: db.query.bind(db), loadTable: db.loadTable.bind(db), close: async () => {} };
-      await loadUsageTable(pg, duckdbWarehouse, 'demo_src', await fixtureRows(['fixtures/demo']));
-      check(await runScript(pg, duckdbWarehouse, 'demo_src'), await expected());
-    } finally {
-      db.close();
-    }
-  }, 120_000);
+function scriptParity(name: string, open: Opener) {
+  describe(`sql script run in ${name} = the whole file report`, () => {
+    let conn: { db: WarehouseDb; d: WarehouseDialect } | undefined;
+    afterAll(async () => conn?.db.close());
+    const ready = async () => (conn ??= await open());
 
-  it('duckdb, inputs with per-call charges (web searches) priced like the file report', async () => {
-    const db = await UsageDb.open({ threads: 1 });
-    try {
-      await db.seal();
-      await db.run('DROP TABLE usage');
-      const pg = { ...db, run: db.run.bind(db), query: db.query.bind(db), loadTable: db.loadTable.bind(db), close: async () => {} };
-      await loadUsageTable(pg, duckdbWarehouse, 'logs_src', await fixtureRows(CHARGED));
-      const total = await runScript(pg, duckdbWarehouse, 'logs_src');
-      expect(Number(total.web_search_calls)).toBeGreaterThan(0);
-      const e = await expected(CHARGED);
-      expect(BigInt(String(total.cost_femto))).toBe(e.femto);
-      expect(Number(total.requests)).toBe(e.requests);
-      expect(Number(total.unpriced_requests)).toBe(e.unpriced);
-    } finally {
-      db.close();
-    }
-  }, 120_000);
+    it('demo: totals, caching, groups, turns, unread writes, quantiles, unpriced', async () => {
+      const c = await ready();
+      if (!c) return;
+      await loadUsageTable(c.db, c.d, 'script_demo', await fixtureRows(DEMO));
+      const view = await checkWholeReport(await runScript(c.db, c.d, 'script_demo'), DEMO);
+      // the demo exercises these sections: unpriced requests, cache writes never read, turns
+      expect(view.total.cost.unpriced.requests).toBeGreaterThan(0);
+      expect(view.unreadWrites.writes).toBeGreaterThan(0);
+      expect(view.turns.length).toBeGreaterThan(1);
+    }, 120_000);
 
-  it('postgres', async () => {
-    const url = service('TOKENOMICS_TEST_PG_URL');
-    if (!url) return;
-    const db = await openPostgres(url);
-    try {
-      await loadUsageTable(db, postgres, 'script_demo', await fixtureRows(['fixtures/demo']));
-      check(await runScript(db, postgres, 'script_demo'), await expected());
-    } finally {
-      await db.close();
-    }
-  }, 120_000);
+    it("fixtures/logs (Bedrock, Vertex, regional routes) and long context, priced from the table's own route keys", async () => {
+      const c = await ready();
+      if (!c) return;
+      const inputs = [...LOGS, longContextLog()];
+      await loadUsageTable(c.db, c.d, 'script_logs', await fixtureRows(inputs));
+      // first run: the catalog's ids on their providers; its "routes" result saved as CSV
+      const first = await runScript(c.db, c.d, 'script_logs');
+      const view = await checkWholeReport(await runScript(c.db, c.d, 'script_logs', { routes: routesOf(first) }), inputs);
+      // Bedrock and regional ids are priced only from the table's keys: the first run leaves more unpriced
+      expect(n(first.get('total')![0].unpriced_requests)).toBeGreaterThan(view.total.cost.unpriced.requests);
+      expect(view.cliffs.map((x) => [x.model, x.requests])).toEqual([['claude-sonnet-4-5', 2]]);
+    }, 180_000);
 
-  it('clickhouse (chDB)', async () => {
-    const path = service('TOKENOMICS_TEST_CHDB');
-    if (!path) return;
-    chdb = await openChdb(path);
-    await loadUsageTable(chdb, clickhouse, 'script_demo', await fixtureRows(['fixtures/demo']));
-    check(await runScript(chdb, clickhouse, 'script_demo'), await expected());
-  }, 120_000);
+    it('per-call charges (web searches, fetches, grounding) priced like the file report', async () => {
+      const c = await ready();
+      if (!c) return;
+      await loadUsageTable(c.db, c.d, 'script_charged', await fixtureRows(CHARGED));
+      const r = await runScript(c.db, c.d, 'script_charged');
+      expect(n(r.get('total')![0].web_search_calls)).toBeGreaterThan(0);
+      await checkWholeReport(r, CHARGED);
+    }, 120_000);
+  });
+}
+
+/** DuckDB embedded: a fresh database with no usage table (the script creates its own view). */
+async function openDuckDb(): Promise<WarehouseDb> {
+  const db = await UsageDb.open({ threads: 1 });
+  await db.seal();
+  await db.run('DROP TABLE usage');
+  return { run: db.run.bind(db), query: db.query.bind(db), loadTable: db.loadTable.bind(db), close: async () => db.close() };
+}
+
+scriptParity('duckdb', async () => ({ db: await openDuckDb(), d: duckdbWarehouse }));
+scriptParity('postgres', async () => {
+  const url = service('TOKENOMICS_TEST_PG_URL');
+  return url ? { db: await openPostgres(url), d: postgres } : undefined;
+});
+scriptParity('clickhouse (chDB)', async () => {
+  const path = service('TOKENOMICS_TEST_CHDB');
+  return path ? { db: await openChdb(path), d: clickhouse } : undefined;
 });
 
 describe('sql: bad input', () => {
@@ -129,6 +245,35 @@ describe('sql: bad input', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/--map leaves required columns input_tokens, output_tokens unmapped/);
   });
+  it('--map with bare usage column names reads only those columns; the others are 0 or NULL', async () => {
+    const r = await runCli(['sql', '--dialect', 'postgres', '--table', 't', '--map', 'model,input_tokens,output_tokens,web_search_calls']);
+    expect(r.code, r.stderr).toBe(0);
+    const view = r.stdout.slice(r.stdout.indexOf('CREATE TEMP VIEW usage'));
+    expect(view).toContain('src."model" AS model, CAST(NULL AS TEXT) AS provider');
+    expect(view).toContain('src."input_tokens" AS input_tokens, 0 AS cache_read_tokens');
+    expect(view).toContain('src."web_search_calls" AS web_search_calls, 0 AS web_search_preview_calls');
+  });
+
+  it('--models-file: route keys from CSV; a bad regional value or no model column: exit 2 with file:line', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tokenomics-routes-'));
+    const good = join(dir, 'routes.csv');
+    writeFileSync(good, 'model,provider,regional\nus.anthropic.claude-sonnet-4-5-20250929-v1:0,bedrock,\nclaude-sonnet-4-5,anthropic,t\n');
+    const ok = await runCli(['sql', '--dialect', 'duckdb', '--table', 't', '--models-file', good]);
+    expect(ok.code, ok.stderr).toBe(0);
+    // one price segment per key (no price changes or dated uplift rules for these two)
+    expect(ok.stdout).toMatch(/-- Price rows: 2 model routes/);
+    expect(ok.stdout).toContain("'us.anthropic.claude-sonnet-4-5-20250929-v1:0', 'bedrock', NULL,");
+    const bad = join(dir, 'bad.csv');
+    writeFileSync(bad, 'model,provider,regional\ngpt-4o,openai,maybe\n');
+    const r = await runCli(['sql', '--dialect', 'duckdb', '--table', 't', '--models-file', bad]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/bad\.csv:2: regional "maybe" is not true, false or empty/);
+    writeFileSync(bad, 'id,provider\ngpt-4o,openai\n');
+    const noModel = await runCli(['sql', '--dialect', 'duckdb', '--table', 't', '--models-file', bad]);
+    expect(noModel.code).toBe(2);
+    expect(noModel.stderr).toMatch(/bad\.csv:1: no "model" column in the header/);
+  });
+
   it('a ready-made mapping for another engine: exit 2', async () => {
     const r = await runCli(['sql', '--dialect', 'postgres', '--table', 'observations', '--map', 'langfuse']);
     expect(r.code).toBe(2);

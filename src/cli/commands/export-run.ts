@@ -3,7 +3,8 @@
  * read, written with its COPY, then moved into place. Loaded only when `export` runs, so `--help`
  * never loads DuckDB.
  */
-import { existsSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { BIGINT, BOOLEAN, DuckDBDataChunk, INTEGER, VARCHAR, type DuckDBType } from '@duckdb/node-api';
 import { UserError } from '../../core/issues.js';
@@ -54,7 +55,16 @@ export async function exportUsage(ctx: CommandContext, file: string, inputs: str
   if (!existsSync(dirname(file) || '.'))
     throw new UserError(`cannot write ${file}: its directory does not exist`, 'create the directory first, or write elsewhere');
   const columns = opts.focus ? FOCUS_COLUMNS : PLAIN_COLUMNS;
-  const db = await UsageDb.open();
+  // DuckDB spills the staged rows to a temporary directory of its own beyond the memory limit
+  // (default: a quarter of RAM, at most 512 MiB), as report does; removed afterwards
+  const tempDirectory = mkdtempSync(join(ctx.io.env.TMPDIR || tmpdir(), 'tokenomics-duckdb-'));
+  let db: UsageDb;
+  try {
+    db = await UsageDb.open({ memoryLimit: opts.memoryLimit, tempDirectory });
+  } catch (err) {
+    rmSync(tempDirectory, { recursive: true, force: true });
+    throw err;
+  }
   const tmp = join(dirname(file), `.${basename(file)}.${process.pid}.tmp`);
   try {
     await db.run(`CREATE TABLE export_rows (${columns.map((c) => `"${c.name}" ${c.type}`).join(', ')})`);
@@ -94,5 +104,6 @@ export async function exportUsage(ctx: CommandContext, file: string, inputs: str
   } finally {
     rmSync(tmp, { force: true });
     db.close();
+    rmSync(tempDirectory, { recursive: true, force: true });
   }
 }

@@ -14,6 +14,7 @@ export interface ExportOptions {
   focus?: boolean;
   inputFormat?: string;
   map?: string;
+  memoryLimit?: string;
 }
 
 const FORMATS = ['parquet', 'csv', 'jsonl'] as const;
@@ -41,7 +42,10 @@ export function registerExport(program: Command, run: Runner): void {
     .argument('<file>', 'output file (.parquet, .csv, .jsonl)')
     .argument('<inputs...>', 'log files, directories, glob patterns, .gz files, or - for stdin')
     .option('--file-format <format>', `file format instead of the extension's (${FORMATS.join(', ')})`)
-    .option('--focus', 'FOCUS columns: one charge row per request and token bucket (BilledCost, ConsumedQuantity in Tokens, …)')
+    .option(
+      '--focus',
+      'FOCUS columns: one charge row per request and token bucket or priced per-call charge (BilledCost, ConsumedQuantity in Tokens, …)',
+    )
     .option(
       '--input-format <name>',
       `force a log format (${listFormats()
@@ -49,6 +53,10 @@ export function registerExport(program: Command, run: Runner): void {
         .join(', ')})`,
     )
     .option('--map <spec>', 'column mapping for generic CSV/JSONL, e.g. model=llm_model,input=tokens_in,output=tokens_out')
+    .option(
+      '--memory-limit <size>',
+      'memory the SQL engine may use for the staged rows before it spills to a temporary directory (e.g. 512MB, 2GB; default: a quarter of RAM, at most 512 MiB)',
+    )
     .addHelpText(
       'after',
       `

@@ -55,6 +55,7 @@ export async function reportRemote(ctx: CommandContext, a: RemoteReportArgs): Pr
       { table: target.table, map: a.map ?? target.map, name: sourceName },
       { dims: a.dims, sinceMs, untilMs, filters },
       { catalog, nowMs: ctx.io.now(), reprice, strict: ctx.strict },
+      (line) => ctx.debug(line),
     );
   } finally {
     await db.close();

@@ -1,8 +1,11 @@
 /** `tokenomics sql`: the report as one SQL script to run inside a warehouse (engine/warehouse/script.ts). */
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
+import { readTextFile } from '../../core/read-text.js';
 import { UserError } from '../../core/issues.js';
 import { DIALECTS } from '../../engine/dialect.js';
 import { PRESETS } from '../../engine/warehouse/mapping.js';
+import { parseRoutesCsv } from '../../engine/warehouse/routes.js';
 import { buildScript } from '../../engine/warehouse/script.js';
 import type { Runner } from '../main.js';
 
@@ -12,6 +15,7 @@ interface SqlOptions {
   map?: string;
   by?: string;
   model?: string[];
+  modelsFile?: string;
 }
 
 const collect = (value: string, previous: string[] = []) => [
@@ -32,25 +36,38 @@ export function registerSql(program: Command, run: Runner): void {
     .requiredOption('--table <name>', 'the table holding your request logs (NAME or SCHEMA.NAME)')
     .option(
       '--map <spec>',
-      `how your columns map onto the usage table: a ready-made mapping (${[...PRESETS.keys()].join(', ')}), usage_column=your_column pairs, or both (default: the table has the usage table's columns)`,
+      `how your columns map onto the usage table: a ready-made mapping (${[...PRESETS.keys()].join(', ')}), usage_column=your_column pairs, bare usage column names (read by that name), or a mapping and pairs; unmapped columns are 0 or NULL (default: the table has every usage column)`,
     )
     .option('--by <dims>', 'group by (as report --by; not project or --tz)', 'model')
     .option(
       '--model <ids>',
-      'price rows for these model ids as logged (MODEL or MODEL@PROVIDER, comma-separated, repeatable; default: every catalog id and alias). List yours with: SELECT DISTINCT model, provider FROM usage',
+      'price rows for these model ids as logged (MODEL or MODEL@PROVIDER, comma-separated, repeatable; default: every catalog id and alias on the providers it is priced through)',
       collect,
+    )
+    .option(
+      '--models-file <csv>',
+      "price rows for the route keys in this CSV (header model,provider,regional): the result of the script's last query, SELECT DISTINCT model, provider, regional, saved as CSV; prices Bedrock, Vertex and regional ids as the file report does",
     )
     .addHelpText(
       'after',
       `
 Examples:
-  $ tokenomics sql --dialect postgres --table LiteLLM_SpendLogs --map litellm > litellm-report.sql
-  $ tokenomics sql --dialect clickhouse --table observations --map langfuse --by day,model
-  $ tokenomics sql --dialect bigquery --table logs.requests --map model=llm,input_tokens=tok_in,output_tokens=tok_out
-  $ tokenomics sql --dialect duckdb --table usage --model gpt-4o-2024-08-06@openai,claude-sonnet-4-5-20250929
+  $ tokenomics sql --dialect postgres --table LiteLLM_SpendLogs --map litellm \\
+      > litellm-report.sql
+  $ tokenomics sql --dialect clickhouse --table observations --map langfuse \\
+      --by day,model
+  $ tokenomics sql --dialect bigquery --table logs.requests \\
+      --map model=llm,input_tokens=tok_in,output_tokens=tok_out
+  # a table with some usage columns (the others: 0 or NULL)
+  $ tokenomics sql --dialect duckdb --table usage \\
+      --map model,input_tokens,output_tokens,time_ms
+  # price every id the table logs: save a first run's "routes" result as CSV
+  $ tokenomics sql --dialect postgres --table LiteLLM_SpendLogs --map litellm \\
+      --models-file routes.csv
 
-Tested levels: duckdb, postgres and clickhouse run against the real engines in tokenomics' tests;
-bigquery, snowflake and spark scripts are golden-tested and parsed, not run (see README.md#sql).`,
+Tested levels: duckdb, postgres and clickhouse scripts run against the real
+engines in tokenomics' tests; bigquery, snowflake and spark scripts are
+golden-tested and parsed, not run (see README.md#sql).`,
     )
     .action(
       run((ctx, cmd) => {
@@ -63,6 +80,16 @@ bigquery, snowflake and spark scripts are golden-tested and parsed, not run (see
           map: opts.map,
           by: opts.by,
           models: opts.model,
+          routes: opts.modelsFile
+            ? parseRoutesCsv(
+                readTextFile(resolve(ctx.io.cwd, opts.modelsFile), {
+                  what: 'models file',
+                  name: opts.modelsFile,
+                  hint: 'a CSV file with a header model,provider,regional',
+                }).text,
+                opts.modelsFile,
+              )
+            : undefined,
           catalog: ctx.loadCatalog().catalog,
           nowMs: ctx.io.now(),
           command: [
@@ -73,6 +100,7 @@ bigquery, snowflake and spark scripts are golden-tested and parsed, not run (see
             opts.table,
             ...(opts.map ? ['--map', opts.map] : []),
             ...(opts.by && opts.by !== 'model' ? ['--by', opts.by] : []),
+            ...(opts.modelsFile ? ['--models-file', opts.modelsFile] : []),
           ].join(' '),
         });
         ctx.write(script);

@@ -42,6 +42,11 @@ export interface Mapping {
   where?: string;
   /** Dialects the expressions are written for (none: any). */
   dialects?: string[];
+  /**
+   * Usage columns read from a column of the same or a given name (no --map, or `usage_column=their_column`
+   * pairs): their source column, and whether the user named it (else: the usage table's own name).
+   */
+  byName?: Map<string, { column: string; named: boolean }>;
 }
 
 interface Preset {
@@ -156,14 +161,19 @@ const IDENT = /^[A-Za-z_][A-Za-z0-9_$.]*$/;
  */
 export function parseMapping(spec: string | undefined, d: WarehouseDialect): Mapping {
   if (spec === undefined || spec.trim() === '') {
-    return { name: 'usage table columns', exprs: new Map(USAGE_COLUMNS.map((c) => [c.name, `src.${d.ident(c.name)}`])) };
+    const cols = USAGE_COLUMNS;
+    return {
+      name: 'usage table columns',
+      exprs: new Map(cols.map((c) => [c.name, `src.${d.ident(c.name)}`])),
+      byName: new Map(cols.map((c) => [c.name, { column: c.name, named: false }])),
+    };
   }
   const parts = spec
     .split(',')
     .map((p) => p.trim())
     .filter(Boolean);
-  let mapping: Mapping = { name: 'columns', exprs: new Map() };
-  if (parts.length && !parts[0].includes('=')) {
+  let mapping: Mapping = { name: 'columns', exprs: new Map(), byName: new Map() };
+  if (parts.length && !parts[0].includes('=') && !COLUMN_NAMES.has(parts[0])) {
     const name = parts.shift()!;
     const preset = PRESETS.get(name);
     if (!preset)
@@ -179,10 +189,11 @@ export function parseMapping(spec: string | undefined, d: WarehouseDialect): Map
     mapping = { name, ...preset.build(d), dialects: preset.dialects };
   }
   for (const p of parts) {
+    // a bare usage column name: the column of that name
     const eq = p.indexOf('=');
-    const col = p.slice(0, eq).trim();
-    const source = p.slice(eq + 1).trim();
-    if (eq < 0 || !COLUMN_NAMES.has(col))
+    const col = eq < 0 ? p : p.slice(0, eq).trim();
+    const source = eq < 0 ? p : p.slice(eq + 1).trim();
+    if (!COLUMN_NAMES.has(col))
       throw new UserError(
         `--map: "${p}" does not name a usage column`,
         `usage columns: ${[...COLUMN_NAMES].filter((c) => c !== 'seq').join(', ')} (see docs/architecture.md)`,
@@ -193,6 +204,8 @@ export function parseMapping(spec: string | undefined, d: WarehouseDialect): Map
         'give a plain column name; nested fields: use a view in your database',
       );
     mapping.exprs.set(col, `src.${d.ident(source)}`);
+    mapping.byName ??= new Map();
+    mapping.byName.set(col, { column: source, named: true });
   }
   const missing = REQUIRED_COLUMNS.filter((c) => !mapping.exprs.has(c));
   if (missing.length)
@@ -201,6 +214,38 @@ export function parseMapping(spec: string | undefined, d: WarehouseDialect): Map
       `map ${missing.map((c) => `${c}=your_column`).join(',')}`,
     );
   return mapping;
+}
+
+/**
+ * The mapping fitted to the columns the table has (`columns`: its column names, as the database's
+ * catalog lists them): a usage column read by its own name (no --map) that the table lacks is read
+ * as its default (0 for counts and charges, NULL otherwise) and listed in `defaulted`; a required
+ * one is an error naming it. Columns named in --map are left to the engine, whose message names them.
+ */
+export function fitMapping(m: Mapping, columns: ReadonlySet<string>, table: string): { mapping: Mapping; defaulted: string[] } {
+  if (!m.byName) return { mapping: m, defaulted: [] };
+  const exprs = new Map(m.exprs);
+  const defaulted: string[] = [];
+  const missing: string[] = [];
+  for (const [col, { column, named }] of m.byName) {
+    if (named || columns.has(column)) continue;
+    if ((REQUIRED_COLUMNS as readonly string[]).includes(col)) missing.push(col);
+    else {
+      exprs.delete(col);
+      defaulted.push(col);
+    }
+  }
+  if (missing.length)
+    throw new UserError(
+      `table ${table} has no column${missing.length > 1 ? 's' : ''} ${missing.join(', ')} (required: ${REQUIRED_COLUMNS.join(', ')})`,
+      `map them onto your columns with --map (or ?map=), e.g. ${missing.map((c) => `${c}=your_column`).join(',')}`,
+    );
+  return { mapping: { ...m, exprs }, defaulted };
+}
+
+/** The parts of a table name as the database's catalog spells them (quotes taken off). */
+export function tableParts(table: string): string[] {
+  return table.split('.').map((p) => (/^".*"$|^`.*`$/.test(p) ? p.slice(1, -1) : p));
 }
 
 /** The table name to read: a plain or schema-qualified name, each part quoted. */

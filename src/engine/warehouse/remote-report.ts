@@ -10,13 +10,44 @@ import type { IngestResult } from '../../ingest/index.js';
 import type { WarehouseDialect } from '../dialect.js';
 import { reportFromTable, withWarningsAndJson, type EngineEnv, type EngineReport, type EngineTask } from '../report.js';
 import type { SqlDb } from '../sql-db.js';
-import { accountingSql, COUNT_COLUMNS, parseMapping, rejectedSampleSql, usageViewSelect } from './mapping.js';
+import {
+  accountingSql,
+  COUNT_COLUMNS,
+  fitMapping,
+  parseMapping,
+  rejectedSampleSql,
+  tableParts,
+  tableSql,
+  usageViewSelect,
+} from './mapping.js';
 
 export interface WarehouseSource {
   table: string;
   map?: string;
   /** How the source is named in the report ("postgres table LiteLLM_SpendLogs"). */
   name: string;
+}
+
+/**
+ * The mapping, fitted to the table's columns as the database's catalog lists them: optional usage
+ * columns the table lacks are read as 0 (counts, charges) or NULL; a missing required or named
+ * column exits 2 naming it.
+ */
+async function fittedMapping(db: SqlDb, d: WarehouseDialect, source: WarehouseSource, log: (line: string) => void) {
+  const mapping = parseMapping(source.map, d);
+  tableSql(source.table, d);
+  if (!mapping.byName || !d.columnsSql) return mapping;
+  const parts = tableParts(source.table);
+  const name = parts[parts.length - 1];
+  const schema = parts.length > 1 ? parts[parts.length - 2] : undefined;
+  const columns = new Set((await db.query(d.columnsSql(schema, name))).map((r) => String(r.column_name)));
+  // no columns listed: no such table (or none visible); the engine's own message says which
+  if (columns.size === 0) return mapping;
+  const { mapping: fitted, defaulted } = fitMapping(mapping, columns, source.table);
+  // no seq column: arrival order is time, then id (mapping.ts)
+  const shown = defaulted.filter((c) => c !== 'seq');
+  if (shown.length) log(`${source.name} has no column ${shown.join(', ')}: read as 0 (counts, charges) or NULL`);
+  return fitted;
 }
 
 const n = (v: unknown): number => (v === null || v === undefined ? 0 : Number(v));
@@ -27,9 +58,11 @@ export async function reportFromWarehouse(
   source: WarehouseSource,
   task: EngineTask,
   env: Pick<EngineEnv, 'catalog' | 'nowMs' | 'reprice' | 'strict'>,
+  /** --verbose lines (which columns the table lacks and are read as their defaults). */
+  log: (line: string) => void = () => {},
 ): Promise<EngineReport> {
-  const mapping = parseMapping(source.map, d);
   for (const stmt of d.preamble) await db.run(stmt);
+  const mapping = await fittedMapping(db, d, source, log);
   const acct = (await db.query(accountingSql(mapping, source.table, source.name, d)))[0] ?? {};
   const read = n(acct.read_rows);
   const rejected = n(acct.rejected_rows);

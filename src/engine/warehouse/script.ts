@@ -11,49 +11,50 @@
 import { parseDimensions, type Dimension } from '../../aggregate/dims.js';
 import { UserError } from '../../core/issues.js';
 import type { Catalog } from '../../pricing/catalog.js';
-import { Pricer } from '../../pricing/cost.js';
-import { COUNTED_CHARGES, type ChargeKey } from '../../usage/dimensions.js';
+import { Pricer, type RateCard } from '../../pricing/cost.js';
+import { COUNTED_CHARGES } from '../../usage/dimensions.js';
 import type { CellValue } from '../../usage/table.js';
 import type { WarehouseDialect } from '../dialect.js';
-import { MAX_BANDS, PRICE_MAP_COLUMNS, priceMapRows, type RouteKey } from '../price-map.js';
-import { CARD_PRICE_COLUMNS, needsProjects, pricedTableSql, rowCostSql, unpricedModelsSql, zoneOf } from '../report-queries.js';
+import { MAX_BANDS, PRICE_MAP_COLUMNS, priceMapRows, ROUTE_KEYS_SQL, type RouteKey } from '../price-map.js';
+import {
+  CARD_PRICE_COLUMNS,
+  cardPriceRow,
+  cardSumsSql,
+  distributionSql,
+  laterTurnsSql,
+  needsProjects,
+  pricedTableSql,
+  rowCostSql,
+  TURN_CAP,
+  turnsSql,
+  unpricedModelsSql,
+  unreadWritesSql,
+  zoneOf,
+} from '../report-queries.js';
 import { accountingSql, parseMapping, usageViewSelect } from './mapping.js';
+import { parseModelArg, routeKeys } from './routes.js';
 
 export interface ScriptOptions {
   dialect: WarehouseDialect;
   table: string;
   map?: string;
   by?: string;
-  /** Route keys to price: `MODEL` or `MODEL@PROVIDER` (none: every catalog id and alias). */
+  /** Route keys to price: `MODEL` or `MODEL@PROVIDER` (with `routes`; none: every catalog id and alias on its providers). */
   models?: string[];
+  /** Route keys to price, e.g. from `--models-file` (routes.ts). */
+  routes?: RouteKey[];
   catalog: Catalog;
   nowMs: number;
   /** The command line, for the script's header. */
   command: string;
 }
 
-/** Route keys: the given ones, else every catalog id and alias, with no provider and with the entry's. */
-export function routeKeys(catalog: Catalog, models: string[] | undefined): RouteKey[] {
-  if (models?.length) {
-    return models.map((m) => {
-      const at = m.lastIndexOf('@');
-      return at > 0 ? { model: m.slice(0, at), provider: m.slice(at + 1), regional: null } : { model: m, provider: null, regional: null };
-    });
-  }
-  return catalog.entries.flatMap((e) =>
-    [e.id, ...e.aliases].flatMap((model) => [
-      { model, provider: null, regional: null },
-      { model, provider: e.provider, regional: null },
-    ]),
-  );
-}
-
-/** Every rate card the mapping rows can select: (e, k) and its integer rates. */
-export function cardPriceRows(pricer: Pricer, mapRows: CellValue[][]): CellValue[][] {
+/** Every rate card the mapping rows can select (each (e, k) once). */
+export function selectableCards(pricer: Pricer, mapRows: CellValue[][]): RateCard[] {
   const col = (name: string) => PRICE_MAP_COLUMNS.findIndex((c) => c.name === name);
   const [iE, iP, iR, iB, iPeak] = ['entry_index', 'period_index', 'regional_rule', 'band_count', 'peak'].map(col);
   const seen = new Set<string>();
-  const out: CellValue[][] = [];
+  const out: RateCard[] = [];
   for (const row of mapRows) {
     const e = Number(row[iE]);
     const bands = Math.min(Number(row[iB]), MAX_BANDS);
@@ -66,17 +67,7 @@ export function cardPriceRows(pricer: Pricer, mapRows: CellValue[][]): CellValue
             if (seen.has(ref)) continue;
             seen.add(ref);
             const card = pricer.cardByRef(ref);
-            if (!card) continue;
-            const p = card.prices;
-            // charges: femto-USD per unit, 0 where the card has none (as the engine's card_prices)
-            const charge = (key: ChargeKey) => Number(card.charges?.perUnit.get(key) ?? 0n);
-            out.push([
-              e,
-              k,
-              ...[p.input, p.cacheRead, p.cacheWrite5m, p.cacheWrite1h, p.output].map(Number),
-              ...COUNTED_CHARGES.map((d) => charge(d.key)),
-              charge('request'),
-            ]);
+            if (card) out.push(card);
           }
   }
   return out;
@@ -84,27 +75,147 @@ export function cardPriceRows(pricer: Pricer, mapRows: CellValue[][]): CellValue
 
 const TOKEN_COLS = ['input_tokens', 'cache_read_tokens', 'cache_write_5m_tokens', 'cache_write_1h_tokens', 'output_tokens'];
 const CHARGE_COLS = COUNTED_CHARGES.map((c) => c.column);
+const PRICE_COLS = ['p_input', 'p_cache_read', 'p_cache_write_5m', 'p_cache_write_1h', 'p_output'];
 
-/** The report as result sets: totals, per group, unpriced models. */
-function reportQueries(d: WarehouseDialect, dims: Dimension[]): Array<[string, string]> {
-  // tokens at their rates, counted charges and per-request fees at theirs (report-queries.ts)
-  const cost = rowCostSql(d);
-  const rows = `SELECT p.*, CASE WHEN c.e IS NULL THEN NULL ELSE ${cost} END AS cost_femto\n  FROM priced p LEFT JOIN card_prices c ON c.e = p.e0 AND c.k = p.k0`;
+/**
+ * The long-context tier of each tiered card the price rows can select: its model, threshold and
+ * the card's prices without the tier (`p_*`, as card_prices), to measure the cliff premium.
+ */
+const cardColumns = (names: string[]) => CARD_PRICE_COLUMNS.filter((c) => names.includes(c.name));
+export const CARD_TIER_COLUMNS = [
+  ...cardColumns(['e', 'k']),
+  { name: 'model', type: 'VARCHAR' as const },
+  { name: 'threshold', type: 'BIGINT' as const },
+  { name: 'inclusive', type: 'BOOLEAN' as const },
+  ...cardColumns(PRICE_COLS),
+];
+
+export function cardTierRows(cards: RateCard[]): CellValue[][] {
+  return cards.flatMap((card) => {
+    if (!card.tier) return [];
+    const [e, k] = card.ref.split('/').map(Number);
+    const u = card.untiered;
+    return [
+      [
+        e,
+        k,
+        card.entry.id,
+        card.tier.threshold,
+        card.tier.inclusive,
+        ...[u.input, u.cacheRead, u.cacheWrite5m, u.cacheWrite1h, u.output].map(Number),
+      ],
+    ];
+  });
+}
+
+/** Token cost (no charges) of sums `s` at the prices of `c` (card_prices or card_tiers), in wide integers. */
+const tokenCostSql = (d: WarehouseDialect, s: string, c: string) =>
+  TOKEN_COLS.map((t, i) => `${d.wide(`${s}.${t}`)} * ${c}.${PRICE_COLS[i]}`).join(' + ');
+
+/**
+ * Rows of `from` (a table, or a query in parentheses) with their exact cost at the card of their
+ * price key (`e`, `k` columns), NULL when unpriced (report-queries.ts rowCostSql: tokens, counted
+ * charges, per-request fees), and what caching saved on them: the cache tokens at the input price
+ * less at their own (negative where write premiums outweigh reads).
+ */
+function costedSql(d: WarehouseDialect, from: string, e: string, k: string): string {
+  const saved = ['cache_read_tokens', 'cache_write_5m_tokens', 'cache_write_1h_tokens']
+    .map((t, i) => `${d.wide(`p.${t}`)} * (c.p_input - c.${PRICE_COLS[i + 1]})`)
+    .join(' + ');
+  const src = /^\w+$/.test(from) ? from : `(\n${from}\n)`;
+  return `SELECT p.*, CASE WHEN c.e IS NULL THEN NULL ELSE ${rowCostSql(d)} END AS cost_femto,
+    CASE WHEN c.e IS NULL THEN NULL ELSE ${saved} END AS saved_femto
+  FROM ${src} p LEFT JOIN card_prices c ON c.e = p.${e} AND c.k = p.${k}`;
+}
+
+/** A result set of the script: its name (the report section it gives), what it holds, the query. */
+export interface ResultSet {
+  name: string;
+  title: string;
+  sql: string;
+}
+
+/**
+ * The report as result sets: totals (with caching as it happened), per group, unpriced models, the
+ * context-window tax by turn, cache writes never read, the cost-per-request quantiles (overall and
+ * per group) and the long-context cliffs. Each is a query builder of report-queries.ts (the same
+ * SQL `report` runs) with its price keys joined to the cards' integer rates, so the money the
+ * engine computes in TypeScript from the same sums is computed here in SQL, exactly.
+ */
+export function reportQueries(d: WarehouseDialect, dims: Dimension[]): ResultSet[] {
+  const rows = costedSql(d, 'priced', 'e0', 'k0');
   const sums = `sum(requests) AS requests, ${[...TOKEN_COLS, 'reasoning_tokens', ...CHARGE_COLS].map((t) => `sum(${t}) AS ${t}`).join(', ')},
   sum(CASE WHEN cost_femto IS NULL THEN requests ELSE 0 END) AS unpriced_requests,
   sum(cost_femto) AS cost_femto, ${d.double('sum(cost_femto)')} / 1e15 AS cost_usd`;
   const g = dims.map((_, i) => `g${i}`);
   const names = dims.map((dim, i) => `g${i} AS ${d.ident(dim.kind === 'tag' ? `tag_${dim.name}` : dim.kind)}`);
+  const byLabel = dims.map((dim) => (dim.kind === 'tag' ? `tag:${dim.name}` : dim.kind)).join(', ');
+  const wSums = (w: string) => `sum(${w}.writes) AS writes, sum(${w}.w5 + ${w}.w1) AS tokens`;
   return [
-    [
-      'Total: requests, token sums, exact cost in femto-USD (10^-15 USD); unpriced requests are not $0, they are left out',
-      `SELECT ${sums}\nFROM (\n  ${rows}\n) x`,
-    ],
-    [
-      `Per ${dims.map((dim) => (dim.kind === 'tag' ? `tag:${dim.name}` : dim.kind)).join(', ')}, most expensive first`,
-      `SELECT ${names.join(', ')}, ${sums}\nFROM (\n  ${rows}\n) x\nGROUP BY ${g.join(', ')}\nORDER BY sum(cost_femto) DESC`,
-    ],
-    ['Unpriced models (no price row for the model id as logged): add them with --model and run the script again', unpricedModelsSql()],
+    {
+      name: 'total',
+      title:
+        'Total: requests, token sums, exact cost in femto-USD (10^-15 USD); unpriced requests are not $0, they are left out. Caching as it happened: cost_without_caching_femto prices the cache tokens at the input price',
+      sql: `SELECT ${sums},
+  sum(cost_femto) + sum(saved_femto) AS cost_without_caching_femto
+FROM (
+  ${rows}
+) x`,
+    },
+    {
+      name: 'groups',
+      title: `Per ${byLabel}, most expensive first`,
+      sql: `SELECT ${names.join(', ')}, ${sums}
+FROM (
+  ${rows}
+) x
+GROUP BY ${g.join(', ')}
+ORDER BY sum(cost_femto) DESC`,
+    },
+    {
+      name: 'unpriced',
+      title: 'Unpriced models (no price row for the model id as logged): add them with --model and run the script again',
+      sql: unpricedModelsSql(),
+    },
+    {
+      name: 'turns',
+      title: `The context-window tax: requests, prompt tokens and exact cost per turn of a conversation (turn ${TURN_CAP + 1} sums the later turns)`,
+      sql: `SELECT turn_no, sum(requests) AS requests, sum(prompt_tokens) AS prompt_tokens, sum(cost_femto) AS cost_femto
+FROM (
+  ${costedSql(d, turnsSql(), 'e', 'k')}
+) x
+GROUP BY turn_no
+ORDER BY turn_no`,
+    },
+    { name: 'later_turns', title: `How many turn numbers the turn ${TURN_CAP + 1} row sums`, sql: laterTurnsSql() },
+    {
+      name: 'unread_writes',
+      title: 'Cache writes never read: writes, tokens, what they cost and their premium over the input price (femto-USD)',
+      sql: `SELECT ${wSums('w')},
+  sum(${d.wide('w.w5')} * c.p_cache_write_5m + ${d.wide('w.w1')} * c.p_cache_write_1h) AS cost_femto,
+  sum(${d.wide('w.w5')} * (c.p_cache_write_5m - c.p_input) + ${d.wide('w.w1')} * (c.p_cache_write_1h - c.p_input)) AS premium_femto
+FROM (
+${unreadWritesSql()}
+) w JOIN card_prices c ON c.e = w.e AND c.k = w.k`,
+    },
+    {
+      name: 'distribution',
+      title: `Cost per request by nearest rank: pNN_cost is the exact cost (femto-USD) of the row at the quantile, pNN_w its requests; per request = pNN_cost / pNN_w`,
+      sql: distributionSql(d, []),
+    },
+    { name: 'group_distribution', title: `Cost per request per ${byLabel} (columns as above)`, sql: distributionSql(d, g) },
+    {
+      name: 'cliffs',
+      title: 'Long-context cliffs: requests over a tier threshold, their token cost and the premium over the untiered prices (femto-USD)',
+      sql: `SELECT t.model AS model, t.threshold AS threshold, CASE WHEN t.inclusive THEN '>=' ELSE '>' END AS operator, sum(s.requests) AS requests,
+  sum(${tokenCostSql(d, 's', 'c')}) AS cost_femto,
+  sum(${tokenCostSql(d, 's', 'c')} - (${tokenCostSql(d, 's', 't')})) AS premium_femto
+FROM (
+${cardSumsSql('total', '', [])}
+) s JOIN card_prices c ON c.e = s.e AND c.k = s.k JOIN card_tiers t ON t.e = s.e AND t.k = s.k
+GROUP BY t.model, t.threshold, t.inclusive
+ORDER BY premium_femto DESC, t.model, t.threshold`,
+    },
   ];
 }
 
@@ -118,8 +229,9 @@ export function buildScript(o: ScriptOptions): string {
     );
   const mapping = parseMapping(o.map, d);
   const pricer = new Pricer(o.catalog, { defaultMs: o.nowMs });
-  const mapRows = priceMapRows(0, pricer, routeKeys(o.catalog, o.models));
-  const cards = cardPriceRows(pricer, mapRows);
+  const mapRows = priceMapRows(0, pricer, routeKeys(o.catalog, [...(o.models ?? []).map(parseModelArg), ...(o.routes ?? [])]));
+  const cards = selectableCards(pricer, mapRows);
+  const tiers = cardTierRows(cards);
   const source = `${d.name} table ${o.table}`;
   const parts: Array<[string, string[]]> = [
     ['Session settings the queries rely on', d.preamble],
@@ -129,7 +241,11 @@ export function buildScript(o: ScriptOptions): string {
     ],
     [
       `Integer rates of ${cards.length} rate cards (nano-USD per million tokens = femto-USD per token)`,
-      d.tableFromRows('card_prices', CARD_PRICE_COLUMNS, cards),
+      d.tableFromRows('card_prices', CARD_PRICE_COLUMNS, cards.map(cardPriceRow)),
+    ],
+    [
+      `Long-context tiers of ${tiers.length} of those cards, with their prices without the tier`,
+      d.tableFromRows('card_tiers', CARD_TIER_COLUMNS, tiers),
     ],
     [
       `The usage table: ${o.table} through the mapping "${mapping.name}"; rows with negative or fractional counts are left out (count them with the query at the end)`,
@@ -139,8 +255,12 @@ export function buildScript(o: ScriptOptions): string {
       'Each row with its group and price key (rows without a time are priced at the script date)',
       [pricedTableSql(d, { dims, billed: { defaultMs: o.nowMs } })],
     ],
-    ...reportQueries(d, dims).map(([title, sql]): [string, string[]] => [title, [sql]]),
-    ['Rows read and rows rejected for invalid counts', [accountingSql(mapping, o.table, source, d)]],
+    ...reportQueries(d, dims).map((r): [string, string[]] => [`result "${r.name}": ${r.title}`, [r.sql]]),
+    ['result "accounting": Rows read and rows rejected for invalid counts', [accountingSql(mapping, o.table, source, d)]],
+    [
+      'result "routes": The route keys of the table (model, provider, regional): save them as CSV and give the file to --models-file to price every one, Bedrock and regional ids included',
+      [ROUTE_KEYS_SQL],
+    ],
   ];
   const header = [
     `-- tokenomics: the cost report computed inside ${d.name}`,

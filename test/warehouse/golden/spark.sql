@@ -76,6 +76,35 @@ SELECT * FROM VALUES
 (82, 4545, 2500000000, 250000000, 2500000000, 2500000000, 15000000000, 0, 0, 0, 35000000000000, 0, 0)
 AS t(e, k, p_input, p_cache_read, p_cache_write_5m, p_cache_write_1h, p_output, c_web_search_calls, c_web_search_preview_calls, c_web_fetch_calls, c_grounded_prompts, c_output_images, c_requests);
 
+-- Long-context tiers of 24 of those cards, with their prices without the tier
+CREATE OR REPLACE TEMPORARY VIEW card_tiers AS
+SELECT * FROM VALUES
+(8, 256, 'claude-sonnet-4-5', 200000, FALSE, 3000000000, 300000000, 3750000000, 6000000000, 15000000000),
+(8, 257, 'claude-sonnet-4-5', 200000, FALSE, 3000000000, 300000000, 3750000000, 6000000000, 15000000000),
+(8, 320, 'claude-sonnet-4-5', 200000, FALSE, 1500000000, 150000000, 1875000000, 3000000000, 7500000000),
+(8, 321, 'claude-sonnet-4-5', 200000, FALSE, 1500000000, 150000000, 1875000000, 3000000000, 7500000000),
+(8, 384, 'claude-sonnet-4-5', 200000, FALSE, 3000000000, 300000000, 3750000000, 6000000000, 15000000000),
+(8, 385, 'claude-sonnet-4-5', 200000, FALSE, 3000000000, 300000000, 3750000000, 6000000000, 15000000000),
+(8, 448, 'claude-sonnet-4-5', 200000, FALSE, 3000000000, 300000000, 3750000000, 6000000000, 15000000000),
+(8, 449, 'claude-sonnet-4-5', 200000, FALSE, 3000000000, 300000000, 3750000000, 6000000000, 15000000000),
+(82, 256, 'gemini-2.5-pro', 200000, FALSE, 1250000000, 310000000, 1250000000, 1250000000, 10000000000),
+(82, 257, 'gemini-2.5-pro', 200000, FALSE, 1250000000, 310000000, 1250000000, 1250000000, 10000000000),
+(82, 320, 'gemini-2.5-pro', 200000, FALSE, 625000000, 155000000, 625000000, 625000000, 5000000000),
+(82, 321, 'gemini-2.5-pro', 200000, FALSE, 625000000, 155000000, 625000000, 625000000, 5000000000),
+(82, 384, 'gemini-2.5-pro', 200000, FALSE, 1250000000, 310000000, 1250000000, 1250000000, 10000000000),
+(82, 385, 'gemini-2.5-pro', 200000, FALSE, 1250000000, 310000000, 1250000000, 1250000000, 10000000000),
+(82, 448, 'gemini-2.5-pro', 200000, FALSE, 1250000000, 310000000, 1250000000, 1250000000, 10000000000),
+(82, 449, 'gemini-2.5-pro', 200000, FALSE, 1250000000, 310000000, 1250000000, 1250000000, 10000000000),
+(82, 4352, 'gemini-2.5-pro', 200000, FALSE, 1250000000, 125000000, 1250000000, 1250000000, 10000000000),
+(82, 4353, 'gemini-2.5-pro', 200000, FALSE, 1250000000, 125000000, 1250000000, 1250000000, 10000000000),
+(82, 4416, 'gemini-2.5-pro', 200000, FALSE, 625000000, 62500000, 625000000, 625000000, 5000000000),
+(82, 4417, 'gemini-2.5-pro', 200000, FALSE, 625000000, 62500000, 625000000, 625000000, 5000000000),
+(82, 4480, 'gemini-2.5-pro', 200000, FALSE, 1250000000, 125000000, 1250000000, 1250000000, 10000000000),
+(82, 4481, 'gemini-2.5-pro', 200000, FALSE, 1250000000, 125000000, 1250000000, 1250000000, 10000000000),
+(82, 4544, 'gemini-2.5-pro', 200000, FALSE, 1250000000, 125000000, 1250000000, 1250000000, 10000000000),
+(82, 4545, 'gemini-2.5-pro', 200000, FALSE, 1250000000, 125000000, 1250000000, 1250000000, 10000000000)
+AS t(e, k, model, threshold, inclusive, p_input, p_cache_read, p_cache_write_5m, p_cache_write_1h, p_output);
+
 -- The usage table: analytics.llm_requests through the mapping "columns"; rows with negative or fractional counts are left out (count them with the query at the end)
 CREATE OR REPLACE TEMPORARY VIEW usage AS
 SELECT CAST(r.seq AS BIGINT) AS seq, r.id, r.time_ms, r.model, r.provider, r.service_tier, r.fast, r.regional, CAST(r.input_tokens AS BIGINT) AS input_tokens, CAST(r.cache_read_tokens AS BIGINT) AS cache_read_tokens, CAST(r.cache_write_5m_tokens AS BIGINT) AS cache_write_5m_tokens, CAST(r.cache_write_1h_tokens AS BIGINT) AS cache_write_1h_tokens, CAST(r.output_tokens AS BIGINT) AS output_tokens, CAST(r.reasoning_tokens AS BIGINT) AS reasoning_tokens, CAST(r.requests AS BIGINT) AS requests, CAST(r.web_search_calls AS BIGINT) AS web_search_calls, CAST(r.web_search_preview_calls AS BIGINT) AS web_search_preview_calls, CAST(r.web_fetch_calls AS BIGINT) AS web_fetch_calls, CAST(r.grounded_prompts AS BIGINT) AS grounded_prompts, CAST(r.output_images AS BIGINT) AS output_images, r.image_count, r.estimated, r.conversation_id, r.turn, r.feature, r.customer, r.user_id, r.outcome, r.prompt, r.tags, r.source_file, r.source_line
@@ -117,32 +146,146 @@ SELECT u.seq AS seq,
 FROM (SELECT usage.*, COALESCE(feature, '(none)') AS g0, CASE WHEN time_ms IS NULL THEN '(none)' ELSE date_format(timestamp_millis(time_ms), 'yyyy-MM-dd') END AS g1 FROM usage WHERE NOT FALSE) u
 LEFT JOIN price_map m0 ON m0.pricing = 0 AND m0.model = u.model AND m0.provider <=> u.provider AND m0.regional <=> u.regional AND COALESCE(NULL, u.time_ms, 1795392000000) >= m0.from_ms AND COALESCE(NULL, u.time_ms, 1795392000000) < m0.to_ms;
 
--- Total: requests, token sums, exact cost in femto-USD (10^-15 USD); unpriced requests are not $0, they are left out
+-- result "total": Total: requests, token sums, exact cost in femto-USD (10^-15 USD); unpriced requests are not $0, they are left out. Caching as it happened: cost_without_caching_femto prices the cache tokens at the input price
 SELECT sum(requests) AS requests, sum(input_tokens) AS input_tokens, sum(cache_read_tokens) AS cache_read_tokens, sum(cache_write_5m_tokens) AS cache_write_5m_tokens, sum(cache_write_1h_tokens) AS cache_write_1h_tokens, sum(output_tokens) AS output_tokens, sum(reasoning_tokens) AS reasoning_tokens, sum(web_search_calls) AS web_search_calls, sum(web_search_preview_calls) AS web_search_preview_calls, sum(web_fetch_calls) AS web_fetch_calls, sum(grounded_prompts) AS grounded_prompts, sum(output_images) AS output_images,
   sum(CASE WHEN cost_femto IS NULL THEN requests ELSE 0 END) AS unpriced_requests,
-  sum(cost_femto) AS cost_femto, CAST(sum(cost_femto) AS DOUBLE) / 1e15 AS cost_usd
+  sum(cost_femto) AS cost_femto, CAST(sum(cost_femto) AS DOUBLE) / 1e15 AS cost_usd,
+  sum(cost_femto) + sum(saved_femto) AS cost_without_caching_femto
 FROM (
-  SELECT p.*, CASE WHEN c.e IS NULL THEN NULL ELSE CAST(p.input_tokens AS DECIMAL(38, 0)) * c.p_input + CAST(p.cache_read_tokens AS DECIMAL(38, 0)) * c.p_cache_read + CAST(p.cache_write_5m_tokens AS DECIMAL(38, 0)) * c.p_cache_write_5m + CAST(p.cache_write_1h_tokens AS DECIMAL(38, 0)) * c.p_cache_write_1h + CAST(p.output_tokens AS DECIMAL(38, 0)) * c.p_output + CAST(p.web_search_calls AS DECIMAL(38, 0)) * c.c_web_search_calls + CAST(p.web_search_preview_calls AS DECIMAL(38, 0)) * c.c_web_search_preview_calls + CAST(p.web_fetch_calls AS DECIMAL(38, 0)) * c.c_web_fetch_calls + CAST(p.grounded_prompts AS DECIMAL(38, 0)) * c.c_grounded_prompts + CAST(p.output_images AS DECIMAL(38, 0)) * c.c_output_images + CAST(p.requests AS DECIMAL(38, 0)) * c.c_requests END AS cost_femto
+  SELECT p.*, CASE WHEN c.e IS NULL THEN NULL ELSE CAST(p.input_tokens AS DECIMAL(38, 0)) * c.p_input + CAST(p.cache_read_tokens AS DECIMAL(38, 0)) * c.p_cache_read + CAST(p.cache_write_5m_tokens AS DECIMAL(38, 0)) * c.p_cache_write_5m + CAST(p.cache_write_1h_tokens AS DECIMAL(38, 0)) * c.p_cache_write_1h + CAST(p.output_tokens AS DECIMAL(38, 0)) * c.p_output + CAST(p.web_search_calls AS DECIMAL(38, 0)) * c.c_web_search_calls + CAST(p.web_search_preview_calls AS DECIMAL(38, 0)) * c.c_web_search_preview_calls + CAST(p.web_fetch_calls AS DECIMAL(38, 0)) * c.c_web_fetch_calls + CAST(p.grounded_prompts AS DECIMAL(38, 0)) * c.c_grounded_prompts + CAST(p.output_images AS DECIMAL(38, 0)) * c.c_output_images + CAST(p.requests AS DECIMAL(38, 0)) * c.c_requests END AS cost_femto,
+    CASE WHEN c.e IS NULL THEN NULL ELSE CAST(p.cache_read_tokens AS DECIMAL(38, 0)) * (c.p_input - c.p_cache_read) + CAST(p.cache_write_5m_tokens AS DECIMAL(38, 0)) * (c.p_input - c.p_cache_write_5m) + CAST(p.cache_write_1h_tokens AS DECIMAL(38, 0)) * (c.p_input - c.p_cache_write_1h) END AS saved_femto
   FROM priced p LEFT JOIN card_prices c ON c.e = p.e0 AND c.k = p.k0
 ) x;
 
--- Per feature, day, most expensive first
+-- result "groups": Per feature, day, most expensive first
 SELECT g0 AS `feature`, g1 AS `day`, sum(requests) AS requests, sum(input_tokens) AS input_tokens, sum(cache_read_tokens) AS cache_read_tokens, sum(cache_write_5m_tokens) AS cache_write_5m_tokens, sum(cache_write_1h_tokens) AS cache_write_1h_tokens, sum(output_tokens) AS output_tokens, sum(reasoning_tokens) AS reasoning_tokens, sum(web_search_calls) AS web_search_calls, sum(web_search_preview_calls) AS web_search_preview_calls, sum(web_fetch_calls) AS web_fetch_calls, sum(grounded_prompts) AS grounded_prompts, sum(output_images) AS output_images,
   sum(CASE WHEN cost_femto IS NULL THEN requests ELSE 0 END) AS unpriced_requests,
   sum(cost_femto) AS cost_femto, CAST(sum(cost_femto) AS DOUBLE) / 1e15 AS cost_usd
 FROM (
-  SELECT p.*, CASE WHEN c.e IS NULL THEN NULL ELSE CAST(p.input_tokens AS DECIMAL(38, 0)) * c.p_input + CAST(p.cache_read_tokens AS DECIMAL(38, 0)) * c.p_cache_read + CAST(p.cache_write_5m_tokens AS DECIMAL(38, 0)) * c.p_cache_write_5m + CAST(p.cache_write_1h_tokens AS DECIMAL(38, 0)) * c.p_cache_write_1h + CAST(p.output_tokens AS DECIMAL(38, 0)) * c.p_output + CAST(p.web_search_calls AS DECIMAL(38, 0)) * c.c_web_search_calls + CAST(p.web_search_preview_calls AS DECIMAL(38, 0)) * c.c_web_search_preview_calls + CAST(p.web_fetch_calls AS DECIMAL(38, 0)) * c.c_web_fetch_calls + CAST(p.grounded_prompts AS DECIMAL(38, 0)) * c.c_grounded_prompts + CAST(p.output_images AS DECIMAL(38, 0)) * c.c_output_images + CAST(p.requests AS DECIMAL(38, 0)) * c.c_requests END AS cost_femto
+  SELECT p.*, CASE WHEN c.e IS NULL THEN NULL ELSE CAST(p.input_tokens AS DECIMAL(38, 0)) * c.p_input + CAST(p.cache_read_tokens AS DECIMAL(38, 0)) * c.p_cache_read + CAST(p.cache_write_5m_tokens AS DECIMAL(38, 0)) * c.p_cache_write_5m + CAST(p.cache_write_1h_tokens AS DECIMAL(38, 0)) * c.p_cache_write_1h + CAST(p.output_tokens AS DECIMAL(38, 0)) * c.p_output + CAST(p.web_search_calls AS DECIMAL(38, 0)) * c.c_web_search_calls + CAST(p.web_search_preview_calls AS DECIMAL(38, 0)) * c.c_web_search_preview_calls + CAST(p.web_fetch_calls AS DECIMAL(38, 0)) * c.c_web_fetch_calls + CAST(p.grounded_prompts AS DECIMAL(38, 0)) * c.c_grounded_prompts + CAST(p.output_images AS DECIMAL(38, 0)) * c.c_output_images + CAST(p.requests AS DECIMAL(38, 0)) * c.c_requests END AS cost_femto,
+    CASE WHEN c.e IS NULL THEN NULL ELSE CAST(p.cache_read_tokens AS DECIMAL(38, 0)) * (c.p_input - c.p_cache_read) + CAST(p.cache_write_5m_tokens AS DECIMAL(38, 0)) * (c.p_input - c.p_cache_write_5m) + CAST(p.cache_write_1h_tokens AS DECIMAL(38, 0)) * (c.p_input - c.p_cache_write_1h) END AS saved_femto
   FROM priced p LEFT JOIN card_prices c ON c.e = p.e0 AND c.k = p.k0
 ) x
 GROUP BY g0, g1
 ORDER BY sum(cost_femto) DESC;
 
--- Unpriced models (no price row for the model id as logged): add them with --model and run the script again
+-- result "unpriced": Unpriced models (no price row for the model id as logged): add them with --model and run the script again
 SELECT model, sum(requests) AS requests FROM priced WHERE e0 IS NULL GROUP BY model ORDER BY sum(requests) DESC, min(seq);
 
--- Rows read and rows rejected for invalid counts
+-- result "turns": The context-window tax: requests, prompt tokens and exact cost per turn of a conversation (turn 1001 sums the later turns)
+SELECT turn_no, sum(requests) AS requests, sum(prompt_tokens) AS prompt_tokens, sum(cost_femto) AS cost_femto
+FROM (
+  SELECT p.*, CASE WHEN c.e IS NULL THEN NULL ELSE CAST(p.input_tokens AS DECIMAL(38, 0)) * c.p_input + CAST(p.cache_read_tokens AS DECIMAL(38, 0)) * c.p_cache_read + CAST(p.cache_write_5m_tokens AS DECIMAL(38, 0)) * c.p_cache_write_5m + CAST(p.cache_write_1h_tokens AS DECIMAL(38, 0)) * c.p_cache_write_1h + CAST(p.output_tokens AS DECIMAL(38, 0)) * c.p_output + CAST(p.web_search_calls AS DECIMAL(38, 0)) * c.c_web_search_calls + CAST(p.web_search_preview_calls AS DECIMAL(38, 0)) * c.c_web_search_preview_calls + CAST(p.web_fetch_calls AS DECIMAL(38, 0)) * c.c_web_fetch_calls + CAST(p.grounded_prompts AS DECIMAL(38, 0)) * c.c_grounded_prompts + CAST(p.output_images AS DECIMAL(38, 0)) * c.c_output_images + CAST(p.requests AS DECIMAL(38, 0)) * c.c_requests END AS cost_femto,
+    CASE WHEN c.e IS NULL THEN NULL ELSE CAST(p.cache_read_tokens AS DECIMAL(38, 0)) * (c.p_input - c.p_cache_read) + CAST(p.cache_write_5m_tokens AS DECIMAL(38, 0)) * (c.p_input - c.p_cache_write_5m) + CAST(p.cache_write_1h_tokens AS DECIMAL(38, 0)) * (c.p_input - c.p_cache_write_1h) END AS saved_femto
+  FROM (
+WITH t0 AS (
+  SELECT *, COALESCE(CAST(turn AS BIGINT), CAST(row_number() OVER (PARTITION BY conversation_id ORDER BY seq) AS BIGINT)) AS turn_all
+  FROM priced WHERE conversation_id IS NOT NULL
+), t AS (
+  SELECT *, LEAST(turn_all, CAST(1001 AS BIGINT)) AS turn_no FROM t0
+)
+SELECT turn_no, e0 AS e, k0 AS k, sum(requests) AS requests, count(*) AS records, sum(input_tokens) AS input_tokens, sum(cache_read_tokens) AS cache_read_tokens, sum(cache_write_5m_tokens) AS cache_write_5m_tokens, sum(cache_write_1h_tokens) AS cache_write_1h_tokens, sum(output_tokens) AS output_tokens, sum(web_search_calls) AS web_search_calls, sum(web_search_preview_calls) AS web_search_preview_calls, sum(web_fetch_calls) AS web_fetch_calls, sum(grounded_prompts) AS grounded_prompts, sum(output_images) AS output_images, sum(reasoning_tokens) AS reasoning_tokens, sum(CASE WHEN estimated THEN 1 ELSE 0 END) AS estimated_records,
+  sum(input_tokens + cache_read_tokens + cache_write_5m_tokens + cache_write_1h_tokens) AS prompt_tokens
+FROM t GROUP BY turn_no, e0, k0
+) p LEFT JOIN card_prices c ON c.e = p.e AND c.k = p.k
+) x
+GROUP BY turn_no
+ORDER BY turn_no;
+
+-- result "later_turns": How many turn numbers the turn 1001 row sums
+WITH t0 AS (
+  SELECT *, COALESCE(CAST(turn AS BIGINT), CAST(row_number() OVER (PARTITION BY conversation_id ORDER BY seq) AS BIGINT)) AS turn_all
+  FROM priced WHERE conversation_id IS NOT NULL
+), t AS (
+  SELECT *, LEAST(turn_all, CAST(1001 AS BIGINT)) AS turn_no FROM t0
+)
+SELECT count(DISTINCT turn_all) AS n FROM t WHERE turn_all > 1000;
+
+-- result "unread_writes": Cache writes never read: writes, tokens, what they cost and their premium over the input price (femto-USD)
+SELECT sum(w.writes) AS writes, sum(w.w5 + w.w1) AS tokens,
+  sum(CAST(w.w5 AS DECIMAL(38, 0)) * c.p_cache_write_5m + CAST(w.w1 AS DECIMAL(38, 0)) * c.p_cache_write_1h) AS cost_femto,
+  sum(CAST(w.w5 AS DECIMAL(38, 0)) * (c.p_cache_write_5m - c.p_input) + CAST(w.w1 AS DECIMAL(38, 0)) * (c.p_cache_write_1h - c.p_input)) AS premium_femto
+FROM (
+WITH r AS (
+  SELECT model, COALESCE(conversation_id, prompt, feature, '') AS scope, seq, time_ms AS t,
+    (cache_write_5m_tokens > 0 OR cache_write_1h_tokens > 0) AS is_write, cache_read_tokens > 0 AS is_read,
+    cache_write_5m_tokens AS w5, cache_write_1h_tokens AS w1, e0, k0
+  FROM priced
+  WHERE e0 IS NOT NULL AND time_ms IS NOT NULL AND (cache_write_5m_tokens > 0 OR cache_write_1h_tokens > 0 OR cache_read_tokens > 0)
+), s AS (
+  SELECT *, CAST(sum(CASE WHEN is_write THEN 1 ELSE 0 END) OVER (PARTITION BY model, scope ORDER BY seq ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS BIGINT) AS seg
+  FROM r
+), s2 AS (
+  SELECT *, max(t) OVER (PARTITION BY model, scope, seg ORDER BY seq ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS newest_before
+  FROM s WHERE seg > 0
+), windows AS (
+  SELECT model, scope, seg, t + CASE WHEN w1 > 0 THEN 3600000 ELSE 300000 END AS until_ms, w5, w1, e0, k0
+  FROM s2 WHERE is_write
+), newest AS (
+  SELECT model, scope, seg, max(t) AS newest_ms FROM s2 GROUP BY model, scope, seg
+), reads AS (
+  SELECT model, scope, seg, t, newest_before AS newest_ms FROM s2 WHERE is_read AND NOT is_write
+  UNION ALL
+  SELECT s2.model, s2.scope, s2.seg - 1, s2.t, nw.newest_ms
+  FROM s2 JOIN newest nw ON nw.model = s2.model AND nw.scope = s2.scope AND nw.seg = s2.seg - 1
+  WHERE s2.is_read AND s2.is_write
+), used AS (
+  SELECT DISTINCT w.model, w.scope, w.seg
+  FROM windows w JOIN reads x ON x.model = w.model AND x.scope = w.scope AND x.seg = w.seg
+  WHERE x.t <= w.until_ms AND w.until_ms >= x.newest_ms - 7200000
+)
+SELECT w.e0 AS e, w.k0 AS k, count(*) AS writes, sum(w.w5) AS w5, sum(w.w1) AS w1
+FROM windows w LEFT JOIN used u ON u.model = w.model AND u.scope = w.scope AND u.seg = w.seg
+WHERE u.seg IS NULL
+GROUP BY w.e0, w.k0
+) w JOIN card_prices c ON c.e = w.e AND c.k = w.k;
+
+-- result "distribution": Cost per request by nearest rank: pNN_cost is the exact cost (femto-USD) of the row at the quantile, pNN_w its requests; per request = pNN_cost / pNN_w
+WITH c AS (
+  SELECT CAST(p.input_tokens AS DECIMAL(38, 0)) * c.p_input + CAST(p.cache_read_tokens AS DECIMAL(38, 0)) * c.p_cache_read + CAST(p.cache_write_5m_tokens AS DECIMAL(38, 0)) * c.p_cache_write_5m + CAST(p.cache_write_1h_tokens AS DECIMAL(38, 0)) * c.p_cache_write_1h + CAST(p.output_tokens AS DECIMAL(38, 0)) * c.p_output + CAST(p.web_search_calls AS DECIMAL(38, 0)) * c.c_web_search_calls + CAST(p.web_search_preview_calls AS DECIMAL(38, 0)) * c.c_web_search_preview_calls + CAST(p.web_fetch_calls AS DECIMAL(38, 0)) * c.c_web_fetch_calls + CAST(p.grounded_prompts AS DECIMAL(38, 0)) * c.c_grounded_prompts + CAST(p.output_images AS DECIMAL(38, 0)) * c.c_output_images + CAST(p.requests AS DECIMAL(38, 0)) * c.c_requests AS cost, p.requests AS w
+  FROM priced p JOIN card_prices c ON c.e = p.e0 AND c.k = p.k0
+  WHERE p.requests > 0
+), o AS (
+  SELECT cost, w,
+    sum(w) OVER (ORDER BY CAST(cost AS DOUBLE) / w ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS cum,
+    sum(w) OVER () AS n
+  FROM c
+)
+SELECT min_by(cost, cum) FILTER (WHERE cum * 100 >= n * 50) AS p50_cost, min_by(w, cum) FILTER (WHERE cum * 100 >= n * 50) AS p50_w, min_by(cost, cum) FILTER (WHERE cum * 100 >= n * 90) AS p90_cost, min_by(w, cum) FILTER (WHERE cum * 100 >= n * 90) AS p90_w, min_by(cost, cum) FILTER (WHERE cum * 100 >= n * 99) AS p99_cost, min_by(w, cum) FILTER (WHERE cum * 100 >= n * 99) AS p99_w, max_by(cost, cum) AS max_cost, max_by(w, cum) AS max_w
+FROM o;
+
+-- result "group_distribution": Cost per request per feature, day (columns as above)
+WITH c AS (
+  SELECT p.g0, p.g1, CAST(p.input_tokens AS DECIMAL(38, 0)) * c.p_input + CAST(p.cache_read_tokens AS DECIMAL(38, 0)) * c.p_cache_read + CAST(p.cache_write_5m_tokens AS DECIMAL(38, 0)) * c.p_cache_write_5m + CAST(p.cache_write_1h_tokens AS DECIMAL(38, 0)) * c.p_cache_write_1h + CAST(p.output_tokens AS DECIMAL(38, 0)) * c.p_output + CAST(p.web_search_calls AS DECIMAL(38, 0)) * c.c_web_search_calls + CAST(p.web_search_preview_calls AS DECIMAL(38, 0)) * c.c_web_search_preview_calls + CAST(p.web_fetch_calls AS DECIMAL(38, 0)) * c.c_web_fetch_calls + CAST(p.grounded_prompts AS DECIMAL(38, 0)) * c.c_grounded_prompts + CAST(p.output_images AS DECIMAL(38, 0)) * c.c_output_images + CAST(p.requests AS DECIMAL(38, 0)) * c.c_requests AS cost, p.requests AS w
+  FROM priced p JOIN card_prices c ON c.e = p.e0 AND c.k = p.k0
+  WHERE p.requests > 0
+), o AS (
+  SELECT g0, g1, cost, w,
+    sum(w) OVER (PARTITION BY g0, g1 ORDER BY CAST(cost AS DOUBLE) / w ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS cum,
+    sum(w) OVER (PARTITION BY g0, g1) AS n
+  FROM c
+)
+SELECT g0, g1, min_by(cost, cum) FILTER (WHERE cum * 100 >= n * 50) AS p50_cost, min_by(w, cum) FILTER (WHERE cum * 100 >= n * 50) AS p50_w, min_by(cost, cum) FILTER (WHERE cum * 100 >= n * 90) AS p90_cost, min_by(w, cum) FILTER (WHERE cum * 100 >= n * 90) AS p90_w, min_by(cost, cum) FILTER (WHERE cum * 100 >= n * 99) AS p99_cost, min_by(w, cum) FILTER (WHERE cum * 100 >= n * 99) AS p99_w, max_by(cost, cum) AS max_cost, max_by(w, cum) AS max_w
+FROM o GROUP BY g0, g1;
+
+-- result "cliffs": Long-context cliffs: requests over a tier threshold, their token cost and the premium over the untiered prices (femto-USD)
+SELECT t.model AS model, t.threshold AS threshold, CASE WHEN t.inclusive THEN '>=' ELSE '>' END AS operator, sum(s.requests) AS requests,
+  sum(CAST(s.input_tokens AS DECIMAL(38, 0)) * c.p_input + CAST(s.cache_read_tokens AS DECIMAL(38, 0)) * c.p_cache_read + CAST(s.cache_write_5m_tokens AS DECIMAL(38, 0)) * c.p_cache_write_5m + CAST(s.cache_write_1h_tokens AS DECIMAL(38, 0)) * c.p_cache_write_1h + CAST(s.output_tokens AS DECIMAL(38, 0)) * c.p_output) AS cost_femto,
+  sum(CAST(s.input_tokens AS DECIMAL(38, 0)) * c.p_input + CAST(s.cache_read_tokens AS DECIMAL(38, 0)) * c.p_cache_read + CAST(s.cache_write_5m_tokens AS DECIMAL(38, 0)) * c.p_cache_write_5m + CAST(s.cache_write_1h_tokens AS DECIMAL(38, 0)) * c.p_cache_write_1h + CAST(s.output_tokens AS DECIMAL(38, 0)) * c.p_output - (CAST(s.input_tokens AS DECIMAL(38, 0)) * t.p_input + CAST(s.cache_read_tokens AS DECIMAL(38, 0)) * t.p_cache_read + CAST(s.cache_write_5m_tokens AS DECIMAL(38, 0)) * t.p_cache_write_5m + CAST(s.cache_write_1h_tokens AS DECIMAL(38, 0)) * t.p_cache_write_1h + CAST(s.output_tokens AS DECIMAL(38, 0)) * t.p_output)) AS premium_femto
+FROM (
+SELECT 'total' AS slice, e0 AS e, k0 AS k, sum(requests) AS requests, count(*) AS records, sum(input_tokens) AS input_tokens, sum(cache_read_tokens) AS cache_read_tokens, sum(cache_write_5m_tokens) AS cache_write_5m_tokens, sum(cache_write_1h_tokens) AS cache_write_1h_tokens, sum(output_tokens) AS output_tokens, sum(web_search_calls) AS web_search_calls, sum(web_search_preview_calls) AS web_search_preview_calls, sum(web_fetch_calls) AS web_fetch_calls, sum(grounded_prompts) AS grounded_prompts, sum(output_images) AS output_images, sum(reasoning_tokens) AS reasoning_tokens, sum(CASE WHEN estimated THEN 1 ELSE 0 END) AS estimated_records
+FROM priced
+GROUP BY e0, k0
+) s JOIN card_prices c ON c.e = s.e AND c.k = s.k JOIN card_tiers t ON t.e = s.e AND t.k = s.k
+GROUP BY t.model, t.threshold, t.inclusive
+ORDER BY premium_femto DESC, t.model, t.threshold;
+
+-- result "accounting": Rows read and rows rejected for invalid counts
 SELECT count(*) AS read_rows, sum(CASE WHEN (r.input_tokens IS NOT NULL AND r.input_tokens >= 0 AND r.input_tokens = floor(r.input_tokens)) AND (r.cache_read_tokens IS NOT NULL AND r.cache_read_tokens >= 0 AND r.cache_read_tokens = floor(r.cache_read_tokens)) AND (r.cache_write_5m_tokens IS NOT NULL AND r.cache_write_5m_tokens >= 0 AND r.cache_write_5m_tokens = floor(r.cache_write_5m_tokens)) AND (r.cache_write_1h_tokens IS NOT NULL AND r.cache_write_1h_tokens >= 0 AND r.cache_write_1h_tokens = floor(r.cache_write_1h_tokens)) AND (r.output_tokens IS NOT NULL AND r.output_tokens >= 0 AND r.output_tokens = floor(r.output_tokens)) AND (r.reasoning_tokens IS NOT NULL AND r.reasoning_tokens >= 0 AND r.reasoning_tokens = floor(r.reasoning_tokens)) AND (r.requests IS NOT NULL AND r.requests >= 0 AND r.requests = floor(r.requests)) AND (r.web_search_calls IS NOT NULL AND r.web_search_calls >= 0 AND r.web_search_calls = floor(r.web_search_calls)) AND (r.web_search_preview_calls IS NOT NULL AND r.web_search_preview_calls >= 0 AND r.web_search_preview_calls = floor(r.web_search_preview_calls)) AND (r.web_fetch_calls IS NOT NULL AND r.web_fetch_calls >= 0 AND r.web_fetch_calls = floor(r.web_fetch_calls)) AND (r.grounded_prompts IS NOT NULL AND r.grounded_prompts >= 0 AND r.grounded_prompts = floor(r.grounded_prompts)) AND (r.output_images IS NOT NULL AND r.output_images >= 0 AND r.output_images = floor(r.output_images)) THEN 0 ELSE 1 END) AS rejected_rows
 FROM (
 SELECT row_number() OVER (ORDER BY NULL, NULL) - 1 AS seq, CAST(NULL AS STRING) AS id, CAST(NULL AS BIGINT) AS time_ms, src.`llm_model` AS model, CAST(NULL AS STRING) AS provider, CAST(NULL AS STRING) AS service_tier, CAST(NULL AS BOOLEAN) AS fast, CAST(NULL AS BOOLEAN) AS regional, src.`tok_in` AS input_tokens, 0 AS cache_read_tokens, 0 AS cache_write_5m_tokens, 0 AS cache_write_1h_tokens, src.`tok_out` AS output_tokens, 0 AS reasoning_tokens, 1 AS requests, 0 AS web_search_calls, 0 AS web_search_preview_calls, 0 AS web_fetch_calls, 0 AS grounded_prompts, 0 AS output_images, CAST(NULL AS INTEGER) AS image_count, FALSE AS estimated, CAST(NULL AS STRING) AS conversation_id, CAST(NULL AS INTEGER) AS turn, CAST(NULL AS STRING) AS feature, CAST(NULL AS STRING) AS customer, CAST(NULL AS STRING) AS user_id, CAST(NULL AS STRING) AS outcome, CAST(NULL AS STRING) AS prompt, CAST(NULL AS STRING) AS tags, 'spark table analytics.llm_requests' AS source_file, CAST(NULL AS INTEGER) AS source_line
 FROM `analytics`.`llm_requests` src
 ) r;
+
+-- result "routes": The route keys of the table (model, provider, regional): save them as CSV and give the file to --models-file to price every one, Bedrock and regional ids included
+SELECT DISTINCT model, provider, regional FROM usage;
