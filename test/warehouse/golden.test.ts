@@ -3,8 +3,8 @@
  * script for a fixed date, mapping and model list, reviewed by hand when it changes; regenerate
  * with UPDATE_GOLDEN=1) and parsed statement by statement with node-sql-parser in the closest
  * grammar it has. The statements its grammar cannot read are named here, so the tested level of
- * each dialect is exact: Snowflake 16 of 19 statements, BigQuery 14 of 19, Spark (Hive grammar)
- * 8 of 17; the rest are valid SQL the parser's grammar lacks (listed at CASES).
+ * each dialect is exact: Snowflake 16 of 20 statements, BigQuery 15 of 20, Spark (Hive grammar)
+ * 9 of 18; the rest are valid SQL the parser's grammar lacks (listed at CASES).
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import pkg from 'node-sql-parser';
@@ -18,6 +18,8 @@ const NOW = Date.parse('2026-11-23T00:00:00Z');
 // CAST(x AS BIGINT) (a BigQuery alias of INT64; the turn numbers), a window frame ending at
 // "1 PRECEDING" (cache writes never read), ARRAY_AGG(... IGNORE NULLS ORDER BY ...) (BigQuery's
 // quantile pick), ARRAY_AGG(...) WITHIN GROUP (Snowflake's), min_by(...) FILTER (Spark's)
+// a boolean expression in GROUP BY (Snowflake's grammar; the flags of the per-group sums)
+const AGG = /^CREATE OR REPLACE TEMPORARY TABLE agg/;
 const TURNS = /^SELECT turn_no/;
 const LATER_TURNS = /^WITH t0 AS/;
 const UNREAD_WRITES = /^SELECT sum\(w\.writes\)/;
@@ -29,7 +31,7 @@ const CASES = [
     map: 'model=llm_model,input_tokens=tok_in,output_tokens=tok_out,time_ms=at_ms,feature=team',
     unparsed: [TURNS, LATER_TURNS, UNREAD_WRITES, QUANTILES, QUANTILES],
   },
-  { dialect: 'snowflake', parser: 'snowflake', map: undefined, unparsed: [UNREAD_WRITES, QUANTILES, QUANTILES] },
+  { dialect: 'snowflake', parser: 'snowflake', map: undefined, unparsed: [AGG, UNREAD_WRITES, QUANTILES, QUANTILES] },
   {
     dialect: 'spark',
     parser: 'hive',

@@ -19,6 +19,7 @@ import { MAX_BANDS, PRICE_MAP_COLUMNS, priceMapRows, ROUTE_KEYS_SQL, type RouteK
 import {
   CARD_PRICE_COLUMNS,
   cardPriceRow,
+  aggTableSql,
   cardSumsSql,
   distributionSql,
   laterTurnsSql,
@@ -254,6 +255,16 @@ export function buildScript(o: ScriptOptions): string {
     [
       'Each row with its group and price key (rows without a time are priced at the script date)',
       [pricedTableSql(d, { dims, billed: { defaultMs: o.nowMs } })],
+    ],
+    [
+      'Integer sums per group and price key (the long-context cliffs read them)',
+      [
+        aggTableSql(
+          d,
+          dims.map((_, i) => `g${i}`),
+          false,
+        ),
+      ],
     ],
     ...reportQueries(d, dims).map((r): [string, string[]] => [`result "${r.name}": ${r.title}`, [r.sql]]),
     ['result "accounting": Rows read and rows rejected for invalid counts', [accountingSql(mapping, o.table, source, d)]],

@@ -140,6 +140,14 @@ SELECT u.seq AS seq,
 FROM (SELECT usage.*, COALESCE(feature, '(none)') AS g0, CASE WHEN time_ms IS NULL THEN '(none)' ELSE TO_CHAR(TO_TIMESTAMP_NTZ(time_ms, 3), 'YYYY-MM-DD') END AS g1 FROM usage WHERE NOT FALSE) u
 LEFT JOIN price_map m0 ON m0.pricing = 0 AND m0.model = u.model AND EQUAL_NULL(m0.provider, u.provider) AND EQUAL_NULL(m0.regional, u.regional) AND COALESCE(NULL, u.time_ms, 1795392000000) >= m0.from_ms AND COALESCE(NULL, u.time_ms, 1795392000000) < m0.to_ms;
 
+-- Integer sums per group and price key (the long-context cliffs read them)
+CREATE OR REPLACE TEMPORARY TABLE agg AS
+SELECT g0, g1, e0, k0, conversation_id IS NOT NULL AS has_conversation, customer IS NOT NULL AND customer <> '' AS has_customer, user_id IS NOT NULL AND user_id <> '' AS has_user, CASE WHEN outcome IN ('success', 'failure') THEN outcome END AS known_outcome, CASE WHEN e0 IS NULL THEN model END AS unpriced_model, model = '(no model)' AS no_model,
+  sum(requests) AS requests, count(*) AS records, sum(input_tokens) AS input_tokens, sum(cache_read_tokens) AS cache_read_tokens, sum(cache_write_5m_tokens) AS cache_write_5m_tokens, sum(cache_write_1h_tokens) AS cache_write_1h_tokens, sum(output_tokens) AS output_tokens, sum(web_search_calls) AS web_search_calls, sum(web_search_preview_calls) AS web_search_preview_calls, sum(web_fetch_calls) AS web_fetch_calls, sum(grounded_prompts) AS grounded_prompts, sum(output_images) AS output_images, sum(reasoning_tokens) AS reasoning_tokens, sum(CASE WHEN estimated THEN 1 ELSE 0 END) AS estimated_records, min(seq) AS first_seq, min(time_ms) AS first_ms, max(time_ms) AS last_ms,
+  sum(CASE WHEN requests > 1 THEN 1 ELSE 0 END) AS multi_request_rows
+FROM priced
+GROUP BY g0, g1, e0, k0, conversation_id IS NOT NULL, customer IS NOT NULL AND customer <> '', user_id IS NOT NULL AND user_id <> '', CASE WHEN outcome IN ('success', 'failure') THEN outcome END, CASE WHEN e0 IS NULL THEN model END, model = '(no model)';
+
 -- result "total": Total: requests, token sums, exact cost in femto-USD (10^-15 USD); unpriced requests are not $0, they are left out. Caching as it happened: cost_without_caching_femto prices the cache tokens at the input price
 SELECT sum(requests) AS requests, sum(input_tokens) AS input_tokens, sum(cache_read_tokens) AS cache_read_tokens, sum(cache_write_5m_tokens) AS cache_write_5m_tokens, sum(cache_write_1h_tokens) AS cache_write_1h_tokens, sum(output_tokens) AS output_tokens, sum(reasoning_tokens) AS reasoning_tokens, sum(web_search_calls) AS web_search_calls, sum(web_search_preview_calls) AS web_search_preview_calls, sum(web_fetch_calls) AS web_fetch_calls, sum(grounded_prompts) AS grounded_prompts, sum(output_images) AS output_images,
   sum(CASE WHEN cost_femto IS NULL THEN requests ELSE 0 END) AS unpriced_requests,
@@ -173,7 +181,7 @@ FROM (
     CASE WHEN c.e IS NULL THEN NULL ELSE CAST(p.cache_read_tokens AS NUMBER(38, 0)) * (c.p_input - c.p_cache_read) + CAST(p.cache_write_5m_tokens AS NUMBER(38, 0)) * (c.p_input - c.p_cache_write_5m) + CAST(p.cache_write_1h_tokens AS NUMBER(38, 0)) * (c.p_input - c.p_cache_write_1h) END AS saved_femto
   FROM (
 WITH t0 AS (
-  SELECT *, COALESCE(CAST(turn AS BIGINT), CAST(row_number() OVER (PARTITION BY conversation_id ORDER BY seq) AS BIGINT)) AS turn_all
+  SELECT e0, k0, requests, input_tokens, cache_read_tokens, cache_write_5m_tokens, cache_write_1h_tokens, output_tokens, web_search_calls, web_search_preview_calls, web_fetch_calls, grounded_prompts, output_images, reasoning_tokens, estimated, COALESCE(CAST(turn AS BIGINT), CAST(row_number() OVER (PARTITION BY conversation_id ORDER BY seq) AS BIGINT)) AS turn_all
   FROM priced WHERE conversation_id IS NOT NULL
 ), t AS (
   SELECT *, LEAST(turn_all, CAST(1001 AS BIGINT)) AS turn_no FROM t0
@@ -188,7 +196,7 @@ ORDER BY turn_no;
 
 -- result "later_turns": How many turn numbers the turn 1001 row sums
 WITH t0 AS (
-  SELECT *, COALESCE(CAST(turn AS BIGINT), CAST(row_number() OVER (PARTITION BY conversation_id ORDER BY seq) AS BIGINT)) AS turn_all
+  SELECT e0, k0, requests, input_tokens, cache_read_tokens, cache_write_5m_tokens, cache_write_1h_tokens, output_tokens, web_search_calls, web_search_preview_calls, web_fetch_calls, grounded_prompts, output_images, reasoning_tokens, estimated, COALESCE(CAST(turn AS BIGINT), CAST(row_number() OVER (PARTITION BY conversation_id ORDER BY seq) AS BIGINT)) AS turn_all
   FROM priced WHERE conversation_id IS NOT NULL
 ), t AS (
   SELECT *, LEAST(turn_all, CAST(1001 AS BIGINT)) AS turn_no FROM t0
@@ -267,8 +275,8 @@ SELECT t.model AS model, t.threshold AS threshold, CASE WHEN t.inclusive THEN '>
   sum(CAST(s.input_tokens AS NUMBER(38, 0)) * c.p_input + CAST(s.cache_read_tokens AS NUMBER(38, 0)) * c.p_cache_read + CAST(s.cache_write_5m_tokens AS NUMBER(38, 0)) * c.p_cache_write_5m + CAST(s.cache_write_1h_tokens AS NUMBER(38, 0)) * c.p_cache_write_1h + CAST(s.output_tokens AS NUMBER(38, 0)) * c.p_output) AS cost_femto,
   sum(CAST(s.input_tokens AS NUMBER(38, 0)) * c.p_input + CAST(s.cache_read_tokens AS NUMBER(38, 0)) * c.p_cache_read + CAST(s.cache_write_5m_tokens AS NUMBER(38, 0)) * c.p_cache_write_5m + CAST(s.cache_write_1h_tokens AS NUMBER(38, 0)) * c.p_cache_write_1h + CAST(s.output_tokens AS NUMBER(38, 0)) * c.p_output - (CAST(s.input_tokens AS NUMBER(38, 0)) * t.p_input + CAST(s.cache_read_tokens AS NUMBER(38, 0)) * t.p_cache_read + CAST(s.cache_write_5m_tokens AS NUMBER(38, 0)) * t.p_cache_write_5m + CAST(s.cache_write_1h_tokens AS NUMBER(38, 0)) * t.p_cache_write_1h + CAST(s.output_tokens AS NUMBER(38, 0)) * t.p_output)) AS premium_femto
 FROM (
-SELECT 'total' AS slice, e0 AS e, k0 AS k, sum(requests) AS requests, count(*) AS records, sum(input_tokens) AS input_tokens, sum(cache_read_tokens) AS cache_read_tokens, sum(cache_write_5m_tokens) AS cache_write_5m_tokens, sum(cache_write_1h_tokens) AS cache_write_1h_tokens, sum(output_tokens) AS output_tokens, sum(web_search_calls) AS web_search_calls, sum(web_search_preview_calls) AS web_search_preview_calls, sum(web_fetch_calls) AS web_fetch_calls, sum(grounded_prompts) AS grounded_prompts, sum(output_images) AS output_images, sum(reasoning_tokens) AS reasoning_tokens, sum(CASE WHEN estimated THEN 1 ELSE 0 END) AS estimated_records
-FROM priced
+SELECT 'total' AS slice, e0 AS e, k0 AS k, sum(requests) AS requests, sum(records) AS records, sum(input_tokens) AS input_tokens, sum(cache_read_tokens) AS cache_read_tokens, sum(cache_write_5m_tokens) AS cache_write_5m_tokens, sum(cache_write_1h_tokens) AS cache_write_1h_tokens, sum(output_tokens) AS output_tokens, sum(web_search_calls) AS web_search_calls, sum(web_search_preview_calls) AS web_search_preview_calls, sum(web_fetch_calls) AS web_fetch_calls, sum(grounded_prompts) AS grounded_prompts, sum(output_images) AS output_images, sum(reasoning_tokens) AS reasoning_tokens, sum(estimated_records) AS estimated_records
+FROM agg
 GROUP BY e0, k0
 ) s JOIN card_prices c ON c.e = s.e AND c.k = s.k JOIN card_tiers t ON t.e = s.e AND t.k = s.k
 GROUP BY t.model, t.threshold, t.inclusive
