@@ -83,15 +83,18 @@ export function registerCheck(program: Command, run: Runner): void {
     .addHelpText(
       'after',
       `
-Exit codes: 0 within budget; 1 a budget rule failed; 2 usage, input or config error
-(a missing ref, an unreadable prompt, a corrupt baseline: never a silent pass).
+Exit codes: 0 within budget; 1 a budget rule failed; 2 usage, input or config
+error (a missing ref, an unreadable prompt, a corrupt baseline: never a silent
+pass).
 
 Examples:
-  $ tokenomics check                                   # check: section of tokenomics.yaml
+  $ tokenomics check              # the check: section of tokenomics.yaml
   $ tokenomics check --base-ref origin/main --format markdown
-  $ tokenomics check prompts/ --model gpt-4o-mini --calls-per-day 5000 --max-cost-per-call 0.002
+  $ tokenomics check prompts/ --model gpt-4o-mini --calls-per-day 5000 \\
+      --max-cost-per-call 0.002
   $ tokenomics check --baseline .tokenomics/baseline.json --update-baseline
-  $ tokenomics check --github --base-ref origin/main --traffic logs/last-month.jsonl`,
+  $ tokenomics check --github --base-ref origin/main \\
+      --traffic logs/last-month.jsonl`,
     )
     .action(run((ctx, cmd) => check(ctx, cmd.args, cmd.opts<CheckOptions>())));
 }

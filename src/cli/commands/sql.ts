@@ -44,13 +44,18 @@ export function registerSql(program: Command, run: Runner): void {
       'after',
       `
 Examples:
-  $ tokenomics sql --dialect postgres --table LiteLLM_SpendLogs --map litellm > litellm-report.sql
-  $ tokenomics sql --dialect clickhouse --table observations --map langfuse --by day,model
-  $ tokenomics sql --dialect bigquery --table logs.requests --map model=llm,input_tokens=tok_in,output_tokens=tok_out
-  $ tokenomics sql --dialect duckdb --table usage --model gpt-4o-2024-08-06@openai,claude-sonnet-4-5-20250929
+  $ tokenomics sql --dialect postgres --table LiteLLM_SpendLogs --map litellm \\
+      > litellm-report.sql
+  $ tokenomics sql --dialect clickhouse --table observations --map langfuse \\
+      --by day,model
+  $ tokenomics sql --dialect bigquery --table logs.requests \\
+      --map model=llm,input_tokens=tok_in,output_tokens=tok_out
+  $ tokenomics sql --dialect duckdb --table usage \\
+      --model gpt-4o-2024-08-06@openai,claude-sonnet-4-5-20250929
 
-Tested levels: duckdb, postgres and clickhouse run against the real engines in tokenomics' tests;
-bigquery, snowflake and spark scripts are golden-tested and parsed, not run (see README.md#sql).`,
+Tested levels: duckdb, postgres and clickhouse run against the real engines in
+tokenomics' tests; bigquery, snowflake and spark scripts are golden-tested and
+parsed, not run (see README.md#sql).`,
     )
     .action(
       run((ctx, cmd) => {

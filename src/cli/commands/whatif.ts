@@ -73,10 +73,12 @@ export function registerWhatif(
       `
 Examples:
   $ tokenomics whatif fixtures/whatif/acme-copilot.yaml
-  $ tokenomics whatif acme.yaml --set features.screening.outputTokens=400 --set product.pricePoint.perSeatUsd=39
+  $ tokenomics whatif acme.yaml --set features.screening.outputTokens=400 \\
+      --set product.pricePoint.perSeatUsd=39
   $ tokenomics whatif acme.yaml --format csv > features.csv
-  $ tokenomics whatif acme.yaml --format markdown --samples 5000 --seed 7 > memo.md
-  $ tokenomics whatif --revenue fixtures/whatif/revenue.csv --logs fixtures/demo --volumes 1,3,10`,
+  $ tokenomics whatif acme.yaml --format markdown --samples 5000 > memo.md
+  $ tokenomics whatif --revenue fixtures/whatif/revenue.csv \\
+      --logs fixtures/demo --volumes 1,3,10`,
     )
     .action(
       run((ctx, cmd) => {
