@@ -7,6 +7,7 @@ import { packageVersion } from './version.js';
 import { FORMAT_NAMES } from '../report/formats/index.js';
 
 export const EXIT_OK = 0;
+/** A budget or gate failed (`check`). */
 export const EXIT_GATE_FAILED = 1;
 export const EXIT_ERROR = 2;
 

@@ -19,6 +19,7 @@ import { DEFAULT_CACHE_HIT_RATE, Estimator } from '../../prompts/estimate.js';
 import { decodePromptBytes, expandPromptPaths, loadPromptWithText, parsePromptText, PROMPT_EXTENSIONS } from '../../prompts/load.js';
 import { toJson } from '../../report/format.js';
 import type { CommandContext } from '../context.js';
+import { EXIT_GATE_FAILED, EXIT_OK } from '../main.js';
 import { SCHEMA_VERSION } from '../version.js';
 import { parseAt, parseCount, parseRate, parseTraffic } from './estimate.js';
 import { withCharts } from '../../report/charts.js';
@@ -444,5 +445,5 @@ async function check(ctx: CommandContext, paths: string[], o: CheckOptions): Pro
       'refresh the baseline with `tokenomics check --update-baseline` and commit it',
     );
   }
-  return result.violations.length ? 1 : 0;
+  return result.violations.length ? EXIT_GATE_FAILED : EXIT_OK;
 }
