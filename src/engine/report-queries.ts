@@ -11,6 +11,7 @@
 import type { Dimension } from '../aggregate/dims.js';
 import { COUNTED_CHARGES, TOKEN_DIMENSIONS } from '../usage/dimensions.js';
 import { TAG_COLUMNS } from '../usage/table.js';
+import { TAG_CWD } from '../usage/record.js';
 import type { Dialect } from './dialect.js';
 import { cardKeyExpr, periodJoin, type KeyTimes } from './price-map.js';
 
@@ -34,8 +35,9 @@ export function dimensionSql(d: Dialect, dim: Dimension): string {
     case 'session':
       return `COALESCE(conversation_id, ${NONE})`;
     case 'project':
-      // from the source path, resolved in TypeScript per distinct file (projectOf): see PROJECT_MAP_COLUMNS
-      return 'pm.project';
+      // the logged working directory (the cwd tag), else from the source path, resolved in TypeScript
+      // per distinct file (projectOf): see PROJECT_MAP_COLUMNS
+      return `COALESCE(${d.jsonTag('tags', TAG_CWD)}, pm.project)`;
     case 'tier':
       return `COALESCE(service_tier, 'standard')`;
     case 'source':
