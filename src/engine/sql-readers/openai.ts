@@ -68,7 +68,8 @@ const NO_USAGE_STATUS = `CASE status WHEN 'failed' THEN 'failed-request' WHEN 'c
 
 /** The staged lines: `kind` is 'record', a skip reason, or 'fallback'. */
 function stageSql(file: string): string {
-  const chat = `object IN ('chat.completion', 'text_completion', 'chat.completion.chunk')`;
+  // COALESCE: a line without `object` is neither (NULL would slip past the NOT below and read as 0 tokens)
+  const chat = `COALESCE(object IN ('chat.completion', 'text_completion', 'chat.completion.chunk'), false)`;
   const p = 'u.prompt_tokens';
   const c = 'u.completion_tokens';
   const chatCached = `COALESCE(u.prompt_tokens_details.cached_tokens, u.prompt_cache_hit_tokens)`;
@@ -81,7 +82,7 @@ function stageSql(file: string): string {
   return `CREATE OR REPLACE TEMP TABLE sr_stage AS
 WITH src AS (
   SELECT id, object, type, model, created, created_at, service_tier, status, sequence_number,
-    request, response, output, usage AS u, ${chat} AS is_chat, object = 'response' AS is_resp
+    request, response, output, usage AS u, ${chat} AS is_chat, COALESCE(object = 'response', false) AS is_resp
   FROM read_json(${lit(file)}, format = 'newline_delimited', columns = ${COLUMNS}, maximum_object_size = 67108864)
 ), shaped AS (
   SELECT *,
