@@ -27,6 +27,16 @@ const REVENUE =
   'customer,plan,seats,perSeatUsd,contractUsd,perRequestUsd,discountPct\na,team,2,0.01,,,50\nb,usage,,,,0.004,\nd,team,1,0.05,,,\n';
 
 describe('margin per customer', () => {
+  it('one unpriced request is "1 request is unpriced" (not "1 requests are")', async () => {
+    const f = files({
+      'logs.csv': 'timestamp,model,input_tokens,output_tokens,customer\n2026-10-01T00:00:00Z,no-such-model,10,5,a\n',
+      'revenue.csv': REVENUE,
+    });
+    const r = await runCli(['whatif', '--revenue', f['revenue.csv'], '--logs', f['logs.csv'], ...PRICES, '--volumes', '1']);
+    expect(r.code).toBe(0);
+    expect(r.stderr.replace(/\n {2}/g, ' ')).toContain('warning: 1 request is unpriced (unknown model or price)');
+  });
+
   it('reads the logs once when it scales to other volumes (the engine hands the records to the volume replay)', async () => {
     const f = files({ 'logs.csv': LOGS, 'revenue.csv': REVENUE });
     const args = ['whatif', '--revenue', f['revenue.csv'], '--logs', f['logs.csv'], ...PRICES, '--format', 'json', '--verbose'];
