@@ -16,7 +16,7 @@ function files(dir: string): string[] {
 }
 
 /** The names a module exports: declarations and `export { a, b as c }` lists (with or without `from`). */
-export function exportedNames(text: string): string[] {
+function exportedNames(text: string): string[] {
   const names = [
     ...text.matchAll(
       /^export (?:declare )?(?:async )?(?:abstract )?(?:const|let|function\*?|class|interface|type|enum) +([A-Za-z_$][\w$]*)/gm,
