@@ -1,6 +1,6 @@
 /** Group-by dimensions: parsing `--by` and extracting a record's value for each dimension. */
 import { UserError } from '../core/issues.js';
-import type { UsageRecord } from '../usage/record.js';
+import { TAG_CWD, type UsageRecord } from '../usage/record.js';
 
 export type Dimension =
   | {
@@ -131,7 +131,10 @@ export function weekOfDate(date: string): string {
   return weekOf(t);
 }
 
-/** A Claude Code project: the directory under `projects/` that holds the transcript (else the file's directory). */
+/**
+ * A Claude Code project: the directory under `projects/` that holds the transcript (else the file's
+ * directory). A record whose log names its working directory (the `cwd` tag) has that as its project.
+ */
 export function projectOf(file: string): string {
   const parts = file.split(/[\\/]/);
   const at = parts.lastIndexOf('projects');
@@ -155,7 +158,8 @@ export function dimensionValue(d: Dimension, r: UsageRecord): string {
     case 'session':
       return r.conversationId ?? NONE;
     case 'project':
-      return projectOf(r.source.file);
+      // the session's working directory when the log names it (Codex CLI), else from the file's path
+      return (Object.hasOwn(r.tags, TAG_CWD) ? r.tags[TAG_CWD] : undefined) ?? projectOf(r.source.file);
     case 'tier':
       return r.serviceTier ?? 'standard';
     case 'source':

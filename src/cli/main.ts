@@ -2,11 +2,12 @@
 import { Command, CommanderError, Option } from 'commander';
 import { UserError } from '../core/issues.js';
 import { inert } from '../core/untrusted.js';
-import { CommandContext, type GlobalOptions, type Io } from './context.js';
+import { CommandContext, DEFAULT_WIDTH, outputWidth, type GlobalOptions, type Io } from './context.js';
 import { packageVersion } from './version.js';
 import { FORMAT_NAMES } from '../report/formats/index.js';
 
 export const EXIT_OK = 0;
+/** A budget or gate failed (`check`). */
 export const EXIT_GATE_FAILED = 1;
 export const EXIT_ERROR = 2;
 
@@ -53,6 +54,13 @@ function defaultIo(): Io {
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 export function buildProgram(io: Io, setExit: (code: number) => void, commands: Register[]): Command {
+  // help wraps at the width tables fit (the terminal's, else COLUMNS, else 80), on whichever stream it goes to
+  const output = {
+    writeOut: (s: string) => io.stdout.write(s),
+    writeErr: (s: string) => io.stderr.write(s),
+    getOutHelpWidth: () => outputWidth({}, io) ?? DEFAULT_WIDTH,
+    getErrHelpWidth: () => outputWidth({}, { ...io, stdout: io.stderr }) ?? DEFAULT_WIDTH,
+  };
   const program = new Command();
   program
     .name('tokenomics')
@@ -77,13 +85,14 @@ export function buildProgram(io: Io, setExit: (code: number) => void, commands: 
     .option('--no-config', 'ignore any tokenomics.yaml')
     .option('--strict', 'treat any rejected input record as an error (exit 2)')
     .showHelpAfterError('(run with --help for usage)')
-    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
+    .configureOutput(output)
     .exitOverride()
     .configureHelp({ showGlobalOptions: true })
     .addHelpText(
       'after',
       `
-Exit codes: 0 ok; 1 a budget or gate failed; 2 usage, input, config or pricing error.
+Exit codes: 0 ok; 1 a budget or gate failed;
+2 usage, input, config or pricing error.
 
 Examples:
   $ tokenomics report fixtures/demo --by feature
@@ -105,8 +114,7 @@ Run 'tokenomics <command> --help' for a command's options and examples.`,
       setExit(await fn(ctx, cmd));
     };
   for (const register of commands) register(program, run);
-  for (const c of program.commands)
-    c.exitOverride().configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
+  for (const c of program.commands) c.exitOverride().configureOutput(output);
   return program;
 }
 

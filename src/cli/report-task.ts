@@ -16,6 +16,7 @@ import { ingestOptions } from '../pipeline/stream.js';
 import { Progress } from '../pipeline/progress.js';
 import { dateToMs } from '../pricing/compile.js';
 import { Pricer } from '../pricing/cost.js';
+import type { UsageRecord } from '../usage/record.js';
 import type { CommandContext } from './context.js';
 
 export interface ReportTask {
@@ -95,13 +96,21 @@ export function planReport(ctx: CommandContext, task: ReportTask): ReportPlan {
 /**
  * Reads `inputs` into a fresh usage table in embedded DuckDB and reports on it. DuckDB spills to
  * a temporary directory of its own beyond the memory limit; the directory is removed afterwards.
+ * `keep`: also hands every record, with its prompt text, to the caller (the TypeScript readers read
+ * every file then, so that one read gives both the report and the records).
  */
-export async function runReport(ctx: CommandContext, inputs: string[], task: ReportTask, plan: ReportPlan): Promise<EngineReport> {
+export async function runReport(
+  ctx: CommandContext,
+  inputs: string[],
+  task: ReportTask,
+  plan: ReportPlan,
+  keep?: (r: UsageRecord) => void,
+): Promise<EngineReport> {
   if (inputs.length === 0) throw new UserError('no inputs given', 'pass log files, directories, glob patterns or - for stdin');
   const { catalog, report } = ctx.loadCatalog();
   for (const src of report.sources)
     ctx.debug(`prices: ${src.label}: ${src.entries} entries${src.skipped ? `, ${src.skipped} not mappable` : ''}`);
-  const ingest = ingestOptions(ctx, { keepText: false, inputFormat: task.inputFormat, map: task.map });
+  const ingest = ingestOptions(ctx, { keepText: keep !== undefined, inputFormat: task.inputFormat, map: task.map });
   const { reportViaDuckDB } = await import('../engine/report.js');
   const progress = new Progress(ctx);
   // the environment's TMPDIR (the command's, so tests can point it elsewhere), else the system's
@@ -120,6 +129,7 @@ export async function runReport(ctx: CommandContext, inputs: string[], task: Rep
         onProgress: (done, total) => progress.update(done, total),
         duckdb: { memoryLimit: task.memoryLimit, tempDirectory },
         reprice: plan.reprice,
+        ...(keep ? { sqlReaders: false, onRecord: keep } : {}),
       },
     );
     for (const f of result.ingest.files) ctx.debug(`read ${f.path}: ${f.format}, ${f.bytes} bytes`);

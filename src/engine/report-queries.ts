@@ -16,7 +16,7 @@
 import type { Dimension } from '../aggregate/dims.js';
 import type { RateCard } from '../pricing/cost.js';
 import { COUNTED_CHARGES, TOKEN_DIMENSIONS, type ChargeKey } from '../usage/dimensions.js';
-import { NO_MODEL } from '../usage/record.js';
+import { NO_MODEL, TAG_CWD } from '../usage/record.js';
 import { TAG_COLUMNS, type CellValue } from '../usage/table.js';
 import type { Dialect } from './dialect.js';
 import { cardKeyExpr, periodJoin, type KeyTimes, type PriceMapShape } from './price-map.js';
@@ -41,8 +41,9 @@ export function dimensionSql(d: Dialect, dim: Dimension): string {
     case 'session':
       return `COALESCE(conversation_id, ${NONE})`;
     case 'project':
-      // from the source path, resolved in TypeScript per distinct file (projectOf): see PROJECT_MAP_COLUMNS
-      return 'pm.project';
+      // the logged working directory (the cwd tag), else from the source path, resolved in TypeScript
+      // per distinct file (projectOf): see PROJECT_MAP_COLUMNS
+      return `COALESCE(${d.jsonTag('tags', TAG_CWD)}, pm.project)`;
     case 'tier':
       return `COALESCE(service_tier, 'standard')`;
     case 'source':

@@ -28,6 +28,7 @@ import { COUNTED_CHARGES } from '../usage/dimensions.js';
 import { divFemto, femtoToUsdNumber, type Femto } from '../pricing/money.js';
 import { usageJson } from '../report/usage-json.js';
 import { usageWarnings, type UsageWarning } from '../report/usage-sections.js';
+import { NO_MODEL, type UsageRecord } from '../usage/record.js';
 import { duckdb, type Dialect } from './dialect.js';
 import { EngineError, UsageDb, type DuckDBOptions, type Row } from './duckdb.js';
 import type { SqlDb } from './sql-db.js';
@@ -78,6 +79,8 @@ export interface EngineEnv {
   reprice?: { pricer: Pricer; label: string };
   /** false: every file through the TypeScript readers (parity tests, the bench's baseline). */
   sqlReaders?: boolean;
+  /** Each record the TypeScript readers append (none for files an SQL reader loads: set sqlReaders false to see every one). */
+  onRecord?: (r: UsageRecord) => void;
 }
 
 export interface EngineTask {
@@ -248,6 +251,7 @@ export async function reportViaDuckDB(inputs: string[], task: EngineTask, env: E
       (r) => {
         if (r.countsMissing) estimator.fill(r);
         db.append(r);
+        env.onRecord?.(r);
       },
       {
         stdin: env.stdin,

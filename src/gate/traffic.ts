@@ -61,12 +61,6 @@ export function addRecord(t: LogTraffic, r: TrafficRecord): void {
   else p.days.set(day, (p.days.get(day) ?? 0) + n);
 }
 
-export function aggregateTraffic(records: Iterable<TrafficRecord>): LogTraffic {
-  const t = emptyTraffic();
-  for (const r of records) addRecord(t, r);
-  return t;
-}
-
 /** Nearest-rank percentile of a list (sorted copy). */
 export function percentile(values: readonly number[], p: number): number {
   if (!values.length) return 0;

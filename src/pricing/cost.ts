@@ -43,8 +43,6 @@ export interface RateCard {
    * regional and long-context adjustments are token prices only); undefined: none priced.
    */
   charges?: ChargePrices;
-  /** USD per token as floats, for per-record distributions only. */
-  floatPerToken: { input: number; cacheRead: number; cacheWrite5m: number; cacheWrite1h: number; output: number };
   /** Human-readable adjustments applied, e.g. ["batch x0.5", "long context >200000"]. */
   adjustments: string[];
   /** Problems pricing this card, e.g. a service tier the catalog has no price for. */
@@ -251,7 +249,6 @@ function buildCard(
     adjustments.push(`long context ${tier.inclusive ? '>=' : '>'}${tier.threshold}`);
   }
   const prices = tier ? finish(base) : untiered;
-  const fl = (v: bigint) => Number(v) / 1e15;
   const discount = entry.discount?.factor;
   const charges =
     period.charges && discount
@@ -273,13 +270,6 @@ function buildCard(
     charges,
     adjustments,
     warnings,
-    floatPerToken: {
-      input: fl(prices.input),
-      cacheRead: fl(prices.cacheRead),
-      cacheWrite5m: fl(prices.cacheWrite5m),
-      cacheWrite1h: fl(prices.cacheWrite1h),
-      output: fl(prices.output),
-    },
   };
 }
 
@@ -460,18 +450,4 @@ export class Pricer {
     if (!this.entryIndex) this.entryIndex = new Map(this.catalog.entries.map((e, i) => [e, i]));
     return this.entryIndex.get(entry) ?? -1;
   }
-}
-
-/** Float USD cost of one record at a card (for distributions only); priced charges included. */
-export function floatCost(t: TokenBuckets & Partial<Pick<UsageRecord, 'charges' | 'requests'>>, card: RateCard): number {
-  const f = card.floatPerToken;
-  const charges = card.charges ? Number(chargeCostsOf(t.charges, t.requests ?? 1, card).total) / 1e15 : 0;
-  return (
-    charges +
-    t.inputTokens * f.input +
-    t.cacheReadTokens * f.cacheRead +
-    t.cacheWrite5mTokens * f.cacheWrite5m +
-    t.cacheWrite1hTokens * f.cacheWrite1h +
-    t.outputTokens * f.output
-  );
 }

@@ -13,8 +13,6 @@
  * negative amounts (savings, margins) round to the nearest too, symmetrically.
  */
 
-/** nano-USD per MTok in one USD per MTok. */
-export const PRICE_SCALE = 1_000_000_000n;
 /** femto-USD in one USD. */
 export const USD_SCALE = 1_000_000_000_000_000n;
 /** Number of decimal places of a femto-USD amount. */

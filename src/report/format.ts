@@ -7,10 +7,6 @@ import { UserError } from '../core/issues.js';
 import { toJsonText } from './json.js';
 import { inert, inertMarkdown } from '../core/untrusted.js';
 
-/** The format names: the registry's (src/report/formats), which also renders; kept here for older imports. */
-export { FORMAT_NAMES as OUTPUT_FORMATS } from './formats/index.js';
-export type OutputFormat = string;
-
 export interface FormatOptions {
   color: boolean;
   /** Widest line of table output (tables fit, text wraps); undefined = no limit (--wide). */

@@ -295,8 +295,3 @@ export function replayThresholds(ix: SemanticIndex, thresholds: readonly number[
   }
   return thresholds.map((t) => done.get(t)!);
 }
-
-/** Replay items (already in time order) at one threshold. */
-export function replaySemantic(items: readonly QueryItem[], threshold: number, ttlMs: number, capacity: number): SemanticHits {
-  return replayThresholds(indexQueries(items), [threshold], ttlMs, capacity)[0];
-}

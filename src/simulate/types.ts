@@ -11,7 +11,7 @@
 import type { Section } from '../report/model.js';
 import type { Pricer, RateCard } from '../pricing/cost.js';
 import type { Resolution } from '../pricing/catalog.js';
-import type { ServiceTier, UsageRecord } from '../usage/record.js';
+import { TAG_OUTCOME, type ServiceTier, type UsageRecord } from '../usage/record.js';
 import type { EncodingName } from '../tokenize/encodings.js';
 
 export interface SimRequest {
@@ -158,8 +158,8 @@ export function fromRecord(r: UsageRecord): SimRequest {
     outputTokens: r.outputTokens,
     weight: 1,
     retryFactor: 1,
-    successes: r.tags.outcome === 'success' ? 1 : 0,
-    outcomeKnown: r.tags.outcome === 'success' || r.tags.outcome === 'failure',
+    successes: r.tags[TAG_OUTCOME] === 'success' ? 1 : 0,
+    outcomeKnown: r.tags[TAG_OUTCOME] === 'success' || r.tags[TAG_OUTCOME] === 'failure',
     dropped: false,
     extraFemto: 0n,
     origin: 'log',

@@ -21,6 +21,8 @@ export const TAG_CUSTOMER = 'customer';
 export const TAG_USER = 'user';
 export const TAG_OUTCOME = 'outcome'; // 'success' | 'failure'
 export const TAG_PROMPT = 'prompt'; // prompt id/name, joins logs to prompt files
+/** The working directory a session logged (Codex CLI's session_meta `cwd`): the record's project. */
+export const TAG_CWD = 'cwd';
 
 export interface ChatMessageText {
   role: string;

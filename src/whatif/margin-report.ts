@@ -92,7 +92,7 @@ export function marginReport(m: MarginResult, ctx: MarginContext): Report {
     notes.push(`Customers in the revenue file with no requests in the logs: ${m.noTraffic.map(ctx.name).join(', ')}.`);
   if (m.totals.unpricedRequests)
     notes.push(
-      `warning: ${formatInt(m.totals.unpricedRequests)} requests are unpriced (unknown model or price): cost and margin cover the priced requests only.`,
+      `warning: ${formatInt(m.totals.unpricedRequests)} ${m.totals.unpricedRequests === 1 ? 'request is' : 'requests are'} unpriced (unknown model or price): cost and margin cover the priced requests only.`,
     );
   const volCols = m.volumes.filter((v) => v.multiplier !== 1).map((v) => col(`m${v.multiplier}`, `Margin at ${v.multiplier}x`, 'usd'));
   return {

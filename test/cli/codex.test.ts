@@ -90,4 +90,43 @@ describe('report on Codex CLI logs', () => {
     ).toBe(true);
     expect((await runCli(['report', join(dir, 'bad.jsonl'), '--strict'])).code).toBe(2);
   });
+  it('--by project groups by the working directory of each session (session_meta cwd), not the date folder', async () => {
+    const codexHome = tmp();
+    const day1 = join(codexHome, 'sessions', '2025', '10', '01');
+    mkdirSync(day1, { recursive: true });
+    copyFileSync(join(dir, SESSION), join(day1, SESSION)); // cwd /home/dev/app
+    // a second session, in another directory, on another day: written here from the documented shape
+    const day3 = join(codexHome, 'sessions', '2025', '10', '03');
+    mkdirSync(day3, { recursive: true });
+    const site = [
+      { type: 'session_meta', payload: { id: 'site-1', timestamp: '2025-10-03T08:00:00Z', cwd: '/home/dev/site', cli_version: '0.46.0' } },
+      { type: 'turn_context', payload: { cwd: '/home/dev/site', model: 'gpt-5' } },
+      {
+        type: 'event_msg',
+        payload: {
+          type: 'token_count',
+          info: {
+            total_token_usage: { input_tokens: 1000, cached_input_tokens: 0, output_tokens: 100, total_tokens: 1100 },
+            last_token_usage: { input_tokens: 1000, cached_input_tokens: 0, output_tokens: 100, total_tokens: 1100 },
+          },
+        },
+      },
+    ];
+    writeFileSync(
+      join(day3, 'rollout-2025-10-03T08-00-00-site.jsonl'),
+      site.map((l, i) => JSON.stringify({ timestamp: `2025-10-03T08:00:0${i}Z`, ...l })).join('\n') + '\n',
+    );
+    const env = { HOME: tmp(), CODEX_HOME: codexHome };
+    const r = await runCli(['report', '--by', 'project', '--format', 'json'], { env });
+    expect(r.code, r.stderr).toBe(0);
+    const byProject = Object.fromEntries(
+      JSON.parse(r.stdout).groups.map((g: { key: { project: string }; costUsd: number }) => [g.key.project, g.costUsd]),
+    );
+    // app: the session alone, $0.02501 (see above); site: gpt-5 1000 x $1.25/M + 100 x $10/M = $0.00125 + $0.001 = $0.00225
+    expect(byProject).toEqual({ '/home/dev/app': 0.02501, '/home/dev/site': 0.00225 });
+    // the table names the directories too (not "01" and "03", the day folders)
+    const table = await runCli(['report', '--by', 'project'], { env });
+    expect(table.stdout).toContain('/home/dev/site');
+    expect(table.stdout).not.toMatch(/^\s*0[13]\s/m);
+  });
 });

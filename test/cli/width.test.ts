@@ -50,3 +50,19 @@ describe('output fits the terminal width', () => {
     expect(widest(wide.stdout)).toBeGreaterThan(120);
   }, 60_000);
 });
+
+describe('--help fits 80 columns', () => {
+  it('no line of the program help or of any command help is wider than 80', async () => {
+    const top = await runCli(['--help']);
+    expect(top.code).toBe(0);
+    // the command names as the program help lists them (every registered command, so a new one is checked too)
+    const commands = [...top.stdout.matchAll(/^ {2}([a-z]+) \[options\]/gm)].map((m) => m[1]);
+    expect(commands).toEqual(expect.arrayContaining(['report', 'simulate', 'whatif', 'check', 'sql', 'export', 'render']));
+    for (const args of [['--help'], ...commands.map((c) => [c, '--help']), ['help', 'report']]) {
+      const r = await runCli(args, { env: { COLUMNS: '80' } });
+      expect(r.code, args.join(' ')).toBe(0);
+      const wide = r.stdout.split('\n').filter((l) => [...l].length > 80);
+      expect(wide, `${args.join(' ')}: lines wider than 80`).toEqual([]);
+    }
+  }, 60_000);
+});

@@ -11,6 +11,10 @@
  * Everything else (the mean included, which both take from the exact total) is identical, except
  * one documented change: JSON with --top lists the top N groups and `groupsLeftOut` (the rest,
  * summed exactly) instead of every group, so cases with --top are checked in bounded.test.ts.
+ * And one documented relabelling: `--by project` names a Codex CLI session's project by the working
+ * directory its session_meta logs ("/home/dev/app"), not its folder ("codex"); fixtures/logs --by
+ * project,model was re-recorded for it (the only other change: unpriced groups, all-null quantiles,
+ * sorted by their new keys).
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { aggregateTraffic, denseSpan, describeSpan, percentile, trafficFromLogs } from '../../src/gate/traffic.js';
+import { addRecord, denseSpan, describeSpan, emptyTraffic, percentile, trafficFromLogs, type LogTraffic } from '../../src/gate/traffic.js';
+
+/** The records folded as `check --traffic` folds them, one addRecord each. */
+function aggregateTraffic(records: Iterable<Parameters<typeof addRecord>[1]>): LogTraffic {
+  const t = emptyTraffic();
+  for (const r of records) addRecord(t, r);
+  return t;
+}
 
 const rec = (prompt: string | undefined, output: number, day: string, requests = 1) => ({
   tags: (prompt ? { prompt } : {}) as Record<string, string>,

@@ -6,7 +6,11 @@
 import { describe, expect, it } from 'vitest';
 import { hashString } from '../../src/simulate/hash.js';
 import { bandKeys, jaccard, normalizeQuery, shingles } from '../../src/simulate/minhash.js';
-import { indexQueries, replaySemantic, replayThresholds, type QueryItem } from '../../src/simulate/semantic-replay.js';
+import { indexQueries, replayThresholds, type QueryItem } from '../../src/simulate/semantic-replay.js';
+
+/** Replay items (already in time order) at one threshold. */
+const replaySemantic = (items: readonly QueryItem[], threshold: number, ttlMs: number, capacity: number) =>
+  replayThresholds(indexQueries(items), [threshold], ttlMs, capacity)[0];
 
 let seed = 0;
 const reseed = (s: number) => void (seed = s);

@@ -27,6 +27,31 @@ const REVENUE =
   'customer,plan,seats,perSeatUsd,contractUsd,perRequestUsd,discountPct\na,team,2,0.01,,,50\nb,usage,,,,0.004,\nd,team,1,0.05,,,\n';
 
 describe('margin per customer', () => {
+  it('one unpriced request is "1 request is unpriced" (not "1 requests are")', async () => {
+    const f = files({
+      'logs.csv': 'timestamp,model,input_tokens,output_tokens,customer\n2026-10-01T00:00:00Z,no-such-model,10,5,a\n',
+      'revenue.csv': REVENUE,
+    });
+    const r = await runCli(['whatif', '--revenue', f['revenue.csv'], '--logs', f['logs.csv'], ...PRICES, '--volumes', '1']);
+    expect(r.code).toBe(0);
+    expect(r.stderr.replace(/\n {2}/g, ' ')).toContain('warning: 1 request is unpriced (unknown model or price)');
+  });
+
+  it('reads the logs once when it scales to other volumes (the engine hands the records to the volume replay)', async () => {
+    const f = files({ 'logs.csv': LOGS, 'revenue.csv': REVENUE });
+    const args = ['whatif', '--revenue', f['revenue.csv'], '--logs', f['logs.csv'], ...PRICES, '--format', 'json', '--verbose'];
+    // --verbose prints "read FILE: FORMAT, BYTES bytes" once for every read of a log file
+    const reads = (stderr: string) => stderr.split('\n').filter((l) => l.startsWith(`read ${f['logs.csv']}:`)).length;
+    const scaled = await runCli([...args, '--volumes', '1,3']);
+    expect(scaled.code).toBe(0);
+    expect(reads(scaled.stderr)).toBe(1);
+    const once = await runCli([...args, '--volumes', '1']);
+    expect(reads(once.stderr)).toBe(1);
+    // the same margins as without --verbose (a: $0.006 at 1x, $0.018 at 3x: see the test below)
+    const a = JSON.parse(scaled.stdout).margin.customers.find((x: { customer: string }) => x.customer === 'a');
+    expect([a.costUsd, a.atVolume[1].costUsd]).toEqual([0.006, 0.018]);
+  });
+
   it('joins contracts with per-customer cost from the logs, exactly, now and at 3x', async () => {
     const f = files({ 'logs.csv': LOGS, 'revenue.csv': REVENUE });
     const r = await runCli([

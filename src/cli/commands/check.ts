@@ -19,6 +19,7 @@ import { DEFAULT_CACHE_HIT_RATE, Estimator } from '../../prompts/estimate.js';
 import { decodePromptBytes, expandPromptPaths, loadPromptWithText, parsePromptText, PROMPT_EXTENSIONS } from '../../prompts/load.js';
 import { toJson } from '../../report/format.js';
 import type { CommandContext } from '../context.js';
+import { EXIT_GATE_FAILED, EXIT_OK } from '../main.js';
 import { SCHEMA_VERSION } from '../version.js';
 import { parseAt, parseCount, parseRate, parseTraffic } from './estimate.js';
 import { withCharts } from '../../report/charts.js';
@@ -83,15 +84,18 @@ export function registerCheck(program: Command, run: Runner): void {
     .addHelpText(
       'after',
       `
-Exit codes: 0 within budget; 1 a budget rule failed; 2 usage, input or config error
-(a missing ref, an unreadable prompt, a corrupt baseline: never a silent pass).
+Exit codes: 0 within budget; 1 a budget rule failed; 2 usage, input or config
+error (a missing ref, an unreadable prompt, a corrupt baseline: never a silent
+pass).
 
 Examples:
-  $ tokenomics check                                   # check: section of tokenomics.yaml
+  $ tokenomics check              # the check: section of tokenomics.yaml
   $ tokenomics check --base-ref origin/main --format markdown
-  $ tokenomics check prompts/ --model gpt-4o-mini --calls-per-day 5000 --max-cost-per-call 0.002
+  $ tokenomics check prompts/ --model gpt-4o-mini --calls-per-day 5000 \\
+      --max-cost-per-call 0.002
   $ tokenomics check --baseline .tokenomics/baseline.json --update-baseline
-  $ tokenomics check --github --base-ref origin/main --traffic logs/last-month.jsonl`,
+  $ tokenomics check --github --base-ref origin/main \\
+      --traffic logs/last-month.jsonl`,
     )
     .action(run((ctx, cmd) => check(ctx, cmd.args, cmd.opts<CheckOptions>())));
 }
@@ -441,5 +445,5 @@ async function check(ctx: CommandContext, paths: string[], o: CheckOptions): Pro
       'refresh the baseline with `tokenomics check --update-baseline` and commit it',
     );
   }
-  return result.violations.length ? 1 : 0;
+  return result.violations.length ? EXIT_GATE_FAILED : EXIT_OK;
 }

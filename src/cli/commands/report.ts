@@ -81,20 +81,26 @@ export function registerReport(program: Command, run: Runner): void {
       'after',
       `
 Examples:
-  $ tokenomics report                        # your Claude Code and Codex CLI logs
+  $ tokenomics report                  # your Claude Code and Codex CLI logs
   $ tokenomics report --by day --tz Europe/Berlin      # daily, in date order
   $ tokenomics report fixtures/demo
   $ tokenomics report logs/ --by feature,model --top 10
-  $ tokenomics report 'exports/**/*.jsonl.gz' --since 2026-10-01 --until 2026-11-01 --format json > october.json
-  $ tokenomics report fixtures/demo --reprice current  # billed vs today's prices
+  $ tokenomics report 'exports/**/*.jsonl.gz' --since 2026-10-01 \\
+      --until 2026-11-01 --format json > october.json
+  $ tokenomics report fixtures/demo --reprice current  # billed vs today's
   $ tokenomics report fixtures/demo --reprice proposed-prices.yaml
-  $ cat app.csv | tokenomics report - --input-format generic --map model=llm,input=tok_in,output=tok_out
+  $ cat app.csv | tokenomics report - --input-format generic \\
+      --map model=llm,input=tok_in,output=tok_out
   $ tokenomics report logs/ --format csv --section groups > spend.csv
-  $ tokenomics report 'postgres://litellm@db:5432/litellm?table=LiteLLM_SpendLogs&map=litellm' --by model,user
-  $ tokenomics report 'clickhouse://default@ch:8123/langfuse?table=observations' --map langfuse
+  $ tokenomics report \\
+      'postgres://litellm@db:5432/litellm?table=LiteLLM_SpendLogs&map=litellm' \\
+      --by model,user
+  $ tokenomics report \\
+      'clickhouse://default@ch:8123/langfuse?table=observations' --map langfuse
 
 Inputs may mix formats; each file's format is detected from its content.
-Unknown models are reported as unpriced (never $0); records without counts are estimated and marked.`,
+Unknown models are reported as unpriced (never $0); records without counts are
+estimated and marked.`,
     )
     .action(run((ctx, cmd) => report(ctx, cmd.processedArgs[0] as string[], cmd.opts<ReportOptions>())));
 }

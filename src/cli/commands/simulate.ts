@@ -53,9 +53,11 @@ export function registerSimulate(
       `
 Examples:
   $ tokenomics simulate fixtures/demo --scenario fixtures/scenarios/demo.yaml
-  $ tokenomics simulate logs/ -s cache.yaml -s routing.yaml --by feature --format markdown
+  $ tokenomics simulate logs/ -s cache.yaml -s routing.yaml --by feature \\
+      --format markdown
   $ tokenomics simulate logs/ -s demo.yaml --by week,feature
-  $ tokenomics simulate fixtures/demo -s fixtures/scenarios/demo.yaml --only caching --explain
+  $ tokenomics simulate fixtures/demo -s fixtures/scenarios/demo.yaml \\
+      --only caching --explain
   $ tokenomics simulate logs/ -s demo.yaml --format csv --section waterfall`,
     )
     .action(run((ctx, cmd) => simulate(ctx, cmd.args, cmd.opts<SimulateOptions>())));

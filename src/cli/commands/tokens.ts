@@ -31,7 +31,8 @@ export function registerTokens(program: Command, run: Runner): void {
       `
 Examples:
   $ tokenomics tokens README.md --model gpt-4o
-  $ tokenomics tokens prompts/*.md --model claude-sonnet-4-5     # an estimate: Claude's tokenizer is not public
+  $ tokenomics tokens prompts/*.md --model claude-sonnet-4-5
+      # an estimate: Claude's tokenizer is not public
   $ echo "hello world" | tokenomics tokens --encoding cl100k_base`,
     )
     .action(run((ctx, cmd) => tokens(ctx, cmd.args, cmd.opts<TokensOptions>())));

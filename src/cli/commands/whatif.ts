@@ -13,7 +13,6 @@ import type { CommandContext } from '../context.js';
 import { inputNotes, usageWarnings } from '../../report/usage-sections.js';
 import { labelUnpriced } from '../../pricing/catalog.js';
 import { planReport, runReport, type ReportTask } from '../report-task.js';
-import { runPipeline } from '../../pipeline/stream.js';
 import { customerMargins, type CustomerCost } from '../../whatif/margin.js';
 import { dimensionValue } from '../../aggregate/dims.js';
 import { pretokenize } from '../../simulate/pretokenize.js';
@@ -74,10 +73,12 @@ export function registerWhatif(
       `
 Examples:
   $ tokenomics whatif fixtures/whatif/acme-copilot.yaml
-  $ tokenomics whatif acme.yaml --set features.screening.outputTokens=400 --set product.pricePoint.perSeatUsd=39
+  $ tokenomics whatif acme.yaml --set features.screening.outputTokens=400 \\
+      --set product.pricePoint.perSeatUsd=39
   $ tokenomics whatif acme.yaml --format csv > features.csv
-  $ tokenomics whatif acme.yaml --format markdown --samples 5000 --seed 7 > memo.md
-  $ tokenomics whatif --revenue fixtures/whatif/revenue.csv --logs fixtures/demo --volumes 1,3,10`,
+  $ tokenomics whatif acme.yaml --format markdown --samples 5000 > memo.md
+  $ tokenomics whatif --revenue fixtures/whatif/revenue.csv \\
+      --logs fixtures/demo --volumes 1,3,10`,
     )
     .action(
       run((ctx, cmd) => {
@@ -170,12 +171,11 @@ async function margin(ctx: CommandContext, o: WhatifCliOptions): Promise<number>
   const options = parseOptions(o);
   const revenue = readRevenueFile(o.revenue);
   const task: ReportTask = { by: 'customer' };
-  const result = await runReport(ctx, o.logs, task, planReport(ctx, task));
-  // at k x volume the records are replayed through simulate's volume model (scale.ts): read again
-  // and kept in memory only then (the costs above come from the engine in bounded memory)
+  // at k x volume the records are replayed through simulate's volume model (scale.ts): kept in
+  // memory, from the same read, only then (otherwise the costs come from the engine in bounded memory)
   const scaled = options.volumes.some((k) => k !== 1);
   const records: UsageRecord[] = [];
-  const pipeline = scaled ? await runPipeline(ctx, o.logs, { keepText: true }, (r) => void records.push(r)) : undefined;
+  const result = await runReport(ctx, o.logs, task, planReport(ctx, task), scaled ? (r) => void records.push(r) : undefined);
   if (result.ingest.counts.read === 0)
     throw new UserError(
       `no records could be read from ${o.logs.join(', ')}`,
@@ -189,7 +189,7 @@ async function margin(ctx: CommandContext, o: WhatifCliOptions): Promise<number>
     unpricedRequests: g.cost.unpriced.requests,
   }));
   records.sort((a, b) => (a.timeMs ?? 0) - (b.timeMs ?? 0));
-  const pricer = pipeline?.pricer ?? new Pricer(ctx.loadCatalog().catalog, { defaultMs: ctx.io.now() });
+  const pricer = new Pricer(ctx.loadCatalog().catalog, { defaultMs: ctx.io.now() });
   const scenarios = [{ name: 'volume', levers: scaleLevers(2, []), at: 'whatif volume model' }];
   const encode = scaled ? await pretokenize(records, scenarios, pricer) : undefined;
   const scale = scaleModel(records, { pricer, encode, explain: false }, options.volumes, (r) => dimensionValue({ kind: 'customer' }, r));

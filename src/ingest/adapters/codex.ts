@@ -27,6 +27,7 @@
  * A token_count before any turn_context has no model: counted under "(no model)", unpriced, never a guess.
  * Memory: per file a few counters; per run one short key per token_count event.
  */
+import { TAG_CWD } from '../../usage/record.js';
 import type { IngestContext, JsonAdapter } from '../types.js';
 import { checkReasoning, FieldReader, isObj, makeRecord, type Obj, scalarString, zeroBuckets } from './util.js';
 
@@ -157,7 +158,7 @@ function tokenCount(value: Obj, payload: Obj, ctx: IngestContext): void {
   b.reasoning = delta.reasoning;
   const rec = makeRecord(ctx, { model, provider: st.provider ?? 'openai', time }, b);
   if (st.session) rec.conversationId = st.session;
-  if (st.cwd) rec.tags.cwd = st.cwd;
+  if (st.cwd) rec.tags[TAG_CWD] = st.cwd;
   ctx.emit(rec);
 }
 

@@ -30,8 +30,6 @@ export const CANONICAL_FIELDS = [
   ...COUNTED_CHARGES.map((d) => d.key),
 ] as const;
 
-export type CanonicalField = (typeof CANONICAL_FIELDS)[number];
-
 const KNOWN = new Set<string>(CANONICAL_FIELDS);
 const MAP_HINT = 'write --map as field=column pairs separated by commas, e.g. --map model=llm_model,input=tokens_in,output=tokens_out';
 
