@@ -29,7 +29,7 @@ describe('render: a saved JSON report in every format', () => {
     expect(json.stdout).toBe(readFileSync(file, 'utf8'));
     const caching = await runCli(['render', file, '--format', 'csv', '--section', 'caching']);
     expect(caching.stdout).toBe((await runCli([...args, '--format', 'csv', '--section', 'caching'])).stdout);
-  });
+  }, 120_000);
 
   it('keeps the old keys of --format json and adds the model under "report", with the charts drawn from the same numbers', async () => {
     const r = await runCli(['report', 'fixtures/demo', '--by', 'feature', '--format', 'json']);

@@ -12,12 +12,12 @@ import {
   cachingSection,
   cliffsSection,
   componentsSection,
-  inputNotes,
   repriceSection,
   spendSection,
   turnsSection,
   totalCostLine,
   unitSection,
+  usageInputs,
 } from '../../report/usage-sections.js';
 import { planReport, runReport, type ReportTask } from '../report-task.js';
 import { DEFAULT_MAX_ROWS, type CommandContext } from '../context.js';
@@ -147,8 +147,10 @@ async function report(ctx: CommandContext, given: string[], opts: ReportOptions)
   const explicitTop = opts.top !== undefined ? Number(opts.top) : undefined;
   if (explicitTop !== undefined && (!Number.isInteger(explicitTop) || explicitTop < 1))
     throw new UserError(`--top expects a positive whole number (got "${opts.top}")`);
-  // tables, markdown and html show the top groups by default; JSON and CSV are complete unless --top is given
-  const top = explicitTop ?? (ctx.format === 'table' || ctx.format === 'markdown' || ctx.format === 'html' ? ctx.maxRows : undefined);
+  // every format holds every group unless --top is given: tables, markdown and html show the first
+  // ones and sum the rest in one row when they print (report/rows.ts), so `render` of a saved JSON
+  // report prints the same table
+  const top = explicitTop;
   const task: ReportTask = {
     by: opts.by,
     since: opts.since,
@@ -200,11 +202,14 @@ async function report(ctx: CommandContext, given: string[], opts: ReportOptions)
       ['Total cost', totalCostLine(view, 'no billable records in the inputs')],
     ],
     sections,
-    notes: [...inputNotes(result.ingest, issues), ...(fromDefault?.notes ?? [])],
+    inputs: usageInputs(result.ingest),
+    issues,
+    notes: fromDefault?.notes ?? [],
     warnings: warnings.map((w) => w.message),
     json,
     primarySection: 'groups',
+    moreHint: '--top N or --all shows more',
   };
-  await ctx.emit(withCharts('report', out), opts.section, { moreHint: '--top N or --all shows more' });
+  await ctx.emit(withCharts('report', out), opts.section);
   return 0;
 }
