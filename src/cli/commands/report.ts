@@ -147,10 +147,12 @@ async function report(ctx: CommandContext, given: string[], opts: ReportOptions)
   const explicitTop = opts.top !== undefined ? Number(opts.top) : undefined;
   if (explicitTop !== undefined && (!Number.isInteger(explicitTop) || explicitTop < 1))
     throw new UserError(`--top expects a positive whole number (got "${opts.top}")`);
-  // every format holds every group unless --top is given: tables, markdown and html show the first
-  // ones and sum the rest in one row when they print (report/rows.ts), so `render` of a saved JSON
-  // report prints the same table
-  const top = explicitTop;
+  // tables and markdown: only the top groups leave the SQL engine (bounded memory for --by user over
+  // millions), the rest summed exactly in one row. JSON, CSV and html hold every group unless --top
+  // is given; tables rendered from them sum the same rest by the section's rule (report/rows.ts), so
+  // `render` of a saved JSON report prints the table the command printed. html keeps every group for
+  // its charts (spend over time covers every day).
+  const top = explicitTop ?? (ctx.format === 'table' || ctx.format === 'markdown' ? ctx.maxRows : undefined);
   const task: ReportTask = {
     by: opts.by,
     since: opts.since,
