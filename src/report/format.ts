@@ -106,7 +106,7 @@ export function sectionToMarkdown(section: Section, maxRows?: number, moreHint?:
 export function toMarkdown(report: Report, opts: Partial<FormatOptions> = {}): string {
   const md = (s: string) =>
     inertLines(s)
-      .map((l) => inertMarkdown(l, 0))
+      .map((l, i) => inertMarkdown(i ? l.trim() : l, 0))
       .join(' ');
   const out: string[] = [];
   if (report.marker) out.push(`<!-- ${report.marker.replace(/[^A-Za-z0-9_.-]/g, '')} -->`);
