@@ -133,22 +133,31 @@ export class CommandContext {
    * carries them in `warnings` (commands that build their own list keep theirs).
    */
   async emit(report: Report, section?: string, opts: { moreHint?: string } = {}): Promise<void> {
-    const warnings = [
-      ...(report.warnings ?? []),
-      ...report.notes.filter((n) => n.startsWith('warning: ')).map((n) => n.slice('warning: '.length)),
-    ];
-    const out: Report = { ...report, warnings, notes: report.notes.filter((n) => !n.startsWith('warning: ')) };
-    if (this.format === 'json' && warnings.length && isPlainObject(report.json) && !('warnings' in report.json))
-      out.json = { ...report.json, warnings };
-    const text = await renderAs(out, this.format, {
+    const out = this.withWarnings(report);
+    this.write(await this.render(out, this.format, section, opts.moreHint));
+    for (const w of out.warnings ?? []) this.warn(w);
+  }
+
+  /** The report in one format, as `emit` would write it (with this run's width, colour and row limit). */
+  async render(report: Report, format: string, section?: string, moreHint?: string): Promise<string> {
+    return renderAs(this.withWarnings(report), format, {
       color: this.color,
       width: this.width,
       maxRows: this.maxRows,
-      moreHint: opts.moreHint,
+      moreHint,
       section,
     });
-    this.write(text);
-    for (const w of warnings) this.warn(w);
+  }
+
+  /** Notes that start with "warning: " moved to the report's warnings (and into JSON `warnings` when the document has none). */
+  private withWarnings(report: Report): Report {
+    const moved = report.notes.filter((n) => n.startsWith('warning: '));
+    if (moved.length === 0 && !(this.format === 'json' && report.warnings?.length)) return report;
+    const warnings = [...(report.warnings ?? []), ...moved.map((n) => n.slice('warning: '.length))];
+    const out: Report = { ...report, warnings, notes: report.notes.filter((n) => !n.startsWith('warning: ')) };
+    if (this.format === 'json' && warnings.length && isPlainObject(report.json) && !('warnings' in report.json))
+      out.json = { ...report.json, warnings };
+    return out;
   }
 
   write(text: string): void {

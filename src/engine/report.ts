@@ -28,7 +28,7 @@ import { COUNTED_CHARGES } from '../usage/dimensions.js';
 import { divFemto, femtoToUsdNumber, type Femto } from '../pricing/money.js';
 import { usageJson } from '../report/usage-json.js';
 import { usageWarnings, type UsageWarning } from '../report/usage-sections.js';
-import { NO_MODEL, type UsageRecord } from '../usage/record.js';
+import type { UsageRecord } from '../usage/record.js';
 import { duckdb, type Dialect } from './dialect.js';
 import { EngineError, UsageDb, type DuckDBOptions, type Row } from './duckdb.js';
 import type { SqlDb } from './sql-db.js';

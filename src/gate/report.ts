@@ -7,9 +7,8 @@
  * request): they reach the terminal through `inert`, the comment through `inertMarkdown` and
  * workflow commands through `githubMessage`/`githubProperty`.
  */
-import { githubMessage, githubProperty, inert, inertMarkdown } from '../core/untrusted.js';
+import { githubMessage, githubProperty, inert } from '../core/untrusted.js';
 import { femtoToUsdNumber, femtoToUsdString, formatUsd, type Femto } from '../pricing/money.js';
-import { humanCell } from '../report/cells.js';
 import { col, type Cell, type Column, type Report, type Section } from '../report/model.js';
 import { DAYS_PER_MONTH } from '../prompts/types.js';
 import type { Budgets } from './config.js';
@@ -28,7 +27,7 @@ export interface CheckMeta {
 }
 
 /** Hidden marker at the top of the PR comment: a workflow finds and updates the one comment by it. */
-const COMMENT_MARKER = '<!-- tokenomics-check -->';
+const COMMENT_MARKER = 'tokenomics-check';
 
 const usd = (f: Femto | undefined | null) => (f === undefined || f === null ? null : femtoToUsdNumber(f));
 const signed = (f: Femto) => (f > 0n ? '+' : '') + formatUsd(f);
@@ -151,14 +150,24 @@ export function checkReport(r: CheckResult, meta: CheckMeta): Report {
   return {
     title: summaryLine(r),
     summary: [],
-    sections: [promptsSection(r), ...(r.violations.length ? [violationsSection(r)] : [])],
-    notes: [
-      ...r.violations.map((v) => `error: ${inert(v.message, 0)}`),
-      ...r.warnings.map((w) => `warning: ${inert(w, 0)}`),
-      ...assumptionLines(r, meta),
+    // a gate lists every prompt and every violation, in every format (never cut to the row limit)
+    sections: [
+      { ...promptsSection(r), limit: false },
+      ...(r.violations.length ? [{ ...violationsSection(r), limit: false as const }] : []),
     ],
+    issues: r.violations.map((v) => ({
+      severity: 'error' as const,
+      code: v.rule,
+      message: v.message,
+      ...(v.file !== undefined ? { file: v.file } : {}),
+      ...(v.line !== undefined ? { line: v.line } : {}),
+    })),
+    warnings: r.warnings,
+    assumptions: assumptionLines(r, meta),
+    notes: [],
     json: checkJson(r, meta),
     primarySection: 'prompts',
+    marker: COMMENT_MARKER,
   };
 }
 
@@ -274,57 +283,6 @@ export function checkJson(r: CheckResult, meta: CheckMeta) {
     })),
     warnings: r.warnings,
   };
-}
-
-function markdownTable(s: Section): string {
-  const numeric = (c: Column) => c.type !== 'text';
-  const out = [
-    `| ${s.columns.map((c) => c.label).join(' | ')} |`,
-    `| ${s.columns.map((c) => (numeric(c) ? '---:' : '---')).join(' | ')} |`,
-  ];
-  const rows = s.footer ? [...s.rows, s.footer] : s.rows;
-  rows.forEach((row, i) => {
-    const bold = s.footer && i === rows.length - 1;
-    // text cells were escaped by inertMarkdown when the rows were built; numbers are ours
-    out.push(
-      `| ${s.columns
-        .map((c) => {
-          const v = row[c.key];
-          const text = typeof v === 'string' ? v : humanCell(v, c.type);
-          return bold && text ? `**${text}**` : text;
-        })
-        .join(' | ')} |`,
-    );
-  });
-  return out.join('\n');
-}
-
-/** A PR comment body: hidden marker, summary line, the table, then details in a collapsed section. */
-export function checkMarkdown(r: CheckResult, meta: CheckMeta): string {
-  const md = (s: string) => inertMarkdown(s, 0);
-  const summary = inertMarkdown(summaryLine(r), 0);
-  const out = [
-    COMMENT_MARKER,
-    `**tokenomics check ${r.violations.length ? 'failed' : 'passed'}** — ${summary}`,
-    '',
-    markdownTable(promptsSection(r, (s) => inertMarkdown(s))),
-    '',
-  ];
-  out.push('<details><summary>Details</summary>', '');
-  if (r.violations.length) {
-    out.push('**Violations**', '');
-    for (const v of r.violations) out.push(`- \`${v.rule}\` on **${inertMarkdown(v.prompt)}**: ${md(v.message)}`);
-    out.push('');
-  }
-  if (r.warnings.length) {
-    out.push('**Warnings**', '');
-    for (const w of r.warnings) out.push(`- ${md(w)}`);
-    out.push('');
-  }
-  out.push('**Assumptions**', '');
-  for (const a of assumptionLines(r, meta, (s) => inertMarkdown(s))) out.push(`- ${a}`);
-  out.push('', '</details>');
-  return out.join('\n') + '\n';
 }
 
 /**

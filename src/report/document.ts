@@ -1,7 +1,8 @@
 /**
  * The report model as JSON, and back. `--format json` carries the command's own document (its keys
  * and shapes are the machine contract) plus this one under `report`: title, summary, sections with
- * typed columns, notes, warnings and charts. `tokenomics render` reads it back and renders any
+ * typed columns (and the rule that sums rows past a limit), inputs, issues, assumptions, notes,
+ * warnings and charts. Keys added since version 1 are optional, so older files still read. `tokenomics render` reads it back and renders any
  * format from a saved file, so a JSON report is the single thing to keep.
  *
  * Amounts stay exact on the way through: usd and usdPerMTok cells are bigints in the model and
@@ -9,7 +10,7 @@
  */
 import { UserError } from '../core/issues.js';
 import { decimalToScaled, femtoToUsdString, scaledToDecimalString } from '../pricing/money.js';
-import type { Cell, Chart, ChartKind, Column, ColumnType, Report, Section } from './model.js';
+import type { Cell, Chart, ChartKind, Column, ColumnType, Report, ReportInputs, ReportIssue, Section, SectionRest } from './model.js';
 
 /** Version of the `report` key's shape (separate from the command documents' schemaVersion). */
 export const REPORT_MODEL_VERSION = 1;
@@ -56,10 +57,24 @@ export function reportToDocument(report: Report): Record<string, unknown> {
       footer: s.footer ? rowOut(s.footer, s.columns) : undefined,
       notes: s.notes,
       limit: s.limit,
+      rest: s.rest,
     })),
     notes: report.notes,
     warnings: report.warnings ?? [],
+    inputs: report.inputs,
+    issues: report.issues?.map((i) => ({
+      severity: i.severity,
+      code: i.code,
+      message: i.message,
+      file: i.file,
+      line: i.line,
+      path: i.path,
+      hint: i.hint,
+    })),
+    assumptions: report.assumptions,
     primarySection: report.primarySection,
+    moreHint: report.moreHint,
+    marker: report.marker,
     charts: report.charts ?? [],
   };
 }
@@ -114,7 +129,72 @@ function sectionIn(v: unknown, where: string): Section {
   if (s.footer !== undefined && s.footer !== null) section.footer = rowIn(s.footer, columns, `${where}.footer`);
   if (s.notes !== undefined) section.notes = strs(s.notes, `${where}.notes`);
   if (s.limit === false) section.limit = false;
+  if (s.rest !== undefined && s.rest !== null) section.rest = restIn(s.rest, `${where}.rest`);
   return section;
+}
+
+function restIn(v: unknown, where: string): SectionRest {
+  need(isObject(v), v, where, 'a rest object');
+  const r = v as Record<string, unknown>;
+  const pair = <K extends string>(x: unknown, at: string, keys: readonly K[]): Record<K, string> | undefined => {
+    if (x === undefined) return undefined;
+    need(isObject(x), x, at, 'an object');
+    return Object.fromEntries(keys.map((k) => [k, str((x as Record<string, unknown>)[k], `${at}.${k}`)])) as Record<K, string>;
+  };
+  const rest: SectionRest = { label: str(r.label, `${where}.label`), sum: strs(r.sum, `${where}.sum`) };
+  const share = pair(r.share, `${where}.share`, ['key', 'of'] as const);
+  if (share) rest.share = share;
+  const delta = pair(r.delta, `${where}.delta`, ['key', 'from', 'to'] as const);
+  if (delta) rest.delta = delta;
+  return rest;
+}
+
+const SEVERITIES: readonly ReportIssue['severity'][] = ['error', 'warning', 'info'];
+const optStr = (v: unknown, where: string): string | undefined => (v === undefined || v === null ? undefined : str(v, where));
+
+function issueIn(v: unknown, where: string): ReportIssue {
+  need(isObject(v), v, where, 'an issue object');
+  const o = v as Record<string, unknown>;
+  const severity = str(o.severity, `${where}.severity`) as ReportIssue['severity'];
+  need(SEVERITIES.includes(severity), severity, `${where}.severity`, `one of ${SEVERITIES.join(', ')}`);
+  const issue: ReportIssue = { severity, code: str(o.code, `${where}.code`), message: str(o.message, `${where}.message`) };
+  const file = optStr(o.file, `${where}.file`);
+  if (file !== undefined) issue.file = file;
+  if (o.line !== undefined && o.line !== null) issue.line = num(o.line, `${where}.line`);
+  const path = optStr(o.path, `${where}.path`);
+  if (path !== undefined) issue.path = path;
+  const hint = optStr(o.hint, `${where}.hint`);
+  if (hint !== undefined) issue.hint = hint;
+  return issue;
+}
+
+function countsIn(v: unknown, where: string): Record<string, number> {
+  need(isObject(v), v, where, 'an object of counts');
+  const out: Record<string, number> = Object.create(null);
+  for (const [k, n] of Object.entries(v as Record<string, unknown>)) out[k] = num(n, `${where}.${k}`);
+  return out;
+}
+
+function inputsIn(v: unknown, where: string): ReportInputs {
+  need(isObject(v), v, where, 'an inputs object');
+  const o = v as Record<string, unknown>;
+  const files = need(Array.isArray(o.files), o.files as unknown[], `${where}.files`, 'a list').map((f, i) => {
+    const at = `${where}.files[${i}]`;
+    need(isObject(f), f, at, 'a file object');
+    const x = f as Record<string, unknown>;
+    return {
+      path: str(x.path, `${at}.path`),
+      format: str(x.format, `${at}.format`),
+      ...(x.bytes === undefined ? {} : { bytes: num(x.bytes, `${at}.bytes`) }),
+    };
+  });
+  return {
+    files,
+    read: num(o.read, `${where}.read`),
+    counted: num(o.counted, `${where}.counted`),
+    skipped: countsIn(o.skipped, `${where}.skipped`),
+    rejected: countsIn(o.rejected, `${where}.rejected`),
+  };
 }
 
 function chartIn(v: unknown, where: string): Chart {
@@ -178,7 +258,17 @@ export function documentToReport(doc: unknown, file: string): Report {
       sections,
       notes: strs(m.notes, 'report.notes'),
       warnings: strs(m.warnings, 'report.warnings'),
+      inputs: m.inputs === undefined ? undefined : inputsIn(m.inputs, 'report.inputs'),
+      issues:
+        m.issues === undefined
+          ? undefined
+          : need(Array.isArray(m.issues), m.issues as unknown[], 'report.issues', 'a list').map((x, i) =>
+              issueIn(x, `report.issues[${i}]`),
+            ),
+      assumptions: m.assumptions === undefined ? undefined : strs(m.assumptions, 'report.assumptions'),
       primarySection: m.primarySection === undefined ? undefined : str(m.primarySection, 'report.primarySection'),
+      moreHint: optStr(m.moreHint, 'report.moreHint'),
+      marker: optStr(m.marker, 'report.marker'),
       charts,
       json: doc,
     };

@@ -2,6 +2,8 @@
 import { Chalk } from 'chalk';
 import { isNumeric, plainCell } from './cells.js';
 import type { Report, Section } from './model.js';
+import { closingLines } from './parts.js';
+import { shownRows } from './rows.js';
 import { displayCell, renderTable, wrapText, type TableStyle } from './table.js';
 import { UserError } from '../core/issues.js';
 import { toJsonText } from './json.js';
@@ -79,8 +81,7 @@ export function sectionToMarkdown(section: Section, maxRows?: number, moreHint?:
   const out: string[] = [];
   out.push(`| ${columns.map((c) => inertMarkdown(c.label)).join(' | ')} |`);
   out.push(`| ${columns.map((c) => (isNumeric(c.type) ? '---:' : '---')).join(' | ')} |`);
-  const limit = section.limit === false ? undefined : maxRows;
-  const body = limit !== undefined && section.rows.length > limit ? section.rows.slice(0, limit) : section.rows;
+  const { rows: body, left } = shownRows(section, maxRows);
   const rows = section.footer ? [...body, section.footer] : body;
   rows.forEach((row, i) => {
     const bold = section.footer && i === rows.length - 1;
@@ -93,7 +94,6 @@ export function sectionToMarkdown(section: Section, maxRows?: number, moreHint?:
         .join(' | ')} |`,
     );
   });
-  const left = section.rows.length - body.length;
   if (left > 0)
     out.push('', `_${left} more row${left === 1 ? '' : 's'} not shown (${inertMarkdown(moreHint ?? '--all shows every row', 0)})._`);
   return out.join('\n');
@@ -102,20 +102,32 @@ export function sectionToMarkdown(section: Section, maxRows?: number, moreHint?:
 export function toMarkdown(report: Report, opts: Partial<FormatOptions> = {}): string {
   const md = (s: string) =>
     inertLines(s)
-      .map((l) => inertMarkdown(l, 0))
+      .map((l, i) => inertMarkdown(i ? l.trim() : l, 0))
       .join(' ');
-  const out: string[] = [`## ${md(report.title)}`, ''];
+  const out: string[] = [];
+  if (report.marker) out.push(`<!-- ${report.marker.replace(/[^A-Za-z0-9_.-]/g, '')} -->`);
+  out.push(`## ${md(report.title)}`, '');
   for (const [k, v] of report.summary) out.push(`- **${md(k)}:** ${md(v)}`);
   if (report.summary.length) out.push('');
+  const moreHint = opts.moreHint ?? report.moreHint;
   for (const s of report.sections) {
     out.push(`### ${md(s.title)}`, '');
     if (s.rows.length === 0) out.push('_none_');
-    else out.push(sectionToMarkdown(s, opts.maxRows, opts.moreHint));
+    else out.push(sectionToMarkdown(s, opts.maxRows, moreHint));
     for (const n of s.notes ?? []) out.push('', `> ${md(n)}`);
     out.push('');
   }
+  const closing = closingLines(report);
   for (const w of report.warnings ?? []) out.push(`- **warning:** ${md(w)}`);
-  for (const n of report.notes) out.push(`- ${md(n)}`);
+  for (const n of [...closing.inputs, ...closing.notes]) out.push(`- ${md(n)}`);
+  // problems and assumptions: in a pull-request comment they are the details, collapsed
+  if (closing.issues.length || closing.assumptions.length) {
+    if (out[out.length - 1] !== '') out.push('');
+    out.push('<details><summary>Details</summary>', '');
+    if (closing.issues.length) out.push('**Issues**', '', ...closing.issues.map((i) => `- ${md(i)}`), '');
+    if (closing.assumptions.length) out.push('**Assumptions**', '', ...closing.assumptions.map((a) => `- ${md(a)}`), '');
+    out.push('</details>');
+  }
   return out.join('\n').replace(/\n+$/, '') + '\n';
 }
 
@@ -138,11 +150,13 @@ export function toTable(report: Report, opts: FormatOptions): string {
   for (const s of report.sections) {
     out.push('', ...wrap(s.title).map((l) => chalk.bold.cyan(l)));
     if (s.rows.length === 0) out.push(chalk.dim('  (none)'));
-    else out.push(...renderTable(s, { width: w, maxRows: opts.maxRows, moreHint: opts.moreHint, style }));
+    else out.push(...renderTable(s, { width: w, maxRows: opts.maxRows, moreHint: opts.moreHint ?? report.moreHint, style }));
     for (const n of s.notes ?? []) out.push(...wrap(`  ${n}`).map((l) => chalk.dim(l)));
   }
-  if (report.notes.length) out.push('');
+  const closing = closingLines(report);
+  const lines = [...closing.inputs, ...closing.issues, ...closing.assumptions, ...closing.notes];
+  if (lines.length) out.push('');
   const noteStyle = (n: string) => (/^(error|FAIL)\b/.test(n) ? chalk.red : n.startsWith('warning') ? chalk.yellow : chalk.dim);
-  for (const n of report.notes) out.push(...wrap(n).map((l) => noteStyle(n)(l)));
+  for (const n of lines) out.push(...wrap(n).map((l) => noteStyle(n)(l)));
   return out.join('\n') + '\n';
 }

@@ -1,7 +1,9 @@
 /**
  * One report model, many formatters. Commands build a Report (sections of typed columns and
- * rows plus a JSON document, which is the machine contract); formatters only render it.
+ * rows, what was read, the problems found, what was assumed, plus the JSON document, which is
+ * the machine contract); formatters only render it.
  */
+import type { Issue } from '../core/issues.js';
 import type { Femto } from '../pricing/money.js';
 
 export type ColumnType = 'text' | 'int' | 'usd' | 'pct' | 'number' | 'usdPerMTok';
@@ -32,15 +34,49 @@ export interface Section {
   notes?: string[];
   /** false: never cut to the default row limit (rows that must add up, such as a waterfall). */
   limit?: false;
+  /**
+   * Rows past the limit summed into one row instead of left out (src/report/rows.ts): `label` is the
+   * column that says "(N more)", `sum` the columns summed exactly, `share` a fraction of the
+   * footer's total recomputed for the summed row, `delta` a difference recomputed from two sums.
+   */
+  rest?: SectionRest;
 }
+
+export interface SectionRest {
+  label: string;
+  sum: string[];
+  share?: { key: string; of: string };
+  delta?: { key: string; from: string; to: string };
+}
+
+/** What a command read: its files, and records read = counted + skipped + rejected (by reason). */
+export interface ReportInputs {
+  files: Array<{ path: string; format: string; bytes?: number }>;
+  read: number;
+  counted: number;
+  skipped: Record<string, number>;
+  rejected: Record<string, number>;
+}
+
+export type { Issue as ReportIssue };
 
 export interface Report {
   title: string;
   /** Key facts shown above the sections: [label, value]. */
   summary: Array<[string, string]>;
   sections: Section[];
-  /** Closing lines (skipped/rejected counts, unpriced models, assumptions). */
+  /** Closing lines the other parts do not cover. */
   notes: string[];
+  /** The inputs read (commands that read logs). */
+  inputs?: ReportInputs;
+  /** Problems found, with file:line: rejected records, budget violations (all of them; formatters show the first few). */
+  issues?: Issue[];
+  /** What the numbers rest on (traffic, output length, hit rate, month length), one statement each. */
+  assumptions?: string[];
+  /** How to see rows left out, e.g. "--top N or --all shows more". */
+  moreHint?: string;
+  /** A hidden marker at the top of markdown (an HTML comment a workflow finds the PR comment by). */
+  marker?: string;
   /**
    * Problems the reader must not miss (unpriced models, rejected records, filters that matched
    * nothing): printed on stderr in every format (unless --quiet), never into the table on stdout.

@@ -10,6 +10,7 @@
  * Untrusted text is made inert (control characters visible, length capped) before it is measured.
  */
 import { formatInt, humanCell, isNumeric } from './cells.js';
+import { shownRows } from './rows.js';
 import type { Cell, Column, Section } from './model.js';
 import { inert, MAX_DISPLAY_CHARS } from '../core/untrusted.js';
 
@@ -307,9 +308,7 @@ function layout(section: Section, rows: Record<string, Cell>[], width: number | 
 /** The lines of one section's table (without its title and notes). */
 export function renderTable(section: Section, opts: TableOptions): string[] {
   const { style, width } = opts;
-  const limit = section.limit === false ? undefined : opts.maxRows;
-  const rows = limit !== undefined && section.rows.length > limit ? section.rows.slice(0, limit) : section.rows;
-  const left = section.rows.length - rows.length;
+  const { rows, left } = shownRows(section, opts.maxRows);
   const t = layout(section, rows, width);
   const right = t.columns.map((c) => isNumeric(c.type));
   const line = (cells: string[]): string =>

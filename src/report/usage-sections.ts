@@ -2,19 +2,19 @@
 import { formatInt, formatPct } from './cells.js';
 import { chargeLines, unpricedChargesMessage } from './charges.js';
 import { TOKEN_DIMENSIONS } from '../usage/dimensions.js';
-import { col, type Cell, type Report, type Section } from './model.js';
+import { col, type Cell, type Report, type ReportInputs, type Section } from './model.js';
+import { inputLines, issueLines } from './parts.js';
+import { shareOf, shownRows } from './rows.js';
 import { divFemto, formatUsd, type Femto } from '../pricing/money.js';
 import type { UsageView, GroupView } from '../aggregate/view.js';
 import { dimensionKey, dimensionLabel, type Dimension } from '../aggregate/dims.js';
 import type { Issue } from '../core/issues.js';
 import type { IngestResult } from '../ingest/index.js';
-import { formatIssue } from '../core/issues.js';
 import { inert } from '../core/untrusted.js';
 import { viewUnits } from './usage-json.js';
 
 const title = (s: string): string => s[0].toUpperCase() + s.slice(1);
-const fshare = (part: Femto, whole: Femto | null): number | undefined =>
-  whole === null || whole === 0n ? undefined : Number((part * 1_000_000n) / whole) / 1_000_000;
+const fshare = (part: Femto, whole: Femto | null): number | undefined => shareOf(part, whole);
 const perReq = (f: Femto | null, n: number): Femto | null => (f === null || n <= 0 ? null : divFemto(f, n));
 const femtoOf = (x: number | undefined): bigint | undefined => (x === undefined ? undefined : BigInt(Math.round(x * 1e15)));
 const usdFloat = (x: number | undefined): string => (x === undefined ? '-' : formatUsd(femtoOf(x)));
@@ -40,43 +40,23 @@ function groupRow(g: GroupView, dims: Dimension[], total: Femto | null): Record<
   return row;
 }
 
+/**
+ * Spend by group. Every group the view holds is a row; a formatter showing fewer rows sums the rest
+ * into one row by the section's `rest` rule (rows.ts), so a saved complete JSON report renders the
+ * same table the command printed. `top` (an explicit --top) cuts here, with the same rule; groups
+ * the engine already left out arrive summed exactly in one row.
+ */
 export function spendSection(view: UsageView, dims: Dimension[], top: number | undefined): Section {
   const total = view.total.cost.costFemto;
-  const shown = top !== undefined ? view.groups.slice(0, top) : view.groups;
-  const rows = shown.map((g) => groupRow(g, dims, total));
+  const rows = view.groups.map((g) => groupRow(g, dims, total));
   const cut = view.groupsLeftOut;
   if (cut) {
-    // the engine kept only the shown groups; the rest arrive summed exactly
     rows.push({
       [dimensionKey(dims[0])]: `(${formatInt(cut.groups)} more)`,
       requests: cut.requests,
       cost: cut.costFemto,
       share: cut.costFemto === null ? undefined : fshare(cut.costFemto, total),
       unpricedRequests: cut.unpricedRequests,
-    });
-  }
-  const rest = view.groups.length - shown.length;
-  if (rest > 0) {
-    let other = 0n;
-    let priced = false;
-    let requests = 0;
-    let unpriced = 0;
-    for (const g of view.groups.slice(shown.length)) {
-      if (g.cost.costFemto !== null) {
-        other += g.cost.costFemto;
-        priced = true;
-      }
-      requests += g.sums.requests;
-      unpriced += g.cost.unpriced.requests;
-    }
-    // unpriced groups add no cost, never $0: a remainder with no priced group is unpriced
-    const cost = priced ? other : null;
-    rows.push({
-      [dimensionKey(dims[0])]: `(${formatInt(rest)} more)`,
-      requests,
-      cost,
-      share: cost === null ? undefined : fshare(cost, total),
-      unpricedRequests: unpriced,
     });
   }
   const s = view.total.sums;
@@ -95,7 +75,7 @@ export function spendSection(view: UsageView, dims: Dimension[], top: number | u
     unpricedRequests: view.total.cost.unpriced.requests,
   };
   const partly = view.groups.filter((g) => g.cost.unpriced.records > 0);
-  return {
+  const section: Section = {
     id: 'groups',
     title: `Spend by ${dims.map(dimensionLabel).join(', ')}`,
     columns: [
@@ -113,11 +93,15 @@ export function spendSection(view: UsageView, dims: Dimension[], top: number | u
       col('outputShare', 'Output share', 'pct', { priority: 7 }),
       col('unpricedRequests', 'Unpriced requests', 'int', { only: 'csv' }),
     ],
-    limit: false, // cut by --top (default 20), the rest summed in one row
     rows,
     footer,
     notes: partlyPricedNote(partly, dims, view.groupsLeftOut?.partlyPriced ?? 0),
   };
+  // the rest summed in one row: by the engine (cut), at --top here, else by the formatter at its row limit
+  if (cut) return { ...section, limit: false };
+  const rest = { label: dimensionKey(dims[0]), sum: ['requests', 'cost', 'unpricedRequests'], share: { key: 'share', of: 'cost' } };
+  const withRest: Section = { ...section, rest };
+  return top === undefined ? withRest : { ...section, rows: shownRows(withRest, top).rows, limit: false };
 }
 
 /** `notShown`: partly priced groups among those left out of the table. */
@@ -336,8 +320,10 @@ export function repriceSection(view: UsageView, dims: Dimension[], label: string
     ],
     rows,
     footer: { [dimensionKey(dims[0])]: 'Total', billed: a, repriced: b, delta: a !== null && b !== null ? b - a : null },
-    // cut by the engine (--top, default 20 in tables), the rest summed in one row
-    ...(cut ? { limit: false as const } : {}),
+    // cut by the engine (--top), the rest summed in one row; else summed so by a formatter at its row limit
+    ...(cut
+      ? { limit: false as const }
+      : { rest: { label: dimensionKey(dims[0]), sum: ['billed', 'repriced'], delta: { key: 'delta', from: 'billed', to: 'repriced' } } }),
   };
 }
 
@@ -449,23 +435,22 @@ export function usageWarnings(w: WarningInput): UsageWarning[] {
   return out;
 }
 
-/** Closing lines of the table: what was read and skipped, and the first issues with file:line. */
-export function inputNotes(ingest: IngestResult, issues: Issue[]): string[] {
-  const notes: string[] = [];
+/** What was read, as the report model's typed inputs (counts and skipped/rejected reasons, largest first). */
+export function usageInputs(ingest: IngestResult): ReportInputs {
+  const sorted = (m: Record<string, number>) => Object.fromEntries(Object.entries(m).sort((a, b) => b[1] - a[1]));
   const c = ingest.counts;
-  const skipped = Object.entries(c.skipped).sort((a, b) => b[1] - a[1]);
-  const rejected = Object.entries(c.rejected).sort((a, b) => b[1] - a[1]);
-  const sumOf = (e: [string, number][]) => e.reduce((n, [, v]) => n + v, 0);
-  notes.push(
-    `Records: ${formatInt(c.read)} read, ${formatInt(c.counted)} counted, ${formatInt(sumOf(skipped))} skipped, ${formatInt(sumOf(rejected))} rejected.`,
-  );
-  if (skipped.length) notes.push(`Skipped (not billable): ${skipped.map(([k, v]) => `${k} ${formatInt(v)}`).join(', ')}.`);
-  for (const i of issues.filter((x) => x.severity === 'info').slice(0, 3)) notes.push(formatIssue(i).replace(/\n/g, '\n  '));
-  const shown = issues.filter((i) => i.severity !== 'info').slice(0, 5);
-  for (const i of shown) notes.push(formatIssue(i).replace(/\n/g, '\n  '));
-  const more = issues.filter((i) => i.severity !== 'info').length - shown.length;
-  if (more > 0) notes.push(`(${formatInt(more)} more issues; --format json lists them all)`);
-  return notes;
+  return {
+    files: ingest.files.map((f) => ({ path: f.path, format: f.format, bytes: f.bytes })),
+    read: c.read,
+    counted: c.counted,
+    skipped: sorted(c.skipped),
+    rejected: sorted(c.rejected),
+  };
+}
+
+/** Closing lines of commands that keep inputs and issues in their notes (whatif, report on a database). */
+export function inputNotes(ingest: IngestResult, issues: Issue[]): string[] {
+  return [...inputLines(usageInputs(ingest)), ...issueLines(issues)];
 }
 
 export type { Report };

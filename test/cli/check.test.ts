@@ -73,16 +73,21 @@ describe('tokenomics check on fixtures/check', () => {
     expect(r.stdout.split('\n')[0]).toMatch(/^FAIL: 2 budget violations: support-bot \(maxIncreasePct, maxIncreaseUsd\)/);
   });
 
-  it('markdown is a PR comment: one-line summary, the table, details collapsed', async () => {
+  it('markdown is a PR comment from the markdown formatter: marker, one-line verdict, the tables, issues and assumptions collapsed', async () => {
     const dir = copyFixture();
     addInstructions(dir);
     const r = await runCli(['check', '--format', 'markdown'], { cwd: dir });
     expect(r.code).toBe(1);
     const lines = r.stdout.split('\n');
     expect(lines[0]).toBe('<!-- tokenomics-check -->');
-    expect(lines[1]).toMatch(/^\*\*tokenomics check failed\*\* — FAIL: /);
-    expect(lines[3]).toMatch(/^\| Prompt \| Change \| Model \|/);
-    expect(r.stdout).toMatch(/<details><summary>Details<\/summary>[\s\S]*`maxIncreaseUsd` on \*\*support-bot\*\*[\s\S]*<\/details>\n$/);
+    expect(lines[1]).toMatch(/^## FAIL: 2 budget violations: support-bot/);
+    expect(lines[3]).toBe('### Prompts');
+    expect(lines[5]).toMatch(/^\| Prompt \| Change \| Model \|/);
+    expect(r.stdout).toContain('### Budget violations');
+    // each violation with the file it is in, then the assumptions, collapsed
+    expect(r.stdout).toMatch(
+      /<details><summary>Details<\/summary>\n\n\*\*Issues\*\*\n\n- error: prompts\/support-bot\.yaml(:\d+)?: support-bot: maxIncreasePct exceeded[\s\S]*maxIncreaseUsd exceeded[\s\S]*\*\*Assumptions\*\*[\s\S]*<\/details>\n$/,
+    );
   });
 
   it('--github emits annotations and appends the markdown to $GITHUB_STEP_SUMMARY', async () => {
@@ -97,7 +102,7 @@ describe('tokenomics check on fixtures/check', () => {
     );
     expect(r.stdout).toMatch(/^::error file=prompts\/support-bot\.yaml,title=tokenomics maxIncreaseUsd::/m);
     const md = readFileSync(summary, 'utf8');
-    expect(md.startsWith('earlier step\n<!-- tokenomics-check -->\n**tokenomics check failed**')).toBe(true);
+    expect(md.startsWith('earlier step\n<!-- tokenomics-check -->\n## FAIL: ')).toBe(true);
   });
 
   it('--github in a subdirectory of the workspace: annotation paths are from the repository root ($GITHUB_WORKSPACE)', async () => {

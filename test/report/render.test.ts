@@ -29,7 +29,7 @@ describe('render: a saved JSON report in every format', () => {
     expect(json.stdout).toBe(readFileSync(file, 'utf8'));
     const caching = await runCli(['render', file, '--format', 'csv', '--section', 'caching']);
     expect(caching.stdout).toBe((await runCli([...args, '--format', 'csv', '--section', 'caching'])).stdout);
-  });
+  }, 120_000);
 
   it('keeps the old keys of --format json and adds the model under "report", with the charts drawn from the same numbers', async () => {
     const r = await runCli(['report', 'fixtures/demo', '--by', 'feature', '--format', 'json']);
@@ -111,6 +111,52 @@ describe('the report model as JSON', () => {
     expect(back.sections[0].rows[1].cost).toBeNull();
     expect(back.sections[0].footer?.cost).toBe(femto);
     expect(back.summary).toEqual([['Total', '$9,007.12']]);
+  });
+});
+
+describe('inputs, issues and assumptions', () => {
+  const report: Report = {
+    title: 't',
+    summary: [],
+    sections: [],
+    notes: [],
+    json: {},
+    inputs: {
+      files: [{ path: 'a.jsonl', format: 'openai', bytes: 10 }],
+      read: 7,
+      counted: 4,
+      skipped: { error: 1 },
+      rejected: { 'invalid-json': 2 },
+    },
+    issues: [
+      { severity: 'error', code: 'invalid-json', message: 'not JSON', file: 'a.jsonl', line: 3, hint: 'fix the line' },
+      ...Array.from({ length: 6 }, (_, i) => ({ severity: 'warning' as const, code: 'w', message: `w${i}` })),
+    ],
+    assumptions: ['month = 30 days'],
+  };
+
+  it('travel through the saved JSON unchanged', () => {
+    const back = documentToReport(JSON.parse(JSON.stringify({ report: reportToDocument(report) })), 'f.json');
+    expect(back.inputs).toEqual(report.inputs);
+    expect(back.issues).toEqual(report.issues);
+    expect(back.assumptions).toEqual(report.assumptions);
+  });
+
+  it('print as the same lines in table and markdown: read = counted + skipped + rejected, the first five problems, the assumptions', async () => {
+    const { toTable, toMarkdown } = await import('../../src/report/format.js');
+    const table = toTable(report, { color: false });
+    // 4 counted + 1 skipped + 2 rejected = 7 read
+    expect(table).toContain('Records: 7 read, 4 counted, 1 skipped, 2 rejected.');
+    expect(table).toContain('error: a.jsonl:3: not JSON\n  hint: fix the line');
+    // 7 problems, 5 shown
+    expect(table).toContain('(2 more issues; --format json lists them all)');
+    expect(table).not.toContain('w4');
+    expect(table).toContain('month = 30 days');
+    const md = toMarkdown(report);
+    expect(md).toContain('- Records: 7 read, 4 counted, 1 skipped, 2 rejected.');
+    expect(md).toMatch(
+      /<details><summary>Details<\/summary>\n\n\*\*Issues\*\*\n\n- error: a\.jsonl:3: not JSON hint: fix the line\n[\s\S]*\*\*Assumptions\*\*\n\n- month = 30 days\n\n<\/details>\n$/,
+    );
   });
 });
 

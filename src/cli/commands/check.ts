@@ -11,7 +11,7 @@ import { UserError } from '../../core/issues.js';
 import { parseConfigText, type ProjectConfig } from '../../config/project.js';
 import { GitRevision, readBaselineFile, writeBaselineFile } from '../../gate/baseline.js';
 import { readCheckConfig, type Budgets, type CheckConfig, type PromptConfig } from '../../gate/config.js';
-import { checkJson, checkMarkdown, checkReport, githubAnnotations, githubOutputs, type CheckMeta } from '../../gate/report.js';
+import { checkJson, checkReport, githubAnnotations, githubOutputs, type CheckMeta } from '../../gate/report.js';
 import { runCheck, type BaselineSource, type CheckItem, type Side } from '../../gate/run.js';
 import { addRecord, emptyTraffic, type LogTraffic } from '../../gate/traffic.js';
 import { runPipeline } from '../../pipeline/stream.js';
@@ -427,7 +427,9 @@ async function check(ctx: CommandContext, paths: string[], o: CheckOptions): Pro
     ctx.info(`wrote baseline ${writeTo.shown}`);
     meta = { ...meta, savedBaseline: writeTo.shown };
   }
-  const markdown = checkMarkdown(result, meta);
+  const report = withCharts('check', checkReport(result, meta));
+  // the PR comment and the step summary are the markdown formatter's rendering of the same report
+  const markdown = o.comment || o.github ? await ctx.render(report, 'markdown') : '';
   if (o.comment) {
     try {
       writeFileSync(resolve(ctx.io.cwd, o.comment), markdown);
@@ -436,8 +438,7 @@ async function check(ctx: CommandContext, paths: string[], o: CheckOptions): Pro
     }
   }
   if (o.github) github(ctx, result, cfg, markdown);
-  if (ctx.format === 'markdown') ctx.write(markdown);
-  else await ctx.emit(withCharts('check', checkReport(result, meta)));
+  await ctx.emit(report);
   const requireBaseline = ctx.strict || cfg.requireBaseline;
   if (requireBaseline && result.missingFromBaseline.length && source.kind === 'file') {
     throw new UserError(

@@ -12,12 +12,12 @@ import {
   cachingSection,
   cliffsSection,
   componentsSection,
-  inputNotes,
   repriceSection,
   spendSection,
   turnsSection,
   totalCostLine,
   unitSection,
+  usageInputs,
 } from '../../report/usage-sections.js';
 import { planReport, runReport, type ReportTask } from '../report-task.js';
 import { DEFAULT_MAX_ROWS, type CommandContext } from '../context.js';
@@ -153,8 +153,12 @@ async function report(ctx: CommandContext, given: string[], opts: ReportOptions)
   const explicitTop = opts.top !== undefined ? Number(opts.top) : undefined;
   if (explicitTop !== undefined && (!Number.isInteger(explicitTop) || explicitTop < 1))
     throw new UserError(`--top expects a positive whole number (got "${opts.top}")`);
-  // tables, markdown and html show the top groups by default; JSON and CSV are complete unless --top is given
-  const top = explicitTop ?? (ctx.format === 'table' || ctx.format === 'markdown' || ctx.format === 'html' ? ctx.maxRows : undefined);
+  // tables and markdown: only the top groups leave the SQL engine (bounded memory for --by user over
+  // millions), the rest summed exactly in one row. JSON, CSV and html hold every group unless --top
+  // is given; tables rendered from them sum the same rest by the section's rule (report/rows.ts), so
+  // `render` of a saved JSON report prints the table the command printed. html keeps every group for
+  // its charts (spend over time covers every day).
+  const top = explicitTop ?? (ctx.format === 'table' || ctx.format === 'markdown' ? ctx.maxRows : undefined);
   const task: ReportTask = {
     by: opts.by,
     since: opts.since,
@@ -206,11 +210,14 @@ async function report(ctx: CommandContext, given: string[], opts: ReportOptions)
       ['Total cost', totalCostLine(view, 'no billable records in the inputs')],
     ],
     sections,
-    notes: [...inputNotes(result.ingest, issues), ...(fromDefault?.notes ?? [])],
+    inputs: usageInputs(result.ingest),
+    issues,
+    notes: fromDefault?.notes ?? [],
     warnings: warnings.map((w) => w.message),
     json,
     primarySection: 'groups',
+    moreHint: '--top N or --all shows more',
   };
-  await ctx.emit(withCharts('report', out), opts.section, { moreHint: '--top N or --all shows more' });
+  await ctx.emit(withCharts('report', out), opts.section);
   return 0;
 }

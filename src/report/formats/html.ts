@@ -10,6 +10,8 @@ import type { FormatOptions } from '../format.js';
 import type { Chart, Report, Section } from '../model.js';
 import { displayCell } from '../table.js';
 import { chartSvg } from './chart-svg.js';
+import { closingLines } from '../parts.js';
+import { shownRows } from '../rows.js';
 import type { Formatter } from './index.js';
 
 const h = (s: string) => inertHtml(s, 4000);
@@ -46,10 +48,9 @@ footer{margin-top:2em;color:#555;font-size:.85em}
 @media (max-width:600px){body{font-size:14px}main{padding:10px}th,td{padding:.2em .35em}}
 `;
 
-function sectionTable(section: Section, maxRows: number | undefined): string {
+function sectionTable(section: Section, maxRows: number | undefined, moreHint: string | undefined): string {
   const columns = section.columns.filter((c) => c.only !== 'csv');
-  const limit = section.limit === false ? undefined : maxRows;
-  const rows = limit !== undefined && section.rows.length > limit ? section.rows.slice(0, limit) : section.rows;
+  const { rows, left } = shownRows(section, maxRows);
   const cls = (type: Section['columns'][number]['type']) => (isNumeric(type) ? ' class="num"' : '');
   const cell = (row: Record<string, unknown>, c: (typeof columns)[number]) =>
     `<td${cls(c.type)}>${h(displayCell(row[c.key] as Section['rows'][number][string], c))}</td>`;
@@ -60,8 +61,8 @@ function sectionTable(section: Section, maxRows: number | undefined): string {
   out.push('</tbody>');
   if (section.footer) out.push(`<tfoot><tr>${columns.map((c) => cell(section.footer!, c)).join('')}</tr></tfoot>`);
   out.push('</table></div>');
-  const left = section.rows.length - rows.length;
-  if (left > 0) out.push(`<p class="note">${left} more row${left === 1 ? '' : 's'} not shown (--all shows every row).</p>`);
+  if (left > 0)
+    out.push(`<p class="note">${left} more row${left === 1 ? '' : 's'} not shown (${h(moreHint ?? '--all shows every row')}).</p>`);
   return out.join('');
 }
 
@@ -120,11 +121,18 @@ export async function toHtml(report: Report, opts: Partial<FormatOptions> = {}):
   for (const chart of report.charts ?? []) if (chart.points.length) out.push(await chartBlock(chart));
   for (const s of report.sections) {
     out.push(`<section class="table" id="section-${slug(s.id)}"><h2>${h(s.title)}</h2>`);
-    out.push(s.rows.length === 0 ? '<p class="note">(none)</p>' : sectionTable(s, opts.maxRows));
+    out.push(s.rows.length === 0 ? '<p class="note">(none)</p>' : sectionTable(s, opts.maxRows, opts.moreHint ?? report.moreHint));
     for (const n of s.notes ?? []) out.push(`<p class="note">${h(n)}</p>`);
     out.push('</section>');
   }
-  if (report.notes.length) out.push(`<footer><ul>${report.notes.map((n) => `<li>${h(n)}</li>`).join('')}</ul></footer>`);
+  const closing = closingLines(report);
+  const list = (lines: string[]) => `<ul>${lines.map((n) => `<li>${h(n)}</li>`).join('')}</ul>`;
+  const footer = [
+    closing.inputs.length || closing.notes.length ? list([...closing.inputs, ...closing.notes]) : '',
+    closing.issues.length ? `<h2>Issues</h2>${list(closing.issues)}` : '',
+    closing.assumptions.length ? `<h2>Assumptions</h2>${list(closing.assumptions)}` : '',
+  ].join('');
+  if (footer) out.push(`<footer>${footer}</footer>`);
   out.push('</main></body></html>');
   return out.join('\n') + '\n';
 }

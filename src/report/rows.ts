@@ -1,0 +1,51 @@
+/**
+ * Which rows of a section a formatter shows: all of them, or the first `maxRows` and either a line
+ * saying how many are left out, or (a section with a `rest` rule, such as spend by group) one row
+ * summing the rest exactly. Pure: the same section and limit give the same rows in every format,
+ * whether the section came from the command or from a saved JSON report.
+ */
+import { formatInt } from './cells.js';
+import type { Cell, Section } from './model.js';
+
+export interface ShownRows {
+  rows: Section['rows'];
+  /** Rows neither shown nor summed in a row (the "N more rows not shown" line). */
+  left: number;
+}
+
+/** part / whole as a fraction floored to 1e-6 (exact from femto amounts); undefined when not both priced or whole is 0. */
+export function shareOf(part: Cell, whole: Cell): number | undefined {
+  if (typeof part !== 'bigint' || typeof whole !== 'bigint' || whole === 0n) return undefined;
+  return Number((part * 1_000_000n) / whole) / 1_000_000;
+}
+
+/** Sum of a column's cells: exact amounts summed as bigints (unpriced cells add nothing; none priced: unpriced), counts as numbers. */
+function sumCells(cells: Cell[]): Cell {
+  const amounts = cells.filter((c): c is bigint => typeof c === 'bigint');
+  if (amounts.length) return amounts.reduce((a, b) => a + b, 0n);
+  if (cells.some((c) => c === null)) return null;
+  const numbers = cells.filter((c): c is number => typeof c === 'number');
+  return numbers.length ? numbers.reduce((a, b) => a + b, 0) : undefined;
+}
+
+/** `rows` after the first `shown`, summed by the section's rest rule into one row. */
+export function restRow(section: Section, shown: number): Record<string, Cell> {
+  const rule = section.rest!;
+  const rest = section.rows.slice(shown);
+  const row: Record<string, Cell> = { [rule.label]: `(${formatInt(rest.length)} more)` };
+  for (const key of rule.sum) row[key] = sumCells(rest.map((r) => r[key]));
+  if (rule.share) row[rule.share.key] = shareOf(row[rule.share.of], section.footer?.[rule.share.of]);
+  if (rule.delta) {
+    const from = row[rule.delta.from];
+    const to = row[rule.delta.to];
+    row[rule.delta.key] = typeof from === 'bigint' && typeof to === 'bigint' ? to - from : null;
+  }
+  return row;
+}
+
+export function shownRows(section: Section, maxRows: number | undefined): ShownRows {
+  const limit = section.limit === false ? undefined : maxRows;
+  if (limit === undefined || section.rows.length <= limit) return { rows: section.rows, left: 0 };
+  if (section.rest) return { rows: [...section.rows.slice(0, limit), restRow(section, limit)], left: 0 };
+  return { rows: section.rows.slice(0, limit), left: section.rows.length - limit };
+}
