@@ -1,6 +1,6 @@
 /** Global options -> typed settings; output, colour, progress and config at the edge. */
 import { describeWriteError, writeFileAtomic } from '../core/atomic-write.js';
-import { UserError } from '../core/issues.js';
+import { formatIssue, UserError } from '../core/issues.js';
 import { resolveConfig, type ProjectConfig } from '../config/project.js';
 import { loadCatalog, type LoadReport } from '../pricing/load.js';
 import type { Catalog } from '../pricing/catalog.js';
@@ -152,9 +152,16 @@ export class CommandContext {
   /** Notes that start with "warning: " moved to the report's warnings (and into JSON `warnings` when the document has none). */
   private withWarnings(report: Report): Report {
     const moved = report.notes.filter((n) => n.startsWith('warning: '));
-    if (moved.length === 0 && !(this.format === 'json' && report.warnings?.length)) return report;
-    const warnings = [...(report.warnings ?? []), ...moved.map((n) => n.slice('warning: '.length))];
+    // issues of warning severity (an empty standard input, a duplicated column) go to stderr, not into the body
+    const warned = (report.issues ?? []).filter((i) => i.severity === 'warning');
+    if (moved.length === 0 && warned.length === 0 && !(this.format === 'json' && report.warnings?.length)) return report;
+    const warnings = [
+      ...(report.warnings ?? []),
+      ...warned.map((i) => formatIssue(i).slice('warning: '.length)),
+      ...moved.map((n) => n.slice('warning: '.length)),
+    ];
     const out: Report = { ...report, warnings, notes: report.notes.filter((n) => !n.startsWith('warning: ')) };
+    if (report.issues) out.issues = report.issues.filter((i) => i.severity !== 'warning');
     if (this.format === 'json' && warnings.length && isPlainObject(report.json) && !('warnings' in report.json))
       out.json = { ...report.json, warnings };
     return out;

@@ -44,15 +44,7 @@ async function render(ctx: CommandContext, file: string, opts: RenderOptions): P
     throw new UserError(`${file}: not valid JSON (${(err as Error).message})`, 'render reads a report saved with --format json');
   }
   const report = documentToReport(doc, file);
-  ctx.write(
-    await (await import('../../report/formats/index.js')).renderAs(report, ctx.format, {
-      color: ctx.color,
-      width: ctx.width,
-      maxRows: ctx.maxRows,
-      section: opts.section,
-    }),
-  );
   // as when the report was made: warnings on stderr in every format (markdown and html keep them too)
-  for (const w of report.warnings ?? []) ctx.warn(w);
+  await ctx.emit(report, opts.section);
   return 0;
 }
