@@ -12,6 +12,7 @@ import { TokenCounter } from '../tokenize/index.js';
 import { countPrompt, PromptCounter, tokenizerFor, type PromptTokens, type TokenizerChoice } from './count.js';
 import { cacheableTokens, callCost, roundExact, timesRatio, type CallCost, type Exact } from './price.js';
 import { outputTokensFor, type OutputTokens, type Prompt, type Traffic } from './types.js';
+import { inert } from '../core/untrusted.js';
 
 export const DEFAULT_CACHE_HIT_RATE = 0.8;
 export const DEFAULT_OUTPUT_TOKENS = 500;
@@ -72,7 +73,7 @@ export class Estimator {
     if (res) return res;
     const close = this.catalog.suggest(model);
     throw new UserError(
-      `unknown model "${model}": not in the pricing catalog`,
+      `unknown model "${inert(model)}": not in the pricing catalog`,
       close.length ? `closest known ids: ${close.join(', ')}` : 'add it with --prices FILE or a prices: section in tokenomics.yaml',
     );
   }

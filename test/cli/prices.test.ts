@@ -33,6 +33,14 @@ describe('tokenomics prices', () => {
     expect(r.stderr).toMatch(/hint: closest known ids: .*gpt-4o-mini/);
   });
 
+  it('an unknown id with a newline and an escape is shown inert, on one line (a CI log cannot be forged)', async () => {
+    const r = await runCli(['prices', 'gpt\nfake: ok\u001b[31m']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('unknown model "gpt\\nfake: ok\\x1b[31m"');
+    expect(r.stderr).not.toMatch(/\nfake: ok/);
+    expect(r.stderr).not.toContain('\u001b');
+  });
+
   it('shows the price in force at --at', async () => {
     // o3 was cut from $10/$40 to $2/$8 on 2025-06-10 (docs/pricing.md, Effective dates)
     const before = JSON.parse((await runCli(['prices', 'o3', '--at', '2025-06-01', '--format', 'json'])).stdout);

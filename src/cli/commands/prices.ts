@@ -10,6 +10,7 @@ import { upliftRuleFor } from '../../pricing/cost.js';
 import { col, type Report } from '../../report/model.js';
 import type { CommandContext } from '../context.js';
 import { SCHEMA_VERSION } from '../version.js';
+import { inert } from '../../core/untrusted.js';
 
 interface PricesOptions {
   at?: string;
@@ -69,7 +70,7 @@ async function prices(ctx: CommandContext, models: string[], opts: PricesOptions
     if (!res) {
       const close = catalog.suggest(m);
       throw new UserError(
-        `unknown model "${m}": not in the pricing catalog`,
+        `unknown model "${inert(m)}": not in the pricing catalog`,
         close.length ? `closest known ids: ${close.join(', ')}` : 'add it with --prices FILE or a prices: section in tokenomics.yaml',
       );
     }

@@ -10,6 +10,7 @@ import { col, type Report } from '../../report/model.js';
 import type { CommandContext } from '../context.js';
 import type { Runner } from '../main.js';
 import { SCHEMA_VERSION } from '../version.js';
+import { inert } from '../../core/untrusted.js';
 
 const ENCODINGS: EncodingName[] = ['o200k_base', 'cl100k_base', 'p50k_base', 'r50k_base'];
 const PARALLEL_MIN_BYTES = 4_000_000;
@@ -68,7 +69,7 @@ async function tokens(ctx: CommandContext, files: string[], opts: TokensOptions)
   if (opts.model && !res) {
     const close = catalog.suggest(opts.model);
     throw new UserError(
-      `unknown model "${opts.model}": not in the pricing catalog`,
+      `unknown model "${inert(opts.model)}": not in the pricing catalog`,
       close.length ? `closest known ids: ${close.join(', ')}` : undefined,
     );
   }
