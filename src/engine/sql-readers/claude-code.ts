@@ -22,12 +22,11 @@
  * The count leaves are read from the `usage` object as JSON text, so that their type shows; the
  * line structure (and, in files with untyped lines, a null `type`) is checked by a Node scan.
  */
-import { NO_MODEL } from '../../usage/record.js';
 import { TOKEN_DIMENSIONS } from '../../usage/dimensions.js';
 import { duckdb } from '../dialect.js';
 import type { UsageDb } from '../duckdb.js';
 import type { IngestCounts } from '../../ingest/types.js';
-import { insertStaged, type SqlLoad } from './load.js';
+import { insertStaged, loadModelMap, type SqlLoad } from './load.js';
 import { DETECT_VALUES, detectJson } from '../../ingest/detect.js';
 import { scanTranscript, typeNullIn, type TranscriptScan } from './claude-scan.js';
 
@@ -256,17 +255,7 @@ async function load(db: UsageDb, files: readonly string[]): Promise<SqlLoad | 'f
     (SELECT count(*) FROM sr_lines WHERE kind = 'fallback') AS bad`);
   if (Number(shape.off) > 0 || Number(shape.bad) > 0) return 'fallback';
   await db.run(EMIT_SQL);
-  const models = (await db.query(`SELECT DISTINCT model_raw FROM sr_lines WHERE kind = 'record'`)).map((r) =>
-    r.model_raw === null ? null : String(r.model_raw),
-  );
-  await db.loadTable(
-    'sr_models',
-    [
-      { name: 'model_raw', type: 'VARCHAR' },
-      { name: 'model', type: 'VARCHAR' },
-    ],
-    models.map((raw) => [raw, raw === null || raw.trim() === '' ? NO_MODEL : raw]),
-  );
+  await loadModelMap(db, 'sr_lines');
   const [{ n: emitted }] = await db.query('SELECT count(*) AS n FROM sr_emit');
   await insertStaged(db, {
     file: files[0],

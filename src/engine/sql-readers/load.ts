@@ -6,6 +6,7 @@
  */
 import type { Issue } from '../../core/issues.js';
 import type { IngestCounts } from '../../ingest/types.js';
+import { NO_MODEL } from '../../usage/record.js';
 import { USAGE_COLUMNS } from '../../usage/table.js';
 import { COUNTED_CHARGES } from '../../usage/dimensions.js';
 import { duckdb } from '../dialect.js';
@@ -94,4 +95,28 @@ export async function sqlCounts(db: UsageDb, read: number): Promise<IngestCounts
     else counts.skipped[kind] = Number(r.n);
   }
   return counts;
+}
+
+/**
+ * `sr_models`: each distinct raw model id of the staged records (`from`, kind 'record') with the
+ * model it is counted under (blank or missing: NO_MODEL) and, when `providerOf` is given, its
+ * provider. Model ids resolve in TypeScript on the distinct ids, as the TypeScript readers do per line.
+ */
+export async function loadModelMap(db: UsageDb, from: string, providerOf?: (model: string) => string): Promise<void> {
+  const raws = (await db.query(`SELECT DISTINCT model_raw FROM ${from} WHERE kind = 'record'`)).map((r) =>
+    r.model_raw === null ? null : String(r.model_raw),
+  );
+  const columns = [
+    { name: 'model_raw', type: 'VARCHAR' as const },
+    { name: 'model', type: 'VARCHAR' as const },
+    ...(providerOf ? [{ name: 'provider', type: 'VARCHAR' as const }] : []),
+  ];
+  await db.loadTable(
+    'sr_models',
+    columns,
+    raws.map((raw) => {
+      const model = raw === null || raw.trim() === '' ? NO_MODEL : raw;
+      return providerOf ? [raw, model, providerOf(model)] : [raw, model];
+    }),
+  );
 }

@@ -17,12 +17,11 @@
  * JSON.parse reads them. The line scan (scan.ts) checks the line structure and looks for the texts
  * the columns read cannot tell apart (`"service_tier":null`, `"web_search_call"`).
  */
-import { NO_MODEL } from '../../usage/record.js';
 import { providerFromModel } from '../../ingest/adapters/util.js';
 import { WINDOW_LINES } from '../../ingest/adapters/dedupe.js';
 import { duckdb } from '../dialect.js';
 import type { UsageDb } from '../duckdb.js';
-import { insertStaged, sqlCounts, type SqlLoad } from './load.js';
+import { insertStaged, loadModelMap, sqlCounts, type SqlLoad } from './load.js';
 import { scanLines } from './scan.js';
 
 const lit = duckdb.literal;
@@ -170,22 +169,7 @@ export async function loadOpenAI(db: UsageDb, file: string): Promise<SqlLoad | '
   if (Number(dupes.n) > 0)
     await db.run(`UPDATE sr_stage SET kind = 'duplicate' FROM sr_dupes
     WHERE sr_stage.kind = 'record' AND sr_stage.id_text = sr_dupes.id_text AND sr_stage.line > sr_dupes.first_line`);
-  // model ids resolve in TypeScript on the distinct ids, as the TypeScript reader does per line
-  const models = (await db.query(`SELECT DISTINCT model_raw FROM sr_stage WHERE kind = 'record'`)).map((r) =>
-    r.model_raw === null ? null : String(r.model_raw),
-  );
-  await db.loadTable(
-    'sr_models',
-    [
-      { name: 'model_raw', type: 'VARCHAR' },
-      { name: 'model', type: 'VARCHAR' },
-      { name: 'provider', type: 'VARCHAR' },
-    ],
-    models.map((raw) => {
-      const model = raw === null || raw.trim() === '' ? NO_MODEL : raw;
-      return [raw, model, providerFromModel(model)];
-    }),
-  );
+  await loadModelMap(db, 'sr_stage', providerFromModel);
   await insertStaged(db, {
     file,
     span: lines,
