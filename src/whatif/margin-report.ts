@@ -6,6 +6,9 @@ import { unitCosts } from '../pricing/unit-economics.js';
 import { col, type Report } from '../report/model.js';
 import type { MarginResult } from './margin.js';
 
+/** The group of requests without a customer tag (the engine's name for a missing group value). */
+const NO_CUSTOMER = '(none)';
+
 export interface MarginContext {
   revenueFile: string;
   logs: string[];
@@ -84,9 +87,16 @@ export function marginReport(m: MarginResult, ctx: MarginContext): Report {
     'At k x volume each customer sends k times the requests on the same contract: costs and per-request revenue scale by k, seats and fixed prices do not.',
   ];
   const model = volumeModel(m, ctx);
-  if (m.noContract.length)
+  // requests without a customer tag form the group "(none)": not a customer, so said apart
+  const untagged = m.noContract.includes(NO_CUSTOMER);
+  const named = m.noContract.filter((c) => c !== NO_CUSTOMER);
+  if (named.length)
     notes.push(
-      `warning: ${m.noContract.length} customer${m.noContract.length === 1 ? '' : 's'} in the logs with no contract in the revenue file (counted with $0 revenue): ${m.noContract.map(ctx.name).join(', ')}`,
+      `warning: ${named.length} customer${named.length === 1 ? '' : 's'} in the logs with no contract in the revenue file (counted with $0 revenue): ${named.map(ctx.name).join(', ')}`,
+    );
+  if (untagged)
+    notes.push(
+      `warning: some requests in the logs name no customer: their cost is shown as ${NO_CUSTOMER} with $0 revenue`,
     );
   if (m.noTraffic.length)
     notes.push(`Customers in the revenue file with no requests in the logs: ${m.noTraffic.map(ctx.name).join(', ')}.`);

@@ -37,6 +37,20 @@ describe('margin per customer', () => {
     expect(r.stderr.replace(/\n {2}/g, ' ')).toContain('warning: 1 request is unpriced (unknown model or price)');
   });
 
+  it('requests without a customer are said apart, not listed as a customer named "(none)"', async () => {
+    const f = files({
+      'logs.csv': `${LOGS}2026-10-05T00:00:00Z,tk-test,1000,0,\n`,
+      'revenue.csv': REVENUE,
+    });
+    const r = await runCli(['whatif', '--revenue', f['revenue.csv'], '--logs', f['logs.csv'], ...PRICES, '--volumes', '1']);
+    expect(r.code).toBe(0);
+    const stderr = r.stderr.replace(/\n {2}/g, ' ');
+    // c is a customer without a contract; the untagged request is not a customer
+    expect(stderr).toContain('1 customer in the logs with no contract in the revenue file (counted with $0 revenue): c\n');
+    expect(stderr).toContain('some requests in the logs name no customer: their cost is shown as (none) with $0 revenue');
+    expect(stderr).not.toContain(': (none)');
+  });
+
   it('reads the logs once when it scales to other volumes (the engine hands the records to the volume replay)', async () => {
     const f = files({ 'logs.csv': LOGS, 'revenue.csv': REVENUE });
     const args = ['whatif', '--revenue', f['revenue.csv'], '--logs', f['logs.csv'], ...PRICES, '--format', 'json', '--verbose'];
