@@ -58,6 +58,8 @@ export function buildProgram(io: Io, setExit: (code: number) => void, commands: 
   const output = {
     writeOut: (s: string) => io.stdout.write(s),
     writeErr: (s: string) => io.stderr.write(s),
+    // commander's own usage errors read like ours: "tokenomics: error: ..."
+    outputError: (s: string, write: (s: string) => void) => write(`tokenomics: ${s.replace(/^error: /i, 'error: ')}`),
     getOutHelpWidth: () => outputWidth({}, io) ?? DEFAULT_WIDTH,
     getErrHelpWidth: () => outputWidth({}, { ...io, stdout: io.stderr }) ?? DEFAULT_WIDTH,
   };

@@ -66,3 +66,15 @@ describe('--help fits 80 columns', () => {
     }
   }, 60_000);
 });
+
+describe("commander's own usage errors", () => {
+  it('read like every other error: "tokenomics: error: ...", exit 2, a hint', async () => {
+    const unknown = await runCli(['report', '--nope']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/^tokenomics: error: unknown option '--nope'\n/);
+    expect(unknown.stderr).toContain('(run with --help for usage)');
+    const missing = await runCli(['sql']);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/^tokenomics: error: required option '--dialect <name>' not specified\n/);
+  });
+});
