@@ -94,10 +94,7 @@ export function marginReport(m: MarginResult, ctx: MarginContext): Report {
     notes.push(
       `warning: ${named.length} customer${named.length === 1 ? '' : 's'} in the logs with no contract in the revenue file (counted with $0 revenue): ${named.map(ctx.name).join(', ')}`,
     );
-  if (untagged)
-    notes.push(
-      `warning: some requests in the logs name no customer: their cost is shown as ${NO_CUSTOMER} with $0 revenue`,
-    );
+  if (untagged) notes.push(`warning: some requests in the logs name no customer: their cost is shown as ${NO_CUSTOMER} with $0 revenue`);
   if (m.noTraffic.length)
     notes.push(`Customers in the revenue file with no requests in the logs: ${m.noTraffic.map(ctx.name).join(', ')}.`);
   if (m.totals.unpricedRequests)
