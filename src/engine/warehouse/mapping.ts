@@ -11,7 +11,7 @@
  * raw SQL); with no mapping the table must have the usage table's own columns.
  */
 import { UserError } from '../../core/issues.js';
-import { COUNTED_CHARGES } from '../../usage/dimensions.js';
+import { COUNTED_CHARGES, TOKEN_DIMENSIONS } from '../../usage/dimensions.js';
 import { USAGE_COLUMNS, type UsageColumn } from '../../usage/table.js';
 import type { WarehouseDialect } from '../dialect.js';
 
@@ -23,11 +23,8 @@ export const REQUIRED_COLUMNS = ['model', 'input_tokens', 'output_tokens'] as co
  * charges (web_search_calls, ...; usage/dimensions.ts) are counts too: 0 unless mapped.
  */
 export const COUNT_COLUMNS: readonly string[] = [
-  'input_tokens',
-  'cache_read_tokens',
-  'cache_write_5m_tokens',
-  'cache_write_1h_tokens',
-  'output_tokens',
+  // the token buckets, from the dimension table (a new bucket is one edit there)
+  ...TOKEN_DIMENSIONS.map((d) => d.column),
   'reasoning_tokens',
   'requests',
   ...COUNTED_CHARGES.map((c) => c.column),
