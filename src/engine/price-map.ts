@@ -131,7 +131,7 @@ export interface PriceMapShape {
   peakWindows: number;
 }
 
-/** Everything a mapping row may hold (the `tokenomics sql` script, which prices ids it has not seen). */
+/** Everything a mapping row may hold. */
 export const FULL_SHAPE: PriceMapShape = { bands: MAX_BANDS, peakWindows: MAX_PEAK_WINDOWS };
 
 const column = (name: string) => PRICE_MAP_COLUMNS.findIndex((c) => c.name === name);

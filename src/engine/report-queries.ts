@@ -270,12 +270,7 @@ export const AGG_COUNTS_SQL = `SELECT COALESCE(sum(CASE WHEN known_outcome = 'su
   COALESCE(sum(CASE WHEN no_model THEN requests ELSE 0 END), 0) AS no_model_requests
 FROM agg`;
 
-/** Requests of unpriced models, most first, ties in order of first appearance (the `tokenomics sql` script, over `priced`). */
-export function unpricedModelsSql(): string {
-  return `SELECT model, sum(requests) AS requests FROM priced WHERE e0 IS NULL GROUP BY model ORDER BY sum(requests) DESC, min(seq)`;
-}
-
-/** unpricedModelsSql over `agg`. */
+/** Requests of unpriced models, most first, ties in order of first appearance. */
 export const AGG_UNPRICED_MODELS_SQL = `SELECT unpriced_model AS model, sum(requests) AS requests FROM agg WHERE unpriced_model IS NOT NULL
 GROUP BY unpriced_model ORDER BY sum(requests) DESC, min(first_seq)`;
 
@@ -328,16 +323,23 @@ export const TURN_CAP = 1000;
 const SUMMED = [...SUM_COLUMNS.filter((c) => c !== 'records' && c !== 'estimated_records'), 'estimated'].join(', ');
 
 // only the columns the turns sum: the window buffers every column of its input
-const TURN_ROWS = `WITH t0 AS (
-  SELECT e0, k0, ${SUMMED}, COALESCE(CAST(turn AS BIGINT), CAST(row_number() OVER (PARTITION BY conversation_id ORDER BY seq) AS BIGINT)) AS turn_all
-  FROM priced WHERE conversation_id IS NOT NULL
+/** The dialect's 64-bit integer type (BigQuery's grammar has INT64 only). */
+const bigint = (d: Dialect) => d.type('BIGINT', false);
+const turnAll = (
+  d: Dialect,
+) => `SELECT e0, k0, ${SUMMED}, COALESCE(CAST(turn AS ${bigint(d)}), CAST(row_number() OVER (PARTITION BY conversation_id ORDER BY seq) AS ${bigint(d)})) AS turn_all
+  FROM priced WHERE conversation_id IS NOT NULL`;
+const turnNo = (d: Dialect) => `LEAST(turn_all, CAST(${TURN_CAP + 1} AS ${bigint(d)}))`;
+const turnRows = (d: Dialect) => `WITH t0 AS (
+  ${turnAll(d)}
 ), t AS (
-  SELECT *, LEAST(turn_all, CAST(${TURN_CAP + 1} AS BIGINT)) AS turn_no FROM t0
+  SELECT *, ${turnNo(d)} AS turn_no FROM t0
 )`;
+const PROMPT_TOKENS = 'sum(input_tokens + cache_read_tokens + cache_write_5m_tokens + cache_write_1h_tokens) AS prompt_tokens';
 
 /** How many distinct turn numbers the summed row (turn TURN_CAP + 1 and later) holds. */
-export function laterTurnsSql(): string {
-  return `${TURN_ROWS}
+export function laterTurnsSql(d: Dialect): string {
+  return `${turnRows(d)}
 SELECT count(DISTINCT turn_all) AS n FROM t WHERE turn_all > ${TURN_CAP}`;
 }
 
@@ -346,12 +348,32 @@ SELECT count(DISTINCT turn_all) AS n FROM t WHERE turn_all > ${TURN_CAP}`;
  * its position among its conversation's rows in arrival order. Turns after TURN_CAP are summed as
  * turn TURN_CAP + 1 (see laterTurnsSql).
  */
-export function turnsSql(): string {
-  return `${TURN_ROWS}
+export function turnsSql(d: Dialect): string {
+  return `${turnRows(d)}
 SELECT turn_no, e0 AS e, k0 AS k, ${SUMS},
-  sum(input_tokens + cache_read_tokens + cache_write_5m_tokens + cache_write_1h_tokens) AS prompt_tokens
+  ${PROMPT_TOKENS}
 FROM t GROUP BY turn_no, e0, k0`;
 }
+
+/**
+ * `turn_sums` (the `tokenomics sql` script): turnsSql's sums per turn number uncapped (`turn_all`,
+ * with its capped `turn_no`) and price key, from one pass of the window: the turns and how many
+ * turn numbers the capped row sums are both read from it (each a small GROUP BY).
+ */
+export function turnSumsTableSql(d: Dialect): string {
+  return d.replaceTable(
+    'turn_sums',
+    `SELECT turn_all, ${turnNo(d)} AS turn_no, e0, k0, ${SUMS},
+  ${PROMPT_TOKENS}
+FROM (
+  ${turnAll(d)}
+) t0
+GROUP BY turn_all, e0, k0`,
+  );
+}
+
+/** laterTurnsSql over `turn_sums`. */
+export const TURN_SUMS_LATER_SQL = `SELECT count(DISTINCT turn_all) AS n FROM turn_sums WHERE turn_all > ${TURN_CAP}`;
 
 /** The cards' integer prices (nano-USD per MTok) for the exact per-request cost. */
 export const CARD_PRICE_COLUMNS = [
@@ -480,7 +502,7 @@ FROM o${groupCols.length ? ` GROUP BY ${groupCols.join(', ')}` : ''}`;
  * timed rows with a cache read or write count. Window functions over each scope's rows in
  * arrival order (the streaming form of the rule is the test oracle: test/engine/cache-writes-oracle.ts).
  */
-export function unreadWritesSql(): string {
+export function unreadWritesSql(d: Dialect): string {
   const EXPIRE_MS = 2 * 3_600_000;
   return `WITH r AS (
   SELECT model, COALESCE(conversation_id, prompt, feature, '') AS scope, seq, time_ms AS t,
@@ -489,7 +511,7 @@ export function unreadWritesSql(): string {
   FROM priced
   WHERE e0 IS NOT NULL AND time_ms IS NOT NULL AND (cache_write_5m_tokens > 0 OR cache_write_1h_tokens > 0 OR cache_read_tokens > 0)
 ), s AS (
-  SELECT *, CAST(sum(CASE WHEN is_write THEN 1 ELSE 0 END) OVER (PARTITION BY model, scope ORDER BY seq ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS BIGINT) AS seg
+  SELECT *, CAST(sum(CASE WHEN is_write THEN 1 ELSE 0 END) OVER (PARTITION BY model, scope ORDER BY seq ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS ${bigint(d)}) AS seg
   FROM r
 ), s2 AS (
   SELECT *, max(t) OVER (PARTITION BY model, scope, seg ORDER BY seq ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS newest_before

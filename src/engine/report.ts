@@ -408,9 +408,9 @@ export async function reportFromTable(
   if (timeKeys.length === 0) groups.sort(compareCost);
   else groups.sort((a, b) => compareTime(a, b, timeKeys) || compareCost(a, b));
 
-  const turnRows = groupRows(await db.query(turnsSql()), ['turn_no']);
+  const turnRows = groupRows(await db.query(turnsSql(d)), ['turn_no']);
   // the distinct turn numbers summed into the last row, counted only when there is one
-  const laterTurns = [...turnRows.keys()].some((t) => Number(t) > TURN_CAP) ? n((await db.query(laterTurnsSql()))[0].n) : 0;
+  const laterTurns = [...turnRows.keys()].some((t) => Number(t) > TURN_CAP) ? n((await db.query(laterTurnsSql(d)))[0].n) : 0;
   const turns: TurnView[] = [...turnRows]
     .map(([, rows]) => {
       const acc = accumulatorOf(rows, pricer);
@@ -464,7 +464,7 @@ export async function reportFromTable(
     },
     turns,
     cliffs: cliffs(total),
-    unreadWrites: unreadWrites(await db.query(unreadWritesSql()), pricer),
+    unreadWrites: unreadWrites(await db.query(unreadWritesSql(d)), pricer),
     cardWarnings: [...cardWarnings.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])),
     period: aggCounts.first_ms === null ? undefined : { fromMs: n(aggCounts.first_ms), toMs: n(aggCounts.last_ms) },
     filteredOut,

@@ -215,7 +215,7 @@ describe('unread cache writes in SQL = CacheWriteTracker', () => {
         )
       )[0].n;
       expect(Number(writes)).toBeGreaterThan(expected.writes);
-      expect((await d.query(unreadWritesSql())).length).toBeGreaterThan(0);
+      expect((await d.query(unreadWritesSql(duckdb))).length).toBeGreaterThan(0);
     }, 30_000);
   }
 });

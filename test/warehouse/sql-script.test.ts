@@ -11,7 +11,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { clickhouse, duckdbWarehouse, postgres, type WarehouseDialect } from '../../src/engine/dialect.js';
 import { UsageDb } from '../../src/engine/duckdb.js';
 import type { SqlDb } from '../../src/engine/sql-db.js';
-import { buildScript, type ScriptOptions } from '../../src/engine/warehouse/script.js';
+import { buildScript, scriptStatements, type ScriptOptions } from '../../src/engine/warehouse/script.js';
 import type { WarehouseDb } from '../../src/engine/warehouse/connect.js';
 import { parseRoutesCsv } from '../../src/engine/warehouse/routes.js';
 import type { RouteKey } from '../../src/engine/price-map.js';
@@ -38,14 +38,9 @@ async function runScript(db: SqlDb, d: WarehouseDialect, table: string, o: Parti
     ...o,
   });
   const results = new Map<string, Rows>();
-  for (const section of script.split(/\n\n(?=-- )/).slice(1)) {
-    const name = /^-- result "(\w+)"/.exec(section)?.[1];
-    for (const stmt of section.split(/;\n/)) {
-      const sql = stmt.replace(/^(--.*\n)+/gm, '').trim();
-      if (!sql) continue;
-      if (name) results.set(name, await db.query(sql));
-      else await db.run(sql);
-    }
+  for (const { result, sql } of scriptStatements(script)) {
+    if (result) results.set(result, await db.query(sql));
+    else await db.run(sql);
   }
   return results;
 }

@@ -15,20 +15,20 @@ import { Pricer, type RateCard } from '../../pricing/cost.js';
 import { COUNTED_CHARGES } from '../../usage/dimensions.js';
 import type { CellValue } from '../../usage/table.js';
 import type { WarehouseDialect } from '../dialect.js';
-import { MAX_BANDS, PRICE_MAP_COLUMNS, priceMapRows, ROUTE_KEYS_SQL, type RouteKey } from '../price-map.js';
+import { MAX_BANDS, PRICE_MAP_COLUMNS, priceMapRows, priceMapShape, ROUTE_KEYS_SQL, type RouteKey } from '../price-map.js';
 import {
   CARD_PRICE_COLUMNS,
   cardPriceRow,
+  AGG_UNPRICED_MODELS_SQL,
   aggTableSql,
   cardSumsSql,
   distributionSql,
-  laterTurnsSql,
   needsProjects,
   pricedTableSql,
   rowCostSql,
   TURN_CAP,
-  turnsSql,
-  unpricedModelsSql,
+  TURN_SUMS_LATER_SQL,
+  turnSumsTableSql,
   unreadWritesSql,
   zoneOf,
 } from '../report-queries.js';
@@ -144,7 +144,9 @@ export interface ResultSet {
  * engine computes in TypeScript from the same sums is computed here in SQL, exactly.
  */
 export function reportQueries(d: WarehouseDialect, dims: Dimension[]): ResultSet[] {
-  const rows = costedSql(d, 'priced', 'e0', 'k0');
+  // totals and groups from `agg` (sums per group and price key): a row's cost is linear in its
+  // counts, so the cost of the sums is the sum of the rows' costs, exactly
+  const rows = costedSql(d, 'agg', 'e0', 'k0');
   const sums = `sum(requests) AS requests, ${[...TOKEN_COLS, 'reasoning_tokens', ...CHARGE_COLS].map((t) => `sum(${t}) AS ${t}`).join(', ')},
   sum(CASE WHEN cost_femto IS NULL THEN requests ELSE 0 END) AS unpriced_requests,
   sum(cost_femto) AS cost_femto, ${d.double('sum(cost_femto)')} / 1e15 AS cost_usd`;
@@ -176,19 +178,19 @@ ORDER BY sum(cost_femto) DESC`,
     {
       name: 'unpriced',
       title: 'Unpriced models (no price row for the model id as logged): add them with --model and run the script again',
-      sql: unpricedModelsSql(),
+      sql: AGG_UNPRICED_MODELS_SQL,
     },
     {
       name: 'turns',
       title: `The context-window tax: requests, prompt tokens and exact cost per turn of a conversation (turn ${TURN_CAP + 1} sums the later turns)`,
       sql: `SELECT turn_no, sum(requests) AS requests, sum(prompt_tokens) AS prompt_tokens, sum(cost_femto) AS cost_femto
 FROM (
-  ${costedSql(d, turnsSql(), 'e', 'k')}
+  ${costedSql(d, 'turn_sums', 'e0', 'k0')}
 ) x
 GROUP BY turn_no
 ORDER BY turn_no`,
     },
-    { name: 'later_turns', title: `How many turn numbers the turn ${TURN_CAP + 1} row sums`, sql: laterTurnsSql() },
+    { name: 'later_turns', title: `How many turn numbers the turn ${TURN_CAP + 1} row sums`, sql: TURN_SUMS_LATER_SQL },
     {
       name: 'unread_writes',
       title: 'Cache writes never read: writes, tokens, what they cost and their premium over the input price (femto-USD)',
@@ -196,7 +198,7 @@ ORDER BY turn_no`,
   sum(${d.wide('w.w5')} * c.p_cache_write_5m + ${d.wide('w.w1')} * c.p_cache_write_1h) AS cost_femto,
   sum(${d.wide('w.w5')} * (c.p_cache_write_5m - c.p_input) + ${d.wide('w.w1')} * (c.p_cache_write_1h - c.p_input)) AS premium_femto
 FROM (
-${unreadWritesSql()}
+${unreadWritesSql(d)}
 ) w JOIN card_prices c ON c.e = w.e AND c.k = w.k`,
     },
     {
@@ -254,10 +256,10 @@ export function buildScript(o: ScriptOptions): string {
     ],
     [
       'Each row with its group and price key (rows without a time are priced at the script date)',
-      [pricedTableSql(d, { dims, billed: { defaultMs: o.nowMs } })],
+      [pricedTableSql(d, { dims, billed: { defaultMs: o.nowMs }, shape: priceMapShape(mapRows) })],
     ],
     [
-      'Integer sums per group and price key (the long-context cliffs read them)',
+      'Integer sums per group and price key (totals, groups, unpriced models and the long-context cliffs read them)',
       [
         aggTableSql(
           d,
@@ -266,6 +268,7 @@ export function buildScript(o: ScriptOptions): string {
         ),
       ],
     ],
+    ['Sums per turn of a conversation and price key (one pass of the turn numbering)', [turnSumsTableSql(d)]],
     ...reportQueries(d, dims).map((r): [string, string[]] => [`result "${r.name}": ${r.title}`, [r.sql]]),
     ['result "accounting": Rows read and rows rejected for invalid counts', [accountingSql(mapping, o.table, source, d)]],
     [
@@ -283,4 +286,22 @@ export function buildScript(o: ScriptOptions): string {
     .filter(([, stmts]) => stmts.length)
     .map(([title, stmts]) => `-- ${title}\n${stmts.map((s) => `${s};`).join('\n')}`)
     .join('\n\n')}\n`;
+}
+
+/**
+ * The statements of a script in order, as a user runs them one by one: each with the name of the
+ * result set it gives (`-- result "turns": ...`), none for the statements that build tables.
+ */
+export function scriptStatements(script: string): Array<{ result?: string; sql: string }> {
+  return script
+    .split(/\n\n(?=-- )/)
+    .slice(1)
+    .flatMap((section) => {
+      const result = /^-- result "(\w+)"/.exec(section)?.[1];
+      return section
+        .split(/;\n/)
+        .map((stmt) => stmt.replace(/^(--.*\n)+/gm, '').trim())
+        .filter(Boolean)
+        .map((sql) => ({ result, sql }));
+    });
 }

@@ -136,17 +136,27 @@ SELECT u.seq AS seq,
   u.g0 AS g0,
   u.g1 AS g1,
   m0.entry_index AS e0,
-  ((((m0.period_index * 16 + (CASE WHEN m0.band_count = 0 THEN 0 WHEN u.requests < 1 THEN (CASE WHEN JSON_VALUE(u.tags, '$."context_window"') IS NULL OR JSON_VALUE(u.tags, '$."context_window"') LIKE '0-%' THEN 0 ELSE m0.band_count END) WHEN (m0.b4_threshold IS NOT NULL AND ((CASE WHEN m0.b4_input_only THEN (CASE WHEN u.requests = 1 THEN u.input_tokens ELSE DIV(u.input_tokens, u.requests) END) ELSE (CASE WHEN u.requests = 1 THEN u.input_tokens + u.cache_read_tokens + u.cache_write_5m_tokens + u.cache_write_1h_tokens ELSE DIV(u.input_tokens, u.requests) + DIV(u.cache_read_tokens, u.requests) + DIV(u.cache_write_5m_tokens, u.requests) + DIV(u.cache_write_1h_tokens, u.requests) END) END) > m0.b4_threshold OR (m0.b4_inclusive AND (CASE WHEN m0.b4_input_only THEN (CASE WHEN u.requests = 1 THEN u.input_tokens ELSE DIV(u.input_tokens, u.requests) END) ELSE (CASE WHEN u.requests = 1 THEN u.input_tokens + u.cache_read_tokens + u.cache_write_5m_tokens + u.cache_write_1h_tokens ELSE DIV(u.input_tokens, u.requests) + DIV(u.cache_read_tokens, u.requests) + DIV(u.cache_write_5m_tokens, u.requests) + DIV(u.cache_write_1h_tokens, u.requests) END) END) = m0.b4_threshold))) THEN 4 WHEN (m0.b3_threshold IS NOT NULL AND ((CASE WHEN m0.b3_input_only THEN (CASE WHEN u.requests = 1 THEN u.input_tokens ELSE DIV(u.input_tokens, u.requests) END) ELSE (CASE WHEN u.requests = 1 THEN u.input_tokens + u.cache_read_tokens + u.cache_write_5m_tokens + u.cache_write_1h_tokens ELSE DIV(u.input_tokens, u.requests) + DIV(u.cache_read_tokens, u.requests) + DIV(u.cache_write_5m_tokens, u.requests) + DIV(u.cache_write_1h_tokens, u.requests) END) END) > m0.b3_threshold OR (m0.b3_inclusive AND (CASE WHEN m0.b3_input_only THEN (CASE WHEN u.requests = 1 THEN u.input_tokens ELSE DIV(u.input_tokens, u.requests) END) ELSE (CASE WHEN u.requests = 1 THEN u.input_tokens + u.cache_read_tokens + u.cache_write_5m_tokens + u.cache_write_1h_tokens ELSE DIV(u.input_tokens, u.requests) + DIV(u.cache_read_tokens, u.requests) + DIV(u.cache_write_5m_tokens, u.requests) + DIV(u.cache_write_1h_tokens, u.requests) END) END) = m0.b3_threshold))) THEN 3 WHEN (m0.b2_threshold IS NOT NULL AND ((CASE WHEN m0.b2_input_only THEN (CASE WHEN u.requests = 1 THEN u.input_tokens ELSE DIV(u.input_tokens, u.requests) END) ELSE (CASE WHEN u.requests = 1 THEN u.input_tokens + u.cache_read_tokens + u.cache_write_5m_tokens + u.cache_write_1h_tokens ELSE DIV(u.input_tokens, u.requests) + DIV(u.cache_read_tokens, u.requests) + DIV(u.cache_write_5m_tokens, u.requests) + DIV(u.cache_write_1h_tokens, u.requests) END) END) > m0.b2_threshold OR (m0.b2_inclusive AND (CASE WHEN m0.b2_input_only THEN (CASE WHEN u.requests = 1 THEN u.input_tokens ELSE DIV(u.input_tokens, u.requests) END) ELSE (CASE WHEN u.requests = 1 THEN u.input_tokens + u.cache_read_tokens + u.cache_write_5m_tokens + u.cache_write_1h_tokens ELSE DIV(u.input_tokens, u.requests) + DIV(u.cache_read_tokens, u.requests) + DIV(u.cache_write_5m_tokens, u.requests) + DIV(u.cache_write_1h_tokens, u.requests) END) END) = m0.b2_threshold))) THEN 2 WHEN (m0.b1_threshold IS NOT NULL AND ((CASE WHEN m0.b1_input_only THEN (CASE WHEN u.requests = 1 THEN u.input_tokens ELSE DIV(u.input_tokens, u.requests) END) ELSE (CASE WHEN u.requests = 1 THEN u.input_tokens + u.cache_read_tokens + u.cache_write_5m_tokens + u.cache_write_1h_tokens ELSE DIV(u.input_tokens, u.requests) + DIV(u.cache_read_tokens, u.requests) + DIV(u.cache_write_5m_tokens, u.requests) + DIV(u.cache_write_1h_tokens, u.requests) END) END) > m0.b1_threshold OR (m0.b1_inclusive AND (CASE WHEN m0.b1_input_only THEN (CASE WHEN u.requests = 1 THEN u.input_tokens ELSE DIV(u.input_tokens, u.requests) END) ELSE (CASE WHEN u.requests = 1 THEN u.input_tokens + u.cache_read_tokens + u.cache_write_5m_tokens + u.cache_write_1h_tokens ELSE DIV(u.input_tokens, u.requests) + DIV(u.cache_read_tokens, u.requests) + DIV(u.cache_write_5m_tokens, u.requests) + DIV(u.cache_write_1h_tokens, u.requests) END) END) = m0.b1_threshold))) THEN 1 ELSE 0 END)) * 4 + (CASE u.service_tier WHEN 'batch' THEN 1 WHEN 'flex' THEN 2 WHEN 'priority' THEN 3 ELSE 0 END)) * 16 + m0.regional_rule) * 4 + (CASE WHEN u.fast THEN 1 ELSE 0 END) + (CASE WHEN m0.peak AND NOT (m0.peak_weekend_offset_min IS NOT NULL AND (EXTRACT(DAYOFWEEK FROM TIMESTAMP_MILLIS(COALESCE(u.time_ms, NULL, 1795392000000) + m0.peak_weekend_offset_min * 60000)) - 1) IN (0, 6)) AND (((EXTRACT(HOUR FROM TIMESTAMP_MILLIS(COALESCE(u.time_ms, NULL, 1795392000000))) * 60 + EXTRACT(MINUTE FROM TIMESTAMP_MILLIS(COALESCE(u.time_ms, NULL, 1795392000000)))) >= m0.w1_start_min AND (EXTRACT(HOUR FROM TIMESTAMP_MILLIS(COALESCE(u.time_ms, NULL, 1795392000000))) * 60 + EXTRACT(MINUTE FROM TIMESTAMP_MILLIS(COALESCE(u.time_ms, NULL, 1795392000000)))) < m0.w1_end_min) OR ((EXTRACT(HOUR FROM TIMESTAMP_MILLIS(COALESCE(u.time_ms, NULL, 1795392000000))) * 60 + EXTRACT(MINUTE FROM TIMESTAMP_MILLIS(COALESCE(u.time_ms, NULL, 1795392000000)))) >= m0.w2_start_min AND (EXTRACT(HOUR FROM TIMESTAMP_MILLIS(COALESCE(u.time_ms, NULL, 1795392000000))) * 60 + EXTRACT(MINUTE FROM TIMESTAMP_MILLIS(COALESCE(u.time_ms, NULL, 1795392000000)))) < m0.w2_end_min) OR ((EXTRACT(HOUR FROM TIMESTAMP_MILLIS(COALESCE(u.time_ms, NULL, 1795392000000))) * 60 + EXTRACT(MINUTE FROM TIMESTAMP_MILLIS(COALESCE(u.time_ms, NULL, 1795392000000)))) >= m0.w3_start_min AND (EXTRACT(HOUR FROM TIMESTAMP_MILLIS(COALESCE(u.time_ms, NULL, 1795392000000))) * 60 + EXTRACT(MINUTE FROM TIMESTAMP_MILLIS(COALESCE(u.time_ms, NULL, 1795392000000)))) < m0.w3_end_min) OR ((EXTRACT(HOUR FROM TIMESTAMP_MILLIS(COALESCE(u.time_ms, NULL, 1795392000000))) * 60 + EXTRACT(MINUTE FROM TIMESTAMP_MILLIS(COALESCE(u.time_ms, NULL, 1795392000000)))) >= m0.w4_start_min AND (EXTRACT(HOUR FROM TIMESTAMP_MILLIS(COALESCE(u.time_ms, NULL, 1795392000000))) * 60 + EXTRACT(MINUTE FROM TIMESTAMP_MILLIS(COALESCE(u.time_ms, NULL, 1795392000000)))) < m0.w4_end_min)) THEN 2 ELSE 0 END)) AS k0
+  ((((m0.period_index * 16 + (CASE WHEN m0.band_count = 0 THEN 0 WHEN u.requests < 1 THEN (CASE WHEN JSON_VALUE(u.tags, '$."context_window"') IS NULL OR JSON_VALUE(u.tags, '$."context_window"') LIKE '0-%' THEN 0 ELSE m0.band_count END) WHEN (m0.b1_threshold IS NOT NULL AND ((CASE WHEN m0.b1_input_only THEN (CASE WHEN u.requests = 1 THEN u.input_tokens ELSE DIV(u.input_tokens, u.requests) END) ELSE (CASE WHEN u.requests = 1 THEN u.input_tokens + u.cache_read_tokens + u.cache_write_5m_tokens + u.cache_write_1h_tokens ELSE DIV(u.input_tokens, u.requests) + DIV(u.cache_read_tokens, u.requests) + DIV(u.cache_write_5m_tokens, u.requests) + DIV(u.cache_write_1h_tokens, u.requests) END) END) > m0.b1_threshold OR (m0.b1_inclusive AND (CASE WHEN m0.b1_input_only THEN (CASE WHEN u.requests = 1 THEN u.input_tokens ELSE DIV(u.input_tokens, u.requests) END) ELSE (CASE WHEN u.requests = 1 THEN u.input_tokens + u.cache_read_tokens + u.cache_write_5m_tokens + u.cache_write_1h_tokens ELSE DIV(u.input_tokens, u.requests) + DIV(u.cache_read_tokens, u.requests) + DIV(u.cache_write_5m_tokens, u.requests) + DIV(u.cache_write_1h_tokens, u.requests) END) END) = m0.b1_threshold))) THEN 1 ELSE 0 END)) * 4 + (CASE u.service_tier WHEN 'batch' THEN 1 WHEN 'flex' THEN 2 WHEN 'priority' THEN 3 ELSE 0 END)) * 16 + m0.regional_rule) * 4 + (CASE WHEN u.fast THEN 1 ELSE 0 END) + 0) AS k0
 FROM (SELECT usage.*, COALESCE(feature, '(none)') AS g0, CASE WHEN time_ms IS NULL THEN '(none)' ELSE FORMAT_TIMESTAMP('%Y-%m-%d', TIMESTAMP_MILLIS(time_ms), 'UTC') END AS g1 FROM usage WHERE NOT FALSE) u
 LEFT JOIN price_map m0 ON m0.pricing = 0 AND m0.model = u.model AND (m0.provider = u.provider OR (m0.provider IS NULL AND u.provider IS NULL)) AND (m0.regional = u.regional OR (m0.regional IS NULL AND u.regional IS NULL)) AND COALESCE(NULL, u.time_ms, 1795392000000) >= m0.from_ms AND COALESCE(NULL, u.time_ms, 1795392000000) < m0.to_ms;
 
--- Integer sums per group and price key (the long-context cliffs read them)
+-- Integer sums per group and price key (totals, groups, unpriced models and the long-context cliffs read them)
 CREATE TEMP TABLE agg AS
 SELECT g0, g1, e0, k0, conversation_id IS NOT NULL AS has_conversation, customer IS NOT NULL AND customer <> '' AS has_customer, user_id IS NOT NULL AND user_id <> '' AS has_user, CASE WHEN outcome IN ('success', 'failure') THEN outcome END AS known_outcome, CASE WHEN e0 IS NULL THEN model END AS unpriced_model, model = '(no model)' AS no_model,
   sum(requests) AS requests, count(*) AS records, sum(input_tokens) AS input_tokens, sum(cache_read_tokens) AS cache_read_tokens, sum(cache_write_5m_tokens) AS cache_write_5m_tokens, sum(cache_write_1h_tokens) AS cache_write_1h_tokens, sum(output_tokens) AS output_tokens, sum(web_search_calls) AS web_search_calls, sum(web_search_preview_calls) AS web_search_preview_calls, sum(web_fetch_calls) AS web_fetch_calls, sum(grounded_prompts) AS grounded_prompts, sum(output_images) AS output_images, sum(reasoning_tokens) AS reasoning_tokens, sum(CASE WHEN estimated THEN 1 ELSE 0 END) AS estimated_records, min(seq) AS first_seq, min(time_ms) AS first_ms, max(time_ms) AS last_ms,
   sum(CASE WHEN requests > 1 THEN 1 ELSE 0 END) AS multi_request_rows
 FROM priced
 GROUP BY g0, g1, e0, k0, conversation_id IS NOT NULL, customer IS NOT NULL AND customer <> '', user_id IS NOT NULL AND user_id <> '', CASE WHEN outcome IN ('success', 'failure') THEN outcome END, CASE WHEN e0 IS NULL THEN model END, model = '(no model)';
+
+-- Sums per turn of a conversation and price key (one pass of the turn numbering)
+CREATE TEMP TABLE turn_sums AS
+SELECT turn_all, LEAST(turn_all, CAST(1001 AS INT64)) AS turn_no, e0, k0, sum(requests) AS requests, count(*) AS records, sum(input_tokens) AS input_tokens, sum(cache_read_tokens) AS cache_read_tokens, sum(cache_write_5m_tokens) AS cache_write_5m_tokens, sum(cache_write_1h_tokens) AS cache_write_1h_tokens, sum(output_tokens) AS output_tokens, sum(web_search_calls) AS web_search_calls, sum(web_search_preview_calls) AS web_search_preview_calls, sum(web_fetch_calls) AS web_fetch_calls, sum(grounded_prompts) AS grounded_prompts, sum(output_images) AS output_images, sum(reasoning_tokens) AS reasoning_tokens, sum(CASE WHEN estimated THEN 1 ELSE 0 END) AS estimated_records,
+  sum(input_tokens + cache_read_tokens + cache_write_5m_tokens + cache_write_1h_tokens) AS prompt_tokens
+FROM (
+  SELECT e0, k0, requests, input_tokens, cache_read_tokens, cache_write_5m_tokens, cache_write_1h_tokens, output_tokens, web_search_calls, web_search_preview_calls, web_fetch_calls, grounded_prompts, output_images, reasoning_tokens, estimated, COALESCE(CAST(turn AS INT64), CAST(row_number() OVER (PARTITION BY conversation_id ORDER BY seq) AS INT64)) AS turn_all
+  FROM priced WHERE conversation_id IS NOT NULL
+) t0
+GROUP BY turn_all, e0, k0;
 
 -- result "total": Total: requests, token sums, exact cost in femto-USD (10^-15 USD); unpriced requests are not $0, they are left out. Caching as it happened: cost_without_caching_femto prices the cache tokens at the input price
 SELECT sum(requests) AS requests, sum(input_tokens) AS input_tokens, sum(cache_read_tokens) AS cache_read_tokens, sum(cache_write_5m_tokens) AS cache_write_5m_tokens, sum(cache_write_1h_tokens) AS cache_write_1h_tokens, sum(output_tokens) AS output_tokens, sum(reasoning_tokens) AS reasoning_tokens, sum(web_search_calls) AS web_search_calls, sum(web_search_preview_calls) AS web_search_preview_calls, sum(web_fetch_calls) AS web_fetch_calls, sum(grounded_prompts) AS grounded_prompts, sum(output_images) AS output_images,
@@ -156,7 +166,7 @@ SELECT sum(requests) AS requests, sum(input_tokens) AS input_tokens, sum(cache_r
 FROM (
   SELECT p.*, CASE WHEN c.e IS NULL THEN NULL ELSE CAST(p.input_tokens AS NUMERIC) * c.p_input + CAST(p.cache_read_tokens AS NUMERIC) * c.p_cache_read + CAST(p.cache_write_5m_tokens AS NUMERIC) * c.p_cache_write_5m + CAST(p.cache_write_1h_tokens AS NUMERIC) * c.p_cache_write_1h + CAST(p.output_tokens AS NUMERIC) * c.p_output + CAST(p.web_search_calls AS NUMERIC) * c.c_web_search_calls + CAST(p.web_search_preview_calls AS NUMERIC) * c.c_web_search_preview_calls + CAST(p.web_fetch_calls AS NUMERIC) * c.c_web_fetch_calls + CAST(p.grounded_prompts AS NUMERIC) * c.c_grounded_prompts + CAST(p.output_images AS NUMERIC) * c.c_output_images + CAST(p.requests AS NUMERIC) * c.c_requests END AS cost_femto,
     CASE WHEN c.e IS NULL THEN NULL ELSE CAST(p.cache_read_tokens AS NUMERIC) * (c.p_input - c.p_cache_read) + CAST(p.cache_write_5m_tokens AS NUMERIC) * (c.p_input - c.p_cache_write_5m) + CAST(p.cache_write_1h_tokens AS NUMERIC) * (c.p_input - c.p_cache_write_1h) END AS saved_femto
-  FROM priced p LEFT JOIN card_prices c ON c.e = p.e0 AND c.k = p.k0
+  FROM agg p LEFT JOIN card_prices c ON c.e = p.e0 AND c.k = p.k0
 ) x;
 
 -- result "groups": Per feature, day, most expensive first
@@ -166,42 +176,27 @@ SELECT g0 AS `feature`, g1 AS `day`, sum(requests) AS requests, sum(input_tokens
 FROM (
   SELECT p.*, CASE WHEN c.e IS NULL THEN NULL ELSE CAST(p.input_tokens AS NUMERIC) * c.p_input + CAST(p.cache_read_tokens AS NUMERIC) * c.p_cache_read + CAST(p.cache_write_5m_tokens AS NUMERIC) * c.p_cache_write_5m + CAST(p.cache_write_1h_tokens AS NUMERIC) * c.p_cache_write_1h + CAST(p.output_tokens AS NUMERIC) * c.p_output + CAST(p.web_search_calls AS NUMERIC) * c.c_web_search_calls + CAST(p.web_search_preview_calls AS NUMERIC) * c.c_web_search_preview_calls + CAST(p.web_fetch_calls AS NUMERIC) * c.c_web_fetch_calls + CAST(p.grounded_prompts AS NUMERIC) * c.c_grounded_prompts + CAST(p.output_images AS NUMERIC) * c.c_output_images + CAST(p.requests AS NUMERIC) * c.c_requests END AS cost_femto,
     CASE WHEN c.e IS NULL THEN NULL ELSE CAST(p.cache_read_tokens AS NUMERIC) * (c.p_input - c.p_cache_read) + CAST(p.cache_write_5m_tokens AS NUMERIC) * (c.p_input - c.p_cache_write_5m) + CAST(p.cache_write_1h_tokens AS NUMERIC) * (c.p_input - c.p_cache_write_1h) END AS saved_femto
-  FROM priced p LEFT JOIN card_prices c ON c.e = p.e0 AND c.k = p.k0
+  FROM agg p LEFT JOIN card_prices c ON c.e = p.e0 AND c.k = p.k0
 ) x
 GROUP BY g0, g1
 ORDER BY sum(cost_femto) DESC;
 
 -- result "unpriced": Unpriced models (no price row for the model id as logged): add them with --model and run the script again
-SELECT model, sum(requests) AS requests FROM priced WHERE e0 IS NULL GROUP BY model ORDER BY sum(requests) DESC, min(seq);
+SELECT unpriced_model AS model, sum(requests) AS requests FROM agg WHERE unpriced_model IS NOT NULL
+GROUP BY unpriced_model ORDER BY sum(requests) DESC, min(first_seq);
 
 -- result "turns": The context-window tax: requests, prompt tokens and exact cost per turn of a conversation (turn 1001 sums the later turns)
 SELECT turn_no, sum(requests) AS requests, sum(prompt_tokens) AS prompt_tokens, sum(cost_femto) AS cost_femto
 FROM (
   SELECT p.*, CASE WHEN c.e IS NULL THEN NULL ELSE CAST(p.input_tokens AS NUMERIC) * c.p_input + CAST(p.cache_read_tokens AS NUMERIC) * c.p_cache_read + CAST(p.cache_write_5m_tokens AS NUMERIC) * c.p_cache_write_5m + CAST(p.cache_write_1h_tokens AS NUMERIC) * c.p_cache_write_1h + CAST(p.output_tokens AS NUMERIC) * c.p_output + CAST(p.web_search_calls AS NUMERIC) * c.c_web_search_calls + CAST(p.web_search_preview_calls AS NUMERIC) * c.c_web_search_preview_calls + CAST(p.web_fetch_calls AS NUMERIC) * c.c_web_fetch_calls + CAST(p.grounded_prompts AS NUMERIC) * c.c_grounded_prompts + CAST(p.output_images AS NUMERIC) * c.c_output_images + CAST(p.requests AS NUMERIC) * c.c_requests END AS cost_femto,
     CASE WHEN c.e IS NULL THEN NULL ELSE CAST(p.cache_read_tokens AS NUMERIC) * (c.p_input - c.p_cache_read) + CAST(p.cache_write_5m_tokens AS NUMERIC) * (c.p_input - c.p_cache_write_5m) + CAST(p.cache_write_1h_tokens AS NUMERIC) * (c.p_input - c.p_cache_write_1h) END AS saved_femto
-  FROM (
-WITH t0 AS (
-  SELECT e0, k0, requests, input_tokens, cache_read_tokens, cache_write_5m_tokens, cache_write_1h_tokens, output_tokens, web_search_calls, web_search_preview_calls, web_fetch_calls, grounded_prompts, output_images, reasoning_tokens, estimated, COALESCE(CAST(turn AS BIGINT), CAST(row_number() OVER (PARTITION BY conversation_id ORDER BY seq) AS BIGINT)) AS turn_all
-  FROM priced WHERE conversation_id IS NOT NULL
-), t AS (
-  SELECT *, LEAST(turn_all, CAST(1001 AS BIGINT)) AS turn_no FROM t0
-)
-SELECT turn_no, e0 AS e, k0 AS k, sum(requests) AS requests, count(*) AS records, sum(input_tokens) AS input_tokens, sum(cache_read_tokens) AS cache_read_tokens, sum(cache_write_5m_tokens) AS cache_write_5m_tokens, sum(cache_write_1h_tokens) AS cache_write_1h_tokens, sum(output_tokens) AS output_tokens, sum(web_search_calls) AS web_search_calls, sum(web_search_preview_calls) AS web_search_preview_calls, sum(web_fetch_calls) AS web_fetch_calls, sum(grounded_prompts) AS grounded_prompts, sum(output_images) AS output_images, sum(reasoning_tokens) AS reasoning_tokens, sum(CASE WHEN estimated THEN 1 ELSE 0 END) AS estimated_records,
-  sum(input_tokens + cache_read_tokens + cache_write_5m_tokens + cache_write_1h_tokens) AS prompt_tokens
-FROM t GROUP BY turn_no, e0, k0
-) p LEFT JOIN card_prices c ON c.e = p.e AND c.k = p.k
+  FROM turn_sums p LEFT JOIN card_prices c ON c.e = p.e0 AND c.k = p.k0
 ) x
 GROUP BY turn_no
 ORDER BY turn_no;
 
 -- result "later_turns": How many turn numbers the turn 1001 row sums
-WITH t0 AS (
-  SELECT e0, k0, requests, input_tokens, cache_read_tokens, cache_write_5m_tokens, cache_write_1h_tokens, output_tokens, web_search_calls, web_search_preview_calls, web_fetch_calls, grounded_prompts, output_images, reasoning_tokens, estimated, COALESCE(CAST(turn AS BIGINT), CAST(row_number() OVER (PARTITION BY conversation_id ORDER BY seq) AS BIGINT)) AS turn_all
-  FROM priced WHERE conversation_id IS NOT NULL
-), t AS (
-  SELECT *, LEAST(turn_all, CAST(1001 AS BIGINT)) AS turn_no FROM t0
-)
-SELECT count(DISTINCT turn_all) AS n FROM t WHERE turn_all > 1000;
+SELECT count(DISTINCT turn_all) AS n FROM turn_sums WHERE turn_all > 1000;
 
 -- result "unread_writes": Cache writes never read: writes, tokens, what they cost and their premium over the input price (femto-USD)
 SELECT sum(w.writes) AS writes, sum(w.w5 + w.w1) AS tokens,
@@ -215,7 +210,7 @@ WITH r AS (
   FROM priced
   WHERE e0 IS NOT NULL AND time_ms IS NOT NULL AND (cache_write_5m_tokens > 0 OR cache_write_1h_tokens > 0 OR cache_read_tokens > 0)
 ), s AS (
-  SELECT *, CAST(sum(CASE WHEN is_write THEN 1 ELSE 0 END) OVER (PARTITION BY model, scope ORDER BY seq ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS BIGINT) AS seg
+  SELECT *, CAST(sum(CASE WHEN is_write THEN 1 ELSE 0 END) OVER (PARTITION BY model, scope ORDER BY seq ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS INT64) AS seg
   FROM r
 ), s2 AS (
   SELECT *, max(t) OVER (PARTITION BY model, scope, seg ORDER BY seq ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS newest_before
