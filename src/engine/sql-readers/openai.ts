@@ -122,9 +122,9 @@ WITH src AS (
     CASE WHEN is_chat THEN ${int('chat_reasoning')} ELSE ${int('resp_reasoning')} END AS reasoning
   FROM shaped
 )
--- lines numbered last, in read order: the window then buffers these narrow rows, not the parsed bodies
--- (at 1 GB under a 512 MiB limit: 17 s of spilling before, 9 s after)
-SELECT row_number() OVER () AS line, * FROM (SELECT
+-- no line column: a line's number is its rowid + 1 (the table keeps read order, and the scan checks
+-- that every line holds one object); numbering by a window cost as much as the read itself
+SELECT
   CASE WHEN kind = 'record' AND (cached + write > prompt OR reasoning > output) THEN 'fallback' ELSE kind END AS kind,
   CASE WHEN ${isString('id')} THEN ${unquote('id')} END AS id_text,
   CASE WHEN model IS NULL THEN NULL ELSE ${unquote('model')} END AS model_raw,
@@ -135,7 +135,7 @@ SELECT row_number() OVER () AS line, * FROM (SELECT
   prompt - cached - write AS input_tokens, cached AS cache_read_tokens, write AS cache_write_5m_tokens,
   output AS output_tokens, reasoning AS reasoning_tokens,
   CASE WHEN NOT is_chat AND status IN ('failed', 'cancelled') THEN 'failure' END AS outcome
-FROM counted)`;
+FROM counted`;
 }
 
 /**
@@ -144,7 +144,7 @@ FROM counted)`;
  * window of its first copy (then every later copy is a duplicate); otherwise the file falls back.
  */
 const DEDUPE_SQL = `CREATE OR REPLACE TEMP TABLE sr_dupes AS
-SELECT id_text, min(line) AS first_line, max(line) AS last_line
+SELECT id_text, min(rowid) + 1 AS first_line, max(rowid) + 1 AS last_line
 FROM sr_stage WHERE kind = 'record' AND id_text IS NOT NULL
 GROUP BY id_text HAVING count(*) > 1`;
 
@@ -168,14 +168,15 @@ export async function loadOpenAI(db: UsageDb, file: string): Promise<SqlLoad | '
   if (Number(dupes.far) > 0) return 'fallback';
   if (Number(dupes.n) > 0)
     await db.run(`UPDATE sr_stage SET kind = 'duplicate' FROM sr_dupes
-    WHERE sr_stage.kind = 'record' AND sr_stage.id_text = sr_dupes.id_text AND sr_stage.line > sr_dupes.first_line`);
+    WHERE sr_stage.kind = 'record' AND sr_stage.id_text = sr_dupes.id_text AND sr_stage.rowid + 1 > sr_dupes.first_line`);
   await loadModelMap(db, 'sr_stage', providerFromModel);
   await insertStaged(db, {
     file,
     span: lines,
+    line: 's.rowid + 1',
     join: `JOIN sr_models m ON m.model_raw IS NOT DISTINCT FROM s.model_raw`,
     columns: {
-      id: `COALESCE(NULLIF(s.id_text, ''), ${lit(`${file}:`)} || s.line)`,
+      id: `COALESCE(NULLIF(s.id_text, ''), ${lit(`${file}:`)} || (s.rowid + 1))`,
       model: 'm.model',
       provider: 'm.provider',
     },
