@@ -55,7 +55,8 @@ export class UsageDb {
   /** Views of rows read in place (files DuckDB reads at each query, e.g. Parquet), in arrival order. */
   private readonly inPlace: string[] = [];
   /** Wall time of each statement run (first line of its SQL, milliseconds), for measurements. */
-  readonly timings: Array<[string, number]> = [];
+  /** Per statement (TOKENOMICS_DEBUG_TIMINGS): its first line, wall ms, and process CPU ms (DuckDB's threads included). */
+  readonly timings: Array<[string, number, number]> = [];
 
   private constructor(
     private readonly instance: DuckDBInstance,
@@ -85,6 +86,31 @@ export class UsageDb {
     } catch (err) {
       if (err instanceof UserError) throw err;
       throw new EngineError(`cannot open DuckDB: ${(err as Error).message}`);
+    }
+  }
+
+  /**
+   * Runs `work` (queries that read a file) while reporting how far DuckDB's queries have got, as a
+   * fraction that never goes back (0-1, polled every `everyMs`): a long SQL read moves the progress
+   * line like a TypeScript read does. DuckDB's figure is coarse (it counts file buffers read).
+   */
+  async whileReading<T>(onFraction: ((fraction: number) => void) | undefined, work: () => Promise<T>, everyMs = 200): Promise<T> {
+    if (!onFraction) return work();
+    await this.connection.run('SET enable_progress_bar = true; SET enable_progress_bar_print = false; SET progress_bar_time = 0');
+    let best = 0;
+    const poll = setInterval(() => {
+      const percent = this.connection.progress.percentage;
+      // -1: no query running, or one DuckDB does not track
+      if (percent > best * 100 && percent <= 100) {
+        best = percent / 100;
+        onFraction(best);
+      }
+    }, everyMs);
+    try {
+      return await work();
+    } finally {
+      clearInterval(poll);
+      await this.connection.run('SET enable_progress_bar = false');
     }
   }
 
@@ -148,20 +174,28 @@ export class UsageDb {
 
   async run(sql: string): Promise<void> {
     const start = performance.now();
+    const cpu = process.cpuUsage();
     try {
       await this.connection.run(sql);
-      this.timings.push([sql.slice(0, 60).split('\n')[0], performance.now() - start]);
+      this.timed(sql, start, cpu);
     } catch (err) {
       throw engineFailure('query failed', err);
     }
   }
 
+  private timed(sql: string, start: number, cpu: NodeJS.CpuUsage): void {
+    if (!process.env.TOKENOMICS_DEBUG_TIMINGS) return;
+    const used = process.cpuUsage(cpu);
+    this.timings.push([sql.slice(0, 60).split('\n')[0], performance.now() - start, (used.user + used.system) / 1000]);
+  }
+
   /** Rows as plain JS objects (integers as bigint where the SQL type is BIGINT/HUGEINT). */
   async query(sql: string): Promise<Row[]> {
     const start = performance.now();
+    const cpu = process.cpuUsage();
     try {
       const rows = (await this.connection.runAndReadAll(sql)).getRowObjectsJS() as Row[];
-      this.timings.push([sql.slice(0, 60).split('\n')[0], performance.now() - start]);
+      this.timed(sql, start, cpu);
       return rows;
     } catch (err) {
       throw engineFailure('query failed', err);
@@ -187,7 +221,8 @@ export class UsageDb {
 
   close(): void {
     if (process.env.TOKENOMICS_DEBUG_TIMINGS)
-      for (const [sql, ms] of this.timings) process.stderr.write(`${ms.toFixed(0).padStart(7)} ms  ${sql}\n`);
+      for (const [sql, ms, cpuMs] of this.timings)
+        process.stderr.write(`${ms.toFixed(0).padStart(7)} ms ${cpuMs.toFixed(0).padStart(7)} cpu ms  ${sql}\n`);
     this.appender = undefined;
     this.connection.closeSync();
     this.instance.closeSync();

@@ -257,8 +257,16 @@ export async function reportViaDuckDB(inputs: string[], task: EngineTask, env: E
         stdin: env.stdin,
         strict: env.strict,
         onProgress: env.onProgress,
-        readFile: env.sqlReaders === false ? undefined : async (file) => orUndefined(await loadWithSql(db, file, env.ingest)),
-        readFiles: env.sqlReaders === false ? undefined : async (files) => orUndefined(await loadAllWithSql(db, files, env.ingest)),
+        readFile:
+          env.sqlReaders === false
+            ? undefined
+            : async (file, onFraction) =>
+                orUndefined(await db.whileReading(env.onProgress && onFraction, () => loadWithSql(db, file, env.ingest))),
+        readFiles:
+          env.sqlReaders === false
+            ? undefined
+            : async (files, onFraction) =>
+                orUndefined(await db.whileReading(env.onProgress && onFraction, () => loadAllWithSql(db, files, env.ingest))),
       },
     );
     await db.seal();

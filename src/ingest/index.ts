@@ -28,10 +28,16 @@ export interface IngestHooks {
   limits?: ReadLimits;
   /** Maximum number of issues kept in the result (all are still counted). */
   maxIssues?: number;
-  /** Reads a whole file another way first (the engine's SQL readers); undefined: read it here. */
-  readFile?: (path: string) => Promise<{ format: string; counts: IngestCounts; issues?: Issue[] } | undefined>;
+  /**
+   * Reads a whole file another way first (the engine's SQL readers), telling how far it has got
+   * (`onFraction`, 0-1, for the progress line); undefined: read it here.
+   */
+  readFile?: (
+    path: string,
+    onFraction: (fraction: number) => void,
+  ) => Promise<{ format: string; counts: IngestCounts; issues?: Issue[] } | undefined>;
   /** Reads all the input files at once another way first (when every input is a file); undefined: read them one by one. */
-  readFiles?: (paths: string[]) => Promise<{ format: string; counts: IngestCounts } | undefined>;
+  readFiles?: (paths: string[], onFraction: (fraction: number) => void) => Promise<{ format: string; counts: IngestCounts } | undefined>;
 }
 
 export interface IngestedFile {
@@ -62,7 +68,13 @@ export async function ingest(
     : undefined;
   const progress = { bytesRead: 0 };
   const files: IngestedFile[] = [];
-  const all = hooks.readFiles && sources.every((s) => s.kind === 'file') ? await hooks.readFiles(sources.map((s) => s.path)) : undefined;
+  const all =
+    hooks.readFiles && sources.every((s) => s.kind === 'file')
+      ? await hooks.readFiles(
+          sources.map((s) => s.path),
+          (fraction) => hooks.onProgress?.(Math.floor(fraction * (totalBytes ?? 0)), totalBytes),
+        )
+      : undefined;
   if (all) {
     addCounts(session.counts, all.counts);
     for (const src of sources) files.push({ path: src.path, format: all.format, bytes: src.kind === 'file' ? src.bytes : 0 });
@@ -71,7 +83,12 @@ export async function ingest(
   }
   const used = new Map<JsonAdapter, FileRun>();
   for (const src of sources) {
-    const read = src.kind === 'file' && hooks.readFile ? await hooks.readFile(src.path) : undefined;
+    const read =
+      src.kind === 'file' && hooks.readFile
+        ? await hooks.readFile(src.path, (fraction) =>
+            hooks.onProgress?.(progress.bytesRead + Math.floor(fraction * (src.kind === 'file' ? src.bytes : 0)), totalBytes),
+          )
+        : undefined;
     if (read && src.kind === 'file') {
       addCounts(session.counts, read.counts);
       for (const issue of read.issues ?? []) session.addIssue(issue);

@@ -39,6 +39,8 @@ export interface StagedInsert {
   columns: Record<string, string>;
   /** Staged columns named like usage columns (default: every name the OpenAI stage has). */
   stageColumns?: readonly string[];
+  /** SQL for a staged row's line (default `s.line`). */
+  line?: string;
   /** Rows the file had (lines, or rows of a table): `seq` of the next file starts after them. */
   span: number;
 }
@@ -63,12 +65,13 @@ const OPENAI_STAGE = [
 export function stagedSelect(db: UsageDb, spec: StagedInsert, where = "s.kind = 'record'"): string {
   const stage = new Set(spec.stageColumns ?? OPENAI_STAGE);
   const base = db.rows;
+  const line = spec.line ?? 's.line';
   const values = USAGE_COLUMNS.map(({ name, type }) => {
     const value = (): string => {
       // arrival order without a sort: the line, after the rows already there (skipped lines leave gaps)
-      if (name === 'seq') return `${base} + s.line - 1`;
+      if (name === 'seq') return `${base} + ${line} - 1`;
       if (name === 'source_file') return spec.columns.source_file ?? duckdb.literal(spec.file);
-      if (name === 'source_line') return spec.columns.source_line ?? 's.line';
+      if (name === 'source_line') return spec.columns.source_line ?? line;
       if (Object.hasOwn(spec.columns, name)) return spec.columns[name];
       if (stage.has(name)) return `s.${name}`;
       return DEFAULTS[name] ?? 'NULL';

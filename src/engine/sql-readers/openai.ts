@@ -21,7 +21,7 @@ import { providerFromModel } from '../../ingest/adapters/util.js';
 import { WINDOW_LINES } from '../../ingest/adapters/dedupe.js';
 import { duckdb } from '../dialect.js';
 import type { UsageDb } from '../duckdb.js';
-import { insertStaged, loadModelMap, sqlCounts, type SqlLoad } from './load.js';
+import { loadModelMap, sqlCounts, stagedSelect, type SqlLoad } from './load.js';
 import { scanLines } from './scan.js';
 
 const lit = duckdb.literal;
@@ -78,6 +78,14 @@ const isString = (x: string) => `starts_with(${x}, '"')`;
 const unquote = (x: string) => `CASE WHEN contains(${x}, '\\') THEN ${x} ->> '$' ELSE ${x}[2:-2] END`;
 const int = (n: string) => `COALESCE(${n}::BIGINT, 0)`;
 
+/**
+ * Staged text that takes one of a few values is an ENUM (one byte a row, not a 16-byte string): at
+ * 1 GB the staged lines are the largest thing held in memory. A value outside the list fails the
+ * read, and the file goes to the TypeScript reader.
+ */
+const KINDS = `ENUM('record', 'duplicate', 'no-usage', 'stream-event', 'failed-request', 'canceled', 'fallback')`;
+const TIERS = `ENUM('standard', 'flex', 'priority', 'batch')`;
+
 const TERMINAL_EVENTS = `('response.completed', 'response.incomplete', 'response.failed', 'response.cancelled')`;
 const NO_USAGE_STATUS = `CASE status WHEN 'failed' THEN 'failed-request' WHEN 'cancelled' THEN 'canceled' WHEN 'in_progress' THEN 'no-usage' WHEN 'queued' THEN 'no-usage' END`;
 
@@ -122,20 +130,20 @@ WITH src AS (
     CASE WHEN is_chat THEN ${int('chat_reasoning')} ELSE ${int('resp_reasoning')} END AS reasoning
   FROM shaped
 )
--- lines numbered last, in read order: the window then buffers these narrow rows, not the parsed bodies
--- (at 1 GB under a 512 MiB limit: 17 s of spilling before, 9 s after)
-SELECT row_number() OVER () AS line, * FROM (SELECT
-  CASE WHEN kind = 'record' AND (cached + write > prompt OR reasoning > output) THEN 'fallback' ELSE kind END AS kind,
+-- no line column: a line's number is its rowid + 1 (the table keeps read order, and the scan checks
+-- that every line holds one object); numbering by a window cost as much as the read itself
+SELECT
+  CAST(CASE WHEN kind = 'record' AND (cached + write > prompt OR reasoning > output) THEN 'fallback' ELSE kind END AS ${KINDS}) AS kind,
   CASE WHEN ${isString('id')} THEN ${unquote('id')} END AS id_text,
   CASE WHEN model IS NULL THEN NULL ELSE ${unquote('model')} END AS model_raw,
   t::BIGINT * 1000 AS time_ms,
   CASE WHEN service_tier IS NULL THEN NULL WHEN service_tier = 'flex' THEN 'flex' WHEN service_tier IN ('priority', 'fast') THEN 'priority'
-    WHEN service_tier = 'batch' THEN 'batch' ELSE 'standard' END AS service_tier,
+    WHEN service_tier = 'batch' THEN 'batch' ELSE 'standard' END::${TIERS} AS service_tier,
   CASE WHEN service_tier = 'fast' THEN true END AS fast,
   prompt - cached - write AS input_tokens, cached AS cache_read_tokens, write AS cache_write_5m_tokens,
   output AS output_tokens, reasoning AS reasoning_tokens,
-  CASE WHEN NOT is_chat AND status IN ('failed', 'cancelled') THEN 'failure' END AS outcome
-FROM counted)`;
+  CASE WHEN NOT is_chat AND status IN ('failed', 'cancelled') THEN true END AS failed
+FROM counted`;
 }
 
 /**
@@ -144,8 +152,12 @@ FROM counted)`;
  * window of its first copy (then every later copy is a duplicate); otherwise the file falls back.
  */
 const DEDUPE_SQL = `CREATE OR REPLACE TEMP TABLE sr_dupes AS
-SELECT id_text, min(line) AS first_line, max(line) AS last_line
-FROM sr_stage WHERE kind = 'record' AND id_text IS NOT NULL
+WITH ids AS (SELECT rowid AS r, id_text, hash(id_text) AS h FROM sr_stage WHERE kind = 'record' AND id_text IS NOT NULL),
+-- ids grouped by their 64-bit hash first: a hash table of numbers, not of every id's text (at 1 GB
+-- the text one was the peak of memory); only ids whose hash repeats are compared as text
+repeated AS (SELECT h FROM ids GROUP BY h HAVING count(*) > 1)
+SELECT id_text, min(r) + 1 AS first_line, max(r) + 1 AS last_line
+FROM ids WHERE h IN (SELECT h FROM repeated)
 GROUP BY id_text HAVING count(*) > 1`;
 
 export async function loadOpenAI(db: UsageDb, file: string): Promise<SqlLoad | 'fallback'> {
@@ -168,17 +180,27 @@ export async function loadOpenAI(db: UsageDb, file: string): Promise<SqlLoad | '
   if (Number(dupes.far) > 0) return 'fallback';
   if (Number(dupes.n) > 0)
     await db.run(`UPDATE sr_stage SET kind = 'duplicate' FROM sr_dupes
-    WHERE sr_stage.kind = 'record' AND sr_stage.id_text = sr_dupes.id_text AND sr_stage.line > sr_dupes.first_line`);
+    WHERE sr_stage.kind = 'record' AND sr_stage.id_text = sr_dupes.id_text AND sr_stage.rowid + 1 > sr_dupes.first_line`);
   await loadModelMap(db, 'sr_stage', providerFromModel);
-  await insertStaged(db, {
+  const counts = await sqlCounts(db, lines);
+  // the staged lines are the file's rows, read in place by each report query (no second copy of
+  // them in the usage table: at 1 GB that copy was the peak of memory)
+  const n = db.inPlaceViews;
+  await db.run(`ALTER TABLE sr_stage RENAME TO usage_openai_${n}_lines; ALTER TABLE sr_models RENAME TO usage_openai_${n}_models`);
+  const select = stagedSelect(db, {
     file,
+    from: `usage_openai_${n}_lines`,
     span: lines,
-    join: `JOIN sr_models m ON m.model_raw IS NOT DISTINCT FROM s.model_raw`,
+    line: 's.rowid + 1',
+    join: `JOIN usage_openai_${n}_models m ON m.model_raw IS NOT DISTINCT FROM s.model_raw`,
     columns: {
-      id: `COALESCE(NULLIF(s.id_text, ''), ${lit(`${file}:`)} || s.line)`,
+      id: `COALESCE(NULLIF(s.id_text, ''), ${lit(`${file}:`)} || (s.rowid + 1))`,
       model: 'm.model',
       provider: 'm.provider',
+      outcome: `CASE WHEN s.failed THEN 'failure' END`,
     },
   });
-  return { format: 'openai', counts: await sqlCounts(db, lines) };
+  await db.run(`CREATE OR REPLACE VIEW usage_openai_${n} AS\n${select}`);
+  db.addInPlace(`usage_openai_${n}`, lines);
+  return { format: 'openai', counts };
 }
