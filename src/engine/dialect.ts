@@ -74,7 +74,8 @@ export const duckdb: Dialect = {
   same: (a, b) => `${a} IS NOT DISTINCT FROM ${b}`,
   literal,
   double: (e) => `CAST(${e} AS DOUBLE)`,
-  replaceTable: (name, select) => `CREATE OR REPLACE TABLE ${name} AS\n${select}`,
+  // temporary: a script run in a user's DuckDB file leaves nothing behind and replaces none of their tables
+  replaceTable: (name, select) => `CREATE OR REPLACE TEMP TABLE ${name} AS\n${select}`,
   type: portableType,
   ident: doubleQuoted,
   // DuckDB's discrete quantile picks the ceil(n q)-th smallest value: nearest rank

@@ -227,6 +227,24 @@ scriptParity('clickhouse (chDB)', async () => {
   return path ? { db: await openChdb(path), d: clickhouse } : undefined;
 });
 
+describe('sql script in a DuckDB database of the user', () => {
+  it("creates only temporary tables: the user's own agg, priced and turn_sums are left as they were", async () => {
+    const db = await openDuckDb();
+    try {
+      for (const t of ['agg', 'priced', 'turn_sums']) await db.run(`CREATE TABLE memory.main.${t} AS SELECT 42 AS mine`);
+      await loadUsageTable(db, duckdbWarehouse, 'user_usage', await fixtureRows(DEMO));
+      const before = await db.query(`SELECT table_name FROM duckdb_tables() WHERE NOT temporary ORDER BY 1`);
+      const r = await runScript(db, duckdbWarehouse, 'user_usage');
+      expect(r.get('total')!.length).toBe(1);
+      // the same permanent tables as before the script, and each of the user's still holds its one row
+      expect(await db.query(`SELECT table_name FROM duckdb_tables() WHERE NOT temporary ORDER BY 1`)).toEqual(before);
+      for (const t of ['agg', 'priced', 'turn_sums']) expect(await db.query(`SELECT * FROM memory.main.${t}`)).toEqual([{ mine: 42 }]);
+    } finally {
+      await db.close();
+    }
+  }, 120_000);
+});
+
 describe('sql: bad input', () => {
   it('an unsupported dialect: exit 2 with the list', async () => {
     const r = await runCli(['sql', '--dialect', 'oracle', '--table', 't']);
