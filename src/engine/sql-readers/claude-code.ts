@@ -28,7 +28,7 @@ import type { UsageDb } from '../duckdb.js';
 import type { IngestCounts } from '../../ingest/types.js';
 import { insertStaged, loadModelMap, type SqlLoad } from './load.js';
 import { DETECT_VALUES, detectJson } from '../../ingest/detect.js';
-import { scanTranscript, typeNullIn, type TranscriptScan } from './claude-scan.js';
+import { scanTranscripts, typeNullIn, type TranscriptScan } from './claude-scan.js';
 
 const lit = duckdb.literal;
 
@@ -128,8 +128,7 @@ WITH raw AS (
     CASE WHEN use_split THEN w1 ELSE 0 END AS write_1h
   FROM split
 )
--- lines numbered last, in read order, on the narrow rows (the window buffers these, not the parsed lines)
-SELECT rn - min(rn) OVER (PARTITION BY filename) + 1 AS line, * EXCLUDE (rn) FROM (SELECT row_number() OVER () AS rn, * FROM (
+-- no line numbers here: the table keeps the read order, so a line is its rowid past its file's first
 SELECT filename, id_s AS mid, COALESCE(rid_s, '') AS rid, sidechain, untyped,
   CASE
     WHEN NOT claude_line THEN 'fallback'
@@ -156,7 +155,7 @@ SELECT filename, id_s AS mid, COALESCE(rid_s, '') AS rid, sidechain, untyped,
     WHEN NULLIF(agent_s, '') IS NOT NULL THEN '{"agent":"' || agent_s || '"}'
     WHEN sidechain THEN '{"sidechain":"true"}'
   END AS tags
-FROM classified))`;
+FROM classified`;
 }
 
 /**
@@ -165,7 +164,8 @@ FROM classified))`;
  */
 const EMIT_SQL = `CREATE OR REPLACE TEMP TABLE sr_emit AS
 WITH recs AS (
-  SELECT l.*, f.idx AS file_idx FROM sr_lines l JOIN sr_files f ON f.filename = l.filename WHERE l.kind = 'record'
+  SELECT l.rowid AS r, l.rowid - f.first + 1 AS line, f.idx AS file_idx, l.mid, l.rid, l.sidechain, l.bucket_sum
+  FROM sr_lines l JOIN sr_spans f ON f.filename = l.filename WHERE l.kind = 'record'
 ), keyed AS (
   SELECT *,
     row_number() OVER (PARTITION BY file_idx, mid, rid ORDER BY bucket_sum DESC, line) AS copy_rank,
@@ -184,16 +184,15 @@ WITH recs AS (
     min(CASE WHEN sidechain THEN file_idx END) OVER (PARTITION BY mid) AS f_side
   FROM kept
 ), emitted AS (
-  SELECT filename, line, file_idx, 0 AS phase, line AS a, 0 AS b FROM recs WHERE mid IS NULL OR mid = ''
+  SELECT r, line, file_idx, 0 AS phase, line AS a, 0 AS b FROM recs WHERE mid IS NULL OR mid = ''
   UNION ALL
-  SELECT filename, line, file_idx, 1, group_first, key_first FROM across
+  SELECT r, line, file_idx, 1, group_first, key_first FROM across
   WHERE NOT COALESCE(file_idx > f_mid AND (sidechain OR f_rid < file_idx OR f_side < file_idx), false)
 )
-SELECT filename, line, row_number() OVER (ORDER BY file_idx, phase, a, b) AS ord FROM emitted`;
+SELECT r, line, row_number() OVER (ORDER BY file_idx, phase, a, b) AS ord FROM emitted`;
 
 /** The emitted rows for the insert: their order as `line` (seq), the file line as `src_line`. */
-const EMITTED_ROWS = `(SELECT l.* EXCLUDE (line), l.line AS src_line, e.ord AS line
-  FROM sr_lines l JOIN sr_emit e ON e.filename = l.filename AND e.line = l.line)`;
+const EMITTED_ROWS = `(SELECT l.*, e.line AS src_line, e.ord AS line FROM sr_emit e JOIN sr_lines l ON l.rowid = e.r)`;
 
 const STAGE_COLUMNS = [
   'time_ms',
@@ -214,17 +213,15 @@ export async function loadClaudeCode(db: UsageDb, files: readonly string[]): Pro
   try {
     return await load(db, files);
   } finally {
-    await db.run('DROP TABLE IF EXISTS sr_lines; DROP TABLE IF EXISTS sr_emit; DROP TABLE IF EXISTS sr_files');
+    await db.run(
+      'DROP TABLE IF EXISTS sr_lines; DROP TABLE IF EXISTS sr_emit; DROP TABLE IF EXISTS sr_files; DROP TABLE IF EXISTS sr_spans',
+    );
   }
 }
 
 async function load(db: UsageDb, files: readonly string[]): Promise<SqlLoad | 'fallback'> {
   // the scans run on the Node thread while DuckDB reads on its own threads, one file at a time (memory stays flat)
-  const scans = (async () => {
-    const out = [];
-    for (const f of files) out.push(await scanTranscript(f, DETECT_VALUES));
-    return out;
-  })();
+  const scans = scanTranscripts(files, DETECT_VALUES);
   const read = db.run(linesSql(files)).then(
     () => true,
     (err: unknown) => {
@@ -248,12 +245,16 @@ async function load(db: UsageDb, files: readonly string[]): Promise<SqlLoad | 'f
     ],
     files.map((f, i) => [i, f, scanned[i].lines]),
   );
-  // the SQL line count of every file equals its line count (a line holding two values, or none, would shift them)
-  const [shape] = await db.query(`SELECT
-    (SELECT count(*) FROM sr_files f LEFT JOIN (SELECT filename, count(*) AS n FROM sr_lines GROUP BY filename) c
-      ON c.filename = f.filename WHERE c.n IS DISTINCT FROM f.lines) AS off,
-    (SELECT count(*) FROM sr_lines WHERE kind = 'fallback') AS bad`);
-  if (Number(shape.off) > 0 || Number(shape.bad) > 0) return 'fallback';
+  // each file's rows: the first rowid (its line 1), their count and the last; the SQL line count of
+  // every file equals its line count (a line holding two values, or none, would shift them) and its
+  // rows are contiguous in read order (so a line is its rowid past the file's first)
+  await db.run(`CREATE OR REPLACE TEMP TABLE sr_spans AS SELECT f.idx, f.filename, f.lines, c.n, c.first, c.last
+    FROM sr_files f LEFT JOIN (SELECT filename, count(*) AS n, min(rowid) AS first, max(rowid) AS last FROM sr_lines GROUP BY filename) c
+    ON c.filename = f.filename`);
+  const [{ off }] = await db.query('SELECT count(*) AS off FROM sr_spans WHERE n IS DISTINCT FROM lines OR last - first + 1 <> n');
+  const kinds = new Map<string, number>();
+  for (const r of await db.query('SELECT kind, count(*) AS n FROM sr_lines GROUP BY kind')) kinds.set(String(r.kind), Number(r.n));
+  if (Number(off) > 0 || kinds.has('fallback')) return 'fallback';
   await db.run(EMIT_SQL);
   await loadModelMap(db, 'sr_lines');
   const [{ n: emitted }] = await db.query('SELECT count(*) AS n FROM sr_emit');
@@ -273,9 +274,7 @@ async function load(db: UsageDb, files: readonly string[]): Promise<SqlLoad | 'f
   });
   // every line is counted or skipped: the record lines not emitted are duplicates
   const counts: IngestCounts = { read: scanned.reduce((n, f) => n + f.lines, 0), counted: Number(emitted), skipped: {}, rejected: {} };
-  const skips = (await db.query('SELECT kind, count(*) AS n FROM sr_lines GROUP BY kind')).map((r): [string, number] =>
-    String(r.kind) === 'record' ? ['duplicate', Number(r.n) - counts.counted] : [String(r.kind), Number(r.n)],
-  );
+  const skips = [...kinds].map(([kind, n]): [string, number] => (kind === 'record' ? ['duplicate', n - counts.counted] : [kind, n]));
   for (const [kind, n] of skips.sort(([a], [b]) => (a < b ? -1 : 1))) if (n > 0) counts.skipped[kind] = n;
   return { format: 'claude-code', counts };
 }
