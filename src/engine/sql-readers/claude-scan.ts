@@ -1,8 +1,9 @@
 /**
  * What DuckDB cannot tell about a Claude Code transcript, checked on its raw bytes on the Node
  * thread (gzip decompressed):
- *  - line structure (scanTranscript, while DuckDB parses the tree): every line holds one JSON
- *    object (starts with `{`), so SQL row numbers are file line numbers; and the number of lines;
+ *  - line structure (scanTranscripts, while DuckDB parses the tree; a chunk at a time): every line
+ *    holds one JSON object (starts with `{`), so SQL row numbers are file line numbers; and the
+ *    number of lines;
  *  - a top-level `"type": null` (typeNullIn, for files where SQL saw lines without a type): SQL
  *    reads a JSON null as NULL, the same as a missing key, but the TypeScript reader treats a null
  *    type as a typed (non-assistant) line. Any `"type"` key with a null value, nested or not, and
