@@ -28,7 +28,7 @@ import type { UsageDb } from '../duckdb.js';
 import type { IngestCounts } from '../../ingest/types.js';
 import { insertStaged, loadModelMap, type SqlLoad } from './load.js';
 import { DETECT_VALUES, detectJson } from '../../ingest/detect.js';
-import { scanTranscript, typeNullIn, type TranscriptScan } from './claude-scan.js';
+import { scanTranscripts, typeNullIn, type TranscriptScan } from './claude-scan.js';
 
 const lit = duckdb.literal;
 
@@ -72,12 +72,13 @@ const COUNTS = [
  */
 const countsOk = (leaves: string) => `(${leaves} = '' OR regexp_full_match(${leaves}, '[0-9]{1,15}(,[0-9]{1,15})*'))`;
 
-/** Canonical ISO timestamp -> epoch ms (NULL when not canonical or not a real date). */
-const part = (s: string, from: number, to: number) => `try_cast(${s}[${from}:${to}] AS BIGINT)`;
-const isoMs = (s: string) => `CASE WHEN regexp_full_match(${s}, '[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\\.[0-9]{3}Z')
-    AND ${part(s, 12, 13)} <= 23 AND ${part(s, 15, 16)} <= 59 AND ${part(s, 18, 19)} <= 59
-  THEN (try_cast(${s}[1:10] AS DATE) - DATE '1970-01-01')::BIGINT * 86400000
-    + ${part(s, 12, 13)} * 3600000 + ${part(s, 15, 16)} * 60000 + ${part(s, 18, 19)} * 1000 + ${part(s, 21, 23)} END`;
+/**
+ * Canonical ISO timestamp -> epoch ms (NULL when not canonical or not a real date): the form, hours
+ * 00-23, minutes and seconds 00-59 by a regular expression, the calendar by the TIMESTAMP cast.
+ */
+const isoMs = (s: string) =>
+  `CASE WHEN regexp_full_match(${s}, '[0-9]{4}-[0-9]{2}-[0-9]{2}T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]\\.[0-9]{3}Z')
+  THEN epoch_ms(try_cast(${s}[1:23] AS TIMESTAMP)) END`;
 
 /** Every line of the tree, classified (`kind`: 'record', a skip reason or 'fallback'), with its record columns. */
 function linesSql(files: readonly string[]): string {
@@ -128,7 +129,8 @@ WITH raw AS (
     CASE WHEN use_split THEN w1 ELSE 0 END AS write_1h
   FROM split
 )
--- lines numbered last, in read order, on the narrow rows (the window buffers these, not the parsed lines)
+-- lines numbered last, in read order, on the narrow rows (the window buffers these, not the parsed lines;
+-- measured cheaper than numbering by rowid after the CTAS, which then runs as a parallel batch insert)
 SELECT rn - min(rn) OVER (PARTITION BY filename) + 1 AS line, * EXCLUDE (rn) FROM (SELECT row_number() OVER () AS rn, * FROM (
 SELECT filename, id_s AS mid, COALESCE(rid_s, '') AS rid, sidechain, untyped,
   CASE
@@ -165,29 +167,31 @@ FROM classified))`;
  */
 const EMIT_SQL = `CREATE OR REPLACE TEMP TABLE sr_emit AS
 WITH recs AS (
-  SELECT l.*, f.idx AS file_idx FROM sr_lines l JOIN sr_files f ON f.filename = l.filename WHERE l.kind = 'record'
+  SELECT l.filename, l.line, f.idx AS file_idx, l.mid, l.rid, l.sidechain, l.bucket_sum
+  FROM sr_lines l JOIN sr_files f ON f.filename = l.filename WHERE l.kind = 'record'
 ), keyed AS (
-  SELECT *,
-    row_number() OVER (PARTITION BY file_idx, mid, rid ORDER BY bucket_sum DESC, line) AS copy_rank,
-    min(line) OVER (PARTITION BY file_idx, mid, rid) AS key_first,
-    min(line) OVER (PARTITION BY file_idx, mid) AS group_first
-  FROM recs WHERE mid IS NOT NULL AND mid <> ''
+  -- per file, message id and request id: the largest copy, the earliest of equals
+  SELECT any_value(filename) AS filename, file_idx, mid, rid, max(bucket_sum) AS bucket_sum, min(line) AS key_first,
+    arg_max(line, (bucket_sum, -line)) AS line, arg_max(sidechain, (bucket_sum, -line)) AS sidechain
+  FROM recs WHERE mid IS NOT NULL AND mid <> '' GROUP BY file_idx, mid, rid
 ), grouped AS (
-  SELECT *, bool_or(NOT sidechain) OVER (PARTITION BY file_idx, mid) AS has_main,
-    row_number() OVER (PARTITION BY file_idx, mid ORDER BY bucket_sum DESC, key_first) AS side_rank
-  FROM keyed WHERE copy_rank = 1
+  -- per file and message id: whether a copy is on the main chain; else the largest sidechain copy
+  SELECT file_idx, mid, bool_or(NOT sidechain) AS has_main, min(key_first) AS group_first,
+    arg_max(line, (bucket_sum, -key_first)) AS side_line
+  FROM keyed GROUP BY file_idx, mid
 ), kept AS (
-  SELECT * FROM grouped WHERE (has_main AND NOT sidechain) OR (NOT has_main AND side_rank = 1)
-), across AS (
-  SELECT *, min(file_idx) OVER (PARTITION BY mid) AS f_mid,
-    min(CASE WHEN NOT sidechain THEN file_idx END) OVER (PARTITION BY mid, rid) AS f_rid,
-    min(CASE WHEN sidechain THEN file_idx END) OVER (PARTITION BY mid) AS f_side
-  FROM kept
+  SELECT k.*, g.group_first FROM keyed k JOIN grouped g ON g.file_idx = k.file_idx AND g.mid = k.mid
+  WHERE (g.has_main AND NOT k.sidechain) OR (NOT g.has_main AND k.line = g.side_line)
+), mids AS (
+  SELECT mid, min(file_idx) AS f_mid, min(CASE WHEN sidechain THEN file_idx END) AS f_side FROM kept GROUP BY mid
+), rids AS (
+  SELECT mid, rid, min(CASE WHEN NOT sidechain THEN file_idx END) AS f_rid FROM kept GROUP BY mid, rid
 ), emitted AS (
   SELECT filename, line, file_idx, 0 AS phase, line AS a, 0 AS b FROM recs WHERE mid IS NULL OR mid = ''
   UNION ALL
-  SELECT filename, line, file_idx, 1, group_first, key_first FROM across
-  WHERE NOT COALESCE(file_idx > f_mid AND (sidechain OR f_rid < file_idx OR f_side < file_idx), false)
+  SELECT k.filename, k.line, k.file_idx, 1, k.group_first, k.key_first
+  FROM kept k JOIN mids m ON m.mid = k.mid JOIN rids r ON r.mid = k.mid AND r.rid = k.rid
+  WHERE NOT COALESCE(k.file_idx > m.f_mid AND (k.sidechain OR r.f_rid < k.file_idx OR m.f_side < k.file_idx), false)
 )
 SELECT filename, line, row_number() OVER (ORDER BY file_idx, phase, a, b) AS ord FROM emitted`;
 
@@ -220,11 +224,7 @@ export async function loadClaudeCode(db: UsageDb, files: readonly string[]): Pro
 
 async function load(db: UsageDb, files: readonly string[]): Promise<SqlLoad | 'fallback'> {
   // the scans run on the Node thread while DuckDB reads on its own threads, one file at a time (memory stays flat)
-  const scans = (async () => {
-    const out = [];
-    for (const f of files) out.push(await scanTranscript(f, DETECT_VALUES));
-    return out;
-  })();
+  const scans = scanTranscripts(files, DETECT_VALUES);
   const read = db.run(linesSql(files)).then(
     () => true,
     (err: unknown) => {
@@ -249,11 +249,12 @@ async function load(db: UsageDb, files: readonly string[]): Promise<SqlLoad | 'f
     files.map((f, i) => [i, f, scanned[i].lines]),
   );
   // the SQL line count of every file equals its line count (a line holding two values, or none, would shift them)
-  const [shape] = await db.query(`SELECT
-    (SELECT count(*) FROM sr_files f LEFT JOIN (SELECT filename, count(*) AS n FROM sr_lines GROUP BY filename) c
-      ON c.filename = f.filename WHERE c.n IS DISTINCT FROM f.lines) AS off,
-    (SELECT count(*) FROM sr_lines WHERE kind = 'fallback') AS bad`);
-  if (Number(shape.off) > 0 || Number(shape.bad) > 0) return 'fallback';
+  const [{ off }] = await db.query(`SELECT count(*) AS off FROM sr_files f
+    LEFT JOIN (SELECT filename, count(*) AS n FROM sr_lines GROUP BY filename) c ON c.filename = f.filename
+    WHERE c.n IS DISTINCT FROM f.lines`);
+  const kinds = new Map<string, number>();
+  for (const r of await db.query('SELECT kind, count(*) AS n FROM sr_lines GROUP BY kind')) kinds.set(String(r.kind), Number(r.n));
+  if (Number(off) > 0 || kinds.has('fallback')) return 'fallback';
   await db.run(EMIT_SQL);
   await loadModelMap(db, 'sr_lines');
   const [{ n: emitted }] = await db.query('SELECT count(*) AS n FROM sr_emit');
@@ -273,9 +274,7 @@ async function load(db: UsageDb, files: readonly string[]): Promise<SqlLoad | 'f
   });
   // every line is counted or skipped: the record lines not emitted are duplicates
   const counts: IngestCounts = { read: scanned.reduce((n, f) => n + f.lines, 0), counted: Number(emitted), skipped: {}, rejected: {} };
-  const skips = (await db.query('SELECT kind, count(*) AS n FROM sr_lines GROUP BY kind')).map((r): [string, number] =>
-    String(r.kind) === 'record' ? ['duplicate', Number(r.n) - counts.counted] : [String(r.kind), Number(r.n)],
-  );
+  const skips = [...kinds].map(([kind, n]): [string, number] => (kind === 'record' ? ['duplicate', n - counts.counted] : [kind, n]));
   for (const [kind, n] of skips.sort(([a], [b]) => (a < b ? -1 : 1))) if (n > 0) counts.skipped[kind] = n;
   return { format: 'claude-code', counts };
 }

@@ -1,14 +1,16 @@
 /**
  * What DuckDB cannot tell about a Claude Code transcript, checked on its raw bytes on the Node
  * thread (gzip decompressed):
- *  - line structure (scanTranscript, while DuckDB parses the tree): every line holds one JSON
- *    object (starts with `{`), so SQL row numbers are file line numbers; and the number of lines;
+ *  - line structure (scanTranscripts, while DuckDB parses the tree; a chunk at a time): every line
+ *    holds one JSON object (starts with `{`), so SQL row numbers are file line numbers; and the
+ *    number of lines;
  *  - a top-level `"type": null` (typeNullIn, for files where SQL saw lines without a type): SQL
  *    reads a JSON null as NULL, the same as a missing key, but the TypeScript reader treats a null
  *    type as a typed (non-assistant) line. Any `"type"` key with a null value, nested or not, and
  *    any text with an escaped ASCII character (`\u0065`, which could hide the key from this check)
  *    count.
  */
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { gunzip } from 'node:zlib';
 import { promisify } from 'node:util';
@@ -54,22 +56,92 @@ function typeNull(buf: Buffer): boolean {
   return false;
 }
 
-/**
- * Scans `file` (gzip when its name ends in .gz), parsing its first `headLines` lines; a file larger
- * than `maxBytes` is not plain (left to the TypeScript reader).
- */
-export async function scanTranscript(file: string, headLines = 0, maxBytes = 256 << 20): Promise<TranscriptScan> {
-  const buf = await readText(file);
-  if (buf.length > maxBytes) return { lines: 0, plain: false };
-  let lines = 0;
-  let plain = buf.length > 0 && buf[0] === OPEN_BRACE;
-  let headEnd = buf.length;
-  for (let nl = buf.indexOf(NEWLINE); nl !== -1 && plain; nl = buf.indexOf(NEWLINE, nl + 1)) {
-    if (++lines === headLines) headEnd = nl;
-    if (nl + 1 < buf.length && buf[nl + 1] !== OPEN_BRACE) plain = false;
+/** Bytes read at a time from a plain file (one buffer, reused for every file of a tree). */
+const CHUNK_BYTES = 1 << 20;
+
+/** The line structure of one file, fed chunk by chunk. */
+class LineScan {
+  lines = 0;
+  plain = true;
+  private bytes = 0;
+  private atLineStart = true;
+  private endsInNewline = false;
+  /** Copies of the bytes of the first `headLines` lines (until `headDone`). */
+  private readonly head: Buffer[] = [];
+  private headDone: boolean;
+
+  constructor(private readonly headLines: number) {
+    this.headDone = headLines <= 0;
   }
-  if (buf.length > 0 && buf[buf.length - 1] !== NEWLINE) lines++;
-  return { lines, plain, head: plain && headLines > 0 ? parseLines(buf.subarray(0, headEnd)) : undefined };
+
+  /** Feeds the next bytes; answers whether the file may still be plain. */
+  feed(chunk: Buffer): boolean {
+    if (chunk.length === 0) return this.plain;
+    this.bytes += chunk.length;
+    if (this.atLineStart && chunk[0] !== OPEN_BRACE) this.plain = false;
+    let headEnd = chunk.length;
+    for (let nl = chunk.indexOf(NEWLINE); nl !== -1 && this.plain; nl = chunk.indexOf(NEWLINE, nl + 1)) {
+      if (++this.lines === this.headLines && !this.headDone) headEnd = nl;
+      if (nl + 1 < chunk.length && chunk[nl + 1] !== OPEN_BRACE) this.plain = false;
+    }
+    if (!this.headDone) {
+      this.head.push(Buffer.from(chunk.subarray(0, headEnd)));
+      this.headDone = this.lines >= this.headLines;
+    }
+    this.endsInNewline = chunk[chunk.length - 1] === NEWLINE;
+    this.atLineStart = this.endsInNewline;
+    return this.plain;
+  }
+
+  end(): TranscriptScan {
+    if (this.bytes === 0) return { lines: 0, plain: false };
+    if (!this.plain) return { lines: this.lines, plain: false };
+    const lines = this.lines + (this.endsInNewline ? 0 : 1);
+    return { lines, plain: true, head: this.headLines > 0 ? parseLines(Buffer.concat(this.head)) : undefined };
+  }
+}
+
+/**
+ * Scans `files` in turn (gzip when a name ends in .gz), parsing the first `headLines` lines of
+ * each; a file larger than `maxBytes` is not plain (left to the TypeScript reader). A plain file is
+ * read a chunk at a time into one buffer: no file is held whole, nothing large left to collect.
+ */
+export async function scanTranscripts(
+  files: readonly string[],
+  headLines = 0,
+  maxBytes = 256 << 20,
+  chunkBytes = CHUNK_BYTES,
+): Promise<TranscriptScan[]> {
+  const buf = Buffer.allocUnsafe(chunkBytes);
+  const out: TranscriptScan[] = [];
+  for (const file of files) {
+    out.push(await scanOne(file, buf, headLines, maxBytes));
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  return out;
+}
+
+async function scanOne(file: string, buf: Buffer, headLines: number, maxBytes: number): Promise<TranscriptScan> {
+  const scan = new LineScan(headLines);
+  if (file.endsWith('.gz')) {
+    const text = await readText(file);
+    if (text.length > maxBytes) return { lines: 0, plain: false };
+    scan.feed(text);
+    return scan.end();
+  }
+  // synchronous reads: the Node thread has nothing else to do meanwhile (DuckDB reads on its own
+  // threads), and they cost a fraction of the CPU time of promise-based ones; callers yield between files
+  const fd = openSync(file, 'r');
+  try {
+    if (fstatSync(fd).size > maxBytes) return { lines: 0, plain: false };
+    for (;;) {
+      const bytesRead = readSync(fd, buf, 0, buf.length, null);
+      if (bytesRead === 0 || !scan.feed(buf.subarray(0, bytesRead))) break;
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return scan.end();
 }
 
 function parseLines(buf: Buffer): unknown[] | undefined {
