@@ -6,40 +6,14 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { UsageDb } from '../../src/engine/duckdb.js';
-import { loadWithSql } from '../../src/engine/sql-readers/index.js';
+import { both } from './sql-both.js';
 import { parseColumnMap } from '../../src/ingest/index.js';
-import { ingest } from '../../src/ingest/index.js';
 import type { IngestOptions } from '../../src/ingest/types.js';
 
 const csvFiles = (dir: string): string[] =>
   readdirSync(dir)
     .sort()
     .flatMap((f) => (statSync(join(dir, f)).isDirectory() ? csvFiles(join(dir, f)) : /\.(csv|tsv)(\.gz)?$/.test(f) ? [join(dir, f)] : []));
-
-/** Ingests `file` into a fresh usage table, through the SQL reader or not; `took`: what SQL read it as. */
-async function both(file: string | string[], options: IngestOptions = { keepText: false }) {
-  const out = [];
-  for (const sql of [false, true]) {
-    const db = await UsageDb.open({ threads: 1 });
-    try {
-      let took: string | undefined;
-      const readFile = async (f: string) => {
-        const r = await loadWithSql(db, f, options);
-        took = r === 'fallback' ? undefined : r.format;
-        return r === 'fallback' ? undefined : r;
-      };
-      const result = await ingest(([] as string[]).concat(file), options, (r) => db.append(r), { readFile: sql ? readFile : undefined });
-      db.seal();
-      const rows = (await db.query('SELECT * FROM usage ORDER BY seq')).map(({ seq: _seq, ...rest }) => rest);
-      out.push({ rows, counts: result.counts, issues: result.issues, took });
-    } finally {
-      db.close();
-    }
-  }
-  const [ts, sql] = out;
-  return { ts, sql };
-}
 
 const MAP = parseColumnMap(
   'model=llm,timestamp=when,prompt=total_in,cacheRead=cache_r,cacheWrite=cache_w,cacheWrite1h=cache_w1h,output=out,reasoning=reason,' +

@@ -16,17 +16,16 @@
  * or whose rows have more or fewer fields than the header (DuckDB stops; the TypeScript reader
  * rejects the row as short-row / long-row).
  */
-import type { Issue } from '../../core/issues.js';
-import { detectCsv, forcedFormat } from '../../ingest/detect.js';
 import { csvFields, GENERIC_NAME, genericCsv } from '../../ingest/formats/generic.js';
-import type { ColumnMapping, IngestContext, IngestCounts, IngestOptions } from '../../ingest/types.js';
+import type { ColumnMapping, IngestOptions } from '../../ingest/types.js';
 import { FAILURE, SUCCESS } from '../../ingest/formats/values.js';
 import { COUNTED_CHARGES } from '../../usage/dimensions.js';
 import { NO_MODEL } from '../../usage/record.js';
 import { TAG_COLUMNS, USAGE_COLUMNS } from '../../usage/table.js';
 import { duckdb } from '../dialect.js';
-import type { Row, UsageDb } from '../duckdb.js';
-import { csvHead, type CsvHead, scanCsv } from './csv-scan.js';
+import type { UsageDb } from '../duckdb.js';
+import { type CsvHead, scanCsv } from './csv-scan.js';
+import { judgeCsvRows } from './judge.js';
 import { insertStaged, type SqlLoad } from './load.js';
 
 const lit = duckdb.literal;
@@ -42,7 +41,7 @@ const SPACE_CLASS = `[${JS_SPACE_CODES.map((c) => `\\x{${c.toString(16)}}`).join
  * A field's text trimmed as JavaScript trims ('' for an empty field). DuckDB's trim with a set of
  * characters costs ~15x a plain read; the regular expression keeps it to the fields that need it.
  */
-const jsTrim = (c: string) =>
+export const jsTrim = (c: string) =>
   `CASE WHEN ${c} IS NULL THEN '' WHEN regexp_matches(${c}, '^${SPACE_CLASS}|${SPACE_CLASS}$') THEN trim(${c}, ${JS_SPACE}) ELSE ${c} END`;
 
 /** Token-count fields, in the order the TypeScript reader reads them. */
@@ -54,7 +53,7 @@ const OUTCOME_WORDS = [...SUCCESS, ...FAILURE];
 const list = (words: string[]) => `(${words.map(lit).join(', ')})`;
 
 /** A count's text (trimmed) reads as a safe integer: digits only, at most 2^53 - 1 after leading zeros (up to 15 digits: always). */
-const countOk = (t: string) =>
+export const countOk = (t: string) =>
   `(${t} = '' OR regexp_full_match(${t}, '[0-9]{1,15}') OR (regexp_full_match(${t}, '[0-9]+') AND (length(ltrim(${t}, '0')) < 16 OR (length(ltrim(${t}, '0')) = 16 AND ltrim(${t}, '0') <= '9007199254740991'))))`;
 
 /**
@@ -64,7 +63,7 @@ const countOk = (t: string) =>
  *   year from 0100, hours to 23, minutes and seconds to 59, the fraction cut to milliseconds as
  *   Date.parse cuts it.
  */
-function timeMsSql(t: string): string {
+export function timeMsSql(t: string): string {
   const iso = `regexp_full_match(${t}, '[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?Z?') AND NOT (${t}[11] = ' ' AND ends_with(${t}, 'Z'))`;
   const day = `TRY_CAST(${t}[1:10] AS DATE)`;
   // TRY_CAST throughout: a CASE branch may be computed for rows it does not select
@@ -87,15 +86,10 @@ function timeMsSql(t: string): string {
 }
 
 /** Tag names that would not keep their place in a JSON object built in JavaScript (array indices come first) or in a plain object. */
-const AWKWARD_TAG = /^(0|[1-9][0-9]*|__proto__)$/;
+export const AWKWARD_TAG = /^(0|[1-9][0-9]*|__proto__)$/;
 
-/** Reads a generic CSV file, or answers 'fallback' for the TypeScript reader. */
-export async function loadGenericCsv(db: UsageDb, file: string, options: IngestOptions): Promise<SqlLoad | 'fallback'> {
-  const head = await csvHead(file).catch(() => undefined);
-  if (!head) return 'fallback';
-  const forced = forcedFormat(options);
-  const adapter = forced ? forced.csv : detectCsv(head.columns);
-  if (adapter?.name !== GENERIC_NAME) return 'fallback';
+/** Reads a generic CSV file (header `head`, detected or forced as generic), or answers 'fallback' for the TypeScript reader. */
+export async function loadGenericCsv(db: UsageDb, file: string, head: CsvHead, options: IngestOptions): Promise<SqlLoad | 'fallback'> {
   const names = head.columns.map((c) => c.trim().toLowerCase()).filter((c) => c !== '');
   if (new Set(names).size !== names.length) return 'fallback'; // the TypeScript reader warns which column it reads
   let fields: { mapping: ColumnMapping; index: Map<string, number> };
@@ -135,7 +129,7 @@ export async function loadGenericCsv(db: UsageDb, file: string, options: IngestO
   const others = plain && records < lines - 1 ? await db.query(`SELECT * FROM ${stage} s WHERE kind <> 'record' ORDER BY line`) : [];
   // the header and one line per row: no quoted line break, no empty line
   if (!plain || records + others.length + 1 !== lines) return undo();
-  const judged = judgeRows(others, file, head, fields.index, options);
+  const judged = judgeCsvRows(others, file, head.columns, [...new Set(fields.index.values())], options, genericCsv);
   if (judged === 'fallback') return undo();
   judged.counts.read = lines - 1;
   judged.counts.counted = records;
@@ -221,53 +215,4 @@ SELECT row_number() OVER () + 1 AS line, * FROM (SELECT
   ${s('tag.prompt')} AS prompt,
   ${tagsJson} AS tags
 FROM classified)`;
-}
-
-/**
- * The rows SQL did not read as records, each through the TypeScript converter with the file's
- * header: its rejections (counts and issues at file:line) are the run's. 'fallback' when the
- * converter reads a record among them or fails.
- */
-function judgeRows(
-  rows: Row[],
-  file: string,
-  head: CsvHead,
-  index: Map<string, number>,
-  options: IngestOptions,
-): { counts: IngestCounts; issues: Issue[] } | 'fallback' {
-  const counts: IngestCounts = { read: 0, counted: 0, skipped: {}, rejected: {} };
-  const issues: Issue[] = [];
-  if (rows.length === 0) return { counts, issues };
-  let emitted = false;
-  const ctx: IngestContext & { line: number } = {
-    file,
-    line: 0,
-    options,
-    fileState: new Map(),
-    runState: new Map(),
-    emit: () => {
-      emitted = true;
-    },
-    skip: (reason) => {
-      counts.skipped[reason] = (counts.skipped[reason] ?? 0) + 1;
-    },
-    reject: (code, message, path, hint) => {
-      counts.rejected[code] = (counts.rejected[code] ?? 0) + 1;
-      issues.push({ severity: 'error', code, message, file, line: ctx.line || undefined, path, hint });
-    },
-  };
-  const convert = genericCsv.prepare(head.columns, ctx);
-  const values: string[] = head.columns.map(() => '');
-  const used = [...new Set(index.values())];
-  try {
-    for (const r of rows) {
-      for (const i of used) values[i] = r[`raw${i}`] === null ? '' : String(r[`raw${i}`]);
-      ctx.line = Number(r.line);
-      convert(values, ctx);
-      if (emitted) return 'fallback';
-    }
-  } catch {
-    return 'fallback';
-  }
-  return { counts, issues };
 }
