@@ -17,15 +17,17 @@
  * rejects the row as short-row / long-row).
  */
 import { csvFields, GENERIC_NAME, genericCsv } from '../../ingest/formats/generic.js';
-import type { ColumnMapping, IngestOptions } from '../../ingest/types.js';
+import type { ColumnMapping, IngestCounts, IngestOptions } from '../../ingest/types.js';
 import { FAILURE, SUCCESS } from '../../ingest/formats/values.js';
 import { COUNTED_CHARGES } from '../../usage/dimensions.js';
 import { NO_MODEL } from '../../usage/record.js';
 import { TAG_COLUMNS, USAGE_COLUMNS } from '../../usage/table.js';
 import { duckdb } from '../dialect.js';
-import type { UsageDb } from '../duckdb.js';
+import type { Row, UsageDb } from '../duckdb.js';
 import { type CsvHead, scanCsv } from './csv-scan.js';
+import type { Issue } from '../../core/issues.js';
 import { judgeCsvRows } from './judge.js';
+import type { LineScan } from './scan.js';
 import { insertStaged, type SqlLoad } from './load.js';
 
 const lit = duckdb.literal;
@@ -99,11 +101,31 @@ export async function loadGenericCsv(db: UsageDb, file: string, head: CsvHead, o
     return 'fallback'; // unusable header: the TypeScript reader says why
   }
   if (Object.keys(fields.mapping).some((f) => f.startsWith('tag.') && AWKWARD_TAG.test(f.slice(4)))) return 'fallback';
+  const columns = head.columns.map((_, i) => `c${i}: 'VARCHAR'`).join(', ');
+  const from = `read_csv(${lit(file)}, header = true, delim = ${lit(head.delimiter)}, quote = '"', escape = '"', columns = {${columns}},
+    auto_detect = false, strict_mode = true)`;
+  const used = [...new Set(fields.index.values())];
+  return loadGenericRows(db, file, { from, firstLine: 2 }, fields, scanCsv(file, head.delimiter), (others) =>
+    judgeCsvRows(others, file, head.columns, used, options, genericCsv),
+  );
+}
+
+/**
+ * Reads the rows of a generic file (CSV or JSONL) from `source` while `scan` checks its lines: the
+ * rows SQL does not read as records are `judge`d (their skips and rejections), or the file falls back.
+ */
+export async function loadGenericRows(
+  db: UsageDb,
+  file: string,
+  source: GenericSource,
+  fields: { mapping: ColumnMapping; index: Map<string, number> },
+  scan: Promise<LineScan>,
+  judge: (others: Row[]) => { counts: IngestCounts; issues: Issue[] } | 'fallback',
+): Promise<SqlLoad | 'fallback'> {
   // one pass when every row is a record: the rows go straight into the usage table (staging them
   // first cost half the time), and only a file with other rows is read again for those
-  const stage = `(${stageSql(file, head, fields)})`;
+  const stage = `(${stageSql(source, fields)})`;
   const base = db.rows;
-  const scan = scanCsv(file, head.delimiter);
   try {
     await insertStaged(db, {
       file,
@@ -126,12 +148,13 @@ export async function loadGenericCsv(db: UsageDb, file: string, head: CsvHead, o
   };
   const [inserted] = await db.query(`SELECT count(*) AS n FROM usage WHERE seq >= ${base}`);
   const records = Number(inserted.n);
-  const others = plain && records < lines - 1 ? await db.query(`SELECT * FROM ${stage} s WHERE kind <> 'record' ORDER BY line`) : [];
+  const rows = lines - (source.firstLine - 1);
+  const others = plain && records < rows ? await db.query(`SELECT * FROM ${stage} s WHERE kind <> 'record' ORDER BY line`) : [];
   // the header and one line per row: no quoted line break, no empty line
-  if (!plain || records + others.length + 1 !== lines) return undo();
-  const judged = judgeCsvRows(others, file, head.columns, [...new Set(fields.index.values())], options, genericCsv);
+  if (!plain || records + others.length !== rows) return undo();
+  const judged = judge(others);
   if (judged === 'fallback') return undo();
-  judged.counts.read = lines - 1;
+  judged.counts.read = rows;
   judged.counts.counted = records;
   return { format: GENERIC_NAME, counts: judged.counts, issues: judged.issues };
 }
@@ -140,11 +163,21 @@ export async function loadGenericCsv(db: UsageDb, file: string, head: CsvHead, o
 const NOT_STAGED = ['seq', 'id', 'source_file', 'source_line', 'fast', 'regional', 'image_count', 'estimated'];
 const STAGE_COLUMNS = USAGE_COLUMNS.map((c) => c.name).filter((c) => !NOT_STAGED.includes(c));
 
+/**
+ * Where the rows of a generic file come from: `from` yields one text column `c<i>` per column (CSV)
+ * or mapped path (JSONL) `i` of `fields.index`, and, when `exact` names it, a boolean column that is
+ * false for a row SQL cannot read exactly; the first row is on line `firstLine`.
+ */
+export interface GenericSource {
+  from: string;
+  firstLine: number;
+  exact?: string;
+}
+
 /** The rows as SQL: `kind` 'record' (read exactly) or 'other' (the TypeScript converter decides), the raw mapped fields of the others. */
-function stageSql(file: string, head: CsvHead, fields: { mapping: ColumnMapping; index: Map<string, number> }): string {
+export function stageSql(source: GenericSource, fields: { mapping: ColumnMapping; index: Map<string, number> }): string {
   const { mapping, index } = fields;
   const col = (i: number) => `c${i}`;
-  const columns = head.columns.map((_, i) => `${col(i)}: 'VARCHAR'`).join(', ');
   const used = [...new Set(index.values())].sort((a, b) => a - b);
   const has = (f: string) => index.has(f);
   // t_<field>: the trimmed text ('' when empty); n_<field>: a count's value
@@ -170,6 +203,7 @@ function stageSql(file: string, head: CsvHead, fields: { mapping: ColumnMapping;
           .map((f) => `CASE WHEN ${s(f)} IS NOT NULL THEN ${lit(`${JSON.stringify(f.slice(4))}:`)} || to_json(${s(f)})::VARCHAR END`)
           .join(', ')}) || '}' END`;
   const record = [
+    ...(source.exact ? [source.exact] : []),
     ...numbered.map((f) => countOk(t(f))),
     missing.length > 0 ? `NOT (${missing.join(' AND ')})` : 'false',
     'i_w5 >= 0',
@@ -182,9 +216,8 @@ function stageSql(file: string, head: CsvHead, fields: { mapping: ColumnMapping;
     `(${outcome} = '' OR (regexp_full_match(${outcome}, '[A-Za-z0-9]+') AND lower(${outcome}) IN ${list(OUTCOME_WORDS)}))`,
   ];
   return `WITH src AS (
-  SELECT ${used.map(col).join(', ')}, ${trimmed.join(', ')}
-  FROM read_csv(${lit(file)}, header = true, delim = ${lit(head.delimiter)}, quote = '"', escape = '"', columns = {${columns}},
-    auto_detect = false, strict_mode = true)
+  SELECT ${used.map(col).join(', ')}, ${source.exact ? `${source.exact}, ` : ''}${trimmed.join(', ')}
+  FROM ${source.from}
 ), valued AS (
   SELECT *, ${numbered.map((f) => `TRY_CAST(${t(f)} AS BIGINT) AS "n_${f}"`).join(', ') || '1 AS n_none'}
   FROM src
@@ -197,8 +230,8 @@ function stageSql(file: string, head: CsvHead, fields: { mapping: ColumnMapping;
 ), classified AS (
   SELECT *, CASE WHEN ${record.join(' AND ')} THEN 'record' ELSE 'other' END AS kind FROM inputs
 )
--- lines numbered last, in read order (as the OpenAI reader): the header is line 1
-SELECT row_number() OVER () + 1 AS line, * FROM (SELECT
+-- lines numbered last, in read order (as the OpenAI reader): a CSV header is line 1
+SELECT row_number() OVER () + ${source.firstLine - 1} AS line, * FROM (SELECT
   kind,
   ${used.map((i) => `CASE WHEN kind <> 'record' THEN ${col(i)} END AS raw${i}`).join(', ')},
   ${s('id')} AS id_text,

@@ -5,7 +5,7 @@
  * or one with a record the SQL cannot read exactly as the TypeScript reader does, answers
  * 'fallback' and is read by the TypeScript reader, which places every rejection at file:line.
  * Parquet has no TypeScript reader: it is read here only (parquet.ts). Generic CSV: csv.ts. LiteLLM
- * spend logs (CSV and JSONL): litellm.ts.
+ * spend logs (CSV and JSONL): litellm.ts. Generic JSONL with a mapping: generic-jsonl.ts.
  */
 import { detectCsv, detectJson, DETECT_VALUES, forcedFormat } from '../../ingest/detect.js';
 import { GENERIC_NAME } from '../../ingest/formats/generic.js';
@@ -14,6 +14,7 @@ import type { IngestOptions } from '../../ingest/types.js';
 import type { UsageDb } from '../duckdb.js';
 import { loadGenericCsv } from './csv.js';
 import { csvHead } from './csv-scan.js';
+import { loadGenericJsonl } from './generic-jsonl.js';
 import { loadLiteLLMCsv, loadLiteLLMJsonl } from './litellm.js';
 import type { SqlLoad } from './load.js';
 import { loadClaudeCode } from './claude-code.js';
@@ -42,7 +43,9 @@ export async function loadWithSql(db: UsageDb, file: string, options: IngestOpti
   if (options.keepText || options.attribution) return 'fallback';
   if (CSV.test(file)) return loadCsv(db, file, options).finally(() => dropStage(db));
   if (!JSONL.test(file)) return 'fallback';
-  const forced = options.inputFormat;
+  // a --map reads the generic format (forcedFormat), as the TypeScript reader does
+  const forced = forcedFormat(options)?.name;
+  if (forced === GENERIC_NAME && options.columns) return loadGenericJsonl(db, file, options.columns).finally(() => dropStage(db));
   if (forced !== undefined && !JSONL_READERS.has(forced)) return 'fallback';
   const head = await firstValues(file, DETECT_VALUES).catch(() => undefined);
   if (!head || head.length === 0) return 'fallback';

@@ -31,16 +31,12 @@ import { AWKWARD_TAG, countOk, jsTrim, timeMsSql } from './csv.js';
 import { type CsvHead, scanCsv } from './csv-scan.js';
 import { judgeCsvRows } from './judge.js';
 import { insertStaged, type SqlLoad, sqlCounts } from './load.js';
-import { scanLines } from './scan.js';
+import { LENIENT_JSON_BYTES, MAX_LINE_BYTES, scanLines } from './scan.js';
 
 const lit = duckdb.literal;
 const MAX_SAFE = Number.MAX_SAFE_INTEGER;
-/** The longest line read_json takes (as openai.ts). */
-const MAX_LINE_BYTES = 16 << 20;
-/** What JSON.parse rejects and DuckDB's JSON parser accepts. */
+/** What JSON.parse rejects and DuckDB's JSON parser accepts (scan.ts: LENIENT_JSON_BYTES). */
 const LENIENT_JSON = 'NaN|Infinity|,[ \\t\\r\\n]*[}\\]]';
-/** The same, looked for in the raw bytes of a JSONL file while DuckDB reads it. */
-const LENIENT_BYTES = /NaN|Infinity|,[ \t\r]*[}\]]/;
 
 /** Row fields the SQL reads (messages and responses only matter with text kept: the TypeScript reader's). */
 const FIELDS = LITELLM_COLUMNS.filter((c) => c !== 'messages' && c !== 'response');
@@ -296,5 +292,5 @@ export async function loadLiteLLMJsonl(db: UsageDb, file: string): Promise<SqlLo
   const columns = FIELDS.map((f) => `"${f}": 'JSON'`).join(', ');
   const source = `
   SELECT * FROM read_json(${lit(file)}, format = 'newline_delimited', columns = {${columns}}, maximum_object_size = ${MAX_LINE_BYTES})`;
-  return load(db, file, source, [], 1, scanLines(file, [], LENIENT_BYTES));
+  return load(db, file, source, [], 1, scanLines(file, [], LENIENT_JSON_BYTES));
 }

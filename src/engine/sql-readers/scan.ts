@@ -16,6 +16,18 @@ export interface LineScan {
   plain: boolean;
 }
 
+/**
+ * The longest line `read_json` takes (its default): it reads in buffers of twice this per thread,
+ * counted against the memory limit (64 MiB lines took 256 MiB of a 512 MiB limit on 2 threads). A
+ * longer line fails the read and the file goes to the TypeScript reader.
+ */
+export const MAX_LINE_BYTES = 16 << 20;
+/**
+ * JSON texts DuckDB's JSON reader accepts and JSON.parse rejects (NaN, Infinity, a trailing comma
+ * in an object or array), looked for in the raw bytes: a file with one is the TypeScript reader's.
+ */
+export const LENIENT_JSON_BYTES = /NaN|Infinity|,[ \t\r]*[}\]]/;
+
 const OPEN_BRACE = 0x7b;
 const NEWLINE = 0x0a;
 
