@@ -84,6 +84,16 @@ describe('the generic CSV SQL reader', () => {
     }
   });
 
+  it('reads times in the canonical form to the same bounds as the TypeScript reader (24:00, :60, a year before 0100)', async () => {
+    const file = 'fixtures/sql-readers/generic-canonical-times.csv';
+    const { ts, sql } = await both(file);
+    expect(sql.took).toBe('generic');
+    expect(sql.rows).toEqual(ts.rows);
+    // lines 3-6 rejected (hour 24, minute 60, second 60, year 0099); lines 2 and 7 read
+    expect(sql.counts).toEqual({ read: 6, counted: 2, skipped: {}, rejected: { 'invalid-timestamp': 4 } });
+    expect(sql.rows.map((r) => r.time_ms)).toEqual([BigInt(Date.UTC(2025, 2, 1, 10)), BigInt(Date.UTC(100, 2, 1, 10))]);
+  });
+
   it('reads a --map file: prompt minus cache reads and writes, tiers, outcomes, requests, turns, tags, charges', async () => {
     const { sql } = await both('fixtures/sql-readers/generic-map.csv', { keepText: false, columns: MAP });
     expect(sql.took).toBe('generic');

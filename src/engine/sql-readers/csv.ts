@@ -75,12 +75,13 @@ export function timeMsSql(t: string): string {
   const ss = `CASE WHEN ${t}[17] = ':' THEN ${int(`${t}[18:19]`)} ELSE 0 END`;
   const frac = `CASE WHEN ${t}[20] = '.' THEN ${int(`rpad(regexp_extract(${t}, '\\.([0-9]{1,3})', 1), 3, '0')`)} ELSE 0 END`;
   const whole = `TRY_CAST(${t} AS BIGINT)`;
-  // the canonical form first (most logs write it): one pattern, one cast
-  const canonical = `length(${t}) = 24 AND regexp_full_match(${t}, '[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\\.[0-9]{3}Z')`;
+  // the canonical form first (most logs write it): one pattern (hours to 23, minutes and seconds to 59: DuckDB's
+  // cast reads 24:00 as the next day), one cast of the whole text (it checks the day); no substring (each cost
+  // as much as the pattern)
+  const canonical = `length(${t}) = 24 AND regexp_full_match(${t}, '[0-9]{4}-[0-9]{2}-[0-9]{2}T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]\\.[0-9]{3}Z')`;
   return `CASE
     WHEN ${t} = '' THEN NULL
-    WHEN ${canonical} THEN CASE WHEN ${t}[1:4] >= '0100' AND ${t}[12:13] <= '23' AND ${t}[15:16] <= '59' AND ${t}[18:19] <= '59'
-      THEN epoch_ms(TRY_CAST(${t}[1:23] AS TIMESTAMP)) END
+    WHEN ${canonical} THEN CASE WHEN ${t} >= '0100' THEN epoch_ms(TRY_CAST(${t} AS TIMESTAMP)) END
     WHEN regexp_full_match(${t}, '[0-9]{1,14}') THEN CASE WHEN ${whole} < 100000000000 THEN ${whole} * 1000 ELSE ${whole} END
     WHEN ${iso} AND ${int(`${t}[1:4]`)} >= 100 AND ${day} IS NOT NULL AND ${hh} <= 23 AND ${mi} <= 59 AND ${ss} <= 59
       THEN (${day} - DATE '1970-01-01')::BIGINT * 86400000 + ((${hh} * 60 + ${mi}) * 60 + ${ss}) * 1000 + ${frac}
@@ -185,7 +186,13 @@ export function stageSql(source: GenericSource, fields: { mapping: ColumnMapping
   const n = (f: string) => (has(f) ? `"n_${f}"` : 'NULL');
   const s = (f: string) => (has(f) ? `NULLIF(${t(f)}, '')` : 'NULL::VARCHAR');
   const numbered = [...COUNT_FIELDS, ...COUNTED_CHARGES.map((d) => d.key), 'requests', 'turn'].filter(has);
-  const trimmed = [...index.keys()].map((f) => `${jsTrim(col(index.get(f)!))} AS "t_${f}"`);
+  // one pattern per row finds a field with a space at an edge (few rows have one): only then is each field trimmed
+  const joined = `concat_ws(chr(31), ${used.map(col).join(', ')})`;
+  const edged = `regexp_matches(${joined}, '(^|\\x{1f})${SPACE_CLASS}|${SPACE_CLASS}(\\x{1f}|$)')`;
+  const trimmed = [...index.keys()].map((f) => {
+    const c = col(index.get(f)!);
+    return `CASE WHEN edged THEN ${jsTrim(c)} ELSE COALESCE(${c}, '') END AS "t_${f}"`;
+  });
   const cr = `COALESCE(${n('cacheRead')}, 0)`;
   const w1 = `COALESCE(${n('cacheWrite1h')}, 0)`;
   const w5 = has('cacheWrite') ? `COALESCE(${n('cacheWrite')} - ${w1}, ${n('cacheWrite5m')}, 0)` : `COALESCE(${n('cacheWrite5m')}, 0)`;
@@ -204,7 +211,12 @@ export function stageSql(source: GenericSource, fields: { mapping: ColumnMapping
           .join(', ')}) || '}' END`;
   const record = [
     ...(source.exact ? [source.exact] : []),
-    ...numbered.map((f) => countOk(t(f))),
+    // one pattern over the counts joined (a comma inside a count adds a field: no match), each count alone only when it fails
+    ...(numbered.length > 0
+      ? [
+          `CASE WHEN regexp_full_match(concat_ws(',', ${numbered.map(t).join(', ')}), '[0-9]{0,15}(,[0-9]{0,15}){${numbered.length - 1}}') THEN true ELSE ${numbered.map((f) => countOk(t(f))).join(' AND ')} END`,
+        ]
+      : []),
     missing.length > 0 ? `NOT (${missing.join(' AND ')})` : 'false',
     'i_w5 >= 0',
     'i_in >= 0',
@@ -215,9 +227,11 @@ export function stageSql(source: GenericSource, fields: { mapping: ColumnMapping
     `(${n('turn')} IS NULL OR ${n('turn')} BETWEEN 1 AND 2147483647)`,
     `(${outcome} = '' OR (regexp_full_match(${outcome}, '[A-Za-z0-9]+') AND lower(${outcome}) IN ${list(OUTCOME_WORDS)}))`,
   ];
-  return `WITH src AS (
+  return `WITH rows AS (
+  SELECT *, ${edged} AS edged FROM ${source.from}
+), src AS (
   SELECT ${used.map(col).join(', ')}, ${source.exact ? `${source.exact}, ` : ''}${trimmed.join(', ')}
-  FROM ${source.from}
+  FROM rows
 ), valued AS (
   SELECT *, ${numbered.map((f) => `TRY_CAST(${t(f)} AS BIGINT) AS "n_${f}"`).join(', ') || '1 AS n_none'}
   FROM src
