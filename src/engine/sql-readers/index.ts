@@ -44,7 +44,12 @@ export async function loadWithSql(db: UsageDb, file: string, options: IngestOpti
   if (CSV.test(file)) return loadCsv(db, file, options).finally(() => dropStage(db));
   if (!JSONL.test(file)) return 'fallback';
   // a --map reads the generic format (forcedFormat), as the TypeScript reader does
-  const forced = forcedFormat(options)?.name;
+  let forced: string | undefined;
+  try {
+    forced = forcedFormat(options)?.name;
+  } catch {
+    return 'fallback'; // an unknown --input-format: the TypeScript reader says so
+  }
   if (forced === GENERIC_NAME && options.columns) return loadGenericJsonl(db, file, options.columns).finally(() => dropStage(db));
   if (forced !== undefined && !JSONL_READERS.has(forced)) return 'fallback';
   const head = await firstValues(file, DETECT_VALUES).catch(() => undefined);
