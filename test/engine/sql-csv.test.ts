@@ -6,40 +6,14 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { UsageDb } from '../../src/engine/duckdb.js';
-import { loadWithSql } from '../../src/engine/sql-readers/index.js';
+import { both } from './sql-both.js';
 import { parseColumnMap } from '../../src/ingest/index.js';
-import { ingest } from '../../src/ingest/index.js';
 import type { IngestOptions } from '../../src/ingest/types.js';
 
 const csvFiles = (dir: string): string[] =>
   readdirSync(dir)
     .sort()
     .flatMap((f) => (statSync(join(dir, f)).isDirectory() ? csvFiles(join(dir, f)) : /\.(csv|tsv)(\.gz)?$/.test(f) ? [join(dir, f)] : []));
-
-/** Ingests `file` into a fresh usage table, through the SQL reader or not; `took`: what SQL read it as. */
-async function both(file: string | string[], options: IngestOptions = { keepText: false }) {
-  const out = [];
-  for (const sql of [false, true]) {
-    const db = await UsageDb.open({ threads: 1 });
-    try {
-      let took: string | undefined;
-      const readFile = async (f: string) => {
-        const r = await loadWithSql(db, f, options);
-        took = r === 'fallback' ? undefined : r.format;
-        return r === 'fallback' ? undefined : r;
-      };
-      const result = await ingest(([] as string[]).concat(file), options, (r) => db.append(r), { readFile: sql ? readFile : undefined });
-      db.seal();
-      const rows = (await db.query('SELECT * FROM usage ORDER BY seq')).map(({ seq: _seq, ...rest }) => rest);
-      out.push({ rows, counts: result.counts, issues: result.issues, took });
-    } finally {
-      db.close();
-    }
-  }
-  const [ts, sql] = out;
-  return { ts, sql };
-}
 
 const MAP = parseColumnMap(
   'model=llm,timestamp=when,prompt=total_in,cacheRead=cache_r,cacheWrite=cache_w,cacheWrite1h=cache_w1h,output=out,reasoning=reason,' +
@@ -108,6 +82,16 @@ describe('the generic CSV SQL reader', () => {
       // no-break, ideographic and line-separator spaces are trimmed as JavaScript trims them
       expect(spaces).toMatchObject({ model: 'gpt-4o', input_tokens: 7n, source_line: 18 });
     }
+  });
+
+  it('reads times in the canonical form to the same bounds as the TypeScript reader (24:00, :60, a year before 0100)', async () => {
+    const file = 'fixtures/sql-readers/generic-canonical-times.csv';
+    const { ts, sql } = await both(file);
+    expect(sql.took).toBe('generic');
+    expect(sql.rows).toEqual(ts.rows);
+    // lines 3-6 rejected (hour 24, minute 60, second 60, year 0099); lines 2 and 7 read
+    expect(sql.counts).toEqual({ read: 6, counted: 2, skipped: {}, rejected: { 'invalid-timestamp': 4 } });
+    expect(sql.rows.map((r) => r.time_ms)).toEqual([BigInt(Date.UTC(2025, 2, 1, 10)), BigInt(Date.UTC(100, 2, 1, 10))]);
   });
 
   it('reads a --map file: prompt minus cache reads and writes, tiers, outcomes, requests, turns, tags, charges', async () => {

@@ -16,17 +16,18 @@
  * or whose rows have more or fewer fields than the header (DuckDB stops; the TypeScript reader
  * rejects the row as short-row / long-row).
  */
-import type { Issue } from '../../core/issues.js';
-import { detectCsv, forcedFormat } from '../../ingest/detect.js';
 import { csvFields, GENERIC_NAME, genericCsv } from '../../ingest/formats/generic.js';
-import type { ColumnMapping, IngestContext, IngestCounts, IngestOptions } from '../../ingest/types.js';
+import type { ColumnMapping, IngestCounts, IngestOptions } from '../../ingest/types.js';
 import { FAILURE, SUCCESS } from '../../ingest/formats/values.js';
 import { COUNTED_CHARGES } from '../../usage/dimensions.js';
 import { NO_MODEL } from '../../usage/record.js';
 import { TAG_COLUMNS, USAGE_COLUMNS } from '../../usage/table.js';
 import { duckdb } from '../dialect.js';
 import type { Row, UsageDb } from '../duckdb.js';
-import { csvHead, type CsvHead, scanCsv } from './csv-scan.js';
+import { type CsvHead, scanCsv } from './csv-scan.js';
+import type { Issue } from '../../core/issues.js';
+import { judgeCsvRows } from './judge.js';
+import type { LineScan } from './scan.js';
 import { insertStaged, type SqlLoad } from './load.js';
 
 const lit = duckdb.literal;
@@ -42,7 +43,7 @@ const SPACE_CLASS = `[${JS_SPACE_CODES.map((c) => `\\x{${c.toString(16)}}`).join
  * A field's text trimmed as JavaScript trims ('' for an empty field). DuckDB's trim with a set of
  * characters costs ~15x a plain read; the regular expression keeps it to the fields that need it.
  */
-const jsTrim = (c: string) =>
+export const jsTrim = (c: string) =>
   `CASE WHEN ${c} IS NULL THEN '' WHEN regexp_matches(${c}, '^${SPACE_CLASS}|${SPACE_CLASS}$') THEN trim(${c}, ${JS_SPACE}) ELSE ${c} END`;
 
 /** Token-count fields, in the order the TypeScript reader reads them. */
@@ -54,7 +55,7 @@ const OUTCOME_WORDS = [...SUCCESS, ...FAILURE];
 const list = (words: string[]) => `(${words.map(lit).join(', ')})`;
 
 /** A count's text (trimmed) reads as a safe integer: digits only, at most 2^53 - 1 after leading zeros (up to 15 digits: always). */
-const countOk = (t: string) =>
+export const countOk = (t: string) =>
   `(${t} = '' OR regexp_full_match(${t}, '[0-9]{1,15}') OR (regexp_full_match(${t}, '[0-9]+') AND (length(ltrim(${t}, '0')) < 16 OR (length(ltrim(${t}, '0')) = 16 AND ltrim(${t}, '0') <= '9007199254740991'))))`;
 
 /**
@@ -64,7 +65,7 @@ const countOk = (t: string) =>
  *   year from 0100, hours to 23, minutes and seconds to 59, the fraction cut to milliseconds as
  *   Date.parse cuts it.
  */
-function timeMsSql(t: string): string {
+export function timeMsSql(t: string): string {
   const iso = `regexp_full_match(${t}, '[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?Z?') AND NOT (${t}[11] = ' ' AND ends_with(${t}, 'Z'))`;
   const day = `TRY_CAST(${t}[1:10] AS DATE)`;
   // TRY_CAST throughout: a CASE branch may be computed for rows it does not select
@@ -74,12 +75,13 @@ function timeMsSql(t: string): string {
   const ss = `CASE WHEN ${t}[17] = ':' THEN ${int(`${t}[18:19]`)} ELSE 0 END`;
   const frac = `CASE WHEN ${t}[20] = '.' THEN ${int(`rpad(regexp_extract(${t}, '\\.([0-9]{1,3})', 1), 3, '0')`)} ELSE 0 END`;
   const whole = `TRY_CAST(${t} AS BIGINT)`;
-  // the canonical form first (most logs write it): one pattern, one cast
-  const canonical = `length(${t}) = 24 AND regexp_full_match(${t}, '[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\\.[0-9]{3}Z')`;
+  // the canonical form first (most logs write it): one pattern (hours to 23, minutes and seconds to 59: DuckDB's
+  // cast reads 24:00 as the next day), one cast of the whole text (it checks the day); no substring (each cost
+  // as much as the pattern)
+  const canonical = `length(${t}) = 24 AND regexp_full_match(${t}, '[0-9]{4}-[0-9]{2}-[0-9]{2}T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]\\.[0-9]{3}Z')`;
   return `CASE
     WHEN ${t} = '' THEN NULL
-    WHEN ${canonical} THEN CASE WHEN ${t}[1:4] >= '0100' AND ${t}[12:13] <= '23' AND ${t}[15:16] <= '59' AND ${t}[18:19] <= '59'
-      THEN epoch_ms(TRY_CAST(${t}[1:23] AS TIMESTAMP)) END
+    WHEN ${canonical} THEN CASE WHEN ${t} >= '0100' THEN epoch_ms(TRY_CAST(${t} AS TIMESTAMP)) END
     WHEN regexp_full_match(${t}, '[0-9]{1,14}') THEN CASE WHEN ${whole} < 100000000000 THEN ${whole} * 1000 ELSE ${whole} END
     WHEN ${iso} AND ${int(`${t}[1:4]`)} >= 100 AND ${day} IS NOT NULL AND ${hh} <= 23 AND ${mi} <= 59 AND ${ss} <= 59
       THEN (${day} - DATE '1970-01-01')::BIGINT * 86400000 + ((${hh} * 60 + ${mi}) * 60 + ${ss}) * 1000 + ${frac}
@@ -87,15 +89,10 @@ function timeMsSql(t: string): string {
 }
 
 /** Tag names that would not keep their place in a JSON object built in JavaScript (array indices come first) or in a plain object. */
-const AWKWARD_TAG = /^(0|[1-9][0-9]*|__proto__)$/;
+export const AWKWARD_TAG = /^(0|[1-9][0-9]*|__proto__)$/;
 
-/** Reads a generic CSV file, or answers 'fallback' for the TypeScript reader. */
-export async function loadGenericCsv(db: UsageDb, file: string, options: IngestOptions): Promise<SqlLoad | 'fallback'> {
-  const head = await csvHead(file).catch(() => undefined);
-  if (!head) return 'fallback';
-  const forced = forcedFormat(options);
-  const adapter = forced ? forced.csv : detectCsv(head.columns);
-  if (adapter?.name !== GENERIC_NAME) return 'fallback';
+/** Reads a generic CSV file (header `head`, detected or forced as generic), or answers 'fallback' for the TypeScript reader. */
+export async function loadGenericCsv(db: UsageDb, file: string, head: CsvHead, options: IngestOptions): Promise<SqlLoad | 'fallback'> {
   const names = head.columns.map((c) => c.trim().toLowerCase()).filter((c) => c !== '');
   if (new Set(names).size !== names.length) return 'fallback'; // the TypeScript reader warns which column it reads
   let fields: { mapping: ColumnMapping; index: Map<string, number> };
@@ -105,11 +102,31 @@ export async function loadGenericCsv(db: UsageDb, file: string, options: IngestO
     return 'fallback'; // unusable header: the TypeScript reader says why
   }
   if (Object.keys(fields.mapping).some((f) => f.startsWith('tag.') && AWKWARD_TAG.test(f.slice(4)))) return 'fallback';
+  const columns = head.columns.map((_, i) => `c${i}: 'VARCHAR'`).join(', ');
+  const from = `read_csv(${lit(file)}, header = true, delim = ${lit(head.delimiter)}, quote = '"', escape = '"', columns = {${columns}},
+    auto_detect = false, strict_mode = true)`;
+  const used = [...new Set(fields.index.values())];
+  return loadGenericRows(db, file, { from, firstLine: 2 }, fields, scanCsv(file, head.delimiter), (others) =>
+    judgeCsvRows(others, file, head.columns, used, options, genericCsv),
+  );
+}
+
+/**
+ * Reads the rows of a generic file (CSV or JSONL) from `source` while `scan` checks its lines: the
+ * rows SQL does not read as records are `judge`d (their skips and rejections), or the file falls back.
+ */
+export async function loadGenericRows(
+  db: UsageDb,
+  file: string,
+  source: GenericSource,
+  fields: { mapping: ColumnMapping; index: Map<string, number> },
+  scan: Promise<LineScan>,
+  judge: (others: Row[]) => { counts: IngestCounts; issues: Issue[] } | 'fallback',
+): Promise<SqlLoad | 'fallback'> {
   // one pass when every row is a record: the rows go straight into the usage table (staging them
   // first cost half the time), and only a file with other rows is read again for those
-  const stage = `(${stageSql(file, head, fields)})`;
+  const stage = `(${stageSql(source, fields)})`;
   const base = db.rows;
-  const scan = scanCsv(file, head.delimiter);
   try {
     await insertStaged(db, {
       file,
@@ -132,12 +149,13 @@ export async function loadGenericCsv(db: UsageDb, file: string, options: IngestO
   };
   const [inserted] = await db.query(`SELECT count(*) AS n FROM usage WHERE seq >= ${base}`);
   const records = Number(inserted.n);
-  const others = plain && records < lines - 1 ? await db.query(`SELECT * FROM ${stage} s WHERE kind <> 'record' ORDER BY line`) : [];
+  const rows = lines - (source.firstLine - 1);
+  const others = plain && records < rows ? await db.query(`SELECT * FROM ${stage} s WHERE kind <> 'record' ORDER BY line`) : [];
   // the header and one line per row: no quoted line break, no empty line
-  if (!plain || records + others.length + 1 !== lines) return undo();
-  const judged = judgeRows(others, file, head, fields.index, options);
+  if (!plain || records + others.length !== rows) return undo();
+  const judged = judge(others);
   if (judged === 'fallback') return undo();
-  judged.counts.read = lines - 1;
+  judged.counts.read = rows;
   judged.counts.counted = records;
   return { format: GENERIC_NAME, counts: judged.counts, issues: judged.issues };
 }
@@ -146,11 +164,21 @@ export async function loadGenericCsv(db: UsageDb, file: string, options: IngestO
 const NOT_STAGED = ['seq', 'id', 'source_file', 'source_line', 'fast', 'regional', 'image_count', 'estimated'];
 const STAGE_COLUMNS = USAGE_COLUMNS.map((c) => c.name).filter((c) => !NOT_STAGED.includes(c));
 
+/**
+ * Where the rows of a generic file come from: `from` yields one text column `c<i>` per column (CSV)
+ * or mapped path (JSONL) `i` of `fields.index`, and, when `exact` names it, a boolean column that is
+ * false for a row SQL cannot read exactly; the first row is on line `firstLine`.
+ */
+export interface GenericSource {
+  from: string;
+  firstLine: number;
+  exact?: string;
+}
+
 /** The rows as SQL: `kind` 'record' (read exactly) or 'other' (the TypeScript converter decides), the raw mapped fields of the others. */
-function stageSql(file: string, head: CsvHead, fields: { mapping: ColumnMapping; index: Map<string, number> }): string {
+export function stageSql(source: GenericSource, fields: { mapping: ColumnMapping; index: Map<string, number> }): string {
   const { mapping, index } = fields;
   const col = (i: number) => `c${i}`;
-  const columns = head.columns.map((_, i) => `${col(i)}: 'VARCHAR'`).join(', ');
   const used = [...new Set(index.values())].sort((a, b) => a - b);
   const has = (f: string) => index.has(f);
   // t_<field>: the trimmed text ('' when empty); n_<field>: a count's value
@@ -158,7 +186,13 @@ function stageSql(file: string, head: CsvHead, fields: { mapping: ColumnMapping;
   const n = (f: string) => (has(f) ? `"n_${f}"` : 'NULL');
   const s = (f: string) => (has(f) ? `NULLIF(${t(f)}, '')` : 'NULL::VARCHAR');
   const numbered = [...COUNT_FIELDS, ...COUNTED_CHARGES.map((d) => d.key), 'requests', 'turn'].filter(has);
-  const trimmed = [...index.keys()].map((f) => `${jsTrim(col(index.get(f)!))} AS "t_${f}"`);
+  // one pattern per row finds a field with a space at an edge (few rows have one): only then is each field trimmed
+  const joined = `concat_ws(chr(31), ${used.map(col).join(', ')})`;
+  const edged = `regexp_matches(${joined}, '(^|\\x{1f})${SPACE_CLASS}|${SPACE_CLASS}(\\x{1f}|$)')`;
+  const trimmed = [...index.keys()].map((f) => {
+    const c = col(index.get(f)!);
+    return `CASE WHEN edged THEN ${jsTrim(c)} ELSE COALESCE(${c}, '') END AS "t_${f}"`;
+  });
   const cr = `COALESCE(${n('cacheRead')}, 0)`;
   const w1 = `COALESCE(${n('cacheWrite1h')}, 0)`;
   const w5 = has('cacheWrite') ? `COALESCE(${n('cacheWrite')} - ${w1}, ${n('cacheWrite5m')}, 0)` : `COALESCE(${n('cacheWrite5m')}, 0)`;
@@ -176,7 +210,13 @@ function stageSql(file: string, head: CsvHead, fields: { mapping: ColumnMapping;
           .map((f) => `CASE WHEN ${s(f)} IS NOT NULL THEN ${lit(`${JSON.stringify(f.slice(4))}:`)} || to_json(${s(f)})::VARCHAR END`)
           .join(', ')}) || '}' END`;
   const record = [
-    ...numbered.map((f) => countOk(t(f))),
+    ...(source.exact ? [source.exact] : []),
+    // one pattern over the counts joined (a comma inside a count adds a field: no match), each count alone only when it fails
+    ...(numbered.length > 0
+      ? [
+          `CASE WHEN regexp_full_match(concat_ws(',', ${numbered.map(t).join(', ')}), '[0-9]{0,15}(,[0-9]{0,15}){${numbered.length - 1}}') THEN true ELSE ${numbered.map((f) => countOk(t(f))).join(' AND ')} END`,
+        ]
+      : []),
     missing.length > 0 ? `NOT (${missing.join(' AND ')})` : 'false',
     'i_w5 >= 0',
     'i_in >= 0',
@@ -187,10 +227,11 @@ function stageSql(file: string, head: CsvHead, fields: { mapping: ColumnMapping;
     `(${n('turn')} IS NULL OR ${n('turn')} BETWEEN 1 AND 2147483647)`,
     `(${outcome} = '' OR (regexp_full_match(${outcome}, '[A-Za-z0-9]+') AND lower(${outcome}) IN ${list(OUTCOME_WORDS)}))`,
   ];
-  return `WITH src AS (
-  SELECT ${used.map(col).join(', ')}, ${trimmed.join(', ')}
-  FROM read_csv(${lit(file)}, header = true, delim = ${lit(head.delimiter)}, quote = '"', escape = '"', columns = {${columns}},
-    auto_detect = false, strict_mode = true)
+  return `WITH rows AS (
+  SELECT *, ${edged} AS edged FROM ${source.from}
+), src AS (
+  SELECT ${used.map(col).join(', ')}, ${source.exact ? `${source.exact}, ` : ''}${trimmed.join(', ')}
+  FROM rows
 ), valued AS (
   SELECT *, ${numbered.map((f) => `TRY_CAST(${t(f)} AS BIGINT) AS "n_${f}"`).join(', ') || '1 AS n_none'}
   FROM src
@@ -203,8 +244,8 @@ function stageSql(file: string, head: CsvHead, fields: { mapping: ColumnMapping;
 ), classified AS (
   SELECT *, CASE WHEN ${record.join(' AND ')} THEN 'record' ELSE 'other' END AS kind FROM inputs
 )
--- lines numbered last, in read order (as the OpenAI reader): the header is line 1
-SELECT row_number() OVER () + 1 AS line, * FROM (SELECT
+-- lines numbered last, in read order (as the OpenAI reader): a CSV header is line 1
+SELECT row_number() OVER () + ${source.firstLine - 1} AS line, * FROM (SELECT
   kind,
   ${used.map((i) => `CASE WHEN kind <> 'record' THEN ${col(i)} END AS raw${i}`).join(', ')},
   ${s('id')} AS id_text,
@@ -221,53 +262,4 @@ SELECT row_number() OVER () + 1 AS line, * FROM (SELECT
   ${s('tag.prompt')} AS prompt,
   ${tagsJson} AS tags
 FROM classified)`;
-}
-
-/**
- * The rows SQL did not read as records, each through the TypeScript converter with the file's
- * header: its rejections (counts and issues at file:line) are the run's. 'fallback' when the
- * converter reads a record among them or fails.
- */
-function judgeRows(
-  rows: Row[],
-  file: string,
-  head: CsvHead,
-  index: Map<string, number>,
-  options: IngestOptions,
-): { counts: IngestCounts; issues: Issue[] } | 'fallback' {
-  const counts: IngestCounts = { read: 0, counted: 0, skipped: {}, rejected: {} };
-  const issues: Issue[] = [];
-  if (rows.length === 0) return { counts, issues };
-  let emitted = false;
-  const ctx: IngestContext & { line: number } = {
-    file,
-    line: 0,
-    options,
-    fileState: new Map(),
-    runState: new Map(),
-    emit: () => {
-      emitted = true;
-    },
-    skip: (reason) => {
-      counts.skipped[reason] = (counts.skipped[reason] ?? 0) + 1;
-    },
-    reject: (code, message, path, hint) => {
-      counts.rejected[code] = (counts.rejected[code] ?? 0) + 1;
-      issues.push({ severity: 'error', code, message, file, line: ctx.line || undefined, path, hint });
-    },
-  };
-  const convert = genericCsv.prepare(head.columns, ctx);
-  const values: string[] = head.columns.map(() => '');
-  const used = [...new Set(index.values())];
-  try {
-    for (const r of rows) {
-      for (const i of used) values[i] = r[`raw${i}`] === null ? '' : String(r[`raw${i}`]);
-      ctx.line = Number(r.line);
-      convert(values, ctx);
-      if (emitted) return 'fallback';
-    }
-  } catch {
-    return 'fallback';
-  }
-  return { counts, issues };
 }

@@ -4,12 +4,18 @@
  * dedupe. The engine offers each input file here first (`loadWithSql`); a file no SQL reader takes,
  * or one with a record the SQL cannot read exactly as the TypeScript reader does, answers
  * 'fallback' and is read by the TypeScript reader, which places every rejection at file:line.
- * Parquet has no TypeScript reader: it is read here only (parquet.ts). Generic CSV: csv.ts.
+ * Parquet has no TypeScript reader: it is read here only (parquet.ts). Generic CSV: csv.ts. LiteLLM
+ * spend logs (CSV and JSONL): litellm.ts. Generic JSONL with a mapping: generic-jsonl.ts.
  */
-import { detectJson, DETECT_VALUES } from '../../ingest/detect.js';
+import { detectCsv, detectJson, DETECT_VALUES, forcedFormat } from '../../ingest/detect.js';
+import { GENERIC_NAME } from '../../ingest/formats/generic.js';
+import { LITELLM_NAME } from '../../ingest/formats/litellm.js';
 import type { IngestOptions } from '../../ingest/types.js';
 import type { UsageDb } from '../duckdb.js';
 import { loadGenericCsv } from './csv.js';
+import { csvHead } from './csv-scan.js';
+import { loadGenericJsonl } from './generic-jsonl.js';
+import { loadLiteLLMCsv, loadLiteLLMJsonl } from './litellm.js';
 import type { SqlLoad } from './load.js';
 import { loadClaudeCode } from './claude-code.js';
 import { loadOpenAI } from './openai.js';
@@ -35,18 +41,43 @@ export async function loadWithSql(db: UsageDb, file: string, options: IngestOpti
   // text kept for simulation, and attribution paths from the config, are the TypeScript reader's
   if (PARQUET.test(file)) return loadParquet(db, file, options.columns).finally(() => dropStage(db));
   if (options.keepText || options.attribution) return 'fallback';
-  if (CSV.test(file)) return loadGenericCsv(db, file, options).finally(() => dropStage(db));
+  if (CSV.test(file)) return loadCsv(db, file, options).finally(() => dropStage(db));
   if (!JSONL.test(file)) return 'fallback';
-  const forced = options.inputFormat;
-  if (forced !== undefined && forced !== 'openai') return 'fallback';
+  // a --map reads the generic format (forcedFormat), as the TypeScript reader does
+  let forced: string | undefined;
+  try {
+    forced = forcedFormat(options)?.name;
+  } catch {
+    return 'fallback'; // an unknown --input-format: the TypeScript reader says so
+  }
+  if (forced === GENERIC_NAME && options.columns) return loadGenericJsonl(db, file, options.columns).finally(() => dropStage(db));
+  if (forced !== undefined && !JSONL_READERS.has(forced)) return 'fallback';
   const head = await firstValues(file, DETECT_VALUES).catch(() => undefined);
   if (!head || head.length === 0) return 'fallback';
-  if (forced === undefined && detectJson(head)?.name !== 'openai') return 'fallback';
+  const read = JSONL_READERS.get(forced ?? detectJson(head)?.name ?? '');
+  if (!read) return 'fallback';
   try {
-    return await loadOpenAI(db, file);
+    return await read(db, file);
   } finally {
     await dropStage(db);
   }
+}
+
+/** JSONL formats read by SQL, by the TypeScript reader's name. */
+const JSONL_READERS = new Map<string, (db: UsageDb, file: string) => Promise<SqlLoad | 'fallback'>>([
+  ['openai', loadOpenAI],
+  [LITELLM_NAME, loadLiteLLMJsonl],
+]);
+
+/** A CSV file by the format its header is detected (or forced) as: generic or LiteLLM. */
+async function loadCsv(db: UsageDb, file: string, options: IngestOptions): Promise<SqlLoad | 'fallback'> {
+  const head = await csvHead(file).catch(() => undefined);
+  if (!head) return 'fallback';
+  const forced = forcedFormat(options);
+  const adapter = forced ? forced.csv : detectCsv(head.columns);
+  if (adapter?.name === GENERIC_NAME) return loadGenericCsv(db, file, head, options);
+  if (adapter?.name === LITELLM_NAME) return loadLiteLLMCsv(db, file, head, options);
+  return 'fallback';
 }
 
 /**

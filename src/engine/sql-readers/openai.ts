@@ -22,7 +22,7 @@ import { WINDOW_LINES } from '../../ingest/adapters/dedupe.js';
 import { duckdb } from '../dialect.js';
 import type { UsageDb } from '../duckdb.js';
 import { loadModelMap, sqlCounts, stagedSelect, type SqlLoad } from './load.js';
-import { scanLines } from './scan.js';
+import { MAX_LINE_BYTES, scanLines } from './scan.js';
 
 const lit = duckdb.literal;
 
@@ -36,13 +36,6 @@ const USAGE = `STRUCT(prompt_tokens JSON, completion_tokens JSON, prompt_cache_h
 // `output` is not read (its text is most of a Responses body): web_search_call items are found by the line scan
 const COLUMNS = `{id: 'JSON', object: 'VARCHAR', type: 'VARCHAR', model: 'JSON', created: 'JSON', created_at: 'JSON',
   service_tier: 'VARCHAR', status: 'VARCHAR', sequence_number: 'JSON', request: 'JSON', response: 'JSON', usage: '${USAGE}'}`;
-
-/**
- * The longest line `read_json` takes (its default): it reads in buffers of twice this per thread,
- * counted against the memory limit (64 MiB lines took 256 MiB of a 512 MiB limit on 2 threads). A
- * longer line fails the read and the file goes to the TypeScript reader.
- */
-const MAX_LINE_BYTES = 16 << 20;
 
 /** Every count leaf the reader may look at, with the name of its number in the `numbers` step. */
 const LEAVES: ReadonlyArray<[string, string]> = [

@@ -16,11 +16,27 @@ export interface LineScan {
   plain: boolean;
 }
 
+/**
+ * The longest line `read_json` takes (its default): it reads in buffers of twice this per thread,
+ * counted against the memory limit (64 MiB lines took 256 MiB of a 512 MiB limit on 2 threads). A
+ * longer line fails the read and the file goes to the TypeScript reader.
+ */
+export const MAX_LINE_BYTES = 16 << 20;
+/**
+ * JSON texts DuckDB's JSON reader accepts and JSON.parse rejects (NaN, Infinity, a trailing comma
+ * in an object or array), looked for in the raw bytes: a file with one is the TypeScript reader's.
+ */
+export const LENIENT_JSON_BYTES = /NaN|Infinity|,[ \t\r]*[}\]]/;
+
 const OPEN_BRACE = 0x7b;
 const NEWLINE = 0x0a;
 
-/** Scans `file` (gzip when its name ends in .gz); `ambiguous` are byte strings that make it not plain. */
-export async function scanLines(file: string, ambiguous: readonly string[] = []): Promise<LineScan> {
+/**
+ * Scans `file` (gzip when its name ends in .gz); `ambiguous` are byte strings that make it not plain,
+ * and so does a match of `pattern` (tried on the bytes as latin1 text, whose matches must not span
+ * more than a run of spaces and tabs across two chunks).
+ */
+export async function scanLines(file: string, ambiguous: readonly string[] = [], pattern?: RegExp): Promise<LineScan> {
   const needles = ambiguous.map((s) => Buffer.from(s));
   const overlap = Math.max(0, ...needles.map((b) => b.length)) - 1;
   const raw = createReadStream(file, { highWaterMark: 1 << 20 });
@@ -30,6 +46,7 @@ export async function scanLines(file: string, ambiguous: readonly string[] = [])
   /** The file so far ended with a newline (or is empty): the next byte starts a line. */
   let atLineStart = true;
   let tail = Buffer.alloc(0);
+  let textTail = '';
   for await (const chunk of stream as AsyncIterable<Buffer>) {
     if (chunk.length === 0) continue;
     if (atLineStart && chunk[0] !== OPEN_BRACE) plain = false;
@@ -44,6 +61,12 @@ export async function scanLines(file: string, ambiguous: readonly string[] = [])
       const text = tail.length > 0 ? Buffer.concat([tail, chunk]) : chunk;
       if (needles.some((n) => text.indexOf(n) !== -1)) plain = false;
       tail = Buffer.from(text.subarray(Math.max(0, text.length - overlap)));
+    }
+    if (plain && pattern) {
+      const text = textTail + chunk.toString('latin1');
+      if (pattern.test(text)) plain = false;
+      // the last non-blank character and the blanks after it start the next chunk's text
+      textTail = text.slice(Math.max(0, text.trimEnd().length - 1));
     }
     if (!plain) {
       raw.destroy();

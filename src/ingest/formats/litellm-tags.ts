@@ -11,7 +11,8 @@ import { getPath, isObject, str } from './values.js';
 
 type Row = Record<string, unknown>;
 
-const ROW_TAGS: [string, string][] = [
+/** Row field -> tag, in the order they are set (the SQL reader, engine/sql-readers/litellm.ts, sets them alike). */
+export const ROW_TAGS: ReadonlyArray<readonly [string, string]> = [
   ['user', TAG_USER],
   ['end_user', TAG_CUSTOMER],
   ['team_id', 'team'],
@@ -20,7 +21,8 @@ const ROW_TAGS: [string, string][] = [
   ['call_type', 'call_type'],
 ];
 
-const METADATA_TAGS: [string, string][] = [
+/** metadata key -> tag, set after the row's. */
+export const METADATA_TAGS: ReadonlyArray<readonly [string, string]> = [
   ['user_api_key_alias', 'api_key_alias'],
   ['user_api_key_team_alias', 'team_alias'],
 ];

@@ -1,0 +1,296 @@
+/**
+ * LiteLLM proxy spend logs read by DuckDB: the SpendLogs CSV export (`read_csv`) and the JSONL form
+ * of `/spend/logs` (`read_json`), with the rules of the TypeScript reader
+ * (src/ingest/formats/litellm.ts, tags by litellm-tags.ts). Both sources become one row shape of JSON
+ * values (a CSV field is a JSON string, as the TypeScript reader sees the CSV row as strings), read by
+ * one SQL: metadata and request_tags parsed when they are text; skips `failed-request`,
+ * `gateway-cache-hit`, `no-usage`; buckets from the inclusive prompt minus the cache reads and writes of
+ * `metadata.usage_object`; tags in the order the TypeScript reader sets them (a later key keeps the
+ * place of the first and takes the last value).
+ *
+ * SQL reads a row as a record or a skip only when it can prove the TypeScript reader does the same;
+ * every other row is 'other': a bad count, time or JSON text, a count or name that is a JSON number
+ * String() may write otherwise, a duplicate or dotted key, a tag name JavaScript orders first (digits) or
+ * drops (`__proto__`), control characters JSON.stringify escapes otherwise. In a CSV file each 'other'
+ * row goes through the TypeScript converter (judge.ts), which rejects it at file:line; in a JSONL file
+ * (and in a CSV file whose converter reads a record among them) the file falls back to the TypeScript
+ * reader. So does a file whose lines are not one record each (csv-scan.ts, scan.ts), and any JSON text
+ * DuckDB accepts but JSON.parse does not (NaN, Infinity, trailing commas). A top-level JSON array
+ * (`.json`) is left to the TypeScript reader.
+ */
+import { ANTHROPIC_CHARGE_FIELDS } from '../../ingest/adapters/charges.js';
+import { LITELLM_COLUMNS, LITELLM_NAME, litellmCsv } from '../../ingest/formats/litellm.js';
+import { METADATA_TAGS, ROW_TAGS } from '../../ingest/formats/litellm-tags.js';
+import type { IngestOptions } from '../../ingest/types.js';
+import { COUNTED_CHARGES } from '../../usage/dimensions.js';
+import { NO_MODEL } from '../../usage/record.js';
+import { TAG_COLUMNS } from '../../usage/table.js';
+import { duckdb } from '../dialect.js';
+import type { Row, UsageDb } from '../duckdb.js';
+import { AWKWARD_TAG, countOk, jsTrim, timeMsSql } from './csv.js';
+import { type CsvHead, scanCsv } from './csv-scan.js';
+import { judgeCsvRows } from './judge.js';
+import { insertStaged, type SqlLoad, sqlCounts } from './load.js';
+import { LENIENT_JSON_BYTES, MAX_LINE_BYTES, scanLines } from './scan.js';
+
+const lit = duckdb.literal;
+const MAX_SAFE = Number.MAX_SAFE_INTEGER;
+/** What JSON.parse rejects and DuckDB's JSON parser accepts (scan.ts: LENIENT_JSON_BYTES). */
+const LENIENT_JSON = 'NaN|Infinity|,[ \\t\\r\\n]*[}\\]]';
+
+/** Row fields the SQL reads (messages and responses only matter with text kept: the TypeScript reader's). */
+const FIELDS = LITELLM_COLUMNS.filter((c) => c !== 'messages' && c !== 'response');
+
+/** Row fields read as text by `str()`. */
+const STR_FIELDS = ['request_id', 'call_type', 'model', 'model_group', 'custom_llm_provider', 'user', 'end_user', 'team_id'].concat([
+  'organization_id',
+  'session_id',
+  'status',
+]);
+
+const jt = (x: string) => `json_type(${x})`;
+/** A JSON value that is absent or null. */
+const absent = (x: string) => `(${jt(x)} IS NULL OR ${jt(x)} = 'NULL')`;
+/** The text of a JSON string, trimmed as JavaScript trims (NULL for any other JSON value). */
+const trimmed = (x: string) => `CASE WHEN ${jt(x)} = 'VARCHAR' THEN ${jsTrim(`(${x} ->> '$')`)} END`;
+/** `str()` of formats/values.ts: a trimmed non-empty string, or a number or boolean as text; NULL: undefined. */
+const str = (x: string) =>
+  `CASE ${jt(x)} WHEN 'VARCHAR' THEN NULLIF(${jsTrim(`(${x} ->> '$')`)}, '') WHEN 'BOOLEAN' THEN ${x}::VARCHAR WHEN 'BIGINT' THEN ${x}::VARCHAR WHEN 'UBIGINT' THEN ${x}::VARCHAR END`;
+/** `str()` above is String()'s text: no fraction or exponent (DuckDB writes 1e3 as 1000.0), a safe integer. */
+const strExact = (x: string) =>
+  `COALESCE(${jt(x)} NOT IN ('DOUBLE', 'BIGINT', 'UBIGINT') OR (${jt(x)} <> 'DOUBLE' AND abs(TRY_CAST(${x}::VARCHAR AS DOUBLE)) <= ${MAX_SAFE}), true)`;
+/** A JSON object without a repeated key (JSON.parse keeps the last value, DuckDB reads the first). */
+const uniqueKeys = (x: string) => `(${jt(x)} IS DISTINCT FROM 'OBJECT' OR len(json_keys(${x})) = len(list_distinct(json_keys(${x}))))`;
+/** A case-blind ASCII word (JavaScript's toLowerCase maps no other character onto these letters). */
+const word = (t: string, w: string) => `regexp_full_match(${t}, '${[...w].map((c) => `[${c.toUpperCase()}${c}]`).join('')}')`;
+
+const orOther = (cond: string) => `COALESCE(${cond}, true)`;
+const orNot = (cond: string) => `COALESCE(${cond}, false)`;
+
+/** Count leaves: [name, JSON expression] (usage: metadata.usage_object). */
+const LEAVES: ReadonlyArray<[string, string]> = [
+  ['prompt', '"prompt_tokens"'],
+  ['completion', '"completion_tokens"'],
+  ['ptd_cached', `json_extract(usage, '$.prompt_tokens_details.cached_tokens')`],
+  ['read', `json_extract(usage, '$.cache_read_input_tokens')`],
+  ['creation', `json_extract(usage, '$.cache_creation_input_tokens')`],
+  ['one_hour', `json_extract(usage, '$.cache_creation.ephemeral_1h_input_tokens')`],
+  ['five_min', `json_extract(usage, '$.cache_creation.ephemeral_5m_input_tokens')`],
+  ['reasoning', `json_extract(usage, '$.completion_tokens_details.reasoning_tokens')`],
+  ...ANTHROPIC_CHARGE_FIELDS.map(([key, path]): [string, string] => [key, `json_extract(usage, '$.${path}')`]),
+];
+
+/** A request tag read as `key:value` / `key=value` (litellm-tags.ts). */
+const KEYED_TAG = '^([A-Za-z0-9_.-]+)[:=](.+)$';
+
+/** A JSON field that CSV holds as text (metadata, request_tags): its parse (jsonField of formats/litellm.ts). */
+function parsedField(field: string): { text: string; bad: string; value: string } {
+  const text = `${field}_txt`;
+  const given = `(${text} IS NOT NULL AND ${text} NOT IN ('', '{}'))`;
+  return {
+    text: `${trimmed(`"${field}"`)} AS ${text}`,
+    bad: `(${given} AND (TRY_CAST(${text} AS JSON) IS NULL OR regexp_matches(${text}, '${LENIENT_JSON}')))`,
+    value: `CASE WHEN ${text} IS NULL THEN "${field}" WHEN ${given} THEN TRY_CAST(${text} AS JSON) END`,
+  };
+}
+
+/** The tag entries of a row, as a list of {k, v} in the order the TypeScript reader sets them (v NULL: not set). */
+function tagEntries(): string {
+  const entry = (k: string, v: string) => `{'k': ${lit(k)}, 'v': ${v}}`;
+  const fixed = ROW_TAGS.map(([field, tag]) => entry(tag, str(`"${field}"`)));
+  const meta = `CASE WHEN ${jt('meta')} = 'OBJECT' THEN [${METADATA_TAGS.map(([key, tag]) => entry(tag, str(`(meta -> ${lit(key)})`))).join(', ')}] ELSE [] END`;
+  const pointer = `'/' || replace(replace(k, '~', '~0'), '/', '~1')`;
+  const customs = `CASE WHEN ${jt('custom')} = 'OBJECT' THEN list_transform(json_keys(custom), k -> {'k': k, 'v': ${str(`json_extract(custom, ${pointer})`)}}) ELSE [] END`;
+  const keyed = `list_transform(list_filter(rt_strs, s -> regexp_matches(s, '${KEYED_TAG}')), s -> {'k': regexp_extract(s, '${KEYED_TAG}', 1), 'v': ${jsTrim(`regexp_extract(s, '${KEYED_TAG}', 2)`)}})`;
+  const plain = `list_filter(rt_strs, s -> NOT regexp_matches(s, '${KEYED_TAG}'))`;
+  const joined = `CASE WHEN len(${plain}) > 0 THEN [{'k': 'request_tags', 'v': array_to_string(${plain}, ',')}] ELSE [] END`;
+  return `list_filter(list_concat([${fixed.join(', ')}], ${meta}, ${customs}, ${keyed}, ${joined}), e -> e.v IS NOT NULL)`;
+}
+
+/** The staged rows: `kind` is 'record', a skip reason, or 'other'; CSV keeps the raw text of the other rows. */
+function stageSql(source: string, raw: readonly number[]): string {
+  const meta = parsedField('metadata');
+  const tags = parsedField('request_tags');
+  const n = (l: string) => `"n_${l}"`;
+  const leafOk = LEAVES.map(
+    ([l]) =>
+      `(undef_${l} OR (jt_${l} = 'VARCHAR' AND ${countOk(`t_${l}`)}) OR COALESCE(d_${l} >= 0 AND d_${l} <= ${MAX_SAFE} AND d_${l} = trunc(d_${l}), false))`,
+  );
+  const exact = [
+    ...STR_FIELDS.map((f) => strExact(`"${f}"`)),
+    ...['status', ...METADATA_TAGS.map(([key]) => key)].map((key) => strExact(`(meta -> ${lit(key)})`)),
+    'COALESCE(list_bool_and(list_transform(rt_elems, e -> ' + strExact('e') + ')), true)',
+    `COALESCE(list_bool_and(list_transform(json_keys(custom), k -> ${strExact(`json_extract(custom, '/' || replace(replace(k, '~', '~0'), '/', '~1'))`)})), true)`,
+    ...['meta', 'usage', 'custom'].map(uniqueKeys),
+    // getPath reads a key with a dot in it before the path it spells
+    `NOT COALESCE(list_bool_or(list_transform(json_keys(usage), k -> contains(k, '.'))), false)`,
+    // `.` of the tag pattern in JavaScript stops at these, in RE2 only at \n
+    `NOT COALESCE(list_bool_or(list_transform(rt_strs, s -> regexp_matches(s, '[\\r\\n\\x{2028}\\x{2029}]'))), false)`,
+  ];
+  const tagOk = `NOT COALESCE(list_bool_or(list_transform(entries, e -> regexp_full_match(e.k, '${AWKWARD_TAG.source.slice(1, -1)}') OR regexp_matches(e.k || e.v, '[\\x00-\\x07\\x0b\\x0e-\\x1f]'))), false)`;
+  const status = `COALESCE(${str('"status"')}, ${str(`(meta -> 'status')`)})`;
+  const cacheHit = `(${jt('"cache_hit"')} = 'BOOLEAN' AND "cache_hit"::VARCHAR = 'true') OR ${word(`COALESCE(${trimmed('"cache_hit"')}, '')`, 'true')}`;
+  const time = `COALESCE(${trimmed('"startTime"')}, '')`;
+  const columnTag = (tag: string) => `list_last(list_filter(entries, e -> e.k = ${lit(tag)})).v`;
+  const others = `list_filter(uniq, e -> e.k NOT IN (${Object.keys(TAG_COLUMNS).map(lit).join(', ')}))`;
+  const charge = (key: string) => COUNTED_CHARGES.find((d) => d.key === key)!.column;
+  return `CREATE OR REPLACE TEMP TABLE sr_stage AS
+WITH src AS (${source}
+), texts AS (
+  SELECT *, ${meta.text}, ${tags.text} FROM src
+), parsed AS (
+  SELECT *, ${meta.bad} AS meta_bad, ${tags.bad} AS rt_bad, ${meta.value} AS meta, ${tags.value} AS rt FROM texts
+), nested AS (
+  SELECT *, CASE WHEN ${jt('meta')} = 'OBJECT' THEN meta -> 'usage_object' END AS usage,
+    CASE WHEN ${jt('meta')} = 'OBJECT' THEN meta -> 'spend_logs_metadata' END AS custom,
+    CASE WHEN ${jt('rt')} = 'ARRAY' THEN json_extract(rt, '$[*]') ELSE [] END AS rt_elems
+  FROM parsed
+), leaves AS (
+  SELECT *, list_filter(list_transform(rt_elems, e -> ${str('e')}), s -> s IS NOT NULL) AS rt_strs,
+    ${LEAVES.map(([l, x]) => `${x} AS leaf_${l}`).join(', ')}
+  FROM nested
+), typed AS (
+  SELECT *, ${LEAVES.map(([l]) => `${jt(`leaf_${l}`)} AS jt_${l}, ${trimmed(`leaf_${l}`)} AS t_${l}, CASE WHEN ${jt(`leaf_${l}`)} IN ('BIGINT', 'UBIGINT', 'DOUBLE') THEN TRY_CAST(leaf_${l}::VARCHAR AS DOUBLE) END AS d_${l}`).join(',\n    ')}
+  FROM leaves
+), counted AS (
+  SELECT *, ${LEAVES.map(([l]) => `(${absent(`leaf_${l}`)} OR COALESCE(t_${l} = '', false)) AS undef_${l}`).join(', ')}
+  FROM typed
+), valued AS (
+  SELECT *, ${LEAVES.map(([l]) => `CASE WHEN undef_${l} THEN NULL WHEN jt_${l} = 'VARCHAR' THEN TRY_CAST(t_${l} AS BIGINT) ELSE TRY_CAST(d_${l} AS BIGINT) END AS ${n(l)}`).join(', ')},
+    ${timeMsSql(time)} AS i_time, ${tagEntries()} AS entries
+  FROM counted
+), buckets AS (
+  SELECT *,
+    CASE WHEN COALESCE(${n('ptd_cached')}, 0) <> 0 THEN ${n('ptd_cached')} WHEN COALESCE(${n('read')}, 0) <> 0 THEN ${n('read')} ELSE 0 END AS i_cr,
+    COALESCE(${n('one_hour')}, 0) AS i_w1,
+    greatest(COALESCE(${n('creation')}, 0) - COALESCE(${n('one_hour')}, 0), 0) AS i_w5,
+    COALESCE(${n('completion')}, 0) AS i_out, COALESCE(${n('reasoning')}, 0) AS i_re,
+    list_transform(list_filter(entries, (e, i) -> list_position(list_transform(entries, x -> x.k), e.k) = i),
+      e -> {'k': e.k, 'v': list_last(list_filter(entries, x -> x.k = e.k)).v}) AS uniq
+  FROM valued
+), inputs AS (
+  SELECT *, COALESCE(${n('prompt')}, 0) - i_cr - i_w5 - i_w1 AS i_in FROM buckets
+), classified AS (
+  SELECT *,
+    CASE
+      -- a condition that is NULL makes the row 'other' (never a record or a skip by accident)
+      WHEN ${orOther(`meta_bad OR NOT (${exact.join('\n        AND ')})`)} THEN 'other'
+      WHEN ${orNot(word(`COALESCE(${status}, '')`, 'failure'))} THEN 'failed-request'
+      WHEN ${orNot(cacheHit)} THEN 'gateway-cache-hit'
+      WHEN ${orNot('undef_prompt AND undef_completion')} THEN 'no-usage'
+      WHEN ${orOther(`NOT (${leafOk.join('\n        AND ')})`)} THEN 'other'
+      WHEN ${orOther(`${n('one_hour')} + ${n('five_min')} > 0 AND ${n('creation')} IS NOT NULL AND ${n('one_hour')} + ${n('five_min')} <> ${n('creation')}`.replaceAll(/"n_(one_hour|five_min)"/g, 'COALESCE("n_$1", 0)'))} THEN 'other'
+      WHEN ${orOther('i_in < 0 OR i_re > i_out')} THEN 'other'
+      WHEN ${orOther(`NOT (${time} = '' OR i_time IS NOT NULL) OR NOT (${absent('"startTime"')} OR ${jt('"startTime"')} = 'VARCHAR')`)} THEN 'other'
+      WHEN ${orOther(`rt_bad OR NOT ${tagOk}`)} THEN 'other'
+      ELSE 'record'
+    END AS kind
+  FROM inputs
+)
+SELECT kind,
+  ${raw.map((i) => `CASE WHEN kind = 'other' THEN c${i} END AS raw${i}`).join(', ')}${raw.length ? ',' : ''}
+  ${str('"request_id"')} AS id_text,
+  COALESCE(${str('"model"')}, ${str('"model_group"')}, ${lit(NO_MODEL)}) AS model,
+  ${str('"custom_llm_provider"')} AS provider,
+  i_time AS time_ms,
+  i_in AS input_tokens, i_cr AS cache_read_tokens, i_w5 AS cache_write_5m_tokens, i_w1 AS cache_write_1h_tokens,
+  i_out AS output_tokens, i_re AS reasoning_tokens,
+  ${ANTHROPIC_CHARGE_FIELDS.map(([key]) => `COALESCE(${n(key)}, 0) AS ${charge(key)}`).join(', ')},
+  ${str('"session_id"')} AS conversation_id,
+  ${Object.entries(TAG_COLUMNS)
+    .map(([tag, column]) => `${columnTag(tag)} AS ${column}`)
+    .join(', ')},
+  CASE WHEN len(${others}) = 0 THEN NULL
+    ELSE '{' || array_to_string(list_transform(${others}, e -> to_json(e.k)::VARCHAR || ':' || to_json(e.v)::VARCHAR), ',') || '}' END AS tags
+FROM classified`;
+}
+
+/** Usage columns the staged rows hold under their own names. */
+const STAGE_COLUMNS = [
+  'model',
+  'provider',
+  'time_ms',
+  'input_tokens',
+  'cache_read_tokens',
+  'cache_write_5m_tokens',
+  'cache_write_1h_tokens',
+  'output_tokens',
+  'reasoning_tokens',
+  ...ANTHROPIC_CHARGE_FIELDS.map(([key]) => COUNTED_CHARGES.find((d) => d.key === key)!.column),
+  'conversation_id',
+  ...Object.values(TAG_COLUMNS),
+  'tags',
+];
+
+/**
+ * Stages the file, checks its lines, inserts its records: `first` is the line of the first row
+ * (2 under a CSV header), `lines` what the scan counted. Rows staged 'other' are judged by `judge`
+ * (CSV) or send the file back ('fallback').
+ */
+async function load(
+  db: UsageDb,
+  file: string,
+  source: string,
+  raw: readonly number[],
+  first: number,
+  scan: Promise<{ lines: number; plain: boolean }>,
+  judge?: (rows: Row[]) => ReturnType<typeof judgeCsvRows>,
+): Promise<SqlLoad | 'fallback'> {
+  try {
+    await db.run(stageSql(source, raw));
+  } catch (err) {
+    if (process.env.TOKENOMICS_DEBUG_SQL) console.error(err);
+    await scan.catch(() => undefined);
+    return 'fallback';
+  }
+  const { lines, plain } = await scan;
+  const [shape] = await db.query(`SELECT count(*) AS n, count(*) FILTER (WHERE kind = 'other') AS other FROM sr_stage`);
+  const rows = Number(shape.n);
+  if (!plain || rows + first - 1 !== lines) return 'fallback';
+  const from = `(SELECT rowid + ${first} AS line, * FROM sr_stage)`;
+  let judged: Exclude<ReturnType<typeof judgeCsvRows>, 'fallback'> | undefined;
+  if (Number(shape.other) > 0) {
+    if (!judge) return 'fallback';
+    const verdict = judge(await db.query(`SELECT * FROM ${from} WHERE kind = 'other' ORDER BY line`));
+    if (verdict === 'fallback') return 'fallback';
+    judged = verdict;
+  }
+  await insertStaged(db, {
+    file,
+    from,
+    span: lines,
+    columns: { id: `COALESCE(s.id_text, ${lit(`${file}:`)} || s.line)` },
+    stageColumns: STAGE_COLUMNS,
+  });
+  const counts = await sqlCounts(db, rows);
+  delete counts.skipped.other;
+  if (judged) {
+    for (const [k, v] of Object.entries(judged.counts.skipped)) counts.skipped[k] = (counts.skipped[k] ?? 0) + v;
+    for (const [k, v] of Object.entries(judged.counts.rejected)) counts.rejected[k] = (counts.rejected[k] ?? 0) + v;
+  }
+  return { format: LITELLM_NAME, counts, issues: judged?.issues };
+}
+
+/** A LiteLLM spend-log CSV export (header `head`, detected or forced as litellm). */
+export async function loadLiteLLMCsv(db: UsageDb, file: string, head: CsvHead, options: IngestOptions): Promise<SqlLoad | 'fallback'> {
+  const names = head.columns.map((c) => c.trim());
+  const index = new Map(FIELDS.map((f) => [f, names.indexOf(f)] as const).filter(([, i]) => i !== -1));
+  const raw = [...new Set(LITELLM_COLUMNS.map((f) => names.indexOf(f)).filter((i) => i !== -1))].sort((a, b) => a - b);
+  const columns = head.columns.map((_, i) => `c${i}: 'VARCHAR'`).join(', ');
+  const source = `
+  SELECT ${raw.map((i) => `c${i}`).join(', ')}${raw.length ? ',' : ''}
+    ${FIELDS.map((f) => (index.has(f) ? `to_json(c${index.get(f)}) AS "${f}"` : `NULL::JSON AS "${f}"`)).join(', ')}
+  FROM read_csv(${lit(file)}, header = true, delim = ${lit(head.delimiter)}, quote = '"', escape = '"', columns = {${columns}},
+    auto_detect = false, strict_mode = true)`;
+  return load(db, file, source, raw, 2, scanCsv(file, head.delimiter), (rows) =>
+    judgeCsvRows(rows, file, head.columns, raw, options, litellmCsv),
+  );
+}
+
+/** A LiteLLM spend-log JSONL file (one `/spend/logs` row per line). */
+export async function loadLiteLLMJsonl(db: UsageDb, file: string): Promise<SqlLoad | 'fallback'> {
+  const columns = FIELDS.map((f) => `"${f}": 'JSON'`).join(', ');
+  const source = `
+  SELECT * FROM read_json(${lit(file)}, format = 'newline_delimited', columns = {${columns}}, maximum_object_size = ${MAX_LINE_BYTES})`;
+  return load(db, file, source, [], 1, scanLines(file, [], LENIENT_JSON_BYTES));
+}
