@@ -51,6 +51,11 @@ export interface Dialect {
    * (DuckDB: a few passes over rows read in place cost less than a copy of every row).
    */
   pricedViews?: boolean;
+  /**
+   * Optional: the engine has `ASOF JOIN` (each row joined to the latest row of the other side at or
+   * before it): unread cache writes find each read's window with it rather than with two window passes.
+   */
+  asofJoin?: boolean;
 }
 
 const literal = (s: string): string => `'${s.replace(/'/g, "''")}'`;
@@ -81,6 +86,7 @@ export const duckdb: Dialect = {
   // DuckDB's discrete quantile picks the ceil(n q)-th smallest value: nearest rank
   nearestRanks: (value, percents) => `quantile_disc(${value}, [${percents.map((p) => p / 100).join(', ')}])`,
   pricedViews: true,
+  asofJoin: true,
 };
 
 /*

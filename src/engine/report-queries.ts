@@ -19,6 +19,7 @@ import { COUNTED_CHARGES, TOKEN_DIMENSIONS, type ChargeKey } from '../usage/dime
 import { NO_MODEL, TAG_CWD } from '../usage/record.js';
 import { TAG_COLUMNS, type CellValue } from '../usage/table.js';
 import type { Dialect } from './dialect.js';
+import type { Row } from './sql-db.js';
 import { cardKeyExpr, periodJoin, type KeyTimes, type PriceMapShape } from './price-map.js';
 
 const NONE = "'(none)'";
@@ -186,17 +187,26 @@ const SUM_COLUMNS = [
   'estimated_records',
 ];
 
-/** Integer sums of the token buckets over usage rows (a TokenSums row). */
-const SUMS = SUM_COLUMNS.map((c) =>
-  c === 'records'
-    ? 'count(*) AS records'
-    : c === 'estimated_records'
-      ? 'sum(CASE WHEN estimated THEN 1 ELSE 0 END) AS estimated_records'
-      : `sum(${c}) AS ${c}`,
-).join(', ');
+/** Integer sums of the token buckets over usage rows (a TokenSums row); columns `zero` says are 0 in every row read as 0. */
+function sumsSql(zero: (column: string) => boolean = () => false): string {
+  return SUM_COLUMNS.map((c) =>
+    zero(c)
+      ? `0 AS ${c}`
+      : c === 'records'
+        ? 'count(*) AS records'
+        : c === 'estimated_records'
+          ? 'sum(CASE WHEN estimated THEN 1 ELSE 0 END) AS estimated_records'
+          : `sum(${c}) AS ${c}`,
+  ).join(', ');
+}
+
+const SUMS = sumsSql();
 
 /** The same sums over rows of `agg` (sums of sums). */
 const AGG_SUMS = SUM_COLUMNS.map((c) => `sum(${c}) AS ${c}`).join(', ');
+
+/** The smallest count (request, token or charge) of a row: 0 or more when no count is negative (see zeroColumns). */
+const MIN_COUNT = SUM_COLUMNS.filter((c) => c !== 'records' && c !== 'estimated_records').reduce((a, c) => `LEAST(${a}, ${c})`);
 
 /** The flags of `agg` rows (see aggTableSql). */
 const AGG_FLAGS = ['has_conversation', 'has_customer', 'has_user', 'known_outcome', 'unpriced_model', 'no_model'];
@@ -206,8 +216,9 @@ const AGG_FLAGS = ['has_conversation', 'has_customer', 'has_user', 'known_outcom
  * several requests) per group, price key (billed and, when repricing, repriced) and the flags the
  * report filters on: attributed to a conversation / customer / user, the known outcome, the model
  * when unpriced, no model id. Every sum of the report over whole groups is a sum over its rows.
+ * `minCount`: the smallest count of its rows too (`min_count`, read by AGG_COUNTS_SQL: the report's agg has it).
  */
-export function aggTableSql(d: Dialect, groupCols: string[], reprice: boolean): string {
+export function aggTableSql(d: Dialect, groupCols: string[], reprice: boolean, minCount = false): string {
   const keys = [...groupCols, 'e0', 'k0', ...(reprice ? ['e1', 'k1'] : [])];
   const flags = [
     'conversation_id IS NOT NULL',
@@ -221,7 +232,7 @@ export function aggTableSql(d: Dialect, groupCols: string[], reprice: boolean): 
     'agg',
     `SELECT ${[...keys, ...flags.map((f, i) => `${f} AS ${AGG_FLAGS[i]}`)].join(', ')},
   ${SUMS}, min(seq) AS first_seq, min(time_ms) AS first_ms, max(time_ms) AS last_ms,
-  sum(CASE WHEN requests > 1 THEN 1 ELSE 0 END) AS multi_request_rows
+  sum(CASE WHEN requests > 1 THEN 1 ELSE 0 END) AS multi_request_rows${minCount ? `, min(${MIN_COUNT}) AS min_count` : ''}
 FROM priced
 GROUP BY ${[...keys, ...flags].join(', ')}`,
   );
@@ -261,8 +272,9 @@ export function distinctCountsSql(from: string): string {
 FROM ${from}`;
 }
 
-/** From `agg`: requests by outcome, the period, rows of several requests, records and requests without a model id. */
-export const AGG_COUNTS_SQL = `SELECT COALESCE(sum(CASE WHEN known_outcome = 'success' THEN requests ELSE 0 END), 0) AS success,
+/** From `agg` (with `min_count`): requests by outcome, the period, rows of several requests, records and requests without a model id, the smallest count and the sums over every row. */
+export const AGG_COUNTS_SQL = `SELECT ${AGG_SUMS}, min(min_count) AS min_count,
+  COALESCE(sum(CASE WHEN known_outcome = 'success' THEN requests ELSE 0 END), 0) AS success,
   COALESCE(sum(CASE WHEN known_outcome = 'failure' THEN requests ELSE 0 END), 0) AS failure,
   min(first_ms) AS first_ms, max(last_ms) AS last_ms,
   COALESCE(sum(multi_request_rows), 0) AS multi_request_rows,
@@ -320,38 +332,64 @@ FROM group_costs`;
 export const TURN_CAP = 1000;
 
 /** The columns of `priced` a TokenSums row sums. */
-const SUMMED = [...SUM_COLUMNS.filter((c) => c !== 'records' && c !== 'estimated_records'), 'estimated'].join(', ');
+const SUMMED_COLUMNS = [...SUM_COLUMNS.filter((c) => c !== 'records' && c !== 'estimated_records'), 'estimated'];
+
+/** The prompt buckets (prompt_tokens of a turn). */
+const PROMPT_COLUMNS = ['input_tokens', 'cache_read_tokens', 'cache_write_5m_tokens', 'cache_write_1h_tokens'];
+
+/**
+ * Columns of `priced` known to be 0 (`estimated`: false) in every row (zeroColumns): the turns
+ * neither carry them through their window nor sum them (each sum is 0), which costs the window a
+ * sort of fewer columns.
+ */
+export type ZeroColumns = ReadonlySet<string>;
+
+/**
+ * The summed columns zero in every row, from the totals over every row: a sum of 0 when no
+ * count is negative (`minCount`: the smallest count of any row, AGG_COUNTS_SQL) and no row estimated.
+ */
+export function zeroColumns(totals: Row, minCount: unknown): ZeroColumns {
+  const out = new Set<string>();
+  if (minCount === null || minCount === undefined || Number(minCount) < 0) return out;
+  for (const c of SUMMED_COLUMNS) {
+    const total = c === 'estimated' ? totals.estimated_records : totals[c];
+    if (total !== null && total !== undefined && BigInt(total as bigint) === 0n) out.add(c);
+  }
+  return out;
+}
 
 // only the columns the turns sum: the window buffers every column of its input
 /** The dialect's 64-bit integer type (BigQuery's grammar has INT64 only). */
 const bigint = (d: Dialect) => d.type('BIGINT', false);
-const turnAll = (
-  d: Dialect,
-) => `SELECT e0, k0, ${SUMMED}, COALESCE(CAST(turn AS ${bigint(d)}), CAST(row_number() OVER (PARTITION BY conversation_id ORDER BY seq) AS ${bigint(d)})) AS turn_all
+/** Each conversation row's turn; columns in `zero` (0 in every row) are not carried through the window. */
+const turnAll = (d: Dialect, zero: ZeroColumns = new Set()) =>
+  `SELECT ${['e0', 'k0', ...SUMMED_COLUMNS.filter((c) => !zero.has(c))].join(', ')}, COALESCE(CAST(turn AS ${bigint(d)}), CAST(row_number() OVER (PARTITION BY conversation_id ORDER BY seq) AS ${bigint(d)})) AS turn_all
   FROM priced WHERE conversation_id IS NOT NULL`;
 const turnNo = (d: Dialect) => `LEAST(turn_all, CAST(${TURN_CAP + 1} AS ${bigint(d)}))`;
-const turnRows = (d: Dialect) => `WITH t0 AS (
-  ${turnAll(d)}
+const turnRows = (d: Dialect, zero: ZeroColumns) => `WITH t0 AS (
+  ${turnAll(d, zero)}
 ), t AS (
   SELECT *, ${turnNo(d)} AS turn_no FROM t0
 )`;
-const PROMPT_TOKENS = 'sum(input_tokens + cache_read_tokens + cache_write_5m_tokens + cache_write_1h_tokens) AS prompt_tokens';
+const PROMPT_TOKENS = `sum(${PROMPT_COLUMNS.join(' + ')}) AS prompt_tokens`;
 
 /** How many distinct turn numbers the summed row (turn TURN_CAP + 1 and later) holds. */
-export function laterTurnsSql(d: Dialect): string {
-  return `${turnRows(d)}
+export function laterTurnsSql(d: Dialect, zero: ZeroColumns = new Set()): string {
+  return `${turnRows(d, zero)}
 SELECT count(DISTINCT turn_all) AS n FROM t WHERE turn_all > ${TURN_CAP}`;
 }
 
 /**
  * The context-window tax: sums per turn and price key. A request's turn is the logged one, else
  * its position among its conversation's rows in arrival order. Turns after TURN_CAP are summed as
- * turn TURN_CAP + 1 (see laterTurnsSql).
+ * turn TURN_CAP + 1 (see laterTurnsSql). Columns in `zero` are 0 in every row: summed as 0.
  */
-export function turnsSql(d: Dialect): string {
-  return `${turnRows(d)}
-SELECT turn_no, e0 AS e, k0 AS k, ${SUMS},
-  ${PROMPT_TOKENS}
+export function turnsSql(d: Dialect, zero: ZeroColumns = new Set()): string {
+  const sums = sumsSql((c) => (c === 'records' ? false : zero.has(c === 'estimated_records' ? 'estimated' : c)));
+  const prompt = PROMPT_COLUMNS.filter((c) => !zero.has(c));
+  return `${turnRows(d, zero)}
+SELECT turn_no, e0 AS e, k0 AS k, ${sums},
+  sum(${prompt.length ? prompt.join(' + ') : '0'}) AS prompt_tokens
 FROM t GROUP BY turn_no, e0, k0`;
 }
 
@@ -426,9 +464,10 @@ export const QUANTILES = [50, 90, 99];
  * integers; `narrow`: in 64-bit ones, for rows known to cost less than 2^63 femto-USD (see
  * cardCostBoundSql; DuckDB raises an error on overflow rather than wrapping).
  */
-export function rowCostSql(d: Dialect, narrow = false): string {
-  const bucket = (tokens: string, price: string) => `${narrow ? `p.${tokens}` : d.wide(`p.${tokens}`)} * c.${price}`;
-  return [
+export function rowCostSql(d: Dialect, narrow = false, zero: ZeroColumns = new Set()): string {
+  const bucket = (tokens: string, price: string) =>
+    zero.has(tokens) || zero.has(price) ? '' : `${narrow ? `p.${tokens}` : d.wide(`p.${tokens}`)} * c.${price}`;
+  const terms = [
     bucket('input_tokens', 'p_input'),
     bucket('cache_read_tokens', 'p_cache_read'),
     bucket('cache_write_5m_tokens', 'p_cache_write_5m'),
@@ -436,7 +475,13 @@ export function rowCostSql(d: Dialect, narrow = false): string {
     bucket('output_tokens', 'p_output'),
     ...COUNTED_CHARGES.map((c) => bucket(c.column, `c_${c.column}`)),
     bucket('requests', 'c_requests'),
-  ].join(' + ');
+  ].filter((t) => t !== '');
+  return terms.length ? terms.join(' + ') : '0';
+}
+
+/** The columns of card_prices (cardPriceRow) that are 0 on every card: their terms of a row's cost are 0. */
+export function zeroPrices(cardRows: CellValue[][]): ZeroColumns {
+  return new Set(CARD_PRICE_COLUMNS.slice(2).flatMap((c, i) => (cardRows.every((r) => Number(r[i + 2]) === 0) ? [c.name] : [])));
 }
 
 export interface DistributionOptions {
@@ -446,6 +491,8 @@ export interface DistributionOptions {
   narrow?: boolean;
   /** The overall row too, in the same pass, marked `overall` (only where selecting: see `selects`). */
   withOverall?: boolean;
+  /** Token columns 0 in every row and price columns 0 on every card (zeroColumns, zeroPrices): their terms of the cost are left out. */
+  zero?: ZeroColumns;
 }
 
 /** Whether distributionSql selects (nearest rank by the dialect's quantile) rather than sorts. */
@@ -463,7 +510,7 @@ export function distributionSql(d: Dialect, groupCols: string[], from = 'priced'
     const groupBy = both ? ` GROUP BY GROUPING SETS ((), (${cols}))` : groupCols.length ? ` GROUP BY ${cols}` : '';
     return `SELECT ${groupCols.map((c) => `${c}, `).join('')}${both ? 'overall, ' : ''}${picks.join(', ')}, max_cost, 1 AS max_w FROM (
   SELECT ${g}${both ? `GROUPING(${cols}) <> 0 AS overall, ` : ''}${d.nearestRanks('cost', QUANTILES)} AS q, max(cost) AS max_cost FROM (
-    SELECT ${g}${rowCostSql(d, o.narrow)} AS cost
+    SELECT ${g}${rowCostSql(d, o.narrow, o.zero)} AS cost
     FROM ${from} p JOIN card_prices c ON c.e = p.e0 AND c.k = p.k0
     WHERE p.requests > 0
   ) p${groupBy}
@@ -471,7 +518,7 @@ export function distributionSql(d: Dialect, groupCols: string[], from = 'priced'
   }
   const part = groupCols.length ? `PARTITION BY ${groupCols.join(', ')} ` : '';
   const g = groupCols.map((c) => `${c}, `).join('');
-  const cost = rowCostSql(d);
+  const cost = rowCostSql(d, false, o.zero);
   // order by the per-request cost as a double: costs that differ by less than one part in 1e15 may
   // swap places, which cannot change a printed digit; the value reported is the chosen row's exact
   // cost over its request count
@@ -493,6 +540,17 @@ SELECT ${g}${picks.join(', ')}, ${d.argMax('cost', 'cum')} AS max_cost, ${d.argM
 FROM o${groupCols.length ? ` GROUP BY ${groupCols.join(', ')}` : ''}`;
 }
 
+/** Priced, timed rows with a cache read or write, in their scope (unreadWritesSql). */
+const CACHE_ROWS = `  SELECT model, COALESCE(conversation_id, prompt, feature, '') AS scope, seq, time_ms AS t,
+    (cache_write_5m_tokens > 0 OR cache_write_1h_tokens > 0) AS is_write, cache_read_tokens > 0 AS is_read,
+    cache_write_5m_tokens AS w5, cache_write_1h_tokens AS w1, e0, k0
+  FROM priced
+  WHERE e0 IS NOT NULL AND time_ms IS NOT NULL AND (cache_write_5m_tokens > 0 OR cache_write_1h_tokens > 0 OR cache_read_tokens > 0)
+`;
+
+/** The end of a write's window: its TTL, 1 h when it has 1-hour tokens, else 5 min. */
+const WINDOW_END = 't + CASE WHEN w1 > 0 THEN 3600000 ELSE 300000 END';
+
 /**
  * Cache writes never read, per price key of the write. A write opens a window (its TTL: 1 h when
  * it has 1-hour tokens, else 5 min) in its scope (model + conversation, else prompt, else feature);
@@ -504,20 +562,16 @@ FROM o${groupCols.length ? ` GROUP BY ${groupCols.join(', ')}` : ''}`;
  */
 export function unreadWritesSql(d: Dialect): string {
   const EXPIRE_MS = 2 * 3_600_000;
+  if (d?.asofJoin) return unreadWritesAsofSql(EXPIRE_MS);
   return `WITH r AS (
-  SELECT model, COALESCE(conversation_id, prompt, feature, '') AS scope, seq, time_ms AS t,
-    (cache_write_5m_tokens > 0 OR cache_write_1h_tokens > 0) AS is_write, cache_read_tokens > 0 AS is_read,
-    cache_write_5m_tokens AS w5, cache_write_1h_tokens AS w1, e0, k0
-  FROM priced
-  WHERE e0 IS NOT NULL AND time_ms IS NOT NULL AND (cache_write_5m_tokens > 0 OR cache_write_1h_tokens > 0 OR cache_read_tokens > 0)
-), s AS (
+${CACHE_ROWS}), s AS (
   SELECT *, CAST(sum(CASE WHEN is_write THEN 1 ELSE 0 END) OVER (PARTITION BY model, scope ORDER BY seq ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS ${bigint(d)}) AS seg
   FROM r
 ), s2 AS (
   SELECT *, max(t) OVER (PARTITION BY model, scope, seg ORDER BY seq ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS newest_before
   FROM s WHERE seg > 0
 ), windows AS (
-  SELECT model, scope, seg, t + CASE WHEN w1 > 0 THEN 3600000 ELSE 300000 END AS until_ms, w5, w1, e0, k0
+  SELECT model, scope, seg, ${WINDOW_END} AS until_ms, w5, w1, e0, k0
   FROM s2 WHERE is_write
 ), newest AS (
   SELECT model, scope, seg, max(t) AS newest_ms FROM s2 GROUP BY model, scope, seg
@@ -535,5 +589,31 @@ export function unreadWritesSql(d: Dialect): string {
 SELECT w.e0 AS e, w.k0 AS k, count(*) AS writes, sum(w.w5) AS w5, sum(w.w1) AS w1
 FROM windows w LEFT JOIN used u ON u.model = w.model AND u.scope = w.scope AND u.seg = w.seg
 WHERE u.seg IS NULL
+GROUP BY w.e0, w.k0`;
+}
+
+/**
+ * unreadWritesSql with ASOF JOIN (one sort-merge instead of two window passes): each read is joined
+ * to the latest write of its scope before it, the window it may use (a write that also reads: the
+ * previous one). A window has expired for the reads after the first row of its scope past its end
+ * + 2 h before the next write (the newest record seen since the write is then past it); a read uses
+ * it when it arrives by the window's end and before that row.
+ */
+function unreadWritesAsofSql(expireMs: number): string {
+  return `WITH r AS (
+${CACHE_ROWS}), windows AS MATERIALIZED (
+  SELECT model, scope, seq, ${WINDOW_END} AS until_ms, w5, w1, e0, k0 FROM r WHERE is_write
+), j AS MATERIALIZED (
+  SELECT x.seq, x.t, x.is_write, w.seq AS w, w.until_ms
+  FROM (SELECT model, scope, seq, t, is_write FROM r WHERE is_read) x
+  ASOF JOIN windows w ON x.model = w.model AND x.scope = w.scope AND x.seq > w.seq
+), expired AS (
+  SELECT w, min(seq) AS expired_seq FROM j WHERE NOT is_write AND t > until_ms + ${expireMs} GROUP BY w
+), used AS (
+  SELECT DISTINCT j.w FROM j LEFT JOIN expired x ON x.w = j.w
+  WHERE j.t <= j.until_ms AND (x.expired_seq IS NULL OR j.seq < x.expired_seq)
+)
+SELECT w.e0 AS e, w.k0 AS k, count(*) AS writes, sum(w.w5) AS w5, sum(w.w1) AS w1
+FROM windows w ANTI JOIN used u ON u.w = w.seq
 GROUP BY w.e0, w.k0`;
 }

@@ -63,6 +63,8 @@ import {
   selects,
   turnsSql,
   unreadWritesSql,
+  zeroColumns,
+  zeroPrices,
   zoneOf,
 } from './report-queries.js';
 
@@ -356,7 +358,7 @@ export async function reportFromTable(
   const priced = { dims: task.dims, sinceMs: task.sinceMs, untilMs: task.untilMs, billed, reprice, shape: priceMapShape(mapRows) };
   if (d.pricedViews) for (const sql of pricedViewsSql(d, priced)) await db.run(sql);
   else await db.run(pricedTableSql(d, priced));
-  await db.run(aggTableSql(d, gcols, repricer !== undefined));
+  await db.run(aggTableSql(d, gcols, repricer !== undefined, true));
 
   const slices = groupRows(await db.query(slicesSql()), ['slice']);
   const slice = (name: string) => slices.get(name) ?? [];
@@ -366,7 +368,8 @@ export async function reportFromTable(
 
   // the cards' integer prices, for the exact per-request cost
   const cards = [...total.cardSums().keys()];
-  await db.loadTable('card_prices', CARD_PRICE_COLUMNS, cards.map(cardPriceRow));
+  const cardRows = cards.map(cardPriceRow);
+  await db.loadTable('card_prices', CARD_PRICE_COLUMNS, cardRows);
   const timeKeys = task.dims.filter(isTimeDimension).map(dimensionKey);
   const timeCols = task.dims.flatMap((dim, i) => (isTimeDimension(dim) ? [`g${i}`] : []));
   let from = 'priced';
@@ -377,11 +380,14 @@ export async function reportFromTable(
     if (n(groupCounts.shown) < n(groupCounts.groups)) from = 'priced_shown';
   }
   const aggCounts = (await db.query(AGG_COUNTS_SQL))[0];
+  // columns 0 in every row: the turns do not carry them, the per-row cost leaves out their terms (and those of prices 0 on every card)
+  const zero = zeroColumns(aggCounts, aggCounts.min_count);
   // each row's cost in 64 bits when no price key's rows cost 2^63 femto-USD ($9,223) in all
   const bound = (await db.query(cardCostBoundSql(d)))[0]?.bound;
   const dist = {
     singleRequestRows: n(aggCounts.multi_request_rows) === 0,
     narrow: bound === null || bound === undefined || BigInt(bound as bigint) < 2n ** 63n,
+    zero: new Set([...zero, ...zeroPrices(cardRows)]),
   };
   let overall: Row | undefined;
   let perGroup: Map<string, Row[]>;
@@ -416,9 +422,9 @@ export async function reportFromTable(
   if (timeKeys.length === 0) groups.sort(compareCost);
   else groups.sort((a, b) => compareTime(a, b, timeKeys) || compareCost(a, b));
 
-  const turnRows = groupRows(await db.query(turnsSql(d)), ['turn_no']);
+  const turnRows = groupRows(await db.query(turnsSql(d, zero)), ['turn_no']);
   // the distinct turn numbers summed into the last row, counted only when there is one
-  const laterTurns = [...turnRows.keys()].some((t) => Number(t) > TURN_CAP) ? n((await db.query(laterTurnsSql(d)))[0].n) : 0;
+  const laterTurns = [...turnRows.keys()].some((t) => Number(t) > TURN_CAP) ? n((await db.query(laterTurnsSql(d, zero)))[0].n) : 0;
   const turns: TurnView[] = [...turnRows]
     .map(([, rows]) => {
       const acc = accumulatorOf(rows, pricer);
