@@ -252,7 +252,7 @@ export function estimateReport(run: EstimateRun): Report {
     ],
     sections: [cost, tokenSection(run, models), savingsSection(run), outputSection(run)],
     notes: notesOf(run),
-    json: estimateJson(run),
+    data: { command: 'estimate', document: estimateJson(run) },
     primarySection: 'cost',
   };
 }
