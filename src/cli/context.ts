@@ -162,7 +162,13 @@ export class CommandContext {
     if (report.issues) out.issues = report.issues.filter((i) => i.severity !== 'warning');
     // typed documents carry their own warnings; a document built as JSON values gets the list when it has none
     const data = report.data;
-    if (this.format === 'json' && warnings.length && data.command !== 'report' && data.command !== 'tokens' && !('warnings' in data.document))
+    if (
+      this.format === 'json' &&
+      warnings.length &&
+      data.command !== 'report' &&
+      data.command !== 'tokens' &&
+      !('warnings' in data.document)
+    )
       out.data = { ...data, document: { ...data.document, warnings } };
     return out;
   }
