@@ -72,11 +72,7 @@ export function parseDimensions(spec: string, tz?: string): Dimension[] {
   return dims;
 }
 
-export function dimensionLabel(d: Dimension): string {
-  return d.kind === 'tag' ? `tag:${d.name}` : d.kind;
-}
-
-/** JSON key for a dimension in group keys. */
+/** JSON key for a dimension in group keys (also its label in the tables). */
 export function dimensionKey(d: Dimension): string {
   return d.kind === 'tag' ? `tag:${d.name}` : d.kind;
 }

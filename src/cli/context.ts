@@ -9,8 +9,6 @@ import type { Report } from '../report/model.js';
 import { inert } from '../core/untrusted.js';
 import { wrapText } from '../report/table.js';
 
-const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-
 export interface GlobalOptions {
   format?: string;
   output?: string;
@@ -162,8 +160,16 @@ export class CommandContext {
     ];
     const out: Report = { ...report, warnings, notes: report.notes.filter((n) => !n.startsWith('warning: ')) };
     if (report.issues) out.issues = report.issues.filter((i) => i.severity !== 'warning');
-    if (this.format === 'json' && warnings.length && isPlainObject(report.json) && !('warnings' in report.json))
-      out.json = { ...report.json, warnings };
+    // typed documents carry their own warnings; a document built as JSON values gets the list when it has none
+    const data = report.data;
+    if (
+      this.format === 'json' &&
+      warnings.length &&
+      data.command !== 'report' &&
+      data.command !== 'tokens' &&
+      !('warnings' in data.document)
+    )
+      out.data = { ...data, document: { ...data.document, warnings } };
     return out;
   }
 

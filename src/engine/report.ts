@@ -2,7 +2,7 @@
  * `report` on the SQL engine: readers append UsageRecords to the usage table in DuckDB, each
  * report section is a query (report-queries.ts), and TypeScript turns integer sums per price key
  * into exact money with the Pricer's rate cards (CostAccumulator), then builds the UsageView and
- * `report --format json` object (report/usage-json.ts). Only shown rows leave SQL (top groups,
+ * report's typed data (report/usage-json.ts), the source of its tables and JSON. Only shown rows leave SQL (top groups,
  * capped turns). Takes an explicit environment (catalog, clock, ingest options, stdin, progress,
  * DuckDB options), built by the command layer: no CLI imports.
  */
@@ -26,7 +26,7 @@ import { labelUnpriced, type Catalog } from '../pricing/catalog.js';
 import { componentsOf, Pricer, totalOf, type RateCard } from '../pricing/cost.js';
 import { COUNTED_CHARGES } from '../usage/dimensions.js';
 import { divFemto, femtoToUsdNumber, type Femto } from '../pricing/money.js';
-import { usageJson } from '../report/usage-json.js';
+import { usageData, type UsageReportData } from '../report/usage-json.js';
 import { usageWarnings, type UsageWarning } from '../report/usage-sections.js';
 import type { UsageRecord } from '../usage/record.js';
 import { duckdb, type Dialect } from './dialect.js';
@@ -104,8 +104,8 @@ export interface EngineReport {
   unpricedModels: Map<string, number>;
   /** The warning summary (stderr and JSON `warnings`), built as `report` builds it. */
   warnings: UsageWarning[];
-  /** The `report --format json` object. */
-  json: ReturnType<typeof usageJson>;
+  /** The report's typed data: the source of its tables and of `report --format json` (report/data.ts exactJson). */
+  data: UsageReportData;
 }
 
 const orUndefined = <T>(v: T | 'fallback'): T | undefined => (v === 'fallback' ? undefined : v);
@@ -272,14 +272,14 @@ export async function reportViaDuckDB(inputs: string[], task: EngineTask, env: E
       },
     );
     await db.seal();
-    return withWarningsAndJson(await reportFromTable(db, task, env), result, task, env);
+    return withWarningsAndData(await reportFromTable(db, task, env), result, task, env);
   } finally {
     db.close();
   }
 }
 
-/** The warning summary and the `report --format json` object of an engine report, as the command layer builds them. */
-export function withWarningsAndJson(
+/** The warning summary and the typed data of an engine report, as the command layer builds them. */
+export function withWarningsAndData(
   report: { view: UsageView; unpricedModels: Map<string, number> },
   result: IngestResult,
   task: EngineTask,
@@ -298,7 +298,7 @@ export function withWarningsAndJson(
     filters: task.filters ?? [],
     unusedAliases,
   });
-  const json = usageJson({
+  const data = usageData({
     view,
     ingest: result,
     dims: task.dims,
@@ -308,7 +308,7 @@ export function withWarningsAndJson(
     reprice: env.reprice ? { label: env.reprice.label } : undefined,
     warnings,
   });
-  return { ...report, ingest: result, warnings, json };
+  return { ...report, ingest: result, warnings, data };
 }
 
 /**

@@ -165,7 +165,7 @@ export function checkReport(r: CheckResult, meta: CheckMeta): Report {
     warnings: r.warnings,
     assumptions: assumptionLines(r, meta),
     notes: [],
-    json: checkJson(r, meta),
+    data: { command: 'check', document: checkJson(r, meta) },
     primarySection: 'prompts',
     marker: COMMENT_MARKER,
   };

@@ -202,7 +202,6 @@ function notesOf(run: EstimateRun): string[] {
     for (const w of pe.prompt.warnings) notes.push(`warning: ${pe.prompt.file}: ${w}`);
     const order = run.analyses[i].order;
     if (order) notes.push(`warning: ${order.message}`);
-    notes.push(assumptionNote(pe));
     for (const me of pe.models) if (me.adjustments.length) notes.push(`${pe.prompt.id} on ${me.model}: ${me.adjustments.join(', ')}`);
   }
   const estimated = [
@@ -213,10 +212,15 @@ function notesOf(run: EstimateRun): string[] {
     ),
   ];
   if (estimated.length) notes.push(`(est.): token counts are estimates for ${estimated.join(', ')}: no public tokenizer`);
-  notes.push(
-    `Cached cost: hits read the cacheable prefix at the cache-read price, misses write it (cache-write price where charged, else input); hit rate ${run.cacheHitRate} (${run.hitRateSource === 'default' ? 'default; --cache-hit-rate' : run.hitRateSource}). Month = ${DAYS_PER_MONTH} days.`,
-  );
   return notes;
+}
+
+/** What the numbers rest on, one statement each: per prompt its traffic and output length, then the hit rate and month. */
+function assumptionsOf(run: EstimateRun): string[] {
+  return [
+    ...run.estimates.map(assumptionNote),
+    `Cached cost: hits read the cacheable prefix at the cache-read price, misses write it (cache-write price where charged, else input); hit rate ${run.cacheHitRate} (${run.hitRateSource === 'default' ? 'default; --cache-hit-rate' : run.hitRateSource}). Month = ${DAYS_PER_MONTH} days.`,
+  ];
 }
 
 export function estimateReport(run: EstimateRun): Report {
@@ -252,7 +256,8 @@ export function estimateReport(run: EstimateRun): Report {
     ],
     sections: [cost, tokenSection(run, models), savingsSection(run), outputSection(run)],
     notes: notesOf(run),
-    json: estimateJson(run),
+    assumptions: assumptionsOf(run),
+    data: { command: 'estimate', document: estimateJson(run) },
     primarySection: 'cost',
   };
 }

@@ -1,12 +1,11 @@
 /**
- * Charges beside tokens in the report: the components section's rows, the JSON `charges` object and
+ * Charges beside tokens in the report: the typed data's `charges` (report/usage-json.ts) and
  * the warnings, each from the one definition table (usage/dimensions.ts). A counted charge whose
  * card has no price is unpriced (null, "unpriced"), never $0.
  */
 import type { CostResult } from '../aggregate/accumulator.js';
 import { CHARGE_DIMENSIONS, type ChargeKey } from '../usage/dimensions.js';
 import type { Femto } from '../pricing/money.js';
-import { usdJson, type ExactDecimal } from './json.js';
 
 export interface ChargeLine {
   key: ChargeKey;
@@ -30,16 +29,6 @@ export function chargeLines(cost: CostResult): ChargeLine[] {
     if (count <= 0) continue;
     out.push({ key: d.key, label: d.label, unit: d.unit, count, costFemto: amounts[d.key] ?? null, unpriced });
   }
-  return out;
-}
-
-/** The JSON `charges` object: per charge key, its count, unit and cost (null: unpriced). */
-export function chargesJson(
-  cost: CostResult,
-): Record<string, { count: number; unit: string; costUsd: number | ExactDecimal | null; unpricedCount: number }> {
-  const out: ReturnType<typeof chargesJson> = Object.create(null);
-  for (const l of chargeLines(cost))
-    out[l.key] = { count: l.count, unit: l.unit, costUsd: l.costFemto === null ? null : usdJson(l.costFemto), unpricedCount: l.unpriced };
   return out;
 }
 

@@ -6,6 +6,7 @@
  */
 import { decimalToScaled, femtoToUsdNumber } from '../pricing/money.js';
 import { ExactDecimal } from './json.js';
+import { documentJson } from './data.js';
 import { humanCell } from './cells.js';
 import type { Cell, Chart, ChartPoint, Report, Section } from './model.js';
 
@@ -117,7 +118,7 @@ const field = (doc: unknown, ...path: string[]): unknown =>
 /** report: the cost-per-request distribution and the caching account, from the command's JSON (no section holds them as amounts). */
 function reportJsonCharts(report: Report): Chart[] {
   const charts: Chart[] = [];
-  const dist = field(report.json, 'unitEconomics', 'costPerRequestDistributionUsd');
+  const dist = field(documentJson(report.data), 'unitEconomics', 'costPerRequestDistributionUsd');
   const quantiles: Array<[string, string]> = [
     ['p50', 'median (p50)'],
     ['p90', 'p90'],
@@ -135,7 +136,7 @@ function reportJsonCharts(report: Report): Chart[] {
       points: distPoints,
       note: 'Percentiles of priced requests (a streaming sketch, within 1%).',
     });
-  const caching = field(report.json, 'caching');
+  const caching = field(documentJson(report.data), 'caching');
   const cachePoints = defined([
     usdPoint('cost without caching', jsonFemto(field(caching, 'costWithoutCachingUsd')) ?? null),
     usdPoint('saved by cache reads', jsonFemto(field(caching, 'savedUsd')) ?? null),

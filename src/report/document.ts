@@ -270,7 +270,7 @@ export function documentToReport(doc: unknown, file: string): Report {
       moreHint: optStr(m.moreHint, 'report.moreHint'),
       marker: optStr(m.marker, 'report.marker'),
       charts,
-      json: doc,
+      data: { command: 'saved', document: doc },
     };
   } catch (err) {
     if (err instanceof Bad) throw new UserError(`${file}: ${err.message}`, hint);

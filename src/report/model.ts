@@ -1,10 +1,11 @@
 /**
  * One report model, many formatters. Commands build a Report (sections of typed columns and
- * rows, what was read, the problems found, what was assumed, plus the JSON document, which is
- * the machine contract); formatters only render it.
+ * rows, what was read, the problems found, what was assumed, plus the typed data its JSON document
+ * is serialized from, the machine contract); formatters only render it.
  */
 import type { Issue } from '../core/issues.js';
 import type { Femto } from '../pricing/money.js';
+import type { ReportData } from './data.js';
 
 export type ColumnType = 'text' | 'int' | 'usd' | 'pct' | 'number' | 'usdPerMTok';
 
@@ -82,8 +83,11 @@ export interface Report {
    * nothing): printed on stderr in every format (unless --quiet), never into the table on stdout.
    */
   warnings?: string[];
-  /** The JSON document for --format json (stable key order). */
-  json: unknown;
+  /**
+   * The command's typed data (report/data.ts): the source of its --format json document (stable
+   * key order), and, for commands whose view derives the sections from it, of its tables.
+   */
+  data: ReportData;
   /** Section used for --format csv when none is named. */
   primarySection?: string;
   /** Pictures of the sections' numbers (drawn by --format html; other formats show the tables). */

@@ -1,25 +1,174 @@
-/** The `report --format json` contract (schemaVersion 1). Documented in README "JSON output". */
-import { chargesJson } from './charges.js';
+/**
+ * `report`'s typed data (UsageReportData) and thereby its `--format json` contract (schemaVersion 1,
+ * documented in README "JSON output"): the JSON is this value with each amount (Femto) written as
+ * USD (report/data.ts `exactJson`), and the tables are derived from it (report/usage-sections.ts).
+ */
+import { chargeLines } from './charges.js';
 import { TOKEN_DIMENSIONS, type TokenDimension } from '../usage/dimensions.js';
 import type { IngestResult } from '../ingest/index.js';
 import type { Issue } from '../core/issues.js';
 import { divFemto, type Femto } from '../pricing/money.js';
-import { usdJson, type ExactDecimal } from './json.js';
 import type { Components } from '../pricing/cost.js';
 import type { CostResult, TokenSums } from '../aggregate/accumulator.js';
 import type { UsageView } from '../aggregate/view.js';
+import type { ReportInputs } from './model.js';
 import { dimensionKey, type Dimension } from '../aggregate/dims.js';
 import { SCHEMA_VERSION } from '../core/schema-version.js';
+import { usdJson } from './json.js';
 import { unitCosts, type UnitCosts } from '../pricing/unit-economics.js';
 
-// amounts print from their exact digits (report/json.ts): a double cannot hold $9,007.123456789012
-const usd = (f: Femto | null | undefined): number | ExactDecimal | null => (f === null || f === undefined ? null : usdJson(f));
-const per = (f: Femto | null, n: number): number | ExactDecimal | null => (f === null || n <= 0 ? null : usdJson(divFemto(f, n)));
+/** An exact amount (written as USD in JSON); null: unpriced. */
+export type Usd = Femto | null;
+
+export interface TokensData {
+  input: number;
+  cacheRead: number;
+  cacheWrite5m: number;
+  cacheWrite1h: number;
+  output: number;
+  reasoning: number;
+}
+
+export interface UnpricedData {
+  requests: number;
+  tokens: TokensData;
+  charges?: Record<string, number>;
+}
+
+export interface ChargeData {
+  count: number;
+  unit: string;
+  costUsd: Usd;
+  unpricedCount: number;
+}
+
+export interface PricingData {
+  entry: string;
+  provider: string;
+  periodFrom: string | null;
+  serviceTier: string | undefined;
+  adjustments: unknown;
+  source: unknown;
+  checkedAt: unknown;
+}
+
+/** Cost-per-request quantiles (doubles rounded to 6 significant digits; null: none priced). */
+export interface QuantilesData {
+  p50: number | null;
+  p90: number | null;
+  p99: number | null;
+  max: number | null;
+}
+
+export interface GroupData {
+  key: Record<string, string>;
+  requests: number;
+  tokens: TokensData;
+  costUsd: Usd;
+  components: Record<TokenDimension['key'], Usd>;
+  charges: Record<string, ChargeData>;
+  shareOfSpend: number | null;
+  costPerRequestUsd: Usd;
+  outputShareOfSpend: number | null;
+  costPerRequestDistributionUsd: QuantilesData;
+  unpriced: UnpricedData | null;
+  estimatedRecords: number;
+  pricing: PricingData[];
+  repricedCostUsd?: Usd;
+}
+
+export interface GroupsLeftOutData {
+  groups: number;
+  requests: number;
+  costUsd: Usd;
+  unpricedRequests: number;
+  partlyPricedGroups: number;
+  repricedCostUsd?: Usd;
+}
+
+export interface TurnData {
+  turn: number;
+  laterTurnsSummed?: number;
+  requests: number;
+  avgPromptTokens: number;
+  costUsd: Usd;
+  avgCostUsd: Usd;
+}
+
+export interface UsageReportData {
+  schemaVersion: number;
+  inputs: ReportInputs & {
+    outsideTimeRange: number;
+    estimatedRecords: number;
+  };
+  period: { from: string; to: string } | null;
+  groupBy: string[];
+  totals: {
+    requests: number;
+    tokens: TokensData;
+    costUsd: Usd;
+    components: Record<TokenDimension['key'], Usd>;
+    charges: Record<string, ChargeData>;
+    /** Free allowances the prices leave out (per project and period); only when there are some. */
+    freeAllowances?: string[];
+    outputShareOfSpend: number | null;
+    unpriced: UnpricedData | null;
+    unpricedModels: Record<string, number>;
+  };
+  groups: GroupData[];
+  groupsLeftOut?: GroupsLeftOutData;
+  unitEconomics: {
+    costPerRequestUsd: Usd;
+    costPer1kRequestsUsd: Usd;
+    conversations: number;
+    costPerConversationUsd: Usd;
+    customers: number;
+    costPerCustomerUsd: Usd;
+    users: number;
+    costPerUserUsd: Usd;
+    outcomes: {
+      success: number;
+      failure: number;
+      successRate: number | null;
+      costOfKnownOutcomesUsd: Usd;
+      costPerSuccessfulOutcomeUsd: Usd;
+    };
+    costPerRequestDistributionUsd: QuantilesData & { mean: number | null };
+  };
+  contextWindowTax: {
+    conversations: number;
+    turns: TurnData[];
+    promptGrowthFactor: number | null;
+    costGrowthFactor: number | null;
+  } | null;
+  caching: {
+    cacheReadShareOfInput: number | null;
+    costWithoutCachingUsd: Usd;
+    savedUsd: Usd;
+    writesNeverRead: { writes: number; tokens: number; costUsd: Usd; premiumOverInputUsd: Usd };
+  };
+  longContext: Array<{ model: string; threshold: number; operator: string; requests: number; costUsd: Usd; premiumUsd: Usd }>;
+  reprice: { label: string; costUsd: Usd; deltaUsd: Usd; unpriced: UnpricedData | null } | null;
+  warnings: Array<{ code: string; message: string; requests: number | null }>;
+  issues: Array<{
+    severity: Issue['severity'];
+    code: string;
+    message: string;
+    file: string | null;
+    line: number | null;
+    path: string | null;
+    hint: string | null;
+  }>;
+}
+
+const usd = (f: Femto | null | undefined): Usd => (f === undefined ? null : f);
+const per = (f: Femto | null, n: number): Usd => (f === null || n <= 0 ? null : divFemto(f, n));
 const round6 = (x: number | undefined): number | null => (x === undefined ? null : Number(x.toPrecision(6)));
+/** part / whole floored to 1e-6 (exact from femto amounts), as report/rows.ts shareOf. */
 const share = (part: Femto, whole: Femto | null): number | null =>
   whole === null || whole === 0n ? null : Number((Number((part * 1_000_000n) / whole) / 1_000_000).toFixed(6));
 
-export function tokensJson(s: TokenSums) {
+export function tokensJson(s: TokenSums): TokensData {
   return {
     input: s.inputTokens,
     cacheRead: s.cacheReadTokens,
@@ -30,15 +179,19 @@ export function tokensJson(s: TokenSums) {
   };
 }
 
-/** Cost per token bucket, keyed as usage/dimensions.ts names them (charges are in `chargesJson`). */
-export function componentsJson(c: Components): Record<TokenDimension['key'], number | ExactDecimal | null> {
-  return Object.fromEntries(TOKEN_DIMENSIONS.map((d) => [d.key, usd(c[d.key])])) as Record<
-    TokenDimension['key'],
-    number | ExactDecimal | null
-  >;
+/** Cost per token bucket, keyed as usage/dimensions.ts names them (charges are in `chargesData`). */
+export function componentsJson(c: Components): Record<TokenDimension['key'], Usd> {
+  return Object.fromEntries(TOKEN_DIMENSIONS.map((d) => [d.key, usd(c[d.key])])) as Record<TokenDimension['key'], Usd>;
 }
 
-function unpricedJson(r: CostResult) {
+/** The `charges` object: per charge key, its count, unit and cost (null: unpriced). */
+function chargesData(cost: CostResult): Record<string, ChargeData> {
+  const out: Record<string, ChargeData> = Object.create(null);
+  for (const l of chargeLines(cost)) out[l.key] = { count: l.count, unit: l.unit, costUsd: l.costFemto, unpricedCount: l.unpriced };
+  return out;
+}
+
+function unpricedJson(r: CostResult): UnpricedData | null {
   const u = r.unpriced;
   if (u.records === 0) return null;
   return Object.keys(u.calls).length
@@ -46,7 +199,7 @@ function unpricedJson(r: CostResult) {
     : { requests: u.requests, tokens: tokensJson(u) };
 }
 
-function pricingJson(r: CostResult) {
+function pricingJson(r: CostResult): PricingData[] {
   return r.cards
     .map((c) => ({
       entry: c.entry.id,
@@ -72,18 +225,16 @@ export interface UsageJsonInput {
   warnings: Array<{ code: string; message: string; requests: number | null }>;
 }
 
-export function usageJson(input: UsageJsonInput) {
+/** The view as `report`'s typed data: every figure the tables and the JSON show, computed once here. */
+export function usageData(input: UsageJsonInput): UsageReportData {
   const { view, ingest } = input;
   const total = view.total;
   const totalCost = total.cost.costFemto;
+  const free = total.cost.freeAllowances;
   return {
     schemaVersion: SCHEMA_VERSION,
     inputs: {
-      files: ingest.files.map((f) => ({ path: f.path, format: f.format, bytes: f.bytes })),
-      read: ingest.counts.read,
-      counted: ingest.counts.counted,
-      skipped: sortedCounts(ingest.counts.skipped),
-      rejected: sortedCounts(ingest.counts.rejected),
+      ...ingestInputs(ingest),
       outsideTimeRange: view.filteredOut,
       estimatedRecords: input.estimatedRecords,
     },
@@ -94,7 +245,8 @@ export function usageJson(input: UsageJsonInput) {
       tokens: tokensJson(total.sums),
       costUsd: usd(totalCost),
       components: componentsJson(total.cost.components),
-      charges: chargesJson(total.cost),
+      charges: chargesData(total.cost),
+      ...(free.length ? { freeAllowances: free } : {}),
       outputShareOfSpend: share(total.cost.components.output, totalCost),
       unpriced: unpricedJson(total.cost),
       unpricedModels: input.unpricedModels,
@@ -105,7 +257,7 @@ export function usageJson(input: UsageJsonInput) {
       tokens: tokensJson(g.sums),
       costUsd: usd(g.cost.costFemto),
       components: componentsJson(g.cost.components),
-      charges: chargesJson(g.cost),
+      charges: chargesData(g.cost),
       shareOfSpend: g.cost.costFemto === null ? null : share(g.cost.costFemto, totalCost),
       costPerRequestUsd: per(g.cost.costFemto, g.sums.requests - g.cost.unpriced.requests),
       outputShareOfSpend: share(g.cost.components.output, g.cost.costFemto),
@@ -143,7 +295,7 @@ export function usageJson(input: UsageJsonInput) {
         ? {
             label: input.reprice.label,
             costUsd: usd(total.repriced.costFemto),
-            deltaUsd: totalCost !== null && total.repriced.costFemto !== null ? usd(total.repriced.costFemto - totalCost) : null,
+            deltaUsd: totalCost !== null && total.repriced.costFemto !== null ? total.repriced.costFemto - totalCost : null,
             unpriced: unpricedJson(total.repriced),
           }
         : null,
@@ -160,15 +312,27 @@ export function usageJson(input: UsageJsonInput) {
   };
 }
 
+/** What was read: the files, and records read = counted + skipped + rejected (reasons largest first). */
+export function ingestInputs(ingest: IngestResult): ReportInputs {
+  const c = ingest.counts;
+  return {
+    files: ingest.files.map((f) => ({ path: f.path, format: f.format, bytes: f.bytes })),
+    read: c.read,
+    counted: c.counted,
+    skipped: sortedCounts(c.skipped),
+    rejected: sortedCounts(c.rejected),
+  };
+}
+
 function sortedCounts(m: Record<string, number>): Record<string, number> {
   return Object.fromEntries(Object.entries(m).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])));
 }
 
-function unitEconomicsJson(view: UsageView) {
+function unitEconomicsJson(view: UsageView): UsageReportData['unitEconomics'] {
   const d = view.distribution;
   const success = view.outcomes.success;
   const u = viewUnits(view);
-  const j = (f: Femto | null) => (f === null ? null : usdJson(f));
+  const j = (f: Femto | null): Usd => f;
   return {
     costPerRequestUsd: j(u.perRequest),
     costPer1kRequestsUsd: j(u.per1kRequests),
@@ -211,7 +375,7 @@ export function viewUnits(view: UsageView): UnitCosts {
   });
 }
 
-function contextJson(view: UsageView) {
+function contextJson(view: UsageView): UsageReportData['contextWindowTax'] {
   if (view.turns.length === 0) return null;
   const rows = view.turns.map((t) => ({
     turn: t.turn,
@@ -228,13 +392,13 @@ function contextJson(view: UsageView) {
     turns: rows,
     promptGrowthFactor: first.avgPromptTokens > 0 ? Number((last.avgPromptTokens / first.avgPromptTokens).toFixed(3)) : null,
     costGrowthFactor:
-      first.avgCostUsd && last.avgCostUsd && Number(first.avgCostUsd) > 0
-        ? Number((Number(last.avgCostUsd) / Number(first.avgCostUsd)).toFixed(3))
+      first.avgCostUsd !== null && last.avgCostUsd !== null && Number(usdJson(first.avgCostUsd)) > 0
+        ? Number((Number(usdJson(last.avgCostUsd)) / Number(usdJson(first.avgCostUsd))).toFixed(3))
         : null,
   };
 }
 
-function cachingJson(view: UsageView) {
+function cachingJson(view: UsageView): UsageReportData['caching'] {
   const s = view.total.sums;
   const c = view.total.cost;
   const allInput = s.inputTokens + s.cacheReadTokens + s.cacheWrite5mTokens + s.cacheWrite1hTokens;

@@ -1,85 +1,91 @@
-/** Tables for `report`: built from the same view as the JSON contract. */
+/**
+ * `report`'s view: its tables, summary lines, inputs and issues, derived from its typed data
+ * (UsageReportData, report/usage-json.ts) and from nothing else, so every number a table shows is
+ * a field of the JSON document (or, for a summed row or a share, computed from such fields here).
+ */
 import { formatInt, formatPct } from './cells.js';
-import { chargeLines, unpricedChargesMessage } from './charges.js';
-import { TOKEN_DIMENSIONS } from '../usage/dimensions.js';
+import { unpricedChargesMessage } from './charges.js';
+import { chargeDimension, TOKEN_DIMENSIONS, type ChargeKey } from '../usage/dimensions.js';
 import { col, type Cell, type Report, type ReportInputs, type Section } from './model.js';
-import { inputLines, issueLines } from './parts.js';
 import { shareOf, shownRows } from './rows.js';
-import { divFemto, formatUsd, type Femto } from '../pricing/money.js';
-import type { UsageView, GroupView } from '../aggregate/view.js';
-import { dimensionKey, dimensionLabel, type Dimension } from '../aggregate/dims.js';
+import { formatUsd, type Femto } from '../pricing/money.js';
+import type { UsageView } from '../aggregate/view.js';
+import { dimensionKey, localDateTime, type Dimension } from '../aggregate/dims.js';
 import type { Issue } from '../core/issues.js';
 import type { IngestResult } from '../ingest/index.js';
 import { inert } from '../core/untrusted.js';
-import { viewUnits } from './usage-json.js';
+import type { GroupData, UsageReportData } from './usage-json.js';
+
+export { ingestInputs } from './usage-json.js';
 
 const title = (s: string): string => s[0].toUpperCase() + s.slice(1);
 const fshare = (part: Femto, whole: Femto | null): number | undefined => shareOf(part, whole);
-const perReq = (f: Femto | null, n: number): Femto | null => (f === null || n <= 0 ? null : divFemto(f, n));
-const femtoOf = (x: number | undefined): bigint | undefined => (x === undefined ? undefined : BigInt(Math.round(x * 1e15)));
-const usdFloat = (x: number | undefined): string => (x === undefined ? '-' : formatUsd(femtoOf(x)));
+const orUndefined = <T>(x: T | null): T | undefined => (x === null ? undefined : x);
+const femtoOf = (x: number | null): bigint | undefined => (x === null ? undefined : BigInt(Math.round(x * 1e15)));
+const usdFloat = (x: number | null): string => (x === null ? '-' : formatUsd(femtoOf(x)));
+const delta = (a: Femto | null, b: Femto | null | undefined): Femto | null => (a !== null && b !== null && b !== undefined ? b - a : null);
 
-function groupRow(g: GroupView, dims: Dimension[], total: Femto | null): Record<string, Cell> {
+function groupRow(g: GroupData, keys: string[]): Record<string, Cell> {
   const row: Record<string, Cell> = {};
-  for (const d of dims) row[dimensionKey(d)] = g.key[dimensionKey(d)];
-  const s = g.sums;
+  for (const k of keys) row[k] = g.key[k];
+  const t = g.tokens;
   Object.assign(row, {
-    requests: s.requests,
-    input: s.inputTokens,
-    cacheRead: s.cacheReadTokens,
-    cacheWrite: s.cacheWrite5mTokens + s.cacheWrite1hTokens,
-    output: s.outputTokens,
-    cost: g.cost.costFemto,
-    share: g.cost.costFemto === null ? undefined : fshare(g.cost.costFemto, total),
-    perRequest: perReq(g.cost.costFemto, s.requests - g.cost.unpriced.requests),
-    outputShare: fshare(g.cost.components.output, g.cost.costFemto),
-    p90: femtoOf(g.p90),
-    unpricedRequests: g.cost.unpriced.requests,
+    requests: g.requests,
+    input: t.input,
+    cacheRead: t.cacheRead,
+    cacheWrite: t.cacheWrite5m + t.cacheWrite1h,
+    output: t.output,
+    cost: g.costUsd,
+    share: orUndefined(g.shareOfSpend),
+    perRequest: g.costPerRequestUsd,
+    outputShare: orUndefined(g.outputShareOfSpend),
+    p90: femtoOf(g.costPerRequestDistributionUsd.p90),
+    unpricedRequests: g.unpriced?.requests ?? 0,
   });
-  if (g.cost.unpriced.records > 0 && g.cost.costFemto !== null) row.cost = g.cost.costFemto; // partly priced: the note says so
   return row;
 }
 
 /**
- * Spend by group. Every group the view holds is a row; a formatter showing fewer rows sums the rest
+ * Spend by group. Every group the data holds is a row; a formatter showing fewer rows sums the rest
  * into one row by the section's `rest` rule (rows.ts), so a saved complete JSON report renders the
  * same table the command printed. `top` (an explicit --top) cuts here, with the same rule; groups
  * the engine already left out arrive summed exactly in one row.
  */
-export function spendSection(view: UsageView, dims: Dimension[], top: number | undefined): Section {
-  const total = view.total.cost.costFemto;
-  const rows = view.groups.map((g) => groupRow(g, dims, total));
-  const cut = view.groupsLeftOut;
+export function spendSection(data: UsageReportData, top: number | undefined): Section {
+  const keys = data.groupBy;
+  const total = data.totals.costUsd;
+  const rows = data.groups.map((g) => groupRow(g, keys));
+  const cut = data.groupsLeftOut;
   if (cut) {
     rows.push({
-      [dimensionKey(dims[0])]: `(${formatInt(cut.groups)} more)`,
+      [keys[0]]: `(${formatInt(cut.groups)} more)`,
       requests: cut.requests,
-      cost: cut.costFemto,
-      share: cut.costFemto === null ? undefined : fshare(cut.costFemto, total),
+      cost: cut.costUsd,
+      share: cut.costUsd === null ? undefined : fshare(cut.costUsd, total),
       unpricedRequests: cut.unpricedRequests,
     });
   }
-  const s = view.total.sums;
+  const t = data.totals.tokens;
   const footer: Record<string, Cell> = {
-    [dimensionKey(dims[0])]: 'Total',
-    requests: s.requests,
-    input: s.inputTokens,
-    cacheRead: s.cacheReadTokens,
-    cacheWrite: s.cacheWrite5mTokens + s.cacheWrite1hTokens,
-    output: s.outputTokens,
+    [keys[0]]: 'Total',
+    requests: data.totals.requests,
+    input: t.input,
+    cacheRead: t.cacheRead,
+    cacheWrite: t.cacheWrite5m + t.cacheWrite1h,
+    output: t.output,
     cost: total,
     share: total === null ? undefined : 1,
-    perRequest: perReq(total, s.requests - view.total.cost.unpriced.requests),
-    outputShare: fshare(view.total.cost.components.output, total),
-    p90: femtoOf(view.distribution.p90),
-    unpricedRequests: view.total.cost.unpriced.requests,
+    perRequest: data.unitEconomics.costPerRequestUsd,
+    outputShare: orUndefined(data.totals.outputShareOfSpend),
+    p90: femtoOf(data.unitEconomics.costPerRequestDistributionUsd.p90),
+    unpricedRequests: data.totals.unpriced?.requests ?? 0,
   };
-  const partly = view.groups.filter((g) => g.cost.unpriced.records > 0);
+  const partly = data.groups.filter((g) => g.unpriced !== null);
   const section: Section = {
     id: 'groups',
-    title: `Spend by ${dims.map(dimensionLabel).join(', ')}`,
+    title: `Spend by ${keys.join(', ')}`,
     columns: [
-      ...dims.map((d) => col(dimensionKey(d), title(dimensionLabel(d)), 'text', { priority: 1 })),
+      ...keys.map((k) => col(k, title(k), 'text', { priority: 1 })),
       // at 80 columns: the group, requests, cost, share and $/request stay; token columns give way first
       col('requests', 'Requests', 'int', { priority: 1 }),
       col('input', 'Input tok', 'int', { priority: 5 }),
@@ -95,23 +101,23 @@ export function spendSection(view: UsageView, dims: Dimension[], top: number | u
     ],
     rows,
     footer,
-    notes: partlyPricedNote(partly, dims, view.groupsLeftOut?.partlyPriced ?? 0),
+    notes: partlyPricedNote(partly, keys, cut?.partlyPricedGroups ?? 0),
   };
   // the rest summed in one row: by the engine (cut), at --top here, else by the formatter at its row limit
   if (cut) return { ...section, limit: false };
-  const rest = { label: dimensionKey(dims[0]), sum: ['requests', 'cost', 'unpricedRequests'], share: { key: 'share', of: 'cost' } };
+  const rest = { label: keys[0], sum: ['requests', 'cost', 'unpricedRequests'], share: { key: 'share', of: 'cost' } };
   const withRest: Section = { ...section, rest };
   return top === undefined ? withRest : { ...section, rows: shownRows(withRest, top).rows, limit: false };
 }
 
 /** `notShown`: partly priced groups among those left out of the table. */
-function partlyPricedNote(partly: GroupView[], dims: Dimension[], notShown: number): string[] | undefined {
-  const named = partly.filter((g) => g.cost.costFemto !== null);
+function partlyPricedNote(partly: GroupData[], keys: string[], notShown: number): string[] | undefined {
+  const named = partly.filter((g) => g.costUsd !== null);
   if (named.length + notShown === 0) return undefined;
-  const label = (g: GroupView) => dims.map((d) => g.key[dimensionKey(d)]).join(' / ');
+  const label = (g: GroupData) => keys.map((k) => g.key[k]).join(' / ');
   const list = named
     .slice(0, 5)
-    .map((g) => `${inert(label(g))} (${formatInt(g.cost.unpriced.requests)} of ${formatInt(g.sums.requests)} requests unpriced)`);
+    .map((g) => `${inert(label(g))} (${formatInt(g.unpriced?.requests ?? 0)} of ${formatInt(g.requests)} requests unpriced)`);
   const moreCount = Math.max(0, named.length - 5) + notShown;
   const more = moreCount > 0 ? `${list.length ? ', and' : ''} ${moreCount}${list.length ? ' more' : ' groups not shown'}` : '';
   return [
@@ -119,37 +125,39 @@ function partlyPricedNote(partly: GroupView[], dims: Dimension[], notShown: numb
   ];
 }
 
-export function componentsSection(view: UsageView): Section {
-  const c = view.total.cost.components;
-  const s = view.total.sums;
-  const total = view.total.cost.costFemto;
+export function componentsSection(data: UsageReportData): Section {
+  const c = data.totals.components;
+  const t = data.totals.tokens;
+  const total = data.totals.costUsd;
+  const tokensOf: Record<string, number> = { ...t };
   // one row per token bucket, then one per charge (usage/dimensions.ts)
   const rows: Record<string, Cell>[] = TOKEN_DIMENSIONS.map((d) => ({
     component: d.label,
-    tokens: s[d.field],
+    tokens: tokensOf[d.key],
     cost: c[d.key],
-    share: fshare(c[d.key], total),
+    share: c[d.key] === null ? undefined : fshare(c[d.key] as Femto, total),
   }));
-  const outTokShare =
-    s.outputTokens / Math.max(1, s.inputTokens + s.cacheReadTokens + s.cacheWrite5mTokens + s.cacheWrite1hTokens + s.outputTokens);
+  const outTokShare = t.output / Math.max(1, t.input + t.cacheRead + t.cacheWrite5m + t.cacheWrite1h + t.output);
   // charges beside tokens (web searches, fetches, grounding, ...): their count in a column of their own
-  const charges = chargeLines(view.total.cost);
+  const charges = Object.entries(data.totals.charges).map(([key, l]) => ({ key, label: chargeDimension(key as ChargeKey).label, ...l }));
   const chargeRows: Record<string, Cell>[] = charges.map((l) => ({
     component: l.label,
     count: l.count,
     unit: l.unit,
-    cost: l.costFemto,
-    share: l.costFemto === null ? undefined : fshare(l.costFemto, total),
+    cost: l.costUsd,
+    share: l.costUsd === null ? undefined : fshare(l.costUsd, total),
   }));
   const notes: string[] = [];
   if (total)
     notes.push(
-      `Output is ${formatPct(outTokShare)} of tokens but ${formatPct(fshare(c.output, total) ?? 0)} of spend (the output-token premium).${s.reasoningTokens ? ` Reasoning: ${formatInt(s.reasoningTokens)} of the output tokens.` : ''}`,
+      `Output is ${formatPct(outTokShare)} of tokens but ${formatPct(data.totals.outputShareOfSpend ?? 0)} of spend (the output-token premium).${t.reasoning ? ` Reasoning: ${formatInt(t.reasoning)} of the output tokens.` : ''}`,
     );
   for (const l of charges)
-    if (l.unpriced > 0 && l.costFemto !== null)
-      notes.push(`${l.label}: ${formatInt(l.unpriced)} of ${formatInt(l.count)} ${l.unit} have no catalog price (left out of the cost).`);
-  for (const a of view.total.cost.freeAllowances)
+    if (l.unpricedCount > 0 && l.costUsd !== null)
+      notes.push(
+        `${l.label}: ${formatInt(l.unpricedCount)} of ${formatInt(l.count)} ${l.unit} have no catalog price (left out of the cost).`,
+      );
+  for (const a of data.totals.freeAllowances ?? [])
     notes.push(
       `Priced without the free allowance, which is per project and period, not per request: ${inert(a, 120)}. The bill may be lower.`,
     );
@@ -168,35 +176,28 @@ export function componentsSection(view: UsageView): Section {
   };
 }
 
-export function unitSection(view: UsageView): Section {
-  const u = viewUnits(view);
-  const d = view.distribution;
+export function unitSection(data: UsageReportData): Section {
+  const u = data.unitEconomics;
+  const d = u.costPerRequestDistributionUsd;
   const rows: Record<string, Cell>[] = [
-    { metric: 'Cost per request (mean)', value: formatUsd(u.perRequest) },
+    { metric: 'Cost per request (mean)', value: formatUsd(u.costPerRequestUsd) },
     {
       metric: 'Cost per request p50 / p90 / p99 / max',
       value: `${usdFloat(d.p50)} / ${usdFloat(d.p90)} / ${usdFloat(d.p99)} / ${usdFloat(d.max)}`,
     },
-    { metric: 'Cost per 1,000 requests', value: formatUsd(u.per1kRequests) },
+    { metric: 'Cost per 1,000 requests', value: formatUsd(u.costPer1kRequestsUsd) },
   ];
-  if (view.conversations)
-    rows.push({
-      metric: `Cost per conversation (${formatInt(view.conversations)})`,
-      value: formatUsd(u.perConversation),
-    });
-  if (view.customers)
-    rows.push({
-      metric: `Cost per customer (${formatInt(view.customers)})`,
-      value: formatUsd(u.perCustomer),
-    });
-  if (view.users) rows.push({ metric: `Cost per user (${formatInt(view.users)})`, value: formatUsd(u.perUser) });
-  const o = view.outcomes;
-  if (o.success + o.failure > 0) {
+  if (u.conversations)
+    rows.push({ metric: `Cost per conversation (${formatInt(u.conversations)})`, value: formatUsd(u.costPerConversationUsd) });
+  if (u.customers) rows.push({ metric: `Cost per customer (${formatInt(u.customers)})`, value: formatUsd(u.costPerCustomerUsd) });
+  if (u.users) rows.push({ metric: `Cost per user (${formatInt(u.users)})`, value: formatUsd(u.costPerUserUsd) });
+  const o = u.outcomes;
+  if (o.successRate !== null) {
     rows.push({
       metric: 'Success rate (requests with a known outcome)',
-      value: `${formatPct(o.success / (o.success + o.failure))} of ${formatInt(o.success + o.failure)}`,
+      value: `${formatPct(o.successRate)} of ${formatInt(o.success + o.failure)}`,
     });
-    rows.push({ metric: 'Cost per successful outcome', value: formatUsd(u.perSuccess) });
+    rows.push({ metric: 'Cost per successful outcome', value: formatUsd(o.costPerSuccessfulOutcomeUsd) });
   }
   return {
     id: 'unit',
@@ -209,19 +210,20 @@ export function unitSection(view: UsageView): Section {
   };
 }
 
-export function turnsSection(view: UsageView): Section | undefined {
-  if (view.turns.length < 2) return undefined;
-  const rows = view.turns.map((t) => ({
+export function turnsSection(data: UsageReportData): Section | undefined {
+  const tax = data.contextWindowTax;
+  if (!tax || tax.turns.length < 2) return undefined;
+  const rows = tax.turns.map((t) => ({
     turn: t.turn,
     requests: t.requests,
-    avgPrompt: t.requests ? Math.round(t.promptTokens / t.requests) : 0,
-    avgCost: perReq(t.cost.costFemto, t.requests - t.cost.unpriced.requests),
-    cost: t.cost.costFemto,
+    avgPrompt: t.avgPromptTokens,
+    avgCost: t.avgCostUsd,
+    cost: t.costUsd,
   }));
   const first = rows[0];
   const last = rows[rows.length - 1];
-  const growth = first.avgPrompt > 0 ? (last.avgPrompt / first.avgPrompt).toFixed(1) : '-';
-  const summed = view.turns[view.turns.length - 1].laterTurns;
+  const growth = tax.promptGrowthFactor === null ? '-' : tax.promptGrowthFactor.toFixed(1);
+  const summed = tax.turns[tax.turns.length - 1].laterTurnsSummed;
   return {
     id: 'turns',
     title: 'Context-window tax (by conversation turn)',
@@ -242,31 +244,25 @@ export function turnsSection(view: UsageView): Section | undefined {
   };
 }
 
-export function cachingSection(view: UsageView): Section {
-  const s = view.total.sums;
-  const c = view.total.cost;
-  const allInput = s.inputTokens + s.cacheReadTokens + s.cacheWrite5mTokens + s.cacheWrite1hTokens;
-  const saved = c.costFemto === null ? null : c.uncachedEquivalentFemto - c.costFemto;
-  const u = view.unreadWrites;
+export function cachingSection(data: UsageReportData): Section {
+  const c = data.caching;
+  const u = c.writesNeverRead;
   return {
     id: 'caching',
     title: 'Caching as it happened',
     columns: [col('metric', 'Metric'), col('value', 'Value')],
     rows: [
-      { metric: 'Cache reads, share of input tokens', value: allInput ? formatPct(s.cacheReadTokens / allInput) : '-' },
-      {
-        metric: 'Cost without caching (same tokens at input price)',
-        value: formatUsd(c.costFemto === null ? null : c.uncachedEquivalentFemto),
-      },
-      { metric: 'Saved by caching (net of write premiums)', value: formatUsd(saved) },
+      { metric: 'Cache reads, share of input tokens', value: c.cacheReadShareOfInput === null ? '-' : formatPct(c.cacheReadShareOfInput) },
+      { metric: 'Cost without caching (same tokens at input price)', value: formatUsd(c.costWithoutCachingUsd) },
+      { metric: 'Saved by caching (net of write premiums)', value: formatUsd(c.savedUsd) },
       { metric: 'Cache writes never read (writes / tokens)', value: `${formatInt(u.writes)} / ${formatInt(u.tokens)}` },
-      { metric: 'Paid for unread writes (premium over input)', value: `${formatUsd(u.costFemto)} (${formatUsd(u.premiumFemto)})` },
+      { metric: 'Paid for unread writes (premium over input)', value: `${formatUsd(u.costUsd)} (${formatUsd(u.premiumOverInputUsd)})` },
     ],
   };
 }
 
-export function cliffsSection(view: UsageView): Section | undefined {
-  if (view.cliffs.length === 0) return undefined;
+export function cliffsSection(data: UsageReportData): Section | undefined {
+  if (data.longContext.length === 0) return undefined;
   return {
     id: 'long-context',
     title: 'Long-context cliffs (whole request billed at the tier rate)',
@@ -277,53 +273,46 @@ export function cliffsSection(view: UsageView): Section | undefined {
       col('cost', 'Cost', 'usd'),
       col('premium', 'Premium paid', 'usd'),
     ],
-    rows: view.cliffs.map((c) => ({
+    rows: data.longContext.map((c) => ({
       model: c.model,
       threshold: `${c.operator}${formatInt(c.threshold)}`,
       requests: c.requests,
-      cost: c.costFemto,
-      premium: c.premiumFemto,
+      cost: c.costUsd,
+      premium: c.premiumUsd,
     })),
   };
 }
 
-export function repriceSection(view: UsageView, dims: Dimension[], label: string): Section | undefined {
-  if (!view.total.repriced) return undefined;
-  const rows = view.groups.map((g) => {
+export function repriceSection(data: UsageReportData): Section | undefined {
+  const rp = data.reprice;
+  if (!rp) return undefined;
+  const keys = data.groupBy;
+  const rows = data.groups.map((g) => {
     const row: Record<string, Cell> = {};
-    for (const d of dims) row[dimensionKey(d)] = g.key[dimensionKey(d)];
-    const a = g.cost.costFemto;
-    const b = g.repriced?.costFemto ?? null;
-    return { ...row, billed: a, repriced: b, delta: a !== null && b !== null ? b - a : null };
+    for (const k of keys) row[k] = g.key[k];
+    const b = g.repricedCostUsd ?? null;
+    return { ...row, billed: g.costUsd, repriced: b, delta: delta(g.costUsd, b) };
   });
-  const cut = view.groupsLeftOut;
+  const cut = data.groupsLeftOut;
   if (cut) {
-    const b = cut.repricedFemto ?? null;
-    const a = cut.costFemto;
-    rows.push({
-      [dimensionKey(dims[0])]: `(${formatInt(cut.groups)} more)`,
-      billed: a,
-      repriced: b,
-      delta: a !== null && b !== null ? b - a : null,
-    });
+    const b = cut.repricedCostUsd ?? null;
+    rows.push({ [keys[0]]: `(${formatInt(cut.groups)} more)`, billed: cut.costUsd, repriced: b, delta: delta(cut.costUsd, b) });
   }
-  const a = view.total.cost.costFemto;
-  const b = view.total.repriced.costFemto;
   return {
     id: 'reprice',
-    title: `Repricing: as billed vs ${label}`,
+    title: `Repricing: as billed vs ${rp.label}`,
     columns: [
-      ...dims.map((d) => col(dimensionKey(d), title(dimensionLabel(d)), 'text', { priority: 1 })),
+      ...keys.map((k) => col(k, title(k), 'text', { priority: 1 })),
       col('billed', 'As billed', 'usd'),
-      col('repriced', label, 'usd'),
+      col('repriced', rp.label, 'usd'),
       col('delta', 'Delta', 'usd'),
     ],
     rows,
-    footer: { [dimensionKey(dims[0])]: 'Total', billed: a, repriced: b, delta: a !== null && b !== null ? b - a : null },
+    footer: { [keys[0]]: 'Total', billed: data.totals.costUsd, repriced: rp.costUsd, delta: rp.deltaUsd },
     // cut by the engine (--top), the rest summed in one row; else summed so by a formatter at its row limit
     ...(cut
       ? { limit: false as const }
-      : { rest: { label: dimensionKey(dims[0]), sum: ['billed', 'repriced'], delta: { key: 'delta', from: 'billed', to: 'repriced' } } }),
+      : { rest: { label: keys[0], sum: ['billed', 'repriced'], delta: { key: 'delta', from: 'billed', to: 'repriced' } } }),
   };
 }
 
@@ -436,29 +425,65 @@ export function usageWarnings(w: WarningInput): UsageWarning[] {
 }
 
 /** What was read, as the report model's typed inputs (counts and skipped/rejected reasons, largest first). */
-export function usageInputs(ingest: IngestResult): ReportInputs {
-  const sorted = (m: Record<string, number>) => Object.fromEntries(Object.entries(m).sort((a, b) => b[1] - a[1]));
-  const c = ingest.counts;
-  return {
-    files: ingest.files.map((f) => ({ path: f.path, format: f.format, bytes: f.bytes })),
-    read: c.read,
-    counted: c.counted,
-    skipped: sorted(c.skipped),
-    rejected: sorted(c.rejected),
-  };
+export function usageInputs(data: UsageReportData): ReportInputs {
+  const i = data.inputs;
+  return { files: i.files, read: i.read, counted: i.counted, skipped: i.skipped, rejected: i.rejected };
 }
 
-/** Closing lines of commands that keep inputs and issues in their notes (whatif, report on a database). */
-export function inputNotes(ingest: IngestResult, issues: Issue[]): string[] {
-  return [...inputLines(usageInputs(ingest)), ...issueLines(issues)];
+/** The data's issues as the report model's (absent parts left out). */
+export function usageIssues(data: UsageReportData): Issue[] {
+  return data.issues.map((i) => {
+    const issue: Issue = { severity: i.severity, code: i.code, message: i.message };
+    if (i.file !== null) issue.file = i.file;
+    if (i.line !== null) issue.line = i.line;
+    if (i.path !== null) issue.path = i.path;
+    if (i.hint !== null) issue.hint = i.hint;
+    return issue;
+  });
 }
 
 export type { Report };
 
 /** The summary's "Total cost" line: the exact priced total, plus the unpriced requests beside it (never $0 for them). */
-export function totalCostLine(view: UsageView, nothingBillable: string): string {
-  if (view.total.sums.records === 0) return `$0.00 (${nothingBillable})`;
-  const unpriced = view.total.cost.unpriced;
-  const n = unpriced.requests;
-  return formatUsd(view.total.cost.costFemto) + (unpriced.records ? ` + ${formatInt(n)} unpriced request${n === 1 ? '' : 's'}` : '');
+export function totalCostLine(data: UsageReportData, nothingBillable: string): string {
+  // every record counted is in a group (or in the groups left out)
+  if (data.groups.length === 0 && !data.groupsLeftOut) return `$0.00 (${nothingBillable})`;
+  const unpriced = data.totals.unpriced;
+  const n = unpriced?.requests ?? 0;
+  return formatUsd(data.totals.costUsd) + (unpriced ? ` + ${formatInt(n)} unpriced request${n === 1 ? '' : 's'}` : '');
+}
+
+/** The summary's "Period" line, in a time zone. */
+export function periodLine(data: UsageReportData, zone: string): string {
+  const p = data.period;
+  return p ? `${localDateTime(Date.parse(p.from), zone)} to ${localDateTime(Date.parse(p.to), zone)} ${zone}` : 'no timestamps';
+}
+
+/**
+ * `report`'s view (files or a database table): the report model from the typed data alone.
+ * `source` is the summary's first line ([label, text]); `nothingBillable` what an empty total says.
+ */
+export function usageReport(
+  data: UsageReportData,
+  o: { top: number | undefined; tz: string | undefined; source: [string, string]; nothingBillable: string; notes?: string[] },
+): Report {
+  const sections: Section[] = [spendSection(data, o.top), componentsSection(data), unitSection(data)];
+  for (const s of [turnsSection(data), cachingSection(data), cliffsSection(data), repriceSection(data)]) if (s) sections.push(s);
+  return {
+    title: 'tokenomics report',
+    summary: [
+      o.source,
+      ['Period', periodLine(data, o.tz ?? 'UTC')],
+      ['Requests', formatInt(data.totals.requests)],
+      ['Total cost', totalCostLine(data, o.nothingBillable)],
+    ],
+    sections,
+    inputs: usageInputs(data),
+    issues: usageIssues(data),
+    notes: o.notes ?? [],
+    warnings: data.warnings.map((w) => w.message),
+    data: { command: 'report', document: data },
+    primarySection: 'groups',
+    moreHint: '--top N or --all shows more',
+  };
 }

@@ -327,5 +327,12 @@ export function buildSimulateReport(input: SimulateReportInput): Report {
         }
       : null,
   };
-  return { title: 'What-if simulation', summary, sections, notes, json: withBottom, primarySection: 'scenarios' };
+  return {
+    title: 'What-if simulation',
+    summary,
+    sections,
+    notes,
+    data: { command: 'simulate', document: withBottom },
+    primarySection: 'scenarios',
+  };
 }

@@ -81,6 +81,11 @@ function bottomLine(m: MarginResult, ctx: MarginContext): Array<[string, string]
   return lines;
 }
 
+/** Revenue, cost and margin of a customer, plan or volume, as the JSON writes them. */
+function marginJson(x: { revenue: Femto; cost: Femto; margin: Femto; marginPct?: number }) {
+  return { revenueUsd: usd(x.revenue), costUsd: usd(x.cost), marginUsd: usd(x.margin), marginPct: x.marginPct ?? null };
+}
+
 export function marginReport(m: MarginResult, ctx: MarginContext): Report {
   const notes: string[] = [
     'Revenue is the monthly contract (seats x price per seat, or the contract price, plus per-request prices, less discounts) set against the logged cost; the logs are taken as one month.',
@@ -183,62 +188,53 @@ export function marginReport(m: MarginResult, ctx: MarginContext): Report {
       },
     ],
     notes,
-    json: {
-      schemaVersion: SCHEMA_VERSION,
-      command: 'whatif',
-      margin: {
-        revenueFile: ctx.revenueFile,
-        logs: ctx.logs,
-        period: ctx.period,
-        volumeAssumption: model.tag,
-        totals: {
-          revenueUsd: usd(m.totals.revenue),
-          costUsd: usd(m.totals.cost),
-          marginUsd: usd(m.totals.margin),
-          marginPct: m.totals.marginPct ?? null,
-          unpricedRequests: m.totals.unpricedRequests,
-        },
-        customers: m.customers.map((c) => ({
-          customer: c.customer,
-          plan: c.contract ? c.plan : null,
-          inRevenueFile: c.contract !== undefined,
-          requests: c.requests,
-          unpricedRequests: c.unpricedRequests,
-          revenueUsd: usd(c.revenue),
-          costUsd: usd(c.cost),
-          // the unit-economics computation report and simulate use
-          costPerRequestUsd: perRequestUsd(c.cost, c.requests - c.unpricedRequests),
-          marginUsd: usd(c.margin),
-          marginPct: c.marginPct ?? null,
-          underWater: c.margin < 0n,
-          atVolume: c.atVolume.map((v) => ({
-            multiplier: v.multiplier,
-            revenueUsd: usd(v.revenue),
-            costUsd: usd(v.cost),
-            marginUsd: usd(v.margin),
-            marginPct: v.marginPct ?? null,
+    data: {
+      command: 'margin',
+      document: {
+        schemaVersion: SCHEMA_VERSION,
+        command: 'whatif',
+        margin: {
+          revenueFile: ctx.revenueFile,
+          logs: ctx.logs,
+          period: ctx.period,
+          volumeAssumption: model.tag,
+          totals: {
+            revenueUsd: usd(m.totals.revenue),
+            costUsd: usd(m.totals.cost),
+            marginUsd: usd(m.totals.margin),
+            marginPct: m.totals.marginPct ?? null,
+            unpricedRequests: m.totals.unpricedRequests,
+          },
+          customers: m.customers.map((c) => ({
+            customer: c.customer,
+            plan: c.contract ? c.plan : null,
+            inRevenueFile: c.contract !== undefined,
+            requests: c.requests,
+            unpricedRequests: c.unpricedRequests,
+            revenueUsd: usd(c.revenue),
+            costUsd: usd(c.cost),
+            // the unit-economics computation report and simulate use
+            costPerRequestUsd: perRequestUsd(c.cost, c.requests - c.unpricedRequests),
+            marginUsd: usd(c.margin),
+            marginPct: c.marginPct ?? null,
+            underWater: c.margin < 0n,
+            atVolume: c.atVolume.map((v) => ({ multiplier: v.multiplier, ...marginJson(v) })),
           })),
-        })),
-        plans: m.plans.map((p) => ({
-          plan: p.plan,
-          customers: p.customers,
-          underWater: p.underWater,
-          revenueUsd: usd(p.revenue),
-          costUsd: usd(p.cost),
-          marginUsd: usd(p.margin),
-          marginPct: p.marginPct ?? null,
-        })),
-        volumes: m.volumes.map((v) => ({
-          multiplier: v.multiplier,
-          revenueUsd: usd(v.revenue),
-          costUsd: usd(v.cost),
-          marginUsd: usd(v.margin),
-          marginPct: v.marginPct ?? null,
-          underWater: v.underWater,
-        })),
-        distribution: m.distribution ?? null,
-        noContract: m.noContract,
-        noTraffic: m.noTraffic,
+          plans: m.plans.map((p) => ({
+            plan: p.plan,
+            customers: p.customers,
+            underWater: p.underWater,
+            ...marginJson(p),
+          })),
+          volumes: m.volumes.map((v) => ({
+            multiplier: v.multiplier,
+            ...marginJson(v),
+            underWater: v.underWater,
+          })),
+          distribution: m.distribution ?? null,
+          noContract: m.noContract,
+          noTraffic: m.noTraffic,
+        },
       },
     },
     primarySection: 'customers',

@@ -385,7 +385,10 @@ export function whatifReport(r: WhatifResult, ctx: ReportContext): Report {
     summary: [...bottomLine(r, name), ...summaryLines(r, ctx)],
     sections,
     notes,
-    json: { ...whatifJson(r, ctx), bottomLine: bottomLine(r, (x) => x).map(([label, text]) => ({ label, text })) },
+    data: {
+      command: 'whatif',
+      document: { ...whatifJson(r, ctx), bottomLine: bottomLine(r, (x) => x).map(([label, text]) => ({ label, text })) },
+    },
     primarySection: 'features',
   };
 }

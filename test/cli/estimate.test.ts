@@ -116,6 +116,12 @@ describe('tokenomics estimate', () => {
       'summarize-ticket: traffic 100 calls/day = 3,000 calls/month (flag: --calls-per-day 100); output 500 tokens per call is a DEFAULT, not a measurement: set expectedOutputTokens in the spec or pass --output-tokens',
     );
     const j = await runCli(['estimate', 'summarize-ticket.md', '-m', 'gpt-4o', '--format', 'json'], { cwd: DIR });
+    // in the report model they are the typed assumptions (one per prompt, then the hit rate and month), not notes
+    const model = JSON.parse(j.stdout).report;
+    expect(model.assumptions).toHaveLength(2);
+    expect(model.assumptions[0]).toMatch(/^summarize-ticket: no traffic stated/);
+    expect(model.assumptions[1]).toMatch(/^Cached cost: .*Month = 30 days\.$/);
+    expect(model.notes.join('\n')).not.toMatch(/summarize-ticket: no traffic|Month = 30 days/);
     expect(JSON.parse(j.stdout).prompts[0].assumptions).toEqual({
       traffic: null,
       outputTokens: {

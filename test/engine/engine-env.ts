@@ -9,6 +9,7 @@ import { dateToMs } from '../../src/pricing/compile.js';
 import { Pricer } from '../../src/pricing/cost.js';
 import { loadCatalog } from '../../src/pricing/load.js';
 import { toJson } from '../../src/report/format.js';
+import { usageDocument } from '../../src/report/data.js';
 
 export const NOW = '2026-11-23T00:00:00Z';
 
@@ -65,5 +66,5 @@ export async function engineReport(f: Flags): Promise<EngineReport> {
 }
 
 export async function engineJson(f: Flags): Promise<string> {
-  return toJson((await engineReport(f)).json) + '\n';
+  return toJson(usageDocument((await engineReport(f)).data)) + '\n';
 }

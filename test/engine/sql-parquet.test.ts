@@ -111,8 +111,8 @@ const JSONL_MAP =
 
 /** The report JSON without the list of input files (their names and formats differ by design). */
 async function report(inputs: string[], map?: string, by = 'model,feature') {
-  const { json } = await engineReport({ inputs, map, by });
-  const { files: _files, ...inputsRest } = json.inputs as Record<string, unknown>;
+  const { data: json } = await engineReport({ inputs, map, by });
+  const { files: _files, ...inputsRest } = json.inputs;
   return { ...json, inputs: inputsRest };
 }
 
@@ -122,7 +122,7 @@ describe('Parquet input', () => {
     expect(parquet).toEqual(await report([path('same.jsonl')], JSONL_MAP));
     // 3 requests; input 1000 + 300 + 2000 uncached, 500 cached, 1000 written, 350 out
     expect(parquet.totals).toMatchObject({ requests: 3, tokens: { input: 3300, cacheRead: 500, output: 350 } });
-    const { json } = await engineReport({ inputs: [path('usage.parquet')] });
+    const { data: json } = await engineReport({ inputs: [path('usage.parquet')] });
     expect(json.inputs.files).toEqual([expect.objectContaining({ format: 'parquet' })]);
   });
 

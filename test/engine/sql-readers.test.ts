@@ -14,6 +14,7 @@ import { runCli } from '../cli/harness.js';
 import { cliArgs, engineReport, NOW } from './engine-env.js';
 import { ingest } from '../../src/ingest/index.js';
 import type { IngestOptions } from '../../src/ingest/types.js';
+import { usageDocument } from '../../src/report/data.js';
 
 function files(dir: string): string[] {
   return readdirSync(dir)
@@ -160,9 +161,9 @@ describe('the OpenAI SQL reader', () => {
   it("gives the streaming report's inputs, totals and groups through the engine", async () => {
     const flags = { inputs: ['fixtures/sql-readers/openai-plain.jsonl'], by: 'model' };
     const cli = JSON.parse((await runCli(cliArgs(flags), { now: NOW })).stdout);
-    const { json } = await engineReport(flags);
-    expect(json.inputs.files).toEqual([expect.objectContaining({ format: 'openai' })]);
-    const engine = JSON.parse(JSON.stringify(json));
+    const { data } = await engineReport(flags);
+    expect(data.inputs.files).toEqual([expect.objectContaining({ format: 'openai' })]);
+    const engine = JSON.parse(JSON.stringify(usageDocument(data)));
     expect(engine.inputs).toEqual(cli.inputs);
     expect(engine.totals).toEqual(cli.totals);
     expect(engine.groups.map((g: { key: unknown; costUsd: unknown }) => [g.key, g.costUsd])).toEqual(

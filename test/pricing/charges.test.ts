@@ -12,6 +12,7 @@ import { loadCatalog } from '../../src/pricing/load.js';
 import { bedrockAdapter } from '../../src/ingest/adapters/bedrock.js';
 import { run } from '../ingest/adapters/harness.js';
 import { toJson } from '../../src/report/format.js';
+import { usageDocument } from '../../src/report/data.js';
 
 async function reportJson(args: string[]) {
   const r = await runCli(['report', ...args, '--format', 'json']);
@@ -46,7 +47,7 @@ describe('a Claude Code session with web searches, by hand', () => {
     const cli = await runCli(['report', FILE, '--format', 'json']);
     const engine = await engineReport({ inputs: [FILE] });
     const a = JSON.parse(cli.stdout);
-    const b = JSON.parse(toJson(engine.json));
+    const b = JSON.parse(toJson(usageDocument(engine.data)));
     expect(b.totals).toEqual(a.totals);
     expect(b.groups.map((g: { charges: unknown }) => g.charges)).toEqual(a.groups.map((g: { charges: unknown }) => g.charges));
   });

@@ -101,7 +101,7 @@ describe('the report model as JSON', () => {
         },
       ],
       notes: ['n'],
-      json: {},
+      data: { command: 'saved', document: {} },
     };
     const doc = JSON.parse(JSON.stringify({ report: reportToDocument(report) }));
     expect(doc.report.sections[0].rows[0].cost).toBe('9007.123456789012345');
@@ -120,7 +120,7 @@ describe('inputs, issues and assumptions', () => {
     summary: [],
     sections: [],
     notes: [],
-    json: {},
+    data: { command: 'saved', document: {} },
     inputs: {
       files: [{ path: 'a.jsonl', format: 'openai', bytes: 10 }],
       read: 7,
@@ -182,7 +182,7 @@ describe('html escaping', () => {
       ],
       notes: [evil],
       warnings: [evil],
-      json: {},
+      data: { command: 'saved', document: {} },
       charts: [{ id: evil, title: evil, kind: 'bar', xLabel: evil, yLabel: 'Spend (USD)', points: [{ x: evil, value: 1, text: '$1.00' }] }],
     };
     const html = await toHtml(report);

@@ -262,7 +262,7 @@ describe('conventions', () => {
       summary: [],
       sections: [],
       notes: ['error: support-bot: maxIncreaseUsd exceeded'],
-      json: null,
+      data: { command: 'saved' as const, document: {} },
     };
     const out = toTable(report, { color: true, width: 80 });
     expect(out).toContain('FAIL: 1 budget violation');

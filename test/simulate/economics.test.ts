@@ -168,7 +168,7 @@ describe('unit costs: unpriced models and unknown outcomes are never counted as 
       summary: [],
       notes: [],
     });
-    expect((report.json as { baseline: { costPerSuccessUsd: number; costPerRequestUsd: number } }).baseline).toMatchObject({
+    expect((report.data.document as { baseline: { costPerSuccessUsd: number; costPerRequestUsd: number } }).baseline).toMatchObject({
       costPerSuccessUsd: 3,
       costPerRequestUsd: 2.333333333333,
     });
@@ -185,7 +185,7 @@ describe('unit costs: unpriced models and unknown outcomes are never counted as 
       summary: [],
       notes: [],
     });
-    expect((report.json as { baseline: { costPerSuccessUsd: number | null } }).baseline.costPerSuccessUsd).toBeNull();
+    expect((report.data.document as { baseline: { costPerSuccessUsd: number | null } }).baseline.costPerSuccessUsd).toBeNull();
   });
 
   it('a route with a success rate makes the routed outcome known', () => {

@@ -13,6 +13,7 @@ import { runCli } from '../cli/harness.js';
 import { engineReport } from '../engine/engine-env.js';
 import { service } from '../services.js';
 import { clickhouse, fixtureRows, loadUsageTable, openChdb } from './engines.js';
+import { usageDocument } from '../../src/report/data.js';
 
 const chdbPath = service('TOKENOMICS_TEST_CHDB');
 const SECRET = 'ch-secret-pw-1234';
@@ -63,7 +64,7 @@ describe.skipIf(!chdbPath)('report clickhouse:// (HTTP interface served by chDB)
     const r = await runCli(['report', `${base}?table=demo_usage`, '--format', 'json', '--by', 'day,model', '-v']);
     expect(r.code, r.stderr).toBe(0);
     const actual = JSON.parse(r.stdout);
-    const expected = JSON.parse(toJson((await engineReport({ inputs: ['fixtures/demo'], by: 'day,model' })).json));
+    const expected = JSON.parse(toJson(usageDocument((await engineReport({ inputs: ['fixtures/demo'], by: 'day,model' })).data)));
     // --format json adds the report model under `report` (for `tokenomics render`); the engine's JSON is the command's part only
     expect(actual.report.title).toBe('tokenomics report');
     delete actual.report;

@@ -17,6 +17,7 @@ import { clickhouse, fixtureRows, loadUsageTable, openChdb, openPostgres, postgr
 import { loadCatalog } from '../../src/pricing/load.js';
 import { Pricer } from '../../src/pricing/cost.js';
 import { dateToMs } from '../../src/pricing/compile.js';
+import { usageDocument } from '../../src/report/data.js';
 
 const NOW = '2026-11-23T00:00:00Z';
 const CASES: Flags[] = [
@@ -70,7 +71,7 @@ async function warehouseJson(db: WarehouseDb, d: WarehouseDialect, table: string
     },
     { catalog, nowMs, reprice },
   );
-  return comparable(report.json);
+  return comparable(usageDocument(report.data));
 }
 
 const tableOf = (f: Flags) => `fx_${f.inputs.join('_').replace(/[^a-z0-9]+/gi, '_')}`.toLowerCase();
@@ -93,7 +94,7 @@ function parity(name: string, d: WarehouseDialect, open: () => Promise<Warehouse
           await loadUsageTable(db, d, table, await fixtureRows(f.inputs));
           loaded.add(table);
         }
-        const expected = comparable((await engineReport(f)).json);
+        const expected = comparable(usageDocument((await engineReport(f)).data));
         // each report runs in its own session (temporary tables)
         const session = await open();
         try {

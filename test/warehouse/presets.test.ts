@@ -11,6 +11,7 @@ import { parseDimensions } from '../../src/aggregate/dims.js';
 import { loadCatalog } from '../../src/pricing/load.js';
 import { service } from '../services.js';
 import { openChdb, openPostgres } from './engines.js';
+import { usageDocument } from '../../src/report/data.js';
 
 async function report(
   db: WarehouseDb,
@@ -28,7 +29,7 @@ async function report(
     { catalog: loadCatalog({ priceFiles: [] }).catalog, nowMs: Date.parse('2026-11-23T00:00:00Z') },
     log,
   );
-  return JSON.parse(JSON.stringify(r.json)) as {
+  return JSON.parse(JSON.stringify(usageDocument(r.data))) as {
     totals: { requests: number; costUsd: number; tokens: Record<string, number> };
     inputs: { read: number; counted: number; rejected: Record<string, number> };
     groups: Array<{ key: Record<string, string>; costUsd: number }>;

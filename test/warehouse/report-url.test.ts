@@ -11,6 +11,7 @@ import { engineReport } from '../engine/engine-env.js';
 import { toJson } from '../../src/report/format.js';
 import { service } from '../services.js';
 import { fixtureRows, loadUsageTable, openPostgres, postgres } from './engines.js';
+import { usageDocument } from '../../src/report/data.js';
 
 const pgUrl = service('TOKENOMICS_TEST_PG_URL');
 const password = pgUrl ? decodeURIComponent(new URL(pgUrl).password) : '';
@@ -41,7 +42,7 @@ describe.skipIf(!pgUrl)('report postgres://', () => {
     expect(r.stderr).not.toMatch(/error/);
     expect(r.code).toBe(0);
     const actual = JSON.parse(r.stdout);
-    const expected = JSON.parse(toJson((await engineReport({ inputs: ['fixtures/demo'], by: 'feature,model' })).json));
+    const expected = JSON.parse(toJson(usageDocument((await engineReport({ inputs: ['fixtures/demo'], by: 'feature,model' })).data)));
     // --format json adds the report model under `report` (for `tokenomics render`); the engine's JSON is the command's part only
     expect(actual.report.title).toBe('tokenomics report');
     delete actual.report;

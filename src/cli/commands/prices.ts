@@ -7,6 +7,7 @@ import { adjustText, chargesText, entryJson, tiersText } from '../../pricing/des
 import { loadPriceFile, type LoadReport } from '../../pricing/load.js';
 import type { ModelEntry, RegionalUplift } from '../../pricing/model.js';
 import { upliftRuleFor } from '../../pricing/cost.js';
+import type { JsonDocument } from '../../report/data.js';
 import { col, type Report } from '../../report/model.js';
 import type { CommandContext } from '../context.js';
 import { SCHEMA_VERSION } from '../version.js';
@@ -120,7 +121,7 @@ function matchedText(res: Resolution, atMs: number): string {
   return uplift ? `${base} (regional x${uplift.factorText})` : base;
 }
 
-function catalogReport(entries: ModelEntry[], atMs: number, json?: unknown): Report {
+function catalogReport(entries: ModelEntry[], atMs: number, json?: JsonDocument): Report {
   const rows = entries.map((e) => {
     const { period } = periodAt(e, atMs);
     const reason = noPriceReason(e, atMs);
@@ -176,7 +177,7 @@ function catalogReport(entries: ModelEntry[], atMs: number, json?: unknown): Rep
       },
     ],
     notes: ['"as input": no separate price listed; those tokens bill at the input price.'],
-    json: json ?? { schemaVersion: SCHEMA_VERSION, models: entries.map((e) => entryJson(e, atMs)) },
+    data: { command: 'prices', document: json ?? { schemaVersion: SCHEMA_VERSION, models: entries.map((e) => entryJson(e, atMs)) } },
     primarySection: 'prices',
   };
 }

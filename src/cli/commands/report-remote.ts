@@ -3,25 +3,13 @@
  * the database (engine/warehouse), rendered with the same sections as a report on files. Called
  * by report.ts when its input is a database URL; the URL is shown only redacted.
  */
-import { localDateTime, type Dimension } from '../../aggregate/dims.js';
+import type { Dimension } from '../../aggregate/dims.js';
 import { UserError } from '../../core/issues.js';
 import { connect, parseTarget } from '../../engine/warehouse/connect.js';
 import { reportFromWarehouse } from '../../engine/warehouse/remote-report.js';
 import { planReport, type ReportTask } from '../report-task.js';
 import { withCharts } from '../../report/charts.js';
-import { formatInt } from '../../report/cells.js';
-import type { Report, Section } from '../../report/model.js';
-import {
-  cachingSection,
-  cliffsSection,
-  componentsSection,
-  inputNotes,
-  repriceSection,
-  spendSection,
-  turnsSection,
-  totalCostLine,
-  unitSection,
-} from '../../report/usage-sections.js';
+import { usageReport } from '../../report/usage-sections.js';
 import type { CommandContext } from '../context.js';
 
 export interface RemoteReportArgs {
@@ -60,33 +48,14 @@ export async function reportRemote(ctx: CommandContext, a: RemoteReportArgs): Pr
   } finally {
     await db.close();
   }
-  const { view, warnings, json, ingest } = result;
-  const sections: Section[] = [spendSection(view, a.dims, a.top), componentsSection(view), unitSection(view)];
-  for (const s of [
-    turnsSection(view),
-    cachingSection(view),
-    cliffsSection(view),
-    reprice ? repriceSection(view, a.dims, reprice.label) : undefined,
-  ])
-    if (s) sections.push(s);
-  const zone = a.task.tz ?? 'UTC';
-  const out: Report = {
-    title: 'tokenomics report',
-    summary: [
-      ['Source', `${sourceName} (${ingest.files[0].format.replace(/^\w+ table /, '')})`],
-      [
-        'Period',
-        view.period ? `${localDateTime(view.period.fromMs, zone)} to ${localDateTime(view.period.toMs, zone)} ${zone}` : 'no timestamps',
-      ],
-      ['Requests', formatInt(view.total.sums.requests)],
-      ['Total cost', totalCostLine(view, 'no billable rows in the table')],
-    ],
-    sections,
-    notes: inputNotes(ingest, ingest.issues),
-    warnings: warnings.map((w) => w.message),
-    json,
-    primarySection: 'groups',
-  };
+  const { data } = result;
+  // inputs and issues in the report's typed parts, as for a report on files
+  const out = usageReport(data, {
+    top: a.top,
+    tz: a.task.tz,
+    source: ['Source', `${sourceName} (${data.inputs.files[0].format.replace(/^\w+ table /, '')})`],
+    nothingBillable: 'no billable rows in the table',
+  });
   await ctx.emit(withCharts('report', out), a.section, { moreHint: '--top N or --all shows more' });
   return 0;
 }

@@ -4,21 +4,9 @@ import { UserError } from '../../core/issues.js';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { statSync } from 'node:fs';
-import { checkTimeZone, localDateTime } from '../../aggregate/dims.js';
+import { checkTimeZone } from '../../aggregate/dims.js';
 import { listFormats } from '../../ingest/index.js';
-import { formatInt } from '../../report/cells.js';
-import type { Report, Section } from '../../report/model.js';
-import {
-  cachingSection,
-  cliffsSection,
-  componentsSection,
-  repriceSection,
-  spendSection,
-  turnsSection,
-  totalCostLine,
-  unitSection,
-  usageInputs,
-} from '../../report/usage-sections.js';
+import { usageReport } from '../../report/usage-sections.js';
 import { planReport, runReport, type ReportTask } from '../report-task.js';
 import { DEFAULT_MAX_ROWS, type CommandContext } from '../context.js';
 import type { Runner } from '../main.js';
@@ -170,7 +158,7 @@ async function report(ctx: CommandContext, given: string[], opts: ReportOptions)
     memoryLimit: opts.memoryLimit,
   };
   const plan = { ...planReport(ctx, task), top };
-  const { dims, reprice: rp } = plan;
+  const { dims } = plan;
   // a database URL: the same report computed where the data lives (report-remote.ts)
   if (given.some(isWarehouseUrl))
     return (await import('./report-remote.js')).reportRemote(ctx, { inputs: given, task, dims, top, map: opts.map, section: opts.section });
@@ -188,36 +176,19 @@ async function report(ctx: CommandContext, given: string[], opts: ReportOptions)
   }
   if (ctx.strict && result.ingest.counts.counted === 0)
     throw new UserError('--strict: the inputs hold no billable records', 'check the inputs (an empty export is an error under --strict)');
-  const { view, warnings, json } = result;
-  const sections: Section[] = [spendSection(view, dims, top), componentsSection(view), unitSection(view)];
-  for (const s of [turnsSection(view), cachingSection(view), cliffsSection(view), rp ? repriceSection(view, dims, rp.label) : undefined])
-    if (s) sections.push(s);
-  const files = result.ingest.files;
+  const { data } = result;
+  const files = data.inputs.files;
   const formats = [...new Set(files.map((f) => f.format))].join(', ');
-  const zone = tz ?? 'UTC';
-  const period = view.period
-    ? `${localDateTime(view.period.fromMs, zone)} to ${localDateTime(view.period.toMs, zone)} ${zone}`
-    : 'no timestamps';
-  const out: Report = {
-    title: 'tokenomics report',
-    summary: [
-      [
-        'Inputs',
-        `${files.length} file${files.length === 1 ? '' : 's'} (${formats || 'none'})${fromDefault ? `: ${fromDefault.label}` : ''}`,
-      ],
-      ['Period', period],
-      ['Requests', formatInt(view.total.sums.requests)],
-      ['Total cost', totalCostLine(view, 'no billable records in the inputs')],
+  const out = usageReport(data, {
+    top,
+    tz,
+    source: [
+      'Inputs',
+      `${files.length} file${files.length === 1 ? '' : 's'} (${formats || 'none'})${fromDefault ? `: ${fromDefault.label}` : ''}`,
     ],
-    sections,
-    inputs: usageInputs(result.ingest),
-    issues,
-    notes: fromDefault?.notes ?? [],
-    warnings: warnings.map((w) => w.message),
-    json,
-    primarySection: 'groups',
-    moreHint: '--top N or --all shows more',
-  };
+    nothingBillable: 'no billable records in the inputs',
+    notes: fromDefault?.notes,
+  });
   await ctx.emit(withCharts('report', out), opts.section);
   return 0;
 }

@@ -2,11 +2,10 @@
 import type { Command } from 'commander';
 import { UserError } from '../../core/issues.js';
 import { TEXT_INPUT_MAX_BYTES, readTextFile, readTextStream, stdinNote } from '../../core/read-text.js';
-import { costOf, priceToUsdPerMTok, type Femto } from '../../pricing/money.js';
-import { usdJson } from '../../report/json.js';
+import { costOf, priceToUsdPerMTok } from '../../pricing/money.js';
 import { periodAt } from '../../pricing/catalog.js';
 import { countTokens, countTokensParallel, type EncodingName } from '../../tokenize/index.js';
-import { col, type Report } from '../../report/model.js';
+import { tokensReport, type TokensData } from '../../report/tokens-data.js';
 import type { CommandContext } from '../context.js';
 import type { Runner } from '../main.js';
 import { SCHEMA_VERSION } from '../version.js';
@@ -90,67 +89,36 @@ async function tokens(ctx: CommandContext, files: string[], opts: TokensOptions)
         )
       : sources.map((s) => countTokens(s.text, encoding));
   const period = res ? periodAt(res.entry, ctx.io.now()).period : undefined;
-  const rows = sources.map((s, i) => {
-    const n = Math.round(counts[i] * factor);
-    return {
-      file: s.name,
-      chars: s.text.length,
-      tokens: n,
-      asInput: period ? costOf(n, period.standard.input) : undefined,
-      asOutput: period ? costOf(n, period.standard.output) : undefined,
-    };
-  });
-  const total = rows.reduce((n, r) => n + r.tokens, 0);
-  const sum = (k: 'asInput' | 'asOutput'): Femto | undefined => (period ? rows.reduce((n, r) => n + (r[k] ?? 0n), 0n) : undefined);
+  const data: TokensData = {
+    schemaVersion: SCHEMA_VERSION,
+    model: res?.entry.id ?? null,
+    encoding,
+    estimated: !exact,
+    factor,
+    files: sources.map((s, i) => {
+      const n = Math.round(counts[i] * factor);
+      return {
+        file: s.name,
+        characters: s.text.length,
+        tokens: n,
+        costAsInputUsd: period ? costOf(n, period.standard.input) : null,
+        costAsOutputUsd: period ? costOf(n, period.standard.output) : null,
+      };
+    }),
+    totalTokens: 0,
+  };
+  data.totalTokens = data.files.reduce((n, f) => n + f.tokens, 0);
   const basis = exact
     ? `${encoding} (exact for ${res ? res.entry.id : 'OpenAI models using it'})`
     : `estimate: ${encoding}${factor !== 1 ? ` x ${factor}` : ''} (${res?.entry.id ?? 'model'} has no public tokenizer)`;
-  const report: Report = {
-    title: `Tokens${res ? ` for ${res.entry.id}` : ''}`,
-    summary: [
-      ['Count', basis],
-      ...(period
-        ? ([
-            [
-              'Prices',
-              `$${priceToUsdPerMTok(period.standard.input)} input / $${priceToUsdPerMTok(period.standard.output)} output per MTok (checked ${res!.entry.checkedAt})`,
-            ],
-          ] as Array<[string, string]>)
-        : []),
-    ],
-    sections: [
-      {
-        id: 'tokens',
-        title: 'Per file',
-        columns: [
-          col('file', 'File'),
-          col('chars', 'Characters', 'int', { priority: 3 }),
-          col('tokens', exact ? 'Tokens' : 'Tokens (est.)', 'int'),
-          ...(period ? [col('asInput', 'Cost as input', 'usd'), col('asOutput', 'Cost as output', 'usd')] : []),
-        ],
-        rows,
-        footer:
-          rows.length > 1 ? { file: 'Total', chars: bytes, tokens: total, asInput: sum('asInput'), asOutput: sum('asOutput') } : undefined,
-      },
-    ],
-    notes: period ? [`Price source: ${res!.entry.source}`] : [],
-    json: {
-      schemaVersion: SCHEMA_VERSION,
-      model: res?.entry.id ?? null,
-      encoding,
-      estimated: !exact,
-      factor,
-      files: rows.map((r) => ({
-        file: r.file,
-        characters: r.chars,
-        tokens: r.tokens,
-        costAsInputUsd: r.asInput === undefined ? null : usdJson(r.asInput),
-        costAsOutputUsd: r.asOutput === undefined ? null : usdJson(r.asOutput),
-      })),
-      totalTokens: total,
-    },
-    primarySection: 'tokens',
-  };
+  const prices =
+    period && res
+      ? {
+          line: `$${priceToUsdPerMTok(period.standard.input)} input / $${priceToUsdPerMTok(period.standard.output)} output per MTok (checked ${res.entry.checkedAt})`,
+          source: res.entry.source,
+        }
+      : undefined;
+  const report = tokensReport(data, { basis, prices });
   await ctx.emit(report);
   return 0;
 }

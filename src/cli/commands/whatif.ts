@@ -10,7 +10,7 @@ import { whatifReport } from '../../whatif/report.js';
 import { computeWhatif, DEFAULT_OPTIONS, type WhatifOptions } from '../../whatif/result.js';
 import { parseSet, type SetOverride } from '../../whatif/setpath.js';
 import type { CommandContext } from '../context.js';
-import { inputNotes, usageWarnings } from '../../report/usage-sections.js';
+import { ingestInputs, usageWarnings } from '../../report/usage-sections.js';
 import { labelUnpriced } from '../../pricing/catalog.js';
 import { planReport, runReport, type ReportTask } from '../report-task.js';
 import { customerMargins, type CustomerCost } from '../../whatif/margin.js';
@@ -205,8 +205,9 @@ async function margin(ctx: CommandContext, o: WhatifCliOptions): Promise<number>
     name: escaper(ctx),
     scale: { replayed: scale.replayed, caching: scale.caching, requests: records.length },
   });
-  // what was read, skipped and rejected, and unpriced models: the same lines `report` ends with
-  out.notes.push(...inputNotes(result.ingest, result.ingest.issues));
+  // what was read, skipped and rejected, and the problems found: the typed parts `report` has too
+  out.inputs = ingestInputs(result.ingest);
+  out.issues = result.ingest.issues;
   const unpricedModels = labelUnpriced(result.unpricedModels, ctx.loadCatalog().catalog);
   const warnings = usageWarnings({
     ingest: result.ingest,

@@ -8,7 +8,7 @@ import type { Issue } from '../../core/issues.js';
 import { UserError } from '../../core/issues.js';
 import type { IngestResult } from '../../ingest/index.js';
 import type { WarehouseDialect } from '../dialect.js';
-import { reportFromTable, withWarningsAndJson, type EngineEnv, type EngineReport, type EngineTask } from '../report.js';
+import { reportFromTable, withWarningsAndData, type EngineEnv, type EngineReport, type EngineTask } from '../report.js';
 import type { SqlDb } from '../sql-db.js';
 import {
   accountingSql,
@@ -93,5 +93,5 @@ export async function reportFromWarehouse(
     counts: { read, counted: read - rejected, skipped: {}, rejected: rejected ? { 'invalid-count': rejected } : {} },
     issues,
   };
-  return withWarningsAndJson(await reportFromTable(db, task, env, d), ingest, task, env);
+  return withWarningsAndData(await reportFromTable(db, task, env, d), ingest, task, env);
 }

@@ -2,6 +2,7 @@
  * The command's JSON document (its keys are the machine contract), with the report model added
  * under `report` so a saved file renders again in any format (`tokenomics render`).
  */
+import { documentJson } from '../data.js';
 import { reportToDocument } from '../document.js';
 import { toJson } from '../format.js';
 import type { Report } from '../model.js';
@@ -10,8 +11,9 @@ import type { Formatter } from './index.js';
 const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 export function jsonDocument(report: Report): unknown {
-  if (!isPlainObject(report.json) || 'report' in report.json) return report.json;
-  return { ...report.json, report: reportToDocument(report) };
+  const doc = documentJson(report.data);
+  if (!isPlainObject(doc) || 'report' in doc) return doc;
+  return { ...doc, report: reportToDocument(report) };
 }
 
 export const jsonFormatter: Formatter = {
