@@ -27,6 +27,7 @@ import { parseDimensions } from '../dist/aggregate/dims.js';
 import { clickhouse, duckdbWarehouse } from '../dist/engine/dialect.js';
 import { clickhouseDb } from '../dist/engine/warehouse/connect.js';
 import { reportFromWarehouse } from '../dist/engine/warehouse/remote-report.js';
+import { usageDocument } from '../dist/report/data.js';
 import { buildScript, scriptStatements } from '../dist/engine/warehouse/script.js';
 import { loadCatalog } from '../dist/pricing/load.js';
 import { USAGE_COLUMNS } from '../dist/usage/table.js';
@@ -121,7 +122,7 @@ async function run(name, untraced, select, engine = '') {
   const t2 = performance.now();
   const scriptCostFemto = await runScript(d, db);
   const scriptMs = performance.now() - t2;
-  const t = r.json.totals;
+  const t = usageDocument(r.data).totals;
   const costFemto = r.view.total.cost.costFemto;
   results.push({
     engine: name,

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { parseDimensions } from '../../../dist/aggregate/dims.js';
 import { reportViaDuckDB } from '../../../dist/engine/report.js';
 import { loadCatalog } from '../../../dist/pricing/load.js';
+import { usageDocument } from '../../../dist/report/data.js';
 import { toJson } from '../../../dist/report/format.js';
 
 const args = process.argv.slice(2);
@@ -40,4 +41,4 @@ const report = await reportViaDuckDB(
   },
 );
 if (ownTemp) rmSync(ownTemp, { recursive: true, force: true });
-process.stdout.write(`${toJson(report.json)}\n`);
+process.stdout.write(`${toJson(usageDocument(report.data))}\n`);
