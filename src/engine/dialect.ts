@@ -51,11 +51,6 @@ export interface Dialect {
    * (DuckDB: a few passes over rows read in place cost less than a copy of every row).
    */
   pricedViews?: boolean;
-  /**
-   * Optional: the engine has `ASOF JOIN` (each row joined to the latest row of the other side at or
-   * before it): unread cache writes find each read's window with it rather than with two window passes.
-   */
-  asofJoin?: boolean;
 }
 
 const literal = (s: string): string => `'${s.replace(/'/g, "''")}'`;
@@ -86,10 +81,6 @@ export const duckdb: Dialect = {
   // DuckDB's discrete quantile picks the ceil(n q)-th smallest value: nearest rank
   nearestRanks: (value, percents) => `quantile_disc(${value}, [${percents.map((p) => p / 100).join(', ')}])`,
   pricedViews: true,
-  // the ASOF JOIN form of the unread cache writes is off: cheaper on 10M generated Parquet rows
-  // (12.7 vs 16.1 CPU s), but 28x slower on a Claude Code tree (2.8 s vs 0.1 s: long scopes of
-  // reads), where the window form is cheap; kept tested against the window form (engine.test.ts)
-  asofJoin: false,
 };
 
 /*

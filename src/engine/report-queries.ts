@@ -562,7 +562,6 @@ const WINDOW_END = 't + CASE WHEN w1 > 0 THEN 3600000 ELSE 300000 END';
  */
 export function unreadWritesSql(d: Dialect): string {
   const EXPIRE_MS = 2 * 3_600_000;
-  if (d?.asofJoin) return unreadWritesAsofSql(EXPIRE_MS);
   return `WITH r AS (
 ${CACHE_ROWS}), s AS (
   SELECT *, CAST(sum(CASE WHEN is_write THEN 1 ELSE 0 END) OVER (PARTITION BY model, scope ORDER BY seq ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS ${bigint(d)}) AS seg
@@ -589,31 +588,5 @@ ${CACHE_ROWS}), s AS (
 SELECT w.e0 AS e, w.k0 AS k, count(*) AS writes, sum(w.w5) AS w5, sum(w.w1) AS w1
 FROM windows w LEFT JOIN used u ON u.model = w.model AND u.scope = w.scope AND u.seg = w.seg
 WHERE u.seg IS NULL
-GROUP BY w.e0, w.k0`;
-}
-
-/**
- * unreadWritesSql with ASOF JOIN (one sort-merge instead of two window passes): each read is joined
- * to the latest write of its scope before it, the window it may use (a write that also reads: the
- * previous one). A window has expired for the reads after the first row of its scope past its end
- * + 2 h before the next write (the newest record seen since the write is then past it); a read uses
- * it when it arrives by the window's end and before that row.
- */
-function unreadWritesAsofSql(expireMs: number): string {
-  return `WITH r AS (
-${CACHE_ROWS}), windows AS MATERIALIZED (
-  SELECT model, scope, seq, ${WINDOW_END} AS until_ms, w5, w1, e0, k0 FROM r WHERE is_write
-), j AS MATERIALIZED (
-  SELECT x.seq, x.t, x.is_write, w.seq AS w, w.until_ms
-  FROM (SELECT model, scope, seq, t, is_write FROM r WHERE is_read) x
-  ASOF JOIN windows w ON x.model = w.model AND x.scope = w.scope AND x.seq > w.seq
-), expired AS (
-  SELECT w, min(seq) AS expired_seq FROM j WHERE NOT is_write AND t > until_ms + ${expireMs} GROUP BY w
-), used AS (
-  SELECT DISTINCT j.w FROM j LEFT JOIN expired x ON x.w = j.w
-  WHERE j.t <= j.until_ms AND (x.expired_seq IS NULL OR j.seq < x.expired_seq)
-)
-SELECT w.e0 AS e, w.k0 AS k, count(*) AS writes, sum(w.w5) AS w5, sum(w.w1) AS w1
-FROM windows w ANTI JOIN used u ON u.w = w.seq
 GROUP BY w.e0, w.k0`;
 }

@@ -83,10 +83,11 @@ export async function ingest(
   }
   const used = new Map<JsonAdapter, FileRun>();
   for (const src of sources) {
+    const fileBytes = src.kind === 'file' ? src.bytes : 0;
     const read =
       src.kind === 'file' && hooks.readFile
         ? await hooks.readFile(src.path, (fraction) =>
-            hooks.onProgress?.(progress.bytesRead + Math.floor(fraction * (src.kind === 'file' ? src.bytes : 0)), totalBytes),
+            hooks.onProgress?.(progress.bytesRead + Math.floor(fraction * fileBytes), totalBytes),
           )
         : undefined;
     if (read && src.kind === 'file') {
