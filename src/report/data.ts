@@ -5,13 +5,18 @@
  * command's view function derives its sections and summary from the same value, so a table cell
  * and the JSON field it quotes cannot disagree.
  *
- * Typed so far: `report` (UsageReportData, report/usage-json.ts) and `tokens` (TokensData,
- * report/tokens-data.ts). The other commands still carry
- * their JSON document as built (`command` names them; their sections are built beside it).
+ * Typed so far: `report` (UsageReportData, report/usage-json.ts), `tokens` (TokensData,
+ * report/tokens-data.ts), `simulate` (SimulateData, simulate/data.ts), `whatif` (WhatifData,
+ * whatif/data.ts) and `whatif --revenue` (MarginData, whatif/margin-report.ts). The other commands
+ * still carry their JSON document as built (`command` names them; their sections are built beside it).
  */
-import { usdJson } from './json.js';
+import { femtoToUsdNumber, type Femto } from '../pricing/money.js';
+import { usdJson, type ExactDecimal } from './json.js';
 import type { TokensData } from './tokens-data.js';
 import type { UsageReportData } from './usage-json.js';
+import type { SimulateData } from '../simulate/data.js';
+import type { WhatifData } from '../whatif/data.js';
+import type { MarginData } from '../whatif/margin-report.js';
 
 /** A JSON document built as JSON values (commands whose tables are not derived from it yet). */
 export type JsonDocument = Record<string, unknown>;
@@ -19,7 +24,11 @@ export type JsonDocument = Record<string, unknown>;
 export type ReportData =
   | { command: 'report'; document: UsageReportData }
   | { command: 'tokens'; document: TokensData }
-  | { command: 'simulate' | 'whatif' | 'margin' | 'check' | 'estimate' | 'prices'; document: JsonDocument }
+  // simulate and whatif (doc-a): typed data, tables derived from it
+  | { command: 'simulate'; document: SimulateData }
+  | { command: 'whatif'; document: WhatifData }
+  | { command: 'margin'; document: MarginData }
+  | { command: 'check' | 'estimate' | 'prices'; document: JsonDocument }
   /** A report read back from a saved --format json file (`tokenomics render`): written back as saved. */
   | { command: 'saved'; document: JsonDocument };
 
@@ -28,20 +37,33 @@ export type ReportData =
  * USD (report/json.ts: a plain number when a double holds it, else its digits); arrays and objects
  * keep their order. The typed documents hold no other bigint.
  */
-export function exactJson(value: unknown): unknown {
-  if (typeof value === 'bigint') return usdJson(value);
-  if (Array.isArray(value)) return value.map(exactJson);
+export function exactJson(value: unknown, usd: (amount: Femto) => number | ExactDecimal = usdJson): unknown {
+  if (typeof value === 'bigint') return usd(value);
+  if (Array.isArray(value)) return value.map((v) => exactJson(v, usd));
   if (value === null || typeof value !== 'object') return value;
   const proto = Object.getPrototypeOf(value);
   if (proto !== Object.prototype && proto !== null) return value;
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value as Record<string, unknown>)) out[k] = exactJson(v);
+  for (const [k, v] of Object.entries(value as Record<string, unknown>)) out[k] = exactJson(v, usd);
   return out;
 }
 
 /** The command's JSON document (without the model under `report`, which the json formatter adds). */
 export function documentJson(data: ReportData): unknown {
-  return data.command === 'report' || data.command === 'tokens' ? exactJson(data.document) : data.document;
+  switch (data.command) {
+    case 'report':
+    case 'tokens':
+      return exactJson(data.document);
+    // simulate and whatif have always written amounts as the nearest double of the 1e-12-rounded
+    // decimal (femtoToUsdNumber): kept, so their documents stay byte-identical. It differs from
+    // usdJson only for amounts of more than ~15 significant digits (e.g. $12,345.678901234567).
+    case 'simulate':
+    case 'whatif':
+    case 'margin':
+      return exactJson(data.document, femtoToUsdNumber);
+    default:
+      return data.document;
+  }
 }
 
 /** `report`'s JSON document from its typed data (what `report --format json` prints, without `report`). */

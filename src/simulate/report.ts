@@ -2,80 +2,50 @@
  * The simulate report: baseline beside each scenario (totals and unit costs), a waterfall of each
  * lever's marginal saving in the order applied, per-group totals, the assumptions table, lever
  * details (threshold curve, truncation, summaries, volume curve) and honest notes.
+ *
+ * `simulateReport` is the view: every table, summary line and note is derived from the typed data
+ * (SimulateData, simulate/data.ts) that `--format json` prints, except the levers' own detail
+ * tables (sample hits, per-conversation costs, threshold curves), which the levers build as
+ * sections and which the document does not hold.
  */
-import { femtoToUsdNumber, formatUsd, type Femto } from '../pricing/money.js';
-import { unitCosts } from '../pricing/unit-economics.js';
-import { stateUnits } from './units.js';
-import { simulateBottomLine, type BottomLineFacts } from './bottom-line.js';
+import { formatUsd } from '../pricing/money.js';
 import { col, type Report, type Section } from '../report/model.js';
-import type { ScenarioResult, WaterfallStep } from './engine.js';
-import { groupTotals, type StatePrice } from './price.js';
-import { splitGroupKey, type Dimension } from '../aggregate/dims.js';
-import { groupKeyOf } from './scope.js';
-import type { SimRequest } from './types.js';
+import type { ScenarioResult } from './engine.js';
+import { simulateData, type SimulateData, type SimulateDataInput, type SimScenarioData, type SimUnitData } from './data.js';
 
-export interface SimulateReportInput {
-  baselineRequests: SimRequest[];
-  baseline: StatePrice;
-  results: ScenarioResult[];
-  /** `--by` dimensions (src/aggregate's), and the text the user gave. */
-  by?: string;
-  dims?: Dimension[];
+export interface SimulateReportInput extends SimulateDataInput {
   explain: boolean;
-  schemaVersion: number;
   /** Input facts: records read, period, etc. */
   summary: Array<[string, string]>;
-  /** For the bottom line: days covered, records, records with text (default: from the baseline). */
-  facts?: BottomLineFacts;
-  notes: string[];
 }
 
-const usd = (f: Femto | null) => (f === null ? null : femtoToUsdNumber(f));
+/** What the view shows beside the data: the input facts, and the levers' own tables. */
+export interface SimulateViewContext {
+  summary: Array<[string, string]>;
+  details: Section[];
+}
 
-function unitRow(name: string, p: StatePrice, baseline: StatePrice) {
-  const change = p.total - baseline.total;
-  const u = stateUnits(p);
+function unitRow(name: string, p: SimUnitData, baseline: SimUnitData | undefined) {
+  const change = baseline ? p.totalUsd - baseline.totalUsd : undefined;
   return {
     scenario: name,
-    total: p.total,
-    change: p === baseline ? undefined : change,
-    changePct: p !== baseline && baseline.total > 0n ? Number((change * 1_000_000n) / baseline.total) / 1_000_000 : undefined,
-    perRequest: u.perRequest,
-    perConversation: u.perConversation,
-    perCustomer: u.perCustomer,
-    perSuccess: u.perSuccess,
+    total: p.totalUsd,
+    change,
+    changePct:
+      change !== undefined && baseline && baseline.totalUsd > 0n
+        ? Number((change * 1_000_000n) / baseline.totalUsd) / 1_000_000
+        : undefined,
+    perRequest: p.costPerRequestUsd,
+    perConversation: p.costPerConversationUsd,
+    perCustomer: p.costPerCustomerUsd,
+    perSuccess: p.costPerSuccessUsd,
     calls: Math.round(p.modelCalls),
     longContext: Math.round(p.longContextRequests),
   };
 }
 
-function unitJson(p: StatePrice) {
-  const u = stateUnits(p);
-  return {
-    totalUsd: femtoToUsdNumber(p.total),
-    requestsServed: p.requestsServed,
-    modelCalls: Number(p.modelCalls.toFixed(3)),
-    successes: Number(p.successes.toFixed(3)),
-    conversations: p.conversations,
-    customers: p.customers,
-    users: p.users,
-    longContextRequests: p.longContextRequests,
-    costPerRequestUsd: usd(u.perRequest),
-    costPerConversationUsd: usd(u.perConversation),
-    costPerCustomerUsd: usd(u.perCustomer),
-    costPerUserUsd: usd(u.perUser),
-    costPerSuccessUsd: usd(u.perSuccess),
-    tokens: p.tokens,
-    unpricedRequests: p.unpricedRequests,
-    unpricedModels: p.unpricedModels,
-  };
-}
-
-function scenariosSection(input: SimulateReportInput): Section {
-  const rows = [
-    unitRow('baseline (as billed)', input.baseline, input.baseline),
-    ...input.results.map((r) => unitRow(r.scenario.name, r.final, input.baseline)),
-  ];
+function scenariosSection(data: SimulateData): Section {
+  const rows = [unitRow('baseline (as billed)', data.baseline, undefined), ...data.scenarios.map((s) => unitRow(s.name, s, data.baseline))];
   return {
     id: 'scenarios',
     title: 'Baseline and scenarios',
@@ -95,45 +65,40 @@ function scenariosSection(input: SimulateReportInput): Section {
   };
 }
 
-function shareOf(step: WaterfallStep, steps: WaterfallStep[]): number | undefined {
-  if (step.spec.kind === 'volume') return undefined;
-  const total = steps.filter((s) => s.spec.kind !== 'volume').reduce((a, s) => a + s.saving, 0n);
-  if (total === 0n) return undefined;
-  return Number((step.saving * 1_000_000n) / total) / 1_000_000;
-}
-
-function waterfallSection(results: ScenarioResult[]): Section {
+function waterfallSection(data: SimulateData): Section {
   const rows: Section['rows'] = [];
-  for (const r of results) {
+  for (const s of data.scenarios) {
     rows.push({
-      scenario: r.scenario.name,
+      scenario: s.name,
       step: 0,
       lever: 'baseline (as billed)',
       scope: '',
-      after: r.baseline.total,
+      after: data.baseline.totalUsd,
       saving: undefined,
       share: undefined,
       metrics: '',
     });
-    r.steps.forEach((s, i) =>
+    s.waterfall.forEach((w, i) =>
       rows.push({
-        scenario: r.scenario.name,
+        scenario: s.name,
         step: i + 1,
-        lever: s.label,
-        scope: s.scope,
-        after: s.after.total,
-        saving: s.saving,
-        share: shareOf(s, r.steps),
-        metrics: s.outcome.metrics.map(([k, v]) => `${k} ${v}`).join('; '),
+        lever: w.name,
+        scope: w.scope,
+        after: w.costAfterUsd,
+        saving: w.savingUsd,
+        share: w.shareOfSaving ?? undefined,
+        metrics: Object.entries(w.metrics)
+          .map(([k, v]) => `${k} ${v}`)
+          .join('; '),
       }),
     );
     rows.push({
-      scenario: r.scenario.name,
+      scenario: s.name,
       step: '',
       lever: 'total',
       scope: '',
-      after: r.final.total,
-      saving: r.baseline.total - r.final.total,
+      after: s.totalUsd,
+      saving: s.savingUsd,
       share: undefined,
       metrics: '',
     });
@@ -159,35 +124,27 @@ function waterfallSection(results: ScenarioResult[]): Section {
   };
 }
 
-function groupsSection(input: SimulateReportInput): Section | undefined {
-  const by = input.by;
-  const dims = input.dims;
-  if (!by || !dims) return undefined;
-  const key = (r: SimRequest) => groupKeyOf(r, dims);
-  const base = groupTotals(input.baselineRequests, input.baseline.costs, key);
-  const per = input.results.map((r) => groupTotals(r.requests, r.final.costs, key));
-  const names = [...new Set([...base.keys(), ...per.flatMap((m) => [...m.keys()])])].sort(
-    (a, b) => Number((base.get(b) ?? 0n) - (base.get(a) ?? 0n)) || a.localeCompare(b),
-  );
-  const rows = names.map((g) => {
-    const row: Section['rows'][number] = { group: g.split('\u0000').join(' / '), key: g, baseline: base.get(g) ?? 0n };
-    input.results.forEach((_r, i) => (row[`s${i}`] = per[i].get(g) ?? 0n));
-    return row;
-  });
+function groupsSection(data: SimulateData): Section | undefined {
+  if (data.by === null || data.groups === null) return undefined;
+  const names = data.scenarios.map((s) => s.name);
   return {
     id: 'groups',
-    title: `Cost by ${by}`,
-    columns: [col('group', by), col('baseline', 'Baseline', 'usd'), ...input.results.map((r, i) => col(`s${i}`, r.scenario.name, 'usd'))],
-    rows,
+    title: `Cost by ${data.by}`,
+    columns: [col('group', data.by), col('baseline', 'Baseline', 'usd'), ...names.map((n, i) => col(`s${i}`, n, 'usd'))],
+    rows: data.groups.map((g) => {
+      const row: Section['rows'][number] = { group: g.group, baseline: g.baselineUsd };
+      names.forEach((n, i) => (row[`s${i}`] = g.scenarios[n]));
+      return row;
+    }),
   };
 }
 
-function assumptionsSection(results: ScenarioResult[]): Section {
+function assumptionsSection(data: SimulateData): Section {
   const rows: Section['rows'] = [];
-  for (const r of results) {
-    for (const s of r.steps) {
-      rows.push({ scenario: r.scenario.name, lever: s.label, assumption: 'scope', value: s.scope });
-      for (const [k, v] of s.outcome.assumptions) rows.push({ scenario: r.scenario.name, lever: s.label, assumption: k, value: v });
+  for (const s of data.scenarios) {
+    for (const w of s.waterfall) {
+      rows.push({ scenario: s.name, lever: w.name, assumption: 'scope', value: w.scope });
+      for (const [k, v] of Object.entries(w.assumptions)) rows.push({ scenario: s.name, lever: w.name, assumption: k, value: v });
     }
   }
   return {
@@ -198,18 +155,18 @@ function assumptionsSection(results: ScenarioResult[]): Section {
   };
 }
 
-function curveSection(results: ScenarioResult[]): Section | undefined {
+function curveSection(data: SimulateData): Section | undefined {
   const rows: Section['rows'] = [];
-  for (const r of results) {
-    for (const c of r.curve ?? []) {
+  for (const s of data.scenarios) {
+    for (const c of s.volumeCurve ?? []) {
       rows.push({
-        scenario: r.scenario.name,
+        scenario: s.name,
         k: c.k,
         method: c.method,
-        baseline: c.baselineAtK,
-        total: c.total,
-        saving: c.baselineAtK - c.total,
-        perRequest: unitCosts({ cost: c.total, pricedRequests: c.requestsServed }).perRequest,
+        baseline: c.baselineUsd,
+        total: c.totalUsd,
+        saving: c.baselineUsd - c.totalUsd,
+        perRequest: c.costPerRequestUsd,
       });
     }
   }
@@ -234,7 +191,8 @@ function curveSection(results: ScenarioResult[]): Section | undefined {
   };
 }
 
-function detailSections(results: ScenarioResult[]): Section[] {
+/** The levers' own tables (threshold curve, truncation, caps), named by scenario and lever. */
+export function detailSections(results: ScenarioResult[]): Section[] {
   const out: Section[] = [];
   for (const r of results)
     for (const s of r.steps)
@@ -243,96 +201,29 @@ function detailSections(results: ScenarioResult[]): Section[] {
   return out;
 }
 
-function scenarioJson(r: ScenarioResult, input: SimulateReportInput) {
-  return {
-    name: r.scenario.name,
-    description: r.scenario.description ?? null,
-    inherits: r.scenario.inherits ?? null,
-    definedAt: r.scenario.at,
-    ...unitJson(r.final),
-    savingUsd: femtoToUsdNumber(input.baseline.total - r.final.total),
-    waterfall: r.steps.map((s) => ({
-      lever: s.spec.kind,
-      name: s.label,
-      scope: s.scope,
-      definedAt: s.spec.at,
-      params: s.spec.params,
-      costAfterUsd: femtoToUsdNumber(s.after.total),
-      savingUsd: femtoToUsdNumber(s.saving),
-      shareOfSaving: shareOf(s, r.steps) ?? null,
-      metrics: Object.fromEntries(s.outcome.metrics),
-      assumptions: Object.fromEntries(s.outcome.assumptions),
-      notes: s.outcome.notes,
-      result: s.outcome.json ?? {},
-    })),
-    volumeCurve:
-      r.curve?.map((c) => ({
-        k: c.k,
-        method: c.method,
-        baselineUsd: femtoToUsdNumber(c.baselineAtK),
-        totalUsd: femtoToUsdNumber(c.total),
-      })) ?? null,
-  };
-}
-
-export function buildSimulateReport(input: SimulateReportInput): Report {
-  const sections: Section[] = [scenariosSection(input), waterfallSection(input.results)];
-  const groups = groupsSection(input);
-  if (groups) sections.push(groups);
-  const curve = curveSection(input.results);
-  if (curve) sections.push(curve);
-  sections.push(...detailSections(input.results), assumptionsSection(input.results));
-  const notes = [...input.notes];
-  for (const r of input.results)
-    for (const s of r.steps) for (const n of s.outcome.notes) notes.push(`${r.scenario.name} / ${s.label}: ${n}`);
-  if (input.baseline.unpricedRequests > 0)
-    notes.push(
-      `${input.baseline.unpricedRequests} request(s) on models not in the catalog are excluded from every total: ${input.baseline.unpricedModels.join(', ')}`,
-    );
-  const json = {
-    schemaVersion: input.schemaVersion,
-    command: 'simulate',
-    by: input.by ?? null,
-    baseline: unitJson(input.baseline),
-    scenarios: input.results.map((r) => scenarioJson(r, input)),
-    groups: groups
-      ? groups.rows.map((row) => ({
-          group: row.group,
-          key: splitGroupKey(input.dims!, row.key as string),
-          baselineUsd: usd(row.baseline as Femto),
-          scenarios: Object.fromEntries(input.results.map((r, i) => [r.scenario.name, usd(row[`s${i}`] as Femto)])),
-        }))
-      : null,
-    notes,
-  };
-  const best = input.results.reduce<ScenarioResult | undefined>((b, r) => (!b || r.final.total < b.final.total ? r : b), undefined);
-  const facts = input.facts ?? { records: input.baselineRequests.length, withText: input.baselineRequests.length };
-  const bottom = best ? simulateBottomLine(input.baseline, best, facts) : undefined;
+/** `simulate`'s view: the report model from its typed data (plus the input facts and the levers' own tables). */
+export function simulateReport(data: SimulateData, ctx: SimulateViewContext): Report {
+  const sections: Section[] = [scenariosSection(data), waterfallSection(data)];
+  for (const s of [groupsSection(data), curveSection(data)]) if (s) sections.push(s);
+  sections.push(...ctx.details, assumptionsSection(data));
+  const best = data.scenarios.reduce<SimScenarioData | undefined>((b, s) => (!b || s.totalUsd < b.totalUsd ? s : b), undefined);
   const summary: Array<[string, string]> = [
-    ...(bottom?.lines ?? []),
-    ...input.summary,
-    ['Baseline (as billed)', formatUsd(input.baseline.total)],
+    ...Object.entries(data.bottomLine?.lines ?? {}),
+    ...ctx.summary,
+    ['Baseline (as billed)', formatUsd(data.baseline.totalUsd)],
   ];
-  if (best && input.results.length > 1)
-    summary.push(['Lowest scenario', `${best.scenario.name}: ${formatUsd(best.final.total)} (the lowest of ${input.results.length})`]);
-  const withBottom = {
-    ...json,
-    bottomLine: bottom
-      ? {
-          scenario: bottom.scenario,
-          savingUsd: femtoToUsdNumber(bottom.saving),
-          monthlySavingUsd: bottom.monthlySaving === undefined ? null : femtoToUsdNumber(bottom.monthlySaving),
-          daysLogged: facts.days ?? null,
-          lines: Object.fromEntries(bottom.lines),
-        }
-      : null,
-  };
+  if (best && data.scenarios.length > 1)
+    summary.push(['Lowest scenario', `${best.name}: ${formatUsd(best.totalUsd)} (the lowest of ${data.scenarios.length})`]);
   return {
     title: 'What-if simulation',
     summary,
     sections,
-    notes,
-    data: { command: 'simulate', document: withBottom },
+    notes: data.notes,
+    data: { command: 'simulate', document: data },
     primarySection: 'scenarios',
   };
+}
+
+export function buildSimulateReport(input: SimulateReportInput): Report {
+  return simulateReport(simulateData(input), { summary: input.summary, details: detailSections(input.results) });
 }

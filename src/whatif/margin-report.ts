@@ -1,6 +1,11 @@
-/** The margin-per-customer Report: bottom line in words, then customers, plans, volumes, distribution. */
+/**
+ * The margin-per-customer Report: bottom line in words, then customers, plans, volumes, distribution.
+ *
+ * `marginData` builds the typed data (MarginData: the `whatif --revenue --format json` document,
+ * amounts as exact Femto); `marginView` derives every table, summary line and note from it alone.
+ */
 import { SCHEMA_VERSION } from '../core/schema-version.js';
-import { femtoToUsdNumber, formatUsd, type Femto } from '../pricing/money.js';
+import { formatUsd, type Femto } from '../pricing/money.js';
 import { formatInt, formatPct } from '../report/cells.js';
 import { unitCosts } from '../pricing/unit-economics.js';
 import { col, type Report } from '../report/model.js';
@@ -8,6 +13,8 @@ import type { MarginResult } from './margin.js';
 
 /** The group of requests without a customer tag (the engine's name for a missing group value). */
 const NO_CUSTOMER = '(none)';
+/** The plan shown for a customer the revenue file does not name. */
+const NO_PLAN = '(not in the revenue file)';
 
 export interface MarginContext {
   revenueFile: string;
@@ -20,10 +27,56 @@ export interface MarginContext {
   scale?: { replayed: number; caching: number; requests: number };
 }
 
+/** Revenue, cost and margin of a customer, plan or volume. */
+export interface MarginAmounts {
+  revenueUsd: Femto;
+  costUsd: Femto;
+  marginUsd: Femto;
+  marginPct: number | null;
+}
+
+export interface MarginCustomerData extends MarginAmounts {
+  customer: string;
+  /** null: not in the revenue file. */
+  plan: string | null;
+  inRevenueFile: boolean;
+  requests: number;
+  unpricedRequests: number;
+  costPerRequestUsd: Femto | null;
+  underWater: boolean;
+  atVolume: Array<{ multiplier: number } & MarginAmounts>;
+}
+
+export interface MarginData {
+  schemaVersion: number;
+  command: 'whatif';
+  margin: {
+    revenueFile: string;
+    logs: string[];
+    period: string;
+    volumeAssumption: 'linear' | 'simulate-volume';
+    totals: MarginAmounts & { unpricedRequests: number };
+    customers: MarginCustomerData[];
+    plans: Array<{ plan: string; customers: number; underWater: number } & MarginAmounts>;
+    volumes: Array<{ multiplier: number } & MarginAmounts & { underWater: number }>;
+    distribution: { min: number; p10: number; p50: number; p90: number; max: number } | null;
+    noContract: string[];
+    noTraffic: string[];
+    /** Simulate's volume model: requests replayed through it, those that cache in the logs, requests kept (an added key; null: not run). */
+    volumeReplay: { replayed: number; caching: number; requests: number } | null;
+  };
+  /** The report's warnings, added in --format json by the CLI (cli/context.ts) when there are any. */
+  warnings?: string[];
+}
+
+type Margin = MarginData['margin'];
+
 /** How costs at k x volume were obtained, in words and as a JSON tag. */
-function volumeModel(m: MarginResult, ctx: MarginContext): { tag: 'linear' | 'simulate-volume'; words: string } {
-  const s = ctx.scale;
-  if (!m.volumes.some((v) => v.multiplier !== 1) || !s || s.replayed === 0)
+function volumeModel(
+  volumes: Array<{ multiplier: number }>,
+  s: Margin['volumeReplay'],
+): { tag: 'linear' | 'simulate-volume'; words: string } {
+  if (!volumes.some((v) => v.multiplier !== 1) || !s || s.replayed === 0)
     return {
       tag: 'linear',
       words:
@@ -37,30 +90,26 @@ function volumeModel(m: MarginResult, ctx: MarginContext): { tag: 'linear' | 'si
   };
 }
 
-const usd = (x: Femto) => femtoToUsdNumber(x);
-const perRequestUsd = (cost: Femto, pricedRequests: number) => {
-  const f = unitCosts({ cost, pricedRequests }).perRequest;
-  return f === null ? null : usd(f);
-};
-const pct = (x: number | undefined) => (x === undefined ? 'n/a' : formatPct(x));
+const pct = (x: number | null) => (x === null ? 'n/a' : formatPct(x));
+const orUndefined = <T>(x: T | null): T | undefined => (x === null ? undefined : x);
 
-function bottomLine(m: MarginResult, ctx: MarginContext): Array<[string, string]> {
+function bottomLine(m: Margin, name: (s: string) => string): Array<[string, string]> {
   const t = m.totals;
-  const under = m.customers.filter((c) => c.margin < 0n);
+  const under = m.customers.filter((c) => c.marginUsd < 0n);
   const others = m.volumes
     .filter((v) => v.multiplier !== 1)
     .map((v) => `${pct(v.marginPct)} at ${v.multiplier}x (${v.underWater} under water)`);
   const lines: Array<[string, string]> = [
     [
       'Bottom line',
-      `gross margin ${pct(t.marginPct)} (${formatUsd(t.margin)} of ${formatUsd(t.revenue)}) across ${m.customers.length} customers${others.length ? `; ${others.join(', ')}${volumeModel(m, ctx).tag === 'linear' ? ' (cost scaled linearly)' : " (shared prompts cache better with traffic, as simulate's volume model has it)"}` : ''}`,
+      `gross margin ${pct(t.marginPct)} (${formatUsd(t.marginUsd)} of ${formatUsd(t.revenueUsd)}) across ${m.customers.length} customers${others.length ? `; ${others.join(', ')}${m.volumeAssumption === 'linear' ? ' (cost scaled linearly)' : " (shared prompts cache better with traffic, as simulate's volume model has it)"}` : ''}`,
     ],
     [
       'Under water',
       under.length === 0
         ? 'none'
         : under
-            .map((c) => `${ctx.name(c.customer)} (${ctx.name(c.plan)}: pays ${formatUsd(c.revenue)}, costs ${formatUsd(c.cost)})`)
+            .map((c) => `${name(c.customer)} (${name(c.plan ?? NO_PLAN)}: pays ${formatUsd(c.revenueUsd)}, costs ${formatUsd(c.costUsd)})`)
             .join(', '),
     ],
   ];
@@ -68,7 +117,7 @@ function bottomLine(m: MarginResult, ctx: MarginContext): Array<[string, string]
   if (worst)
     lines.push([
       'Weakest plan',
-      `${ctx.name(worst.plan)}: margin ${formatUsd(worst.margin)} on ${formatUsd(worst.revenue)} revenue (${pct(worst.marginPct)}) over ${worst.customers} customer${worst.customers === 1 ? '' : 's'}`,
+      `${name(worst.plan)}: margin ${formatUsd(worst.marginUsd)} on ${formatUsd(worst.revenueUsd)} revenue (${pct(worst.marginPct)}) over ${worst.customers} customer${worst.customers === 1 ? '' : 's'}`,
     ]);
   if (m.distribution) {
     const d = m.distribution;
@@ -77,39 +126,78 @@ function bottomLine(m: MarginResult, ctx: MarginContext): Array<[string, string]
       `worst ${formatPct(d.min)}, p10 ${formatPct(d.p10)}, median ${formatPct(d.p50)}, p90 ${formatPct(d.p90)}, best ${formatPct(d.max)}`,
     ]);
   }
-  lines.push(['Revenue file', ctx.name(ctx.revenueFile)], ['Logs', `${ctx.logs.map(ctx.name).join(', ')} (${ctx.period})`]);
+  lines.push(['Revenue file', name(m.revenueFile)], ['Logs', `${m.logs.map(name).join(', ')} (${m.period})`]);
   return lines;
 }
 
-/** Revenue, cost and margin of a customer, plan or volume, as the JSON writes them. */
-function marginJson(x: { revenue: Femto; cost: Femto; margin: Femto; marginPct?: number }) {
-  return { revenueUsd: usd(x.revenue), costUsd: usd(x.cost), marginUsd: usd(x.margin), marginPct: x.marginPct ?? null };
+/** Revenue, cost and margin of a customer, plan or volume, as the data holds them. */
+function amounts(x: { revenue: Femto; cost: Femto; margin: Femto; marginPct?: number }): MarginAmounts {
+  return { revenueUsd: x.revenue, costUsd: x.cost, marginUsd: x.margin, marginPct: x.marginPct ?? null };
 }
 
-export function marginReport(m: MarginResult, ctx: MarginContext): Report {
+/** The typed data of computed margins (raw names). */
+export function marginData(m: MarginResult, ctx: Omit<MarginContext, 'name'>): MarginData {
+  const volumeReplay = ctx.scale ?? null;
+  return {
+    schemaVersion: SCHEMA_VERSION,
+    command: 'whatif',
+    margin: {
+      revenueFile: ctx.revenueFile,
+      logs: ctx.logs,
+      period: ctx.period,
+      volumeAssumption: volumeModel(m.volumes, volumeReplay).tag,
+      totals: { ...amounts(m.totals), unpricedRequests: m.totals.unpricedRequests },
+      customers: m.customers.map((c) => ({
+        customer: c.customer,
+        plan: c.contract ? c.plan : null,
+        inRevenueFile: c.contract !== undefined,
+        requests: c.requests,
+        unpricedRequests: c.unpricedRequests,
+        revenueUsd: c.revenue,
+        costUsd: c.cost,
+        // the unit-economics computation report and simulate use
+        costPerRequestUsd: unitCosts({ cost: c.cost, pricedRequests: c.requests - c.unpricedRequests }).perRequest,
+        marginUsd: c.margin,
+        marginPct: c.marginPct ?? null,
+        underWater: c.margin < 0n,
+        atVolume: c.atVolume.map((v) => ({ multiplier: v.multiplier, ...amounts(v) })),
+      })),
+      plans: m.plans.map((p) => ({ plan: p.plan, customers: p.customers, underWater: p.underWater, ...amounts(p) })),
+      volumes: m.volumes.map((v) => ({ multiplier: v.multiplier, ...amounts(v), underWater: v.underWater })),
+      distribution: m.distribution ?? null,
+      noContract: m.noContract,
+      noTraffic: m.noTraffic,
+      volumeReplay,
+    },
+  };
+}
+
+/** `whatif --revenue`'s view: the report model from its typed data alone; `name` escapes names for the output format. */
+export function marginView(data: MarginData, name: (s: string) => string = (s) => s): Report {
+  const m = data.margin;
   const notes: string[] = [
     'Revenue is the monthly contract (seats x price per seat, or the contract price, plus per-request prices, less discounts) set against the logged cost; the logs are taken as one month.',
     'At k x volume each customer sends k times the requests on the same contract: costs and per-request revenue scale by k, seats and fixed prices do not.',
   ];
-  const model = volumeModel(m, ctx);
+  const model = volumeModel(m.volumes, m.volumeReplay);
   // requests without a customer tag form the group "(none)": not a customer, so said apart
   const untagged = m.noContract.includes(NO_CUSTOMER);
   const named = m.noContract.filter((c) => c !== NO_CUSTOMER);
   if (named.length)
     notes.push(
-      `warning: ${named.length} customer${named.length === 1 ? '' : 's'} in the logs with no contract in the revenue file (counted with $0 revenue): ${named.map(ctx.name).join(', ')}`,
+      `warning: ${named.length} customer${named.length === 1 ? '' : 's'} in the logs with no contract in the revenue file (counted with $0 revenue): ${named.map(name).join(', ')}`,
     );
   if (untagged) notes.push(`warning: some requests in the logs name no customer: their cost is shown as ${NO_CUSTOMER} with $0 revenue`);
-  if (m.noTraffic.length)
-    notes.push(`Customers in the revenue file with no requests in the logs: ${m.noTraffic.map(ctx.name).join(', ')}.`);
+  if (m.noTraffic.length) notes.push(`Customers in the revenue file with no requests in the logs: ${m.noTraffic.map(name).join(', ')}.`);
   if (m.totals.unpricedRequests)
     notes.push(
       `warning: ${formatInt(m.totals.unpricedRequests)} ${m.totals.unpricedRequests === 1 ? 'request is' : 'requests are'} unpriced (unknown model or price): cost and margin cover the priced requests only.`,
     );
-  const volCols = m.volumes.filter((v) => v.multiplier !== 1).map((v) => col(`m${v.multiplier}`, `Margin at ${v.multiplier}x`, 'usd'));
+  const scaled = m.volumes.filter((v) => v.multiplier !== 1);
+  const volCols = scaled.map((v) => col(`m${v.multiplier}`, `Margin at ${v.multiplier}x`, 'usd'));
   return {
     title: 'Margin per customer',
-    summary: bottomLine(m, ctx),
+    summary: bottomLine(m, name),
     sections: [
       {
         id: 'customers',
@@ -127,28 +215,28 @@ export function marginReport(m: MarginResult, ctx: MarginContext): Report {
         ],
         rows: m.customers.map((c) => ({
           customer: c.customer,
-          plan: c.plan,
+          plan: c.plan ?? NO_PLAN,
           requests: c.requests,
-          revenue: c.revenue,
-          cost: c.cost,
-          margin: c.margin,
-          marginPct: c.marginPct,
-          ...Object.fromEntries(c.atVolume.filter((v) => v.multiplier !== 1).map((v) => [`m${v.multiplier}`, v.margin])),
+          revenue: c.revenueUsd,
+          cost: c.costUsd,
+          margin: c.marginUsd,
+          marginPct: orUndefined(c.marginPct),
+          ...Object.fromEntries(c.atVolume.filter((v) => v.multiplier !== 1).map((v) => [`m${v.multiplier}`, v.marginUsd])),
           verdict:
-            c.margin < 0n
+            c.marginUsd < 0n
               ? 'UNDER WATER'
-              : c.atVolume.some((v) => v.margin < 0n)
-                ? `under water at ${c.atVolume.find((v) => v.margin < 0n)!.multiplier}x`
+              : c.atVolume.some((v) => v.marginUsd < 0n)
+                ? `under water at ${c.atVolume.find((v) => v.marginUsd < 0n)!.multiplier}x`
                 : 'ok',
         })),
         footer: {
           customer: 'Total',
           requests: m.customers.reduce((s, c) => s + c.requests, 0),
-          revenue: m.totals.revenue,
-          cost: m.totals.cost,
-          margin: m.totals.margin,
-          marginPct: m.totals.marginPct,
-          ...Object.fromEntries(m.volumes.filter((v) => v.multiplier !== 1).map((v) => [`m${v.multiplier}`, v.margin])),
+          revenue: m.totals.revenueUsd,
+          cost: m.totals.costUsd,
+          margin: m.totals.marginUsd,
+          marginPct: orUndefined(m.totals.marginPct),
+          ...Object.fromEntries(scaled.map((v) => [`m${v.multiplier}`, v.marginUsd])),
         },
       },
       {
@@ -163,7 +251,15 @@ export function marginReport(m: MarginResult, ctx: MarginContext): Report {
           col('margin', 'Margin', 'usd'),
           col('marginPct', 'Margin %', 'pct'),
         ],
-        rows: m.plans.map((p) => ({ ...p })),
+        rows: m.plans.map((p) => ({
+          plan: p.plan,
+          customers: p.customers,
+          underWater: p.underWater,
+          revenue: p.revenueUsd,
+          cost: p.costUsd,
+          margin: p.marginUsd,
+          marginPct: orUndefined(p.marginPct),
+        })),
       },
       {
         id: 'volume',
@@ -178,65 +274,21 @@ export function marginReport(m: MarginResult, ctx: MarginContext): Report {
         ],
         rows: m.volumes.map((v) => ({
           volume: `${v.multiplier}x`,
-          revenue: v.revenue,
-          cost: v.cost,
-          margin: v.margin,
-          marginPct: v.marginPct,
+          revenue: v.revenueUsd,
+          cost: v.costUsd,
+          margin: v.marginUsd,
+          marginPct: orUndefined(v.marginPct),
           underWater: v.underWater,
         })),
         notes: [model.words],
       },
     ],
     notes,
-    data: {
-      command: 'margin',
-      document: {
-        schemaVersion: SCHEMA_VERSION,
-        command: 'whatif',
-        margin: {
-          revenueFile: ctx.revenueFile,
-          logs: ctx.logs,
-          period: ctx.period,
-          volumeAssumption: model.tag,
-          totals: {
-            revenueUsd: usd(m.totals.revenue),
-            costUsd: usd(m.totals.cost),
-            marginUsd: usd(m.totals.margin),
-            marginPct: m.totals.marginPct ?? null,
-            unpricedRequests: m.totals.unpricedRequests,
-          },
-          customers: m.customers.map((c) => ({
-            customer: c.customer,
-            plan: c.contract ? c.plan : null,
-            inRevenueFile: c.contract !== undefined,
-            requests: c.requests,
-            unpricedRequests: c.unpricedRequests,
-            revenueUsd: usd(c.revenue),
-            costUsd: usd(c.cost),
-            // the unit-economics computation report and simulate use
-            costPerRequestUsd: perRequestUsd(c.cost, c.requests - c.unpricedRequests),
-            marginUsd: usd(c.margin),
-            marginPct: c.marginPct ?? null,
-            underWater: c.margin < 0n,
-            atVolume: c.atVolume.map((v) => ({ multiplier: v.multiplier, ...marginJson(v) })),
-          })),
-          plans: m.plans.map((p) => ({
-            plan: p.plan,
-            customers: p.customers,
-            underWater: p.underWater,
-            ...marginJson(p),
-          })),
-          volumes: m.volumes.map((v) => ({
-            multiplier: v.multiplier,
-            ...marginJson(v),
-            underWater: v.underWater,
-          })),
-          distribution: m.distribution ?? null,
-          noContract: m.noContract,
-          noTraffic: m.noTraffic,
-        },
-      },
-    },
+    data: { command: 'margin', document: data },
     primarySection: 'customers',
   };
+}
+
+export function marginReport(m: MarginResult, ctx: MarginContext): Report {
+  return marginView(marginData(m, ctx), ctx.name);
 }

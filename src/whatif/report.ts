@@ -1,66 +1,58 @@
-/** The what-if Report: per-feature table (the CSV), volume, sensitivity, bands, assumptions. */
+/**
+ * The what-if Report: per-feature table (the CSV), volume, sensitivity, bands, assumptions.
+ *
+ * `whatifView` is the view: every table, summary line and note is derived from the typed data
+ * (WhatifData, whatif/data.ts) that `--format json` prints, and from nothing else.
+ */
 import { formatInt, formatPct } from '../report/cells.js';
 import { col, type Report, type Section } from '../report/model.js';
-import type { AssumptionRow } from './assumptions.js';
-import type { Evaluation, FeatureResult } from './evaluate.js';
-import { formatUsd, type Femto, div, fraction, mul, q, qInt, toFemto, toFloat } from '../pricing/money.js';
-import type { Band } from './montecarlo.js';
+import { formatUsd, type Femto, fraction } from '../pricing/money.js';
 import type { WhatifResult } from './result.js';
-import { whatifJson } from './json.js';
+import { whatifData, type WhatifData, type WhatifBandData, type WhatifDataContext, type WhatifFeatureData } from './data.js';
 import { assumptionWords, breakEvenText, costSentence, fixSentence, statusCell } from './words.js';
 
-export interface ReportContext {
-  file: string;
-  pricesAt: string;
-  overrides: string[];
-  assumptions: AssumptionRow[];
-  doc: unknown;
+export interface ReportContext extends WhatifDataContext {
   /** Escapes untrusted names for the output format (core/untrusted.ts); identity for JSON. */
   name?: (s: string) => string;
 }
 
-export function modelText(f: FeatureResult): string {
-  const r = f.spec.route;
-  if (!r || r.share === 0) return f.spec.model;
+export function modelText(f: Pick<WhatifFeatureData, 'model' | 'route'>): string {
+  const r = f.route;
+  if (!r || r.share === 0) return f.model;
   if (r.share === 1) return r.model;
   const pct = (x: number) => `${+(x * 100).toFixed(2)}%`;
-  return `${f.spec.model} ${pct(1 - r.share)} + ${r.model} ${pct(r.share)}`;
+  return `${f.model} ${pct(1 - r.share)} + ${r.model} ${pct(r.share)}`;
 }
 
-export function priceText(e: Evaluation): string {
-  const pp = e.spec.pricePoint;
-  return pp.kind === 'seat' ? `$${pp.perSeatUsd} per seat per month x ${formatInt(pp.seats)} seats` : `$${pp.perRequestUsd} per request`;
+export function priceText(d: Pick<WhatifData, 'product'>): string {
+  const pp = d.product.pricePoint;
+  return 'perSeatUsd' in pp ? `$${pp.perSeatUsd} per seat per month x ${formatInt(pp.seats)} seats` : `$${pp.perRequestUsd} per request`;
 }
 
-function featureSection(r: WhatifResult): Section {
-  const e = r.evaluation;
-  const t = e.totals;
-  const users = e.spec.users;
-  const seat = e.spec.pricePoint.kind === 'seat';
-  const target = r.options.targetMarginPct;
-  const perUser = (x: Femto) => (users ? toFemto(div(qInt(x), q(users))) : undefined);
-  const rows = e.features.map((f, i) => {
-    const v = r.verdicts[i];
-    return {
-      feature: f.name,
-      model: modelText(f),
-      requests: toFloat(f.requests),
-      tokenCost: f.monthlyTokenCost,
-      nonTokenCost: f.monthlyNonTokenCost,
-      cost: f.monthlyCost,
-      share: fraction(f.monthlyCost, t.cost),
-      perRequest: f.requests.num === 0n ? undefined : f.costPerRequest,
-      perSuccess: f.requests.num === 0n ? undefined : f.costPerSuccess,
-      perUnit: seat ? v.costPerUnit : perUser(f.monthlyCost),
-      ofCharge: v.shareOfCharge,
-      floor: f.floorPerRequest,
-      floorModel: f.floorModel,
-      verdict: statusCell(v, target),
-    };
-  });
-  const totalRequests = toFloat(t.requests);
-  const pp = e.spec.pricePoint;
-  const totalPerSeat = pp.kind === 'seat' && pp.seats > 0 ? toFemto(div(qInt(t.cost), q(pp.seats))) : t.costPerUser;
+const isSeat = (d: Pick<WhatifData, 'product'>): boolean => 'perSeatUsd' in d.product.pricePoint;
+const targetOf = (d: Pick<WhatifData, 'levers'>): number => Math.round(d.levers.targetMargin * 100);
+const orUndefined = <T>(x: T | null): T | undefined => (x === null ? undefined : x);
+
+function featureSection(d: WhatifData): Section {
+  const t = d.totals;
+  const seat = isSeat(d);
+  const target = targetOf(d);
+  const rows = d.features.map((f) => ({
+    feature: f.name,
+    model: modelText(f),
+    requests: f.requestsPerMonth,
+    tokenCost: f.monthly.tokenCostUsd,
+    nonTokenCost: f.monthly.nonTokenCostUsd,
+    cost: f.monthly.costUsd,
+    share: orUndefined(f.monthly.shareOfCost),
+    perRequest: f.requestsPerMonth === 0 ? undefined : f.perRequest.costUsd,
+    perSuccess: f.requestsPerMonth === 0 ? undefined : f.perRequest.costPerSuccessUsd,
+    perUnit: seat ? f.verdict.costPerUnitUsd : orUndefined(f.costPerUserUsd),
+    ofCharge: orUndefined(f.verdict.shareOfCharge),
+    floor: f.floor.perRequestUsd,
+    floorModel: f.floor.model,
+    verdict: statusCell(f.verdict, target),
+  }));
   return {
     id: 'features',
     title: 'Cost per feature (per month)',
@@ -84,14 +76,14 @@ function featureSection(r: WhatifResult): Section {
     rows,
     footer: {
       feature: 'Total',
-      requests: totalRequests,
-      tokenCost: t.tokenCost,
-      nonTokenCost: t.nonTokenCost,
-      cost: t.cost,
-      share: t.cost === 0n ? undefined : 1,
-      perRequest: t.requests.num === 0n ? undefined : toFemto(div(qInt(t.cost), t.requests)),
-      perUnit: seat ? totalPerSeat : t.costPerUser,
-      ofCharge: seat ? fraction(t.cost, t.revenue) : undefined,
+      requests: t.requestsPerMonth,
+      tokenCost: t.tokenCostUsd,
+      nonTokenCost: t.nonTokenCostUsd,
+      cost: t.costUsd,
+      share: t.costUsd === 0n ? undefined : 1,
+      perRequest: orUndefined(t.costPerRequestUsd),
+      perUnit: orUndefined(seat ? (t.costPerSeatUsd ?? t.costPerUserUsd) : t.costPerUserUsd),
+      ofCharge: seat ? fraction(t.costUsd, t.revenueUsd) : undefined,
     },
     notes: [
       'Cost/request includes retries (1 / (1 - retryRate) attempts), routing and non-token cost; Cost/success divides it by successRate.',
@@ -104,11 +96,9 @@ function featureSection(r: WhatifResult): Section {
 }
 
 /** Token floors that say what to do: the price per use or the usage cap that restores the target margin. */
-function floorsSection(r: WhatifResult, name: (s: string) => string): Section {
-  const e = r.evaluation;
-  const target = r.options.targetMarginPct;
-  const seat = e.spec.pricePoint.kind === 'seat';
-  const capText = (c: bigint | undefined) => (c === undefined ? undefined : Number(c));
+function floorsSection(d: WhatifData, name: (s: string) => string): Section {
+  const target = targetOf(d);
+  const seat = isSeat(d);
   const columns = [
     col('feature', 'Feature'),
     col('cost', 'Cost/request', 'usd'),
@@ -123,28 +113,25 @@ function floorsSection(r: WhatifResult, name: (s: string) => string): Section {
       col('cap', `Max uses/seat for ${target}%`, 'int'),
       col('floorCap', 'Max at floor', 'int'),
     );
-  const advice = e.features.flatMap((f, i) =>
-    r.verdicts[i].status === 'ok'
-      ? []
-      : [`${costSentence(name(f.name), r.verdicts[i])}; ${fixSentence(r.verdicts[i], target, name(f.floorModel))}.`],
+  const advice = d.features.flatMap((f) =>
+    f.verdict.status === 'ok' ? [] : [`${costSentence(name(f.name), f.verdict)}; ${fixSentence(f.verdict, target, name(f.floor.model))}.`],
   );
   return {
     id: 'floors',
     title: `Token floors and what restores a ${target}% gross margin`,
     columns,
-    rows: e.features.map((f, i) => {
-      const v = r.verdicts[i];
-      const mix = `${f.floorModel}, ${f.spec.maxCachedInputShare ?? f.spec.cachedInputShare} cached, ${f.spec.maxBatchShare ?? f.spec.batchShare} batch`;
+    rows: d.features.map((f) => {
+      const v = f.verdict;
       return {
         feature: f.name,
-        cost: v.now.costPerRequest,
-        floor: v.atFloor.costPerRequest,
-        floorMix: mix,
-        price: v.now.pricePerUse,
-        floorPrice: v.atFloor.pricePerUse,
-        usesNow: v.usesPerSeat ? toFloat(v.usesPerSeat) : undefined,
-        cap: capText(v.now.usesPerSeatCap),
-        floorCap: capText(v.atFloor.usesPerSeatCap),
+        cost: v.now.costPerRequestUsd,
+        floor: v.atFloor.costPerRequestUsd,
+        floorMix: `${f.floor.model}, ${f.floor.cachedInputShare} cached, ${f.floor.batchShare} batch`,
+        price: v.now.pricePerUseUsd,
+        floorPrice: v.atFloor.pricePerUseUsd,
+        usesNow: orUndefined(v.usesPerSeat),
+        cap: orUndefined(v.now.usesPerSeatCap),
+        floorCap: orUndefined(v.atFloor.usesPerSeatCap),
       };
     }),
     notes: [
@@ -160,11 +147,11 @@ function floorsSection(r: WhatifResult, name: (s: string) => string): Section {
 }
 
 /** The levers a CFO asks about, with the value at which margin falls to the target. */
-function leverSection(r: WhatifResult, name: (s: string) => string): Section {
-  const step = r.options.stepPercent;
-  const target = r.options.targetMarginPct;
-  const t = r.evaluation.totals;
-  const pctAt = (delta: Femto) => fraction(t.margin + delta, t.revenue);
+function leverSection(d: WhatifData, name: (s: string) => string): Section {
+  const step = d.levers.stepPercent;
+  const target = targetOf(d);
+  const t = d.totals;
+  const pctAt = (delta: Femto) => fraction(t.marginUsd + delta, t.revenueUsd);
   return {
     id: 'levers',
     title: `What moves the margin (each lever -${step}% / +${step}%, and where margin falls to ${target}%)`,
@@ -177,17 +164,17 @@ function leverSection(r: WhatifResult, name: (s: string) => string): Section {
       col('pctHigh', `Margin % at +${step}%`, 'pct', { priority: 2 }),
       col('breakEven', `Break-even (${target}% margin)`, 'text', { priority: 3 }),
     ],
-    rows: r.breakEvens.map((b) => ({
-      lever: b.id.startsWith('price:model:')
-        ? `${name(b.id.slice('price:model:'.length))} price`
-        : b.id.startsWith('price:')
-          ? `${name(b.id.slice('price:'.length))} prices`
+    rows: d.levers.rows.map((b) => ({
+      lever: b.lever.startsWith('price:model:')
+        ? `${name(b.lever.slice('price:model:'.length))} price`
+        : b.lever.startsWith('price:')
+          ? `${name(b.lever.slice('price:'.length))} prices`
           : b.label,
-      marginLow: b.marginDeltaLow,
-      marginHigh: b.marginDeltaHigh,
-      pctLow: pctAt(b.marginDeltaLow),
-      pctHigh: pctAt(b.marginDeltaHigh),
-      breakEven: breakEvenText(b.id, b.breakEven, b.maxLever, target),
+      marginLow: b.marginChangeLowUsd,
+      marginHigh: b.marginChangeHighUsd,
+      pctLow: pctAt(b.marginChangeLowUsd),
+      pctHigh: pctAt(b.marginChangeHighUsd),
+      breakEven: breakEvenText(b.lever, b.breakEven, b.maxLever, target),
     })),
     notes: [
       'Each lever moves alone; month cost is linear in each, so the break-even is exact. Output length and cache hit rates move for every feature at once; usage per seat moves requests with seats fixed; a provider price change applies to every model of that provider.',
@@ -195,7 +182,7 @@ function leverSection(r: WhatifResult, name: (s: string) => string): Section {
   };
 }
 
-function volumeSection(r: WhatifResult): Section {
+function volumeSection(d: WhatifData): Section {
   return {
     id: 'volume',
     title: 'Volume (requests and seats scaled together)',
@@ -206,19 +193,19 @@ function volumeSection(r: WhatifResult): Section {
       col('margin', 'Gross margin/mo', 'usd'),
       col('marginPct', 'Margin %', 'pct'),
     ],
-    rows: r.volume.map((v) => ({
+    rows: d.volume.map((v) => ({
       volume: `${v.multiplier}x`,
-      cost: v.cost,
-      revenue: v.revenue,
-      margin: v.margin,
-      marginPct: fraction(v.margin, v.revenue),
+      cost: v.costUsd,
+      revenue: v.revenueUsd,
+      margin: v.marginUsd,
+      marginPct: orUndefined(v.marginPct),
     })),
     notes: ['Linear: prices, cache shares and per-request costs stay as modelled at every volume.'],
   };
 }
 
-function sensitivitySection(r: WhatifResult, name: (s: string) => string): Section {
-  const step = r.options.stepPercent;
+function sensitivitySection(d: WhatifData, name: (s: string) => string): Section {
+  const step = d.sensitivity.stepPercent;
   return {
     id: 'sensitivity',
     title: `Sensitivity (each assumption -${step}% / +${step}%, by impact)`,
@@ -233,35 +220,32 @@ function sensitivitySection(r: WhatifResult, name: (s: string) => string): Secti
       col('marginLow', `Margin change -${step}%`, 'usd', { priority: 2 }),
       col('marginHigh', `Margin change +${step}%`, 'usd', { priority: 2 }),
     ],
-    rows: r.sensitivity.map((s) => ({
-      assumption: assumptionWords(s.path.split('.'), name) + (s.capped ? ' (capped)' : ''),
+    rows: d.sensitivity.rows.map((s) => ({
+      assumption: assumptionWords(s.assumption.split('.'), name) + (s.capped ? ' (capped)' : ''),
       base: s.base,
       low: s.low,
       high: s.high,
-      costLow: s.costDeltaLow,
-      costHigh: s.costDeltaHigh,
-      marginLow: s.marginDeltaLow,
-      marginHigh: s.marginDeltaHigh,
+      costLow: s.costChangeLowUsd,
+      costHigh: s.costChangeHighUsd,
+      marginLow: s.marginChangeLowUsd,
+      marginHigh: s.marginChangeHighUsd,
     })),
-    notes: r.unaffected.length
-      ? [`No effect on monthly cost or margin: ${r.unaffected.map((p) => assumptionWords(p.split('.'), name)).join(', ')}.`]
+    notes: d.sensitivity.noEffect.length
+      ? [`No effect on monthly cost or margin: ${d.sensitivity.noEffect.map((p) => assumptionWords(p.split('.'), name)).join(', ')}.`]
       : [],
   };
 }
 
-const usdMicro = (x: number): Femto => BigInt(Math.round(x * 1e6)) * 1_000_000_000n;
-
-function bandsSection(r: WhatifResult): Section | undefined {
-  const b = r.bands;
+function bandsSection(d: WhatifData): Section | undefined {
+  const b = d.bands;
   if (!b) return undefined;
-  const row = (scope: string, band: Band, point: Femto) => ({
+  const row = (scope: string, band: WhatifBandData, point: Femto) => ({
     scope,
-    p10: usdMicro(band.p10),
-    p50: usdMicro(band.p50),
-    p90: usdMicro(band.p90),
+    p10: band.p10Usd,
+    p50: band.p50Usd,
+    p90: band.p90Usd,
     point,
   });
-  const e = r.evaluation;
   return {
     id: 'bands',
     title: `Monthly cost bands (Monte Carlo, ${formatInt(b.samples)} samples, seed ${b.seed})`,
@@ -273,9 +257,9 @@ function bandsSection(r: WhatifResult): Section | undefined {
       col('point', 'Point estimate', 'usd'),
     ],
     rows: [
-      ...b.features.map((f, i) => row(f.name, f.band, e.features[i].monthlyCost)),
-      row('Total cost', b.total, e.totals.cost),
-      row('Gross margin', b.margin, e.totals.margin),
+      ...b.features.map((f, i) => row(f.name, f, d.features[i].monthly.costUsd)),
+      row('Total cost', b.total, d.totals.costUsd),
+      row('Gross margin', b.margin, d.totals.marginUsd),
     ],
     notes: [
       'A distribution describes the uncertain monthly average; each sample draws one value per distribution. Point estimates use the means.',
@@ -283,7 +267,7 @@ function bandsSection(r: WhatifResult): Section | undefined {
   };
 }
 
-function assumptionsSection(rows: AssumptionRow[], name: (s: string) => string): Section {
+function assumptionsSection(rows: WhatifData['assumptions'], name: (s: string) => string): Section {
   return {
     id: 'assumptions',
     title: 'Assumptions',
@@ -293,102 +277,106 @@ function assumptionsSection(rows: AssumptionRow[], name: (s: string) => string):
 }
 
 /** The bottom line, in words, before any table: margin now and at the volumes asked, the biggest costs, what is below target, the top lever. */
-export function bottomLine(r: WhatifResult, name: (s: string) => string): Array<[string, string]> {
-  const e = r.evaluation;
-  const t = e.totals;
-  const target = r.options.targetMarginPct;
+export function bottomLine(d: Omit<WhatifData, 'bottomLine'>, name: (s: string) => string): Array<[string, string]> {
+  const t = d.totals;
+  const target = targetOf(d);
   const pctOf = (m: Femto, rev: Femto) => {
     const p = fraction(m, rev);
     return p === undefined ? 'n/a (no revenue)' : formatPct(p);
   };
-  const others = r.volume.filter((v) => v.multiplier !== 1).map((v) => `${pctOf(v.margin, v.revenue)} at ${v.multiplier}x`);
+  const others = d.volume.filter((v) => v.multiplier !== 1).map((v) => `${pctOf(v.marginUsd, v.revenueUsd)} at ${v.multiplier}x`);
   const lines: Array<[string, string]> = [
     [
       'Bottom line',
-      `gross margin ${pctOf(t.margin, t.revenue)} (${formatUsd(t.margin)} of ${formatUsd(t.revenue)} a month)${others.length ? `; ${others.join(', ')} (volume scaled linearly)` : ''}`,
+      `gross margin ${pctOf(t.marginUsd, t.revenueUsd)} (${formatUsd(t.marginUsd)} of ${formatUsd(t.revenueUsd)} a month)${others.length ? `; ${others.join(', ')} (volume scaled linearly)` : ''}`,
     ],
   ];
-  const biggest = [...e.features].sort((a, b) => (b.monthlyCost > a.monthlyCost ? 1 : b.monthlyCost < a.monthlyCost ? -1 : 0)).slice(0, 3);
+  const cost = (f: WhatifFeatureData) => f.monthly.costUsd;
+  const biggest = [...d.features].sort((a, b) => (cost(b) > cost(a) ? 1 : cost(b) < cost(a) ? -1 : 0)).slice(0, 3);
   lines.push([
     'Biggest costs',
-    biggest.map((f) => `${name(f.name)} ${formatUsd(f.monthlyCost)} (${formatPct(fraction(f.monthlyCost, t.cost) ?? 0)})`).join(', '),
+    biggest.map((f) => `${name(f.name)} ${formatUsd(cost(f))} (${formatPct(fraction(cost(f), t.costUsd) ?? 0)})`).join(', '),
   ]);
-  const below = r.verdicts.map((v, i) => ({ v, f: e.features[i] })).filter((x) => x.v.status !== 'ok');
+  const below = d.features.filter((f) => f.verdict.status !== 'ok');
   lines.push([
     `Below ${target}% margin`,
     below.length === 0
-      ? (fraction(t.margin, t.revenue) ?? 1) * 100 < target
-        ? `no feature on its own, but together they leave ${pctOf(t.margin, t.revenue)}: see the usage caps under "Token floors"`
+      ? (fraction(t.marginUsd, t.revenueUsd) ?? 1) * 100 < target
+        ? `no feature on its own, but together they leave ${pctOf(t.marginUsd, t.revenueUsd)}: see the usage caps under "Token floors"`
         : `none: every feature alone costs at most ${100 - target}% of what the plan charges for it`
       : below
           .map(
-            ({ v, f }) =>
-              `${costSentence(name(f.name), v)}${v.status === 'under water' ? ' (it loses money on its own)' : ''}; ${fixSentence(v, target, name(f.floorModel))}`,
+            (f) =>
+              `${costSentence(name(f.name), f.verdict)}${f.verdict.status === 'under water' ? ' (it loses money on its own)' : ''}; ${fixSentence(f.verdict, target, name(f.floor.model))}`,
           )
           .join('. '),
   ]);
-  const levers = e.features
-    .map((f) => ({ f, saving: toFemto(mul(qInt(f.tokenCostPerRequest - f.floorPerRequest), f.requests)) }))
-    .filter((x) => x.saving > 0n)
-    .sort((a, b) => (b.saving > a.saving ? 1 : b.saving < a.saving ? -1 : 0));
+  const saving = (f: WhatifFeatureData) => f.floor.savingPerMonthUsd;
+  const levers = d.features.filter((f) => saving(f) > 0n).sort((a, b) => (saving(b) > saving(a) ? 1 : saving(b) < saving(a) ? -1 : 0));
   if (levers.length > 0) {
-    const { f, saving } = levers[0];
-    const after = t.margin + saving;
+    const f = levers[0];
+    const after = t.marginUsd + saving(f);
     lines.push([
       'Top lever',
-      `move ${name(f.name)} to its token floor (${name(f.floorModel)}${f.floorVia === 'model' ? ' with the best stated caching and batching' : ''}): saves ${formatUsd(saving)} a month, margin ${pctOf(t.margin, t.revenue)} -> ${pctOf(after, t.revenue)}`,
+      `move ${name(f.name)} to its token floor (${name(f.floor.model)}${f.floor.via === 'model' ? ' with the best stated caching and batching' : ''}): saves ${formatUsd(saving(f))} a month, margin ${pctOf(t.marginUsd, t.revenueUsd)} -> ${pctOf(after, t.revenueUsd)}`,
     ]);
   } else lines.push(['Top lever', 'none within the file: every feature already runs at its token floor']);
   return lines;
 }
 
-function summaryLines(r: WhatifResult, ctx: ReportContext): Array<[string, string]> {
-  const t = r.evaluation.totals;
-  const pct = fraction(t.margin, t.revenue);
+function summaryLines(d: WhatifData): Array<[string, string]> {
+  const t = d.totals;
+  const pct = fraction(t.marginUsd, t.revenueUsd);
   const lines: Array<[string, string]> = [
-    ['Price point', priceText(r.evaluation)],
-    ['Revenue/month', formatUsd(t.revenue)],
-    ['Cost/month', `${formatUsd(t.cost)} (tokens ${formatUsd(t.tokenCost)}, non-token ${formatUsd(t.nonTokenCost)})`],
-    ['Gross margin/month', `${formatUsd(t.margin)}${pct === undefined ? '' : ` (${formatPct(pct)})`}`],
+    ['Price point', priceText(d)],
+    ['Revenue/month', formatUsd(t.revenueUsd)],
+    ['Cost/month', `${formatUsd(t.costUsd)} (tokens ${formatUsd(t.tokenCostUsd)}, non-token ${formatUsd(t.nonTokenCostUsd)})`],
+    ['Gross margin/month', `${formatUsd(t.marginUsd)}${pct === undefined ? '' : ` (${formatPct(pct)})`}`],
   ];
-  if (t.costPerUser !== undefined) lines.push(['Cost per user/month', formatUsd(t.costPerUser)]);
-  lines.push(['Prices in force on', ctx.pricesAt]);
-  if (ctx.overrides.length) lines.push(['Overrides', ctx.overrides.map((o) => `--set ${o}`).join(' ')]);
+  if (t.costPerUserUsd !== null) lines.push(['Cost per user/month', formatUsd(t.costPerUserUsd)]);
+  lines.push(['Prices in force on', d.pricesAt]);
+  if (d.overrides.length) lines.push(['Overrides', d.overrides.map((o) => `--set ${o}`).join(' ')]);
   return lines;
 }
 
-export function whatifReport(r: WhatifResult, ctx: ReportContext): Report {
-  const e = r.evaluation;
-  const name = ctx.name ?? ((s: string) => s);
+/** `whatif`'s view: the report model from its typed data alone; `name` escapes names for the output format. */
+export function whatifView(d: WhatifData, name: (s: string) => string = (s) => s): Report {
   const notes: string[] = [];
-  e.features.forEach((f, i) => {
-    const v = r.verdicts[i];
-    if (v.status !== 'under water') return;
+  for (const f of d.features) {
+    const v = f.verdict;
+    if (v.status !== 'under water') continue;
     const unit = v.unit === 'seat' ? 'seat' : 'request';
     notes.push(
-      `warning: ${name(f.name)} loses money on every ${unit}: ${formatUsd(v.costPerUnit)} cost per ${unit} vs ${formatUsd(v.chargePerUnit)} charged${v.floorStatus === 'under water' ? ' (still under water at the token floor)' : ''}`,
+      `warning: ${name(f.name)} loses money on every ${unit}: ${formatUsd(v.costPerUnitUsd)} cost per ${unit} vs ${formatUsd(v.chargePerUnitUsd)} charged${v.floorStatus === 'under water' ? ' (still under water at the token floor)' : ''}`,
     );
-  });
-  for (const f of e.features) for (const w of f.warnings) notes.push(`warning: ${name(f.name)}: ${w}`);
+  }
+  for (const f of d.features) for (const w of f.warnings) notes.push(`warning: ${name(f.name)}: ${w}`);
   notes.push('Point estimates are exact (integer femto-USD); distributions enter them at their mean, rounded to a whole number.');
   const sections = [
-    featureSection(r),
-    floorsSection(r, name),
-    leverSection(r, name),
-    volumeSection(r),
-    sensitivitySection(r, name),
-    bandsSection(r),
-    assumptionsSection(ctx.assumptions, name),
+    featureSection(d),
+    floorsSection(d, name),
+    leverSection(d, name),
+    volumeSection(d),
+    sensitivitySection(d, name),
+    bandsSection(d),
+    assumptionsSection(d.assumptions, name),
   ].filter((s): s is Section => s !== undefined);
   return {
-    title: `What-if: ${name(e.spec.name)} (${name(ctx.file)})`,
-    summary: [...bottomLine(r, name), ...summaryLines(r, ctx)],
+    title: `What-if: ${name(d.product.name)} (${name(d.file)})`,
+    summary: [...bottomLine(d, name), ...summaryLines(d)],
     sections,
     notes,
-    data: {
-      command: 'whatif',
-      document: { ...whatifJson(r, ctx), bottomLine: bottomLine(r, (x) => x).map(([label, text]) => ({ label, text })) },
-    },
+    data: { command: 'whatif', document: d },
     primarySection: 'features',
   };
+}
+
+/** The typed data of a computed result, with its bottom line (raw names, as JSON has them). */
+export function whatifDocument(r: WhatifResult, ctx: WhatifDataContext): WhatifData {
+  const d = whatifData(r, ctx);
+  return { ...d, bottomLine: bottomLine(d, (x) => x).map(([label, text]) => ({ label, text })) };
+}
+
+export function whatifReport(r: WhatifResult, ctx: ReportContext): Report {
+  return whatifView(whatifDocument(r, ctx), ctx.name);
 }

@@ -5,7 +5,7 @@
  */
 import { formatUsd } from '../pricing/money.js';
 import { formatInt, formatPct } from '../report/cells.js';
-import type { FeatureVerdict } from './verdict.js';
+import type { WhatifVerdictData } from './data.js';
 
 const KEY_WORDS = new Map<string, string>([
   ['model', 'model'],
@@ -58,28 +58,29 @@ export function assumptionWords(path: string[], name: (s: string) => string = (s
 const STATUS_WORDS = { ok: 'ok', 'below target': 'below target', 'under water': 'UNDER WATER' } as const;
 
 /** Short verdict for a table cell. */
-export function statusCell(v: FeatureVerdict, targetPct: number): string {
+export function statusCell(v: Pick<WhatifVerdictData, 'status'>, targetPct: number): string {
   return v.status === 'below target' ? `below ${targetPct}%` : STATUS_WORDS[v.status];
 }
 
-const uses = (n: bigint) => `${formatInt(Number(n))} use${n === 1n ? '' : 's'}`;
+const uses = (n: number) => `${formatInt(n)} use${n === 1 ? '' : 's'}`;
 
 /** "costs $4.90 per seat a month, 10.9% of the $45.00 seat price" (name escaped by the caller). */
-export function costSentence(name: string, v: FeatureVerdict): string {
+export function costSentence(name: string, v: WhatifVerdictData): string {
   const unit = v.unit === 'seat' ? 'per seat a month' : 'per request';
-  const charge = v.unit === 'seat' ? `the ${formatUsd(v.chargePerUnit)} seat price` : `the ${formatUsd(v.chargePerUnit)} price per request`;
-  const share = v.shareOfCharge === undefined ? `against ${charge}` : `${formatPct(v.shareOfCharge)} of ${charge}`;
-  return `${name} costs ${formatUsd(v.costPerUnit)} ${unit}, ${share}`;
+  const charge =
+    v.unit === 'seat' ? `the ${formatUsd(v.chargePerUnitUsd)} seat price` : `the ${formatUsd(v.chargePerUnitUsd)} price per request`;
+  const share = v.shareOfCharge === null ? `against ${charge}` : `${formatPct(v.shareOfCharge)} of ${charge}`;
+  return `${name} costs ${formatUsd(v.costPerUnitUsd)} ${unit}, ${share}`;
 }
 
 /** What restores the target margin: a price per use, or a cap on uses per seat. */
-export function fixSentence(v: FeatureVerdict, targetPct: number, floorModel: string): string {
-  const parts = [`≥ ${formatUsd(v.now.pricePerUse)} per use (${formatUsd(v.atFloor.pricePerUse)} at the token floor, ${floorModel})`];
+export function fixSentence(v: WhatifVerdictData, targetPct: number, floorModel: string): string {
+  const parts = [`≥ ${formatUsd(v.now.pricePerUseUsd)} per use (${formatUsd(v.atFloor.pricePerUseUsd)} at the token floor, ${floorModel})`];
   const cap = v.now.usesPerSeatCap;
-  if (v.unit === 'seat' && cap !== undefined) {
-    const now = v.usesPerSeat ? ` (${formatNumber(Number(v.usesPerSeat.num) / Number(v.usesPerSeat.den))} now)` : '';
+  if (v.unit === 'seat' && cap !== null) {
+    const now = v.usesPerSeat !== null ? ` (${formatNumber(v.usesPerSeat)} now)` : '';
     parts.push(
-      cap === 0n
+      cap === 0
         ? `no usage cap is enough: the other features alone leave less than ${targetPct}%`
         : `at most ${uses(cap)} per seat a month${now}`,
     );
@@ -92,14 +93,9 @@ export function formatNumber(x: number): string {
 }
 
 /** The break-even of a lever in words: "at 1.8x today's", "at +45%", "never". */
-export function breakEvenText(
-  id: string,
-  x: { num: bigint; den: bigint } | undefined,
-  maxLever: { num: bigint; den: bigint } | undefined,
-  targetPct: number,
-): string {
-  if (x === undefined) return 'never: the margin does not depend on it';
-  const v = Number(x.num) / Number(x.den);
+export function breakEvenText(id: string, x: number | null, maxLever: number | null, targetPct: number): string {
+  if (x === null) return 'never: the margin does not depend on it';
+  const v = x;
   const at = `${targetPct}% margin`;
   if (id.startsWith('price:')) {
     // provider or model
@@ -110,8 +106,7 @@ export function breakEvenText(
   }
   if (id === 'cachedInputShare') {
     if (v < 0) return `never: even with no cache hits, margin stays above ${targetPct}%`;
-    if (maxLever && v > Number(maxLever.num) / Number(maxLever.den))
-      return `not reachable: margin stays under ${targetPct}% at any cache hit rate`;
+    if (maxLever !== null && v > maxLever) return `not reachable: margin stays under ${targetPct}% at any cache hit rate`;
     return `${at} when cache hit rates are ${formatNumber(Number((v * 100).toFixed(1)))}% of today's`;
   }
   if (v < 0) return `never: margin stays under ${targetPct}%`;

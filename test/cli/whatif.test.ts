@@ -32,7 +32,8 @@ describe('tokenomics whatif', () => {
       chargesCostUsd: 0,
       costPerSuccessUsd: 0.005,
     });
-    // month: 10,000 x $0.004 = $40; revenue $1,000; margin $960 (96%); per user $40 / 100 = $0.40
+    // month: 10,000 x $0.004 = $40; revenue $1,000; margin $960 (96%); per user $40 / 100 = $0.40;
+    // per request (the features table's total row) $40 / 10,000 = $0.004; per seat $40 / 100 seats = $0.40
     expect(j.totals).toEqual({
       requestsPerMonth: 10000,
       revenueUsd: 1000,
@@ -43,6 +44,8 @@ describe('tokenomics whatif', () => {
       marginPct: 0.96,
       costPerUserUsd: 0.4,
       revenuePerRequestUsd: 0.1,
+      costPerRequestUsd: 0.004,
+      costPerSeatUsd: 0.4,
     });
     // default volumes 1x, 3x, 10x: $40 / $1,000 / $960 times 3 and 10
     expect(j.volume.map((v: { costUsd: number; revenueUsd: number; marginUsd: number }) => [v.costUsd, v.revenueUsd, v.marginUsd])).toEqual(

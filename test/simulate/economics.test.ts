@@ -17,6 +17,7 @@ import { compress } from '../../src/simulate/levers/compress.js';
 import { route } from '../../src/simulate/levers/route.js';
 import { semanticCache } from '../../src/simulate/levers/semantic-cache.js';
 import { buildSimulateReport } from '../../src/simulate/report.js';
+import { documentJson } from '../../src/report/data.js';
 import { ctxFor, minutes, pricer, rec, usd, wordEncode, words } from './helpers.js';
 
 /** A model with a whole-request long-context tier above 200,000 prompt tokens. */
@@ -168,7 +169,7 @@ describe('unit costs: unpriced models and unknown outcomes are never counted as 
       summary: [],
       notes: [],
     });
-    expect((report.data.document as { baseline: { costPerSuccessUsd: number; costPerRequestUsd: number } }).baseline).toMatchObject({
+    expect((documentJson(report.data) as { baseline: { costPerSuccessUsd: number; costPerRequestUsd: number } }).baseline).toMatchObject({
       costPerSuccessUsd: 3,
       costPerRequestUsd: 2.333333333333,
     });
@@ -185,7 +186,7 @@ describe('unit costs: unpriced models and unknown outcomes are never counted as 
       summary: [],
       notes: [],
     });
-    expect((report.data.document as { baseline: { costPerSuccessUsd: number | null } }).baseline.costPerSuccessUsd).toBeNull();
+    expect((documentJson(report.data) as { baseline: { costPerSuccessUsd: number | null } }).baseline.costPerSuccessUsd).toBeNull();
   });
 
   it('a route with a success rate makes the routed outcome known', () => {
