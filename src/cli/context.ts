@@ -6,6 +6,7 @@ import { loadCatalog, type LoadReport } from '../pricing/load.js';
 import type { Catalog } from '../pricing/catalog.js';
 import { FORMAT_NAMES, renderAs } from '../report/formats/index.js';
 import type { Report } from '../report/model.js';
+import type { ReportData } from '../report/data.js';
 import { inert } from '../core/untrusted.js';
 import { wrapText } from '../report/table.js';
 
@@ -169,7 +170,7 @@ export class CommandContext {
       data.command !== 'tokens' &&
       !('warnings' in data.document)
     )
-      out.data = { ...data, document: { ...data.document, warnings } };
+      out.data = { ...data, document: { ...data.document, warnings } } as ReportData;
     return out;
   }
 

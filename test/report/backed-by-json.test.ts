@@ -132,3 +132,51 @@ describe('tokens: every amount in the table is in the JSON document', () => {
     expect(unbackedCells(doc, [{ ...table, footer: { ...table.footer, asInput: '1.000000000000001' } }])).toHaveLength(1);
   });
 });
+
+/** Every price in the document: numbers under a key ending in "PerMTok", at any depth. */
+function documentPrices(doc: unknown, out = new Set<number>()): Set<number> {
+  if (Array.isArray(doc)) for (const x of doc) documentPrices(x, out);
+  else if (doc !== null && typeof doc === 'object')
+    for (const [k, v] of Object.entries(doc)) {
+      if (/PerMTok$/.test(k) && typeof v === 'number') out.add(v);
+      documentPrices(v, out);
+    }
+  return out;
+}
+
+/** usdPerMTok cells (exact decimal strings in the model) that are no price of the document. */
+function unbackedPrices(doc: unknown, sections: ModelSection[]): string[] {
+  const prices = documentPrices(doc);
+  const bad: string[] = [];
+  for (const s of sections)
+    for (const [i, row] of s.rows.entries())
+      for (const c of s.columns.filter((x) => x.type === 'usdPerMTok'))
+        if (typeof row[c.key] === 'string' && /^\d/.test(row[c.key] as string) && !prices.has(Number(row[c.key])))
+          bad.push(`${s.id}[${i}].${c.key}=${row[c.key] as string}`);
+  return bad;
+}
+
+describe('prices: every price in the tables is in the JSON document', () => {
+  it('three models (one of them with long-context tiers), and the whole anthropic catalog', async () => {
+    for (const args of [
+      ['prices', 'gpt-4o-mini', 'claude-sonnet-4-5', 'gemini-2.5-pro'],
+      ['prices', '--provider', 'anthropic'],
+    ]) {
+      const { doc, sections } = await jsonOf(args);
+      expect(unbackedPrices(doc, sections)).toEqual([]);
+      // row by row: each model's cells are its own document prices (a listed cache price, else "as input")
+      const models = doc.models as Array<{ id: string; prices: Record<string, number> & { listed: Record<string, boolean> } }>;
+      const table = sections.find((s) => s.id === 'prices')!;
+      expect(table.rows.map((r) => r.model)).toEqual(models.map((m) => m.id));
+      table.rows.forEach((r, i) => {
+        const p = models[i].prices;
+        expect(Number(r.input)).toBe(p.inputPerMTok);
+        expect(Number(r.output)).toBe(p.outputPerMTok);
+        expect(r.cacheRead === 'as input' ? !p.listed.cacheRead : Number(r.cacheRead) === p.cacheReadPerMTok).toBe(true);
+      });
+    }
+    // a price the document does not have is caught
+    const section: ModelSection = { id: 'x', columns: [{ key: 'input', type: 'usdPerMTok' }], rows: [{ input: '0.151' }] };
+    expect(unbackedPrices({ models: [{ prices: { inputPerMTok: 0.15 } }] }, [section])).toEqual(['x[0].input=0.151']);
+  });
+});
