@@ -6,12 +6,13 @@
  * and the JSON field it quotes cannot disagree.
  *
  * Typed so far: `report` (UsageReportData, report/usage-json.ts), `tokens` (TokensData,
- * report/tokens-data.ts), `check` (CheckData, gate/report.ts), `estimate` (EstimateData,
+ * report/tokens-data.ts), `check` (CheckData, report/check-data.ts), `estimate` (EstimateData,
  * prompts/report.ts) and `prices` (PricesData, report/prices-data.ts). The other commands still
  * carry their JSON document as built (`command` names them; their sections are built beside it).
  */
 import { priceToUsdPerMTok, scaledToDecimalString, toPlainDecimal } from '../pricing/money.js';
 import { ExactDecimal, usdJson } from './json.js';
+import type { CheckData } from './check-data.js';
 import type { PricesData } from './prices-data.js';
 import type { TokensData } from './tokens-data.js';
 import type { UsageReportData } from './usage-json.js';
@@ -23,9 +24,10 @@ export type ReportData =
   | { command: 'report'; document: UsageReportData }
   | { command: 'tokens'; document: TokensData }
   // check, estimate and prices: typed (one block, kept together for merges)
+  | { command: 'check'; document: CheckData }
   | { command: 'prices'; document: PricesData }
   // end of check, estimate and prices
-  | { command: 'simulate' | 'whatif' | 'margin' | 'check' | 'estimate'; document: JsonDocument }
+  | { command: 'simulate' | 'whatif' | 'margin' | 'estimate'; document: JsonDocument }
   /** A report read back from a saved --format json file (`tokenomics render`): written back as saved. */
   | { command: 'saved'; document: JsonDocument };
 

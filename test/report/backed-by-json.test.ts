@@ -180,3 +180,44 @@ describe('prices: every price in the tables is in the JSON document', () => {
     expect(unbackedPrices({ models: [{ prices: { inputPerMTok: 0.15 } }] }, [section])).toEqual(['x[0].input=0.151']);
   });
 });
+
+describe('check: every amount in the tables is in the JSON document', () => {
+  const CHECK = `${process.cwd()}/fixtures/check`;
+
+  it('fixtures/check against its baseline (violations, a changed model), and a run without a baseline', async () => {
+    for (const args of [
+      ['check'],
+      ['check', '--baseline', 'baseline.json', '--max-cost-per-call', '1'],
+      ['check', '--no-config', 'prompts'],
+    ]) {
+      const extra = args.includes('--no-config') ? ['--model', 'gpt-4o-mini', '--calls-per-day', '1000'] : [];
+      const r = await runCli([...args, ...extra, '--format', 'json'], { cwd: CHECK });
+      expect([0, 1], r.stderr).toContain(r.code);
+      const { report, ...doc } = JSON.parse(r.stdout) as { report: { sections: ModelSection[] } } & Record<string, unknown>;
+      expect(unbackedCells(doc, report.sections)).toEqual([]);
+      const prompts = report.sections.find((s) => s.id === 'prompts')!;
+      const docPrompts = doc.prompts as Array<{ id: string; current: { monthlyUsd: number } }>;
+      expect(prompts.rows.map((p) => p.prompt)).toEqual(docPrompts.map((p) => p.id));
+      // row by row: After/month is the prompt's own current.monthlyUsd, and the totals row the document's total
+      prompts.rows.forEach((row, i) => expect(asDocumentNumber(femto(row.afterMonth as string))).toBe(docPrompts[i].current.monthlyUsd));
+      expect(asDocumentNumber(femto(prompts.footer!.afterMonth as string))).toBe((doc.total as { monthlyUsd: number }).monthlyUsd);
+    }
+  });
+
+  it('an amount a double cannot hold is printed with its digits: the table cell rounded to 1e-12 USD, exactly', async () => {
+    // 1,234,567,891 calls/month at a hit rate of 0.123456789: the monthly cost has 20 significant
+    // digits at 1e-12 USD (a double keeps ~16: the document printed 21550845.73680793 before)
+    const args = ['check', 'support-bot.yaml', '--model', 'claude-sonnet-4-5', '--calls-per-month', '1234567891'];
+    const r = await runCli([...args, '--output-tokens', '777', '--cache-hit-rate', '0.123456789', '--format', 'json'], {
+      cwd: `${process.cwd()}/fixtures/prompts`,
+    });
+    expect(r.code, r.stderr).toBe(0);
+    const { report } = JSON.parse(r.stdout) as { report: { sections: ModelSection[] } };
+    const cell = femto(report.sections[0].rows[0].afterMonth as string);
+    const pico = (cell + 500n) / 1000n; // half up to 1e-12 USD (a positive amount)
+    const digits = `${pico / 10n ** 12n}.${(pico % 10n ** 12n).toString().padStart(12, '0')}`.replace(/0+$/, '');
+    expect(digits.replace('.', '').length).toBeGreaterThan(17);
+    expect(r.stdout).toContain(`"monthlyUsd": ${digits},`);
+    expect(unbackedCells(JSON.parse(r.stdout), report.sections)).toEqual([]);
+  });
+});
