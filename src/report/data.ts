@@ -7,12 +7,13 @@
  *
  * Typed so far: `report` (UsageReportData, report/usage-json.ts), `tokens` (TokensData,
  * report/tokens-data.ts), `check` (CheckData, report/check-data.ts), `estimate` (EstimateData,
- * prompts/report.ts) and `prices` (PricesData, report/prices-data.ts). The other commands still
+ * report/estimate-data.ts) and `prices` (PricesData, report/prices-data.ts). The other commands still
  * carry their JSON document as built (`command` names them; their sections are built beside it).
  */
 import { priceToUsdPerMTok, scaledToDecimalString, toPlainDecimal } from '../pricing/money.js';
 import { ExactDecimal, usdJson } from './json.js';
 import type { CheckData } from './check-data.js';
+import type { EstimateData } from './estimate-data.js';
 import type { PricesData } from './prices-data.js';
 import type { TokensData } from './tokens-data.js';
 import type { UsageReportData } from './usage-json.js';
@@ -25,9 +26,10 @@ export type ReportData =
   | { command: 'tokens'; document: TokensData }
   // check, estimate and prices: typed (one block, kept together for merges)
   | { command: 'check'; document: CheckData }
+  | { command: 'estimate'; document: EstimateData }
   | { command: 'prices'; document: PricesData }
   // end of check, estimate and prices
-  | { command: 'simulate' | 'whatif' | 'margin' | 'estimate'; document: JsonDocument }
+  | { command: 'simulate' | 'whatif' | 'margin'; document: JsonDocument }
   /** A report read back from a saved --format json file (`tokenomics render`): written back as saved. */
   | { command: 'saved'; document: JsonDocument };
 

@@ -63,7 +63,8 @@ function unbackedCells(doc: unknown, sections: ModelSection[]): string[] {
     for (const [i, row] of [...s.rows, ...(s.footer ? [s.footer] : [])].entries())
       for (const c of s.columns.filter((x) => x.type === 'usd')) {
         const cell = row[c.key];
-        if (typeof cell !== 'string') continue; // unpriced (null) or empty
+        // unpriced (null), empty, or a text such as "-" (no figure: no traffic, no baseline)
+        if (typeof cell !== 'string' || !/^-?\d/.test(cell)) continue;
         const d = DERIVED[c.key];
         if (d && typeof row[d.from] === 'string' && typeof row[d.to] === 'string') {
           if (femto(cell) !== femto(row[d.to] as string) - femto(row[d.from] as string))
@@ -219,5 +220,54 @@ describe('check: every amount in the tables is in the JSON document', () => {
     expect(digits.replace('.', '').length).toBeGreaterThan(17);
     expect(r.stdout).toContain(`"monthlyUsd": ${digits},`);
     expect(unbackedCells(JSON.parse(r.stdout), report.sections)).toEqual([]);
+  });
+});
+
+describe('estimate: every amount in the tables is in the JSON document', () => {
+  const PROMPTS = `${process.cwd()}/fixtures/prompts`;
+  const estimateJson = async (args: string[]) => {
+    const r = await runCli(['estimate', ...args, '--format', 'json', '--all'], { cwd: PROMPTS });
+    expect(r.code, r.stderr).toBe(0);
+    const { report, ...doc } = JSON.parse(r.stdout) as { report: { sections: ModelSection[] } } & Record<string, unknown>;
+    return { text: r.stdout, doc, sections: report.sections };
+  };
+
+  it('every prompt of fixtures/prompts on three models with traffic, and one with output options', async () => {
+    for (const args of [
+      ['.', '--model', 'gpt-4o-mini,claude-sonnet-4-5,gemini-2.5-flash', '--calls-per-day', '777', '--cache-hit-rate', '0.33'],
+      ['wasteful.yaml', '--output-cap', '100', '--structured-output', '50'],
+    ]) {
+      const { doc, sections } = await estimateJson(args);
+      expect(sections.map((s) => s.id)).toEqual(['cost', 'tokens', 'savings', 'output']);
+      expect(unbackedCells(doc, sections)).toEqual([]);
+      // row by row: the cost table's cached month is that prompt and model's perMonth.cachedUsd
+      type M = { perMonth: { cachedUsd: number } | null };
+      const pairs = (doc.prompts as Array<{ id: string; models: M[] }>).flatMap((p) => p.models);
+      const cost = sections[0];
+      expect(cost.rows).toHaveLength(pairs.length);
+      cost.rows.forEach((row, i) => {
+        const cached = pairs[i].perMonth?.cachedUsd;
+        if (cached !== undefined) expect(asDocumentNumber(femto(row.monthCached as string))).toBe(cached);
+      });
+    }
+  });
+
+  it('an amount whose nearest double prints another decimal is printed with its own digits', async () => {
+    // 987,654,321 calls/day on claude-opus-4-1: the cached month is $9,895,946,666.790366 at 1e-12 USD;
+    // the nearest double prints as 9895946666.790365 (what the document said before)
+    const { text, sections } = await estimateJson([
+      'support-bot.yaml',
+      '-m',
+      'claude-opus-4-1',
+      '--calls-per-day',
+      '987654321',
+      '--output-tokens',
+      '4321',
+    ]);
+    const cell = femto(sections[0].rows[0].monthCached as string);
+    const pico = (cell + 500n) / 1000n;
+    const digits = `${pico / 10n ** 12n}.${(pico % 10n ** 12n).toString().padStart(12, '0')}`.replace(/\.?0+$/, '');
+    expect(String(Number(digits))).not.toBe(digits);
+    expect(text).toContain(`"cachedUsd": ${digits}\n`);
   });
 });
