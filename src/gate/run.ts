@@ -20,6 +20,7 @@ import { DEFAULT_OUTPUT_TOKENS, Estimator, type ModelEstimate, monthlyOf } from 
 import { describeOutputTokens, outputTokensFor, type OutputTokens, type Prompt, type Traffic } from '../prompts/types.js';
 import { tokenizerFor } from '../prompts/count.js';
 import { cacheableTokens } from '../prompts/price.js';
+import type { CheckSource, CheckStatus } from '../report/check-data.js';
 import type { Baseline, Snapshot } from './baseline.js';
 import { effectiveBudgets, type Budgets, type PromptConfig } from './config.js';
 import { checkPrompt, checkTotal, type Measured, type Violation } from './rules.js';
@@ -54,7 +55,7 @@ interface CheckOverrides {
 }
 
 /** Where a figure came from: a flag, the logs, tokenomics.yaml, the spec, a saved baseline, or a default. */
-export type Source = 'flag' | 'logs' | 'config' | 'spec' | 'baseline' | 'default';
+export type Source = CheckSource;
 
 interface Loc {
   file: string;
@@ -86,7 +87,7 @@ interface Priced {
   at: { model?: Loc; output?: Loc; traffic?: Loc; entry?: Loc };
 }
 
-export type Status = 'ok' | 'fail' | 'new' | 'removed' | 'unchanged' | 'changed';
+export type Status = CheckStatus;
 
 export interface PromptResult {
   measured: Measured;

@@ -1,87 +1,140 @@
-/** Plain descriptions of catalog entries, for `prices` output (JSON contract and tables). */
+/**
+ * Catalog entries as typed data (`prices`' document: exact prices as bigints) and the texts its
+ * tables show, computed from that data alone. A price per million tokens is a `PricePerMTok`
+ * (nano-USD per MTok) under a key ending in `PerMTok`, written as USD per MTok; a charge price is
+ * femto-USD per 1,000 or per unit, written as USD (report/data.ts exactJson).
+ */
 import { noPriceReason, periodAt, type Resolution } from './catalog.js';
 import { CHARGE_DIMENSIONS } from '../usage/dimensions.js';
-import { femtoToUsdString, priceToUsdPerMTok } from './money.js';
+import { femtoToUsdString, priceToUsdPerMTok, type Femto, type PricePerMTok } from './money.js';
 import type { ChargePrices, ModelEntry, PriceAdjust, PricePeriod, PriceSet } from './model.js';
+import type { CacheRulesYaml, ImageRulesYaml, RegionalRoute, TokenizerYaml } from './types.js';
 
-export interface PriceSetJson {
-  inputPerMTok: number;
-  cacheReadPerMTok: number;
-  cacheWrite5mPerMTok: number;
-  cacheWrite1hPerMTok: number;
-  outputPerMTok: number;
+export interface PriceSetData {
+  inputPerMTok: PricePerMTok;
+  cacheReadPerMTok: PricePerMTok;
+  cacheWrite5mPerMTok: PricePerMTok;
+  cacheWrite1hPerMTok: PricePerMTok;
+  outputPerMTok: PricePerMTok;
 }
 
-export function priceSetJson(p: PriceSet): PriceSetJson {
+/** A service tier: a multiplier on the standard prices, or prices of its own; null: not offered. */
+export type AdjustData = { multiplier: number } | PriceSetData | null;
+
+/** Charge prices by catalog key (USD per 1,000 or per unit, exact), with their source. */
+export type ChargesData = Record<string, Femto | string | null>;
+
+export interface TierData extends PriceSetData {
+  threshold: number;
+  operator: '>=' | '>';
+  rule: string;
+  counts: string;
+}
+
+export interface PeriodData extends PriceSetData {
+  from: string | null;
+  /** Which cache prices the source lists; absent ones bill as input. */
+  listed: { cacheRead: boolean; cacheWrite5m: boolean; cacheWrite1h: boolean };
+  batch: AdjustData;
+  flex: AdjustData;
+  priority: AdjustData;
+  fast: { multiplier: number } | null;
+  tiers: TierData[];
+  peak: { windowsUtc: string[]; multiplier: number | null; prices: PriceSetData | null } | null;
+  charges: ChargesData | null;
+  note: string | null;
+  source: string | null;
+}
+
+export interface PriceEntryData {
+  /** The model id as asked (`prices MODEL...`); absent in a catalog listing. */
+  query?: string;
+  id: string;
+  provider: string;
+  displayName: string | null;
+  matchedBy?: string;
+  matchedKey?: string;
+  aliases: string[];
+  snapshots: boolean;
+  priceAt: string;
+  /** null when the date is before the model's first known price (`noPriceReason` says so). */
+  prices: PeriodData | null;
+  noPriceReason: string | null;
+  history: PeriodData[];
+  regional: Array<{ via: RegionalRoute[]; multiplier: number; from: string | null; source: string }>;
+  discount: string | null;
+  cache: CacheRulesYaml | null;
+  tokenizer: TokenizerYaml | null;
+  images: ImageRulesYaml | null;
+  contextWindow: number | null;
+  maxOutputTokens: number | null;
+  retiredAt: string | null;
+  source: string;
+  checkedAt: string;
+  origin: string;
+  note: string | null;
+}
+
+function priceSetData(p: PriceSet): PriceSetData {
   return {
-    inputPerMTok: priceToUsdPerMTok(p.input),
-    cacheReadPerMTok: priceToUsdPerMTok(p.cacheRead),
-    cacheWrite5mPerMTok: priceToUsdPerMTok(p.cacheWrite5m),
-    cacheWrite1hPerMTok: priceToUsdPerMTok(p.cacheWrite1h),
-    outputPerMTok: priceToUsdPerMTok(p.output),
+    inputPerMTok: p.input,
+    cacheReadPerMTok: p.cacheRead,
+    cacheWrite5mPerMTok: p.cacheWrite5m,
+    cacheWrite1hPerMTok: p.cacheWrite1h,
+    outputPerMTok: p.output,
   };
 }
 
-function adjustJson(a: PriceAdjust | undefined): unknown {
+function adjustData(a: PriceAdjust | undefined): AdjustData {
   if (!a) return null;
-  return a.kind === 'multiplier' ? { multiplier: Number(a.factorText) } : priceSetJson(a.prices);
+  return a.kind === 'multiplier' ? { multiplier: Number(a.factorText) } : priceSetData(a.prices);
 }
 
 /** The charge prices as the catalog writes them (USD per 1,000 or per unit), with their source. */
-export function chargesJson(c: ChargePrices | undefined): Record<string, number | string | null> | null {
+function chargesData(c: ChargePrices | undefined): ChargesData | null {
   if (!c) return null;
-  const out: Record<string, number | string | null> = {};
+  const out: ChargesData = {};
   for (const d of CHARGE_DIMENSIONS) {
     const v = c.perUnit.get(d.key);
-    if (v !== undefined) out[d.priceKey] = Number(femtoToUsdString(v * BigInt(d.per)));
+    if (v !== undefined) out[d.priceKey] = v * BigInt(d.per);
   }
   return { ...out, source: c.source, freeAllowance: c.freeAllowance ?? null, note: c.note ?? null };
 }
 
-/** "web search calls $10 per 1,000; web fetch calls $0 per 1,000", or "-" when none is priced. */
-export function chargesText(c: ChargePrices | undefined): string {
-  if (!c) return '-';
-  const parts = CHARGE_DIMENSIONS.filter((d) => c.perUnit.has(d.key)).map(
-    (d) => `${d.label.toLowerCase()} $${femtoToUsdString(c.perUnit.get(d.key)! * BigInt(d.per))} per ${d.per === 1000 ? '1,000' : 'unit'}`,
-  );
-  return parts.join('; ') || '-';
-}
-
-export function periodJson(p: PricePeriod) {
+function periodData(p: PricePeriod): PeriodData {
   return {
     from: p.from ?? null,
-    ...priceSetJson(p.standard),
-    /** Which cache prices the source lists; absent ones bill as input. */
+    ...priceSetData(p.standard),
     listed: {
       cacheRead: p.yaml.cacheReadPerMTok !== undefined,
       cacheWrite5m: p.yaml.cacheWrite5mPerMTok !== undefined,
       cacheWrite1h: p.yaml.cacheWrite1hPerMTok !== undefined,
     },
-    batch: adjustJson(p.batch),
-    flex: adjustJson(p.flex),
-    priority: adjustJson(p.priority),
+    batch: adjustData(p.batch),
+    flex: adjustData(p.flex),
+    priority: adjustData(p.priority),
     fast: p.fast ? { multiplier: Number(p.fast.factorText) } : null,
     tiers: p.tiers.map((t) => ({
       threshold: t.threshold,
       operator: t.inclusive ? '>=' : '>',
       rule: t.rule,
       counts: t.counts,
-      ...priceSetJson(t.prices),
+      ...priceSetData(t.prices),
     })),
     peak: p.peak
       ? {
           windowsUtc: p.yaml.peak?.windowsUtc ?? [],
           multiplier: p.peak.prices ? null : Number(p.peak.factorText),
-          prices: p.peak.prices ? priceSetJson(p.peak.prices) : null,
+          prices: p.peak.prices ? priceSetData(p.peak.prices) : null,
         }
       : null,
-    charges: chargesJson(p.charges),
+    charges: chargesData(p.charges),
     note: p.note ?? null,
     source: p.source ?? null,
   };
 }
 
-export function entryJson(entry: ModelEntry, atMs: number, resolution?: Resolution, query?: string) {
+export function entryData(entry: ModelEntry, atMs: number, resolution?: Resolution, query?: string): PriceEntryData {
   const { period } = periodAt(entry, atMs);
   const unpriced = noPriceReason(entry, atMs);
   return {
@@ -93,10 +146,9 @@ export function entryJson(entry: ModelEntry, atMs: number, resolution?: Resoluti
     aliases: entry.aliases,
     snapshots: entry.snapshots,
     priceAt: new Date(atMs).toISOString().slice(0, 10),
-    /** null when the date is before the model's first known price (`noPriceReason` says so). */
-    prices: unpriced ? null : periodJson(period),
+    prices: unpriced ? null : periodData(period),
     noPriceReason: unpriced ?? null,
-    history: entry.periods.length > 1 ? entry.periods.map(periodJson) : [],
+    history: entry.periods.length > 1 ? entry.periods.map(periodData) : [],
     regional: entry.regional.map((u) => ({ via: u.via, multiplier: Number(u.factorText), from: u.from ?? null, source: u.source })),
     discount: entry.discount ? entry.discount.discountText : null,
     cache: entry.cache ?? null,
@@ -112,19 +164,29 @@ export function entryJson(entry: ModelEntry, atMs: number, resolution?: Resoluti
   };
 }
 
-export function adjustText(a: PriceAdjust | undefined): string {
+// ---- texts shown in the tables, from the data ----
+
+const perMTok = (p: PricePerMTok) => `$${priceToUsdPerMTok(p)}`;
+
+/** "x0.5", "$2.5 / $20" (own prices: input / output), or "-" when the tier is not offered. */
+export function adjustText(a: AdjustData): string {
   if (!a) return '-';
-  if (a.kind === 'multiplier') return `x${a.factorText}`;
-  return `$${priceToUsdPerMTok(a.prices.input)} / $${priceToUsdPerMTok(a.prices.output)}`;
+  if ('multiplier' in a) return `x${a.multiplier}`;
+  return `${perMTok(a.inputPerMTok)} / ${perMTok(a.outputPerMTok)}`;
 }
 
-export function tiersText(p: PricePeriod): string {
+/** ">=200K: $6/$22.5; ..." (long-context tiers), or "-". */
+export function tiersText(p: PeriodData): string {
   return (
-    p.tiers
-      .map(
-        (t) =>
-          `${t.inclusive ? '>=' : '>'}${t.threshold / 1000}K: $${priceToUsdPerMTok(t.prices.input)}/$${priceToUsdPerMTok(t.prices.output)}`,
-      )
-      .join('; ') || '-'
+    p.tiers.map((t) => `${t.operator}${t.threshold / 1000}K: ${perMTok(t.inputPerMTok)}/${perMTok(t.outputPerMTok)}`).join('; ') || '-'
   );
+}
+
+/** "web search calls $10 per 1,000; web fetch calls $0 per 1,000", or "-" when none is priced. */
+export function chargesText(c: ChargesData | null): string {
+  if (!c) return '-';
+  const parts = CHARGE_DIMENSIONS.filter((d) => typeof c[d.priceKey] === 'bigint').map(
+    (d) => `${d.label.toLowerCase()} $${femtoToUsdString(c[d.priceKey] as Femto)} per ${d.per === 1000 ? '1,000' : 'unit'}`,
+  );
+  return parts.join('; ') || '-';
 }

@@ -1,6 +1,15 @@
-/** The `estimate` report: sections for people, and the JSON contract (schemaVersion, stable keys). */
-import { femtoToUsdNumber, type Femto } from '../pricing/money.js';
-import { col, type Cell, type Report, type Section } from '../report/model.js';
+/**
+ * `estimate`'s typed data from a run (EstimateData, report/estimate-data.ts: the JSON contract,
+ * schemaVersion, stable keys, amounts as Femto) and the report its view derives from it.
+ */
+import {
+  estimateReport as estimateView,
+  type EstimateContext,
+  type EstimateData,
+  type EstimateModelData,
+  type EstimateSavingData,
+} from '../report/estimate-data.js';
+import type { Report } from '../report/model.js';
 import type { PromptAnalysis, Saving } from './analysis.js';
 import type { ModelEstimate, PromptEstimate } from './estimate.js';
 import { describeOutputTokens, DAYS_PER_MONTH } from './types.js';
@@ -14,9 +23,6 @@ export interface EstimateRun {
   pricesAt: string;
   schemaVersion: number;
 }
-
-const usd = (f: Femto | null | undefined): number | null => (f === null || f === undefined ? null : femtoToUsdNumber(f));
-const fmtCalls = (x: number) => Number(x.toFixed(2)).toLocaleString('en-US');
 
 /**
  * What every monthly figure of a prompt assumes: calls per day and month and where that comes
@@ -43,226 +49,7 @@ export function estimateAssumptions(pe: PromptEstimate) {
   };
 }
 
-function assumptionNote(pe: PromptEstimate): string {
-  const a = estimateAssumptions(pe);
-  const traffic = a.traffic
-    ? `traffic ${fmtCalls(a.traffic.callsPerDay)} calls/day = ${fmtCalls(a.traffic.callsPerMonth)} calls/month (${a.traffic.source}: ${a.traffic.basis})`
-    : 'no traffic stated, so no monthly figures (traffic: in the spec, or --calls-per-day/--calls-per-month)';
-  const output =
-    a.outputTokens.source === 'default'
-      ? `output ${a.outputTokens.basis} tokens per call is a DEFAULT, not a measurement: set expectedOutputTokens in the spec or pass --output-tokens`
-      : `output ${a.outputTokens.basis} tokens per call (${a.outputTokens.source})`;
-  return `${pe.prompt.id}: ${traffic}; ${output}`;
-}
-
-function costRows(run: EstimateRun): Record<string, Cell>[] {
-  return run.estimates.flatMap((pe, i) =>
-    pe.models.map((me) => ({
-      prompt: pe.prompt.id,
-      model: me.model + (me.tokenizer.exact ? '' : ' (est.)'),
-      input: me.tokens.input,
-      prefix: me.tokens.staticPrefix,
-      cacheable: me.cacheable,
-      min: me.entry.cache ? `${me.entry.cache.minTokens}${me.entry.cache.increment ? `+${me.entry.cache.increment}n` : ''}` : 'no cache',
-      output: me.outputTokens + (pe.outputSource === 'default' ? ' (default)' : ''),
-      calls: pe.traffic ? `${fmtCalls(pe.traffic.callsPerMonth)} (${pe.trafficSource ?? 'spec'})` : '-',
-      callNoCache: me.perCall.noCache,
-      callCached: me.perCall.cached,
-      monthNoCache: me.perMonth ? me.perMonth.noCache : '-',
-      monthCached: me.perMonth ? me.perMonth.cached : '-',
-      outputShare: run.analyses[i].outputShare.find((s) => s.model === me.model)?.share ?? 0,
-    })),
-  );
-}
-
-function tokenSection(run: EstimateRun, models: string[]): Section {
-  const rows: Record<string, Cell>[] = [];
-  const estimatedModels = new Set(run.estimates.flatMap((pe) => pe.models.filter((m) => !m.tokenizer.exact).map((m) => m.model)));
-  for (const pe of run.estimates) {
-    const by = new Map(pe.models.map((m) => [m.model, m]));
-    const row = (part: string, kind: string, note: string, get: (m: ModelEstimate) => number) => {
-      const r: Record<string, Cell> = { prompt: pe.prompt.id, part, kind, note };
-      models.forEach((m, k) => (r[`m${k}`] = by.has(m) ? get(by.get(m)!) : ''));
-      rows.push(r);
-    };
-    const first = pe.models[0].tokens.firstVariable;
-    pe.prompt.parts.forEach((p, i) => {
-      const note = [p.loadBearing ? 'load-bearing' : '', first && first.part === p.name ? 'first {{variable}}' : '']
-        .filter(Boolean)
-        .join(', ');
-      row(p.name, p.kind, note, (m) => m.tokens.parts[i].tokens);
-    });
-    row('variables', 'sample values', Object.keys(pe.prompt.variables).sort().join(', '), (m) => m.tokens.variables);
-    row('chat overhead', 'format', 'per-message framing + reply priming', (m) => m.tokens.overhead);
-    row('total input', '', '', (m) => m.tokens.input);
-    row('static prefix', '', 'before the first {{variable}}', (m) => m.tokens.staticPrefix);
-  }
-  return {
-    id: 'tokens',
-    title: 'Tokens per part',
-    columns: [
-      col('prompt', 'Prompt'),
-      col('part', 'Part'),
-      col('kind', 'Kind'),
-      col('note', 'Note'),
-      ...models.map((m, k) => col(`m${k}`, estimatedModels.has(m) ? `${m} (est.)` : m, 'int')),
-    ],
-    rows,
-  };
-}
-
-function savingsSection(run: EstimateRun): Section {
-  const rows: Record<string, Cell>[] = [];
-  run.analyses.forEach((a, i) => {
-    for (const s of a.savings)
-      rows.push({
-        prompt: run.estimates[i].prompt.id,
-        kind: s.kind,
-        where: s.where,
-        detail: s.detail,
-        tokens: s.tokensSaved,
-        perCall: s.perCallSaved ?? '-',
-        perMonth: s.perMonthSaved ?? '-',
-      });
-  });
-  for (const s of run.shared)
-    rows.push({ prompt: '(all)', kind: s.kind, where: s.where, detail: s.detail, tokens: s.tokensSaved, perCall: '-', perMonth: '-' });
-  const notes = run.analyses.flatMap((a, i) =>
-    a.loadBearing.length ? [`${run.estimates[i].prompt.id}: load-bearing, never cut: ${a.loadBearing.join('; ')}`] : [],
-  );
-  if (run.shared.length)
-    notes.push(
-      'shared-across-files: tokens of one copy; each call sends one prompt, so no per-call saving (consider a shared, cacheable system prompt)',
-    );
-  return {
-    id: 'savings',
-    title: `Compression opportunities (measured by re-tokenizing, at each prompt's first model)`,
-    columns: [
-      col('prompt', 'Prompt'),
-      col('kind', 'Kind'),
-      col('where', 'Where'),
-      col('detail', 'Detail'),
-      col('tokens', 'Tokens saved', 'int'),
-      col('perCall', 'Per call', 'usd'),
-      col('perMonth', 'Per month', 'usd'),
-    ],
-    rows,
-    notes,
-  };
-}
-
-function outputSection(run: EstimateRun): Section {
-  const rows: Record<string, Cell>[] = [];
-  run.estimates.forEach((pe, i) => {
-    for (const me of pe.models) {
-      const share = run.analyses[i].outputShare.find((s) => s.model === me.model)?.share ?? 0;
-      rows.push({
-        prompt: pe.prompt.id,
-        model: me.model,
-        option: `as estimated (output ${describeOutputTokens(pe.output)}, ${pe.outputSource})`,
-        tokens: me.outputTokens,
-        share,
-        perCall: me.perCall.cached,
-        saved: '',
-        savedMonth: '',
-      });
-    }
-    for (const o of run.analyses[i].outputOptions)
-      rows.push({
-        prompt: pe.prompt.id,
-        model: o.model,
-        option: o.option,
-        tokens: o.outputTokens,
-        share: '',
-        perCall: o.perCall,
-        saved: o.perCallSaved,
-        savedMonth: o.perMonthSaved ?? '-',
-      });
-  });
-  return {
-    id: 'output',
-    title: 'Output contract',
-    columns: [
-      col('prompt', 'Prompt'),
-      col('model', 'Model'),
-      col('option', 'Option'),
-      col('tokens', 'Output tokens', 'int'),
-      col('share', 'Output share', 'pct'),
-      col('perCall', 'Per call', 'usd'),
-      col('saved', 'Saved / call', 'usd'),
-      col('savedMonth', 'Saved / month', 'usd'),
-    ],
-    rows,
-  };
-}
-
-function notesOf(run: EstimateRun): string[] {
-  const notes: string[] = [];
-  for (const [i, pe] of run.estimates.entries()) {
-    for (const w of pe.prompt.warnings) notes.push(`warning: ${pe.prompt.file}: ${w}`);
-    const order = run.analyses[i].order;
-    if (order) notes.push(`warning: ${order.message}`);
-    for (const me of pe.models) if (me.adjustments.length) notes.push(`${pe.prompt.id} on ${me.model}: ${me.adjustments.join(', ')}`);
-  }
-  const estimated = [
-    ...new Set(
-      run.estimates.flatMap((pe) =>
-        pe.models.filter((m) => !m.tokenizer.exact).map((m) => `${m.model} (${m.tokenizer.encoding} x${m.tokenizer.factor})`),
-      ),
-    ),
-  ];
-  if (estimated.length) notes.push(`(est.): token counts are estimates for ${estimated.join(', ')}: no public tokenizer`);
-  return notes;
-}
-
-/** What the numbers rest on, one statement each: per prompt its traffic and output length, then the hit rate and month. */
-function assumptionsOf(run: EstimateRun): string[] {
-  return [
-    ...run.estimates.map(assumptionNote),
-    `Cached cost: hits read the cacheable prefix at the cache-read price, misses write it (cache-write price where charged, else input); hit rate ${run.cacheHitRate} (${run.hitRateSource === 'default' ? 'default; --cache-hit-rate' : run.hitRateSource}). Month = ${DAYS_PER_MONTH} days.`,
-  ];
-}
-
-export function estimateReport(run: EstimateRun): Report {
-  const models = [...new Set(run.estimates.flatMap((pe) => pe.models.map((m) => m.model)))];
-  const cost: Section = {
-    id: 'cost',
-    title: 'Cost per call and per month',
-    // at 80 columns the costs outlast the token counts (shown per part below) and the cached month goes last
-    columns: [
-      col('prompt', 'Prompt'),
-      col('model', 'Model'),
-      col('input', 'Input tok', 'int', { priority: 4 }),
-      col('prefix', 'Static prefix', 'int', { priority: 4 }),
-      col('cacheable', 'Cacheable', 'int', { priority: 4 }),
-      col('min', 'Cache min'),
-      col('output', 'Output tok', 'int', { priority: 4 }),
-      col('callNoCache', 'Call, no cache', 'usd', { priority: 3 }),
-      col('callCached', 'Call, cached', 'usd'),
-      col('calls', 'Calls/month'),
-      col('monthNoCache', 'Month, no cache', 'usd', { priority: 3 }),
-      col('monthCached', 'Month, cached', 'usd', { priority: 1 }),
-      col('outputShare', 'Output share', 'pct', { priority: 4 }),
-    ],
-    rows: costRows(run),
-  };
-  return {
-    title: 'Prompt cost estimate',
-    summary: [
-      ['Prompts', String(run.estimates.length)],
-      ['Models', models.join(', ')],
-      ['Cache hit rate', `${run.cacheHitRate}${run.hitRateSource === 'default' ? ' (default)' : ''}`],
-      ['Prices in force', run.pricesAt],
-    ],
-    sections: [cost, tokenSection(run, models), savingsSection(run), outputSection(run)],
-    notes: notesOf(run),
-    assumptions: assumptionsOf(run),
-    data: { command: 'estimate', document: estimateJson(run) },
-    primarySection: 'cost',
-  };
-}
-
-function modelJson(me: ModelEstimate, a: PromptAnalysis) {
+function modelData(me: ModelEstimate, a: PromptAnalysis): EstimateModelData {
   return {
     model: me.model,
     resolvedModel: me.entry.id,
@@ -286,30 +73,31 @@ function modelJson(me: ModelEstimate, a: PromptAnalysis) {
         }
       : null,
     perCall: {
-      noCacheUsd: usd(me.perCall.noCache),
-      cachedUsd: usd(me.perCall.cached),
-      hitUsd: usd(me.cost.hit),
-      missUsd: usd(me.cost.miss),
-      outputUsd: usd(me.cost.output),
+      noCacheUsd: me.perCall.noCache,
+      cachedUsd: me.perCall.cached,
+      hitUsd: me.cost.hit,
+      missUsd: me.cost.miss,
+      outputUsd: me.cost.output,
     },
-    perMonth: me.perMonth ? { noCacheUsd: usd(me.perMonth.noCache), cachedUsd: usd(me.perMonth.cached) } : null,
+    perMonth: me.perMonth ? { noCacheUsd: me.perMonth.noCache, cachedUsd: me.perMonth.cached } : null,
     outputShare: a.outputShare.find((s) => s.model === me.model)?.share ?? 0,
   };
 }
 
-const savingJson = (s: Saving) => ({
+const savingData = (s: Saving): EstimateSavingData => ({
   kind: s.kind,
   where: s.where,
   detail: s.detail,
   tokensSaved: s.tokensSaved,
-  perCallSavedUsd: usd(s.perCallSaved),
-  perMonthSavedUsd: usd(s.perMonthSaved),
+  perCallSavedUsd: s.perCallSaved,
+  perMonthSavedUsd: s.perMonthSaved,
 });
 
-function estimateJson(run: EstimateRun) {
+/** The run as `estimate`'s typed data (its --format json document). */
+export function estimateData(run: EstimateRun): EstimateData {
   return {
     schemaVersion: run.schemaVersion,
-    command: 'estimate',
+    command: 'estimate' as const,
     assumptions: { cacheHitRate: run.cacheHitRate, daysPerMonth: DAYS_PER_MONTH, pricesAt: run.pricesAt },
     prompts: run.estimates.map((pe, i) => {
       const a = run.analyses[i];
@@ -321,28 +109,44 @@ function estimateJson(run: EstimateRun) {
         outputTokens: { ...pe.output, source: pe.outputSource },
         traffic: pe.traffic ? { callsPerMonth: pe.traffic.callsPerMonth, basis: pe.traffic.basis } : null,
         assumptions: estimateAssumptions(pe),
-        models: pe.models.map((me) => modelJson(me, a)),
+        models: pe.models.map((me) => modelData(me, a)),
         warnings: [...pe.prompt.warnings, ...(a.order ? [a.order.message] : [])],
         staticFirst: a.order
           ? a.order.models.map((m) => ({
               model: m.model,
               moreCacheableTokens: m.moreCacheable,
-              perCallSavedUsd: usd(m.perCallSaved),
-              perMonthSavedUsd: usd(m.perMonthSaved),
+              perCallSavedUsd: m.perCallSaved,
+              perMonthSavedUsd: m.perMonthSaved,
             }))
           : null,
-        compression: a.savings.map(savingJson),
+        compression: a.savings.map(savingData),
         loadBearing: a.loadBearing,
         outputOptions: a.outputOptions.map((o) => ({
           model: o.model,
           option: o.option,
           outputTokens: o.outputTokens,
-          perCallUsd: usd(o.perCall),
-          perCallSavedUsd: usd(o.perCallSaved),
-          perMonthSavedUsd: usd(o.perMonthSaved),
+          perCallUsd: o.perCall,
+          perCallSavedUsd: o.perCallSaved,
+          perMonthSavedUsd: o.perMonthSaved,
         })),
       };
     }),
-    sharedAcrossFiles: run.shared.map(savingJson),
+    sharedAcrossFiles: run.shared.map(savingData),
   };
+}
+
+/** What the view shows beside the data: where the hit rate came from, each prompt's first {{variable}} part and price adjustments per model. */
+function estimateContext(run: EstimateRun): EstimateContext {
+  return {
+    hitRateSource: run.hitRateSource,
+    prompts: run.estimates.map((pe) => ({
+      ...(pe.models[0]?.tokens.firstVariable ? { firstVariablePart: pe.models[0].tokens.firstVariable.part } : {}),
+      adjustments: pe.models.map((me) => me.adjustments),
+    })),
+  };
+}
+
+/** `estimate`'s report: the view of its typed data. */
+export function estimateReport(run: EstimateRun): Report {
+  return estimateView(estimateData(run), estimateContext(run));
 }

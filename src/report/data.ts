@@ -7,11 +7,16 @@
  *
  * Typed so far: `report` (UsageReportData, report/usage-json.ts), `tokens` (TokensData,
  * report/tokens-data.ts), `simulate` (SimulateData, simulate/data.ts), `whatif` (WhatifData,
- * whatif/data.ts) and `whatif --revenue` (MarginData, whatif/margin-report.ts). The other commands
- * still carry their JSON document as built (`command` names them; their sections are built beside it).
+ * whatif/data.ts), `whatif --revenue` (MarginData, whatif/margin-report.ts), `check` (CheckData,
+ * report/check-data.ts), `estimate` (EstimateData, report/estimate-data.ts) and `prices`
+ * (PricesData, report/prices-data.ts): every command. A report read back by `render` carries the
+ * saved JSON document as it was.
  */
-import { femtoToUsdNumber, type Femto } from '../pricing/money.js';
-import { usdJson, type ExactDecimal } from './json.js';
+import { femtoToUsdNumber, priceToUsdPerMTok, scaledToDecimalString, toPlainDecimal, type Femto } from '../pricing/money.js';
+import { ExactDecimal, usdJson } from './json.js';
+import type { CheckData } from './check-data.js';
+import type { EstimateData } from './estimate-data.js';
+import type { PricesData } from './prices-data.js';
 import type { TokensData } from './tokens-data.js';
 import type { UsageReportData } from './usage-json.js';
 import type { SimulateData } from '../simulate/data.js';
@@ -24,27 +29,37 @@ export type JsonDocument = Record<string, unknown>;
 export type ReportData =
   | { command: 'report'; document: UsageReportData }
   | { command: 'tokens'; document: TokensData }
-  // simulate and whatif (doc-a): typed data, tables derived from it
   | { command: 'simulate'; document: SimulateData }
   | { command: 'whatif'; document: WhatifData }
   | { command: 'margin'; document: MarginData }
-  | { command: 'check' | 'estimate' | 'prices'; document: JsonDocument }
+  | { command: 'check'; document: CheckData }
+  | { command: 'estimate'; document: EstimateData }
+  | { command: 'prices'; document: PricesData }
   /** A report read back from a saved --format json file (`tokenomics render`): written back as saved. */
   | { command: 'saved'; document: JsonDocument };
 
+/** A price (nano-USD per MTok) as JSON USD per MTok: a plain number when a double holds it, else its digits. */
+function perMTokJson(price: bigint): number | ExactDecimal {
+  const n = priceToUsdPerMTok(price);
+  const digits = scaledToDecimalString(price, 9);
+  return toPlainDecimal(n) === digits ? n : new ExactDecimal(digits);
+}
+
 /**
- * Typed data as JSON values: every bigint is an exact USD amount in femto-dollars and is written as
- * USD (report/json.ts: a plain number when a double holds it, else its digits); arrays and objects
- * keep their order. The typed documents hold no other bigint.
+ * Typed data as JSON values: a bigint under a key ending in `PerMTok` is a price (nano-USD per
+ * million tokens, PricePerMTok) and is written as USD per MTok; every other bigint is an exact USD
+ * amount in femto-dollars and is written as USD (report/json.ts: a plain number when a double
+ * holds it, else its digits); arrays and objects keep their order. The typed documents hold no
+ * other bigint.
  */
-export function exactJson(value: unknown, usd: (amount: Femto) => number | ExactDecimal = usdJson): unknown {
-  if (typeof value === 'bigint') return usd(value);
+export function exactJson(value: unknown, usd: (amount: Femto) => number | ExactDecimal = usdJson, key = ''): unknown {
+  if (typeof value === 'bigint') return key.endsWith('PerMTok') ? perMTokJson(value) : usd(value);
   if (Array.isArray(value)) return value.map((v) => exactJson(v, usd));
   if (value === null || typeof value !== 'object') return value;
   const proto = Object.getPrototypeOf(value);
   if (proto !== Object.prototype && proto !== null) return value;
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value as Record<string, unknown>)) out[k] = exactJson(v, usd);
+  for (const [k, v] of Object.entries(value as Record<string, unknown>)) out[k] = exactJson(v, usd, k);
   return out;
 }
 
@@ -53,6 +68,9 @@ export function documentJson(data: ReportData): unknown {
   switch (data.command) {
     case 'report':
     case 'tokens':
+    case 'check':
+    case 'estimate':
+    case 'prices':
       return exactJson(data.document);
     // simulate and whatif have always written amounts as the nearest double of the 1e-12-rounded
     // decimal (femtoToUsdNumber): kept, so their documents stay byte-identical. It differs from

@@ -49,6 +49,19 @@ describe('tokenomics prices', () => {
     expect(after.models[0].prices).toMatchObject({ inputPerMTok: 2, outputPerMTok: 8 });
   });
 
+  it('a model with no price on --at: prices null in JSON, and its details row shows no service tiers or charges then', async () => {
+    // deepseek-v4-pro's first price starts 2026-04-26 (not since launch): on 2026-01-01 it has none
+    const j = JSON.parse((await runCli(['prices', 'deepseek-v4-pro', '--at', '2026-01-01', '--format', 'json'])).stdout);
+    expect(j.models[0].prices).toBeNull();
+    expect(j.models[0].noPriceReason).toBe('no known price before 2026-04-26');
+    const details = j.report.sections.find((s: { id: string }) => s.id === 'details');
+    // the view derives the row from the document, which has no period in force: "-" (it showed the
+    // first period's "batch -, flex -, priority -" before, a period not in force on that date)
+    expect(details.rows[0]).toMatchObject({ period: 'no known price before 2026-04-26', service: '-', charges: '-' });
+    const priced = JSON.parse((await runCli(['prices', 'deepseek-v4-pro', '--at', '2026-05-01', '--format', 'json'])).stdout);
+    expect(priced.report.sections[1].rows[0].service).toBe('batch -, flex -, priority -');
+  });
+
   it('validates a user price file with --check, with file:line errors', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'tk-prices-'));
     const good = join(dir, 'good.yaml');

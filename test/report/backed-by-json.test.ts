@@ -80,7 +80,8 @@ function unbackedCells(doc: unknown, sections: ModelSection[]): string[] {
     for (const [i, row] of [...s.rows, ...(s.footer ? [s.footer] : [])].entries())
       for (const c of s.columns.filter((x) => x.type === 'usd')) {
         const cell = row[c.key];
-        if (typeof cell !== 'string') continue; // unpriced (null) or empty
+        // unpriced (null), empty, or a text such as "-" (no figure: no traffic, no baseline)
+        if (typeof cell !== 'string' || !/^-?\d/.test(cell)) continue;
         const change = changeFromFirstRow(s, row, c.key);
         if (change !== undefined) {
           if (femto(cell) !== change) bad.push(`${s.id}[${i}].${c.key}=${cell} (not the total less the baseline's)`);
@@ -243,4 +244,142 @@ describe('whatif: every amount in the tables is in the JSON document', () => {
     },
     TIMEOUT_MS,
   );
+});
+
+/** Every price in the document: numbers under a key ending in "PerMTok", at any depth. */
+function documentPrices(doc: unknown, out = new Set<number>()): Set<number> {
+  if (Array.isArray(doc)) for (const x of doc) documentPrices(x, out);
+  else if (doc !== null && typeof doc === 'object')
+    for (const [k, v] of Object.entries(doc)) {
+      if (/PerMTok$/.test(k) && typeof v === 'number') out.add(v);
+      documentPrices(v, out);
+    }
+  return out;
+}
+
+/** usdPerMTok cells (exact decimal strings in the model) that are no price of the document. */
+function unbackedPrices(doc: unknown, sections: ModelSection[]): string[] {
+  const prices = documentPrices(doc);
+  const bad: string[] = [];
+  for (const s of sections)
+    for (const [i, row] of s.rows.entries())
+      for (const c of s.columns.filter((x) => x.type === 'usdPerMTok'))
+        if (typeof row[c.key] === 'string' && /^\d/.test(row[c.key] as string) && !prices.has(Number(row[c.key])))
+          bad.push(`${s.id}[${i}].${c.key}=${row[c.key] as string}`);
+  return bad;
+}
+
+describe('prices: every price in the tables is in the JSON document', () => {
+  it('three models (one of them with long-context tiers), and the whole anthropic catalog', async () => {
+    for (const args of [
+      ['prices', 'gpt-4o-mini', 'claude-sonnet-4-5', 'gemini-2.5-pro'],
+      ['prices', '--provider', 'anthropic'],
+    ]) {
+      const { doc, sections } = await jsonOf(args);
+      expect(unbackedPrices(doc, sections)).toEqual([]);
+      // row by row: each model's cells are its own document prices (a listed cache price, else "as input")
+      const models = doc.models as Array<{ id: string; prices: Record<string, number> & { listed: Record<string, boolean> } }>;
+      const table = sections.find((s) => s.id === 'prices')!;
+      expect(table.rows.map((r) => r.model)).toEqual(models.map((m) => m.id));
+      table.rows.forEach((r, i) => {
+        const p = models[i].prices;
+        expect(Number(r.input)).toBe(p.inputPerMTok);
+        expect(Number(r.output)).toBe(p.outputPerMTok);
+        expect(r.cacheRead === 'as input' ? !p.listed.cacheRead : Number(r.cacheRead) === p.cacheReadPerMTok).toBe(true);
+      });
+    }
+    // a price the document does not have is caught
+    const section: ModelSection = { id: 'x', columns: [{ key: 'input', type: 'usdPerMTok' }], rows: [{ input: '0.151' }] };
+    expect(unbackedPrices({ models: [{ prices: { inputPerMTok: 0.15 } }] }, [section])).toEqual(['x[0].input=0.151']);
+  });
+});
+
+describe('check: every amount in the tables is in the JSON document', () => {
+  const CHECK = `${process.cwd()}/fixtures/check`;
+
+  it('fixtures/check against its baseline (violations, a changed model), and a run without a baseline', async () => {
+    for (const args of [
+      ['check'],
+      ['check', '--baseline', 'baseline.json', '--max-cost-per-call', '1'],
+      ['check', '--no-config', 'prompts'],
+    ]) {
+      const extra = args.includes('--no-config') ? ['--model', 'gpt-4o-mini', '--calls-per-day', '1000'] : [];
+      const r = await runCli([...args, ...extra, '--format', 'json'], { cwd: CHECK });
+      expect([0, 1], r.stderr).toContain(r.code);
+      const { report, ...doc } = JSON.parse(r.stdout) as { report: { sections: ModelSection[] } } & Record<string, unknown>;
+      expect(unbackedCells(doc, report.sections)).toEqual([]);
+      const prompts = report.sections.find((s) => s.id === 'prompts')!;
+      const docPrompts = doc.prompts as Array<{ id: string; current: { monthlyUsd: number } }>;
+      expect(prompts.rows.map((p) => p.prompt)).toEqual(docPrompts.map((p) => p.id));
+      // row by row: After/month is the prompt's own current.monthlyUsd, and the totals row the document's total
+      prompts.rows.forEach((row, i) => expect(asDocumentNumber(femto(row.afterMonth as string))).toBe(docPrompts[i].current.monthlyUsd));
+      expect(asDocumentNumber(femto(prompts.footer!.afterMonth as string))).toBe((doc.total as { monthlyUsd: number }).monthlyUsd);
+    }
+  });
+
+  it('an amount a double cannot hold is printed with its digits: the table cell rounded to 1e-12 USD, exactly', async () => {
+    // 1,234,567,891 calls/month at a hit rate of 0.123456789: the monthly cost has 20 significant
+    // digits at 1e-12 USD (a double keeps ~16: the document printed 21550845.73680793 before)
+    const args = ['check', 'support-bot.yaml', '--model', 'claude-sonnet-4-5', '--calls-per-month', '1234567891'];
+    const r = await runCli([...args, '--output-tokens', '777', '--cache-hit-rate', '0.123456789', '--format', 'json'], {
+      cwd: `${process.cwd()}/fixtures/prompts`,
+    });
+    expect(r.code, r.stderr).toBe(0);
+    const { report } = JSON.parse(r.stdout) as { report: { sections: ModelSection[] } };
+    const cell = femto(report.sections[0].rows[0].afterMonth as string);
+    const pico = (cell + 500n) / 1000n; // half up to 1e-12 USD (a positive amount)
+    const digits = `${pico / 10n ** 12n}.${(pico % 10n ** 12n).toString().padStart(12, '0')}`.replace(/0+$/, '');
+    expect(digits.replace('.', '').length).toBeGreaterThan(17);
+    expect(r.stdout).toContain(`"monthlyUsd": ${digits},`);
+    expect(unbackedCells(JSON.parse(r.stdout), report.sections)).toEqual([]);
+  });
+});
+
+describe('estimate: every amount in the tables is in the JSON document', () => {
+  const PROMPTS = `${process.cwd()}/fixtures/prompts`;
+  const estimateJson = async (args: string[]) => {
+    const r = await runCli(['estimate', ...args, '--format', 'json', '--all'], { cwd: PROMPTS });
+    expect(r.code, r.stderr).toBe(0);
+    const { report, ...doc } = JSON.parse(r.stdout) as { report: { sections: ModelSection[] } } & Record<string, unknown>;
+    return { text: r.stdout, doc, sections: report.sections };
+  };
+
+  it('every prompt of fixtures/prompts on three models with traffic, and one with output options', async () => {
+    for (const args of [
+      ['.', '--model', 'gpt-4o-mini,claude-sonnet-4-5,gemini-2.5-flash', '--calls-per-day', '777', '--cache-hit-rate', '0.33'],
+      ['wasteful.yaml', '--output-cap', '100', '--structured-output', '50'],
+    ]) {
+      const { doc, sections } = await estimateJson(args);
+      expect(sections.map((s) => s.id)).toEqual(['cost', 'tokens', 'savings', 'output']);
+      expect(unbackedCells(doc, sections)).toEqual([]);
+      // row by row: the cost table's cached month is that prompt and model's perMonth.cachedUsd
+      type M = { perMonth: { cachedUsd: number } | null };
+      const pairs = (doc.prompts as Array<{ id: string; models: M[] }>).flatMap((p) => p.models);
+      const cost = sections[0];
+      expect(cost.rows).toHaveLength(pairs.length);
+      cost.rows.forEach((row, i) => {
+        const cached = pairs[i].perMonth?.cachedUsd;
+        if (cached !== undefined) expect(asDocumentNumber(femto(row.monthCached as string))).toBe(cached);
+      });
+    }
+  });
+
+  it('an amount whose nearest double prints another decimal is printed with its own digits', async () => {
+    // 987,654,321 calls/day on claude-opus-4-1: the cached month is $9,895,946,666.790366 at 1e-12 USD;
+    // the nearest double prints as 9895946666.790365 (what the document said before)
+    const { text, sections } = await estimateJson([
+      'support-bot.yaml',
+      '-m',
+      'claude-opus-4-1',
+      '--calls-per-day',
+      '987654321',
+      '--output-tokens',
+      '4321',
+    ]);
+    const cell = femto(sections[0].rows[0].monthCached as string);
+    const pico = (cell + 500n) / 1000n;
+    const digits = `${pico / 10n ** 12n}.${(pico % 10n ** 12n).toString().padStart(12, '0')}`.replace(/\.?0+$/, '');
+    expect(String(Number(digits))).not.toBe(digits);
+    expect(text).toContain(`"cachedUsd": ${digits}\n`);
+  });
 });

@@ -11,13 +11,15 @@ import { UserError } from '../../core/issues.js';
 import { parseConfigText, type ProjectConfig } from '../../config/project.js';
 import { GitRevision, readBaselineFile, writeBaselineFile } from '../../gate/baseline.js';
 import { readCheckConfig, type Budgets, type CheckConfig, type PromptConfig } from '../../gate/config.js';
-import { checkJson, checkReport, githubAnnotations, githubOutputs, type CheckMeta } from '../../gate/report.js';
+import { checkContext, checkData, githubAnnotations, githubOutputs, type CheckMeta } from '../../gate/report.js';
+import { checkReport } from '../../report/check-data.js';
 import { runCheck, type BaselineSource, type CheckItem, type Side } from '../../gate/run.js';
 import { addRecord, emptyTraffic, type LogTraffic } from '../../gate/traffic.js';
 import { runPipeline } from '../../pipeline/stream.js';
 import { DEFAULT_CACHE_HIT_RATE, Estimator } from '../../prompts/estimate.js';
 import { decodePromptBytes, expandPromptPaths, loadPromptWithText, parsePromptText, PROMPT_EXTENSIONS } from '../../prompts/load.js';
 import { toJson } from '../../report/format.js';
+import { documentJson } from '../../report/data.js';
 import type { CommandContext } from '../context.js';
 import { EXIT_GATE_FAILED, EXIT_OK } from '../main.js';
 import { SCHEMA_VERSION } from '../version.js';
@@ -414,7 +416,7 @@ async function check(ctx: CommandContext, paths: string[], o: CheckOptions): Pro
   if (source.kind === 'file' && source.baseline.configFile && configFile && source.baseline.configFile !== configFile) {
     result.warnings.unshift(`the baseline ${source.label} was written from ${source.baseline.configFile}, not ${configFile}`);
   }
-  let meta: CheckMeta = {
+  const meta: CheckMeta = {
     schemaVersion: SCHEMA_VERSION,
     cacheHitRate: rate,
     budgets,
@@ -422,12 +424,13 @@ async function check(ctx: CommandContext, paths: string[], o: CheckOptions): Pro
     ...(o.at ? { pricesAt: o.at } : {}),
     ...(configFile ? { configFile } : {}),
   };
+  const data = checkData(result, meta);
   if (writeTo) {
-    writeBaselineFile(writeTo.path, writeTo.shown, toJson(checkJson(result, meta)) + '\n');
+    // the baseline file is the run's JSON document (without the report model)
+    writeBaselineFile(writeTo.path, writeTo.shown, toJson(documentJson({ command: 'check', document: data })) + '\n');
     ctx.info(`wrote baseline ${writeTo.shown}`);
-    meta = { ...meta, savedBaseline: writeTo.shown };
   }
-  const report = withCharts('check', checkReport(result, meta));
+  const report = withCharts('check', checkReport(data, checkContext(result, writeTo?.shown)));
   // the PR comment and the step summary are the markdown formatter's rendering of the same report
   const markdown = o.comment || o.github ? await ctx.render(report, 'markdown') : '';
   if (o.comment) {

@@ -2,13 +2,11 @@
 import type { Command } from 'commander';
 import { UserError } from '../../core/issues.js';
 import { dateToMs } from '../../pricing/compile.js';
-import { noPriceReason, periodAt, type Resolution } from '../../pricing/catalog.js';
-import { adjustText, chargesText, entryJson, tiersText } from '../../pricing/describe.js';
+import type { Resolution } from '../../pricing/catalog.js';
+import { entryData } from '../../pricing/describe.js';
 import { loadPriceFile, type LoadReport } from '../../pricing/load.js';
-import type { ModelEntry, RegionalUplift } from '../../pricing/model.js';
 import { upliftRuleFor } from '../../pricing/cost.js';
-import type { JsonDocument } from '../../report/data.js';
-import { col, type Report } from '../../report/model.js';
+import { pricesReport, type PricesData } from '../../report/prices-data.js';
 import type { CommandContext } from '../context.js';
 import { SCHEMA_VERSION } from '../version.js';
 import { inert } from '../../core/untrusted.js';
@@ -62,7 +60,7 @@ async function prices(ctx: CommandContext, models: string[], opts: PricesOptions
         `no models for provider "${opts.provider}"`,
         `providers: ${[...new Set(catalog.entries.map((e) => e.provider))].sort().join(', ')}`,
       );
-    await ctx.emit(catalogReport(entries, atMs));
+    await ctx.emit(pricesReport({ schemaVersion: SCHEMA_VERSION, models: entries.map((e) => entryData(e, atMs)) }));
     return 0;
   }
   const found = [];
@@ -77,143 +75,16 @@ async function prices(ctx: CommandContext, models: string[], opts: PricesOptions
     }
     found.push({ query: m, res });
   }
-  const json = { schemaVersion: SCHEMA_VERSION, models: found.map((f) => entryJson(f.res.entry, atMs, f.res, f.query)) };
-  const report = catalogReport(
-    found.map((f) => f.res.entry),
-    atMs,
-    json,
-  );
-  report.title = `Prices for ${models.join(', ')} (USD per million tokens, in force on ${new Date(atMs).toISOString().slice(0, 10)})`;
-  report.sections.push(
-    detailSection(
-      found.map((f) => ({ query: f.query, entry: f.res.entry, matched: matchedText(f.res, atMs) })),
-      atMs,
-    ),
-  );
-  for (const f of found) {
-    const reason = noPriceReason(f.res.entry, atMs);
-    if (reason)
-      report.notes.push(
-        `${f.query}: no price on ${new Date(atMs).toISOString().slice(0, 10)} (${reason}): records dated before its first known price are unpriced in reports, not $0.`,
-      );
-  }
-  for (const f of found) {
-    const uplift = bedrockUplift(f.res, atMs);
-    if (uplift)
-      report.notes.push(
-        `${f.query}: a ${f.res.bedrockScope === 'geo' ? 'geo (cross-region)' : 'in-region'} Bedrock profile: every price above is multiplied by ${uplift.factorText} (the global. profile is list price).`,
-      );
-  }
-  await ctx.emit(report);
+  const data: PricesData = { schemaVersion: SCHEMA_VERSION, models: found.map((f) => entryData(f.res.entry, atMs, f.res, f.query)) };
+  await ctx.emit(pricesReport(data, { uplifts: found.map((f) => bedrockUplift(f.res, atMs)) }));
   return 0;
 }
 
-/** The catalog's Bedrock uplift for a geo / in-Region id on that date, if it states one. */
-function bedrockUplift(res: Resolution, atMs: number): RegionalUplift | undefined {
+/** The catalog's Bedrock uplift a geo / in-Region id bills on that date, if it states one. */
+function bedrockUplift(res: Resolution, atMs: number): { scope: 'geo' | 'in-region'; factorText: string } | undefined {
   if (res.bedrockScope !== 'geo' && res.bedrockScope !== 'in-region') return undefined;
   const rule = upliftRuleFor(res.entry, 'bedrock', atMs);
-  return rule > 0 ? res.entry.regional[rule - 1] : undefined;
-}
-
-function matchedText(res: Resolution, atMs: number): string {
-  const base = `${res.matchedBy} ${res.matchedKey}`;
-  const uplift = bedrockUplift(res, atMs);
-  return uplift ? `${base} (regional x${uplift.factorText})` : base;
-}
-
-function catalogReport(entries: ModelEntry[], atMs: number, json?: JsonDocument): Report {
-  const rows = entries.map((e) => {
-    const { period } = periodAt(e, atMs);
-    const reason = noPriceReason(e, atMs);
-    if (reason)
-      return {
-        model: e.id,
-        provider: e.provider,
-        input: '-',
-        cacheRead: '-',
-        write5m: '-',
-        write1h: '-',
-        output: '-',
-        batch: '-',
-        tiers: reason,
-        checked: e.checkedAt,
-      };
-    const y = period.yaml;
-    return {
-      model: e.id,
-      provider: e.provider,
-      input: period.standard.input,
-      cacheRead: y.cacheReadPerMTok !== undefined ? period.standard.cacheRead : 'as input',
-      write5m: y.cacheWrite5mPerMTok !== undefined ? period.standard.cacheWrite5m : 'as input',
-      write1h: y.cacheWrite1hPerMTok !== undefined ? period.standard.cacheWrite1h : '-',
-      output: period.standard.output,
-      batch: adjustText(period.batch),
-      tiers: tiersText(period),
-      checked: e.checkedAt,
-    };
-  });
-  const date = new Date(atMs).toISOString().slice(0, 10);
-  return {
-    title: `Pricing catalog (USD per million tokens, in force on ${date})`,
-    summary: [['Models', String(entries.length)]],
-    sections: [
-      {
-        id: 'prices',
-        title: 'Prices',
-        // at 80 columns: model, input, output and cache prices stay; the rest give way (--wide shows them)
-        columns: [
-          col('model', 'Model'),
-          col('provider', 'Provider', 'text', { priority: 4 }),
-          col('input', 'Input', 'usdPerMTok', { priority: 1 }),
-          col('cacheRead', 'Cache read', 'usdPerMTok', { priority: 3 }),
-          col('write5m', 'Write 5m', 'usdPerMTok', { priority: 5 }),
-          col('write1h', 'Write 1h', 'usdPerMTok', { priority: 5 }),
-          col('output', 'Output', 'usdPerMTok', { priority: 1 }),
-          col('batch', 'Batch', 'text', { priority: 4 }),
-          col('tiers', 'Long context', 'text', { priority: 6 }),
-          col('checked', 'Checked', 'text', { priority: 6 }),
-        ],
-        rows,
-      },
-    ],
-    notes: ['"as input": no separate price listed; those tokens bill at the input price.'],
-    data: { command: 'prices', document: json ?? { schemaVersion: SCHEMA_VERSION, models: entries.map((e) => entryJson(e, atMs)) } },
-    primarySection: 'prices',
-  };
-}
-
-function detailSection(items: { query: string; entry: ModelEntry; matched: string }[], atMs: number) {
-  const rows = items.map(({ query, entry, matched }) => {
-    const { period } = periodAt(entry, atMs);
-    const cache = entry.cache
-      ? `${entry.cache.mode}, min ${entry.cache.minTokens} tokens, TTL ${entry.cache.ttl}${entry.cache.ttlOptions ? ` (${entry.cache.ttlOptions.join('/')})` : ''}`
-      : '-';
-    return {
-      query,
-      matched,
-      period: noPriceReason(entry, atMs) ?? (period.from ? `since ${period.from}` : 'first listed price'),
-      service: `batch ${adjustText(period.batch)}, flex ${adjustText(period.flex)}, priority ${adjustText(period.priority)}`,
-      cache,
-      tokenizer: entry.tokenizer ? `${entry.tokenizer.encoding}${entry.tokenizer.exact ? '' : ' (estimate)'}` : '-',
-      charges: chargesText(period.charges),
-      source: `${entry.source} (checked ${entry.checkedAt})`,
-    };
-  });
-  return {
-    id: 'details',
-    title: 'Details',
-    columns: [
-      col('query', 'Query'),
-      col('matched', 'Matched', 'text', { priority: 1 }),
-      col('period', 'Period', 'text', { priority: 3 }),
-      col('service', 'Service tiers', 'text', { priority: 1 }),
-      col('cache', 'Caching', 'text', { priority: 1 }),
-      col('tokenizer', 'Tokenizer', 'text', { priority: 3 }),
-      col('charges', 'Charges', 'text', { priority: 4 }),
-      col('source', 'Source', 'text', { priority: 1 }),
-    ],
-    rows,
-  };
+  return rule > 0 ? { scope: res.bedrockScope, factorText: res.entry.regional[rule - 1].factorText } : undefined;
 }
 
 function checkFile(ctx: CommandContext, file: string): number {
