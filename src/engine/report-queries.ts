@@ -564,7 +564,7 @@ const WINDOW_END = 't + CASE WHEN w1 > 0 THEN 3600000 ELSE 300000 END';
  */
 export function unreadWritesSql(d: Dialect): string {
   const EXPIRE_MS = 2 * 3_600_000;
-  return `WITH r AS (
+  return `WITH r AS ${d.cteNotMaterialized ? 'NOT MATERIALIZED ' : ''}(
 ${CACHE_ROWS}), rw AS (
   SELECT r.* FROM r JOIN (SELECT DISTINCT model, scope FROM r WHERE is_write) ws ON ws.model = r.model AND ws.scope = r.scope
 ), s AS (
