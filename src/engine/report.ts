@@ -422,7 +422,10 @@ export async function reportFromTable(
   if (timeKeys.length === 0) groups.sort(compareCost);
   else groups.sort((a, b) => compareTime(a, b, timeKeys) || compareCost(a, b));
 
-  const turnRows = groupRows(await db.query(turnsSql(d, zero)), ['turn_no']);
+  // passes over every row skipped when agg's totals show there is nothing for them to find: turns
+  // without a row in a conversation, unread writes without a cache write, distinct counts without
+  // an attributed row (each would return no rows, or zeros)
+  const turnRows = groupRows(slice('conversation').length > 0 ? await db.query(turnsSql(d, zero)) : [], ['turn_no']);
   // the distinct turn numbers summed into the last row, counted only when there is one
   const laterTurns = [...turnRows.keys()].some((t) => Number(t) > TURN_CAP) ? n((await db.query(laterTurnsSql(d, zero)))[0].n) : 0;
   const turns: TurnView[] = [...turnRows]
@@ -442,7 +445,8 @@ export async function reportFromTable(
   const totalRepriced = repricer ? accumulatorOf(await db.query(cardSumsSql('reprice', '', [], 1)), repricer).result() : undefined;
   const shown = task.top === undefined ? groups : groups.slice(0, task.top);
   const groupsLeftOut = groupCounts ? leftOut(groupCounts, shown, total, totalRepriced) : undefined;
-  const counts = (await db.query(distinctCountsSql(d.pricedViews ? 'inside' : 'priced')))[0];
+  const attributed = ['conversation', 'customer', 'user'].some((name) => slice(name).length > 0);
+  const counts = attributed ? (await db.query(distinctCountsSql(d.pricedViews ? 'inside' : 'priced')))[0] : {};
   const filteredOut = n((await db.query(outsideCountSql(task)))[0].n);
   const pricedRequests = total.all.requests - total.unpriced.requests;
   const cardWarnings = new Map<string, number>();
@@ -478,7 +482,10 @@ export async function reportFromTable(
     },
     turns,
     cliffs: cliffs(total),
-    unreadWrites: unreadWrites(await db.query(unreadWritesSql(d)), pricer),
+    unreadWrites: unreadWrites(
+      zero.has('cache_write_5m_tokens') && zero.has('cache_write_1h_tokens') ? [] : await db.query(unreadWritesSql(d)),
+      pricer,
+    ),
     cardWarnings: [...cardWarnings.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])),
     period: aggCounts.first_ms === null ? undefined : { fromMs: n(aggCounts.first_ms), toMs: n(aggCounts.last_ms) },
     filteredOut,

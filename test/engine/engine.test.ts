@@ -3,7 +3,8 @@
  * Pricer on generated records (every band, peak hour, period, tier and flag case, regional routes by
  * platform, records dated before a model's first known price), SQL unread cache
  * writes against the streaming CacheWriteTracker on generated timelines (disorder, expiry, several
- * scopes), and exact quantiles computed by hand.
+ * scopes, scopes that only read or only write), exact quantiles computed by hand, and the passes
+ * skipped when there is nothing for them to find.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseDimensions } from '../../src/aggregate/dims.js';
@@ -218,6 +219,76 @@ describe('unread cache writes in SQL = CacheWriteTracker', () => {
       expect((await d.query(unreadWritesSql(duckdb))).length).toBeGreaterThan(0);
     }, 30_000);
   }
+});
+
+describe('unread cache writes: scopes without a write', () => {
+  it('agrees with CacheWriteTracker when some scopes only read (left out of the windows) and some only write', async () => {
+    const MIN = 60_000;
+    const rand = rng(21);
+    const records: UsageRecord[] = [];
+    let t = Date.parse('2026-10-01T00:00:00Z');
+    for (let i = 0; i < 800; i++) {
+      const r = emptyUsage(rand() < 0.5 ? 'claude-sonnet-4-5' : 'claude-haiku-4-5', `r${i}`, 'gen.jsonl', i + 1);
+      t += MIN * Math.floor(rand() * 4);
+      r.timeMs = t;
+      // conversations c0-c9 write and read; r0-r9 only read, w0-w4 only write, interleaved
+      const kindOfScope = rand();
+      const prefix = kindOfScope < 0.4 ? 'r' : kindOfScope < 0.55 ? 'w' : 'c';
+      r.conversationId = `${prefix}${Math.floor(rand() * (prefix === 'w' ? 5 : 10))}`;
+      r.inputTokens = 100;
+      const kind = rand();
+      if (prefix === 'w' || (prefix === 'c' && kind < 0.3)) r.cacheWrite5mTokens = 1000;
+      if (prefix !== 'w' && kind > 0.2) r.cacheReadTokens = 500;
+      records.push(r);
+    }
+    const pricer = new Pricer(catalog, { defaultMs: NOW });
+    const tracker = new CacheWriteTracker();
+    for (const r of records) tracker.add(r, pricer.cardFor(r));
+    const expected = tracker.finish();
+    const d = await tableOf(records);
+    const { view } = await reportFromTable(d, { dims: parseDimensions('model') }, { catalog, nowMs: NOW });
+    expect(expected.writes).toBeGreaterThan(0);
+    expect(view.unreadWrites).toEqual(expected);
+  }, 30_000);
+});
+
+describe('passes with nothing to find are skipped', () => {
+  /** The statements reportFromTable sends, by their first words. */
+  async function statements(records: UsageRecord[]): Promise<string[]> {
+    const d = await tableOf(records);
+    const sent: string[] = [];
+    const spy = {
+      run: (sql: string) => (sent.push(sql), d.run(sql)),
+      query: (sql: string) => (sent.push(sql), d.query(sql)),
+      loadTable: d.loadTable.bind(d),
+    };
+    await reportFromTable(spy, { dims: parseDimensions('model') }, { catalog, nowMs: NOW });
+    return sent;
+  }
+  const record = (i: number, f: (r: UsageRecord) => void): UsageRecord => {
+    const r = emptyUsage('claude-sonnet-4-5', `r${i}`, 'gen.jsonl', i + 1);
+    r.timeMs = Date.parse('2026-10-01T00:00:00Z') + i * 60_000;
+    r.inputTokens = 100;
+    f(r);
+    return r;
+  };
+  const turns = (s: string[]) => s.filter((q) => q.includes('turn_no')).length;
+  const unread = (s: string[]) => s.filter((q) => q.includes('is_write')).length;
+  const distinct = (s: string[]) => s.filter((q) => q.includes('count(DISTINCT conversation_id)')).length;
+
+  it('no turns, unread writes or distinct counts without conversations, cache writes or attribution', async () => {
+    const sent = await statements([0, 1, 2].map((i) => record(i, (r) => (r.cacheReadTokens = 10))));
+    expect([turns(sent), unread(sent), distinct(sent)]).toEqual([0, 0, 0]);
+  });
+
+  it('each runs when its rows are there', async () => {
+    const sent = await statements([
+      record(0, (r) => (r.conversationId = 'c')),
+      record(1, (r) => (r.cacheWrite5mTokens = 10)),
+      record(2, (r) => (r.tags.customer = 'x')),
+    ]);
+    expect([turns(sent), unread(sent), distinct(sent)]).toEqual([1, 1, 1]);
+  });
 });
 
 describe('exact cost per request', () => {

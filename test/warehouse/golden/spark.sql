@@ -215,9 +215,11 @@ WITH r AS (
     cache_write_5m_tokens AS w5, cache_write_1h_tokens AS w1, e0, k0
   FROM priced
   WHERE e0 IS NOT NULL AND time_ms IS NOT NULL AND (cache_write_5m_tokens > 0 OR cache_write_1h_tokens > 0 OR cache_read_tokens > 0)
+), rw AS (
+  SELECT r.* FROM r JOIN (SELECT DISTINCT model, scope FROM r WHERE is_write) ws ON ws.model = r.model AND ws.scope = r.scope
 ), s AS (
   SELECT *, CAST(sum(CASE WHEN is_write THEN 1 ELSE 0 END) OVER (PARTITION BY model, scope ORDER BY seq ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS BIGINT) AS seg
-  FROM r
+  FROM rw
 ), s2 AS (
   SELECT *, max(t) OVER (PARTITION BY model, scope, seg ORDER BY seq ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS newest_before
   FROM s WHERE seg > 0
