@@ -442,7 +442,11 @@ export async function reportFromTable(
   const totalRepriced = repricer ? accumulatorOf(await db.query(cardSumsSql('reprice', '', [], 1)), repricer).result() : undefined;
   const shown = task.top === undefined ? groups : groups.slice(0, task.top);
   const groupsLeftOut = groupCounts ? leftOut(groupCounts, shown, total, totalRepriced) : undefined;
-  const counts = (await db.query(distinctCountsSql(d.pricedViews ? 'inside' : 'priced')))[0];
+  // no row with a conversation, customer or user (the slices' records): no distinct one to count
+  const attributedRows = ['conversation', 'customer', 'user'].some((name) => slice(name).some((r) => n(r.records) > 0));
+  const counts = attributedRows
+    ? (await db.query(distinctCountsSql(d.pricedViews ? 'inside' : 'priced')))[0]
+    : { conversations: 0, customers: 0, users: 0 };
   const filteredOut = n((await db.query(outsideCountSql(task)))[0].n);
   const pricedRequests = total.all.requests - total.unpriced.requests;
   const cardWarnings = new Map<string, number>();
@@ -478,7 +482,11 @@ export async function reportFromTable(
     },
     turns,
     cliffs: cliffs(total),
-    unreadWrites: unreadWrites(await db.query(unreadWritesSql(d)), pricer),
+    // no cache write in the rows: none unread (the windows' query is the costliest of a plain file's)
+    unreadWrites: unreadWrites(
+      total.all.cacheWrite5mTokens + total.all.cacheWrite1hTokens > 0 ? await db.query(unreadWritesSql(d)) : [],
+      pricer,
+    ),
     cardWarnings: [...cardWarnings.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])),
     period: aggCounts.first_ms === null ? undefined : { fromMs: n(aggCounts.first_ms), toMs: n(aggCounts.last_ms) },
     filteredOut,

@@ -155,7 +155,8 @@ GROUP BY id_text HAVING count(*) > 1`;
 
 export async function loadOpenAI(db: UsageDb, file: string): Promise<SqlLoad | 'fallback'> {
   // the scan runs on the Node thread while DuckDB reads on its own threads
-  const scan = scanLines(file, ['"service_tier":null', '"service_tier": null', '"web_search_call"']);
+  // looked for by short anchors: 'ull' (the default: a stop at each null of the text) and 'web_s' ('w' is rare in JSON)
+  const scan = scanLines(file, ['"service_tier":null', '"service_tier": null', { needle: '"web_search_call"', anchor: 'web_s' }]);
   try {
     await db.run(stageSql(file));
   } catch (err) {
