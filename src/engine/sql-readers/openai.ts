@@ -37,20 +37,29 @@ const USAGE = `STRUCT(prompt_tokens JSON, completion_tokens JSON, prompt_cache_h
 const COLUMNS = `{id: 'JSON', object: 'VARCHAR', type: 'VARCHAR', model: 'JSON', created: 'JSON', created_at: 'JSON',
   service_tier: 'VARCHAR', status: 'VARCHAR', sequence_number: 'JSON', request: 'JSON', response: 'JSON', usage: '${USAGE}'}`;
 
-/** Every count leaf the reader may look at, with the name of its number in the `numbers` step. */
-const LEAVES: ReadonlyArray<[string, string]> = [
+/**
+ * The count leaves the TypeScript reader reads in a Chat usage (completionUsage; it reads
+ * prompt_cache_hit_tokens only without cached_tokens, checked here always), with the name of its
+ * number in the `numbers` step.
+ */
+const CHAT_LEAVES: ReadonlyArray<[string, string]> = [
   ['u.prompt_tokens', 'prompt'],
   ['u.completion_tokens', 'completion'],
   ['u.prompt_cache_hit_tokens', 'hit'],
-  ['u.input_tokens', 'input'],
-  ['u.output_tokens', 'output'],
   ['u.prompt_tokens_details.cached_tokens', 'chat_cached'],
   ['u.prompt_tokens_details.cache_write_tokens', 'chat_write'],
   ['u.completion_tokens_details.reasoning_tokens', 'chat_reasoning'],
+];
+/** The count leaves of a Responses usage (responsesUsage): the others of a body are not read, as there. */
+const RESP_LEAVES: ReadonlyArray<[string, string]> = [
+  ['u.input_tokens', 'input'],
+  ['u.output_tokens', 'output'],
   ['u.input_tokens_details.cached_tokens', 'resp_cached'],
   ['u.input_tokens_details.cache_write_tokens', 'resp_write'],
   ['u.output_tokens_details.reasoning_tokens', 'resp_reasoning'],
 ];
+const LEAVES = [...CHAT_LEAVES, ...RESP_LEAVES];
+const countsOk = (leaves: ReadonlyArray<[string, string]>) => leaves.map(([leaf, n]) => countOk(leaf, n)).join('\n        AND ');
 
 /**
  * The number a JSON text stands for, as JSON.parse reads it, or NULL when the text is not a JSON
@@ -106,7 +115,9 @@ WITH src AS (
       WHEN is_resp AND u IS NULL THEN COALESCE(${NO_USAGE_STATUS}, 'fallback')
       WHEN NOT (is_chat OR is_resp) THEN 'fallback'
       WHEN model IS NOT NULL AND NOT ${isString('model')} THEN 'fallback'
-      WHEN NOT (${LEAVES.map(([leaf, n]) => countOk(leaf, n)).join('\n        AND ')}) THEN 'fallback'
+      -- only the leaves the TypeScript reader reads for the body's kind (a bad one it does not read is no rejection there)
+      WHEN is_chat AND NOT (${countsOk(CHAT_LEAVES)}) THEN 'fallback'
+      WHEN is_resp AND NOT (${countsOk(RESP_LEAVES)}) THEN 'fallback'
       WHEN is_chat AND (prompt IS NULL OR completion IS NULL) THEN 'fallback'
       WHEN is_resp AND (input IS NULL OR output IS NULL) THEN 'fallback'
       -- whole seconds in the timestamp range (adapters/time.ts); a string or a fraction falls back
