@@ -7,6 +7,7 @@
  * (`"service_tier":null` reads as NULL, but the TypeScript reader treats null as the standard tier).
  */
 import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { createGunzip } from 'node:zlib';
 
 export interface LineScan {
@@ -90,8 +91,6 @@ export async function scanLines(
 ): Promise<LineScan> {
   const search = new NeedleSearch(ambiguous);
   const { overlap } = search;
-  const raw = createReadStream(file, { highWaterMark: chunkBytes });
-  const stream = file.endsWith('.gz') ? raw.pipe(createGunzip()) : raw;
   let lines = 0;
   let plain = true;
   /** The file so far ended with a newline (or is empty): the next byte starts a line. */
@@ -99,7 +98,7 @@ export async function scanLines(
   /** The last `overlap` bytes of the file so far (a copy). */
   let tail = Buffer.alloc(0);
   let textTail = '';
-  for await (const chunk of stream as AsyncIterable<Buffer>) {
+  for await (const chunk of chunksOf(file, chunkBytes)) {
     if (chunk.length === 0) continue;
     if (atLineStart && chunk[0] !== OPEN_BRACE) plain = false;
     let nl = chunk.indexOf(NEWLINE);
@@ -121,13 +120,38 @@ export async function scanLines(
       // the last non-blank character and the blanks after it start the next chunk's text
       textTail = text.slice(Math.max(0, text.trimEnd().length - 1));
     }
-    if (!plain) {
-      raw.destroy();
-      break;
-    }
+    if (!plain) break;
   }
   if (!atLineStart) lines++;
   return { lines, plain };
+}
+
+/**
+ * The bytes of `file` a chunk at a time (gzip decompressed when its name ends in .gz). A plain file
+ * is read into one buffer, reused: each chunk is valid until the next one is asked for (a read
+ * stream's fresh buffer per chunk cost twice the CPU). Leaving the loop early closes the file.
+ */
+async function* chunksOf(file: string, chunkBytes: number): AsyncGenerator<Buffer> {
+  if (file.endsWith('.gz')) {
+    const raw = createReadStream(file, { highWaterMark: chunkBytes });
+    try {
+      yield* raw.pipe(createGunzip()) as AsyncIterable<Buffer>;
+    } finally {
+      raw.destroy();
+    }
+    return;
+  }
+  const handle = await open(file);
+  try {
+    const buf = Buffer.allocUnsafe(chunkBytes);
+    for (;;) {
+      const { bytesRead } = await handle.read(buf, 0, chunkBytes, null);
+      if (bytesRead === 0) return;
+      yield buf.subarray(0, bytesRead);
+    }
+  } finally {
+    await handle.close();
+  }
 }
 
 /** The first `count` lines of `file` parsed as JSON (gzip when .gz); undefined when one is not JSON or is longer than `maxBytes`. */
