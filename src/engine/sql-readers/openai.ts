@@ -158,7 +158,8 @@ FROM counted`;
  * window of its first copy (then every later copy is a duplicate); otherwise the file falls back.
  */
 const DEDUPE_SQL = `CREATE OR REPLACE TEMP TABLE sr_dupes AS
-WITH ids AS (SELECT rowid AS r, id_text, hash(id_text) AS h FROM sr_stage WHERE kind = 'record' AND id_text IS NOT NULL),
+-- NOT MATERIALIZED: read twice, the CTE was a copy of every id (at 1 GB the peak of memory)
+WITH ids AS NOT MATERIALIZED (SELECT rowid AS r, id_text, hash(id_text) AS h FROM sr_stage WHERE kind = 'record' AND id_text IS NOT NULL),
 -- ids grouped by their 64-bit hash first: a hash table of numbers, not of every id's text (at 1 GB
 -- the text one was the peak of memory); only ids whose hash repeats are compared as text
 repeated AS (SELECT h FROM ids GROUP BY h HAVING count(*) > 1)
