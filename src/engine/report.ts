@@ -445,8 +445,11 @@ export async function reportFromTable(
   const totalRepriced = repricer ? accumulatorOf(await db.query(cardSumsSql('reprice', '', [], 1)), repricer).result() : undefined;
   const shown = task.top === undefined ? groups : groups.slice(0, task.top);
   const groupsLeftOut = groupCounts ? leftOut(groupCounts, shown, total, totalRepriced) : undefined;
-  const attributed = ['conversation', 'customer', 'user'].some((name) => slice(name).length > 0);
-  const counts = attributed ? (await db.query(distinctCountsSql(d.pricedViews ? 'inside' : 'priced')))[0] : {};
+  // no row with a conversation, customer or user (the slices' records): no distinct one to count
+  const attributedRows = ['conversation', 'customer', 'user'].some((name) => slice(name).some((r) => n(r.records) > 0));
+  const counts = attributedRows
+    ? (await db.query(distinctCountsSql(d.pricedViews ? 'inside' : 'priced')))[0]
+    : { conversations: 0, customers: 0, users: 0 };
   const filteredOut = n((await db.query(outsideCountSql(task)))[0].n);
   const pricedRequests = total.all.requests - total.unpriced.requests;
   const cardWarnings = new Map<string, number>();

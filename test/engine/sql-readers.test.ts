@@ -135,6 +135,18 @@ describe('the OpenAI SQL reader', () => {
     expect((await load('fixtures/sql-readers/openai-plain.jsonl', true, { keepText: true })).took).toBeUndefined();
   });
 
+  it('reads a body whose count leaves of the other API are not counts: the TypeScript reader does not read them', async () => {
+    // a chat body with Responses leaves "x", -1, true, 1.5; a Responses body with Chat leaves "12", false, -4, 2.5
+    const file = 'fixtures/sql-readers/openai-unread-leaves.jsonl';
+    const [sql, ts] = [await load(file, true), await load(file, false)];
+    expect(sql.took).toBe('openai');
+    expect(sql.counts).toEqual({ read: 2, counted: 2, skipped: {}, rejected: {} });
+    expect(sql.rows).toEqual(ts.rows);
+    // 100 prompt, 20 completion; 40 input - 8 cached = 32, 5 output
+    expect(sql.rows[0]).toMatchObject({ input_tokens: 100n, cache_read_tokens: 0n, output_tokens: 20n });
+    expect(sql.rows[1]).toMatchObject({ input_tokens: 32n, cache_read_tokens: 8n, output_tokens: 5n });
+  });
+
   it('reads numbers JSON.parse reads as whole numbers as whole numbers', async () => {
     const file = 'fixtures/sql-readers/openai-whole-numbers.jsonl';
     const sql = await load(file, true);

@@ -105,7 +105,11 @@ export async function sqlCounts(db: UsageDb, read: number): Promise<IngestCounts
  * model it is counted under (blank or missing: NO_MODEL) and, when `providerOf` is given, its
  * provider. Model ids resolve in TypeScript on the distinct ids, as the TypeScript readers do per line.
  */
-export async function loadModelMap(db: UsageDb, from: string, providerOf?: (model: string) => string): Promise<void> {
+export async function loadModelMap(
+  db: UsageDb,
+  from: string,
+  providerOf?: (model: string) => string,
+): Promise<Array<{ raw: string | null; model: string; provider?: string }>> {
   const raws = (await db.query(`SELECT DISTINCT model_raw FROM ${from} WHERE kind = 'record'`)).map((r) =>
     r.model_raw === null ? null : String(r.model_raw),
   );
@@ -114,12 +118,14 @@ export async function loadModelMap(db: UsageDb, from: string, providerOf?: (mode
     { name: 'model', type: 'VARCHAR' as const },
     ...(providerOf ? [{ name: 'provider', type: 'VARCHAR' as const }] : []),
   ];
+  const models = raws.map((raw) => {
+    const model = raw === null || raw.trim() === '' ? NO_MODEL : raw;
+    return { raw, model, provider: providerOf?.(model) };
+  });
   await db.loadTable(
     'sr_models',
     columns,
-    raws.map((raw) => {
-      const model = raw === null || raw.trim() === '' ? NO_MODEL : raw;
-      return providerOf ? [raw, model, providerOf(model)] : [raw, model];
-    }),
+    models.map(({ raw, model, provider }) => (provider === undefined ? [raw, model] : [raw, model, provider])),
   );
+  return models;
 }

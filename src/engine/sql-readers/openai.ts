@@ -25,6 +25,8 @@ import { loadModelMap, sqlCounts, stagedSelect, type SqlLoad } from './load.js';
 import { MAX_LINE_BYTES, scanLines } from './scan.js';
 
 const lit = duckdb.literal;
+/** Model ids up to which the usage view names providers in a CASE instead of joining the model map. */
+const MAX_CASE_MODELS = 32;
 
 /** Epoch-millisecond bounds of a valid timestamp (as adapters/time.ts). */
 const MIN_MS = Date.UTC(1990, 0, 1);
@@ -37,20 +39,29 @@ const USAGE = `STRUCT(prompt_tokens JSON, completion_tokens JSON, prompt_cache_h
 const COLUMNS = `{id: 'JSON', object: 'VARCHAR', type: 'VARCHAR', model: 'JSON', created: 'JSON', created_at: 'JSON',
   service_tier: 'VARCHAR', status: 'VARCHAR', sequence_number: 'JSON', request: 'JSON', response: 'JSON', usage: '${USAGE}'}`;
 
-/** Every count leaf the reader may look at, with the name of its number in the `numbers` step. */
-const LEAVES: ReadonlyArray<[string, string]> = [
+/**
+ * The count leaves the TypeScript reader reads in a Chat usage (completionUsage; it reads
+ * prompt_cache_hit_tokens only without cached_tokens, checked here always), with the name of its
+ * number in the `numbers` step.
+ */
+const CHAT_LEAVES: ReadonlyArray<[string, string]> = [
   ['u.prompt_tokens', 'prompt'],
   ['u.completion_tokens', 'completion'],
   ['u.prompt_cache_hit_tokens', 'hit'],
-  ['u.input_tokens', 'input'],
-  ['u.output_tokens', 'output'],
   ['u.prompt_tokens_details.cached_tokens', 'chat_cached'],
   ['u.prompt_tokens_details.cache_write_tokens', 'chat_write'],
   ['u.completion_tokens_details.reasoning_tokens', 'chat_reasoning'],
+];
+/** The count leaves of a Responses usage (responsesUsage): the others of a body are not read, as there. */
+const RESP_LEAVES: ReadonlyArray<[string, string]> = [
+  ['u.input_tokens', 'input'],
+  ['u.output_tokens', 'output'],
   ['u.input_tokens_details.cached_tokens', 'resp_cached'],
   ['u.input_tokens_details.cache_write_tokens', 'resp_write'],
   ['u.output_tokens_details.reasoning_tokens', 'resp_reasoning'],
 ];
+const LEAVES = [...CHAT_LEAVES, ...RESP_LEAVES];
+const countsOk = (leaves: ReadonlyArray<[string, string]>) => leaves.map(([leaf, n]) => countOk(leaf, n)).join('\n        AND ');
 
 /**
  * The number a JSON text stands for, as JSON.parse reads it, or NULL when the text is not a JSON
@@ -106,7 +117,9 @@ WITH src AS (
       WHEN is_resp AND u IS NULL THEN COALESCE(${NO_USAGE_STATUS}, 'fallback')
       WHEN NOT (is_chat OR is_resp) THEN 'fallback'
       WHEN model IS NOT NULL AND NOT ${isString('model')} THEN 'fallback'
-      WHEN NOT (${LEAVES.map(([leaf, n]) => countOk(leaf, n)).join('\n        AND ')}) THEN 'fallback'
+      -- only the leaves the TypeScript reader reads for the body's kind (a bad one it does not read is no rejection there)
+      WHEN is_chat AND NOT (${countsOk(CHAT_LEAVES)}) THEN 'fallback'
+      WHEN is_resp AND NOT (${countsOk(RESP_LEAVES)}) THEN 'fallback'
       WHEN is_chat AND (prompt IS NULL OR completion IS NULL) THEN 'fallback'
       WHEN is_resp AND (input IS NULL OR output IS NULL) THEN 'fallback'
       -- whole seconds in the timestamp range (adapters/time.ts); a string or a fraction falls back
@@ -145,7 +158,8 @@ FROM counted`;
  * window of its first copy (then every later copy is a duplicate); otherwise the file falls back.
  */
 const DEDUPE_SQL = `CREATE OR REPLACE TEMP TABLE sr_dupes AS
-WITH ids AS (SELECT rowid AS r, id_text, hash(id_text) AS h FROM sr_stage WHERE kind = 'record' AND id_text IS NOT NULL),
+-- NOT MATERIALIZED: read twice, the CTE was a copy of every id (at 1 GB the peak of memory)
+WITH ids AS NOT MATERIALIZED (SELECT rowid AS r, id_text, hash(id_text) AS h FROM sr_stage WHERE kind = 'record' AND id_text IS NOT NULL),
 -- ids grouped by their 64-bit hash first: a hash table of numbers, not of every id's text (at 1 GB
 -- the text one was the peak of memory); only ids whose hash repeats are compared as text
 repeated AS (SELECT h FROM ids GROUP BY h HAVING count(*) > 1)
@@ -155,7 +169,8 @@ GROUP BY id_text HAVING count(*) > 1`;
 
 export async function loadOpenAI(db: UsageDb, file: string): Promise<SqlLoad | 'fallback'> {
   // the scan runs on the Node thread while DuckDB reads on its own threads
-  const scan = scanLines(file, ['"service_tier":null', '"service_tier": null', '"web_search_call"']);
+  // looked for by short anchors: 'ull' (the default: a stop at each null of the text) and 'web_s' ('w' is rare in JSON)
+  const scan = scanLines(file, ['"service_tier":null', '"service_tier": null', { needle: '"web_search_call"', anchor: 'web_s' }]);
   try {
     await db.run(stageSql(file));
   } catch (err) {
@@ -174,22 +189,30 @@ export async function loadOpenAI(db: UsageDb, file: string): Promise<SqlLoad | '
   if (Number(dupes.n) > 0)
     await db.run(`UPDATE sr_stage SET kind = 'duplicate' FROM sr_dupes
     WHERE sr_stage.kind = 'record' AND sr_stage.id_text = sr_dupes.id_text AND sr_stage.rowid + 1 > sr_dupes.first_line`);
-  await loadModelMap(db, 'sr_stage', providerFromModel);
+  const models = await loadModelMap(db, 'sr_stage', providerFromModel);
   const counts = await sqlCounts(db, lines);
   // the staged lines are the file's rows, read in place by each report query (no second copy of
   // them in the usage table: at 1 GB that copy was the peak of memory)
   const n = db.inPlaceViews;
   await db.run(`ALTER TABLE sr_stage RENAME TO usage_openai_${n}_lines; ALTER TABLE sr_models RENAME TO usage_openai_${n}_models`);
+  // when every record's model id is counted as it is (none blank or missing) and there are few,
+  // the view names each one's provider in a CASE: a join to the model map in the view is run by
+  // every report query, even one that reads no model (a tenth of a plain file's report CPU)
+  const plainModels = models.length <= MAX_CASE_MODELS && models.every(({ raw, model }) => raw === model);
+  const providerCase = () =>
+    models.length === 0
+      ? 'NULL'
+      : `CASE s.model_raw ${models.map(({ raw, provider }) => `WHEN ${lit(raw ?? '')} THEN ${provider === undefined ? 'NULL' : lit(provider)}`).join(' ')} END`;
   const select = stagedSelect(db, {
     file,
     from: `usage_openai_${n}_lines`,
     span: lines,
     line: 's.rowid + 1',
-    join: `JOIN usage_openai_${n}_models m ON m.model_raw IS NOT DISTINCT FROM s.model_raw`,
+    join: plainModels ? '' : `JOIN usage_openai_${n}_models m ON m.model_raw IS NOT DISTINCT FROM s.model_raw`,
     columns: {
       id: `COALESCE(NULLIF(s.id_text, ''), ${lit(`${file}:`)} || (s.rowid + 1))`,
-      model: 'm.model',
-      provider: 'm.provider',
+      model: plainModels ? 's.model_raw' : 'm.model',
+      provider: plainModels ? providerCase() : 'm.provider',
       outcome: `CASE WHEN s.failed THEN 'failure' END`,
     },
   });

@@ -1,0 +1,66 @@
+/**
+ * The JSONL line scan (src/engine/sql-readers/scan.ts) looks for needles through short anchors, a
+ * chunk at a time: whatever the chunk size (down to one byte, so that every needle falls across a
+ * chunk boundary somewhere), it must answer what the whole text says, computed here independently
+ * with String.includes and a split on newlines.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { scanLines, type Needle } from '../../src/engine/sql-readers/scan.js';
+
+const tmp = mkdtempSync(join(tmpdir(), 'tokenomics-scan-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+let fileNo = 0;
+
+function write(text: string): string {
+  const file = join(tmp, `f${++fileNo}.jsonl`);
+  writeFileSync(file, text);
+  return file;
+}
+
+const NEEDLES: Needle[] = ['"service_tier":null', '"service_tier": null', { needle: '"web_search_call"', anchor: 'web_s' }];
+const WORDS = ['"service_tier":null', '"service_tier": null', '"web_search_call"'];
+
+function expected(text: string) {
+  const parts = text.split('\n');
+  if (parts[parts.length - 1] === '') parts.pop();
+  const plain = parts.every((l) => l.startsWith('{')) && !WORDS.some((w) => text.includes(w));
+  return { lines: parts.length, plain };
+}
+
+const texts: Record<string, string> = {
+  'no needle': '{"service_tier":"flex","a":null}\n{"type":"web_search","b":"nul"}\n',
+  'service tier null': '{"id":"x","service_tier":null}\n{"a":1}\n',
+  'service tier null, spaced': '{"a":1}\n{"service_tier": null,"b":2}\n',
+  'web search call': '{"output":[{"type":"message"},{"type":"web_search_call"}]}\n',
+  'near misses': '{"service_tier":nul,"x":"web_search_cal","y":"eb_search_call","z":"service_tier:null"}\n',
+  'anchors without their needles': '{"a":"ull ull web_s web_search","b":null}\n{"c":"web_search_call_2"}\n',
+  'needle at the very start of a line': '{"a":1}\n{"service_tier":null}',
+  'a line not an object': '{"a":1}\n[2]\n',
+};
+
+describe('scanLines', () => {
+  for (const [name, text] of Object.entries(texts))
+    it(`${name}: the same answer at every chunk size`, async () => {
+      const file = write(text);
+      const want = expected(text);
+      for (const chunk of [1, 2, 3, 5, 7, 16, 64, 1 << 20]) {
+        const got = await scanLines(file, NEEDLES, undefined, chunk);
+        // a scan that is not plain may stop early: its line count is not read
+        expect(got.plain, `chunk ${chunk}`).toBe(want.plain);
+        if (want.plain) expect(got.lines, `chunk ${chunk}`).toBe(want.lines);
+      }
+    });
+
+  it('every needle found wherever it falls across a chunk boundary', async () => {
+    for (const word of WORDS) {
+      const text = `{"pad":"${'x'.repeat(13)}",${word}}\n`;
+      for (const chunk of [2, 3, 4, 5, 6, 7, 8, 9, 11, 13]) {
+        const got = await scanLines(write(text), NEEDLES, undefined, chunk);
+        expect(got.plain, `${word} in chunks of ${chunk}`).toBe(false);
+      }
+    }
+  });
+});
