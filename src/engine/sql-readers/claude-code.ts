@@ -135,17 +135,18 @@ function linesSql(texts: string): string {
   // (CASE evaluates a branch on the rows that reach it only: the second look at a line is taken where needed)
   return `CREATE OR REPLACE TEMP TABLE sr_lines AS
 WITH pieces AS (
-  SELECT filename, unnest(ls) AS l, generate_subscripts(ls, 1) AS line, len(ls) AS n
-  FROM (SELECT filename, string_split(content, chr(10)) AS ls FROM (${texts}))
+  SELECT file_idx, unnest(ls) AS l, generate_subscripts(ls, 1) AS line, len(ls) AS n
+  -- (files are numbered in input order: the rows carry the number)
+  FROM (SELECT f.idx AS file_idx, string_split(t.content, chr(10)) AS ls FROM (${texts}) t JOIN sr_files f ON f.filename = t.filename)
 ), lines AS (
   -- a blank line, or one that is not a JSON object (a BOM, a space first, an array), leaves the tree to the
   -- TypeScript reader; so does an empty file (one empty piece) and a line longer than it reads
-  SELECT filename, line, l, starts_with(l, '{') AND strlen(l) <= ${DEFAULT_MAX_LINE_BYTES} AS obj
+  SELECT file_idx, line, l, starts_with(l, '{') AND strlen(l) <= ${DEFAULT_MAX_LINE_BYTES} AS obj
   FROM pieces WHERE line < n OR l <> '' OR n = 1
 ), parsed AS (
-  SELECT filename, line, l, obj, CASE WHEN obj THEN json_transform(l, ${lit(STRUCTURE)}) END AS j FROM lines
+  SELECT file_idx, line, l, obj, CASE WHEN obj THEN json_transform(l, ${lit(STRUCTURE)}) END AS j FROM lines
 ), raw AS (
-  SELECT filename, line, l, obj, j.type::VARCHAR AS t, j.sessionId::VARCHAR AS session_j, j.requestId::VARCHAR AS rid_j,
+  SELECT file_idx, line, l, obj, j.type::VARCHAR AS t, j.sessionId::VARCHAR AS session_j, j.requestId::VARCHAR AS rid_j,
     j.agentId::VARCHAR AS agent_j, j.timestamp::VARCHAR AS ts_j, j.message AS m, j.message.usage AS u,
     j.message.id::VARCHAR AS id_j, j.message.model::VARCHAR AS model_j,
     COALESCE(j.isSidechain::VARCHAR = 'true', false) AS sidechain, COALESCE(j.isApiErrorMessage::VARCHAR = 'true', false) AS api_error,
@@ -157,7 +158,7 @@ WITH pieces AS (
     CASE WHEN j.type IS NOT NULL OR NOT obj THEN false ELSE NOT json_exists(l, '$.type') END AS untyped
   FROM parsed
 ), src AS (
-  SELECT filename, line, obj, t, untyped, has_uuid, has_leaf, session_j, rid_j, agent_j, ts_j, id_j, model_j, sidechain, api_error, u,
+  SELECT file_idx, line, obj, t, untyped, has_uuid, has_leaf, session_j, rid_j, agent_j, ts_j, id_j, model_j, sidechain, api_error, u,
     COALESCE(starts_with(t, '"'), false) AS typed_s, COALESCE(t = '"assistant"', false) AS t_assistant,
     COALESCE(starts_with(session_j, '"'), false) AS sess,
     -- json_transform reads a value that is not an object as a struct of nulls (and a missing or null one as NULL):
@@ -197,7 +198,7 @@ WITH pieces AS (
     CASE WHEN has_split AND (w5 + w1 > 0 OR COALESCE(creation, 0) = 0) THEN w1 ELSE 0 END AS write_1h
   FROM counted
 )
-SELECT filename, line,
+SELECT file_idx, line,
   CASE WHEN NOT obj OR NOT claude_line THEN 'fallback' WHEN NOT assistant THEN 'transcript-metadata' ELSE 'no-usage' END AS kind,
   NULL AS mid, NULL AS rid, NULL AS sidechain, NULL AS bucket_sum, NULL AS time_ms, NULL AS fast,
   NULL AS model_j, NULL AS session_j, NULL AS agent_j, NULL AS tier_j, NULL AS geo_j,
@@ -205,7 +206,7 @@ SELECT filename, line,
   NULL AS output_tokens, NULL AS reasoning_tokens, NULL AS web_search_calls, NULL AS web_fetch_calls
 FROM shaped WHERE NOT (obj AND claude_line AND assistant AND msg_obj AND usage_obj)
 UNION ALL
-SELECT filename, line,
+SELECT file_idx, line,
   CASE
     WHEN model_j = '"<synthetic>"' THEN 'synthetic-placeholder'
     WHEN bad OR ${v('u.output_tokens_details.thinking_tokens')} > output
@@ -233,13 +234,12 @@ FROM classified`;
  */
 const EMIT_SQL = `CREATE OR REPLACE TEMP TABLE sr_emit AS
 WITH recs AS (
-  SELECT l.filename, l.line, f.idx AS file_idx, l.mid, l.rid, l.sidechain, l.bucket_sum
-  FROM sr_lines l JOIN sr_files f ON f.filename = l.filename WHERE l.kind = 'record'
+  SELECT file_idx, line, mid, rid, sidechain, bucket_sum FROM sr_lines WHERE kind = 'record'
 ), keyed AS (
   -- per file, message id and request id: the largest copy, the earliest of equals
-  SELECT any_value(filename) AS filename, file_idx, mid, rid, max(bucket_sum) AS bucket_sum, min(line) AS key_first,
+  SELECT file_idx, mid, rid, max(bucket_sum) AS bucket_sum, min(line) AS key_first,
     arg_max(line, (bucket_sum, -line)) AS line, arg_max(sidechain, (bucket_sum, -line)) AS sidechain
-  FROM recs WHERE mid IS NOT NULL AND mid <> '' GROUP BY file_idx, mid, rid
+  FROM recs WHERE mid IS NOT NULL GROUP BY file_idx, mid, rid
 ), grouped AS (
   -- per file and message id: whether a copy is on the main chain; else the largest sidechain copy
   SELECT file_idx, mid, bool_or(NOT sidechain) AS has_main, min(key_first) AS group_first,
@@ -253,19 +253,19 @@ WITH recs AS (
 ), rids AS (
   SELECT mid, rid, min(CASE WHEN NOT sidechain THEN file_idx END) AS f_rid FROM kept GROUP BY mid, rid
 ), emitted AS (
-  SELECT filename, line, file_idx, 0 AS phase, line AS a, 0 AS b FROM recs WHERE mid IS NULL OR mid = ''
+  SELECT file_idx, line, 0 AS phase, line AS a, 0 AS b FROM recs WHERE mid IS NULL
   UNION ALL
-  SELECT k.filename, k.line, k.file_idx, 1, k.group_first, k.key_first
+  SELECT k.file_idx, k.line, 1, k.group_first, k.key_first
   FROM kept k JOIN mids m ON m.mid = k.mid JOIN rids r ON r.mid = k.mid AND r.rid = k.rid
   WHERE NOT COALESCE(k.file_idx > m.f_mid AND (k.sidechain OR r.f_rid < k.file_idx OR m.f_side < k.file_idx), false)
 )
-SELECT filename, line, row_number() OVER (ORDER BY file_idx, phase, a, b) AS ord FROM emitted`;
+SELECT file_idx, line, row_number() OVER (ORDER BY file_idx, phase, a, b) AS ord FROM emitted`;
 
 /**
  * The emitted rows for the insert: their order as `line` (seq), the file line as `src_line`, and the
  * values the usage table holds decoded from their JSON text.
  */
-const EMITTED_ROWS = `(SELECT l.* EXCLUDE (line), l.line AS src_line, e.ord AS line, ${str('l.mid')} AS id_s, ${str('l.model_j')} AS model_raw,
+const EMITTED_ROWS = `(SELECT l.* EXCLUDE (line), f.filename, l.line AS src_line, e.ord AS line, ${str('l.mid')} AS id_s, ${str('l.model_j')} AS model_raw,
   NULLIF(${str('l.session_j')}, '') AS conversation_id,
   CASE WHEN l.tier_j = '"batch"' THEN 'batch' WHEN l.tier_j = '"priority"' THEN 'priority' WHEN starts_with(l.tier_j, '"') THEN 'standard' END
     AS service_tier,
@@ -276,7 +276,7 @@ const EMITTED_ROWS = `(SELECT l.* EXCLUDE (line), l.line AS src_line, e.ord AS l
     WHEN starts_with(l.agent_j, '"') AND l.agent_j <> '""' THEN '{"agent":' || l.agent_j || '}'
     WHEN l.sidechain THEN '{"sidechain":"true"}'
   END AS tags
-  FROM sr_lines l JOIN sr_emit e ON e.filename = l.filename AND e.line = l.line)`;
+  FROM sr_lines l JOIN sr_emit e ON e.file_idx = l.file_idx AND e.line = l.line JOIN sr_files f ON f.idx = l.file_idx)`;
 
 /** The distinct models of the records, decoded (for the model map). */
 const MODELS = `(SELECT 'record' AS kind, ${str('model_j')} AS model_raw FROM (SELECT DISTINCT model_j FROM sr_lines WHERE kind = 'record'))`;
@@ -320,7 +320,8 @@ export async function loadClaudeCode(db: UsageDb, files: readonly string[]): Pro
 }
 
 async function load(db: UsageDb, files: readonly string[]): Promise<SqlLoad | 'fallback'> {
-  if (new Set(files).size !== files.length) return 'fallback';
+  // read_text takes a name as a pattern: a name with pattern characters (or a repeated one) is left to the TypeScript reader
+  if (new Set(files).size !== files.length || files.some((f) => /[*?[\]{}]/.test(f))) return 'fallback';
   await db.loadTable(
     'sr_files',
     [
@@ -359,10 +360,9 @@ async function load(db: UsageDb, files: readonly string[]): Promise<SqlLoad | 'f
   // every file must be a transcript for the TypeScript detection too (loadAllWithSql checked the first one before)
   const transcript = (h: TranscriptHead) => h.head !== undefined && detectJson(h.head)?.name === 'claude-code';
   if (!(await read) || !plainHeads?.every(transcript) || !gzHeads.every(transcript)) return 'fallback';
-  // every file was read, under its own name (a name read_text takes as a pattern could match others)
-  const [{ seen, known }] = await db.query(`SELECT count(*) AS seen, count(f.idx) AS known
-    FROM (SELECT DISTINCT filename FROM sr_lines) l LEFT JOIN sr_files f ON f.filename = l.filename`);
-  if (Number(seen) !== files.length || Number(known) !== files.length) return 'fallback';
+  // every file was read
+  const [{ seen }] = await db.query('SELECT count(DISTINCT file_idx) AS seen FROM sr_lines');
+  if (Number(seen) !== files.length) return 'fallback';
   const kinds = new Map<string, number>();
   for (const r of await db.query('SELECT kind, count(*) AS n FROM sr_lines GROUP BY kind')) kinds.set(String(r.kind), Number(r.n));
   if (kinds.has('fallback')) return 'fallback';
