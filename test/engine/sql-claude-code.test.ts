@@ -241,6 +241,35 @@ describe('Claude Code SQL reader: hand-made trees', () => {
     expect(sql.counts).toMatchObject({ counted: 1 });
   });
 
+  it('reads null ids, odd message and usage shapes, and CRLF line ends itself, as the TypeScript reader does', async () => {
+    const noUuid = { ...user('s'), uuid: null, parentUuid: null }; // 'uuid' in the line: a transcript line all the same
+    const stringMessage = { ...user('s'), message: 'hi' };
+    const usageNotObject = assistant('s', 'm5', 'r5', u(0, 0));
+    (usageNotObject as { message: { usage: unknown } }).message.usage = 5; // no usage
+    const splitNotObject = assistant('s', 'm6', 'r6', u(2, 3, { cache_creation_input_tokens: 40, cache_creation: [1] })); // all 40 writes 5m
+    const emptySplit = assistant('s', 'm7', 'r7', u(2, 3, { cache_creation_input_tokens: 9, cache_creation: {} })); // {} is a split of 0 + 0
+    const noMessage = { type: 'assistant', sessionId: 's', uuid: 'x9' }; // no-usage
+    const root = tree({
+      'p/s.jsonl': [noUuid, stringMessage, usageNotObject, splitNotObject, emptySplit, noMessage, assistant('s', 'm8', 'r8', u(1, 1))],
+    });
+    const sql = await parity([root]);
+    expect(sql.took).toBe('claude-code');
+    // 7 lines: 2 user (transcript-metadata), 2 without usage (5 is not an object; no message), 3 counted
+    expect(sql.counts).toEqual({ read: 7, counted: 3, skipped: { 'transcript-metadata': 2, 'no-usage': 2 }, rejected: {} });
+    // cache_creation [1] is not a split: the 40 writes are 5m; {} is a split with no TTL counts, and 9 > 0: the
+    // TypeScript reader takes the creation count (its split sums to 0), so 9 are 5m
+    expect(sql.rows.map((r) => [r.id, r.cache_write_5m_tokens, r.cache_write_1h_tokens])).toEqual([
+      ['m6', 40n, 0n],
+      ['m7', 9n, 0n],
+      ['m8', 0n, 0n],
+    ]);
+    const crlf = join(tmp, 'crlf.jsonl');
+    writeFileSync(crlf, [user('s'), assistant('s', 'm1', 'r1', u(1, 2))].map((l) => `${JSON.stringify(l)}\r\n`).join(''));
+    const lines = await parity([crlf]);
+    expect(lines.took).toBe('claude-code');
+    expect(lines.rows.map((r) => [r.id, r.source_line])).toEqual([['m1', 2]]);
+  });
+
   // each case one line; the TypeScript reader rejects or reads it in a way SQL does not place exactly
   const fallbacks: Record<string, unknown> = {
     'a string count': assistant('s', 'm1', 'r1', { input_tokens: '12', output_tokens: 1 }),

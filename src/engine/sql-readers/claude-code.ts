@@ -1,6 +1,7 @@
 /**
  * Claude Code transcripts (`~/.claude/projects/<project>/<session>.jsonl`), a whole tree read by one
- * DuckDB `read_json` over every file, with the TypeScript reader's rules
+ * DuckDB statement over every file's text (split into lines, each parsed once), with the TypeScript
+ * reader's rules
  * (src/ingest/adapters/claude-code.ts):
  *   - an assistant line (`type:"assistant"`, or no type and an assistant-shaped message) with a
  *     `message.usage` object is a response; other lines skip `transcript-metadata`, an assistant
@@ -20,7 +21,11 @@
  * count, a timestamp not in the canonical `YYYY-MM-DDTHH:MM:SS.sssZ` form, a non-string id or
  * model, a line the TypeScript reader would hand to another format (its detect score below 80).
  * The count leaves are read from the `usage` object as JSON text, so that their type shows; the
- * line structure (and, in files with untyped lines, a null `type`) is checked by a Node scan.
+ * line structure (blank lines, lines that are not an object) is read from the text by SQL, with the
+ * file line numbers. Not seen: JSON that DuckDB's parser accepts and JSON.parse rejects (NaN, a
+ * trailing comma: not seen by the earlier `read_json` form either), and a key written twice in one
+ * object (`json_transform` reads the first, JSON.parse the last; `read_json` failed on a repeated
+ * top-level or message key). JSON.stringify, which writes transcripts, writes none of them.
  */
 import { TOKEN_DIMENSIONS } from '../../usage/dimensions.js';
 import { duckdb } from '../dialect.js';
@@ -28,7 +33,8 @@ import type { UsageDb } from '../duckdb.js';
 import type { IngestCounts } from '../../ingest/types.js';
 import { insertStaged, loadModelMap, type SqlLoad } from './load.js';
 import { DETECT_VALUES, detectJson } from '../../ingest/detect.js';
-import { scanTranscripts, typeNullIn, type TranscriptScan } from './claude-scan.js';
+import { transcriptHeads, type TranscriptHead } from './claude-scan.js';
+import { DEFAULT_MAX_LINE_BYTES } from '../../ingest/read/lines.js';
 
 const lit = duckdb.literal;
 
@@ -36,9 +42,43 @@ const lit = duckdb.literal;
 const MIN_MS = Date.UTC(1990, 0, 1);
 const MAX_MS = Date.UTC(2200, 0, 1);
 
-const COLUMNS = `{type: 'JSON', sessionId: 'JSON', requestId: 'JSON', agentId: 'JSON', uuid: 'JSON', parentUuid: 'JSON',
-  leafUuid: 'JSON', isSidechain: 'JSON', isApiErrorMessage: 'JSON', timestamp: 'JSON',
-  message: 'STRUCT(id JSON, model JSON, role VARCHAR, speed VARCHAR, usage JSON)'}`;
+/**
+ * The fields of a line, as `json_transform` reads them (one parse per line): JSON text where the
+ * type of a value matters (a string starts with a quote), VARCHAR where only a string value can
+ * match. A JSON null reads as NULL, as a missing key does: where the difference matters (a
+ * `"type": null` line is typed, `"uuid": null` is a uuid key), the line is asked again.
+ */
+const STRUCTURE = JSON.stringify({
+  type: 'JSON',
+  sessionId: 'JSON',
+  requestId: 'JSON',
+  agentId: 'JSON',
+  uuid: 'JSON',
+  parentUuid: 'JSON',
+  leafUuid: 'JSON',
+  isSidechain: 'JSON',
+  isApiErrorMessage: 'JSON',
+  timestamp: 'JSON',
+  message: {
+    id: 'JSON',
+    model: 'JSON',
+    role: 'VARCHAR',
+    speed: 'VARCHAR',
+    // the usage leaves read in the same parse, as JSON so that their types can be checked
+    usage: {
+      input_tokens: 'JSON',
+      output_tokens: 'JSON',
+      cache_read_input_tokens: 'JSON',
+      cache_creation_input_tokens: 'JSON',
+      cache_creation: { ephemeral_5m_input_tokens: 'JSON', ephemeral_1h_input_tokens: 'JSON' },
+      output_tokens_details: { thinking_tokens: 'JSON' },
+      server_tool_use: { web_search_requests: 'JSON', web_fetch_requests: 'JSON' },
+      service_tier: 'JSON',
+      inference_geo: 'JSON',
+      speed: 'JSON',
+    },
+  },
+});
 
 /*
  * The JSON columns are checked on their text (DuckDB writes it back compactly): a string starts
@@ -48,19 +88,18 @@ const COLUMNS = `{type: 'JSON', sessionId: 'JSON', requestId: 'JSON', agentId: '
 const str = (x: string) => `CASE WHEN starts_with(${x}, '"') THEN CASE WHEN contains(${x}, '\\') THEN ${x} ->> '$' ELSE ${x}[2:-2] END END`;
 /** Present (not null) and not a string. */
 const nonString = (x: string) => `(${x} IS NOT NULL AND NOT starts_with(${x}, '"'))`;
-const isTrue = (x: string) => `COALESCE(${x}::VARCHAR = 'true', false)`;
 
-/** Usage count leaves: [SQL name, JSON path in usage]. */
+/** Usage count leaves: [SQL name, field of the usage struct `u`]. */
 const COUNTS = [
-  ['c_input', '$.input_tokens'],
-  ['c_output', '$.output_tokens'],
-  ['c_read', '$.cache_read_input_tokens'],
-  ['c_creation', '$.cache_creation_input_tokens'],
-  ['c_w5', '$.cache_creation.ephemeral_5m_input_tokens'],
-  ['c_w1', '$.cache_creation.ephemeral_1h_input_tokens'],
-  ['c_thinking', '$.output_tokens_details.thinking_tokens'],
-  ['c_search', '$.server_tool_use.web_search_requests'],
-  ['c_fetch', '$.server_tool_use.web_fetch_requests'],
+  ['c_input', 'u.input_tokens'],
+  ['c_output', 'u.output_tokens'],
+  ['c_read', 'u.cache_read_input_tokens'],
+  ['c_creation', 'u.cache_creation_input_tokens'],
+  ['c_w5', 'u.cache_creation.ephemeral_5m_input_tokens'],
+  ['c_w1', 'u.cache_creation.ephemeral_1h_input_tokens'],
+  ['c_thinking', 'u.output_tokens_details.thinking_tokens'],
+  ['c_search', 'u.server_tool_use.web_search_requests'],
+  ['c_fetch', 'u.server_tool_use.web_fetch_requests'],
 ] as const;
 
 /**
@@ -73,92 +112,120 @@ const COUNTS = [
 const countsOk = (leaves: string) => `(${leaves} = '' OR regexp_full_match(${leaves}, '[0-9]{1,15}(,[0-9]{1,15})*'))`;
 
 /**
- * Canonical ISO timestamp -> epoch ms (NULL when not canonical or not a real date): the form, hours
- * 00-23, minutes and seconds 00-59 by a regular expression, the calendar by the TIMESTAMP cast.
+ * Canonical ISO timestamp, as the JSON text of a string -> epoch ms (NULL when not canonical or not a
+ * real date): the form, hours 00-23, minutes and seconds 00-59 by a regular expression, the calendar
+ * by the TIMESTAMP cast. (A timestamp written with escapes is not canonical here: it falls back.)
  */
-const isoMs = (s: string) =>
-  `CASE WHEN regexp_full_match(${s}, '[0-9]{4}-[0-9]{2}-[0-9]{2}T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]\\.[0-9]{3}Z')
-  THEN epoch_ms(try_cast(${s}[1:23] AS TIMESTAMP)) END`;
+const isoMs = (j: string) =>
+  `CASE WHEN regexp_full_match(${j}, '"[0-9]{4}-[0-9]{2}-[0-9]{2}T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]\\.[0-9]{3}Z"')
+  THEN epoch_ms(try_cast(${j}[2:24] AS TIMESTAMP)) END`;
 
-/** Every line of the tree, classified (`kind`: 'record', a skip reason or 'fallback'), with its record columns. */
-function linesSql(files: readonly string[]): string {
-  const list = `[${files.map(lit).join(', ')}]`;
-  const leaves = COUNTS.map(([name], i) => `NULLIF(ul[${i + 1}]::VARCHAR, 'null') AS ${name}`).join(', ');
-  const joined = `concat_ws(',', ${COUNTS.map(([name]) => name).join(', ')})`;
-  const v = (name: string) => `COALESCE(try_cast(${name} AS BIGINT), 0)`;
+/**
+ * Every line of the tree, classified (`kind`: 'record', a skip reason or 'fallback'), with its file
+ * line number, what the dedupe needs, and the record's fields as JSON text (decoded for the emitted
+ * rows only, EMITTED_ROWS). `texts` are the files' texts (`filename`, `content`): each is split on
+ * newlines (a last empty piece is the end of the last line, not a line), and only lines that are a
+ * JSON object are parsed, once each. Strings are compared as the JSON text DuckDB writes back
+ * (compact, escaping only what JSON requires: one text per string, so `"assistant"` matches however
+ * the file wrote it); ids are keys as such text.
+ */
+function linesSql(texts: string): string {
+  const joined = `concat_ws(',', ${COUNTS.map(([, field]) => field).join(', ')})`;
+  const v = (field: string) => `COALESCE(try_cast(${field} AS BIGINT), 0)`;
+  // (CASE evaluates a branch on the rows that reach it only: the second look at a line is taken where needed)
   return `CREATE OR REPLACE TEMP TABLE sr_lines AS
-WITH raw AS (
-  SELECT filename, type, sessionId, requestId, agentId, uuid, parentUuid, leafUuid,
-    isSidechain, isApiErrorMessage, timestamp, message, message.usage AS u,
-    -- the usage object parsed once into its leaves, as JSON so that their types can be checked
-    json_extract(message.usage, [${COUNTS.map(([, path]) => lit(path)).join(', ')}, '$.cache_creation', '$.service_tier', '$.inference_geo', '$.speed']) AS ul
-  FROM read_json(${list}, format = 'newline_delimited', filename = true, columns = ${COLUMNS}, maximum_object_size = 67108864)
+WITH pieces AS (
+  SELECT file_idx, unnest(ls) AS l, generate_subscripts(ls, 1) AS line, len(ls) AS n
+  -- (files are numbered in input order: the rows carry the number)
+  FROM (SELECT f.idx AS file_idx, string_split(t.content, chr(10)) AS ls FROM (${texts}) t JOIN sr_files f ON f.filename = t.filename)
+), lines AS (
+  -- a blank line, or one that is not a JSON object (a BOM, a space first, an array), leaves the tree to the
+  -- TypeScript reader; so does an empty file (one empty piece) and a line longer than it reads
+  SELECT file_idx, line, l, starts_with(l, '{') AND strlen(l) <= ${DEFAULT_MAX_LINE_BYTES} AS obj
+  FROM pieces WHERE line < n OR l <> '' OR n = 1
+), parsed AS (
+  SELECT file_idx, line, l, obj, CASE WHEN obj THEN json_transform(l, ${lit(STRUCTURE)}) END AS j FROM lines
+), raw AS (
+  SELECT file_idx, line, l, obj, j.type::VARCHAR AS t, j.sessionId::VARCHAR AS session_j, j.requestId::VARCHAR AS rid_j,
+    j.agentId::VARCHAR AS agent_j, j.timestamp::VARCHAR AS ts_j, j.message AS m, j.message.usage AS u,
+    j.message.id::VARCHAR AS id_j, j.message.model::VARCHAR AS model_j,
+    COALESCE(j.isSidechain::VARCHAR = 'true', false) AS sidechain, COALESCE(j.isApiErrorMessage::VARCHAR = 'true', false) AS api_error,
+    CASE WHEN j.uuid IS NOT NULL OR j.parentUuid IS NOT NULL THEN true
+      WHEN obj THEN json_exists(l, '$.uuid') OR json_exists(l, '$.parentUuid') ELSE false END AS has_uuid,
+    -- (a leaf uuid matters on a summary line only)
+    CASE WHEN j.leafUuid IS NOT NULL THEN true WHEN obj AND j.type::VARCHAR = '"summary"' THEN json_exists(l, '$.leafUuid') ELSE false END AS has_leaf,
+    -- a type null is a type (the TypeScript reader compares it), a missing one is not
+    CASE WHEN j.type IS NOT NULL OR NOT obj THEN false ELSE NOT json_exists(l, '$.type') END AS untyped
+  FROM parsed
 ), src AS (
-  SELECT filename, ${leaves},
-    ${str('type')} AS type_s, type IS NULL AS untyped, COALESCE(starts_with(sessionId, '"'), false) AS sess,
-    message IS NOT NULL AS msg_obj, COALESCE(starts_with(u, '{'), false) AS usage_obj, message.role AS role,
-    uuid IS NOT NULL OR parentUuid IS NOT NULL AS has_uuid, leafUuid IS NOT NULL AS has_leaf,
-    ${str('message.model')} AS model_s, ${nonString('message.model')} AS model_bad,
-    ${str('message.id')} AS id_s, ${str('requestId')} AS rid_s, ${str('sessionId')} AS session_s, ${str('agentId')} AS agent_s,
-    ${nonString('message.id')} OR ${nonString('requestId')} OR ${nonString('sessionId')} OR ${nonString('agentId')} AS ids_bad,
-    COALESCE(starts_with(message.id, '"'), false) AS id_str, COALESCE(starts_with(requestId, '"'), false) AS rid_str,
-    ${str('timestamp')} AS ts_s, ${nonString('timestamp')} AS ts_bad,
-    ${isTrue('isSidechain')} AS sidechain, ${isTrue('isApiErrorMessage')} AS api_error,
-    COALESCE(starts_with(ul[${COUNTS.length + 1}], '{'), false) AS has_split,
-    ${str(`ul[${COUNTS.length + 2}]`)} AS tier_s, ${str(`ul[${COUNTS.length + 3}]`)} AS geo_s,
-    COALESCE(${str(`ul[${COUNTS.length + 4}]`)} = 'fast' OR message.speed = 'fast', false) AS fast_s
+  SELECT file_idx, line, obj, t, untyped, has_uuid, has_leaf, session_j, rid_j, agent_j, ts_j, id_j, model_j, sidechain, api_error, u,
+    COALESCE(starts_with(t, '"'), false) AS typed_s, COALESCE(t = '"assistant"', false) AS t_assistant,
+    COALESCE(starts_with(session_j, '"'), false) AS sess,
+    -- json_transform reads a value that is not an object as a struct of nulls (and a missing or null one as NULL):
+    -- a usage with counts is an object; one without is asked again
+    CASE WHEN u IS NULL THEN false WHEN u.input_tokens IS NOT NULL OR u.output_tokens IS NOT NULL THEN true
+      ELSE COALESCE(json_type(l, '$.message.usage') = 'OBJECT', false) END AS usage_obj,
+    -- a message with any of these fields is an object; else asked again where it matters (assistant and untyped lines)
+    CASE WHEN u IS NOT NULL OR id_j IS NOT NULL OR model_j IS NOT NULL OR m.role IS NOT NULL OR m.speed IS NOT NULL THEN true
+      WHEN obj AND (untyped OR t = '"assistant"') THEN COALESCE(json_type(l, '$.message') = 'OBJECT', false) ELSE false END AS msg_obj,
+    COALESCE(m.role = 'assistant', false) AS role_assistant,
+    CASE WHEN u.cache_creation IS NULL THEN false
+      WHEN u.cache_creation.ephemeral_5m_input_tokens IS NOT NULL OR u.cache_creation.ephemeral_1h_input_tokens IS NOT NULL THEN true
+      ELSE COALESCE(json_type(l, '$.message.usage.cache_creation') = 'OBJECT', false) END AS has_split,
+    COALESCE(u.speed::VARCHAR = '"fast"' OR m.speed = 'fast', false) AS fast
   FROM raw
 ), shaped AS (
   SELECT *,
     -- the TypeScript reader's detect score of the line is at least 80 (else it may route the line to another format)
-    COALESCE((sess AND type_s = 'assistant' AND msg_obj) OR (sess AND type_s IS NOT NULL AND has_uuid) OR (type_s = 'summary' AND has_leaf)
-      OR (untyped AND msg_obj AND (rid_str OR sess OR id_str) AND (usage_obj OR has_uuid)), false) AS claude_line,
-    COALESCE(CASE WHEN untyped THEN msg_obj AND (role = 'assistant' OR usage_obj) ELSE type_s = 'assistant' END, false) AS assistant,
-    ${v('c_input')} AS input, ${v('c_output')} AS output, ${v('c_read')} AS cache_read, ${v('c_w5')} AS w5, ${v('c_w1')} AS w1,
-    ${v('c_thinking')} AS thinking, try_cast(c_creation AS BIGINT) AS creation, ${v('c_search')} AS searches, ${v('c_fetch')} AS fetches,
-    CASE WHEN ts_s IS NULL OR ts_s = '' THEN NULL ELSE ${isoMs('ts_s')} END AS ts_ms,
-    NOT COALESCE(${countsOk(joined)}, false) AS counts_bad
+    COALESCE((sess AND t_assistant AND msg_obj) OR (sess AND typed_s AND has_uuid) OR (t = '"summary"' AND has_leaf)
+      OR (untyped AND msg_obj AND (starts_with(rid_j, '"') OR sess OR starts_with(id_j, '"')) AND (usage_obj OR has_uuid)), false)
+      AS claude_line,
+    COALESCE(CASE WHEN untyped THEN msg_obj AND (role_assistant OR usage_obj) ELSE t_assistant END, false) AS assistant
   FROM src
-), split AS (
+), counted AS (
+  -- the record columns, on the lines that are responses
   SELECT *,
-    has_split AND (w5 + w1 > 0 OR COALESCE(creation, 0) = 0) AS use_split
-  FROM shaped
+    ${v('u.input_tokens')} AS input, ${v('u.output_tokens')} AS output, ${v('u.cache_read_input_tokens')} AS cache_read,
+    ${v('u.cache_creation.ephemeral_5m_input_tokens')} AS w5, ${v('u.cache_creation.ephemeral_1h_input_tokens')} AS w1,
+    try_cast(u.cache_creation_input_tokens AS BIGINT) AS creation,
+    CASE WHEN ts_j IS NULL OR ts_j = '""' THEN NULL ELSE ${isoMs('ts_j')} END AS ts_ms,
+    ${nonString('model_j')} OR ${nonString('id_j')} OR ${nonString('rid_j')} OR ${nonString('session_j')} OR ${nonString('agent_j')}
+      OR ${nonString('ts_j')} OR NOT ${countsOk(joined)} OR u.input_tokens IS NULL OR u.output_tokens IS NULL AS bad
+  FROM shaped WHERE obj AND claude_line AND assistant AND msg_obj AND usage_obj
 ), classified AS (
   SELECT *,
-    CASE WHEN use_split THEN w5 ELSE COALESCE(creation, 0) END AS write_5m,
-    CASE WHEN use_split THEN w1 ELSE 0 END AS write_1h
-  FROM split
+    CASE WHEN has_split AND (w5 + w1 > 0 OR COALESCE(creation, 0) = 0) THEN w5 ELSE COALESCE(creation, 0) END AS write_5m,
+    CASE WHEN has_split AND (w5 + w1 > 0 OR COALESCE(creation, 0) = 0) THEN w1 ELSE 0 END AS write_1h
+  FROM counted
 )
--- lines numbered last, in read order, on the narrow rows (the window buffers these, not the parsed lines;
--- measured cheaper than numbering by rowid after the CTAS, which then runs as a parallel batch insert)
-SELECT rn - min(rn) OVER (PARTITION BY filename) + 1 AS line, * EXCLUDE (rn) FROM (SELECT row_number() OVER () AS rn, * FROM (
-SELECT filename, id_s AS mid, COALESCE(rid_s, '') AS rid, sidechain, untyped,
+SELECT file_idx, line,
+  CASE WHEN NOT obj OR NOT claude_line THEN 'fallback' WHEN NOT assistant THEN 'transcript-metadata' ELSE 'no-usage' END AS kind,
+  NULL AS mid, NULL AS rid, NULL AS sidechain, NULL AS bucket_sum, NULL AS time_ms, NULL AS fast,
+  NULL AS model_j, NULL AS session_j, NULL AS agent_j, NULL AS tier_j, NULL AS geo_j,
+  NULL AS input_tokens, NULL AS cache_read_tokens, NULL AS cache_write_5m_tokens, NULL AS cache_write_1h_tokens,
+  NULL AS output_tokens, NULL AS reasoning_tokens, NULL AS web_search_calls, NULL AS web_fetch_calls
+FROM shaped WHERE NOT (obj AND claude_line AND assistant AND msg_obj AND usage_obj)
+UNION ALL
+SELECT file_idx, line,
   CASE
-    WHEN NOT claude_line THEN 'fallback'
-    WHEN NOT assistant THEN 'transcript-metadata'
-    WHEN NOT msg_obj OR NOT usage_obj THEN 'no-usage'
-    WHEN model_s = '<synthetic>' THEN 'synthetic-placeholder'
-    WHEN model_bad OR ids_bad OR ts_bad OR counts_bad OR c_input IS NULL OR c_output IS NULL OR thinking > output
+    WHEN model_j = '"<synthetic>"' THEN 'synthetic-placeholder'
+    WHEN bad OR ${v('u.output_tokens_details.thinking_tokens')} > output
       OR (has_split AND w5 + w1 > 0 AND creation IS NOT NULL AND creation <> w5 + w1)
-      OR (ts_s <> '' AND (ts_ms IS NULL OR ts_ms < ${MIN_MS} OR ts_ms > ${MAX_MS}))
-      OR contains(rid_s, chr(0)) OR regexp_matches(agent_s, '[[:cntrl:]"\\\\]') THEN 'fallback'
+      OR (ts_j <> '""' AND (ts_ms IS NULL OR ts_ms < ${MIN_MS} OR ts_ms > ${MAX_MS}))
+      -- a request id holding NUL (the TypeScript reader's sidechain mark); an agent id that is not plain text (the tags
+      -- are written from its JSON text: JSON escapes control characters, quotes and backslashes)
+      OR contains(rid_j, '\\u0000') OR contains(agent_j, '\\') OR contains(agent_j, chr(127)) THEN 'fallback'
     WHEN api_error AND input + cache_read + write_5m + write_1h + output = 0 THEN 'error-body'
     ELSE 'record'
   END AS kind,
-  input + cache_read + write_5m + write_1h + output AS bucket_sum,
-  model_s AS model_raw, ts_ms AS time_ms,
-  CASE WHEN tier_s IS NULL THEN NULL WHEN tier_s IN ('batch', 'priority') THEN tier_s ELSE 'standard' END AS service_tier,
-  CASE WHEN fast_s THEN true END AS fast,
-  CASE WHEN geo_s IS NULL OR geo_s = '' THEN NULL ELSE geo_s NOT IN ('global', 'not_available') END AS regional,
+  CASE WHEN starts_with(id_j, '"') AND id_j <> '""' THEN id_j END AS mid,
+  CASE WHEN rid_j IS NULL OR rid_j = '""' THEN '' ELSE rid_j END AS rid, sidechain,
+  input + cache_read + write_5m + write_1h + output AS bucket_sum, ts_ms AS time_ms, CASE WHEN fast THEN true END AS fast,
+  model_j, session_j, agent_j, u.service_tier::VARCHAR AS tier_j, u.inference_geo::VARCHAR AS geo_j,
   input AS input_tokens, cache_read AS cache_read_tokens, write_5m AS cache_write_5m_tokens, write_1h AS cache_write_1h_tokens,
-  output AS output_tokens, thinking AS reasoning_tokens, searches AS web_search_calls, fetches AS web_fetch_calls,
-  NULLIF(session_s, '') AS conversation_id,
-  CASE
-    WHEN NULLIF(agent_s, '') IS NOT NULL AND sidechain THEN '{"agent":"' || agent_s || '","sidechain":"true"}'
-    WHEN NULLIF(agent_s, '') IS NOT NULL THEN '{"agent":"' || agent_s || '"}'
-    WHEN sidechain THEN '{"sidechain":"true"}'
-  END AS tags
-FROM classified))`;
+  output AS output_tokens, ${v('u.output_tokens_details.thinking_tokens')} AS reasoning_tokens,
+  ${v('u.server_tool_use.web_search_requests')} AS web_search_calls, ${v('u.server_tool_use.web_fetch_requests')} AS web_fetch_calls
+FROM classified`;
 }
 
 /**
@@ -167,13 +234,12 @@ FROM classified))`;
  */
 const EMIT_SQL = `CREATE OR REPLACE TEMP TABLE sr_emit AS
 WITH recs AS (
-  SELECT l.filename, l.line, f.idx AS file_idx, l.mid, l.rid, l.sidechain, l.bucket_sum
-  FROM sr_lines l JOIN sr_files f ON f.filename = l.filename WHERE l.kind = 'record'
+  SELECT file_idx, line, mid, rid, sidechain, bucket_sum FROM sr_lines WHERE kind = 'record'
 ), keyed AS (
   -- per file, message id and request id: the largest copy, the earliest of equals
-  SELECT any_value(filename) AS filename, file_idx, mid, rid, max(bucket_sum) AS bucket_sum, min(line) AS key_first,
+  SELECT file_idx, mid, rid, max(bucket_sum) AS bucket_sum, min(line) AS key_first,
     arg_max(line, (bucket_sum, -line)) AS line, arg_max(sidechain, (bucket_sum, -line)) AS sidechain
-  FROM recs WHERE mid IS NOT NULL AND mid <> '' GROUP BY file_idx, mid, rid
+  FROM recs WHERE mid IS NOT NULL GROUP BY file_idx, mid, rid
 ), grouped AS (
   -- per file and message id: whether a copy is on the main chain; else the largest sidechain copy
   SELECT file_idx, mid, bool_or(NOT sidechain) AS has_main, min(key_first) AS group_first,
@@ -187,17 +253,33 @@ WITH recs AS (
 ), rids AS (
   SELECT mid, rid, min(CASE WHEN NOT sidechain THEN file_idx END) AS f_rid FROM kept GROUP BY mid, rid
 ), emitted AS (
-  SELECT filename, line, file_idx, 0 AS phase, line AS a, 0 AS b FROM recs WHERE mid IS NULL OR mid = ''
+  SELECT file_idx, line, 0 AS phase, line AS a, 0 AS b FROM recs WHERE mid IS NULL
   UNION ALL
-  SELECT k.filename, k.line, k.file_idx, 1, k.group_first, k.key_first
+  SELECT k.file_idx, k.line, 1, k.group_first, k.key_first
   FROM kept k JOIN mids m ON m.mid = k.mid JOIN rids r ON r.mid = k.mid AND r.rid = k.rid
   WHERE NOT COALESCE(k.file_idx > m.f_mid AND (k.sidechain OR r.f_rid < k.file_idx OR m.f_side < k.file_idx), false)
 )
-SELECT filename, line, row_number() OVER (ORDER BY file_idx, phase, a, b) AS ord FROM emitted`;
+SELECT file_idx, line, row_number() OVER (ORDER BY file_idx, phase, a, b) AS ord FROM emitted`;
 
-/** The emitted rows for the insert: their order as `line` (seq), the file line as `src_line`. */
-const EMITTED_ROWS = `(SELECT l.* EXCLUDE (line), l.line AS src_line, e.ord AS line
-  FROM sr_lines l JOIN sr_emit e ON e.filename = l.filename AND e.line = l.line)`;
+/**
+ * The emitted rows for the insert: their order as `line` (seq), the file line as `src_line`, and the
+ * values the usage table holds decoded from their JSON text.
+ */
+const EMITTED_ROWS = `(SELECT l.* EXCLUDE (line), f.filename, l.line AS src_line, e.ord AS line, ${str('l.mid')} AS id_s, ${str('l.model_j')} AS model_raw,
+  NULLIF(${str('l.session_j')}, '') AS conversation_id,
+  CASE WHEN l.tier_j = '"batch"' THEN 'batch' WHEN l.tier_j = '"priority"' THEN 'priority' WHEN starts_with(l.tier_j, '"') THEN 'standard' END
+    AS service_tier,
+  CASE WHEN starts_with(l.geo_j, '"') AND l.geo_j <> '""' THEN l.geo_j NOT IN ('"global"', '"not_available"') END AS regional,
+  -- an agent id of plain text only (else the line fell back): its JSON text is the tag's JSON value
+  CASE
+    WHEN starts_with(l.agent_j, '"') AND l.agent_j <> '""' AND l.sidechain THEN '{"agent":' || l.agent_j || ',"sidechain":"true"}'
+    WHEN starts_with(l.agent_j, '"') AND l.agent_j <> '""' THEN '{"agent":' || l.agent_j || '}'
+    WHEN l.sidechain THEN '{"sidechain":"true"}'
+  END AS tags
+  FROM sr_lines l JOIN sr_emit e ON e.file_idx = l.file_idx AND e.line = l.line JOIN sr_files f ON f.idx = l.file_idx)`;
+
+/** The distinct models of the records, decoded (for the model map). */
+const MODELS = `(SELECT 'record' AS kind, ${str('model_j')} AS model_raw FROM (SELECT DISTINCT model_j FROM sr_lines WHERE kind = 'record'))`;
 
 const STAGE_COLUMNS = [
   'time_ms',
@@ -213,50 +295,89 @@ const STAGE_COLUMNS = [
   'tags',
 ];
 
+/** Files per read_text call (measured on the bench tree, ~0.5 MB a file: peak RSS 505 MB for one call over 490 files). */
+const READ_BATCH = 8;
+
+/**
+ * Runs `sql` with DuckDB free to write its rows in any order: the lines carry their file line numbers
+ * and the emitted rows their order, so nothing here depends on it (measured: on two threads the
+ * ordered read of the bench tree took about twice the CPU time).
+ */
+async function unordered(db: UsageDb, sql: string): Promise<void> {
+  const [{ keep }] = await db.query(`SELECT current_setting('preserve_insertion_order') AS keep`);
+  await db.run('SET preserve_insertion_order = false');
+  try {
+    await db.run(sql);
+  } finally {
+    await db.run(`SET preserve_insertion_order = ${keep === false ? 'false' : 'true'}`);
+  }
+}
+
 /** Reads `files` (Claude Code transcripts, in input order) into the usage table, or answers 'fallback'. */
 export async function loadClaudeCode(db: UsageDb, files: readonly string[]): Promise<SqlLoad | 'fallback'> {
   try {
     return await load(db, files);
   } finally {
-    await db.run('DROP TABLE IF EXISTS sr_lines; DROP TABLE IF EXISTS sr_emit; DROP TABLE IF EXISTS sr_files');
+    await db.run('DROP TABLE IF EXISTS sr_lines; DROP TABLE IF EXISTS sr_emit; DROP TABLE IF EXISTS sr_files; DROP TABLE IF EXISTS sr_gz');
   }
 }
 
 async function load(db: UsageDb, files: readonly string[]): Promise<SqlLoad | 'fallback'> {
-  // the scans run on the Node thread while DuckDB reads on its own threads, one file at a time (memory stays flat)
-  const scans = scanTranscripts(files, DETECT_VALUES);
-  const read = db.run(linesSql(files)).then(
+  // read_text takes a name as a pattern: a name with pattern characters (or a repeated one) is left to the TypeScript reader
+  if (new Set(files).size !== files.length || files.some((f) => /[*?[\]{}]/.test(f))) return 'fallback';
+  await db.loadTable(
+    'sr_files',
+    [
+      { name: 'idx', type: 'INTEGER' },
+      { name: 'filename', type: 'VARCHAR' },
+    ],
+    files.map((f, i) => [i, f]),
+  );
+  // gzip files: their text, decompressed on the Node thread, is handed to DuckDB in a table
+  const gz = files.filter((f) => f.endsWith('.gz'));
+  const plain = files.filter((f) => !f.endsWith('.gz'));
+  const gzHeads = await transcriptHeads(gz, DETECT_VALUES).catch(() => undefined);
+  if (!gzHeads || gzHeads.some((h) => h.text === undefined)) return 'fallback';
+  const texts = [];
+  // read_text hands a whole batch of files over at once: a few at a time, memory stays bounded by a batch's text
+  for (let i = 0; i < plain.length; i += READ_BATCH)
+    texts.push(
+      `SELECT filename, content FROM read_text([${plain
+        .slice(i, i + READ_BATCH)
+        .map(lit)
+        .join(', ')}])`,
+    );
+  if (gz.length > 0) {
+    await db.loadTable(
+      'sr_gz',
+      [
+        { name: 'filename', type: 'VARCHAR' },
+        { name: 'content', type: 'VARCHAR' },
+      ],
+      gz.map((f, i) => [f, gzHeads[i].text ?? '']),
+    );
+    texts.push('SELECT filename, content FROM sr_gz');
+  }
+  // the heads of plain files are read on the Node thread while DuckDB reads the tree on its own threads
+  const read = unordered(db, linesSql(texts.join(' UNION ALL '))).then(
     () => true,
     (err: unknown) => {
       if (process.env.TOKENOMICS_DEBUG_SQL) console.error(err);
       return false;
     },
   );
-  const scanned = await scans.catch(() => undefined);
+  const plainHeads = await transcriptHeads(plain, DETECT_VALUES).catch(() => undefined);
   // every file must be a transcript for the TypeScript detection too (loadAllWithSql checked the first one before)
-  const transcript = (s: TranscriptScan) => s.plain && s.head !== undefined && detectJson(s.head)?.name === 'claude-code';
-  if (!(await read) || !scanned?.every(transcript)) return 'fallback';
-  // SQL reads `"type": null` as a line without type: where there are untyped lines, the file's text says which
-  for (const r of await db.query('SELECT DISTINCT filename FROM sr_lines WHERE untyped'))
-    if (await typeNullIn(String(r.filename)).catch(() => true)) return 'fallback';
-  await db.loadTable(
-    'sr_files',
-    [
-      { name: 'idx', type: 'INTEGER' },
-      { name: 'filename', type: 'VARCHAR' },
-      { name: 'lines', type: 'BIGINT' },
-    ],
-    files.map((f, i) => [i, f, scanned[i].lines]),
-  );
-  // the SQL line count of every file equals its line count (a line holding two values, or none, would shift them)
-  const [{ off }] = await db.query(`SELECT count(*) AS off FROM sr_files f
-    LEFT JOIN (SELECT filename, count(*) AS n FROM sr_lines GROUP BY filename) c ON c.filename = f.filename
-    WHERE c.n IS DISTINCT FROM f.lines`);
+  const transcript = (h: TranscriptHead) => h.head !== undefined && detectJson(h.head)?.name === 'claude-code';
+  if (!(await read) || !plainHeads?.every(transcript) || !gzHeads.every(transcript)) return 'fallback';
+  // every file was read
+  const [{ seen }] = await db.query('SELECT count(DISTINCT file_idx) AS seen FROM sr_lines');
+  if (Number(seen) !== files.length) return 'fallback';
   const kinds = new Map<string, number>();
   for (const r of await db.query('SELECT kind, count(*) AS n FROM sr_lines GROUP BY kind')) kinds.set(String(r.kind), Number(r.n));
-  if (Number(off) > 0 || kinds.has('fallback')) return 'fallback';
-  await db.run(EMIT_SQL);
-  await loadModelMap(db, 'sr_lines');
+  if (kinds.has('fallback')) return 'fallback';
+  await unordered(db, EMIT_SQL);
+  await loadModelMap(db, MODELS);
   const [{ n: emitted }] = await db.query('SELECT count(*) AS n FROM sr_emit');
   await insertStaged(db, {
     file: files[0],
@@ -265,7 +386,7 @@ async function load(db: UsageDb, files: readonly string[]): Promise<SqlLoad | 'f
     stageColumns: STAGE_COLUMNS,
     join: 'JOIN sr_models m ON m.model_raw IS NOT DISTINCT FROM s.model_raw',
     columns: {
-      id: `COALESCE(NULLIF(s.mid, ''), s.filename || ':' || s.src_line)`,
+      id: `COALESCE(NULLIF(s.id_s, ''), s.filename || ':' || s.src_line)`,
       model: 'm.model',
       provider: `'anthropic'`,
       source_file: 's.filename',
@@ -273,7 +394,8 @@ async function load(db: UsageDb, files: readonly string[]): Promise<SqlLoad | 'f
     },
   });
   // every line is counted or skipped: the record lines not emitted are duplicates
-  const counts: IngestCounts = { read: scanned.reduce((n, f) => n + f.lines, 0), counted: Number(emitted), skipped: {}, rejected: {} };
+  const lines = [...kinds.values()].reduce((a, b) => a + b, 0);
+  const counts: IngestCounts = { read: lines, counted: Number(emitted), skipped: {}, rejected: {} };
   const skips = [...kinds].map(([kind, n]): [string, number] => (kind === 'record' ? ['duplicate', n - counts.counted] : [kind, n]));
   for (const [kind, n] of skips.sort(([a], [b]) => (a < b ? -1 : 1))) if (n > 0) counts.skipped[kind] = n;
   return { format: 'claude-code', counts };
