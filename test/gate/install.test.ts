@@ -28,6 +28,9 @@ describe.skipIf(process.env.TOKENOMICS_SKIP_INSTALL_TEST === '1')('install into 
       cwd: app,
       encoding: 'utf8',
       timeout: 1_400_000,
+      // packages already in npm's cache (the checkout's own `npm ci` put them there) are not fetched
+      // again; the nested install npm runs in the clone for `prepare` inherits the setting
+      env: { ...process.env, npm_config_prefer_offline: 'true' },
     });
     expect(install.status, `npm install failed:\n${install.stderr}`).toBe(0);
     git(app, 'init', '-q');
