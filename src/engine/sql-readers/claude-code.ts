@@ -123,7 +123,7 @@ const isoMs = (j: string) =>
 /**
  * Every line of the tree, classified (`kind`: 'record', a skip reason or 'fallback'), with its file
  * line number, what the dedupe needs, and the record's fields as JSON text (decoded for the emitted
- * rows only, EMITTED_ROWS). `texts` are the files' texts (`filename`, `content`): each is split on
+ * rows only, EMITTED_ROWS). `texts` are the files' texts (`file_idx`, `content`): each is split on
  * newlines (a last empty piece is the end of the last line, not a line), and only lines that are a
  * JSON object are parsed, once each. Strings are compared as the JSON text DuckDB writes back
  * (compact, escaping only what JSON requires: one text per string, so `"assistant"` matches however
@@ -137,7 +137,7 @@ function linesSql(texts: string): string {
 WITH pieces AS (
   SELECT file_idx, unnest(ls) AS l, generate_subscripts(ls, 1) AS line, len(ls) AS n
   -- (files are numbered in input order: the rows carry the number)
-  FROM (SELECT f.idx AS file_idx, string_split(t.content, chr(10)) AS ls FROM (${texts}) t JOIN sr_files f ON f.filename = t.filename)
+  FROM (SELECT file_idx, string_split(content, chr(10)) AS ls FROM (${texts}))
 ), lines AS (
   -- a blank line, or one that is not a JSON object (a BOM, a space first, an array), leaves the tree to the
   -- TypeScript reader; so does an empty file (one empty piece) and a line longer than it reads
@@ -182,34 +182,31 @@ WITH pieces AS (
       AS claude_line,
     COALESCE(CASE WHEN untyped THEN msg_obj AND (role_assistant OR usage_obj) ELSE t_assistant END, false) AS assistant
   FROM src
+), ruled AS MATERIALIZED (
+  -- (materialized: each line's fields are computed once, whatever the optimizer does with the expressions that read them)
+  SELECT *, obj AND claude_line AND assistant AND msg_obj AND usage_obj AS rec FROM shaped
 ), counted AS (
-  -- the record columns, on the lines that are responses
+  -- the record columns (their values matter on the lines that are responses only: the others read zeros and nulls)
   SELECT *,
     ${v('u.input_tokens')} AS input, ${v('u.output_tokens')} AS output, ${v('u.cache_read_input_tokens')} AS cache_read,
     ${v('u.cache_creation.ephemeral_5m_input_tokens')} AS w5, ${v('u.cache_creation.ephemeral_1h_input_tokens')} AS w1,
     try_cast(u.cache_creation_input_tokens AS BIGINT) AS creation,
-    CASE WHEN ts_j IS NULL OR ts_j = '""' THEN NULL ELSE ${isoMs('ts_j')} END AS ts_ms,
-    ${nonString('model_j')} OR ${nonString('id_j')} OR ${nonString('rid_j')} OR ${nonString('session_j')} OR ${nonString('agent_j')}
-      OR ${nonString('ts_j')} OR NOT ${countsOk(joined)} OR u.input_tokens IS NULL OR u.output_tokens IS NULL AS bad
-  FROM shaped WHERE obj AND claude_line AND assistant AND msg_obj AND usage_obj
+    CASE WHEN rec AND ts_j <> '""' THEN ${isoMs('ts_j')} END AS ts_ms
+  FROM ruled
 ), classified AS (
   SELECT *,
     CASE WHEN has_split AND (w5 + w1 > 0 OR COALESCE(creation, 0) = 0) THEN w5 ELSE COALESCE(creation, 0) END AS write_5m,
     CASE WHEN has_split AND (w5 + w1 > 0 OR COALESCE(creation, 0) = 0) THEN w1 ELSE 0 END AS write_1h
   FROM counted
 )
-SELECT file_idx, line,
-  CASE WHEN NOT obj OR NOT claude_line THEN 'fallback' WHEN NOT assistant THEN 'transcript-metadata' ELSE 'no-usage' END AS kind,
-  NULL AS mid, NULL AS rid, NULL AS sidechain, NULL AS bucket_sum, NULL AS time_ms, NULL AS fast,
-  NULL AS model_j, NULL AS session_j, NULL AS agent_j, NULL AS tier_j, NULL AS geo_j,
-  NULL AS input_tokens, NULL AS cache_read_tokens, NULL AS cache_write_5m_tokens, NULL AS cache_write_1h_tokens,
-  NULL AS output_tokens, NULL AS reasoning_tokens, NULL AS web_search_calls, NULL AS web_fetch_calls
-FROM shaped WHERE NOT (obj AND claude_line AND assistant AND msg_obj AND usage_obj)
-UNION ALL
+-- one pass over the lines, no union (CASE looks at a line's record fields where it is a response only)
 SELECT file_idx, line,
   CASE
+    WHEN NOT rec THEN CASE WHEN NOT obj OR NOT claude_line THEN 'fallback' WHEN NOT assistant THEN 'transcript-metadata' ELSE 'no-usage' END
     WHEN model_j = '"<synthetic>"' THEN 'synthetic-placeholder'
-    WHEN bad OR ${v('u.output_tokens_details.thinking_tokens')} > output
+    WHEN ${nonString('model_j')} OR ${nonString('id_j')} OR ${nonString('rid_j')} OR ${nonString('session_j')} OR ${nonString('agent_j')}
+      OR ${nonString('ts_j')} OR NOT ${countsOk(joined)} OR u.input_tokens IS NULL OR u.output_tokens IS NULL
+      OR ${v('u.output_tokens_details.thinking_tokens')} > output
       OR (has_split AND w5 + w1 > 0 AND creation IS NOT NULL AND creation <> w5 + w1)
       OR (ts_j <> '""' AND (ts_ms IS NULL OR ts_ms < ${MIN_MS} OR ts_ms > ${MAX_MS}))
       -- a request id holding NUL (the TypeScript reader's sidechain mark); an agent id that is not plain text (the tags
@@ -340,23 +337,24 @@ async function load(db: UsageDb, files: readonly string[]): Promise<SqlLoad | 'f
   if (!gzHeads || gzHeads.some((h) => h.text === undefined)) return 'fallback';
   const texts = [];
   // read_text hands a whole batch of files over at once: a few at a time, memory stays bounded by a batch's text
-  for (let i = 0; i < plain.length; i += READ_BATCH)
-    texts.push(
-      `SELECT filename, content FROM read_text([${plain
-        .slice(i, i + READ_BATCH)
-        .map(lit)
-        .join(', ')}])`,
-    );
+  const index = new Map(files.map((f, i) => [f, i]));
+  for (let i = 0; i < plain.length; i += READ_BATCH) {
+    // each file's number from its place in the call's list (no join of the texts with the file table)
+    const batch = plain.slice(i, i + READ_BATCH);
+    const numbers = `[${batch.map((f) => index.get(f)).join(', ')}]`;
+    const names = `[${batch.map(lit).join(', ')}]`;
+    texts.push(`SELECT ${numbers}[list_position(${names}, filename)] AS file_idx, content FROM read_text(${names})`);
+  }
   if (gz.length > 0) {
     await db.loadTable(
       'sr_gz',
       [
-        { name: 'filename', type: 'VARCHAR' },
+        { name: 'file_idx', type: 'INTEGER' },
         { name: 'content', type: 'VARCHAR' },
       ],
-      gz.map((f, i) => [f, gzHeads[i].text ?? '']),
+      gz.map((f, i) => [index.get(f) ?? -1, gzHeads[i].text ?? '']),
     );
-    texts.push('SELECT filename, content FROM sr_gz');
+    texts.push('SELECT file_idx, content FROM sr_gz');
   }
   // the heads of plain files are read on the Node thread while DuckDB reads the tree on its own threads
   const read = unordered(db, linesSql(texts.join(' UNION ALL '))).then(
@@ -367,9 +365,11 @@ async function load(db: UsageDb, files: readonly string[]): Promise<SqlLoad | 'f
     },
   );
   const plainHeads = await transcriptHeads(plain, DETECT_VALUES).catch(() => undefined);
-  // every file must be a transcript for the TypeScript detection too (loadAllWithSql checked the first one before)
+  // every file must be a transcript for the TypeScript detection too (loadAllWithSql checked the first one before):
+  // detected while DuckDB still reads
   const transcript = (h: TranscriptHead) => h.head !== undefined && detectJson(h.head)?.name === 'claude-code';
-  if (!(await read) || !plainHeads?.every(transcript) || !gzHeads.every(transcript)) return 'fallback';
+  const transcripts = plainHeads?.every(transcript) && gzHeads.every(transcript);
+  if (!(await read) || !transcripts) return 'fallback';
   // every file was read
   const [{ seen }] = await db.query('SELECT count(DISTINCT file_idx) AS seen FROM sr_lines');
   if (Number(seen) !== files.length) return 'fallback';

@@ -61,16 +61,22 @@ function plainHead(file: string, buf: Buffer, headLines: number, maxBytes: numbe
   const fd = openSync(file, 'r');
   try {
     if (fstatSync(fd).size > maxBytes) return {};
+    // the bytes up to the head's last newline: the head's lines and no more are decoded (usually a part of the first chunk, not copied)
     const parts: Buffer[] = [];
     let newlines = 0;
-    while (newlines < headLines) {
+    for (;;) {
       const n = readSync(fd, buf, 0, buf.length, null);
       if (n === 0) break;
       const chunk = buf.subarray(0, n);
-      for (let i = chunk.indexOf(NEWLINE); i !== -1 && newlines < headLines; i = chunk.indexOf(NEWLINE, i + 1)) newlines++;
+      let i = chunk.indexOf(NEWLINE);
+      while (i !== -1 && ++newlines < headLines) i = chunk.indexOf(NEWLINE, i + 1);
+      if (i !== -1) {
+        parts.push(chunk.subarray(0, i));
+        break;
+      }
       parts.push(Buffer.from(chunk));
     }
-    return { head: parseHead(Buffer.concat(parts), headLines) };
+    return { head: parseHead(parts.length === 1 ? parts[0] : Buffer.concat(parts), headLines) };
   } finally {
     closeSync(fd);
   }
