@@ -264,9 +264,12 @@ export function slicesSql(): string {
   return SLICES.map((s) => cardSumsSql(s.slice, s.where, [])).join('\nUNION ALL\n');
 }
 
-/** Distinct counts of the rows inside --since/--until (`from`: `inside`, or `priced`, which has its rows). */
-export function distinctCountsSql(from: string): string {
-  return `SELECT count(DISTINCT conversation_id) AS conversations,
+/**
+ * Distinct counts of the rows inside --since/--until (`from`: `inside`, or `priced`, which has its rows).
+ * `conversations` false: customers and users only (the turns pass counts the conversations: turnsSql's `first_rows`).
+ */
+export function distinctCountsSql(from: string, conversations = true): string {
+  return `SELECT ${conversations ? 'count(DISTINCT conversation_id)' : '0'} AS conversations,
   count(DISTINCT CASE WHEN customer <> '' THEN customer END) AS customers,
   count(DISTINCT CASE WHEN user_id <> '' THEN user_id END) AS users
 FROM ${from}`;
@@ -383,13 +386,23 @@ SELECT count(DISTINCT turn_all) AS n FROM t WHERE turn_all > ${TURN_CAP}`;
  * The context-window tax: sums per turn and price key. A request's turn is the logged one, else
  * its position among its conversation's rows in arrival order. Turns after TURN_CAP are summed as
  * turn TURN_CAP + 1 (see laterTurnsSql). Columns in `zero` are 0 in every row: summed as 0.
+ * `first_rows`: the rows first in their conversation, one per conversation (whatever turn is
+ * logged), so their sum over the result is the count of distinct conversations, found by the
+ * window the turns need anyway (distinctCountsSql then leaves it out).
  */
 export function turnsSql(d: Dialect, zero: ZeroColumns = new Set()): string {
   const sums = sumsSql((c) => (c === 'records' ? false : zero.has(c === 'estimated_records' ? 'estimated' : c)));
   const prompt = PROMPT_COLUMNS.filter((c) => !zero.has(c));
-  return `${turnRows(d, zero)}
+  const cols = ['e0', 'k0', 'turn', ...SUMMED_COLUMNS.filter((c) => !zero.has(c))];
+  return `WITH t0 AS (
+  SELECT ${cols.join(', ')}, CAST(row_number() OVER (PARTITION BY conversation_id ORDER BY seq) AS ${bigint(d)}) AS rn
+  FROM priced WHERE conversation_id IS NOT NULL
+), t AS (
+  SELECT *, LEAST(COALESCE(CAST(turn AS ${bigint(d)}), rn), CAST(${TURN_CAP + 1} AS ${bigint(d)})) AS turn_no FROM t0
+)
 SELECT turn_no, e0 AS e, k0 AS k, ${sums},
-  sum(${prompt.length ? prompt.join(' + ') : '0'}) AS prompt_tokens
+  sum(${prompt.length ? prompt.join(' + ') : '0'}) AS prompt_tokens,
+  sum(CASE WHEN rn = 1 THEN 1 ELSE 0 END) AS first_rows
 FROM t GROUP BY turn_no, e0, k0`;
 }
 
