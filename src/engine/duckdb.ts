@@ -186,7 +186,9 @@ export class UsageDb {
   private timed(sql: string, start: number, cpu: NodeJS.CpuUsage): void {
     if (!process.env.TOKENOMICS_DEBUG_TIMINGS) return;
     const used = process.cpuUsage(cpu);
-    this.timings.push([sql.slice(0, 60).split('\n')[0], performance.now() - start, (used.user + used.system) / 1000]);
+    // TOKENOMICS_DEBUG_TIMINGS=sql: each statement in full
+    const text = process.env.TOKENOMICS_DEBUG_TIMINGS === 'sql' ? `${sql}\n` : sql.slice(0, 60).split('\n')[0];
+    this.timings.push([text, performance.now() - start, (used.user + used.system) / 1000]);
   }
 
   /** Rows as plain JS objects (integers as bigint where the SQL type is BIGINT/HUGEINT). */

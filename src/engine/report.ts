@@ -431,7 +431,10 @@ export async function reportFromTable(
   // passes over every row skipped when agg's totals show there is nothing for them to find: turns
   // without a row in a conversation, unread writes without a cache write, distinct counts without
   // an attributed row (each would return no rows, or zeros)
-  const turnRows = groupRows(slice('conversation').length > 0 ? await db.query(turnsSql(d, zero)) : [], ['turn_no']);
+  const turnResult = slice('conversation').length > 0 ? await db.query(turnsSql(d, zero)) : [];
+  // one first row per conversation (no row in a conversation: no turns, no conversation)
+  const conversations = turnResult.reduce((sum, r) => sum + n(r.first_rows), 0);
+  const turnRows = groupRows(turnResult, ['turn_no']);
   // the distinct turn numbers summed into the last row, counted only when there is one
   const laterTurns = [...turnRows.keys()].some((t) => Number(t) > TURN_CAP) ? n((await db.query(laterTurnsSql(d, zero)))[0].n) : 0;
   const turns: TurnView[] = [...turnRows]
@@ -451,11 +454,12 @@ export async function reportFromTable(
   const totalRepriced = repricer ? accumulatorOf(await db.query(cardSumsSql('reprice', '', [], 1)), repricer).result() : undefined;
   const shown = task.top === undefined ? groups : groups.slice(0, task.top);
   const groupsLeftOut = groupCounts ? leftOut(groupCounts, shown, total, totalRepriced) : undefined;
-  // no row with a conversation, customer or user (the slices' records): no distinct one to count
-  const attributedRows = ['conversation', 'customer', 'user'].some((name) => slice(name).some((r) => n(r.records) > 0));
+  // no row with a customer or user (the slices' records): no distinct one to count; the
+  // conversations are counted by the turns pass
+  const attributedRows = ['customer', 'user'].some((name) => slice(name).some((r) => n(r.records) > 0));
   const counts = attributedRows
-    ? (await db.query(distinctCountsSql(d.pricedViews ? 'inside' : 'priced')))[0]
-    : { conversations: 0, customers: 0, users: 0 };
+    ? (await db.query(distinctCountsSql(d.pricedViews ? 'inside' : 'priced', false)))[0]
+    : { customers: 0, users: 0 };
   const filteredOut = n((await db.query(outsideCountSql(task)))[0].n);
   const pricedRequests = total.all.requests - total.unpriced.requests;
   const cardWarnings = new Map<string, number>();
@@ -479,7 +483,7 @@ export async function reportFromTable(
       mean:
         totalCost.costFemto !== null && pricedRequests > 0 ? femtoToUsdNumber(divFemto(totalCost.costFemto, pricedRequests)) : undefined,
     },
-    conversations: n(counts.conversations),
+    conversations,
     customers: n(counts.customers),
     users: n(counts.users),
     attributed: { conversation: result('conversation'), customer: result('customer'), user: result('user') },

@@ -252,6 +252,42 @@ describe('unread cache writes: scopes without a write', () => {
   }, 30_000);
 });
 
+describe('distinct counts', () => {
+  it('conversations counted by the turns pass: one per conversation whatever turn is logged', async () => {
+    const rows: Array<[string | undefined, number | undefined, string | undefined, string | undefined]> = [
+      // conversation a: logged turns 2, 2, 5 (no turn 1); b: two rows without a logged turn; c: logged turn 1
+      ['a', 2, 'x', 'u1'],
+      ['b', undefined, 'y', 'u1'],
+      ['a', 2, undefined, undefined],
+      ['b', undefined, 'x', ''],
+      ['a', 5, '', undefined],
+      ['c', 1, undefined, 'u2'],
+      // no conversation
+      [undefined, undefined, 'z', undefined],
+    ];
+    const records = rows.map(([conversation, turn, customer, user], i) => {
+      const r = emptyUsage('claude-sonnet-4-5', `r${i}`, 'gen.jsonl', i + 1);
+      r.timeMs = Date.parse('2026-10-01T00:00:00Z') + i * 60_000;
+      r.inputTokens = 100;
+      r.conversationId = conversation;
+      r.turn = turn;
+      if (customer !== undefined) r.tags.customer = customer;
+      if (user !== undefined) r.tags.user = user;
+      return r;
+    });
+    const d = await tableOf(records);
+    const { view } = await reportFromTable(d, { dims: parseDimensions('model') }, { catalog, nowMs: NOW });
+    // conversations a, b, c: 3 (rows at turn 1: b's first and c's, 2); customers x, y, z (not ''): 3; users u1, u2 (not ''): 2
+    expect([view.conversations, view.customers, view.users]).toEqual([3, 3, 2]);
+    // turns: 1 (b's first, c) 2 rows, 2 (a, a, b's second) 3 rows, 5 (a) 1 row
+    expect(view.turns.map((t) => [t.turn, t.requests])).toEqual([
+      [1, 2],
+      [2, 3],
+      [5, 1],
+    ]);
+  });
+});
+
 describe('passes with nothing to find are skipped', () => {
   /** The statements reportFromTable sends, by their first words. */
   async function statements(records: UsageRecord[]): Promise<string[]> {
@@ -274,7 +310,7 @@ describe('passes with nothing to find are skipped', () => {
   };
   const turns = (s: string[]) => s.filter((q) => q.includes('turn_no')).length;
   const unread = (s: string[]) => s.filter((q) => q.includes('is_write')).length;
-  const distinct = (s: string[]) => s.filter((q) => q.includes('count(DISTINCT conversation_id)')).length;
+  const distinct = (s: string[]) => s.filter((q) => q.includes('count(DISTINCT CASE WHEN customer')).length;
 
   it('no turns, unread writes or distinct counts without conversations, cache writes or attribution', async () => {
     const sent = await statements([0, 1, 2].map((i) => record(i, (r) => (r.cacheReadTokens = 10))));

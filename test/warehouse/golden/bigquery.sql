@@ -211,9 +211,13 @@ WITH r AS (
   WHERE e0 IS NOT NULL AND time_ms IS NOT NULL AND (cache_write_5m_tokens > 0 OR cache_write_1h_tokens > 0 OR cache_read_tokens > 0)
 ), rw AS (
   SELECT r.* FROM r JOIN (SELECT DISTINCT model, scope FROM r WHERE is_write) ws ON ws.model = r.model AND ws.scope = r.scope
+), rs AS (
+  SELECT model, scope, max(CASE WHEN is_read THEN 1 ELSE 0 END) AS has_read FROM rw GROUP BY model, scope
+), rh AS (
+  SELECT rw.*, rs.has_read FROM rw JOIN rs ON rs.model = rw.model AND rs.scope = rw.scope
 ), s AS (
   SELECT *, CAST(sum(CASE WHEN is_write THEN 1 ELSE 0 END) OVER (PARTITION BY model, scope ORDER BY seq ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS INT64) AS seg
-  FROM rw
+  FROM rh WHERE has_read = 1
 ), s2 AS (
   SELECT *, max(t) OVER (PARTITION BY model, scope, seg ORDER BY seq ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS newest_before
   FROM s WHERE seg > 0
@@ -233,10 +237,14 @@ WITH r AS (
   FROM windows w JOIN reads x ON x.model = w.model AND x.scope = w.scope AND x.seg = w.seg
   WHERE x.t <= w.until_ms AND w.until_ms >= x.newest_ms - 7200000
 )
-SELECT w.e0 AS e, w.k0 AS k, count(*) AS writes, sum(w.w5) AS w5, sum(w.w1) AS w1
-FROM windows w LEFT JOIN used u ON u.model = w.model AND u.scope = w.scope AND u.seg = w.seg
-WHERE u.seg IS NULL
-GROUP BY w.e0, w.k0
+SELECT e, k, count(*) AS writes, sum(w5) AS w5, sum(w1) AS w1 FROM (
+  SELECT w.e0 AS e, w.k0 AS k, w.w5 AS w5, w.w1 AS w1
+  FROM windows w LEFT JOIN used u ON u.model = w.model AND u.scope = w.scope AND u.seg = w.seg
+  WHERE u.seg IS NULL
+  UNION ALL
+  SELECT e0 AS e, k0 AS k, w5, w1 FROM rh WHERE has_read = 0 AND is_write
+) x
+GROUP BY e, k
 ) w JOIN card_prices c ON c.e = w.e AND c.k = w.k;
 
 -- result "distribution": Cost per request by nearest rank: pNN_cost is the exact cost (femto-USD) of the row at the quantile, pNN_w its requests; per request = pNN_cost / pNN_w
