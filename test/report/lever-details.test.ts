@@ -60,8 +60,18 @@ beforeAll(async () => {
 /** A lever's details as JSON (read as the shape the test expects: `unknown` first). */
 const details = (lever: string): unknown => doc.scenarios[0].waterfall.find((w) => w.details?.lever === lever)!.details;
 const table = (id: string) => doc.report.sections.find((s) => s.id === `details:${id}`)!;
-/** "1.234000000000000" (the model's exact cell) as the document's number. */
-const num = (cell: unknown) => Number(cell);
+/**
+ * The model's exact cell ("0.083690318067226", 15 decimals) as the document writes it: rounded half
+ * away from zero to 1e-12 USD, then a double (the same rule as backed-by-json.test.ts, by hand).
+ */
+function num(cell: unknown): number {
+  const text = String(cell);
+  const negative = text.startsWith('-');
+  const [i, f = ''] = text.replace('-', '').split('.');
+  const femto = BigInt(i) * 10n ** 15n + BigInt((f + '0'.repeat(15)).slice(0, 15));
+  const pico = (femto + 500n) / 1000n;
+  return (negative ? -1 : 1) * Number(`${pico / 10n ** 12n}.${(pico % 10n ** 12n).toString().padStart(12, '0')}`);
+}
 
 describe('simulate lever detail tables: typed data in the JSON document', () => {
   it('every lever with tables has its details; the others null; the input facts are in the document', () => {
