@@ -128,6 +128,15 @@ describe('simulate lever detail tables: typed data in the JSON document', () => 
         expect(again.stdout, format).toBe(direct.stdout);
         expect(again.stdout).toContain('details / budgetCap: Budget cap: who would have hit $0.01 per user per day');
       }
+      // a file saved before these keys were added (no inputs, no waterfall[].details) renders the same
+      const old = JSON.parse(json);
+      delete old.inputs;
+      for (const s of old.scenarios) for (const w of s.waterfall) delete w.details;
+      const oldFile = join(dir, 'old.json');
+      writeFileSync(oldFile, JSON.stringify(old));
+      const rendered = await runCli(['render', oldFile, '--format', 'markdown']);
+      expect(rendered.code, rendered.stderr).toBe(0);
+      expect(rendered.stdout).toBe((await runCli(['render', file, '--format', 'markdown'])).stdout);
     },
     TIMEOUT_MS,
   );
