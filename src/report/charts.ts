@@ -2,7 +2,9 @@
  * Charts from a report's own sections: the pictures quote the same cells as the tables (built at
  * the output boundary, after a command made its sections), so a chart can never disagree with its
  * table, and a command's internals stay untouched. Exact amounts travel as the table's text; the
- * double in `value` only positions a mark.
+ * double in `value` only positions a mark. A few charts read the command's data instead, where no
+ * section holds the amounts (report's distribution) or the data is the plain source (simulate's
+ * semantic-cache threshold curve, the same amounts as its table).
  */
 import { decimalToScaled, femtoToUsdNumber } from '../pricing/money.js';
 import { ExactDecimal } from './json.js';
@@ -230,17 +232,20 @@ function simulateCharts(report: Report): Chart[] {
         ),
       ),
     });
-  for (const s of report.sections.filter((x) => x.id.endsWith(':semantic-curve'))) {
-    const scenario = s.id.split(':')[0];
-    charts.push({
-      id: `semantic-${scenario}`,
-      title: `Semantic cache (${scenario}): net saving by similarity threshold`,
-      kind: 'line',
-      xLabel: 'Similarity threshold',
-      yLabel: 'Net saving (USD)',
-      points: defined(s.rows.map((r) => (typeof r.threshold === 'number' ? usdPoint(r.threshold, r.net) : undefined))),
-    });
-  }
+  // the semantic cache's threshold curve, from the typed data (a scenario with two semantic caches: one chart each)
+  if (report.data.command === 'simulate')
+    for (const sc of report.data.document.scenarios) {
+      const curves = sc.waterfall.flatMap((w) => (w.details?.lever === 'semanticCache' ? [{ name: w.name, curve: w.details.curve }] : []));
+      for (const c of curves)
+        charts.push({
+          id: curves.length > 1 ? `semantic-${sc.name}-${c.name}` : `semantic-${sc.name}`,
+          title: `Semantic cache (${curves.length > 1 ? `${sc.name} / ${c.name}` : sc.name}): net saving by similarity threshold`,
+          kind: 'line',
+          xLabel: 'Similarity threshold',
+          yLabel: 'Net saving (USD)',
+          points: defined(c.curve.map((p) => usdPoint(p.threshold, p.netUsd))),
+        });
+    }
   return charts;
 }
 

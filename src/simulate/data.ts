@@ -12,6 +12,7 @@ import type { ScenarioResult, WaterfallStep } from './engine.js';
 import { groupTotals, type StatePrice } from './price.js';
 import { groupKeyOf } from './scope.js';
 import type { SimRequest } from './types.js';
+import type { LeverDetailsData } from './lever-details.js';
 
 /** A state's totals and unit costs (the baseline, or a scenario after all its levers). */
 export interface SimUnitData {
@@ -51,6 +52,11 @@ export interface SimStepData {
   notes: string[];
   /** The lever's own machine-readable results (amounts in it are already USD numbers). */
   result: Record<string, unknown>;
+  /**
+   * The lever's detail tables as typed data (threshold curve, sample hits, caps, output lengths,
+   * summaries; simulate/lever-details.ts), null for a lever without any. An added key.
+   */
+  details: LeverDetailsData | null;
 }
 
 export interface SimCurvePointData {
@@ -91,10 +97,25 @@ export interface SimBottomLineData {
   lines: Record<string, string>;
 }
 
+/** What was read: the summary's input facts. An added key (null when the caller gave none). */
+export interface SimInputsData {
+  /** Records simulated. */
+  records: number;
+  /** Records read, skipped and rejected by the readers. */
+  read: number;
+  skipped: number;
+  rejected: number;
+  /** Records with prompt text (the text levers' measured modes). */
+  withText: number;
+  /** The first and last timestamps as logged (null: no timestamps). */
+  period: { from: string; to: string } | null;
+}
+
 export interface SimulateData {
   schemaVersion: number;
   command: 'simulate';
   by: string | null;
+  inputs: SimInputsData | null;
   baseline: SimUnitData;
   scenarios: SimScenarioData[];
   groups: SimGroupData[] | null;
@@ -116,6 +137,8 @@ export interface SimulateDataInput {
   facts?: BottomLineFacts;
   /** Notes from the command (before the levers' own). */
   notes: string[];
+  /** What was read (the CLI's; tests may leave it out). */
+  inputs?: SimInputsData;
 }
 
 export function unitData(p: StatePrice): SimUnitData {
@@ -169,6 +192,7 @@ function scenarioData(r: ScenarioResult, baseline: StatePrice): SimScenarioData 
       assumptions: Object.fromEntries(s.outcome.assumptions),
       notes: s.outcome.notes,
       result: s.outcome.json ?? {},
+      details: s.outcome.details ?? null,
     })),
     volumeCurve:
       r.curve?.map((c) => ({
@@ -219,6 +243,7 @@ export function simulateData(input: SimulateDataInput): SimulateData {
     schemaVersion: input.schemaVersion,
     command: 'simulate',
     by: input.by ?? null,
+    inputs: input.inputs ?? null,
     baseline: unitData(input.baseline),
     scenarios: input.results.map((r) => scenarioData(r, input.baseline)),
     groups: groupsData(input),

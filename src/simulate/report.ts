@@ -3,26 +3,18 @@
  * lever's marginal saving in the order applied, per-group totals, the assumptions table, lever
  * details (threshold curve, truncation, summaries, volume curve) and honest notes.
  *
- * `simulateReport` is the view: every table, summary line and note is derived from the typed data
- * (SimulateData, simulate/data.ts) that `--format json` prints, except the levers' own detail
- * tables (sample hits, per-conversation costs, threshold curves), which the levers build as
- * sections and which the document does not hold.
+ * `simulateReport` is the view: every table (the levers' own detail tables included: threshold
+ * curves, sample hits, caps, output lengths, summaries), summary line and note is derived from the
+ * typed data (SimulateData, simulate/data.ts) that `--format json` prints.
  */
+import { formatInt } from '../report/cells.js';
 import { formatUsd } from '../pricing/money.js';
 import { col, type Report, type Section } from '../report/model.js';
-import type { ScenarioResult } from './engine.js';
 import { simulateData, type SimulateData, type SimulateDataInput, type SimScenarioData, type SimUnitData } from './data.js';
+import { leverSections } from './lever-details.js';
 
 export interface SimulateReportInput extends SimulateDataInput {
   explain: boolean;
-  /** Input facts: records read, period, etc. */
-  summary: Array<[string, string]>;
-}
-
-/** What the view shows beside the data: the input facts, and the levers' own tables. */
-export interface SimulateViewContext {
-  summary: Array<[string, string]>;
-  details: Section[];
 }
 
 function unitRow(name: string, p: SimUnitData, baseline: SimUnitData | undefined) {
@@ -191,25 +183,37 @@ function curveSection(data: SimulateData): Section | undefined {
   };
 }
 
-/** The levers' own tables (threshold curve, truncation, caps), named by scenario and lever. */
-export function detailSections(results: ScenarioResult[]): Section[] {
+/** The levers' own tables (threshold curve, sample hits, caps), named scenario:lever:table, from each step's details. */
+function detailSections(data: SimulateData): Section[] {
   const out: Section[] = [];
-  for (const r of results)
-    for (const s of r.steps)
-      for (const d of s.outcome.details ?? [])
-        out.push({ ...d, id: `${r.scenario.name}:${s.label}:${d.id}`, title: `${r.scenario.name} / ${s.label}: ${d.title}` });
+  for (const sc of data.scenarios)
+    for (const w of sc.waterfall)
+      for (const d of w.details ? leverSections(w.details) : [])
+        out.push({ ...d, id: `${sc.name}:${w.name}:${d.id}`, title: `${sc.name} / ${w.name}: ${d.title}` });
   return out;
 }
 
-/** `simulate`'s view: the report model from its typed data (plus the input facts and the levers' own tables). */
-export function simulateReport(data: SimulateData, ctx: SimulateViewContext): Report {
+/** The input facts shown in the summary (none when the data has no inputs). */
+function inputSummary(data: SimulateData): Array<[string, string]> {
+  const i = data.inputs;
+  if (!i) return [];
+  return [
+    ['Records', `${formatInt(i.records)} (${formatInt(i.read)} read, ${formatInt(i.skipped)} skipped, ${formatInt(i.rejected)} rejected)`],
+    ['Period', i.period ? `${i.period.from.slice(0, 10)} to ${i.period.to.slice(0, 10)}` : 'no timestamps'],
+    ['With prompt text', `${formatInt(i.withText)} of ${formatInt(i.records)}`],
+    ['Scenarios', data.scenarios.map((s) => s.name).join(', ')],
+  ];
+}
+
+/** `simulate`'s view: the report model from its typed data alone. */
+export function simulateReport(data: SimulateData): Report {
   const sections: Section[] = [scenariosSection(data), waterfallSection(data)];
   for (const s of [groupsSection(data), curveSection(data)]) if (s) sections.push(s);
-  sections.push(...ctx.details, assumptionsSection(data));
+  sections.push(...detailSections(data), assumptionsSection(data));
   const best = data.scenarios.reduce<SimScenarioData | undefined>((b, s) => (!b || s.totalUsd < b.totalUsd ? s : b), undefined);
   const summary: Array<[string, string]> = [
     ...Object.entries(data.bottomLine?.lines ?? {}),
-    ...ctx.summary,
+    ...inputSummary(data),
     ['Baseline (as billed)', formatUsd(data.baseline.totalUsd)],
   ];
   if (best && data.scenarios.length > 1)
@@ -225,5 +229,5 @@ export function simulateReport(data: SimulateData, ctx: SimulateViewContext): Re
 }
 
 export function buildSimulateReport(input: SimulateReportInput): Report {
-  return simulateReport(simulateData(input), { summary: input.summary, details: detailSections(input.results) });
+  return simulateReport(simulateData(input));
 }

@@ -8,11 +8,11 @@
  * femto-USD bigints (see price.ts). Floats appear only as multipliers (volume, retries), which are
  * converted to exact decimal ratios when a request's cost is scaled.
  */
-import type { Section } from '../report/model.js';
 import type { Pricer, RateCard } from '../pricing/cost.js';
 import type { Resolution } from '../pricing/catalog.js';
 import { TAG_OUTCOME, type ServiceTier, type UsageRecord } from '../usage/record.js';
 import type { EncodingName } from '../tokenize/encodings.js';
+import type { LeverDetailsData } from './lever-details.js';
 
 export interface SimRequest {
   /** Record id; replicas get `#k`, added calls a `+lever` suffix. */
@@ -98,8 +98,8 @@ export interface LeverOutcome {
   notes: string[];
   /** Headline measures: [name, value as text]. */
   metrics: Array<[string, string]>;
-  /** Extra tables (threshold curve, truncation, per-conversation costs). */
-  details?: Section[];
+  /** The lever's own detail tables as typed data (threshold curve, caps, output lengths, summaries; lever-details.ts). */
+  details?: LeverDetailsData;
   /** Machine-readable lever results. */
   json?: Record<string, unknown>;
   /** New TTL multiplier (volume, compressed mode). */

@@ -5,6 +5,9 @@
  * check is independent of src/: it reads the printed JSON, rounds the table's exact amount to the
  * document's precision (1e-12 USD) with its own bigint arithmetic, and looks the number up.
  */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../cli/harness.js';
 
@@ -156,17 +159,22 @@ describe('tokens: every amount in the table is in the JSON document', () => {
   });
 });
 
-/** The levers' own tables (sample hits, caps, threshold curves): named scenario:lever:table, not in the document. */
-const leverTables = (sections: ModelSection[]) => sections.filter((s) => !s.id.includes(':'));
-
 describe('simulate: every amount in the tables is in the JSON document', () => {
   it(
-    'fixtures/demo, the demo scenarios by feature: scenarios, waterfall, groups, the volume curve',
+    "fixtures/demo, the demo scenarios by feature: scenarios, waterfall, groups, the volume curve, the levers' own tables",
     async () => {
       const { doc, sections } = await jsonOf(['simulate', 'fixtures/demo', '-s', 'fixtures/scenarios/demo.yaml', '--by', 'feature']);
-      const checked = leverTables(sections);
-      expect(checked.map((s) => s.id)).toEqual(expect.arrayContaining(['scenarios', 'waterfall', 'groups']));
-      expect(unbackedCells(doc, checked)).toEqual([]);
+      // the levers' tables (scenario:lever:table) are checked too: their amounts are in the waterfall's details
+      expect(sections.map((s) => s.id)).toEqual(
+        expect.arrayContaining([
+          'scenarios',
+          'waterfall',
+          'groups',
+          'caching:semanticCache:semantic-curve',
+          'full-plan:summarize:summarize',
+        ]),
+      );
+      expect(unbackedCells(doc, sections)).toEqual([]);
       // each scenario's waterfall adds up: baseline less the steps' savings is the cost after all levers
       const waterfall = sections.find((s) => s.id === 'waterfall')!;
       for (const sc of doc.scenarios as Array<{ name: string; totalUsd: number }>) {
@@ -180,6 +188,27 @@ describe('simulate: every amount in the tables is in the JSON document', () => {
       const groups = sections.find((s) => s.id === 'groups')!;
       const bent = { ...groups, rows: [{ ...groups.rows[0], s0: '123.000000000001' }, ...groups.rows.slice(1)] };
       expect(unbackedCells(doc, [bent])).toEqual(['groups[0].s0=123.000000000001']);
+      // a lever table's amount that is not its details' is caught
+      const curve = sections.find((s) => s.id === 'caching:semanticCache:semantic-curve')!;
+      const off = { ...curve, rows: [{ ...curve.rows[0], net: '0.000000000001' }] };
+      expect(unbackedCells(doc, [off])).toEqual(['caching:semanticCache:semantic-curve[0].net=0.000000000001']);
+    },
+    TIMEOUT_MS,
+  );
+
+  it(
+    'the budget cap: who hit the cap, spend allowed and avoided per user-day',
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'tk-backed-'));
+      const file = join(dir, 'cap.yaml');
+      writeFileSync(
+        file,
+        'version: 1\nscenarios:\n  - name: capped\n    levers:\n      - budgetCap: { per: user, capUsd: 0.01, period: day }\n',
+      );
+      const { doc, sections } = await jsonOf(['simulate', 'fixtures/demo', '-s', file]);
+      const cap = sections.find((s) => s.id === 'capped:budgetCap:budget-cap')!;
+      expect(cap.rows.length).toBeGreaterThan(0);
+      expect(unbackedCells(doc, sections)).toEqual([]);
     },
     TIMEOUT_MS,
   );
@@ -198,7 +227,7 @@ describe('simulate: every amount in the tables is in the JSON document', () => {
       const curve = sections.find((s) => s.id === 'volume-curve')!;
       // 8 points of k (levers.yaml: curve [1, 2, 5, 10, 11, 20, 100, 1000])
       expect(curve.rows).toHaveLength(8);
-      expect(unbackedCells(doc, leverTables(sections))).toEqual([]);
+      expect(unbackedCells(doc, sections)).toEqual([]);
       // the cost per request comes from the document (an added key), not from the engine
       const points = (doc.scenarios as Array<{ volumeCurve: Array<{ costPerRequestUsd: number }> }>)[0].volumeCurve;
       expect(curve.rows.map((r) => asDocumentNumber(femto(r.perRequest as string)))).toEqual(points.map((p) => p.costPerRequestUsd));

@@ -3,7 +3,8 @@
  * whatif --revenue): the JSON document and the markdown, byte for byte. The files were checked
  * against the outputs of the builds before the typed data (issue 16): identical but for the keys
  * added then (volumeCurve[].costPerRequestUsd; totals.costPerRequestUsd / costPerSeatUsd;
- * floor.cachedInputShare / batchShare / savingPerMonthUsd; margin.volumeReplay).
+ * floor.cachedInputShare / batchShare / savingPerMonthUsd; margin.volumeReplay), and later simulate's
+ * `inputs` and `waterfall[].details` (the levers' detail tables as data; the markdown unchanged).
  *
  * A deliberate change of an output: TOKENOMICS_UPDATE_GOLDEN=1 rewrites the files; review the diff.
  */

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { budgetCap } from '../../src/simulate/levers/budget-cap.js';
 import { runCli } from '../cli/harness.js';
 import { baselineRequests, ctxFor, rec, total, usd } from './helpers.js';
+import { leverSections } from '../../src/simulate/lever-details.js';
 
 // claude-t: $1 per MTok input. 400,000 input tokens = $0.40 a request.
 const DAY1 = Date.parse('2026-10-01T10:00:00Z');
@@ -35,7 +36,7 @@ describe('budgetCap lever', () => {
       ['spend avoided', '$0.40'],
       ['users that hit the cap', '1'],
     ]);
-    expect(out.details![0].rows).toEqual([
+    expect(leverSections(out.details!)[0].rows).toEqual([
       {
         key: 'u1',
         period: '2026-10-01',

@@ -166,7 +166,6 @@ describe('unit costs: unpriced models and unknown outcomes are never counted as 
       results: [],
       explain: false,
       schemaVersion: 1,
-      summary: [],
       notes: [],
     });
     expect((documentJson(report.data) as { baseline: { costPerSuccessUsd: number; costPerRequestUsd: number } }).baseline).toMatchObject({
@@ -183,7 +182,6 @@ describe('unit costs: unpriced models and unknown outcomes are never counted as 
       results: [],
       explain: false,
       schemaVersion: 1,
-      summary: [],
       notes: [],
     });
     expect((documentJson(report.data) as { baseline: { costPerSuccessUsd: number | null } }).baseline.costPerSuccessUsd).toBeNull();

@@ -8,6 +8,7 @@ import { semanticCache } from '../../src/simulate/levers/semantic-cache.js';
 import { summarize } from '../../src/simulate/levers/summarize.js';
 import { volume } from '../../src/simulate/levers/volume.js';
 import { baselineRequests, ctxFor, env, minutes, rec, total, usd } from './helpers.js';
+import { leverSections } from '../../src/simulate/lever-details.js';
 
 describe('semanticCache worked example', () => {
   // Three queries on a $1/MTok-input model, 10,000 input tokens each ($0.01 per call); lookup $0.001.
@@ -31,7 +32,7 @@ describe('semanticCache worked example', () => {
   });
 
   it('curve rows per threshold', () => {
-    const rows = run(0.8).details![0].rows;
+    const rows = leverSections(run(0.8).details!)[0].rows;
     expect(rows.map((r) => [r.threshold, r.hits])).toEqual([
       [0.8, 2],
       [0.9, 1],
@@ -133,7 +134,7 @@ describe('outputCap worked example', () => {
     const out = outputCap.apply(baselineRequests(recs), outputCap.parse({ maxTokens: 500 }), ctxFor());
     expect(out.requests.map((r) => r.outputTokens)).toEqual([100, 300, 500, 500]);
     expect(usd(total(out.requests))).toBe('0.007');
-    expect(out.details![0].rows[0]).toMatchObject({ truncated: 2, share: 0.5, p50: 300, max: 2000 });
+    expect(leverSections(out.details!)[0].rows[0]).toMatchObject({ truncated: 2, share: 0.5, p50: 300, max: 2000 });
   });
 });
 

@@ -99,7 +99,6 @@ describe('small-k steps are real, and the curve is continuous in k', () => {
       results: [result],
       explain: false,
       schemaVersion: 1,
-      summary: [],
       notes: [],
     });
     const curve = report.sections.find((s) => s.id === 'volume-curve')!;

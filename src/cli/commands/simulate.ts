@@ -1,7 +1,6 @@
 /** `tokenomics simulate`: replay logs through the levers of one or more scenario files. */
 import type { Command } from 'commander';
 import { DIMENSION_NAMES, parseDimensions } from '../../aggregate/dims.js';
-import { formatInt } from '../../report/cells.js';
 import { UserError } from '../../core/issues.js';
 import { listFormats } from '../../ingest/index.js';
 import { loadRecords } from '../../pipeline/records.js';
@@ -77,12 +76,13 @@ function daysCovered(records: UsageRecord[]): number | undefined {
   return Math.floor(last / day) - Math.floor(first / day) + 1;
 }
 
-function periodOf(records: UsageRecord[]): string {
+/** The first and last timestamps as logged (sorted as text, as the summary has always shown them). */
+function periodOf(records: UsageRecord[]): { from: string; to: string } | null {
   const times = records
     .map((r) => r.timestamp)
     .filter((t): t is string => t !== undefined)
     .sort();
-  return times.length ? `${times[0].slice(0, 10)} to ${times[times.length - 1].slice(0, 10)}` : 'no timestamps';
+  return times.length ? { from: times[0], to: times[times.length - 1] } : null;
 }
 
 async function simulate(ctx: CommandContext, inputs: string[], opts: SimulateOptions): Promise<number> {
@@ -117,15 +117,14 @@ async function simulate(ctx: CommandContext, inputs: string[], opts: SimulateOpt
     explain: !!opts.explain,
     schemaVersion: SCHEMA_VERSION,
     facts: { days: daysCovered(records), records: records.length, withText },
-    summary: [
-      [
-        'Records',
-        `${formatInt(records.length)} (${formatInt(ingest.counts.read)} read, ${formatInt(skipped)} skipped, ${formatInt(rejected)} rejected)`,
-      ],
-      ['Period', periodOf(records)],
-      ['With prompt text', `${formatInt(withText)} of ${formatInt(records.length)}`],
-      ['Scenarios', scenarios.map((s) => s.name).join(', ')],
-    ],
+    inputs: {
+      records: records.length,
+      read: ingest.counts.read,
+      skipped,
+      rejected,
+      withText,
+      period: periodOf(records),
+    },
     notes:
       withText < records.length
         ? [

@@ -17,8 +17,8 @@
  */
 import { num, oneOfStr, opt, req, type Field } from '../../core/validate.js';
 import { decimalToScaled, femtoToUsdNumber, formatUsd } from '../../pricing/money.js';
-import { col, type Section } from '../../report/model.js';
 import type { Lever, LeverContext, LeverOutcome, SimRequest } from '../types.js';
+import type { BudgetCapDetails } from '../lever-details.js';
 
 export interface BudgetCapParams {
   per: 'user' | 'customer' | 'feature';
@@ -90,30 +90,21 @@ function applyBudgetCap(requests: readonly SimRequest[], p: BudgetCapParams, ctx
     b.avoided > a.avoided ? 1 : b.avoided < a.avoided ? -1 : a.key.localeCompare(b.key) || a.period.localeCompare(b.period),
   );
   const keys = new Set(list.map((h) => h.key));
-  const details: Section[] = [
-    {
-      id: 'budget-cap',
-      title: `Budget cap: who would have hit ${formatUsd(cap)} per ${p.per} per ${p.period}`,
-      columns: [
-        col('key', p.per[0].toUpperCase() + p.per.slice(1)),
-        col('period', p.period === 'day' ? 'Day' : 'Month'),
-        col('firstRefused', 'First refused (UTC)'),
-        col('refused', 'Requests refused', 'int'),
-        col('allowed', 'Spend allowed', 'usd'),
-        col('avoided', 'Spend avoided', 'usd'),
-      ],
-      rows: list.slice(0, MAX_ROWS).map((h) => ({
-        key: h.key,
-        period: h.period,
-        firstRefused: new Date(h.firstRefusedMs).toISOString().slice(0, 16).replace('T', ' '),
-        refused: h.refused,
-        allowed: h.allowed,
-        avoided: h.avoided,
-      })),
-      notes:
-        list.length > MAX_ROWS ? [`${list.length - MAX_ROWS} more ${p.per}-${p.period}s hit the cap (see the JSON for the count).`] : [],
-    },
-  ];
+  const details: BudgetCapDetails = {
+    lever: 'budgetCap',
+    per: p.per,
+    period: p.period,
+    capUsd: cap,
+    periodsHit: list.length,
+    hits: list.slice(0, MAX_ROWS).map((h) => ({
+      key: h.key,
+      period: h.period,
+      firstRefusedAt: new Date(h.firstRefusedMs).toISOString(),
+      requestsRefused: h.refused,
+      spendAllowedUsd: h.allowed,
+      spendAvoidedUsd: h.avoided,
+    })),
+  };
   const notes: string[] = [];
   if (untimed) notes.push(`${ctx.label}: ${untimed} request(s) without a timestamp cannot be placed in a ${p.period}: left uncapped`);
   if (untagged) notes.push(`${ctx.label}: ${untagged} request(s) without a ${p.per} tag: left uncapped`);

@@ -16,9 +16,9 @@
  * Complexity: O(n log n) (percentiles).
  */
 import { int, num, opt, type Field, type ValidationError } from '../../core/validate.js';
-import { col, type Section } from '../../report/model.js';
 import { propagateOutputChanges } from '../output-history.js';
 import type { Lever, LeverContext, LeverOutcome, SimRequest } from '../types.js';
+import type { OutputCapDetails } from '../lever-details.js';
 
 export interface OutputCapParams {
   maxTokens?: number;
@@ -64,36 +64,18 @@ function applyOutputCap(requests: readonly SimRequest[], p: OutputCapParams, ctx
   const history = propagateOutputChanges(out, changed, ctx);
   lengths.sort((a, b) => a - b);
   const q = (x: number) => Math.round(percentile(lengths, x));
-  const details: Section[] = [
-    {
-      id: 'output-cap',
-      title: 'Output cap: real output lengths in scope (tokens per response)',
-      columns: [
-        col('responses', 'Responses', 'int'),
-        col('p50', 'p50', 'int'),
-        col('p90', 'p90', 'int'),
-        col('p99', 'p99', 'int'),
-        col('max', 'Max', 'int'),
-        col('cap', 'Cap'),
-        col('truncated', 'Truncated', 'int'),
-        col('share', 'Share', 'pct'),
-      ],
-      rows: [
-        {
-          responses: total,
-          p50: q(0.5),
-          p90: q(0.9),
-          p99: q(0.99),
-          max: q(1),
-          cap: [p.maxTokens !== undefined ? `${p.maxTokens} tokens` : '', p.factor !== undefined ? `x${p.factor}` : '']
-            .filter(Boolean)
-            .join(', '),
-          truncated,
-          share: total ? truncated / total : 0,
-        },
-      ],
-    },
-  ];
+  const details: OutputCapDetails = {
+    lever: 'outputCap',
+    maxTokens: p.maxTokens ?? null,
+    factor: p.factor ?? null,
+    responses: total,
+    p50: q(0.5),
+    p90: q(0.9),
+    p99: q(0.99),
+    max: q(1),
+    truncated,
+    share: total ? truncated / total : 0,
+  };
   return {
     requests: out,
     assumptions: [

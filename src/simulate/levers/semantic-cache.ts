@@ -46,8 +46,6 @@
  */
 import { arr, int, num, oneOfStr, opt, str, type Field, type ValidationError } from '../../core/validate.js';
 import { UserError } from '../../core/issues.js';
-import { inert } from '../../core/untrusted.js';
-import { col, type Section } from '../../report/model.js';
 import { decimalToScaled, femtoToUsdNumber, formatUsd, scaleFemto } from '../../pricing/money.js';
 import { propagateOutputChanges } from '../output-history.js';
 import { DURATION_PATTERN, durationMs } from '../hash.js';
@@ -56,6 +54,7 @@ import { indexQueries, replayThresholds, type QueryItem, type SemanticHits, type
 import { groupKey } from '../scope.js';
 import { MAX_PATTERN_INPUT, patternInput, unsafePatternReason } from '../safe-pattern.js';
 import type { Lever, LeverContext, LeverOutcome, SimRequest } from '../types.js';
+import { MAX_TEXT_CHARS, type SemanticCurvePointData, type SemanticMatchData, type SemanticSampleData } from '../lever-details.js';
 
 export interface SemanticCacheParams {
   threshold: number;
@@ -294,16 +293,17 @@ function replayAll(prep: Prepared, p: SemanticCacheParams, ctx: LeverContext): (
   return (th) => hits[ths.indexOf(th)];
 }
 
-function curveSection(
+/** The threshold curve, and with --explain the lowest-similarity matches per threshold. */
+function curveData(
   prep: Prepared,
   replay: (threshold: number) => SemanticHits,
   ctx: LeverContext,
   requests: readonly SimRequest[],
   lookup: readonly bigint[],
   p: SemanticCacheParams,
-): { section: Section; pairs: Section | undefined } {
-  const rows: Section['rows'] = [];
-  const pairRows: Section['rows'] = [];
+): { curve: SemanticCurvePointData[]; lowestMatches: SemanticMatchData[] | null } {
+  const curve: SemanticCurvePointData[] = [];
+  const matches: SemanticMatchData[] = [];
   const lookups = prep.at.reduce((s, i, k) => s + scaleFemto(lookup[k], requests[i].weight), 0n);
   const costs = new Array<bigint | undefined>(prep.at.length);
   const costOf = (k: number): bigint => (costs[k] ??= ctx.cost(requests[prep.at[k]]) ?? 0n);
@@ -318,60 +318,37 @@ function curveSection(
       matched.push(k);
       saved += costOf(k);
     });
-    rows.push({ threshold: th, hits: n, hitRate: prep.items.length ? n / prep.items.length : 0, saved, net: saved - lookups });
+    curve.push({
+      threshold: th,
+      hits: n,
+      hitRate: prep.items.length ? n / prep.items.length : 0,
+      savedUsd: saved,
+      netUsd: saved - lookups,
+    });
     if (ctx.env.explain) {
       matched.sort((a, b) => hits.similarity[a] - hits.similarity[b] || a - b);
       for (const k of matched.slice(0, 3))
-        pairRows.push({
+        matches.push({
           threshold: th,
           similarity: Number(hits.similarity[k].toFixed(3)),
-          query: inert(prep.texts[k], 80),
-          matched: inert(prep.texts[hits.match[k]], 80),
+          query: prep.texts[k].slice(0, MAX_TEXT_CHARS),
+          answeredFrom: prep.texts[hits.match[k]].slice(0, MAX_TEXT_CHARS),
         });
     }
   }
-  const section: Section = {
-    id: 'semantic-curve',
-    title: 'Semantic cache: hit rate and saving by threshold',
-    columns: [
-      col('threshold', 'Threshold', 'number'),
-      col('hits', 'Hits', 'int'),
-      col('hitRate', 'Hit rate', 'pct'),
-      col('saved', 'Calls saved', 'usd'),
-      col('net', 'Net of lookups', 'usd'),
-    ],
-    rows,
-  };
-  const pairs: Section | undefined = ctx.env.explain
-    ? {
-        id: 'semantic-pairs',
-        title: 'Semantic cache: lowest-similarity matches per threshold (false-hit risk)',
-        columns: [
-          col('threshold', 'Threshold', 'number'),
-          col('similarity', 'Similarity', 'number'),
-          col('query', 'Query'),
-          col('matched', 'Answered from'),
-        ],
-        rows: pairRows,
-      }
-    : undefined;
-  return { section, pairs };
+  return { curve, lowestMatches: ctx.env.explain ? matches : null };
 }
 
 /** Up to `n` hits, lowest similarity first (the likeliest false hits), with both sides' context. */
-function sampleHits(
-  prep: Prepared,
-  hits: SemanticHits,
-  n: number,
-): Array<{ similarity: number; query: string; context: string; answeredFrom: string; answeredContext: string }> {
+function sampleHits(prep: Prepared, hits: SemanticHits, n: number): SemanticSampleData[] {
   const ks: number[] = [];
   hits.match.forEach((m, k) => m >= 0 && ks.push(k));
   ks.sort((a, b) => hits.similarity[a] - hits.similarity[b] || a - b);
   return ks.slice(0, n).map((k) => ({
     similarity: Number(hits.similarity[k].toFixed(3)),
-    query: prep.texts[k].slice(0, 200),
+    query: prep.texts[k].slice(0, MAX_TEXT_CHARS),
     context: prep.contexts[k],
-    answeredFrom: prep.texts[hits.match[k]].slice(0, 200),
+    answeredFrom: prep.texts[hits.match[k]].slice(0, MAX_TEXT_CHARS),
     answeredContext: prep.contexts[hits.match[k]],
   }));
 }
@@ -397,26 +374,8 @@ function applySemantic(requests: readonly SimRequest[], p: SemanticCacheParams, 
     out[i] = { ...out[i], dropped: out[i].dropped || hit, extraFemto: out[i].extraFemto + lookup.costs[k] };
   });
   const history = propagateOutputChanges(out, changed, ctx);
-  const { section, pairs } = curveSection(prep, replay, ctx, requests, lookup.costs, p);
+  const { curve, lowestMatches } = curveData(prep, replay, ctx, requests, lookup.costs, p);
   const samples = sampleHits(prep, hits, 5);
-  const sampleSection: Section = {
-    id: 'semantic-samples',
-    title: `Semantic cache: sample hits at ${p.threshold} with their context (lowest similarity first)`,
-    columns: [
-      col('similarity', 'Similarity', 'number'),
-      col('query', 'Query'),
-      col('context', 'Context'),
-      col('answeredFrom', 'Answered from'),
-      col('answeredContext', 'Its context'),
-    ],
-    rows: samples.map((x) => ({
-      ...x,
-      query: inert(x.query, 60),
-      context: inert(x.context, 60),
-      answeredFrom: inert(x.answeredFrom, 60),
-      answeredContext: inert(x.answeredContext, 60),
-    })),
-  };
   const notes: string[] = [];
   if (prep.noText > 0)
     notes.push(
@@ -469,7 +428,7 @@ function applySemantic(requests: readonly SimRequest[], p: SemanticCacheParams, 
       ['hit rate', prep.items.length ? `${((100 * n) / prep.items.length).toFixed(1)}%` : '-'],
       ['hits that were exact repeats', n ? `${((100 * exact) / n).toFixed(1)}%` : '-'],
     ],
-    details: pairs ? [section, sampleSection, pairs] : [section, sampleSection],
+    details: { lever: 'semanticCache', threshold: p.threshold, curve, sampleHits: samples, lowestMatches },
     json: {
       queries: prep.items.length,
       hits: n,

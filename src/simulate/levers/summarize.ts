@@ -36,8 +36,8 @@
  */
 import { UserError } from '../../core/issues.js';
 import { int, opt, str, type Field, type ValidationError } from '../../core/validate.js';
-import { col, type Section } from '../../report/model.js';
 import { chooseTtl, fitCacheMinimum } from './cache-rules.js';
+import type { SummarizeDetails } from '../lever-details.js';
 import { promptOf, removePromptTokens, type Lever, type LeverContext, type LeverOutcome, type SimRequest } from '../types.js';
 
 export interface SummarizeParams {
@@ -190,28 +190,14 @@ function applySummarize(requests: readonly SimRequest[], p: SummarizeParams, ctx
     for (const a of res.added) after += ctx.cost(a) ?? 0n;
   }
   const n = BigInt(Math.max(1, touched));
-  const details: Section[] = [
-    {
-      id: 'summarize',
-      title: 'Summarization: conversations summarised',
-      columns: [
-        col('conversations', 'Conversations', 'int'),
-        col('summarised', 'Summarised', 'int'),
-        col('calls', 'Summary calls', 'int'),
-        col('before', 'Cost/conv before', 'usd'),
-        col('after', 'Cost/conv after', 'usd'),
-      ],
-      rows: [
-        {
-          conversations: convs.size,
-          summarised: touched,
-          calls: added.length,
-          before: touched ? before / n : undefined,
-          after: touched ? after / n : undefined,
-        },
-      ],
-    },
-  ];
+  const details: SummarizeDetails = {
+    lever: 'summarize',
+    conversations: convs.size,
+    summarised: touched,
+    summaryCalls: added.length,
+    costPerConversationBeforeUsd: touched ? before / n : null,
+    costPerConversationAfterUsd: touched ? after / n : null,
+  };
   return {
     requests: [...out, ...added],
     assumptions: [
