@@ -11,6 +11,10 @@
  * report/check-data.ts), `estimate` (EstimateData, report/estimate-data.ts) and `prices`
  * (PricesData, report/prices-data.ts): every command. A report read back by `render` carries the
  * saved JSON document as it was.
+ *
+ * The commands whose data lives in their own folder (simulate, whatif) add their document type to
+ * `CommandDocuments` from there (a `declare module` augmentation beside the type): report/ names no
+ * type of theirs, so the folders depend one way (simulate -> report, whatif -> report).
  */
 import { femtoToUsdNumber, priceToUsdPerMTok, scaledToDecimalString, toPlainDecimal, type Femto } from '../pricing/money.js';
 import { ExactDecimal, usdJson } from './json.js';
@@ -19,24 +23,26 @@ import type { EstimateData } from './estimate-data.js';
 import type { PricesData } from './prices-data.js';
 import type { TokensData } from './tokens-data.js';
 import type { UsageReportData } from './usage-json.js';
-import type { SimulateData } from '../simulate/data.js';
-import type { WhatifData } from '../whatif/data.js';
-import type { MarginData } from '../whatif/margin-report.js';
 
 /** A JSON document built as JSON values (commands whose tables are not derived from it yet). */
 export type JsonDocument = Record<string, unknown>;
 
-export type ReportData =
-  | { command: 'report'; document: UsageReportData }
-  | { command: 'tokens'; document: TokensData }
-  | { command: 'simulate'; document: SimulateData }
-  | { command: 'whatif'; document: WhatifData }
-  | { command: 'margin'; document: MarginData }
-  | { command: 'check'; document: CheckData }
-  | { command: 'estimate'; document: EstimateData }
-  | { command: 'prices'; document: PricesData }
+/**
+ * Each command's typed document, by command name. simulate/data.ts adds `simulate`, whatif/data.ts
+ * `whatif` and whatif/margin-report.ts `margin`.
+ */
+export interface CommandDocuments {
+  report: UsageReportData;
+  tokens: TokensData;
+  check: CheckData;
+  estimate: EstimateData;
+  prices: PricesData;
   /** A report read back from a saved --format json file (`tokenomics render`): written back as saved. */
-  | { command: 'saved'; document: JsonDocument };
+  saved: JsonDocument;
+}
+
+/** A command's data: a discriminated union on `command`, one member per CommandDocuments entry. */
+export type ReportData = { [C in keyof CommandDocuments]: { command: C; document: CommandDocuments[C] } }[keyof CommandDocuments];
 
 /** A price (nano-USD per MTok) as JSON USD per MTok: a plain number when a double holds it, else its digits. */
 function perMTokJson(price: bigint): number | ExactDecimal {

@@ -259,3 +259,10 @@ export function simulateData(input: SimulateDataInput): SimulateData {
       : null,
   };
 }
+
+// this command's document in the report's data union (report/data.ts CommandDocuments)
+declare module '../report/data.js' {
+  interface CommandDocuments {
+    simulate: SimulateData;
+  }
+}

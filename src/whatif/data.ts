@@ -302,3 +302,10 @@ export function whatifData(r: WhatifResult, ctx: WhatifDataContext): Omit<Whatif
     document: ctx.doc,
   };
 }
+
+// this command's document in the report's data union (report/data.ts CommandDocuments)
+declare module '../report/data.js' {
+  interface CommandDocuments {
+    whatif: WhatifData;
+  }
+}

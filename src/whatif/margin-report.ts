@@ -292,3 +292,10 @@ export function marginView(data: MarginData, name: (s: string) => string = (s) =
 export function marginReport(m: MarginResult, ctx: MarginContext): Report {
   return marginView(marginData(m, ctx), ctx.name);
 }
+
+// this command's document in the report's data union (report/data.ts CommandDocuments)
+declare module '../report/data.js' {
+  interface CommandDocuments {
+    margin: MarginData;
+  }
+}
