@@ -204,44 +204,6 @@ export class UsageDb {
     }
   }
 
-  /** The second connection of queryAside, and its queries not yet settled. */
-  private aside?: Promise<DuckDBConnection>;
-  private asideConnection?: DuckDBConnection;
-  private readonly asidePending = new Set<Promise<unknown>>();
-
-  /**
-   * Rows of a query run on a second connection, beside the statements that follow on this one (a
-   * report section that waits for no other): it sees the tables and views, not the temporary tables.
-   */
-  queryAside(sql: string): Promise<Row[]> {
-    const run = async (): Promise<Row[]> => {
-      this.aside ??= this.instance.connect().then((c) => (this.asideConnection = c));
-      const connection = await this.aside;
-      const start = performance.now();
-      const cpu = process.cpuUsage();
-      try {
-        const rows = (await connection.runAndReadAll(sql)).getRowObjectsJS() as Row[];
-        this.timed(`(aside) ${sql}`, start, cpu);
-        return rows;
-      } catch (err) {
-        throw engineFailure('query failed', err);
-      }
-    };
-    const rows = run();
-    const settled = rows.then(
-      () => undefined,
-      () => undefined,
-    );
-    this.asidePending.add(settled);
-    void settled.then(() => this.asidePending.delete(settled));
-    return rows;
-  }
-
-  /** Waits for the queries run aside (before close, whatever became of them). */
-  async settle(): Promise<void> {
-    await Promise.all([...this.asidePending]);
-  }
-
   /** Creates (or replaces) a small table from JS rows (price maps, card prices). */
   async loadTable(name: string, columns: Array<{ name: string; type: SqlType }>, rows: CellValue[][]): Promise<void> {
     await this.run(`CREATE OR REPLACE TABLE ${name} (${columns.map((c) => `${c.name} ${c.type}`).join(', ')})`);
@@ -264,7 +226,6 @@ export class UsageDb {
       for (const [sql, ms, cpuMs] of this.timings)
         process.stderr.write(`${ms.toFixed(0).padStart(7)} ms ${cpuMs.toFixed(0).padStart(7)} cpu ms  ${sql}\n`);
     this.appender = undefined;
-    this.asideConnection?.closeSync();
     this.connection.closeSync();
     this.instance.closeSync();
   }

@@ -274,7 +274,6 @@ export async function reportViaDuckDB(inputs: string[], task: EngineTask, env: E
     await db.seal();
     return withWarningsAndData(await reportFromTable(db, task, env), result, task, env);
   } finally {
-    await db.settle();
     db.close();
   }
 }
@@ -383,11 +382,6 @@ export async function reportFromTable(
   const aggCounts = (await db.query(AGG_COUNTS_SQL))[0];
   // columns 0 in every row: the turns do not carry them, the per-row cost leaves out their terms (and those of prices 0 on every card)
   const zero = zeroColumns(aggCounts, aggCounts.min_count);
-  // the unread cache writes read the priced view only: on DuckDB they run on a second connection beside the sections below
-  const unreadSql = zero.has('cache_write_5m_tokens') && zero.has('cache_write_1h_tokens') ? undefined : unreadWritesSql(d);
-  const unreadAside = unreadSql !== undefined && d.pricedViews ? db.queryAside?.(unreadSql) : undefined;
-  // (awaited below; a failure before then leaves the caller to settle it)
-  unreadAside?.catch(() => undefined);
   // each row's cost in 64 bits when no price key's rows cost 2^63 femto-USD ($9,223) in all
   const bound = (await db.query(cardCostBoundSql(d)))[0]?.bound;
   const dist = {
@@ -495,7 +489,10 @@ export async function reportFromTable(
     },
     turns,
     cliffs: cliffs(total),
-    unreadWrites: unreadWrites(unreadSql === undefined ? [] : await (unreadAside ?? db.query(unreadSql)), pricer),
+    unreadWrites: unreadWrites(
+      zero.has('cache_write_5m_tokens') && zero.has('cache_write_1h_tokens') ? [] : await db.query(unreadWritesSql(d)),
+      pricer,
+    ),
     cardWarnings: [...cardWarnings.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])),
     period: aggCounts.first_ms === null ? undefined : { fromMs: n(aggCounts.first_ms), toMs: n(aggCounts.last_ms) },
     filteredOut,

@@ -12,9 +12,4 @@ export interface SqlDb {
   /** Rows as plain objects; integers may arrive as bigint, number or decimal string (exact). */
   query(sql: string): Promise<Row[]>;
   loadTable(name: string, columns: Array<{ name: string; type: SqlType }>, rows: CellValue[][]): Promise<void>;
-  /**
-   * Where the database can: rows of a query run beside the statements that follow (the embedded
-   * DuckDB: on a second connection, which sees no temporary table).
-   */
-  queryAside?(sql: string): Promise<Row[]>;
 }
