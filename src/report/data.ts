@@ -64,9 +64,9 @@ export function exactJson(value: unknown, usd: (amount: Femto) => number | Exact
   if (value === null || typeof value !== 'object') return value;
   const proto = Object.getPrototypeOf(value);
   if (proto !== Object.prototype && proto !== null) return value;
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value as Record<string, unknown>)) out[k] = exactJson(v, usd, k);
-  return out;
+  // keys can come from the data (scenario names, message roles): fromEntries makes each an own
+  // key, where an assignment would send "__proto__" to the prototype setter
+  return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, exactJson(v, usd, k)]));
 }
 
 /** The command's JSON document (without the model under `report`, which the json formatter adds). */

@@ -141,7 +141,7 @@ export interface SimulateDataInput {
   inputs?: SimInputsData;
 }
 
-export function unitData(p: StatePrice): SimUnitData {
+function unitData(p: StatePrice): SimUnitData {
   const u = stateUnits(p);
   return {
     totalUsd: p.total,
@@ -164,7 +164,7 @@ export function unitData(p: StatePrice): SimUnitData {
 }
 
 /** A lever's share of its scenario's saving (volume levers and a zero total: none). */
-export function shareOf(step: WaterfallStep, steps: WaterfallStep[]): number | undefined {
+function shareOf(step: WaterfallStep, steps: WaterfallStep[]): number | undefined {
   if (step.spec.kind === 'volume') return undefined;
   const total = steps.filter((s) => s.spec.kind !== 'volume').reduce((a, s) => a + s.saving, 0n);
   if (total === 0n) return undefined;

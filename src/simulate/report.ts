@@ -13,10 +13,6 @@ import { col, type Report, type Section } from '../report/model.js';
 import { simulateData, type SimulateData, type SimulateDataInput, type SimScenarioData, type SimUnitData } from './data.js';
 import { leverSections } from './lever-details.js';
 
-export interface SimulateReportInput extends SimulateDataInput {
-  explain: boolean;
-}
-
 function unitRow(name: string, p: SimUnitData, baseline: SimUnitData | undefined) {
   const change = baseline ? p.totalUsd - baseline.totalUsd : undefined;
   return {
@@ -228,6 +224,6 @@ export function simulateReport(data: SimulateData): Report {
   };
 }
 
-export function buildSimulateReport(input: SimulateReportInput): Report {
+export function buildSimulateReport(input: SimulateDataInput): Report {
   return simulateReport(simulateData(input));
 }

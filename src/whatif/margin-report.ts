@@ -9,12 +9,10 @@ import { formatUsd, type Femto } from '../pricing/money.js';
 import { formatInt, formatPct } from '../report/cells.js';
 import { unitCosts } from '../pricing/unit-economics.js';
 import { col, type Report } from '../report/model.js';
-import type { MarginResult } from './margin.js';
+import { NO_PLAN, type MarginResult } from './margin.js';
 
 /** The group of requests without a customer tag (the engine's name for a missing group value). */
 const NO_CUSTOMER = '(none)';
-/** The plan shown for a customer the revenue file does not name. */
-const NO_PLAN = '(not in the revenue file)';
 
 export interface MarginContext {
   revenueFile: string;

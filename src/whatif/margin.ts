@@ -11,6 +11,9 @@
 import { type Femto, fraction, mul, q, qInt, toFemto, usdToFemto } from '../pricing/money.js';
 import { revenueUsd, type Contract, type RevenueFile } from './revenue.js';
 
+/** The plan shown for a customer the revenue file does not name. */
+export const NO_PLAN = '(not in the revenue file)';
+
 /** What the logs say about one customer. */
 export interface CustomerCost {
   customer: string;
@@ -90,7 +93,7 @@ export function customerMargins(
     const now = at(c, requests, logged?.costFemto ?? 0n, 1, 0n);
     return {
       customer: name,
-      plan: c?.plan ?? '(not in the revenue file)',
+      plan: c?.plan ?? NO_PLAN,
       contract: c,
       requests,
       unpricedRequests: logged?.unpricedRequests ?? 0,

@@ -30,13 +30,13 @@ export function priceText(d: Pick<WhatifData, 'product'>): string {
 }
 
 const isSeat = (d: Pick<WhatifData, 'product'>): boolean => 'perSeatUsd' in d.product.pricePoint;
-const targetOf = (d: Pick<WhatifData, 'levers'>): number => Math.round(d.levers.targetMargin * 100);
+const targetPctOf = (d: Pick<WhatifData, 'levers'>): number => Math.round(d.levers.targetMargin * 100);
 const orUndefined = <T>(x: T | null): T | undefined => (x === null ? undefined : x);
 
 function featureSection(d: WhatifData): Section {
   const t = d.totals;
   const seat = isSeat(d);
-  const target = targetOf(d);
+  const target = targetPctOf(d);
   const rows = d.features.map((f) => ({
     feature: f.name,
     model: modelText(f),
@@ -97,7 +97,7 @@ function featureSection(d: WhatifData): Section {
 
 /** Token floors that say what to do: the price per use or the usage cap that restores the target margin. */
 function floorsSection(d: WhatifData, name: (s: string) => string): Section {
-  const target = targetOf(d);
+  const target = targetPctOf(d);
   const seat = isSeat(d);
   const columns = [
     col('feature', 'Feature'),
@@ -149,7 +149,7 @@ function floorsSection(d: WhatifData, name: (s: string) => string): Section {
 /** The levers a CFO asks about, with the value at which margin falls to the target. */
 function leverSection(d: WhatifData, name: (s: string) => string): Section {
   const step = d.levers.stepPercent;
-  const target = targetOf(d);
+  const target = targetPctOf(d);
   const t = d.totals;
   const pctAt = (delta: Femto) => fraction(t.marginUsd + delta, t.revenueUsd);
   return {
@@ -279,7 +279,7 @@ function assumptionsSection(rows: WhatifData['assumptions'], name: (s: string) =
 /** The bottom line, in words, before any table: margin now and at the volumes asked, the biggest costs, what is below target, the top lever. */
 export function bottomLine(d: Omit<WhatifData, 'bottomLine'>, name: (s: string) => string): Array<[string, string]> {
   const t = d.totals;
-  const target = targetOf(d);
+  const target = targetPctOf(d);
   const pctOf = (m: Femto, rev: Femto) => {
     const p = fraction(m, rev);
     return p === undefined ? 'n/a (no revenue)' : formatPct(p);

@@ -95,20 +95,19 @@ export function formatNumber(x: number): string {
 /** The break-even of a lever in words: "at 1.8x today's", "at +45%", "never". */
 export function breakEvenText(id: string, x: number | null, maxLever: number | null, targetPct: number): string {
   if (x === null) return 'never: the margin does not depend on it';
-  const v = x;
   const at = `${targetPct}% margin`;
   if (id.startsWith('price:')) {
     // provider or model
-    const pct = (v - 1) * 100;
-    return v < 0
+    const pct = (x - 1) * 100;
+    return x < 0
       ? `never: even free, margin stays under ${targetPct}%`
       : `${at} with a ${pct >= 0 ? '+' : ''}${formatNumber(Number(pct.toFixed(1)))}% price change`;
   }
   if (id === 'cachedInputShare') {
-    if (v < 0) return `never: even with no cache hits, margin stays above ${targetPct}%`;
-    if (maxLever !== null && v > maxLever) return `not reachable: margin stays under ${targetPct}% at any cache hit rate`;
-    return `${at} when cache hit rates are ${formatNumber(Number((v * 100).toFixed(1)))}% of today's`;
+    if (x < 0) return `never: even with no cache hits, margin stays above ${targetPct}%`;
+    if (maxLever !== null && x > maxLever) return `not reachable: margin stays under ${targetPct}% at any cache hit rate`;
+    return `${at} when cache hit rates are ${formatNumber(Number((x * 100).toFixed(1)))}% of today's`;
   }
-  if (v < 0) return `never: margin stays under ${targetPct}%`;
-  return `${at} at ${formatNumber(Number(v.toFixed(2)))}x today's`;
+  if (x < 0) return `never: margin stays under ${targetPct}%`;
+  return `${at} at ${formatNumber(Number(x.toFixed(2)))}x today's`;
 }

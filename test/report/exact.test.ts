@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { ExactDecimal, toJsonText, usdJson } from '../../src/report/json.js';
 import { formatInt, formatPct, humanCell, plainCell } from '../../src/report/cells.js';
+import { exactJson } from '../../src/report/data.js';
 
 describe('exact amounts', () => {
   it('a femto amount above $9,007 with 12 decimals prints every digit', () => {
@@ -35,5 +36,15 @@ describe('exact amounts', () => {
     expect(plainCell(1.875e-7, 'number')).toBe('0.0000001875');
     expect(plainCell(1e21, 'int')).toBe('1000000000000000000000');
     expect(humanCell(100n, 'usdPerMTok')).toBe('$0.0000001');
+  });
+
+  it('typed data keeps keys that come from the data, "__proto__" included, as its own keys', () => {
+    // a scenario named "__proto__" keys a group's scenarios: JSON.parse makes it an own key
+    const data = JSON.parse('{"scenarios": {"__proto__": {"costUsd": 1}, "caching": {"costUsd": 2}}}');
+    Object.getOwnPropertyDescriptor(data.scenarios, '__proto__')!.value.costUsd = 1_500_000_000_000_000n; // $1.5 in femto
+    const json = exactJson(data) as { scenarios: Record<string, unknown> };
+    expect(Object.keys(json.scenarios)).toEqual(['__proto__', 'caching']);
+    expect(toJsonText(json)).toContain('"__proto__": {\n      "costUsd": 1.5\n    }');
+    expect(Object.getPrototypeOf(json.scenarios)).toBe(Object.prototype);
   });
 });

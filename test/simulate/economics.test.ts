@@ -164,7 +164,6 @@ describe('unit costs: unpriced models and unknown outcomes are never counted as 
       baselineRequests: [],
       baseline: s,
       results: [],
-      explain: false,
       schemaVersion: 1,
       notes: [],
     });
@@ -180,7 +179,6 @@ describe('unit costs: unpriced models and unknown outcomes are never counted as 
       baselineRequests: [],
       baseline: s,
       results: [],
-      explain: false,
       schemaVersion: 1,
       notes: [],
     });

@@ -106,7 +106,7 @@ describe('lever detail tables from their typed data', () => {
     expect(sum.rows).toEqual([{ conversations: 3, summarised: 0, calls: 0, before: undefined, after: undefined }]);
   });
 
-  it("the report names each lever's tables scenario:lever:table, after the volume curve and before the assumptions; the input facts from the data", () => {
+  it("the report names each lever's tables scenario:lever:table, before the assumptions; the input facts from the data", () => {
     const unit: SimUnitData = {
       totalUsd: USD,
       requestsServed: 1,

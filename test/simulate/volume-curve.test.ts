@@ -97,7 +97,6 @@ describe('small-k steps are real, and the curve is continuous in k', () => {
       baselineRequests: base,
       baseline: priceState(pricer, base),
       results: [result],
-      explain: false,
       schemaVersion: 1,
       notes: [],
     });

@@ -108,23 +108,16 @@ async function simulate(ctx: CommandContext, inputs: string[], opts: SimulateOpt
   const skipped = Object.values(ingest.counts.skipped).reduce((a, b) => a + b, 0);
   const rejected = Object.values(ingest.counts.rejected).reduce((a, b) => a + b, 0);
   const withText = records.filter((r) => r.text?.messages?.length || r.text?.prompt !== undefined).length;
+  const inputFacts = { records: records.length, read: ingest.counts.read, skipped, rejected, withText, period: periodOf(records) };
   const report = buildSimulateReport({
     baselineRequests: base,
     baseline,
     results,
     by: opts.by,
     dims,
-    explain: !!opts.explain,
     schemaVersion: SCHEMA_VERSION,
-    facts: { days: daysCovered(records), records: records.length, withText },
-    inputs: {
-      records: records.length,
-      read: ingest.counts.read,
-      skipped,
-      rejected,
-      withText,
-      period: periodOf(records),
-    },
+    facts: { days: daysCovered(records), records: inputFacts.records, withText: inputFacts.withText },
+    inputs: inputFacts,
     notes:
       withText < records.length
         ? [

@@ -108,7 +108,7 @@ export async function scanLines(
       nl = chunk.indexOf(NEWLINE, nl + 1);
     }
     atLineStart = chunk[chunk.length - 1] === NEWLINE;
-    if (plain && overlap > 0) {
+    if (plain && ambiguous.length > 0) {
       // matches inside the chunk, then those across the end of the last one (a few bytes of each)
       if (search.in(chunk) || (tail.length > 0 && search.in(Buffer.concat([tail, chunk.subarray(0, overlap)])))) plain = false;
       tail =

@@ -132,12 +132,12 @@ function applyBudgetCap(requests: readonly SimRequest[], p: BudgetCapParams, ctx
       spendAvoidedUsd: femtoToUsdNumber(avoided),
       keysHit: keys.size,
       periodsHit: list.length,
-      hits: list.slice(0, MAX_ROWS).map((h) => ({
+      hits: details.hits.map((h) => ({
         key: h.key,
         period: h.period,
-        requestsRefused: h.refused,
-        spendAllowedUsd: femtoToUsdNumber(h.allowed),
-        spendAvoidedUsd: femtoToUsdNumber(h.avoided),
+        requestsRefused: h.requestsRefused,
+        spendAllowedUsd: femtoToUsdNumber(h.spendAllowedUsd),
+        spendAvoidedUsd: femtoToUsdNumber(h.spendAvoidedUsd),
       })),
     },
   };
