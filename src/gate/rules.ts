@@ -7,6 +7,7 @@
  *  - maxTokens, allowedModels: the increase per month vs the baseline, else the monthly cost
  * Comparisons are exact (integer femto-dollars, limits as exact decimals).
  */
+import { formatCount } from '../report/cells.js';
 import { decimalToScaled, formatUsd, ratio, type Femto } from '../pricing/money.js';
 import { monthlyOf } from '../prompts/estimate.js';
 import type { Budgets } from './config.js';
@@ -60,7 +61,7 @@ function increasePct(m: Measured): number | undefined {
 }
 
 function contextOf(m: Measured): string {
-  const calls = `${Number(m.callsPerMonth.toFixed(2)).toLocaleString('en-US')} calls/month`;
+  const calls = `${formatCount(m.callsPerMonth)} calls/month`;
   if (!m.before) return `${formatUsd(m.costPerCall)}/call at ${calls}`;
   return `${formatUsd(m.before.costPerCall)} -> ${formatUsd(m.costPerCall)} per call (${signed(m.costPerCall - m.before.costPerCall)}) at ${calls}`;
 }

@@ -14,6 +14,7 @@
  * (--traffic), then the prompt's entry in `check:`, then the prompt spec; output length falls
  * back to a stated default.
  */
+import { formatCount } from '../report/cells.js';
 import { UserError } from '../core/issues.js';
 import type { Femto } from '../pricing/money.js';
 import { DEFAULT_OUTPUT_TOKENS, Estimator, type ModelEstimate, monthlyOf } from '../prompts/estimate.js';
@@ -55,7 +56,7 @@ interface CheckOverrides {
 }
 
 /** Where a figure came from: a flag, the logs, tokenomics.yaml, the spec, a saved baseline, or a default. */
-export type Source = CheckSource;
+type Source = CheckSource;
 
 interface Loc {
   file: string;
@@ -87,7 +88,7 @@ interface Priced {
   at: { model?: Loc; output?: Loc; traffic?: Loc; entry?: Loc };
 }
 
-export type Status = CheckStatus;
+type Status = CheckStatus;
 
 export interface PromptResult {
   measured: Measured;
@@ -119,7 +120,6 @@ export interface CheckResult {
 }
 
 const byId = (a: { id: string }, b: { id: string }) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
-const n = (x: number) => Number(x.toFixed(2)).toLocaleString('en-US');
 
 /** Estimators by hit rate: each side (and a saved baseline) may state its own. */
 class Estimators {
@@ -274,7 +274,9 @@ function snapshotPriced(
   const traffic =
     o.traffic ??
     fromLogs ??
-    (s.callsPerMonth !== undefined ? { callsPerMonth: s.callsPerMonth, basis: `baseline: ${n(s.callsPerMonth)} calls/month` } : undefined);
+    (s.callsPerMonth !== undefined
+      ? { callsPerMonth: s.callsPerMonth, basis: `baseline: ${formatCount(s.callsPerMonth)} calls/month` }
+      : undefined);
   const trafficSource: Source = o.traffic ? 'flag' : fromLogs ? 'logs' : 'baseline';
   const output = o.output ? outputTokensFor(o.output) : after?.outputSource === 'logs' ? after.outputTokens : s.outputTokens;
   const outputSource: Source = o.output ? 'flag' : after?.outputSource === 'logs' ? 'logs' : 'baseline';
@@ -357,21 +359,21 @@ function describeChanges(b: Priced, a: Priced): { changes: string[]; at?: Loc } 
     mark(a.at.model);
   }
   if (b.inputTokens !== a.inputTokens || b.cacheable !== a.cacheable) {
-    const cache = b.cacheable !== a.cacheable ? `cacheable ${n(b.cacheable)} → ${n(a.cacheable)}` : '';
+    const cache = b.cacheable !== a.cacheable ? `cacheable ${formatCount(b.cacheable)} → ${formatCount(a.cacheable)}` : '';
     changes.push(
       b.inputTokens !== a.inputTokens
-        ? `input ${n(b.inputTokens)} → ${n(a.inputTokens)} tokens${cache ? ` (${cache})` : ''}`
+        ? `input ${formatCount(b.inputTokens)} → ${formatCount(a.inputTokens)} tokens${cache ? ` (${cache})` : ''}`
         : `${cache} tokens`,
     );
     const line = b.text !== undefined && a.text !== undefined ? firstChangedLine(b.text, a.text) : undefined;
     mark({ file: a.file, ...(line !== undefined ? { line } : {}) });
   }
   if (b.outputTokens !== a.outputTokens) {
-    changes.push(`output ${n(b.outputTokens)} → ${n(a.outputTokens)}`);
+    changes.push(`output ${formatCount(b.outputTokens)} → ${formatCount(a.outputTokens)}`);
     mark(a.at.output);
   }
   if (b.callsPerMonth !== a.callsPerMonth) {
-    changes.push(`traffic ${n(b.callsPerMonth)} → ${n(a.callsPerMonth)} calls/month`);
+    changes.push(`traffic ${formatCount(b.callsPerMonth)} → ${formatCount(a.callsPerMonth)} calls/month`);
     mark(a.at.traffic);
   }
   if (b.cacheHitRate !== a.cacheHitRate) changes.push(`cache hit rate ${b.cacheHitRate} → ${a.cacheHitRate}`);

@@ -20,6 +20,8 @@ const USD_DECIMALS = 15;
 
 /** A price, integer nano-USD per million tokens. */
 export type PricePerMTok = bigint;
+/** Decimal places of a PricePerMTok (nano-USD per million tokens). */
+export const PRICE_DECIMALS = 9;
 /** An amount of money, integer femto-USD (1e-15 USD). */
 export type Femto = bigint;
 
@@ -71,7 +73,7 @@ export function decimalToScaled(value: number | string, decimals: number): bigin
 
 /** USD per MTok (as written in a catalog) to an exact integer price. */
 export function pricePerMTok(usdPerMTok: number | string): PricePerMTok {
-  return decimalToScaled(usdPerMTok, 9);
+  return decimalToScaled(usdPerMTok, PRICE_DECIMALS);
 }
 
 /** USD per token (LiteLLM style, e.g. 1.5e-7) to an exact integer price per MTok. */
@@ -192,7 +194,7 @@ export function costOf(tokens: number, price: PricePerMTok): Femto {
 
 /** The price as a decimal number of USD per MTok (exact decimal, shortest form). */
 export function priceToUsdPerMTok(price: PricePerMTok): number {
-  return Number(scaledToDecimalString(price, 9));
+  return Number(scaledToDecimalString(price, PRICE_DECIMALS));
 }
 
 export function scaledToDecimalString(value: bigint, decimals: number): string {

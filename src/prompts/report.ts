@@ -4,6 +4,7 @@
  */
 import {
   estimateReport as estimateView,
+  type EstimateAssumptionsData,
   type EstimateContext,
   type EstimateData,
   type EstimateModelData,
@@ -28,7 +29,7 @@ export interface EstimateRun {
  * What every monthly figure of a prompt assumes: calls per day and month and where that comes
  * from, and the output length and where it comes from (a default says so and how to set it).
  */
-export function estimateAssumptions(pe: PromptEstimate) {
+function estimateAssumptions(pe: PromptEstimate): EstimateAssumptionsData {
   const t = pe.traffic;
   const source = pe.outputSource === '--output-tokens' ? 'flag' : pe.outputSource;
   return {

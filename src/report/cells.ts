@@ -9,6 +9,11 @@ export function fixed(n: number, digits: number): string {
 }
 
 /** 1234567 -> "1,234,567" (without toLocaleString, whose first call loads ICU data); never exponent notation. */
+/** A count that may be fractional (calls a month at a daily rate, mean tokens): up to 2 decimals, en-US grouping. */
+export function formatCount(n: number): string {
+  return Number(n.toFixed(2)).toLocaleString('en-US');
+}
+
 export function formatInt(n: number): string {
   if (!Number.isFinite(n)) return String(n);
   const s = fixed(Math.round(Math.abs(n)), 0).replace(/\B(?=(\d{3})+(?!\d))/g, ',');

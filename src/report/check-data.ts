@@ -8,6 +8,7 @@
  * Prompt ids, model names and file names are untrusted (they come from files in the pull
  * request): they reach the terminal through `inert` and the comment through `inertMarkdown`.
  */
+import { formatCount } from './cells.js';
 import { inert } from '../core/untrusted.js';
 import type { Femto } from '../pricing/money.js';
 import { col, type Cell, type Column, type Report, type Section } from './model.js';
@@ -18,10 +19,6 @@ const COMMENT_MARKER = 'tokenomics-check';
 /** Where a figure came from: a flag, the logs, tokenomics.yaml, the spec, a saved baseline, or a default. */
 export type CheckSource = 'flag' | 'logs' | 'config' | 'spec' | 'baseline' | 'default';
 export type CheckStatus = 'ok' | 'fail' | 'new' | 'removed' | 'unchanged' | 'changed';
-type Source = CheckSource;
-type Status = CheckStatus;
-
-const calls = (x: number) => Number(x.toFixed(2)).toLocaleString('en-US');
 
 /** One side of a prompt as the baseline states it (its model, token counts, output length, traffic). */
 export interface CheckSideData {
@@ -48,7 +45,7 @@ export interface CheckPromptData {
   file: string;
   model: string;
   resolvedModel: string;
-  status: Status;
+  status: CheckStatus;
   changes: string[];
   callsPerMonth: number;
   traffic: string;
@@ -56,8 +53,8 @@ export interface CheckPromptData {
   output: string;
   estimatedTokens: boolean;
   assumptions: {
-    traffic: { callsPerDay: number; callsPerMonth: number; source: Source; basis: string; share?: number };
-    outputTokens: { value: number; source: Source; basis: string };
+    traffic: { callsPerDay: number; callsPerMonth: number; source: CheckSource; basis: string; share?: number };
+    outputTokens: { value: number; source: CheckSource; basis: string };
   };
   current: { inputTokens: number; cacheableTokens: number; staticPrefixTokens: number; costPerCallUsd: Femto; monthlyUsd: Femto };
   /** null: no baseline run, or a new prompt (`delta` tells them apart). */
@@ -91,7 +88,7 @@ export interface CheckData {
  * where --update-baseline saved this run.
  */
 export interface CheckContext {
-  baseSources?: Array<{ traffic: Source; output: Source } | undefined>;
+  baseSources?: Array<{ traffic: CheckSource; output: CheckSource } | undefined>;
   savedBaseline?: string;
 }
 
@@ -103,13 +100,13 @@ function statusText(p: CheckPromptData): string {
   return rules.length <= 2 ? `FAIL: ${rules.join(', ')}` : `FAIL: ${rules.length} rules (see below)`;
 }
 
-function promptRow(p: CheckPromptData, esc: (s: string) => string): Record<string, Cell> {
+function promptRow(p: CheckPromptData): Record<string, Cell> {
   const removed = p.status === 'removed';
   return {
-    prompt: esc(p.id),
+    prompt: inert(p.id),
     // no baseline run: blank; a baseline and no change: "-"
-    change: p.changes.length ? esc(p.changes.join('; ')) : p.delta === null ? '' : '-',
-    model: esc(p.model) + (p.estimatedTokens ? ' (est.)' : ''),
+    change: p.changes.length ? inert(p.changes.join('; ')) : p.delta === null ? '' : '-',
+    model: inert(p.model) + (p.estimatedTokens ? ' (est.)' : ''),
     tokens: removed ? '-' : p.current.inputTokens,
     beforeCall: p.baseline ? p.baseline.costPerCallUsd : '-',
     afterCall: removed ? '-' : p.current.costPerCallUsd,
@@ -144,10 +141,10 @@ function footerOf(d: CheckData): Record<string, Cell> {
   return footer;
 }
 
-function promptsSection(d: CheckData, esc: (s: string) => string = inert): Section {
+function promptsSection(d: CheckData): Section {
   const hasBase = d.total.baselineMonthlyUsd !== null;
   const columns = hasBase ? COLUMNS : COLUMNS.filter((c) => !['change', 'beforeCall', 'beforeMonth', 'deltaMonth'].includes(c.key));
-  return { id: 'prompts', title: 'Prompts', columns, rows: d.prompts.map((p) => promptRow(p, esc)), footer: footerOf(d) };
+  return { id: 'prompts', title: 'Prompts', columns, rows: d.prompts.map((p) => promptRow(p)), footer: footerOf(d) };
 }
 
 function violationsSection(d: CheckData): Section {
@@ -171,7 +168,7 @@ function violationsSection(d: CheckData): Section {
   };
 }
 
-const SOURCE_TEXT: Record<Source, string> = {
+const SOURCE_TEXT: Record<CheckSource, string> = {
   flag: 'flag',
   logs: 'logs',
   config: 'tokenomics.yaml',
@@ -180,8 +177,8 @@ const SOURCE_TEXT: Record<Source, string> = {
   default: 'default',
 };
 
-/** The traffic and output length behind each monthly figure, stated (untrusted parts escaped by `esc`). */
-function assumptionLines(d: CheckData, ctx: CheckContext, esc: (s: string) => string = inert): string[] {
+/** The traffic and output length behind each monthly figure, stated (untrusted parts through `inert`; the markdown formatter escapes for markdown). */
+function assumptionLines(d: CheckData, ctx: CheckContext): string[] {
   const lines = d.prompts.flatMap((p, i) => {
     if (p.status === 'removed') return [];
     const t = p.assumptions.traffic;
@@ -190,18 +187,18 @@ function assumptionLines(d: CheckData, ctx: CheckContext, esc: (s: string) => st
     const sources = ctx.baseSources?.[i];
     const before =
       base && sources && (base.callsPerMonth !== p.callsPerMonth || base.outputTokens !== p.outputTokens)
-        ? `; before: ${calls(base.callsPerMonth)} calls/month (${SOURCE_TEXT[sources.traffic]}), output ${base.outputTokens} (${SOURCE_TEXT[sources.output]})`
+        ? `; before: ${formatCount(base.callsPerMonth)} calls/month (${SOURCE_TEXT[sources.traffic]}), output ${base.outputTokens} (${SOURCE_TEXT[sources.output]})`
         : '';
     // the Model column's "(est.)" mark, said again here: that column may be dropped at 80 columns
     return [
-      `${esc(p.id)}: ${esc(p.model)}${p.estimatedTokens ? ' (token counts estimated)' : ''}; traffic ${calls(p.callsPerMonth / d.assumptions.daysPerMonth)} calls/day = ${calls(p.callsPerMonth)} calls/month from ${SOURCE_TEXT[t.source]} (${esc(p.traffic)}${share}); output ${esc(p.output)}; ${p.current.cacheableTokens.toLocaleString('en-US')} cacheable tokens${before}`,
+      `${inert(p.id)}: ${inert(p.model)}${p.estimatedTokens ? ' (token counts estimated)' : ''}; traffic ${formatCount(p.callsPerMonth / d.assumptions.daysPerMonth)} calls/day = ${formatCount(p.callsPerMonth)} calls/month from ${SOURCE_TEXT[t.source]} (${inert(p.traffic)}${share}); output ${inert(p.output)}; ${p.current.cacheableTokens.toLocaleString('en-US')} cacheable tokens${before}`,
     ];
   });
   const a = d.assumptions;
   const base = a.baseline
-    ? `"before" is what the baseline ${esc(a.baseline)} states (its models, output lengths, traffic, hit rate), priced at the same catalog; flags apply to both sides`
+    ? `"before" is what the baseline ${inert(a.baseline)} states (its models, output lengths, traffic, hit rate), priced at the same catalog; flags apply to both sides`
     : ctx.savedBaseline
-      ? `saved as the new baseline ${esc(ctx.savedBaseline)} (nothing compared)`
+      ? `saved as the new baseline ${inert(ctx.savedBaseline)} (nothing compared)`
       : 'no baseline (--baseline FILE or --base-ref REF)';
   lines.push(
     `Cost per call at a prefix-cache hit rate of ${a.cacheHitRate}; month = ${a.daysPerMonth} days; ${base}${a.pricesAt ? `; prices in force on ${a.pricesAt}` : ''}.`,

@@ -16,15 +16,15 @@
  * `CommandDocuments` from there (a `declare module` augmentation beside the type): report/ names no
  * type of theirs, so the folders depend one way (simulate -> report, whatif -> report).
  */
-import { femtoToUsdNumber, priceToUsdPerMTok, scaledToDecimalString, toPlainDecimal, type Femto } from '../pricing/money.js';
-import { ExactDecimal, usdJson } from './json.js';
+import { femtoToUsdNumber, type Femto } from '../pricing/money.js';
+import { type ExactDecimal, perMTokJson, usdJson } from './json.js';
 import type { CheckData } from './check-data.js';
 import type { EstimateData } from './estimate-data.js';
 import type { PricesData } from './prices-data.js';
 import type { TokensData } from './tokens-data.js';
 import type { UsageReportData } from './usage-json.js';
 
-/** A JSON document built as JSON values (commands whose tables are not derived from it yet). */
+/** A saved JSON document read back by `render`, as JSON values. */
 export type JsonDocument = Record<string, unknown>;
 
 /**
@@ -43,13 +43,6 @@ export interface CommandDocuments {
 
 /** A command's data: a discriminated union on `command`, one member per CommandDocuments entry. */
 export type ReportData = { [C in keyof CommandDocuments]: { command: C; document: CommandDocuments[C] } }[keyof CommandDocuments];
-
-/** A price (nano-USD per MTok) as JSON USD per MTok: a plain number when a double holds it, else its digits. */
-function perMTokJson(price: bigint): number | ExactDecimal {
-  const n = priceToUsdPerMTok(price);
-  const digits = scaledToDecimalString(price, 9);
-  return toPlainDecimal(n) === digits ? n : new ExactDecimal(digits);
-}
 
 /**
  * Typed data as JSON values: a bigint under a key ending in `PerMTok` is a price (nano-USD per

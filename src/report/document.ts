@@ -9,7 +9,7 @@
  * decimal strings here ("0.000123"), since a JSON number read back by JSON.parse is a double.
  */
 import { UserError } from '../core/issues.js';
-import { decimalToScaled, femtoToUsdString, scaledToDecimalString } from '../pricing/money.js';
+import { decimalToScaled, femtoToUsdString, PRICE_DECIMALS, scaledToDecimalString } from '../pricing/money.js';
 import type { Cell, Chart, ChartKind, Column, ColumnType, Report, ReportInputs, ReportIssue, Section, SectionRest } from './model.js';
 
 /** Version of the `report` key's shape (separate from the command documents' schemaVersion). */
@@ -18,12 +18,11 @@ export const REPORT_MODEL_VERSION = 1;
 const COLUMN_TYPES: readonly ColumnType[] = ['text', 'int', 'usd', 'pct', 'number', 'usdPerMTok'];
 const CHART_KINDS: readonly ChartKind[] = ['bar', 'stacked-bar', 'line', 'waterfall', 'grouped-bar'];
 const USD_DECIMALS = 15;
-const PER_MTOK_DECIMALS = 9;
 const DECIMAL = /^-?\d+(\.\d+)?$/;
 
 function cellOut(value: Cell, type: ColumnType): unknown {
   if (typeof value !== 'bigint') return value === undefined ? null : value;
-  if (type === 'usdPerMTok') return scaledToDecimalString(value, PER_MTOK_DECIMALS);
+  if (type === 'usdPerMTok') return scaledToDecimalString(value, PRICE_DECIMALS);
   if (type === 'usd') return femtoToUsdString(value);
   return value.toString();
 }
@@ -31,7 +30,7 @@ function cellOut(value: Cell, type: ColumnType): unknown {
 function cellIn(value: unknown, type: ColumnType): Cell {
   if (typeof value === 'string' && DECIMAL.test(value)) {
     if (type === 'usd') return decimalToScaled(value, USD_DECIMALS);
-    if (type === 'usdPerMTok') return decimalToScaled(value, PER_MTOK_DECIMALS);
+    if (type === 'usdPerMTok') return decimalToScaled(value, PRICE_DECIMALS);
   }
   if (value === null || typeof value === 'string' || typeof value === 'number') return value;
   return undefined;

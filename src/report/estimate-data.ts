@@ -4,6 +4,7 @@
  * assumptions are derived from the data alone, plus the few facts the document does not carry
  * (EstimateContext). prompts/report.ts builds the data from a run.
  */
+import { formatCount } from './cells.js';
 import type { Femto } from '../pricing/money.js';
 import { col, type Cell, type Report, type Section } from './model.js';
 
@@ -88,12 +89,10 @@ export interface EstimateContext {
   prompts: Array<{ firstVariablePart?: string; adjustments: string[][] }>;
 }
 
-const fmtCalls = (x: number) => Number(x.toFixed(2)).toLocaleString('en-US');
-
 function assumptionNote(p: EstimatePromptData): string {
   const a = p.assumptions;
   const traffic = a.traffic
-    ? `traffic ${fmtCalls(a.traffic.callsPerDay)} calls/day = ${fmtCalls(a.traffic.callsPerMonth)} calls/month (${a.traffic.source}: ${a.traffic.basis})`
+    ? `traffic ${formatCount(a.traffic.callsPerDay)} calls/day = ${formatCount(a.traffic.callsPerMonth)} calls/month (${a.traffic.source}: ${a.traffic.basis})`
     : 'no traffic stated, so no monthly figures (traffic: in the spec, or --calls-per-day/--calls-per-month)';
   const output =
     a.outputTokens.source === 'default'
@@ -116,7 +115,7 @@ function costRows(d: EstimateData): Record<string, Cell>[] {
       min: m.cache ? `${m.cache.minTokens}${m.cache.increment ? `+${m.cache.increment}n` : ''}` : 'no cache',
       // a text cell: the count, marked when it is the default
       output: `${m.tokens.output}${outputSource(p) === 'default' ? ' (default)' : ''}`,
-      calls: p.assumptions.traffic ? `${fmtCalls(p.assumptions.traffic.callsPerMonth)} (${p.assumptions.traffic.source})` : '-',
+      calls: p.assumptions.traffic ? `${formatCount(p.assumptions.traffic.callsPerMonth)} (${p.assumptions.traffic.source})` : '-',
       callNoCache: m.perCall.noCacheUsd,
       callCached: m.perCall.cachedUsd,
       monthNoCache: m.perMonth ? m.perMonth.noCacheUsd : '-',

@@ -7,7 +7,7 @@
  * amounts travel as ExactDecimal (digits kept) and are written as they are; JSON readers still see
  * a number.
  */
-import { roundFemto, scaledToDecimalString, toPlainDecimal, type Femto } from '../pricing/money.js';
+import { PRICE_DECIMALS, roundFemto, scaledToDecimalString, toPlainDecimal, type Femto } from '../pricing/money.js';
 
 /** A decimal number kept as its digits until it is printed. */
 export class ExactDecimal {
@@ -21,11 +21,20 @@ export class ExactDecimal {
   }
 }
 
-/** A JSON amount in USD: femto rounded to 1e-12 USD; a plain number when a double holds it exactly, else its digits. */
-export function usdJson(amount: Femto): number | ExactDecimal {
-  const digits = scaledToDecimalString(roundFemto(amount, 12), 15);
+/** Decimal digits as JSON: a plain number when a double prints them back the same, else the digits themselves. */
+function exactNumber(digits: string): number | ExactDecimal {
   const n = Number(digits);
   return toPlainDecimal(n) === digits ? n : new ExactDecimal(digits);
+}
+
+/** A JSON amount in USD: femto rounded to 1e-12 USD; a plain number when a double holds it exactly, else its digits. */
+export function usdJson(amount: Femto): number | ExactDecimal {
+  return exactNumber(scaledToDecimalString(roundFemto(amount, 12), 15));
+}
+
+/** A price (nano-USD per MTok, PricePerMTok) as JSON USD per MTok: a plain number when a double holds it, else its digits. */
+export function perMTokJson(price: bigint): number | ExactDecimal {
+  return exactNumber(scaledToDecimalString(price, PRICE_DECIMALS));
 }
 
 function numberText(n: number): string {

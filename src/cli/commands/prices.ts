@@ -6,7 +6,7 @@ import type { Resolution } from '../../pricing/catalog.js';
 import { entryData } from '../../pricing/describe.js';
 import { loadPriceFile, type LoadReport } from '../../pricing/load.js';
 import { upliftRuleFor } from '../../pricing/cost.js';
-import { pricesReport, type PricesData } from '../../report/prices-data.js';
+import { pricesReport, type PricesContext, type PricesData } from '../../report/prices-data.js';
 import type { CommandContext } from '../context.js';
 import { SCHEMA_VERSION } from '../version.js';
 import { inert } from '../../core/untrusted.js';
@@ -81,7 +81,7 @@ async function prices(ctx: CommandContext, models: string[], opts: PricesOptions
 }
 
 /** The catalog's Bedrock uplift a geo / in-Region id bills on that date, if it states one. */
-function bedrockUplift(res: Resolution, atMs: number): { scope: 'geo' | 'in-region'; factorText: string } | undefined {
+function bedrockUplift(res: Resolution, atMs: number): NonNullable<PricesContext['uplifts']>[number] {
   if (res.bedrockScope !== 'geo' && res.bedrockScope !== 'in-region') return undefined;
   const rule = upliftRuleFor(res.entry, 'bedrock', atMs);
   return rule > 0 ? { scope: res.bedrockScope, factorText: res.entry.regional[rule - 1].factorText } : undefined;
