@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-import { main } from '../dist/cli/main.js';
+// the bundled CLI (scripts/bundle.mjs): a command's start-up opens a few files, not hundreds
+import { main } from '../dist/bundle/main.js';
 
 // Stack traces are for developers: shown only with -v/--verbose or TOKENOMICS_DEBUG set.
 const debug = !!process.env.TOKENOMICS_DEBUG || process.argv.includes('-v') || process.argv.includes('--verbose');

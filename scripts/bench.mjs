@@ -556,7 +556,7 @@ const RUNNERS = {
 };
 
 function engineCtx() {
-  return { opts, child: CHILD, log, row, notes, alerts, fmt: { mb, mbps, fmtRate, fmtMs, fmtRss, fmtX, bytesOf } };
+  return { opts, cli, child: CHILD, log, row, notes, alerts, fmt: { mb, mbps, fmtRate, fmtMs, fmtRss, fmtX, bytesOf } };
 }
 
 // ---------- main ----------

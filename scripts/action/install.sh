@@ -12,11 +12,11 @@ fail() {
 command -v node >/dev/null 2>&1 || fail "node is not on PATH: add actions/setup-node (Node 20 or later) before this action"
 major="$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)"
 [ "$major" -ge 20 ] 2>/dev/null || fail "tokenomics needs Node 20 or later (found $(node --version 2>/dev/null))"
-if [ -f "$root/dist/cli/main.js" ] && [ -f "$root/dist/pricing/catalog-cache.json" ] && [ -d "$root/node_modules" ]; then
+if [ -f "$root/dist/bundle/main.js" ] && [ -f "$root/dist/pricing/catalog-cache.json" ] && [ -d "$root/node_modules" ]; then
   echo "tokenomics: already built in $root"
   exit 0
 fi
 cd "$root" || fail "cannot enter $root"
 npm ci --no-audit --no-fund --loglevel=error 1>&2 || fail "npm ci in $root failed"
-[ -f "$root/dist/cli/main.js" ] || npm run build 1>&2 || fail "the build (npm run build) in $root failed"
+[ -f "$root/dist/bundle/main.js" ] || npm run build 1>&2 || fail "the build (npm run build) in $root failed"
 echo "tokenomics: installed in $root"

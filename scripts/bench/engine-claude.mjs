@@ -1,6 +1,6 @@
 /**
- * engine-claude (issue 14): Claude Code transcripts, the DuckDB engine with its SQL reader
- * (child/engine-report.mjs, a whole process) against ccusage, the closest peer, on the same tree:
+ * engine-claude (issue 14): Claude Code transcripts, `tokenomics report` with its SQL reader (a whole
+ * process, engine.mjs reportArgs) against ccusage, the closest peer, on the same tree:
  * `ccusage@20.0.24 daily --json --offline` with its native package installed beside it in a
  * scratch folder of the bench data (npm install, once), pointed at the tree by CLAUDE_CONFIG_DIR.
  * Both run alternately; the target is ours ≤ ccusage's time with equal token totals (input, output,
@@ -12,6 +12,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { claudeTree } from './claude-data.mjs';
+import { reportArgs, sameReportData } from './engine.mjs';
 import { interleavedRuns, medianRun } from './run.mjs';
 
 const CCUSAGE = '20.0.24';
@@ -40,7 +41,7 @@ const ourTokens = (t) => ({ input: t.input, output: t.output, cacheRead: t.cache
 
 /** `ctx`: as engine.mjs. */
 export async function engineClaude(ctx) {
-  const { opts, child, log, row, alerts, notes } = ctx;
+  const { opts, cli, child, log, row, alerts, notes } = ctx;
   const { mb, fmtMs, fmtRss, fmtX } = ctx.fmt;
   const small = opts.size === 'small';
   const root = join(opts.data, small ? 'claude-tree-small' : 'claude-tree');
@@ -52,7 +53,7 @@ export async function engineClaude(ctx) {
   if (cc.error) return row({ workload: label, baseline: '', ours: cc.error, status: 'error' });
   const reps = Math.max(opts.reps, 3);
   log(`${label}: ccusage daily --json --offline and the engine, alternately x${reps} ...`);
-  const { base, ours } = await interleavedRuns([cc.cli, 'daily', '--json', '--offline'], [child('engine-report.mjs'), projects], reps, {
+  const { base, ours } = await interleavedRuns([cc.cli, 'daily', '--json', '--offline'], cli(...reportArgs(projects)), reps, {
     capture: true,
     env: { CLAUDE_CONFIG_DIR: root },
   });
@@ -71,7 +72,7 @@ export async function engineClaude(ctx) {
     `${label}: token totals ${same ? 'equal' : 'DIFFERENT'} (${JSON.stringify(mine)}); cost without web-search charges $${tokenCostUsd.toFixed(2)}, ccusage's $${Number(base.json?.totals?.totalCost).toFixed(2)} (ccusage does not price web searches: ours add $${searchUsd.toFixed(2)}).`,
   );
   const ts = await medianRun([child('engine-report.mjs'), projects, '--no-sql'], 1, { capture: true });
-  const identical = ts.code === 0 && JSON.stringify(ts.json) === JSON.stringify(ours.json);
+  const identical = ts.code === 0 && sameReportData(ts.json, ours.json);
   if (!identical) alerts.push(`${label}: the report through the TypeScript reader differs from the SQL reader's`);
   notes.push(
     `${label}: the same engine fed by the TypeScript reader took ${fmtMs(ts.ms)}, peak ${fmtRss(ts.rssKB)}; reports ${identical ? 'identical' : 'DIFFERENT'}.`,

@@ -1,9 +1,10 @@
 /**
- * Engine workloads of the bench (issue 14): the DuckDB engine end to end, as a whole process
- * (child/engine-report.mjs), against baselines run alternately in the same bench:
+ * Engine workloads of the bench (issue 14): `tokenomics report FILE --by model --format json` end to
+ * end, as a whole process (the CLI users run), against baselines run alternately in the same bench:
  *  - engine-jsonl: plain OpenAI bodies read by the SQL reader, ~167 MB and ~1 GB (small: 2 / 20 MB),
  *    against split + JSON.parse alone (child/split-parse.mjs); target ≥ 1.5x; peak RSS < 600 MB at 1 GB;
- *    the TypeScript readers feeding the same engine (--no-sql) are timed too, for the record;
+ *    the TypeScript readers feeding the same engine (child/engine-report.mjs --no-sql) are timed too, for
+ *    the record, and their report data must equal the CLI's;
  *  - engine-parquet: 10 million usage rows in Parquet (small: 100 000), full report; target < 5 s;
  *  - engine-warehouse (issue 15): the engine-parquet rows (10 million; small: 100 000) loaded into
  *    DuckDB and into chDB, the report and the `tokenomics sql` script computed inside each
@@ -16,9 +17,33 @@ import { fileURLToPath } from 'node:url';
 import { openaiBodies, usageParquet } from './engine-data.mjs';
 import { interleavedRuns, medianRun } from './run.mjs';
 
-/** `ctx`: { opts, child(name), log, row, notes, alerts, fmt: { mb, mbps, fmtRate, fmtMs, fmtRss, fmtX, bytesOf } }. */
+/**
+ * The report the engine rows time: the CLI as users run it (`-q`: no progress line, no warnings).
+ * The `--no-sql` runs go through child/engine-report.mjs, which prints the same document without
+ * the rendered report model (`sameReportData` compares the two).
+ */
+export const reportArgs = (...inputs) => ['report', ...inputs, '--by', 'model', '--format', 'json', '-q'];
+
+/** Report JSON equal apart from the rendered report model (`report`), which only the CLI prints. */
+export function sameReportData(a, b) {
+  if (!a || !b) return false;
+  const canon = (v) =>
+    Array.isArray(v)
+      ? v.map(canon)
+      : v && typeof v === 'object'
+        ? Object.fromEntries(
+            Object.keys(v)
+              .filter((k) => k !== 'report')
+              .sort()
+              .map((k) => [k, canon(v[k])]),
+          )
+        : v;
+  return JSON.stringify(canon(a)) === JSON.stringify(canon(b));
+}
+
+/** `ctx`: { opts, cli(...args), child(name), log, row, notes, alerts, fmt: { mb, mbps, fmtRate, fmtMs, fmtRss, fmtX, bytesOf } }. */
 export async function engineJsonl(ctx) {
-  const { opts, child, log, row, alerts, notes } = ctx;
+  const { opts, cli, child, log, row, alerts, notes } = ctx;
   const { mb, mbps, fmtRate, fmtMs, fmtRss, fmtX, bytesOf } = ctx.fmt;
   const sizes =
     opts.size === 'small'
@@ -35,7 +60,7 @@ export async function engineJsonl(ctx) {
     const bytes = bytesOf(file);
     const label = `engine report, OpenAI JSONL ${mb(bytes)} (SQL reader)`;
     log(`${label}: baseline split+JSON.parse and the engine, alternately x${reps} ...`);
-    const { base, ours } = await interleavedRuns([child('split-parse.mjs'), file], [child('engine-report.mjs'), file], reps, {
+    const { base, ours } = await interleavedRuns([child('split-parse.mjs'), file], cli(...reportArgs(file)), reps, {
       capture: true,
     });
     if (base.code !== 0 || ours.code !== 0) {
@@ -50,7 +75,7 @@ export async function engineJsonl(ctx) {
     const files = ours.json?.inputs?.files ?? [];
     if (files[0]?.format !== 'openai') alerts.push(`${label}: the engine did not read the file as openai`);
     const ts = await medianRun([child('engine-report.mjs'), file, '--no-sql'], 1, { capture: true });
-    const same = ts.code === 0 && JSON.stringify(ts.json) === JSON.stringify(ours.json);
+    const same = ts.code === 0 && sameReportData(ts.json, ours.json);
     if (!same) alerts.push(`${label}: the report through the TypeScript readers differs from the SQL reader's`);
     const b = mbps(bytes, base.ms);
     const o = mbps(bytes, ours.ms);
@@ -73,13 +98,13 @@ export async function engineJsonl(ctx) {
 }
 
 export async function engineParquet(ctx) {
-  const { opts, child, log, row } = ctx;
+  const { opts, cli, log, row } = ctx;
   const { fmtMs, fmtRss } = ctx.fmt;
   const n = opts.size === 'small' ? 100_000 : 10_000_000;
   const file = await usageParquet(join(opts.data, `usage-${n}.parquet`), n);
   const label = `engine report, ${n.toLocaleString('en')} usage rows in Parquet`;
   log(`${label} ...`);
-  const r = await medianRun([child('engine-report.mjs'), file], 1, { capture: true });
+  const r = await medianRun(cli(...reportArgs(file)), 1, { capture: true });
   if (r.code !== 0) return row({ workload: label, ours: `failed: ${r.stderr.trim().split('\n').pop()}`, status: 'error' });
   const counted = r.json?.inputs?.counted;
   row({

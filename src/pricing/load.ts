@@ -72,8 +72,11 @@ function readText(path: string): string {
 
 /** The bundled catalog alone (cached per directory). */
 const bundledCache = new Map<string, ModelEntry[]>();
-/** Where `npm run build` writes the parsed catalog (next to the compiled loader). */
-export const BUILD_CACHE_PATH = fileURLToPath(new URL(`./${CACHE_FILE}`, import.meta.url));
+/**
+ * Where `npm run build` writes the parsed catalog: dist/pricing/, named from the parent folder so
+ * that the bundled CLI (dist/bundle/) finds the same file.
+ */
+export const BUILD_CACHE_PATH = fileURLToPath(new URL(`../pricing/${CACHE_FILE}`, import.meta.url));
 
 export function readBundledSources(dir = BUNDLED_DIR): CatalogSource[] {
   return readdirSync(dir)

@@ -33,7 +33,8 @@ export interface ParallelOptions {
 const DEFAULT_MIN_BYTES = 1 << 20;
 const DEFAULT_CHUNK_CHARS = 1 << 17;
 
-const WORKER_URL = new URL('./worker.js', import.meta.url);
+// named from the parent folder, so that the bundled CLI (dist/bundle/) starts the same worker
+const WORKER_URL = new URL('../tokenize/worker.js', import.meta.url);
 const pool: Worker[] = [];
 const JOBS_PER_WORKER = 2;
 /** Job ids are unique per process, so a late reply from an earlier run is never mistaken for this run's. */

@@ -43,6 +43,9 @@ function actionCheckout(): string {
     stdio: 'pipe',
   });
   execFileSync(process.execPath, ['scripts/build-catalog.mjs'], { cwd: dir, stdio: 'pipe' });
+  // the whole build (package.json "build"): without the bundle the action's install step would run
+  // `npm ci` here, and through the linked node_modules empty this repository's own
+  execFileSync(process.execPath, ['scripts/bundle.mjs'], { cwd: dir, stdio: 'pipe' });
   return dir;
 }
 
@@ -188,6 +191,7 @@ describe('the GitHub Action (action.yml) as a runner runs it', () => {
       'package.json',
       'bin/tokenomics.js',
       'dist/cli/main.js',
+      'dist/bundle/main.js',
       'dist/gate/run.js',
       'dist/pricing/catalog-cache.json',
       'src/pricing/catalog/openai.yaml',

@@ -34,10 +34,12 @@ describe('countTokensParallel with real workers (compiled copy)', () => {
     dir = mkdtempSync(join(tmpdir(), 'tokenize-pool-'));
     const files = readdirSync(join(ROOT, 'src/tokenize')).filter((f) => f.endsWith('.ts'));
     const tsc = join(ROOT, 'node_modules/typescript/bin/tsc');
+    // into <dir>/tokenize/, as in dist/: parallel.ts names its worker by a path from that folder
+    const out = join(dir, 'tokenize');
     execFileSync(process.execPath, [
       tsc,
       '--outDir',
-      dir,
+      out,
       '--rootDir',
       join(ROOT, 'src/tokenize'),
       '--module',
@@ -54,8 +56,8 @@ describe('countTokensParallel with real workers (compiled copy)', () => {
     ]);
     writeFileSync(join(dir, 'package.json'), '{"type":"module"}');
     symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'), 'dir');
-    mod = await import(pathToFileURL(join(dir, 'index.js')).href);
-    par = await import(pathToFileURL(join(dir, 'parallel.js')).href);
+    mod = await import(pathToFileURL(join(out, 'index.js')).href);
+    par = await import(pathToFileURL(join(out, 'parallel.js')).href);
   }, 180_000);
 
   afterAll(async () => {

@@ -1,7 +1,8 @@
 /**
  * `report --format json --by model` through the DuckDB engine (src/engine/report.ts), as a whole
- * process: the SQL readers read what they can, the TypeScript readers the rest. Until `report`
- * itself runs on the engine, this child is how the bench times the engine path end to end.
+ * process, printing the report data without the rendered report model. The bench times the CLI
+ * itself (engine.mjs reportArgs); it runs this child with --no-sql, where only the TypeScript
+ * readers feed the engine, to check that both paths give the same report.
  *   node engine-report.mjs FILE... [--no-sql] [--memory-limit SIZE] [--temp-dir DIR]
  * Prints the report JSON (the bench reads its totals).
  */
