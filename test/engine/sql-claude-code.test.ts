@@ -12,6 +12,7 @@ import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { UsageDb, type Row } from '../../src/engine/duckdb.js';
 import { loadAllWithSql } from '../../src/engine/sql-readers/index.js';
+import { readBatches } from '../../src/engine/sql-readers/claude-code.js';
 import { ingest } from '../../src/ingest/index.js';
 
 interface Loaded {
@@ -320,5 +321,26 @@ describe('Claude Code SQL reader: hand-made trees', () => {
     const sql = await parity([mixed]);
     expect(sql.took).toBeUndefined();
     expect(sql.formats).toEqual(['claude-code', 'openai']);
+  });
+});
+
+describe('Claude Code SQL reader: files per read_text call', () => {
+  const names = (n: number) => Array.from({ length: n }, (_, i) => `f${i}`);
+  it('fills each call up to the byte budget, in input order', () => {
+    // 20 files of 10 bytes, budget min(30, ceil(200 / 8) = 25) = 25: two files a call (20 <= 25 < 30)
+    const files = names(20);
+    const batches = readBatches(files, Array(20).fill(10), 30);
+    expect(batches).toHaveLength(10);
+    expect(batches.every((b) => b.length === 2)).toBe(true);
+    expect(batches.flat()).toEqual(files);
+  });
+  it('gives a file larger than the budget a call of its own', () => {
+    // total 115, budget min(20, ceil(115 / 8) = 15) = 15: 5 | 100 | 5 + 5
+    expect(readBatches(names(4), [5, 100, 5, 5], 20)).toEqual([['f0'], ['f1'], ['f2', 'f3']]);
+  });
+  it('splits a small tree into several calls (every thread reads)', () => {
+    // total 15, budget ceil(15 / 8) = 2: each 3-byte file alone
+    expect(readBatches(names(5), [3, 3, 3, 3, 3])).toEqual(names(5).map((f) => [f]));
+    expect(readBatches([], [])).toEqual([]);
   });
 });

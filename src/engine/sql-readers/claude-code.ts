@@ -27,6 +27,7 @@
  * object (`json_transform` reads the first, JSON.parse the last; `read_json` failed on a repeated
  * top-level or message key). JSON.stringify, which writes transcripts, writes none of them.
  */
+import { statSync } from 'node:fs';
 import { TOKEN_DIMENSIONS } from '../../usage/dimensions.js';
 import { duckdb } from '../dialect.js';
 import type { UsageDb } from '../duckdb.js';
@@ -292,8 +293,49 @@ const STAGE_COLUMNS = [
   'tags',
 ];
 
-/** Files per read_text call (measured on the bench tree, ~0.5 MB a file: peak RSS 505 MB for one call over 490 files). */
-const READ_BATCH = 8;
+/**
+ * Bytes of text per read_text call, at most (a larger file is a call of its own). One call is read
+ * by one thread (its files arrive in one chunk), the calls of the UNION ALL by DuckDB's threads in
+ * parallel, and each call costs its own run of the pipeline: measured on the bench tree (490
+ * files, ~0.5 MB each, 249 MB), 8 files a call (62 calls) took 15-20% more CPU than ~32 (16
+ * calls); one call over every file held all their text at once (peak RSS ~500 MB) on one thread.
+ */
+const READ_BATCH_BYTES = 16 << 20;
+/** Calls a tree is split into at least (when it has that many files): small trees still use every thread. */
+const MIN_READ_BATCHES = 8;
+
+/**
+ * `files` (with their `sizes` in bytes) in consecutive batches, one per read_text call: each at most
+ * `maxBytes` (READ_BATCH_BYTES, less for a small tree so that it still makes MIN_READ_BATCHES calls)
+ * unless a single file is larger.
+ */
+export function readBatches(files: readonly string[], sizes: readonly number[], maxBytes = READ_BATCH_BYTES): string[][] {
+  const total = sizes.reduce((a, b) => a + b, 0);
+  const budget = Math.max(1, Math.min(maxBytes, Math.ceil(total / MIN_READ_BATCHES)));
+  const batches: string[][] = [];
+  let batch: string[] = [];
+  let bytes = 0;
+  files.forEach((f, i) => {
+    if (batch.length > 0 && bytes + sizes[i] > budget) {
+      batches.push(batch);
+      batch = [];
+      bytes = 0;
+    }
+    batch.push(f);
+    bytes += sizes[i];
+  });
+  if (batch.length > 0) batches.push(batch);
+  return batches;
+}
+
+/** A file's size in bytes (0 when it cannot be read: read_text then fails, and the tree falls back). */
+function sizeOf(file: string): number {
+  try {
+    return statSync(file).size;
+  } catch {
+    return 0;
+  }
+}
 
 /**
  * Runs `sql` with DuckDB free to write its rows in any order: the lines carry their file line numbers
@@ -336,11 +378,10 @@ async function load(db: UsageDb, files: readonly string[]): Promise<SqlLoad | 'f
   const gzHeads = await transcriptHeads(gz, DETECT_VALUES).catch(() => undefined);
   if (!gzHeads || gzHeads.some((h) => h.text === undefined)) return 'fallback';
   const texts = [];
-  // read_text hands a whole batch of files over at once: a few at a time, memory stays bounded by a batch's text
+  // read_text hands a whole batch of files over at once: memory stays bounded by a batch's text
   const index = new Map(files.map((f, i) => [f, i]));
-  for (let i = 0; i < plain.length; i += READ_BATCH) {
+  for (const batch of readBatches(plain, plain.map(sizeOf))) {
     // each file's number from its place in the call's list (no join of the texts with the file table)
-    const batch = plain.slice(i, i + READ_BATCH);
     const numbers = `[${batch.map((f) => index.get(f)).join(', ')}]`;
     const names = `[${batch.map(lit).join(', ')}]`;
     texts.push(`SELECT ${numbers}[list_position(${names}, filename)] AS file_idx, content FROM read_text(${names})`);
