@@ -40,28 +40,19 @@ const COLUMNS = `{id: 'JSON', object: 'VARCHAR', type: 'VARCHAR', model: 'JSON',
   service_tier: 'VARCHAR', status: 'VARCHAR', sequence_number: 'JSON', request: 'JSON', response: 'JSON', usage: '${USAGE}'}`;
 
 /**
- * The count leaves the TypeScript reader reads in a Chat usage (completionUsage; it reads
- * prompt_cache_hit_tokens only without cached_tokens, checked here always), with the name of its
- * number in the `numbers` step.
+ * The count leaves the TypeScript reader reads, as [Chat leaf (completionUsage), Responses leaf
+ * (responsesUsage), name]: only the leaves of a body's kind are read (a bad one of the other kind is
+ * no rejection there), picked once per line so that each count is cast and checked once. Chat's
+ * prompt_cache_hit_tokens is read only without cached_tokens there, checked here always.
  */
-const CHAT_LEAVES: ReadonlyArray<[string, string]> = [
-  ['u.prompt_tokens', 'prompt'],
-  ['u.completion_tokens', 'completion'],
-  ['u.prompt_cache_hit_tokens', 'hit'],
-  ['u.prompt_tokens_details.cached_tokens', 'chat_cached'],
-  ['u.prompt_tokens_details.cache_write_tokens', 'chat_write'],
-  ['u.completion_tokens_details.reasoning_tokens', 'chat_reasoning'],
+const LEAVES: ReadonlyArray<[string, string, string]> = [
+  ['usage.prompt_tokens', 'usage.input_tokens', 'p'],
+  ['usage.completion_tokens', 'usage.output_tokens', 'o'],
+  ['usage.prompt_tokens_details.cached_tokens', 'usage.input_tokens_details.cached_tokens', 'c'],
+  ['usage.prompt_tokens_details.cache_write_tokens', 'usage.input_tokens_details.cache_write_tokens', 'w'],
+  ['usage.completion_tokens_details.reasoning_tokens', 'usage.output_tokens_details.reasoning_tokens', 'r'],
+  ['usage.prompt_cache_hit_tokens', 'NULL', 'h'],
 ];
-/** The count leaves of a Responses usage (responsesUsage): the others of a body are not read, as there. */
-const RESP_LEAVES: ReadonlyArray<[string, string]> = [
-  ['u.input_tokens', 'input'],
-  ['u.output_tokens', 'output'],
-  ['u.input_tokens_details.cached_tokens', 'resp_cached'],
-  ['u.input_tokens_details.cache_write_tokens', 'resp_write'],
-  ['u.output_tokens_details.reasoning_tokens', 'resp_reasoning'],
-];
-const LEAVES = [...CHAT_LEAVES, ...RESP_LEAVES];
-const countsOk = (leaves: ReadonlyArray<[string, string]>) => leaves.map(([leaf, n]) => countOk(leaf, n)).join('\n        AND ');
 
 /**
  * The number a JSON text stands for, as JSON.parse reads it, or NULL when the text is not a JSON
@@ -70,16 +61,14 @@ const countsOk = (leaves: ReadonlyArray<[string, string]>) => leaves.map(([leaf,
  */
 const number = (json: string) => `TRY_CAST(${json}::VARCHAR AS DOUBLE)`;
 /**
- * A present count the TypeScript reader accepts (FieldReader.countValue): a JSON number that is a
- * safe integer ≥ 0, so 1.0 and 1e3 count as 1 and 1000, while 1.5, -3, 2^53 and "8" do not (NULL is
- * false here: a CASE would pass over it).
+ * A number the TypeScript reader accepts as a count (FieldReader.countValue): a safe integer ≥ 0,
+ * so 1.0 and 1e3 count as 1 and 1000, while 1.5, -3, 2^53 and "8" do not (NULL when `n` is NULL).
  */
-const countOk = (json: string, n: string) =>
-  `(${json} IS NULL OR COALESCE(${n} >= 0 AND ${n} <= ${Number.MAX_SAFE_INTEGER} AND ${n} = trunc(${n}), false))`;
+const countOk = (n: string) => `(${n} >= 0 AND ${n} <= ${Number.MAX_SAFE_INTEGER} AND ${n} = trunc(${n}))`;
+/** A count leaf `n` that is absent or null, or a count the TypeScript reader accepts. */
+const optionalOk = (n: string) => `(${n}_json IS NULL OR COALESCE(${countOk(n)}, false))`;
 /** A JSON text that is a string. */
 const isString = (x: string) => `starts_with(${x}, '"')`;
-/** The text of a JSON string (escapes decoded only where there are any). */
-const unquote = (x: string) => `CASE WHEN contains(${x}, '\\') THEN ${x} ->> '$' ELSE ${x}[2:-2] END`;
 const int = (n: string) => `COALESCE(${n}::BIGINT, 0)`;
 
 /**
@@ -96,52 +85,47 @@ const NO_USAGE_STATUS = `CASE status WHEN 'failed' THEN 'failed-request' WHEN 'c
 /** The staged lines: `kind` is 'record', a skip reason, or 'fallback'. */
 export function stageSql(file: string): string {
   const chat = `object IN ('chat.completion', 'text_completion', 'chat.completion.chunk')`;
-  const created = `CASE WHEN is_chat THEN created ELSE created_at END`;
   return `CREATE OR REPLACE TEMP TABLE sr_stage AS
 WITH src AS (
-  SELECT id, object, type, model, ${created} AS created, service_tier, status, sequence_number,
-    request, response, usage AS u, is_chat, is_resp
-  FROM (SELECT *, COALESCE(${chat}, false) AS is_chat, COALESCE(object = 'response', false) AS is_resp
-    FROM read_json(${lit(file)}, format = 'newline_delimited', columns = ${COLUMNS}, maximum_object_size = ${MAX_LINE_BYTES}))
-), numbers AS (
-  -- every count leaf as a number once (NULL: absent, null, or not a JSON number)
-  SELECT *, ${number('created')} AS t, ${LEAVES.map(([leaf, n]) => `${number(leaf)} AS ${n}`).join(', ')}
+  SELECT *, COALESCE(${chat}, false) AS is_chat, COALESCE(object = 'response', false) AS is_resp
+  FROM read_json(${lit(file)}, format = 'newline_delimited', columns = ${COLUMNS}, maximum_object_size = ${MAX_LINE_BYTES})
+), picked AS (
+  -- the time and count leaves of the body's kind (the struct is not carried further)
+  SELECT id, object, type, model, service_tier, status, sequence_number, request, response, is_chat, is_resp,
+    usage IS NULL AS no_usage, CASE WHEN is_chat THEN created ELSE created_at END AS created,
+    ${LEAVES.map(([c, r, n]) => `CASE WHEN is_chat THEN ${c} ELSE ${r} END AS ${n}_json`).join(',\n    ')}
   FROM src
+), numbers AS (
+  -- every leaf as a number once (NULL: absent, null, or not a JSON number)
+  SELECT *, ${number('created')} AS t, ${LEAVES.map(([, , n]) => `${number(`${n}_json`)} AS ${n}`).join(', ')}
+  FROM picked
 ), shaped AS (
   SELECT *,
     CASE
       WHEN request IS NOT NULL OR (response IS NOT NULL AND json_type(response) = 'OBJECT' AND type IS NULL) THEN 'fallback'
       WHEN starts_with(type, 'response.') THEN
         CASE WHEN type IN ${TERMINAL_EVENTS} OR (sequence_number IS NULL AND response IS NULL) THEN 'fallback' ELSE 'stream-event' END
-      WHEN is_chat AND u IS NULL THEN CASE WHEN object = 'chat.completion.chunk' THEN 'no-usage' ELSE 'fallback' END
-      WHEN is_resp AND u IS NULL THEN COALESCE(${NO_USAGE_STATUS}, 'fallback')
+      WHEN is_chat AND no_usage THEN CASE WHEN object = 'chat.completion.chunk' THEN 'no-usage' ELSE 'fallback' END
+      WHEN is_resp AND no_usage THEN COALESCE(${NO_USAGE_STATUS}, 'fallback')
       WHEN NOT (is_chat OR is_resp) THEN 'fallback'
       WHEN model IS NOT NULL AND NOT ${isString('model')} THEN 'fallback'
-      -- only the leaves the TypeScript reader reads for the body's kind (a bad one it does not read is no rejection there)
-      WHEN is_chat AND NOT (${countsOk(CHAT_LEAVES)}) THEN 'fallback'
-      WHEN is_resp AND NOT (${countsOk(RESP_LEAVES)}) THEN 'fallback'
-      WHEN is_chat AND (prompt IS NULL OR completion IS NULL) THEN 'fallback'
-      WHEN is_resp AND (input IS NULL OR output IS NULL) THEN 'fallback'
+      -- the two counts a body must have, then the others where present
+      WHEN NOT COALESCE(${countOk('p')} AND ${countOk('o')}, false) THEN 'fallback'
+      WHEN NOT (${['c', 'w', 'r', 'h'].map(optionalOk).join(' AND ')}) THEN 'fallback'
       -- whole seconds in the timestamp range (adapters/time.ts); a string or a fraction falls back
       WHEN created IS NOT NULL AND (t IS NULL OR t <> trunc(t) OR t > ${Math.floor(MAX_MS / 1000)} OR t < ${Math.ceil(MIN_MS / 1000)}) THEN 'fallback'
       ELSE 'record'
-    END AS kind
+    END AS kind,
+    ${int('p')} AS prompt, ${int('COALESCE(c, h)')} AS cached, ${int('w')} AS write, ${int('o')} AS output, ${int('r')} AS reasoning
   FROM numbers
-), counted AS (
-  SELECT kind, id, model, t, service_tier, status, is_chat,
-    CASE WHEN is_chat THEN ${int('prompt')} ELSE ${int('input')} END AS prompt,
-    CASE WHEN is_chat THEN ${int('COALESCE(chat_cached, hit)')} ELSE ${int('resp_cached')} END AS cached,
-    CASE WHEN is_chat THEN ${int('chat_write')} ELSE ${int('resp_write')} END AS write,
-    CASE WHEN is_chat THEN ${int('completion')} ELSE ${int('output')} END AS output,
-    CASE WHEN is_chat THEN ${int('chat_reasoning')} ELSE ${int('resp_reasoning')} END AS reasoning
-  FROM shaped
 )
 -- no line column: a line's number is its rowid + 1 (the table keeps read order, and the scan checks
 -- that every line holds one object); numbering by a window cost as much as the read itself
 SELECT
   CAST(CASE WHEN kind = 'record' AND (cached + write > prompt OR reasoning > output) THEN 'fallback' ELSE kind END AS ${KINDS}) AS kind,
-  CASE WHEN ${isString('id')} THEN ${unquote('id')} END AS id_text,
-  CASE WHEN model IS NULL THEN NULL ELSE ${unquote('model')} END AS model_raw,
+  -- a string's text by the JSON reader (cheaper than cutting the quotes off, which needed a test for escapes)
+  CASE WHEN ${isString('id')} THEN id ->> '$' END AS id_text,
+  model ->> '$' AS model_raw,
   t::BIGINT * 1000 AS time_ms,
   CASE WHEN service_tier IS NULL THEN NULL WHEN service_tier = 'flex' THEN 'flex' WHEN service_tier IN ('priority', 'fast') THEN 'priority'
     WHEN service_tier = 'batch' THEN 'batch' ELSE 'standard' END::${TIERS} AS service_tier,
@@ -149,7 +133,7 @@ SELECT
   prompt - cached - write AS input_tokens, cached AS cache_read_tokens, write AS cache_write_5m_tokens,
   output AS output_tokens, reasoning AS reasoning_tokens,
   CASE WHEN NOT is_chat AND status IN ('failed', 'cancelled') THEN true END AS failed
-FROM counted`;
+FROM shaped`;
 }
 
 /**
