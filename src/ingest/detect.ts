@@ -43,15 +43,29 @@ function safeScore(score: () => number): number {
 
 function meanScore(adapter: JsonAdapter, values: readonly unknown[]): number {
   if (values.length === 0) return 0;
+  const max = adapter.maxScore ?? Number.POSITIVE_INFINITY;
   let total = 0;
-  for (const v of values) total += safeScore(() => adapter.detect(v));
+  for (const v of values)
+    total += Math.min(
+      max,
+      safeScore(() => adapter.detect(v)),
+    );
   return total / values.length;
 }
 
-function best<T>(items: readonly T[], score: (item: T) => number): T | undefined {
+/**
+ * The first item with the highest score (strictly above 0). An item whose score cannot exceed
+ * `maxScore(item)` is not scored once the leader has at least that much: it could not take the lead.
+ */
+function best<T>(
+  items: readonly T[],
+  score: (item: T) => number,
+  maxScore: (item: T) => number = () => Number.POSITIVE_INFINITY,
+): T | undefined {
   let winner: T | undefined;
   let top = 0;
   for (const item of items) {
+    if (winner !== undefined && maxScore(item) <= top) continue;
     const s = score(item);
     if (s > top) {
       top = s;
@@ -70,7 +84,11 @@ export function bestJsonScore(values: readonly unknown[], adapters: readonly Jso
 /** Pick the JSON adapter for a file from its first values. */
 export function detectJson(values: readonly unknown[], adapters: readonly JsonAdapter[] = getJsonAdapters()): JsonAdapter | undefined {
   const sample = values.slice(0, DETECT_VALUES);
-  return best(adapters, (a) => meanScore(a, sample));
+  return best(
+    adapters,
+    (a) => meanScore(a, sample),
+    (a) => a.maxScore ?? Number.POSITIVE_INFINITY,
+  );
 }
 
 /** Values of a whole-file document as `adapter` sees them: its unwrap, else array elements, else the doc itself. */

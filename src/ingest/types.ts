@@ -64,6 +64,12 @@ export interface JsonAdapter {
    * Must be cheap and must not throw.
    */
   detect(value: unknown): number;
+  /**
+   * The highest score `detect` returns, when it is known and low: detection does not score this
+   * adapter once another one leads with at least this much (it could not win), and clamps its
+   * scores to it. Undefined: no bound.
+   */
+  readonly maxScore?: number;
   /** Convert one JSON value (a JSONL line, or one element of a top-level array). */
   convert(value: unknown, ctx: IngestContext): void;
   /** Unwrap a whole-file JSON document into its values (e.g. `{data:[...]}` pages), if the format has one. */

@@ -124,6 +124,8 @@ export const genericJson: JsonAdapter = {
   detect(value: unknown): number {
     return isObject(value) && inferMapping(Object.keys(value)) ? SELF_DESCRIBING_SCORE : 0;
   },
+  // inferMapping is the dearest detection of all: a file that any other format claims skips it
+  maxScore: SELF_DESCRIBING_SCORE,
   convert(value: unknown, ctx: IngestContext): void {
     if (!isObject(value))
       return ctx.reject('not-an-object', `expected a JSON object (got ${Array.isArray(value) ? 'an array' : typeof value})`);

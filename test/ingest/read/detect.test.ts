@@ -5,6 +5,7 @@ import { UserError } from '../../../src/core/issues.js';
 import { detectCsv, detectJson } from '../../../src/ingest/detect.js';
 import { decideShape } from '../../../src/ingest/read/file.js';
 import { listFormats } from '../../../src/ingest/index.js';
+import type { JsonAdapter } from '../../../src/ingest/types.js';
 import { run, tempDir } from './helpers.js';
 
 describe('detection', () => {
@@ -25,6 +26,35 @@ describe('detection', () => {
     expect(detectCsv(['request_id', 'call_type', 'model', 'prompt_tokens', 'completion_tokens'])?.name).toBe('litellm');
     expect(detectCsv(['Model', 'Prompt_Tokens', 'Completion_Tokens'])?.name).toBe('generic');
     expect(detectCsv(['a', 'b'])).toBeUndefined();
+  });
+
+  it('does not score an adapter that cannot take the lead (maxScore), with the same winner', () => {
+    const calls: string[] = [];
+    const adapter = (name: string, score: number, maxScore?: number): JsonAdapter => ({
+      name,
+      description: name,
+      detect: () => {
+        calls.push(name);
+        return score;
+      },
+      convert: () => undefined,
+      ...(maxScore === undefined ? {} : { maxScore }),
+    });
+    // a leads with 5: b (at most 5) cannot beat it (ties go to the first), c (at most 6) can, and does
+    expect(detectJson([{}], [adapter('a', 5), adapter('b', 5, 5), adapter('c', 6, 6)])?.name).toBe('c');
+    expect(calls).toEqual(['a', 'c']);
+    calls.length = 0;
+    // nothing leads yet: a bounded adapter is scored, and a score above its bound counts as the bound
+    expect(detectJson([{}, {}], [adapter('b', 9, 2), adapter('a', 0)])?.name).toBe('b');
+    expect(calls).toEqual(['b', 'b', 'a', 'a']);
+    // the real registry: a Claude Code line leaves the generic adapter unscored and unchanged as the loser
+    const line = {
+      sessionId: 's',
+      type: 'assistant',
+      uuid: 'u',
+      message: { model: 'claude-sonnet-4-5', usage: { input_tokens: 1, output_tokens: 2 } },
+    };
+    expect(detectJson([line])?.name).toBe('claude-code');
   });
 
   it('lists formats with their shapes', () => {
