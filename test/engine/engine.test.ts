@@ -350,6 +350,41 @@ describe('exact cost per request', () => {
     expect(view.distribution).toEqual({ p50: 0.005, p90: 0.008, p99: 0.01, max: 0.01, mean: (0.055 + 0.05) / 20 });
     expect(view.groups[0]).toMatchObject({ p50: 0.005, p90: 0.008, p99: 0.01, max: 0.01 });
   }, 30_000);
+
+  it('in 64-bit arithmetic, again in 128 bits when a row overflows it (DuckDB raises an error, never wraps)', async () => {
+    // gpt-4o output: $10 / MTok = 10^10 femto-USD per token. Rows of 100 and 200 tokens cost
+    // $0.001 and $0.002; a row of 10^9 tokens 10^19 femto-USD ($10,000), over 2^63 - 1 (9.22 x 10^18).
+    // Sorted (3 requests): 0.001, 0.002, 10000. p50: rank ceil(1.5) = 2 -> 0.002; p90, p99: rank 3.
+    const run = async (outputs: number[]) => {
+      const records = outputs.map((tokens, i) => {
+        const r = emptyUsage('gpt-4o', `r${i}`, 'gen.jsonl', i + 1);
+        r.outputTokens = tokens;
+        r.timeMs = Date.parse('2026-10-01T00:00:00Z') + i;
+        return r;
+      });
+      const d = await tableOf(records);
+      const sent: string[] = [];
+      const spy = {
+        run: (sql: string) => (sent.push(sql), d.run(sql)),
+        query: (sql: string) => (sent.push(sql), d.query(sql)),
+        loadTable: d.loadTable.bind(d),
+      };
+      const { view } = await reportFromTable(spy, { dims: parseDimensions('model') }, { catalog, nowMs: NOW });
+      d.close();
+      db = undefined;
+      // the distribution queries sent: 64-bit ones multiply the columns as they are, 128-bit ones cast them first
+      const dist = sent.filter((q) => q.includes('quantile_disc')).map((q) => (q.includes('HUGEINT') ? 128 : 64));
+      return { view, dist };
+    };
+    const small = await run([100, 200]);
+    expect(small.dist).toEqual([64]);
+    // 2 requests: p50 rank ceil(1.0) = 1 -> 0.001; p90, p99 rank 2 -> 0.002
+    expect(small.view.distribution).toMatchObject({ p50: 0.001, p90: 0.002, p99: 0.002, max: 0.002 });
+    const large = await run([100, 200, 1_000_000_000]);
+    expect(large.dist).toEqual([64, 128]);
+    expect(large.view.distribution).toMatchObject({ p50: 0.002, p90: 10_000, p99: 10_000, max: 10_000 });
+    expect(large.view.groups[0]).toMatchObject({ p50: 0.002, p90: 10_000, p99: 10_000, max: 10_000 });
+  }, 30_000);
 });
 
 describe('the usage table and the database', () => {
