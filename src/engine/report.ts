@@ -53,6 +53,7 @@ import {
   needsProjects,
   outsideCountSql,
   pricedTableSql,
+  pricedOverSql,
   pricedViewsSql,
   PROJECT_MAP_COLUMNS,
   QUANTILES,
@@ -370,7 +371,7 @@ export async function reportFromTable(
   const billed = { atMs: pricer.options.atMs, defaultMs: pricer.options.defaultMs ?? env.nowMs };
   const reprice = repricer ? { atMs: repricer.options.atMs, defaultMs: repricer.options.defaultMs ?? env.nowMs } : undefined;
   const gcols = task.dims.map((_, i) => `g${i}`);
-  const priced = { dims: task.dims, sinceMs: task.sinceMs, untilMs: task.untilMs, billed, reprice, shape: priceMapShape(mapRows) };
+  const priced = { dims: task.dims, sinceMs: task.sinceMs, untilMs: task.untilMs, billed, reprice, shape: priceMapShape(mapRows, routes) };
   if (d.pricedViews) for (const sql of pricedViewsSql(d, priced)) await db.run(sql);
   else await db.run(pricedTableSql(d, priced));
   await db.run(aggTableSql(d, gcols, repricer !== undefined, true));
@@ -509,7 +510,9 @@ export async function reportFromTable(
     turns,
     cliffs: cliffs(total),
     unreadWrites: unreadWrites(
-      zero.has('cache_write_5m_tokens') && zero.has('cache_write_1h_tokens') ? [] : await db.query(unreadWritesSql(d)),
+      zero.has('cache_write_5m_tokens') && zero.has('cache_write_1h_tokens')
+        ? []
+        : await db.query(unreadWritesSql(d, d.pricedViews ? pricedOverSql(d, priced) : undefined)),
       pricer,
     ),
     cardWarnings: [...cardWarnings.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])),
