@@ -11,7 +11,7 @@ import { parseDimensions } from '../../src/aggregate/dims.js';
 import { CacheWriteTracker } from './cache-writes-oracle.js';
 import { duckdb } from '../../src/engine/dialect.js';
 import { EngineError, UsageDb } from '../../src/engine/duckdb.js';
-import { PRICE_MAP_COLUMNS, priceMapRows } from '../../src/engine/price-map.js';
+import { PRICE_MAP_COLUMNS, priceMapRows, priceMapShape } from '../../src/engine/price-map.js';
 import { pricedTableSql, unreadWritesSql } from '../../src/engine/report-queries.js';
 import { reportFromTable } from '../../src/engine/report.js';
 import { Pricer } from '../../src/pricing/cost.js';
@@ -104,6 +104,25 @@ describe('price keys in SQL = Pricer.cardFor', () => {
       d.close();
       db = undefined;
     }
+    // without any provider or regional flag the join leaves both out (priceMapShape from the route
+    // keys): the same keys as Pricer.cardFor on those records
+    const plain = records.map((r) => ({ ...r, provider: undefined, regional: undefined }));
+    const pricer = new Pricer(catalog, { defaultMs: NOW });
+    const d = await tableOf(plain);
+    const routes = plain.map((r) => ({ model: r.model, provider: null, regional: null }));
+    const mapRows = priceMapRows(0, pricer, routes);
+    await d.loadTable('price_map', PRICE_MAP_COLUMNS, mapRows);
+    const sql = pricedTableSql(duckdb, { dims: [], billed: { defaultMs: NOW }, shape: priceMapShape(mapRows, routes) });
+    expect(sql).not.toContain('provider IS NOT DISTINCT');
+    expect(sql).not.toContain('regional IS NOT DISTINCT');
+    await d.run(sql);
+    const keys = (await d.query('SELECT seq, e0, k0 FROM priced ORDER BY seq')).map((row) =>
+      row.e0 === null ? 'unpriced' : `${row.e0}/${row.k0}`,
+    );
+    expect(keys).toEqual(plain.map((r) => pricer.cardFor(r)?.ref ?? 'unpriced'));
+    // with them, the shape keeps both
+    const withRoutes = priceMapShape(mapRows, [...routes, { model: 'gpt-4o', provider: 'azure', regional: true }]);
+    expect([withRoutes.providers, withRoutes.regionals]).toEqual([true, true]);
   }, 60_000);
 });
 
