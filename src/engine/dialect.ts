@@ -56,6 +56,13 @@ export interface Dialect {
    * copied (DuckDB: the unread cache writes' rows, ~12% less CPU than the copy at 10M rows).
    */
   cteNotMaterialized?: boolean;
+  /**
+   * Optional: how the engine's error reads when 64-bit integer arithmetic overflows, where it
+   * raises one rather than wrapping (DuckDB). The per-request distribution then multiplies in 64
+   * bits first and again in 128 on that error only, instead of a bound query deciding beforehand
+   * (whose bound, a price key's total cost, rules out 64 bits on any large run).
+   */
+  overflowError?: RegExp;
 }
 
 const literal = (s: string): string => `'${s.replace(/'/g, "''")}'`;
@@ -87,6 +94,8 @@ export const duckdb: Dialect = {
   nearestRanks: (value, percents) => `quantile_disc(${value}, [${percents.map((p) => p / 100).join(', ')}])`,
   pricedViews: true,
   cteNotMaterialized: true,
+  // "Out of Range Error: Overflow in multiplication of INT64 (...)!" (likewise addition), checked on every operation
+  overflowError: /Overflow in (multiplication|addition) of INT64/,
 };
 
 /*

@@ -152,10 +152,10 @@ function insideSelect(d: Dialect, o: PricedOptions): string {
 /** `priced`'s rows: the kept usage columns, the group values and the price keys, from the rows `u` of `inside`. */
 function pricedSelect(d: Dialect, o: PricedOptions, inside: string): string {
   const keys = [`m0.entry_index AS e0`, `${cardKeyExpr(d, 'm0', 'u', o.billed, o.shape)} AS k0`];
-  let joins = `LEFT JOIN price_map m0 ON ${periodJoin(d, 'm0', 'u', 0, o.billed)}`;
+  let joins = `LEFT JOIN price_map m0 ON ${periodJoin(d, 'm0', 'u', 0, o.billed, o.shape)}`;
   if (o.reprice) {
     keys.push(`m1.entry_index AS e1`, `${cardKeyExpr(d, 'm1', 'u', o.reprice, o.shape)} AS k1`);
-    joins += `\nLEFT JOIN price_map m1 ON ${periodJoin(d, 'm1', 'u', 1, o.reprice)}`;
+    joins += `\nLEFT JOIN price_map m1 ON ${periodJoin(d, 'm1', 'u', 1, o.reprice, o.shape)}`;
   }
   const cols = [...USAGE_KEEP, ...o.dims.map((_, i) => `g${i}`)].map((c) => `u.${c} AS ${c}`);
   return `SELECT ${[...cols, ...keys].join(',\n  ')}
@@ -553,13 +553,23 @@ SELECT ${g}${picks.join(', ')}, ${d.argMax('cost', 'cum')} AS max_cost, ${d.argM
 FROM o${groupCols.length ? ` GROUP BY ${groupCols.join(', ')}` : ''}`;
 }
 
-/** Priced, timed rows with a cache read or write, in their scope (unreadWritesSql). */
-const CACHE_ROWS = `  SELECT model, COALESCE(conversation_id, prompt, feature, '') AS scope, seq, time_ms AS t,
+/** A row's cache scope (unreadWritesSql): its conversation, else prompt, else feature. */
+const scopeOf = (u = '') => `COALESCE(${u}conversation_id, ${u}prompt, ${u}feature, '')`;
+/** Timed rows with a cache read or write. */
+const CACHE_ROW = 'time_ms IS NOT NULL AND (cache_write_5m_tokens > 0 OR cache_write_1h_tokens > 0 OR cache_read_tokens > 0)';
+
+/** Priced, timed rows with a cache read or write, in their scope, of `from` (unreadWritesSql). */
+const cacheRows = (from: string) => `  SELECT model, ${scopeOf()} AS scope, seq, time_ms AS t,
     (cache_write_5m_tokens > 0 OR cache_write_1h_tokens > 0) AS is_write, cache_read_tokens > 0 AS is_read,
     cache_write_5m_tokens AS w5, cache_write_1h_tokens AS w1, e0, k0
-  FROM priced
-  WHERE e0 IS NOT NULL AND time_ms IS NOT NULL AND (cache_write_5m_tokens > 0 OR cache_write_1h_tokens > 0 OR cache_read_tokens > 0)
+  FROM ${from}
+  WHERE e0 IS NOT NULL AND ${CACHE_ROW}
 `;
+
+/** `priced`'s select over other rows of `inside` (pricedSelect), for queries that price only some. */
+export function pricedOverSql(d: Dialect, o: PricedOptions): (inside: string) => string {
+  return (inside) => pricedSelect(d, o, inside);
+}
 
 /** The end of a write's window: its TTL, 1 h when it has 1-hour tokens, else 5 min. */
 const WINDOW_END = 't + CASE WHEN w1 > 0 THEN 3600000 ELSE 300000 END';
@@ -578,12 +588,23 @@ const WINDOW_END = 't + CASE WHEN w1 > 0 THEN 3600000 ELSE 300000 END';
  * can be read, each is counted as it is. On the bench's 10M rows that leaves 550k of the 1.29M rows
  * of write scopes (252k of 952k scopes) to the windows, whose cost grows with rows and scopes.
  */
-export function unreadWritesSql(d: Dialect): string {
+export function unreadWritesSql(d: Dialect, pricedOver?: (inside: string) => string): string {
   const EXPIRE_MS = 2 * 3_600_000;
-  return `WITH r AS ${d.cteNotMaterialized ? 'NOT MATERIALIZED ' : ''}(
-${CACHE_ROWS}), rw AS (
+  // `pricedOver` (DuckDB's views): the scopes with a write first, from the written rows; only the
+  // cache rows of those scopes are then priced (on the bench's 10M rows 1.1M of 5.1M cache rows:
+  // the price join and key for the rest are never computed). Pricing is per row, so the rows are
+  // the same as when priced first
+  const rw = pricedOver
+    ? `WITH ws AS (
+  SELECT DISTINCT model, ${scopeOf()} AS scope FROM priced
+  WHERE e0 IS NOT NULL AND time_ms IS NOT NULL AND (cache_write_5m_tokens > 0 OR cache_write_1h_tokens > 0)
+), rw AS (
+${cacheRows(`(${pricedOver(`(SELECT i.* FROM inside i SEMI JOIN ws ON ws.model = i.model AND ws.scope = ${scopeOf('i.')} WHERE ${CACHE_ROW.replace(/(time_ms|cache_\w+_tokens)/g, 'i.$1')})`)})`)})`
+    : `WITH r AS ${d.cteNotMaterialized ? 'NOT MATERIALIZED ' : ''}(
+${cacheRows('priced')}), rw AS (
   SELECT r.* FROM r JOIN (SELECT DISTINCT model, scope FROM r WHERE is_write) ws ON ws.model = r.model AND ws.scope = r.scope
-), rs AS (
+)`;
+  return `${rw}, rs AS (
   SELECT model, scope, max(CASE WHEN is_read THEN 1 ELSE 0 END) AS has_read FROM rw GROUP BY model, scope
 ), rh AS (
   SELECT rw.*, rs.has_read FROM rw JOIN rs ON rs.model = rw.model AND rs.scope = rw.scope

@@ -53,6 +53,7 @@ import {
   needsProjects,
   outsideCountSql,
   pricedTableSql,
+  pricedOverSql,
   pricedViewsSql,
   PROJECT_MAP_COLUMNS,
   QUANTILES,
@@ -242,6 +243,21 @@ function leftOut(counts: Row, shown: GroupView[], total: CostAccumulator, repric
   return out;
 }
 
+/**
+ * The rows of a distribution query (`sql`: distributionSql for 64-bit arithmetic or not): in 64
+ * bits when `narrow`; `'try'` (the dialect raises `overflowError` rather than wrapping): in 64 bits,
+ * and again in 128 when that overflows.
+ */
+async function distributionRows(db: SqlDb, d: Dialect, narrow: boolean | 'try', sql: (narrow: boolean) => string): Promise<Row[]> {
+  if (narrow !== 'try') return db.query(sql(narrow));
+  try {
+    return await db.query(sql(true));
+  } catch (err) {
+    if (d.overflowError?.test((err as Error).message)) return db.query(sql(false));
+    throw err;
+  }
+}
+
 /** Reads the inputs into a fresh usage table and reports on it. */
 export async function reportViaDuckDB(inputs: string[], task: EngineTask, env: EngineEnv): Promise<EngineReport> {
   const db = await UsageDb.open(env.duckdb);
@@ -355,7 +371,7 @@ export async function reportFromTable(
   const billed = { atMs: pricer.options.atMs, defaultMs: pricer.options.defaultMs ?? env.nowMs };
   const reprice = repricer ? { atMs: repricer.options.atMs, defaultMs: repricer.options.defaultMs ?? env.nowMs } : undefined;
   const gcols = task.dims.map((_, i) => `g${i}`);
-  const priced = { dims: task.dims, sinceMs: task.sinceMs, untilMs: task.untilMs, billed, reprice, shape: priceMapShape(mapRows) };
+  const priced = { dims: task.dims, sinceMs: task.sinceMs, untilMs: task.untilMs, billed, reprice, shape: priceMapShape(mapRows, routes) };
   if (d.pricedViews) for (const sql of pricedViewsSql(d, priced)) await db.run(sql);
   else await db.run(pricedTableSql(d, priced));
   await db.run(aggTableSql(d, gcols, repricer !== undefined, true));
@@ -382,26 +398,30 @@ export async function reportFromTable(
   const aggCounts = (await db.query(AGG_COUNTS_SQL))[0];
   // columns 0 in every row: the turns do not carry them, the per-row cost leaves out their terms (and those of prices 0 on every card)
   const zero = zeroColumns(aggCounts, aggCounts.min_count);
-  // each row's cost in 64 bits when no price key's rows cost 2^63 femto-USD ($9,223) in all
-  const bound = (await db.query(cardCostBoundSql(d)))[0]?.bound;
+  // each row's cost in 64 bits: first, where the engine raises an error on overflow (again in 128
+  // bits on it), else when no price key's rows cost 2^63 femto-USD ($9,223) in all
+  let narrow: boolean | 'try' = 'try';
+  if (!d.overflowError) {
+    const bound = (await db.query(cardCostBoundSql(d)))[0]?.bound;
+    narrow = bound === null || bound === undefined || BigInt(bound as bigint) < 2n ** 63n;
+  }
   const dist = {
     singleRequestRows: n(aggCounts.multi_request_rows) === 0,
-    narrow: bound === null || bound === undefined || BigInt(bound as bigint) < 2n ** 63n,
     zero: new Set([...zero, ...zeroPrices(cardRows)]),
   };
   let overall: Row | undefined;
   let perGroup: Map<string, Row[]>;
   if (from === 'priced' && selects(d, dist)) {
     // one pass for the overall and the per-group quantiles
-    const rows = await db.query(distributionSql(d, gcols, from, { ...dist, withOverall: true }));
+    const rows = await distributionRows(db, d, narrow, (narrow) => distributionSql(d, gcols, from, { ...dist, narrow, withOverall: true }));
     overall = rows.find((r) => r.overall === true || gcols.length === 0);
     perGroup = groupRows(
       rows.filter((r) => r.overall !== true && gcols.length > 0),
       gcols,
     );
   } else {
-    overall = (await db.query(distributionSql(d, [], 'priced', dist)))[0];
-    perGroup = groupRows(await db.query(distributionSql(d, gcols, from, dist)), gcols);
+    overall = (await distributionRows(db, d, narrow, (narrow) => distributionSql(d, [], 'priced', { ...dist, narrow })))[0];
+    perGroup = groupRows(await distributionRows(db, d, narrow, (narrow) => distributionSql(d, gcols, from, { ...dist, narrow })), gcols);
   }
 
   const aggFrom = from === 'priced' ? 'agg' : 'agg_shown';
@@ -490,7 +510,9 @@ export async function reportFromTable(
     turns,
     cliffs: cliffs(total),
     unreadWrites: unreadWrites(
-      zero.has('cache_write_5m_tokens') && zero.has('cache_write_1h_tokens') ? [] : await db.query(unreadWritesSql(d)),
+      zero.has('cache_write_5m_tokens') && zero.has('cache_write_1h_tokens')
+        ? []
+        : await db.query(unreadWritesSql(d, d.pricedViews ? pricedOverSql(d, priced) : undefined)),
       pricer,
     ),
     cardWarnings: [...cardWarnings.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])),

@@ -11,7 +11,7 @@ import { parseDimensions } from '../../src/aggregate/dims.js';
 import { CacheWriteTracker } from './cache-writes-oracle.js';
 import { duckdb } from '../../src/engine/dialect.js';
 import { EngineError, UsageDb } from '../../src/engine/duckdb.js';
-import { PRICE_MAP_COLUMNS, priceMapRows } from '../../src/engine/price-map.js';
+import { PRICE_MAP_COLUMNS, priceMapRows, priceMapShape } from '../../src/engine/price-map.js';
 import { pricedTableSql, unreadWritesSql } from '../../src/engine/report-queries.js';
 import { reportFromTable } from '../../src/engine/report.js';
 import { Pricer } from '../../src/pricing/cost.js';
@@ -104,6 +104,25 @@ describe('price keys in SQL = Pricer.cardFor', () => {
       d.close();
       db = undefined;
     }
+    // without any provider or regional flag the join leaves both out (priceMapShape from the route
+    // keys): the same keys as Pricer.cardFor on those records
+    const plain = records.map((r) => ({ ...r, provider: undefined, regional: undefined }));
+    const pricer = new Pricer(catalog, { defaultMs: NOW });
+    const d = await tableOf(plain);
+    const routes = plain.map((r) => ({ model: r.model, provider: null, regional: null }));
+    const mapRows = priceMapRows(0, pricer, routes);
+    await d.loadTable('price_map', PRICE_MAP_COLUMNS, mapRows);
+    const sql = pricedTableSql(duckdb, { dims: [], billed: { defaultMs: NOW }, shape: priceMapShape(mapRows, routes) });
+    expect(sql).not.toContain('provider IS NOT DISTINCT');
+    expect(sql).not.toContain('regional IS NOT DISTINCT');
+    await d.run(sql);
+    const keys = (await d.query('SELECT seq, e0, k0 FROM priced ORDER BY seq')).map((row) =>
+      row.e0 === null ? 'unpriced' : `${row.e0}/${row.k0}`,
+    );
+    expect(keys).toEqual(plain.map((r) => pricer.cardFor(r)?.ref ?? 'unpriced'));
+    // with them, the shape keeps both
+    const withRoutes = priceMapShape(mapRows, [...routes, { model: 'gpt-4o', provider: 'azure', regional: true }]);
+    expect([withRoutes.providers, withRoutes.regionals]).toEqual([true, true]);
   }, 60_000);
 });
 
@@ -349,6 +368,41 @@ describe('exact cost per request', () => {
     const { view } = await reportFromTable(d, { dims: parseDimensions('model') }, { catalog, nowMs: NOW });
     expect(view.distribution).toEqual({ p50: 0.005, p90: 0.008, p99: 0.01, max: 0.01, mean: (0.055 + 0.05) / 20 });
     expect(view.groups[0]).toMatchObject({ p50: 0.005, p90: 0.008, p99: 0.01, max: 0.01 });
+  }, 30_000);
+
+  it('in 64-bit arithmetic, again in 128 bits when a row overflows it (DuckDB raises an error, never wraps)', async () => {
+    // gpt-4o output: $10 / MTok = 10^10 femto-USD per token. Rows of 100 and 200 tokens cost
+    // $0.001 and $0.002; a row of 10^9 tokens 10^19 femto-USD ($10,000), over 2^63 - 1 (9.22 x 10^18).
+    // Sorted (3 requests): 0.001, 0.002, 10000. p50: rank ceil(1.5) = 2 -> 0.002; p90, p99: rank 3.
+    const run = async (outputs: number[]) => {
+      const records = outputs.map((tokens, i) => {
+        const r = emptyUsage('gpt-4o', `r${i}`, 'gen.jsonl', i + 1);
+        r.outputTokens = tokens;
+        r.timeMs = Date.parse('2026-10-01T00:00:00Z') + i;
+        return r;
+      });
+      const d = await tableOf(records);
+      const sent: string[] = [];
+      const spy = {
+        run: (sql: string) => (sent.push(sql), d.run(sql)),
+        query: (sql: string) => (sent.push(sql), d.query(sql)),
+        loadTable: d.loadTable.bind(d),
+      };
+      const { view } = await reportFromTable(spy, { dims: parseDimensions('model') }, { catalog, nowMs: NOW });
+      d.close();
+      db = undefined;
+      // the distribution queries sent: 64-bit ones multiply the columns as they are, 128-bit ones cast them first
+      const dist = sent.filter((q) => q.includes('quantile_disc')).map((q) => (q.includes('HUGEINT') ? 128 : 64));
+      return { view, dist };
+    };
+    const small = await run([100, 200]);
+    expect(small.dist).toEqual([64]);
+    // 2 requests: p50 rank ceil(1.0) = 1 -> 0.001; p90, p99 rank 2 -> 0.002
+    expect(small.view.distribution).toMatchObject({ p50: 0.001, p90: 0.002, p99: 0.002, max: 0.002 });
+    const large = await run([100, 200, 1_000_000_000]);
+    expect(large.dist).toEqual([64, 128]);
+    expect(large.view.distribution).toMatchObject({ p50: 0.002, p90: 10_000, p99: 10_000, max: 10_000 });
+    expect(large.view.groups[0]).toMatchObject({ p50: 0.002, p90: 10_000, p99: 10_000, max: 10_000 });
   }, 30_000);
 });
 
