@@ -5,8 +5,8 @@
 // wrote it.
 //
 // Kept outside the bundle, loaded from node_modules when a command needs them: DuckDB's native
-// bindings (a .node file per platform), the warehouse drivers, the chart libraries and what only
-// tests use. The modules that find files next to themselves (the catalog cache, the tokenizer
+// bindings (a .node file per platform, required from node-api's folder), the warehouse drivers,
+// the chart libraries and what only tests use. The modules that find files next to themselves (the catalog cache, the tokenizer
 // worker, package.json) name them by a path from dist/<folder>/, which dist/bundle/ shares.
 import { readFileSync, rmSync } from 'node:fs';
 import { build } from 'esbuild';
@@ -27,6 +27,21 @@ const requireDuckDB = {
   },
 };
 
+// DuckDB's native bindings are node-api's own dependency, not ours: required from the bundle's
+// folder they would be found only where npm hoists them. They are required the way node-api would
+// (from node-api's folder), so any layout that installs it (nested, pnpm) gives it its bindings.
+const duckdbBindings = {
+  name: 'duckdb-bindings',
+  setup(b) {
+    b.onResolve({ filter: /^@duckdb\/node-bindings(-[\w-]+)?$/ }, (args) => ({ path: args.path, namespace: 'duckdb-bindings' }));
+    b.onLoad({ filter: /.*/, namespace: 'duckdb-bindings' }, (args) => ({
+      contents: `const { createRequire } = require('node:module');
+module.exports = createRequire(require.resolve('@duckdb/node-api'))(${JSON.stringify(args.path)});`,
+      loader: 'js',
+    }));
+  },
+};
+
 rmSync(OUT, { recursive: true, force: true });
 const result = await build({
   entryPoints: ['dist/cli/main.js'],
@@ -40,18 +55,8 @@ const result = await build({
   banner: {
     js: "import { createRequire as __tokenomicsRequire } from 'node:module';\nconst require = __tokenomicsRequire(import.meta.url);",
   },
-  external: [
-    '@duckdb/node-bindings',
-    '@duckdb/node-bindings-*',
-    '@clickhouse/client',
-    'pg',
-    'pg-native',
-    'vega',
-    'vega-lite',
-    'chdb',
-    'playwright-core',
-  ],
-  plugins: [requireDuckDB],
+  external: ['@clickhouse/client', 'pg', 'pg-native', 'vega', 'vega-lite', 'chdb', 'playwright-core'],
+  plugins: [requireDuckDB, duckdbBindings],
   logLevel: 'warning',
   metafile: true,
 });
