@@ -307,16 +307,22 @@ describe('distinct counts', () => {
   });
 });
 
+/** A database that records every statement sent to it (`sent`), in order. */
+function recording(d: Awaited<ReturnType<typeof tableOf>>) {
+  const sent: string[] = [];
+  const spy = {
+    run: (sql: string) => (sent.push(sql), d.run(sql)),
+    query: (sql: string) => (sent.push(sql), d.query(sql)),
+    loadTable: d.loadTable.bind(d),
+  };
+  return { spy, sent };
+}
+
 describe('passes with nothing to find are skipped', () => {
   /** The statements reportFromTable sends, by their first words. */
   async function statements(records: UsageRecord[]): Promise<string[]> {
     const d = await tableOf(records);
-    const sent: string[] = [];
-    const spy = {
-      run: (sql: string) => (sent.push(sql), d.run(sql)),
-      query: (sql: string) => (sent.push(sql), d.query(sql)),
-      loadTable: d.loadTable.bind(d),
-    };
+    const { spy, sent } = recording(d);
     await reportFromTable(spy, { dims: parseDimensions('model') }, { catalog, nowMs: NOW });
     return sent;
   }
@@ -382,12 +388,7 @@ describe('exact cost per request', () => {
         return r;
       });
       const d = await tableOf(records);
-      const sent: string[] = [];
-      const spy = {
-        run: (sql: string) => (sent.push(sql), d.run(sql)),
-        query: (sql: string) => (sent.push(sql), d.query(sql)),
-        loadTable: d.loadTable.bind(d),
-      };
+      const { spy, sent } = recording(d);
       const { view } = await reportFromTable(spy, { dims: parseDimensions('model') }, { catalog, nowMs: NOW });
       d.close();
       db = undefined;
