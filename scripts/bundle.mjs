@@ -6,8 +6,9 @@
 //
 // Kept outside the bundle, loaded from node_modules when a command needs them: DuckDB's native
 // bindings (a .node file per platform, required from node-api's folder), the warehouse drivers,
-// the chart libraries and what only tests use. The modules that find files next to themselves (the catalog cache, the tokenizer
-// worker, package.json) name them by a path from dist/<folder>/, which dist/bundle/ shares.
+// the chart libraries and what only tests use. The modules that find files next to themselves
+// (the catalog cache, the tokenizer worker, package.json) name them by a path from
+// dist/<folder>/, which dist/bundle/ shares.
 import { readFileSync, rmSync } from 'node:fs';
 import { build } from 'esbuild';
 

@@ -24,7 +24,10 @@ import { interleavedRuns, medianRun } from './run.mjs';
  */
 export const reportArgs = (...inputs) => ['report', ...inputs, '--by', 'model', '--format', 'json', '-q'];
 
-/** Report JSON equal apart from the rendered report model (`report`), which only the CLI prints. */
+/**
+ * Report JSON equal apart from the rendered report model (the top-level `report`, which only the
+ * CLI prints), whatever the order of keys.
+ */
 export function sameReportData(a, b) {
   if (!a || !b) return false;
   const canon = (v) =>
@@ -33,12 +36,12 @@ export function sameReportData(a, b) {
       : v && typeof v === 'object'
         ? Object.fromEntries(
             Object.keys(v)
-              .filter((k) => k !== 'report')
               .sort()
               .map((k) => [k, canon(v[k])]),
           )
         : v;
-  return JSON.stringify(canon(a)) === JSON.stringify(canon(b));
+  const data = ({ report: _rendered, ...rest }) => JSON.stringify(canon(rest));
+  return data(a) === data(b);
 }
 
 /** `ctx`: { opts, cli(...args), child(name), log, row, notes, alerts, fmt: { mb, mbps, fmtRate, fmtMs, fmtRss, fmtX, bytesOf } }. */

@@ -553,17 +553,20 @@ SELECT ${g}${picks.join(', ')}, ${d.argMax('cost', 'cum')} AS max_cost, ${d.argM
 FROM o${groupCols.length ? ` GROUP BY ${groupCols.join(', ')}` : ''}`;
 }
 
-/** A row's cache scope (unreadWritesSql): its conversation, else prompt, else feature. */
+/** A row's cache scope (unreadWritesSql): its conversation, else prompt, else feature (`u`: a table alias and dot, or none). */
 const scopeOf = (u = '') => `COALESCE(${u}conversation_id, ${u}prompt, ${u}feature, '')`;
-/** Timed rows with a cache read or write. */
-const CACHE_ROW = 'time_ms IS NOT NULL AND (cache_write_5m_tokens > 0 OR cache_write_1h_tokens > 0 OR cache_read_tokens > 0)';
+/** A row with a cache write. */
+const writeRow = (u = '') => `(${u}cache_write_5m_tokens > 0 OR ${u}cache_write_1h_tokens > 0)`;
+/** A timed row with a cache read or write. */
+const cacheRow = (u = '') =>
+  `${u}time_ms IS NOT NULL AND (${u}cache_write_5m_tokens > 0 OR ${u}cache_write_1h_tokens > 0 OR ${u}cache_read_tokens > 0)`;
 
 /** Priced, timed rows with a cache read or write, in their scope, of `from` (unreadWritesSql). */
 const cacheRows = (from: string) => `  SELECT model, ${scopeOf()} AS scope, seq, time_ms AS t,
-    (cache_write_5m_tokens > 0 OR cache_write_1h_tokens > 0) AS is_write, cache_read_tokens > 0 AS is_read,
+    ${writeRow()} AS is_write, cache_read_tokens > 0 AS is_read,
     cache_write_5m_tokens AS w5, cache_write_1h_tokens AS w1, e0, k0
   FROM ${from}
-  WHERE e0 IS NOT NULL AND ${CACHE_ROW}
+  WHERE e0 IS NOT NULL AND ${cacheRow()}
 `;
 
 /** `priced`'s select over other rows of `inside` (pricedSelect), for queries that price only some. */
@@ -597,9 +600,9 @@ export function unreadWritesSql(d: Dialect, pricedOver?: (inside: string) => str
   const rw = pricedOver
     ? `WITH ws AS (
   SELECT DISTINCT model, ${scopeOf()} AS scope FROM priced
-  WHERE e0 IS NOT NULL AND time_ms IS NOT NULL AND (cache_write_5m_tokens > 0 OR cache_write_1h_tokens > 0)
+  WHERE e0 IS NOT NULL AND time_ms IS NOT NULL AND ${writeRow()}
 ), rw AS (
-${cacheRows(`(${pricedOver(`(SELECT i.* FROM inside i SEMI JOIN ws ON ws.model = i.model AND ws.scope = ${scopeOf('i.')} WHERE ${CACHE_ROW.replace(/(time_ms|cache_\w+_tokens)/g, 'i.$1')})`)})`)})`
+${cacheRows(`(${pricedOver(`(SELECT i.* FROM inside i SEMI JOIN ws ON ws.model = i.model AND ws.scope = ${scopeOf('i.')} WHERE ${cacheRow('i.')})`)})`)})`
     : `WITH r AS ${d.cteNotMaterialized ? 'NOT MATERIALIZED ' : ''}(
 ${cacheRows('priced')}), rw AS (
   SELECT r.* FROM r JOIN (SELECT DISTINCT model, scope FROM r WHERE is_write) ws ON ws.model = r.model AND ws.scope = r.scope

@@ -41,9 +41,12 @@ function safeScore(score: () => number): number {
   }
 }
 
+/** The highest score an adapter can give (JsonAdapter.maxScore), unbounded when it does not say. */
+const scoreBound = (adapter: JsonAdapter): number => adapter.maxScore ?? Number.POSITIVE_INFINITY;
+
 function meanScore(adapter: JsonAdapter, values: readonly unknown[]): number {
   if (values.length === 0) return 0;
-  const max = adapter.maxScore ?? Number.POSITIVE_INFINITY;
+  const max = scoreBound(adapter);
   let total = 0;
   for (const v of values)
     total += Math.min(
@@ -54,8 +57,8 @@ function meanScore(adapter: JsonAdapter, values: readonly unknown[]): number {
 }
 
 /**
- * The first item with the highest score (strictly above 0). An item whose score cannot exceed
- * `maxScore(item)` is not scored once the leader has at least that much: it could not take the lead.
+ * The first item with the highest score (strictly above 0). An item is not scored once the leader
+ * has at least its `maxScore` (the most it can score): it could not take the lead.
  */
 function best<T>(
   items: readonly T[],
@@ -84,11 +87,7 @@ export function bestJsonScore(values: readonly unknown[], adapters: readonly Jso
 /** Pick the JSON adapter for a file from its first values. */
 export function detectJson(values: readonly unknown[], adapters: readonly JsonAdapter[] = getJsonAdapters()): JsonAdapter | undefined {
   const sample = values.slice(0, DETECT_VALUES);
-  return best(
-    adapters,
-    (a) => meanScore(a, sample),
-    (a) => a.maxScore ?? Number.POSITIVE_INFINITY,
-  );
+  return best(adapters, (a) => meanScore(a, sample), scoreBound);
 }
 
 /** Values of a whole-file document as `adapter` sees them: its unwrap, else array elements, else the doc itself. */
