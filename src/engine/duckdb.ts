@@ -55,8 +55,8 @@ export class UsageDb {
   /** Views of rows read in place (files DuckDB reads at each query, e.g. Parquet), in arrival order. */
   private readonly inPlace: string[] = [];
   /** Wall time of each statement run (first line of its SQL, milliseconds), for measurements. */
-  /** Per statement (TOKENOMICS_DEBUG_TIMINGS): its first line, wall ms, and process CPU ms (DuckDB's threads included). */
-  readonly timings: Array<[string, number, number]> = [];
+  /** Per statement (TOKENOMICS_DEBUG_TIMINGS): its first line, wall ms, process CPU ms, and its start (ms since the process started) (DuckDB's threads included). */
+  readonly timings: Array<[string, number, number, number]> = [];
 
   private constructor(
     private readonly instance: DuckDBInstance,
@@ -188,7 +188,7 @@ export class UsageDb {
     const used = process.cpuUsage(cpu);
     // TOKENOMICS_DEBUG_TIMINGS=sql: each statement in full
     const text = process.env.TOKENOMICS_DEBUG_TIMINGS === 'sql' ? `${sql}\n` : sql.slice(0, 60).split('\n')[0];
-    this.timings.push([text, performance.now() - start, (used.user + used.system) / 1000]);
+    this.timings.push([text, performance.now() - start, (used.user + used.system) / 1000, start]);
   }
 
   /** Rows as plain JS objects (integers as bigint where the SQL type is BIGINT/HUGEINT). */
@@ -223,8 +223,10 @@ export class UsageDb {
 
   close(): void {
     if (process.env.TOKENOMICS_DEBUG_TIMINGS)
-      for (const [sql, ms, cpuMs] of this.timings)
-        process.stderr.write(`${ms.toFixed(0).padStart(7)} ms ${cpuMs.toFixed(0).padStart(7)} cpu ms  ${sql}\n`);
+      for (const [sql, ms, cpuMs, at] of this.timings)
+        process.stderr.write(
+          `@${at.toFixed(0).padStart(6)} ${ms.toFixed(0).padStart(7)} ms ${cpuMs.toFixed(0).padStart(7)} cpu ms  ${sql}\n`,
+        );
     this.appender = undefined;
     this.connection.closeSync();
     this.instance.closeSync();
