@@ -107,14 +107,29 @@ export async function runReport(
   keep?: (r: UsageRecord) => void,
 ): Promise<EngineReport> {
   if (inputs.length === 0) throw new UserError('no inputs given', 'pass log files, directories, glob patterns or - for stdin');
-  const { catalog, report } = ctx.loadCatalog();
-  for (const src of report.sources)
-    ctx.debug(`prices: ${src.label}: ${src.entries} entries${src.skipped ? `, ${src.skipped} not mappable` : ''}`);
-  const ingest = ingestOptions(ctx, { keepText: keep !== undefined, inputFormat: task.inputFormat, map: task.map });
-  const { reportViaDuckDB } = await import('../engine/report.js');
-  const progress = new Progress(ctx);
+  const { reportViaDuckDB, openReportDb } = await import('../engine/report.js');
   // the environment's TMPDIR (the command's, so tests can point it elsewhere), else the system's
   const tempDirectory = mkdtempSync(join(ctx.io.env.TMPDIR || tmpdir(), 'tokenomics-duckdb-'));
+  // DuckDB opens on its own threads while the catalog loads here
+  const db = openReportDb({ memoryLimit: task.memoryLimit, tempDirectory });
+  db.catch(() => undefined); // awaited below, or closed if the catalog fails first
+  let catalog: ReturnType<CommandContext['loadCatalog']>['catalog'];
+  let ingest: ReturnType<typeof ingestOptions>;
+  try {
+    const loaded = ctx.loadCatalog();
+    catalog = loaded.catalog;
+    for (const src of loaded.report.sources)
+      ctx.debug(`prices: ${src.label}: ${src.entries} entries${src.skipped ? `, ${src.skipped} not mappable` : ''}`);
+    ingest = ingestOptions(ctx, { keepText: keep !== undefined, inputFormat: task.inputFormat, map: task.map });
+  } catch (err) {
+    await db.then(
+      (d) => d.close(),
+      () => undefined,
+    );
+    rmSync(tempDirectory, { recursive: true, force: true });
+    throw err;
+  }
+  const progress = new Progress(ctx);
   const startMs = Date.now();
   try {
     const result = await reportViaDuckDB(
@@ -127,7 +142,7 @@ export async function runReport(
         stdin: ctx.io.stdin,
         strict: ctx.strict,
         onProgress: (done, total) => progress.update(done, total),
-        duckdb: { memoryLimit: task.memoryLimit, tempDirectory },
+        db,
         reprice: plan.reprice,
         ...(keep ? { sqlReaders: false, onRecord: keep } : {}),
       },

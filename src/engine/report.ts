@@ -78,6 +78,11 @@ export interface EngineEnv {
   strict?: boolean;
   onProgress?: (bytesRead: number, totalBytes: number | undefined) => void;
   duckdb?: DuckDBOptions;
+  /**
+   * The database, already being opened (with the options the caller chose): the command layer opens
+   * it while it loads the catalog. The report closes it. Unset: opened here with `duckdb`.
+   */
+  db?: Promise<UsageDb>;
   /** Side-by-side prices (today's, a date's, a proposed card), built by the command layer. */
   reprice?: { pricer: Pricer; label: string };
   /** false: every file through the TypeScript readers (parity tests, the bench's baseline). */
@@ -259,8 +264,13 @@ async function distributionRows(db: SqlDb, d: Dialect, narrow: boolean | 'try', 
 }
 
 /** Reads the inputs into a fresh usage table and reports on it. */
+/** Opens the database of a report (DuckDB starts on its own threads): see EngineEnv.db. */
+export function openReportDb(options: DuckDBOptions = {}): Promise<UsageDb> {
+  return UsageDb.open(options);
+}
+
 export async function reportViaDuckDB(inputs: string[], task: EngineTask, env: EngineEnv): Promise<EngineReport> {
-  const db = await UsageDb.open(env.duckdb);
+  const db = await (env.db ?? UsageDb.open(env.duckdb));
   try {
     const estimator = new CountEstimator(env.catalog);
     const result = await ingest(

@@ -3,7 +3,7 @@
  * the run's own, removed afterwards; a limit that is not a size, or too small to work in, is exit 2
  * with a hint (never a stack trace).
  */
-import { mkdtempSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -27,6 +27,18 @@ describe('report --memory-limit', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/memory limit "lots" is not a size/);
     expect(r.stderr).toMatch(/hint: e\.g\. 512MB/);
+  });
+
+  it('a bad price file while DuckDB opens: the price error, exit 2, and no temporary directory or open database left', async () => {
+    // the database opens while the catalog loads (start-up): a catalog error must still win and clean up
+    const tmp = freshTmp();
+    const prices = join(tmp, 'bad-prices.yaml');
+    writeFileSync(prices, 'provider: acme\nmodels: 7\n');
+    const r = await runCli(['report', 'fixtures/demo', '--prices', prices, '--memory-limit', 'lots'], { env: { TMPDIR: tmp } });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/bad-prices\.yaml/);
+    expect(r.stderr).not.toMatch(/memory limit/);
+    expect(readdirSync(tmp)).toEqual(['bad-prices.yaml']);
   });
 
   it('a limit too small to work in is exit 2 with a hint, and the temporary directory is still removed', async () => {
