@@ -141,7 +141,8 @@ export async function runReport(
         ingest,
         stdin: ctx.io.stdin,
         strict: ctx.strict,
-        onProgress: (done, total) => progress.update(done, total),
+        // no progress line to draw (-q, or stderr not a terminal): DuckDB's progress is not polled at all
+        onProgress: ctx.progressAllowed ? (done, total) => progress.update(done, total) : undefined,
         db,
         reprice: plan.reprice,
         ...(keep ? { sqlReaders: false, onRecord: keep } : {}),
