@@ -21,7 +21,7 @@ function write(text: string): string {
 }
 
 const NEEDLES: Needle[] = [
-  { needle: '"service_tier"', anchor: 'vice_t', value: 'null' },
+  { needle: '"service_tier"', anchor: 'v', value: 'null' },
   { needle: '"web_search_call"', anchor: 'web_s' },
 ];
 const WORDS = ['"service_tier":null', '"service_tier": null', '"service_tier" :\tnull', '"service_tier"\r:  null', '"web_search_call"'];
@@ -43,6 +43,7 @@ const texts: Record<string, string> = {
   'service tier a string, spaced': '{"service_tier" : "null","b":null}\n{"service_tier"\t:\t"flex"}\n',
   'service tier key at the end of the file': '{"a":1}\n{"service_tier" :',
   'service tier value cut at the end of the file': '{"a":1}\n{"service_tier": nul',
+  'keys near the service tier': '{"v":"vv","xservice_tier":null,"service_tier_2":null,"service_tie":null,"c":"\\"service_tier\\":null"}\n',
   'web search call': '{"output":[{"type":"message"},{"type":"web_search_call"}]}\n',
   'near misses': '{"service_tier":nul,"x":"web_search_cal","y":"eb_search_call","z":"service_tier:null"}\n',
   'anchors without their needles': '{"a":"ull ull web_s web_search","b":null}\n{"c":"web_search_call_2"}\n',
