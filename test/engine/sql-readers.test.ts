@@ -134,6 +134,8 @@ describe('the OpenAI SQL reader', () => {
       'no-object',
     ]);
     for (const name of traps) expect((await load(`fixtures/sql-readers/openai-${name}.jsonl`, true)).took, name).toBeUndefined();
+    // gzip: the null tier is looked for in the one scan beside the read
+    expect((await load('fixtures/sql-readers/openai-null-tier-spaced.jsonl.gz', true)).took).toBeUndefined();
     expect((await load('fixtures/sql-readers/openai-plain.jsonl', true, { keepText: true })).took).toBeUndefined();
   });
 

@@ -159,8 +159,10 @@ const READ_NEEDLES = [{ needle: '"web_search_call"', anchor: 'web_s' }];
 const NULL_TIER = [{ needle: '"service_tier"', anchor: 'v', value: 'null' }];
 
 export async function loadOpenAI(db: UsageDb, file: string): Promise<SqlLoad | 'fallback'> {
-  // the scan runs on the Node thread while DuckDB reads on its own threads
-  const scan = scanLines(file, READ_NEEDLES);
+  // the scan runs on the Node thread while DuckDB reads on its own threads; a gzip file is scanned
+  // once for both (a second pass would decompress it again)
+  const gz = file.endsWith('.gz');
+  const scan = scanLines(file, gz ? [...READ_NEEDLES, ...NULL_TIER] : READ_NEEDLES);
   try {
     await db.run(stageSql(file));
   } catch (err) {
@@ -188,7 +190,7 @@ export async function loadOpenAI(db: UsageDb, file: string): Promise<SqlLoad | '
   for (const n of kinds.values()) rows += n;
   if (!plain || rows !== lines || kinds.get('fallback') !== 0) return 'fallback';
   // a record without a tier in SQL: its line may say "service_tier": null (the standard tier)
-  if (untiered > 0 && !(await scanLines(file, NULL_TIER)).plain) return 'fallback';
+  if (untiered > 0 && !gz && !(await scanLines(file, NULL_TIER)).plain) return 'fallback';
   await db.run(DEDUPE_SQL);
   const [dupes] = await db.query(`SELECT count(*) AS n, COALESCE(max(gap), 0) AS span FROM sr_dupes`);
   if (Number(dupes.span) > WINDOW_LINES) return 'fallback';
