@@ -20,13 +20,18 @@ function write(text: string): string {
   return file;
 }
 
-const NEEDLES: Needle[] = ['"service_tier":null', '"service_tier": null', { needle: '"web_search_call"', anchor: 'web_s' }];
-const WORDS = ['"service_tier":null', '"service_tier": null', '"web_search_call"'];
+const NEEDLES: Needle[] = [
+  { needle: '"service_tier"', anchor: 'v', value: 'null' },
+  { needle: '"web_search_call"', anchor: 'web_s' },
+];
+const WORDS = ['"service_tier":null', '"service_tier": null', '"service_tier" :\tnull', '"service_tier"\r:  null', '"web_search_call"'];
+/** The key with a null value, whatever the blanks (space, tab, CR) around its colon. */
+const NULL_TIER = /"service_tier"[ \t\r]*:[ \t\r]*null/;
 
 function expected(text: string) {
   const parts = text.split('\n');
   if (parts[parts.length - 1] === '') parts.pop();
-  const plain = parts.every((l) => l.startsWith('{')) && !WORDS.some((w) => text.includes(w));
+  const plain = parts.every((l) => l.startsWith('{')) && !text.includes('"web_search_call"') && !NULL_TIER.test(text);
   return { lines: parts.length, plain };
 }
 
@@ -34,6 +39,11 @@ const texts: Record<string, string> = {
   'no needle': '{"service_tier":"flex","a":null}\n{"type":"web_search","b":"nul"}\n',
   'service tier null': '{"id":"x","service_tier":null}\n{"a":1}\n',
   'service tier null, spaced': '{"a":1}\n{"service_tier": null,"b":2}\n',
+  'service tier null, blanks before the colon': '{"a":1}\n{"service_tier" :\t null,"b":2}\n',
+  'service tier a string, spaced': '{"service_tier" : "null","b":null}\n{"service_tier"\t:\t"flex"}\n',
+  'service tier key at the end of the file': '{"a":1}\n{"service_tier" :',
+  'service tier value cut at the end of the file': '{"a":1}\n{"service_tier": nul',
+  'keys near the service tier': '{"v":"vv","xservice_tier":null,"service_tier_2":null,"service_tie":null,"c":"\\"service_tier\\":null"}\n',
   'web search call': '{"output":[{"type":"message"},{"type":"web_search_call"}]}\n',
   'near misses': '{"service_tier":nul,"x":"web_search_cal","y":"eb_search_call","z":"service_tier:null"}\n',
   'anchors without their needles': '{"a":"ull ull web_s web_search","b":null}\n{"c":"web_search_call_2"}\n',
@@ -53,6 +63,16 @@ describe('scanLines', () => {
         if (want.plain) expect(got.lines, `chunk ${chunk}`).toBe(want.lines);
       }
     });
+
+  it('blanks past 64 around the colon: a null tier is never missed (a string one may be taken for one)', async () => {
+    const blanks = ' '.repeat(70);
+    for (const chunk of [1, 7, 64, 100, 1 << 20]) {
+      const near = await scanLines(write(`{"service_tier"${blanks}:${blanks}null}\n`), NEEDLES, undefined, chunk);
+      expect(near.plain, `chunk ${chunk}`).toBe(false);
+      const tight = await scanLines(write(`{"service_tier"${blanks.slice(40)}:${blanks.slice(40)}"flex"}\n`), NEEDLES, undefined, chunk);
+      expect(tight.plain, `chunk ${chunk}`).toBe(true);
+    }
+  });
 
   it('every needle found wherever it falls across a chunk boundary', async () => {
     for (const word of WORDS) {

@@ -119,11 +119,13 @@ describe('the OpenAI SQL reader', () => {
 
   it('leaves a file with any line it cannot read exactly to the TypeScript reader', async () => {
     // each file is one plain line and one trap: a count that is a string (line 4; "8" as a detail), a float,
-    // true, beyond 2^53 or 2^63, negative; a null tier; a blank line; a model that is a number; a timestamp
+    // true, beyond 2^53 or 2^63, negative; a null tier (also `"service_tier" :<tab>null` beside a line
+    // with no tier); a blank line; a model that is a number; a timestamp
     // as a string or with a fraction; a priced web_search_call item (not in the columns the SQL reads); a
     // body without `object` (the TypeScript reader reads it by its usage keys)
     const traps = ['string-count', 'string-detail', 'float-count', 'bool-count', 'unsafe-count', 'huge-count', 'negative'].concat([
       'null-tier',
+      'null-tier-spaced',
       'blank-line',
       'number-model',
       'string-created',
@@ -132,6 +134,8 @@ describe('the OpenAI SQL reader', () => {
       'no-object',
     ]);
     for (const name of traps) expect((await load(`fixtures/sql-readers/openai-${name}.jsonl`, true)).took, name).toBeUndefined();
+    // gzip: the null tier is looked for in the one scan beside the read
+    expect((await load('fixtures/sql-readers/openai-null-tier-spaced.jsonl.gz', true)).took).toBeUndefined();
     expect((await load('fixtures/sql-readers/openai-plain.jsonl', true, { keepText: true })).took).toBeUndefined();
   });
 

@@ -90,29 +90,41 @@ export async function insertStaged(db: UsageDb, spec: StagedInsert): Promise<voi
 
 /** The run's counts for the staged file: every staged row is counted or skipped by its kind. */
 export async function sqlCounts(db: UsageDb, read: number): Promise<IngestCounts> {
+  const rows = await db.query(`SELECT kind, count(*) AS n FROM sr_stage GROUP BY kind ORDER BY kind`);
+  return countsOf(read, new Map(rows.map((r) => [String(r.kind), Number(r.n)])));
+}
+
+/**
+ * The run's counts from the number of staged rows of each kind, in the order of `kinds` (the
+ * order of `ORDER BY kind`: an ENUM's order, or a text's); a kind with no row is left out.
+ */
+export function countsOf(read: number, kinds: ReadonlyMap<string, number>): IngestCounts {
   const counts: IngestCounts = { read, counted: 0, skipped: {}, rejected: {} };
-  for (const r of await db.query(`SELECT kind, count(*) AS n FROM sr_stage GROUP BY kind ORDER BY kind`)) {
-    const kind = String(r.kind);
-    if (kind === 'record') counts.counted = Number(r.n);
-    else if (kind.startsWith('rejected:')) counts.rejected[kind.slice(9)] = Number(r.n);
-    else counts.skipped[kind] = Number(r.n);
+  for (const [kind, n] of kinds) {
+    if (n === 0) continue;
+    if (kind === 'record') counts.counted = n;
+    else if (kind.startsWith('rejected:')) counts.rejected[kind.slice(9)] = n;
+    else counts.skipped[kind] = n;
   }
   return counts;
 }
 
 /**
- * `sr_models`: each distinct raw model id of the staged records (`from`, kind 'record') with the
- * model it is counted under (blank or missing: NO_MODEL) and, when `providerOf` is given, its
+ * `sr_models`: each distinct raw model id of the staged records (`from`, kind 'record'; or given,
+ * distinct) with the model it is counted under (blank or missing: NO_MODEL) and, when `providerOf` is given, its
  * provider. Model ids resolve in TypeScript on the distinct ids, as the TypeScript readers do per line.
  */
 export async function loadModelMap(
   db: UsageDb,
-  from: string,
+  from: string | ReadonlyArray<string | null>,
   providerOf?: (model: string) => string,
 ): Promise<Array<{ raw: string | null; model: string; provider?: string }>> {
-  const raws = (await db.query(`SELECT DISTINCT model_raw FROM ${from} WHERE kind = 'record'`)).map((r) =>
-    r.model_raw === null ? null : String(r.model_raw),
-  );
+  const raws =
+    typeof from !== 'string'
+      ? from
+      : (await db.query(`SELECT DISTINCT model_raw FROM ${from} WHERE kind = 'record'`)).map((r) =>
+          r.model_raw === null ? null : String(r.model_raw),
+        );
   const columns = [
     { name: 'model_raw', type: 'VARCHAR' as const },
     { name: 'model', type: 'VARCHAR' as const },

@@ -14,14 +14,15 @@
  * the whole file to the TypeScript reader, which places every rejection at file:line.
  * Every count leaf is read as JSON text and cast to a number once (no regular expression, no JSON
  * parse per leaf), so "12" (a string), true and 1.5 are told from 12 while 1.0 and 1e3 read as
- * JSON.parse reads them. The line scan (scan.ts) checks the line structure and looks for the texts
- * the columns read cannot tell apart (`"service_tier":null`, `"web_search_call"`).
+ * JSON.parse reads them. The line scan (scan.ts) checks the line structure and looks for the text
+ * the columns read cannot see (`"web_search_call"`); when a record has no service tier in SQL, a
+ * second scan tells a missing `service_tier` from a null one (whatever the blanks around its colon).
  */
 import { providerFromModel } from '../../ingest/adapters/util.js';
 import { WINDOW_LINES } from '../../ingest/adapters/dedupe.js';
 import { duckdb } from '../dialect.js';
 import type { UsageDb } from '../duckdb.js';
-import { loadModelMap, sqlCounts, stagedSelect, type SqlLoad } from './load.js';
+import { countsOf, loadModelMap, stagedSelect, type SqlLoad } from './load.js';
 import { MAX_LINE_BYTES, scanLines } from './scan.js';
 
 const lit = duckdb.literal;
@@ -76,7 +77,8 @@ const int = (n: string) => `COALESCE(${n}::BIGINT, 0)`;
  * 1 GB the staged lines are the largest thing held in memory. A value outside the list fails the
  * read, and the file goes to the TypeScript reader.
  */
-const KINDS = `ENUM('record', 'duplicate', 'no-usage', 'stream-event', 'failed-request', 'canceled', 'fallback')`;
+const KIND_NAMES = ['record', 'duplicate', 'no-usage', 'stream-event', 'failed-request', 'canceled', 'fallback'];
+const KINDS = `ENUM(${KIND_NAMES.map(lit).join(', ')})`;
 const TIERS = `ENUM('standard', 'flex', 'priority', 'batch')`;
 
 const TERMINAL_EVENTS = `('response.completed', 'response.incomplete', 'response.failed', 'response.cancelled')`;
@@ -140,21 +142,27 @@ FROM shaped`;
  * The dedupe of the TypeScript reader (seenBefore: a string id within WINDOW_LINES lines of its
  * last counted copy is a duplicate): read exactly when every repeated id's copies lie within one
  * window of its first copy (then every later copy is a duplicate); otherwise the file falls back.
+ * `sr_dupes` holds the rowid of each later copy and its distance in lines from the first.
  */
 const DEDUPE_SQL = `CREATE OR REPLACE TEMP TABLE sr_dupes AS
 -- NOT MATERIALIZED: read twice, the CTE was a copy of every id (at 1 GB the peak of memory)
 WITH ids AS NOT MATERIALIZED (SELECT rowid AS r, id_text, hash(id_text) AS h FROM sr_stage WHERE kind = 'record' AND id_text IS NOT NULL),
 -- ids grouped by their 64-bit hash first: a hash table of numbers, not of every id's text (at 1 GB
 -- the text one was the peak of memory); only ids whose hash repeats are compared as text
-repeated AS (SELECT h FROM ids GROUP BY h HAVING count(*) > 1)
-SELECT id_text, min(r) + 1 AS first_line, max(r) + 1 AS last_line
-FROM ids WHERE h IN (SELECT h FROM repeated)
-GROUP BY id_text HAVING count(*) > 1`;
+repeated AS (SELECT h FROM ids GROUP BY h HAVING count(*) > 1),
+copies AS (SELECT r, r - min(r) OVER (PARTITION BY id_text) AS gap FROM ids WHERE h IN (SELECT h FROM repeated))
+SELECT r, gap FROM copies WHERE gap > 0`;
+
+/** Needles of the scan run while DuckDB reads: 'w' is rare in JSON text ('web_s' anchors the search). */
+const READ_NEEDLES = [{ needle: '"web_search_call"', anchor: 'web_s' }];
+/** A null service tier, looked for only when a record has none in SQL: 'v' is rare in JSON text, and a one-byte anchor is the cheapest stop at a key on every line. */
+const NULL_TIER = [{ needle: '"service_tier"', anchor: 'v', value: 'null' }];
 
 export async function loadOpenAI(db: UsageDb, file: string): Promise<SqlLoad | 'fallback'> {
-  // the scan runs on the Node thread while DuckDB reads on its own threads
-  // looked for by short anchors: 'ull' (the default: a stop at each null of the text) and 'web_s' ('w' is rare in JSON)
-  const scan = scanLines(file, ['"service_tier":null', '"service_tier": null', { needle: '"web_search_call"', anchor: 'web_s' }]);
+  // the scan runs on the Node thread while DuckDB reads on its own threads; a gzip file is scanned
+  // once for both (a second pass would decompress it again)
+  const gz = file.endsWith('.gz');
+  const scan = scanLines(file, gz ? [...READ_NEEDLES, ...NULL_TIER] : READ_NEEDLES);
   try {
     await db.run(stageSql(file));
   } catch (err) {
@@ -163,18 +171,39 @@ export async function loadOpenAI(db: UsageDb, file: string): Promise<SqlLoad | '
     return 'fallback';
   }
   const { lines, plain } = await scan;
-  const [shape] = await db.query(`SELECT count(*) AS n, count(*) FILTER (WHERE kind = 'fallback') AS bad FROM sr_stage`);
-  if (!plain || Number(shape.n) !== lines || Number(shape.bad) > 0) return 'fallback';
-  await db.run(DEDUPE_SQL);
-  const [dupes] = await db.query(
-    `SELECT count(*) AS n, count(*) FILTER (WHERE last_line - first_line > ${WINDOW_LINES}) AS far FROM sr_dupes`,
+  // one pass for the line count, the kinds, the records' model ids and whether a record lacks a tier
+  const groups = await db.query(
+    `SELECT kind, model_raw, count(*) AS n, count(*) FILTER (WHERE service_tier IS NULL) AS untiered FROM sr_stage GROUP BY ALL`,
   );
-  if (Number(dupes.far) > 0) return 'fallback';
-  if (Number(dupes.n) > 0)
-    await db.run(`UPDATE sr_stage SET kind = 'duplicate' FROM sr_dupes
-    WHERE sr_stage.kind = 'record' AND sr_stage.id_text = sr_dupes.id_text AND sr_stage.rowid + 1 > sr_dupes.first_line`);
-  const models = await loadModelMap(db, 'sr_stage', providerFromModel);
-  const counts = await sqlCounts(db, lines);
+  // rows of each kind, in the ENUM's order (the order of the counts, as ORDER BY kind gave them)
+  const kinds = new Map<string, number>(KIND_NAMES.map((k) => [k, 0]));
+  const raws: Array<string | null> = [];
+  let untiered = 0;
+  for (const g of groups) {
+    const kind = String(g.kind);
+    kinds.set(kind, (kinds.get(kind) ?? 0) + Number(g.n));
+    if (kind !== 'record') continue;
+    raws.push(g.model_raw === null ? null : String(g.model_raw));
+    untiered += Number(g.untiered);
+  }
+  let rows = 0;
+  for (const n of kinds.values()) rows += n;
+  if (!plain || rows !== lines || kinds.get('fallback') !== 0) return 'fallback';
+  // a record without a tier in SQL: its line may say "service_tier": null (the standard tier)
+  if (untiered > 0 && !gz && !(await scanLines(file, NULL_TIER)).plain) return 'fallback';
+  await db.run(DEDUPE_SQL);
+  const [dupes] = await db.query(`SELECT count(*) AS n, COALESCE(max(gap), 0) AS span FROM sr_dupes`);
+  if (Number(dupes.span) > WINDOW_LINES) return 'fallback';
+  const duplicates = Number(dupes.n);
+  if (duplicates > 0) {
+    await db.run(`UPDATE sr_stage SET kind = 'duplicate' WHERE rowid IN (SELECT r FROM sr_dupes)`);
+    kinds.set('record', (kinds.get('record') ?? 0) - duplicates);
+    // (no staged row is a duplicate before the UPDATE)
+    kinds.set('duplicate', duplicates);
+  }
+  // the model ids of the records before the dedupe: one only a duplicate has is mapped and never read
+  const models = await loadModelMap(db, raws, providerFromModel);
+  const counts = countsOf(lines, kinds);
   // the staged lines are the file's rows, read in place by each report query (no second copy of
   // them in the usage table: at 1 GB that copy was the peak of memory)
   const n = db.inPlaceViews;

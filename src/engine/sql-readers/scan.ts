@@ -4,7 +4,8 @@
  * line holds exactly one JSON object. This scan checks that on the raw bytes (gzip decompressed) while
  * DuckDB reads the file: every line starts with `{` (no blank line, no BOM, no top-level array or
  * scalar), and it counts the lines. It also finds the texts SQL cannot tell from a missing key
- * (`"service_tier":null` reads as NULL, but the TypeScript reader treats null as the standard tier).
+ * (`"service_tier":null` reads as NULL, but the TypeScript reader treats null as the standard tier):
+ * a key followed by a value is looked for whatever the blanks around its colon.
  */
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
@@ -37,14 +38,53 @@ const NEWLINE = 0x0a;
  * the whole needle compared at each place the anchor is found. Buffer.indexOf finds a short string
  * by memchr on its first byte, several times faster than a long one (three long needles were half
  * the scan's time): an anchor whose first byte is rare in the text, and which is rare itself, is fastest.
+ * A one-byte anchor is looked for as a number (memchr alone): the cheapest call when the needle
+ * itself is frequent (a key on every line), each call costing more than the bytes it passes over.
  */
-export type Needle = string | { needle: string; anchor: string };
+export type Needle = string | { needle: string; anchor: string; value?: string };
 const ANCHOR_BYTES = 3;
+/**
+ * A needle with a `value` (a key such as `"service_tier"`) matches when blanks, a colon, blanks and
+ * the value follow it. Blanks past this many around the colon are not told apart from a match at a
+ * chunk boundary: such a file counts as not plain (the TypeScript reader reads it; never a missed match).
+ */
+const MAX_BLANKS = 64;
+const COLON = 0x3a;
+
+/** A blank inside a line (JSON whitespace but the newline). */
+const isBlank = (b: number): boolean => b === 0x20 || b === 0x09 || b === 0x0d;
+
+/** Whether blanks, a colon, blanks and `value` start at `at` of `buf`; undefined when `buf` ends before that is known. */
+function valueAt(buf: Buffer, at: number, value: Buffer): boolean | undefined {
+  let i = at;
+  while (i < buf.length && isBlank(buf[i])) i++;
+  if (i === buf.length) return undefined;
+  if (buf[i] !== COLON) return false;
+  i++;
+  while (i < buf.length && isBlank(buf[i])) i++;
+  const n = Math.min(value.length, buf.length - i);
+  if (!bytesAt(buf, i, value, n)) return false;
+  return n === value.length ? true : undefined;
+}
+
+/** Whether the first `n` bytes of `bytes` are at `at` of `buf` (in JS: a short compare costs less than a call to native code). */
+function bytesAt(buf: Buffer, at: number, bytes: Buffer, n = bytes.length): boolean {
+  for (let i = 0; i < n; i++) if (buf[at + i] !== bytes[i]) return false;
+  return true;
+}
 
 /** Finds any of `needles` in `buf` (each needle whole inside `buf`). */
 class NeedleSearch {
-  private readonly anchors: Array<{ anchor: Buffer; needles: Array<{ needle: Buffer; offset: number }> }> = [];
-  /** The longest needle less one byte: what a match across two chunks can have in each. */
+  private readonly anchors: Array<{
+    anchor: Buffer;
+    /** What indexOf looks for: a one-byte anchor as a number (memchr, the cheapest call), else the anchor. */
+    find: Buffer | number;
+    needles: Array<{ needle: Buffer; offset: number; value?: Buffer }>;
+  }> = [];
+  /**
+   * What a match across two chunks can have in each: the longest needle less one byte (a needle
+   * with a value: the key, the colon, the value and MAX_BLANKS blanks).
+   */
   readonly overlap: number;
 
   constructor(needles: readonly Needle[]) {
@@ -52,27 +92,33 @@ class NeedleSearch {
     for (const n of needles) {
       const needle = Buffer.from(typeof n === 'string' ? n : n.needle);
       const anchor = typeof n === 'string' ? needle.subarray(Math.max(0, needle.length - ANCHOR_BYTES)) : Buffer.from(n.anchor);
+      const value = typeof n === 'string' || n.value === undefined ? undefined : Buffer.from(n.value);
       const offset = needle.indexOf(anchor);
       if (offset === -1) throw new Error(`anchor "${anchor}" is not part of "${needle}"`);
-      longest = Math.max(longest, needle.length);
+      longest = Math.max(longest, needle.length + (value ? 1 + value.length + MAX_BLANKS : 0));
       const same = this.anchors.find((a) => a.anchor.equals(anchor));
-      if (same) same.needles.push({ needle, offset });
-      else this.anchors.push({ anchor, needles: [{ needle, offset }] });
+      if (same) same.needles.push({ needle, offset, value });
+      else this.anchors.push({ anchor, find: anchor.length === 1 ? anchor[0] : anchor, needles: [{ needle, offset, value }] });
     }
     this.overlap = Math.max(0, longest - 1);
   }
 
+  /**
+   * Whether a needle is in `buf`. A key whose value `buf` cuts off counts as found when at least
+   * `overlap` bytes follow its start (then only blanks past MAX_BLANKS hide its value); a key
+   * nearer the end is left to the next search, whose bytes start with the last `overlap` of these.
+   */
   in(buf: Buffer): boolean {
-    for (const { anchor, needles } of this.anchors)
-      for (let at = buf.indexOf(anchor); at !== -1; at = buf.indexOf(anchor, at + 1))
-        for (const { needle, offset } of needles) {
+    const defer = buf.length - this.overlap;
+    for (const { find, needles } of this.anchors)
+      for (let at = buf.indexOf(find); at !== -1; at = buf.indexOf(find, at + 1))
+        for (const { needle, offset, value } of needles) {
           const start = at - offset;
-          if (
-            start >= 0 &&
-            start + needle.length <= buf.length &&
-            buf.compare(needle, 0, needle.length, start, start + needle.length) === 0
-          )
-            return true;
+          const end = start + needle.length;
+          if (start < 0 || end > buf.length || !bytesAt(buf, start, needle)) continue;
+          if (!value) return true;
+          const found = valueAt(buf, end, value);
+          if (found === true || (found === undefined && start < defer)) return true;
         }
     return false;
   }
