@@ -271,6 +271,23 @@ describe('Claude Code SQL reader: hand-made trees', () => {
     expect(lines.rows.map((r) => [r.id, r.source_line])).toEqual([['m1', 2]]);
   });
 
+  it('takes a uuid key of any value as a uuid key, as the TypeScript reader does (`in`)', async () => {
+    // uuid and parentUuid are read as VARCHAR (NULL for null and missing only): a number, an object, an array
+    // or false is there all the same; user lines scored by their uuid key alone (no message id, no usage)
+    const numeric = { sessionId: 's', type: 'user', message: { role: 'user', content: 'a' }, uuid: 7 };
+    const objectParent = { sessionId: 's', type: 'user', message: { role: 'user', content: 'b' }, parentUuid: {} };
+    const arrayUuid = { sessionId: 's', type: 'user', message: { role: 'user', content: 'c' }, uuid: [1] };
+    const falseUuid = { sessionId: 's', type: 'user', message: { role: 'user', content: 'd' }, uuid: false };
+    const summary = { type: 'summary', summary: 'x', leafUuid: 3 };
+    const root = tree({
+      'p/s.jsonl': [numeric, objectParent, arrayUuid, falseUuid, summary, assistant('s', 'm1', 'r1', u(1, 2))],
+    });
+    const sql = await parity([root]);
+    expect(sql.took).toBe('claude-code');
+    // 6 lines: 5 transcript lines without usage, 1 counted
+    expect(sql.counts).toEqual({ read: 6, counted: 1, skipped: { 'transcript-metadata': 5 }, rejected: {} });
+  });
+
   // each case one line; the TypeScript reader rejects or reads it in a way SQL does not place exactly
   const fallbacks: Record<string, unknown> = {
     'a string count': assistant('s', 'm1', 'r1', { input_tokens: '12', output_tokens: 1 }),

@@ -46,7 +46,8 @@ const MAX_MS = Date.UTC(2200, 0, 1);
 /**
  * The fields of a line, as `json_transform` reads them (one parse per line): JSON text where the
  * type of a value matters (a string starts with a quote), VARCHAR where only a string value can
- * match. A JSON null reads as NULL, as a missing key does: where the difference matters (a
+ * match or only presence matters (the uuids: VARCHAR is NULL for null and missing only, and a
+ * string is copied, not written back). A JSON null reads as NULL, as a missing key does: where the difference matters (a
  * `"type": null` line is typed, `"uuid": null` is a uuid key), the line is asked again.
  */
 const STRUCTURE = JSON.stringify({
@@ -54,9 +55,9 @@ const STRUCTURE = JSON.stringify({
   sessionId: 'JSON',
   requestId: 'JSON',
   agentId: 'JSON',
-  uuid: 'JSON',
-  parentUuid: 'JSON',
-  leafUuid: 'JSON',
+  uuid: 'VARCHAR',
+  parentUuid: 'VARCHAR',
+  leafUuid: 'VARCHAR',
   isSidechain: 'JSON',
   isApiErrorMessage: 'JSON',
   timestamp: 'JSON',
@@ -131,8 +132,9 @@ const isoMs = (j: string) =>
  * the file wrote it); ids are keys as such text.
  */
 function linesSql(texts: string): string {
-  const joined = `concat_ws(',', ${COUNTS.map(([, field]) => field).join(', ')})`;
-  const v = (field: string) => `COALESCE(try_cast(${field} AS BIGINT), 0)`;
+  const joined = `concat_ws(',', ${COUNTS.map(([name]) => name).join(', ')})`;
+  // (the leaves' JSON text: digits on every line whose counts are read, checked by countsOk; VARCHAR to BIGINT is a plain integer parse)
+  const v = (name: string) => `COALESCE(try_cast(${name} AS BIGINT), 0)`;
   // (CASE evaluates a branch on the rows that reach it only: the second look at a line is taken where needed)
   return `CREATE OR REPLACE TEMP TABLE sr_lines AS
 WITH pieces AS (
@@ -147,9 +149,14 @@ WITH pieces AS (
 ), parsed AS (
   SELECT file_idx, line, l, obj, CASE WHEN obj THEN json_transform(l, ${lit(STRUCTURE)}) END AS j FROM lines
 ), raw AS (
+  -- every field a scalar (JSON text, or whether a value is there): no struct is carried past this step
   SELECT file_idx, line, l, obj, j.type::VARCHAR AS t, j.sessionId::VARCHAR AS session_j, j.requestId::VARCHAR AS rid_j,
-    j.agentId::VARCHAR AS agent_j, j.timestamp::VARCHAR AS ts_j, j.message AS m, j.message.usage AS u,
-    j.message.id::VARCHAR AS id_j, j.message.model::VARCHAR AS model_j,
+    j.agentId::VARCHAR AS agent_j, j.timestamp::VARCHAR AS ts_j,
+    j.message.id::VARCHAR AS id_j, j.message.model::VARCHAR AS model_j, j.message.role AS role, j.message.speed AS m_speed,
+    j.message.usage IS NOT NULL AS has_usage, j.message.usage.cache_creation IS NOT NULL AS has_creation,
+    ${COUNTS.map(([name, field]) => `${field.replace(/^u\./, 'j.message.usage.')}::VARCHAR AS ${name}`).join(', ')},
+    j.message.usage.service_tier::VARCHAR AS tier_j, j.message.usage.inference_geo::VARCHAR AS geo_j,
+    j.message.usage.speed::VARCHAR AS u_speed,
     COALESCE(j.isSidechain::VARCHAR = 'true', false) AS sidechain, COALESCE(j.isApiErrorMessage::VARCHAR = 'true', false) AS api_error,
     CASE WHEN j.uuid IS NOT NULL OR j.parentUuid IS NOT NULL THEN true
       WHEN obj THEN json_exists(l, '$.uuid') OR json_exists(l, '$.parentUuid') ELSE false END AS has_uuid,
@@ -159,21 +166,21 @@ WITH pieces AS (
     CASE WHEN j.type IS NOT NULL OR NOT obj THEN false ELSE NOT json_exists(l, '$.type') END AS untyped
   FROM parsed
 ), src AS (
-  SELECT file_idx, line, obj, t, untyped, has_uuid, has_leaf, session_j, rid_j, agent_j, ts_j, id_j, model_j, sidechain, api_error, u,
+  SELECT file_idx, line, obj, t, untyped, has_uuid, has_leaf, session_j, rid_j, agent_j, ts_j, id_j, model_j, sidechain, api_error,
+    ${COUNTS.map(([name]) => name).join(', ')}, tier_j, geo_j,
     COALESCE(starts_with(t, '"'), false) AS typed_s, COALESCE(t = '"assistant"', false) AS t_assistant,
     COALESCE(starts_with(session_j, '"'), false) AS sess,
     -- json_transform reads a value that is not an object as a struct of nulls (and a missing or null one as NULL):
     -- a usage with counts is an object; one without is asked again
-    CASE WHEN u IS NULL THEN false WHEN u.input_tokens IS NOT NULL OR u.output_tokens IS NOT NULL THEN true
+    CASE WHEN NOT has_usage THEN false WHEN c_input IS NOT NULL OR c_output IS NOT NULL THEN true
       ELSE COALESCE(json_type(l, '$.message.usage') = 'OBJECT', false) END AS usage_obj,
     -- a message with any of these fields is an object; else asked again where it matters (assistant and untyped lines)
-    CASE WHEN u IS NOT NULL OR id_j IS NOT NULL OR model_j IS NOT NULL OR m.role IS NOT NULL OR m.speed IS NOT NULL THEN true
+    CASE WHEN has_usage OR id_j IS NOT NULL OR model_j IS NOT NULL OR role IS NOT NULL OR m_speed IS NOT NULL THEN true
       WHEN obj AND (untyped OR t = '"assistant"') THEN COALESCE(json_type(l, '$.message') = 'OBJECT', false) ELSE false END AS msg_obj,
-    COALESCE(m.role = 'assistant', false) AS role_assistant,
-    CASE WHEN u.cache_creation IS NULL THEN false
-      WHEN u.cache_creation.ephemeral_5m_input_tokens IS NOT NULL OR u.cache_creation.ephemeral_1h_input_tokens IS NOT NULL THEN true
+    COALESCE(role = 'assistant', false) AS role_assistant,
+    CASE WHEN NOT has_creation THEN false WHEN c_w5 IS NOT NULL OR c_w1 IS NOT NULL THEN true
       ELSE COALESCE(json_type(l, '$.message.usage.cache_creation') = 'OBJECT', false) END AS has_split,
-    COALESCE(u.speed::VARCHAR = '"fast"' OR m.speed = 'fast', false) AS fast
+    COALESCE(u_speed = '"fast"' OR m_speed = 'fast', false) AS fast
   FROM raw
 ), shaped AS (
   SELECT *,
@@ -189,15 +196,15 @@ WITH pieces AS (
 ), counted AS (
   -- the record columns (their values matter on the lines that are responses only: the others read zeros and nulls)
   SELECT *,
-    ${v('u.input_tokens')} AS input, ${v('u.output_tokens')} AS output, ${v('u.cache_read_input_tokens')} AS cache_read,
-    ${v('u.cache_creation.ephemeral_5m_input_tokens')} AS w5, ${v('u.cache_creation.ephemeral_1h_input_tokens')} AS w1,
-    try_cast(u.cache_creation_input_tokens AS BIGINT) AS creation,
+    ${v('c_input')} AS input, ${v('c_output')} AS output, ${v('c_read')} AS cache_read, ${v('c_w5')} AS w5, ${v('c_w1')} AS w1,
+    try_cast(c_creation AS BIGINT) AS creation, ${joined} AS joined,
     CASE WHEN rec AND ts_j <> '""' THEN ${isoMs('ts_j')} END AS ts_ms
   FROM ruled
 ), classified AS (
   SELECT *,
     CASE WHEN has_split AND (w5 + w1 > 0 OR COALESCE(creation, 0) = 0) THEN w5 ELSE COALESCE(creation, 0) END AS write_5m,
-    CASE WHEN has_split AND (w5 + w1 > 0 OR COALESCE(creation, 0) = 0) THEN w1 ELSE 0 END AS write_1h
+    CASE WHEN has_split AND (w5 + w1 > 0 OR COALESCE(creation, 0) = 0) THEN w1 ELSE 0 END AS write_1h,
+    ${v('c_thinking')} AS thinking
   FROM counted
 )
 -- one pass over the lines, no union (CASE looks at a line's record fields where it is a response only)
@@ -206,8 +213,8 @@ SELECT file_idx, line,
     WHEN NOT rec THEN CASE WHEN NOT obj OR NOT claude_line THEN 'fallback' WHEN NOT assistant THEN 'transcript-metadata' ELSE 'no-usage' END
     WHEN model_j = '"<synthetic>"' THEN 'synthetic-placeholder'
     WHEN ${nonString('model_j')} OR ${nonString('id_j')} OR ${nonString('rid_j')} OR ${nonString('session_j')} OR ${nonString('agent_j')}
-      OR ${nonString('ts_j')} OR NOT ${countsOk(joined)} OR u.input_tokens IS NULL OR u.output_tokens IS NULL
-      OR ${v('u.output_tokens_details.thinking_tokens')} > output
+      OR ${nonString('ts_j')} OR NOT ${countsOk('joined')} OR c_input IS NULL OR c_output IS NULL
+      OR thinking > output
       OR (has_split AND w5 + w1 > 0 AND creation IS NOT NULL AND creation <> w5 + w1)
       OR (ts_j <> '""' AND (ts_ms IS NULL OR ts_ms < ${MIN_MS} OR ts_ms > ${MAX_MS}))
       -- a request id holding NUL (the TypeScript reader's sidechain mark); an agent id that is not plain text (the tags
@@ -219,10 +226,9 @@ SELECT file_idx, line,
   CASE WHEN starts_with(id_j, '"') AND id_j <> '""' THEN id_j END AS mid,
   CASE WHEN rid_j IS NULL OR rid_j = '""' THEN '' ELSE rid_j END AS rid, sidechain,
   input + cache_read + write_5m + write_1h + output AS bucket_sum, ts_ms AS time_ms, CASE WHEN fast THEN true END AS fast,
-  model_j, session_j, agent_j, u.service_tier::VARCHAR AS tier_j, u.inference_geo::VARCHAR AS geo_j,
+  model_j, session_j, agent_j, tier_j, geo_j,
   input AS input_tokens, cache_read AS cache_read_tokens, write_5m AS cache_write_5m_tokens, write_1h AS cache_write_1h_tokens,
-  output AS output_tokens, ${v('u.output_tokens_details.thinking_tokens')} AS reasoning_tokens,
-  ${v('u.server_tool_use.web_search_requests')} AS web_search_calls, ${v('u.server_tool_use.web_fetch_requests')} AS web_fetch_calls
+  output AS output_tokens, thinking AS reasoning_tokens, ${v('c_search')} AS web_search_calls, ${v('c_fetch')} AS web_fetch_calls
 FROM classified`;
 }
 
@@ -230,18 +236,23 @@ FROM classified`;
  * The rows the TypeScript reader emits, numbered in its order (`ord`); the other records with a
  * message id are duplicates.
  */
+/** The larger bucket sum first, then the earlier `line` (the order of the tuple (bucket_sum, -line)). */
+const largestFirst = (line: string) => `bucket_sum::HUGEINT * 4294967296 - ${line}`;
+
 const EMIT_SQL = `CREATE OR REPLACE TEMP TABLE sr_emit AS
 WITH recs AS (
   SELECT file_idx, line, mid, rid, sidechain, bucket_sum FROM sr_lines WHERE kind = 'record'
 ), keyed AS (
-  -- per file, message id and request id: the largest copy, the earliest of equals
+  -- per file, message id and request id: the largest copy, the earliest of equals (one HUGEINT key: the sum, then
+  -- the line reversed; lines are below 2^32; a key of one number is compared as such, a tuple through
+  -- sort keys, which took a fifth more of the step)
   SELECT file_idx, mid, rid, max(bucket_sum) AS bucket_sum, min(line) AS key_first,
-    arg_max(line, (bucket_sum, -line)) AS line, arg_max(sidechain, (bucket_sum, -line)) AS sidechain
+    arg_max(line, ${largestFirst('line')}) AS line, arg_max(sidechain, ${largestFirst('line')}) AS sidechain
   FROM recs WHERE mid IS NOT NULL GROUP BY file_idx, mid, rid
 ), grouped AS (
   -- per file and message id: whether a copy is on the main chain; else the largest sidechain copy
   SELECT file_idx, mid, bool_or(NOT sidechain) AS has_main, min(key_first) AS group_first,
-    arg_max(line, (bucket_sum, -key_first)) AS side_line
+    arg_max(line, ${largestFirst('key_first')}) AS side_line
   FROM keyed GROUP BY file_idx, mid
 ), kept AS (
   SELECT k.*, g.group_first FROM keyed k JOIN grouped g ON g.file_idx = k.file_idx AND g.mid = k.mid
