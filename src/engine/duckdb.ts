@@ -11,6 +11,7 @@ import { totalmem } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { UserError } from '../core/issues.js';
 import { EngineError } from './errors.js';
+import { ROUTE_KEYS_SQL, routeKeyOf, type RouteKey } from './price-map.js';
 import type { UsageRecord } from '../usage/record.js';
 import { USAGE_COLUMNS, usageTableDdl, type CellValue, type SqlType } from '../usage/table.js';
 
@@ -54,6 +55,8 @@ export class UsageDb {
   rows = 0;
   /** Views of rows read in place (files DuckDB reads at each query, e.g. Parquet), in arrival order. */
   private readonly inPlace: string[] = [];
+  /** The route keys of each in-place view's rows, when its reader found them (undefined: not known). */
+  private readonly inPlaceRoutes: Array<readonly RouteKey[] | undefined> = [];
   /** Wall time of each statement run (first line of its SQL, milliseconds), for measurements. */
   /** Per statement (TOKENOMICS_DEBUG_TIMINGS): its first line, wall ms, process CPU ms, and its start (ms since the process started) (DuckDB's threads included). */
   readonly timings: Array<[string, number, number, number]> = [];
@@ -149,9 +152,10 @@ export class UsageDb {
    * without copying them: DuckDB reads them at each query, so a large Parquet file is never held in
    * memory (its `seq` numbers start at `rows`; `span` rows of arrival order follow).
    */
-  addInPlace(name: string, span: number): void {
+  addInPlace(name: string, span: number, routes?: readonly RouteKey[]): void {
     if (!this.appender) throw new EngineError('rows added after the usage table was sealed');
     this.inPlace.push(name);
+    this.inPlaceRoutes.push(routes);
     this.rows += span;
   }
 
@@ -170,6 +174,18 @@ export class UsageDb {
     if (this.inPlace.length === 0) return;
     await this.run('ALTER TABLE usage RENAME TO usage_appended');
     await this.run(`CREATE VIEW usage AS\n${['usage_appended', ...this.inPlace].map((v) => `SELECT * FROM ${v}`).join('\nUNION ALL\n')}`);
+  }
+
+  /**
+   * The distinct route keys of the usage table (ROUTE_KEYS_SQL) without scanning the rows read in
+   * place when each of their readers found its keys (addInPlace): only the appended rows are read.
+   */
+  async routeKeys(): Promise<RouteKey[]> {
+    const known = this.inPlaceRoutes.every((r) => r !== undefined);
+    const rows = await this.query(known && this.inPlace.length > 0 ? `${ROUTE_KEYS_SQL}_appended` : ROUTE_KEYS_SQL);
+    const keys = rows.map(routeKeyOf);
+    if (known) for (const routes of this.inPlaceRoutes) keys.push(...(routes ?? []));
+    return keys;
   }
 
   async run(sql: string): Promise<void> {

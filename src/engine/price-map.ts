@@ -58,6 +58,13 @@ export interface RouteKey {
 /** The distinct route keys of the usage table. */
 export const ROUTE_KEYS_SQL = 'SELECT DISTINCT model, provider, regional FROM usage';
 
+/** A row of ROUTE_KEYS_SQL as a RouteKey. */
+export const routeKeyOf = (r: Record<string, unknown>): RouteKey => ({
+  model: String(r.model),
+  provider: r.provider === null || r.provider === undefined ? null : String(r.provider),
+  regional: r.regional === null || r.regional === undefined ? null : Boolean(r.regional),
+});
+
 /**
  * Mapping rows for the distinct route keys of a run, for one pricing (0: the billed prices,
  * 1: a repricing). Models the catalog does not know get no row: they stay unpriced.

@@ -33,7 +33,7 @@ import { duckdb, type Dialect } from './dialect.js';
 import { EngineError, UsageDb, type DuckDBOptions, type Row } from './duckdb.js';
 import type { SqlDb } from './sql-db.js';
 import { loadAllWithSql, loadWithSql } from './sql-readers/index.js';
-import { PRICE_MAP_COLUMNS, priceMapRows, priceMapShape, ROUTE_KEYS_SQL, type RouteKey } from './price-map.js';
+import { PRICE_MAP_COLUMNS, priceMapRows, priceMapShape, ROUTE_KEYS_SQL, routeKeyOf, type RouteKey } from './price-map.js';
 import {
   AGG_COUNTS_SQL,
   AGG_UNPRICED_MODELS_SQL,
@@ -359,11 +359,8 @@ export async function reportFromTable(
 ): Promise<{ view: UsageView; unpricedModels: Map<string, number> }> {
   const pricer = new Pricer(env.catalog, { defaultMs: env.nowMs });
   const repricer = env.reprice?.pricer;
-  const routes: RouteKey[] = (await db.query(ROUTE_KEYS_SQL)).map((r) => ({
-    model: String(r.model),
-    provider: r.provider === null ? null : String(r.provider),
-    regional: r.regional === null ? null : Boolean(r.regional),
-  }));
+  // the usage table's distinct route keys (DuckDB: without scanning rows whose reader found them)
+  const routes: RouteKey[] = db.routeKeys ? await db.routeKeys() : (await db.query(ROUTE_KEYS_SQL)).map(routeKeyOf);
   const mapRows = priceMapRows(0, pricer, routes);
   if (repricer) mapRows.push(...priceMapRows(1, repricer, routes));
   await db.loadTable('price_map', PRICE_MAP_COLUMNS, mapRows);

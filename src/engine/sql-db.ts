@@ -12,4 +12,6 @@ export interface SqlDb {
   /** Rows as plain objects; integers may arrive as bigint, number or decimal string (exact). */
   query(sql: string): Promise<Row[]>;
   loadTable(name: string, columns: Array<{ name: string; type: SqlType }>, rows: CellValue[][]): Promise<void>;
+  /** The distinct route keys of the usage table (ROUTE_KEYS_SQL), where the database knows a cheaper way to them. */
+  routeKeys?(): Promise<Array<{ model: string; provider: string | null; regional: boolean | null }>>;
 }

@@ -148,6 +148,7 @@ SELECT line,
   END AS kind,
   ${str('id')} AS id_text,
   ${model ? `COALESCE(NULLIF(trim(${model}::VARCHAR), ''), ${lit(NO_MODEL)})` : lit(NO_MODEL)} AS model,
+  ${model ? `${model}::VARCHAR` : 'NULL::VARCHAR'} AS model_raw,
   ${str('provider')} AS provider, ${str('serviceTier')} AS service_tier,
   t_ms AS time_ms,
   i_in::BIGINT AS input_tokens, i_cr::BIGINT AS cache_read_tokens, i_w5::BIGINT AS cache_write_5m_tokens, i_w1::BIGINT AS cache_write_1h_tokens,
@@ -166,11 +167,28 @@ FROM src`);
     );
   }
   const counts: SqlLoad['counts'] = { read: 0, counted: 0, skipped: {}, rejected: {} };
-  for (const r of await db.query(`SELECT kind, count(*) AS n FROM ${staged} GROUP BY kind ORDER BY kind`)) {
+  // one scan counts the rows by kind and finds the route keys (the model as the file spells it, the
+  // provider, the regional flag) of the records: grouping on the raw model column costs little
+  const raws: Array<{ raw: string | null; provider: string | null; regional: boolean | null }> = [];
+  for (const r of await db.query(
+    `SELECT kind, model_raw, provider, regional, count(*) AS n FROM ${staged} GROUP BY kind, model_raw, provider, regional`,
+  )) {
+    const kind = String(r.kind);
     counts.read += Number(r.n);
-    if (r.kind === 'record') counts.counted = Number(r.n);
-    else counts.rejected[String(r.kind)] = Number(r.n);
+    if (kind === 'record') {
+      counts.counted += Number(r.n);
+      raws.push({
+        raw: r.model_raw === null ? null : String(r.model_raw),
+        provider: r.provider === null ? null : String(r.provider),
+        regional: r.regional === null ? null : Boolean(r.regional),
+      });
+    } else counts.rejected[kind] = (counts.rejected[kind] ?? 0) + Number(r.n);
   }
+  counts.rejected = Object.fromEntries(Object.entries(counts.rejected).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  // every raw model id present and without surrounding whitespace: the model is the column itself
+  // (no trim per row at each query) and the route keys are known without another scan
+  const clean = model !== undefined && raws.every((r) => r.raw !== null && /^\S(?:.*\S)?$/s.test(r.raw));
+  const routes = clean ? raws.map((r) => ({ model: r.raw as string, provider: r.provider, regional: r.regional })) : undefined;
   const rows = counts.read;
   // the rejected rows become issues at file:row (capped like every issue list by the session)
   if (counts.counted < rows) {
@@ -200,6 +218,7 @@ FROM src`);
         id: `COALESCE(s.id_text, ${lit(`${file}:`)} || s.line)`,
         estimated: 'COALESCE(s.estimated, false)',
         requests: 's.requests',
+        ...(clean ? { model: 's.model_raw' } : {}),
       },
       // every other usage column is staged under its own name
       stageColumns: USAGE_COLUMNS.map((c) => c.name).filter((c) => !['seq', 'id', 'source_file', 'source_line'].includes(c)),
@@ -207,7 +226,7 @@ FROM src`);
     counts.counted < rows ? "s.kind = 'record'" : '',
   );
   await db.run(`CREATE OR REPLACE VIEW ${rowsView} AS\n${select}`);
-  db.addInPlace(rowsView, rows);
+  db.addInPlace(rowsView, rows, routes);
   return { format: 'parquet', counts, issues };
 }
 
