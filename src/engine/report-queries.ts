@@ -217,24 +217,29 @@ const AGG_FLAGS = ['has_conversation', 'has_customer', 'has_user', 'known_outcom
  * report filters on: attributed to a conversation / customer / user, the known outcome, the model
  * when unpriced, no model id. Every sum of the report over whole groups is a sum over its rows.
  * `minCount`: the smallest count of its rows too (`min_count`, read by AGG_COUNTS_SQL: the report's agg has it).
+ * `modelCol`: the group column that is the model (a `--by model` dimension), if any: the two flags
+ * of the model (unpriced, no model id) follow from it and the billed key, so they are computed
+ * per group rather than grouped on (10M bench rows: two fewer keys hashed per row).
  */
-export function aggTableSql(d: Dialect, groupCols: string[], reprice: boolean, minCount = false): string {
+export function aggTableSql(d: Dialect, groupCols: string[], reprice: boolean, minCount = false, modelCol?: string): string {
   const keys = [...groupCols, 'e0', 'k0', ...(reprice ? ['e1', 'k1'] : [])];
+  const model = modelCol ?? 'model';
   const flags = [
     'conversation_id IS NOT NULL',
     "customer IS NOT NULL AND customer <> ''",
     "user_id IS NOT NULL AND user_id <> ''",
     "CASE WHEN outcome IN ('success', 'failure') THEN outcome END",
-    'CASE WHEN e0 IS NULL THEN model END',
-    `model = ${d.literal(NO_MODEL)}`,
+    `CASE WHEN e0 IS NULL THEN ${model} END`,
+    `${model} = ${d.literal(NO_MODEL)}`,
   ];
+  const grouped = modelCol === undefined ? flags : flags.slice(0, 4);
   return d.replaceTable(
     'agg',
     `SELECT ${[...keys, ...flags.map((f, i) => `${f} AS ${AGG_FLAGS[i]}`)].join(', ')},
   ${SUMS}, min(seq) AS first_seq, min(time_ms) AS first_ms, max(time_ms) AS last_ms,
   sum(CASE WHEN requests > 1 THEN 1 ELSE 0 END) AS multi_request_rows${minCount ? `, min(${MIN_COUNT}) AS min_count` : ''}
 FROM priced
-GROUP BY ${[...keys, ...flags].join(', ')}`,
+GROUP BY ${[...keys, ...grouped].join(', ')}`,
   );
 }
 

@@ -371,7 +371,8 @@ export async function reportFromTable(
   const priced = { dims: task.dims, sinceMs: task.sinceMs, untilMs: task.untilMs, billed, reprice, shape: priceMapShape(mapRows, routes) };
   if (d.pricedViews) for (const sql of pricedViewsSql(d, priced)) await db.run(sql);
   else await db.run(pricedTableSql(d, priced));
-  await db.run(aggTableSql(d, gcols, repricer !== undefined, true));
+  const modelDim = task.dims.findIndex((dim) => dim.kind === 'model');
+  await db.run(aggTableSql(d, gcols, repricer !== undefined, true, modelDim < 0 ? undefined : gcols[modelDim]));
 
   const slices = groupRows(await db.query(slicesSql()), ['slice']);
   const slice = (name: string) => slices.get(name) ?? [];
