@@ -33,7 +33,16 @@ import { duckdb, type Dialect } from './dialect.js';
 import { EngineError, UsageDb, type DuckDBOptions, type Row } from './duckdb.js';
 import type { SqlDb } from './sql-db.js';
 import { loadAllWithSql, loadWithSql } from './sql-readers/index.js';
-import { PRICE_MAP_COLUMNS, priceMapRows, priceMapShape, ROUTE_KEYS_SQL, routeKeyOf, type RouteKey } from './price-map.js';
+import {
+  PRICE_MAP_COLUMNS,
+  priceMapRows,
+  priceMapShape,
+  ROUTE_KEYS_SQL,
+  routeKeyOf,
+  segmentsIn,
+  timeBoundsNeeded,
+  type RouteKey,
+} from './price-map.js';
 import {
   AGG_COUNTS_SQL,
   AGG_UNPRICED_MODELS_SQL,
@@ -361,14 +370,20 @@ export async function reportFromTable(
   const repricer = env.reprice?.pricer;
   // the usage table's distinct route keys (DuckDB: without scanning rows whose reader found them)
   const routes: RouteKey[] = db.routeKeys ? await db.routeKeys() : (await db.query(ROUTE_KEYS_SQL)).map(routeKeyOf);
-  const mapRows = priceMapRows(0, pricer, routes);
+  let mapRows = priceMapRows(0, pricer, routes);
   if (repricer) mapRows.push(...priceMapRows(1, repricer, routes));
-  await db.loadTable('price_map', PRICE_MAP_COLUMNS, mapRows);
-  await loadDimensionMaps(db, task.dims, d);
   const billed = { atMs: pricer.options.atMs, defaultMs: pricer.options.defaultMs ?? env.nowMs };
   const reprice = repricer ? { atMs: repricer.options.atMs, defaultMs: repricer.options.defaultMs ?? env.nowMs } : undefined;
+  // with the rows' time span (DuckDB, where its readers found it): only the segments some row's
+  // pricing time falls in, and no time bounds in the join when that leaves one per route key
+  const span = db.timeSpan ? await db.timeSpan() : undefined;
+  const keyTimes = new Map([[0, billed], ...(reprice ? [[1, reprice] as const] : [])]);
+  if (span) mapRows = segmentsIn(mapRows, keyTimes, span);
+  await db.loadTable('price_map', PRICE_MAP_COLUMNS, mapRows);
+  await loadDimensionMaps(db, task.dims, d);
   const gcols = task.dims.map((_, i) => `g${i}`);
-  const priced = { dims: task.dims, sinceMs: task.sinceMs, untilMs: task.untilMs, billed, reprice, shape: priceMapShape(mapRows, routes) };
+  const shape = { ...priceMapShape(mapRows, routes), timeBounds: timeBoundsNeeded(mapRows, keyTimes, span) };
+  const priced = { dims: task.dims, sinceMs: task.sinceMs, untilMs: task.untilMs, billed, reprice, shape };
   if (d.pricedViews) for (const sql of pricedViewsSql(d, priced)) await db.run(sql);
   else await db.run(pricedTableSql(d, priced));
   const modelDim = task.dims.findIndex((dim) => dim.kind === 'model');

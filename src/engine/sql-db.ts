@@ -14,4 +14,6 @@ export interface SqlDb {
   loadTable(name: string, columns: Array<{ name: string; type: SqlType }>, rows: CellValue[][]): Promise<void>;
   /** The distinct route keys of the usage table (ROUTE_KEYS_SQL), where the database knows a cheaper way to them. */
   routeKeys?(): Promise<Array<{ model: string; provider: string | null; regional: boolean | null }>>;
+  /** The first and last time of the usage rows, where the database knows them cheaply (undefined: not known). */
+  timeSpan?(): Promise<{ firstMs: number | null; lastMs: number | null } | undefined>;
 }

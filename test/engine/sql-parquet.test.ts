@@ -86,6 +86,15 @@ beforeAll(async () => {
     `SELECT * FROM (VALUES ('x', 'gpt-4o-mini', 10, 5), ('y', 'gpt-4o-mini', -3, 5), ('z', 'gpt-4o-mini', 7, 2)) v(id, model, input_tokens, output_tokens)`,
     path('bad.parquet'),
   );
+  // model ids that need the trim (surrounding spaces, blank, missing), and a rejected row's own model
+  await copy(
+    `SELECT * FROM (VALUES ('p', ' gpt-4o-mini ', 10, 5), ('q', '', 3, 1), ('r', NULL, 4, 1), ('s', 'gpt-4.1', 5, 1)) v(id, model, input_tokens, output_tokens)`,
+    path('models.parquet'),
+  );
+  await copy(
+    `SELECT * FROM (VALUES ('x', 'gpt-4o-mini', 10, 5), ('y', 'o3', -3, 5), ('z', 'gpt-4.1', 7, 2)) v(id, model, input_tokens, output_tokens)`,
+    path('bad-model.parquet'),
+  );
   writeFileSync(
     path('same.jsonl'),
     RECORDS.map((r) =>
@@ -149,6 +158,74 @@ describe('Parquet input', () => {
       expect(sum).toEqual({ i: 17n, n: 2n });
     } finally {
       db.close();
+    }
+  });
+
+  it('finds the route keys and time span of its rows without a scan of the usage rows', async () => {
+    const keysOf = async (files: string[]) => {
+      const db = await UsageDb.open({ threads: 1 });
+      try {
+        for (const f of files) expect(await loadWithSql(db, f, { keepText: false })).not.toBe('fallback');
+        await db.seal();
+        const sort = (keys: Array<{ model: string }>) => keys.map((k) => JSON.stringify(k)).sort();
+        const found = sort(await db.routeKeys());
+        // the independent path: a scan of every row of the usage view; every key it finds is found
+        const scanned = sort(
+          (await db.query('SELECT DISTINCT model, provider, regional FROM usage')).map((r) => ({
+            model: String(r.model),
+            provider: r.provider,
+            regional: r.regional,
+          })),
+        );
+        expect(found).toEqual(expect.arrayContaining(scanned));
+        const [t] = await db.query('SELECT min(time_ms) AS first_ms, max(time_ms) AS last_ms FROM usage');
+        const span = await db.timeSpan();
+        return {
+          found,
+          span,
+          scanned: { firstMs: t.first_ms === null ? null : Number(t.first_ms), lastMs: t.last_ms === null ? null : Number(t.last_ms) },
+        };
+      } finally {
+        db.close();
+      }
+    };
+    const key = (model: string) => JSON.stringify({ model, provider: null, regional: null });
+    // rows x and z, and the rejected row's model (o3): a key without rows; no time column
+    const bad = await keysOf([path('bad-model.parquet')]);
+    expect(bad.found).toEqual([key('gpt-4.1'), key('gpt-4o-mini'), key('o3')]);
+    expect(bad.span).toEqual({ firstMs: null, lastMs: null });
+    // trimmed, blank and missing ids: the keys of the trimmed column, by a scan; no span (not known)
+    const models = await keysOf([path('models.parquet')]);
+    expect(models.found).toEqual([key('(no model)'), key('gpt-4.1'), key('gpt-4o-mini')]);
+    expect(models.span).toBeUndefined();
+    // two files: the keys of both, the span of the timed one (2026-10-01T10:00Z .. 2026-10-02T08:00Z)
+    const both = await keysOf([path('usage.parquet'), path('bad-model.parquet')]);
+    expect(both.found).toEqual([key('claude-sonnet-4-5'), key('gpt-4.1'), key('gpt-4o-mini'), key('o3')]);
+    expect(both.span).toEqual({ firstMs: Date.parse('2026-10-01T10:00:00Z'), lastMs: Date.parse('2026-10-02T08:00:00Z') });
+    expect(both.span).toEqual(both.scanned);
+  });
+
+  it('prices rows on either side of a price change as the same records in JSONL (time bounds kept or left out)', async () => {
+    // gemini-2.5-pro changed price on 2025-10-31 (two catalog periods): rows on both sides keep the
+    // join's time bounds; rows after it only leave them out (one segment covers every row)
+    for (const [name, times] of [
+      ['both-sides', ['2025-10-01T10:00:00Z', '2025-11-15T10:00:00Z']],
+      ['after', ['2025-11-15T10:00:00Z', '2025-11-16T10:00:00Z']],
+    ] as const) {
+      const rows = times.map((t, i) => ({ id: `${name}${i}`, t, model: 'gemini-2.5-pro', input: 250_000 * (i + 1), output: 1000 }));
+      await copy(
+        `SELECT * FROM (VALUES ${rows.map((r) => `('${r.id}', ${Date.parse(r.t)}, '${r.model}', ${r.input}, ${r.output})`).join(', ')}) v(id, time_ms, model, input_tokens, output_tokens)`,
+        path(`${name}.parquet`),
+      );
+      writeFileSync(
+        path(`${name}.jsonl`),
+        rows.map((r) => JSON.stringify({ id: r.id, at: r.t, model: r.model, prompt: r.input, out: r.output })).join('\n') + '\n',
+      );
+      const parquet = await report([path(`${name}.parquet`)], undefined, 'model,day');
+      expect(parquet).toEqual(
+        await report([path(`${name}.jsonl`)], 'id=id,timestamp=at,model=model,prompt=prompt,output=out', 'model,day'),
+      );
+      expect(parquet.totals).toMatchObject({ requests: 2 });
     }
   });
 

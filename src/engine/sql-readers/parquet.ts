@@ -16,7 +16,7 @@ import { NO_MODEL } from '../../usage/record.js';
 import { USAGE_COLUMNS } from '../../usage/table.js';
 import { COUNTED_CHARGES } from '../../usage/dimensions.js';
 import { duckdb } from '../dialect.js';
-import type { UsageDb } from '../duckdb.js';
+import type { InPlaceFacts, UsageDb } from '../duckdb.js';
 import { stagedSelect, type SqlLoad } from './load.js';
 
 const lit = duckdb.literal;
@@ -167,28 +167,37 @@ FROM src`);
     );
   }
   const counts: SqlLoad['counts'] = { read: 0, counted: 0, skipped: {}, rejected: {} };
-  // one scan counts the rows by kind and finds the route keys (the model as the file spells it, the
-  // provider, the regional flag) of the records: grouping on the raw model column costs little
-  const raws: Array<{ raw: string | null; provider: string | null; regional: boolean | null }> = [];
+  // the row check also finds the first and last time of the records (at no measurable cost)
+  const times: number[] = [];
   for (const r of await db.query(
-    `SELECT kind, model_raw, provider, regional, count(*) AS n FROM ${staged} GROUP BY kind, model_raw, provider, regional`,
+    `SELECT kind, count(*) AS n, min(time_ms) AS first_ms, max(time_ms) AS last_ms FROM ${staged} GROUP BY kind ORDER BY kind`,
   )) {
-    const kind = String(r.kind);
     counts.read += Number(r.n);
-    if (kind === 'record') {
-      counts.counted += Number(r.n);
-      raws.push({
-        raw: r.model_raw === null ? null : String(r.model_raw),
-        provider: r.provider === null ? null : String(r.provider),
-        regional: r.regional === null ? null : Boolean(r.regional),
-      });
-    } else counts.rejected[kind] = (counts.rejected[kind] ?? 0) + Number(r.n);
+    if (r.kind === 'record') {
+      counts.counted = Number(r.n);
+      for (const t of [r.first_ms, r.last_ms]) if (t !== null) times.push(Number(t));
+    } else counts.rejected[String(r.kind)] = Number(r.n);
   }
-  counts.rejected = Object.fromEntries(Object.entries(counts.rejected).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  // the route keys (model as the file spells it, provider, regional flag) of every row, rejected
+  // ones too (a key without records prices nothing): on the model column alone, which the scan reads
+  // as a dictionary, ~0.1 CPU s for 10M rows where grouping on the kind as well costs ~0.5 s more
+  const hasRegional = !columns && d.names.has('regional');
+  const keyCols = ['model_raw', ...(map.has('provider') ? ['provider'] : []), ...(hasRegional ? ['regional'] : [])];
+  const raws = (await db.query(`SELECT DISTINCT ${keyCols.join(', ')} FROM ${staged}`)).map((r) => ({
+    raw: r.model_raw === null ? null : String(r.model_raw),
+    provider: r.provider === null || r.provider === undefined ? null : String(r.provider),
+    regional: r.regional === null || r.regional === undefined ? null : Boolean(r.regional),
+  }));
   // every raw model id present and without surrounding whitespace: the model is the column itself
-  // (no trim per row at each query) and the route keys are known without another scan
+  // (no trim per row at each query), and the route keys and time span are known without a scan of the rows
   const clean = model !== undefined && raws.every((r) => r.raw !== null && /^\S(?:.*\S)?$/s.test(r.raw));
-  const routes = clean ? raws.map((r) => ({ model: r.raw as string, provider: r.provider, regional: r.regional })) : undefined;
+  const facts: InPlaceFacts | undefined = clean
+    ? {
+        routes: raws.map((r) => ({ model: r.raw as string, provider: r.provider, regional: r.regional })),
+        firstMs: times.length ? Math.min(...times) : null,
+        lastMs: times.length ? Math.max(...times) : null,
+      }
+    : undefined;
   const rows = counts.read;
   // the rejected rows become issues at file:row (capped like every issue list by the session)
   if (counts.counted < rows) {
@@ -226,7 +235,7 @@ FROM src`);
     counts.counted < rows ? "s.kind = 'record'" : '',
   );
   await db.run(`CREATE OR REPLACE VIEW ${rowsView} AS\n${select}`);
-  db.addInPlace(rowsView, rows, routes);
+  db.addInPlace(rowsView, rows, facts);
   return { format: 'parquet', counts, issues };
 }
 
