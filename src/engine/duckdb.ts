@@ -11,7 +11,7 @@ import { totalmem } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { UserError } from '../core/issues.js';
 import { EngineError } from './errors.js';
-import { ROUTE_KEYS_SQL, routeKeyOf, type RouteKey, type TimeSpan } from './price-map.js';
+import { ROUTE_KEYS_SQL, routeKeyOf, type RouteKey, type RowKinds, type TimeSpan } from './price-map.js';
 import type { UsageRecord } from '../usage/record.js';
 import { USAGE_COLUMNS, usageTableDdl, type CellValue, type SqlType } from '../usage/table.js';
 
@@ -47,9 +47,11 @@ export function defaultMemoryLimit(totalBytes: number): string {
   return `${Math.max(64, Math.min(512, Math.floor(totalBytes / 4 / 2 ** 20)))}MiB`;
 }
 
-/** What a reader found of the rows of its in-place view in a scan it makes anyway: their distinct route keys and time span. */
+/** What a reader knows of the rows of its in-place view from its mapping or a scan it makes anyway: their distinct route keys, time span and kinds. */
 export interface InPlaceFacts extends TimeSpan {
   routes: readonly RouteKey[];
+  /** What its rows may hold (true: some row may). */
+  rows: RowKinds;
 }
 
 export class UsageDb {
@@ -212,6 +214,24 @@ export class UsageDb {
     const first = times((s) => s.firstMs);
     const last = times((s) => s.lastMs);
     return { firstMs: first.length ? Math.min(...first) : null, lastMs: last.length ? Math.max(...last) : null };
+  }
+
+  /**
+   * Whether some usage row has a service tier, the fast flag, a request count other than 1, when
+   * every in-place view's reader knows it of its rows (undefined: not known): only the appended rows are read.
+   */
+  async rowKinds(): Promise<RowKinds | undefined> {
+    if (this.inPlace.length > 0 && !this.factsKnown) return undefined;
+    const [row] = await this.query(
+      `SELECT bool_or(service_tier IS NOT NULL) AS tiers, bool_or(fast) AS fast, bool_or(requests IS DISTINCT FROM 1) AS other
+FROM ${this.inPlace.length > 0 ? 'usage_appended' : 'usage'}`,
+    );
+    const facts = this.inPlaceFacts.map((f) => f as InPlaceFacts);
+    return {
+      serviceTiers: row.tiers === true || facts.some((f) => f.rows.serviceTiers),
+      fast: row.fast === true || facts.some((f) => f.rows.fast),
+      otherRequests: row.other === true || facts.some((f) => f.rows.otherRequests),
+    };
   }
 
   async run(sql: string): Promise<void> {

@@ -147,6 +147,19 @@ export interface PriceMapShape {
    * every route key has one segment per pricing, covering the pricing time of every row.
    */
   timeBounds?: boolean;
+  /**
+   * What the usage rows hold (RowKinds, where the database knows it): the key expression leaves
+   * out the service tier, the fast flag, and the per-request average and context-window tag of rows
+   * of several (or no) requests, when no row has them. Undefined: every row may.
+   */
+  rows?: RowKinds;
+}
+
+/** Whether some usage row has a service tier, the fast flag set, a request count other than 1. */
+export interface RowKinds {
+  serviceTiers: boolean;
+  fast: boolean;
+  otherRequests: boolean;
 }
 
 /** Everything a mapping row may hold. */
@@ -266,8 +279,11 @@ export function periodJoin(d: Dialect, m: string, u: string, pricing: number, t:
 export function cardKeyExpr(d: Dialect, m: string, u: string, t: KeyTimes, shape: PriceMapShape = FULL_SHAPE): string {
   const per = (col: string) => d.intDiv(`${u}.${col}`, `${u}.requests`);
   const promptCols = ['input_tokens', 'cache_read_tokens', 'cache_write_5m_tokens', 'cache_write_1h_tokens'];
-  const nPrompt = `(CASE WHEN ${u}.requests = 1 THEN ${promptCols.map((c) => `${u}.${c}`).join(' + ')} ELSE ${promptCols.map(per).join(' + ')} END)`;
-  const nInput = `(CASE WHEN ${u}.requests = 1 THEN ${u}.input_tokens ELSE ${per('input_tokens')} END)`;
+  // every row one request (shape.rows): the prompt as it is, and no row without a request count
+  const single = shape.rows !== undefined && !shape.rows.otherRequests;
+  const wholePrompt = promptCols.map((c) => `${u}.${c}`).join(' + ');
+  const nPrompt = single ? `(${wholePrompt})` : `(CASE WHEN ${u}.requests = 1 THEN ${wholePrompt} ELSE ${promptCols.map(per).join(' + ')} END)`;
+  const nInput = single ? `${u}.input_tokens` : `(CASE WHEN ${u}.requests = 1 THEN ${u}.input_tokens ELSE ${per('input_tokens')} END)`;
   const passes = (i: number) => {
     const n = `(CASE WHEN ${m}.b${i}_input_only THEN ${nInput} ELSE ${nPrompt} END)`;
     return `(${m}.b${i}_threshold IS NOT NULL AND (${n} > ${m}.b${i}_threshold OR (${m}.b${i}_inclusive AND ${n} = ${m}.b${i}_threshold)))`;
@@ -279,9 +295,12 @@ export function cardKeyExpr(d: Dialect, m: string, u: string, t: KeyTimes, shape
   const band =
     shape.bands === 0
       ? '0'
-      : `(CASE WHEN ${m}.band_count = 0 THEN 0 WHEN ${u}.requests < 1 THEN (CASE WHEN ${window} IS NULL OR ${window} LIKE '0-%' THEN 0 ELSE ${m}.band_count END) ${bandWhens} ELSE 0 END)`;
-  const service = `(CASE ${u}.service_tier WHEN 'batch' THEN 1 WHEN 'flex' THEN 2 WHEN 'priority' THEN 3 ELSE 0 END)`;
-  const fast = `(CASE WHEN ${u}.fast THEN 1 ELSE 0 END)`;
+      : `(CASE WHEN ${m}.band_count = 0 THEN 0 ${single ? '' : `WHEN ${u}.requests < 1 THEN (CASE WHEN ${window} IS NULL OR ${window} LIKE '0-%' THEN 0 ELSE ${m}.band_count END) `}${bandWhens} ELSE 0 END)`;
+  const service =
+    shape.rows?.serviceTiers === false
+      ? '0'
+      : `(CASE ${u}.service_tier WHEN 'batch' THEN 1 WHEN 'flex' THEN 2 WHEN 'priority' THEN 3 ELSE 0 END)`;
+  const fast = shape.rows?.fast === false ? '0' : `(CASE WHEN ${u}.fast THEN 1 ELSE 0 END)`;
   // peak hours are when the request ran, even when repricing at another date
   const peakT = `COALESCE(${u}.time_ms, ${num(t.atMs)}, ${num(t.defaultMs)})`;
   const minute = d.minuteOfDay(peakT);

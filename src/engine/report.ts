@@ -382,7 +382,11 @@ export async function reportFromTable(
   await db.loadTable('price_map', PRICE_MAP_COLUMNS, mapRows);
   await loadDimensionMaps(db, task.dims, d);
   const gcols = task.dims.map((_, i) => `g${i}`);
-  const shape = { ...priceMapShape(mapRows, routes), timeBounds: timeBoundsNeeded(mapRows, keyTimes, span) };
+  const shape = {
+    ...priceMapShape(mapRows, routes),
+    timeBounds: timeBoundsNeeded(mapRows, keyTimes, span),
+    rows: db.rowKinds ? await db.rowKinds() : undefined,
+  };
   const priced = { dims: task.dims, sinceMs: task.sinceMs, untilMs: task.untilMs, billed, reprice, shape };
   if (d.pricedViews) for (const sql of pricedViewsSql(d, priced)) await db.run(sql);
   else await db.run(pricedTableSql(d, priced));

@@ -16,4 +16,6 @@ export interface SqlDb {
   routeKeys?(): Promise<Array<{ model: string; provider: string | null; regional: boolean | null }>>;
   /** The first and last time of the usage rows, where the database knows them cheaply (undefined: not known). */
   timeSpan?(): Promise<{ firstMs: number | null; lastMs: number | null } | undefined>;
+  /** Whether some usage row has a service tier, the fast flag, a request count other than 1, where the database knows it cheaply. */
+  rowKinds?(): Promise<{ serviceTiers: boolean; fast: boolean; otherRequests: boolean } | undefined>;
 }

@@ -12,7 +12,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UsageDb } from '../../src/engine/duckdb.js';
 import { loadWithSql } from '../../src/engine/sql-readers/index.js';
 import { parseColumnMap } from '../../src/ingest/index.js';
-import { engineReport } from './engine-env.js';
+import { parseDimensions } from '../../src/aggregate/dims.js';
+import { reportFromTable } from '../../src/engine/report.js';
+import type { SqlDb } from '../../src/engine/sql-db.js';
+import { loadCatalog } from '../../src/pricing/load.js';
+import { engineReport, NOW } from './engine-env.js';
 
 let dir: string;
 const path = (name: string) => join(dir, name);
@@ -125,6 +129,28 @@ async function report(inputs: string[], map?: string, by = 'model,feature') {
   return { ...json, inputs: inputsRest };
 }
 
+/**
+ * The report view over `files` loaded into one table, twice: with the facts the database knows
+ * (route keys, time span, row kinds: the key expression and join they shorten) and through a
+ * plain SqlDb without them (the full key expression and time bounds): the independent path.
+ */
+async function withAndWithoutFacts(files: string[], by: string) {
+  const db = await UsageDb.open({ threads: 1 });
+  try {
+    for (const f of files) expect(await loadWithSql(db, f, { keepText: false })).not.toBe('fallback');
+    await db.seal();
+    const { catalog } = loadCatalog({ priceFiles: [] });
+    const task = { dims: parseDimensions(by) };
+    const env = { catalog, nowMs: Date.parse(NOW) };
+    const plain: SqlDb = { run: (q) => db.run(q), query: (q) => db.query(q), loadTable: (n, c, r) => db.loadTable(n, c, r) };
+    const full = await reportFromTable(plain, task, env);
+    const short = await reportFromTable(db, task, env);
+    return { short: short.view, full: full.view };
+  } finally {
+    db.close();
+  }
+}
+
 describe('Parquet input', () => {
   it('a file with the usage table column names reports as the same records in generic JSONL', async () => {
     const parquet = await report([path('usage.parquet')]);
@@ -226,7 +252,43 @@ describe('Parquet input', () => {
         await report([path(`${name}.jsonl`)], 'id=id,timestamp=at,model=model,prompt=prompt,output=out', 'model,day'),
       );
       expect(parquet.totals).toMatchObject({ requests: 2 });
+      const { short, full } = await withAndWithoutFacts([path(`${name}.parquet`)], 'model,day');
+      expect(short).toEqual(full);
+      expect(short.total.sums.requests).toBe(2);
     }
+  });
+
+  it('prices service tiers and rows of several requests as the same records in JSONL (the key keeps their terms)', async () => {
+    // gpt-4.1 batch (half price) in one row of 2 requests, priority in one of 1; claude-sonnet-4-5 in one
+    // row of 2 requests of 150,000 prompt tokens each (under the 200k band) and one of 250,000 (over it)
+    const rows = [
+      { id: 'q1', t: '2026-10-01T10:00:00Z', model: 'gpt-4.1', tier: 'batch', requests: 2, input: 2000, output: 100 },
+      { id: 'q2', t: '2026-10-01T11:00:00Z', model: 'gpt-4.1', tier: 'priority', requests: 1, input: 1000, output: 50 },
+      { id: 'q3', t: '2026-10-01T12:00:00Z', model: 'claude-sonnet-4-5', tier: 'standard', requests: 2, input: 300_000, output: 10 },
+      { id: 'q4', t: '2026-10-01T13:00:00Z', model: 'claude-sonnet-4-5', tier: 'standard', requests: 1, input: 250_000, output: 10 },
+    ];
+    await copy(
+      `SELECT * FROM (VALUES ${rows.map((r) => `('${r.id}', ${Date.parse(r.t)}, '${r.model}', '${r.tier}', ${r.requests}, ${r.input}, ${r.output})`).join(', ')}) v(id, time_ms, model, service_tier, requests, input_tokens, output_tokens)`,
+      path('tiers.parquet'),
+    );
+    writeFileSync(
+      path('tiers.jsonl'),
+      rows
+        .map((r) => JSON.stringify({ id: r.id, at: r.t, model: r.model, tier: r.tier, n: r.requests, prompt: r.input, out: r.output }))
+        .join('\n') + '\n',
+    );
+    const parquet = await report([path('tiers.parquet')], undefined, 'model,tier');
+    expect(parquet).toEqual(
+      await report(
+        [path('tiers.jsonl')],
+        'id=id,timestamp=at,model=model,serviceTier=tier,requests=n,prompt=prompt,output=out',
+        'model,tier',
+      ),
+    );
+    expect(parquet.totals).toMatchObject({ requests: 6 });
+    const { short, full } = await withAndWithoutFacts([path('tiers.parquet')], 'model,tier');
+    expect(short).toEqual(full);
+    expect(short.total.cost.costFemto).not.toBeNull();
   });
 
   it('says when a file has no token columns', async () => {

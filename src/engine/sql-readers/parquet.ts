@@ -196,6 +196,8 @@ FROM src`);
         routes: raws.map((r) => ({ model: r.raw as string, provider: r.provider, regional: r.regional })),
         firstMs: times.length ? Math.min(...times) : null,
         lastMs: times.length ? Math.max(...times) : null,
+        // from the mapping: columns it leaves out are NULL (no tier, not fast) or 1 (requests) in every row
+        rows: { serviceTiers: map.has('serviceTier'), fast: !columns && d.names.has('fast'), otherRequests: map.has('requests') },
       }
     : undefined;
   const rows = counts.read;
