@@ -217,13 +217,15 @@ export class UsageDb {
   }
 
   /**
-   * Whether some usage row has a service tier, the fast flag, a request count other than 1, when
-   * every in-place view's reader knows it of its rows (undefined: not known): only the appended rows are read.
+   * Whether some usage row has a service tier, the fast flag, a request count other than 1, and
+   * whether every row has a customer / a user (RowKinds), when every in-place view's reader knows it
+   * of its rows (undefined: not known): only the appended rows are read.
    */
   async rowKinds(): Promise<RowKinds | undefined> {
     if (this.inPlace.length > 0 && !this.factsKnown) return undefined;
     const [row] = await this.query(
-      `SELECT bool_or(service_tier IS NOT NULL) AS tiers, bool_or(fast) AS fast, bool_or(requests IS DISTINCT FROM 1) AS other
+      `SELECT bool_or(service_tier IS NOT NULL) AS tiers, bool_or(fast) AS fast, bool_or(requests IS DISTINCT FROM 1) AS other,
+  bool_and(customer IS NOT NULL AND customer <> '') AS customers, bool_and(user_id IS NOT NULL AND user_id <> '') AS users
 FROM ${this.inPlace.length > 0 ? 'usage_appended' : 'usage'}`,
     );
     const facts = this.inPlaceFacts.map((f) => f as InPlaceFacts);
@@ -231,6 +233,9 @@ FROM ${this.inPlace.length > 0 ? 'usage_appended' : 'usage'}`,
       serviceTiers: row.tiers === true || facts.some((f) => f.rows.serviceTiers),
       fast: row.fast === true || facts.some((f) => f.rows.fast),
       otherRequests: row.other === true || facts.some((f) => f.rows.otherRequests),
+      // no appended row (NULL): every one of them has one
+      everyCustomer: row.customers !== false && facts.every((f) => f.rows.everyCustomer),
+      everyUser: row.users !== false && facts.every((f) => f.rows.everyUser),
     };
   }
 

@@ -155,11 +155,16 @@ export interface PriceMapShape {
   rows?: RowKinds;
 }
 
-/** Whether some usage row has a service tier, the fast flag set, a request count other than 1. */
+/**
+ * Whether some usage row has a service tier, the fast flag set, a request count other than 1;
+ * whether every row has a customer / a user (non-empty).
+ */
 export interface RowKinds {
   serviceTiers: boolean;
   fast: boolean;
   otherRequests: boolean;
+  everyCustomer: boolean;
+  everyUser: boolean;
 }
 
 /** Everything a mapping row may hold. */
@@ -282,7 +287,9 @@ export function cardKeyExpr(d: Dialect, m: string, u: string, t: KeyTimes, shape
   // every row one request (shape.rows): the prompt as it is, and no row without a request count
   const single = shape.rows !== undefined && !shape.rows.otherRequests;
   const wholePrompt = promptCols.map((c) => `${u}.${c}`).join(' + ');
-  const nPrompt = single ? `(${wholePrompt})` : `(CASE WHEN ${u}.requests = 1 THEN ${wholePrompt} ELSE ${promptCols.map(per).join(' + ')} END)`;
+  const nPrompt = single
+    ? `(${wholePrompt})`
+    : `(CASE WHEN ${u}.requests = 1 THEN ${wholePrompt} ELSE ${promptCols.map(per).join(' + ')} END)`;
   const nInput = single ? `${u}.input_tokens` : `(CASE WHEN ${u}.requests = 1 THEN ${u}.input_tokens ELSE ${per('input_tokens')} END)`;
   const passes = (i: number) => {
     const n = `(CASE WHEN ${m}.b${i}_input_only THEN ${nInput} ELSE ${nPrompt} END)`;

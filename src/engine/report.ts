@@ -382,16 +382,18 @@ export async function reportFromTable(
   await db.loadTable('price_map', PRICE_MAP_COLUMNS, mapRows);
   await loadDimensionMaps(db, task.dims, d);
   const gcols = task.dims.map((_, i) => `g${i}`);
-  const shape = {
-    ...priceMapShape(mapRows, routes),
-    timeBounds: timeBoundsNeeded(mapRows, keyTimes, span),
-    rows: db.rowKinds ? await db.rowKinds() : undefined,
-  };
+  const rowKinds = db.rowKinds ? await db.rowKinds() : undefined;
+  const shape = { ...priceMapShape(mapRows, routes), timeBounds: timeBoundsNeeded(mapRows, keyTimes, span), rows: rowKinds };
   const priced = { dims: task.dims, sinceMs: task.sinceMs, untilMs: task.untilMs, billed, reprice, shape };
   if (d.pricedViews) for (const sql of pricedViewsSql(d, priced)) await db.run(sql);
   else await db.run(pricedTableSql(d, priced));
   const modelDim = task.dims.findIndex((dim) => dim.kind === 'model');
-  await db.run(aggTableSql(d, gcols, repricer !== undefined, true, modelDim < 0 ? undefined : gcols[modelDim]));
+  await db.run(
+    aggTableSql(d, gcols, repricer !== undefined, true, modelDim < 0 ? undefined : gcols[modelDim], {
+      customer: rowKinds?.everyCustomer,
+      user: rowKinds?.everyUser,
+    }),
+  );
 
   const slices = groupRows(await db.query(slicesSql()), ['slice']);
   const slice = (name: string) => slices.get(name) ?? [];

@@ -4,6 +4,7 @@
  * all provide it, so `reportFromTable` runs the very same queries on each.
  */
 import type { CellValue, SqlType } from '../usage/table.js';
+import type { RowKinds } from './price-map.js';
 
 export type Row = Record<string, unknown>;
 
@@ -16,6 +17,6 @@ export interface SqlDb {
   routeKeys?(): Promise<Array<{ model: string; provider: string | null; regional: boolean | null }>>;
   /** The first and last time of the usage rows, where the database knows them cheaply (undefined: not known). */
   timeSpan?(): Promise<{ firstMs: number | null; lastMs: number | null } | undefined>;
-  /** Whether some usage row has a service tier, the fast flag, a request count other than 1, where the database knows it cheaply. */
-  rowKinds?(): Promise<{ serviceTiers: boolean; fast: boolean; otherRequests: boolean } | undefined>;
+  /** What the usage rows hold (price-map.ts RowKinds), where the database knows it cheaply. */
+  rowKinds?(): Promise<RowKinds | undefined>;
 }

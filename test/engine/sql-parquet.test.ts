@@ -291,6 +291,42 @@ describe('Parquet input', () => {
     expect(short.total.cost.costFemto).not.toBeNull();
   });
 
+  it('knows from the file statistics when every row has a customer / user, and reports as without', async () => {
+    const file = async (name: string, customers: string[], users: string[]) => {
+      const values = customers.map((c, i) => `('${name}${i}', 'gpt-4.1', ${1000 * (i + 1)}, 10, ${c}, ${users[i]})`).join(', ');
+      await copy(`SELECT * FROM (VALUES ${values}) v(id, model, input_tokens, output_tokens, customer, user_id)`, path(`${name}.parquet`));
+      return path(`${name}.parquet`);
+    };
+    const every = await file('every', ["'acme'", "'zeta'", "'acme'"], ["'u1'", "'u2'", "'u3'"]);
+    // one row without a customer (''), one without a user (NULL)
+    const gaps = await file('gaps', ["'acme'", "''", "'acme'"], ["'u1'", "'u2'", 'NULL']);
+    const kinds = async (f: string) => {
+      const db = await UsageDb.open({ threads: 1 });
+      try {
+        expect(await loadWithSql(db, f, { keepText: false })).not.toBe('fallback');
+        await db.seal();
+        return await db.rowKinds();
+      } finally {
+        db.close();
+      }
+    };
+    expect(await kinds(every)).toMatchObject({ everyCustomer: true, everyUser: true });
+    expect(await kinds(gaps)).toMatchObject({ everyCustomer: false, everyUser: false });
+    for (const f of [every, gaps]) {
+      const { short, full } = await withAndWithoutFacts([f], 'model');
+      expect(short).toEqual(full);
+    }
+    // gpt-4.1 at $2 / $8 per MTok: row i costs 1000 i x 2e9 + 10 x 8e9 femto-USD = 2e12 i + 8e10.
+    // gaps: the customer slice is rows 1 and 3 (2e12 x 4 + 1.6e11), the user slice rows 1 and 2 (2e12 x 3 + 1.6e11)
+    const { short } = await withAndWithoutFacts([gaps], 'model');
+    expect(short.attributed.customer.costFemto).toBe(8_160_000_000_000n);
+    expect(short.attributed.user.costFemto).toBe(6_160_000_000_000n);
+    expect([short.customers, short.users]).toEqual([1, 2]);
+    // every: both slices are all three rows (2e12 x 6 + 2.4e11)
+    const all = (await withAndWithoutFacts([every], 'model')).short;
+    expect([all.attributed.customer.costFemto, all.attributed.user.costFemto]).toEqual([12_240_000_000_000n, 12_240_000_000_000n]);
+  });
+
   it('says when a file has no token columns', async () => {
     const db = await UsageDb.open({ threads: 1 });
     try {

@@ -84,6 +84,20 @@ function timeSql(col: string, type: string | undefined): string {
   return `epoch_ms(TRY_CAST(${col} AS TIMESTAMPTZ))`;
 }
 
+/**
+ * Whether every row of the file has a non-empty value in text column `col` (a top-level VARCHAR
+ * column), from the file's own statistics (free: the footer): in every row group no NULL and a
+ * non-empty lower bound. No statistics, or any doubt: false.
+ */
+async function everyRowHas(db: UsageDb, file: string, d: Described, col: string | undefined): Promise<boolean> {
+  if (col === undefined || !d.names.has(col) || d.types.get(col) !== 'VARCHAR') return false;
+  const [row] = await db.query(
+    `SELECT count(*) AS n, bool_and(COALESCE(stats_null_count = 0 AND stats_min_value <> '', false)) AS every
+FROM parquet_metadata(${lit(file)}) WHERE path_in_schema = ${lit(col)}`,
+  );
+  return Number(row?.n ?? 0) > 0 && row?.every === true;
+}
+
 export async function loadParquet(db: UsageDb, file: string, columns: ColumnMapping | undefined): Promise<SqlLoad> {
   const issues: Issue[] = [];
   const fileError = (code: string, message: string, hint: string): SqlLoad => {
@@ -197,7 +211,13 @@ FROM src`);
         firstMs: times.length ? Math.min(...times) : null,
         lastMs: times.length ? Math.max(...times) : null,
         // from the mapping: columns it leaves out are NULL (no tier, not fast) or 1 (requests) in every row
-        rows: { serviceTiers: map.has('serviceTier'), fast: !columns && d.names.has('fast'), otherRequests: map.has('requests') },
+        rows: {
+          serviceTiers: map.has('serviceTier'),
+          fast: !columns && d.names.has('fast'),
+          otherRequests: map.has('requests'),
+          everyCustomer: await everyRowHas(db, file, d, map.get('customer')),
+          everyUser: await everyRowHas(db, file, d, map.get('user')),
+        },
       }
     : undefined;
   const rows = counts.read;
