@@ -225,7 +225,8 @@ export class UsageDb {
     if (this.inPlace.length > 0 && !this.factsKnown) return undefined;
     const [row] = await this.query(
       `SELECT bool_or(service_tier IS NOT NULL) AS tiers, bool_or(fast) AS fast, bool_or(requests IS DISTINCT FROM 1) AS other,
-  bool_and(customer IS NOT NULL AND customer <> '') AS customers, bool_and(user_id IS NOT NULL AND user_id <> '') AS users
+  bool_and(customer IS NOT NULL AND customer <> '') AS customers, bool_and(user_id IS NOT NULL AND user_id <> '') AS users,
+  bool_or(turn IS NOT NULL) AS turns
 FROM ${this.inPlace.length > 0 ? 'usage_appended' : 'usage'}`,
     );
     const facts = this.inPlaceFacts.map((f) => f as InPlaceFacts);
@@ -236,6 +237,7 @@ FROM ${this.inPlace.length > 0 ? 'usage_appended' : 'usage'}`,
       // no appended row (NULL): every one of them has one
       everyCustomer: row.customers !== false && facts.every((f) => f.rows.everyCustomer),
       everyUser: row.users !== false && facts.every((f) => f.rows.everyUser),
+      turns: row.turns === true || facts.some((f) => f.rows.turns),
     };
   }
 

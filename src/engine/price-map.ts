@@ -165,6 +165,8 @@ export interface RowKinds {
   otherRequests: boolean;
   everyCustomer: boolean;
   everyUser: boolean;
+  /** Whether some row has a logged turn number. */
+  turns: boolean;
 }
 
 /** Everything a mapping row may hold. */

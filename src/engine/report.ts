@@ -464,7 +464,7 @@ export async function reportFromTable(
   // passes over every row skipped when agg's totals show there is nothing for them to find: turns
   // without a row in a conversation, unread writes without a cache write, distinct counts without
   // an attributed row (each would return no rows, or zeros)
-  const turnResult = slice('conversation').length > 0 ? await db.query(turnsSql(d, zero)) : [];
+  const turnResult = slice('conversation').length > 0 ? await db.query(turnsSql(d, zero, rowKinds)) : [];
   // one first row per conversation (no row in a conversation: no turns, no conversation)
   const conversations = turnResult.reduce((sum, r) => sum + n(r.first_rows), 0);
   const turnRows = groupRows(turnResult, ['turn_no']);

@@ -159,6 +159,13 @@ describe('Parquet input', () => {
     expect(parquet.totals).toMatchObject({ requests: 3, tokens: { input: 3300, cacheRead: 500, output: 350 } });
     const { data: json } = await engineReport({ inputs: [path('usage.parquet')] });
     expect(json.inputs.files).toEqual([expect.objectContaining({ format: 'parquet' })]);
+    // one request a row, no logged turn: the turns' window without those columns, as the full one
+    const { short, full } = await withAndWithoutFacts([path('usage.parquet')], 'model,feature');
+    expect(short).toEqual(full);
+    expect(short.turns.map((t) => [t.turn, t.requests])).toEqual([
+      [1, 2],
+      [2, 1],
+    ]);
   });
 
   it('a Langfuse-like export maps its columns with --map (struct fields by dot path)', async () => {
@@ -258,19 +265,44 @@ describe('Parquet input', () => {
     }
   });
 
-  it('prices service tiers and rows of several requests as the same records in JSONL (the key keeps their terms)', async () => {
+  it('prices service tiers, rows of several requests and logged turns as the same records in JSONL (the key and turns keep their terms)', async () => {
     // gpt-4.1 batch (half price) in one row of 2 requests, priority in one of 1; claude-sonnet-4-5 in one
     // row of 2 requests of 150,000 prompt tokens each (under the 200k band) and one of 250,000 (over it)
+    // all in conversation k1, two with a logged turn (3, 5): turns by the logged number, else by position
     const rows = [
-      { id: 'q1', t: '2026-10-01T10:00:00Z', model: 'gpt-4.1', tier: 'batch', requests: 2, input: 2000, output: 100 },
-      { id: 'q2', t: '2026-10-01T11:00:00Z', model: 'gpt-4.1', tier: 'priority', requests: 1, input: 1000, output: 50 },
-      { id: 'q3', t: '2026-10-01T12:00:00Z', model: 'claude-sonnet-4-5', tier: 'standard', requests: 2, input: 300_000, output: 10 },
-      { id: 'q4', t: '2026-10-01T13:00:00Z', model: 'claude-sonnet-4-5', tier: 'standard', requests: 1, input: 250_000, output: 10 },
+      { id: 'q1', t: '2026-10-01T10:00:00Z', model: 'gpt-4.1', tier: 'batch', requests: 2, input: 2000, output: 100, turn: 3 },
+      { id: 'q2', t: '2026-10-01T11:00:00Z', model: 'gpt-4.1', tier: 'priority', requests: 1, input: 1000, output: 50, turn: null },
+      {
+        id: 'q3',
+        t: '2026-10-01T12:00:00Z',
+        model: 'claude-sonnet-4-5',
+        tier: 'standard',
+        requests: 2,
+        input: 300_000,
+        output: 10,
+        turn: 5,
+      },
+      {
+        id: 'q4',
+        t: '2026-10-01T13:00:00Z',
+        model: 'claude-sonnet-4-5',
+        tier: 'standard',
+        requests: 1,
+        input: 250_000,
+        output: 10,
+        turn: null,
+      },
     ];
-    await copy(
-      `SELECT * FROM (VALUES ${rows.map((r) => `('${r.id}', ${Date.parse(r.t)}, '${r.model}', '${r.tier}', ${r.requests}, ${r.input}, ${r.output})`).join(', ')}) v(id, time_ms, model, service_tier, requests, input_tokens, output_tokens)`,
-      path('tiers.parquet'),
-    );
+    const values = (turns: boolean) =>
+      rows
+        .map(
+          (r) =>
+            `('${r.id}', ${Date.parse(r.t)}, '${r.model}', '${r.tier}', ${r.requests}, ${r.input}, ${r.output}${turns ? `, 'k1', ${r.turn ?? 'NULL'}` : ''})`,
+        )
+        .join(', ');
+    const names = 'id, time_ms, model, service_tier, requests, input_tokens, output_tokens';
+    await copy(`SELECT * FROM (VALUES ${values(false)}) v(${names})`, path('tiers.parquet'));
+    await copy(`SELECT * FROM (VALUES ${values(true)}) v(${names}, conversation_id, turn)`, path('turns.parquet'));
     writeFileSync(
       path('tiers.jsonl'),
       rows
@@ -286,9 +318,20 @@ describe('Parquet input', () => {
       ),
     );
     expect(parquet.totals).toMatchObject({ requests: 6 });
-    const { short, full } = await withAndWithoutFacts([path('tiers.parquet')], 'model,tier');
+    expect((await withAndWithoutFacts([path('tiers.parquet')], 'model,tier')).short).toEqual(
+      (await withAndWithoutFacts([path('tiers.parquet')], 'model,tier')).full,
+    );
+    // the same rows in conversation k1 with two logged turns: the window keeps requests and turn
+    const { short, full } = await withAndWithoutFacts([path('turns.parquet')], 'model,tier');
     expect(short).toEqual(full);
     expect(short.total.cost.costFemto).not.toBeNull();
+    // turns 2 (q2, second in k1), 3, 4 (q4), 5: 1 + 2 + 1 + 2 requests
+    expect(short.turns.map((t) => [t.turn, t.requests])).toEqual([
+      [2, 1],
+      [3, 2],
+      [4, 1],
+      [5, 2],
+    ]);
   });
 
   it('knows from the file statistics when every row has a customer / user, and reports as without', async () => {

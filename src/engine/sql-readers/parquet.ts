@@ -217,6 +217,7 @@ FROM src`);
           otherRequests: map.has('requests'),
           everyCustomer: await everyRowHas(db, file, d, map.get('customer')),
           everyUser: await everyRowHas(db, file, d, map.get('user')),
+          turns: map.has('turn'),
         },
       }
     : undefined;
