@@ -11,6 +11,7 @@ import { totalmem } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { UserError } from '../core/issues.js';
 import { EngineError } from './errors.js';
+import { ROUTE_KEYS_SQL, routeKeyOf, type RouteKey, type RowKinds, type TimeSpan } from './price-map.js';
 import type { UsageRecord } from '../usage/record.js';
 import { USAGE_COLUMNS, usageTableDdl, type CellValue, type SqlType } from '../usage/table.js';
 
@@ -46,6 +47,13 @@ export function defaultMemoryLimit(totalBytes: number): string {
   return `${Math.max(64, Math.min(512, Math.floor(totalBytes / 4 / 2 ** 20)))}MiB`;
 }
 
+/** What a reader knows of the rows of its in-place view from its mapping or a scan it makes anyway: their distinct route keys, time span and kinds. */
+export interface InPlaceFacts extends TimeSpan {
+  routes: readonly RouteKey[];
+  /** What its rows may hold (true: some row may). */
+  rows: RowKinds;
+}
+
 export class UsageDb {
   private appender?: DuckDBAppender;
   private readonly columns: unknown[][] = USAGE_COLUMNS.map(() => []);
@@ -54,6 +62,8 @@ export class UsageDb {
   rows = 0;
   /** Views of rows read in place (files DuckDB reads at each query, e.g. Parquet), in arrival order. */
   private readonly inPlace: string[] = [];
+  /** What each in-place view's reader found of its rows (undefined: nothing; see InPlaceFacts). */
+  private readonly inPlaceFacts: Array<InPlaceFacts | undefined> = [];
   /** Wall time of each statement run (first line of its SQL, milliseconds), for measurements. */
   /** Per statement (TOKENOMICS_DEBUG_TIMINGS): its first line, wall ms, process CPU ms, and its start (ms since the process started) (DuckDB's threads included). */
   readonly timings: Array<[string, number, number, number]> = [];
@@ -149,9 +159,10 @@ export class UsageDb {
    * without copying them: DuckDB reads them at each query, so a large Parquet file is never held in
    * memory (its `seq` numbers start at `rows`; `span` rows of arrival order follow).
    */
-  addInPlace(name: string, span: number): void {
+  addInPlace(name: string, span: number, facts?: InPlaceFacts): void {
     if (!this.appender) throw new EngineError('rows added after the usage table was sealed');
     this.inPlace.push(name);
+    this.inPlaceFacts.push(facts);
     this.rows += span;
   }
 
@@ -170,6 +181,64 @@ export class UsageDb {
     if (this.inPlace.length === 0) return;
     await this.run('ALTER TABLE usage RENAME TO usage_appended');
     await this.run(`CREATE VIEW usage AS\n${['usage_appended', ...this.inPlace].map((v) => `SELECT * FROM ${v}`).join('\nUNION ALL\n')}`);
+  }
+
+  /** Whether every in-place view's reader found its facts: only the appended rows are then read for them. */
+  private get factsKnown(): boolean {
+    return this.inPlace.length > 0 && this.inPlaceFacts.every((f) => f !== undefined);
+  }
+
+  /**
+   * The distinct route keys of the usage table (ROUTE_KEYS_SQL), without scanning the rows read in
+   * place when each of their readers found its keys (addInPlace): only the appended rows are read.
+   * A reader's keys may include keys of rows it rejected (a key without rows prices nothing).
+   */
+  async routeKeys(): Promise<RouteKey[]> {
+    const known = this.factsKnown;
+    const keys = (await this.query(known ? `${ROUTE_KEYS_SQL}_appended` : ROUTE_KEYS_SQL)).map(routeKeyOf);
+    if (known) for (const f of this.inPlaceFacts) keys.push(...(f?.routes ?? []));
+    return [...new Map(keys.map((k) => [JSON.stringify([k.model, k.provider, k.regional]), k])).values()];
+  }
+
+  /** The first and last time of the usage rows, when every in-place view's reader found its own (undefined: not known). */
+  async timeSpan(): Promise<TimeSpan | undefined> {
+    if (this.inPlace.length > 0 && !this.factsKnown) return undefined;
+    const [row] = await this.query(
+      `SELECT min(time_ms) AS first_ms, max(time_ms) AS last_ms FROM ${this.inPlace.length > 0 ? 'usage_appended' : 'usage'}`,
+    );
+    const spans: TimeSpan[] = [
+      { firstMs: row.first_ms === null ? null : Number(row.first_ms), lastMs: row.last_ms === null ? null : Number(row.last_ms) },
+      ...this.inPlaceFacts.map((f) => f as InPlaceFacts),
+    ];
+    const times = (pick: (s: TimeSpan) => number | null) => spans.map(pick).filter((t): t is number => t !== null);
+    const first = times((s) => s.firstMs);
+    const last = times((s) => s.lastMs);
+    return { firstMs: first.length ? Math.min(...first) : null, lastMs: last.length ? Math.max(...last) : null };
+  }
+
+  /**
+   * Whether some usage row has a service tier, the fast flag, a request count other than 1, and
+   * whether every row has a customer / a user (RowKinds), when every in-place view's reader knows it
+   * of its rows (undefined: not known): only the appended rows are read.
+   */
+  async rowKinds(): Promise<RowKinds | undefined> {
+    if (this.inPlace.length > 0 && !this.factsKnown) return undefined;
+    const [row] = await this.query(
+      `SELECT bool_or(service_tier IS NOT NULL) AS tiers, bool_or(fast) AS fast, bool_or(requests IS DISTINCT FROM 1) AS other,
+  bool_and(customer IS NOT NULL AND customer <> '') AS customers, bool_and(user_id IS NOT NULL AND user_id <> '') AS users,
+  bool_or(turn IS NOT NULL) AS turns
+FROM ${this.inPlace.length > 0 ? 'usage_appended' : 'usage'}`,
+    );
+    const facts = this.inPlaceFacts.map((f) => f as InPlaceFacts);
+    return {
+      serviceTiers: row.tiers === true || facts.some((f) => f.rows.serviceTiers),
+      fast: row.fast === true || facts.some((f) => f.rows.fast),
+      otherRequests: row.other === true || facts.some((f) => f.rows.otherRequests),
+      // no appended row (NULL): every one of them has one
+      everyCustomer: row.customers !== false && facts.every((f) => f.rows.everyCustomer),
+      everyUser: row.users !== false && facts.every((f) => f.rows.everyUser),
+      turns: row.turns === true || facts.some((f) => f.rows.turns),
+    };
   }
 
   async run(sql: string): Promise<void> {

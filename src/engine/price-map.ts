@@ -58,6 +58,13 @@ export interface RouteKey {
 /** The distinct route keys of the usage table. */
 export const ROUTE_KEYS_SQL = 'SELECT DISTINCT model, provider, regional FROM usage';
 
+/** A row of ROUTE_KEYS_SQL as a RouteKey. */
+export const routeKeyOf = (r: Record<string, unknown>): RouteKey => ({
+  model: String(r.model),
+  provider: r.provider === null || r.provider === undefined ? null : String(r.provider),
+  regional: r.regional === null || r.regional === undefined ? null : Boolean(r.regional),
+});
+
 /**
  * Mapping rows for the distinct route keys of a run, for one pricing (0: the billed prices,
  * 1: a repricing). Models the catalog does not know get no row: they stay unpriced.
@@ -135,6 +142,31 @@ export interface PriceMapShape {
    */
   providers: boolean;
   regionals: boolean;
+  /**
+   * Whether the join compares the row's pricing time with the segments' bounds. false (timeBoundsNeeded):
+   * every route key has one segment per pricing, covering the pricing time of every row.
+   */
+  timeBounds?: boolean;
+  /**
+   * What the usage rows hold (RowKinds, where the database knows it): the key expression leaves
+   * out the service tier, the fast flag, and the per-request average and context-window tag of rows
+   * of several (or no) requests, when no row has them. Undefined: every row may.
+   */
+  rows?: RowKinds;
+}
+
+/**
+ * Whether some usage row has a service tier, the fast flag set, a request count other than 1;
+ * whether every row has a customer / a user (non-empty).
+ */
+export interface RowKinds {
+  serviceTiers: boolean;
+  fast: boolean;
+  otherRequests: boolean;
+  everyCustomer: boolean;
+  everyUser: boolean;
+  /** Whether some row has a logged turn number. */
+  turns: boolean;
 }
 
 /** Everything a mapping row may hold. */
@@ -175,12 +207,62 @@ export interface KeyTimes {
   defaultMs: number;
 }
 
+/** The first and last time of the usage rows (null: no row has one), as a database knows them cheaply. */
+export interface TimeSpan {
+  firstMs: number | null;
+  lastMs: number | null;
+}
+
+/** The pricing times rows can have under `t`: `atMs`, else the rows' times (`span`) and `defaultMs` (rows without a time). */
+function pricingTimes(t: KeyTimes, span: TimeSpan): [number, number] {
+  if (t.atMs !== undefined) return [t.atMs, t.atMs];
+  return [Math.min(span.firstMs ?? t.defaultMs, t.defaultMs), Math.max(span.lastMs ?? t.defaultMs, t.defaultMs)];
+}
+
+const [PRICING, MODEL, PROVIDER, REGIONAL, FROM_MS, TO_MS] = ['pricing', 'model', 'provider', 'regional', 'from_ms', 'to_ms'].map((name) =>
+  PRICE_MAP_COLUMNS.findIndex((c) => c.name === name),
+);
+
+/**
+ * The mapping `rows` (of the pricings in `times`, by pricing number) whose segment holds a pricing
+ * time some row can have (pricingTimes over the rows' time `span`): no row joins the others.
+ */
+export function segmentsIn(rows: CellValue[][], times: ReadonlyMap<number, KeyTimes>, span: TimeSpan): CellValue[][] {
+  return rows.filter((row) => {
+    const t = times.get(Number(row[PRICING]));
+    if (t === undefined) return true;
+    const [lo, hi] = pricingTimes(t, span);
+    return Number(row[FROM_MS]) <= hi && lo < Number(row[TO_MS]);
+  });
+}
+
+/**
+ * Whether the join must compare pricing times with the segments' bounds: not when every route key
+ * has at most one segment per pricing and it covers every pricing time a row can have (pricingTimes
+ * over the rows' time `span`). Without the span (`undefined`), always.
+ */
+export function timeBoundsNeeded(rows: CellValue[][], times: ReadonlyMap<number, KeyTimes>, span: TimeSpan | undefined): boolean {
+  if (span === undefined) return true;
+  const seen = new Set<string>();
+  for (const row of rows) {
+    const t = times.get(Number(row[PRICING]));
+    if (t === undefined) return true;
+    const key = JSON.stringify([row[PRICING], row[MODEL], row[PROVIDER], row[REGIONAL]]);
+    if (seen.has(key)) return true;
+    seen.add(key);
+    const [lo, hi] = pricingTimes(t, span);
+    if (!(Number(row[FROM_MS]) <= lo && hi < Number(row[TO_MS]))) return true;
+  }
+  return false;
+}
+
 const num = (v: number | undefined): string => (v === undefined ? 'NULL' : String(Math.trunc(v)));
 
 /**
  * The join condition choosing a row's price segment in mapping alias `m` for usage alias `u`
  * (the segment in force at the row's time, or at `atMs` when repricing). Provider and regional
- * flag are left out where `shape` says every row has none (10M bench rows: ~0.25 CPU s a pass).
+ * flag are left out where `shape` says every row has none (10M bench rows: ~0.25 CPU s a pass), the
+ * time bounds where it says one segment a route key covers every row (timeBoundsNeeded; ~0.35 CPU s).
  */
 export function periodJoin(d: Dialect, m: string, u: string, pricing: number, t: KeyTimes, shape: PriceMapShape = FULL_SHAPE): string {
   const pt = `COALESCE(${num(t.atMs)}, ${u}.time_ms, ${num(t.defaultMs)})`;
@@ -189,7 +271,8 @@ export function periodJoin(d: Dialect, m: string, u: string, pricing: number, t:
     ...(shape.providers ? [d.same(`${m}.provider`, `${u}.provider`)] : []),
     ...(shape.regionals ? [d.same(`${m}.regional`, `${u}.regional`)] : []),
   ];
-  return `${m}.pricing = ${pricing} AND ${route.join(' AND ')} AND ${pt} >= ${m}.from_ms AND ${pt} < ${m}.to_ms`;
+  const bounds = shape.timeBounds === false ? '' : ` AND ${pt} >= ${m}.from_ms AND ${pt} < ${m}.to_ms`;
+  return `${m}.pricing = ${pricing} AND ${route.join(' AND ')}${bounds}`;
 }
 
 /**
@@ -203,8 +286,13 @@ export function periodJoin(d: Dialect, m: string, u: string, pricing: number, t:
 export function cardKeyExpr(d: Dialect, m: string, u: string, t: KeyTimes, shape: PriceMapShape = FULL_SHAPE): string {
   const per = (col: string) => d.intDiv(`${u}.${col}`, `${u}.requests`);
   const promptCols = ['input_tokens', 'cache_read_tokens', 'cache_write_5m_tokens', 'cache_write_1h_tokens'];
-  const nPrompt = `(CASE WHEN ${u}.requests = 1 THEN ${promptCols.map((c) => `${u}.${c}`).join(' + ')} ELSE ${promptCols.map(per).join(' + ')} END)`;
-  const nInput = `(CASE WHEN ${u}.requests = 1 THEN ${u}.input_tokens ELSE ${per('input_tokens')} END)`;
+  // every row one request (shape.rows): the prompt as it is, and no row without a request count
+  const single = shape.rows !== undefined && !shape.rows.otherRequests;
+  const wholePrompt = promptCols.map((c) => `${u}.${c}`).join(' + ');
+  const nPrompt = single
+    ? `(${wholePrompt})`
+    : `(CASE WHEN ${u}.requests = 1 THEN ${wholePrompt} ELSE ${promptCols.map(per).join(' + ')} END)`;
+  const nInput = single ? `${u}.input_tokens` : `(CASE WHEN ${u}.requests = 1 THEN ${u}.input_tokens ELSE ${per('input_tokens')} END)`;
   const passes = (i: number) => {
     const n = `(CASE WHEN ${m}.b${i}_input_only THEN ${nInput} ELSE ${nPrompt} END)`;
     return `(${m}.b${i}_threshold IS NOT NULL AND (${n} > ${m}.b${i}_threshold OR (${m}.b${i}_inclusive AND ${n} = ${m}.b${i}_threshold)))`;
@@ -216,9 +304,12 @@ export function cardKeyExpr(d: Dialect, m: string, u: string, t: KeyTimes, shape
   const band =
     shape.bands === 0
       ? '0'
-      : `(CASE WHEN ${m}.band_count = 0 THEN 0 WHEN ${u}.requests < 1 THEN (CASE WHEN ${window} IS NULL OR ${window} LIKE '0-%' THEN 0 ELSE ${m}.band_count END) ${bandWhens} ELSE 0 END)`;
-  const service = `(CASE ${u}.service_tier WHEN 'batch' THEN 1 WHEN 'flex' THEN 2 WHEN 'priority' THEN 3 ELSE 0 END)`;
-  const fast = `(CASE WHEN ${u}.fast THEN 1 ELSE 0 END)`;
+      : `(CASE WHEN ${m}.band_count = 0 THEN 0 ${single ? '' : `WHEN ${u}.requests < 1 THEN (CASE WHEN ${window} IS NULL OR ${window} LIKE '0-%' THEN 0 ELSE ${m}.band_count END) `}${bandWhens} ELSE 0 END)`;
+  const service =
+    shape.rows?.serviceTiers === false
+      ? '0'
+      : `(CASE ${u}.service_tier WHEN 'batch' THEN 1 WHEN 'flex' THEN 2 WHEN 'priority' THEN 3 ELSE 0 END)`;
+  const fast = shape.rows?.fast === false ? '0' : `(CASE WHEN ${u}.fast THEN 1 ELSE 0 END)`;
   // peak hours are when the request ran, even when repricing at another date
   const peakT = `COALESCE(${u}.time_ms, ${num(t.atMs)}, ${num(t.defaultMs)})`;
   const minute = d.minuteOfDay(peakT);

@@ -33,7 +33,16 @@ import { duckdb, type Dialect } from './dialect.js';
 import { EngineError, UsageDb, type DuckDBOptions, type Row } from './duckdb.js';
 import type { SqlDb } from './sql-db.js';
 import { loadAllWithSql, loadWithSql } from './sql-readers/index.js';
-import { PRICE_MAP_COLUMNS, priceMapRows, priceMapShape, ROUTE_KEYS_SQL, type RouteKey } from './price-map.js';
+import {
+  PRICE_MAP_COLUMNS,
+  priceMapRows,
+  priceMapShape,
+  ROUTE_KEYS_SQL,
+  routeKeyOf,
+  segmentsIn,
+  timeBoundsNeeded,
+  type RouteKey,
+} from './price-map.js';
 import {
   AGG_COUNTS_SQL,
   AGG_UNPRICED_MODELS_SQL,
@@ -369,22 +378,32 @@ export async function reportFromTable(
 ): Promise<{ view: UsageView; unpricedModels: Map<string, number> }> {
   const pricer = new Pricer(env.catalog, { defaultMs: env.nowMs });
   const repricer = env.reprice?.pricer;
-  const routes: RouteKey[] = (await db.query(ROUTE_KEYS_SQL)).map((r) => ({
-    model: String(r.model),
-    provider: r.provider === null ? null : String(r.provider),
-    regional: r.regional === null ? null : Boolean(r.regional),
-  }));
-  const mapRows = priceMapRows(0, pricer, routes);
+  // the usage table's distinct route keys (DuckDB: without scanning rows whose reader found them)
+  const routes: RouteKey[] = db.routeKeys ? await db.routeKeys() : (await db.query(ROUTE_KEYS_SQL)).map(routeKeyOf);
+  let mapRows = priceMapRows(0, pricer, routes);
   if (repricer) mapRows.push(...priceMapRows(1, repricer, routes));
-  await db.loadTable('price_map', PRICE_MAP_COLUMNS, mapRows);
-  await loadDimensionMaps(db, task.dims, d);
   const billed = { atMs: pricer.options.atMs, defaultMs: pricer.options.defaultMs ?? env.nowMs };
   const reprice = repricer ? { atMs: repricer.options.atMs, defaultMs: repricer.options.defaultMs ?? env.nowMs } : undefined;
+  // with the rows' time span (DuckDB, where its readers found it): only the segments some row's
+  // pricing time falls in, and no time bounds in the join when that leaves one per route key
+  const span = db.timeSpan ? await db.timeSpan() : undefined;
+  const keyTimes = new Map([[0, billed], ...(reprice ? [[1, reprice] as const] : [])]);
+  if (span) mapRows = segmentsIn(mapRows, keyTimes, span);
+  await db.loadTable('price_map', PRICE_MAP_COLUMNS, mapRows);
+  await loadDimensionMaps(db, task.dims, d);
   const gcols = task.dims.map((_, i) => `g${i}`);
-  const priced = { dims: task.dims, sinceMs: task.sinceMs, untilMs: task.untilMs, billed, reprice, shape: priceMapShape(mapRows, routes) };
+  const rowKinds = db.rowKinds ? await db.rowKinds() : undefined;
+  const shape = { ...priceMapShape(mapRows, routes), timeBounds: timeBoundsNeeded(mapRows, keyTimes, span), rows: rowKinds };
+  const priced = { dims: task.dims, sinceMs: task.sinceMs, untilMs: task.untilMs, billed, reprice, shape };
   if (d.pricedViews) for (const sql of pricedViewsSql(d, priced)) await db.run(sql);
   else await db.run(pricedTableSql(d, priced));
-  await db.run(aggTableSql(d, gcols, repricer !== undefined, true));
+  const modelDim = task.dims.findIndex((dim) => dim.kind === 'model');
+  await db.run(
+    aggTableSql(d, gcols, repricer !== undefined, true, modelDim < 0 ? undefined : gcols[modelDim], {
+      customer: rowKinds?.everyCustomer,
+      user: rowKinds?.everyUser,
+    }),
+  );
 
   const slices = groupRows(await db.query(slicesSql()), ['slice']);
   const slice = (name: string) => slices.get(name) ?? [];
@@ -455,7 +474,7 @@ export async function reportFromTable(
   // passes over every row skipped when agg's totals show there is nothing for them to find: turns
   // without a row in a conversation, unread writes without a cache write, distinct counts without
   // an attributed row (each would return no rows, or zeros)
-  const turnResult = slice('conversation').length > 0 ? await db.query(turnsSql(d, zero)) : [];
+  const turnResult = slice('conversation').length > 0 ? await db.query(turnsSql(d, zero, rowKinds)) : [];
   // one first row per conversation (no row in a conversation: no turns, no conversation)
   const conversations = turnResult.reduce((sum, r) => sum + n(r.first_rows), 0);
   const turnRows = groupRows(turnResult, ['turn_no']);

@@ -4,6 +4,7 @@
  * all provide it, so `reportFromTable` runs the very same queries on each.
  */
 import type { CellValue, SqlType } from '../usage/table.js';
+import type { RowKinds } from './price-map.js';
 
 export type Row = Record<string, unknown>;
 
@@ -12,4 +13,10 @@ export interface SqlDb {
   /** Rows as plain objects; integers may arrive as bigint, number or decimal string (exact). */
   query(sql: string): Promise<Row[]>;
   loadTable(name: string, columns: Array<{ name: string; type: SqlType }>, rows: CellValue[][]): Promise<void>;
+  /** The distinct route keys of the usage table (ROUTE_KEYS_SQL), where the database knows a cheaper way to them. */
+  routeKeys?(): Promise<Array<{ model: string; provider: string | null; regional: boolean | null }>>;
+  /** The first and last time of the usage rows, where the database knows them cheaply (undefined: not known). */
+  timeSpan?(): Promise<{ firstMs: number | null; lastMs: number | null } | undefined>;
+  /** What the usage rows hold (price-map.ts RowKinds), where the database knows it cheaply. */
+  rowKinds?(): Promise<RowKinds | undefined>;
 }

@@ -12,7 +12,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UsageDb } from '../../src/engine/duckdb.js';
 import { loadWithSql } from '../../src/engine/sql-readers/index.js';
 import { parseColumnMap } from '../../src/ingest/index.js';
-import { engineReport } from './engine-env.js';
+import { parseDimensions } from '../../src/aggregate/dims.js';
+import { reportFromTable } from '../../src/engine/report.js';
+import type { SqlDb } from '../../src/engine/sql-db.js';
+import { loadCatalog } from '../../src/pricing/load.js';
+import { engineReport, NOW } from './engine-env.js';
 
 let dir: string;
 const path = (name: string) => join(dir, name);
@@ -86,6 +90,15 @@ beforeAll(async () => {
     `SELECT * FROM (VALUES ('x', 'gpt-4o-mini', 10, 5), ('y', 'gpt-4o-mini', -3, 5), ('z', 'gpt-4o-mini', 7, 2)) v(id, model, input_tokens, output_tokens)`,
     path('bad.parquet'),
   );
+  // model ids that need the trim (surrounding spaces, blank, missing), and a rejected row's own model
+  await copy(
+    `SELECT * FROM (VALUES ('p', ' gpt-4o-mini ', 10, 5), ('q', '', 3, 1), ('r', NULL, 4, 1), ('s', 'gpt-4.1', 5, 1)) v(id, model, input_tokens, output_tokens)`,
+    path('models.parquet'),
+  );
+  await copy(
+    `SELECT * FROM (VALUES ('x', 'gpt-4o-mini', 10, 5), ('y', 'o3', -3, 5), ('z', 'gpt-4.1', 7, 2)) v(id, model, input_tokens, output_tokens)`,
+    path('bad-model.parquet'),
+  );
   writeFileSync(
     path('same.jsonl'),
     RECORDS.map((r) =>
@@ -116,6 +129,28 @@ async function report(inputs: string[], map?: string, by = 'model,feature') {
   return { ...json, inputs: inputsRest };
 }
 
+/**
+ * The report view over `files` loaded into one table, twice: with the facts the database knows
+ * (route keys, time span, row kinds: the key expression and join they shorten) and through a
+ * plain SqlDb without them (the full key expression and time bounds): the independent path.
+ */
+async function withAndWithoutFacts(files: string[], by: string) {
+  const db = await UsageDb.open({ threads: 1 });
+  try {
+    for (const f of files) expect(await loadWithSql(db, f, { keepText: false })).not.toBe('fallback');
+    await db.seal();
+    const { catalog } = loadCatalog({ priceFiles: [] });
+    const task = { dims: parseDimensions(by) };
+    const env = { catalog, nowMs: Date.parse(NOW) };
+    const plain: SqlDb = { run: (q) => db.run(q), query: (q) => db.query(q), loadTable: (n, c, r) => db.loadTable(n, c, r) };
+    const full = await reportFromTable(plain, task, env);
+    const short = await reportFromTable(db, task, env);
+    return { short: short.view, full: full.view };
+  } finally {
+    db.close();
+  }
+}
+
 describe('Parquet input', () => {
   it('a file with the usage table column names reports as the same records in generic JSONL', async () => {
     const parquet = await report([path('usage.parquet')]);
@@ -124,6 +159,13 @@ describe('Parquet input', () => {
     expect(parquet.totals).toMatchObject({ requests: 3, tokens: { input: 3300, cacheRead: 500, output: 350 } });
     const { data: json } = await engineReport({ inputs: [path('usage.parquet')] });
     expect(json.inputs.files).toEqual([expect.objectContaining({ format: 'parquet' })]);
+    // one request a row, no logged turn: the turns' window without those columns, as the full one
+    const { short, full } = await withAndWithoutFacts([path('usage.parquet')], 'model,feature');
+    expect(short).toEqual(full);
+    expect(short.turns.map((t) => [t.turn, t.requests])).toEqual([
+      [1, 2],
+      [2, 1],
+    ]);
   });
 
   it('a Langfuse-like export maps its columns with --map (struct fields by dot path)', async () => {
@@ -150,6 +192,182 @@ describe('Parquet input', () => {
     } finally {
       db.close();
     }
+  });
+
+  it('finds the route keys and time span of its rows without a scan of the usage rows', async () => {
+    const keysOf = async (files: string[]) => {
+      const db = await UsageDb.open({ threads: 1 });
+      try {
+        for (const f of files) expect(await loadWithSql(db, f, { keepText: false })).not.toBe('fallback');
+        await db.seal();
+        const sort = (keys: Array<{ model: string }>) => keys.map((k) => JSON.stringify(k)).sort();
+        const found = sort(await db.routeKeys());
+        // the independent path: a scan of every row of the usage view; every key it finds is found
+        const scanned = sort(
+          (await db.query('SELECT DISTINCT model, provider, regional FROM usage')).map((r) => ({
+            model: String(r.model),
+            provider: r.provider,
+            regional: r.regional,
+          })),
+        );
+        expect(found).toEqual(expect.arrayContaining(scanned));
+        const [t] = await db.query('SELECT min(time_ms) AS first_ms, max(time_ms) AS last_ms FROM usage');
+        const span = await db.timeSpan();
+        return {
+          found,
+          span,
+          scanned: { firstMs: t.first_ms === null ? null : Number(t.first_ms), lastMs: t.last_ms === null ? null : Number(t.last_ms) },
+        };
+      } finally {
+        db.close();
+      }
+    };
+    const key = (model: string) => JSON.stringify({ model, provider: null, regional: null });
+    // rows x and z, and the rejected row's model (o3): a key without rows; no time column
+    const bad = await keysOf([path('bad-model.parquet')]);
+    expect(bad.found).toEqual([key('gpt-4.1'), key('gpt-4o-mini'), key('o3')]);
+    expect(bad.span).toEqual({ firstMs: null, lastMs: null });
+    // trimmed, blank and missing ids: the keys of the trimmed column, by a scan; no span (not known)
+    const models = await keysOf([path('models.parquet')]);
+    expect(models.found).toEqual([key('(no model)'), key('gpt-4.1'), key('gpt-4o-mini')]);
+    expect(models.span).toBeUndefined();
+    // two files: the keys of both, the span of the timed one (2026-10-01T10:00Z .. 2026-10-02T08:00Z)
+    const both = await keysOf([path('usage.parquet'), path('bad-model.parquet')]);
+    expect(both.found).toEqual([key('claude-sonnet-4-5'), key('gpt-4.1'), key('gpt-4o-mini'), key('o3')]);
+    expect(both.span).toEqual({ firstMs: Date.parse('2026-10-01T10:00:00Z'), lastMs: Date.parse('2026-10-02T08:00:00Z') });
+    expect(both.span).toEqual(both.scanned);
+  });
+
+  it('prices rows on either side of a price change as the same records in JSONL (time bounds kept or left out)', async () => {
+    // gemini-2.5-pro changed price on 2025-10-31 (two catalog periods): rows on both sides keep the
+    // join's time bounds; rows after it only leave them out (one segment covers every row)
+    for (const [name, times] of [
+      ['both-sides', ['2025-10-01T10:00:00Z', '2025-11-15T10:00:00Z']],
+      ['after', ['2025-11-15T10:00:00Z', '2025-11-16T10:00:00Z']],
+    ] as const) {
+      const rows = times.map((t, i) => ({ id: `${name}${i}`, t, model: 'gemini-2.5-pro', input: 250_000 * (i + 1), output: 1000 }));
+      await copy(
+        `SELECT * FROM (VALUES ${rows.map((r) => `('${r.id}', ${Date.parse(r.t)}, '${r.model}', ${r.input}, ${r.output})`).join(', ')}) v(id, time_ms, model, input_tokens, output_tokens)`,
+        path(`${name}.parquet`),
+      );
+      writeFileSync(
+        path(`${name}.jsonl`),
+        rows.map((r) => JSON.stringify({ id: r.id, at: r.t, model: r.model, prompt: r.input, out: r.output })).join('\n') + '\n',
+      );
+      const parquet = await report([path(`${name}.parquet`)], undefined, 'model,day');
+      expect(parquet).toEqual(
+        await report([path(`${name}.jsonl`)], 'id=id,timestamp=at,model=model,prompt=prompt,output=out', 'model,day'),
+      );
+      expect(parquet.totals).toMatchObject({ requests: 2 });
+      const { short, full } = await withAndWithoutFacts([path(`${name}.parquet`)], 'model,day');
+      expect(short).toEqual(full);
+      expect(short.total.sums.requests).toBe(2);
+    }
+  });
+
+  it('prices service tiers, rows of several requests and logged turns as the same records in JSONL (the key and turns keep their terms)', async () => {
+    // gpt-4.1 batch (half price) in one row of 2 requests, priority in one of 1; claude-sonnet-4-5 in one
+    // row of 2 requests of 150,000 prompt tokens each (under the 200k band) and one of 250,000 (over it)
+    // all in conversation k1, two with a logged turn (3, 5): turns by the logged number, else by position
+    const rows = [
+      { id: 'q1', t: '2026-10-01T10:00:00Z', model: 'gpt-4.1', tier: 'batch', requests: 2, input: 2000, output: 100, turn: 3 },
+      { id: 'q2', t: '2026-10-01T11:00:00Z', model: 'gpt-4.1', tier: 'priority', requests: 1, input: 1000, output: 50, turn: null },
+      {
+        id: 'q3',
+        t: '2026-10-01T12:00:00Z',
+        model: 'claude-sonnet-4-5',
+        tier: 'standard',
+        requests: 2,
+        input: 300_000,
+        output: 10,
+        turn: 5,
+      },
+      {
+        id: 'q4',
+        t: '2026-10-01T13:00:00Z',
+        model: 'claude-sonnet-4-5',
+        tier: 'standard',
+        requests: 1,
+        input: 250_000,
+        output: 10,
+        turn: null,
+      },
+    ];
+    const values = (turns: boolean) =>
+      rows
+        .map(
+          (r) =>
+            `('${r.id}', ${Date.parse(r.t)}, '${r.model}', '${r.tier}', ${r.requests}, ${r.input}, ${r.output}${turns ? `, 'k1', ${r.turn ?? 'NULL'}` : ''})`,
+        )
+        .join(', ');
+    const names = 'id, time_ms, model, service_tier, requests, input_tokens, output_tokens';
+    await copy(`SELECT * FROM (VALUES ${values(false)}) v(${names})`, path('tiers.parquet'));
+    await copy(`SELECT * FROM (VALUES ${values(true)}) v(${names}, conversation_id, turn)`, path('turns.parquet'));
+    writeFileSync(
+      path('tiers.jsonl'),
+      rows
+        .map((r) => JSON.stringify({ id: r.id, at: r.t, model: r.model, tier: r.tier, n: r.requests, prompt: r.input, out: r.output }))
+        .join('\n') + '\n',
+    );
+    const parquet = await report([path('tiers.parquet')], undefined, 'model,tier');
+    expect(parquet).toEqual(
+      await report(
+        [path('tiers.jsonl')],
+        'id=id,timestamp=at,model=model,serviceTier=tier,requests=n,prompt=prompt,output=out',
+        'model,tier',
+      ),
+    );
+    expect(parquet.totals).toMatchObject({ requests: 6 });
+    expect((await withAndWithoutFacts([path('tiers.parquet')], 'model,tier')).short).toEqual(
+      (await withAndWithoutFacts([path('tiers.parquet')], 'model,tier')).full,
+    );
+    // the same rows in conversation k1 with two logged turns: the window keeps requests and turn
+    const { short, full } = await withAndWithoutFacts([path('turns.parquet')], 'model,tier');
+    expect(short).toEqual(full);
+    expect(short.total.cost.costFemto).not.toBeNull();
+    // turns 2 (q2, second in k1), 3, 4 (q4), 5: 1 + 2 + 1 + 2 requests
+    expect(short.turns.map((t) => [t.turn, t.requests])).toEqual([
+      [2, 1],
+      [3, 2],
+      [4, 1],
+      [5, 2],
+    ]);
+  });
+
+  it('knows from the file statistics when every row has a customer / user, and reports as without', async () => {
+    const file = async (name: string, customers: string[], users: string[]) => {
+      const values = customers.map((c, i) => `('${name}${i}', 'gpt-4.1', ${1000 * (i + 1)}, 10, ${c}, ${users[i]})`).join(', ');
+      await copy(`SELECT * FROM (VALUES ${values}) v(id, model, input_tokens, output_tokens, customer, user_id)`, path(`${name}.parquet`));
+      return path(`${name}.parquet`);
+    };
+    const every = await file('every', ["'acme'", "'zeta'", "'acme'"], ["'u1'", "'u2'", "'u3'"]);
+    // one row without a customer (''), one without a user (NULL)
+    const gaps = await file('gaps', ["'acme'", "''", "'acme'"], ["'u1'", "'u2'", 'NULL']);
+    const kinds = async (f: string) => {
+      const db = await UsageDb.open({ threads: 1 });
+      try {
+        expect(await loadWithSql(db, f, { keepText: false })).not.toBe('fallback');
+        await db.seal();
+        return await db.rowKinds();
+      } finally {
+        db.close();
+      }
+    };
+    expect(await kinds(every)).toMatchObject({ everyCustomer: true, everyUser: true });
+    expect(await kinds(gaps)).toMatchObject({ everyCustomer: false, everyUser: false });
+    for (const f of [every, gaps]) {
+      const { short, full } = await withAndWithoutFacts([f], 'model');
+      expect(short).toEqual(full);
+    }
+    // gpt-4.1 at $2 / $8 per MTok: row i costs 1000 i x 2e9 + 10 x 8e9 femto-USD = 2e12 i + 8e10.
+    // gaps: the customer slice is rows 1 and 3 (2e12 x 4 + 1.6e11), the user slice rows 1 and 2 (2e12 x 3 + 1.6e11)
+    const { short } = await withAndWithoutFacts([gaps], 'model');
+    expect(short.attributed.customer.costFemto).toBe(8_160_000_000_000n);
+    expect(short.attributed.user.costFemto).toBe(6_160_000_000_000n);
+    expect([short.customers, short.users]).toEqual([1, 2]);
+    // every: both slices are all three rows (2e12 x 6 + 2.4e11)
+    const all = (await withAndWithoutFacts([every], 'model')).short;
+    expect([all.attributed.customer.costFemto, all.attributed.user.costFemto]).toEqual([12_240_000_000_000n, 12_240_000_000_000n]);
   });
 
   it('says when a file has no token columns', async () => {
