@@ -4,30 +4,19 @@
  * with the same output, when the cache is of another build, corrupt or missing.
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-
-const ROOT = join(import.meta.dirname, '..', '..');
-const BUNDLE = join(ROOT, 'dist', 'bundle');
+import { BUNDLE, copyOfBundledCli, oneRequestLog, ROOT } from './bundle-copy.js';
 
 /** Runs `node` with no inherited NODE_OPTIONS (V8 rejects a cache recorded under other flags). */
 function node(args: string[]) {
   return spawnSync(process.execPath, args, { encoding: 'utf8', timeout: 60_000, env: { ...process.env, NODE_OPTIONS: '' } });
 }
 
-/** A copy of what the bundled CLI needs, to spoil its cache without touching the repository's. */
+/** A copy of the bundled CLI, to spoil its cache without touching the repository's. */
 function copyOfCli(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'tokenomics-cache-'));
-  for (const part of [
-    'bin',
-    'package.json',
-    join('dist', 'bundle'),
-    join('dist', 'pricing', 'catalog-cache.json'),
-    join('src', 'pricing', 'catalog'),
-  ])
-    cpSync(join(ROOT, part), join(dir, part), { recursive: true });
+  const dir = copyOfBundledCli('tokenomics-cache-');
   symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'), 'dir');
   return dir;
 }
@@ -51,11 +40,7 @@ describe.skipIf(!existsSync(join(BUNDLE, 'main.cjs.cache')))('the bundle code ca
   it('a cache of another build, a corrupt one or none: the CLI runs as with its own', () => {
     const dir = copyOfCli();
     try {
-      const log = join(dir, 'one.jsonl');
-      writeFileSync(
-        log,
-        `${JSON.stringify({ id: 'chatcmpl-1', object: 'chat.completion', created: 1763000000, model: 'gpt-4o-mini', usage: { prompt_tokens: 10, completion_tokens: 5 } })}\n`,
-      );
+      const log = oneRequestLog(dir);
       const report = () => node([join(dir, 'bin', 'tokenomics.js'), 'report', log, '--format', 'json', '-q']);
       const own = report();
       expect(own.status, own.stderr).toBe(0);

@@ -4,25 +4,14 @@
  * node-api's own node_modules (as pnpm or a version conflict lays them out), and `report` still runs.
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, existsSync, mkdirSync, readdirSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-
-const ROOT = join(import.meta.dirname, '..', '..');
-const BUNDLE = join(ROOT, 'dist', 'bundle');
+import { BUNDLE, copyOfBundledCli, oneRequestLog, ROOT } from './bundle-copy.js';
 
 describe.skipIf(!existsSync(join(BUNDLE, 'main.js')))('the bundled CLI in a nested install layout', () => {
   it('report runs with @duckdb/node-bindings under node-api, not at the top of node_modules', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'tokenomics-layout-'));
-    for (const part of [
-      'bin',
-      'package.json',
-      join('dist', 'bundle'),
-      join('dist', 'pricing', 'catalog-cache.json'),
-      join('src', 'pricing', 'catalog'),
-    ])
-      cpSync(join(ROOT, part), join(dir, part), { recursive: true });
+    const dir = copyOfBundledCli('tokenomics-layout-');
     // node-api copied (so it is resolved from here), its bindings nested beside it and nowhere else
     const duckdb = join(ROOT, 'node_modules', '@duckdb');
     const api = join(dir, 'node_modules', '@duckdb', 'node-api');
@@ -34,11 +23,7 @@ describe.skipIf(!existsSync(join(BUNDLE, 'main.js')))('the bundled CLI in a nest
     for (const name of bindings) symlinkSync(join(duckdb, name), join(nested, name), 'dir');
     expect(existsSync(join(dir, 'node_modules', '@duckdb', 'node-bindings'))).toBe(false);
 
-    const log = join(dir, 'one.jsonl');
-    writeFileSync(
-      log,
-      `${JSON.stringify({ id: 'chatcmpl-1', object: 'chat.completion', created: 1763000000, model: 'gpt-4o-mini', usage: { prompt_tokens: 10, completion_tokens: 5 } })}\n`,
-    );
+    const log = oneRequestLog(dir);
     const r = spawnSync(process.execPath, [join(dir, 'bin', 'tokenomics.js'), 'report', log, '--format', 'json', '-q'], {
       encoding: 'utf8',
       timeout: 60_000,
