@@ -21,7 +21,7 @@
 import { providerFromModel } from '../../ingest/adapters/util.js';
 import { WINDOW_LINES } from '../../ingest/adapters/dedupe.js';
 import { duckdb } from '../dialect.js';
-import type { UsageDb } from '../duckdb.js';
+import type { InPlaceFacts, UsageDb } from '../duckdb.js';
 import { countsOf, loadModelMap, stagedSelect, type SqlLoad } from './load.js';
 import { MAX_LINE_BYTES, scanLines } from './scan.js';
 
@@ -171,20 +171,28 @@ export async function loadOpenAI(db: UsageDb, file: string): Promise<SqlLoad | '
     return 'fallback';
   }
   const { lines, plain } = await scan;
-  // one pass for the line count, the kinds, the records' model ids and whether a record lacks a tier
+  // one pass for the line count, the kinds, the records' model ids, whether a record lacks a tier,
+  // and what the report may know of the records (time span, tiers, the fast flag: InPlaceFacts)
   const groups = await db.query(
-    `SELECT kind, model_raw, count(*) AS n, count(*) FILTER (WHERE service_tier IS NULL) AS untiered FROM sr_stage GROUP BY ALL`,
+    `SELECT kind, model_raw, count(*) AS n, count(*) FILTER (WHERE service_tier IS NULL) AS untiered,
+  count(*) FILTER (WHERE fast) AS fast, min(time_ms) AS first_ms, max(time_ms) AS last_ms FROM sr_stage GROUP BY ALL`,
   );
   // rows of each kind, in the ENUM's order (the order of the counts, as ORDER BY kind gave them)
   const kinds = new Map<string, number>(KIND_NAMES.map((k) => [k, 0]));
   const raws: Array<string | null> = [];
   let untiered = 0;
+  let tiered = 0;
+  let fast = 0;
+  const times: number[] = [];
   for (const g of groups) {
     const kind = String(g.kind);
     kinds.set(kind, (kinds.get(kind) ?? 0) + Number(g.n));
     if (kind !== 'record') continue;
     raws.push(g.model_raw === null ? null : String(g.model_raw));
     untiered += Number(g.untiered);
+    tiered += Number(g.n) - Number(g.untiered);
+    fast += Number(g.fast);
+    for (const t of [g.first_ms, g.last_ms]) if (t !== null) times.push(Number(t));
   }
   let rows = 0;
   for (const n of kinds.values()) rows += n;
@@ -230,6 +238,15 @@ export async function loadOpenAI(db: UsageDb, file: string): Promise<SqlLoad | '
     },
   });
   await db.run(`CREATE OR REPLACE VIEW usage_openai_${n} AS\n${select}`);
-  db.addInPlace(`usage_openai_${n}`, lines);
+  // what the report may know without reading the rows again (the records before the dedupe: a
+  // duplicate's key or time only widens them, which prices nothing differently)
+  const facts: InPlaceFacts = {
+    routes: models.map(({ model, provider }) => ({ model, provider: provider ?? null, regional: null })),
+    firstMs: times.length ? Math.min(...times) : null,
+    lastMs: times.length ? Math.max(...times) : null,
+    // the view's columns: one request a row, no turn, customer or user
+    rows: { serviceTiers: tiered > 0, fast: fast > 0, otherRequests: false, everyCustomer: false, everyUser: false, turns: false },
+  };
+  db.addInPlace(`usage_openai_${n}`, lines, facts);
   return { format: 'openai', counts };
 }
