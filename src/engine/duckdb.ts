@@ -64,8 +64,7 @@ export class UsageDb {
   private readonly inPlace: string[] = [];
   /** What each in-place view's reader found of its rows (undefined: nothing; see InPlaceFacts). */
   private readonly inPlaceFacts: Array<InPlaceFacts | undefined> = [];
-  /** Wall time of each statement run (first line of its SQL, milliseconds), for measurements. */
-  /** Per statement (TOKENOMICS_DEBUG_TIMINGS): its first line, wall ms, process CPU ms, and its start (ms since the process started) (DuckDB's threads included). */
+  /** Per statement (TOKENOMICS_DEBUG_TIMINGS): its first line, wall ms, process CPU ms (DuckDB's threads included), and its start (ms since the process started). */
   readonly timings: Array<[string, number, number, number]> = [];
 
   private constructor(

@@ -272,12 +272,12 @@ async function distributionRows(db: SqlDb, d: Dialect, narrow: boolean | 'try', 
   }
 }
 
-/** Reads the inputs into a fresh usage table and reports on it. */
 /** Opens the database of a report (DuckDB starts on its own threads): see EngineEnv.db. */
 export function openReportDb(options: DuckDBOptions = {}): Promise<UsageDb> {
   return UsageDb.open(options);
 }
 
+/** Reads the inputs into a fresh usage table and reports on it. */
 export async function reportViaDuckDB(inputs: string[], task: EngineTask, env: EngineEnv): Promise<EngineReport> {
   const db = await (env.db ?? UsageDb.open(env.duckdb));
   try {

@@ -4,7 +4,7 @@
  * all provide it, so `reportFromTable` runs the very same queries on each.
  */
 import type { CellValue, SqlType } from '../usage/table.js';
-import type { RowKinds } from './price-map.js';
+import type { RouteKey, RowKinds, TimeSpan } from './price-map.js';
 
 export type Row = Record<string, unknown>;
 
@@ -14,9 +14,9 @@ export interface SqlDb {
   query(sql: string): Promise<Row[]>;
   loadTable(name: string, columns: Array<{ name: string; type: SqlType }>, rows: CellValue[][]): Promise<void>;
   /** The distinct route keys of the usage table (ROUTE_KEYS_SQL), where the database knows a cheaper way to them. */
-  routeKeys?(): Promise<Array<{ model: string; provider: string | null; regional: boolean | null }>>;
+  routeKeys?(): Promise<RouteKey[]>;
   /** The first and last time of the usage rows, where the database knows them cheaply (undefined: not known). */
-  timeSpan?(): Promise<{ firstMs: number | null; lastMs: number | null } | undefined>;
+  timeSpan?(): Promise<TimeSpan | undefined>;
   /** What the usage rows hold (price-map.ts RowKinds), where the database knows it cheaply. */
   rowKinds?(): Promise<RowKinds | undefined>;
 }
