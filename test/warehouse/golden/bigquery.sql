@@ -212,34 +212,34 @@ WITH r AS (
 ), rw AS (
   SELECT r.* FROM r JOIN (SELECT DISTINCT model, scope FROM r WHERE is_write) ws ON ws.model = r.model AND ws.scope = r.scope
 ), rs AS (
-  SELECT model, scope, max(CASE WHEN is_read THEN 1 ELSE 0 END) AS has_read FROM rw GROUP BY model, scope
+  SELECT model, scope, max(CASE WHEN is_read THEN 1 ELSE 0 END) AS has_read, row_number() OVER () AS sid FROM rw GROUP BY model, scope
 ), rh AS (
-  SELECT rw.*, rs.has_read FROM rw JOIN rs ON rs.model = rw.model AND rs.scope = rw.scope
+  SELECT rw.seq, rw.t, rw.is_write, rw.is_read, rw.w5, rw.w1, rw.e0, rw.k0, rs.sid, rs.has_read FROM rw JOIN rs ON rs.model = rw.model AND rs.scope = rw.scope
 ), s AS (
-  SELECT *, CAST(sum(CASE WHEN is_write THEN 1 ELSE 0 END) OVER (PARTITION BY model, scope ORDER BY seq ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS INT64) AS seg
+  SELECT *, CAST(sum(CASE WHEN is_write THEN 1 ELSE 0 END) OVER (PARTITION BY sid ORDER BY seq ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS INT64) AS seg
   FROM rh WHERE has_read = 1
 ), s2 AS (
-  SELECT *, max(t) OVER (PARTITION BY model, scope, seg ORDER BY seq ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS newest_before
+  SELECT *, max(t) OVER (PARTITION BY sid, seg ORDER BY seq ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS newest_before
   FROM s WHERE seg > 0
 ), windows AS (
-  SELECT model, scope, seg, t + CASE WHEN w1 > 0 THEN 3600000 ELSE 300000 END AS until_ms, w5, w1, e0, k0
+  SELECT sid, seg, t + CASE WHEN w1 > 0 THEN 3600000 ELSE 300000 END AS until_ms, w5, w1, e0, k0
   FROM s2 WHERE is_write
 ), newest AS (
-  SELECT model, scope, seg, max(t) AS newest_ms FROM s2 GROUP BY model, scope, seg
+  SELECT sid, seg, max(t) AS newest_ms FROM s2 GROUP BY sid, seg
 ), reads AS (
-  SELECT model, scope, seg, t, newest_before AS newest_ms FROM s2 WHERE is_read AND NOT is_write
+  SELECT sid, seg, t, newest_before AS newest_ms FROM s2 WHERE is_read AND NOT is_write
   UNION ALL
-  SELECT s2.model, s2.scope, s2.seg - 1, s2.t, nw.newest_ms
-  FROM s2 JOIN newest nw ON nw.model = s2.model AND nw.scope = s2.scope AND nw.seg = s2.seg - 1
+  SELECT s2.sid, s2.seg - 1, s2.t, nw.newest_ms
+  FROM s2 JOIN newest nw ON nw.sid = s2.sid AND nw.seg = s2.seg - 1
   WHERE s2.is_read AND s2.is_write
 ), used AS (
-  SELECT DISTINCT w.model, w.scope, w.seg
-  FROM windows w JOIN reads x ON x.model = w.model AND x.scope = w.scope AND x.seg = w.seg
+  SELECT DISTINCT w.sid, w.seg
+  FROM windows w JOIN reads x ON x.sid = w.sid AND x.seg = w.seg
   WHERE x.t <= w.until_ms AND w.until_ms >= x.newest_ms - 7200000
 )
 SELECT e, k, count(*) AS writes, sum(w5) AS w5, sum(w1) AS w1 FROM (
   SELECT w.e0 AS e, w.k0 AS k, w.w5 AS w5, w.w1 AS w1
-  FROM windows w LEFT JOIN used u ON u.model = w.model AND u.scope = w.scope AND u.seg = w.seg
+  FROM windows w LEFT JOIN used u ON u.sid = w.sid AND u.seg = w.seg
   WHERE u.seg IS NULL
   UNION ALL
   SELECT e0 AS e, k0 AS k, w5, w1 FROM rh WHERE has_read = 0 AND is_write
