@@ -35,7 +35,7 @@ import type { IngestCounts } from '../../ingest/types.js';
 import { loadModelMap, stagedSelect, type SqlLoad } from './load.js';
 import { USAGE_COLUMNS } from '../../usage/table.js';
 import { DETECT_VALUES, detectJson } from '../../ingest/detect.js';
-import { transcriptHeads, type TranscriptHead } from './claude-scan.js';
+import { everyHead, transcriptHeads, type TranscriptHead } from './claude-scan.js';
 import { DEFAULT_MAX_LINE_BYTES } from '../../ingest/read/lines.js';
 
 const lit = duckdb.literal;
@@ -405,11 +405,10 @@ async function load(db: UsageDb, files: readonly string[]): Promise<SqlLoad | 'f
       return false;
     },
   );
-  const plainHeads = await transcriptHeads(plain, DETECT_VALUES).catch(() => undefined);
   // every file must be a transcript for the TypeScript detection too (loadAllWithSql checked the first one before):
-  // detected while DuckDB still reads
+  // detected while DuckDB still reads, each head as it is read
   const transcript = (h: TranscriptHead) => h.head !== undefined && detectJson(h.head)?.name === 'claude-code';
-  const transcripts = plainHeads?.every(transcript) && gzHeads.every(transcript);
+  const transcripts = gzHeads.every(transcript) && (await everyHead(plain, DETECT_VALUES, transcript).catch(() => false));
   if (!(await read) || !transcripts) return 'fallback';
   // the lines of each kind, and (kind NULL) the files read: every one of them
   const kinds = new Map<string, number>();
