@@ -271,10 +271,13 @@ const EMIT_SQL = `WITH recs AS (
 SELECT file_idx, line, row_number() OVER (ORDER BY file_idx, phase, a, b) AS ord FROM emitted`;
 
 /**
- * The emitted rows for the insert: their order as `line` (seq), the file line as `src_line`, and the
- * values the usage table holds decoded from their JSON text.
+ * The emitted rows for the insert: their order as `line` (seq), the file line as `src_line`, the file's
+ * name from `names` (a list literal of the files in input order), and the values the usage table holds
+ * decoded from their JSON text.
  */
-const EMITTED_ROWS = `(SELECT l.* EXCLUDE (line), f.filename, l.line AS src_line, e.ord AS line, ${str('l.mid')} AS id_s, ${str('l.model_j')} AS model_raw,
+const emittedRows = (
+  names: string,
+) => `(SELECT l.* EXCLUDE (line), ${names}[l.file_idx + 1] AS filename, l.line AS src_line, e.ord AS line, ${str('l.mid')} AS id_s, ${str('l.model_j')} AS model_raw,
   NULLIF(${str('l.session_j')}, '') AS conversation_id,
   CASE WHEN l.tier_j = '"batch"' THEN 'batch' WHEN l.tier_j = '"priority"' THEN 'priority' WHEN starts_with(l.tier_j, '"') THEN 'standard' END
     AS service_tier,
@@ -285,7 +288,7 @@ const EMITTED_ROWS = `(SELECT l.* EXCLUDE (line), f.filename, l.line AS src_line
     WHEN starts_with(l.agent_j, '"') AND l.agent_j <> '""' THEN '{"agent":' || l.agent_j || '}'
     WHEN l.sidechain THEN '{"sidechain":"true"}'
   END AS tags
-  FROM sr_lines l JOIN (${EMIT_SQL}) e ON e.file_idx = l.file_idx AND e.line = l.line JOIN sr_files f ON f.idx = l.file_idx)`;
+  FROM sr_lines l JOIN (${EMIT_SQL}) e ON e.file_idx = l.file_idx AND e.line = l.line)`;
 
 /** The distinct models of the records, decoded (for the model map). */
 const MODELS = `(SELECT 'record' AS kind, ${str('model_j')} AS model_raw FROM (SELECT DISTINCT model_j FROM sr_lines WHERE kind = 'record'))`;
@@ -361,7 +364,7 @@ export async function loadClaudeCode(db: UsageDb, files: readonly string[]): Pro
     return await load(db, files);
   } finally {
     await db.run(
-      `SET preserve_insertion_order = ${keep === false ? 'false' : 'true'}; DROP TABLE IF EXISTS sr_lines; DROP TABLE IF EXISTS sr_files; DROP TABLE IF EXISTS sr_gz`,
+      `SET preserve_insertion_order = ${keep === false ? 'false' : 'true'}; DROP TABLE IF EXISTS sr_lines; DROP TABLE IF EXISTS sr_gz`,
     );
   }
 }
@@ -369,15 +372,6 @@ export async function loadClaudeCode(db: UsageDb, files: readonly string[]): Pro
 async function load(db: UsageDb, files: readonly string[]): Promise<SqlLoad | 'fallback'> {
   // read_text takes a name as a pattern: a name with pattern characters (or a repeated one) is left to the TypeScript reader
   if (new Set(files).size !== files.length || files.some((f) => /[*?[\]{}]/.test(f))) return 'fallback';
-  // the files by number (input order): the texts and the emitted rows are joined with it by name and number
-  await db.loadTable(
-    'sr_files',
-    [
-      { name: 'idx', type: 'INTEGER' },
-      { name: 'filename', type: 'VARCHAR' },
-    ],
-    files.map((f, i) => [i, f]),
-  );
   // gzip files: their text, decompressed on the Node thread, is handed to DuckDB in a table
   const gz = files.filter((f) => f.endsWith('.gz'));
   const plain = files.filter((f) => !f.endsWith('.gz'));
@@ -386,11 +380,12 @@ async function load(db: UsageDb, files: readonly string[]): Promise<SqlLoad | 'f
   const texts = [];
   // read_text hands a whole batch of files over at once: memory stays bounded by a batch's text
   const index = new Map(files.map((f, i) => [f, i]));
-  for (const batch of readBatches(plain, plain.map(sizeOf)))
-    texts.push(`SELECT filename, content FROM read_text([${batch.map(lit).join(', ')}])`);
-  // each text's file number by one join of them all with the file table (measured: the number looked up in a list
-  // literal of the call's names had every name written twice more in the statement, ~20 ms CPU more to plan)
-  const numbered = `SELECT f.idx AS file_idx, t.content FROM (${texts.join(' UNION ALL ')}) t JOIN sr_files f ON f.filename = t.filename`;
+  for (const batch of readBatches(plain, plain.map(sizeOf))) {
+    // each file's number from its place in the call's list (no join of the texts with the file table)
+    const numbers = `[${batch.map((f) => index.get(f)).join(', ')}]`;
+    const names = `[${batch.map(lit).join(', ')}]`;
+    texts.push(`SELECT ${numbers}[list_position(${names}, filename)] AS file_idx, content FROM read_text(${names})`);
+  }
   if (gz.length > 0) {
     await db.loadTable(
       'sr_gz',
@@ -400,10 +395,10 @@ async function load(db: UsageDb, files: readonly string[]): Promise<SqlLoad | 'f
       ],
       gz.map((f, i) => [index.get(f) ?? -1, gzHeads[i].text ?? '']),
     );
+    texts.push('SELECT file_idx, content FROM sr_gz');
   }
-  const all = gz.length > 0 ? `${texts.length > 0 ? `${numbered} UNION ALL ` : ''}SELECT file_idx, content FROM sr_gz` : numbered;
   // the heads of plain files are read on the Node thread while DuckDB reads the tree on its own threads
-  const read = db.run(`SET preserve_insertion_order = false; ${linesSql(all)}`).then(
+  const read = db.run(`SET preserve_insertion_order = false; ${linesSql(texts.join(' UNION ALL '))}`).then(
     () => true,
     (err: unknown) => {
       if (process.env.TOKENOMICS_DEBUG_SQL) console.error(err);
@@ -428,7 +423,7 @@ async function load(db: UsageDb, files: readonly string[]): Promise<SqlLoad | 'f
   // the dedupe and the insert in one statement: the emitted rows are numbered (seq) as they are inserted
   const stage = {
     file: files[0],
-    from: EMITTED_ROWS,
+    from: emittedRows(`[${files.map(lit).join(', ')}]`),
     span: 0,
     stageColumns: STAGE_COLUMNS,
     join: 'JOIN sr_models m ON m.model_raw IS NOT DISTINCT FROM s.model_raw',
