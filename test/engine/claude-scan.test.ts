@@ -9,7 +9,7 @@ import { gzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { transcriptHeads } from '../../src/engine/sql-readers/claude-scan.js';
+import { everyHead, transcriptHeads } from '../../src/engine/sql-readers/claude-scan.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'tokenomics-claude-scan-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -68,5 +68,27 @@ describe('transcript heads: any chunk size answers as the whole text', () => {
     expect(big).toEqual({});
     const [latin1] = await transcriptHeads([write(Buffer.from('{"a":"caf\xe9"}\n', 'latin1'), true)], 8);
     expect(latin1).toEqual({});
+  });
+});
+
+describe('every head: each file tested as it is read', () => {
+  it('answers as the heads read first and tested after, and stops at the first file that fails', async () => {
+    const files = Object.values(texts).map((t) => write(t));
+    const heads = await transcriptHeads(files, 8);
+    const has = (h: { head?: unknown[] }) => h.head !== undefined;
+    const want = Object.values(texts).map((t) => expected(t, 8) !== undefined);
+    expect(heads.map(has)).toEqual(want);
+    const tested: number[] = [];
+    const all = await everyHead(files, 8, (h) => {
+      tested.push(tested.length);
+      return has(h);
+    });
+    expect(all).toBe(false);
+    // the first text without a head is the 5th ('a line that is not JSON'): the 6th and later are not read
+    expect(want.indexOf(false)).toBe(4);
+    expect(tested).toHaveLength(5);
+    const good = files.filter((_, i) => want[i]);
+    expect(await everyHead(good, 8, has)).toBe(true);
+    expect(await everyHead([], 8, () => false)).toBe(true);
   });
 });

@@ -32,9 +32,10 @@ import { TOKEN_DIMENSIONS } from '../../usage/dimensions.js';
 import { duckdb } from '../dialect.js';
 import type { UsageDb } from '../duckdb.js';
 import type { IngestCounts } from '../../ingest/types.js';
-import { insertStaged, loadModelMap, type SqlLoad } from './load.js';
+import { loadModelMap, stagedSelect, type SqlLoad } from './load.js';
+import { USAGE_COLUMNS } from '../../usage/table.js';
 import { DETECT_VALUES, detectJson } from '../../ingest/detect.js';
-import { transcriptHeads, type TranscriptHead } from './claude-scan.js';
+import { everyHead, transcriptHeads, type TranscriptHead } from './claude-scan.js';
 import { DEFAULT_MAX_LINE_BYTES } from '../../ingest/read/lines.js';
 
 const lit = duckdb.literal;
@@ -232,15 +233,14 @@ SELECT file_idx, line,
 FROM classified`;
 }
 
-/**
- * The rows the TypeScript reader emits, numbered in its order (`ord`); the other records with a
- * message id are duplicates.
- */
 /** The larger bucket sum first, then the earlier `line` (the order of the tuple (bucket_sum, -line)). */
 const largestFirst = (line: string) => `bucket_sum::HUGEINT * 4294967296 - ${line}`;
 
-const EMIT_SQL = `CREATE OR REPLACE TEMP TABLE sr_emit AS
-WITH recs AS (
+/**
+ * The rows the TypeScript reader emits (`file_idx`, `line`), numbered in its order (`ord`); the other
+ * records with a message id are duplicates. A subquery of the insert (EMITTED_ROWS): no table of its own.
+ */
+const EMIT_SQL = `WITH recs AS (
   SELECT file_idx, line, mid, rid, sidechain, bucket_sum FROM sr_lines WHERE kind = 'record'
 ), keyed AS (
   -- per file, message id and request id: the largest copy, the earliest of equals (one HUGEINT key: the sum, then
@@ -285,7 +285,7 @@ const EMITTED_ROWS = `(SELECT l.* EXCLUDE (line), f.filename, l.line AS src_line
     WHEN starts_with(l.agent_j, '"') AND l.agent_j <> '""' THEN '{"agent":' || l.agent_j || '}'
     WHEN l.sidechain THEN '{"sidechain":"true"}'
   END AS tags
-  FROM sr_lines l JOIN sr_emit e ON e.file_idx = l.file_idx AND e.line = l.line JOIN sr_files f ON f.idx = l.file_idx)`;
+  FROM sr_lines l JOIN (${EMIT_SQL}) e ON e.file_idx = l.file_idx AND e.line = l.line JOIN sr_files f ON f.idx = l.file_idx)`;
 
 /** The distinct models of the records, decoded (for the model map). */
 const MODELS = `(SELECT 'record' AS kind, ${str('model_j')} AS model_raw FROM (SELECT DISTINCT model_j FROM sr_lines WHERE kind = 'record'))`;
@@ -349,32 +349,28 @@ function sizeOf(file: string): number {
 }
 
 /**
- * Runs `sql` with DuckDB free to write its rows in any order: the lines carry their file line numbers
- * and the emitted rows their order, so nothing here depends on it (measured: on two threads the
- * ordered read of the bench tree took about twice the CPU time).
+ * Reads `files` (Claude Code transcripts, in input order) into the usage table, or answers 'fallback'.
+ * Its statements run with DuckDB free to write rows in any order: the lines carry their file line
+ * numbers and the emitted rows their order (`seq`), so nothing here depends on it (measured: on two
+ * threads the ordered read of the bench tree took about twice the CPU time). The setting is read
+ * and changed once for all of them (each change was a round trip before the read could start).
  */
-async function unordered(db: UsageDb, sql: string): Promise<void> {
-  const [{ keep }] = await db.query(`SELECT current_setting('preserve_insertion_order') AS keep`);
-  await db.run('SET preserve_insertion_order = false');
-  try {
-    await db.run(sql);
-  } finally {
-    await db.run(`SET preserve_insertion_order = ${keep === false ? 'false' : 'true'}`);
-  }
-}
-
-/** Reads `files` (Claude Code transcripts, in input order) into the usage table, or answers 'fallback'. */
 export async function loadClaudeCode(db: UsageDb, files: readonly string[]): Promise<SqlLoad | 'fallback'> {
+  const [{ keep }] = await db.query(`SELECT current_setting('preserve_insertion_order') AS keep`);
   try {
     return await load(db, files);
   } finally {
-    await db.run('DROP TABLE IF EXISTS sr_lines; DROP TABLE IF EXISTS sr_emit; DROP TABLE IF EXISTS sr_files; DROP TABLE IF EXISTS sr_gz');
+    await db.run(
+      `SET preserve_insertion_order = ${keep === false ? 'false' : 'true'}; DROP TABLE IF EXISTS sr_lines; DROP TABLE IF EXISTS sr_files; DROP TABLE IF EXISTS sr_gz`,
+    );
   }
 }
 
 async function load(db: UsageDb, files: readonly string[]): Promise<SqlLoad | 'fallback'> {
   // read_text takes a name as a pattern: a name with pattern characters (or a repeated one) is left to the TypeScript reader
   if (new Set(files).size !== files.length || files.some((f) => /[*?[\]{}]/.test(f))) return 'fallback';
+  // the files by number (input order), for the names of the emitted rows (a list literal of the names in the insert
+  // cost ~12 ms CPU more to plan: DuckDB binds a list literal element by element)
   await db.loadTable(
     'sr_files',
     [
@@ -409,32 +405,33 @@ async function load(db: UsageDb, files: readonly string[]): Promise<SqlLoad | 'f
     texts.push('SELECT file_idx, content FROM sr_gz');
   }
   // the heads of plain files are read on the Node thread while DuckDB reads the tree on its own threads
-  const read = unordered(db, linesSql(texts.join(' UNION ALL '))).then(
+  const read = db.run(`SET preserve_insertion_order = false; ${linesSql(texts.join(' UNION ALL '))}`).then(
     () => true,
     (err: unknown) => {
       if (process.env.TOKENOMICS_DEBUG_SQL) console.error(err);
       return false;
     },
   );
-  const plainHeads = await transcriptHeads(plain, DETECT_VALUES).catch(() => undefined);
   // every file must be a transcript for the TypeScript detection too (loadAllWithSql checked the first one before):
-  // detected while DuckDB still reads
+  // detected while DuckDB still reads, each head as it is read
   const transcript = (h: TranscriptHead) => h.head !== undefined && detectJson(h.head)?.name === 'claude-code';
-  const transcripts = plainHeads?.every(transcript) && gzHeads.every(transcript);
+  const transcripts = gzHeads.every(transcript) && (await everyHead(plain, DETECT_VALUES, transcript).catch(() => false));
   if (!(await read) || !transcripts) return 'fallback';
-  // every file was read
-  const [{ seen }] = await db.query('SELECT count(DISTINCT file_idx) AS seen FROM sr_lines');
-  if (Number(seen) !== files.length) return 'fallback';
+  // the lines of each kind, and (kind NULL) the files read: every one of them
   const kinds = new Map<string, number>();
-  for (const r of await db.query('SELECT kind, count(*) AS n FROM sr_lines GROUP BY kind')) kinds.set(String(r.kind), Number(r.n));
-  if (kinds.has('fallback')) return 'fallback';
-  await unordered(db, EMIT_SQL);
+  let seen = 0;
+  for (const r of await db.query(
+    'SELECT kind, count(*) AS n FROM sr_lines GROUP BY kind UNION ALL SELECT NULL, count(DISTINCT file_idx) FROM sr_lines',
+  ))
+    if (r.kind === null) seen = Number(r.n);
+    else kinds.set(String(r.kind), Number(r.n));
+  if (seen !== files.length || kinds.has('fallback')) return 'fallback';
   await loadModelMap(db, MODELS);
-  const [{ n: emitted }] = await db.query('SELECT count(*) AS n FROM sr_emit');
-  await insertStaged(db, {
+  // the dedupe and the insert in one statement: the emitted rows are numbered (seq) as they are inserted
+  const stage = {
     file: files[0],
     from: EMITTED_ROWS,
-    span: Number(emitted),
+    span: 0,
     stageColumns: STAGE_COLUMNS,
     join: 'JOIN sr_models m ON m.model_raw IS NOT DISTINCT FROM s.model_raw',
     columns: {
@@ -444,10 +441,13 @@ async function load(db: UsageDb, files: readonly string[]): Promise<SqlLoad | 'f
       source_file: 's.filename',
       source_line: 's.src_line',
     },
-  });
+  };
+  const [inserted] = await db.query(`INSERT INTO usage (${USAGE_COLUMNS.map((c) => c.name).join(', ')})\n${stagedSelect(db, stage)}`);
+  const emitted = Number(Object.values(inserted)[0]);
+  db.rows += emitted;
   // every line is counted or skipped: the record lines not emitted are duplicates
   const lines = [...kinds.values()].reduce((a, b) => a + b, 0);
-  const counts: IngestCounts = { read: lines, counted: Number(emitted), skipped: {}, rejected: {} };
+  const counts: IngestCounts = { read: lines, counted: emitted, skipped: {}, rejected: {} };
   const skips = [...kinds].map(([kind, n]): [string, number] => (kind === 'record' ? ['duplicate', n - counts.counted] : [kind, n]));
   for (const [kind, n] of skips.sort(([a], [b]) => (a < b ? -1 : 1))) if (n > 0) counts.skipped[kind] = n;
   return { format: 'claude-code', counts };

@@ -29,6 +29,9 @@ const NEWLINE = 0x0a;
 /** Bytes read at a time from a plain file (one buffer, reused for every file of a tree). */
 const CHUNK_BYTES = 64 << 10;
 
+/** How long the Node thread reads heads before it yields to the event loop (ms). */
+const YIELD_MS = 10;
+
 /**
  * The heads of `files` in turn (gzip when a name ends in .gz: decompressed whole, its text kept): the
  * first `headLines` lines of each, parsed. A file larger than `maxBytes` (decompressed) has no head.
@@ -40,14 +43,51 @@ export async function transcriptHeads(
   maxBytes = 256 << 20,
   chunkBytes = CHUNK_BYTES,
 ): Promise<TranscriptHead[]> {
-  const buf = Buffer.allocUnsafe(chunkBytes);
   const out: TranscriptHead[] = [];
-  for (const file of files) {
-    out.push(file.endsWith('.gz') ? await gzipHead(file, headLines, maxBytes) : plainHead(file, buf, headLines, maxBytes));
-    // the Node thread has nothing else to do meanwhile (DuckDB reads on its own threads), but stays responsive
-    await new Promise((resolve) => setImmediate(resolve));
-  }
+  await eachHead(files, headLines, maxBytes, chunkBytes, (h) => {
+    out.push(h);
+    return true;
+  });
   return out;
+}
+
+/**
+ * Whether `test` holds for the head of every file (read as transcriptHeads reads them), file by file,
+ * up to the first for which it does not: each head is dropped once tested (measured: heads kept for
+ * a test after the last one lived long enough to be promoted by the garbage collector).
+ */
+export async function everyHead(
+  files: readonly string[],
+  headLines: number,
+  test: (head: TranscriptHead) => boolean,
+  maxBytes = 256 << 20,
+  chunkBytes = CHUNK_BYTES,
+): Promise<boolean> {
+  let all = true;
+  await eachHead(files, headLines, maxBytes, chunkBytes, (h) => {
+    all = test(h);
+    return all;
+  });
+  return all;
+}
+
+async function eachHead(
+  files: readonly string[],
+  headLines: number,
+  maxBytes: number,
+  chunkBytes: number,
+  visit: (head: TranscriptHead) => boolean,
+): Promise<void> {
+  const buf = Buffer.allocUnsafe(chunkBytes);
+  let since = performance.now();
+  for (const file of files) {
+    if (!visit(file.endsWith('.gz') ? await gzipHead(file, headLines, maxBytes) : plainHead(file, buf, headLines, maxBytes))) return;
+    // the Node thread has nothing else to do meanwhile (DuckDB reads on its own threads), but stays responsive
+    if (performance.now() - since >= YIELD_MS) {
+      await new Promise((resolve) => setImmediate(resolve));
+      since = performance.now();
+    }
+  }
 }
 
 async function gzipHead(file: string, headLines: number, maxBytes: number): Promise<TranscriptHead> {
