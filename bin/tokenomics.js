@@ -32,10 +32,14 @@ process.on('unhandledRejection', (err) => fail('internal error', err));
 
 main(process.argv, undefined, { exitsAfter: true }).then(
   (code) => {
-    // all output handed to the system: exit now, the engine's memory and the heap left to the exit
-    // instead of freed piece by piece (else the exit waits for the streams to drain)
-    if (process.stdout.writableLength === 0 && process.stderr.writableLength === 0) process.exit(code);
     process.exitCode = code;
+    // once a write error had its turn (its handler above exits 2), and when all output is handed to
+    // the system: exit now, the engine's memory and the heap left to the exit instead of freed piece
+    // by piece (else the process ends when the streams have drained)
+    setImmediate(() => {
+      const done = (s) => s.writableLength === 0 && !s.errored;
+      if (done(process.stdout) && done(process.stderr)) process.exit(code);
+    });
   },
   (err) => fail('internal error', err),
 );
