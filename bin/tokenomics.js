@@ -1,6 +1,8 @@
 #!/usr/bin/env node
-// the bundled CLI (scripts/bundle.mjs): a command's start-up opens a few files, not hundreds
-import { main } from '../dist/bundle/main.js';
+// the bundled CLI (scripts/bundle.mjs): a command's start-up opens a few files, not hundreds. This
+// file and the bundle's entry are CommonJS (bin/package.json): no start through the ES module loader.
+'use strict';
+const { main } = require('../dist/bundle/main.js');
 
 // Stack traces are for developers: shown only with -v/--verbose or TOKENOMICS_DEBUG set.
 const debug = !!process.env.TOKENOMICS_DEBUG || process.argv.includes('-v') || process.argv.includes('--verbose');
@@ -28,9 +30,16 @@ for (const stream of [process.stdout, process.stderr]) {
 process.on('uncaughtException', (err) => fail('internal error', err));
 process.on('unhandledRejection', (err) => fail('internal error', err));
 
-main(process.argv).then(
+main(process.argv, undefined, { exitsAfter: true }).then(
   (code) => {
     process.exitCode = code;
+    // once a write error had its turn (its handler above exits 2), and when all output is handed to
+    // the system: exit now, the engine's memory and the heap left to the exit instead of freed piece
+    // by piece (else the process ends when the streams have drained)
+    setImmediate(() => {
+      const done = (s) => s.writableLength === 0 && !s.errored;
+      if (done(process.stdout) && done(process.stderr)) process.exit(code);
+    });
   },
   (err) => fail('internal error', err),
 );

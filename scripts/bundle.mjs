@@ -1,7 +1,7 @@
 // Build step: bundle the compiled CLI (dist/cli/main.js) into one CommonJS file, dist/bundle/main.cjs,
 // so that a command's start-up opens a few files instead of ~300 (our ~200 modules and
 // @duckdb/node-api's ~180), then record V8's code cache of it (main.cjs.cache) by running a report.
-// dist/bundle/main.js (scripts/bundle/loader.mjs) runs the bundle with that cache: the functions a
+// dist/bundle/main.js (scripts/bundle/loader.cjs) runs the bundle with that cache: the functions a
 // report runs start compiled. A command's modules still run only when it does (esbuild wraps each
 // lazily imported module in an init function), so `prices`, `tokens` and `--help` never load DuckDB.
 // Run by `npm run build` after tsc and the catalog cache. bin/tokenomics.js runs the bundle; tests
@@ -69,7 +69,7 @@ await build({
   logOverride: { 'require-resolve-not-external': 'silent' },
   logLevel: 'warning',
 });
-// import() of a package kept outside the bundle goes through the loader's import (loader.mjs says why)
+// import() of a package kept outside the bundle goes through the loader's import (loader.cjs says why)
 const bundled = readFileSync(`${OUT}/main.cjs`, 'utf8');
 const imports = bundled.match(/(?<![\w$.])import\(/g)?.length ?? 0;
 let rewritten = 0;
@@ -79,7 +79,9 @@ const text = bundled.replace(/(?<![\w$.])import\(("[^"\\]+")\)/g, (_, specifier)
 });
 if (rewritten !== imports) throw new Error(`main.cjs: ${imports - rewritten} import() calls of no literal package name`);
 writeFileSync(`${OUT}/main.cjs`, text);
-copyFileSync('scripts/bundle/loader.mjs', `${OUT}/main.js`);
+copyFileSync('scripts/bundle/loader.cjs', `${OUT}/main.js`);
+// main.js is CommonJS, like bin/tokenomics.js (the package is an ES module one)
+writeFileSync(`${OUT}/package.json`, `${JSON.stringify({ type: 'commonjs' })}\n`);
 
 // the code cache: recorded by a report on a one-line log (the functions it compiles are cached)
 const scratch = mkdtempSync(join(tmpdir(), 'tokenomics-bundle-'));

@@ -64,6 +64,11 @@ export interface Io {
   env: Record<string, string | undefined>;
   cwd: string;
   now: () => number;
+  /**
+   * The process ends as soon as the command returns (bin/tokenomics.js): what would go with it, such
+   * as the engine's memory and threads, is left to the exit instead of being freed piece by piece.
+   */
+  exitsAfter?: boolean;
 }
 
 export class CommandContext {

@@ -120,7 +120,9 @@ Run 'tokenomics <command> --help' for a command's options and examples.`,
   return program;
 }
 
-export async function main(argv: string[], io: Io = defaultIo()): Promise<number> {
+/** Runs the CLI; `exitsAfter`: the process ends when this returns (see Io.exitsAfter). */
+export async function main(argv: string[], io: Io = defaultIo(), options: { exitsAfter?: boolean } = {}): Promise<number> {
+  if (options.exitsAfter) io = { ...io, exitsAfter: true };
   let code = EXIT_OK;
   const program = buildProgram(io, (c) => (code = c), await commandsFor(argv));
   if (argv.length <= 2) {

@@ -15,7 +15,9 @@ import type { EngineReport } from '../engine/report.js';
 import { ingestOptions } from '../pipeline/stream.js';
 import { Progress } from '../pipeline/progress.js';
 import { dateToMs } from '../pricing/compile.js';
+import type { Catalog } from '../pricing/catalog.js';
 import { Pricer } from '../pricing/cost.js';
+import { formatterFor } from '../report/formats/index.js';
 import type { UsageRecord } from '../usage/record.js';
 import type { CommandContext } from './context.js';
 
@@ -94,6 +96,34 @@ export function planReport(ctx: CommandContext, task: ReportTask): ReportPlan {
 }
 
 /**
+ * The run's catalog, loaded at most once: by `tryLoad` (any failure kept for `get`) or by `get`,
+ * which throws the failure. Its load is the start-up's largest part after DuckDB's, so it runs
+ * while DuckDB reads rather than before.
+ */
+function deferredCatalog(ctx: CommandContext): { tryLoad(): void; get(): Catalog } {
+  let loaded: { catalog: Catalog } | { error: unknown } | undefined;
+  const tryLoad = () => {
+    if (loaded) return;
+    try {
+      const { catalog, report } = ctx.loadCatalog();
+      for (const src of report.sources)
+        ctx.debug(`prices: ${src.label}: ${src.entries} entries${src.skipped ? `, ${src.skipped} not mappable` : ''}`);
+      loaded = { catalog };
+    } catch (error) {
+      loaded = { error };
+    }
+  };
+  return {
+    tryLoad,
+    get() {
+      tryLoad();
+      if (loaded && 'catalog' in loaded) return loaded.catalog;
+      throw (loaded as { error: unknown }).error;
+    },
+  };
+}
+
+/**
  * Reads `inputs` into a fresh usage table in embedded DuckDB and reports on it. DuckDB spills to
  * a temporary directory of its own beyond the memory limit; the directory is removed afterwards.
  * `keep`: also hands every record, with its prompt text, to the caller (the TypeScript readers read
@@ -110,16 +140,27 @@ export async function runReport(
   const { reportViaDuckDB, openReportDb } = await import('../engine/report.js');
   // the environment's TMPDIR (the command's, so tests can point it elsewhere), else the system's
   const tempDirectory = mkdtempSync(join(ctx.io.env.TMPDIR || tmpdir(), 'tokenomics-duckdb-'));
-  // DuckDB opens on its own threads while the catalog loads here
+  // DuckDB opens on its own threads; the catalog loads while it runs its first statement (the
+  // first read), or when the report first needs it
   const db = openReportDb({ memoryLimit: task.memoryLimit, tempDirectory });
-  db.catch(() => undefined); // awaited below, or closed if the catalog fails first
-  let catalog: ReturnType<CommandContext['loadCatalog']>['catalog'];
+  const catalog = deferredCatalog(ctx);
+  db.then(
+    (d) => {
+      d.whileBusy(() => {
+        catalog.tryLoad();
+        // the report sorts names with localeCompare, whose first call builds ICU's collator (~10 ms):
+        // built here, while DuckDB reads, instead of between the last query and the output
+        'a'.localeCompare('b');
+        // and the output format's module, initialized when first imported (~5 ms for JSON)
+        formatterFor(ctx.format).catch(() => undefined);
+      });
+      // the process ends after the command: DuckDB's memory and threads go with it
+      if (ctx.io.exitsAfter) d.freeOnClose = false;
+    },
+    () => undefined,
+  );
   let ingest: ReturnType<typeof ingestOptions>;
   try {
-    const loaded = ctx.loadCatalog();
-    catalog = loaded.catalog;
-    for (const src of loaded.report.sources)
-      ctx.debug(`prices: ${src.label}: ${src.entries} entries${src.skipped ? `, ${src.skipped} not mappable` : ''}`);
     ingest = ingestOptions(ctx, { keepText: keep !== undefined, inputFormat: task.inputFormat, map: task.map });
   } catch (err) {
     await db.then(
@@ -127,6 +168,7 @@ export async function runReport(
       () => undefined,
     );
     rmSync(tempDirectory, { recursive: true, force: true });
+    catalog.get(); // a catalog that cannot load is the error, as when it loaded first
     throw err;
   }
   const progress = new Progress(ctx);
@@ -136,7 +178,9 @@ export async function runReport(
       inputs,
       { dims: plan.dims, sinceMs: plan.sinceMs, untilMs: plan.untilMs, filters: plan.filters, top: plan.top },
       {
-        catalog,
+        get catalog() {
+          return catalog.get();
+        },
         nowMs: ctx.io.now(),
         ingest,
         stdin: ctx.io.stdin,
@@ -151,6 +195,10 @@ export async function runReport(
     for (const f of result.ingest.files) ctx.debug(`read ${f.path}: ${f.format}, ${f.bytes} bytes`);
     ctx.debug(`report: ${result.ingest.counts.read} values in ${Date.now() - startMs} ms`);
     return result;
+  } catch (err) {
+    // a catalog that cannot load is the error, as when it loaded before any input was read
+    catalog.get();
+    throw err;
   } finally {
     progress.done();
     rmSync(tempDirectory, { recursive: true, force: true });

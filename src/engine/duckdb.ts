@@ -64,8 +64,15 @@ export class UsageDb {
   private readonly inPlace: string[] = [];
   /** What each in-place view's reader found of its rows (undefined: nothing; see InPlaceFacts). */
   private readonly inPlaceFacts: Array<InPlaceFacts | undefined> = [];
-  /** Per statement (TOKENOMICS_DEBUG_TIMINGS): its first line, wall ms, process CPU ms (DuckDB's threads included), and its start (ms since the process started). */
-  readonly timings: Array<[string, number, number, number]> = [];
+  /**
+   * Whether close() frees the database (its memory, its threads). False when the process ends right
+   * after (the CLI): freeing a database of a few hundred MB took a few hundredths of a second.
+   */
+  freeOnClose = true;
+  /** Work for the Node thread while DuckDB runs the next statement (whileBusy). */
+  private readonly busyWork: Array<() => void> = [];
+  /** Per statement (TOKENOMICS_DEBUG_TIMINGS): its first line, wall ms, process CPU ms (DuckDB's threads included), its start (ms since the process started), and the process CPU ms used before it. */
+  readonly timings: Array<[string, number, number, number, number]> = [];
 
   private constructor(
     private readonly instance: DuckDBInstance,
@@ -240,11 +247,26 @@ FROM ${this.inPlace.length > 0 ? 'usage_appended' : 'usage'}`,
     };
   }
 
+  /**
+   * Runs `work` once on the Node thread right after the next statement starts, while DuckDB's own
+   * threads run it: what the caller needs only later (the CLI's catalog) is done during the first
+   * read instead of before it. `work` must not throw (it runs inside another caller's statement).
+   */
+  whileBusy(work: () => void): void {
+    this.busyWork.push(work);
+  }
+
+  /** The statement started: the queued work runs while DuckDB runs it. */
+  private started<T>(pending: Promise<T>): Promise<T> {
+    for (const work of this.busyWork.splice(0)) work();
+    return pending;
+  }
+
   async run(sql: string): Promise<void> {
     const start = performance.now();
     const cpu = process.cpuUsage();
     try {
-      await this.connection.run(sql);
+      await this.started(this.connection.run(sql));
       this.timed(sql, start, cpu);
     } catch (err) {
       throw engineFailure('query failed', err);
@@ -256,7 +278,7 @@ FROM ${this.inPlace.length > 0 ? 'usage_appended' : 'usage'}`,
     const used = process.cpuUsage(cpu);
     // TOKENOMICS_DEBUG_TIMINGS=sql: each statement in full
     const text = process.env.TOKENOMICS_DEBUG_TIMINGS === 'sql' ? `${sql}\n` : sql.slice(0, 60).split('\n')[0];
-    this.timings.push([text, performance.now() - start, (used.user + used.system) / 1000, start]);
+    this.timings.push([text, performance.now() - start, (used.user + used.system) / 1000, start, (cpu.user + cpu.system) / 1000]);
   }
 
   /** Rows as plain JS objects (integers as bigint where the SQL type is BIGINT/HUGEINT). */
@@ -264,7 +286,7 @@ FROM ${this.inPlace.length > 0 ? 'usage_appended' : 'usage'}`,
     const start = performance.now();
     const cpu = process.cpuUsage();
     try {
-      const rows = (await this.connection.runAndReadAll(sql)).getRowObjectsJS() as Row[];
+      const rows = (await this.started(this.connection.runAndReadAll(sql))).getRowObjectsJS() as Row[];
       this.timed(sql, start, cpu);
       return rows;
     } catch (err) {
@@ -291,13 +313,13 @@ FROM ${this.inPlace.length > 0 ? 'usage_appended' : 'usage'}`,
 
   close(): void {
     if (process.env.TOKENOMICS_DEBUG_TIMINGS)
-      for (const [sql, ms, cpuMs, at] of this.timings)
+      for (const [sql, ms, cpuMs, at, cpuAt] of this.timings)
         process.stderr.write(
-          `@${at.toFixed(0).padStart(6)} ${ms.toFixed(0).padStart(7)} ms ${cpuMs.toFixed(0).padStart(7)} cpu ms  ${sql}\n`,
+          `@${at.toFixed(0).padStart(6)} (cpu ${cpuAt.toFixed(0).padStart(5)}) ${ms.toFixed(0).padStart(7)} ms ${cpuMs.toFixed(0).padStart(7)} cpu ms  ${sql}\n`,
         );
     this.appender = undefined;
     this.connection.closeSync();
-    this.instance.closeSync();
+    if (this.freeOnClose) this.instance.closeSync();
   }
 }
 

@@ -281,12 +281,13 @@ export function openReportDb(options: DuckDBOptions = {}): Promise<UsageDb> {
 export async function reportViaDuckDB(inputs: string[], task: EngineTask, env: EngineEnv): Promise<EngineReport> {
   const db = await (env.db ?? UsageDb.open(env.duckdb));
   try {
-    const estimator = new CountEstimator(env.catalog);
+    // made at the first record without counts: the catalog is not needed before (the CLI loads it while DuckDB reads)
+    let estimator: CountEstimator | undefined;
     const result = await ingest(
       inputs,
       env.ingest,
       (r) => {
-        if (r.countsMissing) estimator.fill(r);
+        if (r.countsMissing) (estimator ??= new CountEstimator(env.catalog)).fill(r);
         db.append(r);
         env.onRecord?.(r);
       },

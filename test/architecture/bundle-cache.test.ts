@@ -1,6 +1,6 @@
 /**
  * The bundled CLI runs with V8's code cache recorded by the build (scripts/bundle.mjs,
- * scripts/bundle/loader.mjs): this Node accepts the cache of this build, and the CLI still runs,
+ * scripts/bundle/loader.cjs): this Node accepts the cache of this build, and the CLI still runs,
  * with the same output, when the cache is of another build, corrupt or missing.
  */
 import { spawnSync } from 'node:child_process';

@@ -117,6 +117,18 @@ describe('the OpenAI SQL reader', () => {
     }
   });
 
+  it('dedupes string ids as JSON.parse reads them, however they are escaped', async () => {
+    const file = 'fixtures/sql-readers/openai-escaped-ids.jsonl';
+    const sql = await load(file, true);
+    expect(sql.took).toBe('openai');
+    // lines 2, 4 and 7 repeat the ids of lines 1, 3 and 5 written otherwise ("chatcmpl-\u0031", "q\u0022x",
+    // "a\/b"); the number ids of lines 6 and 8 are no ids (file:line, never duplicates)
+    expect(sql.counts).toEqual({ read: 8, counted: 5, skipped: { duplicate: 3 }, rejected: {} });
+    expect(sql.rows.map((r) => r.id)).toEqual(['chatcmpl-1', 'q"x', 'a/b', `${file}:6`, `${file}:8`]);
+    // 100 + 300 + 500 + 600 + 800 prompt tokens (the first copy of each id is counted)
+    expect(sql.rows.reduce((n, r) => n + (r.input_tokens as bigint), 0n)).toBe(2300n);
+  });
+
   it('leaves a file with any line it cannot read exactly to the TypeScript reader', async () => {
     // each file is one plain line and one trap: a count that is a string (line 4; "8" as a detail), a float,
     // true, beyond 2^53 or 2^63, negative; a null tier (also `"service_tier" :<tab>null` beside a line
