@@ -354,6 +354,19 @@ describe('Parquet input', () => {
       }
     };
     expect(await kinds(every)).toMatchObject({ everyCustomer: true, everyUser: true });
+    // the counts the file has no column for are 0 in every row, and no row is estimated
+    expect((await kinds(every))?.zero).toEqual([
+      'cache_read_tokens',
+      'cache_write_5m_tokens',
+      'cache_write_1h_tokens',
+      'reasoning_tokens',
+      'web_search_calls',
+      'web_search_preview_calls',
+      'web_fetch_calls',
+      'grounded_prompts',
+      'output_images',
+      'estimated',
+    ]);
     expect(await kinds(gaps)).toMatchObject({ everyCustomer: false, everyUser: false });
     for (const f of [every, gaps]) {
       const { short, full } = await withAndWithoutFacts([f], 'model');

@@ -218,6 +218,19 @@ FROM src`);
           everyCustomer: await everyRowHas(db, file, d, map.get('customer')),
           everyUser: await everyRowHas(db, file, d, map.get('user')),
           turns: map.has('turn'),
+          // the counts the mapping leaves out (their SQL the literal 0), and `estimated` when the file has none
+          zero: [
+            ...Object.entries({
+              input_tokens: input,
+              cache_read_tokens: cacheRead,
+              cache_write_5m_tokens: w5m,
+              cache_write_1h_tokens: w1h,
+              output_tokens: n('output'),
+              reasoning_tokens: n('reasoning'),
+              ...Object.fromEntries(COUNTED_CHARGES.map((d) => [d.column, n(d.key)])),
+            }).flatMap(([c, sql]) => (sql === '0' ? [c] : [])),
+            ...(!columns && d.names.has('estimated') ? [] : ['estimated']),
+          ],
         },
       }
     : undefined;
