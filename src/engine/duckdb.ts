@@ -11,7 +11,7 @@ import { totalmem } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { UserError } from '../core/issues.js';
 import { EngineError } from './errors.js';
-import { ROUTE_KEYS_SQL, routeKeyOf, type RouteKey, type RowKinds, type TimeSpan } from './price-map.js';
+import { ROUTE_KEYS_SQL, routeKeyOf, ZERO_CANDIDATES, type RouteKey, type RowKinds, type TimeSpan } from './price-map.js';
 import type { UsageRecord } from '../usage/record.js';
 import { USAGE_COLUMNS, usageTableDdl, type CellValue, type SqlType } from '../usage/table.js';
 
@@ -232,11 +232,12 @@ export class UsageDb {
     const [row] = await this.query(
       `SELECT bool_or(service_tier IS NOT NULL) AS tiers, bool_or(fast) AS fast, bool_or(requests IS DISTINCT FROM 1) AS other,
   bool_and(customer IS NOT NULL AND customer <> '') AS customers, bool_and(user_id IS NOT NULL AND user_id <> '') AS users,
-  bool_or(turn IS NOT NULL) AS turns
+  bool_or(turn IS NOT NULL) AS turns,
+  ${ZERO_CANDIDATES.map((c, i) => `bool_and(${c === 'estimated' ? 'NOT estimated' : `${c} = 0`}) AS z${i}`).join(', ')}
 FROM ${this.inPlace.length > 0 ? 'usage_appended' : 'usage'}`,
     );
     const facts = this.inPlaceFacts.map((f) => f as InPlaceFacts);
-    return {
+    const kinds: RowKinds = {
       serviceTiers: row.tiers === true || facts.some((f) => f.rows.serviceTiers),
       fast: row.fast === true || facts.some((f) => f.rows.fast),
       otherRequests: row.other === true || facts.some((f) => f.rows.otherRequests),
@@ -245,6 +246,9 @@ FROM ${this.inPlace.length > 0 ? 'usage_appended' : 'usage'}`,
       everyUser: row.users !== false && facts.every((f) => f.rows.everyUser),
       turns: row.turns === true || facts.some((f) => f.rows.turns),
     };
+    // no appended row (NULL): zero in all of them
+    const zero = ZERO_CANDIDATES.filter((c, i) => row[`z${i}`] !== false && facts.every((f) => f.rows.zero?.includes(c)));
+    return zero.length ? { ...kinds, zero } : kinds;
   }
 
   /**

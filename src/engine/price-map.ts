@@ -14,6 +14,7 @@
  */
 import { noPriceReason, periodAt } from '../pricing/catalog.js';
 import { regionalRoute, upliftRuleFor, type Pricer } from '../pricing/cost.js';
+import { COUNTED_CHARGES, TOKEN_DIMENSIONS } from '../usage/dimensions.js';
 import type { CellValue, SqlType } from '../usage/table.js';
 import type { Dialect } from './dialect.js';
 import { EngineError } from './errors.js';
@@ -167,7 +168,20 @@ export interface RowKinds {
   everyUser: boolean;
   /** Whether some row has a logged turn number. */
   turns: boolean;
+  /**
+   * The counted columns (ZERO_CANDIDATES) 0 in every row (`estimated`: false in every row): the agg
+   * neither sums nor compares them (10M bench rows: ~1 CPU s of the pass). Undefined: none is known to be.
+   */
+  zero?: readonly string[];
 }
+
+/** The usage columns RowKinds.zero may name: the counts and `estimated`. */
+export const ZERO_CANDIDATES: readonly string[] = [
+  ...TOKEN_DIMENSIONS.map((d) => d.column),
+  'reasoning_tokens',
+  ...COUNTED_CHARGES.map((c) => c.column),
+  'estimated',
+];
 
 /** Everything a mapping row may hold. */
 export const FULL_SHAPE: PriceMapShape = { bands: MAX_BANDS, peakWindows: MAX_PEAK_WINDOWS, providers: true, regionals: true };
@@ -254,6 +268,112 @@ export function timeBoundsNeeded(rows: CellValue[][], times: ReadonlyMap<number,
     if (!(Number(row[FROM_MS]) <= lo && hi < Number(row[TO_MS]))) return true;
   }
   return false;
+}
+
+/** The integer prices of a card (report-queries.ts cardPriceRow after `e`, `k`), as columns of card_prices and of the card map. */
+export const PRICE_COLUMNS: Array<{ name: string; type: SqlType }> = [
+  'p_input',
+  'p_cache_read',
+  'p_cache_write_5m',
+  'p_cache_write_1h',
+  'p_output',
+  // charges: femto-USD per unit (0 where the card has no price)
+  ...COUNTED_CHARGES.map((c) => `c_${c.column}`),
+  'c_requests',
+].map((name) => ({ name, type: 'BIGINT' as const }));
+
+/**
+ * The card map: the mapping rows split by long-context band, one row per card a row can get, with
+ * its key and integer prices. A usage row joins its card directly (route key, segment, and its band
+ * measure within [n_lo, n_hi]), so neither the card key expression (cardKeyExpr, whose band CASE
+ * is the larger part of a pass's pricing: 10M bench rows ~0.4 s) nor a join to card_prices is
+ * evaluated per row. Built (cardMapRows) only where every row's card follows from the mapping row
+ * and its band: see there.
+ */
+export const CARD_MAP_COLUMNS: Array<{ name: string; type: SqlType }> = [
+  ...['pricing', 'model', 'provider', 'regional', 'entry_index', 'from_ms', 'to_ms'].map(
+    (name) => PRICE_MAP_COLUMNS.find((c) => c.name === name) as { name: string; type: SqlType },
+  ),
+  { name: 'card_key', type: 'BIGINT' },
+  { name: 'n_lo', type: 'BIGINT' },
+  { name: 'n_hi', type: 'BIGINT' },
+  ...PRICE_COLUMNS,
+];
+
+/** The card map's rows and how a usage row's band is measured (cardMapRows). */
+export interface CardMap {
+  rows: CellValue[][];
+  /** Whether some mapping row has bands: else one card map row per mapping row, and no band bounds in the join. */
+  bands: boolean;
+  /** Every band counts the input tokens alone (else every band counts the whole prompt). */
+  inputOnly: boolean;
+}
+
+/** The open ends of a band measure's range (a measure beyond them is clamped: every threshold lies inside). */
+const MIN_N = -(2 ** 53 - 1);
+const MAX_N = 2 ** 53 - 1;
+
+/**
+ * The card map (CARD_MAP_COLUMNS) of mapping `rows`, with each card's prices from `prices`
+ * (pricing number, entry index, card key; undefined: no such card). Undefined where a row's card
+ * does not follow from its mapping row and band alone: rows with a service tier, the fast flag or
+ * a request count other than 1 (RowKinds; unknown: any may), peak windows, a threshold outside
+ * (MIN_N, MAX_N), or bands measured on both the input and the whole prompt. A mapping row's band for
+ * a prompt of n tokens is the highest band whose threshold n passes (cardKeyExpr): constant between
+ * the thresholds' lower bounds, so one card map row per stretch.
+ */
+export function cardMapRows(
+  rows: CellValue[][],
+  shape: PriceMapShape,
+  prices: (pricing: number, entry: number, key: number) => CellValue[] | undefined,
+): CardMap | undefined {
+  const kinds = shape.rows;
+  if (!kinds || kinds.otherRequests || kinds.serviceTiers || kinds.fast || shape.peakWindows > 0) return undefined;
+  const at = (name: string) => column(name);
+  const [bandCount, entryIndex, periodIndex, rule] = ['band_count', 'entry_index', 'period_index', 'regional_rule'].map(at);
+  const keep = CARD_MAP_COLUMNS.slice(0, 7).map((c) => at(c.name));
+  let inputOnly: boolean | undefined;
+  let bands = false;
+  const out: CellValue[][] = [];
+  for (const row of rows) {
+    // the lowest prompt each band's threshold passes (n > threshold, or n = threshold when inclusive)
+    const los: number[] = [];
+    for (let i = 1; i <= Number(row[bandCount]); i++) {
+      const threshold = row[at(`b${i}_threshold`)];
+      const only = row[at(`b${i}_input_only`)] === true;
+      if (typeof threshold !== 'number' || !(threshold > MIN_N && threshold < MAX_N - 1)) return undefined;
+      if (inputOnly !== undefined && inputOnly !== only) return undefined;
+      inputOnly = only;
+      los.push(row[at(`b${i}_inclusive`)] === true ? threshold : threshold + 1);
+    }
+    const starts = [MIN_N, ...[...new Set(los)].sort((a, b) => a - b)];
+    if (starts.length > 1) bands = true;
+    for (let j = 0; j < starts.length; j++) {
+      const band = los.reduce((b, lo, i) => (starts[j] >= lo ? i + 1 : b), 0);
+      // (((period * 16 + band) * 4 + service tier) * 16 + regional rule) * 4 + fast + peak (cardKeyExpr), tier, fast, peak 0
+      const key = ((Number(row[periodIndex]) * 16 + band) * 4 * 16 + Number(row[rule])) * 4;
+      const p = prices(Number(row[at('pricing')]), Number(row[entryIndex]), key);
+      if (p === undefined) return undefined;
+      out.push([...keep.map((i) => row[i]), key, starts[j], j + 1 < starts.length ? starts[j + 1] - 1 : MAX_N, ...p]);
+    }
+  }
+  return { rows: out, bands, inputOnly: inputOnly ?? false };
+}
+
+/**
+ * A usage row's band measure (`u`: its alias and dot, or none), clamped to the card map's range: a
+ * column of the rows the card map joins (computed once a row, not in each bound of the join).
+ */
+export function bandMeasure(map: Pick<CardMap, 'inputOnly'>, u = ''): string {
+  const measure = map.inputOnly
+    ? `${u}input_tokens`
+    : ['input_tokens', 'cache_read_tokens', 'cache_write_5m_tokens', 'cache_write_1h_tokens'].map((c) => `${u}${c}`).join(' + ');
+  return `LEAST(GREATEST(${measure}, ${MIN_N}), ${MAX_N})`;
+}
+
+/** The join condition choosing a usage row's card in card map alias `m` (after periodJoin): its band measure `n` within the bounds. Nothing without bands. */
+export function bandJoin(m: string, n: string, map: Pick<CardMap, 'bands'>): string {
+  return map.bands ? ` AND ${n} >= ${m}.n_lo AND ${n} <= ${m}.n_hi` : '';
 }
 
 const num = (v: number | undefined): string => (v === undefined ? 'NULL' : String(Math.trunc(v)));

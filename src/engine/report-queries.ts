@@ -20,7 +20,17 @@ import { NO_MODEL, TAG_CWD } from '../usage/record.js';
 import { TAG_COLUMNS, type CellValue } from '../usage/table.js';
 import type { Dialect } from './dialect.js';
 import type { Row } from './sql-db.js';
-import { cardKeyExpr, periodJoin, type KeyTimes, type PriceMapShape, type RowKinds } from './price-map.js';
+import {
+  bandJoin,
+  bandMeasure,
+  cardKeyExpr,
+  PRICE_COLUMNS,
+  periodJoin,
+  type CardMap,
+  type KeyTimes,
+  type PriceMapShape,
+  type RowKinds,
+} from './price-map.js';
 
 const NONE = "'(none)'";
 
@@ -108,6 +118,11 @@ export interface PricedOptions {
   reprice?: KeyTimes;
   /** What the mapping rows use (priceMapShape): the key expression leaves out the rest. Default: everything. */
   shape?: PriceMapShape;
+  /**
+   * The rows join the card map (`card_map`, cardMapRows) instead of `price_map`: the key is the map
+   * row's, and `priced` carries the card's prices (PRICE_COLUMNS) for the per-request cost.
+   */
+  cardMap?: Pick<CardMap, 'bands' | 'inputOnly'>;
 }
 
 /** Rows outside [since, until) (rows without a time are always inside). */
@@ -151,13 +166,26 @@ function insideSelect(d: Dialect, o: PricedOptions): string {
 
 /** `priced`'s rows: the kept usage columns, the group values and the price keys, from the rows `u` of `inside`. */
 function pricedSelect(d: Dialect, o: PricedOptions, inside: string): string {
+  const cols = [...USAGE_KEEP, ...o.dims.map((_, i) => `g${i}`)].map((c) => `u.${c} AS ${c}`);
+  if (o.cardMap) {
+    const map = o.cardMap;
+    const keys = ['m0.entry_index AS e0', 'm0.card_key AS k0', ...PRICE_COLUMNS.map((c) => `m0.${c.name} AS ${c.name}`)];
+    let joins = `LEFT JOIN card_map m0 ON ${periodJoin(d, 'm0', 'u', 0, o.billed, o.shape)}${bandJoin('m0', 'u.n_band', map)}`;
+    if (o.reprice) {
+      keys.push('m1.entry_index AS e1', 'm1.card_key AS k1');
+      joins += `\nLEFT JOIN card_map m1 ON ${periodJoin(d, 'm1', 'u', 1, o.reprice, o.shape)}${bandJoin('m1', 'u.n_band', map)}`;
+    }
+    // with bands, each row's band measure once, as a column the join compares with the bounds
+    return `SELECT ${[...cols, ...keys].join(',\n  ')}
+FROM ${map.bands ? `(SELECT *, ${bandMeasure(map)} AS n_band FROM ${inside})` : inside} u
+${joins}`;
+  }
   const keys = [`m0.entry_index AS e0`, `${cardKeyExpr(d, 'm0', 'u', o.billed, o.shape)} AS k0`];
   let joins = `LEFT JOIN price_map m0 ON ${periodJoin(d, 'm0', 'u', 0, o.billed, o.shape)}`;
   if (o.reprice) {
     keys.push(`m1.entry_index AS e1`, `${cardKeyExpr(d, 'm1', 'u', o.reprice, o.shape)} AS k1`);
     joins += `\nLEFT JOIN price_map m1 ON ${periodJoin(d, 'm1', 'u', 1, o.reprice, o.shape)}`;
   }
-  const cols = [...USAGE_KEEP, ...o.dims.map((_, i) => `g${i}`)].map((c) => `u.${c} AS ${c}`);
   return `SELECT ${[...cols, ...keys].join(',\n  ')}
 FROM ${inside} u
 ${joins}`;
@@ -205,9 +233,6 @@ const SUMS = sumsSql();
 /** The same sums over rows of `agg` (sums of sums). */
 const AGG_SUMS = SUM_COLUMNS.map((c) => `sum(${c}) AS ${c}`).join(', ');
 
-/** The smallest count (request, token or charge) of a row: 0 or more when no count is negative (see zeroColumns). */
-const MIN_COUNT = SUM_COLUMNS.filter((c) => c !== 'records' && c !== 'estimated_records').reduce((a, c) => `LEAST(${a}, ${c})`);
-
 /** The flags of `agg` rows (see aggTableSql). */
 const AGG_FLAGS = ['has_conversation', 'has_customer', 'has_user', 'known_outcome', 'unpriced_model', 'no_model'];
 
@@ -221,7 +246,10 @@ const AGG_FLAGS = ['has_conversation', 'has_customer', 'has_user', 'known_outcom
  * of the model (unpriced, no model id) follow from it and the billed key, so they are computed
  * per group rather than grouped on (10M bench rows: two fewer keys hashed per row). `every`: every
  * row has a customer / a user (RowKinds, where the database knows it): the flag is TRUE, and the
- * column is not read (10M bench rows: ~0.9 CPU s for both).
+ * column is not read (10M bench rows: ~0.9 CPU s for both). `rows` (RowKinds, where the database
+ * knows them): columns 0 in every row are neither summed nor compared for `min_count` (the smallest
+ * count of a row: 0 or more when no count is negative, see zeroColumns), and without rows of other
+ * than one request the requests are counted (10M bench rows: ~1 CPU s with both).
  */
 export function aggTableSql(
   d: Dialect,
@@ -230,7 +258,14 @@ export function aggTableSql(
   minCount = false,
   modelCol?: string,
   every: { customer?: boolean; user?: boolean } = {},
+  rows?: Pick<RowKinds, 'otherRequests' | 'zero'>,
 ): string {
+  // RowKinds: columns 0 in every row are 0, not sums (nor compared for the smallest count); every row one request: counted
+  const zero = new Set(rows?.zero ?? []);
+  const single = rows !== undefined && !rows.otherRequests;
+  const sums = sumsSql((c) => zero.has(c === 'estimated_records' ? 'estimated' : c), single);
+  const counts = SUM_COLUMNS.filter((c) => c !== 'records' && c !== 'estimated_records' && !zero.has(c) && !(single && c === 'requests'));
+  const least = counts.length ? counts.reduce((a, c) => `LEAST(${a}, ${c})`) : '0';
   const keys = [...groupCols, 'e0', 'k0', ...(reprice ? ['e1', 'k1'] : [])];
   const model = modelCol ?? 'model';
   const flags = [
@@ -246,8 +281,8 @@ export function aggTableSql(
   return d.replaceTable(
     'agg',
     `SELECT ${[...keys, ...flags.map((f, i) => `${f} AS ${AGG_FLAGS[i]}`)].join(', ')},
-  ${SUMS}, min(seq) AS first_seq, min(time_ms) AS first_ms, max(time_ms) AS last_ms,
-  sum(CASE WHEN requests > 1 THEN 1 ELSE 0 END) AS multi_request_rows${minCount ? `, min(${MIN_COUNT}) AS min_count` : ''}
+  ${sums}, min(seq) AS first_seq, min(time_ms) AS first_ms, max(time_ms) AS last_ms,
+  ${single ? '0' : 'sum(CASE WHEN requests > 1 THEN 1 ELSE 0 END)'} AS multi_request_rows${minCount ? `, min(${least}) AS min_count` : ''}
 FROM priced
 GROUP BY ${[...keys, ...grouped].join(', ')}`,
   );
@@ -451,15 +486,12 @@ export const TURN_SUMS_LATER_SQL = `SELECT count(DISTINCT turn_all) AS n FROM tu
 export const CARD_PRICE_COLUMNS = [
   { name: 'e', type: 'INTEGER' as const },
   { name: 'k', type: 'BIGINT' as const },
-  { name: 'p_input', type: 'BIGINT' as const },
-  { name: 'p_cache_read', type: 'BIGINT' as const },
-  { name: 'p_cache_write_5m', type: 'BIGINT' as const },
-  { name: 'p_cache_write_1h', type: 'BIGINT' as const },
-  { name: 'p_output', type: 'BIGINT' as const },
-  // charges: femto-USD per unit (0 where the card has no price: the distribution counts priced money only)
-  ...COUNTED_CHARGES.map((c) => ({ name: `c_${c.column}`, type: 'BIGINT' as const })),
-  { name: 'c_requests', type: 'BIGINT' as const },
+  // then the prices (charges: 0 where the card has no price: the distribution counts priced money only)
+  ...PRICE_COLUMNS,
 ];
+
+/** The price columns `priced` carries with the card map (PricedOptions.cardMap). */
+export const PRICE_COLUMNS_OF_PRICED = PRICE_COLUMNS.map((c) => c.name);
 
 /** The largest total cost of one price key's rows: a bound on any one row's cost (costs are not negative). */
 export function cardCostBoundSql(d: Dialect): string {
@@ -498,9 +530,9 @@ export const QUANTILES = [50, 90, 99];
  * integers; `narrow`: in 64-bit ones, for rows known to cost less than 2^63 femto-USD (see
  * cardCostBoundSql; DuckDB raises an error on overflow rather than wrapping).
  */
-export function rowCostSql(d: Dialect, narrow = false, zero: ZeroColumns = new Set()): string {
+export function rowCostSql(d: Dialect, narrow = false, zero: ZeroColumns = new Set(), prices = 'c'): string {
   const bucket = (tokens: string, price: string) =>
-    zero.has(tokens) || zero.has(price) ? '' : `${narrow ? `p.${tokens}` : d.wide(`p.${tokens}`)} * c.${price}`;
+    zero.has(tokens) || zero.has(price) ? '' : `${narrow ? `p.${tokens}` : d.wide(`p.${tokens}`)} * ${prices}.${price}`;
   const terms = [
     bucket('input_tokens', 'p_input'),
     bucket('cache_read_tokens', 'p_cache_read'),
@@ -527,10 +559,18 @@ export interface DistributionOptions {
   withOverall?: boolean;
   /** Token columns 0 in every row and price columns 0 on every card (zeroColumns, zeroPrices): their terms of the cost are left out. */
   zero?: ZeroColumns;
+  /** The rows carry their card's prices (PricedOptions.cardMap): no join to card_prices. */
+  pricesInRows?: boolean;
 }
 
 /** Whether distributionSql selects (nearest rank by the dialect's quantile) rather than sorts. */
 export const selects = (d: Dialect, o: DistributionOptions): boolean => o.singleRequestRows === true && d.nearestRanks !== undefined;
+
+/** The priced rows with requests of `from` (`p`) and their card's prices (`c`, or in `p`: DistributionOptions.pricesInRows). */
+const costFrom = (from: string, o: DistributionOptions) =>
+  o.pricesInRows
+    ? `FROM ${from} p\n  WHERE p.requests > 0 AND p.e0 IS NOT NULL`
+    : `FROM ${from} p JOIN card_prices c ON c.e = p.e0 AND c.k = p.k0\n  WHERE p.requests > 0`;
 
 export function distributionSql(d: Dialect, groupCols: string[], from = 'priced', o: DistributionOptions = {}): string {
   if (selects(d, o) && d.nearestRanks) {
@@ -544,15 +584,14 @@ export function distributionSql(d: Dialect, groupCols: string[], from = 'priced'
     const groupBy = both ? ` GROUP BY GROUPING SETS ((), (${cols}))` : groupCols.length ? ` GROUP BY ${cols}` : '';
     return `SELECT ${groupCols.map((c) => `${c}, `).join('')}${both ? 'overall, ' : ''}${picks.join(', ')}, max_cost, 1 AS max_w FROM (
   SELECT ${g}${both ? `GROUPING(${cols}) <> 0 AS overall, ` : ''}${d.nearestRanks('cost', QUANTILES)} AS q, max(cost) AS max_cost FROM (
-    SELECT ${g}${rowCostSql(d, o.narrow, o.zero)} AS cost
-    FROM ${from} p JOIN card_prices c ON c.e = p.e0 AND c.k = p.k0
-    WHERE p.requests > 0
+    SELECT ${g}${rowCostSql(d, o.narrow, o.zero, o.pricesInRows ? 'p' : 'c')} AS cost
+    ${costFrom(from, o)}
   ) p${groupBy}
 )`;
   }
   const part = groupCols.length ? `PARTITION BY ${groupCols.join(', ')} ` : '';
   const g = groupCols.map((c) => `${c}, `).join('');
-  const cost = rowCostSql(d, false, o.zero);
+  const cost = rowCostSql(d, false, o.zero, o.pricesInRows ? 'p' : 'c');
   // order by the per-request cost as a double: costs that differ by less than one part in 1e15 may
   // swap places, which cannot change a printed digit; the value reported is the chosen row's exact
   // cost over its request count
@@ -562,8 +601,7 @@ export function distributionSql(d: Dialect, groupCols: string[], from = 'priced'
   );
   return `WITH c AS (
   SELECT ${groupCols.map((c) => `p.${c}, `).join('')}${cost} AS cost, p.requests AS w
-  FROM ${from} p JOIN card_prices c ON c.e = p.e0 AND c.k = p.k0
-  WHERE p.requests > 0
+  ${costFrom(from, o)}
 ), o AS (
   SELECT ${g}cost, w,
     sum(w) OVER (${part}ORDER BY ${order} ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS cum,

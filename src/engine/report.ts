@@ -29,11 +29,14 @@ import { divFemto, femtoToUsdNumber, type Femto } from '../pricing/money.js';
 import { usageData, type UsageReportData } from '../report/usage-json.js';
 import { usageWarnings, type UsageWarning } from '../report/usage-sections.js';
 import type { UsageRecord } from '../usage/record.js';
+import type { CellValue } from '../usage/table.js';
 import { duckdb, type Dialect } from './dialect.js';
 import { EngineError, UsageDb, type DuckDBOptions, type Row } from './duckdb.js';
 import type { SqlDb } from './sql-db.js';
 import { loadAllWithSql, loadWithSql } from './sql-readers/index.js';
 import {
+  CARD_MAP_COLUMNS,
+  cardMapRows,
   PRICE_MAP_COLUMNS,
   priceMapRows,
   priceMapShape,
@@ -272,6 +275,18 @@ async function distributionRows(db: SqlDb, d: Dialect, narrow: boolean | 'try', 
   }
 }
 
+/** The integer prices (cardPriceRow after `e`, `k`) of a card of pricing 0 or 1 (`pricers`), for the card map; undefined: no such card. */
+function cardPrices(pricers: Array<Pricer | undefined>): (pricing: number, entry: number, key: number) => CellValue[] | undefined {
+  return (pricing, entry, key) => {
+    try {
+      const card = pricers[pricing]?.cardByRef(`${entry}/${key}`);
+      return card ? cardPriceRow(card).slice(2) : undefined;
+    } catch {
+      return undefined;
+    }
+  };
+}
+
 /** Opens the database of a report (DuckDB starts on its own threads): see EngineEnv.db. */
 export function openReportDb(options: DuckDBOptions = {}): Promise<UsageDb> {
   return UsageDb.open(options);
@@ -390,20 +405,31 @@ export async function reportFromTable(
   const span = db.timeSpan ? await db.timeSpan() : undefined;
   const keyTimes = new Map([[0, billed], ...(reprice ? [[1, reprice] as const] : [])]);
   if (span) mapRows = segmentsIn(mapRows, keyTimes, span);
-  await db.loadTable('price_map', PRICE_MAP_COLUMNS, mapRows);
   await loadDimensionMaps(db, task.dims, d);
   const gcols = task.dims.map((_, i) => `g${i}`);
   const rowKinds = db.rowKinds ? await db.rowKinds() : undefined;
   const shape = { ...priceMapShape(mapRows, routes), timeBounds: timeBoundsNeeded(mapRows, keyTimes, span), rows: rowKinds };
-  const priced = { dims: task.dims, sinceMs: task.sinceMs, untilMs: task.untilMs, billed, reprice, shape };
+  // each row's card straight from the card map where its mapping row and band decide it (DuckDB's views)
+  const cardMap = d.pricedViews ? cardMapRows(mapRows, shape, cardPrices([pricer, repricer])) : undefined;
+  if (cardMap) await db.loadTable('card_map', CARD_MAP_COLUMNS, cardMap.rows);
+  else await db.loadTable('price_map', PRICE_MAP_COLUMNS, mapRows);
+  const priced = { dims: task.dims, sinceMs: task.sinceMs, untilMs: task.untilMs, billed, reprice, shape, cardMap };
   if (d.pricedViews) for (const sql of pricedViewsSql(d, priced)) await db.run(sql);
   else await db.run(pricedTableSql(d, priced));
   const modelDim = task.dims.findIndex((dim) => dim.kind === 'model');
   await db.run(
-    aggTableSql(d, gcols, repricer !== undefined, true, modelDim < 0 ? undefined : gcols[modelDim], {
-      customer: rowKinds?.everyCustomer,
-      user: rowKinds?.everyUser,
-    }),
+    aggTableSql(
+      d,
+      gcols,
+      repricer !== undefined,
+      true,
+      modelDim < 0 ? undefined : gcols[modelDim],
+      {
+        customer: rowKinds?.everyCustomer,
+        user: rowKinds?.everyUser,
+      },
+      rowKinds,
+    ),
   );
 
   const slices = groupRows(await db.query(slicesSql()), ['slice']);
@@ -436,6 +462,7 @@ export async function reportFromTable(
     narrow = bound === null || bound === undefined || BigInt(bound as bigint) < 2n ** 63n;
   }
   const dist = {
+    pricesInRows: cardMap !== undefined,
     singleRequestRows: n(aggCounts.multi_request_rows) === 0,
     zero: new Set([...zero, ...zeroPrices(cardRows)]),
   };

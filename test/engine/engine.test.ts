@@ -11,8 +11,15 @@ import { parseDimensions } from '../../src/aggregate/dims.js';
 import { CacheWriteTracker } from './cache-writes-oracle.js';
 import { duckdb } from '../../src/engine/dialect.js';
 import { EngineError, UsageDb } from '../../src/engine/duckdb.js';
-import { PRICE_MAP_COLUMNS, priceMapRows, priceMapShape } from '../../src/engine/price-map.js';
-import { pricedTableSql, unreadWritesSql } from '../../src/engine/report-queries.js';
+import {
+  CARD_MAP_COLUMNS,
+  cardMapRows,
+  PRICE_MAP_COLUMNS,
+  priceMapRows,
+  priceMapShape,
+  type RowKinds,
+} from '../../src/engine/price-map.js';
+import { aggTableSql, cardPriceRow, PRICE_COLUMNS_OF_PRICED, pricedTableSql, unreadWritesSql } from '../../src/engine/report-queries.js';
 import { reportFromTable } from '../../src/engine/report.js';
 import { Pricer } from '../../src/pricing/cost.js';
 import { loadCatalog } from '../../src/pricing/load.js';
@@ -124,6 +131,105 @@ describe('price keys in SQL = Pricer.cardFor', () => {
     const withRoutes = priceMapShape(mapRows, [...routes, { model: 'gpt-4o', provider: 'azure', regional: true }]);
     expect([withRoutes.providers, withRoutes.regionals]).toEqual([true, true]);
   }, 60_000);
+});
+
+describe('the card map (one row per card a mapping row can give) = Pricer.cardFor', () => {
+  const kinds: RowKinds = { serviceTiers: false, fast: false, otherRequests: false, everyCustomer: false, everyUser: false, turns: false };
+
+  it('gives every one-request record the key and prices Pricer.cardFor gives it, on both sides of every band', async () => {
+    const rand = rng(15);
+    const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)];
+    // peak hours are decided per request, not by the mapping row: those models take the key expression
+    const entries = catalog.entries.filter((e) => !e.periods.some((p) => p.peak));
+    const models = [...entries.flatMap((e) => [e.id, ...e.aliases.slice(0, 1)]), 'openai/gpt-4o', 'no-such-model'];
+    const thresholds = entries.flatMap((e) => e.periods.flatMap((p) => p.tiers.map((t) => t.threshold)));
+    const records: UsageRecord[] = [];
+    for (let i = 0; i < 2000; i++) {
+      const r = emptyUsage(pick(models), `r${i}`, 'gen.jsonl', i + 1);
+      // a prompt at a band threshold, one token either side, or anywhere
+      const prompt = rand() < 0.6 ? pick(thresholds) + pick([-1, 0, 1]) : Math.floor(rand() * 400_000);
+      r.cacheReadTokens = Math.floor(prompt * rand() * 0.5);
+      r.cacheWrite5mTokens = Math.floor((prompt - r.cacheReadTokens) * rand() * 0.3);
+      r.inputTokens = prompt - r.cacheReadTokens - r.cacheWrite5mTokens;
+      r.outputTokens = Math.floor(rand() * 5000);
+      if (rand() < 0.9) r.timeMs = Date.parse('2024-06-01T00:00:00Z') + Math.floor(rand() * 900 * 86_400_000);
+      r.regional = pick([undefined, true, false]);
+      r.provider = pick([undefined, 'anthropic', 'vertex_ai', 'bedrock', 'openai', 'azure']);
+      records.push(r);
+    }
+    const pricer = new Pricer(catalog, { defaultMs: NOW });
+    const d = await tableOf(records);
+    const routes = records.map((r) => ({ model: r.model, provider: r.provider ?? null, regional: r.regional ?? null }));
+    const mapRows = priceMapRows(0, pricer, routes);
+    const shape = { ...priceMapShape(mapRows, routes), rows: kinds };
+    const map = cardMapRows(mapRows, shape, (_, e, k) => cardPriceRow(pricer.cardByRef(`${e}/${k}`)!).slice(2));
+    expect(map?.bands).toBe(true);
+    await d.loadTable('card_map', CARD_MAP_COLUMNS, map!.rows);
+    await d.run(pricedTableSql(duckdb, { dims: [], billed: { defaultMs: NOW }, shape, cardMap: map }));
+    const rows = await d.query(`SELECT e0, k0, ${PRICE_COLUMNS_OF_PRICED.join(', ')} FROM priced ORDER BY seq`);
+    const ts = records.map((r) => pricer.cardFor(r));
+    expect(rows.map((row) => (row.e0 === null ? 'unpriced' : `${row.e0}/${row.k0}`))).toEqual(ts.map((c) => c?.ref ?? 'unpriced'));
+    expect(rows.map((row) => PRICE_COLUMNS_OF_PRICED.map((c) => (row[c] === null ? null : Number(row[c]))))).toEqual(
+      ts.map((c) => (c ? cardPriceRow(c).slice(2) : PRICE_COLUMNS_OF_PRICED.map(() => null))),
+    );
+    // the records reach long-context bands and regional rules
+    expect(ts.some((c) => c?.tier)).toBe(true);
+    expect(ts.some((c) => c?.regional && c.entry.regional)).toBe(true);
+  }, 60_000);
+
+  it('knows the counts 0 in every appended row (RowKinds.zero), and agg neither sums nor compares them', async () => {
+    const a = emptyUsage('gpt-4.1', 'a', 'gen.jsonl', 1);
+    Object.assign(a, { inputTokens: 100, outputTokens: 10, cacheReadTokens: 5 });
+    const b = emptyUsage('gpt-4.1', 'b', 'gen.jsonl', 2);
+    Object.assign(b, { inputTokens: 200, outputTokens: 0, tokenSource: 'estimated', charges: { webSearch: 2 } });
+    const d = await tableOf([a, b]);
+    const kinds = await d.rowKinds();
+    // by hand: cache writes, reasoning and every charge but web search are 0 in both rows; b is estimated
+    expect(kinds?.zero).toEqual([
+      'cache_write_5m_tokens',
+      'cache_write_1h_tokens',
+      'reasoning_tokens',
+      'web_search_preview_calls',
+      'web_fetch_calls',
+      'grounded_prompts',
+      'output_images',
+    ]);
+    const sql = aggTableSql(duckdb, [], false, true, undefined, {}, { otherRequests: false, zero: kinds?.zero });
+    expect(sql).toContain('0 AS cache_write_1h_tokens');
+    expect(sql).toContain('count(*) AS requests');
+    expect(sql).toContain('sum(web_search_calls)');
+    expect(sql).not.toContain('LEAST(requests');
+  });
+
+  it('splits a mapping row at the lowest prompt of each band (by hand), and is not built where a row needs more to find its card', () => {
+    const at = (name: string) => PRICE_MAP_COLUMNS.findIndex((c) => c.name === name);
+    const row: Array<string | number | boolean | null> = PRICE_MAP_COLUMNS.map(() => null);
+    Object.assign(row, { [at('pricing')]: 0, [at('model')]: 'm', [at('entry_index')]: 3, [at('period_index')]: 1 });
+    Object.assign(row, { [at('from_ms')]: 0, [at('to_ms')]: 10, [at('regional_rule')]: 2, [at('band_count')]: 2 });
+    // band 1 from 1,001 input tokens (> 1,000), band 2 from 5,000 (>= 5,000)
+    Object.assign(row, { [at('b1_threshold')]: 1000, [at('b1_inclusive')]: false, [at('b1_input_only')]: true });
+    Object.assign(row, { [at('b2_threshold')]: 5000, [at('b2_inclusive')]: true, [at('b2_input_only')]: true });
+    const shape = { ...priceMapShape([row]), rows: kinds };
+    const map = cardMapRows([row], shape, (_, e, k) => [e * 1000 + k]);
+    expect(map).toBeDefined();
+    const n = CARD_MAP_COLUMNS.findIndex((c) => c.name === 'n_lo');
+    // keys: (((1 * 16 + band) * 4 + 0) * 16 + 2) * 4 = 4104, 4360, 4616 for bands 0, 1, 2
+    expect(map!.rows.map((r) => r.slice(n - 1))).toEqual([
+      [4104, -(2 ** 53 - 1), 1000, 3 * 1000 + 4104],
+      [4360, 1001, 4999, 3 * 1000 + 4360],
+      [4616, 5000, 2 ** 53 - 1, 3 * 1000 + 4616],
+    ]);
+    expect([map!.bands, map!.inputOnly]).toEqual([true, true]);
+    // bands on the whole prompt next to bands on the input alone; a row kind the mapping row does not decide; peak windows; a card without prices
+    const mixed = [...row];
+    mixed[at('b2_input_only')] = false;
+    expect(cardMapRows([mixed], shape, () => [0])).toBeUndefined();
+    for (const k of ['serviceTiers', 'fast', 'otherRequests'] as const)
+      expect(cardMapRows([row], { ...shape, rows: { ...kinds, [k]: true } }, () => [0])).toBeUndefined();
+    expect(cardMapRows([row], { ...shape, rows: undefined }, () => [0])).toBeUndefined();
+    expect(cardMapRows([row], { ...shape, peakWindows: 1 }, () => [0])).toBeUndefined();
+    expect(cardMapRows([row], shape, () => undefined)).toBeUndefined();
+  });
 });
 
 describe('price segments: regional rules with a start date, a period starting at a minute, no price before the first', () => {

@@ -194,6 +194,38 @@ describe('Parquet input', () => {
     }
   });
 
+  it('leaves out the row checks the file statistics prove no row fails, and keeps the others', async () => {
+    // integer ms times: one in 1989 (before 1990: invalid), the rest in 2026
+    await copy(
+      `SELECT * FROM (VALUES ('a', ${Date.parse('2026-10-01T00:00:00Z')}, 'gpt-4.1', 10, 5), ('b', ${Date.parse('1989-12-31T00:00:00Z')}, 'gpt-4.1', 3, 1)) v(id, time_ms, model, input_tokens, output_tokens)`,
+      path('old-time.parquet'),
+    );
+    const staged = async (f: string) => {
+      const db = await UsageDb.open({ threads: 1 });
+      try {
+        const r = await loadWithSql(db, f, { keepText: false });
+        const [v] = await db.query("SELECT sql FROM duckdb_views() WHERE view_name = 'usage_parquet_0_staged'");
+        return { r, sql: String(v.sql) };
+      } finally {
+        db.close();
+      }
+    };
+    // counts 0 or more in integer columns, times in range: no per-row check but reasoning <= output
+    const ok = await staged(path('usage.parquet'));
+    expect(ok.sql).not.toContain('negative-count');
+    expect(ok.sql).not.toContain('invalid-count');
+    expect(ok.sql).not.toContain('invalid-timestamp');
+    expect(ok.sql).toContain('i_re > i_out');
+    // a negative input (statistics: least -3): checked and rejected at file:row 2
+    const bad = await staged(path('bad.parquet'));
+    expect(bad.sql).toContain('negative-count');
+    expect(bad.r).toMatchObject({ counts: { rejected: { 'negative-count': 1 } } });
+    // a time before 1990: checked and rejected at row 2
+    const old = await staged(path('old-time.parquet'));
+    expect(old.sql).toContain('invalid-timestamp');
+    expect(old.r).toMatchObject({ counts: { counted: 1, rejected: { 'invalid-timestamp': 1 } } });
+  });
+
   it('finds the route keys and time span of its rows without a scan of the usage rows', async () => {
     const keysOf = async (files: string[]) => {
       const db = await UsageDb.open({ threads: 1 });
@@ -354,6 +386,19 @@ describe('Parquet input', () => {
       }
     };
     expect(await kinds(every)).toMatchObject({ everyCustomer: true, everyUser: true });
+    // the counts the file has no column for are 0 in every row, and no row is estimated
+    expect((await kinds(every))?.zero).toEqual([
+      'cache_read_tokens',
+      'cache_write_5m_tokens',
+      'cache_write_1h_tokens',
+      'reasoning_tokens',
+      'web_search_calls',
+      'web_search_preview_calls',
+      'web_fetch_calls',
+      'grounded_prompts',
+      'output_images',
+      'estimated',
+    ]);
     expect(await kinds(gaps)).toMatchObject({ everyCustomer: false, everyUser: false });
     for (const f of [every, gaps]) {
       const { short, full } = await withAndWithoutFacts([f], 'model');
