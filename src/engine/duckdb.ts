@@ -42,9 +42,9 @@ const SIZE = /^\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i;
 
 export type Row = Record<string, unknown>;
 
-/** Memory DuckDB may use when no limit is given and it can spill: a quarter of RAM, at most 512 MiB, at least 64 MiB. */
+/** Memory DuckDB may use when no limit is given and it can spill: a quarter of RAM, at most 400 MiB, at least 64 MiB. */
 export function defaultMemoryLimit(totalBytes: number): string {
-  return `${Math.max(64, Math.min(512, Math.floor(totalBytes / 4 / 2 ** 20)))}MiB`;
+  return `${Math.max(64, Math.min(400, Math.floor(totalBytes / 4 / 2 ** 20)))}MiB`;
 }
 
 /** What a reader knows of the rows of its in-place view from its mapping or a scan it makes anyway: their distinct route keys, time span and kinds. */

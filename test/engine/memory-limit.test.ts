@@ -51,10 +51,10 @@ describe('report --memory-limit', () => {
     expect(readdirSync(tmp)).toEqual([]);
   }, 60_000);
 
-  it('without --memory-limit, a quarter of RAM, at most 512 MiB and at least 64 MiB, when DuckDB can spill', async () => {
+  it('without --memory-limit, a quarter of RAM, at most 400 MiB and at least 64 MiB, when DuckDB can spill', async () => {
     const GiB = 2 ** 30;
     // 24 GiB / 4 = 6 GiB: capped; 1 GiB / 4 = 256 MiB; 128 MiB / 4 = 32 MiB: raised to 64
-    expect(defaultMemoryLimit(24 * GiB)).toBe('512MiB');
+    expect(defaultMemoryLimit(24 * GiB)).toBe('400MiB');
     expect(defaultMemoryLimit(1 * GiB)).toBe('256MiB');
     expect(defaultMemoryLimit(GiB / 8)).toBe('64MiB');
     const limitOf = async (options: Parameters<typeof UsageDb.open>[0]) => {
@@ -66,7 +66,7 @@ describe('report --memory-limit', () => {
       }
     };
     const tmp = freshTmp();
-    // DuckDB prints the limit in its own units: 512 MiB, or a quarter of this machine's RAM if less
+    // DuckDB prints the limit in its own units: 400 MiB, or a quarter of this machine's RAM if less
     expect(await limitOf({ tempDirectory: tmp })).toBe(defaultMemoryLimit(totalmem()).replace('MiB', '.0 MiB'));
     expect(await limitOf({ tempDirectory: tmp, memoryLimit: '100MiB' })).toBe('100.0 MiB');
     // nowhere of its own to spill (DuckDB's default would be ./.tmp): DuckDB's own default stays

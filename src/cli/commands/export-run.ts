@@ -56,7 +56,7 @@ export async function exportUsage(ctx: CommandContext, file: string, inputs: str
     throw new UserError(`cannot write ${file}: its directory does not exist`, 'create the directory first, or write elsewhere');
   const columns = opts.focus ? FOCUS_COLUMNS : PLAIN_COLUMNS;
   // DuckDB spills the staged rows to a temporary directory of its own beyond the memory limit
-  // (default: a quarter of RAM, at most 512 MiB), as report does; removed afterwards
+  // (default: a quarter of RAM, at most 400 MiB), as report does; removed afterwards
   const tempDirectory = mkdtempSync(join(ctx.io.env.TMPDIR || tmpdir(), 'tokenomics-duckdb-'));
   let db: UsageDb;
   try {

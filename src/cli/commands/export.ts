@@ -55,7 +55,7 @@ export function registerExport(program: Command, run: Runner): void {
     .option('--map <spec>', 'column mapping for generic CSV/JSONL, e.g. model=llm_model,input=tokens_in,output=tokens_out')
     .option(
       '--memory-limit <size>',
-      'memory the SQL engine may use for the staged rows before it spills to a temporary directory (e.g. 512MB, 2GB; default: a quarter of RAM, at most 512 MiB)',
+      'memory the SQL engine may use for the staged rows before it spills to a temporary directory (e.g. 512MB, 2GB; default: a quarter of RAM, at most 400 MiB)',
     )
     .addHelpText(
       'after',

@@ -62,7 +62,7 @@ export function registerReport(program: Command, run: Runner): void {
     )
     .option(
       '--memory-limit <size>',
-      'memory the SQL engine may use before it spills to a temporary directory (e.g. 512MB, 2GB; default: a quarter of RAM, at most 512 MiB)',
+      'memory the SQL engine may use before it spills to a temporary directory (e.g. 512MB, 2GB; default: a quarter of RAM, at most 400 MiB)',
     )
     .option('--section <id>', 'with --format csv: which table (groups, components, unit, turns, caching, long-context, reprice)')
     .addHelpText(
