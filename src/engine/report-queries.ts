@@ -490,9 +490,6 @@ export const CARD_PRICE_COLUMNS = [
   ...PRICE_COLUMNS,
 ];
 
-/** The price columns `priced` carries with the card map (PricedOptions.cardMap). */
-export const PRICE_COLUMNS_OF_PRICED = PRICE_COLUMNS.map((c) => c.name);
-
 /** The largest total cost of one price key's rows: a bound on any one row's cost (costs are not negative). */
 export function cardCostBoundSql(d: Dialect): string {
   return `SELECT max(cost) AS bound FROM (

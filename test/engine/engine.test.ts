@@ -14,12 +14,13 @@ import { EngineError, UsageDb } from '../../src/engine/duckdb.js';
 import {
   CARD_MAP_COLUMNS,
   cardMapRows,
+  PRICE_COLUMNS,
   PRICE_MAP_COLUMNS,
   priceMapRows,
   priceMapShape,
   type RowKinds,
 } from '../../src/engine/price-map.js';
-import { aggTableSql, cardPriceRow, PRICE_COLUMNS_OF_PRICED, pricedTableSql, unreadWritesSql } from '../../src/engine/report-queries.js';
+import { aggTableSql, cardPriceRow, pricedTableSql, unreadWritesSql } from '../../src/engine/report-queries.js';
 import { reportFromTable } from '../../src/engine/report.js';
 import { Pricer } from '../../src/pricing/cost.js';
 import { loadCatalog } from '../../src/pricing/load.js';
@@ -166,11 +167,12 @@ describe('the card map (one row per card a mapping row can give) = Pricer.cardFo
     expect(map?.bands).toBe(true);
     await d.loadTable('card_map', CARD_MAP_COLUMNS, map!.rows);
     await d.run(pricedTableSql(duckdb, { dims: [], billed: { defaultMs: NOW }, shape, cardMap: map }));
-    const rows = await d.query(`SELECT e0, k0, ${PRICE_COLUMNS_OF_PRICED.join(', ')} FROM priced ORDER BY seq`);
+    const priceColumns = PRICE_COLUMNS.map((c) => c.name);
+    const rows = await d.query(`SELECT e0, k0, ${priceColumns.join(', ')} FROM priced ORDER BY seq`);
     const ts = records.map((r) => pricer.cardFor(r));
     expect(rows.map((row) => (row.e0 === null ? 'unpriced' : `${row.e0}/${row.k0}`))).toEqual(ts.map((c) => c?.ref ?? 'unpriced'));
-    expect(rows.map((row) => PRICE_COLUMNS_OF_PRICED.map((c) => (row[c] === null ? null : Number(row[c]))))).toEqual(
-      ts.map((c) => (c ? cardPriceRow(c).slice(2) : PRICE_COLUMNS_OF_PRICED.map(() => null))),
+    expect(rows.map((row) => priceColumns.map((c) => (row[c] === null ? null : Number(row[c]))))).toEqual(
+      ts.map((c) => (c ? cardPriceRow(c).slice(2) : priceColumns.map(() => null))),
     );
     // the records reach long-context bands and regional rules
     expect(ts.some((c) => c?.tier)).toBe(true);

@@ -32,8 +32,7 @@ import { TOKEN_DIMENSIONS } from '../../usage/dimensions.js';
 import { duckdb } from '../dialect.js';
 import type { UsageDb } from '../duckdb.js';
 import type { IngestCounts } from '../../ingest/types.js';
-import { loadModelMap, stagedSelect, type SqlLoad } from './load.js';
-import { USAGE_COLUMNS } from '../../usage/table.js';
+import { insertStaged, loadModelMap, type SqlLoad } from './load.js';
 import { DETECT_VALUES, detectJson } from '../../ingest/detect.js';
 import { everyHead, transcriptHeads, type TranscriptHead } from './claude-scan.js';
 import { DEFAULT_MAX_LINE_BYTES } from '../../ingest/read/lines.js';
@@ -428,10 +427,9 @@ async function load(db: UsageDb, files: readonly string[]): Promise<SqlLoad | 'f
   if (seen !== files.length || kinds.has('fallback')) return 'fallback';
   await loadModelMap(db, MODELS);
   // the dedupe and the insert in one statement: the emitted rows are numbered (seq) as they are inserted
-  const stage = {
+  const emitted = await insertStaged(db, {
     file: files[0],
     from: EMITTED_ROWS,
-    span: 0,
     stageColumns: STAGE_COLUMNS,
     join: 'JOIN sr_models m ON m.model_raw IS NOT DISTINCT FROM s.model_raw',
     columns: {
@@ -441,10 +439,7 @@ async function load(db: UsageDb, files: readonly string[]): Promise<SqlLoad | 'f
       source_file: 's.filename',
       source_line: 's.src_line',
     },
-  };
-  const [inserted] = await db.query(`INSERT INTO usage (${USAGE_COLUMNS.map((c) => c.name).join(', ')})\n${stagedSelect(db, stage)}`);
-  const emitted = Number(Object.values(inserted)[0]);
-  db.rows += emitted;
+  });
   // every line is counted or skipped: the record lines not emitted are duplicates
   const lines = [...kinds.values()].reduce((a, b) => a + b, 0);
   const counts: IngestCounts = { read: lines, counted: emitted, skipped: {}, rejected: {} };

@@ -41,8 +41,8 @@ export interface StagedInsert {
   stageColumns?: readonly string[];
   /** SQL for a staged row's line (default `s.line`). */
   line?: string;
-  /** Rows the file had (lines, or rows of a table): `seq` of the next file starts after them. */
-  span: number;
+  /** Rows the file had (lines, or rows of a table): `seq` of the next file starts after them (default: the rows inserted). */
+  span?: number;
 }
 
 const OPENAI_STAGE = [
@@ -82,10 +82,12 @@ export function stagedSelect(db: UsageDb, spec: StagedInsert, where = "s.kind = 
 FROM ${spec.from ?? 'sr_stage'} s ${spec.join ?? ''}${where ? `\nWHERE ${where}` : ''}`;
 }
 
-/** Inserts the staged records; advances `db.rows` past them. */
-export async function insertStaged(db: UsageDb, spec: StagedInsert): Promise<void> {
-  await db.run(`INSERT INTO usage (${USAGE_COLUMNS.map((c) => c.name).join(', ')})\n${stagedSelect(db, spec)}`);
-  db.rows += spec.span;
+/** Inserts the staged records; advances `db.rows` past them (`spec.span`) and answers how many rows it inserted. */
+export async function insertStaged(db: UsageDb, spec: StagedInsert): Promise<number> {
+  const [row] = await db.query(`INSERT INTO usage (${USAGE_COLUMNS.map((c) => c.name).join(', ')})\n${stagedSelect(db, spec)}`);
+  const inserted = Number(Object.values(row ?? {})[0] ?? 0);
+  db.rows += spec.span ?? inserted;
+  return inserted;
 }
 
 /** The run's counts for the staged file: every staged row is counted or skipped by its kind. */

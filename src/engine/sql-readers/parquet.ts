@@ -193,6 +193,8 @@ export async function loadParquet(db: UsageDb, file: string, columns: ColumnMapp
     [inconsistent, 'inconsistent-counts'],
     [timeChecked ? [`${time} IS NOT NULL AND (t_ms IS NULL OR t_ms < ${MIN_TIME_MS} OR t_ms > ${MAX_TIME_MS})`] : [], 'invalid-timestamp'],
   ].flatMap(([checks, kind]) => (checks.length ? [`WHEN ${(checks as string[]).join(' OR ')} THEN '${kind}'`] : []));
+  // a usage column the file has under its own name, read as it is when no --map is given (PASSTHROUGH)
+  const passedThrough = (c: string) => !columns && d.names.has(c);
   const str = (field: string) => {
     const c = col(field);
     return c === undefined ? 'NULL' : `NULLIF(${c}::VARCHAR, '')`;
@@ -229,7 +231,7 @@ SELECT line,
   ${str('conversation')} AS conversation_id, ${col('turn') ? `TRY_CAST(${col('turn')} AS INTEGER)` : 'NULL'} AS turn,
   ${str('feature')} AS feature, ${str('customer')} AS customer, ${str('user')} AS user_id, ${str('outcome')} AS outcome,
   ${map.has('tag.prompt') ? str('tag.prompt') : 'NULL'} AS prompt,
-  ${PASSTHROUGH.map((c) => (!columns && d.names.has(c) ? `${quoteIdent(c)} AS ${c}` : `NULL AS ${c}`)).join(', ')}
+  ${PASSTHROUGH.map((c) => (passedThrough(c) ? `${quoteIdent(c)} AS ${c}` : `NULL AS ${c}`)).join(', ')}
 FROM src`);
   } catch (err) {
     return fileError(
@@ -287,7 +289,7 @@ FROM src`);
               reasoning_tokens: n('reasoning'),
               ...Object.fromEntries(COUNTED_CHARGES.map((d) => [d.column, n(d.key)])),
             }).flatMap(([c, sql]) => (sql === '0' ? [c] : [])),
-            ...(!columns && d.names.has('estimated') ? [] : ['estimated']),
+            ...(passedThrough('estimated') ? [] : ['estimated']),
           ],
         },
       }
