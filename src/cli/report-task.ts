@@ -140,8 +140,8 @@ export async function runReport(
   const { reportViaDuckDB, openReportDb } = await import('../engine/report.js');
   // the environment's TMPDIR (the command's, so tests can point it elsewhere), else the system's
   const tempDirectory = mkdtempSync(join(ctx.io.env.TMPDIR || tmpdir(), 'tokenomics-duckdb-'));
-  // DuckDB opens on its own threads; the catalog loads while it runs its first statement (the
-  // first read), or when the report first needs it
+  // DuckDB opens on its own threads; the catalog loads while it runs its first long statement (the
+  // read), or when the report first needs it
   const db = openReportDb({ memoryLimit: task.memoryLimit, tempDirectory });
   const catalog = deferredCatalog(ctx);
   db.then(

@@ -86,8 +86,9 @@ export const duckdb: Dialect = {
   same: (a, b) => `${a} IS NOT DISTINCT FROM ${b}`,
   literal,
   double: (e) => `CAST(${e} AS DOUBLE)`,
-  // temporary: a script run in a user's DuckDB file leaves nothing behind and replaces none of their tables
-  replaceTable: (name, select) => `CREATE OR REPLACE TEMP TABLE ${name} AS\n${select}`,
+  // the embedded database is the tool's own (in memory): plain tables, which every connection sees
+  // (UsageDb runs independent report queries on several at once); duckdbWarehouse's are temporary
+  replaceTable: (name, select) => `CREATE OR REPLACE TABLE ${name} AS\n${select}`,
   type: portableType,
   ident: doubleQuoted,
   // DuckDB's discrete quantile picks the ceil(n q)-th smallest value: nearest rank
@@ -350,6 +351,8 @@ export const duckdbWarehouse: WarehouseDialect = {
   preamble: [],
   columnsSql: (schema, name) =>
     `SELECT column_name FROM information_schema.columns WHERE table_name = ${literal(name)}${schema === undefined ? '' : ` AND table_schema = ${literal(schema)}`}`,
+  // temporary: a script run in a user's DuckDB file leaves nothing behind and replaces none of their tables
+  replaceTable: (name, select) => `CREATE OR REPLACE TEMP TABLE ${name} AS\n${select}`,
   view: (name, select) => `CREATE OR REPLACE TEMP VIEW ${name} AS\n${select}`,
   tableFromRows(name, columns, rows) {
     return createAndInsert(this, 'CREATE OR REPLACE TEMP TABLE', name, columns, rows);

@@ -10,6 +10,7 @@ import type * as DuckDBApi from '@duckdb/node-api';
 import { totalmem } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { UserError } from '../core/issues.js';
+import { duckdbWarehouse } from './dialect.js';
 import { EngineError } from './errors.js';
 import { ROUTE_KEYS_SQL, routeKeyOf, ZERO_CANDIDATES, type RouteKey, type RowKinds, type TimeSpan } from './price-map.js';
 import type { UsageRecord } from '../usage/record.js';
@@ -36,6 +37,8 @@ export interface DuckDBOptions {
 }
 
 const TYPES: Record<SqlType, DuckDBType> = { BIGINT, INTEGER, VARCHAR, BOOLEAN };
+/** How long a statement runs before the work queued by whileBusy is done during it. */
+const BUSY_AFTER_MS = 5;
 /** Rows per appended chunk (DuckDB's vector size). */
 const CHUNK_ROWS = 2048;
 const SIZE = /^\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i;
@@ -69,6 +72,12 @@ export class UsageDb {
    * after (the CLI): freeing a database of a few hundred MB took a few hundredths of a second.
    */
   freeOnClose = true;
+  /** Whether a statement runs on `connection`; one issued meanwhile takes a spare connection. */
+  private mainBusy = false;
+  /** Connections beyond the first, idle (made when statements overlap: see onConnection). */
+  private readonly spare: DuckDBConnection[] = [];
+  /** Statements issued together run together (on connections of their own): see SqlDb.concurrent. */
+  readonly concurrent = true;
   /** Work for the Node thread while DuckDB runs the next statement (whileBusy). */
   private readonly busyWork: Array<() => void> = [];
   /** Per statement (TOKENOMICS_DEBUG_TIMINGS): its first line, wall ms, process CPU ms (DuckDB's threads included), its start (ms since the process started), and the process CPU ms used before it. */
@@ -252,25 +261,55 @@ FROM ${this.inPlace.length > 0 ? 'usage_appended' : 'usage'}`,
   }
 
   /**
-   * Runs `work` once on the Node thread right after the next statement starts, while DuckDB's own
-   * threads run it: what the caller needs only later (the CLI's catalog) is done during the first
-   * read instead of before it. `work` must not throw (it runs inside another caller's statement).
+   * Runs `work` once on the Node thread during the first statement still running BUSY_AFTER_MS after
+   * it started, while DuckDB's own threads run it: what the caller needs only later (the CLI's
+   * catalog) is done during the read instead of before it. `work` must not throw (it runs inside
+   * another caller's statement).
    */
   whileBusy(work: () => void): void {
     this.busyWork.push(work);
   }
 
-  /** The statement started: the queued work runs while DuckDB runs it. */
+  /**
+   * The statement started: the queued work runs once it has run for BUSY_AFTER_MS, while DuckDB's
+   * threads still run it (a statement over by then, such as a reader's small set-up statements, leaves
+   * the work to the next one: doing it there would keep DuckDB waiting).
+   */
   private started<T>(pending: Promise<T>): Promise<T> {
-    for (const work of this.busyWork.splice(0)) work();
-    return pending;
+    if (this.busyWork.length === 0) return pending;
+    const timer = setTimeout(() => {
+      for (const work of this.busyWork.splice(0)) work();
+    }, BUSY_AFTER_MS);
+    return pending.finally(() => clearTimeout(timer));
+  }
+
+  /**
+   * Runs `use` on the first connection, or on a spare one while the first runs another statement:
+   * statements issued at once run at once, on DuckDB's one pool of threads. The tables they read are
+   * plain ones (every connection sees them); session settings apply to the first connection only.
+   */
+  private async onConnection<T>(use: (connection: DuckDBConnection) => Promise<T>): Promise<T> {
+    if (!this.mainBusy) {
+      this.mainBusy = true;
+      try {
+        return await use(this.connection);
+      } finally {
+        this.mainBusy = false;
+      }
+    }
+    const connection = this.spare.pop() ?? (await this.instance.connect());
+    try {
+      return await use(connection);
+    } finally {
+      this.spare.push(connection);
+    }
   }
 
   async run(sql: string): Promise<void> {
     const start = performance.now();
     const cpu = process.cpuUsage();
     try {
-      await this.started(this.connection.run(sql));
+      await this.onConnection((c) => this.started(c.run(sql)));
       this.timed(sql, start, cpu);
     } catch (err) {
       throw engineFailure('query failed', err);
@@ -290,7 +329,7 @@ FROM ${this.inPlace.length > 0 ? 'usage_appended' : 'usage'}`,
     const start = performance.now();
     const cpu = process.cpuUsage();
     try {
-      const rows = (await this.started(this.connection.runAndReadAll(sql))).getRowObjectsJS() as Row[];
+      const rows = (await this.onConnection((c) => this.started(c.runAndReadAll(sql)))).getRowObjectsJS() as Row[];
       this.timed(sql, start, cpu);
       return rows;
     } catch (err) {
@@ -302,6 +341,10 @@ FROM ${this.inPlace.length > 0 ? 'usage_appended' : 'usage'}`,
   async loadTable(name: string, columns: Array<{ name: string; type: SqlType }>, rows: CellValue[][]): Promise<void> {
     await this.run(`CREATE OR REPLACE TABLE ${name} (${columns.map((c) => `${c.name} ${c.type}`).join(', ')})`);
     if (rows.length === 0) return;
+    // TOKENOMICS_DEBUG_TIMINGS=sql: the rows as an INSERT, so that a dump replays as it ran
+    if (process.env.TOKENOMICS_DEBUG_TIMINGS === 'sql')
+      for (const insert of duckdbWarehouse.tableFromRows(name, columns, rows).slice(1))
+        this.timed(insert, performance.now(), process.cpuUsage());
     const appender = await this.connection.createAppender(name);
     for (let start = 0; start < rows.length; start += CHUNK_ROWS) {
       const part = rows.slice(start, start + CHUNK_ROWS);
@@ -322,6 +365,7 @@ FROM ${this.inPlace.length > 0 ? 'usage_appended' : 'usage'}`,
           `@${at.toFixed(0).padStart(6)} (cpu ${cpuAt.toFixed(0).padStart(5)}) ${ms.toFixed(0).padStart(7)} ms ${cpuMs.toFixed(0).padStart(7)} cpu ms  ${sql}\n`,
         );
     this.appender = undefined;
+    for (const connection of this.spare.splice(0)) connection.closeSync();
     this.connection.closeSync();
     if (this.freeOnClose) this.instance.closeSync();
   }

@@ -287,6 +287,29 @@ function cardPrices(pricers: Array<Pricer | undefined>): (pricing: number, entry
   };
 }
 
+/** Rows up to which a report's independent passes run at once (see `together` in reportFromTable). */
+const OVERLAP_MAX_ROWS = 2_000_000;
+
+/**
+ * Each task's result, in order: started all at once when `together`, else one after the other.
+ * Every task is settled before the first failure is thrown (none still runs when the database closes).
+ */
+async function inTurn<T extends readonly unknown[]>(
+  together: boolean,
+  tasks: { readonly [K in keyof T]: () => Promise<T[K]> },
+): Promise<T> {
+  const list = tasks as ReadonlyArray<() => Promise<unknown>>;
+  if (!together) {
+    const out: unknown[] = [];
+    for (const task of list) out.push(await task());
+    return out as unknown as T;
+  }
+  const settled = await Promise.allSettled(list.map((task) => task()));
+  const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
+  return settled.map((r) => (r as PromiseFulfilledResult<unknown>).value) as unknown as T;
+}
+
 /** Opens the database of a report (DuckDB starts on its own threads): see EngineEnv.db. */
 export function openReportDb(options: DuckDBOptions = {}): Promise<UsageDb> {
   return UsageDb.open(options);
@@ -466,24 +489,58 @@ export async function reportFromTable(
     singleRequestRows: n(aggCounts.multi_request_rows) === 0,
     zero: new Set([...zero, ...zeroPrices(cardRows)]),
   };
-  let overall: Row | undefined;
-  let perGroup: Map<string, Row[]>;
-  if (from === 'priced' && selects(d, dist)) {
-    // one pass for the overall and the per-group quantiles
-    const rows = await distributionRows(db, d, narrow, (narrow) => distributionSql(d, gcols, from, { ...dist, narrow, withOverall: true }));
-    overall = rows.find((r) => r.overall === true || gcols.length === 0);
-    perGroup = groupRows(
-      rows.filter((r) => r.overall !== true && gcols.length > 0),
-      gcols,
-    );
-  } else {
-    overall = (await distributionRows(db, d, narrow, (narrow) => distributionSql(d, [], 'priced', { ...dist, narrow })))[0];
-    perGroup = groupRows(await distributionRows(db, d, narrow, (narrow) => distributionSql(d, gcols, from, { ...dist, narrow })), gcols);
-  }
-
   const aggFrom = from === 'priced' ? 'agg' : 'agg_shown';
-  const groupSums = groupRows(await db.query(groupsSql(task.dims.length, 0, aggFrom)), gcols);
-  const repricedSums = repricer ? groupRows(await db.query(groupsSql(task.dims.length, 1, aggFrom)), gcols) : undefined;
+  // no row with a customer or user (the slices' records): no distinct one to count; the
+  // conversations are counted by the turns pass
+  const attributedRows = ['customer', 'user'].some((name) => slice(name).some((r) => n(r.records) > 0));
+  // The passes below do not depend on one another. With few rows each keeps the cores busy only part
+  // of its time, so where the database runs queries at once they are issued at once; with many, each
+  // is parallel on its own, and together they would only raise the peak of memory.
+  const together = db.concurrent === true && n(aggCounts.records) <= OVERLAP_MAX_ROWS;
+  const [distribution, sums, turnQuery, totalRepriced, counts, filteredOut, unreadRows] = await inTurn(together, [
+    async () => {
+      if (from === 'priced' && selects(d, dist)) {
+        // one pass for the overall and the per-group quantiles
+        const rows = await distributionRows(db, d, narrow, (narrow) =>
+          distributionSql(d, gcols, from, { ...dist, narrow, withOverall: true }),
+        );
+        return {
+          overall: rows.find((r) => r.overall === true || gcols.length === 0),
+          perGroup: groupRows(
+            rows.filter((r) => r.overall !== true && gcols.length > 0),
+            gcols,
+          ),
+        };
+      }
+      return {
+        overall: (await distributionRows(db, d, narrow, (narrow) => distributionSql(d, [], 'priced', { ...dist, narrow })))[0],
+        perGroup: groupRows(await distributionRows(db, d, narrow, (narrow) => distributionSql(d, gcols, from, { ...dist, narrow })), gcols),
+      };
+    },
+    async () => ({
+      groupSums: groupRows(await db.query(groupsSql(task.dims.length, 0, aggFrom)), gcols),
+      repricedSums: repricer ? groupRows(await db.query(groupsSql(task.dims.length, 1, aggFrom)), gcols) : undefined,
+    }),
+    // passes over every row skipped when agg's totals show there is nothing for them to find: turns
+    // without a row in a conversation, unread writes without a cache write, distinct counts without
+    // an attributed row (each would return no rows, or zeros)
+    async () => {
+      const rows = slice('conversation').length > 0 ? await db.query(turnsSql(d, zero, rowKinds)) : [];
+      // the distinct turn numbers summed into the last row, counted only when there is one
+      const later = rows.some((r) => n(r.turn_no) > TURN_CAP) ? n((await db.query(laterTurnsSql(d, zero)))[0].n) : 0;
+      return { rows, later };
+    },
+    async () => (repricer ? accumulatorOf(await db.query(cardSumsSql('reprice', '', [], 1)), repricer).result() : undefined),
+    async () =>
+      attributedRows ? (await db.query(distinctCountsSql(d.pricedViews ? 'inside' : 'priced', false)))[0] : { customers: 0, users: 0 },
+    async () => n((await db.query(outsideCountSql(task)))[0].n),
+    async () =>
+      zero.has('cache_write_5m_tokens') && zero.has('cache_write_1h_tokens')
+        ? []
+        : await db.query(unreadWritesSql(d, d.pricedViews ? pricedOverSql(d, priced) : undefined)),
+  ] as const);
+  const { overall, perGroup } = distribution;
+  const { groupSums, repricedSums } = sums;
   const groups: GroupView[] = [];
   for (const [key, rows] of groupSums) {
     const acc = accumulatorOf(rows, pricer);
@@ -499,22 +556,17 @@ export async function reportFromTable(
   if (timeKeys.length === 0) groups.sort(compareCost);
   else groups.sort((a, b) => compareTime(a, b, timeKeys) || compareCost(a, b));
 
-  // passes over every row skipped when agg's totals show there is nothing for them to find: turns
-  // without a row in a conversation, unread writes without a cache write, distinct counts without
-  // an attributed row (each would return no rows, or zeros)
-  const turnResult = slice('conversation').length > 0 ? await db.query(turnsSql(d, zero, rowKinds)) : [];
+  const turnResult = turnQuery.rows;
   // one first row per conversation (no row in a conversation: no turns, no conversation)
   const conversations = turnResult.reduce((sum, r) => sum + n(r.first_rows), 0);
   const turnRows = groupRows(turnResult, ['turn_no']);
-  // the distinct turn numbers summed into the last row, counted only when there is one
-  const laterTurns = [...turnRows.keys()].some((t) => Number(t) > TURN_CAP) ? n((await db.query(laterTurnsSql(d, zero)))[0].n) : 0;
   const turns: TurnView[] = [...turnRows]
     .map(([, rows]) => {
       const acc = accumulatorOf(rows, pricer);
       const turn = n(rows[0].turn_no);
       return {
         turn,
-        ...(turn > TURN_CAP ? { laterTurns } : {}),
+        ...(turn > TURN_CAP ? { laterTurns: turnQuery.later } : {}),
         requests: acc.all.requests,
         promptTokens: rows.reduce((s, r) => s + n(r.prompt_tokens), 0),
         cost: acc.result(),
@@ -522,16 +574,8 @@ export async function reportFromTable(
     })
     .sort((a, b) => a.turn - b.turn);
 
-  const totalRepriced = repricer ? accumulatorOf(await db.query(cardSumsSql('reprice', '', [], 1)), repricer).result() : undefined;
   const shown = task.top === undefined ? groups : groups.slice(0, task.top);
   const groupsLeftOut = groupCounts ? leftOut(groupCounts, shown, total, totalRepriced) : undefined;
-  // no row with a customer or user (the slices' records): no distinct one to count; the
-  // conversations are counted by the turns pass
-  const attributedRows = ['customer', 'user'].some((name) => slice(name).some((r) => n(r.records) > 0));
-  const counts = attributedRows
-    ? (await db.query(distinctCountsSql(d.pricedViews ? 'inside' : 'priced', false)))[0]
-    : { customers: 0, users: 0 };
-  const filteredOut = n((await db.query(outsideCountSql(task)))[0].n);
   const pricedRequests = total.all.requests - total.unpriced.requests;
   const cardWarnings = new Map<string, number>();
   for (const [card, sums] of total.cardSums())
@@ -566,12 +610,7 @@ export async function reportFromTable(
     },
     turns,
     cliffs: cliffs(total),
-    unreadWrites: unreadWrites(
-      zero.has('cache_write_5m_tokens') && zero.has('cache_write_1h_tokens')
-        ? []
-        : await db.query(unreadWritesSql(d, d.pricedViews ? pricedOverSql(d, priced) : undefined)),
-      pricer,
-    ),
+    unreadWrites: unreadWrites(unreadRows, pricer),
     cardWarnings: [...cardWarnings.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])),
     period: aggCounts.first_ms === null ? undefined : { fromMs: n(aggCounts.first_ms), toMs: n(aggCounts.last_ms) },
     filteredOut,

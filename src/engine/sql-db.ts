@@ -13,6 +13,11 @@ export interface SqlDb {
   /** Rows as plain objects; integers may arrive as bigint, number or decimal string (exact). */
   query(sql: string): Promise<Row[]>;
   loadTable(name: string, columns: Array<{ name: string; type: SqlType }>, rows: CellValue[][]): Promise<void>;
+  /**
+   * Whether queries issued at once run at once (DuckDB: each on a connection of its own); else they
+   * may run one after another, as a single connection does.
+   */
+  readonly concurrent?: boolean;
   /** The distinct route keys of the usage table (ROUTE_KEYS_SQL), where the database knows a cheaper way to them. */
   routeKeys?(): Promise<RouteKey[]>;
   /** The first and last time of the usage rows, where the database knows them cheaply (undefined: not known). */

@@ -1,5 +1,5 @@
 /**
- * The report's start-up: the catalog loads while DuckDB runs the first statement (UsageDb.whileBusy)
+ * The report's start-up: the catalog loads while DuckDB runs the first long statement (UsageDb.whileBusy)
  * instead of before it, and a catalog that cannot load is still the run's error whatever else fails.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -30,17 +30,31 @@ function oneLine(): string {
 }
 
 describe('UsageDb.whileBusy', () => {
-  it('runs the work once, after the next statement started and before it is awaited', async () => {
+  it('runs the work once, during a statement still running a few ms after it started', async () => {
     const db = await UsageDb.open({ threads: 1 });
     try {
       const seen: string[] = [];
       db.whileBusy(() => seen.push('work'));
-      const statement = db.run('CREATE TABLE t AS SELECT range AS x FROM range(1000)').then(() => seen.push('statement'));
-      // queued until the statement starts: nothing ran yet
-      expect(seen).toEqual(['work']);
-      await statement;
-      await db.query('SELECT count(*) AS n FROM t');
+      // a statement of a second or so on one thread: the work runs while it does, not after
+      await db.run('CREATE TABLE t AS SELECT sum(hash(range)) AS x FROM range(30000000)').then(() => seen.push('statement'));
+      await db.run('CREATE TABLE u AS SELECT sum(hash(range)) AS x FROM range(30000000)');
       expect(seen).toEqual(['work', 'statement']);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('leaves the work to a later statement when one is over before it could run', async () => {
+    const db = await UsageDb.open({ threads: 1 });
+    try {
+      let ran = 0;
+      db.whileBusy(() => ran++);
+      // a statement over at once (the work waits for one still running after a few ms)
+      const quick = db.run('SELECT 1');
+      expect(ran).toBe(0);
+      await quick;
+      await db.run('CREATE TABLE t AS SELECT sum(hash(range)) AS x FROM range(30000000)');
+      expect(ran).toBe(1);
     } finally {
       db.close();
     }

@@ -426,6 +426,77 @@ function recording(d: Awaited<ReturnType<typeof tableOf>>) {
   return { spy, sent };
 }
 
+describe('independent passes issued at once', () => {
+  /** Records every pass finds something in: conversations, customers and users, cache writes read and unread, two models. */
+  function mixed(count: number): UsageRecord[] {
+    const rand = rng(7);
+    return Array.from({ length: count }, (_, i) => {
+      const r = emptyUsage(i % 3 === 0 ? 'gpt-4o' : 'claude-sonnet-4-5', `r${i}`, 'gen.jsonl', i + 1);
+      r.timeMs = Date.parse('2026-10-01T00:00:00Z') + i * 90_000;
+      r.inputTokens = 100 + Math.floor(rand() * 5000);
+      r.outputTokens = Math.floor(rand() * 800);
+      r.conversationId = rand() < 0.8 ? `c${Math.floor(rand() * 12)}` : undefined;
+      if (rand() < 0.3) r.cacheWrite5mTokens = 1000;
+      else if (rand() < 0.5) r.cacheReadTokens = 1000;
+      if (rand() < 0.6) r.tags.customer = `k${Math.floor(rand() * 5)}`;
+      if (rand() < 0.6) r.tags.user = `u${Math.floor(rand() * 7)}`;
+      return r;
+    });
+  }
+
+  it('give the report they give one after another, and do overlap', async () => {
+    const d = await tableOf(mixed(400));
+    let running = 0;
+    let most = 0;
+    const watched = (q: (sql: string) => Promise<unknown>) => async (sql: string) => {
+      most = Math.max(most, ++running);
+      try {
+        return await q(sql);
+      } finally {
+        running--;
+      }
+    };
+    const atOnce = {
+      run: watched((sql) => d.run(sql)),
+      query: watched((sql) => d.query(sql)),
+      loadTable: d.loadTable.bind(d),
+      concurrent: true,
+    };
+    const together = await reportFromTable(atOnce as never, { dims: parseDimensions('model') }, { catalog, nowMs: NOW });
+    expect(most).toBeGreaterThan(1);
+    const { spy } = recording(d); // no `concurrent`: one statement at a time
+    const inTurn = await reportFromTable(spy, { dims: parseDimensions('model') }, { catalog, nowMs: NOW });
+    expect(together.view).toEqual(inTurn.view);
+    // every pass found something (the comparison is not of empty sections)
+    expect(together.view.turns.length).toBeGreaterThan(1);
+    expect(together.view.unreadWrites.writes).toBeGreaterThan(0);
+    expect([together.view.customers, together.view.users]).toEqual([5, 7]);
+  });
+
+  it('a failing pass fails the report once every other pass has settled', async () => {
+    const d = await tableOf(mixed(100));
+    let running = 0;
+    const failing = {
+      run: (sql: string) => d.run(sql),
+      query: async (sql: string) => {
+        running++;
+        try {
+          if (sql.includes('turn_no')) throw new Error('turns failed');
+          // the other passes take longer than the failing one
+          await new Promise((resolve) => setTimeout(resolve, 20));
+          return await d.query(sql);
+        } finally {
+          running--;
+        }
+      },
+      loadTable: d.loadTable.bind(d),
+      concurrent: true,
+    };
+    await expect(reportFromTable(failing, { dims: parseDimensions('model') }, { catalog, nowMs: NOW })).rejects.toThrow('turns failed');
+    expect(running).toBe(0);
+  });
+});
+
 describe('passes with nothing to find are skipped', () => {
   /** The statements reportFromTable sends, by their first words. */
   async function statements(records: UsageRecord[]): Promise<string[]> {

@@ -136,7 +136,7 @@ function linesSql(texts: string): string {
   // (the leaves' JSON text: digits on every line whose counts are read, checked by countsOk; VARCHAR to BIGINT is a plain integer parse)
   const v = (name: string) => `COALESCE(try_cast(${name} AS BIGINT), 0)`;
   // (CASE evaluates a branch on the rows that reach it only: the second look at a line is taken where needed)
-  return `CREATE OR REPLACE TEMP TABLE sr_lines AS
+  return `CREATE OR REPLACE TABLE sr_lines AS
 WITH pieces AS (
   SELECT file_idx, unnest(ls) AS l, generate_subscripts(ls, 1) AS line, len(ls) AS n
   -- (files are numbered in input order: the rows carry the number)
@@ -351,16 +351,16 @@ function sizeOf(file: string): number {
  * Reads `files` (Claude Code transcripts, in input order) into the usage table, or answers 'fallback'.
  * Its statements run with DuckDB free to write rows in any order: the lines carry their file line
  * numbers and the emitted rows their order (`seq`), so nothing here depends on it (measured: on two
- * threads the ordered read of the bench tree took about twice the CPU time). The setting is read
- * and changed once for all of them (each change was a round trip before the read could start).
+ * threads the ordered read of the bench tree took about twice the CPU time). The setting is changed
+ * once for all of them, then set back to DuckDB's default, which nothing else in the tool changes
+ * (reading it first was one more round trip before the read could start).
  */
 export async function loadClaudeCode(db: UsageDb, files: readonly string[]): Promise<SqlLoad | 'fallback'> {
-  const [{ keep }] = await db.query(`SELECT current_setting('preserve_insertion_order') AS keep`);
   try {
     return await load(db, files);
   } finally {
     await db.run(
-      `SET preserve_insertion_order = ${keep === false ? 'false' : 'true'}; DROP TABLE IF EXISTS sr_lines; DROP TABLE IF EXISTS sr_files; DROP TABLE IF EXISTS sr_gz`,
+      'SET preserve_insertion_order = true; DROP TABLE IF EXISTS sr_lines; DROP TABLE IF EXISTS sr_files; DROP TABLE IF EXISTS sr_gz',
     );
   }
 }

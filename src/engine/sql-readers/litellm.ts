@@ -134,7 +134,7 @@ function stageSql(source: string, raw: readonly number[]): string {
   const columnTag = (tag: string) => `list_last(list_filter(entries, e -> e.k = ${lit(tag)})).v`;
   const others = `list_filter(uniq, e -> e.k NOT IN (${Object.keys(TAG_COLUMNS).map(lit).join(', ')}))`;
   const charge = (key: string) => COUNTED_CHARGES.find((d) => d.key === key)!.column;
-  return `CREATE OR REPLACE TEMP TABLE sr_stage AS
+  return `CREATE OR REPLACE TABLE sr_stage AS
 WITH src AS (${source}
 ), texts AS (
   SELECT *, ${meta.text}, ${tags.text} FROM src

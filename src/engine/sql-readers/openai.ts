@@ -87,7 +87,7 @@ const NO_USAGE_STATUS = `CASE status WHEN 'failed' THEN 'failed-request' WHEN 'c
 /** The staged lines: `kind` is 'record', a skip reason, or 'fallback'. */
 export function stageSql(file: string): string {
   const chat = `object IN ('chat.completion', 'text_completion', 'chat.completion.chunk')`;
-  return `CREATE OR REPLACE TEMP TABLE sr_stage AS
+  return `CREATE OR REPLACE TABLE sr_stage AS
 WITH src AS (
   SELECT *, COALESCE(${chat}, false) AS is_chat, COALESCE(object = 'response', false) AS is_resp
   FROM read_json(${lit(file)}, format = 'newline_delimited', columns = ${COLUMNS}, maximum_object_size = ${MAX_LINE_BYTES})
@@ -146,7 +146,7 @@ FROM shaped`;
  * window of its first copy (then every later copy is a duplicate); otherwise the file falls back.
  * `sr_dupes` holds the rowid of each later copy and its distance in lines from the first.
  */
-const DEDUPE_SQL = `CREATE OR REPLACE TEMP TABLE sr_dupes AS
+const DEDUPE_SQL = `CREATE OR REPLACE TABLE sr_dupes AS
 -- NOT MATERIALIZED: read twice, the CTE was a copy of every id (at 1 GB the peak of memory)
 WITH ids AS NOT MATERIALIZED (SELECT rowid AS r, id_json, hash(id_json) AS h FROM sr_stage WHERE kind = 'record' AND id_json IS NOT NULL),
 -- ids grouped by their 64-bit hash first: a hash table of numbers, not of every id's text (at 1 GB
