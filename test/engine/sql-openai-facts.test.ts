@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { UsageDb } from '../../src/engine/duckdb.js';
+import { ZERO_CANDIDATES } from '../../src/engine/price-map.js';
 import { loadWithSql } from '../../src/engine/sql-readers/index.js';
 
 async function factsAndScan(file: string) {
@@ -20,7 +21,8 @@ async function factsAndScan(file: string) {
       rows.map((k) => JSON.stringify([String(k.model), k.provider ?? null, k.regional ?? null])).sort();
     const [s] = await db.query(`SELECT min(time_ms) AS first_ms, max(time_ms) AS last_ms, bool_or(service_tier IS NOT NULL) AS tiers,
   bool_or(fast) AS fast, bool_or(requests <> 1) AS other, bool_or(turn IS NOT NULL) AS turns,
-  bool_and(customer IS NOT NULL AND customer <> '') AS customers FROM usage`);
+  bool_and(customer IS NOT NULL AND customer <> '') AS customers,
+  ${ZERO_CANDIDATES.map((c) => `bool_and(${c === 'estimated' ? 'NOT estimated' : `${c} = 0`}) AS "${c}"`).join(', ')} FROM usage`);
     return {
       routes: keys(await db.routeKeys()),
       scannedRoutes: keys(await db.query('SELECT DISTINCT model, provider, regional FROM usage')),
@@ -43,6 +45,7 @@ describe('the OpenAI SQL reader: what it tells the report of its rows', () => {
       ...readdirSync(join(fixtures, 'logs', 'openai')).map((f) => join(fixtures, 'logs', 'openai', f)),
     ];
     let taken = 0;
+    let zeroSaid = 0;
     for (const name of files) {
       const r = await factsAndScan(name);
       if (r === undefined) continue;
@@ -57,7 +60,12 @@ describe('the OpenAI SQL reader: what it tells the report of its rows', () => {
       if (r.scanned.fast === true) expect(r.kinds?.fast, name).toBe(true);
       expect([r.scanned.other, r.scanned.turns], name).not.toContain(true);
       expect(r.kinds?.everyCustomer && r.scanned.customers !== true, name).toBe(false);
+      // a count said to be 0 in every row is (NULL: the view has no row)
+      for (const c of r.kinds?.zero ?? []) expect(r.scanned[c], `${name}: ${c}`).not.toBe(false);
+      zeroSaid += r.kinds?.zero?.length ?? 0;
     }
+    // (some file had a count 0 in every row to say so of)
+    expect(zeroSaid).toBeGreaterThan(0);
     // (the others fall back to the TypeScript reader by design)
     expect(taken).toBeGreaterThanOrEqual(4);
   });
@@ -89,6 +97,19 @@ describe('the OpenAI SQL reader: what it tells the report of its rows', () => {
       everyCustomer: false,
       everyUser: false,
       turns: false,
+      // 10 prompt and 5 completion tokens a body, nothing cached or reasoned: the other counts are 0
+      zero: [
+        'cache_read_tokens',
+        'cache_write_5m_tokens',
+        'cache_write_1h_tokens',
+        'reasoning_tokens',
+        'web_search_calls',
+        'web_search_preview_calls',
+        'web_fetch_calls',
+        'grounded_prompts',
+        'output_images',
+        'estimated',
+      ],
     });
     const plain = join(dir, 'plain.jsonl');
     writeFileSync(plain, `${body('d', 1790000000, 'gpt-4.1')}\n`);

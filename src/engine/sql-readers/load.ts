@@ -11,6 +11,7 @@ import { USAGE_COLUMNS } from '../../usage/table.js';
 import { COUNTED_CHARGES } from '../../usage/dimensions.js';
 import { duckdb } from '../dialect.js';
 import type { UsageDb } from '../duckdb.js';
+import { ZERO_CANDIDATES } from '../price-map.js';
 
 export interface SqlLoad {
   /** Format name, as the TypeScript reader names it. */
@@ -80,6 +81,14 @@ export function stagedSelect(db: UsageDb, spec: StagedInsert, where = "s.kind = 
   });
   return `SELECT ${values.join(', ')}
 FROM ${spec.from ?? 'sr_stage'} s ${spec.join ?? ''}${where ? `\nWHERE ${where}` : ''}`;
+}
+
+/** The ZERO_CANDIDATES a staged select (`spec`) writes as a constant 0 (`estimated`: false): neither staged nor given by the reader. */
+export function constantZeros(spec: Pick<StagedInsert, 'stageColumns' | 'columns'>): string[] {
+  const stage = new Set(spec.stageColumns ?? OPENAI_STAGE);
+  return ZERO_CANDIDATES.filter(
+    (c) => !stage.has(c) && !Object.hasOwn(spec.columns, c) && (DEFAULTS[c] === '0' || (c === 'estimated' && DEFAULTS[c] === 'false')),
+  );
 }
 
 /** Inserts the staged records; advances `db.rows` past them (`spec.span`) and answers how many rows it inserted. */

@@ -22,7 +22,7 @@ import { providerFromModel } from '../../ingest/adapters/util.js';
 import { WINDOW_LINES } from '../../ingest/adapters/dedupe.js';
 import { duckdb } from '../dialect.js';
 import type { InPlaceFacts, UsageDb } from '../duckdb.js';
-import { countsOf, loadModelMap, stagedSelect, type SqlLoad } from './load.js';
+import { constantZeros, countsOf, loadModelMap, stagedSelect, type SqlLoad } from './load.js';
 import { MAX_LINE_BYTES, scanLines } from './scan.js';
 
 const lit = duckdb.literal;
@@ -157,6 +157,9 @@ SELECT r, gap FROM copies WHERE gap > 0`;
 
 /** Needles of the scan run while DuckDB reads: 'w' is rare in JSON text ('web_s' anchors the search). */
 const READ_NEEDLES = [{ needle: '"web_search_call"', anchor: 'web_s' }];
+/** The counts the stage holds (the view's other counts are constants: constantZeros). */
+const STAGED_COUNTS = ['input_tokens', 'cache_read_tokens', 'cache_write_5m_tokens', 'output_tokens', 'reasoning_tokens'] as const;
+
 /** A null service tier, looked for only when a record has none in SQL: 'v' is rare in JSON text, and a one-byte anchor is the cheapest stop at a key on every line. */
 const NULL_TIER = [{ needle: '"service_tier"', anchor: 'v', value: 'null' }];
 
@@ -174,11 +177,21 @@ export async function loadOpenAI(db: UsageDb, file: string): Promise<SqlLoad | '
   }
   const { lines, plain } = await scan;
   // one pass for the line count, the kinds, the records' model ids, whether a record lacks a tier,
-  // and what the report may know of the records (time span, tiers, the fast flag: InPlaceFacts)
-  const groups = await db.query(
-    `SELECT kind, model_raw, count(*) AS n, count(*) FILTER (WHERE service_tier IS NULL) AS untiered,
-  count(*) FILTER (WHERE fast) AS fast, min(time_ms) AS first_ms, max(time_ms) AS last_ms FROM sr_stage GROUP BY ALL`,
-  );
+  // and what the report may know of the records (time span, tiers, the fast flag, the counts 0 in
+  // every row: InPlaceFacts); the dedupe runs beside it (DuckDB runs both at once), its result read
+  // only when the file stays with this reader
+  const [groups, dedupe] = await Promise.all([
+    db.query(
+      `SELECT kind, model_raw, count(*) AS n, count(*) FILTER (WHERE service_tier IS NULL) AS untiered,
+  count(*) FILTER (WHERE fast) AS fast, min(time_ms) AS first_ms, max(time_ms) AS last_ms,
+  ${STAGED_COUNTS.map((c) => `bool_and(${c} = 0) AS z_${c}`).join(', ')} FROM sr_stage GROUP BY ALL`,
+    ),
+    // (its failure is the run's only when the file stays here, as when it ran after the checks)
+    db.run(DEDUPE_SQL).then(
+      () => undefined,
+      (err: unknown) => err,
+    ),
+  ]);
   // rows of each kind, in the ENUM's order (the order of the counts, as ORDER BY kind gave them)
   const kinds = new Map<string, number>(KIND_NAMES.map((k) => [k, 0]));
   const raws: Array<string | null> = [];
@@ -186,10 +199,13 @@ export async function loadOpenAI(db: UsageDb, file: string): Promise<SqlLoad | '
   let tiered = 0;
   let fast = 0;
   const times: number[] = [];
+  // the staged counts 0 in every record (the duplicates are records until the dedupe: a subset of them is 0 too)
+  const zero = new Set<string>(STAGED_COUNTS);
   for (const g of groups) {
     const kind = String(g.kind);
     kinds.set(kind, (kinds.get(kind) ?? 0) + Number(g.n));
     if (kind !== 'record') continue;
+    for (const c of STAGED_COUNTS) if (g[`z_${c}`] !== true) zero.delete(c);
     raws.push(g.model_raw === null ? null : String(g.model_raw));
     untiered += Number(g.untiered);
     tiered += Number(g.n) - Number(g.untiered);
@@ -201,7 +217,7 @@ export async function loadOpenAI(db: UsageDb, file: string): Promise<SqlLoad | '
   if (!plain || rows !== lines || kinds.get('fallback') !== 0) return 'fallback';
   // a record without a tier in SQL: its line may say "service_tier": null (the standard tier)
   if (untiered > 0 && !gz && !(await scanLines(file, NULL_TIER)).plain) return 'fallback';
-  await db.run(DEDUPE_SQL);
+  if (dedupe !== undefined) throw dedupe;
   const [dupes] = await db.query(`SELECT count(*) AS n, COALESCE(max(gap), 0) AS span FROM sr_dupes`);
   if (Number(dupes.span) > WINDOW_LINES) return 'fallback';
   const duplicates = Number(dupes.n);
@@ -226,7 +242,7 @@ export async function loadOpenAI(db: UsageDb, file: string): Promise<SqlLoad | '
     models.length === 0
       ? 'NULL'
       : `CASE s.model_raw ${models.map(({ raw, provider }) => `WHEN ${lit(raw ?? '')} THEN ${provider === undefined ? 'NULL' : lit(provider)}`).join(' ')} END`;
-  const select = stagedSelect(db, {
+  const spec = {
     file,
     from: `usage_openai_${n}_lines`,
     span: lines,
@@ -238,7 +254,8 @@ export async function loadOpenAI(db: UsageDb, file: string): Promise<SqlLoad | '
       provider: plainModels ? providerCase() : 'm.provider',
       outcome: `CASE WHEN s.failed THEN 'failure' END`,
     },
-  });
+  };
+  const select = stagedSelect(db, spec);
   await db.run(`CREATE OR REPLACE VIEW usage_openai_${n} AS\n${select}`);
   // what the report may know without reading the rows again (the records before the dedupe: a
   // duplicate's key or time only widens them, which prices nothing differently)
@@ -247,7 +264,16 @@ export async function loadOpenAI(db: UsageDb, file: string): Promise<SqlLoad | '
     firstMs: times.length ? Math.min(...times) : null,
     lastMs: times.length ? Math.max(...times) : null,
     // the view's columns: one request a row, no turn, customer or user
-    rows: { serviceTiers: tiered > 0, fast: fast > 0, otherRequests: false, everyCustomer: false, everyUser: false, turns: false },
+    rows: {
+      serviceTiers: tiered > 0,
+      fast: fast > 0,
+      otherRequests: false,
+      everyCustomer: false,
+      everyUser: false,
+      turns: false,
+      // the columns the view writes as 0 (and `estimated`: false), and the staged counts 0 in every record
+      zero: [...constantZeros(spec), ...STAGED_COUNTS.filter((c) => zero.has(c))],
+    },
   };
   db.addInPlace(`usage_openai_${n}`, lines, facts);
   return { format: 'openai', counts };
