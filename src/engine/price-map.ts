@@ -371,6 +371,31 @@ export function bandMeasure(map: Pick<CardMap, 'inputOnly'>, u = ''): string {
   return `LEAST(GREATEST(${measure}, ${MIN_N}), ${MAX_N})`;
 }
 
+/**
+ * The boundaries of the card map's bands: every row's lower bound and the value after its upper one,
+ * ascending. Between two consecutive boundaries no row's range begins or ends, so a measure and the
+ * greatest boundary at or below it (bandFloorSql) fall in the same card map rows.
+ */
+export function bandBoundaries(map: Pick<CardMap, 'rows'>): number[] {
+  const lo = CARD_MAP_COLUMNS.findIndex((c) => c.name === 'n_lo');
+  const hi = CARD_MAP_COLUMNS.findIndex((c) => c.name === 'n_hi');
+  const all = new Set<number>();
+  for (const row of map.rows) {
+    all.add(Number(row[lo]));
+    if (Number(row[hi]) < MAX_N) all.add(Number(row[hi]) + 1);
+  }
+  return [...all].sort((a, b) => a - b);
+}
+
+/** The greatest of `boundaries` (bandBoundaries) at or below band measure `n`; NULL below them all (no card map row holds it). */
+export function bandFloorSql(n: string, boundaries: readonly number[]): string {
+  if (boundaries.length === 0) return 'NULL';
+  return `CASE ${[...boundaries]
+    .reverse()
+    .map((b) => `WHEN ${n} >= ${b} THEN ${b}`)
+    .join(' ')} END`;
+}
+
 /** The join condition choosing a usage row's card in card map alias `m` (after periodJoin): its band measure `n` within the bounds. Nothing without bands. */
 export function bandJoin(m: string, n: string, map: Pick<CardMap, 'bands'>): string {
   return map.bands ? ` AND ${n} >= ${m}.n_lo AND ${n} <= ${m}.n_hi` : '';

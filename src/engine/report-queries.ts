@@ -21,6 +21,8 @@ import { TAG_COLUMNS, type CellValue } from '../usage/table.js';
 import type { Dialect } from './dialect.js';
 import type { Row } from './sql-db.js';
 import {
+  bandBoundaries,
+  bandFloorSql,
   bandJoin,
   bandMeasure,
   cardKeyExpr,
@@ -191,6 +193,43 @@ FROM ${inside} u
 ${joins}`;
 }
 
+/**
+ * Where the card map decides each row's card from its route key and band alone (no time bounds in
+ * the join: one price segment a route key covers every row), agg sums the rows of `inside` per route
+ * key and band floor first, then joins the card map to those few sums: the join per row was a third
+ * of agg's time on the 10M-row Parquet bench. (The turns keep the join per row: their window then
+ * carried the model's text instead of two integers, which cost what the join had.) `columns` (of `inside`) and
+ * `names`: what the sums are taken per; `join`: the card map join(s) on alias `u` (the sums);
+ * `keys`: the price keys it gives (e0, k0, and e1, k1 when repricing).
+ */
+export interface JoinAfter {
+  /** What the sums are taken per: columns of `inside` (`n_band`: the band floor), and the expressions grouped on. */
+  columns: string[];
+  groupBy: string[];
+  /** The card map join(s) on alias `u` (the sums), the price keys they give, and the key columns grouped on. */
+  join: string;
+  keys: string[];
+  keyColumns: string[];
+}
+
+/** The JoinAfter of `priced`'s options, over the card map `map`; undefined where the join needs each row (time bounds, or no card map). */
+export function cardJoinAfter(d: Dialect, o: PricedOptions, map: Pick<CardMap, 'rows'> | undefined): JoinAfter | undefined {
+  if (!o.cardMap || !map || o.shape?.timeBounds !== false) return undefined;
+  const shape = o.shape;
+  const route = ['model', ...(shape.providers ? ['provider'] : []), ...(shape.regionals ? ['regional'] : [])];
+  const band = o.cardMap.bands ? bandFloorSql(bandMeasure(o.cardMap), bandBoundaries(map)) : undefined;
+  const columns = band ? [...route, `${band} AS n_band`] : route;
+  const groupBy = band ? [...route, band] : route;
+  let join = `LEFT JOIN card_map m0 ON ${periodJoin(d, 'm0', 'u', 0, o.billed, shape)}${bandJoin('m0', 'u.n_band', o.cardMap)}`;
+  const keyColumns = ['m0.entry_index', 'm0.card_key'];
+  if (o.reprice) {
+    join += `\nLEFT JOIN card_map m1 ON ${periodJoin(d, 'm1', 'u', 1, o.reprice, shape)}${bandJoin('m1', 'u.n_band', o.cardMap)}`;
+    keyColumns.push('m1.entry_index', 'm1.card_key');
+  }
+  const keys = keyColumns.map((c, i) => `${c} AS ${['e0', 'k0', 'e1', 'k1'][i]}`);
+  return { columns, groupBy, join, keys, keyColumns };
+}
+
 /** `priced` as a table (the warehouse engines, the `tokenomics sql` script). */
 export function pricedTableSql(d: Dialect, o: PricedOptions): string {
   return d.replaceTable('priced', pricedSelect(d, o, `(${insideSelect(d, o)})`));
@@ -259,6 +298,7 @@ export function aggTableSql(
   modelCol?: string,
   every: { customer?: boolean; user?: boolean } = {},
   rows?: Pick<RowKinds, 'otherRequests' | 'zero'>,
+  after?: JoinAfter,
 ): string {
   // RowKinds: columns 0 in every row are 0, not sums (nor compared for the smallest count); every row one request: counted
   const zero = new Set(rows?.zero ?? []);
@@ -278,6 +318,33 @@ export function aggTableSql(
   ];
   // constant flags are not grouped on; under --by model neither are the model's (see modelCol)
   const grouped = flags.filter((f, i) => f !== 'TRUE' && (modelCol === undefined || i < 4));
+  if (after) {
+    // sums per route key and band floor, with the flags a row has whatever its card; then per card
+    const rowFlags = flags
+      .slice(0, 4)
+      .map((sql, i) => ({ sql, name: AGG_FLAGS[i] }))
+      .filter(({ sql }) => sql !== 'TRUE');
+    const outerFlags = AGG_FLAGS.slice(0, 4).map((name, i) => (flags[i] === 'TRUE' ? `TRUE AS ${name}` : `u.${name}`));
+    // the card's flags: from the model (the route key's, or the --by model group's) and the billed card
+    const cardFlags = [`CASE WHEN m0.entry_index IS NULL THEN u.${model} END`, `u.${model} = ${d.literal(NO_MODEL)}`];
+    const groups = groupCols.map((c) => `u.${c}`);
+    const sumsOfSums = SUM_COLUMNS.map((c) => (zero.has(c === 'estimated_records' ? 'estimated' : c) ? `0 AS ${c}` : `sum(${c}) AS ${c}`));
+    return d.replaceTable(
+      'agg',
+      `SELECT ${[...groups, ...after.keys, ...outerFlags, ...cardFlags.map((f, i) => `${f} AS ${AGG_FLAGS[4 + i]}`)].join(', ')},
+  ${sumsOfSums.join(', ')}, min(first_seq) AS first_seq, min(first_ms) AS first_ms, max(last_ms) AS last_ms,
+  ${single ? '0' : 'sum(multi_request_rows)'} AS multi_request_rows${minCount ? ', min(min_count) AS min_count' : ''}
+FROM (
+  SELECT ${[...groupCols, ...after.columns, ...rowFlags.map(({ sql, name }) => `${sql} AS ${name}`)].join(', ')},
+    ${sums}, min(seq) AS first_seq, min(time_ms) AS first_ms, max(time_ms) AS last_ms,
+    ${single ? '0' : 'sum(CASE WHEN requests > 1 THEN 1 ELSE 0 END)'} AS multi_request_rows${minCount ? `, min(${least}) AS min_count` : ''}
+  FROM inside
+  GROUP BY ${[...groupCols, ...after.groupBy, ...rowFlags.map(({ sql }) => sql)].join(', ')}
+) u
+${after.join}
+GROUP BY ${[...groups, ...after.keyColumns, ...rowFlags.map(({ name }) => `u.${name}`), ...(modelCol === undefined ? cardFlags : [])].join(', ')}`,
+    );
+  }
   return d.replaceTable(
     'agg',
     `SELECT ${[...keys, ...flags.map((f, i) => `${f} AS ${AGG_FLAGS[i]}`)].join(', ')},

@@ -50,6 +50,7 @@ import {
   AGG_COUNTS_SQL,
   AGG_UNPRICED_MODELS_SQL,
   aggTableSql,
+  cardJoinAfter,
   CARD_PRICE_COLUMNS,
   cardCostBoundSql,
   cardPriceRow,
@@ -440,6 +441,8 @@ export async function reportFromTable(
   if (d.pricedViews) for (const sql of pricedViewsSql(d, priced)) await db.run(sql);
   else await db.run(pricedTableSql(d, priced));
   const modelDim = task.dims.findIndex((dim) => dim.kind === 'model');
+  // the card map joined to sums per route key and band rather than to each row, where it can be
+  const after = cardJoinAfter(d, priced, cardMap);
   await db.run(
     aggTableSql(
       d,
@@ -452,6 +455,7 @@ export async function reportFromTable(
         user: rowKinds?.everyUser,
       },
       rowKinds,
+      after,
     ),
   );
 

@@ -12,6 +12,8 @@ import { CacheWriteTracker } from './cache-writes-oracle.js';
 import { duckdb } from '../../src/engine/dialect.js';
 import { EngineError, UsageDb } from '../../src/engine/duckdb.js';
 import {
+  bandBoundaries,
+  bandFloorSql,
   CARD_MAP_COLUMNS,
   cardMapRows,
   PRICE_COLUMNS,
@@ -23,6 +25,7 @@ import {
 import { aggTableSql, cardPriceRow, pricedTableSql, unreadWritesSql } from '../../src/engine/report-queries.js';
 import { reportFromTable } from '../../src/engine/report.js';
 import { Pricer } from '../../src/pricing/cost.js';
+import { CostAccumulator } from '../../src/aggregate/accumulator.js';
 import { loadCatalog } from '../../src/pricing/load.js';
 import { emptyUsage, type ServiceTier, type UsageRecord } from '../../src/usage/record.js';
 import { USAGE_COLUMNS, usageTableMarkdown } from '../../src/usage/table.js';
@@ -178,6 +181,78 @@ describe('the card map (one row per card a mapping row can give) = Pricer.cardFo
     expect(ts.some((c) => c?.tier)).toBe(true);
     expect(ts.some((c) => c?.regional && c.entry.regional)).toBe(true);
   }, 60_000);
+
+  it('agg joins the card map to sums per model and band floor: each model costs what Pricer.cardFor gives row by row', async () => {
+    const rand = rng(16);
+    const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)];
+    // one day: one price segment a model covers every row (no time bounds in the join); models with long-context bands and without
+    const models = ['claude-sonnet-4-5', 'gemini-2.5-pro', 'gpt-4.1', 'gpt-4o-mini', 'no-such-model'];
+    const records: UsageRecord[] = [];
+    for (let i = 0; i < 1500; i++) {
+      const r = emptyUsage(pick(models), `r${i}`, 'gen.jsonl', i + 1);
+      // a prompt at 200,000 tokens (the bands' threshold), one either side, or anywhere
+      const prompt = rand() < 0.6 ? 200_000 + pick([-1, 0, 1]) : Math.floor(rand() * 400_000);
+      r.cacheReadTokens = Math.floor(prompt * rand() * 0.5);
+      r.inputTokens = prompt - r.cacheReadTokens;
+      r.outputTokens = Math.floor(rand() * 5000);
+      r.timeMs = Date.parse('2026-10-01T00:00:00Z') + i * 1000;
+      records.push(r);
+    }
+    const d = await tableOf(records);
+    const { spy, sent } = recording(d);
+    const { view } = await reportFromTable(
+      { ...spy, rowKinds: d.rowKinds.bind(d), timeSpan: d.timeSpan.bind(d) },
+      { dims: parseDimensions('model') },
+      { catalog, nowMs: NOW },
+    );
+    // the path under test ran: agg summed `inside` per band floor before the card map join
+    expect(sent.find((q) => q.startsWith('CREATE OR REPLACE TABLE agg'))).toMatch(/AS n_band[\s\S]*FROM inside[\s\S]*LEFT JOIN card_map/);
+    const pricer = new Pricer(catalog, { defaultMs: NOW });
+    const byModel = new Map<string, CostAccumulator>();
+    for (const r of records) {
+      const acc = byModel.get(r.model) ?? new CostAccumulator();
+      acc.add(r, pricer.cardFor(r));
+      byModel.set(r.model, acc);
+    }
+    const costs = (groups: Array<[string, bigint | null]>) => groups.sort(([a], [b]) => (a < b ? -1 : 1));
+    expect(costs(view.groups.map((g) => [g.key.model, g.cost.costFemto]))).toEqual(
+      costs([...byModel].map(([m, acc]) => [m, acc.result().costFemto])),
+    );
+    // both sides of the threshold were priced (a long-context premium was paid)
+    expect(view.total.cost.longContextPremiumFemto).toBeGreaterThan(0n);
+  }, 60_000);
+
+  it('band floors: a measure and the greatest boundary at or below it fall in the same card map rows, gaps included', async () => {
+    const MIN = -(2 ** 53 - 1);
+    const MAX = 2 ** 53 - 1;
+    const lo = CARD_MAP_COLUMNS.findIndex((c) => c.name === 'n_lo');
+    const hi = CARD_MAP_COLUMNS.findIndex((c) => c.name === 'n_hi');
+    const row = (model: string, from: number, to: number) => {
+      const r: Array<string | number | boolean | null> = CARD_MAP_COLUMNS.map((c) =>
+        c.type === 'BIGINT' || c.type === 'INTEGER' ? 0 : null,
+      );
+      Object.assign(r, { 1: model, [lo]: from, [hi]: to });
+      return r;
+    };
+    // model a: up to 100, then from 300 (nothing between); b: up to 199, then from 200
+    const rows = [row('a', MIN, 100), row('a', 300, MAX), row('b', MIN, 199), row('b', 200, MAX)];
+    // by hand: the lower bounds MIN, 300, 200 and the values after the upper bounds 101, 200
+    expect(bandBoundaries({ rows })).toEqual([MIN, 101, 200, 300]);
+    const d = await tableOf([]);
+    await d.loadTable('card_map', CARD_MAP_COLUMNS, rows);
+    const measures = [MIN, -5, 0, 100, 101, 150, 199, 200, 250, 299, 300, 301, 10 ** 9, MAX];
+    const matches = async (n: string) =>
+      (
+        await d.query(
+          `SELECT v.n, list(m.model || ':' || m.n_lo ORDER BY m.model, m.n_lo) AS hit FROM (SELECT unnest([${measures.join(', ')}]) AS n) v
+           LEFT JOIN card_map m ON ${n} >= m.n_lo AND ${n} <= m.n_hi GROUP BY v.n ORDER BY v.n`,
+        )
+      ).map((r) => JSON.stringify(r.hit));
+    const floor = bandFloorSql('v.n', bandBoundaries({ rows }));
+    expect(await matches(`(${floor})`)).toEqual(await matches('v.n'));
+    // 150 lies in a's gap: no row of a holds it, or its floor (101)
+    expect(Number((await d.query(`SELECT ${bandFloorSql('150', bandBoundaries({ rows }))} AS f`))[0].f)).toBe(101);
+  });
 
   it('knows the counts 0 in every appended row (RowKinds.zero), and agg neither sums nor compares them', async () => {
     const a = emptyUsage('gpt-4.1', 'a', 'gen.jsonl', 1);
