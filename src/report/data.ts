@@ -57,9 +57,15 @@ export function exactJson(value: unknown, usd: (amount: Femto) => number | Exact
   if (value === null || typeof value !== 'object') return value;
   const proto = Object.getPrototypeOf(value);
   if (proto !== Object.prototype && proto !== null) return value;
-  // keys can come from the data (scenario names, message roles): fromEntries makes each an own
-  // key, where an assignment would send "__proto__" to the prototype setter
-  return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, exactJson(v, usd, k)]));
+  // keys can come from the data (scenario names, message roles): "__proto__" is defined as an own
+  // key, where an assignment would send it to the prototype setter
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+    const json = exactJson(v, usd, k);
+    if (k === '__proto__') Object.defineProperty(out, k, { value: json, enumerable: true, writable: true, configurable: true });
+    else out[k] = json;
+  }
+  return out;
 }
 
 /** The command's JSON document (without the model under `report`, which the json formatter adds). */

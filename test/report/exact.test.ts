@@ -27,6 +27,14 @@ describe('exact amounts', () => {
     expect(JSON.parse(toJsonText({ tiny: 3e-7 })).tiny).toBe(3e-7);
   });
 
+  it('a string like the marks the serializer puts on numbers stays a string; bigints and exact digits print as numbers', () => {
+    const doc = { s: '\u0000abc:123', n: 12345678901234567890n, list: [new ExactDecimal('0.1000000000000000055'), 1e-7], ['__proto__']: 2 }; // (a computed key: an own one)
+    expect(toJsonText(doc)).toBe(
+      '{\n  "s": "\\u0000abc:123",\n  "n": 12345678901234567890,\n  "list": [\n    0.1000000000000000055,\n    0.0000001\n  ],\n  "__proto__": 2\n}',
+    );
+    expect(toJsonText(undefined)).toBe('');
+  });
+
   it('cells never use exponent notation', () => {
     expect(formatInt(2.1e21)).toBe('2,100,000,000,000,000,000,000');
     // 1e20 as a fraction is 1e22 percent: all 23 digits, no "1e+22%"
