@@ -178,20 +178,12 @@ export async function loadOpenAI(db: UsageDb, file: string): Promise<SqlLoad | '
   const { lines, plain } = await scan;
   // one pass for the line count, the kinds, the records' model ids, whether a record lacks a tier,
   // and what the report may know of the records (time span, tiers, the fast flag, the counts 0 in
-  // every row: InPlaceFacts); the dedupe runs beside it (DuckDB runs both at once), its result read
-  // only when the file stays with this reader
-  const [groups, dedupe] = await Promise.all([
-    db.query(
-      `SELECT kind, model_raw, count(*) AS n, count(*) FILTER (WHERE service_tier IS NULL) AS untiered,
+  // every row: InPlaceFacts)
+  const groups = await db.query(
+    `SELECT kind, model_raw, count(*) AS n, count(*) FILTER (WHERE service_tier IS NULL) AS untiered,
   count(*) FILTER (WHERE fast) AS fast, min(time_ms) AS first_ms, max(time_ms) AS last_ms,
   ${STAGED_COUNTS.map((c) => `bool_and(${c} = 0) AS z_${c}`).join(', ')} FROM sr_stage GROUP BY ALL`,
-    ),
-    // (its failure is the run's only when the file stays here, as when it ran after the checks)
-    db.run(DEDUPE_SQL).then(
-      () => undefined,
-      (err: unknown) => err,
-    ),
-  ]);
+  );
   // rows of each kind, in the ENUM's order (the order of the counts, as ORDER BY kind gave them)
   const kinds = new Map<string, number>(KIND_NAMES.map((k) => [k, 0]));
   const raws: Array<string | null> = [];
@@ -217,7 +209,8 @@ export async function loadOpenAI(db: UsageDb, file: string): Promise<SqlLoad | '
   if (!plain || rows !== lines || kinds.get('fallback') !== 0) return 'fallback';
   // a record without a tier in SQL: its line may say "service_tier": null (the standard tier)
   if (untiered > 0 && !gz && !(await scanLines(file, NULL_TIER)).plain) return 'fallback';
-  if (dedupe !== undefined) throw dedupe;
+  // (not beside the pass above: at 1 GB both at once raised the peak of memory to the issue's bound)
+  await db.run(DEDUPE_SQL);
   const [dupes] = await db.query(`SELECT count(*) AS n, COALESCE(max(gap), 0) AS span FROM sr_dupes`);
   if (Number(dupes.span) > WINDOW_LINES) return 'fallback';
   const duplicates = Number(dupes.n);
