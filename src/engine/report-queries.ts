@@ -198,9 +198,8 @@ ${joins}`;
  * the join: one price segment a route key covers every row), agg sums the rows of `inside` per route
  * key and band floor first, then joins the card map to those few sums: the join per row was a third
  * of agg's time on the 10M-row Parquet bench. (The turns keep the join per row: their window then
- * carried the model's text instead of two integers, which cost what the join had.) `columns` (of `inside`) and
- * `names`: what the sums are taken per; `join`: the card map join(s) on alias `u` (the sums);
- * `keys`: the price keys it gives (e0, k0, and e1, k1 when repricing).
+ * carried the model's text instead of two integers, which cost what the join had.) The keys it
+ * gives: e0, k0, and e1, k1 when repricing.
  */
 export interface JoinAfter {
   /** What the sums are taken per: columns of `inside` (`n_band`: the band floor), and the expressions grouped on. */
@@ -302,10 +301,13 @@ export function aggTableSql(
 ): string {
   // RowKinds: columns 0 in every row are 0, not sums (nor compared for the smallest count); every row one request: counted
   const zero = new Set(rows?.zero ?? []);
+  const zeroSum = (c: string) => zero.has(c === 'estimated_records' ? 'estimated' : c);
   const single = rows !== undefined && !rows.otherRequests;
-  const sums = sumsSql((c) => zero.has(c === 'estimated_records' ? 'estimated' : c), single);
+  const sums = sumsSql(zeroSum, single);
   const counts = SUM_COLUMNS.filter((c) => c !== 'records' && c !== 'estimated_records' && !zero.has(c) && !(single && c === 'requests'));
   const least = counts.length ? counts.reduce((a, c) => `LEAST(${a}, ${c})`) : '0';
+  const multi = single ? '0' : 'sum(CASE WHEN requests > 1 THEN 1 ELSE 0 END)';
+  const minCountSql = minCount ? `, min(${least}) AS min_count` : '';
   const keys = [...groupCols, 'e0', 'k0', ...(reprice ? ['e1', 'k1'] : [])];
   const model = modelCol ?? 'model';
   const flags = [
@@ -328,7 +330,7 @@ export function aggTableSql(
     // the card's flags: from the model (the route key's, or the --by model group's) and the billed card
     const cardFlags = [`CASE WHEN m0.entry_index IS NULL THEN u.${model} END`, `u.${model} = ${d.literal(NO_MODEL)}`];
     const groups = groupCols.map((c) => `u.${c}`);
-    const sumsOfSums = SUM_COLUMNS.map((c) => (zero.has(c === 'estimated_records' ? 'estimated' : c) ? `0 AS ${c}` : `sum(${c}) AS ${c}`));
+    const sumsOfSums = SUM_COLUMNS.map((c) => (zeroSum(c) ? `0 AS ${c}` : `sum(${c}) AS ${c}`));
     return d.replaceTable(
       'agg',
       `SELECT ${[...groups, ...after.keys, ...outerFlags, ...cardFlags.map((f, i) => `${f} AS ${AGG_FLAGS[4 + i]}`)].join(', ')},
@@ -337,7 +339,7 @@ export function aggTableSql(
 FROM (
   SELECT ${[...groupCols, ...after.columns, ...rowFlags.map(({ sql, name }) => `${sql} AS ${name}`)].join(', ')},
     ${sums}, min(seq) AS first_seq, min(time_ms) AS first_ms, max(time_ms) AS last_ms,
-    ${single ? '0' : 'sum(CASE WHEN requests > 1 THEN 1 ELSE 0 END)'} AS multi_request_rows${minCount ? `, min(${least}) AS min_count` : ''}
+    ${multi} AS multi_request_rows${minCountSql}
   FROM inside
   GROUP BY ${[...groupCols, ...after.groupBy, ...rowFlags.map(({ sql }) => sql)].join(', ')}
 ) u
@@ -349,7 +351,7 @@ GROUP BY ${[...groups, ...after.keyColumns, ...rowFlags.map(({ name }) => `u.${n
     'agg',
     `SELECT ${[...keys, ...flags.map((f, i) => `${f} AS ${AGG_FLAGS[i]}`)].join(', ')},
   ${sums}, min(seq) AS first_seq, min(time_ms) AS first_ms, max(time_ms) AS last_ms,
-  ${single ? '0' : 'sum(CASE WHEN requests > 1 THEN 1 ELSE 0 END)'} AS multi_request_rows${minCount ? `, min(${least}) AS min_count` : ''}
+  ${multi} AS multi_request_rows${minCountSql}
 FROM priced
 GROUP BY ${[...keys, ...grouped].join(', ')}`,
   );

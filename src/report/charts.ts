@@ -7,8 +7,8 @@
  * semantic-cache threshold curve, the same amounts as its table).
  */
 import { decimalToScaled, femtoToUsdNumber } from '../pricing/money.js';
-import { ExactDecimal, usdJson } from './json.js';
-import { documentJson, exactJson } from './data.js';
+import { ExactDecimal } from './json.js';
+import { documentJsonAt } from './data.js';
 import { humanCell } from './cells.js';
 import type { Cell, Chart, ChartPoint, Report, Section } from './model.js';
 
@@ -117,20 +117,10 @@ const field = (doc: unknown, ...path: string[]): unknown =>
     doc,
   );
 
-/**
- * The value at `path` in the command's JSON document: the typed data's value there, written as JSON
- * (exactJson), not the whole document (with many groups that was most of a CSV report's time).
- */
-function jsonField(report: Report, ...path: string[]): unknown {
-  if (report.data.command !== 'report') return field(documentJson(report.data), ...path);
-  const value = field(report.data.document, ...path);
-  return value === undefined ? undefined : exactJson(value, usdJson, path[path.length - 1]);
-}
-
 /** report: the cost-per-request distribution and the caching account, from the command's JSON (no section holds them as amounts). */
 function reportJsonCharts(report: Report): Chart[] {
   const charts: Chart[] = [];
-  const dist = jsonField(report, 'unitEconomics', 'costPerRequestDistributionUsd');
+  const dist = documentJsonAt(report.data, 'unitEconomics', 'costPerRequestDistributionUsd');
   const quantiles: Array<[string, string]> = [
     ['p50', 'median (p50)'],
     ['p90', 'p90'],
@@ -148,7 +138,7 @@ function reportJsonCharts(report: Report): Chart[] {
       points: distPoints,
       note: 'Percentiles of priced requests (a streaming sketch, within 1%).',
     });
-  const caching = jsonField(report, 'caching');
+  const caching = documentJsonAt(report.data, 'caching');
   const cachePoints = defined([
     usdPoint('cost without caching', jsonFemto(field(caching, 'costWithoutCachingUsd')) ?? null),
     usdPoint('saved by cache reads', jsonFemto(field(caching, 'savedUsd')) ?? null),

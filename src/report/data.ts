@@ -68,25 +68,43 @@ export function exactJson(value: unknown, usd: (amount: Femto) => number | Exact
   return out;
 }
 
-/** The command's JSON document (without the model under `report`, which the json formatter adds). */
-export function documentJson(data: ReportData): unknown {
-  switch (data.command) {
+/** How a command's JSON writes its amounts (documentJson); undefined: its document is JSON as it is. */
+function amountsOf(command: ReportData['command']): ((amount: Femto) => number | ExactDecimal) | undefined {
+  switch (command) {
     case 'report':
     case 'tokens':
     case 'check':
     case 'estimate':
     case 'prices':
-      return exactJson(data.document);
+      return usdJson;
     // simulate and whatif have always written amounts as the nearest double of the 1e-12-rounded
     // decimal (femtoToUsdNumber): kept, so their documents stay byte-identical. It differs from
     // usdJson only for amounts of more than ~15 significant digits (e.g. $12,345.678901234567).
     case 'simulate':
     case 'whatif':
     case 'margin':
-      return exactJson(data.document, femtoToUsdNumber);
+      return femtoToUsdNumber;
     default:
-      return data.document;
+      return undefined;
   }
+}
+
+/** The command's JSON document (without the model under `report`, which the json formatter adds). */
+export function documentJson(data: ReportData): unknown {
+  const usd = amountsOf(data.command);
+  return usd ? exactJson(data.document, usd) : data.document;
+}
+
+/**
+ * The value at `path` in documentJson(data), converting that value only (a chart reading two fields
+ * of a report of many groups converted every group, twice; undefined: no such path).
+ */
+export function documentJsonAt(data: ReportData, ...path: string[]): unknown {
+  let at: unknown = data.document;
+  for (const key of path)
+    at = at !== null && typeof at === 'object' && Object.hasOwn(at, key) ? (at as Record<string, unknown>)[key] : undefined;
+  const usd = amountsOf(data.command);
+  return usd && at !== undefined ? exactJson(at, usd, path.at(-1)) : at;
 }
 
 /** `report`'s JSON document from its typed data (what `report --format json` prints, without `report`). */
