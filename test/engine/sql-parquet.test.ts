@@ -216,6 +216,8 @@ describe('Parquet input', () => {
     expect(ok.sql).not.toContain('invalid-count');
     expect(ok.sql).not.toContain('invalid-timestamp');
     expect(ok.sql).toContain('i_re > i_out');
+    // and its proven millisecond times are read as they are, without the magnitude test (which stays where unproven)
+    expect(ok.sql).not.toContain('round(time_ms)');
     // a negative input (statistics: least -3): checked and rejected at file:row 2
     const bad = await staged(path('bad.parquet'));
     expect(bad.sql).toContain('negative-count');
@@ -223,6 +225,7 @@ describe('Parquet input', () => {
     // a time before 1990: checked and rejected at row 2
     const old = await staged(path('old-time.parquet'));
     expect(old.sql).toContain('invalid-timestamp');
+    expect(old.sql).toContain('round(time_ms)');
     expect(old.r).toMatchObject({ counts: { counted: 1, rejected: { 'invalid-timestamp': 1 } } });
   });
 
