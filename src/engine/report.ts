@@ -19,6 +19,7 @@ import {
   type UnreadWrites,
   type UsageView,
 } from '../aggregate/view.js';
+import { UserError } from '../core/issues.js';
 import { ingest, type IngestResult } from '../ingest/index.js';
 import type { IngestOptions } from '../ingest/types.js';
 import { CountEstimator } from '../pipeline/estimate.js';
@@ -58,6 +59,7 @@ import {
   distinctCountsSql,
   distributionSql,
   GROUP_COUNTS_SQL,
+  groupCountSql,
   groupsSql,
   laterTurnsSql,
   shownGroupsSql,
@@ -115,7 +117,17 @@ export interface EngineTask {
    * summed exactly in `groupsLeftOut`. Undefined: every group.
    */
   top?: number;
+  /** Without `top`: the most groups the report holds (default MAX_HELD_GROUPS); more is an error (exit 2) before any is built. */
+  maxGroups?: number;
 }
+
+/**
+ * The most groups a report shows when it shows every group (no `top`: JSON, CSV, html). Each shown
+ * group is held in memory as typed data until the document is written (~5 KB of heap each; 1.25M
+ * conversations of the bench's 10M rows exhausted Node's 4 GB heap after ~5 minutes): past this
+ * bound the report stops at once with what to change instead.
+ */
+export const MAX_HELD_GROUPS = 250_000;
 
 export interface EngineReport {
   view: UsageView;
@@ -477,6 +489,14 @@ export async function reportFromTable(
     for (const sql of shownGroupsSql(d, gcols, timeCols, task.top, repricer !== undefined)) await db.run(sql);
     groupCounts = (await db.query(GROUP_COUNTS_SQL))[0];
     if (n(groupCounts.shown) < n(groupCounts.groups)) from = 'priced_shown';
+  } else if (gcols.length > 0) {
+    const max = task.maxGroups ?? MAX_HELD_GROUPS;
+    const held = n((await db.query(groupCountSql(gcols)))[0].n);
+    if (held > max)
+      throw new UserError(
+        `${held.toLocaleString('en-US')} groups to show: more than a report holds in memory when it shows every group (${max.toLocaleString('en-US')})`,
+        'show the most expensive with --top N (the rest summed exactly in one row), group by fewer or coarser dimensions, or narrow the period with --since/--until',
+      );
   }
   const aggCounts = (await db.query(AGG_COUNTS_SQL))[0];
   // columns 0 in every row: the turns do not carry them, the per-row cost leaves out their terms (and those of prices 0 on every card)

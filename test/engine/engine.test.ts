@@ -23,7 +23,8 @@ import {
   type RowKinds,
 } from '../../src/engine/price-map.js';
 import { aggTableSql, cardPriceRow, pricedTableSql, unreadWritesSql } from '../../src/engine/report-queries.js';
-import { reportFromTable } from '../../src/engine/report.js';
+import { MAX_HELD_GROUPS, reportFromTable } from '../../src/engine/report.js';
+import { UserError } from '../../src/core/issues.js';
 import { Pricer } from '../../src/pricing/cost.js';
 import { CostAccumulator } from '../../src/aggregate/accumulator.js';
 import { loadCatalog } from '../../src/pricing/load.js';
@@ -456,7 +457,11 @@ describe('unread cache writes: scopes without a write', () => {
     await d.run('CREATE MACRO collide(a, b) AS 0');
     let rewritten = 0;
     const colliding = (sql: string) => (sql.includes('hash(') ? (rewritten++, sql.replaceAll('hash(', 'collide(')) : sql);
-    const spy = { run: (sql: string) => d.run(colliding(sql)), query: (sql: string) => d.query(colliding(sql)), loadTable: d.loadTable.bind(d) };
+    const spy = {
+      run: (sql: string) => d.run(colliding(sql)),
+      query: (sql: string) => d.query(colliding(sql)),
+      loadTable: d.loadTable.bind(d),
+    };
     const collided = await reportFromTable(spy, { dims: parseDimensions('model') }, { catalog, nowMs: NOW });
     expect(rewritten).toBe(1);
     expect(collided.view.unreadWrites).toEqual(expected);
@@ -579,6 +584,58 @@ describe('independent passes issued at once', () => {
     await expect(reportFromTable(failing, { dims: parseDimensions('model') }, { catalog, nowMs: NOW })).rejects.toThrow('turns failed');
     expect(running).toBe(0);
   });
+});
+
+describe('every group shown: a bound on how many', () => {
+  it('stops before building any group past the bound; --top or a bound not passed reports', async () => {
+    // 7 conversations of one request each: 7 groups by conversation
+    const records = [0, 1, 2, 3, 4, 5, 6].map((i) => {
+      const r = emptyUsage('claude-sonnet-4-5', `r${i}`, 'gen.jsonl', i + 1);
+      Object.assign(r, { timeMs: Date.parse('2026-10-01T00:00:00Z') + i * 60_000, inputTokens: 100, conversationId: `c${i}` });
+      return r;
+    });
+    const d = await tableOf(records);
+    const dims = parseDimensions('conversation');
+    const env = { catalog, nowMs: NOW };
+    const err = await reportFromTable(d, { dims, maxGroups: 6 }, env).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(UserError);
+    expect((err as UserError).message).toBe('7 groups to show: more than a report holds in memory when it shows every group (6)');
+    expect((err as UserError).hint).toContain('--top N');
+    expect((await reportFromTable(d, { dims, maxGroups: 7 }, env)).view.groups).toHaveLength(7);
+    // --top: only the shown groups are built, the rest summed in one row
+    const top = await reportFromTable(d, { dims, maxGroups: 6, top: 2 }, env);
+    expect(top.view.groups).toHaveLength(2);
+    expect(top.view.groupsLeftOut?.groups).toBe(5);
+    expect(MAX_HELD_GROUPS).toBe(250_000);
+  }, 30_000);
+});
+
+describe('agg: the card map joined after the sums only where the sums are few', () => {
+  it('by model after the sums per route key; by conversation or session per row', async () => {
+    const records = [0, 1, 2].map((i) => {
+      const r = emptyUsage(i === 2 ? 'claude-haiku-4-5' : 'claude-sonnet-4-5', `r${i}`, 'gen.jsonl', i + 1);
+      Object.assign(r, { timeMs: Date.parse('2026-10-01T00:00:00Z'), inputTokens: 100 * (i + 1), conversationId: `c${i % 2}` });
+      return r;
+    });
+    const aggOf = async (by: string) => {
+      const d = await tableOf(records);
+      const { spy, sent } = recording(d);
+      const { view } = await reportFromTable(
+        { ...spy, rowKinds: d.rowKinds.bind(d), timeSpan: d.timeSpan.bind(d) },
+        { dims: parseDimensions(by) },
+        { catalog, nowMs: NOW },
+      );
+      return { sql: sent.find((q) => q.startsWith('CREATE OR REPLACE TABLE agg')) ?? '', view };
+    };
+    const byModel = await aggOf('model');
+    expect(byModel.sql).toMatch(/FROM inside[\s\S]*\) u\nLEFT JOIN card_map m0/);
+    for (const by of ['conversation', 'session', 'model,conversation']) {
+      const { sql, view } = await aggOf(by);
+      expect(sql).toContain('FROM priced');
+      expect(sql).not.toContain('LEFT JOIN card_map');
+      expect(view.total.cost).toEqual(byModel.view.total.cost);
+    }
+  }, 30_000);
 });
 
 describe('passes with nothing to find are skipped', () => {
