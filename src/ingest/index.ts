@@ -38,6 +38,8 @@ export interface IngestHooks {
   ) => Promise<{ format: string; counts: IngestCounts; issues?: Issue[] } | undefined>;
   /** Reads all the input files at once another way first (when every input is a file); undefined: read them one by one. */
   readFiles?: (paths: string[], onFraction: (fraction: number) => void) => Promise<{ format: string; counts: IngestCounts } | undefined>;
+  /** Awaited once the inputs are listed, before anything is read (the engine: its database, opening meanwhile). */
+  beforeRead?: () => Promise<void>;
 }
 
 export interface IngestedFile {
@@ -62,6 +64,7 @@ export async function ingest(
 ): Promise<IngestResult> {
   const forced = forcedFormat(options);
   const sources = await expandInputs(inputs);
+  await hooks.beforeRead?.();
   const session = new IngestSession(options, onRecord, hooks.strict ?? false, hooks.maxIssues);
   const totalBytes = sources.every((s) => s.kind === 'file')
     ? sources.reduce((n, s) => n + (s.kind === 'file' ? s.bytes : 0), 0)
