@@ -386,8 +386,19 @@ export const SLICES: Array<{ slice: string; where: string }> = [
   { slice: 'success', where: "known_outcome = 'success'" },
 ];
 
+/**
+ * Every slice in one scan of `agg`: its sums per price key and the flags the slices test first (a few
+ * rows), then each slice from those. Six scans of `agg` cost 3.5 s by conversation on the bench's 10M
+ * rows (agg: one row per conversation and price key), against ~0.6 s for one.
+ */
 export function slicesSql(): string {
-  return SLICES.map((s) => cardSumsSql(s.slice, s.where, [])).join('\nUNION ALL\n');
+  const flags = ['has_conversation', 'has_customer', 'has_user', 'known_outcome'].join(', ');
+  return `WITH flagged AS (
+  SELECT e0, k0, ${flags}, ${AGG_SUMS}
+  FROM agg
+  GROUP BY e0, k0, ${flags}
+)
+${SLICES.map((s) => cardSumsSql(s.slice, s.where, [], 0, 'flagged')).join('\nUNION ALL\n')}`;
 }
 
 /**
