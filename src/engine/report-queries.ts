@@ -387,18 +387,26 @@ export const SLICES: Array<{ slice: string; where: string }> = [
 ];
 
 /**
- * Every slice in one scan of `agg`: its sums per price key and the flags the slices test first (a few
- * rows), then each slice from those. Six scans of `agg` cost 3.5 s by conversation on the bench's 10M
- * rows (agg: one row per conversation and price key), against ~0.6 s for one.
+ * `agg_flags`: `agg` summed per price key and the flags the report's totals test (attribution,
+ * known outcome, unpriced model, no model id): a few rows, from which the slices, the counts and the
+ * unpriced models are read (AGG_COUNTS_SQL, unpricedModelsSql). One scan of `agg` instead of eight:
+ * by conversation on the bench's 10M Parquet rows (agg: a row per conversation and price key) the
+ * six slices alone took 3.5 s, the counts 1 s.
  */
-export function slicesSql(): string {
-  const flags = ['has_conversation', 'has_customer', 'has_user', 'known_outcome'].join(', ');
-  return `WITH flagged AS (
-  SELECT e0, k0, ${flags}, ${AGG_SUMS}
-  FROM agg
-  GROUP BY e0, k0, ${flags}
-)
-${SLICES.map((s) => cardSumsSql(s.slice, s.where, [], 0, 'flagged')).join('\nUNION ALL\n')}`;
+export function aggFlagsSql(d: Dialect): string {
+  const keys = ['e0', 'k0', ...AGG_FLAGS].join(', ');
+  return d.replaceTable(
+    'agg_flags',
+    `SELECT ${keys}, ${AGG_SUMS}, min(min_count) AS min_count, min(first_seq) AS first_seq, min(first_ms) AS first_ms,
+  max(last_ms) AS last_ms, sum(multi_request_rows) AS multi_request_rows
+FROM agg
+GROUP BY ${keys}`,
+  );
+}
+
+/** The slices (SLICES) from `from`: `agg_flags` (aggFlagsSql), or `agg` itself. */
+export function slicesSql(from = 'agg_flags'): string {
+  return SLICES.map((s) => cardSumsSql(s.slice, s.where, [], 0, from)).join('\nUNION ALL\n');
 }
 
 /**
@@ -412,7 +420,7 @@ export function distinctCountsSql(from: string, conversations = true): string {
 FROM ${from}`;
 }
 
-/** From `agg` (with `min_count`): requests by outcome, the period, rows of several requests, records and requests without a model id, the smallest count and the sums over every row. */
+/** From `agg_flags` (aggFlagsSql; `agg` with `min_count` gives the same): requests by outcome, the period, rows of several requests, records and requests without a model id, the smallest count and the sums over every row. */
 export const AGG_COUNTS_SQL = `SELECT ${AGG_SUMS}, min(min_count) AS min_count,
   COALESCE(sum(CASE WHEN known_outcome = 'success' THEN requests ELSE 0 END), 0) AS success,
   COALESCE(sum(CASE WHEN known_outcome = 'failure' THEN requests ELSE 0 END), 0) AS failure,
@@ -420,11 +428,14 @@ export const AGG_COUNTS_SQL = `SELECT ${AGG_SUMS}, min(min_count) AS min_count,
   COALESCE(sum(multi_request_rows), 0) AS multi_request_rows,
   COALESCE(sum(CASE WHEN no_model THEN records ELSE 0 END), 0) AS no_model_records,
   COALESCE(sum(CASE WHEN no_model THEN requests ELSE 0 END), 0) AS no_model_requests
-FROM agg`;
+FROM agg_flags`;
 
-/** Requests of unpriced models, most first, ties in order of first appearance. */
-export const AGG_UNPRICED_MODELS_SQL = `SELECT unpriced_model AS model, sum(requests) AS requests FROM agg WHERE unpriced_model IS NOT NULL
+/** Requests of unpriced models, most first, ties in order of first appearance (`from`: `agg`, or `agg_flags`). */
+export const unpricedModelsSql = (from: string): string =>
+  `SELECT unpriced_model AS model, sum(requests) AS requests FROM ${from} WHERE unpriced_model IS NOT NULL
 GROUP BY unpriced_model ORDER BY sum(requests) DESC, min(first_seq)`;
+
+export const AGG_UNPRICED_MODELS_SQL = unpricedModelsSql('agg');
 
 export function groupsSql(dims: number, pricing: 0 | 1, from = 'agg'): string {
   return cardSumsSql(
@@ -442,16 +453,24 @@ export function groupsSql(dims: number, pricing: 0 | 1, from = 'agg'): string {
  * repricing; `shown_groups` the groups ranked within the first `top` in the report's order (time
  * keys first, "(none)" last; then cost, unpriced last; then requests): ties at the cut are all kept,
  * TypeScript sorts them exactly and cuts. `priced_shown` and `agg_shown` are `priced` and `agg`
- * restricted to them, so only shown groups leave SQL, however many there are.
+ * restricted to them, so only shown groups leave SQL, however many there are. `zero`: the token
+ * columns 0 in every row and prices 0 on every card, whose terms of the cost are left out (rowCostSql).
  */
-export function shownGroupsSql(d: Dialect, groupCols: string[], timeCols: string[], top: number, reprice: boolean): string[] {
+export function shownGroupsSql(
+  d: Dialect,
+  groupCols: string[],
+  timeCols: string[],
+  top: number,
+  reprice: boolean,
+  zero: ZeroColumns = new Set(),
+): string[] {
   const g = groupCols.join(', ');
   const order = [...timeCols.map((c) => `(${c} = ${NONE}), ${c}`), 'cost DESC NULLS LAST', 'requests DESC'].join(', ');
   const on = groupCols.map((c) => `p.${c} = s.${c}`).join(' AND ');
   return [
     `CREATE OR REPLACE TABLE group_costs AS
 SELECT ${groupCols.map((c) => `p.${c}`).join(', ')}, sum(p.requests) AS requests,
-  sum(CASE WHEN p.e0 IS NOT NULL THEN ${rowCostSql(d)} END) AS cost,
+  sum(CASE WHEN p.e0 IS NOT NULL THEN ${rowCostSql(d, false, zero)} END) AS cost,
   ${reprice ? 'max(CASE WHEN p.e1 IS NOT NULL THEN 1 ELSE 0 END)' : '0'} AS repriced_priced,
   max(CASE WHEN p.e0 IS NULL THEN 1 ELSE 0 END) AS has_unpriced
 FROM agg p LEFT JOIN card_prices c ON c.e = p.e0 AND c.k = p.k0

@@ -49,7 +49,7 @@ import {
 } from './price-map.js';
 import {
   AGG_COUNTS_SQL,
-  AGG_UNPRICED_MODELS_SQL,
+  aggFlagsSql,
   aggTableSql,
   cardJoinAfter,
   CARD_PRICE_COLUMNS,
@@ -73,6 +73,7 @@ import {
   PROJECT_MAP_COLUMNS,
   QUANTILES,
   slicesSql,
+  unpricedModelsSql,
   SLOT_MS,
   slotsSql,
   SOURCE_FILES_SQL,
@@ -490,9 +491,10 @@ export async function reportFromTable(
     ),
   );
 
+  await db.run(aggFlagsSql(d));
   const slices = groupRows(await db.query(slicesSql()), ['slice']);
   const slice = (name: string) => slices.get(name) ?? [];
-  const unpricedModels = new Map((await db.query(AGG_UNPRICED_MODELS_SQL)).map((r) => [String(r.model), n(r.requests)]));
+  const unpricedModels = new Map((await db.query(unpricedModelsSql('agg_flags'))).map((r) => [String(r.model), n(r.requests)]));
   const total = accumulatorOf(slice('total'), pricer, unpricedModels);
   const totalCost = total.result();
 
@@ -502,10 +504,14 @@ export async function reportFromTable(
   await db.loadTable('card_prices', CARD_PRICE_COLUMNS, cardRows);
   const timeKeys = task.dims.filter(isTimeDimension).map(dimensionKey);
   const timeCols = task.dims.flatMap((dim, i) => (isTimeDimension(dim) ? [`g${i}`] : []));
+  const aggCounts = (await db.query(AGG_COUNTS_SQL))[0];
+  // columns 0 in every row: the turns do not carry them, the per-row cost leaves out their terms (and those of prices 0 on every card)
+  const zero = zeroColumns(aggCounts, aggCounts.min_count);
+  const zeroTerms = new Set([...zero, ...zeroPrices(cardRows)]);
   let from = 'priced';
   let groupCounts: Row | undefined;
   if (task.top !== undefined) {
-    for (const sql of shownGroupsSql(d, gcols, timeCols, task.top, repricer !== undefined)) await db.run(sql);
+    for (const sql of shownGroupsSql(d, gcols, timeCols, task.top, repricer !== undefined, zeroTerms)) await db.run(sql);
     groupCounts = (await db.query(GROUP_COUNTS_SQL))[0];
     if (n(groupCounts.shown) < n(groupCounts.groups)) from = 'priced_shown';
   } else if (gcols.length > 0) {
@@ -517,9 +523,6 @@ export async function reportFromTable(
         'show the most expensive with --top N (the rest summed exactly in one row), group by fewer or coarser dimensions, or narrow the period with --since/--until',
       );
   }
-  const aggCounts = (await db.query(AGG_COUNTS_SQL))[0];
-  // columns 0 in every row: the turns do not carry them, the per-row cost leaves out their terms (and those of prices 0 on every card)
-  const zero = zeroColumns(aggCounts, aggCounts.min_count);
   // each row's cost in 64 bits: first, where the engine raises an error on overflow (again in 128
   // bits on it), else when no price key's rows cost 2^63 femto-USD ($9,223) in all
   let narrow: boolean | 'try' = 'try';
@@ -530,7 +533,7 @@ export async function reportFromTable(
   const dist = {
     pricesInRows: cardMap !== undefined,
     singleRequestRows: n(aggCounts.multi_request_rows) === 0,
-    zero: new Set([...zero, ...zeroPrices(cardRows)]),
+    zero: zeroTerms,
   };
   const aggFrom = from === 'priced' ? 'agg' : 'agg_shown';
   // no row with a customer or user (the slices' records): no distinct one to count; the
