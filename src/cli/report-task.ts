@@ -77,6 +77,8 @@ export interface ReportPlan {
   filters: string[];
   /** Only the N most expensive groups leave the engine (the rest summed exactly); undefined: all. */
   top?: number;
+  /** The most groups the engine holds (EngineTask.maxGroups); undefined: its default. */
+  maxGroups?: number;
 }
 
 export function planReport(ctx: CommandContext, task: ReportTask): ReportPlan {
@@ -176,7 +178,7 @@ export async function runReport(
   try {
     const result = await reportViaDuckDB(
       inputs,
-      { dims: plan.dims, sinceMs: plan.sinceMs, untilMs: plan.untilMs, filters: plan.filters, top: plan.top },
+      { dims: plan.dims, sinceMs: plan.sinceMs, untilMs: plan.untilMs, filters: plan.filters, top: plan.top, maxGroups: plan.maxGroups },
       {
         get catalog() {
           return catalog.get();

@@ -463,23 +463,30 @@ export function shownGroupsSql(
   top: number,
   reprice: boolean,
   zero: ZeroColumns = new Set(),
-): string[] {
+): { costs: string; shown: (cutTies: boolean) => string; views: string[] } {
   const g = groupCols.join(', ');
   const order = [...timeCols.map((c) => `(${c} = ${NONE}), ${c}`), 'cost DESC NULLS LAST', 'requests DESC'].join(', ');
   const on = groupCols.map((c) => `p.${c} = s.${c}`).join(' AND ');
-  return [
-    `CREATE OR REPLACE TABLE group_costs AS
+  return {
+    costs: `CREATE OR REPLACE TABLE group_costs AS
 SELECT ${groupCols.map((c) => `p.${c}`).join(', ')}, sum(p.requests) AS requests,
   sum(CASE WHEN p.e0 IS NOT NULL THEN ${rowCostSql(d, false, zero)} END) AS cost,
   ${reprice ? 'max(CASE WHEN p.e1 IS NOT NULL THEN 1 ELSE 0 END)' : '0'} AS repriced_priced,
   max(CASE WHEN p.e0 IS NULL THEN 1 ELSE 0 END) AS has_unpriced
 FROM agg p LEFT JOIN card_prices c ON c.e = p.e0 AND c.k = p.k0
 GROUP BY ${groupCols.map((c) => `p.${c}`).join(', ')}`,
-    `CREATE OR REPLACE TABLE shown_groups AS
-SELECT ${g} FROM (SELECT ${g}, rank() OVER (ORDER BY ${order}) AS r FROM group_costs) WHERE r <= ${Math.trunc(top)}`,
-    `CREATE OR REPLACE VIEW priced_shown AS SELECT p.* FROM priced p SEMI JOIN shown_groups s ON ${on}`,
-    `CREATE OR REPLACE VIEW agg_shown AS SELECT p.* FROM agg p SEMI JOIN shown_groups s ON ${on}`,
-  ];
+    // `cutTies`: the first `top` exactly, ties at the cut decided by the group values (see reportFromTable)
+    shown: (cutTies) =>
+      cutTies
+        ? `CREATE OR REPLACE TABLE shown_groups AS
+SELECT ${g} FROM (SELECT ${g}, row_number() OVER (ORDER BY ${order}, ${g}) AS r FROM group_costs) x WHERE r <= ${Math.trunc(top)}`
+        : `CREATE OR REPLACE TABLE shown_groups AS
+SELECT ${g} FROM (SELECT ${g}, rank() OVER (ORDER BY ${order}) AS r FROM group_costs) x WHERE r <= ${Math.trunc(top)}`,
+    views: [
+      `CREATE OR REPLACE VIEW priced_shown AS SELECT p.* FROM priced p SEMI JOIN shown_groups s ON ${on}`,
+      `CREATE OR REPLACE VIEW agg_shown AS SELECT p.* FROM agg p SEMI JOIN shown_groups s ON ${on}`,
+    ],
+  };
 }
 
 /** How many groups there are, have a priced part (billed, repriced), are partly priced, are shown. */

@@ -118,7 +118,10 @@ export interface EngineTask {
    * summed exactly in `groupsLeftOut`. Undefined: every group.
    */
   top?: number;
-  /** Without `top`: the most groups the report holds (default MAX_HELD_GROUPS); more is an error (exit 2) before any is built. */
+  /**
+   * The most groups the report holds (default MAX_HELD_GROUPS): without `top`, more is an error (exit
+   * 2) before any is built; with it, more tied at the cut are cut in SQL. Infinity: no bound.
+   */
   maxGroups?: number;
 }
 
@@ -510,16 +513,23 @@ export async function reportFromTable(
   const zeroTerms = new Set([...zero, ...zeroPrices(cardRows)]);
   let from = 'priced';
   let groupCounts: Row | undefined;
+  const maxGroups = task.maxGroups ?? MAX_HELD_GROUPS;
   if (task.top !== undefined) {
-    for (const sql of shownGroupsSql(d, gcols, timeCols, task.top, repricer !== undefined, zeroTerms)) await db.run(sql);
+    const shown = shownGroupsSql(d, gcols, timeCols, task.top, repricer !== undefined, zeroTerms);
+    await db.run(shown.costs);
+    await db.run(shown.shown(false));
+    // the groups tied at the cut are all kept, for TypeScript to order exactly and cut; where so many
+    // tie that the report could not hold them (a million conversations of an unpriced model, one
+    // request each), SQL cuts: the first `top` exactly, ties decided by the group values
+    if (n((await db.query('SELECT count(*) AS n FROM shown_groups'))[0].n) > maxGroups) await db.run(shown.shown(true));
+    for (const sql of shown.views) await db.run(sql);
     groupCounts = (await db.query(GROUP_COUNTS_SQL))[0];
     if (n(groupCounts.shown) < n(groupCounts.groups)) from = 'priced_shown';
   } else if (gcols.length > 0) {
-    const max = task.maxGroups ?? MAX_HELD_GROUPS;
     const held = n((await db.query(groupCountSql(gcols)))[0].n);
-    if (held > max)
+    if (held > maxGroups)
       throw new UserError(
-        `${held.toLocaleString('en-US')} groups to show: more than a report holds in memory when it shows every group (${max.toLocaleString('en-US')})`,
+        `${held.toLocaleString('en-US')} groups to show: more than a report holds in memory when it shows every group (${maxGroups.toLocaleString('en-US')})`,
         'show the most expensive with --top N (the rest summed exactly in one row), group by fewer or coarser dimensions, or narrow the period with --since/--until',
       );
   }

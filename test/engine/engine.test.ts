@@ -587,26 +587,51 @@ describe('independent passes issued at once', () => {
 });
 
 describe('every group shown: a bound on how many', () => {
-  it('stops before building any group past the bound; --top or a bound not passed reports', async () => {
-    // 7 conversations of one request each: 7 groups by conversation
-    const records = [0, 1, 2, 3, 4, 5, 6].map((i) => {
+  /** 7 conversations of one request each: 100 input tokens each, or 100, 200, ..., 700 when `distinct`. */
+  const conversations = (distinct: boolean) =>
+    [0, 1, 2, 3, 4, 5, 6].map((i) => {
       const r = emptyUsage('claude-sonnet-4-5', `r${i}`, 'gen.jsonl', i + 1);
-      Object.assign(r, { timeMs: Date.parse('2026-10-01T00:00:00Z') + i * 60_000, inputTokens: 100, conversationId: `c${i}` });
+      const inputTokens = distinct ? 100 * (i + 1) : 100;
+      Object.assign(r, { timeMs: Date.parse('2026-10-01T00:00:00Z') + i * 60_000, inputTokens, conversationId: `c${i}` });
       return r;
     });
-    const d = await tableOf(records);
-    const dims = parseDimensions('conversation');
-    const env = { catalog, nowMs: NOW };
-    const err = await reportFromTable(d, { dims, maxGroups: 6 }, env).catch((e: unknown) => e);
+  const dims = parseDimensions('conversation');
+  const env = { catalog, nowMs: NOW };
+  /** The report and whether its group sums read only the shown groups. */
+  const reportOf = async (distinct: boolean, task: { maxGroups: number; top?: number }) => {
+    const d = await tableOf(conversations(distinct));
+    const { spy, sent } = recording(d);
+    const r = await reportFromTable({ ...spy, concurrent: false }, { dims, ...task }, env);
+    return { ...r, shownOnly: sent.some((q) => q.startsWith("SELECT 'group' AS slice") && q.includes('FROM agg_shown')) };
+  };
+
+  it('without --top: stops before building any group past the bound', async () => {
+    const err = await reportOf(true, { maxGroups: 6 }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(UserError);
     expect((err as UserError).message).toBe('7 groups to show: more than a report holds in memory when it shows every group (6)');
     expect((err as UserError).hint).toContain('--top N');
-    expect((await reportFromTable(d, { dims, maxGroups: 7 }, env)).view.groups).toHaveLength(7);
-    // --top: only the shown groups are built, the rest summed in one row
-    const top = await reportFromTable(d, { dims, maxGroups: 6, top: 2 }, env);
-    expect(top.view.groups).toHaveLength(2);
-    expect(top.view.groupsLeftOut?.groups).toBe(5);
+    expect((await reportOf(true, { maxGroups: 7 })).view.groups).toHaveLength(7);
     expect(MAX_HELD_GROUPS).toBe(250_000);
+  }, 30_000);
+
+  it('with --top: only the shown groups are built, ties at the cut kept within the bound and cut past it', async () => {
+    // distinct costs: c6 (700 tokens) and c5 (600) are the top 2, the other 5 summed
+    const top = await reportOf(true, { maxGroups: 6, top: 2 });
+    expect(top.view.groups.map((g) => g.key.conversation)).toEqual(['c6', 'c5']);
+    expect(top.view.groupsLeftOut?.groups).toBe(5);
+    expect(top.shownOnly).toBe(true);
+    // all 7 tie (same cost, same requests): kept for the exact order in TypeScript while 7 <= the bound
+    const kept = await reportOf(false, { maxGroups: 7, top: 2 });
+    expect(kept.view.groups).toHaveLength(2);
+    expect(kept.shownOnly).toBe(false);
+    // past it, SQL cuts the tie by the group values: c0 and c1 shown, 5 summed, only 2 built
+    const cut = await reportOf(false, { maxGroups: 6, top: 2 });
+    expect(cut.view.groups.map((g) => g.key.conversation)).toEqual(['c0', 'c1']);
+    expect(cut.view.groupsLeftOut?.groups).toBe(5);
+    // the 5 summed: 500 input tokens of claude-sonnet-4-5 at $3 / MTok = $0.0015 = 1.5e12 femto-USD, as when kept
+    expect(cut.view.groupsLeftOut?.costFemto).toBe(1_500_000_000_000n);
+    expect(kept.view.groupsLeftOut?.costFemto).toBe(1_500_000_000_000n);
+    expect(cut.shownOnly).toBe(true);
   }, 30_000);
 });
 

@@ -57,9 +57,15 @@ describe('reportViaDuckDB while the database opens', () => {
     const slow = slowDb(100);
     const started = performance.now();
     await expect(reportViaDuckDB([join(dir, 'missing.jsonl')], task, env(slow.db))).rejects.toThrow(/missing\.jsonl/);
-    // the inputs were listed before the database opened; the run ended after it did, and closed it
+    // the run ended once the database was open, and closed it
     expect(slow.openedAt()).toBeGreaterThan(started);
     expect(slow.closed()).toBe(1);
+  });
+
+  it('lists the inputs before it needs the database: a missing input is the error even when the database cannot open', async () => {
+    // had the database been awaited first, its failure would be the error
+    const failing = new Promise<UsageDb>((_, reject) => setTimeout(() => reject(new EngineError('cannot open DuckDB: test')), 100));
+    await expect(reportViaDuckDB([join(dir, 'missing.jsonl')], task, env(failing))).rejects.toThrow(/missing\.jsonl/);
   });
 
   it('a database that cannot open fails the run when first needed', async () => {

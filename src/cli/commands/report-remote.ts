@@ -41,7 +41,8 @@ export async function reportRemote(ctx: CommandContext, a: RemoteReportArgs): Pr
       db,
       target.dialect,
       { table: target.table, map: a.map ?? target.map, name: sourceName },
-      { dims: a.dims, sinceMs, untilMs, filters },
+      // no top N in the warehouse's SQL (tables cut after): every group comes back, with no bound that --top could lift
+      { dims: a.dims, sinceMs, untilMs, filters, maxGroups: Number.POSITIVE_INFINITY },
       { catalog, nowMs: ctx.io.now(), reprice, strict: ctx.strict },
       (line) => ctx.debug(line),
     );

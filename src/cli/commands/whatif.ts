@@ -175,7 +175,9 @@ async function margin(ctx: CommandContext, o: WhatifCliOptions): Promise<number>
   // memory, from the same read, only then (otherwise the costs come from the engine in bounded memory)
   const scaled = options.volumes.some((k) => k !== 1);
   const records: UsageRecord[] = [];
-  const result = await runReport(ctx, o.logs, task, planReport(ctx, task), scaled ? (r) => void records.push(r) : undefined);
+  // the margins need every customer: no bound on the groups held (memory grows with the customers)
+  const plan = { ...planReport(ctx, task), maxGroups: Number.POSITIVE_INFINITY };
+  const result = await runReport(ctx, o.logs, task, plan, scaled ? (r) => void records.push(r) : undefined);
   if (result.ingest.counts.read === 0)
     throw new UserError(
       `no records could be read from ${o.logs.join(', ')}`,
