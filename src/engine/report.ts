@@ -133,6 +133,12 @@ export interface EngineTask {
  */
 export const MAX_HELD_GROUPS = 250_000;
 
+const tooManyGroups = (held: number, max: number): UserError =>
+  new UserError(
+    `${held.toLocaleString('en-US')} groups to show: more than a report holds in memory (${max.toLocaleString('en-US')})`,
+    `show the most expensive with --top N up to ${max.toLocaleString('en-US')} (the rest summed exactly in one row), group by fewer or coarser dimensions, or narrow the period with --since/--until`,
+  );
+
 export interface EngineReport {
   view: UsageView;
   ingest: IngestResult;
@@ -521,17 +527,19 @@ export async function reportFromTable(
     // the groups tied at the cut are all kept, for TypeScript to order exactly and cut; where so many
     // tie that the report could not hold them (a million conversations of an unpriced model, one
     // request each), SQL cuts: the first `top` exactly, ties decided by the group values
-    if (n((await db.query('SELECT count(*) AS n FROM shown_groups'))[0].n) > maxGroups) await db.run(shown.shown(true));
+    const shownCount = async () => n((await db.query('SELECT count(*) AS n FROM shown_groups'))[0].n);
+    if ((await shownCount()) > maxGroups) {
+      await db.run(shown.shown(true));
+      // a top N itself past the bound, with more groups than that
+      const held = await shownCount();
+      if (held > maxGroups) throw tooManyGroups(held, maxGroups);
+    }
     for (const sql of shown.views) await db.run(sql);
     groupCounts = (await db.query(GROUP_COUNTS_SQL))[0];
     if (n(groupCounts.shown) < n(groupCounts.groups)) from = 'priced_shown';
   } else if (gcols.length > 0) {
     const held = n((await db.query(groupCountSql(gcols)))[0].n);
-    if (held > maxGroups)
-      throw new UserError(
-        `${held.toLocaleString('en-US')} groups to show: more than a report holds in memory when it shows every group (${maxGroups.toLocaleString('en-US')})`,
-        'show the most expensive with --top N (the rest summed exactly in one row), group by fewer or coarser dimensions, or narrow the period with --since/--until',
-      );
+    if (held > maxGroups) throw tooManyGroups(held, maxGroups);
   }
   // each row's cost in 64 bits: first, where the engine raises an error on overflow (again in 128
   // bits on it), else when no price key's rows cost 2^63 femto-USD ($9,223) in all

@@ -608,8 +608,13 @@ describe('every group shown: a bound on how many', () => {
   it('without --top: stops before building any group past the bound', async () => {
     const err = await reportOf(true, { maxGroups: 6 }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(UserError);
-    expect((err as UserError).message).toBe('7 groups to show: more than a report holds in memory when it shows every group (6)');
-    expect((err as UserError).hint).toContain('--top N');
+    expect((err as UserError).message).toBe('7 groups to show: more than a report holds in memory (6)');
+    expect((err as UserError).hint).toContain('--top N up to 6');
+    // a top N past the bound is refused the same way (it would show 7)
+    const past = await reportOf(true, { maxGroups: 6, top: 7 }).catch((e: unknown) => e);
+    expect((past as UserError).message).toBe('7 groups to show: more than a report holds in memory (6)');
+    // one within it is not
+    expect((await reportOf(true, { maxGroups: 6, top: 6 })).view.groups).toHaveLength(6);
     expect((await reportOf(true, { maxGroups: 7 })).view.groups).toHaveLength(7);
     expect(MAX_HELD_GROUPS).toBe(250_000);
   }, 30_000);
