@@ -404,9 +404,9 @@ GROUP BY ${keys}`,
   );
 }
 
-/** The slices (SLICES) from `from`: `agg_flags` (aggFlagsSql), or `agg` itself. */
-export function slicesSql(from = 'agg_flags'): string {
-  return SLICES.map((s) => cardSumsSql(s.slice, s.where, [], 0, from)).join('\nUNION ALL\n');
+/** The slices (SLICES) from `agg_flags` (aggFlagsSql). */
+export function slicesSql(): string {
+  return SLICES.map((s) => cardSumsSql(s.slice, s.where, [], 0, 'agg_flags')).join('\nUNION ALL\n');
 }
 
 /**

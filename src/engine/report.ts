@@ -119,17 +119,18 @@ export interface EngineTask {
    */
   top?: number;
   /**
-   * The most groups the report holds (default MAX_HELD_GROUPS): without `top`, more is an error (exit
-   * 2) before any is built; with it, more tied at the cut are cut in SQL. Infinity: no bound.
+   * The most groups the report holds (default MAX_HELD_GROUPS): more is an error (exit 2) before any
+   * is built, without `top` or with a `top` past it; more tied at a `top`'s cut are cut in SQL.
+   * Infinity: no bound.
    */
   maxGroups?: number;
 }
 
 /**
- * The most groups a report shows when it shows every group (no `top`: JSON, CSV, html). Each shown
- * group is held in memory as typed data until the document is written (~5 KB of heap each; 1.25M
- * conversations of the bench's 10M rows exhausted Node's 4 GB heap after ~5 minutes): past this
- * bound the report stops at once with what to change instead.
+ * The most groups a report shows (every group when there is no `top`: JSON, CSV, html, --all). Each
+ * shown group is held in memory as typed data until the document is written (~5 KB of heap each;
+ * 1.25M conversations of the bench's 10M rows exhausted Node's 4 GB heap after ~5 minutes): past
+ * this bound the report stops once agg is built, before any group is, with what to change instead.
  */
 export const MAX_HELD_GROUPS = 250_000;
 
