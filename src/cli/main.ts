@@ -4,6 +4,7 @@ import { UserError } from '../core/issues.js';
 import { inert } from '../core/untrusted.js';
 import { CommandContext, DEFAULT_WIDTH, outputWidth, type GlobalOptions, type Io } from './context.js';
 import { packageVersion } from './version.js';
+import { wrapText } from '../report/table.js';
 import { FORMAT_NAMES } from '../report/formats/index.js';
 
 export const EXIT_OK = 0;
@@ -134,7 +135,7 @@ export async function main(argv: string[], io: Io = defaultIo(), options: { exit
     await program.parseAsync(argv);
     return code;
   } catch (err) {
-    return handleError(err, io, !!io.env.TOKENOMICS_DEBUG || argv.includes('-v') || argv.includes('--verbose'));
+    return handleError(err, io, !!io.env.TOKENOMICS_DEBUG || argv.includes('-v') || argv.includes('--verbose'), argv.includes('--wide'));
   }
 }
 
@@ -166,20 +167,39 @@ function stderrColor(io: Io): boolean {
   return !!io.stderr.isTTY;
 }
 
-export function handleError(err: unknown, io: Io, debug = false): number {
+/**
+ * Width error and hint lines wrap at, as warnings do (CommandContext.stderrWidth): stderr's columns on a
+ * terminal, else COLUMNS when set; else none, so a CI log or `2> file` keeps each line whole for grep.
+ */
+function errorWidth(io: Io, wide: boolean): number | undefined {
+  const columns = io.stderr.isTTY ? io.stderr.columns : undefined;
+  if (wide || (columns === undefined && io.env.COLUMNS === undefined)) return undefined;
+  return outputWidth({}, { ...io, stdout: io.stderr });
+}
+
+/** `first` and the lines of `text` after it, each word-wrapped to `width` with continuation lines indented by two. */
+function wrappedLines(first: string, text: string, width: number | undefined): string {
+  return inertLines(text)
+    .split('\n')
+    .flatMap((l, i) => wrapText(`${i === 0 ? first : '  '}${l}`, width, '  '))
+    .join('\n');
+}
+
+export function handleError(err: unknown, io: Io, debug = false, wide = false): number {
   if (err instanceof CommanderError) {
     if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return EXIT_OK;
     return EXIT_ERROR; // commander already printed the message
   }
   if (err instanceof UserError) {
     const red = (s: string) => (stderrColor(io) ? `\x1b[31m${s}\x1b[39m` : s);
-    io.stderr.write(`${red(`tokenomics: error: ${inertLines(err.message)}`)}\n${err.hint ? `hint: ${inertLines(err.hint)}\n` : ''}`);
+    const width = errorWidth(io, wide);
+    io.stderr.write(`${red(wrappedLines('tokenomics: error: ', err.message, width))}\n${err.hint ? `${wrappedLines('hint: ', err.hint, width)}\n` : ''}`);
     return err.exitCode;
   }
   const e = err as Error;
   const known = environmentError(err);
   const detail = debug && e?.stack ? `\n${e.stack}` : '';
-  if (known) io.stderr.write(`tokenomics: error: ${inertLines(known)}${detail}\n`);
+  if (known) io.stderr.write(`${wrappedLines('tokenomics: error: ', known, errorWidth(io, wide))}${detail}\n`);
   else
     io.stderr.write(
       `tokenomics: internal error: ${e?.message ?? String(err)}${detail}\nhint: this is a bug; please report it with the command you ran (-v or TOKENOMICS_DEBUG=1 shows where it failed)\n`,

@@ -1,6 +1,7 @@
 /**
  * Warnings on stderr wrap at the terminal's width (stderr's columns, or COLUMNS), continuation lines
- * indented; in a pipe or a CI log without COLUMNS each warning stays one line, whole for grep.
+ * indented; in a pipe or a CI log without COLUMNS each warning stays one line, whole for grep. An
+ * error and its hint wrap the same way.
  */
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -47,5 +48,26 @@ describe('warnings on stderr', () => {
   it('--wide leaves them whole', async () => {
     const r = await runCli(['report', BAD, '--format', 'json', '--wide'], { env: { COLUMNS: '80' } });
     expect(widest(r.stderr)).toBeGreaterThan(80);
+  });
+});
+
+describe('an error and its hint on stderr', () => {
+  // a --since that is not a date: the message quotes it (longer than 80 characters on one line)
+  const args = ['report', BAD, '--format', 'json', '--since', 'the day before the big launch of the product'];
+  /** The error and hint lines, each with its continuation lines joined back by one space. */
+  const joined = (stderr: string): string[] => stderr.replace(/\n {2}/g, ' ').split('\n').filter((l) => /^(tokenomics: error|hint): /.test(l));
+
+  it('wrap at COLUMNS=80 and read the same joined back; whole without COLUMNS or with --wide', async () => {
+    const wrapped = await runCli(args, { env: { COLUMNS: '80' } });
+    const plain = await runCli(args);
+    const wide = await runCli([...args, '--wide'], { env: { COLUMNS: '80' } });
+    expect(wrapped.code).toBe(2);
+    expect(plain.code).toBe(2);
+    expect(widest(plain.stderr)).toBeGreaterThan(80);
+    expect(widest(wrapped.stderr)).toBeLessThanOrEqual(80);
+    expect(joined(wrapped.stderr)).toEqual(joined(plain.stderr));
+    expect(joined(plain.stderr).length).toBe(2);
+    expect(wrapped.stderr).toMatch(/^tokenomics: error: .*\n {2}\S/m);
+    expect(wide.stderr).toBe(plain.stderr);
   });
 });
