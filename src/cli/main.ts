@@ -193,7 +193,9 @@ export function handleError(err: unknown, io: Io, debug = false, wide = false): 
   if (err instanceof UserError) {
     const red = (s: string) => (stderrColor(io) ? `\x1b[31m${s}\x1b[39m` : s);
     const width = errorWidth(io, wide);
-    io.stderr.write(`${red(wrappedLines('tokenomics: error: ', err.message, width))}\n${err.hint ? `${wrappedLines('hint: ', err.hint, width)}\n` : ''}`);
+    io.stderr.write(
+      `${red(wrappedLines('tokenomics: error: ', err.message, width))}\n${err.hint ? `${wrappedLines('hint: ', err.hint, width)}\n` : ''}`,
+    );
     return err.exitCode;
   }
   const e = err as Error;

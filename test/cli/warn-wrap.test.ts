@@ -55,7 +55,11 @@ describe('an error and its hint on stderr', () => {
   // a --since that is not a date: the message quotes it (longer than 80 characters on one line)
   const args = ['report', BAD, '--format', 'json', '--since', 'the day before the big launch of the product'];
   /** The error and hint lines, each with its continuation lines joined back by one space. */
-  const joined = (stderr: string): string[] => stderr.replace(/\n {2}/g, ' ').split('\n').filter((l) => /^(tokenomics: error|hint): /.test(l));
+  const joined = (stderr: string): string[] =>
+    stderr
+      .replace(/\n {2}/g, ' ')
+      .split('\n')
+      .filter((l) => /^(tokenomics: error|hint): /.test(l));
 
   it('wrap at COLUMNS=80 and read the same joined back; whole without COLUMNS or with --wide', async () => {
     const wrapped = await runCli(args, { env: { COLUMNS: '80' } });
