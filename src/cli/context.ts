@@ -9,6 +9,10 @@ import type { Report } from '../report/model.js';
 import type { ReportData } from '../report/data.js';
 import { inert } from '../core/untrusted.js';
 import { wrapText } from '../report/table.js';
+import type { ColumnMapping } from '../ingest/types.js';
+import { isParquetName } from '../ingest/inputs.js';
+import type { FileRead } from '../pipeline/context.js';
+import type { UsageRecord } from '../usage/record.js';
 
 export interface GlobalOptions {
   format?: string;
@@ -196,6 +200,16 @@ export class CommandContext {
   /** A line on stderr unless --quiet. */
   info(line: string): void {
     if (!this.quiet) this.io.stderr.write(line + '\n');
+  }
+
+  /**
+   * Reads a Parquet file for the commands that take records one by one (PipelineContext.readRecordsOf):
+   * through the engine's Parquet reader, loaded only when such a file is read. Other files: undefined.
+   */
+  async readRecordsOf(path: string, columns: ColumnMapping | undefined, onRecord: (r: UsageRecord) => void): Promise<FileRead | undefined> {
+    if (!isParquetName(path)) return undefined;
+    const { readParquetRecords } = await import('../engine/parquet-records.js');
+    return readParquetRecords(path, columns, onRecord, { tempRoot: this.io.env.TMPDIR });
   }
 
   debug(line: string): void {

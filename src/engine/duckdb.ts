@@ -337,6 +337,23 @@ FROM ${this.inPlace.length > 0 ? 'usage_appended' : 'usage'}`,
     }
   }
 
+  /**
+   * Rows of `sql` handed to `visit` a chunk at a time (DuckDB streams them: memory holds one chunk,
+   * whatever the result's size). Integers as bigint where the SQL type is BIGINT/HUGEINT, as query().
+   */
+  async eachRows(sql: string, visit: (rows: Row[]) => void): Promise<void> {
+    try {
+      await this.onConnection(async (c) => {
+        const result = await c.stream(sql);
+        for await (const rows of result.yieldRowObjectJs()) visit(rows as Row[]);
+      });
+    } catch (err) {
+      // the visitor's own error (a --strict stop) as it is
+      if (err instanceof UserError) throw err;
+      throw engineFailure('query failed', err);
+    }
+  }
+
   /** Creates (or replaces) a small table from JS rows (price maps, card prices). */
   async loadTable(name: string, columns: Array<{ name: string; type: SqlType }>, rows: CellValue[][]): Promise<void> {
     await this.run(`CREATE OR REPLACE TABLE ${name} (${columns.map((c) => `${c.name} ${c.type}`).join(', ')})`);

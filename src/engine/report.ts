@@ -21,6 +21,7 @@ import {
 } from '../aggregate/view.js';
 import { UserError } from '../core/issues.js';
 import { ingest, type IngestResult } from '../ingest/index.js';
+import { isParquetName } from '../ingest/inputs.js';
 import type { IngestOptions } from '../ingest/types.js';
 import { CountEstimator } from '../pipeline/estimate.js';
 import { labelUnpriced, type Catalog } from '../pricing/catalog.js';
@@ -35,6 +36,7 @@ import { duckdb, type Dialect } from './dialect.js';
 import { EngineError, UsageDb, type DuckDBOptions, type Row } from './duckdb.js';
 import type { SqlDb } from './sql-db.js';
 import { loadAllWithSql, loadWithSql } from './sql-readers/index.js';
+import { parquetRecordsInto } from './parquet-records.js';
 import {
   CARD_MAP_COLUMNS,
   cardMapRows,
@@ -370,7 +372,9 @@ export async function reportViaDuckDB(inputs: string[], task: EngineTask, env: E
         },
         readFile:
           env.sqlReaders === false
-            ? undefined
+            ? // every record to the caller: Parquet (no TypeScript reader) read in place, then its rows handed on
+              async (file) =>
+                isParquetName(file) ? parquetRecordsInto(open(), file, env.ingest.columns, (r) => env.onRecord?.(r)) : undefined
             : async (file, onFraction) =>
                 orUndefined(await open().whileReading(env.onProgress && onFraction, () => loadWithSql(open(), file, env.ingest))),
         readFiles:

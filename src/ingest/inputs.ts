@@ -124,3 +124,6 @@ function statOrUndefined(file: string): Stats | undefined {
     return undefined;
   }
 }
+
+/** Whether a file is read as Parquet: by its name (the engine reads it; the TypeScript readers have no Parquet reader). */
+export const isParquetName = (path: string): boolean => /\.parquet$/i.test(path);

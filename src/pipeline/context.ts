@@ -6,6 +6,16 @@ import type { ProjectConfig } from '../config/project.js';
 import type { Catalog } from '../pricing/catalog.js';
 import type { LoadReport } from '../pricing/load.js';
 import type { ProgressSink } from './progress.js';
+import type { IngestCounts, ColumnMapping } from '../ingest/types.js';
+import type { Issue } from '../core/issues.js';
+import type { UsageRecord } from '../usage/record.js';
+
+/** What a file read another way than by the TypeScript readers gives: its format, counts and issues. */
+export interface FileRead {
+  format: string;
+  counts: IngestCounts;
+  issues?: Issue[];
+}
 
 export interface PipelineContext extends ProgressSink {
   readonly io: ProgressSink['io'] & { stdin: NodeJS.ReadableStream; now(): number };
@@ -15,4 +25,9 @@ export interface PipelineContext extends ProgressSink {
   loadCatalog(): { catalog: Catalog; report: LoadReport };
   /** A line on stderr with --verbose. */
   debug(line: string): void;
+  /**
+   * Reads a file the TypeScript readers have no reader for (Parquet, through the engine), handing each
+   * record to `onRecord`; undefined: the TypeScript readers read it.
+   */
+  readRecordsOf?(path: string, columns: ColumnMapping | undefined, onRecord: (r: UsageRecord) => void): Promise<FileRead | undefined>;
 }

@@ -51,20 +51,20 @@ export async function runPipeline(
   const pricer = new Pricer(catalog, { defaultMs: ctx.io.now() });
   const estimator = new CountEstimator(catalog);
   const progress = new Progress(ctx);
+  const options = ingestOptions(ctx, opts);
+  const priced = (r: UsageRecord): void => {
+    if (r.countsMissing) estimator.fill(r);
+    onRecord(r, pricer.cardFor(r));
+  };
+  const readOther = ctx.readRecordsOf?.bind(ctx);
   try {
-    const result = await ingest(
-      inputs,
-      ingestOptions(ctx, opts),
-      (r) => {
-        if (r.countsMissing) estimator.fill(r);
-        onRecord(r, pricer.cardFor(r));
-      },
-      {
-        stdin: ctx.io.stdin,
-        strict: ctx.strict,
-        onProgress: (done, total) => progress.update(done, total),
-      },
-    );
+    const result = await ingest(inputs, options, priced, {
+      stdin: ctx.io.stdin,
+      strict: ctx.strict,
+      onProgress: (done, total) => progress.update(done, total),
+      // files the TypeScript readers cannot read (Parquet): read by the engine, record by record
+      ...(readOther ? { readFile: (path: string) => readOther(path, options.columns, priced) } : {}),
+    });
     for (const f of result.files) ctx.debug(`read ${f.path}: ${f.format}, ${f.bytes} bytes`);
     ctx.debug(`ingest: ${result.counts.read} values in ${Date.now() - startMs} ms; ${estimator.stats.records} records estimated from text`);
     return { ingest: result, pricer, estimates: estimator.stats };

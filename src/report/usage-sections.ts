@@ -14,6 +14,7 @@ import { dimensionKey, localDateTime, type Dimension } from '../aggregate/dims.j
 import type { Issue } from '../core/issues.js';
 import type { IngestResult } from '../ingest/index.js';
 import { inert } from '../core/untrusted.js';
+import { ingestWarnings } from './ingest-warnings.js';
 import type { GroupData, UsageReportData } from './usage-json.js';
 
 export { ingestInputs } from './usage-json.js';
@@ -360,30 +361,7 @@ export function usageWarnings(w: WarningInput): UsageWarning[] {
   }
   const charges = unpricedChargesMessage(w.view.total.cost);
   if (charges) out.push({ code: 'unpriced-charges', requests: null, message: charges.message });
-  const rejected = Object.entries(c.rejected).sort((a, b) => b[1] - a[1]);
-  const rejectedCount = rejected.reduce((n, [, v]) => n + v, 0);
-  if (rejectedCount) {
-    const first = w.issues.find((i) => i.severity === 'error' && i.file);
-    const where = first ? `; first at ${inert(first.file!, 200)}${first.line ? `:${first.line}` : ''}` : '';
-    out.push({
-      code: 'rejected-records',
-      requests: rejectedCount,
-      message: `${formatInt(rejectedCount)} record${rejectedCount === 1 ? '' : 's'} rejected as invalid (${rejected.map(([k, v]) => `${inert(k, 60)} ${formatInt(v)}`).join(', ')})${where}; --strict makes this an error`,
-    });
-  }
-  if (!rejectedCount) {
-    // errors that stopped reading (part of) a file, with no record rejected: still never silent
-    const fileErrors = w.issues.filter((i) => i.severity === 'error');
-    if (fileErrors.length) {
-      const first = fileErrors[0];
-      const where = first.file ? `${inert(first.file, 200)}${first.line ? `:${first.line}` : ''}: ` : '';
-      out.push({
-        code: 'input-errors',
-        requests: null,
-        message: `${formatInt(fileErrors.length)} input error${fileErrors.length === 1 ? '' : 's'}: ${where}${inert(first.message, 200)}; --strict makes this an error`,
-      });
-    }
-  }
+  out.push(...ingestWarnings(c, w.issues));
   if (w.view.filteredOut)
     out.push({
       code: 'filtered',

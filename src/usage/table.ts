@@ -9,7 +9,8 @@
  * (JSONExtractString) and BigQuery (JSON_VALUE) all read.
  */
 import { COUNTED_CHARGES, TOKEN_DIMENSIONS } from './dimensions.js';
-import type { UsageRecord } from './record.js';
+import type { ServiceTier, UsageRecord } from './record.js';
+import type { ChargeCounts } from './dimensions.js';
 
 export type SqlType = 'BIGINT' | 'INTEGER' | 'VARCHAR' | 'BOOLEAN';
 
@@ -253,4 +254,79 @@ export function usageTableDdl(table = 'usage'): string {
 export function usageTableMarkdown(): string {
   const rows = USAGE_COLUMNS.map((c) => `| \`${c.name}\` | ${c.type}${c.nullable ? '' : ' NOT NULL'} | ${c.unit} | ${c.meaning} |`);
   return ['| column | SQL type | unit | meaning |', '| --- | --- | --- | --- |', ...rows].join('\n');
+}
+
+const PRICED_TIERS: readonly ServiceTier[] = ['batch', 'flex', 'priority'];
+
+/** A tag set from data: every key its own property (a key such as "__proto__" is a tag, never the prototype). */
+function setTag(tags: Record<string, string>, key: string, value: string): void {
+  Object.defineProperty(tags, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
+/**
+ * A row of the usage table as a record: the inverse of the columns' getters, for the commands that
+ * take records one by one (simulate, export, check --traffic, whatif at other volumes) from rows an
+ * SQL reader read (Parquet). `timestamp` is the ISO text of time_ms; the stored-nowhere fields (text,
+ * countsMissing) stay unset. The `tags` column's JSON object gives its string values (others are not tags).
+ */
+export function recordFromUsageRow(row: Readonly<Record<string, unknown>>): UsageRecord {
+  const int = (v: unknown): number => (v === null || v === undefined ? 0 : Number(v));
+  const text = (v: unknown): string | undefined => (v === null || v === undefined ? undefined : String(v));
+  const timeMs = row.time_ms === null || row.time_ms === undefined ? undefined : Number(row.time_ms);
+  const tags: Record<string, string> = {};
+  const other = text(row.tags);
+  if (other !== undefined) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(other);
+    } catch {
+      parsed = undefined;
+    }
+    if (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed))
+      for (const [k, v] of Object.entries(parsed)) if (typeof v === 'string') setTag(tags, k, v);
+  }
+  for (const [tag, column] of Object.entries(TAG_COLUMNS)) {
+    const v = text(row[column]);
+    if (v !== undefined) setTag(tags, tag, v);
+  }
+  let charges: ChargeCounts | undefined;
+  for (const d of COUNTED_CHARGES) {
+    const n = int(row[d.column]);
+    if (n !== 0) (charges ??= {})[d.key] = n;
+  }
+  const r: UsageRecord = {
+    id: String(row.id),
+    model: String(row.model),
+    inputTokens: 0,
+    cacheReadTokens: 0,
+    cacheWrite5mTokens: 0,
+    cacheWrite1hTokens: 0,
+    outputTokens: 0,
+    reasoningTokens: int(row.reasoning_tokens),
+    requests: int(row.requests),
+    tokenSource: row.estimated === true ? 'estimated' : 'reported',
+    tags,
+    source: {
+      file: String(row.source_file),
+      line: row.source_line === null || row.source_line === undefined ? undefined : Number(row.source_line),
+    },
+  };
+  for (const d of TOKEN_DIMENSIONS) r[d.field] = int(row[d.column]);
+  if (timeMs !== undefined) {
+    r.timeMs = timeMs;
+    r.timestamp = new Date(timeMs).toISOString();
+  }
+  const provider = text(row.provider);
+  if (provider !== undefined) r.provider = provider;
+  // priced as the engine prices it: batch, flex and priority by name, any other tier standard
+  const tier = text(row.service_tier);
+  if (tier !== undefined) r.serviceTier = (PRICED_TIERS as readonly string[]).includes(tier) ? (tier as ServiceTier) : 'standard';
+  if (typeof row.fast === 'boolean') r.fast = row.fast;
+  if (typeof row.regional === 'boolean') r.regional = row.regional;
+  if (charges) r.charges = charges;
+  const conversation = text(row.conversation_id);
+  if (conversation !== undefined) r.conversationId = conversation;
+  if (row.turn !== null && row.turn !== undefined) r.turn = Number(row.turn);
+  if (row.image_count !== null && row.image_count !== undefined) r.imageCount = Number(row.image_count);
+  return r;
 }

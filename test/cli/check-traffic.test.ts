@@ -52,6 +52,15 @@ check:
     });
     const flag = await runCli(['check', '--format', 'json', '--traffic', 'logs.jsonl', '--calls-per-month', '7'], { cwd: dir });
     expect(JSON.parse(flag.stdout).prompts[0].callsPerMonth).toBe(7);
+    // a record the reader rejects is said (with its file:line), not only left out of the traffic
+    writeFileSync(
+      join(dir, 'more.jsonl'),
+      `${JSON.stringify({ at: '2026-10-04T10:00:00Z', model: 'gpt-4o-mini', in: -5, out: 1, prompt: 'bot' })}\n`,
+    );
+    const bad = await runCli(['check', '--format', 'json', '--traffic', 'logs.jsonl', '--traffic', 'more.jsonl'], { cwd: dir });
+    expect(bad.code, bad.stderr).toBe(0);
+    expect(bad.stderr).toMatch(/warning: --traffic: 1 record rejected as invalid \(.*\); first at .*more\.jsonl:1/);
+    expect(JSON.parse(bad.stdout).prompts[0].callsPerMonth).toBe(30);
   });
 
   it('one stray record dated 1990 among 40,000 same-day records cannot turn a FAIL into a PASS', async () => {

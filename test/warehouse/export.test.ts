@@ -48,7 +48,7 @@ describe('export', () => {
     const file = join(dir, 'bad.csv');
     const r = await runCli(['export', file, BAD]);
     expect(r.code).toBe(0);
-    expect(r.stderr).toMatch(/9 records rejected as invalid; first at fixtures\/logs\/openai\/bad\.jsonl:1/);
+    expect(r.stderr).toMatch(/9 records rejected as invalid \(.*\); first at fixtures\/logs\/openai\/bad\.jsonl:1/);
     const lines = readFileSync(file, 'utf8').trim().split('\n');
     expect(lines).toHaveLength(3);
     // gpt-4o-mini: 10 input x $0.15/MTok + 5 output x $0.60/MTok = $0.0000015 + $0.000003

@@ -16,6 +16,7 @@ import { checkReport } from '../../report/check-data.js';
 import { runCheck, type BaselineSource, type CheckItem, type Side } from '../../gate/run.js';
 import { addRecord, emptyTraffic, type LogTraffic } from '../../gate/traffic.js';
 import { runPipeline } from '../../pipeline/stream.js';
+import { ingestWarnings } from '../../report/ingest-warnings.js';
 import { DEFAULT_CACHE_HIT_RATE, Estimator } from '../../prompts/estimate.js';
 import { decodePromptBytes, expandPromptPaths, loadPromptWithText, parsePromptText, PROMPT_EXTENSIONS } from '../../prompts/load.js';
 import { toJson } from '../../report/format.js';
@@ -292,12 +293,14 @@ function baselineSource(ctx: CommandContext, o: CheckOptions, cfg: CheckConfig, 
 async function logTraffic(ctx: CommandContext, logs: string[] | undefined): Promise<LogTraffic | undefined> {
   if (!logs?.length) return undefined;
   const t = emptyTraffic();
-  await runPipeline(
+  const { ingest } = await runPipeline(
     ctx,
     logs.map((l) => (l === '-' ? l : resolve(ctx.io.cwd, l))),
     { keepText: false },
     (r) => addRecord(t, r),
   );
+  // rejected records and unreadable files are said, as report says them (never a quieter traffic figure)
+  for (const w of ingestWarnings(ingest.counts, ingest.issues)) ctx.warn(`--traffic: ${w.message}`);
   if (t.requests === 0)
     throw new UserError(
       `--traffic ${logs.join(' ')}: no usable records`,

@@ -12,6 +12,7 @@ import { UsageDb } from '../../engine/duckdb.js';
 import { FOCUS_COLUMNS, focusRows, PLAIN_COLUMNS, plainRow, type ExportColumn } from '../../engine/export-rows.js';
 import { runPipeline } from '../../pipeline/stream.js';
 import { formatInt } from '../../report/cells.js';
+import { ingestWarnings, nothingReadError } from '../../report/ingest-warnings.js';
 import type { CellValue, SqlType } from '../../usage/table.js';
 import type { CommandContext } from '../context.js';
 import { fileFormatOf, type ExportOptions } from './export.js';
@@ -82,6 +83,9 @@ export async function exportUsage(ctx: CommandContext, file: string, inputs: str
     });
     stage.flush();
     appender.closeSync();
+    // nothing read and a file error says why: no empty file is written (exit 2)
+    const nothingRead = nothingReadError(result.ingest.counts, result.ingest.issues);
+    if (nothingRead) throw nothingRead;
     const select = columns.map((c) => `${c.out ? c.out(`"${c.name}"`) : `"${c.name}"`} AS "${c.name}"`).join(', ');
     const how = format === 'parquet' ? 'FORMAT PARQUET' : format === 'csv' ? 'FORMAT CSV, HEADER' : 'FORMAT JSON';
     await db.run(`COPY (SELECT ${select} FROM export_rows) TO ${sqlString(tmp)} (${how})`);
@@ -94,12 +98,7 @@ export async function exportUsage(ctx: CommandContext, file: string, inputs: str
       ctx.warn(
         `${formatInt(unpriced)} record${unpriced === 1 ? '' : 's'} of unpriced models ${opts.focus ? 'left out (a FOCUS charge needs a cost)' : 'exported with no cost (not $0)'}`,
       );
-    const rejected = Object.values(c.rejected).reduce((n, v) => n + v, 0);
-    const first = result.ingest.issues.find((i) => i.severity === 'error');
-    if (rejected)
-      ctx.warn(
-        `${formatInt(rejected)} record${rejected === 1 ? '' : 's'} rejected as invalid${first?.file ? `; first at ${first.file}${first.line ? `:${first.line}` : ''}: ${first.message}` : ''}; --strict makes this an error`,
-      );
+    for (const w of ingestWarnings(c, result.ingest.issues)) ctx.warn(w.message);
     return 0;
   } finally {
     rmSync(tmp, { force: true });

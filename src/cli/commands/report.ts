@@ -7,6 +7,7 @@ import { statSync } from 'node:fs';
 import { checkTimeZone } from '../../aggregate/dims.js';
 import { listFormats } from '../../ingest/index.js';
 import { usageReport } from '../../report/usage-sections.js';
+import { nothingReadError } from '../../report/ingest-warnings.js';
 import { planReport, runReport, type ReportTask } from '../report-task.js';
 import { DEFAULT_MAX_ROWS, type CommandContext } from '../context.js';
 import type { Runner } from '../main.js';
@@ -165,15 +166,8 @@ async function report(ctx: CommandContext, given: string[], opts: ReportOptions)
   const fromDefault = given.length === 0 ? defaultInputs(ctx) : undefined;
   const inputs = fromDefault?.inputs ?? given;
   const result = await runReport(ctx, inputs, task, plan);
-  const issues = result.ingest.issues;
-  const fileErrors = issues.filter((i) => i.severity === 'error');
-  if (result.ingest.counts.read === 0 && fileErrors.length > 0) {
-    const first = fileErrors[0];
-    throw new UserError(
-      `no records could be read from the inputs: ${first.file ? `${first.file}: ` : ''}${first.message}${fileErrors.length > 1 ? ` (and ${fileErrors.length - 1} more)` : ''}`,
-      first.hint,
-    );
-  }
+  const nothingRead = nothingReadError(result.ingest.counts, result.ingest.issues);
+  if (nothingRead) throw nothingRead;
   if (ctx.strict && result.ingest.counts.counted === 0)
     throw new UserError('--strict: the inputs hold no billable records', 'check the inputs (an empty export is an error under --strict)');
   const { data } = result;

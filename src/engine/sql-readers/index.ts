@@ -11,6 +11,7 @@ import { detectCsv, detectJson, DETECT_VALUES, forcedFormat } from '../../ingest
 import { GENERIC_NAME } from '../../ingest/formats/generic.js';
 import { LITELLM_NAME } from '../../ingest/formats/litellm.js';
 import type { IngestOptions } from '../../ingest/types.js';
+import { isParquetName } from '../../ingest/inputs.js';
 import type { UsageDb } from '../duckdb.js';
 import { loadGenericCsv } from './csv.js';
 import { csvHead } from './csv-scan.js';
@@ -24,7 +25,6 @@ import { firstValues } from './scan.js';
 
 export type { SqlLoad } from './load.js';
 
-const PARQUET = /\.parquet$/i;
 const JSONL = /\.(jsonl|ndjson)(\.gz)?$/i;
 const CSV = /\.(csv|tsv)(\.gz)?$/i;
 
@@ -39,7 +39,7 @@ async function dropStage(db: UsageDb): Promise<void> {
  */
 export async function loadWithSql(db: UsageDb, file: string, options: IngestOptions): Promise<SqlLoad | 'fallback'> {
   // text kept for simulation, and attribution paths from the config, are the TypeScript reader's
-  if (PARQUET.test(file)) return loadParquet(db, file, options.columns).finally(() => dropStage(db));
+  if (isParquetName(file)) return loadParquet(db, file, options.columns).finally(() => dropStage(db));
   if (options.keepText || options.attribution) return 'fallback';
   if (CSV.test(file)) return loadCsv(db, file, options).finally(() => dropStage(db));
   if (!JSONL.test(file)) return 'fallback';

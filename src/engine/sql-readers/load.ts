@@ -19,6 +19,8 @@ export interface SqlLoad {
   counts: IngestCounts;
   /** Rejected rows at file:row (Parquet only: the JSONL readers fall back instead). */
   issues?: Issue[];
+  /** The view of the file's rows, read in place (Parquet: none when the file could not be read). */
+  view?: string;
 }
 
 /** Column defaults of a row no reader column fills (an unset UsageRecord field). */

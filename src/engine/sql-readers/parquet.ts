@@ -21,9 +21,13 @@ import { stagedSelect, type SqlLoad } from './load.js';
 
 const lit = duckdb.literal;
 
-/** Usage-table column -> generic mapping field (a file with usage-table names maps itself). */
+/**
+ * Usage-table column -> generic mapping field (a file with usage-table names maps itself). A later
+ * column wins a field: `time` is what `tokenomics export` writes (a TIMESTAMP), `time_ms` the table's own.
+ */
 const FIELD_OF_COLUMN: ReadonlyArray<[string, string]> = [
   ['id', 'id'],
+  ['time', 'timestamp'],
   ['time_ms', 'timestamp'],
   ['model', 'model'],
   ['provider', 'provider'],
@@ -338,7 +342,7 @@ FROM src`);
   );
   await db.run(`CREATE OR REPLACE VIEW ${rowsView} AS\n${select}`);
   db.addInPlace(rowsView, rows, facts);
-  return { format: 'parquet', counts, issues };
+  return { format: 'parquet', counts, issues, view: rowsView };
 }
 
 const REJECT_MESSAGES: Readonly<Record<string, string>> = {

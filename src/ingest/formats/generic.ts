@@ -24,6 +24,9 @@ export const GENERIC_ALIASES: Record<string, readonly string[]> = {
   input: ['input_tokens', 'uncached_input_tokens'],
   cacheRead: ['cache_read_tokens', 'cache_read_input_tokens', 'cached_tokens'],
   cacheWrite: ['cache_write_tokens', 'cache_creation_input_tokens', 'cache_creation_tokens'],
+  // the usage table's names (what `tokenomics export` writes); a total above (cacheWrite) takes precedence for 5m
+  cacheWrite5m: ['cache_write_5m_tokens'],
+  cacheWrite1h: ['cache_write_1h_tokens'],
   output: ['output_tokens', 'completion_tokens'],
   reasoning: ['reasoning_tokens'],
   requests: ['requests', 'request_count'],

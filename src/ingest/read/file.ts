@@ -57,11 +57,15 @@ export async function readDecoded(chunks: AsyncIterable<Buffer>, handler: ReadHa
   }
   if (head.subarray(0, BINARY_SCAN_BYTES).includes(0)) {
     await iterator.return?.();
+    // Parquet (its magic number first) is read by its name: the reader is chosen by the .parquet extension
+    const parquet = head.subarray(0, 4).toString('latin1') === 'PAR1';
     handler.fileIssue(
       'error',
       'binary-file',
-      'not a text file (contains NUL bytes)',
-      'expected JSONL, JSON or CSV (optionally gzipped); UTF-16 files must be re-encoded as UTF-8',
+      parquet ? 'not a text file (a Parquet file, by its first bytes)' : 'not a text file (contains NUL bytes)',
+      parquet
+        ? 'name it with the .parquet extension: Parquet files are read by that name'
+        : 'expected JSONL, JSON or CSV (optionally gzipped); UTF-16 files must be re-encoded as UTF-8',
     );
     return 'binary';
   }

@@ -1,0 +1,60 @@
+/**
+ * What reading the inputs left out, said the same way by every command that reads logs (report,
+ * simulate, export, whatif): records rejected as invalid, by reason, with the first file:line; and,
+ * when none was, the errors that stopped reading a file or part of it (a file that is not text, one
+ * that cannot be opened). Never silent: each command prints these on stderr (JSON carries them).
+ */
+import { UserError, type Issue } from '../core/issues.js';
+import { inert } from '../core/untrusted.js';
+import type { IngestCounts } from '../ingest/types.js';
+import { formatInt } from './cells.js';
+
+export interface IngestWarning {
+  code: 'rejected-records' | 'input-errors';
+  /** Records the warning is about (null: not a count of records). */
+  requests: number | null;
+  message: string;
+}
+
+/** The rejected records and the input errors of a read, as one line each (inert: file names and messages come from the inputs). */
+export function ingestWarnings(counts: IngestCounts, issues: readonly Issue[]): IngestWarning[] {
+  const rejected = Object.entries(counts.rejected).sort((a, b) => b[1] - a[1]);
+  const rejectedCount = rejected.reduce((n, [, v]) => n + v, 0);
+  if (rejectedCount) {
+    const first = issues.find((i) => i.severity === 'error' && i.file);
+    const where = first ? `; first at ${inert(first.file!, 200)}${first.line ? `:${first.line}` : ''}` : '';
+    return [
+      {
+        code: 'rejected-records',
+        requests: rejectedCount,
+        message: `${formatInt(rejectedCount)} record${rejectedCount === 1 ? '' : 's'} rejected as invalid (${rejected.map(([k, v]) => `${inert(k, 60)} ${formatInt(v)}`).join(', ')})${where}; --strict makes this an error`,
+      },
+    ];
+  }
+  // errors that stopped reading (part of) a file, with no record rejected: still never silent
+  const fileErrors = issues.filter((i) => i.severity === 'error');
+  if (fileErrors.length === 0) return [];
+  const first = fileErrors[0];
+  const where = first.file ? `${inert(first.file, 200)}${first.line ? `:${first.line}` : ''}: ` : '';
+  return [
+    {
+      code: 'input-errors',
+      requests: null,
+      message: `${formatInt(fileErrors.length)} input error${fileErrors.length === 1 ? '' : 's'}: ${where}${inert(first.message, 200)}; --strict makes this an error`,
+    },
+  ];
+}
+
+/**
+ * The error (exit 2) when nothing could be read and a file error says why (every input unreadable,
+ * not text, or in no format a reader knows); undefined when something was read or nothing went wrong.
+ */
+export function nothingReadError(counts: IngestCounts, issues: readonly Issue[]): UserError | undefined {
+  const fileErrors = issues.filter((i) => i.severity === 'error');
+  if (counts.read !== 0 || fileErrors.length === 0) return undefined;
+  const first = fileErrors[0];
+  return new UserError(
+    `no records could be read from the inputs: ${first.file ? `${first.file}: ` : ''}${first.message}${fileErrors.length > 1 ? ` (and ${fileErrors.length - 1} more)` : ''}`,
+    first.hint,
+  );
+}

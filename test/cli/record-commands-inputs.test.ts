@@ -1,0 +1,131 @@
+/**
+ * The commands that take records one by one (simulate, export, check --traffic) read what report
+ * reads and say what they leave out as report does:
+ * - a Parquet file (no TypeScript reader: the engine's reader, record by record) gives the records
+ *   of the logs it was exported from; its rejected rows are warned at file:row;
+ * - what `export` writes reads back through report whole (its `time` column, its cache-write columns);
+ * - rejected records and unreadable files are warned on stderr, never only counted; nothing readable
+ *   at all is an error (exit 2), and export then writes no file.
+ */
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from './harness.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'tokenomics-record-inputs-'));
+const path = (name: string) => join(dir, name);
+const DEMO = 'fixtures/demo';
+const SCENARIO = 'fixtures/scenarios/demo.yaml';
+const BAD = 'fixtures/logs/codex/bad.jsonl';
+
+async function sql(query: string): Promise<Record<string, unknown>[]> {
+  const instance = await DuckDBInstance.create(':memory:');
+  const c = await instance.connect();
+  try {
+    return (await c.runAndReadAll(query)).getRowObjectsJS() as Record<string, unknown>[];
+  } finally {
+    c.closeSync();
+    instance.closeSync();
+  }
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: report documents read back from JSON, fields checked by the assertions
+const json = (text: string) => JSON.parse(text) as Record<string, any>;
+
+beforeAll(async () => {
+  for (const f of ['demo.parquet', 'demo.csv', 'demo.jsonl']) expect((await runCli(['export', path(f), DEMO, '-q'])).code).toBe(0);
+  // three rows, the second with a negative count (rejected at row 2)
+  const instance = await DuckDBInstance.create(':memory:');
+  const c = await instance.connect();
+  await c.run(
+    `COPY (SELECT * FROM (VALUES ('x', 'gpt-4o-mini', 10, 5), ('y', 'gpt-4o-mini', -3, 5), ('z', 'gpt-4o-mini', 7, 2)) v(id, model, input_tokens, output_tokens)) TO '${path('bad.parquet')}' (FORMAT parquet)`,
+  );
+  c.closeSync();
+  instance.closeSync();
+  // Parquet's magic number, then NUL bytes: not text
+  writeFileSync(path('binary.log'), Buffer.from([0x50, 0x41, 0x52, 0x31, 0, 1, 2, 3]));
+}, 120_000);
+
+describe('what export writes reads back whole', () => {
+  it('report on the exported Parquet, CSV and JSONL: the period and the exact totals of the demo', async () => {
+    const demo = json((await runCli(['report', DEMO, '--format', 'json', '-q'])).stdout);
+    // the demo: 3,596 requests, $20.56514995 (cache writes 697,068 5m + 333,816 1h among them)
+    expect(demo.totals.costUsd).toBe(20.56514995);
+    for (const f of ['demo.parquet', 'demo.csv', 'demo.jsonl']) {
+      const r = json((await runCli(['report', path(f), '--format', 'json', '-q'])).stdout);
+      expect(r.totals, f).toEqual(demo.totals);
+      expect(r.inputs.period, f).toEqual(demo.inputs.period);
+    }
+  }, 60_000);
+});
+
+describe('Parquet inputs in the record-by-record commands', () => {
+  it('export of the exported Parquet: the same rows (but the source columns), the same exact cost', async () => {
+    const again = path('again.csv');
+    const r = await runCli(['export', again, path('demo.parquet')]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/wrote 3,596 rows to .*again\.csv \(csv; 3,596 records of 3,596 read\)/);
+    const cols = `* EXCLUDE (source_file, source_line)`;
+    const [diff] = await sql(
+      `SELECT (SELECT count(*) FROM (SELECT ${cols} FROM read_csv('${path('demo.csv')}') EXCEPT ALL SELECT ${cols} FROM read_csv('${again}'))) AS missing,
+        (SELECT count(*) FROM (SELECT ${cols} FROM read_csv('${again}') EXCEPT ALL SELECT ${cols} FROM read_csv('${path('demo.csv')}'))) AS extra`,
+    );
+    expect(diff).toEqual({ missing: 0n, extra: 0n });
+  }, 60_000);
+
+  it('simulate on the exported Parquet: the baseline of the logs it came from', async () => {
+    const fromLogs = json((await runCli(['simulate', DEMO, '--scenario', SCENARIO, '--format', 'json', '-q'])).stdout);
+    const r = await runCli(['simulate', path('demo.parquet'), '--scenario', SCENARIO, '--format', 'json', '-q']);
+    expect(r.code).toBe(0);
+    const fromParquet = json(r.stdout);
+    expect(fromParquet.baseline).toEqual(fromLogs.baseline);
+    expect(fromParquet.inputs).toMatchObject({ records: 3596, read: 3596, rejected: 0 });
+  }, 60_000);
+
+  it('a rejected Parquet row: warned at file:row by simulate and export; --strict exits 2', async () => {
+    const sim = await runCli(['simulate', path('bad.parquet'), '--scenario', SCENARIO]);
+    expect(sim.code).toBe(0);
+    expect(sim.stderr).toMatch(/warning: 1 record rejected as invalid \(negative-count 1\); first at .*bad\.parquet:2/);
+    const exp = await runCli(['export', path('bad.csv'), path('bad.parquet')]);
+    expect(exp.code).toBe(0);
+    expect(exp.stderr).toMatch(/wrote 2 rows .*\(csv; 2 records of 3 read\)/);
+    expect(exp.stderr).toMatch(/1 record rejected as invalid \(negative-count 1\); first at .*bad\.parquet:2/);
+    const strict = await runCli(['simulate', path('bad.parquet'), '--scenario', SCENARIO, '--strict']);
+    expect(strict.code).toBe(2);
+    expect(strict.stderr).toMatch(/bad\.parquet:2/);
+  }, 60_000);
+});
+
+describe('what a command could not read is said', () => {
+  it('simulate: rejected records warned with the first file:line (they were only counted)', async () => {
+    const r = await runCli(['simulate', BAD, '--scenario', SCENARIO]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/warning: 5 records rejected as invalid \(.*\); first at fixtures\/logs\/codex\/bad\.jsonl:\d+/);
+    // and in JSON, in the document's warnings
+    const j = json((await runCli(['simulate', BAD, '--scenario', SCENARIO, '--format', 'json', '-q'])).stdout);
+    expect(j.warnings).toEqual(expect.arrayContaining([expect.stringMatching(/^5 records rejected as invalid/)]));
+  }, 60_000);
+
+  it('an unreadable input beside a readable one: a warning; only unreadable ones: exit 2, and export writes no file', async () => {
+    const both = await runCli(['simulate', DEMO, path('binary.log'), '--scenario', SCENARIO]);
+    expect(both.code).toBe(0);
+    expect(both.stderr).toMatch(/warning: 1 input error: .*binary\.log: not a text file/);
+    const sim = await runCli(['simulate', path('binary.log'), '--scenario', SCENARIO]);
+    expect(sim.code).toBe(2);
+    expect(sim.stderr).toMatch(
+      /no records could be read from the inputs: .*binary\.log: not a text file \(a Parquet file, by its first bytes\)/,
+    );
+    // its bytes start as Parquet's do: the hint says how such a file is read
+    expect(sim.stderr).toMatch(/hint: name it with the \.parquet extension/);
+    const out = path('none.csv');
+    const exp = await runCli(['export', out, path('binary.log')]);
+    expect(exp.code).toBe(2);
+    expect(exp.stderr).toMatch(/no records could be read from the inputs/);
+    expect(existsSync(out)).toBe(false);
+    const expBoth = await runCli(['export', path('some.csv'), DEMO, path('binary.log')]);
+    expect(expBoth.code).toBe(0);
+    expect(expBoth.stderr).toMatch(/1 input error: .*binary\.log: not a text file/);
+  }, 60_000);
+});
