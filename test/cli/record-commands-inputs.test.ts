@@ -84,6 +84,32 @@ describe('Parquet inputs in the record-by-record commands', () => {
     expect(fromParquet.inputs).toMatchObject({ records: 3596, read: 3596, rejected: 0 });
   }, 60_000);
 
+  it('whatif --logs at other volumes (records kept): the exported Parquet costs what its logs cost', async () => {
+    const args = (logs: string) => [
+      'whatif',
+      '--revenue',
+      'fixtures/whatif/revenue.csv',
+      '--logs',
+      logs,
+      '--volumes',
+      '1,3',
+      '--format',
+      'json',
+      '-q',
+    ];
+    const fromLogs = json((await runCli(args(DEMO))).stdout).margin;
+    const r = await runCli(args(path('demo.parquet')));
+    expect(r.code, r.stderr).toBe(0);
+    const fromParquet = json(r.stdout).margin;
+    expect(fromParquet.volumes[0]).toEqual(fromLogs.volumes[0]);
+    // at 1x each customer's cost is the logs' (at 3x the logs' prompt text lets caching be replayed)
+    // biome-ignore lint/suspicious/noExplicitAny: customers read back from JSON
+    const at1x = (customers: Array<Record<string, any>>) => customers.map((c) => ({ ...c, atVolume: c.atVolume.slice(0, 1) }));
+    expect(at1x(fromParquet.customers)).toEqual(at1x(fromLogs.customers));
+    // the records came through (no prompt text: none replayed with caching, all of them requests)
+    expect(fromParquet.volumeReplay).toMatchObject({ requests: 3596, replayed: 0 });
+  }, 60_000);
+
   it('a rejected Parquet row: warned at file:row by simulate and export; --strict exits 2', async () => {
     const sim = await runCli(['simulate', path('bad.parquet'), '--scenario', SCENARIO]);
     expect(sim.code).toBe(0);
