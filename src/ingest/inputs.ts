@@ -1,7 +1,7 @@
 /**
  * Expand CLI inputs (files, directories, glob patterns, `-` for stdin) into an ordered list of sources.
  * Directories are walked recursively in sorted order, skipping dot-entries and node_modules, and keep
- * only log-like files (see LOG_EXTENSIONS, optionally `.gz`). Globs keep every matching file.
+ * only log-like files (see LOG_EXTENSIONS, optionally `.gz`, and Parquet files). Globs keep every matching file.
  */
 import { type Dirent, readdirSync, type Stats, statSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
@@ -53,7 +53,7 @@ async function expandOne(input: string): Promise<Source[]> {
     if (files.length === 0) {
       throw new UserError(
         `no log files found in directory ${input}`,
-        `directories are searched for ${LOG_EXTENSIONS.join(', ')} (optionally .gz); name files explicitly for other extensions`,
+        `directories are searched for ${LOG_EXTENSIONS.join(', ')} (optionally .gz) and .parquet; name files explicitly for other extensions`,
       );
     }
     return files;
@@ -77,7 +77,7 @@ async function expandGlob(pattern: string): Promise<Source[]> {
 
 export function isLogFile(name: string): boolean {
   const lower = name.toLowerCase().replace(/\.gz$/, '');
-  return LOG_EXTENSIONS.some((ext) => lower.endsWith(ext));
+  return LOG_EXTENSIONS.some((ext) => lower.endsWith(ext)) || isParquetName(name);
 }
 
 /**

@@ -7,7 +7,7 @@
  * - rejected records and unreadable files are warned on stderr, never only counted; nothing readable
  *   at all is an error (exit 2), and export then writes no file.
  */
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
@@ -58,6 +58,15 @@ describe('what export writes reads back whole', () => {
       expect(r.totals, f).toEqual(demo.totals);
       expect(r.inputs.period, f).toEqual(demo.inputs.period);
     }
+    // a directory is searched for Parquet files too (with the logs beside them)
+    const tree = path('tree');
+    mkdirSync(tree);
+    copyFileSync(path('demo.parquet'), join(tree, 'demo.parquet'));
+    copyFileSync('fixtures/logs/openai/chat-and-responses.jsonl', join(tree, 'chat.jsonl'));
+    const both = json((await runCli(['report', tree, '--format', 'json', '-q'])).stdout);
+    const chat = json((await runCli(['report', 'fixtures/logs/openai/chat-and-responses.jsonl', '--format', 'json', '-q'])).stdout);
+    expect(both.totals.requests).toBe(3596 + chat.totals.requests);
+    expect(both.inputs.files.map((f: { format: string }) => f.format).sort()).toEqual(['openai', 'parquet']);
   }, 60_000);
 });
 
