@@ -212,8 +212,15 @@ export class CommandContext {
     return readParquetRecords(path, columns, onRecord, { tempRoot: this.io.env.TMPDIR });
   }
 
+  /** A line on stderr with --verbose, inert (it names files and models from the inputs). */
   debug(line: string): void {
-    if (this.verbose) this.io.stderr.write(line + '\n');
+    if (this.verbose)
+      this.io.stderr.write(
+        `${line
+          .split('\n')
+          .map((l) => inert(l, 4000))
+          .join('\n')}\n`,
+      );
   }
 
   /**

@@ -9,7 +9,10 @@ import path from 'node:path';
 import { UserError } from '../core/issues.js';
 import { globIsRecursive, globToRegExp, hasGlob, splitGlobBase } from './glob.js';
 
-export type Source = { kind: 'file'; path: string; bytes: number } | { kind: 'stdin'; path: '-' };
+/** An input; `fileId` (device:inode) tells one file reached by two names (a symbolic or hard link) once. */
+export type Source = { kind: 'file'; path: string; bytes: number; fileId?: string } | { kind: 'stdin'; path: '-' };
+
+const fileIdOf = (info: Stats | { dev: number; ino: number }): string => `${info.dev}:${info.ino}`;
 
 /** Extensions picked up when a directory is given (each may also end in `.gz`). */
 export const LOG_EXTENSIONS = ['.jsonl', '.ndjson', '.json', '.csv', '.tsv', '.log'];
@@ -24,7 +27,8 @@ export async function expandInputs(inputs: readonly string[]): Promise<Source[]>
   const sources: Source[] = [];
   const seen = new Set<string>();
   const add = (src: Source): void => {
-    const key = src.kind === 'stdin' ? '-' : path.resolve(src.path);
+    // a file named twice, or through a link, is read once (its device and inode when known)
+    const key = src.kind === 'stdin' ? '-' : (src.fileId ?? path.resolve(src.path));
     if (seen.has(key)) return;
     seen.add(key);
     sources.push(src);
@@ -45,7 +49,7 @@ async function expandOne(input: string): Promise<Source[]> {
       throw new UserError(`cannot read ${input}: permission denied (EACCES)`, 'check the permissions of the path and its directories');
     return undefined;
   });
-  if (info?.isFile()) return [{ kind: 'file', path: input, bytes: info.size }];
+  if (info?.isFile()) return [{ kind: 'file', path: input, bytes: info.size, fileId: fileIdOf(info) }];
   // a named pipe, /dev/stdin or a process substitution (<(zcat logs.gz)): a stream of unknown size
   if (info && (info.isFIFO() || info.isCharacterDevice())) return [{ kind: 'file', path: input, bytes: 0 }];
   if (info?.isDirectory()) {
@@ -87,7 +91,14 @@ export function isLogFile(name: string): boolean {
  */
 async function walkDir(root: string, keep: (relPath: string) => boolean, skipDotFiles: boolean, maxDepth = Infinity): Promise<Source[]> {
   const out: Source[] = [];
+  // directories entered, by device and inode: a linked directory is followed once (no loop through links)
+  const entered = new Set<string>();
   const visit = (dir: string, rel: string, depth: number): void => {
+    const dirInfo = statOrUndefined(dir);
+    if (dirInfo) {
+      if (entered.has(fileIdOf(dirInfo))) return;
+      entered.add(fileIdOf(dirInfo));
+    }
     let entries: Dirent[];
     try {
       entries = readdirSync(dir, { withFileTypes: true });
@@ -103,12 +114,16 @@ async function walkDir(root: string, keep: (relPath: string) => boolean, skipDot
       if (entry.name.startsWith('.') && (entry.isDirectory() || skipDotFiles)) continue;
       const full = path.join(dir, entry.name);
       const relPath = rel ? `${rel}/${entry.name}` : entry.name;
-      if (entry.isDirectory()) {
+      // a symbolic link is what it points to: a directory is walked, a file kept by its name
+      const info = entry.isSymbolicLink() ? statOrUndefined(full) : undefined;
+      if (entry.isDirectory() || info?.isDirectory()) {
         if (!SKIP_DIRS.has(entry.name) && depth + 1 < maxDepth) visit(full, relPath, depth + 1);
       } else if (entry.isFile() || entry.isSymbolicLink()) {
         if (!keep(relPath)) continue;
-        const info = statOrUndefined(full);
-        if (info?.isFile()) out.push({ kind: 'file', path: full, bytes: info.size });
+        const fileInfo = info ?? statOrUndefined(full);
+        if (fileInfo?.isFile()) out.push({ kind: 'file', path: full, bytes: fileInfo.size, fileId: fileIdOf(fileInfo) });
+        // a link to nothing, named like a log: an input that cannot be read (said when it is read), never skipped unsaid
+        else if (fileInfo === undefined && entry.isSymbolicLink()) out.push({ kind: 'file', path: full, bytes: 0 });
       }
     }
   };

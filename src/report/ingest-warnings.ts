@@ -4,7 +4,7 @@
  * when none was, the errors that stopped reading a file or part of it (a file that is not text, one
  * that cannot be opened). Never silent: each command prints these on stderr (JSON carries them).
  */
-import { UserError, type Issue } from '../core/issues.js';
+import { formatIssue, UserError, type Issue } from '../core/issues.js';
 import { inert } from '../core/untrusted.js';
 import type { IngestCounts } from '../ingest/types.js';
 import { formatInt } from './cells.js';
@@ -18,43 +18,56 @@ export interface IngestWarning {
 
 /** The rejected records and the input errors of a read, as one line each (inert: file names and messages come from the inputs). */
 export function ingestWarnings(counts: IngestCounts, issues: readonly Issue[]): IngestWarning[] {
+  const out: IngestWarning[] = [];
   const rejected = Object.entries(counts.rejected).sort((a, b) => b[1] - a[1]);
   const rejectedCount = rejected.reduce((n, [, v]) => n + v, 0);
   if (rejectedCount) {
-    const first = issues.find((i) => i.severity === 'error' && i.file);
+    const first = issues.find((i) => i.severity === 'error' && i.file && Object.hasOwn(counts.rejected, i.code));
     const where = first ? `; first at ${inert(first.file!, 200)}${first.line ? `:${first.line}` : ''}` : '';
-    return [
-      {
-        code: 'rejected-records',
-        requests: rejectedCount,
-        message: `${formatInt(rejectedCount)} record${rejectedCount === 1 ? '' : 's'} rejected as invalid (${rejected.map(([k, v]) => `${inert(k, 60)} ${formatInt(v)}`).join(', ')})${where}; --strict makes this an error`,
-      },
-    ];
+    out.push({
+      code: 'rejected-records',
+      requests: rejectedCount,
+      message: `${formatInt(rejectedCount)} record${rejectedCount === 1 ? '' : 's'} rejected as invalid (${rejected.map(([k, v]) => `${inert(k, 60)} ${formatInt(v)}`).join(', ')})${where}; --strict makes this an error`,
+    });
   }
-  // errors that stopped reading (part of) a file, with no record rejected: still never silent
-  const fileErrors = issues.filter((i) => i.severity === 'error');
-  if (fileErrors.length === 0) return [];
-  const first = fileErrors[0];
-  const where = first.file ? `${inert(first.file, 200)}${first.line ? `:${first.line}` : ''}: ` : '';
-  return [
-    {
+  // errors that stopped reading a file or part of it (their codes are no reason a record was rejected for):
+  // said too, beside rejected records elsewhere
+  const fileErrors = issues.filter((i) => i.severity === 'error' && !Object.hasOwn(counts.rejected, i.code));
+  if (fileErrors.length) {
+    const first = fileErrors[0];
+    const where = first.file ? `${inert(first.file, 200)}${first.line ? `:${first.line}` : ''}: ` : '';
+    out.push({
       code: 'input-errors',
       requests: null,
       message: `${formatInt(fileErrors.length)} input error${fileErrors.length === 1 ? '' : 's'}: ${where}${inert(first.message, 200)}; --strict makes this an error`,
-    },
-  ];
+    });
+  }
+  return out;
+}
+
+/**
+ * The issues of warning severity (an empty standard input, a duplicated column), one line each as
+ * report prints them (made inert where they are printed: CommandContext.warn).
+ */
+export function fileWarnings(issues: readonly Issue[]): string[] {
+  return issues.filter((i) => i.severity === 'warning').map((i) => formatIssue(i).slice('warning: '.length));
 }
 
 /**
  * The error (exit 2) when nothing could be read and a file error says why (every input unreadable,
- * not text, or in no format a reader knows); undefined when something was read or nothing went wrong.
+ * not text, or in no format a reader knows), or, under --strict, when no record is billable (an
+ * empty export); undefined otherwise.
  */
-export function nothingReadError(counts: IngestCounts, issues: readonly Issue[]): UserError | undefined {
+export function nothingReadError(counts: IngestCounts, issues: readonly Issue[], strict = false): UserError | undefined {
   const fileErrors = issues.filter((i) => i.severity === 'error');
-  if (counts.read !== 0 || fileErrors.length === 0) return undefined;
-  const first = fileErrors[0];
-  return new UserError(
-    `no records could be read from the inputs: ${first.file ? `${first.file}: ` : ''}${first.message}${fileErrors.length > 1 ? ` (and ${fileErrors.length - 1} more)` : ''}`,
-    first.hint,
-  );
+  if (counts.read === 0 && fileErrors.length > 0) {
+    const first = fileErrors[0];
+    return new UserError(
+      `no records could be read from the inputs: ${first.file ? `${first.file}: ` : ''}${first.message}${fileErrors.length > 1 ? ` (and ${fileErrors.length - 1} more)` : ''}`,
+      first.hint,
+    );
+  }
+  if (strict && counts.counted === 0)
+    return new UserError('--strict: the inputs hold no billable records', 'check the inputs (an empty export is an error under --strict)');
+  return undefined;
 }

@@ -7,7 +7,7 @@
  * - rejected records and unreadable files are warned on stderr, never only counted; nothing readable
  *   at all is an error (exit 2), and export then writes no file.
  */
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, linkSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
@@ -134,6 +134,15 @@ describe('Parquet inputs in the record-by-record commands', () => {
 });
 
 describe('what a command could not read is said', () => {
+  it('report: files no reader recognises are warned beside rejected records elsewhere (these hid them)', async () => {
+    const r = await runCli(['report', 'fixtures/logs', '--format', 'json', '-q']);
+    expect(r.code).toBe(0);
+    const codes = json(r.stdout).warnings.map((w: { code: string }) => w.code);
+    expect(codes).toEqual(expect.arrayContaining(['rejected-records', 'input-errors']));
+    const plain = await runCli(['report', 'fixtures/logs']);
+    expect(plain.stderr).toMatch(/warning: 2 input errors: fixtures\/logs\/generic\/requests\.csv: no log format recognised in this file/);
+  }, 60_000);
+
   it('simulate: rejected records warned with the first file:line (they were only counted)', async () => {
     const r = await runCli(['simulate', BAD, '--scenario', SCENARIO]);
     expect(r.code).toBe(0);
@@ -162,5 +171,83 @@ describe('what a command could not read is said', () => {
     const expBoth = await runCli(['export', path('some.csv'), DEMO, path('binary.log')]);
     expect(expBoth.code).toBe(0);
     expect(expBoth.stderr).toMatch(/1 input error: .*binary\.log: not a text file/);
+  }, 60_000);
+});
+
+describe('inputs a real tree has', () => {
+  it('a Parquet file without an id column: read, ids are file:row', async () => {
+    const file = path('no-id.parquet');
+    await sql(
+      `COPY (SELECT TIMESTAMP '2025-03-01 10:00:00' AS ts, 'gpt-4o' AS model, 1000::BIGINT AS input_tokens, 100::BIGINT AS output_tokens) TO '${file}' (FORMAT parquet)`,
+    );
+    const r = await runCli(['report', file, '--format', 'json', '-q']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(json(r.stdout).totals.requests).toBe(1);
+    const out = path('no-id.jsonl');
+    expect((await runCli(['export', out, file, '-q'])).code).toBe(0);
+    const [row] = await sql(`SELECT id FROM read_json('${out}')`);
+    expect(row.id).toBe(`${file}:1`);
+  }, 60_000);
+
+  it('one file reached by a symbolic link, a hard link and its own name is read once; a linked directory is walked once (a loop of links too)', async () => {
+    const tree = path('links');
+    mkdirSync(join(tree, 'real'), { recursive: true });
+    copyFileSync('fixtures/logs/openai/chat-and-responses.jsonl', join(tree, 'real', 'a.jsonl'));
+    symlinkSync(join(tree, 'real', 'a.jsonl'), join(tree, 'soft.jsonl'));
+    linkSync(join(tree, 'real', 'a.jsonl'), join(tree, 'hard.jsonl'));
+    const other = path('other');
+    mkdirSync(other);
+    copyFileSync('fixtures/logs/codex/rollout-2025-10-01T09-00-00-0199a1b2-0000-7000-8000-00000000000a.jsonl', join(other, 'b.jsonl'));
+    symlinkSync(other, join(tree, 'linked'));
+    symlinkSync(tree, join(other, 'back'));
+    const one = json((await runCli(['report', 'fixtures/logs/openai/chat-and-responses.jsonl', '--format', 'json', '-q'])).stdout).totals
+      .requests;
+    const b = json((await runCli(['report', join(other, 'b.jsonl'), '--format', 'json', '-q'])).stdout).totals.requests;
+    const r = await runCli(['report', tree, join(tree, 'soft.jsonl'), '--format', 'json', '-q']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(json(r.stdout).totals.requests).toBe(one + b);
+  }, 60_000);
+
+  it('a link to nothing named like a log is an input error, not skipped unsaid', async () => {
+    const tree = path('dangling');
+    mkdirSync(tree);
+    copyFileSync('fixtures/logs/openai/chat-and-responses.jsonl', join(tree, 'a.jsonl'));
+    symlinkSync(join(tree, 'gone.jsonl'), join(tree, 'b.jsonl'));
+    const r = await runCli(['report', tree]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/warning: 1 input error: .*b\.jsonl: cannot read/);
+  }, 60_000);
+
+  it('a CSV whose header follows blank lines is read as CSV, at the right lines', async () => {
+    const file = path('blank-first.csv');
+    writeFileSync(file, '\n\nts,model,input_tokens,output_tokens\n2025-03-01 10:00:00,gpt-4o,1000,100\n2025-03-01 11:00:00,gpt-4o,-5,1\n');
+    const r = await runCli(['report', file, '--format', 'json']);
+    expect(json(r.stdout).totals.requests).toBe(1);
+    expect(r.stderr).toMatch(/1 record rejected as invalid \(invalid-count 1\); first at .*blank-first\.csv:5/);
+  }, 60_000);
+
+  it('export and simulate: --strict with nothing billable exits 2; an empty standard input is warned', async () => {
+    const empty = 'fixtures/logs/bad/empty.jsonl';
+    expect((await runCli(['export', path('e.csv'), empty, '--strict'])).code).toBe(2);
+    expect((await runCli(['simulate', empty, '--scenario', SCENARIO, '--strict'])).code).toBe(2);
+    const exp = await runCli(['export', path('stdin.csv'), '-']);
+    expect(exp.code).toBe(0);
+    expect(exp.stderr).toMatch(/warning: .*standard input is empty/);
+    const sim = await runCli(['simulate', '-', '--scenario', SCENARIO]);
+    expect(sim.stderr).toMatch(/warning: .*standard input is empty/);
+  }, 60_000);
+
+  it('file names from the inputs reach the terminal inert: -v read lines, the export message', async () => {
+    const tree = path('esc');
+    mkdirSync(tree);
+    const name = 'bad\u001b[31mname\u0007.jsonl';
+    copyFileSync('fixtures/logs/openai/chat-and-responses.jsonl', join(tree, name));
+    const r = await runCli(['report', tree, '-v', '-q', '--format', 'json']);
+    expect(r.stderr).toMatch(/read .*bad\\x1b\[31mname\\x07\.jsonl/);
+    expect(r.stderr).not.toMatch(/\u001b|\u0007/);
+    const out = path('o\u001b[31m.csv');
+    const e = await runCli(['export', out, tree]);
+    expect(e.code).toBe(0);
+    expect(e.stderr).not.toMatch(/\u001b/);
   }, 60_000);
 });

@@ -78,6 +78,11 @@ describe('report JSON on the engine = the TypeScript aggregation before it (reco
       dropEmptyCharges(json);
       // the free allowances a price leaves out (totals.freeAllowances, only when there are some) came after the recording too
       delete json.totals?.freeAllowances;
+      // and one documented addition: errors that stopped reading a file are warned beside rejected records
+      // (before, rejections elsewhere hid them: fixtures/logs has two files no reader recognises), checked in
+      // test/cli/record-commands-inputs.test.ts; the recording had neither warning beside the other
+      if (Array.isArray(json.warnings) && json.warnings.some((w: { code?: string }) => w.code === 'rejected-records'))
+        json.warnings = json.warnings.filter((w: { code?: string }) => w.code !== 'input-errors');
       const exact = takeQuantiles(json);
       expect(exact.length).toBe(expected.quantiles!.length);
       exact.forEach((row, i) =>

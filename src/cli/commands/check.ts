@@ -16,7 +16,7 @@ import { checkReport } from '../../report/check-data.js';
 import { runCheck, type BaselineSource, type CheckItem, type Side } from '../../gate/run.js';
 import { addRecord, emptyTraffic, type LogTraffic } from '../../gate/traffic.js';
 import { runPipeline } from '../../pipeline/stream.js';
-import { ingestWarnings } from '../../report/ingest-warnings.js';
+import { fileWarnings, ingestWarnings } from '../../report/ingest-warnings.js';
 import { DEFAULT_CACHE_HIT_RATE, Estimator } from '../../prompts/estimate.js';
 import { decodePromptBytes, expandPromptPaths, loadPromptWithText, parsePromptText, PROMPT_EXTENSIONS } from '../../prompts/load.js';
 import { toJson } from '../../report/format.js';
@@ -301,6 +301,7 @@ async function logTraffic(ctx: CommandContext, logs: string[] | undefined): Prom
   );
   // rejected records and unreadable files are said, as report says them (never a quieter traffic figure)
   for (const w of ingestWarnings(ingest.counts, ingest.issues)) ctx.warn(`--traffic: ${w.message}`);
+  for (const w of fileWarnings(ingest.issues)) ctx.warn(`--traffic: ${w}`);
   if (t.requests === 0)
     throw new UserError(
       `--traffic ${logs.join(' ')}: no usable records`,

@@ -12,7 +12,8 @@ import { UsageDb } from '../../engine/duckdb.js';
 import { FOCUS_COLUMNS, focusRows, PLAIN_COLUMNS, plainRow, type ExportColumn } from '../../engine/export-rows.js';
 import { runPipeline } from '../../pipeline/stream.js';
 import { formatInt } from '../../report/cells.js';
-import { ingestWarnings, nothingReadError } from '../../report/ingest-warnings.js';
+import { fileWarnings, ingestWarnings, nothingReadError } from '../../report/ingest-warnings.js';
+import { inert } from '../../core/untrusted.js';
 import type { CellValue, SqlType } from '../../usage/table.js';
 import type { CommandContext } from '../context.js';
 import { fileFormatOf, type ExportOptions } from './export.js';
@@ -84,7 +85,7 @@ export async function exportUsage(ctx: CommandContext, file: string, inputs: str
     stage.flush();
     appender.closeSync();
     // nothing read and a file error says why: no empty file is written (exit 2)
-    const nothingRead = nothingReadError(result.ingest.counts, result.ingest.issues);
+    const nothingRead = nothingReadError(result.ingest.counts, result.ingest.issues, ctx.strict);
     if (nothingRead) throw nothingRead;
     const select = columns.map((c) => `${c.out ? c.out(`"${c.name}"`) : `"${c.name}"`} AS "${c.name}"`).join(', ');
     const how = format === 'parquet' ? 'FORMAT PARQUET' : format === 'csv' ? 'FORMAT CSV, HEADER' : 'FORMAT JSON';
@@ -92,13 +93,14 @@ export async function exportUsage(ctx: CommandContext, file: string, inputs: str
     renameSync(tmp, file);
     const c = result.ingest.counts;
     ctx.info(
-      `wrote ${formatInt(stage.count)} ${opts.focus ? 'FOCUS charge rows' : 'rows'} to ${file} (${format}; ${formatInt(c.counted)} records of ${formatInt(c.read)} read)`,
+      `wrote ${formatInt(stage.count)} ${opts.focus ? 'FOCUS charge rows' : 'rows'} to ${inert(file, 500)} (${format}; ${formatInt(c.counted)} records of ${formatInt(c.read)} read)`,
     );
     if (unpriced)
       ctx.warn(
         `${formatInt(unpriced)} record${unpriced === 1 ? '' : 's'} of unpriced models ${opts.focus ? 'left out (a FOCUS charge needs a cost)' : 'exported with no cost (not $0)'}`,
       );
     for (const w of ingestWarnings(c, result.ingest.issues)) ctx.warn(w.message);
+    for (const w of fileWarnings(result.ingest.issues)) ctx.warn(w);
     return 0;
   } finally {
     rmSync(tmp, { force: true });

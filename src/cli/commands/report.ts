@@ -166,10 +166,8 @@ async function report(ctx: CommandContext, given: string[], opts: ReportOptions)
   const fromDefault = given.length === 0 ? defaultInputs(ctx) : undefined;
   const inputs = fromDefault?.inputs ?? given;
   const result = await runReport(ctx, inputs, task, plan);
-  const nothingRead = nothingReadError(result.ingest.counts, result.ingest.issues);
+  const nothingRead = nothingReadError(result.ingest.counts, result.ingest.issues, ctx.strict);
   if (nothingRead) throw nothingRead;
-  if (ctx.strict && result.ingest.counts.counted === 0)
-    throw new UserError('--strict: the inputs hold no billable records', 'check the inputs (an empty export is an error under --strict)');
   const { data } = result;
   const files = data.inputs.files;
   const formats = [...new Set(files.map((f) => f.format))].join(', ');

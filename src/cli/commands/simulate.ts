@@ -4,7 +4,7 @@ import { DIMENSION_NAMES, parseDimensions } from '../../aggregate/dims.js';
 import { UserError } from '../../core/issues.js';
 import { listFormats } from '../../ingest/index.js';
 import { loadRecords } from '../../pipeline/records.js';
-import { ingestWarnings, nothingReadError } from '../../report/ingest-warnings.js';
+import { fileWarnings, ingestWarnings, nothingReadError } from '../../report/ingest-warnings.js';
 import { pretokenize } from '../../simulate/pretokenize.js';
 import { baselineRequests, runScenario } from '../../simulate/engine.js';
 import { priceState } from '../../simulate/price.js';
@@ -100,7 +100,7 @@ async function simulate(ctx: CommandContext, inputs: string[], opts: SimulateOpt
     scenarios = scenarios.filter((s) => opts.only!.includes(s.name));
   }
   const { records, ingest, pricer } = await loadRecords(ctx, inputs, { keepText: true, inputFormat: opts.inputFormat, map: opts.map });
-  const nothingRead = nothingReadError(ingest.counts, ingest.issues);
+  const nothingRead = nothingReadError(ingest.counts, ingest.issues, ctx.strict);
   if (nothingRead) throw nothingRead;
   const progress = ctx.progressAllowed && records.length > 20_000 ? (m: string) => ctx.io.stderr.write(`\r\x1b[K${m}`) : undefined;
   const env: SimEnv = { pricer, encode: await pretokenize(records, scenarios, pricer), explain: !!opts.explain, progress };
@@ -124,6 +124,7 @@ async function simulate(ctx: CommandContext, inputs: string[], opts: SimulateOpt
     notes: [
       // rejected records and unreadable files: warnings, on stderr and in JSON (as report prints them)
       ...ingestWarnings(ingest.counts, ingest.issues).map((w) => `warning: ${w.message}`),
+      ...fileWarnings(ingest.issues).map((w) => `warning: ${w}`),
       ...(withText < records.length
         ? [
             `${records.length - withText} record(s) carry no prompt text: text levers (prefix replay, semantic cache, measured token conversion) use their parametric or factor modes there`,

@@ -205,9 +205,10 @@ export async function loadParquet(db: UsageDb, file: string, columns: ColumnMapp
   ].flatMap(([checks, kind]) => (checks.length ? [`WHEN ${(checks as string[]).join(' OR ')} THEN '${kind}'`] : []));
   // a usage column the file has under its own name, read as it is when no --map is given (PASSTHROUGH)
   const passedThrough = (c: string) => !columns && d.names.has(c);
+  // typed even when unmapped: an untyped NULL id made COALESCE(id, 'file:' || line) fail to bind
   const str = (field: string) => {
     const c = col(field);
-    return c === undefined ? 'NULL' : `NULLIF(${c}::VARCHAR, '')`;
+    return c === undefined ? 'NULL::VARCHAR' : `NULLIF(${c}::VARCHAR, '')`;
   };
   const model = col('model');
   // the file's views: its staged columns with each row's kind, and its rows of the usage table
@@ -330,7 +331,7 @@ FROM src`);
       from: staged,
       span: rows,
       columns: {
-        id: `COALESCE(s.id_text, ${lit(`${file}:`)} || s.line)`,
+        id: `COALESCE(s.id_text, ${lit(`${file}:`)} || s.line::VARCHAR)`,
         estimated: 'COALESCE(s.estimated, false)',
         requests: 's.requests',
         ...(clean ? { model: 's.model_raw' } : {}),

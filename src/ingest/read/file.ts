@@ -72,8 +72,7 @@ export async function readDecoded(chunks: AsyncIterable<Buffer>, handler: ReadHa
   const rest = prepend(head, iterator);
   const shape = decideShape(head);
   if (shape === 'csv') {
-    const firstLine = head.toString('utf8', 0, lineEnd(head));
-    await readCsv(rest, sniffDelimiter(firstLine) ?? ',', handler, () => handler.stopped);
+    await readCsv(rest, sniffDelimiter(firstTextLine(head)) ?? ',', handler, () => handler.stopped);
     return 'csv';
   }
   if (shape === 'json') return readDocument(rest, handler, limits);
@@ -97,9 +96,20 @@ async function readHead(iterator: AsyncIterator<Buffer>): Promise<Buffer> {
   return head;
 }
 
-function lineEnd(buf: Buffer): number {
-  const nl = buf.indexOf(10);
+function lineEnd(buf: Buffer, from = 0): number {
+  const nl = buf.indexOf(10, from);
   return nl === -1 ? buf.length : nl;
+}
+
+/** The first line of `head` with more than blanks on it (blank lines before a CSV header are skipped, as the CSV reader skips them). */
+function firstTextLine(head: Buffer): string {
+  let start = 0;
+  for (;;) {
+    const end = lineEnd(head, start);
+    const line = head.toString('utf8', start, end);
+    if (line.trim() !== '' || end >= head.length) return line;
+    start = end + 1;
+  }
 }
 
 function firstNonSpace(buf: Buffer): number {
@@ -128,7 +138,7 @@ export function decideShape(head: Buffer): 'jsonl' | 'json' | 'csv' {
       return 'json';
     }
   }
-  const firstLine = head.toString('utf8', 0, end);
+  const firstLine = firstTextLine(head);
   return sniffDelimiter(firstLine) !== undefined && !/^\s*["']?[[{]/.test(firstLine) ? 'csv' : 'jsonl';
 }
 
