@@ -79,6 +79,8 @@ export interface UsageView {
   cardWarnings: Array<[string, number]>;
   period?: { fromMs: number; toMs: number };
   filteredOut: number;
+  /** Records without a time when --since/--until is given: they cannot be placed, and are kept in every window. */
+  untimedInWindow: number;
 }
 
 /** Date keys (YYYY-MM-DD, YYYY-MM) compare as strings; groups without a time ("(none)") go last. */

@@ -135,8 +135,10 @@ function outside(o: Pick<PricedOptions, 'sinceMs' | 'untilMs'>): string {
   return parts.length ? `(time_ms IS NOT NULL AND (${parts.join(' OR ')}))` : 'FALSE';
 }
 
+/** Rows outside the window (n), and rows without a time (untimed: inside every window, so counted in each), with a window only. */
 export function outsideCountSql(o: Pick<PricedOptions, 'sinceMs' | 'untilMs'>): string {
-  return `SELECT count(*) AS n FROM usage WHERE ${outside(o)}`;
+  if (o.sinceMs === undefined && o.untilMs === undefined) return 'SELECT 0 AS n, 0 AS untimed';
+  return `SELECT count(*) FILTER (WHERE ${outside(o)}) AS n, count(*) FILTER (WHERE time_ms IS NULL) AS untimed FROM usage`;
 }
 
 const USAGE_KEEP = [

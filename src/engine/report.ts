@@ -602,7 +602,7 @@ export async function reportFromTable(
     async () => (repricer ? accumulatorOf(await db.query(cardSumsSql('reprice', '', [], 1)), repricer).result() : undefined),
     async () =>
       attributedRows ? (await db.query(distinctCountsSql(d.pricedViews ? 'inside' : 'priced', false)))[0] : { customers: 0, users: 0 },
-    async () => n((await db.query(outsideCountSql(task)))[0].n),
+    async () => (await db.query(outsideCountSql(task)))[0],
     async () =>
       zero.has('cache_write_5m_tokens') && zero.has('cache_write_1h_tokens')
         ? []
@@ -682,7 +682,8 @@ export async function reportFromTable(
     unreadWrites: unreadWrites(unreadRows, pricer),
     cardWarnings: [...cardWarnings.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])),
     period: aggCounts.first_ms === null ? undefined : { fromMs: n(aggCounts.first_ms), toMs: n(aggCounts.last_ms) },
-    filteredOut,
+    filteredOut: n(filteredOut.n),
+    untimedInWindow: n(filteredOut.untimed),
   };
   return { view, unpricedModels };
 }

@@ -362,6 +362,12 @@ export function usageWarnings(w: WarningInput): UsageWarning[] {
   const charges = unpricedChargesMessage(w.view.total.cost);
   if (charges) out.push({ code: 'unpriced-charges', requests: null, message: charges.message });
   out.push(...ingestWarnings(c, w.issues));
+  if (w.view.untimedInWindow)
+    out.push({
+      code: 'untimed-in-window',
+      requests: w.view.untimedInWindow,
+      message: `${formatInt(w.view.untimedInWindow)} record${w.view.untimedInWindow === 1 ? '' : 's'} without a time kept inside ${w.filters.join(' ')} (a time window cannot place ${w.view.untimedInWindow === 1 ? 'it' : 'them'}: the report of every period counts ${w.view.untimedInWindow === 1 ? 'it' : 'them'})`,
+    });
   if (w.view.filteredOut)
     out.push({
       code: 'filtered',

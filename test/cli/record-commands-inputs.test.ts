@@ -250,4 +250,18 @@ describe('inputs a real tree has', () => {
     expect(e.code).toBe(0);
     expect(e.stderr).not.toMatch(/\u001b/);
   }, 60_000);
+
+  it('records without a time inside a --since/--until window are counted there, and said to be', async () => {
+    const file = path('untimed.csv');
+    writeFileSync(
+      file,
+      'ts,model,input_tokens,output_tokens\n2025-03-01 10:00:00,gpt-4o,1000,100\n,gpt-4o,1000,100\n2025-03-02 10:00:00,gpt-4o,1000,100\n',
+    );
+    const r = await runCli(['report', file, '--since', '2025-03-02', '--format', 'json']);
+    // the row of 03-02 and the untimed one: 2 of 3
+    expect(json(r.stdout).totals.requests).toBe(2);
+    expect(r.stderr).toMatch(/warning: 1 record without a time kept inside --since 2025-03-02 \(a time window cannot place it/);
+    const all = await runCli(['report', file]);
+    expect(all.stderr).not.toMatch(/without a time/);
+  }, 60_000);
 });
