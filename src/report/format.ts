@@ -39,8 +39,18 @@ export function pickSection(report: Report, id: string | undefined): Section {
 }
 
 /** Spreadsheet-safe CSV: quotes as needed, and cells starting with = + - @ are escaped with a quote. */
+/**
+ * A CSV cell: control and bidirectional-format characters made visible (a model id with an escape
+ * sequence must not reach a terminal that shows the CSV), a leading formula character neutralised,
+ * and quoted when it holds a quote, a comma or a line break.
+ */
 export function csvEscape(value: string, numeric: boolean): string {
-  let v = value;
+  let v = numeric
+    ? value
+    : value
+        .split('\n')
+        .map((l) => inert(l, 0))
+        .join('\n');
   if (!numeric && /^[=+\-@\t\r]/.test(v)) v = `'${v}`;
   if (/[",\r\n]/.test(v)) v = `"${v.replace(/"/g, '""')}"`;
   return v;

@@ -51,6 +51,9 @@ function numberText(n: number): string {
  * JSON.stringify escapes, and a nonce of this call), and the marked strings are then unquoted: the
  * native serializer writes the rest (a report of 25,000 groups: 0.9 s instead of 3 s by hand).
  */
+const TERMINAL_ACTIVE = /[\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]/g;
+const HAS_TERMINAL_ACTIVE = new RegExp(TERMINAL_ACTIVE.source);
+
 export function toJsonText(value: unknown): string {
   const nonce = Math.random().toString(36).slice(2);
   const mark = `\u0000${nonce}:`;
@@ -80,5 +83,10 @@ export function toJsonText(value: unknown): string {
     2,
   ) as string | undefined;
   if (json === undefined) return '';
-  return marked ? json.replace(new RegExp(`"\\\\u0000${nonce}:([^"]*)"`, 'g'), '$1') : json;
+  const text = marked ? json.replace(new RegExp(`"\\\\u0000${nonce}:([^"]*)"`, 'g'), '$1') : json;
+  // characters JSON.stringify writes as they are that a terminal acts on (C1 controls such as U+009B, a
+  // CSI) or that reorder text (bidirectional formats): escaped, the same string, inert wherever it is shown
+  return HAS_TERMINAL_ACTIVE.test(text)
+    ? text.replace(TERMINAL_ACTIVE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
+    : text;
 }

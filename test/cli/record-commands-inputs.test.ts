@@ -10,9 +10,9 @@
 import { copyFileSync, existsSync, linkSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DuckDBInstance } from '@duckdb/node-api';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from './harness.js';
+import { duckdbRows } from '../duckdb-rows.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tokenomics-record-inputs-'));
 const path = (name: string) => join(dir, name);
@@ -20,16 +20,7 @@ const DEMO = 'fixtures/demo';
 const SCENARIO = 'fixtures/scenarios/demo.yaml';
 const BAD = 'fixtures/logs/codex/bad.jsonl';
 
-async function sql(query: string): Promise<Record<string, unknown>[]> {
-  const instance = await DuckDBInstance.create(':memory:');
-  const c = await instance.connect();
-  try {
-    return (await c.runAndReadAll(query)).getRowObjectsJS() as Record<string, unknown>[];
-  } finally {
-    c.closeSync();
-    instance.closeSync();
-  }
-}
+const sql = duckdbRows;
 
 // biome-ignore lint/suspicious/noExplicitAny: report documents read back from JSON, fields checked by the assertions
 const json = (text: string) => JSON.parse(text) as Record<string, any>;
@@ -37,13 +28,9 @@ const json = (text: string) => JSON.parse(text) as Record<string, any>;
 beforeAll(async () => {
   for (const f of ['demo.parquet', 'demo.csv', 'demo.jsonl']) expect((await runCli(['export', path(f), DEMO, '-q'])).code).toBe(0);
   // three rows, the second with a negative count (rejected at row 2)
-  const instance = await DuckDBInstance.create(':memory:');
-  const c = await instance.connect();
-  await c.run(
+  await sql(
     `COPY (SELECT * FROM (VALUES ('x', 'gpt-4o-mini', 10, 5), ('y', 'gpt-4o-mini', -3, 5), ('z', 'gpt-4o-mini', 7, 2)) v(id, model, input_tokens, output_tokens)) TO '${path('bad.parquet')}' (FORMAT parquet)`,
   );
-  c.closeSync();
-  instance.closeSync();
   // Parquet's magic number, then NUL bytes: not text
   writeFileSync(path('binary.log'), Buffer.from([0x50, 0x41, 0x52, 0x31, 0, 1, 2, 3]));
 }, 120_000);

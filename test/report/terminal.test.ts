@@ -84,6 +84,21 @@ describe('untrusted text is inert', () => {
     }
   });
 
+  it('CSV and JSON: no raw control, C1 or bidi character either (JSON escapes them: the same strings read back)', async () => {
+    const file = logFile(hostile.map((h, i) => ({ model: h, feature: `f-${h}`, customer: `c-${h}`, input: 100 + i })));
+    const csv = await runCli(['report', file, '--by', 'model', '--format', 'csv']);
+    expect(csv.code).toBe(0);
+    expect(csv.stdout).not.toMatch(/[\u001b\u0007\u009b\u202e]/);
+    expect(csv.stdout).toContain('evil\\x1b[2J');
+    const json = await runCli(['report', file, '--by', 'model', '--format', 'json']);
+    expect(json.code).toBe(0);
+    // JSON.stringify leaves C1 controls and bidi formats as they are: written as \u escapes
+    expect(json.stdout).not.toMatch(/[\u001b\u0007\u009b\u202e]/);
+    expect(json.stdout).toContain('c1\\u009bcontrol');
+    const models = JSON.parse(json.stdout).groups.map((g: { key: { model: string } }) => g.key.model);
+    expect(models).toEqual(expect.arrayContaining(hostile));
+  });
+
   it('escapes file names, and a 10 MB model id does not pad the table', async () => {
     const dir = tmp();
     const file = logFile([{ model: 'x'.repeat(10_000_000) }, { model: 'gpt-4o-mini' }], dir, 'we\u001b[31mird.jsonl');

@@ -177,7 +177,11 @@ describe('other hostile inputs', () => {
     const walked = await runCli(['report', loops, '--format', 'json']);
     expectNoStackTrace(walked.stderr);
     expect(walked.code).toBe(0);
-    expect(JSON.parse(walked.stdout).inputs.files.map((f: { path: string }) => f.path)).toEqual([join(loops, 'ok.jsonl')]);
+    // the walk ends (the link to its own directory is entered once); the looping links named like logs are
+    // inputs that cannot be read, said as such (they were skipped without a word before)
+    const files = JSON.parse(walked.stdout).inputs.files as Array<{ path: string; format: string }>;
+    expect(files.filter((f) => f.format !== 'unknown').map((f) => f.path)).toEqual([join(loops, 'ok.jsonl')]);
+    expect(walked.stderr).toMatch(/warning: 2 input errors: .*a\.jsonl: cannot read: ELOOP/);
   });
 
   it('a prompt directory holding a symlink loop: exit 2 naming the path, not an internal error', async () => {

@@ -6,7 +6,7 @@
 import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DuckDBInstance } from '@duckdb/node-api';
+import { duckdbRows } from '../duckdb-rows.js';
 import { describe, expect, it } from 'vitest';
 import { femtoToUsdString } from '../../src/pricing/money.js';
 import { runCli } from '../cli/harness.js';
@@ -15,16 +15,7 @@ import { engineReport } from '../engine/engine-env.js';
 const dir = mkdtempSync(join(tmpdir(), 'tokenomics-export-'));
 const BAD = 'fixtures/logs/openai/bad.jsonl';
 
-async function read(sql: string): Promise<Record<string, unknown>[]> {
-  const db = await DuckDBInstance.create(':memory:');
-  const c = await db.connect();
-  try {
-    return (await c.runAndReadAll(sql)).getRowObjectsJS() as Record<string, unknown>[];
-  } finally {
-    c.closeSync();
-    db.closeSync();
-  }
-}
+const read = duckdbRows;
 
 describe('export', () => {
   it('parquet: one row per record, the sum of exact costs = the report total', async () => {
