@@ -46,7 +46,7 @@ function comparable(json: unknown): string {
   const j = JSON.parse(toJson(json)) as Record<string, unknown> & { warnings: Array<{ code: string }> };
   delete j.inputs;
   delete j.issues;
-  j.warnings = j.warnings.filter((w) => !/record|line|file|issue/.test(w.code));
+  j.warnings = j.warnings.filter((w) => !/record|line|file|issue|input/.test(w.code));
   return toJson(j);
 }
 
