@@ -63,9 +63,18 @@ export async function ingest(
   hooks: IngestHooks = {},
 ): Promise<IngestResult> {
   const forced = forcedFormat(options);
-  const sources = await expandInputs(inputs);
+  const rotated: Array<[string, string[]]> = [];
+  const sources = await expandInputs(inputs, (dir, names) => rotated.push([dir, names]));
   await hooks.beforeRead?.();
   const session = new IngestSession(options, onRecord, hooks.strict ?? false, hooks.maxIssues);
+  for (const [dir, names] of rotated)
+    session.addIssue({
+      severity: 'warning',
+      code: 'rotated-logs-skipped',
+      file: dir,
+      message: `${names.length} rotated log${names.length === 1 ? '' : 's'} not read (${names.slice(0, 3).join(', ')}${names.length > 3 ? ', ...' : ''})`,
+      hint: 'a directory is searched for log extensions only: name rotated files explicitly, or pass a glob such as "logs/*.jsonl*"',
+    });
   const totalBytes = sources.every((s) => s.kind === 'file')
     ? sources.reduce((n, s) => n + (s.kind === 'file' ? s.bytes : 0), 0)
     : undefined;

@@ -20,7 +20,14 @@ export const LOG_EXTENSIONS = ['.jsonl', '.ndjson', '.json', '.csv', '.tsv', '.l
 const SKIP_DIRS = new Set(['node_modules']);
 const STDIN_PATHS = new Set(['/dev/stdin', '/dev/fd/0', '/proc/self/fd/0']);
 
-export async function expandInputs(inputs: readonly string[]): Promise<Source[]> {
+/** A rotated log's name (`app.jsonl.1`, `usage.log.2.gz`): skipped by a directory walk, but said. */
+const ROTATED_LOG = /\.(jsonl|ndjson|json|csv|tsv|log)\.\d+(\.gz)?$/i;
+
+/**
+ * `onRotated`: the rotated logs (`app.jsonl.1`) a directory walk left out, by directory, so that the
+ * caller says so (a directory is searched for log extensions only: they are data all the same).
+ */
+export async function expandInputs(inputs: readonly string[], onRotated?: (dir: string, names: string[]) => void): Promise<Source[]> {
   if (inputs.length === 0) {
     throw new UserError('no input files given', 'pass log files, directories or glob patterns, or - for stdin');
   }
@@ -34,12 +41,12 @@ export async function expandInputs(inputs: readonly string[]): Promise<Source[]>
     sources.push(src);
   };
   for (const input of inputs) {
-    for (const src of await expandOne(input)) add(src);
+    for (const src of await expandOne(input, onRotated)) add(src);
   }
   return sources;
 }
 
-async function expandOne(input: string): Promise<Source[]> {
+async function expandOne(input: string, onRotated?: (dir: string, names: string[]) => void): Promise<Source[]> {
   // the standard input by name: a pipe or socket behind it cannot always be opened again (ENXIO)
   if (input === '-' || STDIN_PATHS.has(input)) return [{ kind: 'stdin', path: '-' }];
   const info = await stat(input).catch((err: NodeJS.ErrnoException) => {
@@ -53,7 +60,17 @@ async function expandOne(input: string): Promise<Source[]> {
   // a named pipe, /dev/stdin or a process substitution (<(zcat logs.gz)): a stream of unknown size
   if (info && (info.isFIFO() || info.isCharacterDevice())) return [{ kind: 'file', path: input, bytes: 0 }];
   if (info?.isDirectory()) {
-    const files = await walkDir(input, (rel) => isLogFile(rel), true);
+    const rotated: string[] = [];
+    const files = await walkDir(
+      input,
+      (rel) => {
+        if (isLogFile(rel)) return true;
+        if (ROTATED_LOG.test(rel)) rotated.push(rel);
+        return false;
+      },
+      true,
+    );
+    if (rotated.length) onRotated?.(input, rotated);
     if (files.length === 0) {
       throw new UserError(
         `no log files found in directory ${input}`,

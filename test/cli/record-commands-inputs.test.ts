@@ -251,4 +251,20 @@ describe('inputs a real tree has', () => {
     const all = await runCli(['report', file]);
     expect(all.stderr).not.toMatch(/without a time/);
   }, 60_000);
+
+  it('a rotated log in a directory (app.jsonl.1) is not read, and said not to be', async () => {
+    const tree = path('rotated');
+    mkdirSync(tree);
+    copyFileSync('fixtures/logs/openai/chat-and-responses.jsonl', join(tree, 'app.jsonl'));
+    copyFileSync('fixtures/logs/openai/chat-and-responses.jsonl', join(tree, 'app.jsonl.1'));
+    for (const args of [
+      ['report', tree],
+      ['simulate', tree, '--scenario', SCENARIO],
+      ['export', path('rot.csv'), tree],
+    ]) {
+      const r = await runCli(args);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stderr).toMatch(/warning: .*rotated: 1 rotated log not read \(app\.jsonl\.1\)/);
+    }
+  }, 60_000);
 });
