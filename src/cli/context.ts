@@ -11,7 +11,7 @@ import { inert } from '../core/untrusted.js';
 import { wrapText } from '../report/table.js';
 import type { ColumnMapping } from '../ingest/types.js';
 import { isParquetName } from '../ingest/inputs.js';
-import type { FileRead } from '../pipeline/context.js';
+import type { FileRead } from '../ingest/index.js';
 import type { UsageRecord } from '../usage/record.js';
 
 export interface GlobalOptions {

@@ -19,6 +19,13 @@ export { listFormats } from './registry.js';
 export { parseColumnMap } from './formats/generic-map.js';
 export type { Source } from './inputs.js';
 
+/** What a file read another way than by the TypeScript readers gives (the engine's SQL readers): its format, counts and issues. */
+export interface FileRead {
+  format: string;
+  counts: IngestCounts;
+  issues?: Issue[];
+}
+
 export interface IngestHooks {
   onProgress?: (bytesRead: number, totalBytes: number | undefined) => void;
   stdin?: NodeJS.ReadableStream;
@@ -32,12 +39,9 @@ export interface IngestHooks {
    * Reads a whole file another way first (the engine's SQL readers), telling how far it has got
    * (`onFraction`, 0-1, for the progress line); undefined: read it here.
    */
-  readFile?: (
-    path: string,
-    onFraction: (fraction: number) => void,
-  ) => Promise<{ format: string; counts: IngestCounts; issues?: Issue[] } | undefined>;
+  readFile?: (path: string, onFraction: (fraction: number) => void) => Promise<FileRead | undefined>;
   /** Reads all the input files at once another way first (when every input is a file); undefined: read them one by one. */
-  readFiles?: (paths: string[], onFraction: (fraction: number) => void) => Promise<{ format: string; counts: IngestCounts } | undefined>;
+  readFiles?: (paths: string[], onFraction: (fraction: number) => void) => Promise<Omit<FileRead, 'issues'> | undefined>;
   /** Awaited once the inputs are listed, before anything is read (the engine: its database, opening meanwhile). */
   beforeRead?: () => Promise<void>;
 }

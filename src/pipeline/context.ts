@@ -6,16 +6,9 @@ import type { ProjectConfig } from '../config/project.js';
 import type { Catalog } from '../pricing/catalog.js';
 import type { LoadReport } from '../pricing/load.js';
 import type { ProgressSink } from './progress.js';
-import type { IngestCounts, ColumnMapping } from '../ingest/types.js';
-import type { Issue } from '../core/issues.js';
+import type { FileRead } from '../ingest/index.js';
+import type { ColumnMapping } from '../ingest/types.js';
 import type { UsageRecord } from '../usage/record.js';
-
-/** What a file read another way than by the TypeScript readers gives: its format, counts and issues. */
-export interface FileRead {
-  format: string;
-  counts: IngestCounts;
-  issues?: Issue[];
-}
 
 export interface PipelineContext extends ProgressSink {
   readonly io: ProgressSink['io'] & { stdin: NodeJS.ReadableStream; now(): number };

@@ -38,11 +38,10 @@ export function pickSection(report: Report, id: string | undefined): Section {
   return s;
 }
 
-/** Spreadsheet-safe CSV: quotes as needed, and cells starting with = + - @ are escaped with a quote. */
 /**
- * A CSV cell: control and bidirectional-format characters made visible (a model id with an escape
- * sequence must not reach a terminal that shows the CSV), a leading formula character neutralised,
- * and quoted when it holds a quote, a comma or a line break.
+ * A spreadsheet-safe CSV cell: control and bidirectional-format characters made visible (a model id with an escape
+ * sequence must not reach a terminal that shows the CSV), a leading formula character (= + - @)
+ * escaped with a quote, and quoted when it holds a quote, a comma or a line break.
  */
 export function csvEscape(value: string, numeric: boolean): string {
   let v = numeric

@@ -1,8 +1,9 @@
 /**
  * What reading the inputs left out, said the same way by every command that reads logs (report,
- * simulate, export, whatif): records rejected as invalid, by reason, with the first file:line; and,
- * when none was, the errors that stopped reading a file or part of it (a file that is not text, one
- * that cannot be opened). Never silent: each command prints these on stderr (JSON carries them).
+ * simulate, export, check --traffic): records rejected as invalid, by reason, with the first file:line;
+ * the errors that stopped reading a file or part of it (a file that is not text, one that cannot be
+ * opened); the issues of warning severity; and when a command must stop (nothing read, or nothing
+ * billable under --strict). Never silent: each command prints these on stderr (JSON carries them).
  */
 import { formatIssue, UserError, type Issue } from '../core/issues.js';
 import { inert } from '../core/untrusted.js';

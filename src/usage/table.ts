@@ -8,9 +8,8 @@
  * column holds a JSON object as text, which DuckDB, PostgreSQL (::jsonb), ClickHouse
  * (JSONExtractString) and BigQuery (JSON_VALUE) all read.
  */
-import { COUNTED_CHARGES, TOKEN_DIMENSIONS } from './dimensions.js';
+import { COUNTED_CHARGES, TOKEN_DIMENSIONS, type ChargeCounts } from './dimensions.js';
 import type { ServiceTier, UsageRecord } from './record.js';
-import type { ChargeCounts } from './dimensions.js';
 
 export type SqlType = 'BIGINT' | 'INTEGER' | 'VARCHAR' | 'BOOLEAN';
 
@@ -256,7 +255,10 @@ export function usageTableMarkdown(): string {
   return ['| column | SQL type | unit | meaning |', '| --- | --- | --- | --- |', ...rows].join('\n');
 }
 
+/** The tiers priced by name (price-map.ts's CASE prices any other as standard). */
 const PRICED_TIERS: readonly ServiceTier[] = ['batch', 'flex', 'priority'];
+/** TAG_COLUMNS as pairs, made once (not per row read back). */
+const TAG_COLUMN_PAIRS = Object.entries(TAG_COLUMNS);
 
 /** A tag set from data: every key its own property (a key such as "__proto__" is a tag, never the prototype). */
 function setTag(tags: Record<string, string>, key: string, value: string): void {
@@ -285,7 +287,7 @@ export function recordFromUsageRow(row: Readonly<Record<string, unknown>>): Usag
     if (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed))
       for (const [k, v] of Object.entries(parsed)) if (typeof v === 'string') setTag(tags, k, v);
   }
-  for (const [tag, column] of Object.entries(TAG_COLUMNS)) {
+  for (const [tag, column] of TAG_COLUMN_PAIRS) {
     const v = text(row[column]);
     if (v !== undefined) setTag(tags, tag, v);
   }

@@ -4,7 +4,7 @@
  * already there (`seq` is arrival order: the line, so a skipped line leaves a gap in the numbers), and the counts
  * the run reports (read = counted + skipped + rejected; a rejected row has kind `rejected:CODE`).
  */
-import type { Issue } from '../../core/issues.js';
+import type { FileRead } from '../../ingest/index.js';
 import type { IngestCounts } from '../../ingest/types.js';
 import { NO_MODEL } from '../../usage/record.js';
 import { USAGE_COLUMNS } from '../../usage/table.js';
@@ -13,12 +13,8 @@ import { duckdb } from '../dialect.js';
 import type { UsageDb } from '../duckdb.js';
 import { ZERO_CANDIDATES } from '../price-map.js';
 
-export interface SqlLoad {
-  /** Format name, as the TypeScript reader names it. */
-  format: string;
-  counts: IngestCounts;
-  /** Rejected rows at file:row (Parquet only: the JSONL readers fall back instead). */
-  issues?: Issue[];
+/** A file an SQL reader read: its format (as the TypeScript reader names it), counts, and rejected rows at file:row (Parquet only: the JSONL readers fall back instead). */
+export interface SqlLoad extends FileRead {
   /** The view of the file's rows, read in place (Parquet: none when the file could not be read). */
   view?: string;
 }
