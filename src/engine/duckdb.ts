@@ -238,26 +238,32 @@ export class UsageDb {
    */
   async rowKinds(): Promise<RowKinds | undefined> {
     if (this.inPlace.length > 0 && !this.factsKnown) return undefined;
-    const [row] = await this.query(
-      `SELECT bool_or(service_tier IS NOT NULL) AS tiers, bool_or(fast) AS fast, bool_or(requests IS DISTINCT FROM 1) AS other,
-  bool_and(customer IS NOT NULL AND customer <> '') AS customers, bool_and(user_id IS NOT NULL AND user_id <> '') AS users,
-  bool_or(turn IS NOT NULL) AS turns,
-  ${ZERO_CANDIDATES.map((c, i) => `bool_and(${c === 'estimated' ? 'NOT estimated' : `${c} = 0`}) AS z${i}`).join(', ')}
-FROM ${this.inPlace.length > 0 ? 'usage_appended' : 'usage'}`,
+    const [row] = await this.query(`SELECT ${ROW_KINDS_SELECT}\nFROM ${this.inPlace.length > 0 ? 'usage_appended' : 'usage'}`);
+    return rowKindsOf([row], ...this.inPlaceFacts.map((f) => (f as InPlaceFacts).rows));
+  }
+
+  /**
+   * The InPlaceFacts of view `name` (the usage columns), found by one pass over its rows grouped by
+   * route key: for a reader that does not learn them while reading (one pass instead of the three
+   * routeKeys, timeSpan and rowKinds would make over the view).
+   */
+  async factsOf(name: string): Promise<InPlaceFacts> {
+    const groups = await this.query(
+      `SELECT model, provider, regional, min(time_ms) AS first_ms, max(time_ms) AS last_ms, ${ROW_KINDS_SELECT}\nFROM ${name} GROUP BY model, provider, regional`,
     );
-    const facts = this.inPlaceFacts.map((f) => f as InPlaceFacts);
-    const kinds: RowKinds = {
-      serviceTiers: row.tiers === true || facts.some((f) => f.rows.serviceTiers),
-      fast: row.fast === true || facts.some((f) => f.rows.fast),
-      otherRequests: row.other === true || facts.some((f) => f.rows.otherRequests),
-      // no appended row (NULL): every one of them has one
-      everyCustomer: row.customers !== false && facts.every((f) => f.rows.everyCustomer),
-      everyUser: row.users !== false && facts.every((f) => f.rows.everyUser),
-      turns: row.turns === true || facts.some((f) => f.rows.turns),
+    const times = (key: string) =>
+      groups
+        .map((g) => g[key])
+        .filter((t) => t !== null && t !== undefined)
+        .map(Number);
+    const first = times('first_ms');
+    const last = times('last_ms');
+    return {
+      routes: groups.map(routeKeyOf),
+      firstMs: first.length ? Math.min(...first) : null,
+      lastMs: last.length ? Math.max(...last) : null,
+      rows: rowKindsOf(groups),
     };
-    // no appended row (NULL): zero in all of them
-    const zero = ZERO_CANDIDATES.filter((c, i) => row[`z${i}`] !== false && facts.every((f) => f.rows.zero?.includes(c)));
-    return zero.length ? { ...kinds, zero } : kinds;
   }
 
   /**
@@ -410,4 +416,30 @@ function cell(type: SqlType, v: CellValue, r?: UsageRecord): unknown {
     );
   }
   return BigInt(v);
+}
+
+/** What RowKinds records of some rows, as aggregates (a row of them per group, or one over every row). */
+const ROW_KINDS_SELECT = `bool_or(service_tier IS NOT NULL) AS tiers, bool_or(fast) AS fast, bool_or(requests IS DISTINCT FROM 1) AS other,
+  bool_and(customer IS NOT NULL AND customer <> '') AS customers, bool_and(user_id IS NOT NULL AND user_id <> '') AS users,
+  bool_or(turn IS NOT NULL) AS turns,
+  ${ZERO_CANDIDATES.map((c, i) => `bool_and(${c === 'estimated' ? 'NOT estimated' : `${c} = 0`}) AS z${i}`).join(', ')}`;
+
+/**
+ * The RowKinds of rows whose ROW_KINDS_SELECT aggregates are `rows` (one per group; a group without
+ * rows has NULLs: nothing in it, and every row of it has a customer, a user, a zero count), with
+ * those of other rows (`more`, as readers found them).
+ */
+function rowKindsOf(rows: readonly Row[], ...more: readonly RowKinds[]): RowKinds {
+  const some = (key: string, kind: Exclude<keyof RowKinds, 'zero'>) => rows.some((r) => r[key] === true) || more.some((k) => k[kind]);
+  const every = (key: string, kind: Exclude<keyof RowKinds, 'zero'>) => rows.every((r) => r[key] !== false) && more.every((k) => k[kind]);
+  const kinds: RowKinds = {
+    serviceTiers: some('tiers', 'serviceTiers'),
+    fast: some('fast', 'fast'),
+    otherRequests: some('other', 'otherRequests'),
+    everyCustomer: every('customers', 'everyCustomer'),
+    everyUser: every('users', 'everyUser'),
+    turns: some('turns', 'turns'),
+  };
+  const zero = ZERO_CANDIDATES.filter((c, i) => rows.every((r) => r[`z${i}`] !== false) && more.every((k) => k.zero?.includes(c)));
+  return zero.length ? { ...kinds, zero } : kinds;
 }

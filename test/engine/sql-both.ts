@@ -17,7 +17,7 @@ export async function both(file: string | string[], options: IngestOptions = { k
         return r === 'fallback' ? undefined : r;
       };
       const result = await ingest(([] as string[]).concat(file), options, (r) => db.append(r), { readFile: sql ? readFile : undefined });
-      db.seal();
+      await db.seal();
       const rows = (await db.query('SELECT * FROM usage ORDER BY seq')).map(({ seq: _seq, ...rest }) => rest);
       out.push({ rows, counts: result.counts, issues: result.issues, took });
     } finally {

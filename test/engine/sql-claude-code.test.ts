@@ -38,7 +38,7 @@ async function load(inputs: string[], sql: boolean): Promise<Loaded> {
           }
         : undefined,
     });
-    db.seal();
+    await db.seal();
     return {
       rows: await db.query('SELECT * FROM usage ORDER BY seq'),
       counts: result.counts,
