@@ -1,8 +1,7 @@
 /**
- * The SQL OpenAI reader numbers lines with a window over the staged rows (after the per-line
- * columns are computed, so the window holds narrow rows): on a file of many of DuckDB's chunks, read
- * on two threads, each row must still carry its own file line. Each line's prompt_tokens is its line
- * number, so the check needs no second reader.
+ * The SQL readers number a staged row by its place in the staged table (its rowid): on a file of
+ * many of DuckDB's chunks, read on two threads, each row must still carry its own file line. Each
+ * line's count (OpenAI) or id (CSV) is its line number, so the check needs no second reader.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -59,4 +58,51 @@ FROM usage`);
       rmSync(dir, { recursive: true, force: true });
     }
   }, 60_000);
+});
+
+describe('SQL generic CSV reader: line numbers on a large file', () => {
+  // a mapped tier and outcome: DuckDB planned their word lists as a hash join, whose insert did not
+  // keep read order (rows took other rows' lines, rejections were reported at wrong lines)
+  it('gives every one of 1,000,001 rows its own line with a tier and an outcome column, and rejects bad rows at their lines', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tokenomics-csv-lines-'));
+    const file = join(dir, 'requests.csv');
+    const ROWS = 1_000_001;
+    const BAD = new Set([3, 500_000, 1_000_001]);
+    const tiers = ['standard', 'flex', 'priority', 'batch', ''];
+    const outcomes = ['ok', 'failed', 'success', ''];
+    const parts = ['id,model,input_tokens,output_tokens,service_tier,outcome'];
+    // the header is line 1: row i (1-based) is on line i + 1, its id r<line>
+    for (let line = 2; line <= ROWS + 1; line++)
+      parts.push(`r${line},gpt-4o,${BAD.has(line) ? 'x' : line},1,${tiers[line % 5]},${outcomes[line % 4]}`);
+    writeFileSync(file, `${parts.join('\n')}\n`);
+    const db = await UsageDb.open({ threads: 2 });
+    try {
+      const loaded = await loadWithSql(db, file, { keepText: false });
+      if (loaded === 'fallback') throw new Error('the SQL reader did not take the file');
+      expect(loaded.format).toBe('generic');
+      // the three bad rows rejected at their own lines (3 and 500000 are rows 2 and 499999: line = row + 1)
+      expect(loaded.issues?.map((i) => i.line)).toEqual([3, 500_000, 1_000_001]);
+      expect(loaded.counts).toMatchObject({ read: ROWS, counted: ROWS - 3 });
+      await db.seal();
+      const [check] = await db.query(`SELECT count(*) AS n,
+  count(*) FILTER (WHERE id <> 'r' || source_line) AS wrong_line,
+  count(*) FILTER (WHERE input_tokens <> source_line) AS wrong_count,
+  count(*) FILTER (WHERE seq <> source_line - 1) AS wrong_seq
+FROM usage`);
+      expect({
+        n: Number(check.n),
+        wrongLine: Number(check.wrong_line),
+        wrongCount: Number(check.wrong_count),
+        wrongSeq: Number(check.wrong_seq),
+      }).toEqual({
+        n: ROWS - 3,
+        wrongLine: 0,
+        wrongCount: 0,
+        wrongSeq: 0,
+      });
+    } finally {
+      db.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
 });

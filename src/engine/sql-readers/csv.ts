@@ -28,7 +28,7 @@ import { type CsvHead, scanCsv } from './csv-scan.js';
 import type { Issue } from '../../core/issues.js';
 import { judgeCsvRows } from './judge.js';
 import type { LineScan } from './scan.js';
-import { stagedSelect, type SqlLoad } from './load.js';
+import { keepsReadOrder, stagedSelect, type SqlLoad } from './load.js';
 
 const lit = duckdb.literal;
 
@@ -48,11 +48,15 @@ export const jsTrim = (c: string) =>
 
 /** Token-count fields, in the order the TypeScript reader reads them. */
 const COUNT_FIELDS = ['input', 'prompt', 'cacheRead', 'cacheWrite', 'cacheWrite5m', 'cacheWrite1h', 'output', 'reasoning'];
-const TIERS = `('standard', 'default', 'on_demand', 'batch', 'flex', 'priority')`;
+const TIERS = ['standard', 'default', 'on_demand', 'batch', 'flex', 'priority'];
 // normaliseOutcome's words (formats/values.ts): ASCII letters and digits only
 const SUCCESS_WORDS = [...SUCCESS];
 const OUTCOME_WORDS = [...SUCCESS, ...FAILURE];
-const list = (words: string[]) => `(${words.map(lit).join(', ')})`;
+/**
+ * Whether `text` is one of `words`, as a list lookup rather than `IN (...)`: DuckDB turns a long IN
+ * list into a hash join, whose plan no longer keeps read order when the rows are staged (keepsReadOrder).
+ */
+const oneOf = (text: string, words: readonly string[]) => `list_contains([${words.map(lit).join(', ')}], ${text})`;
 
 /** A count's text (trimmed) reads as a safe integer: digits only, at most 2^53 - 1 after leading zeros (up to 15 digits: always). */
 export const countOk = (t: string) =>
@@ -128,8 +132,15 @@ export async function loadGenericRows(
   // row on one thread (150 MB of CSV: 4.9 s instead of 2.1 s). The staged table is the file's rows,
   // read in place by the usage view (no second copy of them)
   const stage = stageSql(source, fields);
+  // when DuckDB would not keep read order, each row is numbered as it is read (one thread)
+  let line = `rowid + ${source.firstLine}`;
   try {
-    await db.run(`CREATE OR REPLACE TABLE sr_stage AS\n${stage.sql}`);
+    let create = `CREATE OR REPLACE TABLE sr_stage AS\n${stage.sql}`;
+    if (!(await keepsReadOrder(db, create))) {
+      create = `CREATE OR REPLACE TABLE sr_stage AS\nSELECT row_number() OVER () + ${source.firstLine - 1} AS line, * FROM (${stage.sql})`;
+      line = 'line';
+    }
+    await db.run(create);
   } catch (err) {
     if (process.env.TOKENOMICS_DEBUG_SQL) console.error(err);
     await scan.catch(() => undefined);
@@ -142,16 +153,14 @@ export async function loadGenericRows(
   if (!plain || Number(shape.n) !== rows) return 'fallback';
   const records = Number(shape.records);
   const others =
-    records < rows
-      ? await db.query(`SELECT rowid + ${source.firstLine} AS line, ${stage.raw} FROM sr_stage WHERE kind <> 'record' ORDER BY rowid`)
-      : [];
+    records < rows ? await db.query(`SELECT ${line} AS line, ${stage.raw} FROM sr_stage WHERE kind <> 'record' ORDER BY line`) : [];
   const judged = judge(others);
   if (judged === 'fallback') return 'fallback';
   const name = `usage_generic_${db.inPlaceViews}`;
   await db.run(`ALTER TABLE sr_stage RENAME TO ${name}_lines`);
   const spec = {
     file,
-    from: `(SELECT rowid + ${source.firstLine} AS line, * FROM ${name}_lines)`,
+    from: line === 'line' ? `${name}_lines` : `(SELECT ${line} AS line, * FROM ${name}_lines)`,
     columns: {
       ...stage.constants,
       id: stage.staged.includes('id_text') ? `COALESCE(s.id_text, ${lit(`${file}:`)} || s.line)` : `${lit(`${file}:`)} || s.line`,
@@ -237,10 +246,10 @@ export function stageSql(source: GenericSource, fields: { mapping: ColumnMapping
     'i_in >= 0',
     'i_re <= i_out',
     `(${t('timestamp')} = '' OR i_time IS NOT NULL)`,
-    `(${tier} = '' OR (regexp_full_match(${tier}, '[A-Za-z_]+') AND lower(${tier}) IN ${TIERS}))`,
+    `(${tier} = '' OR (regexp_full_match(${tier}, '[A-Za-z_]+') AND ${oneOf(`lower(${tier})`, TIERS)}))`,
     `(${n('requests')} IS NULL OR ${n('requests')} >= 1)`,
     `(${n('turn')} IS NULL OR ${n('turn')} BETWEEN 1 AND 2147483647)`,
-    `(${outcome} = '' OR (regexp_full_match(${outcome}, '[A-Za-z0-9]+') AND lower(${outcome}) IN ${list(OUTCOME_WORDS)}))`,
+    `(${outcome} = '' OR (regexp_full_match(${outcome}, '[A-Za-z0-9]+') AND ${oneOf(`lower(${outcome})`, OUTCOME_WORDS)}))`,
   ];
   const anyOf = (...names: string[]) => names.some(has);
   // each usage column the rows give: its SQL, and whether it varies (a field it reads is mapped);
@@ -270,7 +279,7 @@ export function stageSql(source: GenericSource, fields: { mapping: ColumnMapping
     ['user_id', tagOver('user', s('user')), anyOf('user', 'tag.user')],
     [
       'outcome',
-      tagOver('outcome', `CASE WHEN lower(${outcome}) IN ${list(SUCCESS_WORDS)} THEN 'success' WHEN ${outcome} <> '' THEN 'failure' END`),
+      tagOver('outcome', `CASE WHEN ${oneOf(`lower(${outcome})`, SUCCESS_WORDS)} THEN 'success' WHEN ${outcome} <> '' THEN 'failure' END`),
       anyOf('outcome', 'tag.outcome'),
     ],
     ['prompt', s('tag.prompt'), has('tag.prompt')],
