@@ -4,21 +4,12 @@ import { loadWithSql } from '../../src/engine/sql-readers/index.js';
 import { ingest } from '../../src/ingest/index.js';
 import type { IngestOptions } from '../../src/ingest/types.js';
 
-/**
- * Rows (every usage column but seq, in arrival order), counts and issues of each way; `took`: what SQL
- * read the last file as. `sqlDb`: the threads of the database the SQL readers read into (default 1)
- * and what is run on it before they read (a setting to test a path with).
- */
-export async function both(
-  file: string | string[],
-  options: IngestOptions = { keepText: false },
-  sqlDb: { threads?: number; prepare?: (db: UsageDb) => Promise<void> } = {},
-) {
+/** Rows (every usage column but seq, in arrival order), counts and issues of each way; `took`: what SQL read the last file as. */
+export async function both(file: string | string[], options: IngestOptions = { keepText: false }) {
   const out = [];
   for (const sql of [false, true]) {
-    const db = await UsageDb.open({ threads: sql ? (sqlDb.threads ?? 1) : 1 });
+    const db = await UsageDb.open({ threads: 1 });
     try {
-      if (sql && sqlDb.prepare) await sqlDb.prepare(db);
       let took: string | undefined;
       const readFile = async (f: string) => {
         const r = await loadWithSql(db, f, options);

@@ -7,8 +7,6 @@ import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { both } from './sql-both.js';
-import { UsageDb } from '../../src/engine/duckdb.js';
-import { keepsReadOrder } from '../../src/engine/sql-readers/load.js';
 import { parseColumnMap } from '../../src/ingest/index.js';
 import type { IngestOptions } from '../../src/ingest/types.js';
 
@@ -138,44 +136,6 @@ describe('the generic CSV SQL reader', () => {
     expect(sql.counts).toEqual(ts.counts);
     expect(sql.issues).toEqual(ts.issues);
     expect(sql.took).toBe('generic');
-  });
-
-  it('numbers rows as it reads them where DuckDB would not keep read order (the staging plan is checked first)', async () => {
-    // without insertion order kept, the staged table's rowids are not the read order: the rows are numbered in the read
-    const file = 'fixtures/sql-readers/generic-counts.csv';
-    const { ts, sql } = await both(
-      file,
-      { keepText: false },
-      { threads: 2, prepare: (db) => db.run('SET preserve_insertion_order = false') },
-    );
-    expect(sql.took).toBe('generic');
-    expect(sql.rows).toEqual(ts.rows);
-    expect(sql.counts).toEqual(ts.counts);
-    expect(sql.issues).toEqual(ts.issues);
-    expect(sql.issues.length).toBeGreaterThan(0);
-  });
-
-  it('tells a staging plan that keeps read order from one that does not', async () => {
-    const db = await UsageDb.open({ threads: 2 });
-    try {
-      const read = "read_csv('fixtures/sql-readers/generic-counts.csv', header = true, all_varchar = true)";
-      expect(await keepsReadOrder(db, `CREATE TABLE t AS SELECT * FROM ${read}`)).toBe(true);
-      // an IN list of this length is planned as a hash join: the rows are inserted as the threads finish them
-      const words = ['a', 'b', 'c', 'd', 'e', 'f', 'g'].map((w) => `'${w}'`).join(', ');
-      expect(await keepsReadOrder(db, `CREATE TABLE t AS SELECT *, model IN (${words}) AS w FROM ${read}`)).toBe(false);
-      await db.run('SET preserve_insertion_order = false');
-      expect(await keepsReadOrder(db, `CREATE TABLE t AS SELECT * FROM ${read}`)).toBe(false);
-    } finally {
-      db.close();
-    }
-    // on one thread rows are inserted in read order whatever the plan
-    const one = await UsageDb.open({ threads: 1 });
-    try {
-      await one.run('SET preserve_insertion_order = false');
-      expect(await keepsReadOrder(one, "CREATE TABLE t AS SELECT * FROM read_csv('fixtures/sql-readers/generic-counts.csv')")).toBe(true);
-    } finally {
-      one.close();
-    }
   });
 
   it('leaves files it cannot number or split as csv-parse does to the TypeScript reader', async () => {

@@ -28,7 +28,7 @@ import { type CsvHead, scanCsv } from './csv-scan.js';
 import type { Issue } from '../../core/issues.js';
 import { judgeCsvRows } from './judge.js';
 import type { LineScan } from './scan.js';
-import { keepsReadOrder, stagedSelect, type SqlLoad } from './load.js';
+import { stagedSelect, type SqlLoad } from './load.js';
 
 const lit = duckdb.literal;
 
@@ -54,7 +54,8 @@ const SUCCESS_WORDS = [...SUCCESS];
 const OUTCOME_WORDS = [...SUCCESS, ...FAILURE];
 /**
  * Whether `text` is one of `words`, as a list lookup rather than `IN (...)`: DuckDB turns a long IN
- * list into a hash join, whose plan no longer keeps read order when the rows are staged (keepsReadOrder).
+ * list into a hash join, and a staging plan with a join inserts rows as its threads finish them (a
+ * row's rowid is then not its line).
  */
 const oneOf = (text: string, words: readonly string[]) => `list_contains([${words.map(lit).join(', ')}], ${text})`;
 
@@ -130,17 +131,12 @@ export async function loadGenericRows(
   // the rows are staged (in parallel, in read order) and numbered by their place in the staged
   // table: a row number computed in the read (row_number() OVER ()) made DuckDB read and check every
   // row on one thread (150 MB of CSV: 4.9 s instead of 2.1 s). The staged table is the file's rows,
-  // read in place by the usage view (no second copy of them)
+  // read in place by the usage view (no second copy of them). DuckDB keeps read order only for a plan
+  // of projections and filters over the read (no join, no aggregate): test/engine/sql-read-order.test.ts
+  // checks the plan of every SQL reader's stage
   const stage = stageSql(source, fields);
-  // when DuckDB would not keep read order, each row is numbered as it is read (one thread)
-  let line = `rowid + ${source.firstLine}`;
   try {
-    let create = `CREATE OR REPLACE TABLE sr_stage AS\n${stage.sql}`;
-    if (!(await keepsReadOrder(db, create))) {
-      create = `CREATE OR REPLACE TABLE sr_stage AS\nSELECT row_number() OVER () + ${source.firstLine - 1} AS line, * FROM (${stage.sql})`;
-      line = 'line';
-    }
-    await db.run(create);
+    await db.run(`CREATE OR REPLACE TABLE sr_stage AS\n${stage.sql}`);
   } catch (err) {
     if (process.env.TOKENOMICS_DEBUG_SQL) console.error(err);
     await scan.catch(() => undefined);
@@ -153,14 +149,16 @@ export async function loadGenericRows(
   if (!plain || Number(shape.n) !== rows) return 'fallback';
   const records = Number(shape.records);
   const others =
-    records < rows ? await db.query(`SELECT ${line} AS line, ${stage.raw} FROM sr_stage WHERE kind <> 'record' ORDER BY line`) : [];
+    records < rows
+      ? await db.query(`SELECT rowid + ${source.firstLine} AS line, ${stage.raw} FROM sr_stage WHERE kind <> 'record' ORDER BY rowid`)
+      : [];
   const judged = judge(others);
   if (judged === 'fallback') return 'fallback';
   const name = `usage_generic_${db.inPlaceViews}`;
   await db.run(`ALTER TABLE sr_stage RENAME TO ${name}_lines`);
   const spec = {
     file,
-    from: line === 'line' ? `${name}_lines` : `(SELECT ${line} AS line, * FROM ${name}_lines)`,
+    from: `(SELECT rowid + ${source.firstLine} AS line, * FROM ${name}_lines)`,
     columns: {
       ...stage.constants,
       id: stage.staged.includes('id_text') ? `COALESCE(s.id_text, ${lit(`${file}:`)} || s.line)` : `${lit(`${file}:`)} || s.line`,

@@ -30,7 +30,7 @@ import type { Row, UsageDb } from '../duckdb.js';
 import { AWKWARD_TAG, countOk, jsTrim, timeMsSql } from './csv.js';
 import { type CsvHead, scanCsv } from './csv-scan.js';
 import { judgeCsvRows } from './judge.js';
-import { insertStaged, keepsReadOrder, type SqlLoad, sqlCounts } from './load.js';
+import { insertStaged, type SqlLoad, sqlCounts } from './load.js';
 import { LENIENT_JSON_BYTES, MAX_LINE_BYTES, scanLines } from './scan.js';
 
 const lit = duckdb.literal;
@@ -237,13 +237,7 @@ async function load(
   judge?: (rows: Row[]) => ReturnType<typeof judgeCsvRows>,
 ): Promise<SqlLoad | 'fallback'> {
   try {
-    // a line's number is its row's rowid: read order must be kept
-    const create = stageSql(source, raw);
-    if (!(await keepsReadOrder(db, create))) {
-      await scan.catch(() => undefined);
-      return 'fallback';
-    }
-    await db.run(create);
+    await db.run(stageSql(source, raw));
   } catch (err) {
     if (process.env.TOKENOMICS_DEBUG_SQL) console.error(err);
     await scan.catch(() => undefined);

@@ -89,19 +89,6 @@ export function constantZeros(spec: Pick<StagedInsert, 'stageColumns' | 'columns
   );
 }
 
-/**
- * Whether DuckDB runs `create` (a `CREATE TABLE ... AS` of a file's rows) keeping read order, so that
- * a row's `rowid` is its place in the file: on one thread, or as an order-keeping batch insert. A
- * plan it judges to have no order to keep anyway (a hash join of an IN list turned into one, say)
- * inserts rows as its threads finish them: a 1,000,000-row file's rows then took other rows' lines.
- */
-export async function keepsReadOrder(db: UsageDb, create: string): Promise<boolean> {
-  const [plan] = await db.query(`EXPLAIN ${create}`);
-  if (String(plan?.explain_value).includes('BATCH_CREATE_TABLE_AS')) return true;
-  const [threads] = await db.query(`SELECT current_setting('threads') AS n`);
-  return Number(threads.n) === 1;
-}
-
 /** Inserts the staged records; advances `db.rows` past them (`spec.span`) and answers how many rows it inserted. */
 export async function insertStaged(db: UsageDb, spec: StagedInsert): Promise<number> {
   const [row] = await db.query(`INSERT INTO usage (${USAGE_COLUMNS.map((c) => c.name).join(', ')})\n${stagedSelect(db, spec)}`);

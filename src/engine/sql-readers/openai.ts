@@ -22,7 +22,7 @@ import { providerFromModel } from '../../ingest/adapters/util.js';
 import { WINDOW_LINES } from '../../ingest/adapters/dedupe.js';
 import { duckdb } from '../dialect.js';
 import type { InPlaceFacts, UsageDb } from '../duckdb.js';
-import { constantZeros, countsOf, keepsReadOrder, loadModelMap, stagedSelect, type SqlLoad } from './load.js';
+import { constantZeros, countsOf, loadModelMap, stagedSelect, type SqlLoad } from './load.js';
 import { MAX_LINE_BYTES, scanLines } from './scan.js';
 
 const lit = duckdb.literal;
@@ -169,13 +169,7 @@ export async function loadOpenAI(db: UsageDb, file: string): Promise<SqlLoad | '
   const gz = file.endsWith('.gz');
   const scan = scanLines(file, gz ? [...READ_NEEDLES, ...NULL_TIER] : READ_NEEDLES);
   try {
-    // a line's number is its row's rowid: read order must be kept (it is, for this plan: checked all the same)
-    const create = stageSql(file);
-    if (!(await keepsReadOrder(db, create))) {
-      await scan.catch(() => undefined);
-      return 'fallback';
-    }
-    await db.run(create);
+    await db.run(stageSql(file));
   } catch (err) {
     if (process.env.TOKENOMICS_DEBUG_SQL) console.error(err);
     await scan.catch(() => undefined);
