@@ -74,12 +74,17 @@ export async function scanCsv(file: string, delimiter: string): Promise<CsvScan>
       closedAtEnd = false;
       if (!endsField(chunk[i])) plain = false;
     }
+    // the next newline and carriage return at or after `i` (which only grows within a chunk): looked
+    // up again only once passed, so that a quoted field full of escaped quotes (JSON in a cell) is not
+    // searched to the next line break or CR once per quote (that was quadratic in the chunk)
+    let nextNl = -2;
+    let nextCr = -2;
     while (plain && i < len) {
       const q = chunk.indexOf(QUOTE, i);
       if (inQuote) {
-        const nl = chunk.indexOf(NEWLINE, i);
-        const cr = chunk.indexOf(CR, i);
-        if ((nl !== -1 && (q === -1 || nl < q)) || (cr !== -1 && (q === -1 || cr < q))) plain = false;
+        if (nextNl !== -1 && nextNl < i) nextNl = chunk.indexOf(NEWLINE, i);
+        if (nextCr !== -1 && nextCr < i) nextCr = chunk.indexOf(CR, i);
+        if ((nextNl !== -1 && (q === -1 || nextNl < q)) || (nextCr !== -1 && (q === -1 || nextCr < q))) plain = false;
         if (q === -1) break;
         if (q + 1 === len) {
           quoteAtEnd = true;
