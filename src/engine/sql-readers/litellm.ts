@@ -30,7 +30,7 @@ import type { Row, UsageDb } from '../duckdb.js';
 import { AWKWARD_TAG, countOk, jsTrim, timeMsSql } from './csv.js';
 import { type CsvHead, scanCsv } from './csv-scan.js';
 import { judgeCsvRows } from './judge.js';
-import { insertStaged, type SqlLoad, sqlCounts } from './load.js';
+import { stagedSelect, type SqlLoad, sqlCounts } from './load.js';
 import { LENIENT_JSON_BYTES, MAX_LINE_BYTES, scanLines } from './scan.js';
 
 const lit = duckdb.literal;
@@ -188,6 +188,7 @@ WITH src AS (${source}
   FROM inputs
 )
 SELECT kind,
+  -- (not one list of them: DuckDB then ran out of memory at its default limit on 30,000 rows)
   ${raw.map((i) => `CASE WHEN kind = 'other' THEN c${i} END AS raw${i}`).join(', ')}${raw.length ? ',' : ''}
   ${str('"request_id"')} AS id_text,
   COALESCE(${str('"model"')}, ${str('"model_group"')}, ${lit(NO_MODEL)}) AS model,
@@ -223,7 +224,7 @@ const STAGE_COLUMNS = [
 ];
 
 /**
- * Stages the file, checks its lines, inserts its records: `first` is the line of the first row
+ * Stages the file, checks its lines, adds its records (the staged table read in place): `first` is the line of the first row
  * (2 under a CSV header), `lines` what the scan counted. Rows staged 'other' are judged by `judge`
  * (CSV) or send the file back ('fallback').
  */
@@ -255,14 +256,18 @@ async function load(
     if (verdict === 'fallback') return 'fallback';
     judged = verdict;
   }
-  await insertStaged(db, {
+  const counts = await sqlCounts(db, rows);
+  // the staged table is the file's rows, read in place by the usage view (no second copy of them)
+  const name = `usage_litellm_${db.inPlaceViews}`;
+  await db.run(`ALTER TABLE sr_stage RENAME TO ${name}_lines`);
+  const spec = {
     file,
-    from,
-    span: lines,
+    from: `(SELECT rowid + ${first} AS line, * FROM ${name}_lines)`,
     columns: { id: `COALESCE(s.id_text, ${lit(`${file}:`)} || s.line)` },
     stageColumns: STAGE_COLUMNS,
-  });
-  const counts = await sqlCounts(db, rows);
+  };
+  await db.run(`CREATE OR REPLACE VIEW ${name} AS\n${stagedSelect(db, spec)}`);
+  db.addInPlace(name, lines, await db.factsOf(name));
   delete counts.skipped.other;
   if (judged) {
     for (const [k, v] of Object.entries(judged.counts.skipped)) counts.skipped[k] = (counts.skipped[k] ?? 0) + v;
