@@ -31,6 +31,7 @@ const CSV = /\.(csv|tsv)(\.gz)?$/i;
 /** Clears the staging tables of the last file. */
 async function dropStage(db: UsageDb): Promise<void> {
   await db.run('DROP TABLE IF EXISTS sr_stage; DROP TABLE IF EXISTS sr_dupes; DROP TABLE IF EXISTS sr_models');
+  await db.dropCompressedStaging();
 }
 
 /**

@@ -18,6 +18,7 @@
  * the columns read cannot see (`"web_search_call"`); when a record has no service tier in SQL, a
  * second scan tells a missing `service_tier` from a null one (whatever the blanks around its colon).
  */
+import { stat } from 'node:fs/promises';
 import { providerFromModel } from '../../ingest/adapters/util.js';
 import { WINDOW_LINES } from '../../ingest/adapters/dedupe.js';
 import { duckdb } from '../dialect.js';
@@ -26,6 +27,12 @@ import { constantZeros, countsOf, loadModelMap, stagedSelect, type SqlLoad } fro
 import { MAX_LINE_BYTES, scanLines } from './scan.js';
 
 const lit = duckdb.literal;
+/** A file's size in bytes (0 when it cannot be read: the read then says why). */
+const fileBytes = (file: string) =>
+  stat(file).then(
+    (s) => s.size,
+    () => 0,
+  );
 /** Model ids up to which the usage view names providers in a CASE instead of joining the model map. */
 const MAX_CASE_MODELS = 32;
 
@@ -84,10 +91,10 @@ const TIERS = `ENUM('standard', 'flex', 'priority', 'batch')`;
 const TERMINAL_EVENTS = `('response.completed', 'response.incomplete', 'response.failed', 'response.cancelled')`;
 const NO_USAGE_STATUS = `CASE status WHEN 'failed' THEN 'failed-request' WHEN 'cancelled' THEN 'canceled' WHEN 'in_progress' THEN 'no-usage' WHEN 'queued' THEN 'no-usage' END`;
 
-/** The staged lines: `kind` is 'record', a skip reason, or 'fallback'. */
-export function stageSql(file: string): string {
+/** The staged lines (table `stage`): `kind` is 'record', a skip reason, or 'fallback'. */
+export function stageSql(file: string, stage = 'sr_stage'): string {
   const chat = `object IN ('chat.completion', 'text_completion', 'chat.completion.chunk')`;
-  return `CREATE OR REPLACE TABLE sr_stage AS
+  return `CREATE OR REPLACE TABLE ${stage} AS
 WITH src AS (
   SELECT *, COALESCE(${chat}, false) AS is_chat, COALESCE(object = 'response', false) AS is_resp
   FROM read_json(${lit(file)}, format = 'newline_delimited', columns = ${COLUMNS}, maximum_object_size = ${MAX_LINE_BYTES})
@@ -146,9 +153,9 @@ FROM shaped`;
  * window of its first copy (then every later copy is a duplicate); otherwise the file falls back.
  * `sr_dupes` holds the rowid of each later copy and its distance in lines from the first.
  */
-const DEDUPE_SQL = `CREATE OR REPLACE TABLE sr_dupes AS
+const dedupeSql = (stage: string) => `CREATE OR REPLACE TABLE sr_dupes AS
 -- NOT MATERIALIZED: read twice, the CTE was a copy of every id (at 1 GB the peak of memory)
-WITH ids AS NOT MATERIALIZED (SELECT rowid AS r, id_json, hash(id_json) AS h FROM sr_stage WHERE kind = 'record' AND id_json IS NOT NULL),
+WITH ids AS NOT MATERIALIZED (SELECT rowid AS r, id_json, hash(id_json) AS h FROM ${stage} WHERE kind = 'record' AND id_json IS NOT NULL),
 -- ids grouped by their 64-bit hash first: a hash table of numbers, not of every id's text (at 1 GB
 -- the text one was the peak of memory); only ids whose hash repeats are compared as text
 repeated AS (SELECT h FROM ids GROUP BY h HAVING count(*) > 1),
@@ -168,21 +175,26 @@ export async function loadOpenAI(db: UsageDb, file: string): Promise<SqlLoad | '
   // once for both (a second pass would decompress it again)
   const gz = file.endsWith('.gz');
   const scan = scanLines(file, gz ? [...READ_NEEDLES, ...NULL_TIER] : READ_NEEDLES);
+  // a large file is staged where it can be compressed (at 1 GB the passes after the read were the
+  // peak of memory): a smaller one is not, the checkpoint costs more than the memory it saves
+  const catalog = (await fileBytes(file)) >= db.compressFromBytes ? await db.compressingCatalog() : undefined;
+  const stage = catalog ? `${catalog}.sr_stage` : 'sr_stage';
   try {
-    await db.run(stageSql(file));
+    await db.run(stageSql(file, stage));
   } catch (err) {
     if (process.env.TOKENOMICS_DEBUG_SQL) console.error(err);
     await scan.catch(() => undefined);
     return 'fallback';
   }
   const { lines, plain } = await scan;
+  if (catalog) await db.compressStaging();
   // one pass for the line count, the kinds, the records' model ids, whether a record lacks a tier,
   // and what the report may know of the records (time span, tiers, the fast flag, the counts 0 in
   // every row: InPlaceFacts)
   const groups = await db.query(
     `SELECT kind, model_raw, count(*) AS n, count(*) FILTER (WHERE service_tier IS NULL) AS untiered,
   count(*) FILTER (WHERE fast) AS fast, min(time_ms) AS first_ms, max(time_ms) AS last_ms,
-  ${STAGED_COUNTS.map((c) => `bool_and(${c} = 0) AS z_${c}`).join(', ')} FROM sr_stage GROUP BY ALL`,
+  ${STAGED_COUNTS.map((c) => `bool_and(${c} = 0) AS z_${c}`).join(', ')} FROM ${stage} GROUP BY ALL`,
   );
   // rows of each kind, in the ENUM's order (the order of the counts, as ORDER BY kind gave them)
   const kinds = new Map<string, number>(KIND_NAMES.map((k) => [k, 0]));
@@ -210,12 +222,12 @@ export async function loadOpenAI(db: UsageDb, file: string): Promise<SqlLoad | '
   // a record without a tier in SQL: its line may say "service_tier": null (the standard tier)
   if (untiered > 0 && !gz && !(await scanLines(file, NULL_TIER)).plain) return 'fallback';
   // (not beside the pass above: at 1 GB both at once raised the peak of memory to the issue's bound)
-  await db.run(DEDUPE_SQL);
+  await db.run(dedupeSql(stage));
   const [dupes] = await db.query(`SELECT count(*) AS n, COALESCE(max(gap), 0) AS span FROM sr_dupes`);
   if (Number(dupes.span) > WINDOW_LINES) return 'fallback';
   const duplicates = Number(dupes.n);
   if (duplicates > 0) {
-    await db.run(`UPDATE sr_stage SET kind = 'duplicate' WHERE rowid IN (SELECT r FROM sr_dupes)`);
+    await db.run(`UPDATE ${stage} SET kind = 'duplicate' WHERE rowid IN (SELECT r FROM sr_dupes)`);
     kinds.set('record', (kinds.get('record') ?? 0) - duplicates);
     // (no staged row is a duplicate before the UPDATE)
     kinds.set('duplicate', duplicates);
@@ -226,7 +238,9 @@ export async function loadOpenAI(db: UsageDb, file: string): Promise<SqlLoad | '
   // the staged lines are the file's rows, read in place by each report query (no second copy of
   // them in the usage table: at 1 GB that copy was the peak of memory)
   const n = db.inPlaceViews;
-  await db.run(`ALTER TABLE sr_stage RENAME TO usage_openai_${n}_lines; ALTER TABLE sr_models RENAME TO usage_openai_${n}_models`);
+  await db.run(`ALTER TABLE ${stage} RENAME TO usage_openai_${n}_lines; ALTER TABLE sr_models RENAME TO usage_openai_${n}_models`);
+  // (a table renamed stays in its database)
+  const linesTable = `${catalog ? `${catalog}.` : ''}usage_openai_${n}_lines`;
   // when every record's model id is counted as it is (none blank or missing) and there are few,
   // the view names each one's provider in a CASE: a join to the model map in the view is run by
   // every report query, even one that reads no model (a tenth of a plain file's report CPU)
@@ -237,7 +251,7 @@ export async function loadOpenAI(db: UsageDb, file: string): Promise<SqlLoad | '
       : `CASE s.model_raw ${models.map(({ raw, provider }) => `WHEN ${lit(raw ?? '')} THEN ${provider === undefined ? 'NULL' : lit(provider)}`).join(' ')} END`;
   const spec = {
     file,
-    from: `usage_openai_${n}_lines`,
+    from: linesTable,
     span: lines,
     line: 's.rowid + 1',
     join: plainModels ? '' : `JOIN usage_openai_${n}_models m ON m.model_raw IS NOT DISTINCT FROM s.model_raw`,
