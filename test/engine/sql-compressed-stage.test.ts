@@ -50,6 +50,28 @@ describe('the OpenAI SQL reader: a compressed stage', () => {
     expect(handedBack).toBeGreaterThan(3);
   }, 60_000);
 
+  it('measures a gzip file by the text it holds (its trailer), not by its own size', async () => {
+    // openai-plain.jsonl.gz: 509 bytes holding the 1,846 of openai-plain.jsonl
+    const staged = async (compressFromBytes: number) => {
+      const db = await UsageDb.open({ threads: 1, compressFromBytes });
+      const statements: string[] = [];
+      const run = db.run.bind(db);
+      db.run = async (sql: string) => {
+        statements.push(sql);
+        return run(sql);
+      };
+      try {
+        await loadWithSql(db, 'fixtures/sql-readers/openai-plain.jsonl.gz', { keepText: false });
+        return statements.includes('CHECKPOINT tokenomics_compressed');
+      } finally {
+        db.close();
+      }
+    };
+    expect(await staged(1000)).toBe(true);
+    expect(await staged(1846)).toBe(true);
+    expect(await staged(1847)).toBe(false);
+  });
+
   it('stages a file in the compressing database only from the size given', async () => {
     const file = 'fixtures/sql-readers/openai-plain.jsonl';
     const db = await UsageDb.open({ threads: 1, compressFromBytes: 0 });

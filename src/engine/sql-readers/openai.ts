@@ -18,7 +18,7 @@
  * the columns read cannot see (`"web_search_call"`); when a record has no service tier in SQL, a
  * second scan tells a missing `service_tier` from a null one (whatever the blanks around its colon).
  */
-import { stat } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import { providerFromModel } from '../../ingest/adapters/util.js';
 import { WINDOW_LINES } from '../../ingest/adapters/dedupe.js';
 import { duckdb } from '../dialect.js';
@@ -27,12 +27,28 @@ import { constantZeros, countsOf, loadModelMap, stagedSelect, type SqlLoad } fro
 import { MAX_LINE_BYTES, scanLines } from './scan.js';
 
 const lit = duckdb.literal;
-/** A file's size in bytes (0 when it cannot be read: the read then says why). */
-const fileBytes = (file: string) =>
-  stat(file).then(
-    (s) => s.size,
-    () => 0,
-  );
+/**
+ * The bytes of text a file holds (0 when it cannot be read: the read then says why): a gzip file's
+ * from its trailer (the size of its last member's text modulo 2^32), taken as no bound at all when
+ * that is less than the file itself (text over 4 GiB, or several members).
+ */
+async function textBytes(file: string): Promise<number> {
+  try {
+    const { size } = await stat(file);
+    if (!file.endsWith('.gz') || size < 18) return size;
+    const handle = await open(file);
+    try {
+      const trailer = Buffer.alloc(4);
+      await handle.read(trailer, 0, 4, size - 4);
+      const text = trailer.readUInt32LE(0);
+      return text >= size ? text : Number.POSITIVE_INFINITY;
+    } finally {
+      await handle.close();
+    }
+  } catch {
+    return 0;
+  }
+}
 /** Model ids up to which the usage view names providers in a CASE instead of joining the model map. */
 const MAX_CASE_MODELS = 32;
 
@@ -177,7 +193,8 @@ export async function loadOpenAI(db: UsageDb, file: string): Promise<SqlLoad | '
   const scan = scanLines(file, gz ? [...READ_NEEDLES, ...NULL_TIER] : READ_NEEDLES);
   // a large file is staged where it can be compressed (at 1 GB the passes after the read were the
   // peak of memory): a smaller one is not, the checkpoint costs more than the memory it saves
-  const catalog = (await fileBytes(file)) >= db.compressFromBytes ? await db.compressingCatalog() : undefined;
+  // (a database that cannot be attached only costs the saving)
+  const catalog = (await textBytes(file)) >= db.compressFromBytes ? await db.compressingCatalog().catch(() => undefined) : undefined;
   const stage = catalog ? `${catalog}.sr_stage` : 'sr_stage';
   try {
     await db.run(stageSql(file, stage));
