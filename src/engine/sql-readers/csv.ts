@@ -28,7 +28,7 @@ import { type CsvHead, scanCsv } from './csv-scan.js';
 import type { Issue } from '../../core/issues.js';
 import { judgeCsvRows } from './judge.js';
 import type { LineScan } from './scan.js';
-import { stagedSelect, type SqlLoad } from './load.js';
+import { readStageInPlace, type SqlLoad } from './load.js';
 
 const lit = duckdb.literal;
 
@@ -154,19 +154,16 @@ export async function loadGenericRows(
       : [];
   const judged = judge(others);
   if (judged === 'fallback') return 'fallback';
-  const name = `usage_generic_${db.inPlaceViews}`;
-  await db.run(`ALTER TABLE sr_stage RENAME TO ${name}_lines`);
-  const spec = {
+  await readStageInPlace(db, 'generic', {
     file,
-    from: `(SELECT rowid + ${source.firstLine} AS line, * FROM ${name}_lines)`,
+    firstLine: source.firstLine,
+    span: lines,
     columns: {
       ...stage.constants,
       id: stage.staged.includes('id_text') ? `COALESCE(s.id_text, ${lit(`${file}:`)} || s.line)` : `${lit(`${file}:`)} || s.line`,
     },
     stageColumns: stage.staged,
-  };
-  await db.run(`CREATE OR REPLACE VIEW ${name} AS\n${stagedSelect(db, spec)}`);
-  db.addInPlace(name, lines, await db.factsOf(name));
+  });
   judged.counts.read = rows;
   judged.counts.counted = records;
   return { format: GENERIC_NAME, counts: judged.counts, issues: judged.issues };

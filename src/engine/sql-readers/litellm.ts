@@ -30,7 +30,7 @@ import type { Row, UsageDb } from '../duckdb.js';
 import { AWKWARD_TAG, countOk, jsTrim, timeMsSql } from './csv.js';
 import { type CsvHead, scanCsv } from './csv-scan.js';
 import { judgeCsvRows } from './judge.js';
-import { stagedSelect, type SqlLoad, sqlCounts } from './load.js';
+import { readStageInPlace, type SqlLoad, sqlCounts } from './load.js';
 import { LENIENT_JSON_BYTES, MAX_LINE_BYTES, scanLines } from './scan.js';
 
 const lit = duckdb.literal;
@@ -257,17 +257,13 @@ async function load(
     judged = verdict;
   }
   const counts = await sqlCounts(db, rows);
-  // the staged table is the file's rows, read in place by the usage view (no second copy of them)
-  const name = `usage_litellm_${db.inPlaceViews}`;
-  await db.run(`ALTER TABLE sr_stage RENAME TO ${name}_lines`);
-  const spec = {
+  await readStageInPlace(db, 'litellm', {
     file,
-    from: `(SELECT rowid + ${first} AS line, * FROM ${name}_lines)`,
+    firstLine: first,
+    span: lines,
     columns: { id: `COALESCE(s.id_text, ${lit(`${file}:`)} || s.line)` },
     stageColumns: STAGE_COLUMNS,
-  };
-  await db.run(`CREATE OR REPLACE VIEW ${name} AS\n${stagedSelect(db, spec)}`);
-  db.addInPlace(name, lines, await db.factsOf(name));
+  });
   delete counts.skipped.other;
   if (judged) {
     for (const [k, v] of Object.entries(judged.counts.skipped)) counts.skipped[k] = (counts.skipped[k] ?? 0) + v;

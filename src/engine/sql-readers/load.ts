@@ -89,6 +89,25 @@ export function constantZeros(spec: Pick<StagedInsert, 'stageColumns' | 'columns
   );
 }
 
+/**
+ * Reads the staged table `sr_stage` in place (no second copy of its rows): renamed
+ * `usage_<reader>_<n>_lines`, its records become the usage columns through the view
+ * `usage_<reader>_<n>` (stagedSelect; a row's line, `s.line`, is its rowid after `firstLine` - 1:
+ * the stage keeps read order), added to the usage table with the facts of one grouped pass over it
+ * (UsageDb.factsOf). `span`: the lines the file had.
+ */
+export async function readStageInPlace(
+  db: UsageDb,
+  reader: string,
+  spec: Pick<StagedInsert, 'file' | 'columns' | 'stageColumns'> & { firstLine: number; span: number },
+): Promise<void> {
+  const name = `usage_${reader}_${db.inPlaceViews}`;
+  await db.run(`ALTER TABLE sr_stage RENAME TO ${name}_lines`);
+  const from = `(SELECT rowid + ${spec.firstLine} AS line, * FROM ${name}_lines)`;
+  await db.run(`CREATE OR REPLACE VIEW ${name} AS\n${stagedSelect(db, { ...spec, from })}`);
+  db.addInPlace(name, spec.span, await db.factsOf(name));
+}
+
 /** Inserts the staged records; advances `db.rows` past them (`spec.span`) and answers how many rows it inserted. */
 export async function insertStaged(db: UsageDb, spec: StagedInsert): Promise<number> {
   const [row] = await db.query(`INSERT INTO usage (${USAGE_COLUMNS.map((c) => c.name).join(', ')})\n${stagedSelect(db, spec)}`);
