@@ -49,35 +49,38 @@ const STR_FIELDS = ['request_id', 'call_type', 'model', 'model_group', 'custom_l
 ]);
 
 const jt = (x: string) => `json_type(${x})`;
-/** A JSON value that is absent or null. */
-const absent = (x: string) => `(${jt(x)} IS NULL OR ${jt(x)} = 'NULL')`;
 /** The text of a JSON string, trimmed as JavaScript trims (NULL for any other JSON value). */
 const trimmed = (x: string) => `CASE WHEN ${jt(x)} = 'VARCHAR' THEN ${jsTrim(`(${x} ->> '$')`)} END`;
+/** `str()` of formats/values.ts over a JSON value `x` whose json_type is `type` and trimmed string text `text` (NULL: not a string). */
+const strOf = (x: string, type: string, text: string) =>
+  `CASE ${type} WHEN 'VARCHAR' THEN NULLIF(${text}, '') WHEN 'BOOLEAN' THEN ${x}::VARCHAR WHEN 'BIGINT' THEN ${x}::VARCHAR WHEN 'UBIGINT' THEN ${x}::VARCHAR END`;
 /** `str()` of formats/values.ts: a trimmed non-empty string, or a number or boolean as text; NULL: undefined. */
-const str = (x: string) =>
-  `CASE ${jt(x)} WHEN 'VARCHAR' THEN NULLIF(${jsTrim(`(${x} ->> '$')`)}, '') WHEN 'BOOLEAN' THEN ${x}::VARCHAR WHEN 'BIGINT' THEN ${x}::VARCHAR WHEN 'UBIGINT' THEN ${x}::VARCHAR END`;
+const str = (x: string) => strOf(x, jt(x), jsTrim(`(${x} ->> '$')`));
 /** `str()` above is String()'s text: no fraction or exponent (DuckDB writes 1e3 as 1000.0), a safe integer. */
-const strExact = (x: string) =>
-  `COALESCE(${jt(x)} NOT IN ('DOUBLE', 'BIGINT', 'UBIGINT') OR (${jt(x)} <> 'DOUBLE' AND abs(TRY_CAST(${x}::VARCHAR AS DOUBLE)) <= ${MAX_SAFE}), true)`;
-/** A JSON object without a repeated key (JSON.parse keeps the last value, DuckDB reads the first). */
-const uniqueKeys = (x: string) => `(${jt(x)} IS DISTINCT FROM 'OBJECT' OR len(json_keys(${x})) = len(list_distinct(json_keys(${x}))))`;
+const strExactOf = (x: string, type: string) =>
+  `COALESCE(${type} NOT IN ('DOUBLE', 'BIGINT', 'UBIGINT') OR (${type} <> 'DOUBLE' AND abs(TRY_CAST(${x}::VARCHAR AS DOUBLE)) <= ${MAX_SAFE}), true)`;
+const strExact = (x: string) => strExactOf(x, jt(x));
 /** A case-blind ASCII word (JavaScript's toLowerCase maps no other character onto these letters). */
 const word = (t: string, w: string) => `regexp_full_match(${t}, '${[...w].map((c) => `[${c.toUpperCase()}${c}]`).join('')}')`;
 
 const orOther = (cond: string) => `COALESCE(${cond}, true)`;
 const orNot = (cond: string) => `COALESCE(${cond}, false)`;
 
-/** Count leaves: [name, JSON expression] (usage: metadata.usage_object). */
+/** Count leaves of metadata.usage_object: [name, path] (prompt and completion are the row's own fields). */
+const USAGE_LEAVES: ReadonlyArray<[string, string]> = [
+  ['ptd_cached', '$.prompt_tokens_details.cached_tokens'],
+  ['read', '$.cache_read_input_tokens'],
+  ['creation', '$.cache_creation_input_tokens'],
+  ['one_hour', '$.cache_creation.ephemeral_1h_input_tokens'],
+  ['five_min', '$.cache_creation.ephemeral_5m_input_tokens'],
+  ['reasoning', '$.completion_tokens_details.reasoning_tokens'],
+  ...ANTHROPIC_CHARGE_FIELDS.map(([key, path]): [string, string] => [key, `$.${path}`]),
+];
+/** Every count leaf: [name, JSON column]. */
 const LEAVES: ReadonlyArray<[string, string]> = [
   ['prompt', '"prompt_tokens"'],
   ['completion', '"completion_tokens"'],
-  ['ptd_cached', `json_extract(usage, '$.prompt_tokens_details.cached_tokens')`],
-  ['read', `json_extract(usage, '$.cache_read_input_tokens')`],
-  ['creation', `json_extract(usage, '$.cache_creation_input_tokens')`],
-  ['one_hour', `json_extract(usage, '$.cache_creation.ephemeral_1h_input_tokens')`],
-  ['five_min', `json_extract(usage, '$.cache_creation.ephemeral_5m_input_tokens')`],
-  ['reasoning', `json_extract(usage, '$.completion_tokens_details.reasoning_tokens')`],
-  ...ANTHROPIC_CHARGE_FIELDS.map(([key, path]): [string, string] => [key, `json_extract(usage, '$.${path}')`]),
+  ...USAGE_LEAVES.map(([l], i): [string, string] => [l, `usage_leaves[${i + 1}]`]),
 ];
 
 /** A request tag read as `key:value` / `key=value` (litellm-tags.ts). */
@@ -94,13 +97,36 @@ function parsedField(field: string): { text: string; bad: string; value: string 
   };
 }
 
+/**
+ * The JSON scalars the rules read, each looked at once: [name, JSON column]. `str()` and its
+ * checks read the columns `jt_<name>` (json_type), `tr_<name>` (a string's trimmed text) of each,
+ * computed in steps of their own (an expression repeated in one step is computed each time, and a
+ * JSON value is parsed by each function that reads it: on 30,000 rows with metadata the stage took
+ * 2.4 CPU s when each read parsed metadata again).
+ */
+const SCALARS: ReadonlyArray<[string, string]> = [
+  ...STR_FIELDS.map((f): [string, string] => [f, `"${f}"`]),
+  ...['status', ...METADATA_TAGS.map(([key]) => key)].map((key): [string, string] => [`m_${key}`, `m_${key}`]),
+  ['cache_hit', '"cache_hit"'],
+  ['start', '"startTime"'],
+  ...LEAVES.map(([l, x]): [string, string] => [`leaf_${l}`, x]),
+];
+const SCALAR = new Map(SCALARS);
+const colOf = (name: string) => SCALAR.get(name)!;
+/** `str()` of a scalar. */
+const strCol = (name: string) => strOf(colOf(name), `jt_${name}`, `tr_${name}`);
+/** A scalar's trimmed string text (NULL: not a string). */
+const trimmedCol = (name: string) => `CASE WHEN jt_${name} = 'VARCHAR' THEN tr_${name} END`;
+/** A scalar absent or null. */
+const absentCol = (name: string) => `(jt_${name} IS NULL OR jt_${name} = 'NULL')`;
+
 /** The tag entries of a row, as a list of {k, v} in the order the TypeScript reader sets them (v NULL: not set). */
 function tagEntries(): string {
   const entry = (k: string, v: string) => `{'k': ${lit(k)}, 'v': ${v}}`;
-  const fixed = ROW_TAGS.map(([field, tag]) => entry(tag, str(`"${field}"`)));
-  const meta = `CASE WHEN ${jt('meta')} = 'OBJECT' THEN [${METADATA_TAGS.map(([key, tag]) => entry(tag, str(`(meta -> ${lit(key)})`))).join(', ')}] ELSE [] END`;
-  const pointer = `'/' || replace(replace(k, '~', '~0'), '/', '~1')`;
-  const customs = `CASE WHEN ${jt('custom')} = 'OBJECT' THEN list_transform(json_keys(custom), k -> {'k': k, 'v': ${str(`json_extract(custom, ${pointer})`)}}) ELSE [] END`;
+  const fixed = ROW_TAGS.map(([field, tag]) => entry(tag, strCol(field)));
+  const meta = `CASE WHEN jt_meta = 'OBJECT' THEN [${METADATA_TAGS.map(([key, tag]) => entry(tag, strCol(`m_${key}`))).join(', ')}] ELSE [] END`;
+  // (the values by position: the keys of a custom object with a key twice make the row 'other')
+  const customs = `COALESCE(list_transform(custom_keys, (k, i) -> {'k': k, 'v': ${str('custom_vals[i]')}}), [])`;
   const keyed = `list_transform(list_filter(rt_strs, s -> regexp_matches(s, '${KEYED_TAG}')), s -> {'k': regexp_extract(s, '${KEYED_TAG}', 1), 'v': ${jsTrim(`regexp_extract(s, '${KEYED_TAG}', 2)`)}})`;
   const plain = `list_filter(rt_strs, s -> NOT regexp_matches(s, '${KEYED_TAG}'))`;
   const joined = `CASE WHEN len(${plain}) > 0 THEN [{'k': 'request_tags', 'v': array_to_string(${plain}, ',')}] ELSE [] END`;
@@ -114,49 +140,74 @@ function stageSql(source: string, raw: readonly number[]): string {
   const n = (l: string) => `"n_${l}"`;
   const leafOk = LEAVES.map(
     ([l]) =>
-      `(undef_${l} OR (jt_${l} = 'VARCHAR' AND ${countOk(`t_${l}`)}) OR COALESCE(d_${l} >= 0 AND d_${l} <= ${MAX_SAFE} AND d_${l} = trunc(d_${l}), false))`,
+      `(undef_${l} OR (jt_leaf_${l} = 'VARCHAR' AND ${countOk(`t_${l}`)}) OR COALESCE(d_${l} >= 0 AND d_${l} <= ${MAX_SAFE} AND d_${l} = trunc(d_${l}), false))`,
   );
+  /** A JSON object (json_type `type`, keys `keys`) without a repeated key (JSON.parse keeps the last value, DuckDB reads the first). */
+  const uniqueKeys = (type: string, keys: string) => `(${type} IS DISTINCT FROM 'OBJECT' OR len(${keys}) = len(list_distinct(${keys})))`;
   const exact = [
-    ...STR_FIELDS.map((f) => strExact(`"${f}"`)),
-    ...['status', ...METADATA_TAGS.map(([key]) => key)].map((key) => strExact(`(meta -> ${lit(key)})`)),
+    ...STR_FIELDS.map((f) => strExactOf(colOf(f), `jt_${f}`)),
+    ...['status', ...METADATA_TAGS.map(([key]) => key)].map((key) => strExactOf(`m_${key}`, `jt_m_${key}`)),
     'COALESCE(list_bool_and(list_transform(rt_elems, e -> ' + strExact('e') + ')), true)',
-    `COALESCE(list_bool_and(list_transform(json_keys(custom), k -> ${strExact(`json_extract(custom, '/' || replace(replace(k, '~', '~0'), '/', '~1'))`)})), true)`,
-    ...['meta', 'usage', 'custom'].map(uniqueKeys),
+    `COALESCE(list_bool_and(list_transform(custom_vals, v -> ${strExact('v')})), true)`,
+    uniqueKeys('jt_meta', 'meta_keys'),
+    uniqueKeys('jt_usage', 'usage_keys'),
+    uniqueKeys('jt_custom', 'custom_keys'),
     // getPath reads a key with a dot in it before the path it spells
-    `NOT COALESCE(list_bool_or(list_transform(json_keys(usage), k -> contains(k, '.'))), false)`,
+    `NOT COALESCE(list_bool_or(list_transform(usage_keys, k -> contains(k, '.'))), false)`,
     // `.` of the tag pattern in JavaScript stops at these, in RE2 only at \n
     `NOT COALESCE(list_bool_or(list_transform(rt_strs, s -> regexp_matches(s, '[\\r\\n\\x{2028}\\x{2029}]'))), false)`,
   ];
   const tagOk = `NOT COALESCE(list_bool_or(list_transform(entries, e -> regexp_full_match(e.k, '${AWKWARD_TAG.source.slice(1, -1)}') OR regexp_matches(e.k || e.v, '[\\x00-\\x07\\x0b\\x0e-\\x1f]'))), false)`;
-  const status = `COALESCE(${str('"status"')}, ${str(`(meta -> 'status')`)})`;
-  const cacheHit = `(${jt('"cache_hit"')} = 'BOOLEAN' AND "cache_hit"::VARCHAR = 'true') OR ${word(`COALESCE(${trimmed('"cache_hit"')}, '')`, 'true')}`;
-  const time = `COALESCE(${trimmed('"startTime"')}, '')`;
+  const status = `COALESCE(${strCol('status')}, ${strCol('m_status')})`;
+  const cacheHit = `(jt_cache_hit = 'BOOLEAN' AND "cache_hit"::VARCHAR = 'true') OR ${word(`COALESCE(${trimmedCol('cache_hit')}, '')`, 'true')}`;
+  const time = `COALESCE(${trimmedCol('start')}, '')`;
   const columnTag = (tag: string) => `list_last(list_filter(entries, e -> e.k = ${lit(tag)})).v`;
   const others = `list_filter(uniq, e -> e.k NOT IN (${Object.keys(TAG_COLUMNS).map(lit).join(', ')}))`;
   const charge = (key: string) => COUNTED_CHARGES.find((d) => d.key === key)!.column;
+  const metaKeys = ['usage_object', 'spend_logs_metadata', 'status', ...METADATA_TAGS.map(([key]) => key)];
+  const metaCol = (key: string) => (key === 'usage_object' ? 'usage' : key === 'spend_logs_metadata' ? 'custom' : `m_${key}`);
   return `CREATE OR REPLACE TABLE sr_stage AS
 WITH src AS (${source}
 ), texts AS (
   SELECT *, ${meta.text}, ${tags.text} FROM src
 ), parsed AS (
   SELECT *, ${meta.bad} AS meta_bad, ${tags.bad} AS rt_bad, ${meta.value} AS meta, ${tags.value} AS rt FROM texts
+), typed_meta AS (
+  SELECT *, ${jt('meta')} AS jt_meta FROM parsed
 ), nested AS (
-  SELECT *, CASE WHEN ${jt('meta')} = 'OBJECT' THEN meta -> 'usage_object' END AS usage,
-    CASE WHEN ${jt('meta')} = 'OBJECT' THEN meta -> 'spend_logs_metadata' END AS custom,
+  -- metadata parsed once: its keys, and the values of those read (a missing key: NULL; a JSON null: NULL too)
+  SELECT *, CASE WHEN jt_meta = 'OBJECT' THEN json_transform(meta, '"MAP(VARCHAR, JSON)"') END AS meta_map,
     CASE WHEN ${jt('rt')} = 'ARRAY' THEN json_extract(rt, '$[*]') ELSE [] END AS rt_elems
-  FROM parsed
-), leaves AS (
-  SELECT *, list_filter(list_transform(rt_elems, e -> ${str('e')}), s -> s IS NOT NULL) AS rt_strs,
-    ${LEAVES.map(([l, x]) => `${x} AS leaf_${l}`).join(', ')}
+  FROM typed_meta
+), fields AS (
+  SELECT *, map_keys(meta_map) AS meta_keys, ${metaKeys.map((key) => `meta_map[${lit(key)}] AS ${metaCol(key)}`).join(', ')}
   FROM nested
+), objects AS (
+  SELECT *, ${jt('usage')} AS jt_usage, ${jt('custom')} AS jt_custom, json_keys(usage) AS usage_keys,
+    -- the usage counts from one parse of it
+    json_extract(usage, [${USAGE_LEAVES.map(([, path]) => lit(path)).join(', ')}]) AS usage_leaves,
+    list_filter(list_transform(rt_elems, e -> ${str('e')}), s -> s IS NOT NULL) AS rt_strs
+  FROM fields
+), custom_parsed AS (
+  SELECT *, CASE WHEN jt_custom = 'OBJECT' THEN json_transform(custom, '"MAP(VARCHAR, JSON)"') END AS custom_map FROM objects
+), scalar_types AS (
+  SELECT *, map_keys(custom_map) AS custom_keys, map_values(custom_map) AS custom_vals,
+    ${SCALARS.map(([name, x]) => `${jt(x)} AS jt_${name}`).join(', ')}
+  FROM custom_parsed
+), scalar_texts AS (
+  SELECT *, ${SCALARS.map(([name, x]) => `CASE WHEN jt_${name} = 'VARCHAR' THEN ${x} ->> '$' END AS u_${name}`).join(', ')}
+  FROM scalar_types
+), scalars AS (
+  SELECT *, ${SCALARS.map(([name]) => `${jsTrim(`u_${name}`)} AS tr_${name}`).join(', ')}
+  FROM scalar_texts
 ), typed AS (
-  SELECT *, ${LEAVES.map(([l]) => `${jt(`leaf_${l}`)} AS jt_${l}, ${trimmed(`leaf_${l}`)} AS t_${l}, CASE WHEN ${jt(`leaf_${l}`)} IN ('BIGINT', 'UBIGINT', 'DOUBLE') THEN TRY_CAST(leaf_${l}::VARCHAR AS DOUBLE) END AS d_${l}`).join(',\n    ')}
-  FROM leaves
+  SELECT *, ${LEAVES.map(([l, x]) => `${trimmedCol(`leaf_${l}`)} AS t_${l}, CASE WHEN jt_leaf_${l} IN ('BIGINT', 'UBIGINT', 'DOUBLE') THEN TRY_CAST(${x}::VARCHAR AS DOUBLE) END AS d_${l}`).join(',\n    ')}
+  FROM scalars
 ), counted AS (
-  SELECT *, ${LEAVES.map(([l]) => `(${absent(`leaf_${l}`)} OR COALESCE(t_${l} = '', false)) AS undef_${l}`).join(', ')}
+  SELECT *, ${LEAVES.map(([l]) => `(${absentCol(`leaf_${l}`)} OR COALESCE(t_${l} = '', false)) AS undef_${l}`).join(', ')}
   FROM typed
 ), valued AS (
-  SELECT *, ${LEAVES.map(([l]) => `CASE WHEN undef_${l} THEN NULL WHEN jt_${l} = 'VARCHAR' THEN TRY_CAST(t_${l} AS BIGINT) ELSE TRY_CAST(d_${l} AS BIGINT) END AS ${n(l)}`).join(', ')},
+  SELECT *, ${LEAVES.map(([l]) => `CASE WHEN undef_${l} THEN NULL WHEN jt_leaf_${l} = 'VARCHAR' THEN TRY_CAST(t_${l} AS BIGINT) ELSE TRY_CAST(d_${l} AS BIGINT) END AS ${n(l)}`).join(', ')},
     ${timeMsSql(time)} AS i_time, ${tagEntries()} AS entries
   FROM counted
 ), buckets AS (
@@ -181,23 +232,24 @@ WITH src AS (${source}
       WHEN ${orOther(`NOT (${leafOk.join('\n        AND ')})`)} THEN 'other'
       WHEN ${orOther(`${n('one_hour')} + ${n('five_min')} > 0 AND ${n('creation')} IS NOT NULL AND ${n('one_hour')} + ${n('five_min')} <> ${n('creation')}`.replaceAll(/"n_(one_hour|five_min)"/g, 'COALESCE("n_$1", 0)'))} THEN 'other'
       WHEN ${orOther('i_in < 0 OR i_re > i_out')} THEN 'other'
-      WHEN ${orOther(`NOT (${time} = '' OR i_time IS NOT NULL) OR NOT (${absent('"startTime"')} OR ${jt('"startTime"')} = 'VARCHAR')`)} THEN 'other'
+      WHEN ${orOther(`NOT (${time} = '' OR i_time IS NOT NULL) OR NOT (${absentCol('start')} OR jt_start = 'VARCHAR')`)} THEN 'other'
       WHEN ${orOther(`rt_bad OR NOT ${tagOk}`)} THEN 'other'
       ELSE 'record'
     END AS kind
   FROM inputs
 )
 SELECT kind,
-  -- (not one list of them: DuckDB then ran out of memory at its default limit on 30,000 rows)
-  ${raw.map((i) => `CASE WHEN kind = 'other' THEN c${i} END AS raw${i}`).join(', ')}${raw.length ? ',' : ''}
-  ${str('"request_id"')} AS id_text,
-  COALESCE(${str('"model"')}, ${str('"model_group"')}, ${lit(NO_MODEL)}) AS model,
-  ${str('"custom_llm_provider"')} AS provider,
+  -- the raw text of an 'other' row's fields as one struct: not a list (DuckDB then ran out of memory at its
+  -- default limit on 30,000 rows), nor a column each (18 text columns put the insert on one thread under 400 MiB)
+  ${raw.length ? `CASE WHEN kind = 'other' THEN {${raw.map((i) => `'raw${i}': c${i}`).join(', ')}} END AS raw,` : ''}
+  ${strCol('request_id')} AS id_text,
+  COALESCE(${strCol('model')}, ${strCol('model_group')}, ${lit(NO_MODEL)}) AS model,
+  ${strCol('custom_llm_provider')} AS provider,
   i_time AS time_ms,
   i_in AS input_tokens, i_cr AS cache_read_tokens, i_w5 AS cache_write_5m_tokens, i_w1 AS cache_write_1h_tokens,
   i_out AS output_tokens, i_re AS reasoning_tokens,
   ${ANTHROPIC_CHARGE_FIELDS.map(([key]) => `COALESCE(${n(key)}, 0) AS ${charge(key)}`).join(', ')},
-  ${str('"session_id"')} AS conversation_id,
+  ${strCol('session_id')} AS conversation_id,
   ${Object.entries(TAG_COLUMNS)
     .map(([tag, column]) => `${columnTag(tag)} AS ${column}`)
     .join(', ')},
@@ -252,7 +304,7 @@ async function load(
   let judged: Exclude<ReturnType<typeof judgeCsvRows>, 'fallback'> | undefined;
   if (Number(shape.other) > 0) {
     if (!judge) return 'fallback';
-    const verdict = judge(await db.query(`SELECT * FROM ${from} WHERE kind = 'other' ORDER BY line`));
+    const verdict = judge(await db.query(`SELECT line${raw.length ? ', raw.*' : ''} FROM ${from} WHERE kind = 'other' ORDER BY line`));
     if (verdict === 'fallback') return 'fallback';
     judged = verdict;
   }
