@@ -25,6 +25,7 @@ import {
   bandFloorSql,
   bandJoin,
   bandMeasure,
+  CARD_MAP_COLUMNS,
   cardKeyExpr,
   PRICE_COLUMNS,
   periodJoin,
@@ -236,6 +237,40 @@ export function cardJoinAfter(d: Dialect, o: PricedOptions, map: Pick<CardMap, '
   }
   const keys = keyColumns.map((c, i) => `${c} AS ${['e0', 'k0', 'e1', 'k1'][i]}`);
   return { columns, groupBy, join, keys, keyColumns };
+}
+
+/**
+ * How the turns (turnsSql) find each row's card after their window rather than before it: the
+ * window carries the row's model as a small integer (its place among the card map's models, NULL
+ * for a model without a card) and its band floor, and the card map joins the sums per turn, model and
+ * band. On the 10M-row Parquet bench the join per row before the window was a third of the pass; the
+ * model's text carried through the window instead cost as much as the join. Only where the model
+ * alone is the route key and the card follows from it and the band (no time bounds), for a few models.
+ */
+export interface TurnsJoinAfter {
+  /** The row's route number (1-based place of its model in `models`, NULL: no card). */
+  route: string;
+  /** The row's band floor, or undefined without bands. */
+  band?: string;
+  /** The card map join on alias `u` (the sums, with columns `route` and `n_band`). */
+  join: string;
+}
+
+/** Models above this many: the per-row join stays (the route number is a search of the list). */
+const TURN_ROUTE_MODELS = 64;
+
+export function turnsJoinAfter(d: Dialect, o: PricedOptions, map: Pick<CardMap, 'rows'> | undefined): TurnsJoinAfter | undefined {
+  const shape = o.shape;
+  if (!o.cardMap || !map || shape?.timeBounds !== false || shape.providers || shape.regionals) return undefined;
+  const model = CARD_MAP_COLUMNS.findIndex((c) => c.name === 'model');
+  const models = [...new Set(map.rows.map((r) => String(r[model])))].sort();
+  if (models.length === 0 || models.length > TURN_ROUTE_MODELS) return undefined;
+  const list = `[${models.map((m) => d.literal(m)).join(', ')}]`;
+  return {
+    route: `list_position(${list}, model)`,
+    band: o.cardMap.bands ? bandFloorSql(bandMeasure(o.cardMap), bandBoundaries(map)) : undefined,
+    join: `LEFT JOIN card_map m0 ON m0.pricing = 0 AND m0.model = ${list}[u.route]${bandJoin('m0', 'u.n_band', o.cardMap)}`,
+  };
 }
 
 /** `priced` as a table (the warehouse engines, the `tokenomics sql` script). */
@@ -558,26 +593,51 @@ SELECT count(DISTINCT turn_all) AS n FROM t WHERE turn_all > ${TURN_CAP}`;
  * logged), so their sum over the result is the count of distinct conversations, found by the
  * window the turns need anyway (distinctCountsSql then leaves it out). `rows` (RowKinds, where the
  * database knows them): without rows of other than one request or with a logged turn, the window
- * carries neither `requests` (counted) nor `turn` (10M bench rows: ~0.7 CPU s).
+ * carries neither `requests` (counted) nor `turn` (10M bench rows: ~0.7 CPU s). `after`
+ * (turnsJoinAfter): the card map joins the sums per turn, model and band instead of each row.
  */
-export function turnsSql(d: Dialect, zero: ZeroColumns = new Set(), rows?: Pick<RowKinds, 'otherRequests' | 'turns'>): string {
+export function turnsSql(
+  d: Dialect,
+  zero: ZeroColumns = new Set(),
+  rows?: Pick<RowKinds, 'otherRequests' | 'turns'>,
+  after?: TurnsJoinAfter,
+): string {
   // every row one request / no logged turn (RowKinds): the window carries neither column
   const single = rows !== undefined && !rows.otherRequests;
   const logged = rows === undefined || rows.turns;
-  const sums = sumsSql((c) => (c === 'records' ? false : zero.has(c === 'estimated_records' ? 'estimated' : c)), single);
+  const isZero = (c: string) => (c === 'records' ? false : zero.has(c === 'estimated_records' ? 'estimated' : c));
+  const sums = sumsSql(isZero, single);
   const prompt = PROMPT_COLUMNS.filter((c) => !zero.has(c));
-  const cols = ['e0', 'k0', ...(logged ? ['turn'] : []), ...SUMMED_COLUMNS.filter((c) => !zero.has(c) && !(single && c === 'requests'))];
+  const summed = SUMMED_COLUMNS.filter((c) => !zero.has(c) && !(single && c === 'requests'));
+  const keys = after ? ['route', ...(after.band ? ['n_band'] : [])] : ['e0', 'k0'];
+  const cols = [...keys, ...(logged ? ['turn'] : []), ...summed];
   const turn = logged ? `COALESCE(CAST(turn AS ${bigint(d)}), rn)` : 'rn';
-  return `WITH t0 AS (
+  const from = after ? `(SELECT *, ${after.route} AS route${after.band ? `, ${after.band} AS n_band` : ''} FROM inside)` : 'priced';
+  const window = `WITH t0 AS (
   SELECT ${cols.join(', ')}, CAST(row_number() OVER (PARTITION BY conversation_id ORDER BY seq) AS ${bigint(d)}) AS rn
-  FROM priced WHERE conversation_id IS NOT NULL
+  FROM ${from} WHERE conversation_id IS NOT NULL
 ), t AS (
   SELECT *, LEAST(${turn}, CAST(${TURN_CAP + 1} AS ${bigint(d)})) AS turn_no FROM t0
-)
+)`;
+  const tail = `sum(${prompt.length ? prompt.join(' + ') : '0'}) AS prompt_tokens,
+  sum(CASE WHEN rn = 1 THEN 1 ELSE 0 END) AS first_rows`;
+  if (!after)
+    return `${window}
 SELECT turn_no, e0 AS e, k0 AS k, ${sums},
-  sum(${prompt.length ? prompt.join(' + ') : '0'}) AS prompt_tokens,
-  sum(CASE WHEN rn = 1 THEN 1 ELSE 0 END) AS first_rows
+  ${tail}
 FROM t GROUP BY turn_no, e0, k0`;
+  // sums per turn, route and band, then per card
+  const sumsOfSums = SUM_COLUMNS.map((c) => (isZero(c) ? `0 AS ${c}` : `sum(${c}) AS ${c}`)).join(', ');
+  return `${window}, s AS (
+  SELECT turn_no, ${keys.join(', ')}, ${sums},
+  ${tail}
+  FROM t GROUP BY turn_no, ${keys.join(', ')}
+)
+SELECT u.turn_no, m0.entry_index AS e, m0.card_key AS k, ${sumsOfSums},
+  sum(prompt_tokens) AS prompt_tokens, sum(first_rows) AS first_rows
+FROM s u
+${after.join}
+GROUP BY u.turn_no, m0.entry_index, m0.card_key`;
 }
 
 /**

@@ -54,6 +54,7 @@ import {
   aggFlagsSql,
   aggTableSql,
   cardJoinAfter,
+  turnsJoinAfter,
   CARD_PRICE_COLUMNS,
   cardCostBoundSql,
   cardPriceRow,
@@ -489,6 +490,7 @@ export async function reportFromTable(
   const modelDim = task.dims.findIndex((dim) => dim.kind === 'model');
   // the card map joined to sums per route key and band rather than to each row, where it can be
   const after = cardJoinAfter(d, priced, cardMap);
+  const turnsAfter = turnsJoinAfter(d, priced, cardMap);
   await db.run(
     aggTableSql(
       d,
@@ -594,7 +596,7 @@ export async function reportFromTable(
     // without a row in a conversation, unread writes without a cache write, distinct counts without
     // an attributed row (each would return no rows, or zeros)
     async () => {
-      const rows = slice('conversation').length > 0 ? await db.query(turnsSql(d, zero, rowKinds)) : [];
+      const rows = slice('conversation').length > 0 ? await db.query(turnsSql(d, zero, rowKinds, turnsAfter)) : [];
       // the distinct turn numbers summed into the last row, counted only when there is one
       const later = rows.some((r) => n(r.turn_no) > TURN_CAP) ? n((await db.query(laterTurnsSql(d, zero)))[0].n) : 0;
       return { rows, later };

@@ -22,7 +22,7 @@ import {
   priceMapShape,
   type RowKinds,
 } from '../../src/engine/price-map.js';
-import { aggTableSql, cardPriceRow, pricedTableSql, unreadWritesSql } from '../../src/engine/report-queries.js';
+import { aggTableSql, cardPriceRow, pricedTableSql, turnsSql, unreadWritesSql } from '../../src/engine/report-queries.js';
 import { MAX_HELD_GROUPS, reportFromTable } from '../../src/engine/report.js';
 import { UserError } from '../../src/core/issues.js';
 import { Pricer } from '../../src/pricing/cost.js';
@@ -465,6 +465,64 @@ describe('unread cache writes: scopes without a write', () => {
     const collided = await reportFromTable(spy, { dims: parseDimensions('model') }, { catalog, nowMs: NOW });
     expect(rewritten).toBe(1);
     expect(collided.view.unreadWrites).toEqual(expected);
+  }, 30_000);
+});
+
+describe('the context-window tax with the card map joined after the window', () => {
+  it('equals the join per row: models with and without bands, unpriced models, logged turns, turns past the cap', async () => {
+    const rand = rng(41);
+    const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)];
+    // two models with a 200k band, one without, one unknown (no card)
+    const models = ['claude-sonnet-4-5', 'gemini-2.5-pro', 'gpt-4.1', 'no-such-model'];
+    const records: UsageRecord[] = [];
+    const add = (conversation: string | undefined, turn?: number) => {
+      const i = records.length;
+      const r = emptyUsage(pick(models), `r${i}`, 'gen.jsonl', i + 1);
+      r.timeMs = Date.parse('2026-10-01T00:00:00Z') + i * 1000;
+      // prompts on both sides of the 200k threshold
+      const prompt = rand() < 0.5 ? pick([199_999, 200_000, 200_001, 250_000]) : Math.floor(rand() * 50_000);
+      r.cacheReadTokens = Math.floor(prompt * rand() * 0.5);
+      r.inputTokens = prompt - r.cacheReadTokens;
+      r.outputTokens = Math.floor(rand() * 2000);
+      r.conversationId = conversation;
+      r.turn = turn;
+      records.push(r);
+    };
+    // one conversation longer than the cap (1,000 turns), interleaved with short ones and rows of none
+    for (let i = 0; i < 1_010; i++) {
+      add('long');
+      if (rand() < 0.3) add(`c${Math.floor(rand() * 40)}`, rand() < 0.1 ? 1 + Math.floor(rand() * 5) : undefined);
+      if (rand() < 0.1) add(undefined);
+    }
+    const d = await tableOf(records);
+    // the report's own turns (joined after: the SQL it ran names the models' list), and the same
+    // report with that statement replaced by the join per row (every column carried, no row kinds)
+    const seen: string[] = [];
+    const spy = (rewrite: boolean) => ({
+      run: (sql: string) => d.run(sql),
+      query: (sql: string) => {
+        if (sql.includes('PARTITION BY conversation_id') && sql.includes('first_rows')) {
+          seen.push(sql);
+          if (rewrite) return d.query(turnsSql(duckdb));
+        }
+        return d.query(sql);
+      },
+      loadTable: d.loadTable.bind(d),
+      // (what the usage table knows: with them the report finds that no row has a tier, so that the card map applies)
+      routeKeys: d.routeKeys.bind(d),
+      timeSpan: d.timeSpan.bind(d),
+      rowKinds: d.rowKinds.bind(d),
+    });
+    const after = await reportFromTable(spy(false), { dims: parseDimensions('model') }, { catalog, nowMs: NOW });
+    expect(seen).toHaveLength(1);
+    expect(seen[0]).toContain('list_position(');
+    const perRow = await reportFromTable(spy(true), { dims: parseDimensions('model') }, { catalog, nowMs: NOW });
+    expect(after.view.turns).toEqual(perRow.view.turns);
+    expect(after.view.conversations).toBe(41);
+    // the long conversation reaches the summed row; priced and unpriced requests in the turns
+    expect(after.view.turns.at(-1)?.turn).toBe(1001);
+    expect(after.view.turns.some((t) => t.cost.unpriced.requests > 0)).toBe(true);
+    expect(after.view.turns.some((t) => t.cost.longContextPremiumFemto > 0n)).toBe(true);
   }, 30_000);
 });
 
