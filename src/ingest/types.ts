@@ -34,6 +34,14 @@ export interface IngestCounts {
   rejected: Record<string, number>;
 }
 
+/**
+ * Counts by reason in one order whatever reader counted them (each reader meets the reasons in its
+ * own order): the largest first, ties by name.
+ */
+export function reasonsByCount(m: Record<string, number>): Array<[string, number]> {
+  return Object.entries(m).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+}
+
 export interface IngestContext {
   /** Display path of the current file ("-" for stdin; "a.jsonl.gz" for gzip). */
   readonly file: string;

@@ -7,7 +7,7 @@
  */
 import { formatIssue, UserError, type Issue } from '../core/issues.js';
 import { inert } from '../core/untrusted.js';
-import type { IngestCounts } from '../ingest/types.js';
+import { reasonsByCount, type IngestCounts } from '../ingest/types.js';
 import { formatInt } from './cells.js';
 
 export interface IngestWarning {
@@ -20,7 +20,7 @@ export interface IngestWarning {
 /** The rejected records and the input errors of a read, as one line each (inert: file names and messages come from the inputs). */
 export function ingestWarnings(counts: IngestCounts, issues: readonly Issue[]): IngestWarning[] {
   const out: IngestWarning[] = [];
-  const rejected = Object.entries(counts.rejected).sort((a, b) => b[1] - a[1]);
+  const rejected = reasonsByCount(counts.rejected);
   const rejectedCount = rejected.reduce((n, [, v]) => n + v, 0);
   if (rejectedCount) {
     const first = issues.find((i) => i.severity === 'error' && i.file && Object.hasOwn(counts.rejected, i.code));

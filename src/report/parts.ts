@@ -4,6 +4,7 @@
  * (all of them in JSON), and what the numbers assume.
  */
 import { formatIssue, type Issue } from '../core/issues.js';
+import { reasonsByCount } from '../ingest/types.js';
 import { formatInt } from './cells.js';
 import type { Report, ReportInputs } from './model.js';
 
@@ -12,13 +13,12 @@ const INFO_SHOWN = 3;
 const PROBLEMS_SHOWN = 5;
 
 const sumOf = (m: Record<string, number>) => Object.values(m).reduce((n, v) => n + v, 0);
-const byCount = (m: Record<string, number>) => Object.entries(m).sort((a, b) => b[1] - a[1]);
 
 export function inputLines(inputs: ReportInputs): string[] {
   const lines = [
     `Records: ${formatInt(inputs.read)} read, ${formatInt(inputs.counted)} counted, ${formatInt(sumOf(inputs.skipped))} skipped, ${formatInt(sumOf(inputs.rejected))} rejected.`,
   ];
-  const skipped = byCount(inputs.skipped);
+  const skipped = reasonsByCount(inputs.skipped);
   if (skipped.length) lines.push(`Skipped (not billable): ${skipped.map(([k, v]) => `${k} ${formatInt(v)}`).join(', ')}.`);
   return lines;
 }

@@ -6,6 +6,7 @@
 import { chargeLines } from './charges.js';
 import { TOKEN_DIMENSIONS, type TokenDimension } from '../usage/dimensions.js';
 import type { IngestResult } from '../ingest/index.js';
+import { reasonsByCount } from '../ingest/types.js';
 import type { Issue } from '../core/issues.js';
 import { divFemto, type Femto } from '../pricing/money.js';
 import type { Components } from '../pricing/cost.js';
@@ -322,13 +323,9 @@ export function ingestInputs(ingest: IngestResult): ReportInputs {
     files: ingest.files.map((f) => ({ path: f.path, format: f.format, bytes: f.bytes })),
     read: c.read,
     counted: c.counted,
-    skipped: sortedCounts(c.skipped),
-    rejected: sortedCounts(c.rejected),
+    skipped: Object.fromEntries(reasonsByCount(c.skipped)),
+    rejected: Object.fromEntries(reasonsByCount(c.rejected)),
   };
-}
-
-function sortedCounts(m: Record<string, number>): Record<string, number> {
-  return Object.fromEntries(Object.entries(m).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])));
 }
 
 function unitEconomicsJson(view: UsageView): UsageReportData['unitEconomics'] {

@@ -14,7 +14,11 @@
  * And one documented relabelling: `--by project` names a Codex CLI session's project by the working
  * directory its session_meta logs ("/home/dev/app"), not its folder ("codex"); fixtures/logs --by
  * project,model was re-recorded for it (the only other change: unpriced groups, all-null quantiles,
- * sorted by their new keys).
+ * sorted by their new keys). And one documented reordering: the warning on rejected records lists
+ * reasons with equal counts by name (it listed them in the order the reader met them, which the SQL
+ * readers do not share with the TypeScript ones; test/report/reasons.test.ts): the 14 cases with
+ * such ties were re-recorded, every other byte of their reports unchanged (scripts/report-snapshot.mjs
+ * on both builds: the 15 outputs of 80 that differ differ only in that order).
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';

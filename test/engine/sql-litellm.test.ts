@@ -111,6 +111,23 @@ describe('the LiteLLM SQL reader', () => {
     expect(bare).toMatchObject({ id: `${file}:6`, model: '(no model)', time_ms: BigInt(Date.UTC(2025, 5, 2, 8, 0, 1)) });
   });
 
+  it('leaves a file with a key twice in an object a count is read from, and a header with a name twice', async () => {
+    // rows 3-7 of the CSV repeat a key in prompt_tokens_details (also spelled with an escape),
+    // cache_creation, completion_tokens_details, server_tool_use: JSON.parse keeps the last value,
+    // DuckDB's json_extract the first. SQL stages those rows 'other', and the TypeScript converter
+    // reads records among them: the file is the TypeScript reader's (before, SQL read row 3 as 99 input, 1 cached)
+    for (const file of ['litellm-nested-dup.csv', 'litellm-nested-dup.jsonl'])
+      expect((await both(`fixtures/sql-readers/${file}`)).sql.took, file).toBeUndefined();
+    const { ts } = await both('fixtures/sql-readers/litellm-nested-dup.csv');
+    // row 3: 100 prompt - 7 cached (the last copy) = 93; row 6: reasoning 20 (the last copy) exceeds the 10 output tokens
+    expect(ts.rows.find((r) => r.id === 'r2')).toMatchObject({ input_tokens: 93n, cache_read_tokens: 7n });
+    expect(ts.counts.rejected).toEqual({ 'reasoning-exceeds-output': 1 });
+    // spend and Spend: the TypeScript reader warns which one it reads
+    const header = await both('fixtures/sql-readers/litellm-dup-header.csv');
+    expect(header.sql.took).toBeUndefined();
+    expect(header.ts.issues.map((i) => i.code)).toEqual(['duplicate-column']);
+  });
+
   it('leaves a file to the TypeScript reader when it cannot read a row exactly', async () => {
     // (after 9 plain lines, the ones format detection parses) a tag named by digits (JavaScript puts it first); NaN and a trailing comma (DuckDB reads them, JSON.parse
     // does not); a request_id 1.5 (a number String() writes); a negative web search count in JSONL (a rejection)

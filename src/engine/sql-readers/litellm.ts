@@ -76,6 +76,8 @@ const USAGE_LEAVES: ReadonlyArray<[string, string]> = [
   ['reasoning', '$.completion_tokens_details.reasoning_tokens'],
   ...ANTHROPIC_CHARGE_FIELDS.map(([key, path]): [string, string] => [key, `$.${path}`]),
 ];
+/** The objects of usage_object the counts are read from (a key twice in one: JSON.parse keeps the last value, json_extract the first). */
+const USAGE_PARENTS = [...new Set(USAGE_LEAVES.map(([, path]) => path.split('.').slice(0, -1).join('.')).filter((p) => p !== '$'))];
 /** Every count leaf: [name, JSON column]. */
 const LEAVES: ReadonlyArray<[string, string]> = [
   ['prompt', '"prompt_tokens"'],
@@ -151,6 +153,8 @@ function stageSql(source: string, raw: readonly number[]): string {
     `COALESCE(list_bool_and(list_transform(custom_vals, v -> ${strExact('v')})), true)`,
     uniqueKeys('jt_meta', 'meta_keys'),
     uniqueKeys('jt_usage', 'usage_keys'),
+    // and in each object a count is read from (prompt_tokens_details, cache_creation, ...)
+    `COALESCE(list_bool_and(list_transform(json_keys(usage, [${USAGE_PARENTS.map(lit).join(', ')}]), ks -> ks IS NULL OR len(ks) = len(list_distinct(ks)))), true)`,
     uniqueKeys('jt_custom', 'custom_keys'),
     // getPath reads a key with a dot in it before the path it spells
     `NOT COALESCE(list_bool_or(list_transform(usage_keys, k -> contains(k, '.'))), false)`,
@@ -327,6 +331,9 @@ async function load(
 /** A LiteLLM spend-log CSV export (header `head`, detected or forced as litellm). */
 export async function loadLiteLLMCsv(db: UsageDb, file: string, head: CsvHead, options: IngestOptions): Promise<SqlLoad | 'fallback'> {
   const names = head.columns.map((c) => c.trim());
+  // a name twice (trimmed, in any case): the TypeScript reader warns which column it reads
+  const keys = names.map((c) => c.toLowerCase()).filter((c) => c !== '');
+  if (new Set(keys).size !== keys.length) return 'fallback';
   const index = new Map(FIELDS.map((f) => [f, names.indexOf(f)] as const).filter(([, i]) => i !== -1));
   const raw = [...new Set(LITELLM_COLUMNS.map((f) => names.indexOf(f)).filter((i) => i !== -1))].sort((a, b) => a - b);
   const columns = head.columns.map((_, i) => `c${i}: 'VARCHAR'`).join(', ');
