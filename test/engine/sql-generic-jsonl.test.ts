@@ -13,7 +13,7 @@ const MAP = parseColumnMap(
     'outcome=ok,tag.team=meta.team,conversation=conv,user=who',
 );
 const options = { keepText: false, columns: MAP };
-const TRAPS = ['float', 'negative', 'dotted', 'nan', 'object'].map((t) => `fixtures/sql-readers/generic-map-${t}.jsonl`);
+const TRAPS = ['float', 'negative', 'dotted', 'nan', 'object', 'dupkey'].map((t) => `fixtures/sql-readers/generic-map-${t}.jsonl`);
 
 describe('generic JSONL with --map through SQL: same rows, skips and rejections as the TypeScript reader', () => {
   for (const file of ['fixtures/sql-readers/generic-map.jsonl', ...TRAPS]) {

@@ -6,7 +6,8 @@
  * absent an empty field. This holds because the TypeScript rules read those JSON values as they read
  * that text (a count 12 as "12", an outcome true as "true", a time in seconds as its digits). A
  * value whose text would not say the same (a fraction or exponent, an integer beyond 2^53, an object
- * or an array) makes its row one SQL does not read; so does every row the CSV rules leave to the
+ * or an array), or a key twice in an object on a mapped path (JSON.parse keeps the last value,
+ * json_extract the first), makes its row one SQL does not read; so does every row the CSV rules leave to the
  * TypeScript converter. Any such row, a line that is not one object, a JSON text DuckDB accepts and
  * JSON.parse does not (NaN, trailing commas), or a literal dotted key (getPath reads `a.b` before
  * `a` → `b`) sends the file to the TypeScript reader. Paths are plain names (letters, digits, `_`,
@@ -47,8 +48,26 @@ export async function loadGenericJsonl(db: UsageDb, file: string, mapping: Colum
     `CASE ${type(i)} WHEN 'VARCHAR' THEN v${i} ->> '$' WHEN 'BIGINT' THEN v${i}::VARCHAR WHEN 'UBIGINT' THEN v${i}::VARCHAR WHEN 'BOOLEAN' THEN v${i}::VARCHAR END`;
   const exact = (i: number) =>
     `COALESCE(${type(i)} IN ('VARCHAR', 'BOOLEAN', 'NULL') OR (${type(i)} IN ('BIGINT', 'UBIGINT') AND abs(TRY_CAST(v${i}::VARCHAR AS DOUBLE)) <= ${Number.MAX_SAFE_INTEGER}), true)`;
-  const from = `(SELECT ${paths.map((_, i) => `${text(i)} AS c${i}`).join(', ')}, ${paths.map((_, i) => exact(i)).join(' AND ')} AS j_exact
-  FROM (SELECT ${parts.map((segments, i) => `${value(segments)} AS v${i}`).join(', ')}
+  // a key twice in an object on a mapped path: JSON.parse keeps the last value, json_extract the
+  // first (each such object's keys must be distinct, else the row is not SQL's)
+  const objects = new Map<string, Set<string>>();
+  for (const segments of parts)
+    for (let k = 1; k < segments.length; k++) {
+      const at = objects.get(segments[0]) ?? new Set<string>();
+      at.add(
+        `$${segments
+          .slice(1, k)
+          .map((s) => `."${s}"`)
+          .join('')}`,
+      );
+      objects.set(segments[0], at);
+    }
+  const unique = [...objects].map(
+    ([top, at]) =>
+      `COALESCE(list_bool_and(list_transform(json_keys("${top}", [${[...at].map(lit).join(', ')}]), ks -> ks IS NULL OR len(ks) = len(list_distinct(ks)))), true)`,
+  );
+  const from = `(SELECT ${paths.map((_, i) => `${text(i)} AS c${i}`).join(', ')}, ${[...paths.map((_, i) => exact(i)), 'j_unique'].join(' AND ')} AS j_exact
+  FROM (SELECT ${parts.map((segments, i) => `${value(segments)} AS v${i}`).join(', ')}, ${unique.length ? unique.join(' AND ') : 'true'} AS j_unique
     FROM read_json(${lit(file)}, format = 'newline_delimited', columns = {${tops.map((t) => `"${t}": 'JSON'`).join(', ')}},
       maximum_object_size = ${MAX_LINE_BYTES})))`;
   const index = new Map(Object.entries(mapping).map(([field, path]) => [field, paths.indexOf(path)] as const));
