@@ -66,6 +66,11 @@ export interface Dialect {
 }
 
 const literal = (s: string): string => `'${s.replace(/'/g, "''")}'`;
+/**
+ * DuckDB's string literal: a NUL character ends the statement's text there (a model id holding one,
+ * from a log, made the statement unparseable), so the text is split at each NUL and joined with chr(0).
+ */
+const duckLiteral = (s: string): string => (s.includes('\0') ? `(${s.split('\0').map(literal).join(' || chr(0) || ')})` : literal(s));
 
 const doubleQuoted = (name: string): string => `"${name.replace(/"/g, '""')}"`;
 const portableType = (t: SqlType): string => t;
@@ -84,7 +89,7 @@ export const duckdb: Dialect = {
   argMin: (value, key, filter) => `arg_min(${value}, ${key})${filter ? ` FILTER (WHERE ${filter})` : ''}`,
   argMax: (value, key) => `arg_max(${value}, ${key})`,
   same: (a, b) => `${a} IS NOT DISTINCT FROM ${b}`,
-  literal,
+  literal: duckLiteral,
   double: (e) => `CAST(${e} AS DOUBLE)`,
   // the embedded database is the tool's own (in memory): plain tables, which every connection sees
   // (UsageDb runs independent report queries on several at once); duckdbWarehouse's are temporary

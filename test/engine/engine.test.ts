@@ -526,6 +526,42 @@ describe('the context-window tax with the card map joined after the window', () 
   }, 30_000);
 });
 
+describe('model ids holding a NUL character', () => {
+  it('are written into SQL as text DuckDB reads back whole, and priced turns are the same joined after the window', async () => {
+    const d = await tableOf([]);
+    // a NUL ends DuckDB's statement text: the literal joins the parts with chr(0)
+    expect(await d.query(`SELECT ${duckdb.literal("a'\u0000b")} AS s, length(${duckdb.literal("a'\u0000b")}) AS n`)).toEqual([
+      { s: "a'\u0000b", n: 4n },
+    ]);
+    d.close();
+    db = undefined;
+    // a Vertex path whose project segment holds a NUL resolves to gemini-2.5-pro: the turns' list of models names it
+    const model = 'projects/a\u0000b/locations/us/publishers/google/models/gemini-2.5-pro';
+    expect(catalog.resolve(model)?.entry.id).toBe('gemini-2.5-pro');
+    const r = emptyUsage(model, 'r0', 'x.jsonl', 1);
+    r.inputTokens = 10;
+    r.conversationId = 'c';
+    r.timeMs = Date.parse('2026-11-01T00:00:00Z');
+    const t = await tableOf([r]);
+    const seen: string[] = [];
+    const spy = {
+      run: (sql: string) => t.run(sql),
+      query: (sql: string) => {
+        if (sql.includes('PARTITION BY conversation_id') && sql.includes('first_rows')) seen.push(sql);
+        return t.query(sql);
+      },
+      loadTable: t.loadTable.bind(t),
+      routeKeys: t.routeKeys.bind(t),
+      timeSpan: t.timeSpan.bind(t),
+      rowKinds: t.rowKinds.bind(t),
+    };
+    const { view } = await reportFromTable(spy, { dims: [] }, { catalog, nowMs: NOW });
+    expect(seen.some((sql) => sql.includes('list_position('))).toBe(true);
+    // 10 input tokens at gemini-2.5-pro's $1.25 / MTok: 12,500,000,000 femto-USD, in turn 1
+    expect(view.turns.map((x) => [x.turn, x.requests, x.promptTokens, x.cost.costFemto])).toEqual([[1, 1, 10, 12_500_000_000n]]);
+  }, 30_000);
+});
+
 describe('distinct counts', () => {
   it('conversations counted by the turns pass: one per conversation whatever turn is logged', async () => {
     const rows: Array<[string | undefined, number | undefined, string | undefined, string | undefined]> = [
