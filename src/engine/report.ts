@@ -157,6 +157,15 @@ const orUndefined = <T>(v: T | 'fallback'): T | undefined => (v === 'fallback' ?
 
 const n = (v: unknown): number => (v === null || v === undefined ? 0 : Number(v));
 
+/**
+ * The sum of integer cells (bigint, number or decimal text; null: 0) as a number, added exactly and
+ * converted once: added as numbers, a total past 2^53 depends on the order of the cells
+ * ([2^53 - 1, 2, 1] gives 2^53 in that order, 2^53 + 2 in the other).
+ */
+export function exactSum(cells: unknown[]): number {
+  return Number(cells.reduce<bigint>((s, v) => s + (v === null || v === undefined ? 0n : BigInt(v as bigint | number | string)), 0n));
+}
+
 function sumsOf(row: Row): TokenSums {
   return {
     requests: n(row.requests),
@@ -639,7 +648,8 @@ export async function reportFromTable(
         turn,
         ...(turn > TURN_CAP ? { laterTurns: turnQuery.later } : {}),
         requests: acc.all.requests,
-        promptTokens: rows.reduce((s, r) => s + n(r.prompt_tokens), 0),
+        // summed exactly, then one conversion: a total past 2^53 does not depend on the rows' order
+        promptTokens: exactSum(rows.map((r) => r.prompt_tokens)),
         cost: acc.result(),
       };
     })

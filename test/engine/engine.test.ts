@@ -23,7 +23,7 @@ import {
   type RowKinds,
 } from '../../src/engine/price-map.js';
 import { aggTableSql, cardPriceRow, pricedTableSql, turnsSql, unreadWritesSql } from '../../src/engine/report-queries.js';
-import { MAX_HELD_GROUPS, reportFromTable } from '../../src/engine/report.js';
+import { exactSum, MAX_HELD_GROUPS, reportFromTable } from '../../src/engine/report.js';
 import { UserError } from '../../src/core/issues.js';
 import { Pricer } from '../../src/pricing/cost.js';
 import { CostAccumulator } from '../../src/aggregate/accumulator.js';
@@ -524,6 +524,17 @@ describe('the context-window tax with the card map joined after the window', () 
     expect(after.view.turns.some((t) => t.cost.unpriced.requests > 0)).toBe(true);
     expect(after.view.turns.some((t) => t.cost.longContextPremiumFemto > 0n)).toBe(true);
   }, 30_000);
+});
+
+describe('sums of integer cells', () => {
+  it('add exactly whatever the order of the cells (the prompt tokens of a turn over its price keys)', () => {
+    const max = 2 ** 53 - 1;
+    // 2^53 - 1 + 2 + 1 = 2^53 + 2 (representable); added as numbers in this order: 2^53
+    expect(max + 2 + 1).toBe(2 ** 53);
+    expect(exactSum([max, 2, 1])).toBe(2 ** 53 + 2);
+    expect(exactSum([1, 2, max])).toBe(2 ** 53 + 2);
+    expect(exactSum([BigInt(max), '2', null, 1])).toBe(2 ** 53 + 2);
+  });
 });
 
 describe('model ids holding a NUL character', () => {
