@@ -33,6 +33,11 @@ function open(file: string, highWaterMark: number): { raw: ReturnType<typeof cre
 
 /** Scans a CSV file whose field delimiter is `delimiter` (one byte). */
 export async function scanCsv(file: string, delimiter: string): Promise<CsvScan> {
+  // a file that cannot be read to its end is not plain: the TypeScript reader says what is wrong with it
+  return scanCsvOf(file, delimiter).catch(() => ({ lines: -1, plain: false }));
+}
+
+async function scanCsvOf(file: string, delimiter: string): Promise<CsvScan> {
   const delim = delimiter.charCodeAt(0);
   const { raw, stream } = open(file, 1 << 20);
   let lines = 0;

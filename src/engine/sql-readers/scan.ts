@@ -135,6 +135,12 @@ export async function scanLines(
   pattern?: RegExp,
   chunkBytes = 1 << 20,
 ): Promise<LineScan> {
+  // a file that cannot be read to its end (a truncated gzip) is not plain: the TypeScript reader says what is wrong
+  // with it (a rejection here, before the caller awaits the scan, ended the process)
+  return scanLinesOf(file, ambiguous, chunkBytes, pattern).catch(() => ({ lines: -1, plain: false }));
+}
+
+async function scanLinesOf(file: string, ambiguous: readonly Needle[], chunkBytes: number, pattern?: RegExp): Promise<LineScan> {
   const search = new NeedleSearch(ambiguous);
   const { overlap } = search;
   let lines = 0;
