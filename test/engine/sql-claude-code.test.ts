@@ -235,6 +235,14 @@ describe('Claude Code SQL reader: hand-made trees', () => {
     expect(sql.rows[1]).toMatchObject({ cache_write_5m_tokens: 70n, cache_write_1h_tokens: 0n });
   });
 
+  it('leaves a tree whose model id starts with U+FEFF to the TypeScript reader (read back through Node, the id loses it)', async () => {
+    const line = assistant('s', 'm1', 'r1', u(3, 4));
+    (line as { message: { model: string } }).message.model = `\ufeff${MODEL}`;
+    const sql = await parity([tree({ 'p/s.jsonl': [user('s'), line] })]);
+    expect(sql.took).toBeUndefined();
+    expect(sql.counts).toMatchObject({ counted: 1 });
+  });
+
   it('reads untyped lines (older Claude Code) itself', async () => {
     const old = { requestId: 'r1', sessionId: 's', uuid: 'x1', message: { id: 'm1', model: MODEL, usage: u(3, 4) } };
     const sql = await parity([tree({ 'p/s.jsonl': [old] })]);

@@ -425,7 +425,7 @@ async function load(db: UsageDb, files: readonly string[]): Promise<SqlLoad | 'f
     if (r.kind === null) seen = Number(r.n);
     else kinds.set(String(r.kind), Number(r.n));
   if (seen !== files.length || kinds.has('fallback')) return 'fallback';
-  await loadModelMap(db, MODELS);
+  if (!(await loadModelMap(db, MODELS))) return 'fallback';
   // the dedupe and the insert in one statement: the emitted rows are numbered (seq) as they are inserted
   const emitted = await insertStaged(db, {
     file: files[0],

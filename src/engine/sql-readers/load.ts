@@ -108,6 +108,13 @@ export async function readStageInPlace(
   db.addInPlace(name, spec.span, await db.factsOf(name));
 }
 
+/**
+ * Whether text starts with U+FEFF: DuckDB's Node client decodes each string it hands back with a
+ * TextDecoder, which drops a leading byte-order mark, so such a model id read back no longer matches
+ * itself in the model map (its rows were lost or doubled): the file is the TypeScript reader's.
+ */
+export const BOM_FIRST = (col: string) => `starts_with(${col}, chr(65279))`;
+
 /** Inserts the staged records; advances `db.rows` past them (`spec.span`) and answers how many rows it inserted. */
 export async function insertStaged(db: UsageDb, spec: StagedInsert): Promise<number> {
   const [row] = await db.query(`INSERT INTO usage (${USAGE_COLUMNS.map((c) => c.name).join(', ')})\n${stagedSelect(db, spec)}`);
@@ -146,13 +153,14 @@ export async function loadModelMap(
   db: UsageDb,
   from: string | ReadonlyArray<string | null>,
   providerOf?: (model: string) => string,
-): Promise<Array<{ raw: string | null; model: string; provider?: string }>> {
-  const raws =
-    typeof from !== 'string'
-      ? from
-      : (await db.query(`SELECT DISTINCT model_raw FROM ${from} WHERE kind = 'record'`)).map((r) =>
-          r.model_raw === null ? null : String(r.model_raw),
-        );
+): Promise<Array<{ raw: string | null; model: string; provider?: string }> | undefined> {
+  let raws: ReadonlyArray<string | null>;
+  if (typeof from !== 'string') raws = from;
+  else {
+    const rows = await db.query(`SELECT DISTINCT model_raw, ${BOM_FIRST('model_raw')} AS bom FROM ${from} WHERE kind = 'record'`);
+    if (rows.some((r) => r.bom === true)) return undefined;
+    raws = rows.map((r) => (r.model_raw === null ? null : String(r.model_raw)));
+  }
   const columns = [
     { name: 'model_raw', type: 'VARCHAR' as const },
     { name: 'model', type: 'VARCHAR' as const },

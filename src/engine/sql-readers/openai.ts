@@ -23,7 +23,7 @@ import { providerFromModel } from '../../ingest/adapters/util.js';
 import { WINDOW_LINES } from '../../ingest/adapters/dedupe.js';
 import { duckdb } from '../dialect.js';
 import type { InPlaceFacts, UsageDb } from '../duckdb.js';
-import { constantZeros, countsOf, loadModelMap, stagedSelect, type SqlLoad } from './load.js';
+import { BOM_FIRST, constantZeros, countsOf, loadModelMap, stagedSelect, type SqlLoad } from './load.js';
 import { MAX_LINE_BYTES, scanLines } from './scan.js';
 
 const lit = duckdb.literal;
@@ -210,7 +210,7 @@ export async function loadOpenAI(db: UsageDb, file: string): Promise<SqlLoad | '
   // every row: InPlaceFacts)
   const groups = await db.query(
     `SELECT kind, model_raw, count(*) AS n, count(*) FILTER (WHERE service_tier IS NULL) AS untiered,
-  count(*) FILTER (WHERE fast) AS fast, min(time_ms) AS first_ms, max(time_ms) AS last_ms,
+  count(*) FILTER (WHERE fast) AS fast, min(time_ms) AS first_ms, max(time_ms) AS last_ms, bool_or(${BOM_FIRST('model_raw')}) AS bom,
   ${STAGED_COUNTS.map((c) => `bool_and(${c} = 0) AS z_${c}`).join(', ')} FROM ${stage} GROUP BY ALL`,
   );
   // rows of each kind, in the ENUM's order (the order of the counts, as ORDER BY kind gave them)
@@ -226,6 +226,8 @@ export async function loadOpenAI(db: UsageDb, file: string): Promise<SqlLoad | '
     const kind = String(g.kind);
     kinds.set(kind, (kinds.get(kind) ?? 0) + Number(g.n));
     if (kind !== 'record') continue;
+    // a model id read back without its leading U+FEFF (BOM_FIRST) would not match itself in the model map
+    if (g.bom === true) return 'fallback';
     for (const c of STAGED_COUNTS) if (g[`z_${c}`] !== true) zero.delete(c);
     raws.push(g.model_raw === null ? null : String(g.model_raw));
     untiered += Number(g.untiered);
@@ -250,7 +252,7 @@ export async function loadOpenAI(db: UsageDb, file: string): Promise<SqlLoad | '
     kinds.set('duplicate', duplicates);
   }
   // the model ids of the records before the dedupe: one only a duplicate has is mapped and never read
-  const models = await loadModelMap(db, raws, providerFromModel);
+  const models = (await loadModelMap(db, raws, providerFromModel)) ?? [];
   const counts = countsOf(lines, kinds);
   // the staged lines are the file's rows, read in place by each report query (no second copy of
   // them in the usage table: at 1 GB that copy was the peak of memory)
