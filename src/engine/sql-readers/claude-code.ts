@@ -32,7 +32,7 @@ import { TOKEN_DIMENSIONS } from '../../usage/dimensions.js';
 import { duckdb } from '../dialect.js';
 import type { UsageDb } from '../duckdb.js';
 import type { IngestCounts } from '../../ingest/types.js';
-import { insertStaged, loadModelMap, type SqlLoad } from './load.js';
+import { insertStaged, loadModelMap, readAsPattern, type SqlLoad } from './load.js';
 import { DETECT_VALUES, detectJson } from '../../ingest/detect.js';
 import { everyHead, transcriptHeads, type TranscriptHead } from './claude-scan.js';
 import { DEFAULT_MAX_LINE_BYTES } from '../../ingest/read/lines.js';
@@ -367,7 +367,7 @@ export async function loadClaudeCode(db: UsageDb, files: readonly string[]): Pro
 
 async function load(db: UsageDb, files: readonly string[]): Promise<SqlLoad | 'fallback'> {
   // read_text takes a name as a pattern: a name with pattern characters (or a repeated one) is left to the TypeScript reader
-  if (new Set(files).size !== files.length || files.some((f) => /[*?[\]{}]/.test(f))) return 'fallback';
+  if (new Set(files).size !== files.length || files.some(readAsPattern)) return 'fallback';
   // the files by number (input order), for the names of the emitted rows (a list literal of the names in the insert
   // cost ~12 ms CPU more to plan: DuckDB binds a list literal element by element)
   await db.loadTable(

@@ -46,6 +46,15 @@ const SPACE_CLASS = `[${JS_SPACE_CODES.map((c) => `\\x{${c.toString(16)}}`).join
 export const jsTrim = (c: string) =>
   `CASE WHEN ${c} IS NULL THEN '' WHEN regexp_matches(${c}, '^${SPACE_CLASS}|${SPACE_CLASS}$') THEN trim(${c}, ${JS_SPACE}) ELSE ${c} END`;
 
+/**
+ * Whether each object at the JSON `paths` of the JSON value `json` has distinct keys (true where a
+ * path holds no object): JSON.parse keeps the last copy of a repeated key, DuckDB's JSON functions
+ * the first, so a value read from an object with a repeated key is not read as the TypeScript
+ * readers read it. One parse of `json` for every path.
+ */
+export const distinctKeysAt = (json: string, paths: readonly string[]) =>
+  `COALESCE(list_bool_and(list_transform(json_keys(${json}, [${paths.map(duckdb.literal).join(', ')}]), ks -> ks IS NULL OR len(ks) = len(list_distinct(ks)))), true)`;
+
 /** Token-count fields, in the order the TypeScript reader reads them. */
 const COUNT_FIELDS = ['input', 'prompt', 'cacheRead', 'cacheWrite', 'cacheWrite5m', 'cacheWrite1h', 'output', 'reasoning'];
 const TIERS = ['standard', 'default', 'on_demand', 'batch', 'flex', 'priority'];

@@ -16,7 +16,7 @@
 import type { ColumnMapping } from '../../ingest/types.js';
 import { duckdb } from '../dialect.js';
 import type { UsageDb } from '../duckdb.js';
-import { AWKWARD_TAG, loadGenericRows } from './csv.js';
+import { AWKWARD_TAG, distinctKeysAt, loadGenericRows } from './csv.js';
 import type { SqlLoad } from './load.js';
 import { LENIENT_JSON_BYTES, MAX_LINE_BYTES, scanLines } from './scan.js';
 
@@ -62,10 +62,7 @@ export async function loadGenericJsonl(db: UsageDb, file: string, mapping: Colum
       );
       objects.set(segments[0], at);
     }
-  const unique = [...objects].map(
-    ([top, at]) =>
-      `COALESCE(list_bool_and(list_transform(json_keys("${top}", [${[...at].map(lit).join(', ')}]), ks -> ks IS NULL OR len(ks) = len(list_distinct(ks)))), true)`,
-  );
+  const unique = [...objects].map(([top, at]) => distinctKeysAt(`"${top}"`, [...at]));
   const from = `(SELECT ${paths.map((_, i) => `${text(i)} AS c${i}`).join(', ')}, ${[...paths.map((_, i) => exact(i)), 'j_unique'].join(' AND ')} AS j_exact
   FROM (SELECT ${parts.map((segments, i) => `${value(segments)} AS v${i}`).join(', ')}, ${unique.length ? unique.join(' AND ') : 'true'} AS j_unique
     FROM read_json(${lit(file)}, format = 'newline_delimited', columns = {${tops.map((t) => `"${t}": 'JSON'`).join(', ')}},

@@ -27,7 +27,7 @@ import { NO_MODEL } from '../../usage/record.js';
 import { TAG_COLUMNS } from '../../usage/table.js';
 import { duckdb } from '../dialect.js';
 import type { Row, UsageDb } from '../duckdb.js';
-import { AWKWARD_TAG, countOk, jsTrim, timeMsSql } from './csv.js';
+import { AWKWARD_TAG, countOk, distinctKeysAt, jsTrim, timeMsSql } from './csv.js';
 import { type CsvHead, scanCsv } from './csv-scan.js';
 import { judgeCsvRows } from './judge.js';
 import { readStageInPlace, type SqlLoad, sqlCounts } from './load.js';
@@ -154,7 +154,7 @@ function stageSql(source: string, raw: readonly number[]): string {
     uniqueKeys('jt_meta', 'meta_keys'),
     uniqueKeys('jt_usage', 'usage_keys'),
     // and in each object a count is read from (prompt_tokens_details, cache_creation, ...)
-    `COALESCE(list_bool_and(list_transform(json_keys(usage, [${USAGE_PARENTS.map(lit).join(', ')}]), ks -> ks IS NULL OR len(ks) = len(list_distinct(ks)))), true)`,
+    distinctKeysAt('usage', USAGE_PARENTS),
     uniqueKeys('jt_custom', 'custom_keys'),
     // getPath reads a key with a dot in it before the path it spells
     `NOT COALESCE(list_bool_or(list_transform(usage_keys, k -> contains(k, '.'))), false)`,

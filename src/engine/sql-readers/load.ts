@@ -108,6 +108,9 @@ export async function readStageInPlace(
   db.addInPlace(name, spec.span, await db.factsOf(name));
 }
 
+/** Whether DuckDB's file readers (read_json, read_csv, read_text) take `file` as a glob pattern rather than a name. */
+export const readAsPattern = (file: string): boolean => /[*?[\]{}]/.test(file);
+
 /**
  * Whether text starts with U+FEFF: DuckDB's Node client decodes each string it hands back with a
  * TextDecoder, which drops a leading byte-order mark, so such a model id read back no longer matches
@@ -149,6 +152,16 @@ export function countsOf(read: number, kinds: ReadonlyMap<string, number>): Inge
  * distinct) with the model it is counted under (blank or missing: NO_MODEL) and, when `providerOf` is given, its
  * provider. Model ids resolve in TypeScript on the distinct ids, as the TypeScript readers do per line.
  */
+export async function loadModelMap(
+  db: UsageDb,
+  from: ReadonlyArray<string | null>,
+  providerOf?: (model: string) => string,
+): Promise<Array<{ raw: string | null; model: string; provider?: string }>>;
+export async function loadModelMap(
+  db: UsageDb,
+  from: string,
+  providerOf?: (model: string) => string,
+): Promise<Array<{ raw: string | null; model: string; provider?: string }> | undefined>;
 export async function loadModelMap(
   db: UsageDb,
   from: string | ReadonlyArray<string | null>,

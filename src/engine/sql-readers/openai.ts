@@ -252,7 +252,7 @@ export async function loadOpenAI(db: UsageDb, file: string): Promise<SqlLoad | '
     kinds.set('duplicate', duplicates);
   }
   // the model ids of the records before the dedupe: one only a duplicate has is mapped and never read
-  const models = (await loadModelMap(db, raws, providerFromModel)) ?? [];
+  const models = await loadModelMap(db, raws, providerFromModel);
   const counts = countsOf(lines, kinds);
   // the staged lines are the file's rows, read in place by each report query (no second copy of
   // them in the usage table: at 1 GB that copy was the peak of memory)
