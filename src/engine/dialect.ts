@@ -367,3 +367,10 @@ export const duckdbWarehouse: WarehouseDialect = {
 export const DIALECTS: ReadonlyMap<string, WarehouseDialect> = new Map(
   [duckdbWarehouse, postgres, clickhouse, bigquery, snowflake, spark].map((d) => [d.name, d]),
 );
+
+/**
+ * Whether DuckDB's file readers (read_json, read_csv, read_text, read_parquet) take `file` as
+ * something other than its name: a glob pattern (`a[1].jsonl` reads a1.jsonl) or, first, `~` (the
+ * home folder).
+ */
+export const readAsPattern = (file: string): boolean => /[*?[\]{}]/.test(file) || file.startsWith('~');

@@ -5,12 +5,14 @@
  * Queries return plain JS rows; BIGINT/HUGEINT sums arrive as bigint, so integer token sums and
  * femto amounts stay exact.
  */
+import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type * as DuckDBApi from '@duckdb/node-api';
-import { totalmem } from 'node:os';
+import { tmpdir, totalmem } from 'node:os';
+import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { UserError } from '../core/issues.js';
-import { duckdbWarehouse } from './dialect.js';
+import { duckdbWarehouse, readAsPattern } from './dialect.js';
 import { EngineError } from './errors.js';
 import { ROUTE_KEYS_SQL, routeKeyOf, ZERO_CANDIDATES, type RouteKey, type RowKinds, type TimeSpan } from './price-map.js';
 import type { UsageRecord } from '../usage/record.js';
@@ -98,6 +100,8 @@ export class UsageDb {
   private readonly busyWork: Array<() => void> = [];
   /** Per statement (TOKENOMICS_DEBUG_TIMINGS): its first line, wall ms, process CPU ms (DuckDB's threads included), its start (ms since the process started), and the process CPU ms used before it. */
   readonly timings: Array<[string, number, number, number, number]> = [];
+  /** Folders of plainName's links, removed by close(). */
+  private readonly linkFolders: string[] = [];
 
   private constructor(
     private readonly instance: DuckDBInstance,
@@ -423,7 +427,26 @@ export class UsageDb {
     appender.closeSync();
   }
 
+  /**
+   * A name DuckDB's file readers take as it is for `file`: `file` itself, or where they would read
+   * it as a pattern (readAsPattern), a symbolic link to it in a folder of its own, removed by close().
+   */
+  plainName(file: string): string {
+    if (!readAsPattern(file)) return file;
+    const folder = mkdtempSync(join(tmpdir(), 'tokenomics-input-'));
+    this.linkFolders.push(folder);
+    const link = join(folder, 'input');
+    if (readAsPattern(link))
+      throw new EngineError(
+        `cannot read ${JSON.stringify(file)}: the temporary folder's name ${JSON.stringify(folder)} reads as a pattern`,
+        'set TMPDIR to a folder without * ? [ ] { }',
+      );
+    symlinkSync(resolve(file), link);
+    return link;
+  }
+
   close(): void {
+    for (const folder of this.linkFolders.splice(0)) rmSync(folder, { recursive: true, force: true });
     if (process.env.TOKENOMICS_DEBUG_TIMINGS)
       for (const [sql, ms, cpuMs, at, cpuAt] of this.timings)
         process.stderr.write(

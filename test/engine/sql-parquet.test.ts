@@ -4,7 +4,7 @@
  * and read by the TypeScript generic reader (an independent path): equal report JSON apart from
  * the input file list. Rejected rows are placed at file:row.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
@@ -175,6 +175,34 @@ describe('Parquet input', () => {
     expect(await report([path('langfuse.parquet')], map, 'model,conversation')).toEqual(
       await report([path('same.jsonl')], jsonlMap, 'model,conversation'),
     );
+  });
+
+  it('a name DuckDB would read as a pattern is read as the file it names (u[1].parquet is not u1.parquet), rows and issues under that name', async () => {
+    // the decoy u1.parquet (what the pattern u[1].parquet matches): usage.parquet's 3 rows; the file itself: bad.parquet's
+    copyFileSync(path('usage.parquet'), path('u1.parquet'));
+    copyFileSync(path('bad.parquet'), path('u[1].parquet'));
+    const before = new Set(readdirSync(tmpdir()));
+    const db = await UsageDb.open({ threads: 1 });
+    let linked: string[] = [];
+    try {
+      const r = await loadWithSql(db, path('u[1].parquet'), { keepText: false });
+      if (r === 'fallback') throw new Error('Parquet has no fallback');
+      expect(r.counts).toEqual({ read: 3, counted: 2, skipped: {}, rejected: { 'negative-count': 1 } });
+      expect(r.issues).toEqual([expect.objectContaining({ code: 'negative-count', file: path('u[1].parquet'), line: 2 })]);
+      await db.seal();
+      linked = [...readdirSync(tmpdir())].filter((f) => !before.has(f) && f.startsWith('tokenomics-input-'));
+      expect(linked).toHaveLength(1);
+      // rows x and z of bad.parquet (10 + 7 input tokens), named by the file given
+      const rows = await db.query('SELECT id, input_tokens, source_file, source_line FROM usage ORDER BY seq');
+      expect(rows).toEqual([
+        { id: 'x', input_tokens: 10n, source_file: path('u[1].parquet'), source_line: 1 },
+        { id: 'z', input_tokens: 7n, source_file: path('u[1].parquet'), source_line: 3 },
+      ]);
+    } finally {
+      db.close();
+    }
+    // the link's folder goes with the database
+    for (const f of linked) expect(existsSync(join(tmpdir(), f))).toBe(false);
   });
 
   it('rejects a bad row at file:row and reads the others', async () => {

@@ -43,7 +43,7 @@ export async function loadWithSql(db: UsageDb, file: string, options: IngestOpti
   if (isParquetName(file)) return loadParquet(db, file, options.columns).finally(() => dropStage(db));
   if (options.keepText || options.attribution) return 'fallback';
   // DuckDB's readers take a name as a glob pattern (a[1].jsonl reads a1.jsonl) and ~ as the home folder
-  if (readAsPattern(file) || file.startsWith('~')) return 'fallback';
+  if (readAsPattern(file)) return 'fallback';
   if (CSV.test(file)) return loadCsv(db, file, options).finally(() => dropStage(db));
   if (!JSONL.test(file)) return 'fallback';
   // a --map reads the generic format (forcedFormat), as the TypeScript reader does

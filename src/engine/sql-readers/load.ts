@@ -108,8 +108,7 @@ export async function readStageInPlace(
   db.addInPlace(name, spec.span, await db.factsOf(name));
 }
 
-/** Whether DuckDB's file readers (read_json, read_csv, read_text) take `file` as a glob pattern rather than a name. */
-export const readAsPattern = (file: string): boolean => /[*?[\]{}]/.test(file);
+export { readAsPattern } from '../dialect.js';
 
 /**
  * Whether text starts with U+FEFF: DuckDB's Node client decodes each string it hands back with a

@@ -153,9 +153,13 @@ export async function loadParquet(db: UsageDb, file: string, columns: ColumnMapp
     issues.push({ severity: 'error', code, message, file, hint });
     return { format: 'parquet', counts: { read: 0, counted: 0, skipped: {}, rejected: {} }, issues };
   };
+  // the name DuckDB reads (a link where it would read `file` as a pattern: there is no other reader to hand it to);
+  // rows, ids and issues name `file`
+  let readable: string;
   let d: Described;
   try {
-    d = await describe(db, file);
+    readable = db.plainName(file);
+    d = await describe(db, readable);
   } catch (err) {
     return fileError('read-error', `cannot read as Parquet: ${(err as Error).message.split('\n')[0]}`, 'is it a Parquet file?');
   }
@@ -182,7 +186,7 @@ export async function loadParquet(db: UsageDb, file: string, columns: ColumnMapp
   const input = map.has('prompt') ? `(${n('prompt')} - ${cacheRead} - ${w5m} - ${w1h})` : n('input');
   // the counts as mapped, each with the checks no row can fail left out (see provenChecks)
   const countChecks = [...countFields, ...COUNTED_CHARGES.map((d) => d.key), 'requests'].filter((f) => map.has(f));
-  const proven = await provenChecks(db, file, d, countChecks.map((f) => map.get(f) as string).concat(map.get('timestamp') ?? []));
+  const proven = await provenChecks(db, readable, d, countChecks.map((f) => map.get(f) as string).concat(map.get('timestamp') ?? []));
   const countSql = (f: string) => (f === 'requests' ? 'i_req' : n(f));
   const negative = countChecks.filter((f) => !proven.nonNegative.has(map.get(f) as string)).map((f) => `${countSql(f)} < 0`);
   const fractional = countChecks
@@ -221,7 +225,7 @@ WITH src AS (
     ${time ? timeSql(time, typeOf('timestamp'), !timeChecked) : 'NULL::BIGINT'} AS t_ms,
     ${input} AS i_in, ${cacheRead} AS i_cr, ${w5m} AS i_w5, ${w1h} AS i_w1, ${n('output')} AS i_out, ${n('reasoning')} AS i_re,
     ${map.has('requests') ? `COALESCE(${col('requests')}, 1)` : '1'} AS i_req
-  FROM read_parquet(${lit(file)}, file_row_number = true)
+  FROM read_parquet(${lit(readable)}, file_row_number = true)
 )
 SELECT line,
   ${
@@ -286,8 +290,8 @@ FROM src`);
           serviceTiers: map.has('serviceTier'),
           fast: !columns && d.names.has('fast'),
           otherRequests: map.has('requests'),
-          everyCustomer: await everyRowHas(db, file, d, map.get('customer')),
-          everyUser: await everyRowHas(db, file, d, map.get('user')),
+          everyCustomer: await everyRowHas(db, readable, d, map.get('customer')),
+          everyUser: await everyRowHas(db, readable, d, map.get('user')),
           turns: map.has('turn'),
           // the counts the mapping leaves out (their SQL the literal 0), and `estimated` when the file has none
           zero: [
