@@ -24,14 +24,40 @@ const NEEDLES: Needle[] = [
   { needle: '"service_tier"', anchor: 'v', value: 'null' },
   { needle: '"web_search_call"', anchor: 'web_s' },
 ];
-const WORDS = ['"service_tier":null', '"service_tier": null', '"service_tier" :\tnull', '"service_tier"\r:  null', '"web_search_call"'];
+const WORDS = [
+  '"service_tier":null',
+  '"service_tier": null',
+  '"service_tier" :\tnull',
+  '"service_tier"\r:  null',
+  '"web_search_call"',
+  '"\\u0073ervice_tier":null',
+  '"service_ti\\u0065r" : null',
+  '"web_search_c\\u0061ll"',
+];
 /** The key with a null value, whatever the blanks (space, tab, CR) around its colon. */
 const NULL_TIER = /"service_tier"[ \t\r]*:[ \t\r]*null/;
+
+/** Every JSON string of `text` (read from the start: a quote inside a string is escaped), decoded, with the text after it. */
+function* jsonStrings(text: string): Generator<{ value: string; after: string }> {
+  for (const m of text.matchAll(/"(?:[^"\\\n]|\\.)*"/g)) {
+    let value: unknown;
+    try {
+      value = JSON.parse(m[0]);
+    } catch {
+      continue;
+    }
+    if (typeof value === 'string') yield { value, after: text.slice(m.index + m[0].length) };
+  }
+}
 
 function expected(text: string) {
   const parts = text.split('\n');
   if (parts[parts.length - 1] === '') parts.pop();
-  const plain = parts.every((l) => l.startsWith('{')) && !text.includes('"web_search_call"') && !NULL_TIER.test(text);
+  // a needle spelled with escapes is the same string: every string is decoded and compared
+  const found = [...jsonStrings(text)].some(
+    ({ value, after }) => value === 'web_search_call' || (value === 'service_tier' && /^[ \t\r]*:[ \t\r]*null/.test(after)),
+  );
+  const plain = parts.every((l) => l.startsWith('{')) && !text.includes('"web_search_call"') && !NULL_TIER.test(text) && !found;
   return { lines: parts.length, plain };
 }
 
@@ -49,6 +75,15 @@ const texts: Record<string, string> = {
   'anchors without their needles': '{"a":"ull ull web_s web_search","b":null}\n{"c":"web_search_call_2"}\n',
   'needle at the very start of a line': '{"a":1}\n{"service_tier":null}',
   'a line not an object': '{"a":1}\n[2]\n',
+  'service tier key spelled with an escape, null': '{"a":1}\n{"\\u0073ervice_tier":null}\n',
+  'service tier key spelled with escapes, spaced null': '{"servic\\u0065_ti\\u0065r" :  null,"b":2}\n',
+  'service tier key spelled with an escape, a string': '{"\\u0073ervice_tier":"flex","a":null}\n',
+  'every character escaped': `{"${[...'service_tier'].map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`).join('')}":null}\n`,
+  'web search call spelled with an escape': '{"output":[{"type":"web_search_c\\u0061ll"}]}\n',
+  'an escaped backslash before u is no escape': '{"a":"\\\\u0073ervice_tier","b":null,"service_tier":"flex"}\n',
+  'escapes in text beside the keys': '{"content":"\\u003cb\\u003e \\"service_tier\\": null","service_tier":"flex"}\n{"x":"\\u0041"}\n',
+  'an escape in a long string': `{"a":"${'service_tier'.repeat(20)}\\u0041","service_tier":"priority"}\n`,
+  'an escape in a string holding an escaped quote': '{"a":"\\"\\u0073ervice_tier","b":null}\n',
 };
 
 describe('scanLines', () => {

@@ -334,6 +334,21 @@ describe('Claude Code SQL reader: hand-made trees', () => {
     });
   }
 
+  it('leaves a tree with NaN or Infinity past the lines the detection parses to the TypeScript reader (JSON.parse rejects the line)', async () => {
+    const head = Array.from({ length: 9 }, () => user('s'));
+    const response = JSON.stringify(assistant('s', 'm1', 'r1', u(3, 1)));
+    const lines = {
+      'NaN in a response': response.replace('"type":"text"', '"score":NaN,"type":"text"'),
+      'Infinity in a user line': JSON.stringify(user('s')).replace('"role":"user"', '"role":"user","p":-Infinity'),
+    };
+    for (const [name, late] of Object.entries(lines)) {
+      const root = tree({ 'p/a.jsonl': [user('s'), assistant('s', 'm0', 'r0', u(1, 1))], 'p/b.jsonl': [...head, late] });
+      const sql = await parity([root]);
+      expect(sql.took, name).toBeUndefined();
+      expect(sql.counts, name).toMatchObject({ read: 12, rejected: { 'invalid-json': 1 } });
+    }
+  });
+
   it('leaves a tree with a blank line, or with another format, to the file-by-file readers', async () => {
     const blank = tree({ 'p/s.jsonl': [user('s'), '', assistant('s', 'm1', 'r1', u(1, 1))] });
     expect((await parity([blank])).took).toBeUndefined();

@@ -22,8 +22,8 @@
  * model, a line the TypeScript reader would hand to another format (its detect score below 80).
  * The count leaves are read from the `usage` object as JSON text, so that their type shows; the
  * line structure (blank lines, lines that are not an object) is read from the text by SQL, with the
- * file line numbers. Not seen: JSON that DuckDB's parser accepts and JSON.parse rejects (NaN, a
- * trailing comma: not seen by the earlier `read_json` form either), and a key written twice in one
+ * file line numbers. Not seen: JSON that DuckDB's parser accepts and JSON.parse rejects other than
+ * NaN and Infinity as JSON writers spell them (`nan`, `-inf`, a trailing comma), and a key written twice in one
  * object (`json_transform` reads the first, JSON.parse the last; `read_json` failed on a repeated
  * top-level or message key). JSON.stringify, which writes transcripts, writes none of them.
  */
@@ -36,6 +36,7 @@ import { insertStaged, loadModelMap, readAsPattern, type SqlLoad } from './load.
 import { DETECT_VALUES, detectJson } from '../../ingest/detect.js';
 import { everyHead, transcriptHeads, type TranscriptHead } from './claude-scan.js';
 import { DEFAULT_MAX_LINE_BYTES } from '../../ingest/read/lines.js';
+import { LENIENT_JSON_NEEDLES } from './scan.js';
 
 const lit = duckdb.literal;
 
@@ -143,8 +144,11 @@ WITH pieces AS (
   FROM (SELECT file_idx, string_split(content, chr(10)) AS ls FROM (${texts}))
 ), lines AS (
   -- a blank line, or one that is not a JSON object (a BOM, a space first, an array), leaves the tree to the
-  -- TypeScript reader; so does an empty file (one empty piece) and a line longer than it reads
-  SELECT file_idx, line, l, starts_with(l, '{') AND strlen(l) <= ${DEFAULT_MAX_LINE_BYTES} AS obj
+  -- TypeScript reader; so does an empty file (one empty piece), a line longer than it reads, and one with
+  -- NaN or Infinity (DuckDB's JSON parser reads them, JSON.parse rejects the line: scan.ts, LENIENT_JSON_NEEDLES)
+  SELECT file_idx, line, l, starts_with(l, '{') AND strlen(l) <= ${DEFAULT_MAX_LINE_BYTES} AND NOT (${LENIENT_JSON_NEEDLES.map(
+    (n) => `contains(l, ${lit(typeof n === 'string' ? n : n.needle)})`,
+  ).join(' OR ')}) AS obj
   FROM pieces WHERE line < n OR l <> '' OR n = 1
 ), parsed AS (
   SELECT file_idx, line, l, obj, CASE WHEN obj THEN json_transform(l, ${lit(STRUCTURE)}) END AS j FROM lines

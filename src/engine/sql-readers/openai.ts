@@ -24,7 +24,7 @@ import { WINDOW_LINES } from '../../ingest/adapters/dedupe.js';
 import { duckdb } from '../dialect.js';
 import type { InPlaceFacts, UsageDb } from '../duckdb.js';
 import { BOM_FIRST, constantZeros, countsOf, loadModelMap, stagedSelect, type SqlLoad } from './load.js';
-import { MAX_LINE_BYTES, scanLines } from './scan.js';
+import { LENIENT_JSON_NEEDLES, MAX_LINE_BYTES, scanLines } from './scan.js';
 
 const lit = duckdb.literal;
 /**
@@ -178,8 +178,11 @@ repeated AS (SELECT h FROM ids GROUP BY h HAVING count(*) > 1),
 copies AS (SELECT r, r - min(r) OVER (PARTITION BY id_json) AS gap FROM ids WHERE h IN (SELECT h FROM repeated))
 SELECT r, gap FROM copies WHERE gap > 0`;
 
-/** Needles of the scan run while DuckDB reads: 'w' is rare in JSON text ('web_s' anchors the search). */
-const READ_NEEDLES = [{ needle: '"web_search_call"', anchor: 'web_s' }];
+/**
+ * Needles of the scan run while DuckDB reads: 'w' is rare in JSON text ('web_s' anchors the search);
+ * NaN and Infinity, which DuckDB's JSON parser reads and JSON.parse rejects (a line the TypeScript reader rejects).
+ */
+const READ_NEEDLES = [{ needle: '"web_search_call"', anchor: 'web_s' }, ...LENIENT_JSON_NEEDLES];
 /** The counts the stage holds (the view's other counts are constants: constantZeros). */
 const STAGED_COUNTS = ['input_tokens', 'cache_read_tokens', 'cache_write_5m_tokens', 'output_tokens', 'reasoning_tokens'] as const;
 
