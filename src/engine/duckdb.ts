@@ -96,6 +96,10 @@ export class UsageDb {
   private compressing = false;
   /** Statements issued together run together (on connections of their own): see SqlDb.concurrent. */
   readonly concurrent = true;
+  /** SqlDb.rowsAtMost: every row appended and every line of an in-place view's file. */
+  get rowsAtMost(): number {
+    return this.rows;
+  }
   /** Work for the Node thread while DuckDB runs the next statement (whileBusy). */
   private readonly busyWork: Array<() => void> = [];
   /** Per statement (TOKENOMICS_DEBUG_TIMINGS): its first line, wall ms, process CPU ms (DuckDB's threads included), its start (ms since the process started), and the process CPU ms used before it. */
@@ -486,7 +490,7 @@ function cell(type: SqlType, v: CellValue, r?: UsageRecord): unknown {
 /** What RowKinds records of some rows, as aggregates (a row of them per group, or one over every row). */
 const ROW_KINDS_SELECT = `bool_or(service_tier IS NOT NULL) AS tiers, bool_or(fast) AS fast, bool_or(requests IS DISTINCT FROM 1) AS other,
   bool_and(customer IS NOT NULL AND customer <> '') AS customers, bool_and(user_id IS NOT NULL AND user_id <> '') AS users,
-  bool_or(turn IS NOT NULL) AS turns,
+  bool_or(turn IS NOT NULL) AS turns, bool_or(conversation_id IS NOT NULL) AS conversations,
   ${ZERO_CANDIDATES.map((c, i) => `bool_and(${c === 'estimated' ? 'NOT estimated' : `${c} = 0`}) AS z${i}`).join(', ')}`;
 
 /**
@@ -504,6 +508,7 @@ function rowKindsOf(rows: readonly Row[], ...more: readonly RowKinds[]): RowKind
     everyCustomer: every('customers', 'everyCustomer'),
     everyUser: every('users', 'everyUser'),
     turns: some('turns', 'turns'),
+    conversations: some('conversations', 'conversations'),
   };
   const zero = ZERO_CANDIDATES.filter((c, i) => rows.every((r) => r[`z${i}`] !== false) && more.every((k) => k.zero?.includes(c)));
   return zero.length ? { ...kinds, zero } : kinds;

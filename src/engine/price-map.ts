@@ -168,6 +168,8 @@ export interface RowKinds {
   everyUser: boolean;
   /** Whether some row has a logged turn number. */
   turns: boolean;
+  /** Whether some row has a conversation id (false: the turns pass has nothing to find). */
+  conversations: boolean;
   /**
    * The counted columns (ZERO_CANDIDATES) 0 in every row (`estimated`: false in every row): the agg
    * neither sums nor compares them (10M bench rows: ~1 CPU s of the pass). Undefined: none is known to be.

@@ -86,6 +86,7 @@ import {
   zeroColumns,
   zeroPrices,
   zoneOf,
+  type ZeroColumns,
 } from './report-queries.js';
 
 export interface EngineEnv {
@@ -346,6 +347,19 @@ async function inTurn<T extends readonly unknown[]>(
   return settled.map((r) => (r as PromiseFulfilledResult<unknown>).value) as unknown as T;
 }
 
+/** A query's outcome, never rejected (started before it is awaited: a failure meanwhile is not unhandled). */
+type Settled<T> = { value: T } | { error: unknown };
+const settled = <T>(p: Promise<T>): Promise<Settled<T>> =>
+  p.then(
+    (value) => ({ value }),
+    (error: unknown) => ({ error }),
+  );
+/** The value of a settled query; its failure thrown. */
+function valueOf<T>(s: Settled<T>): T {
+  if ('error' in s) throw s.error;
+  return s.value;
+}
+
 /** Opens the database of a report (DuckDB starts on its own threads): see EngineEnv.db. */
 export function openReportDb(options: DuckDBOptions = {}): Promise<UsageDb> {
   return UsageDb.open(options);
@@ -500,202 +514,230 @@ export async function reportFromTable(
   // the card map joined to sums per route key and band rather than to each row, where it can be
   const after = cardJoinAfter(d, priced, cardMap);
   const turnsAfter = turnsJoinAfter(d, priced, cardMap);
-  await db.run(
-    aggTableSql(
-      d,
-      gcols,
-      repricer !== undefined,
-      true,
-      modelDim < 0 ? undefined : gcols[modelDim],
-      {
-        customer: rowKinds?.everyCustomer,
-        user: rowKinds?.everyUser,
-      },
-      rowKinds,
-      after,
-    ),
-  );
+  // The turns and the unread cache writes need neither agg nor the card prices: where queries run at
+  // once and the rows are few (as `together` below), they start now, beside agg and the short
+  // statements after it, which leave the cores idle much of their time (Claude Code bench tree: the
+  // unread writes were the last pass to end). They leave out the columns known 0 in every row
+  // (RowKinds); agg may find more such columns, which they then sum as zeros.
+  const early = db.concurrent === true && db.rowsAtMost !== undefined && db.rowsAtMost <= OVERLAP_MAX_ROWS;
+  const knownZero: ZeroColumns = new Set(rowKinds?.zero ?? []);
+  const writesZero = (z: ZeroColumns) => z.has('cache_write_5m_tokens') && z.has('cache_write_1h_tokens');
+  const unreadSql = () => unreadWritesSql(d, d.pricedViews ? pricedOverSql(d, priced) : undefined);
+  const turnsEarly =
+    early && rowKinds?.conversations !== false ? settled(db.query(turnsSql(d, knownZero, rowKinds, turnsAfter))) : undefined;
+  const unreadEarly = early && !writesZero(knownZero) ? settled(db.query(unreadSql())) : undefined;
+  try {
+    return await afterAgg();
+  } finally {
+    // (each started query ends before the database may close)
+    await Promise.all([turnsEarly, unreadEarly]);
+  }
 
-  await db.run(aggFlagsSql(d));
-  const slices = groupRows(await db.query(slicesSql()), ['slice']);
-  const slice = (name: string) => slices.get(name) ?? [];
-  const unpricedModels = new Map((await db.query(unpricedModelsSql('agg_flags'))).map((r) => [String(r.model), n(r.requests)]));
-  const total = accumulatorOf(slice('total'), pricer, unpricedModels);
-  const totalCost = total.result();
+  async function afterAgg() {
+    await db.run(
+      aggTableSql(
+        d,
+        gcols,
+        repricer !== undefined,
+        true,
+        modelDim < 0 ? undefined : gcols[modelDim],
+        {
+          customer: rowKinds?.everyCustomer,
+          user: rowKinds?.everyUser,
+        },
+        rowKinds,
+        after,
+      ),
+    );
 
-  // the cards' integer prices, for the exact per-request cost
-  const cards = [...total.cardSums().keys()];
-  const cardRows = cards.map(cardPriceRow);
-  await db.loadTable('card_prices', CARD_PRICE_COLUMNS, cardRows);
-  const timeKeys = task.dims.filter(isTimeDimension).map(dimensionKey);
-  const timeCols = task.dims.flatMap((dim, i) => (isTimeDimension(dim) ? [`g${i}`] : []));
-  const aggCounts = (await db.query(AGG_COUNTS_SQL))[0];
-  // columns 0 in every row: the turns do not carry them, the per-row cost leaves out their terms (and those of prices 0 on every card)
-  const zero = zeroColumns(aggCounts, aggCounts.min_count);
-  const zeroTerms = new Set([...zero, ...zeroPrices(cardRows)]);
-  let from = 'priced';
-  let groupCounts: Row | undefined;
-  const maxGroups = task.maxGroups ?? MAX_HELD_GROUPS;
-  if (task.top !== undefined) {
-    const shown = shownGroupsSql(d, gcols, timeCols, task.top, repricer !== undefined, zeroTerms);
-    await db.run(shown.costs);
-    await db.run(shown.shown(false));
-    // the groups tied at the cut are all kept, for TypeScript to order exactly and cut; where so many
-    // tie that the report could not hold them (a million conversations of an unpriced model, one
-    // request each), SQL cuts: the first `top` exactly, ties decided by the group values
-    const shownCount = async () => n((await db.query('SELECT count(*) AS n FROM shown_groups'))[0].n);
-    if ((await shownCount()) > maxGroups) {
-      await db.run(shown.shown(true));
-      // a top N itself past the bound, with more groups than that
-      const held = await shownCount();
+    await db.run(aggFlagsSql(d));
+    const slices = groupRows(await db.query(slicesSql()), ['slice']);
+    const slice = (name: string) => slices.get(name) ?? [];
+    const unpricedModels = new Map((await db.query(unpricedModelsSql('agg_flags'))).map((r) => [String(r.model), n(r.requests)]));
+    const total = accumulatorOf(slice('total'), pricer, unpricedModels);
+    const totalCost = total.result();
+
+    // the cards' integer prices, for the exact per-request cost
+    const cards = [...total.cardSums().keys()];
+    const cardRows = cards.map(cardPriceRow);
+    await db.loadTable('card_prices', CARD_PRICE_COLUMNS, cardRows);
+    const timeKeys = task.dims.filter(isTimeDimension).map(dimensionKey);
+    const timeCols = task.dims.flatMap((dim, i) => (isTimeDimension(dim) ? [`g${i}`] : []));
+    const aggCounts = (await db.query(AGG_COUNTS_SQL))[0];
+    // columns 0 in every row: the turns do not carry them, the per-row cost leaves out their terms (and those of prices 0 on every card)
+    const zero = zeroColumns(aggCounts, aggCounts.min_count);
+    const zeroTerms = new Set([...zero, ...zeroPrices(cardRows)]);
+    let from = 'priced';
+    let groupCounts: Row | undefined;
+    const maxGroups = task.maxGroups ?? MAX_HELD_GROUPS;
+    if (task.top !== undefined) {
+      const shown = shownGroupsSql(d, gcols, timeCols, task.top, repricer !== undefined, zeroTerms);
+      await db.run(shown.costs);
+      await db.run(shown.shown(false));
+      // the groups tied at the cut are all kept, for TypeScript to order exactly and cut; where so many
+      // tie that the report could not hold them (a million conversations of an unpriced model, one
+      // request each), SQL cuts: the first `top` exactly, ties decided by the group values
+      const shownCount = async () => n((await db.query('SELECT count(*) AS n FROM shown_groups'))[0].n);
+      if ((await shownCount()) > maxGroups) {
+        await db.run(shown.shown(true));
+        // a top N itself past the bound, with more groups than that
+        const held = await shownCount();
+        if (held > maxGroups) throw tooManyGroups(held, maxGroups);
+      }
+      for (const sql of shown.views) await db.run(sql);
+      groupCounts = (await db.query(GROUP_COUNTS_SQL))[0];
+      if (n(groupCounts.shown) < n(groupCounts.groups)) from = 'priced_shown';
+    } else if (gcols.length > 0) {
+      const held = n((await db.query(groupCountSql(gcols)))[0].n);
       if (held > maxGroups) throw tooManyGroups(held, maxGroups);
     }
-    for (const sql of shown.views) await db.run(sql);
-    groupCounts = (await db.query(GROUP_COUNTS_SQL))[0];
-    if (n(groupCounts.shown) < n(groupCounts.groups)) from = 'priced_shown';
-  } else if (gcols.length > 0) {
-    const held = n((await db.query(groupCountSql(gcols)))[0].n);
-    if (held > maxGroups) throw tooManyGroups(held, maxGroups);
-  }
-  // each row's cost in 64 bits: first, where the engine raises an error on overflow (again in 128
-  // bits on it), else when no price key's rows cost 2^63 femto-USD ($9,223) in all
-  let narrow: boolean | 'try' = 'try';
-  if (!d.overflowError) {
-    const bound = (await db.query(cardCostBoundSql(d)))[0]?.bound;
-    narrow = bound === null || bound === undefined || BigInt(bound as bigint) < 2n ** 63n;
-  }
-  const dist = {
-    pricesInRows: cardMap !== undefined,
-    singleRequestRows: n(aggCounts.multi_request_rows) === 0,
-    zero: zeroTerms,
-  };
-  const aggFrom = from === 'priced' ? 'agg' : 'agg_shown';
-  // no row with a customer or user (the slices' records): no distinct one to count; the
-  // conversations are counted by the turns pass
-  const attributedRows = ['customer', 'user'].some((name) => slice(name).some((r) => n(r.records) > 0));
-  // The passes below do not depend on one another. With few rows each keeps the cores busy only part
-  // of its time, so where the database runs queries at once they are issued at once; with many, each
-  // is parallel on its own, and together they would only raise the peak of memory.
-  const together = db.concurrent === true && n(aggCounts.records) <= OVERLAP_MAX_ROWS;
-  const [distribution, sums, turnQuery, totalRepriced, counts, filteredOut, unreadRows] = await inTurn(together, [
-    async () => {
-      if (from === 'priced' && selects(d, dist)) {
-        // one pass for the overall and the per-group quantiles
-        const rows = await distributionRows(db, d, narrow, (narrow) =>
-          distributionSql(d, gcols, from, { ...dist, narrow, withOverall: true }),
-        );
+    // each row's cost in 64 bits: first, where the engine raises an error on overflow (again in 128
+    // bits on it), else when no price key's rows cost 2^63 femto-USD ($9,223) in all
+    let narrow: boolean | 'try' = 'try';
+    if (!d.overflowError) {
+      const bound = (await db.query(cardCostBoundSql(d)))[0]?.bound;
+      narrow = bound === null || bound === undefined || BigInt(bound as bigint) < 2n ** 63n;
+    }
+    const dist = {
+      pricesInRows: cardMap !== undefined,
+      singleRequestRows: n(aggCounts.multi_request_rows) === 0,
+      zero: zeroTerms,
+    };
+    const aggFrom = from === 'priced' ? 'agg' : 'agg_shown';
+    // no row with a customer or user (the slices' records): no distinct one to count; the
+    // conversations are counted by the turns pass
+    const attributedRows = ['customer', 'user'].some((name) => slice(name).some((r) => n(r.records) > 0));
+    // The passes below do not depend on one another. With few rows each keeps the cores busy only part
+    // of its time, so where the database runs queries at once they are issued at once; with many, each
+    // is parallel on its own, and together they would only raise the peak of memory.
+    const together = db.concurrent === true && n(aggCounts.records) <= OVERLAP_MAX_ROWS;
+    const [distribution, sums, turnQuery, totalRepriced, counts, filteredOut, unreadRows] = await inTurn(together, [
+      async () => {
+        if (from === 'priced' && selects(d, dist)) {
+          // one pass for the overall and the per-group quantiles
+          const rows = await distributionRows(db, d, narrow, (narrow) =>
+            distributionSql(d, gcols, from, { ...dist, narrow, withOverall: true }),
+          );
+          return {
+            overall: rows.find((r) => r.overall === true || gcols.length === 0),
+            perGroup: groupRows(
+              rows.filter((r) => r.overall !== true && gcols.length > 0),
+              gcols,
+            ),
+          };
+        }
         return {
-          overall: rows.find((r) => r.overall === true || gcols.length === 0),
+          overall: (await distributionRows(db, d, narrow, (narrow) => distributionSql(d, [], 'priced', { ...dist, narrow })))[0],
           perGroup: groupRows(
-            rows.filter((r) => r.overall !== true && gcols.length > 0),
+            await distributionRows(db, d, narrow, (narrow) => distributionSql(d, gcols, from, { ...dist, narrow })),
             gcols,
           ),
         };
-      }
-      return {
-        overall: (await distributionRows(db, d, narrow, (narrow) => distributionSql(d, [], 'priced', { ...dist, narrow })))[0],
-        perGroup: groupRows(await distributionRows(db, d, narrow, (narrow) => distributionSql(d, gcols, from, { ...dist, narrow })), gcols),
-      };
-    },
-    async () => ({
-      groupSums: groupRows(await db.query(groupsSql(task.dims.length, 0, aggFrom)), gcols),
-      repricedSums: repricer ? groupRows(await db.query(groupsSql(task.dims.length, 1, aggFrom)), gcols) : undefined,
-    }),
-    // passes over every row skipped when agg's totals show there is nothing for them to find: turns
-    // without a row in a conversation, unread writes without a cache write, distinct counts without
-    // an attributed row (each would return no rows, or zeros)
-    async () => {
-      const rows = slice('conversation').length > 0 ? await db.query(turnsSql(d, zero, rowKinds, turnsAfter)) : [];
-      // the distinct turn numbers summed into the last row, counted only when there is one
-      const later = rows.some((r) => n(r.turn_no) > TURN_CAP) ? n((await db.query(laterTurnsSql(d, zero)))[0].n) : 0;
-      return { rows, later };
-    },
-    async () => (repricer ? accumulatorOf(await db.query(cardSumsSql('reprice', '', [], 1)), repricer).result() : undefined),
-    async () =>
-      attributedRows ? (await db.query(distinctCountsSql(d.pricedViews ? 'inside' : 'priced', false)))[0] : { customers: 0, users: 0 },
-    async () => (await db.query(outsideCountSql(task)))[0],
-    async () =>
-      zero.has('cache_write_5m_tokens') && zero.has('cache_write_1h_tokens')
-        ? []
-        : await db.query(unreadWritesSql(d, d.pricedViews ? pricedOverSql(d, priced) : undefined)),
-  ] as const);
-  const { overall, perGroup } = distribution;
-  const { groupSums, repricedSums } = sums;
-  const groups: GroupView[] = [];
-  for (const [key, rows] of groupSums) {
-    const acc = accumulatorOf(rows, pricer);
-    groups.push({
-      key: Object.fromEntries(task.dims.map((dim, i) => [dimensionKey(dim), String(rows[0][`g${i}`])])),
-      sums: acc.all,
-      cost: acc.result(),
-      repriced: repricer ? accumulatorOf(repricedSums!.get(key) ?? [], repricer).result() : undefined,
-      ...quantilesOf(perGroup.get(key)?.[0]),
-    });
-  }
-  // time views in date order (then by cost within a date); others most expensive first
-  if (timeKeys.length === 0) groups.sort(compareCost);
-  else groups.sort((a, b) => compareTime(a, b, timeKeys) || compareCost(a, b));
-
-  const turnResult = turnQuery.rows;
-  // one first row per conversation (no row in a conversation: no turns, no conversation)
-  const conversations = turnResult.reduce((sum, r) => sum + n(r.first_rows), 0);
-  const turnRows = groupRows(turnResult, ['turn_no']);
-  const turns: TurnView[] = [...turnRows]
-    .map(([, rows]) => {
+      },
+      async () => ({
+        groupSums: groupRows(await db.query(groupsSql(task.dims.length, 0, aggFrom)), gcols),
+        repricedSums: repricer ? groupRows(await db.query(groupsSql(task.dims.length, 1, aggFrom)), gcols) : undefined,
+      }),
+      // passes over every row skipped when agg's totals show there is nothing for them to find: turns
+      // without a row in a conversation, unread writes without a cache write, distinct counts without
+      // an attributed row (each would return no rows, or zeros)
+      async () => {
+        // (a turns query started early and not needed, no row being in a conversation, is not read, nor its failure)
+        const started = await turnsEarly;
+        const rows =
+          slice('conversation').length === 0 ? [] : started ? valueOf(started) : await db.query(turnsSql(d, zero, rowKinds, turnsAfter));
+        // the distinct turn numbers summed into the last row, counted only when there is one
+        const later = rows.some((r) => n(r.turn_no) > TURN_CAP) ? n((await db.query(laterTurnsSql(d, zero)))[0].n) : 0;
+        return { rows, later };
+      },
+      async () => (repricer ? accumulatorOf(await db.query(cardSumsSql('reprice', '', [], 1)), repricer).result() : undefined),
+      async () =>
+        attributedRows ? (await db.query(distinctCountsSql(d.pricedViews ? 'inside' : 'priced', false)))[0] : { customers: 0, users: 0 },
+      async () => (await db.query(outsideCountSql(task)))[0],
+      async () => {
+        const started = await unreadEarly;
+        if (started) return valueOf(started);
+        return writesZero(zero) ? [] : await db.query(unreadSql());
+      },
+    ] as const);
+    const { overall, perGroup } = distribution;
+    const { groupSums, repricedSums } = sums;
+    const groups: GroupView[] = [];
+    for (const [key, rows] of groupSums) {
       const acc = accumulatorOf(rows, pricer);
-      const turn = n(rows[0].turn_no);
-      return {
-        turn,
-        ...(turn > TURN_CAP ? { laterTurns: turnQuery.later } : {}),
-        requests: acc.all.requests,
-        // summed exactly, then one conversion: a total past 2^53 does not depend on the rows' order
-        promptTokens: exactSum(rows.map((r) => r.prompt_tokens)),
+      groups.push({
+        key: Object.fromEntries(task.dims.map((dim, i) => [dimensionKey(dim), String(rows[0][`g${i}`])])),
+        sums: acc.all,
         cost: acc.result(),
-      };
-    })
-    .sort((a, b) => a.turn - b.turn);
+        repriced: repricer ? accumulatorOf(repricedSums!.get(key) ?? [], repricer).result() : undefined,
+        ...quantilesOf(perGroup.get(key)?.[0]),
+      });
+    }
+    // time views in date order (then by cost within a date); others most expensive first
+    if (timeKeys.length === 0) groups.sort(compareCost);
+    else groups.sort((a, b) => compareTime(a, b, timeKeys) || compareCost(a, b));
 
-  const shown = task.top === undefined ? groups : groups.slice(0, task.top);
-  const groupsLeftOut = groupCounts ? leftOut(groupCounts, shown, total, totalRepriced) : undefined;
-  const pricedRequests = total.all.requests - total.unpriced.requests;
-  const cardWarnings = new Map<string, number>();
-  for (const [card, sums] of total.cardSums())
-    for (const w of card.warnings) cardWarnings.set(w, (cardWarnings.get(w) ?? 0) + sums.requests);
-  // records without a model id, counted under NO_MODEL
-  if (n(aggCounts.no_model_records) > 0) cardWarnings.set(NO_MODEL_WARNING, n(aggCounts.no_model_requests));
-  const result = (name: string): CostResult => accumulatorOf(slice(name), pricer).result();
+    const turnResult = turnQuery.rows;
+    // one first row per conversation (no row in a conversation: no turns, no conversation)
+    const conversations = turnResult.reduce((sum, r) => sum + n(r.first_rows), 0);
+    const turnRows = groupRows(turnResult, ['turn_no']);
+    const turns: TurnView[] = [...turnRows]
+      .map(([, rows]) => {
+        const acc = accumulatorOf(rows, pricer);
+        const turn = n(rows[0].turn_no);
+        return {
+          turn,
+          ...(turn > TURN_CAP ? { laterTurns: turnQuery.later } : {}),
+          requests: acc.all.requests,
+          // summed exactly, then one conversion: a total past 2^53 does not depend on the rows' order
+          promptTokens: exactSum(rows.map((r) => r.prompt_tokens)),
+          cost: acc.result(),
+        };
+      })
+      .sort((a, b) => a.turn - b.turn);
 
-  const view: UsageView = {
-    total: {
-      sums: total.all,
-      cost: totalCost,
-      repriced: totalRepriced,
-    },
-    groups: shown,
-    ...(groupsLeftOut ? { groupsLeftOut } : {}),
-    distribution: {
-      ...quantilesOf(overall),
-      // the mean from the exact total
-      mean:
-        totalCost.costFemto !== null && pricedRequests > 0 ? femtoToUsdNumber(divFemto(totalCost.costFemto, pricedRequests)) : undefined,
-    },
-    conversations,
-    customers: n(counts.customers),
-    users: n(counts.users),
-    attributed: { conversation: result('conversation'), customer: result('customer'), user: result('user') },
-    outcomes: {
-      success: n(aggCounts.success),
-      failure: n(aggCounts.failure),
-      successCost: result('success'),
-      knownCost: result('knownOutcome'),
-    },
-    turns,
-    cliffs: cliffs(total),
-    unreadWrites: unreadWrites(unreadRows, pricer),
-    cardWarnings: [...cardWarnings.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])),
-    period: aggCounts.first_ms === null ? undefined : { fromMs: n(aggCounts.first_ms), toMs: n(aggCounts.last_ms) },
-    filteredOut: n(filteredOut.n),
-    untimedInWindow: n(filteredOut.untimed),
-  };
-  return { view, unpricedModels };
+    const shown = task.top === undefined ? groups : groups.slice(0, task.top);
+    const groupsLeftOut = groupCounts ? leftOut(groupCounts, shown, total, totalRepriced) : undefined;
+    const pricedRequests = total.all.requests - total.unpriced.requests;
+    const cardWarnings = new Map<string, number>();
+    for (const [card, sums] of total.cardSums())
+      for (const w of card.warnings) cardWarnings.set(w, (cardWarnings.get(w) ?? 0) + sums.requests);
+    // records without a model id, counted under NO_MODEL
+    if (n(aggCounts.no_model_records) > 0) cardWarnings.set(NO_MODEL_WARNING, n(aggCounts.no_model_requests));
+    const result = (name: string): CostResult => accumulatorOf(slice(name), pricer).result();
+
+    const view: UsageView = {
+      total: {
+        sums: total.all,
+        cost: totalCost,
+        repriced: totalRepriced,
+      },
+      groups: shown,
+      ...(groupsLeftOut ? { groupsLeftOut } : {}),
+      distribution: {
+        ...quantilesOf(overall),
+        // the mean from the exact total
+        mean:
+          totalCost.costFemto !== null && pricedRequests > 0 ? femtoToUsdNumber(divFemto(totalCost.costFemto, pricedRequests)) : undefined,
+      },
+      conversations,
+      customers: n(counts.customers),
+      users: n(counts.users),
+      attributed: { conversation: result('conversation'), customer: result('customer'), user: result('user') },
+      outcomes: {
+        success: n(aggCounts.success),
+        failure: n(aggCounts.failure),
+        successCost: result('success'),
+        knownCost: result('knownOutcome'),
+      },
+      turns,
+      cliffs: cliffs(total),
+      unreadWrites: unreadWrites(unreadRows, pricer),
+      cardWarnings: [...cardWarnings.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])),
+      period: aggCounts.first_ms === null ? undefined : { fromMs: n(aggCounts.first_ms), toMs: n(aggCounts.last_ms) },
+      filteredOut: n(filteredOut.n),
+      untimedInWindow: n(filteredOut.untimed),
+    };
+    return { view, unpricedModels };
+  }
 }

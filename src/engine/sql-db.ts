@@ -18,6 +18,8 @@ export interface SqlDb {
    * may run one after another, as a single connection does.
    */
   readonly concurrent?: boolean;
+  /** At least as many as the usage rows, where the database knows it without a query (DuckDB: the rows read, every line of a view's file). */
+  readonly rowsAtMost?: number;
   /** The distinct route keys of the usage table (ROUTE_KEYS_SQL), where the database knows a cheaper way to them. */
   routeKeys?(): Promise<RouteKey[]>;
   /** The first and last time of the usage rows, where the database knows them cheaply (undefined: not known). */

@@ -139,7 +139,15 @@ describe('price keys in SQL = Pricer.cardFor', () => {
 });
 
 describe('the card map (one row per card a mapping row can give) = Pricer.cardFor', () => {
-  const kinds: RowKinds = { serviceTiers: false, fast: false, otherRequests: false, everyCustomer: false, everyUser: false, turns: false };
+  const kinds: RowKinds = {
+    serviceTiers: false,
+    fast: false,
+    otherRequests: false,
+    everyCustomer: false,
+    everyUser: false,
+    turns: false,
+    conversations: false,
+  };
 
   it('gives every one-request record the key and prices Pricer.cardFor gives it, on both sides of every band', async () => {
     const rand = rng(15);

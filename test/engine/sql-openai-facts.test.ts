@@ -97,6 +97,7 @@ describe('the OpenAI SQL reader: what it tells the report of its rows', () => {
       everyCustomer: false,
       everyUser: false,
       turns: false,
+      conversations: false,
       // 10 prompt and 5 completion tokens a body, nothing cached or reasoned: every other count is 0, none estimated
       zero: ZERO_CANDIDATES.filter((c) => c !== 'input_tokens' && c !== 'output_tokens'),
     });

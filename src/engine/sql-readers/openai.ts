@@ -300,6 +300,7 @@ export async function loadOpenAI(db: UsageDb, file: string): Promise<SqlLoad | '
       everyCustomer: false,
       everyUser: false,
       turns: false,
+      conversations: false,
       // the columns the view writes as 0 (and `estimated`: false), and the staged counts 0 in every record
       zero: [...constantZeros(spec), ...STAGED_COUNTS.filter((c) => zero.has(c))],
     },

@@ -293,6 +293,7 @@ FROM src`);
           everyCustomer: await everyRowHas(db, readable, d, map.get('customer')),
           everyUser: await everyRowHas(db, readable, d, map.get('user')),
           turns: map.has('turn'),
+          conversations: map.has('conversation'),
           // the counts the mapping leaves out (their SQL the literal 0), and `estimated` when the file has none
           zero: [
             ...Object.entries({
