@@ -355,7 +355,7 @@ const settled = <T>(p: Promise<T>): Promise<Settled<T>> =>
     (error: unknown) => ({ error }),
   );
 /** The value of a settled query; its failure thrown. */
-function valueOf<T>(s: Settled<T>): T {
+function settledValue<T>(s: Settled<T>): T {
   if ('error' in s) throw s.error;
   return s.value;
 }
@@ -645,7 +645,11 @@ export async function reportFromTable(
         // (a turns query started early and not needed, no row being in a conversation, is not read, nor its failure)
         const started = await turnsEarly;
         const rows =
-          slice('conversation').length === 0 ? [] : started ? valueOf(started) : await db.query(turnsSql(d, zero, rowKinds, turnsAfter));
+          slice('conversation').length === 0
+            ? []
+            : started
+              ? settledValue(started)
+              : await db.query(turnsSql(d, zero, rowKinds, turnsAfter));
         // the distinct turn numbers summed into the last row, counted only when there is one
         const later = rows.some((r) => n(r.turn_no) > TURN_CAP) ? n((await db.query(laterTurnsSql(d, zero)))[0].n) : 0;
         return { rows, later };
@@ -656,7 +660,7 @@ export async function reportFromTable(
       async () => (await db.query(outsideCountSql(task)))[0],
       async () => {
         const started = await unreadEarly;
-        if (started) return valueOf(started);
+        if (started) return settledValue(started);
         return writesZero(zero) ? [] : await db.query(unreadSql());
       },
     ] as const);
