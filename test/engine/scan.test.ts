@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { scanLines, type Needle } from '../../src/engine/sql-readers/scan.js';
+import { LENIENT_JSON_BYTES, scanLines, type Needle } from '../../src/engine/sql-readers/scan.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'tokenomics-scan-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -19,6 +19,9 @@ function write(text: string): string {
   writeFileSync(file, text);
   return file;
 }
+
+/** Every character of `s` as a \\u escape. */
+const escapeAll = (s: string) => [...s].map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`).join('');
 
 const NEEDLES: Needle[] = [
   { needle: '"service_tier"', anchor: 'v', value: 'null' },
@@ -57,7 +60,9 @@ function expected(text: string) {
   const found = [...jsonStrings(text)].some(
     ({ value, after }) => value === 'web_search_call' || (value === 'service_tier' && /^[ \t\r]*:[ \t\r]*null/.test(after)),
   );
-  const plain = parts.every((l) => l.startsWith('{')) && !text.includes('"web_search_call"') && !NULL_TIER.test(text) && !found;
+  // a vertical tab or form feed among the blanks after a line's last value (DuckDB takes the line, JSON.parse does not)
+  const badEnd = parts.some((l) => /[\v\f][ \t\r\v\f]*$/.test(l) && /}[ \t\r\v\f]*$/.test(l));
+  const plain = parts.every((l) => l.startsWith('{')) && !text.includes('"web_search_call"') && !NULL_TIER.test(text) && !found && !badEnd;
   return { lines: parts.length, plain };
 }
 
@@ -78,12 +83,16 @@ const texts: Record<string, string> = {
   'service tier key spelled with an escape, null': '{"a":1}\n{"\\u0073ervice_tier":null}\n',
   'service tier key spelled with escapes, spaced null': '{"servic\\u0065_ti\\u0065r" :  null,"b":2}\n',
   'service tier key spelled with an escape, a string': '{"\\u0073ervice_tier":"flex","a":null}\n',
-  'every character escaped': `{"${[...'service_tier'].map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`).join('')}":null}\n`,
+  'every character escaped': `{"${escapeAll('service_tier')}":null}\n`,
   'web search call spelled with an escape': '{"output":[{"type":"web_search_c\\u0061ll"}]}\n',
   'an escaped backslash before u is no escape': '{"a":"\\\\u0073ervice_tier","b":null,"service_tier":"flex"}\n',
   'escapes in text beside the keys': '{"content":"\\u003cb\\u003e \\"service_tier\\": null","service_tier":"flex"}\n{"x":"\\u0041"}\n',
   'an escape in a long string': `{"a":"${'service_tier'.repeat(20)}\\u0041","service_tier":"priority"}\n`,
   'an escape in a string holding an escaped quote': '{"a":"\\"\\u0073ervice_tier","b":null}\n',
+  'a form feed after a closing brace': '{"a":1}\n{"b":2}\f\n{"c":3}\n',
+  'a vertical tab and a CR after a closing brace': '{"a":1}  \v \r\n{"b":2}\r\n',
+  'a form feed at the end of the file': '{"a":1}\n{"b":2}\f',
+  'CRLF line ends, blanks after the brace': '{"a":1}\r\n{"b":2} \t\r\n{"c":3}',
 };
 
 describe('scanLines', () => {
@@ -106,6 +115,45 @@ describe('scanLines', () => {
       expect(near.plain, `chunk ${chunk}`).toBe(false);
       const tight = await scanLines(write(`{"service_tier"${blanks.slice(40)}:${blanks.slice(40)}"flex"}\n`), NEEDLES, undefined, chunk);
       expect(tight.plain, `chunk ${chunk}`).toBe(true);
+    }
+  });
+
+  it('a needle spelled with escapes only is found wherever its string starts against a chunk boundary', async () => {
+    // (the string as long as the longest escaped needle, its quote at a chunk's first byte or where a
+    // chunk's search leaves it to the next; the null tier with blanks up to 64 around its colon)
+    const traps = [
+      `"${escapeAll('web_search_call')}"`,
+      `"${escapeAll('service_tier')}"${' '.repeat(32)}:${' '.repeat(32)}null`,
+      `"\\u0073ervice_tier"${' '.repeat(64)}:${' '.repeat(64)}null`,
+    ];
+    for (const trap of traps)
+      for (const chunk of [91, 100, 142, 200]) {
+        const files = Array.from({ length: 2 * chunk }, (_, pad) => write(`{"p":"${'x'.repeat(pad)}",${trap}}\n`));
+        for (const [pad, file] of files.entries()) {
+          const got = await scanLines(file, NEEDLES, undefined, chunk);
+          expect(got.plain, `${trap.slice(0, 20)}, pad ${pad}, chunk ${chunk}`).toBe(false);
+        }
+      }
+  });
+
+  it('LENIENT_JSON_BYTES: the same answer at every chunk size as over the whole text', async () => {
+    const texts = [
+      '{"a":"xxxxxxx","b":NaN}\n',
+      '{"a":"xxxxxxx","b":-inf}\n',
+      '{"a":1,"b":[1, \t -Infinity]}\n',
+      '{"a":1,"b":[1,2 , ]}\n',
+      '{"a":1,"b":{"c":2,\r}}\n',
+      '{"a":1,"b":INF}\n',
+      '{"a":1}\f\n',
+      `{"a":${' '.repeat(40)}nan}\n`,
+      '{"model":"gpt-4.1-nano","info":"inference","x":"banana"}\n{"n":1}\n',
+      '{"a":"inf","b":"nan"}\n',
+    ];
+    for (const text of texts) {
+      const file = write(text);
+      const want = !LENIENT_JSON_BYTES.test(text);
+      for (let chunk = 1; chunk <= text.length + 1; chunk++)
+        expect((await scanLines(file, [], LENIENT_JSON_BYTES, chunk)).plain, `${JSON.stringify(text)} in chunks of ${chunk}`).toBe(want);
     }
   });
 

@@ -4,7 +4,7 @@
  * and read by the TypeScript generic reader (an independent path): equal report JSON apart from
  * the input file list. Rejected rows are placed at file:row.
  */
-import { copyFileSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
@@ -203,6 +203,32 @@ describe('Parquet input', () => {
     }
     // the link's folder goes with the database
     for (const f of linked) expect(existsSync(join(tmpdir(), f))).toBe(false);
+  });
+
+  it("names the file given, not its link, in DuckDB's messages; a temporary folder DuckDB would read as a pattern is an error with a hint", async () => {
+    writeFileSync(path('not[1].parquet'), 'not parquet at all\n');
+    const db = await UsageDb.open({ threads: 1 });
+    try {
+      const r = await loadWithSql(db, path('not[1].parquet'), { keepText: false });
+      if (r === 'fallback') throw new Error('Parquet has no fallback');
+      expect(r.issues).toEqual([expect.objectContaining({ code: 'read-error', file: path('not[1].parquet') })]);
+      expect(r.issues?.[0].message).toContain(path('not[1].parquet'));
+      expect(r.issues?.[0].message).not.toContain('tokenomics-input-');
+      const odd = join(dir, 'tmp[x]');
+      mkdirSync(odd);
+      const was = process.env.TMPDIR;
+      process.env.TMPDIR = odd;
+      try {
+        const t = await loadWithSql(db, path('not[1].parquet'), { keepText: false });
+        if (t === 'fallback') throw new Error('Parquet has no fallback');
+        expect(t.issues).toEqual([expect.objectContaining({ code: 'read-error', hint: expect.stringContaining('TMPDIR') })]);
+      } finally {
+        if (was === undefined) delete process.env.TMPDIR;
+        else process.env.TMPDIR = was;
+      }
+    } finally {
+      db.close();
+    }
   });
 
   it('rejects a bad row at file:row and reads the others', async () => {

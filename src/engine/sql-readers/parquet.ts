@@ -10,7 +10,7 @@
  * file:row (1-based) and the other rows are read; NULL counts are 0. The rows are not copied: the
  * file's view joins the usage table (UsageDb.addInPlace), read in place by each report query.
  */
-import type { Issue } from '../../core/issues.js';
+import { UserError, type Issue } from '../../core/issues.js';
 import type { ColumnMapping } from '../../ingest/types.js';
 import { NO_MODEL } from '../../usage/record.js';
 import { USAGE_COLUMNS } from '../../usage/table.js';
@@ -154,14 +154,20 @@ export async function loadParquet(db: UsageDb, file: string, columns: ColumnMapp
     return { format: 'parquet', counts: { read: 0, counted: 0, skipped: {}, rejected: {} }, issues };
   };
   // the name DuckDB reads (a link where it would read `file` as a pattern: there is no other reader to hand it to);
-  // rows, ids and issues name `file`
+  // rows, ids and issues name `file`, DuckDB's messages too
   let readable: string;
-  let d: Described;
   try {
     readable = db.plainName(file);
+  } catch (err) {
+    const hint = err instanceof UserError && err.hint ? err.hint : 'set TMPDIR to a folder where a link can be made';
+    return fileError('read-error', `cannot link the file under a plain name: ${(err as Error).message}`, hint);
+  }
+  const duckMessage = (err: unknown) => (err as Error).message.split('\n')[0].split(readable).join(file);
+  let d: Described;
+  try {
     d = await describe(db, readable);
   } catch (err) {
-    return fileError('read-error', `cannot read as Parquet: ${(err as Error).message.split('\n')[0]}`, 'is it a Parquet file?');
+    return fileError('read-error', `cannot read as Parquet: ${duckMessage(err)}`, 'is it a Parquet file?');
   }
   const map = mappingOf(d, columns);
   const col = (field: string): string | undefined => {
@@ -251,7 +257,7 @@ FROM src`);
   } catch (err) {
     return fileError(
       'unusable-columns',
-      `cannot read the mapped columns: ${(err as Error).message.split('\n')[0]}`,
+      `cannot read the mapped columns: ${duckMessage(err)}`,
       'token counts must be numeric columns; check the names given to --map',
     );
   }

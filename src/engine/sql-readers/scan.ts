@@ -33,7 +33,7 @@ export const MAX_LINE_BYTES = 16 << 20;
  * bracket), and a trailing comma in an object or array. (A match inside a string, "ratio: nan", sends
  * the file to the TypeScript reader too: slower, never wrong.)
  */
-export const LENIENT_JSON_BYTES = /[:,[][ \t\r]*[-+]?(?:nan|inf)|,[ \t\r]*[}\]]/i;
+export const LENIENT_JSON_BYTES = /[:,[][ \t\r]*[-+]?(?:nan|inf)|,[ \t\r]*[}\]]|[\v\f]/i;
 /**
  * NaN and Infinity as the writers that write them spell them (Python's json module, DuckDB, Gson): the
  * needles of a scan that cannot afford LENIENT_JSON_BYTES (a regular expression over every byte: ~0.3
@@ -163,26 +163,40 @@ class NeedleSearch {
           if (found === true || (found === undefined && start < defer)) return true;
         }
     if (this.strings.length > 0)
-      for (let at = buf.indexOf(ESCAPE_U); at !== -1; at = buf.indexOf(ESCAPE_U, at + 2)) if (this.escapedIn(buf, at, defer)) return true;
+      for (let at = buf.indexOf(ESCAPE_U); at !== -1; ) {
+        const next = this.escapedIn(buf, at, defer);
+        if (next === true) return true;
+        at = buf.indexOf(ESCAPE_U, next);
+      }
     return false;
   }
 
   /**
-   * Whether the JSON string holding the escape at `at` is a string needle spelled with escapes. The
-   * string runs from the nearest quote before (inside a string, the nearest unescaped quote is its
-   * opening one) to the nearest after; one longer than any needle's escaped spelling, or holding an
-   * escaped quote, is none. A string `buf` cuts off is left to the search across the chunk boundary.
+   * Whether the JSON string holding the escape at `at` is a string needle spelled with escapes
+   * (true); else where to look for the next escape: past that string, whose other escapes are in the
+   * same string (a text of escapes only is read once, not once per escape). The string runs from the
+   * nearest quote before `at` (inside a string, the nearest unescaped quote is its opening one) to the
+   * nearest unescaped quote after; one longer than any needle's escaped spelling, or holding an
+   * escaped quote, is none. A quote at the start of `buf` is taken as unescaped (a backslash before
+   * it, in the bytes before `buf`, would only make a match wrongly found: the file then goes to the
+   * TypeScript reader); a string `buf` cuts off is left to the search across the chunk boundary.
    */
-  private escapedIn(buf: Buffer, at: number, defer: number): boolean {
+  private escapedIn(buf: Buffer, at: number, defer: number): true | number {
+    /** Past the next unescaped quote after the escape: the end of its string. */
+    const past = (): number => {
+      for (let q = buf.indexOf(QUOTE, at + 2); q !== -1; q = buf.indexOf(QUOTE, q + 1)) if (escaped(buf, q) !== true) return q + 1;
+      return buf.length;
+    };
     // a backslash that is itself escaped (`\\u`) starts no escape
-    if (escaped(buf, at) !== false) return false;
+    if (escaped(buf, at) === true) return at + 2;
     const limit = this.escapedBytes;
     let start = at - 1;
     while (start >= 0 && at - start < limit && buf[start] !== QUOTE) start--;
-    if (start < 0 || buf[start] !== QUOTE || escaped(buf, start) !== false) return false;
+    if (start < 0 || buf[start] !== QUOTE || escaped(buf, start) === true) return past();
     let end = at + 2;
     while (end < buf.length && end - start < limit && buf[end] !== QUOTE) end++;
-    if (end >= buf.length || buf[end] !== QUOTE || escaped(buf, end) !== false) return false;
+    if (end >= buf.length) return buf.length;
+    if (buf[end] !== QUOTE || escaped(buf, end) === true) return past();
     const text = jsonString(buf.toString('utf8', start, end + 1));
     for (const { text: needle, value } of this.strings) {
       if (text !== needle) continue;
@@ -190,7 +204,7 @@ class NeedleSearch {
       const found = valueAt(buf, end + 1, value);
       if (found === true || (found === undefined && start < defer)) return true;
     }
-    return false;
+    return end + 1;
   }
 }
 
@@ -230,6 +244,8 @@ async function scanLinesOf(file: string, ambiguous: readonly Needle[], chunkByte
   let atLineStart = true;
   /** The last `overlap` bytes of the file so far (a copy). */
   let tail = Buffer.alloc(0);
+  /** The last LINE_END_BYTES bytes of the file before the chunk (a copy). */
+  let before = Buffer.alloc(0);
   let textTail = '';
   for await (const chunk of chunksOf(file, chunkBytes)) {
     if (chunk.length === 0) continue;
@@ -238,9 +254,15 @@ async function scanLinesOf(file: string, ambiguous: readonly Needle[], chunkByte
     while (nl !== -1) {
       lines++;
       if (nl + 1 < chunk.length && chunk[nl + 1] !== OPEN_BRACE) plain = false;
+      if (chunk[nl - 1] !== CLOSE_BRACE && badLineEnd(chunk, nl, before)) plain = false;
       nl = chunk.indexOf(NEWLINE, nl + 1);
     }
     atLineStart = chunk[chunk.length - 1] === NEWLINE;
+    // (the bytes a line end may look back to in the next chunk)
+    before =
+      chunk.length >= LINE_END_BYTES
+        ? Buffer.from(chunk.subarray(-LINE_END_BYTES))
+        : Buffer.concat([before, chunk]).subarray(-LINE_END_BYTES);
     if (plain && ambiguous.length > 0) {
       // matches inside the chunk, then those across the end of the last one (a few bytes of each)
       if (search.in(chunk) || (tail.length > 0 && search.in(Buffer.concat([tail, chunk.subarray(0, overlap)])))) plain = false;
@@ -250,13 +272,65 @@ async function scanLinesOf(file: string, ambiguous: readonly Needle[], chunkByte
     if (plain && pattern) {
       const text = textTail + chunk.toString('latin1');
       if (pattern.test(text)) plain = false;
-      // the last non-blank character and the blanks after it start the next chunk's text
-      textTail = text.slice(Math.max(0, text.trimEnd().length - 1));
+      // what a match across the end of this text would start with starts the next chunk's text
+      const carried = lenientStart(text);
+      if (carried === undefined) plain = false;
+      else textTail = carried;
     }
     if (!plain) break;
   }
-  if (!atLineStart) lines++;
+  if (!atLineStart) {
+    lines++;
+    if (plain && before.length > 0 && before[before.length - 1] !== CLOSE_BRACE && badLineEnd(before, before.length, Buffer.alloc(0)))
+      plain = false;
+  }
   return { lines, plain };
+}
+
+const CLOSE_BRACE = 0x7d;
+/** Bytes a line end is looked back over (blanks after a line's closing brace past this many: not plain). */
+const LINE_END_BYTES = 64;
+const isLineEndBlank = (b: number): boolean => b === 0x20 || b === 0x09 || b === 0x0d || b === 0x0b || b === 0x0c;
+
+/**
+ * Whether the line ending at `nl` of `chunk` (`before`: the bytes of the file before the chunk) ends
+ * with blanks holding a vertical tab or a form feed after its last value: DuckDB's JSON reader takes
+ * them there, JSON.parse rejects the line (anywhere else in a line DuckDB rejects them too). Blanks
+ * running back past LINE_END_BYTES count as such an end (never a missed one).
+ */
+function badLineEnd(chunk: Buffer, nl: number, before: Buffer): boolean {
+  for (let i = nl - 1; i >= nl - LINE_END_BYTES; i--) {
+    // (past the chunk, `before`; past that, the start of the file)
+    const b = i >= 0 ? chunk[i] : before[before.length + i];
+    if (b === undefined || !isLineEndBlank(b)) return false;
+    if (b === 0x0b || b === 0x0c) return true;
+  }
+  return true;
+}
+
+/** The longest blanks LENIENT_JSON_BYTES is carried across a chunk boundary through (longer: the file is not plain). */
+const MAX_CARRIED_BLANKS = 4096;
+const isTextBlank = (c: number): boolean => c === 0x20 || c === 0x09 || c === 0x0d;
+const isLetter = (c: number): boolean => (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a);
+
+/**
+ * The end of `text` a match of LENIENT_JSON_BYTES could start with and the next chunk complete: a
+ * colon, comma or bracket, blanks, a sign and up to two letters (`: -in`, `,\t`), or '' when none;
+ * undefined when the blanks in it run past MAX_CARRIED_BLANKS.
+ */
+function lenientStart(text: string): string | undefined {
+  let i = text.length;
+  while (i > 0 && isTextBlank(text.charCodeAt(i - 1))) i--;
+  let j = i;
+  while (j > 0 && i - j < 3 && isLetter(text.charCodeAt(j - 1))) j--;
+  // (three letters at the end: a match, if any, is already in this text)
+  if (i - j === 3) return '';
+  if (j > 0 && (text[j - 1] === '-' || text[j - 1] === '+')) j--;
+  const k = j;
+  while (j > 0 && isTextBlank(text.charCodeAt(j - 1))) j--;
+  if (j === 0 || !':,['.includes(text[j - 1])) return '';
+  if (k - j + (text.length - i) > MAX_CARRIED_BLANKS) return undefined;
+  return text.slice(j - 1);
 }
 
 /**
