@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { LENIENT_JSON_BYTES, scanLines, type Needle } from '../../src/engine/sql-readers/scan.js';
+import { LENIENT_JSON_BYTES, LENIENT_JSON_NEEDLES, scanLines, type Needle } from '../../src/engine/sql-readers/scan.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'tokenomics-scan-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -136,6 +136,50 @@ describe('scanLines', () => {
       }
   });
 
+  it('NaN and Infinity as bare values, not inside ids or words: the same answer at every chunk size as over the whole text', async () => {
+    // the oracle: the pattern the Claude Code reader runs in SQL (claude-code.ts), over the whole text
+    const bare = /[:,[][ \t\r]*[-+]?[ \t\r]*(NaN|Infinity)(?![A-Za-z0-9_])/;
+    const texts = [
+      '{"id":"chatcmpl-B9MHDbslfkBeNaNl4beb09","a":1}\n',
+      '{"id":"xNaN","b":"NaN","c":"Infinity"}\n',
+      '{"code":"!Number.isNaN(n) && n < Infinity"}\n',
+      '{"a":1,"b":NaN}\n',
+      '{"a":1,"b": -Infinity}\n',
+      '{"a":[1, NaN, 2]}\n',
+      '{"a":[NaN]}\n',
+      '{"a":"x","b":NaNx}\n',
+      '{"a":1,"b" :\t+ Infinity }\n',
+    ];
+    for (const text of texts) {
+      const file = write(text);
+      const want = !bare.test(text);
+      for (let chunk = 1; chunk <= text.length + 1; chunk++)
+        expect((await scanLines(file, LENIENT_JSON_NEEDLES, undefined, chunk)).plain, `${JSON.stringify(text)} in chunks of ${chunk}`).toBe(
+          want,
+        );
+    }
+  });
+
+  it('a text denser in escapes than one per 32 bytes is not plain (the TypeScript reader reads it faster than the scan could)', async () => {
+    const tokens = Array.from({ length: 400 }, () => '"\\u00e9"').join(',');
+    const dense = write(`{"a":1}\n${Array.from({ length: 200 }, () => `{"logprobs":[${tokens}]}`).join('\n')}\n`);
+    expect((await scanLines(dense, NEEDLES)).plain).toBe(false);
+    // text in another script written with escapes is passed over by the search for \u00 alone: plain
+    const cjk = Array.from({ length: 400 }, () => '"\\u4f60"').join(',');
+    const other = write(`{"a":1}\n${Array.from({ length: 200 }, () => `{"logprobs":[${cjk}]}`).join('\n')}\n`);
+    expect((await scanLines(other, NEEDLES)).plain).toBe(true);
+  });
+
+  it('a needle that is not ASCII is found spelled with escapes of any character', async () => {
+    const needles: Needle[] = [{ needle: '"t\u00f6k\u4f60"', anchor: 'k' }];
+    for (const spelled of ['t\\u00f6k\\u4f60', '\\u0074\\u00f6\\u006b\\u4f60', 't\u00f6k\\u4F60'])
+      for (const chunk of [3, 7, 64, 1 << 20]) {
+        const got = await scanLines(write(`{"a":1}\n{"p":"x","${spelled}":1}\n`), needles, undefined, chunk);
+        expect(got.plain, `${spelled} in chunks of ${chunk}`).toBe(false);
+      }
+    expect((await scanLines(write('{"a":1}\n{"p":"x","t\\u00f6k":1}\n'), needles)).plain).toBe(true);
+  });
+
   it('LENIENT_JSON_BYTES: the same answer at every chunk size as over the whole text', async () => {
     const texts = [
       '{"a":"xxxxxxx","b":NaN}\n',
@@ -148,6 +192,11 @@ describe('scanLines', () => {
       `{"a":${' '.repeat(40)}nan}\n`,
       '{"model":"gpt-4.1-nano","info":"inference","x":"banana"}\n{"n":1}\n',
       '{"a":"inf","b":"nan"}\n',
+      '{"tags":["team:infra","user:nancy"],"note":"level: INFO","m":"LLM inference, information"}\n',
+      '{"a":1,"b":infinity}\n',
+      '{"a":1,"b":[Inf]}\n',
+      '{"a":1,"b":nan_x}\n',
+      '{"a":[ + nan ]}\n',
     ];
     for (const text of texts) {
       const file = write(text);

@@ -349,6 +349,16 @@ describe('Claude Code SQL reader: hand-made trees', () => {
     }
   });
 
+  it('reads a tree itself where NaN and Infinity are text, not values (in an id, in a tool result)', async () => {
+    const head = Array.from({ length: 9 }, () => user('s'));
+    const response = assistant('s', 'm1', 'req_011CVzNaNq8wXy', u(3, 1));
+    const tool = JSON.stringify(user('s')).replace('"content":"go on"', '"content":"const ok = !Number.isNaN(n) && n < Infinity;"');
+    const root = tree({ 'p/a.jsonl': [user('s'), assistant('s', 'm0', 'r0', u(1, 1))], 'p/b.jsonl': [...head, response, tool] });
+    const sql = await parity([root]);
+    expect(sql.took).toBe('claude-code');
+    expect(sql.counts).toMatchObject({ read: 13, counted: 2 });
+  });
+
   it('leaves a tree with a blank line, or with another format, to the file-by-file readers', async () => {
     const blank = tree({ 'p/s.jsonl': [user('s'), '', assistant('s', 'm1', 'r1', u(1, 1))] });
     expect((await parity([blank])).took).toBeUndefined();

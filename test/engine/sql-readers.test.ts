@@ -129,6 +129,13 @@ describe('the OpenAI SQL reader', () => {
     expect(sql.rows.reduce((n, r) => n + (r.input_tokens as bigint), 0n)).toBe(2300n);
   });
 
+  it('reads a file itself where NaN and Infinity are text, not values (in an id, in a message)', async () => {
+    // line 10: id "chatcmpl-B9MHDbslfkBeNaNl4beb09" (random ids spell NaN often enough), content "n < Infinity and !isNaN(n)"
+    expect((await load('fixtures/sql-readers/openai-nan-in-text.jsonl', true)).took).toBe('openai');
+    // request tags "team:infra", "user:nancy": no infinity or NaN where a value starts
+    expect((await load('fixtures/sql-readers/litellm-words-in-tags.jsonl', true)).took).toBe('litellm');
+  });
+
   it('leaves a file with any line it cannot read exactly to the TypeScript reader', async () => {
     // each file is one plain line and one trap: a count that is a string (line 4; "8" as a detail), a float,
     // true, beyond 2^53 or 2^63, negative; a null tier (also `"service_tier" :<tab>null` beside a line

@@ -40,6 +40,10 @@ import { LENIENT_JSON_NEEDLES } from './scan.js';
 
 const lit = duckdb.literal;
 
+/** The texts of LENIENT_JSON_NEEDLES, and a pattern that finds them as bare values (scan.ts: bareAt). */
+const LENIENT_TEXTS = LENIENT_JSON_NEEDLES.map((n) => (typeof n === 'string' ? n : n.needle));
+const BARE_LENIENT = `[:,\\[][ \\t\\r]*[-+]?[ \\t\\r]*(${LENIENT_TEXTS.join('|')})([^A-Za-z0-9_]|$)`;
+
 /** Epoch-millisecond bounds of a valid timestamp (as adapters/time.ts). */
 const MIN_MS = Date.UTC(1990, 0, 1);
 const MAX_MS = Date.UTC(2200, 0, 1);
@@ -145,10 +149,10 @@ WITH pieces AS (
 ), lines AS (
   -- a blank line, or one that is not a JSON object (a BOM, a space first, an array), leaves the tree to the
   -- TypeScript reader; so does an empty file (one empty piece), a line longer than it reads, and one with
-  -- NaN or Infinity (DuckDB's JSON parser reads them, JSON.parse rejects the line: scan.ts, LENIENT_JSON_NEEDLES)
-  SELECT file_idx, line, l, starts_with(l, '{') AND strlen(l) <= ${DEFAULT_MAX_LINE_BYTES} AND NOT (${LENIENT_JSON_NEEDLES.map(
-    (n) => `contains(l, ${lit(typeof n === 'string' ? n : n.needle)})`,
-  ).join(' OR ')}) AS obj
+  -- NaN or Infinity as a value (DuckDB's JSON parser reads them, JSON.parse rejects the line: scan.ts,
+  -- LENIENT_JSON_NEEDLES; the pattern only where the text is there at all, as in an id or a tool's output)
+  SELECT file_idx, line, l, starts_with(l, '{') AND strlen(l) <= ${DEFAULT_MAX_LINE_BYTES}
+    AND NOT CASE WHEN ${LENIENT_TEXTS.map((t) => `contains(l, ${lit(t)})`).join(' OR ')} THEN regexp_matches(l, ${lit(BARE_LENIENT)}) ELSE false END AS obj
   FROM pieces WHERE line < n OR l <> '' OR n = 1
 ), parsed AS (
   SELECT file_idx, line, l, obj, CASE WHEN obj THEN json_transform(l, ${lit(STRUCTURE)}) END AS j FROM lines

@@ -30,20 +30,21 @@ export const MAX_LINE_BYTES = 16 << 20;
  * JSON texts DuckDB's JSON reader accepts and JSON.parse rejects, looked for in the raw bytes: a file
  * with one is the TypeScript reader's. NaN and infinities in any case (`NaN`, `nan`, `Inf`,
  * `-Infinity`: DuckDB's parser takes them all) where a value starts (after a colon, a comma or a
- * bracket), and a trailing comma in an object or array. (A match inside a string, "ratio: nan", sends
- * the file to the TypeScript reader too: slower, never wrong.)
+ * bracket) and ends (not "team:infra", "user:nancy"), a trailing comma in an object or array, and a
+ * vertical tab or form feed. (A match inside a string, "ratio: nan,", sends the file to the
+ * TypeScript reader too: slower, never wrong.)
  */
-export const LENIENT_JSON_BYTES = /[:,[][ \t\r]*[-+]?(?:nan|inf)|,[ \t\r]*[}\]]|[\v\f]/i;
+export const LENIENT_JSON_BYTES = /[:,[][ \t\r]*[-+]?[ \t\r]*(?:nan|inf(?:inity)?)(?=[^a-z0-9_])|,[ \t\r]*[}\]]|[\v\f]/i;
 /**
- * NaN and Infinity as the writers that write them spell them (Python's json module, DuckDB, Gson): the
- * needles of a scan that cannot afford LENIENT_JSON_BYTES (a regular expression over every byte: ~0.3
+ * NaN and Infinity as the writers that write them spell them (Python's json module, DuckDB, Gson), as
+ * bare values only (random ids hold "NaN" often enough), the needles of a scan that cannot afford LENIENT_JSON_BYTES (a regular expression over every byte: ~0.3
  * CPU s at 167 MB). Not looked for: other spellings DuckDB also reads (`nan`, `INF`, `-inf`) and
  * trailing commas, which no JSON writer produces. A match inside a string (a message saying "NaN")
  * sends the file to the TypeScript reader too: slower, never wrong.
  */
 export const LENIENT_JSON_NEEDLES: readonly Needle[] = [
-  { needle: 'NaN', anchor: 'NaN' },
-  { needle: 'Infinity', anchor: 'Inf' },
+  { needle: 'NaN', anchor: 'NaN', bare: true },
+  { needle: 'Infinity', anchor: 'Inf', bare: true },
 ];
 
 const OPEN_BRACE = 0x7b;
@@ -57,7 +58,7 @@ const NEWLINE = 0x0a;
  * A one-byte anchor is looked for as a number (memchr alone): the cheapest call when the needle
  * itself is frequent (a key on every line), each call costing more than the bytes it passes over.
  */
-export type Needle = string | { needle: string; anchor: string; value?: string };
+export type Needle = string | { needle: string; anchor: string; value?: string; bare?: boolean };
 const ANCHOR_BYTES = 3;
 /**
  * A needle with a `value` (a key such as `"service_tier"`) matches when blanks, a colon, blanks and
@@ -66,6 +67,30 @@ const ANCHOR_BYTES = 3;
  */
 const MAX_BLANKS = 64;
 const COLON = 0x3a;
+const COMMA = 0x2c;
+const OPEN_BRACKET = 0x5b;
+/** A byte that may go on a JSON literal or a number (a letter, a digit, an underscore). */
+const isWordByte = (b: number): boolean => (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5a) || (b >= 0x61 && b <= 0x7a) || b === 0x5f;
+
+/** Bytes of the file kept before a chunk, so that a bare value near its start is read with what precedes it. */
+const CONTEXT_BYTES = 64;
+
+/**
+ * Whether the bytes before `start` of `buf` (then `before`, the bytes of the file before `buf`) are,
+ * past blanks and a sign, a colon, comma or bracket: where a JSON value starts. Undefined when blanks
+ * and a sign run back through both.
+ */
+function valueStartsAt(buf: Buffer, start: number, before?: Buffer): boolean | undefined {
+  const byte = (i: number): number | undefined => (i >= 0 ? buf[i] : before?.[before.length + i]);
+  let i = start - 1;
+  while (byte(i) !== undefined && isBlank(byte(i) as number)) i--;
+  if (byte(i) === 0x2d || byte(i) === 0x2b) {
+    i--;
+    while (byte(i) !== undefined && isBlank(byte(i) as number)) i--;
+  }
+  const b = byte(i);
+  return b === undefined ? undefined : b === COLON || b === COMMA || b === OPEN_BRACKET;
+}
 
 /** A blank inside a line (JSON whitespace but the newline). */
 const isBlank = (b: number): boolean => b === 0x20 || b === 0x09 || b === 0x0d;
@@ -90,9 +115,12 @@ function bytesAt(buf: Buffer, at: number, bytes: Buffer, n = bytes.length): bool
 }
 
 const QUOTE = 0x22;
+const EIGHT = 0x38;
 const BACKSLASH = 0x5c;
 /** Where a JSON string may spell its characters as escapes: `\u` (the only escape that can stand for a letter). */
 const ESCAPE_U = Buffer.from('\\u');
+/** Where a JSON string may spell an ASCII character as an escape: `\u00` (what ASCII needles are found by: text in other scripts written with escapes, `\u4f60`, is passed over by indexOf alone). */
+const ESCAPE_U00 = Buffer.from('\\u00');
 
 /** Whether the byte at `at` of `buf` follows an odd run of backslashes (it is escaped); undefined when the run reaches the start of `buf`. */
 function escaped(buf: Buffer, at: number): boolean | undefined {
@@ -108,7 +136,7 @@ class NeedleSearch {
     anchor: Buffer;
     /** What indexOf looks for: a one-byte anchor as a number (memchr, the cheapest call), else the anchor. */
     find: Buffer | number;
-    needles: Array<{ needle: Buffer; offset: number; value?: Buffer }>;
+    needles: Array<{ needle: Buffer; offset: number; value?: Buffer; bare?: boolean }>;
   }> = [];
   /**
    * What a match across two chunks can have in each: the longest needle less one byte (a needle
@@ -122,6 +150,10 @@ class NeedleSearch {
    */
   private readonly strings: Array<{ text: string; value?: Buffer }> = [];
   private readonly escapedBytes: number = 0;
+  /** The fewest bytes of a string needle spelled with an escape: its text, the quotes and one 6-byte escape for a character. */
+  private readonly shortestEscaped: number = Number.POSITIVE_INFINITY;
+  /** What the escapes are looked for by: `\u00` when every string needle is ASCII, else `\u`. */
+  private readonly escapeFind: Buffer;
 
   constructor(needles: readonly Needle[]) {
     let longest = 0;
@@ -129,45 +161,63 @@ class NeedleSearch {
       const needle = Buffer.from(typeof n === 'string' ? n : n.needle);
       const anchor = typeof n === 'string' ? needle.subarray(Math.max(0, needle.length - ANCHOR_BYTES)) : Buffer.from(n.anchor);
       const value = typeof n === 'string' || n.value === undefined ? undefined : Buffer.from(n.value);
+      const bare = typeof n !== 'string' && n.bare === true;
       const offset = needle.indexOf(anchor);
       if (offset === -1) throw new Error(`anchor "${anchor}" is not part of "${needle}"`);
       const text = jsonString(needle.toString());
       if (text !== undefined) {
         this.strings.push({ text, value });
         this.escapedBytes = Math.max(this.escapedBytes, 6 * text.length + 2);
+        this.shortestEscaped = Math.min(this.shortestEscaped, text.length + 2 + 5);
         longest = Math.max(longest, 6 * text.length + 2 + (value ? 1 + value.length + MAX_BLANKS : 0));
       }
-      longest = Math.max(longest, needle.length + (value ? 1 + value.length + MAX_BLANKS : 0));
+      // (a bare value: the byte after it too)
+      longest = Math.max(longest, needle.length + (value ? 1 + value.length + MAX_BLANKS : 0) + (bare ? 1 : 0));
       const same = this.anchors.find((a) => a.anchor.equals(anchor));
-      if (same) same.needles.push({ needle, offset, value });
-      else this.anchors.push({ anchor, find: anchor.length === 1 ? anchor[0] : anchor, needles: [{ needle, offset, value }] });
+      if (same) same.needles.push({ needle, offset, value, bare });
+      else this.anchors.push({ anchor, find: anchor.length === 1 ? anchor[0] : anchor, needles: [{ needle, offset, value, bare }] });
     }
     this.overlap = Math.max(0, longest - 1);
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: ASCII is the range from NUL
+    this.escapeFind = this.strings.every(({ text }) => /^[\x00-\x7f]*$/.test(text)) ? ESCAPE_U00 : ESCAPE_U;
   }
 
   /**
    * Whether a needle is in `buf`. A key whose value `buf` cuts off counts as found when at least
    * `overlap` bytes follow its start (then only blanks past MAX_BLANKS hide its value); a key
    * nearer the end is left to the next search, whose bytes start with the last `overlap` of these.
+   * `joined`: `buf` is that search (the bytes before a chunk and its start; the chunk from `boundary`);
+   * `before`: the bytes before `buf` (a chunk), where a bare value's start is read.
    */
-  in(buf: Buffer): boolean {
+  in(buf: Buffer, joined?: { boundary: number }, before?: Buffer): boolean {
     const defer = buf.length - this.overlap;
     for (const { find, needles } of this.anchors)
       for (let at = buf.indexOf(find); at !== -1; at = buf.indexOf(find, at + 1))
-        for (const { needle, offset, value } of needles) {
+        for (const { needle, offset, value, bare } of needles) {
           const start = at - offset;
           const end = start + needle.length;
           if (start < 0 || end > buf.length || !bytesAt(buf, start, needle)) continue;
-          if (!value) return true;
-          const found = valueAt(buf, end, value);
+          if (bare) {
+            // judged by one search only, the one holding it and the byte after it first: a chunk, or the
+            // search across a boundary it crosses; a text cut off before a value starts counts as one (never missed)
+            if (end >= buf.length || (joined && !(start < joined.boundary && end >= joined.boundary))) continue;
+            if (!isWordByte(buf[end]) && valueStartsAt(buf, start, before) !== false) return true;
+            continue;
+          }
+          const found = value ? valueAt(buf, end, value) : true;
           if (found === true || (found === undefined && start < defer)) return true;
         }
-    if (this.strings.length > 0)
-      for (let at = buf.indexOf(ESCAPE_U); at !== -1; ) {
+    if (this.strings.length > 0) {
+      // a text this dense in escapes is read by the TypeScript reader (as not plain): looking through it
+      // here, an escape at a time, would cost more than that read (`"\u00e9"` tokens: ~1.4 s for 86 MB)
+      let budget = (buf.length >> 5) + 1024;
+      for (let at = buf.indexOf(this.escapeFind); at !== -1; ) {
+        if (--budget < 0) return true;
         const next = this.escapedIn(buf, at, defer);
         if (next === true) return true;
-        at = buf.indexOf(ESCAPE_U, next);
+        at = buf.indexOf(this.escapeFind, next);
       }
+    }
     return false;
   }
 
@@ -189,6 +239,8 @@ class NeedleSearch {
     };
     // a backslash that is itself escaped (`\\u`) starts no escape
     if (escaped(buf, at) === true) return at + 2;
+    // an escape of a character an ASCII needle does not have (`\u00e9`, `\u4f60`): its string is no needle
+    if (this.escapeFind === ESCAPE_U00 && at + 4 < buf.length && buf[at + 4] >= EIGHT) return past();
     const limit = this.escapedBytes;
     let start = at - 1;
     while (start >= 0 && at - start < limit && buf[start] !== QUOTE) start--;
@@ -197,6 +249,8 @@ class NeedleSearch {
     while (end < buf.length && end - start < limit && buf[end] !== QUOTE) end++;
     if (end >= buf.length) return buf.length;
     if (buf[end] !== QUOTE || escaped(buf, end) === true) return past();
+    // (a needle spelled with at least one escape is at least 7 bytes longer than its text)
+    if (end + 1 - start < this.shortestEscaped) return end + 1;
     const text = jsonString(buf.toString('utf8', start, end + 1));
     for (const { text: needle, value } of this.strings) {
       if (text !== needle) continue;
@@ -242,8 +296,9 @@ async function scanLinesOf(file: string, ambiguous: readonly Needle[], chunkByte
   let plain = true;
   /** The file so far ended with a newline (or is empty): the next byte starts a line. */
   let atLineStart = true;
-  /** The last `overlap` bytes of the file so far (a copy). */
+  /** The last `overlap` + CONTEXT_BYTES bytes of the file so far (a copy). */
   let tail = Buffer.alloc(0);
+  const tailBytes = overlap + CONTEXT_BYTES;
   /** The last LINE_END_BYTES bytes of the file before the chunk (a copy). */
   let before = Buffer.alloc(0);
   let textTail = '';
@@ -265,9 +320,15 @@ async function scanLinesOf(file: string, ambiguous: readonly Needle[], chunkByte
         : Buffer.concat([before, chunk]).subarray(-LINE_END_BYTES);
     if (plain && ambiguous.length > 0) {
       // matches inside the chunk, then those across the end of the last one (a few bytes of each)
-      if (search.in(chunk) || (tail.length > 0 && search.in(Buffer.concat([tail, chunk.subarray(0, overlap)])))) plain = false;
+      if (
+        search.in(chunk, undefined, tail) ||
+        (tail.length > 0 && search.in(Buffer.concat([tail, chunk.subarray(0, overlap)]), { boundary: tail.length }))
+      )
+        plain = false;
       tail =
-        chunk.length >= overlap ? Buffer.from(chunk.subarray(chunk.length - overlap)) : Buffer.concat([tail, chunk]).subarray(-overlap);
+        chunk.length >= tailBytes
+          ? Buffer.from(chunk.subarray(chunk.length - tailBytes))
+          : Buffer.concat([tail, chunk]).subarray(-tailBytes);
     }
     if (plain && pattern) {
       const text = textTail + chunk.toString('latin1');
@@ -312,24 +373,29 @@ function badLineEnd(chunk: Buffer, nl: number, before: Buffer): boolean {
 const MAX_CARRIED_BLANKS = 4096;
 const isTextBlank = (c: number): boolean => c === 0x20 || c === 0x09 || c === 0x0d;
 const isLetter = (c: number): boolean => (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a);
+/** The longest literal LENIENT_JSON_BYTES matches (`infinity`). */
+const MAX_LITERAL = 8;
 
 /**
  * The end of `text` a match of LENIENT_JSON_BYTES could start with and the next chunk complete: a
- * colon, comma or bracket, blanks, a sign and up to two letters (`: -in`, `,\t`), or '' when none;
+ * colon, comma or bracket, blanks, a sign, blanks and up to eight letters (`: -in`, `,\t`, `:nan`: the
+ * byte after a literal decides it), or '' when none;
  * undefined when the blanks in it run past MAX_CARRIED_BLANKS.
  */
 function lenientStart(text: string): string | undefined {
   let i = text.length;
   while (i > 0 && isTextBlank(text.charCodeAt(i - 1))) i--;
   let j = i;
-  while (j > 0 && i - j < 3 && isLetter(text.charCodeAt(j - 1))) j--;
-  // (three letters at the end: a match, if any, is already in this text)
-  if (i - j === 3) return '';
-  if (j > 0 && (text[j - 1] === '-' || text[j - 1] === '+')) j--;
-  const k = j;
+  while (j > 0 && i - j <= MAX_LITERAL && isLetter(text.charCodeAt(j - 1))) j--;
+  // (more letters than the longest literal: no match ends this text)
+  if (i - j > MAX_LITERAL) return '';
+  let k = j;
+  while (k > 0 && isTextBlank(text.charCodeAt(k - 1))) k--;
+  if (k > 0 && (text[k - 1] === '-' || text[k - 1] === '+')) j = k - 1;
+  const blanksFrom = j;
   while (j > 0 && isTextBlank(text.charCodeAt(j - 1))) j--;
   if (j === 0 || !':,['.includes(text[j - 1])) return '';
-  if (k - j + (text.length - i) > MAX_CARRIED_BLANKS) return undefined;
+  if (blanksFrom - j + (text.length - i) > MAX_CARRIED_BLANKS) return undefined;
   return text.slice(j - 1);
 }
 
