@@ -170,6 +170,13 @@ describe('scanLines', () => {
     expect((await scanLines(other, NEEDLES)).plain).toBe(true);
   });
 
+  it('escaped JSON inside a string (\\\\u003c: no escape of its own) does not count against the escapes a text may hold', async () => {
+    // a tool call's arguments: JSON text holding HTML escapes, written into a string (each backslash escaped)
+    const args = `{\\"html\\":\\"${'\\\\u003cb\\\\u003e'.repeat(800)}\\"}`;
+    const file = write(`{"a":1}\n{"tool_calls":[{"function":{"name":"render","arguments":"${args}"}}]}\n`);
+    expect((await scanLines(file, NEEDLES)).plain).toBe(true);
+  });
+
   it('a needle that is not ASCII is found spelled with escapes of any character', async () => {
     const needles: Needle[] = [{ needle: '"t\u00f6k\u4f60"', anchor: 'k' }];
     for (const spelled of ['t\\u00f6k\\u4f60', '\\u0074\\u00f6\\u006b\\u4f60', 't\u00f6k\\u4F60'])
@@ -178,6 +185,23 @@ describe('scanLines', () => {
         expect(got.plain, `${spelled} in chunks of ${chunk}`).toBe(false);
       }
     expect((await scanLines(write('{"a":1}\n{"p":"x","t\\u00f6k":1}\n'), needles)).plain).toBe(true);
+  });
+
+  it('LENIENT_JSON_BYTES does not backtrack over a long run of blanks after a colon (linear, not the square of the run)', async () => {
+    // 300,000 blanks: the pattern with two optional blank runs around an optional sign tried every split of the
+    // run at each try (~80 s here); linear, this is milliseconds (the test's timeout is the bound)
+    const file = write(`{"a":${' '.repeat(300_000)}1}\n`);
+    expect((await scanLines(file, [], LENIENT_JSON_BYTES)).plain).toBe(true);
+  });
+
+  it('LENIENT_JSON_BYTES: a word followed by a long run of blanks across a chunk boundary is plain (nothing left to carry)', async () => {
+    for (const word of ['true', 'null', 'nan'])
+      for (const chunk of [100, 1000]) {
+        const text = `{"a":${word}${' '.repeat(5000)}}\n`;
+        expect((await scanLines(write(text), [], LENIENT_JSON_BYTES, chunk)).plain, `${word} in chunks of ${chunk}`).toBe(
+          !LENIENT_JSON_BYTES.test(text),
+        );
+      }
   });
 
   it('LENIENT_JSON_BYTES: the same answer at every chunk size as over the whole text', async () => {

@@ -40,7 +40,7 @@ import { LENIENT_JSON_NEEDLES } from './scan.js';
 
 const lit = duckdb.literal;
 
-/** The texts of LENIENT_JSON_NEEDLES, and a pattern that finds them as bare values (scan.ts: bareAt). */
+/** The texts of LENIENT_JSON_NEEDLES, and a pattern that finds them as bare values (scan.ts: valueStartsAt). */
 const LENIENT_TEXTS = LENIENT_JSON_NEEDLES.map((n) => (typeof n === 'string' ? n : n.needle));
 const BARE_LENIENT = `[:,\\[][ \\t\\r]*[-+]?[ \\t\\r]*(${LENIENT_TEXTS.join('|')})([^A-Za-z0-9_]|$)`;
 

@@ -32,9 +32,11 @@ export const MAX_LINE_BYTES = 16 << 20;
  * `-Infinity`: DuckDB's parser takes them all) where a value starts (after a colon, a comma or a
  * bracket) and ends (not "team:infra", "user:nancy"), a trailing comma in an object or array, and a
  * vertical tab or form feed. (A match inside a string, "ratio: nan,", sends the file to the
- * TypeScript reader too: slower, never wrong.)
+ * TypeScript reader too: slower, never wrong.) The blanks before and after a sign are two runs only
+ * where the sign is: a run of blanks is not split two ways at each try (a colon and a long run of blanks
+ * would cost the square of its length).
  */
-export const LENIENT_JSON_BYTES = /[:,[][ \t\r]*[-+]?[ \t\r]*(?:nan|inf(?:inity)?)(?=[^a-z0-9_])|,[ \t\r]*[}\]]|[\v\f]/i;
+export const LENIENT_JSON_BYTES = /[:,[][ \t\r]*(?:[-+][ \t\r]*)?(?:nan|inf(?:inity)?)(?=[^a-z0-9_])|,[ \t\r]*[}\]]|[\v\f]/i;
 /**
  * NaN and Infinity as the writers that write them spell them (Python's json module, DuckDB, Gson), as
  * bare values only (random ids hold "NaN" often enough), the needles of a scan that cannot afford LENIENT_JSON_BYTES (a regular expression over every byte: ~0.3
@@ -209,10 +211,18 @@ class NeedleSearch {
         }
     if (this.strings.length > 0) {
       // a text this dense in escapes is read by the TypeScript reader (as not plain): looking through it
-      // here, an escape at a time, would cost more than that read (`"\u00e9"` tokens: ~1.4 s for 86 MB)
-      let budget = (buf.length >> 5) + 1024;
+      // here, an escape at a time, would cost more than that read (`"\u00e9"` tokens: ~1.4 s for 86 MB).
+      // Strings looked through, one in 16 bytes; `\\u00` (escaped JSON inside a string), one in 4
+      let strings = (buf.length >> 4) + 1024;
+      let visits = (buf.length >> 2) + 1024;
       for (let at = buf.indexOf(this.escapeFind); at !== -1; ) {
-        if (--budget < 0) return true;
+        if (--visits < 0) return true;
+        // a backslash that is itself escaped (`\\u`) starts no escape
+        if (escaped(buf, at) === true) {
+          at = buf.indexOf(this.escapeFind, at + 2);
+          continue;
+        }
+        if (--strings < 0) return true;
         const next = this.escapedIn(buf, at, defer);
         if (next === true) return true;
         at = buf.indexOf(this.escapeFind, next);
@@ -237,8 +247,6 @@ class NeedleSearch {
       for (let q = buf.indexOf(QUOTE, at + 2); q !== -1; q = buf.indexOf(QUOTE, q + 1)) if (escaped(buf, q) !== true) return q + 1;
       return buf.length;
     };
-    // a backslash that is itself escaped (`\\u`) starts no escape
-    if (escaped(buf, at) === true) return at + 2;
     // an escape of a character an ASCII needle does not have (`\u00e9`, `\u4f60`): its string is no needle
     if (this.escapeFind === ESCAPE_U00 && at + 4 < buf.length && buf[at + 4] >= EIGHT) return past();
     const limit = this.escapedBytes;
@@ -387,8 +395,8 @@ function lenientStart(text: string): string | undefined {
   while (i > 0 && isTextBlank(text.charCodeAt(i - 1))) i--;
   let j = i;
   while (j > 0 && i - j <= MAX_LITERAL && isLetter(text.charCodeAt(j - 1))) j--;
-  // (more letters than the longest literal: no match ends this text)
-  if (i - j > MAX_LITERAL) return '';
+  // (more letters than the longest literal, or letters with a blank after them: whether they match is known here)
+  if (i - j > MAX_LITERAL || (j < i && i < text.length)) return '';
   let k = j;
   while (k > 0 && isTextBlank(text.charCodeAt(k - 1))) k--;
   if (k > 0 && (text[k - 1] === '-' || text[k - 1] === '+')) j = k - 1;
