@@ -95,6 +95,19 @@ const texts: Record<string, string> = {
   'CRLF line ends, blanks after the brace': '{"a":1}\r\n{"b":2} \t\r\n{"c":3}',
 };
 
+/** Each text, scanned at every chunk size from one byte to past its length, is plain as `want` says of the whole text. */
+async function plainAtEveryChunkSize(
+  texts: readonly string[],
+  want: (text: string) => boolean,
+  scan: (file: string, chunk: number) => Promise<{ plain: boolean }>,
+): Promise<void> {
+  for (const text of texts) {
+    const file = write(text);
+    for (let chunk = 1; chunk <= text.length + 1; chunk++)
+      expect((await scan(file, chunk)).plain, `${JSON.stringify(text)} in chunks of ${chunk}`).toBe(want(text));
+  }
+}
+
 describe('scanLines', () => {
   for (const [name, text] of Object.entries(texts))
     it(`${name}: the same answer at every chunk size`, async () => {
@@ -150,14 +163,11 @@ describe('scanLines', () => {
       '{"a":"x","b":NaNx}\n',
       '{"a":1,"b" :\t+ Infinity }\n',
     ];
-    for (const text of texts) {
-      const file = write(text);
-      const want = !bare.test(text);
-      for (let chunk = 1; chunk <= text.length + 1; chunk++)
-        expect((await scanLines(file, LENIENT_JSON_NEEDLES, undefined, chunk)).plain, `${JSON.stringify(text)} in chunks of ${chunk}`).toBe(
-          want,
-        );
-    }
+    await plainAtEveryChunkSize(
+      texts,
+      (text) => !bare.test(text),
+      (file, chunk) => scanLines(file, LENIENT_JSON_NEEDLES, undefined, chunk),
+    );
   });
 
   it('a text denser in escapes than one per 32 bytes is not plain (the TypeScript reader reads it faster than the scan could)', async () => {
@@ -222,12 +232,11 @@ describe('scanLines', () => {
       '{"a":1,"b":nan_x}\n',
       '{"a":[ + nan ]}\n',
     ];
-    for (const text of texts) {
-      const file = write(text);
-      const want = !LENIENT_JSON_BYTES.test(text);
-      for (let chunk = 1; chunk <= text.length + 1; chunk++)
-        expect((await scanLines(file, [], LENIENT_JSON_BYTES, chunk)).plain, `${JSON.stringify(text)} in chunks of ${chunk}`).toBe(want);
-    }
+    await plainAtEveryChunkSize(
+      texts,
+      (text) => !LENIENT_JSON_BYTES.test(text),
+      (file, chunk) => scanLines(file, [], LENIENT_JSON_BYTES, chunk),
+    );
   });
 
   it('every needle found wherever it falls across a chunk boundary', async () => {
