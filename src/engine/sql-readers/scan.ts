@@ -7,7 +7,10 @@
  * (`"service_tier":null` reads as NULL, but the TypeScript reader treats null as the standard tier):
  * a key followed by a value is looked for whatever the blanks around its colon, and a needle that
  * is a JSON string however it is spelled (`"\u0073ervice_tier"` is the same key to JSON.parse and
- * to DuckDB).
+ * to DuckDB). And it finds the JSON DuckDB reads and JSON.parse rejects, which the TypeScript reader
+ * would reject at its line: NaN and Infinity as values (LENIENT_JSON_NEEDLES; LENIENT_JSON_BYTES for
+ * the readers that can afford a regular expression), a form feed or vertical tab after a line's
+ * closing brace (badLineEnd).
  */
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
