@@ -7,7 +7,7 @@
  * DuckDB options), built by the command layer: no CLI imports.
  */
 import { dimensionKey, isTimeDimension, localDate, projectOf, weekOfDate, type Dimension } from '../aggregate/dims.js';
-import { addSums, CostAccumulator, emptySums, type CostResult, type TokenSums } from '../aggregate/accumulator.js';
+import { CostAccumulator, type CostResult, type TokenSums } from '../aggregate/accumulator.js';
 import {
   compareCost,
   compareTime,
@@ -184,19 +184,36 @@ function sumsOf(row: Row): TokenSums {
 
 const refOf = (row: Row): string | undefined => (row.e === null || row.e === undefined ? undefined : `${row.e}/${row.k}`);
 
+/**
+ * The sums of `rows` (SQL sums, a row per price key), each column added exactly and converted once:
+ * past 2^53 a total does not depend on the order the rows arrive in (a hash aggregate's order varies).
+ */
+function exactSumsOf(rows: Row[]): TokenSums {
+  const column = (name: string) => exactSum(rows.map((r) => r[name]));
+  return {
+    requests: column('requests'),
+    records: column('records'),
+    inputTokens: column('input_tokens'),
+    cacheReadTokens: column('cache_read_tokens'),
+    cacheWrite5mTokens: column('cache_write_5m_tokens'),
+    cacheWrite1hTokens: column('cache_write_1h_tokens'),
+    outputTokens: column('output_tokens'),
+    reasoningTokens: column('reasoning_tokens'),
+    estimatedRecords: column('estimated_records'),
+    calls: Object.fromEntries(COUNTED_CHARGES.map((d) => [d.key, column(d.column)]).filter(([, count]) => (count as number) > 0)),
+  };
+}
+
 /** An accumulator from SQL sums per price key (rows with no key are unpriced). */
 function accumulatorOf(rows: Row[], pricer: Pricer, unpricedModels = new Map<string, number>()): CostAccumulator {
-  const all = emptySums();
-  const unpriced = emptySums();
   const byCard: Array<[RateCard, TokenSums]> = [];
+  const unpricedRows: Row[] = [];
   for (const row of rows) {
-    const s = sumsOf(row);
-    addSums(all, s);
     const ref = refOf(row);
-    if (ref === undefined) addSums(unpriced, s);
-    else byCard.push([cardOf(pricer, ref), s]);
+    if (ref === undefined) unpricedRows.push(row);
+    else byCard.push([cardOf(pricer, ref), sumsOf(row)]);
   }
-  return CostAccumulator.fromSums(all, unpriced, byCard, unpricedModels);
+  return CostAccumulator.fromSums(exactSumsOf(rows), exactSumsOf(unpricedRows), byCard, unpricedModels);
 }
 
 function cardOf(pricer: Pricer, ref: string): RateCard {
@@ -260,16 +277,19 @@ function cliffs(total: CostAccumulator): CliffView[] {
 
 function unreadWrites(rows: Row[], pricer: Pricer): UnreadWrites {
   const out: UnreadWrites = { writes: 0, tokens: 0, costFemto: 0n, premiumFemto: 0n };
+  // (tokens summed exactly and converted once, as exactSumsOf)
+  let tokens = 0n;
   for (const row of rows) {
     const p = cardOf(pricer, refOf(row)!).prices;
     const w5 = BigInt(row.w5 as bigint);
     const w1 = BigInt(row.w1 as bigint);
     const cost: Femto = w5 * p.cacheWrite5m + w1 * p.cacheWrite1h;
     out.writes += n(row.writes);
-    out.tokens += Number(w5 + w1);
+    tokens += w5 + w1;
     out.costFemto += cost;
     out.premiumFemto += cost - (w5 + w1) * p.input;
   }
+  out.tokens = Number(tokens);
   return out;
 }
 
@@ -488,20 +508,23 @@ export async function reportFromTable(
 ): Promise<{ view: UsageView; unpricedModels: Map<string, number> }> {
   const pricer = new Pricer(env.catalog, { defaultMs: env.nowMs });
   const repricer = env.reprice?.pricer;
-  // the usage table's distinct route keys (DuckDB: without scanning rows whose reader found them)
-  const routes: RouteKey[] = db.routeKeys ? await db.routeKeys() : (await db.query(ROUTE_KEYS_SQL)).map(routeKeyOf);
+  // the usage table's distinct route keys, time span and row kinds (DuckDB: without scanning rows whose reader
+  // found them), asked at once where the database runs queries at once
+  const [routes, span, rowKinds] = await inTurn(db.concurrent === true, [
+    async (): Promise<RouteKey[]> => (db.routeKeys ? await db.routeKeys() : (await db.query(ROUTE_KEYS_SQL)).map(routeKeyOf)),
+    async () => (db.timeSpan ? await db.timeSpan() : undefined),
+    async () => (db.rowKinds ? await db.rowKinds() : undefined),
+  ] as const);
   let mapRows = priceMapRows(0, pricer, routes);
   if (repricer) mapRows.push(...priceMapRows(1, repricer, routes));
   const billed = { atMs: pricer.options.atMs, defaultMs: pricer.options.defaultMs ?? env.nowMs };
   const reprice = repricer ? { atMs: repricer.options.atMs, defaultMs: repricer.options.defaultMs ?? env.nowMs } : undefined;
   // with the rows' time span (DuckDB, where its readers found it): only the segments some row's
   // pricing time falls in, and no time bounds in the join when that leaves one per route key
-  const span = db.timeSpan ? await db.timeSpan() : undefined;
   const keyTimes = new Map([[0, billed], ...(reprice ? [[1, reprice] as const] : [])]);
   if (span) mapRows = segmentsIn(mapRows, keyTimes, span);
   await loadDimensionMaps(db, task.dims, d);
   const gcols = task.dims.map((_, i) => `g${i}`);
-  const rowKinds = db.rowKinds ? await db.rowKinds() : undefined;
   const shape = { ...priceMapShape(mapRows, routes), timeBounds: timeBoundsNeeded(mapRows, keyTimes, span), rows: rowKinds };
   // each row's card straight from the card map where its mapping row and band decide it (DuckDB's views)
   const cardMap = d.pricedViews ? cardMapRows(mapRows, shape, cardPrices([pricer, repricer])) : undefined;

@@ -427,13 +427,15 @@ async function load(db: UsageDb, files: readonly string[]): Promise<SqlLoad | 'f
   // the lines of each kind, and (kind NULL) the files read: every one of them
   const kinds = new Map<string, number>();
   let seen = 0;
-  for (const r of await db.query(
-    'SELECT kind, count(*) AS n FROM sr_lines GROUP BY kind UNION ALL SELECT NULL, count(DISTINCT file_idx) FROM sr_lines',
-  ))
+  // the model map made at once with the count (each on a connection of its own; not used when the count sends the tree back)
+  const [counted, mapped] = await Promise.all([
+    db.query('SELECT kind, count(*) AS n FROM sr_lines GROUP BY kind UNION ALL SELECT NULL, count(DISTINCT file_idx) FROM sr_lines'),
+    loadModelMap(db, MODELS),
+  ]);
+  for (const r of counted)
     if (r.kind === null) seen = Number(r.n);
     else kinds.set(String(r.kind), Number(r.n));
-  if (seen !== files.length || kinds.has('fallback')) return 'fallback';
-  if (!(await loadModelMap(db, MODELS))) return 'fallback';
+  if (seen !== files.length || kinds.has('fallback') || !mapped) return 'fallback';
   // the dedupe and the insert in one statement: the emitted rows are numbered (seq) as they are inserted
   const emitted = await insertStaged(db, {
     file: files[0],

@@ -185,8 +185,8 @@ class NeedleSearch {
       else this.anchors.push({ anchor, find: anchor.length === 1 ? anchor[0] : anchor, needles: [{ needle, offset, value, bare }] });
     }
     this.overlap = Math.max(0, longest - 1);
-    // biome-ignore lint/suspicious/noControlCharactersInRegex: ASCII is the range from NUL
-    this.escapeFind = this.strings.every(({ text }) => /^[\x00-\x7f]*$/.test(text)) ? ESCAPE_U00 : ESCAPE_U;
+    // (every character of every string needle ASCII: escapes of other characters need not be looked at)
+    this.escapeFind = this.strings.every(({ text }) => [...text].every((c) => c.charCodeAt(0) < 0x80)) ? ESCAPE_U00 : ESCAPE_U;
   }
 
   /**
