@@ -164,7 +164,17 @@ const n = (v: unknown): number => (v === null || v === undefined ? 0 : Number(v)
  * ([2^53 - 1, 2, 1] gives 2^53 in that order, 2^53 + 2 in the other).
  */
 export function exactSum(cells: unknown[]): number {
-  return Number(cells.reduce<bigint>((s, v) => s + (v === null || v === undefined ? 0n : BigInt(v as bigint | number | string)), 0n));
+  // doubles while every value and the running sum are safe integers (exact, whatever the order: most reports,
+  // and a report of many groups sums each group's few rows), else BigInt from the start
+  let total = 0;
+  for (const v of cells) {
+    if (v === null || v === undefined) continue;
+    const x = Number(v);
+    total += x;
+    if (!Number.isSafeInteger(x) || !Number.isSafeInteger(total))
+      return Number(cells.reduce<bigint>((s, c) => s + (c === null || c === undefined ? 0n : BigInt(c as bigint | number | string)), 0n));
+  }
+  return total;
 }
 
 function sumsOf(row: Row): TokenSums {

@@ -542,6 +542,9 @@ describe('sums of integer cells', () => {
     expect(exactSum([max, 2, 1])).toBe(2 ** 53 + 2);
     expect(exactSum([1, 2, max])).toBe(2 ** 53 + 2);
     expect(exactSum([BigInt(max), '2', null, 1])).toBe(2 ** 53 + 2);
+    // a cell past 2^53 itself (a SQL sum), and one reached after safe cells: added exactly all the same
+    expect(exactSum([2n ** 53n + 1n, 1])).toBe(2 ** 53 + 2);
+    expect(exactSum([3, 4, '9007199254740993'])).toBe(2 ** 53 + 8);
   });
 });
 
