@@ -214,11 +214,23 @@ function exactSumsOf(rows: Row[]): TokenSums {
   };
 }
 
-/** An accumulator from SQL sums per price key (rows with no key are unpriced). */
+/** The order of price keys (entry, then key; no key last): rows in it whatever order SQL returned them in. */
+function byPriceKey(a: Row, b: Row): number {
+  const key = (r: Row): [number, number] => (r.e === null || r.e === undefined ? [Number.MAX_VALUE, 0] : [Number(r.e), Number(r.k)]);
+  const [ea, ka] = key(a);
+  const [eb, kb] = key(b);
+  return ea - eb || ka - kb;
+}
+
+/**
+ * An accumulator from SQL sums per price key (rows with no key are unpriced). The rows are taken in
+ * price-key order: what is added up per card afterwards as numbers (charge counts, the requests of a
+ * warning or a long-context band) does not depend on the order a hash aggregate returned them in.
+ */
 function accumulatorOf(rows: Row[], pricer: Pricer, unpricedModels = new Map<string, number>()): CostAccumulator {
   const byCard: Array<[RateCard, TokenSums]> = [];
   const unpricedRows: Row[] = [];
-  for (const row of rows) {
+  for (const row of [...rows].sort(byPriceKey)) {
     const ref = refOf(row);
     if (ref === undefined) unpricedRows.push(row);
     else byCard.push([cardOf(pricer, ref), sumsOf(row)]);

@@ -20,6 +20,49 @@ const orders: Record<string, (rows: Row[]) => Row[]> = {
 };
 
 describe('report sums past 2^53', () => {
+  it('give the same card warnings and long-context bands whatever the order of the rows (added per card in price-key order)', async () => {
+    // gemini-2.5-pro at the flex tier (no flex price: a warning on each card) on three cards: two price periods,
+    // and above its 200k-token band; 2^53 - 1, 1 and 2 requests (added as numbers, the order changed the count)
+    const db = await UsageDb.open({ threads: 1 });
+    try {
+      const rows: Array<[string, number, number]> = [
+        ['2025-06-01T00:00:00Z', 1000, 2 ** 53 - 1],
+        ['2025-12-01T00:00:00Z', 1000, 1],
+        ['2025-12-01T00:00:00Z', 600_000, 2],
+      ];
+      rows.forEach(([at, input, requests], i) => {
+        const r = emptyUsage('gemini-2.5-pro', `g${i}`, 'flex.jsonl', i + 1);
+        r.inputTokens = input;
+        r.outputTokens = 1;
+        r.requests = requests;
+        r.serviceTier = 'flex';
+        r.timeMs = Date.parse(at);
+        db.append(r);
+      });
+      await db.seal();
+      const { catalog } = loadCatalog({ priceFiles: [] });
+      const env = { catalog, nowMs: Date.parse(NOW) };
+      const views = [];
+      for (const reorder of Object.values(orders)) {
+        const reordered: SqlDb = {
+          run: (q) => db.run(q),
+          query: async (q) => reorder(await db.query(q)),
+          loadTable: (n, c, r) => db.loadTable(n, c, r),
+        };
+        views.push((await reportFromTable(reordered, { dims: parseDimensions('model') }, env)).view);
+      }
+      // the rows reach three cards, each with the warning
+      expect(views[0].cardWarnings.length).toBeGreaterThan(0);
+      for (const v of views.slice(1)) {
+        expect(v.cardWarnings).toEqual(views[0].cardWarnings);
+        expect(v.cliffs).toEqual(views[0].cliffs);
+        expect(v.total.cost).toEqual(views[0].total.cost);
+      }
+    } finally {
+      db.close();
+    }
+  });
+
   it('are exact whatever the order of the rows of each price key', async () => {
     // three models (three price keys): 2^53 - 1, 1 and 2 uncached input tokens (each a safe integer).
     // Exact total 2^53 + 2 = 9007199254740994 (a double). Added as doubles in the order 2^53 - 1, 2, 1:
