@@ -138,7 +138,8 @@ export class CostAccumulator {
       components.cacheWrite5m += c.cacheWrite5m;
       components.cacheWrite1h += c.cacheWrite1h;
       components.output += c.output;
-      const allInput = BigInt(s.inputTokens + s.cacheReadTokens + s.cacheWrite5mTokens + s.cacheWrite1hTokens);
+      // (each bucket converted, then added: added as numbers first, buckets past 2^53 together lost tokens)
+      const allInput = BigInt(s.inputTokens) + BigInt(s.cacheReadTokens) + BigInt(s.cacheWrite5mTokens) + BigInt(s.cacheWrite1hTokens);
       const cc = chargeCostsOf(s.calls, s.requests, card);
       for (const [k, v] of Object.entries(cc.amounts) as Array<[ChargeKey, bigint]>) charges[k] = (charges[k] ?? 0n) + v;
       for (const [k, n] of Object.entries(cc.unpriced) as Array<[ChargeKey, number]>) unpricedCharges[k] = (unpricedCharges[k] ?? 0) + n;

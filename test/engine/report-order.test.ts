@@ -8,6 +8,7 @@ import { parseDimensions } from '../../src/aggregate/dims.js';
 import { UsageDb } from '../../src/engine/duckdb.js';
 import { reportFromTable } from '../../src/engine/report.js';
 import type { Row, SqlDb } from '../../src/engine/sql-db.js';
+import { Pricer } from '../../src/pricing/cost.js';
 import { loadCatalog } from '../../src/pricing/load.js';
 import { emptyUsage } from '../../src/usage/record.js';
 import { NOW } from './engine-env.js';
@@ -20,6 +21,29 @@ const orders: Record<string, (rows: Row[]) => Row[]> = {
 };
 
 describe('report sums past 2^53', () => {
+  it('price the cost without caching exactly when the input buckets together pass 2^53', async () => {
+    // one gpt-4o-mini record: 2^53 - 1 uncached and 2 cached input tokens, 1 output. Without caching every input
+    // token is priced as input: (2^53 - 1 + 2) x input + 1 x output. The buckets added as numbers first gave 2^53 x input
+    const db = await UsageDb.open({ threads: 1 });
+    try {
+      const r = emptyUsage('gpt-4o-mini', 'c1', 'cache.jsonl', 1);
+      r.inputTokens = 2 ** 53 - 1;
+      r.cacheReadTokens = 2;
+      r.outputTokens = 1;
+      r.timeMs = Date.parse('2026-10-01T00:00:00Z');
+      db.append(r);
+      await db.seal();
+      const { catalog } = loadCatalog({ priceFiles: [] });
+      const env = { catalog, nowMs: Date.parse(NOW) };
+      const card = new Pricer(catalog, { defaultMs: env.nowMs }).cardFor(r);
+      if (!card) throw new Error('gpt-4o-mini has no card');
+      const { view } = await reportFromTable(db, { dims: parseDimensions('model') }, env);
+      expect(view.total.cost.uncachedEquivalentFemto).toBe((2n ** 53n + 1n) * card.prices.input + card.prices.output);
+    } finally {
+      db.close();
+    }
+  });
+
   it('give the same card warnings and long-context bands whatever the order of the rows (added per card in price-key order)', async () => {
     // gemini-2.5-pro at the flex tier (no flex price: a warning on each card) on three cards: two price periods,
     // and above its 200k-token band; 2^53 - 1, 1 and 2 requests (added as numbers, the order changed the count)
