@@ -1,16 +1,17 @@
 /**
- * Report sums do not depend on the order SQL hands its rows over (a hash aggregate's order varies
- * from run to run): sums past 2^53 are added exactly and converted once. The same table is reported
- * through a SqlDb that reorders every result (reversed, rotated), and every order gives the exact total.
+ * Report numbers do not depend on the order SQL hands its rows over (a hash aggregate's order varies
+ * from run to run), and stay exact past 2^53 where they are added: the same table is reported through
+ * a SqlDb that reorders every result (reversed, rotated), and every order gives the same, exact view.
  */
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { parseDimensions } from '../../src/aggregate/dims.js';
+import type { UsageView } from '../../src/aggregate/view.js';
 import { UsageDb } from '../../src/engine/duckdb.js';
 import { reportFromTable } from '../../src/engine/report.js';
 import type { Row, SqlDb } from '../../src/engine/sql-db.js';
 import { Pricer } from '../../src/pricing/cost.js';
 import { loadCatalog } from '../../src/pricing/load.js';
-import { emptyUsage } from '../../src/usage/record.js';
+import { emptyUsage, type UsageRecord } from '../../src/usage/record.js';
 import { NOW } from './engine-env.js';
 
 const orders: Record<string, (rows: Row[]) => Row[]> = {
@@ -20,110 +21,89 @@ const orders: Record<string, (rows: Row[]) => Row[]> = {
   'rotated by two': (rows) => [...rows.slice(2), ...rows.slice(0, 2)],
 };
 
-describe('report sums past 2^53', () => {
-  it('price the cost without caching exactly when the input buckets together pass 2^53', async () => {
-    // one gpt-4o-mini record: 2^53 - 1 uncached and 2 cached input tokens, 1 output. Without caching every input
-    // token is priced as input: (2^53 - 1 + 2) x input + 1 x output. The buckets added as numbers first gave 2^53 x input
-    const db = await UsageDb.open({ threads: 1 });
-    try {
-      const r = emptyUsage('gpt-4o-mini', 'c1', 'cache.jsonl', 1);
-      r.inputTokens = 2 ** 53 - 1;
-      r.cacheReadTokens = 2;
-      r.outputTokens = 1;
-      r.timeMs = Date.parse('2026-10-01T00:00:00Z');
-      db.append(r);
-      await db.seal();
-      const { catalog } = loadCatalog({ priceFiles: [] });
-      const env = { catalog, nowMs: Date.parse(NOW) };
-      const card = new Pricer(catalog, { defaultMs: env.nowMs }).cardFor(r);
-      if (!card) throw new Error('gpt-4o-mini has no card');
-      const { view } = await reportFromTable(db, { dims: parseDimensions('model') }, env);
-      expect(view.total.cost.uncachedEquivalentFemto).toBe((2n ** 53n + 1n) * card.prices.input + card.prices.output);
-    } finally {
-      db.close();
+const { catalog } = loadCatalog({ priceFiles: [] });
+const env = { catalog, nowMs: Date.parse(NOW) };
+
+let db: UsageDb | undefined;
+afterEach(() => {
+  db?.close();
+  db = undefined;
+});
+
+/** A sealed table of records with the fields given (one output token, 2026-10-01 unless given). */
+async function tableOf(records: Array<Partial<UsageRecord> & { model: string }>): Promise<{ db: UsageDb; records: UsageRecord[] }> {
+  db = await UsageDb.open({ threads: 1 });
+  const made = records.map((fields, i) => ({
+    ...emptyUsage(fields.model, `r${i}`, 'order.jsonl', i + 1),
+    outputTokens: 1,
+    timeMs: Date.parse('2026-10-01T00:00:00Z'),
+    ...fields,
+  }));
+  for (const r of made) db.append(r);
+  await db.seal();
+  return { db, records: made };
+}
+
+/** The report view by `by` through a SqlDb that hands every result over in each order of `orders`. */
+async function viewsInEveryOrder(table: UsageDb, by: string): Promise<Array<[string, UsageView]>> {
+  const views: Array<[string, UsageView]> = [];
+  for (const [name, reorder] of Object.entries(orders)) {
+    const reordered: SqlDb = {
+      run: (q) => table.run(q),
+      query: async (q) => reorder(await table.query(q)),
+      loadTable: (n, c, r) => table.loadTable(n, c, r),
+    };
+    views.push([name, (await reportFromTable(reordered, { dims: parseDimensions(by) }, env)).view]);
+  }
+  return views;
+}
+
+describe('report numbers past 2^53', () => {
+  it('are exact whatever the order of the rows of each price key', async () => {
+    // three models (three price keys): 2^53 - 1, 1 and 2 uncached input tokens (each a safe integer).
+    // Exact total 2^53 + 2 = 9007199254740994 (a double). Added as doubles in the order 2^53 - 1, 2, 1:
+    // 2^53 - 1 + 2 = 2^53 + 1 rounds to 2^53 (ties to even), + 1 rounds to 2^53 again: 9007199254740992
+    const { db: table } = await tableOf([
+      { model: 'gpt-4o-mini', inputTokens: 2 ** 53 - 1 },
+      { model: 'gpt-4.1', inputTokens: 1 },
+      { model: 'gpt-4.1-nano', inputTokens: 2 },
+    ]);
+    for (const [name, view] of await viewsInEveryOrder(table, 'provider')) {
+      expect(view.total.sums.inputTokens, name).toBe(9007199254740994);
+      // the one group (openai) holds every row: the same sum
+      expect(
+        view.groups.map((g) => g.sums.inputTokens),
+        name,
+      ).toEqual([9007199254740994]);
     }
   });
 
   it('give the same card warnings and long-context bands whatever the order of the rows (added per card in price-key order)', async () => {
     // gemini-2.5-pro at the flex tier (no flex price: a warning on each card) on three cards: two price periods,
     // and above its 200k-token band; 2^53 - 1, 1 and 2 requests (added as numbers, the order changed the count)
-    const db = await UsageDb.open({ threads: 1 });
-    try {
-      const rows: Array<[string, number, number]> = [
-        ['2025-06-01T00:00:00Z', 1000, 2 ** 53 - 1],
-        ['2025-12-01T00:00:00Z', 1000, 1],
-        ['2025-12-01T00:00:00Z', 600_000, 2],
-      ];
-      rows.forEach(([at, input, requests], i) => {
-        const r = emptyUsage('gemini-2.5-pro', `g${i}`, 'flex.jsonl', i + 1);
-        r.inputTokens = input;
-        r.outputTokens = 1;
-        r.requests = requests;
-        r.serviceTier = 'flex';
-        r.timeMs = Date.parse(at);
-        db.append(r);
-      });
-      await db.seal();
-      const { catalog } = loadCatalog({ priceFiles: [] });
-      const env = { catalog, nowMs: Date.parse(NOW) };
-      const views = [];
-      for (const reorder of Object.values(orders)) {
-        const reordered: SqlDb = {
-          run: (q) => db.run(q),
-          query: async (q) => reorder(await db.query(q)),
-          loadTable: (n, c, r) => db.loadTable(n, c, r),
-        };
-        views.push((await reportFromTable(reordered, { dims: parseDimensions('model') }, env)).view);
-      }
-      // the rows reach three cards, each with the warning
-      expect(views[0].cardWarnings.length).toBeGreaterThan(0);
-      for (const v of views.slice(1)) {
-        expect(v.cardWarnings).toEqual(views[0].cardWarnings);
-        expect(v.cliffs).toEqual(views[0].cliffs);
-        expect(v.total.cost).toEqual(views[0].total.cost);
-      }
-    } finally {
-      db.close();
+    const flex = { model: 'gemini-2.5-pro', serviceTier: 'flex' as const };
+    const { db: table } = await tableOf([
+      { ...flex, timeMs: Date.parse('2025-06-01T00:00:00Z'), inputTokens: 1000, requests: 2 ** 53 - 1 },
+      { ...flex, timeMs: Date.parse('2025-12-01T00:00:00Z'), inputTokens: 1000, requests: 1 },
+      { ...flex, timeMs: Date.parse('2025-12-01T00:00:00Z'), inputTokens: 600_000, requests: 2 },
+    ]);
+    const [[, first], ...rest] = await viewsInEveryOrder(table, 'model');
+    // the rows reach three cards, each with the warning
+    expect(first.cardWarnings.length).toBeGreaterThan(0);
+    for (const [name, v] of rest) {
+      expect(v.cardWarnings, name).toEqual(first.cardWarnings);
+      expect(v.cliffs, name).toEqual(first.cliffs);
+      expect(v.total.cost, name).toEqual(first.total.cost);
     }
   });
 
-  it('are exact whatever the order of the rows of each price key', async () => {
-    // three models (three price keys): 2^53 - 1, 1 and 2 uncached input tokens (each a safe integer).
-    // Exact total 2^53 + 2 = 9007199254740994 (a double). Added as doubles in the order 2^53 - 1, 2, 1:
-    // 2^53 - 1 + 2 = 2^53 + 1 rounds to 2^53 (ties to even), + 1 rounds to 2^53 again: 9007199254740992
-    const db = await UsageDb.open({ threads: 1 });
-    try {
-      const counts: Array<[string, number]> = [
-        ['gpt-4o-mini', 2 ** 53 - 1],
-        ['gpt-4.1', 1],
-        ['gpt-4.1-nano', 2],
-      ];
-      counts.forEach(([model, input], i) => {
-        const r = emptyUsage(model, `r${i}`, 'big.jsonl', i + 1);
-        r.inputTokens = input;
-        r.outputTokens = 1;
-        r.timeMs = Date.parse('2026-10-01T00:00:00Z');
-        db.append(r);
-      });
-      await db.seal();
-      const { catalog } = loadCatalog({ priceFiles: [] });
-      const env = { catalog, nowMs: Date.parse(NOW) };
-      for (const [name, reorder] of Object.entries(orders)) {
-        const reordered: SqlDb = {
-          run: (q) => db.run(q),
-          query: async (q) => reorder(await db.query(q)),
-          loadTable: (n, c, r) => db.loadTable(n, c, r),
-        };
-        const { view } = await reportFromTable(reordered, { dims: parseDimensions('provider') }, env);
-        expect(view.total.sums.inputTokens, name).toBe(9007199254740994);
-        // the one group (openai) holds every row: the same sum
-        expect(
-          view.groups.map((g) => g.sums.inputTokens),
-          name,
-        ).toEqual([9007199254740994]);
-      }
-    } finally {
-      db.close();
-    }
+  it('price the cost without caching exactly when the input buckets together pass 2^53', async () => {
+    // one gpt-4o-mini record: 2^53 - 1 uncached and 2 cached input tokens, 1 output. Without caching every input
+    // token is priced as input: (2^53 - 1 + 2) x input + 1 x output. The buckets added as numbers first gave 2^53 x input
+    const { db: table, records } = await tableOf([{ model: 'gpt-4o-mini', inputTokens: 2 ** 53 - 1, cacheReadTokens: 2 }]);
+    const card = new Pricer(catalog, { defaultMs: env.nowMs }).cardFor(records[0]);
+    if (!card) throw new Error('gpt-4o-mini has no card');
+    const { view } = await reportFromTable(table, { dims: parseDimensions('model') }, env);
+    expect(view.total.cost.uncachedEquivalentFemto).toBe((2n ** 53n + 1n) * card.prices.input + card.prices.output);
   });
 });
