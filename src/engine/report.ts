@@ -177,20 +177,8 @@ export function exactSum(cells: unknown[]): number {
   return total;
 }
 
-function sumsOf(row: Row): TokenSums {
-  return {
-    requests: n(row.requests),
-    records: n(row.records),
-    inputTokens: n(row.input_tokens),
-    cacheReadTokens: n(row.cache_read_tokens),
-    cacheWrite5mTokens: n(row.cache_write_5m_tokens),
-    cacheWrite1hTokens: n(row.cache_write_1h_tokens),
-    outputTokens: n(row.output_tokens),
-    reasoningTokens: n(row.reasoning_tokens),
-    estimatedRecords: n(row.estimated_records),
-    calls: Object.fromEntries(COUNTED_CHARGES.filter((d) => n(row[d.column]) > 0).map((d) => [d.key, n(row[d.column])])),
-  };
-}
+/** The sums of one SQL row (a row per price key). */
+const sumsOf = (row: Row): TokenSums => exactSumsOf([row]);
 
 const refOf = (row: Row): string | undefined => (row.e === null || row.e === undefined ? undefined : `${row.e}/${row.k}`);
 
@@ -571,14 +559,8 @@ export async function reportFromTable(
   const turnsEarly =
     early && rowKinds?.conversations !== false ? settled(db.query(turnsSql(d, knownZero, rowKinds, turnsAfter))) : undefined;
   const unreadEarly = early && !writesZero(knownZero) ? settled(db.query(unreadSql())) : undefined;
+  // (each started query ends before the database may close: `finally` below)
   try {
-    return await afterAgg();
-  } finally {
-    // (each started query ends before the database may close)
-    await Promise.all([turnsEarly, unreadEarly]);
-  }
-
-  async function afterAgg() {
     await db.run(
       aggTableSql(
         d,
@@ -788,5 +770,7 @@ export async function reportFromTable(
       untimedInWindow: n(filteredOut.untimed),
     };
     return { view, unpricedModels };
+  } finally {
+    await Promise.all([turnsEarly, unreadEarly]);
   }
 }
