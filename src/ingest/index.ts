@@ -68,7 +68,11 @@ export async function ingest(
 ): Promise<IngestResult> {
   const forced = forcedFormat(options);
   const rotated: Array<[string, string[]]> = [];
-  const sources = await expandInputs(inputs, (dir, names) => rotated.push([dir, names]));
+  const unlisted: Array<[string, string]> = [];
+  const sources = await expandInputs(inputs, {
+    onRotated: (dir, names) => rotated.push([dir, names]),
+    onUnlisted: (dir, code) => unlisted.push([dir, code]),
+  });
   await hooks.beforeRead?.();
   const session = new IngestSession(options, onRecord, hooks.strict ?? false, hooks.maxIssues);
   for (const [dir, names] of rotated)
@@ -78,6 +82,15 @@ export async function ingest(
       file: dir,
       message: `${names.length} rotated log${names.length === 1 ? '' : 's'} not read (${names.slice(0, 3).join(', ')}${names.length > 3 ? ', ...' : ''})`,
       hint: 'a directory is searched for log extensions only: name rotated files explicitly, or pass a glob such as "logs/*.jsonl*"',
+    });
+  // as an unreadable file: an input error (--strict: exit 2), the other files read
+  for (const [dir, code] of unlisted)
+    session.addIssue({
+      severity: 'error',
+      code: 'read-error',
+      file: dir,
+      message: `cannot list directory: ${code}; its files are not read`,
+      hint: code === 'EACCES' ? 'check the permissions, or name the readable files explicitly' : 'name the files explicitly',
     });
   const totalBytes = sources.every((s) => s.kind === 'file')
     ? sources.reduce((n, s) => n + (s.kind === 'file' ? s.bytes : 0), 0)

@@ -23,11 +23,15 @@ const STDIN_PATHS = new Set(['/dev/stdin', '/dev/fd/0', '/proc/self/fd/0']);
 /** A rotated log's name (`app.jsonl.1`, `usage.log.2.gz`): skipped by a directory walk, but said. */
 const ROTATED_LOG = /\.(jsonl|ndjson|json|csv|tsv|log)\.\d+(\.gz)?$/i;
 
-/**
- * `onRotated`: the rotated logs (`app.jsonl.1`) a directory walk left out, by directory, so that the
- * caller says so (a directory is searched for log extensions only: they are data all the same).
- */
-export async function expandInputs(inputs: readonly string[], onRotated?: (dir: string, names: string[]) => void): Promise<Source[]> {
+/** What a directory walk left out, for the caller to say (nothing is left out unsaid). */
+export interface WalkNotices {
+  /** The rotated logs (`app.jsonl.1`) left out, by directory (a directory is searched for log extensions only: they are data all the same). */
+  onRotated?: (dir: string, names: string[]) => void;
+  /** A directory below a given one that could not be listed (its files are not read; the given directory itself is an error). */
+  onUnlisted?: (dir: string, code: string) => void;
+}
+
+export async function expandInputs(inputs: readonly string[], notices: WalkNotices = {}): Promise<Source[]> {
   if (inputs.length === 0) {
     throw new UserError('no input files given', 'pass log files, directories or glob patterns, or - for stdin');
   }
@@ -41,12 +45,12 @@ export async function expandInputs(inputs: readonly string[], onRotated?: (dir: 
     sources.push(src);
   };
   for (const input of inputs) {
-    for (const src of await expandOne(input, onRotated)) add(src);
+    for (const src of await expandOne(input, notices)) add(src);
   }
   return sources;
 }
 
-async function expandOne(input: string, onRotated?: (dir: string, names: string[]) => void): Promise<Source[]> {
+async function expandOne(input: string, notices: WalkNotices): Promise<Source[]> {
   // the standard input by name: a pipe or socket behind it cannot always be opened again (ENXIO)
   if (input === '-' || STDIN_PATHS.has(input)) return [{ kind: 'stdin', path: '-' }];
   const info = await stat(input).catch((err: NodeJS.ErrnoException) => {
@@ -61,6 +65,7 @@ async function expandOne(input: string, onRotated?: (dir: string, names: string[
   if (info && (info.isFIFO() || info.isCharacterDevice())) return [{ kind: 'file', path: input, bytes: 0 }];
   if (info?.isDirectory()) {
     const rotated: string[] = [];
+    const unlisted: string[] = [];
     const files = await walkDir(
       input,
       (rel) => {
@@ -69,9 +74,19 @@ async function expandOne(input: string, onRotated?: (dir: string, names: string[
         return false;
       },
       true,
+      Infinity,
+      (dir, code) => {
+        unlisted.push(`${dir} (${code})`);
+        notices.onUnlisted?.(dir, code);
+      },
     );
-    if (rotated.length) onRotated?.(input, rotated);
+    if (rotated.length) notices.onRotated?.(input, rotated);
     if (files.length === 0) {
+      if (unlisted.length > 0)
+        throw new UserError(
+          `no log files found in directory ${input}: ${unlisted.length} director${unlisted.length === 1 ? 'y' : 'ies'} below it could not be listed (${unlisted[0]}${unlisted.length > 1 ? ', ...' : ''})`,
+          'check the permissions, or name the readable files explicitly',
+        );
       throw new UserError(
         `no log files found in directory ${input}`,
         `directories are searched for ${LOG_EXTENSIONS.join(', ')} (optionally .gz) and .parquet; name files explicitly for other extensions`,
@@ -79,17 +94,17 @@ async function expandOne(input: string, onRotated?: (dir: string, names: string[
     }
     return files;
   }
-  if (hasGlob(input)) return expandGlob(input);
+  if (hasGlob(input)) return expandGlob(input, notices.onUnlisted);
   throw new UserError(`input not found: ${input}`, 'check the path, or quote a glob pattern such as "logs/**/*.jsonl"');
 }
 
-async function expandGlob(pattern: string): Promise<Source[]> {
+async function expandGlob(pattern: string, onUnlisted?: WalkNotices['onUnlisted']): Promise<Source[]> {
   const normalised = pattern.replace(/\\/g, '/');
   const { base, rest } = splitGlobBase(normalised);
   const re = globToRegExp(rest);
   const maxDepth = globIsRecursive(rest) ? Infinity : rest.split('/').length;
   const baseInfo = await stat(base).catch(() => undefined);
-  const files = baseInfo?.isDirectory() ? await walkDir(base, (rel) => re.test(rel), true, maxDepth) : [];
+  const files = baseInfo?.isDirectory() ? await walkDir(base, (rel) => re.test(rel), true, maxDepth, onUnlisted) : [];
   if (files.length === 0) {
     throw new UserError(`no files match ${pattern}`, 'check the pattern; `**` matches any number of directories, `{a,b}` alternatives');
   }
@@ -105,8 +120,16 @@ export function isLogFile(name: string): boolean {
  * The files under `root` that `keep` takes, in sorted order. Synchronous calls: a tree of hundreds of
  * files is listed in a few milliseconds, where a promise per directory and per file (a round trip to
  * the thread pool each) took tens (nothing else runs meanwhile: the walk comes before any read).
+ * A directory below `root` that cannot be listed is handed to `onUnlisted` and the walk goes on (as
+ * an unreadable file is an error of its own and the others are read); `root` itself is an error.
  */
-async function walkDir(root: string, keep: (relPath: string) => boolean, skipDotFiles: boolean, maxDepth = Infinity): Promise<Source[]> {
+async function walkDir(
+  root: string,
+  keep: (relPath: string) => boolean,
+  skipDotFiles: boolean,
+  maxDepth = Infinity,
+  onUnlisted?: WalkNotices['onUnlisted'],
+): Promise<Source[]> {
   const out: Source[] = [];
   // directories entered, by device and inode: a linked directory is followed once (no loop through links)
   const entered = new Set<string>();
@@ -121,6 +144,10 @@ async function walkDir(root: string, keep: (relPath: string) => boolean, skipDot
       entries = readdirSync(dir, { withFileTypes: true });
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code ?? String(err);
+      if (rel !== '' && onUnlisted) {
+        onUnlisted(dir, code);
+        return;
+      }
       throw new UserError(
         `cannot list directory ${dir}: ${code}`,
         code === 'EACCES' ? 'check the permissions, or name the readable files explicitly' : 'name the files explicitly',

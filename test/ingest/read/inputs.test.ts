@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { UserError } from '../../../src/core/issues.js';
 import { globToRegExp, splitGlobBase } from '../../../src/ingest/glob.js';
 import { expandInputs } from '../../../src/ingest/inputs.js';
-import { tempDir } from './helpers.js';
+import { run, tempDir } from './helpers.js';
 
 describe('glob matcher', () => {
   it.each([
@@ -66,4 +67,63 @@ describe('expandInputs', () => {
     expect((err as UserError).hint).toMatch(/\*\*/);
     expect((err as UserError).exitCode).toBe(2);
   });
+
+  /**
+   * A directory below the one given that cannot be listed. Tests run as root in CI, where mode 000 does
+   * not stop a read: a path longer than the system's limit (4,096 bytes) cannot be listed by anyone
+   * (ENAMETOOLONG). It is made by a shell stepping into each level, the way no single path call can.
+   */
+  function treeWithUnlistable(): { root: string; remove: () => void } {
+    const root = tempDir();
+    writeFileSync(path.join(root, 'a.jsonl'), `${JSON.stringify(OPENAI_LINE)}\n`);
+    const name = 'd'.repeat(250);
+    // 17 levels of 251 bytes: the deepest directory's path passes 4,096 bytes
+    const made = spawnSync('bash', [
+      '-c',
+      `cd "$1" && for i in $(seq 17); do mkdir "$2" && cd "$2"; done && echo '{}' > x.jsonl`,
+      '-',
+      root,
+      name,
+    ]);
+    expect(made.status, made.stderr.toString()).toBe(0);
+    return { root, remove: () => spawnSync('rm', ['-rf', root]) };
+  }
+
+  it('reads the other files when a directory below the one given cannot be listed, and says so', async () => {
+    const { root, remove } = treeWithUnlistable();
+    try {
+      const unlisted: Array<[string, string]> = [];
+      const sources = await expandInputs([root], { onUnlisted: (dir, code) => unlisted.push([dir, code]) });
+      expect(sources.map((s) => s.path)).toEqual([path.join(root, 'a.jsonl')]);
+      expect(unlisted).toHaveLength(1);
+      expect(unlisted[0][1]).toBe('ENAMETOOLONG');
+      // through ingest: an input error (as an unreadable file), the readable file counted
+      const result = await run([root]);
+      expect(result.counts).toMatchObject({ read: 1, counted: 1 });
+      expect(result.issues.filter((i) => i.code === 'read-error')).toEqual([
+        expect.objectContaining({
+          severity: 'error',
+          file: unlisted[0][0],
+          message: 'cannot list directory: ENAMETOOLONG; its files are not read',
+        }),
+      ]);
+      // --strict: exit 2
+      await expect(run([root], {}, { strict: true })).rejects.toThrow(/cannot list directory/);
+      // nothing readable at all: the error names what could not be listed
+      const only = path.join(root, 'd'.repeat(250));
+      const err = (await expandInputs([only]).catch((e: unknown) => e)) as UserError;
+      expect(err).toBeInstanceOf(UserError);
+      expect(err.message).toMatch(/1 directory below it could not be listed \(.*ENAMETOOLONG\)/);
+    } finally {
+      remove();
+    }
+  });
 });
+
+const OPENAI_LINE = {
+  id: 'c1',
+  object: 'chat.completion',
+  created: 1_763_000_000,
+  model: 'gpt-4o-mini',
+  usage: { prompt_tokens: 10, completion_tokens: 5 },
+};
