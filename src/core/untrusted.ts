@@ -45,6 +45,11 @@ function visible(ch: string): string {
   }
 }
 
+/** Whether `s` holds none of the characters `inert` shows as escapes (a name that may go into SQL text as it is). */
+export function isInert(s: string): boolean {
+  return !HAS_UNSAFE.test(s);
+}
+
 /** `s` with control and invisible characters made visible and capped at `maxChars` (0: no cap). */
 export function inert(s: string, maxChars = MAX_DISPLAY_CHARS): string {
   let capped = s;
