@@ -2,13 +2,14 @@
 // the bundled CLI (scripts/bundle.mjs): a command's start-up opens a few files, not hundreds. This
 // file and the bundle's entry are CommonJS (bin/package.json): no start through the ES module loader.
 'use strict';
-const { main } = require('../dist/bundle/main.js');
+const { main, errorDetail } = require('../dist/bundle/main.js');
 
 // Stack traces are for developers: shown only with -v/--verbose or TOKENOMICS_DEBUG set.
 const debug = !!process.env.TOKENOMICS_DEBUG || process.argv.includes('-v') || process.argv.includes('--verbose');
 
 function fail(what, err) {
-  const detail = debug && err?.stack ? err.stack : err?.message ? err.message : String(err);
+  // the message inert (it may quote a file or model name: no newline or escape sequence from it reaches the log)
+  const detail = errorDetail(err, debug);
   try {
     process.stderr.write(`tokenomics: ${what}: ${detail}\n`);
   } catch {

@@ -1,6 +1,6 @@
 /** Global options -> typed settings; output, colour, progress and config at the edge. */
 import { describeWriteError, writeFileAtomic } from '../core/atomic-write.js';
-import { formatIssue, UserError } from '../core/issues.js';
+import { formatIssue, shownLines, UserError } from '../core/issues.js';
 import { resolveConfig, type ProjectConfig } from '../config/project.js';
 import { loadCatalog, type LoadReport } from '../pricing/load.js';
 import type { Catalog } from '../pricing/catalog.js';
@@ -197,9 +197,9 @@ export class CommandContext {
     } else this.io.stdout.write(text);
   }
 
-  /** A line on stderr unless --quiet. */
+  /** A line on stderr unless --quiet, inert (it may name a file or a scenario: a newline in it prints as `\n`). */
   info(line: string): void {
-    if (!this.quiet) this.io.stderr.write(line + '\n');
+    if (!this.quiet) this.io.stderr.write(`${shownLines(line, 4000).join('\n')}\n`);
   }
 
   /**
@@ -214,25 +214,19 @@ export class CommandContext {
 
   /** A line on stderr with --verbose, inert (it names files and models from the inputs). */
   debug(line: string): void {
-    if (this.verbose)
-      this.io.stderr.write(
-        `${line
-          .split('\n')
-          .map((l) => inert(l, 4000))
-          .join('\n')}\n`,
-      );
+    if (this.verbose) this.io.stderr.write(`${shownLines(line, 4000).join('\n')}\n`);
   }
 
   /**
-   * A warning on stderr unless --quiet: inert (control characters visible), bounded, yellow on a colour
-   * terminal, word-wrapped to stderrWidth (continuation lines indented by two).
+   * A warning on stderr unless --quiet: one line and its hint, if any (shownLines: any other newline and
+   * control character visible), bounded, yellow on a colour terminal, word-wrapped to stderrWidth
+   * (continuation lines indented by two).
    */
   warn(line: string): void {
     if (this.quiet) return;
     const width = this.stderrWidth;
-    const text = line
-      .split('\n')
-      .flatMap((l, i) => wrapText(`${i === 0 ? 'warning: ' : '  '}${inert(l, 4000)}`, width, '  '))
+    const text = shownLines(line, 4000)
+      .flatMap((l, i) => wrapText(`${i === 0 ? 'warning: ' : '  '}${l.trimStart()}`, width, '  '))
       .join('\n');
     this.io.stderr.write((this.stderrColor ? `\x1b[33m${text}\x1b[39m` : text) + '\n');
   }

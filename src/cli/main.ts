@@ -54,13 +54,21 @@ function defaultIo(): Io {
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
+/** A commander error message as it is shown: one line, and its "(Did you mean ...?)" on the next; each inert. */
+function commanderLines(s: string): string {
+  const body = s.replace(/\n$/, '');
+  const at = body.lastIndexOf('\n(Did you mean');
+  return (at < 0 ? [body] : [body.slice(0, at), body.slice(at + 1)]).map((l) => inert(l, 0)).join('\n');
+}
+
 export function buildProgram(io: Io, setExit: (code: number) => void, commands: Register[]): Command {
   // help wraps at the width tables fit (the terminal's, else COLUMNS, else 80), on whichever stream it goes to
   const output = {
     writeOut: (s: string) => io.stdout.write(s),
     writeErr: (s: string) => io.stderr.write(s),
-    // commander's own usage errors read like ours: "tokenomics: error: ..."
-    outputError: (s: string, write: (s: string) => void) => write(`tokenomics: ${s.replace(/^error: /i, 'error: ')}`),
+    // commander's own usage errors read like ours: "tokenomics: error: ...", and inert: they quote the
+    // argument (a newline in it prints as `\n`); the one line break kept is before commander's suggestion
+    outputError: (s: string, write: (s: string) => void) => write(`tokenomics: ${commanderLines(s).replace(/^error: /i, 'error: ')}\n`),
     getOutHelpWidth: () => outputWidth({}, io) ?? DEFAULT_WIDTH,
     getErrHelpWidth: () => outputWidth({}, { ...io, stdout: io.stderr }) ?? DEFAULT_WIDTH,
   };
@@ -151,14 +159,6 @@ function environmentError(err: unknown): string | undefined {
   return undefined;
 }
 
-/** Messages quote names from the inputs: each line is made inert (no escape sequences reach the terminal). */
-function inertLines(s: string): string {
-  return s
-    .split('\n')
-    .map((line) => inert(line, 0))
-    .join('\n');
-}
-
 /** Colour on stderr for errors: FORCE_COLOR, then NO_COLOR, then whether stderr is a terminal (--color is not parsed yet when an error may occur). */
 function stderrColor(io: Io): boolean {
   const force = io.env.FORCE_COLOR;
@@ -177,12 +177,21 @@ function errorWidth(io: Io, wide: boolean): number | undefined {
   return outputWidth({}, { ...io, stdout: io.stderr });
 }
 
-/** `first` and the lines of `text` after it, each word-wrapped to `width` with continuation lines indented by two. */
-function wrappedLines(first: string, text: string, width: number | undefined): string {
-  return inertLines(text)
-    .split('\n')
-    .flatMap((l, i) => wrapText(`${i === 0 ? first : '  '}${l}`, width, '  '))
-    .join('\n');
+/**
+ * `first` and the lines of a message after it, each word-wrapped to `width` with continuation lines
+ * indented by two. Messages quote names from the inputs: each line is made inert as a whole (a newline
+ * in a file name prints as `\n`, so no name starts a line of its own).
+ */
+function wrappedLines(first: string, lines: readonly string[], width: number | undefined): string {
+  return lines.flatMap((l, i) => wrapText(`${i === 0 ? first : '  '}${inert(l, 0)}`, width, '  ')).join('\n');
+}
+
+/** What an error that is not ours says: its message, inert, and with -v its stack frames. */
+export function errorDetail(err: unknown, debug: boolean): string {
+  const e = err as Error | undefined;
+  const message = inert(e?.message ?? String(err), 0);
+  const frames = debug && typeof e?.stack === 'string' ? e.stack.slice(e.stack.search(/\n\s+at /) + 1 || e.stack.length) : '';
+  return frames ? `${message}\n${frames}` : message;
 }
 
 export function handleError(err: unknown, io: Io, debug = false, wide = false): number {
@@ -194,17 +203,18 @@ export function handleError(err: unknown, io: Io, debug = false, wide = false): 
     const red = (s: string) => (stderrColor(io) ? `\x1b[31m${s}\x1b[39m` : s);
     const width = errorWidth(io, wide);
     io.stderr.write(
-      `${red(wrappedLines('tokenomics: error: ', err.message, width))}\n${err.hint ? `${wrappedLines('hint: ', err.hint, width)}\n` : ''}`,
+      `${red(wrappedLines('tokenomics: error: ', err.lines, width))}\n${err.hint ? `${wrappedLines('hint: ', [err.hint], width)}\n` : ''}`,
     );
     return err.exitCode;
   }
-  const e = err as Error;
   const known = environmentError(err);
-  const detail = debug && e?.stack ? `\n${e.stack}` : '';
-  if (known) io.stderr.write(`${wrappedLines('tokenomics: error: ', known, errorWidth(io, wide))}${detail}\n`);
-  else
+  if (known) {
+    const e = err as Error;
+    const detail = debug && e?.stack ? `\n${errorDetail(err, true)}` : '';
+    io.stderr.write(`${wrappedLines('tokenomics: error: ', [known], errorWidth(io, wide))}${detail}\n`);
+  } else
     io.stderr.write(
-      `tokenomics: internal error: ${e?.message ?? String(err)}${detail}\nhint: this is a bug; please report it with the command you ran (-v or TOKENOMICS_DEBUG=1 shows where it failed)\n`,
+      `tokenomics: internal error: ${errorDetail(err, debug)}\nhint: this is a bug; please report it with the command you ran (-v or TOKENOMICS_DEBUG=1 shows where it failed)\n`,
     );
   return EXIT_ERROR;
 }

@@ -55,12 +55,15 @@ export function loadConfig(file: string): ProjectConfig {
   const text = readTextFile(file, { what: 'config', hint: 'check the --config path' }).text;
   const parsed = parseYaml(text);
   if ('errors' in parsed)
-    throw new UserError(parsed.errors.map((e) => `${file}${e.line ? `:${e.line}` : ''}: ${e.message}`).join('\n'), 'fix the YAML syntax');
+    throw new UserError(
+      parsed.errors.map((e) => `${file}${e.line ? `:${e.line}` : ''}: ${e.message}`),
+      'fix the YAML syntax',
+    );
   const doc = parsed.value ?? {};
   const errors = validate(doc, topLevel);
   if (errors.length > 0) {
     throw new UserError(
-      `invalid config:\n${describeErrors(file, parsed, errors).join('\n')}`,
+      ['invalid config:', ...describeErrors(file, parsed, errors)],
       'known sections: prices, modelAliases, columns, attribution, check',
     );
   }
@@ -78,12 +81,15 @@ export function resolveConfig(explicit: string | undefined, cwd: string): Projec
 export function parseConfigText(text: string, file: string, dir: string): ProjectConfig {
   const parsed = parseYaml(text.replace(/^\uFEFF/, ''));
   if ('errors' in parsed)
-    throw new UserError(parsed.errors.map((e) => `${file}${e.line ? `:${e.line}` : ''}: ${e.message}`).join('\n'), 'fix the YAML syntax');
+    throw new UserError(
+      parsed.errors.map((e) => `${file}${e.line ? `:${e.line}` : ''}: ${e.message}`),
+      'fix the YAML syntax',
+    );
   const doc = parsed.value ?? {};
   const errors = validate(doc, topLevel);
   if (errors.length > 0)
     throw new UserError(
-      `invalid config:\n${describeErrors(file, parsed, errors).join('\n')}`,
+      ['invalid config:', ...describeErrors(file, parsed, errors)],
       'known sections: prices, modelAliases, columns, attribution, check',
     );
   return { file, dir, loaded: parsed, doc: doc as Record<string, unknown> };

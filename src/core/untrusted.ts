@@ -3,18 +3,31 @@
  * from a log, a prompt file or a config) is made inert before it reaches a terminal, a markdown
  * document or a CI log. One place decides how, so every formatter escapes alike.
  *
- * - Control characters (C0, DEL, C1) and the Unicode line/paragraph separators and bidi overrides
- *   become visible escapes (`\x1b`, `\n`, `\u202e`): an escape sequence cannot clear the screen, set
- *   the clipboard or forge a row, and a newline cannot start a new line.
+ * - Control characters (C0, DEL, C1), the Unicode line/paragraph separators, format characters (bidi
+ *   marks, embeddings, overrides and isolates, zero-width spaces and joiners, the soft hyphen, the BOM,
+ *   tag characters) and the other invisible (default-ignorable) code points become visible escapes
+ *   (`\x1b`, `\n`, `\u202e`, `\u200b`, `\u{e0041}`): an escape sequence cannot clear the screen, set
+ *   the clipboard or forge a row, a newline cannot start a new line, and `ac\u200bme` cannot pass for
+ *   `acme`. JSON text writes the same characters as `\u` escapes (jsonInert).
  * - Displayed names are capped in length (`…` marks the cut), so one 10 MB id cannot pad a table.
  */
 
 /** Longest untrusted name shown in a table cell or a message, in characters. */
 export const MAX_DISPLAY_CHARS = 120;
 
-// C0 controls, DEL, C1 controls, line/paragraph separators, bidi embeddings/overrides/isolates, BOM.
-// eslint-disable-next-line no-control-regex
-const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]/g;
+/**
+ * What is shown as an escape: controls (Cc: C0, DEL, C1), format characters (Cf: bidi marks U+200E/F and
+ * U+061C, embeddings, overrides, isolates, zero-width space/joiners, word joiner, soft hyphen, BOM, tag
+ * characters U+E0000-E007F), line/paragraph separators (Zl, Zp), the other default-ignorable code points
+ * (variation selectors, Hangul fillers: drawn as nothing) and lone surrogates (Cs: drawn as U+FFFD, so two
+ * different ids would look alike).
+ */
+const INVISIBLE = '\\p{Cf}\\p{Zl}\\p{Zp}\\p{Cs}\\p{Default_Ignorable_Code_Point}';
+const UNSAFE = new RegExp(`[\\p{Cc}${INVISIBLE}]`, 'gu');
+const HAS_UNSAFE = new RegExp(UNSAFE.source, 'u');
+// in JSON text: the same less the C0 controls (JSON.stringify escapes them, and writes its line breaks raw)
+const JSON_UNSAFE = new RegExp(`[\\u007f-\\u009f${INVISIBLE}]`, 'gu');
+const HAS_JSON_UNSAFE = new RegExp(JSON_UNSAFE.source, 'u');
 
 function visible(ch: string): string {
   switch (ch) {
@@ -25,16 +38,42 @@ function visible(ch: string): string {
     case '\t':
       return '\\t';
     default: {
-      const code = ch.charCodeAt(0);
-      return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
+      const code = ch.codePointAt(0)!;
+      if (code <= 0xff) return `\\x${code.toString(16).padStart(2, '0')}`;
+      return code <= 0xffff ? `\\u${code.toString(16).padStart(4, '0')}` : `\\u{${code.toString(16)}}`;
     }
   }
 }
 
-/** `s` with control characters made visible and capped at `maxChars` (0: no cap). */
+/** Whether `s` holds none of the characters `inert` shows as escapes (a name that may go into SQL text as it is). */
+export function isInert(s: string): boolean {
+  return !HAS_UNSAFE.test(s);
+}
+
+/** `s` with control and invisible characters made visible and capped at `maxChars` (0: no cap). */
 export function inert(s: string, maxChars = MAX_DISPLAY_CHARS): string {
-  const capped = maxChars > 0 && s.length > maxChars ? `${s.slice(0, maxChars - 1)}…` : s;
-  return capped.replace(UNSAFE, visible);
+  let capped = s;
+  if (maxChars > 0 && s.length > maxChars) {
+    // a cut between the halves of a surrogate pair would leave half a character: cut before it
+    const end = /[\ud800-\udbff]/.test(s[maxChars - 2]) ? maxChars - 2 : maxChars - 1;
+    capped = `${s.slice(0, end)}…`;
+  }
+  return HAS_UNSAFE.test(capped) ? capped.replace(UNSAFE, visible) : capped;
+}
+
+/**
+ * JSON text (as JSON.stringify writes it) with the characters `inert` shows as escapes written as `\u`
+ * escapes too: JSON.stringify escapes C0 controls and lone surrogates but leaves C1 controls (U+009B, a
+ * CSI), bidi formats and invisible characters raw. The strings read back the same; none is live on a
+ * terminal that shows the JSON. Outside strings JSON text is ASCII, so only string contents change.
+ */
+export function jsonInert(json: string): string {
+  if (!HAS_JSON_UNSAFE.test(json)) return json;
+  return json.replace(JSON_UNSAFE, (ch) => {
+    let out = '';
+    for (let i = 0; i < ch.length; i++) out += `\\u${ch.charCodeAt(i).toString(16).padStart(4, '0')}`;
+    return out;
+  });
 }
 
 /** A markdown table cell or inline text: inert, with the characters that change markdown structure escaped. */

@@ -131,7 +131,7 @@ export function readCheckConfig(config: ProjectConfig | undefined, cwd: string):
   }
   if (errors.length)
     throw new UserError(
-      `invalid check config:\n${describeErrors(config.file, config.loaded, errors).join('\n')}`,
+      ['invalid check config:', ...describeErrors(config.file, config.loaded, errors)],
       'check: keys are cacheHitRate, baseline, requireBaseline, budgets, prompts (see README.md#check)',
     );
   const c = raw as Record<string, unknown>;

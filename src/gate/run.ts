@@ -471,7 +471,7 @@ export function runCheck(est: Estimator, input: RunInput): CheckResult {
         before.set(item.prompt.id, priceItem(baseEsts, item, o, rate, input.baseConfigFile, []));
       } catch (err) {
         // the base revision cannot be priced (no model or traffic there, an unknown model): say which side
-        if (err instanceof UserError) throw new UserError(`at ${base.label}: ${err.message}`, err.hint);
+        if (err instanceof UserError) throw new UserError([`at ${base.label}: ${err.lines[0]}`, ...err.lines.slice(1)], err.hint);
         throw err;
       }
     }

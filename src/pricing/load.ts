@@ -119,7 +119,7 @@ export function loadBundledEntries(dir = BUNDLED_DIR, cachePath = BUILD_CACHE_PA
     entries.push(...r.entries);
   });
   if (errors.length > 0)
-    throw new UserError(`the bundled pricing catalog is invalid:\n${errors.join('\n')}`, 'this is a bug in tokenomics; please report it');
+    throw new UserError(['the bundled pricing catalog is invalid:', ...errors], 'this is a bug in tokenomics; please report it');
   bundledCache.set(dir, entries);
   return entries;
 }
@@ -141,7 +141,7 @@ export function loadPriceFile(path: string, report: LoadReport): { entries: Mode
       const checkedAt = statSync(path).mtime.toISOString().slice(0, 10);
       const imported = importLiteLlm(doc as Record<string, unknown>, checkedAt, basename(path));
       const r = compileDocument({ provider: 'litellm', models: imported.models }, `litellm:${path}`, undefined);
-      if (r.errors.length > 0) throw new UserError(`${path}: could not import LiteLLM prices:\n${r.errors.slice(0, 20).join('\n')}`);
+      if (r.errors.length > 0) throw new UserError([`${path}: could not import LiteLLM prices:`, ...r.errors.slice(0, 20)]);
       report.litellmSkipped.push(...imported.skipped);
       report.sources.push({ label: `litellm:${path}`, entries: r.entries.length, skipped: imported.skipped.length });
       return { entries: r.entries, discounts: [] };
@@ -151,7 +151,7 @@ export function loadPriceFile(path: string, report: LoadReport): { entries: Mode
   const parsed = parseYaml(text);
   if ('errors' in parsed)
     throw new UserError(
-      `${parsed.errors.map((e) => `${path}${e.line ? `:${e.line}` : ''}: ${e.message}`).join('\n')}`,
+      parsed.errors.map((e) => `${path}${e.line ? `:${e.line}` : ''}: ${e.message}`),
       'fix the YAML syntax',
     );
   return fromDocument(parsed.value, path, parsed, report);
@@ -161,7 +161,7 @@ function fromDocument(doc: unknown, label: string, loaded: LoadedYaml | undefine
   const r = compileDocument(doc, label, loaded, basePath);
   if (r.errors.length > 0)
     throw new UserError(
-      `invalid price file:\n${r.errors.join('\n')}`,
+      ['invalid price file:', ...r.errors],
       'see README.md#price-files for the schema; `tokenomics prices --check FILE` validates a file',
     );
   report.sources.push({ label, entries: r.entries.length });

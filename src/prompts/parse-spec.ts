@@ -110,7 +110,10 @@ function specParts(doc: Record<string, unknown>): PromptPart[] {
 export function parseSpecYaml(text: string, file: string, defaultId: string): Prompt {
   const parsed = parseYaml(text);
   if ('errors' in parsed)
-    throw new UserError(parsed.errors.map((e) => `${file}${e.line ? `:${e.line}` : ''}: ${e.message}`).join('\n'), 'fix the YAML syntax');
+    throw new UserError(
+      parsed.errors.map((e) => `${file}${e.line ? `:${e.line}` : ''}: ${e.message}`),
+      'fix the YAML syntax',
+    );
   const doc = parsed.value;
   const errors = validate(doc, specRule);
   if (errors.length === 0) {
@@ -161,7 +164,7 @@ function missingValues(d: Record<string, unknown>, errors: ValidationError[]): v
 
 function specError(file: string, loaded: LoadedYaml, errors: ValidationError[]): UserError {
   return new UserError(
-    `invalid prompt spec:\n${describeErrors(file, loaded, errors).join('\n')}`,
+    ['invalid prompt spec:', ...describeErrors(file, loaded, errors)],
     'keys: id, description, model, models, system, tools, examples, template, variables, expectedOutputTokens, traffic',
   );
 }

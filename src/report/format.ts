@@ -5,7 +5,7 @@ import type { Report, Section } from './model.js';
 import { closingLines } from './parts.js';
 import { shownRows } from './rows.js';
 import { displayCell, renderTable, wrapText, type TableStyle } from './table.js';
-import { UserError } from '../core/issues.js';
+import { shownLines, UserError } from '../core/issues.js';
 import { toJsonText } from './json.js';
 import { inert, inertMarkdown } from '../core/untrusted.js';
 
@@ -75,9 +75,12 @@ export function toCsv(section: Section): string {
 /** Longest note or summary line shown, in characters: notes quote data (model ids) and must stay bounded. */
 const MAX_NOTE_CHARS = 4000;
 
-/** A note or summary text: each line inert (control characters visible) and bounded. */
+/**
+ * A title, note or summary text as the lines it is shown on: one line (an issue's hint on a second), inert
+ * (a newline from a tag or file name prints as `\n`) and bounded.
+ */
 function inertLines(s: string): string[] {
-  return s.split('\n').map((l) => inert(l, MAX_NOTE_CHARS));
+  return shownLines(s, MAX_NOTE_CHARS);
 }
 
 function mdCell(value: Section['rows'][number][string], type: Section['columns'][number]['type']): string {

@@ -7,6 +7,7 @@
  * amounts travel as ExactDecimal (digits kept) and are written as they are; JSON readers still see
  * a number.
  */
+import { jsonInert } from '../core/untrusted.js';
 import { PRICE_DECIMALS, roundFemto, scaledToDecimalString, toPlainDecimal, type Femto } from '../pricing/money.js';
 
 /** A decimal number kept as its digits until it is printed. */
@@ -49,11 +50,10 @@ function numberText(n: number): string {
  * notation (3e-7 prints 0.0000003), exact decimals printed from their digits and bigints as integers.
  * Those three leave the replacer as strings behind a mark no other string can hold (a NUL, which
  * JSON.stringify escapes, and a nonce of this call), and the marked strings are then unquoted: the
- * native serializer writes the rest (a report of 25,000 groups: 0.9 s instead of 3 s by hand).
+ * native serializer writes the rest (a report of 25,000 groups: 0.9 s instead of 3 s by hand). Characters a
+ * terminal acts on or does not show (C1 controls, bidi and other invisible formats) are then written as \u
+ * escapes (jsonInert): the same strings, inert wherever the JSON is shown.
  */
-const TERMINAL_ACTIVE = /[\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]/g;
-const HAS_TERMINAL_ACTIVE = new RegExp(TERMINAL_ACTIVE.source);
-
 export function toJsonText(value: unknown): string {
   const nonce = Math.random().toString(36).slice(2);
   const mark = `\u0000${nonce}:`;
@@ -84,9 +84,5 @@ export function toJsonText(value: unknown): string {
   ) as string | undefined;
   if (json === undefined) return '';
   const text = marked ? json.replace(new RegExp(`"\\\\u0000${nonce}:([^"]*)"`, 'g'), '$1') : json;
-  // characters JSON.stringify writes as they are that a terminal acts on (C1 controls such as U+009B, a
-  // CSI) or that reorder text (bidirectional formats): escaped, the same string, inert wherever it is shown
-  return HAS_TERMINAL_ACTIVE.test(text)
-    ? text.replace(TERMINAL_ACTIVE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
-    : text;
+  return jsonInert(text);
 }

@@ -113,11 +113,13 @@ function toWhere(raw: Record<string, unknown> | undefined): Where | undefined {
 export function parseScenarioText(text: string, file: string): Scenario[] {
   const loaded = parseYaml(text);
   if ('errors' in loaded)
-    throw new UserError(loaded.errors.map((e) => `${file}${e.line ? `:${e.line}` : ''}: ${e.message}`).join('\n'), 'fix the YAML syntax');
+    throw new UserError(
+      loaded.errors.map((e) => `${file}${e.line ? `:${e.line}` : ''}: ${e.message}`),
+      'fix the YAML syntax',
+    );
   let errors = validate(loaded.value, scenarioFileRule);
   if (errors.length === 0) errors = semanticErrors(loaded.value as { scenarios: Array<Record<string, unknown>> });
-  if (errors.length > 0)
-    throw new UserError(describeErrors(file, loaded, errors).join('\n'), 'see the scenario file format in README.md#simulate');
+  if (errors.length > 0) throw new UserError(describeErrors(file, loaded, errors), 'see the scenario file format in README.md#simulate');
   return toScenarios(loaded, file);
 }
 

@@ -47,11 +47,13 @@ export function readWhatifText(file: string): string {
 export function loadWhatifText(text: string, file: string, sets: SetOverride[], catalog: Catalog): LoadedWhatif {
   const parsed = parseYaml(text);
   if ('errors' in parsed)
-    throw new UserError(parsed.errors.map((e) => `${file}${e.line ? `:${e.line}` : ''}: ${e.message}`).join('\n'), 'fix the YAML syntax');
+    throw new UserError(
+      parsed.errors.map((e) => `${file}${e.line ? `:${e.line}` : ''}: ${e.message}`),
+      'fix the YAML syntax',
+    );
   const doc = applySets(parsed.value, sets);
   const errors = validateWhatif(doc);
-  if (errors.length > 0)
-    throw new UserError(`invalid what-if file:\n${errors.map((e) => locate(file, parsed, sets, e)).join('\n')}`, SCHEMA_HINT);
+  if (errors.length > 0) throw new UserError(['invalid what-if file:', ...errors.map((e) => locate(file, parsed, sets, e))], SCHEMA_HINT);
   const spec = toSpec(doc);
   const resolutions = new Map<string, Resolution>();
   const unknown: Array<{ model: string; where: string }> = [];
@@ -70,7 +72,7 @@ export function loadWhatifText(text: string, file: string, sets: SetOverride[], 
   if (unknown.length > 0) {
     const close = catalog.suggest(unknown[0].model);
     throw new UserError(
-      unknown.map((u) => u.where).join('\n'),
+      unknown.map((u) => u.where),
       close.length ? `closest known ids: ${close.join(', ')}` : 'add it with --prices FILE or a prices: section in tokenomics.yaml',
     );
   }

@@ -107,7 +107,7 @@ export function parseRevenueCsv(text: string, file: string): RevenueFile {
   const dup = header.find((h, i) => header.indexOf(h) !== i);
   if (dup) errors.push(`${file}:${headerAt + 1}: column "${dup}" appears twice`);
   if (!header.includes('customer')) errors.push(`${file}:${headerAt + 1}: a customer column is required`);
-  if (errors.length) throw new UserError(`invalid revenue file:\n${errors.join('\n')}`, HINT);
+  if (errors.length) throw new UserError(['invalid revenue file:', ...errors], HINT);
   const contracts = new Map<string, Contract>();
   for (let i = headerAt + 1; i < lines.length; i++) {
     const line = lines[i];
@@ -125,7 +125,7 @@ export function parseRevenueCsv(text: string, file: string): RevenueFile {
     const row = new Map(header.map((h, k) => [h, cells[k]]));
     addContract(contracts, row, at, errors);
   }
-  if (errors.length) throw new UserError(`invalid revenue file:\n${errors.join('\n')}`, HINT);
+  if (errors.length) throw new UserError(['invalid revenue file:', ...errors], HINT);
   return { file, contracts };
 }
 
@@ -159,7 +159,10 @@ const isMap = (v: unknown): v is Record<string, unknown> => typeof v === 'object
 export function parseRevenueYaml(text: string, file: string): RevenueFile {
   const parsed = parseYaml(text);
   if ('errors' in parsed)
-    throw new UserError(parsed.errors.map((e) => `${file}${e.line ? `:${e.line}` : ''}: ${e.message}`).join('\n'), 'fix the YAML syntax');
+    throw new UserError(
+      parsed.errors.map((e) => `${file}${e.line ? `:${e.line}` : ''}: ${e.message}`),
+      'fix the YAML syntax',
+    );
   const doc = parsed.value;
   const line = (path: string[]) => `${file}:${parsed.lineOf(path) ?? 1}`;
   const errors: string[] = [];
@@ -205,7 +208,7 @@ export function parseRevenueYaml(text: string, file: string): RevenueFile {
       ]);
       addContract(contracts, merged, at, errors);
     }
-  if (errors.length) throw new UserError(`invalid revenue file:\n${errors.join('\n')}`, HINT);
+  if (errors.length) throw new UserError(['invalid revenue file:', ...errors], HINT);
   return { file, contracts };
 }
 

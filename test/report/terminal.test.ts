@@ -99,6 +99,26 @@ describe('untrusted text is inert', () => {
     expect(models).toEqual(expect.arrayContaining(hostile));
   });
 
+  it('invisible and bidi-mark characters are escapes: two names that differ by one are two rows that look different', async () => {
+    const names = ['acme', 'ac\u200bme', 'a\u2060b', 'rlm\u200fx', 'alm\u061cx', 'tag\u{e0041}x'];
+    const file = logFile(names.map((customer, i) => ({ customer, input: 100 + i })));
+    const r = await runCli(['report', file, '--by', 'customer', '--wide']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).not.toMatch(/[\u200b\u2060\u200f\u061c]|\u{e0041}/u);
+    for (const shown of ['ac\\u200bme', 'a\\u2060b', 'rlm\\u200fx', 'alm\\u061cx', 'tag\\u{e0041}x']) expect(r.stdout).toContain(shown);
+    // every line of the table is as wide as its header (the last column is right-aligned): no invisible
+    // character shifts a column (a terminal draws the default-ignorable characters as nothing)
+    const lines = r.stdout.split('\n');
+    const table = lines.slice(lines.indexOf('Spend by customer') + 1, lines.indexOf('Spend by customer') + 4 + names.length);
+    const drawn = (l: string) => [...l.replace(/\p{Default_Ignorable_Code_Point}/gu, '')].length;
+    expect(table.map(drawn)).toEqual(table.map(() => drawn(table[0])));
+    const json = await runCli(['report', file, '--by', 'customer', '--format', 'json']);
+    expect(json.stdout).toContain('"rlm\\u200fx"');
+    expect(json.stdout).toContain('"tag\\udb40\\udc41x"');
+    expect(json.stdout).not.toMatch(/[\u200b\u2060\u200f\u061c]|\u{e0041}/u);
+    expect(JSON.parse(json.stdout).groups.map((g: { key: { customer: string } }) => g.key.customer)).toEqual(expect.arrayContaining(names));
+  });
+
   it('escapes file names, and a 10 MB model id does not pad the table', async () => {
     const dir = tmp();
     const file = logFile([{ model: 'x'.repeat(10_000_000) }, { model: 'gpt-4o-mini' }], dir, 'we\u001b[31mird.jsonl');

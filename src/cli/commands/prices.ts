@@ -92,7 +92,7 @@ function checkFile(ctx: CommandContext, file: string): number {
   const { entries } = loadPriceFile(file, report);
   const skipped = report.litellmSkipped.length;
   ctx.write(
-    `${file}: ok, ${entries.length} entr${entries.length === 1 ? 'y' : 'ies'}${skipped ? `; ${skipped} LiteLLM entries not mappable (no per-token text prices)` : ''}\n`,
+    `${inert(file, 0)}: ok, ${entries.length} entr${entries.length === 1 ? 'y' : 'ies'}${skipped ? `; ${skipped} LiteLLM entries not mappable (no per-token text prices)` : ''}\n`,
   );
   return 0;
 }

@@ -1,0 +1,55 @@
+/**
+ * The one escaping of untrusted text (src/core/untrusted.ts): what is shown as an escape in a
+ * terminal or markdown, and as a \u escape in JSON text. Expected strings written by hand.
+ */
+import { describe, expect, it } from 'vitest';
+import { inert, jsonInert } from '../../src/core/untrusted.js';
+import { displayWidth } from '../../src/report/table.js';
+
+describe('inert', () => {
+  it('shows controls, newlines and bidi overrides as escapes', () => {
+    expect(inert('a\nb\u001b[2J\u009b\u202ec')).toBe('a\\nb\\x1b[2J\\x9b\\u202ec');
+  });
+
+  it('shows invisible characters as escapes: zero-width space/joiner, word joiner, soft hyphen, tag characters', () => {
+    expect(inert('ac\u200bme')).toBe('ac\\u200bme');
+    expect(inert('a\u200db\u2060c\u00add')).toBe('a\\u200db\\u2060c\\xadd');
+    expect(inert('x\u{e0041}y')).toBe('x\\u{e0041}y');
+    expect(inert('v\ufe0f')).toBe('v\\ufe0f');
+  });
+
+  it('shows the bidi marks LRM, RLM and ALM as escapes', () => {
+    expect(inert('a\u200eb\u200fc\u061cd')).toBe('a\\u200eb\\u200fc\\u061cd');
+  });
+
+  it('shows a lone surrogate as an escape, and never cuts a pair in half at the cap', () => {
+    expect(inert('a\ud800b')).toBe('a\\ud800b');
+    // 5 characters max: 'abc' and the pair of U+1F600 would be cut after its first half
+    expect(inert('abc\u{1f600}def', 5)).toBe('abc…');
+    expect(inert('ab\u{1f600}def', 5)).toBe('ab\u{1f600}…');
+  });
+
+  it('leaves printable text as it is (accents, CJK, emoji)', () => {
+    expect(inert('café 模型 \u{1f600}')).toBe('café 模型 \u{1f600}');
+  });
+
+  it('the escaped text has the width a terminal draws: each escape one column per character', () => {
+    for (const s of ['a\u2060b', 'a\u061cb', 'a\u{e0041}b']) expect(displayWidth(inert(s))).toBe(inert(s).length);
+    expect(displayWidth(inert('a\u2060b'))).toBe(8);
+    expect(displayWidth(inert('a\u{e0041}b'))).toBe(11);
+  });
+});
+
+describe('jsonInert', () => {
+  it('writes C1 controls, bidi marks and invisible characters as \\u escapes, tag characters as surrogate pairs', () => {
+    const json = JSON.stringify({ k: 'a\u200eb\u200fc\u061cd\u200be\u2060f\u00adg\u{e0041}h\u009bi\u202ej' }, null, 2);
+    const out = jsonInert(json);
+    expect(out).toBe('{\n  "k": "a\\u200eb\\u200fc\\u061cd\\u200be\\u2060f\\u00adg\\udb40\\udc41h\\u009bi\\u202ej"\n}');
+    expect(JSON.parse(out)).toEqual(JSON.parse(json));
+  });
+
+  it('leaves the line breaks of indented JSON and printable text alone', () => {
+    const json = JSON.stringify({ a: ['café', '模型'] }, null, 2);
+    expect(jsonInert(json)).toBe(json);
+  });
+});
