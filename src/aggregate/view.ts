@@ -19,7 +19,7 @@ export interface UnreadWrites {
 }
 
 export interface GroupView {
-  key: Record<string, string>;
+  key: Record<string, string | null>;
   sums: TokenSums;
   cost: CostResult;
   repriced?: CostResult;
@@ -83,14 +83,14 @@ export interface UsageView {
   untimedInWindow: number;
 }
 
-/** Date keys (YYYY-MM-DD, YYYY-MM) compare as strings; groups without a time ("(none)") go last. */
+/** Date keys (YYYY-MM-DD, YYYY-MM) compare as strings; groups without a time (null, or "(none)") go last. */
 export function compareTime(a: GroupView, b: GroupView, keys: string[]): number {
   for (const k of keys) {
     const x = a.key[k];
     const y = b.key[k];
     if (x === y) continue;
-    if (x.startsWith('(')) return 1;
-    if (y.startsWith('(')) return -1;
+    if (x === null || x.startsWith('(')) return 1;
+    if (y === null || y.startsWith('(')) return -1;
     return x < y ? -1 : 1;
   }
   return 0;

@@ -59,6 +59,7 @@ import {
   cardCostBoundSql,
   cardPriceRow,
   cardSumsSql,
+  decodeGroupValue,
   distinctCountsSql,
   distributionSql,
   GROUP_COUNTS_SQL,
@@ -540,7 +541,7 @@ export async function reportFromTable(
   const cardMap = d.pricedViews ? cardMapRows(mapRows, shape, cardPrices([pricer, repricer])) : undefined;
   if (cardMap) await db.loadTable('card_map', CARD_MAP_COLUMNS, cardMap.rows);
   else await db.loadTable('price_map', PRICE_MAP_COLUMNS, mapRows);
-  const priced = { dims: task.dims, sinceMs: task.sinceMs, untilMs: task.untilMs, billed, reprice, shape, cardMap };
+  const priced = { dims: task.dims, keyed: true, sinceMs: task.sinceMs, untilMs: task.untilMs, billed, reprice, shape, cardMap };
   if (d.pricedViews) for (const sql of pricedViewsSql(d, priced)) await db.run(sql);
   else await db.run(pricedTableSql(d, priced));
   const modelDim = task.dims.findIndex((dim) => dim.kind === 'model');
@@ -697,7 +698,7 @@ export async function reportFromTable(
     for (const [key, rows] of groupSums) {
       const acc = accumulatorOf(rows, pricer);
       groups.push({
-        key: Object.fromEntries(task.dims.map((dim, i) => [dimensionKey(dim), String(rows[0][`g${i}`])])),
+        key: Object.fromEntries(task.dims.map((dim, i) => [dimensionKey(dim), decodeGroupValue(dim, rows[0][`g${i}`])])),
         sums: acc.all,
         cost: acc.result(),
         repriced: repricer ? accumulatorOf(repricedSums!.get(key) ?? [], repricer).result() : undefined,

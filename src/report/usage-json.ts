@@ -62,7 +62,7 @@ export interface QuantilesData {
 }
 
 export interface GroupData {
-  key: Record<string, string>;
+  key: Record<string, string | null>;
   requests: number;
   tokens: TokensData;
   costUsd: Usd;
