@@ -54,6 +54,11 @@ export interface GroupsLeftOut {
   /** Exact cost of their priced part; null when none of them is priced. */
   costFemto: Femto | null;
   unpricedRequests: number;
+  /** Their token sums (the total's less the shown groups'), exact. */
+  tokens: Pick<
+    TokenSums,
+    'inputTokens' | 'cacheReadTokens' | 'cacheWrite5mTokens' | 'cacheWrite1hTokens' | 'outputTokens' | 'reasoningTokens'
+  >;
   /** How many of them are partly priced (some requests priced, some not). */
   partlyPriced: number;
   /** With a repricing: their repriced cost (null when none is priced there). */

@@ -319,6 +319,14 @@ function leftOut(counts: Row, shown: GroupView[], total: CostAccumulator, repric
     requests: total.all.requests - Number(sum((g) => g.sums.requests)),
     costFemto: priced > 0 ? (totalCost ?? 0n) - sum((g) => g.cost.costFemto) : null,
     unpricedRequests: total.unpriced.requests - Number(sum((g) => g.cost.unpriced.requests)),
+    tokens: {
+      inputTokens: total.all.inputTokens - Number(sum((g) => g.sums.inputTokens)),
+      cacheReadTokens: total.all.cacheReadTokens - Number(sum((g) => g.sums.cacheReadTokens)),
+      cacheWrite5mTokens: total.all.cacheWrite5mTokens - Number(sum((g) => g.sums.cacheWrite5mTokens)),
+      cacheWrite1hTokens: total.all.cacheWrite1hTokens - Number(sum((g) => g.sums.cacheWrite1hTokens)),
+      outputTokens: total.all.outputTokens - Number(sum((g) => g.sums.outputTokens)),
+      reasoningTokens: total.all.reasoningTokens - Number(sum((g) => g.sums.reasoningTokens)),
+    },
     partlyPriced: n(counts.partly) - shown.filter((g) => g.cost.costFemto !== null && g.cost.unpriced.records > 0).length,
   };
   if (repriced) {

@@ -168,6 +168,8 @@ function restIn(v: unknown, where: string): SectionRest {
   if (share) rest.share = share;
   const delta = pair(r.delta, `${where}.delta`, ['key', 'from', 'to'] as const);
   if (delta) rest.delta = delta;
+  const per = pair(r.per, `${where}.per`, ['key', 'of', 'count', 'less'] as const);
+  if (per) rest.per = per;
   return rest;
 }
 

@@ -72,8 +72,13 @@ export function spendSection(data: UsageReportData, top: number | undefined): Se
     rows.push({
       [keys[0]]: `(${formatInt(cut.groups)} more)`,
       requests: cut.requests,
+      input: cut.tokens.input,
+      cacheRead: cut.tokens.cacheRead,
+      cacheWrite: cut.tokens.cacheWrite5m + cut.tokens.cacheWrite1h,
+      output: cut.tokens.output,
       cost: cut.costUsd,
       share: cut.costUsd === null ? undefined : fshare(cut.costUsd, total),
+      perRequest: cut.costPerRequestUsd,
       unpricedRequests: cut.unpricedRequests,
     });
   }
@@ -117,7 +122,12 @@ export function spendSection(data: UsageReportData, top: number | undefined): Se
   };
   // the rest summed in one row: by the engine (cut), at --top here, else by the formatter at its row limit
   if (cut) return { ...section, limit: false };
-  const rest = { label: keys[0], sum: ['requests', 'cost', 'unpricedRequests'], share: { key: 'share', of: 'cost' } };
+  const rest = {
+    label: keys[0],
+    sum: ['requests', 'input', 'cacheRead', 'cacheWrite', 'output', 'cost', 'unpricedRequests'],
+    share: { key: 'share', of: 'cost' },
+    per: { key: 'perRequest', of: 'cost', count: 'requests', less: 'unpricedRequests' },
+  };
   const withRest: Section = { ...section, rest };
   return top === undefined ? withRest : { ...section, rows: shownRows(withRest, top).rows, limit: false };
 }
