@@ -19,7 +19,7 @@ export interface UnreadWrites {
 }
 
 export interface GroupView {
-  key: Record<string, string>;
+  key: Record<string, string | null>;
   sums: TokenSums;
   cost: CostResult;
   repriced?: CostResult;
@@ -54,6 +54,11 @@ export interface GroupsLeftOut {
   /** Exact cost of their priced part; null when none of them is priced. */
   costFemto: Femto | null;
   unpricedRequests: number;
+  /** Their token sums (the total's less the shown groups'), exact. */
+  tokens: Pick<
+    TokenSums,
+    'inputTokens' | 'cacheReadTokens' | 'cacheWrite5mTokens' | 'cacheWrite1hTokens' | 'outputTokens' | 'reasoningTokens'
+  >;
   /** How many of them are partly priced (some requests priced, some not). */
   partlyPriced: number;
   /** With a repricing: their repriced cost (null when none is priced there). */
@@ -83,14 +88,14 @@ export interface UsageView {
   untimedInWindow: number;
 }
 
-/** Date keys (YYYY-MM-DD, YYYY-MM) compare as strings; groups without a time ("(none)") go last. */
+/** Date keys (YYYY-MM-DD, YYYY-MM) compare as strings; groups without a time (null, or "(none)") go last. */
 export function compareTime(a: GroupView, b: GroupView, keys: string[]): number {
   for (const k of keys) {
     const x = a.key[k];
     const y = b.key[k];
     if (x === y) continue;
-    if (x.startsWith('(')) return 1;
-    if (y.startsWith('(')) return -1;
+    if (x === null || x.startsWith('(')) return 1;
+    if (y === null || y.startsWith('(')) return -1;
     return x < y ? -1 : 1;
   }
   return 0;

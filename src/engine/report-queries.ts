@@ -37,8 +37,44 @@ import {
 
 const NONE = "'(none)'";
 
-/** SQL for a group-by dimension over the usage table (same values as aggregate/dims.ts). */
-export function dimensionSql(d: Dialect, dim: Dimension): string {
+/** Dimensions whose value a record may lack, and which come from the logs (any text). */
+const FREE_TEXT = new Set<Dimension['kind']>([
+  'provider',
+  'feature',
+  'customer',
+  'outcome',
+  'prompt',
+  'user',
+  'conversation',
+  'session',
+  'tag',
+]);
+
+/**
+ * A group value as the report engine keys it: for a dimension of free text a record may lack,
+ * `=` and the value, or NONE (no value), so a value spelled like the placeholder ("(none)") is a
+ * group of its own; decodeGroupValue turns it back into the value, or null. Other dimensions are
+ * as dimensionSql (a time dimension's NONE cannot be a date). The warehouse script keeps plain values.
+ */
+export function keyedDimensionSql(d: Dialect, dim: Dimension): string {
+  return FREE_TEXT.has(dim.kind) ? `COALESCE('=' || ${dimensionSql(d, dim, 'NULL')}, ${NONE})` : dimensionSql(d, dim);
+}
+
+/** A group value of keyedDimensionSql: the value, or null (the record had none). */
+export function decodeGroupValue(dim: Dimension, v: unknown): string | null {
+  const s = String(v);
+  if (FREE_TEXT.has(dim.kind)) return s.startsWith('=') ? s.slice(1) : null;
+  return isTimeKind(dim.kind) && s === '(none)' ? null : s;
+}
+
+const isTimeKind = (k: Dimension['kind']): boolean => k === 'day' || k === 'week' || k === 'month';
+
+/**
+ * SQL for a group-by dimension over the usage table (same values as aggregate/dims.ts); `none`:
+ * the value of a record without one (default '(none)').
+ */
+export function dimensionSql(d: Dialect, dim: Dimension, none = NONE): string {
+  const NONE = none;
   switch (dim.kind) {
     case 'model':
       return 'model';
@@ -114,6 +150,8 @@ export const zoneOf = (dims: Dimension[]): string | undefined =>
 
 export interface PricedOptions {
   dims: Dimension[];
+  /** Group values keyed as keyedDimensionSql (the report engine), not plain (the warehouse script). */
+  keyed?: boolean;
   sinceMs?: number;
   untilMs?: number;
   billed: KeyTimes;
@@ -162,7 +200,7 @@ const USAGE_KEEP = [
 
 /** The rows inside --since/--until, with their group-by values `g0`, `g1`, ... */
 function insideSelect(d: Dialect, o: PricedOptions): string {
-  const groups = o.dims.map((dim, i) => `${dimensionSql(d, dim)} AS g${i}`);
+  const groups = o.dims.map((dim, i) => `${o.keyed ? keyedDimensionSql(d, dim) : dimensionSql(d, dim)} AS g${i}`);
   let from = 'usage';
   if (needsProjects(o.dims)) from += ' LEFT JOIN project_map pm ON pm.source_file = usage.source_file';
   if (zoneOf(o.dims)) from += ` LEFT JOIN local_dates ld ON ld.slot = ${slotSql(d, 'usage.time_ms')}`;

@@ -59,6 +59,7 @@ import {
   cardCostBoundSql,
   cardPriceRow,
   cardSumsSql,
+  decodeGroupValue,
   distinctCountsSql,
   distributionSql,
   GROUP_COUNTS_SQL,
@@ -318,6 +319,14 @@ function leftOut(counts: Row, shown: GroupView[], total: CostAccumulator, repric
     requests: total.all.requests - Number(sum((g) => g.sums.requests)),
     costFemto: priced > 0 ? (totalCost ?? 0n) - sum((g) => g.cost.costFemto) : null,
     unpricedRequests: total.unpriced.requests - Number(sum((g) => g.cost.unpriced.requests)),
+    tokens: {
+      inputTokens: total.all.inputTokens - Number(sum((g) => g.sums.inputTokens)),
+      cacheReadTokens: total.all.cacheReadTokens - Number(sum((g) => g.sums.cacheReadTokens)),
+      cacheWrite5mTokens: total.all.cacheWrite5mTokens - Number(sum((g) => g.sums.cacheWrite5mTokens)),
+      cacheWrite1hTokens: total.all.cacheWrite1hTokens - Number(sum((g) => g.sums.cacheWrite1hTokens)),
+      outputTokens: total.all.outputTokens - Number(sum((g) => g.sums.outputTokens)),
+      reasoningTokens: total.all.reasoningTokens - Number(sum((g) => g.sums.reasoningTokens)),
+    },
     partlyPriced: n(counts.partly) - shown.filter((g) => g.cost.costFemto !== null && g.cost.unpriced.records > 0).length,
   };
   if (repriced) {
@@ -540,7 +549,7 @@ export async function reportFromTable(
   const cardMap = d.pricedViews ? cardMapRows(mapRows, shape, cardPrices([pricer, repricer])) : undefined;
   if (cardMap) await db.loadTable('card_map', CARD_MAP_COLUMNS, cardMap.rows);
   else await db.loadTable('price_map', PRICE_MAP_COLUMNS, mapRows);
-  const priced = { dims: task.dims, sinceMs: task.sinceMs, untilMs: task.untilMs, billed, reprice, shape, cardMap };
+  const priced = { dims: task.dims, keyed: true, sinceMs: task.sinceMs, untilMs: task.untilMs, billed, reprice, shape, cardMap };
   if (d.pricedViews) for (const sql of pricedViewsSql(d, priced)) await db.run(sql);
   else await db.run(pricedTableSql(d, priced));
   const modelDim = task.dims.findIndex((dim) => dim.kind === 'model');
@@ -697,7 +706,7 @@ export async function reportFromTable(
     for (const [key, rows] of groupSums) {
       const acc = accumulatorOf(rows, pricer);
       groups.push({
-        key: Object.fromEntries(task.dims.map((dim, i) => [dimensionKey(dim), String(rows[0][`g${i}`])])),
+        key: Object.fromEntries(task.dims.map((dim, i) => [dimensionKey(dim), decodeGroupValue(dim, rows[0][`g${i}`])])),
         sums: acc.all,
         cost: acc.result(),
         repriced: repricer ? accumulatorOf(repricedSums!.get(key) ?? [], repricer).result() : undefined,

@@ -9,6 +9,7 @@
  * decimal strings here ("0.000123"), since a JSON number read back by JSON.parse is a double.
  */
 import { UserError } from '../core/issues.js';
+import { SCHEMA_VERSION } from '../core/schema-version.js';
 import { decimalToScaled, femtoToUsdString, PRICE_DECIMALS, scaledToDecimalString } from '../pricing/money.js';
 import type { Cell, Chart, ChartKind, Column, ColumnType, Report, ReportInputs, ReportIssue, Section, SectionRest } from './model.js';
 
@@ -27,13 +28,35 @@ function cellOut(value: Cell, type: ColumnType): unknown {
   return value.toString();
 }
 
-function cellIn(value: unknown, type: ColumnType): Cell {
+/**
+ * Text that reads as a number but is not a plain decimal ("1e400", "Infinity", "NaN", "+5"): in a
+ * numeric column a number is a JSON number or a plain decimal as tokenomics writes it ("180").
+ */
+const NUMBER_LIKE = /^\s*[-+]?(\d|\.\d|inf|nan)/i;
+
+/**
+ * A saved cell back to the model: a string, a finite number or null, as cellOut writes them; an
+ * amount as an exact decimal string. An object, a list, a boolean, a number out of range (1e400
+ * reads as Infinity) or, in a numeric column, text that reads as a number other than an exact
+ * decimal amount, is an error at `where`.
+ */
+function cellIn(value: unknown, type: ColumnType, where: string): Cell {
   if (typeof value === 'string' && DECIMAL.test(value)) {
     if (type === 'usd') return decimalToScaled(value, USD_DECIMALS);
     if (type === 'usdPerMTok') return decimalToScaled(value, PRICE_DECIMALS);
   }
-  if (value === null || typeof value === 'string' || typeof value === 'number') return value;
-  return undefined;
+  if (value === null) return null;
+  if (typeof value === 'number') return num(value, where);
+  if (typeof value === 'string') {
+    if (type !== 'text' && NUMBER_LIKE.test(value) && !DECIMAL.test(value))
+      throw new Bad(
+        `${where}: expected ${type === 'usd' || type === 'usdPerMTok' ? 'an exact decimal string such as "0.0125"' : 'a finite JSON number or a plain decimal'} in this ${type} column, not the text ${JSON.stringify(value.slice(0, 40))}`,
+      );
+    return value;
+  }
+  throw new Bad(
+    `${where}: expected a string, a number or null (a ${type} cell), not ${Array.isArray(value) ? 'a list' : typeof value === 'object' ? 'an object' : `a ${typeof value}`}`,
+  );
 }
 
 function rowOut(row: Record<string, Cell>, columns: Column[]): Record<string, unknown> {
@@ -107,7 +130,7 @@ function rowIn(v: unknown, columns: Column[], where: string): Record<string, Cel
   need(isObject(v), v, where, 'a row object');
   const r = v as Record<string, unknown>;
   const row: Record<string, Cell> = Object.create(null);
-  for (const c of columns) if (Object.hasOwn(r, c.key)) row[c.key] = cellIn(r[c.key], c.type);
+  for (const c of columns) if (Object.hasOwn(r, c.key)) row[c.key] = cellIn(r[c.key], c.type, `${where}.${c.key}`);
   return row;
 }
 
@@ -145,6 +168,8 @@ function restIn(v: unknown, where: string): SectionRest {
   if (share) rest.share = share;
   const delta = pair(r.delta, `${where}.delta`, ['key', 'from', 'to'] as const);
   if (delta) rest.delta = delta;
+  const per = pair(r.per, `${where}.per`, ['key', 'of', 'count', 'less'] as const);
+  if (per) rest.per = per;
   return rest;
 }
 
@@ -232,6 +257,11 @@ function chartIn(v: unknown, where: string): Chart {
 export function documentToReport(doc: unknown, file: string): Report {
   const hint = 'render reads a report saved with --format json by tokenomics 0.1 or later (it has a "report" key)';
   if (!isObject(doc) || !isObject(doc.report)) throw new UserError(`${file}: not a tokenomics JSON report (no "report" key)`, hint);
+  if (doc.schemaVersion !== SCHEMA_VERSION)
+    throw new UserError(
+      `${file}: schemaVersion ${doc.schemaVersion === undefined ? 'missing' : JSON.stringify(doc.schemaVersion)}: this tokenomics reads schemaVersion ${SCHEMA_VERSION}`,
+      `${hint}; a file written by another version of tokenomics renders with that version`,
+    );
   const m = doc.report;
   if (m.version !== REPORT_MODEL_VERSION)
     throw new UserError(

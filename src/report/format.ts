@@ -143,6 +143,10 @@ export function toMarkdown(report: Report, opts: Partial<FormatOptions> = {}): s
   return out.join('\n').replace(/\n+$/, '') + '\n';
 }
 
+/** Narrowest room for a summary value beside its label; narrower, the value goes under the label, indented NARROW_INDENT. */
+const MIN_VALUE = 20;
+const NARROW_INDENT = 4;
+
 export function toTable(report: Report, opts: FormatOptions): string {
   const chalk = new Chalk({ level: opts.color ? 1 : 0 });
   const style: TableStyle = { bold: (x) => chalk.bold(x), dim: (x) => chalk.dim(x) };
@@ -156,7 +160,13 @@ export function toTable(report: Report, opts: FormatOptions): string {
     // the value wraps in its own column, so the padding after the label survives and continuation
     // lines start under the value (wrapping label + value together collapsed the padding)
     const label = `  ${(inert(k) + ':').padEnd(labelWidth + 1)} `;
-    const lines = inertLines(v).flatMap((l) => wrapText(l, w === undefined ? undefined : Math.max(20, w - label.length)));
+    if (w !== undefined && w - label.length < MIN_VALUE && label.length > NARROW_INDENT) {
+      // too narrow for values beside the labels: the label on its line, the value under it, indented less
+      const lines = inertLines(v).flatMap((l) => wrapText(l, w - NARROW_INDENT));
+      out.push(...wrap(`  ${inert(k)}:`), ...lines.map((l) => ' '.repeat(NARROW_INDENT) + l));
+      continue;
+    }
+    const lines = inertLines(v).flatMap((l) => wrapText(l, w === undefined ? undefined : w - label.length));
     lines.forEach((l, i) => out.push((i === 0 ? label : ' '.repeat(label.length)) + l));
   }
   for (const s of report.sections) {

@@ -48,6 +48,8 @@ export interface SectionRest {
   sum: string[];
   share?: { key: string; of: string };
   delta?: { key: string; from: string; to: string };
+  /** `key` = `of` / (`count` less `less`): an amount per request, exact (none priced: unpriced). */
+  per?: { key: string; of: string; count: string; less: string };
 }
 
 /** What a command read: its files, and records read = counted + skipped + rejected (by reason). */

@@ -5,6 +5,7 @@
  * whether the section came from the command or from a saved JSON report.
  */
 import { formatInt } from './cells.js';
+import { divFemto } from '../pricing/money.js';
 import type { Cell, Section } from './model.js';
 
 export interface ShownRows {
@@ -35,6 +36,11 @@ export function restRow(section: Section, shown: number): Record<string, Cell> {
   const row: Record<string, Cell> = { [rule.label]: `(${formatInt(rest.length)} more)` };
   for (const key of rule.sum) row[key] = sumCells(rest.map((r) => r[key]));
   if (rule.share) row[rule.share.key] = shareOf(row[rule.share.of], section.footer?.[rule.share.of]);
+  if (rule.per) {
+    const of = row[rule.per.of];
+    const n = Number(row[rule.per.count] ?? 0) - Number(row[rule.per.less] ?? 0);
+    row[rule.per.key] = typeof of === 'bigint' && n > 0 ? divFemto(of, n) : null;
+  }
   if (rule.delta) {
     const from = row[rule.delta.from];
     const to = row[rule.delta.to];

@@ -6,7 +6,11 @@
  * what gives way when the table is wider than the terminal, in this order:
  *   1. long text columns (notes, sources, explanations) move to numbered footnotes under the table;
  *   2. the least useful columns are dropped (a line names them; --wide shows everything);
- *   3. text columns are abbreviated with "…" (never below a few characters).
+ *   3. text columns are narrowed (never below a few characters; the first, the key, stays whole
+ *      up to 24, and short values such as dates stay whole): their cells wrap;
+ *   4. still too wide: the first column narrower too, then more columns are dropped, the essential
+ *      ones too (an amount last), never the first nor below two; at last text columns wrap narrower. A cell is wrapped whole (every character shown), never
+ *      cut; only headers are cut with "…". No line is wider than the width.
  * Untrusted text is made inert (control characters visible, length capped) before it is measured.
  */
 import { formatInt, humanCell, isNumeric } from './cells.js';
@@ -31,6 +35,8 @@ export interface TableOptions {
 
 const GAP = '  ';
 const MIN_TEXT = 8;
+/** A text column no wider than this (a date, a short name) is not wrapped while anything else can give. */
+const SHORT_TEXT = 10;
 /** A text column whose widest cell is longer than this may move to footnotes. */
 const LONG_TEXT = 40;
 
@@ -102,9 +108,19 @@ function takeWidth(s: string, width: number): string {
  * Words longer than a line are broken. Linear in the text.
  */
 export function wrapText(text: string, width: number | undefined, indent = ''): string[] {
+  return wrapTo(text, width, indent, 10);
+}
+
+/** A table cell wrapped to exactly `width` columns (at least 1): every character shown, none cut. */
+function wrapCell(text: string, width: number): string[] {
+  return wrapTo(text, Math.max(1, width), '', 0);
+}
+
+/** wrapText with lines at least `minRoom` columns past the indent (prose stays readable; cells fit exactly). */
+function wrapTo(text: string, width: number | undefined, indent: string, minRoom: number): string[] {
   if (width === undefined || displayWidth(text) <= width) return [text];
   const lead = /^ */.exec(text)![0];
-  const room = Math.max(displayWidth(indent) + 10, width);
+  const room = Math.max(displayWidth(indent) + minRoom, width);
   const lines: string[] = [];
   let line = lead;
   let lineWidth = lead.length;
@@ -267,6 +283,54 @@ function layout(section: Section, rows: Record<string, Cell>[], width: number | 
     if (footer) footer = footer.filter(keep);
     widths = measure();
   }
+  // 3. narrow text columns, widest first, down to a few characters: their cells wrap onto more lines.
+  // The first column (the key) only down to COMFORTABLE_TEXT, and a column of short values (dates,
+  // short names) not at all: they stay whole while anything else can give
+  const natural = widths.slice();
+  const narrow = (floorFirst: number, floor: number): void => {
+    let excess = total() - width;
+    const text = widths
+      .map((_, j) => j)
+      .filter((j) => columns[j].type === 'text')
+      .sort((a, b) => widths[b] - widths[a]);
+    for (const j of text) {
+      if (excess <= 0) break;
+      const least = floor > 1 && natural[j] <= SHORT_TEXT ? natural[j] : j === 0 ? floorFirst : floor;
+      const cut = Math.min(excess, Math.max(0, widths[j] - least));
+      if (cut === 0) continue;
+      widths[j] -= cut;
+      excess -= cut;
+    }
+  };
+  narrow(COMFORTABLE_TEXT, MIN_TEXT);
+  // 4. still too wide: the first column narrower too, then more columns dropped, essential ones too
+  // (highest priority number; among equals a share, then a count, then text, an amount last;
+  // rightmost first), never the first, and never below two (a metric and its value read better wrapped)
+  narrow(MIN_TEXT, MIN_TEXT);
+  const lastToGo: Record<string, number> = { pct: 4, int: 3, number: 3, text: 2 };
+  while (total() > width && columns.length > 2) {
+    let pick = -1;
+    let worst: [number, number] = [-1, -1];
+    columns.forEach((c, j) => {
+      if (j === 0) return;
+      const p: [number, number] = [priorityOf(c, j, columns.length, widths[j], noted.has(c), identity.has(c)), lastToGo[c.type] ?? 1];
+      if (p[0] > worst[0] || (p[0] === worst[0] && p[1] >= worst[1])) {
+        worst = p;
+        pick = j;
+      }
+    });
+    dropped.push(columns[pick].label);
+    const keep = (_: unknown, j: number) => j !== pick;
+    columns = columns.filter(keep);
+    header.splice(pick, 1);
+    cells = cells.map((r) => r.filter(keep));
+    if (footer) footer = footer.filter(keep);
+    natural.splice(pick, 1);
+    const kept = widths.filter(keep);
+    widths = measure().map((w, j) => Math.min(w, kept[j]));
+  }
+  // 5. still too wide: every text column wraps as narrow as it must
+  if (total() > width) narrow(1, 1);
   // footnotes of dropped columns go; the rest are numbered again in order
   if (footnotes.length && dropped.length) {
     const kept = new Map<number, number>();
@@ -286,22 +350,10 @@ function layout(section: Section, rows: Record<string, Cell>[], width: number | 
       });
     }
     footnotes.splice(0, footnotes.length, ...renumbered);
-    widths = measure();
+    const before = widths;
+    widths = measure().map((w, j) => Math.min(w, before[j]));
   }
-  // 3. narrow text columns, widest first, down to a few characters: their cells wrap onto more lines
-  let excess = total() - width;
-  const text = widths
-    .map((_, j) => j)
-    .filter((j) => columns[j].type === 'text')
-    .sort((a, b) => widths[b] - widths[a]);
-  for (const j of text) {
-    if (excess <= 0) break;
-    const cut = Math.min(excess, Math.max(0, widths[j] - MIN_TEXT));
-    if (cut === 0) continue;
-    widths[j] -= cut;
-    header[j] = truncate(header[j], widths[j]);
-    excess -= cut;
-  }
+  for (let j = 0; j < widths.length; j++) header[j] = truncate(header[j], widths[j]);
   return { columns, widths, cells, footer, header, dropped, footnotes };
 }
 
@@ -319,9 +371,7 @@ export function renderTable(section: Section, opts: TableOptions): string[] {
   /** One row as one or more lines: text wider than its column wraps (numbers always fit). */
   const rowLines = (cells: string[]): string[] => {
     if (cells.every((c, j) => displayWidth(c) <= t.widths[j])) return [line(cells)];
-    const parts = cells.map((c, j) =>
-      displayWidth(c) <= t.widths[j] ? [c] : wrapText(c, t.widths[j], '').map((l) => truncate(l, t.widths[j])),
-    );
+    const parts = cells.map((c, j) => (displayWidth(c) <= t.widths[j] ? [c] : wrapCell(c, t.widths[j])));
     const height = Math.max(...parts.map((p) => p.length));
     const out: string[] = [];
     for (let k = 0; k < height; k++) out.push(line(parts.map((p) => p[k] ?? '')));

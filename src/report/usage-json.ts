@@ -62,7 +62,7 @@ export interface QuantilesData {
 }
 
 export interface GroupData {
-  key: Record<string, string>;
+  key: Record<string, string | null>;
   requests: number;
   tokens: TokensData;
   costUsd: Usd;
@@ -83,6 +83,8 @@ export interface GroupsLeftOutData {
   requests: number;
   costUsd: Usd;
   unpricedRequests: number;
+  tokens: TokensData;
+  costPerRequestUsd: Usd;
   partlyPricedGroups: number;
   repricedCostUsd?: Usd;
 }
@@ -169,7 +171,9 @@ const round6 = (x: number | undefined): number | null => (x === undefined ? null
 const share = (part: Femto, whole: Femto | null): number | null =>
   whole === null || whole === 0n ? null : Number((Number((part * 1_000_000n) / whole) / 1_000_000).toFixed(6));
 
-export function tokensJson(s: TokenSums): TokensData {
+export function tokensJson(
+  s: Pick<TokenSums, 'inputTokens' | 'cacheReadTokens' | 'cacheWrite5mTokens' | 'cacheWrite1hTokens' | 'outputTokens' | 'reasoningTokens'>,
+): TokensData {
   return {
     input: s.inputTokens,
     cacheRead: s.cacheReadTokens,
@@ -278,6 +282,8 @@ export function usageData(input: UsageJsonInput): UsageReportData {
             requests: view.groupsLeftOut.requests,
             costUsd: usd(view.groupsLeftOut.costFemto),
             unpricedRequests: view.groupsLeftOut.unpricedRequests,
+            tokens: tokensJson(view.groupsLeftOut.tokens),
+            costPerRequestUsd: per(view.groupsLeftOut.costFemto, view.groupsLeftOut.requests - view.groupsLeftOut.unpricedRequests),
             partlyPricedGroups: view.groupsLeftOut.partlyPriced,
             ...(view.groupsLeftOut.repricedFemto !== undefined ? { repricedCostUsd: usd(view.groupsLeftOut.repricedFemto) } : {}),
           },

@@ -26,9 +26,20 @@ const femtoOf = (x: number | null): bigint | undefined => (x === null ? undefine
 const usdFloat = (x: number | null): string => (x === null ? '-' : formatUsd(femtoOf(x)));
 const delta = (a: Femto | null, b: Femto | null | undefined): Femto | null => (a !== null && b !== null && b !== undefined ? b - a : null);
 
+/**
+ * A group value as tables, markdown, CSV and html show it: no value is "(none)"; a value spelled
+ * like one of the tables' own labels (it starts with "(" or a double quote, or is "Total") is shown
+ * in double quotes, so "(none)", "Total" and "(18 more)" always mean the placeholder, the total
+ * and the rows left out. JSON keeps the value itself, or null.
+ */
+export function groupLabel(v: string | null): string {
+  if (v === null) return '(none)';
+  return v === 'Total' || v.startsWith('(') || v.startsWith('"') ? `"${v}"` : v;
+}
+
 function groupRow(g: GroupData, keys: string[]): Record<string, Cell> {
   const row: Record<string, Cell> = {};
-  for (const k of keys) row[k] = g.key[k];
+  for (const k of keys) row[k] = groupLabel(g.key[k]);
   const t = g.tokens;
   Object.assign(row, {
     requests: g.requests,
@@ -61,8 +72,13 @@ export function spendSection(data: UsageReportData, top: number | undefined): Se
     rows.push({
       [keys[0]]: `(${formatInt(cut.groups)} more)`,
       requests: cut.requests,
+      input: cut.tokens.input,
+      cacheRead: cut.tokens.cacheRead,
+      cacheWrite: cut.tokens.cacheWrite5m + cut.tokens.cacheWrite1h,
+      output: cut.tokens.output,
       cost: cut.costUsd,
       share: cut.costUsd === null ? undefined : fshare(cut.costUsd, total),
+      perRequest: cut.costPerRequestUsd,
       unpricedRequests: cut.unpricedRequests,
     });
   }
@@ -106,7 +122,12 @@ export function spendSection(data: UsageReportData, top: number | undefined): Se
   };
   // the rest summed in one row: by the engine (cut), at --top here, else by the formatter at its row limit
   if (cut) return { ...section, limit: false };
-  const rest = { label: keys[0], sum: ['requests', 'cost', 'unpricedRequests'], share: { key: 'share', of: 'cost' } };
+  const rest = {
+    label: keys[0],
+    sum: ['requests', 'input', 'cacheRead', 'cacheWrite', 'output', 'cost', 'unpricedRequests'],
+    share: { key: 'share', of: 'cost' },
+    per: { key: 'perRequest', of: 'cost', count: 'requests', less: 'unpricedRequests' },
+  };
   const withRest: Section = { ...section, rest };
   return top === undefined ? withRest : { ...section, rows: shownRows(withRest, top).rows, limit: false };
 }
@@ -115,7 +136,7 @@ export function spendSection(data: UsageReportData, top: number | undefined): Se
 function partlyPricedNote(partly: GroupData[], keys: string[], notShown: number): string[] | undefined {
   const named = partly.filter((g) => g.costUsd !== null);
   if (named.length + notShown === 0) return undefined;
-  const label = (g: GroupData) => keys.map((k) => g.key[k]).join(' / ');
+  const label = (g: GroupData) => keys.map((k) => groupLabel(g.key[k])).join(' / ');
   const list = named
     .slice(0, 5)
     .map((g) => `${inert(label(g))} (${formatInt(g.unpriced?.requests ?? 0)} of ${formatInt(g.requests)} requests unpriced)`);
@@ -290,7 +311,7 @@ export function repriceSection(data: UsageReportData): Section | undefined {
   const keys = data.groupBy;
   const rows = data.groups.map((g) => {
     const row: Record<string, Cell> = {};
-    for (const k of keys) row[k] = g.key[k];
+    for (const k of keys) row[k] = groupLabel(g.key[k]);
     const b = g.repricedCostUsd ?? null;
     return { ...row, billed: g.costUsd, repriced: b, delta: delta(g.costUsd, b) };
   });
@@ -377,7 +398,7 @@ export function usageWarnings(w: WarningInput): UsageWarning[] {
   for (const d of w.dims) {
     if (d.kind !== 'tag') continue;
     const key = dimensionKey(d);
-    if (w.view.groups.length > 0 && w.view.groups.every((g) => g.key[key] === '(none)')) {
+    if (w.view.groups.length > 0 && w.view.groups.every((g) => g.key[key] === null)) {
       out.push({
         code: 'tag-unmatched',
         requests: null,

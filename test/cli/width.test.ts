@@ -18,12 +18,14 @@ const COMMANDS: Array<{ args: string[]; cwd?: string }> = [
   { args: ['check'], cwd: 'fixtures/check' },
   { args: ['simulate', 'fixtures/demo', '--scenario', 'fixtures/scenarios/demo.yaml'] },
   { args: ['whatif', 'fixtures/whatif/acme-copilot.yaml'] },
+  { args: ['report', 'fixtures/demo', '--by', 'model,feature,customer,user,conversation,day'] },
+  { args: ['report', 'fixtures/demo', '--by', 'day,model'] },
 ];
 
 const widest = (text: string): number => Math.max(0, ...text.split('\n').map((l) => [...l].length));
 
 describe('output fits the terminal width', () => {
-  for (const width of [80, 120]) {
+  for (const width of [40, 80, 120]) {
     it(`no line of any command is wider than ${width} at COLUMNS=${width}`, async () => {
       for (const c of COMMANDS) {
         const cwd = resolve(root, c.cwd ?? '.');
@@ -48,6 +50,38 @@ describe('output fits the terminal width', () => {
       /Model +Requests +Input tok +Cache read +Cache write +Output tok +Cost +Share +\$\/request +p90 \$\/req +Output share/,
     );
     expect(widest(wide.stdout)).toBeGreaterThan(120);
+  }, 60_000);
+});
+
+describe('narrow tables wrap a cell whole or not at all', () => {
+  const demo = resolve(root, 'fixtures/demo');
+  it('at 40 columns every day of --by day,model shows whole, and a wrapped model id keeps every character', async () => {
+    const r = await runCli(['report', demo, '--by', 'day,model'], { env: { COLUMNS: '40' } });
+    const table = r.stdout.slice(
+      r.stdout.indexOf('Spend by day, model'),
+      r.stdout.indexOf('\n\n', r.stdout.indexOf('Spend by day, model')),
+    );
+    const days = [...table.matchAll(/^(\d{4}-\d\d-\d\d) /gm)].map((m) => m[1]);
+    // the first 20 rows (several models a day): every date whole, none cut ("2026-10…") nor wrapped
+    expect(days.length).toBe(20);
+    expect(new Set(days).size).toBeGreaterThan(4);
+    expect(table.split('\n').filter((l) => /^\d/.test(l) && !/^\d{4}-\d\d-\d\d /.test(l))).toEqual([]);
+    expect(table).not.toContain('…');
+    // the first row's model, wrapped in its column over the lines below it: every character, in order
+    const lines = table.split('\n').slice(3);
+    const at = lines[0].indexOf('claude');
+    const id = [lines[0], ...lines.slice(1).filter((_, i, a) => a.slice(0, i + 1).every((l) => l.startsWith(' ')))]
+      .map((l) => l.slice(at).split(' ')[0])
+      .join('');
+    expect(id).toBe('claude-sonnet-4-5-20250929');
+    expect(widest(r.stdout)).toBeLessThanOrEqual(40);
+  }, 60_000);
+
+  it('at 80 columns six group columns keep the cost and fit, naming what they leave out', async () => {
+    const r = await runCli(['report', demo, '--by', 'model,feature,customer,user,conversation,day']);
+    expect(widest(r.stdout)).toBeLessThanOrEqual(80);
+    expect(r.stdout).toMatch(/^Model +Feature +Customer +User +Convers\S* +Day +Requests +Cost$/m);
+    expect(r.stdout).toMatch(/Columns not shown to fit 80 characters: .*\$\/request, Share \(--wide/s);
   }, 60_000);
 });
 

@@ -224,7 +224,7 @@ describe('the card map (one row per card a mapping row can give) = Pricer.cardFo
       byModel.set(r.model, acc);
     }
     const costs = (groups: Array<[string, bigint | null]>) => groups.sort(([a], [b]) => (a < b ? -1 : 1));
-    expect(costs(view.groups.map((g) => [g.key.model, g.cost.costFemto]))).toEqual(
+    expect(costs(view.groups.map((g) => [String(g.key.model), g.cost.costFemto]))).toEqual(
       costs([...byModel].map(([m, acc]) => [m, acc.result().costFemto])),
     );
     // both sides of the threshold were priced (a long-context premium was paid)

@@ -58,6 +58,7 @@ describe('render: a saved JSON report in every format', () => {
     writeFileSync(
       notJson,
       JSON.stringify({
+        schemaVersion: 1,
         report: {
           version: 1,
           title: 't',
@@ -71,6 +72,50 @@ describe('render: a saved JSON report in every format', () => {
     expect(c.stderr).toContain('report.sections[0].columns[0].type: expected one of');
     expect(c.stderr).not.toMatch(/at .*\.ts:\d+/);
   });
+
+  it('refuses an unknown schemaVersion and cells of the wrong type, naming where (exit 2, a hint)', async () => {
+    const saved = JSON.parse((await runCli(['report', 'fixtures/demo', '--by', 'feature', '--format', 'json'])).stdout);
+    const file = join(dir, 'bad.json');
+    const renderOf = async (doc: unknown, ...args: string[]) => {
+      writeFileSync(file, JSON.stringify(doc));
+      return runCli(['render', file, ...args]);
+    };
+    for (const version of [2, 0, '1', undefined]) {
+      const r = await renderOf({ ...saved, schemaVersion: version });
+      expect(r.code, String(version)).toBe(2);
+      expect(r.stderr).toMatch(/bad\.json: schemaVersion (2|0|"1"|missing): this tokenomics reads schemaVersion 1\nhint: /);
+    }
+    const groups = saved.report.sections.findIndex((s: { id: string }) => s.id === 'groups');
+    const withCells = (f: (section: { rows: Array<Record<string, unknown>> }) => void) => {
+      const doc = structuredClone(saved);
+      f(doc.report.sections[groups]);
+      return doc;
+    };
+    // every cell of the first row an object: was a blank table row and a blank CSV line, exit 0
+    const objects = withCells((s) => {
+      for (const k of Object.keys(s.rows[0])) s.rows[0][k] = { x: 1 };
+    });
+    for (const format of ['table', 'csv']) {
+      const r = await renderOf(objects, '--format', format);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(
+        new RegExp(
+          `report\\.sections\\[${groups}\\]\\.rows\\[0\\]\\.feature: expected a string, a number or null \\(a text cell\\), not an object\\nhint: `,
+        ),
+      );
+    }
+    // "1e400" in an int column was printed as 1e400
+    const big = await renderOf(withCells((s) => void (s.rows[1].requests = '1e400')));
+    expect(big.code).toBe(2);
+    expect(big.stderr).toContain(
+      `report.sections[${groups}].rows[1].requests: expected a finite JSON number or a plain decimal in this int column, not the text "1e400"`,
+    );
+    const flag = await renderOf(withCells((s) => void (s.rows[1].cost = true)));
+    expect(flag.code).toBe(2);
+    expect(flag.stderr).toContain(
+      `report.sections[${groups}].rows[1].cost: expected a string, a number or null (a usd cell), not a boolean`,
+    );
+  }, 60_000);
 
   it('offers every registered format on --format', async () => {
     expect(FORMAT_NAMES).toEqual(['table', 'json', 'csv', 'markdown', 'html']);
@@ -103,7 +148,7 @@ describe('the report model as JSON', () => {
       notes: ['n'],
       data: { command: 'saved', document: {} },
     };
-    const doc = JSON.parse(JSON.stringify({ report: reportToDocument(report) }));
+    const doc = JSON.parse(JSON.stringify({ schemaVersion: 1, report: reportToDocument(report) }));
     expect(doc.report.sections[0].rows[0].cost).toBe('9007.123456789012345');
     const back = documentToReport(doc, 'f.json');
     expect(back.sections[0].rows[0]).toEqual({ name: 'a', cost: femto, price: perMTok, n: 3 });
@@ -136,7 +181,7 @@ describe('inputs, issues and assumptions', () => {
   };
 
   it('travel through the saved JSON unchanged', () => {
-    const back = documentToReport(JSON.parse(JSON.stringify({ report: reportToDocument(report) })), 'f.json');
+    const back = documentToReport(JSON.parse(JSON.stringify({ schemaVersion: 1, report: reportToDocument(report) })), 'f.json');
     expect(back.inputs).toEqual(report.inputs);
     expect(back.issues).toEqual(report.issues);
     expect(back.assumptions).toEqual(report.assumptions);

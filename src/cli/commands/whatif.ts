@@ -185,7 +185,8 @@ async function margin(ctx: CommandContext, o: WhatifCliOptions): Promise<number>
     );
   const view = result.view;
   const costs: CustomerCost[] = view.groups.map((g) => ({
-    customer: g.key.customer,
+    // the margin report names requests without a customer "(none)" (a customer so named is not told apart there)
+    customer: g.key.customer ?? '(none)',
     requests: g.sums.requests,
     costFemto: g.cost.costFemto,
     unpricedRequests: g.cost.unpriced.requests,

@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../cli/harness.js';
+
+/**
+ * Group values spelled like the tables' own labels: a customer named "(none)", "Total" or
+ * "(18 more)" is a group of its own, apart from the requests with no customer, and shown quoted.
+ * Each line: gpt-4o-mini, 100 prompt + 10 completion tokens.
+ */
+function lines(customers: Array<string | undefined>): string {
+  return customers
+    .map((c, i) =>
+      JSON.stringify({
+        request: { metadata: c === undefined ? {} : { customer: c } },
+        response: {
+          id: `chatcmpl-${i}`,
+          object: 'chat.completion',
+          created: 1763000000 + i,
+          model: 'gpt-4o-mini',
+          choices: [],
+          usage: { prompt_tokens: 100, completion_tokens: 10, total_tokens: 110 },
+        },
+      }),
+    )
+    .join('\n');
+}
+
+// three without a customer, then one each named like a label, one with a quote, one plain
+const LOG = lines([undefined, undefined, undefined, '(none)', 'Total', '(18 more)', '"q"', 'acme']);
+
+describe('group values that look like labels', () => {
+  it('JSON: a missing value is null, a value spelled "(none)" is its own group', async () => {
+    const r = await runCli(['report', '-', '--no-config', '--by', 'customer', '--format', 'json'], { stdin: LOG });
+    expect(r.code).toBe(0);
+    const groups = JSON.parse(r.stdout).groups.map((g: { key: { customer: string | null }; requests: number }) => [
+      g.key.customer,
+      g.requests,
+    ]);
+    expect(groups).toEqual([
+      [null, 3],
+      ['(18 more)', 1],
+      ['(none)', 1],
+      ['"q"', 1],
+      ['acme', 1],
+      ['Total', 1],
+    ]);
+  });
+
+  it('table: the placeholder, the total and the rest unquoted; values like them in double quotes', async () => {
+    const r = await runCli(['report', '-', '--no-config', '--by', 'customer', '--wide'], { stdin: LOG });
+    expect(r.code).toBe(0);
+    const names = r.stdout
+      .split('\n')
+      .filter((l) => /^\S.* \d+ +\d+ /.test(l))
+      .map((l) => l.split(/ {2,}/)[0]);
+    expect(names).toEqual(['(none)', '"(18 more)"', '"(none)"', '""q""', 'acme', '"Total"', 'Total']);
+  });
+
+  it('CSV: the same labels as the table', async () => {
+    const r = await runCli(['report', '-', '--no-config', '--by', 'customer', '--format', 'csv'], { stdin: LOG });
+    const first = r.stdout
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map((l) => l.split(',')[0]);
+    expect(first).toEqual(['(none)', '"""(18 more)"""', '"""(none)"""', '"""""q"""""', 'acme', '"""Total"""', 'Total']);
+  });
+});
