@@ -64,7 +64,8 @@ export function keyedDimensionSql(d: Dialect, dim: Dimension): string {
 export function decodeGroupValue(dim: Dimension, v: unknown): string | null {
   const s = String(v);
   if (FREE_TEXT.has(dim.kind)) return s.startsWith('=') ? s.slice(1) : null;
-  return isTimeKind(dim.kind) && s === '(none)' ? null : s;
+  // a time's NONE cannot be a date; a project's is a file's without a folder (projectOf), never a logged cwd
+  return (isTimeKind(dim.kind) || dim.kind === 'project') && s === '(none)' ? null : s;
 }
 
 const isTimeKind = (k: Dimension['kind']): boolean => k === 'day' || k === 'week' || k === 'month';

@@ -64,4 +64,12 @@ describe('group values that look like labels', () => {
       .map((l) => l.split(',')[0]);
     expect(first).toEqual(['(none)', '"""(18 more)"""', '"""(none)"""', '"""""q"""""', 'acme', '"""Total"""', 'Total']);
   });
+
+  it('a project that cannot be told (stdin: no folder) is the placeholder, not a value spelled like it', async () => {
+    const json = await runCli(['report', '-', '--no-config', '--by', 'project', '--format', 'json'], { stdin: LOG });
+    expect(JSON.parse(json.stdout).groups.map((g: { key: { project: string | null } }) => g.key.project)).toEqual([null]);
+    const table = await runCli(['report', '-', '--no-config', '--by', 'project', '--wide'], { stdin: LOG });
+    expect(table.stdout).toMatch(/^\(none\) /m);
+    expect(table.stdout).not.toContain('"(none)"');
+  });
 });
