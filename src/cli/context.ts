@@ -35,18 +35,21 @@ export const DEFAULT_MAX_ROWS = 20;
 export const DEFAULT_WIDTH = 80;
 
 /**
- * Colour: --color always|never (or --no-color) wins; then FORCE_COLOR (set and not "0": on; "0": off);
- * then NO_COLOR (set and non-empty: off); else colour when stdout is a terminal and not -o.
+ * Colour: --color always|never (or --no-color) wins; output written to a file (-o) has none (a saved
+ * report reads the same everywhere: FORCE_COLOR, often set in CI for the log, does not reach it); then
+ * FORCE_COLOR (set and not "0": on; "0": off); then NO_COLOR (set and non-empty: off); else colour when
+ * stdout is a terminal.
  */
 export function colorWanted(opts: GlobalOptions, io: Io): boolean {
   const flag = opts.color;
   if (flag === false || flag === 'never') return false;
   if (flag === 'always') return true;
   if (flag !== undefined && flag !== true && flag !== 'auto') throw new UserError(`--color expects always, never or auto (got "${flag}")`);
+  if (opts.output) return false;
   const force = io.env.FORCE_COLOR;
   if (force !== undefined && force !== '') return force !== '0' && force !== 'false';
   if (io.env.NO_COLOR !== undefined && io.env.NO_COLOR !== '') return false;
-  return !opts.output && !!io.stdout.isTTY;
+  return !!io.stdout.isTTY;
 }
 
 /**

@@ -4,7 +4,7 @@
  * Claude Code default input. Inputs are written to a temporary directory at test time.
  */
 import { describe, expect, it } from 'vitest';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { runCli } from '../cli/harness.js';
@@ -289,6 +289,17 @@ describe('conventions', () => {
     expect((await runCli(['report', file, '--color', 'never'], { env: { FORCE_COLOR: '1' } })).stdout).not.toMatch(esc);
     expect((await runCli(['report', file, '--no-color'], { env: { FORCE_COLOR: '1' } })).stdout).not.toMatch(esc);
     expect((await runCli(['report', file, '--color', 'sometimes'])).code).toBe(2);
+    // a file written with -o: no colour from FORCE_COLOR (CI sets it for its log), only when asked for
+    const dir = mkdtempSync(join(tmpdir(), 'tokenomics-color-'));
+    try {
+      const saved = join(dir, 'r.txt');
+      expect((await runCli(['report', file, '-o', saved], { env: { FORCE_COLOR: '1' } })).code).toBe(0);
+      expect(readFileSync(saved, 'utf8')).not.toMatch(esc);
+      expect((await runCli(['report', file, '-o', saved, '--color', 'always'])).code).toBe(0);
+      expect(readFileSync(saved, 'utf8')).toMatch(esc);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('failures are red, not dim', async () => {
