@@ -41,7 +41,7 @@ export function pickSection(report: Report, id: string | undefined): Section {
 /**
  * A spreadsheet-safe CSV cell: control and bidirectional-format characters made visible (a model id with an escape
  * sequence must not reach a terminal that shows the CSV), a leading formula character (= + - @)
- * escaped with a quote, and quoted when it holds a quote, a comma or a line break.
+ * escaped with a quote (not a lone - or +), and quoted when it holds a quote, a comma or a line break.
  */
 export function csvEscape(value: string, numeric: boolean): string {
   let v = numeric
@@ -50,7 +50,8 @@ export function csvEscape(value: string, numeric: boolean): string {
         .split('\n')
         .map((l) => inert(l, 0))
         .join('\n');
-  if (!numeric && /^[=+\-@\t\r]/.test(v)) v = `'${v}`;
+  // (a lone "-" or "+", the tables' placeholder for no value, is no formula: a spreadsheet shows it as it is)
+  if (!numeric && /^[=+\-@\t\r]/.test(v) && v !== '-' && v !== '+') v = `'${v}`;
   if (/[",\r\n]/.test(v)) v = `"${v.replace(/"/g, '""')}"`;
   return v;
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../cli/harness.js';
+import { csvEscape } from '../../src/report/format.js';
 
 /*
  * fixtures/report/mixed.jsonl, priced by hand (USD per MTok list prices; sources in src/pricing/catalog/SOURCES.md):
@@ -132,6 +133,17 @@ describe('report on a mixed fixture', () => {
     const md = (await runCli(['report', FIXTURE, '--format', 'markdown'])).stdout;
     expect(md).toContain('| Model | Requests |');
     expect(md).toContain('### Unit economics');
+  });
+
+  it('guards CSV cells a spreadsheet would read as a formula, and only those', () => {
+    expect(csvEscape('=HYPERLINK("x")', false)).toBe(`"'=HYPERLINK(""x"")"`);
+    expect(csvEscape('+1', false)).toBe("'+1");
+    expect(csvEscape('-2+3', false)).toBe("'-2+3");
+    expect(csvEscape('@sum', false)).toBe("'@sum");
+    expect(csvEscape('-0.5', true)).toBe('-0.5');
+    // the placeholder for no value (prices --format csv): no formula, shown as it is
+    expect(csvEscape('-', false)).toBe('-');
+    expect(csvEscape('+', false)).toBe('+');
   });
 
   it('reprices at another date and at a proposed card', async () => {
