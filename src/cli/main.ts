@@ -122,11 +122,27 @@ Run 'tokenomics <command> --help' for a command's options and examples.`,
     async (...args: unknown[]) => {
       const cmd = args[args.length - 1] as Command;
       const ctx = new CommandContext(io, cmd.optsWithGlobals<GlobalOptions>());
+      refuseIgnoredOptions(cmd, ctx);
       setExit(await fn(ctx, cmd));
     };
   for (const register of commands) register(program, run);
   for (const c of program.commands) c.exitOverride().configureOutput(output);
   return program;
+}
+
+/** Commands that write no report, with what decides their output instead: --format would be ignored. */
+const NO_REPORT: Readonly<Record<string, string>> = {
+  sql: 'sql prints one SQL script (--dialect picks its SQL)',
+  export: 'export writes rows to a file: its format comes from the name (.parquet, .csv, .jsonl) or --file-format',
+};
+
+/** An option the command would ignore is a usage error, before any work: --format where no report is written, --section without CSV. */
+function refuseIgnoredOptions(cmd: Command, ctx: CommandContext): void {
+  const opts = cmd.optsWithGlobals<GlobalOptions & { section?: string }>();
+  const noReport = Object.hasOwn(NO_REPORT, cmd.name()) ? NO_REPORT[cmd.name()] : undefined;
+  if (noReport && opts.format !== undefined) throw new UserError(`--format does not apply to ${cmd.name()}`, noReport);
+  if (opts.section !== undefined && ctx.format !== 'csv')
+    throw new UserError(`--section picks the table of CSV output`, `add --format csv (the ${ctx.format} output has every section)`);
 }
 
 /** Runs the CLI; `exitsAfter`: the process ends when this returns (see Io.exitsAfter). */

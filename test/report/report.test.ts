@@ -157,6 +157,24 @@ describe('report on a mixed fixture', () => {
     expect((await runCli(['report', FIXTURE, '--top', '0'])).code).toBe(2);
     expect((await runCli(['report', 'no/such/file.jsonl'])).code).toBe(2);
   });
+
+  it('refuses an option the command would ignore, before any work (exit 2, nothing on stdout)', async () => {
+    const cases: Array<[string[], RegExp]> = [
+      [['report', FIXTURE, '--section', 'caching'], /--section picks the table of CSV output/],
+      [['report', FIXTURE, '--format', 'json', '--section', 'caching'], /add --format csv/],
+      [['sql', '--dialect', 'duckdb', '--table', 't', '--format', 'json'], /--format does not apply to sql/],
+      [['export', 'out.csv', FIXTURE, '--format', 'json'], /--format does not apply to export/],
+    ];
+    for (const [args, message] of cases) {
+      const r = await runCli(args);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr).toMatch(message);
+      expect(r.stdout).toBe('');
+    }
+    // with CSV, --section picks the table
+    const csv = await runCli(['report', FIXTURE, '--format', 'csv', '--section', 'caching']);
+    expect(csv.code).toBe(0);
+  });
 });
 
 describe('report: errors a user can make', () => {
