@@ -452,7 +452,11 @@ export type { Report };
 /** The summary's "Total cost" line: the exact priced total, plus the unpriced requests beside it (never $0 for them). */
 export function totalCostLine(data: UsageReportData, nothingBillable: string): string {
   // every record counted is in a group (or in the groups left out)
-  if (data.groups.length === 0 && !data.groupsLeftOut) return `$0.00 (${nothingBillable})`;
+  if (data.groups.length === 0 && !data.groupsLeftOut) {
+    // every record outside --since/--until: the window is what is empty, not the inputs
+    const outside = data.inputs.outsideTimeRange;
+    return `$0.00 (${outside > 0 ? `no record in the time window: ${formatInt(outside)} outside it` : nothingBillable})`;
+  }
   const unpriced = data.totals.unpriced;
   const n = unpriced?.requests ?? 0;
   return formatUsd(data.totals.costUsd) + (unpriced ? ` + ${formatInt(n)} unpriced request${n === 1 ? '' : 's'}` : '');
@@ -461,7 +465,8 @@ export function totalCostLine(data: UsageReportData, nothingBillable: string): s
 /** The summary's "Period" line, in a time zone. */
 export function periodLine(data: UsageReportData, zone: string): string {
   const p = data.period;
-  return p ? `${localDateTime(Date.parse(p.from), zone)} to ${localDateTime(Date.parse(p.to), zone)} ${zone}` : 'no timestamps';
+  if (p) return `${localDateTime(Date.parse(p.from), zone)} to ${localDateTime(Date.parse(p.to), zone)} ${zone}`;
+  return data.inputs.outsideTimeRange > 0 && data.totals.requests === 0 ? 'no record in the time window' : 'no timestamps';
 }
 
 /**

@@ -158,6 +158,14 @@ describe('report on a mixed fixture', () => {
     expect((await runCli(['report', 'no/such/file.jsonl'])).code).toBe(2);
   });
 
+  it('says the time window is empty, not the inputs, when every record falls outside it', async () => {
+    const r = await runCli(['report', FIXTURE, '--since', '2099-01-01']);
+    expect(r.code).toBe(0);
+    const counted = JSON.parse((await runCli(['report', FIXTURE, '--format', 'json'])).stdout).inputs.counted as number;
+    expect(r.stdout).toContain('Period:     no record in the time window');
+    expect(r.stdout).toContain(`Total cost: $0.00 (no record in the time window: ${counted.toLocaleString('en-US')} outside it)`);
+  });
+
   it('refuses an option the command would ignore, before any work (exit 2, nothing on stdout)', async () => {
     const cases: Array<[string[], RegExp]> = [
       [['report', FIXTURE, '--section', 'caching'], /--section picks the table of CSV output/],
