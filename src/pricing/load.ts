@@ -10,7 +10,7 @@ import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { UserError } from '../core/issues.js';
 import { validate, type ValidationError } from '../core/validate.js';
-import { describeErrors, parseYaml, type LoadedYaml } from '../core/yaml.js';
+import { describeErrors, parseYaml, type LoadedYaml, describeSyntaxErrors } from '../core/yaml.js';
 import { Catalog, withDiscount, normalizeModelId } from './catalog.js';
 import { compileFile } from './compile.js';
 import type { ModelEntry } from './model.js';
@@ -101,7 +101,7 @@ export function loadBundledEntries(dir = BUNDLED_DIR, cachePath = BUILD_CACHE_PA
     if (doc === undefined) {
       const p = parseYaml(src.text);
       if ('errors' in p) {
-        errors.push(...p.errors.map((e) => `${label}${e.line ? `:${e.line}` : ''}: ${e.message}`));
+        errors.push(describeSyntaxErrors(label, p.errors));
         return;
       }
       parsed = p;
@@ -149,11 +149,7 @@ export function loadPriceFile(path: string, report: LoadReport): { entries: Mode
     return fromDocument(doc, path, undefined, report);
   }
   const parsed = parseYaml(text);
-  if ('errors' in parsed)
-    throw new UserError(
-      `${parsed.errors.map((e) => `${path}${e.line ? `:${e.line}` : ''}: ${e.message}`).join('\n')}`,
-      'fix the YAML syntax',
-    );
+  if ('errors' in parsed) throw new UserError(describeSyntaxErrors(path, parsed.errors), 'fix the YAML syntax');
   return fromDocument(parsed.value, path, parsed, report);
 }
 

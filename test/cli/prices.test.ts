@@ -83,6 +83,24 @@ describe('tokenomics prices', () => {
     expect(r.stderr).toContain('bad.yaml:10: models[0].prices[0].cachedPerMTok: unknown key');
   });
 
+  it('a YAML syntax error in a price file names file:line:col (--check, and --prices on report)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tk-prices-'));
+    const p1 = join(dir, 'p1.yaml');
+    // outputPerMTok is indented one column less than inputPerMTok (line 6)
+    writeFileSync(p1, 'provider: acme\nmodels:\n  - id: x\n    prices:\n      - inputPerMTok: 0.2\n       outputPerMTok: 0.8\n');
+    const log = join(dir, 'L.jsonl');
+    writeFileSync(log, '{"model":"gpt-4o","usage":{"prompt_tokens":1,"completion_tokens":1}}\n');
+    for (const args of [
+      ['prices', '--check', p1],
+      ['report', log, '--prices', p1, '--no-config'],
+    ]) {
+      const r = await runCli(args);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain(`error: ${p1}:6:1: Sequence item without - indicator`);
+      expect(r.stderr).toContain('hint: fix the YAML syntax');
+    }
+  });
+
   it('adds user prices with --prices and prices an unknown id through them', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'tk-prices-'));
     const f = join(dir, 'mine.yaml');
