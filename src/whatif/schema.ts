@@ -204,6 +204,11 @@ export function validateWhatif(doc: unknown): ValidationError[] {
   for (const [name, f] of Object.entries(features)) {
     if (name === '__proto__')
       errors.push({ path: ['features', name], message: 'unknown key: "__proto__" cannot name a feature (rename it)' });
+    else if (name.includes('.'))
+      errors.push({
+        path: ['features', name],
+        message: `a feature name cannot contain a dot ("${name}"): --set features.NAME.KEY=VALUE could not reach it (rename it, e.g. "${name.replaceAll('.', '-')}")`,
+      });
     else checkFeature(name, f, productUsers, errors);
   }
   return errors;

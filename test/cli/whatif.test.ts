@@ -194,6 +194,16 @@ describe('tokenomics whatif', () => {
     expect(j.features[0].verdict.now).toMatchObject({ usesPerSeatCap: 0, noCapReason: 'seat price $0' });
   });
 
+  it('a feature name with a dot exits 2 at its line (--set features.a.b.outputTokens could not reach it)', async () => {
+    const f = tmpFile(
+      'version: 1\nproduct:\n  name: T\n  pricePoint: { perRequestUsd: 0.1 }\nfeatures:\n  a.b:\n    model: tk-test\n    requestsPerMonth: 10\n    inputTokens: 10\n    outputTokens: 5\n',
+    );
+    const r = await runCli(['whatif', f, ...PRICES]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`${f}:6: features.a.b: a feature name cannot contain a dot ("a.b")`);
+    expect(r.stderr).toContain('rename it, e.g. "a-b"');
+  });
+
   it('exits 2 on an unknown model with the closest ids', async () => {
     const f = tmpFile(
       'version: 1\nproduct:\n  name: T\n  pricePoint: { perRequestUsd: 0.1 }\nfeatures:\n  chat:\n    model: gpt-4o-minii\n    requestsPerMonth: 10\n    inputTokens: 10\n    outputTokens: 5\n',
