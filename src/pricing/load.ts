@@ -58,6 +58,18 @@ export function compileDocument(
     };
   const semantic: ValidationError[] = [];
   const entries = compileFile(withDefaults as CatalogFileYaml, label, semantic);
+  // one entry per model in a file: a second one silently replaced the first (files override files, not entries)
+  const firstAt = new Map<string, number>();
+  entries.forEach((e, i) => {
+    const key = normalizeModelId(e.id).key;
+    const j = firstAt.get(key);
+    if (j === undefined) return void firstAt.set(key, i);
+    const line = loaded?.lineOf([...basePath, 'models', j, 'id']);
+    semantic.push({
+      path: ['models', i, 'id'],
+      message: `duplicate model id "${e.id}": models[${j}] at ${label}${line ? `:${line}` : ''} has it too; give each model one entry (a later price file overrides an earlier one)`,
+    });
+  });
   return {
     entries,
     errors: describeErrors(

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -99,6 +99,27 @@ describe('tokenomics prices', () => {
       expect(r.stderr).toContain(`error: ${p1}:6:1: Sequence item without - indicator`);
       expect(r.stderr).toContain('hint: fix the YAML syntax');
     }
+  });
+
+  it('the same model id twice in one price file is exit 2 naming both lines (it was ok, the later entry silently won)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tk-prices-'));
+    const dup = join(dir, 'dup.yaml');
+    // m1 on line 5, M1 (the same id once lower-cased) on line 9
+    writeFileSync(
+      dup,
+      'provider: acme\nsource: t\ncheckedAt: 2026-11-01\nmodels:\n  - id: m1\n    prices:\n      - inputPerMTok: 1\n        outputPerMTok: 2\n  - id: M1\n    prices:\n      - inputPerMTok: 3\n        outputPerMTok: 4\n',
+    );
+    const r = await runCli(['prices', '--check', dup]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`${dup}:9: models[1].id: duplicate model id "M1": models[0] at ${dup}:5 has it too`);
+    // the same in tokenomics.yaml's prices: section, placed in that file
+    const cfg = join(dir, 'tokenomics.yaml');
+    writeFileSync(cfg, `prices:\n${readFileSync(dup, 'utf8').replace(/^/gm, '  ')}`);
+    const c = await runCli(['prices', 'm1'], { cwd: dir });
+    expect(c.code).toBe(2);
+    expect(c.stderr).toMatch(
+      /tokenomics\.yaml:10: prices\.models\[1\]\.id: duplicate model id "M1": models\[0\] at \S*tokenomics\.yaml:6 has it too/,
+    );
   });
 
   it('adds user prices with --prices and prices an unknown id through them', async () => {
