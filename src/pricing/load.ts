@@ -44,6 +44,8 @@ export function compileDocument(
   basePath: (string | number)[] = [],
   /** The document passed these rules already (the build's cache of the bundled catalog): not checked again. */
   checked = false,
+  /** One entry per model id (false for a LiteLLM import, whose provider-prefixed keys share ids: the later one is kept). */
+  uniqueIds = true,
 ): { entries: ModelEntry[]; errors: string[] } {
   const withDefaults = withFileDefaults(doc);
   const errors: ValidationError[] = checked ? [] : validate(withDefaults, catalogFileRule);
@@ -61,6 +63,7 @@ export function compileDocument(
   // one entry per model in a file: a second one silently replaced the first (files override files, not entries)
   const firstAt = new Map<string, number>();
   entries.forEach((e, i) => {
+    if (!uniqueIds) return;
     const key = normalizeModelId(e.id).key;
     const j = firstAt.get(key);
     if (j === undefined) return void firstAt.set(key, i);
@@ -152,7 +155,7 @@ export function loadPriceFile(path: string, report: LoadReport): { entries: Mode
     if (isLiteLlmPriceMap(doc)) {
       const checkedAt = statSync(path).mtime.toISOString().slice(0, 10);
       const imported = importLiteLlm(doc as Record<string, unknown>, checkedAt, basename(path));
-      const r = compileDocument({ provider: 'litellm', models: imported.models }, `litellm:${path}`, undefined);
+      const r = compileDocument({ provider: 'litellm', models: imported.models }, `litellm:${path}`, undefined, [], false, false);
       if (r.errors.length > 0) throw new UserError(`${path}: could not import LiteLLM prices:\n${r.errors.slice(0, 20).join('\n')}`);
       report.litellmSkipped.push(...imported.skipped);
       report.sources.push({ label: `litellm:${path}`, entries: r.entries.length, skipped: imported.skipped.length });

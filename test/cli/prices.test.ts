@@ -120,6 +120,11 @@ describe('tokenomics prices', () => {
     expect(c.stderr).toMatch(
       /tokenomics\.yaml:10: prices\.models\[1\]\.id: duplicate model id "M1": models\[0\] at \S*tokenomics\.yaml:6 has it too/,
     );
+    // a LiteLLM price map names one model under provider prefixes (gpt-4o, azure/gpt-4o): still loads, as before
+    const lite = join(dir, 'lite.json');
+    const row = { input_cost_per_token: 0.0000025, output_cost_per_token: 0.00001, litellm_provider: 'openai' };
+    writeFileSync(lite, JSON.stringify({ 'gpt-4o': row, 'azure/gpt-4o': { ...row, litellm_provider: 'azure' } }));
+    expect((await runCli(['prices', '--check', lite])).code).toBe(0);
   });
 
   it('adds user prices with --prices and prices an unknown id through them', async () => {
