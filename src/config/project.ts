@@ -8,7 +8,7 @@ import { readTextFile } from '../core/read-text.js';
 import { dirname, join, resolve } from 'node:path';
 import { UserError } from '../core/issues.js';
 import { validate, type Rule } from '../core/validate.js';
-import { describeErrors, parseYaml, type LoadedYaml } from '../core/yaml.js';
+import { describeErrors, parseYaml, type LoadedYaml, describeSyntaxErrors } from '../core/yaml.js';
 
 const CONFIG_NAMES = ['tokenomics.yaml', 'tokenomics.yml'];
 
@@ -54,11 +54,7 @@ function findConfig(startDir: string): string | undefined {
 export function loadConfig(file: string): ProjectConfig {
   const text = readTextFile(file, { what: 'config', hint: 'check the --config path' }).text;
   const parsed = parseYaml(text);
-  if ('errors' in parsed)
-    throw new UserError(
-      parsed.errors.map((e) => `${file}${e.line ? `:${e.line}` : ''}: ${e.message}`),
-      'fix the YAML syntax',
-    );
+  if ('errors' in parsed) throw new UserError(describeSyntaxErrors(file, parsed.errors), 'fix the YAML syntax');
   const doc = parsed.value ?? {};
   const errors = validate(doc, topLevel);
   if (errors.length > 0) {
@@ -80,11 +76,7 @@ export function resolveConfig(explicit: string | undefined, cwd: string): Projec
 /** A config's text read from elsewhere (a git revision, for `check --base-ref`), checked like a file on disk. */
 export function parseConfigText(text: string, file: string, dir: string): ProjectConfig {
   const parsed = parseYaml(text.replace(/^\uFEFF/, ''));
-  if ('errors' in parsed)
-    throw new UserError(
-      parsed.errors.map((e) => `${file}${e.line ? `:${e.line}` : ''}: ${e.message}`),
-      'fix the YAML syntax',
-    );
+  if ('errors' in parsed) throw new UserError(describeSyntaxErrors(file, parsed.errors), 'fix the YAML syntax');
   const doc = parsed.value ?? {};
   const errors = validate(doc, topLevel);
   if (errors.length > 0)

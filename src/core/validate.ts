@@ -39,6 +39,19 @@ export const arr = (of: Rule, minItems = 0): Rule => ({ kind: 'array', of, minIt
 
 const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
 
+/** A base-10 number as a person writes it on a command line: digits, an optional fraction and exponent. */
+const DECIMAL_RE = /^-?(\d+(\.\d*)?|\.\d+)(e[+-]?\d+)?$/i;
+
+/**
+ * The number a command-line value states, or NaN when it is not a plain decimal: `Number()` alone
+ * reads `0x09` as 9, `0b11` as 3, `0o7` as 7, and blank or `Infinity` text too. Every numeric option
+ * goes through this one parser.
+ */
+export function decimalNumber(text: string): number {
+  const t = text.trim();
+  return DECIMAL_RE.test(t) ? Number(t) : Number.NaN;
+}
+
 export function formatPath(path: PathPart[]): string {
   let out = '';
   for (const p of path) out += typeof p === 'number' ? `[${p}]` : out ? `.${p}` : p;

@@ -12,7 +12,9 @@ export interface LoadedYaml {
 
 interface YamlSyntaxError {
   message: string;
+  /** 1-based line and column where the parser found the error. */
   line?: number;
+  col?: number;
 }
 
 // loaded on first use: commands that read no YAML (a JSON report over the cached catalog) skip it
@@ -33,14 +35,17 @@ const MAX_MESSAGE_CHARS = 200;
  * capped at MAX_ALIAS_COUNT expansions) and nesting too deep for the stack come back as `errors`.
  */
 export function parseYaml(text: string): LoadedYaml | { errors: YamlSyntaxError[] } {
-  const { LineCounter, parseDocument, isNode } = yaml();
+  const { LineCounter, parseDocument, isNode, isMap, isScalar, isSeq } = yaml();
   const lineCounter = new LineCounter();
   let doc: ReturnType<typeof parseDocument>;
   let value: unknown;
   try {
     doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
     if (doc.errors.length > 0)
-      return { errors: capErrors(doc.errors.map((e) => ({ message: e.message.split('\n')[0], line: e.linePos?.[0]?.line }))) };
+      // positions from the parser's offsets (linePos is only filled in with prettyErrors)
+      return {
+        errors: capErrors(doc.errors.map((e) => ({ message: e.message.split('\n')[0], ...lineCounter.linePos(e.pos[0]) }))),
+      };
     value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
   } catch (err) {
     return { errors: [{ message: resourceMessage(err) }] };
@@ -48,12 +53,20 @@ export function parseYaml(text: string): LoadedYaml | { errors: YamlSyntaxError[
   return {
     value,
     lineOf(path: PathPart[]): number | undefined {
-      for (let n = path.length; n >= 0; n--) {
-        const node = n === 0 ? doc.contents : doc.getIn(path.slice(0, n), true);
-        if (isNode(node) && node.range) return lineCounter.linePos(node.range[0]).line;
-        // a missing key: fall back to the parent; a key whose value is a scalar was found above
+      const lineAt = (node: unknown) => (isNode(node) && node.range ? lineCounter.linePos(node.range[0]).line : undefined);
+      for (let n = path.length; n > 0; n--) {
+        // a key's own line (a block mapping or list under it starts on the next line), a list item's line
+        const parent = n === 1 ? doc.contents : doc.getIn(path.slice(0, n - 1), true);
+        const last = path[n - 1];
+        const line = isMap(parent)
+          ? lineAt(parent.items.find((p) => String(isScalar(p.key) ? p.key.value : p.key) === String(last))?.key)
+          : isSeq(parent)
+            ? lineAt(parent.items[Number(last)])
+            : undefined;
+        if (line !== undefined) return line;
+        // a missing key: fall back to the parent
       }
-      return undefined;
+      return lineAt(doc.contents);
     },
   };
 }
@@ -73,6 +86,11 @@ function resourceMessage(err: unknown): string {
     return `too many alias expansions (more than ${MAX_ALIAS_COUNT}): refused as a resource-exhaustion attack`;
   if (e instanceof RangeError) return 'YAML nested too deeply to read';
   return `cannot read YAML: ${e?.message ?? String(err)}`;
+}
+
+/** `file:line:col: message` lines for YAML syntax errors (file alone when the parser gave no position). */
+export function describeSyntaxErrors(file: string, errors: YamlSyntaxError[]): string[] {
+  return errors.map((e) => `${file}${e.line ? `:${e.line}${e.col ? `:${e.col}` : ''}` : ''}: ${e.message}`);
 }
 
 /** `file:line: path: message` lines for validation errors. */

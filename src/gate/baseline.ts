@@ -165,6 +165,7 @@ const gitError = (err: unknown) =>
  */
 export class GitRevision {
   readonly root: string;
+  private renameMap?: Map<string, string>;
 
   constructor(
     readonly ref: string,
@@ -233,6 +234,36 @@ export class GitRevision {
     const gp = this.gitPath(path);
     const out = git(['ls-tree', '-r', '--name-only', '-z', this.ref, '--', gp ? `${gp}/` : '.'], this.root);
     return out.split('\0').filter(Boolean).sort();
+  }
+
+  /**
+   * Files git sees renamed between the revision and the working tree (`git diff -M`, staged and
+   * unstaged changes of tracked files): new path -> old path, both from the repository root.
+   */
+  renames(): Map<string, string> {
+    if (this.renameMap) return this.renameMap;
+    let out: string[];
+    try {
+      out = git(['diff', '-M', '--name-status', '-z', this.ref, '--'], this.root).split('\0');
+    } catch (err) {
+      throw new UserError(`--base-ref ${this.ref}: cannot list renamed files: ${gitError(err)}`);
+    }
+    const map = new Map<string, string>();
+    for (let i = 0; i < out.length; ) {
+      const status = out[i];
+      if (!status) break;
+      if (status.startsWith('R') || status.startsWith('C')) {
+        if (status.startsWith('R')) map.set(out[i + 2], out[i + 1]);
+        i += 3;
+      } else i += 2;
+    }
+    this.renameMap = map;
+    return map;
+  }
+
+  /** Whether git sees `beforeFile` at the revision renamed to `afterFile` in the working tree (paths as `gitPath` takes them). */
+  renamed(afterFile: string, beforeFile: string): boolean {
+    return this.renames().get(this.gitPath(afterFile)) === this.gitPath(beforeFile);
   }
 
   /** File bytes at the revision, or undefined when the path does not exist there. */

@@ -43,7 +43,13 @@ export interface Side {
 export type BaselineSource =
   | { kind: 'none' }
   | { kind: 'file'; label: string; baseline: Baseline }
-  | { kind: 'git'; label: string; side: Side };
+  | {
+      kind: 'git';
+      label: string;
+      side: Side;
+      /** Whether git reports the base revision's `beforeFile` renamed to `afterFile` (undefined: no rename detection). */
+      renamed?: (afterFile: string, beforeFile: string) => boolean;
+    };
 
 interface CheckOverrides {
   traffic?: Traffic;
@@ -350,6 +356,36 @@ function firstChangedLine(before: string, after: string): number | undefined {
 }
 
 /** What changed between the two sides of a prompt, in cost terms, and where to point at. */
+/**
+ * Prompts under a new id whose base id is gone, matched to that base prompt: first where git reports
+ * the file renamed, then where the text is the same (a JSON or markdown prompt's id is its file name,
+ * so a rename alone would otherwise be a new prompt plus a removed one). After id -> base prompt.
+ */
+function matchRenames(
+  after: Priced[],
+  before: Map<string, Priced>,
+  renamed: ((afterFile: string, beforeFile: string) => boolean) | undefined,
+): Map<string, Priced> {
+  const afterIds = new Set(after.map((a) => a.id));
+  const gone = [...before.values()].filter((b) => !afterIds.has(b.id));
+  const added = after.filter((a) => !before.has(a.id));
+  const out = new Map<string, Priced>();
+  const taken = new Set<string>();
+  const pass = (same: (a: Priced, b: Priced) => boolean) => {
+    for (const a of added) {
+      if (out.has(a.id)) continue;
+      const b = gone.find((g) => !taken.has(g.id) && same(a, g));
+      if (b) {
+        out.set(a.id, b);
+        taken.add(b.id);
+      }
+    }
+  };
+  if (renamed) pass((a, b) => renamed(a.file, b.file));
+  pass((a, b) => a.text !== undefined && a.text === b.text);
+  return out;
+}
+
 function describeChanges(b: Priced, a: Priced): { changes: string[]; at?: Loc } {
   const changes: string[] = [];
   let at: Loc | undefined;
@@ -480,9 +516,18 @@ export function runCheck(est: Estimator, input: RunInput): CheckResult {
     for (const [id, s] of base.baseline.snapshots)
       before.set(id, snapshotPriced(ests, id, s, base.baseline, o, afterById.get(id), base.label, baseWarnings));
   }
+  const renamedFrom =
+    base.kind === 'git'
+      ? matchRenames(
+          pricedAfter.map((x) => x.priced),
+          before,
+          base.renamed,
+        )
+      : new Map<string, Priced>();
+  const renamedAway = new Set([...renamedFrom.values()].map((b) => b.id));
   const missingFromBaseline: string[] = [];
   const prompts = pricedAfter.map(({ item, priced: a, warnings: w }): PromptResult => {
-    const b = base.kind === 'none' ? undefined : (before.get(a.id) ?? null);
+    const b = base.kind === 'none' ? undefined : (before.get(a.id) ?? renamedFrom.get(a.id) ?? null);
     if (b === null && base.kind === 'file') {
       missingFromBaseline.push(a.id);
       w.push(
@@ -493,6 +538,7 @@ export function runCheck(est: Estimator, input: RunInput): CheckResult {
     if (b !== undefined) measured.before = b ? { costPerCall: b.costPerCall, monthly: b.monthly, inputTokens: b.inputTokens } : null;
     const budgets = effectiveBudgets(global, item.config.budgets);
     const { changes, at } = b ? describeChanges(b, a) : { changes: b === null ? ['new prompt'] : [], at: undefined };
+    if (b && b.id !== a.id) changes.unshift(`renamed from ${b.id} (${b.file})`);
     const loc = at ?? a.at.entry ?? { file: a.file };
     const violations = checkPrompt(measured, budgets, allowedFor(budgets)).map((v) => ({
       ...v,
@@ -503,7 +549,7 @@ export function runCheck(est: Estimator, input: RunInput): CheckResult {
   });
   const afterIds = new Set(pricedAfter.map((x) => x.priced.id));
   for (const b of before.values()) {
-    if (afterIds.has(b.id)) continue;
+    if (afterIds.has(b.id) || renamedAway.has(b.id)) continue;
     if (input.reportRemoved === false) {
       before.delete(b.id);
       continue;

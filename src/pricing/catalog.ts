@@ -3,6 +3,7 @@
  * substring: an id matches an entry's id or alias exactly (after stripping provider prefixes
  * and Bedrock region prefixes), or a dated snapshot of it when the entry allows snapshots.
  */
+import { UserError } from '../core/issues.js';
 import { closest, editDistance } from '../core/validate.js';
 import type { ModelEntry, PricePeriod } from './model.js';
 import { ratio } from './money.js';
@@ -184,12 +185,35 @@ export function labelUnpriced(counts: ReadonlyMap<string, number>, catalog: Cata
 
 /**
  * The price period in force at `timeMs` (the last period whose start is not after it); before the
- * first period this is the first period: callers check `noPriceReason` first.
+ * first period this is the first period: callers check `noPriceReason` first, or use
+ * `pricedPeriodAt`, which does.
  */
 export function periodAt(entry: ModelEntry, timeMs: number): { period: PricePeriod; index: number } {
   let index = 0;
   for (let i = 1; i < entry.periods.length; i++) if (entry.periods[i].fromMs <= timeMs) index = i;
   return { period: entry.periods[index], index };
+}
+
+/**
+ * The price period in force at `timeMs`, or undefined before the entry's first known price (see
+ * `noPriceReason`): the one rule for every priced answer, logged records and hypothetical usage alike.
+ */
+export function pricedPeriodAt(entry: ModelEntry, timeMs: number): { period: PricePeriod; index: number } | undefined {
+  return noPriceReason(entry, timeMs) === undefined ? periodAt(entry, timeMs) : undefined;
+}
+
+/**
+ * The error (exit 2) for hypothetical usage (an estimate, a check, a what-if) priced at a date before
+ * the model's first known price: it is unpriced, never priced at a later period. `where` is a
+ * file:line to put in front.
+ */
+export function noPriceError(entry: ModelEntry, timeMs: number, where?: string): UserError {
+  const first = entry.periods[0];
+  const day = new Date(timeMs).toISOString().slice(0, 10);
+  return new UserError(
+    `${where ? `${where}: ` : ''}${entry.id} has no price on ${day}: its first known price is from ${first.from}`,
+    `price at a date from ${first.from} on (--at DATE), or add the earlier price with --prices FILE`,
+  );
 }
 
 /** Apply a provider-wide or model discount from a user file to existing entries. */

@@ -6,7 +6,7 @@
 import type { ServiceTier, UsageRecord } from '../usage/record.js';
 import { costOf, mulRatio, ONE, scalePrice, type Femto, type Ratio } from './money.js';
 import type { Catalog, Resolution } from './catalog.js';
-import { noPriceReason, periodAt, unpricedReason } from './catalog.js';
+import { noPriceError, noPriceReason, periodAt, unpricedReason } from './catalog.js';
 import type { LongContextTier, ModelEntry, PriceAdjust, PricePeriod, PriceSet } from './model.js';
 import type { RegionalRoute } from './types.js';
 import { CHARGE_DIMENSIONS, chargeCount, type ChargeCounts, type ChargeKey } from '../usage/dimensions.js';
@@ -381,7 +381,7 @@ export class Pricer {
   /** The card for dated usage of a resolved entry; undefined before the entry's first known price (see `noPriceReason`). */
   pricedCardForEntry(res: Resolution, t: CardInput, serviceTier: ServiceTier): RateCard | undefined {
     if (noPriceReason(res.entry, this.timeOf(t)) !== undefined) return undefined;
-    return this.cardForEntry(res, t, serviceTier);
+    return this.cardInForce(res, t, serviceTier);
   }
 
   /** Why records of `model` are unpriced (see `unpricedReason` in catalog.ts). */
@@ -394,11 +394,19 @@ export class Pricer {
   }
 
   /**
-   * The card for a resolved entry at the pricing time. Always a card: before the entry's first known
-   * price it uses the first period, which suits hypothetical usage (what-if arms, prompt estimates);
-   * dated records go through `pricedCardForEntry`, which leaves them unpriced there.
+   * The card for hypothetical usage of a resolved entry (what-if arms, prompt estimates, the check
+   * gate) at the pricing time. Before the entry's first known price there is no price: a UserError
+   * (exit 2) naming the model, the date and the first known price, never a later period's price.
+   * Dated records go through `pricedCardForEntry`, which leaves them unpriced there.
    */
   cardForEntry(res: Resolution, t: CardInput, serviceTier: ServiceTier): RateCard {
+    const timeMs = this.timeOf(t);
+    if (noPriceReason(res.entry, timeMs) !== undefined) throw noPriceError(res.entry, timeMs);
+    return this.cardInForce(res, t, serviceTier);
+  }
+
+  /** The card at the pricing time; callers have checked `noPriceReason` (periodAt falls back to the first period). */
+  private cardInForce(res: Resolution, t: CardInput, serviceTier: ServiceTier): RateCard {
     const entry = res.entry;
     const timeMs = this.timeOf(t);
     const { period, index } = periodAt(entry, timeMs);

@@ -4,7 +4,7 @@
  * (nano-USD per MTok) under a key ending in `PerMTok`, written as USD per MTok; a charge price is
  * femto-USD per 1,000 or per unit, written as USD (report/data.ts exactJson).
  */
-import { noPriceReason, periodAt, type Resolution } from './catalog.js';
+import { noPriceReason, pricedPeriodAt, type Resolution } from './catalog.js';
 import { CHARGE_DIMENSIONS } from '../usage/dimensions.js';
 import { femtoToUsdString, priceToUsdPerMTok, type Femto, type PricePerMTok } from './money.js';
 import type { ChargePrices, ModelEntry, PriceAdjust, PricePeriod, PriceSet } from './model.js';
@@ -135,8 +135,7 @@ function periodData(p: PricePeriod): PeriodData {
 }
 
 export function entryData(entry: ModelEntry, atMs: number, resolution?: Resolution, query?: string): PriceEntryData {
-  const { period } = periodAt(entry, atMs);
-  const unpriced = noPriceReason(entry, atMs);
+  const priced = pricedPeriodAt(entry, atMs);
   return {
     ...(query !== undefined ? { query } : {}),
     id: entry.id,
@@ -146,8 +145,8 @@ export function entryData(entry: ModelEntry, atMs: number, resolution?: Resoluti
     aliases: entry.aliases,
     snapshots: entry.snapshots,
     priceAt: new Date(atMs).toISOString().slice(0, 10),
-    prices: unpriced ? null : periodData(period),
-    noPriceReason: unpriced ?? null,
+    prices: priced ? periodData(priced.period) : null,
+    noPriceReason: noPriceReason(entry, atMs) ?? null,
     history: entry.periods.length > 1 ? entry.periods.map(periodData) : [],
     regional: entry.regional.map((u) => ({ via: u.via, multiplier: Number(u.factorText), from: u.from ?? null, source: u.source })),
     discount: entry.discount ? entry.discount.discountText : null,

@@ -10,7 +10,7 @@ import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { UserError } from '../core/issues.js';
 import { validate, type ValidationError } from '../core/validate.js';
-import { describeErrors, parseYaml, type LoadedYaml } from '../core/yaml.js';
+import { describeErrors, parseYaml, type LoadedYaml, describeSyntaxErrors } from '../core/yaml.js';
 import { Catalog, withDiscount, normalizeModelId } from './catalog.js';
 import { compileFile } from './compile.js';
 import type { ModelEntry } from './model.js';
@@ -44,6 +44,8 @@ export function compileDocument(
   basePath: (string | number)[] = [],
   /** The document passed these rules already (the build's cache of the bundled catalog): not checked again. */
   checked = false,
+  /** One entry per model id (false for a LiteLLM import, whose provider-prefixed keys share ids: the later one is kept). */
+  uniqueIds = true,
 ): { entries: ModelEntry[]; errors: string[] } {
   const withDefaults = withFileDefaults(doc);
   const errors: ValidationError[] = checked ? [] : validate(withDefaults, catalogFileRule);
@@ -58,6 +60,19 @@ export function compileDocument(
     };
   const semantic: ValidationError[] = [];
   const entries = compileFile(withDefaults as CatalogFileYaml, label, semantic);
+  // one entry per model in a file: a second one silently replaced the first (files override files, not entries)
+  const firstAt = new Map<string, number>();
+  entries.forEach((e, i) => {
+    if (!uniqueIds) return;
+    const key = normalizeModelId(e.id).key;
+    const j = firstAt.get(key);
+    if (j === undefined) return void firstAt.set(key, i);
+    const line = loaded?.lineOf([...basePath, 'models', j, 'id']);
+    semantic.push({
+      path: ['models', i, 'id'],
+      message: `duplicate model id "${e.id}": models[${j}] at ${label}${line ? `:${line}` : ''} has it too; give each model one entry (a later price file overrides an earlier one)`,
+    });
+  });
   return {
     entries,
     errors: describeErrors(
@@ -101,7 +116,7 @@ export function loadBundledEntries(dir = BUNDLED_DIR, cachePath = BUILD_CACHE_PA
     if (doc === undefined) {
       const p = parseYaml(src.text);
       if ('errors' in p) {
-        errors.push(...p.errors.map((e) => `${label}${e.line ? `:${e.line}` : ''}: ${e.message}`));
+        errors.push(...describeSyntaxErrors(label, p.errors));
         return;
       }
       parsed = p;
@@ -140,7 +155,7 @@ export function loadPriceFile(path: string, report: LoadReport): { entries: Mode
     if (isLiteLlmPriceMap(doc)) {
       const checkedAt = statSync(path).mtime.toISOString().slice(0, 10);
       const imported = importLiteLlm(doc as Record<string, unknown>, checkedAt, basename(path));
-      const r = compileDocument({ provider: 'litellm', models: imported.models }, `litellm:${path}`, undefined);
+      const r = compileDocument({ provider: 'litellm', models: imported.models }, `litellm:${path}`, undefined, [], false, false);
       if (r.errors.length > 0) throw new UserError([`${path}: could not import LiteLLM prices:`, ...r.errors.slice(0, 20)]);
       report.litellmSkipped.push(...imported.skipped);
       report.sources.push({ label: `litellm:${path}`, entries: r.entries.length, skipped: imported.skipped.length });
@@ -149,11 +164,7 @@ export function loadPriceFile(path: string, report: LoadReport): { entries: Mode
     return fromDocument(doc, path, undefined, report);
   }
   const parsed = parseYaml(text);
-  if ('errors' in parsed)
-    throw new UserError(
-      parsed.errors.map((e) => `${path}${e.line ? `:${e.line}` : ''}: ${e.message}`),
-      'fix the YAML syntax',
-    );
+  if ('errors' in parsed) throw new UserError(describeSyntaxErrors(path, parsed.errors), 'fix the YAML syntax');
   return fromDocument(parsed.value, path, parsed, report);
 }
 

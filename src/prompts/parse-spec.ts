@@ -13,7 +13,7 @@
  */
 import { UserError } from '../core/issues.js';
 import { arr, int, num, obj, opt, str, validate, type PathPart, type Rule, type ValidationError } from '../core/validate.js';
-import { describeErrors, parseYaml, type LoadedYaml } from '../core/yaml.js';
+import { describeErrors, parseYaml, type LoadedYaml, describeSyntaxErrors } from '../core/yaml.js';
 import { isLoadBearingName } from './load-bearing.js';
 import { variablesIn } from './template.js';
 import { DAYS_PER_MONTH, type OutputTokens, type Prompt, type PromptPart, type Traffic } from './types.js';
@@ -109,11 +109,7 @@ function specParts(doc: Record<string, unknown>): PromptPart[] {
 /** Parse and validate a spec; errors are `file:line: path: message` lines (exit 2). */
 export function parseSpecYaml(text: string, file: string, defaultId: string): Prompt {
   const parsed = parseYaml(text);
-  if ('errors' in parsed)
-    throw new UserError(
-      parsed.errors.map((e) => `${file}${e.line ? `:${e.line}` : ''}: ${e.message}`),
-      'fix the YAML syntax',
-    );
+  if ('errors' in parsed) throw new UserError(describeSyntaxErrors(file, parsed.errors), 'fix the YAML syntax');
   const doc = parsed.value;
   const errors = validate(doc, specRule);
   if (errors.length === 0) {

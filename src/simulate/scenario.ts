@@ -22,7 +22,7 @@
 import { readTextFile } from '../core/read-text.js';
 import { UserError } from '../core/issues.js';
 import { arr, int, obj, opt, req, str, validate, type Field, type Rule, type ValidationError } from '../core/validate.js';
-import { describeErrors, parseYaml, type LoadedYaml } from '../core/yaml.js';
+import { describeErrors, parseYaml, type LoadedYaml, describeSyntaxErrors } from '../core/yaml.js';
 import { LEVERS } from './levers/index.js';
 import { LEVER_KINDS, type LeverKind, type LeverSpec, type Where } from './types.js';
 
@@ -112,11 +112,7 @@ function toWhere(raw: Record<string, unknown> | undefined): Where | undefined {
 /** Parse and validate one scenario file's text. Throws UserError with every problem. */
 export function parseScenarioText(text: string, file: string): Scenario[] {
   const loaded = parseYaml(text);
-  if ('errors' in loaded)
-    throw new UserError(
-      loaded.errors.map((e) => `${file}${e.line ? `:${e.line}` : ''}: ${e.message}`),
-      'fix the YAML syntax',
-    );
+  if ('errors' in loaded) throw new UserError(describeSyntaxErrors(file, loaded.errors), 'fix the YAML syntax');
   let errors = validate(loaded.value, scenarioFileRule);
   if (errors.length === 0) errors = semanticErrors(loaded.value as { scenarios: Array<Record<string, unknown>> });
   if (errors.length > 0) throw new UserError(describeErrors(file, loaded, errors), 'see the scenario file format in README.md#simulate');

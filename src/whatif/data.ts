@@ -9,13 +9,15 @@ import { type Femto, div, fraction, mul, q, qInt, toFemto, toFloat } from '../pr
 import type { Band } from './montecarlo.js';
 import type { AssumptionRow } from './assumptions.js';
 import type { WhatifResult } from './result.js';
-import type { Fix, FeatureVerdict, Status } from './verdict.js';
+import type { Fix, FeatureVerdict, NoCapReason, Status } from './verdict.js';
 
 export interface WhatifFixData {
   costPerRequestUsd: Femto;
   pricePerUseUsd: Femto;
   /** Most uses per seat a month for the target margin (0: none fits); null: not seat-priced or free. */
   usesPerSeatCap: number | null;
+  /** When the cap is 0, why: `seat price $0`, `other features` (they alone leave less than the target), `one use` (one use per seat already does). */
+  noCapReason: NoCapReason | null;
 }
 
 export interface WhatifVerdictData {
@@ -156,6 +158,7 @@ const fixData = (x: Fix): WhatifFixData => ({
   costPerRequestUsd: x.costPerRequest,
   pricePerUseUsd: x.pricePerUse,
   usesPerSeatCap: x.usesPerSeatCap === undefined ? null : Number(x.usesPerSeatCap),
+  noCapReason: x.noCapReason ?? null,
 });
 
 function verdictData(v: FeatureVerdict, targetMarginPct: number): WhatifVerdictData {

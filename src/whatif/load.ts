@@ -6,7 +6,7 @@
 import { readTextFile } from '../core/read-text.js';
 import { UserError } from '../core/issues.js';
 import { formatPath, type ValidationError } from '../core/validate.js';
-import { parseYaml, type LoadedYaml } from '../core/yaml.js';
+import { parseYaml, type LoadedYaml, describeSyntaxErrors } from '../core/yaml.js';
 import type { Catalog, Resolution } from '../pricing/catalog.js';
 import { toSpec, validateWhatif, type WhatifSpec } from './schema.js';
 import { applySets, type SetOverride } from './setpath.js';
@@ -46,11 +46,7 @@ export function readWhatifText(file: string): string {
 /** Parse, override, validate and resolve a what-if document (pure apart from the catalog). */
 export function loadWhatifText(text: string, file: string, sets: SetOverride[], catalog: Catalog): LoadedWhatif {
   const parsed = parseYaml(text);
-  if ('errors' in parsed)
-    throw new UserError(
-      parsed.errors.map((e) => `${file}${e.line ? `:${e.line}` : ''}: ${e.message}`),
-      'fix the YAML syntax',
-    );
+  if ('errors' in parsed) throw new UserError(describeSyntaxErrors(file, parsed.errors), 'fix the YAML syntax');
   const doc = applySets(parsed.value, sets);
   const errors = validateWhatif(doc);
   if (errors.length > 0) throw new UserError(['invalid what-if file:', ...errors.map((e) => locate(file, parsed, sets, e))], SCHEMA_HINT);

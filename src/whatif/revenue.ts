@@ -14,7 +14,7 @@
  */
 import { parse as parseCsv } from 'csv-parse/sync';
 import { UserError } from '../core/issues.js';
-import { parseYaml } from '../core/yaml.js';
+import { parseYaml, describeSyntaxErrors } from '../core/yaml.js';
 import { readBoundedText } from './load.js';
 import { RESERVED_KEYS } from './setpath.js';
 import { MAX_COUNT, MAX_USD } from './schema.js';
@@ -158,11 +158,7 @@ const isMap = (v: unknown): v is Record<string, unknown> => typeof v === 'object
 
 export function parseRevenueYaml(text: string, file: string): RevenueFile {
   const parsed = parseYaml(text);
-  if ('errors' in parsed)
-    throw new UserError(
-      parsed.errors.map((e) => `${file}${e.line ? `:${e.line}` : ''}: ${e.message}`),
-      'fix the YAML syntax',
-    );
+  if ('errors' in parsed) throw new UserError(describeSyntaxErrors(file, parsed.errors), 'fix the YAML syntax');
   const doc = parsed.value;
   const line = (path: string[]) => `${file}:${parsed.lineOf(path) ?? 1}`;
   const errors: string[] = [];

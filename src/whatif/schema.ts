@@ -179,6 +179,15 @@ function checkPricePoint(p: Doc, errors: ValidationError[]): void {
     errors.push({ path, message: 'perSeatUsd needs exactly one of seats or users' });
   else if (!seat && (p.seats !== undefined || p.users !== undefined))
     errors.push({ path, message: 'seats/users go with perSeatUsd; use product.users for cost per user' });
+  else if (seat) {
+    // revenue, cost per seat and each feature's verdict are per seat: with no seat there is nothing to judge
+    const key = p.seats !== undefined ? 'seats' : 'users';
+    if ((p[key] as number) < 1)
+      errors.push({
+        path: [...path, key],
+        message: `expected at least 1 (got ${p[key]}): per-seat pricing needs a paying seat (cost per seat and the verdict divide by it); for a product without seats use perRequestUsd`,
+      });
+  }
 }
 
 /** Validate a parsed document; errors carry key paths. */
@@ -195,6 +204,11 @@ export function validateWhatif(doc: unknown): ValidationError[] {
   for (const [name, f] of Object.entries(features)) {
     if (name === '__proto__')
       errors.push({ path: ['features', name], message: 'unknown key: "__proto__" cannot name a feature (rename it)' });
+    else if (name.includes('.'))
+      errors.push({
+        path: ['features', name],
+        message: `a feature name cannot contain a dot ("${name}"): --set features.NAME.KEY=VALUE could not reach it (rename it, e.g. "${name.replaceAll('.', '-')}")`,
+      });
     else checkFeature(name, f, productUsers, errors);
   }
   return errors;

@@ -28,7 +28,11 @@ export interface Fix {
   pricePerUse: Femto;
   /** Seat pricing: most uses per seat per month for the target product margin (0: none fits; undefined: free or not seat-priced). */
   usesPerSeatCap?: bigint;
+  /** Why the cap is 0: the seat price is $0, the other features alone take the margin's cost budget, or one use per seat already does. */
+  noCapReason?: NoCapReason;
 }
+
+export type NoCapReason = 'seat price $0' | 'other features' | 'one use';
 
 export interface FeatureVerdict {
   name: string;
@@ -96,7 +100,12 @@ export function featureVerdicts(e: Evaluation, targetMargin: Q): FeatureVerdict[
     // product margin t: others + n x seats x cost <= revenue x (1 - t)  =>  n <= (revenue (1 - t) - others) / (seats x cost)
     const others = sub(totalCost, qInt(f.monthlyCost));
     const budget = sub(mul(qInt(e.totals.revenue), keep), others);
-    const cap = (cost: Q) => (seats.num === 0n ? undefined : capOf(budget, mul(seats, cost)));
+    const cap = (cost: Q): Pick<Fix, 'usesPerSeatCap' | 'noCapReason'> => {
+      const usesPerSeatCap = seats.num === 0n ? undefined : capOf(budget, mul(seats, cost));
+      if (usesPerSeatCap !== 0n) return { usesPerSeatCap };
+      const noCapReason = charge.num === 0n ? 'seat price $0' : budget.num <= 0n ? 'other features' : 'one use';
+      return { usesPerSeatCap, noCapReason };
+    };
     return {
       name: f.name,
       unit: 'seat',
@@ -107,8 +116,8 @@ export function featureVerdicts(e: Evaluation, targetMargin: Q): FeatureVerdict[
       floorCostPerUnit: toFemto(floorPerSeat),
       floorStatus: statusOf(floorPerSeat, charge, targetMargin),
       usesPerSeat,
-      now: { costPerRequest: f.costPerRequest, pricePerUse: priceFor(perRequest), usesPerSeatCap: cap(perRequest) },
-      atFloor: { costPerRequest: toFemto(floorPerRequest), pricePerUse: priceFor(floorPerRequest), usesPerSeatCap: cap(floorPerRequest) },
+      now: { costPerRequest: f.costPerRequest, pricePerUse: priceFor(perRequest), ...cap(perRequest) },
+      atFloor: { costPerRequest: toFemto(floorPerRequest), pricePerUse: priceFor(floorPerRequest), ...cap(floorPerRequest) },
     };
   });
 }

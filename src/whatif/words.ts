@@ -6,6 +6,7 @@
 import { formatUsd } from '../pricing/money.js';
 import { formatInt, formatPct } from '../report/cells.js';
 import type { WhatifVerdictData } from './data.js';
+import type { NoCapReason } from './verdict.js';
 
 const KEY_WORDS = new Map<string, string>([
   ['model', 'model'],
@@ -73,6 +74,12 @@ export function costSentence(name: string, v: WhatifVerdictData): string {
   return `${name} costs ${formatUsd(v.costPerUnitUsd)} ${unit}, ${share}`;
 }
 
+const NO_CAP_WORDS: Record<NoCapReason, (targetPct: number) => string> = {
+  'seat price $0': () => 'the seat price is $0',
+  'other features': (t) => `the other features alone leave less than ${t}%`,
+  'one use': (t) => `even 1 use per seat a month leaves less than ${t}%`,
+};
+
 /** What restores the target margin: a price per use, or a cap on uses per seat. */
 export function fixSentence(v: WhatifVerdictData, targetPct: number, floorModel: string): string {
   const parts = [`≥ ${formatUsd(v.now.pricePerUseUsd)} per use (${formatUsd(v.atFloor.pricePerUseUsd)} at the token floor, ${floorModel})`];
@@ -81,7 +88,7 @@ export function fixSentence(v: WhatifVerdictData, targetPct: number, floorModel:
     const now = v.usesPerSeat !== null ? ` (${formatNumber(v.usesPerSeat)} now)` : '';
     parts.push(
       cap === 0
-        ? `no usage cap is enough: the other features alone leave less than ${targetPct}%`
+        ? `no usage cap is enough: ${NO_CAP_WORDS[v.now.noCapReason ?? 'one use'](targetPct)}`
         : `at most ${uses(cap)} per seat a month${now}`,
     );
   }

@@ -198,6 +198,47 @@ describe('check compares revisions whole (--base-ref and a saved baseline)', () 
     ]);
   });
 
+  it('a prompt file renamed with no content change is one prompt, unchanged (git mv, or the same text under a new id)', async () => {
+    const dir = await repo();
+    // a markdown prompt's id is its file name: summarize.md is "summarize", digest.md "digest"
+    writeFileSync(join(dir, 'prompts', 'summarize.md'), `# System\n\n${SYSTEM}\n\n# User\n\nSummarize the ticket.\n`);
+    git(dir, 'add', '-A');
+    git(dir, 'commit', '-q', '-m', 'summarize');
+    git(dir, 'mv', 'prompts/summarize.md', 'prompts/digest.md');
+    const args = ['check', 'prompts', '--model', 'gpt-4o-mini', '--calls-per-day', '1000', '--base-ref', 'HEAD', '--max-increase-usd', '1'];
+    const r = await runCli([...args, '--format', 'json'], { cwd: dir });
+    // before the fix: "new prompt" +$x and "prompt removed" -$x, and maxIncreaseUsd failed on the new one (exit 1)
+    expect(r.code, r.stderr).toBe(0);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.prompts.map((p: { id: string; status: string }) => [p.id, p.status])).toEqual([
+      ['bot', 'unchanged'],
+      ['classify', 'unchanged'],
+      ['digest', 'unchanged'],
+    ]);
+    expect(row(doc, 'digest').changes).toEqual(['renamed from summarize (prompts/summarize.md)']);
+    // the same text under a new name without git mv (untracked): matched by content
+    git(dir, 'mv', 'prompts/digest.md', 'prompts/summarize.md');
+    writeFileSync(join(dir, 'prompts', 'brief.md'), readFileSync(join(dir, 'prompts', 'summarize.md')));
+    rmSync(join(dir, 'prompts', 'summarize.md'));
+    const untracked = await runCli([...args, '--format', 'json'], { cwd: dir });
+    expect(untracked.code, untracked.stderr).toBe(0);
+    expect(row(JSON.parse(untracked.stdout), 'brief')).toMatchObject({
+      status: 'unchanged',
+      changes: ['renamed from summarize (prompts/summarize.md)'],
+    });
+    rmSync(join(dir, 'prompts', 'brief.md'));
+    git(dir, 'checkout', '-q', '--', 'prompts/summarize.md');
+    // renamed and edited (git still reports R): compared as one prompt, the edit is the change
+    git(dir, 'mv', 'prompts/summarize.md', 'prompts/digest.md');
+    edit(dir, 'prompts/digest.md', 'Summarize the ticket.', 'Summarize the ticket in one line.');
+    const edited = await runCli([...args, '--format', 'json'], { cwd: dir });
+    expect(edited.code, edited.stderr).toBe(0);
+    const d = row(JSON.parse(edited.stdout), 'digest');
+    expect(d.status).toBe('changed');
+    expect(d.changes[0]).toBe('renamed from summarize (prompts/summarize.md)');
+    expect(d.changes[1]).toMatch(/^input \d+ → \d+ tokens$/);
+  });
+
   it('a pull request that loosens the budgets is told so', async () => {
     const dir = await repo();
     edit(dir, 'tokenomics.yaml', 'maxIncreasePct: 10', 'maxIncreasePct: 1000');

@@ -102,6 +102,31 @@ describe('tokenomics estimate', () => {
     expect((await runCli(['estimate', 'wasteful.yaml', '--calls-per-day', '1', '--calls-per-month', '2'], { cwd: DIR })).code).toBe(2);
   });
 
+  it('numeric options are decimals only, in every command: hex, binary and octal literals exit 2', async () => {
+    const ok = { cwd: DIR };
+    const cases: Array<[string[], string]> = [
+      [['check', 'wasteful.yaml', '--no-config', '-m', 'gpt-4o-mini', '--max-increase-pct', '0x09'], '--max-increase-pct'],
+      [['check', 'wasteful.yaml', '--no-config', '-m', 'gpt-4o-mini', '--calls-per-month', '0b11'], '--calls-per-month'],
+      [['estimate', 'wasteful.yaml', '-m', 'gpt-4o-mini', '--output-tokens', '0o17'], '--output-tokens'],
+      [['estimate', 'wasteful.yaml', '-m', 'gpt-4o-mini', '--cache-hit-rate', '0x0'], '--cache-hit-rate'],
+      [['whatif', '../whatif/tiny.yaml', '--volumes', '1,0x10'], '--volumes'],
+      [['whatif', '../whatif/tiny.yaml', '--seed', '0x10'], '--seed'],
+      [['report', '../logs/openai/batch-output.jsonl', '--top', '0x10'], '--top'],
+    ];
+    for (const [args, flag] of cases) {
+      const r = await runCli(args, ok);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr).toContain(`${flag} expects`);
+    }
+    // plain decimals still read: 1,000,000 calls a month x ... priced as before (0.5 and 1e6)
+    const d = await runCli(
+      ['estimate', 'wasteful.yaml', '-m', 'gpt-4o-mini', '--calls-per-month', '1e6', '--cache-hit-rate', '.5', '--format', 'json'],
+      ok,
+    );
+    expect(d.code, d.stderr).toBe(0);
+    expect(JSON.parse(d.stdout).prompts[0].traffic.callsPerMonth).toBe(1_000_000);
+  });
+
   it('states the traffic and output length behind every monthly figure, and says when the output is a default', async () => {
     const spec = await runCli(['estimate', 'support-bot.yaml', '-m', 'gpt-4o-mini', '--format', 'json'], { cwd: DIR });
     const a = JSON.parse(spec.stdout).prompts[0].assumptions;

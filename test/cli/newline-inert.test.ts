@@ -63,7 +63,8 @@ describe('a newline from the inputs prints as \\n', () => {
     expect(r.stderr.split('\n').slice(0, 3)).toEqual([
       'tokenomics: error: invalid price file:',
       `  ${join(dir, 'p.yaml')}:1: provider: is required`,
-      `  ${join(dir, 'p.yaml')}:2: models: expected a list (got a mapping)`,
+      // (the line of the key `models:` itself)
+      `  ${join(dir, 'p.yaml')}:1: models: expected a list (got a mapping)`,
     ]);
     expect(new UserError(['one:', 'two']).message).toBe('one:\ntwo');
   });

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -81,6 +81,50 @@ describe('tokenomics prices', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('bad.yaml:9: models[0].prices[0].cacheReadPerMTok: expected a non-negative number (got -1)');
     expect(r.stderr).toContain('bad.yaml:10: models[0].prices[0].cachedPerMTok: unknown key');
+  });
+
+  it('a YAML syntax error in a price file names file:line:col (--check, and --prices on report)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tk-prices-'));
+    const p1 = join(dir, 'p1.yaml');
+    // outputPerMTok is indented one column less than inputPerMTok (line 6)
+    writeFileSync(p1, 'provider: acme\nmodels:\n  - id: x\n    prices:\n      - inputPerMTok: 0.2\n       outputPerMTok: 0.8\n');
+    const log = join(dir, 'L.jsonl');
+    writeFileSync(log, '{"model":"gpt-4o","usage":{"prompt_tokens":1,"completion_tokens":1}}\n');
+    for (const args of [
+      ['prices', '--check', p1],
+      ['report', log, '--prices', p1, '--no-config'],
+    ]) {
+      const r = await runCli(args);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain(`error: ${p1}:6:1: Sequence item without - indicator`);
+      expect(r.stderr).toContain('hint: fix the YAML syntax');
+    }
+  });
+
+  it('the same model id twice in one price file is exit 2 naming both lines (it was ok, the later entry silently won)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tk-prices-'));
+    const dup = join(dir, 'dup.yaml');
+    // m1 on line 5, M1 (the same id once lower-cased) on line 9
+    writeFileSync(
+      dup,
+      'provider: acme\nsource: t\ncheckedAt: 2026-11-01\nmodels:\n  - id: m1\n    prices:\n      - inputPerMTok: 1\n        outputPerMTok: 2\n  - id: M1\n    prices:\n      - inputPerMTok: 3\n        outputPerMTok: 4\n',
+    );
+    const r = await runCli(['prices', '--check', dup]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`${dup}:9: models[1].id: duplicate model id "M1": models[0] at ${dup}:5 has it too`);
+    // the same in tokenomics.yaml's prices: section, placed in that file
+    const cfg = join(dir, 'tokenomics.yaml');
+    writeFileSync(cfg, `prices:\n${readFileSync(dup, 'utf8').replace(/^/gm, '  ')}`);
+    const c = await runCli(['prices', 'm1'], { cwd: dir });
+    expect(c.code).toBe(2);
+    expect(c.stderr).toMatch(
+      /tokenomics\.yaml:10: prices\.models\[1\]\.id: duplicate model id "M1": models\[0\] at \S*tokenomics\.yaml:6 has it too/,
+    );
+    // a LiteLLM price map names one model under provider prefixes (gpt-4o, azure/gpt-4o): still loads, as before
+    const lite = join(dir, 'lite.json');
+    const row = { input_cost_per_token: 0.0000025, output_cost_per_token: 0.00001, litellm_provider: 'openai' };
+    writeFileSync(lite, JSON.stringify({ 'gpt-4o': row, 'azure/gpt-4o': { ...row, litellm_provider: 'azure' } }));
+    expect((await runCli(['prices', '--check', lite])).code).toBe(0);
   });
 
   it('adds user prices with --prices and prices an unknown id through them', async () => {

@@ -161,6 +161,49 @@ describe('tokenomics whatif', () => {
     expect(r.stderr).toContain(`${f}:11: features.chat.cachedInputShare: cachedInputShare + cacheWriteShare must be at most 1`);
   });
 
+  it('seats: 0 under per-seat pricing exits 2 at file:line (no revenue, no cost per seat to judge)', async () => {
+    // 10,000 requests x $0.003 = $30 a month against $10 x 0 seats = $0: was verdict "ok" at $0.00 a seat
+    const f = tmpFile(
+      'version: 1\nproduct:\n  name: T\n  pricePoint:\n    perSeatUsd: 10\n    seats: 0\nfeatures:\n  chat:\n    model: tk-test\n    requestsPerMonth: 10000\n    inputTokens: 1000\n    outputTokens: 500\n',
+    );
+    const r = await runCli(['whatif', f, ...PRICES]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain(`${f}:6: product.pricePoint.seats: expected at least 1 (got 0)`);
+    expect(r.stderr).toContain('for a product without seats use perRequestUsd');
+    // the same through --set, and for users: in place of seats:
+    const set = await runCli(['whatif', TINY, ...PRICES, '--set', 'product.pricePoint.seats=0']);
+    expect(set.code).toBe(2);
+    expect(set.stderr).toContain('product.pricePoint.seats: expected at least 1 (got 0)');
+    const users = await runCli(['whatif', tmpFile(readFileSync(f, 'utf8').replace('seats: 0', 'users: 0.5')), ...PRICES]);
+    expect(users.code).toBe(2);
+    expect(users.stderr).toContain(':6: product.pricePoint.users: expected at least 1 (got 0.5)');
+  });
+
+  it('a $0 seat price with one feature: no usage cap is enough because the seat price is $0 (no "other features")', async () => {
+    const f = tmpFile(
+      'version: 1\nproduct:\n  name: T\n  pricePoint:\n    perSeatUsd: 0\n    seats: 100\nfeatures:\n  chat:\n    model: tk-test\n    requestsPerMonth: 10000\n    inputTokens: 1000\n    outputTokens: 500\n',
+    );
+    const r = await runCli(['whatif', f, ...PRICES]);
+    expect(r.code).toBe(0);
+    // $30 a month / 100 seats = $0.30 a seat against $0: under water; cap budget $0 x 0.25 - $0 (no other feature) = 0
+    const text = r.stdout.replace(/\s+/g, ' ');
+    expect(text).toContain('or no usage cap is enough: the seat price is $0');
+    expect(text).not.toContain('other features alone');
+    const j = JSON.parse((await runCli(['whatif', f, ...PRICES, '--format', 'json'])).stdout);
+    expect(j.features[0].verdict.now).toMatchObject({ usesPerSeatCap: 0, noCapReason: 'seat price $0' });
+  });
+
+  it('a feature name with a dot exits 2 at its line (--set features.a.b.outputTokens could not reach it)', async () => {
+    const f = tmpFile(
+      'version: 1\nproduct:\n  name: T\n  pricePoint: { perRequestUsd: 0.1 }\nfeatures:\n  a.b:\n    model: tk-test\n    requestsPerMonth: 10\n    inputTokens: 10\n    outputTokens: 5\n',
+    );
+    const r = await runCli(['whatif', f, ...PRICES]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`${f}:6: features.a.b: a feature name cannot contain a dot ("a.b")`);
+    expect(r.stderr).toContain('rename it, e.g. "a-b"');
+  });
+
   it('exits 2 on an unknown model with the closest ids', async () => {
     const f = tmpFile(
       'version: 1\nproduct:\n  name: T\n  pricePoint: { perRequestUsd: 0.1 }\nfeatures:\n  chat:\n    model: gpt-4o-minii\n    requestsPerMonth: 10\n    inputTokens: 10\n    outputTokens: 5\n',

@@ -61,6 +61,23 @@ describe('check: config', () => {
     expect(msg).toMatch(/tokenomics\.yaml:7: check\.prompts\[1\]\.file: is required/);
   });
 
+  it('an unknown key whose value is a block mapping is placed on its own line; a YAML syntax error at line:col', () => {
+    const message = (yaml: string) => {
+      try {
+        config(yaml);
+      } catch (e) {
+        return (e as Error).message;
+      }
+      return '';
+    };
+    // modelAlias: is line 1 (its mapping starts on line 2, where the error was placed)
+    expect(message('modelAlias:\n  foo: bar\n')).toMatch(/tokenomics\.yaml:1: modelAlias: unknown key \(did you mean "modelAliases"\?\)/);
+    // "   x: y" on line 3 is indented one column deeper than "foo: bar": the parser stops at line 2, column 8
+    expect(message('modelAliases:\n  foo: bar\n   x: y\n')).toMatch(
+      /tokenomics\.yaml:2:8: Nested mappings are not allowed in compact mappings/,
+    );
+  });
+
   it('validates traffic and output distributions after the structure is valid', () => {
     const { cfg, dir } = config(
       'check:\n  prompts:\n    - file: a.yaml\n      traffic: {callsPerWeek: 3}\n      expectedOutputTokens: -2\n',

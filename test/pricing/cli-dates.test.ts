@@ -1,6 +1,7 @@
 /**
  * The before-first-price rule seen from the CLI: `prices MODEL --at DATE` says there is no price
- * (exit 0, prices null in JSON) and `report` lists the record as unpriced with the reason.
+ * (exit 0, prices null in JSON), `report` lists the record as unpriced with the reason, and the
+ * commands that price hypothetical usage (`estimate`, `check`, `whatif`) stop with exit 2.
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -47,5 +48,72 @@ describe('no known price before the first period, from the CLI', () => {
     expect(json.totals.unpriced.requests).toBe(1);
     expect(json.totals.unpricedModels).toEqual({ 'deepseek-chat': 1 });
     expect(json.warnings).toContainEqual({ code: 'unpriced-models', requests: 1, message: expect.stringContaining(`: ${reason};`) });
+  });
+
+  describe('estimate, check and whatif before the first period: exit 2, never a later price', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tk-dates-hyp-'));
+    const prompt = join(dir, 'p.yaml');
+    writeFileSync(
+      prompt,
+      'id: p\nmodel: deepseek-chat\ntraffic: {callsPerMonth: 1000000}\nexpectedOutputTokens: 7\ntemplate: hello world\n',
+    );
+    // a price file whose only period starts 2026-12-01
+    const prices = join(dir, 'fut.yaml');
+    writeFileSync(
+      prices,
+      'provider: acme\nsource: t\ncheckedAt: 2026-11-01\nmodels:\n  - id: fut-1\n    prices:\n      - from: 2026-12-01\n        inputPerMTok: 1\n        outputPerMTok: 2\n',
+    );
+    const whatif = join(dir, 'w.yaml');
+    writeFileSync(
+      whatif,
+      'version: 1\nproduct:\n  name: T\n  pricePoint: {perSeatUsd: 10, seats: 100}\nfeatures:\n  chat: {model: deepseek-chat, requestsPerMonth: 10000, inputTokens: 1000, outputTokens: 500}\n',
+    );
+    const deepseek = 'deepseek-chat has no price on 2024-06-01: its first known price is from 2024-12-26';
+    const cases: Array<[string, string[], string]> = [
+      ['estimate', ['estimate', prompt, '--at', '2024-06-01', '--no-config'], deepseek],
+      ['check', ['check', prompt, '--no-config', '-m', 'deepseek-chat', '--at', '2024-06-01', '--max-monthly-usd', '4.62'], deepseek],
+      ['whatif', ['whatif', whatif, '--at', '2024-06-01', '--no-config'], deepseek],
+      [
+        'estimate with a price file',
+        ['estimate', prompt, '-m', 'fut-1', '--prices', prices, '--at', '2026-11-15', '--no-config'],
+        'fut-1 has no price on 2026-11-15: its first known price is from 2026-12-01',
+      ],
+      [
+        'check with a price file',
+        ['check', prompt, '-m', 'fut-1', '--prices', prices, '--at', '2026-11-15', '--no-config'],
+        'fut-1 has no price on 2026-11-15: its first known price is from 2026-12-01',
+      ],
+    ];
+    for (const [name, args, message] of cases)
+      it(name, async () => {
+        const r = await runCli(args);
+        expect(r.code).toBe(2);
+        expect(r.stdout).toBe('');
+        expect(r.stderr).toContain(`error: ${message}`);
+        expect(r.stderr).toContain('hint: price at a date from');
+      });
+
+    it('from the first day the price is in force', async () => {
+      const r = await runCli([
+        'estimate',
+        prompt,
+        '-m',
+        'fut-1',
+        '--prices',
+        prices,
+        '--at',
+        '2026-12-01',
+        '--no-config',
+        '--format',
+        'json',
+      ]);
+      expect(r.code).toBe(0);
+      // 9 input tokens (2 template + 7 chat overhead) x $1 + 7 output x $2 = $23 per 1M tokens:
+      // $0.000023 a call, x 1,000,000 calls = $23 a month
+      const m = JSON.parse(r.stdout).prompts[0].models[0];
+      expect(m.tokens.input).toBe(9);
+      expect(m.perCall.noCacheUsd).toBe(0.000023);
+      expect(m.perMonth.noCacheUsd).toBe(23);
+    });
   });
 });

@@ -86,7 +86,7 @@ describe('effective dates: before the first known price', () => {
     expect(costAt(at, 'launched-model', '2026-07-01T00:00:00Z')).toBe('12');
   });
 
-  it('simulation pricing (pricedCardForEntry) agrees; hypothetical pricing (cardForEntry) still gets a card', () => {
+  it('simulation pricing (pricedCardForEntry) agrees; hypothetical pricing (cardForEntry) is an error (exit 2), not a later price', () => {
     const res = catalog.resolve('dated-model')!;
     const t = {
       inputTokens: 1,
@@ -97,7 +97,10 @@ describe('effective dates: before the first known price', () => {
       timeMs: ms('2025-01-01T00:00:00Z'),
     };
     expect(pricer.pricedCardForEntry(res, t, 'standard')).toBeUndefined();
-    expect(pricer.cardForEntry(res, t, 'standard').period.from).toBe('2025-09-29');
+    expect(() => pricer.cardForEntry(res, t, 'standard')).toThrow(
+      'dated-model has no price on 2025-01-01: its first known price is from 2025-09-29',
+    );
+    expect(pricer.cardForEntry(res, { ...t, timeMs: ms('2025-09-29T00:00:00Z') }, 'standard').period.from).toBe('2025-09-29');
   });
 
   it('rejects sinceLaunch on a later period or on a first period without a date', () => {

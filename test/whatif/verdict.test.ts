@@ -68,9 +68,26 @@ describe('feature verdicts (defect 8: judged per seat, not by seat revenue sprea
     expect([chat.now.usesPerSeatCap, chat.atFloor.usesPerSeatCap]).toEqual([166n, 500n]);
     // at an 80% target the budget is $200, all taken by bulk: no cap on chat restores it
     const at80 = run(text, [], { targetMarginPct: 80 }).verdicts;
-    expect(at80[0].now.usesPerSeatCap).toBe(0n);
+    expect(at80[0].now).toMatchObject({ usesPerSeatCap: 0n, noCapReason: 'other features' });
     // bulk at 80%: $2 a seat is exactly 20% of $10, not above it: ok; its cap ($200 - $30) / (100 x $0.001) = 1,700 (2,000 now)
     expect(at80[1]).toMatchObject({ status: 'ok', now: { usesPerSeatCap: 1700n } });
+  });
+
+  it('a zero cap says why: the seat price is $0, or one use per seat already takes the budget', () => {
+    // one feature, $0 seat price: budget $0 x 0.25 - $0 = $0, and no other feature to blame
+    const free = run(
+      twoFeatures('    requestsPerMonth: 0\n    inputTokens: 0\n    outputTokens: 0').replace('perSeatUsd: 10', 'perSeatUsd: 0'),
+    );
+    expect(free.verdicts[0].now).toMatchObject({ usesPerSeatCap: 0n, noCapReason: 'seat price $0' });
+    // chat at 4,000,000 input + 500 output tokens = $4 + $0.002 = $4.002 a request, bulk free: budget
+    // $1,000 x 0.25 - $0 = $250 > 0, but one use per seat is 100 seats x $4.002 = $400.20: $250 / $400.20 = 0.62 -> 0
+    const big = run(
+      twoFeatures('    requestsPerMonth: 0\n    inputTokens: 0\n    outputTokens: 0').replace(
+        'inputTokens: 1000\n',
+        'inputTokens: 4000000\n',
+      ),
+    );
+    expect(big.verdicts[0].now).toMatchObject({ usesPerSeatCap: 0n, noCapReason: 'one use' });
   });
 
   it('per-request pricing: judged per request against the price', () => {

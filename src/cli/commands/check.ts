@@ -281,7 +281,7 @@ function baselineSource(ctx: CommandContext, o: CheckOptions, cfg: CheckConfig, 
     const rev = new GitRevision(o.baseRef, ctx.io.cwd);
     const { side, configFile, project } = gitSide(ctx, rev, paths, o.model, warnings);
     return {
-      source: { kind: 'git', label: `git ${o.baseRef}`, side },
+      source: { kind: 'git', label: `git ${o.baseRef}`, side, renamed: (a, b) => rev.renamed(a, b) },
       ...(configFile ? { baseConfigFile: configFile } : {}),
       baseProject: project,
     };

@@ -1,6 +1,7 @@
 /** `tokenomics estimate`: tokens, caching, compression and output cost of prompt files, per model. */
 import type { Command } from 'commander';
 import { UserError } from '../../core/issues.js';
+import { decimalNumber } from '../../core/validate.js';
 import { dateToMs } from '../../pricing/compile.js';
 import { analyzePrompt, sharedSaving } from '../../prompts/analysis.js';
 import { sharedAcrossFiles } from '../../prompts/compress.js';
@@ -62,8 +63,8 @@ Examples:
 
 export function parseCount(value: string | undefined, flag: string, integer = true): number | undefined {
   if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!value.trim() || !Number.isFinite(n) || n < 0 || (integer && !Number.isInteger(n)))
+  const n = decimalNumber(value);
+  if (!Number.isFinite(n) || n < 0 || (integer && !Number.isInteger(n)))
     throw new UserError(`${flag} expects a non-negative ${integer ? 'integer' : 'number'} (got "${value}")`);
   return n;
 }

@@ -1,6 +1,7 @@
 /** `tokenomics report <inputs...>`: what did it cost, where did the money go, per unit. */
 import type { Command } from 'commander';
 import { UserError } from '../../core/issues.js';
+import { decimalNumber } from '../../core/validate.js';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { statSync } from 'node:fs';
@@ -139,7 +140,7 @@ function defaultInputs(ctx: CommandContext): { inputs: string[]; notes: string[]
 
 async function report(ctx: CommandContext, given: string[], opts: ReportOptions): Promise<number> {
   const tz = opts.tz === undefined ? undefined : checkTimeZone(opts.tz);
-  const explicitTop = opts.top !== undefined ? Number(opts.top) : undefined;
+  const explicitTop = opts.top !== undefined ? decimalNumber(opts.top) : undefined;
   if (explicitTop !== undefined && (!Number.isInteger(explicitTop) || explicitTop < 1))
     throw new UserError(`--top expects a positive whole number (got "${opts.top}")`);
   // tables and markdown: only the top groups leave the SQL engine (bounded memory for --by user over

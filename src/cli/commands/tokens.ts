@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { UserError } from '../../core/issues.js';
 import { TEXT_INPUT_MAX_BYTES, readTextFile, readTextStream, stdinNote } from '../../core/read-text.js';
 import { costOf, priceToUsdPerMTok } from '../../pricing/money.js';
-import { periodAt } from '../../pricing/catalog.js';
+import { pricedPeriodAt } from '../../pricing/catalog.js';
 import { countTokens, countTokensParallel, type EncodingName } from '../../tokenize/index.js';
 import { tokensReport, type TokensData } from '../../report/tokens-data.js';
 import type { CommandContext } from '../context.js';
@@ -88,7 +88,7 @@ async function tokens(ctx: CommandContext, files: string[], opts: TokensOptions)
           encoding,
         )
       : sources.map((s) => countTokens(s.text, encoding));
-  const period = res ? periodAt(res.entry, ctx.io.now()).period : undefined;
+  const period = res ? pricedPeriodAt(res.entry, ctx.io.now())?.period : undefined;
   const data: TokensData = {
     schemaVersion: SCHEMA_VERSION,
     model: res?.entry.id ?? null,

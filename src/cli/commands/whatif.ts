@@ -1,6 +1,7 @@
 /** `tokenomics whatif FILE`: unit economics of a product modelled in a what-if YAML file (no logs needed). */
 import type { Command } from 'commander';
 import { UserError } from '../../core/issues.js';
+import { decimalNumber } from '../../core/validate.js';
 import { inert } from '../../core/untrusted.js';
 import { dateToMs } from '../../pricing/compile.js';
 import { Pricer } from '../../pricing/cost.js';
@@ -104,14 +105,13 @@ Examples:
 
 function intOption(name: string, raw: string | undefined, dflt: number, min: number, max: number): number {
   if (raw === undefined) return dflt;
-  const n = Number(raw);
-  if (!/^\d+$/.test(raw.trim()) || n < min || n > max)
-    throw new UserError(`${name} expects an integer from ${min} to ${max} (got "${raw}")`);
+  const n = decimalNumber(raw);
+  if (!Number.isInteger(n) || n < min || n > max) throw new UserError(`${name} expects an integer from ${min} to ${max} (got "${raw}")`);
   return n;
 }
 
 export function parseOptions(o: WhatifCliOptions): WhatifOptions {
-  const volumes = o.volumes === undefined ? DEFAULT_OPTIONS.volumes : o.volumes.split(',').map((v) => Number(v.trim()));
+  const volumes = o.volumes === undefined ? DEFAULT_OPTIONS.volumes : o.volumes.split(',').map(decimalNumber);
   if (volumes.length === 0 || volumes.some((v) => !Number.isFinite(v) || v <= 0))
     throw new UserError(`--volumes expects positive numbers separated by commas (got "${o.volumes}")`, 'e.g. --volumes 1,10,100');
   return {

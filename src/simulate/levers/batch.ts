@@ -32,7 +32,9 @@ function applyBatch(requests: readonly SimRequest[], p: BatchParams, ctx: LeverC
     if (p.share < 1 && unitOf(`${r.record.id}:batch`) >= p.share) return;
     const res = ctx.resolve(r.model);
     if (!res) return;
-    const card = ctx.env.pricer.cardForEntry(res, r, 'batch');
+    // a request dated before its model's first known price stays unpriced, at its tier
+    const card = ctx.env.pricer.pricedCardForEntry(res, r, 'batch');
+    if (!card) return;
     if (card.pricedTier !== 'batch') {
       noBatch.set(res.entry.id, (noBatch.get(res.entry.id) ?? 0) + 1);
       return;

@@ -287,16 +287,17 @@ function finish(
   const breakEven: Record<string, number | null> = {};
   for (const e of models.values()) {
     const ttl = chooseTtl(e, p.ttl);
-    const card = ctx.env.pricer.cardForEntry(
+    // no break-even at a pricing time before the model's first known price
+    const card = ctx.env.pricer.pricedCardForEntry(
       { entry: e, matchedBy: 'id', matchedKey: e.id },
       { inputTokens: 0, cacheReadTokens: 0, cacheWrite5mTokens: 0, cacheWrite1hTokens: 0, outputTokens: 0 },
       'standard',
     );
-    const be = breakEvenReads(card.prices, ttl.bucket);
+    const be = card ? breakEvenReads(card.prices, ttl.bucket) : Number.NaN;
     breakEven[e.id] = Number.isFinite(be) ? Number(be.toFixed(3)) : null;
     assumptions.push([
       `${e.id} cache rules`,
-      `min ${e.cache!.minTokens} tokens${e.cache!.increment ? `, ${e.cache!.increment}-token increments` : ''}, TTL ${ttl.text}${e.cache!.refreshOnHit ? ', refreshed on hit' : ''}; break-even ${Number.isFinite(be) ? be.toFixed(2) : 'n/a'} reads per write${card.prices.cacheWrite5m === card.prices.input && ttl.bucket === '5m' ? ' (writes bill as input)' : ''}`,
+      `min ${e.cache!.minTokens} tokens${e.cache!.increment ? `, ${e.cache!.increment}-token increments` : ''}, TTL ${ttl.text}${e.cache!.refreshOnHit ? ', refreshed on hit' : ''}; break-even ${Number.isFinite(be) ? be.toFixed(2) : 'n/a'} reads per write${card && card.prices.cacheWrite5m === card.prices.input && ttl.bucket === '5m' ? ' (writes bill as input)' : ''}`,
     ]);
   }
   const metrics: Array<[string, string]> = [];
