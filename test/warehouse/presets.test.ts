@@ -65,7 +65,8 @@ describe('ready-made mapping: LiteLLM_SpendLogs in PostgreSQL', () => {
       expect(j.totals.costUsd).toBe(0.0114);
       const byCustomer = await report(db, postgres, 'LiteLLM_SpendLogs', 'litellm', 'customer');
       expect(byCustomer.groups.map((g) => [g.key.customer, g.costUsd])).toEqual([
-        ['(none)', 0.0084],
+        // (no customer: keyed null, apart from a customer named "(none)")
+        [null, 0.0084],
         ['acme', 0.003],
       ]);
     } finally {
