@@ -227,6 +227,16 @@ function layout(section: Section, rows: Record<string, Cell>[], width: number | 
   const dropped: string[] = [];
   const footnotes: string[] = [];
   if (width === undefined || total() <= width) return { columns, widths, cells, footer, header, dropped, footnotes };
+  /** Leaves column `pick` out (named in `dropped`); the widths are the caller's to measure again. */
+  const drop = (pick: number): ((_: unknown, j: number) => boolean) => {
+    dropped.push(columns[pick].label);
+    const keep = (_: unknown, j: number) => j !== pick;
+    columns = columns.filter(keep);
+    header.splice(pick, 1);
+    cells = cells.map((r) => r.filter(keep));
+    if (footer) footer = footer.filter(keep);
+    return keep;
+  };
 
   const identity = identityColumns(columns, cells);
   // 1. long text to footnotes, widest first (never a column that tells the rows apart)
@@ -275,12 +285,7 @@ function layout(section: Section, rows: Record<string, Cell>[], width: number | 
     // wrapping long text a little is better than losing a column
     const wrappable = columns.reduce((n, c, j) => n + (c.type === 'text' ? Math.max(0, widths[j] - COMFORTABLE_TEXT) : 0), 0);
     if (total() - wrappable <= width) break;
-    dropped.push(columns[pick].label);
-    const keep = (_: unknown, j: number) => j !== pick;
-    columns = columns.filter(keep);
-    header.splice(pick, 1);
-    cells = cells.map((r) => r.filter(keep));
-    if (footer) footer = footer.filter(keep);
+    drop(pick);
     widths = measure();
   }
   // 3. narrow text columns, widest first, down to a few characters: their cells wrap onto more lines.
@@ -319,12 +324,7 @@ function layout(section: Section, rows: Record<string, Cell>[], width: number | 
         pick = j;
       }
     });
-    dropped.push(columns[pick].label);
-    const keep = (_: unknown, j: number) => j !== pick;
-    columns = columns.filter(keep);
-    header.splice(pick, 1);
-    cells = cells.map((r) => r.filter(keep));
-    if (footer) footer = footer.filter(keep);
+    const keep = drop(pick);
     natural.splice(pick, 1);
     const kept = widths.filter(keep);
     widths = measure().map((w, j) => Math.min(w, kept[j]));
