@@ -78,13 +78,29 @@ function at(c: Contract | undefined, requests: number, cost: Femto, k: number, s
   return { multiplier: k, revenue, cost: scaled, margin: revenue - scaled, marginPct: fraction(revenue - scaled, revenue) };
 }
 
+/** Two customers' costs as one (their requests and exact costs added; null where neither was priced). */
+function addCosts(a: CustomerCost, b: CustomerCost): CustomerCost {
+  return {
+    customer: a.customer,
+    requests: a.requests + b.requests,
+    costFemto: a.costFemto === null && b.costFemto === null ? null : (a.costFemto ?? 0n) + (b.costFemto ?? 0n),
+    unpricedRequests: a.unpricedRequests + b.unpricedRequests,
+  };
+}
+
 export function customerMargins(
   revenue: RevenueFile,
   costs: CustomerCost[],
   volumes: number[],
   scaleSaving: ScaleSaving = () => 0n,
 ): MarginResult {
-  const byCustomer = new Map(costs.map((c) => [c.customer, c]));
+  // one entry a name: costs given twice under one name (the requests without a customer and a customer named
+  // "(none)", both shown "(none)" here) are added, never one left for the other
+  const byCustomer = new Map<string, CustomerCost>();
+  for (const c of costs) {
+    const seen = byCustomer.get(c.customer);
+    byCustomer.set(c.customer, seen ? addCosts(seen, c) : c);
+  }
   const names = [...new Set([...revenue.contracts.keys(), ...byCustomer.keys()])];
   const customers: CustomerMargin[] = names.map((name) => {
     const c = revenue.contracts.get(name);

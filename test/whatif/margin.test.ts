@@ -51,6 +51,32 @@ describe('margin per customer', () => {
     expect(stderr).not.toContain(': (none)');
   });
 
+  it('adds the requests without a customer and a customer named "(none)" (both shown "(none)"), losing neither', async () => {
+    const f = files({
+      // LOGS ($0.017) + 1000 in without a customer ($0.001) + 2000 in for a customer named "(none)" ($0.002)
+      'logs.csv': `${LOGS}2026-10-05T00:00:00Z,tk-test,1000,0,\n2026-10-06T00:00:00Z,tk-test,2000,0,(none)\n`,
+      'revenue.csv': REVENUE,
+    });
+    const r = await runCli([
+      'whatif',
+      '--revenue',
+      f['revenue.csv'],
+      '--logs',
+      f['logs.csv'],
+      ...PRICES,
+      '--volumes',
+      '1',
+      '--format',
+      'json',
+    ]);
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.stdout);
+    // $0.006 + $0.01 + $0.001 + $0.001 + $0.002 = $0.02 over 6 requests
+    expect(doc.margin.totals.costUsd).toBe(0.02);
+    const none = doc.margin.customers.find((c: { customer: string }) => c.customer === '(none)');
+    expect(none).toMatchObject({ requests: 2, costUsd: 0.003 });
+  });
+
   it('reads the logs once when it scales to other volumes (the engine hands the records to the volume replay)', async () => {
     const f = files({ 'logs.csv': LOGS, 'revenue.csv': REVENUE });
     const args = ['whatif', '--revenue', f['revenue.csv'], '--logs', f['logs.csv'], ...PRICES, '--format', 'json', '--verbose'];
