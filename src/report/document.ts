@@ -30,9 +30,10 @@ function cellOut(value: Cell, type: ColumnType): unknown {
 
 /**
  * Text that reads as a number but is not a plain decimal ("1e400", "Infinity", "NaN", "+5"): in a
- * numeric column a number is a JSON number or a plain decimal as tokenomics writes it ("180").
+ * numeric column a number is a JSON number or a plain decimal as tokenomics writes it ("180"). The
+ * whole text: a count with a word beside it ("500 (default)", as estimate writes) is text.
  */
-const NUMBER_LIKE = /^\s*[-+]?(\d|\.\d|inf|nan)/i;
+const NUMBER_LIKE = /^\s*[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?\s*$|^\s*[-+]?(inf(inity)?|nan)\s*$/i;
 
 /**
  * A saved cell back to the model: a string, a finite number or null, as cellOut writes them; an

@@ -117,6 +117,34 @@ describe('render: a saved JSON report in every format', () => {
     );
   }, 60_000);
 
+  it('renders every command\'s own saved JSON, estimate\'s annotated counts too ("500 (default)" in a count column)', async () => {
+    const saved = join(dir, 'estimate.json');
+    const est = await runCli([
+      'estimate',
+      'fixtures/prompts/summarize-ticket.md',
+      '--model',
+      'gpt-4o-mini',
+      '--format',
+      'json',
+      '-o',
+      saved,
+    ]);
+    expect(est.code).toBe(0);
+    expect(readFileSync(saved, 'utf8')).toContain('(default)');
+    for (const format of ['table', 'csv', 'markdown']) {
+      const r = await runCli(['render', saved, '--format', format]);
+      expect(r.code, `${format}: ${r.stderr}`).toBe(0);
+      expect(r.stdout).toContain('(default)');
+    }
+    // text that is a number and nothing else, other than a plain decimal, is still refused
+    const doc = JSON.parse(readFileSync(saved, 'utf8'));
+    for (const fake of ['NaN', ' +5', 'Infinity', '1e3']) {
+      doc.report.sections[0].rows[0].output = fake;
+      writeFileSync(saved, JSON.stringify(doc));
+      expect((await runCli(['render', saved])).code, fake).toBe(2);
+    }
+  });
+
   it('offers every registered format on --format', async () => {
     expect(FORMAT_NAMES).toEqual(['table', 'json', 'csv', 'markdown', 'html']);
     const r = await runCli(['report', 'fixtures/demo', '--format', 'pdf']);
