@@ -132,10 +132,15 @@ export function weekOfDate(date: string): string {
  * directory). A record whose log names its working directory (the `cwd` tag) has that as its project.
  */
 export function projectOf(file: string): string {
+  return knownProjectOf(file) ?? NONE;
+}
+
+/** projectOf, undefined where the file has no directory to tell (stdin, a bare name): not a folder named "(none)". */
+export function knownProjectOf(file: string): string | undefined {
   const parts = file.split(/[\\/]/);
   const at = parts.lastIndexOf('projects');
   if (at >= 0 && at < parts.length - 2) return parts[at + 1];
-  return parts.length > 1 ? parts[parts.length - 2] || NONE : NONE;
+  return parts.length > 1 ? parts[parts.length - 2] || undefined : undefined;
 }
 
 export function dimensionValue(d: Dimension, r: UsageRecord): string {

@@ -48,6 +48,7 @@ const FREE_TEXT = new Set<Dimension['kind']>([
   'conversation',
   'session',
   'tag',
+  'project',
 ]);
 
 /**
@@ -64,8 +65,7 @@ export function keyedDimensionSql(d: Dialect, dim: Dimension): string {
 export function decodeGroupValue(dim: Dimension, v: unknown): string | null {
   const s = String(v);
   if (FREE_TEXT.has(dim.kind)) return s.startsWith('=') ? s.slice(1) : null;
-  // a time's NONE cannot be a date; a project's is a file's without a folder (projectOf), never a logged cwd
-  return (isTimeKind(dim.kind) || dim.kind === 'project') && s === '(none)' ? null : s;
+  return isTimeKind(dim.kind) && s === '(none)' ? null : s;
 }
 
 const isTimeKind = (k: Dimension['kind']): boolean => k === 'day' || k === 'week' || k === 'month';
@@ -94,7 +94,7 @@ export function dimensionSql(d: Dialect, dim: Dimension, none = NONE): string {
     case 'project':
       // the logged working directory (the cwd tag), else from the source path, resolved in TypeScript
       // per distinct file (projectOf): see PROJECT_MAP_COLUMNS
-      return `COALESCE(${d.jsonTag('tags', TAG_CWD)}, pm.project)`;
+      return `COALESCE(${d.jsonTag('tags', TAG_CWD)}, pm.project, ${NONE})`;
     case 'tier':
       return `COALESCE(service_tier, 'standard')`;
     case 'source':

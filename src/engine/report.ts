@@ -6,7 +6,7 @@
  * capped turns). Takes an explicit environment (catalog, clock, ingest options, stdin, progress,
  * DuckDB options), built by the command layer: no CLI imports.
  */
-import { dimensionKey, isTimeDimension, localDate, projectOf, weekOfDate, type Dimension } from '../aggregate/dims.js';
+import { dimensionKey, isTimeDimension, localDate, knownProjectOf, weekOfDate, type Dimension } from '../aggregate/dims.js';
 import { CostAccumulator, type CostResult, type TokenSums } from '../aggregate/accumulator.js';
 import {
   compareCost,
@@ -497,7 +497,7 @@ export function withWarningsAndData(
 
 /**
  * The tables the group-by dimensions join that TypeScript computes: the project of each distinct
- * source file (`projectOf`) and the local dates of each distinct 15-minute slot in a --tz zone.
+ * source file (`knownProjectOf`: NULL where no folder tells it) and the local dates of each distinct 15-minute slot in a --tz zone.
  */
 async function loadDimensionMaps(db: SqlDb, dims: Dimension[], d: Dialect): Promise<void> {
   if (needsProjects(dims)) {
@@ -505,7 +505,8 @@ async function loadDimensionMaps(db: SqlDb, dims: Dimension[], d: Dialect): Prom
     await db.loadTable(
       'project_map',
       PROJECT_MAP_COLUMNS,
-      files.map((f) => [f, projectOf(f)]),
+      // (no project: NULL, apart from a folder named "(none)")
+      files.map((f) => [f, knownProjectOf(f) ?? null]),
     );
   }
   const tz = zoneOf(dims);

@@ -1,3 +1,6 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../cli/harness.js';
 
@@ -71,5 +74,28 @@ describe('group values that look like labels', () => {
     const table = await runCli(['report', '-', '--no-config', '--by', 'project', '--wide'], { stdin: LOG });
     expect(table.stdout).toMatch(/^\(none\) /m);
     expect(table.stdout).not.toContain('"(none)"');
+    // a folder named "(none)" is a project of its own beside stdin's
+    const dir = mkdtempSync(join(tmpdir(), 'tk-labels-'));
+    try {
+      mkdirSync(join(dir, '(none)'));
+      writeFileSync(join(dir, '(none)', 'a.jsonl'), `${LOG}\n`);
+      const both = await runCli(['report', '-', join(dir, '(none)', 'a.jsonl'), '--no-config', '--by', 'project', '--format', 'json'], {
+        stdin: LOG,
+      });
+      const groups = JSON.parse(both.stdout).groups.map((g: { key: { project: string | null }; requests: number }) => [
+        g.key.project,
+        g.requests,
+      ]);
+      // (8 lines each; equal costs list in key order)
+      expect(groups).toEqual(
+        expect.arrayContaining([
+          [null, 8],
+          ['(none)', 8],
+        ]),
+      );
+      expect(groups).toHaveLength(2);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
