@@ -8,7 +8,9 @@
  *   tag characters) and the other invisible (default-ignorable) code points become visible escapes
  *   (`\x1b`, `\n`, `\u202e`, `\u200b`, `\u{e0041}`): an escape sequence cannot clear the screen, set
  *   the clipboard or forge a row, a newline cannot start a new line, and `ac\u200bme` cannot pass for
- *   `acme`. JSON text writes the same characters as `\u` escapes (jsonInert).
+ *   `acme`. JSON text writes the same characters as `\u` escapes (jsonInert). The one exception: a
+ *   zero-width (non-)joiner between two letters of a script that writes with them (Persian, the Indic
+ *   scripts) is part of the word and shown as it is.
  * - Displayed names are capped in length (`…` marks the cut), so one 10 MB id cannot pad a table.
  */
 
@@ -58,7 +60,29 @@ export function inert(s: string, maxChars = MAX_DISPLAY_CHARS): string {
     const end = /[\ud800-\udbff]/.test(s[maxChars - 2]) ? maxChars - 2 : maxChars - 1;
     capped = `${s.slice(0, end)}…`;
   }
-  return HAS_UNSAFE.test(capped) ? capped.replace(UNSAFE, visible) : capped;
+  return HAS_UNSAFE.test(capped) ? capped.replace(UNSAFE, shown) : capped;
+}
+
+/** A letter or mark of a script that joins (Arabic, Persian, the Indic scripts: not Latin, not a digit or symbol). */
+const JOINING_LETTER = /^[\p{L}\p{M}]$/u;
+const LATIN = /^\p{Script=Latin}$/u;
+const joins = (ch: string | undefined): boolean => ch !== undefined && JOINING_LETTER.test(ch) && !LATIN.test(ch);
+
+/**
+ * An UNSAFE character as shown in `s` at `at`: the zero-width non-joiner and joiner between two letters of
+ * scripts that write with them (Persian `می‌خواهم`, Hindi conjuncts) are part of the word and stay as
+ * they are; anywhere else (between Latin letters, where they only hide a difference) an escape.
+ */
+function shown(ch: string, at: number, s: string): string {
+  if ((ch === '\u200c' || ch === '\u200d') && joins(charBefore(s, at)) && joins(charAt(s, at + 1))) return ch;
+  return visible(ch);
+}
+
+const charAt = (s: string, at: number): string | undefined => (at < s.length ? String.fromCodePoint(s.codePointAt(at)!) : undefined);
+function charBefore(s: string, at: number): string | undefined {
+  if (at === 0) return undefined;
+  const low = s.charCodeAt(at - 1);
+  return at >= 2 && low >= 0xdc00 && low <= 0xdfff ? s.slice(at - 2, at) : s[at - 1];
 }
 
 /**

@@ -18,6 +18,18 @@ describe('inert', () => {
     expect(inert('v\ufe0f')).toBe('v\\ufe0f');
   });
 
+  it('keeps a zero-width (non-)joiner inside a word of a script that writes with it, escapes it elsewhere', () => {
+    // Persian "mi-khaham" (I want): ZWNJ between the prefix and the verb, part of the spelling
+    expect(inert('\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645')).toBe('\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645');
+    // Devanagari ksha with ZWJ (half form)
+    expect(inert('\u0915\u094d\u200d\u0937')).toBe('\u0915\u094d\u200d\u0937');
+    // between Latin letters, at an end, beside a digit or an emoji: it only hides a difference
+    expect(inert('ac\u200cme')).toBe('ac\\u200cme');
+    expect(inert('\u0645\u200c')).toBe('\u0645\\u200c');
+    expect(inert('\u06451\u200c2')).toBe('\u06451\\u200c2');
+    expect(inert('\u{1f468}\u200d\u{1f469}')).toBe('\u{1f468}\\u200d\u{1f469}');
+  });
+
   it('shows the bidi marks LRM, RLM and ALM as escapes', () => {
     expect(inert('a\u200eb\u200fc\u061cd')).toBe('a\\u200eb\\u200fc\\u061cd');
   });
