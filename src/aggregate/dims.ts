@@ -77,7 +77,8 @@ export function dimensionKey(d: Dimension): string {
   return d.kind === 'tag' ? `tag:${d.name}` : d.kind;
 }
 
-const NONE = '(none)';
+/** The value of a record that has none, in group keys of the TypeScript paths. */
+export const NONE = '(none)';
 
 /** ISO week start (Monday) date of a UTC time. */
 function weekOf(ms: number): string {
@@ -144,52 +145,42 @@ export function knownProjectOf(file: string): string | undefined {
 }
 
 export function dimensionValue(d: Dimension, r: UsageRecord): string {
+  return knownDimensionValue(d, r) ?? NONE;
+}
+
+/** dimensionValue, null where the record has no value (a missing customer; a value spelled "(none)" is a value). */
+export function knownDimensionValue(d: Dimension, r: UsageRecord): string | null {
   switch (d.kind) {
     case 'model':
       return r.model;
     case 'provider':
-      return r.provider ?? NONE;
+      return r.provider ?? null;
     case 'feature':
     case 'customer':
     case 'user':
     case 'outcome':
     case 'prompt':
-      return r.tags[d.kind] ?? NONE;
+      return r.tags[d.kind] ?? null;
     case 'conversation':
     case 'session':
-      return r.conversationId ?? NONE;
+      return r.conversationId ?? null;
     case 'project':
       // the session's working directory when the log names it (Codex CLI), else from the file's path
-      return (Object.hasOwn(r.tags, TAG_CWD) ? r.tags[TAG_CWD] : undefined) ?? projectOf(r.source.file);
+      return (Object.hasOwn(r.tags, TAG_CWD) ? r.tags[TAG_CWD] : undefined) ?? knownProjectOf(r.source.file) ?? null;
     case 'tier':
       return r.serviceTier ?? 'standard';
     case 'source':
       return r.source.file;
     case 'tag':
-      return (Object.hasOwn(r.tags, d.name) ? r.tags[d.name] : undefined) ?? NONE;
+      return (Object.hasOwn(r.tags, d.name) ? r.tags[d.name] : undefined) ?? null;
     case 'day':
-      if (r.timeMs === undefined) return NONE;
+      if (r.timeMs === undefined) return null;
       return d.tz ? localDate(r.timeMs, d.tz) : new Date(r.timeMs).toISOString().slice(0, 10);
     case 'week':
-      if (r.timeMs === undefined) return NONE;
+      if (r.timeMs === undefined) return null;
       return d.tz ? weekOfDate(localDate(r.timeMs, d.tz)) : weekOf(r.timeMs);
     case 'month':
-      if (r.timeMs === undefined) return NONE;
+      if (r.timeMs === undefined) return null;
       return d.tz ? localDate(r.timeMs, d.tz).slice(0, 7) : new Date(r.timeMs).toISOString().slice(0, 7);
   }
-}
-
-/** A group key string for a record (single dimensions avoid building a composite string). */
-export function groupKey(dims: Dimension[], r: UsageRecord): string {
-  if (dims.length === 1) return dimensionValue(dims[0], r);
-  let key = dimensionValue(dims[0], r);
-  for (let i = 1; i < dims.length; i++) key += '\u0000' + dimensionValue(dims[i], r);
-  return key;
-}
-
-export function splitGroupKey(dims: Dimension[], key: string): Record<string, string> {
-  const parts = dims.length === 1 ? [key] : key.split('\u0000');
-  const out: Record<string, string> = {};
-  dims.forEach((d, i) => (out[dimensionKey(d)] = parts[i]));
-  return out;
 }

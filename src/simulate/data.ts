@@ -5,12 +5,13 @@
  */
 import type { Femto } from '../pricing/money.js';
 import { unitCosts } from '../pricing/unit-economics.js';
-import { splitGroupKey, type Dimension } from '../aggregate/dims.js';
+import { dimensionKey, type Dimension } from '../aggregate/dims.js';
+import { groupLabel } from '../report/usage-sections.js';
 import { stateUnits } from './units.js';
 import { simulateBottomLine, type BottomLineFacts } from './bottom-line.js';
 import type { ScenarioResult, WaterfallStep } from './engine.js';
 import { groupTotals, type StatePrice } from './price.js';
-import { groupKeyOf } from './scope.js';
+import { knownDimensionOf } from './scope.js';
 import type { SimRequest } from './types.js';
 import type { LeverDetailsData } from './lever-details.js';
 
@@ -82,7 +83,8 @@ export interface SimScenarioData extends SimUnitData {
 export interface SimGroupData {
   /** The group's values joined with " / ". */
   group: string;
-  key: Record<string, string>;
+  /** The group's values by dimension; null where its requests have none. */
+  key: Record<string, string | null>;
   baselineUsd: Femto;
   /** Cost per scenario, by scenario name. */
   scenarios: Record<string, Femto>;
@@ -208,18 +210,23 @@ function scenarioData(r: ScenarioResult, baseline: StatePrice): SimScenarioData 
 function groupsData(input: SimulateDataInput): SimGroupData[] | null {
   const dims = input.dims;
   if (!input.by || !dims) return null;
-  const key = (r: SimRequest) => groupKeyOf(r, dims);
+  // the values as a JSON list: a missing value (null) is a group apart from one spelled "(none)", as in report
+  const key = (r: SimRequest) => JSON.stringify(dims.map((d) => knownDimensionOf(r, d)));
   const base = groupTotals(input.baselineRequests, input.baseline.costs, key);
   const per = input.results.map((r) => groupTotals(r.requests, r.final.costs, key));
   const names = [...new Set([...base.keys(), ...per.flatMap((m) => [...m.keys()])])].sort(
     (a, b) => Number((base.get(b) ?? 0n) - (base.get(a) ?? 0n)) || a.localeCompare(b),
   );
-  return names.map((g) => ({
-    group: g.split('\u0000').join(' / '),
-    key: splitGroupKey(dims, g),
-    baselineUsd: base.get(g) ?? 0n,
-    scenarios: Object.fromEntries(input.results.map((r, i) => [r.scenario.name, per[i].get(g) ?? 0n])),
-  }));
+  return names.map((g) => {
+    const values = JSON.parse(g) as Array<string | null>;
+    return {
+      // shown as report shows a group: (none) for no value, a value spelled like a label in quotes
+      group: values.map(groupLabel).join(' / '),
+      key: Object.fromEntries(dims.map((d, i) => [dimensionKey(d), values[i]])),
+      baselineUsd: base.get(g) ?? 0n,
+      scenarios: Object.fromEntries(input.results.map((r, i) => [r.scenario.name, per[i].get(g) ?? 0n])),
+    };
+  });
 }
 
 /** The notes: the command's, each lever's (prefixed with its scenario and name), then unpriced requests. */

@@ -1,6 +1,6 @@
 /** Lever scopes (`where:`) and grouping keys shared by levers and reports. */
 import type { Catalog } from '../pricing/catalog.js';
-import { dimensionValue, parseDimensions, type Dimension } from '../aggregate/dims.js';
+import { knownDimensionValue, NONE, parseDimensions, type Dimension } from '../aggregate/dims.js';
 import { ownValue } from './keys.js';
 import { promptOf, type SimRequest, type Where } from './types.js';
 
@@ -53,9 +53,14 @@ export function describeWhere(where: Where | undefined): string {
  * where it went, not where it was logged).
  */
 export function dimensionOf(r: SimRequest, d: Dimension): string {
+  return knownDimensionOf(r, d) ?? NONE;
+}
+
+/** dimensionOf, null where the request has no value (the report's groups tell it apart from a value spelled "(none)"). */
+export function knownDimensionOf(r: SimRequest, d: Dimension): string | null {
   if (d.kind === 'model') return r.model;
   if (d.kind === 'tier') return r.serviceTier;
-  return dimensionValue(d, r.record);
+  return knownDimensionValue(d, r.record);
 }
 
 const parsed = new Map<string, Dimension>();
@@ -65,12 +70,6 @@ export function groupKey(r: SimRequest, by: string): string {
   let d = parsed.get(by);
   if (d === undefined) parsed.set(by, (d = parseDimensions(by)[0]));
   return dimensionOf(r, d);
-}
-
-/** Composite group key for `--by` (several dimensions joined as src/aggregate joins them). */
-export function groupKeyOf(r: SimRequest, dims: readonly Dimension[]): string {
-  if (dims.length === 1) return dimensionOf(r, dims[0]);
-  return dims.map((d) => dimensionOf(r, d)).join('\u0000');
 }
 
 /** Cache scope key for a request: provider+model, optionally per customer/user/feature/tag. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from './harness.js';
@@ -169,6 +169,53 @@ describe('tokenomics simulate', () => {
       }
     }
   }, 60_000);
+
+  it('--by customer: requests without a customer and a customer named "(none)" are two groups, keyed as report keys them', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tk-sim-none-'));
+    try {
+      // gpt-4o-mini, 100 prompt + 10 completion tokens each: two without a customer, one named "(none)", one "acme"
+      const lines = [undefined, undefined, '(none)', 'acme'].map((c, i) =>
+        JSON.stringify({
+          request: { metadata: c === undefined ? {} : { customer: c } },
+          response: {
+            id: `chatcmpl-${i}`,
+            object: 'chat.completion',
+            created: 1763000000 + i,
+            model: 'gpt-4o-mini',
+            choices: [],
+            usage: { prompt_tokens: 100, completion_tokens: 10, total_tokens: 110 },
+          },
+        }),
+      );
+      const log = join(dir, 'l.jsonl');
+      writeFileSync(log, `${lines.join('\n')}\n`);
+      const args = ['--by', 'customer', '--format', 'json', '--no-config'];
+      const rep = JSON.parse((await runCli(['report', log, ...args])).stdout);
+      const sim = JSON.parse((await runCli(['simulate', log, '-s', 'fixtures/scenarios/demo.yaml', '--only', 'caching', ...args])).stdout);
+      const keys = (gs: Array<{ key: { customer: string | null } }>) => gs.map((g) => g.key.customer).sort();
+      expect(keys(sim.groups)).toEqual([null, '(none)', 'acme'].sort());
+      expect(keys(sim.groups)).toEqual(keys(rep.groups));
+      // 100 x $0.15 + 10 x $0.60 per MTok = $0.000021 a request: twice for the group without a customer
+      const none = sim.groups.find((g: { key: { customer: string | null } }) => g.key.customer === null);
+      expect(none.baselineUsd).toBe(0.000042);
+      const table = await runCli([
+        'simulate',
+        log,
+        '-s',
+        'fixtures/scenarios/demo.yaml',
+        '--only',
+        'caching',
+        '--by',
+        'customer',
+        '--no-config',
+        '--wide',
+      ]);
+      expect(table.stdout).toMatch(/^\(none\) /m);
+      expect(table.stdout).toMatch(/^"\(none\)" /m);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 
   it("--by day|week|month|source: the report's groups, baseline to the femto-dollar", async () => {
     for (const by of ['day', 'week', 'month,source']) {
