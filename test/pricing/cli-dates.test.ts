@@ -72,7 +72,8 @@ describe('no known price before the first period, from the CLI', () => {
     const cases: Array<[string, string[], string]> = [
       ['estimate', ['estimate', prompt, '--at', '2024-06-01', '--no-config'], deepseek],
       ['check', ['check', prompt, '--no-config', '-m', 'deepseek-chat', '--at', '2024-06-01', '--max-monthly-usd', '4.62'], deepseek],
-      ['whatif', ['whatif', whatif, '--at', '2024-06-01', '--no-config'], deepseek],
+      // at the line that names the model (line 6: the feature's flow mapping)
+      ['whatif', ['whatif', whatif, '--at', '2024-06-01', '--no-config'], `${whatif}:6: ${deepseek}`],
       [
         'estimate with a price file',
         ['estimate', prompt, '-m', 'fut-1', '--prices', prices, '--at', '2026-11-15', '--no-config'],

@@ -12,7 +12,7 @@ import { computeWhatif, DEFAULT_OPTIONS, type WhatifOptions } from '../../whatif
 import { parseSet, type SetOverride } from '../../whatif/setpath.js';
 import type { CommandContext } from '../context.js';
 import { ingestInputs, usageWarnings } from '../../report/usage-sections.js';
-import { labelUnpriced } from '../../pricing/catalog.js';
+import { labelUnpriced, noPriceError, noPriceReason } from '../../pricing/catalog.js';
 import { planReport, runReport, type ReportTask } from '../report-task.js';
 import { customerMargins, type CustomerCost } from '../../whatif/margin.js';
 import { dimensionValue } from '../../aggregate/dims.js';
@@ -226,6 +226,21 @@ async function margin(ctx: CommandContext, o: WhatifCliOptions): Promise<number>
   return 0;
 }
 
+/** A model the file names with no price on the date priced at: exit 2 at the line that names it (the pricer would say the same without the line). */
+function refuseUnpricedAt(loaded: ReturnType<typeof loadWhatifText>, atMs: number): void {
+  for (const f of loaded.spec.features) {
+    const named: Array<[string, string[]]> = [[f.model, ['features', f.name, 'model']]];
+    if (f.route) named.push([f.route.model, ['features', f.name, 'route', 'model']]);
+    if (f.floorModel) named.push([f.floorModel, ['features', f.name, 'floorModel']]);
+    for (const [model, path] of named) {
+      const res = loaded.resolutions.get(model);
+      const line = loaded.lineOf(path);
+      if (res && noPriceReason(res.entry, atMs) !== undefined)
+        throw noPriceError(res.entry, atMs, `${loaded.file}${line ? `:${line}` : ''}`);
+    }
+  }
+}
+
 async function whatif(ctx: CommandContext, file: string, o: WhatifCliOptions): Promise<number> {
   if (o.section !== undefined && !SECTIONS.includes(o.section))
     throw new UserError(`unknown section "${o.section}"`, `use one of: ${SECTIONS.join(', ')}`);
@@ -235,6 +250,7 @@ async function whatif(ctx: CommandContext, file: string, o: WhatifCliOptions): P
   const { catalog } = ctx.loadCatalog();
   const loaded = loadWhatifText(text, file, sets, catalog);
   const at = pricesDate(o.at, loaded, ctx.io.now());
+  refuseUnpricedAt(loaded, at.ms);
   const pricer = new Pricer(catalog, { atMs: at.ms });
   const resolve = (model: string) => {
     const res = loaded.resolutions.get(model);
