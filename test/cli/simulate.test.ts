@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from './harness.js';
+import { customerLines } from '../report/customer-lines.js';
 
 describe('tokenomics simulate', () => {
   it('needs a scenario file', async () => {
@@ -173,20 +174,8 @@ describe('tokenomics simulate', () => {
   it('--by customer: requests without a customer and a customer named "(none)" are two groups, keyed as report keys them', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'tk-sim-none-'));
     try {
-      // gpt-4o-mini, 100 prompt + 10 completion tokens each: two without a customer, one named "(none)", one "acme"
-      const lines = [undefined, undefined, '(none)', 'acme'].map((c, i) =>
-        JSON.stringify({
-          request: { metadata: c === undefined ? {} : { customer: c } },
-          response: {
-            id: `chatcmpl-${i}`,
-            object: 'chat.completion',
-            created: 1763000000 + i,
-            model: 'gpt-4o-mini',
-            choices: [],
-            usage: { prompt_tokens: 100, completion_tokens: 10, total_tokens: 110 },
-          },
-        }),
-      );
+      // two without a customer, one named "(none)", one "acme" ($0.000021 a request)
+      const lines = customerLines([undefined, undefined, '(none)', 'acme']).split('\n');
       const log = join(dir, 'l.jsonl');
       writeFileSync(log, `${lines.join('\n')}\n`);
       const args = ['--by', 'customer', '--format', 'json', '--no-config'];

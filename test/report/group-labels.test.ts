@@ -3,32 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../cli/harness.js';
+import { customerLines } from './customer-lines.js';
 
 /**
  * Group values spelled like the tables' own labels: a customer named "(none)", "Total" or
  * "(18 more)" is a group of its own, apart from the requests with no customer, and shown quoted.
- * Each line: gpt-4o-mini, 100 prompt + 10 completion tokens.
  */
-function lines(customers: Array<string | undefined>): string {
-  return customers
-    .map((c, i) =>
-      JSON.stringify({
-        request: { metadata: c === undefined ? {} : { customer: c } },
-        response: {
-          id: `chatcmpl-${i}`,
-          object: 'chat.completion',
-          created: 1763000000 + i,
-          model: 'gpt-4o-mini',
-          choices: [],
-          usage: { prompt_tokens: 100, completion_tokens: 10, total_tokens: 110 },
-        },
-      }),
-    )
-    .join('\n');
-}
-
 // three without a customer, then one each named like a label, one with a quote, one plain
-const LOG = lines([undefined, undefined, undefined, '(none)', 'Total', '(18 more)', '"q"', 'acme']);
+const LOG = customerLines([undefined, undefined, undefined, '(none)', 'Total', '(18 more)', '"q"', 'acme']);
 
 describe('group values that look like labels', () => {
   it('JSON: a missing value is null, a value spelled "(none)" is its own group', async () => {
