@@ -21,10 +21,12 @@ export const MAX_DISPLAY_CHARS = 120;
  * What is shown as an escape: controls (Cc: C0, DEL, C1), format characters (Cf: bidi marks U+200E/F and
  * U+061C, embeddings, overrides, isolates, zero-width space/joiners, word joiner, soft hyphen, BOM, tag
  * characters U+E0000-E007F), line/paragraph separators (Zl, Zp), the other default-ignorable code points
- * (variation selectors, Hangul fillers: drawn as nothing) and lone surrogates (Cs: drawn as U+FFFD, so two
- * different ids would look alike).
+ * (variation selectors, Hangul fillers: drawn as nothing), lone surrogates (Cs: drawn as U+FFFD, so two
+ * different ids would look alike) and the spaces drawn as a plain space (no-break, en/em and the other
+ * typographic spaces: `acme` and `acme` with a no-break space after it would look alike; the ideographic
+ * space of CJK text, drawn two columns wide, stays).
  */
-const INVISIBLE = '\\p{Cf}\\p{Zl}\\p{Zp}\\p{Cs}\\p{Default_Ignorable_Code_Point}';
+const INVISIBLE = '\\p{Cf}\\p{Zl}\\p{Zp}\\p{Cs}\\p{Default_Ignorable_Code_Point}\\u00a0\\u1680\\u2000-\\u200a\\u202f\\u205f';
 const UNSAFE = new RegExp(`[\\p{Cc}${INVISIBLE}]`, 'gu');
 const HAS_UNSAFE = new RegExp(UNSAFE.source, 'u');
 // in JSON text: the same less the C0 controls (JSON.stringify escapes them, and writes its line breaks raw)

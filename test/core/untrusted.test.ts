@@ -30,6 +30,13 @@ describe('inert', () => {
     expect(inert('\u{1f468}\u200d\u{1f469}')).toBe('\u{1f468}\\u200d\u{1f469}');
   });
 
+  it('shows spaces drawn like a plain space as escapes (no-break, narrow no-break, en, em), not the ideographic one', () => {
+    expect(inert('acme\u00a0')).toBe('acme\\xa0');
+    expect(inert('a\u202fb\u2002c\u2003d')).toBe('a\\u202fb\\u2002c\\u2003d');
+    expect(inert('模型\u3000名前')).toBe('模型\u3000名前');
+    expect(jsonInert(JSON.stringify('acme\u00a0'))).toBe('"acme\\u00a0"');
+  });
+
   it('shows the bidi marks LRM, RLM and ALM as escapes', () => {
     expect(inert('a\u200eb\u200fc\u061cd')).toBe('a\\u200eb\\u200fc\\u061cd');
   });
