@@ -16,22 +16,39 @@ export type WriteFs = Pick<
   'openSync' | 'writeSync' | 'fsyncSync' | 'closeSync' | 'renameSync' | 'unlinkSync' | 'statSync' | 'realpathSync' | 'writeFileSync'
 >;
 
-/** Write `text` to `path` atomically. Throws the underlying error (with `code`) on failure, the old file intact. */
-export function writeFileAtomic(path: string, text: string | Buffer, fs: WriteFs = nodeFs): void {
+/**
+ * How a write to `path` goes: `direct` for a target that exists and is not a regular file (a FIFO, a
+ * device: written as it is, never replaced), else the file to rename over (`target`: a symbolic link's
+ * file, so the link keeps pointing at it), the temporary file beside it, and the mode to give it (the
+ * existing file's, so a private file stays private; else the default before the umask). Throws what the
+ * path's own lookup throws (not ENOENT: a new file).
+ */
+export type WritePlan = { direct: string } | { target: string; tmp: string; mode: number };
+
+export function writePlan(path: string, fs: Pick<WriteFs, 'realpathSync' | 'statSync'> = nodeFs): WritePlan {
   let target = path;
   let mode = 0o666;
   try {
-    target = fs.realpathSync(path); // a symlink keeps pointing at the file it names
+    target = fs.realpathSync(path);
     const st = fs.statSync(target);
-    if (!st.isFile()) {
-      fs.writeFileSync(target, text);
-      return;
-    }
+    if (st.isDirectory()) throw Object.assign(new Error(`${path}: is a directory`), { code: 'EISDIR' });
+    if (!st.isFile()) return { direct: target };
     mode = st.mode & 0o7777;
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
   }
   const tmp = join(dirname(target), `.${basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  return { target, tmp, mode };
+}
+
+/** Write `text` to `path` atomically. Throws the underlying error (with `code`) on failure, the old file intact. */
+export function writeFileAtomic(path: string, text: string | Buffer, fs: WriteFs = nodeFs): void {
+  const plan = writePlan(path, fs);
+  if ('direct' in plan) {
+    fs.writeFileSync(plan.direct, text);
+    return;
+  }
+  const { target, tmp, mode } = plan;
   const data = typeof text === 'string' ? Buffer.from(text) : text;
   let fd: number | undefined;
   try {
@@ -60,7 +77,7 @@ export function writeFileAtomic(path: string, text: string | Buffer, fs: WriteFs
 }
 
 /** Make the rename itself durable; best effort (not every platform can fsync a directory). */
-function syncDir(dir: string, fs: WriteFs): void {
+export function syncDir(dir: string, fs: WriteFs = nodeFs): void {
   let fd: number | undefined;
   try {
     fd = fs.openSync(dir, 'r');

@@ -3,9 +3,21 @@
  * and JSON). Costs are checked by hand on one record and, summed, against the report's exact total;
  * FOCUS rows split each record by token bucket with the specification's units.
  */
-import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { spawn, spawnSync } from 'node:child_process';
 import { duckdbRows } from '../duckdb-rows.js';
 import { describe, expect, it } from 'vitest';
 import { femtoToUsdString } from '../../src/pricing/money.js';
@@ -156,5 +168,38 @@ describe('export', () => {
     expect(c.code).toBe(2);
     expect(c.stderr).toMatch(/cannot write .*x\.parquet: its directory does not exist\nhint: create the directory first/);
     expect(existsSync(missing)).toBe(false);
+  });
+
+  it("writes through a symbolic link, into a FIFO or device as it is, and keeps a file's mode (never replaces them)", async () => {
+    const w = mkdtempSync(join(dir, 'targets-'));
+    const target = join(w, 'target.csv');
+    writeFileSync(target, 'orig\n');
+    symlinkSync(target, join(w, 'link.csv'));
+    expect((await runCli(['export', join(w, 'link.csv'), BAD])).code).toBe(0);
+    expect(lstatSync(join(w, 'link.csv')).isSymbolicLink()).toBe(true);
+    expect(readFileSync(target, 'utf8')).toMatch(/^time,id,model,/);
+    // a private file stays private
+    const priv = join(w, 'priv.csv');
+    writeFileSync(priv, 'x\n', { mode: 0o600 });
+    chmodSync(priv, 0o600);
+    expect((await runCli(['export', priv, BAD])).code).toBe(0);
+    expect(statSync(priv).mode & 0o777).toBe(0o600);
+    // a FIFO (as a device): written as it is, never replaced by a file (a reader takes what comes through)
+    const fifo = join(w, 'pipe.csv');
+    expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
+    const reader = spawn('cat', [fifo]);
+    let through = '';
+    reader.stdout.on('data', (b: Buffer) => (through += b.toString()));
+    const read = new Promise((resolve) => reader.on('close', resolve));
+    expect((await runCli(['export', fifo, BAD])).code).toBe(0);
+    await read;
+    expect(through).toMatch(/^time,id,model,/);
+    expect(lstatSync(fifo).isFIFO()).toBe(true);
+    // a directory: exit 2 saying so; no temporary file left beside the targets
+    mkdirSync(join(w, 'dir.csv'));
+    const d = await runCli(['export', join(w, 'dir.csv'), BAD]);
+    expect(d.code).toBe(2);
+    expect(d.stderr).toMatch(/cannot write .*dir\.csv: EISDIR/);
+    expect(readdirSync(w).sort()).toEqual(['dir.csv', 'link.csv', 'pipe.csv', 'priv.csv', 'target.csv']);
   });
 });

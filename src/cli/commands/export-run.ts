@@ -3,9 +3,11 @@
  * read, written with its COPY, then moved into place. Loaded only when `export` runs, so `--help`
  * never loads DuckDB.
  */
-import { existsSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
+import { chmodSync, createReadStream, createWriteStream, mkdtempSync, renameSync, rmSync, statSync } from 'node:fs';
+import { pipeline } from 'node:stream/promises';
 import { tmpdir } from 'node:os';
-import { basename, dirname, join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { describeWriteError, syncDir, writePlan, type WritePlan } from '../../core/atomic-write.js';
 import { BIGINT, BOOLEAN, DuckDBDataChunk, INTEGER, VARCHAR, type DuckDBType } from '@duckdb/node-api';
 import { UserError } from '../../core/issues.js';
 import { UsageDb } from '../../engine/duckdb.js';
@@ -52,10 +54,23 @@ class Stage {
 
 const sqlString = (s: string) => `'${s.replace(/'/g, "''")}'`;
 
+const WRITE_HINT = 'check the path and its permissions, or write elsewhere';
+
+/** An engine or system error's message without the engine's wrapping ("query failed: IO Error: ..."). */
+const errorText = (err: unknown): string => String((err as Error)?.message ?? err).replace(/^.*?IO Error: /s, '');
+
 export async function exportUsage(ctx: CommandContext, file: string, inputs: string[], opts: ExportOptions): Promise<number> {
   const format = fileFormatOf(file, opts.fileFormat);
-  if (!existsSync(dirname(file) || '.'))
+  if (!statSync(dirname(file) || '.', { throwIfNoEntry: false })?.isDirectory())
     throw new UserError(`cannot write ${file}: its directory does not exist`, 'create the directory first, or write elsewhere');
+  // as every file tokenomics writes: a symbolic link written through, a FIFO or device written as it is, an
+  // existing file's mode kept (core/atomic-write.ts); DuckDB writes the rows to a temporary file first
+  let plan: WritePlan;
+  try {
+    plan = writePlan(file);
+  } catch (err) {
+    throw new UserError(`cannot write ${file}: ${describeWriteError(err)}`, WRITE_HINT);
+  }
   const columns = opts.focus ? FOCUS_COLUMNS : PLAIN_COLUMNS;
   // DuckDB spills the staged rows to a temporary directory of its own beyond the memory limit
   // (default: a quarter of RAM, at most 400 MiB), as report does; removed afterwards
@@ -67,7 +82,8 @@ export async function exportUsage(ctx: CommandContext, file: string, inputs: str
     rmSync(tempDirectory, { recursive: true, force: true });
     throw err;
   }
-  const tmp = join(dirname(file), `.${basename(file)}.${process.pid}.tmp`);
+  // a FIFO or device: the rows go to a file of the temporary directory, then are copied to it
+  const tmp = 'direct' in plan ? join(tempDirectory, `export.${format}`) : plan.tmp;
   try {
     await db.run(`CREATE TABLE export_rows (${columns.map((c) => `"${c.name}" ${c.type}`).join(', ')})`);
     const appender = await db.connection.createAppender('export_rows');
@@ -89,8 +105,18 @@ export async function exportUsage(ctx: CommandContext, file: string, inputs: str
     if (nothingRead) throw nothingRead;
     const select = columns.map((c) => `${c.out ? c.out(`"${c.name}"`) : `"${c.name}"`} AS "${c.name}"`).join(', ');
     const how = format === 'parquet' ? 'FORMAT PARQUET' : format === 'csv' ? 'FORMAT CSV, HEADER' : 'FORMAT JSON';
-    await db.run(`COPY (SELECT ${select} FROM export_rows) TO ${sqlString(tmp)} (${how})`);
-    renameSync(tmp, file);
+    try {
+      await db.run(`COPY (SELECT ${select} FROM export_rows) TO ${sqlString(tmp)} (${how})`);
+      if ('direct' in plan) await pipeline(createReadStream(tmp), createWriteStream(plan.direct));
+      else {
+        chmodSync(tmp, plan.mode & ~process.umask());
+        renameSync(tmp, plan.target);
+        syncDir(dirname(plan.target));
+      }
+    } catch (err) {
+      const why = (err as NodeJS.ErrnoException).code ? describeWriteError(err) : errorText(err);
+      throw new UserError(`cannot write ${file}: ${why}`, WRITE_HINT);
+    }
     const c = result.ingest.counts;
     ctx.info(
       `wrote ${formatInt(stage.count)} ${opts.focus ? 'FOCUS charge rows' : 'rows'} to ${inert(file, 500)} (${format}; ${formatInt(c.counted)} records of ${formatInt(c.read)} read)`,
