@@ -17,12 +17,20 @@ import { USAGE_COLUMNS, type CellValue, type SqlType } from '../usage/table.js';
 export interface ExportColumn {
   name: string;
   type: SqlType;
-  /** How the file holds it (the SELECT expression over the staging column; default: as is). */
-  out?: (col: string) => string;
+  /** How the file holds it (the SELECT expression over the staging column, in a file of `format`; default: as is). */
+  out?: (col: string, format: ExportFormat) => string;
 }
+
+export type ExportFormat = 'parquet' | 'csv' | 'jsonl';
 
 const usd = (col: string) => `CAST(${col} AS DECIMAL(38, 15))`;
 const timestamp = (col: string) => `make_timestamp(${col} * 1000)`;
+/**
+ * A FOCUS date/time: UTC in the form the specification requires in text (`2026-10-01T04:00:00Z`), and in
+ * Parquet a timestamp marked UTC (epoch ms to TIMESTAMP WITH TIME ZONE, whatever the session's zone).
+ */
+const focusTime = (col: string, format: ExportFormat) =>
+  format === 'parquet' ? `to_timestamp(${col} / 1000)` : `strftime(make_timestamp(${col} * 1000), '%Y-%m-%dT%H:%M:%SZ')`;
 
 /** Plain export: the usage table's columns (time as a timestamp) plus the price and cost. */
 export const PLAIN_COLUMNS: ExportColumn[] = [
@@ -57,14 +65,14 @@ export const FOCUS_COLUMNS: ExportColumn[] = [
   { name: 'ListCost', type: 'VARCHAR', out: usd },
   { name: 'ContractedCost', type: 'VARCHAR', out: usd },
   { name: 'BillingCurrency', type: 'VARCHAR' },
-  { name: 'BillingPeriodStart', type: 'BIGINT', out: timestamp },
-  { name: 'BillingPeriodEnd', type: 'BIGINT', out: timestamp },
+  { name: 'BillingPeriodStart', type: 'BIGINT', out: focusTime },
+  { name: 'BillingPeriodEnd', type: 'BIGINT', out: focusTime },
   { name: 'ChargeCategory', type: 'VARCHAR' },
   { name: 'ChargeClass', type: 'VARCHAR' },
   { name: 'ChargeDescription', type: 'VARCHAR' },
   { name: 'ChargeFrequency', type: 'VARCHAR' },
-  { name: 'ChargePeriodStart', type: 'BIGINT', out: timestamp },
-  { name: 'ChargePeriodEnd', type: 'BIGINT', out: timestamp },
+  { name: 'ChargePeriodStart', type: 'BIGINT', out: focusTime },
+  { name: 'ChargePeriodEnd', type: 'BIGINT', out: focusTime },
   { name: 'ConsumedQuantity', type: 'BIGINT' },
   { name: 'ConsumedUnit', type: 'VARCHAR' },
   { name: 'PricingCategory', type: 'VARCHAR' },

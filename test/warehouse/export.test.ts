@@ -95,6 +95,9 @@ describe('export', () => {
       x_ChargeType: 'tokens',
     });
     expect(rows[0].ChargePeriodEnd > rows[0].ChargePeriodStart).toBe(true);
+    // FOCUS date/times in text: UTC as YYYY-MM-DDTHH:mm:ssZ (the hour of the request, its calendar month)
+    for (const k of ['ChargePeriodStart', 'ChargePeriodEnd', 'BillingPeriodStart', 'BillingPeriodEnd'])
+      expect(rows[0][k], k).toMatch(/^\d{4}-\d\d-\d\dT\d\d:00:00Z$/);
     // the billing period is the calendar month (UTC) holding the charge period
     const month = String(rows[0].ChargePeriodStart).slice(0, 7);
     expect(String(rows[0].BillingPeriodStart)).toMatch(new RegExp(`^${month}-01[ T]00:00:00`));
@@ -105,6 +108,9 @@ describe('export', () => {
     const file = join(dir, 'focus.parquet');
     expect((await runCli(['export', file, 'fixtures/demo', '--focus'])).code).toBe(0);
     const [row] = await read(`SELECT CAST(sum(BilledCost) AS VARCHAR) AS total, sum(ConsumedQuantity) AS q FROM '${file}'`);
+    // date/times marked UTC (FOCUS: UTC), not zone-less timestamps
+    const [t] = await read(`SELECT typeof(ChargePeriodStart) AS t FROM '${file}' LIMIT 1`);
+    expect(t.t).toBe('TIMESTAMP WITH TIME ZONE');
     const report = await engineReport({ inputs: ['fixtures/demo'] });
     expect(String(row.total).replace(/0+$/, '')).toBe(femtoToUsdString(report.view.total.cost.costFemto!));
     const s = report.view.total.sums;

@@ -103,7 +103,7 @@ export async function exportUsage(ctx: CommandContext, file: string, inputs: str
     // nothing read and a file error says why: no empty file is written (exit 2)
     const nothingRead = nothingReadError(result.ingest.counts, result.ingest.issues, ctx.strict);
     if (nothingRead) throw nothingRead;
-    const select = columns.map((c) => `${c.out ? c.out(`"${c.name}"`) : `"${c.name}"`} AS "${c.name}"`).join(', ');
+    const select = columns.map((c) => `${c.out ? c.out(`"${c.name}"`, format) : `"${c.name}"`} AS "${c.name}"`).join(', ');
     const how = format === 'parquet' ? 'FORMAT PARQUET' : format === 'csv' ? 'FORMAT CSV, HEADER' : 'FORMAT JSON';
     try {
       await db.run(`COPY (SELECT ${select} FROM export_rows) TO ${sqlString(tmp)} (${how})`);
