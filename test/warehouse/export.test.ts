@@ -104,6 +104,23 @@ describe('export', () => {
     expect(String(rows[0].BillingPeriodEnd) > String(rows[0].ChargePeriodEnd)).toBe(true);
   });
 
+  it('--focus: a record without a time is charged in the hour of the run, and said', async () => {
+    const file = join(dir, 'undated.csv');
+    const r = await runCli(['export', file, 'fixtures/logs/anthropic/messages.jsonl', '--focus']);
+    expect(r.code).toBe(0);
+    // the harness's clock: 2026-11-23T00:00:00Z
+    const undated = r.stderr.match(/warning: (\d+) records? without a time charged in the hour of this run/);
+    expect(undated).not.toBeNull();
+    const header = readFileSync(file, 'utf8').split('\n')[0].split(',');
+    const start = header.indexOf('ChargePeriodStart');
+    const runHour = readFileSync(file, 'utf8')
+      .trim()
+      .split('\n')
+      .slice(1)
+      .filter((l) => l.split(',')[start] === '2026-11-23T00:00:00Z');
+    expect(runHour.length).toBeGreaterThan(0);
+  });
+
   it('--focus parquet: BilledCost sums to the report total, quantities to the priced tokens', async () => {
     const file = join(dir, 'focus.parquet');
     expect((await runCli(['export', file, 'fixtures/demo', '--focus'])).code).toBe(0);

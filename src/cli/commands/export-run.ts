@@ -91,9 +91,11 @@ export async function exportUsage(ctx: CommandContext, file: string, inputs: str
     const nowMs = ctx.io.now();
     let seq = 0;
     let unpriced = 0;
+    let undated = 0;
     const result = await runPipeline(ctx, inputs, { keepText: false, inputFormat: opts.inputFormat, map: opts.map }, (r, card) => {
       if (!card) unpriced++;
       if (opts.focus) {
+        if (card && r.timeMs === undefined) undated++;
         if (card) stage.add(focusRows(r, card, nowMs));
       } else stage.add([plainRow(r, card, seq)]);
       seq++;
@@ -124,6 +126,10 @@ export async function exportUsage(ctx: CommandContext, file: string, inputs: str
     if (unpriced)
       ctx.warn(
         `${formatInt(unpriced)} record${unpriced === 1 ? '' : 's'} of unpriced models ${opts.focus ? 'left out (a FOCUS charge needs a cost)' : 'exported with no cost (not $0)'}`,
+      );
+    if (undated)
+      ctx.warn(
+        `${formatInt(undated)} record${undated === 1 ? '' : 's'} without a time charged in the hour of this run (a FOCUS charge needs a charge period; priced at today's prices too)`,
       );
     for (const w of ingestWarnings(c, result.ingest.issues)) ctx.warn(w.message);
     for (const w of fileWarnings(result.ingest.issues)) ctx.warn(w);
