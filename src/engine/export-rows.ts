@@ -127,7 +127,18 @@ export function focusRows(r: UsageRecord, card: RateCard, nowMs: number): CellVa
   const provider = r.provider ?? card.entry.provider;
   const tags: Record<string, string> = Object.create(null);
   for (const [k, v] of Object.entries(r.tags)) tags[k] = v;
-  const tier = card.serviceTier === 'standard' ? '' : `:${card.serviceTier}`;
+  // a SkuPriceId names one unit price (FOCUS): the token prices' terms are the service tier they were priced at,
+  // the long-context band, fast mode, a regional uplift and a peak window (the amount may change over time only)
+  const terms = [
+    card.pricedTier === 'standard' ? '' : card.pricedTier,
+    card.tier ? `over-${card.tier.threshold}` : '',
+    card.fast ? 'fast' : '',
+    card.regional ? 'regional' : '',
+    card.peak ? 'peak' : '',
+  ]
+    .filter((t) => t !== '')
+    .map((t) => `:${t}`)
+    .join('');
   const row = (
     what: string,
     cost: string,
@@ -136,6 +147,7 @@ export function focusRows(r: UsageRecord, card: RateCard, nowMs: number): CellVa
     pricing: { quantity: string; unit: string; unitPrice: string },
     sku: string,
     x: { direction: string | null; cache: string | null; charge: string },
+    skuPrice = sku,
   ): CellValue[] => [
     cost,
     cost,
@@ -163,7 +175,7 @@ export function focusRows(r: UsageRecord, card: RateCard, nowMs: number): CellVa
     `${provider} API`,
     'AI and Machine Learning',
     sku,
-    `${sku}${tier}`,
+    skuPrice,
     Object.keys(tags).length ? JSON.stringify(tags) : null,
     r.model,
     card.entry.id,
@@ -189,6 +201,7 @@ export function focusRows(r: UsageRecord, card: RateCard, nowMs: number): CellVa
         { quantity: millions(tokens), unit: '1000000 Tokens', unitPrice: scaledToDecimalString(price, 9) },
         `${card.entry.id}:${b.direction}:${b.cache}`,
         { direction: b.direction, cache: b.cache, charge: 'tokens' },
+        `${card.entry.id}:${b.direction}:${b.cache}${terms}`,
       ),
     );
   }

@@ -104,6 +104,37 @@ describe('export', () => {
     expect(String(rows[0].BillingPeriodEnd) > String(rows[0].ChargePeriodEnd)).toBe(true);
   });
 
+  it('--focus: a SkuPriceId names one unit price (service tier, long-context band, regional uplift apart)', async () => {
+    // Sonnet 4.5: one prompt over 200,000 tokens (long-context prices), one under, one through the Batch API
+    const lc = join(dir, 'lc.jsonl');
+    const msg = (id: string, input: number) =>
+      JSON.stringify({
+        id,
+        type: 'message',
+        role: 'assistant',
+        model: 'claude-sonnet-4-5-20250929',
+        content: [],
+        usage: { input_tokens: input, output_tokens: 100 },
+      });
+    writeFileSync(lc, `${msg('msg_a', 200_001)}\n${msg('msg_b', 1000)}\n`);
+    const file = join(dir, 'skus.csv');
+    const r = await runCli(['export', file, 'fixtures/demo', lc, '--focus']);
+    expect(r.code).toBe(0);
+    // every SkuPriceId has one ListUnitPrice (the demo's batch lines, its cache buckets, the two bands)
+    const mixed = await read(
+      `SELECT SkuPriceId, count(DISTINCT ListUnitPrice) AS n FROM read_csv('${file}', all_varchar = true) GROUP BY 1 HAVING n > 1`,
+    );
+    expect(mixed).toEqual([]);
+    const ids = await read(
+      `SELECT DISTINCT SkuPriceId AS id, ListUnitPrice AS p FROM read_csv('${file}', all_varchar = true) WHERE x_RequestId IN ('msg_a', 'msg_b') AND x_TokenDirection = 'input' ORDER BY 1`,
+    );
+    // input $3 / MTok, over 200,000 tokens $6 / MTok
+    expect(ids.map((x) => [x.id, Number(x.p)])).toEqual([
+      ['claude-sonnet-4-5:input:none', 3],
+      ['claude-sonnet-4-5:input:none:over-200000', 6],
+    ]);
+  });
+
   it('--focus: a record without a time is charged in the hour of the run, and said', async () => {
     const file = join(dir, 'undated.csv');
     const r = await runCli(['export', file, 'fixtures/logs/anthropic/messages.jsonl', '--focus']);
