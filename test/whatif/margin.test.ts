@@ -9,6 +9,10 @@ import { runCli } from '../cli/harness.js';
 
 const PRICES = ['--prices', fileURLToPath(new URL('../../fixtures/whatif/test-prices.yaml', import.meta.url))];
 
+/** `whatif --revenue` of the files `f` (revenue.csv, logs.csv) at the test prices, with `more` arguments. */
+const margins = (f: Record<string, string>, ...more: string[]) =>
+  runCli(['whatif', '--revenue', f['revenue.csv'], '--logs', f['logs.csv'], ...PRICES, ...more]);
+
 function files(entries: Record<string, string>): Record<string, string> {
   const dir = mkdtempSync(join(tmpdir(), 'tk-margin-'));
   return Object.fromEntries(
@@ -32,7 +36,7 @@ describe('margin per customer', () => {
       'logs.csv': 'timestamp,model,input_tokens,output_tokens,customer\n2026-10-01T00:00:00Z,no-such-model,10,5,a\n',
       'revenue.csv': REVENUE,
     });
-    const r = await runCli(['whatif', '--revenue', f['revenue.csv'], '--logs', f['logs.csv'], ...PRICES, '--volumes', '1']);
+    const r = await margins(f, '--volumes', '1');
     expect(r.code).toBe(0);
     expect(r.stderr.replace(/\n {2}/g, ' ')).toContain('warning: 1 request is unpriced (unknown model or price)');
   });
@@ -42,7 +46,7 @@ describe('margin per customer', () => {
       'logs.csv': `${LOGS}2026-10-05T00:00:00Z,tk-test,1000,0,\n`,
       'revenue.csv': REVENUE,
     });
-    const r = await runCli(['whatif', '--revenue', f['revenue.csv'], '--logs', f['logs.csv'], ...PRICES, '--volumes', '1']);
+    const r = await margins(f, '--volumes', '1');
     expect(r.code).toBe(0);
     const stderr = r.stderr.replace(/\n {2}/g, ' ');
     // c is a customer without a contract; the untagged request is not a customer
@@ -57,18 +61,7 @@ describe('margin per customer', () => {
       'logs.csv': `${LOGS}2026-10-05T00:00:00Z,tk-test,1000,0,\n2026-10-06T00:00:00Z,tk-test,2000,0,(none)\n`,
       'revenue.csv': REVENUE,
     });
-    const r = await runCli([
-      'whatif',
-      '--revenue',
-      f['revenue.csv'],
-      '--logs',
-      f['logs.csv'],
-      ...PRICES,
-      '--volumes',
-      '1',
-      '--format',
-      'json',
-    ]);
+    const r = await margins(f, '--volumes', '1', '--format', 'json');
     expect(r.code).toBe(0);
     const doc = JSON.parse(r.stdout);
     // $0.006 + $0.01 + $0.001 + $0.001 + $0.002 = $0.02 over 6 requests
@@ -94,18 +87,7 @@ describe('margin per customer', () => {
 
   it('joins contracts with per-customer cost from the logs, exactly, now and at 3x', async () => {
     const f = files({ 'logs.csv': LOGS, 'revenue.csv': REVENUE });
-    const r = await runCli([
-      'whatif',
-      '--revenue',
-      f['revenue.csv'],
-      '--logs',
-      f['logs.csv'],
-      ...PRICES,
-      '--format',
-      'json',
-      '--volumes',
-      '1,3',
-    ]);
+    const r = await margins(f, '--format', 'json', '--volumes', '1,3');
     // c sends traffic without a contract: a warning, on stderr (never in stdout) and in the JSON's warnings
     const noContract = '1 customer in the logs with no contract in the revenue file (counted with $0 revenue): c';
     expect(r.stderr).toBe(`warning: ${noContract}\n`);
@@ -147,7 +129,7 @@ describe('margin per customer', () => {
 
   it('opens the terminal report with the bottom line in words', async () => {
     const f = files({ 'logs.csv': LOGS, 'revenue.csv': REVENUE });
-    const r = await runCli(['whatif', '--revenue', f['revenue.csv'], '--logs', f['logs.csv'], ...PRICES]);
+    const r = await margins(f);
     expect(r.code).toBe(0);
     const lines = r.stdout.split('\n');
     // the header block fits 80 columns (not a terminal): values wrap under the value column, labels stay aligned
