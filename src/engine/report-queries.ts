@@ -544,24 +544,27 @@ export function shownGroupsSql(
   const order = [...timeCols.map((c) => `(${c} = ${NONE}), ${c}`), 'cost DESC NULLS LAST', 'requests DESC'].join(', ');
   const on = groupCols.map((c) => `p.${c} = s.${c}`).join(' AND ');
   return {
-    costs: `CREATE OR REPLACE TABLE group_costs AS
-SELECT ${groupCols.map((c) => `p.${c}`).join(', ')}, sum(p.requests) AS requests,
+    costs: d.replaceTable(
+      'group_costs',
+      `SELECT ${groupCols.map((c) => `p.${c}`).join(', ')}, sum(p.requests) AS requests,
   sum(CASE WHEN p.e0 IS NOT NULL THEN ${rowCostSql(d, false, zero)} END) AS cost,
   ${reprice ? 'max(CASE WHEN p.e1 IS NOT NULL THEN 1 ELSE 0 END)' : '0'} AS repriced_priced,
   max(CASE WHEN p.e0 IS NULL THEN 1 ELSE 0 END) AS has_unpriced
 FROM agg p LEFT JOIN card_prices c ON c.e = p.e0 AND c.k = p.k0
 GROUP BY ${groupCols.map((c) => `p.${c}`).join(', ')}`,
+    ),
     // `cutTies`: the first `top` exactly, ties at the cut decided by the group values (see reportFromTable)
     shown: (cutTies) =>
-      cutTies
-        ? `CREATE OR REPLACE TABLE shown_groups AS
-SELECT ${g} FROM (SELECT ${g}, row_number() OVER (ORDER BY ${order}, ${g}) AS r FROM group_costs) x WHERE r <= ${Math.trunc(top)}`
-        : `CREATE OR REPLACE TABLE shown_groups AS
-SELECT ${g} FROM (SELECT ${g}, rank() OVER (ORDER BY ${order}) AS r FROM group_costs) x WHERE r <= ${Math.trunc(top)}`,
-    views: [
-      `CREATE OR REPLACE VIEW priced_shown AS SELECT p.* FROM priced p SEMI JOIN shown_groups s ON ${on}`,
-      `CREATE OR REPLACE VIEW agg_shown AS SELECT p.* FROM agg p SEMI JOIN shown_groups s ON ${on}`,
-    ],
+      d.replaceTable(
+        'shown_groups',
+        `SELECT ${g} FROM (SELECT ${g}, ${cutTies ? `row_number() OVER (ORDER BY ${order}, ${g})` : `rank() OVER (ORDER BY ${order})`} AS r FROM group_costs) x WHERE r <= ${Math.trunc(top)}`,
+      ),
+    // shown_groups holds each group once, so a join keeps each row of the group once; views on the
+    // embedded engine (priced is one there too), session tables on a warehouse
+    views: (['priced', 'agg'] as const).map((t) => {
+      const select = `SELECT p.* FROM ${t} p JOIN shown_groups s ON ${on}`;
+      return d.pricedViews ? `CREATE OR REPLACE VIEW ${t}_shown AS\n${select}` : d.replaceTable(`${t}_shown`, select);
+    }),
   };
 }
 

@@ -22,6 +22,8 @@ export interface Flags {
   map?: string;
   inputFormat?: string;
   tz?: string;
+  /** --top N: only the N most expensive groups leave SQL, the rest summed in groupsLeftOut. */
+  top?: number;
 }
 
 export function cliArgs(f: Flags): string[] {
@@ -33,6 +35,7 @@ export function cliArgs(f: Flags): string[] {
   if (f.map) args.push('--map', f.map);
   if (f.inputFormat) args.push('--input-format', f.inputFormat);
   if (f.tz) args.push('--tz', f.tz);
+  if (f.top !== undefined) args.push('--top', String(f.top));
   return args;
 }
 
@@ -54,6 +57,7 @@ export async function engineReport(f: Flags): Promise<EngineReport> {
       sinceMs: time(f.since),
       untilMs: time(f.until),
       filters: [f.since !== undefined ? `--since ${f.since}` : '', f.until !== undefined ? `--until ${f.until}` : ''].filter(Boolean),
+      top: f.top,
     },
     {
       catalog,

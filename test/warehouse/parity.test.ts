@@ -37,6 +37,12 @@ const CASES: Flags[] = [
   { inputs: ['fixtures/logs'], by: 'provider,tier' },
   { inputs: ['fixtures/logs'], by: 'project,model' },
   { inputs: ['fixtures/logs/anthropic', 'fixtures/logs/openai'], by: 'tag:context_window,tag:project_id' },
+  // --top: only the shown groups leave the database, the rest in groupsLeftOut (time keys first; ties
+  // at the cut all kept; repriced sums of the shown groups only)
+  { inputs: ['fixtures/demo'], by: 'customer', top: 3 },
+  { inputs: ['fixtures/demo'], by: 'day,feature', top: 4 },
+  { inputs: ['fixtures/demo'], by: 'feature', top: 2, reprice: 'current' },
+  { inputs: ['fixtures/logs'], by: 'provider,tier', top: 1 },
 ];
 
 const time = (v: string | undefined) => (v === undefined ? undefined : /^\d{4}-\d{2}-\d{2}$/.test(v) ? dateToMs(v) : Date.parse(v));
@@ -68,6 +74,7 @@ async function warehouseJson(db: WarehouseDb, d: WarehouseDialect, table: string
       sinceMs: time(f.since),
       untilMs: time(f.until),
       filters: [f.since !== undefined ? `--since ${f.since}` : '', f.until !== undefined ? `--until ${f.until}` : ''].filter(Boolean),
+      top: f.top,
     },
     { catalog, nowMs, reprice },
   );

@@ -54,6 +54,22 @@ describe.skipIf(!pgUrl)('report postgres://', () => {
     noSecret(r);
   }, 60_000);
 
+  it('--top N: the N groups and the rest in groupsLeftOut, as the file path gives them', async () => {
+    const r = await runCli(['report', withTable(pgUrl!, 'table=demo_usage'), '--format', 'json', '--by', 'customer', '--top', '3']);
+    expect(r.code).toBe(0);
+    const actual = JSON.parse(r.stdout);
+    const expected = JSON.parse(toJson(usageDocument((await engineReport({ inputs: ['fixtures/demo'], by: 'customer', top: 3 })).data)));
+    // the demo's 12 customer groups: 3 shown, 12 - 3 = 9 summed in one row
+    expect(actual.groups).toHaveLength(3);
+    expect(actual.groupsLeftOut.groups).toBe(9);
+    delete actual.report;
+    for (const j of [actual, expected]) {
+      delete j.inputs;
+      delete j.issues;
+    }
+    expect(toJson(actual)).toBe(toJson(expected));
+  }, 60_000);
+
   it('renders the table at 80 columns with the source named, URL never shown', async () => {
     const r = await runCli(['report', withTable(pgUrl!, 'table=demo_usage'), '-v'], { env: { COLUMNS: '80' } });
     expect(r.code).toBe(0);

@@ -41,8 +41,10 @@ export async function reportRemote(ctx: CommandContext, a: RemoteReportArgs): Pr
       db,
       target.dialect,
       { table: target.table, map: a.map ?? target.map, name: sourceName },
-      // no top N in the warehouse's SQL (tables cut after): every group comes back, with no bound that --top could lift
-      { dims: a.dims, sinceMs, untilMs, filters, maxGroups: Number.POSITIVE_INFINITY },
+      // only the top N groups leave the database (tables and markdown, --top), the rest summed exactly in
+      // one row; without a top N every group comes back, with no bound (it is the database's memory that
+      // holds the groups, this process holds what it shows)
+      { dims: a.dims, sinceMs, untilMs, filters, top: a.top, maxGroups: Number.POSITIVE_INFINITY },
       { catalog, nowMs: ctx.io.now(), reprice, strict: ctx.strict },
       (line) => ctx.debug(line),
     );
