@@ -88,6 +88,11 @@ export interface UsageView {
   untimedInWindow: number;
 }
 
+/** Price cards' warnings with the requests each applied to, the most requests first (then by text). */
+export function cardWarningsOf(counts: Map<string, number>): Array<[string, number]> {
+  return [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+}
+
 /** Date keys (YYYY-MM-DD, YYYY-MM) compare as strings; groups without a time (null, or "(none)") go last. */
 export function compareTime(a: GroupView, b: GroupView, keys: string[]): number {
   for (const k of keys) {

@@ -424,10 +424,13 @@ export function usageWarnings(w: WarningInput): UsageWarning[] {
       requests: w.estimated,
       message: `${formatInt(w.estimated)} record${w.estimated === 1 ? '' : 's'} had no token counts: their counts were estimated from the text (marked in JSON as estimatedRecords)`,
     });
-  for (const [m, n] of w.view.cardWarnings)
-    out.push({ code: 'pricing', requests: n, message: `${m} (${formatInt(n)} request${n === 1 ? '' : 's'})` });
+  for (const [m, n] of w.view.cardWarnings) out.push({ code: 'pricing', requests: n, message: pricingWarningText(m, n) });
   return out;
 }
+
+/** A price card's warning ("no flex price for X; priced at standard") with the requests it applied to. */
+export const pricingWarningText = (message: string, requests: number): string =>
+  `${message} (${formatInt(requests)} request${requests === 1 ? '' : 's'})`;
 
 /** What was read, as the report model's typed inputs (counts and skipped/rejected reasons, largest first). */
 export function usageInputs(data: UsageReportData): ReportInputs {

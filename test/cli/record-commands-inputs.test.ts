@@ -112,7 +112,7 @@ describe('Parquet inputs in the record-by-record commands', () => {
     expect(sim.stderr).toMatch(/warning: 1 record rejected as invalid \(negative-count 1\); first at .*bad\.parquet:2/);
     const exp = await runCli(['export', path('bad.csv'), path('bad.parquet')]);
     expect(exp.code).toBe(0);
-    expect(exp.stderr).toMatch(/wrote 2 rows .*\(csv; 2 records of 3 read\)/);
+    expect(exp.stderr).toMatch(/wrote 2 rows .*\(csv; 2 records of 3 read; 1 rejected\)/);
     expect(exp.stderr).toMatch(/1 record rejected as invalid \(negative-count 1\); first at .*bad\.parquet:2/);
     const strict = await runCli(['simulate', path('bad.parquet'), '--scenario', SCENARIO, '--strict']);
     expect(strict.code).toBe(2);

@@ -34,7 +34,8 @@ describe('export', () => {
     const file = join(dir, 'usage.parquet');
     const r = await runCli(['export', file, 'fixtures/demo']);
     expect(r.code).toBe(0);
-    expect(r.stderr).toMatch(/wrote 3,596 rows to .*usage\.parquet \(parquet; 3,596 records of 3,784 read\)/);
+    // 3,596 counted + 188 skipped (duplicates, events and other lines that are no request) = 3,784 read
+    expect(r.stderr).toMatch(/wrote 3,596 rows to .*usage\.parquet \(parquet; 3,596 records of 3,784 read; 188 skipped\)/);
     expect(r.stderr).toMatch(/20 records of unpriced models exported with no cost \(not \$0\)/);
     const [row] = await read(
       `SELECT count(*) AS n, count(cost_usd) AS priced, CAST(sum(cost_usd) AS VARCHAR) AS total, typeof(any_value(cost_usd)) AS t FROM '${file}'`,
@@ -45,6 +46,23 @@ describe('export', () => {
     expect(row.t).toBe('DECIMAL(38,15)');
     // DECIMAL(38,15) sum: the exact femto total, printed with 15 places
     expect(String(row.total).replace(/0+$/, '')).toBe(femtoToUsdString(report.view.total.cost.costFemto!));
+  }, 60_000);
+
+  it('says which prices stood in, with the requests, as a report on the same logs does; and read = counted + skipped + rejected', async () => {
+    const file = join(dir, 'logs.csv');
+    const r = await runCli(['export', file, 'fixtures/logs']);
+    expect(r.code).toBe(0);
+    const report = await runCli(['report', 'fixtures/logs', '--format', 'json']);
+    const j = JSON.parse(report.stdout);
+    const pricing = j.warnings.filter((w: { code: string }) => w.code === 'pricing').map((w: { message: string }) => w.message);
+    // the report's engine (SQL over the usage table) and export's per-record pricing are two paths
+    expect(pricing).toContain('no flex price for gpt-4o-mini; priced at standard (3 requests)');
+    for (const m of pricing.filter((m: string) => !m.startsWith('records without a model id')))
+      expect(r.stderr).toContain(`warning: ${m}\n`);
+    const sum = (o: Record<string, number>) => Object.values(o).reduce((a, b) => a + b, 0);
+    const { read, counted, skipped, rejected } = j.inputs;
+    expect(counted + sum(skipped) + sum(rejected)).toBe(read);
+    expect(r.stderr).toContain(`(csv; ${counted} records of ${read} read; ${sum(skipped)} skipped, ${sum(rejected)} rejected)`);
   }, 60_000);
 
   it('csv by extension: a record priced by hand, unpriced records with no cost', async () => {

@@ -13,7 +13,9 @@ import { UserError } from '../../core/issues.js';
 import { UsageDb } from '../../engine/duckdb.js';
 import { FOCUS_COLUMNS, focusRows, PLAIN_COLUMNS, plainRow, type ExportColumn } from '../../engine/export-rows.js';
 import { runPipeline } from '../../pipeline/stream.js';
+import { cardWarningsOf } from '../../aggregate/view.js';
 import { formatInt } from '../../report/cells.js';
+import { pricingWarningText } from '../../report/usage-sections.js';
 import { fileWarnings, ingestWarnings, nothingReadError } from '../../report/ingest-warnings.js';
 import { inert } from '../../core/untrusted.js';
 import type { CellValue, SqlType } from '../../usage/table.js';
@@ -92,8 +94,10 @@ export async function exportUsage(ctx: CommandContext, file: string, inputs: str
     let seq = 0;
     let unpriced = 0;
     let undated = 0;
+    const cardWarnings = new Map<string, number>();
     const result = await runPipeline(ctx, inputs, { keepText: false, inputFormat: opts.inputFormat, map: opts.map }, (r, card) => {
       if (!card) unpriced++;
+      else for (const w of card.warnings) cardWarnings.set(w, (cardWarnings.get(w) ?? 0) + r.requests);
       if (opts.focus) {
         if (card && r.timeMs === undefined) undated++;
         if (card) stage.add(focusRows(r, card, nowMs));
@@ -120,9 +124,17 @@ export async function exportUsage(ctx: CommandContext, file: string, inputs: str
       throw new UserError(`cannot write ${file}: ${why}`, WRITE_HINT);
     }
     const c = result.ingest.counts;
+    // counted + skipped + rejected = read, each said
+    const skipped = Object.values(c.skipped).reduce((a, b) => a + b, 0);
+    const rejected = Object.values(c.rejected).reduce((a, b) => a + b, 0);
+    const others = [skipped ? `${formatInt(skipped)} skipped` : '', rejected ? `${formatInt(rejected)} rejected` : '']
+      .filter(Boolean)
+      .join(', ');
     ctx.info(
-      `wrote ${formatInt(stage.count)} ${opts.focus ? 'FOCUS charge rows' : 'rows'} to ${inert(file, 500)} (${format}; ${formatInt(c.counted)} records of ${formatInt(c.read)} read)`,
+      `wrote ${formatInt(stage.count)} ${opts.focus ? 'FOCUS charge rows' : 'rows'} to ${inert(file, 500)} (${format}; ${formatInt(c.counted)} records of ${formatInt(c.read)} read${others ? `; ${others}` : ''})`,
     );
+    // the costs written used these fallbacks, as a report on the same logs says
+    for (const [w, requests] of cardWarningsOf(cardWarnings)) ctx.warn(pricingWarningText(w, requests));
     if (unpriced)
       ctx.warn(
         `${formatInt(unpriced)} record${unpriced === 1 ? '' : 's'} of unpriced models ${opts.focus ? 'left out (a FOCUS charge needs a cost)' : 'exported with no cost (not $0)'}`,
