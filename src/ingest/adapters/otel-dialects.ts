@@ -204,13 +204,14 @@ function providerMetadata(a: Attrs): Obj {
   const raw = a.get(META);
   if (isObj(raw)) return raw;
   if (raw === undefined) {
-    // a plain-map span store may have kept the metadata as an object, flattened into dotted keys
-    const out: Obj = {};
+    // a plain-map span store may have kept the metadata as an object, flattened into dotted keys; the keys
+    // are the log's, so the objects have no prototype (a `__proto__` key must not reach Object.prototype)
+    const out: Obj = Object.create(null);
     for (const [k, v] of a) {
       if (!k.startsWith(META + '.')) continue;
       const [provider, ...rest] = k.slice(META.length + 1).split('.');
       if (rest.length !== 1) continue;
-      const inner = isObj(out[provider]) ? (out[provider] as Obj) : (out[provider] = {});
+      const inner = isObj(out[provider]) ? (out[provider] as Obj) : (out[provider] = Object.create(null) as Obj);
       inner[rest[0]] = v;
     }
     return out;

@@ -166,3 +166,29 @@ describe('otel spans as Pydantic AI (Logfire) writes them: cache counts under ge
     });
   });
 });
+
+describe('otel: keys of the log never reach Object.prototype', () => {
+  it('a dotted providerMetadata key named __proto__ leaves later records alone', () => {
+    const span = {
+      spanId: 'v1',
+      name: 'ai.generateText.doGenerate',
+      attributes: {
+        'ai.operationId': 'ai.generateText.doGenerate',
+        'ai.model.id': 'gpt-4o',
+        'ai.model.provider': 'openai.chat',
+        'ai.usage.inputTokens': 100,
+        'ai.usage.outputTokens': 10,
+        'ai.response.providerMetadata.__proto__.cache_read_input_tokens': 900000,
+      },
+    };
+    try {
+      const r = run(otelAdapter, [{ name: 'v.jsonl', text: JSON.stringify(span) }]);
+      expect(totalsByModel(r.records)).toEqual({ 'gpt-4o': tot({ records: 1, input: 100, output: 10 }) });
+      // before the fix this set Object.prototype.cache_read_input_tokens = 900000: every later usage
+      // object without its own cache_read_input_tokens (an Anthropic message, any file) read 900000
+      expect(({} as Record<string, unknown>).cache_read_input_tokens).toBeUndefined();
+    } finally {
+      delete (Object.prototype as Record<string, unknown>).cache_read_input_tokens;
+    }
+  });
+});
