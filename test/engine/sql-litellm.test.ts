@@ -111,6 +111,30 @@ describe('the LiteLLM SQL reader', () => {
     expect(bare).toMatchObject({ id: `${file}:6`, model: '(no model)', time_ms: BigInt(Date.UTC(2025, 5, 2, 8, 0, 1)) });
   });
 
+  it('splits cache writes by TTL where LiteLLM keeps the split: prompt_tokens_details.cache_creation_token_details', async () => {
+    const { ts, sql } = await both('fixtures/sql-readers/litellm-ttl-split.jsonl');
+    expect(sql.took).toBe('litellm');
+    expect(sql.rows).toEqual(ts.rows);
+    const [oneHour, mixed, none] = sql.rows;
+    // 16000 prompt - 1000 cached - 14000 written (all 1h) = 1000 uncached (before: the 14000 were priced as 5m writes)
+    expect(oneHour).toMatchObject({
+      input_tokens: 1000n,
+      cache_read_tokens: 1000n,
+      cache_write_5m_tokens: 0n,
+      cache_write_1h_tokens: 14000n,
+    });
+    // 1200 - 1000 written (300 5m + 700 1h) = 200
+    expect(mixed).toMatchObject({ input_tokens: 200n, cache_write_5m_tokens: 300n, cache_write_1h_tokens: 700n });
+    // no split: all 200 writes are 5m; 500 - 200 = 300
+    expect(none).toMatchObject({ input_tokens: 300n, cache_write_5m_tokens: 200n, cache_write_1h_tokens: 0n });
+    // a split that is not the total written: rejected at its line in both readers
+    const csv = await both('fixtures/sql-readers/litellm-ttl-split.csv');
+    expect(csv.sql.took).toBe('litellm');
+    expect(csv.sql.rows).toMatchObject([{ id: 'c-1h', input_tokens: 100n, cache_write_1h_tokens: 1000n }]);
+    expect(csv.sql.issues.map((i) => [i.code, i.line])).toEqual([['inconsistent-counts', 3]]);
+    expect(csv.ts.issues).toEqual(csv.sql.issues);
+  });
+
   it('leaves a file with a key twice in an object a count is read from, and a header with a name twice', async () => {
     // rows 3-7 of the CSV repeat a key in prompt_tokens_details (also spelled with an escape),
     // cache_creation, completion_tokens_details, server_tool_use: JSON.parse keeps the last value,

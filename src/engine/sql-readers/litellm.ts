@@ -19,7 +19,7 @@
  * (`.json`) is left to the TypeScript reader.
  */
 import { ANTHROPIC_CHARGE_FIELDS } from '../../ingest/adapters/charges.js';
-import { LITELLM_COLUMNS, LITELLM_NAME, litellmCsv } from '../../ingest/formats/litellm.js';
+import { LITELLM_COLUMNS, LITELLM_NAME, litellmCsv, TTL_SPLIT } from '../../ingest/formats/litellm.js';
 import { METADATA_TAGS, ROW_TAGS } from '../../ingest/formats/litellm-tags.js';
 import type { IngestOptions } from '../../ingest/types.js';
 import { COUNTED_CHARGES } from '../../usage/dimensions.js';
@@ -71,8 +71,11 @@ const USAGE_LEAVES: ReadonlyArray<[string, string]> = [
   ['ptd_cached', '$.prompt_tokens_details.cached_tokens'],
   ['read', '$.cache_read_input_tokens'],
   ['creation', '$.cache_creation_input_tokens'],
-  ['one_hour', '$.cache_creation.ephemeral_1h_input_tokens'],
-  ['five_min', '$.cache_creation.ephemeral_5m_input_tokens'],
+  // the TTL split: LiteLLM's prompt_tokens_details.cache_creation_token_details first, else a cache_creation object
+  ['ptd_one_hour', `$.${TTL_SPLIT}.ephemeral_1h_input_tokens`],
+  ['ptd_five_min', `$.${TTL_SPLIT}.ephemeral_5m_input_tokens`],
+  ['cc_one_hour', '$.cache_creation.ephemeral_1h_input_tokens'],
+  ['cc_five_min', '$.cache_creation.ephemeral_5m_input_tokens'],
   ['reasoning', '$.completion_tokens_details.reasoning_tokens'],
   ...ANTHROPIC_CHARGE_FIELDS.map(([key, path]): [string, string] => [key, `$.${path}`]),
 ];
@@ -214,15 +217,18 @@ WITH src AS (${source}
   SELECT *, ${LEAVES.map(([l]) => `CASE WHEN undef_${l} THEN NULL WHEN jt_leaf_${l} = 'VARCHAR' THEN TRY_CAST(t_${l} AS BIGINT) ELSE TRY_CAST(d_${l} AS BIGINT) END AS ${n(l)}`).join(', ')},
     ${timeMsSql(time)} AS i_time, ${tagEntries()} AS entries
   FROM counted
+), split AS (
+  SELECT *, COALESCE(${n('ptd_one_hour')}, ${n('cc_one_hour')}) AS n_w1h, COALESCE(${n('ptd_five_min')}, ${n('cc_five_min')}) AS n_w5m
+  FROM valued
 ), buckets AS (
   SELECT *,
     CASE WHEN COALESCE(${n('ptd_cached')}, 0) <> 0 THEN ${n('ptd_cached')} WHEN COALESCE(${n('read')}, 0) <> 0 THEN ${n('read')} ELSE 0 END AS i_cr,
-    COALESCE(${n('one_hour')}, 0) AS i_w1,
-    greatest(COALESCE(${n('creation')}, 0) - COALESCE(${n('one_hour')}, 0), 0) AS i_w5,
+    COALESCE(n_w1h, 0) AS i_w1,
+    greatest(COALESCE(${n('creation')}, 0) - COALESCE(n_w1h, 0), 0) AS i_w5,
     COALESCE(${n('completion')}, 0) AS i_out, COALESCE(${n('reasoning')}, 0) AS i_re,
     list_transform(list_filter(entries, (e, i) -> list_position(list_transform(entries, x -> x.k), e.k) = i),
       e -> {'k': e.k, 'v': list_last(list_filter(entries, x -> x.k = e.k)).v}) AS uniq
-  FROM valued
+  FROM split
 ), inputs AS (
   SELECT *, COALESCE(${n('prompt')}, 0) - i_cr - i_w5 - i_w1 AS i_in FROM buckets
 ), classified AS (
@@ -234,7 +240,7 @@ WITH src AS (${source}
       WHEN ${orNot(cacheHit)} THEN 'gateway-cache-hit'
       WHEN ${orNot('undef_prompt AND undef_completion')} THEN 'no-usage'
       WHEN ${orOther(`NOT (${leafOk.join('\n        AND ')})`)} THEN 'other'
-      WHEN ${orOther(`${n('one_hour')} + ${n('five_min')} > 0 AND ${n('creation')} IS NOT NULL AND ${n('one_hour')} + ${n('five_min')} <> ${n('creation')}`.replaceAll(/"n_(one_hour|five_min)"/g, 'COALESCE("n_$1", 0)'))} THEN 'other'
+      WHEN ${orOther(`COALESCE(n_w1h, 0) + COALESCE(n_w5m, 0) > 0 AND ${n('creation')} IS NOT NULL AND COALESCE(n_w1h, 0) + COALESCE(n_w5m, 0) <> ${n('creation')}`)} THEN 'other'
       WHEN ${orOther('i_in < 0 OR i_re > i_out')} THEN 'other'
       WHEN ${orOther(`NOT (${time} = '' OR i_time IS NOT NULL) OR NOT (${absentCol('start')} OR jt_start = 'VARCHAR')`)} THEN 'other'
       WHEN ${orOther(`rt_bad OR NOT ${tagOk}`)} THEN 'other'

@@ -9,8 +9,8 @@
  * in invocation logs, invocation metrics and Nova bodies; likewise input/output/cache-write); every spelling
  * is read, and a record carrying two spellings that disagree is rejected with both values.
  * Input counts EXCLUDE cache reads and writes. Cache writes have no TTL split at the log level: they
- * count as 5m unless the logged Anthropic body's `usage.cache_creation` (or Converse `cacheDetails`)
- * splits the same total (a breakdown with another total is rejected). A response with an input count
+ * count as 5m unless the logged body splits the same total (bodyTtlSplit: Anthropic `usage.cache_creation`,
+ * Converse `cacheDetails`, in a body or in its stream chunks; a breakdown with another total is rejected). A response with an input count
  * and no output count (a guardrail intervened) is counted with output 0. modelId is kept as logged
  * (geo prefixes, ARNs); regional = true for geo profiles (us./eu./apac./au./jp./ca.) and in-region ids,
  * false for global., unknown for application inference profiles.
@@ -111,6 +111,55 @@ function bodyCache(rd: FieldReader, body: unknown): { read?: number; write?: num
   return {};
 }
 
+/**
+ * The TTL split of the cache writes in a logged response body: an Anthropic body's `usage.cache_creation`,
+ * a Converse body's `usage.cacheDetails`, or, for streamed operations (the body is the list of chunks),
+ * the `message_start` chunk's `message.usage.cache_creation` or the ConverseStream `metadata.usage.cacheDetails`.
+ */
+function bodyTtlSplit(body: unknown): { w1h: number; w5m: number; path: string; what: string } | undefined {
+  const chunks = Array.isArray(body) ? body : [body];
+  for (let i = 0; i < chunks.length; i++) {
+    const c = chunks[i];
+    if (!isObj(c)) continue;
+    const at = Array.isArray(body) ? `[${i}]` : '';
+    const usage = isObj(c.usage)
+      ? { obj: c.usage, path: `${at}.usage` }
+      : isObj(c.message) && isObj(c.message.usage)
+        ? { obj: c.message.usage, path: `${at}.message.usage` }
+        : isObj(c.metadata) && isObj(c.metadata.usage)
+          ? { obj: c.metadata.usage, path: `${at}.metadata.usage` }
+          : undefined;
+    if (!usage) continue;
+    const cc = usage.obj.cache_creation;
+    if (isObj(cc)) {
+      return {
+        w1h: num(cc.ephemeral_1h_input_tokens) ?? 0,
+        w5m: num(cc.ephemeral_5m_input_tokens) ?? 0,
+        path: usage.path,
+        what: 'cache_creation',
+      };
+    }
+    if (Array.isArray(usage.obj.cacheDetails)) {
+      const { w1h, w5m } = cacheDetailsSplit(usage.obj.cacheDetails);
+      return { w1h, w5m, path: usage.path, what: 'cacheDetails' };
+    }
+  }
+  return undefined;
+}
+
+/** Converse `cacheDetails`: the writes by TTL (`1h`; anything else is the default 5m). */
+function cacheDetailsSplit(list: unknown[]): { w1h: number; w5m: number } {
+  let w1h = 0;
+  let w5m = 0;
+  for (const d of list) {
+    if (!isObj(d)) continue;
+    const n = num(d.inputTokens) ?? 0;
+    if (d.ttl === '1h') w1h += n;
+    else w5m += n;
+  }
+  return { w1h, w5m };
+}
+
 function invocationLog(value: Obj, ctx: IngestContext): UsageRecord | string | undefined {
   const rd = new FieldReader(ctx);
   if ((value.errorCode || value.error) && !hasAny(value.output, OUTPUT)) return 'failed-request';
@@ -137,16 +186,8 @@ function invocationLog(value: Obj, ctx: IngestContext): UsageRecord | string | u
     write ??= fromBody.write;
     if (rd.failed) return undefined;
   }
-  const cc = isObj(body) ? pick(body, 'usage.cache_creation') : undefined;
-  const split = isObj(cc)
-    ? splitWrites(
-        rd.child('output.outputBodyJson.usage'),
-        write ?? 0,
-        num(cc.ephemeral_1h_input_tokens) ?? 0,
-        num(cc.ephemeral_5m_input_tokens) ?? 0,
-        'cache_creation',
-      )
-    : [write ?? 0, 0];
+  const ttl = bodyTtlSplit(body);
+  const split = ttl ? splitWrites(rd.child(`output.outputBodyJson${ttl.path}`), write ?? 0, ttl.w1h, ttl.w5m, ttl.what) : [write ?? 0, 0];
   if (!split) return undefined;
   const rec = makeRecord(
     ctx,
@@ -216,8 +257,8 @@ function converseBuckets(rd: FieldReader, usage: Obj): Buckets | undefined {
   if (rd.failed) return undefined;
   if (input === undefined) return rd.fail('missing-field', `${rd.path('inputTokens')} is required`, 'inputTokens');
   const details = Array.isArray(usage.cacheDetails) ? usage.cacheDetails.filter(isObj) : [];
-  const oneHour = details.filter((d) => d.ttl === '1h').reduce((s, d) => s + (num(d.inputTokens) ?? 0), 0);
-  const all = details.reduce((s, d) => s + (num(d.inputTokens) ?? 0), 0);
+  const { w1h: oneHour, w5m } = cacheDetailsSplit(details);
+  const all = oneHour + w5m;
   write ??= details.length ? all : 0;
   // inputTokens excludes cache; but when totalTokens equals input + output while cache counts are
   // non-zero, the input evidently already contained them (seen on some OpenAI-family models).

@@ -4,7 +4,8 @@
  * lines `{key, response}` and Vertex batch prediction lines `{request, response, status, processed_time}`.
  *
  * uncached = promptTokenCount - cachedContentTokenCount + toolUsePromptTokenCount;
- * output = candidates + thoughts (thoughts are NOT inside candidates); reasoning = thoughts.
+ * output = candidates + thoughts (thoughts are NOT inside candidates; the Live API names candidates
+ * `responseTokenCount`); reasoning = thoughts.
  * Stream chunks share responseId and are cumulative: the largest chunk per responseId is kept. A
  * final response (a candidate with a finish reason, or a blocked prompt) is emitted at once; chunks
  * before it wait in a bounded buffer (dedupe.ts).
@@ -24,6 +25,8 @@ const CAMEL = {
   prompt: 'promptTokenCount',
   cached: 'cachedContentTokenCount',
   cand: 'candidatesTokenCount',
+  /** The Live API's (BidiGenerateContent) name for the same output count. */
+  response: 'responseTokenCount',
   thoughts: 'thoughtsTokenCount',
   tool: 'toolUsePromptTokenCount',
   traffic: 'trafficType',
@@ -38,6 +41,7 @@ const SNAKE: typeof CAMEL = {
   prompt: 'prompt_token_count',
   cached: 'cached_content_token_count',
   cand: 'candidates_token_count',
+  response: 'response_token_count',
   thoughts: 'thoughts_token_count',
   tool: 'tool_use_prompt_token_count',
   traffic: 'traffic_type',
@@ -63,9 +67,19 @@ function buckets(rd: FieldReader, u: Obj, k: typeof CAMEL): Buckets | undefined 
   const prompt = rd.count(u, k.prompt) ?? 0;
   const cached = rd.count(u, k.cached) ?? 0;
   const tool = rd.count(u, k.tool) ?? 0;
-  const cand = rd.count(u, k.cand) ?? 0;
+  const candidates = rd.count(u, k.cand);
+  const response = rd.count(u, k.response);
   const thoughts = rd.count(u, k.thoughts) ?? 0;
   if (rd.failed) return undefined;
+  if (candidates !== undefined && response !== undefined && candidates !== response) {
+    return rd.fail(
+      'inconsistent-counts',
+      `${k.cand} (${candidates}) and ${k.response} (${response}) disagree`,
+      k.response,
+      'both name the output count (the Live API writes responseTokenCount); fix or drop one of them',
+    );
+  }
+  const cand = candidates ?? response ?? 0;
   if (cached > prompt) {
     return rd.fail(
       'inconsistent-counts',

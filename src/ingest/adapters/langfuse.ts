@@ -7,7 +7,8 @@
  * at ingestion), so each key goes to exactly one bucket:
  *   cache reads  input_cached_tokens, input_cache_read, cache_read_input_tokens, input_cached, cached_tokens
  *   cache writes cache_creation_input_tokens, input_cache_creation, input_cache_write → 5m;
- *                input_cache_creation_5m / _1h by TTL (a total equal to its 5m+1h split is not added again;
+ *                input_cache_creation_5m / _1h, LangChain's input_ephemeral_5m/1h_input_tokens by TTL
+ *                (a total equal to its 5m+1h split is not added again;
  *                a total that differs from its split is rejected with both numbers)
  *   reasoning    output_reasoning_tokens, output_reasoning, reasoning_tokens (→ output too)
  *   output       other keys containing "output", completion_tokens
@@ -27,6 +28,13 @@ import { FieldReader, isObj, makeRecord, providerFromModel, scalarString, zeroBu
 const TYPES = new Set(['SPAN', 'EVENT', 'GENERATION', 'AGENT', 'TOOL', 'CHAIN', 'RETRIEVER', 'EVALUATOR', 'EMBEDDING', 'GUARDRAIL']);
 const CACHE_READ = new Set(['input_cached_tokens', 'input_cache_read', 'cache_read_input_tokens', 'input_cached', 'cached_tokens']);
 const CACHE_WRITE_TOTAL = new Set(['cache_creation_input_tokens', 'input_cache_creation', 'input_cache_write', 'input_cache_write_tokens']);
+/**
+ * The TTL split of the writes. Langfuse's LangChain handler stores each `input_token_details` key as
+ * `input_<key>`, and langchain-anthropic puts Anthropic's `ephemeral_5m/1h_input_tokens` there beside
+ * `cache_creation`: without these names they held "input" and were counted as uncached input on top of the writes.
+ */
+const WRITE_5M = new Set(['input_cache_creation_5m', 'input_ephemeral_5m_input_tokens', 'ephemeral_5m_input_tokens']);
+const WRITE_1H = new Set(['input_cache_creation_1h', 'input_ephemeral_1h_input_tokens', 'ephemeral_1h_input_tokens']);
 const REASONING = new Set(['output_reasoning_tokens', 'output_reasoning', 'reasoning_tokens']);
 const IGNORED = new Set(['total', 'total_tokens', 'totalTokenCount', 'total_token_count', 'totalTokens']);
 type GeminiPart = 'prompt' | 'cached' | 'tool' | 'candidates' | 'thoughts';
@@ -60,8 +68,8 @@ function mapDetails(rd: FieldReader, d: Obj): { b: Buckets; unmapped: string[] }
     if (Object.hasOwn(GEMINI, key)) gemini[GEMINI[key]] = (gemini[GEMINI[key]] ?? 0) + n;
     else if (CACHE_READ.has(key)) b.cacheRead += n;
     else if (CACHE_WRITE_TOTAL.has(key)) writeTotal += n;
-    else if (key === 'input_cache_creation_5m') b.write5m += n;
-    else if (key === 'input_cache_creation_1h') b.write1h += n;
+    else if (WRITE_5M.has(key)) b.write5m += n;
+    else if (WRITE_1H.has(key)) b.write1h += n;
     else if (REASONING.has(key)) {
       b.reasoning += n;
       b.output += n;

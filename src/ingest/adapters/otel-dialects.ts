@@ -79,13 +79,31 @@ function uncached(rd: FieldReader, input: number, read: number, write: number, w
 
 const G_INPUT = ['gen_ai.usage.input_tokens', 'gen_ai.usage.prompt_tokens'];
 const G_OUTPUT = ['gen_ai.usage.output_tokens', 'gen_ai.usage.completion_tokens'];
-const G_READ = ['gen_ai.usage.cache_read.input_tokens', 'gen_ai.usage.cache_read_input_tokens', 'gen_ai.usage.input_tokens.cached'];
+/**
+ * Pydantic AI (and so Logfire) writes its cache counts as `gen_ai.usage.details.<key>`: `cache_read_tokens` /
+ * `cache_write_tokens` from its own usage, and, for Anthropic, the raw `cache_read_input_tokens` /
+ * `cache_creation_input_tokens` as well (the same numbers); its `gen_ai.usage.input_tokens` includes them.
+ */
+const G_READ = [
+  'gen_ai.usage.cache_read.input_tokens',
+  'gen_ai.usage.cache_read_input_tokens',
+  'gen_ai.usage.input_tokens.cached',
+  'gen_ai.usage.details.cache_read_tokens',
+  'gen_ai.usage.details.cache_read_input_tokens',
+];
 const G_WRITE = [
   'gen_ai.usage.cache_creation.input_tokens',
   'gen_ai.usage.cache_creation_input_tokens',
   'gen_ai.usage.cache_write.input_tokens',
+  'gen_ai.usage.details.cache_write_tokens',
+  'gen_ai.usage.details.cache_creation_input_tokens',
 ];
-const G_REASONING = ['gen_ai.usage.reasoning.output_tokens', 'gen_ai.usage.reasoning_tokens', 'gen_ai.usage.output_tokens.reasoning'];
+const G_REASONING = [
+  'gen_ai.usage.reasoning.output_tokens',
+  'gen_ai.usage.reasoning_tokens',
+  'gen_ai.usage.output_tokens.reasoning',
+  'gen_ai.usage.details.reasoning_tokens',
+];
 const G_USAGE = [...G_INPUT, ...G_OUTPUT, ...G_READ, ...G_WRITE];
 
 const INFERENCE = new Set(['chat', 'text_completion', 'generate_content']);
@@ -186,13 +204,14 @@ function providerMetadata(a: Attrs): Obj {
   const raw = a.get(META);
   if (isObj(raw)) return raw;
   if (raw === undefined) {
-    // a plain-map span store may have kept the metadata as an object, flattened into dotted keys
-    const out: Obj = {};
+    // a plain-map span store may have kept the metadata as an object, flattened into dotted keys; the keys
+    // are the log's, so the objects have no prototype (a `__proto__` key must not reach Object.prototype)
+    const out: Obj = Object.create(null);
     for (const [k, v] of a) {
       if (!k.startsWith(META + '.')) continue;
       const [provider, ...rest] = k.slice(META.length + 1).split('.');
       if (rest.length !== 1) continue;
-      const inner = isObj(out[provider]) ? (out[provider] as Obj) : (out[provider] = {});
+      const inner = isObj(out[provider]) ? (out[provider] as Obj) : (out[provider] = Object.create(null) as Obj);
       inner[rest[0]] = v;
     }
     return out;

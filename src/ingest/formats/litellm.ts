@@ -5,7 +5,8 @@
  *
  * Token rule: `prompt_tokens` is inclusive (OpenAI convention). Cache numbers exist only in
  * `metadata.usage_object`: cacheRead = prompt_tokens_details.cached_tokens (else cache_read_input_tokens),
- * cacheWrite = cache_creation_input_tokens, uncached input = prompt_tokens - cacheRead - cacheWrite.
+ * cacheWrite = cache_creation_input_tokens (its 1h part from prompt_tokens_details.cache_creation_token_details,
+ * else cache_creation), uncached input = prompt_tokens - cacheRead - cacheWrite.
  * This matches current LiteLLM, which adds both Anthropic cache reads and writes into prompt_tokens.
  * Older versions added only reads: their uncached input comes out low by the write count, and a row where
  * it would be negative is rejected (`cache-exceeds-prompt`) rather than guessed.
@@ -57,6 +58,9 @@ export const LITELLM_COLUMNS = [
 const REQUIRED = ['request_id', 'call_type', 'prompt_tokens', 'completion_tokens', 'model'];
 
 type Row = Record<string, unknown>;
+
+/** Where LiteLLM's usage object keeps the cache-write TTL split (`PromptTokensDetailsWrapper.cache_creation_token_details`). */
+export const TTL_SPLIT = 'prompt_tokens_details.cache_creation_token_details';
 type Rejected = false;
 
 function jsonField(row: Row, key: string, ctx: IngestContext): unknown | Rejected {
@@ -100,10 +104,17 @@ function readBuckets(row: Row, usage: unknown, ctx: IngestContext): Buckets | un
   const ptdCached = countAt(usage, 'prompt_tokens_details.cached_tokens', ctx, u);
   const readTokens = countAt(usage, 'cache_read_input_tokens', ctx, u);
   const creation = countAt(usage, 'cache_creation_input_tokens', ctx, u);
-  const oneHour = countAt(usage, 'cache_creation.ephemeral_1h_input_tokens', ctx, u);
-  const fiveMin = countAt(usage, 'cache_creation.ephemeral_5m_input_tokens', ctx, u);
+  // the TTL split of the writes: LiteLLM keeps it in prompt_tokens_details.cache_creation_token_details
+  // (an Anthropic-shaped cache_creation object is read when that is absent)
+  const ptdOneHour = countAt(usage, `${TTL_SPLIT}.ephemeral_1h_input_tokens`, ctx, u);
+  const ptdFiveMin = countAt(usage, `${TTL_SPLIT}.ephemeral_5m_input_tokens`, ctx, u);
+  const ccOneHour = countAt(usage, 'cache_creation.ephemeral_1h_input_tokens', ctx, u);
+  const ccFiveMin = countAt(usage, 'cache_creation.ephemeral_5m_input_tokens', ctx, u);
   const reasoning = countAt(usage, 'completion_tokens_details.reasoning_tokens', ctx, u);
-  if ([prompt, output, ptdCached, readTokens, creation, oneHour, fiveMin, reasoning].includes(false)) return undefined;
+  const counts = [prompt, output, ptdCached, readTokens, creation, ptdOneHour, ptdFiveMin, ccOneHour, ccFiveMin, reasoning];
+  if (counts.includes(false)) return undefined;
+  const oneHour = ptdOneHour ?? ccOneHour;
+  const fiveMin = ptdFiveMin ?? ccFiveMin;
   const split = (oneHour || 0) + (fiveMin || 0);
   if (split > 0 && typeof creation === 'number' && split !== creation) {
     const msg = `cache_creation_input_tokens (${creation}) differs from its TTL breakdown cache_creation (${fiveMin || 0} 5m + ${oneHour || 0} 1h = ${split})`;

@@ -78,3 +78,69 @@ describe('bedrock spelling variants', () => {
     expect(b.records.length + 1 + b.rejects.length).toBe(7);
   });
 });
+
+describe('bedrock invocation logs: the TTL split of the cache writes from the logged body', () => {
+  const log = (requestId: string, operation: string, outputBodyJson: unknown) => ({
+    schemaType: 'ModelInvocationLog',
+    timestamp: '2026-10-02T08:00:00Z',
+    requestId,
+    operation,
+    modelId: 'us.anthropic.claude-sonnet-4-5-20250929-v1:0',
+    input: { inputTokenCount: 1000, cacheReadInputTokenCount: 0, cacheWriteInputTokenCount: 14000 },
+    output: { outputBodyJson, outputTokenCount: 100 },
+  });
+  const lines = [
+    // Converse: usage.cacheDetails splits the 14000 writes, 14000 of them 1h
+    log('conv', 'Converse', {
+      stopReason: 'end_turn',
+      usage: { inputTokens: 1000, outputTokens: 100, cacheWriteInputTokens: 14000, cacheDetails: [{ ttl: '1h', inputTokens: 14000 }] },
+    }),
+    // InvokeModelWithResponseStream: the message_start chunk's usage.cache_creation, 4000 5m + 10000 1h
+    log('stream', 'InvokeModelWithResponseStream', [
+      {
+        type: 'message_start',
+        message: {
+          id: 'msg_s',
+          usage: {
+            input_tokens: 1000,
+            cache_creation_input_tokens: 14000,
+            cache_creation: { ephemeral_5m_input_tokens: 4000, ephemeral_1h_input_tokens: 10000 },
+            output_tokens: 1,
+          },
+        },
+      },
+      { type: 'message_delta', usage: { output_tokens: 100 } },
+    ]),
+    // ConverseStream: the metadata chunk's cacheDetails, 1h before 5m as AWS sorts them: 9000 1h + 5000 5m
+    log('cstream', 'ConverseStream', [
+      { contentBlockDelta: { delta: { text: 'Hi' } } },
+      {
+        metadata: {
+          usage: {
+            inputTokens: 1000,
+            outputTokens: 100,
+            cacheWriteInputTokens: 14000,
+            cacheDetails: [
+              { ttl: '1h', inputTokens: 9000 },
+              { ttl: '5m', inputTokens: 5000 },
+            ],
+          },
+        },
+      },
+    ]),
+    // a split that is not the 14000 written: rejected with both numbers
+    log('bad', 'Converse', { usage: { inputTokens: 1000, outputTokens: 100, cacheDetails: [{ ttl: '1h', inputTokens: 100 }] } }),
+  ];
+  const r = run(bedrockAdapter, [{ name: 'inv.jsonl', text: lines.map((l) => JSON.stringify(l)).join('\n') }]);
+
+  it('reads the split of Converse, streamed Anthropic and ConverseStream bodies, by hand', () => {
+    // before: all 14000 writes of each were priced as 5m writes
+    expect(byId(r, 'conv')).toMatchObject({ inputTokens: 1000, cacheWrite5mTokens: 0, cacheWrite1hTokens: 14000, outputTokens: 100 });
+    expect(byId(r, 'stream')).toMatchObject({ cacheWrite5mTokens: 4000, cacheWrite1hTokens: 10000 });
+    expect(byId(r, 'cstream')).toMatchObject({ cacheWrite5mTokens: 5000, cacheWrite1hTokens: 9000 });
+    expect(r.rejects.map((x) => [x.code, x.line, x.message])).toEqual([
+      ['inconsistent-counts', 4, 'cache writes (14000) differ from their TTL breakdown cacheDetails (0 5m + 100 1h = 100)'],
+    ]);
+    expect(r.rejects[0].path).toBe('output.outputBodyJson.usage.cacheDetails');
+  });
+});

@@ -141,3 +141,29 @@ describe('bedrock adapter', () => {
       expect(bedrockAdapter.detect(JSON.parse(l))).toBeGreaterThan(50);
   });
 });
+
+describe('gemini Live API usage (BidiGenerateContent server messages)', () => {
+  it('reads responseTokenCount as the output count; a candidates count that disagrees is rejected', () => {
+    const lines = [
+      // 500 prompt - 100 cached = 400 uncached; output 120 response + 30 thoughts = 150 (before: output 30, the 120 lost)
+      {
+        usageMetadata: {
+          promptTokenCount: 500,
+          cachedContentTokenCount: 100,
+          responseTokenCount: 120,
+          thoughtsTokenCount: 30,
+          totalTokenCount: 650,
+        },
+        serverContent: { turnComplete: true },
+      },
+      // the Python SDK's snake_case: 80 in, 20 out
+      { usage_metadata: { prompt_token_count: 80, response_token_count: 20 } },
+      { usageMetadata: { promptTokenCount: 10, candidatesTokenCount: 5, responseTokenCount: 6 } },
+    ];
+    const live = run(geminiAdapter, [{ name: 'live.jsonl', text: lines.map((l) => JSON.stringify(l)).join('\n') }]);
+    expect(totalsByModel(live.records)).toEqual({
+      '(no model)': tot({ records: 2, input: 400 + 80, cacheRead: 100, output: 150 + 20, reasoning: 30 }),
+    });
+    expect(live.rejects.map((x) => [x.line, x.message])).toEqual([[3, 'candidatesTokenCount (5) and responseTokenCount (6) disagree']]);
+  });
+});

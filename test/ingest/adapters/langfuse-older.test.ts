@@ -39,3 +39,33 @@ describe('langfuse older usage shapes', () => {
     expect(b.records.length + 1 + b.rejects.length).toBe(6);
   });
 });
+
+describe('langfuse usageDetails from the LangChain handler over langchain-anthropic', () => {
+  it('takes input_ephemeral_5m/1h_input_tokens as the TTL split of input_cache_creation, not as more input', () => {
+    // langchain-anthropic: input_token_details {cache_read 1000, cache_creation 14000, ephemeral_5m 0, ephemeral_1h 14000};
+    // Langfuse stores each as input_<key>. Buckets: uncached input 1000, cache read 1000, 1h writes 14000 (the total
+    // equals its split: not added again), output 100. Before: 1000 + 0 + 14000 = 15000 input and 14000 5m writes.
+    const obs = {
+      id: 'obs-lc-1',
+      traceId: 'tr-1',
+      type: 'GENERATION',
+      startTime: '2025-11-14T12:00:00.000Z',
+      model: 'claude-sonnet-4-5-20250929',
+      usageDetails: {
+        input: 1000,
+        output: 100,
+        total: 16100,
+        input_cache_read: 1000,
+        input_cache_creation: 14000,
+        input_ephemeral_5m_input_tokens: 0,
+        input_ephemeral_1h_input_tokens: 14000,
+      },
+    };
+    const r = run(langfuseAdapter, [{ name: 'lf.jsonl', text: JSON.stringify(obs) }]);
+    expect(r.rejects).toEqual([]);
+    expect(totalsByModel(r.records)).toEqual({
+      'claude-sonnet-4-5-20250929': tot({ records: 1, input: 1000, cacheRead: 1000, write1h: 14000, output: 100 }),
+    });
+    expect(r.records[0].tags.unmapped_usage).toBeUndefined();
+  });
+});

@@ -123,3 +123,72 @@ describe('otel spans as a span store returns them (Phoenix REST page, nested or 
     expect(totalsByModel(r.records)).toEqual({ 'gpt-4o-mini': tot({ records: 1, input: 276, cacheRead: 1024, output: 60 }) });
   });
 });
+
+describe('otel spans as Pydantic AI (Logfire) writes them: cache counts under gen_ai.usage.details.*', () => {
+  const span = (spanId: string, model: string, usage: Record<string, number>) => ({
+    traceId: 'pyd',
+    spanId,
+    name: `chat ${model}`,
+    startTimeUnixNano: '1760000000000000000',
+    attributes: [
+      { key: 'gen_ai.operation.name', value: { stringValue: 'chat' } },
+      { key: 'gen_ai.request.model', value: { stringValue: model } },
+      ...Object.entries(usage).map(([key, n]) => ({ key, value: { intValue: String(n) } })),
+    ],
+  });
+
+  it('takes details.cache_read_tokens / cache_write_tokens as parts of the inclusive input_tokens, by hand', () => {
+    const lines = [
+      // OpenAI through Pydantic AI: input 2740 includes 2556 cache reads -> 2740 - 2556 = 184 uncached; reasoning 40 inside output 216
+      span('p1', 'gpt-4o', {
+        'gen_ai.usage.input_tokens': 2740,
+        'gen_ai.usage.output_tokens': 216,
+        'gen_ai.usage.details.cache_read_tokens': 2556,
+        'gen_ai.usage.details.reasoning_tokens': 40,
+      }),
+      // Anthropic through Pydantic AI: its own and the raw Anthropic detail keys, equal;
+      // input 16000 includes 1000 read + 14000 written -> 16000 - 1000 - 14000 = 1000 uncached
+      span('p2', 'claude-sonnet-4-5', {
+        'gen_ai.usage.input_tokens': 16000,
+        'gen_ai.usage.output_tokens': 100,
+        'gen_ai.usage.details.cache_read_tokens': 1000,
+        'gen_ai.usage.details.cache_write_tokens': 14000,
+        'gen_ai.usage.details.cache_read_input_tokens': 1000,
+        'gen_ai.usage.details.cache_creation_input_tokens': 14000,
+        'gen_ai.usage.details.input_tokens': 1000,
+      }),
+    ];
+    const r = run(otelAdapter, [{ name: 'pyd.jsonl', text: lines.map((l) => JSON.stringify(l)).join('\n') }]);
+    expect(r.rejects).toEqual([]);
+    expect(totalsByModel(r.records)).toEqual({
+      'gpt-4o': tot({ records: 1, input: 184, cacheRead: 2556, output: 216, reasoning: 40 }),
+      'claude-sonnet-4-5': tot({ records: 1, input: 1000, cacheRead: 1000, write5m: 14000, output: 100 }),
+    });
+  });
+});
+
+describe('otel: keys of the log never reach Object.prototype', () => {
+  it('a dotted providerMetadata key named __proto__ leaves later records alone', () => {
+    const span = {
+      spanId: 'v1',
+      name: 'ai.generateText.doGenerate',
+      attributes: {
+        'ai.operationId': 'ai.generateText.doGenerate',
+        'ai.model.id': 'gpt-4o',
+        'ai.model.provider': 'openai.chat',
+        'ai.usage.inputTokens': 100,
+        'ai.usage.outputTokens': 10,
+        'ai.response.providerMetadata.__proto__.cache_read_input_tokens': 900000,
+      },
+    };
+    try {
+      const r = run(otelAdapter, [{ name: 'v.jsonl', text: JSON.stringify(span) }]);
+      expect(totalsByModel(r.records)).toEqual({ 'gpt-4o': tot({ records: 1, input: 100, output: 10 }) });
+      // before the fix this set Object.prototype.cache_read_input_tokens = 900000: every later usage
+      // object without its own cache_read_input_tokens (an Anthropic message, any file) read 900000
+      expect(({} as Record<string, unknown>).cache_read_input_tokens).toBeUndefined();
+    } finally {
+      delete (Object.prototype as Record<string, unknown>).cache_read_input_tokens;
+    }
+  });
+});
