@@ -75,6 +75,34 @@ describe('ready-made mapping: LiteLLM_SpendLogs in PostgreSQL', () => {
   }, 60_000);
 });
 
+describe('ready-made mapping: LiteLLM cache writes by TTL', () => {
+  // claude-sonnet-4-5 ($/MTok): input 3, 5-minute write 3.75, 1-hour write 6, output 15
+  // d: 1000 input + 14000 1h writes + 100 output = (3000 + 84000 + 1500) / 1e6 = $0.0885
+  // e: 1000 input + 4000 5m + 10000 1h writes + 100 output = (3000 + 15000 + 60000 + 1500) / 1e6 = $0.0795
+  it('the 1h part from usage_object.prompt_tokens_details.cache_creation_token_details (or cache_creation), the rest 5m', async () => {
+    const url = service('TOKENOMICS_TEST_PG_URL');
+    if (!url) return;
+    const db = await openPostgres(url);
+    try {
+      await db.run('DROP TABLE IF EXISTS ttl_spend_logs');
+      await db.run(`CREATE TABLE ttl_spend_logs (request_id TEXT, prompt_tokens INTEGER, completion_tokens INTEGER, "startTime" TIMESTAMP(3),
+        model TEXT, custom_llm_provider TEXT, "user" TEXT, end_user TEXT, session_id TEXT, metadata JSONB, cache_hit TEXT, status TEXT)`);
+      await db.run(`INSERT INTO ttl_spend_logs VALUES
+        ('msg_d', 15000, 100, '2026-10-01 10:00:00', 'claude-sonnet-4-5', 'anthropic', 'u', NULL, 's', '{"usage_object": {"cache_creation_input_tokens": 14000,
+          "prompt_tokens_details": {"cached_tokens": 0, "cache_creation_token_details": {"ephemeral_5m_input_tokens": 0, "ephemeral_1h_input_tokens": 14000}}}}', 'False', 'success'),
+        ('msg_e', 15000, 100, '2026-10-01 11:00:00', 'claude-sonnet-4-5', 'anthropic', 'u', NULL, 's', '{"usage_object": {"cache_creation_input_tokens": 14000,
+          "cache_creation": {"ephemeral_5m_input_tokens": 4000, "ephemeral_1h_input_tokens": 10000}}}', 'False', 'success')`);
+      const j = await report(db, postgres, 'ttl_spend_logs', 'litellm');
+      expect(j.inputs).toMatchObject({ read: 2, counted: 2, rejected: {} });
+      expect(j.totals.tokens).toMatchObject({ input: 2000, cacheWrite5m: 4000, cacheWrite1h: 24000, output: 200 });
+      // $0.0885 + $0.0795
+      expect(j.totals.costUsd).toBe(0.168);
+    } finally {
+      await db.close();
+    }
+  }, 60_000);
+});
+
 describe('ready-made mappings in ClickHouse (chDB)', () => {
   let chdb: Awaited<ReturnType<typeof openChdb>> | undefined;
   afterAll(async () => chdb?.close());
@@ -121,6 +149,47 @@ describe('ready-made mappings in ClickHouse (chDB)', () => {
     expect(j.totals.tokens).toMatchObject({ input: 500, cacheRead: 500, cacheWrite5m: 1000, output: 200 });
     expect(j.totals.costUsd).toBe(0.0084);
     expect(j.groups.map((g) => g.key.feature)).toEqual(['support-bot']);
+  }, 60_000);
+
+  it("Langfuse: LangChain's TTL split of the writes (input_ephemeral_1h_input_tokens); a split that is not the total rejected", async () => {
+    const path = service('TOKENOMICS_TEST_CHDB');
+    if (!path) return;
+    chdb ??= await openChdb(path);
+    await chdb.run('DROP TABLE IF EXISTS observations_ttl');
+    await chdb.run(`CREATE TABLE observations_ttl (id String, trace_id String, type String, start_time DateTime64(3),
+      provided_model_name Nullable(String), usage_details Map(LowCardinality(String), UInt64), prompt_name Nullable(String), is_deleted UInt8) ENGINE = Memory`);
+    await chdb.run(`INSERT INTO observations_ttl VALUES
+      ('g1', 't1', 'GENERATION', '2026-10-01 10:00:00.000', 'claude-sonnet-4-5',
+       map('input', 1000, 'input_cache_creation', 14000, 'input_ephemeral_1h_input_tokens', 14000, 'output', 100), NULL, 0),
+      ('g2', 't1', 'GENERATION', '2026-10-01 10:01:00.000', 'claude-sonnet-4-5',
+       map('input', 1000, 'input_cache_creation', 14000, 'input_ephemeral_5m_input_tokens', 1000, 'output', 100), NULL, 0)`);
+    const j = await report(chdb, clickhouse, 'observations_ttl', 'langfuse');
+    expect(j.inputs).toMatchObject({ read: 2, counted: 1, rejected: { 'invalid-count': 1 } });
+    // g1: 1000 input x $3 + 14000 1h writes x $6 + 100 output x $15 = (3000 + 84000 + 1500) / 1e6
+    expect(j.totals.tokens).toMatchObject({ input: 1000, cacheWrite5m: 0, cacheWrite1h: 14000, output: 100 });
+    expect(j.totals.costUsd).toBe(0.0885);
+  }, 60_000);
+
+  it("OTel: Pydantic AI's gen_ai.usage.details cache counts, and the older prompt_tokens / completion_tokens names", async () => {
+    const path = service('TOKENOMICS_TEST_CHDB');
+    if (!path) return;
+    chdb ??= await openChdb(path);
+    await chdb.run('DROP TABLE IF EXISTS otel_names');
+    await chdb.run(`CREATE TABLE otel_names (Timestamp DateTime64(9), SpanId String, ServiceName LowCardinality(String),
+      SpanAttributes Map(LowCardinality(String), String)) ENGINE = Memory`);
+    await chdb.run(`INSERT INTO otel_names VALUES
+      ('2026-10-01 10:00:00.000000000', 'p1', 'agent', map('gen_ai.operation.name', 'chat', 'gen_ai.request.model', 'gpt-4o',
+        'gen_ai.usage.input_tokens', '2740', 'gen_ai.usage.details.cache_read_tokens', '2556', 'gen_ai.usage.output_tokens', '216',
+        'gen_ai.usage.details.reasoning_tokens', '0')),
+      ('2026-10-01 10:01:00.000000000', 'p2', 'agent', map('gen_ai.request.model', 'gpt-4o',
+        'gen_ai.usage.prompt_tokens', '1000', 'gen_ai.usage.completion_tokens', '100'))`);
+    const j = await report(chdb, clickhouse, 'otel_names', 'otel');
+    expect(j.inputs).toMatchObject({ read: 2, counted: 2 });
+    // gpt-4o ($/MTok: input 2.50, cache read 1.25, output 10):
+    // p1: (2740 - 2556) x 2.5 + 2556 x 1.25 + 216 x 10 = 460 + 3195 + 2160 = 5815 -> $0.005815
+    // p2: 1000 x 2.5 + 100 x 10 = 3500 -> $0.0035
+    expect(j.totals.tokens).toMatchObject({ input: 1184, cacheRead: 2556, output: 316 });
+    expect(j.totals.costUsd).toBe(0.009315);
   }, 60_000);
 
   it('a table with only some usage columns: the others read as 0 or NULL (system.columns), said in the log', async () => {

@@ -14,6 +14,9 @@ import { UserError } from '../../core/issues.js';
 import { COUNTED_CHARGES, TOKEN_DIMENSIONS } from '../../usage/dimensions.js';
 import { USAGE_COLUMNS, type UsageColumn } from '../../usage/table.js';
 import type { WarehouseDialect } from '../dialect.js';
+import { CACHE_READ, CACHE_WRITE_TOTAL, WRITE_1H, WRITE_5M } from '../../ingest/adapters/langfuse.js';
+import { G_INPUT, G_OUTPUT, G_READ, G_REASONING, G_WRITE } from '../../ingest/adapters/otel-dialects.js';
+import { TTL_SPLIT } from '../../ingest/formats/litellm.js';
 
 /** Usage columns a mapping must give (the rest have defaults). */
 export const REQUIRED_COLUMNS = ['model', 'input_tokens', 'output_tokens'] as const;
@@ -59,13 +62,22 @@ const entries = (o: Record<string, string>) => new Map(Object.entries(o));
 const llUsage = (path: string) => `CAST(src.metadata -> 'usage_object' #>> '{${path}}' AS NUMERIC)`;
 const llCacheRead = `COALESCE(${llUsage('prompt_tokens_details,cached_tokens')}, ${llUsage('cache_read_input_tokens')}, 0)`;
 const llCacheWrite = `COALESCE(${llUsage('cache_creation_input_tokens')}, 0)`;
+// the writes' 1h part: where the file reader takes it (ingest/formats/litellm.ts), the rest 5m
+const llCacheWrite1h = `COALESCE(${llUsage(`${TTL_SPLIT.split('.').join(',')},ephemeral_1h_input_tokens`)}, ${llUsage('cache_creation,ephemeral_1h_input_tokens')}, 0)`;
 
-// Langfuse: usage_details partitions the usage (input excludes cache keys; output excludes reasoning)
-const lf = (...keys: string[]) => keys.map((k) => `src.usage_details['${k}']`).join(' + ');
+// Langfuse: usage_details partitions the usage (input excludes cache keys; output excludes reasoning);
+// the cache keys are the file reader's (ingest/adapters/langfuse.ts)
+const lf = (keys: Iterable<string>) => [...keys].map((k) => `src.usage_details['${k}']`).join(' + ');
+const lfWriteSplit = `(${lf(WRITE_5M)} + ${lf(WRITE_1H)})`;
+// a write total beside a TTL split that does not add up to it: NULL, so the row is rejected (as the file reader does)
+const lfWrite = (part: string) =>
+  `if(${lf(CACHE_WRITE_TOTAL)} > 0 AND ${lfWriteSplit} > 0 AND ${lf(CACHE_WRITE_TOTAL)} != ${lfWriteSplit}, NULL, ${part})`;
 
-// OTel GenAI spans in the ClickHouse exporter schema: attributes are strings in a map
+// OTel GenAI spans in the ClickHouse exporter schema: attributes are strings in a map; a count has
+// several names across instrumentations (ingest/adapters/otel-dialects.ts): the first one present
 const otAttr = (k: string) => `src.SpanAttributes['${k}']`;
-const otInt = (k: string) => `if(${otAttr(k)} = '', 0, toFloat64OrNull(${otAttr(k)}))`;
+const otInt = (names: readonly string[]) =>
+  `multiIf(${names.map((k) => `${otAttr(k)} != '', toFloat64OrNull(${otAttr(k)})`).join(', ')}, 0)`;
 
 export const PRESETS: ReadonlyMap<string, Preset> = new Map<string, Preset>([
   [
@@ -82,7 +94,8 @@ export const PRESETS: ReadonlyMap<string, Preset> = new Map<string, Preset>([
           provider: "NULLIF(src.custom_llm_provider, '')",
           input_tokens: `src.prompt_tokens - ${llCacheRead} - ${llCacheWrite}`,
           cache_read_tokens: llCacheRead,
-          cache_write_5m_tokens: llCacheWrite,
+          cache_write_5m_tokens: `${llCacheWrite} - ${llCacheWrite1h}`,
+          cache_write_1h_tokens: llCacheWrite1h,
           output_tokens: 'src.completion_tokens',
           reasoning_tokens: `COALESCE(${llUsage('completion_tokens_details,reasoning_tokens')}, 0)`,
           conversation_id: "NULLIF(src.session_id, '')",
@@ -107,12 +120,13 @@ export const PRESETS: ReadonlyMap<string, Preset> = new Map<string, Preset>([
           id: 'src.id',
           time_ms: 'toUnixTimestamp64Milli(src.start_time)',
           model: "coalesce(src.provided_model_name, '')",
-          input_tokens: lf('input'),
-          cache_read_tokens: lf('input_cached_tokens', 'cache_read_input_tokens', 'input_cache_read'),
-          cache_write_5m_tokens: lf('cache_creation_input_tokens', 'input_cache_creation', 'input_cache_creation_5m'),
-          cache_write_1h_tokens: lf('input_cache_creation_1h'),
-          output_tokens: lf('output', 'output_reasoning_tokens'),
-          reasoning_tokens: lf('output_reasoning_tokens'),
+          input_tokens: lf(['input']),
+          cache_read_tokens: lf(CACHE_READ),
+          // a total alone is 5m; with its TTL split, the split
+          cache_write_5m_tokens: lfWrite(`if(${lfWriteSplit} = 0, ${lf(CACHE_WRITE_TOTAL)}, ${lf(WRITE_5M)})`),
+          cache_write_1h_tokens: lfWrite(lf(WRITE_1H)),
+          output_tokens: lf(['output', 'output_reasoning_tokens']),
+          reasoning_tokens: lf(['output_reasoning_tokens']),
           conversation_id: 'src.trace_id',
           prompt: 'src.prompt_name',
         }),
@@ -132,17 +146,18 @@ export const PRESETS: ReadonlyMap<string, Preset> = new Map<string, Preset>([
           time_ms: 'toUnixTimestamp64Milli(src.Timestamp)',
           model: `if(${otAttr('gen_ai.response.model')} != '', ${otAttr('gen_ai.response.model')}, ${otAttr('gen_ai.request.model')})`,
           provider: `nullIf(if(${otAttr('gen_ai.provider.name')} != '', ${otAttr('gen_ai.provider.name')}, ${otAttr('gen_ai.system')}), '')`,
-          // gen_ai.usage.input_tokens includes the cache reads and writes
-          input_tokens: `${otInt('gen_ai.usage.input_tokens')} - ${otInt('gen_ai.usage.cache_read.input_tokens')} - ${otInt('gen_ai.usage.cache_creation.input_tokens')}`,
-          cache_read_tokens: otInt('gen_ai.usage.cache_read.input_tokens'),
-          cache_write_5m_tokens: otInt('gen_ai.usage.cache_creation.input_tokens'),
-          output_tokens: otInt('gen_ai.usage.output_tokens'),
-          reasoning_tokens: otInt('gen_ai.usage.reasoning.output_tokens'),
+          // gen_ai.usage.input_tokens includes the cache reads and writes; where they exceed it, it is a
+          // legacy exporter's uncached count (as the file reader takes it)
+          input_tokens: `if(${otInt(G_READ)} + ${otInt(G_WRITE)} > ${otInt(G_INPUT)}, ${otInt(G_INPUT)}, ${otInt(G_INPUT)} - ${otInt(G_READ)} - ${otInt(G_WRITE)})`,
+          cache_read_tokens: otInt(G_READ),
+          cache_write_5m_tokens: otInt(G_WRITE),
+          output_tokens: otInt(G_OUTPUT),
+          reasoning_tokens: otInt(G_REASONING),
           conversation_id: `nullIf(${otAttr('gen_ai.conversation.id')}, '')`,
           feature: "nullIf(src.ServiceName, '')",
         }),
         // inference spans: agent spans carry their children's usage again
-        where: `mapContains(src.SpanAttributes, 'gen_ai.usage.output_tokens') AND ${otAttr('gen_ai.operation.name')} NOT IN ('invoke_agent', 'create_agent', 'invoke_workflow')`,
+        where: `(${G_OUTPUT.map((k) => `mapContains(src.SpanAttributes, '${k}')`).join(' OR ')}) AND ${otAttr('gen_ai.operation.name')} NOT IN ('invoke_agent', 'create_agent', 'invoke_workflow')`,
       }),
     },
   ],

@@ -26,15 +26,20 @@ import { applyAttributionConfig, applyMetadata } from './pair.js';
 import { FieldReader, isObj, makeRecord, providerFromModel, scalarString, zeroBuckets, type Buckets, type Obj } from './util.js';
 
 const TYPES = new Set(['SPAN', 'EVENT', 'GENERATION', 'AGENT', 'TOOL', 'CHAIN', 'RETRIEVER', 'EVALUATOR', 'EMBEDDING', 'GUARDRAIL']);
-const CACHE_READ = new Set(['input_cached_tokens', 'input_cache_read', 'cache_read_input_tokens', 'input_cached', 'cached_tokens']);
-const CACHE_WRITE_TOTAL = new Set(['cache_creation_input_tokens', 'input_cache_creation', 'input_cache_write', 'input_cache_write_tokens']);
+export const CACHE_READ = new Set(['input_cached_tokens', 'input_cache_read', 'cache_read_input_tokens', 'input_cached', 'cached_tokens']);
+export const CACHE_WRITE_TOTAL = new Set([
+  'cache_creation_input_tokens',
+  'input_cache_creation',
+  'input_cache_write',
+  'input_cache_write_tokens',
+]);
 /**
  * The TTL split of the writes. Langfuse's LangChain handler stores each `input_token_details` key as
  * `input_<key>`, and langchain-anthropic puts Anthropic's `ephemeral_5m/1h_input_tokens` there beside
  * `cache_creation`: without these names they held "input" and were counted as uncached input on top of the writes.
  */
-const WRITE_5M = new Set(['input_cache_creation_5m', 'input_ephemeral_5m_input_tokens', 'ephemeral_5m_input_tokens']);
-const WRITE_1H = new Set(['input_cache_creation_1h', 'input_ephemeral_1h_input_tokens', 'ephemeral_1h_input_tokens']);
+export const WRITE_5M = new Set(['input_cache_creation_5m', 'input_ephemeral_5m_input_tokens', 'ephemeral_5m_input_tokens']);
+export const WRITE_1H = new Set(['input_cache_creation_1h', 'input_ephemeral_1h_input_tokens', 'ephemeral_1h_input_tokens']);
 const REASONING = new Set(['output_reasoning_tokens', 'output_reasoning', 'reasoning_tokens']);
 const IGNORED = new Set(['total', 'total_tokens', 'totalTokenCount', 'total_token_count', 'totalTokens']);
 type GeminiPart = 'prompt' | 'cached' | 'tool' | 'candidates' | 'thoughts';

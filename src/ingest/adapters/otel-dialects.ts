@@ -77,28 +77,28 @@ function uncached(rd: FieldReader, input: number, read: number, write: number, w
 // ---------------------------------------------------------------------------------------------
 // GenAI semantic conventions, OpenLLMetry, LiteLLM
 
-const G_INPUT = ['gen_ai.usage.input_tokens', 'gen_ai.usage.prompt_tokens'];
-const G_OUTPUT = ['gen_ai.usage.output_tokens', 'gen_ai.usage.completion_tokens'];
+export const G_INPUT = ['gen_ai.usage.input_tokens', 'gen_ai.usage.prompt_tokens'];
+export const G_OUTPUT = ['gen_ai.usage.output_tokens', 'gen_ai.usage.completion_tokens'];
 /**
  * Pydantic AI (and so Logfire) writes its cache counts as `gen_ai.usage.details.<key>`: `cache_read_tokens` /
  * `cache_write_tokens` from its own usage, and, for Anthropic, the raw `cache_read_input_tokens` /
  * `cache_creation_input_tokens` as well (the same numbers); its `gen_ai.usage.input_tokens` includes them.
  */
-const G_READ = [
+export const G_READ = [
   'gen_ai.usage.cache_read.input_tokens',
   'gen_ai.usage.cache_read_input_tokens',
   'gen_ai.usage.input_tokens.cached',
   'gen_ai.usage.details.cache_read_tokens',
   'gen_ai.usage.details.cache_read_input_tokens',
 ];
-const G_WRITE = [
+export const G_WRITE = [
   'gen_ai.usage.cache_creation.input_tokens',
   'gen_ai.usage.cache_creation_input_tokens',
   'gen_ai.usage.cache_write.input_tokens',
   'gen_ai.usage.details.cache_write_tokens',
   'gen_ai.usage.details.cache_creation_input_tokens',
 ];
-const G_REASONING = [
+export const G_REASONING = [
   'gen_ai.usage.reasoning.output_tokens',
   'gen_ai.usage.reasoning_tokens',
   'gen_ai.usage.output_tokens.reasoning',
