@@ -239,6 +239,17 @@ function chartIn(v: unknown, where: string): Chart {
       text: str(q.text, `${at}.text`),
     };
   });
+  // a category is its label: two points of one label and series would be drawn as one bar of their sum
+  const seen = new Map<string, number>();
+  points.forEach((p, i) => {
+    const key = JSON.stringify([typeof p.x, p.x, p.series ?? null]);
+    const first = seen.get(key);
+    if (first !== undefined)
+      throw new Bad(
+        `${where}.points[${i}]: the same x${p.series === undefined ? '' : ' and series'} as ${where}.points[${first}] (each point is its own category)`,
+      );
+    seen.set(key, i);
+  });
   return {
     id: str(c.id, `${where}.id`),
     title: str(c.title, `${where}.title`),

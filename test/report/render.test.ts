@@ -115,6 +115,16 @@ describe('render: a saved JSON report in every format', () => {
     expect(flag.stderr).toContain(
       `report.sections[${groups}].rows[1].cost: expected a string, a number or null (a usd cell), not a boolean`,
     );
+    // two points of one category (a hand-edited x): were drawn as one bar of their sum, the table
+    // beside listing one of them
+    const twice = structuredClone(saved);
+    const spend = twice.report.charts.findIndex((c: { id: string }) => c.id === 'spend-by-group');
+    twice.report.charts[spend].points[2].x = twice.report.charts[spend].points[0].x;
+    const dup = await renderOf(twice, '--format', 'html');
+    expect(dup.code).toBe(2);
+    expect(dup.stderr).toContain(
+      `bad.json: report.charts[${spend}].points[2]: the same x as report.charts[${spend}].points[0] (each point is its own category)\nhint: `,
+    );
   }, 60_000);
 
   it('renders every command\'s own saved JSON, estimate\'s annotated counts too ("500 (default)" in a count column)', async () => {
