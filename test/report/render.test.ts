@@ -127,6 +127,40 @@ describe('render: a saved JSON report in every format', () => {
     );
   }, 60_000);
 
+  it('refuses a rest rule that names a missing or mistyped column, or text in a summed column (exit 2, the JSON path)', async () => {
+    // by day and model: 134 groups, the rows past the 20th summed into one rest row
+    const saved = JSON.parse((await runCli(['report', 'fixtures/demo', '--by', 'day,model', '--format', 'json'])).stdout);
+    const at = saved.report.sections.findIndex((s: { id: string }) => s.id === 'groups');
+    expect(saved.report.sections[at].rest.label).toBe('day');
+    const file = join(dir, 'rest.json');
+    const renderWith = async (f: (s: { rest: Record<string, unknown>; rows: Array<Record<string, unknown>> }) => void) => {
+      const doc = structuredClone(saved);
+      f(doc.report.sections[at]);
+      writeFileSync(file, JSON.stringify(doc));
+      return runCli(['render', file, '--format', 'markdown']);
+    };
+    const cases: Array<[(s: { rest: Record<string, unknown>; rows: Array<Record<string, unknown>> }) => void, string]> = [
+      // was: the "(114 more)" label overwritten by the requests sum, the row unnamed
+      [(s) => void (s.rest.label = 'requests'), 'rest.label: expected a column of type text, not the int column "requests"'],
+      // was: the cost cell of the rest row showing the share 0.780208 as an amount
+      [
+        (s) => void (s.rest.share = { key: 'cost', of: 'cost' }),
+        'rest.share.key: expected a column of type pct, not the usd column "cost"',
+      ],
+      [(s) => void (s.rest.sum = ['requests', 'nope']), 'rest.sum[1]: names no column of this section ("nope")'],
+      // was: a row's cost as text left out of the rest row's sum ($15.89 shown for $16.05)
+      [(s) => void (s.rows[30].cost = 'abc'), 'rows[30].cost: text in a column the rest row sums'],
+    ];
+    for (const [edit, message] of cases) {
+      const r = await renderWith(edit);
+      expect(r.code, message).toBe(2);
+      expect(r.stderr).toContain(`rest.json: report.sections[${at}].${message}`);
+    }
+    const intact = await renderWith(() => {});
+    expect(intact.code, intact.stderr).toBe(0);
+    expect(intact.stdout).toContain('| (114 more) |');
+  }, 60_000);
+
   it('renders every command\'s own saved JSON, estimate\'s annotated counts too ("500 (default)" in a count column)', async () => {
     const saved = join(dir, 'estimate.json');
     const est = await runCli([
