@@ -268,7 +268,8 @@ function chartIn(v: unknown, where: string): Chart {
     const at = `${where}.points[${i}]`;
     need(isObject(p), p, at, 'a point object');
     const q = p as Record<string, unknown>;
-    const x = typeof q.x === 'number' ? num(q.x, `${at}.x`) : str(q.x, `${at}.x`);
+    // a line is drawn over a numeric x (a point at a text x was left out of the drawing, kept in the table)
+    const x = kind === 'line' ? num(q.x, `${at}.x`) : typeof q.x === 'number' ? num(q.x, `${at}.x`) : str(q.x, `${at}.x`);
     return {
       x,
       series: q.series === undefined ? undefined : str(q.series, `${at}.series`),

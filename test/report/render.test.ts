@@ -125,6 +125,13 @@ describe('render: a saved JSON report in every format', () => {
     expect(dup.stderr).toContain(
       `bad.json: report.charts[${spend}].points[2]: the same x as report.charts[${spend}].points[0] (each point is its own category)\nhint: `,
     );
+    // a line chart's x is a position: a text x was left out of the drawing (one mark fewer), kept in the table
+    const worded = structuredClone(saved);
+    const line = worded.report.charts.findIndex((c: { kind: string }) => c.kind === 'line');
+    worded.report.charts[line].points[0].x = 'abc';
+    const text = await renderOf(worded, '--format', 'html');
+    expect(text.code).toBe(2);
+    expect(text.stderr).toContain(`bad.json: report.charts[${line}].points[0].x: expected a number\nhint: `);
   }, 60_000);
 
   it('refuses a rest rule that names a missing or mistyped column, or text in a summed column (exit 2, the JSON path)', async () => {
