@@ -102,9 +102,13 @@ export function jsonInert(json: string): string {
   });
 }
 
-/** A markdown table cell or inline text: inert, with the characters that change markdown structure escaped. */
+/**
+ * A markdown table cell or inline text: inert, with the characters that change markdown structure
+ * escaped, and `&`: markdown reads `&#x202e;` as the character itself (a bidi override the inert
+ * escapes exist to keep out) and `&lt;` as `<`, so a name is shown as written, never decoded.
+ */
 export function inertMarkdown(s: string, maxChars = MAX_DISPLAY_CHARS): string {
-  return inert(s, maxChars).replace(/[\\`*_[\]<>|#]/g, (c) => `\\${c}`);
+  return inert(s, maxChars).replace(/[\\`*_[\]<>|#&]/g, (c) => `\\${c}`);
 }
 
 const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };

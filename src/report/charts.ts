@@ -10,6 +10,7 @@ import { decimalToScaled, femtoToUsdNumber } from '../pricing/money.js';
 import { ExactDecimal } from './json.js';
 import { documentJsonAt } from './data.js';
 import { humanCell } from './cells.js';
+import { distinctLabels } from './chart-labels.js';
 import type { Cell, Chart, ChartPoint, Report, Section } from './model.js';
 
 export type ChartedCommand = 'report' | 'simulate' | 'whatif' | 'estimate' | 'check';
@@ -20,6 +21,8 @@ const MAX_SERIES = 6;
 const MAX_BARS = 15;
 
 const TIME_DIMS = new Set(['day', 'week', 'month']);
+/** The key of the series the smaller ones are summed into (no tuple of names is written so). */
+const OTHER = '';
 
 const usd = (v: Cell): number | undefined => (typeof v === 'bigint' ? femtoToUsdNumber(v) : undefined);
 
@@ -55,23 +58,26 @@ function spendChart(report: Report): Chart | undefined {
   const rows = s.rows.filter((r) => typeof r.cost === 'bigint');
   if (time) {
     const others = dims.filter((d) => d !== time);
-    const seriesOf = (r: Section['rows'][number]) => (others.length ? others.map((d) => String(r[d] ?? '')).join(' / ') : undefined);
+    // a series is one combination of the other dimensions (its cells as a tuple: "a / b" + "c" and
+    // "a" + "b / c" are two series), its label their names joined, made distinct
+    const seriesOf = (r: Section['rows'][number]) => (others.length ? JSON.stringify(others.map((d) => String(r[d] ?? ''))) : undefined);
     // the largest series by total, the rest summed as "other"
     const totals = new Map<string, bigint>();
     for (const r of rows) {
       const k = seriesOf(r);
       if (k !== undefined) totals.set(k, (totals.get(k) ?? 0n) + (r.cost as bigint));
     }
-    const kept = new Set(
-      [...totals.entries()]
-        .sort((a, b) => (a[1] === b[1] ? 0 : a[1] > b[1] ? -1 : 1))
-        .slice(0, totals.size > MAX_SERIES ? MAX_SERIES - 1 : MAX_SERIES)
-        .map(([k]) => k),
-    );
+    const kept = [...totals.entries()]
+      .sort((a, b) => (a[1] === b[1] ? 0 : a[1] > b[1] ? -1 : 1))
+      .slice(0, totals.size > MAX_SERIES ? MAX_SERIES - 1 : MAX_SERIES)
+      .map(([k]) => k);
+    const keys = totals.size > kept.length ? [...kept, OTHER] : kept;
+    const names = distinctLabels(keys.map((k) => (k === OTHER ? 'other' : (JSON.parse(k) as string[]).join(' / '))));
+    const labelOfSeries = new Map(keys.map((k, i) => [k, names[i]]));
     const sums = new Map<string, { x: string; series?: string; femto: bigint }>();
     for (const r of rows) {
       const raw = seriesOf(r);
-      const series = raw === undefined ? undefined : kept.has(raw) ? raw : 'other';
+      const series = raw === undefined ? undefined : (labelOfSeries.get(raw) ?? labelOfSeries.get(OTHER));
       const x = String(r[time] ?? '');
       const key = `${x}\u0000${series ?? ''}`;
       const at = sums.get(key) ?? { x, series, femto: 0n };
@@ -90,17 +96,21 @@ function spendChart(report: Report): Chart | undefined {
       yLabel: 'Spend (USD)',
       seriesLabel: others.length ? others.map(labelOf).join(' / ') : undefined,
       points,
-      note: totals.size > kept.size ? `The ${kept.size} largest of ${totals.size} series; the rest are summed as "other".` : undefined,
+      note:
+        totals.size > kept.length
+          ? `The ${kept.length} largest of ${totals.size} series; the rest are summed as "${labelOfSeries.get(OTHER)}".`
+          : undefined,
     };
   }
   const shown = rows.slice(0, MAX_BARS);
+  const labels = distinctLabels(shown.map((r) => dims.map((d) => String(r[d] ?? '')).join(' / ')));
   return {
     id: 'spend-by-group',
     title: `Spend by ${dims.map((d) => labelOf(d).toLowerCase()).join(' and ')}`,
     kind: 'bar',
     xLabel: dims.map(labelOf).join(' / '),
     yLabel: 'Spend (USD)',
-    points: defined(shown.map((r) => usdPoint(dims.map((d) => String(r[d] ?? '')).join(' / '), r.cost))),
+    points: defined(shown.map((r, i) => usdPoint(labels[i], r.cost))),
     note: leftOut(shown.length, rows.length, 'groups'),
   };
 }
@@ -258,6 +268,7 @@ function whatifCharts(report: Report): Chart[] {
       .map((r) => ({ r, swing: Math.abs(usd(r.marginHigh)! - usd(r.marginLow)!) }))
       .sort((a, b) => b.swing - a.swing)
       .slice(0, MAX_BARS);
+    const labels = distinctLabels(rows.map(({ r }) => String(r.assumption)));
     charts.push({
       id: 'tornado',
       title: 'Sensitivity: change in monthly margin when one assumption moves to its low or high value',
@@ -265,36 +276,38 @@ function whatifCharts(report: Report): Chart[] {
       xLabel: 'Assumption',
       yLabel: 'Change in margin per month (USD)',
       seriesLabel: 'Assumption at',
-      points: rows.flatMap(({ r }) =>
-        defined([usdPoint(String(r.assumption), r.marginLow, 'low'), usdPoint(String(r.assumption), r.marginHigh, 'high')]),
-      ),
+      points: rows.flatMap(({ r }, i) => defined([usdPoint(labels[i], r.marginLow, 'low'), usdPoint(labels[i], r.marginHigh, 'high')])),
       note: leftOut(rows.length, sens.rows.length, 'assumptions, by swing'),
     });
   }
   const customers = section(report, 'customers');
   if (customers?.rows.length) {
     const rows = customers.rows.slice(0, MAX_BARS);
+    const labels = distinctLabels(rows.map((r) => String(r.customer)));
     charts.push({
       id: 'margin-per-customer',
       title: 'Margin per customer (revenue minus token cost)',
       kind: 'bar',
       xLabel: 'Customer',
       yLabel: 'Margin (USD)',
-      points: defined(rows.map((r) => usdPoint(String(r.customer), r.margin))),
+      points: defined(rows.map((r, i) => usdPoint(labels[i], r.margin))),
       note: leftOut(rows.length, customers.rows.length, 'customers'),
     });
   }
   const features = section(report, 'features');
-  if (features?.rows.length)
+  if (features?.rows.length) {
+    const rows = features.rows.slice(0, MAX_BARS);
+    const labels = distinctLabels(rows.map((r) => String(r.feature)));
     charts.push({
       id: 'cost-per-feature',
       title: 'Cost per month by feature',
       kind: 'bar',
       xLabel: 'Feature',
       yLabel: 'Cost per month (USD)',
-      points: defined(features.rows.slice(0, MAX_BARS).map((r) => usdPoint(String(r.feature), r.cost))),
-      note: leftOut(Math.min(MAX_BARS, features.rows.length), features.rows.length, 'features'),
+      points: defined(rows.map((r, i) => usdPoint(labels[i], r.cost))),
+      note: leftOut(rows.length, features.rows.length, 'features'),
     });
+  }
   return charts;
 }
 
@@ -302,8 +315,8 @@ function estimateCharts(report: Report): Chart[] {
   const cost = section(report, 'cost');
   if (!cost?.rows.length) return [];
   const prompts = new Set(cost.rows.map((r) => String(r.prompt)));
-  const label = (r: Section['rows'][number]) => (prompts.size > 1 ? `${String(r.prompt)} / ${String(r.model)}` : String(r.model));
   const rows = cost.rows.slice(0, MAX_BARS);
+  const labels = distinctLabels(rows.map((r) => (prompts.size > 1 ? `${String(r.prompt)} / ${String(r.model)}` : String(r.model))));
   return [
     {
       id: 'estimate-monthly',
@@ -312,7 +325,9 @@ function estimateCharts(report: Report): Chart[] {
       xLabel: prompts.size > 1 ? 'Prompt / model' : 'Model',
       yLabel: 'Cost per month (USD)',
       seriesLabel: 'Caching',
-      points: rows.flatMap((r) => defined([usdPoint(label(r), r.monthNoCache, 'no cache'), usdPoint(label(r), r.monthCached, 'cached')])),
+      points: rows.flatMap((r, i) =>
+        defined([usdPoint(labels[i], r.monthNoCache, 'no cache'), usdPoint(labels[i], r.monthCached, 'cached')]),
+      ),
       note: leftOut(rows.length, cost.rows.length, 'prompt/model pairs'),
     },
   ];
@@ -323,6 +338,7 @@ function checkCharts(report: Report): Chart[] {
   if (!prompts?.rows.length) return [];
   const hasBase = prompts.columns.some((c) => c.key === 'beforeMonth');
   const rows = prompts.rows.slice(0, MAX_BARS);
+  const labels = distinctLabels(rows.map((r) => String(r.prompt)));
   return [
     {
       id: 'check-before-after',
@@ -331,11 +347,8 @@ function checkCharts(report: Report): Chart[] {
       xLabel: 'Prompt',
       yLabel: 'Cost per month (USD)',
       seriesLabel: 'Version',
-      points: rows.flatMap((r) =>
-        defined([
-          hasBase ? usdPoint(String(r.prompt), r.beforeMonth, 'baseline') : undefined,
-          usdPoint(String(r.prompt), r.afterMonth, 'this change'),
-        ]),
+      points: rows.flatMap((r, i) =>
+        defined([hasBase ? usdPoint(labels[i], r.beforeMonth, 'baseline') : undefined, usdPoint(labels[i], r.afterMonth, 'this change')]),
       ),
       note: leftOut(rows.length, prompts.rows.length, 'prompts'),
     },

@@ -152,11 +152,28 @@ function sectionIn(v: unknown, where: string): Section {
   if (s.footer !== undefined && s.footer !== null) section.footer = rowIn(s.footer, columns, `${where}.footer`);
   if (s.notes !== undefined) section.notes = strs(s.notes, `${where}.notes`);
   if (s.limit === false) section.limit = false;
-  if (s.rest !== undefined && s.rest !== null) section.rest = restIn(s.rest, `${where}.rest`);
+  if (s.rest !== undefined && s.rest !== null) section.rest = restIn(s.rest, `${where}.rest`, columns, section.rows, `${where}.rows`);
   return section;
 }
 
-function restIn(v: unknown, where: string): SectionRest {
+/**
+ * Which column types each part of a rest rule names (rows.ts computes the rest row from them): the
+ * label a text column ("(N more)"), sums of counts and amounts, a share (a fraction) of an amount,
+ * an amount per request of an amount and counts, a difference of two amounts.
+ */
+const NUMBERS: readonly ColumnType[] = ['int', 'number', 'usd'];
+const REST_TYPES = {
+  share: { key: ['pct'], of: ['usd'] },
+  delta: { key: ['usd'], from: ['usd'], to: ['usd'] },
+  per: { key: ['usd'], of: ['usd'], count: ['int'], less: ['int'] },
+} as const satisfies Record<string, Record<string, readonly ColumnType[]>>;
+
+/**
+ * A saved rest rule, checked against its section: every key a column of the type the rule needs, and
+ * every cell it sums a number or an amount. A rule naming a missing or mistyped column (or text in a
+ * summed column) rendered a rest row of wrong sums, a share in an amount column, or no label.
+ */
+function restIn(v: unknown, where: string, columns: Column[], rows: Record<string, Cell>[], rowsAt: string): SectionRest {
   need(isObject(v), v, where, 'a rest object');
   const r = v as Record<string, unknown>;
   const pair = <K extends string>(x: unknown, at: string, keys: readonly K[]): Record<K, string> | undefined => {
@@ -164,13 +181,33 @@ function restIn(v: unknown, where: string): SectionRest {
     need(isObject(x), x, at, 'an object');
     return Object.fromEntries(keys.map((k) => [k, str((x as Record<string, unknown>)[k], `${at}.${k}`)])) as Record<K, string>;
   };
-  const rest: SectionRest = { label: str(r.label, `${where}.label`), sum: strs(r.sum, `${where}.sum`) };
+  const column = (key: string, at: string, types: readonly ColumnType[]): string => {
+    const c = columns.find((x) => x.key === key);
+    if (!c) throw new Bad(`${at}: names no column of this section (${JSON.stringify(key.slice(0, 40))})`);
+    need(types.includes(c.type), key, at, `a column of type ${types.join(', ')}, not the ${c.type} column ${JSON.stringify(key)}`);
+    return key;
+  };
+  const rest: SectionRest = {
+    label: column(str(r.label, `${where}.label`), `${where}.label`, ['text']),
+    sum: strs(r.sum, `${where}.sum`).map((k, i) => column(k, `${where}.sum[${i}]`, NUMBERS)),
+  };
   const share = pair(r.share, `${where}.share`, ['key', 'of'] as const);
   if (share) rest.share = share;
   const delta = pair(r.delta, `${where}.delta`, ['key', 'from', 'to'] as const);
   if (delta) rest.delta = delta;
   const per = pair(r.per, `${where}.per`, ['key', 'of', 'count', 'less'] as const);
   if (per) rest.per = per;
+  for (const part of ['share', 'delta', 'per'] as const) {
+    const keys = rest[part] as Record<string, string> | undefined;
+    if (keys) for (const [k, types] of Object.entries(REST_TYPES[part])) column(keys[k], `${where}.${part}.${k}`, types);
+  }
+  rows.forEach((row, i) => {
+    for (const k of rest.sum) {
+      const cell = row[k];
+      if (typeof cell === 'string')
+        throw new Bad(`${rowsAt}[${i}].${k}: text in a column the rest row sums (${where}.sum): expected a number, an amount or null`);
+    }
+  });
   return rest;
 }
 
@@ -231,13 +268,25 @@ function chartIn(v: unknown, where: string): Chart {
     const at = `${where}.points[${i}]`;
     need(isObject(p), p, at, 'a point object');
     const q = p as Record<string, unknown>;
-    const x = typeof q.x === 'number' ? num(q.x, `${at}.x`) : str(q.x, `${at}.x`);
+    // a line is drawn over a numeric x (a point at a text x was left out of the drawing, kept in the table)
+    const x = kind === 'line' ? num(q.x, `${at}.x`) : typeof q.x === 'number' ? num(q.x, `${at}.x`) : str(q.x, `${at}.x`);
     return {
       x,
       series: q.series === undefined ? undefined : str(q.series, `${at}.series`),
       value: num(q.value, `${at}.value`),
       text: str(q.text, `${at}.text`),
     };
+  });
+  // a category is its label: two points of one label and series would be drawn as one bar of their sum
+  const seen = new Map<string, number>();
+  points.forEach((p, i) => {
+    const key = JSON.stringify([typeof p.x, p.x, p.series ?? null]);
+    const first = seen.get(key);
+    if (first !== undefined)
+      throw new Bad(
+        `${where}.points[${i}]: the same x${p.series === undefined ? '' : ' and series'} as ${where}.points[${first}] (each point is its own category)`,
+      );
+    seen.set(key, i);
   });
   return {
     id: str(c.id, `${where}.id`),

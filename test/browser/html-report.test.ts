@@ -6,7 +6,7 @@
  * chart in the JSON is drawn with one mark per point, its category labels on the axis, and the
  * numbers table beside it quotes each point's exact text. Screenshots go to build/screenshots/.
  */
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser } from 'playwright-core';
@@ -160,4 +160,44 @@ describe('HTML reports in chromium', () => {
       }
     }, 60_000);
   }
+
+  it('a long name without spaces wraps in the numbers beside a chart: its amount stays in view', async () => {
+    // before: the row header did not wrap, the table was wider than its box and the amounts were
+    // scrolled out of view (at 1200 px as at phone width)
+    const long = 'a'.repeat(300);
+    const logs = join(OUT, 'long-name.jsonl');
+    writeFileSync(
+      logs,
+      [long, 'short']
+        .map((feature, i) =>
+          JSON.stringify({
+            timestamp: `2026-10-01T00:0${i}:00Z`,
+            request: { model: 'gpt-4o-mini', metadata: { feature } },
+            response: {
+              id: `r${i}`,
+              object: 'chat.completion',
+              model: 'gpt-4o-mini',
+              choices: [{ index: 0, message: { role: 'assistant', content: 'ok' }, finish_reason: 'stop' }],
+              usage: { prompt_tokens: 1000, completion_tokens: 0, total_tokens: 1000 },
+            },
+          }),
+        )
+        .join('\n') + '\n',
+    );
+    const htmlFile = join(OUT, 'long-name.html');
+    const made = await runCli(['report', logs, '--by', 'feature', '--format', 'html', '-o', htmlFile, '-q']);
+    expect(made.code, made.stderr).toBe(0);
+    for (const width of [1200, 390]) {
+      const page = await browser.newPage({ viewport: { width, height: 900 } });
+      await page.goto(pathToFileURL(htmlFile).href);
+      const box = page.locator('section[data-chart="spend-by-group"] div.numbers');
+      const [scroll, client] = (await box.evaluate((d) => {
+        const e = d as unknown as { scrollWidth: number; clientWidth: number };
+        return [e.scrollWidth, e.clientWidth];
+      })) as [number, number];
+      expect(scroll, `numbers table wider than its box at ${width}px`).toBeLessThanOrEqual(client);
+      await box.screenshot({ path: join(OUT, `long-name-${width}.png`) });
+      await page.close();
+    }
+  }, 60_000);
 });

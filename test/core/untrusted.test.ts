@@ -3,7 +3,7 @@
  * terminal or markdown, and as a \u escape in JSON text. Expected strings written by hand.
  */
 import { describe, expect, it } from 'vitest';
-import { inert, jsonInert } from '../../src/core/untrusted.js';
+import { inert, inertMarkdown, jsonInert } from '../../src/core/untrusted.js';
 import { displayWidth } from '../../src/report/table.js';
 
 describe('inert', () => {
@@ -70,5 +70,15 @@ describe('jsonInert', () => {
   it('leaves the line breaks of indented JSON and printable text alone', () => {
     const json = JSON.stringify({ a: ['café', '模型'] }, null, 2);
     expect(jsonInert(json)).toBe(json);
+  });
+});
+
+describe('inertMarkdown', () => {
+  it('escapes & so a character reference in a name is shown as written, not decoded into a bidi override or a tag', () => {
+    // markdown decodes &#x202e; to U+202E (right-to-left override) and &lt;b&gt; to <b>: a backslash before & keeps them text
+    expect(inertMarkdown('&#x202e;gpj.exe')).toBe('\\&\\#x202e;gpj.exe');
+    expect(inertMarkdown('&lt;b&gt; & co')).toBe('\\&lt;b\\&gt; \\& co');
+    // the raw character itself is already an escape
+    expect(inertMarkdown('\u202egpj')).toBe('\\\\u202egpj');
   });
 });

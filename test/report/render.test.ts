@@ -115,6 +115,57 @@ describe('render: a saved JSON report in every format', () => {
     expect(flag.stderr).toContain(
       `report.sections[${groups}].rows[1].cost: expected a string, a number or null (a usd cell), not a boolean`,
     );
+    // two points of one category (a hand-edited x): were drawn as one bar of their sum, the table
+    // beside listing one of them
+    const twice = structuredClone(saved);
+    const spend = twice.report.charts.findIndex((c: { id: string }) => c.id === 'spend-by-group');
+    twice.report.charts[spend].points[2].x = twice.report.charts[spend].points[0].x;
+    const dup = await renderOf(twice, '--format', 'html');
+    expect(dup.code).toBe(2);
+    expect(dup.stderr).toContain(
+      `bad.json: report.charts[${spend}].points[2]: the same x as report.charts[${spend}].points[0] (each point is its own category)\nhint: `,
+    );
+    // a line chart's x is a position: a text x was left out of the drawing (one mark fewer), kept in the table
+    const worded = structuredClone(saved);
+    const line = worded.report.charts.findIndex((c: { kind: string }) => c.kind === 'line');
+    worded.report.charts[line].points[0].x = 'abc';
+    const text = await renderOf(worded, '--format', 'html');
+    expect(text.code).toBe(2);
+    expect(text.stderr).toContain(`bad.json: report.charts[${line}].points[0].x: expected a number\nhint: `);
+  }, 60_000);
+
+  it('refuses a rest rule that names a missing or mistyped column, or text in a summed column (exit 2, the JSON path)', async () => {
+    // by day and model: 134 groups, the rows past the 20th summed into one rest row
+    const saved = JSON.parse((await runCli(['report', 'fixtures/demo', '--by', 'day,model', '--format', 'json'])).stdout);
+    const at = saved.report.sections.findIndex((s: { id: string }) => s.id === 'groups');
+    expect(saved.report.sections[at].rest.label).toBe('day');
+    const file = join(dir, 'rest.json');
+    const renderWith = async (f: (s: { rest: Record<string, unknown>; rows: Array<Record<string, unknown>> }) => void) => {
+      const doc = structuredClone(saved);
+      f(doc.report.sections[at]);
+      writeFileSync(file, JSON.stringify(doc));
+      return runCli(['render', file, '--format', 'markdown']);
+    };
+    const cases: Array<[(s: { rest: Record<string, unknown>; rows: Array<Record<string, unknown>> }) => void, string]> = [
+      // was: the "(114 more)" label overwritten by the requests sum, the row unnamed
+      [(s) => void (s.rest.label = 'requests'), 'rest.label: expected a column of type text, not the int column "requests"'],
+      // was: the cost cell of the rest row showing the share 0.780208 as an amount
+      [
+        (s) => void (s.rest.share = { key: 'cost', of: 'cost' }),
+        'rest.share.key: expected a column of type pct, not the usd column "cost"',
+      ],
+      [(s) => void (s.rest.sum = ['requests', 'nope']), 'rest.sum[1]: names no column of this section ("nope")'],
+      // was: a row's cost as text left out of the rest row's sum ($15.89 shown for $16.05)
+      [(s) => void (s.rows[30].cost = 'abc'), 'rows[30].cost: text in a column the rest row sums'],
+    ];
+    for (const [edit, message] of cases) {
+      const r = await renderWith(edit);
+      expect(r.code, message).toBe(2);
+      expect(r.stderr).toContain(`rest.json: report.sections[${at}].${message}`);
+    }
+    const intact = await renderWith(() => {});
+    expect(intact.code, intact.stderr).toBe(0);
+    expect(intact.stdout).toContain('| (114 more) |');
   }, 60_000);
 
   it('renders every command\'s own saved JSON, estimate\'s annotated counts too ("500 (default)" in a count column)', async () => {

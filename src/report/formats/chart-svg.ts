@@ -8,6 +8,7 @@
  * printed in greyscale, and segments are split by white lines), and the numbers beside it in a table.
  */
 import { inert } from '../../core/untrusted.js';
+import { distinctLabels } from '../chart-labels.js';
 import type { Chart } from '../model.js';
 
 /** Dark and light alternate, so neighbours in a stack differ in grey level, not only in hue. */
@@ -18,14 +19,21 @@ const WIDTH = 420;
 
 type Spec = Record<string, unknown>;
 
-/** Names from the data: control characters visible and length capped before they reach the SVG. */
-const name = (s: string | number): string | number => (typeof s === 'string' ? inert(s, 60) : s);
+/** Longest name from the data drawn on an axis or in a legend, in characters. */
+const NAME_CHARS = 60;
 
-function describe(x: string | number, series: string | undefined, text: string): string {
-  return `${name(x)}${series === undefined ? '' : ` (${name(series)})`}: ${text}`;
+/**
+ * Names from the data as drawn: control characters visible, length capped, and two different names
+ * never drawn alike (cut at the same place they would be one band, their bars stacked as one).
+ */
+function shownNames(names: ReadonlyArray<string | number>): (name: string | number) => string | number {
+  const texts = [...new Set(names.filter((n): n is string => typeof n === 'string'))];
+  const shown = distinctLabels(texts.map((t) => inert(t, NAME_CHARS)));
+  const of = new Map(texts.map((t, i) => [t, shown[i]]));
+  return (n) => (typeof n === 'string' ? (of.get(n) ?? inert(n, NAME_CHARS)) : n);
 }
 
-function waterfallRows(chart: Chart): Array<Record<string, unknown>> {
+function waterfallRows(chart: Chart, name: (x: string | number) => string | number): Array<Record<string, unknown>> {
   let running = 0;
   return chart.points.map((p, i) => {
     const total = i === 0 || i === chart.points.length - 1;
@@ -33,7 +41,7 @@ function waterfallRows(chart: Chart): Array<Record<string, unknown>> {
     const end = total ? p.value : running + p.value;
     running = end;
     const step = total ? 'total' : p.value <= 0 ? 'saving' : 'increase';
-    return { x: name(p.x), start, end, step, text: p.text, desc: describe(p.x, undefined, p.text) };
+    return { x: name(p.x), start, end, step, text: p.text, desc: `${name(p.x)}: ${p.text}` };
   });
 }
 
@@ -50,12 +58,14 @@ export function vegaLiteSpec(chart: Chart): Spec {
     },
   };
   const series = chart.points.some((p) => p.series !== undefined);
+  const xName = shownNames(chart.points.map((p) => p.x));
+  const seriesName = shownNames(chart.points.flatMap((p) => (p.series === undefined ? [] : [p.series])));
   const values = chart.points.map((p) => ({
-    x: name(p.x),
-    series: p.series === undefined ? '' : name(p.series),
+    x: xName(p.x),
+    series: p.series === undefined ? '' : seriesName(p.series),
     value: p.value,
     text: p.text,
-    desc: describe(p.x, p.series, p.text),
+    desc: `${xName(p.x)}${p.series === undefined ? '' : ` (${seriesName(p.series)})`}: ${p.text}`,
   }));
   const categories = [...new Set(values.map((v) => v.x))];
   const color = (title: string | undefined) =>
@@ -117,7 +127,7 @@ export function vegaLiteSpec(chart: Chart): Spec {
         ...base,
         width: WIDTH,
         height: { step: 26 },
-        data: { values: waterfallRows(chart) },
+        data: { values: waterfallRows(chart, xName) },
         mark: { type: 'bar', stroke: '#333', strokeWidth: 0.5 },
         encoding: {
           y: { field: 'x', type: 'nominal', sort: null, title: inert(chart.xLabel, 60) },

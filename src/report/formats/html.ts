@@ -33,7 +33,7 @@ dl.summary dt{font-weight:bold}dl.summary dd{margin:0;overflow-wrap:anywhere}
 .chart svg{max-width:100%;height:auto;display:block}
 .chart figcaption{font-size:.9em;color:#444;margin-top:.3em}
 .chart .numbers{flex:1 1 260px;min-width:0;max-height:420px;overflow-y:auto}
-.chart-data tbody th{font-weight:normal;background:none;min-width:6em}
+.chart-data tbody th{font-weight:normal;background:none;min-width:6em;overflow-wrap:anywhere}
 .nowrap{white-space:nowrap}
 .scroll{overflow-x:auto;max-width:100%}
 table{border-collapse:collapse;font-size:.9em;margin:.3em 0}
