@@ -127,3 +127,21 @@ describe('chart labels', () => {
     expect(values.map((v) => v.x)).toEqual([`${'x'.repeat(59)}…`, `${'x'.repeat(59)}… (2)`]);
   });
 });
+
+describe('a chart SVG has an accessible name', () => {
+  it('the chart description, escaped, on the root element (Vega leaves it out of its headless SVG)', async () => {
+    const { chartSvg } = await import('../../src/report/formats/chart-svg.js');
+    const chart: Chart = {
+      id: 'spend',
+      kind: 'bar',
+      title: 'Spend by "feature" <b>',
+      xLabel: 'feature',
+      yLabel: 'cost (USD)',
+      points: [{ x: 'a', value: 1, text: '$1.00' }],
+    } as Chart;
+    const svg = await chartSvg(chart);
+    const root = svg.slice(0, svg.indexOf('>') + 1);
+    expect(root).toContain('role="graphics-document document"');
+    expect(root).toContain('aria-label="Spend by &quot;feature&quot; &lt;b&gt;: cost (USD) by feature"');
+  });
+});

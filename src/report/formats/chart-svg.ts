@@ -3,11 +3,11 @@
  * (renderer 'none', view.toSVG()): no browser, no canvas package, and the file opened later needs
  * no script. Loaded only by the html formatter (a dynamic import), so tables never pay for it.
  *
- * Accessible by construction: every chart has a heading (in the page), axis titles with units, a description read
- * out by screen readers, colours whose grey levels alternate dark/light (a stack stays readable
+ * Accessible by construction: every chart has a heading (in the page), axis titles with units, a description as
+ * the SVG's accessible name (chartSvg), colours whose grey levels alternate dark/light (a stack stays readable
  * printed in greyscale, and segments are split by white lines), and the numbers beside it in a table.
  */
-import { inert } from '../../core/untrusted.js';
+import { inert, inertHtml } from '../../core/untrusted.js';
 import { distinctLabels } from '../chart-labels.js';
 import type { Chart } from '../model.js';
 
@@ -162,13 +162,19 @@ export function vegaLiteSpec(chart: Chart): Spec {
   }
 }
 
-/** The chart as an SVG document fragment (one <svg> element). */
+/**
+ * The chart as an SVG document fragment (one <svg> element). Vega's headless SVG leaves the spec's
+ * description out, so the root gets it as its accessible name here (a graphics document, so the
+ * marks' own labels stay readable one by one, which role="img" would hide).
+ */
 export async function chartSvg(chart: Chart): Promise<string> {
   const [vl, vega] = await Promise.all([import('vega-lite'), import('vega')]);
-  const compiled = vl.compile(vegaLiteSpec(chart) as unknown as Parameters<typeof vl.compile>[0]).spec;
+  const spec = vegaLiteSpec(chart);
+  const compiled = vl.compile(spec as unknown as Parameters<typeof vl.compile>[0]).spec;
   const view = new vega.View(vega.parse(compiled), { renderer: 'none' });
   try {
-    return await view.toSVG();
+    const svg = await view.toSVG();
+    return svg.replace(/^<svg /, `<svg role="graphics-document document" aria-label="${inertHtml(String(spec.description), 400)}" `);
   } finally {
     view.finalize();
   }
