@@ -5,7 +5,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { appendFileSync, realpathSync, writeFileSync } from 'node:fs';
-import { extname, isAbsolute, relative, resolve, sep } from 'node:path';
+import { isAbsolute, relative, resolve, sep } from 'node:path';
 import type { Command } from 'commander';
 import { UserError } from '../../core/issues.js';
 import { parseConfigText, type ProjectConfig } from '../../config/project.js';
@@ -18,7 +18,7 @@ import { addRecord, emptyTraffic, type LogTraffic } from '../../gate/traffic.js'
 import { runPipeline } from '../../pipeline/stream.js';
 import { fileWarnings, ingestWarnings } from '../../report/ingest-warnings.js';
 import { DEFAULT_CACHE_HIT_RATE, Estimator } from '../../prompts/estimate.js';
-import { decodePromptBytes, expandPromptPaths, loadPromptWithText, parsePromptText, PROMPT_EXTENSIONS } from '../../prompts/load.js';
+import { decodePromptBytes, expandPromptPaths, isListedPromptFile, loadPromptWithText, parsePromptText } from '../../prompts/load.js';
 import { toJson } from '../../report/format.js';
 import { documentJson } from '../../report/data.js';
 import type { CommandContext } from '../context.js';
@@ -142,14 +142,15 @@ function configsOf(ctx: CommandContext, paths: string[], cfg: CheckConfig, where
 }
 
 function uniqueIds(items: CheckItem[], where: string): CheckItem[] {
-  const seen = new Set<string>();
+  const fileOf = new Map<string, string>();
   for (const it of items) {
-    if (seen.has(it.prompt.id))
+    const first = fileOf.get(it.prompt.id);
+    if (first !== undefined)
       throw new UserError(
-        `two prompts have the id "${it.prompt.id}"${where}`,
+        `two prompts have the id "${it.prompt.id}"${where}: ${first} and ${it.prompt.file}`,
         'give each prompt a distinct id: (in the spec or in check.prompts)',
       );
-    seen.add(it.prompt.id);
+    fileOf.set(it.prompt.id, it.prompt.file);
   }
   return items;
 }
@@ -225,14 +226,16 @@ function gitSide(
     const files: string[] = [];
     for (const p of paths) {
       const kind = rev.kind(p);
-      if (kind === 'tree')
+      if (kind === 'tree') {
+        // the files the working tree's listing takes (expandPromptPaths): no hidden or node_modules paths below the directory
+        const dir = rev.gitPath(p);
         files.push(
           ...rev
             .list(p)
-            .filter((f) => PROMPT_EXTENSIONS.includes(extname(f).toLowerCase()))
+            .filter((f) => isListedPromptFile(dir ? f.slice(dir.length + 1) : f))
             .map((f) => rev.shown(f)),
         );
-      else files.push(shown(cwd, resolve(cwd, p)));
+      } else files.push(shown(cwd, resolve(cwd, p)));
     }
     const items = [...new Set(files)]
       .map((file) => readAt(rev, { file, budgets: {} }, model))
