@@ -94,12 +94,16 @@ export function checkPrompt(m: Measured, b: Budgets, allowed?: Set<string>): Vio
       `${formatUsd(m.monthly)}/month`,
       m.monthly - usdLimit(b.maxMonthlyUsd),
     );
-  const pct = increasePct(m);
-  if (b.maxIncreasePct !== undefined && m.before && pct !== undefined) {
+  if (b.maxIncreasePct !== undefined && m.before) {
     const r = ratio(b.maxIncreasePct);
     const delta = m.costPerCall - m.before.costPerCall;
-    if (delta * 100n * r.den > r.num * m.before.costPerCall)
-      add('maxIncreasePct', `+${b.maxIncreasePct}%`, `${pctText(pct)} per call`, m.monthly - m.before.monthly);
+    // delta / before > limit / 100, multiplied out: a rise from $0 per call (a free or self-hosted model
+    // before) is an unbounded increase, over any limit
+    if (delta > 0n && delta * 100n * r.den > r.num * m.before.costPerCall) {
+      const pct = increasePct(m);
+      const actual = pct === undefined ? `from ${formatUsd(0n)} per call (no percentage of $0)` : `${pctText(pct)} per call`;
+      add('maxIncreasePct', `+${b.maxIncreasePct}%`, actual, m.monthly - m.before.monthly);
+    }
   }
   // a new prompt (absent from the baseline) adds its whole monthly cost
   const increase = m.before ? m.monthly - m.before.monthly : m.before === null ? m.monthly : undefined;
