@@ -35,4 +35,16 @@ describe('tokenomics tokens', () => {
     expect((await runCli(['tokens', '--encoding', 'gpt2'], { stdin: 'x' })).code).toBe(2);
     expect((await runCli(['tokens', '--model', 'nope-model'], { stdin: 'x' })).code).toBe(2);
   });
+
+  it('an empty standard input is a warning (the command before | may have failed), exit 2 with --strict, as in report', async () => {
+    for (const args of [['tokens', '-'], ['tokens']]) {
+      const r = await runCli(args, { stdin: '' });
+      expect(r.code).toBe(0);
+      expect(r.stderr).toContain('warning: -: standard input is empty: nothing to read');
+      const strict = await runCli([...args, '--strict'], { stdin: '' });
+      expect(strict.code).toBe(2);
+      expect(strict.stderr).toContain('-: standard input is empty: nothing to read');
+      expect(strict.stderr).toContain('did the command before | fail?');
+    }
+  });
 });

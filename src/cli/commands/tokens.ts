@@ -49,8 +49,13 @@ const TEXT_READ = {
 async function readStdin(ctx: CommandContext): Promise<string> {
   const read = await readTextStream(ctx.io.stdin, '-', TEXT_READ);
   read.warnings.forEach((w) => ctx.warn(w));
-  const note = read.text === '' ? stdinNote(ctx.io.stdin) : undefined;
-  if (note) ctx.warn(note);
+  if (read.text === '') {
+    // as report says it: an upstream command in the pipe may have failed (0 tokens, $0, is no answer)
+    const note = `-: ${stdinNote(ctx.io.stdin) ?? 'standard input is empty: nothing to read'}`;
+    const hint = 'did the command before | fail? --strict makes an empty standard input an error';
+    if (ctx.strict) throw new UserError(note, hint);
+    ctx.warn(`${note}\nhint: ${hint}`);
+  }
   return read.text;
 }
 
