@@ -324,6 +324,17 @@ describe('check compares revisions whole (--base-ref and a saved baseline)', () 
     }
   });
 
+  it('--update-baseline with --base-ref is exit 2: it compared with nothing and passed a regression against the ref', async () => {
+    const dir = await repo();
+    edit(dir, 'prompts/bot.yaml', 'model: claude-sonnet-4-5', 'model: claude-opus-4-1');
+    expect((await runCli(['check', '--base-ref', 'HEAD'], { cwd: dir })).code).toBe(1);
+    const both = await runCli(['check', '--base-ref', 'HEAD', '--update-baseline'], { cwd: dir });
+    expect(both.code).toBe(2);
+    expect(both.stderr).toContain('give --update-baseline or --base-ref, not both');
+    // the saved baseline is not rewritten
+    expect(readFileSync(join(dir, 'baseline.json'), 'utf8')).not.toContain('claude-opus-4-1');
+  });
+
   it('a prompt missing from the saved baseline is reported; --strict and requireBaseline make it exit 2', async () => {
     const dir = await repo();
     const doc = JSON.parse(readFileSync(join(dir, 'baseline.json'), 'utf8'));

@@ -270,6 +270,12 @@ function baselineSource(ctx: CommandContext, o: CheckOptions, cfg: CheckConfig, 
       ? { path: resolve(cfg.dir, cfg.baseline), shown: shown(ctx.io.cwd, resolve(cfg.dir, cfg.baseline)) }
       : undefined;
   if (o.baseRef && o.baseline) throw new UserError('give --baseline or --base-ref, not both');
+  // --update-baseline compares with nothing: with --base-ref the run would pass what the comparison fails
+  if (o.baseRef !== undefined && o.updateBaseline)
+    throw new UserError(
+      'give --update-baseline or --base-ref, not both: --update-baseline writes the current costs and compares with nothing',
+      'write the baseline on the main branch (check --update-baseline); gate a pull request with check --base-ref REF',
+    );
   if (o.updateBaseline) {
     if (!file)
       throw new UserError('--update-baseline needs a baseline file', 'pass --baseline FILE or set check.baseline in tokenomics.yaml');
