@@ -43,6 +43,8 @@ export interface Measured {
   costPerCall: Femto;
   callsPerMonth: number;
   monthly: Femto;
+  /** Whether either side's token counts are estimates (a model without a public tokenizer): the message says so. */
+  estimatedTokens?: boolean;
   /** Undefined: no baseline run; null: new prompt (absent from the baseline). */
   before?: { costPerCall: Femto; monthly: Femto; inputTokens: number } | null;
 }
@@ -62,8 +64,9 @@ function increasePct(m: Measured): number | undefined {
 
 function contextOf(m: Measured): string {
   const calls = `${formatCount(m.callsPerMonth)} calls/month`;
-  if (!m.before) return `${formatUsd(m.costPerCall)}/call at ${calls}`;
-  return `${formatUsd(m.before.costPerCall)} -> ${formatUsd(m.costPerCall)} per call (${signed(m.costPerCall - m.before.costPerCall)}) at ${calls}`;
+  const est = m.estimatedTokens ? ' (token counts estimated)' : '';
+  if (!m.before) return `${formatUsd(m.costPerCall)}/call at ${calls}${est}`;
+  return `${formatUsd(m.before.costPerCall)} -> ${formatUsd(m.costPerCall)} per call (${signed(m.costPerCall - m.before.costPerCall)}) at ${calls}${est}`;
 }
 
 function pctText(pct: number): string {

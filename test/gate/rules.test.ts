@@ -28,6 +28,10 @@ describe('budget rules: each fails over its limit and passes at it', () => {
     expect(v.message).toBe(
       'bot: maxCostPerCall exceeded: $0.004/call (limit $0.0035/call); $0.003 -> $0.004 per call (+$0.001) at 100,000 calls/month; impact +$50.00/month',
     );
+    // counts from a model without a public tokenizer: the message (an annotation in CI) says they are estimates
+    expect(checkPrompt(measured({ estimatedTokens: true }), { maxCostPerCall: 0.0035 })[0].message).toBe(
+      'bot: maxCostPerCall exceeded: $0.004/call (limit $0.0035/call); $0.003 -> $0.004 per call (+$0.001) at 100,000 calls/month (token counts estimated); impact +$50.00/month',
+    );
   });
 
   it('maxMonthlyUsd: impact = monthly - limit', () => {
