@@ -130,9 +130,20 @@ function shown(cwd: string, abs: string): string {
   return rel && !rel.startsWith('..') ? rel : abs;
 }
 
+/**
+ * Prompt files named on the command line, each with its `check.prompts` entries when the config lists the file
+ * (its id, model, traffic, output length and budgets: the same prompt as a run over the whole config), else bare.
+ */
+function entriesFor(files: string[], cfg: CheckConfig | undefined, cwd: string): PromptConfig[] {
+  return files.flatMap((file) => {
+    const listed = (cfg?.prompts ?? []).filter((p) => resolve(cfg!.dir, p.file) === resolve(cwd, file));
+    return listed.length ? listed.map((p) => ({ ...p, file })) : [{ file, budgets: {} }];
+  });
+}
+
 function configsOf(ctx: CommandContext, paths: string[], cfg: CheckConfig, where: string): PromptConfig[] {
   const cwd = ctx.io.cwd;
-  if (paths.length) return expandPromptPaths(paths, cwd).map((file) => ({ file, budgets: {} }));
+  if (paths.length) return entriesFor(expandPromptPaths(paths, cwd), cfg, cwd);
   if (cfg.listsPrompts && cfg.prompts.length === 0)
     throw new UserError(
       `${cfg.file ? shown(cwd, cfg.file) : 'tokenomics.yaml'}: check.prompts is empty${where}: nothing would be checked`,
@@ -237,8 +248,8 @@ function gitSide(
         );
       } else files.push(shown(cwd, resolve(cwd, p)));
     }
-    const items = [...new Set(files)]
-      .map((file) => readAt(rev, { file, budgets: {} }, model))
+    const items = entriesFor([...new Set(files)], baseCfg, cwd)
+      .map((c) => readAt(rev, c, model))
       .filter((x): x is CheckItem => x !== undefined);
     return { side: { items: uniqueIds(items, ` at ${rev.ref}`), cacheHitRate }, ...(configFile ? { configFile } : {}), project };
   }
@@ -397,8 +408,13 @@ async function check(ctx: CommandContext, paths: string[], o: CheckOptions): Pro
   const rate = flagRate ?? cfg.cacheHitRate ?? DEFAULT_CACHE_HIT_RATE;
   const output = parseCount(o.outputTokens, '--output-tokens');
   const traffic = parseTraffic(o.callsPerDay, o.callsPerMonth);
-  const budgets = { ...cfg.budgets, ...cliBudgets(o) };
-  const items = loadItems(ctx, paths, cfg, o.model);
+  // a budget flag is the run's: it applies to every prompt, over check.budgets and a prompt's own budgets alike
+  const flagBudgets = cliBudgets(o);
+  const budgets = { ...cfg.budgets, ...flagBudgets };
+  const items = loadItems(ctx, paths, cfg, o.model).map((it) => ({
+    ...it,
+    config: { ...it.config, budgets: { ...it.config.budgets, ...flagBudgets } },
+  }));
   const warnings: string[] = [];
   const { source, writeTo, baseConfigFile, baseProject } = baselineSource(ctx, o, cfg, paths, warnings);
   checkCoverage(source, items);
