@@ -12,6 +12,12 @@
  *   zero-width (non-)joiner between two letters of a script that writes with them (Persian, the Indic
  *   scripts) is part of the word and shown as it is.
  * - Displayed names are capped in length (`…` marks the cut), so one 10 MB id cannot pad a table.
+ * - Text a CI runner reads as a workflow command has its first character escaped: GitHub Actions runs a
+ *   log line that starts, after any indentation, with `::name ` or `::name::` (`::warning::x`,
+ *   `::add-mask::x`, `::stop-commands::x`), and a `##[name]` anywhere in a line. A name is shown at the
+ *   start of a table row, and wrapping starts lines after a space, so `::error::x` at the start of a text
+ *   or after a space shows as `\x3a:error::x`, and `##[error]` anywhere as `\x23#[error]` (JSON text:
+ *   `\u0023#[`). Inside a word `::` stays (an OpenAI fine-tune `ft:gpt-4o:org::abc`, a Bedrock ARN).
  */
 
 /** Longest untrusted name shown in a table cell or a message, in characters. */
@@ -49,7 +55,16 @@ function visible(ch: string): string {
   }
 }
 
-/** Whether `s` holds none of the characters `inert` shows as escapes (a name that may go into SQL text as it is). */
+/**
+ * The start of a workflow command a CI log would run, its first character escaped: GitHub Actions' `::name`
+ * then a space, `::` or the end of the text (where a line may go on), where a line can start: at the start
+ * of the text or after a space (word wrapping; wrapTo never cuts a word just before `::`); and `##[` anywhere.
+ */
+const WORKFLOW_COMMAND = /(?<=^|\s)::(?=[A-Za-z_][\w-]*(?: |::|$))|##\[/g;
+const HAS_WORKFLOW_COMMAND = new RegExp(WORKFLOW_COMMAND.source);
+const commandShown = (m: string): string => (m === '##[' ? '\\x23#[' : '\\x3a:');
+
+/** Whether `s` holds none of the control or invisible characters `inert` shows as escapes (a name that may go into SQL text as it is). */
 export function isInert(s: string): boolean {
   return !HAS_UNSAFE.test(s);
 }
@@ -62,7 +77,8 @@ export function inert(s: string, maxChars = MAX_DISPLAY_CHARS): string {
     const end = /[\ud800-\udbff]/.test(s[maxChars - 2]) ? maxChars - 2 : maxChars - 1;
     capped = `${s.slice(0, end)}…`;
   }
-  return HAS_UNSAFE.test(capped) ? capped.replace(UNSAFE, shown) : capped;
+  const visibleText = HAS_UNSAFE.test(capped) ? capped.replace(UNSAFE, shown) : capped;
+  return HAS_WORKFLOW_COMMAND.test(visibleText) ? visibleText.replace(WORKFLOW_COMMAND, commandShown) : visibleText;
 }
 
 /** A letter or mark of a script that joins (Arabic, Persian, the Indic scripts: not Latin, not a digit or symbol). */
@@ -94,8 +110,10 @@ function charBefore(s: string, at: number): string | undefined {
  * terminal that shows the JSON. Outside strings JSON text is ASCII, so only string contents change.
  */
 export function jsonInert(json: string): string {
-  if (!HAS_JSON_UNSAFE.test(json)) return json;
-  return json.replace(JSON_UNSAFE, (ch) => {
+  // a `##[` (a workflow command anywhere in a CI log line) as `\u0023#[`; JSON text never starts a line with `::`
+  const text = json.includes('##[') ? json.replaceAll('##[', '\\u0023#[') : json;
+  if (!HAS_JSON_UNSAFE.test(text)) return text;
+  return text.replace(JSON_UNSAFE, (ch) => {
     let out = '';
     for (let i = 0; i < ch.length; i++) out += `\\u${ch.charCodeAt(i).toString(16).padStart(4, '0')}`;
     return out;

@@ -43,6 +43,8 @@ export interface Measured {
   costPerCall: Femto;
   callsPerMonth: number;
   monthly: Femto;
+  /** Whether either side's token counts are estimates (a model without a public tokenizer): the message says so. */
+  estimatedTokens?: boolean;
   /** Undefined: no baseline run; null: new prompt (absent from the baseline). */
   before?: { costPerCall: Femto; monthly: Femto; inputTokens: number } | null;
 }
@@ -62,8 +64,9 @@ function increasePct(m: Measured): number | undefined {
 
 function contextOf(m: Measured): string {
   const calls = `${formatCount(m.callsPerMonth)} calls/month`;
-  if (!m.before) return `${formatUsd(m.costPerCall)}/call at ${calls}`;
-  return `${formatUsd(m.before.costPerCall)} -> ${formatUsd(m.costPerCall)} per call (${signed(m.costPerCall - m.before.costPerCall)}) at ${calls}`;
+  const est = m.estimatedTokens ? ' (token counts estimated)' : '';
+  if (!m.before) return `${formatUsd(m.costPerCall)}/call at ${calls}${est}`;
+  return `${formatUsd(m.before.costPerCall)} -> ${formatUsd(m.costPerCall)} per call (${signed(m.costPerCall - m.before.costPerCall)}) at ${calls}${est}`;
 }
 
 function pctText(pct: number): string {
@@ -94,12 +97,16 @@ export function checkPrompt(m: Measured, b: Budgets, allowed?: Set<string>): Vio
       `${formatUsd(m.monthly)}/month`,
       m.monthly - usdLimit(b.maxMonthlyUsd),
     );
-  const pct = increasePct(m);
-  if (b.maxIncreasePct !== undefined && m.before && pct !== undefined) {
+  if (b.maxIncreasePct !== undefined && m.before) {
     const r = ratio(b.maxIncreasePct);
     const delta = m.costPerCall - m.before.costPerCall;
-    if (delta * 100n * r.den > r.num * m.before.costPerCall)
-      add('maxIncreasePct', `+${b.maxIncreasePct}%`, `${pctText(pct)} per call`, m.monthly - m.before.monthly);
+    // delta / before > limit / 100, multiplied out: a rise from $0 per call (a free or self-hosted model
+    // before) is an unbounded increase, over any limit
+    if (delta > 0n && delta * 100n * r.den > r.num * m.before.costPerCall) {
+      const pct = increasePct(m);
+      const actual = pct === undefined ? `from ${formatUsd(0n)} per call (no percentage of $0)` : `${pctText(pct)} per call`;
+      add('maxIncreasePct', `+${b.maxIncreasePct}%`, actual, m.monthly - m.before.monthly);
+    }
   }
   // a new prompt (absent from the baseline) adds its whole monthly cost
   const increase = m.before ? m.monthly - m.before.monthly : m.before === null ? m.monthly : undefined;

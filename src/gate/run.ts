@@ -536,6 +536,7 @@ export function runCheck(est: Estimator, input: RunInput): CheckResult {
     }
     const measured = measuredOf(a);
     if (b !== undefined) measured.before = b ? { costPerCall: b.costPerCall, monthly: b.monthly, inputTokens: b.inputTokens } : null;
+    if (a.estimatedTokens || b?.estimatedTokens) measured.estimatedTokens = true;
     const budgets = effectiveBudgets(global, item.config.budgets);
     const { changes, at } = b ? describeChanges(b, a) : { changes: b === null ? ['new prompt'] : [], at: undefined };
     if (b && b.id !== a.id) changes.unshift(`renamed from ${b.id} (${b.file})`);

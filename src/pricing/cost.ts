@@ -177,6 +177,22 @@ export function tierForRecord(
   return period.tiers[period.tiers.length - 1];
 }
 
+const MINUTES_PER_WEEK = 7 * 24 * 60;
+/** Monday 2024-01-01 00:00 UTC: a week from any instant covers each UTC minute of a weekday once. */
+const A_MONDAY_MS = Date.UTC(2024, 0, 1);
+const weekShares = new WeakMap<PricePeriod, Ratio>();
+
+/** The share of a week's minutes inside a period's time-of-day windows (by `inPeak` itself, minute by minute). */
+function weekShareInWindows(period: PricePeriod): Ratio {
+  let share = weekShares.get(period);
+  if (!share) {
+    let inside = 0;
+    for (let m = 0; m < MINUTES_PER_WEEK; m++) if (inPeak(period, A_MONDAY_MS + m * 60_000)) inside++;
+    weekShares.set(period, (share = { num: BigInt(inside), den: BigInt(MINUTES_PER_WEEK) }));
+  }
+  return share;
+}
+
 function inPeak(period: PricePeriod, timeMs: number | undefined): boolean {
   const peak = period.peak;
   if (!peak || timeMs === undefined) return false;
@@ -405,8 +421,27 @@ export class Pricer {
     return this.cardInForce(res, t, serviceTier);
   }
 
+  /**
+   * The cards for a hypothetical call that has no time of day (a prompt estimate, the check gate: calls spread
+   * evenly over the week): the card outside the period's time-of-day windows and, when the period has windows,
+   * the card inside them and the share of a week's minutes they cover (weekends off-peak where the rule says so).
+   * `cardForEntry` would take the windows at the pricing time, so a figure depended on the hour it was computed.
+   */
+  cardsOverTheWeek(
+    res: Resolution,
+    t: CardInput,
+    serviceTier: ServiceTier,
+  ): { outside: RateCard; inside?: { card: RateCard; weekShare: Ratio } } {
+    const timeMs = this.timeOf(t);
+    if (noPriceReason(res.entry, timeMs) !== undefined) throw noPriceError(res.entry, timeMs);
+    const { period } = periodAt(res.entry, timeMs);
+    const outside = this.cardInForce(res, t, serviceTier, false);
+    if (!period.peak) return { outside };
+    return { outside, inside: { card: this.cardInForce(res, t, serviceTier, true), weekShare: weekShareInWindows(period) } };
+  }
+
   /** The card at the pricing time; callers have checked `noPriceReason` (periodAt falls back to the first period). */
-  private cardInForce(res: Resolution, t: CardInput, serviceTier: ServiceTier): RateCard {
+  private cardInForce(res: Resolution, t: CardInput, serviceTier: ServiceTier, peak?: boolean): RateCard {
     const entry = res.entry;
     const timeMs = this.timeOf(t);
     const { period, index } = periodAt(entry, timeMs);
@@ -418,7 +453,7 @@ export class Pricer {
       fast: !!t.fast,
       regional: regionalRule > 0,
       regionalRule,
-      peak: inPeak(period, t.timeMs ?? timeMs),
+      peak: peak ?? inPeak(period, t.timeMs ?? timeMs),
     };
     const tierIdx = tier ? period.tiers.indexOf(tier) + 1 : 0;
     return this.card(entry, cardKey(index, tierIdx, flags), period, index, tier, flags);

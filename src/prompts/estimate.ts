@@ -10,7 +10,7 @@ import type { ModelEntry } from '../pricing/model.js';
 import { ratio, type Femto, type Ratio } from '../pricing/money.js';
 import { TokenCounter } from '../tokenize/index.js';
 import { countPrompt, PromptCounter, tokenizerFor, type PromptTokens, type TokenizerChoice } from './count.js';
-import { cacheableTokens, callCost, roundExact, timesRatio, type CallCost, type Exact } from './price.js';
+import { cacheableTokens, callCost, mixCallCosts, roundExact, timesRatio, type CallCost, type Exact } from './price.js';
 import { outputTokensFor, type OutputTokens, type Prompt, type Traffic } from './types.js';
 import { inert } from '../core/untrusted.js';
 
@@ -134,20 +134,29 @@ export class Estimator {
     outputTokens: number,
     traffic: Traffic | undefined,
   ): Pick<ModelEstimate, 'cost' | 'perCall' | 'perMonth' | 'expected' | 'adjustments'> {
-    const card = this.pricer.cardForEntry(
+    // calls have no time of day: where prices change by the hour, the week's share of calls inside the windows pays theirs
+    const { outside, inside } = this.pricer.cardsOverTheWeek(
       res,
       { inputTokens, cacheReadTokens: 0, cacheWrite5mTokens: 0, cacheWrite1hTokens: 0, outputTokens },
       'standard',
     );
-    const cost = callCost(card.prices, inputTokens, cacheable, outputTokens, this.hitRate);
+    const costAt = (prices: typeof outside.prices) => callCost(prices, inputTokens, cacheable, outputTokens, this.hitRate);
+    const cost = inside ? mixCallCosts(costAt(outside.prices), costAt(inside.card.prices), inside.weekShare) : costAt(outside.prices);
     return {
       cost,
       perCall: { noCache: cost.noCache, cached: roundExact(cost.expected) },
       ...(traffic ? { perMonth: monthly(cost, traffic.callsPerMonth) } : {}),
       expected: cost.expected,
-      adjustments: [...card.adjustments, ...card.warnings],
+      adjustments: [...outside.adjustments, ...outside.warnings, ...(inside ? [windowsNote(outside.adjustments, inside)] : [])],
     };
   }
+}
+
+/** The time-of-day prices as assumed: e.g. `peak hours x2 in 35 of the week's 168 hours (calls spread evenly over the week)`. */
+function windowsNote(outside: string[], inside: { card: { adjustments: string[] }; weekShare: Ratio }): string {
+  const what = inside.card.adjustments.filter((a) => !outside.includes(a)).join(', ') || 'time-of-day prices';
+  const hours = Number((inside.weekShare.num * 168_000n) / inside.weekShare.den) / 1000;
+  return `${what} in ${hours} of the week's 168 hours (calls spread evenly over the week)`;
 }
 
 function pickOutput(
@@ -166,5 +175,5 @@ export function monthlyOf(perCall: Exact, callsPerMonth: number): Femto {
 }
 
 function monthly(cost: CallCost, callsPerMonth: number): { noCache: Femto; cached: Femto } {
-  return { noCache: monthlyOf({ num: cost.noCache, den: 1n }, callsPerMonth), cached: monthlyOf(cost.expected, callsPerMonth) };
+  return { noCache: monthlyOf(cost.noCacheExact, callsPerMonth), cached: monthlyOf(cost.expected, callsPerMonth) };
 }

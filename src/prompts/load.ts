@@ -13,7 +13,7 @@ import { parseSpecYaml } from './parse-spec.js';
 import { variablesIn } from './template.js';
 import type { Prompt } from './types.js';
 
-export const PROMPT_EXTENSIONS = ['.yaml', '.yml', '.json', '.md', '.markdown', '.txt', '.prompt'];
+const PROMPT_EXTENSIONS = ['.yaml', '.yml', '.json', '.md', '.markdown', '.txt', '.prompt'];
 
 export function defaultPromptId(file: string): string {
   const base = basename(file);
@@ -85,14 +85,29 @@ function readText(path: string, file: string): TextRead {
   return readTextFile(path, { ...PROMPT_READ, name: file });
 }
 
+/** Whether a directory listing looks into or takes this name: hidden names (.git, .github, .drafts) and node_modules are skipped at every depth. */
+function listsName(name: string): boolean {
+  return !name.startsWith('.') && name !== 'node_modules';
+}
+
+/**
+ * Whether a file found under a directory given as a prompt path is one of its prompts, from its path
+ * below that directory (`/`-separated): every name listed and a prompt extension. The one rule for the
+ * working tree and for a git revision's listing (`check DIR --base-ref REV`), so both sides hold the same files.
+ */
+export function isListedPromptFile(pathBelowDir: string): boolean {
+  const names = pathBelowDir.split('/');
+  return names.every(listsName) && PROMPT_EXTENSIONS.includes(extname(names[names.length - 1]).toLowerCase());
+}
+
 /** Files under a directory with a prompt extension, recursively, sorted. */
-function listDir(dir: string): string[] {
+function listDir(dir: string, below = ''): string[] {
   const out: string[] = [];
   for (const name of readdirSync(dir).sort()) {
-    if (name.startsWith('.') || name === 'node_modules') continue;
+    if (!listsName(name)) continue;
     const full = join(dir, name);
-    if (statSync(full).isDirectory()) out.push(...listDir(full));
-    else if (PROMPT_EXTENSIONS.includes(extname(name).toLowerCase())) out.push(full);
+    if (statSync(full).isDirectory()) out.push(...listDir(full, `${below}${name}/`));
+    else if (isListedPromptFile(`${below}${name}`)) out.push(full);
   }
   return out;
 }

@@ -12,7 +12,7 @@
 import type { TokenBuckets } from '../pricing/cost.js';
 import { componentsOf, totalOf } from '../pricing/cost.js';
 import type { PriceSet } from '../pricing/model.js';
-import { mul, qInt, round, type Femto, type Q, type Ratio } from '../pricing/money.js';
+import { add, mul, qInt, round, sub, Q1, type Femto, type Q, type Ratio } from '../pricing/money.js';
 import type { CacheRulesYaml } from '../pricing/types.js';
 
 /** An exact amount of femto-dollars: num / den (money.ts's exact fraction). */
@@ -40,6 +40,8 @@ export function cacheableTokens(staticPrefix: number, cache: CacheRulesYaml | un
 
 export interface CallCost {
   noCache: Femto;
+  /** Per call without caching, exactly (`noCache` rounded from it where a time-of-day mix makes it a fraction). */
+  noCacheExact: Exact;
   hit: Femto;
   miss: Femto;
   /** Per call at the hit rate. */
@@ -65,10 +67,30 @@ export function callCost(prices: PriceSet, inputTokens: number, cacheable: numbe
   const output = componentsOf(buckets(0, 0, 0, outputTokens), prices).output;
   return {
     noCache,
+    noCacheExact: exactOf(noCache),
     hit,
     miss,
     expected: cacheable > 0 ? mixAt(hit, miss, hitRate) : exactOf(noCache),
     output,
     writesCharged: prices.cacheWrite5m !== prices.input,
+  };
+}
+
+/**
+ * A call's cost when a share of calls is priced otherwise (inside a period's time-of-day windows, calls spread
+ * evenly over the week): the expected cost mixed exactly, each shown amount (no cache, hit, miss, output) rounded once.
+ */
+export function mixCallCosts(outside: CallCost, inside: CallCost, insideShare: Ratio): CallCost {
+  const rest = sub(Q1, insideShare);
+  const mixed = (a: Exact, b: Exact): Exact => add(mul(a, rest), mul(b, insideShare));
+  const shown = (a: Femto, b: Femto): Femto => roundExact(mixed(exactOf(a), exactOf(b)));
+  return {
+    noCache: roundExact(mixed(outside.noCacheExact, inside.noCacheExact)),
+    noCacheExact: mixed(outside.noCacheExact, inside.noCacheExact),
+    hit: shown(outside.hit, inside.hit),
+    miss: shown(outside.miss, inside.miss),
+    expected: mixed(outside.expected, inside.expected),
+    output: shown(outside.output, inside.output),
+    writesCharged: outside.writesCharged,
   };
 }

@@ -104,6 +104,22 @@ function takeWidth(s: string, width: number): string {
 }
 
 /**
+ * The head of a word too long for its line, at most `width` columns, cut so that the rest does not start
+ * with `::`: a CI log runs a line that starts with `::name::` (a name from the inputs is inert, which
+ * escapes such a `::` at the start of a word, not inside one, as in `ft:gpt-4o:org::abc`).
+ */
+function hardCut(word: string, width: number): string {
+  const chars = [...takeWidth(word, width)];
+  let head = chars.join('');
+  // back over colons too (`ab:` + `::x` would leave `:::x`), keeping at least one character
+  while (chars.length > 1 && word.startsWith('::', head.length)) {
+    chars.pop();
+    head = chars.join('');
+  }
+  return head;
+}
+
+/**
  * Word-wrap one line of text to `width` columns; continuation lines start with `indent`.
  * Words longer than a line are broken. Linear in the text.
  */
@@ -140,7 +156,7 @@ function wrapTo(text: string, width: number | undefined, indent: string, minRoom
       lineWidth += 1;
     }
     while (lineWidth + ww > room) {
-      const head = takeWidth(word, room - lineWidth);
+      const head = hardCut(word, room - lineWidth);
       line += head;
       flush();
       word = word.slice(head.length);

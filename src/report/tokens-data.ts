@@ -28,6 +28,8 @@ export interface TokensData {
 export interface TokensContext {
   basis: string;
   prices?: { line: string; source: string };
+  /** Prices other than the listed input and output ones a file's cost used (a long-context band, a discount). */
+  priceNotes?: string[];
 }
 
 const sum = (xs: Array<Femto | null>): Femto | null => (xs.some((x) => x === null) ? null : xs.reduce<Femto>((n, x) => n + (x ?? 0n), 0n));
@@ -63,7 +65,7 @@ export function tokensReport(data: TokensData, ctx: TokensContext): Report {
         footer: rows.length > 1 ? footer : undefined,
       },
     ],
-    notes: ctx.prices ? [`Price source: ${ctx.prices.source}`] : [],
+    notes: [...(ctx.priceNotes ?? []), ...(ctx.prices ? [`Price source: ${ctx.prices.source}`] : [])],
     data: { command: 'tokens', document: data },
     primarySection: 'tokens',
   };

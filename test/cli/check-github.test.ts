@@ -7,7 +7,7 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { edit, repo } from './check-repo.js';
+import { edit, git, repo } from './check-repo.js';
 import { runCli } from './harness.js';
 
 function outputs(file: string): Record<string, string> {
@@ -67,6 +67,28 @@ describe('check --github', () => {
     expect(r.stderr).not.toMatch(/internal error|\n\s+at /);
     const ok = await runCli(['check', '--github'], { cwd: dir, env: { GITHUB_STEP_SUMMARY: join(dir, 'a-dir') } });
     expect(ok.code).toBe(1);
+  });
+
+  it('a prompt id that is a workflow command (::warning::, ##[error]) runs none in the CI log, in any format', async () => {
+    const dir = await repo();
+    edit(dir, 'prompts/bot.yaml', 'id: bot\n', 'id: "::warning::forged ##[error]legacy"\n');
+    git(dir, 'commit', '-qam', 'hostile id');
+    edit(dir, 'prompts/bot.yaml', 'model: claude-sonnet-4-5', 'model: claude-opus-4-1');
+    for (const format of ['table', 'markdown', 'json', 'csv']) {
+      const r = await runCli(['check', '--github', '--base-ref', 'HEAD', '--format', format], { cwd: dir });
+      expect(r.code, r.stderr).toBe(1);
+      // the runner: a line that starts with :: after its indentation, or holds ##[ anywhere; only our own annotations may
+      const lines = (r.stdout + r.stderr).split('\n');
+      const commands = lines.filter((l) => l.trimStart().startsWith('::') || l.includes('##['));
+      expect(commands.length, format).toBeGreaterThan(0);
+      for (const l of commands) expect(l, format).toMatch(/^::(error|warning) [^:]*::/);
+      if (format === 'table') expect(r.stdout).toContain('\\x3a:warning::forged \\x23#[error]legacy');
+      // JSON reads back the id as it is
+      if (format === 'json')
+        expect(JSON.parse(r.stdout.slice(r.stdout.indexOf('\n{') + 1)).prompts.map((p: { id: string }) => p.id)).toContain(
+          '::warning::forged ##[error]legacy',
+        );
+    }
   });
 
   it('a prompt id with a newline cannot emit a workflow command or break the comment', async () => {

@@ -198,6 +198,31 @@ describe('check compares revisions whole (--base-ref and a saved baseline)', () 
     ]);
   });
 
+  it('a directory is listed alike at the base revision and in the working tree: hidden paths and node_modules are skipped on both sides', async () => {
+    const dir = await repo();
+    // committed beside the prompts: a hidden drafts folder holding a prompt of the same id, a package, a hidden CI file
+    mkdirSync(join(dir, 'prompts', '.drafts'));
+    writeFileSync(join(dir, 'prompts', '.drafts', 'bot.yaml'), 'id: bot\nsystem: an old draft\n');
+    mkdirSync(join(dir, 'prompts', 'node_modules', 'pkg'), { recursive: true });
+    writeFileSync(join(dir, 'prompts', 'node_modules', 'pkg', 'README.md'), 'a package readme\n');
+    writeFileSync(join(dir, 'prompts', '.ci.yaml'), 'on: push\njobs: {}\n');
+    git(dir, 'add', '-A');
+    git(dir, 'commit', '-q', '-m', 'hidden files');
+    // nothing changed: both sides hold bot and classify only (the base side listed the hidden files, so the
+    // drafts' "bot" was a duplicate id and .ci.yaml an invalid spec: exit 2 on an unchanged tree)
+    const r = await runCli(
+      ['check', 'prompts', '--model', 'gpt-4o-mini', '--calls-per-day', '100', '--base-ref', 'HEAD', '--format', 'json'],
+      {
+        cwd: dir,
+      },
+    );
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).prompts.map((p: { id: string; status: string }) => [p.id, p.status])).toEqual([
+      ['bot', 'unchanged'],
+      ['classify', 'unchanged'],
+    ]);
+  });
+
   it('a prompt file renamed with no content change is one prompt, unchanged (git mv, or the same text under a new id)', async () => {
     const dir = await repo();
     // a markdown prompt's id is its file name: summarize.md is "summarize", digest.md "digest"
@@ -297,6 +322,17 @@ describe('check compares revisions whole (--base-ref and a saved baseline)', () 
       expect(r.stderr).toMatch(re);
       expect(r.stdout).toBe('');
     }
+  });
+
+  it('--update-baseline with --base-ref is exit 2: it compared with nothing and passed a regression against the ref', async () => {
+    const dir = await repo();
+    edit(dir, 'prompts/bot.yaml', 'model: claude-sonnet-4-5', 'model: claude-opus-4-1');
+    expect((await runCli(['check', '--base-ref', 'HEAD'], { cwd: dir })).code).toBe(1);
+    const both = await runCli(['check', '--base-ref', 'HEAD', '--update-baseline'], { cwd: dir });
+    expect(both.code).toBe(2);
+    expect(both.stderr).toContain('give --update-baseline or --base-ref, not both');
+    // the saved baseline is not rewritten
+    expect(readFileSync(join(dir, 'baseline.json'), 'utf8')).not.toContain('claude-opus-4-1');
   });
 
   it('a prompt missing from the saved baseline is reported; --strict and requireBaseline make it exit 2', async () => {

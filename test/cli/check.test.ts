@@ -220,6 +220,29 @@ describe('tokenomics check without a config', () => {
       expect(good.code, `${flag} ${passing}: ${good.stdout}`).toBe(0);
     }
   });
+
+  it('a prompt file named on the command line is the prompt check.prompts lists: its model, traffic, output and budgets', async () => {
+    // classify-intent in tokenomics.yaml: gpt-4o-mini, 1,500,000 calls/month, output 3, budgets {maxCostPerCall: 0.0005}
+    // 163 x $0.15/MTok + 3 x $0.60/MTok = $0.00002625/call; x 1,500,000 = $39.375/month, as in the whole run
+    const one = await runCli(['check', 'prompts/classify-intent.json', '--format', 'json'], { cwd: FIXTURE });
+    expect(one.code, one.stderr).toBe(0); // was exit 2: "no traffic for prompt", the config entry unread
+    const [p] = JSON.parse(one.stdout).prompts;
+    expect(p).toMatchObject({
+      id: 'classify-intent',
+      model: 'gpt-4o-mini',
+      callsPerMonth: 1_500_000,
+      outputTokens: 3,
+      status: 'unchanged',
+    });
+    expect(p.current.monthlyUsd).toBe(39.375);
+    // a budget flag is the run's: over the prompt's own maxCostPerCall 0.0005 too ($0.00002625 > $0.00001)
+    for (const args of [['prompts/classify-intent.json'], []]) {
+      const r = await runCli(['check', ...args, '--max-cost-per-call', '0.00001', '--format', 'json'], { cwd: FIXTURE });
+      expect(r.code, args.join(' ')).toBe(1);
+      const v = JSON.parse(r.stdout).violations.filter((x: { prompt: string }) => x.prompt === 'classify-intent');
+      expect(v).toMatchObject([{ rule: 'maxCostPerCall', limit: '$0.00001/call' }]);
+    }
+  });
 });
 
 describe('tokenomics check --base-ref (a git repository with two commits of a prompt)', () => {

@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from './harness.js';
 
@@ -91,6 +94,41 @@ describe('tokenomics estimate', () => {
     const csv = await runCli(['estimate', '.', '--model', 'gpt-4o-mini', '--format', 'csv'], { cwd: DIR });
     expect(csv.stdout.split('\n')[0]).toMatch(/^Prompt,Model,Input tok,/);
     expect(csv.stdout.trim().split('\n')).toHaveLength(7);
+  });
+
+  it('time-of-day prices: calls spread over the week, the same figures at any hour, in estimate and in the check gate', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tk-peak-'));
+    writeFileSync(join(dir, 'p.md'), 'Summarize the ticket.\n');
+    // deepseek-v4-flash from 2026-08-23: $0.22 in / $0.66 out per MTok, x2 at 01:00-04:00 and 06:00-10:00 UTC on weekdays
+    // (weekends in UTC+8 off-peak): 7 h x 5 days = 35 of the week's 168 hours at double price, so a call costs the
+    // off-peak price x (133 + 2 x 35) / 168 = x 29/24, whatever the hour the command runs (it was x2 at 02:00 UTC).
+    const args = ['p.md', '--model', 'deepseek-v4-flash', '--output-tokens', '100', '--calls-per-day', '1000', '--format', 'json'];
+    const docs = [];
+    for (const now of ['2026-11-23T02:00:00Z', '2026-11-23T14:00:00Z', '2026-11-28T02:00:00Z']) {
+      const r = await runCli(['estimate', ...args], { cwd: dir, now });
+      expect(r.code, r.stderr).toBe(0);
+      docs.push(JSON.parse(r.stdout).prompts[0].models[0]);
+    }
+    const m = docs[0];
+    expect(docs[1].perMonth).toEqual(m.perMonth);
+    expect(docs[2].perMonth).toEqual(m.perMonth);
+    expect(m.tokens.cacheable).toBe(0); // under the 64-token minimum
+    const offPeakMicroUsd = m.tokens.input * 0.22 + 100 * 0.66;
+    expect(m.perCall.noCacheUsd).toBeCloseTo(((offPeakMicroUsd * 29) / 24) * 1e-6, 12);
+    // 30,000 calls a month, exactly: the mix is kept as a fraction until the monthly product
+    expect(m.perMonth.noCacheUsd).toBeCloseTo(((30_000 * offPeakMicroUsd * 29) / 24) * 1e-6, 9);
+    const text = await runCli(['estimate', ...args.slice(0, -2)], { cwd: dir, now: '2026-11-23T02:00:00Z' });
+    expect(text.stdout.replace(/\s+/g, ' ')).toContain(
+      "p on deepseek-v4-flash: peak hours x2 in 35 of the week's 168 hours (calls spread evenly over the week)",
+    );
+    // the gate: a budget between the off-peak and the peak monthly cost no longer passes or fails by the hour of the CI run
+    const limit = String((30_000 * offPeakMicroUsd * 1.1) / 1e6); // 1.1 x off-peak < 29/24 x off-peak < 2 x off-peak
+    const codes = [];
+    for (const now of ['2026-11-23T02:00:00Z', '2026-11-23T14:00:00Z']) {
+      const r = await runCli(['check', 'p.md', '--no-config', ...args.slice(1, -2), '--max-monthly-usd', limit], { cwd: dir, now });
+      codes.push(r.code);
+    }
+    expect(codes).toEqual([1, 1]);
   });
 
   it('exit 2: no model, unknown model, bad options', async () => {

@@ -35,4 +35,29 @@ describe('tokenomics tokens', () => {
     expect((await runCli(['tokens', '--encoding', 'gpt2'], { stdin: 'x' })).code).toBe(2);
     expect((await runCli(['tokens', '--model', 'nope-model'], { stdin: 'x' })).code).toBe(2);
   });
+
+  it('a file past a long-context threshold costs, as input, the band its size reaches (priced as a call, as estimate does)', async () => {
+    // claude-sonnet-4-5: $3 in / $15 out per MTok; a request with more than 200,000 input tokens is priced whole at $6 / $22.50.
+    // "a a a ..." is one o200k token per word (x1 for Claude): 210,000 tokens as input = 210,000 x $6 / 1e6 = $1.26
+    // (it was priced at $3: $0.63); as output after a short prompt, the standard $15: 210,000 x $15 / 1e6 = $3.15
+    const big = await runCli(['tokens', '-', '--model', 'claude-sonnet-4-5', '--format', 'json'], { stdin: `a${' a'.repeat(209_999)}` });
+    expect(JSON.parse(big.stdout).files[0]).toMatchObject({ tokens: 210_000, costAsInputUsd: 1.26, costAsOutputUsd: 3.15 });
+    const table = await runCli(['tokens', '-', '--model', 'claude-sonnet-4-5'], { stdin: `a${' a'.repeat(209_999)}` });
+    expect(table.stdout).toContain('- as input: long context >200000');
+    // 190,000 tokens stay in the standard band: 190,000 x $3 / 1e6 = $0.57
+    const small = await runCli(['tokens', '-', '--model', 'claude-sonnet-4-5', '--format', 'json'], { stdin: `a${' a'.repeat(189_999)}` });
+    expect(JSON.parse(small.stdout).files[0]).toMatchObject({ tokens: 190_000, costAsInputUsd: 0.57, costAsOutputUsd: 2.85 });
+  });
+
+  it('an empty standard input is a warning (the command before | may have failed), exit 2 with --strict, as in report', async () => {
+    for (const args of [['tokens', '-'], ['tokens']]) {
+      const r = await runCli(args, { stdin: '' });
+      expect(r.code).toBe(0);
+      expect(r.stderr).toContain('warning: -: standard input is empty: nothing to read');
+      const strict = await runCli([...args, '--strict'], { stdin: '' });
+      expect(strict.code).toBe(2);
+      expect(strict.stderr).toContain('-: standard input is empty: nothing to read');
+      expect(strict.stderr).toContain('did the command before | fail?');
+    }
+  });
 });

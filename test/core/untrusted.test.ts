@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { inert, inertMarkdown, jsonInert } from '../../src/core/untrusted.js';
-import { displayWidth } from '../../src/report/table.js';
+import { displayWidth, wrapText } from '../../src/report/table.js';
 
 describe('inert', () => {
   it('shows controls, newlines and bidi overrides as escapes', () => {
@@ -39,6 +39,28 @@ describe('inert', () => {
 
   it('shows the bidi marks LRM, RLM and ALM as escapes', () => {
     expect(inert('a\u200eb\u200fc\u061cd')).toBe('a\\u200eb\\u200fc\\u061cd');
+  });
+
+  it('a workflow command a CI log would run shows its first character escaped: ::name where a line can start; ##[ anywhere', () => {
+    // GitHub Actions runs a line that starts (after indentation) with ::warning::x or ::add-mask x, and ##[error] anywhere in a line
+    expect(inert('::warning::forged')).toBe('\\x3a:warning::forged');
+    expect(inert('a ::add-mask secret')).toBe('a \\x3a:add-mask secret');
+    expect(inert('\u3000::stop-commands')).toBe('\u3000\\x3a:stop-commands');
+    expect(inert('x ##[error]legacy')).toBe('x \\x23#[error]legacy');
+    // a :: inside a word (wrapping starts lines after a space) or before no name stays: a fine-tune, a Bedrock ARN, C++, IPv6
+    for (const s of ['ft:gpt-4o-mini-2024-07-18:org::abc', 'arn:aws:bedrock:us-east-1::foundation-model/x', 'ns::Type<T>', '::1'])
+      expect(inert(s)).toBe(s);
+    expect(jsonInert(JSON.stringify('a ##[error]x'))).toBe('"a \\u0023#[error]x"');
+    expect(JSON.parse(jsonInert(JSON.stringify('a ##[error]x')))).toBe('a ##[error]x');
+  });
+
+  it('a word cut to fit a line never leaves :: at the start of the next line', () => {
+    for (const word of ['ft:gpt-4o:org::error::x', 'abcd:::error::x', 'xy::add-mask::z'])
+      for (let width = 2; width <= word.length; width++) {
+        const lines = wrapText(word, width);
+        expect(lines.join(''), `${word} at ${width}`).toBe(word);
+        for (const l of lines) expect(l.startsWith('::'), `${word} at ${width}: ${lines.join(' | ')}`).toBe(false);
+      }
   });
 
   it('shows a lone surrogate as an escape, and never cuts a pair in half at the cap', () => {

@@ -28,6 +28,10 @@ describe('budget rules: each fails over its limit and passes at it', () => {
     expect(v.message).toBe(
       'bot: maxCostPerCall exceeded: $0.004/call (limit $0.0035/call); $0.003 -> $0.004 per call (+$0.001) at 100,000 calls/month; impact +$50.00/month',
     );
+    // counts from a model without a public tokenizer: the message (an annotation in CI) says they are estimates
+    expect(checkPrompt(measured({ estimatedTokens: true }), { maxCostPerCall: 0.0035 })[0].message).toBe(
+      'bot: maxCostPerCall exceeded: $0.004/call (limit $0.0035/call); $0.003 -> $0.004 per call (+$0.001) at 100,000 calls/month (token counts estimated); impact +$50.00/month',
+    );
   });
 
   it('maxMonthlyUsd: impact = monthly - limit', () => {
@@ -48,6 +52,19 @@ describe('budget rules: each fails over its limit and passes at it', () => {
     });
     expect(checkPrompt(measured({ before: undefined }), { maxIncreasePct: 0 })).toEqual([]);
     expect(checkPrompt(measured({ before: null }), { maxIncreasePct: 0 })).toEqual([]);
+  });
+
+  it('maxIncreasePct: a rise from $0 per call (a self-hosted or free model before) is over any limit; $0 to $0 is not', () => {
+    const free = { costPerCall: 0n, monthly: 0n, inputTokens: 3000 };
+    // $0 -> $0.004 per call: no percentage exists, the increase is unbounded; impact $400 - $0 = $400/month
+    const [v] = checkPrompt(measured({ before: free }), { maxIncreasePct: 1000 });
+    expect(v).toMatchObject({
+      rule: 'maxIncreasePct',
+      limit: '+1000%',
+      actual: 'from $0.00 per call (no percentage of $0)',
+      impactMonthly: usd(400),
+    });
+    expect(checkPrompt(measured({ before: free, costPerCall: 0n, monthly: 0n }), { maxIncreasePct: 0 })).toEqual([]);
   });
 
   it('maxIncreaseUsd: increase per month at current traffic', () => {

@@ -5,7 +5,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { appendFileSync, realpathSync, writeFileSync } from 'node:fs';
-import { extname, isAbsolute, relative, resolve, sep } from 'node:path';
+import { isAbsolute, relative, resolve, sep } from 'node:path';
 import type { Command } from 'commander';
 import { UserError } from '../../core/issues.js';
 import { parseConfigText, type ProjectConfig } from '../../config/project.js';
@@ -18,7 +18,7 @@ import { addRecord, emptyTraffic, type LogTraffic } from '../../gate/traffic.js'
 import { runPipeline } from '../../pipeline/stream.js';
 import { fileWarnings, ingestWarnings } from '../../report/ingest-warnings.js';
 import { DEFAULT_CACHE_HIT_RATE, Estimator } from '../../prompts/estimate.js';
-import { decodePromptBytes, expandPromptPaths, loadPromptWithText, parsePromptText, PROMPT_EXTENSIONS } from '../../prompts/load.js';
+import { decodePromptBytes, expandPromptPaths, isListedPromptFile, loadPromptWithText, parsePromptText } from '../../prompts/load.js';
 import { toJson } from '../../report/format.js';
 import { documentJson } from '../../report/data.js';
 import type { CommandContext } from '../context.js';
@@ -130,9 +130,20 @@ function shown(cwd: string, abs: string): string {
   return rel && !rel.startsWith('..') ? rel : abs;
 }
 
+/**
+ * Prompt files named on the command line, each with its `check.prompts` entries when the config lists the file
+ * (its id, model, traffic, output length and budgets: the same prompt as a run over the whole config), else bare.
+ */
+function entriesFor(files: string[], cfg: CheckConfig | undefined, cwd: string): PromptConfig[] {
+  return files.flatMap((file) => {
+    const listed = (cfg?.prompts ?? []).filter((p) => resolve(cfg!.dir, p.file) === resolve(cwd, file));
+    return listed.length ? listed.map((p) => ({ ...p, file })) : [{ file, budgets: {} }];
+  });
+}
+
 function configsOf(ctx: CommandContext, paths: string[], cfg: CheckConfig, where: string): PromptConfig[] {
   const cwd = ctx.io.cwd;
-  if (paths.length) return expandPromptPaths(paths, cwd).map((file) => ({ file, budgets: {} }));
+  if (paths.length) return entriesFor(expandPromptPaths(paths, cwd), cfg, cwd);
   if (cfg.listsPrompts && cfg.prompts.length === 0)
     throw new UserError(
       `${cfg.file ? shown(cwd, cfg.file) : 'tokenomics.yaml'}: check.prompts is empty${where}: nothing would be checked`,
@@ -142,14 +153,15 @@ function configsOf(ctx: CommandContext, paths: string[], cfg: CheckConfig, where
 }
 
 function uniqueIds(items: CheckItem[], where: string): CheckItem[] {
-  const seen = new Set<string>();
+  const fileOf = new Map<string, string>();
   for (const it of items) {
-    if (seen.has(it.prompt.id))
+    const first = fileOf.get(it.prompt.id);
+    if (first !== undefined)
       throw new UserError(
-        `two prompts have the id "${it.prompt.id}"${where}`,
+        `two prompts have the id "${it.prompt.id}"${where}: ${first} and ${it.prompt.file}`,
         'give each prompt a distinct id: (in the spec or in check.prompts)',
       );
-    seen.add(it.prompt.id);
+    fileOf.set(it.prompt.id, it.prompt.file);
   }
   return items;
 }
@@ -225,17 +237,19 @@ function gitSide(
     const files: string[] = [];
     for (const p of paths) {
       const kind = rev.kind(p);
-      if (kind === 'tree')
+      if (kind === 'tree') {
+        // the files the working tree's listing takes (expandPromptPaths): no hidden or node_modules paths below the directory
+        const dir = rev.gitPath(p);
         files.push(
           ...rev
             .list(p)
-            .filter((f) => PROMPT_EXTENSIONS.includes(extname(f).toLowerCase()))
+            .filter((f) => isListedPromptFile(dir ? f.slice(dir.length + 1) : f))
             .map((f) => rev.shown(f)),
         );
-      else files.push(shown(cwd, resolve(cwd, p)));
+      } else files.push(shown(cwd, resolve(cwd, p)));
     }
-    const items = [...new Set(files)]
-      .map((file) => readAt(rev, { file, budgets: {} }, model))
+    const items = entriesFor([...new Set(files)], baseCfg, cwd)
+      .map((c) => readAt(rev, c, model))
       .filter((x): x is CheckItem => x !== undefined);
     return { side: { items: uniqueIds(items, ` at ${rev.ref}`), cacheHitRate }, ...(configFile ? { configFile } : {}), project };
   }
@@ -267,6 +281,12 @@ function baselineSource(ctx: CommandContext, o: CheckOptions, cfg: CheckConfig, 
       ? { path: resolve(cfg.dir, cfg.baseline), shown: shown(ctx.io.cwd, resolve(cfg.dir, cfg.baseline)) }
       : undefined;
   if (o.baseRef && o.baseline) throw new UserError('give --baseline or --base-ref, not both');
+  // --update-baseline compares with nothing: with --base-ref the run would pass what the comparison fails
+  if (o.baseRef !== undefined && o.updateBaseline)
+    throw new UserError(
+      'give --update-baseline or --base-ref, not both: --update-baseline writes the current costs and compares with nothing',
+      'write the baseline on the main branch (check --update-baseline); gate a pull request with check --base-ref REF',
+    );
   if (o.updateBaseline) {
     if (!file)
       throw new UserError('--update-baseline needs a baseline file', 'pass --baseline FILE or set check.baseline in tokenomics.yaml');
@@ -388,8 +408,13 @@ async function check(ctx: CommandContext, paths: string[], o: CheckOptions): Pro
   const rate = flagRate ?? cfg.cacheHitRate ?? DEFAULT_CACHE_HIT_RATE;
   const output = parseCount(o.outputTokens, '--output-tokens');
   const traffic = parseTraffic(o.callsPerDay, o.callsPerMonth);
-  const budgets = { ...cfg.budgets, ...cliBudgets(o) };
-  const items = loadItems(ctx, paths, cfg, o.model);
+  // a budget flag is the run's: it applies to every prompt, over check.budgets and a prompt's own budgets alike
+  const flagBudgets = cliBudgets(o);
+  const budgets = { ...cfg.budgets, ...flagBudgets };
+  const items = loadItems(ctx, paths, cfg, o.model).map((it) => ({
+    ...it,
+    config: { ...it.config, budgets: { ...it.config.budgets, ...flagBudgets } },
+  }));
   const warnings: string[] = [];
   const { source, writeTo, baseConfigFile, baseProject } = baselineSource(ctx, o, cfg, paths, warnings);
   checkCoverage(source, items);

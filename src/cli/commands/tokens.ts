@@ -2,7 +2,8 @@
 import type { Command } from 'commander';
 import { UserError } from '../../core/issues.js';
 import { TEXT_INPUT_MAX_BYTES, readTextFile, readTextStream, stdinNote } from '../../core/read-text.js';
-import { costOf, priceToUsdPerMTok } from '../../pricing/money.js';
+import { priceToUsdPerMTok } from '../../pricing/money.js';
+import { Estimator } from '../../prompts/estimate.js';
 import { pricedPeriodAt } from '../../pricing/catalog.js';
 import { countTokens, countTokensParallel, type EncodingName } from '../../tokenize/index.js';
 import { tokensReport, type TokensData } from '../../report/tokens-data.js';
@@ -49,8 +50,13 @@ const TEXT_READ = {
 async function readStdin(ctx: CommandContext): Promise<string> {
   const read = await readTextStream(ctx.io.stdin, '-', TEXT_READ);
   read.warnings.forEach((w) => ctx.warn(w));
-  const note = read.text === '' ? stdinNote(ctx.io.stdin) : undefined;
-  if (note) ctx.warn(note);
+  if (read.text === '') {
+    // as report says it: an upstream command in the pipe may have failed (0 tokens, $0, is no answer)
+    const note = `-: ${stdinNote(ctx.io.stdin) ?? 'standard input is empty: nothing to read'}`;
+    const hint = 'did the command before | fail? --strict makes an empty standard input an error';
+    if (ctx.strict) throw new UserError(note, hint);
+    ctx.warn(`${note}\nhint: ${hint}`);
+  }
   return read.text;
 }
 
@@ -89,6 +95,16 @@ async function tokens(ctx: CommandContext, files: string[], opts: TokensOptions)
         )
       : sources.map((s) => countTokens(s.text, encoding));
   const period = res ? pricedPeriodAt(res.entry, ctx.io.now())?.period : undefined;
+  // a file as the whole input of one call, or as its whole output, priced as estimate prices a call: the
+  // long-context band its size reaches, a price file's discount, time-of-day prices over the week
+  const est = res && period ? new Estimator(catalog, { cacheHitRate: 0, atMs: ctx.io.now() }) : undefined;
+  const priceNotes: string[] = [];
+  const callCost = (file: string, as: 'input' | 'output', n: number) => {
+    if (!est || !res) return null;
+    const priced = as === 'input' ? est.priceTokens(res, n, 0, 0, undefined) : est.priceTokens(res, 0, 0, n, undefined);
+    if (priced.adjustments.length) priceNotes.push(`${file} as ${as}: ${priced.adjustments.join(', ')}`);
+    return priced.perCall.noCache;
+  };
   const data: TokensData = {
     schemaVersion: SCHEMA_VERSION,
     model: res?.entry.id ?? null,
@@ -101,8 +117,8 @@ async function tokens(ctx: CommandContext, files: string[], opts: TokensOptions)
         file: s.name,
         characters: s.text.length,
         tokens: n,
-        costAsInputUsd: period ? costOf(n, period.standard.input) : null,
-        costAsOutputUsd: period ? costOf(n, period.standard.output) : null,
+        costAsInputUsd: callCost(s.name, 'input', n),
+        costAsOutputUsd: callCost(s.name, 'output', n),
       };
     }),
     totalTokens: 0,
@@ -118,7 +134,7 @@ async function tokens(ctx: CommandContext, files: string[], opts: TokensOptions)
           source: res.entry.source,
         }
       : undefined;
-  const report = tokensReport(data, { basis, prices });
+  const report = tokensReport(data, { basis, prices, priceNotes });
   await ctx.emit(report);
   return 0;
 }
