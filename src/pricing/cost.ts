@@ -494,3 +494,10 @@ export class Pricer {
     return this.entryIndex.get(entry) ?? -1;
   }
 }
+
+/** The time-of-day prices as assumed: e.g. `peak hours x2 in 35 of the week's 168 hours (calls spread evenly over the week)`. */
+export function windowsNote(outside: string[], inside: { card: { adjustments: string[] }; weekShare: Ratio }): string {
+  const what = inside.card.adjustments.filter((a) => !outside.includes(a)).join(', ') || 'time-of-day prices';
+  const hours = Number((inside.weekShare.num * 168_000n) / inside.weekShare.den) / 1000;
+  return `${what} in ${hours} of the week's 168 hours (calls spread evenly over the week)`;
+}

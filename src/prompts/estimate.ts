@@ -5,7 +5,7 @@
  */
 import { UserError } from '../core/issues.js';
 import type { Catalog, Resolution } from '../pricing/catalog.js';
-import { Pricer } from '../pricing/cost.js';
+import { Pricer, windowsNote } from '../pricing/cost.js';
 import type { ModelEntry } from '../pricing/model.js';
 import { ratio, type Femto, type Ratio } from '../pricing/money.js';
 import { TokenCounter } from '../tokenize/index.js';
@@ -150,13 +150,6 @@ export class Estimator {
       adjustments: [...outside.adjustments, ...outside.warnings, ...(inside ? [windowsNote(outside.adjustments, inside)] : [])],
     };
   }
-}
-
-/** The time-of-day prices as assumed: e.g. `peak hours x2 in 35 of the week's 168 hours (calls spread evenly over the week)`. */
-function windowsNote(outside: string[], inside: { card: { adjustments: string[] }; weekShare: Ratio }): string {
-  const what = inside.card.adjustments.filter((a) => !outside.includes(a)).join(', ') || 'time-of-day prices';
-  const hours = Number((inside.weekShare.num * 168_000n) / inside.weekShare.den) / 1000;
-  return `${what} in ${hours} of the week's 168 hours (calls spread evenly over the week)`;
 }
 
 function pickOutput(

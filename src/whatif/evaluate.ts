@@ -8,7 +8,7 @@
 import { attemptsPerRequest } from '../core/retry.js';
 import { chargeTerms } from './charges.js';
 import type { Resolution } from '../pricing/catalog.js';
-import type { Pricer, RateCard } from '../pricing/cost.js';
+import { windowsNote, type Pricer, type RateCard } from '../pricing/cost.js';
 import { pointOf } from './dist.js';
 import { type Femto, add, cmp, div, mul, q, Q0, Q1, qInt, sub, sum, toFemto, usdToFemto, type Q } from '../pricing/money.js';
 import type { FeatureSpec, WhatifSpec } from './schema.js';
@@ -40,6 +40,8 @@ export interface CardUse {
   /** Weight of this card in the request: arm share x calls per request x service-tier share. */
   weight: Q;
   arm: Arm;
+  /** How the card's share was taken (the week's hours inside time-of-day prices). */
+  note?: string;
 }
 
 /** The rate cards one request's calls are priced at (long-context tiers decided on these token counts). */
@@ -58,9 +60,16 @@ export function planCards(pricer: Pricer, resolve: Resolve, arms: Arm[], inputTo
     };
     const base = mul(arm.share, arm.callsPerRequest);
     const res = resolve(arm.model);
-    if (cmp(arm.batch, Q1) < 0)
-      uses.push({ card: pricer.cardForEntry(res, buckets, 'standard'), weight: mul(base, sub(Q1, arm.batch)), arm });
-    if (arm.batch.num > 0n) uses.push({ card: pricer.cardForEntry(res, buckets, 'batch'), weight: mul(base, arm.batch), arm });
+    // requests have no time of day: where prices change by the hour, the week's share inside the windows pays theirs
+    // (as estimate and check price a call), never the hour the command runs
+    const priced = (tier: 'standard' | 'batch', weight: Q) => {
+      const { outside, inside } = pricer.cardsOverTheWeek(res, buckets, tier);
+      if (!inside) return void uses.push({ card: outside, weight, arm });
+      uses.push({ card: outside, weight: mul(weight, sub(Q1, inside.weekShare)), arm });
+      uses.push({ card: inside.card, weight: mul(weight, inside.weekShare), arm, note: windowsNote(outside.adjustments, inside) });
+    };
+    if (cmp(arm.batch, Q1) < 0) priced('standard', mul(base, sub(Q1, arm.batch)));
+    if (arm.batch.num > 0n) priced('batch', mul(base, arm.batch));
   }
   return uses;
 }
@@ -216,7 +225,7 @@ function evaluateFeature(f: FeatureSpec, pricer: Pricer, resolve: Resolve): Feat
     floorPerRequest: floor.cost,
     floorModel: floor.arm.model,
     floorVia: floor.via,
-    warnings: [...new Set(uses.flatMap((u) => u.card.warnings))],
+    warnings: [...new Set(uses.flatMap((u) => [...u.card.warnings, ...(u.note ? [`${u.arm.model}: ${u.note}`] : [])]))],
   };
 }
 

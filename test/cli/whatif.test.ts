@@ -413,3 +413,32 @@ describe('whatif: untrusted names are inert in words', () => {
     expect(md.stderr).toContain('warning: evil\\x1b[2J loses money on every request');
   });
 });
+
+describe('whatif: time-of-day prices', () => {
+  it('requests spread over the week pay the windows for their share of its hours, whatever the hour the command runs', async () => {
+    const file = tmpFile(`version: 1
+product:
+  name: Peak
+  pricePoint:
+    perRequestUsd: 0.01
+features:
+  chat:
+    model: deepseek-v4-flash
+    requestsPerMonth: 30000
+    inputTokens: 1000
+    outputTokens: 100
+`);
+    // deepseek-v4-flash: $0.22 in / $0.66 out per MTok off-peak, x2 in 35 of the week's 168 hours (weekdays 01-04
+    // and 06-10 UTC): a request costs (1000 x 0.22 + 100 x 0.66) = 286 micro-USD x (133 + 2 x 35) / 168 = x 29/24;
+    // a month 30,000 x 286 x 29/24 = 10,367,500 micro-USD = $10.3675 (at 02:00 on a Monday it was x2: $17.16)
+    const monthly = [];
+    for (const now of ['2026-11-23T02:00:00Z', '2026-11-23T14:00:00Z']) {
+      const r = await runCli(['whatif', file, '--format', 'json'], { now });
+      expect(r.code, r.stderr).toBe(0);
+      const f = JSON.parse(r.stdout).features[0];
+      monthly.push(f.monthly.costUsd);
+      expect(f.warnings).toEqual(["deepseek-v4-flash: peak hours x2 in 35 of the week's 168 hours (calls spread evenly over the week)"]);
+    }
+    expect(monthly).toEqual([10.3675, 10.3675]);
+  });
+});
