@@ -36,6 +36,18 @@ async function report(
   };
 }
 
+/** `fn` on a connection to the test PostgreSQL server (none configured: nothing runs), closed after. */
+async function onPostgres(fn: (db: WarehouseDb) => Promise<void>): Promise<void> {
+  const url = service('TOKENOMICS_TEST_PG_URL');
+  if (!url) return;
+  const db = await openPostgres(url);
+  try {
+    await fn(db);
+  } finally {
+    await db.close();
+  }
+}
+
 // gpt-4o ($/MTok): input 2.50, cache read 1.25, output 10; claude-sonnet-4-5: input 3, cache read 0.30, 5-minute write 3.75, output 15
 // a: 600 input + 400 cached + 100 output on gpt-4o = (600 x 2.5 + 400 x 1.25 + 100 x 10) / 1e6 = $0.003
 // b: 500 input + 500 cache read + 1000 cache write + 200 output on claude-sonnet-4-5
@@ -43,10 +55,7 @@ async function report(
 
 describe('ready-made mapping: LiteLLM_SpendLogs in PostgreSQL', () => {
   it('prompt_tokens less the cache numbers of metadata.usage_object; response-cache hits left out', async () => {
-    const url = service('TOKENOMICS_TEST_PG_URL');
-    if (!url) return;
-    const db = await openPostgres(url);
-    try {
+    await onPostgres(async (db) => {
       await db.run('DROP TABLE IF EXISTS "LiteLLM_SpendLogs"');
       await db.run(`CREATE TABLE "LiteLLM_SpendLogs" (request_id TEXT PRIMARY KEY, call_type TEXT, spend DOUBLE PRECISION, total_tokens INTEGER,
         prompt_tokens INTEGER, completion_tokens INTEGER, "startTime" TIMESTAMP(3), "endTime" TIMESTAMP(3), model TEXT, model_group TEXT,
@@ -69,9 +78,7 @@ describe('ready-made mapping: LiteLLM_SpendLogs in PostgreSQL', () => {
         [null, 0.0084],
         ['acme', 0.003],
       ]);
-    } finally {
-      await db.close();
-    }
+    });
   }, 60_000);
 });
 
@@ -80,10 +87,7 @@ describe('ready-made mapping: LiteLLM cache writes by TTL', () => {
   // d: 1000 input + 14000 1h writes + 100 output = (3000 + 84000 + 1500) / 1e6 = $0.0885
   // e: 1000 input + 4000 5m + 10000 1h writes + 100 output = (3000 + 15000 + 60000 + 1500) / 1e6 = $0.0795
   it('the 1h part from usage_object.prompt_tokens_details.cache_creation_token_details (or cache_creation), the rest 5m', async () => {
-    const url = service('TOKENOMICS_TEST_PG_URL');
-    if (!url) return;
-    const db = await openPostgres(url);
-    try {
+    await onPostgres(async (db) => {
       await db.run('DROP TABLE IF EXISTS ttl_spend_logs');
       await db.run(`CREATE TABLE ttl_spend_logs (request_id TEXT, prompt_tokens INTEGER, completion_tokens INTEGER, "startTime" TIMESTAMP(3),
         model TEXT, custom_llm_provider TEXT, "user" TEXT, end_user TEXT, session_id TEXT, metadata JSONB, cache_hit TEXT, status TEXT)`);
@@ -97,9 +101,7 @@ describe('ready-made mapping: LiteLLM cache writes by TTL', () => {
       expect(j.totals.tokens).toMatchObject({ input: 2000, cacheWrite5m: 4000, cacheWrite1h: 24000, output: 200 });
       // $0.0885 + $0.0795
       expect(j.totals.costUsd).toBe(0.168);
-    } finally {
-      await db.close();
-    }
+    });
   }, 60_000);
 });
 
