@@ -8,6 +8,7 @@
  * are checked, so a hand-edited `inputTokens: 1e308` cannot make every change look like a saving.
  */
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { realpathSync } from 'node:fs';
 import { readTextFile } from '../core/read-text.js';
 import { describeWriteError, writeFileAtomic } from '../core/atomic-write.js';
@@ -30,6 +31,8 @@ export interface Snapshot {
   callsPerMonth?: number;
   costPerCall: Femto;
   monthly?: Femto;
+  /** SHA-256 of the prompt's text (hex; absent in baselines written before it): a renamed prompt is matched by it. */
+  textSha256?: string;
 }
 
 export interface Baseline {
@@ -38,6 +41,11 @@ export interface Baseline {
   cacheHitRate?: number;
   /** The config file it was written from, as recorded (relative to its directory), if any. */
   configFile?: string;
+}
+
+/** A prompt text's SHA-256, hex: what a saved baseline keeps to know the same text under another id. */
+export function textSha256(text: string): string {
+  return createHash('sha256').update(text, 'utf8').digest('hex');
 }
 
 export function usdToFemto(usd: number): Femto {
@@ -108,6 +116,9 @@ export function parseBaseline(text: string, file: string, schemaVersion: number)
     const outputTokens = checkNumber(q.outputTokens, { kind: 'tokens' }, `${at}.outputTokens`, file, false);
     const callsPerMonth = checkNumber(q.callsPerMonth, { kind: 'calls' }, `${at}.callsPerMonth`, file, false);
     if (q.model !== undefined && typeof q.model !== 'string') throw bad(file, `${at}.model must be a string`);
+    const textSha256 = c.textSha256;
+    if (textSha256 !== undefined && (typeof textSha256 !== 'string' || !/^[0-9a-f]{64}$/.test(textSha256)))
+      throw bad(file, `${at}.current.textSha256 must be 64 lowercase hex digits`);
     out.set(q.id, {
       model: typeof q.model === 'string' ? q.model : '',
       inputTokens,
@@ -117,6 +128,7 @@ export function parseBaseline(text: string, file: string, schemaVersion: number)
       ...(callsPerMonth !== undefined ? { callsPerMonth } : {}),
       costPerCall: usdToFemto(costPerCallUsd),
       ...(monthlyUsd !== undefined ? { monthly: usdToFemto(monthlyUsd) } : {}),
+      ...(textSha256 !== undefined ? { textSha256 } : {}),
     });
   });
   const src = d.source as { config?: unknown } | undefined;

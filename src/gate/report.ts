@@ -85,6 +85,7 @@ function promptData(p: PromptResult): CheckPromptData {
       staticPrefixTokens: p.staticPrefix,
       costPerCallUsd: m.costPerCall,
       monthlyUsd: m.monthly,
+      ...(p.textSha256 !== undefined ? { textSha256: p.textSha256 } : {}),
     },
     baseline: p.base ? sideData(p.base) : b ? { inputTokens: b.inputTokens, costPerCallUsd: b.costPerCall, monthlyUsd: b.monthly } : null,
     delta: b

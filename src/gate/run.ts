@@ -22,7 +22,7 @@ import { describeOutputTokens, outputTokensFor, type OutputTokens, type Prompt, 
 import { tokenizerFor } from '../prompts/count.js';
 import { cacheableTokens } from '../prompts/price.js';
 import type { CheckSource, CheckStatus } from '../report/check-data.js';
-import type { Baseline, Snapshot } from './baseline.js';
+import { textSha256, type Baseline, type Snapshot } from './baseline.js';
 import { effectiveBudgets, type Budgets, type PromptConfig } from './config.js';
 import { checkPrompt, checkTotal, type Measured, type Violation } from './rules.js';
 import { describeSpan, trafficFromLogs, type LogTraffic } from './traffic.js';
@@ -91,6 +91,8 @@ interface Priced {
   monthly: Femto;
   estimatedTokens: boolean;
   text?: string;
+  /** SHA-256 of `text` (hex), which a saved baseline keeps in place of the text. */
+  textSha256?: string;
   at: { model?: Loc; output?: Loc; traffic?: Loc; entry?: Loc };
 }
 
@@ -109,6 +111,8 @@ export interface PromptResult {
   estimatedTokens: boolean;
   /** The same prompt on the baseline side (undefined: no baseline, or not in it). */
   base?: Priced;
+  /** SHA-256 of the prompt's text (hex), saved in the JSON report so a baseline written from it can match a rename. */
+  textSha256?: string;
   /** What differs from the baseline, e.g. `model claude-sonnet-4-5 → claude-opus-4-1`. */
   changes: string[];
   status: Status;
@@ -255,7 +259,7 @@ function priceItem(
     costPerCall: me.perCall.cached,
     monthly: me.perMonth!.cached,
     estimatedTokens: !me.tokenizer.exact,
-    ...(item.text !== undefined ? { text: item.text } : {}),
+    ...(item.text !== undefined ? { text: item.text, textSha256: textSha256(item.text) } : {}),
     at,
   };
 }
@@ -316,6 +320,7 @@ function snapshotPriced(
     trafficSource,
     cacheHitRate: rate,
     estimatedTokens: false,
+    ...(s.textSha256 !== undefined ? { textSha256: s.textSha256 } : {}),
     at: {},
   };
   if (res && traffic && output !== undefined) {
@@ -359,7 +364,8 @@ function firstChangedLine(before: string, after: string): number | undefined {
 /**
  * Prompts under a new id whose base id is gone, matched to that base prompt: first where git reports
  * the file renamed, then where the text is the same (a JSON or markdown prompt's id is its file name,
- * so a rename alone would otherwise be a new prompt plus a removed one). After id -> base prompt.
+ * so a rename alone would otherwise be a new prompt plus a removed one; a saved baseline keeps the
+ * text's SHA-256). After id -> base prompt.
  */
 function matchRenames(
   after: Priced[],
@@ -382,7 +388,7 @@ function matchRenames(
     }
   };
   if (renamed) pass((a, b) => renamed(a.file, b.file));
-  pass((a, b) => a.text !== undefined && a.text === b.text);
+  pass((a, b) => a.textSha256 !== undefined && a.textSha256 === b.textSha256);
   return out;
 }
 
@@ -459,6 +465,7 @@ function resultOf(
     ...(a.trafficShare !== undefined ? { trafficShare: a.trafficShare } : {}),
     estimatedTokens: a.estimatedTokens,
     ...(b ? { base: b } : {}),
+    ...(a.textSha256 !== undefined ? { textSha256: a.textSha256 } : {}),
     changes,
     status,
     violations,
@@ -517,13 +524,13 @@ export function runCheck(est: Estimator, input: RunInput): CheckResult {
       before.set(id, snapshotPriced(ests, id, s, base.baseline, o, afterById.get(id), base.label, baseWarnings));
   }
   const renamedFrom =
-    base.kind === 'git'
-      ? matchRenames(
+    base.kind === 'none'
+      ? new Map<string, Priced>()
+      : matchRenames(
           pricedAfter.map((x) => x.priced),
           before,
-          base.renamed,
-        )
-      : new Map<string, Priced>();
+          base.kind === 'git' ? base.renamed : undefined,
+        );
   const renamedAway = new Set([...renamedFrom.values()].map((b) => b.id));
   const missingFromBaseline: string[] = [];
   const prompts = pricedAfter.map(({ item, priced: a, warnings: w }): PromptResult => {

@@ -56,7 +56,15 @@ export interface CheckPromptData {
     traffic: { callsPerDay: number; callsPerMonth: number; source: CheckSource; basis: string; share?: number };
     outputTokens: { value: number; source: CheckSource; basis: string };
   };
-  current: { inputTokens: number; cacheableTokens: number; staticPrefixTokens: number; costPerCallUsd: Femto; monthlyUsd: Femto };
+  current: {
+    inputTokens: number;
+    cacheableTokens: number;
+    staticPrefixTokens: number;
+    costPerCallUsd: Femto;
+    monthlyUsd: Femto;
+    /** SHA-256 of the prompt's text (hex): a baseline saved from this report matches a renamed prompt by it. */
+    textSha256?: string;
+  };
   /** null: no baseline run, or a new prompt (`delta` tells them apart). */
   baseline: CheckSideData | { inputTokens: number; costPerCallUsd: Femto; monthlyUsd: Femto } | null;
   /** null: no baseline run; without inputTokens: a new prompt (its whole cost is the change). */

@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -129,6 +130,34 @@ describe('tokenomics check on fixtures/check', () => {
     const r = await runCli(['check', '--baseline', 'new-baseline.json'], { cwd: dir });
     expect(r.code).toBe(0);
     expect(JSON.parse(readFileSync(join(dir, 'new-baseline.json'), 'utf8')).prompts[1].current.inputTokens).toBeGreaterThan(3700);
+  });
+
+  it("a saved baseline matches a renamed prompt by the SHA-256 of its text (a markdown prompt's id is its file name)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tk-check-rename-'));
+    const text = '# System\n\nYou summarize support tickets for the on-call engineer.\n\n# User\n\nSummarize the ticket.\n';
+    writeFileSync(join(dir, 'summarize.md'), text);
+    const args = ['--model', 'gpt-4o-mini', '--calls-per-day', '1000', '--no-config'];
+    const w = await runCli(['check', 'summarize.md', ...args, '--update-baseline', '--baseline', 'base.json'], { cwd: dir });
+    expect(w.code, w.stderr).toBe(0);
+    const saved = JSON.parse(readFileSync(join(dir, 'base.json'), 'utf8')).prompts[0].current.textSha256;
+    // sha256 of the file's text, computed apart
+    expect(saved).toBe(createHash('sha256').update(text).digest('hex'));
+    // the same text under a new name: one prompt, unchanged; before, "new prompt" (its whole cost the increase,
+    // over --max-increase-usd) and "prompt removed"
+    renameSync(join(dir, 'summarize.md'), join(dir, 'digest.md'));
+    const r = await runCli(['check', 'digest.md', ...args, '--baseline', 'base.json', '--max-increase-usd', '0.01', '--format', 'json'], {
+      cwd: dir,
+    });
+    expect(r.code, r.stdout).toBe(0);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.prompts.map((p: { id: string; status: string }) => [p.id, p.status])).toEqual([['digest', 'unchanged']]);
+    expect(doc.prompts[0].changes).toEqual(['renamed from summarize (base.json)']);
+    // a baseline hand-edited to a malformed hash is refused with its path
+    const bad = readFileSync(join(dir, 'base.json'), 'utf8').replace(saved, 'xyz');
+    writeFileSync(join(dir, 'bad.json'), bad);
+    const refused = await runCli(['check', 'digest.md', ...args, '--baseline', 'bad.json'], { cwd: dir });
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('prompts[0].current.textSha256 must be 64 lowercase hex digits');
   });
 
   it('a saved baseline is repriced at the current output length, hit rate and model: an unchanged prompt stays unchanged', async () => {

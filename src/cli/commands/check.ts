@@ -9,7 +9,7 @@ import { isAbsolute, relative, resolve, sep } from 'node:path';
 import type { Command } from 'commander';
 import { UserError } from '../../core/issues.js';
 import { parseConfigText, type ProjectConfig } from '../../config/project.js';
-import { GitRevision, readBaselineFile, writeBaselineFile } from '../../gate/baseline.js';
+import { GitRevision, readBaselineFile, textSha256, writeBaselineFile } from '../../gate/baseline.js';
 import { readCheckConfig, type Budgets, type CheckConfig, type PromptConfig } from '../../gate/config.js';
 import { checkContext, checkData, githubAnnotations, githubOutputs, type CheckMeta } from '../../gate/report.js';
 import { checkReport } from '../../report/check-data.js';
@@ -336,7 +336,9 @@ function checkCoverage(source: BaselineSource, items: CheckItem[]): void {
   const snaps = source.baseline.snapshots;
   if (snaps.size === 0)
     throw new UserError(`${source.label}: the baseline lists no prompts`, 'recreate it with `tokenomics check --update-baseline`');
-  if (!items.some((it) => snaps.has(it.prompt.id))) {
+  // a prompt renamed since (the same text under another id) is covered too
+  const texts = new Set([...snaps.values()].flatMap((s) => (s.textSha256 ? [s.textSha256] : [])));
+  if (!items.some((it) => snaps.has(it.prompt.id) || (it.text !== undefined && texts.has(textSha256(it.text))))) {
     const list = (xs: string[]) =>
       xs
         .slice(0, 5)
