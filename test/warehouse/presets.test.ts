@@ -106,13 +106,18 @@ describe('ready-made mapping: LiteLLM cache writes by TTL', () => {
 });
 
 describe('ready-made mappings in ClickHouse (chDB)', () => {
-  let chdb: Awaited<ReturnType<typeof openChdb>> | undefined;
-  afterAll(async () => chdb?.close());
+  let opened: Awaited<ReturnType<typeof openChdb>> | undefined;
+  afterAll(async () => opened?.close());
+  /** The test chDB engine, opened once for these tests (none configured: undefined, and the test does nothing). */
+  const openedChdb = async () => {
+    const path = service('TOKENOMICS_TEST_CHDB');
+    if (path) opened ??= await openChdb(path);
+    return opened;
+  };
 
   it('Langfuse observations: generations only, usage_details partitioned, deleted rows left out', async () => {
-    const path = service('TOKENOMICS_TEST_CHDB');
-    if (!path) return;
-    chdb ??= await openChdb(path);
+    const chdb = await openedChdb();
+    if (!chdb) return;
     await chdb.run('DROP TABLE IF EXISTS observations');
     await chdb.run(`CREATE TABLE observations (id String, trace_id String, project_id String, type String, name String,
       start_time DateTime64(3), provided_model_name Nullable(String), usage_details Map(LowCardinality(String), UInt64),
@@ -129,9 +134,8 @@ describe('ready-made mappings in ClickHouse (chDB)', () => {
   }, 60_000);
 
   it('OTel spans: inference spans only (not agent spans), input less cache, fractional counts rejected', async () => {
-    const path = service('TOKENOMICS_TEST_CHDB');
-    if (!path) return;
-    chdb ??= await openChdb(path);
+    const chdb = await openedChdb();
+    if (!chdb) return;
     await chdb.run('DROP TABLE IF EXISTS otel_traces');
     await chdb.run(`CREATE TABLE otel_traces (Timestamp DateTime64(9), TraceId String, SpanId String, ParentSpanId String, SpanName String,
       SpanKind LowCardinality(String), ServiceName LowCardinality(String), SpanAttributes Map(LowCardinality(String), String),
@@ -154,9 +158,8 @@ describe('ready-made mappings in ClickHouse (chDB)', () => {
   }, 60_000);
 
   it("Langfuse: LangChain's TTL split of the writes (input_ephemeral_1h_input_tokens); a split that is not the total rejected", async () => {
-    const path = service('TOKENOMICS_TEST_CHDB');
-    if (!path) return;
-    chdb ??= await openChdb(path);
+    const chdb = await openedChdb();
+    if (!chdb) return;
     await chdb.run('DROP TABLE IF EXISTS observations_ttl');
     await chdb.run(`CREATE TABLE observations_ttl (id String, trace_id String, type String, start_time DateTime64(3),
       provided_model_name Nullable(String), usage_details Map(LowCardinality(String), UInt64), prompt_name Nullable(String), is_deleted UInt8) ENGINE = Memory`);
@@ -173,9 +176,8 @@ describe('ready-made mappings in ClickHouse (chDB)', () => {
   }, 60_000);
 
   it("OTel: Pydantic AI's gen_ai.usage.details cache counts, and the older prompt_tokens / completion_tokens names", async () => {
-    const path = service('TOKENOMICS_TEST_CHDB');
-    if (!path) return;
-    chdb ??= await openChdb(path);
+    const chdb = await openedChdb();
+    if (!chdb) return;
     await chdb.run('DROP TABLE IF EXISTS otel_names');
     await chdb.run(`CREATE TABLE otel_names (Timestamp DateTime64(9), SpanId String, ServiceName LowCardinality(String),
       SpanAttributes Map(LowCardinality(String), String)) ENGINE = Memory`);
@@ -195,9 +197,8 @@ describe('ready-made mappings in ClickHouse (chDB)', () => {
   }, 60_000);
 
   it('a table with only some usage columns: the others read as 0 or NULL (system.columns), said in the log', async () => {
-    const path = service('TOKENOMICS_TEST_CHDB');
-    if (!path) return;
-    chdb ??= await openChdb(path);
+    const chdb = await openedChdb();
+    if (!chdb) return;
     await chdb.run('DROP TABLE IF EXISTS few_columns');
     await chdb.run(
       'CREATE TABLE few_columns (model String, input_tokens UInt64, output_tokens UInt64, cache_read_tokens UInt64) ENGINE = Memory',
