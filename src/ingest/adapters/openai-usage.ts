@@ -6,9 +6,23 @@
  * `unwrap` yields each result with its bucket times under `_bucket`. One record per result:
  * requests = num_model_requests, tag aggregate=true (never mix with per-request logs of the same traffic).
  * A null model (not grouped by model) becomes "(ungrouped)", which the pricer reports as unpriced.
+ * Web search results (`/usage/web_searches`: `num_requests` searches made by `num_model_requests`
+ * model requests) carry no tokens: one record per result with the searches as web search calls and
+ * requests = 0, since those model requests are counted already by the completions results.
  */
 import type { IngestContext, JsonAdapter } from '../types.js';
-import { bucketResults, convertPageOrResult, FieldReader, isObj, makeRecord, openaiTier, scalarString, type Obj } from './util.js';
+import type { UsageRecord } from '../../usage/record.js';
+import {
+  bucketResults,
+  convertPageOrResult,
+  FieldReader,
+  isObj,
+  makeRecord,
+  openaiTier,
+  scalarString,
+  zeroBuckets,
+  type Obj,
+} from './util.js';
 
 export const UNGROUPED_MODEL = '(ungrouped)';
 
@@ -46,9 +60,42 @@ function unwrapPage(doc: unknown): unknown[] | undefined {
 
 /** Token-metered endpoints; images/audio/vector-store/... results have no token buckets. */
 const TOKEN_TYPES = new Set(['completions', 'embeddings', 'moderations']);
+/** The web search calls endpoint: priced per call (webSearchPer1k), no tokens. */
+const WEB_SEARCHES = 'web_searches';
+
+/** The tags every result carries (grouping ids), and its endpoint. */
+function tagResult(rec: UsageRecord, value: Obj, type: string | undefined): void {
+  rec.tags.aggregate = 'true';
+  for (const [key, tag] of [
+    ['project_id', 'project'],
+    ['user_id', 'user'],
+    ['api_key_id', 'api_key'],
+  ] as const) {
+    const v = scalarString(value[key]);
+    if (v !== undefined) rec.tags[tag] = v;
+  }
+  if (type !== undefined) rec.tags.usage_type = type;
+}
+
+/** A web searches result: its `num_requests` searches as web search calls of the model (no tokens, no requests). */
+function convertWebSearches(value: Obj, ctx: IngestContext, idSuffix: string): void {
+  const rd = new FieldReader(ctx);
+  const searches = rd.count(value, 'num_requests', { required: true, hint: 'num_requests counts web search calls (a whole number ≥ 0)' });
+  const time = rd.time(value.start_time ?? (value._bucket as Obj | undefined)?.start_time, '_bucket.start_time', 's');
+  const model = value.model === null || value.model === undefined ? UNGROUPED_MODEL : rd.model(value.model, 'model');
+  if (rd.failed || searches === undefined || model === undefined) return;
+  if (searches === 0) return ctx.skip('no-usage');
+  const rec = makeRecord(ctx, { id: `${ctx.file}:${ctx.line}${idSuffix}`, model, provider: 'openai', time, requests: 0 }, zeroBuckets());
+  rec.charges = { webSearch: searches };
+  tagResult(rec, value, WEB_SEARCHES);
+  const level = scalarString(value.context_level);
+  if (level !== undefined) rec.tags.context_level = level;
+  ctx.emit(rec);
+}
 
 function convertResult(value: Obj, ctx: IngestContext, idSuffix: string): void {
   const type = typeof value.object === 'string' ? value.object.slice(RESULT_PREFIX.length).replace(/\.result$/, '') : undefined;
+  if (type === WEB_SEARCHES) return convertWebSearches(value, ctx, idSuffix);
   if (type !== undefined && !TOKEN_TYPES.has(type)) return ctx.skip('non-token-usage');
   const rd = new FieldReader(ctx);
   const total = rd.count(value, 'input_tokens') ?? 0;
@@ -86,16 +133,7 @@ function convertResult(value: Obj, ctx: IngestContext, idSuffix: string): void {
     },
     { input, cacheRead: cached, write5m: write, write1h: 0, output, reasoning: 0 },
   );
-  rec.tags.aggregate = 'true';
-  for (const [key, tag] of [
-    ['project_id', 'project'],
-    ['user_id', 'user'],
-    ['api_key_id', 'api_key'],
-  ] as const) {
-    const v = scalarString(value[key]);
-    if (v !== undefined) rec.tags[tag] = v;
-  }
-  if (type !== undefined) rec.tags.usage_type = type;
+  tagResult(rec, value, type);
   ctx.emit(rec);
 }
 

@@ -61,3 +61,50 @@ describe('openai-usage saved as buckets', () => {
     expect(totalsByModel(b.records)).toEqual({ 'gpt-4o-2024-08-06': tot({ records: 1, input: 70, output: 7 }) });
   });
 });
+
+/** The web searches endpoint (/v1/organization/usage/web_searches): calls priced per 1,000, no tokens. */
+describe('openai-usage web searches', () => {
+  const result = (extra: Record<string, unknown>) => ({
+    object: 'organization.usage.web_searches.result',
+    num_model_requests: 12,
+    project_id: null,
+    user_id: null,
+    api_key_id: null,
+    context_level: null,
+    ...extra,
+  });
+  const page = {
+    object: 'page',
+    data: [
+      {
+        object: 'bucket',
+        start_time: 1735689600,
+        end_time: 1735776000,
+        results: [
+          result({ num_requests: 30, model: 'gpt-4.1-2025-04-14', context_level: 'medium' }),
+          result({ num_requests: 0, model: 'gpt-4.1-mini-2025-04-14' }),
+          result({ num_requests: -1, model: 'gpt-4.1-2025-04-14' }),
+        ],
+      },
+    ],
+    has_more: false,
+    next_page: null,
+  };
+
+  it('counts num_requests as web search calls of the model, with no tokens and no requests', () => {
+    const r = run(openaiUsageAdapter, [{ name: 'ws.json', text: JSON.stringify(page), whole: true }]);
+    // 30 searches on gpt-4.1; its 12 model requests are the completions results' (not counted twice: requests 0)
+    expect(r.records).toHaveLength(1);
+    expect(r.records[0]).toMatchObject({
+      model: 'gpt-4.1-2025-04-14',
+      requests: 0,
+      inputTokens: 0,
+      outputTokens: 0,
+      charges: { webSearch: 30 },
+      timestamp: '2025-01-01T00:00:00.000Z',
+      tags: { aggregate: 'true', usage_type: 'web_searches', context_level: 'medium' },
+    });
+    expect(r.skips).toEqual({ 'no-usage': 1 });
+    expect(r.rejects.map((x) => [x.code, x.path])).toEqual([['negative-count', 'num_requests']]);
+  });
+});
