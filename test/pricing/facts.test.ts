@@ -195,6 +195,7 @@ const ANTHROPIC: AnRow[] = [
     7.5,
     37.5,
   ],
+  [['claude-sonnet-5-5'], '2026-10-06', 2, 0.2, 2.5, 4, 10, 1, 5],
   [['claude-sonnet-5-5'], '2026-10-08', 2, 0.1, 2.5, 4, 10, 1, 5],
   [['claude-sonnet-5'], '2026-10-01', 2, 0.2, 2.5, 4, 10, 1, 5],
   [
@@ -1023,5 +1024,13 @@ describe('full request costs (hand-computed)', () => {
         provider: 'google',
       }),
     ).toBe('0.04125');
+  });
+
+  it('15. Claude Sonnet 5.5 cache reads on each side of the 2026-10-07 cut (0.20 -> 0.10)', () => {
+    // 5,000 x 2 = 10,000; 200,000 x 0.20 = 40,000; 2,000 x 10 = 20,000 -> 70,000 u$ on 2026-10-06
+    // from 2026-10-07 the read is 0.10: 200,000 x 0.10 = 20,000 -> 50,000 u$
+    const t = { inputTokens: 5_000, cacheReadTokens: 200_000, outputTokens: 2_000 };
+    expect(cost('claude-sonnet-5-5', '2026-10-06', t)).toBe('0.07');
+    expect(cost('claude-sonnet-5-5', '2026-10-07T00:00:00Z', t)).toBe('0.05');
   });
 });
