@@ -859,6 +859,18 @@ describe('id resolution: common logged ids resolve, nothing by accident', () => 
     ['us.anthropic.claude-3-7-sonnet-20250219-v1:0', 'anthropic.claude-3-7-sonnet-20250219-v1:0'],
     ['claude-3-haiku-20240307', 'claude-3-haiku'],
     ['claude-3-opus-20240229', 'claude-3-opus'],
+    // OpenRouter-style ids: provider/model, dotted Claude versions, and LiteLLM's openrouter/ prefix.
+    ['anthropic/claude-sonnet-4.5', 'claude-sonnet-4-5'],
+    ['anthropic/claude-3.5-sonnet', 'claude-3-5-sonnet'],
+    ['anthropic/claude-3.5-haiku', 'claude-3-5-haiku'],
+    ['anthropic/claude-3.7-sonnet', 'claude-3-7-sonnet'],
+    ['anthropic/claude-opus-4.1', 'claude-opus-4-1'],
+    ['anthropic/claude-haiku-4.5', 'claude-haiku-4-5'],
+    ['openrouter/anthropic/claude-sonnet-5.5', 'claude-sonnet-5-5'],
+    ['openrouter/openai/gpt-4o-mini', 'gpt-4o-mini'],
+    ['openrouter/openai/o3-mini', 'o3-mini'],
+    ['openrouter/google/gemini-2.5-flash-lite', 'gemini-2.5-flash-lite'],
+    ['openrouter/x-ai/grok-4', 'grok-4-0709'],
   ];
   for (const [raw, id] of RESOLVES) it(`${raw} -> ${id}`, () => expect(catalog.resolve(raw)?.entry.id).toBe(id));
 
@@ -884,6 +896,8 @@ describe('id resolution: common logged ids resolve, nothing by accident', () => 
     'deepseek-v4',
     'gpt-4o-mini-2024-07-18-ft',
     'ft:gpt-4o-mini-2024-07-18:org::abc',
+    'anthropic/claude-3.5-sonnet:free', // OpenRouter variants are priced by OpenRouter, not at the list price
+    'openrouter/meta-llama/llama-3.3-70b-instruct',
   ];
   for (const raw of UNRESOLVED) it(`${raw} is not priced by a look-alike`, () => expect(catalog.resolve(raw)?.entry.id).toBeUndefined());
 
