@@ -163,6 +163,7 @@ describe('OpenAI list prices', () => {
 type AnRow = [string[], string, number, number, number, number, number, number, number];
 const ANTHROPIC: AnRow[] = [
   [['claude-fable-5-1', 'claude-mythos-5-1'], '2026-11-23', 10, 0.25, 12.5, 20, 50, 5, 25],
+  [['claude-fable-5-2', 'claude-mythos-5-2', 'anthropic/claude-fable-5.2'], '2026-11-23', 8, 0.2, 10, 16, 40, 4, 20],
   [['claude-fable-5', 'claude-mythos-5'], '2026-11-23', 10, 1, 12.5, 20, 50, 5, 25],
   [['claude-opus-5-5'], '2026-10-01', 4, 0.2, 5, 8, 20, 2, 10],
   [
@@ -1046,5 +1047,19 @@ describe('full request costs (hand-computed)', () => {
     const t = { inputTokens: 5_000, cacheReadTokens: 200_000, outputTokens: 2_000 };
     expect(cost('claude-sonnet-5-5', '2026-10-06', t)).toBe('0.07');
     expect(cost('claude-sonnet-5-5', '2026-10-07T00:00:00Z', t)).toBe('0.05');
+  });
+
+  it('16. Claude Fable 5.2 (launched 2026-11-09): 20,000 in, 300,000 read, 10,000 5m write, 5,000 1h write, 8,000 out', () => {
+    // 20,000 x 8 = 160,000; 300,000 x 0.20 = 60,000; 10,000 x 10 = 100,000; 5,000 x 16 = 80,000;
+    // 8,000 x 40 = 320,000 -> 720,000 u$
+    expect(
+      cost('claude-fable-5-2', '2026-11-23', {
+        inputTokens: 20_000,
+        cacheReadTokens: 300_000,
+        cacheWrite5mTokens: 10_000,
+        cacheWrite1hTokens: 5_000,
+        outputTokens: 8_000,
+      }),
+    ).toBe('0.72');
   });
 });
