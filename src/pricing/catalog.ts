@@ -20,6 +20,7 @@ export interface Resolution {
 }
 
 const PROVIDER_PREFIXES = [
+  'openrouter/',
   'openai/',
   'anthropic/',
   'google/',
@@ -63,6 +64,9 @@ export function normalizeModelId(raw: string): NormalizedId {
       }
     }
   }
+  // OpenRouter names Claude models with a dotted version (`anthropic/claude-sonnet-4.5`, `claude-3.5-sonnet`)
+  // where Anthropic's own ids use a hyphen; Anthropic ids never contain a dot, so the spelling maps exactly.
+  if (s.startsWith('claude-')) s = s.replace(/(\d)\.(\d)/g, '$1-$2');
   const scope = BEDROCK_SCOPE.exec(s);
   if (scope) return { key: s.slice(scope[0].length), bedrockScope: scope[1] === 'global' ? 'global' : 'geo' };
   return { key: s };

@@ -163,6 +163,7 @@ describe('OpenAI list prices', () => {
 type AnRow = [string[], string, number, number, number, number, number, number, number];
 const ANTHROPIC: AnRow[] = [
   [['claude-fable-5-1', 'claude-mythos-5-1'], '2026-11-23', 10, 0.25, 12.5, 20, 50, 5, 25],
+  [['claude-fable-5-2', 'claude-mythos-5-2', 'anthropic/claude-fable-5.2'], '2026-11-23', 8, 0.2, 10, 16, 40, 4, 20],
   [['claude-fable-5', 'claude-mythos-5'], '2026-11-23', 10, 1, 12.5, 20, 50, 5, 25],
   [['claude-opus-5-5'], '2026-10-01', 4, 0.2, 5, 8, 20, 2, 10],
   [
@@ -195,6 +196,7 @@ const ANTHROPIC: AnRow[] = [
     7.5,
     37.5,
   ],
+  [['claude-sonnet-5-5'], '2026-10-06', 2, 0.2, 2.5, 4, 10, 1, 5],
   [['claude-sonnet-5-5'], '2026-10-08', 2, 0.1, 2.5, 4, 10, 1, 5],
   [['claude-sonnet-5'], '2026-10-01', 2, 0.2, 2.5, 4, 10, 1, 5],
   [
@@ -858,6 +860,18 @@ describe('id resolution: common logged ids resolve, nothing by accident', () => 
     ['us.anthropic.claude-3-7-sonnet-20250219-v1:0', 'anthropic.claude-3-7-sonnet-20250219-v1:0'],
     ['claude-3-haiku-20240307', 'claude-3-haiku'],
     ['claude-3-opus-20240229', 'claude-3-opus'],
+    // OpenRouter-style ids: provider/model, dotted Claude versions, and LiteLLM's openrouter/ prefix.
+    ['anthropic/claude-sonnet-4.5', 'claude-sonnet-4-5'],
+    ['anthropic/claude-3.5-sonnet', 'claude-3-5-sonnet'],
+    ['anthropic/claude-3.5-haiku', 'claude-3-5-haiku'],
+    ['anthropic/claude-3.7-sonnet', 'claude-3-7-sonnet'],
+    ['anthropic/claude-opus-4.1', 'claude-opus-4-1'],
+    ['anthropic/claude-haiku-4.5', 'claude-haiku-4-5'],
+    ['openrouter/anthropic/claude-sonnet-5.5', 'claude-sonnet-5-5'],
+    ['openrouter/openai/gpt-4o-mini', 'gpt-4o-mini'],
+    ['openrouter/openai/o3-mini', 'o3-mini'],
+    ['openrouter/google/gemini-2.5-flash-lite', 'gemini-2.5-flash-lite'],
+    ['openrouter/x-ai/grok-4', 'grok-4-0709'],
   ];
   for (const [raw, id] of RESOLVES) it(`${raw} -> ${id}`, () => expect(catalog.resolve(raw)?.entry.id).toBe(id));
 
@@ -883,6 +897,8 @@ describe('id resolution: common logged ids resolve, nothing by accident', () => 
     'deepseek-v4',
     'gpt-4o-mini-2024-07-18-ft',
     'ft:gpt-4o-mini-2024-07-18:org::abc',
+    'anthropic/claude-3.5-sonnet:free', // OpenRouter variants are priced by OpenRouter, not at the list price
+    'openrouter/meta-llama/llama-3.3-70b-instruct',
   ];
   for (const raw of UNRESOLVED) it(`${raw} is not priced by a look-alike`, () => expect(catalog.resolve(raw)?.entry.id).toBeUndefined());
 
@@ -1023,5 +1039,27 @@ describe('full request costs (hand-computed)', () => {
         provider: 'google',
       }),
     ).toBe('0.04125');
+  });
+
+  it('15. Claude Sonnet 5.5 cache reads on each side of the 2026-10-07 cut (0.20 -> 0.10)', () => {
+    // 5,000 x 2 = 10,000; 200,000 x 0.20 = 40,000; 2,000 x 10 = 20,000 -> 70,000 u$ on 2026-10-06
+    // from 2026-10-07 the read is 0.10: 200,000 x 0.10 = 20,000 -> 50,000 u$
+    const t = { inputTokens: 5_000, cacheReadTokens: 200_000, outputTokens: 2_000 };
+    expect(cost('claude-sonnet-5-5', '2026-10-06', t)).toBe('0.07');
+    expect(cost('claude-sonnet-5-5', '2026-10-07T00:00:00Z', t)).toBe('0.05');
+  });
+
+  it('16. Claude Fable 5.2 (launched 2026-11-09): 20,000 in, 300,000 read, 10,000 5m write, 5,000 1h write, 8,000 out', () => {
+    // 20,000 x 8 = 160,000; 300,000 x 0.20 = 60,000; 10,000 x 10 = 100,000; 5,000 x 16 = 80,000;
+    // 8,000 x 40 = 320,000 -> 720,000 u$
+    expect(
+      cost('claude-fable-5-2', '2026-11-23', {
+        inputTokens: 20_000,
+        cacheReadTokens: 300_000,
+        cacheWrite5mTokens: 10_000,
+        cacheWrite1hTokens: 5_000,
+        outputTokens: 8_000,
+      }),
+    ).toBe('0.72');
   });
 });
