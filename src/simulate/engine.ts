@@ -4,6 +4,7 @@
  * lever's saving is measured against the state the previous levers left, so savings add up to the
  * scenario's total and their shares depend on the order (which the report says).
  */
+import { UserError } from '../core/issues.js';
 import type { Catalog } from '../pricing/catalog.js';
 import type { Femto } from '../pricing/money.js';
 import { LEVERS } from './levers/index.js';
@@ -74,7 +75,9 @@ function runLevers(
     env.progress?.(`simulate: ${label} on ${requests.length} requests`);
     const started = now();
     const def = LEVERS[spec.kind];
-    const outcome = def.lever.apply(requests, def.lever.parse(spec.params), contextFor(spec, label, env, env.pricer.catalog, ttlScale));
+    const outcome = atLever(spec, () =>
+      def.lever.apply(requests, def.lever.parse(spec.params), contextFor(spec, label, env, env.pricer.catalog, ttlScale)),
+    );
     requests = outcome.requests;
     ttlScale = outcome.ttlScale ?? ttlScale;
     const after = priceState(env.pricer, requests);
@@ -91,6 +94,19 @@ function runLevers(
     before = after;
   }
   return { steps, requests, final: before };
+}
+
+/**
+ * A lever's own error (a model not in the catalog, a size it cannot hold) at the place the lever is
+ * written, `file:line: kind: message`, as the scenario file's other errors are.
+ */
+function atLever<T>(spec: LeverSpec, run: () => T): T {
+  try {
+    return run();
+  } catch (err) {
+    if (!(err instanceof UserError) || err.lines[0]?.startsWith(spec.at)) throw err;
+    throw new UserError([`${spec.at}: ${err.lines[0]}`, ...err.lines.slice(1)], err.hint, err.exitCode);
+  }
 }
 
 /** Run one scenario on the baseline requests. */

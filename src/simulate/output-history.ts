@@ -5,16 +5,23 @@
  * later turn of that conversation by the same number of tokens.
  *
  * Turn t's prompt changes by the sum of the output changes of the turns before it (same
- * conversation and volume replica, ordered by turn, else by time). Shorter history comes off the
- * cached prefix first (history is what a cache holds, see removePromptTokens); longer history is
- * added as uncached input. A cached prefix left below the model's minimum becomes plain input.
+ * conversation and volume replica, ordered by turn, else by time). Each change sits at a place in
+ * the later prompt: turn i's answer starts where turn i's prompt ends (a conversation's prompt is the
+ * previous prompt, its answer and the new message), so the tokens an answer loses or gains are taken
+ * from, or added to, the bucket that holds that place in the later turn's prompt, whose buckets lie
+ * in prompt order: cache read, cache write (1h, then 5m), uncached input. On the turn right after
+ * the answer, the read is the previous prompt as cached and the answer sits in what the turn writes
+ * (or sends uncached); on the turns after that, it sits inside the cached prefix they read.
+ * (Taking every change from the cache read made the next turn read tokens that no earlier request
+ * had cached, and adding every longer answer as uncached input billed at the input price what later
+ * turns read from the cache.) A cached prefix left below the model's minimum becomes plain input.
  * Token counts are carried over as they are (a routed conversation's later turns are routed too,
  * so both sides are counted by the target's tokenizer).
  *
  * Complexity: O(n log n) (ordering the turns of each conversation).
  */
 import { fitCacheMinimum } from './levers/cache-rules.js';
-import { removePromptTokens, type LeverContext, type SimRequest } from './types.js';
+import { promptOf, removePromptTokens, type LeverContext, type SimRequest } from './types.js';
 
 export interface HistoryChange {
   /** Later turns whose prompt changed (weighted by volume). */
@@ -50,23 +57,68 @@ export function propagateOutputChanges(
   const turnOf = (r: SimRequest) => r.record.turn ?? Number.MAX_SAFE_INTEGER;
   for (const list of convs.values()) {
     list.sort((a, b) => turnOf(out[a]) - turnOf(out[b]) || (out[a].timeMs ?? 0) - (out[b].timeMs ?? 0) || a - b);
-    let delta = 0;
+    const earlier: PromptChange[] = [];
     for (const i of list) {
-      if (delta !== 0 && !out[i].dropped) {
-        const r = out[i];
-        const next = delta < 0 ? removePromptTokens(r, -delta) : { ...r, inputTokens: r.inputTokens + delta };
+      const r = out[i];
+      if (earlier.length > 0 && !r.dropped) {
+        const next = withPromptChanges(r, earlier);
         out[i] = fitCacheMinimum(next, ctx.resolve(r.model)?.entry.cache?.minTokens);
         res.requests += r.weight;
-        res.tokens +=
-          (next.inputTokens +
-            next.cacheReadTokens +
-            next.cacheWrite5mTokens +
-            next.cacheWrite1hTokens -
-            (r.inputTokens + r.cacheReadTokens + r.cacheWrite5mTokens + r.cacheWrite1hTokens)) *
-          r.weight;
+        res.tokens += (promptOf(next) - promptOf(r)) * r.weight;
       }
-      delta += changes.get(i) ?? 0;
+      const d = changes.get(i) ?? 0;
+      if (d === 0) continue;
+      // turn i's answer begins where its prompt (before the changes above) ends; `r` holds the new
+      // answer length, and the change is the tail past the shorter of the old and new answers
+      earlier.push({ at: promptOf(r) + Math.min(r.outputTokens, r.outputTokens - d), tokens: d });
     }
   }
   return res;
+}
+
+/** An answer's change as a later prompt sees it: `tokens` removed (negative) from, or added at, prompt position `at`. */
+interface PromptChange {
+  at: number;
+  tokens: number;
+}
+
+/**
+ * A later turn's buckets after earlier answers changed: each change is taken from, or added to, the
+ * bucket that holds its position (buckets in prompt order: read, 1h write, 5m write, input). The
+ * positions are those of the prompt as it was before the lever, where the changes do not overlap.
+ */
+export function withPromptChanges(r: SimRequest, changes: readonly PromptChange[]): SimRequest {
+  const bounds = [r.cacheReadTokens, r.cacheWrite1hTokens, r.cacheWrite5mTokens, r.inputTokens];
+  const delta = [0, 0, 0, 0];
+  const P = promptOf(r);
+  let unplaced = 0;
+  for (const c of changes) {
+    if (c.tokens > 0) {
+      // an insertion at position `at` joins the bucket that holds the token at `at` (past the end: input)
+      let start = 0;
+      let b = 0;
+      while (b < 3 && !(c.at < start + bounds[b])) start += bounds[b++];
+      delta[b] += c.tokens;
+      continue;
+    }
+    // a removal of [at, at + n) takes each bucket's overlap with it
+    const from = Math.min(c.at, P);
+    const to = Math.min(c.at - c.tokens, P);
+    let start = 0;
+    for (let b = 0; b < 4; b++) {
+      const end = start + bounds[b];
+      delta[b] -= Math.max(0, Math.min(to, end) - Math.max(from, start));
+      start = end;
+    }
+    unplaced += -c.tokens - Math.max(0, to - from);
+  }
+  const next: SimRequest = {
+    ...r,
+    cacheReadTokens: r.cacheReadTokens + delta[0],
+    cacheWrite1hTokens: r.cacheWrite1hTokens + delta[1],
+    cacheWrite5mTokens: r.cacheWrite5mTokens + delta[2],
+    inputTokens: r.inputTokens + delta[3],
+  };
+  // a change past the end of the prompt (counts that do not add up as a conversation): from the cached prefix first
+  return unplaced > 0 ? removePromptTokens(next, unplaced) : next;
 }

@@ -21,6 +21,17 @@ describe('tokenomics simulate', () => {
     expect(r.stderr).toContain(`${f}:5: scenarios[0].levers[0].batch.shar: unknown key (did you mean "share"?)`);
   });
 
+  it("a lever's model not in the catalog is exit 2 at the lever's file:line, with a hint", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tk-sim-'));
+    const f = join(dir, 'route.yaml');
+    writeFileSync(f, 'version: 1\nscenarios:\n  - name: a\n    levers:\n      - route: { to: no-such-model }\n');
+    const r = await runCli(['simulate', 'fixtures/demo', '--scenario', f]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`${f}:5: route: target model "no-such-model" is not in the pricing catalog`);
+    expect(r.stderr).toMatch(/hint: use a model id/);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
   it('runs the demo caching scenario: waterfall adds up, JSON contract', async () => {
     const r = await runCli([
       'simulate',

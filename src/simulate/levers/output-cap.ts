@@ -4,7 +4,8 @@
  * distribution in scope is reported (p50/p90/p99/max) with how many responses the cap would
  * truncate; the quality cost of truncation is not modelled. A shortened answer also shortens the
  * history every later turn of its conversation re-sends (output-history.ts): those prompts lose the
- * same tokens, from their cached prefix first.
+ * same tokens where the answer sits, from what the next turn writes and from the cached prefix of
+ * the turns after it.
  *
  * Parameters: maxTokens, factor (one of them).
  *

@@ -15,10 +15,12 @@
  * The target's cache starts cold: nothing the source model cached is readable on another model. A
  * routed request reads what it read on the source only when an earlier routed request of the same
  * conversation (outside conversations: the same feature) reached the target within its TTL and
- * wrote that prefix; otherwise its reads are written (at the 5-minute write price) first.
- * `sharedCache: true` keeps the reads (a scenario where the target already serves that traffic).
- * Conversations move as a whole (the share is drawn per conversation), so a conversation's history
- * is cached on one model. A retry re-bills the attempt's input and output, reading the prefix the
+ * wrote that prefix (a turn reads at most what that turn cached); otherwise its reads are written
+ * (at the 5-minute write price) first. `sharedCache: true` keeps the reads (a scenario where the
+ * target already serves that traffic). The share is drawn per conversation, but a scope such as
+ * `maxInputTokens` can route some turns of a conversation and not others: a turn that stays on the
+ * source after a routed one cannot read what the routed turn would have cached there, so it too
+ * reads only what its conversation left on the source within the TTL (turn-cache.ts). A retry re-bills the attempt's input and output, reading the prefix the
  * first attempt wrote (price.ts, `retryAttemptCost`); `retryRate` is the share of attempts that
  * fail: 1 / (1 - retryRate) attempts per request (src/core/retry.ts).
  * A different output length (`outputFactor`, or a tokenizer with another ratio) also changes the
@@ -42,6 +44,7 @@ import { unitOf } from '../hash.js';
 import { attemptsPerRequest, MAX_RETRY_RATE } from '../../core/retry.js';
 import { chooseTtl, fitCacheMinimum } from './cache-rules.js';
 import { propagateOutputChanges } from '../output-history.js';
+import { carryTurnCaches, conversationKey } from '../turn-cache.js';
 import type { Lever, LeverContext, LeverOutcome, SimEnv, SimRequest } from '../types.js';
 
 export interface RouteParams {
@@ -158,7 +161,17 @@ function applyRoute(requests: readonly SimRequest[], p: RouteParams, ctx: LeverC
     routed.push(i);
     moved++;
   });
-  const cold = p.sharedCache || !dst.cache ? 0 : coldStart(out, routed, chooseTtl(dst, undefined).ms);
+  // conversations: every turn's reads against what its conversation left on its model (routed turns on
+  // the target, the turns that stayed on the source); other requests: the target's cache by feature
+  const conversations = new Set(routed.filter((i) => out[i].conversation !== undefined).map((i) => conversationKey(out[i])));
+  const cold =
+    (p.sharedCache || !dst.cache
+      ? 0
+      : coldStart(
+          out,
+          routed.filter((i) => out[i].conversation === undefined),
+          chooseTtl(dst, undefined).ms,
+        )) + carryTurnCaches(requests, out, p.sharedCache ? new Set() : conversations, ctx);
   const changed = new Map<number, number>();
   for (const i of routed)
     if (out[i].outputTokens !== requests[i].outputTokens) changed.set(i, out[i].outputTokens - requests[i].outputTokens);
@@ -197,9 +210,10 @@ function applyRoute(requests: readonly SimRequest[], p: RouteParams, ctx: LeverC
 }
 
 /**
- * Routed requests in time order, keyed by conversation (else feature): a request reads what it read
- * on the source only when an earlier routed request of its key reached the target within the TTL;
- * otherwise its reads become writes. Returns how many requests started cold.
+ * Routed requests outside conversations in time order, keyed by feature: a request reads what it
+ * read on the source only when an earlier routed request of its feature reached the target within
+ * the TTL; otherwise its reads become writes. Returns how many requests started cold.
+ * (Conversations: turn-cache.ts.)
  */
 function coldStart(out: SimRequest[], routed: number[], ttlMs: number): number {
   const order = routed
@@ -209,7 +223,7 @@ function coldStart(out: SimRequest[], routed: number[], ttlMs: number): number {
   let cold = 0;
   for (const i of order) {
     const r = out[i];
-    const key = r.conversation !== undefined ? `c\u0000${r.conversation}\u0000${r.replica}` : `f\u0000${r.record.tags.feature ?? ''}`;
+    const key = r.record.tags.feature ?? '';
     const t = r.timeMs ?? 0;
     const prev = last.get(key);
     last.set(key, t);

@@ -3,7 +3,8 @@
  *
  * The query is `text.query` (else the last user message). Queries are normalised, split into
  * word shingles and matched by exact Jaccard similarity among LSH candidates (semantic-replay.ts).
- * A hit drops the whole call. Besides the chosen `threshold`, the replay runs at each of
+ * A hit drops the whole call, and with it the prompt-cache write the call made: the conversation's
+ * next turn reads only what an earlier turn that ran left cached (turn-cache.ts). Besides the chosen `threshold`, the replay runs at each of
  * `thresholds` to draw the curve (hit rate and saving against threshold; thresholds share one
  * replay while their decisions agree); `--explain` adds the lowest-similarity matched pairs per
  * threshold, the ones most likely to be false hits.
@@ -48,6 +49,7 @@ import { arr, int, num, oneOfStr, opt, str, type Field, type ValidationError } f
 import { UserError } from '../../core/issues.js';
 import { decimalToScaled, femtoToUsdNumber, formatUsd, scaleFemto } from '../../pricing/money.js';
 import { propagateOutputChanges } from '../output-history.js';
+import { carryTurnCaches, conversationKey } from '../turn-cache.js';
 import { DURATION_PATTERN, durationMs } from '../hash.js';
 import { bandKeys, normalizeQuery, shingles } from '../minhash.js';
 import { indexQueries, replayThresholds, type QueryItem, type SemanticHits, type SemanticIndex } from '../semantic-replay.js';
@@ -373,6 +375,9 @@ function applySemantic(requests: readonly SimRequest[], p: SemanticCacheParams, 
     }
     out[i] = { ...out[i], dropped: out[i].dropped || hit, extraFemto: out[i].extraFemto + lookup.costs[k] };
   });
+  // a turn answered from the cache wrote no prompt cache: the conversation's next turn reads only what is still there
+  const answered = new Set(prep.at.filter((i) => out[i].dropped && out[i].conversation !== undefined).map((i) => conversationKey(out[i])));
+  const rewritten = carryTurnCaches(requests, out, answered, ctx);
   const history = propagateOutputChanges(out, changed, ctx);
   const { curve, lowestMatches } = curveData(prep, replay, ctx, requests, lookup.costs, p);
   const samples = sampleHits(prep, hits, 5);
@@ -419,7 +424,7 @@ function applySemantic(requests: readonly SimRequest[], p: SemanticCacheParams, 
       ['answer quality', 'a hit is assumed to serve the user as well as a fresh call (see the sample hits)'],
       [
         'later turns',
-        `${Math.round(history.requests)} later turn(s) re-send the cached answer's length (${history.tokens >= 0 ? '+' : ''}${Math.round(history.tokens)} prompt tokens)`,
+        `${Math.round(history.requests)} later turn(s) re-send the cached answer's length (${history.tokens >= 0 ? '+' : ''}${Math.round(history.tokens)} prompt tokens)${rewritten > 0 ? `; ${rewritten} write again the prefix the answered turn would have cached` : ''}`,
       ],
     ],
     notes,
