@@ -15,7 +15,7 @@ describe('tokenomics prices', () => {
       expect(m.source.length).toBeGreaterThan(5);
       expect(m.checkedAt).toMatch(/^\d{4}-\d{2}-\d{2}$/);
     }
-    // list prices (USD/MTok; sources in src/pricing/catalog/SOURCES.md): gpt-4o-mini 0.15/0.075/0.60; Sonnet 4.5 3/0.30/3.75/6/15
+    // list prices (USD/MTok; each entry's source in the catalog): gpt-4o-mini 0.15/0.075/0.60; Sonnet 4.5 3/0.30/3.75/6/15
     expect(doc.models[0].prices).toMatchObject({ inputPerMTok: 0.15, cacheReadPerMTok: 0.075, outputPerMTok: 0.6 });
     expect(doc.models[1].prices).toMatchObject({
       inputPerMTok: 3,

@@ -42,7 +42,7 @@ describe('bundled catalog', () => {
     }
   });
 
-  it("matches the providers' list prices (sources in src/pricing/catalog/SOURCES.md)", () => {
+  it("matches the providers' list prices (each entry cites its source)", () => {
     expect(price('gpt-4o-2024-08-06')).toMatchObject({ id: 'gpt-4o', in: 2.5, read: 1.25, out: 10 });
     expect(price('gpt-4.1-mini')).toMatchObject({ in: 0.4, read: 0.1, out: 1.6 });
     expect(price('gpt-5-mini')).toMatchObject({ in: 0.25, read: 0.025, out: 2 });

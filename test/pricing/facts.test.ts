@@ -1,5 +1,5 @@
 /**
- * The bundled catalog checked against the providers' list prices (sources in src/pricing/catalog/SOURCES.md),
+ * The bundled catalog checked against the providers' list prices (each entry cites its source),
  * table-driven. Every row of the OpenAI, Anthropic and Gemini list-price tables below is resolved through the
  * real catalog under the id users log, at a date when the row is in force; then the dated price changes, the
  * long-context rules, cache minimums / TTLs, priority, regional uplifts, DeepSeek peak windows, fast mode, id

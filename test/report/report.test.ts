@@ -3,7 +3,7 @@ import { runCli } from '../cli/harness.js';
 import { csvEscape } from '../../src/report/format.js';
 
 /*
- * fixtures/report/mixed.jsonl, priced by hand (USD per MTok list prices; sources in src/pricing/catalog/SOURCES.md):
+ * fixtures/report/mixed.jsonl, priced by hand (USD per MTok list prices; each entry's source in the catalog):
  *  line 1  gpt-4o-mini (0.15 / cached 0.075 / out 0.60): prompt 2000 incl. 1024 cached, 500 out
  *          976*0.15 + 1024*0.075 + 500*0.6 = 146.4 + 76.8 + 300 = 523.2 u$
  *  line 2  Sonnet 4.5 (3 / read 0.30 / write5m 3.75 / out 15): in 100, read 2000, write 1000, out 300
