@@ -609,9 +609,16 @@ export function zeroColumns(totals: Row, minCount: unknown): ZeroColumns {
 // only the columns the turns sum: the window buffers every column of its input
 /** The dialect's 64-bit integer type (BigQuery's grammar has INT64 only). */
 const bigint = (d: Dialect) => d.type('BIGINT', false);
+/**
+ * The order of a conversation's rows, which numbers its turns: by time, rows without a time after the
+ * timed ones, ties (and untimed rows) in the order read. The order lines were read in is not the
+ * order of the conversation: a log written newest first (an export sorted by time descending), turns
+ * in two files, concurrent writers.
+ */
+const TURN_ORDER = 'CASE WHEN time_ms IS NULL THEN 1 ELSE 0 END, time_ms, seq';
 /** Each conversation row's turn; columns in `zero` (0 in every row) are not carried through the window. */
 const turnAll = (d: Dialect, zero: ZeroColumns = new Set()) =>
-  `SELECT ${['e0', 'k0', ...SUMMED_COLUMNS.filter((c) => !zero.has(c))].join(', ')}, COALESCE(CAST(turn AS ${bigint(d)}), CAST(row_number() OVER (PARTITION BY conversation_id ORDER BY seq) AS ${bigint(d)})) AS turn_all
+  `SELECT ${['e0', 'k0', ...SUMMED_COLUMNS.filter((c) => !zero.has(c))].join(', ')}, COALESCE(CAST(turn AS ${bigint(d)}), CAST(row_number() OVER (PARTITION BY conversation_id ORDER BY ${TURN_ORDER}) AS ${bigint(d)})) AS turn_all
   FROM priced WHERE conversation_id IS NOT NULL`;
 const turnNo = (d: Dialect) => `LEAST(turn_all, CAST(${TURN_CAP + 1} AS ${bigint(d)}))`;
 const turnRows = (d: Dialect, zero: ZeroColumns) => `WITH t0 AS (
@@ -629,7 +636,7 @@ SELECT count(DISTINCT turn_all) AS n FROM t WHERE turn_all > ${TURN_CAP}`;
 
 /**
  * The context-window tax: sums per turn and price key. A request's turn is the logged one, else
- * its position among its conversation's rows in arrival order. Turns after TURN_CAP are summed as
+ * its position among its conversation's rows in time order (TURN_ORDER). Turns after TURN_CAP are summed as
  * turn TURN_CAP + 1 (see laterTurnsSql). Columns in `zero` are 0 in every row: summed as 0.
  * `first_rows`: the rows first in their conversation, one per conversation (whatever turn is
  * logged), so their sum over the result is the count of distinct conversations, found by the
@@ -656,7 +663,7 @@ export function turnsSql(
   const turn = logged ? `COALESCE(CAST(turn AS ${bigint(d)}), rn)` : 'rn';
   const from = after ? `(SELECT *, ${after.route} AS route${after.band ? `, ${after.band} AS n_band` : ''} FROM inside)` : 'priced';
   const window = `WITH t0 AS (
-  SELECT ${cols.join(', ')}, CAST(row_number() OVER (PARTITION BY conversation_id ORDER BY seq) AS ${bigint(d)}) AS rn
+  SELECT ${cols.join(', ')}, CAST(row_number() OVER (PARTITION BY conversation_id ORDER BY ${TURN_ORDER}) AS ${bigint(d)}) AS rn
   FROM ${from} WHERE conversation_id IS NOT NULL
 ), t AS (
   SELECT *, LEAST(${turn}, CAST(${TURN_CAP + 1} AS ${bigint(d)})) AS turn_no FROM t0
@@ -854,21 +861,22 @@ export function pricedOverSql(d: Dialect, o: PricedOptions): (inside: string) =>
 const WINDOW_END = 't + CASE WHEN w1 > 0 THEN 3600000 ELSE 300000 END';
 
 /**
- * Cache writes never read, per price key of the write. A write opens a window (its TTL: 1 h when
- * it has 1-hour tokens, else 5 min) in its scope (model + conversation, else prompt, else feature);
- * a later cache read of the scope, before the next write, uses it when it arrives by the window's
- * end and the window had not expired (its end no more than 2 h before the newest record of the
- * scope seen since the write). A write that also reads may use the previous window. Only priced,
- * timed rows with a cache read or write count. Window functions over each scope's rows in
- * arrival order (the streaming form of the rule is the test oracle: test/engine/cache-writes-oracle.ts),
- * only for the scopes with a write (`rw`): a scope without one has no window to find. On the bench's
- * 10M Parquet rows a fifth of the cache rows are in such scopes (the query's CPU: ~40% less). Of
- * those, the scopes without any read (`has_read` 0) need no window either: none of their writes
- * can be read, each is counted as it is. On the bench's 10M rows that leaves 550k of the 1.29M rows
- * of write scopes (252k of 952k scopes) to the windows, whose cost grows with rows and scopes.
+ * Cache writes never read, per price key of the write. Each scope's rows (model + conversation,
+ * else prompt, else feature) are taken in time order, ties in the order read: a write opens a window
+ * (its TTL: 1 h when it has 1-hour tokens, else 5 min) that lasts until the scope's next write; a
+ * cache read in it uses it when it comes by the window's end. A write that also reads may use the
+ * previous window. Only priced, timed rows with a cache read or write count. The order the lines were
+ * read in plays no part beyond ties: a log written newest first, or a scope's rows in two files, has
+ * each read after its write (in the order read, such a log had every read before its write, and
+ * every write counted unread). Window functions over each scope's rows (the streaming form of the
+ * rule is the test oracle: test/engine/cache-writes-oracle.ts), only for the scopes with a write
+ * (`rw`): a scope without one has no window to find. On the bench's 10M Parquet rows a fifth of the
+ * cache rows are in such scopes (the query's CPU: ~40% less). Of those, the scopes without any read
+ * (`has_read` 0) need no window either: none of their writes can be read, each is counted as it is.
+ * On the bench's 10M rows that leaves 550k of the 1.29M rows of write scopes (252k of 952k scopes) to
+ * the windows, whose cost grows with rows and scopes.
  */
 export function unreadWritesSql(d: Dialect, pricedOver?: (inside: string) => string): string {
-  const EXPIRE_MS = 2 * 3_600_000;
   // `pricedOver` (DuckDB's views): the scopes with a write first, from the written rows; only the
   // cache rows of those scopes are then priced (on the bench's 10M rows 1.1M of 5.1M cache rows:
   // the price join and key for the rest are never computed). Pricing is per row, so the rows are
@@ -893,26 +901,19 @@ ${cacheRows('priced')}), rw AS (
 ), rh AS (
   SELECT rw.seq, rw.t, rw.is_write, rw.is_read, rw.w5, rw.w1, rw.e0, rw.k0, rs.sid, rs.has_read FROM rw JOIN rs ON rs.model = rw.model AND rs.scope = rw.scope
 ), s AS (
-  SELECT *, CAST(sum(CASE WHEN is_write THEN 1 ELSE 0 END) OVER (PARTITION BY sid ORDER BY seq ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS ${bigint(d)}) AS seg
+  SELECT *, CAST(sum(CASE WHEN is_write THEN 1 ELSE 0 END) OVER (PARTITION BY sid ORDER BY t, seq ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS ${bigint(d)}) AS seg
   FROM rh WHERE has_read = 1
-), s2 AS (
-  SELECT *, max(t) OVER (PARTITION BY sid, seg ORDER BY seq ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS newest_before
-  FROM s WHERE seg > 0
 ), windows AS (
   SELECT sid, seg, ${WINDOW_END} AS until_ms, w5, w1, e0, k0
-  FROM s2 WHERE is_write
-), newest AS (
-  SELECT sid, seg, max(t) AS newest_ms FROM s2 GROUP BY sid, seg
+  FROM s WHERE is_write
 ), reads AS (
-  SELECT sid, seg, t, newest_before AS newest_ms FROM s2 WHERE is_read AND NOT is_write
+  SELECT sid, seg, t FROM s WHERE seg > 0 AND is_read AND NOT is_write
   UNION ALL
-  SELECT s2.sid, s2.seg - 1, s2.t, nw.newest_ms
-  FROM s2 JOIN newest nw ON nw.sid = s2.sid AND nw.seg = s2.seg - 1
-  WHERE s2.is_read AND s2.is_write
+  SELECT sid, seg - 1, t FROM s WHERE seg > 1 AND is_read AND is_write
 ), used AS (
   SELECT DISTINCT w.sid, w.seg
   FROM windows w JOIN reads x ON x.sid = w.sid AND x.seg = w.seg
-  WHERE x.t <= w.until_ms AND w.until_ms >= x.newest_ms - ${EXPIRE_MS}
+  WHERE x.t <= w.until_ms
 )
 SELECT e, k, count(*) AS writes, sum(w5) AS w5, sum(w1) AS w1 FROM (
   SELECT w.e0 AS e, w.k0 AS k, w.w5 AS w5, w.w1 AS w1

@@ -9,7 +9,6 @@ import type { IngestResult } from '../ingest/index.js';
 import { reasonsByCount } from '../ingest/types.js';
 import type { Issue } from '../core/issues.js';
 import { divFemto, type Femto } from '../pricing/money.js';
-import type { Components } from '../pricing/cost.js';
 import type { CostResult, TokenSums } from '../aggregate/accumulator.js';
 import type { UsageView } from '../aggregate/view.js';
 import type { ReportInputs } from './model.js';
@@ -184,9 +183,15 @@ export function tokensJson(
   };
 }
 
-/** Cost per token bucket, keyed as usage/dimensions.ts names them (charges are in `chargesData`). */
-export function componentsJson(c: Components): Record<TokenDimension['key'], Usd> {
-  return Object.fromEntries(TOKEN_DIMENSIONS.map((d) => [d.key, usd(c[d.key])])) as Record<TokenDimension['key'], Usd>;
+/**
+ * Cost per token bucket, keyed as usage/dimensions.ts names them (charges are in `chargesData`); each
+ * null when nothing was priced (`costUsd` null): the buckets of unpriced requests are unpriced, not $0.
+ */
+export function componentsJson(cost: Pick<CostResult, 'costFemto' | 'components'>): Record<TokenDimension['key'], Usd> {
+  return Object.fromEntries(TOKEN_DIMENSIONS.map((d) => [d.key, cost.costFemto === null ? null : usd(cost.components[d.key])])) as Record<
+    TokenDimension['key'],
+    Usd
+  >;
 }
 
 /** The `charges` object: per charge key, its count, unit and cost (null: unpriced). */
@@ -252,7 +257,7 @@ export function usageData(input: UsageJsonInput): UsageReportData {
       requests: total.sums.requests,
       tokens: tokensJson(total.sums),
       costUsd: usd(totalCost),
-      components: componentsJson(total.cost.components),
+      components: componentsJson(total.cost),
       charges: chargesData(total.cost),
       ...(free.length ? { freeAllowances: free } : {}),
       outputShareOfSpend: share(total.cost.components.output, totalCost),
@@ -264,7 +269,7 @@ export function usageData(input: UsageJsonInput): UsageReportData {
       requests: g.sums.requests,
       tokens: tokensJson(g.sums),
       costUsd: usd(g.cost.costFemto),
-      components: componentsJson(g.cost.components),
+      components: componentsJson(g.cost),
       charges: chargesData(g.cost),
       shareOfSpend: g.cost.costFemto === null ? null : share(g.cost.costFemto, totalCost),
       costPerRequestUsd: per(g.cost.costFemto, g.sums.requests - g.cost.unpriced.requests),

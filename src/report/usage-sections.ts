@@ -159,7 +159,12 @@ export function componentsSection(data: UsageReportData): Section {
     cost: c[d.key],
     share: c[d.key] === null ? undefined : fshare(c[d.key] as Femto, total),
   }));
-  const outTokShare = t.output / Math.max(1, t.input + t.cacheRead + t.cacheWrite5m + t.cacheWrite1h + t.output);
+  // the output-token premium compares the priced tokens with the spend (unpriced tokens have none)
+  const u = data.totals.unpriced?.tokens;
+  const priced = (k: 'input' | 'cacheRead' | 'cacheWrite5m' | 'cacheWrite1h' | 'output') => t[k] - (u?.[k] ?? 0);
+  const outTokShare =
+    priced('output') /
+    Math.max(1, priced('input') + priced('cacheRead') + priced('cacheWrite5m') + priced('cacheWrite1h') + priced('output'));
   // charges beside tokens (web searches, fetches, grounding, ...): their count in a column of their own
   const charges = Object.entries(data.totals.charges).map(([key, l]) => ({ key, label: chargeDimension(key as ChargeKey).label, ...l }));
   const chargeRows: Record<string, Cell>[] = charges.map((l) => ({
@@ -172,7 +177,12 @@ export function componentsSection(data: UsageReportData): Section {
   const notes: string[] = [];
   if (total)
     notes.push(
-      `Output is ${formatPct(outTokShare)} of tokens but ${formatPct(data.totals.outputShareOfSpend ?? 0)} of spend (the output-token premium).${t.reasoning ? ` Reasoning: ${formatInt(t.reasoning)} of the output tokens.` : ''}`,
+      `Output is ${formatPct(outTokShare)} of ${u ? 'priced ' : ''}tokens but ${formatPct(data.totals.outputShareOfSpend ?? 0)} of spend (the output-token premium).${t.reasoning ? ` Reasoning: ${formatInt(t.reasoning)} of the output tokens.` : ''}`,
+    );
+  const unpricedRequests = data.totals.unpriced?.requests ?? 0;
+  if (u && total !== null)
+    notes.push(
+      `Tokens include those of ${formatInt(unpricedRequests)} unpriced request${unpricedRequests === 1 ? '' : 's'}; Cost and share cover only the priced ones (see the warnings).`,
     );
   for (const l of charges)
     if (l.unpricedCount > 0 && l.costUsd !== null)

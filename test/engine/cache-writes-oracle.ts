@@ -1,13 +1,13 @@
 /**
  * The test oracle of the engine's unread-cache-writes query (report-queries.ts): the same rule,
  * written as a streaming pass in TypeScript (it was `report`'s own implementation before the SQL
- * engine). Cache writes that were never read. A write opens a window (its TTL) in a cache scope
- * (model + conversation, else prompt id, else feature); a later cache read in the same scope
- * within the window marks it used. A window expires once a record of its scope is more than
- * EXPIRE_MS past its end (records may be that much out of time order), and a read never marks an
- * expired window. The rule depends only on each scope's own records, in their order: not on how
- * records of different scopes interleave (a log sorted by conversation, concatenated exports,
- * adapters that emit streamed records late).
+ * engine). Cache writes that were never read. Each cache scope's records (model + conversation, else
+ * prompt id, else feature) are taken in time order, ties in the order given (`unreadWritesOf` sorts
+ * them so; `add` takes them already in that order): a write opens a window (its TTL) that lasts until
+ * the scope's next write, and a cache read in the same scope by the window's end marks it used. The
+ * rule depends only on each scope's own records and their times: not on the order the lines were
+ * written in (a log sorted newest first, a scope's records in two files, adapters that emit
+ * streamed records late) nor on how records of different scopes interleave.
  */
 import type { UnreadWrites } from '../../src/aggregate/view.js';
 import type { RateCard } from '../../src/pricing/cost.js';
@@ -15,13 +15,9 @@ import type { UsageRecord } from '../../src/usage/record.js';
 
 const TTL_5M_MS = 5 * 60_000;
 const TTL_1H_MS = 60 * 60_000;
-/** How far behind its scope's newest record a window may end and still be read (tolerated disorder). */
-const EXPIRE_MS = 2 * TTL_1H_MS;
 
 interface OpenWrite {
   untilMs: number;
-  /** Newest record time seen in this window's scope since the write. */
-  scopeNewestMs: number;
   tokens5m: number;
   tokens1h: number;
   card: RateCard;
@@ -30,32 +26,27 @@ interface OpenWrite {
 
 export class CacheWriteTracker {
   private readonly open = new Map<string, OpenWrite>();
+  private readonly lastMs = new Map<string, number>();
   readonly unread: UnreadWrites = { writes: 0, tokens: 0, costFemto: 0n, premiumFemto: 0n };
+  /** One record; each scope's records must come in time order (ties in the order read). */
   add(r: UsageRecord, card: RateCard | undefined): void {
     const hasWrite = r.cacheWrite5mTokens > 0 || r.cacheWrite1hTokens > 0;
     if (!card || r.timeMs === undefined || (!hasWrite && r.cacheReadTokens === 0)) return;
     const scope = `${r.model}\u0000${r.conversationId ?? r.tags.prompt ?? r.tags.feature ?? ''}`;
+    if (r.timeMs < (this.lastMs.get(scope) ?? -Infinity)) throw new Error(`records of scope ${scope} out of time order`);
+    this.lastMs.set(scope, r.timeMs);
     const prev = this.open.get(scope);
-    if (prev && r.cacheReadTokens > 0 && readable(prev.untilMs, r.timeMs, prev.scopeNewestMs)) prev.read = true;
-    if (prev && r.timeMs > prev.scopeNewestMs) prev.scopeNewestMs = r.timeMs;
+    if (prev && r.cacheReadTokens > 0 && r.timeMs <= prev.untilMs) prev.read = true;
     if (hasWrite) {
       if (prev) this.close(prev);
       const ttl = r.cacheWrite1hTokens > 0 ? TTL_1H_MS : TTL_5M_MS;
       this.open.set(scope, {
         untilMs: r.timeMs + ttl,
-        scopeNewestMs: r.timeMs,
         tokens5m: r.cacheWrite5mTokens,
         tokens1h: r.cacheWrite1hTokens,
         card,
         read: false,
       });
-    } else if (prev) {
-      if (prev.read) prev.untilMs = Math.max(prev.untilMs, r.timeMs + TTL_5M_MS); // reads refresh the TTL
-      if (prev.untilMs < prev.scopeNewestMs - EXPIRE_MS) {
-        // expired: no later read can use it, so it is settled now (and its memory freed)
-        this.close(prev);
-        this.open.delete(scope);
-      }
     }
   }
 
@@ -76,7 +67,10 @@ export class CacheWriteTracker {
   }
 }
 
-/** A read at `timeMs` uses a window ending at `untilMs` unless the window expired before the read arrived. */
-function readable(untilMs: number, timeMs: number, newestMs: number): boolean {
-  return timeMs <= untilMs && untilMs >= newestMs - EXPIRE_MS;
+/** The unread writes of `records` in any order: each taken in time order, ties in the given order (a stable sort). */
+export function unreadWritesOf(records: UsageRecord[], cardFor: (r: UsageRecord) => RateCard | undefined): UnreadWrites {
+  const tracker = new CacheWriteTracker();
+  const timed = records.filter((r) => r.timeMs !== undefined).sort((a, b) => (a.timeMs as number) - (b.timeMs as number));
+  for (const r of timed) tracker.add(r, cardFor(r));
+  return tracker.finish();
 }

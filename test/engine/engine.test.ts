@@ -2,13 +2,13 @@
  * The DuckDB engine's parts against independent paths: SQL price keys against the TypeScript
  * Pricer on generated records (every band, peak hour, period, tier and flag case, regional routes by
  * platform, records dated before a model's first known price), SQL unread cache
- * writes against the streaming CacheWriteTracker on generated timelines (disorder, expiry, several
+ * writes against the streaming CacheWriteTracker on generated timelines (disorder, ties, several
  * scopes, scopes that only read or only write), exact quantiles computed by hand, and the passes
  * skipped when there is nothing for them to find.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseDimensions } from '../../src/aggregate/dims.js';
-import { CacheWriteTracker } from './cache-writes-oracle.js';
+import { unreadWritesOf } from './cache-writes-oracle.js';
 import { duckdb } from '../../src/engine/dialect.js';
 import { EngineError, UsageDb } from '../../src/engine/duckdb.js';
 import {
@@ -382,7 +382,7 @@ describe('price segments: regional rules with a start date, a period starting at
   }, 30_000);
 });
 
-describe('unread cache writes in SQL = CacheWriteTracker', () => {
+describe('unread cache writes in SQL = CacheWriteTracker (records in time order)', () => {
   const MIN = 60_000;
   function timeline(seed: number, n: number): UsageRecord[] {
     const rand = rng(seed);
@@ -390,8 +390,8 @@ describe('unread cache writes in SQL = CacheWriteTracker', () => {
     let t = Date.parse('2026-10-01T00:00:00Z');
     for (let i = 0; i < n; i++) {
       const r = emptyUsage(rand() < 0.8 ? 'claude-sonnet-4-5' : 'not-in-catalog', `r${i}`, 'gen.jsonl', i + 1);
-      // whole minutes (so reads land exactly on a window's end); mostly forward in time, some gaps
-      // past a TTL and past the 2 h expiry, some records out of order
+      // whole minutes (so reads land exactly on a window's end and tie with other records); mostly
+      // forward in time, some gaps past a TTL, some records out of order (up to 150 minutes back)
       t += MIN * Math.floor(rand() < 0.1 ? rand() * 200 : rand() * 7);
       r.timeMs = rand() < 0.1 ? t - MIN * Math.floor(rand() * 150) : t;
       if (rand() < 0.03) r.timeMs = undefined;
@@ -413,9 +413,7 @@ describe('unread cache writes in SQL = CacheWriteTracker', () => {
     it(`agrees on generated timeline ${seed}`, async () => {
       const records = timeline(seed, 600);
       const pricer = new Pricer(catalog, { defaultMs: NOW });
-      const tracker = new CacheWriteTracker();
-      for (const r of records) tracker.add(r, pricer.cardFor(r));
-      const expected = tracker.finish();
+      const expected = unreadWritesOf(records, (r) => pricer.cardFor(r));
       const d = await tableOf(records);
       const { view } = await reportFromTable(d, { dims: parseDimensions('model') }, { catalog, nowMs: NOW });
       expect(expected.writes).toBeGreaterThan(10); // the timeline has unread writes to find
@@ -453,9 +451,7 @@ describe('unread cache writes: scopes without a write', () => {
       records.push(r);
     }
     const pricer = new Pricer(catalog, { defaultMs: NOW });
-    const tracker = new CacheWriteTracker();
-    for (const r of records) tracker.add(r, pricer.cardFor(r));
-    const expected = tracker.finish();
+    const expected = unreadWritesOf(records, (r) => pricer.cardFor(r));
     const d = await tableOf(records);
     const { view } = await reportFromTable(d, { dims: parseDimensions('model') }, { catalog, nowMs: NOW });
     expect(expected.writes).toBeGreaterThan(0);

@@ -21,6 +21,12 @@
  * on both builds: the 15 outputs of 80 that differ differ only in that order). And one documented
  * change of keys: a group of records without a value is keyed `null` (was the string "(none)", which a
  * value so spelled shared; test/report/group-labels.test.ts): null is written back as "(none)" here.
+ * And one documented change of order: a conversation's turns and a cache scope's timeline follow the
+ * records' times, not the order they were read in (test/report/time-order.test.ts): the 5 cases whose
+ * `contextWindowTax` or `caching.writesNeverRead` changed were re-recorded, every other key of their
+ * reports unchanged (the Claude Code session's turn 1 was its last request, a 1-token record the
+ * reader emits before the deduplicated messages; in fixtures/logs a usage bucket's write counted as
+ * read by a bucket 2 days older, read after it).
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -90,6 +96,10 @@ describe('report JSON on the engine = the TypeScript aggregation before it (reco
       if (Array.isArray(json.warnings) && json.warnings.some((w: { code?: string }) => w.code === 'rejected-records'))
         json.warnings = json.warnings.filter((w: { code?: string }) => w.code !== 'input-errors');
       for (const g of json.groups ?? []) for (const k of Object.keys(g.key)) if (g.key[k] === null) g.key[k] = '(none)';
+      // and one documented change of values: the components of a total or group with nothing priced
+      // are null, not 0 (test/report/unpriced-components.test.ts): written back as 0 here
+      for (const h of [json.totals, ...(json.groups ?? [])])
+        if (h?.costUsd === null) for (const k of Object.keys(h.components ?? {})) if (h.components[k] === null) h.components[k] = 0;
       const exact = takeQuantiles(json);
       expect(exact.length).toBe(expected.quantiles!.length);
       exact.forEach((row, i) =>

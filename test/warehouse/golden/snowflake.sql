@@ -153,7 +153,7 @@ CREATE OR REPLACE TEMPORARY TABLE turn_sums AS
 SELECT turn_all, LEAST(turn_all, CAST(1001 AS BIGINT)) AS turn_no, e0, k0, sum(requests) AS requests, count(*) AS records, sum(input_tokens) AS input_tokens, sum(cache_read_tokens) AS cache_read_tokens, sum(cache_write_5m_tokens) AS cache_write_5m_tokens, sum(cache_write_1h_tokens) AS cache_write_1h_tokens, sum(output_tokens) AS output_tokens, sum(web_search_calls) AS web_search_calls, sum(web_search_preview_calls) AS web_search_preview_calls, sum(web_fetch_calls) AS web_fetch_calls, sum(grounded_prompts) AS grounded_prompts, sum(output_images) AS output_images, sum(reasoning_tokens) AS reasoning_tokens, sum(CASE WHEN estimated THEN 1 ELSE 0 END) AS estimated_records,
   sum(input_tokens + cache_read_tokens + cache_write_5m_tokens + cache_write_1h_tokens) AS prompt_tokens
 FROM (
-  SELECT e0, k0, requests, input_tokens, cache_read_tokens, cache_write_5m_tokens, cache_write_1h_tokens, output_tokens, web_search_calls, web_search_preview_calls, web_fetch_calls, grounded_prompts, output_images, reasoning_tokens, estimated, COALESCE(CAST(turn AS BIGINT), CAST(row_number() OVER (PARTITION BY conversation_id ORDER BY seq) AS BIGINT)) AS turn_all
+  SELECT e0, k0, requests, input_tokens, cache_read_tokens, cache_write_5m_tokens, cache_write_1h_tokens, output_tokens, web_search_calls, web_search_preview_calls, web_fetch_calls, grounded_prompts, output_images, reasoning_tokens, estimated, COALESCE(CAST(turn AS BIGINT), CAST(row_number() OVER (PARTITION BY conversation_id ORDER BY CASE WHEN time_ms IS NULL THEN 1 ELSE 0 END, time_ms, seq) AS BIGINT)) AS turn_all
   FROM priced WHERE conversation_id IS NOT NULL
 ) t0
 GROUP BY turn_all, e0, k0;
@@ -216,26 +216,19 @@ WITH r AS (
 ), rh AS (
   SELECT rw.seq, rw.t, rw.is_write, rw.is_read, rw.w5, rw.w1, rw.e0, rw.k0, rs.sid, rs.has_read FROM rw JOIN rs ON rs.model = rw.model AND rs.scope = rw.scope
 ), s AS (
-  SELECT *, CAST(sum(CASE WHEN is_write THEN 1 ELSE 0 END) OVER (PARTITION BY sid ORDER BY seq ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS BIGINT) AS seg
+  SELECT *, CAST(sum(CASE WHEN is_write THEN 1 ELSE 0 END) OVER (PARTITION BY sid ORDER BY t, seq ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS BIGINT) AS seg
   FROM rh WHERE has_read = 1
-), s2 AS (
-  SELECT *, max(t) OVER (PARTITION BY sid, seg ORDER BY seq ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS newest_before
-  FROM s WHERE seg > 0
 ), windows AS (
   SELECT sid, seg, t + CASE WHEN w1 > 0 THEN 3600000 ELSE 300000 END AS until_ms, w5, w1, e0, k0
-  FROM s2 WHERE is_write
-), newest AS (
-  SELECT sid, seg, max(t) AS newest_ms FROM s2 GROUP BY sid, seg
+  FROM s WHERE is_write
 ), reads AS (
-  SELECT sid, seg, t, newest_before AS newest_ms FROM s2 WHERE is_read AND NOT is_write
+  SELECT sid, seg, t FROM s WHERE seg > 0 AND is_read AND NOT is_write
   UNION ALL
-  SELECT s2.sid, s2.seg - 1, s2.t, nw.newest_ms
-  FROM s2 JOIN newest nw ON nw.sid = s2.sid AND nw.seg = s2.seg - 1
-  WHERE s2.is_read AND s2.is_write
+  SELECT sid, seg - 1, t FROM s WHERE seg > 1 AND is_read AND is_write
 ), used AS (
   SELECT DISTINCT w.sid, w.seg
   FROM windows w JOIN reads x ON x.sid = w.sid AND x.seg = w.seg
-  WHERE x.t <= w.until_ms AND w.until_ms >= x.newest_ms - 7200000
+  WHERE x.t <= w.until_ms
 )
 SELECT e, k, count(*) AS writes, sum(w5) AS w5, sum(w1) AS w1 FROM (
   SELECT w.e0 AS e, w.k0 AS k, w.w5 AS w5, w.w1 AS w1
