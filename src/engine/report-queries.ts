@@ -488,12 +488,14 @@ export function slicesSql(): string {
 /**
  * Distinct counts of the rows inside --since/--until (`from`: `inside`, or `priced`, which has its rows).
  * `conversations` false: customers and users only (the turns pass counts the conversations: turnsSql's `first_rows`).
+ * `pricedOnly` (from `priced`): only units with a priced request count, as unit-economics.ts divides (an
+ * unpriced request adds neither cost nor a unit).
  */
-export function distinctCountsSql(from: string, conversations = true): string {
+export function distinctCountsSql(from: string, conversations = true, pricedOnly = false): string {
   return `SELECT ${conversations ? 'count(DISTINCT conversation_id)' : '0'} AS conversations,
   count(DISTINCT CASE WHEN customer <> '' THEN customer END) AS customers,
   count(DISTINCT CASE WHEN user_id <> '' THEN user_id END) AS users
-FROM ${from}`;
+FROM ${from}${pricedOnly ? '\nWHERE e0 IS NOT NULL' : ''}`;
 }
 
 /** From `agg_flags` (aggFlagsSql; `agg` with `min_count` gives the same): requests by outcome, the period, rows of several requests, records and requests without a model id, the smallest count and the sums over every row. */

@@ -645,6 +645,7 @@ export async function reportFromTable(
     // no row with a customer or user (the slices' records): no distinct one to count; the
     // conversations are counted by the turns pass
     const attributedRows = ['customer', 'user'].some((name) => slice(name).some((r) => n(r.records) > 0));
+    const someUnpriced = total.unpriced.requests > 0;
     // The passes below do not depend on one another. With few rows each keeps the cores busy only part
     // of its time, so where the database runs queries at once they are issued at once; with many, each
     // is parallel on its own, and together they would only raise the peak of memory.
@@ -693,8 +694,14 @@ export async function reportFromTable(
         return { rows, later };
       },
       async () => (repricer ? accumulatorOf(await db.query(cardSumsSql('reprice', '', [], 1)), repricer).result() : undefined),
+      // units with a priced request only (unit-economics.ts); where every request is priced, the turns pass
+      // counts the conversations and the rows inside the window the customers and users
       async () =>
-        attributedRows ? (await db.query(distinctCountsSql(d.pricedViews ? 'inside' : 'priced', false)))[0] : { customers: 0, users: 0 },
+        someUnpriced
+          ? (await db.query(distinctCountsSql('priced', true, true)))[0]
+          : attributedRows
+            ? (await db.query(distinctCountsSql(d.pricedViews ? 'inside' : 'priced', false)))[0]
+            : { customers: 0, users: 0 },
       async () => (await db.query(outsideCountSql(task)))[0],
       async () => {
         const started = await unreadEarly;
@@ -721,7 +728,7 @@ export async function reportFromTable(
 
     const turnResult = turnQuery.rows;
     // one first row per conversation (no row in a conversation: no turns, no conversation)
-    const conversations = turnResult.reduce((sum, r) => sum + n(r.first_rows), 0);
+    const conversations = someUnpriced ? n(counts.conversations) : turnResult.reduce((sum, r) => sum + n(r.first_rows), 0);
     const turnRows = groupRows(turnResult, ['turn_no']);
     const turns: TurnView[] = [...turnRows]
       .map(([, rows]) => {
