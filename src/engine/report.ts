@@ -645,7 +645,9 @@ export async function reportFromTable(
     // no row with a customer or user (the slices' records): no distinct one to count; the
     // conversations are counted by the turns pass
     const attributedRows = ['customer', 'user'].some((name) => slice(name).some((r) => n(r.records) > 0));
-    const someUnpriced = total.unpriced.requests > 0;
+    const inConversations = slice('conversation').length > 0;
+    // units with a priced request only: where some request is unpriced and some row has a unit
+    const pricedUnitsOnly = total.unpriced.requests > 0 && (attributedRows || inConversations);
     // The passes below do not depend on one another. With few rows each keeps the cores busy only part
     // of its time, so where the database runs queries at once they are issued at once; with many, each
     // is parallel on its own, and together they would only raise the peak of memory.
@@ -683,12 +685,7 @@ export async function reportFromTable(
       async () => {
         // (a turns query started early and not needed, no row being in a conversation, is not read, nor its failure)
         const started = await turnsEarly;
-        const rows =
-          slice('conversation').length === 0
-            ? []
-            : started
-              ? settledValue(started)
-              : await db.query(turnsSql(d, zero, rowKinds, turnsAfter));
+        const rows = !inConversations ? [] : started ? settledValue(started) : await db.query(turnsSql(d, zero, rowKinds, turnsAfter));
         // the distinct turn numbers summed into the last row, counted only when there is one
         const later = rows.some((r) => n(r.turn_no) > TURN_CAP) ? n((await db.query(laterTurnsSql(d, zero)))[0].n) : 0;
         return { rows, later };
@@ -697,7 +694,7 @@ export async function reportFromTable(
       // units with a priced request only (unit-economics.ts); where every request is priced, the turns pass
       // counts the conversations and the rows inside the window the customers and users
       async () =>
-        someUnpriced
+        pricedUnitsOnly
           ? (await db.query(distinctCountsSql('priced', true, true)))[0]
           : attributedRows
             ? (await db.query(distinctCountsSql(d.pricedViews ? 'inside' : 'priced', false)))[0]
@@ -728,7 +725,7 @@ export async function reportFromTable(
 
     const turnResult = turnQuery.rows;
     // one first row per conversation (no row in a conversation: no turns, no conversation)
-    const conversations = someUnpriced ? n(counts.conversations) : turnResult.reduce((sum, r) => sum + n(r.first_rows), 0);
+    const conversations = pricedUnitsOnly ? n(counts.conversations) : turnResult.reduce((sum, r) => sum + n(r.first_rows), 0);
     const turnRows = groupRows(turnResult, ['turn_no']);
     const turns: TurnView[] = [...turnRows]
       .map(([, rows]) => {
