@@ -12,7 +12,7 @@ import { UserError } from '../core/issues.js';
 import { validate, type ValidationError } from '../core/validate.js';
 import { describeErrors, parseYaml, type LoadedYaml, describeSyntaxErrors } from '../core/yaml.js';
 import { Catalog, withDiscount, normalizeModelId } from './catalog.js';
-import { compileFile } from './compile.js';
+import { compileFile, ownDiscount } from './compile.js';
 import type { ModelEntry } from './model.js';
 import { importLiteLlm, isLiteLlmPriceMap } from './litellm.js';
 import { catalogFileRule, withFileDefaults } from './schema.js';
@@ -179,20 +179,41 @@ function fromDocument(doc: unknown, label: string, loaded: LoadedYaml | undefine
   return { entries: r.entries, discounts: [doc as CatalogFileYaml] };
 }
 
-/** Provider- and model-wide discounts from user files that list no prices of their own. */
-function applyDiscounts(entries: ModelEntry[], docs: CatalogFileYaml[]): ModelEntry[] {
-  let out = entries;
-  for (const d of docs) {
-    if (d.discount === undefined && !d.modelDiscounts) continue;
-    const byModel = new Map(Object.entries(d.modelDiscounts ?? {}).map(([k, v]) => [normalizeModelId(k).key, v]));
-    out = out.map((e) => {
-      const own = byModel.get(normalizeModelId(e.id).key);
-      if (own !== undefined) return withDiscount(e, own);
-      if (d.discount !== undefined && e.provider === d.provider && !e.discount) return withDiscount(e, d.discount);
-      return e;
-    });
-  }
-  return out;
+/**
+ * Negotiated discounts, resolved once for every entry over the user documents in load order (each a
+ * `--prices` file or a document of `prices:` in tokenomics.yaml, config first): a statement about the
+ * model (an entry's own `discount`, a `modelDiscounts` key naming it) wins over one about its whole
+ * provider (a file's `discount`: every entry of that file, and the provider's entries elsewhere); among
+ * statements of the same kind the later document wins, as a later file's prices do. `discount: 0` states
+ * "no discount" and overrides an earlier one like any other value.
+ */
+function applyDiscounts(entries: ModelEntry[], docs: { doc: CatalogFileYaml; entries: ModelEntry[] }[]): ModelEntry[] {
+  const stated = new Map<ModelEntry, { value: number; model: boolean; order: number }>();
+  const offer = (e: ModelEntry, value: number, model: boolean, order: number) => {
+    const cur = stated.get(e);
+    if (!cur || (model && !cur.model) || (model === cur.model && order > cur.order)) stated.set(e, { value, model, order });
+  };
+  // a document's statements about its own entries first: at the same order they win over its modelDiscounts
+  docs.forEach(({ doc, entries: own }, order) =>
+    own.forEach((e, j) => {
+      const m = doc.models?.[j];
+      if (m?.discount !== undefined) offer(e, m.discount, true, order);
+      else if (doc.discount !== undefined) offer(e, doc.discount, false, order);
+    }),
+  );
+  docs.forEach(({ doc }, order) => {
+    if (doc.discount === undefined && !doc.modelDiscounts) return;
+    for (const e of entries) {
+      const own = ownDiscount(doc.modelDiscounts, e.id);
+      if (own !== undefined) offer(e, own, true, order);
+      else if (doc.discount !== undefined && e.provider === doc.provider) offer(e, doc.discount, false, order);
+    }
+  });
+  return entries.map((e) => {
+    const s = stated.get(e);
+    if (!s) return e;
+    return s.value > 0 ? withDiscount(e, s.value) : { ...e, discount: undefined };
+  });
 }
 
 export function loadCatalog(sources: CatalogSources = {}): { catalog: Catalog; report: LoadReport } {
@@ -200,10 +221,10 @@ export function loadCatalog(sources: CatalogSources = {}): { catalog: Catalog; r
   const bundled = loadBundledEntries(sources.bundledDir);
   report.sources.push({ label: 'bundled catalog', entries: bundled.length });
   let entries = [...bundled];
-  const discountDocs: CatalogFileYaml[] = [];
+  const userDocs: { doc: CatalogFileYaml; entries: ModelEntry[] }[] = [];
   const add = (r: { entries: ModelEntry[]; discounts: CatalogFileYaml[] }) => {
     entries.push(...r.entries);
-    discountDocs.push(...r.discounts);
+    for (const doc of r.discounts) userDocs.push({ doc, entries: r.entries });
   };
   if (sources.configPrices) {
     const { file, value, loaded, basePath } = sources.configPrices;
@@ -211,6 +232,6 @@ export function loadCatalog(sources: CatalogSources = {}): { catalog: Catalog; r
     docs.forEach((doc, i) => add(fromDocument(doc, file, loaded, report, Array.isArray(value) ? [...basePath, i] : basePath)));
   }
   for (const f of sources.priceFiles ?? []) add(loadPriceFile(f, report));
-  entries = applyDiscounts(entries, discountDocs);
+  entries = applyDiscounts(entries, userDocs);
   return { catalog: new Catalog(entries, sources.modelAliases), report };
 }

@@ -1,0 +1,73 @@
+/**
+ * User price files and tokenomics.yaml over the bundled catalog: which negotiated discount wins, model
+ * ids that are names of Object.prototype, and aliases (price-file `aliases` and `modelAliases`). Expected
+ * prices by hand from `tokenomics prices gpt-4o-mini` (bundled: input $0.15, output $0.60 per MTok).
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { componentsOf, Pricer, totalOf } from '../../src/pricing/cost.js';
+import { loadCatalog } from '../../src/pricing/load.js';
+import { femtoToUsdString } from '../../src/pricing/money.js';
+import { usage } from './helpers.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'tk-overrides-'));
+let n = 0;
+function file(text: string): string {
+  const f = join(dir, `p${n++}.yaml`);
+  writeFileSync(f, text);
+  return f;
+}
+
+/** USD of 1M input + 1M output tokens of `model` with these price files. */
+function costOf(model: string, ...priceFiles: string[]): string {
+  const { catalog } = loadCatalog({ priceFiles });
+  const r = usage(model, { inputTokens: 1_000_000, outputTokens: 1_000_000 });
+  const card = new Pricer(catalog, { atMs: Date.parse('2026-11-01T00:00:00Z') }).cardFor(r);
+  if (!card) return 'unpriced';
+  return femtoToUsdString(totalOf(componentsOf(r, card.prices)));
+}
+
+describe('negotiated discounts: the later file wins, a model discount wins over a provider one', () => {
+  const provider20 = file('provider: openai\ndiscount: 0.2\n');
+  const provider50 = file('provider: openai\ndiscount: 0.5\n');
+  const model50 = file('provider: openai\nmodelDiscounts:\n  gpt-4o-mini: 0.5\n');
+  const model0 = file('provider: openai\nmodelDiscounts:\n  gpt-4o-mini: 0\n');
+
+  it('a later provider discount replaces an earlier one (the first one was kept)', () => {
+    // list $0.15 + $0.60 = $0.75; 50% off: $0.375; 20% off: $0.60
+    expect(costOf('gpt-4o-mini')).toBe('0.75');
+    expect(costOf('gpt-4o-mini', provider20, provider50)).toBe('0.375');
+    expect(costOf('gpt-4o-mini', provider50, provider20)).toBe('0.6');
+  });
+
+  it('a model discount wins over a provider discount in either order; discount 0 cancels', () => {
+    expect(costOf('gpt-4o-mini', provider20, model50)).toBe('0.375');
+    expect(costOf('gpt-4o-mini', model50, provider20)).toBe('0.375');
+    expect(costOf('gpt-4o-mini', provider20, model0)).toBe('0.75');
+  });
+
+  it("a file's provider discount does not override a later file's own entry discount", () => {
+    const own = file(
+      'provider: openai\nsource: s\ncheckedAt: 2026-11-01\ndiscount: 0.1\nmodels:\n  - id: gpt-4o-mini\n    prices:\n      - { inputPerMTok: 1, outputPerMTok: 3 }\n',
+    );
+    // own prices $1 + $3 = $4, its own file's 10% off: $3.60 (the earlier 20% is older, same kind)
+    expect(costOf('gpt-4o-mini', provider20, own)).toBe('3.6');
+    // the later 50% provider discount is newer: $2
+    expect(costOf('gpt-4o-mini', own, provider50)).toBe('2');
+  });
+});
+
+describe('model ids that are Object.prototype names', () => {
+  it('a model named constructor or toString next to modelDiscounts is priced, not an internal error', () => {
+    const f = file(
+      'provider: acme\nsource: s\ncheckedAt: 2026-11-01\nmodelDiscounts:\n  other: 0.5\n  TOSTRING: 0.25\nmodels:\n' +
+        '  - id: constructor\n    prices:\n      - { inputPerMTok: 1, outputPerMTok: 1 }\n' +
+        '  - id: toString\n    prices:\n      - { inputPerMTok: 1, outputPerMTok: 1 }\n',
+    );
+    // $1 + $1 = $2, no discount for constructor; toString 25% off (keys match as ids do, case aside): $1.50
+    expect(costOf('constructor', f)).toBe('2');
+    expect(costOf('toString', f)).toBe('1.5');
+  });
+});
