@@ -33,6 +33,8 @@ export interface CatalogSources {
   /** `prices:` section of tokenomics.yaml: one catalog document or a list; with its file for messages. */
   configPrices?: { file: string; value: unknown; loaded?: LoadedYaml; basePath: (string | number)[] };
   modelAliases?: Record<string, string>;
+  /** Where `modelAliases` was read (tokenomics.yaml), for `file:line` in its errors. */
+  modelAliasesAt?: { file: string; loaded?: LoadedYaml };
   bundledDir?: string;
 }
 
@@ -233,5 +235,21 @@ export function loadCatalog(sources: CatalogSources = {}): { catalog: Catalog; r
   }
   for (const f of sources.priceFiles ?? []) add(loadPriceFile(f, report));
   entries = applyDiscounts(entries, userDocs);
-  return { catalog: new Catalog(entries, sources.modelAliases), report };
+  const catalog = new Catalog(entries, sources.modelAliases);
+  // an alias that prices nothing (a cycle, an unknown target) is a config error, not a silently unpriced model
+  const problems = catalog.aliasProblems();
+  if (problems.length > 0) {
+    const at = sources.modelAliasesAt;
+    throw new UserError(
+      [
+        'invalid modelAliases:',
+        ...problems.map((p) => {
+          const line = at?.loaded?.lineOf(['modelAliases', p.key]);
+          return `${at ? `${at.file}${line ? `:${line}` : ''}: ` : ''}modelAliases.${p.key}: ${p.message}`;
+        }),
+      ],
+      problems[0].hint,
+    );
+  }
+  return { catalog, report };
 }

@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { componentsOf, Pricer, totalOf } from '../../src/pricing/cost.js';
 import { loadCatalog } from '../../src/pricing/load.js';
 import { femtoToUsdString } from '../../src/pricing/money.js';
+import { runCli } from '../cli/harness.js';
 import { usage } from './helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tk-overrides-'));
@@ -69,5 +70,51 @@ describe('model ids that are Object.prototype names', () => {
     // $1 + $1 = $2, no discount for constructor; toString 25% off (keys match as ids do, case aside): $1.50
     expect(costOf('constructor', f)).toBe('2');
     expect(costOf('toString', f)).toBe('1.5');
+  });
+});
+
+describe('modelAliases in tokenomics.yaml', () => {
+  const log = () => {
+    const f = join(dir, `log${n++}.csv`);
+    // 1M input + 1M output each: gpt-4o $2.50 + $10 = $12.50; gpt-4o-mini $0.15 + $0.60 = $0.75
+    writeFileSync(
+      f,
+      'timestamp,model,input_tokens,output_tokens\n2026-10-01T00:00:00Z,acme-ft,1000000,1000000\n2026-10-01T00:00:00Z,gpt-4o-mini,1000000,1000000\n',
+    );
+    return f;
+  };
+  const report = async (aliases: string) => {
+    const r = await runCli(['report', log(), '--config', file(`modelAliases:\n${aliases}`), '--format', 'json']);
+    return { ...r, json: r.code === 0 ? JSON.parse(r.stdout) : undefined };
+  };
+
+  it('follows a chain of any length to its end (a chain of five was cut after three: unpriced)', async () => {
+    const r = await report('  acme-ft: b1\n  b1: b2\n  b2: b3\n  b3: b4\n  b4: gpt-4o\n');
+    expect(r.code).toBe(0);
+    // acme-ft as gpt-4o $12.50 + gpt-4o-mini $0.75 = $13.25, nothing unpriced, every alias used
+    expect(r.json.totals.costUsd).toBe(13.25);
+    expect(r.json.totals.unpricedModels).toEqual({});
+    expect(r.stderr).not.toMatch(/matched no model/);
+  });
+
+  it('a cycle is an error at file:line (acme-ft was priced as gpt-4o-mini and gpt-4o-mini left unpriced)', async () => {
+    const r = await report('  acme-ft: gpt-4o-mini\n  gpt-4o-mini: acme-ft\n');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/\.yaml:2: modelAliases\.acme-ft: the aliases form a cycle: "acme-ft" -> "gpt-4o-mini" -> "acme-ft"/);
+  });
+
+  it('an alias onto an unknown id is an error with the closest ids (it was a silently unpriced model)', async () => {
+    const r = await report('  acme-ft: gpt4o\n');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/\.yaml:2: modelAliases\.acme-ft: "gpt4o" is not in the pricing catalog/);
+    expect(r.stderr).toMatch(/hint: closest known ids: gpt-4o/);
+  });
+
+  it('one id twice in other case with two targets is an error; an id mapped onto itself changes nothing', async () => {
+    const clash = await report('  acme-ft: gpt-4o\n  ACME-FT: gpt-4o-mini\n');
+    expect(clash.code).toBe(2);
+    expect(clash.stderr).toMatch(/\.yaml:3: modelAliases\.ACME-FT: "acme-ft" and "ACME-FT" are the same id/);
+    const self = await report('  acme-ft: gpt-4o\n  gpt-4o-mini: GPT-4o-mini\n');
+    expect(self.json.totals.costUsd).toBe(13.25);
   });
 });
