@@ -72,6 +72,17 @@ export function normalizeModelId(raw: string): NormalizedId {
   return { key: s };
 }
 
+/** A key (id or alias) of entry `entry` that entry `owner` had (indexes into `Catalog.entries`). */
+export interface KeyClash {
+  entry: number;
+  key: string;
+  kind: 'id' | 'alias';
+  /** The alias's index in the entry's `aliases`. */
+  alias?: number;
+  owner: number;
+  ownerKind: MatchKind;
+}
+
 export class Catalog {
   readonly entries: ModelEntry[];
   private readonly index = new Map<string, { entry: ModelEntry; kind: MatchKind }>();
@@ -79,6 +90,12 @@ export class Catalog {
   /** modelAliases keys as written in the config, by their lower-cased key. */
   private readonly aliasKeys = new Map<string, string>();
   private readonly aliasClashes: { key: string; message: string; hint: string }[] = [];
+  /**
+   * Ids and aliases of an entry that were already another entry's key (by index in `entries`), other
+   * than an override of an id by the same id: the later entry took the key alone. The loader decides
+   * which are errors (see load.ts).
+   */
+  readonly keyClashes: KeyClash[] = [];
   private readonly cache = new Map<string, Resolution | null>();
   /** User alias keys some resolved id used (for the "modelAliases that matched nothing" warning). */
   private readonly aliasesUsed = new Set<string>();
@@ -87,15 +104,26 @@ export class Catalog {
     this.entries = entries;
     // Later entries (user files) override earlier ones (the bundled catalog) key by key.
     // An override of an entry's id takes over that entry's aliases too (logs carry snapshot ids).
-    for (const e of entries) {
+    // An entry whose id is only another entry's alias (a snapshot) takes that key alone: it must not
+    // take over the other model's id and its other snapshots.
+    const at = new Map<ModelEntry, number>(entries.map((e, i) => [e, i]));
+    entries.forEach((e, i) => {
       const idKey = normalizeModelId(e.id).key;
       const previous = this.index.get(idKey);
       if (previous && previous.entry !== e) {
-        for (const [k, v] of this.index) if (v.entry === previous.entry) this.index.set(k, { entry: e, kind: v.kind });
+        if (previous.kind === 'id') {
+          for (const [k, v] of this.index) if (v.entry === previous.entry) this.index.set(k, { entry: e, kind: v.kind });
+        } else this.keyClashes.push({ entry: i, key: e.id, kind: 'id', owner: at.get(previous.entry) ?? -1, ownerKind: previous.kind });
       }
       this.index.set(idKey, { entry: e, kind: 'id' });
-      for (const a of e.aliases) this.index.set(normalizeModelId(a).key, { entry: e, kind: 'alias' });
-    }
+      e.aliases.forEach((a, k) => {
+        const key = normalizeModelId(a).key;
+        const owner = this.index.get(key);
+        if (owner && owner.entry !== e)
+          this.keyClashes.push({ entry: i, key: a, alias: k, kind: 'alias', owner: at.get(owner.entry) ?? -1, ownerKind: owner.kind });
+        this.index.set(key, { entry: e, kind: 'alias' });
+      });
+    });
     for (const [from, to] of Object.entries(userAliases)) {
       const key = from.trim().toLowerCase();
       const before = this.userAliases.get(key);

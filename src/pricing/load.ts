@@ -142,7 +142,7 @@ export function loadBundledEntries(dir = BUNDLED_DIR, cachePath = BUILD_CACHE_PA
 }
 
 /** One user price file: LiteLLM JSON or a catalog YAML/JSON document. */
-export function loadPriceFile(path: string, report: LoadReport): { entries: ModelEntry[]; discounts: CatalogFileYaml[] } {
+export function loadPriceFile(path: string, report: LoadReport): LoadedDoc {
   const text = readText(path);
   if (/\.json$/i.test(path) || text.trimStart().startsWith('{')) {
     let doc: unknown;
@@ -161,7 +161,7 @@ export function loadPriceFile(path: string, report: LoadReport): { entries: Mode
       if (r.errors.length > 0) throw new UserError([`${path}: could not import LiteLLM prices:`, ...r.errors.slice(0, 20)]);
       report.litellmSkipped.push(...imported.skipped);
       report.sources.push({ label: `litellm:${path}`, entries: r.entries.length, skipped: imported.skipped.length });
-      return { entries: r.entries, discounts: [] };
+      return { entries: r.entries, discounts: [], at: { label: `litellm:${path}`, basePath: [], laterKept: true } };
     }
     return fromDocument(doc, path, undefined, report);
   }
@@ -178,8 +178,18 @@ function fromDocument(doc: unknown, label: string, loaded: LoadedYaml | undefine
       'see README.md#price-files for the schema; `tokenomics prices --check FILE` validates a file',
     );
   report.sources.push({ label, entries: r.entries.length });
-  return { entries: r.entries, discounts: [doc as CatalogFileYaml] };
+  return { entries: r.entries, discounts: [doc as CatalogFileYaml], at: { label, loaded, basePath } };
 }
+
+/** Where a user document was read, for `file:line` of its entries. */
+interface DocLocation {
+  label: string;
+  /** A LiteLLM map: its provider-prefixed keys share ids and snapshot names, and the later one is kept. */
+  laterKept?: boolean;
+  loaded?: LoadedYaml;
+  basePath: (string | number)[];
+}
+type LoadedDoc = { entries: ModelEntry[]; discounts: CatalogFileYaml[]; at: DocLocation };
 
 /**
  * Negotiated discounts, resolved once for every entry over the user documents in load order (each a
@@ -218,15 +228,59 @@ function applyDiscounts(entries: ModelEntry[], docs: { doc: CatalogFileYaml; ent
   });
 }
 
+/**
+ * Keys of a user entry that another entry had. Within one document any such key is an error (the
+ * model would have two prices); across documents an alias naming an earlier model's id is one (it
+ * took that id alone, leaving the model's snapshots and other aliases at the old price): an override
+ * gives the id as its own `id`, and its aliases and snapshots follow. An entry's id or alias that was
+ * an earlier document's alias takes that one key (a price for one snapshot).
+ */
+function checkKeyClashes(catalog: Catalog, from: ({ doc: number; at: DocLocation; j: number } | undefined)[]): void {
+  const lines: string[] = [];
+  const where = (i: number, tail: (string | number)[]) => {
+    const f = from[i];
+    if (!f) return `the bundled catalog (${catalog.entries[i].origin})`;
+    const path = [...f.at.basePath, 'models', f.j, ...tail];
+    const line = f.at.loaded?.lineOf(path);
+    return `${f.at.label}${line ? `:${line}` : ''}: ${path
+      .map((p) => (typeof p === 'number' ? `[${p}]` : `.${p}`))
+      .join('')
+      .replace(/^\./, '')}`;
+  };
+  for (const c of catalog.keyClashes) {
+    const mine = from[c.entry];
+    if (!mine) continue;
+    const same = from[c.owner]?.doc === mine.doc;
+    if (same ? mine.at.laterKept : !(c.kind === 'alias' && c.ownerKind === 'id')) continue;
+    const here = where(c.entry, c.kind === 'id' ? ['id'] : ['aliases', c.alias ?? 0]);
+    const owner = catalog.entries[c.owner];
+    lines.push(
+      same
+        ? `${here}: "${c.key}" is already a key of model "${owner.id}" in this file (${where(c.owner, [])}); give each id to one entry`
+        : `${here}: "${c.key}" is the id of model "${owner.id}" from ${where(c.owner, [])}: as an alias it would take that id alone; to replace the model give "${c.key}" as the entry's id (its aliases and snapshots follow)`,
+    );
+  }
+  if (lines.length > 0)
+    throw new UserError(
+      ['invalid price file:', ...lines],
+      'an id or alias names one model; a later price file overrides an earlier model by its id',
+    );
+}
+
 export function loadCatalog(sources: CatalogSources = {}): { catalog: Catalog; report: LoadReport } {
   const report: LoadReport = { sources: [], litellmSkipped: [] };
   const bundled = loadBundledEntries(sources.bundledDir);
   report.sources.push({ label: 'bundled catalog', entries: bundled.length });
   let entries = [...bundled];
   const userDocs: { doc: CatalogFileYaml; entries: ModelEntry[] }[] = [];
-  const add = (r: { entries: ModelEntry[]; discounts: CatalogFileYaml[] }) => {
+  // per entry (by index): the user document it came from, and where (bundled entries: none)
+  const from: ({ doc: number; at: DocLocation; j: number } | undefined)[] = bundled.map(() => undefined);
+  let docCount = 0;
+  const add = (r: LoadedDoc) => {
+    const doc = docCount++;
+    r.entries.forEach((_, j) => from.push({ doc, at: r.at, j }));
     entries.push(...r.entries);
-    for (const doc of r.discounts) userDocs.push({ doc, entries: r.entries });
+    for (const d of r.discounts) userDocs.push({ doc: d, entries: r.entries });
   };
   if (sources.configPrices) {
     const { file, value, loaded, basePath } = sources.configPrices;
@@ -236,6 +290,7 @@ export function loadCatalog(sources: CatalogSources = {}): { catalog: Catalog; r
   for (const f of sources.priceFiles ?? []) add(loadPriceFile(f, report));
   entries = applyDiscounts(entries, userDocs);
   const catalog = new Catalog(entries, sources.modelAliases);
+  checkKeyClashes(catalog, from);
   // an alias that prices nothing (a cycle, an unknown target) is a config error, not a silently unpriced model
   const problems = catalog.aliasProblems();
   if (problems.length > 0) {

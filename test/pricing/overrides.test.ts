@@ -118,3 +118,56 @@ describe('modelAliases in tokenomics.yaml', () => {
     expect(self.json.totals.costUsd).toBe(13.25);
   });
 });
+
+describe('ids and aliases of price-file entries', () => {
+  const entry = (id: string, price: number, aliases = '') =>
+    `  - id: ${id}\n${aliases ? `    aliases: [${aliases}]\n` : ''}    prices:\n      - { inputPerMTok: ${price}, outputPerMTok: ${price} }\n`;
+  const doc = (...entries: string[]) => `provider: openai\nsource: s\ncheckedAt: 2026-11-01\nmodels:\n${entries.join('')}`;
+
+  it("an entry for one snapshot takes that id alone, not the whole model (gpt-4o was priced at the snapshot's $1)", () => {
+    const f = file(doc(entry('gpt-4o-2024-08-06', 1)));
+    // the snapshot: $1 + $1 = $2; gpt-4o and its other snapshot and dated ids stay at $2.50 + $10 = $12.50
+    expect(costOf('gpt-4o-2024-08-06', f)).toBe('2');
+    expect(costOf('gpt-4o', f)).toBe('12.5');
+    expect(costOf('gpt-4o-2024-11-20', f)).toBe('12.5');
+    expect(costOf('gpt-4o-2099-01-01', f)).toBe('12.5');
+  });
+
+  it('so does a LiteLLM map key for a snapshot (the later of its keys for one id is kept)', () => {
+    const f = join(dir, `ll${n++}.json`);
+    const row = (usdPerToken: number) => ({
+      litellm_provider: 'openai',
+      input_cost_per_token: usdPerToken,
+      output_cost_per_token: usdPerToken,
+    });
+    writeFileSync(f, JSON.stringify({ 'gpt-4o-2024-08-06': row(1e-6), 'openai/gpt-4o-2024-08-06': row(2e-6) }));
+    // the snapshot at the later key's $2 + $2 = $4; gpt-4o at the bundled $12.50 (was $4)
+    expect(costOf('gpt-4o-2024-08-06', f)).toBe('4');
+    expect(costOf('gpt-4o', f)).toBe('12.5');
+  });
+
+  it("an alias that names a bundled model's id is an error at file:line (it took gpt-4o alone)", () => {
+    const f = file(doc(entry('acme-1', 1, 'gpt-4o')));
+    expect(() => loadCatalog({ priceFiles: [f] })).toThrow(
+      /p\d+\.yaml:6: models\[0\]\.aliases\[0\]: "gpt-4o" is the id of model "gpt-4o" from the bundled catalog/,
+    );
+  });
+
+  it("within one file an alias that is another entry's id or alias is an error (one of them was silently dropped)", () => {
+    const f = file(doc(entry('acme-1', 1), entry('acme-2', 7, 'acme-1, shared'), entry('acme-3', 9, 'shared')));
+    let message = '';
+    try {
+      loadCatalog({ priceFiles: [f] });
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).toMatch(/:9: models\[1\]\.aliases\[0\]: "acme-1" is already a key of model "acme-1" in this file/);
+    expect(message).toMatch(/:13: models\[2\]\.aliases\[0\]: "shared" is already a key of model "acme-2" in this file/);
+  });
+
+  it('an override by id takes the bundled aliases and snapshots with it, restated or not', () => {
+    const f = file(doc(entry('gpt-4o', 1, 'gpt-4o-2024-11-20')));
+    expect(costOf('gpt-4o-2024-08-06', f)).toBe('2');
+    expect(costOf('gpt-4o-2024-11-20', f)).toBe('2');
+  });
+});
