@@ -138,6 +138,11 @@ export class Catalog {
     }
   }
 
+  /** modelAliases keys as written in the config. */
+  userAliasKeys(): string[] {
+    return [...this.aliasKeys.values()];
+  }
+
   /** modelAliases keys that no id resolved so far matched (as written in the config, lower-cased). */
   unusedAliases(): string[] {
     return [...this.userAliases.keys()].filter((k) => !this.aliasesUsed.has(k));
