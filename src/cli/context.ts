@@ -134,6 +134,7 @@ export class CommandContext {
       configPrices:
         cfg?.doc.prices !== undefined ? { file: cfg.file, value: cfg.doc.prices, loaded: cfg.loaded, basePath: ['prices'] } : undefined,
       modelAliases: (cfg?.doc.modelAliases as Record<string, string> | undefined) ?? undefined,
+      modelAliasesAt: cfg ? { file: cfg.file, loaded: cfg.loaded } : undefined,
     });
   }
 

@@ -72,10 +72,30 @@ export function normalizeModelId(raw: string): NormalizedId {
   return { key: s };
 }
 
+/** A key (id or alias) of entry `entry` that entry `owner` had (indexes into `Catalog.entries`). */
+export interface KeyClash {
+  entry: number;
+  key: string;
+  kind: 'id' | 'alias';
+  /** The alias's index in the entry's `aliases`. */
+  alias?: number;
+  owner: number;
+  ownerKind: MatchKind;
+}
+
 export class Catalog {
   readonly entries: ModelEntry[];
   private readonly index = new Map<string, { entry: ModelEntry; kind: MatchKind }>();
   private readonly userAliases = new Map<string, string>();
+  /** modelAliases keys as written in the config, by their lower-cased key. */
+  private readonly aliasKeys = new Map<string, string>();
+  private readonly aliasClashes: { key: string; message: string; hint: string }[] = [];
+  /**
+   * Ids and aliases of an entry that were already another entry's key (by index in `entries`), other
+   * than an override of an id by the same id: the later entry took the key alone. The loader decides
+   * which are errors (see load.ts).
+   */
+  readonly keyClashes: KeyClash[] = [];
   private readonly cache = new Map<string, Resolution | null>();
   /** User alias keys some resolved id used (for the "modelAliases that matched nothing" warning). */
   private readonly aliasesUsed = new Set<string>();
@@ -84,16 +104,43 @@ export class Catalog {
     this.entries = entries;
     // Later entries (user files) override earlier ones (the bundled catalog) key by key.
     // An override of an entry's id takes over that entry's aliases too (logs carry snapshot ids).
-    for (const e of entries) {
+    // An entry whose id is only another entry's alias (a snapshot) takes that key alone: it must not
+    // take over the other model's id and its other snapshots.
+    const at = new Map<ModelEntry, number>(entries.map((e, i) => [e, i]));
+    entries.forEach((e, i) => {
       const idKey = normalizeModelId(e.id).key;
       const previous = this.index.get(idKey);
       if (previous && previous.entry !== e) {
-        for (const [k, v] of this.index) if (v.entry === previous.entry) this.index.set(k, { entry: e, kind: v.kind });
+        if (previous.kind === 'id') {
+          for (const [k, v] of this.index) if (v.entry === previous.entry) this.index.set(k, { entry: e, kind: v.kind });
+        } else this.keyClashes.push({ entry: i, key: e.id, kind: 'id', owner: at.get(previous.entry) ?? -1, ownerKind: previous.kind });
       }
       this.index.set(idKey, { entry: e, kind: 'id' });
-      for (const a of e.aliases) this.index.set(normalizeModelId(a).key, { entry: e, kind: 'alias' });
+      e.aliases.forEach((a, k) => {
+        const key = normalizeModelId(a).key;
+        const owner = this.index.get(key);
+        if (owner && owner.entry !== e)
+          this.keyClashes.push({ entry: i, key: a, alias: k, kind: 'alias', owner: at.get(owner.entry) ?? -1, ownerKind: owner.kind });
+        this.index.set(key, { entry: e, kind: 'alias' });
+      });
+    });
+    for (const [from, to] of Object.entries(userAliases)) {
+      const key = from.trim().toLowerCase();
+      const before = this.userAliases.get(key);
+      if (before !== undefined && before.trim().toLowerCase() !== to.trim().toLowerCase())
+        this.aliasClashes.push({
+          key: from,
+          message: `"${this.aliasKeys.get(key)}" and "${from}" are the same id (matched without case) mapped onto "${before}" and "${to}"`,
+          hint: 'keep one of them',
+        });
+      this.userAliases.set(key, to);
+      if (!this.aliasKeys.has(key)) this.aliasKeys.set(key, from);
     }
-    for (const [from, to] of Object.entries(userAliases)) this.userAliases.set(from.trim().toLowerCase(), to);
+  }
+
+  /** modelAliases keys as written in the config. */
+  userAliasKeys(): string[] {
+    return [...this.aliasKeys.values()];
   }
 
   /** modelAliases keys that no id resolved so far matched (as written in the config, lower-cased). */
@@ -105,18 +152,69 @@ export class Catalog {
   resolve(raw: string): Resolution | undefined {
     const hit = this.cache.get(raw);
     if (hit !== undefined) return hit ?? undefined;
-    const res = this.resolveUncached(raw, 0);
+    const res = this.resolveUncached(raw);
     this.cache.set(raw, res ?? null);
     return res;
   }
 
-  private resolveUncached(raw: string, depth: number): Resolution | undefined {
-    const aliasTarget = this.userAliases.get(raw.trim().toLowerCase());
-    if (aliasTarget !== undefined) this.aliasesUsed.add(raw.trim().toLowerCase());
-    if (aliasTarget !== undefined && depth < 3) {
-      const r = this.resolveUncached(aliasTarget, depth + 1);
-      return r ? { ...r, matchedBy: 'user-alias' } : undefined;
+  /**
+   * The id a `modelAliases` chain from `raw` ends at (raw itself when no alias names it), every alias
+   * on the way, and whether the chain comes back to an id it passed (a cycle: no end).
+   */
+  private followAliases(raw: string): { id: string; via: string[]; cycle: boolean } {
+    const via: string[] = [];
+    let id = raw;
+    for (;;) {
+      const key = id.trim().toLowerCase();
+      const target = this.userAliases.get(key);
+      if (target === undefined) return { id, via, cycle: false };
+      if (via.includes(key)) return { id, via, cycle: true };
+      via.push(key);
+      id = target;
+      // `gpt-4o: gpt-4o` maps an id onto itself: it ends there, as if it were not written
+      if (target.trim().toLowerCase() === key) return { id, via, cycle: false };
     }
+  }
+
+  /**
+   * `modelAliases` that price nothing: a chain that comes back to itself (`a: b`, `b: a`), or one that
+   * ends at an id the catalog does not know, or one id given twice (in other case) with two targets. Each
+   * with the alias key as written in the config.
+   */
+  aliasProblems(): { key: string; message: string; hint: string }[] {
+    const out = [...this.aliasClashes];
+    for (const [key, written] of this.aliasKeys) {
+      const { id, via, cycle } = this.followAliases(key);
+      const chain = [...via, id].map((k) => `"${k}"`).join(' -> ');
+      if (cycle)
+        out.push({
+          key: written,
+          message: `the aliases form a cycle: ${chain}`,
+          hint: 'map each logged id onto a catalog id (or a price file entry)',
+        });
+      else if (!this.resolveDirect(id)) {
+        const near = this.suggest(id);
+        out.push({
+          key: written,
+          message: `${via.length > 1 ? `${chain}: ` : ''}"${id}" is not in the pricing catalog`,
+          hint: `${near.length ? `closest known ids: ${near.join(', ')}; or ` : ''}add its price with --prices FILE or a prices: section`,
+        });
+      }
+    }
+    return out;
+  }
+
+  private resolveUncached(raw: string): Resolution | undefined {
+    const { id, via, cycle } = this.followAliases(raw);
+    for (const k of via) this.aliasesUsed.add(k);
+    if (via.length === 0) return this.resolveDirect(raw);
+    if (cycle) return undefined;
+    const r = this.resolveDirect(id);
+    return r ? { ...r, matchedBy: 'user-alias' } : undefined;
+  }
+
+  /** An id by the catalog's own ids, aliases and snapshots (no `modelAliases`). */
+  private resolveDirect(raw: string): Resolution | undefined {
     const { key, bedrockScope } = normalizeModelId(raw);
     const scope = bedrockScope ?? (key.includes('.') && /^[a-z]+\.[a-z]/.test(key) ? 'in-region' : undefined);
     const direct = this.index.get(key);

@@ -1,5 +1,6 @@
 /** Validated catalog YAML -> compiled entries with exact prices. */
 import { CHARGE_DIMENSIONS } from '../usage/dimensions.js';
+import { normalizeModelId } from './catalog.js';
 import { decimalToScaled, pricePerMTok, ratio, type Ratio } from './money.js';
 import type { ChargePrices, LongContextTier, ModelEntry, PriceAdjust, PricePeriod, PriceSet, RegionalUplift } from './model.js';
 import {
@@ -126,6 +127,19 @@ function discountRatio(d: number | undefined): { factor: Ratio; discountText: st
   return { factor: { num: off.den - off.num, den: off.den }, discountText: `${+(d * 100).toFixed(6)}%` };
 }
 
+/**
+ * A `modelDiscounts` value for `id`: keys are model ids as a person writes them (matched as ids are,
+ * case and provider prefix aside), read as the mapping's own keys only: a model named `constructor` or
+ * `toString` is not a key of every object.
+ */
+export function ownDiscount(discounts: Record<string, number> | undefined, id: string): number | undefined {
+  if (!discounts) return undefined;
+  const key = normalizeModelId(id).key;
+  let found: number | undefined;
+  for (const [k, v] of Object.entries(discounts)) if (normalizeModelId(k).key === key) found = v;
+  return found;
+}
+
 /** Compile one file's entries. Semantic checks (period order) are reported as errors by path. */
 export function compileFile(file: CatalogFileYaml, origin: string, errors: { path: (string | number)[]; message: string }[]): ModelEntry[] {
   const out: ModelEntry[] = [];
@@ -155,7 +169,7 @@ export function compileFile(file: CatalogFileYaml, origin: string, errors: { pat
       else if (periods[k].fromMs <= periods[k - 1].fromMs)
         errors.push({ path: ['models', i, 'prices', k, 'from'], message: 'periods must be in date order, oldest first' });
     }
-    const discount = m.discount ?? file.modelDiscounts?.[m.id] ?? file.discount;
+    const discount = m.discount ?? ownDiscount(file.modelDiscounts, m.id) ?? file.discount;
     out.push({
       id: m.id,
       provider: m.provider ?? file.provider,

@@ -12,7 +12,7 @@ import { UserError } from '../core/issues.js';
 import { validate, type ValidationError } from '../core/validate.js';
 import { describeErrors, parseYaml, type LoadedYaml, describeSyntaxErrors } from '../core/yaml.js';
 import { Catalog, withDiscount, normalizeModelId } from './catalog.js';
-import { compileFile } from './compile.js';
+import { compileFile, ownDiscount } from './compile.js';
 import type { ModelEntry } from './model.js';
 import { importLiteLlm, isLiteLlmPriceMap } from './litellm.js';
 import { catalogFileRule, withFileDefaults } from './schema.js';
@@ -33,6 +33,8 @@ export interface CatalogSources {
   /** `prices:` section of tokenomics.yaml: one catalog document or a list; with its file for messages. */
   configPrices?: { file: string; value: unknown; loaded?: LoadedYaml; basePath: (string | number)[] };
   modelAliases?: Record<string, string>;
+  /** Where `modelAliases` was read (tokenomics.yaml), for `file:line` in its errors. */
+  modelAliasesAt?: { file: string; loaded?: LoadedYaml };
   bundledDir?: string;
 }
 
@@ -140,7 +142,7 @@ export function loadBundledEntries(dir = BUNDLED_DIR, cachePath = BUILD_CACHE_PA
 }
 
 /** One user price file: LiteLLM JSON or a catalog YAML/JSON document. */
-export function loadPriceFile(path: string, report: LoadReport): { entries: ModelEntry[]; discounts: CatalogFileYaml[] } {
+export function loadPriceFile(path: string, report: LoadReport): LoadedDoc {
   const text = readText(path);
   if (/\.json$/i.test(path) || text.trimStart().startsWith('{')) {
     let doc: unknown;
@@ -159,7 +161,7 @@ export function loadPriceFile(path: string, report: LoadReport): { entries: Mode
       if (r.errors.length > 0) throw new UserError([`${path}: could not import LiteLLM prices:`, ...r.errors.slice(0, 20)]);
       report.litellmSkipped.push(...imported.skipped);
       report.sources.push({ label: `litellm:${path}`, entries: r.entries.length, skipped: imported.skipped.length });
-      return { entries: r.entries, discounts: [] };
+      return { entries: r.entries, discounts: [], at: { label: `litellm:${path}`, basePath: [], laterKept: true } };
     }
     return fromDocument(doc, path, undefined, report);
   }
@@ -176,23 +178,93 @@ function fromDocument(doc: unknown, label: string, loaded: LoadedYaml | undefine
       'see README.md#price-files for the schema; `tokenomics prices --check FILE` validates a file',
     );
   report.sources.push({ label, entries: r.entries.length });
-  return { entries: r.entries, discounts: [doc as CatalogFileYaml] };
+  return { entries: r.entries, discounts: [doc as CatalogFileYaml], at: { label, loaded, basePath } };
 }
 
-/** Provider- and model-wide discounts from user files that list no prices of their own. */
-function applyDiscounts(entries: ModelEntry[], docs: CatalogFileYaml[]): ModelEntry[] {
-  let out = entries;
-  for (const d of docs) {
-    if (d.discount === undefined && !d.modelDiscounts) continue;
-    const byModel = new Map(Object.entries(d.modelDiscounts ?? {}).map(([k, v]) => [normalizeModelId(k).key, v]));
-    out = out.map((e) => {
-      const own = byModel.get(normalizeModelId(e.id).key);
-      if (own !== undefined) return withDiscount(e, own);
-      if (d.discount !== undefined && e.provider === d.provider && !e.discount) return withDiscount(e, d.discount);
-      return e;
-    });
+/** Where a user document was read, for `file:line` of its entries. */
+interface DocLocation {
+  label: string;
+  /** A LiteLLM map: its provider-prefixed keys share ids and snapshot names, and the later one is kept. */
+  laterKept?: boolean;
+  loaded?: LoadedYaml;
+  basePath: (string | number)[];
+}
+type LoadedDoc = { entries: ModelEntry[]; discounts: CatalogFileYaml[]; at: DocLocation };
+
+/**
+ * Negotiated discounts, resolved once for every entry over the user documents in load order (each a
+ * `--prices` file or a document of `prices:` in tokenomics.yaml, config first): a statement about the
+ * model (an entry's own `discount`, a `modelDiscounts` key naming it) wins over one about its whole
+ * provider (a file's `discount`: every entry of that file, and the provider's entries elsewhere); among
+ * statements of the same kind the later document wins, as a later file's prices do. `discount: 0` states
+ * "no discount" and overrides an earlier one like any other value.
+ */
+function applyDiscounts(entries: ModelEntry[], docs: { doc: CatalogFileYaml; entries: ModelEntry[] }[]): ModelEntry[] {
+  const stated = new Map<ModelEntry, { value: number; model: boolean; order: number }>();
+  const offer = (e: ModelEntry, value: number, model: boolean, order: number) => {
+    const cur = stated.get(e);
+    if (!cur || (model && !cur.model) || (model === cur.model && order > cur.order)) stated.set(e, { value, model, order });
+  };
+  // a document's statements about its own entries first: at the same order they win over its modelDiscounts
+  docs.forEach(({ doc, entries: own }, order) =>
+    own.forEach((e, j) => {
+      const m = doc.models?.[j];
+      if (m?.discount !== undefined) offer(e, m.discount, true, order);
+      else if (doc.discount !== undefined) offer(e, doc.discount, false, order);
+    }),
+  );
+  docs.forEach(({ doc }, order) => {
+    if (doc.discount === undefined && !doc.modelDiscounts) return;
+    for (const e of entries) {
+      const own = ownDiscount(doc.modelDiscounts, e.id);
+      if (own !== undefined) offer(e, own, true, order);
+      else if (doc.discount !== undefined && e.provider === doc.provider) offer(e, doc.discount, false, order);
+    }
+  });
+  return entries.map((e) => {
+    const s = stated.get(e);
+    if (!s) return e;
+    return s.value > 0 ? withDiscount(e, s.value) : { ...e, discount: undefined };
+  });
+}
+
+/**
+ * Keys of a user entry that another entry had. Within one document any such key is an error (the
+ * model would have two prices); across documents an alias naming an earlier model's id is one (it
+ * took that id alone, leaving the model's snapshots and other aliases at the old price): an override
+ * gives the id as its own `id`, and its aliases and snapshots follow. An entry's id or alias that was
+ * an earlier document's alias takes that one key (a price for one snapshot).
+ */
+function checkKeyClashes(catalog: Catalog, from: ({ doc: number; at: DocLocation; j: number } | undefined)[]): void {
+  const lines: string[] = [];
+  const where = (i: number, tail: (string | number)[]) => {
+    const f = from[i];
+    if (!f) return `the bundled catalog (${catalog.entries[i].origin})`;
+    const path = [...f.at.basePath, 'models', f.j, ...tail];
+    const line = f.at.loaded?.lineOf(path);
+    return `${f.at.label}${line ? `:${line}` : ''}: ${path
+      .map((p) => (typeof p === 'number' ? `[${p}]` : `.${p}`))
+      .join('')
+      .replace(/^\./, '')}`;
+  };
+  for (const c of catalog.keyClashes) {
+    const mine = from[c.entry];
+    if (!mine) continue;
+    const same = from[c.owner]?.doc === mine.doc;
+    if (same ? mine.at.laterKept : !(c.kind === 'alias' && c.ownerKind === 'id')) continue;
+    const here = where(c.entry, c.kind === 'id' ? ['id'] : ['aliases', c.alias ?? 0]);
+    const owner = catalog.entries[c.owner];
+    lines.push(
+      same
+        ? `${here}: "${c.key}" is already a key of model "${owner.id}" in this file (${where(c.owner, [])}); give each id to one entry`
+        : `${here}: "${c.key}" is the id of model "${owner.id}" from ${where(c.owner, [])}: as an alias it would take that id alone; to replace the model give "${c.key}" as the entry's id (its aliases and snapshots follow)`,
+    );
   }
-  return out;
+  if (lines.length > 0)
+    throw new UserError(
+      ['invalid price file:', ...lines],
+      'an id or alias names one model; a later price file overrides an earlier model by its id',
+    );
 }
 
 export function loadCatalog(sources: CatalogSources = {}): { catalog: Catalog; report: LoadReport } {
@@ -200,10 +272,15 @@ export function loadCatalog(sources: CatalogSources = {}): { catalog: Catalog; r
   const bundled = loadBundledEntries(sources.bundledDir);
   report.sources.push({ label: 'bundled catalog', entries: bundled.length });
   let entries = [...bundled];
-  const discountDocs: CatalogFileYaml[] = [];
-  const add = (r: { entries: ModelEntry[]; discounts: CatalogFileYaml[] }) => {
+  const userDocs: { doc: CatalogFileYaml; entries: ModelEntry[] }[] = [];
+  // per entry (by index): the user document it came from, and where (bundled entries: none)
+  const from: ({ doc: number; at: DocLocation; j: number } | undefined)[] = bundled.map(() => undefined);
+  let docCount = 0;
+  const add = (r: LoadedDoc) => {
+    const doc = docCount++;
+    r.entries.forEach((_, j) => from.push({ doc, at: r.at, j }));
     entries.push(...r.entries);
-    discountDocs.push(...r.discounts);
+    for (const d of r.discounts) userDocs.push({ doc: d, entries: r.entries });
   };
   if (sources.configPrices) {
     const { file, value, loaded, basePath } = sources.configPrices;
@@ -211,6 +288,23 @@ export function loadCatalog(sources: CatalogSources = {}): { catalog: Catalog; r
     docs.forEach((doc, i) => add(fromDocument(doc, file, loaded, report, Array.isArray(value) ? [...basePath, i] : basePath)));
   }
   for (const f of sources.priceFiles ?? []) add(loadPriceFile(f, report));
-  entries = applyDiscounts(entries, discountDocs);
-  return { catalog: new Catalog(entries, sources.modelAliases), report };
+  entries = applyDiscounts(entries, userDocs);
+  const catalog = new Catalog(entries, sources.modelAliases);
+  checkKeyClashes(catalog, from);
+  // an alias that prices nothing (a cycle, an unknown target) is a config error, not a silently unpriced model
+  const problems = catalog.aliasProblems();
+  if (problems.length > 0) {
+    const at = sources.modelAliasesAt;
+    throw new UserError(
+      [
+        'invalid modelAliases:',
+        ...problems.map((p) => {
+          const line = at?.loaded?.lineOf(['modelAliases', p.key]);
+          return `${at ? `${at.file}${line ? `:${line}` : ''}: ` : ''}modelAliases.${p.key}: ${p.message}`;
+        }),
+      ],
+      problems[0].hint,
+    );
+  }
+  return { catalog, report };
 }

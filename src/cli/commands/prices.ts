@@ -4,7 +4,7 @@ import { UserError } from '../../core/issues.js';
 import { dateToMs } from '../../pricing/compile.js';
 import type { Resolution } from '../../pricing/catalog.js';
 import { entryData } from '../../pricing/describe.js';
-import { loadPriceFile, type LoadReport } from '../../pricing/load.js';
+import { loadCatalog } from '../../pricing/load.js';
 import { upliftRuleFor } from '../../pricing/cost.js';
 import { pricesReport, type PricesContext, type PricesData } from '../../report/prices-data.js';
 import type { CommandContext } from '../context.js';
@@ -88,11 +88,12 @@ function bedrockUplift(res: Resolution, atMs: number): NonNullable<PricesContext
 }
 
 function checkFile(ctx: CommandContext, file: string): number {
-  const report: LoadReport = { sources: [], litellmSkipped: [] };
-  const { entries } = loadPriceFile(file, report);
+  // over the bundled catalog, as a run loads it: an alias that names a bundled model's id is an error too
+  const { report } = loadCatalog({ priceFiles: [file] });
+  const count = report.sources.at(-1)?.entries ?? 0;
   const skipped = report.litellmSkipped.length;
   ctx.write(
-    `${inert(file, 0)}: ok, ${entries.length} entr${entries.length === 1 ? 'y' : 'ies'}${skipped ? `; ${skipped} LiteLLM entries not mappable (no per-token text prices)` : ''}\n`,
+    `${inert(file, 0)}: ok, ${count} entr${count === 1 ? 'y' : 'ies'}${skipped ? `; ${skipped} LiteLLM entries not mappable (no per-token text prices)` : ''}\n`,
   );
   return 0;
 }

@@ -10,6 +10,7 @@
 import { parse as parseCsv } from 'csv-parse/sync';
 import { UserError } from '../../core/issues.js';
 import type { Catalog } from '../../pricing/catalog.js';
+import type { ModelEntry } from '../../pricing/model.js';
 import type { RouteKey } from '../price-map.js';
 
 const HINT =
@@ -60,14 +61,22 @@ const ROUTE_PROVIDERS: Record<string, string[]> = {
   'inference-geo': [],
 };
 
-/** Route keys: the given ones, else every catalog id and alias × its providers × regional (none, yes, no). */
+/**
+ * Route keys: the given ones, else every catalog id and alias, and every `modelAliases` key of
+ * tokenomics.yaml (priced as `report` prices it), × the providers of its entry × regional (none, yes, no).
+ */
 export function routeKeys(catalog: Catalog, given: RouteKey[] | undefined): RouteKey[] {
   if (given?.length) return given;
-  return catalog.entries.flatMap((e) => {
+  const routes = (e: ModelEntry, models: string[]) => {
     const providers = [null, e.provider, ...e.regional.flatMap((u) => u.via.flatMap((v) => ROUTE_PROVIDERS[v] ?? []))];
     const unique = [...new Set(providers)];
-    return [e.id, ...e.aliases].flatMap((model) =>
-      unique.flatMap((provider) => [null, true, false].map((regional) => ({ model, provider, regional }))),
-    );
-  });
+    return models.flatMap((model) => unique.flatMap((provider) => [null, true, false].map((regional) => ({ model, provider, regional }))));
+  };
+  return [
+    ...catalog.entries.flatMap((e) => routes(e, [e.id, ...e.aliases])),
+    ...catalog.userAliasKeys().flatMap((key) => {
+      const e = catalog.resolve(key)?.entry;
+      return e ? routes(e, [key]) : [];
+    }),
+  ];
 }
