@@ -132,6 +132,17 @@ describe('reader robustness', () => {
     expect(res.issues[5]).toMatchObject({ code: 'issues-truncated', message: '25 more issues not listed (all are counted)' });
   });
 
+  it("keeps a file's error past the cap of rejected records' issues (a corrupt gzip is said, not crowded out)", async () => {
+    const bad = write('bad-lines.jsonl', LINE(0) + '\n' + 'nope\n'.repeat(30));
+    const gz = gzipSync(Array.from({ length: 200 }, (_, i) => LINE(i)).join('\n') + '\n');
+    const cut = write('cut.jsonl.gz', gz.subarray(0, gz.length - 12));
+    const res = await run([bad, cut], {}, { maxIssues: 5 });
+    expect(res.counts.rejected['invalid-json']).toBe(30);
+    expect(res.issues.filter((i) => i.code === 'invalid-json')).toHaveLength(5);
+    expect(res.issues).toContainEqual(expect.objectContaining({ severity: 'error', code: 'truncated-gzip', file: cut }));
+    expect(res.issues.at(-1)).toMatchObject({ code: 'issues-truncated', message: '25 more issues not listed (all are counted)' });
+  });
+
   it('reads a gzipped CSV (detected after decompression)', async () => {
     const { readFileSync } = await import('node:fs');
     const file = write('spend.csv.gz', gzipSync(readFileSync('fixtures/logs/litellm/spend_logs.csv')));
