@@ -139,7 +139,7 @@ export async function runReport(
   keep?: (r: UsageRecord) => void,
 ): Promise<EngineReport> {
   if (inputs.length === 0) throw new UserError('no inputs given', 'pass log files, directories, glob patterns or - for stdin');
-  const { reportViaDuckDB, openReportDb } = await import('../engine/report.js');
+  const { reportViaDuckDB, openReportDb, SQL_FROM_BYTES } = await import('../engine/report.js');
   // the environment's TMPDIR (the command's, so tests can point it elsewhere), else the system's
   const tempDirectory = mkdtempSync(join(ctx.io.env.TMPDIR || tmpdir(), 'tokenomics-duckdb-'));
   // DuckDB opens on its own threads; the catalog loads while it runs its first long statement (the
@@ -191,6 +191,8 @@ export async function runReport(
         onProgress: ctx.progressAllowed ? (done, total) => progress.update(done, total) : undefined,
         db,
         reprice: plan.reprice,
+        // small files by the TypeScript readers: an SQL read costs more than it saves there (a directory of thousands)
+        sqlFromBytes: SQL_FROM_BYTES,
         ...(keep ? { sqlReaders: false, onRecord: keep } : {}),
       },
     );
