@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { writeFileSync } from 'node:fs';
+import { symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
@@ -141,6 +141,27 @@ describe('reader robustness', () => {
     expect(res.issues.filter((i) => i.code === 'invalid-json')).toHaveLength(5);
     expect(res.issues).toContainEqual(expect.objectContaining({ severity: 'error', code: 'truncated-gzip', file: cut }));
     expect(res.issues.at(-1)).toMatchObject({ code: 'issues-truncated', message: '25 more issues not listed (all are counted)' });
+  });
+
+  it('names why a listed file cannot be read, with a hint: a link to nothing, a link loop', async () => {
+    const dir = tempDir();
+    writeFileSync(path.join(dir, 'a.jsonl'), LINE(0) + '\n');
+    symlinkSync('nowhere.jsonl', path.join(dir, 'dangling.jsonl'));
+    symlinkSync('self.jsonl', path.join(dir, 'self.jsonl'));
+    const res = await run([dir]);
+    expect(res.counts).toMatchObject({ read: 1, counted: 1 });
+    expect(res.issues).toEqual([
+      expect.objectContaining({
+        code: 'read-error',
+        file: path.join(dir, 'dangling.jsonl'),
+        hint: expect.stringMatching(/removed or renamed .* symbolic link to nothing/),
+      }),
+      expect.objectContaining({
+        code: 'read-error',
+        file: path.join(dir, 'self.jsonl'),
+        hint: expect.stringMatching(/symbolic link loop/),
+      }),
+    ]);
   });
 
   it('reads a gzipped CSV (detected after decompression)', async () => {
