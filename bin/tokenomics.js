@@ -2,7 +2,7 @@
 // the bundled CLI (scripts/bundle.mjs): a command's start-up opens a few files, not hundreds. This
 // file and the bundle's entry are CommonJS (bin/package.json): no start through the ES module loader.
 'use strict';
-const { main, errorDetail } = require('../dist/bundle/main.js');
+const { main, errorDetail, removeTemporaries } = require('../dist/bundle/main.js');
 
 // Stack traces are for developers: shown only with -v/--verbose or TOKENOMICS_DEBUG set.
 const debug = !!process.env.TOKENOMICS_DEBUG || process.argv.includes('-v') || process.argv.includes('--verbose');
@@ -26,6 +26,18 @@ for (const stream of [process.stdout, process.stderr]) {
     if (stream === process.stderr) process.exit(2);
     const why = err && err.code === 'ENOSPC' ? 'no space left on device' : err?.code ? err.code : String(err);
     fail('error', { message: `cannot write the output to stdout: ${why}`, stack: err?.stack });
+  });
+}
+// Interrupted (Ctrl-C, kill, a closed terminal): no `finally` runs, so the run's temporary files and
+// directories (DuckDB's spill directory, export's file before its rename) are removed here; then the
+// signal is raised again, the handler gone, so the process ends as killed by it (exit status 128 + n).
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+  process.once(signal, () => {
+    try {
+      removeTemporaries();
+    } finally {
+      process.kill(process.pid, signal);
+    }
   });
 }
 process.on('uncaughtException', (err) => fail('internal error', err));

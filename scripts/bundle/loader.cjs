@@ -44,6 +44,7 @@ exports.buildProgram = e.buildProgram;
 exports.commandsFor = e.commandsFor;
 exports.handleError = e.handleError;
 exports.errorDetail = e.errorDetail;
+exports.removeTemporaries = e.removeTemporaries;
 exports.EXIT_OK = e.EXIT_OK;
 exports.EXIT_ERROR = e.EXIT_ERROR;
 exports.EXIT_GATE_FAILED = e.EXIT_GATE_FAILED;

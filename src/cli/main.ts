@@ -7,6 +7,9 @@ import { packageVersion } from './version.js';
 import { wrapText } from '../report/table.js';
 import { FORMAT_NAMES } from '../report/formats/index.js';
 
+/** For bin/tokenomics.js: the temporary files and directories of a run, removed when it is interrupted. */
+export { removeTemporaries } from '../core/temporaries.js';
+
 export const EXIT_OK = 0;
 /** A budget or gate failed (`check`). */
 export const EXIT_GATE_FAILED = 1;

@@ -4,13 +4,14 @@
  * progress, memory limit) from its context. The engine is imported only here, when a command runs a
  * report: `prices`, `tokens` and `--help` never load DuckDB.
  */
-import { mkdtempSync, rmSync, existsSync } from 'node:fs';
+import { mkdtempSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseDimensions, type Dimension } from '../aggregate/dims.js';
 import { parseIsoStrict } from '../core/iso.js';
 import { wallTimeToMs } from '../core/zone.js';
 import { UserError } from '../core/issues.js';
+import { removeTemporary, temporary } from '../core/temporaries.js';
 import type { EngineReport } from '../engine/report.js';
 import { ingestOptions } from '../pipeline/stream.js';
 import { Progress } from '../pipeline/progress.js';
@@ -139,9 +140,9 @@ export async function runReport(
   keep?: (r: UsageRecord) => void,
 ): Promise<EngineReport> {
   if (inputs.length === 0) throw new UserError('no inputs given', 'pass log files, directories, glob patterns or - for stdin');
-  const { reportViaDuckDB, openReportDb } = await import('../engine/report.js');
+  const { reportViaDuckDB, openReportDb, SQL_FROM_BYTES } = await import('../engine/report.js');
   // the environment's TMPDIR (the command's, so tests can point it elsewhere), else the system's
-  const tempDirectory = mkdtempSync(join(ctx.io.env.TMPDIR || tmpdir(), 'tokenomics-duckdb-'));
+  const tempDirectory = temporary(mkdtempSync(join(ctx.io.env.TMPDIR || tmpdir(), 'tokenomics-duckdb-')));
   // DuckDB opens on its own threads; the catalog loads while it runs its first long statement (the
   // read), or when the report first needs it
   const db = openReportDb({ memoryLimit: task.memoryLimit, tempDirectory });
@@ -169,7 +170,7 @@ export async function runReport(
       (d) => d.close(),
       () => undefined,
     );
-    rmSync(tempDirectory, { recursive: true, force: true });
+    removeTemporary(tempDirectory);
     catalog.get(); // a catalog that cannot load is the error, as when it loaded first
     throw err;
   }
@@ -191,6 +192,8 @@ export async function runReport(
         onProgress: ctx.progressAllowed ? (done, total) => progress.update(done, total) : undefined,
         db,
         reprice: plan.reprice,
+        // small files by the TypeScript readers: an SQL read costs more than it saves there (a directory of thousands)
+        sqlFromBytes: SQL_FROM_BYTES,
         ...(keep ? { sqlReaders: false, onRecord: keep } : {}),
       },
     );
@@ -203,6 +206,6 @@ export async function runReport(
     throw err;
   } finally {
     progress.done();
-    rmSync(tempDirectory, { recursive: true, force: true });
+    removeTemporary(tempDirectory);
   }
 }

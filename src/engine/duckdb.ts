@@ -5,13 +5,14 @@
  * Queries return plain JS rows; BIGINT/HUGEINT sums arrive as bigint, so integer token sums and
  * femto amounts stay exact.
  */
-import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { mkdtempSync, symlinkSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type * as DuckDBApi from '@duckdb/node-api';
 import { tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { UserError } from '../core/issues.js';
+import { removeTemporary, temporary } from '../core/temporaries.js';
 import { duckdbWarehouse, readAsPattern } from './dialect.js';
 import { EngineError } from './errors.js';
 import { ROUTE_KEYS_SQL, routeKeyOf, ZERO_CANDIDATES, type RouteKey, type RowKinds, type TimeSpan } from './price-map.js';
@@ -437,7 +438,7 @@ export class UsageDb {
    */
   plainName(file: string): string {
     if (!readAsPattern(file)) return file;
-    const folder = mkdtempSync(join(tmpdir(), 'tokenomics-input-'));
+    const folder = temporary(mkdtempSync(join(tmpdir(), 'tokenomics-input-')));
     this.linkFolders.push(folder);
     const link = join(folder, 'input');
     if (readAsPattern(link))
@@ -450,7 +451,7 @@ export class UsageDb {
   }
 
   close(): void {
-    for (const folder of this.linkFolders.splice(0)) rmSync(folder, { recursive: true, force: true });
+    for (const folder of this.linkFolders.splice(0)) removeTemporary(folder);
     if (process.env.TOKENOMICS_DEBUG_TIMINGS)
       for (const [sql, ms, cpuMs, at, cpuAt] of this.timings)
         process.stderr.write(

@@ -4,7 +4,8 @@
  * reader. The rows go through the same SQL reader as report's (its mapping, checks, and rejections
  * at file:row), then are read back from its view a chunk at a time and handed on as records.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
+import { removeTemporary, temporary } from '../core/temporaries.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ColumnMapping } from '../ingest/types.js';
@@ -41,7 +42,7 @@ export async function readParquetRecords(
   env: { memoryLimit?: string; tempRoot?: string } = {},
 ): Promise<SqlLoad> {
   // beyond the memory limit DuckDB spills to a temporary directory of its own, removed afterwards
-  const tempDirectory = mkdtempSync(join(env.tempRoot || tmpdir(), 'tokenomics-duckdb-'));
+  const tempDirectory = temporary(mkdtempSync(join(env.tempRoot || tmpdir(), 'tokenomics-duckdb-')));
   try {
     const db = await UsageDb.open({ memoryLimit: env.memoryLimit, tempDirectory });
     try {
@@ -50,6 +51,6 @@ export async function readParquetRecords(
       db.close();
     }
   } finally {
-    rmSync(tempDirectory, { recursive: true, force: true });
+    removeTemporary(tempDirectory);
   }
 }

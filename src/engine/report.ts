@@ -36,7 +36,9 @@ import type { CellValue } from '../usage/table.js';
 import { duckdb, type Dialect } from './dialect.js';
 import { EngineError, UsageDb, type DuckDBOptions, type Row } from './duckdb.js';
 import type { SqlDb } from './sql-db.js';
-import { loadAllWithSql, loadWithSql } from './sql-readers/index.js';
+import { loadAllWithSql, loadWithSql, smallForSql } from './sql-readers/index.js';
+
+export { SQL_FROM_BYTES } from './sql-readers/index.js';
 import { parquetRecordsInto } from './parquet-records.js';
 import {
   CARD_MAP_COLUMNS,
@@ -109,6 +111,11 @@ export interface EngineEnv {
   reprice?: { pricer: Pricer; label: string };
   /** false: every file through the TypeScript readers (parity tests, the bench's baseline). */
   sqlReaders?: boolean;
+  /**
+   * A file whose text is smaller is read by the TypeScript readers, file by file (the command: SQL_FROM_BYTES;
+   * default 0, every file offered to the SQL readers). Claude Code transcripts, read all at once, and Parquet are not affected.
+   */
+  sqlFromBytes?: number;
   /** Each record the TypeScript readers append (none for files an SQL reader loads: set sqlReaders false to see every one). */
   onRecord?: (r: UsageRecord) => void;
 }
@@ -440,7 +447,9 @@ export async function reportViaDuckDB(inputs: string[], task: EngineTask, env: E
               async (file) =>
                 isParquetName(file) ? parquetRecordsInto(open(), file, env.ingest.columns, (r) => env.onRecord?.(r)) : undefined
             : async (file, onFraction) =>
-                orUndefined(await open().whileReading(env.onProgress && onFraction, () => loadWithSql(open(), file, env.ingest))),
+                (await smallForSql(file, env.sqlFromBytes ?? 0))
+                  ? undefined
+                  : orUndefined(await open().whileReading(env.onProgress && onFraction, () => loadWithSql(open(), file, env.ingest))),
         readFiles:
           env.sqlReaders === false
             ? undefined

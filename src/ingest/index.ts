@@ -121,7 +121,8 @@ export async function ingest(
         : undefined;
     if (read && src.kind === 'file') {
       addCounts(session.counts, read.counts);
-      for (const issue of read.issues ?? []) session.addIssue(issue);
+      // a rejected record's issue (its code a reason counted as rejected), else the file's
+      for (const issue of read.issues ?? []) session.addIssue(issue, Object.hasOwn(read.counts.rejected, issue.code) ? 'record' : 'file');
       progress.bytesRead += src.bytes;
       hooks.onProgress?.(progress.bytesRead, totalBytes);
       files.push({ path: src.path, format: read.format, bytes: src.bytes });

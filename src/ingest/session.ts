@@ -13,6 +13,8 @@ export class IngestSession {
   readonly issues: Issue[] = [];
   readonly runState = new Map<string, unknown>();
   private droppedIssues = 0;
+  /** Issues stored of each kind: a record's (under the cap) and the others (a file's: under a cap of their own). */
+  private readonly stored = { record: 0, file: 0 };
 
   constructor(
     readonly options: IngestOptions,
@@ -21,7 +23,13 @@ export class IngestSession {
     private readonly maxIssues = DEFAULT_MAX_ISSUES,
   ) {}
 
-  addIssue(issue: Issue): void {
+  /**
+   * Stores an issue. `kind` 'record': a rejected record's (invalid JSON, a negative count), of which a
+   * file may hold millions; 'file': what stopped reading a file or part of it (a corrupt or cut gzip,
+   * an unreadable file), or a notice about one. Each kind has its own cap, so that a file's error is
+   * never crowded out by the rejections before it (the warnings are built from the stored issues).
+   */
+  addIssue(issue: Issue, kind: 'record' | 'file' = 'file'): void {
     // an explicit `-` that held nothing is an input error under --strict (a warning otherwise)
     if (this.strict && (issue.severity === 'error' || issue.code === 'empty-input')) {
       const loc = formatLocation(issue.file, issue.line);
@@ -31,8 +39,10 @@ export class IngestSession {
         issue.hint ?? 'fix the input, or drop --strict to skip invalid records',
       );
     }
-    if (this.issues.length < this.maxIssues) this.issues.push(issue);
-    else this.droppedIssues++;
+    if (this.stored[kind] < this.maxIssues) {
+      this.stored[kind]++;
+      this.issues.push(issue);
+    } else this.droppedIssues++;
   }
 
   fileIssue(file: string, severity: Severity, code: string, message: string, hint?: string, line?: number): void {
@@ -43,7 +53,7 @@ export class IngestSession {
   badValue(file: string, line: number, code: string, message: string, hint?: string): void {
     this.counts.read++;
     this.counts.rejected[code] = (this.counts.rejected[code] ?? 0) + 1;
-    this.addIssue({ severity: 'error', code, message, file, line, hint });
+    this.addIssue({ severity: 'error', code, message, file, line, hint }, 'record');
   }
 
   newContext(file: string): FileContext {
@@ -94,6 +104,6 @@ export class FileContext implements IngestContext {
   reject(code: string, message: string, path?: string, hint?: string): void {
     const rejected = this.counts.rejected;
     rejected[code] = (rejected[code] ?? 0) + 1;
-    this.session.addIssue({ severity: 'error', code, message, file: this.file, line: this.line || undefined, path, hint });
+    this.session.addIssue({ severity: 'error', code, message, file: this.file, line: this.line || undefined, path, hint }, 'record');
   }
 }

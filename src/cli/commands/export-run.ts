@@ -3,13 +3,14 @@
  * read, written with its COPY, then moved into place. Loaded only when `export` runs, so `--help`
  * never loads DuckDB.
  */
-import { chmodSync, createReadStream, createWriteStream, mkdtempSync, renameSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, createReadStream, createWriteStream, mkdtempSync, renameSync, statSync } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describeWriteError, syncDir, writePlan, type WritePlan } from '../../core/atomic-write.js';
 import { BIGINT, BOOLEAN, DuckDBDataChunk, INTEGER, VARCHAR, type DuckDBType } from '@duckdb/node-api';
 import { UserError } from '../../core/issues.js';
+import { removeTemporary, temporary } from '../../core/temporaries.js';
 import { UsageDb } from '../../engine/duckdb.js';
 import { FOCUS_COLUMNS, focusRows, PLAIN_COLUMNS, plainRow, type ExportColumn } from '../../engine/export-rows.js';
 import { runPipeline } from '../../pipeline/stream.js';
@@ -76,16 +77,16 @@ export async function exportUsage(ctx: CommandContext, file: string, inputs: str
   const columns = opts.focus ? FOCUS_COLUMNS : PLAIN_COLUMNS;
   // DuckDB spills the staged rows to a temporary directory of its own beyond the memory limit
   // (default: a quarter of RAM, at most 400 MiB), as report does; removed afterwards
-  const tempDirectory = mkdtempSync(join(ctx.io.env.TMPDIR || tmpdir(), 'tokenomics-duckdb-'));
+  const tempDirectory = temporary(mkdtempSync(join(ctx.io.env.TMPDIR || tmpdir(), 'tokenomics-duckdb-')));
   let db: UsageDb;
   try {
     db = await UsageDb.open({ memoryLimit: opts.memoryLimit, tempDirectory });
   } catch (err) {
-    rmSync(tempDirectory, { recursive: true, force: true });
+    removeTemporary(tempDirectory);
     throw err;
   }
   // a FIFO or device: the rows go to a file of the temporary directory, then are copied to it
-  const tmp = 'direct' in plan ? join(tempDirectory, `export.${format}`) : plan.tmp;
+  const tmp = temporary('direct' in plan ? join(tempDirectory, `export.${format}`) : plan.tmp);
   try {
     await db.run(`CREATE TABLE export_rows (${columns.map((c) => `"${c.name}" ${c.type}`).join(', ')})`);
     const appender = await db.connection.createAppender('export_rows');
@@ -147,8 +148,8 @@ export async function exportUsage(ctx: CommandContext, file: string, inputs: str
     for (const w of fileWarnings(result.ingest.issues)) ctx.warn(w);
     return 0;
   } finally {
-    rmSync(tmp, { force: true });
+    removeTemporary(tmp);
     db.close();
-    rmSync(tempDirectory, { recursive: true, force: true });
+    removeTemporary(tempDirectory);
   }
 }

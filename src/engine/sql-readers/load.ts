@@ -4,6 +4,7 @@
  * already there (`seq` is arrival order: the line, so a skipped line leaves a gap in the numbers), and the counts
  * the run reports (read = counted + skipped + rejected; a rejected row has kind `rejected:CODE`).
  */
+import { open, stat } from 'node:fs/promises';
 import type { FileRead } from '../../ingest/index.js';
 import type { IngestCounts } from '../../ingest/types.js';
 import { NO_MODEL } from '../../usage/record.js';
@@ -188,4 +189,27 @@ export async function loadModelMap(
     models.map(({ raw, model, provider }) => (provider === undefined ? [raw, model] : [raw, model, provider])),
   );
   return models;
+}
+
+/**
+ * The bytes of text a file holds (0 when it cannot be read: the read then says why): a gzip file's
+ * from its trailer (the size of its last member's text modulo 2^32), taken as no bound at all when
+ * that is less than the file itself (text over 4 GiB, or several members).
+ */
+export async function textBytes(file: string): Promise<number> {
+  try {
+    const { size } = await stat(file);
+    if (!file.endsWith('.gz') || size < 18) return size;
+    const handle = await open(file);
+    try {
+      const trailer = Buffer.alloc(4);
+      await handle.read(trailer, 0, 4, size - 4);
+      const text = trailer.readUInt32LE(0);
+      return text >= size ? text : Number.POSITIVE_INFINITY;
+    } finally {
+      await handle.close();
+    }
+  } catch {
+    return 0;
+  }
 }

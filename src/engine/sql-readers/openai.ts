@@ -18,37 +18,14 @@
  * the columns read cannot see (`"web_search_call"`); when a record has no service tier in SQL, a
  * second scan tells a missing `service_tier` from a null one (whatever the blanks around its colon).
  */
-import { open, stat } from 'node:fs/promises';
 import { providerFromModel } from '../../ingest/adapters/util.js';
 import { WINDOW_LINES } from '../../ingest/adapters/dedupe.js';
 import { duckdb } from '../dialect.js';
 import type { InPlaceFacts, UsageDb } from '../duckdb.js';
-import { BOM_FIRST, constantZeros, countsOf, loadModelMap, stagedSelect, type SqlLoad } from './load.js';
+import { BOM_FIRST, constantZeros, countsOf, loadModelMap, stagedSelect, textBytes, type SqlLoad } from './load.js';
 import { LENIENT_JSON_NEEDLES, MAX_LINE_BYTES, scanLines } from './scan.js';
 
 const lit = duckdb.literal;
-/**
- * The bytes of text a file holds (0 when it cannot be read: the read then says why): a gzip file's
- * from its trailer (the size of its last member's text modulo 2^32), taken as no bound at all when
- * that is less than the file itself (text over 4 GiB, or several members).
- */
-async function textBytes(file: string): Promise<number> {
-  try {
-    const { size } = await stat(file);
-    if (!file.endsWith('.gz') || size < 18) return size;
-    const handle = await open(file);
-    try {
-      const trailer = Buffer.alloc(4);
-      await handle.read(trailer, 0, 4, size - 4);
-      const text = trailer.readUInt32LE(0);
-      return text >= size ? text : Number.POSITIVE_INFINITY;
-    } finally {
-      await handle.close();
-    }
-  } catch {
-    return 0;
-  }
-}
 /** Model ids up to which the usage view names providers in a CASE instead of joining the model map. */
 const MAX_CASE_MODELS = 32;
 

@@ -80,8 +80,16 @@ function toReadError(err: unknown, gzip: boolean): ReadError {
   if (gzip && typeof e.code === 'string' && e.code.startsWith('Z_')) {
     return new ReadError('invalid-gzip', `gzip data is corrupt: ${e.message}`, 'check the file with `gzip -t`');
   }
-  return new ReadError('read-error', `cannot read: ${e.message}`, e.code === 'EACCES' ? 'check file permissions' : undefined);
+  return new ReadError('read-error', `cannot read: ${e.message}`, READ_HINTS[e.code ?? '']);
 }
+
+/** What to do about a file that cannot be read, by its error code. */
+const READ_HINTS: Record<string, string> = {
+  EACCES: 'check file permissions',
+  ENOENT: 'the file was removed or renamed after the inputs were listed, or it is a symbolic link to nothing',
+  ELOOP: 'a symbolic link loop: the link points (through other links) back to itself',
+  EISDIR: 'a directory where a file was expected',
+};
 
 /** Open a source and return its decoded (gunzipped when needed) chunks. */
 export async function openSource(src: Source, options: OpenOptions): Promise<Decoded> {

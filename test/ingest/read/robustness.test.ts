@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { writeFileSync } from 'node:fs';
+import { symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
@@ -130,6 +130,38 @@ describe('reader robustness', () => {
     expect(res.counts.rejected['invalid-json']).toBe(30);
     expect(res.issues).toHaveLength(6);
     expect(res.issues[5]).toMatchObject({ code: 'issues-truncated', message: '25 more issues not listed (all are counted)' });
+  });
+
+  it("keeps a file's error past the cap of rejected records' issues (a corrupt gzip is said, not crowded out)", async () => {
+    const bad = write('bad-lines.jsonl', LINE(0) + '\n' + 'nope\n'.repeat(30));
+    const gz = gzipSync(Array.from({ length: 200 }, (_, i) => LINE(i)).join('\n') + '\n');
+    const cut = write('cut.jsonl.gz', gz.subarray(0, gz.length - 12));
+    const res = await run([bad, cut], {}, { maxIssues: 5 });
+    expect(res.counts.rejected['invalid-json']).toBe(30);
+    expect(res.issues.filter((i) => i.code === 'invalid-json')).toHaveLength(5);
+    expect(res.issues).toContainEqual(expect.objectContaining({ severity: 'error', code: 'truncated-gzip', file: cut }));
+    expect(res.issues.at(-1)).toMatchObject({ code: 'issues-truncated', message: '25 more issues not listed (all are counted)' });
+  });
+
+  it('names why a listed file cannot be read, with a hint: a link to nothing, a link loop', async () => {
+    const dir = tempDir();
+    writeFileSync(path.join(dir, 'a.jsonl'), LINE(0) + '\n');
+    symlinkSync('nowhere.jsonl', path.join(dir, 'dangling.jsonl'));
+    symlinkSync('self.jsonl', path.join(dir, 'self.jsonl'));
+    const res = await run([dir]);
+    expect(res.counts).toMatchObject({ read: 1, counted: 1 });
+    expect(res.issues).toEqual([
+      expect.objectContaining({
+        code: 'read-error',
+        file: path.join(dir, 'dangling.jsonl'),
+        hint: expect.stringMatching(/removed or renamed .* symbolic link to nothing/),
+      }),
+      expect.objectContaining({
+        code: 'read-error',
+        file: path.join(dir, 'self.jsonl'),
+        hint: expect.stringMatching(/symbolic link loop/),
+      }),
+    ]);
   });
 
   it('reads a gzipped CSV (detected after decompression)', async () => {
