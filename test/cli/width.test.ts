@@ -77,6 +77,30 @@ describe('narrow tables wrap a cell whole or not at all', () => {
     expect(widest(r.stdout)).toBeLessThanOrEqual(40);
   }, 60_000);
 
+  it('the key stays whole while a count or a share can give: "gpt-4o-mini" is never cut to "gpt-4o-min" over "i"', async () => {
+    const line = (model: string, i: number) =>
+      JSON.stringify({
+        id: `r${i}`,
+        object: 'chat.completion',
+        created: 1790000000 + i,
+        model,
+        usage: { prompt_tokens: 9_000_000_000, completion_tokens: 10, total_tokens: 9_000_000_010 },
+      });
+    const stdin = ['gpt-4o', 'gpt-4.1', 'gpt-4o-mini'].map(line).join('\n');
+    const r = await runCli(['report', '-'], { stdin, env: { COLUMNS: '40' } });
+    const table = r.stdout.slice(r.stdout.indexOf('Spend by model'), r.stdout.indexOf('Columns not shown'));
+    // 41 characters with Share beside a whole key: Share goes (named below the table), the amount stays
+    expect(table).toMatch(/^gpt-4o-mini +1 +\$1,350\.00$/m);
+    expect(table).toMatch(/^Model +Requests +Cost$/m);
+    expect(table).not.toMatch(/^i$/m);
+    expect(r.stdout).toMatch(/Columns not shown to fit 40 characters:.*Share/s);
+    expect(widest(r.stdout)).toBeLessThanOrEqual(40);
+    // the demo's dated model ids, whole beside their cost, rather than over three lines of 12
+    const demo = await runCli(['report', resolve(root, 'fixtures/demo')], { env: { COLUMNS: '40' } });
+    expect(demo.stdout).toMatch(/^claude-sonnet-4-5-20250929 +\$17\.15$/m);
+    expect(widest(demo.stdout)).toBeLessThanOrEqual(40);
+  }, 60_000);
+
   it('at 80 columns six group columns keep the cost and fit, naming what they leave out', async () => {
     const r = await runCli(['report', demo, '--by', 'model,feature,customer,user,conversation,day']);
     expect(widest(r.stdout)).toBeLessThanOrEqual(80);
