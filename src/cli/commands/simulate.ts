@@ -54,12 +54,14 @@ export function registerSimulate(
       `
 Examples:
   $ tokenomics simulate fixtures/demo --scenario fixtures/scenarios/demo.yaml
-  $ tokenomics simulate logs/ -s cache.yaml -s routing.yaml --by feature \\
-      --format markdown
-  $ tokenomics simulate logs/ -s demo.yaml --by week,feature
+  $ tokenomics simulate fixtures/demo -s fixtures/scenarios/demo.yaml \\
+      -s fixtures/scenarios/levers.yaml --by feature --format markdown
+  $ tokenomics simulate fixtures/demo -s fixtures/scenarios/demo.yaml \\
+      --only full-plan --by week,feature
   $ tokenomics simulate fixtures/demo -s fixtures/scenarios/demo.yaml \\
       --only caching --explain
-  $ tokenomics simulate logs/ -s demo.yaml --format csv --section waterfall`,
+  $ tokenomics simulate fixtures/demo -s fixtures/scenarios/demo.yaml \\
+      --format csv --section waterfall`,
     )
     .action(run((ctx, cmd) => simulate(ctx, cmd.args, cmd.opts<SimulateOptions>())));
 }
