@@ -201,9 +201,19 @@ export class CommandContext {
     } else this.io.stdout.write(text);
   }
 
-  /** A line on stderr unless --quiet, inert (it may name a file or a scenario: a newline in it prints as `\n`). */
+  /**
+   * A line on stderr unless --quiet, inert (it may name a file or a scenario: a newline in it prints as
+   * `\n`), word-wrapped to stderrWidth as warnings are (continuation lines indented by two).
+   */
   info(line: string): void {
-    if (!this.quiet) this.io.stderr.write(`${shownLines(line, 4000).join('\n')}\n`);
+    if (!this.quiet) this.io.stderr.write(`${this.stderrLines(line)}\n`);
+  }
+
+  private stderrLines(line: string): string {
+    const width = this.stderrWidth;
+    return shownLines(line, 4000)
+      .flatMap((l, i) => wrapText(i === 0 ? l : `  ${l.trimStart()}`, width, '  '))
+      .join('\n');
   }
 
   /**
@@ -218,7 +228,7 @@ export class CommandContext {
 
   /** A line on stderr with --verbose, inert (it names files and models from the inputs). */
   debug(line: string): void {
-    if (this.verbose) this.io.stderr.write(`${shownLines(line, 4000).join('\n')}\n`);
+    if (this.verbose) this.io.stderr.write(`${this.stderrLines(line)}\n`);
   }
 
   /**

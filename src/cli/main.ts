@@ -6,6 +6,7 @@ import { CommandContext, DEFAULT_WIDTH, outputWidth, type GlobalOptions, type Io
 import { packageVersion } from './version.js';
 import { wrapText } from '../report/table.js';
 import { FORMAT_NAMES } from '../report/formats/index.js';
+import { fitHelp, helpLayout } from './help.js';
 
 /** For bin/tokenomics.js: the temporary files and directories of a run, removed when it is interrupted. */
 export { removeTemporaries } from '../core/temporaries.js';
@@ -67,8 +68,9 @@ function commanderLines(s: string): string {
 export function buildProgram(io: Io, setExit: (code: number) => void, commands: Register[]): Command {
   // help wraps at the width tables fit (the terminal's, else COLUMNS, else 80), on whichever stream it goes to
   const output = {
-    writeOut: (s: string) => io.stdout.write(s),
-    writeErr: (s: string) => io.stderr.write(s),
+    // help (and the version) on stdout, the help after a usage error on stderr: every line fitted
+    writeOut: (s: string) => io.stdout.write(fitHelp(s, outputWidth({}, io) ?? DEFAULT_WIDTH)),
+    writeErr: (s: string) => io.stderr.write(fitHelp(s, outputWidth({}, { ...io, stdout: io.stderr }) ?? DEFAULT_WIDTH)),
     // commander's own usage errors read like ours: "tokenomics: error: ...", and inert: they quote the
     // argument (a newline in it prints as `\n`); the one line break kept is before commander's suggestion
     outputError: (s: string, write: (s: string) => void) => write(`tokenomics: ${commanderLines(s).replace(/^error: /i, 'error: ')}\n`),
@@ -101,7 +103,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void, commands: 
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput(output)
     .exitOverride()
-    .configureHelp({ showGlobalOptions: true })
+    .configureHelp({ showGlobalOptions: true, ...helpLayout })
     .addHelpText(
       'after',
       `
@@ -155,7 +157,7 @@ export async function main(argv: string[], io: Io = defaultIo(), options: { exit
   const program = buildProgram(io, (c) => (code = c), await commandsFor(argv));
   if (argv.length <= 2) {
     // no command: a usage error (exit 2), with the help on stderr
-    io.stderr.write(program.helpInformation());
+    io.stderr.write(fitHelp(program.helpInformation(), outputWidth({}, { ...io, stdout: io.stderr }) ?? DEFAULT_WIDTH));
     return EXIT_ERROR;
   }
   try {

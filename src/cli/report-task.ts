@@ -65,7 +65,12 @@ export function repricing(ctx: CommandContext, spec: string | undefined): Repric
   if (/^\d{4}-\d{2}-\d{2}$/.test(spec))
     return { pricer: new Pricer(ctx.loadCatalog().catalog, { atMs: dateToMs(spec) }), label: `prices on ${spec}` };
   if (existsSync(spec)) return { pricer: new Pricer(ctx.loadCatalog([spec]).catalog, { atMs: now }), label: `proposed (${spec})` };
-  throw new UserError(`--reprice expects "current", a date YYYY-MM-DD or a price file (got "${spec}")`);
+  throw new UserError(
+    /^\d{4}-\d{2}-\d{2}/.test(spec) || !/[./\\]/.test(spec)
+      ? `--reprice expects "current", a date YYYY-MM-DD or a price file (got "${spec}")`
+      : `--reprice: no such price file: ${spec}`,
+    '--reprice takes "current" (today\'s catalog), a date such as 2026-01-15, or the path of a price file (catalog YAML or LiteLLM JSON)',
+  );
 }
 
 /** The options of a report run, checked before any input is read. */

@@ -8,8 +8,10 @@
  *   2. the least useful columns are dropped (a line names them; --wide shows everything);
  *   3. text columns are narrowed (never below a few characters; the first, the key, stays whole
  *      up to 24, and short values such as dates stay whole): their cells wrap;
- *   4. still too wide: the first column narrower too, then more columns are dropped, the essential
- *      ones too (an amount last), never the first nor below two; at last text columns wrap narrower. A cell is wrapped whole (every character shown), never
+ *   4. still too wide: counts and shares are dropped when that keeps the first column whole; else
+ *      the first column narrower too, then more columns are dropped, the essential ones too (an
+ *      amount last), never the first nor below two; at last text columns wrap narrower. Room the
+ *      dropped columns leave goes back to narrowed text columns. A cell is wrapped whole (every character shown), never
  *      cut; only headers are cut with "…". No line is wider than the width.
  * Untrusted text is made inert (control characters visible, length capped) before it is measured.
  */
@@ -327,19 +329,53 @@ function layout(section: Section, rows: Record<string, Cell>[], width: number | 
   // 4. still too wide: the first column narrower too, then more columns dropped, essential ones too
   // (highest priority number; among equals a share, then a count, then text, an amount last;
   // rightmost first), never the first, and never below two (a metric and its value read better wrapped)
-  narrow(MIN_TEXT, MIN_TEXT);
   const lastToGo: Record<string, number> = { pct: 4, int: 3, number: 3, text: 2 };
-  while (total() > width && columns.length > 2) {
+  /** Of the columns `cols` (indexes into `columns`, the first kept), the position of the next to drop. */
+  const nextToDrop = (cols: number[], w: (j: number) => number, countsOnly = false): number => {
     let pick = -1;
     let worst: [number, number] = [-1, -1];
-    columns.forEach((c, j) => {
-      if (j === 0) return;
-      const p: [number, number] = [priorityOf(c, j, columns.length, widths[j], noted.has(c), identity.has(c)), lastToGo[c.type] ?? 1];
+    cols.forEach((j, at) => {
+      if (at === 0) return;
+      const c = columns[j];
+      const p: [number, number] = [priorityOf(c, at, cols.length, w(j), noted.has(c), identity.has(c)), lastToGo[c.type] ?? 1];
+      if (countsOnly && (c.type === 'text' || c.type === 'usd' || c.type === 'usdPerMTok')) return;
       if (p[0] > worst[0] || (p[0] === worst[0] && p[1] >= worst[1])) {
         worst = p;
-        pick = j;
+        pick = at;
       }
     });
+    return pick;
+  };
+  // the key whole while anything else can give: when dropping counts and shares (in the order
+  // below) lets the first column keep its natural width, they go rather than the key wrapping
+  // ("gpt-4o-min" over "i" reads as another model). Amounts and text columns (the other
+  // dimensions, a verdict) stay: a spend table without its cost, or rows that cannot be told apart, read worse
+  if (total() > width) {
+    const cols = columns.map((_, j) => j);
+    const w = (j: number): number => (j === 0 ? natural[0] : widths[j]);
+    const sum = (): number => cols.reduce((a, j) => a + w(j), 0) + GAP.length * (cols.length - 1);
+    const gone: number[] = [];
+    for (let at = nextToDrop(cols, w, true); sum() > width && cols.length > 2 && at > 0; at = nextToDrop(cols, w, true))
+      gone.push(...cols.splice(at, 1));
+    if (sum() <= width) {
+      widths[0] = natural[0];
+      const labels = gone.map((j) => columns[j].label);
+      // highest index first, so the positions still to drop stay valid
+      for (const j of [...gone].sort((a, b) => b - a)) {
+        const keep = drop(j);
+        natural.splice(j, 1);
+        widths = widths.filter(keep);
+      }
+      // named in the order they gave way, as the loop below names them
+      dropped.splice(dropped.length - labels.length, labels.length, ...labels);
+    }
+  }
+  narrow(MIN_TEXT, MIN_TEXT);
+  while (total() > width && columns.length > 2) {
+    const pick = nextToDrop(
+      columns.map((_, j) => j),
+      (j) => widths[j],
+    );
     const keep = drop(pick);
     natural.splice(pick, 1);
     const kept = widths.filter(keep);
@@ -347,6 +383,13 @@ function layout(section: Section, rows: Record<string, Cell>[], width: number | 
   }
   // 5. still too wide: every text column wraps as narrow as it must
   if (total() > width) narrow(1, 1);
+  // room left by the columns dropped goes back to the text columns narrowed before they went, the
+  // first first, then the narrowest (a model id over four lines of 8 while 10 columns stay empty)
+  else {
+    const order = widths.map((_, j) => j).filter((j) => columns[j].type === 'text' && widths[j] < natural[j]);
+    order.sort((a, b) => (a === 0 ? -1 : b === 0 ? 1 : widths[a] - widths[b]));
+    for (const j of order) widths[j] += Math.max(0, Math.min(width - total(), natural[j] - widths[j]));
+  }
   // footnotes of dropped columns go; the rest are numbered again in order
   if (footnotes.length && dropped.length) {
     const kept = new Map<number, number>();

@@ -75,3 +75,16 @@ describe('an error and its hint on stderr', () => {
     expect(wide.stderr).toBe(plain.stderr);
   });
 });
+
+describe('notices on stderr', () => {
+  it('wrap at COLUMNS as warnings do ("using config PATH; --no-config ignores it" was 78 wide at 40), and stay whole without it', async () => {
+    const cwd = resolve(root, 'fixtures/check');
+    const narrow = await runCli(['check'], { cwd, env: { COLUMNS: '40' } });
+    expect(narrow.code).toBe(0);
+    expect(narrow.stderr).toMatch(/^using config/);
+    expect(widest(narrow.stderr)).toBeLessThanOrEqual(40);
+    const plain = await runCli(['check'], { cwd });
+    const line = plain.stderr.split('\n').find((l) => l.startsWith('using config'));
+    expect(line).toBe(`using config ${resolve(cwd, 'tokenomics.yaml')}; --no-config ignores it`);
+  }, 60_000);
+});

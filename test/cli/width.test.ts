@@ -3,6 +3,7 @@
  * wider than 80 characters, at 120 none wider than 120; --wide lifts the limit.
  */
 import { describe, expect, it } from 'vitest';
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { runCli } from './harness.js';
 
@@ -77,6 +78,30 @@ describe('narrow tables wrap a cell whole or not at all', () => {
     expect(widest(r.stdout)).toBeLessThanOrEqual(40);
   }, 60_000);
 
+  it('the key stays whole while a count or a share can give: "gpt-4o-mini" is never cut to "gpt-4o-min" over "i"', async () => {
+    const line = (model: string, i: number) =>
+      JSON.stringify({
+        id: `r${i}`,
+        object: 'chat.completion',
+        created: 1790000000 + i,
+        model,
+        usage: { prompt_tokens: 9_000_000_000, completion_tokens: 10, total_tokens: 9_000_000_010 },
+      });
+    const stdin = ['gpt-4o', 'gpt-4.1', 'gpt-4o-mini'].map(line).join('\n');
+    const r = await runCli(['report', '-'], { stdin, env: { COLUMNS: '40' } });
+    const table = r.stdout.slice(r.stdout.indexOf('Spend by model'), r.stdout.indexOf('Columns not shown'));
+    // 41 characters with Share beside a whole key: Share goes (named below the table), the amount stays
+    expect(table).toMatch(/^gpt-4o-mini +1 +\$1,350\.00$/m);
+    expect(table).toMatch(/^Model +Requests +Cost$/m);
+    expect(table).not.toMatch(/^i$/m);
+    expect(r.stdout).toMatch(/Columns not shown to fit 40 characters:.*Share/s);
+    expect(widest(r.stdout)).toBeLessThanOrEqual(40);
+    // the demo's dated model ids, whole beside their cost, rather than over three lines of 12
+    const demo = await runCli(['report', resolve(root, 'fixtures/demo')], { env: { COLUMNS: '40' } });
+    expect(demo.stdout).toMatch(/^claude-sonnet-4-5-20250929 +\$17\.15$/m);
+    expect(widest(demo.stdout)).toBeLessThanOrEqual(40);
+  }, 60_000);
+
   it('at 80 columns six group columns keep the cost and fit, naming what they leave out', async () => {
     const r = await runCli(['report', demo, '--by', 'model,feature,customer,user,conversation,day']);
     expect(widest(r.stdout)).toBeLessThanOrEqual(80);
@@ -85,19 +110,72 @@ describe('narrow tables wrap a cell whole or not at all', () => {
   }, 60_000);
 });
 
-describe('--help fits 80 columns', () => {
-  it('no line of the program help or of any command help is wider than 80', async () => {
-    const top = await runCli(['--help']);
-    expect(top.code).toBe(0);
-    // the command names as the program help lists them (every registered command, so a new one is checked too)
-    const commands = [...top.stdout.matchAll(/^ {2}([a-z]+) \[options\]/gm)].map((m) => m[1]);
-    expect(commands).toEqual(expect.arrayContaining(['report', 'simulate', 'whatif', 'check', 'sql', 'export', 'render']));
-    for (const args of [['--help'], ...commands.map((c) => [c, '--help']), ['help', 'report']]) {
-      const r = await runCli(args, { env: { COLUMNS: '80' } });
-      expect(r.code, args.join(' ')).toBe(0);
-      const wide = r.stdout.split('\n').filter((l) => [...l].length > 80);
-      expect(wide, `${args.join(' ')}: lines wider than 80`).toEqual([]);
+/** The example commands of a help text, each with its `\\` continuations joined and its comment left off. */
+function helpExamples(help: string): string[] {
+  const after = help.slice(help.indexOf('\nExamples:\n'));
+  const out: string[] = [];
+  let cur: string | undefined;
+  for (const line of after.split('\n')) {
+    const start = /^ +\$ (.*)$/.exec(line);
+    if (start) cur = start[1];
+    else if (cur === undefined || /^ *#/.test(line)) continue;
+    else cur += ` ${line.trim()}`;
+    if (cur.endsWith('\\')) cur = cur.slice(0, -1).trimEnd();
+    else {
+      out.push(cur.replace(/ +# .*$/, ''));
+      cur = undefined;
     }
+  }
+  return out;
+}
+
+describe('--help fits 40 and 80 columns', () => {
+  for (const width of [40, 80]) {
+    it(`no line of the program help or of any command help is wider than ${width}, and the examples read the same`, async () => {
+      const top = await runCli(['--help']);
+      expect(top.code).toBe(0);
+      // the command names as the program help lists them (every registered command, so a new one is checked too)
+      const commands = [...top.stdout.matchAll(/^ {2}([a-z]+) \[options\]/gm)].map((m) => m[1]);
+      expect(commands).toEqual(expect.arrayContaining(['report', 'simulate', 'whatif', 'check', 'sql', 'export', 'render']));
+      for (const args of [['--help'], ...commands.map((c) => [c, '--help']), ['help', 'report']]) {
+        const r = await runCli(args, { env: { COLUMNS: String(width) } });
+        expect(r.code, args.join(' ')).toBe(0);
+        const wide = r.stdout.split('\n').filter((l) => [...l].length > width);
+        expect(wide, `${args.join(' ')}: lines wider than ${width}`).toEqual([]);
+        // every option is listed at every width; the examples, joined back, are the same commands
+        // (a word longer than a 40-column line is broken, as prose is: compare without the breaks)
+        const wideHelp = await runCli(args, { env: { COLUMNS: '200' } });
+        // a quoted word broken over lines is closed and opened again ('ab'\ then 'cd')
+        const words = (t: string) => t.replace(/\s+/g, '').replace(/''/g, '');
+        expect(words(helpExamples(r.stdout).join(''))).toBe(words(helpExamples(wideHelp.stdout).join('')));
+        for (const option of wideHelp.stdout.matchAll(/^ {2}(-[-\w]+(?:, --[-\w]+)?)/gm)) expect(r.stdout).toContain(option[1].trim());
+      }
+    }, 60_000);
+  }
+
+  it('every example runs from the repository root: the files it reads are there', async () => {
+    const top = await runCli(['--help']);
+    const commands = [...top.stdout.matchAll(/^ {2}([a-z]+) \[options\]/gm)].map((m) => m[1]);
+    const missing: string[] = [];
+    for (const args of [['--help'], ...commands.map((c) => [c, '--help'])]) {
+      const r = await runCli(args, { env: { COLUMNS: '200' } });
+      // files an earlier example of the same help writes (render reads the report written before it)
+      const written = new Set<string>();
+      for (const example of helpExamples(r.stdout)) {
+        for (const m of example.matchAll(/(?:>|-o) (\S+)/g)) written.add(m[1]);
+        const dir = /^cd (\S+) && /.exec(example)?.[1] ?? '.';
+        // the words after the command that name a file or directory read (not an output after > or -o)
+        const words = example.replace(/^cd \S+ && /, '').split(/ +/);
+        words.forEach((w, i) => {
+          const prev = words[i - 1] ?? '';
+          if (['>', '-o', '--output', '--baseline', 'export', '--tz'].includes(prev) || /^-|:\/\/|=/.test(w) || written.has(w)) return;
+          if (!/\//.test(w) && !/\.(ya?ml|jsonl?|csv|md|parquet)$/.test(w)) return;
+          const path = resolve(root, dir, w.replace(/^'|'$/g, '').replace(/\/?\*.*$/, ''));
+          if (!existsSync(path)) missing.push(`${args.join(' ')}: ${example}: ${w}`);
+        });
+      }
+    }
+    expect(missing).toEqual([]);
   }, 60_000);
 });
 

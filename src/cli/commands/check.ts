@@ -92,13 +92,15 @@ error (a missing ref, an unreadable prompt, a corrupt baseline: never a silent
 pass).
 
 Examples:
-  $ tokenomics check              # the check: section of tokenomics.yaml
-  $ tokenomics check --base-ref origin/main --format markdown
-  $ tokenomics check prompts/ --model gpt-4o-mini --calls-per-day 5000 \\
-      --max-cost-per-call 0.002
-  $ tokenomics check --baseline .tokenomics/baseline.json --update-baseline
-  $ tokenomics check --github --base-ref origin/main \\
-      --traffic logs/last-month.jsonl`,
+  $ cd fixtures/check && tokenomics check  # its tokenomics.yaml's check:
+  $ cd fixtures/check && tokenomics check --base-ref HEAD --format markdown
+  $ tokenomics check fixtures/prompts --model gpt-4o-mini \\
+      --calls-per-day 5000 --max-cost-per-call 0.002
+  $ cd fixtures/check && tokenomics check --update-baseline \\
+      --baseline new-baseline.json
+  # CI annotations, $GITHUB_OUTPUT and the step summary (in a pull
+  # request: --base-ref origin/main)
+  $ cd fixtures/check && tokenomics check --github --base-ref HEAD`,
     )
     .action(run((ctx, cmd) => check(ctx, cmd.args, cmd.opts<CheckOptions>())));
 }

@@ -53,10 +53,10 @@ export function registerEstimate(program: Command, run: Runner): void {
       `
 Examples:
   $ tokenomics estimate fixtures/prompts/support-bot.yaml
-  $ tokenomics estimate prompts/ --model gpt-4o-mini,claude-haiku-4-5 \\
-      --calls-per-day 20000
-  $ tokenomics estimate prompt.md --model gpt-4o --output-tokens 400 \\
-      --output-cap 250 --format json`,
+  $ tokenomics estimate fixtures/prompts/ \\
+      --model gpt-4o-mini,claude-haiku-4-5 --calls-per-day 20000
+  $ tokenomics estimate fixtures/prompts/summarize-ticket.md --model gpt-4o \\
+      --output-tokens 400 --output-cap 250 --format json`,
     )
     .action(run((ctx, cmd) => estimate(ctx, cmd.args, cmd.opts<EstimateOptions>())));
 }

@@ -61,9 +61,9 @@ export function registerExport(program: Command, run: Runner): void {
       'after',
       `
 Examples:
-  $ tokenomics export usage.parquet logs/
+  $ tokenomics export usage.parquet fixtures/demo
   $ tokenomics export usage.csv fixtures/demo
-  $ tokenomics export focus.parquet logs/ --focus
+  $ tokenomics export focus.parquet fixtures/demo --focus
 
 Costs are exact decimals (USD, 15 places) from the catalog's billed prices;
 unpriced requests have no cost (and no FOCUS row), never $0. What-if results

@@ -36,8 +36,8 @@ Examples:
   $ tokenomics prices us.anthropic.claude-sonnet-4-5-20250929-v1:0 --format json
   $ tokenomics prices o3 --at 2025-06-01   # the price before the 2025-06-10 cut
   $ tokenomics prices --provider anthropic --format markdown
-  $ tokenomics prices --check my-prices.yaml
-  $ tokenomics prices --prices model_prices_and_context_window.json gpt-4o`,
+  $ tokenomics prices --check fixtures/prices/acme-contract.yaml
+  $ tokenomics prices --prices fixtures/prices/litellm-sample.json gpt-4o`,
     )
     .action(run((ctx, cmd) => prices(ctx, cmd.args, cmd.opts<PricesOptions>())));
 }

@@ -74,14 +74,14 @@ Examples:
   $ tokenomics report                  # your Claude Code and Codex CLI logs
   $ tokenomics report --by day --tz Europe/Berlin      # daily, in date order
   $ tokenomics report fixtures/demo
-  $ tokenomics report logs/ --by feature,model --top 10
-  $ tokenomics report 'exports/**/*.jsonl.gz' --since 2026-10-01 \\
-      --until 2026-11-01 --format json > october.json
+  $ tokenomics report fixtures/demo --by feature,model --top 5
+  $ tokenomics report 'fixtures/demo/*.jsonl' --since 2026-10-15 \\
+      --until 2026-11-01 --format json > late-october.json
   $ tokenomics report fixtures/demo --reprice current  # billed vs today's
-  $ tokenomics report fixtures/demo --reprice proposed-prices.yaml
-  $ cat app.csv | tokenomics report - --input-format generic \\
-      --map model=llm,input=tok_in,output=tok_out
-  $ tokenomics report logs/ --format csv --section groups > spend.csv
+  $ tokenomics report fixtures/demo --reprice fixtures/prices/proposed.yaml
+  $ cat fixtures/logs/generic/requests.csv | tokenomics report - \\
+      --map model=llm_model,prompt=tokens_in,cacheRead=cached,output=tokens_out
+  $ tokenomics report fixtures/demo --format csv --section groups > spend.csv
   $ tokenomics report \\
       'postgres://litellm@db:5432/litellm?table=LiteLLM_SpendLogs&map=litellm' \\
       --by model,user

@@ -4,6 +4,7 @@ import { DIMENSION_NAMES, parseDimensions } from '../../aggregate/dims.js';
 import { UserError } from '../../core/issues.js';
 import { listFormats } from '../../ingest/index.js';
 import { loadRecords } from '../../pipeline/records.js';
+import { progressLine } from '../../pipeline/progress.js';
 import { fileWarnings, ingestWarnings, nothingReadError } from '../../report/ingest-warnings.js';
 import { pretokenize } from '../../simulate/pretokenize.js';
 import { baselineRequests, runScenario } from '../../simulate/engine.js';
@@ -53,12 +54,14 @@ export function registerSimulate(
       `
 Examples:
   $ tokenomics simulate fixtures/demo --scenario fixtures/scenarios/demo.yaml
-  $ tokenomics simulate logs/ -s cache.yaml -s routing.yaml --by feature \\
-      --format markdown
-  $ tokenomics simulate logs/ -s demo.yaml --by week,feature
+  $ tokenomics simulate fixtures/demo -s fixtures/scenarios/demo.yaml \\
+      -s fixtures/scenarios/levers.yaml --by feature --format markdown
+  $ tokenomics simulate fixtures/demo -s fixtures/scenarios/demo.yaml \\
+      --only full-plan --by week,feature
   $ tokenomics simulate fixtures/demo -s fixtures/scenarios/demo.yaml \\
       --only caching --explain
-  $ tokenomics simulate logs/ -s demo.yaml --format csv --section waterfall`,
+  $ tokenomics simulate fixtures/demo -s fixtures/scenarios/demo.yaml \\
+      --format csv --section waterfall`,
     )
     .action(run((ctx, cmd) => simulate(ctx, cmd.args, cmd.opts<SimulateOptions>())));
 }
@@ -102,7 +105,10 @@ async function simulate(ctx: CommandContext, inputs: string[], opts: SimulateOpt
   const { records, ingest, pricer } = await loadRecords(ctx, inputs, { keepText: true, inputFormat: opts.inputFormat, map: opts.map });
   const nothingRead = nothingReadError(ingest.counts, ingest.issues, ctx.strict);
   if (nothingRead) throw nothingRead;
-  const progress = ctx.progressAllowed && records.length > 20_000 ? (m: string) => ctx.io.stderr.write(`\r\x1b[K${m}`) : undefined;
+  const progress =
+    ctx.progressAllowed && records.length > 20_000
+      ? (m: string) => ctx.io.stderr.write(progressLine([m], ctx.io.stderr.columns))
+      : undefined;
   const env: SimEnv = { pricer, encode: await pretokenize(records, scenarios, pricer), explain: !!opts.explain, progress };
   const base = baselineRequests(records);
   const baseline = priceState(pricer, base);

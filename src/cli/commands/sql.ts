@@ -61,7 +61,8 @@ Examples:
   # a table with some usage columns (the others: 0 or NULL)
   $ tokenomics sql --dialect duckdb --table usage \\
       --map model,input_tokens,output_tokens,time_ms
-  # price every id the table logs: save a first run's "routes" result as CSV
+  # price only the ids a table logs: a first run's "routes" result as CSV
+  $ printf 'model,provider,regional\\ngpt-4o-mini,openai,false\\n' > routes.csv
   $ tokenomics sql --dialect postgres --table LiteLLM_SpendLogs --map litellm \\
       --models-file routes.csv
 

@@ -32,7 +32,7 @@ export function registerTokens(program: Command, run: Runner): void {
       `
 Examples:
   $ tokenomics tokens README.md --model gpt-4o
-  $ tokenomics tokens prompts/*.md --model claude-sonnet-4-5
+  $ tokenomics tokens fixtures/prompts/*.md --model claude-sonnet-4-5
       # an estimate: Claude's tokenizer is not public
   $ echo "hello world" | tokenomics tokens --encoding cl100k_base`,
     )

@@ -74,10 +74,13 @@ export function registerWhatif(
       `
 Examples:
   $ tokenomics whatif fixtures/whatif/acme-copilot.yaml
-  $ tokenomics whatif acme.yaml --set features.screening.outputTokens=400 \\
+  $ tokenomics whatif fixtures/whatif/acme-copilot.yaml \\
+      --set features.screening.outputTokens=400 \\
       --set product.pricePoint.perSeatUsd=39
-  $ tokenomics whatif acme.yaml --format csv > features.csv
-  $ tokenomics whatif acme.yaml --format markdown --samples 5000 > memo.md
+  $ tokenomics whatif fixtures/whatif/acme-copilot.yaml --format csv \\
+      > features.csv
+  $ tokenomics whatif fixtures/whatif/acme-copilot.yaml --format markdown \\
+      --samples 5000 > memo.md
   $ tokenomics whatif --revenue fixtures/whatif/revenue.csv \\
       --logs fixtures/demo --volumes 1,3,10`,
     )
