@@ -42,6 +42,11 @@ export function reasonsByCount(m: Record<string, number>): Array<[string, number
   return Object.entries(m).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
 }
 
+/** How many were skipped (or rejected) for any reason. */
+export function reasonTotal(m: Record<string, number>): number {
+  return Object.values(m).reduce((a, b) => a + b, 0);
+}
+
 export interface IngestContext {
   /** Display path of the current file ("-" for stdin; "a.jsonl.gz" for gzip). */
   readonly file: string;

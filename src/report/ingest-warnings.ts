@@ -7,7 +7,7 @@
  */
 import { formatIssue, UserError, type Issue } from '../core/issues.js';
 import { inert } from '../core/untrusted.js';
-import { reasonsByCount, type IngestCounts } from '../ingest/types.js';
+import { reasonsByCount, reasonTotal, type IngestCounts } from '../ingest/types.js';
 import { formatInt } from './cells.js';
 
 export interface IngestWarning {
@@ -21,7 +21,7 @@ export interface IngestWarning {
 export function ingestWarnings(counts: IngestCounts, issues: readonly Issue[]): IngestWarning[] {
   const out: IngestWarning[] = [];
   const rejected = reasonsByCount(counts.rejected);
-  const rejectedCount = rejected.reduce((n, [, v]) => n + v, 0);
+  const rejectedCount = reasonTotal(counts.rejected);
   if (rejectedCount) {
     const first = issues.find((i) => i.severity === 'error' && i.file && Object.hasOwn(counts.rejected, i.code));
     const where = first ? `; first at ${inert(first.file!, 200)}${first.line ? `:${first.line}` : ''}` : '';

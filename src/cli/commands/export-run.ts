@@ -14,6 +14,7 @@ import { removeTemporary, temporary } from '../../core/temporaries.js';
 import { UsageDb } from '../../engine/duckdb.js';
 import { FOCUS_COLUMNS, focusRows, PLAIN_COLUMNS, plainRow, type ExportColumn } from '../../engine/export-rows.js';
 import { runPipeline } from '../../pipeline/stream.js';
+import { reasonTotal } from '../../ingest/types.js';
 import { cardWarningsOf } from '../../aggregate/view.js';
 import { formatInt } from '../../report/cells.js';
 import { pricingWarningText } from '../../report/usage-sections.js';
@@ -126,8 +127,8 @@ export async function exportUsage(ctx: CommandContext, file: string, inputs: str
     }
     const c = result.ingest.counts;
     // counted + skipped + rejected = read, each said
-    const skipped = Object.values(c.skipped).reduce((a, b) => a + b, 0);
-    const rejected = Object.values(c.rejected).reduce((a, b) => a + b, 0);
+    const skipped = reasonTotal(c.skipped);
+    const rejected = reasonTotal(c.rejected);
     const others = [skipped ? `${formatInt(skipped)} skipped` : '', rejected ? `${formatInt(rejected)} rejected` : '']
       .filter(Boolean)
       .join(', ');

@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { DIMENSION_NAMES, parseDimensions } from '../../aggregate/dims.js';
 import { UserError } from '../../core/issues.js';
+import { reasonTotal } from '../../ingest/types.js';
 import { listFormats } from '../../ingest/index.js';
 import { loadRecords } from '../../pipeline/records.js';
 import { progressLine } from '../../pipeline/progress.js';
@@ -114,8 +115,8 @@ async function simulate(ctx: CommandContext, inputs: string[], opts: SimulateOpt
   const baseline = priceState(pricer, base);
   const results = scenarios.map((s) => runScenario(base, baseline, s, env, ctx.io.now));
   if (progress) ctx.io.stderr.write('\r\x1b[K');
-  const skipped = Object.values(ingest.counts.skipped).reduce((a, b) => a + b, 0);
-  const rejected = Object.values(ingest.counts.rejected).reduce((a, b) => a + b, 0);
+  const skipped = reasonTotal(ingest.counts.skipped);
+  const rejected = reasonTotal(ingest.counts.rejected);
   const withText = records.filter((r) => r.text?.messages?.length || r.text?.prompt !== undefined).length;
   const inputFacts = { records: records.length, read: ingest.counts.read, skipped, rejected, withText, period: periodOf(records) };
   const report = buildSimulateReport({

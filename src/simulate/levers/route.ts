@@ -20,9 +20,10 @@
  * target already serves that traffic). The share is drawn per conversation, but a scope such as
  * `maxInputTokens` can route some turns of a conversation and not others: a turn that stays on the
  * source after a routed one cannot read what the routed turn would have cached there, so it too
- * reads only what its conversation left on the source within the TTL (turn-cache.ts). A retry re-bills the attempt's input and output, reading the prefix the
- * first attempt wrote (price.ts, `retryAttemptCost`); `retryRate` is the share of attempts that
- * fail: 1 / (1 - retryRate) attempts per request (src/core/retry.ts).
+ * reads only what its conversation left on the source within the TTL (turn-cache.ts). A retry
+ * re-bills the attempt's input and output, reading the prefix the first attempt wrote (price.ts,
+ * `retryAttemptCost`); `retryRate` is the share of attempts that fail: 1 / (1 - retryRate) attempts
+ * per request (src/core/retry.ts).
  * A different output length (`outputFactor`, or a tokenizer with another ratio) also changes the
  * history every later turn of the conversation re-sends (output-history.ts).
  *
