@@ -472,6 +472,47 @@ describe('Parquet input', () => {
     expect([all.attributed.customer.costFemto, all.attributed.user.costFemto]).toEqual([12_240_000_000_000n, 12_240_000_000_000n]);
   });
 
+  it('count columns written as text read as a string count in JSONL does: digits counted, blank absent, other text rejected at its row', async () => {
+    // rows: '1000' counted; ' 300 ' trimmed and counted; '12x' rejected (invalid-count, row 3); '' absent (0 input)
+    const rows: Array<[string, string, number]> = [
+      ['t1', '1000', 10],
+      ['t2', ' 300 ', 20],
+      ['t3', '12x', 30],
+      ['t4', '', 40],
+    ];
+    await copy(
+      `SELECT * FROM (VALUES ${rows.map(([id, input, out]) => `('${id}', 'gpt-4o-mini', '${input}', ${out})`).join(', ')}) v(id, model, input_tokens, output_tokens)`,
+      path('text-counts.parquet'),
+    );
+    writeFileSync(
+      path('text-counts.jsonl'),
+      `${rows.map(([id, input, out]) => JSON.stringify({ id, model: 'gpt-4o-mini', in: input, out })).join('\n')}\n`,
+    );
+    const pq = await report([path('text-counts.parquet')]);
+    const js = await report([path('text-counts.jsonl')], 'id=id,model=model,input=in,output=out');
+    // the independent path: the TypeScript generic reader's string counts (ingest/formats/values.ts parseCount)
+    expect(pq.totals).toEqual(js.totals);
+    expect(pq.inputs).toEqual(js.inputs);
+    // by hand: 3 records, input 1000 + 300 + 0 = 1300, output 10 + 20 + 40 = 70; one rejected
+    expect(pq.totals.tokens).toMatchObject({ input: 1300, output: 70 });
+    expect(pq.inputs).toMatchObject({ read: 4, counted: 3, rejected: { 'invalid-count': 1 } });
+  });
+
+  it('a count column that is neither a number nor text is a file error naming it (no engine binder message)', async () => {
+    await copy(`SELECT 'gpt-4o-mini' AS model, true AS input_tokens, 5 AS output_tokens`, path('bool-counts.parquet'));
+    const db = await UsageDb.open({ threads: 1 });
+    try {
+      const r = await loadWithSql(db, path('bool-counts.parquet'), { keepText: false });
+      const issue = r !== 'fallback' ? r.issues?.[0] : undefined;
+      expect(issue?.code).toBe('unusable-columns');
+      expect(issue?.message).toBe('column "input_tokens" (BOOLEAN) holds token counts but is not a number or text');
+      // no --map was given: the hint does not send the user to check it
+      expect(issue?.hint).not.toMatch(/names given to --map/);
+    } finally {
+      db.close();
+    }
+  });
+
   it('says when a file has no token columns', async () => {
     const db = await UsageDb.open({ threads: 1 });
     try {

@@ -113,6 +113,8 @@ const MIN_TIME_MS = Date.UTC(1990, 0, 1);
 const MAX_TIME_MS = Date.UTC(2200, 0, 1);
 
 const INTEGER_TYPE = /^U?(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT)$/;
+/** A column type a count is read from as it is (text is parsed: see loadParquet). */
+const NUMBER_TYPE = /^(U?(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT)|FLOAT|DOUBLE|DECIMAL\(\d+,\d+\))$/;
 
 /**
  * The row checks no row of the file can fail, per mapped top-level column (`cols`): an integer
@@ -182,8 +184,28 @@ export async function loadParquet(db: UsageDb, file: string, columns: ColumnMapp
       'no token-count columns in this Parquet file',
       'name the columns as the usage table does (input_tokens, output_tokens, ...) or map them with --map input=COL,output=COL',
     );
-  const n = (field: string) => {
+  // a count column of text ("120", as some exporters write them) is read as the TypeScript readers read a
+  // string count: trimmed digits, blank as absent; other text is a row invalid-count (0.5: the fractional check)
+  const mapHint = columns
+    ? 'check the names given to --map'
+    : 'name the count columns as the usage table does, or map them with --map input=COL,output=COL';
+  const countTypes = [...countFields, ...COUNTED_CHARGES.map((c) => c.key), 'requests'].filter((f) => map.has(f));
+  for (const f of countTypes) {
+    const type = typeOf(f);
+    if (type !== undefined && type !== 'VARCHAR' && !NUMBER_TYPE.test(type))
+      return fileError(
+        'unusable-columns',
+        `column ${JSON.stringify(map.get(f))} (${type}) holds ${f === 'requests' ? 'request' : 'token'} counts but is not a number or text`,
+        `counts must be numbers or text of digits; ${mapHint}`,
+      );
+  }
+  const countCol = (field: string): string | undefined => {
     const c = col(field);
+    if (c === undefined || typeOf(field) !== 'VARCHAR') return c;
+    return `(CASE WHEN trim(${c}) = '' THEN NULL WHEN regexp_full_match(trim(${c}), '[0-9]+') AND TRY_CAST(trim(${c}) AS DOUBLE) <= ${Number.MAX_SAFE_INTEGER} THEN TRY_CAST(trim(${c}) AS DOUBLE) ELSE 0.5 END)`;
+  };
+  const n = (field: string) => {
+    const c = countCol(field);
     return c === undefined ? '0' : `COALESCE(${c}, 0)`;
   };
   const cacheRead = n('cacheRead');
@@ -230,7 +252,7 @@ WITH src AS (
   SELECT file_row_number + 1 AS line, *,
     ${time ? timeSql(time, typeOf('timestamp'), !timeChecked) : 'NULL::BIGINT'} AS t_ms,
     ${input} AS i_in, ${cacheRead} AS i_cr, ${w5m} AS i_w5, ${w1h} AS i_w1, ${n('output')} AS i_out, ${n('reasoning')} AS i_re,
-    ${map.has('requests') ? `COALESCE(${col('requests')}, 1)` : '1'} AS i_req
+    ${map.has('requests') ? `COALESCE(${countCol('requests')}, 1)` : '1'} AS i_req
   FROM read_parquet(${lit(readable)}, file_row_number = true)
 )
 SELECT line,
@@ -258,7 +280,7 @@ FROM src`);
     return fileError(
       'unusable-columns',
       `cannot read the mapped columns: ${duckMessage(err)}`,
-      'token counts must be numeric columns; check the names given to --map',
+      `token counts must be numbers or text of digits; ${mapHint}`,
     );
   }
   const counts: SqlLoad['counts'] = { read: 0, counted: 0, skipped: {}, rejected: {} };
