@@ -126,3 +126,34 @@ describe('DeepSeek dated prices', () => {
     expect(usd('deepseek-reasoner', '2025-09-05T16:00:00Z')).toBe('2.24');
   });
 });
+
+describe('-latest aliases (docs/pricing.md, Model ids): a moving alias is priced only where its history is known', () => {
+  it('a -latest name the catalog does not list is unpriced, not priced as the snapshot family it resembles', () => {
+    // gpt-4o-latest would have been gpt-4o at $2.50 / $10, but gpt-4o-2024-05-13 was $5 / $15: no single price is right
+    for (const id of ['gpt-4o-latest', 'o3-latest', 'claude-sonnet-5-latest', 'claude-sonnet-4@latest', 'grok-latest'])
+      expect(catalog.resolve(id), id).toBeUndefined();
+    // Google's and OpenAI's rolling aliases: the model behind them changed with no dated history in the catalog
+    for (const id of ['gemini-flash-latest', 'gemini-flash-lite-latest', 'gemini-pro-latest', 'chatgpt-4o-latest'])
+      expect(catalog.resolve(id), id).toBeUndefined();
+  });
+
+  it('listed -latest aliases whose every target had one price stay priced', () => {
+    // claude-3-5-sonnet-latest moved from 20240620 to 20241022, both $3 / $15: 3 + 15 = 18
+    expect(usd('claude-3-5-sonnet-latest', '2024-07-01T00:00:00Z')).toBe('18');
+    expect(usd('claude-3-5-sonnet-latest', '2025-03-01T00:00:00Z')).toBe('18');
+    // gemini-1.5-pro-latest follows the entry's own dates: unpriced before the 2024-10-01 cut, then 100,000 x 1.25 +
+    // 100,000 x 5 = 0.125 + 0.5 = 0.625
+    expect(usd('gemini-1.5-pro-latest', '2024-09-30T12:00:00Z', { inputTokens: 100_000, outputTokens: 100_000 })).toBeUndefined();
+    expect(usd('gemini-1.5-pro-latest', '2024-10-01T00:00:00Z', { inputTokens: 100_000, outputTokens: 100_000 })).toBe('0.625');
+  });
+
+  it('codestral-latest: unpriced while it was Codestral 24.05 (prices not sourced), $0.30 / $0.90 from 2025-08-01', () => {
+    expect(usd('codestral-latest', '2024-06-01T00:00:00Z')).toBeUndefined();
+    expect(usd('codestral-latest', '2025-07-31T23:59:59Z')).toBeUndefined();
+    expect(pricer.unpricedReason('codestral-latest')).toBe('no known price before 2025-08-01');
+    // 1M x 0.30 + 1M x 0.90 = 1.2
+    expect(usd('mistral/codestral-latest', '2025-08-01T00:00:00Z')).toBe('1.2');
+    // the dated id keeps its own single price: 1.2 in 2025-02 as well
+    expect(usd('codestral-2501', '2025-02-01T00:00:00Z')).toBe('1.2');
+  });
+});

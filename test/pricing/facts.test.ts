@@ -885,6 +885,12 @@ describe('id resolution: common logged ids resolve, nothing by accident', () => 
     'gpt-4o-mini-tts',
     'gpt-4o-search-preview',
     'chatgpt-4o-latest', // $5 / $15, not gpt-4o
+    // Rolling aliases with no dated history in the catalog (docs/pricing.md, Model ids): the model behind each changed
+    'grok-latest', // grok-4.3, then grok-4.5, and Grok 4.6 / 4.7 since; no source dates the moves
+    'gemini-flash-latest', // moved across Gemini Flash generations at different prices
+    'gemini-flash-lite-latest',
+    'gemini-pro-latest',
+    'gpt-4o-latest', // not an OpenAI alias; a -latest name is never read as a dated snapshot of gpt-4o
     'o1-preview',
     'o3-deep-research',
     'o4-mini-deep-research',
