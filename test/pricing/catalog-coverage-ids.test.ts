@@ -157,3 +157,54 @@ describe('-latest aliases (docs/pricing.md, Model ids): a moving alias is priced
     expect(usd('codestral-2501', '2025-02-01T00:00:00Z')).toBe('1.2');
   });
 });
+
+// u$ = micro-dollars (1e-6 USD); one request each, as Bedrock, LiteLLM, Vertex and OpenRouter log the id.
+describe('Claude 5.x ids as Bedrock, LiteLLM, Vertex and OpenRouter write them', () => {
+  const SONNET_REQ = { inputTokens: 12_000, cacheReadTokens: 40_000, cacheWrite5mTokens: 3_000, outputTokens: 1_500 };
+
+  it('Bedrock Claude Sonnet 5.5: global profile at list price, geo profile and ARN +10%, cache-read cut on 2026-10-07', () => {
+    // 12,000 x 2 = 24,000 u$; 40,000 x 0.10 = 4,000 u$; 3,000 x 2.50 = 7,500 u$; 1,500 x 10 = 15,000 u$ -> 50,500 u$
+    expect(usd('global.anthropic.claude-sonnet-5-5', '2026-11-02T09:00:00Z', SONNET_REQ)).toBe('0.0505');
+    // us. profile: 50,500 x 1.1 = 55,550 u$
+    expect(usd('us.anthropic.claude-sonnet-5-5', '2026-11-02T09:00:00Z', SONNET_REQ)).toBe('0.05555');
+    const arn = 'arn:aws:bedrock:us-east-1:123456789012:inference-profile/us.anthropic.claude-sonnet-5-5';
+    expect(usd(arn, '2026-11-02T09:00:00Z', SONNET_REQ)).toBe('0.05555');
+    // before the cut, cache reads at 0.20: 40,000 x 0.20 = 8,000 u$ -> 24,000 + 8,000 + 7,500 + 15,000 = 54,500 u$
+    expect(usd('global.anthropic.claude-sonnet-5-5-v1:0', '2026-10-06T23:59:59Z', SONNET_REQ)).toBe('0.0545');
+  });
+
+  it('Bedrock Claude Haiku 5.5 (LiteLLM bedrock/converse/ prefix, ARN), and its 100K whole-request cliff', () => {
+    // 20,000 x 0.10 = 2,000 u$; 1,000 x 0.50 = 500 u$ -> 2,500 u$
+    const small = { inputTokens: 20_000, outputTokens: 1_000 };
+    expect(usd('bedrock/converse/global.anthropic.claude-haiku-5-5', '2026-11-02T09:00:00Z', small)).toBe('0.0025');
+    // geo profile in an ARN: 2,500 x 1.1 = 2,750 u$
+    const arn = 'arn:aws:bedrock:eu-west-1:123456789012:inference-profile/eu.anthropic.claude-haiku-5-5';
+    expect(usd(arn, '2026-11-02T09:00:00Z', small)).toBe('0.00275');
+    // prompt of exactly 100,000 (90,000 + 10,000 read) is not over: 9,000 + 10,000 x 0.01 = 100 + 1,000 x 0.5 = 500 -> 9,600 u$
+    const at = { inputTokens: 90_000, cacheReadTokens: 10_000, outputTokens: 1_000 };
+    expect(usd('global.anthropic.claude-haiku-5-5', '2026-11-02T09:00:00Z', at)).toBe('0.0096');
+    // 100,001: every token at 5x: 90,000 x 0.5 = 45,000; 10,001 x 0.05 = 500.05; 1,000 x 2.5 = 2,500 -> 48,000.05 u$
+    const over = { ...at, cacheReadTokens: 10_001 };
+    expect(usd('global.anthropic.claude-haiku-5-5', '2026-11-02T09:00:00Z', over)).toBe('0.04800005');
+  });
+
+  it('Vertex AI names (dated @ snapshots, bare ids, resource paths) price as the Claude API, +10% on regional endpoints', () => {
+    // claude-sonnet-5@20260630: 10,000 x 2 = 20,000 u$ + 1,000 x 10 = 10,000 u$ -> 30,000 u$
+    const req = { inputTokens: 10_000, outputTokens: 1_000 };
+    expect(usd('claude-sonnet-5@20260630', '2026-08-01T00:00:00Z', req)).toBe('0.03');
+    // a regional Vertex endpoint: 30,000 x 1.1 = 33,000 u$
+    expect(usd('claude-sonnet-5@20260630', '2026-08-01T00:00:00Z', { ...req, provider: 'google', regional: true })).toBe('0.033');
+    // Sonnet 5.5 by its bare Vertex id after the cut: 10,000 x 2 + 1,000 x 10 = 30,000 u$
+    expect(usd('vertex_ai/claude-sonnet-5-5', '2026-11-02T00:00:00Z', req)).toBe('0.03');
+    // Haiku 5.5 by its full resource path: 10,000 x 0.10 = 1,000 u$ + 1,000 x 0.50 = 500 u$ -> 1,500 u$
+    const path = 'projects/acme/locations/global/publishers/anthropic/models/claude-haiku-5-5';
+    expect(usd(path, '2026-11-02T00:00:00Z', req)).toBe('0.0015');
+  });
+
+  it('OpenRouter dotted names', () => {
+    // claude-haiku-5.5: 1,500 u$ as above; claude-opus-5.5: 10,000 x 4 = 40,000 + 1,000 x 20 = 20,000 -> 60,000 u$
+    const req = { inputTokens: 10_000, outputTokens: 1_000 };
+    expect(usd('openrouter/anthropic/claude-haiku-5.5', '2026-11-02T00:00:00Z', req)).toBe('0.0015');
+    expect(usd('anthropic/claude-opus-5.5', '2026-11-02T00:00:00Z', req)).toBe('0.06');
+  });
+});
