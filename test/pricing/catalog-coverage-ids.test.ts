@@ -208,3 +208,15 @@ describe('Claude 5.x ids as Bedrock, LiteLLM, Vertex and OpenRouter write them',
     expect(usd('anthropic/claude-opus-5.5', '2026-11-02T00:00:00Z', req)).toBe('0.06');
   });
 });
+
+describe('Grok 4 Fast long-context tier (prompts of 128K tokens or more)', () => {
+  it('below 128K at $0.20 / $0.50; from 128,000 prompt tokens every token at $0.40 / $1.00, cached input $0.05', () => {
+    // 127,999 x 0.20 = 25,599.8 u$; 1,000 x 0.50 = 500 u$ -> 26,099.8 u$
+    expect(usd('xai/grok-4-fast', '2025-11-01T00:00:00Z', { inputTokens: 127_999, outputTokens: 1_000 })).toBe('0.0260998');
+    // exactly 128,000 (100,000 + 28,000 cached) is in the tier (">="): 100,000 x 0.40 = 40,000; 28,000 x 0.05 = 1,400;
+    // 1,000 x 1.00 = 1,000 -> 42,400 u$
+    const atThreshold = { inputTokens: 100_000, cacheReadTokens: 28_000, outputTokens: 1_000 };
+    expect(usd('x-ai/grok-4-fast', '2025-11-01T00:00:00Z', atThreshold)).toBe('0.0424');
+    expect(usd('grok-4-fast-non-reasoning', '2025-11-01T00:00:00Z', atThreshold)).toBe('0.0424');
+  });
+});
