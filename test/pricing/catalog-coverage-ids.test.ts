@@ -220,3 +220,16 @@ describe('Grok 4 Fast long-context tier (prompts of 128K tokens or more)', () =>
     expect(usd('grok-4-fast-non-reasoning', '2025-11-01T00:00:00Z', atThreshold)).toBe('0.0424');
   });
 });
+
+describe('Gemini 2.5 Flash-Lite cache reads: 25% of input in 2025 copies of the page, 10% from 2025-10-31', () => {
+  const req = { inputTokens: 10_000, cacheReadTokens: 200_000, outputTokens: 500 };
+  it('a cache-heavy request before and after the change, as LiteLLM, Vertex and OpenRouter name the model', () => {
+    // 10,000 x 0.10 = 1,000 u$; 200,000 x 0.025 = 5,000 u$; 500 x 0.40 = 200 u$ -> 6,200 u$
+    expect(usd('gemini/gemini-2.5-flash-lite', '2025-08-01T00:00:00Z', req)).toBe('0.0062');
+    expect(usd('gemini-2.5-flash-lite-preview-06-17', '2025-06-20T00:00:00Z', req)).toBe('0.0062');
+    // from 2025-10-31: 200,000 x 0.01 = 2,000 u$ -> 1,000 + 2,000 + 200 = 3,200 u$
+    const vertex = 'projects/acme/locations/us-central1/publishers/google/models/gemini-2.5-flash-lite';
+    expect(usd(vertex, '2025-10-31T00:00:00Z', req)).toBe('0.0032');
+    expect(usd('openrouter/google/gemini-2.5-flash-lite', '2026-11-02T00:00:00Z', req)).toBe('0.0032');
+  });
+});
