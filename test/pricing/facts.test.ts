@@ -892,6 +892,7 @@ describe('id resolution: common logged ids resolve, nothing by accident', () => 
     'gemini-flash-lite-latest',
     'gemini-pro-latest',
     'gpt-4o-latest', // not an OpenAI alias; a -latest name is never read as a dated snapshot of gpt-4o
+    'anthropic.claude-sonnet-5-20260630-v1:0', // Bedrock names Claude 4.6+ by a bare id; no dated form is published
     'o1-preview',
     'o3-deep-research',
     'o4-mini-deep-research',
