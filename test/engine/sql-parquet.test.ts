@@ -238,7 +238,16 @@ describe('Parquet input', () => {
       expect(r).not.toBe('fallback');
       if (r === 'fallback') return;
       expect(r.counts).toEqual({ read: 3, counted: 2, skipped: {}, rejected: { 'negative-count': 1 } });
-      expect(r.issues).toEqual([expect.objectContaining({ code: 'negative-count', file: path('bad.parquet'), line: 2 })]);
+      // the column and its value named, as the TypeScript readers name them (row 2: input_tokens -3)
+      expect(r.issues).toEqual([
+        expect.objectContaining({
+          code: 'negative-count',
+          file: path('bad.parquet'),
+          line: 2,
+          path: 'input_tokens',
+          message: 'input_tokens must be a non-negative integer (got "-3")',
+        }),
+      ]);
       // rows x and z: 10 + 7 uncached input tokens (read in place once the table is sealed)
       await db.seal();
       const [sum] = await db.query('SELECT sum(input_tokens) AS i, count(*) AS n FROM usage');
@@ -496,6 +505,11 @@ describe('Parquet input', () => {
     // by hand: 3 records, input 1000 + 300 + 0 = 1300, output 10 + 20 + 40 = 70; one rejected
     expect(pq.totals.tokens).toMatchObject({ input: 1300, output: 70 });
     expect(pq.inputs).toMatchObject({ read: 4, counted: 3, rejected: { 'invalid-count': 1 } });
+    // the rejected row at file:row with its column and text, as the JSONL reader's message (its column named `in` there)
+    const issue = (pq.issues as Array<Record<string, unknown>>).find((i) => i.code === 'invalid-count');
+    expect(issue).toMatchObject({ line: 3, path: 'input_tokens', message: 'input_tokens must be a non-negative integer (got "12x")' });
+    const jsIssue = (js.issues as Array<Record<string, unknown>>).find((i) => i.code === 'invalid-count');
+    expect(jsIssue).toMatchObject({ line: 3, path: 'in', message: 'in must be a non-negative integer (got "12x")' });
   });
 
   it('a count column that is neither a number nor text is a file error naming it (no engine binder message)', async () => {

@@ -268,6 +268,8 @@ SELECT line,
   ${model ? `${model}::VARCHAR` : 'NULL::VARCHAR'} AS model_raw,
   ${str('provider')} AS provider, ${str('serviceTier')} AS service_tier,
   t_ms AS time_ms,
+  -- the mapped count and time columns as written: read only by the query naming a rejected row's column
+  ${[...countTypes, ...(time ? ['timestamp'] : [])].map((f) => `${col(f)}::VARCHAR AS ${quoteIdent(`raw_${f}`)},`).join(' ')}
   i_in::BIGINT AS input_tokens, i_cr::BIGINT AS cache_read_tokens, i_w5::BIGINT AS cache_write_5m_tokens, i_w1::BIGINT AS cache_write_1h_tokens,
   i_out::BIGINT AS output_tokens, i_re::BIGINT AS reasoning_tokens, i_req::BIGINT AS requests,
   ${COUNTED_CHARGES.map((d) => `${n(d.key)}::BIGINT AS ${d.column}`).join(', ')},
@@ -341,15 +343,31 @@ FROM src`);
   const rows = counts.read;
   // the rejected rows become issues at file:row (capped like every issue list by the session)
   if (counts.counted < rows) {
-    const bad = await db.query(`SELECT line, kind FROM ${staged} WHERE kind <> 'record' ORDER BY line LIMIT 1000`);
+    const rawCols = [...countTypes, ...(time ? ['timestamp'] : [])].map((f) => quoteIdent(`raw_${f}`));
+    const bad = await db.query(`SELECT line, kind, ${rawCols.join(', ')} FROM ${staged} WHERE kind <> 'record' ORDER BY line LIMIT 1000`);
     for (const r of bad) {
       const code = String(r.kind);
+      // the column that failed and what it holds, as the TypeScript readers name them
+      const raw = (f: string): string | null => (r[`raw_${f}`] === null || r[`raw_${f}`] === undefined ? null : String(r[`raw_${f}`]));
+      const failed =
+        code === 'negative-count' || code === 'invalid-count'
+          ? countTypes.find((f) => countFails(code, raw(f), typeOf(f) === 'VARCHAR'))
+          : code === 'invalid-timestamp'
+            ? 'timestamp'
+            : undefined;
+      const column = failed === undefined ? undefined : (map.get(failed) as string);
       issues.push({
         severity: 'error',
         code,
         file,
         line: Number(r.line),
-        message: REJECT_MESSAGES[code] ?? code,
+        path: column,
+        message:
+          column === undefined || failed === undefined
+            ? (REJECT_MESSAGES[code] ?? code)
+            : failed === 'timestamp'
+              ? `${column} is not a valid timestamp (1990 to 2200) (got ${JSON.stringify(raw(failed))})`
+              : `${column} must be a non-negative integer (got ${JSON.stringify(raw(failed))})`,
         hint: 'token counts are whole numbers ≥ 0; with prompt= mapped, cache reads and writes are part of it',
       });
     }
@@ -377,6 +395,19 @@ FROM src`);
   await db.run(`CREATE OR REPLACE VIEW ${rowsView} AS\n${select}`);
   db.addInPlace(rowsView, rows, facts);
   return { format: 'parquet', counts, issues, view: rowsView };
+}
+
+/** Whether a count column's value (as text; NULL: absent) fails the row check `code`: text as loadParquet reads it, numbers as they are. */
+function countFails(code: 'negative-count' | 'invalid-count', raw: string | null, text: boolean): boolean {
+  if (raw === null) return false;
+  const s = raw.trim();
+  if (text) {
+    if (s === '' || /^[0-9]+$/.test(s)) return false;
+    // text that is no count reads as 0.5 (invalid-count), never negative
+    return code === 'invalid-count';
+  }
+  const n = Number(s);
+  return code === 'negative-count' ? n < 0 : !Number.isInteger(n);
 }
 
 const REJECT_MESSAGES: Readonly<Record<string, string>> = {
