@@ -159,7 +159,8 @@ export const CHARGE_DIMENSIONS = [
     column: 'file_search_calls',
     label: 'File search calls',
     unit: 'calls',
-    meaning: 'file search tool calls the provider ran for the request (OpenAI Responses file_search_call items)',
+    meaning:
+      'file search tool calls the provider ran for the request (OpenAI Responses file_search_call items, Usage API file_searches num_requests)',
   },
   {
     key: 'codeInterpreter',

@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { runCli } from '../cli/harness.js';
 import { engineReport } from '../engine/engine-env.js';
 import { openaiAdapter } from '../../src/ingest/adapters/openai.js';
+import { openaiUsageAdapter } from '../../src/ingest/adapters/openai-usage.js';
 import { chargeCostsOf, Pricer } from '../../src/pricing/cost.js';
 import { loadCatalog } from '../../src/pricing/load.js';
 import { toJson } from '../../src/report/format.js';
@@ -82,5 +83,21 @@ describe('OpenAI file search and code interpreter calls, by hand', () => {
     const r = await runCli(['report', FILE, '--prices', 'fixtures/charges/code-interpreter-price.yaml']);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/codeInterpreter/);
+  });
+});
+
+describe('OpenAI Usage API: file search calls', () => {
+  it('counts a file_searches result as file search calls (no model: unpriced, not $0); code interpreter sessions are skipped', async () => {
+    const text = readFileSync('fixtures/charges/openai-usage-tools.json', 'utf8');
+    const r = run(openaiUsageAdapter, [{ name: 'u.json', text }]);
+    expect(r.records.map((x) => [x.model, x.requests, x.charges ?? null, x.tags.vector_store ?? null])).toEqual([
+      ['gpt-4.1', 2, null, null],
+      ['(ungrouped)', 0, { fileSearch: 3 }, 'vs_1'],
+    ]);
+    expect(r.skips).toEqual({ 'non-token-usage': 1 });
+    // gpt-4.1: 1,000 x 2 + 100 x 8 = 2,800 u$; the 3 file search calls name no model: unpriced
+    const { doc } = await reportJson(['fixtures/charges/openai-usage-tools.json']);
+    expect(doc.totals.costUsd).toBe(0.0028);
+    expect(doc.totals.unpriced.charges).toEqual({ fileSearch: 3 });
   });
 });
