@@ -164,8 +164,8 @@ SELECT r, gap FROM copies WHERE gap > 0`;
  * which DuckDB's JSON parser reads and JSON.parse rejects (a line the TypeScript reader rejects). The three
  * item types share one anchor, `_call"`: one search of the text for all three. No letter of
  * "code_interpreter_call" is rare in JSON text, so a needle of its own costs a pass stopping as often as this
- * one; the shared anchor replaced 'web_s' (at 167 MB the scan took ~24 ms more CPU, where an anchor of each
- * type's own took ~40 ms more; BENCHMARKS.md).
+ * one; the shared anchor replaced 'web_s' (at 167 MB the scan took ~21 ms more, where an anchor of each
+ * type's own took ~41 ms more; BENCHMARKS.md).
  */
 const READ_NEEDLES = [
   { needle: '"web_search_call"', anchor: '_call"' },
