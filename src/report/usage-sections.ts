@@ -5,7 +5,7 @@
  */
 import { formatInt, formatPct } from './cells.js';
 import { unpricedChargesMessage } from './charges.js';
-import { chargeDimension, TOKEN_DIMENSIONS, type ChargeKey } from '../usage/dimensions.js';
+import { chargeDimension, TOKEN_DIMENSIONS, type ChargeDimension, type ChargeKey } from '../usage/dimensions.js';
 import { col, type Cell, type Report, type ReportInputs, type Section } from './model.js';
 import { shareOf, shownRows } from './rows.js';
 import { formatUsd, type Femto } from '../pricing/money.js';
@@ -178,11 +178,14 @@ export function componentsSection(data: UsageReportData): Section {
     notes.push(
       `Tokens include those of ${formatInt(unpricedRequests)} unpriced request${unpricedRequests === 1 ? '' : 's'}; Cost and share cover only the priced ones (see the warnings).`,
     );
-  for (const l of charges)
-    if (l.unpricedCount > 0 && l.costUsd !== null)
+  for (const l of charges) {
+    const never = (chargeDimension(l.key as ChargeKey) as ChargeDimension).unpricedNote;
+    if (never) notes.push(`${l.label}: counted, never priced (left out of the cost): ${never}.`);
+    else if (l.unpricedCount > 0 && l.costUsd !== null)
       notes.push(
         `${l.label}: ${formatInt(l.unpricedCount)} of ${formatInt(l.count)} ${l.unit} have no catalog price (left out of the cost).`,
       );
+  }
   for (const a of data.totals.freeAllowances ?? [])
     notes.push(
       `Priced without the free allowance, which is per project and period, not per request: ${inert(a, 120)}. The bill may be lower.`,

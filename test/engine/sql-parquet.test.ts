@@ -463,6 +463,8 @@ describe('Parquet input', () => {
       'web_fetch_calls',
       'grounded_prompts',
       'output_images',
+      'file_search_calls',
+      'code_interpreter_calls',
       'estimated',
     ]);
     expect(await kinds(gaps)).toMatchObject({ everyCustomer: false, everyUser: false });
