@@ -165,6 +165,41 @@ describe('the OpenAI SQL reader', () => {
     expect((await load('fixtures/sql-readers/openai-plain.jsonl', true, { keepText: true })).took).toBeUndefined();
   });
 
+  it('warns once per file, as the TypeScript reader does, about streamed chunks that carried no usage', async () => {
+    const file = 'fixtures/sql-readers/openai-stream-no-usage.jsonl';
+    const [sql, ts] = [await load(file, true), await load(file, false)];
+    expect(sql.took).toBe('openai');
+    expect(sql.issues).toEqual(ts.issues);
+    expect(sql.counts).toEqual(ts.counts);
+    expect(sql.rows).toEqual(ts.rows);
+    // 13 lines: usage on chunks b (line 5), c (7), "chatcmpl-\u0064" = d (10) and the non-streamed e (13): 4 counted, 9 skipped.
+    // Lost: a (lines 1, 3: no usage chunk of a), b on line 8 (after b's usage chunk), the number id (11), e's chunk
+    // (12: the body with usage on 13 is no chunk) = 5; b on 2 and 4, c on 6, d on 9 are counted through a later chunk
+    expect(sql.counts).toEqual({ read: 13, counted: 4, skipped: { 'no-usage': 9 }, rejected: {} });
+    expect(sql.issues).toEqual([
+      {
+        severity: 'warning',
+        code: 'stream-without-usage',
+        file,
+        message:
+          '5 streamed chat completion chunks carried no usage (request it with stream_options: {"include_usage": true}); their tokens are not counted',
+        hint: 'with include_usage, the last chunk of each stream carries the usage of the whole request (a stream cut short never sends it)',
+      },
+    ]);
+  });
+
+  it('warns about a file of Responses stream events without a terminal event, as the TypeScript reader does', async () => {
+    const file = 'fixtures/sql-readers/openai-stream-events.jsonl';
+    const [sql, ts] = [await load(file, true), await load(file, false)];
+    expect(sql.took).toBe('openai');
+    expect(sql.issues).toEqual(ts.issues);
+    expect(sql.counts).toEqual(ts.counts);
+    // response.created and 9 deltas, none terminal: 10 events skipped, none counted
+    expect(sql.counts).toEqual({ read: 10, counted: 0, skipped: { 'stream-event': 10 }, rejected: {} });
+    expect(sql.issues).toEqual([expect.objectContaining({ severity: 'warning', code: 'stream-without-usage', file })]);
+    expect((sql.issues as Array<{ message: string }>)[0].message).toMatch(/^10 Responses stream events and no terminal event/);
+  });
+
   it('reads a body whose count leaves of the other API are not counts: the TypeScript reader does not read them', async () => {
     // a chat body with Responses leaves "x", -1, true, 1.5; a Responses body with Chat leaves "12", false, -4, 2.5
     const file = 'fixtures/sql-readers/openai-unread-leaves.jsonl';
