@@ -142,11 +142,13 @@ describe('the OpenAI SQL reader', () => {
     // with no tier); a blank line; a model that is a number; a timestamp
     // as a string or with a fraction; a priced web_search_call item (not in the columns the SQL reads); a
     // body without `object` (the TypeScript reader reads it by its usage keys); past the eight lines the
-    // detection parses, -Infinity or NaN (which JSON.parse rejects), a form feed after a line's closing brace
-    // (DuckDB takes it there), a null tier whose key is written with an escape, a web_search_call written with one
+    // detection parses, -Infinity or NaN (which JSON.parse rejects; also spelled -Inf and NAN), a form feed after a
+    // line's closing brace (DuckDB takes it there), a null tier whose key is written with an escape, a web_search_call written with one
     const traps = ['string-count', 'string-detail', 'float-count', 'bool-count', 'unsafe-count', 'huge-count', 'negative'].concat([
       'late-infinity',
       'late-nan',
+      'late-inf',
+      'late-upper-nan',
       'late-formfeed',
       'escaped-null-tier',
       'escaped-web-search',

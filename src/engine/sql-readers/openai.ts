@@ -172,7 +172,7 @@ WHERE c.kind = 'no-usage' AND c.chunk AND (l.r IS NULL OR l.r < c.rowid)`;
 
 /**
  * Needles of the scan run while DuckDB reads: 'w' is rare in JSON text ('web_s' anchors the search);
- * NaN and Infinity, which DuckDB's JSON parser reads and JSON.parse rejects (a line the TypeScript reader rejects).
+ * NaN and infinities, which DuckDB's JSON parser reads and JSON.parse rejects (a line the TypeScript reader rejects).
  */
 const READ_NEEDLES = [{ needle: '"web_search_call"', anchor: 'web_s' }, ...LENIENT_JSON_NEEDLES];
 /** The counts the stage holds (the view's other counts are constants: constantZeros). */
