@@ -106,4 +106,8 @@ export class FileContext implements IngestContext {
     rejected[code] = (rejected[code] ?? 0) + 1;
     this.session.addIssue({ severity: 'error', code, message, file: this.file, line: this.line || undefined, path, hint }, 'record');
   }
+
+  warn(code: string, message: string, hint?: string): void {
+    this.session.fileIssue(this.file, 'warning', code, message, hint);
+  }
 }

@@ -66,6 +66,8 @@ export interface IngestContext {
   skip(reason: string): void;
   /** Invalid: wrong types, negative counts, inconsistent numbers. Becomes an Issue with file:line. */
   reject(code: string, message: string, path?: string, hint?: string): void;
+  /** A warning about the whole file (shown once, at the file name; not a rejection: --strict does not stop on it). */
+  warn(code: string, message: string, hint?: string): void;
 }
 
 export interface JsonAdapter {

@@ -160,9 +160,9 @@ describe('scanLines', () => {
       }
   });
 
-  it('NaN and Infinity as bare values, not inside ids or words: the same answer at every chunk size as over the whole text', async () => {
-    // the oracle: the pattern the Claude Code reader runs in SQL (claude-code.ts), over the whole text
-    const bare = /[:,[][ \t\r]*[-+]?[ \t\r]*(NaN|Infinity)(?![A-Za-z0-9_])/;
+  it('NaN and infinities as bare values, not inside ids or words: the same answer at every chunk size as over the whole text', async () => {
+    // the oracle: NaN, Inf and Infinity in any case after a capital first letter, where a value starts and ends
+    const bare = /[:,[][ \t\r]*[-+]?[ \t\r]*(N[aA][nN]|I[nN][fF]|I[nN][fF][iI][nN][iI][tT][yY])(?![A-Za-z0-9_])/;
     const texts = [
       '{"id":"chatcmpl-B9MHDbslfkBeNaNl4beb09","a":1}\n',
       '{"id":"xNaN","b":"NaN","c":"Infinity"}\n',
@@ -173,6 +173,17 @@ describe('scanLines', () => {
       '{"a":[NaN]}\n',
       '{"a":"x","b":NaNx}\n',
       '{"a":1,"b" :\t+ Infinity }\n',
+      // spellings other writers use (R, Julia, printf's %F): found; inside words and ids: not
+      '{"a":1,"b":NAN}\n',
+      '{"a":1,"b":Inf}\n',
+      '{"a":[-INF]}\n',
+      '{"a":1,"b":-INFINITY}\n',
+      '{"a":1,"b":Nan}\n',
+      '{"a":1,"b":InFiNiTy}\n',
+      '{"a":"Info","b":"INFO","c":"NaNa","d":"xINF"}\n',
+      '{"a":Infinite}\n',
+      // a small letter first: not looked for (README: a known difference)
+      '{"a":1,"b":nan}\n',
     ];
     await plainAtEveryChunkSize(
       texts,

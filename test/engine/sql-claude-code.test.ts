@@ -340,6 +340,10 @@ describe('Claude Code SQL reader: hand-made trees', () => {
     const lines = {
       'NaN in a response': response.replace('"type":"text"', '"score":NaN,"type":"text"'),
       'Infinity in a user line': JSON.stringify(user('s')).replace('"role":"user"', '"role":"user","p":-Infinity'),
+      // other writers' spellings (R, Julia, printf's %F): DuckDB reads them too
+      'INF in a response': response.replace('"type":"text"', '"score":[1, INF],"type":"text"'),
+      'Nan in a user line': JSON.stringify(user('s')).replace('"role":"user"', '"role":"user","p": Nan'),
+      '-Inf in a user line': JSON.stringify(user('s')).replace('"role":"user"', '"role":"user","p":-Inf'),
     };
     for (const [name, late] of Object.entries(lines)) {
       const root = tree({ 'p/a.jsonl': [user('s'), assistant('s', 'm0', 'r0', u(1, 1))], 'p/b.jsonl': [...head, late] });

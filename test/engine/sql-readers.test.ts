@@ -143,12 +143,14 @@ describe('the OpenAI SQL reader', () => {
     // as a string or with a fraction; a priced web_search_call or file_search_call item, a code_interpreter_call
     // item (counted: none is in the columns the SQL reads); a
     // body without `object` (the TypeScript reader reads it by its usage keys); past the eight lines the
-    // detection parses, -Infinity or NaN (which JSON.parse rejects), a form feed after a line's closing brace
-    // (DuckDB takes it there), a null tier whose key is written with an escape, a web_search_call or a
-    // file_search_call written with one
+    // detection parses, -Infinity or NaN (which JSON.parse rejects; also spelled -Inf and NAN), a form feed after a
+    // line's closing brace (DuckDB takes it there), a null tier whose key is written with an escape, a web_search_call
+    // or a file_search_call written with one
     const traps = ['string-count', 'string-detail', 'float-count', 'bool-count', 'unsafe-count', 'huge-count', 'negative'].concat([
       'late-infinity',
       'late-nan',
+      'late-inf',
+      'late-upper-nan',
       'late-formfeed',
       'escaped-null-tier',
       'escaped-web-search',
@@ -168,6 +170,41 @@ describe('the OpenAI SQL reader', () => {
     // gzip: the null tier is looked for in the one scan beside the read
     expect((await load('fixtures/sql-readers/openai-null-tier-spaced.jsonl.gz', true)).took).toBeUndefined();
     expect((await load('fixtures/sql-readers/openai-plain.jsonl', true, { keepText: true })).took).toBeUndefined();
+  });
+
+  it('warns once per file, as the TypeScript reader does, about streamed chunks that carried no usage', async () => {
+    const file = 'fixtures/sql-readers/openai-stream-no-usage.jsonl';
+    const [sql, ts] = [await load(file, true), await load(file, false)];
+    expect(sql.took).toBe('openai');
+    expect(sql.issues).toEqual(ts.issues);
+    expect(sql.counts).toEqual(ts.counts);
+    expect(sql.rows).toEqual(ts.rows);
+    // 13 lines: usage on chunks b (line 5), c (7), "chatcmpl-\u0064" = d (10) and the non-streamed e (13): 4 counted, 9 skipped.
+    // Lost: a (lines 1, 3: no usage chunk of a), b on line 8 (after b's usage chunk), the number id (11), e's chunk
+    // (12: the body with usage on 13 is no chunk) = 5; b on 2 and 4, c on 6, d on 9 are counted through a later chunk
+    expect(sql.counts).toEqual({ read: 13, counted: 4, skipped: { 'no-usage': 9 }, rejected: {} });
+    expect(sql.issues).toEqual([
+      {
+        severity: 'warning',
+        code: 'stream-without-usage',
+        file,
+        message:
+          '5 streamed chat completion chunks carried no usage (request it with stream_options: {"include_usage": true}); their tokens are not counted',
+        hint: 'with include_usage, the last chunk of each stream carries the usage of the whole request (a stream cut short never sends it)',
+      },
+    ]);
+  });
+
+  it('warns about a file of Responses stream events without a terminal event, as the TypeScript reader does', async () => {
+    const file = 'fixtures/sql-readers/openai-stream-events.jsonl';
+    const [sql, ts] = [await load(file, true), await load(file, false)];
+    expect(sql.took).toBe('openai');
+    expect(sql.issues).toEqual(ts.issues);
+    expect(sql.counts).toEqual(ts.counts);
+    // response.created and 9 deltas, none terminal: 10 events skipped, none counted
+    expect(sql.counts).toEqual({ read: 10, counted: 0, skipped: { 'stream-event': 10 }, rejected: {} });
+    expect(sql.issues).toEqual([expect.objectContaining({ severity: 'warning', code: 'stream-without-usage', file })]);
+    expect((sql.issues as Array<{ message: string }>)[0].message).toMatch(/^10 Responses stream events and no terminal event/);
   });
 
   it('reads a body whose count leaves of the other API are not counts: the TypeScript reader does not read them', async () => {

@@ -22,10 +22,13 @@
  * model, a line the TypeScript reader would hand to another format (its detect score below 80).
  * The count leaves are read from the `usage` object as JSON text, so that their type shows; the
  * line structure (blank lines, lines that are not an object) is read from the text by SQL, with the
- * file line numbers. Not seen: JSON that DuckDB's parser accepts and JSON.parse rejects other than
- * NaN and Infinity as JSON writers spell them (`nan`, `-inf`, a trailing comma), and a key written twice in one
- * object (`json_transform` reads the first, JSON.parse the last; `read_json` failed on a repeated
- * top-level or message key). JSON.stringify, which writes transcripts, writes none of them.
+ * file line numbers. Not seen (README: known differences): JSON that DuckDB's parser accepts and
+ * JSON.parse rejects other than NaN and infinities spelled with a capital first (so `nan`, `-inf`,
+ * a trailing comma: looking for them in every line cost more than parsing it), and a key written twice
+ * in one object (`json_transform` reads the first, JSON.parse the last; `read_json` failed on a
+ * repeated top-level or message key; `json_keys` of the read objects, asked of the lines with a usage
+ * only, took 0.6 s of one thread over the bench tree's assistant lines). JSON.stringify, which writes
+ * transcripts, writes none of them.
  */
 import { statSync } from 'node:fs';
 import { TOKEN_DIMENSIONS } from '../../usage/dimensions.js';
@@ -40,9 +43,14 @@ import { LENIENT_JSON_NEEDLES } from './scan.js';
 
 const lit = duckdb.literal;
 
-/** The texts of LENIENT_JSON_NEEDLES, and a pattern that finds them as bare values (scan.ts: valueStartsAt). */
-const LENIENT_TEXTS = LENIENT_JSON_NEEDLES.map((n) => (typeof n === 'string' ? n : n.needle));
-const BARE_LENIENT = `[:,\\[][ \\t\\r]*[-+]?[ \\t\\r]*(${LENIENT_TEXTS.join('|')})([^A-Za-z0-9_]|$)`;
+/**
+ * The spellings of LENIENT_JSON_NEEDLES (scan.ts: NaN and infinities starting with a capital, in any
+ * case after it) as the texts a line is looked through for (`NaN`, `NAN`, `Nan`, `NAn`, `Inf`, `INF`,
+ * `InF`, `INf`: an infinity spelled out starts with one of these), and a pattern that finds them as bare
+ * values (scan.ts: valueStartsAt), run only on a line that holds one of the texts.
+ */
+const LENIENT_TEXTS = ['NaN', 'NAN', 'Nan', 'NAn', 'Inf', 'INF', 'InF', 'INf'];
+const BARE_LENIENT = `[:,\\[][ \\t\\r]*[-+]?[ \\t\\r]*(?i:${LENIENT_JSON_NEEDLES.map((n) => (typeof n === 'string' ? n : n.needle)).join('|')})([^A-Za-z0-9_]|$)`;
 
 /** Epoch-millisecond bounds of a valid timestamp (as adapters/time.ts). */
 const MIN_MS = Date.UTC(1990, 0, 1);
@@ -149,7 +157,7 @@ WITH pieces AS (
 ), lines AS (
   -- a blank line, or one that is not a JSON object (a BOM, a space first, an array), leaves the tree to the
   -- TypeScript reader; so does an empty file (one empty piece), a line longer than it reads, and one with
-  -- NaN or Infinity as a value (DuckDB's JSON parser reads them, JSON.parse rejects the line: scan.ts,
+  -- NaN or an infinity as a value (DuckDB's JSON parser reads them, JSON.parse rejects the line: scan.ts,
   -- LENIENT_JSON_NEEDLES; the pattern only where the text is there at all, as in an id or a tool's output)
   SELECT file_idx, line, l, starts_with(l, '{') AND strlen(l) <= ${DEFAULT_MAX_LINE_BYTES}
     AND NOT CASE WHEN ${LENIENT_TEXTS.map((t) => `contains(l, ${lit(t)})`).join(' OR ')} THEN regexp_matches(l, ${lit(BARE_LENIENT)}) ELSE false END AS obj

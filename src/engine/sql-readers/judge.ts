@@ -37,6 +37,9 @@ export function judgeCsvRows(
       counts.rejected[code] = (counts.rejected[code] ?? 0) + 1;
       issues.push({ severity: 'error', code, message, file, line: ctx.line || undefined, path, hint });
     },
+    warn: (code, message, hint) => {
+      issues.push({ severity: 'warning', code, message, file, hint });
+    },
   };
   const values: string[] = columns.map(() => '');
   try {

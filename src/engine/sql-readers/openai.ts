@@ -19,6 +19,8 @@
  * file with one is read by the TypeScript reader, which counts them); when a record has no service tier in SQL, a
  * second scan tells a missing `service_tier` from a null one (whatever the blanks around its colon).
  */
+import type { Issue } from '../../core/issues.js';
+import { chunkWarning, eventWarning } from '../../ingest/adapters/openai.js';
 import { providerFromModel } from '../../ingest/adapters/util.js';
 import { WINDOW_LINES } from '../../ingest/adapters/dedupe.js';
 import { duckdb } from '../dialect.js';
@@ -138,7 +140,9 @@ SELECT
   CASE WHEN service_tier = 'fast' THEN true END AS fast,
   prompt - cached - write AS input_tokens, cached AS cache_read_tokens, write AS cache_write_5m_tokens,
   output AS output_tokens, reasoning AS reasoning_tokens,
-  CASE WHEN NOT is_chat AND status IN ('failed', 'cancelled') THEN true END AS failed
+  CASE WHEN NOT is_chat AND status IN ('failed', 'cancelled') THEN true END AS failed,
+  -- a streamed chat chunk (for the warning about chunks without usage: STREAM_SQL)
+  CASE WHEN object = 'chat.completion.chunk' THEN true END AS chunk
 FROM shaped`;
 }
 
@@ -158,9 +162,20 @@ copies AS (SELECT r, r - min(r) OVER (PARTITION BY id_json) AS gap FROM ids WHER
 SELECT r, gap FROM copies WHERE gap > 0`;
 
 /**
+ * The streamed chat chunks without usage that no chunk with usage and the same id follows (the
+ * TypeScript reader's rule, adapters/openai.ts StreamState: their tokens are lost). Read only when
+ * the file has a line skipped `no-usage`.
+ */
+const streamSql = (stage: string) => `WITH last AS (
+  SELECT id_json, max(rowid) AS r FROM ${stage} WHERE chunk AND kind IN ('record', 'duplicate') AND id_json IS NOT NULL GROUP BY id_json
+)
+SELECT count(*) AS n FROM ${stage} c LEFT JOIN last l ON l.id_json = c.id_json
+WHERE c.kind = 'no-usage' AND c.chunk AND (l.r IS NULL OR l.r < c.rowid)`;
+
+/**
  * Needles of the scan run while DuckDB reads: the Responses output items the TypeScript reader counts as
  * charges (responsesCharges: web search, file search and code interpreter calls), which SQL does not read
- * (`output` is most of a body), so that a file with one is the TypeScript reader's; and NaN and Infinity,
+ * (`output` is most of a body), so that a file with one is the TypeScript reader's; and NaN and the infinities,
  * which DuckDB's JSON parser reads and JSON.parse rejects (a line the TypeScript reader rejects). The three
  * item types share one anchor, `_call"`: one search of the text for all three. No letter of
  * "code_interpreter_call" is rare in JSON text, so a needle of its own costs a pass stopping as often as this
@@ -244,6 +259,14 @@ export async function loadOpenAI(db: UsageDb, file: string): Promise<SqlLoad | '
     // (no staged row is a duplicate before the UPDATE)
     kinds.set('duplicate', duplicates);
   }
+  // what the file's streams lost, as the TypeScript reader says it (a terminal Responses event sent the file back)
+  const issues: Issue[] = [];
+  const warn = ([code, message, hint]: [string, string, string]) => issues.push({ severity: 'warning', code, message, file, hint });
+  if ((kinds.get('no-usage') ?? 0) > 0) {
+    const [bare] = await db.query(streamSql(stage));
+    if (Number(bare.n) > 0) warn(chunkWarning(Number(bare.n)));
+  }
+  if ((kinds.get('stream-event') ?? 0) > 0) warn(eventWarning(kinds.get('stream-event') ?? 0));
   // the model ids of the records before the dedupe: one only a duplicate has is mapped and never read
   const models = await loadModelMap(db, raws, providerFromModel);
   const counts = countsOf(lines, kinds);
@@ -296,5 +319,5 @@ export async function loadOpenAI(db: UsageDb, file: string): Promise<SqlLoad | '
     },
   };
   db.addInPlace(`usage_openai_${n}`, lines, facts);
-  return { format: 'openai', counts };
+  return { format: 'openai', counts, issues };
 }

@@ -8,7 +8,7 @@
  * a key followed by a value is looked for whatever the blanks around its colon, and a needle that
  * is a JSON string however it is spelled (`"\u0073ervice_tier"` is the same key to JSON.parse and
  * to DuckDB). And it finds the JSON DuckDB reads and JSON.parse rejects, which the TypeScript reader
- * would reject at its line: NaN and Infinity as values (LENIENT_JSON_NEEDLES; LENIENT_JSON_BYTES for
+ * would reject at its line: NaN and infinities as values (LENIENT_JSON_NEEDLES; LENIENT_JSON_BYTES for
  * the readers that can afford a regular expression), a form feed or vertical tab after a line's
  * closing brace (badLineEnd).
  */
@@ -41,17 +41,21 @@ export const MAX_LINE_BYTES = 16 << 20;
  */
 export const LENIENT_JSON_BYTES = /[:,[][ \t\r]*(?:[-+][ \t\r]*)?(?:nan|inf(?:inity)?)(?=[^a-z0-9_])|,[ \t\r]*[}\]]|[\v\f]/i;
 /**
- * NaN and Infinity as the writers that write them spell them (Python's json module, DuckDB, Gson), as
- * bare values only (random ids hold "NaN" often enough), the needles of a scan that cannot afford
- * LENIENT_JSON_BYTES (a regular expression over every byte: ~0.3 CPU s at 167 MB). Not looked for:
- * other spellings DuckDB also reads (`nan`, `INF`, `-inf`: lua-cjson, printf-built lines) and trailing
- * commas, which the common writers do not produce (four more spellings cost ~100 ms more CPU at 167 MB).
- * A match inside a string (a message saying "[NaN]") sends the file to the TypeScript reader too:
- * slower, never wrong.
+ * NaN and infinities as bare values (random ids hold "NaN" often enough) in every spelling that starts
+ * with a capital letter (`NaN`, `NAN`, `Inf`, `INF`, `Infinity`, `-INFINITY`: Python's json module,
+ * Gson, R, Julia, printf's %F), the needles of a scan that cannot afford LENIENT_JSON_BYTES (a regular
+ * expression over every byte: ~0.3 CPU s at 167 MB). Each is found through its capital (`N`, `I`:
+ * rare in JSON text, one pass each, as the two three-byte anchors `NaN` and `Inf` before them) and
+ * compared in any case. Not looked for: the spellings that start with a small letter (`nan`, `inf`,
+ * `-inf`: printf's %f, lua-cjson) and trailing commas: a small letter or a comma is in every few
+ * bytes of text, and a pass stopping at each cost ~40-55 ms more CPU at 167 MB per spelling
+ * (measured, `nan` and `inf` ~95 ms). A match inside a string (a message saying "[NaN]") sends the
+ * file to the TypeScript reader too: slower, never wrong.
  */
 export const LENIENT_JSON_NEEDLES: readonly Needle[] = [
-  { needle: 'NaN', anchor: 'NaN', bare: true },
-  { needle: 'Infinity', anchor: 'Inf', bare: true },
+  { needle: 'nan', anchor: 'N', bare: true, caseless: true },
+  { needle: 'inf', anchor: 'I', bare: true, caseless: true },
+  { needle: 'infinity', anchor: 'I', bare: true, caseless: true },
 ];
 
 const OPEN_BRACE = 0x7b;
@@ -65,7 +69,7 @@ const NEWLINE = 0x0a;
  * A one-byte anchor is looked for as a number (memchr alone): the cheapest call when the needle
  * itself is frequent (a key on every line), each call costing more than the bytes it passes over.
  */
-export type Needle = string | { needle: string; anchor: string; value?: string; bare?: boolean };
+export type Needle = string | { needle: string; anchor: string; value?: string; bare?: boolean; caseless?: boolean };
 const ANCHOR_BYTES = 3;
 /**
  * A needle with a `value` (a key such as `"service_tier"`) matches when blanks, a colon, blanks and
@@ -121,6 +125,12 @@ function bytesAt(buf: Buffer, at: number, bytes: Buffer, n = bytes.length): bool
   return true;
 }
 
+/** Whether `letters` (small ASCII letters) are at `at` of `buf` in any case (a letter's case is its 0x20 bit). */
+function lettersAt(buf: Buffer, at: number, letters: Buffer): boolean {
+  for (let i = 0; i < letters.length; i++) if ((buf[at + i] | 0x20) !== letters[i]) return false;
+  return true;
+}
+
 const QUOTE = 0x22;
 const EIGHT = 0x38;
 const BACKSLASH = 0x5c;
@@ -143,7 +153,7 @@ class NeedleSearch {
     anchor: Buffer;
     /** What indexOf looks for: a one-byte anchor as a number (memchr, the cheapest call), else the anchor. */
     find: Buffer | number;
-    needles: Array<{ needle: Buffer; offset: number; value?: Buffer; bare?: boolean }>;
+    needles: Array<{ needle: Buffer; offset: number; value?: Buffer; bare?: boolean; caseless?: boolean }>;
   }> = [];
   /**
    * What a match across two chunks can have in each: the longest needle less one byte (a needle
@@ -169,7 +179,10 @@ class NeedleSearch {
       const anchor = typeof n === 'string' ? needle.subarray(Math.max(0, needle.length - ANCHOR_BYTES)) : Buffer.from(n.anchor);
       const value = typeof n === 'string' || n.value === undefined ? undefined : Buffer.from(n.value);
       const bare = typeof n !== 'string' && n.bare === true;
-      const offset = needle.indexOf(anchor);
+      // a caseless needle: small letters, found through its anchor in any case
+      const caseless = typeof n !== 'string' && n.caseless === true;
+      if (caseless && !/^[a-z]+$/.test(needle.toString())) throw new Error(`caseless needle "${needle}" is not small letters`);
+      const offset = caseless ? needle.indexOf(anchor.toString().toLowerCase()) : needle.indexOf(anchor);
       if (offset === -1) throw new Error(`anchor "${anchor}" is not part of "${needle}"`);
       const text = jsonString(needle.toString());
       if (text !== undefined) {
@@ -181,8 +194,9 @@ class NeedleSearch {
       // (a bare value: the byte after it too)
       longest = Math.max(longest, needle.length + (value ? 1 + value.length + MAX_BLANKS : 0) + (bare ? 1 : 0));
       const same = this.anchors.find((a) => a.anchor.equals(anchor));
-      if (same) same.needles.push({ needle, offset, value, bare });
-      else this.anchors.push({ anchor, find: anchor.length === 1 ? anchor[0] : anchor, needles: [{ needle, offset, value, bare }] });
+      if (same) same.needles.push({ needle, offset, value, bare, caseless });
+      else
+        this.anchors.push({ anchor, find: anchor.length === 1 ? anchor[0] : anchor, needles: [{ needle, offset, value, bare, caseless }] });
     }
     this.overlap = Math.max(0, longest - 1);
     // (every character of every string needle ASCII: escapes of other characters need not be looked at)
@@ -200,10 +214,10 @@ class NeedleSearch {
     const defer = buf.length - this.overlap;
     for (const { find, needles } of this.anchors)
       for (let at = buf.indexOf(find); at !== -1; at = buf.indexOf(find, at + 1))
-        for (const { needle, offset, value, bare } of needles) {
+        for (const { needle, offset, value, bare, caseless } of needles) {
           const start = at - offset;
           const end = start + needle.length;
-          if (start < 0 || end > buf.length || !bytesAt(buf, start, needle)) continue;
+          if (start < 0 || end > buf.length || !(caseless ? lettersAt(buf, start, needle) : bytesAt(buf, start, needle))) continue;
           if (bare) {
             // judged by one search only, the one holding it and the byte after it first: a chunk, or the
             // search across a boundary it crosses; a text cut off before a value starts counts as one (never missed)

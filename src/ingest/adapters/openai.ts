@@ -207,6 +207,82 @@ export function finishOpenAI(rec: UsageRecord, completion: string | undefined, p
   return true;
 }
 
+/**
+ * What a file's streams lost, told once at its end (endFile), as the SQL reader tells it
+ * (engine/sql-readers/openai.ts): a streamed chat completion carries its usage only on a last
+ * chunk, sent only when the request asked for it (`stream_options: {"include_usage": true}`); the
+ * chunks before it have none. A chunk without usage (skipped `no-usage`) is lost unless a chunk
+ * with usage and the same id follows it in the file (a chunk without a string id always is).
+ * Responses streams always end with a terminal event (`response.completed`, ...) holding the usage:
+ * a file of `response.*` events with no terminal event among them counted none of their tokens.
+ */
+interface StreamState {
+  /** Chunks without usage by stream id, not yet followed by a chunk with usage of that id. */
+  bare: Map<string, number>;
+  /** Chunks without usage and without a string id. */
+  idless: number;
+  /** Responses stream events skipped (`stream-event`), and whether a terminal event was read. */
+  events: number;
+  terminal: boolean;
+}
+
+const TERMINAL_TYPES = new Set(['response.completed', 'response.incomplete', 'response.failed', 'response.cancelled']);
+
+function streamState(ctx: IngestContext): StreamState {
+  let s = ctx.fileState.get('openai:streams') as StreamState | undefined;
+  if (!s) ctx.fileState.set('openai:streams', (s = { bare: new Map(), idless: 0, events: 0, terminal: false }));
+  return s;
+}
+
+/** Notes a body for the file's stream warnings (before it is converted; `skip`: the reason it was skipped, if it was). */
+function noteStream(ctx: IngestContext, body: Obj, skip: string | undefined): void {
+  const event = typeof body.type === 'string' && body.type.startsWith('response.');
+  if (event) {
+    if (TERMINAL_TYPES.has(body.type as string)) streamState(ctx).terminal = true;
+    else if (skip === 'stream-event') streamState(ctx).events++;
+    return;
+  }
+  if (body.object !== 'chat.completion.chunk') return;
+  const id = typeof body.id === 'string' ? body.id : undefined;
+  if (body.usage === undefined || body.usage === null) {
+    // (convertOpenAIBody skips exactly these as no-usage)
+    const s = streamState(ctx);
+    if (id === undefined) s.idless++;
+    else s.bare.set(id, (s.bare.get(id) ?? 0) + 1);
+  } else if (id !== undefined) {
+    // a chunk with usage: the chunks of its stream before it are counted through it
+    (ctx.fileState.get('openai:streams') as StreamState | undefined)?.bare.delete(id);
+  }
+}
+
+/** The file's stream warnings (see StreamState). */
+export function streamWarnings(ctx: IngestContext): void {
+  const s = ctx.fileState.get('openai:streams') as StreamState | undefined;
+  if (!s) return;
+  let chunks = s.idless;
+  for (const n of s.bare.values()) chunks += n;
+  if (chunks > 0) ctx.warn(...chunkWarning(chunks));
+  if (s.events > 0 && !s.terminal) ctx.warn(...eventWarning(s.events));
+}
+
+/** The warning for `n` streamed chat chunks that carried no usage (code, message, hint): the TypeScript and SQL readers' words. */
+export function chunkWarning(n: number): [string, string, string] {
+  return [
+    'stream-without-usage',
+    `${n} streamed chat completion chunk${n === 1 ? '' : 's'} carried no usage (request it with stream_options: {"include_usage": true}); their tokens are not counted`,
+    'with include_usage, the last chunk of each stream carries the usage of the whole request (a stream cut short never sends it)',
+  ];
+}
+
+/** The warning for `n` Responses stream events in a file without a terminal event (code, message, hint). */
+export function eventWarning(n: number): [string, string, string] {
+  return [
+    'stream-without-usage',
+    `${n} Responses stream event${n === 1 ? '' : 's'} and no terminal event (response.completed) that carries usage; their tokens are not counted`,
+    'log the terminal event of each stream (response.completed, response.incomplete, response.failed): its response.usage holds the counts',
+  ];
+}
+
 function detectBody(r: Obj): number {
   const o = r.object;
   if (typeof o === 'string' && (COMPLETION_OBJECTS.has(o) || o === 'response')) return 90;
@@ -230,6 +306,7 @@ export const openaiAdapter: JsonAdapter = {
     const rd = new FieldReader(ctx, pair.wrapper ? 'response' : '');
     const fallback = typeof pair.request?.model === 'string' ? pair.request.model : undefined;
     const out = convertOpenAIBody(pair.response, ctx, rd, fallback);
+    noteStream(ctx, pair.response, out && 'skip' in out ? out.skip : undefined);
     if (!out) return;
     if ('skip' in out) return ctx.skip(out.skip);
     const completion = ctx.options.keepText || out.rec.countsMissing ? openaiCompletionText(out.body) : undefined;
@@ -239,4 +316,5 @@ export const openaiAdapter: JsonAdapter = {
     }
     ctx.emit(out.rec);
   },
+  endFile: streamWarnings,
 };

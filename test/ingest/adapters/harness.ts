@@ -23,6 +23,8 @@ export interface RunResult {
   records: UsageRecord[];
   skips: Record<string, number>;
   rejects: Reject[];
+  /** The adapter's warnings about a whole file (IngestContext.warn). */
+  warnings: Array<{ code: string; message: string; hint?: string; file: string }>;
 }
 
 /** A file to feed: JSONL text (one value per line) or a whole JSON document. */
@@ -46,7 +48,7 @@ function values(adapter: JsonAdapter, f: InputFile): unknown[] {
 }
 
 export function run(adapter: JsonAdapter, files: InputFile[], options: Partial<IngestOptions> = {}): RunResult {
-  const out: RunResult = { records: [], skips: {}, rejects: [] };
+  const out: RunResult = { records: [], skips: {}, rejects: [], warnings: [] };
   const runState = new Map<string, unknown>();
   let file = '';
   let line = 0;
@@ -71,6 +73,9 @@ export function run(adapter: JsonAdapter, files: InputFile[], options: Partial<I
     },
     reject: (code, message, path, hint) => {
       out.rejects.push({ code, message, path, hint, file, line });
+    },
+    warn: (code, message, hint) => {
+      out.warnings.push({ code, message, hint, file });
     },
   };
   for (const f of files) {

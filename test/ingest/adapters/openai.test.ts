@@ -129,6 +129,58 @@ describe('openai adapter (chat, responses, pairs)', () => {
   });
 });
 
+describe('openai adapter: streams that carried no usage', () => {
+  const chunk = (id: string | number | undefined, usage?: object | null) =>
+    JSON.stringify({ id, object: 'chat.completion.chunk', created: 1790000000, model: 'gpt-4o-mini', choices: [], usage });
+  const event = (type: string, n: number) => JSON.stringify({ type, sequence_number: n, item_id: 'msg_1', delta: 'x' });
+  const warningsOf = (lines: string[]) => run(openaiAdapter, [{ name: 's.jsonl', text: lines.join('\n') }]).warnings;
+
+  it('says nothing when every stream ended with its usage (include_usage), chat or Responses', () => {
+    // chunks S1 x2 then S1's usage chunk; a Responses delta then response.completed
+    expect(run(openaiAdapter, [fixture('openai/chat-and-responses.jsonl')]).warnings).toEqual([]);
+  });
+
+  it('counts, once per file, the chunks no chunk with usage and the same id follows', () => {
+    const warnings = warningsOf([
+      chunk('a'), // a: never followed by usage (counted)
+      chunk('b', null), // b: followed by b's usage chunk (not counted)
+      chunk('a', null), // a again (counted)
+      chunk('b', { prompt_tokens: 5, completion_tokens: 1 }),
+      chunk('b'), // after b's usage chunk: nothing follows it (counted)
+      chunk(undefined), // no id: nothing can follow it (counted)
+      chunk(7), // an id that is not a string (counted)
+    ]);
+    // a x2 + the late b + no id + number id = 5
+    expect(warnings).toEqual([
+      {
+        code: 'stream-without-usage',
+        file: 's.jsonl',
+        message:
+          '5 streamed chat completion chunks carried no usage (request it with stream_options: {"include_usage": true}); their tokens are not counted',
+        hint: 'with include_usage, the last chunk of each stream carries the usage of the whole request (a stream cut short never sends it)',
+      },
+    ]);
+    expect(warningsOf([chunk('a')])[0].message).toMatch(/^1 streamed chat completion chunk carried no usage/);
+  });
+
+  it('says when a file of Responses stream events has no terminal event (the one with usage)', () => {
+    expect(warningsOf([event('response.output_text.delta', 1), event('response.output_text.delta', 2)])).toEqual([
+      {
+        code: 'stream-without-usage',
+        file: 's.jsonl',
+        message: '2 Responses stream events and no terminal event (response.completed) that carries usage; their tokens are not counted',
+        hint: 'log the terminal event of each stream (response.completed, response.incomplete, response.failed): its response.usage holds the counts',
+      },
+    ]);
+    // a terminal event anywhere in the file, even one without a response object (rejected): no warning
+    const r = run(openaiAdapter, [
+      { name: 's.jsonl', text: [event('response.output_text.delta', 1), event('response.failed', 2)].join('\n') },
+    ]);
+    expect(r.warnings).toEqual([]);
+    expect(rejectCodes(r)).toEqual({ 'missing-field': 1 });
+  });
+});
+
 describe('openai-batch adapter', () => {
   const files = [fixture('openai/batch-input.jsonl'), fixture('openai/batch-output.jsonl'), fixture('openai/batch-errors.jsonl')];
 
