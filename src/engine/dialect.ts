@@ -161,7 +161,7 @@ function createAndInsert(
   return out;
 }
 
-/** Backslash-escaped string literal (BigQuery, Spark: a doubled quote is not an escape there). */
+/** Backslash-escaped string literal (BigQuery, Spark, Snowflake, ClickHouse: a backslash starts an escape there; in BigQuery and Spark a doubled quote is not one). */
 const backslashLiteral = (s: string): string =>
   `'${s
     .replace(/[\\']/g, (c) => `\\${c}`)
@@ -293,13 +293,16 @@ export const snowflake: WarehouseDialect = {
   month: (ms) => `TO_CHAR(${sfTs(ms)}, 'YYYY-MM')`,
   minuteOfDay: (ms) => `(HOUR(${sfTs(ms)}) * 60 + MINUTE(${sfTs(ms)}))`,
   weekday: (ms) => `MOD(DAYOFWEEKISO(${sfTs(ms)}), 7)`,
-  jsonTag: (col, name) => `CAST(GET(PARSE_JSON(${col}), ${literal(name)}) AS VARCHAR)`,
+  jsonTag: (col, name) => `CAST(GET(PARSE_JSON(${col}), ${backslashLiteral(name)}) AS VARCHAR)`,
   // ARRAY_AGG leaves out NULLs: the first value in key order among the rows that pass the filter
   argMin: (value, key, filter) =>
     `CAST(GET(ARRAY_AGG(${filter ? `IFF(${filter}, ${value}, NULL)` : value}) WITHIN GROUP (ORDER BY ${key}), 0) AS NUMBER(38, 0))`,
   argMax: (value, key) => `CAST(GET(ARRAY_AGG(${value}) WITHIN GROUP (ORDER BY ${key} DESC), 0) AS NUMBER(38, 0))`,
   same: (a, b) => `EQUAL_NULL(${a}, ${b})`,
-  literal,
+  // a backslash starts an escape in a single-quoted Snowflake string ('a\' is unterminated), so it
+  // is escaped too, as in BigQuery and Spark:
+  // https://docs.snowflake.com/en/sql-reference/data-types-text#escape-sequences-in-single-quoted-string-constants
+  literal: backslashLiteral,
   double: (e) => `CAST(${e} AS DOUBLE)`,
   replaceTable: (name, select) => `CREATE OR REPLACE TEMPORARY TABLE ${name} AS\n${select}`,
   type: (t) => SF_TYPES[t],
