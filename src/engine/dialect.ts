@@ -280,6 +280,14 @@ export const bigquery: WarehouseDialect = {
 };
 
 const sfTs = (ms: string) => `TO_TIMESTAMP_NTZ(${ms}, 3)`;
+/**
+ * Snowflake's identifier: a name Snowflake would take unquoted (letters, digits, `_`, `$`) is the
+ * uppercase name quoted, which is what the unquoted name resolves to; a quoted name keeps its case,
+ * so `"llm_requests"` would not find a table created as `CREATE TABLE llm_requests` (stored
+ * LLM_REQUESTS). Other names are quoted as given, case kept.
+ * https://docs.snowflake.com/en/sql-reference/identifiers-syntax
+ */
+const snowflakeIdent = (name: string): string => (/^[A-Za-z_][A-Za-z0-9_$]*$/.test(name) ? `"${name.toUpperCase()}"` : doubleQuoted(name));
 const SF_TYPES: Record<SqlType, string> = { BIGINT: 'BIGINT', INTEGER: 'INTEGER', VARCHAR: 'VARCHAR', BOOLEAN: 'BOOLEAN' };
 
 export const snowflake: WarehouseDialect = {
@@ -306,7 +314,7 @@ export const snowflake: WarehouseDialect = {
   double: (e) => `CAST(${e} AS DOUBLE)`,
   replaceTable: (name, select) => `CREATE OR REPLACE TEMPORARY TABLE ${name} AS\n${select}`,
   type: (t) => SF_TYPES[t],
-  ident: doubleQuoted,
+  ident: snowflakeIdent,
   preamble: [],
   view: (name, select) => `CREATE OR REPLACE TEMPORARY VIEW ${name} AS\n${select}`,
   tableFromRows(name, columns, rows) {

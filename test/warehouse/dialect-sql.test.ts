@@ -2,10 +2,12 @@
  * The warehouse dialects' lexical rules, checked against each engine's documented rules rather than
  * against the emitted text: a string literal read back by the engine's escape rules is the string
  * (and, for the backslash-escaping engines, read back by chDB, whose rules for the escapes the
- * dialects emit are the same).
+ * dialects emit are the same), and Snowflake's identifiers resolve as the unquoted names a user types.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { DIALECTS } from '../../src/engine/dialect.js';
+import { DIALECTS, snowflake } from '../../src/engine/dialect.js';
+import { buildScript } from '../../src/engine/warehouse/script.js';
+import { loadCatalog } from '../../src/pricing/load.js';
 import { service } from '../services.js';
 import { openChdb } from './engines.js';
 
@@ -72,5 +74,34 @@ describe('string literals: read back by the engine rules, the string itself', ()
       const d = DIALECTS.get(name)!;
       for (const s of NASTY) expect((await chdb.query(`SELECT ${d.literal(s)} AS s`))[0].s).toBe(s);
     });
+  });
+});
+
+describe('snowflake identifiers', () => {
+  const script = (table: string, map: string, by: string) =>
+    buildScript({
+      dialect: snowflake,
+      table,
+      map,
+      by,
+      models: ['gpt-4o@openai'],
+      catalog: loadCatalog({ priceFiles: [] }).catalog,
+      nowMs: Date.parse('2026-11-23T00:00:00Z'),
+      command: 'test',
+    });
+
+  it('a name typed as Snowflake takes it unquoted resolves as its uppercase (a quoted lowercase name would not find the table)', () => {
+    const s = script('analytics.llm_requests', 'model=llm_model,input_tokens=tok_in,output_tokens=tok_out', 'feature');
+    expect(s).toContain('FROM "ANALYTICS"."LLM_REQUESTS" src');
+    expect(s).toContain('src."LLM_MODEL" AS model');
+    expect(s).toContain('src."TOK_IN" AS input_tokens');
+    expect(s).not.toMatch(/"(analytics|llm_requests|llm_model|tok_in)"/);
+  });
+
+  it('a name only a quoted identifier can hold keeps its case; a part given quoted is left as given', () => {
+    const s = script('"Analytics"."Mixed"', 'model=llm_model,input_tokens=tok_in,output_tokens=tok_out', 'tag:cost-center');
+    expect(s).toContain('FROM "Analytics"."Mixed" src');
+    expect(s).toContain('AS "tag_cost-center"');
+    expect(snowflake.ident('a"b')).toBe('"a""b"');
   });
 });
