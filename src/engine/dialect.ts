@@ -57,6 +57,12 @@ export interface Dialect {
    */
   cteNotMaterialized?: boolean;
   /**
+   * Optional: row_number() needs an ORDER BY in its window (Snowflake: "Window function type
+   * [ROW_NUMBER] requires ORDER BY in window specification"; Spark: "Window function row_number()
+   * requires window to be ordered"), where the queries number rows in no particular order.
+   */
+  orderedRowNumber?: boolean;
+  /**
    * Optional: how the engine's error reads when 64-bit integer arithmetic overflows, where it
    * raises one rather than wrapping (DuckDB). The per-request distribution then multiplies in 64
    * bits first and again in 128 on that error only, instead of a bound query deciding beforehand
@@ -315,6 +321,7 @@ export const snowflake: WarehouseDialect = {
   replaceTable: (name, select) => `CREATE OR REPLACE TEMPORARY TABLE ${name} AS\n${select}`,
   type: (t) => SF_TYPES[t],
   ident: snowflakeIdent,
+  orderedRowNumber: true,
   preamble: [],
   view: (name, select) => `CREATE OR REPLACE TEMPORARY VIEW ${name} AS\n${select}`,
   tableFromRows(name, columns, rows) {
@@ -343,6 +350,7 @@ export const spark: WarehouseDialect = {
   replaceTable: (name, select) => `CREATE OR REPLACE TEMPORARY VIEW ${name} AS\n${select}`,
   type: (t) => (t === 'VARCHAR' ? 'STRING' : t),
   ident: (name) => `\`${name.replace(/`/g, '``')}\``,
+  orderedRowNumber: true,
   // timestamp_millis and date_format read the session time zone: the report's dates are UTC
   preamble: ['SET spark.sql.session.timeZone = UTC'],
   view: (name, select) => `CREATE OR REPLACE TEMPORARY VIEW ${name} AS\n${select}`,

@@ -899,7 +899,7 @@ ${cacheRows('priced')}), rw AS (
   // each scope gets an integer id (`sid`) once: the windows sort, and the joins and groups
   // after them hash, an integer rather than the model and scope strings
   return `${rw}, rs AS (
-  SELECT model, scope, max(CASE WHEN is_read THEN 1 ELSE 0 END) AS has_read, row_number() OVER () AS sid FROM rw GROUP BY model, scope
+  SELECT model, scope, max(CASE WHEN is_read THEN 1 ELSE 0 END) AS has_read, row_number() OVER (${d.orderedRowNumber ? 'ORDER BY model, scope' : ''}) AS sid FROM rw GROUP BY model, scope
 ), rh AS (
   SELECT rw.seq, rw.t, rw.is_write, rw.is_read, rw.w5, rw.w1, rw.e0, rw.k0, rs.sid, rs.has_read FROM rw JOIN rs ON rs.model = rw.model AND rs.scope = rw.scope
 ), s AS (

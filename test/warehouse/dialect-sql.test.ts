@@ -2,7 +2,8 @@
  * The warehouse dialects' lexical rules, checked against each engine's documented rules rather than
  * against the emitted text: a string literal read back by the engine's escape rules is the string
  * (and, for the backslash-escaping engines, read back by chDB, whose rules for the escapes the
- * dialects emit are the same), and Snowflake's identifiers resolve as the unquoted names a user types.
+ * dialects emit are the same), Snowflake's identifiers resolve as the unquoted names a user types, and
+ * the windows are ones the engine accepts.
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { DIALECTS, snowflake } from '../../src/engine/dialect.js';
@@ -103,5 +104,33 @@ describe('snowflake identifiers', () => {
     expect(s).toContain('FROM "Analytics"."Mixed" src');
     expect(s).toContain('AS "tag_cost-center"');
     expect(snowflake.ident('a"b')).toBe('"a""b"');
+  });
+});
+
+describe('window functions the engine accepts', () => {
+  /** The window specification of each `fn() OVER (...)` in `sql` (parentheses balanced). */
+  const windows = (sql: string, fn: string) =>
+    [...sql.matchAll(new RegExp(`${fn}\\(\\) OVER \\(`, 'g'))].map((m) => {
+      let depth = 1;
+      let i = m.index + m[0].length;
+      for (; depth > 0; i++) depth += sql[i] === '(' ? 1 : sql[i] === ')' ? -1 : 0;
+      return sql.slice(m.index + m[0].length, i - 1);
+    });
+
+  it.each(['snowflake', 'spark'])('%s: every row_number() window has an ORDER BY (required there)', (name) => {
+    const s = buildScript({
+      dialect: DIALECTS.get(name)!,
+      table: 't',
+      map: 'model=m,input_tokens=i,output_tokens=o',
+      by: 'feature',
+      models: ['gpt-4o@openai'],
+      catalog: loadCatalog({ priceFiles: [] }).catalog,
+      nowMs: Date.parse('2026-11-23T00:00:00Z'),
+      command: 'test',
+    });
+    const specs = windows(s, 'row_number');
+    // the usage view's arrival order, the turn numbering and the cache scopes' ids
+    expect(specs.length).toBeGreaterThanOrEqual(3);
+    for (const spec of specs) expect(spec).toMatch(/\bORDER BY\b/);
   });
 });

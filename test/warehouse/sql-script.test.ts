@@ -218,6 +218,11 @@ async function openDuckDb(): Promise<WarehouseDb> {
 }
 
 scriptParity('duckdb', async () => ({ db: await openDuckDb(), d: duckdbWarehouse }));
+// the rows numbered in an order, as Snowflake and Spark require (dialect.ts orderedRowNumber): the same report
+scriptParity('duckdb, row_number() windows ordered', async () => ({
+  db: await openDuckDb(),
+  d: { ...duckdbWarehouse, orderedRowNumber: true },
+}));
 scriptParity('postgres', async () => {
   const url = service('TOKENOMICS_TEST_PG_URL');
   return url ? { db: await openPostgres(url), d: postgres } : undefined;

@@ -212,7 +212,7 @@ WITH r AS (
 ), rw AS (
   SELECT r.* FROM r JOIN (SELECT DISTINCT model, scope FROM r WHERE is_write) ws ON ws.model = r.model AND ws.scope = r.scope
 ), rs AS (
-  SELECT model, scope, max(CASE WHEN is_read THEN 1 ELSE 0 END) AS has_read, row_number() OVER () AS sid FROM rw GROUP BY model, scope
+  SELECT model, scope, max(CASE WHEN is_read THEN 1 ELSE 0 END) AS has_read, row_number() OVER (ORDER BY model, scope) AS sid FROM rw GROUP BY model, scope
 ), rh AS (
   SELECT rw.seq, rw.t, rw.is_write, rw.is_read, rw.w5, rw.w1, rw.e0, rw.k0, rs.sid, rs.has_read FROM rw JOIN rs ON rs.model = rw.model AND rs.scope = rw.scope
 ), s AS (
