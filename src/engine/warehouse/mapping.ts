@@ -286,8 +286,12 @@ function mappedSelect(m: Mapping, table: string, sourceName: string, d: Warehous
     (c) => `${m.exprs.get(c.name) ?? defaultOf(c, sourceName, d)} AS ${c.name}`,
   );
   const seq = m.exprs.get('seq');
-  // arrival order: the table's own seq, else time then id
-  const order = seq ?? `row_number() OVER (ORDER BY ${m.exprs.get('time_ms') ?? 'NULL'}, ${m.exprs.get('id') ?? 'NULL'}) - 1`;
+  // arrival order: the table's own seq, else time then id, rows without either after those with it
+  // in every engine (BigQuery and Spark put NULLs first in an ascending order by default; DuckDB, the
+  // file report's engine, last: https://cloud.google.com/bigquery/docs/reference/standard-sql/query-syntax#order_by_clause)
+  const keys = ['time_ms', 'id'].map((c) => m.exprs.get(c)).filter((e) => e !== undefined);
+  const last = (e: string) => `CASE WHEN ${e} IS NULL THEN 1 ELSE 0 END, ${e}`;
+  const order = seq ?? `row_number() OVER (ORDER BY ${keys.length ? keys.map(last).join(', ') : 'NULL'}) - 1`;
   return `SELECT ${order} AS seq, ${cols.join(', ')}\nFROM ${tableSql(table, d)} src${m.where ? `\nWHERE ${m.where}` : ''}`;
 }
 

@@ -179,7 +179,7 @@ FROM (
   FROM agg p LEFT JOIN card_prices c ON c.e = p.e0 AND c.k = p.k0
 ) x
 GROUP BY g0, g1
-ORDER BY sum(cost_femto) DESC;
+ORDER BY CASE WHEN sum(cost_femto) IS NULL THEN 1 ELSE 0 END, sum(cost_femto) DESC, sum(requests) DESC;
 
 -- result "unpriced": Unpriced models (no price row for the model id as logged): add them with --model and run the script again
 SELECT unpriced_model AS model, sum(requests) AS requests FROM agg WHERE unpriced_model IS NOT NULL
