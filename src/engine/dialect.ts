@@ -1,8 +1,8 @@
 /**
  * Everything in the report queries that differs between SQL engines, in one place: integer
- * division, 128-bit products, epoch-millisecond calendar functions, JSON tag lookup, and the
- * "value at the row where a key is smallest" aggregate. The queries (report-queries.ts,
- * price-map.ts) use only these helpers plus portable SQL (window functions, CASE, COALESCE), so a
+ * division, 128-bit products, epoch-millisecond calendar functions, JSON tag lookup, literals and
+ * identifiers. The queries (report-queries.ts, price-map.ts) use only these helpers plus portable
+ * SQL (window functions, CASE, COALESCE, sum, max), so a
  * PostgreSQL / ClickHouse / BigQuery dialect is one more object of this shape.
  */
 import type { SqlType } from '../usage/table.js';
@@ -25,9 +25,14 @@ export interface Dialect {
   weekday(ms: string): string;
   /** The string value of tag `name` in the JSON object column `col` (NULL when absent). */
   jsonTag(col: string, name: string): string;
-  /** The value of `value` at the row where `key` is smallest / largest (keys unique). */
-  argMin(value: string, key: string, filter?: string): string;
-  argMax(value: string, key: string): string;
+  /**
+   * Optional: a native aggregate giving `value` at the row where `key` is smallest / largest (keys
+   * unique) among the rows passing `filter`, holding one row per group (DuckDB's arg_min, ClickHouse's
+   * argMinIf). Without it the quantile picks are portable SQL (distributionSql: max over a CASE), not
+   * an array of every row (BigQuery's ARRAY_AGG and Snowflake's are bounded by their row size).
+   */
+  argMin?(value: string, key: string, filter?: string): string;
+  argMax?(value: string, key: string): string;
   /** Equality that holds for two NULLs too (a join on nullable columns). */
   same(a: string, b: string): string;
   /** A string literal. */
@@ -189,8 +194,6 @@ export const postgres: WarehouseDialect = {
   minuteOfDay: (ms) => `CAST(extract(hour FROM ${pgTs(ms)}) * 60 + extract(minute FROM ${pgTs(ms)}) AS INTEGER)`,
   weekday: (ms) => `CAST(extract(dow FROM ${pgTs(ms)}) AS INTEGER)`,
   jsonTag: (col, name) => `(CAST(${col} AS jsonb) ->> ${literal(name)})`,
-  argMin: (value, key, filter) => `(array_agg(${value} ORDER BY ${key})${filter ? ` FILTER (WHERE ${filter})` : ''})[1]`,
-  argMax: (value, key) => `(array_agg(${value} ORDER BY ${key} DESC))[1]`,
   same: (a, b) => `${a} IS NOT DISTINCT FROM ${b}`,
   literal,
   double: (e) => `CAST(${e} AS DOUBLE PRECISION)`,
@@ -268,9 +271,6 @@ export const bigquery: WarehouseDialect = {
   minuteOfDay: (ms) => `(EXTRACT(HOUR FROM ${bqTs(ms)}) * 60 + EXTRACT(MINUTE FROM ${bqTs(ms)}))`,
   weekday: (ms) => `(EXTRACT(DAYOFWEEK FROM ${bqTs(ms)}) - 1)`,
   jsonTag: (col, name) => `JSON_VALUE(${col}, ${backslashLiteral(jsonPathKey(name))})`,
-  argMin: (value, key, filter) =>
-    `ARRAY_AGG(${filter ? `IF(${filter}, ${value}, NULL)` : value} IGNORE NULLS ORDER BY ${key})[SAFE_OFFSET(0)]`,
-  argMax: (value, key) => `ARRAY_AGG(${value} IGNORE NULLS ORDER BY ${key} DESC)[SAFE_OFFSET(0)]`,
   // NULL-safe equality spelled out (the form every BigQuery SQL tool reads)
   same: (a, b) => `(${a} = ${b} OR (${a} IS NULL AND ${b} IS NULL))`,
   literal: backslashLiteral,
@@ -308,10 +308,6 @@ export const snowflake: WarehouseDialect = {
   minuteOfDay: (ms) => `(HOUR(${sfTs(ms)}) * 60 + MINUTE(${sfTs(ms)}))`,
   weekday: (ms) => `MOD(DAYOFWEEKISO(${sfTs(ms)}), 7)`,
   jsonTag: (col, name) => `CAST(GET(PARSE_JSON(${col}), ${backslashLiteral(name)}) AS VARCHAR)`,
-  // ARRAY_AGG leaves out NULLs: the first value in key order among the rows that pass the filter
-  argMin: (value, key, filter) =>
-    `CAST(GET(ARRAY_AGG(${filter ? `IFF(${filter}, ${value}, NULL)` : value}) WITHIN GROUP (ORDER BY ${key}), 0) AS NUMBER(38, 0))`,
-  argMax: (value, key) => `CAST(GET(ARRAY_AGG(${value}) WITHIN GROUP (ORDER BY ${key} DESC), 0) AS NUMBER(38, 0))`,
   same: (a, b) => `EQUAL_NULL(${a}, ${b})`,
   // a backslash starts an escape in a single-quoted Snowflake string ('a\' is unterminated), so it
   // is escaped too, as in BigQuery and Spark:
@@ -342,8 +338,6 @@ export const spark: WarehouseDialect = {
   minuteOfDay: (ms) => `(hour(${spTs(ms)}) * 60 + minute(${spTs(ms)}))`,
   weekday: (ms) => `(dayofweek(${spTs(ms)}) - 1)`,
   jsonTag: (col, name) => `get_json_object(${col}, ${backslashLiteral(`$['${name.replace(/['\\]/g, (c) => `\\${c}`)}']`)})`,
-  argMin: (value, key, filter) => `min_by(${value}, ${key})${filter ? ` FILTER (WHERE ${filter})` : ''}`,
-  argMax: (value, key) => `max_by(${value}, ${key})`,
   same: (a, b) => `${a} <=> ${b}`,
   literal: backslashLiteral,
   double: (e) => `CAST(${e} AS DOUBLE)`,

@@ -134,3 +134,24 @@ describe('window functions the engine accepts', () => {
     for (const spec of specs) expect(spec).toMatch(/\bORDER BY\b/);
   });
 });
+
+describe('the cost-per-request quantiles', () => {
+  it.each(['postgres', 'bigquery', 'snowflake', 'spark'])(
+    '%s: picked by a plain max over the rows, never an array of every row (bounded by the row size in BigQuery and Snowflake)',
+    (name) => {
+      const s = buildScript({
+        dialect: DIALECTS.get(name)!,
+        table: 't',
+        map: 'model=m,input_tokens=i,output_tokens=o',
+        by: 'feature',
+        models: ['gpt-4o@openai'],
+        catalog: loadCatalog({ priceFiles: [] }).catalog,
+        nowMs: Date.parse('2026-11-23T00:00:00Z'),
+        command: 'test',
+      });
+      const dist = s.slice(s.indexOf('-- result "distribution"'), s.indexOf('-- result "cliffs"'));
+      expect(dist).toContain('max(CASE WHEN cum * 100 >= n * 50 AND (cum - w) * 100 < n * 50 THEN cost END) AS p50_cost');
+      expect(dist).not.toMatch(/array_agg|groupArray|arg_?m(in|ax)|m(in|ax)_by/i);
+    },
+  );
+});

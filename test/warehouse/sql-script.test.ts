@@ -293,6 +293,39 @@ describe('sql script under each engine default NULL order (DuckDB default_null_o
   );
 });
 
+describe('sql script: cost per request by nearest rank over requests, rows of several requests', () => {
+  // DuckDB's arg_min, and the portable picks (max over a CASE) the dialects without one use
+  it.each([
+    ['arg_min', duckdbWarehouse],
+    ['max(CASE …)', { ...duckdbWarehouse, argMin: undefined, argMax: undefined }],
+  ] as const)(
+    'the row holding the ceil(n q / 100)-th request, by hand (%s)',
+    async (_, d) => {
+      const db = await openDuckDb();
+      try {
+        await db.run('CREATE TABLE multi (model VARCHAR, provider VARCHAR, input_tokens BIGINT, output_tokens BIGINT, requests BIGINT)');
+        // per request: a 1,000 input tokens (1 request), b 2,000 (3 requests, 6,000 tokens), c 10,000 (1 request).
+        // In per-request order the 5 requests are a, b, b, b, c (running counts 1, 4, 5). p50: request
+        // ceil(5 * 50 / 100) = 3, in b; p90: ceil(4.5) = 5, in c; p99: ceil(4.95) = 5, c; the maximum: c
+        await db.run(
+          "INSERT INTO multi VALUES ('gpt-4o', 'openai', 10000, 0, 1), ('gpt-4o', 'openai', 1000, 0, 1), ('gpt-4o', 'openai', 6000, 0, 3)",
+        );
+        const r = await runScript(db, d, 'multi', { map: 'model,provider,input_tokens,output_tokens,requests' });
+        const q = r.get('distribution')![0];
+        expect([n(q.p50_w), n(q.p90_w), n(q.p99_w), n(q.max_w)]).toEqual([3, 1, 1, 1]);
+        // one price per input token P: b's row costs 6,000 P and c's 10,000 P (no per-request fee on this card)
+        const b = int(q.p50_cost)!;
+        const c = int(q.p90_cost)!;
+        expect(b * 10_000n).toBe(c * 6_000n);
+        expect([int(q.p99_cost), int(q.max_cost)]).toEqual([c, c]);
+      } finally {
+        await db.close();
+      }
+    },
+    60_000,
+  );
+});
+
 describe('sql script in a DuckDB database of the user', () => {
   it("creates only temporary tables: the user's own agg, priced and turn_sums are left as they were", async () => {
     const db = await openDuckDb();

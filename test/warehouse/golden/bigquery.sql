@@ -251,7 +251,7 @@ WITH c AS (
     sum(w) OVER () AS n
   FROM c
 )
-SELECT ARRAY_AGG(IF(cum * 100 >= n * 50, cost, NULL) IGNORE NULLS ORDER BY cum)[SAFE_OFFSET(0)] AS p50_cost, ARRAY_AGG(IF(cum * 100 >= n * 50, w, NULL) IGNORE NULLS ORDER BY cum)[SAFE_OFFSET(0)] AS p50_w, ARRAY_AGG(IF(cum * 100 >= n * 90, cost, NULL) IGNORE NULLS ORDER BY cum)[SAFE_OFFSET(0)] AS p90_cost, ARRAY_AGG(IF(cum * 100 >= n * 90, w, NULL) IGNORE NULLS ORDER BY cum)[SAFE_OFFSET(0)] AS p90_w, ARRAY_AGG(IF(cum * 100 >= n * 99, cost, NULL) IGNORE NULLS ORDER BY cum)[SAFE_OFFSET(0)] AS p99_cost, ARRAY_AGG(IF(cum * 100 >= n * 99, w, NULL) IGNORE NULLS ORDER BY cum)[SAFE_OFFSET(0)] AS p99_w, ARRAY_AGG(cost IGNORE NULLS ORDER BY cum DESC)[SAFE_OFFSET(0)] AS max_cost, ARRAY_AGG(w IGNORE NULLS ORDER BY cum DESC)[SAFE_OFFSET(0)] AS max_w
+SELECT max(CASE WHEN cum * 100 >= n * 50 AND (cum - w) * 100 < n * 50 THEN cost END) AS p50_cost, max(CASE WHEN cum * 100 >= n * 50 AND (cum - w) * 100 < n * 50 THEN w END) AS p50_w, max(CASE WHEN cum * 100 >= n * 90 AND (cum - w) * 100 < n * 90 THEN cost END) AS p90_cost, max(CASE WHEN cum * 100 >= n * 90 AND (cum - w) * 100 < n * 90 THEN w END) AS p90_w, max(CASE WHEN cum * 100 >= n * 99 AND (cum - w) * 100 < n * 99 THEN cost END) AS p99_cost, max(CASE WHEN cum * 100 >= n * 99 AND (cum - w) * 100 < n * 99 THEN w END) AS p99_w, max(CASE WHEN cum = n THEN cost END) AS max_cost, max(CASE WHEN cum = n THEN w END) AS max_w
 FROM o;
 
 -- result "group_distribution": Cost per request per feature, day (columns as above)
@@ -265,7 +265,7 @@ WITH c AS (
     sum(w) OVER (PARTITION BY g0, g1) AS n
   FROM c
 )
-SELECT g0, g1, ARRAY_AGG(IF(cum * 100 >= n * 50, cost, NULL) IGNORE NULLS ORDER BY cum)[SAFE_OFFSET(0)] AS p50_cost, ARRAY_AGG(IF(cum * 100 >= n * 50, w, NULL) IGNORE NULLS ORDER BY cum)[SAFE_OFFSET(0)] AS p50_w, ARRAY_AGG(IF(cum * 100 >= n * 90, cost, NULL) IGNORE NULLS ORDER BY cum)[SAFE_OFFSET(0)] AS p90_cost, ARRAY_AGG(IF(cum * 100 >= n * 90, w, NULL) IGNORE NULLS ORDER BY cum)[SAFE_OFFSET(0)] AS p90_w, ARRAY_AGG(IF(cum * 100 >= n * 99, cost, NULL) IGNORE NULLS ORDER BY cum)[SAFE_OFFSET(0)] AS p99_cost, ARRAY_AGG(IF(cum * 100 >= n * 99, w, NULL) IGNORE NULLS ORDER BY cum)[SAFE_OFFSET(0)] AS p99_w, ARRAY_AGG(cost IGNORE NULLS ORDER BY cum DESC)[SAFE_OFFSET(0)] AS max_cost, ARRAY_AGG(w IGNORE NULLS ORDER BY cum DESC)[SAFE_OFFSET(0)] AS max_w
+SELECT g0, g1, max(CASE WHEN cum * 100 >= n * 50 AND (cum - w) * 100 < n * 50 THEN cost END) AS p50_cost, max(CASE WHEN cum * 100 >= n * 50 AND (cum - w) * 100 < n * 50 THEN w END) AS p50_w, max(CASE WHEN cum * 100 >= n * 90 AND (cum - w) * 100 < n * 90 THEN cost END) AS p90_cost, max(CASE WHEN cum * 100 >= n * 90 AND (cum - w) * 100 < n * 90 THEN w END) AS p90_w, max(CASE WHEN cum * 100 >= n * 99 AND (cum - w) * 100 < n * 99 THEN cost END) AS p99_cost, max(CASE WHEN cum * 100 >= n * 99 AND (cum - w) * 100 < n * 99 THEN w END) AS p99_w, max(CASE WHEN cum = n THEN cost END) AS max_cost, max(CASE WHEN cum = n THEN w END) AS max_w
 FROM o GROUP BY g0, g1;
 
 -- result "cliffs": Long-context cliffs: requests over a tier threshold, their token cost and the premium over the untiered prices (femto-USD)

@@ -251,7 +251,7 @@ WITH c AS (
     sum(w) OVER () AS n
   FROM c
 )
-SELECT CAST(GET(ARRAY_AGG(IFF(cum * 100 >= n * 50, cost, NULL)) WITHIN GROUP (ORDER BY cum), 0) AS NUMBER(38, 0)) AS p50_cost, CAST(GET(ARRAY_AGG(IFF(cum * 100 >= n * 50, w, NULL)) WITHIN GROUP (ORDER BY cum), 0) AS NUMBER(38, 0)) AS p50_w, CAST(GET(ARRAY_AGG(IFF(cum * 100 >= n * 90, cost, NULL)) WITHIN GROUP (ORDER BY cum), 0) AS NUMBER(38, 0)) AS p90_cost, CAST(GET(ARRAY_AGG(IFF(cum * 100 >= n * 90, w, NULL)) WITHIN GROUP (ORDER BY cum), 0) AS NUMBER(38, 0)) AS p90_w, CAST(GET(ARRAY_AGG(IFF(cum * 100 >= n * 99, cost, NULL)) WITHIN GROUP (ORDER BY cum), 0) AS NUMBER(38, 0)) AS p99_cost, CAST(GET(ARRAY_AGG(IFF(cum * 100 >= n * 99, w, NULL)) WITHIN GROUP (ORDER BY cum), 0) AS NUMBER(38, 0)) AS p99_w, CAST(GET(ARRAY_AGG(cost) WITHIN GROUP (ORDER BY cum DESC), 0) AS NUMBER(38, 0)) AS max_cost, CAST(GET(ARRAY_AGG(w) WITHIN GROUP (ORDER BY cum DESC), 0) AS NUMBER(38, 0)) AS max_w
+SELECT max(CASE WHEN cum * 100 >= n * 50 AND (cum - w) * 100 < n * 50 THEN cost END) AS p50_cost, max(CASE WHEN cum * 100 >= n * 50 AND (cum - w) * 100 < n * 50 THEN w END) AS p50_w, max(CASE WHEN cum * 100 >= n * 90 AND (cum - w) * 100 < n * 90 THEN cost END) AS p90_cost, max(CASE WHEN cum * 100 >= n * 90 AND (cum - w) * 100 < n * 90 THEN w END) AS p90_w, max(CASE WHEN cum * 100 >= n * 99 AND (cum - w) * 100 < n * 99 THEN cost END) AS p99_cost, max(CASE WHEN cum * 100 >= n * 99 AND (cum - w) * 100 < n * 99 THEN w END) AS p99_w, max(CASE WHEN cum = n THEN cost END) AS max_cost, max(CASE WHEN cum = n THEN w END) AS max_w
 FROM o;
 
 -- result "group_distribution": Cost per request per feature, day (columns as above)
@@ -265,7 +265,7 @@ WITH c AS (
     sum(w) OVER (PARTITION BY g0, g1) AS n
   FROM c
 )
-SELECT g0, g1, CAST(GET(ARRAY_AGG(IFF(cum * 100 >= n * 50, cost, NULL)) WITHIN GROUP (ORDER BY cum), 0) AS NUMBER(38, 0)) AS p50_cost, CAST(GET(ARRAY_AGG(IFF(cum * 100 >= n * 50, w, NULL)) WITHIN GROUP (ORDER BY cum), 0) AS NUMBER(38, 0)) AS p50_w, CAST(GET(ARRAY_AGG(IFF(cum * 100 >= n * 90, cost, NULL)) WITHIN GROUP (ORDER BY cum), 0) AS NUMBER(38, 0)) AS p90_cost, CAST(GET(ARRAY_AGG(IFF(cum * 100 >= n * 90, w, NULL)) WITHIN GROUP (ORDER BY cum), 0) AS NUMBER(38, 0)) AS p90_w, CAST(GET(ARRAY_AGG(IFF(cum * 100 >= n * 99, cost, NULL)) WITHIN GROUP (ORDER BY cum), 0) AS NUMBER(38, 0)) AS p99_cost, CAST(GET(ARRAY_AGG(IFF(cum * 100 >= n * 99, w, NULL)) WITHIN GROUP (ORDER BY cum), 0) AS NUMBER(38, 0)) AS p99_w, CAST(GET(ARRAY_AGG(cost) WITHIN GROUP (ORDER BY cum DESC), 0) AS NUMBER(38, 0)) AS max_cost, CAST(GET(ARRAY_AGG(w) WITHIN GROUP (ORDER BY cum DESC), 0) AS NUMBER(38, 0)) AS max_w
+SELECT g0, g1, max(CASE WHEN cum * 100 >= n * 50 AND (cum - w) * 100 < n * 50 THEN cost END) AS p50_cost, max(CASE WHEN cum * 100 >= n * 50 AND (cum - w) * 100 < n * 50 THEN w END) AS p50_w, max(CASE WHEN cum * 100 >= n * 90 AND (cum - w) * 100 < n * 90 THEN cost END) AS p90_cost, max(CASE WHEN cum * 100 >= n * 90 AND (cum - w) * 100 < n * 90 THEN w END) AS p90_w, max(CASE WHEN cum * 100 >= n * 99 AND (cum - w) * 100 < n * 99 THEN cost END) AS p99_cost, max(CASE WHEN cum * 100 >= n * 99 AND (cum - w) * 100 < n * 99 THEN w END) AS p99_w, max(CASE WHEN cum = n THEN cost END) AS max_cost, max(CASE WHEN cum = n THEN w END) AS max_w
 FROM o GROUP BY g0, g1;
 
 -- result "cliffs": Long-context cliffs: requests over a tier threshold, their token cost and the premium over the untiered prices (femto-USD)

@@ -257,7 +257,7 @@ WITH c AS (
     sum(w) OVER () AS n
   FROM c
 )
-SELECT min_by(cost, cum) FILTER (WHERE cum * 100 >= n * 50) AS p50_cost, min_by(w, cum) FILTER (WHERE cum * 100 >= n * 50) AS p50_w, min_by(cost, cum) FILTER (WHERE cum * 100 >= n * 90) AS p90_cost, min_by(w, cum) FILTER (WHERE cum * 100 >= n * 90) AS p90_w, min_by(cost, cum) FILTER (WHERE cum * 100 >= n * 99) AS p99_cost, min_by(w, cum) FILTER (WHERE cum * 100 >= n * 99) AS p99_w, max_by(cost, cum) AS max_cost, max_by(w, cum) AS max_w
+SELECT max(CASE WHEN cum * 100 >= n * 50 AND (cum - w) * 100 < n * 50 THEN cost END) AS p50_cost, max(CASE WHEN cum * 100 >= n * 50 AND (cum - w) * 100 < n * 50 THEN w END) AS p50_w, max(CASE WHEN cum * 100 >= n * 90 AND (cum - w) * 100 < n * 90 THEN cost END) AS p90_cost, max(CASE WHEN cum * 100 >= n * 90 AND (cum - w) * 100 < n * 90 THEN w END) AS p90_w, max(CASE WHEN cum * 100 >= n * 99 AND (cum - w) * 100 < n * 99 THEN cost END) AS p99_cost, max(CASE WHEN cum * 100 >= n * 99 AND (cum - w) * 100 < n * 99 THEN w END) AS p99_w, max(CASE WHEN cum = n THEN cost END) AS max_cost, max(CASE WHEN cum = n THEN w END) AS max_w
 FROM o;
 
 -- result "group_distribution": Cost per request per feature, day (columns as above)
@@ -271,7 +271,7 @@ WITH c AS (
     sum(w) OVER (PARTITION BY g0, g1) AS n
   FROM c
 )
-SELECT g0, g1, min_by(cost, cum) FILTER (WHERE cum * 100 >= n * 50) AS p50_cost, min_by(w, cum) FILTER (WHERE cum * 100 >= n * 50) AS p50_w, min_by(cost, cum) FILTER (WHERE cum * 100 >= n * 90) AS p90_cost, min_by(w, cum) FILTER (WHERE cum * 100 >= n * 90) AS p90_w, min_by(cost, cum) FILTER (WHERE cum * 100 >= n * 99) AS p99_cost, min_by(w, cum) FILTER (WHERE cum * 100 >= n * 99) AS p99_w, max_by(cost, cum) AS max_cost, max_by(w, cum) AS max_w
+SELECT g0, g1, max(CASE WHEN cum * 100 >= n * 50 AND (cum - w) * 100 < n * 50 THEN cost END) AS p50_cost, max(CASE WHEN cum * 100 >= n * 50 AND (cum - w) * 100 < n * 50 THEN w END) AS p50_w, max(CASE WHEN cum * 100 >= n * 90 AND (cum - w) * 100 < n * 90 THEN cost END) AS p90_cost, max(CASE WHEN cum * 100 >= n * 90 AND (cum - w) * 100 < n * 90 THEN w END) AS p90_w, max(CASE WHEN cum * 100 >= n * 99 AND (cum - w) * 100 < n * 99 THEN cost END) AS p99_cost, max(CASE WHEN cum * 100 >= n * 99 AND (cum - w) * 100 < n * 99 THEN w END) AS p99_w, max(CASE WHEN cum = n THEN cost END) AS max_cost, max(CASE WHEN cum = n THEN w END) AS max_w
 FROM o GROUP BY g0, g1;
 
 -- result "cliffs": Long-context cliffs: requests over a tier threshold, their token cost and the premium over the untiered prices (femto-USD)
