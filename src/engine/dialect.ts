@@ -345,8 +345,11 @@ export const spark: WarehouseDialect = {
   type: (t) => (t === 'VARCHAR' ? 'STRING' : t),
   ident: (name) => `\`${name.replace(/`/g, '``')}\``,
   orderedRowNumber: true,
-  // timestamp_millis and date_format read the session time zone: the report's dates are UTC
-  preamble: ['SET spark.sql.session.timeZone = UTC'],
+  // timestamp_millis and date_format read the session time zone: the report's dates are UTC. SET TIME
+  // ZONE, the statement both Spark (https://spark.apache.org/docs/latest/sql-ref-syntax-aux-conf-mgmt-set-timezone.html)
+  // and Databricks SQL document (https://docs.databricks.com/aws/en/sql/language-manual/sql-ref-syntax-aux-conf-mgmt-set-timezone);
+  // Databricks SQL's settings are its documented parameters (TIMEZONE), not Spark's configuration keys
+  preamble: ["SET TIME ZONE 'UTC'"],
   view: (name, select) => `CREATE OR REPLACE TEMPORARY VIEW ${name} AS\n${select}`,
   tableFromRows(name, columns, rows) {
     const cols = columns.map((c) => c.name).join(', ');

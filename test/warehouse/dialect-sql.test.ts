@@ -155,3 +155,9 @@ describe('the cost-per-request quantiles', () => {
     },
   );
 });
+
+describe('session settings', () => {
+  it("spark: the session time zone is set with SET TIME ZONE 'UTC', which Databricks SQL warehouses take too (not a spark.* setting)", () => {
+    expect(DIALECTS.get('spark')!.preamble).toEqual(["SET TIME ZONE 'UTC'"]);
+  });
+});

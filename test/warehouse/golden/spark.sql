@@ -4,7 +4,7 @@
 -- run the whole script in one session (it creates temporary tables).
 
 -- Session settings the queries rely on
-SET spark.sql.session.timeZone = UTC;
+SET TIME ZONE 'UTC';
 
 -- Price rows: 4 model routes x price segments (prices as of 2026-11-23)
 CREATE OR REPLACE TEMPORARY VIEW price_map AS
