@@ -275,13 +275,15 @@ export const bigquery: WarehouseDialect = {
   same: (a, b) => `(${a} = ${b} OR (${a} IS NULL AND ${b} IS NULL))`,
   literal: backslashLiteral,
   double: (e) => `CAST(${e} AS FLOAT64)`,
-  replaceTable: (name, select) => `CREATE TEMP TABLE ${name} AS\n${select}`,
+  // OR REPLACE: a BigQuery session keeps its temporary tables, so the script run again in one replaces
+  // them (https://cloud.google.com/bigquery/docs/reference/standard-sql/data-definition-language#create_table_statement)
+  replaceTable: (name, select) => `CREATE OR REPLACE TEMP TABLE ${name} AS\n${select}`,
   type: (t) => BQ_TYPES[t],
   ident: (name) => `\`${name.replace(/[`\\]/g, (c) => `\\${c}`)}\``,
   preamble: [],
-  view: (name, select) => `CREATE TEMP TABLE ${name} AS\n${select}`,
+  view: (name, select) => `CREATE OR REPLACE TEMP TABLE ${name} AS\n${select}`,
   tableFromRows(name, columns, rows) {
-    return createAndInsert(this, 'CREATE TEMP TABLE', name, columns, rows);
+    return createAndInsert(this, 'CREATE OR REPLACE TEMP TABLE', name, columns, rows);
   },
 };
 

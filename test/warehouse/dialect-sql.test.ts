@@ -161,3 +161,26 @@ describe('session settings', () => {
     expect(DIALECTS.get('spark')!.preamble).toEqual(["SET TIME ZONE 'UTC'"]);
   });
 });
+
+describe('the script run again in the same session', () => {
+  it.each([...DIALECTS.keys()])(
+    '%s: every table or view it creates replaces one of the same name (a session keeps its temporary tables)',
+    (name) => {
+      const s = buildScript({
+        dialect: DIALECTS.get(name)!,
+        table: 't',
+        map: 'model=m,input_tokens=i,output_tokens=o',
+        models: ['gpt-4o@openai'],
+        catalog: loadCatalog({ priceFiles: [] }).catalog,
+        nowMs: Date.parse('2026-11-23T00:00:00Z'),
+        command: 'test',
+      });
+      const creates = [...s.matchAll(/^CREATE (.*?)(?:TABLE|VIEW) (\w+)/gm)];
+      expect(creates.length).toBeGreaterThanOrEqual(7);
+      for (const [stmt, how, table] of creates) {
+        const dropped = new RegExp(`^DROP (TABLE|VIEW) IF EXISTS (pg_temp\\.)?${table};\n${stmt.replace(/[()]/g, '\\$&')}`, 'm').test(s);
+        expect(how.startsWith('OR REPLACE ') || dropped, stmt).toBe(true);
+      }
+    },
+  );
+});

@@ -4,7 +4,7 @@
 -- run the whole script in one session (it creates temporary tables).
 
 -- Price rows: 4 model routes x price segments (prices as of 2026-11-23)
-CREATE TEMP TABLE price_map (pricing INT64, model STRING, provider STRING, regional BOOL, entry_index INT64, period_index INT64, from_ms INT64, to_ms INT64, regional_rule INT64, band_count INT64, b1_threshold INT64, b1_inclusive BOOL, b1_input_only BOOL, b2_threshold INT64, b2_inclusive BOOL, b2_input_only BOOL, b3_threshold INT64, b3_inclusive BOOL, b3_input_only BOOL, b4_threshold INT64, b4_inclusive BOOL, b4_input_only BOOL, peak BOOL, peak_weekend_offset_min INT64, w1_start_min INT64, w1_end_min INT64, w2_start_min INT64, w2_end_min INT64, w3_start_min INT64, w3_end_min INT64, w4_start_min INT64, w4_end_min INT64);
+CREATE OR REPLACE TEMP TABLE price_map (pricing INT64, model STRING, provider STRING, regional BOOL, entry_index INT64, period_index INT64, from_ms INT64, to_ms INT64, regional_rule INT64, band_count INT64, b1_threshold INT64, b1_inclusive BOOL, b1_input_only BOOL, b2_threshold INT64, b2_inclusive BOOL, b2_input_only BOOL, b3_threshold INT64, b3_inclusive BOOL, b3_input_only BOOL, b4_threshold INT64, b4_inclusive BOOL, b4_input_only BOOL, peak BOOL, peak_weekend_offset_min INT64, w1_start_min INT64, w1_end_min INT64, w2_start_min INT64, w2_end_min INT64, w3_start_min INT64, w3_end_min INT64, w4_start_min INT64, w4_end_min INT64);
 INSERT INTO price_map (pricing, model, provider, regional, entry_index, period_index, from_ms, to_ms, regional_rule, band_count, b1_threshold, b1_inclusive, b1_input_only, b2_threshold, b2_inclusive, b2_input_only, b3_threshold, b3_inclusive, b3_input_only, b4_threshold, b4_inclusive, b4_input_only, peak, peak_weekend_offset_min, w1_start_min, w1_end_min, w2_start_min, w2_end_min, w3_start_min, w3_end_min, w4_start_min, w4_end_min) VALUES
 (0, 'gpt-4o', 'openai', NULL, 116, 0, -9007199254740991, 9007199254740991, 0, 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, FALSE, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL),
 (0, 'claude-sonnet-4-5', NULL, NULL, 8, 0, -9007199254740991, 9007199254740991, 0, 1, 200000, FALSE, FALSE, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, FALSE, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL),
@@ -12,7 +12,7 @@ INSERT INTO price_map (pricing, model, provider, regional, entry_index, period_i
 (0, 'gemini-2.5-pro', NULL, NULL, 84, 1, 1761868800000, 9007199254740991, 0, 1, 200000, FALSE, FALSE, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, FALSE, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL);
 
 -- Integer rates of 56 rate cards (nano-USD per million tokens = femto-USD per token)
-CREATE TEMP TABLE card_prices (e INT64, k INT64, p_input INT64, p_cache_read INT64, p_cache_write_5m INT64, p_cache_write_1h INT64, p_output INT64, c_web_search_calls INT64, c_web_search_preview_calls INT64, c_web_fetch_calls INT64, c_grounded_prompts INT64, c_output_images INT64, c_requests INT64);
+CREATE OR REPLACE TEMP TABLE card_prices (e INT64, k INT64, p_input INT64, p_cache_read INT64, p_cache_write_5m INT64, p_cache_write_1h INT64, p_output INT64, c_web_search_calls INT64, c_web_search_preview_calls INT64, c_web_fetch_calls INT64, c_grounded_prompts INT64, c_output_images INT64, c_requests INT64);
 INSERT INTO card_prices (e, k, p_input, p_cache_read, p_cache_write_5m, p_cache_write_1h, p_output, c_web_search_calls, c_web_search_preview_calls, c_web_fetch_calls, c_grounded_prompts, c_output_images, c_requests) VALUES
 (116, 0, 2500000000, 1250000000, 2500000000, 2500000000, 10000000000, 10000000000000, 25000000000000, 0, 0, 0, 0),
 (116, 1, 2500000000, 1250000000, 2500000000, 2500000000, 10000000000, 10000000000000, 25000000000000, 0, 0, 0, 0),
@@ -72,7 +72,7 @@ INSERT INTO card_prices (e, k, p_input, p_cache_read, p_cache_write_5m, p_cache_
 (84, 4545, 2500000000, 250000000, 2500000000, 2500000000, 15000000000, 0, 0, 0, 35000000000000, 0, 0);
 
 -- Long-context tiers of 24 of those cards, with their prices without the tier
-CREATE TEMP TABLE card_tiers (e INT64, k INT64, model STRING, threshold INT64, inclusive BOOL, p_input INT64, p_cache_read INT64, p_cache_write_5m INT64, p_cache_write_1h INT64, p_output INT64);
+CREATE OR REPLACE TEMP TABLE card_tiers (e INT64, k INT64, model STRING, threshold INT64, inclusive BOOL, p_input INT64, p_cache_read INT64, p_cache_write_5m INT64, p_cache_write_1h INT64, p_output INT64);
 INSERT INTO card_tiers (e, k, model, threshold, inclusive, p_input, p_cache_read, p_cache_write_5m, p_cache_write_1h, p_output) VALUES
 (8, 256, 'claude-sonnet-4-5', 200000, FALSE, 3000000000, 300000000, 3750000000, 6000000000, 15000000000),
 (8, 257, 'claude-sonnet-4-5', 200000, FALSE, 3000000000, 300000000, 3750000000, 6000000000, 15000000000),
@@ -100,7 +100,7 @@ INSERT INTO card_tiers (e, k, model, threshold, inclusive, p_input, p_cache_read
 (84, 4545, 'gemini-2.5-pro', 200000, FALSE, 1250000000, 125000000, 1250000000, 1250000000, 10000000000);
 
 -- The usage table: analytics.llm_requests through the mapping "columns"; rows with negative or fractional counts are left out (count them with the query at the end)
-CREATE TEMP TABLE usage AS
+CREATE OR REPLACE TEMP TABLE usage AS
 SELECT CAST(r.seq AS INT64) AS seq, r.id, r.time_ms, r.model, r.provider, r.service_tier, r.fast, r.regional, CAST(r.input_tokens AS INT64) AS input_tokens, CAST(r.cache_read_tokens AS INT64) AS cache_read_tokens, CAST(r.cache_write_5m_tokens AS INT64) AS cache_write_5m_tokens, CAST(r.cache_write_1h_tokens AS INT64) AS cache_write_1h_tokens, CAST(r.output_tokens AS INT64) AS output_tokens, CAST(r.reasoning_tokens AS INT64) AS reasoning_tokens, CAST(r.requests AS INT64) AS requests, CAST(r.web_search_calls AS INT64) AS web_search_calls, CAST(r.web_search_preview_calls AS INT64) AS web_search_preview_calls, CAST(r.web_fetch_calls AS INT64) AS web_fetch_calls, CAST(r.grounded_prompts AS INT64) AS grounded_prompts, CAST(r.output_images AS INT64) AS output_images, r.image_count, r.estimated, r.conversation_id, r.turn, r.feature, r.customer, r.user_id, r.outcome, r.prompt, r.tags, r.source_file, r.source_line
 FROM (
 SELECT row_number() OVER (ORDER BY CASE WHEN src.`at_ms` IS NULL THEN 1 ELSE 0 END, src.`at_ms`) - 1 AS seq, CAST(NULL AS STRING) AS id, src.`at_ms` AS time_ms, src.`llm_model` AS model, CAST(NULL AS STRING) AS provider, CAST(NULL AS STRING) AS service_tier, CAST(NULL AS BOOL) AS fast, CAST(NULL AS BOOL) AS regional, src.`tok_in` AS input_tokens, 0 AS cache_read_tokens, 0 AS cache_write_5m_tokens, 0 AS cache_write_1h_tokens, src.`tok_out` AS output_tokens, 0 AS reasoning_tokens, 1 AS requests, 0 AS web_search_calls, 0 AS web_search_preview_calls, 0 AS web_fetch_calls, 0 AS grounded_prompts, 0 AS output_images, CAST(NULL AS INT64) AS image_count, FALSE AS estimated, CAST(NULL AS STRING) AS conversation_id, CAST(NULL AS INT64) AS turn, src.`team` AS feature, CAST(NULL AS STRING) AS customer, CAST(NULL AS STRING) AS user_id, CAST(NULL AS STRING) AS outcome, CAST(NULL AS STRING) AS prompt, CAST(NULL AS STRING) AS tags, 'bigquery table analytics.llm_requests' AS source_file, CAST(NULL AS INT64) AS source_line
@@ -109,7 +109,7 @@ FROM `analytics`.`llm_requests` src
 WHERE (r.input_tokens IS NOT NULL AND r.input_tokens >= 0 AND r.input_tokens = floor(r.input_tokens)) AND (r.cache_read_tokens IS NOT NULL AND r.cache_read_tokens >= 0 AND r.cache_read_tokens = floor(r.cache_read_tokens)) AND (r.cache_write_5m_tokens IS NOT NULL AND r.cache_write_5m_tokens >= 0 AND r.cache_write_5m_tokens = floor(r.cache_write_5m_tokens)) AND (r.cache_write_1h_tokens IS NOT NULL AND r.cache_write_1h_tokens >= 0 AND r.cache_write_1h_tokens = floor(r.cache_write_1h_tokens)) AND (r.output_tokens IS NOT NULL AND r.output_tokens >= 0 AND r.output_tokens = floor(r.output_tokens)) AND (r.reasoning_tokens IS NOT NULL AND r.reasoning_tokens >= 0 AND r.reasoning_tokens = floor(r.reasoning_tokens)) AND (r.requests IS NOT NULL AND r.requests >= 0 AND r.requests = floor(r.requests)) AND (r.web_search_calls IS NOT NULL AND r.web_search_calls >= 0 AND r.web_search_calls = floor(r.web_search_calls)) AND (r.web_search_preview_calls IS NOT NULL AND r.web_search_preview_calls >= 0 AND r.web_search_preview_calls = floor(r.web_search_preview_calls)) AND (r.web_fetch_calls IS NOT NULL AND r.web_fetch_calls >= 0 AND r.web_fetch_calls = floor(r.web_fetch_calls)) AND (r.grounded_prompts IS NOT NULL AND r.grounded_prompts >= 0 AND r.grounded_prompts = floor(r.grounded_prompts)) AND (r.output_images IS NOT NULL AND r.output_images >= 0 AND r.output_images = floor(r.output_images));
 
 -- Each row with its group and price key (rows without a time are priced at the script date)
-CREATE TEMP TABLE priced AS
+CREATE OR REPLACE TEMP TABLE priced AS
 SELECT u.seq AS seq,
   u.time_ms AS time_ms,
   u.model AS model,
@@ -141,7 +141,7 @@ FROM (SELECT usage.*, COALESCE(feature, '(none)') AS g0, CASE WHEN time_ms IS NU
 LEFT JOIN price_map m0 ON m0.pricing = 0 AND m0.model = u.model AND (m0.provider = u.provider OR (m0.provider IS NULL AND u.provider IS NULL)) AND (m0.regional = u.regional OR (m0.regional IS NULL AND u.regional IS NULL)) AND COALESCE(NULL, u.time_ms, 1795392000000) >= m0.from_ms AND COALESCE(NULL, u.time_ms, 1795392000000) < m0.to_ms;
 
 -- Integer sums per group and price key (totals, groups, unpriced models and the long-context cliffs read them)
-CREATE TEMP TABLE agg AS
+CREATE OR REPLACE TEMP TABLE agg AS
 SELECT g0, g1, e0, k0, conversation_id IS NOT NULL AS has_conversation, customer IS NOT NULL AND customer <> '' AS has_customer, user_id IS NOT NULL AND user_id <> '' AS has_user, CASE WHEN outcome IN ('success', 'failure') THEN outcome END AS known_outcome, CASE WHEN e0 IS NULL THEN model END AS unpriced_model, model = '(no model)' AS no_model,
   sum(requests) AS requests, count(*) AS records, sum(input_tokens) AS input_tokens, sum(cache_read_tokens) AS cache_read_tokens, sum(cache_write_5m_tokens) AS cache_write_5m_tokens, sum(cache_write_1h_tokens) AS cache_write_1h_tokens, sum(output_tokens) AS output_tokens, sum(web_search_calls) AS web_search_calls, sum(web_search_preview_calls) AS web_search_preview_calls, sum(web_fetch_calls) AS web_fetch_calls, sum(grounded_prompts) AS grounded_prompts, sum(output_images) AS output_images, sum(reasoning_tokens) AS reasoning_tokens, sum(CASE WHEN estimated THEN 1 ELSE 0 END) AS estimated_records, min(seq) AS first_seq, min(time_ms) AS first_ms, max(time_ms) AS last_ms,
   sum(CASE WHEN requests > 1 THEN 1 ELSE 0 END) AS multi_request_rows
@@ -149,7 +149,7 @@ FROM priced
 GROUP BY g0, g1, e0, k0, conversation_id IS NOT NULL, customer IS NOT NULL AND customer <> '', user_id IS NOT NULL AND user_id <> '', CASE WHEN outcome IN ('success', 'failure') THEN outcome END, CASE WHEN e0 IS NULL THEN model END, model = '(no model)';
 
 -- Sums per turn of a conversation and price key (one pass of the turn numbering)
-CREATE TEMP TABLE turn_sums AS
+CREATE OR REPLACE TEMP TABLE turn_sums AS
 SELECT turn_all, LEAST(turn_all, CAST(1001 AS INT64)) AS turn_no, e0, k0, sum(requests) AS requests, count(*) AS records, sum(input_tokens) AS input_tokens, sum(cache_read_tokens) AS cache_read_tokens, sum(cache_write_5m_tokens) AS cache_write_5m_tokens, sum(cache_write_1h_tokens) AS cache_write_1h_tokens, sum(output_tokens) AS output_tokens, sum(web_search_calls) AS web_search_calls, sum(web_search_preview_calls) AS web_search_preview_calls, sum(web_fetch_calls) AS web_fetch_calls, sum(grounded_prompts) AS grounded_prompts, sum(output_images) AS output_images, sum(reasoning_tokens) AS reasoning_tokens, sum(CASE WHEN estimated THEN 1 ELSE 0 END) AS estimated_records,
   sum(input_tokens + cache_read_tokens + cache_write_5m_tokens + cache_write_1h_tokens) AS prompt_tokens
 FROM (
