@@ -5,7 +5,7 @@
  * rates, nano-USD per million tokens = femto-USD per token, of every rate card those rows can
  * select, and its per-call charge prices in femto-USD per unit, 0 where the card has none), the normalization view from the user's columns onto the usage table, the `priced`
  * table (each row's price key), and the report queries. Money stays exact: every cost is an
- * integer count of femto-dollars computed in 128-bit / 38-digit integers (BigQuery BIGNUMERIC);
+ * integer count of femto-dollars computed in 128-bit / 38-digit integers (BigQuery NUMERIC: 29 integer digits);
  * `cost_usd` beside it is for reading only.
  */
 import { parseDimensions, type Dimension } from '../../aggregate/dims.js';
