@@ -201,7 +201,10 @@ export const postgres: WarehouseDialect = {
   replaceTable: (name, select) => `DROP TABLE IF EXISTS pg_temp.${name};\nCREATE TEMP TABLE ${name} AS\n${select}`,
   type: (t) => PG_TYPES[t],
   ident: doubleQuoted,
-  preamble: [],
+  // the literals double a quote and leave a backslash as it is, which holds only with
+  // standard_conforming_strings on (the default since 9.1, a setting a server or role may turn off:
+  // then 'a\' would leave the literal open): https://www.postgresql.org/docs/current/runtime-config-compatible.html
+  preamble: ['SET standard_conforming_strings = on'],
   columnsSql: (schema, name) =>
     `SELECT column_name FROM information_schema.columns WHERE table_name = ${literal(name)} AND ${schema === undefined ? 'table_schema = ANY (current_schemas(false))' : `table_schema = ${literal(schema)}`}`,
   view: (name, select) => `DROP VIEW IF EXISTS pg_temp.${name};\nCREATE TEMP VIEW ${name} AS\n${select}`,

@@ -6,11 +6,11 @@
  * the windows are ones the engine accepts.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { DIALECTS, snowflake } from '../../src/engine/dialect.js';
+import { DIALECTS, postgres, snowflake } from '../../src/engine/dialect.js';
 import { buildScript } from '../../src/engine/warehouse/script.js';
 import { loadCatalog } from '../../src/pricing/load.js';
 import { service } from '../services.js';
-import { openChdb } from './engines.js';
+import { openChdb, openPostgres } from './engines.js';
 
 /**
  * How each engine reads a single-quoted string literal. `standard`: only a doubled quote is an escape
@@ -64,6 +64,21 @@ describe('string literals: read back by the engine rules, the string itself', ()
       // the whole literal is one token whose value is the string (no early end, no escape eaten)
       expect(readLiteral(lit, RULES[name]), `${name} ${JSON.stringify(s)} as ${lit}`).toEqual({ value: s, end: lit.length });
     }
+  });
+
+  describe('postgres: read back by the server after the preamble, whatever standard_conforming_strings it had', () => {
+    const url = service('TOKENOMICS_TEST_PG_URL');
+    it.skipIf(!url)('a server or role with standard_conforming_strings off', async () => {
+      const db = await openPostgres(url!);
+      try {
+        // off: a backslash in '...' starts an escape, as in E'...' (a role or server may be set so)
+        await db.run('SET standard_conforming_strings = off');
+        for (const stmt of postgres.preamble) await db.run(stmt);
+        for (const s of NASTY) expect((await db.query(`SELECT ${postgres.literal(s)} AS s`))[0].s).toBe(s);
+      } finally {
+        await db.close();
+      }
+    });
   });
 
   describe('the backslash-escaping dialects read back by a real engine (chDB: the same escapes)', () => {
