@@ -51,8 +51,12 @@ function findConfig(startDir: string): string | undefined {
   }
 }
 
-export function loadConfig(file: string): ProjectConfig {
-  const text = readTextFile(file, { what: 'config', hint: 'check the --config path' }).text;
+/** `found`: the file was found by the upward search (not given with --config), which the hint says. */
+export function loadConfig(file: string, found = false): ProjectConfig {
+  const hint = found
+    ? `found by the search for tokenomics.yaml from the current directory upward: fix or rename it, or pass --config FILE`
+    : 'check the --config path';
+  const text = readTextFile(file, { what: 'config', hint }).text;
   const parsed = parseYaml(text);
   if ('errors' in parsed) throw new UserError(describeSyntaxErrors(file, parsed.errors), 'fix the YAML syntax');
   const doc = parsed.value ?? {};
@@ -70,7 +74,7 @@ export function loadConfig(file: string): ProjectConfig {
 export function resolveConfig(explicit: string | undefined, cwd: string): ProjectConfig | undefined {
   if (explicit) return { ...loadConfig(resolve(cwd, explicit)), explicit: true };
   const found = findConfig(cwd);
-  return found ? loadConfig(found) : undefined;
+  return found ? loadConfig(found, true) : undefined;
 }
 
 /** A config's text read from elsewhere (a git revision, for `check --base-ref`), checked like a file on disk. */

@@ -69,9 +69,11 @@ export async function ingest(
   const forced = forcedFormat(options);
   const rotated: Array<[string, string[]]> = [];
   const unlisted: Array<[string, string]> = [];
+  const special: Array<[string, string]> = [];
   const sources = await expandInputs(inputs, {
     onRotated: (dir, names) => rotated.push([dir, names]),
     onUnlisted: (dir, code) => unlisted.push([dir, code]),
+    onSpecial: (file, what) => special.push([file, what]),
   });
   await hooks.beforeRead?.();
   const session = new IngestSession(options, onRecord, hooks.strict ?? false, hooks.maxIssues);
@@ -82,6 +84,14 @@ export async function ingest(
       file: dir,
       message: `${names.length} rotated log${names.length === 1 ? '' : 's'} not read (${names.slice(0, 3).join(', ')}${names.length > 3 ? ', ...' : ''})`,
       hint: 'a directory is searched for log extensions only: name rotated files explicitly, or pass a glob such as "logs/*.jsonl*"',
+    });
+  for (const [file, what] of special)
+    session.addIssue({
+      severity: 'warning',
+      code: 'special-file-skipped',
+      file,
+      message: `not read: ${what}, not a regular file (a directory walk or glob reads regular files only)`,
+      hint: `name it on the command line to read it (e.g. tokenomics report ${file})`,
     });
   // as an unreadable file: an input error (--strict: exit 2), the other files read
   for (const [dir, code] of unlisted)

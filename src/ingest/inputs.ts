@@ -29,6 +29,11 @@ export interface WalkNotices {
   onRotated?: (dir: string, names: string[]) => void;
   /** A directory below a given one that could not be listed (its files are not read; the given directory itself is an error). */
   onUnlisted?: (dir: string, code: string) => void;
+  /**
+   * A named pipe, socket or device named like a log, found by a walk: not read (a pipe with no writer
+   * would wait forever), but said; given by name, it is read.
+   */
+  onSpecial?: (file: string, what: string) => void;
 }
 
 export async function expandInputs(inputs: readonly string[], notices: WalkNotices = {}): Promise<Source[]> {
@@ -79,6 +84,7 @@ async function expandOne(input: string, notices: WalkNotices): Promise<Source[]>
         unlisted.push(`${dir} (${code})`);
         notices.onUnlisted?.(dir, code);
       },
+      notices.onSpecial,
     );
     if (rotated.length) notices.onRotated?.(input, rotated);
     if (files.length === 0) {
@@ -94,17 +100,19 @@ async function expandOne(input: string, notices: WalkNotices): Promise<Source[]>
     }
     return files;
   }
-  if (hasGlob(input)) return expandGlob(input, notices.onUnlisted);
+  if (hasGlob(input)) return expandGlob(input, notices);
   throw new UserError(`input not found: ${input}`, 'check the path, or quote a glob pattern such as "logs/**/*.jsonl"');
 }
 
-async function expandGlob(pattern: string, onUnlisted?: WalkNotices['onUnlisted']): Promise<Source[]> {
+async function expandGlob(pattern: string, notices: WalkNotices): Promise<Source[]> {
   const normalised = pattern.replace(/\\/g, '/');
   const { base, rest } = splitGlobBase(normalised);
   const re = globToRegExp(rest);
   const maxDepth = globIsRecursive(rest) ? Infinity : rest.split('/').length;
   const baseInfo = await stat(base).catch(() => undefined);
-  const files = baseInfo?.isDirectory() ? await walkDir(base, (rel) => re.test(rel), true, maxDepth, onUnlisted) : [];
+  const files = baseInfo?.isDirectory()
+    ? await walkDir(base, (rel) => re.test(rel), true, maxDepth, notices.onUnlisted, notices.onSpecial)
+    : [];
   if (files.length === 0) {
     throw new UserError(`no files match ${pattern}`, 'check the pattern; `**` matches any number of directories, `{a,b}` alternatives');
   }
@@ -129,6 +137,7 @@ async function walkDir(
   skipDotFiles: boolean,
   maxDepth = Infinity,
   onUnlisted?: WalkNotices['onUnlisted'],
+  onSpecial?: WalkNotices['onSpecial'],
 ): Promise<Source[]> {
   const out: Source[] = [];
   // directories entered, by device and inode: a linked directory is followed once (no loop through links)
@@ -168,11 +177,24 @@ async function walkDir(
         if (fileInfo?.isFile()) out.push({ kind: 'file', path: full, bytes: fileInfo.size, fileId: fileIdOf(fileInfo) });
         // a link to nothing, named like a log: an input that cannot be read (said when it is read), never skipped unsaid
         else if (fileInfo === undefined && entry.isSymbolicLink()) out.push({ kind: 'file', path: full, bytes: 0 });
+        else if (fileInfo) onSpecial?.(full, specialKind(fileInfo));
+      } else if (keep(relPath)) {
+        // a named pipe, socket or device (not followed through a link: the branch above)
+        const fileInfo = statOrUndefined(full);
+        if (fileInfo) onSpecial?.(full, specialKind(fileInfo));
       }
     }
   };
   visit(root, '', 0);
   return out;
+}
+
+/** What a file that is neither a regular file nor a directory is, in words. */
+function specialKind(info: Stats): string {
+  if (info.isFIFO()) return 'a named pipe';
+  if (info.isSocket()) return 'a socket';
+  if (info.isCharacterDevice() || info.isBlockDevice()) return 'a device';
+  return 'not a regular file';
 }
 
 /** A file's status (links followed), undefined when it cannot be read (as a failed stat was skipped before). */

@@ -1,4 +1,5 @@
 /** Progress on stderr: only on a terminal, not with --quiet, and only after the first second. */
+import { displayWidth } from '../core/text-width.js';
 import { inert } from '../core/untrusted.js';
 
 /** What progress needs of the command layer (a CommandContext is one). */
@@ -20,12 +21,26 @@ export function progressLine(parts: string[], columns: number | undefined): stri
   const room = columns !== undefined && columns > 1 ? columns - 1 : Number.POSITIVE_INFINITY;
   const shown = parts.map((p) => inert(p, 0));
   let line = '';
+  // (display columns: a wide character, such as a CJK file name, takes two)
   for (const p of shown) {
-    if ([...line].length + [...p].length > room) break;
+    if (displayWidth(line) + displayWidth(p) > room) break;
     line += p;
   }
-  if (line === '' && shown.length > 0) line = `${[...shown[0]].slice(0, Math.max(0, room - 1)).join('')}…`;
+  if (line === '' && shown.length > 0) line = `${widthPrefix(shown[0], Math.max(0, room - 1))}…`;
   return `\r\x1b[K${line}`;
+}
+
+/** The longest prefix of `s` at most `width` display columns wide. */
+function widthPrefix(s: string, width: number): string {
+  let out = '';
+  let w = 0;
+  for (const ch of s) {
+    const cw = displayWidth(ch);
+    if (w + cw > width) break;
+    out += ch;
+    w += cw;
+  }
+  return out;
 }
 
 export class Progress {

@@ -44,7 +44,10 @@ const PROVIDER_PREFIXES = [
 const VERTEX_PATH = /^projects\/[^/]+\/locations\/[^/]+\/publishers\/[^/]+\/models\//;
 const BEDROCK_ARN = /^arn:aws[a-z-]*:bedrock:[^:]*:[^:]*:(?:inference-profile|foundation-model)\//;
 const BEDROCK_SCOPE = /^(us-gov|us|eu|apac|au|jp|ca|global)\.(?=[a-z0-9-]+\.)/;
-const SNAPSHOT_SUFFIXES = [/-\d{4}-\d{2}-\d{2}$/, /-\d{8}$/, /@\d{8}$/, /@\d{3}$/, /@latest$/, /-latest$/];
+// Dated snapshot names only. A `-latest` / `@latest` name is a moving alias: it has pointed at different
+// snapshots (and prices) over time, so it resolves only where the catalog lists it, as an alias of a model whose
+// every version had one price or as an entry of its own whose periods follow the moves (docs/pricing.md, Model ids).
+const SNAPSHOT_SUFFIXES = [/-\d{4}-\d{2}-\d{2}$/, /-\d{8}$/, /@\d{8}$/, /@\d{3}$/];
 
 export interface NormalizedId {
   key: string;

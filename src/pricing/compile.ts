@@ -1,5 +1,5 @@
 /** Validated catalog YAML -> compiled entries with exact prices. */
-import { CHARGE_DIMENSIONS } from '../usage/dimensions.js';
+import { PRICED_CHARGES } from '../usage/dimensions.js';
 import { normalizeModelId } from './catalog.js';
 import { decimalToScaled, pricePerMTok, ratio, type Ratio } from './money.js';
 import type { ChargePrices, LongContextTier, ModelEntry, PriceAdjust, PricePeriod, PriceSet, RegionalUplift } from './model.js';
@@ -32,7 +32,7 @@ export function compilePriceSet(p: PriceSetYaml): PriceSet {
 export function compileCharges(c: ChargePricesYaml | undefined): ChargePrices | undefined {
   if (!c) return undefined;
   const perUnit: ChargePrices['perUnit'] = new Map();
-  for (const d of CHARGE_DIMENSIONS) {
+  for (const d of PRICED_CHARGES) {
     const v = c[d.priceKey];
     if (v !== undefined) perUnit.set(d.key, decimalToScaled(v, d.per === 1000 ? 12 : 15));
   }

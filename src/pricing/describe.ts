@@ -5,7 +5,7 @@
  * femto-USD per 1,000 or per unit, written as USD (report/data.ts exactJson).
  */
 import { noPriceReason, pricedPeriodAt, type Resolution } from './catalog.js';
-import { CHARGE_DIMENSIONS } from '../usage/dimensions.js';
+import { PRICED_CHARGES } from '../usage/dimensions.js';
 import { femtoToUsdString, priceToUsdPerMTok, type Femto, type PricePerMTok } from './money.js';
 import type { ChargePrices, ModelEntry, PriceAdjust, PricePeriod, PriceSet } from './model.js';
 import type { CacheRulesYaml, ImageRulesYaml, RegionalRoute, TokenizerYaml } from './types.js';
@@ -94,7 +94,7 @@ function adjustData(a: PriceAdjust | undefined): AdjustData {
 function chargesData(c: ChargePrices | undefined): ChargesData | null {
   if (!c) return null;
   const out: ChargesData = {};
-  for (const d of CHARGE_DIMENSIONS) {
+  for (const d of PRICED_CHARGES) {
     const v = c.perUnit.get(d.key);
     if (v !== undefined) out[d.priceKey] = v * BigInt(d.per);
   }
@@ -184,7 +184,7 @@ export function tiersText(p: PeriodData): string {
 /** "web search calls $10 per 1,000; web fetch calls $0 per 1,000", or "-" when none is priced. */
 export function chargesText(c: ChargesData | null): string {
   if (!c) return '-';
-  const parts = CHARGE_DIMENSIONS.filter((d) => typeof c[d.priceKey] === 'bigint').map(
+  const parts = PRICED_CHARGES.filter((d) => typeof c[d.priceKey] === 'bigint').map(
     (d) => `${d.label.toLowerCase()} $${femtoToUsdString(c[d.priceKey] as Femto)} per ${d.per === 1000 ? '1,000' : 'unit'}`,
   );
   return parts.join('; ') || '-';

@@ -29,20 +29,37 @@ export function isLiteLlmPriceMap(doc: unknown): boolean {
   return false;
 }
 
+/** A price field holding something that is not a price (negative, not a number): the entry is skipped with this said. */
+class BadPrice {
+  constructor(
+    readonly field: string,
+    readonly value: unknown,
+  ) {}
+}
+
 function perMTok(v: unknown): number | undefined {
   if (typeof v === 'number' && Number.isFinite(v) && v >= 0) return Number(scaledToDecimalString(pricePerTokenToPerMTok(v), 9));
   if (typeof v === 'string' && /^\d+(\.\d+)?(e-?\d+)?$/i.test(v.trim())) return perMTok(Number(v));
   return undefined;
 }
 
+/** The field's price per MTok; undefined when absent (or null); BadPrice thrown when present but not a price. */
+function fieldPrice(row: Row, field: string): number | undefined {
+  const v = row[field];
+  if (v === undefined || v === null) return undefined;
+  const price = perMTok(v);
+  if (price === undefined) throw new BadPrice(field, v);
+  return price;
+}
+
 function priceSet(row: Row, suffix: string): PriceSetYaml | undefined {
-  const input = perMTok(row[`input_cost_per_token${suffix}`]);
-  const output = perMTok(row[`output_cost_per_token${suffix}`]);
+  const input = fieldPrice(row, `input_cost_per_token${suffix}`);
+  const output = fieldPrice(row, `output_cost_per_token${suffix}`);
+  const read = fieldPrice(row, `cache_read_input_token_cost${suffix}`);
+  const write = fieldPrice(row, `cache_creation_input_token_cost${suffix}`);
+  const write1h = fieldPrice(row, `cache_creation_input_token_cost_above_1hr${suffix}`);
   if (input === undefined || output === undefined) return undefined;
   const set: PriceSetYaml = { inputPerMTok: input, outputPerMTok: output };
-  const read = perMTok(row[`cache_read_input_token_cost${suffix}`]);
-  const write = perMTok(row[`cache_creation_input_token_cost${suffix}`]);
-  const write1h = perMTok(row[`cache_creation_input_token_cost_above_1hr${suffix}`]);
   if (read !== undefined) set.cacheReadPerMTok = read;
   if (write !== undefined) set.cacheWrite5mPerMTok = write;
   if (write1h !== undefined) set.cacheWrite1hPerMTok = write1h;
@@ -74,12 +91,12 @@ function tiers(row: Row, base: PriceSetYaml): LongContextTierYaml[] {
     .map((k) => {
       const suffix = `_above_${k}k_tokens`;
       const prices: PriceSetYaml = {
-        inputPerMTok: perMTok(row[`input_cost_per_token${suffix}`]) ?? base.inputPerMTok,
-        outputPerMTok: perMTok(row[`output_cost_per_token${suffix}`]) ?? base.outputPerMTok,
+        inputPerMTok: fieldPrice(row, `input_cost_per_token${suffix}`) ?? base.inputPerMTok,
+        outputPerMTok: fieldPrice(row, `output_cost_per_token${suffix}`) ?? base.outputPerMTok,
       };
-      const read = perMTok(row[`cache_read_input_token_cost${suffix}`]) ?? base.cacheReadPerMTok;
-      const write = perMTok(row[`cache_creation_input_token_cost${suffix}`]) ?? base.cacheWrite5mPerMTok;
-      const write1h = perMTok(row[`cache_creation_input_token_cost_above_1hr${suffix}`]) ?? base.cacheWrite1hPerMTok;
+      const read = fieldPrice(row, `cache_read_input_token_cost${suffix}`) ?? base.cacheReadPerMTok;
+      const write = fieldPrice(row, `cache_creation_input_token_cost${suffix}`) ?? base.cacheWrite5mPerMTok;
+      const write1h = fieldPrice(row, `cache_creation_input_token_cost_above_1hr${suffix}`) ?? base.cacheWrite1hPerMTok;
       if (read !== undefined) prices.cacheReadPerMTok = read;
       if (write !== undefined) prices.cacheWrite5mPerMTok = write;
       if (write1h !== undefined) prices.cacheWrite1hPerMTok = write1h;
@@ -105,30 +122,43 @@ export function importLiteLlm(doc: Record<string, unknown>, checkedAt: string, f
       continue;
     }
     const row = value as Row;
-    const standard = priceSet(row, '');
-    if (!standard) {
-      skipped.push({ key, reason: 'no per-token input/output price (image, audio, search or per-request pricing)' });
-      continue;
+    try {
+      const entry = entryOf(key, row, checkedAt, fileLabel);
+      if (entry) models.push(entry);
+      else skipped.push({ key, reason: 'no per-token input/output price (image, audio, search or per-request pricing)' });
+    } catch (err) {
+      if (!(err instanceof BadPrice)) throw err;
+      // (not a price: a negative or non-numeric value would price the model wrongly, or a cache read at the input price)
+      skipped.push({
+        key,
+        reason: `${err.field} is ${JSON.stringify(err.value) ?? String(err.value)}: not a price (negative or not a number)`,
+      });
     }
-    const period: ModelEntryYaml['prices'][number] = { ...standard };
-    const batch = priceSet(row, '_batches');
-    const flex = priceSet(row, '_flex');
-    const priority = priceSet(row, '_priority');
-    if (batch) period.batch = asAdjust(batch, standard);
-    if (flex) period.flex = asAdjust(flex, standard);
-    if (priority) period.priority = asAdjust(priority, standard);
-    const t = tiers(row, standard);
-    if (t.length > 0) period.tiers = t;
-    const entry: ModelEntryYaml = {
-      id: key,
-      provider: providerOf(row, key),
-      prices: [period],
-      source: `LiteLLM price map (${fileLabel})`,
-      checkedAt,
-    };
-    if (typeof row.max_input_tokens === 'number' && row.max_input_tokens > 0) entry.contextWindow = Math.floor(row.max_input_tokens);
-    if (typeof row.max_output_tokens === 'number' && row.max_output_tokens > 0) entry.maxOutputTokens = Math.floor(row.max_output_tokens);
-    models.push(entry);
   }
   return { models, skipped };
+}
+
+/** The entry of one row; undefined when it has no per-token input and output price. */
+function entryOf(key: string, row: Row, checkedAt: string, fileLabel: string): ModelEntryYaml | undefined {
+  const standard = priceSet(row, '');
+  if (!standard) return undefined;
+  const period: ModelEntryYaml['prices'][number] = { ...standard };
+  const batch = priceSet(row, '_batches');
+  const flex = priceSet(row, '_flex');
+  const priority = priceSet(row, '_priority');
+  if (batch) period.batch = asAdjust(batch, standard);
+  if (flex) period.flex = asAdjust(flex, standard);
+  if (priority) period.priority = asAdjust(priority, standard);
+  const t = tiers(row, standard);
+  if (t.length > 0) period.tiers = t;
+  const entry: ModelEntryYaml = {
+    id: key,
+    provider: providerOf(row, key),
+    prices: [period],
+    source: `LiteLLM price map (${fileLabel})`,
+    checkedAt,
+  };
+  if (typeof row.max_input_tokens === 'number' && row.max_input_tokens > 0) entry.contextWindow = Math.floor(row.max_input_tokens);
+  if (typeof row.max_output_tokens === 'number' && row.max_output_tokens > 0) entry.maxOutputTokens = Math.floor(row.max_output_tokens);
+  return entry;
 }

@@ -1,6 +1,6 @@
 /** Schema of catalog YAML files and user price files (see types.ts for the meaning of each key). */
 import { REGIONAL_ROUTES } from './types.js';
-import { CHARGE_DIMENSIONS } from '../usage/dimensions.js';
+import { PRICED_CHARGES } from '../usage/dimensions.js';
 import { arr, int, num, obj, oneOfStr, opt, req, str, type Rule } from '../core/validate.js';
 
 const date: Rule = { kind: 'date' };
@@ -25,7 +25,7 @@ export const priceSetRule = obj(priceSetFields);
 
 /** One optional price per charge dimension (usage/dimensions.ts), with its source. */
 export const chargePricesRule = obj({
-  ...Object.fromEntries(CHARGE_DIMENSIONS.map((d) => [d.priceKey, opt(num())])),
+  ...Object.fromEntries(PRICED_CHARGES.map((d) => [d.priceKey, opt(num())])),
   source: req(str()),
   note: opt(str()),
   freeAllowance: opt(str()),

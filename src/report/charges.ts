@@ -32,19 +32,28 @@ export function chargeLines(cost: CostResult): ChargeLine[] {
   return out;
 }
 
-/** Warning text for counted charges without a catalog price, or undefined when every one is priced. */
+/**
+ * Warning text for counted charges without a catalog price, or undefined when every one is priced. A
+ * charge no catalog can price (usage/dimensions.ts: no price key) says why instead of asking for a price.
+ */
 export function unpricedChargesMessage(cost: CostResult): { message: string; count: number } | undefined {
-  const parts: string[] = [];
+  const priceable: string[] = [];
+  const never: string[] = [];
   let count = 0;
   for (const d of CHARGE_DIMENSIONS) {
     const n = cost.unpricedCharges[d.key] ?? 0;
     if (n <= 0) continue;
     count += n;
-    parts.push(`${n} ${d.unit} (${d.label.toLowerCase()})`);
+    const part = `${n} ${d.unit} (${d.label.toLowerCase()})`;
+    if (d.priceKey === null) never.push(`${part}: ${d.unpricedNote ?? 'not priced by any catalog'}`);
+    else priceable.push(part);
   }
-  if (parts.length === 0) return undefined;
-  return {
-    count,
-    message: `unpriced charges, excluded from costs (not $0): ${parts.join(', ')} on models whose catalog entry has no price for them; add one under charges: with --prices FILE`,
-  };
+  if (count === 0) return undefined;
+  const sentences = [
+    ...(priceable.length
+      ? [`${priceable.join(', ')} on models whose catalog entry has no price for them; add one under charges: with --prices FILE`]
+      : []),
+    ...never,
+  ];
+  return { count, message: `unpriced charges, excluded from costs (not $0): ${sentences.join('; ')}` };
 }

@@ -11,7 +11,19 @@
 import { UserError } from '../core/issues.js';
 import { SCHEMA_VERSION } from '../core/schema-version.js';
 import { decimalToScaled, femtoToUsdString, PRICE_DECIMALS, scaledToDecimalString } from '../pricing/money.js';
-import type { Cell, Chart, ChartKind, Column, ColumnType, Report, ReportInputs, ReportIssue, Section, SectionRest } from './model.js';
+import type {
+  Cell,
+  Chart,
+  ChartKind,
+  Column,
+  ColumnType,
+  Report,
+  ReportInputs,
+  ReportIssue,
+  PartlyPricedRule,
+  Section,
+  SectionRest,
+} from './model.js';
 
 /** Version of the `report` key's shape (separate from the command documents' schemaVersion). */
 export const REPORT_MODEL_VERSION = 1;
@@ -81,6 +93,7 @@ export function reportToDocument(report: Report): Record<string, unknown> {
       notes: s.notes,
       limit: s.limit,
       rest: s.rest,
+      partlyPriced: s.partlyPriced,
     })),
     notes: report.notes,
     warnings: report.warnings ?? [],
@@ -153,7 +166,26 @@ function sectionIn(v: unknown, where: string): Section {
   if (s.notes !== undefined) section.notes = strs(s.notes, `${where}.notes`);
   if (s.limit === false) section.limit = false;
   if (s.rest !== undefined && s.rest !== null) section.rest = restIn(s.rest, `${where}.rest`, columns, section.rows, `${where}.rows`);
+  if (s.partlyPriced !== undefined && s.partlyPriced !== null)
+    section.partlyPriced = partlyPricedIn(s.partlyPriced, `${where}.partlyPriced`, columns);
   return section;
+}
+
+/** A saved partly-priced note rule: its keys columns of the section, its counts whole numbers, and the columns it reads present. */
+function partlyPricedIn(v: unknown, where: string, columns: Column[]): PartlyPricedRule {
+  need(isObject(v), v, where, 'an object');
+  const r = v as Record<string, unknown>;
+  const keys = strs(r.keys, `${where}.keys`);
+  const has = (key: string, types: readonly ColumnType[]) => columns.some((c) => c.key === key && types.includes(c.type));
+  for (const [i, k] of keys.entries()) need(has(k, ['text']), k, `${where}.keys[${i}]`, 'a text column of the section');
+  for (const [k, types] of [
+    ['cost', ['usd']],
+    ['requests', ['int']],
+    ['unpricedRequests', ['int']],
+  ] as const)
+    need(has(k, types), k, where, `a section with a ${types[0]} column "${k}"`);
+  const count = (x: unknown, w: string) => need(Number.isSafeInteger(x) && (x as number) >= 0, x as number, w, 'a whole number 0 or more');
+  return { keys, rows: count(r.rows, `${where}.rows`), notShown: count(r.notShown, `${where}.notShown`) };
 }
 
 /**

@@ -3,7 +3,7 @@ import { Chalk } from 'chalk';
 import { isNumeric, plainCell } from './cells.js';
 import type { Report, Section } from './model.js';
 import { closingLines } from './parts.js';
-import { shownRows } from './rows.js';
+import { sectionNotes, shownRows } from './rows.js';
 import { displayCell, renderTable, wrapText, type TableStyle } from './table.js';
 import { shownLines, UserError } from '../core/issues.js';
 import { toJsonText } from './json.js';
@@ -127,7 +127,7 @@ export function toMarkdown(report: Report, opts: Partial<FormatOptions> = {}): s
     out.push(`### ${md(s.title)}`, '');
     if (s.rows.length === 0) out.push('_none_');
     else out.push(sectionToMarkdown(s, opts.maxRows, moreHint));
-    for (const n of s.notes ?? []) out.push('', `> ${md(n)}`);
+    for (const n of sectionNotes(s, opts.maxRows)) out.push('', `> ${md(n)}`);
     out.push('');
   }
   const closing = closingLines(report);
@@ -174,7 +174,7 @@ export function toTable(report: Report, opts: FormatOptions): string {
     out.push('', ...wrap(s.title).map((l) => chalk.bold.cyan(l)));
     if (s.rows.length === 0) out.push(chalk.dim('  (none)'));
     else out.push(...renderTable(s, { width: w, maxRows: opts.maxRows, moreHint: opts.moreHint ?? report.moreHint, style }));
-    for (const n of s.notes ?? []) out.push(...wrap(`  ${n}`).map((l) => chalk.dim(l)));
+    for (const n of sectionNotes(s, opts.maxRows)) out.push(...wrap(`  ${n}`).map((l) => chalk.dim(l)));
   }
   const closing = closingLines(report);
   const lines = [...closing.inputs, ...closing.issues, ...closing.assumptions, ...closing.notes];

@@ -41,6 +41,19 @@ export interface Section {
    * footer's total recomputed for the summed row, `delta` a difference recomputed from two sums.
    */
   rest?: SectionRest;
+  /**
+   * A note naming the shown rows that are partly priced (a priced `cost` and `unpricedRequests` > 0),
+   * written when the rows shown are known (rows.ts sectionNotes), so a saved report renders the note
+   * the command printed: `keys` the columns naming a row, `rows` how many leading rows are groups (a
+   * summary row after them is never named), `notShown` the partly priced groups left out before the rows.
+   */
+  partlyPriced?: PartlyPricedRule;
+}
+
+export interface PartlyPricedRule {
+  keys: string[];
+  rows: number;
+  notShown: number;
 }
 
 export interface SectionRest {

@@ -6,6 +6,7 @@
  */
 import { formatInt } from './cells.js';
 import { divFemto } from '../pricing/money.js';
+import { inert } from '../core/untrusted.js';
 import type { Cell, Section } from './model.js';
 
 export interface ShownRows {
@@ -54,4 +55,41 @@ export function shownRows(section: Section, maxRows: number | undefined): ShownR
   if (limit === undefined || section.rows.length <= limit) return { rows: section.rows, left: 0 };
   if (section.rest) return { rows: [...section.rows.slice(0, limit), restRow(section, limit)], left: 0 };
   return { rows: section.rows.slice(0, limit), left: section.rows.length - limit };
+}
+
+/** How many of a section's rows a formatter shows whole at `maxRows` (the rest summed or left out). */
+function shownCount(section: Section, maxRows: number | undefined): number {
+  const limit = section.limit === false ? undefined : maxRows;
+  return limit === undefined || section.rows.length <= limit ? section.rows.length : limit;
+}
+
+/** Partly priced groups named in the note, at most. */
+const NAMED_PARTLY = 5;
+
+/**
+ * The notes under a section as a formatter shows it at `maxRows`: its own, then the partly priced
+ * note over the rows shown (rows summed into "(N more)" or left out are counted, not named).
+ */
+export function sectionNotes(section: Section, maxRows: number | undefined): string[] {
+  const notes = section.notes ?? [];
+  const rule = section.partlyPriced;
+  if (!rule) return notes;
+  const isPartly = (r: Record<string, Cell>) => typeof r.cost === 'bigint' && Number(r.unpricedRequests ?? 0) > 0;
+  const groups = section.rows.slice(0, rule.rows);
+  const shown = Math.min(groups.length, shownCount(section, maxRows));
+  const named = groups.slice(0, shown).filter(isPartly);
+  const moreCount = groups.slice(shown).filter(isPartly).length + rule.notShown;
+  if (named.length + moreCount === 0) return notes;
+  const list = named
+    .slice(0, NAMED_PARTLY)
+    .map(
+      (r) =>
+        `${inert(rule.keys.map((k) => String(r[k] ?? '')).join(' / '))} (${formatInt(Number(r.unpricedRequests))} of ${formatInt(Number(r.requests ?? 0))} requests unpriced)`,
+    );
+  const more = moreCount + Math.max(0, named.length - NAMED_PARTLY);
+  const tail = more > 0 ? `${list.length ? ', and' : ''} ${formatInt(more)}${list.length ? ' more' : ' groups not shown'}` : '';
+  return [
+    ...notes,
+    `Partly priced: ${list.join(', ')}${tail}. Cost and $/request cover only the priced requests; the unpriced ones are left out (see the warnings).`,
+  ];
 }

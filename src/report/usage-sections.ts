@@ -5,7 +5,7 @@
  */
 import { formatInt, formatPct } from './cells.js';
 import { unpricedChargesMessage } from './charges.js';
-import { chargeDimension, TOKEN_DIMENSIONS, type ChargeKey } from '../usage/dimensions.js';
+import { chargeDimension, TOKEN_DIMENSIONS, type ChargeDimension, type ChargeKey } from '../usage/dimensions.js';
 import { col, type Cell, type Report, type ReportInputs, type Section } from './model.js';
 import { shareOf, shownRows } from './rows.js';
 import { formatUsd, type Femto } from '../pricing/money.js';
@@ -97,7 +97,6 @@ export function spendSection(data: UsageReportData, top: number | undefined): Se
     p90: femtoOf(data.unitEconomics.costPerRequestDistributionUsd.p90),
     unpricedRequests: data.totals.unpriced?.requests ?? 0,
   };
-  const partly = data.groups.filter((g) => g.unpriced !== null);
   const section: Section = {
     id: 'groups',
     title: `Spend by ${keys.join(', ')}`,
@@ -118,7 +117,8 @@ export function spendSection(data: UsageReportData, top: number | undefined): Se
     ],
     rows,
     footer,
-    notes: partlyPricedNote(partly, keys, cut?.partlyPricedGroups ?? 0),
+    // named over the rows a formatter shows (rows.ts sectionNotes): a saved report renders the same note
+    partlyPriced: { keys, rows: data.groups.length, notShown: cut?.partlyPricedGroups ?? 0 },
   };
   // the rest summed in one row: by the engine (cut), at --top here, else by the formatter at its row limit
   if (cut) return { ...section, limit: false };
@@ -129,22 +129,16 @@ export function spendSection(data: UsageReportData, top: number | undefined): Se
     per: { key: 'perRequest', of: 'cost', count: 'requests', less: 'unpricedRequests' },
   };
   const withRest: Section = { ...section, rest };
-  return top === undefined ? withRest : { ...section, rows: shownRows(withRest, top).rows, limit: false };
-}
-
-/** `notShown`: partly priced groups among those left out of the table. */
-function partlyPricedNote(partly: GroupData[], keys: string[], notShown: number): string[] | undefined {
-  const named = partly.filter((g) => g.costUsd !== null);
-  if (named.length + notShown === 0) return undefined;
-  const label = (g: GroupData) => keys.map((k) => groupLabel(g.key[k])).join(' / ');
-  const list = named
-    .slice(0, 5)
-    .map((g) => `${inert(label(g))} (${formatInt(g.unpriced?.requests ?? 0)} of ${formatInt(g.requests)} requests unpriced)`);
-  const moreCount = Math.max(0, named.length - 5) + notShown;
-  const more = moreCount > 0 ? `${list.length ? ', and' : ''} ${moreCount}${list.length ? ' more' : ' groups not shown'}` : '';
-  return [
-    `Partly priced: ${list.join(', ')}${more}. Cost and $/request cover only the priced requests; the unpriced ones are left out (see the warnings).`,
-  ];
+  if (top === undefined) return withRest;
+  // cut here at --top: the groups past it are counted in the note, as the engine's cut ones are
+  const shown = Math.min(top, rows.length);
+  const partlyCut = data.groups.slice(shown).filter((g) => g.unpriced !== null && g.costUsd !== null).length;
+  return {
+    ...section,
+    rows: shownRows(withRest, top).rows,
+    limit: false,
+    partlyPriced: { keys, rows: shown, notShown: partlyCut },
+  };
 }
 
 export function componentsSection(data: UsageReportData): Section {
@@ -184,11 +178,14 @@ export function componentsSection(data: UsageReportData): Section {
     notes.push(
       `Tokens include those of ${formatInt(unpricedRequests)} unpriced request${unpricedRequests === 1 ? '' : 's'}; Cost and share cover only the priced ones (see the warnings).`,
     );
-  for (const l of charges)
-    if (l.unpricedCount > 0 && l.costUsd !== null)
+  for (const l of charges) {
+    const never = (chargeDimension(l.key as ChargeKey) as ChargeDimension).unpricedNote;
+    if (never) notes.push(`${l.label}: counted, never priced (left out of the cost): ${never}.`);
+    else if (l.unpricedCount > 0 && l.costUsd !== null)
       notes.push(
         `${l.label}: ${formatInt(l.unpricedCount)} of ${formatInt(l.count)} ${l.unit} have no catalog price (left out of the cost).`,
       );
+  }
   for (const a of data.totals.freeAllowances ?? [])
     notes.push(
       `Priced without the free allowance, which is per project and period, not per request: ${inert(a, 120)}. The bill may be lower.`,

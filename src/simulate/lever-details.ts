@@ -118,11 +118,12 @@ function semanticSections(d: SemanticCacheDetails): Section[] {
       id: 'semantic-samples',
       title: `Semantic cache: sample hits at ${d.threshold} with their context (lowest similarity first)`,
       columns: [
-        col('similarity', 'Similarity', 'number'),
-        col('query', 'Query'),
-        col('context', 'Context'),
-        col('answeredFrom', 'Answered from'),
-        col('answeredContext', 'Its context'),
+        // at 80 columns the pair stays (the query and what answered it); the contexts give way first
+        col('similarity', 'Similarity', 'number', { priority: 1 }),
+        col('query', 'Query', 'text', { priority: 1 }),
+        col('context', 'Context', 'text', { priority: 3 }),
+        col('answeredFrom', 'Answered from', 'text', { priority: 1 }),
+        col('answeredContext', 'Its context', 'text', { priority: 4 }),
       ],
       rows: d.sampleHits.map((x) => ({
         similarity: x.similarity,

@@ -76,7 +76,8 @@ function waterfallSection(data: SimulateData): Section {
         saving: w.savingUsd,
         share: w.shareOfSaving ?? undefined,
         metrics: Object.entries(w.metrics)
-          .map(([k, v]) => `${k} ${v}`)
+          // (a whole count read with thousands separators, as every other count in the report)
+          .map(([k, v]) => `${k} ${/^\d{4,15}$/.test(v) ? formatInt(Number(v)) : v}`)
           .join('; '),
       }),
     );

@@ -84,10 +84,13 @@ export interface ChargeDimension {
   kind: Exclude<DimensionKind, 'token'>;
   /**
    * Catalog price key, in USD per `per` units (`...Per1k`: per 1,000; `...PerUnit`: per one).
-   * Counted per record, except kind `request`, which counts the record's requests.
+   * Counted per record, except kind `request`, which counts the record's requests. Null: a count
+   * the provider does not bill by (its bill is in another unit), reported and never priced.
    */
-  priceKey: string;
+  priceKey: string | null;
   per: 1 | 1000;
+  /** Why a count without a price key is never priced (said wherever it is reported unpriced). */
+  unpricedNote?: string;
   /** Usage table column (none for kind `request`: the `requests` column counts it). */
   column?: string;
   label: string;
@@ -149,6 +152,29 @@ export const CHARGE_DIMENSIONS = [
     meaning: 'images the model generated, where the provider prices them per image',
   },
   {
+    key: 'fileSearch',
+    kind: 'call',
+    priceKey: 'fileSearchPer1k',
+    per: 1000,
+    column: 'file_search_calls',
+    label: 'File search calls',
+    unit: 'calls',
+    meaning:
+      'file search tool calls the provider ran for the request (OpenAI Responses file_search_call items, Usage API file_searches num_requests)',
+  },
+  {
+    key: 'codeInterpreter',
+    kind: 'call',
+    priceKey: null,
+    per: 1,
+    column: 'code_interpreter_calls',
+    label: 'Code interpreter calls',
+    unit: 'calls',
+    meaning: 'code interpreter tool calls of the request (OpenAI Responses code_interpreter_call items); counted, never priced',
+    unpricedNote:
+      'OpenAI bills code interpreter per container (by its memory size and the minutes it is active), not per call: a log does not say what its containers cost',
+  },
+  {
     key: 'request',
     kind: 'request',
     priceKey: 'requestPer1k',
@@ -162,7 +188,13 @@ export const CHARGE_DIMENSIONS = [
 export type ChargeKey = (typeof CHARGE_DIMENSIONS)[number]['key'];
 /** Charges a record counts itself (every kind but `request`). */
 export type CountedChargeKey = Exclude<ChargeKey, 'request'>;
-export type ChargePriceKey = (typeof CHARGE_DIMENSIONS)[number]['priceKey'];
+/** The catalog's charge price keys (a dimension whose key is null is never priced). */
+export type ChargePriceKey = Exclude<(typeof CHARGE_DIMENSIONS)[number]['priceKey'], null>;
+
+/** The dimensions a catalog can price (a price key that is not null), in report order. */
+export const PRICED_CHARGES = CHARGE_DIMENSIONS.filter(
+  (d): d is Extract<(typeof CHARGE_DIMENSIONS)[number], { priceKey: string }> => d.priceKey !== null,
+);
 
 /** Per-record counts of the counted charges (absent: none). */
 export type ChargeCounts = Partial<Record<CountedChargeKey, number>>;

@@ -52,6 +52,14 @@ describe('progress line', () => {
     expect(shown.endsWith('…')).toBe(true);
   });
 
+  it('measures wide characters (CJK) as two columns: the line stays narrower than the terminal, so it redraws in place', () => {
+    // 10 CJK characters = 20 columns; on a 20-column terminal at most 19 fit: 9 characters (18 columns) and "…"
+    const line = progressLine(['日本語のファイル名です', ' 10%'], 20).slice(4);
+    expect(line).toBe('日本語のファイル名…');
+    // a second part that would need 4 more columns is left off: 'simulate ' (9) + 4 CJK (8) = 17, + ' 10%' (4) = 21 > 19
+    expect(progressLine(['simulate 日本語名', ' 10%'], 20).slice(4)).toBe('simulate 日本語名');
+  });
+
   it('says "reading again" when the bytes read start over (a file handed from the SQL reader to the TypeScript reader)', () => {
     vi.useFakeTimers();
     vi.setSystemTime(0);

@@ -7,6 +7,7 @@
  * - rejected records and unreadable files are warned on stderr, never only counted; nothing readable
  *   at all is an error (exit 2), and export then writes no file.
  */
+import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, linkSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -265,6 +266,21 @@ describe('inputs a real tree has', () => {
       const r = await runCli(args);
       expect(r.code, r.stderr).toBe(0);
       expect(r.stderr).toMatch(/warning: .*rotated: 1 rotated log not read \(app\.jsonl\.1\)/);
+    }
+  }, 60_000);
+
+  it('a named pipe named like a log in a directory or a glob is not read (no writer: the walk would wait), and said not to be', async () => {
+    const tree = path('pipes');
+    mkdirSync(join(tree, 'sub'), { recursive: true });
+    copyFileSync('fixtures/logs/openai/chat-and-responses.jsonl', join(tree, 'app.jsonl'));
+    execFileSync('mkfifo', [join(tree, 'sub', 'live.jsonl')]);
+    for (const input of [tree, `${tree}/**/*.jsonl`]) {
+      const r = await runCli(['report', input, '--format', 'json']);
+      expect(r.code, r.stderr).toBe(0);
+      // the regular file is read, the pipe named with its path and what it is
+      expect(json(r.stdout).inputs.files.map((f: { path: string }) => f.path)).toEqual([join(tree, 'app.jsonl')]);
+      expect(r.stderr).toContain(`${join(tree, 'sub', 'live.jsonl')}: not read: a named pipe, not a regular file`);
+      expect(r.stderr).toMatch(/hint: name it on the command line to read it/);
     }
   }, 60_000);
 });

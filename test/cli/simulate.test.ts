@@ -76,6 +76,12 @@ describe('tokenomics simulate', () => {
       'waterfall',
     ]);
     expect(c.stdout.split('\n')[0]).toBe('Scenario,Step,Lever,Scope,Cost after,Saving,Share,What happened');
+    // counts in "What happened" read with thousands separators, as every other count (the demo replays 3,576
+    // requests with millions of cached tokens): no run of four digits or more, and separated counts present
+    const happened = c.stdout.split('\n').slice(1).join('\n');
+    expect(happened).toMatch(/replayed requests \d{1,3}(,\d{3})+;/);
+    expect(happened).toMatch(/tokens read from cache \d{1,3}(,\d{3})+/);
+    expect(happened).not.toMatch(/[a-z] \d{4,}/);
   });
 
   it('features named constructor, __proto__ and toString neither crash nor escape perFeature (issue 13)', async () => {

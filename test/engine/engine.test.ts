@@ -279,6 +279,8 @@ describe('the card map (one row per card a mapping row can give) = Pricer.cardFo
       'web_fetch_calls',
       'grounded_prompts',
       'output_images',
+      'file_search_calls',
+      'code_interpreter_calls',
     ]);
     const sql = aggTableSql(duckdb, [], false, true, undefined, {}, { otherRequests: false, zero: kinds?.zero });
     expect(sql).toContain('0 AS cache_write_1h_tokens');

@@ -23,9 +23,11 @@ function write(text: string): string {
 /** Every character of `s` as a \\u escape. */
 const escapeAll = (s: string) => [...s].map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`).join('');
 
+/** As the OpenAI reader looks for them (sql-readers/openai.ts): the three tool call item types share one anchor. */
+const CALLS = ['web_search_call', 'file_search_call', 'code_interpreter_call'];
 const NEEDLES: Needle[] = [
   { needle: '"service_tier"', anchor: 'v', value: 'null' },
-  { needle: '"web_search_call"', anchor: 'web_s' },
+  ...CALLS.map((c) => ({ needle: `"${c}"`, anchor: '_call"' })),
 ];
 const WORDS = [
   '"service_tier":null',
@@ -36,6 +38,9 @@ const WORDS = [
   '"\\u0073ervice_tier":null',
   '"service_ti\\u0065r" : null',
   '"web_search_c\\u0061ll"',
+  '"file_search_call"',
+  '"code_interpreter_call"',
+  '"c\\u006fde_interpreter_call"',
 ];
 /** The key with a null value, whatever the blanks (space, tab, CR) around its colon. */
 const NULL_TIER = /"service_tier"[ \t\r]*:[ \t\r]*null/;
@@ -58,11 +63,12 @@ function expected(text: string) {
   if (parts[parts.length - 1] === '') parts.pop();
   // a needle spelled with escapes is the same string: every string is decoded and compared
   const found = [...jsonStrings(text)].some(
-    ({ value, after }) => value === 'web_search_call' || (value === 'service_tier' && /^[ \t\r]*:[ \t\r]*null/.test(after)),
+    ({ value, after }) => CALLS.includes(value) || (value === 'service_tier' && /^[ \t\r]*:[ \t\r]*null/.test(after)),
   );
   // a vertical tab or form feed among the blanks after a line's last value (DuckDB takes the line, JSON.parse does not)
   const badEnd = parts.some((l) => /[\v\f][ \t\r\v\f]*$/.test(l) && /}[ \t\r\v\f]*$/.test(l));
-  const plain = parts.every((l) => l.startsWith('{')) && !text.includes('"web_search_call"') && !NULL_TIER.test(text) && !found && !badEnd;
+  const plain =
+    parts.every((l) => l.startsWith('{')) && !CALLS.some((c) => text.includes(`"${c}"`)) && !NULL_TIER.test(text) && !found && !badEnd;
   return { lines: parts.length, plain };
 }
 
@@ -76,6 +82,10 @@ const texts: Record<string, string> = {
   'service tier value cut at the end of the file': '{"a":1}\n{"service_tier": nul',
   'keys near the service tier': '{"v":"vv","xservice_tier":null,"service_tier_2":null,"service_tie":null,"c":"\\"service_tier\\":null"}\n',
   'web search call': '{"output":[{"type":"message"},{"type":"web_search_call"}]}\n',
+  'file search call': '{"output":[{"type":"file_search_call","status":"completed"},{"type":"message"}]}\n',
+  'code interpreter call': '{"a":1}\n{"output":[{"type":"code_interpreter_call","container_id":"cntr_1"}]}\n',
+  'the shared anchor without a needle': '{"type":"function_call","x":"search_call","y":"le_search_call","z":"interpreter_call"}\n',
+  'code interpreter call spelled with an escape': '{"output":[{"type":"code_interpreter_c\\u0061ll"}]}\n',
   'near misses': '{"service_tier":nul,"x":"web_search_cal","y":"eb_search_call","z":"service_tier:null"}\n',
   'anchors without their needles': '{"a":"ull ull web_s web_search","b":null}\n{"c":"web_search_call_2"}\n',
   'needle at the very start of a line': '{"a":1}\n{"service_tier":null}',
@@ -136,6 +146,7 @@ describe('scanLines', () => {
     // chunk's search leaves it to the next; the null tier with blanks up to 64 around its colon)
     const traps = [
       `"${escapeAll('web_search_call')}"`,
+      `"${escapeAll('code_interpreter_call')}"`,
       `"${escapeAll('service_tier')}"${' '.repeat(32)}:${' '.repeat(32)}null`,
       `"\\u0073ervice_tier"${' '.repeat(64)}:${' '.repeat(64)}null`,
     ];

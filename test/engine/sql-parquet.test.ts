@@ -238,7 +238,16 @@ describe('Parquet input', () => {
       expect(r).not.toBe('fallback');
       if (r === 'fallback') return;
       expect(r.counts).toEqual({ read: 3, counted: 2, skipped: {}, rejected: { 'negative-count': 1 } });
-      expect(r.issues).toEqual([expect.objectContaining({ code: 'negative-count', file: path('bad.parquet'), line: 2 })]);
+      // the column and its value named, as the TypeScript readers name them (row 2: input_tokens -3)
+      expect(r.issues).toEqual([
+        expect.objectContaining({
+          code: 'negative-count',
+          file: path('bad.parquet'),
+          line: 2,
+          path: 'input_tokens',
+          message: 'input_tokens must be a non-negative integer (got "-3")',
+        }),
+      ]);
       // rows x and z: 10 + 7 uncached input tokens (read in place once the table is sealed)
       await db.seal();
       const [sum] = await db.query('SELECT sum(input_tokens) AS i, count(*) AS n FROM usage');
@@ -454,6 +463,8 @@ describe('Parquet input', () => {
       'web_fetch_calls',
       'grounded_prompts',
       'output_images',
+      'file_search_calls',
+      'code_interpreter_calls',
       'estimated',
     ]);
     expect(await kinds(gaps)).toMatchObject({ everyCustomer: false, everyUser: false });
@@ -470,6 +481,52 @@ describe('Parquet input', () => {
     // every: both slices are all three rows (2e12 x 6 + 2.4e11)
     const all = (await withAndWithoutFacts([every], 'model')).short;
     expect([all.attributed.customer.costFemto, all.attributed.user.costFemto]).toEqual([12_240_000_000_000n, 12_240_000_000_000n]);
+  });
+
+  it('count columns written as text read as a string count in JSONL does: digits counted, blank absent, other text rejected at its row', async () => {
+    // rows: '1000' counted; ' 300 ' trimmed and counted; '12x' rejected (invalid-count, row 3); '' absent (0 input)
+    const rows: Array<[string, string, number]> = [
+      ['t1', '1000', 10],
+      ['t2', ' 300 ', 20],
+      ['t3', '12x', 30],
+      ['t4', '', 40],
+    ];
+    await copy(
+      `SELECT * FROM (VALUES ${rows.map(([id, input, out]) => `('${id}', 'gpt-4o-mini', '${input}', ${out})`).join(', ')}) v(id, model, input_tokens, output_tokens)`,
+      path('text-counts.parquet'),
+    );
+    writeFileSync(
+      path('text-counts.jsonl'),
+      `${rows.map(([id, input, out]) => JSON.stringify({ id, model: 'gpt-4o-mini', in: input, out })).join('\n')}\n`,
+    );
+    const pq = await report([path('text-counts.parquet')]);
+    const js = await report([path('text-counts.jsonl')], 'id=id,model=model,input=in,output=out');
+    // the independent path: the TypeScript generic reader's string counts (ingest/formats/values.ts parseCount)
+    expect(pq.totals).toEqual(js.totals);
+    expect(pq.inputs).toEqual(js.inputs);
+    // by hand: 3 records, input 1000 + 300 + 0 = 1300, output 10 + 20 + 40 = 70; one rejected
+    expect(pq.totals.tokens).toMatchObject({ input: 1300, output: 70 });
+    expect(pq.inputs).toMatchObject({ read: 4, counted: 3, rejected: { 'invalid-count': 1 } });
+    // the rejected row at file:row with its column and text, as the JSONL reader's message (its column named `in` there)
+    const issue = (pq.issues as Array<Record<string, unknown>>).find((i) => i.code === 'invalid-count');
+    expect(issue).toMatchObject({ line: 3, path: 'input_tokens', message: 'input_tokens must be a non-negative integer (got "12x")' });
+    const jsIssue = (js.issues as Array<Record<string, unknown>>).find((i) => i.code === 'invalid-count');
+    expect(jsIssue).toMatchObject({ line: 3, path: 'in', message: 'in must be a non-negative integer (got "12x")' });
+  });
+
+  it('a count column that is neither a number nor text is a file error naming it (no engine binder message)', async () => {
+    await copy(`SELECT 'gpt-4o-mini' AS model, true AS input_tokens, 5 AS output_tokens`, path('bool-counts.parquet'));
+    const db = await UsageDb.open({ threads: 1 });
+    try {
+      const r = await loadWithSql(db, path('bool-counts.parquet'), { keepText: false });
+      const issue = r !== 'fallback' ? r.issues?.[0] : undefined;
+      expect(issue?.code).toBe('unusable-columns');
+      expect(issue?.message).toBe('column "input_tokens" (BOOLEAN) holds token counts but is not a number or text');
+      // no --map was given: the hint does not send the user to check it
+      expect(issue?.hint).not.toMatch(/names given to --map/);
+    } finally {
+      db.close();
+    }
   });
 
   it('says when a file has no token columns', async () => {

@@ -140,16 +140,19 @@ describe('the OpenAI SQL reader', () => {
     // each file is one plain line and one trap: a count that is a string (line 4; "8" as a detail), a float,
     // true, beyond 2^53 or 2^63, negative; a null tier (also `"service_tier" :<tab>null` beside a line
     // with no tier); a blank line; a model that is a number; a timestamp
-    // as a string or with a fraction; a priced web_search_call item (not in the columns the SQL reads); a
+    // as a string or with a fraction; a priced web_search_call or file_search_call item, a code_interpreter_call
+    // item (counted: none is in the columns the SQL reads); a
     // body without `object` (the TypeScript reader reads it by its usage keys); past the eight lines the
     // detection parses, -Infinity or NaN (which JSON.parse rejects), a form feed after a line's closing brace
-    // (DuckDB takes it there), a null tier whose key is written with an escape, a web_search_call written with one
+    // (DuckDB takes it there), a null tier whose key is written with an escape, a web_search_call or a
+    // file_search_call written with one
     const traps = ['string-count', 'string-detail', 'float-count', 'bool-count', 'unsafe-count', 'huge-count', 'negative'].concat([
       'late-infinity',
       'late-nan',
       'late-formfeed',
       'escaped-null-tier',
       'escaped-web-search',
+      'escaped-file-search',
       'null-tier',
       'null-tier-spaced',
       'blank-line',
@@ -157,6 +160,8 @@ describe('the OpenAI SQL reader', () => {
       'string-created',
       'fraction-created',
       'web-search',
+      'file-search',
+      'code-interpreter',
       'no-object',
     ]);
     for (const name of traps) expect((await load(`fixtures/sql-readers/openai-${name}.jsonl`, true)).took, name).toBeUndefined();

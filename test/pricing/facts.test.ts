@@ -338,6 +338,7 @@ describe('dated price changes (day before / day of; docs/pricing.md, Effective d
     ['o3', '2025-06-09', '2025-06-10', { in: 10, read: 2.5, out: 40 }, { in: 2, read: 0.5, out: 8 }],
     ['gemini-2.5-pro', '2025-10-30', '2025-10-31', { in: 1.25, read: 0.31, out: 10 }, { in: 1.25, read: 0.125, out: 10 }],
     ['gemini-2.5-flash', '2025-10-30', '2025-10-31', { in: 0.3, read: 0.075, out: 2.5 }, { in: 0.3, read: 0.03, out: 2.5 }],
+    ['gemini-2.5-flash-lite', '2025-10-30', '2025-10-31', { in: 0.1, read: 0.025, out: 0.4 }, { in: 0.1, read: 0.01, out: 0.4 }],
     ['mistral-medium-latest', '2026-06-15', '2026-06-16', { in: 0.4, out: 2 }, { in: 1.5, read: 0.15, out: 7.5 }],
     ['gpt-5.6-luna', '2026-07-29', '2026-07-30', { in: 1, read: 0.1, w5m: 1.25, out: 6 }, { in: 0.2, read: 0.02, w5m: 0.25, out: 1.2 }],
     ['gpt-5.6-terra', '2026-07-29', '2026-07-30', { in: 2.5, read: 0.25, w5m: 3.125, out: 15 }, { in: 2, read: 0.2, w5m: 2.5, out: 12 }],
@@ -885,6 +886,13 @@ describe('id resolution: common logged ids resolve, nothing by accident', () => 
     'gpt-4o-mini-tts',
     'gpt-4o-search-preview',
     'chatgpt-4o-latest', // $5 / $15, not gpt-4o
+    // Rolling aliases with no dated history in the catalog (docs/pricing.md, Model ids): the model behind each changed
+    'grok-latest', // grok-4.3, then grok-4.5, and Grok 4.6 / 4.7 since; no source dates the moves
+    'gemini-flash-latest', // moved across Gemini Flash generations at different prices
+    'gemini-flash-lite-latest',
+    'gemini-pro-latest',
+    'gpt-4o-latest', // not an OpenAI alias; a -latest name is never read as a dated snapshot of gpt-4o
+    'anthropic.claude-sonnet-5-20260630-v1:0', // Bedrock names Claude 4.6+ by a bare id; no dated form is published
     'o1-preview',
     'o3-deep-research',
     'o4-mini-deep-research',

@@ -42,6 +42,28 @@ describe('LiteLLM price map import', () => {
     expect(skipped.map((s) => s.key).sort()).toEqual(['dall-e-3', 'whisper-1']);
   });
 
+  it('a price field that is not a price (negative, a word) skips its entry with that said, never a wrong reason or a dropped cache price', () => {
+    const { models, skipped } = importLiteLlm(
+      {
+        'neg-input': { input_cost_per_token: -1e-6, output_cost_per_token: 2e-6, litellm_provider: 'openai' },
+        // before: the bad cache read was dropped and the model imported, its cache reads then priced as if unlisted
+        'neg-cache-read': { input_cost_per_token: 1e-6, output_cost_per_token: 2e-6, cache_read_input_token_cost: -1e-7 },
+        'word-output': { input_cost_per_token: 1e-6, output_cost_per_token: 'free' },
+        // null is an absent field (LiteLLM writes null for unknown prices): imported without a cache read price
+        'null-cache': { input_cost_per_token: 1e-6, output_cost_per_token: 2e-6, cache_read_input_token_cost: null },
+      },
+      '2026-12-05',
+      'bad.json',
+    );
+    expect(models.map((m) => m.id)).toEqual(['null-cache']);
+    expect(models[0].prices[0]).toEqual({ inputPerMTok: 1, outputPerMTok: 2 });
+    expect(skipped).toEqual([
+      { key: 'neg-input', reason: 'input_cost_per_token is -0.000001: not a price (negative or not a number)' },
+      { key: 'neg-cache-read', reason: 'cache_read_input_token_cost is -1e-7: not a price (negative or not a number)' },
+      { key: 'word-output', reason: 'output_cost_per_token is "free": not a price (negative or not a number)' },
+    ]);
+  });
+
   it('prices logged requests through an imported map (overriding the bundled entries)', () => {
     const { catalog, report } = loadCatalog({ priceFiles: [FILE] });
     expect(report.litellmSkipped).toHaveLength(2);

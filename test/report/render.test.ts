@@ -166,6 +166,18 @@ describe('render: a saved JSON report in every format', () => {
     const intact = await renderWith(() => {});
     expect(intact.code, intact.stderr).toBe(0);
     expect(intact.stdout).toContain('| (114 more) |');
+    // the partly priced note's rule: its keys and the columns it reads checked as the rest rule's
+    type Edit = (s: { partlyPriced: Record<string, unknown> }) => void;
+    const partly: Array<[Edit, string]> = [
+      [(s) => void (s.partlyPriced.keys = ['day', 'nope']), 'partlyPriced.keys[1]: expected a text column of the section'],
+      [(s) => void (s.partlyPriced.rows = -1), 'partlyPriced.rows: expected a whole number 0 or more'],
+      [(s) => void (s.partlyPriced.notShown = '3'), 'partlyPriced.notShown: expected a whole number 0 or more'],
+    ];
+    for (const [edit, message] of partly) {
+      const r = await renderWith(edit as never);
+      expect(r.code, message).toBe(2);
+      expect(r.stderr).toContain(`rest.json: report.sections[${at}].${message}`);
+    }
   }, 60_000);
 
   it('renders every command\'s own saved JSON, estimate\'s annotated counts too ("500 (default)" in a count column)', async () => {

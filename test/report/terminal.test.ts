@@ -210,6 +210,36 @@ describe('warnings are never hidden', () => {
     const r = await runCli(['report', f, '--by', 'feature', '--wide']);
     expect(r.stdout).toContain('Partly priced: mix (1 of 4 requests unpriced)');
   });
+
+  it('the partly priced note names the groups shown: the same whether printed by the command or rendered from its saved JSON', async () => {
+    // 25 customers, one request each of descending size (c00 the dearest); c02, c21..c24 also have an
+    // unpriced request: at the 20-row limit c02 is shown, c21..c24 are summed into "(5 more)"
+    const lines: Line[] = [];
+    for (let i = 0; i < 25; i++) {
+      const customer = `c${String(i).padStart(2, '0')}`;
+      lines.push({ customer, input: 1000 * (30 - i) });
+      if (i === 2 || i >= 21) lines.push({ customer, input: 10, model: 'acme-unknown' });
+    }
+    const f = logFile(lines);
+    const saved = join(tmp(), 'saved.json');
+    expect((await runCli(['report', f, '--by', 'customer', '--format', 'json', '-o', saved, '-q'])).code).toBe(0);
+    const note = (out: string) => out.replace(/\n\s+/g, ' ').match(/Partly priced: [^.]*\./)?.[0];
+    const shown = 'Partly priced: c02 (1 of 2 requests unpriced), and 4 more.';
+    for (const format of ['table', 'markdown']) {
+      const printed = await runCli(['report', f, '--by', 'customer', '--format', format, '-q']);
+      const rendered = await runCli(['render', saved, '--format', format]);
+      expect(note(printed.stdout)).toBe(shown);
+      // before: the saved report named all five, the four inside "(5 more)" too
+      expect(note(rendered.stdout)).toBe(shown);
+    }
+    // every row shown (--all), every partly priced group named; --top 3: c02 shown, four counted
+    const all = note((await runCli(['render', saved, '--all'])).stdout);
+    expect(all).toBe(
+      'Partly priced: c02 (1 of 2 requests unpriced), c21 (1 of 2 requests unpriced), c22 (1 of 2 requests unpriced), c23 (1 of 2 requests unpriced), c24 (1 of 2 requests unpriced).',
+    );
+    expect(note((await runCli(['report', f, '--by', 'customer', '--top', '3', '-q'])).stdout)).toBe(shown);
+    expect(note((await runCli(['report', f, '--by', 'customer', '--top', '2', '-q'])).stdout)).toBe('Partly priced: 5 groups not shown.');
+  });
 });
 
 describe('time is time', () => {

@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { leverSections, type LeverDetailsData } from '../../src/simulate/lever-details.js';
 import { simulateReport } from '../../src/simulate/report.js';
+import { renderTable } from '../../src/report/table.js';
 import type { SimulateData, SimUnitData } from '../../src/simulate/data.js';
 
 const USD = 10n ** 15n; // femto-dollars per dollar
@@ -42,6 +43,24 @@ describe('lever detail tables from their typed data', () => {
     expect(pairs.rows).toEqual([{ threshold: 0.7, similarity: 0.7, query: 'x', matched: 'y' }]);
     // without --explain (null): two tables
     expect(leverSections({ ...d, lowestMatches: null }).map((s) => s.id)).toEqual(['semantic-curve', 'semantic-samples']);
+  });
+
+  it('semantic cache samples at 80 columns keep the query and what answered it; the contexts give way first', () => {
+    // texts under 40 characters (longer ones move to footnotes): 10 + 4 x 36 + gaps is wider than 80
+    const q = 'How can I reset my account password?';
+    const ctx = 'after: Where do I find my invoices?';
+    const d: LeverDetailsData = {
+      lever: 'semanticCache',
+      threshold: 0.7,
+      curve: [],
+      sampleHits: [{ similarity: 0.71, query: q, context: ctx, answeredFrom: q.toLowerCase(), answeredContext: ctx }],
+      lowestMatches: null,
+    };
+    const [, samples] = leverSections(d);
+    const lines = renderTable(samples, { width: 80, style: { bold: (x) => x, dim: (x) => x } });
+    expect(lines[0]).toMatch(/^Similarity +Query +.*Answered from/);
+    expect(lines.join('\n')).toMatch(/Columns not shown to fit 80 characters: Its context/);
+    expect(lines.every((l) => l.length <= 80)).toBe(true);
   });
 
   it('budget cap: the title quotes the cap, the first-refused minute in UTC, and the key-periods left out in a note', () => {

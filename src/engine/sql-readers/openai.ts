@@ -15,7 +15,8 @@
  * Every count leaf is read as JSON text and cast to a number once (no regular expression, no JSON
  * parse per leaf), so "12" (a string), true and 1.5 are told from 12 while 1.0 and 1e3 read as
  * JSON.parse reads them. The line scan (scan.ts) checks the line structure and looks for the text
- * the columns read cannot see (`"web_search_call"`); when a record has no service tier in SQL, a
+ * the columns read cannot see (`"web_search_call"`, `"file_search_call"`, `"code_interpreter_call"`: a
+ * file with one is read by the TypeScript reader, which counts them); when a record has no service tier in SQL, a
  * second scan tells a missing `service_tier` from a null one (whatever the blanks around its colon).
  */
 import { providerFromModel } from '../../ingest/adapters/util.js';
@@ -36,7 +37,8 @@ const MAX_MS = Date.UTC(2200, 0, 1);
 const DETAILS = 'STRUCT(cached_tokens JSON, cache_write_tokens JSON, reasoning_tokens JSON)';
 const USAGE = `STRUCT(prompt_tokens JSON, completion_tokens JSON, prompt_cache_hit_tokens JSON, input_tokens JSON, output_tokens JSON,
   prompt_tokens_details ${DETAILS}, completion_tokens_details ${DETAILS}, input_tokens_details ${DETAILS}, output_tokens_details ${DETAILS})`;
-// `output` is not read (its text is most of a Responses body): web_search_call items are found by the line scan
+// `output` is not read (its text is most of a Responses body): the tool call items priced or counted
+// (web_search_call, file_search_call, code_interpreter_call) are found by the line scan
 const COLUMNS = `{id: 'JSON', object: 'VARCHAR', type: 'VARCHAR', model: 'JSON', created: 'JSON', created_at: 'JSON',
   service_tier: 'VARCHAR', status: 'VARCHAR', sequence_number: 'JSON', request: 'JSON', response: 'JSON', usage: '${USAGE}'}`;
 
@@ -156,10 +158,21 @@ copies AS (SELECT r, r - min(r) OVER (PARTITION BY id_json) AS gap FROM ids WHER
 SELECT r, gap FROM copies WHERE gap > 0`;
 
 /**
- * Needles of the scan run while DuckDB reads: 'w' is rare in JSON text ('web_s' anchors the search);
- * NaN and Infinity, which DuckDB's JSON parser reads and JSON.parse rejects (a line the TypeScript reader rejects).
+ * Needles of the scan run while DuckDB reads: the Responses output items the TypeScript reader counts as
+ * charges (responsesCharges: web search, file search and code interpreter calls), which SQL does not read
+ * (`output` is most of a body), so that a file with one is the TypeScript reader's; and NaN and Infinity,
+ * which DuckDB's JSON parser reads and JSON.parse rejects (a line the TypeScript reader rejects). The three
+ * item types share one anchor, `_call"`: one search of the text for all three. No letter of
+ * "code_interpreter_call" is rare in JSON text, so a needle of its own costs a pass stopping as often as this
+ * one; the shared anchor replaced 'web_s' (at 167 MB the scan took ~21 ms more, where an anchor of each
+ * type's own took ~41 ms more; BENCHMARKS.md).
  */
-const READ_NEEDLES = [{ needle: '"web_search_call"', anchor: 'web_s' }, ...LENIENT_JSON_NEEDLES];
+const READ_NEEDLES = [
+  { needle: '"web_search_call"', anchor: '_call"' },
+  { needle: '"file_search_call"', anchor: '_call"' },
+  { needle: '"code_interpreter_call"', anchor: '_call"' },
+  ...LENIENT_JSON_NEEDLES,
+];
 /** The counts the stage holds (the view's other counts are constants: constantZeros). */
 const STAGED_COUNTS = ['input_tokens', 'cache_read_tokens', 'cache_write_5m_tokens', 'output_tokens', 'reasoning_tokens'] as const;
 

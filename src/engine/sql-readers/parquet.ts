@@ -113,6 +113,8 @@ const MIN_TIME_MS = Date.UTC(1990, 0, 1);
 const MAX_TIME_MS = Date.UTC(2200, 0, 1);
 
 const INTEGER_TYPE = /^U?(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT)$/;
+/** A column type a count is read from as it is (text is parsed: see loadParquet). */
+const NUMBER_TYPE = /^(U?(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT)|FLOAT|DOUBLE|DECIMAL\(\d+,\d+\))$/;
 
 /**
  * The row checks no row of the file can fail, per mapped top-level column (`cols`): an integer
@@ -182,8 +184,28 @@ export async function loadParquet(db: UsageDb, file: string, columns: ColumnMapp
       'no token-count columns in this Parquet file',
       'name the columns as the usage table does (input_tokens, output_tokens, ...) or map them with --map input=COL,output=COL',
     );
-  const n = (field: string) => {
+  // a count column of text ("120", as some exporters write them) is read as the TypeScript readers read a
+  // string count: trimmed digits, blank as absent; other text is a row invalid-count (0.5: the fractional check)
+  const mapHint = columns
+    ? 'check the names given to --map'
+    : 'name the count columns as the usage table does, or map them with --map input=COL,output=COL';
+  const countTypes = [...countFields, ...COUNTED_CHARGES.map((c) => c.key), 'requests'].filter((f) => map.has(f));
+  for (const f of countTypes) {
+    const type = typeOf(f);
+    if (type !== undefined && type !== 'VARCHAR' && !NUMBER_TYPE.test(type))
+      return fileError(
+        'unusable-columns',
+        `column ${JSON.stringify(map.get(f))} (${type}) holds ${f === 'requests' ? 'request' : 'token'} counts but is not a number or text`,
+        `counts must be numbers or text of digits; ${mapHint}`,
+      );
+  }
+  const countCol = (field: string): string | undefined => {
     const c = col(field);
+    if (c === undefined || typeOf(field) !== 'VARCHAR') return c;
+    return `(CASE WHEN trim(${c}) = '' THEN NULL WHEN regexp_full_match(trim(${c}), '[0-9]+') AND TRY_CAST(trim(${c}) AS DOUBLE) <= ${Number.MAX_SAFE_INTEGER} THEN TRY_CAST(trim(${c}) AS DOUBLE) ELSE 0.5 END)`;
+  };
+  const n = (field: string) => {
+    const c = countCol(field);
     return c === undefined ? '0' : `COALESCE(${c}, 0)`;
   };
   const cacheRead = n('cacheRead');
@@ -230,7 +252,7 @@ WITH src AS (
   SELECT file_row_number + 1 AS line, *,
     ${time ? timeSql(time, typeOf('timestamp'), !timeChecked) : 'NULL::BIGINT'} AS t_ms,
     ${input} AS i_in, ${cacheRead} AS i_cr, ${w5m} AS i_w5, ${w1h} AS i_w1, ${n('output')} AS i_out, ${n('reasoning')} AS i_re,
-    ${map.has('requests') ? `COALESCE(${col('requests')}, 1)` : '1'} AS i_req
+    ${map.has('requests') ? `COALESCE(${countCol('requests')}, 1)` : '1'} AS i_req
   FROM read_parquet(${lit(readable)}, file_row_number = true)
 )
 SELECT line,
@@ -246,6 +268,8 @@ SELECT line,
   ${model ? `${model}::VARCHAR` : 'NULL::VARCHAR'} AS model_raw,
   ${str('provider')} AS provider, ${str('serviceTier')} AS service_tier,
   t_ms AS time_ms,
+  -- the mapped count and time columns as written: read only by the query naming a rejected row's column
+  ${[...countTypes, ...(time ? ['timestamp'] : [])].map((f) => `${col(f)}::VARCHAR AS ${quoteIdent(`raw_${f}`)},`).join(' ')}
   i_in::BIGINT AS input_tokens, i_cr::BIGINT AS cache_read_tokens, i_w5::BIGINT AS cache_write_5m_tokens, i_w1::BIGINT AS cache_write_1h_tokens,
   i_out::BIGINT AS output_tokens, i_re::BIGINT AS reasoning_tokens, i_req::BIGINT AS requests,
   ${COUNTED_CHARGES.map((d) => `${n(d.key)}::BIGINT AS ${d.column}`).join(', ')},
@@ -258,7 +282,7 @@ FROM src`);
     return fileError(
       'unusable-columns',
       `cannot read the mapped columns: ${duckMessage(err)}`,
-      'token counts must be numeric columns; check the names given to --map',
+      `token counts must be numbers or text of digits; ${mapHint}`,
     );
   }
   const counts: SqlLoad['counts'] = { read: 0, counted: 0, skipped: {}, rejected: {} };
@@ -319,15 +343,31 @@ FROM src`);
   const rows = counts.read;
   // the rejected rows become issues at file:row (capped like every issue list by the session)
   if (counts.counted < rows) {
-    const bad = await db.query(`SELECT line, kind FROM ${staged} WHERE kind <> 'record' ORDER BY line LIMIT 1000`);
+    const rawCols = [...countTypes, ...(time ? ['timestamp'] : [])].map((f) => quoteIdent(`raw_${f}`));
+    const bad = await db.query(`SELECT line, kind, ${rawCols.join(', ')} FROM ${staged} WHERE kind <> 'record' ORDER BY line LIMIT 1000`);
     for (const r of bad) {
       const code = String(r.kind);
+      // the column that failed and what it holds, as the TypeScript readers name them
+      const raw = (f: string): string | null => (r[`raw_${f}`] === null || r[`raw_${f}`] === undefined ? null : String(r[`raw_${f}`]));
+      const failed =
+        code === 'negative-count' || code === 'invalid-count'
+          ? countTypes.find((f) => countFails(code, raw(f), typeOf(f) === 'VARCHAR'))
+          : code === 'invalid-timestamp'
+            ? 'timestamp'
+            : undefined;
+      const column = failed === undefined ? undefined : (map.get(failed) as string);
       issues.push({
         severity: 'error',
         code,
         file,
         line: Number(r.line),
-        message: REJECT_MESSAGES[code] ?? code,
+        path: column,
+        message:
+          column === undefined || failed === undefined
+            ? (REJECT_MESSAGES[code] ?? code)
+            : failed === 'timestamp'
+              ? `${column} is not a valid timestamp (1990 to 2200) (got ${JSON.stringify(raw(failed))})`
+              : `${column} must be a non-negative integer (got ${JSON.stringify(raw(failed))})`,
         hint: 'token counts are whole numbers ≥ 0; with prompt= mapped, cache reads and writes are part of it',
       });
     }
@@ -355,6 +395,19 @@ FROM src`);
   await db.run(`CREATE OR REPLACE VIEW ${rowsView} AS\n${select}`);
   db.addInPlace(rowsView, rows, facts);
   return { format: 'parquet', counts, issues, view: rowsView };
+}
+
+/** Whether a count column's value (as text; NULL: absent) fails the row check `code`: text as loadParquet reads it, numbers as they are. */
+function countFails(code: 'negative-count' | 'invalid-count', raw: string | null, text: boolean): boolean {
+  if (raw === null) return false;
+  const s = raw.trim();
+  if (text) {
+    if (s === '' || /^[0-9]+$/.test(s)) return false;
+    // text that is no count reads as 0.5 (invalid-count), never negative
+    return code === 'invalid-count';
+  }
+  const n = Number(s);
+  return code === 'negative-count' ? n < 0 : !Number.isInteger(n);
 }
 
 const REJECT_MESSAGES: Readonly<Record<string, string>> = {

@@ -7,8 +7,10 @@
  * requests = num_model_requests, tag aggregate=true (never mix with per-request logs of the same traffic).
  * A null model (not grouped by model) becomes "(ungrouped)", which the pricer reports as unpriced.
  * Web search results (`/usage/web_searches`: `num_requests` searches made by `num_model_requests`
- * model requests) carry no tokens: one record per result with the searches as web search calls and
- * requests = 0, since those model requests are counted already by the completions results.
+ * model requests) and file search results (`/usage/file_search_calls`, object
+ * `organization.usage.file_searches.result`: `num_requests` calls) carry no tokens: one record per
+ * result with the calls as web search or file search calls and requests = 0, since those model
+ * requests are counted already by the completions results.
  */
 import type { IngestContext, JsonAdapter } from '../types.js';
 import type { UsageRecord } from '../../usage/record.js';
@@ -60,8 +62,13 @@ function unwrapPage(doc: unknown): unknown[] | undefined {
 
 /** Token-metered endpoints; images/audio/vector-store/... results have no token buckets. */
 const TOKEN_TYPES = new Set(['completions', 'embeddings', 'moderations']);
-/** The web search calls endpoint: priced per call (webSearchPer1k), no tokens. */
-const WEB_SEARCHES = 'web_searches';
+/** The tool call endpoints: priced per call (webSearchPer1k, fileSearchPer1k), no tokens. */
+const TOOL_CALLS = {
+  web_searches: { charge: 'webSearch', hint: 'num_requests counts web search calls (a whole number ≥ 0)' },
+  file_searches: { charge: 'fileSearch', hint: 'num_requests counts file search calls (a whole number ≥ 0)' },
+} as const;
+type ToolCallType = keyof typeof TOOL_CALLS;
+const isToolCallType = (type: string | undefined): type is ToolCallType => type !== undefined && Object.hasOwn(TOOL_CALLS, type);
 
 /** The tags every result carries (grouping ids), and its endpoint. */
 function tagResult(rec: UsageRecord, value: Obj, type: string | undefined): void {
@@ -77,25 +84,36 @@ function tagResult(rec: UsageRecord, value: Obj, type: string | undefined): void
   if (type !== undefined) rec.tags.usage_type = type;
 }
 
-/** A web searches result: its `num_requests` searches as web search calls of the model (no tokens, no requests). */
-function convertWebSearches(value: Obj, ctx: IngestContext, idSuffix: string): void {
+/**
+ * A web searches or file searches result: its `num_requests` tool calls as calls of the result's model
+ * (no tokens, no requests). A file searches result never names a model (the endpoint does not group by
+ * one): it is counted under "(ungrouped)", unpriced, though the catalog's file search price is the same
+ * on every OpenAI model (a record is priced through its model's entry only).
+ */
+function convertToolCalls(value: Obj, ctx: IngestContext, idSuffix: string, type: ToolCallType): void {
   const rd = new FieldReader(ctx);
-  const searches = rd.count(value, 'num_requests', { required: true, hint: 'num_requests counts web search calls (a whole number ≥ 0)' });
+  const { charge, hint } = TOOL_CALLS[type];
+  const calls = rd.count(value, 'num_requests', { required: true, hint });
   const time = rd.time(value.start_time ?? (value._bucket as Obj | undefined)?.start_time, '_bucket.start_time', 's');
   const model = value.model === null || value.model === undefined ? UNGROUPED_MODEL : rd.model(value.model, 'model');
-  if (rd.failed || searches === undefined || model === undefined) return;
-  if (searches === 0) return ctx.skip('no-usage');
+  if (rd.failed || calls === undefined || model === undefined) return;
+  if (calls === 0) return ctx.skip('no-usage');
   const rec = makeRecord(ctx, { id: `${ctx.file}:${ctx.line}${idSuffix}`, model, provider: 'openai', time, requests: 0 }, zeroBuckets());
-  rec.charges = { webSearch: searches };
-  tagResult(rec, value, WEB_SEARCHES);
-  const level = scalarString(value.context_level);
-  if (level !== undefined) rec.tags.context_level = level;
+  rec.charges = { [charge]: calls };
+  tagResult(rec, value, type);
+  for (const [key, tag] of [
+    ['context_level', 'context_level'],
+    ['vector_store_id', 'vector_store'],
+  ] as const) {
+    const v = scalarString(value[key]);
+    if (v !== undefined) rec.tags[tag] = v;
+  }
   ctx.emit(rec);
 }
 
 function convertResult(value: Obj, ctx: IngestContext, idSuffix: string): void {
   const type = typeof value.object === 'string' ? value.object.slice(RESULT_PREFIX.length).replace(/\.result$/, '') : undefined;
-  if (type === WEB_SEARCHES) return convertWebSearches(value, ctx, idSuffix);
+  if (isToolCallType(type)) return convertToolCalls(value, ctx, idSuffix, type);
   if (type !== undefined && !TOKEN_TYPES.has(type)) return ctx.skip('non-token-usage');
   const rd = new FieldReader(ctx);
   const total = rd.count(value, 'input_tokens') ?? 0;

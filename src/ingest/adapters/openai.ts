@@ -128,23 +128,42 @@ function fromResponse(body: Obj, ctx: IngestContext, rd: FieldReader, fallbackMo
 }
 
 /**
- * Web searches of a Responses body: its `web_search_call` output items whose action is a search
- * (OpenAI bills search actions; `open_page` / `find_in_page` actions and failed calls are not
- * counted). A response whose `tools` offered only the older `web_search_preview` tool counts them
- * apart (`webSearchPreview`), since that tool is priced apart for some models.
+ * Built-in tool calls of a Responses body, from its `output` items:
+ * - `web_search_call` items whose action is a search (OpenAI bills search actions; `open_page` /
+ *   `find_in_page` actions and failed calls are not counted). A response whose `tools` offered only
+ *   the older `web_search_preview` tool counts them apart (`webSearchPreview`), since that tool is
+ *   priced apart for some models.
+ * - `file_search_call` items but failed ones (`fileSearch`, priced per call).
+ * - `code_interpreter_call` items, whatever their status (`codeInterpreter`): counted and reported,
+ *   never priced (OpenAI bills the container, not the call: usage/dimensions.ts).
+ * The SQL reader does not read `output`: a file with any of these item types is read by this reader
+ * (sql-readers/openai.ts, READ_NEEDLES).
  */
 export function responsesCharges(body: Obj): ChargeCounts | undefined {
   if (!Array.isArray(body.output)) return undefined;
-  let n = 0;
+  let searches = 0;
+  let fileSearches = 0;
+  let interpreter = 0;
   for (const item of body.output) {
-    if (!isObj(item) || item.type !== 'web_search_call' || item.status === 'failed') continue;
-    const action = isObj(item.action) ? item.action.type : undefined;
-    if (action === undefined || action === 'search') n += 1;
+    if (!isObj(item)) continue;
+    if (item.type === 'code_interpreter_call') interpreter += 1;
+    if (item.status === 'failed') continue;
+    if (item.type === 'file_search_call') fileSearches += 1;
+    else if (item.type === 'web_search_call') {
+      const action = isObj(item.action) ? item.action.type : undefined;
+      if (action === undefined || action === 'search') searches += 1;
+    }
   }
-  if (n === 0) return undefined;
-  const tools = Array.isArray(body.tools) ? body.tools.filter(isObj).map((t) => String(t.type)) : [];
-  const preview = tools.some((t) => t.startsWith('web_search_preview')) && !tools.includes('web_search');
-  return preview ? { webSearchPreview: n } : { webSearch: n };
+  if (searches + fileSearches + interpreter === 0) return undefined;
+  const out: ChargeCounts = {};
+  if (searches > 0) {
+    const tools = Array.isArray(body.tools) ? body.tools.filter(isObj).map((t) => String(t.type)) : [];
+    const preview = tools.some((t) => t.startsWith('web_search_preview')) && !tools.includes('web_search');
+    out[preview ? 'webSearchPreview' : 'webSearch'] = searches;
+  }
+  if (fileSearches > 0) out.fileSearch = fileSearches;
+  if (interpreter > 0) out.codeInterpreter = interpreter;
+  return out;
 }
 
 /** Responses stream events: only the terminal event carries usage. */

@@ -4,15 +4,19 @@
  * no script. Loaded only by the html formatter (a dynamic import), so tables never pay for it.
  *
  * Accessible by construction: every chart has a heading (in the page), axis titles with units, a description as
- * the SVG's accessible name (chartSvg), colours whose grey levels alternate dark/light (a stack stays readable
+ * the SVG's accessible name (chartSvg), colours at least 3:1 against the background whose grey levels alternate dark/mid (a stack stays readable
  * printed in greyscale, and segments are split by white lines), and the numbers beside it in a table.
  */
 import { inert, inertHtml } from '../../core/untrusted.js';
 import { distinctLabels } from '../chart-labels.js';
 import type { Chart } from '../model.js';
 
-/** Dark and light alternate, so neighbours in a stack differ in grey level, not only in hue. */
-export const PALETTE = ['#1f3d7a', '#f2b15c', '#4c9a8a', '#d9d9d9', '#7a2e3b', '#9ecae1', '#3c3c3c', '#f7e08b'];
+/**
+ * Dark and mid tones alternate, so neighbours in a stack differ in grey level (at least 2.3:1), not
+ * only in hue; every colour is at least 3:1 against the white background (WCAG 2.2 non-text contrast,
+ * https://www.w3.org/WAI/WCAG22/Understanding/non-text-contrast.html), so a lone light bar never fades.
+ */
+export const PALETTE = ['#1f3d7a', '#c47f1f', '#1e5c4f', '#8c8c8c', '#7a2e3b', '#4a90c2', '#333333', '#a8860e'];
 /** Longest category label drawn on an axis, in pixels (the table beside the chart has the full name). */
 const LABEL_LIMIT = 210;
 const WIDTH = 420;

@@ -11,7 +11,7 @@ import type { Chart, Report, Section } from '../model.js';
 import { displayCell } from '../table.js';
 import { chartSvg } from './chart-svg.js';
 import { closingLines } from '../parts.js';
-import { shownRows } from '../rows.js';
+import { sectionNotes, shownRows } from '../rows.js';
 import type { Formatter } from './index.js';
 
 const h = (s: string) => inertHtml(s, 4000);
@@ -122,7 +122,7 @@ export async function toHtml(report: Report, opts: Partial<FormatOptions> = {}):
   for (const s of report.sections) {
     out.push(`<section class="table" id="section-${slug(s.id)}"><h2>${h(s.title)}</h2>`);
     out.push(s.rows.length === 0 ? '<p class="note">(none)</p>' : sectionTable(s, opts.maxRows, opts.moreHint ?? report.moreHint));
-    for (const n of s.notes ?? []) out.push(`<p class="note">${h(n)}</p>`);
+    for (const n of sectionNotes(s, opts.maxRows)) out.push(`<p class="note">${h(n)}</p>`);
     out.push('</section>');
   }
   const closing = closingLines(report);

@@ -6,70 +6,70 @@
 -- Price rows: 4 model routes x price segments (prices as of 2026-11-23)
 CREATE OR REPLACE TEMPORARY TABLE price_map (pricing INTEGER, model VARCHAR, provider VARCHAR, regional BOOLEAN, entry_index INTEGER, period_index INTEGER, from_ms BIGINT, to_ms BIGINT, regional_rule INTEGER, band_count INTEGER, b1_threshold BIGINT, b1_inclusive BOOLEAN, b1_input_only BOOLEAN, b2_threshold BIGINT, b2_inclusive BOOLEAN, b2_input_only BOOLEAN, b3_threshold BIGINT, b3_inclusive BOOLEAN, b3_input_only BOOLEAN, b4_threshold BIGINT, b4_inclusive BOOLEAN, b4_input_only BOOLEAN, peak BOOLEAN, peak_weekend_offset_min INTEGER, w1_start_min INTEGER, w1_end_min INTEGER, w2_start_min INTEGER, w2_end_min INTEGER, w3_start_min INTEGER, w3_end_min INTEGER, w4_start_min INTEGER, w4_end_min INTEGER);
 INSERT INTO price_map (pricing, model, provider, regional, entry_index, period_index, from_ms, to_ms, regional_rule, band_count, b1_threshold, b1_inclusive, b1_input_only, b2_threshold, b2_inclusive, b2_input_only, b3_threshold, b3_inclusive, b3_input_only, b4_threshold, b4_inclusive, b4_input_only, peak, peak_weekend_offset_min, w1_start_min, w1_end_min, w2_start_min, w2_end_min, w3_start_min, w3_end_min, w4_start_min, w4_end_min) VALUES
-(0, 'gpt-4o', 'openai', NULL, 116, 0, -9007199254740991, 9007199254740991, 0, 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, FALSE, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL),
+(0, 'gpt-4o', 'openai', NULL, 119, 0, -9007199254740991, 9007199254740991, 0, 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, FALSE, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL),
 (0, 'claude-sonnet-4-5', NULL, NULL, 8, 0, -9007199254740991, 9007199254740991, 0, 1, 200000, FALSE, FALSE, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, FALSE, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL),
-(0, 'gemini-2.5-pro', NULL, NULL, 84, 0, -9007199254740991, 1761868800000, 0, 1, 200000, FALSE, FALSE, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, FALSE, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL),
-(0, 'gemini-2.5-pro', NULL, NULL, 84, 1, 1761868800000, 9007199254740991, 0, 1, 200000, FALSE, FALSE, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, FALSE, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL);
+(0, 'gemini-2.5-pro', NULL, NULL, 86, 0, -9007199254740991, 1761868800000, 0, 1, 200000, FALSE, FALSE, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, FALSE, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL),
+(0, 'gemini-2.5-pro', NULL, NULL, 86, 1, 1761868800000, 9007199254740991, 0, 1, 200000, FALSE, FALSE, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, FALSE, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL);
 
 -- Integer rates of 56 rate cards (nano-USD per million tokens = femto-USD per token)
-CREATE OR REPLACE TEMPORARY TABLE card_prices (e INTEGER, k BIGINT, p_input BIGINT, p_cache_read BIGINT, p_cache_write_5m BIGINT, p_cache_write_1h BIGINT, p_output BIGINT, c_web_search_calls BIGINT, c_web_search_preview_calls BIGINT, c_web_fetch_calls BIGINT, c_grounded_prompts BIGINT, c_output_images BIGINT, c_requests BIGINT);
-INSERT INTO card_prices (e, k, p_input, p_cache_read, p_cache_write_5m, p_cache_write_1h, p_output, c_web_search_calls, c_web_search_preview_calls, c_web_fetch_calls, c_grounded_prompts, c_output_images, c_requests) VALUES
-(116, 0, 2500000000, 1250000000, 2500000000, 2500000000, 10000000000, 10000000000000, 25000000000000, 0, 0, 0, 0),
-(116, 1, 2500000000, 1250000000, 2500000000, 2500000000, 10000000000, 10000000000000, 25000000000000, 0, 0, 0, 0),
-(116, 64, 1250000000, 1250000000, 1250000000, 1250000000, 5000000000, 10000000000000, 25000000000000, 0, 0, 0, 0),
-(116, 65, 1250000000, 1250000000, 1250000000, 1250000000, 5000000000, 10000000000000, 25000000000000, 0, 0, 0, 0),
-(116, 128, 2500000000, 1250000000, 2500000000, 2500000000, 10000000000, 10000000000000, 25000000000000, 0, 0, 0, 0),
-(116, 129, 2500000000, 1250000000, 2500000000, 2500000000, 10000000000, 10000000000000, 25000000000000, 0, 0, 0, 0),
-(116, 192, 4250000000, 2125000000, 4250000000, 4250000000, 17000000000, 10000000000000, 25000000000000, 0, 0, 0, 0),
-(116, 193, 4250000000, 2125000000, 4250000000, 4250000000, 17000000000, 10000000000000, 25000000000000, 0, 0, 0, 0),
-(8, 0, 3000000000, 300000000, 3750000000, 6000000000, 15000000000, 10000000000000, 0, 0, 0, 0, 0),
-(8, 1, 3000000000, 300000000, 3750000000, 6000000000, 15000000000, 10000000000000, 0, 0, 0, 0, 0),
-(8, 64, 1500000000, 150000000, 1875000000, 3000000000, 7500000000, 10000000000000, 0, 0, 0, 0, 0),
-(8, 65, 1500000000, 150000000, 1875000000, 3000000000, 7500000000, 10000000000000, 0, 0, 0, 0, 0),
-(8, 128, 3000000000, 300000000, 3750000000, 6000000000, 15000000000, 10000000000000, 0, 0, 0, 0, 0),
-(8, 129, 3000000000, 300000000, 3750000000, 6000000000, 15000000000, 10000000000000, 0, 0, 0, 0, 0),
-(8, 192, 3000000000, 300000000, 3750000000, 6000000000, 15000000000, 10000000000000, 0, 0, 0, 0, 0),
-(8, 193, 3000000000, 300000000, 3750000000, 6000000000, 15000000000, 10000000000000, 0, 0, 0, 0, 0),
-(8, 256, 6000000000, 600000000, 7500000000, 12000000000, 22500000000, 10000000000000, 0, 0, 0, 0, 0),
-(8, 257, 6000000000, 600000000, 7500000000, 12000000000, 22500000000, 10000000000000, 0, 0, 0, 0, 0),
-(8, 320, 3000000000, 300000000, 3750000000, 6000000000, 11250000000, 10000000000000, 0, 0, 0, 0, 0),
-(8, 321, 3000000000, 300000000, 3750000000, 6000000000, 11250000000, 10000000000000, 0, 0, 0, 0, 0),
-(8, 384, 6000000000, 600000000, 7500000000, 12000000000, 22500000000, 10000000000000, 0, 0, 0, 0, 0),
-(8, 385, 6000000000, 600000000, 7500000000, 12000000000, 22500000000, 10000000000000, 0, 0, 0, 0, 0),
-(8, 448, 6000000000, 600000000, 7500000000, 12000000000, 22500000000, 10000000000000, 0, 0, 0, 0, 0),
-(8, 449, 6000000000, 600000000, 7500000000, 12000000000, 22500000000, 10000000000000, 0, 0, 0, 0, 0),
-(84, 0, 1250000000, 310000000, 1250000000, 1250000000, 10000000000, 0, 0, 0, 35000000000000, 0, 0),
-(84, 1, 1250000000, 310000000, 1250000000, 1250000000, 10000000000, 0, 0, 0, 35000000000000, 0, 0),
-(84, 64, 625000000, 155000000, 625000000, 625000000, 5000000000, 0, 0, 0, 35000000000000, 0, 0),
-(84, 65, 625000000, 155000000, 625000000, 625000000, 5000000000, 0, 0, 0, 35000000000000, 0, 0),
-(84, 128, 1250000000, 310000000, 1250000000, 1250000000, 10000000000, 0, 0, 0, 35000000000000, 0, 0),
-(84, 129, 1250000000, 310000000, 1250000000, 1250000000, 10000000000, 0, 0, 0, 35000000000000, 0, 0),
-(84, 192, 1250000000, 310000000, 1250000000, 1250000000, 10000000000, 0, 0, 0, 35000000000000, 0, 0),
-(84, 193, 1250000000, 310000000, 1250000000, 1250000000, 10000000000, 0, 0, 0, 35000000000000, 0, 0),
-(84, 256, 2500000000, 625000000, 2500000000, 2500000000, 15000000000, 0, 0, 0, 35000000000000, 0, 0),
-(84, 257, 2500000000, 625000000, 2500000000, 2500000000, 15000000000, 0, 0, 0, 35000000000000, 0, 0),
-(84, 320, 1250000000, 312500000, 1250000000, 1250000000, 7500000000, 0, 0, 0, 35000000000000, 0, 0),
-(84, 321, 1250000000, 312500000, 1250000000, 1250000000, 7500000000, 0, 0, 0, 35000000000000, 0, 0),
-(84, 384, 2500000000, 625000000, 2500000000, 2500000000, 15000000000, 0, 0, 0, 35000000000000, 0, 0),
-(84, 385, 2500000000, 625000000, 2500000000, 2500000000, 15000000000, 0, 0, 0, 35000000000000, 0, 0),
-(84, 448, 2500000000, 625000000, 2500000000, 2500000000, 15000000000, 0, 0, 0, 35000000000000, 0, 0),
-(84, 449, 2500000000, 625000000, 2500000000, 2500000000, 15000000000, 0, 0, 0, 35000000000000, 0, 0),
-(84, 4096, 1250000000, 125000000, 1250000000, 1250000000, 10000000000, 0, 0, 0, 35000000000000, 0, 0),
-(84, 4097, 1250000000, 125000000, 1250000000, 1250000000, 10000000000, 0, 0, 0, 35000000000000, 0, 0),
-(84, 4160, 625000000, 62500000, 625000000, 625000000, 5000000000, 0, 0, 0, 35000000000000, 0, 0),
-(84, 4161, 625000000, 62500000, 625000000, 625000000, 5000000000, 0, 0, 0, 35000000000000, 0, 0),
-(84, 4224, 1250000000, 125000000, 1250000000, 1250000000, 10000000000, 0, 0, 0, 35000000000000, 0, 0),
-(84, 4225, 1250000000, 125000000, 1250000000, 1250000000, 10000000000, 0, 0, 0, 35000000000000, 0, 0),
-(84, 4288, 1250000000, 125000000, 1250000000, 1250000000, 10000000000, 0, 0, 0, 35000000000000, 0, 0),
-(84, 4289, 1250000000, 125000000, 1250000000, 1250000000, 10000000000, 0, 0, 0, 35000000000000, 0, 0),
-(84, 4352, 2500000000, 250000000, 2500000000, 2500000000, 15000000000, 0, 0, 0, 35000000000000, 0, 0),
-(84, 4353, 2500000000, 250000000, 2500000000, 2500000000, 15000000000, 0, 0, 0, 35000000000000, 0, 0),
-(84, 4416, 1250000000, 125000000, 1250000000, 1250000000, 7500000000, 0, 0, 0, 35000000000000, 0, 0),
-(84, 4417, 1250000000, 125000000, 1250000000, 1250000000, 7500000000, 0, 0, 0, 35000000000000, 0, 0),
-(84, 4480, 2500000000, 250000000, 2500000000, 2500000000, 15000000000, 0, 0, 0, 35000000000000, 0, 0),
-(84, 4481, 2500000000, 250000000, 2500000000, 2500000000, 15000000000, 0, 0, 0, 35000000000000, 0, 0),
-(84, 4544, 2500000000, 250000000, 2500000000, 2500000000, 15000000000, 0, 0, 0, 35000000000000, 0, 0),
-(84, 4545, 2500000000, 250000000, 2500000000, 2500000000, 15000000000, 0, 0, 0, 35000000000000, 0, 0);
+CREATE OR REPLACE TEMPORARY TABLE card_prices (e INTEGER, k BIGINT, p_input BIGINT, p_cache_read BIGINT, p_cache_write_5m BIGINT, p_cache_write_1h BIGINT, p_output BIGINT, c_web_search_calls BIGINT, c_web_search_preview_calls BIGINT, c_web_fetch_calls BIGINT, c_grounded_prompts BIGINT, c_output_images BIGINT, c_file_search_calls BIGINT, c_code_interpreter_calls BIGINT, c_requests BIGINT);
+INSERT INTO card_prices (e, k, p_input, p_cache_read, p_cache_write_5m, p_cache_write_1h, p_output, c_web_search_calls, c_web_search_preview_calls, c_web_fetch_calls, c_grounded_prompts, c_output_images, c_file_search_calls, c_code_interpreter_calls, c_requests) VALUES
+(119, 0, 2500000000, 1250000000, 2500000000, 2500000000, 10000000000, 10000000000000, 25000000000000, 0, 0, 0, 2500000000000, 0, 0),
+(119, 1, 2500000000, 1250000000, 2500000000, 2500000000, 10000000000, 10000000000000, 25000000000000, 0, 0, 0, 2500000000000, 0, 0),
+(119, 64, 1250000000, 1250000000, 1250000000, 1250000000, 5000000000, 10000000000000, 25000000000000, 0, 0, 0, 2500000000000, 0, 0),
+(119, 65, 1250000000, 1250000000, 1250000000, 1250000000, 5000000000, 10000000000000, 25000000000000, 0, 0, 0, 2500000000000, 0, 0),
+(119, 128, 2500000000, 1250000000, 2500000000, 2500000000, 10000000000, 10000000000000, 25000000000000, 0, 0, 0, 2500000000000, 0, 0),
+(119, 129, 2500000000, 1250000000, 2500000000, 2500000000, 10000000000, 10000000000000, 25000000000000, 0, 0, 0, 2500000000000, 0, 0),
+(119, 192, 4250000000, 2125000000, 4250000000, 4250000000, 17000000000, 10000000000000, 25000000000000, 0, 0, 0, 2500000000000, 0, 0),
+(119, 193, 4250000000, 2125000000, 4250000000, 4250000000, 17000000000, 10000000000000, 25000000000000, 0, 0, 0, 2500000000000, 0, 0),
+(8, 0, 3000000000, 300000000, 3750000000, 6000000000, 15000000000, 10000000000000, 0, 0, 0, 0, 0, 0, 0),
+(8, 1, 3000000000, 300000000, 3750000000, 6000000000, 15000000000, 10000000000000, 0, 0, 0, 0, 0, 0, 0),
+(8, 64, 1500000000, 150000000, 1875000000, 3000000000, 7500000000, 10000000000000, 0, 0, 0, 0, 0, 0, 0),
+(8, 65, 1500000000, 150000000, 1875000000, 3000000000, 7500000000, 10000000000000, 0, 0, 0, 0, 0, 0, 0),
+(8, 128, 3000000000, 300000000, 3750000000, 6000000000, 15000000000, 10000000000000, 0, 0, 0, 0, 0, 0, 0),
+(8, 129, 3000000000, 300000000, 3750000000, 6000000000, 15000000000, 10000000000000, 0, 0, 0, 0, 0, 0, 0),
+(8, 192, 3000000000, 300000000, 3750000000, 6000000000, 15000000000, 10000000000000, 0, 0, 0, 0, 0, 0, 0),
+(8, 193, 3000000000, 300000000, 3750000000, 6000000000, 15000000000, 10000000000000, 0, 0, 0, 0, 0, 0, 0),
+(8, 256, 6000000000, 600000000, 7500000000, 12000000000, 22500000000, 10000000000000, 0, 0, 0, 0, 0, 0, 0),
+(8, 257, 6000000000, 600000000, 7500000000, 12000000000, 22500000000, 10000000000000, 0, 0, 0, 0, 0, 0, 0),
+(8, 320, 3000000000, 300000000, 3750000000, 6000000000, 11250000000, 10000000000000, 0, 0, 0, 0, 0, 0, 0),
+(8, 321, 3000000000, 300000000, 3750000000, 6000000000, 11250000000, 10000000000000, 0, 0, 0, 0, 0, 0, 0),
+(8, 384, 6000000000, 600000000, 7500000000, 12000000000, 22500000000, 10000000000000, 0, 0, 0, 0, 0, 0, 0),
+(8, 385, 6000000000, 600000000, 7500000000, 12000000000, 22500000000, 10000000000000, 0, 0, 0, 0, 0, 0, 0),
+(8, 448, 6000000000, 600000000, 7500000000, 12000000000, 22500000000, 10000000000000, 0, 0, 0, 0, 0, 0, 0),
+(8, 449, 6000000000, 600000000, 7500000000, 12000000000, 22500000000, 10000000000000, 0, 0, 0, 0, 0, 0, 0),
+(86, 0, 1250000000, 310000000, 1250000000, 1250000000, 10000000000, 0, 0, 0, 35000000000000, 0, 0, 0, 0),
+(86, 1, 1250000000, 310000000, 1250000000, 1250000000, 10000000000, 0, 0, 0, 35000000000000, 0, 0, 0, 0),
+(86, 64, 625000000, 155000000, 625000000, 625000000, 5000000000, 0, 0, 0, 35000000000000, 0, 0, 0, 0),
+(86, 65, 625000000, 155000000, 625000000, 625000000, 5000000000, 0, 0, 0, 35000000000000, 0, 0, 0, 0),
+(86, 128, 1250000000, 310000000, 1250000000, 1250000000, 10000000000, 0, 0, 0, 35000000000000, 0, 0, 0, 0),
+(86, 129, 1250000000, 310000000, 1250000000, 1250000000, 10000000000, 0, 0, 0, 35000000000000, 0, 0, 0, 0),
+(86, 192, 1250000000, 310000000, 1250000000, 1250000000, 10000000000, 0, 0, 0, 35000000000000, 0, 0, 0, 0),
+(86, 193, 1250000000, 310000000, 1250000000, 1250000000, 10000000000, 0, 0, 0, 35000000000000, 0, 0, 0, 0),
+(86, 256, 2500000000, 625000000, 2500000000, 2500000000, 15000000000, 0, 0, 0, 35000000000000, 0, 0, 0, 0),
+(86, 257, 2500000000, 625000000, 2500000000, 2500000000, 15000000000, 0, 0, 0, 35000000000000, 0, 0, 0, 0),
+(86, 320, 1250000000, 312500000, 1250000000, 1250000000, 7500000000, 0, 0, 0, 35000000000000, 0, 0, 0, 0),
+(86, 321, 1250000000, 312500000, 1250000000, 1250000000, 7500000000, 0, 0, 0, 35000000000000, 0, 0, 0, 0),
+(86, 384, 2500000000, 625000000, 2500000000, 2500000000, 15000000000, 0, 0, 0, 35000000000000, 0, 0, 0, 0),
+(86, 385, 2500000000, 625000000, 2500000000, 2500000000, 15000000000, 0, 0, 0, 35000000000000, 0, 0, 0, 0),
+(86, 448, 2500000000, 625000000, 2500000000, 2500000000, 15000000000, 0, 0, 0, 35000000000000, 0, 0, 0, 0),
+(86, 449, 2500000000, 625000000, 2500000000, 2500000000, 15000000000, 0, 0, 0, 35000000000000, 0, 0, 0, 0),
+(86, 4096, 1250000000, 125000000, 1250000000, 1250000000, 10000000000, 0, 0, 0, 35000000000000, 0, 0, 0, 0),
+(86, 4097, 1250000000, 125000000, 1250000000, 1250000000, 10000000000, 0, 0, 0, 35000000000000, 0, 0, 0, 0),
+(86, 4160, 625000000, 62500000, 625000000, 625000000, 5000000000, 0, 0, 0, 35000000000000, 0, 0, 0, 0),
+(86, 4161, 625000000, 62500000, 625000000, 625000000, 5000000000, 0, 0, 0, 35000000000000, 0, 0, 0, 0),
+(86, 4224, 1250000000, 125000000, 1250000000, 1250000000, 10000000000, 0, 0, 0, 35000000000000, 0, 0, 0, 0),
+(86, 4225, 1250000000, 125000000, 1250000000, 1250000000, 10000000000, 0, 0, 0, 35000000000000, 0, 0, 0, 0),
+(86, 4288, 1250000000, 125000000, 1250000000, 1250000000, 10000000000, 0, 0, 0, 35000000000000, 0, 0, 0, 0),
+(86, 4289, 1250000000, 125000000, 1250000000, 1250000000, 10000000000, 0, 0, 0, 35000000000000, 0, 0, 0, 0),
+(86, 4352, 2500000000, 250000000, 2500000000, 2500000000, 15000000000, 0, 0, 0, 35000000000000, 0, 0, 0, 0),
+(86, 4353, 2500000000, 250000000, 2500000000, 2500000000, 15000000000, 0, 0, 0, 35000000000000, 0, 0, 0, 0),
+(86, 4416, 1250000000, 125000000, 1250000000, 1250000000, 7500000000, 0, 0, 0, 35000000000000, 0, 0, 0, 0),
+(86, 4417, 1250000000, 125000000, 1250000000, 1250000000, 7500000000, 0, 0, 0, 35000000000000, 0, 0, 0, 0),
+(86, 4480, 2500000000, 250000000, 2500000000, 2500000000, 15000000000, 0, 0, 0, 35000000000000, 0, 0, 0, 0),
+(86, 4481, 2500000000, 250000000, 2500000000, 2500000000, 15000000000, 0, 0, 0, 35000000000000, 0, 0, 0, 0),
+(86, 4544, 2500000000, 250000000, 2500000000, 2500000000, 15000000000, 0, 0, 0, 35000000000000, 0, 0, 0, 0),
+(86, 4545, 2500000000, 250000000, 2500000000, 2500000000, 15000000000, 0, 0, 0, 35000000000000, 0, 0, 0, 0);
 
 -- Long-context tiers of 24 of those cards, with their prices without the tier
 CREATE OR REPLACE TEMPORARY TABLE card_tiers (e INTEGER, k BIGINT, model VARCHAR, threshold BIGINT, inclusive BOOLEAN, p_input BIGINT, p_cache_read BIGINT, p_cache_write_5m BIGINT, p_cache_write_1h BIGINT, p_output BIGINT);
@@ -82,31 +82,31 @@ INSERT INTO card_tiers (e, k, model, threshold, inclusive, p_input, p_cache_read
 (8, 385, 'claude-sonnet-4-5', 200000, FALSE, 3000000000, 300000000, 3750000000, 6000000000, 15000000000),
 (8, 448, 'claude-sonnet-4-5', 200000, FALSE, 3000000000, 300000000, 3750000000, 6000000000, 15000000000),
 (8, 449, 'claude-sonnet-4-5', 200000, FALSE, 3000000000, 300000000, 3750000000, 6000000000, 15000000000),
-(84, 256, 'gemini-2.5-pro', 200000, FALSE, 1250000000, 310000000, 1250000000, 1250000000, 10000000000),
-(84, 257, 'gemini-2.5-pro', 200000, FALSE, 1250000000, 310000000, 1250000000, 1250000000, 10000000000),
-(84, 320, 'gemini-2.5-pro', 200000, FALSE, 625000000, 155000000, 625000000, 625000000, 5000000000),
-(84, 321, 'gemini-2.5-pro', 200000, FALSE, 625000000, 155000000, 625000000, 625000000, 5000000000),
-(84, 384, 'gemini-2.5-pro', 200000, FALSE, 1250000000, 310000000, 1250000000, 1250000000, 10000000000),
-(84, 385, 'gemini-2.5-pro', 200000, FALSE, 1250000000, 310000000, 1250000000, 1250000000, 10000000000),
-(84, 448, 'gemini-2.5-pro', 200000, FALSE, 1250000000, 310000000, 1250000000, 1250000000, 10000000000),
-(84, 449, 'gemini-2.5-pro', 200000, FALSE, 1250000000, 310000000, 1250000000, 1250000000, 10000000000),
-(84, 4352, 'gemini-2.5-pro', 200000, FALSE, 1250000000, 125000000, 1250000000, 1250000000, 10000000000),
-(84, 4353, 'gemini-2.5-pro', 200000, FALSE, 1250000000, 125000000, 1250000000, 1250000000, 10000000000),
-(84, 4416, 'gemini-2.5-pro', 200000, FALSE, 625000000, 62500000, 625000000, 625000000, 5000000000),
-(84, 4417, 'gemini-2.5-pro', 200000, FALSE, 625000000, 62500000, 625000000, 625000000, 5000000000),
-(84, 4480, 'gemini-2.5-pro', 200000, FALSE, 1250000000, 125000000, 1250000000, 1250000000, 10000000000),
-(84, 4481, 'gemini-2.5-pro', 200000, FALSE, 1250000000, 125000000, 1250000000, 1250000000, 10000000000),
-(84, 4544, 'gemini-2.5-pro', 200000, FALSE, 1250000000, 125000000, 1250000000, 1250000000, 10000000000),
-(84, 4545, 'gemini-2.5-pro', 200000, FALSE, 1250000000, 125000000, 1250000000, 1250000000, 10000000000);
+(86, 256, 'gemini-2.5-pro', 200000, FALSE, 1250000000, 310000000, 1250000000, 1250000000, 10000000000),
+(86, 257, 'gemini-2.5-pro', 200000, FALSE, 1250000000, 310000000, 1250000000, 1250000000, 10000000000),
+(86, 320, 'gemini-2.5-pro', 200000, FALSE, 625000000, 155000000, 625000000, 625000000, 5000000000),
+(86, 321, 'gemini-2.5-pro', 200000, FALSE, 625000000, 155000000, 625000000, 625000000, 5000000000),
+(86, 384, 'gemini-2.5-pro', 200000, FALSE, 1250000000, 310000000, 1250000000, 1250000000, 10000000000),
+(86, 385, 'gemini-2.5-pro', 200000, FALSE, 1250000000, 310000000, 1250000000, 1250000000, 10000000000),
+(86, 448, 'gemini-2.5-pro', 200000, FALSE, 1250000000, 310000000, 1250000000, 1250000000, 10000000000),
+(86, 449, 'gemini-2.5-pro', 200000, FALSE, 1250000000, 310000000, 1250000000, 1250000000, 10000000000),
+(86, 4352, 'gemini-2.5-pro', 200000, FALSE, 1250000000, 125000000, 1250000000, 1250000000, 10000000000),
+(86, 4353, 'gemini-2.5-pro', 200000, FALSE, 1250000000, 125000000, 1250000000, 1250000000, 10000000000),
+(86, 4416, 'gemini-2.5-pro', 200000, FALSE, 625000000, 62500000, 625000000, 625000000, 5000000000),
+(86, 4417, 'gemini-2.5-pro', 200000, FALSE, 625000000, 62500000, 625000000, 625000000, 5000000000),
+(86, 4480, 'gemini-2.5-pro', 200000, FALSE, 1250000000, 125000000, 1250000000, 1250000000, 10000000000),
+(86, 4481, 'gemini-2.5-pro', 200000, FALSE, 1250000000, 125000000, 1250000000, 1250000000, 10000000000),
+(86, 4544, 'gemini-2.5-pro', 200000, FALSE, 1250000000, 125000000, 1250000000, 1250000000, 10000000000),
+(86, 4545, 'gemini-2.5-pro', 200000, FALSE, 1250000000, 125000000, 1250000000, 1250000000, 10000000000);
 
 -- The usage table: analytics.llm_requests through the mapping "usage table columns"; rows with negative or fractional counts are left out (count them with the query at the end)
 CREATE OR REPLACE TEMPORARY VIEW usage AS
-SELECT CAST(r.seq AS BIGINT) AS seq, r.id, r.time_ms, r.model, r.provider, r.service_tier, r.fast, r.regional, CAST(r.input_tokens AS BIGINT) AS input_tokens, CAST(r.cache_read_tokens AS BIGINT) AS cache_read_tokens, CAST(r.cache_write_5m_tokens AS BIGINT) AS cache_write_5m_tokens, CAST(r.cache_write_1h_tokens AS BIGINT) AS cache_write_1h_tokens, CAST(r.output_tokens AS BIGINT) AS output_tokens, CAST(r.reasoning_tokens AS BIGINT) AS reasoning_tokens, CAST(r.requests AS BIGINT) AS requests, CAST(r.web_search_calls AS BIGINT) AS web_search_calls, CAST(r.web_search_preview_calls AS BIGINT) AS web_search_preview_calls, CAST(r.web_fetch_calls AS BIGINT) AS web_fetch_calls, CAST(r.grounded_prompts AS BIGINT) AS grounded_prompts, CAST(r.output_images AS BIGINT) AS output_images, r.image_count, r.estimated, r.conversation_id, r.turn, r.feature, r.customer, r.user_id, r.outcome, r.prompt, r.tags, r.source_file, r.source_line
+SELECT CAST(r.seq AS BIGINT) AS seq, r.id, r.time_ms, r.model, r.provider, r.service_tier, r.fast, r.regional, CAST(r.input_tokens AS BIGINT) AS input_tokens, CAST(r.cache_read_tokens AS BIGINT) AS cache_read_tokens, CAST(r.cache_write_5m_tokens AS BIGINT) AS cache_write_5m_tokens, CAST(r.cache_write_1h_tokens AS BIGINT) AS cache_write_1h_tokens, CAST(r.output_tokens AS BIGINT) AS output_tokens, CAST(r.reasoning_tokens AS BIGINT) AS reasoning_tokens, CAST(r.requests AS BIGINT) AS requests, CAST(r.web_search_calls AS BIGINT) AS web_search_calls, CAST(r.web_search_preview_calls AS BIGINT) AS web_search_preview_calls, CAST(r.web_fetch_calls AS BIGINT) AS web_fetch_calls, CAST(r.grounded_prompts AS BIGINT) AS grounded_prompts, CAST(r.output_images AS BIGINT) AS output_images, CAST(r.file_search_calls AS BIGINT) AS file_search_calls, CAST(r.code_interpreter_calls AS BIGINT) AS code_interpreter_calls, r.image_count, r.estimated, r.conversation_id, r.turn, r.feature, r.customer, r.user_id, r.outcome, r.prompt, r.tags, r.source_file, r.source_line
 FROM (
-SELECT src."SEQ" AS seq, src."ID" AS id, src."TIME_MS" AS time_ms, src."MODEL" AS model, src."PROVIDER" AS provider, src."SERVICE_TIER" AS service_tier, src."FAST" AS fast, src."REGIONAL" AS regional, src."INPUT_TOKENS" AS input_tokens, src."CACHE_READ_TOKENS" AS cache_read_tokens, src."CACHE_WRITE_5M_TOKENS" AS cache_write_5m_tokens, src."CACHE_WRITE_1H_TOKENS" AS cache_write_1h_tokens, src."OUTPUT_TOKENS" AS output_tokens, src."REASONING_TOKENS" AS reasoning_tokens, src."REQUESTS" AS requests, src."WEB_SEARCH_CALLS" AS web_search_calls, src."WEB_SEARCH_PREVIEW_CALLS" AS web_search_preview_calls, src."WEB_FETCH_CALLS" AS web_fetch_calls, src."GROUNDED_PROMPTS" AS grounded_prompts, src."OUTPUT_IMAGES" AS output_images, src."IMAGE_COUNT" AS image_count, src."ESTIMATED" AS estimated, src."CONVERSATION_ID" AS conversation_id, src."TURN" AS turn, src."FEATURE" AS feature, src."CUSTOMER" AS customer, src."USER_ID" AS user_id, src."OUTCOME" AS outcome, src."PROMPT" AS prompt, src."TAGS" AS tags, src."SOURCE_FILE" AS source_file, src."SOURCE_LINE" AS source_line
+SELECT src."SEQ" AS seq, src."ID" AS id, src."TIME_MS" AS time_ms, src."MODEL" AS model, src."PROVIDER" AS provider, src."SERVICE_TIER" AS service_tier, src."FAST" AS fast, src."REGIONAL" AS regional, src."INPUT_TOKENS" AS input_tokens, src."CACHE_READ_TOKENS" AS cache_read_tokens, src."CACHE_WRITE_5M_TOKENS" AS cache_write_5m_tokens, src."CACHE_WRITE_1H_TOKENS" AS cache_write_1h_tokens, src."OUTPUT_TOKENS" AS output_tokens, src."REASONING_TOKENS" AS reasoning_tokens, src."REQUESTS" AS requests, src."WEB_SEARCH_CALLS" AS web_search_calls, src."WEB_SEARCH_PREVIEW_CALLS" AS web_search_preview_calls, src."WEB_FETCH_CALLS" AS web_fetch_calls, src."GROUNDED_PROMPTS" AS grounded_prompts, src."OUTPUT_IMAGES" AS output_images, src."FILE_SEARCH_CALLS" AS file_search_calls, src."CODE_INTERPRETER_CALLS" AS code_interpreter_calls, src."IMAGE_COUNT" AS image_count, src."ESTIMATED" AS estimated, src."CONVERSATION_ID" AS conversation_id, src."TURN" AS turn, src."FEATURE" AS feature, src."CUSTOMER" AS customer, src."USER_ID" AS user_id, src."OUTCOME" AS outcome, src."PROMPT" AS prompt, src."TAGS" AS tags, src."SOURCE_FILE" AS source_file, src."SOURCE_LINE" AS source_line
 FROM "ANALYTICS"."LLM_REQUESTS" src
 ) r
-WHERE (r.input_tokens IS NOT NULL AND r.input_tokens >= 0 AND r.input_tokens = floor(r.input_tokens)) AND (r.cache_read_tokens IS NOT NULL AND r.cache_read_tokens >= 0 AND r.cache_read_tokens = floor(r.cache_read_tokens)) AND (r.cache_write_5m_tokens IS NOT NULL AND r.cache_write_5m_tokens >= 0 AND r.cache_write_5m_tokens = floor(r.cache_write_5m_tokens)) AND (r.cache_write_1h_tokens IS NOT NULL AND r.cache_write_1h_tokens >= 0 AND r.cache_write_1h_tokens = floor(r.cache_write_1h_tokens)) AND (r.output_tokens IS NOT NULL AND r.output_tokens >= 0 AND r.output_tokens = floor(r.output_tokens)) AND (r.reasoning_tokens IS NOT NULL AND r.reasoning_tokens >= 0 AND r.reasoning_tokens = floor(r.reasoning_tokens)) AND (r.requests IS NOT NULL AND r.requests >= 0 AND r.requests = floor(r.requests)) AND (r.web_search_calls IS NOT NULL AND r.web_search_calls >= 0 AND r.web_search_calls = floor(r.web_search_calls)) AND (r.web_search_preview_calls IS NOT NULL AND r.web_search_preview_calls >= 0 AND r.web_search_preview_calls = floor(r.web_search_preview_calls)) AND (r.web_fetch_calls IS NOT NULL AND r.web_fetch_calls >= 0 AND r.web_fetch_calls = floor(r.web_fetch_calls)) AND (r.grounded_prompts IS NOT NULL AND r.grounded_prompts >= 0 AND r.grounded_prompts = floor(r.grounded_prompts)) AND (r.output_images IS NOT NULL AND r.output_images >= 0 AND r.output_images = floor(r.output_images));
+WHERE (r.input_tokens IS NOT NULL AND r.input_tokens >= 0 AND r.input_tokens = floor(r.input_tokens)) AND (r.cache_read_tokens IS NOT NULL AND r.cache_read_tokens >= 0 AND r.cache_read_tokens = floor(r.cache_read_tokens)) AND (r.cache_write_5m_tokens IS NOT NULL AND r.cache_write_5m_tokens >= 0 AND r.cache_write_5m_tokens = floor(r.cache_write_5m_tokens)) AND (r.cache_write_1h_tokens IS NOT NULL AND r.cache_write_1h_tokens >= 0 AND r.cache_write_1h_tokens = floor(r.cache_write_1h_tokens)) AND (r.output_tokens IS NOT NULL AND r.output_tokens >= 0 AND r.output_tokens = floor(r.output_tokens)) AND (r.reasoning_tokens IS NOT NULL AND r.reasoning_tokens >= 0 AND r.reasoning_tokens = floor(r.reasoning_tokens)) AND (r.requests IS NOT NULL AND r.requests >= 0 AND r.requests = floor(r.requests)) AND (r.web_search_calls IS NOT NULL AND r.web_search_calls >= 0 AND r.web_search_calls = floor(r.web_search_calls)) AND (r.web_search_preview_calls IS NOT NULL AND r.web_search_preview_calls >= 0 AND r.web_search_preview_calls = floor(r.web_search_preview_calls)) AND (r.web_fetch_calls IS NOT NULL AND r.web_fetch_calls >= 0 AND r.web_fetch_calls = floor(r.web_fetch_calls)) AND (r.grounded_prompts IS NOT NULL AND r.grounded_prompts >= 0 AND r.grounded_prompts = floor(r.grounded_prompts)) AND (r.output_images IS NOT NULL AND r.output_images >= 0 AND r.output_images = floor(r.output_images)) AND (r.file_search_calls IS NOT NULL AND r.file_search_calls >= 0 AND r.file_search_calls = floor(r.file_search_calls)) AND (r.code_interpreter_calls IS NOT NULL AND r.code_interpreter_calls >= 0 AND r.code_interpreter_calls = floor(r.code_interpreter_calls));
 
 -- Each row with its group and price key (rows without a time are priced at the script date)
 CREATE OR REPLACE TEMPORARY TABLE priced AS
@@ -125,6 +125,8 @@ SELECT u.seq AS seq,
   u.web_fetch_calls AS web_fetch_calls,
   u.grounded_prompts AS grounded_prompts,
   u.output_images AS output_images,
+  u.file_search_calls AS file_search_calls,
+  u.code_interpreter_calls AS code_interpreter_calls,
   u.estimated AS estimated,
   u.conversation_id AS conversation_id,
   u.turn AS turn,
@@ -143,38 +145,38 @@ LEFT JOIN price_map m0 ON m0.pricing = 0 AND m0.model = u.model AND EQUAL_NULL(m
 -- Integer sums per group and price key (totals, groups, unpriced models and the long-context cliffs read them)
 CREATE OR REPLACE TEMPORARY TABLE agg AS
 SELECT g0, g1, e0, k0, conversation_id IS NOT NULL AS has_conversation, customer IS NOT NULL AND customer <> '' AS has_customer, user_id IS NOT NULL AND user_id <> '' AS has_user, CASE WHEN outcome IN ('success', 'failure') THEN outcome END AS known_outcome, CASE WHEN e0 IS NULL THEN model END AS unpriced_model, model = '(no model)' AS no_model,
-  sum(requests) AS requests, count(*) AS records, sum(input_tokens) AS input_tokens, sum(cache_read_tokens) AS cache_read_tokens, sum(cache_write_5m_tokens) AS cache_write_5m_tokens, sum(cache_write_1h_tokens) AS cache_write_1h_tokens, sum(output_tokens) AS output_tokens, sum(web_search_calls) AS web_search_calls, sum(web_search_preview_calls) AS web_search_preview_calls, sum(web_fetch_calls) AS web_fetch_calls, sum(grounded_prompts) AS grounded_prompts, sum(output_images) AS output_images, sum(reasoning_tokens) AS reasoning_tokens, sum(CASE WHEN estimated THEN 1 ELSE 0 END) AS estimated_records, min(seq) AS first_seq, min(time_ms) AS first_ms, max(time_ms) AS last_ms,
+  sum(requests) AS requests, count(*) AS records, sum(input_tokens) AS input_tokens, sum(cache_read_tokens) AS cache_read_tokens, sum(cache_write_5m_tokens) AS cache_write_5m_tokens, sum(cache_write_1h_tokens) AS cache_write_1h_tokens, sum(output_tokens) AS output_tokens, sum(web_search_calls) AS web_search_calls, sum(web_search_preview_calls) AS web_search_preview_calls, sum(web_fetch_calls) AS web_fetch_calls, sum(grounded_prompts) AS grounded_prompts, sum(output_images) AS output_images, sum(file_search_calls) AS file_search_calls, sum(code_interpreter_calls) AS code_interpreter_calls, sum(reasoning_tokens) AS reasoning_tokens, sum(CASE WHEN estimated THEN 1 ELSE 0 END) AS estimated_records, min(seq) AS first_seq, min(time_ms) AS first_ms, max(time_ms) AS last_ms,
   sum(CASE WHEN requests > 1 THEN 1 ELSE 0 END) AS multi_request_rows
 FROM priced
 GROUP BY g0, g1, e0, k0, conversation_id IS NOT NULL, customer IS NOT NULL AND customer <> '', user_id IS NOT NULL AND user_id <> '', CASE WHEN outcome IN ('success', 'failure') THEN outcome END, CASE WHEN e0 IS NULL THEN model END, model = '(no model)';
 
 -- Sums per turn of a conversation and price key (one pass of the turn numbering)
 CREATE OR REPLACE TEMPORARY TABLE turn_sums AS
-SELECT turn_all, LEAST(turn_all, CAST(1001 AS BIGINT)) AS turn_no, e0, k0, sum(requests) AS requests, count(*) AS records, sum(input_tokens) AS input_tokens, sum(cache_read_tokens) AS cache_read_tokens, sum(cache_write_5m_tokens) AS cache_write_5m_tokens, sum(cache_write_1h_tokens) AS cache_write_1h_tokens, sum(output_tokens) AS output_tokens, sum(web_search_calls) AS web_search_calls, sum(web_search_preview_calls) AS web_search_preview_calls, sum(web_fetch_calls) AS web_fetch_calls, sum(grounded_prompts) AS grounded_prompts, sum(output_images) AS output_images, sum(reasoning_tokens) AS reasoning_tokens, sum(CASE WHEN estimated THEN 1 ELSE 0 END) AS estimated_records,
+SELECT turn_all, LEAST(turn_all, CAST(1001 AS BIGINT)) AS turn_no, e0, k0, sum(requests) AS requests, count(*) AS records, sum(input_tokens) AS input_tokens, sum(cache_read_tokens) AS cache_read_tokens, sum(cache_write_5m_tokens) AS cache_write_5m_tokens, sum(cache_write_1h_tokens) AS cache_write_1h_tokens, sum(output_tokens) AS output_tokens, sum(web_search_calls) AS web_search_calls, sum(web_search_preview_calls) AS web_search_preview_calls, sum(web_fetch_calls) AS web_fetch_calls, sum(grounded_prompts) AS grounded_prompts, sum(output_images) AS output_images, sum(file_search_calls) AS file_search_calls, sum(code_interpreter_calls) AS code_interpreter_calls, sum(reasoning_tokens) AS reasoning_tokens, sum(CASE WHEN estimated THEN 1 ELSE 0 END) AS estimated_records,
   sum(input_tokens + cache_read_tokens + cache_write_5m_tokens + cache_write_1h_tokens) AS prompt_tokens
 FROM (
-  SELECT e0, k0, requests, input_tokens, cache_read_tokens, cache_write_5m_tokens, cache_write_1h_tokens, output_tokens, web_search_calls, web_search_preview_calls, web_fetch_calls, grounded_prompts, output_images, reasoning_tokens, estimated, COALESCE(CAST(turn AS BIGINT), CAST(row_number() OVER (PARTITION BY conversation_id ORDER BY CASE WHEN time_ms IS NULL THEN 1 ELSE 0 END, time_ms, seq) AS BIGINT)) AS turn_all
+  SELECT e0, k0, requests, input_tokens, cache_read_tokens, cache_write_5m_tokens, cache_write_1h_tokens, output_tokens, web_search_calls, web_search_preview_calls, web_fetch_calls, grounded_prompts, output_images, file_search_calls, code_interpreter_calls, reasoning_tokens, estimated, COALESCE(CAST(turn AS BIGINT), CAST(row_number() OVER (PARTITION BY conversation_id ORDER BY CASE WHEN time_ms IS NULL THEN 1 ELSE 0 END, time_ms, seq) AS BIGINT)) AS turn_all
   FROM priced WHERE conversation_id IS NOT NULL
 ) t0
 GROUP BY turn_all, e0, k0;
 
 -- result "total": Total: requests, token sums, exact cost in femto-USD (10^-15 USD); unpriced requests are not $0, they are left out. Caching as it happened: cost_without_caching_femto prices the cache tokens at the input price
-SELECT sum(requests) AS requests, sum(input_tokens) AS input_tokens, sum(cache_read_tokens) AS cache_read_tokens, sum(cache_write_5m_tokens) AS cache_write_5m_tokens, sum(cache_write_1h_tokens) AS cache_write_1h_tokens, sum(output_tokens) AS output_tokens, sum(reasoning_tokens) AS reasoning_tokens, sum(web_search_calls) AS web_search_calls, sum(web_search_preview_calls) AS web_search_preview_calls, sum(web_fetch_calls) AS web_fetch_calls, sum(grounded_prompts) AS grounded_prompts, sum(output_images) AS output_images,
+SELECT sum(requests) AS requests, sum(input_tokens) AS input_tokens, sum(cache_read_tokens) AS cache_read_tokens, sum(cache_write_5m_tokens) AS cache_write_5m_tokens, sum(cache_write_1h_tokens) AS cache_write_1h_tokens, sum(output_tokens) AS output_tokens, sum(reasoning_tokens) AS reasoning_tokens, sum(web_search_calls) AS web_search_calls, sum(web_search_preview_calls) AS web_search_preview_calls, sum(web_fetch_calls) AS web_fetch_calls, sum(grounded_prompts) AS grounded_prompts, sum(output_images) AS output_images, sum(file_search_calls) AS file_search_calls, sum(code_interpreter_calls) AS code_interpreter_calls,
   sum(CASE WHEN cost_femto IS NULL THEN requests ELSE 0 END) AS unpriced_requests,
   sum(cost_femto) AS cost_femto, CAST(sum(cost_femto) AS DOUBLE) / 1e15 AS cost_usd,
   sum(cost_femto) + sum(saved_femto) AS cost_without_caching_femto
 FROM (
-  SELECT p.*, CASE WHEN c.e IS NULL THEN NULL ELSE CAST(p.input_tokens AS NUMBER(38, 0)) * c.p_input + CAST(p.cache_read_tokens AS NUMBER(38, 0)) * c.p_cache_read + CAST(p.cache_write_5m_tokens AS NUMBER(38, 0)) * c.p_cache_write_5m + CAST(p.cache_write_1h_tokens AS NUMBER(38, 0)) * c.p_cache_write_1h + CAST(p.output_tokens AS NUMBER(38, 0)) * c.p_output + CAST(p.web_search_calls AS NUMBER(38, 0)) * c.c_web_search_calls + CAST(p.web_search_preview_calls AS NUMBER(38, 0)) * c.c_web_search_preview_calls + CAST(p.web_fetch_calls AS NUMBER(38, 0)) * c.c_web_fetch_calls + CAST(p.grounded_prompts AS NUMBER(38, 0)) * c.c_grounded_prompts + CAST(p.output_images AS NUMBER(38, 0)) * c.c_output_images + CAST(p.requests AS NUMBER(38, 0)) * c.c_requests END AS cost_femto,
+  SELECT p.*, CASE WHEN c.e IS NULL THEN NULL ELSE CAST(p.input_tokens AS NUMBER(38, 0)) * c.p_input + CAST(p.cache_read_tokens AS NUMBER(38, 0)) * c.p_cache_read + CAST(p.cache_write_5m_tokens AS NUMBER(38, 0)) * c.p_cache_write_5m + CAST(p.cache_write_1h_tokens AS NUMBER(38, 0)) * c.p_cache_write_1h + CAST(p.output_tokens AS NUMBER(38, 0)) * c.p_output + CAST(p.web_search_calls AS NUMBER(38, 0)) * c.c_web_search_calls + CAST(p.web_search_preview_calls AS NUMBER(38, 0)) * c.c_web_search_preview_calls + CAST(p.web_fetch_calls AS NUMBER(38, 0)) * c.c_web_fetch_calls + CAST(p.grounded_prompts AS NUMBER(38, 0)) * c.c_grounded_prompts + CAST(p.output_images AS NUMBER(38, 0)) * c.c_output_images + CAST(p.file_search_calls AS NUMBER(38, 0)) * c.c_file_search_calls + CAST(p.code_interpreter_calls AS NUMBER(38, 0)) * c.c_code_interpreter_calls + CAST(p.requests AS NUMBER(38, 0)) * c.c_requests END AS cost_femto,
     CASE WHEN c.e IS NULL THEN NULL ELSE CAST(p.cache_read_tokens AS NUMBER(38, 0)) * (c.p_input - c.p_cache_read) + CAST(p.cache_write_5m_tokens AS NUMBER(38, 0)) * (c.p_input - c.p_cache_write_5m) + CAST(p.cache_write_1h_tokens AS NUMBER(38, 0)) * (c.p_input - c.p_cache_write_1h) END AS saved_femto
   FROM agg p LEFT JOIN card_prices c ON c.e = p.e0 AND c.k = p.k0
 ) x;
 
 -- result "groups": Per feature, day, most expensive first
-SELECT g0 AS "FEATURE", g1 AS "DAY", sum(requests) AS requests, sum(input_tokens) AS input_tokens, sum(cache_read_tokens) AS cache_read_tokens, sum(cache_write_5m_tokens) AS cache_write_5m_tokens, sum(cache_write_1h_tokens) AS cache_write_1h_tokens, sum(output_tokens) AS output_tokens, sum(reasoning_tokens) AS reasoning_tokens, sum(web_search_calls) AS web_search_calls, sum(web_search_preview_calls) AS web_search_preview_calls, sum(web_fetch_calls) AS web_fetch_calls, sum(grounded_prompts) AS grounded_prompts, sum(output_images) AS output_images,
+SELECT g0 AS "FEATURE", g1 AS "DAY", sum(requests) AS requests, sum(input_tokens) AS input_tokens, sum(cache_read_tokens) AS cache_read_tokens, sum(cache_write_5m_tokens) AS cache_write_5m_tokens, sum(cache_write_1h_tokens) AS cache_write_1h_tokens, sum(output_tokens) AS output_tokens, sum(reasoning_tokens) AS reasoning_tokens, sum(web_search_calls) AS web_search_calls, sum(web_search_preview_calls) AS web_search_preview_calls, sum(web_fetch_calls) AS web_fetch_calls, sum(grounded_prompts) AS grounded_prompts, sum(output_images) AS output_images, sum(file_search_calls) AS file_search_calls, sum(code_interpreter_calls) AS code_interpreter_calls,
   sum(CASE WHEN cost_femto IS NULL THEN requests ELSE 0 END) AS unpriced_requests,
   sum(cost_femto) AS cost_femto, CAST(sum(cost_femto) AS DOUBLE) / 1e15 AS cost_usd
 FROM (
-  SELECT p.*, CASE WHEN c.e IS NULL THEN NULL ELSE CAST(p.input_tokens AS NUMBER(38, 0)) * c.p_input + CAST(p.cache_read_tokens AS NUMBER(38, 0)) * c.p_cache_read + CAST(p.cache_write_5m_tokens AS NUMBER(38, 0)) * c.p_cache_write_5m + CAST(p.cache_write_1h_tokens AS NUMBER(38, 0)) * c.p_cache_write_1h + CAST(p.output_tokens AS NUMBER(38, 0)) * c.p_output + CAST(p.web_search_calls AS NUMBER(38, 0)) * c.c_web_search_calls + CAST(p.web_search_preview_calls AS NUMBER(38, 0)) * c.c_web_search_preview_calls + CAST(p.web_fetch_calls AS NUMBER(38, 0)) * c.c_web_fetch_calls + CAST(p.grounded_prompts AS NUMBER(38, 0)) * c.c_grounded_prompts + CAST(p.output_images AS NUMBER(38, 0)) * c.c_output_images + CAST(p.requests AS NUMBER(38, 0)) * c.c_requests END AS cost_femto,
+  SELECT p.*, CASE WHEN c.e IS NULL THEN NULL ELSE CAST(p.input_tokens AS NUMBER(38, 0)) * c.p_input + CAST(p.cache_read_tokens AS NUMBER(38, 0)) * c.p_cache_read + CAST(p.cache_write_5m_tokens AS NUMBER(38, 0)) * c.p_cache_write_5m + CAST(p.cache_write_1h_tokens AS NUMBER(38, 0)) * c.p_cache_write_1h + CAST(p.output_tokens AS NUMBER(38, 0)) * c.p_output + CAST(p.web_search_calls AS NUMBER(38, 0)) * c.c_web_search_calls + CAST(p.web_search_preview_calls AS NUMBER(38, 0)) * c.c_web_search_preview_calls + CAST(p.web_fetch_calls AS NUMBER(38, 0)) * c.c_web_fetch_calls + CAST(p.grounded_prompts AS NUMBER(38, 0)) * c.c_grounded_prompts + CAST(p.output_images AS NUMBER(38, 0)) * c.c_output_images + CAST(p.file_search_calls AS NUMBER(38, 0)) * c.c_file_search_calls + CAST(p.code_interpreter_calls AS NUMBER(38, 0)) * c.c_code_interpreter_calls + CAST(p.requests AS NUMBER(38, 0)) * c.c_requests END AS cost_femto,
     CASE WHEN c.e IS NULL THEN NULL ELSE CAST(p.cache_read_tokens AS NUMBER(38, 0)) * (c.p_input - c.p_cache_read) + CAST(p.cache_write_5m_tokens AS NUMBER(38, 0)) * (c.p_input - c.p_cache_write_5m) + CAST(p.cache_write_1h_tokens AS NUMBER(38, 0)) * (c.p_input - c.p_cache_write_1h) END AS saved_femto
   FROM agg p LEFT JOIN card_prices c ON c.e = p.e0 AND c.k = p.k0
 ) x
@@ -188,7 +190,7 @@ GROUP BY unpriced_model ORDER BY sum(requests) DESC, min(first_seq);
 -- result "turns": The context-window tax: requests, prompt tokens and exact cost per turn of a conversation (turn 1001 sums the later turns)
 SELECT turn_no, sum(requests) AS requests, sum(prompt_tokens) AS prompt_tokens, sum(cost_femto) AS cost_femto
 FROM (
-  SELECT p.*, CASE WHEN c.e IS NULL THEN NULL ELSE CAST(p.input_tokens AS NUMBER(38, 0)) * c.p_input + CAST(p.cache_read_tokens AS NUMBER(38, 0)) * c.p_cache_read + CAST(p.cache_write_5m_tokens AS NUMBER(38, 0)) * c.p_cache_write_5m + CAST(p.cache_write_1h_tokens AS NUMBER(38, 0)) * c.p_cache_write_1h + CAST(p.output_tokens AS NUMBER(38, 0)) * c.p_output + CAST(p.web_search_calls AS NUMBER(38, 0)) * c.c_web_search_calls + CAST(p.web_search_preview_calls AS NUMBER(38, 0)) * c.c_web_search_preview_calls + CAST(p.web_fetch_calls AS NUMBER(38, 0)) * c.c_web_fetch_calls + CAST(p.grounded_prompts AS NUMBER(38, 0)) * c.c_grounded_prompts + CAST(p.output_images AS NUMBER(38, 0)) * c.c_output_images + CAST(p.requests AS NUMBER(38, 0)) * c.c_requests END AS cost_femto,
+  SELECT p.*, CASE WHEN c.e IS NULL THEN NULL ELSE CAST(p.input_tokens AS NUMBER(38, 0)) * c.p_input + CAST(p.cache_read_tokens AS NUMBER(38, 0)) * c.p_cache_read + CAST(p.cache_write_5m_tokens AS NUMBER(38, 0)) * c.p_cache_write_5m + CAST(p.cache_write_1h_tokens AS NUMBER(38, 0)) * c.p_cache_write_1h + CAST(p.output_tokens AS NUMBER(38, 0)) * c.p_output + CAST(p.web_search_calls AS NUMBER(38, 0)) * c.c_web_search_calls + CAST(p.web_search_preview_calls AS NUMBER(38, 0)) * c.c_web_search_preview_calls + CAST(p.web_fetch_calls AS NUMBER(38, 0)) * c.c_web_fetch_calls + CAST(p.grounded_prompts AS NUMBER(38, 0)) * c.c_grounded_prompts + CAST(p.output_images AS NUMBER(38, 0)) * c.c_output_images + CAST(p.file_search_calls AS NUMBER(38, 0)) * c.c_file_search_calls + CAST(p.code_interpreter_calls AS NUMBER(38, 0)) * c.c_code_interpreter_calls + CAST(p.requests AS NUMBER(38, 0)) * c.c_requests END AS cost_femto,
     CASE WHEN c.e IS NULL THEN NULL ELSE CAST(p.cache_read_tokens AS NUMBER(38, 0)) * (c.p_input - c.p_cache_read) + CAST(p.cache_write_5m_tokens AS NUMBER(38, 0)) * (c.p_input - c.p_cache_write_5m) + CAST(p.cache_write_1h_tokens AS NUMBER(38, 0)) * (c.p_input - c.p_cache_write_1h) END AS saved_femto
   FROM turn_sums p LEFT JOIN card_prices c ON c.e = p.e0 AND c.k = p.k0
 ) x
@@ -242,7 +244,7 @@ GROUP BY e, k
 
 -- result "distribution": Cost per request by nearest rank: pNN_cost is the exact cost (femto-USD) of the row at the quantile, pNN_w its requests; per request = pNN_cost / pNN_w
 WITH c AS (
-  SELECT CAST(p.input_tokens AS NUMBER(38, 0)) * c.p_input + CAST(p.cache_read_tokens AS NUMBER(38, 0)) * c.p_cache_read + CAST(p.cache_write_5m_tokens AS NUMBER(38, 0)) * c.p_cache_write_5m + CAST(p.cache_write_1h_tokens AS NUMBER(38, 0)) * c.p_cache_write_1h + CAST(p.output_tokens AS NUMBER(38, 0)) * c.p_output + CAST(p.web_search_calls AS NUMBER(38, 0)) * c.c_web_search_calls + CAST(p.web_search_preview_calls AS NUMBER(38, 0)) * c.c_web_search_preview_calls + CAST(p.web_fetch_calls AS NUMBER(38, 0)) * c.c_web_fetch_calls + CAST(p.grounded_prompts AS NUMBER(38, 0)) * c.c_grounded_prompts + CAST(p.output_images AS NUMBER(38, 0)) * c.c_output_images + CAST(p.requests AS NUMBER(38, 0)) * c.c_requests AS cost, p.requests AS w
+  SELECT CAST(p.input_tokens AS NUMBER(38, 0)) * c.p_input + CAST(p.cache_read_tokens AS NUMBER(38, 0)) * c.p_cache_read + CAST(p.cache_write_5m_tokens AS NUMBER(38, 0)) * c.p_cache_write_5m + CAST(p.cache_write_1h_tokens AS NUMBER(38, 0)) * c.p_cache_write_1h + CAST(p.output_tokens AS NUMBER(38, 0)) * c.p_output + CAST(p.web_search_calls AS NUMBER(38, 0)) * c.c_web_search_calls + CAST(p.web_search_preview_calls AS NUMBER(38, 0)) * c.c_web_search_preview_calls + CAST(p.web_fetch_calls AS NUMBER(38, 0)) * c.c_web_fetch_calls + CAST(p.grounded_prompts AS NUMBER(38, 0)) * c.c_grounded_prompts + CAST(p.output_images AS NUMBER(38, 0)) * c.c_output_images + CAST(p.file_search_calls AS NUMBER(38, 0)) * c.c_file_search_calls + CAST(p.code_interpreter_calls AS NUMBER(38, 0)) * c.c_code_interpreter_calls + CAST(p.requests AS NUMBER(38, 0)) * c.c_requests AS cost, p.requests AS w
   FROM priced p JOIN card_prices c ON c.e = p.e0 AND c.k = p.k0
   WHERE p.requests > 0
 ), o AS (
@@ -256,7 +258,7 @@ FROM o;
 
 -- result "group_distribution": Cost per request per feature, day (columns as above)
 WITH c AS (
-  SELECT p.g0, p.g1, CAST(p.input_tokens AS NUMBER(38, 0)) * c.p_input + CAST(p.cache_read_tokens AS NUMBER(38, 0)) * c.p_cache_read + CAST(p.cache_write_5m_tokens AS NUMBER(38, 0)) * c.p_cache_write_5m + CAST(p.cache_write_1h_tokens AS NUMBER(38, 0)) * c.p_cache_write_1h + CAST(p.output_tokens AS NUMBER(38, 0)) * c.p_output + CAST(p.web_search_calls AS NUMBER(38, 0)) * c.c_web_search_calls + CAST(p.web_search_preview_calls AS NUMBER(38, 0)) * c.c_web_search_preview_calls + CAST(p.web_fetch_calls AS NUMBER(38, 0)) * c.c_web_fetch_calls + CAST(p.grounded_prompts AS NUMBER(38, 0)) * c.c_grounded_prompts + CAST(p.output_images AS NUMBER(38, 0)) * c.c_output_images + CAST(p.requests AS NUMBER(38, 0)) * c.c_requests AS cost, p.requests AS w
+  SELECT p.g0, p.g1, CAST(p.input_tokens AS NUMBER(38, 0)) * c.p_input + CAST(p.cache_read_tokens AS NUMBER(38, 0)) * c.p_cache_read + CAST(p.cache_write_5m_tokens AS NUMBER(38, 0)) * c.p_cache_write_5m + CAST(p.cache_write_1h_tokens AS NUMBER(38, 0)) * c.p_cache_write_1h + CAST(p.output_tokens AS NUMBER(38, 0)) * c.p_output + CAST(p.web_search_calls AS NUMBER(38, 0)) * c.c_web_search_calls + CAST(p.web_search_preview_calls AS NUMBER(38, 0)) * c.c_web_search_preview_calls + CAST(p.web_fetch_calls AS NUMBER(38, 0)) * c.c_web_fetch_calls + CAST(p.grounded_prompts AS NUMBER(38, 0)) * c.c_grounded_prompts + CAST(p.output_images AS NUMBER(38, 0)) * c.c_output_images + CAST(p.file_search_calls AS NUMBER(38, 0)) * c.c_file_search_calls + CAST(p.code_interpreter_calls AS NUMBER(38, 0)) * c.c_code_interpreter_calls + CAST(p.requests AS NUMBER(38, 0)) * c.c_requests AS cost, p.requests AS w
   FROM priced p JOIN card_prices c ON c.e = p.e0 AND c.k = p.k0
   WHERE p.requests > 0
 ), o AS (
@@ -273,7 +275,7 @@ SELECT t.model AS model, t.threshold AS threshold, CASE WHEN t.inclusive THEN '>
   sum(CAST(s.input_tokens AS NUMBER(38, 0)) * c.p_input + CAST(s.cache_read_tokens AS NUMBER(38, 0)) * c.p_cache_read + CAST(s.cache_write_5m_tokens AS NUMBER(38, 0)) * c.p_cache_write_5m + CAST(s.cache_write_1h_tokens AS NUMBER(38, 0)) * c.p_cache_write_1h + CAST(s.output_tokens AS NUMBER(38, 0)) * c.p_output) AS cost_femto,
   sum(CAST(s.input_tokens AS NUMBER(38, 0)) * c.p_input + CAST(s.cache_read_tokens AS NUMBER(38, 0)) * c.p_cache_read + CAST(s.cache_write_5m_tokens AS NUMBER(38, 0)) * c.p_cache_write_5m + CAST(s.cache_write_1h_tokens AS NUMBER(38, 0)) * c.p_cache_write_1h + CAST(s.output_tokens AS NUMBER(38, 0)) * c.p_output - (CAST(s.input_tokens AS NUMBER(38, 0)) * t.p_input + CAST(s.cache_read_tokens AS NUMBER(38, 0)) * t.p_cache_read + CAST(s.cache_write_5m_tokens AS NUMBER(38, 0)) * t.p_cache_write_5m + CAST(s.cache_write_1h_tokens AS NUMBER(38, 0)) * t.p_cache_write_1h + CAST(s.output_tokens AS NUMBER(38, 0)) * t.p_output)) AS premium_femto
 FROM (
-SELECT 'total' AS slice, e0 AS e, k0 AS k, sum(requests) AS requests, sum(records) AS records, sum(input_tokens) AS input_tokens, sum(cache_read_tokens) AS cache_read_tokens, sum(cache_write_5m_tokens) AS cache_write_5m_tokens, sum(cache_write_1h_tokens) AS cache_write_1h_tokens, sum(output_tokens) AS output_tokens, sum(web_search_calls) AS web_search_calls, sum(web_search_preview_calls) AS web_search_preview_calls, sum(web_fetch_calls) AS web_fetch_calls, sum(grounded_prompts) AS grounded_prompts, sum(output_images) AS output_images, sum(reasoning_tokens) AS reasoning_tokens, sum(estimated_records) AS estimated_records
+SELECT 'total' AS slice, e0 AS e, k0 AS k, sum(requests) AS requests, sum(records) AS records, sum(input_tokens) AS input_tokens, sum(cache_read_tokens) AS cache_read_tokens, sum(cache_write_5m_tokens) AS cache_write_5m_tokens, sum(cache_write_1h_tokens) AS cache_write_1h_tokens, sum(output_tokens) AS output_tokens, sum(web_search_calls) AS web_search_calls, sum(web_search_preview_calls) AS web_search_preview_calls, sum(web_fetch_calls) AS web_fetch_calls, sum(grounded_prompts) AS grounded_prompts, sum(output_images) AS output_images, sum(file_search_calls) AS file_search_calls, sum(code_interpreter_calls) AS code_interpreter_calls, sum(reasoning_tokens) AS reasoning_tokens, sum(estimated_records) AS estimated_records
 FROM agg
 GROUP BY e0, k0
 ) s JOIN card_prices c ON c.e = s.e AND c.k = s.k JOIN card_tiers t ON t.e = s.e AND t.k = s.k
@@ -281,9 +283,9 @@ GROUP BY t.model, t.threshold, t.inclusive
 ORDER BY premium_femto DESC, t.model, t.threshold;
 
 -- result "accounting": Rows read and rows rejected for invalid counts
-SELECT count(*) AS read_rows, sum(CASE WHEN (r.input_tokens IS NOT NULL AND r.input_tokens >= 0 AND r.input_tokens = floor(r.input_tokens)) AND (r.cache_read_tokens IS NOT NULL AND r.cache_read_tokens >= 0 AND r.cache_read_tokens = floor(r.cache_read_tokens)) AND (r.cache_write_5m_tokens IS NOT NULL AND r.cache_write_5m_tokens >= 0 AND r.cache_write_5m_tokens = floor(r.cache_write_5m_tokens)) AND (r.cache_write_1h_tokens IS NOT NULL AND r.cache_write_1h_tokens >= 0 AND r.cache_write_1h_tokens = floor(r.cache_write_1h_tokens)) AND (r.output_tokens IS NOT NULL AND r.output_tokens >= 0 AND r.output_tokens = floor(r.output_tokens)) AND (r.reasoning_tokens IS NOT NULL AND r.reasoning_tokens >= 0 AND r.reasoning_tokens = floor(r.reasoning_tokens)) AND (r.requests IS NOT NULL AND r.requests >= 0 AND r.requests = floor(r.requests)) AND (r.web_search_calls IS NOT NULL AND r.web_search_calls >= 0 AND r.web_search_calls = floor(r.web_search_calls)) AND (r.web_search_preview_calls IS NOT NULL AND r.web_search_preview_calls >= 0 AND r.web_search_preview_calls = floor(r.web_search_preview_calls)) AND (r.web_fetch_calls IS NOT NULL AND r.web_fetch_calls >= 0 AND r.web_fetch_calls = floor(r.web_fetch_calls)) AND (r.grounded_prompts IS NOT NULL AND r.grounded_prompts >= 0 AND r.grounded_prompts = floor(r.grounded_prompts)) AND (r.output_images IS NOT NULL AND r.output_images >= 0 AND r.output_images = floor(r.output_images)) THEN 0 ELSE 1 END) AS rejected_rows
+SELECT count(*) AS read_rows, sum(CASE WHEN (r.input_tokens IS NOT NULL AND r.input_tokens >= 0 AND r.input_tokens = floor(r.input_tokens)) AND (r.cache_read_tokens IS NOT NULL AND r.cache_read_tokens >= 0 AND r.cache_read_tokens = floor(r.cache_read_tokens)) AND (r.cache_write_5m_tokens IS NOT NULL AND r.cache_write_5m_tokens >= 0 AND r.cache_write_5m_tokens = floor(r.cache_write_5m_tokens)) AND (r.cache_write_1h_tokens IS NOT NULL AND r.cache_write_1h_tokens >= 0 AND r.cache_write_1h_tokens = floor(r.cache_write_1h_tokens)) AND (r.output_tokens IS NOT NULL AND r.output_tokens >= 0 AND r.output_tokens = floor(r.output_tokens)) AND (r.reasoning_tokens IS NOT NULL AND r.reasoning_tokens >= 0 AND r.reasoning_tokens = floor(r.reasoning_tokens)) AND (r.requests IS NOT NULL AND r.requests >= 0 AND r.requests = floor(r.requests)) AND (r.web_search_calls IS NOT NULL AND r.web_search_calls >= 0 AND r.web_search_calls = floor(r.web_search_calls)) AND (r.web_search_preview_calls IS NOT NULL AND r.web_search_preview_calls >= 0 AND r.web_search_preview_calls = floor(r.web_search_preview_calls)) AND (r.web_fetch_calls IS NOT NULL AND r.web_fetch_calls >= 0 AND r.web_fetch_calls = floor(r.web_fetch_calls)) AND (r.grounded_prompts IS NOT NULL AND r.grounded_prompts >= 0 AND r.grounded_prompts = floor(r.grounded_prompts)) AND (r.output_images IS NOT NULL AND r.output_images >= 0 AND r.output_images = floor(r.output_images)) AND (r.file_search_calls IS NOT NULL AND r.file_search_calls >= 0 AND r.file_search_calls = floor(r.file_search_calls)) AND (r.code_interpreter_calls IS NOT NULL AND r.code_interpreter_calls >= 0 AND r.code_interpreter_calls = floor(r.code_interpreter_calls)) THEN 0 ELSE 1 END) AS rejected_rows
 FROM (
-SELECT src."SEQ" AS seq, src."ID" AS id, src."TIME_MS" AS time_ms, src."MODEL" AS model, src."PROVIDER" AS provider, src."SERVICE_TIER" AS service_tier, src."FAST" AS fast, src."REGIONAL" AS regional, src."INPUT_TOKENS" AS input_tokens, src."CACHE_READ_TOKENS" AS cache_read_tokens, src."CACHE_WRITE_5M_TOKENS" AS cache_write_5m_tokens, src."CACHE_WRITE_1H_TOKENS" AS cache_write_1h_tokens, src."OUTPUT_TOKENS" AS output_tokens, src."REASONING_TOKENS" AS reasoning_tokens, src."REQUESTS" AS requests, src."WEB_SEARCH_CALLS" AS web_search_calls, src."WEB_SEARCH_PREVIEW_CALLS" AS web_search_preview_calls, src."WEB_FETCH_CALLS" AS web_fetch_calls, src."GROUNDED_PROMPTS" AS grounded_prompts, src."OUTPUT_IMAGES" AS output_images, src."IMAGE_COUNT" AS image_count, src."ESTIMATED" AS estimated, src."CONVERSATION_ID" AS conversation_id, src."TURN" AS turn, src."FEATURE" AS feature, src."CUSTOMER" AS customer, src."USER_ID" AS user_id, src."OUTCOME" AS outcome, src."PROMPT" AS prompt, src."TAGS" AS tags, src."SOURCE_FILE" AS source_file, src."SOURCE_LINE" AS source_line
+SELECT src."SEQ" AS seq, src."ID" AS id, src."TIME_MS" AS time_ms, src."MODEL" AS model, src."PROVIDER" AS provider, src."SERVICE_TIER" AS service_tier, src."FAST" AS fast, src."REGIONAL" AS regional, src."INPUT_TOKENS" AS input_tokens, src."CACHE_READ_TOKENS" AS cache_read_tokens, src."CACHE_WRITE_5M_TOKENS" AS cache_write_5m_tokens, src."CACHE_WRITE_1H_TOKENS" AS cache_write_1h_tokens, src."OUTPUT_TOKENS" AS output_tokens, src."REASONING_TOKENS" AS reasoning_tokens, src."REQUESTS" AS requests, src."WEB_SEARCH_CALLS" AS web_search_calls, src."WEB_SEARCH_PREVIEW_CALLS" AS web_search_preview_calls, src."WEB_FETCH_CALLS" AS web_fetch_calls, src."GROUNDED_PROMPTS" AS grounded_prompts, src."OUTPUT_IMAGES" AS output_images, src."FILE_SEARCH_CALLS" AS file_search_calls, src."CODE_INTERPRETER_CALLS" AS code_interpreter_calls, src."IMAGE_COUNT" AS image_count, src."ESTIMATED" AS estimated, src."CONVERSATION_ID" AS conversation_id, src."TURN" AS turn, src."FEATURE" AS feature, src."CUSTOMER" AS customer, src."USER_ID" AS user_id, src."OUTCOME" AS outcome, src."PROMPT" AS prompt, src."TAGS" AS tags, src."SOURCE_FILE" AS source_file, src."SOURCE_LINE" AS source_line
 FROM "ANALYTICS"."LLM_REQUESTS" src
 ) r;
 
