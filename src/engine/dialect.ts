@@ -1,8 +1,8 @@
 /**
  * Everything in the report queries that differs between SQL engines, in one place: integer
- * division, 128-bit products, epoch-millisecond calendar functions, JSON tag lookup, and the
- * "value at the row where a key is smallest" aggregate. The queries (report-queries.ts,
- * price-map.ts) use only these helpers plus portable SQL (window functions, CASE, COALESCE), so a
+ * division, 128-bit products, epoch-millisecond calendar functions, JSON tag lookup, literals and
+ * identifiers. The queries (report-queries.ts, price-map.ts) use only these helpers plus portable
+ * SQL (window functions, CASE, COALESCE, sum, max), so a
  * PostgreSQL / ClickHouse / BigQuery dialect is one more object of this shape.
  */
 import type { SqlType } from '../usage/table.js';
@@ -25,9 +25,14 @@ export interface Dialect {
   weekday(ms: string): string;
   /** The string value of tag `name` in the JSON object column `col` (NULL when absent). */
   jsonTag(col: string, name: string): string;
-  /** The value of `value` at the row where `key` is smallest / largest (keys unique). */
-  argMin(value: string, key: string, filter?: string): string;
-  argMax(value: string, key: string): string;
+  /**
+   * Optional: a native aggregate giving `value` at the row where `key` is smallest / largest (keys
+   * unique) among the rows passing `filter`, holding one row per group (DuckDB's arg_min, ClickHouse's
+   * argMinIf). Without it the quantile picks are portable SQL (distributionSql: max over a CASE), not
+   * an array of every row (BigQuery's ARRAY_AGG and Snowflake's are bounded by their row size).
+   */
+  argMin?(value: string, key: string, filter?: string): string;
+  argMax?(value: string, key: string): string;
   /** Equality that holds for two NULLs too (a join on nullable columns). */
   same(a: string, b: string): string;
   /** A string literal. */
@@ -56,6 +61,12 @@ export interface Dialect {
    * copied (DuckDB: the unread cache writes' rows, ~12% less CPU than the copy at 10M rows).
    */
   cteNotMaterialized?: boolean;
+  /**
+   * Optional: row_number() needs an ORDER BY in its window (Snowflake: "Window function type
+   * [ROW_NUMBER] requires ORDER BY in window specification"; Spark: "Window function row_number()
+   * requires window to be ordered"), where the queries number rows in no particular order.
+   */
+  orderedRowNumber?: boolean;
   /**
    * Optional: how the engine's error reads when 64-bit integer arithmetic overflows, where it
    * raises one rather than wrapping (DuckDB). The per-request distribution then multiplies in 64
@@ -161,7 +172,7 @@ function createAndInsert(
   return out;
 }
 
-/** Backslash-escaped string literal (BigQuery, Spark: a doubled quote is not an escape there). */
+/** Backslash-escaped string literal (BigQuery, Spark, Snowflake, ClickHouse: a backslash starts an escape there; in BigQuery and Spark a doubled quote is not one). */
 const backslashLiteral = (s: string): string =>
   `'${s
     .replace(/[\\']/g, (c) => `\\${c}`)
@@ -183,8 +194,6 @@ export const postgres: WarehouseDialect = {
   minuteOfDay: (ms) => `CAST(extract(hour FROM ${pgTs(ms)}) * 60 + extract(minute FROM ${pgTs(ms)}) AS INTEGER)`,
   weekday: (ms) => `CAST(extract(dow FROM ${pgTs(ms)}) AS INTEGER)`,
   jsonTag: (col, name) => `(CAST(${col} AS jsonb) ->> ${literal(name)})`,
-  argMin: (value, key, filter) => `(array_agg(${value} ORDER BY ${key})${filter ? ` FILTER (WHERE ${filter})` : ''})[1]`,
-  argMax: (value, key) => `(array_agg(${value} ORDER BY ${key} DESC))[1]`,
   same: (a, b) => `${a} IS NOT DISTINCT FROM ${b}`,
   literal,
   double: (e) => `CAST(${e} AS DOUBLE PRECISION)`,
@@ -192,7 +201,10 @@ export const postgres: WarehouseDialect = {
   replaceTable: (name, select) => `DROP TABLE IF EXISTS pg_temp.${name};\nCREATE TEMP TABLE ${name} AS\n${select}`,
   type: (t) => PG_TYPES[t],
   ident: doubleQuoted,
-  preamble: [],
+  // the literals double a quote and leave a backslash as it is, which holds only with
+  // standard_conforming_strings on (the default since 9.1, a setting a server or role may turn off:
+  // then 'a\' would leave the literal open): https://www.postgresql.org/docs/current/runtime-config-compatible.html
+  preamble: ['SET standard_conforming_strings = on'],
   columnsSql: (schema, name) =>
     `SELECT column_name FROM information_schema.columns WHERE table_name = ${literal(name)} AND ${schema === undefined ? 'table_schema = ANY (current_schemas(false))' : `table_schema = ${literal(schema)}`}`,
   view: (name, select) => `DROP VIEW IF EXISTS pg_temp.${name};\nCREATE TEMP VIEW ${name} AS\n${select}`,
@@ -262,24 +274,31 @@ export const bigquery: WarehouseDialect = {
   minuteOfDay: (ms) => `(EXTRACT(HOUR FROM ${bqTs(ms)}) * 60 + EXTRACT(MINUTE FROM ${bqTs(ms)}))`,
   weekday: (ms) => `(EXTRACT(DAYOFWEEK FROM ${bqTs(ms)}) - 1)`,
   jsonTag: (col, name) => `JSON_VALUE(${col}, ${backslashLiteral(jsonPathKey(name))})`,
-  argMin: (value, key, filter) =>
-    `ARRAY_AGG(${filter ? `IF(${filter}, ${value}, NULL)` : value} IGNORE NULLS ORDER BY ${key})[SAFE_OFFSET(0)]`,
-  argMax: (value, key) => `ARRAY_AGG(${value} IGNORE NULLS ORDER BY ${key} DESC)[SAFE_OFFSET(0)]`,
   // NULL-safe equality spelled out (the form every BigQuery SQL tool reads)
   same: (a, b) => `(${a} = ${b} OR (${a} IS NULL AND ${b} IS NULL))`,
   literal: backslashLiteral,
   double: (e) => `CAST(${e} AS FLOAT64)`,
-  replaceTable: (name, select) => `CREATE TEMP TABLE ${name} AS\n${select}`,
+  // OR REPLACE: a BigQuery session keeps its temporary tables, so the script run again in one replaces
+  // them (https://cloud.google.com/bigquery/docs/reference/standard-sql/data-definition-language#create_table_statement)
+  replaceTable: (name, select) => `CREATE OR REPLACE TEMP TABLE ${name} AS\n${select}`,
   type: (t) => BQ_TYPES[t],
   ident: (name) => `\`${name.replace(/[`\\]/g, (c) => `\\${c}`)}\``,
   preamble: [],
-  view: (name, select) => `CREATE TEMP TABLE ${name} AS\n${select}`,
+  view: (name, select) => `CREATE OR REPLACE TEMP TABLE ${name} AS\n${select}`,
   tableFromRows(name, columns, rows) {
-    return createAndInsert(this, 'CREATE TEMP TABLE', name, columns, rows);
+    return createAndInsert(this, 'CREATE OR REPLACE TEMP TABLE', name, columns, rows);
   },
 };
 
 const sfTs = (ms: string) => `TO_TIMESTAMP_NTZ(${ms}, 3)`;
+/**
+ * Snowflake's identifier: a name Snowflake would take unquoted (letters, digits, `_`, `$`) is the
+ * uppercase name quoted, which is what the unquoted name resolves to; a quoted name keeps its case,
+ * so `"llm_requests"` would not find a table created as `CREATE TABLE llm_requests` (stored
+ * LLM_REQUESTS). Other names are quoted as given, case kept.
+ * https://docs.snowflake.com/en/sql-reference/identifiers-syntax
+ */
+const snowflakeIdent = (name: string): string => (/^[A-Za-z_][A-Za-z0-9_$]*$/.test(name) ? `"${name.toUpperCase()}"` : doubleQuoted(name));
 const SF_TYPES: Record<SqlType, string> = { BIGINT: 'BIGINT', INTEGER: 'INTEGER', VARCHAR: 'VARCHAR', BOOLEAN: 'BOOLEAN' };
 
 export const snowflake: WarehouseDialect = {
@@ -293,17 +312,17 @@ export const snowflake: WarehouseDialect = {
   month: (ms) => `TO_CHAR(${sfTs(ms)}, 'YYYY-MM')`,
   minuteOfDay: (ms) => `(HOUR(${sfTs(ms)}) * 60 + MINUTE(${sfTs(ms)}))`,
   weekday: (ms) => `MOD(DAYOFWEEKISO(${sfTs(ms)}), 7)`,
-  jsonTag: (col, name) => `CAST(GET(PARSE_JSON(${col}), ${literal(name)}) AS VARCHAR)`,
-  // ARRAY_AGG leaves out NULLs: the first value in key order among the rows that pass the filter
-  argMin: (value, key, filter) =>
-    `CAST(GET(ARRAY_AGG(${filter ? `IFF(${filter}, ${value}, NULL)` : value}) WITHIN GROUP (ORDER BY ${key}), 0) AS NUMBER(38, 0))`,
-  argMax: (value, key) => `CAST(GET(ARRAY_AGG(${value}) WITHIN GROUP (ORDER BY ${key} DESC), 0) AS NUMBER(38, 0))`,
+  jsonTag: (col, name) => `CAST(GET(PARSE_JSON(${col}), ${backslashLiteral(name)}) AS VARCHAR)`,
   same: (a, b) => `EQUAL_NULL(${a}, ${b})`,
-  literal,
+  // a backslash starts an escape in a single-quoted Snowflake string ('a\' is unterminated), so it
+  // is escaped too, as in BigQuery and Spark:
+  // https://docs.snowflake.com/en/sql-reference/data-types-text#escape-sequences-in-single-quoted-string-constants
+  literal: backslashLiteral,
   double: (e) => `CAST(${e} AS DOUBLE)`,
   replaceTable: (name, select) => `CREATE OR REPLACE TEMPORARY TABLE ${name} AS\n${select}`,
   type: (t) => SF_TYPES[t],
-  ident: doubleQuoted,
+  ident: snowflakeIdent,
+  orderedRowNumber: true,
   preamble: [],
   view: (name, select) => `CREATE OR REPLACE TEMPORARY VIEW ${name} AS\n${select}`,
   tableFromRows(name, columns, rows) {
@@ -324,16 +343,18 @@ export const spark: WarehouseDialect = {
   minuteOfDay: (ms) => `(hour(${spTs(ms)}) * 60 + minute(${spTs(ms)}))`,
   weekday: (ms) => `(dayofweek(${spTs(ms)}) - 1)`,
   jsonTag: (col, name) => `get_json_object(${col}, ${backslashLiteral(`$['${name.replace(/['\\]/g, (c) => `\\${c}`)}']`)})`,
-  argMin: (value, key, filter) => `min_by(${value}, ${key})${filter ? ` FILTER (WHERE ${filter})` : ''}`,
-  argMax: (value, key) => `max_by(${value}, ${key})`,
   same: (a, b) => `${a} <=> ${b}`,
   literal: backslashLiteral,
   double: (e) => `CAST(${e} AS DOUBLE)`,
   replaceTable: (name, select) => `CREATE OR REPLACE TEMPORARY VIEW ${name} AS\n${select}`,
   type: (t) => (t === 'VARCHAR' ? 'STRING' : t),
   ident: (name) => `\`${name.replace(/`/g, '``')}\``,
-  // timestamp_millis and date_format read the session time zone: the report's dates are UTC
-  preamble: ['SET spark.sql.session.timeZone = UTC'],
+  orderedRowNumber: true,
+  // timestamp_millis and date_format read the session time zone: the report's dates are UTC. SET TIME
+  // ZONE, the statement both Spark (https://spark.apache.org/docs/latest/sql-ref-syntax-aux-conf-mgmt-set-timezone.html)
+  // and Databricks SQL document (https://docs.databricks.com/aws/en/sql/language-manual/sql-ref-syntax-aux-conf-mgmt-set-timezone);
+  // Databricks SQL's settings are its documented parameters (TIMEZONE), not Spark's configuration keys
+  preamble: ["SET TIME ZONE 'UTC'"],
   view: (name, select) => `CREATE OR REPLACE TEMPORARY VIEW ${name} AS\n${select}`,
   tableFromRows(name, columns, rows) {
     const cols = columns.map((c) => c.name).join(', ');

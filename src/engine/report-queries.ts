@@ -822,9 +822,19 @@ export function distributionSql(d: Dialect, groupCols: string[], from = 'priced'
   // swap places, which cannot change a printed digit; the value reported is the chosen row's exact
   // cost over its request count
   const order = `${d.double('cost')} / w`;
-  const picks = QUANTILES.map(
-    (q) => `${d.argMin('cost', 'cum', `cum * 100 >= n * ${q}`)} AS p${q}_cost, ${d.argMin('w', 'cum', `cum * 100 >= n * ${q}`)} AS p${q}_w`,
-  );
+  // the row at quantile q is the first whose running count reaches n q / 100: the dialect's native
+  // arg_min where it has one (a value per group); else the one row where the count is reached (cum)
+  // and was not before it (cum - w; w > 0, so cum rises row by row), the maximum at the last row
+  // (cum = n), by a plain max over a CASE, which every engine has. Not an array of every row's cost:
+  // BigQuery's and Snowflake's ARRAY_AGG held them all, and an array is bounded by the row size there
+  // (100 MB, 16 MB), so a large table failed
+  const argMin = d.argMin?.bind(d);
+  const argMax = d.argMax?.bind(d);
+  const at = (cond: string, v: string) => `max(CASE WHEN ${cond} THEN ${v} END)`;
+  const pick = (v: string, q: number) =>
+    argMin ? argMin(v, 'cum', `cum * 100 >= n * ${q}`) : at(`cum * 100 >= n * ${q} AND (cum - w) * 100 < n * ${q}`, v);
+  const last = (v: string) => (argMax ? argMax(v, 'cum') : at('cum = n', v));
+  const picks = QUANTILES.map((q) => `${pick('cost', q)} AS p${q}_cost, ${pick('w', q)} AS p${q}_w`);
   return `WITH c AS (
   SELECT ${groupCols.map((c) => `p.${c}, `).join('')}${cost} AS cost, p.requests AS w
   ${costFrom(from, o)}
@@ -834,7 +844,7 @@ export function distributionSql(d: Dialect, groupCols: string[], from = 'priced'
     sum(w) OVER (${part.trim()}) AS n
   FROM c
 )
-SELECT ${g}${picks.join(', ')}, ${d.argMax('cost', 'cum')} AS max_cost, ${d.argMax('w', 'cum')} AS max_w
+SELECT ${g}${picks.join(', ')}, ${last('cost')} AS max_cost, ${last('w')} AS max_w
 FROM o${groupCols.length ? ` GROUP BY ${groupCols.join(', ')}` : ''}`;
 }
 
@@ -899,7 +909,7 @@ ${cacheRows('priced')}), rw AS (
   // each scope gets an integer id (`sid`) once: the windows sort, and the joins and groups
   // after them hash, an integer rather than the model and scope strings
   return `${rw}, rs AS (
-  SELECT model, scope, max(CASE WHEN is_read THEN 1 ELSE 0 END) AS has_read, row_number() OVER () AS sid FROM rw GROUP BY model, scope
+  SELECT model, scope, max(CASE WHEN is_read THEN 1 ELSE 0 END) AS has_read, row_number() OVER (${d.orderedRowNumber ? 'ORDER BY model, scope' : ''}) AS sid FROM rw GROUP BY model, scope
 ), rh AS (
   SELECT rw.seq, rw.t, rw.is_write, rw.is_read, rw.w5, rw.w1, rw.e0, rw.k0, rs.sid, rs.has_read FROM rw JOIN rs ON rs.model = rw.model AND rs.scope = rw.scope
 ), s AS (

@@ -77,6 +77,11 @@ async function checkWholeReport(r: Map<string, Rows>, inputs: string[], by = 'mo
 
   const groups = r.get('groups')!.map((g) => ({ key: String(g[by]), requests: n(g.requests), costFemto: int(g.cost_femto) }));
   const want = view.groups.map((g) => ({ key: String(Object.values(g.key)[0]), requests: g.sums.requests, costFemto: g.cost.costFemto }));
+  // in the report's order: most expensive first, unpriced (NULL cost) groups last whatever the engine's default
+  const priced = groups.findIndex((g) => g.costFemto === null);
+  const costs = (priced < 0 ? groups : groups.slice(0, priced)).map((g) => g.costFemto!);
+  expect(costs).toEqual([...costs].sort((a, b) => (a < b ? 1 : a > b ? -1 : 0)));
+  if (priced >= 0) expect(groups.slice(priced).every((g) => g.costFemto === null)).toBe(true);
   const byKey = (a: { key: string }, b: { key: string }) => a.key.localeCompare(b.key);
   expect(groups.sort(byKey)).toEqual(want.sort(byKey));
   const perGroup = new Map(r.get('group_distribution')!.map((g) => [String(g.g0), g]));
@@ -218,6 +223,11 @@ async function openDuckDb(): Promise<WarehouseDb> {
 }
 
 scriptParity('duckdb', async () => ({ db: await openDuckDb(), d: duckdbWarehouse }));
+// the rows numbered in an order, as Snowflake and Spark require (dialect.ts orderedRowNumber): the same report
+scriptParity('duckdb, row_number() windows ordered', async () => ({
+  db: await openDuckDb(),
+  d: { ...duckdbWarehouse, orderedRowNumber: true },
+}));
 scriptParity('postgres', async () => {
   const url = service('TOKENOMICS_TEST_PG_URL');
   return url ? { db: await openPostgres(url), d: postgres } : undefined;
@@ -225,6 +235,95 @@ scriptParity('postgres', async () => {
 scriptParity('clickhouse (chDB)', async () => {
   const path = service('TOKENOMICS_TEST_CHDB');
   return path ? { db: await openChdb(path), d: clickhouse } : undefined;
+});
+
+/**
+ * Where NULLs sort by default differs between engines: last in DuckDB and ClickHouse, first in a
+ * descending order in PostgreSQL and Snowflake, first in an ascending one in BigQuery and Spark. DuckDB
+ * takes each default as a setting (default_null_order), so the script runs here under each one.
+ */
+describe('sql script under each engine default NULL order (DuckDB default_null_order)', () => {
+  const ORDERS = [
+    ['nulls_last_on_asc_first_on_desc', 'PostgreSQL, Snowflake'],
+    ['nulls_first_on_asc_last_on_desc', 'BigQuery, Spark'],
+  ];
+  it.each(ORDERS)(
+    '%s (%s): the demo report, its unpriced groups last',
+    async (order) => {
+      const db = await openDuckDb();
+      try {
+        await db.run(`SET GLOBAL default_null_order = '${order}'`);
+        await loadUsageTable(db, duckdbWarehouse, 'null_order_demo', await fixtureRows(DEMO));
+        const r = await runScript(db, duckdbWarehouse, 'null_order_demo');
+        // the demo has unpriced models: a group each, with a NULL cost
+        expect(r.get('groups')!.some((g) => g.cost_femto === null)).toBe(true);
+        await checkWholeReport(r, DEMO);
+      } finally {
+        await db.close();
+      }
+    },
+    120_000,
+  );
+
+  it.each(ORDERS)(
+    "%s (%s): untimed rows without an id come after those with one (the arrival order numbering a conversation's turns)",
+    async (order) => {
+      const db = await openDuckDb();
+      try {
+        await db.run(`SET GLOBAL default_null_order = '${order}'`);
+        await db.run(
+          'CREATE TABLE untimed (id VARCHAR, model VARCHAR, conversation_id VARCHAR, input_tokens BIGINT, output_tokens BIGINT)',
+        );
+        // one conversation, no times: the rows are numbered by id, the one without an id last (as DuckDB, the
+        // file report's engine, sorts by default), so its turns hold 100, 200 and 300 prompt tokens in that order
+        await db.run(
+          "INSERT INTO untimed VALUES (NULL, 'gpt-4o', 'c', 300, 1), ('b', 'gpt-4o', 'c', 200, 1), ('a', 'gpt-4o', 'c', 100, 1)",
+        );
+        const r = await runScript(db, duckdbWarehouse, 'untimed', { map: 'id,model,conversation_id,input_tokens,output_tokens' });
+        expect(r.get('turns')!.map((t) => [n(t.turn_no), n(t.prompt_tokens)])).toEqual([
+          [1, 100],
+          [2, 200],
+          [3, 300],
+        ]);
+      } finally {
+        await db.close();
+      }
+    },
+    60_000,
+  );
+});
+
+describe('sql script: cost per request by nearest rank over requests, rows of several requests', () => {
+  // DuckDB's arg_min, and the portable picks (max over a CASE) the dialects without one use
+  it.each([
+    ['arg_min', duckdbWarehouse],
+    ['max(CASE …)', { ...duckdbWarehouse, argMin: undefined, argMax: undefined }],
+  ] as const)(
+    'the row holding the ceil(n q / 100)-th request, by hand (%s)',
+    async (_, d) => {
+      const db = await openDuckDb();
+      try {
+        await db.run('CREATE TABLE multi (model VARCHAR, provider VARCHAR, input_tokens BIGINT, output_tokens BIGINT, requests BIGINT)');
+        // per request: a 1,000 input tokens (1 request), b 2,000 (3 requests, 6,000 tokens), c 10,000 (1 request).
+        // In per-request order the 5 requests are a, b, b, b, c (running counts 1, 4, 5). p50: request
+        // ceil(5 * 50 / 100) = 3, in b; p90: ceil(4.5) = 5, in c; p99: ceil(4.95) = 5, c; the maximum: c
+        await db.run(
+          "INSERT INTO multi VALUES ('gpt-4o', 'openai', 10000, 0, 1), ('gpt-4o', 'openai', 1000, 0, 1), ('gpt-4o', 'openai', 6000, 0, 3)",
+        );
+        const r = await runScript(db, d, 'multi', { map: 'model,provider,input_tokens,output_tokens,requests' });
+        const q = r.get('distribution')![0];
+        expect([n(q.p50_w), n(q.p90_w), n(q.p99_w), n(q.max_w)]).toEqual([3, 1, 1, 1]);
+        // one price per input token P: b's row costs 6,000 P and c's 10,000 P (no per-request fee on this card)
+        const b = int(q.p50_cost)!;
+        const c = int(q.p90_cost)!;
+        expect(b * 10_000n).toBe(c * 6_000n);
+        expect([int(q.p99_cost), int(q.max_cost)]).toEqual([c, c]);
+      } finally {
+        await db.close();
+      }
+    },
+    60_000,
+  );
 });
 
 describe('sql script in a DuckDB database of the user', () => {

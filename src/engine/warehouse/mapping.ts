@@ -286,8 +286,16 @@ function mappedSelect(m: Mapping, table: string, sourceName: string, d: Warehous
     (c) => `${m.exprs.get(c.name) ?? defaultOf(c, sourceName, d)} AS ${c.name}`,
   );
   const seq = m.exprs.get('seq');
-  // arrival order: the table's own seq, else time then id
-  const order = seq ?? `row_number() OVER (ORDER BY ${m.exprs.get('time_ms') ?? 'NULL'}, ${m.exprs.get('id') ?? 'NULL'}) - 1`;
+  // arrival order: the table's own seq, else time then id, rows without either after those with it
+  // in every engine (BigQuery and Spark put NULLs first in an ascending order by default; DuckDB, the
+  // file report's engine, last: https://cloud.google.com/bigquery/docs/reference/standard-sql/query-syntax#order_by_clause)
+  const keys = ['time_ms', 'id'].map((c) => m.exprs.get(c)).filter((e) => e !== undefined);
+  const last = (e: string) => `CASE WHEN ${e} IS NULL THEN 1 ELSE 0 END, ${e}`;
+  // with neither, no order: OVER (), which BigQuery documents for ROW_NUMBER alone
+  // (https://cloud.google.com/bigquery/docs/reference/standard-sql/numbering_functions), rather than an ORDER BY
+  // of a constant NULL, which no reference documents; Snowflake and Spark need an ORDER BY: the model, always mapped
+  const by = keys.length ? keys.map(last).join(', ') : d.orderedRowNumber ? m.exprs.get('model') : undefined;
+  const order = seq ?? `row_number() OVER (${by === undefined ? '' : `ORDER BY ${by}`}) - 1`;
   return `SELECT ${order} AS seq, ${cols.join(', ')}\nFROM ${tableSql(table, d)} src${m.where ? `\nWHERE ${m.where}` : ''}`;
 }
 

@@ -5,7 +5,7 @@
  * rates, nano-USD per million tokens = femto-USD per token, of every rate card those rows can
  * select, and its per-call charge prices in femto-USD per unit, 0 where the card has none), the normalization view from the user's columns onto the usage table, the `priced`
  * table (each row's price key), and the report queries. Money stays exact: every cost is an
- * integer count of femto-dollars computed in 128-bit / 38-digit integers (BigQuery BIGNUMERIC);
+ * integer count of femto-dollars computed in 128-bit / 38-digit integers (BigQuery NUMERIC: 29 integer digits);
  * `cost_usd` beside it is for reading only.
  */
 import { parseDimensions, type Dimension } from '../../aggregate/dims.js';
@@ -154,6 +154,11 @@ export function reportQueries(d: WarehouseDialect, dims: Dimension[]): ResultSet
   const g = dims.map((_, i) => `g${i}`);
   const names = dims.map((dim, i) => `g${i} AS ${d.ident(dim.kind === 'tag' ? `tag_${dim.name}` : dim.kind)}`);
   const byLabel = dims.map((dim) => (dim.kind === 'tag' ? `tag:${dim.name}` : dim.kind)).join(', ');
+  // the groups as the report orders them: by cost, unpriced (NULL) last, then by requests. NULLs last
+  // spelled out (a CASE, which every SQL parser reads, rather than NULLS LAST): PostgreSQL and Snowflake
+  // put NULLs first in a descending order by default
+  // (https://www.postgresql.org/docs/current/queries-order.html,
+  // https://docs.snowflake.com/en/sql-reference/constructs/order-by), DuckDB, ClickHouse, BigQuery, Spark last
   const wSums = (w: string) => `sum(${w}.writes) AS writes, sum(${w}.w5 + ${w}.w1) AS tokens`;
   return [
     {
@@ -174,7 +179,7 @@ FROM (
   ${rows}
 ) x
 GROUP BY ${g.join(', ')}
-ORDER BY sum(cost_femto) DESC`,
+ORDER BY CASE WHEN sum(cost_femto) IS NULL THEN 1 ELSE 0 END, sum(cost_femto) DESC, sum(requests) DESC`,
     },
     {
       name: 'unpriced',
