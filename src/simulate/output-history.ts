@@ -21,7 +21,7 @@
  * Complexity: O(n log n) (ordering the turns of each conversation).
  */
 import { fitCacheMinimum } from './levers/cache-rules.js';
-import { promptOf, removePromptTokens, type LeverContext, type SimRequest } from './types.js';
+import { promptOf, removePromptTokens, withEdit, type LeverContext, type SimRequest } from './types.js';
 
 export interface HistoryChange {
   /** Later turns whose prompt changed (weighted by volume). */
@@ -61,7 +61,7 @@ export function propagateOutputChanges(
     for (const i of list) {
       const r = out[i];
       if (earlier.length > 0 && !r.dropped) {
-        const next = withPromptChanges(r, earlier);
+        const next = withEdit(withPromptChanges(r, earlier), { kind: 'history', changes: earlier.slice() });
         out[i] = fitCacheMinimum(next, ctx.resolve(r.model)?.entry.cache?.minTokens);
         res.requests += r.weight;
         res.tokens += (promptOf(next) - promptOf(r)) * r.weight;

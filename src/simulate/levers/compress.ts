@@ -18,7 +18,7 @@
  */
 import { int, num, opt, type Field } from '../../core/validate.js';
 import { SegmentTokenizer } from '../segments.js';
-import { promptOf, removePromptTokens, type Lever, type LeverContext, type LeverOutcome, type SimRequest } from '../types.js';
+import { promptOf, removePromptTokens, withEdit, type Lever, type LeverContext, type LeverOutcome, type SimRequest } from '../types.js';
 import type { EncodingName } from '../../tokenize/encodings.js';
 import { fitCacheMinimum } from './cache-rules.js';
 
@@ -87,7 +87,10 @@ function applyCompress(requests: readonly SimRequest[], p: CompressParams, ctx: 
     if (cut <= 0) return;
     removedTotal += cut * r.weight;
     for (const [role, c] of roles) byRole.set(role, (byRole.get(role) ?? 0) + c * r.weight);
-    out[i] = fitCacheMinimum(removePromptTokens(r, cut), ctx.resolve(r.model)?.entry.cache?.minTokens);
+    out[i] = fitCacheMinimum(
+      withEdit(removePromptTokens(r, cut), { kind: 'remove', tokens: cut }),
+      ctx.resolve(r.model)?.entry.cache?.minTokens,
+    );
   });
   const notes =
     how.none > 0

@@ -18,7 +18,7 @@
  */
 import { int, opt, type Field } from '../../core/validate.js';
 import { fitCacheMinimum } from './cache-rules.js';
-import { removePromptTokens, type Lever, type LeverContext, type LeverOutcome, type SimRequest } from '../types.js';
+import { removePromptTokens, withEdit, type Lever, type LeverContext, type LeverOutcome, type SimRequest } from '../types.js';
 
 export interface ImagesParams {
   keepTurns: number;
@@ -64,7 +64,8 @@ function applyImages(requests: readonly SimRequest[], p: ImagesParams, ctx: Leve
       perImage.add(`${entry?.id ?? requests[i].model} ${each}`);
       images += dropped[t] * requests[i].weight;
       tokens += dropped[t] * each * requests[i].weight;
-      out[i] = fitCacheMinimum(removePromptTokens(requests[i], dropped[t] * each), entry?.cache?.minTokens);
+      const cut = dropped[t] * each;
+      out[i] = fitCacheMinimum(withEdit(removePromptTokens(requests[i], cut), { kind: 'remove', tokens: cut }), entry?.cache?.minTokens);
     });
   }
   const notes = [...noRule].map((m) => `${m}: no image token rule in the catalog; give tokensPerImage`);

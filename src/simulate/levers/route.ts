@@ -46,7 +46,8 @@ import { attemptsPerRequest, MAX_RETRY_RATE } from '../../core/retry.js';
 import { chooseTtl, fitCacheMinimum } from './cache-rules.js';
 import { propagateOutputChanges } from '../output-history.js';
 import { carryTurnCaches, conversationKey } from '../turn-cache.js';
-import type { Lever, LeverContext, LeverOutcome, SimEnv, SimRequest } from '../types.js';
+import { scaleBuckets } from '../prompt-edits.js';
+import { withEdit, type Lever, type LeverContext, type LeverOutcome, type SimEnv, type SimRequest } from '../types.js';
 
 export interface RouteParams {
   to: string;
@@ -116,20 +117,11 @@ function routeOne(
   const inConv = conversion(src, dst, promptText(r), counter);
   const outConv = r.record.text?.completion ? conversion(src, dst, r.record.text.completion, counter) : inConv;
   methods.set(inConv.method, (methods.get(inConv.method) ?? 0) + 1);
-  const k = inConv.ratio;
-  const keepCache = !!dst.cache;
-  const read = keepCache ? Math.round(r.cacheReadTokens * k) : 0;
-  const w5 = keepCache ? Math.round(r.cacheWrite5mTokens * k) : 0;
-  const w1 = keepCache ? Math.round(r.cacheWrite1hTokens * k) : 0;
-  const total = Math.round((r.inputTokens + r.cacheReadTokens + r.cacheWrite5mTokens + r.cacheWrite1hTokens) * k);
+  const scale = { kind: 'scale', ratio: inConv.ratio, keepCache: !!dst.cache } as const;
   return fitCacheMinimum(
     {
-      ...r,
+      ...withEdit(scaleBuckets(r, scale.ratio, scale.keepCache), scale),
       model: dst.id,
-      inputTokens: Math.max(0, total - read - w5 - w1),
-      cacheReadTokens: read,
-      cacheWrite5mTokens: w5,
-      cacheWrite1hTokens: w1,
       outputTokens: Math.round(r.outputTokens * outConv.ratio * p.outputFactor),
       retryFactor: r.retryFactor * attemptsPerRequest(p.retryRate),
       successes: p.successRate ?? r.successes,

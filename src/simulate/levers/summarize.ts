@@ -38,7 +38,17 @@ import { UserError } from '../../core/issues.js';
 import { int, opt, str, type Field, type ValidationError } from '../../core/validate.js';
 import { chooseTtl, fitCacheMinimum } from './cache-rules.js';
 import type { SummarizeDetails } from '../lever-details.js';
-import { promptOf, removePromptTokens, type Lever, type LeverContext, type LeverOutcome, type SimRequest } from '../types.js';
+import { applyEdit } from '../prompt-edits.js';
+import {
+  promptOf,
+  withEdit,
+  type Lever,
+  type LeverContext,
+  type LeverOutcome,
+  type PromptEdit,
+  type SimRequest,
+  type SummaryOf,
+} from '../types.js';
 
 export interface SummarizeParams {
   afterTurns?: number;
@@ -75,7 +85,7 @@ function conversations(requests: readonly SimRequest[], ctx: LeverContext): Map<
   return convs;
 }
 
-function summaryCall(r: SimRequest, p: SummarizeParams, input: number, read: number): SimRequest {
+function summaryCall(r: SimRequest, p: SummarizeParams, summaryOf: SummaryOf): SimRequest {
   return {
     ...r,
     id: `${r.id}+summarize`,
@@ -83,8 +93,8 @@ function summaryCall(r: SimRequest, p: SummarizeParams, input: number, read: num
     serviceTier: 'standard',
     origin: 'added',
     addedBy: 'summarize',
-    inputTokens: input,
-    cacheReadTokens: read,
+    inputTokens: 0,
+    cacheReadTokens: 0,
     cacheWrite5mTokens: 0,
     cacheWrite1hTokens: 0,
     outputTokens: p.summaryTokens,
@@ -92,6 +102,8 @@ function summaryCall(r: SimRequest, p: SummarizeParams, input: number, read: num
     successes: 0,
     dropped: false,
     extraFemto: 0n,
+    edits: undefined,
+    summaryOf,
   };
 }
 
@@ -104,15 +116,20 @@ interface ConvResult {
 
 const cachedOf = (r: SimRequest) => r.cacheReadTokens + r.cacheWrite5mTokens + r.cacheWrite1hTokens;
 
-/** The turn that first sends a summary: the template is read if it was cached, the rest written anew. */
-function recache(r: SimRequest, template: number, templateWarm: boolean): SimRequest {
-  const cached = cachedOf(r);
-  if (cached === 0) return r;
-  const read = templateWarm ? Math.min(template, cached) : 0;
-  const write = cached - read;
-  return r.cacheWrite1hTokens > 0
-    ? { ...r, cacheReadTokens: read, cacheWrite5mTokens: 0, cacheWrite1hTokens: write }
-    : { ...r, cacheReadTokens: read, cacheWrite5mTokens: write, cacheWrite1hTokens: 0 };
+/**
+ * A summary call's prompt from the turn before the summarised one (`sent`, as sent): when that
+ * turn cached its prefix on the call's model within `ttlMs`, the call sends that prefix (read from
+ * the cache), the turn's answer and the instructions; otherwise only the history and the
+ * instructions, as plain input. prefixCache calls this again when it replays the turn's cache.
+ */
+export function withSummaryCache(call: SimRequest, sent: SimRequest, ttlMs: number, ctx: Pick<LeverContext, 'resolve'>): SimRequest {
+  const s = call.summaryOf!;
+  const entry = ctx.resolve(sent.model)?.entry;
+  const C = cachedOf(sent);
+  const warm = !!entry?.cache && C > 0 && s.gapMs <= ttlMs && ctx.resolve(call.model)?.entry === entry;
+  return warm
+    ? { ...call, inputTokens: promptOf(sent) - C + sent.outputTokens + s.instructionTokens, cacheReadTokens: C }
+    : { ...call, inputTokens: s.history + s.instructionTokens, cacheReadTokens: 0 };
 }
 
 function summarizeConversation(
@@ -142,13 +159,12 @@ function summarizeConversation(
       const entry = ctx.resolve(sent.model)?.entry;
       const gap = (r.timeMs ?? 0) - (prev.timeMs ?? 0);
       // the conversation's prefix is live in its model's cache; the summary call can read it only on that model
-      const live = !!entry?.cache && cachedOf(sent) > 0 && gap <= chooseTtl(entry, undefined).ms;
-      const warm = live && (p.model === undefined || ctx.resolve(p.model)?.entry === entry);
-      if (warm) {
-        const C = cachedOf(sent);
-        res.added.push(summaryCall(r, p, promptOf(sent) - C + sent.outputTokens + p.instructionTokens, C));
-        res.warmReads++;
-      } else res.added.push(summaryCall(r, p, carried + p.instructionTokens, 0));
+      const ttlMs = entry?.cache ? chooseTtl(entry, undefined).ms : 0;
+      const live = !!entry?.cache && cachedOf(sent) > 0 && gap <= ttlMs;
+      const call = summaryCall(r, p, { after: sent.id, gapMs: gap, history: carried, instructionTokens: p.instructionTokens });
+      const sentCall = withSummaryCache(call, sent, ttlMs, ctx);
+      res.added.push(sentCall);
+      if (sentCall.cacheReadTokens > 0) res.warmReads++;
       res.summaries++;
       removed = H - p.summaryTokens;
       baseTurn = r.record.turn! - 1;
@@ -156,9 +172,8 @@ function summarizeConversation(
       templateWarm = live && cachedOf(sent) >= first;
     }
     if (removed > 0) {
-      let next = removePromptTokens(r, Math.min(removed, H));
-      if (summaryTurn) next = recache(next, first, templateWarm);
-      out[i] = fitCacheMinimum(next, ctx.resolve(r.model)?.entry.cache?.minTokens);
+      const edit: PromptEdit = { kind: 'summary', tokens: Math.min(removed, H), template: summaryTurn ? first : undefined, templateWarm };
+      out[i] = fitCacheMinimum(withEdit(applyEdit(r, edit), edit), ctx.resolve(r.model)?.entry.cache?.minTokens);
     }
   }
   return res;

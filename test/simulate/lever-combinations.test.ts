@@ -1,0 +1,112 @@
+/**
+ * Levers in combination, across the turns of a conversation: the scenario's total must not hang on
+ * the order the YAML lists levers in when they describe the same system (a cache and a summariser,
+ * a cache and an output cap). Expected costs are worked out by hand from the test catalog
+ * (test/simulate/helpers.ts): claude-t input $1/MTok, 5m write $1.25, 1h write $2, read $0.10,
+ * output $5, minimum 1,024 cacheable tokens, TTL 5m refreshed on hit; so 1 token = 1 µ$ input,
+ * 1.25 µ$ written, 0.1 µ$ read, 5 µ$ output.
+ */
+import { describe, expect, it } from 'vitest';
+import { runScenario } from '../../src/simulate/engine.js';
+import { priceState } from '../../src/simulate/price.js';
+import type { Scenario } from '../../src/simulate/scenario.js';
+import type { LeverKind, LeverSpec } from '../../src/simulate/types.js';
+import { baselineRequests, env, minutes, pricer, rec, usd, words } from './helpers.js';
+
+type Role = 'system' | 'user' | 'assistant';
+type Msg = { role: Role; content: string };
+const msg = (role: Role, content: string): Msg => ({ role, content });
+const count = (ms: Msg[]) => ms.reduce((s, m) => s + m.content.split(' ').length, 0);
+
+/**
+ * One conversation on claude-t, a turn a minute: system S (1,200 tokens) and u1 (300), then each
+ * turn re-sends the history and adds a 300-token answer and a 300-token message. Prompts 1,500,
+ * 2,100, 2,700, 3,300, 3,900; every answer `answers[t]` tokens of text (300 unless given).
+ * Nothing was cached in the logs: every prompt token is billed as input.
+ */
+function conversation(id: string, gapsMin: number[] = [0, 1, 2, 3, 4], answers: number[] = [300, 300, 300, 300, 300]) {
+  const S = words(`${id}S`, 1200);
+  const ms: Msg[] = [msg('system', S), msg('user', words(`${id}u1x`, 300))];
+  return gapsMin.map((m, t) => {
+    if (t > 0) ms.push(msg('assistant', words(`${id}a${t}x`, answers[t - 1])), msg('user', words(`${id}u${t + 1}x`, 300)));
+    const messages = ms.slice();
+    return rec('claude-t', {
+      timeMs: minutes(m),
+      conversationId: id,
+      turn: t + 1,
+      inputTokens: count(messages),
+      outputTokens: answers[t],
+      text: { messages, completion: words(`${id}a${t + 1}x`, answers[t]) },
+      tags: { feature: 'chat' },
+    });
+  });
+}
+
+const spec = (kind: LeverKind, params: Record<string, unknown>): LeverSpec => ({ kind, name: kind, params, at: 'test.yaml:1' });
+const scenario = (levers: LeverSpec[]): Scenario => ({ name: 's', levers }) as unknown as Scenario;
+
+function run(recs: ReturnType<typeof conversation>, levers: LeverSpec[]) {
+  const base = baselineRequests(recs);
+  return runScenario(base, priceState(pricer, base), scenario(levers), env);
+}
+
+describe('prefixCache and summarize give one total in either order', () => {
+  // afterTokens 1,000, summaryTokens 200, instructionTokens 200 (default). History before turn t is
+  // prompt(t-1) + answer(t-1) - prompt(1): turn 2 300, turn 3 900, turn 4 1,500 > 1,000, so turn 4 is
+  // summarised: 1,500 - 200 = 1,300 tokens fewer on turns 4 and 5 (prompts 2,000 and 2,600).
+  // With the prefix cache (breakpoint at the end of a conversation's prompt), by hand:
+  //   t1  writes 1,500: 1,875 + output 1,500                                  = 3,375 µ$
+  //   t2  reads 1,500, writes 600: 150 + 750 + 1,500                          = 2,400 µ$
+  //   t3  reads 2,100, writes 600: 210 + 750 + 1,500                          = 2,460 µ$
+  //   summary call (warm: t3 cached 2,700 a minute earlier): reads 2,700, sends a3 300 + 200
+  //       instructions, answers 200: 270 + 500 + 1,000                        = 1,770 µ$
+  //   t4  2,000 = template 1,500 (read) + summary 200 + u4 300 (written): 150 + 625 + 1,500 = 2,275 µ$
+  //   t5  2,600: reads t4's 2,000, writes a4 + u5 600: 200 + 750 + 1,500      = 2,450 µ$
+  //   total 3,375 + 2,400 + 2,460 + 1,770 + 2,275 + 2,450 = 14,730 µ$ = $0.01473
+  const cache = spec('prefixCache', {});
+  const summ = spec('summarize', { afterTokens: 1000, summaryTokens: 200 });
+  it('prefixCache then summarize', () => {
+    const res = run(conversation('A'), [cache, summ]);
+    expect(usd(res.final.total)).toBe('0.01473');
+  });
+  it('summarize then prefixCache: the cache replays the summarised prompts', () => {
+    const res = run(conversation('B'), [summ, cache]);
+    const byTurn = res.requests.filter((r) => r.origin === 'log').map((r) => [r.cacheReadTokens, r.cacheWrite5mTokens, r.inputTokens]);
+    expect(byTurn).toEqual([
+      [0, 1500, 0],
+      [1500, 600, 0],
+      [2100, 600, 0],
+      [1500, 500, 0],
+      [2000, 600, 0],
+    ]);
+    expect(usd(res.final.total)).toBe('0.01473');
+  });
+});
+
+describe('prefixCache and outputCap give one total in either order', () => {
+  // Answers 800, 300, 300 tokens: prompts 1,500, 2,600 (1,500 + 800 + 300), 3,200. outputCap 500 cuts
+  // the first answer by 300, and every later turn re-sends it 300 tokens shorter: 2,300 and 2,900.
+  // With the prefix cache, by hand:
+  //   t1  writes 1,500: 1,875 + output 500 x 5 = 2,500                     = 4,375 µ$
+  //   t2  reads t1's 1,500, writes a1 500 + u2 300: 150 + 1,000 + 1,500      = 2,650 µ$
+  //   t3  reads t2's 2,300, writes a2 + u3 600: 230 + 750 + 1,500            = 2,480 µ$
+  //   total 9,505 µ$ = $0.009505
+  // (Replaying the logged text and scaling its shares to the shorter prompt made t2 read
+  // 1,500/2,600 of 2,300 = 1,327 tokens, some of them an answer no earlier request had cached.)
+  const cache = spec('prefixCache', {});
+  const cap = spec('outputCap', { maxTokens: 500 });
+  for (const [name, levers] of [
+    ['prefixCache then outputCap', [cache, cap]],
+    ['outputCap then prefixCache', [cap, cache]],
+  ] as const)
+    it(name, () => {
+      const res = run(conversation(name.startsWith('p') ? 'C' : 'D', [0, 1, 2], [800, 300, 300]), [...levers]);
+      const byTurn = res.requests.map((r) => [r.cacheReadTokens, r.cacheWrite5mTokens, r.inputTokens]);
+      expect(byTurn).toEqual([
+        [0, 1500, 0],
+        [1500, 800, 0],
+        [2300, 600, 0],
+      ]);
+      expect(usd(res.final.total)).toBe('0.009505');
+    });
+});
