@@ -110,3 +110,30 @@ describe('prefixCache and outputCap give one total in either order', () => {
       expect(usd(res.final.total)).toBe('0.009505');
     });
 });
+
+describe("summarize reads the conversation's cache for the TTL the prefix cache wrote (1h)", () => {
+  // The conversation above with turn 4 ten minutes after turn 3 (minutes 0, 1, 2, 12, 13) and
+  // prefixCache { ttl: 1h }: writes bill at $2/MTok (2 µ$ a token) and stay readable an hour.
+  //   t1  writes 1,500: 3,000 + output 1,500                                 = 4,500 µ$
+  //   t2  reads 1,500, writes 600: 150 + 1,200 + 1,500                       = 2,850 µ$
+  //   t3  reads 2,100, writes 600: 210 + 1,200 + 1,500                       = 2,910 µ$
+  //   summary call: t3's 2,700 were cached 10 minutes earlier, live for an hour: reads 2,700, sends
+  //       a3 300 + 200 instructions, answers 200: 270 + 500 + 1,000          = 1,770 µ$
+  //   t4  reads the template 1,500, writes summary + u4 500: 150 + 1,000 + 1,500 = 2,650 µ$
+  //   t5  reads t4's 2,000, writes 600: 200 + 1,200 + 1,500                  = 2,900 µ$
+  //   total 17,580 µ$ = $0.01758
+  // (Judged by the model's default 5-minute TTL, the summary call sent the 1,500 history tokens
+  // cold, 1,700 + 1,000 = 2,700 µ$, and t4 wrote its whole 2,000: 4,000 + 1,500 = 5,500 µ$.)
+  const cache = spec('prefixCache', { ttl: '1h' });
+  const summ = spec('summarize', { afterTokens: 1000, summaryTokens: 200 });
+  for (const [name, levers] of [
+    ['prefixCache then summarize', [cache, summ]],
+    ['summarize then prefixCache', [summ, cache]],
+  ] as const)
+    it(name, () => {
+      const res = run(conversation(name.startsWith('p') ? 'E' : 'F', [0, 1, 2, 12, 13]), [...levers]);
+      const call = res.requests.find((r) => r.origin === 'added');
+      expect(call).toMatchObject({ cacheReadTokens: 2700, inputTokens: 500, outputTokens: 200 });
+      expect(usd(res.final.total)).toBe('0.01758');
+    });
+});

@@ -13,7 +13,8 @@
  *
  * Caching around the summary:
  *   - the summary call reads the conversation's warm cache: when the previous turn cached its prefix
- *     (reads + writes) on the same model within the TTL, the call sends that prefix (read from the
+ *     (reads + writes) on the same model within the TTL (1h when the conversation's latest cache
+ *     write was a 1-hour one, else the model's default), the call sends that prefix (read from the
  *     cache), the previous answer and `instructionTokens`; otherwise it sends only the history and
  *     the instructions, as plain input;
  *   - the turn that first sends the summary re-caches: its template (turn 1's prompt) is still read
@@ -114,6 +115,8 @@ interface ConvResult {
   warmReads: number;
 }
 
+const HOUR_MS = 3_600_000;
+
 const cachedOf = (r: SimRequest) => r.cacheReadTokens + r.cacheWrite5mTokens + r.cacheWrite1hTokens;
 
 /**
@@ -143,6 +146,7 @@ function summarizeConversation(
   let removed = 0; // tokens cut from every later turn
   let baseTurn = src[list[0]].record.turn! - 1; // turns up to here are summarised
   const res: ConvResult = { summaries: 0, added: [], warmReads: 0 };
+  let wrote1h = false; // the conversation's latest cache write was a 1-hour one (prefixCache { ttl: 1h })
   for (let j = 0; j < list.length; j++) {
     const i = list[j];
     const r = src[i];
@@ -158,8 +162,9 @@ function summarizeConversation(
       const sent = out[list[j - 1]]; // the previous turn as sent (after earlier summaries)
       const entry = ctx.resolve(sent.model)?.entry;
       const gap = (r.timeMs ?? 0) - (prev.timeMs ?? 0);
-      // the conversation's prefix is live in its model's cache; the summary call can read it only on that model
-      const ttlMs = entry?.cache ? chooseTtl(entry, undefined).ms : 0;
+      // the conversation's prefix is live in its model's cache for the TTL it was written with (1h
+      // when its latest write was a 1h one); the summary call can read it only on that model
+      const ttlMs = entry?.cache ? (wrote1h ? HOUR_MS : chooseTtl(entry, undefined).ms) : 0;
       const live = !!entry?.cache && cachedOf(sent) > 0 && gap <= ttlMs;
       const call = summaryCall(r, p, { after: sent.id, gapMs: gap, history: carried, instructionTokens: p.instructionTokens });
       const sentCall = withSummaryCache(call, sent, ttlMs, ctx);
@@ -175,6 +180,8 @@ function summarizeConversation(
       const edit: PromptEdit = { kind: 'summary', tokens: Math.min(removed, H), template: summaryTurn ? first : undefined, templateWarm };
       out[i] = fitCacheMinimum(withEdit(applyEdit(r, edit), edit), ctx.resolve(r.model)?.entry.cache?.minTokens);
     }
+    if (out[i].cacheWrite1hTokens > 0) wrote1h = true;
+    else if (out[i].cacheWrite5mTokens > 0) wrote1h = false;
   }
   return res;
 }
