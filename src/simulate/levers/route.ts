@@ -16,8 +16,9 @@
  * routed request reads what it read on the source only when an earlier routed request of the same
  * conversation (outside conversations: the same feature) reached the target within its TTL and
  * wrote that prefix (a turn reads at most what that turn cached); otherwise its reads are written
- * (at the 5-minute write price) first. `sharedCache: true` keeps the reads (a scenario where the
- * target already serves that traffic). The share is drawn per conversation, but a scope such as
+ * (at the 5-minute write price) first. `sharedCache: true` keeps the routed requests' reads (a
+ * scenario where the target already serves that traffic); the turns left on the source after a
+ * routed one are still re-checked, as below. The share is drawn per conversation, but a scope such as
  * `maxInputTokens` can route some turns of a conversation and not others: a turn that stays on the
  * source after a routed one cannot read what the routed turn would have cached there, so it too
  * reads only what its conversation left on the source within the TTL (turn-cache.ts). A retry
@@ -164,7 +165,7 @@ function applyRoute(requests: readonly SimRequest[], p: RouteParams, ctx: LeverC
           out,
           routed.filter((i) => out[i].conversation === undefined),
           chooseTtl(dst, undefined).ms,
-        )) + carryTurnCaches(requests, out, p.sharedCache ? new Set() : conversations, ctx);
+        )) + carryTurnCaches(requests, out, conversations, ctx, p.sharedCache);
   const changed = new Map<number, number>();
   for (const i of routed)
     if (out[i].outputTokens !== requests[i].outputTokens) changed.set(i, out[i].outputTokens - requests[i].outputTokens);
@@ -185,7 +186,7 @@ function applyRoute(requests: readonly SimRequest[], p: RouteParams, ctx: LeverC
       [
         'target cache',
         p.sharedCache
-          ? "shared: the target already holds this traffic's prefixes (reads kept)"
+          ? `shared: the target already holds this traffic's prefixes (routed reads kept); ${cold} turn(s) left on the source after a routed one write what only the routed turn would have cached there`
           : `starts cold: ${cold} routed request(s) write what they read on the source (no earlier routed request of the conversation/feature within the TTL)`,
       ],
       [
