@@ -11,6 +11,7 @@ import { runScenario } from '../../src/simulate/engine.js';
 import { priceState } from '../../src/simulate/price.js';
 import type { Scenario } from '../../src/simulate/scenario.js';
 import type { LeverKind, LeverSpec } from '../../src/simulate/types.js';
+import type { UsageRecord } from '../../src/usage/record.js';
 import { baselineRequests, env, minutes, pricer, rec, usd, words } from './helpers.js';
 
 type Role = 'system' | 'user' | 'assistant';
@@ -45,7 +46,7 @@ function conversation(id: string, gapsMin: number[] = [0, 1, 2, 3, 4], answers: 
 const spec = (kind: LeverKind, params: Record<string, unknown>): LeverSpec => ({ kind, name: kind, params, at: 'test.yaml:1' });
 const scenario = (levers: LeverSpec[]): Scenario => ({ name: 's', levers }) as unknown as Scenario;
 
-function run(recs: ReturnType<typeof conversation>, levers: LeverSpec[]) {
+function run(recs: UsageRecord[], levers: LeverSpec[]) {
   const base = baselineRequests(recs);
   return runScenario(base, priceState(pricer, base), scenario(levers), env);
 }
@@ -135,5 +136,43 @@ describe("summarize reads the conversation's cache for the TTL the prefix cache 
       const call = res.requests.find((r) => r.origin === 'added');
       expect(call).toMatchObject({ cacheReadTokens: 2700, inputTokens: 500, outputTokens: 200 });
       expect(usd(res.final.total)).toBe('0.01758');
+    });
+});
+
+describe('a semantic-cache hit neither reads nor refreshes the prefix cache, in either order', () => {
+  // Three single requests of one feature on claude-t, each the shared system prompt (1,200 tokens)
+  // and a 10-token question; answers 100. A at 0 min and B at 3 min ask the same question, C at 7 min
+  // another. Text seen in two requests is static and the breakpoint sits after the static prefix:
+  // A's whole prompt (its question is B's too), C's system prompt. B is answered from the semantic
+  // cache (lookups free here), so it sends nothing: the prompt cache A wrote at 0 expires at 5
+  // (refreshed on a hit, but no hit came), and C writes the system prompt again. By hand:
+  //   A  writes 1,210, 100 output: 1,512.5 + 500                            = 2,012.5 µ$
+  //   B  no call                                                            =       0
+  //   C  writes 1,200 again, 10 input: 1,500 + 10 + 500                     = 2,010   µ$
+  //   total 4,022.5 µ$ = $0.0040225
+  // (With prefixCache listed first, B's replayed read refreshed the entry to 8 min and C read it:
+  // 120 + 10 + 500 = 630 µ$, $0.0026425 in all, though B never reached the provider.)
+  const S = words('semS', 1200);
+  const ask = (m: number, q: string) => {
+    const messages = [msg('system', S), msg('user', q)];
+    return rec('claude-t', {
+      timeMs: minutes(m),
+      inputTokens: count(messages),
+      outputTokens: 100,
+      text: { messages },
+      tags: { feature: 'kb' },
+    });
+  };
+  const cache = spec('prefixCache', {});
+  const sem = spec('semanticCache', { lookupCostUsd: 0, embeddingModel: 'none' });
+  for (const [name, levers] of [
+    ['prefixCache then semanticCache', [cache, sem]],
+    ['semanticCache then prefixCache', [sem, cache]],
+  ] as const)
+    it(name, () => {
+      const res = run([ask(0, words('qa', 10)), ask(3, words('qa', 10)), ask(7, words('qb', 10))], [...levers]);
+      expect(res.requests.map((r) => r.dropped)).toEqual([false, true, false]);
+      expect(res.requests[2]).toMatchObject({ cacheReadTokens: 0, cacheWrite5mTokens: 1200, inputTokens: 10 });
+      expect(usd(res.final.total)).toBe('0.0040225');
     });
 });
