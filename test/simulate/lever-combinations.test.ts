@@ -176,3 +176,30 @@ describe('a semantic-cache hit neither reads nor refreshes the prefix cache, in 
       expect(usd(res.final.total)).toBe('0.0040225');
     });
 });
+
+describe('an answer folded into a summary no longer changes the prompts after the summary', () => {
+  // Answers 800, 300, 300, 300, 300: prompts 1,500, 2,600, 3,200, 3,800, 4,400 (no cache). outputCap
+  // 500 cuts the first answer by 300; summarize afterTokens 1,000, summaryTokens 200 (instructions 200).
+  // With the cap, turn 2 re-sends the shorter answer (2,300); history before turn 3 is 2,300 + 300 -
+  // 1,500 = 1,100 > 1,000: a summary call sends those 1,100 + 200 instructions and turn 3 carries the
+  // summary instead: 2,900 - (1,100 - 200) = 2,000. Turn 4: history 2,900 + 300 - 1,500 = 1,700, of
+  // which 1,700 - 900 = 800 are carried: 3,500 - 900 = 2,600. Turn 5: history 3,500 + 300 - 1,500 =
+  // 2,300, carried 1,400 > 1,000: a second call sends 1,400 + 200, and turn 5 sends 4,100 - 2,100 = 2,000.
+  //   input  1,500 + 2,300 + 2,000 + 2,600 + 2,000 + 1,300 + 1,600 = 13,300 µ$
+  //   output (500 + 4 x 300 + 2 x 200) x 5                            = 10,500 µ$
+  //   total 23,800 µ$ = $0.0238
+  // (With summarize listed first, the 300 tokens cut from an answer the summary had already replaced
+  // came off turns 3, 4 and 5 too, and the first call still sent the uncut answer: $0.0232.)
+  const cap = spec('outputCap', { maxTokens: 500 });
+  const summ = spec('summarize', { afterTokens: 1000, summaryTokens: 200 });
+  for (const [name, levers] of [
+    ['outputCap then summarize', [cap, summ]],
+    ['summarize then outputCap', [summ, cap]],
+  ] as const)
+    it(name, () => {
+      const res = run(conversation(name.startsWith('o') ? 'G' : 'H', [0, 1, 2, 3, 4], [800, 300, 300, 300, 300]), [...levers]);
+      expect(res.requests.filter((r) => r.origin === 'log').map((r) => r.inputTokens)).toEqual([1500, 2300, 2000, 2600, 2000]);
+      expect(res.requests.filter((r) => r.origin === 'added').map((r) => r.inputTokens)).toEqual([1300, 1600]);
+      expect(usd(res.final.total)).toBe('0.0238');
+    });
+});

@@ -59,7 +59,7 @@ import type { ModelEntry } from '../../pricing/model.js';
 import type { EncodingName } from '../../tokenize/encodings.js';
 import { addStats, breakEvenReads, chooseTtl, emptyStats, fitCacheMinimum, withCacheShares, type CacheStats } from './cache-rules.js';
 import { replayEdits } from '../prompt-edits.js';
-import { withSummaryCache } from './summarize.js';
+import { withSummaryCache } from '../summary-call.js';
 import { applyParametric, type ParametricParams } from './prefix-parametric.js';
 
 export interface PrefixCacheParams extends ParametricParams {

@@ -40,6 +40,7 @@ import { int, opt, str, type Field, type ValidationError } from '../../core/vali
 import { chooseTtl, fitCacheMinimum } from './cache-rules.js';
 import type { SummarizeDetails } from '../lever-details.js';
 import { applyEdit } from '../prompt-edits.js';
+import { withSummaryCache } from '../summary-call.js';
 import {
   promptOf,
   withEdit,
@@ -118,22 +119,6 @@ interface ConvResult {
 const HOUR_MS = 3_600_000;
 
 const cachedOf = (r: SimRequest) => r.cacheReadTokens + r.cacheWrite5mTokens + r.cacheWrite1hTokens;
-
-/**
- * A summary call's prompt from the turn before the summarised one (`sent`, as sent): when that
- * turn cached its prefix on the call's model within `ttlMs`, the call sends that prefix (read from
- * the cache), the turn's answer and the instructions; otherwise only the history and the
- * instructions, as plain input. prefixCache calls this again when it replays the turn's cache.
- */
-export function withSummaryCache(call: SimRequest, sent: SimRequest, ttlMs: number, ctx: Pick<LeverContext, 'resolve'>): SimRequest {
-  const s = call.summaryOf!;
-  const entry = ctx.resolve(sent.model)?.entry;
-  const C = cachedOf(sent);
-  const warm = !!entry?.cache && C > 0 && s.gapMs <= ttlMs && ctx.resolve(call.model)?.entry === entry;
-  return warm
-    ? { ...call, inputTokens: promptOf(sent) - C + sent.outputTokens + s.instructionTokens, cacheReadTokens: C }
-    : { ...call, inputTokens: s.history + s.instructionTokens, cacheReadTokens: 0 };
-}
 
 function summarizeConversation(
   src: readonly SimRequest[],
