@@ -76,3 +76,14 @@ export function replayEdits(r: SimRequest, logged: SimRequest): SimRequest | und
   for (const e of r.edits ?? []) s = applyEdit(s, e, true);
   return promptOf(s) === promptOf(r) ? { ...s, edits: r.edits } : undefined;
 }
+
+/**
+ * The billed size of the prompt the logged text describes, in the request's current tokens: the
+ * logged prompt, converted as route converted it. A lever that measures a part of the text (the
+ * instructions) scales it by this, not by the current prompt, which other levers may have shortened.
+ */
+export function textPromptTokens(r: SimRequest): number {
+  let n = promptOf(r.record);
+  for (const e of r.edits ?? []) if (e.kind === 'scale') n *= e.ratio;
+  return n;
+}

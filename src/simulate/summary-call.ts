@@ -22,3 +22,20 @@ export function withSummaryCache(call: SimRequest, sent: SimRequest, ttlMs: numb
     ? { ...call, inputTokens: promptOf(sent) - C + sent.outputTokens + s.instructionTokens, cacheReadTokens: C }
     : { ...call, inputTokens: s.history + s.instructionTokens, cacheReadTokens: 0 };
 }
+
+/**
+ * Summary calls that read the cached prefix of a turn a lever changed (`before` -> `out`, same
+ * indices): they read and send that turn as it now is (compress shortens the instructions the
+ * call re-sends with the history). Updates `out` in place.
+ */
+export function refreshSummaryCalls(before: readonly SimRequest[], out: SimRequest[], ctx: Pick<LeverContext, 'resolve'>): void {
+  const changed = new Map<string, number>();
+  out.forEach((r, i) => {
+    if (r.origin !== 'added' && i < before.length && r !== before[i]) changed.set(r.id, i);
+  });
+  if (changed.size === 0) return;
+  out.forEach((r, i) => {
+    const k = r.summaryOf && r.cacheReadTokens > 0 ? changed.get(r.summaryOf.after) : undefined;
+    if (k !== undefined) out[i] = withSummaryCache(r, out[k], Number.POSITIVE_INFINITY, ctx);
+  });
+}

@@ -203,3 +203,56 @@ describe('an answer folded into a summary no longer changes the prompts after th
       expect(usd(res.final.total)).toBe('0.0238');
     });
 });
+
+describe('compress cuts the same instructions from a summarised prompt', () => {
+  // The five-turn conversation (prompts 1,500 ... 3,900, answers 300, no cache); compress factor 0.5
+  // halves the 1,200-token system message: 600 tokens off every turn, whatever else the prompt
+  // holds. summarize afterTokens 1,000, summaryTokens 200. Compressed prompts 900, 1,500, 2,100,
+  // 2,700, 3,300; history before turn 4 is 2,100 + 300 - 900 = 1,500 > 1,000: a call sends it with
+  // 200 instructions (1,700) and turns 4 and 5 carry the summary, 1,300 tokens fewer: 1,400 (template
+  // 900 + summary 200 + u4 300) and 2,000 (+ a4 300 + u5 300).
+  //   input  900 + 1,500 + 2,100 + 1,400 + 2,000 + 1,700 = 9,600 µ$
+  //   output (5 x 300 + 200) x 5                        = 8,500 µ$
+  //   total 18,100 µ$ = $0.0181
+  // (With summarize listed first, compress cut the system message's share of the logged text from
+  // the shorter prompt: 2,000 x 1,200 / 3,300 x 0.5 = 364 tokens from turn 4, not 600.)
+  const comp = spec('compress', { factor: 0.5 });
+  const summ = spec('summarize', { afterTokens: 1000, summaryTokens: 200 });
+  for (const [name, levers] of [
+    ['compress then summarize', [comp, summ]],
+    ['summarize then compress', [summ, comp]],
+  ] as const)
+    it(name, () => {
+      const res = run(conversation(name.startsWith('c') ? 'I' : 'J'), [...levers]);
+      expect(res.requests.filter((r) => r.origin === 'log').map((r) => r.inputTokens)).toEqual([900, 1500, 2100, 1400, 2000]);
+      expect(usd(res.final.total)).toBe('0.0181');
+    });
+});
+
+describe('a summary call that reads the cached history re-sends the compressed instructions', () => {
+  // The five-turn conversation, prefixCache, summarize (afterTokens 1,000, summaryTokens 200) and
+  // compress 0.5 (600 system tokens off every turn): prompts 900, 1,500, 2,100, then 1,400 and 2,000
+  // after the summary at turn 4 (template 900 + summary 200 + u4 300; + a4 + u5).
+  //   t1  900 is under the 1,024-token minimum: input 900 + output 1,500      = 2,400 µ$
+  //   t2  nothing cached before: writes 1,500: 1,875 + 1,500                  = 3,375 µ$
+  //   t3  reads 1,500, writes 600: 150 + 750 + 1,500                          = 2,400 µ$
+  //   summary call: reads t3's 2,100 (the compressed system message in it), sends a3 300 + 200
+  //       instructions, answers 200: 210 + 500 + 1,000                        = 1,710 µ$
+  //   t4  its 900-token template is under the minimum, so not read: writes 1,400:
+  //       1,750 + 1,500                                                       = 3,250 µ$
+  //   t5  reads t4's 1,400, writes 600: 140 + 750 + 1,500                     = 2,390 µ$
+  //   total 15,525 µ$ = $0.015525
+  // (With compress listed last, the call still read t3's uncompressed 2,700: 1,770 µ$, $0.015585.)
+  const cache = spec('prefixCache', {});
+  const summ = spec('summarize', { afterTokens: 1000, summaryTokens: 200 });
+  const comp = spec('compress', { factor: 0.5 });
+  for (const [name, levers] of [
+    ['compress, prefixCache, summarize', [comp, cache, summ]],
+    ['prefixCache, summarize, compress', [cache, summ, comp]],
+  ] as const)
+    it(name, () => {
+      const res = run(conversation(name.startsWith('c') ? 'K' : 'L'), [...levers]);
+      expect(res.requests.find((r) => r.origin === 'added')).toMatchObject({ cacheReadTokens: 2100, inputTokens: 500 });
+      expect(usd(res.final.total)).toBe('0.015525');
+    });
+});
