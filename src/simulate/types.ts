@@ -83,6 +83,8 @@ export interface SummaryOf {
   /** History tokens the call sends when it reads no cache. */
   history: number;
   instructionTokens: number;
+  /** Whether summarize named the call's model; otherwise the call runs where its conversation runs (route moves it along). */
+  ownModel: boolean;
 }
 
 /** A request with one more prompt edit recorded. */

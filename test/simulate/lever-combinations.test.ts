@@ -256,3 +256,25 @@ describe('a summary call that reads the cached history re-sends the compressed i
       expect(usd(res.final.total)).toBe('0.015525');
     });
 });
+
+describe("a summary call on the conversation's model follows the conversation when it is routed", () => {
+  // The five-turn conversation on claude-t, summarize (afterTokens 1,000, summaryTokens 200, no model:
+  // the conversation's) and route to big-t ($3 input, $15 output; same tokenizer), no prompt cache.
+  // Turn 4 is summarised: prompts 1,500, 2,100, 2,700, 2,000, 2,600 = 10,900 input, 5 x 300 output.
+  // The summary call runs where the conversation runs, on big-t: 1,500 history + 200 instructions.
+  //   turns  10,900 x 3 + 1,500 x 15 = 32,700 + 22,500 = 55,200 µ$
+  //   call   1,700 x 3 + 200 x 15 = 5,100 + 3,000         =  8,100 µ$
+  //   total 63,300 µ$ = $0.0633
+  // (With summarize listed first, the call stayed on claude-t: 1,700 + 1,000 = 2,700 µ$, $0.0579.)
+  const summ = spec('summarize', { afterTokens: 1000, summaryTokens: 200 });
+  const routeBig = spec('route', { to: 'big-t' });
+  for (const [name, levers] of [
+    ['route then summarize', [routeBig, summ]],
+    ['summarize then route', [summ, routeBig]],
+  ] as const)
+    it(name, () => {
+      const res = run(conversation(name.startsWith('r') ? 'M' : 'N'), [...levers]);
+      expect(res.requests.find((r) => r.origin === 'added')).toMatchObject({ model: 'big-t', inputTokens: 1700, outputTokens: 200 });
+      expect(usd(res.final.total)).toBe('0.0633');
+    });
+});

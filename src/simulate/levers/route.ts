@@ -48,6 +48,7 @@ import { chooseTtl, fitCacheMinimum } from './cache-rules.js';
 import { propagateOutputChanges } from '../output-history.js';
 import { carryTurnCaches, conversationKey } from '../turn-cache.js';
 import { scaleBuckets } from '../prompt-edits.js';
+import { withSummaryCache } from '../summary-call.js';
 import { withEdit, type Lever, type LeverContext, type LeverOutcome, type SimEnv, type SimRequest } from '../types.js';
 
 export interface RouteParams {
@@ -166,6 +167,7 @@ function applyRoute(requests: readonly SimRequest[], p: RouteParams, ctx: LeverC
           routed.filter((i) => out[i].conversation === undefined),
           chooseTtl(dst, undefined).ms,
         )) + carryTurnCaches(requests, out, conversations, ctx, p.sharedCache);
+  const summaries = followConversations(out, routed, dst, p, ctx);
   const changed = new Map<number, number>();
   for (const i of routed)
     if (out[i].outputTokens !== requests[i].outputTokens) changed.set(i, out[i].outputTokens - requests[i].outputTokens);
@@ -193,14 +195,50 @@ function applyRoute(requests: readonly SimRequest[], p: RouteParams, ctx: LeverC
         'later turns',
         `${history.requests} later turn(s) re-send the routed answers at their new length (${history.tokens >= 0 ? '+' : ''}${Math.round(history.tokens)} prompt tokens)`,
       ],
+      ...(summaries > 0
+        ? [['summary calls', `${summaries} summary call(s) on the conversation's model moved with their conversation`] as [string, string]]
+        : []),
     ],
     notes,
     metrics: [
       ['requests routed', String(moved)],
       ['cold-cache writes', String(cold)],
     ],
-    json: { routed: moved, coldStarts: cold, laterTurnTokens: history.tokens, conversion: Object.fromEntries(methods) },
+    json: {
+      routed: moved,
+      coldStarts: cold,
+      laterTurnTokens: history.tokens,
+      summaryCallsMoved: summaries,
+      conversion: Object.fromEntries(methods),
+    },
   };
+}
+
+/**
+ * Summary calls (summarize) on their conversation's model follow a routed conversation to the
+ * target: token counts converted by the catalog factors, the route's retries, the cache read
+ * decided again on the target (the previous turn as routed, within the target's TTL). A call on a
+ * model summarize named stays there. Returns how many moved.
+ */
+function followConversations(out: SimRequest[], routed: readonly number[], dst: ModelEntry, p: RouteParams, ctx: LeverContext): number {
+  const turns = new Map(routed.map((i) => [out[i].id, i]));
+  let moved = 0;
+  out.forEach((r, i) => {
+    const s = r.summaryOf;
+    const k = s && !s.ownModel && !r.dropped ? turns.get(s.after) : undefined;
+    const src = k === undefined ? undefined : ctx.resolve(r.model)?.entry;
+    if (k === undefined || !s || !src || src === dst) return;
+    const { ratio } = conversion(src, dst, undefined, undefined);
+    const call: SimRequest = {
+      ...r,
+      model: dst.id,
+      summaryOf: { ...s, history: Math.round(s.history * ratio), instructionTokens: Math.round(s.instructionTokens * ratio) },
+      retryFactor: r.retryFactor * attemptsPerRequest(p.retryRate),
+    };
+    out[i] = withSummaryCache(call, out[k], dst.cache ? chooseTtl(dst, undefined).ms : 0, ctx);
+    moved++;
+  });
+  return moved;
 }
 
 /**

@@ -151,7 +151,13 @@ function summarizeConversation(
       // when its latest write was a 1h one); the summary call can read it only on that model
       const ttlMs = entry?.cache ? (wrote1h ? HOUR_MS : chooseTtl(entry, undefined).ms) : 0;
       const live = !!entry?.cache && cachedOf(sent) > 0 && gap <= ttlMs;
-      const call = summaryCall(r, p, { after: sent.id, gapMs: gap, history: carried, instructionTokens: p.instructionTokens });
+      const call = summaryCall(r, p, {
+        after: sent.id,
+        gapMs: gap,
+        history: carried,
+        instructionTokens: p.instructionTokens,
+        ownModel: p.model !== undefined,
+      });
       const sentCall = withSummaryCache(call, sent, ttlMs, ctx);
       res.added.push(sentCall);
       if (sentCall.cacheReadTokens > 0) res.warmReads++;
