@@ -57,6 +57,8 @@ export interface SimRequest {
    * replay works on the logged text, so it replays these on its buckets to price the prompt as sent.
    */
   edits?: readonly PromptEdit[];
+  /** An output cap (outputCap `maxTokens`, per record): max_tokens bounds the answer of any model it is routed to later. */
+  maxOutputTokens?: number;
   /** A summary call (summarize): what it needs to re-check its cache read after a later prefixCache. */
   summaryOf?: SummaryOf;
 }

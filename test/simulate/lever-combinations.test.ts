@@ -278,3 +278,29 @@ describe("a summary call on the conversation's model follows the conversation wh
       expect(usd(res.final.total)).toBe('0.0633');
     });
 });
+
+describe('an output cap holds on the model a conversation is routed to', () => {
+  // Three turns on claude-t, answers 800, 300, 300 (prompts 1,500, 2,600, 3,200), no prompt cache;
+  // route to big-t ($3 / $15, same tokenizer) with outputFactor 1.5 and outputCap maxTokens 500
+  // (max_tokens bounds whatever model answers). Answers min(1.5 x logged, 500): 500, 450, 450.
+  // Turn 2 re-sends a1 at 500 (-300) and turn 3 a1 and a2 (-300 + 150): prompts 1,500, 2,300, 3,050.
+  //   input  (1,500 + 2,300 + 3,050) x 3 = 20,550 µ$
+  //   output (500 + 450 + 450) x 15      = 21,000 µ$
+  //   total 41,550 µ$ = $0.04155
+  // (With outputCap listed first, route made the capped 500 into 750: $0.0468.)
+  const cap = spec('outputCap', { maxTokens: 500 });
+  const routeBig = spec('route', { to: 'big-t', outputFactor: 1.5 });
+  for (const [name, levers] of [
+    ['route then outputCap', [routeBig, cap]],
+    ['outputCap then route', [cap, routeBig]],
+  ] as const)
+    it(name, () => {
+      const res = run(conversation(name.startsWith('r') ? 'O' : 'P', [0, 1, 2], [800, 300, 300]), [...levers]);
+      expect(res.requests.map((r) => [r.inputTokens, r.outputTokens])).toEqual([
+        [1500, 500],
+        [2300, 450],
+        [3050, 450],
+      ]);
+      expect(usd(res.final.total)).toBe('0.04155');
+    });
+});

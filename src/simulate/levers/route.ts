@@ -124,7 +124,7 @@ function routeOne(
     {
       ...withEdit(scaleBuckets(r, scale.ratio, scale.keepCache), scale),
       model: dst.id,
-      outputTokens: Math.round(r.outputTokens * outConv.ratio * p.outputFactor),
+      outputTokens: Math.min(Math.round(r.outputTokens * outConv.ratio * p.outputFactor), r.maxOutputTokens ?? Infinity),
       retryFactor: r.retryFactor * attemptsPerRequest(p.retryRate),
       successes: p.successRate ?? r.successes,
       outcomeKnown: p.successRate !== undefined || r.outcomeKnown,
