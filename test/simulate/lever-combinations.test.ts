@@ -304,3 +304,49 @@ describe('an output cap holds on the model a conversation is routed to', () => {
       expect(usd(res.final.total)).toBe('0.04155');
     });
 });
+
+describe('a request a budget cap refuses neither reads nor refreshes the prompt cache', () => {
+  // Single requests of one feature on claude-t: the shared system prompt (1,200 tokens, static) and a
+  // question of its own (10 tokens, dynamic: the breakpoint sits after the system prompt); answers
+  // 100. A (user u1) at 0 min, B (u1) at 3, C (u2) at 7. prefixCache, then budgetCap $0.002 a month
+  // per user. A writes the system prompt: 1,200 x 1.25 + 10 + 100 x 5 = 2,010 µ$, which reaches u1's
+  // cap, so B is refused and sends nothing. The entry A wrote expires at 5 min (no hit refreshed it):
+  // C writes it again, 2,010 µ$. Total 4,020 µ$ = $0.00402. (B's replayed read at 3 min kept the entry
+  // to 8 min and C read it, 120 + 10 + 500 = 630 µ$: $0.00264.)
+  const S = words('capS', 1200);
+  const ask = (m: number, user: string, q: string) => {
+    const messages = [msg('system', S), msg('user', q)];
+    return rec('claude-t', {
+      timeMs: minutes(m),
+      inputTokens: count(messages),
+      outputTokens: 100,
+      text: { messages },
+      tags: { feature: 'kb', user },
+    });
+  };
+  it('prefixCache then budgetCap', () => {
+    const recs = [ask(0, 'u1', words('ca', 10)), ask(3, 'u1', words('cb', 10)), ask(7, 'u2', words('cc', 10))];
+    const res = run(recs, [spec('prefixCache', {}), spec('budgetCap', { per: 'user', capUsd: 0.002 })]);
+    expect(res.requests.map((r) => r.dropped)).toEqual([false, true, false]);
+    expect(res.requests[2]).toMatchObject({ cacheReadTokens: 0, cacheWrite5mTokens: 1200, inputTokens: 10 });
+    expect(usd(res.final.total)).toBe('0.00402');
+  });
+});
+
+describe('batch halves cache reads and writes too, in either order (a check, no defect found)', () => {
+  // Anthropic: "The pricing discounts from prompt caching and Message Batches can stack"
+  // (https://docs.anthropic.com/en/docs/build-with-claude/batch-processing); the test catalog's
+  // claude-t has batch x0.5. The first three turns of the conversation above with the prefix cache
+  // (worked out in the summarize case): t1 3,375 + t2 2,400 + t3 2,460 = 8,235 µ$; at batch prices
+  // every bucket, reads and writes included, costs half: 4,117.5 µ$ = $0.0041175.
+  const cache = spec('prefixCache', {});
+  const batchAll = spec('batch', {});
+  for (const [name, levers] of [
+    ['prefixCache then batch', [cache, batchAll]],
+    ['batch then prefixCache', [batchAll, cache]],
+  ] as const)
+    it(name, () => {
+      const res = run(conversation(name.startsWith('p') ? 'Q' : 'R', [0, 1, 2]), [...levers]);
+      expect(usd(res.final.total)).toBe('0.0041175');
+    });
+});
