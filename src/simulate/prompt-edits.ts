@@ -11,6 +11,7 @@
  *
  * Complexity: O(edits) per request.
  */
+import { fitCacheMinimum } from './levers/cache-rules.js';
 import { withPromptChanges } from './output-history.js';
 import { promptOf, removePromptTokens, type PromptEdit, type SimRequest } from './types.js';
 
@@ -64,6 +65,24 @@ export function applyEdit(r: SimRequest, e: PromptEdit, replay = false): SimRequ
       return e.template === undefined ? next : recache(next, e.template, warm);
     }
   }
+}
+
+/**
+ * Cache buckets a prefix cache computes (`at`) on the request's logged prompt, with its edits
+ * replayed on them and the model's minimum applied; `at(r)` itself when the request has no edits
+ * or its edits do not replay to its prompt.
+ */
+export function onLoggedPrompt(r: SimRequest, at: (x: SimRequest) => SimRequest, minTokens: number | undefined): SimRequest {
+  if (!r.edits?.length) return at(r);
+  const logged = {
+    ...r,
+    inputTokens: r.record.inputTokens,
+    cacheReadTokens: r.record.cacheReadTokens,
+    cacheWrite5mTokens: r.record.cacheWrite5mTokens,
+    cacheWrite1hTokens: r.record.cacheWrite1hTokens,
+  };
+  const sent = replayEdits(r, at(logged));
+  return sent ? fitCacheMinimum(sent, minTokens) : at(r);
 }
 
 /**

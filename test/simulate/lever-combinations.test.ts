@@ -350,3 +350,29 @@ describe('batch halves cache reads and writes too, in either order (a check, no 
       expect(usd(res.final.total)).toBe('0.0041175');
     });
 });
+
+describe('parametric prefix cache (no text) and compress give one total in either order', () => {
+  // Two requests of feature f on claude-t a minute apart, 5,000 input tokens each, no text; compress
+  // factor 0.5 with staticTokens 4,000 cuts 2,000 instruction tokens; prefixCache parametric with a
+  // 4,000-token static prefix, which compress halves to 2,000.
+  //   r1 writes the 2,000 left of the prefix, 1,000 input, no output: 2,500 + 1,000 = 3,500 µ$
+  //   r2 reads those 2,000 (written a minute earlier), 1,000 input:   200 + 1,000 = 1,200 µ$
+  //   total 4,700 µ$ = $0.0047
+  // (With compress listed first, the cache took 4,000 of the 3,000-token prompt as the prefix and
+  // cached all of it: 3,750 + 300 = 4,050 µ$.)
+  const mk = (m: number) => rec('claude-t', { timeMs: minutes(m), inputTokens: 5000, tags: { feature: 'f' } });
+  const comp = spec('compress', { factor: 0.5, staticTokens: 4000 });
+  const cache = spec('prefixCache', { mode: 'parametric', staticPrefixTokens: 4000 });
+  for (const [name, levers] of [
+    ['prefixCache then compress', [cache, comp]],
+    ['compress then prefixCache', [comp, cache]],
+  ] as const)
+    it(name, () => {
+      const res = run([mk(0), mk(1)], [...levers]);
+      expect(res.requests.map((r) => [r.cacheReadTokens, r.cacheWrite5mTokens, r.inputTokens])).toEqual([
+        [0, 2000, 1000],
+        [2000, 0, 1000],
+      ]);
+      expect(usd(res.final.total)).toBe('0.0047');
+    });
+});

@@ -57,8 +57,8 @@ import { segmentFrequencies, SegmentTokenizer, type Segments } from '../segments
 import type { Lever, LeverContext, LeverOutcome, SimRequest } from '../types.js';
 import type { ModelEntry } from '../../pricing/model.js';
 import type { EncodingName } from '../../tokenize/encodings.js';
-import { addStats, breakEvenReads, chooseTtl, emptyStats, fitCacheMinimum, withCacheShares, type CacheStats } from './cache-rules.js';
-import { replayEdits } from '../prompt-edits.js';
+import { addStats, breakEvenReads, chooseTtl, emptyStats, withCacheShares, type CacheStats } from './cache-rules.js';
+import { onLoggedPrompt } from '../prompt-edits.js';
 import { withSummaryCache } from '../summary-call.js';
 import { applyParametric, type ParametricParams } from './prefix-parametric.js';
 
@@ -198,16 +198,7 @@ function replayGroup(
  * prompt as sent. A request no lever edited takes the shares directly.
  */
 function asSent(r: SimRequest, readShare: number, writeShare: number, bucket: '5m' | '1h', entry: ModelEntry): SimRequest {
-  if (!r.edits?.length) return withCacheShares(r, readShare, writeShare, bucket);
-  const logged = {
-    ...r,
-    inputTokens: r.record.inputTokens,
-    cacheReadTokens: r.record.cacheReadTokens,
-    cacheWrite5mTokens: r.record.cacheWrite5mTokens,
-    cacheWrite1hTokens: r.record.cacheWrite1hTokens,
-  };
-  const sent = replayEdits(r, withCacheShares(logged, readShare, writeShare, bucket));
-  return sent ? fitCacheMinimum(sent, entry.cache?.minTokens) : withCacheShares(r, readShare, writeShare, bucket);
+  return onLoggedPrompt(r, (x) => withCacheShares(x, readShare, writeShare, bucket), entry.cache?.minTokens);
 }
 
 /**
