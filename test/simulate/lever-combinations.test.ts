@@ -376,3 +376,24 @@ describe('parametric prefix cache (no text) and compress give one total in eithe
       expect(usd(res.final.total)).toBe('0.0047');
     });
 });
+
+describe('no summary call for a turn that is never sent', () => {
+  // The five-turn conversation of user u (no cache): turns cost 1,500 + 1,500 = 3,000, 2,100 + 1,500
+  // = 3,600 and 2,700 + 1,500 = 4,200 µ$; spend after turn 3 is 10,800 µ$, past a $0.01 monthly cap,
+  // so turns 4 and 5 are refused. summarize (afterTokens 1,000) would fold the history at turn 4, but
+  // turn 4 makes no call, and nor does turn 5: no summary is made. Total 10,800 µ$ = $0.0108, in
+  // either order. (With budgetCap listed first, a summary call was still added for the refused turn
+  // 4: 1,700 + 200 x 5 = 2,700 µ$ more, $0.0135.)
+  const cap = spec('budgetCap', { per: 'user', capUsd: 0.01 });
+  const summ = spec('summarize', { afterTokens: 1000, summaryTokens: 200 });
+  const tagged = (id: string) => conversation(id).map((r) => ({ ...r, tags: { ...r.tags, user: 'u' } }));
+  for (const [name, levers] of [
+    ['budgetCap then summarize', [cap, summ]],
+    ['summarize then budgetCap', [summ, cap]],
+  ] as const)
+    it(name, () => {
+      const res = run(tagged(name.startsWith('b') ? 'S' : 'T'), [...levers]);
+      expect(res.requests.filter((r) => !r.dropped).map((r) => r.id.endsWith('+summarize'))).toEqual([false, false, false]);
+      expect(usd(res.final.total)).toBe('0.0108');
+    });
+});

@@ -143,7 +143,8 @@ function summarizeConversation(
     const over = (p.afterTurns !== undefined && turns > p.afterTurns) || (p.afterTokens !== undefined && carried > p.afterTokens);
     let summaryTurn = false;
     let templateWarm = false;
-    if (prev && over && carried > p.summaryTokens) {
+    // a summary is made by a turn that is sent: not by one answered from a cache or refused by a cap
+    if (prev && over && carried > p.summaryTokens && !r.dropped) {
       const sent = out[list[j - 1]]; // the previous turn as sent (after earlier summaries)
       const entry = ctx.resolve(sent.model)?.entry;
       const gap = (r.timeMs ?? 0) - (prev.timeMs ?? 0);
