@@ -105,6 +105,7 @@ function summaryCall(r: SimRequest, p: SummarizeParams, summaryOf: SummaryOf): S
     dropped: false,
     extraFemto: 0n,
     edits: undefined,
+    maxOutputTokens: undefined,
     summaryOf,
   };
 }
