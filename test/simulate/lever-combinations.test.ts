@@ -397,3 +397,46 @@ describe('no summary call for a turn that is never sent', () => {
       expect(usd(res.final.total)).toBe('0.0108');
     });
 });
+
+describe('images and summarize: an image is dropped from the history once, and summaries see what is sent', () => {
+  // Five turns on claude-t, no cache, answers 300, each turn's new message 300; turn 2 attaches a
+  // 500-token image: prompts 1,500, 2,600, 3,200, 3,800, 4,400; imageCount 0, 1, 1, 1, 1.
+  // images keepTurns 0 (tokensPerImage 500) stops re-sending it from turn 3; summarize afterTokens
+  // 1,000, summaryTokens 200.
+  const recs = (id: string) =>
+    [1500, 2600, 3200, 3800, 4400].map((p, t) =>
+      rec('claude-t', {
+        timeMs: minutes(t),
+        conversationId: id,
+        turn: t + 1,
+        inputTokens: p,
+        outputTokens: 300,
+        imageCount: t === 0 ? 0 : 1,
+      }),
+    );
+  const img = spec('images', { keepTurns: 0, tokensPerImage: 500 });
+  const summ = spec('summarize', { afterTokens: 1000, summaryTokens: 200 });
+  it('images then summarize: the summary falls where the history sent passes the limit', () => {
+    // Without the image, turn 3 sends 2,700 (history a1 + u2 + a2 = 900, not over 1,000); turn 4
+    // sends 3,300, history 1,500: a call sends 1,500 + 200, and turn 4 sends 1,500 + 200 + 300 =
+    // 2,000; turn 5 2,000 + 600 = 2,600 (history 800).
+    //   input (1,500 + 2,600 + 2,700 + 2,000 + 2,600 + 1,700) = 13,100 µ$; output (5 x 300 + 200) x 5
+    //   = 8,500 µ$; total 21,600 µ$ = $0.0216
+    // (Reading the history from turn 2's prompt, which still held the image, summarised at turn 3.)
+    const res = run(recs('U'), [img, summ]);
+    expect(res.requests.map((r) => r.inputTokens)).toEqual([1500, 2600, 2700, 2000, 2600, 1700]);
+    expect(usd(res.final.total)).toBe('0.0216');
+  });
+  it('summarize then images: an image folded into a summary is not taken off again', () => {
+    // summarize on the logged history (documented: it decides where summaries fall on what the
+    // levers before it left): turn 3's history 1,400 (a1, u2, the image, a2) is summarised (call
+    // 1,400 + 200); turns 3, 4: 2,000, 2,600; turn 5 history 1,400 carried again: a second call
+    // (1,600), turn 5 2,000. The image went into the first summary: images has nothing to drop.
+    //   input 1,500 + 2,600 + 2,000 + 2,600 + 2,000 + 1,600 + 1,600 = 13,900 µ$; output (5 x 300 +
+    //   2 x 200) x 5 = 9,500 µ$; total 23,400 µ$ = $0.0234
+    // (images took the 500 tokens off turns 3-5 once more: 21,900 µ$.)
+    const res = run(recs('V'), [summ, img]);
+    expect(res.requests.map((r) => r.inputTokens)).toEqual([1500, 2600, 2000, 2600, 2000, 1600, 1600]);
+    expect(usd(res.final.total)).toBe('0.0234');
+  });
+});

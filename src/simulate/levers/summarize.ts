@@ -4,8 +4,9 @@
  * Conversations are requests sharing a conversationId (per replica), ordered by turn. A turn's
  * prompt is the template (turn 1's prompt), the history, and the turn's new message. From the
  * token counts: the new message of turn t is u(t) = prompt(t) - prompt(t-1) - output(t-1) (what the
- * prompt grew by besides the previous answer), and the history before it is
- * H(t) = prompt(t-1) + output(t-1) - prompt(1). When the history not yet summarised holds more than
+ * prompt grew by besides the previous answer, from the logged counts), and the history before it is
+ * H(t) = prompt(t) - prompt(1) - u(t) on the prompts as the levers before left them (on a
+ * conversation as logged, prompt(t-1) + output(t-1) - prompt(1)). When the history not yet summarised holds more than
  * `afterTurns` turns or more than `afterTokens` tokens, a summary call folds that history (never
  * the turn's new message, which is sent verbatim after the summary) into `summaryTokens`; from that
  * turn on the history is S tokens plus whatever accrued since: prompt'(t) = prompt(t) - (H(t0) - S)
@@ -39,7 +40,7 @@ import { UserError } from '../../core/issues.js';
 import { int, opt, str, type Field, type ValidationError } from '../../core/validate.js';
 import { chooseTtl, fitCacheMinimum } from './cache-rules.js';
 import type { SummarizeDetails } from '../lever-details.js';
-import { applyEdit } from '../prompt-edits.js';
+import { applyEdit, textPromptTokens } from '../prompt-edits.js';
 import { withSummaryCache } from '../summary-call.js';
 import {
   promptOf,
@@ -121,6 +122,19 @@ const HOUR_MS = 3_600_000;
 
 const cachedOf = (r: SimRequest) => r.cacheReadTokens + r.cacheWrite5mTokens + r.cacheWrite1hTokens;
 
+/**
+ * The history turn t sends before its new message: its prompt past the template, less the new
+ * message u(t) = prompt(t) - prompt(t-1) - output(t-1), taken from the logged counts (converted
+ * where route converted them). On a conversation as logged this is prompt(t-1) + output(t-1) -
+ * prompt(1); after a lever that dropped content from the history (images no longer re-sent) it is
+ * what the turn still sends.
+ */
+function historyOf(r: SimRequest, prev: SimRequest, first: number): number {
+  const logged = promptOf(r.record) - promptOf(prev.record) - prev.record.outputTokens;
+  const u = Math.max(0, logged) * (textPromptTokens(r) / Math.max(1, promptOf(r.record)));
+  return Math.max(0, Math.round(promptOf(r) - first - u));
+}
+
 function summarizeConversation(
   src: readonly SimRequest[],
   out: SimRequest[],
@@ -138,7 +152,7 @@ function summarizeConversation(
     const r = src[i];
     const prev = j > 0 ? src[list[j - 1]] : undefined;
     // history before this turn's new message (the previous prompt and its answer, past the template)
-    const H = prev ? Math.max(0, promptOf(prev) + prev.outputTokens - first) : 0;
+    const H = prev ? historyOf(r, prev, first) : 0;
     const carried = H - removed; // history tokens actually sent
     const turns = r.record.turn! - baseTurn - 1;
     const over = (p.afterTurns !== undefined && turns > p.afterTurns) || (p.afterTokens !== undefined && carried > p.afterTokens);
