@@ -3,6 +3,11 @@
  * the state priced exactly after each lever. The waterfall is the list of marginal changes: each
  * lever's saving is measured against the state the previous levers left, so savings add up to the
  * scenario's total and their shares depend on the order (which the report says).
+ *
+ * A lever that answers requests without a call (semanticCache, budgetCap) after a prefixCache has
+ * the earlier prefix caches replayed again on the cache scopes that lost a request
+ * (recacheAfterDrops), so that a request that was never sent neither reads nor refreshes the prompt
+ * cache; the change is that lever's marginal saving.
  */
 import { UserError } from '../core/issues.js';
 import type { Catalog } from '../pricing/catalog.js';
@@ -12,7 +17,8 @@ import type { VolumeParams } from './levers/volume.js';
 import { effectiveMethod } from './levers/volume.js';
 import { cardOf, priceState, requestCost, type StatePrice } from './price.js';
 import type { Scenario } from './scenario.js';
-import { scopePredicate, describeWhere } from './scope.js';
+import type { PrefixCacheParams } from './levers/prefix-cache.js';
+import { cacheScopeKey, scopePredicate, describeWhere } from './scope.js';
 import { fromRecord, type LeverContext, type LeverOutcome, type LeverSpec, type SimEnv, type SimRequest } from './types.js';
 import type { UsageRecord } from '../usage/record.js';
 
@@ -68,6 +74,7 @@ function runLevers(
   let before = baseline;
   const steps: WaterfallStep[] = [];
   const counts = new Map<string, number>();
+  const caches: Array<{ spec: LeverSpec; label: string }> = [];
   for (const spec of levers) {
     const n = (counts.get(spec.kind) ?? 0) + 1;
     counts.set(spec.kind, n);
@@ -78,6 +85,8 @@ function runLevers(
     const outcome = atLever(spec, () =>
       def.lever.apply(requests, def.lever.parse(spec.params), contextFor(spec, label, env, env.pricer.catalog, ttlScale)),
     );
+    if (spec.kind === 'prefixCache') caches.push({ spec, label });
+    else outcome.requests = recacheAfterDrops(requests, outcome.requests, caches, env, ttlScale);
     requests = outcome.requests;
     ttlScale = outcome.ttlScale ?? ttlScale;
     const after = priceState(env.pricer, requests);
@@ -94,6 +103,40 @@ function runLevers(
     before = after;
   }
   return { steps, requests, final: before };
+}
+
+/**
+ * A request a lever answered without a call (a semantic-cache hit, a request refused by a budget
+ * cap) neither reads nor refreshes the prompt cache. The prefix caches listed before that lever
+ * replayed it as sent, so they are replayed again, in order, on the cache scopes that lost a
+ * request: another request that read a prefix only the dropped one had written or kept alive writes
+ * it instead, as when the prefix cache is listed after the lever.
+ */
+function recacheAfterDrops(
+  before: readonly SimRequest[],
+  after: SimRequest[],
+  caches: ReadonlyArray<{ spec: LeverSpec; label: string }>,
+  env: SimEnv,
+  ttlScale: number,
+): SimRequest[] {
+  if (caches.length === 0) return after;
+  const dropped = after.filter((r, i) => r.dropped && i < before.length && !before[i].dropped);
+  if (dropped.length === 0) return after;
+  let requests = after;
+  for (const { spec, label } of caches) {
+    const params = LEVERS.prefixCache.lever.parse(spec.params) as PrefixCacheParams;
+    const ctx = contextFor(spec, label, env, env.pricer.catalog, ttlScale);
+    const keyOf = (r: SimRequest) => {
+      const entry = env.pricer.resolve(r.model)?.entry;
+      return entry ? cacheScopeKey(r, entry.id, params.scope) : undefined;
+    };
+    const lost = new Set(dropped.filter(ctx.inScope).map(keyOf));
+    lost.delete(undefined);
+    if (lost.size === 0) continue;
+    const inScope = ctx.inScope;
+    requests = LEVERS.prefixCache.lever.apply(requests, params, { ...ctx, inScope: (r) => inScope(r) && lost.has(keyOf(r)) }).requests;
+  }
+  return requests;
 }
 
 /**

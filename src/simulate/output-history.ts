@@ -15,13 +15,17 @@
  * (Taking every change from the cache read made the next turn read tokens that no earlier request
  * had cached, and adding every longer answer as uncached input billed at the input price what later
  * turns read from the cache.) A cached prefix left below the model's minimum becomes plain input.
+ * Where summarize (listed earlier) replaced the history holding the answer, the summary call sends
+ * the answer at its new length and the turns from the summary on carry the summary instead, so the
+ * change stops there.
  * Token counts are carried over as they are (a routed conversation's later turns are routed too,
  * so both sides are counted by the target's tokenizer).
  *
  * Complexity: O(n log n) (ordering the turns of each conversation).
  */
 import { fitCacheMinimum } from './levers/cache-rules.js';
-import { promptOf, removePromptTokens, type LeverContext, type SimRequest } from './types.js';
+import { withSummaryCache } from './summary-call.js';
+import { promptOf, removePromptTokens, withEdit, type LeverContext, type SimRequest } from './types.js';
 
 export interface HistoryChange {
   /** Later turns whose prompt changed (weighted by volume). */
@@ -46,7 +50,9 @@ export function propagateOutputChanges(
   for (const i of changes.keys()) if (out[i].conversation !== undefined) touched.add(keyOf(out[i]));
   if (touched.size === 0) return res;
   const convs = new Map<string, number[]>();
+  const summaryCalls = new Map<string, number>(); // id of the turn before a summary -> its summary call
   out.forEach((r, i) => {
+    if (r.summaryOf) summaryCalls.set(r.summaryOf.after, i);
     if (r.origin === 'added' || r.conversation === undefined || r.record.requests > 1) return;
     const k = keyOf(r);
     if (!touched.has(k)) return;
@@ -58,10 +64,29 @@ export function propagateOutputChanges(
   for (const list of convs.values()) {
     list.sort((a, b) => turnOf(out[a]) - turnOf(out[b]) || (out[a].timeMs ?? 0) - (out[b].timeMs ?? 0) || a - b);
     const earlier: PromptChange[] = [];
+    let prev: number | undefined;
     for (const i of list) {
       const r = out[i];
+      if (earlier.length > 0 && prev !== undefined && sendsSummary(r)) {
+        // a summary (summarize) replaced the history that held these answers: the summary call sends
+        // them at their new length, and from this turn on the prompt carries the summary instead
+        const k = summaryCalls.get(out[prev].id);
+        if (k !== undefined) {
+          const call = out[k];
+          out[k] = refold(
+            call,
+            out[prev],
+            earlier.reduce((s, c) => s + c.tokens, 0),
+            ctx,
+          );
+          res.requests += call.weight;
+          res.tokens += (promptOf(out[k]) - promptOf(call)) * call.weight;
+        }
+        earlier.length = 0;
+      }
+      prev = i;
       if (earlier.length > 0 && !r.dropped) {
-        const next = withPromptChanges(r, earlier);
+        const next = withEdit(withPromptChanges(r, earlier), { kind: 'history', changes: earlier.slice() });
         out[i] = fitCacheMinimum(next, ctx.resolve(r.model)?.entry.cache?.minTokens);
         res.requests += r.weight;
         res.tokens += (promptOf(next) - promptOf(r)) * r.weight;
@@ -74,6 +99,22 @@ export function propagateOutputChanges(
     }
   }
   return res;
+}
+
+/** Whether a turn is the one that first sends a summary in place of its history (summarize). */
+const sendsSummary = (r: SimRequest) => r.edits?.some((e) => e.kind === 'summary' && e.template !== undefined) ?? false;
+
+/**
+ * A summary call after the answers it folds changed length by `tokens` in all: sent cold, its
+ * history changes by as much; reading the previous turn's cached prefix, it reads and sends that
+ * turn as it now is (`sent`).
+ */
+function refold(call: SimRequest, sent: SimRequest, tokens: number, ctx: Pick<LeverContext, 'resolve'>): SimRequest {
+  const s = call.summaryOf!;
+  const next = { ...call, summaryOf: { ...s, history: Math.max(0, s.history + tokens) } };
+  return call.cacheReadTokens > 0
+    ? withSummaryCache(next, sent, Number.POSITIVE_INFINITY, ctx)
+    : { ...next, inputTokens: next.summaryOf.history + s.instructionTokens };
 }
 
 /** An answer's change as a later prompt sees it: `tokens` removed (negative) from, or added at, prompt position `at`. */

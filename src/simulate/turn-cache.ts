@@ -39,13 +39,16 @@ interface Cached {
 /**
  * Re-check the cache reads of the turns of `conversations` (keys from conversationKey) after a lever
  * changed `before` into `out` (same indices; added calls are ignored). Updates `out` in place and
- * returns how many turns lost some of their logged read.
+ * returns how many turns lost some of their logged read. `keepMoved`: a turn that moved keeps its
+ * reads (route's `sharedCache`: the target already holds the traffic's prefixes); the turns left on
+ * their model after a moved one are still checked.
  */
 export function carryTurnCaches(
   before: readonly SimRequest[],
   out: SimRequest[],
   conversations: ReadonlySet<string>,
   ctx: Pick<LeverContext, 'resolve'>,
+  keepMoved = false,
 ): number {
   if (conversations.size === 0) return 0;
   const convs = new Map<string, number[]>();
@@ -74,7 +77,7 @@ export function carryTurnCaches(
       }
       const moved = ranOn(before[i]) !== model;
       const prevChanged = prev !== undefined && ranOn(before[prev]) !== ranOn(out[prev]);
-      if ((moved || prevChanged) && r.cacheReadTokens > 0) {
+      if ((moved ? !keepMoved : prevChanged) && r.cacheReadTokens > 0) {
         const entry = ctx.resolve(r.model)?.entry;
         const own = last.get(model);
         const ttlMs = own?.wrote1h ? HOUR_MS : entry?.cache ? chooseTtl(entry, undefined).ms : 0;

@@ -52,6 +52,46 @@ export interface SimRequest {
   replica: number;
   /** Conversation key (conversationId plus replica), when the record is part of a conversation. */
   conversation?: string;
+  /**
+   * The changes levers made to the prompt's length, in order (prompt-edits.ts): a prefix-cache
+   * replay works on the logged text, so it replays these on its buckets to price the prompt as sent.
+   */
+  edits?: readonly PromptEdit[];
+  /** An output cap (outputCap `maxTokens`, per record): max_tokens bounds the answer of any model it is routed to later. */
+  maxOutputTokens?: number;
+  /** A summary call (summarize): what it needs to re-check its cache read after a later prefixCache. */
+  summaryOf?: SummaryOf;
+}
+
+/**
+ * A change to a request's prompt length, as the lever applied it (prompt-edits.ts):
+ *   - `remove`: tokens cut from the front of the cached prefix first (compress, images);
+ *   - `history`: earlier answers' length changes at their prompt positions (output-history.ts);
+ *   - `summary`: history replaced by a summary (summarize), `template` set on the turn that first
+ *     sends it (its template is read when cached, the rest written anew);
+ *   - `scale`: token counts converted to another tokenizer (route).
+ */
+export type PromptEdit =
+  | { kind: 'remove'; tokens: number }
+  | { kind: 'history'; changes: ReadonlyArray<{ at: number; tokens: number }> }
+  | { kind: 'summary'; tokens: number; template?: number; templateWarm: boolean }
+  | { kind: 'scale'; ratio: number; keepCache: boolean };
+
+export interface SummaryOf {
+  /** Id of the turn before the summarised one (whose cached prefix the call can read). */
+  after: string;
+  /** Milliseconds from that turn to the summarised one. */
+  gapMs: number;
+  /** History tokens the call sends when it reads no cache. */
+  history: number;
+  instructionTokens: number;
+  /** Whether summarize named the call's model; otherwise the call runs where its conversation runs (route moves it along). */
+  ownModel: boolean;
+}
+
+/** A request with one more prompt edit recorded. */
+export function withEdit(r: SimRequest, edit: PromptEdit): SimRequest {
+  return { ...r, edits: [...(r.edits ?? []), edit] };
 }
 
 /** Scope of a lever: which requests it touches. */

@@ -93,6 +93,30 @@ describe('a turn that no longer runs on a model leaves nothing in its cache for 
     expect(usd(total(out.requests))).toBe('0.01267');
   });
 
+  it("sharedCache keeps the routed turn's reads, not those of the turn left on the source after it", () => {
+    // big-t turns: 1) reads a 1,100-token prefix other traffic keeps warm, 50 input, writes 400
+    // (prompt 1,550); 2) reads 1,500, writes 150 (1,650); 3) reads 1,650, writes 150 (1,800);
+    // answers 100. Turn 1 (up to 1,600 tokens) goes to claude-t, whose cache is shared: it keeps its
+    // read. Turn 2 stays on big-t, where turn 1 wrote nothing: it reads only the 1,100 turn 1 had
+    // found cached there and writes 400 + 150 = 550. Turn 3 reads what turn 2 wrote.
+    const recs = conversation('big-t', [
+      { read: 1100, input: 50, w5: 400, out: 100 },
+      { read: 1500, w5: 150, out: 100 },
+      { read: 1650, w5: 150, out: 100 },
+    ]);
+    const out = route.apply(baselineRequests(recs), route.parse({ to: 'claude-t', sharedCache: true }), ctxFor({ maxInputTokens: 1600 }));
+    expect(out.requests.map((r) => [r.model, r.cacheReadTokens, r.cacheWrite5mTokens])).toEqual([
+      ['claude-t', 1100, 400],
+      ['big-t', 1100, 550],
+      ['big-t', 1650, 150],
+    ]);
+    // turn 1 on claude-t: 1,100 x 0.1 + 50 + 400 x 1.25 + 100 x 5 = 1,160 µ$; turn 2 on big-t:
+    // 1,100 x 0.3 + 550 x 3.75 + 100 x 15 = 3,892.5; turn 3: 1,650 x 0.3 + 150 x 3.75 + 1,500 =
+    // 2,557.5; total 7,610 µ$. (Keeping turn 2's logged read of 1,500, a prefix only turn 1 would
+    // have written on big-t: 450 + 562.5 + 1,500 = 2,512.5 for turn 2, 6,230 µ$ in all.)
+    expect(usd(total(out.requests))).toBe('0.00761');
+  });
+
   it('a turn answered from the semantic cache: the next turn reads only what was cached before it', () => {
     // c0 asks first and writes its 2,000-token prompt; c1 asks the same a minute later (it read the
     // 1,800-token system prompt c0 cached and wrote 200), then follows up reading its 2,000.

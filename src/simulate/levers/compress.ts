@@ -6,7 +6,10 @@
  * text (the system/developer messages' share of its prompt), else given as `staticTokens` (the
  * instruction tokens per request). A request with neither is left as logged (its cached prefix is
  * no measure: in a conversation it is mostly history). Removed tokens come off the cached prefix
- * first; a cached prefix left below the model's minimum cacheable length becomes plain input.
+ * first; a cached prefix left below the model's minimum cacheable length becomes plain input. The
+ * text's share is taken of the billed prompt the text describes (the logged one, converted where
+ * route converted it), not of the current prompt, which summarize or outputCap may have shortened
+ * without touching the instructions; a summary call that reads the cached history re-sends them cut.
  * The report says how many tokens were removed per message role.
  *
  * Parameters: factor (required, 0..1: the share kept), staticTokens.
@@ -17,8 +20,10 @@
  * Complexity: O(n) plus tokenizing each distinct message once.
  */
 import { int, num, opt, type Field } from '../../core/validate.js';
+import { textPromptTokens } from '../prompt-edits.js';
 import { SegmentTokenizer } from '../segments.js';
-import { promptOf, removePromptTokens, type Lever, type LeverContext, type LeverOutcome, type SimRequest } from '../types.js';
+import { refreshSummaryCalls } from '../summary-call.js';
+import { promptOf, removePromptTokens, withEdit, type Lever, type LeverContext, type LeverOutcome, type SimRequest } from '../types.js';
 import type { EncodingName } from '../../tokenize/encodings.js';
 import { fitCacheMinimum } from './cache-rules.js';
 
@@ -69,10 +74,12 @@ function applyCompress(requests: readonly SimRequest[], p: CompressParams, ctx: 
     const roles: Array<[string, number]> = [];
     if (share) {
       how.text++;
-      // removed per role, in billed tokens (the encoder's share of the billed prompt)
+      // removed per role, in billed tokens (the encoder's share of the billed prompt the text
+      // describes: a summary or a shorter answer re-sent leaves the instructions as they were)
+      const billed = textPromptTokens(r);
       cut = 0;
       for (const [role, t] of share.byRole) {
-        const c = Math.round(((P * t) / share.prompt) * (1 - p.factor));
+        const c = Math.round(((billed * t) / share.prompt) * (1 - p.factor));
         cut += c;
         roles.push([role, c]);
       }
@@ -87,8 +94,12 @@ function applyCompress(requests: readonly SimRequest[], p: CompressParams, ctx: 
     if (cut <= 0) return;
     removedTotal += cut * r.weight;
     for (const [role, c] of roles) byRole.set(role, (byRole.get(role) ?? 0) + c * r.weight);
-    out[i] = fitCacheMinimum(removePromptTokens(r, cut), ctx.resolve(r.model)?.entry.cache?.minTokens);
+    out[i] = fitCacheMinimum(
+      withEdit(removePromptTokens(r, cut), { kind: 'remove', tokens: cut }),
+      ctx.resolve(r.model)?.entry.cache?.minTokens,
+    );
   });
+  refreshSummaryCalls(requests, out, ctx);
   const notes =
     how.none > 0
       ? [`${how.none} request(s) without message roles in their text and no staticTokens left as logged (the instruction part is unknown)`]

@@ -18,7 +18,7 @@
  */
 import { int, opt, type Field } from '../../core/validate.js';
 import { fitCacheMinimum } from './cache-rules.js';
-import { removePromptTokens, type Lever, type LeverContext, type LeverOutcome, type SimRequest } from '../types.js';
+import { removePromptTokens, withEdit, type Lever, type LeverContext, type LeverOutcome, type SimRequest } from '../types.js';
 
 export interface ImagesParams {
   keepTurns: number;
@@ -27,14 +27,31 @@ export interface ImagesParams {
 
 export const imagesFields: Record<string, Field> = { keepTurns: { rule: int(), required: true }, tokensPerImage: opt(int(1)) };
 
-/** Images dropped per turn for a conversation's image counts (in turn order). */
-export function droppedPerTurn(counts: number[], keepTurns: number): number[] {
+/**
+ * Images dropped per turn for a conversation's image counts (in turn order). `since[t]`: the turn
+ * (index) from which turn t still sends its history, when a summary (summarize) replaced the turns
+ * before it: the images attached there were folded into the summary and are not re-sent anyway
+ * (the template, turn 1, stays).
+ */
+export function droppedPerTurn(counts: number[], keepTurns: number, since?: readonly number[]): number[] {
   const fresh: number[] = [];
   return counts.map((c, t) => {
     fresh.push(Math.max(0, c - (t > 0 ? counts[t - 1] : 0)));
+    const from = since?.[t] ?? 0;
+    let folded = 0;
+    for (let s = 1; s < from; s++) folded += fresh[s];
     let kept = 0;
-    for (let s = Math.max(0, t - keepTurns); s <= t; s++) kept += fresh[s];
-    return Math.max(0, c - kept);
+    for (let s = Math.max(0, t - keepTurns); s <= t; s++) if (s === 0 || s >= from) kept += fresh[s];
+    return Math.max(0, c - folded - kept);
+  });
+}
+
+/** Per turn (in order), the index of the latest turn at or before it that first sends a summary (0: none). */
+function summarisedSince(turns: readonly SimRequest[]): number[] {
+  let from = 0;
+  return turns.map((r, t) => {
+    if (r.edits?.some((e) => e.kind === 'summary' && e.template !== undefined)) from = t;
+    return from;
   });
 }
 
@@ -55,6 +72,7 @@ function applyImages(requests: readonly SimRequest[], p: ImagesParams, ctx: Leve
     const dropped = droppedPerTurn(
       list.map((i) => requests[i].record.imageCount ?? 0),
       p.keepTurns,
+      summarisedSince(list.map((i) => requests[i])),
     );
     list.forEach((i, t) => {
       if (dropped[t] === 0) return;
@@ -64,7 +82,8 @@ function applyImages(requests: readonly SimRequest[], p: ImagesParams, ctx: Leve
       perImage.add(`${entry?.id ?? requests[i].model} ${each}`);
       images += dropped[t] * requests[i].weight;
       tokens += dropped[t] * each * requests[i].weight;
-      out[i] = fitCacheMinimum(removePromptTokens(requests[i], dropped[t] * each), entry?.cache?.minTokens);
+      const cut = dropped[t] * each;
+      out[i] = fitCacheMinimum(withEdit(removePromptTokens(requests[i], cut), { kind: 'remove', tokens: cut }), entry?.cache?.minTokens);
     });
   }
   const notes = [...noRule].map((m) => `${m}: no image token rule in the catalog; give tokensPerImage`);

@@ -56,9 +56,12 @@ function applyOutputCap(requests: readonly SimRequest[], p: OutputCapParams, ctx
     lengths.push(r.outputTokens / n);
     total += n * r.weight;
     const v = capped(r.outputTokens, n, p);
+    // the cap stays with the request: a model it is routed to later answers within it too
+    const maxOutputTokens = p.maxTokens === undefined ? r.maxOutputTokens : Math.min(r.maxOutputTokens ?? Infinity, p.maxTokens * n);
+    if (maxOutputTokens !== r.maxOutputTokens) out[i] = { ...r, maxOutputTokens };
     if (v < r.outputTokens) {
       truncated += n * r.weight;
-      out[i] = { ...r, outputTokens: v };
+      out[i] = { ...out[i], outputTokens: v };
       changed.set(i, v - r.outputTokens);
     }
   });

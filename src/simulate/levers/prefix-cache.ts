@@ -8,7 +8,11 @@
  * the rest of its prompt at the write price (cacheWrite5m/1h; where the catalog lists no write
  * price, writes bill as input — OpenAI before GPT-5.6). `reorder: true` first moves dynamic
  * segments (text seen once) behind static ones. The simulated read/write shares are applied to the
- * request's billed prompt tokens, so the logged counts stay authoritative.
+ * request's billed prompt tokens, so the logged counts stay authoritative. When an earlier lever
+ * changed the prompt's length (summarize, outputCap, compress, images, route), the shares go on the
+ * logged prompt and those changes are replayed on them (prompt-edits.ts), and a summary call reads
+ * the prefix its previous turn cached within this lever's TTL: the scenario's total is the same with
+ * prefixCache listed before or after those levers.
  *
  * Without text (or `mode: parametric`) it uses the parametric model in prefix-parametric.ts.
  *
@@ -54,6 +58,8 @@ import type { Lever, LeverContext, LeverOutcome, SimRequest } from '../types.js'
 import type { ModelEntry } from '../../pricing/model.js';
 import type { EncodingName } from '../../tokenize/encodings.js';
 import { addStats, breakEvenReads, chooseTtl, emptyStats, withCacheShares, type CacheStats } from './cache-rules.js';
+import { onLoggedPrompt } from '../prompt-edits.js';
+import { withSummaryCache } from '../summary-call.js';
 import { applyParametric, type ParametricParams } from './prefix-parametric.js';
 
 export interface PrefixCacheParams extends ParametricParams {
@@ -177,10 +183,39 @@ function replayGroup(
       hit += more;
       write = Math.max(0, write - more);
     }
-    const next =
-      h.eligible && h.prompt > 0 ? withCacheShares(r, hit / h.prompt, write / h.prompt, ttl.bucket) : withCacheShares(r, 0, 0, ttl.bucket);
+    const readShare = h.eligible && h.prompt > 0 ? hit / h.prompt : 0;
+    const writeShare = h.eligible && h.prompt > 0 ? write / h.prompt : 0;
+    const next = asSent(r, readShare, writeShare, ttl.bucket, g.entry);
     out[g.indices[i]] = next;
     addStats(stats, next, hit > 0 ? (h.hit > 0 ? 1 : extra.p) : 0, h.eligible);
+  });
+}
+
+/**
+ * A replayed request's buckets. The replay read the logged text: its shares go on the logged prompt
+ * and the edits earlier levers made to the prompt (a summary, a shorter answer re-sent, compressed
+ * instructions) are replayed on them (prompt-edits.ts), so the reads and writes are those of the
+ * prompt as sent. A request no lever edited takes the shares directly.
+ */
+function asSent(r: SimRequest, readShare: number, writeShare: number, bucket: '5m' | '1h', entry: ModelEntry): SimRequest {
+  return onLoggedPrompt(r, (x) => withCacheShares(x, readShare, writeShare, bucket), entry.cache?.minTokens);
+}
+
+/**
+ * Summary calls (summarize) whose previous turn this lever re-cached: the call reads that turn's
+ * cached prefix when it was written within this lever's TTL, as summarize decides it.
+ */
+function recheckSummaryCalls(requests: readonly SimRequest[], out: SimRequest[], p: PrefixCacheParams, ctx: LeverContext): void {
+  const byId = new Map<string, number>();
+  out.forEach((r, i) => {
+    if (r.origin !== 'added' && r !== requests[i]) byId.set(r.id, i);
+  });
+  if (byId.size === 0) return;
+  out.forEach((r, i) => {
+    const k = r.summaryOf && !r.dropped ? byId.get(r.summaryOf.after) : undefined;
+    if (k === undefined) return;
+    const entry = ctx.resolve(out[k].model)?.entry;
+    if (entry?.cache) out[i] = withSummaryCache(r, out[k], chooseTtl(entry, p.ttl).ms, ctx);
   });
 }
 
@@ -246,6 +281,7 @@ function applyPrefixCache(requests: readonly SimRequest[], p: PrefixCacheParams,
     pending.push(...g.other);
   }
   const param = applyParametric(out, pending, p, ctx);
+  recheckSummaryCalls(requests, out, p, ctx);
   const notes = [...skipped].map(([why, n]) => `${n} request(s) left as logged: ${why}`);
   notes.push(...param.notes);
   for (const e of models.values()) {

@@ -33,6 +33,7 @@
  * Complexity: O(n log n) (sorting each group by time).
  */
 import { cacheScopeKey } from '../scope.js';
+import { onLoggedPrompt } from '../prompt-edits.js';
 import { promptOf, type LeverContext, type SimRequest } from '../types.js';
 import type { ModelEntry } from '../../pricing/model.js';
 import { addStats, chooseTtl, emptyStats, withCacheShares, type CacheStats } from './cache-rules.js';
@@ -168,19 +169,28 @@ export function timedHits(
   return { hit, n: order.length, logged, extraPerMs, meanHit: sum / order.length };
 }
 
+/**
+ * The request's buckets from its static prefix S (in the logged prompt's tokens: on a prompt an
+ * earlier lever edited, S is cached in the logged prompt and the edits replayed, so instructions
+ * compress cut come off the cached prefix; prompt-edits.ts).
+ */
 function parametricRequest(r: SimRequest, S: number, hit: number, entry: ModelEntry, bucket: '5m' | '1h', stats: CacheStats): SimRequest {
   const c = entry.cache!;
-  const n = Math.max(1, r.record.requests);
-  const P = promptOf(r);
-  let s = Math.min(S, P / n);
-  if (c.increment) s = Math.floor(s / c.increment) * c.increment;
-  if (s < c.minTokens || P === 0) {
-    const next = withCacheShares(r, 0, 0, bucket);
-    addStats(stats, next, 0, false);
-    return next;
-  }
-  const share = (s * n) / P;
-  const next = withCacheShares(r, share * hit, share * (1 - hit), bucket);
-  addStats(stats, next, hit, true);
+  let eligible = false;
+  const next = onLoggedPrompt(
+    r,
+    (x) => {
+      const n = Math.max(1, x.record.requests);
+      const P = promptOf(x);
+      let s = Math.min(S, P / n);
+      if (c.increment) s = Math.floor(s / c.increment) * c.increment;
+      eligible = s >= c.minTokens && P > 0;
+      if (!eligible) return withCacheShares(x, 0, 0, bucket);
+      const share = (s * n) / P;
+      return withCacheShares(x, share * hit, share * (1 - hit), bucket);
+    },
+    c.minTokens,
+  );
+  addStats(stats, next, eligible ? hit : 0, eligible);
   return next;
 }

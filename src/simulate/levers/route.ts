@@ -16,8 +16,9 @@
  * routed request reads what it read on the source only when an earlier routed request of the same
  * conversation (outside conversations: the same feature) reached the target within its TTL and
  * wrote that prefix (a turn reads at most what that turn cached); otherwise its reads are written
- * (at the 5-minute write price) first. `sharedCache: true` keeps the reads (a scenario where the
- * target already serves that traffic). The share is drawn per conversation, but a scope such as
+ * (at the 5-minute write price) first. `sharedCache: true` keeps the routed requests' reads (a
+ * scenario where the target already serves that traffic); the turns left on the source after a
+ * routed one are still re-checked, as below. The share is drawn per conversation, but a scope such as
  * `maxInputTokens` can route some turns of a conversation and not others: a turn that stays on the
  * source after a routed one cannot read what the routed turn would have cached there, so it too
  * reads only what its conversation left on the source within the TTL (turn-cache.ts). A retry
@@ -46,7 +47,9 @@ import { attemptsPerRequest, MAX_RETRY_RATE } from '../../core/retry.js';
 import { chooseTtl, fitCacheMinimum } from './cache-rules.js';
 import { propagateOutputChanges } from '../output-history.js';
 import { carryTurnCaches, conversationKey } from '../turn-cache.js';
-import type { Lever, LeverContext, LeverOutcome, SimEnv, SimRequest } from '../types.js';
+import { scaleBuckets } from '../prompt-edits.js';
+import { withSummaryCache } from '../summary-call.js';
+import { withEdit, type Lever, type LeverContext, type LeverOutcome, type SimEnv, type SimRequest } from '../types.js';
 
 export interface RouteParams {
   to: string;
@@ -116,21 +119,12 @@ function routeOne(
   const inConv = conversion(src, dst, promptText(r), counter);
   const outConv = r.record.text?.completion ? conversion(src, dst, r.record.text.completion, counter) : inConv;
   methods.set(inConv.method, (methods.get(inConv.method) ?? 0) + 1);
-  const k = inConv.ratio;
-  const keepCache = !!dst.cache;
-  const read = keepCache ? Math.round(r.cacheReadTokens * k) : 0;
-  const w5 = keepCache ? Math.round(r.cacheWrite5mTokens * k) : 0;
-  const w1 = keepCache ? Math.round(r.cacheWrite1hTokens * k) : 0;
-  const total = Math.round((r.inputTokens + r.cacheReadTokens + r.cacheWrite5mTokens + r.cacheWrite1hTokens) * k);
+  const scale = { kind: 'scale', ratio: inConv.ratio, keepCache: !!dst.cache } as const;
   return fitCacheMinimum(
     {
-      ...r,
+      ...withEdit(scaleBuckets(r, scale.ratio, scale.keepCache), scale),
       model: dst.id,
-      inputTokens: Math.max(0, total - read - w5 - w1),
-      cacheReadTokens: read,
-      cacheWrite5mTokens: w5,
-      cacheWrite1hTokens: w1,
-      outputTokens: Math.round(r.outputTokens * outConv.ratio * p.outputFactor),
+      outputTokens: Math.min(Math.round(r.outputTokens * outConv.ratio * p.outputFactor), r.maxOutputTokens ?? Infinity),
       retryFactor: r.retryFactor * attemptsPerRequest(p.retryRate),
       successes: p.successRate ?? r.successes,
       outcomeKnown: p.successRate !== undefined || r.outcomeKnown,
@@ -172,7 +166,8 @@ function applyRoute(requests: readonly SimRequest[], p: RouteParams, ctx: LeverC
           out,
           routed.filter((i) => out[i].conversation === undefined),
           chooseTtl(dst, undefined).ms,
-        )) + carryTurnCaches(requests, out, p.sharedCache ? new Set() : conversations, ctx);
+        )) + carryTurnCaches(requests, out, conversations, ctx, p.sharedCache);
+  const summaries = followConversations(out, routed, dst, p, ctx);
   const changed = new Map<number, number>();
   for (const i of routed)
     if (out[i].outputTokens !== requests[i].outputTokens) changed.set(i, out[i].outputTokens - requests[i].outputTokens);
@@ -193,21 +188,57 @@ function applyRoute(requests: readonly SimRequest[], p: RouteParams, ctx: LeverC
       [
         'target cache',
         p.sharedCache
-          ? "shared: the target already holds this traffic's prefixes (reads kept)"
+          ? `shared: the target already holds this traffic's prefixes (routed reads kept); ${cold} turn(s) left on the source after a routed one write what only the routed turn would have cached there`
           : `starts cold: ${cold} routed request(s) write what they read on the source (no earlier routed request of the conversation/feature within the TTL)`,
       ],
       [
         'later turns',
         `${history.requests} later turn(s) re-send the routed answers at their new length (${history.tokens >= 0 ? '+' : ''}${Math.round(history.tokens)} prompt tokens)`,
       ],
+      ...(summaries > 0
+        ? [['summary calls', `${summaries} summary call(s) on the conversation's model moved with their conversation`] as [string, string]]
+        : []),
     ],
     notes,
     metrics: [
       ['requests routed', String(moved)],
       ['cold-cache writes', String(cold)],
     ],
-    json: { routed: moved, coldStarts: cold, laterTurnTokens: history.tokens, conversion: Object.fromEntries(methods) },
+    json: {
+      routed: moved,
+      coldStarts: cold,
+      laterTurnTokens: history.tokens,
+      summaryCallsMoved: summaries,
+      conversion: Object.fromEntries(methods),
+    },
   };
+}
+
+/**
+ * Summary calls (summarize) on their conversation's model follow a routed conversation to the
+ * target: token counts converted by the catalog factors, the route's retries, the cache read
+ * decided again on the target (the previous turn as routed, within the target's TTL). A call on a
+ * model summarize named stays there. Returns how many moved.
+ */
+function followConversations(out: SimRequest[], routed: readonly number[], dst: ModelEntry, p: RouteParams, ctx: LeverContext): number {
+  const turns = new Map(routed.map((i) => [out[i].id, i]));
+  let moved = 0;
+  out.forEach((r, i) => {
+    const s = r.summaryOf;
+    const k = s && !s.ownModel && !r.dropped ? turns.get(s.after) : undefined;
+    const src = k === undefined ? undefined : ctx.resolve(r.model)?.entry;
+    if (k === undefined || !s || !src || src === dst) return;
+    const { ratio } = conversion(src, dst, undefined, undefined);
+    const call: SimRequest = {
+      ...r,
+      model: dst.id,
+      summaryOf: { ...s, history: Math.round(s.history * ratio), instructionTokens: Math.round(s.instructionTokens * ratio) },
+      retryFactor: r.retryFactor * attemptsPerRequest(p.retryRate),
+    };
+    out[i] = withSummaryCache(call, out[k], dst.cache ? chooseTtl(dst, undefined).ms : 0, ctx);
+    moved++;
+  });
+  return moved;
 }
 
 /**

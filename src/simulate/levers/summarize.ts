@@ -4,8 +4,9 @@
  * Conversations are requests sharing a conversationId (per replica), ordered by turn. A turn's
  * prompt is the template (turn 1's prompt), the history, and the turn's new message. From the
  * token counts: the new message of turn t is u(t) = prompt(t) - prompt(t-1) - output(t-1) (what the
- * prompt grew by besides the previous answer), and the history before it is
- * H(t) = prompt(t-1) + output(t-1) - prompt(1). When the history not yet summarised holds more than
+ * prompt grew by besides the previous answer, from the logged counts), and the history before it is
+ * H(t) = prompt(t) - prompt(1) - u(t) on the prompts as the levers before left them (on a
+ * conversation as logged, prompt(t-1) + output(t-1) - prompt(1)). When the history not yet summarised holds more than
  * `afterTurns` turns or more than `afterTokens` tokens, a summary call folds that history (never
  * the turn's new message, which is sent verbatim after the summary) into `summaryTokens`; from that
  * turn on the history is S tokens plus whatever accrued since: prompt'(t) = prompt(t) - (H(t0) - S)
@@ -13,7 +14,8 @@
  *
  * Caching around the summary:
  *   - the summary call reads the conversation's warm cache: when the previous turn cached its prefix
- *     (reads + writes) on the same model within the TTL, the call sends that prefix (read from the
+ *     (reads + writes) on the same model within the TTL (1h when the conversation's latest cache
+ *     write was a 1-hour one, else the model's default), the call sends that prefix (read from the
  *     cache), the previous answer and `instructionTokens`; otherwise it sends only the history and
  *     the instructions, as plain input;
  *   - the turn that first sends the summary re-caches: its template (turn 1's prompt) is still read
@@ -38,7 +40,18 @@ import { UserError } from '../../core/issues.js';
 import { int, opt, str, type Field, type ValidationError } from '../../core/validate.js';
 import { chooseTtl, fitCacheMinimum } from './cache-rules.js';
 import type { SummarizeDetails } from '../lever-details.js';
-import { promptOf, removePromptTokens, type Lever, type LeverContext, type LeverOutcome, type SimRequest } from '../types.js';
+import { applyEdit, textPromptTokens } from '../prompt-edits.js';
+import { withSummaryCache } from '../summary-call.js';
+import {
+  promptOf,
+  withEdit,
+  type Lever,
+  type LeverContext,
+  type LeverOutcome,
+  type PromptEdit,
+  type SimRequest,
+  type SummaryOf,
+} from '../types.js';
 
 export interface SummarizeParams {
   afterTurns?: number;
@@ -75,7 +88,7 @@ function conversations(requests: readonly SimRequest[], ctx: LeverContext): Map<
   return convs;
 }
 
-function summaryCall(r: SimRequest, p: SummarizeParams, input: number, read: number): SimRequest {
+function summaryCall(r: SimRequest, p: SummarizeParams, summaryOf: SummaryOf): SimRequest {
   return {
     ...r,
     id: `${r.id}+summarize`,
@@ -83,8 +96,8 @@ function summaryCall(r: SimRequest, p: SummarizeParams, input: number, read: num
     serviceTier: 'standard',
     origin: 'added',
     addedBy: 'summarize',
-    inputTokens: input,
-    cacheReadTokens: read,
+    inputTokens: 0,
+    cacheReadTokens: 0,
     cacheWrite5mTokens: 0,
     cacheWrite1hTokens: 0,
     outputTokens: p.summaryTokens,
@@ -92,6 +105,9 @@ function summaryCall(r: SimRequest, p: SummarizeParams, input: number, read: num
     successes: 0,
     dropped: false,
     extraFemto: 0n,
+    edits: undefined,
+    maxOutputTokens: undefined,
+    summaryOf,
   };
 }
 
@@ -102,17 +118,21 @@ interface ConvResult {
   warmReads: number;
 }
 
+const HOUR_MS = 3_600_000;
+
 const cachedOf = (r: SimRequest) => r.cacheReadTokens + r.cacheWrite5mTokens + r.cacheWrite1hTokens;
 
-/** The turn that first sends a summary: the template is read if it was cached, the rest written anew. */
-function recache(r: SimRequest, template: number, templateWarm: boolean): SimRequest {
-  const cached = cachedOf(r);
-  if (cached === 0) return r;
-  const read = templateWarm ? Math.min(template, cached) : 0;
-  const write = cached - read;
-  return r.cacheWrite1hTokens > 0
-    ? { ...r, cacheReadTokens: read, cacheWrite5mTokens: 0, cacheWrite1hTokens: write }
-    : { ...r, cacheReadTokens: read, cacheWrite5mTokens: write, cacheWrite1hTokens: 0 };
+/**
+ * The history turn t sends before its new message: its prompt past the template, less the new
+ * message u(t) = prompt(t) - prompt(t-1) - output(t-1), taken from the logged counts (converted
+ * where route converted them). On a conversation as logged this is prompt(t-1) + output(t-1) -
+ * prompt(1); after a lever that dropped content from the history (images no longer re-sent) it is
+ * what the turn still sends.
+ */
+function historyOf(r: SimRequest, prev: SimRequest, first: number): number {
+  const logged = promptOf(r.record) - promptOf(prev.record) - prev.record.outputTokens;
+  const u = Math.max(0, logged) * (textPromptTokens(r) / Math.max(1, promptOf(r.record)));
+  return Math.max(0, Math.round(promptOf(r) - first - u));
 }
 
 function summarizeConversation(
@@ -126,29 +146,37 @@ function summarizeConversation(
   let removed = 0; // tokens cut from every later turn
   let baseTurn = src[list[0]].record.turn! - 1; // turns up to here are summarised
   const res: ConvResult = { summaries: 0, added: [], warmReads: 0 };
+  let wrote1h = false; // the conversation's latest cache write was a 1-hour one (prefixCache { ttl: 1h })
   for (let j = 0; j < list.length; j++) {
     const i = list[j];
     const r = src[i];
     const prev = j > 0 ? src[list[j - 1]] : undefined;
     // history before this turn's new message (the previous prompt and its answer, past the template)
-    const H = prev ? Math.max(0, promptOf(prev) + prev.outputTokens - first) : 0;
+    const H = prev ? historyOf(r, prev, first) : 0;
     const carried = H - removed; // history tokens actually sent
     const turns = r.record.turn! - baseTurn - 1;
     const over = (p.afterTurns !== undefined && turns > p.afterTurns) || (p.afterTokens !== undefined && carried > p.afterTokens);
     let summaryTurn = false;
     let templateWarm = false;
-    if (prev && over && carried > p.summaryTokens) {
+    // a summary is made by a turn that is sent: not by one answered from a cache or refused by a cap
+    if (prev && over && carried > p.summaryTokens && !r.dropped) {
       const sent = out[list[j - 1]]; // the previous turn as sent (after earlier summaries)
       const entry = ctx.resolve(sent.model)?.entry;
       const gap = (r.timeMs ?? 0) - (prev.timeMs ?? 0);
-      // the conversation's prefix is live in its model's cache; the summary call can read it only on that model
-      const live = !!entry?.cache && cachedOf(sent) > 0 && gap <= chooseTtl(entry, undefined).ms;
-      const warm = live && (p.model === undefined || ctx.resolve(p.model)?.entry === entry);
-      if (warm) {
-        const C = cachedOf(sent);
-        res.added.push(summaryCall(r, p, promptOf(sent) - C + sent.outputTokens + p.instructionTokens, C));
-        res.warmReads++;
-      } else res.added.push(summaryCall(r, p, carried + p.instructionTokens, 0));
+      // the conversation's prefix is live in its model's cache for the TTL it was written with (1h
+      // when its latest write was a 1h one); the summary call can read it only on that model
+      const ttlMs = entry?.cache ? (wrote1h ? HOUR_MS : chooseTtl(entry, undefined).ms) : 0;
+      const live = !!entry?.cache && cachedOf(sent) > 0 && gap <= ttlMs;
+      const call = summaryCall(r, p, {
+        after: sent.id,
+        gapMs: gap,
+        history: carried,
+        instructionTokens: p.instructionTokens,
+        ownModel: p.model !== undefined,
+      });
+      const sentCall = withSummaryCache(call, sent, ttlMs, ctx);
+      res.added.push(sentCall);
+      if (sentCall.cacheReadTokens > 0) res.warmReads++;
       res.summaries++;
       removed = H - p.summaryTokens;
       baseTurn = r.record.turn! - 1;
@@ -156,10 +184,11 @@ function summarizeConversation(
       templateWarm = live && cachedOf(sent) >= first;
     }
     if (removed > 0) {
-      let next = removePromptTokens(r, Math.min(removed, H));
-      if (summaryTurn) next = recache(next, first, templateWarm);
-      out[i] = fitCacheMinimum(next, ctx.resolve(r.model)?.entry.cache?.minTokens);
+      const edit: PromptEdit = { kind: 'summary', tokens: Math.min(removed, H), template: summaryTurn ? first : undefined, templateWarm };
+      out[i] = fitCacheMinimum(withEdit(applyEdit(r, edit), edit), ctx.resolve(r.model)?.entry.cache?.minTokens);
     }
+    if (out[i].cacheWrite1hTokens > 0) wrote1h = true;
+    else if (out[i].cacheWrite5mTokens > 0) wrote1h = false;
   }
   return res;
 }

@@ -1,0 +1,41 @@
+/**
+ * A summary call's prompt (summarize), shared by the levers that change what the call can read or
+ * send after summarize ran: prefixCache (the turn before the summary re-cached) and the levers that
+ * change the length of an answer the summary folds (output-history.ts).
+ */
+import { promptOf, type LeverContext, type SimRequest } from './types.js';
+
+const cachedOf = (r: SimRequest) => r.cacheReadTokens + r.cacheWrite5mTokens + r.cacheWrite1hTokens;
+
+/**
+ * A summary call's prompt from the turn before the summarised one (`sent`, as sent): when that
+ * turn cached its prefix on the call's model within `ttlMs`, the call sends that prefix (read from
+ * the cache), the turn's answer and the instructions; otherwise only the history and the
+ * instructions, as plain input.
+ */
+export function withSummaryCache(call: SimRequest, sent: SimRequest, ttlMs: number, ctx: Pick<LeverContext, 'resolve'>): SimRequest {
+  const s = call.summaryOf!;
+  const entry = ctx.resolve(sent.model)?.entry;
+  const C = cachedOf(sent);
+  const warm = !!entry?.cache && C > 0 && s.gapMs <= ttlMs && ctx.resolve(call.model)?.entry === entry;
+  return warm
+    ? { ...call, inputTokens: promptOf(sent) - C + sent.outputTokens + s.instructionTokens, cacheReadTokens: C }
+    : { ...call, inputTokens: s.history + s.instructionTokens, cacheReadTokens: 0 };
+}
+
+/**
+ * Summary calls that read the cached prefix of a turn a lever changed (`before` -> `out`, same
+ * indices): they read and send that turn as it now is (compress shortens the instructions the
+ * call re-sends with the history). Updates `out` in place.
+ */
+export function refreshSummaryCalls(before: readonly SimRequest[], out: SimRequest[], ctx: Pick<LeverContext, 'resolve'>): void {
+  const changed = new Map<string, number>();
+  out.forEach((r, i) => {
+    if (r.origin !== 'added' && i < before.length && r !== before[i]) changed.set(r.id, i);
+  });
+  if (changed.size === 0) return;
+  out.forEach((r, i) => {
+    const k = r.summaryOf && r.cacheReadTokens > 0 ? changed.get(r.summaryOf.after) : undefined;
+    if (k !== undefined) out[i] = withSummaryCache(r, out[k], Number.POSITIVE_INFINITY, ctx);
+  });
+}
