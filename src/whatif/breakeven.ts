@@ -56,7 +56,10 @@ function costByPriceOwner(
       f.requests.kind === 'total' ? q(pointOf(f.requests.perMonth)) : mul(q(f.requests.users), q(pointOf(f.requests.perUser)));
     const [inTok, outTok] = [pointOf(f.inputTokens), pointOf(f.outputTokens)];
     for (const arm of currentArms(f)) {
-      const c = mul(requestTokenCost(coeffsOf(planCards(pricer, resolve, [arm], inTok, outTok)), q(inTok), q(outTok)), requests);
+      const c = mul(
+        requestTokenCost(coeffsOf(planCards(pricer, resolve, [arm], inTok, outTok, f.inputTokens)), q(inTok), q(outTok)),
+        requests,
+      );
       const { provider, id } = resolve(arm.model).entry;
       providers.set(provider, add(providers.get(provider) ?? Q0, c));
       models.set(id, { provider, cost: add(models.get(id)?.cost ?? Q0, c) });

@@ -351,7 +351,9 @@ export function whatifView(d: WhatifData, name: (s: string) => string = (s) => s
     );
   }
   for (const f of d.features) for (const w of f.warnings) notes.push(`warning: ${name(f.name)}: ${w}`);
-  notes.push('Point estimates are exact (integer femto-USD); distributions enter them at their mean, rounded to a whole number.');
+  notes.push(
+    'Point estimates are exact (integer femto-USD); distributions enter them at their mean, rounded to a whole number; where input tokens a call cross a long-context threshold, the calls on each side pay their own tier (shares from the distribution, to 15 digits).',
+  );
   const sections = [
     featureSection(d),
     floorsSection(d, name),
