@@ -32,6 +32,7 @@ export function priceText(d: Pick<WhatifData, 'product'>): string {
 const isSeat = (d: Pick<WhatifData, 'product'>): boolean => 'perSeatUsd' in d.product.pricePoint;
 const targetPctOf = (d: Pick<WhatifData, 'levers'>): number => Math.round(d.levers.targetMargin * 100);
 const orUndefined = <T>(x: T | null): T | undefined => (x === null ? undefined : x);
+const pctOr = (x: number | undefined, none: string): string => (x === undefined ? none : formatPct(x));
 
 function featureSection(d: WhatifData): Section {
   const t = d.totals;
@@ -295,7 +296,8 @@ export function bottomLine(d: Omit<WhatifData, 'bottomLine'>, name: (s: string) 
   const biggest = [...d.features].sort((a, b) => (cost(b) > cost(a) ? 1 : cost(b) < cost(a) ? -1 : 0)).slice(0, 3);
   lines.push([
     'Biggest costs',
-    biggest.map((f) => `${name(f.name)} ${formatUsd(cost(f))} (${formatPct(fraction(cost(f), t.costUsd) ?? 0)})`).join(', '),
+    // a share of a $0 month is 0 / 0: n/a, never 0.0%
+    biggest.map((f) => `${name(f.name)} ${formatUsd(cost(f))} (${pctOr(fraction(cost(f), t.costUsd), 'n/a')})`).join(', '),
   ]);
   const below = d.features.filter((f) => f.verdict.status !== 'ok');
   lines.push([

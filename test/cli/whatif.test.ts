@@ -442,3 +442,16 @@ features:
     expect(monthly).toEqual([10.3675, 10.3675]);
   });
 });
+
+describe('whatif: a month that costs nothing', () => {
+  it('no requests: shares of a $0 month are n/a, never 0.0%, NaN or Infinity', async () => {
+    const f = tmpFile(
+      'version: 1\nproduct:\n  name: Z\n  pricePoint: { perSeatUsd: 0, seats: 5 }\nfeatures:\n  chat:\n    model: tk-test\n    requestsPerMonth: 0\n    inputTokens: 1000\n    outputTokens: 500\n',
+    );
+    const r = await runCli(['whatif', f, ...PRICES, '--wide']);
+    expect(r.code).toBe(0);
+    // $0 of $0: chat's share of the month's cost is 0 / 0
+    expect(r.stdout).toMatch(/Biggest costs: +chat \$0\.00 \(n\/a\)/);
+    expect(r.stdout).not.toMatch(/NaN|Infinity/);
+  });
+});
