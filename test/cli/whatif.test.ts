@@ -455,3 +455,34 @@ describe('whatif: a month that costs nothing', () => {
     expect(r.stdout).not.toMatch(/NaN|Infinity/);
   });
 });
+
+describe('whatif --revenue: logs longer than a month', () => {
+  const record = (iso: string, customer: string, model = 'gpt-4.1') =>
+    JSON.stringify({
+      timestamp: iso,
+      request: { model, messages: [{ role: 'user', content: 'hi' }], metadata: { customer } },
+      response: {
+        id: `r-${iso}`,
+        object: 'chat.completion',
+        created: Date.parse(iso) / 1000,
+        model,
+        choices: [{ index: 0, message: { role: 'assistant', content: 'ok' }, finish_reason: 'stop' }],
+        usage: { prompt_tokens: 1000, completion_tokens: 10, total_tokens: 1010 },
+      },
+    });
+
+  it('says that two months of logs are set against one month of contract', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tk-whatif-span-'));
+    // 2026-09-01 to 2026-10-31: 60 days, more than the longest month (31)
+    writeFileSync(join(dir, 'logs.jsonl'), `${record('2026-09-01T00:00:00Z', 'a')}\n${record('2026-10-31T00:00:00Z', 'a')}\n`);
+    writeFileSync(join(dir, 'revenue.csv'), 'customer,plan,seats,perSeatUsd\na,team,2,5\n');
+    const r = await runCli(['whatif', '--revenue', join(dir, 'revenue.csv'), '--logs', join(dir, 'logs.jsonl'), '--volumes', '1']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('the logs span 60 days (2026-09-01 to 2026-10-31) but are taken as one month');
+    // one month (31 days, 2026-10-01 to 2026-10-31 23:59) says nothing
+    writeFileSync(join(dir, 'logs.jsonl'), `${record('2026-10-01T00:00:00Z', 'a')}\n${record('2026-10-31T23:59:00Z', 'a')}\n`);
+    const one = await runCli(['whatif', '--revenue', join(dir, 'revenue.csv'), '--logs', join(dir, 'logs.jsonl'), '--volumes', '1']);
+    expect(one.code).toBe(0);
+    expect(one.stderr).not.toContain('the logs span');
+  });
+});

@@ -224,9 +224,24 @@ async function margin(ctx: CommandContext, o: WhatifCliOptions): Promise<number>
     dims: [{ kind: 'customer' }],
     filters: [],
   });
-  out.warnings = [...(out.warnings ?? []), ...warnings.map((w) => w.message)];
+  out.warnings = [...(out.warnings ?? []), ...warnings.map((w) => w.message), ...spanWarning(view.period)];
   await ctx.emit(withCharts('whatif', out), o.section);
   return 0;
+}
+
+const DAY_MS = 86_400_000;
+
+/**
+ * The logs are taken as one month (each customer's cost against one month of its contract): logs
+ * that span more than the longest month (31 days) hold more than a month of cost, said in a warning.
+ */
+export function spanWarning(period: { fromMs: number; toMs: number } | undefined): string[] {
+  if (!period || period.toMs - period.fromMs <= 31 * DAY_MS) return [];
+  const days = Math.ceil((period.toMs - period.fromMs) / DAY_MS);
+  const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+  return [
+    `the logs span ${days} days (${day(period.fromMs)} to ${day(period.toMs)}) but are taken as one month: each customer's cost covers them all against one month of its contract; give one month of logs`,
+  ];
 }
 
 /** A model the file names with no price on the date priced at: exit 2 at the line that names it (the pricer would say the same without the line). */
