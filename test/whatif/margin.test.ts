@@ -41,6 +41,28 @@ describe('margin per customer', () => {
     expect(r.stderr.replace(/\n {2}/g, ' ')).toContain('warning: 1 request is unpriced (unknown model or price)');
   });
 
+  it('a customer none of whose requests is priced has no cost or margin (n/a), never $0 and 100%', async () => {
+    const f = files({
+      // a: 2 x (1000 in + 500 out) on tk-test = $0.006; b: one request on a model no catalog prices
+      'logs.csv':
+        'timestamp,model,input_tokens,output_tokens,customer\n2026-10-01T00:00:00Z,tk-test,1000,500,a\n2026-10-02T00:00:00Z,tk-test,1000,500,a\n2026-10-03T00:00:00Z,no-such-model,10000,0,b\n',
+      'revenue.csv': REVENUE,
+    });
+    const r = await margins(f, '--volumes', '1,2', '--format', 'json');
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.stdout);
+    const b = doc.margin.customers.find((c: { customer: string }) => c.customer === 'b');
+    // b pays 1 request x $0.004 = $0.004; what it costs is unknown
+    expect(b).toMatchObject({ revenueUsd: 0.004, costUsd: null, marginUsd: null, marginPct: null, underWater: false });
+    expect(b.atVolume[1]).toMatchObject({ multiplier: 2, revenueUsd: 0.008, costUsd: null, marginUsd: null });
+    // the spread of margins is a's alone: 2 seats x $0.01 x 50% = $0.01 revenue, $0.006 cost: 40%;
+    // d (1 seat x $0.05, no traffic) 100%
+    expect(doc.margin.distribution).toMatchObject({ min: 0.4, max: 1 });
+    const csv = await margins(f, '--volumes', '1', '--format', 'csv');
+    expect(csv.stdout.split('\n').find((l) => l.startsWith('b,'))).toBe('b,usage,1,0.004,,,,unpriced');
+    expect(csv.stderr.replace(/\n {2}/g, ' ')).toContain('no request of b is priced, so its cost and margin are n/a');
+  });
+
   it('requests without a customer are said apart, not listed as a customer named "(none)"', async () => {
     const f = files({
       'logs.csv': `${LOGS}2026-10-05T00:00:00Z,tk-test,1000,0,\n`,
