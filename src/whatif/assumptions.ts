@@ -23,16 +23,22 @@ export interface Provenance {
   setBy(path: string[]): string | undefined;
 }
 
+/** A distribution's mean: whole above 100, else to two decimals (a mean of 0.4 uses a user is not 0). */
+const meanText = (x: Quantity): string => {
+  const m = meanOf(x);
+  return m >= 100 ? formatInt(m) : toPlainDecimal(Number(m.toFixed(2)));
+};
+
 export function quantityText(x: Quantity): string {
   switch (x.kind) {
     case 'fixed':
       return toPlainDecimal(x.value);
     case 'lognormal':
-      return `lognormal p50 ${x.p50}, p90 ${x.p90} (mean ${formatInt(meanOf(x))})`;
+      return `lognormal p50 ${x.p50}, p90 ${x.p90} (mean ${meanText(x)})`;
     case 'normal':
-      return `normal mean ${x.mean}, sd ${x.sd}, truncated at 0 (mean ${formatInt(meanOf(x))})`;
+      return `normal mean ${x.mean}, sd ${x.sd}, truncated at 0 (mean ${meanText(x)})`;
     case 'uniform':
-      return `uniform ${x.min}..${x.max} (mean ${formatInt(meanOf(x))})`;
+      return `uniform ${x.min}..${x.max} (mean ${meanText(x)})`;
   }
 }
 

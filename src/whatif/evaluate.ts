@@ -9,7 +9,7 @@ import { attemptsPerRequest } from '../core/retry.js';
 import { chargeTerms } from './charges.js';
 import type { Resolution } from '../pricing/catalog.js';
 import { windowsNote, type Pricer, type RateCard } from '../pricing/cost.js';
-import { partsAt, pointOf, type Quantity } from './dist.js';
+import { meanOf, partsAt, pointOf, type Quantity } from './dist.js';
 import { type Femto, add, cmp, div, mul, q, Q0, Q1, qInt, sub, sum, toFemto, usdToFemto, type Q } from '../pricing/money.js';
 import type { FeatureSpec, WhatifSpec } from './schema.js';
 
@@ -213,8 +213,15 @@ export function floorOptions(f: FeatureSpec): Array<{ via: string; arm: Arm }> {
   return opts;
 }
 
+/**
+ * Requests a month. A per-user distribution enters as users x its mean, rounded to whole requests
+ * a month (never the mean per user rounded first: 0.4 a user is 400 requests from 1,000 users, not 0).
+ */
 export function requestsOf(f: FeatureSpec): Q {
-  return f.requests.kind === 'total' ? q(pointOf(f.requests.perMonth)) : mul(q(f.requests.users), q(pointOf(f.requests.perUser)));
+  if (f.requests.kind === 'total') return q(pointOf(f.requests.perMonth));
+  const perUser = f.requests.perUser;
+  if (perUser.kind === 'fixed') return mul(q(f.requests.users), q(perUser.value));
+  return q(Math.round(f.requests.users * meanOf(perUser)));
 }
 
 export interface FeatureResult {
