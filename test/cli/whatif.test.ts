@@ -486,3 +486,20 @@ describe('whatif --revenue: logs longer than a month', () => {
     expect(one.stderr).not.toContain('the logs span');
   });
 });
+
+describe('whatif: shares are fractions, not percentages', () => {
+  it('a share written as a percentage stops with exit 2 at its line and says how to write it', async () => {
+    const f = tmpFile(
+      'version: 1\nproduct:\n  name: P\n  pricePoint: { perSeatUsd: 10, seats: 10 }\nfeatures:\n  chat:\n    model: tk-test\n    requestsPerMonth: 100\n    inputTokens: 1000\n    outputTokens: 500\n    batchShare: 50\n',
+    );
+    const r = await runCli(['whatif', f, ...PRICES, '--set', 'features.chat.cachedInputShare=40']);
+    expect(r.code).toBe(2);
+    // 50 meant as 50%: 0.5; 40 meant as 40%: 0.4
+    expect(r.stderr).toContain(
+      `${f}:11: features.chat.batchShare: expected at most 1 (got 50): a share is a fraction of 1, not a percentage (50% is 0.5)`,
+    );
+    expect(r.stderr).toContain(
+      '--set features.chat.cachedInputShare=40: features.chat.cachedInputShare: expected at most 1 (got 40): a share is a fraction of 1, not a percentage (40% is 0.4)',
+    );
+  });
+});
