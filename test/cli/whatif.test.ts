@@ -503,3 +503,28 @@ describe('whatif: shares are fractions, not percentages', () => {
     );
   });
 });
+
+describe('whatif --at on a day its prices change', () => {
+  it('prices the day as of 00:00 UTC and says that the price changes later that day', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tk-whatif-at-'));
+    const prices = join(dir, 'prices.yaml');
+    writeFileSync(
+      prices,
+      'provider: acme\nsource: test fixture\ncheckedAt: 2026-11-01\nmodels:\n  - id: tk-noon\n    prices:\n      - from: 2026-01-01\n        inputPerMTok: 1\n        outputPerMTok: 4\n      - from: 2026-03-01T12:00Z\n        inputPerMTok: 2\n        outputPerMTok: 8\n',
+    );
+    const f = tmpFile(
+      'version: 1\nproduct:\n  name: N\n  pricePoint: { perSeatUsd: 10, seats: 10 }\nfeatures:\n  chat:\n    model: tk-noon\n    requestsPerMonth: 1000\n    inputTokens: 1000\n    outputTokens: 100\n',
+    );
+    // 2026-03-01 00:00 UTC: 1,000 x (1000 x $1/M + 100 x $4/M) = 1,000 x $0.0014 = $1.40, with a warning
+    const before = await runCli(['whatif', f, '--prices', prices, '--at', '2026-03-01', '--format', 'json']);
+    expect(before.code).toBe(0);
+    expect(JSON.parse(before.stdout).totals.costUsd).toBe(1.4);
+    expect(before.stderr).toContain(
+      'warning: tk-noon: its prices change at 12:00 UTC on 2026-03-01; priced as of 00:00 UTC, before the change (--at 2026-03-02 for the new prices)',
+    );
+    // 2026-03-02: 1,000 x (1000 x $2/M + 100 x $8/M) = $2.80, nothing to say
+    const after = await runCli(['whatif', f, '--prices', prices, '--at', '2026-03-02', '--format', 'json']);
+    expect(JSON.parse(after.stdout).totals.costUsd).toBe(2.8);
+    expect(after.stderr).not.toContain('prices change');
+  });
+});

@@ -259,6 +259,28 @@ function refuseUnpricedAt(loaded: ReturnType<typeof loadWhatifText>, atMs: numbe
   }
 }
 
+/**
+ * Models whose prices change during the day priced at (a period starting after 00:00 UTC of it, e.g.
+ * `from: 2025-09-05T16:00Z`): the date is priced as of its start, so the day's later price is not
+ * the one shown; said in a warning, with the date that takes it.
+ */
+export function changesWithinDay(loaded: Pick<LoadedWhatif, 'spec' | 'resolutions'>, atMs: number): string[] {
+  const models = new Set(
+    loaded.spec.features.flatMap((f) => [f.model, ...(f.route ? [f.route.model] : []), ...(f.floorModel ? [f.floorModel] : [])]),
+  );
+  const out: string[] = [];
+  for (const model of models) {
+    const entry = loaded.resolutions.get(model)?.entry;
+    const change = entry?.periods.find((p) => p.fromMs > atMs && p.fromMs < atMs + DAY_MS);
+    if (!change) continue;
+    const at = new Date(change.fromMs).toISOString();
+    out.push(
+      `warning: ${model}: its prices change at ${at.slice(11, 16)} UTC on ${at.slice(0, 10)}; priced as of 00:00 UTC, before the change (--at ${new Date(atMs + DAY_MS).toISOString().slice(0, 10)} for the new prices)`,
+    );
+  }
+  return out;
+}
+
 async function whatif(ctx: CommandContext, file: string, o: WhatifCliOptions): Promise<number> {
   if (o.section !== undefined && !SECTIONS.includes(o.section))
     throw new UserError(`unknown section "${o.section}"`, `use one of: ${SECTIONS.join(', ')}`);
@@ -284,6 +306,7 @@ async function whatif(ctx: CommandContext, file: string, o: WhatifCliOptions): P
   const assumptions = assumptionRows(loaded.spec, provenance(loaded, sets), at);
   const name = escaper(ctx);
   const report = whatifReport(result, { file, pricesAt: at.date, overrides: sets.map((s) => s.raw), assumptions, doc: loaded.doc, name });
+  report.notes.push(...changesWithinDay(loaded, at.ms).map(name));
   // notes starting with "warning: " reach stderr in every format through ctx.emit
   await ctx.emit(withCharts('whatif', report), o.section);
   return 0;
