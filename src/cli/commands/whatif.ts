@@ -306,7 +306,8 @@ async function whatif(ctx: CommandContext, file: string, o: WhatifCliOptions): P
   const assumptions = assumptionRows(loaded.spec, provenance(loaded, sets), at);
   const name = escaper(ctx);
   const report = whatifReport(result, { file, pricesAt: at.date, overrides: sets.map((s) => s.raw), assumptions, doc: loaded.doc, name });
-  report.notes.push(...changesWithinDay(loaded, at.ms).map(name));
+  // a date (--at, pricesAt) is priced as of its 00:00 UTC; today is priced as of now
+  if (at.source !== 'today') report.notes.push(...changesWithinDay(loaded, at.ms).map(name));
   // notes starting with "warning: " reach stderr in every format through ctx.emit
   await ctx.emit(withCharts('whatif', report), o.section);
   return 0;
