@@ -6,7 +6,7 @@
  */
 import { formatInt, formatPct } from '../report/cells.js';
 import { col, type Report, type Section } from '../report/model.js';
-import { formatUsd, type Femto, fraction } from '../pricing/money.js';
+import { formatUsd, type Femto, fraction, toPlainDecimal } from '../pricing/money.js';
 import type { WhatifResult } from './result.js';
 import { whatifData, type WhatifData, type WhatifBandData, type WhatifDataContext, type WhatifFeatureData } from './data.js';
 import { assumptionWords, breakEvenText, costSentence, fixSentence, statusCell } from './words.js';
@@ -26,7 +26,10 @@ export function modelText(f: Pick<WhatifFeatureData, 'model' | 'route'>): string
 
 export function priceText(d: Pick<WhatifData, 'product'>): string {
   const pp = d.product.pricePoint;
-  return 'perSeatUsd' in pp ? `$${pp.perSeatUsd} per seat per month x ${formatInt(pp.seats)} seats` : `$${pp.perRequestUsd} per request`;
+  // as decimals: $0.0000001, never $1e-7
+  return 'perSeatUsd' in pp
+    ? `$${toPlainDecimal(pp.perSeatUsd)} per seat per month x ${formatInt(pp.seats)} seats`
+    : `$${toPlainDecimal(pp.perRequestUsd)} per request`;
 }
 
 const isSeat = (d: Pick<WhatifData, 'product'>): boolean => 'perSeatUsd' in d.product.pricePoint;

@@ -443,6 +443,17 @@ features:
   });
 });
 
+describe('whatif: small prices print as decimals', () => {
+  it('a price of $0.0000001 a request is not "$1e-7"', async () => {
+    const f = tmpFile(
+      'version: 1\nproduct:\n  name: P\n  pricePoint: { perRequestUsd: 0.0000001 }\nfeatures:\n  chat:\n    model: tk-test\n    requestsPerMonth: 100\n    inputTokens: 1000\n    outputTokens: 500\n',
+    );
+    const r = await runCli(['whatif', f, ...PRICES]);
+    expect(r.stdout).toMatch(/Price point: +\$0\.0000001 per request/);
+    expect(r.stdout).not.toMatch(/\de-\d/);
+  });
+});
+
 describe('whatif: a month that costs nothing', () => {
   it('no requests: shares of a $0 month are n/a, never 0.0%, NaN or Infinity', async () => {
     const f = tmpFile(
