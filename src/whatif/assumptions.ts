@@ -34,11 +34,11 @@ export function quantityText(x: Quantity): string {
     case 'fixed':
       return toPlainDecimal(x.value);
     case 'lognormal':
-      return `lognormal p50 ${x.p50}, p90 ${x.p90} (mean ${meanText(x)})`;
+      return `lognormal p50 ${toPlainDecimal(x.p50)}, p90 ${toPlainDecimal(x.p90)} (mean ${meanText(x)})`;
     case 'normal':
-      return `normal mean ${x.mean}, sd ${x.sd}, truncated at 0 (mean ${meanText(x)})`;
+      return `normal mean ${toPlainDecimal(x.mean)}, sd ${toPlainDecimal(x.sd)}, truncated at 0 (mean ${meanText(x)})`;
     case 'uniform':
-      return `uniform ${x.min}..${x.max} (mean ${meanText(x)})`;
+      return `uniform ${toPlainDecimal(x.min)}..${toPlainDecimal(x.max)} (mean ${meanText(x)})`;
   }
 }
 
@@ -65,8 +65,8 @@ function featureValues(f: FeatureSpec): Array<[string, string]> {
     );
   if (f.floorModel) out.push(['floorModel', f.floorModel]);
   out.push(
-    ['maxCachedInputShare', String(f.maxCachedInputShare ?? f.cachedInputShare)],
-    ['maxBatchShare', String(f.maxBatchShare ?? f.batchShare)],
+    ['maxCachedInputShare', toPlainDecimal(f.maxCachedInputShare ?? f.cachedInputShare)],
+    ['maxBatchShare', toPlainDecimal(f.maxBatchShare ?? f.batchShare)],
   );
   return out;
 }

@@ -130,7 +130,7 @@ function floorsSection(d: WhatifData, name: (s: string) => string): Section {
         feature: f.name,
         cost: v.now.costPerRequestUsd,
         floor: v.atFloor.costPerRequestUsd,
-        floorMix: `${f.floor.model}, ${f.floor.cachedInputShare} cached, ${f.floor.batchShare} batch`,
+        floorMix: `${f.floor.model}, ${toPlainDecimal(f.floor.cachedInputShare)} cached, ${toPlainDecimal(f.floor.batchShare)} batch`,
         price: v.now.pricePerUseUsd,
         floorPrice: v.atFloor.pricePerUseUsd,
         usesNow: orUndefined(v.usesPerSeat),

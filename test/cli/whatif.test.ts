@@ -452,6 +452,20 @@ describe('whatif: small prices print as decimals', () => {
     expect(r.stdout).toMatch(/Price point: +\$0\.0000001 per request/);
     expect(r.stdout).not.toMatch(/\de-\d/);
   });
+
+  it('small shares and distribution parameters in the floors and assumptions tables are decimals too', async () => {
+    const f = tmpFile(
+      'version: 1\nproduct:\n  name: P\n  pricePoint: { perRequestUsd: 0.01 }\nfeatures:\n  chat:\n    model: tk-test\n    requestsPerMonth: 100\n    inputTokens: 1000\n    outputTokens: { min: 0.0000001, max: 0.0000003 }\n    maxCachedInputShare: 0.0000002\n    maxBatchShare: 0.0000001\n',
+    );
+    for (const section of ['floors', 'assumptions']) {
+      const r = await runCli(['whatif', f, ...PRICES, '--format', 'csv', '--section', section]);
+      expect(r.code).toBe(0);
+      expect(r.stdout).not.toMatch(/\de-\d/);
+    }
+    const a = await runCli(['whatif', f, ...PRICES, '--format', 'csv', '--section', 'assumptions']);
+    expect(a.stdout).toContain('uniform 0.0000001..0.0000003 (mean 0)');
+    expect(a.stdout).toContain('best achievable cache hit rate,0.0000002,');
+  });
 });
 
 describe('whatif: a month that costs nothing', () => {
