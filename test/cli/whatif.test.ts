@@ -553,3 +553,23 @@ describe('whatif --at on a day its prices change', () => {
     expect(after.stderr).not.toContain('prices change');
   });
 });
+
+describe('whatif: a break-even far below today is not rounded to 0', () => {
+  it("output length must fall to 0.004x today's, not '0x'", async () => {
+    // tiny at $0.8032 a seat x 100 = $80.32 revenue; 75% margin leaves $20.08 for cost.
+    // cost = $20 (input + non-token) + $20 x output length  ->  output length (20.08 - 20) / 20 = 0.004 of today's
+    const r = await runCli([
+      'whatif',
+      TINY,
+      ...PRICES,
+      '--set',
+      'product.pricePoint.perSeatUsd=0.8032',
+      '--format',
+      'csv',
+      '--section',
+      'levers',
+    ]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("output length (all features),4,-4,0.551792828,0.452191235,75% margin at 0.004x today's");
+  });
+});
