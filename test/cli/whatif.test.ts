@@ -573,3 +573,15 @@ describe('whatif: a break-even far below today is not rounded to 0', () => {
     expect(r.stdout).toContain("output length (all features),4,-4,0.551792828,0.452191235,75% margin at 0.004x today's");
   });
 });
+
+describe('whatif: bands at very large volumes', () => {
+  it('print the quantiles to the digits a double holds, without float noise', async () => {
+    // 10^12 requests x (10^12 in x $1/M + 10^12 out x $4/M = $5,000,000) = $5 x 10^18, every sample alike (p50 = p90)
+    const f = tmpFile(
+      'version: 1\nproduct:\n  name: B\n  pricePoint: { perSeatUsd: 10, seats: 10 }\nfeatures:\n  big:\n    model: tk-test\n    requestsPerMonth: 1000000000000\n    inputTokens: 1000000000000\n    outputTokens: { p50: 1000000000000, p90: 1000000000000 }\n',
+    );
+    const r = await runCli(['whatif', f, ...PRICES, '--format', 'csv', '--section', 'bands', '--samples', '10']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('\nbig,5000000000000000000,5000000000000000000,5000000000000000000,5000000000000000000\n');
+  });
+});
