@@ -178,7 +178,8 @@ function leverSection(d: WhatifData, name: (s: string) => string): Section {
       marginHigh: b.marginChangeHighUsd,
       pctLow: pctAt(b.marginChangeLowUsd),
       pctHigh: pctAt(b.marginChangeHighUsd),
-      breakEven: breakEvenText(b.lever, b.breakEven, b.maxLever, target),
+      // with no revenue there is no margin % to reach (the margin in dollars still moves)
+      breakEven: t.revenueUsd === 0n ? 'n/a: no revenue (no margin %)' : breakEvenText(b.lever, b.breakEven, b.maxLever, target),
     })),
     notes: [
       'Each lever moves alone; month cost is linear in each, so the break-even is exact. Output length and cache hit rates move for every feature at once; usage per seat moves requests with seats fixed; a provider price change applies to every model of that provider.',

@@ -585,3 +585,23 @@ describe('whatif: bands at very large volumes', () => {
     expect(r.stdout).toContain('\nbig,5000000000000000000,5000000000000000000,5000000000000000000,5000000000000000000\n');
   });
 });
+
+describe('whatif levers without revenue', () => {
+  it('a $0 seat price has no break-even margin %, and the lever still moves the margin in dollars', async () => {
+    const r = await runCli([
+      'whatif',
+      TINY,
+      ...PRICES,
+      '--set',
+      'product.pricePoint.perSeatUsd=0',
+      '--format',
+      'csv',
+      '--section',
+      'levers',
+    ]);
+    expect(r.code).toBe(0);
+    // output: 10,000 x 500 x $4/M = $20 a month; -/+20% = +/-$4 of margin; no revenue, no margin %
+    expect(r.stdout).toContain('output length (all features),4,-4,,,n/a: no revenue (no margin %)');
+    expect(r.stdout).not.toContain('does not depend on it');
+  });
+});
