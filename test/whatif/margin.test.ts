@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { UserError } from '../../src/core/issues.js';
-import { parseRevenueCsv, parseRevenueYaml } from '../../src/whatif/revenue.js';
+import { Q0, q } from '../../src/pricing/money.js';
+import { parseRevenueCsv, parseRevenueYaml, revenueUsd } from '../../src/whatif/revenue.js';
 import { runCli } from '../cli/harness.js';
 
 const PRICES = ['--prices', fileURLToPath(new URL('../../fixtures/whatif/test-prices.yaml', import.meta.url))];
@@ -210,6 +211,19 @@ describe('margin per customer', () => {
     );
     expect(ok.contracts.get('acme')).toMatchObject({ plan: 'team', seats: 3, perSeatUsd: 10, discountPct: 5, at: 'r.yaml:4' });
     expect(ok.contracts.get('globex')).toMatchObject({ perSeatUsd: 8 });
+  });
+
+  it("YAML: a customer's own contract price on a seat plan replaces the plan's seat price (and the reverse)", () => {
+    const r = parseRevenueYaml(
+      'plans:\n  team: { perSeatUsd: 10, discountPct: 5 }\n  flat: { contractUsd: 100 }\ncustomers:\n  initech: { plan: team, contractUsd: 2 }\n  hooli: { plan: flat, seats: 4, perSeatUsd: 3 }\n',
+      'r.yaml',
+    );
+    // initech: a $2 contract, the plan's 5% discount still applies: $2 x 0.95 = $1.90 a month
+    expect(r.contracts.get('initech')).toMatchObject({ contractUsd: 2, perSeatUsd: undefined, discountPct: 5 });
+    expect(revenueUsd(r.contracts.get('initech')!, Q0)).toEqual(q(1.9));
+    // hooli: 4 seats x $3 = $12 a month instead of the plan's $100 contract
+    expect(r.contracts.get('hooli')).toMatchObject({ contractUsd: undefined, seats: 4, perSeatUsd: 3 });
+    expect(revenueUsd(r.contracts.get('hooli')!, Q0)).toEqual(q(12));
   });
 
   it('exits 2 with a usage message when --revenue comes without --logs, or with a what-if file', async () => {
