@@ -440,6 +440,11 @@ export class Pricer {
     return { outside, inside: { card: this.cardInForce(res, t, serviceTier, true), weekShare: weekShareInWindows(period) } };
   }
 
+  /** The long-context tiers in force at the pricing time (a what-if prices a distribution's tail at them). */
+  longContextTiersAt(res: Resolution): readonly LongContextTier[] {
+    return periodAt(res.entry, this.timeOf({})).period.tiers;
+  }
+
   /** The card at the pricing time; callers have checked `noPriceReason` (periodAt falls back to the first period). */
   private cardInForce(res: Resolution, t: CardInput, serviceTier: ServiceTier, peak?: boolean): RateCard {
     const entry = res.entry;

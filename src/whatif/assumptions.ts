@@ -23,16 +23,22 @@ export interface Provenance {
   setBy(path: string[]): string | undefined;
 }
 
+/** A distribution's mean: whole above 100, else to two decimals (a mean of 0.4 uses a user is not 0). */
+const meanText = (x: Quantity): string => {
+  const m = meanOf(x);
+  return m >= 100 ? formatInt(m) : toPlainDecimal(Number(m.toFixed(2)));
+};
+
 export function quantityText(x: Quantity): string {
   switch (x.kind) {
     case 'fixed':
       return toPlainDecimal(x.value);
     case 'lognormal':
-      return `lognormal p50 ${x.p50}, p90 ${x.p90} (mean ${formatInt(meanOf(x))})`;
+      return `lognormal p50 ${toPlainDecimal(x.p50)}, p90 ${toPlainDecimal(x.p90)} (mean ${meanText(x)})`;
     case 'normal':
-      return `normal mean ${x.mean}, sd ${x.sd}, truncated at 0 (mean ${formatInt(meanOf(x))})`;
+      return `normal mean ${toPlainDecimal(x.mean)}, sd ${toPlainDecimal(x.sd)}, truncated at 0 (mean ${meanText(x)})`;
     case 'uniform':
-      return `uniform ${x.min}..${x.max} (mean ${formatInt(meanOf(x))})`;
+      return `uniform ${toPlainDecimal(x.min)}..${toPlainDecimal(x.max)} (mean ${meanText(x)})`;
   }
 }
 
@@ -59,8 +65,8 @@ function featureValues(f: FeatureSpec): Array<[string, string]> {
     );
   if (f.floorModel) out.push(['floorModel', f.floorModel]);
   out.push(
-    ['maxCachedInputShare', String(f.maxCachedInputShare ?? f.cachedInputShare)],
-    ['maxBatchShare', String(f.maxBatchShare ?? f.batchShare)],
+    ['maxCachedInputShare', toPlainDecimal(f.maxCachedInputShare ?? f.cachedInputShare)],
+    ['maxBatchShare', toPlainDecimal(f.maxBatchShare ?? f.batchShare)],
   );
   return out;
 }

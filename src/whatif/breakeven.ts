@@ -10,7 +10,7 @@
  * Long-context tiers are decided on today's token counts (a longer answer is not re-tiered).
  */
 import type { Pricer } from '../pricing/cost.js';
-import { coeffsOf, currentArms, evaluate, planCards, requestTokenCost, type Evaluation, type Resolve } from './evaluate.js';
+import { coeffsOf, currentArms, evaluate, planCards, requestsOf, requestTokenCost, type Evaluation, type Resolve } from './evaluate.js';
 import { pointOf } from './dist.js';
 import { type Femto, add, cmp, div, mul, q, qInt, Q0, Q1, sub, toFemto, type Q } from '../pricing/money.js';
 import type { WhatifSpec } from './schema.js';
@@ -52,11 +52,13 @@ function costByPriceOwner(
   const providers = new Map<string, Q>();
   const models = new Map<string, { provider: string; cost: Q }>();
   for (const f of spec.features) {
-    const requests =
-      f.requests.kind === 'total' ? q(pointOf(f.requests.perMonth)) : mul(q(f.requests.users), q(pointOf(f.requests.perUser)));
+    const requests = requestsOf(f);
     const [inTok, outTok] = [pointOf(f.inputTokens), pointOf(f.outputTokens)];
     for (const arm of currentArms(f)) {
-      const c = mul(requestTokenCost(coeffsOf(planCards(pricer, resolve, [arm], inTok, outTok)), q(inTok), q(outTok)), requests);
+      const c = mul(
+        requestTokenCost(coeffsOf(planCards(pricer, resolve, [arm], inTok, outTok, f.inputTokens)), q(inTok), q(outTok)),
+        requests,
+      );
       const { provider, id } = resolve(arm.model).entry;
       providers.set(provider, add(providers.get(provider) ?? Q0, c));
       models.set(id, { provider, cost: add(models.get(id)?.cost ?? Q0, c) });

@@ -5,7 +5,7 @@
  */
 import { SCHEMA_VERSION } from '../core/schema-version.js';
 import type { FeatureResult, Totals } from './evaluate.js';
-import { type Femto, div, fraction, mul, q, qInt, toFemto, toFloat } from '../pricing/money.js';
+import { type Femto, div, fraction, mul, q, qInt, ratio, roundDiv, toFemto, toFloat } from '../pricing/money.js';
 import type { Band } from './montecarlo.js';
 import type { AssumptionRow } from './assumptions.js';
 import type { WhatifResult } from './result.js';
@@ -150,8 +150,14 @@ export interface WhatifDataContext {
   doc: unknown;
 }
 
-/** A Monte Carlo quantile (a double, USD) to the micro-dollar. */
-const usdMicro = (x: number): Femto => BigInt(Math.round(x * 1e6)) * 1_000_000_000n;
+/**
+ * A Monte Carlo quantile (a double, USD) to the micro-dollar and to the 15 significant digits a
+ * double holds: $5e18 is 5000000000000000000, not the float noise 5000000000000000452.984832.
+ */
+export const usdMicro = (x: number): Femto => {
+  const r = ratio(Number(x.toPrecision(15)));
+  return roundDiv(r.num * 1_000_000n, r.den) * 1_000_000_000n;
+};
 const bandData = (b: Band): WhatifBandData => ({ p10Usd: usdMicro(b.p10), p50Usd: usdMicro(b.p50), p90Usd: usdMicro(b.p90) });
 
 const fixData = (x: Fix): WhatifFixData => ({

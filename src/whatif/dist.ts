@@ -117,3 +117,54 @@ export function percentile(sorted: readonly number[], p: number): number {
   const hi = Math.min(sorted.length - 1, lo + 1);
   return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
 }
+
+/** One part of a distribution cut at thresholds: its probability and its partial mean E[X; X in the part]. */
+export interface Part {
+  p: number;
+  e: number;
+}
+
+/** P(X > t) and E[X; X > t] of a (non-degenerate) distribution, in floating point. */
+function tailOf(x: Dist, t: number): Part {
+  switch (x.kind) {
+    case 'lognormal': {
+      const s = lognormalSigma(x.p50, x.p90);
+      const z = (Math.log(t) - Math.log(x.p50)) / s;
+      return { p: erfc(z / Math.SQRT2) / 2, e: (meanOf(x) * erfc((z - s) / Math.SQRT2)) / 2 };
+    }
+    case 'uniform': {
+      const c = Math.min(Math.max(t, x.min), x.max);
+      const p = (x.max - c) / (x.max - x.min);
+      return { p, e: (p * (c + x.max)) / 2 };
+    }
+    case 'normal': {
+      // truncated at 0: the untruncated tail over the mass at or above 0
+      const kept = erfc(-x.mean / x.sd / Math.SQRT2) / 2;
+      const a = (Math.max(t, 0) - x.mean) / x.sd;
+      const upper = erfc(a / Math.SQRT2) / 2;
+      const phi = Math.exp((-a * a) / 2) / Math.sqrt(2 * Math.PI);
+      return { p: upper / kept, e: (x.mean * upper + x.sd * phi) / kept };
+    }
+  }
+}
+
+/**
+ * A quantity cut at ascending thresholds into parts (at or below the first, between, above the
+ * last): each part's probability and partial mean, for pricing each part of a per-call quantity at
+ * the price that applies there (a long-context tier). A fixed value or a degenerate distribution is
+ * one part, wherever it lies. Floating point (the tails of a lognormal or normal have no exact form).
+ */
+export function partsAt(x: Quantity, thresholds: readonly number[]): Part[] {
+  const degenerate =
+    x.kind === 'fixed' ||
+    (x.kind === 'lognormal' && x.p90 === x.p50) ||
+    (x.kind === 'normal' && x.sd === 0) ||
+    (x.kind === 'uniform' && x.max === x.min);
+  const mean = meanOf(x);
+  if (degenerate) {
+    const at = thresholds.filter((t) => mean > t).length;
+    return [...thresholds, Number.POSITIVE_INFINITY].map((_, i) => (i === at ? { p: 1, e: mean } : { p: 0, e: 0 }));
+  }
+  const tails = [{ p: 1, e: mean }, ...thresholds.map((t) => tailOf(x, t)), { p: 0, e: 0 }];
+  return tails.slice(0, -1).map((above, i) => ({ p: Math.max(0, above.p - tails[i + 1].p), e: Math.max(0, above.e - tails[i + 1].e) }));
+}

@@ -9,7 +9,7 @@ import { attemptsPerRequest } from '../core/retry.js';
 import { chargeTerms } from './charges.js';
 import type { Resolution } from '../pricing/catalog.js';
 import { windowsNote, type Pricer, type RateCard } from '../pricing/cost.js';
-import { pointOf } from './dist.js';
+import { meanOf, partsAt, pointOf, type Quantity } from './dist.js';
 import { type Femto, add, cmp, div, mul, q, Q0, Q1, qInt, sub, sum, toFemto, usdToFemto, type Q } from '../pricing/money.js';
 import type { FeatureSpec, WhatifSpec } from './schema.js';
 
@@ -37,52 +37,116 @@ export interface Coeffs {
 
 export interface CardUse {
   card: RateCard;
-  /** Weight of this card in the request: arm share x calls per request x service-tier share. */
+  /** Weight of this card in the request: arm share x calls per request x service-tier share (x the share of calls in its long-context part). */
   weight: Q;
+  /**
+   * Weight of this card for the input-side buckets: the weight, with the share of the input tokens
+   * (rather than of the calls) in its long-context part: calls above a threshold are fewer than
+   * their share of the tokens.
+   */
+  inputWeight: Q;
   arm: Arm;
   /** How the card's share was taken (the week's hours inside time-of-day prices). */
   note?: string;
 }
 
-/** The rate cards one request's calls are priced at (long-context tiers decided on these token counts). */
-export function planCards(pricer: Pricer, resolve: Resolve, arms: Arm[], inputTokens: number, outputTokens: number): CardUse[] {
+/** A part of a feature's calls priced at one long-context tier: a representative prompt, its share of the calls and of the input tokens. */
+interface InputPart {
+  tokens: number;
+  calls: Q;
+  input: Q;
+}
+
+/** A float share as an exact fraction, to 15 significant digits. */
+const shareQ = (x: number): Q => q(Number(x.toPrecision(15)));
+
+/**
+ * The parts of the calls an arm prices at different long-context tiers. A per-call distribution of
+ * input tokens whose range crosses a tier's threshold (a p90 above 200K while the mean is below)
+ * has its tail priced at the tier's price, never the whole at the mean's tier: each part's share of
+ * the calls and of the input tokens comes from the distribution (floating point, 15 digits); the
+ * input tokens a call still total the point estimate. Otherwise one part: the point estimate.
+ */
+function inputParts(pricer: Pricer, res: Resolution, arm: Arm, inputTokens: number, input: Quantity | undefined): InputPart[] {
+  const one = [{ tokens: inputTokens, calls: Q1, input: Q1 }];
+  if (!input || input.kind === 'fixed') return one;
+  const uncached = sub(sub(Q1, arm.cached), arm.write);
+  const thresholds = [
+    ...new Set(
+      pricer
+        .longContextTiersAt(res)
+        .filter((t) => t.counts === 'prompt' || uncached.num > 0n)
+        .map((t) => (t.counts === 'prompt' ? t.threshold : t.threshold / (Number(uncached.num) / Number(uncached.den)))),
+    ),
+  ].sort((a, b) => a - b);
+  if (thresholds.length === 0) return one;
+  const parts = partsAt(input, thresholds);
+  const total = parts.reduce((x, part) => x + part.e, 0);
+  const live = parts.filter((part) => part.p > 0 && part.e > 0);
+  if (live.length < 2 || total <= 0) return one;
+  // the first part takes what the others leave, so the shares add up to exactly 1
+  const rest = live.slice(1).map((part) => ({ tokens: Math.round(part.e / part.p), calls: shareQ(part.p), input: shareQ(part.e / total) }));
+  const first = {
+    tokens: Math.round(live[0].e / live[0].p),
+    calls: sub(Q1, sum(rest.map((r) => r.calls))),
+    input: sub(Q1, sum(rest.map((r) => r.input))),
+  };
+  return [first, ...rest];
+}
+
+/**
+ * The rate cards one request's calls are priced at (long-context tiers decided on these token
+ * counts; with `input`, the per-call distribution of input tokens, its parts across a tier's
+ * threshold each at its tier).
+ */
+export function planCards(
+  pricer: Pricer,
+  resolve: Resolve,
+  arms: Arm[],
+  inputTokens: number,
+  outputTokens: number,
+  input?: Quantity,
+): CardUse[] {
   const uses: CardUse[] = [];
   for (const arm of arms) {
     if (arm.share.num === 0n) continue;
     const frac = (x: Q) => Number(x.num) / Number(x.den);
     const uncached = 1 - frac(arm.cached) - frac(arm.write);
-    const buckets = {
-      inputTokens: Math.round(inputTokens * uncached),
-      cacheReadTokens: Math.round(inputTokens * frac(arm.cached)),
-      cacheWrite5mTokens: Math.round(inputTokens * frac(arm.write)),
-      cacheWrite1hTokens: 0,
-      outputTokens: Math.round(outputTokens * frac(arm.outputFactor)),
-    };
     const base = mul(arm.share, arm.callsPerRequest);
     const res = resolve(arm.model);
-    // requests have no time of day: where prices change by the hour, the week's share inside the windows pays theirs
-    // (as estimate and check price a call), never the hour the command runs
-    const priced = (tier: 'standard' | 'batch', weight: Q) => {
-      const { outside, inside } = pricer.cardsOverTheWeek(res, buckets, tier);
-      if (!inside) return void uses.push({ card: outside, weight, arm });
-      uses.push({ card: outside, weight: mul(weight, sub(Q1, inside.weekShare)), arm });
-      uses.push({ card: inside.card, weight: mul(weight, inside.weekShare), arm, note: windowsNote(outside.adjustments, inside) });
-    };
-    if (cmp(arm.batch, Q1) < 0) priced('standard', mul(base, sub(Q1, arm.batch)));
-    if (arm.batch.num > 0n) priced('batch', mul(base, arm.batch));
+    for (const part of inputParts(pricer, res, arm, inputTokens, input)) {
+      const buckets = {
+        inputTokens: Math.round(part.tokens * uncached),
+        cacheReadTokens: Math.round(part.tokens * frac(arm.cached)),
+        cacheWrite5mTokens: Math.round(part.tokens * frac(arm.write)),
+        cacheWrite1hTokens: 0,
+        outputTokens: Math.round(outputTokens * frac(arm.outputFactor)),
+      };
+      // requests have no time of day: where prices change by the hour, the week's share inside the windows pays theirs
+      // (as estimate and check price a call), never the hour the command runs
+      const priced = (tier: 'standard' | 'batch', weight: Q) => {
+        const w = (share: Q) => ({ weight: mul(mul(weight, share), part.calls), inputWeight: mul(mul(weight, share), part.input) });
+        const { outside, inside } = pricer.cardsOverTheWeek(res, buckets, tier);
+        if (!inside) return void uses.push({ card: outside, ...w(Q1), arm });
+        uses.push({ card: outside, ...w(sub(Q1, inside.weekShare)), arm });
+        uses.push({ card: inside.card, ...w(inside.weekShare), arm, note: windowsNote(outside.adjustments, inside) });
+      };
+      if (cmp(arm.batch, Q1) < 0) priced('standard', mul(base, sub(Q1, arm.batch)));
+      if (arm.batch.num > 0n) priced('batch', mul(base, arm.batch));
+    }
   }
   return uses;
 }
 
 export function coeffsOf(uses: CardUse[]): Coeffs {
   let c: Coeffs = { input: Q0, cacheRead: Q0, cacheWrite: Q0, output: Q0 };
-  for (const { card, weight, arm } of uses) {
+  for (const { card, weight, inputWeight, arm } of uses) {
     const p = card.prices;
     const uncached = sub(sub(Q1, arm.cached), arm.write);
     c = {
-      input: add(c.input, mul(mul(weight, uncached), qInt(p.input))),
-      cacheRead: add(c.cacheRead, mul(mul(weight, arm.cached), qInt(p.cacheRead))),
-      cacheWrite: add(c.cacheWrite, mul(mul(weight, arm.write), qInt(p.cacheWrite5m))),
+      input: add(c.input, mul(mul(inputWeight, uncached), qInt(p.input))),
+      cacheRead: add(c.cacheRead, mul(mul(inputWeight, arm.cached), qInt(p.cacheRead))),
+      cacheWrite: add(c.cacheWrite, mul(mul(inputWeight, arm.write), qInt(p.cacheWrite5m))),
       output: add(c.output, mul(mul(weight, arm.outputFactor), qInt(p.output))),
     };
   }
@@ -149,8 +213,15 @@ export function floorOptions(f: FeatureSpec): Array<{ via: string; arm: Arm }> {
   return opts;
 }
 
+/**
+ * Requests a month. A per-user distribution enters as users x its mean, rounded to whole requests
+ * a month (never the mean per user rounded first: 0.4 a user is 400 requests from 1,000 users, not 0).
+ */
 export function requestsOf(f: FeatureSpec): Q {
-  return f.requests.kind === 'total' ? q(pointOf(f.requests.perMonth)) : mul(q(f.requests.users), q(pointOf(f.requests.perUser)));
+  if (f.requests.kind === 'total') return q(pointOf(f.requests.perMonth));
+  const perUser = f.requests.perUser;
+  if (perUser.kind === 'fixed') return mul(q(f.requests.users), q(perUser.value));
+  return q(Math.round(f.requests.users * meanOf(perUser)));
 }
 
 export interface FeatureResult {
@@ -184,7 +255,7 @@ function evaluateFeature(f: FeatureSpec, pricer: Pricer, resolve: Resolve): Feat
   const inTok = pointOf(f.inputTokens);
   const outTok = pointOf(f.outputTokens);
   const arms = currentArms(f);
-  const uses = planCards(pricer, resolve, arms, inTok, outTok);
+  const uses = planCards(pricer, resolve, arms, inTok, outTok, f.inputTokens);
   const c = coeffsOf(uses);
   const [I, O] = [q(inTok), q(outTok)];
   const perRequest = requestTokenCost(c, I, O);
@@ -202,7 +273,7 @@ function evaluateFeature(f: FeatureSpec, pricer: Pricer, resolve: Resolve): Feat
   const monthlyTokenCost = toFemto(mul(perRequest, requests));
   const floors = floorOptions(f).map((o) => ({
     ...o,
-    cost: toFemto(requestTokenCost(coeffsOf(planCards(pricer, resolve, [o.arm], inTok, outTok)), I, O)),
+    cost: toFemto(requestTokenCost(coeffsOf(planCards(pricer, resolve, [o.arm], inTok, outTok, f.inputTokens)), I, O)),
   }));
   const floor = floors.reduce((best, x) => (x.cost < best.cost ? x : best));
   const costPerRequestQ = add(perRequest, nonToken);

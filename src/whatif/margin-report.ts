@@ -33,7 +33,13 @@ export interface MarginAmounts {
   marginPct: number | null;
 }
 
-export interface MarginCustomerData extends MarginAmounts {
+/** A customer's amounts: cost and margin null when none of its requests is priced (unknown, never $0). */
+export interface MarginCustomerAmounts extends Omit<MarginAmounts, 'costUsd' | 'marginUsd'> {
+  costUsd: Femto | null;
+  marginUsd: Femto | null;
+}
+
+export interface MarginCustomerData extends MarginCustomerAmounts {
   customer: string;
   /** null: not in the revenue file. */
   plan: string | null;
@@ -42,7 +48,7 @@ export interface MarginCustomerData extends MarginAmounts {
   unpricedRequests: number;
   costPerRequestUsd: Femto | null;
   underWater: boolean;
-  atVolume: Array<{ multiplier: number } & MarginAmounts>;
+  atVolume: Array<{ multiplier: number } & MarginCustomerAmounts>;
 }
 
 export interface MarginData {
@@ -93,7 +99,7 @@ const orUndefined = <T>(x: T | null): T | undefined => (x === null ? undefined :
 
 function bottomLine(m: Margin, name: (s: string) => string): Array<[string, string]> {
   const t = m.totals;
-  const under = m.customers.filter((c) => c.marginUsd < 0n);
+  const under = m.customers.filter((c) => c.marginUsd !== null && c.marginUsd < 0n);
   const others = m.volumes
     .filter((v) => v.multiplier !== 1)
     .map((v) => `${pct(v.marginPct)} at ${v.multiplier}x (${v.underWater} under water)`);
@@ -107,7 +113,10 @@ function bottomLine(m: Margin, name: (s: string) => string): Array<[string, stri
       under.length === 0
         ? 'none'
         : under
-            .map((c) => `${name(c.customer)} (${name(c.plan ?? NO_PLAN)}: pays ${formatUsd(c.revenueUsd)}, costs ${formatUsd(c.costUsd)})`)
+            .map(
+              (c) =>
+                `${name(c.customer)} (${name(c.plan ?? NO_PLAN)}: pays ${formatUsd(c.revenueUsd)}, costs ${formatUsd(c.costUsd ?? 0n)})`,
+            )
             .join(', '),
     ],
   ];
@@ -133,6 +142,11 @@ function amounts(x: { revenue: Femto; cost: Femto; margin: Femto; marginPct?: nu
   return { revenueUsd: x.revenue, costUsd: x.cost, marginUsd: x.margin, marginPct: x.marginPct ?? null };
 }
 
+/** A customer's amounts with cost and margin unknown (null) when none of its requests is priced. */
+function unknownIf(unpriced: boolean, a: MarginAmounts): MarginCustomerAmounts {
+  return unpriced ? { ...a, costUsd: null, marginUsd: null, marginPct: null } : a;
+}
+
 /** The typed data of computed margins (raw names). */
 export function marginData(m: MarginResult, ctx: Omit<MarginContext, 'name'>): MarginData {
   const volumeReplay = ctx.scale ?? null;
@@ -152,13 +166,13 @@ export function marginData(m: MarginResult, ctx: Omit<MarginContext, 'name'>): M
         requests: c.requests,
         unpricedRequests: c.unpricedRequests,
         revenueUsd: c.revenue,
-        costUsd: c.cost,
+        costUsd: c.unpriced ? null : c.cost,
         // the unit-economics computation report and simulate use
         costPerRequestUsd: unitCosts({ cost: c.cost, pricedRequests: c.requests - c.unpricedRequests }).perRequest,
-        marginUsd: c.margin,
+        marginUsd: c.unpriced ? null : c.margin,
         marginPct: c.marginPct ?? null,
-        underWater: c.margin < 0n,
-        atVolume: c.atVolume.map((v) => ({ multiplier: v.multiplier, ...amounts(v) })),
+        underWater: !c.unpriced && c.margin < 0n,
+        atVolume: c.atVolume.map((v) => ({ multiplier: v.multiplier, ...unknownIf(c.unpriced, amounts(v)) })),
       })),
       plans: m.plans.map((p) => ({ plan: p.plan, customers: p.customers, underWater: p.underWater, ...amounts(p) })),
       volumes: m.volumes.map((v) => ({ multiplier: v.multiplier, ...amounts(v), underWater: v.underWater })),
@@ -187,10 +201,13 @@ export function marginView(data: MarginData, name: (s: string) => string = (s) =
     );
   if (untagged) notes.push(`warning: some requests in the logs name no customer: their cost is shown as ${NO_CUSTOMER} with $0 revenue`);
   if (m.noTraffic.length) notes.push(`Customers in the revenue file with no requests in the logs: ${m.noTraffic.map(name).join(', ')}.`);
-  if (m.totals.unpricedRequests)
+  if (m.totals.unpricedRequests) {
+    // a customer none of whose requests is priced has no cost to show: n/a, never $0 and full margin
+    const unknown = m.customers.filter((c) => c.costUsd === null).map((c) => name(c.customer));
     notes.push(
-      `warning: ${formatInt(m.totals.unpricedRequests)} ${m.totals.unpricedRequests === 1 ? 'request is' : 'requests are'} unpriced (unknown model or price): cost and margin cover the priced requests only.`,
+      `warning: ${formatInt(m.totals.unpricedRequests)} ${m.totals.unpricedRequests === 1 ? 'request is' : 'requests are'} unpriced (unknown model or price): cost and margin cover the priced requests only${unknown.length ? `; no request of ${unknown.join(', ')} is priced, so ${unknown.length === 1 ? 'its' : 'their'} cost and margin are n/a` : ''}.`,
     );
+  }
   const scaled = m.volumes.filter((v) => v.multiplier !== 1);
   const volCols = scaled.map((v) => col(`m${v.multiplier}`, `Margin at ${v.multiplier}x`, 'usd'));
   return {
@@ -216,16 +233,18 @@ export function marginView(data: MarginData, name: (s: string) => string = (s) =
           plan: c.plan ?? NO_PLAN,
           requests: c.requests,
           revenue: c.revenueUsd,
-          cost: c.costUsd,
-          margin: c.marginUsd,
+          cost: orUndefined(c.costUsd),
+          margin: orUndefined(c.marginUsd),
           marginPct: orUndefined(c.marginPct),
-          ...Object.fromEntries(c.atVolume.filter((v) => v.multiplier !== 1).map((v) => [`m${v.multiplier}`, v.marginUsd])),
+          ...Object.fromEntries(c.atVolume.filter((v) => v.multiplier !== 1).map((v) => [`m${v.multiplier}`, orUndefined(v.marginUsd)])),
           verdict:
-            c.marginUsd < 0n
-              ? 'UNDER WATER'
-              : c.atVolume.some((v) => v.marginUsd < 0n)
-                ? `under water at ${c.atVolume.find((v) => v.marginUsd < 0n)!.multiplier}x`
-                : 'ok',
+            c.marginUsd === null
+              ? 'unpriced'
+              : c.marginUsd < 0n
+                ? 'UNDER WATER'
+                : c.atVolume.some((v) => v.marginUsd !== null && v.marginUsd < 0n)
+                  ? `under water at ${c.atVolume.find((v) => v.marginUsd !== null && v.marginUsd < 0n)!.multiplier}x`
+                  : 'ok',
         })),
         footer: {
           customer: 'Total',

@@ -30,10 +30,13 @@ export interface CustomerMargin {
   contract?: Contract;
   requests: number;
   unpricedRequests: number;
+  /** Requests in the logs, none of them priced (an unknown model): cost and margin unknown, never $0 and full margin. */
+  unpriced: boolean;
   revenue: Femto;
+  /** The priced requests' cost (0 when `unpriced`: shown as n/a). */
   cost: Femto;
   margin: Femto;
-  /** margin / revenue, undefined without revenue. */
+  /** margin / revenue, undefined without revenue or when `unpriced`. */
   marginPct?: number;
   /** Same at each volume multiplier. */
   atVolume: Array<{ multiplier: number; revenue: Femto; cost: Femto; margin: Femto; marginPct?: number }>;
@@ -106,18 +109,21 @@ export function customerMargins(
     const c = revenue.contracts.get(name);
     const logged = byCustomer.get(name);
     const requests = logged?.requests ?? 0;
+    const unpriced = requests > 0 && logged?.costFemto === null;
     const now = at(c, requests, logged?.costFemto ?? 0n, 1, 0n);
+    const known = <T extends { marginPct?: number }>(x: T): T => (unpriced ? { ...x, marginPct: undefined } : x);
     return {
       customer: name,
       plan: c?.plan ?? NO_PLAN,
       contract: c,
       requests,
       unpricedRequests: logged?.unpricedRequests ?? 0,
+      unpriced,
       revenue: now.revenue,
       cost: now.cost,
       margin: now.margin,
-      marginPct: now.marginPct,
-      atVolume: volumes.map((k) => at(c, requests, logged?.costFemto ?? 0n, k, k === 1 ? 0n : scaleSaving(name, k))),
+      marginPct: known(now).marginPct,
+      atVolume: volumes.map((k) => known(at(c, requests, logged?.costFemto ?? 0n, k, k === 1 ? 0n : scaleSaving(name, k)))),
     };
   });
   customers.sort((a, b) => (a.margin < b.margin ? -1 : a.margin > b.margin ? 1 : a.customer.localeCompare(b.customer)));

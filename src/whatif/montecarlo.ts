@@ -71,7 +71,7 @@ export function monteCarlo(spec: WhatifSpec, pricer: Pricer, resolve: Resolve, s
         chargeTerms(
           f.name,
           f.chargesPerRequest,
-          planCards(pricer, resolve, currentArms(f), pointOf(f.inputTokens), pointOf(f.outputTokens)),
+          planCards(pricer, resolve, currentArms(f), pointOf(f.inputTokens), pointOf(f.outputTokens), f.inputTokens),
         ).reduce(add, usdToFemto(q(f.nonTokenCostPerRequestUsd))),
       ) / 1e15,
   }));

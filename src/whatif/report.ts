@@ -6,7 +6,7 @@
  */
 import { formatInt, formatPct } from '../report/cells.js';
 import { col, type Report, type Section } from '../report/model.js';
-import { formatUsd, type Femto, fraction } from '../pricing/money.js';
+import { formatUsd, type Femto, fraction, toPlainDecimal } from '../pricing/money.js';
 import type { WhatifResult } from './result.js';
 import { whatifData, type WhatifData, type WhatifBandData, type WhatifDataContext, type WhatifFeatureData } from './data.js';
 import { assumptionWords, breakEvenText, costSentence, fixSentence, statusCell } from './words.js';
@@ -26,12 +26,16 @@ export function modelText(f: Pick<WhatifFeatureData, 'model' | 'route'>): string
 
 export function priceText(d: Pick<WhatifData, 'product'>): string {
   const pp = d.product.pricePoint;
-  return 'perSeatUsd' in pp ? `$${pp.perSeatUsd} per seat per month x ${formatInt(pp.seats)} seats` : `$${pp.perRequestUsd} per request`;
+  // as decimals: $0.0000001, never $1e-7
+  return 'perSeatUsd' in pp
+    ? `$${toPlainDecimal(pp.perSeatUsd)} per seat per month x ${formatInt(pp.seats)} seats`
+    : `$${toPlainDecimal(pp.perRequestUsd)} per request`;
 }
 
 const isSeat = (d: Pick<WhatifData, 'product'>): boolean => 'perSeatUsd' in d.product.pricePoint;
 const targetPctOf = (d: Pick<WhatifData, 'levers'>): number => Math.round(d.levers.targetMargin * 100);
 const orUndefined = <T>(x: T | null): T | undefined => (x === null ? undefined : x);
+const pctOr = (x: number | undefined, none: string): string => (x === undefined ? none : formatPct(x));
 
 function featureSection(d: WhatifData): Section {
   const t = d.totals;
@@ -126,7 +130,7 @@ function floorsSection(d: WhatifData, name: (s: string) => string): Section {
         feature: f.name,
         cost: v.now.costPerRequestUsd,
         floor: v.atFloor.costPerRequestUsd,
-        floorMix: `${f.floor.model}, ${f.floor.cachedInputShare} cached, ${f.floor.batchShare} batch`,
+        floorMix: `${f.floor.model}, ${toPlainDecimal(f.floor.cachedInputShare)} cached, ${toPlainDecimal(f.floor.batchShare)} batch`,
         price: v.now.pricePerUseUsd,
         floorPrice: v.atFloor.pricePerUseUsd,
         usesNow: orUndefined(v.usesPerSeat),
@@ -174,7 +178,8 @@ function leverSection(d: WhatifData, name: (s: string) => string): Section {
       marginHigh: b.marginChangeHighUsd,
       pctLow: pctAt(b.marginChangeLowUsd),
       pctHigh: pctAt(b.marginChangeHighUsd),
-      breakEven: breakEvenText(b.lever, b.breakEven, b.maxLever, target),
+      // with no revenue there is no margin % to reach (the margin in dollars still moves)
+      breakEven: t.revenueUsd === 0n ? 'n/a: no revenue (no margin %)' : breakEvenText(b.lever, b.breakEven, b.maxLever, target),
     })),
     notes: [
       'Each lever moves alone; month cost is linear in each, so the break-even is exact. Output length and cache hit rates move for every feature at once; usage per seat moves requests with seats fixed; a provider price change applies to every model of that provider.',
@@ -295,7 +300,8 @@ export function bottomLine(d: Omit<WhatifData, 'bottomLine'>, name: (s: string) 
   const biggest = [...d.features].sort((a, b) => (cost(b) > cost(a) ? 1 : cost(b) < cost(a) ? -1 : 0)).slice(0, 3);
   lines.push([
     'Biggest costs',
-    biggest.map((f) => `${name(f.name)} ${formatUsd(cost(f))} (${formatPct(fraction(cost(f), t.costUsd) ?? 0)})`).join(', '),
+    // a share of a $0 month is 0 / 0: n/a, never 0.0%
+    biggest.map((f) => `${name(f.name)} ${formatUsd(cost(f))} (${pctOr(fraction(cost(f), t.costUsd), 'n/a')})`).join(', '),
   ]);
   const below = d.features.filter((f) => f.verdict.status !== 'ok');
   lines.push([
@@ -351,7 +357,9 @@ export function whatifView(d: WhatifData, name: (s: string) => string = (s) => s
     );
   }
   for (const f of d.features) for (const w of f.warnings) notes.push(`warning: ${name(f.name)}: ${w}`);
-  notes.push('Point estimates are exact (integer femto-USD); distributions enter them at their mean, rounded to a whole number.');
+  notes.push(
+    'Point estimates are exact (integer femto-USD); distributions enter them at their mean, rounded to a whole number; where input tokens a call cross a long-context threshold, the calls on each side pay their own tier (shares from the distribution, to 15 digits).',
+  );
   const sections = [
     featureSection(d),
     floorsSection(d, name),

@@ -3,7 +3,7 @@ import type { Pricer } from '../pricing/cost.js';
 import { type Femto, div, mul, q, qInt, toFemto, type Q } from '../pricing/money.js';
 import { evaluate, type Evaluation, type Resolve } from './evaluate.js';
 import { hasDistributions, monteCarlo, type Bands } from './montecarlo.js';
-import { sensitivity, unaffected, type SensitivityRow } from './sensitivity.js';
+import { sensitivityOf, unaffected, type SensitivityRow } from './sensitivity.js';
 import type { WhatifSpec } from './schema.js';
 import { featureVerdicts, type FeatureVerdict } from './verdict.js';
 import { breakEvens, type BreakEvenRow } from './breakeven.js';
@@ -65,12 +65,12 @@ export function computeWhatif(
   options: WhatifOptions = DEFAULT_OPTIONS,
 ): WhatifResult {
   const evaluation = evaluate(spec, pricer, resolve);
-  const rows = sensitivity(doc, evaluation, pricer, resolve, options.stepPercent);
+  const { rows, unmoved } = sensitivityOf(doc, evaluation, pricer, resolve, options.stepPercent);
   return {
     evaluation,
     volume: volumeTable(evaluation, options.volumes),
     sensitivity: rows,
-    unaffected: unaffected(doc, rows),
+    unaffected: unaffected(doc, rows, unmoved),
     bands: hasDistributions(spec) ? monteCarlo(spec, pricer, resolve, options.seed, options.samples) : undefined,
     verdicts: featureVerdicts(evaluation, targetOf(options)),
     breakEvens: breakEvens(spec, evaluation, pricer, resolve, targetOf(options), options.stepPercent),

@@ -197,11 +197,12 @@ export function parseRevenueYaml(text: string, file: string): RevenueFile {
         errors.push(
           `${line(['customers', name, 'plan'])}: customers.${name}.plan: unknown plan "${plan}"${plans.size ? ` (plans: ${[...plans.keys()].join(', ')})` : ''}`,
         );
-      const merged = new Map<string, unknown>([
-        ...Object.entries(plan ? (plans.get(plan) ?? {}) : {}),
-        ...Object.entries(c),
-        ['customer', name],
-      ]);
+      // the customer's own prices win: a contract price and seats x a seat price are alternatives, so
+      // stating one drops the plan's other (a custom contract on a seat plan is not "both")
+      const inherited = Object.entries(plan ? (plans.get(plan) ?? {}) : {}).filter(
+        ([k]) => !(k === 'perSeatUsd' && c.contractUsd !== undefined) && !(k === 'contractUsd' && c.perSeatUsd !== undefined),
+      );
+      const merged = new Map<string, unknown>([...inherited, ...Object.entries(c), ['customer', name]]);
       addContract(contracts, merged, at, errors);
     }
   if (errors.length) throw new UserError(['invalid revenue file:', ...errors], HINT);

@@ -190,9 +190,30 @@ function checkPricePoint(p: Doc, errors: ValidationError[]): void {
   }
 }
 
+/** Keys whose values are shares of 1 (rates, hit rates, success), never percentages. */
+const SHARE_KEYS = new Set([
+  'cachedInputShare',
+  'cacheWriteShare',
+  'batchShare',
+  'retryRate',
+  'successRate',
+  'share',
+  'maxCachedInputShare',
+  'maxBatchShare',
+]);
+
+/** A share written as a percentage (cachedInputShare: 40) is told how to write it (0.4). */
+function percentHint(doc: unknown, e: ValidationError): ValidationError {
+  const key = e.path[e.path.length - 1];
+  if (typeof key !== 'string' || !SHARE_KEYS.has(key)) return e;
+  const value = e.path.reduce<unknown>((n, k) => (n && typeof n === 'object' ? (n as Record<string, unknown>)[k] : undefined), doc);
+  if (typeof value !== 'number' || !(value > 1 && value <= 100)) return e;
+  return { ...e, message: `${e.message}: a share is a fraction of 1, not a percentage (${value}% is ${toPlainDecimal(value / 100)})` };
+}
+
 /** Validate a parsed document; errors carry key paths. */
 export function validateWhatif(doc: unknown): ValidationError[] {
-  const errors = validate(doc, whatifRule);
+  const errors = validate(doc, whatifRule).map((e) => percentHint(doc, e));
   if (errors.length > 0) return errors;
   const d = doc as Doc;
   const product = d.product as Doc;

@@ -6,8 +6,9 @@
  */
 import { ratio, scaledToDecimalString, toPlainDecimal, type Femto } from '../pricing/money.js';
 import type { Pricer } from '../pricing/cost.js';
+import type { Rule } from '../core/validate.js';
 import { evaluate, type Evaluation, type Resolve } from './evaluate.js';
-import { QUANTITY_FIELDS, toSpec, validateWhatif } from './schema.js';
+import { MAX_QUANTITY, QUANTITY_FIELDS, toSpec, validateWhatif, whatifRule } from './schema.js';
 
 export interface SensitivityRow {
   /** Dot path of the assumption in the document. */
@@ -73,14 +74,48 @@ function shareCap(doc: unknown, path: string[]): number {
   return 1;
 }
 
-function scaled(doc: unknown, leaf: Leaf, percent: number): { value: number | Record<string, number>; capped: boolean } {
-  if (typeof leaf.value !== 'number') {
-    return { value: Object.fromEntries(Object.entries(leaf.value).map(([k, v]) => [k, scaleDecimal(v, percent)])), capped: false };
+/** The number rule of a path in the what-if schema (its min and max), if any. */
+function ruleAt(path: string[]): { min?: number; max?: number } | undefined {
+  let rule: Rule | undefined = whatifRule;
+  for (const k of path) {
+    if (rule?.kind === 'object') rule = rule.fields[k]?.rule;
+    else if (rule?.kind === 'record') rule = rule.of;
+    else return undefined;
   }
-  const v = scaleDecimal(leaf.value, percent);
-  if (!SHARES.has(leaf.path[leaf.path.length - 1])) return { value: v, capped: false };
-  const cap = shareCap(doc, leaf.path);
-  return v > cap ? { value: Number(cap.toPrecision(12)), capped: true } : { value: v, capped: false };
+  return rule?.kind === 'number' ? rule : undefined;
+}
+
+/** The valid range of a numeric assumption: the schema's bounds, shares' sibling caps, at least one paying seat. */
+function boundsOf(doc: unknown, path: string[]): { min: number; max: number } {
+  const key = path[path.length - 1];
+  if ((QUANTITY_FIELDS as readonly string[]).includes(path[2]) && path[0] === 'features') return { min: 0, max: MAX_QUANTITY };
+  const rule = ruleAt(path);
+  let min = rule?.min ?? 0;
+  let max = rule?.max ?? Number.POSITIVE_INFINITY;
+  if (SHARES.has(key)) max = Math.min(max, shareCap(doc, path));
+  // per-seat pricing needs a paying seat (schema.ts checkPricePoint)
+  if (path[0] === 'product' && path[1] === 'pricePoint' && (key === 'seats' || key === 'users')) min = Math.max(min, 1);
+  return { min, max };
+}
+
+/**
+ * The assumption moved by `percent`, kept inside its valid range (capped: moved less than asked).
+ * An assumption at a bound (a retry rate of 0.9 cannot rise 20%, one seat cannot fall 20%) moves as
+ * far as it may; it is never dropped, which listed it as having no effect on cost or margin.
+ */
+function scaled(doc: unknown, leaf: Leaf, percent: number): { value: number | Record<string, number>; capped: boolean } {
+  const { min, max } = boundsOf(doc, leaf.path);
+  let capped = false;
+  const clamp = (x: number) => {
+    if (x > max) return ((capped = true), Number(max.toPrecision(12)));
+    if (x < min) return ((capped = true), min);
+    return x;
+  };
+  if (typeof leaf.value !== 'number') {
+    const value = Object.fromEntries(Object.entries(leaf.value).map(([k, v]) => [k, clamp(scaleDecimal(v, percent))]));
+    return { value, capped };
+  }
+  return { value: clamp(scaleDecimal(leaf.value, percent)), capped };
 }
 
 const show = (v: number | Record<string, number>) =>
@@ -91,7 +126,22 @@ const show = (v: number | Record<string, number>) =>
         .join(', ')}}`;
 
 export function sensitivity(doc: unknown, base: Evaluation, pricer: Pricer, resolve: Resolve, stepPercent = 20): SensitivityRow[] {
+  return sensitivityOf(doc, base, pricer, resolve, stepPercent).rows;
+}
+
+/**
+ * The sensitivity rows, and the assumptions that could not be moved at all (a move the file's
+ * rules refuse even within its range): those are not said to have no effect.
+ */
+export function sensitivityOf(
+  doc: unknown,
+  base: Evaluation,
+  pricer: Pricer,
+  resolve: Resolve,
+  stepPercent = 20,
+): { rows: SensitivityRow[]; unmoved: string[] } {
   const rows: SensitivityRow[] = [];
+  const unmoved: string[] = [];
   for (const leaf of numericLeaves(doc)) {
     const variant = (percent: number) => {
       const s = scaled(doc, leaf, percent);
@@ -103,7 +153,10 @@ export function sensitivity(doc: unknown, base: Evaluation, pricer: Pricer, reso
     };
     const lo = variant(100 - stepPercent);
     const hi = variant(100 + stepPercent);
-    if (!lo || !hi) continue;
+    if (!lo || !hi) {
+      unmoved.push(leaf.path.join('.'));
+      continue;
+    }
     if (lo.cost === 0n && hi.cost === 0n && lo.margin === 0n && hi.margin === 0n) continue;
     rows.push({
       path: leaf.path.join('.'),
@@ -121,15 +174,16 @@ export function sensitivity(doc: unknown, base: Evaluation, pricer: Pricer, reso
   const impact = (r: SensitivityRow) =>
     // biome-ignore lint/complexity/useMathMinMax: bigints, which Math.max does not take
     [abs(r.marginDeltaLow), abs(r.marginDeltaHigh), abs(r.costDeltaLow), abs(r.costDeltaHigh)].reduce((a, b) => (b > a ? b : a));
-  return rows.sort((a, b) => {
+  rows.sort((a, b) => {
     const d = impact(b) - impact(a);
     return d > 0n ? 1 : d < 0n ? -1 : a.path.localeCompare(b.path);
   });
+  return { rows, unmoved };
 }
 
-/** Assumptions with no effect on cost or margin (omitted from the table), for a note. */
-export function unaffected(doc: unknown, rows: SensitivityRow[]): string[] {
-  const shown = new Set(rows.map((r) => r.path));
+/** Assumptions with no effect on cost or margin (omitted from the table), for a note; `unmoved` could not be moved, so are not among them. */
+export function unaffected(doc: unknown, rows: SensitivityRow[], unmoved: string[] = []): string[] {
+  const shown = new Set([...rows.map((r) => r.path), ...unmoved]);
   return numericLeaves(doc)
     .map((l) => l.path.join('.'))
     .filter((p) => !shown.has(p));

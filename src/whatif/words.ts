@@ -3,7 +3,7 @@
  * ("deep-research: uses per user per month"), and each feature's verdict and fix becomes a sentence.
  * JSON keeps the paths; only the human formats use these.
  */
-import { formatUsd } from '../pricing/money.js';
+import { formatUsd, toPlainDecimal } from '../pricing/money.js';
 import { formatInt, formatPct } from '../report/cells.js';
 import type { WhatifVerdictData } from './data.js';
 import type { NoCapReason } from './verdict.js';
@@ -99,6 +99,12 @@ export function formatNumber(x: number): string {
   return Number.isInteger(x) ? formatInt(x) : String(Number(x.toFixed(2)));
 }
 
+/** A lever's value to `digits` decimals, or two significant digits below that (0.004x today's is not 0x). */
+function leverNumber(x: number, digits: number): string {
+  if (x !== 0 && Math.abs(x) < 10 ** -digits) return toPlainDecimal(Number(x.toPrecision(2)));
+  return formatNumber(Number(x.toFixed(digits)));
+}
+
 /** The break-even of a lever in words: "at 1.8x today's", "at +45%", "never". */
 export function breakEvenText(id: string, x: number | null, maxLever: number | null, targetPct: number): string {
   if (x === null) return 'never: the margin does not depend on it';
@@ -113,8 +119,8 @@ export function breakEvenText(id: string, x: number | null, maxLever: number | n
   if (id === 'cachedInputShare') {
     if (x < 0) return `never: even with no cache hits, margin stays above ${targetPct}%`;
     if (maxLever !== null && x > maxLever) return `not reachable: margin stays under ${targetPct}% at any cache hit rate`;
-    return `${at} when cache hit rates are ${formatNumber(Number((x * 100).toFixed(1)))}% of today's`;
+    return `${at} when cache hit rates are ${leverNumber(x * 100, 1)}% of today's`;
   }
   if (x < 0) return `never: margin stays under ${targetPct}%`;
-  return `${at} at ${formatNumber(Number(x.toFixed(2)))}x today's`;
+  return `${at} at ${leverNumber(x, 2)}x today's`;
 }

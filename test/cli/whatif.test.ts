@@ -442,3 +442,166 @@ features:
     expect(monthly).toEqual([10.3675, 10.3675]);
   });
 });
+
+describe('whatif: small prices print as decimals', () => {
+  it('a price of $0.0000001 a request is not "$1e-7"', async () => {
+    const f = tmpFile(
+      'version: 1\nproduct:\n  name: P\n  pricePoint: { perRequestUsd: 0.0000001 }\nfeatures:\n  chat:\n    model: tk-test\n    requestsPerMonth: 100\n    inputTokens: 1000\n    outputTokens: 500\n',
+    );
+    const r = await runCli(['whatif', f, ...PRICES]);
+    expect(r.stdout).toMatch(/Price point: +\$0\.0000001 per request/);
+    expect(r.stdout).not.toMatch(/\de-\d/);
+  });
+
+  it('small shares and distribution parameters in the floors and assumptions tables are decimals too', async () => {
+    const f = tmpFile(
+      'version: 1\nproduct:\n  name: P\n  pricePoint: { perRequestUsd: 0.01 }\nfeatures:\n  chat:\n    model: tk-test\n    requestsPerMonth: 100\n    inputTokens: 1000\n    outputTokens: { min: 0.0000001, max: 0.0000003 }\n    maxCachedInputShare: 0.0000002\n    maxBatchShare: 0.0000001\n',
+    );
+    for (const section of ['floors', 'assumptions']) {
+      const r = await runCli(['whatif', f, ...PRICES, '--format', 'csv', '--section', section]);
+      expect(r.code).toBe(0);
+      expect(r.stdout).not.toMatch(/\de-\d/);
+    }
+    const a = await runCli(['whatif', f, ...PRICES, '--format', 'csv', '--section', 'assumptions']);
+    expect(a.stdout).toContain('uniform 0.0000001..0.0000003 (mean 0)');
+    expect(a.stdout).toContain('best achievable cache hit rate,0.0000002,');
+  });
+});
+
+describe('whatif: a month that costs nothing', () => {
+  it('no requests: shares of a $0 month are n/a, never 0.0%, NaN or Infinity', async () => {
+    const f = tmpFile(
+      'version: 1\nproduct:\n  name: Z\n  pricePoint: { perSeatUsd: 0, seats: 5 }\nfeatures:\n  chat:\n    model: tk-test\n    requestsPerMonth: 0\n    inputTokens: 1000\n    outputTokens: 500\n',
+    );
+    const r = await runCli(['whatif', f, ...PRICES, '--wide']);
+    expect(r.code).toBe(0);
+    // $0 of $0: chat's share of the month's cost is 0 / 0
+    expect(r.stdout).toMatch(/Biggest costs: +chat \$0\.00 \(n\/a\)/);
+    expect(r.stdout).not.toMatch(/NaN|Infinity/);
+  });
+});
+
+describe('whatif --revenue: logs longer than a month', () => {
+  const record = (iso: string, customer: string, model = 'gpt-4.1') =>
+    JSON.stringify({
+      timestamp: iso,
+      request: { model, messages: [{ role: 'user', content: 'hi' }], metadata: { customer } },
+      response: {
+        id: `r-${iso}`,
+        object: 'chat.completion',
+        created: Date.parse(iso) / 1000,
+        model,
+        choices: [{ index: 0, message: { role: 'assistant', content: 'ok' }, finish_reason: 'stop' }],
+        usage: { prompt_tokens: 1000, completion_tokens: 10, total_tokens: 1010 },
+      },
+    });
+
+  it('says that two months of logs are set against one month of contract', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tk-whatif-span-'));
+    // 2026-09-01 to 2026-10-31: 60 days, more than the longest month (31)
+    writeFileSync(join(dir, 'logs.jsonl'), `${record('2026-09-01T00:00:00Z', 'a')}\n${record('2026-10-31T00:00:00Z', 'a')}\n`);
+    writeFileSync(join(dir, 'revenue.csv'), 'customer,plan,seats,perSeatUsd\na,team,2,5\n');
+    const r = await runCli(['whatif', '--revenue', join(dir, 'revenue.csv'), '--logs', join(dir, 'logs.jsonl'), '--volumes', '1']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('the logs span 60 days (2026-09-01 to 2026-10-31) but are taken as one month');
+    // one month (31 days, 2026-10-01 to 2026-10-31 23:59) says nothing
+    writeFileSync(join(dir, 'logs.jsonl'), `${record('2026-10-01T00:00:00Z', 'a')}\n${record('2026-10-31T23:59:00Z', 'a')}\n`);
+    const one = await runCli(['whatif', '--revenue', join(dir, 'revenue.csv'), '--logs', join(dir, 'logs.jsonl'), '--volumes', '1']);
+    expect(one.code).toBe(0);
+    expect(one.stderr).not.toContain('the logs span');
+  });
+});
+
+describe('whatif: shares are fractions, not percentages', () => {
+  it('a share written as a percentage stops with exit 2 at its line and says how to write it', async () => {
+    const f = tmpFile(
+      'version: 1\nproduct:\n  name: P\n  pricePoint: { perSeatUsd: 10, seats: 10 }\nfeatures:\n  chat:\n    model: tk-test\n    requestsPerMonth: 100\n    inputTokens: 1000\n    outputTokens: 500\n    batchShare: 50\n',
+    );
+    const r = await runCli(['whatif', f, ...PRICES, '--set', 'features.chat.cachedInputShare=40']);
+    expect(r.code).toBe(2);
+    // 50 meant as 50%: 0.5; 40 meant as 40%: 0.4
+    expect(r.stderr).toContain(
+      `${f}:11: features.chat.batchShare: expected at most 1 (got 50): a share is a fraction of 1, not a percentage (50% is 0.5)`,
+    );
+    expect(r.stderr).toContain(
+      '--set features.chat.cachedInputShare=40: features.chat.cachedInputShare: expected at most 1 (got 40): a share is a fraction of 1, not a percentage (40% is 0.4)',
+    );
+  });
+});
+
+describe('whatif --at on a day its prices change', () => {
+  it('prices the day as of 00:00 UTC and says that the price changes later that day', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tk-whatif-at-'));
+    const prices = join(dir, 'prices.yaml');
+    writeFileSync(
+      prices,
+      'provider: acme\nsource: test fixture\ncheckedAt: 2026-11-01\nmodels:\n  - id: tk-noon\n    prices:\n      - from: 2026-01-01\n        inputPerMTok: 1\n        outputPerMTok: 4\n      - from: 2026-03-01T12:00Z\n        inputPerMTok: 2\n        outputPerMTok: 8\n',
+    );
+    const f = tmpFile(
+      'version: 1\nproduct:\n  name: N\n  pricePoint: { perSeatUsd: 10, seats: 10 }\nfeatures:\n  chat:\n    model: tk-noon\n    requestsPerMonth: 1000\n    inputTokens: 1000\n    outputTokens: 100\n',
+    );
+    // 2026-03-01 00:00 UTC: 1,000 x (1000 x $1/M + 100 x $4/M) = 1,000 x $0.0014 = $1.40, with a warning
+    const before = await runCli(['whatif', f, '--prices', prices, '--at', '2026-03-01', '--format', 'json']);
+    expect(before.code).toBe(0);
+    expect(JSON.parse(before.stdout).totals.costUsd).toBe(1.4);
+    expect(before.stderr).toContain(
+      'warning: tk-noon: its prices change at 12:00 UTC on 2026-03-01; priced as of 00:00 UTC, before the change (--at 2026-03-02 for the new prices)',
+    );
+    // 2026-03-02: 1,000 x (1000 x $2/M + 100 x $8/M) = $2.80, nothing to say
+    const after = await runCli(['whatif', f, '--prices', prices, '--at', '2026-03-02', '--format', 'json']);
+    expect(JSON.parse(after.stdout).totals.costUsd).toBe(2.8);
+    expect(after.stderr).not.toContain('prices change');
+  });
+});
+
+describe('whatif: a break-even far below today is not rounded to 0', () => {
+  it("output length must fall to 0.004x today's, not '0x'", async () => {
+    // tiny at $0.8032 a seat x 100 = $80.32 revenue; 75% margin leaves $20.08 for cost.
+    // cost = $20 (input + non-token) + $20 x output length  ->  output length (20.08 - 20) / 20 = 0.004 of today's
+    const r = await runCli([
+      'whatif',
+      TINY,
+      ...PRICES,
+      '--set',
+      'product.pricePoint.perSeatUsd=0.8032',
+      '--format',
+      'csv',
+      '--section',
+      'levers',
+    ]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("output length (all features),4,-4,0.551792828,0.452191235,75% margin at 0.004x today's");
+  });
+});
+
+describe('whatif: bands at very large volumes', () => {
+  it('print the quantiles to the digits a double holds, without float noise', async () => {
+    // 10^12 requests x (10^12 in x $1/M + 10^12 out x $4/M = $5,000,000) = $5 x 10^18, every sample alike (p50 = p90)
+    const f = tmpFile(
+      'version: 1\nproduct:\n  name: B\n  pricePoint: { perSeatUsd: 10, seats: 10 }\nfeatures:\n  big:\n    model: tk-test\n    requestsPerMonth: 1000000000000\n    inputTokens: 1000000000000\n    outputTokens: { p50: 1000000000000, p90: 1000000000000 }\n',
+    );
+    const r = await runCli(['whatif', f, ...PRICES, '--format', 'csv', '--section', 'bands', '--samples', '10']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('\nbig,5000000000000000000,5000000000000000000,5000000000000000000,5000000000000000000\n');
+  });
+});
+
+describe('whatif levers without revenue', () => {
+  it('a $0 seat price has no break-even margin %, and the lever still moves the margin in dollars', async () => {
+    const r = await runCli([
+      'whatif',
+      TINY,
+      ...PRICES,
+      '--set',
+      'product.pricePoint.perSeatUsd=0',
+      '--format',
+      'csv',
+      '--section',
+      'levers',
+    ]);
+    expect(r.code).toBe(0);
+    // output: 10,000 x 500 x $4/M = $20 a month; -/+20% = +/-$4 of margin; no revenue, no margin %
+    expect(r.stdout).toContain('output length (all features),4,-4,,,n/a: no revenue (no margin %)');
+    expect(r.stdout).not.toContain('does not depend on it');
+  });
+});

@@ -26,6 +26,19 @@ describe('whatif point estimates (exact)', () => {
     });
   });
 
+  it('a per-user distribution of uses enters as users x its mean, not its mean per user rounded to a whole use', () => {
+    const text = (perUser: string) =>
+      `version: 1\nproduct:\n  name: T\n  pricePoint: { perSeatUsd: 10, seats: 1000 }\nfeatures:\n  chat:\n    model: tk-test\n    requestsPerUserPerMonth: ${perUser}\n    inputTokens: 1000\n    outputTokens: 500\n`;
+    // uniform 0..0.8 uses a user: mean 0.4 x 1,000 users = 400 requests (rounded per user first: 0 requests, $0)
+    // 400 x (1000 x $1/M + 500 x $4/M = $0.003) = $1.20
+    const a = run(text('{ min: 0, max: 0.8 }')).evaluation;
+    expect(a.totals.requests).toEqual({ num: 400n, den: 1n });
+    expect(a.totals.cost).toBe(usd('1.2'));
+    // uniform 1..2: mean 1.5 x 1,000 = 1,500 requests (not 2 x 1,000): $4.50, as the fixed 1.5 a user gives
+    expect(run(text('{ min: 1, max: 2 }')).evaluation.totals.cost).toBe(usd('4.5'));
+    expect(run(text('1.5')).evaluation.totals.cost).toBe(usd('4.5'));
+  });
+
   it('applies cache reads, cache writes, batch share and retries exactly', () => {
     const r = run(
       doc(

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { UserError } from '../../src/core/issues.js';
-import { parseRevenueCsv, parseRevenueYaml } from '../../src/whatif/revenue.js';
+import { Q0, q } from '../../src/pricing/money.js';
+import { parseRevenueCsv, parseRevenueYaml, revenueUsd } from '../../src/whatif/revenue.js';
 import { runCli } from '../cli/harness.js';
 
 const PRICES = ['--prices', fileURLToPath(new URL('../../fixtures/whatif/test-prices.yaml', import.meta.url))];
@@ -39,6 +40,28 @@ describe('margin per customer', () => {
     const r = await margins(f, '--volumes', '1');
     expect(r.code).toBe(0);
     expect(r.stderr.replace(/\n {2}/g, ' ')).toContain('warning: 1 request is unpriced (unknown model or price)');
+  });
+
+  it('a customer none of whose requests is priced has no cost or margin (n/a), never $0 and 100%', async () => {
+    const f = files({
+      // a: 2 x (1000 in + 500 out) on tk-test = $0.006; b: one request on a model no catalog prices
+      'logs.csv':
+        'timestamp,model,input_tokens,output_tokens,customer\n2026-10-01T00:00:00Z,tk-test,1000,500,a\n2026-10-02T00:00:00Z,tk-test,1000,500,a\n2026-10-03T00:00:00Z,no-such-model,10000,0,b\n',
+      'revenue.csv': REVENUE,
+    });
+    const r = await margins(f, '--volumes', '1,2', '--format', 'json');
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.stdout);
+    const b = doc.margin.customers.find((c: { customer: string }) => c.customer === 'b');
+    // b pays 1 request x $0.004 = $0.004; what it costs is unknown
+    expect(b).toMatchObject({ revenueUsd: 0.004, costUsd: null, marginUsd: null, marginPct: null, underWater: false });
+    expect(b.atVolume[1]).toMatchObject({ multiplier: 2, revenueUsd: 0.008, costUsd: null, marginUsd: null });
+    // the spread of margins is a's alone: 2 seats x $0.01 x 50% = $0.01 revenue, $0.006 cost: 40%;
+    // d (1 seat x $0.05, no traffic) 100%
+    expect(doc.margin.distribution).toMatchObject({ min: 0.4, max: 1 });
+    const csv = await margins(f, '--volumes', '1', '--format', 'csv');
+    expect(csv.stdout.split('\n').find((l) => l.startsWith('b,'))).toBe('b,usage,1,0.004,,,,unpriced');
+    expect(csv.stderr.replace(/\n {2}/g, ' ')).toContain('no request of b is priced, so its cost and margin are n/a');
   });
 
   it('requests without a customer are said apart, not listed as a customer named "(none)"', async () => {
@@ -188,6 +211,19 @@ describe('margin per customer', () => {
     );
     expect(ok.contracts.get('acme')).toMatchObject({ plan: 'team', seats: 3, perSeatUsd: 10, discountPct: 5, at: 'r.yaml:4' });
     expect(ok.contracts.get('globex')).toMatchObject({ perSeatUsd: 8 });
+  });
+
+  it("YAML: a customer's own contract price on a seat plan replaces the plan's seat price (and the reverse)", () => {
+    const r = parseRevenueYaml(
+      'plans:\n  team: { perSeatUsd: 10, discountPct: 5 }\n  flat: { contractUsd: 100 }\ncustomers:\n  initech: { plan: team, contractUsd: 2 }\n  hooli: { plan: flat, seats: 4, perSeatUsd: 3 }\n',
+      'r.yaml',
+    );
+    // initech: a $2 contract, the plan's 5% discount still applies: $2 x 0.95 = $1.90 a month
+    expect(r.contracts.get('initech')).toMatchObject({ contractUsd: 2, perSeatUsd: undefined, discountPct: 5 });
+    expect(revenueUsd(r.contracts.get('initech')!, Q0)).toEqual(q(1.9));
+    // hooli: 4 seats x $3 = $12 a month instead of the plan's $100 contract
+    expect(r.contracts.get('hooli')).toMatchObject({ contractUsd: undefined, seats: 4, perSeatUsd: 3 });
+    expect(revenueUsd(r.contracts.get('hooli')!, Q0)).toEqual(q(12));
   });
 
   it('exits 2 with a usage message when --revenue comes without --logs, or with a what-if file', async () => {

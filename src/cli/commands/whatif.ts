@@ -224,9 +224,24 @@ async function margin(ctx: CommandContext, o: WhatifCliOptions): Promise<number>
     dims: [{ kind: 'customer' }],
     filters: [],
   });
-  out.warnings = [...(out.warnings ?? []), ...warnings.map((w) => w.message)];
+  out.warnings = [...(out.warnings ?? []), ...warnings.map((w) => w.message), ...spanWarning(view.period)];
   await ctx.emit(withCharts('whatif', out), o.section);
   return 0;
+}
+
+const DAY_MS = 86_400_000;
+
+/**
+ * The logs are taken as one month (each customer's cost against one month of its contract): logs
+ * that span more than the longest month (31 days) hold more than a month of cost, said in a warning.
+ */
+export function spanWarning(period: { fromMs: number; toMs: number } | undefined): string[] {
+  if (!period || period.toMs - period.fromMs <= 31 * DAY_MS) return [];
+  const days = Math.ceil((period.toMs - period.fromMs) / DAY_MS);
+  const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+  return [
+    `the logs span ${days} days (${day(period.fromMs)} to ${day(period.toMs)}) but are taken as one month: each customer's cost covers them all against one month of its contract; give one month of logs`,
+  ];
 }
 
 /** A model the file names with no price on the date priced at: exit 2 at the line that names it (the pricer would say the same without the line). */
@@ -242,6 +257,28 @@ function refuseUnpricedAt(loaded: ReturnType<typeof loadWhatifText>, atMs: numbe
         throw noPriceError(res.entry, atMs, `${loaded.file}${line ? `:${line}` : ''}`);
     }
   }
+}
+
+/**
+ * Models whose prices change during the day priced at (a period starting after 00:00 UTC of it, e.g.
+ * `from: 2025-09-05T16:00Z`): the date is priced as of its start, so the day's later price is not
+ * the one shown; said in a warning, with the date that takes it.
+ */
+export function changesWithinDay(loaded: Pick<LoadedWhatif, 'spec' | 'resolutions'>, atMs: number): string[] {
+  const models = new Set(
+    loaded.spec.features.flatMap((f) => [f.model, ...(f.route ? [f.route.model] : []), ...(f.floorModel ? [f.floorModel] : [])]),
+  );
+  const out: string[] = [];
+  for (const model of models) {
+    const entry = loaded.resolutions.get(model)?.entry;
+    const change = entry?.periods.find((p) => p.fromMs > atMs && p.fromMs < atMs + DAY_MS);
+    if (!change) continue;
+    const at = new Date(change.fromMs).toISOString();
+    out.push(
+      `warning: ${model}: its prices change at ${at.slice(11, 16)} UTC on ${at.slice(0, 10)}; priced as of 00:00 UTC, before the change (--at ${new Date(atMs + DAY_MS).toISOString().slice(0, 10)} for the new prices)`,
+    );
+  }
+  return out;
 }
 
 async function whatif(ctx: CommandContext, file: string, o: WhatifCliOptions): Promise<number> {
@@ -269,6 +306,8 @@ async function whatif(ctx: CommandContext, file: string, o: WhatifCliOptions): P
   const assumptions = assumptionRows(loaded.spec, provenance(loaded, sets), at);
   const name = escaper(ctx);
   const report = whatifReport(result, { file, pricesAt: at.date, overrides: sets.map((s) => s.raw), assumptions, doc: loaded.doc, name });
+  // a date (--at, pricesAt) is priced as of its 00:00 UTC; today is priced as of now
+  if (at.source !== 'today') report.notes.push(...changesWithinDay(loaded, at.ms).map(name));
   // notes starting with "warning: " reach stderr in every format through ctx.emit
   await ctx.emit(withCharts('whatif', report), o.section);
   return 0;
