@@ -25,7 +25,7 @@
  */
 import { fitCacheMinimum } from './levers/cache-rules.js';
 import { withSummaryCache } from './summary-call.js';
-import { promptOf, removePromptTokens, withEdit, type LeverContext, type SimRequest } from './types.js';
+import { eachCacheState, promptOf, removePromptTokens, withEdit, type LeverContext, type SimRequest } from './types.js';
 
 export interface HistoryChange {
   /** Later turns whose prompt changed (weighted by volume). */
@@ -129,6 +129,10 @@ interface PromptChange {
  * positions are those of the prompt as it was before the lever, where the changes do not overlap.
  */
 export function withPromptChanges(r: SimRequest, changes: readonly PromptChange[]): SimRequest {
+  return eachCacheState(r, (x) => changeState(x, changes));
+}
+
+function changeState(r: SimRequest, changes: readonly PromptChange[]): SimRequest {
   const bounds = [r.cacheReadTokens, r.cacheWrite1hTokens, r.cacheWrite5mTokens, r.inputTokens];
   const delta = [0, 0, 0, 0];
   const P = promptOf(r);

@@ -13,7 +13,7 @@
  */
 import { fitCacheMinimum } from './levers/cache-rules.js';
 import { withPromptChanges } from './output-history.js';
-import { promptOf, removePromptTokens, type PromptEdit, type SimRequest } from './types.js';
+import { eachCacheState, promptOf, removePromptTokens, type PromptEdit, type SimRequest } from './types.js';
 
 const cachedOf = (r: SimRequest) => r.cacheReadTokens + r.cacheWrite5mTokens + r.cacheWrite1hTokens;
 
@@ -33,6 +33,10 @@ export function recache(r: SimRequest, template: number, templateWarm: boolean):
 
 /** Token counts converted by `ratio` (route): each cached bucket rounded, the rest input; no cache on the target: all input. */
 export function scaleBuckets(r: SimRequest, ratio: number, keepCache: boolean): SimRequest {
+  return eachCacheState(r, (x) => scaleState(x, ratio, keepCache));
+}
+
+function scaleState(r: SimRequest, ratio: number, keepCache: boolean): SimRequest {
   const read = keepCache ? Math.round(r.cacheReadTokens * ratio) : 0;
   const w5 = keepCache ? Math.round(r.cacheWrite5mTokens * ratio) : 0;
   const w1 = keepCache ? Math.round(r.cacheWrite1hTokens * ratio) : 0;
@@ -52,6 +56,10 @@ export function scaleBuckets(r: SimRequest, ratio: number, keepCache: boolean): 
  * at least the template).
  */
 export function applyEdit(r: SimRequest, e: PromptEdit, replay = false): SimRequest {
+  return eachCacheState(r, (x) => editState(x, e, replay));
+}
+
+function editState(r: SimRequest, e: PromptEdit, replay: boolean): SimRequest {
   switch (e.kind) {
     case 'remove':
       return removePromptTokens(r, e.tokens);

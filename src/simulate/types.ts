@@ -61,6 +61,28 @@ export interface SimRequest {
   maxOutputTokens?: number;
   /** A summary call (summarize): what it needs to re-check its cache read after a later prefixCache. */
   summaryOf?: SummaryOf;
+  /**
+   * Two real cache states the request stands for (a volume projection: another user's request
+   * wrote its shared prefix with probability `p`); its buckets are their expectation. Levers that
+   * cut or threshold the cached prefix apply to each state (eachCacheState), never to the
+   * expectation: a read of 1,400 expected tokens is 2,000 read in one state and 0 in the other.
+   */
+  cacheMix?: CacheMix;
+}
+
+/** A request's prompt buckets. */
+export interface Buckets {
+  inputTokens: number;
+  cacheReadTokens: number;
+  cacheWrite5mTokens: number;
+  cacheWrite1hTokens: number;
+}
+
+/** Cold with probability 1 - p, warm with probability p. */
+export interface CacheMix {
+  p: number;
+  cold: Buckets;
+  warm: Buckets;
 }
 
 /**
@@ -208,12 +230,78 @@ export function fromRecord(r: UsageRecord): SimRequest {
   };
 }
 
+const bucketsOf = (r: Buckets): Buckets => ({
+  inputTokens: r.inputTokens,
+  cacheReadTokens: r.cacheReadTokens,
+  cacheWrite5mTokens: r.cacheWrite5mTokens,
+  cacheWrite1hTokens: r.cacheWrite1hTokens,
+});
+
+/**
+ * Expected buckets of a mix, in whole tokens: each cached bucket rounded, the rest input, the
+ * prompt the rounded expectation of the two prompts.
+ */
+function expectation(m: CacheMix): Buckets {
+  const e = (f: (b: Buckets) => number) => (1 - m.p) * f(m.cold) + m.p * f(m.warm);
+  const P = Math.round(e(promptOf));
+  const cached = [e((b) => b.cacheReadTokens), e((b) => b.cacheWrite1hTokens), e((b) => b.cacheWrite5mTokens)].map(Math.round);
+  // rounding three buckets up can pass the prompt by a token: taken back from the last bucket that has one
+  for (let i = 2, over = cached[0] + cached[1] + cached[2] - P; over > 0 && i >= 0; i--) {
+    const t = Math.min(over, cached[i]);
+    cached[i] -= t;
+    over -= t;
+  }
+  const [cacheReadTokens, cacheWrite1hTokens, cacheWrite5mTokens] = cached;
+  return {
+    inputTokens: P - cacheReadTokens - cacheWrite5mTokens - cacheWrite1hTokens,
+    cacheReadTokens,
+    cacheWrite5mTokens,
+    cacheWrite1hTokens,
+  };
+}
+
+const sameBuckets = (a: Buckets, b: Buckets) =>
+  a.inputTokens === b.inputTokens &&
+  a.cacheReadTokens === b.cacheReadTokens &&
+  a.cacheWrite5mTokens === b.cacheWrite5mTokens &&
+  a.cacheWrite1hTokens === b.cacheWrite1hTokens;
+
+/**
+ * A request that is `cold` with probability 1 - p and `warm` with probability p (same request but
+ * for the buckets; the other fields are taken from `cold`): its buckets are the expectation and
+ * the two states are kept (cacheMix). p of 0 or 1, or two equal states, is a plain request.
+ */
+export function withCacheMix(cold: SimRequest, warm: SimRequest, p: number): SimRequest {
+  if (p <= 0 || sameBuckets(cold, warm)) return { ...cold, cacheMix: undefined };
+  if (p >= 1) return { ...cold, ...bucketsOf(warm), cacheMix: undefined };
+  const m: CacheMix = { p, cold: bucketsOf(cold), warm: bucketsOf(warm) };
+  return { ...cold, ...expectation(m), cacheMix: m };
+}
+
+/**
+ * Apply a change of the prompt's buckets to each cache state a request stands for and take the
+ * expectation again. A request without states, or whose buckets a lever changed without keeping
+ * its states (they no longer average to its buckets), is changed as it is.
+ */
+export function eachCacheState(r: SimRequest, f: (x: SimRequest) => SimRequest): SimRequest {
+  const m = r.cacheMix;
+  if (!m) return f(r);
+  if (!sameBuckets(r, expectation(m))) return f({ ...r, cacheMix: undefined });
+  const cold = f({ ...r, ...m.cold, cacheMix: undefined });
+  const warm = f({ ...r, ...m.warm, cacheMix: undefined });
+  return withCacheMix(cold, warm, m.p);
+}
+
 /**
  * Remove `tokens` prompt tokens from a request, taking them from the cached prefix first (reads,
  * then writes) and then from uncached input: what a lever removes from the front of a prompt
  * (history, images, static instructions) is what a cache holds. Returns the updated copy.
  */
 export function removePromptTokens(r: SimRequest, tokens: number): SimRequest {
+  return eachCacheState(r, (x) => removeFromState(x, tokens));
+}
+
+function removeFromState(r: SimRequest, tokens: number): SimRequest {
   let left = Math.max(0, Math.min(tokens, promptOf(r)));
   const take = (have: number): number => {
     const t = Math.min(have, left);

@@ -2,7 +2,7 @@
 import type { ModelEntry } from '../../pricing/model.js';
 import type { PriceSet } from '../../pricing/model.js';
 import { durationMs } from '../hash.js';
-import { promptOf, type SimRequest } from '../types.js';
+import { eachCacheState, promptOf, type SimRequest } from '../types.js';
 
 export interface TtlChoice {
   ms: number;
@@ -39,6 +39,7 @@ export function withCacheShares(r: SimRequest, readShare: number, writeShare: nu
     cacheReadTokens: read,
     cacheWrite5mTokens: bucket === '5m' ? write : 0,
     cacheWrite1hTokens: bucket === '1h' ? write : 0,
+    cacheMix: undefined,
   };
 }
 
@@ -62,11 +63,15 @@ export function breakEvenReads(p: PriceSet, bucket: '5m' | '1h'): number {
  * compress, summarize and images shrinking the prefix).
  */
 export function fitCacheMinimum(r: SimRequest, minTokens: number | undefined): SimRequest {
+  return minTokens === undefined ? r : eachCacheState(r, (x) => fitState(x, minTokens));
+}
+
+function fitState(r: SimRequest, minTokens: number): SimRequest {
   const n = Math.max(1, r.record.requests);
   const read = r.cacheReadTokens;
   const w5 = r.cacheWrite5mTokens;
   const w1 = r.cacheWrite1hTokens;
-  if (minTokens === undefined || read + w5 + w1 === 0) return r;
+  if (read + w5 + w1 === 0) return r;
   if ((read + w5 + w1) / n < minTokens)
     return { ...r, inputTokens: r.inputTokens + read + w5 + w1, cacheReadTokens: 0, cacheWrite5mTokens: 0, cacheWrite1hTokens: 0 };
   if (read > 0 && read / n < minTokens)

@@ -6,7 +6,8 @@
  * text (the system/developer messages' share of its prompt), else given as `staticTokens` (the
  * instruction tokens per request). A request with neither is left as logged (its cached prefix is
  * no measure: in a conversation it is mostly history). Removed tokens come off the cached prefix
- * first; a cached prefix left below the model's minimum cacheable length becomes plain input. The
+ * first; a cached prefix left below the model's minimum cacheable length becomes plain input (in each
+ * cache state a volume-warmed request stands for, SimRequest.cacheMix). The
  * text's share is taken of the billed prompt the text describes (the logged one, converted where
  * route converted it), not of the current prompt, which summarize or outputCap may have shortened
  * without touching the instructions; a summary call that reads the cached history re-sends them cut.

@@ -20,7 +20,12 @@
  * replayed as it happened; then each request whose shared prefix (the leading run of segments seen
  * in two or more conversations) the replay found cold is warm with probability
  * 1 - e^(-(k-1)·λ·TTL) (x / (1 + x) where hits do not refresh the TTL), λ being the logged arrival
- * rate of that prefix (sharedWarmth). Private history keeps the hits the replay found: other users'
+ * rate of that prefix (sharedWarmth). Such a request stands for two real states, warm with
+ * probability p and cold (SimRequest.cacheMix): its buckets are their expectation, and a later lever
+ * that cuts the cached prefix or applies the minimum cacheable length (compress, summarize, images,
+ * route) does so in each state, never on the expected read (which no real request reads: cutting
+ * 800 tokens from an expected read of 1,146 left 346, below a 1,024 minimum, and billed the whole
+ * prefix as a write). Private history keeps the hits the replay found: other users'
  * traffic does not close the gaps between one user's turns. The cost therefore falls continuously
  * with k towards the floor where every shared prefix is read and private history is cached as
  * logged.
@@ -54,7 +59,7 @@ import { granular, replayScope, type ReplayItem, type ReplayRule } from '../pref
 import { cacheScopeKey } from '../scope.js';
 import { recordToMap } from '../keys.js';
 import { segmentFrequencies, SegmentTokenizer, type Segments } from '../segments.js';
-import type { Lever, LeverContext, LeverOutcome, SimRequest } from '../types.js';
+import { withCacheMix, type Lever, type LeverContext, type LeverOutcome, type SimRequest } from '../types.js';
 import type { ModelEntry } from '../../pricing/model.js';
 import type { EncodingName } from '../../tokenize/encodings.js';
 import { addStats, breakEvenReads, chooseTtl, emptyStats, withCacheShares, type CacheStats } from './cache-rules.js';
@@ -174,20 +179,20 @@ function replayGroup(
   order.forEach((i, k) => {
     const h = hits[k];
     const r = g.replay[i];
-    let hit = h.hit;
-    let write = h.write;
     const extra = warm[k];
-    if (h.eligible && extra.p > 0 && extra.shared > hit) {
-      // another user's request of the k-times traffic wrote the shared prefix within the TTL
-      const more = extra.p * (extra.shared - hit);
-      hit += more;
-      write = Math.max(0, write - more);
+    const share = (n: number) => (h.eligible && h.prompt > 0 ? n / h.prompt : 0);
+    let next = asSent(r, share(h.hit), share(h.write), ttl.bucket, g.entry);
+    const warmed = h.eligible && extra.p > 0 && extra.shared > h.hit;
+    if (warmed) {
+      // another user's request of the k-times traffic wrote the shared prefix within the TTL, with
+      // probability p: the request is this warm state or the cold one the replay found, each
+      // priced and later edited as it is (a cut prefix left below the minimum in one state only)
+      const more = extra.shared - h.hit;
+      const hot = asSent(r, share(extra.shared), share(Math.max(0, h.write - more)), ttl.bucket, g.entry);
+      next = withCacheMix(next, hot, extra.p);
     }
-    const readShare = h.eligible && h.prompt > 0 ? hit / h.prompt : 0;
-    const writeShare = h.eligible && h.prompt > 0 ? write / h.prompt : 0;
-    const next = asSent(r, readShare, writeShare, ttl.bucket, g.entry);
     out[g.indices[i]] = next;
-    addStats(stats, next, hit > 0 ? (h.hit > 0 ? 1 : extra.p) : 0, h.eligible);
+    addStats(stats, next, h.hit > 0 ? 1 : warmed ? extra.p : 0, h.eligible);
   });
 }
 
