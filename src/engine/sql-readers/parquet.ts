@@ -11,6 +11,7 @@
  * file's view joins the usage table (UsageDb.addInPlace), read in place by each report query.
  */
 import { UserError, type Issue } from '../../core/issues.js';
+import { DEFAULT_MAX_ISSUES } from '../../ingest/session.js';
 import type { ColumnMapping } from '../../ingest/types.js';
 import { NO_MODEL } from '../../usage/record.js';
 import { USAGE_COLUMNS } from '../../usage/table.js';
@@ -339,9 +340,12 @@ FROM src`);
       }
     : undefined;
   const rows = counts.read;
-  // the rejected rows become issues at file:row (capped like every issue list by the session)
+  // the rejected rows become issues at file:row: the first DEFAULT_MAX_ISSUES (the session lists no
+  // more), the others counted as left out, so the note on the issues not listed counts them all
+  let issuesLeftOut = 0;
   if (counts.counted < rows) {
-    const bad = await db.query(`SELECT line, kind FROM ${staged} WHERE kind <> 'record' ORDER BY line LIMIT 1000`);
+    const bad = await db.query(`SELECT line, kind FROM ${staged} WHERE kind <> 'record' ORDER BY line LIMIT ${DEFAULT_MAX_ISSUES}`);
+    issuesLeftOut = rows - counts.counted - bad.length;
     for (const r of bad) {
       const code = String(r.kind);
       issues.push({
@@ -376,7 +380,7 @@ FROM src`);
   );
   await db.run(`CREATE OR REPLACE VIEW ${rowsView} AS\n${select}`);
   db.addInPlace(rowsView, rows, facts);
-  return { format: 'parquet', counts, issues, view: rowsView };
+  return { format: 'parquet', counts, issues, issuesLeftOut, view: rowsView };
 }
 
 const REJECT_MESSAGES: Readonly<Record<string, string>> = {
