@@ -16,17 +16,27 @@ import { scopePredicate, describeWhere } from './scope.js';
 import { fromRecord, type LeverContext, type LeverOutcome, type LeverSpec, type SimEnv, type SimRequest } from './types.js';
 import type { UsageRecord } from '../usage/record.js';
 
+/** A state's price without its per-request costs (a step keeps only its totals). */
+export type StepPrice = Omit<StatePrice, 'costs'>;
+
+/**
+ * One lever's step. It keeps the lever's outcome without its request list and the prices without
+ * their per-request costs: those are the size of the logs, and a scenario's steps held one of each
+ * per lever (only the scenario's final state, `ScenarioResult.requests` and `final`, is kept whole).
+ */
 export interface WaterfallStep {
   spec: LeverSpec;
   label: string;
   scope: string;
-  before: StatePrice;
-  after: StatePrice;
+  before: StepPrice;
+  after: StepPrice;
   /** before.total - after.total (negative: the lever adds cost, e.g. volume). */
   saving: Femto;
-  outcome: LeverOutcome;
+  outcome: Omit<LeverOutcome, 'requests'>;
   elapsedMs: number;
 }
+
+const totalsOf = ({ costs: _costs, ...totals }: StatePrice): StepPrice => totals;
 
 export interface ScenarioResult {
   scenario: Scenario;
@@ -66,6 +76,7 @@ function runLevers(
   let requests = base;
   let ttlScale = 1;
   let before = baseline;
+  let beforeTotals = totalsOf(baseline);
   const steps: WaterfallStep[] = [];
   const counts = new Map<string, number>();
   for (const spec of levers) {
@@ -78,20 +89,23 @@ function runLevers(
     const outcome = atLever(spec, () =>
       def.lever.apply(requests, def.lever.parse(spec.params), contextFor(spec, label, env, env.pricer.catalog, ttlScale)),
     );
-    requests = outcome.requests;
+    const { requests: next, ...kept } = outcome;
+    requests = next;
     ttlScale = outcome.ttlScale ?? ttlScale;
     const after = priceState(env.pricer, requests);
+    const afterTotals = totalsOf(after);
     steps.push({
       spec,
       label,
       scope: describeWhere(spec.where),
-      before,
-      after,
+      before: beforeTotals,
+      after: afterTotals,
       saving: before.total - after.total,
-      outcome,
+      outcome: kept,
       elapsedMs: now() - started,
     });
     before = after;
+    beforeTotals = afterTotals;
   }
   return { steps, requests, final: before };
 }
