@@ -10,7 +10,7 @@ import type { Femto } from '../pricing/money.js';
 import { LEVERS } from './levers/index.js';
 import type { VolumeParams } from './levers/volume.js';
 import { effectiveMethod } from './levers/volume.js';
-import { cardOf, priceState, requestCost, type StatePrice } from './price.js';
+import { cardOf, groupTotals, priceState, requestCost, type StatePrice } from './price.js';
 import type { Scenario } from './scenario.js';
 import { scopePredicate, describeWhere } from './scope.js';
 import { fromRecord, type LeverContext, type LeverOutcome, type LeverSpec, type SimEnv, type SimRequest } from './types.js';
@@ -43,7 +43,10 @@ export interface ScenarioResult {
   baseline: StatePrice;
   final: StatePrice;
   steps: WaterfallStep[];
+  /** The final requests, and `final.costs` theirs: both empty once released (`runScenarios`), `groupTotals` kept instead. */
   requests: SimRequest[];
+  /** Exact cost per `--by` group of the final state (key from `simGroupKey`), taken before the requests were released. */
+  groupTotals?: Map<string, Femto>;
   /** Volume curve: the scenario re-run at each k (when its volume lever asks for one). */
   /** `requestsServed`: priced requests served at k (the denominator of cost per request). */
   curve?: Array<{ k: number; method: string; baselineAtK: Femto; total: Femto; requestsServed: number }>;
@@ -137,6 +140,31 @@ export function runScenario(
   const curve = vol?.params.curve as number[] | undefined;
   if (vol && curve) result.curve = volumeCurve(base, baseline, scenario, vol, curve, env, now);
   return result;
+}
+
+/**
+ * Every scenario on the same baseline, each result released once run: its request list and
+ * per-request costs (the size of the logs) are dropped, its `--by` group totals taken first when
+ * `groupKey` is given, so the scenarios run after it do not run beside every earlier one's requests
+ * (4 scenarios on 125k OpenAI records: a live heap of 263 MB against 102 MB for one).
+ */
+export function runScenarios(
+  base: SimRequest[],
+  baseline: StatePrice,
+  scenarios: readonly Scenario[],
+  env: SimEnv,
+  now: () => number = Date.now,
+  groupKey?: (r: SimRequest) => string,
+): ScenarioResult[] {
+  return scenarios.map((s) => {
+    const r = runScenario(base, baseline, s, env, now);
+    return {
+      ...r,
+      requests: [],
+      final: { ...r.final, costs: [] },
+      ...(groupKey ? { groupTotals: groupTotals(r.requests, r.final.costs, groupKey) } : {}),
+    };
+  });
 }
 
 function volumeCurve(
