@@ -18,6 +18,7 @@ import { EngineError } from './errors.js';
 import { ROUTE_KEYS_SQL, routeKeyOf, ZERO_CANDIDATES, type RouteKey, type RowKinds, type TimeSpan } from './price-map.js';
 import type { UsageRecord } from '../usage/record.js';
 import { USAGE_COLUMNS, usageTableDdl, type CellValue, type SqlType } from '../usage/table.js';
+import { maxOf, minOf, pushAll } from '../core/arrays.js';
 
 export { EngineError };
 
@@ -238,7 +239,7 @@ export class UsageDb {
   async routeKeys(): Promise<RouteKey[]> {
     const known = this.factsKnown;
     const keys = (await this.query(known ? `${ROUTE_KEYS_SQL}_appended` : ROUTE_KEYS_SQL)).map(routeKeyOf);
-    if (known) for (const f of this.inPlaceFacts) keys.push(...(f?.routes ?? []));
+    if (known) for (const f of this.inPlaceFacts) pushAll(keys, f?.routes ?? []);
     return [...new Map(keys.map((k) => [JSON.stringify([k.model, k.provider, k.regional]), k])).values()];
   }
 
@@ -255,7 +256,7 @@ export class UsageDb {
     const times = (pick: (s: TimeSpan) => number | null) => spans.map(pick).filter((t): t is number => t !== null);
     const first = times((s) => s.firstMs);
     const last = times((s) => s.lastMs);
-    return { firstMs: first.length ? Math.min(...first) : null, lastMs: last.length ? Math.max(...last) : null };
+    return { firstMs: minOf(first) ?? null, lastMs: maxOf(last) ?? null };
   }
 
   /**
@@ -287,8 +288,8 @@ export class UsageDb {
     const last = times('last_ms');
     return {
       routes: groups.map(routeKeyOf),
-      firstMs: first.length ? Math.min(...first) : null,
-      lastMs: last.length ? Math.max(...last) : null,
+      firstMs: minOf(first) ?? null,
+      lastMs: maxOf(last) ?? null,
       rows: rowKindsOf(groups),
     };
   }

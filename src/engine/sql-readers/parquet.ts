@@ -19,6 +19,7 @@ import { COUNTED_CHARGES } from '../../usage/dimensions.js';
 import { duckdb } from '../dialect.js';
 import type { InPlaceFacts, UsageDb } from '../duckdb.js';
 import { stagedSelect, type SqlLoad } from './load.js';
+import { maxOf, minOf } from '../../core/arrays.js';
 
 const lit = duckdb.literal;
 
@@ -312,8 +313,8 @@ FROM src`);
   const facts: InPlaceFacts | undefined = clean
     ? {
         routes: raws.map((r) => ({ model: r.raw as string, provider: r.provider, regional: r.regional })),
-        firstMs: times.length ? Math.min(...times) : null,
-        lastMs: times.length ? Math.max(...times) : null,
+        firstMs: minOf(times) ?? null,
+        lastMs: maxOf(times) ?? null,
         // from the mapping: columns it leaves out are NULL (no tier, not fast) or 1 (requests) in every row
         rows: {
           serviceTiers: map.has('serviceTier'),

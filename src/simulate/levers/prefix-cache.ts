@@ -55,6 +55,7 @@ import type { ModelEntry } from '../../pricing/model.js';
 import type { EncodingName } from '../../tokenize/encodings.js';
 import { addStats, breakEvenReads, chooseTtl, emptyStats, withCacheShares, type CacheStats } from './cache-rules.js';
 import { applyParametric, type ParametricParams } from './prefix-parametric.js';
+import { pushAll } from '../../core/arrays.js';
 
 export interface PrefixCacheParams extends ParametricParams {
   ttl?: string;
@@ -243,7 +244,7 @@ function applyPrefixCache(requests: readonly SimRequest[], p: PrefixCacheParams,
   for (const g of groups.values()) {
     models.set(g.entry.id, g.entry);
     if (g.replay.length > 0) replayGroup(g, out, tok, p, replayStats);
-    pending.push(...g.other);
+    pushAll(pending, g.other);
   }
   const param = applyParametric(out, pending, p, ctx);
   const notes = [...skipped].map(([why, n]) => `${n} request(s) left as logged: ${why}`);
