@@ -2,9 +2,10 @@
  * Lists as long as the input never go through a spread into a call (core/arrays.ts): past ~100,000
  * items it throws RangeError, which the CLI showed as "the input is nested too deeply" (exit 2).
  * Found with 400,000 distinct model ids (`report`: the route keys' times) and 250,000 requests
- * without text in one prefixCache scope (`simulate`).
+ * without text in one prefixCache scope (`simulate`). With that many model ids, UsageDb.factsOf
+ * also took every route key's aggregates back as one result: it folds them a chunk at a time.
  */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { maxOf, minOf, pushAll } from '../../src/core/arrays.js';
 import { UsageDb } from '../../src/engine/duckdb.js';
 import { prefixCache } from '../../src/simulate/levers/prefix-cache.js';
@@ -31,9 +32,19 @@ describe('min, max and append over long lists', () => {
         0::BIGINT AS cache_write_1h_tokens, 10::BIGINT AS output_tokens, 0::BIGINT AS reasoning_tokens, 0::BIGINT AS web_search_calls,
         0::BIGINT AS web_search_preview_calls, 0::BIGINT AS web_fetch_calls, 0::BIGINT AS grounded_prompts, 0::BIGINT AS output_images,
         NULL::INTEGER AS image_count, false AS estimated, NULL::VARCHAR AS conversation_id FROM range(${LONG}) t(i)`);
-      const facts = await db.factsOf('many');
+      // (memory) the groups come back a chunk at a time, never as one result of every route key's aggregates
+      let largest = 0;
+      const query = UsageDb.prototype.query;
+      const spy = vi.spyOn(UsageDb.prototype, 'query').mockImplementation(async function (this: UsageDb, sql: string) {
+        const rows = await query.call(this, sql);
+        largest = Math.max(largest, rows.length);
+        return rows;
+      });
+      const facts = await db.factsOf('many').finally(() => spy.mockRestore());
+      expect(largest).toBeLessThan(LONG);
       expect(facts.routes.length).toBe(LONG);
       expect([facts.firstMs, facts.lastMs]).toEqual([1790812800000, 1790812800000 + LONG - 1]);
+      expect(facts.rows).toMatchObject({ serviceTiers: false, fast: false, otherRequests: false, everyCustomer: true, everyUser: true });
     } finally {
       db.close();
     }
