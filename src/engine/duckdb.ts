@@ -18,6 +18,7 @@ import { EngineError } from './errors.js';
 import { ROUTE_KEYS_SQL, routeKeyOf, ZERO_CANDIDATES, type RouteKey, type RowKinds, type TimeSpan } from './price-map.js';
 import type { UsageRecord } from '../usage/record.js';
 import { USAGE_COLUMNS, usageTableDdl, type CellValue, type SqlType } from '../usage/table.js';
+import { maxOf, minOf, pushAll } from '../core/arrays.js';
 
 export { EngineError };
 
@@ -238,7 +239,7 @@ export class UsageDb {
   async routeKeys(): Promise<RouteKey[]> {
     const known = this.factsKnown;
     const keys = (await this.query(known ? `${ROUTE_KEYS_SQL}_appended` : ROUTE_KEYS_SQL)).map(routeKeyOf);
-    if (known) for (const f of this.inPlaceFacts) keys.push(...(f?.routes ?? []));
+    if (known) for (const f of this.inPlaceFacts) pushAll(keys, f?.routes ?? []);
     return [...new Map(keys.map((k) => [JSON.stringify([k.model, k.provider, k.regional]), k])).values()];
   }
 
@@ -255,7 +256,7 @@ export class UsageDb {
     const times = (pick: (s: TimeSpan) => number | null) => spans.map(pick).filter((t): t is number => t !== null);
     const first = times((s) => s.firstMs);
     const last = times((s) => s.lastMs);
-    return { firstMs: first.length ? Math.min(...first) : null, lastMs: last.length ? Math.max(...last) : null };
+    return { firstMs: minOf(first) ?? null, lastMs: maxOf(last) ?? null };
   }
 
   /**
@@ -275,22 +276,28 @@ export class UsageDb {
    * routeKeys, timeSpan and rowKinds would make over the view).
    */
   async factsOf(name: string): Promise<InPlaceFacts> {
-    const groups = await this.query(
+    // the groups read a chunk at a time and folded as they come (ROW_KINDS_SOME: any row; the other
+    // kinds: every row), so a view of 400,000 model ids holds its route keys, not 400,000 rows of
+    // every aggregate (the 100,000 of a CSV took more than a 140 MB heap)
+    const routes: RouteKey[] = [];
+    const kinds: Row = {};
+    let firstMs: number | null = null;
+    let lastMs: number | null = null;
+    await this.eachRows(
       `SELECT model, provider, regional, min(time_ms) AS first_ms, max(time_ms) AS last_ms, ${ROW_KINDS_SELECT}\nFROM ${name} GROUP BY model, provider, regional`,
+      (rows) => {
+        for (const g of rows) {
+          routes.push(routeKeyOf(g));
+          if (g.first_ms !== null && g.first_ms !== undefined) firstMs = Math.min(firstMs ?? Number(g.first_ms), Number(g.first_ms));
+          if (g.last_ms !== null && g.last_ms !== undefined) lastMs = Math.max(lastMs ?? Number(g.last_ms), Number(g.last_ms));
+          for (const key of ROW_KINDS_KEYS)
+            if (ROW_KINDS_SOME.has(key)) kinds[key] = kinds[key] === true || g[key] === true;
+            else kinds[key] = kinds[key] !== false && g[key] !== false;
+        }
+      },
     );
-    const times = (key: string) =>
-      groups
-        .map((g) => g[key])
-        .filter((t) => t !== null && t !== undefined)
-        .map(Number);
-    const first = times('first_ms');
-    const last = times('last_ms');
-    return {
-      routes: groups.map(routeKeyOf),
-      firstMs: first.length ? Math.min(...first) : null,
-      lastMs: last.length ? Math.max(...last) : null,
-      rows: rowKindsOf(groups),
-    };
+    // no group: as rowKindsOf of no rows
+    return { routes, firstMs, lastMs, rows: rowKindsOf(routes.length ? [kinds] : []) };
   }
 
   /**
@@ -493,6 +500,19 @@ const ROW_KINDS_SELECT = `bool_or(service_tier IS NOT NULL) AS tiers, bool_or(fa
   bool_and(customer IS NOT NULL AND customer <> '') AS customers, bool_and(user_id IS NOT NULL AND user_id <> '') AS users,
   bool_or(turn IS NOT NULL) AS turns, bool_or(conversation_id IS NOT NULL) AS conversations,
   ${ZERO_CANDIDATES.map((c, i) => `bool_and(${c === 'estimated' ? 'NOT estimated' : `${c} = 0`}) AS z${i}`).join(', ')}`;
+
+/** The columns of ROW_KINDS_SELECT, and those of them true when any row's is (the others: when every row's is). */
+const ROW_KINDS_KEYS = [
+  'tiers',
+  'fast',
+  'other',
+  'customers',
+  'users',
+  'turns',
+  'conversations',
+  ...ZERO_CANDIDATES.map((_, i) => `z${i}`),
+];
+const ROW_KINDS_SOME = new Set(['tiers', 'fast', 'other', 'turns', 'conversations']);
 
 /**
  * The RowKinds of rows whose ROW_KINDS_SELECT aggregates are `rows` (one per group; a group without

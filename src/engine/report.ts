@@ -92,6 +92,7 @@ import {
   zoneOf,
   type ZeroColumns,
 } from './report-queries.js';
+import { pushAll } from '../core/arrays.js';
 
 export interface EngineEnv {
   catalog: Catalog;
@@ -546,7 +547,7 @@ export async function reportFromTable(
     async () => (db.rowKinds ? await db.rowKinds() : undefined),
   ] as const);
   let mapRows = priceMapRows(0, pricer, routes);
-  if (repricer) mapRows.push(...priceMapRows(1, repricer, routes));
+  if (repricer) pushAll(mapRows, priceMapRows(1, repricer, routes));
   const billed = { atMs: pricer.options.atMs, defaultMs: pricer.options.defaultMs ?? env.nowMs };
   const reprice = repricer ? { atMs: repricer.options.atMs, defaultMs: repricer.options.defaultMs ?? env.nowMs } : undefined;
   // with the rows' time span (DuckDB, where its readers found it): only the segments some row's

@@ -22,8 +22,8 @@ const TRIM_SHARE = 0.01;
 interface PromptTraffic {
   requests: number;
   outputTokens: number;
-  /** Output tokens per request of each record (for percentiles). */
-  outputs: number[];
+  /** How many records had each output per request (for percentiles: as many values as there are distinct lengths, not records). */
+  outputs: Map<number, number>;
   /** Requests per UTC day index (ms / 86,400,000). */
   days: Map<number, number>;
   /** Requests in records without a timestamp. */
@@ -31,7 +31,13 @@ interface PromptTraffic {
 }
 
 export interface LogTraffic {
+  /** Per prompt id (of those `wanted`, when given). */
   byPrompt: Map<string, PromptTraffic>;
+  /**
+   * The prompt ids checked: records of other ids count in the time series and the totals only (a log
+   * tagged with a million features kept a million entries the check never read: 758 MB of RSS).
+   */
+  wanted?: ReadonlySet<string>;
   /** Requests per UTC day over every record, tagged or not: the time series the span comes from. */
   days: Map<number, number>;
   untimed: number;
@@ -40,8 +46,8 @@ export interface LogTraffic {
 
 type TrafficRecord = Pick<UsageRecord, 'tags' | 'requests' | 'outputTokens' | 'timeMs'>;
 
-export function emptyTraffic(): LogTraffic {
-  return { byPrompt: new Map(), days: new Map(), untimed: 0, requests: 0 };
+export function emptyTraffic(wanted?: ReadonlySet<string>): LogTraffic {
+  return { byPrompt: new Map(), days: new Map(), untimed: 0, requests: 0, ...(wanted ? { wanted } : {}) };
 }
 
 export function addRecord(t: LogTraffic, r: TrafficRecord): void {
@@ -51,12 +57,13 @@ export function addRecord(t: LogTraffic, r: TrafficRecord): void {
   if (day === undefined) t.untimed += n;
   else t.days.set(day, (t.days.get(day) ?? 0) + n);
   const id = r.tags[TAG_PROMPT] || r.tags[TAG_FEATURE];
-  if (!id) return;
+  if (!id || (t.wanted && !t.wanted.has(id))) return;
   let p = t.byPrompt.get(id);
-  if (!p) t.byPrompt.set(id, (p = { requests: 0, outputTokens: 0, outputs: [], days: new Map(), untimed: 0 }));
+  if (!p) t.byPrompt.set(id, (p = { requests: 0, outputTokens: 0, outputs: new Map(), days: new Map(), untimed: 0 }));
   p.requests += n;
   p.outputTokens += r.outputTokens;
-  p.outputs.push(r.outputTokens / n);
+  const perRequest = r.outputTokens / n;
+  p.outputs.set(perRequest, (p.outputs.get(perRequest) ?? 0) + 1);
   if (day === undefined) p.untimed += n;
   else p.days.set(day, (p.days.get(day) ?? 0) + n);
 }
@@ -66,6 +73,20 @@ export function percentile(values: readonly number[], p: number): number {
   if (!values.length) return 0;
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+
+/** Nearest-rank percentile of the values counted in `counts` (value -> how many times), as `percentile` of the list they stand for. */
+export function percentileOfCounts(counts: ReadonlyMap<number, number>, p: number): number {
+  let total = 0;
+  for (const n of counts.values()) total += n;
+  if (!total) return 0;
+  const rank = Math.max(1, Math.ceil((p / 100) * total));
+  let seen = 0;
+  for (const [value, n] of [...counts].sort((a, b) => a[0] - b[0])) {
+    seen += n;
+    if (seen >= rank) return value;
+  }
+  return 0;
 }
 
 interface DenseSpan {
@@ -147,7 +168,7 @@ interface MeasuredTraffic {
 /** A prompt's monthly volume over the dense span of all logs, and its measured output length. */
 export function trafficFromLogs(p: PromptTraffic, all: LogTraffic, span: DenseSpan | undefined): MeasuredTraffic {
   const mean = p.requests ? Math.round(p.outputTokens / p.requests) : 0;
-  const output = { mean, p90: Math.round(percentile(p.outputs, 90)) };
+  const output = { mean, p90: Math.round(percentileOfCounts(p.outputs, 90)) };
   if (!span) {
     return {
       traffic: {

@@ -24,6 +24,8 @@ export interface FileRead {
   format: string;
   counts: IngestCounts;
   issues?: Issue[];
+  /** Rejected records' issues not in `issues` (a reader stops listing them at DEFAULT_MAX_ISSUES): counted as left out. */
+  issuesLeftOut?: number;
 }
 
 export interface IngestHooks {
@@ -133,6 +135,7 @@ export async function ingest(
       addCounts(session.counts, read.counts);
       // a rejected record's issue (its code a reason counted as rejected), else the file's
       for (const issue of read.issues ?? []) session.addIssue(issue, Object.hasOwn(read.counts.rejected, issue.code) ? 'record' : 'file');
+      session.leaveOut(read.issuesLeftOut ?? 0);
       progress.bytesRead += src.bytes;
       hooks.onProgress?.(progress.bytesRead, totalBytes);
       files.push({ path: src.path, format: read.format, bytes: src.bytes });

@@ -45,6 +45,14 @@ export class IngestSession {
     } else this.droppedIssues++;
   }
 
+  /**
+   * Rejected records' issues a reader did not hand over (it keeps the first DEFAULT_MAX_ISSUES, at
+   * least this session's cap: those after them would be left out here anyway), counted as left out.
+   */
+  leaveOut(n: number): void {
+    this.droppedIssues += n;
+  }
+
   fileIssue(file: string, severity: Severity, code: string, message: string, hint?: string, line?: number): void {
     this.addIssue({ severity, code, message, file, line, hint });
   }

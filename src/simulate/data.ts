@@ -207,13 +207,17 @@ function scenarioData(r: ScenarioResult, baseline: StatePrice): SimScenarioData 
   };
 }
 
+/** A request's `--by` group: the values as a JSON list (a missing value, null, is a group apart from one spelled "(none)", as in report). */
+export function simGroupKey(dims: readonly Dimension[]): (r: SimRequest) => string {
+  return (r) => JSON.stringify(dims.map((d) => knownDimensionOf(r, d)));
+}
+
 function groupsData(input: SimulateDataInput): SimGroupData[] | null {
   const dims = input.dims;
   if (!input.by || !dims) return null;
-  // the values as a JSON list: a missing value (null) is a group apart from one spelled "(none)", as in report
-  const key = (r: SimRequest) => JSON.stringify(dims.map((d) => knownDimensionOf(r, d)));
+  const key = simGroupKey(dims);
   const base = groupTotals(input.baselineRequests, input.baseline.costs, key);
-  const per = input.results.map((r) => groupTotals(r.requests, r.final.costs, key));
+  const per = input.results.map((r) => r.groupTotals ?? groupTotals(r.requests, r.final.costs, key));
   const names = [...new Set([...base.keys(), ...per.flatMap((m) => [...m.keys()])])].sort(
     (a, b) => Number((base.get(b) ?? 0n) - (base.get(a) ?? 0n)) || a.localeCompare(b),
   );

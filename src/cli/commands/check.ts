@@ -312,9 +312,9 @@ function baselineSource(ctx: CommandContext, o: CheckOptions, cfg: CheckConfig, 
   return { source: { kind: 'none' } };
 }
 
-async function logTraffic(ctx: CommandContext, logs: string[] | undefined): Promise<LogTraffic | undefined> {
+async function logTraffic(ctx: CommandContext, logs: string[] | undefined, wanted: ReadonlySet<string>): Promise<LogTraffic | undefined> {
   if (!logs?.length) return undefined;
-  const t = emptyTraffic();
+  const t = emptyTraffic(wanted);
   const { ingest } = await runPipeline(
     ctx,
     logs.map((l) => (l === '-' ? l : resolve(ctx.io.cwd, l))),
@@ -422,7 +422,9 @@ async function check(ctx: CommandContext, paths: string[], o: CheckOptions): Pro
   const warnings: string[] = [];
   const { source, writeTo, baseConfigFile, baseProject } = baselineSource(ctx, o, cfg, paths, warnings);
   checkCoverage(source, items);
-  const logs = await logTraffic(ctx, o.traffic);
+  // the logs' traffic is kept for the prompts checked, on either side (a git base's own prompts too)
+  const wanted = new Set([...items, ...(source.kind === 'git' ? source.side.items : [])].map((it) => it.prompt.id));
+  const logs = await logTraffic(ctx, o.traffic, wanted);
   const est = new Estimator(ctx.loadCatalog().catalog, { cacheHitRate: rate, atMs });
   // the base revision is priced with its own prices: and modelAliases (and the run's --prices files), at the same date
   const baseEstimator =

@@ -8,7 +8,8 @@ import { loadRecords } from '../../pipeline/records.js';
 import { progressLine } from '../../pipeline/progress.js';
 import { fileWarnings, ingestWarnings, nothingReadError } from '../../report/ingest-warnings.js';
 import { pretokenize } from '../../simulate/pretokenize.js';
-import { baselineRequests, runScenario } from '../../simulate/engine.js';
+import { baselineRequests, runScenarios } from '../../simulate/engine.js';
+import { simGroupKey } from '../../simulate/data.js';
 import { priceState } from '../../simulate/price.js';
 import { buildSimulateReport } from '../../simulate/report.js';
 import { loadScenarioFile, resolveInheritance } from '../../simulate/scenario.js';
@@ -113,7 +114,8 @@ async function simulate(ctx: CommandContext, inputs: string[], opts: SimulateOpt
   const env: SimEnv = { pricer, encode: await pretokenize(records, scenarios, pricer), explain: !!opts.explain, progress };
   const base = baselineRequests(records);
   const baseline = priceState(pricer, base);
-  const results = scenarios.map((s) => runScenario(base, baseline, s, env, ctx.io.now));
+  // each result released once run (its group totals taken first under --by): one scenario's requests held at a time
+  const results = runScenarios(base, baseline, scenarios, env, ctx.io.now, dims ? simGroupKey(dims) : undefined);
   if (progress) ctx.io.stderr.write('\r\x1b[K');
   const skipped = reasonTotal(ingest.counts.skipped);
   const rejected = reasonTotal(ingest.counts.rejected);

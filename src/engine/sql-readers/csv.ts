@@ -17,7 +17,7 @@
  * rejects the row as short-row / long-row).
  */
 import { csvFields, GENERIC_NAME, genericCsv } from '../../ingest/formats/generic.js';
-import type { ColumnMapping, IngestCounts, IngestOptions } from '../../ingest/types.js';
+import type { ColumnMapping, IngestOptions } from '../../ingest/types.js';
 import { FAILURE, SUCCESS } from '../../ingest/formats/values.js';
 import { COUNTED_CHARGES } from '../../usage/dimensions.js';
 import { NO_MODEL } from '../../usage/record.js';
@@ -25,8 +25,7 @@ import { TAG_COLUMNS } from '../../usage/table.js';
 import { duckdb } from '../dialect.js';
 import type { Row, UsageDb } from '../duckdb.js';
 import { type CsvHead, scanCsv } from './csv-scan.js';
-import type { Issue } from '../../core/issues.js';
-import { judgeCsvRows } from './judge.js';
+import { judgeCsvRows, type Judged } from './judge.js';
 import type { LineScan } from './scan.js';
 import { readStageInPlace, type SqlLoad } from './load.js';
 
@@ -120,8 +119,8 @@ export async function loadGenericCsv(db: UsageDb, file: string, head: CsvHead, o
   const from = `read_csv(${lit(file)}, header = true, delim = ${lit(head.delimiter)}, quote = '"', escape = '"', columns = {${columns}},
     auto_detect = false, strict_mode = true)`;
   const used = [...new Set(fields.index.values())];
-  return loadGenericRows(db, file, { from, firstLine: 2 }, fields, scanCsv(file, head.delimiter), (others) =>
-    judgeCsvRows(others, file, head.columns, used, options, genericCsv),
+  return loadGenericRows(db, file, { from, firstLine: 2 }, fields, scanCsv(file, head.delimiter), (each) =>
+    judgeCsvRows(each, file, head.columns, used, options, genericCsv),
   );
 }
 
@@ -135,7 +134,7 @@ export async function loadGenericRows(
   source: GenericSource,
   fields: { mapping: ColumnMapping; index: Map<string, number> },
   scan: Promise<LineScan>,
-  judge: (others: Row[]) => { counts: IngestCounts; issues: Issue[] } | 'fallback',
+  judge: (each: (visit: (rows: Row[]) => void) => Promise<void>) => Promise<Judged | 'fallback'>,
 ): Promise<SqlLoad | 'fallback'> {
   // the rows are staged (in parallel, in read order) and numbered by their place in the staged
   // table: a row number computed in the read (row_number() OVER ()) made DuckDB read and check every
@@ -157,11 +156,12 @@ export async function loadGenericRows(
   // the header and one line per row: no quoted line break, no empty line
   if (!plain || Number(shape.n) !== rows) return 'fallback';
   const records = Number(shape.records);
-  const others =
+  // the rows SQL did not read, judged a chunk at a time: a file of millions of rejected rows is never held whole
+  const others = `SELECT rowid + ${source.firstLine} AS line, ${stage.raw} FROM sr_stage WHERE kind <> 'record' ORDER BY rowid`;
+  const judged =
     records < rows
-      ? await db.query(`SELECT rowid + ${source.firstLine} AS line, ${stage.raw} FROM sr_stage WHERE kind <> 'record' ORDER BY rowid`)
-      : [];
-  const judged = judge(others);
+      ? await judge((visit) => db.eachRows(others, visit))
+      : { counts: { read: 0, counted: 0, skipped: {}, rejected: {} }, issues: [], issuesLeftOut: 0 };
   if (judged === 'fallback') return 'fallback';
   await readStageInPlace(db, 'generic', {
     file,
@@ -175,7 +175,7 @@ export async function loadGenericRows(
   });
   judged.counts.read = rows;
   judged.counts.counted = records;
-  return { format: GENERIC_NAME, counts: judged.counts, issues: judged.issues };
+  return { format: GENERIC_NAME, counts: judged.counts, issues: judged.issues, issuesLeftOut: judged.issuesLeftOut };
 }
 
 /**

@@ -29,7 +29,7 @@ import { duckdb } from '../dialect.js';
 import type { Row, UsageDb } from '../duckdb.js';
 import { AWKWARD_TAG, countOk, distinctKeysAt, jsTrim, timeMsSql } from './csv.js';
 import { type CsvHead, scanCsv } from './csv-scan.js';
-import { judgeCsvRows } from './judge.js';
+import { judgeCsvRows, type Judged } from './judge.js';
 import { readStageInPlace, type SqlLoad, sqlCounts } from './load.js';
 import { LENIENT_JSON_BYTES, MAX_LINE_BYTES, scanLines } from './scan.js';
 
@@ -297,7 +297,7 @@ async function load(
   raw: readonly number[],
   first: number,
   scan: Promise<{ lines: number; plain: boolean }>,
-  judge?: (rows: Row[]) => ReturnType<typeof judgeCsvRows>,
+  judge?: (each: (visit: (rows: Row[]) => void) => Promise<void>) => ReturnType<typeof judgeCsvRows>,
 ): Promise<SqlLoad | 'fallback'> {
   try {
     await db.run(stageSql(source, raw));
@@ -311,10 +311,12 @@ async function load(
   const rows = Number(shape.n);
   if (!plain || rows + first - 1 !== lines) return 'fallback';
   const from = `(SELECT rowid + ${first} AS line, * FROM sr_stage)`;
-  let judged: Exclude<ReturnType<typeof judgeCsvRows>, 'fallback'> | undefined;
+  let judged: Judged | undefined;
   if (Number(shape.other) > 0) {
     if (!judge) return 'fallback';
-    const verdict = judge(await db.query(`SELECT line${raw.length ? ', raw.*' : ''} FROM ${from} WHERE kind = 'other' ORDER BY line`));
+    // a chunk at a time: a file of millions of rejected rows is never held whole
+    const others = `SELECT line${raw.length ? ', raw.*' : ''} FROM ${from} WHERE kind = 'other' ORDER BY line`;
+    const verdict = await judge((visit) => db.eachRows(others, visit));
     if (verdict === 'fallback') return 'fallback';
     judged = verdict;
   }
@@ -331,7 +333,7 @@ async function load(
     for (const [k, v] of Object.entries(judged.counts.skipped)) counts.skipped[k] = (counts.skipped[k] ?? 0) + v;
     for (const [k, v] of Object.entries(judged.counts.rejected)) counts.rejected[k] = (counts.rejected[k] ?? 0) + v;
   }
-  return { format: LITELLM_NAME, counts, issues: judged?.issues };
+  return { format: LITELLM_NAME, counts, issues: judged?.issues, issuesLeftOut: judged?.issuesLeftOut };
 }
 
 /** A LiteLLM spend-log CSV export (header `head`, detected or forced as litellm). */
@@ -348,8 +350,8 @@ export async function loadLiteLLMCsv(db: UsageDb, file: string, head: CsvHead, o
     ${FIELDS.map((f) => (index.has(f) ? `to_json(c${index.get(f)}) AS "${f}"` : `NULL::JSON AS "${f}"`)).join(', ')}
   FROM read_csv(${lit(file)}, header = true, delim = ${lit(head.delimiter)}, quote = '"', escape = '"', columns = {${columns}},
     auto_detect = false, strict_mode = true)`;
-  return load(db, file, source, raw, 2, scanCsv(file, head.delimiter), (rows) =>
-    judgeCsvRows(rows, file, head.columns, raw, options, litellmCsv),
+  return load(db, file, source, raw, 2, scanCsv(file, head.delimiter), (each) =>
+    judgeCsvRows(each, file, head.columns, raw, options, litellmCsv),
   );
 }
 

@@ -27,6 +27,7 @@ import { duckdb } from '../dialect.js';
 import type { InPlaceFacts, UsageDb } from '../duckdb.js';
 import { BOM_FIRST, constantZeros, countsOf, loadModelMap, stagedSelect, textBytes, type SqlLoad } from './load.js';
 import { LENIENT_JSON_NEEDLES, MAX_LINE_BYTES, scanLines } from './scan.js';
+import { maxOf, minOf } from '../../core/arrays.js';
 
 const lit = duckdb.literal;
 /** Model ids up to which the usage view names providers in a CASE instead of joining the model map. */
@@ -303,8 +304,8 @@ export async function loadOpenAI(db: UsageDb, file: string): Promise<SqlLoad | '
   // duplicate's key or time only widens them, which prices nothing differently)
   const facts: InPlaceFacts = {
     routes: models.map(({ model, provider }) => ({ model, provider: provider ?? null, regional: null })),
-    firstMs: times.length ? Math.min(...times) : null,
-    lastMs: times.length ? Math.max(...times) : null,
+    firstMs: minOf(times) ?? null,
+    lastMs: maxOf(times) ?? null,
     // the view's columns: one request a row, no turn, customer or user
     rows: {
       serviceTiers: tiered > 0,

@@ -11,6 +11,7 @@
  * file's view joins the usage table (UsageDb.addInPlace), read in place by each report query.
  */
 import { UserError, type Issue } from '../../core/issues.js';
+import { DEFAULT_MAX_ISSUES } from '../../ingest/session.js';
 import type { ColumnMapping } from '../../ingest/types.js';
 import { NO_MODEL } from '../../usage/record.js';
 import { USAGE_COLUMNS } from '../../usage/table.js';
@@ -18,6 +19,7 @@ import { COUNTED_CHARGES } from '../../usage/dimensions.js';
 import { duckdb } from '../dialect.js';
 import type { InPlaceFacts, UsageDb } from '../duckdb.js';
 import { stagedSelect, type SqlLoad } from './load.js';
+import { maxOf, minOf } from '../../core/arrays.js';
 
 const lit = duckdb.literal;
 
@@ -313,8 +315,8 @@ FROM src`);
   const facts: InPlaceFacts | undefined = clean
     ? {
         routes: raws.map((r) => ({ model: r.raw as string, provider: r.provider, regional: r.regional })),
-        firstMs: times.length ? Math.min(...times) : null,
-        lastMs: times.length ? Math.max(...times) : null,
+        firstMs: minOf(times) ?? null,
+        lastMs: maxOf(times) ?? null,
         // from the mapping: columns it leaves out are NULL (no tier, not fast) or 1 (requests) in every row
         rows: {
           serviceTiers: map.has('serviceTier'),
@@ -341,10 +343,15 @@ FROM src`);
       }
     : undefined;
   const rows = counts.read;
-  // the rejected rows become issues at file:row (capped like every issue list by the session)
+  // the rejected rows become issues at file:row: the first DEFAULT_MAX_ISSUES (the session lists no
+  // more), the others counted as left out, so the note on the issues not listed counts them all
+  let issuesLeftOut = 0;
   if (counts.counted < rows) {
     const rawCols = [...countTypes, ...(time ? ['timestamp'] : [])].map((f) => quoteIdent(`raw_${f}`));
-    const bad = await db.query(`SELECT line, kind, ${rawCols.join(', ')} FROM ${staged} WHERE kind <> 'record' ORDER BY line LIMIT 1000`);
+    const bad = await db.query(
+      `SELECT line, kind, ${rawCols.join(', ')} FROM ${staged} WHERE kind <> 'record' ORDER BY line LIMIT ${DEFAULT_MAX_ISSUES}`,
+    );
+    issuesLeftOut = rows - counts.counted - bad.length;
     for (const r of bad) {
       const code = String(r.kind);
       // the column that failed and what it holds, as the TypeScript readers name them
@@ -394,7 +401,7 @@ FROM src`);
   );
   await db.run(`CREATE OR REPLACE VIEW ${rowsView} AS\n${select}`);
   db.addInPlace(rowsView, rows, facts);
-  return { format: 'parquet', counts, issues, view: rowsView };
+  return { format: 'parquet', counts, issues, issuesLeftOut, view: rowsView };
 }
 
 /** Whether a count column's value (as text; NULL: absent) fails the row check `code`: text as loadParquet reads it, numbers as they are. */

@@ -66,6 +66,7 @@ import { addStats, breakEvenReads, chooseTtl, emptyStats, withCacheShares, type 
 import { onLoggedPrompt } from '../prompt-edits.js';
 import { withSummaryCache } from '../summary-call.js';
 import { applyParametric, type ParametricParams } from './prefix-parametric.js';
+import { pushAll } from '../../core/arrays.js';
 
 export interface PrefixCacheParams extends ParametricParams {
   ttl?: string;
@@ -283,7 +284,7 @@ function applyPrefixCache(requests: readonly SimRequest[], p: PrefixCacheParams,
   for (const g of groups.values()) {
     models.set(g.entry.id, g.entry);
     if (g.replay.length > 0) replayGroup(g, out, tok, p, replayStats);
-    pending.push(...g.other);
+    pushAll(pending, g.other);
   }
   const param = applyParametric(out, pending, p, ctx);
   recheckSummaryCalls(requests, out, p, ctx);

@@ -37,6 +37,7 @@ import { onLoggedPrompt } from '../prompt-edits.js';
 import { promptOf, type LeverContext, type SimRequest } from '../types.js';
 import type { ModelEntry } from '../../pricing/model.js';
 import { addStats, chooseTtl, emptyStats, withCacheShares, type CacheStats } from './cache-rules.js';
+import { maxOf, minOf } from '../../core/arrays.js';
 
 export interface ParametricParams {
   ttl?: string;
@@ -63,7 +64,7 @@ function rateOf(reqs: SimRequest[], arrivalsPerHour: number | undefined): { perM
   const times = reqs.map((r) => r.timeMs).filter((t): t is number => t !== undefined);
   const n = reqs.reduce((s, r) => s + Math.max(1, r.record.requests) * r.weight, 0);
   if (times.length >= 2) {
-    const span = Math.max(...times) - Math.min(...times);
+    const span = maxOf(times)! - minOf(times)!;
     if (span > 0) return { perMs: (n - 1) / span, measured: true };
   }
   return { perMs: (arrivalsPerHour ?? 0) / 3_600_000, measured: false };
