@@ -434,9 +434,17 @@ export class UsageDb {
         part.length,
       );
       chunk.setColumns(columns.map((c, i) => part.map((row) => cell(c.type, row[i]))) as never);
-      appender.appendDataChunk(chunk);
+      try {
+        appender.appendDataChunk(chunk);
+      } catch (err) {
+        throw engineFailure(`cannot fill ${name}`, err);
+      }
     }
-    appender.closeSync();
+    try {
+      appender.closeSync();
+    } catch (err) {
+      throw engineFailure(`cannot fill ${name}`, err);
+    }
   }
 
   /**
@@ -472,10 +480,11 @@ export class UsageDb {
 }
 
 /** A DuckDB failure as an EngineError (exit 2); running out of memory says what to change. */
-function engineFailure(what: string, err: unknown): EngineError {
+export function engineFailure(what: string, err: unknown): EngineError {
   const message = (err as Error)?.message ?? String(err);
   const first = message.split('\n')[0];
-  if (/out of memory|failed to allocate|memory limit/i.test(message))
+  // ("could not allocate block": the appender's words when the limit leaves it no room)
+  if (/out of memory|failed to allocate|could not allocate|memory limit/i.test(message))
     return new EngineError(
       `${what}: out of memory (${first})`,
       'raise --memory-limit (DuckDB spills to a temporary directory beyond it, but needs some memory to work in)',

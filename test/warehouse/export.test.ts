@@ -226,6 +226,17 @@ describe('export', () => {
     expect(r.stderr).toMatch(/memory limit "lots" is not a size\nhint: e\.g\. 512MB or 2GB/);
   });
 
+  it('a --memory-limit too small to stage the rows is an engine error with its hint (exit 2), not an internal error or a path hint', async () => {
+    const file = join(dir, 'starved.parquet');
+    // the demo's 3,596 rows do not fit 1 MB: DuckDB's appender cannot allocate a block
+    const r = await runCli(['export', file, 'fixtures/demo', '--memory-limit', '1MB', '-q']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^tokenomics: error: engine: cannot stage the rows to export: out of memory \(/);
+    expect(r.stderr).toMatch(/hint: raise --memory-limit/);
+    expect(r.stderr).not.toMatch(/internal error|check the path/);
+    expect(existsSync(file)).toBe(false);
+  }, 60_000);
+
   it('bad file names: unknown extension, unknown --file-format, no directory: exit 2, no partial file', async () => {
     const a = await runCli(['export', join(dir, 'x.xlsx'), BAD]);
     expect(a.code).toBe(2);

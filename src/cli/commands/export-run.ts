@@ -11,7 +11,8 @@ import { describeWriteError, syncDir, writePlan, type WritePlan } from '../../co
 import { BIGINT, BOOLEAN, DuckDBDataChunk, INTEGER, VARCHAR, type DuckDBType } from '@duckdb/node-api';
 import { UserError } from '../../core/issues.js';
 import { removeTemporary, temporary } from '../../core/temporaries.js';
-import { UsageDb } from '../../engine/duckdb.js';
+import { engineFailure, UsageDb } from '../../engine/duckdb.js';
+import { EngineError } from '../../engine/errors.js';
 import { FOCUS_COLUMNS, focusRows, PLAIN_COLUMNS, plainRow, type ExportColumn } from '../../engine/export-rows.js';
 import { runPipeline } from '../../pipeline/stream.js';
 import { reasonTotal } from '../../ingest/types.js';
@@ -91,7 +92,14 @@ export async function exportUsage(ctx: CommandContext, file: string, inputs: str
   try {
     await db.run(`CREATE TABLE export_rows (${columns.map((c) => `"${c.name}" ${c.type}`).join(', ')})`);
     const appender = await db.connection.createAppender('export_rows');
-    const stage = new Stage((chunk) => appender.appendDataChunk(chunk), columns);
+    const stage = new Stage((chunk) => {
+      try {
+        appender.appendDataChunk(chunk);
+      } catch (err) {
+        // (out of memory under a small --memory-limit: an engine error with its hint, not an internal one)
+        throw engineFailure('cannot stage the rows to export', err);
+      }
+    }, columns);
     const nowMs = ctx.io.now();
     let seq = 0;
     let unpriced = 0;
@@ -107,7 +115,11 @@ export async function exportUsage(ctx: CommandContext, file: string, inputs: str
       seq++;
     });
     stage.flush();
-    appender.closeSync();
+    try {
+      appender.closeSync();
+    } catch (err) {
+      throw engineFailure('cannot stage the rows to export', err);
+    }
     // nothing read and a file error says why: no empty file is written (exit 2)
     const nothingRead = nothingReadError(result.ingest.counts, result.ingest.issues, ctx.strict);
     if (nothingRead) throw nothingRead;
@@ -123,7 +135,8 @@ export async function exportUsage(ctx: CommandContext, file: string, inputs: str
       }
     } catch (err) {
       const why = (err as NodeJS.ErrnoException).code ? describeWriteError(err) : errorText(err);
-      throw new UserError(`cannot write ${file}: ${why}`, WRITE_HINT);
+      // the engine's own hint where it has one (out of memory: raise --memory-limit), not one about the path
+      throw new UserError(`cannot write ${file}: ${why}`, err instanceof EngineError && err.hint ? err.hint : WRITE_HINT);
     }
     const c = result.ingest.counts;
     // counted + skipped + rejected = read, each said
