@@ -27,6 +27,8 @@ export interface TextReadOptions {
   invalidUtf8?: 'error' | 'warn';
   /** How to name the file in messages (default: the path as given). */
   name?: string;
+  /** Hint for a file larger than `maxBytes` (default: it is expected to be smaller; check the path). */
+  tooLargeHint?: string;
 }
 
 export interface TextRead {
@@ -76,7 +78,7 @@ export function readTextFile(filePath: string, options: TextReadOptions): TextRe
       const piece = buf.subarray(0, n);
       if (piece.includes(0)) throw binary(options.what, path, size + piece.indexOf(0));
       size += n;
-      if (size > maxBytes) throw tooLarge(options.what, path, maxBytes, isRegular);
+      if (size > maxBytes) throw tooLarge(options, path, maxBytes, isRegular);
       parts.push(piece);
     }
   } finally {
@@ -94,7 +96,7 @@ export async function readTextStream(stream: NodeJS.ReadableStream, name: string
     const piece = typeof c === 'string' ? Buffer.from(c) : (c as Buffer);
     if (piece.includes(0)) throw binary(options.what, name, size + piece.indexOf(0));
     size += piece.length;
-    if (size > maxBytes) throw tooLarge(options.what, name, maxBytes, false);
+    if (size > maxBytes) throw tooLarge(options, name, maxBytes, false);
     parts.push(piece);
   }
   return decodeChecked(Buffer.concat(parts, size), `${options.what} ${name}`, options.invalidUtf8 ?? 'error');
@@ -107,7 +109,7 @@ export async function readTextStream(stream: NodeJS.ReadableStream, name: string
 export function decodeTextBytes(buf: Uint8Array, name: string, options: TextReadOptions): TextRead {
   const bytes = Buffer.isBuffer(buf) ? buf : Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
   const maxBytes = options.maxBytes ?? CONFIG_MAX_BYTES;
-  if (bytes.length > maxBytes) throw tooLarge(options.what, name, maxBytes, true);
+  if (bytes.length > maxBytes) throw tooLarge(options, name, maxBytes, true);
   const nul = bytes.indexOf(0);
   if (nul >= 0) throw binary(options.what, name, nul);
   return decodeChecked(bytes, `${options.what} ${name}`, options.invalidUtf8 ?? 'error');
@@ -120,11 +122,12 @@ function binary(what: string, path: string, offset: number): UserError {
   );
 }
 
-function tooLarge(what: string, path: string, maxBytes: number, regular: boolean): UserError {
+function tooLarge(options: TextReadOptions, path: string, maxBytes: number, regular: boolean): UserError {
+  const { what } = options;
   const endless = regular ? '' : ' (a device or pipe that does not end?)';
   return new UserError(
     `${what} ${path} is larger than ${formatBytes(maxBytes)}${endless}; not read`,
-    `a ${what} is expected to be well under ${formatBytes(maxBytes)}; check the path`,
+    options.tooLargeHint ?? `a ${what} is expected to be well under ${formatBytes(maxBytes)}; check the path`,
   );
 }
 

@@ -65,6 +65,23 @@ describe('size caps and endless inputs', () => {
     }
     expect(CONFIG_MAX_BYTES).toBe(16 * 1024 * 1024);
   });
+
+  it('render past its cap says how to get the report otherwise (report writes every group into its JSON), not "check the path"', async () => {
+    const fifo = join(dir, 'huge-report.fifo');
+    execFileSync('mkfifo', [fifo]);
+    // 256 MiB of JSON-ish text and more: the reader stops at the cap
+    const writer = spawn('sh', ['-c', `yes '{"groups": []}' > '${fifo}'`], { stdio: 'ignore' });
+    try {
+      const r = await runCli(['render', fifo]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/JSON report .*huge-report\.fifo is larger than 256 MiB/);
+      expect(r.stderr).toMatch(
+        /hint: a report of that many groups is rendered from the logs \(report --format FORMAT\), or saved smaller with --top N/,
+      );
+    } finally {
+      writer.kill();
+    }
+  }, 60_000);
 });
 
 describe('binary and invalid UTF-8', () => {

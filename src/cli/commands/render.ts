@@ -34,7 +34,13 @@ Examples:
 }
 
 async function render(ctx: CommandContext, file: string, opts: RenderOptions): Promise<number> {
-  const what = { what: 'JSON report', maxBytes: TEXT_INPUT_MAX_BYTES, hint: 'save one with --format json -o FILE' };
+  const what = {
+    what: 'JSON report',
+    maxBytes: TEXT_INPUT_MAX_BYTES,
+    hint: 'save one with --format json -o FILE',
+    // (report writes every group into its JSON: 200,000 features are ~340 MB)
+    tooLargeHint: 'a report of that many groups is rendered from the logs (report --format FORMAT), or saved smaller with --top N',
+  };
   const { text } =
     file === '-' ? await readTextStream(ctx.io.stdin, '-', what) : readTextFile(resolve(ctx.io.cwd, file), { ...what, name: file });
   let doc: unknown;
