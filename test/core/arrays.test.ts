@@ -30,7 +30,7 @@ describe('min, max and append over long lists', () => {
         1790812800000 + i AS time_ms, NULL::VARCHAR AS service_tier, false AS fast, 1::BIGINT AS requests, NULL::INTEGER AS turn,
         'c' AS customer, 'u' AS user_id, 100::BIGINT AS input_tokens, 0::BIGINT AS cache_read_tokens, 0::BIGINT AS cache_write_5m_tokens,
         0::BIGINT AS cache_write_1h_tokens, 10::BIGINT AS output_tokens, 0::BIGINT AS reasoning_tokens, 0::BIGINT AS web_search_calls,
-        0::BIGINT AS web_search_preview_calls, 0::BIGINT AS web_fetch_calls, 0::BIGINT AS grounded_prompts, 0::BIGINT AS output_images,
+        0::BIGINT AS web_search_preview_calls, 0::BIGINT AS web_fetch_calls, 0::BIGINT AS grounded_prompts, 0::BIGINT AS output_images, 0::BIGINT AS file_search_calls, 0::BIGINT AS code_interpreter_calls,
         NULL::INTEGER AS image_count, false AS estimated, NULL::VARCHAR AS conversation_id FROM range(${LONG}) t(i)`);
       // (memory) the groups come back a chunk at a time, never as one result of every route key's aggregates
       let largest = 0;
