@@ -98,3 +98,45 @@ describe('compress after a volume-warmed prefix cache', () => {
     }
   });
 });
+
+/**
+ * The parametric prefix cache (no text: hit probabilities from arrival rates) makes a request warm
+ * with probability p too. Its warm and cold states are kept as in the replay, so a later compress
+ * applies the minimum to a real read, not to the expected one.
+ */
+describe('compress after a parametric prefix cache hit with probability p', () => {
+  // Ten untimed requests of 2,000 input tokens (no text) on claude-t (input $1, 5m write $1.25, read
+  // $0.10 per MTok, minimum 1,024, refreshed on hit), a 1,500-token static prefix. arrivalsPerHour
+  // 12 ln 2 with a 5m TTL: λT = ln 2, P(hit) = 1 - e^(-ln 2) = 0.5. compress factor 0.8 of 1,500
+  // static tokens cuts 300.
+  //   after the cache, per request: read 0.5 x 1,500 = 750, write 750, input 500
+  //     75 + 937.5 + 500 = 1,512.5 µ$
+  //   after compress: cold state writes 1,200 (+ 500 input) = 2,000 µ$; warm state reads 1,200
+  //     (+ 500 input) = 620 µ$; expectation read 600, write 600, input 500 = 60 + 750 + 500 = 1,310 µ$
+  //     saving 202.5 µ$ (= 300 x (0.5 x 1.25 + 0.5 x 0.10))
+  //   (averaged: the expected read 750 - 300 = 450 < 1,024 became a write, 1,200 x 1.25 + 500 =
+  //   2,000 µ$, a saving of -487.5 µ$)
+  const recs = Array.from({ length: 10 }, () => rec('claude-t', { inputTokens: 2000 }));
+  const b = baselineRequests(recs);
+  const bp = priceState(pricer, b);
+  const cache = {
+    kind: 'prefixCache',
+    name: 'prefixCache',
+    params: { mode: 'parametric', staticPrefixTokens: 1500, arrivalsPerHour: 12 * Math.LN2 },
+    at: 'test:2',
+  } as const;
+  const comp = { kind: 'compress', name: 'compress', params: { factor: 0.8, staticTokens: 1500 }, at: 'test:3' } as const;
+  const perRequest = (x: bigint) => Number(x) / 10 / 1e9;
+
+  it('hand-computed: 1,512.5 µ$ after the cache, 1,310 µ$ after compress', () => {
+    const steps = runScenario(b, bp, { name: 'p', at: 'test:1', levers: [cache, comp] }, env).steps;
+    expect(perRequest(steps[0].after.total)).toBeCloseTo(1512.5, 6);
+    expect(perRequest(steps[1].after.total)).toBeCloseTo(1310, 6);
+    expect(perRequest(steps[1].saving)).toBeCloseTo(202.5, 6);
+  });
+
+  it('the same total with compress listed first', () => {
+    const res = runScenario(b, bp, { name: 'p', at: 'test:1', levers: [comp, cache] }, env);
+    expect(perRequest(res.final.total)).toBeCloseTo(1310, 6);
+  });
+});

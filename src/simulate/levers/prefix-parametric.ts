@@ -23,8 +23,9 @@
  * λ_extra = (weighted count - logged count) / time span (at least one TTL); a request the gaps
  * found cold is warm with probability p = 1 - e^(-λ_extra·T) (x / (1 + x) without refresh), as in
  * the text replay. Poisson groups use the weighted rate once. A request then reads P(hit)·S tokens
- * and writes (1 - P(hit))·S (expected values, rounded per request); S is capped at the prompt,
- * floored to the increment, and ignored below the minimum.
+ * and writes (1 - P(hit))·S (expected values, rounded per request), and keeps its warm and cold
+ * states for the levers after it (parametricRequest); S is capped at the prompt, floored to the
+ * increment, and ignored below the minimum.
  *
  * Worked example: 60 requests/hour, untimed, TTL 5m refreshed on hit: λT = 5, P(hit) = 1 - e^-5 =
  * 0.9933; S = 3,000 tokens -> 2,980 read and 20 written per request. Timed at 0, 2, 6 and 20
@@ -34,7 +35,7 @@
  */
 import { cacheScopeKey } from '../scope.js';
 import { onLoggedPrompt } from '../prompt-edits.js';
-import { promptOf, type LeverContext, type SimRequest } from '../types.js';
+import { promptOf, withCacheMix, type LeverContext, type SimRequest } from '../types.js';
 import type { ModelEntry } from '../../pricing/model.js';
 import { addStats, chooseTtl, emptyStats, withCacheShares, type CacheStats } from './cache-rules.js';
 import { maxOf, minOf } from '../../core/arrays.js';
@@ -173,25 +174,33 @@ export function timedHits(
 /**
  * The request's buckets from its static prefix S (in the logged prompt's tokens: on a prompt an
  * earlier lever edited, S is cached in the logged prompt and the edits replayed, so instructions
- * compress cut come off the cached prefix; prompt-edits.ts).
+ * compress cut come off the cached prefix; prompt-edits.ts). A request that hits with probability
+ * 0 < hit < 1 stands for two real states, as in the text replay (SimRequest.cacheMix): cold, it
+ * writes S; warm, it reads S. Its buckets are their expectation, and a later lever that cuts the
+ * prefix or applies the minimum cacheable length does so in each state, never on the expected read
+ * (0.5 x 1,500 = 750 read, less a 300-token cut, is 450: below a 1,024 minimum, billed as a write,
+ * where a real warm request reads 1,200).
  */
 function parametricRequest(r: SimRequest, S: number, hit: number, entry: ModelEntry, bucket: '5m' | '1h', stats: CacheStats): SimRequest {
   const c = entry.cache!;
   let eligible = false;
-  const next = onLoggedPrompt(
-    r,
-    (x) => {
-      const n = Math.max(1, x.record.requests);
-      const P = promptOf(x);
-      let s = Math.min(S, P / n);
-      if (c.increment) s = Math.floor(s / c.increment) * c.increment;
-      eligible = s >= c.minTokens && P > 0;
-      if (!eligible) return withCacheShares(x, 0, 0, bucket);
-      const share = (s * n) / P;
-      return withCacheShares(x, share * hit, share * (1 - hit), bucket);
-    },
-    c.minTokens,
-  );
+  const state = (warm: boolean) =>
+    onLoggedPrompt(
+      r,
+      (x) => {
+        const n = Math.max(1, x.record.requests);
+        const P = promptOf(x);
+        let s = Math.min(S, P / n);
+        if (c.increment) s = Math.floor(s / c.increment) * c.increment;
+        eligible = s >= c.minTokens && P > 0;
+        if (!eligible) return withCacheShares(x, 0, 0, bucket);
+        const share = (s * n) / P;
+        return warm ? withCacheShares(x, share, 0, bucket) : withCacheShares(x, 0, share, bucket);
+      },
+      c.minTokens,
+    );
+  const cold = state(false);
+  const next = eligible && hit > 0 ? withCacheMix(cold, state(true), hit) : cold;
   addStats(stats, next, eligible ? hit : 0, eligible);
   return next;
 }
