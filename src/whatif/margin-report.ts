@@ -39,6 +39,16 @@ export interface MarginCustomerAmounts extends Omit<MarginAmounts, 'costUsd' | '
   marginUsd: Femto | null;
 }
 
+/**
+ * A plan's, the total's or a volume's amounts, over the customers with a known cost: the revenue of
+ * customers none of whose requests is priced is stated apart (`unpricedRevenueUsd`), never set
+ * against $0; cost and margin null when every customer counted is such (nothing priced to add).
+ */
+export interface MarginGroupAmounts extends MarginCustomerAmounts {
+  unpricedCustomers: number;
+  unpricedRevenueUsd: Femto;
+}
+
 export interface MarginCustomerData extends MarginCustomerAmounts {
   customer: string;
   /** null: not in the revenue file. */
@@ -59,10 +69,10 @@ export interface MarginData {
     logs: string[];
     period: string;
     volumeAssumption: 'linear' | 'simulate-volume';
-    totals: MarginAmounts & { unpricedRequests: number };
+    totals: MarginGroupAmounts & { unpricedRequests: number };
     customers: MarginCustomerData[];
-    plans: Array<{ plan: string; customers: number; underWater: number } & MarginAmounts>;
-    volumes: Array<{ multiplier: number } & MarginAmounts & { underWater: number }>;
+    plans: Array<{ plan: string; customers: number; underWater: number; requests: number; unpricedRequests: number } & MarginGroupAmounts>;
+    volumes: Array<{ multiplier: number } & MarginGroupAmounts & { underWater: number }>;
     distribution: { min: number; p10: number; p50: number; p90: number; max: number } | null;
     noContract: string[];
     noTraffic: string[];
@@ -95,6 +105,7 @@ function volumeModel(
 }
 
 const pct = (x: number | null) => (x === null ? 'n/a' : formatPct(x));
+const usd = (x: Femto | null) => (x === null ? 'n/a' : formatUsd(x));
 const orUndefined = <T>(x: T | null): T | undefined => (x === null ? undefined : x);
 
 function bottomLine(m: Margin, name: (s: string) => string): Array<[string, string]> {
@@ -106,7 +117,7 @@ function bottomLine(m: Margin, name: (s: string) => string): Array<[string, stri
   const lines: Array<[string, string]> = [
     [
       'Bottom line',
-      `gross margin ${pct(t.marginPct)} (${formatUsd(t.marginUsd)} of ${formatUsd(t.revenueUsd)}) across ${m.customers.length} customers${others.length ? `; ${others.join(', ')}${m.volumeAssumption === 'linear' ? ' (cost scaled linearly)' : " (shared prompts cache better with traffic, as simulate's volume model has it)"}` : ''}`,
+      `gross margin ${pct(t.marginPct)} (${usd(t.marginUsd)} of ${formatUsd(t.revenueUsd)}) across ${t.unpricedCustomers ? `${m.customers.length - t.unpricedCustomers} priced customers (${t.unpricedCustomers} unpriced, their ${formatUsd(t.unpricedRevenueUsd)} revenue left out)` : `${m.customers.length} customers`}${others.length ? `; ${others.join(', ')}${m.volumeAssumption === 'linear' ? ' (cost scaled linearly)' : " (shared prompts cache better with traffic, as simulate's volume model has it)"}` : ''}`,
     ],
     [
       'Under water',
@@ -120,11 +131,12 @@ function bottomLine(m: Margin, name: (s: string) => string): Array<[string, stri
             .join(', '),
     ],
   ];
-  const worst = m.plans[0];
+  // a plan none of whose customers is priced has no margin to rank
+  const worst = m.plans.find((p) => p.marginUsd !== null);
   if (worst)
     lines.push([
       'Weakest plan',
-      `${name(worst.plan)}: margin ${formatUsd(worst.marginUsd)} on ${formatUsd(worst.revenueUsd)} revenue (${pct(worst.marginPct)}) over ${worst.customers} customer${worst.customers === 1 ? '' : 's'}`,
+      `${name(worst.plan)}: margin ${usd(worst.marginUsd)} on ${formatUsd(worst.revenueUsd)} revenue (${pct(worst.marginPct)}) over ${worst.customers} customer${worst.customers === 1 ? '' : 's'}`,
     ]);
   if (m.distribution) {
     const d = m.distribution;
@@ -140,6 +152,23 @@ function bottomLine(m: Margin, name: (s: string) => string): Array<[string, stri
 /** Revenue, cost and margin of a customer, plan or volume, as the data holds them. */
 function amounts(x: { revenue: Femto; cost: Femto; margin: Femto; marginPct?: number }): MarginAmounts {
   return { revenueUsd: x.revenue, costUsd: x.cost, marginUsd: x.margin, marginPct: x.marginPct ?? null };
+}
+
+/** A group's amounts (plan, total, volume): cost and margin unknown (null) when none of its customers counted is priced. */
+function group(x: {
+  revenue: Femto;
+  cost: Femto;
+  margin: Femto;
+  marginPct?: number;
+  priced: number;
+  unpricedCustomers: number;
+  unpricedRevenue: Femto;
+}): MarginGroupAmounts {
+  return {
+    ...unknownIf(x.priced === 0 && x.unpricedCustomers > 0, amounts(x)),
+    unpricedCustomers: x.unpricedCustomers,
+    unpricedRevenueUsd: x.unpricedRevenue,
+  };
 }
 
 /** A customer's amounts with cost and margin unknown (null) when none of its requests is priced. */
@@ -158,7 +187,7 @@ export function marginData(m: MarginResult, ctx: Omit<MarginContext, 'name'>): M
       logs: ctx.logs,
       period: ctx.period,
       volumeAssumption: volumeModel(m.volumes, volumeReplay).tag,
-      totals: { ...amounts(m.totals), unpricedRequests: m.totals.unpricedRequests },
+      totals: { ...group(m.totals), unpricedRequests: m.totals.unpricedRequests },
       customers: m.customers.map((c) => ({
         customer: c.customer,
         plan: c.contract ? c.plan : null,
@@ -174,8 +203,15 @@ export function marginData(m: MarginResult, ctx: Omit<MarginContext, 'name'>): M
         underWater: !c.unpriced && c.margin < 0n,
         atVolume: c.atVolume.map((v) => ({ multiplier: v.multiplier, ...unknownIf(c.unpriced, amounts(v)) })),
       })),
-      plans: m.plans.map((p) => ({ plan: p.plan, customers: p.customers, underWater: p.underWater, ...amounts(p) })),
-      volumes: m.volumes.map((v) => ({ multiplier: v.multiplier, ...amounts(v), underWater: v.underWater })),
+      plans: m.plans.map((p) => ({
+        plan: p.plan,
+        customers: p.customers,
+        underWater: p.underWater,
+        requests: p.requests,
+        unpricedRequests: p.unpricedRequests,
+        ...group(p),
+      })),
+      volumes: m.volumes.map((v) => ({ multiplier: v.multiplier, ...group(v), underWater: v.underWater })),
       distribution: m.distribution ?? null,
       noContract: m.noContract,
       noTraffic: m.noTraffic,
@@ -208,6 +244,18 @@ export function marginView(data: MarginData, name: (s: string) => string = (s) =
       `warning: ${formatInt(m.totals.unpricedRequests)} ${m.totals.unpricedRequests === 1 ? 'request is' : 'requests are'} unpriced (unknown model or price): cost and margin cover the priced requests only${unknown.length ? `; no request of ${unknown.join(', ')} is priced, so ${unknown.length === 1 ? 'its' : 'their'} cost and margin are n/a` : ''}.`,
     );
   }
+  // the total, plan and volume rows set revenue against cost over the customers with a cost: an unpriced
+  // customer's revenue against $0 would be margin that may not exist
+  const unpricedApart = m.totals.unpricedCustomers > 0;
+  if (unpricedApart) {
+    const n = m.totals.unpricedCustomers;
+    notes.push(
+      `The total, plan and volume rows cover the ${formatInt(m.customers.length - n)} customer${m.customers.length - n === 1 ? '' : 's'} whose cost is known: the ${formatUsd(m.totals.unpricedRevenueUsd)} revenue of the ${n === 1 ? 'customer' : `${formatInt(n)} customers`} none of whose requests is priced is left out of their revenue and margin (shown apart as Unpriced revenue), not set against $0.`,
+    );
+  }
+  const apartCol = unpricedApart ? [col('unpricedRevenue', 'Unpriced revenue', 'usd')] : [];
+  const apart = (x: MarginGroupAmounts) =>
+    unpricedApart ? { unpricedRevenue: x.unpricedCustomers ? x.unpricedRevenueUsd : undefined } : {};
   const scaled = m.volumes.filter((v) => v.multiplier !== 1);
   const volCols = scaled.map((v) => col(`m${v.multiplier}`, `Margin at ${v.multiplier}x`, 'usd'));
   return {
@@ -227,6 +275,9 @@ export function marginView(data: MarginData, name: (s: string) => string = (s) =
           col('marginPct', 'Margin %', 'pct'),
           ...volCols,
           col('verdict', 'Verdict'),
+          col('unpricedRequests', 'Unpriced requests', 'int', { only: 'csv' }),
+          // in CSV the total row's revenue left out beside it (tables: the plan and volume rows, and a note)
+          ...(unpricedApart ? [col('unpricedRevenue', 'Unpriced revenue', 'usd', { only: 'csv' })] : []),
         ],
         rows: m.customers.map((c) => ({
           customer: c.customer,
@@ -245,16 +296,22 @@ export function marginView(data: MarginData, name: (s: string) => string = (s) =
                 : c.atVolume.some((v) => v.marginUsd !== null && v.marginUsd < 0n)
                   ? `under water at ${c.atVolume.find((v) => v.marginUsd !== null && v.marginUsd < 0n)!.multiplier}x`
                   : 'ok',
+          unpricedRequests: c.unpricedRequests,
+          ...(unpricedApart ? { unpricedRevenue: c.costUsd === null ? c.revenueUsd : undefined } : {}),
         })),
+        // the totals over the customers with a cost (the unpriced ones' revenue apart: see the notes)
         footer: {
-          customer: 'Total',
-          requests: m.customers.reduce((s, c) => s + c.requests, 0),
+          customer: unpricedApart ? 'Total (priced customers)' : 'Total',
+          requests: m.customers.filter((c) => c.costUsd !== null).reduce((s, c) => s + c.requests, 0),
           revenue: m.totals.revenueUsd,
           cost: m.totals.costUsd,
           margin: m.totals.marginUsd,
           marginPct: orUndefined(m.totals.marginPct),
           ...Object.fromEntries(scaled.map((v) => [`m${v.multiplier}`, v.marginUsd])),
+          unpricedRequests: m.customers.filter((c) => c.costUsd !== null).reduce((s, c) => s + c.unpricedRequests, 0),
+          ...apart(m.totals),
         },
+        partlyPriced: { keys: ['customer'], rows: m.customers.length, notShown: 0 },
       },
       {
         id: 'plans',
@@ -267,6 +324,9 @@ export function marginView(data: MarginData, name: (s: string) => string = (s) =
           col('cost', 'Cost', 'usd'),
           col('margin', 'Margin', 'usd'),
           col('marginPct', 'Margin %', 'pct'),
+          ...apartCol,
+          col('requests', 'Requests', 'int', { only: 'csv' }),
+          col('unpricedRequests', 'Unpriced requests', 'int', { only: 'csv' }),
         ],
         rows: m.plans.map((p) => ({
           plan: p.plan,
@@ -276,7 +336,11 @@ export function marginView(data: MarginData, name: (s: string) => string = (s) =
           cost: p.costUsd,
           margin: p.marginUsd,
           marginPct: orUndefined(p.marginPct),
+          ...apart(p),
+          requests: p.requests,
+          unpricedRequests: p.unpricedRequests,
         })),
+        partlyPriced: { keys: ['plan'], rows: m.plans.length, notShown: 0 },
       },
       {
         id: 'volume',
@@ -288,6 +352,7 @@ export function marginView(data: MarginData, name: (s: string) => string = (s) =
           col('margin', 'Margin', 'usd'),
           col('marginPct', 'Margin %', 'pct'),
           col('underWater', 'Customers under water', 'int'),
+          ...apartCol,
         ],
         rows: m.volumes.map((v) => ({
           volume: `${v.multiplier}x`,
@@ -296,6 +361,7 @@ export function marginView(data: MarginData, name: (s: string) => string = (s) =
           margin: v.marginUsd,
           marginPct: orUndefined(v.marginPct),
           underWater: v.underWater,
+          ...apart(v),
         })),
         notes: [model.words],
       },

@@ -42,21 +42,37 @@ export interface CustomerMargin {
   atVolume: Array<{ multiplier: number; revenue: Femto; cost: Femto; margin: Femto; marginPct?: number }>;
 }
 
-export interface PlanMargin {
-  plan: string;
-  customers: number;
-  underWater: number;
+/**
+ * Revenue, cost and margin over the customers whose cost is known (not `unpriced`): a customer none of
+ * whose requests is priced has its revenue stated apart (`unpricedRevenue`), never set against $0.
+ * `priced` 0 with `unpricedCustomers` > 0: nothing to set revenue against (cost and margin unknown).
+ */
+export interface PricedAmounts {
   revenue: Femto;
   cost: Femto;
   margin: Femto;
   marginPct?: number;
+  /** Customers counted in revenue, cost and margin. */
+  priced: number;
+  /** Customers none of whose requests is priced, and what they pay: left out of the amounts above. */
+  unpricedCustomers: number;
+  unpricedRevenue: Femto;
+}
+
+export interface PlanMargin extends PricedAmounts {
+  plan: string;
+  customers: number;
+  underWater: number;
+  requests: number;
+  /** Unpriced requests of the plan's customers (those of partly priced customers too). */
+  unpricedRequests: number;
 }
 
 export interface MarginResult {
   customers: CustomerMargin[];
   plans: PlanMargin[];
-  totals: { revenue: Femto; cost: Femto; margin: Femto; marginPct?: number; unpricedRequests: number };
-  volumes: Array<{ multiplier: number; revenue: Femto; cost: Femto; margin: Femto; marginPct?: number; underWater: number }>;
+  totals: PricedAmounts & { unpricedRequests: number };
+  volumes: Array<PricedAmounts & { multiplier: number; underWater: number }>;
   /** Margin % across customers with revenue: min, p10, p50, p90, max. */
   distribution?: { min: number; p10: number; p50: number; p90: number; max: number };
   /** Customers in the logs with no contract in the revenue file. */
@@ -88,6 +104,22 @@ function addCosts(a: CustomerCost, b: CustomerCost): CustomerCost {
     requests: a.requests + b.requests,
     costFemto: a.costFemto === null && b.costFemto === null ? null : (a.costFemto ?? 0n) + (b.costFemto ?? 0n),
     unpricedRequests: a.unpricedRequests + b.unpricedRequests,
+  };
+}
+
+/** Customers' amounts (`at` picks them: now or at a volume) added over those with a known cost, the others' revenue apart. */
+function priced(customers: CustomerMargin[], at: (c: CustomerMargin) => { revenue: Femto; cost: Femto }): PricedAmounts {
+  const known = customers.filter((c) => !c.unpriced);
+  const revenue = known.reduce((s, c) => s + at(c).revenue, 0n);
+  const cost = known.reduce((s, c) => s + at(c).cost, 0n);
+  return {
+    revenue,
+    cost,
+    margin: revenue - cost,
+    marginPct: fraction(revenue - cost, revenue),
+    priced: known.length,
+    unpricedCustomers: customers.length - known.length,
+    unpricedRevenue: customers.filter((c) => c.unpriced).reduce((s, c) => s + at(c).revenue, 0n),
   };
 }
 
@@ -129,24 +161,25 @@ export function customerMargins(
   customers.sort((a, b) => (a.margin < b.margin ? -1 : a.margin > b.margin ? 1 : a.customer.localeCompare(b.customer)));
   const plans = new Map<string, PlanMargin>();
   for (const c of customers) {
-    const p = plans.get(c.plan) ?? { plan: c.plan, customers: 0, underWater: 0, revenue: 0n, cost: 0n, margin: 0n };
+    const p = plans.get(c.plan) ?? { plan: c.plan, customers: 0, underWater: 0, requests: 0, unpricedRequests: 0, ...priced([], (x) => x) };
     p.customers++;
     if (c.margin < 0n) p.underWater++;
-    p.revenue += c.revenue;
-    p.cost += c.cost;
-    p.margin += c.margin;
+    p.requests += c.requests;
+    p.unpricedRequests += c.unpricedRequests;
     plans.set(c.plan, p);
   }
-  for (const p of plans.values()) p.marginPct = fraction(p.margin, p.revenue);
-  const sum = (f: (c: CustomerMargin) => Femto) => customers.reduce((s, c) => s + f(c), 0n);
+  for (const p of plans.values())
+    Object.assign(
+      p,
+      priced(
+        customers.filter((c) => c.plan === p.plan),
+        (c) => c,
+      ),
+    );
   const totals = {
-    revenue: sum((c) => c.revenue),
-    cost: sum((c) => c.cost),
-    margin: sum((c) => c.margin),
-    marginPct: undefined as number | undefined,
+    ...priced(customers, (c) => c),
     unpricedRequests: customers.reduce((s, c) => s + c.unpricedRequests, 0),
   };
-  totals.marginPct = fraction(totals.margin, totals.revenue);
   const pcts = customers
     .filter((c) => c.marginPct !== undefined)
     .map((c) => c.marginPct!)
@@ -155,18 +188,11 @@ export function customerMargins(
     customers,
     plans: [...plans.values()].sort((a, b) => (a.margin < b.margin ? -1 : a.margin > b.margin ? 1 : a.plan.localeCompare(b.plan))),
     totals,
-    volumes: volumes.map((k, i) => {
-      const rev = customers.reduce((s, c) => s + c.atVolume[i].revenue, 0n);
-      const cost = customers.reduce((s, c) => s + c.atVolume[i].cost, 0n);
-      return {
-        multiplier: k,
-        revenue: rev,
-        cost,
-        margin: rev - cost,
-        marginPct: fraction(rev - cost, rev),
-        underWater: customers.filter((c) => c.atVolume[i].margin < 0n).length,
-      };
-    }),
+    volumes: volumes.map((k, i) => ({
+      multiplier: k,
+      ...priced(customers, (c) => c.atVolume[i]),
+      underWater: customers.filter((c) => !c.unpriced && c.atVolume[i].margin < 0n).length,
+    })),
     distribution: pcts.length
       ? { min: pcts[0], p10: rank(pcts, 0.1), p50: rank(pcts, 0.5), p90: rank(pcts, 0.9), max: pcts[pcts.length - 1] }
       : undefined,

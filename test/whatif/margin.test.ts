@@ -60,8 +60,86 @@ describe('margin per customer', () => {
     // d (1 seat x $0.05, no traffic) 100%
     expect(doc.margin.distribution).toMatchObject({ min: 0.4, max: 1 });
     const csv = await margins(f, '--volumes', '1', '--format', 'csv');
-    expect(csv.stdout.split('\n').find((l) => l.startsWith('b,'))).toBe('b,usage,1,0.004,,,,unpriced');
+    // ...,verdict, unpriced requests 1, unpriced revenue $0.004 (CSV only)
+    expect(csv.stdout.split('\n').find((l) => l.startsWith('b,'))).toBe('b,usage,1,0.004,,,,unpriced,1,0.004');
     expect(csv.stderr.replace(/\n {2}/g, ' ')).toContain('no request of b is priced, so its cost and margin are n/a');
+  });
+
+  it("plan and total rows set revenue against cost over the priced customers: an unpriced customer's revenue is stated apart, not against $0", async () => {
+    const f = files({
+      // tk-test input $1/MTok. p: 40M in = $40; u: unknown model only; m: 10M in = $10 and one unknown-model
+      // request (partly priced); z: unknown model only, alone in its plan
+      'logs.csv':
+        'timestamp,model,input_tokens,output_tokens,customer\n2026-10-01T00:00:00Z,tk-test,40000000,0,p\n2026-10-02T00:00:00Z,no-such-model,1000,0,u\n2026-10-03T00:00:00Z,tk-test,10000000,0,m\n2026-10-04T00:00:00Z,no-such-model,1000,0,m\n2026-10-05T00:00:00Z,no-such-model,1000,0,z\n',
+      'revenue.csv':
+        'customer,plan,seats,perSeatUsd,contractUsd,perRequestUsd,discountPct\np,team,,,100,,\nu,team,,,100,,\nm,mix,,,50,,\nz,dark,,,30,,\n',
+    });
+    const r = await margins(f, '--volumes', '1,2', '--format', 'json');
+    expect(r.code).toBe(0);
+    const m = JSON.parse(r.stdout).margin;
+    const plan = (p: string) => m.plans.find((x: { plan: string }) => x.plan === p);
+    // team: p's $100 against $40 = $60, 60% (not $200 against $40, 80%); u's $100 apart
+    expect(plan('team')).toMatchObject({
+      customers: 2,
+      requests: 2,
+      unpricedRequests: 1,
+      revenueUsd: 100,
+      costUsd: 40,
+      marginUsd: 60,
+      marginPct: 0.6,
+      unpricedCustomers: 1,
+      unpricedRevenueUsd: 100,
+    });
+    // mix: m is partly priced: $50 against its priced $10 = $40, 80%; nothing apart
+    expect(plan('mix')).toMatchObject({
+      revenueUsd: 50,
+      costUsd: 10,
+      marginUsd: 40,
+      marginPct: 0.8,
+      unpricedCustomers: 0,
+      unpricedRevenueUsd: 0,
+    });
+    // dark: no customer priced: nothing to set its $30 against
+    expect(plan('dark')).toMatchObject({ revenueUsd: 0, costUsd: null, marginUsd: null, marginPct: null, unpricedRevenueUsd: 30 });
+    // total: $100 + $50 = $150 against $40 + $10 = $50: $100, 100 / 150 = 66.7%; u's $100 + z's $30 = $130 apart
+    expect(m.totals).toMatchObject({
+      revenueUsd: 150,
+      costUsd: 50,
+      marginUsd: 100,
+      unpricedCustomers: 2,
+      unpricedRevenueUsd: 130,
+      unpricedRequests: 3,
+    });
+    expect(m.totals.marginPct).toBeCloseTo(2 / 3, 6);
+    // at 2x: fixed contracts, $150 against 2 x $50 = $100: $50
+    expect(m.volumes[1]).toMatchObject({ multiplier: 2, revenueUsd: 150, costUsd: 100, marginUsd: 50, unpricedRevenueUsd: 130 });
+    // m's row: the cost of its priced request only, named partly priced
+    const cm = m.customers.find((x: { customer: string }) => x.customer === 'm');
+    expect(cm).toMatchObject({ requests: 2, unpricedRequests: 1, revenueUsd: 50, costUsd: 10, marginUsd: 40, marginPct: 0.8 });
+
+    const md = await margins(f, '--volumes', '1', '--format', 'markdown');
+    expect(md.code).toBe(0);
+    const lines = md.stdout.split('\n');
+    // the total row: p (1 request) + m (2) = 3 requests, $150, $50, $100, 66.7%
+    expect(lines).toContain('| **Total (priced customers)** |  | **3** | **$150.00** | **$50.00** | **$100.00** | **66.7%** |  |');
+    expect(lines).toContain('| team | 2 | 0 | $100.00 | $40.00 | $60.00 | 60.0% | $100.00 |');
+    expect(lines).toContain('| dark | 1 | 0 | $0.00 | unpriced | unpriced |  | $30.00 |');
+    expect(lines).toContain('| 1x | $150.00 | $50.00 | $100.00 | 66.7% | 0 | $130.00 |');
+    expect(md.stdout).toContain('> Partly priced: m (1 of 2 requests unpriced). Cost and $/request cover only the priced requests');
+    expect(md.stdout).toContain('> Partly priced: mix (1 of 2 requests unpriced), team (1 of 2 requests unpriced).');
+    expect(md.stdout).toContain('the $130.00 revenue of the 2 customers none of whose requests is priced is left out');
+    expect(md.stdout).toContain(
+      'gross margin 66.7% ($100.00 of $150.00) across 2 priced customers (2 unpriced, their $130.00 revenue left out)',
+    );
+    // the weakest plan is one with a margin (mix, $40), not dark's unknown one
+    expect(md.stdout).toContain('**Weakest plan:** mix: margin $40.00 on $50.00 revenue (80.0%)');
+
+    const csv = await margins(f, '--volumes', '1', '--format', 'csv');
+    const rows = csv.stdout.split('\n');
+    expect(rows[0]).toBe('Customer,Plan,Requests,Revenue,Cost,Margin,Margin %,Verdict,Unpriced requests,Unpriced revenue');
+    // total: 3 requests, $150, $50, $100, 100/150; 1 unpriced request (m's) among them; $130 apart
+    expect(rows).toContain('Total (priced customers),,3,150,50,100,0.666666666,,1,130');
+    expect(rows).toContain('m,mix,2,50,10,40,0.8,ok,1,');
   });
 
   it('requests without a customer are said apart, not listed as a customer named "(none)"', async () => {
