@@ -88,8 +88,11 @@ export function sectionNotes(section: Section, maxRows: number | undefined): str
     );
   const more = moreCount + Math.max(0, named.length - NAMED_PARTLY);
   const tail = more > 0 ? `${list.length ? ', and' : ''} ${formatInt(more)}${list.length ? ' more' : ' groups not shown'}` : '';
+  // (what the rows' amounts are: spend by group has $/request, a margin table has margins)
+  const has = (key: string) => section.columns.some((c) => c.key === key);
+  const amounts = has('perRequest') ? 'Cost and $/request cover' : has('margin') ? 'Cost and margin cover' : 'Cost covers';
   return [
     ...notes,
-    `Partly priced: ${list.join(', ')}${tail}. Cost and $/request cover only the priced requests; the unpriced ones are left out (see the warnings).`,
+    `Partly priced: ${list.join(', ')}${tail}. ${amounts} only the priced requests; the unpriced ones are left out (see the warnings).`,
   ];
 }

@@ -125,7 +125,8 @@ describe('margin per customer', () => {
     expect(lines).toContain('| team | 2 | 0 | $100.00 | $40.00 | $60.00 | 60.0% | $100.00 |');
     expect(lines).toContain('| dark | 1 | 0 | $0.00 | unpriced | unpriced |  | $30.00 |');
     expect(lines).toContain('| 1x | $150.00 | $50.00 | $100.00 | 66.7% | 0 | $130.00 |');
-    expect(md.stdout).toContain('> Partly priced: m (1 of 2 requests unpriced). Cost and $/request cover only the priced requests');
+    // (a margin table has no $/request column: the note names what its amounts are)
+    expect(md.stdout).toContain('> Partly priced: m (1 of 2 requests unpriced). Cost and margin cover only the priced requests');
     expect(md.stdout).toContain('> Partly priced: mix (1 of 2 requests unpriced), team (1 of 2 requests unpriced).');
     expect(md.stdout).toContain('the $130.00 revenue of the 2 customers none of whose requests is priced is left out');
     expect(md.stdout).toContain(
