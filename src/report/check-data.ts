@@ -136,7 +136,7 @@ const COLUMNS: Column[] = [
   col('afterCall', 'After/call', 'usd', { priority: 3 }),
   col('beforeMonth', 'Before/month', 'usd', { priority: 2 }),
   col('afterMonth', 'After/month', 'usd', { priority: 1 }),
-  col('deltaMonth', 'Δ/month', 'usd', { priority: 1 }),
+  col('deltaMonth', 'Δ/month', 'usd', { priority: 1, signed: true }),
   col('status', 'Status', 'text', { priority: 1 }),
 ];
 

@@ -87,7 +87,7 @@ export function reportToDocument(report: Report): Record<string, unknown> {
     sections: report.sections.map((s) => ({
       id: s.id,
       title: s.title,
-      columns: s.columns.map((c) => ({ key: c.key, label: c.label, type: c.type, priority: c.priority, only: c.only })),
+      columns: s.columns.map((c) => ({ key: c.key, label: c.label, type: c.type, priority: c.priority, only: c.only, signed: c.signed })),
       rows: s.rows.map((r) => rowOut(r, s.columns)),
       footer: s.footer ? rowOut(s.footer, s.columns) : undefined,
       notes: s.notes,
@@ -137,6 +137,7 @@ function columnIn(v: unknown, where: string): Column {
   const col: Column = { key: str(c.key, `${where}.key`), label: str(c.label, `${where}.label`), type };
   if (c.priority !== undefined) col.priority = num(c.priority, `${where}.priority`);
   if (c.only === 'csv') col.only = 'csv';
+  if (c.signed === true) col.signed = true;
   return col;
 }
 

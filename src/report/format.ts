@@ -84,9 +84,9 @@ function inertLines(s: string): string[] {
   return shownLines(s, MAX_NOTE_CHARS);
 }
 
-function mdCell(value: Section['rows'][number][string], type: Section['columns'][number]['type']): string {
-  const s = displayCell(value, { key: '', label: '', type });
-  return type === 'text' || typeof value === 'string' ? inertMarkdown(s) : s;
+function mdCell(value: Section['rows'][number][string], col: Section['columns'][number]): string {
+  const s = displayCell(value, col);
+  return col.type === 'text' || typeof value === 'string' ? inertMarkdown(s) : s;
 }
 
 export function sectionToMarkdown(section: Section, maxRows?: number, moreHint?: string): string {
@@ -101,7 +101,7 @@ export function sectionToMarkdown(section: Section, maxRows?: number, moreHint?:
     out.push(
       `| ${columns
         .map((c) => {
-          const s = mdCell(row[c.key], c.type);
+          const s = mdCell(row[c.key], c);
           return bold && s ? `**${s}**` : s;
         })
         .join(' | ')} |`,

@@ -20,6 +20,8 @@ export interface Column {
   priority?: number;
   /** 'csv': a machine column (e.g. an unpriced marker) left out of tables and markdown. */
   only?: 'csv';
+  /** A change: a rise is shown with its sign (+$18.41), as a fall is (-$4.19); CSV and JSON keep the number. */
+  signed?: true;
 }
 
 /** usd cells are exact femto amounts (bigint) or null (unpriced); pct cells are fractions (0.25 = 25%). */
@@ -148,7 +150,12 @@ export interface Chart {
   note?: string;
 }
 
-export const col = (key: string, label: string, type: ColumnType = 'text', extra: Pick<Column, 'priority' | 'only'> = {}): Column => ({
+export const col = (
+  key: string,
+  label: string,
+  type: ColumnType = 'text',
+  extra: Pick<Column, 'priority' | 'only' | 'signed'> = {},
+): Column => ({
   key,
   label,
   type,

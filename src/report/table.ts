@@ -195,7 +195,8 @@ interface Laid {
 
 /** Text of a cell as shown: human formatting, untrusted text made inert. */
 export function displayCell(value: Cell, col: Column, maxChars = MAX_CELL_CHARS): string {
-  const s = humanCell(value, col.type);
+  const rise = col.signed && ((typeof value === 'bigint' && value > 0n) || (typeof value === 'number' && value > 0));
+  const s = `${rise ? '+' : ''}${humanCell(value, col.type)}`;
   return col.type === 'text' || typeof value === 'string' ? inert(s, maxChars) : s;
 }
 

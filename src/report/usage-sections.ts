@@ -334,7 +334,7 @@ export function repriceSection(data: UsageReportData): Section | undefined {
       ...keys.map((k) => col(k, title(k), 'text', { priority: 1 })),
       col('billed', 'As billed', 'usd'),
       col('repriced', rp.label, 'usd'),
-      col('delta', 'Delta', 'usd'),
+      col('delta', 'Delta', 'usd', { signed: true }),
     ],
     rows,
     footer: { [keys[0]]: 'Total', billed: data.totals.costUsd, repriced: rp.costUsd, delta: rp.deltaUsd },

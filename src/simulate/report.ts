@@ -40,8 +40,8 @@ function scenariosSection(data: SimulateData): Section {
     columns: [
       col('scenario', 'Scenario'),
       col('total', 'Total', 'usd'),
-      col('change', 'Change', 'usd', { priority: 1 }),
-      col('changePct', 'Change %', 'pct', { priority: 2 }),
+      col('change', 'Change', 'usd', { priority: 1, signed: true }),
+      col('changePct', 'Change %', 'pct', { priority: 2, signed: true }),
       col('perRequest', 'Per request', 'usd', { priority: 2 }),
       col('perConversation', 'Per conversation', 'usd', { priority: 3 }),
       col('perCustomer', 'Per customer', 'usd', { priority: 3 }),
