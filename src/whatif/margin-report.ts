@@ -9,7 +9,7 @@ import { formatUsd, type Femto } from '../pricing/money.js';
 import { formatInt, formatPct } from '../report/cells.js';
 import { unitCosts } from '../pricing/unit-economics.js';
 import { col, type Report } from '../report/model.js';
-import { NO_PLAN, type MarginResult } from './margin.js';
+import { NO_PLAN, type MarginResult, type PricedAmounts } from './margin.js';
 
 /** The group of requests without a customer tag (the engine's name for a missing group value). */
 const NO_CUSTOMER = '(none)';
@@ -155,15 +155,7 @@ function amounts(x: { revenue: Femto; cost: Femto; margin: Femto; marginPct?: nu
 }
 
 /** A group's amounts (plan, total, volume): cost and margin unknown (null) when none of its customers counted is priced. */
-function group(x: {
-  revenue: Femto;
-  cost: Femto;
-  margin: Femto;
-  marginPct?: number;
-  priced: number;
-  unpricedCustomers: number;
-  unpricedRevenue: Femto;
-}): MarginGroupAmounts {
+function group(x: PricedAmounts): MarginGroupAmounts {
   return {
     ...unknownIf(x.priced === 0 && x.unpricedCustomers > 0, amounts(x)),
     unpricedCustomers: x.unpricedCustomers,
