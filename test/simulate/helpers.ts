@@ -108,3 +108,20 @@ export function usd(f: bigint): string {
   const s = f.toString().padStart(16, '0');
   return `${s.slice(0, -15)}.${s.slice(-15)}`.replace(/0+$/, '').replace(/\.$/, '');
 }
+
+/** 48 requests, one an hour: a shared 2,000-token system prompt and a 200-token message of their own. */
+export function hourlyRequests(tag: string): UsageRecord[] {
+  const SYS = words(`${tag}sys`, 2000);
+  return Array.from({ length: 48 }, (_, i) =>
+    rec('claude-t', {
+      timeMs: minutes(60 * i),
+      inputTokens: 2200,
+      text: {
+        messages: [
+          { role: 'system', content: SYS },
+          { role: 'user', content: words(`${tag}${i}u`, 200) },
+        ],
+      },
+    }),
+  );
+}

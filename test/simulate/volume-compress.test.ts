@@ -10,24 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { runScenario } from '../../src/simulate/engine.js';
 import { priceState } from '../../src/simulate/price.js';
 import type { Scenario } from '../../src/simulate/scenario.js';
-import { baselineRequests, env, minutes, pricer, rec, words } from './helpers.js';
-
-/** 48 requests, one an hour: a shared 2,000-token system prompt and a 200-token message of their own. */
-function hourly(tag: string) {
-  const SYS = words(`${tag}sys`, 2000);
-  return Array.from({ length: 48 }, (_, i) =>
-    rec('claude-t', {
-      timeMs: minutes(60 * i),
-      inputTokens: 2200,
-      text: {
-        messages: [
-          { role: 'system', content: SYS },
-          { role: 'user', content: words(`${tag}${i}u`, 200) },
-        ],
-      },
-    }),
-  );
-}
+import { baselineRequests, env, hourlyRequests, pricer, rec } from './helpers.js';
 
 function scenario(k: number): Scenario {
   return {
@@ -41,7 +24,7 @@ function scenario(k: number): Scenario {
   };
 }
 
-const base = baselineRequests(hourly('vc'));
+const base = baselineRequests(hourlyRequests('vc'));
 const baseline = priceState(pricer, base);
 /** Per request, in µ$: cost after the cache, compress's saving, cost after compress. */
 function at(k: number) {

@@ -8,7 +8,7 @@ import { runScenario } from '../../src/simulate/engine.js';
 import { priceState } from '../../src/simulate/price.js';
 import type { Scenario } from '../../src/simulate/scenario.js';
 import { runCli } from '../cli/harness.js';
-import { baselineRequests, env, minutes, pricer, rec, words } from './helpers.js';
+import { baselineRequests, env, hourlyRequests, pricer } from './helpers.js';
 
 const KS = Array.from({ length: 30 }, (_, i) => i + 1);
 
@@ -23,23 +23,6 @@ function scenario(curve: number[]): Scenario {
   };
 }
 
-/** 48 requests, one an hour: a shared 2,000-token system prompt and a 200-token message of their own. */
-function hourly(tag: string) {
-  const SYS = words(`${tag}sys`, 2000);
-  return Array.from({ length: 48 }, (_, i) =>
-    rec('claude-t', {
-      timeMs: minutes(60 * i),
-      inputTokens: 2200,
-      text: {
-        messages: [
-          { role: 'system', content: SYS },
-          { role: 'user', content: words(`${tag}${i}u`, 200) },
-        ],
-      },
-    }),
-  );
-}
-
 describe('regular hourly traffic', () => {
   // 48 requests, one an hour, each a shared 2,000-token system prompt + its own 200-token message,
   // claude-t (input $1, 5m write $1.25, read $0.10 per MTok). At 1x every request finds the 5-minute
@@ -48,7 +31,7 @@ describe('regular hourly traffic', () => {
   // At k the other users' requests arrive at (48k - 48) / 47 h: λ·T = (k - 1) x 48 x 5 / (47 x 60)
   // = (k - 1) x 0.085106. At k = 11: P(warm) = 1 - e^-0.85106 = 0.57302, so a request reads
   // round(2,000 x 0.57302) = 1,146 and writes 854: 114.6 + 1,067.5 + 200 = 1,382.1 µ$.
-  const base = baselineRequests(hourly('h'));
+  const base = baselineRequests(hourlyRequests('h'));
   const result = runScenario(base, priceState(pricer, base), scenario([...KS, 1e6]), env);
   const per = result.curve!.map((c) => Number(c.total) / (48 * c.k));
 
@@ -73,7 +56,7 @@ describe('small-k steps are real, and the curve is continuous in k', () => {
   //   k = 1.01:  P = 0.000851, read 2, write 1,998: 0.2 + 2,497.5 + 200 = 2,697.7 µ$ (0.085% below 1x)
   //   k = 10:    P = 0.535111, read 1,070, write 930: 107 + 1,162.5 + 200 = 1,469.5 µ$
   //   k = 10.01: P = 0.535507, read 1,071, write 929: 107.1 + 1,161.25 + 200 = 1,468.35 µ$
-  const base = baselineRequests(hourly('k'));
+  const base = baselineRequests(hourlyRequests('k'));
   const ks = [1, 1.01, 2, 10, 10.01];
   const result = runScenario(base, priceState(pricer, base), scenario(ks), env);
   const perUs = result.curve!.map((c, i) => Number(c.total) / (48 * ks[i]) / 1e9);
