@@ -12,6 +12,7 @@
  */
 import { UserError, type Issue } from '../../core/issues.js';
 import { DEFAULT_MAX_ISSUES } from '../../ingest/session.js';
+import { parseCount } from '../../ingest/formats/values.js';
 import type { ColumnMapping } from '../../ingest/types.js';
 import { NO_MODEL } from '../../usage/record.js';
 import { USAGE_COLUMNS } from '../../usage/table.js';
@@ -407,13 +408,9 @@ FROM src`);
 /** Whether a count column's value (as text; NULL: absent) fails the row check `code`: text as loadParquet reads it, numbers as they are. */
 function countFails(code: 'negative-count' | 'invalid-count', raw: string | null, text: boolean): boolean {
   if (raw === null) return false;
-  const s = raw.trim();
-  if (text) {
-    if (s === '' || /^[0-9]+$/.test(s)) return false;
-    // text that is no count reads as 0.5 (invalid-count), never negative
-    return code === 'invalid-count';
-  }
-  const n = Number(s);
+  // text read as a string count is (ingest/formats/values.ts): one that is no count reads as 0.5 (invalid-count), never negative
+  if (text) return code === 'invalid-count' && Number.isNaN(parseCount(raw));
+  const n = Number(raw.trim());
   return code === 'negative-count' ? n < 0 : !Number.isInteger(n);
 }
 
