@@ -41,35 +41,49 @@ function safeScore(score: () => number): number {
   }
 }
 
-/** The highest score an adapter can give (JsonAdapter.maxScore), unbounded when it does not say. */
-const scoreBound = (adapter: JsonAdapter): number => adapter.maxScore ?? Number.POSITIVE_INFINITY;
+/** The most any adapter's `detect` answers for a value (JsonAdapter.detect): a higher answer counts as this. */
+export const DETECT_CEILING = 100;
 
-function meanScore(adapter: JsonAdapter, values: readonly unknown[]): number {
-  if (values.length === 0) return 0;
+/** The highest score an adapter can give: its `maxScore` when it says, else DETECT_CEILING. */
+const scoreBound = (adapter: JsonAdapter): number => Math.min(DETECT_CEILING, adapter.maxScore ?? DETECT_CEILING);
+
+/**
+ * The adapter's mean score over `values`, each clamped to scoreBound. With `toBeat`, it stops as soon
+ * as the values left could not lift the mean above `toBeat` even at the bound (an adapter that
+ * answers 0 for a transcript's first line is not asked about the other seven), answering the mean so
+ * far, which is below `toBeat` as the full mean would be: who wins does not change.
+ */
+function meanScore(adapter: JsonAdapter, values: readonly unknown[], toBeat = Number.NEGATIVE_INFINITY): number {
+  const n = values.length;
+  if (n === 0) return 0;
   const max = scoreBound(adapter);
   let total = 0;
-  for (const v of values)
+  for (let i = 0; i < n; i++) {
+    const v = values[i];
     total += Math.min(
       max,
       safeScore(() => adapter.detect(v)),
     );
-  return total / values.length;
+    if ((total + (n - 1 - i) * max) / n < toBeat) return total / n;
+  }
+  return total / n;
 }
 
 /**
  * The first item with the highest score (strictly above 0). An item is not scored once the leader
- * has at least its `maxScore` (the most it can score): it could not take the lead.
+ * has at least its `maxScore` (the most it can score): it could not take the lead. `score` is told the
+ * score to beat (the leader's, 0 before there is one) and may stop early below it.
  */
 function best<T>(
   items: readonly T[],
-  score: (item: T) => number,
+  score: (item: T, toBeat: number) => number,
   maxScore: (item: T) => number = () => Number.POSITIVE_INFINITY,
 ): T | undefined {
   let winner: T | undefined;
   let top = 0;
   for (const item of items) {
     if (winner !== undefined && maxScore(item) <= top) continue;
-    const s = score(item);
+    const s = score(item, top);
     if (s > top) {
       top = s;
       winner = item;
@@ -87,7 +101,7 @@ export function bestJsonScore(values: readonly unknown[], adapters: readonly Jso
 /** Pick the JSON adapter for a file from its first values. */
 export function detectJson(values: readonly unknown[], adapters: readonly JsonAdapter[] = getJsonAdapters()): JsonAdapter | undefined {
   const sample = values.slice(0, DETECT_VALUES);
-  return best(adapters, (a) => meanScore(a, sample), scoreBound);
+  return best(adapters, (a, toBeat) => meanScore(a, sample, toBeat), scoreBound);
 }
 
 /** Values of a whole-file document as `adapter` sees them: its unwrap, else array elements, else the doc itself. */

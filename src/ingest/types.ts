@@ -75,8 +75,9 @@ export interface JsonAdapter {
   readonly name: string;
   readonly description: string;
   /**
-   * How well a parsed value matches this format: 0 = not this format; higher wins.
-   * Must be cheap and must not throw.
+   * How well a parsed value matches this format: 0 = not this format; higher wins, up to 100
+   * (detect.ts DETECT_CEILING: more counts as 100). Must be cheap and must not throw. Detection may
+   * stop asking an adapter about a file's values once they could not make it win.
    */
   detect(value: unknown): number;
   /**

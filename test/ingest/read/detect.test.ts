@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { UserError } from '../../../src/core/issues.js';
-import { detectCsv, detectJson } from '../../../src/ingest/detect.js';
+import { DETECT_CEILING, DETECT_VALUES, detectCsv, detectJson } from '../../../src/ingest/detect.js';
 import { decideShape } from '../../../src/ingest/read/file.js';
 import { listFormats } from '../../../src/ingest/index.js';
+import { getJsonAdapters } from '../../../src/ingest/registry.js';
 import type { JsonAdapter } from '../../../src/ingest/types.js';
 import { run, tempDir } from './helpers.js';
 
@@ -55,6 +56,70 @@ describe('detection', () => {
       message: { model: 'claude-sonnet-4-5', usage: { input_tokens: 1, output_tokens: 2 } },
     };
     expect(detectJson([line])?.name).toBe('claude-code');
+  });
+
+  it('stops scoring an adapter once the values left cannot lift its mean above the leader, with the same winner', () => {
+    const calls: string[] = [];
+    // an adapter answering `scores[i]` for the value `i` (values are their indices)
+    const adapter = (name: string, scores: readonly number[]): JsonAdapter => ({
+      name,
+      description: name,
+      detect: (v) => {
+        calls.push(name);
+        return scores[v as number];
+      },
+      convert: () => undefined,
+    });
+    const values = [0, 1, 2, 3, 4, 5, 6, 7];
+    const run8 = (a: readonly number[], b: readonly number[]) => {
+      calls.length = 0;
+      const name = detectJson(values, [adapter('a', a), adapter('b', b)])?.name;
+      return { name, bCalls: calls.filter((c) => c === 'b').length };
+    };
+    // a: 8 x 80 = 640, mean 80. b: 0 then 7 x 100 (the ceiling) = 700, mean 87.5 > 80: after its first value b
+    // could still reach (0 + 7 x 100) / 8 = 87.5, so it is asked every value, and wins
+    expect(run8(Array(8).fill(80), [0, ...Array(7).fill(100)])).toEqual({ name: 'b', bCalls: 8 });
+    // b: 0, 0, then at most 6 x 100: (0 + 0 + 600) / 8 = 75 < 80 after its second value: asked twice, a wins
+    expect(run8(Array(8).fill(80), [0, 0, ...Array(6).fill(100)])).toEqual({ name: 'a', bCalls: 2 });
+    // a: 8 x 87.5 = 700, mean 87.5. b: 0 then 7 x 100: mean 87.5, a tie, which goes to the first: a. b's bound
+    // after its first value (87.5) is not below a's, so it is asked on; the tie is decided on the full mean
+    expect(run8(Array(8).fill(87.5), [0, ...Array(7).fill(100)])).toEqual({ name: 'a', bCalls: 8 });
+    // a score above the ceiling counts as 100: b's 0 then 7 x 1000 is (0 + 700) / 8 = 87.5, which does not beat a's 90
+    expect(run8(Array(8).fill(90), [0, ...Array(7).fill(1000)])).toEqual({ name: 'a', bCalls: 1 });
+  });
+
+  it('picks, on the head of every JSONL fixture, the adapter a plain mean over every value picks', () => {
+    // the independent path: every adapter asked every value, no bound but the ceiling, the first of the best
+    const plainWinner = (values: readonly unknown[]) => {
+      let winner: string | undefined;
+      let top = 0;
+      for (const a of getJsonAdapters()) {
+        const bound = Math.min(DETECT_CEILING, a.maxScore ?? DETECT_CEILING);
+        const total = values.reduce<number>((sum, v) => {
+          const s = a.detect(v);
+          return sum + (Number.isFinite(s) && s > 0 ? Math.min(bound, s) : 0);
+        }, 0);
+        if (total / values.length > top) [winner, top] = [a.name, total / values.length];
+      }
+      return winner;
+    };
+    const files = readdirSync('fixtures', { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.jsonl'));
+    let compared = 0;
+    for (const file of files) {
+      let head: unknown[];
+      try {
+        const lines = readFileSync(path.join('fixtures', file), 'utf8')
+          .split('\n')
+          .filter((l) => l.trim() !== '');
+        head = lines.slice(0, DETECT_VALUES).map((l) => JSON.parse(l) as unknown);
+      } catch {
+        continue; // a fixture whose head is not JSON (bad-input fixtures): not detected from values
+      }
+      if (head.length === 0) continue;
+      expect(detectJson(head)?.name, file).toBe(plainWinner(head));
+      compared++;
+    }
+    expect(compared).toBeGreaterThan(50);
   });
 
   it('lists formats with their shapes', () => {
