@@ -142,6 +142,54 @@ describe('untrusted text is inert', () => {
     }
   });
 
+  it('a tag named __proto__, constructor or toString (request metadata, --map tag.NAME) is a tag like any other', async () => {
+    // was: "(none)" for every request: `tags.__proto__ = v` set the prototype (the tag was lost), and
+    // `tags.constructor === undefined` read Object's constructor, so the tag was taken as already set
+    const dir = tmp();
+    const line = JSON.parse(anthropicLine({}, 0));
+    // (JSON.parse: "__proto__" an own key, as a log's metadata is read)
+    line.request.metadata = JSON.parse('{"__proto__":"p1","constructor":"c1","toString":"t1","feature":"f"}');
+    const file = join(dir, 'meta.jsonl');
+    writeFileSync(file, `${JSON.stringify(line)}\n${anthropicLine({}, 1)}\n`);
+    for (const [tag, value] of [
+      ['__proto__', 'p1'],
+      ['constructor', 'c1'],
+      ['toString', 't1'],
+    ]) {
+      const r = await runCli(['report', file, '--by', `tag:${tag}`, '--format', 'csv']);
+      expect(r.code, r.stderr).toBe(0);
+      // one request tagged, one not: 1,000 input tokens each
+      expect(
+        r.stdout
+          .split('\n')
+          .slice(1, 3)
+          .map((l) => l.split(',').slice(0, 3).join(',')),
+      ).toEqual([`${value},1,1000`, '(none),1,1000']);
+    }
+    const generic = join(dir, 'generic.jsonl');
+    writeFileSync(
+      generic,
+      '{"model":"gpt-4o","prompt_tokens":10,"output_tokens":1,"a":"x"}\n{"model":"gpt-4o","prompt_tokens":20,"output_tokens":1,"a":"y"}\n',
+    );
+    const r = await runCli([
+      'report',
+      generic,
+      '--map',
+      'model=model,prompt=prompt_tokens,output=output_tokens,tag.__proto__=a',
+      '--by',
+      'tag:__proto__',
+      '--format',
+      'csv',
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(
+      r.stdout
+        .split('\n')
+        .slice(1, 3)
+        .map((l) => l.split(',').slice(0, 3).join(',')),
+    ).toEqual(['y,1,20', 'x,1,10']);
+  });
+
   it('escapes file names, and a 10 MB model id does not pad the table', async () => {
     const dir = tmp();
     const file = logFile([{ model: 'x'.repeat(10_000_000) }, { model: 'gpt-4o-mini' }], dir, 'we\u001b[31mird.jsonl');
