@@ -138,15 +138,14 @@ export function inertHtml(s: string, maxChars = MAX_DISPLAY_CHARS): string {
 
 /**
  * GitHub Actions workflow-command encoding (as documented for `::error`/`::warning`): the message
- * escapes `%`, CR and LF; properties (file, title) also `:` and `,`. Other control characters are
- * made visible first, so nothing in the text can end the command or start another.
+ * escapes `%`, CR and LF; properties (file, title) also `:` and `,`. The other characters `inert`
+ * shows as escapes (controls, bidi overrides, invisible characters) are made visible as it shows
+ * them, so nothing in the text can end the command or start another, and the line a terminal or a
+ * CI log shows reads as the text it names (a U+202E drawn raw reversed the rest of the line).
  */
 export function githubMessage(s: string): string {
-  return s
-    .replace(/%/g, '%25')
-    .replace(/\r/g, '%0D')
-    .replace(/\n/g, '%0A')
-    .replace(/[\u0000-\u0009\u000b\u000c\u000e-\u001f\u007f-\u009f\u2028\u2029]/g, visible);
+  const encoded = s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+  return HAS_UNSAFE.test(encoded) ? encoded.replace(UNSAFE, shown) : encoded;
 }
 
 export function githubProperty(s: string): string {

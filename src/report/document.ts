@@ -234,11 +234,20 @@ function restIn(v: unknown, where: string, columns: Column[], rows: Record<strin
     const keys = rest[part] as Record<string, string> | undefined;
     if (keys) for (const [k, types] of Object.entries(REST_TYPES[part])) column(keys[k], `${where}.${part}.${k}`, types);
   }
+  // the request counts an amount per request divides by: whole numbers (a fraction reached BigInt and stopped render as an internal error)
+  const divisors = rest.per ? [rest.per.count, rest.per.less] : [];
   rows.forEach((row, i) => {
     for (const k of rest.sum) {
       const cell = row[k];
       if (typeof cell === 'string')
         throw new Bad(`${rowsAt}[${i}].${k}: text in a column the rest row sums (${where}.sum): expected a number, an amount or null`);
+    }
+    for (const k of divisors) {
+      const cell = row[k];
+      if (typeof cell === 'number' && !Number.isInteger(cell))
+        throw new Bad(
+          `${rowsAt}[${i}].${k}: a fraction in a count the rest row divides by (${where}.per): expected a whole number or null`,
+        );
     }
   });
   return rest;

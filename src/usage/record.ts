@@ -92,6 +92,15 @@ export function promptTokens(
   return r.inputTokens + r.cacheReadTokens + r.cacheWrite5mTokens + r.cacheWrite1hTokens;
 }
 
+/**
+ * A tag whose name comes from the data or a config (request metadata keys, `--map tag.NAME`, `attribution:`): set
+ * as an own property, so a tag named `__proto__` is a tag (an assignment set the object's prototype and the tag
+ * was lost), and read back with Object.hasOwn (a `constructor` or `toString` tag was taken as already set).
+ */
+export function setTag(tags: Record<string, string>, key: string, value: string): void {
+  Object.defineProperty(tags, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
 export function emptyUsage(model: string, id: string, file: string, line?: number): UsageRecord {
   return {
     id,

@@ -9,7 +9,7 @@
  * (JSONExtractString) and BigQuery (JSON_VALUE) all read.
  */
 import { COUNTED_CHARGES, TOKEN_DIMENSIONS, type ChargeCounts } from './dimensions.js';
-import type { ServiceTier, UsageRecord } from './record.js';
+import { setTag, type ServiceTier, type UsageRecord } from './record.js';
 
 export type SqlType = 'BIGINT' | 'INTEGER' | 'VARCHAR' | 'BOOLEAN';
 
@@ -259,11 +259,6 @@ export function usageTableMarkdown(): string {
 const PRICED_TIERS: readonly ServiceTier[] = ['batch', 'flex', 'priority'];
 /** TAG_COLUMNS as pairs, made once (not per row read back). */
 const TAG_COLUMN_PAIRS = Object.entries(TAG_COLUMNS);
-
-/** A tag set from data: every key its own property (a key such as "__proto__" is a tag, never the prototype). */
-function setTag(tags: Record<string, string>, key: string, value: string): void {
-  Object.defineProperty(tags, key, { value, enumerable: true, writable: true, configurable: true });
-}
 
 /**
  * A row of the usage table as a record: the inverse of the columns' getters, for the commands that

@@ -104,4 +104,18 @@ describe('check --github', () => {
     expect(md).not.toMatch(/[^\\]<img/);
     expect(md).toContain('bot\\\\n::error::pwned \\<img src=x\\> \\| x');
   });
+
+  it('a prompt id with a bidi override or an invisible character is shown as escapes in its annotation, as on every other line', async () => {
+    const dir = await repo();
+    // YAML's \u202e and \u200b: a right-to-left override (raw, it reversed the rest of the annotation line
+    // on a terminal and in the CI log) and a zero-width space
+    edit(dir, 'prompts/bot.yaml', 'id: bot\n', 'id: "bot\\u202etxt.exe\\u200b"\n');
+    edit(dir, 'prompts/bot.yaml', 'model: claude-sonnet-4-5', 'model: claude-opus-4-1');
+    const r = await runCli(['check', '--github', '--base-ref', 'HEAD', '--max-total-monthly-usd', '0'], { cwd: dir });
+    expect(r.code).toBe(1);
+    const annotations = r.stdout.split('\n').filter((l) => l.startsWith('::error '));
+    expect(annotations.length).toBeGreaterThan(0);
+    for (const l of annotations) expect(l).not.toMatch(/[\u202e\u200b]/);
+    expect(r.stdout).toContain('::bot\\u202etxt.exe\\u200b: ');
+  });
 });

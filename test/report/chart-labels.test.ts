@@ -145,3 +145,37 @@ describe('a chart SVG has an accessible name', () => {
     expect(root).toContain('aria-label="Spend by &quot;feature&quot; &lt;b&gt;: cost (USD) by feature"');
   });
 });
+
+describe('a legend title from the data is drawn inert', () => {
+  // the legend title is the series' dimension (`--by day,tag:NAME`) or any text of a saved report: a bidi
+  // override (U+202E) drawn raw reversed the title and every label after it, an ESC reached the page as is
+  const hostile = 'tag:ab\u202ecd\u001b[31m';
+  const base = { id: 'c', title: 'Spend', xLabel: 'Day', yLabel: 'Spend (USD)', seriesLabel: hostile };
+  const charts: Chart[] = [
+    {
+      ...base,
+      kind: 'stacked-bar',
+      points: [
+        { x: '2026-10-01', series: 'a', value: 1, text: '$1.00' },
+        { x: '2026-10-01', series: 'b', value: 2, text: '$2.00' },
+      ],
+    },
+    {
+      ...base,
+      kind: 'line',
+      points: [
+        { x: 1, series: 'a', value: 1, text: '$1.00' },
+        { x: 2, series: 'a', value: 2, text: '$2.00' },
+      ],
+    },
+  ];
+  for (const chart of charts)
+    it(`${chart.kind}: the title as escapes, in the legend and its accessible name`, async () => {
+      const { chartSvg } = await import('../../src/report/formats/chart-svg.js');
+      const svg = await chartSvg(chart);
+      expect(svg).not.toMatch(/[\u202e\u001b]/);
+      // inert writes U+202E as the six characters \u202e and ESC as \x1b (Vega cuts the drawn title to its width with …)
+      expect(svg).toContain('>tag:ab\\u202ecd\\x1');
+      expect(svg).toContain("legend titled 'tag:ab\\u202ecd\\x1b[31m'");
+    });
+});

@@ -157,6 +157,12 @@ describe('render: a saved JSON report in every format', () => {
       [(s) => void (s.rest.sum = ['requests', 'nope']), 'rest.sum[1]: names no column of this section ("nope")'],
       // was: a row's cost as text left out of the rest row's sum ($15.89 shown for $16.05)
       [(s) => void (s.rows[30].cost = 'abc'), 'rows[30].cost: text in a column the rest row sums'],
+      // was: "internal error: The number 2825.5 cannot be converted to a BigInt" (the rest row's $/request
+      // divides its cost by its requests less its unpriced requests, summed: 2,825 + 0.5)
+      [
+        (s) => void (s.rows[30].unpricedRequests = 0.5),
+        'rows[30].unpricedRequests: a fraction in a count the rest row divides by (report.sections',
+      ],
     ];
     for (const [edit, message] of cases) {
       const r = await renderWith(edit);

@@ -119,6 +119,77 @@ describe('untrusted text is inert', () => {
     expect(JSON.parse(json.stdout).groups.map((g: { key: { customer: string } }) => g.key.customer)).toEqual(expect.arrayContaining(names));
   });
 
+  it('marks of any script take no column and emoji take two: every row of the table is as wide as its header', async () => {
+    // drawn widths (wcwidth: nonspacing/enclosing marks 0, emoji presentation 2), counted by hand:
+    // שָׁלוֹם 4 letters + 3 points = 4; مَرْحَبًا 5 letters + 4 harakat = 5; ก่า 2 letters + 1 tone mark = 2;
+    // e⃝ 1 + an enclosing circle = 1; ✅ ok 2 + 1 + 2 = 5; ⌚ x 2 + 1 + 1 = 4. Measured as code points
+    // (every mark 1 column, U+2705 and U+231A 1 each) the rows of the first four were 3, 4, 1 and 1
+    // columns short and the emoji rows 1 too long, so the columns after them shifted
+    const names = ['שָׁלוֹם', 'مَرْحَبًا', 'ก่า', 'e\u20dd', '✅ ok', '⌚ x', 'plain'];
+    const widths = [4, 5, 2, 1, 5, 4, 5];
+    const file = logFile(names.map((customer, i) => ({ customer, input: 100 + i })));
+    const r = await runCli(['report', file, '--by', 'customer', '--wide']);
+    expect(r.code).toBe(0);
+    const lines = r.stdout.split('\n');
+    const at = lines.indexOf('Spend by customer');
+    const header = lines[at + 1];
+    // every row: the name, then padding and the other columns (ASCII), as wide as the header (ASCII)
+    for (const [i, name] of names.entries()) {
+      const row = lines.find((l) => l.startsWith(`${name} `))!;
+      expect(row, name).toBeDefined();
+      const rest = row.slice(name.length);
+      expect(widths[i] + [...rest].length, name).toBe([...header].length);
+    }
+  });
+
+  it('a tag named __proto__, constructor or toString (request metadata, --map tag.NAME) is a tag like any other', async () => {
+    // was: "(none)" for every request: `tags.__proto__ = v` set the prototype (the tag was lost), and
+    // `tags.constructor === undefined` read Object's constructor, so the tag was taken as already set
+    const dir = tmp();
+    const line = JSON.parse(anthropicLine({}, 0));
+    // (JSON.parse: "__proto__" an own key, as a log's metadata is read)
+    line.request.metadata = JSON.parse('{"__proto__":"p1","constructor":"c1","toString":"t1","feature":"f"}');
+    const file = join(dir, 'meta.jsonl');
+    writeFileSync(file, `${JSON.stringify(line)}\n${anthropicLine({}, 1)}\n`);
+    for (const [tag, value] of [
+      ['__proto__', 'p1'],
+      ['constructor', 'c1'],
+      ['toString', 't1'],
+    ]) {
+      const r = await runCli(['report', file, '--by', `tag:${tag}`, '--format', 'csv']);
+      expect(r.code, r.stderr).toBe(0);
+      // one request tagged, one not: 1,000 input tokens each
+      expect(
+        r.stdout
+          .split('\n')
+          .slice(1, 3)
+          .map((l) => l.split(',').slice(0, 3).join(',')),
+      ).toEqual([`${value},1,1000`, '(none),1,1000']);
+    }
+    const generic = join(dir, 'generic.jsonl');
+    writeFileSync(
+      generic,
+      '{"model":"gpt-4o","prompt_tokens":10,"output_tokens":1,"a":"x"}\n{"model":"gpt-4o","prompt_tokens":20,"output_tokens":1,"a":"y"}\n',
+    );
+    const r = await runCli([
+      'report',
+      generic,
+      '--map',
+      'model=model,prompt=prompt_tokens,output=output_tokens,tag.__proto__=a',
+      '--by',
+      'tag:__proto__',
+      '--format',
+      'csv',
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(
+      r.stdout
+        .split('\n')
+        .slice(1, 3)
+        .map((l) => l.split(',').slice(0, 3).join(',')),
+    ).toEqual(['y,1,20', 'x,1,10']);
+  });
+
   it('escapes file names, and a 10 MB model id does not pad the table', async () => {
     const dir = tmp();
     const file = logFile([{ model: 'x'.repeat(10_000_000) }, { model: 'gpt-4o-mini' }], dir, 'we\u001b[31mird.jsonl');

@@ -7,7 +7,7 @@
  * Other scalar metadata values become free-form tags under their own key.
  */
 import type { IngestContext } from '../types.js';
-import type { UsageRecord } from '../../usage/record.js';
+import { setTag, type UsageRecord } from '../../usage/record.js';
 import { isObj, parseTime, pick, scalarString, type Obj } from './util.js';
 
 export interface Pair {
@@ -76,7 +76,7 @@ export function applyMetadata(rec: UsageRecord, meta: unknown): void {
       if (Number.isInteger(n) && n > 0) rec.turn ??= n;
     } else {
       const tag = ALIASES.get(key) ?? key;
-      if (rec.tags[tag] === undefined) rec.tags[tag] = v;
+      if (!Object.hasOwn(rec.tags, tag)) setTag(rec.tags, tag, v);
     }
   }
 }
@@ -116,6 +116,6 @@ export function applyAttributionConfig(rec: UsageRecord, line: unknown, request:
     for (const root of roots) if (v === undefined) v = scalarString(pick(root, path));
     if (v === undefined) continue;
     if (tag === 'conversation' || tag === 'conversationId') rec.conversationId = v;
-    else rec.tags[tag] = v;
+    else setTag(rec.tags, tag, v);
   }
 }

@@ -9,7 +9,7 @@
  * - reasoning must not exceed output (it is a subset of it).
  */
 import { COUNTED_CHARGES, type ChargeCounts } from '../../usage/dimensions.js';
-import { emptyUsage, NO_MODEL, type ServiceTier, type UsageRecord } from '../../usage/record.js';
+import { emptyUsage, NO_MODEL, setTag, type ServiceTier, type UsageRecord } from '../../usage/record.js';
 import type { IngestContext } from '../types.js';
 import { setBuckets, type Buckets } from '../adapters/util.js';
 import { OUTCOME_HINT, isObject, normaliseOutcome, parseCount, parseTimestamp, show, str } from './values.js';
@@ -183,7 +183,7 @@ function applyAttributes(r: UsageRecord, plan: Plan, ctx: IngestContext): boolea
   }
   for (const f of plan.tagFields) {
     const v = str(plan.read(f));
-    if (v !== undefined) r.tags[f.slice(4)] = v;
+    if (v !== undefined) setTag(r.tags, f.slice(4), v);
   }
   return true;
 }

@@ -6,7 +6,7 @@
  * request_tags `key:value` / `key=value` -> key, other request tags -> `request_tags` (comma-joined),
  * then configured attribution paths (tag -> dot path into metadata, else into the row).
  */
-import { TAG_CUSTOMER, TAG_USER } from '../../usage/record.js';
+import { setTag, TAG_CUSTOMER, TAG_USER } from '../../usage/record.js';
 import { getPath, isObject, str } from './values.js';
 
 type Row = Record<string, unknown>;
@@ -60,7 +60,7 @@ export function litellmTags(
     if (isObject(custom)) {
       for (const [key, value] of Object.entries(custom)) {
         const v = str(value);
-        if (v !== undefined) tags[key] = v;
+        if (v !== undefined) setTag(tags, key, v);
       }
     }
   }
@@ -68,7 +68,7 @@ export function litellmTags(
   for (const [tag, path] of Object.entries(attribution ?? {})) {
     const parts = path.split('.');
     const v = str(getPath(metadata, path, parts)) ?? str(getPath(row, path, parts));
-    if (v !== undefined) tags[tag] = v;
+    if (v !== undefined) setTag(tags, tag, v);
   }
   return tags;
 }

@@ -72,8 +72,10 @@ export function vegaLiteSpec(chart: Chart): Spec {
     desc: `${xName(p.x)}${p.series === undefined ? '' : ` (${seriesName(p.series)})`}: ${p.text}`,
   }));
   const categories = [...new Set(values.map((v) => v.x))];
-  const color = (title: string | undefined) =>
-    series ? { color: { field: 'series', type: 'nominal', title: title ?? null, sort: null, scale: { range: PALETTE } } } : {};
+  // the legend title names the series (a `--by tag:NAME` dimension, or any text of a saved report): drawn inert as the axis titles are
+  const legendTitle = chart.seriesLabel === undefined ? null : inert(chart.seriesLabel, 60);
+  const color = () =>
+    series ? { color: { field: 'series', type: 'nominal', title: legendTitle, sort: null, scale: { range: PALETTE } } } : {};
   // each mark's aria-label comes from the data: Vega-Lite's own puts axis titles into an expression
   // string, where a backslash in a name (inert writes ESC as \\x1b) is read back as an escape
   const tooltip = [{ field: 'text', title: inert(chart.yLabel, 60) }];
@@ -103,7 +105,7 @@ export function vegaLiteSpec(chart: Chart): Spec {
         encoding: {
           x: { field: 'x', type: 'ordinal', sort: null, title: inert(chart.xLabel, 60), axis: { labelAngle: -45, labelOverlap: 'parity' } },
           y: { field: 'value', type: 'quantitative', stack: 'zero', title: inert(chart.yLabel, 60) },
-          ...color(chart.seriesLabel),
+          ...color(),
           order: { field: 'series', sort: 'ascending' },
           tooltip,
           description,
@@ -120,7 +122,7 @@ export function vegaLiteSpec(chart: Chart): Spec {
           x: { field: 'x', type: 'quantitative', title: inert(chart.xLabel, 60), scale: { zero: false } },
           y: { field: 'value', type: 'quantitative', title: inert(chart.yLabel, 60) },
           ...(series
-            ? { color: { field: 'series', type: 'nominal', title: chart.seriesLabel ?? null, scale: { range: PALETTE } } }
+            ? { color: { field: 'series', type: 'nominal', title: legendTitle, scale: { range: PALETTE } } }
             : { color: { value: PALETTE[0] } }),
           tooltip,
           description,
@@ -158,7 +160,7 @@ export function vegaLiteSpec(chart: Chart): Spec {
           y: { field: 'x', type: 'nominal', sort: categories, title: inert(chart.xLabel, 60) },
           yOffset: { field: 'series', sort: null },
           x: { field: 'value', type: 'quantitative', title: inert(chart.yLabel, 60) },
-          ...color(chart.seriesLabel),
+          ...color(),
           tooltip,
           description,
         },

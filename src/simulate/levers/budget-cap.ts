@@ -53,7 +53,7 @@ function applyBudgetCap(requests: readonly SimRequest[], p: BudgetCapParams, ctx
   requests.forEach((r, i) => {
     if (r.dropped || !ctx.inScope(r)) return;
     if (r.timeMs === undefined) untimed++;
-    else if (r.record.tags[p.per] === undefined) untagged++;
+    else if (!Object.hasOwn(r.record.tags, p.per)) untagged++;
     else order.push(i);
   });
   order.sort((a, b) => requests[a].timeMs! - requests[b].timeMs! || a - b);
