@@ -440,3 +440,88 @@ describe('images and summarize: an image is dropped from the history once, and s
     expect(usd(res.final.total)).toBe('0.0234');
   });
 });
+
+describe('prefixCache and route give one total in either order (the caches are replayed after route moves requests)', () => {
+  // Two conversations on big-t ($3 input, $3.75 5m write, $0.30 read, $15 output; explicit cache,
+  // minimum 1,024, TTL 5m refreshed on hit) share a 1,200-token system prompt S. A1 at 0 min is S + a
+  // 100-token message (1,300), B1 at 1 min S + its own 100 tokens (1,300), A2 at 3 min re-sends A1,
+  // its 50-token answer and 100 more (1,450). Answers 50 tokens. Nothing cached in the logs.
+  // In a conversation the breakpoint sits at the end of the prompt; reads stop at a message boundary.
+  const S = words('RS', 1200);
+  const recs = (feature: (conv: string) => string) => {
+    const a1 = [msg('system', S), msg('user', words('RAu1x', 100))];
+    const a2 = [...a1, msg('assistant', words('RAa1x', 50)), msg('user', words('RAu2x', 100))];
+    const b1 = [msg('system', S), msg('user', words('RBu1x', 100))];
+    return (
+      [
+        ['RA', 1, 0, a1],
+        ['RB', 1, 1, b1],
+        ['RA', 2, 3, a2],
+      ] as const
+    ).map(([conv, turn, m, messages]) =>
+      rec('big-t', {
+        timeMs: minutes(m),
+        conversationId: conv,
+        turn,
+        inputTokens: count([...messages]),
+        outputTokens: 50,
+        text: { messages: [...messages] },
+        tags: { feature: feature(conv) },
+      }),
+    );
+  };
+  const cache = spec('prefixCache', {});
+
+  // Everything routed to claude-t (same tokenizer; 1 µ$ input, 1.25 µ$ written, 0.1 µ$ read, 5 µ$
+  // output a token), replayed on claude-t's cache:
+  //   A1  writes 1,300: 1,625 + output 250                                    = 1,875 µ$
+  //   B1  reads S 1,200 (A1 wrote it on claude-t a minute earlier), writes 100:
+  //       120 + 125 + 250                                                     =   495 µ$
+  //   A2  reads A1's 1,300, writes 150: 130 + 187.5 + 250                     =   567.5 µ$
+  //   total 2,937.5 µ$ = $0.0029375
+  // (prefixCache listed first, route started B1 cold because no earlier turn of B's own
+  // conversation had reached claude-t: B1 wrote all 1,300, 1,875 µ$, total $0.0043175.)
+  const routeAll = spec('route', { to: 'claude-t' });
+  for (const [name, levers] of [
+    ['prefixCache then route', [cache, routeAll]],
+    ['route then prefixCache', [routeAll, cache]],
+  ] as const)
+    it(`${name}: a routed turn reads the system prompt another conversation wrote on the target`, () => {
+      const res = run(
+        recs(() => 'chat'),
+        [...levers],
+      );
+      expect(res.requests.map((r) => [r.cacheReadTokens, r.cacheWrite5mTokens, r.inputTokens])).toEqual([
+        [0, 1300, 0],
+        [1200, 100, 0],
+        [1300, 150, 0],
+      ]);
+      expect(usd(res.final.total)).toBe('0.0029375');
+    });
+
+  // Only conversation A (feature chat) routed to claude-t; B stays on big-t, where no request is
+  // left to write S before it:
+  //   A1 on claude-t  writes 1,300: 1,625 + 250                               = 1,875 µ$
+  //   B1 on big-t     writes 1,300: 4,875 + output 750                        = 5,625 µ$
+  //   A2 on claude-t  reads A1's 1,300, writes 150: 130 + 187.5 + 250         =   567.5 µ$
+  //   total 8,067.5 µ$ = $0.0080675
+  // (prefixCache listed first, B1 kept the read of S that A1 had written on big-t, a request that
+  // no longer runs there: 360 + 375 + 750 = 1,485 µ$, total $0.0039275.)
+  const routeA = { ...spec('route', { to: 'claude-t' }), where: { feature: ['chat'] } };
+  for (const [name, levers] of [
+    ['prefixCache then route', [cache, routeA]],
+    ['route then prefixCache', [routeA, cache]],
+  ] as const)
+    it(`${name}: a request left on the source writes the prefix only a routed one kept warm`, () => {
+      const res = run(
+        recs((c) => (c === 'RA' ? 'chat' : 'other')),
+        [...levers],
+      );
+      expect(res.requests.map((r) => [r.model, r.cacheReadTokens, r.cacheWrite5mTokens, r.inputTokens])).toEqual([
+        ['claude-t', 0, 1300, 0],
+        ['big-t', 0, 1300, 0],
+        ['claude-t', 1300, 150, 0],
+      ]);
+      expect(usd(res.final.total)).toBe('0.0080675');
+    });
+});
