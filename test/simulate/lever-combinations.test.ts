@@ -525,3 +525,65 @@ describe('prefixCache and route give one total in either order (the caches are r
       expect(usd(res.final.total)).toBe('0.0080675');
     });
 });
+
+describe('an answer a semantic cache served is shortened with the answer it copies (outputCap after semanticCache)', () => {
+  // On claude-t, no prompt cache (1 µ$ an input token, 5 µ$ an output token). A shared system prompt
+  // S (1,200 tokens) and the same 100-token question Q open conversations SA (0 min, answer 50) and
+  // SB (1 min, logged answer 80); SB's turn 2 (4 min) re-sends S, Q, its answer and 100 new tokens:
+  // 1,480 as logged, answer 50. The semantic cache (first turns, threshold 0.9, no lookup cost)
+  // answers SB's turn 1 with SA's answer, and outputCap { maxTokens: 40 } caps SA's answer to 40.
+  // SB's user got that capped answer, so its turn 2 re-sends 40 tokens, not 80 (logged) or 50:
+  //   SA1  1,300 + 40 x 5                           = 1,500 µ$
+  //   SB1  answered from the cache                  =     0
+  //   SB2  1,480 - 80 + 40 = 1,440 + its own answer capped to 40: 40 x 5 = 1,640 µ$
+  //   total 3,140 µ$ = $0.00314
+  // (With outputCap listed after semanticCache, SB2 still re-sent SA's uncapped 50: 1,450 + 200 =
+  // 1,650 µ$, total $0.00315.)
+  const S = words('SS', 1200);
+  const Q = words('SQ', 100);
+  const recs = () => [
+    rec('claude-t', {
+      timeMs: minutes(0),
+      conversationId: 'SA',
+      turn: 1,
+      inputTokens: 1300,
+      outputTokens: 50,
+      text: { messages: [msg('system', S), msg('user', Q)] },
+      tags: { feature: 'chat' },
+    }),
+    rec('claude-t', {
+      timeMs: minutes(1),
+      conversationId: 'SB',
+      turn: 1,
+      inputTokens: 1300,
+      outputTokens: 80,
+      text: { messages: [msg('system', S), msg('user', Q)] },
+      tags: { feature: 'chat' },
+    }),
+    rec('claude-t', {
+      timeMs: minutes(4),
+      conversationId: 'SB',
+      turn: 2,
+      inputTokens: 1480,
+      outputTokens: 50,
+      text: { messages: [msg('system', S), msg('user', Q), msg('assistant', words('SBa1x', 80)), msg('user', words('SBu2x', 100))] },
+      tags: { feature: 'chat' },
+    }),
+  ];
+  const sem = spec('semanticCache', { threshold: 0.9, embeddingModel: 'none', lookupCostUsd: 0 });
+  const cap = spec('outputCap', { maxTokens: 40 });
+  for (const [name, levers] of [
+    ['semanticCache then outputCap', [sem, cap]],
+    ['outputCap then semanticCache', [cap, sem]],
+  ] as const)
+    it(name, () => {
+      const res = run(recs(), [...levers]);
+      // [answered from the cache, prompt tokens, the answer its user got]
+      expect(res.requests.map((r) => [r.dropped, r.inputTokens, r.served?.tokens ?? r.outputTokens])).toEqual([
+        [false, 1300, 40],
+        [true, 1300, 40],
+        [false, 1440, 40],
+      ]);
+      expect(usd(res.final.total)).toBe('0.00314');
+    });
+});
