@@ -587,3 +587,52 @@ describe('an answer a semantic cache served is shortened with the answer it copi
       expect(usd(res.final.total)).toBe('0.00314');
     });
 });
+
+describe('a summary read on a model that reads its cache in 128-token steps is rounded down to one', () => {
+  // One conversation on gpt-t (implicit cache of the whole prompt, minimum 1,024, reads in 128-token
+  // increments, writes billed as input: 1 µ$ an input token, 0.5 µ$ read, 2 µ$ output). A system
+  // prompt of 1,200 tokens and 100-token messages, 50-token answers, a turn a minute: prompts 1,300,
+  // 1,450, 1,600. summarize { afterTurns: 1, summaryTokens: 30, instructionTokens: 20 } summarises
+  // turn 3 (history a1 + u2 + a2 = 200): turn 3 sends 1,600 - 170 = 1,430.
+  //   t1  1,300 written (as input) + output 50 x 2                           = 1,400 µ$
+  //   t2  reads 1,300 rounded down to 1,280 (640), 170 input, output 100     =   910 µ$
+  //   summary call: t2 cached its 1,450 a minute before; the call reads them rounded down to
+  //       1,408 (704), sends 42 + a2 50 + 20 instructions = 112, answers 30 (60) =   876 µ$
+  //   t3  reads the template 1,300 rounded down to 1,280 (640), writes 150 (as input),
+  //       output 100                                                          =   890 µ$
+  //   total 4,076 µ$ = $0.004076
+  // (The call read all 1,450 and t3 all 1,300, which gpt-t cannot: 855 + 880 µ$, total $0.004045.)
+  const S = words('GS', 1200);
+  const ms: Msg[] = [msg('system', S), msg('user', words('Gu1x', 100))];
+  const recs = () =>
+    [0, 1, 2].map((t) => {
+      if (t > 0) ms.push(msg('assistant', words(`Ga${t}x`, 50)), msg('user', words(`Gu${t + 1}x`, 100)));
+      const messages = ms.slice(0, 2 + 2 * t);
+      return rec('gpt-t', {
+        timeMs: minutes(t),
+        conversationId: 'G',
+        turn: t + 1,
+        inputTokens: count(messages),
+        outputTokens: 50,
+        text: { messages },
+        tags: { feature: 'chat' },
+      });
+    });
+  const cache = spec('prefixCache', {});
+  const summ = spec('summarize', { afterTurns: 1, summaryTokens: 30, instructionTokens: 20 });
+  const logged = recs();
+  for (const [name, levers] of [
+    ['prefixCache then summarize', [cache, summ]],
+    ['summarize then prefixCache', [summ, cache]],
+  ] as const)
+    it(name, () => {
+      const res = run(logged, [...levers]);
+      expect(res.requests.map((r) => [r.cacheReadTokens, r.cacheWrite5mTokens + r.inputTokens, r.outputTokens])).toEqual([
+        [0, 1300, 50],
+        [1280, 170, 50],
+        [1280, 150, 50],
+        [1408, 112, 30],
+      ]);
+      expect(usd(res.final.total)).toBe('0.004076');
+    });
+});
