@@ -17,7 +17,11 @@ import { eachCacheState, promptOf, removePromptTokens, type PromptEdit, type Sim
 
 const cachedOf = (r: SimRequest) => r.cacheReadTokens + r.cacheWrite5mTokens + r.cacheWrite1hTokens;
 
-/** A cached prefix of `n` tokens as read on a model that reads in `increment`-token steps (OpenAI before GPT-5.6: 128). */
+/**
+ * A cached prefix of `n` tokens as read on a model that reads in `increment`-token steps (catalog
+ * `cache.increment`; OpenAI before GPT-5.6: 128, "cache hits occurring in increments of 128 tokens",
+ * https://developers.openai.com/cookbook/examples/prompt_caching_201; docs/pricing.md, Open conflicts).
+ */
 export const readable = (n: number, increment: number | undefined): number => (increment ? Math.floor(n / increment) * increment : n);
 
 /**
