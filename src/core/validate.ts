@@ -77,7 +77,10 @@ export function validate(value: unknown, rule: Rule, path: PathPart[] = [], erro
       break;
     case 'number': {
       const what = rule.integer ? 'integer' : 'number';
-      const bound = rule.min === 0 ? `a non-negative ${what}` : `a ${what}`;
+      const a = rule.integer ? 'an' : 'a';
+      // a bound other than 0 is stated: "expected a integer (got 0)" read as if 0 were no integer
+      const bound =
+        rule.min === 0 ? `a non-negative ${what}` : rule.min !== undefined ? `${a} ${what} of at least ${rule.min}` : `${a} ${what}`;
       if (typeof value !== 'number' || !Number.isFinite(value)) fail(`expected ${bound} (got ${typeName(value)})`);
       else if (rule.integer && !Number.isInteger(value)) fail(`expected an integer (got ${value})`);
       else if (rule.min !== undefined && value < rule.min) fail(`expected ${bound} (got ${value})`);

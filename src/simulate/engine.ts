@@ -4,10 +4,11 @@
  * lever's saving is measured against the state the previous levers left, so savings add up to the
  * scenario's total and their shares depend on the order (which the report says).
  *
- * A lever that answers requests without a call (semanticCache, budgetCap) after a prefixCache has
- * the earlier prefix caches replayed again on the cache scopes that lost a request
- * (recacheAfterDrops), so that a request that was never sent neither reads nor refreshes the prompt
- * cache; the change is that lever's marginal saving.
+ * A lever that answers requests without a call (semanticCache, budgetCap) or moves them to another
+ * model (route) after a prefixCache has the earlier prefix caches replayed again on the cache scopes
+ * that lost or gained a request (recacheAfterChanges), so that a request that was never sent neither
+ * reads nor refreshes the prompt cache, and a routed one reads and keeps warm the target's cache, not
+ * the source's; the change is that lever's marginal saving.
  */
 import { UserError } from '../core/issues.js';
 import type { Catalog } from '../pricing/catalog.js';
@@ -102,7 +103,7 @@ function runLevers(
     const { requests: applied, ...kept } = outcome;
     if (spec.kind === 'prefixCache') caches.push({ spec, label });
     // (the lever's outcome is kept without its requests: one list alive at a time, not one per lever)
-    requests = spec.kind === 'prefixCache' ? applied : recacheAfterDrops(requests, applied, caches, env, ttlScale);
+    requests = spec.kind === 'prefixCache' ? applied : recacheAfterChanges(requests, applied, spec, caches, env, ttlScale);
     ttlScale = outcome.ttlScale ?? ttlScale;
     const after = priceState(env.pricer, requests);
     const afterTotals = totalsOf(after);
@@ -128,26 +129,48 @@ function runLevers(
  * replayed it as sent, so they are replayed again, in order, on the cache scopes that lost a
  * request: another request that read a prefix only the dropped one had written or kept alive writes
  * it instead, as when the prefix cache is listed after the lever.
+ *
+ * A request a lever moved to another model (route) leaves its source model's cache and joins the
+ * target's: the prefix caches listed before it are replayed on both scopes, so a request left on
+ * the source writes a prefix only the moved ones kept warm, and a routed request reads a shared
+ * prefix (a system prompt) that an earlier routed request of another conversation wrote on the
+ * target, as when the prefix cache is listed after route. With route's `sharedCache: true` the
+ * target already holds the traffic's prefixes: the routed requests keep their reads and only the
+ * source scopes are replayed.
  */
-function recacheAfterDrops(
+function recacheAfterChanges(
   before: readonly SimRequest[],
   after: SimRequest[],
+  spec: LeverSpec,
   caches: ReadonlyArray<{ spec: LeverSpec; label: string }>,
   env: SimEnv,
   ttlScale: number,
 ): SimRequest[] {
   if (caches.length === 0) return after;
-  const dropped = after.filter((r, i) => r.dropped && i < before.length && !before[i].dropped);
-  if (dropped.length === 0) return after;
+  const dropped: SimRequest[] = [];
+  const moved: number[] = [];
+  const modelOf = (r: SimRequest) => env.pricer.resolve(r.model)?.entry;
+  for (let i = 0; i < before.length && i < after.length; i++) {
+    const a = after[i];
+    if (a.dropped) {
+      if (!before[i].dropped) dropped.push(a);
+    } else if (a.origin !== 'added' && a.model !== before[i].model && modelOf(a) !== modelOf(before[i])) moved.push(i);
+  }
+  if (dropped.length === 0 && moved.length === 0) return after;
+  const keepTarget = spec.kind === 'route' && spec.params.sharedCache === true;
   let requests = after;
-  for (const { spec, label } of caches) {
-    const params = LEVERS.prefixCache.lever.parse(spec.params) as PrefixCacheParams;
-    const ctx = contextFor(spec, label, env, env.pricer.catalog, ttlScale);
+  for (const { spec: cacheSpec, label } of caches) {
+    const params = LEVERS.prefixCache.lever.parse(cacheSpec.params) as PrefixCacheParams;
+    const ctx = contextFor(cacheSpec, label, env, env.pricer.catalog, ttlScale);
     const keyOf = (r: SimRequest) => {
-      const entry = env.pricer.resolve(r.model)?.entry;
+      const entry = modelOf(r);
       return entry ? cacheScopeKey(r, entry.id, params.scope) : undefined;
     };
     const lost = new Set(dropped.filter(ctx.inScope).map(keyOf));
+    for (const i of moved) {
+      if (ctx.inScope(before[i])) lost.add(keyOf(before[i]));
+      if (!keepTarget && ctx.inScope(requests[i])) lost.add(keyOf(requests[i]));
+    }
     lost.delete(undefined);
     if (lost.size === 0) continue;
     const inScope = ctx.inScope;

@@ -35,16 +35,41 @@ export interface HistoryChange {
 }
 
 /**
+ * A request answered from a semantic cache (`servedBy`) got the answer of the request that
+ * answered first: when that answer's length changes (an output cap, a routed model's output), the
+ * served answer changes with it, and the served conversation's later turns re-send the new length.
+ * Returns the changes with those of the served requests added (their `outputTokens` updated in place).
+ */
+function withServedAnswers(out: SimRequest[], changes: ReadonlyMap<number, number>): ReadonlyMap<number, number> {
+  const changedIds = new Map<string, number>();
+  for (const i of changes.keys()) changedIds.set(out[i].id, i);
+  let all: Map<number, number> | undefined;
+  out.forEach((r, j) => {
+    const src = r.served && r.dropped ? changedIds.get(r.served.by) : undefined;
+    if (src === undefined || !r.served || changes.has(j) || out[src].outputTokens === r.served.tokens) return;
+    all ??= new Map(changes);
+    all.set(j, out[src].outputTokens - r.served.tokens);
+    out[j] = { ...r, served: { by: r.served.by, tokens: out[src].outputTokens } };
+  });
+  return all ?? changes;
+}
+
+/** The answer a request's user got: the served one for a semantic-cache hit, else its own. */
+const answerOf = (r: SimRequest): number => r.served?.tokens ?? r.outputTokens;
+
+/**
  * Apply output changes (request index -> output tokens added, negative when shortened) to the
- * prompts of later turns of the same conversations, in place.
+ * prompts of later turns of the same conversations, in place. A change to an answer a semantic cache
+ * served to other requests changes theirs too (withServedAnswers).
  */
 export function propagateOutputChanges(
   out: SimRequest[],
-  changes: ReadonlyMap<number, number>,
+  logged: ReadonlyMap<number, number>,
   ctx: Pick<LeverContext, 'resolve'>,
 ): HistoryChange {
   const res: HistoryChange = { requests: 0, tokens: 0 };
-  if (changes.size === 0) return res;
+  if (logged.size === 0) return res;
+  const changes = withServedAnswers(out, logged);
   const keyOf = (r: SimRequest) => `${r.conversation}\u0000${r.replica}`;
   const touched = new Set<string>();
   for (const i of changes.keys()) if (out[i].conversation !== undefined) touched.add(keyOf(out[i]));
@@ -95,7 +120,7 @@ export function propagateOutputChanges(
       if (d === 0) continue;
       // turn i's answer begins where its prompt (before the changes above) ends; `r` holds the new
       // answer length, and the change is the tail past the shorter of the old and new answers
-      earlier.push({ at: promptOf(r) + Math.min(r.outputTokens, r.outputTokens - d), tokens: d });
+      earlier.push({ at: promptOf(r) + Math.min(answerOf(r), answerOf(r) - d), tokens: d });
     }
   }
   return res;

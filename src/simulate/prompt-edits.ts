@@ -18,13 +18,22 @@ import { eachCacheState, promptOf, removePromptTokens, type PromptEdit, type Sim
 const cachedOf = (r: SimRequest) => r.cacheReadTokens + r.cacheWrite5mTokens + r.cacheWrite1hTokens;
 
 /**
- * The turn that first sends a summary: its template (the first `template` tokens) is read when it
- * was cached, the rest of its cached prefix (the summary, the new message) is written anew.
+ * A cached prefix of `n` tokens as read on a model that reads in `increment`-token steps (catalog
+ * `cache.increment`; OpenAI before GPT-5.6: 128, "cache hits occurring in increments of 128 tokens",
+ * https://developers.openai.com/cookbook/examples/prompt_caching_201; docs/pricing.md, Open conflicts).
  */
-export function recache(r: SimRequest, template: number, templateWarm: boolean): SimRequest {
+export const readable = (n: number, increment: number | undefined): number => (increment ? Math.floor(n / increment) * increment : n);
+
+/**
+ * The turn that first sends a summary: its template (the first `template` tokens) is read when it
+ * was cached, the rest of its cached prefix (the summary, the new message) is written anew. On a
+ * model that reads in increments the read is the template rounded down to one (a 1,300-token
+ * template is read as 1,280 in 128-token steps).
+ */
+export function recache(r: SimRequest, template: number, templateWarm: boolean, increment?: number): SimRequest {
   const cached = cachedOf(r);
   if (cached === 0) return r;
-  const read = templateWarm ? Math.min(template, cached) : 0;
+  const read = templateWarm ? readable(Math.min(template, cached), increment) : 0;
   const write = cached - read;
   return r.cacheWrite1hTokens > 0
     ? { ...r, cacheReadTokens: read, cacheWrite5mTokens: 0, cacheWrite1hTokens: write }
@@ -55,11 +64,11 @@ function scaleState(r: SimRequest, ratio: number, keepCache: boolean): SimReques
  * prefix-cache replay, which says itself whether a summarised turn's template was cached (it read
  * at least the template).
  */
-export function applyEdit(r: SimRequest, e: PromptEdit, replay = false): SimRequest {
-  return eachCacheState(r, (x) => editState(x, e, replay));
+export function applyEdit(r: SimRequest, e: PromptEdit, replay = false, increment?: number): SimRequest {
+  return eachCacheState(r, (x) => editState(x, e, replay, increment));
 }
 
-function editState(r: SimRequest, e: PromptEdit, replay: boolean): SimRequest {
+function editState(r: SimRequest, e: PromptEdit, replay: boolean, increment: number | undefined): SimRequest {
   switch (e.kind) {
     case 'remove':
       return removePromptTokens(r, e.tokens);
@@ -70,7 +79,7 @@ function editState(r: SimRequest, e: PromptEdit, replay: boolean): SimRequest {
     case 'summary': {
       const warm = replay && e.template !== undefined ? r.cacheReadTokens >= e.template : e.templateWarm;
       const next = removePromptTokens(r, e.tokens);
-      return e.template === undefined ? next : recache(next, e.template, warm);
+      return e.template === undefined ? next : recache(next, e.template, warm, increment);
     }
   }
 }
@@ -80,7 +89,11 @@ function editState(r: SimRequest, e: PromptEdit, replay: boolean): SimRequest {
  * replayed on them and the model's minimum applied; `at(r)` itself when the request has no edits
  * or its edits do not replay to its prompt.
  */
-export function onLoggedPrompt(r: SimRequest, at: (x: SimRequest) => SimRequest, minTokens: number | undefined): SimRequest {
+export function onLoggedPrompt(
+  r: SimRequest,
+  at: (x: SimRequest) => SimRequest,
+  cache: { minTokens: number; increment?: number } | undefined,
+): SimRequest {
   if (!r.edits?.length) return at(r);
   const logged = {
     ...r,
@@ -89,8 +102,8 @@ export function onLoggedPrompt(r: SimRequest, at: (x: SimRequest) => SimRequest,
     cacheWrite5mTokens: r.record.cacheWrite5mTokens,
     cacheWrite1hTokens: r.record.cacheWrite1hTokens,
   };
-  const sent = replayEdits(r, at(logged));
-  return sent ? fitCacheMinimum(sent, minTokens) : at(r);
+  const sent = replayEdits(r, at(logged), cache?.increment);
+  return sent ? fitCacheMinimum(sent, cache?.minTokens) : at(r);
 }
 
 /**
@@ -98,9 +111,9 @@ export function onLoggedPrompt(r: SimRequest, at: (x: SimRequest) => SimRequest,
  * the logged text): its edits replayed in order. Undefined when the result's prompt differs from
  * the request's (a lever changed the length without recording it): the caller keeps its shares.
  */
-export function replayEdits(r: SimRequest, logged: SimRequest): SimRequest | undefined {
+export function replayEdits(r: SimRequest, logged: SimRequest, increment?: number): SimRequest | undefined {
   let s = logged;
-  for (const e of r.edits ?? []) s = applyEdit(s, e, true);
+  for (const e of r.edits ?? []) s = applyEdit(s, e, true, increment);
   return promptOf(s) === promptOf(r) ? { ...s, edits: r.edits } : undefined;
 }
 

@@ -3,6 +3,7 @@
  * send after summarize ran: prefixCache (the turn before the summary re-cached) and the levers that
  * change the length of an answer the summary folds (output-history.ts).
  */
+import { readable } from './prompt-edits.js';
 import { promptOf, type LeverContext, type SimRequest } from './types.js';
 
 const cachedOf = (r: SimRequest) => r.cacheReadTokens + r.cacheWrite5mTokens + r.cacheWrite1hTokens;
@@ -18,8 +19,10 @@ export function withSummaryCache(call: SimRequest, sent: SimRequest, ttlMs: numb
   const entry = ctx.resolve(sent.model)?.entry;
   const C = cachedOf(sent);
   const warm = !!entry?.cache && C > 0 && s.gapMs <= ttlMs && ctx.resolve(call.model)?.entry === entry;
+  // a model that reads in increments reads the prefix rounded down to one, the rest as input
+  const read = warm ? readable(C, entry?.cache?.increment) : 0;
   return warm
-    ? { ...call, inputTokens: promptOf(sent) - C + sent.outputTokens + s.instructionTokens, cacheReadTokens: C }
+    ? { ...call, inputTokens: promptOf(sent) - read + sent.outputTokens + s.instructionTokens, cacheReadTokens: read }
     : { ...call, inputTokens: s.history + s.instructionTokens, cacheReadTokens: 0 };
 }
 

@@ -62,6 +62,13 @@ export interface SimRequest {
   /** A summary call (summarize): what it needs to re-check its cache read after a later prefixCache. */
   summaryOf?: SummaryOf;
   /**
+   * A request answered from a semantic cache: the request whose answer it was served (`by`, an id)
+   * and that answer's length (`tokens`; `outputTokens` stay as logged, a dropped request bills
+   * none). A later lever that changes that answer's length (outputCap, route's outputFactor)
+   * changes what this conversation re-sends too (output-history.ts).
+   */
+  served?: { by: string; tokens: number };
+  /**
    * Two real cache states the request stands for (a volume projection: another user's request
    * wrote its shared prefix with probability `p`); its buckets are their expectation. Levers that
    * cut or threshold the cached prefix apply to each state (eachCacheState), never to the

@@ -440,3 +440,199 @@ describe('images and summarize: an image is dropped from the history once, and s
     expect(usd(res.final.total)).toBe('0.0234');
   });
 });
+
+describe('prefixCache and route give one total in either order (the caches are replayed after route moves requests)', () => {
+  // Two conversations on big-t ($3 input, $3.75 5m write, $0.30 read, $15 output; explicit cache,
+  // minimum 1,024, TTL 5m refreshed on hit) share a 1,200-token system prompt S. A1 at 0 min is S + a
+  // 100-token message (1,300), B1 at 1 min S + its own 100 tokens (1,300), A2 at 3 min re-sends A1,
+  // its 50-token answer and 100 more (1,450). Answers 50 tokens. Nothing cached in the logs.
+  // In a conversation the breakpoint sits at the end of the prompt; reads stop at a message boundary.
+  const S = words('RS', 1200);
+  const recs = (feature: (conv: string) => string) => {
+    const a1 = [msg('system', S), msg('user', words('RAu1x', 100))];
+    const a2 = [...a1, msg('assistant', words('RAa1x', 50)), msg('user', words('RAu2x', 100))];
+    const b1 = [msg('system', S), msg('user', words('RBu1x', 100))];
+    return (
+      [
+        ['RA', 1, 0, a1],
+        ['RB', 1, 1, b1],
+        ['RA', 2, 3, a2],
+      ] as const
+    ).map(([conv, turn, m, messages]) =>
+      rec('big-t', {
+        timeMs: minutes(m),
+        conversationId: conv,
+        turn,
+        inputTokens: count([...messages]),
+        outputTokens: 50,
+        text: { messages: [...messages] },
+        tags: { feature: feature(conv) },
+      }),
+    );
+  };
+  const cache = spec('prefixCache', {});
+
+  // Everything routed to claude-t (same tokenizer; 1 µ$ input, 1.25 µ$ written, 0.1 µ$ read, 5 µ$
+  // output a token), replayed on claude-t's cache:
+  //   A1  writes 1,300: 1,625 + output 250                                    = 1,875 µ$
+  //   B1  reads S 1,200 (A1 wrote it on claude-t a minute earlier), writes 100:
+  //       120 + 125 + 250                                                     =   495 µ$
+  //   A2  reads A1's 1,300, writes 150: 130 + 187.5 + 250                     =   567.5 µ$
+  //   total 2,937.5 µ$ = $0.0029375
+  // (prefixCache listed first, route started B1 cold because no earlier turn of B's own
+  // conversation had reached claude-t: B1 wrote all 1,300, 1,875 µ$, total $0.0043175.)
+  const routeAll = spec('route', { to: 'claude-t' });
+  for (const [name, levers] of [
+    ['prefixCache then route', [cache, routeAll]],
+    ['route then prefixCache', [routeAll, cache]],
+  ] as const)
+    it(`${name}: a routed turn reads the system prompt another conversation wrote on the target`, () => {
+      const res = run(
+        recs(() => 'chat'),
+        [...levers],
+      );
+      expect(res.requests.map((r) => [r.cacheReadTokens, r.cacheWrite5mTokens, r.inputTokens])).toEqual([
+        [0, 1300, 0],
+        [1200, 100, 0],
+        [1300, 150, 0],
+      ]);
+      expect(usd(res.final.total)).toBe('0.0029375');
+    });
+
+  // Only conversation A (feature chat) routed to claude-t; B stays on big-t, where no request is
+  // left to write S before it:
+  //   A1 on claude-t  writes 1,300: 1,625 + 250                               = 1,875 µ$
+  //   B1 on big-t     writes 1,300: 4,875 + output 750                        = 5,625 µ$
+  //   A2 on claude-t  reads A1's 1,300, writes 150: 130 + 187.5 + 250         =   567.5 µ$
+  //   total 8,067.5 µ$ = $0.0080675
+  // (prefixCache listed first, B1 kept the read of S that A1 had written on big-t, a request that
+  // no longer runs there: 360 + 375 + 750 = 1,485 µ$, total $0.0039275.)
+  const routeA = { ...spec('route', { to: 'claude-t' }), where: { feature: ['chat'] } };
+  for (const [name, levers] of [
+    ['prefixCache then route', [cache, routeA]],
+    ['route then prefixCache', [routeA, cache]],
+  ] as const)
+    it(`${name}: a request left on the source writes the prefix only a routed one kept warm`, () => {
+      const res = run(
+        recs((c) => (c === 'RA' ? 'chat' : 'other')),
+        [...levers],
+      );
+      expect(res.requests.map((r) => [r.model, r.cacheReadTokens, r.cacheWrite5mTokens, r.inputTokens])).toEqual([
+        ['claude-t', 0, 1300, 0],
+        ['big-t', 0, 1300, 0],
+        ['claude-t', 1300, 150, 0],
+      ]);
+      expect(usd(res.final.total)).toBe('0.0080675');
+    });
+});
+
+describe('an answer a semantic cache served is shortened with the answer it copies (outputCap after semanticCache)', () => {
+  // On claude-t, no prompt cache (1 µ$ an input token, 5 µ$ an output token). A shared system prompt
+  // S (1,200 tokens) and the same 100-token question Q open conversations SA (0 min, answer 50) and
+  // SB (1 min, logged answer 80); SB's turn 2 (4 min) re-sends S, Q, its answer and 100 new tokens:
+  // 1,480 as logged, answer 50. The semantic cache (first turns, threshold 0.9, no lookup cost)
+  // answers SB's turn 1 with SA's answer, and outputCap { maxTokens: 40 } caps SA's answer to 40.
+  // SB's user got that capped answer, so its turn 2 re-sends 40 tokens, not 80 (logged) or 50:
+  //   SA1  1,300 + 40 x 5                           = 1,500 µ$
+  //   SB1  answered from the cache                  =     0
+  //   SB2  1,480 - 80 + 40 = 1,440 + its own answer capped to 40: 40 x 5 = 1,640 µ$
+  //   total 3,140 µ$ = $0.00314
+  // (With outputCap listed after semanticCache, SB2 still re-sent SA's uncapped 50: 1,450 + 200 =
+  // 1,650 µ$, total $0.00315.)
+  const S = words('SS', 1200);
+  const Q = words('SQ', 100);
+  const recs = () => [
+    rec('claude-t', {
+      timeMs: minutes(0),
+      conversationId: 'SA',
+      turn: 1,
+      inputTokens: 1300,
+      outputTokens: 50,
+      text: { messages: [msg('system', S), msg('user', Q)] },
+      tags: { feature: 'chat' },
+    }),
+    rec('claude-t', {
+      timeMs: minutes(1),
+      conversationId: 'SB',
+      turn: 1,
+      inputTokens: 1300,
+      outputTokens: 80,
+      text: { messages: [msg('system', S), msg('user', Q)] },
+      tags: { feature: 'chat' },
+    }),
+    rec('claude-t', {
+      timeMs: minutes(4),
+      conversationId: 'SB',
+      turn: 2,
+      inputTokens: 1480,
+      outputTokens: 50,
+      text: { messages: [msg('system', S), msg('user', Q), msg('assistant', words('SBa1x', 80)), msg('user', words('SBu2x', 100))] },
+      tags: { feature: 'chat' },
+    }),
+  ];
+  const sem = spec('semanticCache', { threshold: 0.9, embeddingModel: 'none', lookupCostUsd: 0 });
+  const cap = spec('outputCap', { maxTokens: 40 });
+  for (const [name, levers] of [
+    ['semanticCache then outputCap', [sem, cap]],
+    ['outputCap then semanticCache', [cap, sem]],
+  ] as const)
+    it(name, () => {
+      const res = run(recs(), [...levers]);
+      // [answered from the cache, prompt tokens, the answer its user got]
+      expect(res.requests.map((r) => [r.dropped, r.inputTokens, r.served?.tokens ?? r.outputTokens])).toEqual([
+        [false, 1300, 40],
+        [true, 1300, 40],
+        [false, 1440, 40],
+      ]);
+      expect(usd(res.final.total)).toBe('0.00314');
+    });
+});
+
+describe('a summary read on a model that reads its cache in 128-token steps is rounded down to one', () => {
+  // One conversation on gpt-t (implicit cache of the whole prompt, minimum 1,024, reads in 128-token
+  // increments, writes billed as input: 1 µ$ an input token, 0.5 µ$ read, 2 µ$ output). A system
+  // prompt of 1,200 tokens and 100-token messages, 50-token answers, a turn a minute: prompts 1,300,
+  // 1,450, 1,600. summarize { afterTurns: 1, summaryTokens: 30, instructionTokens: 20 } summarises
+  // turn 3 (history a1 + u2 + a2 = 200): turn 3 sends 1,600 - 170 = 1,430.
+  //   t1  1,300 written (as input) + output 50 x 2                           = 1,400 µ$
+  //   t2  reads 1,300 rounded down to 1,280 (640), 170 input, output 100     =   910 µ$
+  //   summary call: t2 cached its 1,450 a minute before; the call reads them rounded down to
+  //       1,408 (704), sends 42 + a2 50 + 20 instructions = 112, answers 30 (60) =   876 µ$
+  //   t3  reads the template 1,300 rounded down to 1,280 (640), writes 150 (as input),
+  //       output 100                                                          =   890 µ$
+  //   total 4,076 µ$ = $0.004076
+  // (The call read all 1,450 and t3 all 1,300, which gpt-t cannot: 855 + 880 µ$, total $0.004045.)
+  const S = words('GS', 1200);
+  const ms: Msg[] = [msg('system', S), msg('user', words('Gu1x', 100))];
+  const recs = () =>
+    [0, 1, 2].map((t) => {
+      if (t > 0) ms.push(msg('assistant', words(`Ga${t}x`, 50)), msg('user', words(`Gu${t + 1}x`, 100)));
+      const messages = ms.slice(0, 2 + 2 * t);
+      return rec('gpt-t', {
+        timeMs: minutes(t),
+        conversationId: 'G',
+        turn: t + 1,
+        inputTokens: count(messages),
+        outputTokens: 50,
+        text: { messages },
+        tags: { feature: 'chat' },
+      });
+    });
+  const cache = spec('prefixCache', {});
+  const summ = spec('summarize', { afterTurns: 1, summaryTokens: 30, instructionTokens: 20 });
+  const logged = recs();
+  for (const [name, levers] of [
+    ['prefixCache then summarize', [cache, summ]],
+    ['summarize then prefixCache', [summ, cache]],
+  ] as const)
+    it(name, () => {
+      const res = run(logged, [...levers]);
+      expect(res.requests.map((r) => [r.cacheReadTokens, r.cacheWrite5mTokens + r.inputTokens, r.outputTokens])).toEqual([
+        [0, 1300, 50],
+        [1280, 170, 50],
+        [1280, 150, 50],
+        [1408, 112, 30],
+      ]);
+      expect(usd(res.final.total)).toBe('0.004076');
+    });
+});

@@ -95,6 +95,11 @@ scenarios:
     expect(errorOf(`version: 1\nscenarios:\n  - name: a\n    levers:\n      - batch: { share: 2 }\n`)).toMatch(
       /s\.yaml:5: scenarios\[0\]\.levers\[0\]\.batch\.share: expected at most 1 \(got 2\)/,
     );
+    // maxTokens is an integer of at least 1: 0 is an integer, so the message says the bound
+    // (it read "expected a integer (got 0)")
+    expect(errorOf(`version: 1\nscenarios:\n  - name: a\n    levers:\n      - outputCap: { maxTokens: 0 }\n`)).toMatch(
+      /s\.yaml:5: scenarios\[0\]\.levers\[0\]\.outputCap\.maxTokens: expected an integer of at least 1 \(got 0\)/,
+    );
     expect(errorOf(`scenarios:\n  - name: a\n`)).toMatch(/version: is required/);
     expect(errorOf(`version: 1\nscenarios:\n  - name: a\n    levers:\n      - summarize: { summaryTokens: 10 }\n`)).toMatch(
       /give afterTurns or afterTokens/,

@@ -204,7 +204,7 @@ function replayGroup(
  * prompt as sent. A request no lever edited takes the shares directly.
  */
 function asSent(r: SimRequest, readShare: number, writeShare: number, bucket: '5m' | '1h', entry: ModelEntry): SimRequest {
-  return onLoggedPrompt(r, (x) => withCacheShares(x, readShare, writeShare, bucket), entry.cache?.minTokens);
+  return onLoggedPrompt(r, (x) => withCacheShares(x, readShare, writeShare, bucket), entry.cache);
 }
 
 /**

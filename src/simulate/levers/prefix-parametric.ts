@@ -197,7 +197,7 @@ function parametricRequest(r: SimRequest, S: number, hit: number, entry: ModelEn
         const share = (s * n) / P;
         return warm ? withCacheShares(x, share, 0, bucket) : withCacheShares(x, 0, share, bucket);
       },
-      c.minTokens,
+      c,
     );
   const cold = state(false);
   const next = eligible && hit > 0 ? withCacheMix(cold, state(true), hit) : cold;

@@ -18,7 +18,10 @@
  * wrote that prefix (a turn reads at most what that turn cached); otherwise its reads are written
  * (at the 5-minute write price) first. `sharedCache: true` keeps the routed requests' reads (a
  * scenario where the target already serves that traffic); the turns left on the source after a
- * routed one are still re-checked, as below. The share is drawn per conversation, but a scope such as
+ * routed one are still re-checked, as below. These rules price the cache buckets a request brought;
+ * a prefixCache listed before route is replayed after it instead (engine.ts recacheAfterChanges) on
+ * the scopes the moved requests left and joined, which also sees the target's cache warmed by
+ * other conversations and the source's left cold by the moved ones. The share is drawn per conversation, but a scope such as
  * `maxInputTokens` can route some turns of a conversation and not others: a turn that stays on the
  * source after a routed one cannot read what the routed turn would have cached there, so it too
  * reads only what its conversation left on the source within the TTL (turn-cache.ts). A retry

@@ -370,8 +370,10 @@ function applySemantic(requests: readonly SimRequest[], p: SemanticCacheParams, 
       n++;
       if (hits.similarity[k] === 1) exact++;
       // the user gets the cached answer: later turns re-send its length, not the logged one
-      const served = requests[prep.at[hits.match[k]]].outputTokens;
+      const from = requests[prep.at[hits.match[k]]];
+      const served = from.outputTokens;
       if (served !== requests[i].outputTokens) changed.set(i, served - requests[i].outputTokens);
+      out[i] = { ...out[i], served: { by: from.id, tokens: served } };
     }
     out[i] = { ...out[i], dropped: out[i].dropped || hit, extraFemto: out[i].extraFemto + lookup.costs[k] };
   });

@@ -185,7 +185,8 @@ function summarizeConversation(
     }
     if (removed > 0) {
       const edit: PromptEdit = { kind: 'summary', tokens: Math.min(removed, H), template: summaryTurn ? first : undefined, templateWarm };
-      out[i] = fitCacheMinimum(withEdit(applyEdit(r, edit), edit), ctx.resolve(r.model)?.entry.cache?.minTokens);
+      const cache = ctx.resolve(r.model)?.entry.cache;
+      out[i] = fitCacheMinimum(withEdit(applyEdit(r, edit, false, cache?.increment), edit), cache?.minTokens);
     }
     if (out[i].cacheWrite1hTokens > 0) wrote1h = true;
     else if (out[i].cacheWrite5mTokens > 0) wrote1h = false;
