@@ -41,6 +41,9 @@ export interface WaterfallStep {
   saving: Femto;
   outcome: Omit<LeverOutcome, 'requests'>;
   elapsedMs: number;
+  /** Requests the lever's scope (`where`) held when it ran, of `requestsSeen` (all of them without a scope). */
+  requestsInScope: number;
+  requestsSeen: number;
 }
 
 const totalsOf = ({ costs: _costs, ...totals }: StatePrice): StepPrice => totals;
@@ -57,6 +60,21 @@ export interface ScenarioResult {
   /** Volume curve: the scenario re-run at each k (when its volume lever asks for one). */
   /** `requestsServed`: priced requests served at k (the denominator of cost per request). */
   curve?: Array<{ k: number; method: string; baselineAtK: Femto; total: Femto; requestsServed: number }>;
+}
+
+/**
+ * A warning for each lever whose scope (`where`) held none of the requests it saw: it changed
+ * nothing, most often because a value is misspelled (`model: gpt-4o-mnii`) or not in these logs.
+ */
+export function unmatchedScopeWarnings(results: readonly ScenarioResult[]): string[] {
+  const out: string[] = [];
+  for (const r of results)
+    for (const s of r.steps)
+      if (s.spec.where && s.requestsInScope === 0 && s.requestsSeen > 0)
+        out.push(
+          `${r.scenario.name} / ${s.label} (${s.spec.at}): its scope (${s.scope}) matched none of the ${s.requestsSeen.toLocaleString('en-US')} requests, so the lever changed nothing; check the values against the logs (report --by feature, --by model, --by customer)`,
+        );
+  return out;
 }
 
 export function baselineRequests(records: readonly UsageRecord[]): SimRequest[] {
@@ -97,9 +115,11 @@ function runLevers(
     env.progress?.(`simulate: ${label} on ${requests.length} requests`);
     const started = now();
     const def = LEVERS[spec.kind];
-    const outcome = atLever(spec, () =>
-      def.lever.apply(requests, def.lever.parse(spec.params), contextFor(spec, label, env, env.pricer.catalog, ttlScale)),
-    );
+    const ctx = contextFor(spec, label, env, env.pricer.catalog, ttlScale);
+    // (a scope that holds no request is a lever that changed nothing: the command warns of it)
+    const requestsInScope = spec.where ? requests.reduce((n, r) => (ctx.inScope(r) ? n + 1 : n), 0) : requests.length;
+    const requestsSeen = requests.length;
+    const outcome = atLever(spec, () => def.lever.apply(requests, def.lever.parse(spec.params), ctx));
     const { requests: applied, ...kept } = outcome;
     if (spec.kind === 'prefixCache') caches.push({ spec, label });
     // (the lever's outcome is kept without its requests: one list alive at a time, not one per lever)
@@ -116,6 +136,8 @@ function runLevers(
       saving: before.total - after.total,
       outcome: kept,
       elapsedMs: now() - started,
+      requestsInScope,
+      requestsSeen,
     });
     before = after;
     beforeTotals = afterTotals;

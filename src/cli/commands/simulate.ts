@@ -8,7 +8,7 @@ import { loadRecords } from '../../pipeline/records.js';
 import { progressLine } from '../../pipeline/progress.js';
 import { fileWarnings, ingestWarnings, nothingReadError } from '../../report/ingest-warnings.js';
 import { pretokenize } from '../../simulate/pretokenize.js';
-import { baselineRequests, runScenarios } from '../../simulate/engine.js';
+import { baselineRequests, runScenarios, unmatchedScopeWarnings } from '../../simulate/engine.js';
 import { simGroupKey } from '../../simulate/data.js';
 import { priceState } from '../../simulate/price.js';
 import { buildSimulateReport } from '../../simulate/report.js';
@@ -134,6 +134,7 @@ async function simulate(ctx: CommandContext, inputs: string[], opts: SimulateOpt
       // rejected records and unreadable files: warnings, on stderr and in JSON (as report prints them)
       ...ingestWarnings(ingest.counts, ingest.issues).map((w) => `warning: ${w.message}`),
       ...fileWarnings(ingest.issues).map((w) => `warning: ${w}`),
+      ...unmatchedScopeWarnings(results).map((w) => `warning: ${w}`),
       ...(withText < records.length
         ? [
             `${records.length - withText} record(s) carry no prompt text: text levers (prefix replay, semantic cache, measured token conversion) use their parametric or factor modes there`,
