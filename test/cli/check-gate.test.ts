@@ -5,6 +5,7 @@
 import { symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { chatTok } from '../prompts/helpers.js';
 import { edit, git, repo } from './check-repo.js';
 import { runCli } from './harness.js';
 
@@ -32,5 +33,47 @@ describe('check --base-ref does not let a cost rise through as a new prompt', ()
       'maxIncreasePct',
       '+400.0% per call',
     ]);
+  });
+
+  it('a symlinked prompt repointed at a longer file is read at the base through the base link: a change, not "unchanged"', async () => {
+    const dir = await repo();
+    const short = 'Reply with the order status.\n';
+    const long = `${'Reply with the order status, the carrier, the tracking number and the expected delivery date. '.repeat(4)}\n`;
+    writeFileSync(join(dir, 'prompts', 'short.md'), short);
+    writeFileSync(join(dir, 'prompts', 'long.md'), long);
+    symlinkSync('short.md', join(dir, 'prompts', 'status.md'));
+    git(dir, 'add', '-A');
+    git(dir, 'commit', '-q', '-m', 'status prompt');
+    unlinkSync(join(dir, 'prompts', 'status.md'));
+    symlinkSync('long.md', join(dir, 'prompts', 'status.md'));
+    const args = ['prompts/status.md', '--model', 'gpt-4o-mini', '--calls-per-day', '1000', '--output-tokens', '10'];
+    const r = await runCli(['check', ...args, '--base-ref', 'HEAD', '--max-increase-pct', '10', '--format', 'json'], { cwd: dir });
+    // before the fix: the path was resolved through the working tree's link (to long.md) and long.md read at HEAD too:
+    // "unchanged", exit 0
+    expect(r.code, r.stderr).toBe(1);
+    const p = JSON.parse(r.stdout).prompts[0];
+    const before = chatTok([{ role: 'user', content: short }]);
+    const after = chatTok([{ role: 'user', content: long }]);
+    expect(p.changes).toEqual([`input ${before} → ${after} tokens`]);
+    // gpt-4o-mini: $0.15 per MTok in, $0.60 out, 10 output tokens, no caching (< 1,024 tokens)
+    expect(p.baseline.costPerCallUsd).toBeCloseTo((before * 0.15 + 10 * 0.6) / 1e6, 15);
+    expect(p.current.costPerCallUsd).toBeCloseTo((after * 0.15 + 10 * 0.6) / 1e6, 15);
+    expect(p.violations.map((v: { rule: string }) => v.rule)).toEqual(['maxIncreasePct']);
+    // the link replaced by a regular file with its target's text: the same prompt (before the fix, the base's
+    // link text "short.md" was priced as the prompt)
+    unlinkSync(join(dir, 'prompts', 'status.md'));
+    writeFileSync(join(dir, 'prompts', 'status.md'), short);
+    const copied = await runCli(['check', ...args, '--base-ref', 'HEAD', '--format', 'json'], { cwd: dir });
+    expect(copied.code, copied.stderr).toBe(0);
+    expect(JSON.parse(copied.stdout).prompts[0]).toMatchObject({ status: 'unchanged', changes: [] });
+    // a link that leads nowhere at the base is a prompt absent there (new), not link text priced as a prompt
+    unlinkSync(join(dir, 'prompts', 'status.md'));
+    symlinkSync('gone.md', join(dir, 'prompts', 'status.md'));
+    git(dir, 'commit', '-q', '-am', 'dangling');
+    unlinkSync(join(dir, 'prompts', 'status.md'));
+    symlinkSync('short.md', join(dir, 'prompts', 'status.md'));
+    const fixed = await runCli(['check', ...args, '--base-ref', 'HEAD', '--format', 'json'], { cwd: dir });
+    expect(fixed.code, fixed.stderr).toBe(0);
+    expect(JSON.parse(fixed.stdout).prompts[0]).toMatchObject({ status: 'new', changes: ['new prompt'] });
   });
 });
