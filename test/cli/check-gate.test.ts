@@ -2,7 +2,8 @@
  * `check --base-ref` attacked the way a pull request can slip a cost rise past it, in real temporary
  * git repositories: a spec's id edited together with its model, a symlinked prompt repointed.
  */
-import { symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { chatTok } from '../prompts/helpers.js';
@@ -75,5 +76,30 @@ describe('check --base-ref does not let a cost rise through as a new prompt', ()
     const fixed = await runCli(['check', ...args, '--base-ref', 'HEAD', '--format', 'json'], { cwd: dir });
     expect(fixed.code, fixed.stderr).toBe(0);
     expect(JSON.parse(fixed.stdout).prompts[0]).toMatchObject({ status: 'new', changes: ['new prompt'] });
+  });
+
+  it('an empty check.prompts at the base is no prompt before: the pull request adding the first prompts is gated, not exit 2', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tk-gate-'));
+    mkdirSync(join(dir, 'prompts'));
+    writeFileSync(join(dir, 'tokenomics.yaml'), 'check:\n  budgets: {maxIncreaseUsd: 1}\n  prompts: []\n');
+    git(dir, 'init', '-q');
+    git(dir, 'add', '-A');
+    git(dir, 'commit', '-q', '-m', 'empty list');
+    const text = 'Summarize the ticket in one line.\n';
+    writeFileSync(join(dir, 'prompts', 'a.md'), text);
+    writeFileSync(
+      join(dir, 'tokenomics.yaml'),
+      'check:\n  budgets: {maxIncreaseUsd: 1}\n  prompts:\n    - file: prompts/a.md\n      model: gpt-4o\n      traffic: {callsPerDay: 10}\n      expectedOutputTokens: 500\n',
+    );
+    const r = await runCli(['check', '--base-ref', 'HEAD', '--format', 'json'], { cwd: dir });
+    // before the fix: "HEAD:tokenomics.yaml: check.prompts is empty at HEAD", exit 2
+    expect(r.code, r.stderr).toBe(1);
+    const p = JSON.parse(r.stdout).prompts[0];
+    expect(p).toMatchObject({ id: 'a', status: 'fail', changes: ['new prompt'] });
+    // gpt-4o: $2.50 per MTok in, $10 out; 500 output tokens; 10 calls/day x 30 = 300 calls/month, no caching
+    const t = chatTok([{ role: 'user', content: text }]);
+    const monthly = ((t * 2.5 + 500 * 10) / 1e6) * 300; // at least 500 x 10 / 1e6 x 300 = $1.50: over the $1 limit
+    expect(p.delta.monthlyUsd).toBeCloseTo(monthly, 12);
+    expect(p.violations.map((v: { rule: string }) => v.rule)).toEqual(['maxIncreaseUsd']);
   });
 });

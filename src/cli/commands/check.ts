@@ -256,6 +256,8 @@ function gitSide(
     return { side: { items: uniqueIds(items, ` at ${rev.ref}`), cacheHitRate }, ...(configFile ? { configFile } : {}), project };
   }
   if (!baseCfg) return { side: { items: [], cacheHitRate }, project };
+  // an empty check.prompts at the base is no prompt before (the pull request that adds the first ones), not an error
+  if (baseCfg.prompts.length === 0) return { side: { items: [], cacheHitRate }, ...(configFile ? { configFile } : {}), project };
   const items = configsOf(ctx, [], baseCfg, ` at ${rev.ref}`).map((c) => {
     const item = readAt(rev, c, model);
     if (!item)
