@@ -235,6 +235,17 @@ export class GitRevision {
     return rel.split(sep).join('/');
   }
 
+  /** Whether `path` (as `gitPath` takes it) is inside the repository, so that the revision can have it. */
+  inside(path: string): boolean {
+    try {
+      this.gitPath(path);
+      return true;
+    } catch (err) {
+      if (err instanceof UserError) return false;
+      throw err;
+    }
+  }
+
   /**
    * The object at `REV:gitPath`, symbolic links inside the revision's tree followed (`git cat-file
    * --batch --follow-symlinks`, https://git-scm.com/docs/git-cat-file): a blob's bytes, a tree, or

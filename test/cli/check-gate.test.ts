@@ -102,4 +102,22 @@ describe('check --base-ref does not let a cost rise through as a new prompt', ()
     expect(p.delta.monthlyUsd).toBeCloseTo(monthly, 12);
     expect(p.violations.map((v: { rule: string }) => v.rule)).toEqual(['maxIncreaseUsd']);
   });
+
+  it('a --config outside the repository is read as it is on both sides, not exit 2 as a file "outside the git repository"', async () => {
+    const dir = await repo();
+    const shared = mkdtempSync(join(tmpdir(), 'tk-shared-'));
+    writeFileSync(join(shared, 'tokenomics.yaml'), 'check:\n  budgets: {maxIncreasePct: 10}\n');
+    edit(dir, 'prompts/bot.yaml', 'model: claude-sonnet-4-5', 'model: claude-opus-4-1');
+    const args = ['--config', join(shared, 'tokenomics.yaml'), 'check', 'prompts/bot.yaml', '--calls-per-day', '1000'];
+    const r = await runCli([...args, '--base-ref', 'HEAD', '--format', 'json'], { cwd: dir });
+    // before the fix: "--base-ref HEAD: /tmp/.../tokenomics.yaml is outside the git repository", exit 2
+    expect(r.code, r.stderr).toBe(1);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.warnings[0]).toMatch(/tokenomics\.yaml is outside the git repository: "before" uses it as it is now/);
+    // the same tokens, no caching: opus-4-1 ($15/$75 per MTok) is 5x sonnet-4-5 ($3/$15): +400.0% per call
+    expect(doc.prompts[0].changes).toEqual(['model claude-sonnet-4-5 → claude-opus-4-1']);
+    expect(doc.violations.map((v: { rule: string; actual: string }) => [v.rule, v.actual])).toEqual([
+      ['maxIncreasePct', '+400.0% per call'],
+    ]);
+  });
 });

@@ -214,7 +214,14 @@ function gitSide(
   let baseCfg: CheckConfig | undefined;
   let configFile: string | undefined;
   let project: ProjectConfig | undefined;
-  if (current) {
+  if (current && !rev.inside(current.file)) {
+    // a config outside the repository (--config ../shared/tokenomics.yaml) has no revisions: both sides read it as it is
+    project = current;
+    baseCfg = readCheckConfig(current, cwd);
+    warnings.push(
+      `${shown(cwd, current.file)} is outside the git repository: "before" uses it as it is now (its prompts, models, output lengths, traffic), not as at ${rev.ref}`,
+    );
+  } else if (current) {
     const buf = rev.read(current.file);
     configFile = `${rev.ref}:${rev.gitPath(current.file)}`;
     if (buf === undefined) warnings.push(`${shown(cwd, current.file)} does not exist at ${rev.ref}: "before" has no config there`);
