@@ -33,6 +33,8 @@ export interface Snapshot {
   monthly?: Femto;
   /** SHA-256 of the prompt's text (hex; absent in baselines written before it): a renamed prompt is matched by it. */
   textSha256?: string;
+  /** The prompt's file as the run that saved it showed it (`prompts[].file`): a prompt whose id was edited is matched by it. */
+  file?: string;
 }
 
 export interface Baseline {
@@ -99,7 +101,7 @@ export function parseBaseline(text: string, file: string, schemaVersion: number)
   d.prompts.forEach((p: unknown, i: number) => {
     const at = `prompts[${i}]`;
     if (typeof p !== 'object' || p === null || Array.isArray(p)) throw bad(file, `${at} must be an object`);
-    const q = p as { id?: unknown; model?: unknown; outputTokens?: unknown; callsPerMonth?: unknown; current?: unknown };
+    const q = p as { id?: unknown; file?: unknown; model?: unknown; outputTokens?: unknown; callsPerMonth?: unknown; current?: unknown };
     if (typeof q.id !== 'string' || q.id === '') throw bad(file, `${at}.id must be a non-empty string`);
     if (out.has(q.id)) throw bad(file, `${at}.id "${q.id}" appears twice`);
     if (typeof q.current !== 'object' || q.current === null) throw bad(file, `${at}.current is missing`);
@@ -129,6 +131,7 @@ export function parseBaseline(text: string, file: string, schemaVersion: number)
       costPerCall: usdToFemto(costPerCallUsd),
       ...(monthlyUsd !== undefined ? { monthly: usdToFemto(monthlyUsd) } : {}),
       ...(textSha256 !== undefined ? { textSha256 } : {}),
+      ...(typeof q.file === 'string' && q.file !== '' ? { file: q.file } : {}),
     });
   });
   const src = d.source as { config?: unknown } | undefined;

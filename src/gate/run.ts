@@ -310,7 +310,7 @@ function snapshotPriced(
   }
   const common = {
     id,
-    file: after?.file ?? label,
+    file: after?.file ?? s.file ?? label,
     model,
     resolvedModel: res?.entry.id ?? s.model,
     inputTokens: s.inputTokens,
@@ -362,8 +362,9 @@ function firstChangedLine(before: string, after: string): number | undefined {
 
 /** What changed between the two sides of a prompt, in cost terms, and where to point at. */
 /**
- * Prompts under a new id whose base id is gone, matched to that base prompt: first (at a git revision)
- * the same file under another id (a spec's `id:` or its check.prompts `id:` edited), then where git
+ * Prompts under a new id whose base id is gone, matched to that base prompt: first the same file under
+ * another id (a spec's `id:` or its check.prompts `id:` edited; a saved baseline keeps each prompt's
+ * file as shown when it was written), then where git
  * reports the file renamed, then where the text is the same (a JSON or markdown prompt's id is its file
  * name, so a rename alone would otherwise be a new prompt plus a removed one; a saved baseline keeps the
  * text's SHA-256). After id -> base prompt.
@@ -371,7 +372,7 @@ function firstChangedLine(before: string, after: string): number | undefined {
 function matchRenames(
   after: Priced[],
   before: Map<string, Priced>,
-  git: { renamed?: (afterFile: string, beforeFile: string) => boolean } | undefined,
+  renamed: ((afterFile: string, beforeFile: string) => boolean) | undefined,
 ): Map<string, Priced> {
   const afterIds = new Set(after.map((a) => a.id));
   const gone = [...before.values()].filter((b) => !afterIds.has(b.id));
@@ -389,8 +390,7 @@ function matchRenames(
     }
   };
   // an id edited in place: without this the prompt was "new" (no maxIncreasePct, whatever it now costs) and its old id "removed"
-  if (git) pass((a, b) => a.file === b.file);
-  const renamed = git?.renamed;
+  pass((a, b) => a.file === b.file);
   if (renamed) pass((a, b) => renamed(a.file, b.file));
   pass((a, b) => a.textSha256 !== undefined && a.textSha256 === b.textSha256);
   return out;
@@ -533,7 +533,7 @@ export function runCheck(est: Estimator, input: RunInput): CheckResult {
       : matchRenames(
           pricedAfter.map((x) => x.priced),
           before,
-          base.kind === 'git' ? { ...(base.renamed ? { renamed: base.renamed } : {}) } : undefined,
+          base.kind === 'git' ? base.renamed : undefined,
         );
   const renamedAway = new Set([...renamedFrom.values()].map((b) => b.id));
   const missingFromBaseline: string[] = [];

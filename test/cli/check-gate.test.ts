@@ -36,6 +36,26 @@ describe('check --base-ref does not let a cost rise through as a new prompt', ()
     ]);
   });
 
+  it("against a saved baseline too: the baseline's file of the prompt matches the id edited in it", async () => {
+    const dir = await repo();
+    edit(dir, 'tokenomics.yaml', 'budgets: {maxIncreasePct: 10, maxIncreaseUsd: 5}', 'budgets: {maxIncreasePct: 10}');
+    edit(dir, 'prompts/bot.yaml', 'id: bot', 'id: boots-bot');
+    edit(dir, 'prompts/bot.yaml', 'model: claude-sonnet-4-5', 'model: claude-opus-4-1');
+    const r = await runCli(['check', '--format', 'json'], { cwd: dir });
+    // before the fix: "boots-bot: not in the baseline baseline.json: counted as a new prompt", exit 0
+    expect(r.code, r.stderr).toBe(1);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.prompts.map((p: { id: string; status: string }) => [p.id, p.status])).toEqual([
+      ['boots-bot', 'fail'],
+      ['classify', 'unchanged'],
+    ]);
+    expect(doc.prompts[0].changes).toEqual(['renamed from bot (prompts/bot.yaml)', 'model claude-sonnet-4-5 → claude-opus-4-1']);
+    // as above: opus-4-1 is 5x sonnet-4-5 per token, the same tokens: +400.0% per call
+    expect(doc.violations.map((v: { rule: string; actual: string }) => [v.rule, v.actual])).toEqual([
+      ['maxIncreasePct', '+400.0% per call'],
+    ]);
+  });
+
   it('a symlinked prompt repointed at a longer file is read at the base through the base link: a change, not "unchanged"', async () => {
     const dir = await repo();
     const short = 'Reply with the order status.\n';

@@ -349,7 +349,11 @@ function checkCoverage(source: BaselineSource, items: CheckItem[]): void {
     throw new UserError(`${source.label}: the baseline lists no prompts`, 'recreate it with `tokenomics check --update-baseline`');
   // a prompt renamed since (the same text under another id) is covered too
   const texts = new Set([...snaps.values()].flatMap((s) => (s.textSha256 ? [s.textSha256] : [])));
-  if (!items.some((it) => snaps.has(it.prompt.id) || (it.text !== undefined && texts.has(textSha256(it.text))))) {
+  // so is one whose id was edited in its file
+  const files = new Set([...snaps.values()].flatMap((s) => (s.file ? [s.file] : [])));
+  if (
+    !items.some((it) => snaps.has(it.prompt.id) || files.has(it.prompt.file) || (it.text !== undefined && texts.has(textSha256(it.text))))
+  ) {
     const list = (xs: string[]) =>
       xs
         .slice(0, 5)
