@@ -33,6 +33,8 @@ export interface Snapshot {
   monthly?: Femto;
   /** SHA-256 of the prompt's text (hex; absent in baselines written before it): a renamed prompt is matched by it. */
   textSha256?: string;
+  /** The prompt's file as the run that saved it showed it (`prompts[].file`): a prompt whose id was edited is matched by it. */
+  file?: string;
 }
 
 export interface Baseline {
@@ -99,7 +101,7 @@ export function parseBaseline(text: string, file: string, schemaVersion: number)
   d.prompts.forEach((p: unknown, i: number) => {
     const at = `prompts[${i}]`;
     if (typeof p !== 'object' || p === null || Array.isArray(p)) throw bad(file, `${at} must be an object`);
-    const q = p as { id?: unknown; model?: unknown; outputTokens?: unknown; callsPerMonth?: unknown; current?: unknown };
+    const q = p as { id?: unknown; file?: unknown; model?: unknown; outputTokens?: unknown; callsPerMonth?: unknown; current?: unknown };
     if (typeof q.id !== 'string' || q.id === '') throw bad(file, `${at}.id must be a non-empty string`);
     if (out.has(q.id)) throw bad(file, `${at}.id "${q.id}" appears twice`);
     if (typeof q.current !== 'object' || q.current === null) throw bad(file, `${at}.current is missing`);
@@ -129,6 +131,7 @@ export function parseBaseline(text: string, file: string, schemaVersion: number)
       costPerCall: usdToFemto(costPerCallUsd),
       ...(monthlyUsd !== undefined ? { monthly: usdToFemto(monthlyUsd) } : {}),
       ...(textSha256 !== undefined ? { textSha256 } : {}),
+      ...(typeof q.file === 'string' && q.file !== '' ? { file: q.file } : {}),
     });
   });
   const src = d.source as { config?: unknown } | undefined;
@@ -202,26 +205,89 @@ export class GitRevision {
     this.root = realpathSync(git(['rev-parse', '--show-toplevel'], cwd).trim());
   }
 
-  /** `path` (relative to `cwd`, or absolute) as a path from the repository root. */
+  /**
+   * `path` (relative to `cwd`, or absolute) as a path from the repository root. Symbolic links in the
+   * path are kept, not resolved in the working tree: the revision's own links are followed when reading
+   * there (`read`), so a link repointed since the base reads the base's target at the base.
+   */
   gitPath(path: string): string {
-    let abs: string;
+    const inside = (abs: string) => {
+      const rel = relative(this.root, abs);
+      return rel.startsWith('..') || isAbsolute(rel) ? undefined : rel;
+    };
+    let cwd = this.cwd;
     try {
-      abs = realpathSync(resolve(this.cwd, path));
+      cwd = realpathSync(this.cwd);
     } catch {
-      // a file deleted in the working tree: resolve its directory instead
+      // keep as given
+    }
+    let rel = inside(resolve(cwd, path));
+    if (rel === undefined) {
+      // an absolute path through a link to the repository (/tmp/x where the root is /private/tmp/x): resolve its directory
       try {
-        abs = resolve(realpathSync(dirname(resolve(this.cwd, path))), basename(path));
+        rel = inside(resolve(realpathSync(dirname(resolve(this.cwd, path))), basename(path)));
       } catch {
-        abs = resolve(this.cwd, path);
+        // not there
       }
     }
-    const rel = relative(this.root, abs);
-    if (rel.startsWith('..') || isAbsolute(rel))
+    if (rel === undefined)
       throw new UserError(
         `--base-ref ${this.ref}: ${path} is outside the git repository at ${this.root}`,
         'check prompt files that are tracked in the repository, or compare with --baseline FILE',
       );
     return rel.split(sep).join('/');
+  }
+
+  /** Whether `path` (as `gitPath` takes it) is inside the repository, so that the revision can have it. */
+  inside(path: string): boolean {
+    try {
+      this.gitPath(path);
+      return true;
+    } catch (err) {
+      if (err instanceof UserError) return false;
+      throw err;
+    }
+  }
+
+  /**
+   * The object at `REV:gitPath`, symbolic links inside the revision's tree followed (`git cat-file
+   * --batch --follow-symlinks`, https://git-scm.com/docs/git-cat-file): a blob's bytes, a tree, or
+   * absent (a link to nothing there too). A link leading outside the tree or in a loop cannot be read.
+   */
+  private object(gp: string, contents: boolean): { type: string; oid: string; bytes?: Buffer } | 'missing' | 'dangling' {
+    let out: Buffer;
+    try {
+      out = execFileSync('git', ['cat-file', contents ? '--batch' : '--batch-check', '--follow-symlinks'], {
+        cwd: this.root,
+        input: `${this.ref}:${gp}\n`,
+        stdio: ['pipe', 'pipe', 'pipe'],
+        maxBuffer: 256 * 1024 * 1024,
+      });
+    } catch (err) {
+      throw new UserError(`--base-ref ${this.ref}: cannot read ${gp}: ${gitError(err)}`);
+    }
+    const nl = out.indexOf(10);
+    const header = out.subarray(0, nl < 0 ? out.length : nl).toString('utf8');
+    // "REV:path missing" (echoing the input line): absent at the revision; so is a link to nothing there
+    if (header === `${this.ref}:${gp} missing`) return 'missing';
+    if (header.startsWith('dangling ')) return 'dangling';
+    const m = /^([0-9a-f]+) (\w+) (\d+)$/.exec(header);
+    if (!m) {
+      const why = header.split(' ')[0];
+      const what =
+        why === 'symlink'
+          ? 'a symbolic link that leads outside the repository'
+          : why === 'loop'
+            ? 'a symbolic link loop'
+            : why === 'notdir'
+              ? 'a path through a file'
+              : `an unexpected object (${header.slice(0, 60)})`;
+      throw new UserError(
+        `--base-ref ${this.ref}: cannot read ${gp}: ${what} at that revision`,
+        'check regular files tracked in the repository',
+      );
+    }
+    return { oid: m[1], type: m[2], ...(contents ? { bytes: out.subarray(nl + 1, nl + 1 + Number(m[3])) } : {}) };
   }
 
   /** The path (from the repository root) as shown relative to `cwd`. */
@@ -235,16 +301,36 @@ export class GitRevision {
   kind(path: string): 'blob' | 'tree' | undefined {
     const gp = this.gitPath(path);
     if (!gp) return 'tree';
-    const out = git(['ls-tree', this.ref, '--', gp], this.root).trim();
-    if (!out) return undefined;
-    const type = out.split(/\s+/)[1];
-    return type === 'tree' ? 'tree' : 'blob';
+    const type = this.typeAt(gp);
+    return type === undefined ? undefined : type === 'tree' ? 'tree' : 'blob';
+  }
+
+  /** The type of the object at the path (links followed), or undefined when absent. */
+  private typeAt(gp: string): string | undefined {
+    if (!gp.includes('\n')) {
+      const o = this.object(gp, false);
+      if (o === 'dangling') return undefined;
+      if (o !== 'missing') return o.type;
+    }
+    // absent (or a name cat-file's line input cannot carry): what the tree itself holds there, e.g. a submodule
+    const out = git(['--literal-pathspecs', 'ls-tree', '-z', this.ref, '--', gp], this.root).split('\0')[0];
+    return out ? out.split(/\s+/)[1] : undefined;
   }
 
   /** Files under a directory at the revision (paths from the repository root), sorted. */
   list(path: string): string[] {
     const gp = this.gitPath(path);
-    const out = git(['ls-tree', '-r', '--name-only', '-z', this.ref, '--', gp ? `${gp}/` : '.'], this.root);
+    // the directory's own tree, so a directory reached through a link at the revision is listed too
+    const tree = gp && !gp.includes('\n') ? this.object(gp, false) : undefined;
+    if (typeof tree === 'object' && tree.type === 'tree') {
+      const names = git(['ls-tree', '-r', '--name-only', '-z', tree.oid], this.root);
+      return names
+        .split('\0')
+        .filter(Boolean)
+        .map((n) => `${gp}/${n}`)
+        .sort();
+    }
+    const out = git(['--literal-pathspecs', 'ls-tree', '-r', '--name-only', '-z', this.ref, '--', gp ? `${gp}/` : '.'], this.root);
     return out.split('\0').filter(Boolean).sort();
   }
 
@@ -281,7 +367,10 @@ export class GitRevision {
   /** File bytes at the revision, or undefined when the path does not exist there. */
   read(path: string): Buffer | undefined {
     const gp = this.gitPath(path);
-    const kind = this.kind(path);
+    const o = gp && !gp.includes('\n') ? this.object(gp, true) : 'missing';
+    if (o === 'dangling') return undefined;
+    if (o !== 'missing' && o.type === 'blob') return o.bytes;
+    const kind = o !== 'missing' ? o.type : this.typeAt(gp);
     if (kind === undefined) return undefined;
     if (kind === 'tree') throw new UserError(`--base-ref ${this.ref}: ${gp} is a directory at that revision, not a file`);
     try {
@@ -293,7 +382,7 @@ export class GitRevision {
     } catch (err) {
       throw new UserError(
         `--base-ref ${this.ref}: cannot read ${gp}: ${gitError(err)}`,
-        'a submodule or a symlink cannot be read at a revision: check regular files',
+        'a submodule cannot be read at a revision: check regular files',
       );
     }
   }

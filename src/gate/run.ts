@@ -310,7 +310,7 @@ function snapshotPriced(
   }
   const common = {
     id,
-    file: after?.file ?? label,
+    file: after?.file ?? s.file ?? label,
     model,
     resolvedModel: res?.entry.id ?? s.model,
     inputTokens: s.inputTokens,
@@ -362,9 +362,11 @@ function firstChangedLine(before: string, after: string): number | undefined {
 
 /** What changed between the two sides of a prompt, in cost terms, and where to point at. */
 /**
- * Prompts under a new id whose base id is gone, matched to that base prompt: first where git reports
- * the file renamed, then where the text is the same (a JSON or markdown prompt's id is its file name,
- * so a rename alone would otherwise be a new prompt plus a removed one; a saved baseline keeps the
+ * Prompts under a new id whose base id is gone, matched to that base prompt: first the same file under
+ * another id (a spec's `id:` or its check.prompts `id:` edited; a saved baseline keeps each prompt's
+ * file as shown when it was written), then where git
+ * reports the file renamed, then where the text is the same (a JSON or markdown prompt's id is its file
+ * name, so a rename alone would otherwise be a new prompt plus a removed one; a saved baseline keeps the
  * text's SHA-256). After id -> base prompt.
  */
 function matchRenames(
@@ -387,6 +389,8 @@ function matchRenames(
       }
     }
   };
+  // an id edited in place: without this the prompt was "new" (no maxIncreasePct, whatever it now costs) and its old id "removed"
+  pass((a, b) => a.file === b.file);
   if (renamed) pass((a, b) => renamed(a.file, b.file));
   pass((a, b) => a.textSha256 !== undefined && a.textSha256 === b.textSha256);
   return out;

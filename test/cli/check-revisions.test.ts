@@ -309,8 +309,10 @@ describe('check compares revisions whole (--base-ref and a saved baseline)', () 
       ],
       [readFileSync(join(dir, 'baseline.json'), 'utf8').replace(/"inputTokens": \d+/, '"inputTokens": -3'), /inputTokens is negative/],
       [
-        // written from another config: other ids, other texts (a text's hash matches a renamed prompt)
+        // written from another config: other ids, other texts, other files (a text's hash matches a renamed prompt,
+        // a prompt's file one whose id was edited in it)
         readFileSync(join(dir, 'baseline.json'), 'utf8')
+          .replace(/"file": "prompts\//g, '"file": "other/')
           .replace(/"id": "bot"/, '"id": "bot-renamed"')
           .replace(/"id": "classify"/, '"id": "classify-renamed"')
           .replace(/"textSha256": "[0-9a-f]{64}"/g, `"textSha256": "${'0'.repeat(64)}"`),

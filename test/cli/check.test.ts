@@ -151,7 +151,8 @@ describe('tokenomics check on fixtures/check', () => {
     expect(r.code, r.stdout).toBe(0);
     const doc = JSON.parse(r.stdout);
     expect(doc.prompts.map((p: { id: string; status: string }) => [p.id, p.status])).toEqual([['digest', 'unchanged']]);
-    expect(doc.prompts[0].changes).toEqual(['renamed from summarize (base.json)']);
+    // the old file as the baseline saved it (before it was kept: the baseline's name, base.json)
+    expect(doc.prompts[0].changes).toEqual(['renamed from summarize (summarize.md)']);
     // a baseline hand-edited to a malformed hash is refused with its path
     const bad = readFileSync(join(dir, 'base.json'), 'utf8').replace(saved, 'xyz');
     writeFileSync(join(dir, 'bad.json'), bad);

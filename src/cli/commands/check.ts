@@ -214,7 +214,14 @@ function gitSide(
   let baseCfg: CheckConfig | undefined;
   let configFile: string | undefined;
   let project: ProjectConfig | undefined;
-  if (current) {
+  if (current && !rev.inside(current.file)) {
+    // a config outside the repository (--config ../shared/tokenomics.yaml) has no revisions: both sides read it as it is
+    project = current;
+    baseCfg = readCheckConfig(current, cwd);
+    warnings.push(
+      `${shown(cwd, current.file)} is outside the git repository: "before" uses it as it is now (its prompts, models, output lengths, traffic), not as at ${rev.ref}`,
+    );
+  } else if (current) {
     const buf = rev.read(current.file);
     configFile = `${rev.ref}:${rev.gitPath(current.file)}`;
     if (buf === undefined) warnings.push(`${shown(cwd, current.file)} does not exist at ${rev.ref}: "before" has no config there`);
@@ -256,6 +263,8 @@ function gitSide(
     return { side: { items: uniqueIds(items, ` at ${rev.ref}`), cacheHitRate }, ...(configFile ? { configFile } : {}), project };
   }
   if (!baseCfg) return { side: { items: [], cacheHitRate }, project };
+  // an empty check.prompts at the base is no prompt before (the pull request that adds the first ones), not an error
+  if (baseCfg.prompts.length === 0) return { side: { items: [], cacheHitRate }, ...(configFile ? { configFile } : {}), project };
   const items = configsOf(ctx, [], baseCfg, ` at ${rev.ref}`).map((c) => {
     const item = readAt(rev, c, model);
     if (!item)
@@ -340,7 +349,11 @@ function checkCoverage(source: BaselineSource, items: CheckItem[]): void {
     throw new UserError(`${source.label}: the baseline lists no prompts`, 'recreate it with `tokenomics check --update-baseline`');
   // a prompt renamed since (the same text under another id) is covered too
   const texts = new Set([...snaps.values()].flatMap((s) => (s.textSha256 ? [s.textSha256] : [])));
-  if (!items.some((it) => snaps.has(it.prompt.id) || (it.text !== undefined && texts.has(textSha256(it.text))))) {
+  // so is one whose id was edited in its file
+  const files = new Set([...snaps.values()].flatMap((s) => (s.file ? [s.file] : [])));
+  if (
+    !items.some((it) => snaps.has(it.prompt.id) || files.has(it.prompt.file) || (it.text !== undefined && texts.has(textSha256(it.text))))
+  ) {
     const list = (xs: string[]) =>
       xs
         .slice(0, 5)

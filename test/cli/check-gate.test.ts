@@ -1,0 +1,143 @@
+/**
+ * `check --base-ref` attacked the way a pull request can slip a cost rise past it, in real temporary
+ * git repositories: a spec's id edited together with its model, a symlinked prompt repointed.
+ */
+import { mkdirSync, mkdtempSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { chatTok } from '../prompts/helpers.js';
+import { edit, git, repo } from './check-repo.js';
+import { runCli } from './harness.js';
+
+describe('check --base-ref does not let a cost rise through as a new prompt', () => {
+  it('a spec whose id: is edited in place is the same prompt: a model switch beside it still fails maxIncreasePct', async () => {
+    const dir = await repo();
+    // the base gates on maxIncreasePct alone (maxIncreaseUsd would count a new prompt's whole cost)
+    edit(dir, 'tokenomics.yaml', 'budgets: {maxIncreasePct: 10, maxIncreaseUsd: 5}', 'budgets: {maxIncreasePct: 10}');
+    git(dir, 'commit', '-q', '-am', 'percent only');
+    edit(dir, 'prompts/bot.yaml', 'id: bot', 'id: boots-bot');
+    edit(dir, 'prompts/bot.yaml', 'model: claude-sonnet-4-5', 'model: claude-opus-4-1');
+    const r = await runCli(['check', '--base-ref', 'HEAD', '--format', 'json'], { cwd: dir });
+    // before the fix: "boots-bot" was a new prompt (maxIncreasePct has no "before" for it) and "bot" removed: exit 0
+    expect(r.code, r.stderr).toBe(1);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.prompts.map((p: { id: string; status: string }) => [p.id, p.status])).toEqual([
+      ['boots-bot', 'fail'],
+      ['classify', 'unchanged'],
+    ]);
+    const p = doc.prompts[0];
+    expect(p.changes).toEqual(['renamed from bot (prompts/bot.yaml)', 'model claude-sonnet-4-5 → claude-opus-4-1']);
+    // the same tokens (same text, same tokenizer), no caching (< 1,024 tokens): sonnet $3/$15 per MTok,
+    // opus-4-1 $15/$75 per MTok, so (15·in + 75·out) / (3·in + 15·out) = 5: +400.0% per call
+    expect(p.violations.map((v: { rule: string; actual: string }) => [v.rule, v.actual])).toContainEqual([
+      'maxIncreasePct',
+      '+400.0% per call',
+    ]);
+  });
+
+  it("against a saved baseline too: the baseline's file of the prompt matches the id edited in it", async () => {
+    const dir = await repo();
+    edit(dir, 'tokenomics.yaml', 'budgets: {maxIncreasePct: 10, maxIncreaseUsd: 5}', 'budgets: {maxIncreasePct: 10}');
+    edit(dir, 'prompts/bot.yaml', 'id: bot', 'id: boots-bot');
+    edit(dir, 'prompts/bot.yaml', 'model: claude-sonnet-4-5', 'model: claude-opus-4-1');
+    const r = await runCli(['check', '--format', 'json'], { cwd: dir });
+    // before the fix: "boots-bot: not in the baseline baseline.json: counted as a new prompt", exit 0
+    expect(r.code, r.stderr).toBe(1);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.prompts.map((p: { id: string; status: string }) => [p.id, p.status])).toEqual([
+      ['boots-bot', 'fail'],
+      ['classify', 'unchanged'],
+    ]);
+    expect(doc.prompts[0].changes).toEqual(['renamed from bot (prompts/bot.yaml)', 'model claude-sonnet-4-5 → claude-opus-4-1']);
+    // as above: opus-4-1 is 5x sonnet-4-5 per token, the same tokens: +400.0% per call
+    expect(doc.violations.map((v: { rule: string; actual: string }) => [v.rule, v.actual])).toEqual([
+      ['maxIncreasePct', '+400.0% per call'],
+    ]);
+  });
+
+  it('a symlinked prompt repointed at a longer file is read at the base through the base link: a change, not "unchanged"', async () => {
+    const dir = await repo();
+    const short = 'Reply with the order status.\n';
+    const long = `${'Reply with the order status, the carrier, the tracking number and the expected delivery date. '.repeat(4)}\n`;
+    writeFileSync(join(dir, 'prompts', 'short.md'), short);
+    writeFileSync(join(dir, 'prompts', 'long.md'), long);
+    symlinkSync('short.md', join(dir, 'prompts', 'status.md'));
+    git(dir, 'add', '-A');
+    git(dir, 'commit', '-q', '-m', 'status prompt');
+    unlinkSync(join(dir, 'prompts', 'status.md'));
+    symlinkSync('long.md', join(dir, 'prompts', 'status.md'));
+    const args = ['prompts/status.md', '--model', 'gpt-4o-mini', '--calls-per-day', '1000', '--output-tokens', '10'];
+    const r = await runCli(['check', ...args, '--base-ref', 'HEAD', '--max-increase-pct', '10', '--format', 'json'], { cwd: dir });
+    // before the fix: the path was resolved through the working tree's link (to long.md) and long.md read at HEAD too:
+    // "unchanged", exit 0
+    expect(r.code, r.stderr).toBe(1);
+    const p = JSON.parse(r.stdout).prompts[0];
+    const before = chatTok([{ role: 'user', content: short }]);
+    const after = chatTok([{ role: 'user', content: long }]);
+    expect(p.changes).toEqual([`input ${before} → ${after} tokens`]);
+    // gpt-4o-mini: $0.15 per MTok in, $0.60 out, 10 output tokens, no caching (< 1,024 tokens)
+    expect(p.baseline.costPerCallUsd).toBeCloseTo((before * 0.15 + 10 * 0.6) / 1e6, 15);
+    expect(p.current.costPerCallUsd).toBeCloseTo((after * 0.15 + 10 * 0.6) / 1e6, 15);
+    expect(p.violations.map((v: { rule: string }) => v.rule)).toEqual(['maxIncreasePct']);
+    // the link replaced by a regular file with its target's text: the same prompt (before the fix, the base's
+    // link text "short.md" was priced as the prompt)
+    unlinkSync(join(dir, 'prompts', 'status.md'));
+    writeFileSync(join(dir, 'prompts', 'status.md'), short);
+    const copied = await runCli(['check', ...args, '--base-ref', 'HEAD', '--format', 'json'], { cwd: dir });
+    expect(copied.code, copied.stderr).toBe(0);
+    expect(JSON.parse(copied.stdout).prompts[0]).toMatchObject({ status: 'unchanged', changes: [] });
+    // a link that leads nowhere at the base is a prompt absent there (new), not link text priced as a prompt
+    unlinkSync(join(dir, 'prompts', 'status.md'));
+    symlinkSync('gone.md', join(dir, 'prompts', 'status.md'));
+    git(dir, 'commit', '-q', '-am', 'dangling');
+    unlinkSync(join(dir, 'prompts', 'status.md'));
+    symlinkSync('short.md', join(dir, 'prompts', 'status.md'));
+    const fixed = await runCli(['check', ...args, '--base-ref', 'HEAD', '--format', 'json'], { cwd: dir });
+    expect(fixed.code, fixed.stderr).toBe(0);
+    expect(JSON.parse(fixed.stdout).prompts[0]).toMatchObject({ status: 'new', changes: ['new prompt'] });
+  });
+
+  it('an empty check.prompts at the base is no prompt before: the pull request adding the first prompts is gated, not exit 2', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tk-gate-'));
+    mkdirSync(join(dir, 'prompts'));
+    writeFileSync(join(dir, 'tokenomics.yaml'), 'check:\n  budgets: {maxIncreaseUsd: 1}\n  prompts: []\n');
+    git(dir, 'init', '-q');
+    git(dir, 'add', '-A');
+    git(dir, 'commit', '-q', '-m', 'empty list');
+    const text = 'Summarize the ticket in one line.\n';
+    writeFileSync(join(dir, 'prompts', 'a.md'), text);
+    writeFileSync(
+      join(dir, 'tokenomics.yaml'),
+      'check:\n  budgets: {maxIncreaseUsd: 1}\n  prompts:\n    - file: prompts/a.md\n      model: gpt-4o\n      traffic: {callsPerDay: 10}\n      expectedOutputTokens: 500\n',
+    );
+    const r = await runCli(['check', '--base-ref', 'HEAD', '--format', 'json'], { cwd: dir });
+    // before the fix: "HEAD:tokenomics.yaml: check.prompts is empty at HEAD", exit 2
+    expect(r.code, r.stderr).toBe(1);
+    const p = JSON.parse(r.stdout).prompts[0];
+    expect(p).toMatchObject({ id: 'a', status: 'fail', changes: ['new prompt'] });
+    // gpt-4o: $2.50 per MTok in, $10 out; 500 output tokens; 10 calls/day x 30 = 300 calls/month, no caching
+    const t = chatTok([{ role: 'user', content: text }]);
+    const monthly = ((t * 2.5 + 500 * 10) / 1e6) * 300; // at least 500 x 10 / 1e6 x 300 = $1.50: over the $1 limit
+    expect(p.delta.monthlyUsd).toBeCloseTo(monthly, 12);
+    expect(p.violations.map((v: { rule: string }) => v.rule)).toEqual(['maxIncreaseUsd']);
+  });
+
+  it('a --config outside the repository is read as it is on both sides, not exit 2 as a file "outside the git repository"', async () => {
+    const dir = await repo();
+    const shared = mkdtempSync(join(tmpdir(), 'tk-shared-'));
+    writeFileSync(join(shared, 'tokenomics.yaml'), 'check:\n  budgets: {maxIncreasePct: 10}\n');
+    edit(dir, 'prompts/bot.yaml', 'model: claude-sonnet-4-5', 'model: claude-opus-4-1');
+    const args = ['--config', join(shared, 'tokenomics.yaml'), 'check', 'prompts/bot.yaml', '--calls-per-day', '1000'];
+    const r = await runCli([...args, '--base-ref', 'HEAD', '--format', 'json'], { cwd: dir });
+    // before the fix: "--base-ref HEAD: /tmp/.../tokenomics.yaml is outside the git repository", exit 2
+    expect(r.code, r.stderr).toBe(1);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.warnings[0]).toMatch(/tokenomics\.yaml is outside the git repository: "before" uses it as it is now/);
+    // the same tokens, no caching: opus-4-1 ($15/$75 per MTok) is 5x sonnet-4-5 ($3/$15): +400.0% per call
+    expect(doc.prompts[0].changes).toEqual(['model claude-sonnet-4-5 → claude-opus-4-1']);
+    expect(doc.violations.map((v: { rule: string; actual: string }) => [v.rule, v.actual])).toEqual([
+      ['maxIncreasePct', '+400.0% per call'],
+    ]);
+  });
+});
