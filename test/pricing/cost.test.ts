@@ -239,6 +239,27 @@ describe('long-context tiers on aggregated records', () => {
     expect(pricer.cardFor(usage('sonnet-test', { requests: 2, inputTokens: 400_002 }))!.tier?.threshold).toBe(200000);
   });
 
+  it('averages the whole prompt, not each bucket floored on its own', () => {
+    // 2 requests of 200,001 uncached + 200,001 cache-read tokens: (200,001 + 200,001) / 2 = 200,001 > 200,000,
+    // the same average prompt as 400,002 uncached tokens above. Flooring each bucket first gave
+    // floor(100,000.5) + floor(100,000.5) = 200,000, not above the threshold.
+    // tier prices: 200,001 * $6 + 200,001 * $0.60 = $1.200006 + $0.1200006 = $1.3200066
+    const split = usage('sonnet-test', { requests: 2, inputTokens: 200_001, cacheReadTokens: 200_001 });
+    expect(pricer.cardFor(split)!.tier?.threshold).toBe(200000);
+    expect(usd(pricer, split)).toBe('1.3200066');
+    // the same with the prompt over four buckets: 100,001 + 100,000 + 100,000 + 100,001 = 400,002, average 200,001
+    const four = usage('sonnet-test', {
+      requests: 2,
+      inputTokens: 100_001,
+      cacheReadTokens: 100_000,
+      cacheWrite5mTokens: 100_000,
+      cacheWrite1hTokens: 100_001,
+    });
+    expect(pricer.cardFor(four)!.tier?.threshold).toBe(200000);
+    // an average of 200,000.5 is floored to 200,000: a prompt of whole tokens, not above the threshold
+    expect(pricer.cardFor(usage('sonnet-test', { requests: 2, inputTokens: 400_001 }))!.tier).toBeUndefined();
+  });
+
   it('uses the usage report context_window bucket when the request count is unknown', () => {
     const base = { requests: 0, inputTokens: 5_000_000, outputTokens: 1000 };
     expect(pricer.cardFor(usage('sonnet-test', base))!.tier).toBeUndefined();
