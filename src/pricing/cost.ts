@@ -353,12 +353,18 @@ export function regionalRoute(res: Resolution, t: Pick<CardInput, 'regional' | '
   }
 }
 
-/** 1 + index of the entry's uplift rule for `route` in force at `timeMs`, or 0 when none applies. */
+/**
+ * 1 + index of the entry's uplift rule for `route` in force at `timeMs`, or 0 when none applies.
+ * Of several rules for the route, the one that started last by `timeMs` is in force (as a later
+ * price period replaces an earlier one), whatever their order in the file; the first listed of
+ * equal starts. The first rule that had started used to win, so a raised uplift never applied.
+ */
 export function upliftRuleFor(entry: ModelEntry, route: RegionalRoute | undefined, timeMs: number): number {
   if (!route) return 0;
   let found = 0;
   entry.regional.forEach((u, i) => {
-    if (u.via.includes(route) && u.fromMs <= timeMs && found === 0) found = i + 1;
+    if (!u.via.includes(route) || u.fromMs > timeMs) return;
+    if (found === 0 || u.fromMs > entry.regional[found - 1].fromMs) found = i + 1;
   });
   return found;
 }
