@@ -225,6 +225,35 @@ describe('catalog validation', () => {
       }),
     ).toThrow(/tiers\[0\]\.rule: expected one of whole-request/);
   });
+
+  it('rejects window prices beside long-context tiers instead of dropping the window above the threshold', () => {
+    const doc = (peak: Record<string, unknown>) => ({
+      provider: 'x',
+      source: 's',
+      checkedAt: '2026-01-01',
+      models: [
+        {
+          id: 'm',
+          prices: [
+            {
+              inputPerMTok: 1,
+              outputPerMTok: 1,
+              peak: { windowsUtc: ['00:00-24:00'], ...peak },
+              tiers: [{ threshold: 100, rule: 'whole-request', prices: { inputPerMTok: 2, outputPerMTok: 2 } }],
+            },
+          ],
+        },
+      ],
+    });
+    // a 1M-token request inside the window priced at the tier's $2 = $2.00, the window's $0.50 silently gone
+    expect(() => catalogOf(doc({ prices: { inputPerMTok: 0.5, outputPerMTok: 0.5 } }))).toThrow(
+      /prices\[0\]\.peak\.prices: window prices with long-context tiers in one period are not supported/,
+    );
+    // a window multiplier combines with the tier: 1M x $2 x 0.5 = $1.00 inside the window
+    const p = new Pricer(catalogOf(doc({ multiplier: 0.5 })));
+    const r = usage('m', { inputTokens: 1_000_000, timeMs: Date.parse('2026-11-01T10:00:00Z') });
+    expect(usd(p, r)).toBe('1');
+  });
 });
 
 describe('long-context tiers on aggregated records', () => {
