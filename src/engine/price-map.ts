@@ -426,20 +426,22 @@ export function periodJoin(d: Dialect, m: string, u: string, pricing: number, t:
  * The card key (pricing/cost.ts `cardKey`) of usage row `u` under mapping row `m`:
  * (((period * 16 + band) * 4 + service tier) * 16 + regional rule) * 4 + fast + 2 peak.
  * The band is decided per request on the whole prompt: a row of one request on its own counts; a
- * row of N requests on the average prompt per request (each bucket floored, as tierForRecord); a
+ * row of N requests on the average prompt per request (the whole prompt divided and floored, as tierForRecord); a
  * row with no request count on its `context_window` tag ("0-..." or absent: no band, else the top).
  * Bands and peak windows beyond `shape` (none of the mapping rows has them) are left out of the SQL.
  */
 export function cardKeyExpr(d: Dialect, m: string, u: string, t: KeyTimes, shape: PriceMapShape = FULL_SHAPE): string {
-  const per = (col: string) => d.intDiv(`${u}.${col}`, `${u}.requests`);
   const promptCols = ['input_tokens', 'cache_read_tokens', 'cache_write_5m_tokens', 'cache_write_1h_tokens'];
   // every row one request (shape.rows): the prompt as it is, and no row without a request count
   const single = shape.rows !== undefined && !shape.rows.otherRequests;
   const wholePrompt = promptCols.map((c) => `${u}.${c}`).join(' + ');
+  // a row of N requests: its whole prompt divided by N and floored, as tierForRecord (not each bucket floored)
   const nPrompt = single
     ? `(${wholePrompt})`
-    : `(CASE WHEN ${u}.requests = 1 THEN ${wholePrompt} ELSE ${promptCols.map(per).join(' + ')} END)`;
-  const nInput = single ? `${u}.input_tokens` : `(CASE WHEN ${u}.requests = 1 THEN ${u}.input_tokens ELSE ${per('input_tokens')} END)`;
+    : `(CASE WHEN ${u}.requests = 1 THEN ${wholePrompt} ELSE ${d.intDiv(`(${wholePrompt})`, `${u}.requests`)} END)`;
+  const nInput = single
+    ? `${u}.input_tokens`
+    : `(CASE WHEN ${u}.requests = 1 THEN ${u}.input_tokens ELSE ${d.intDiv(`${u}.input_tokens`, `${u}.requests`)} END)`;
   const passes = (i: number) => {
     const n = `(CASE WHEN ${m}.b${i}_input_only THEN ${nInput} ELSE ${nPrompt} END)`;
     return `(${m}.b${i}_threshold IS NOT NULL AND (${n} > ${m}.b${i}_threshold OR (${m}.b${i}_inclusive AND ${n} = ${m}.b${i}_threshold)))`;

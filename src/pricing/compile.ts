@@ -160,6 +160,14 @@ export function compileFile(file: CatalogFileYaml, origin: string, errors: { pat
         errors.push({ path: ['models', i, 'prices', k, 'from'], message: `is not a real UTC date or time (got "${p.from}")` });
       if (p.peak && (p.peak.multiplier === undefined) === (p.peak.prices === undefined))
         errors.push({ path: ['models', i, 'prices', k, 'peak'], message: 'give either `multiplier` or `prices` for the window' });
+      // both are full price lists with no stated combination: the tier's replaced the window's, so a
+      // long request inside the window lost the window price without a word (a window multiplier combines)
+      else if (p.peak?.prices && (p.tiers?.length ?? 0) > 0)
+        errors.push({
+          path: ['models', i, 'prices', k, 'peak', 'prices'],
+          message:
+            'window prices with long-context tiers in one period are not supported (which would apply above the threshold inside the window is not stated); give the window as a `multiplier`',
+        });
     });
     for (let k = 1; k < periods.length; k++) {
       if (m.prices[k].sinceLaunch !== undefined)

@@ -153,8 +153,12 @@ export function tierFor(period: PricePeriod, t: TokenBuckets): LongContextTier |
 /**
  * The tier of a record. A long-context tier is decided per request, so an aggregated record (a
  * usage-API bucket of many requests) is never tiered on its summed prompt: with a request count it
- * is decided on the average prompt per request; without one (Anthropic's usage report) on the
- * report's own `context_window` bucket ("0-200k" / "200k-1M"), else not tiered.
+ * is decided on the average prompt per request in whole tokens (the deciding count summed over its
+ * buckets, then divided and floored: flooring each bucket first lost up to a token per bucket, so
+ * 2 requests of 400,002 prompt tokens split 200,001 uncached + 200,001 cache reads averaged 200,000
+ * and missed a 200K tier that the same prompt as uncached input alone hit); without one
+ * (Anthropic's usage report) on the report's own `context_window` bucket ("0-200k" / "200k-1M"),
+ * else not tiered.
  */
 export function tierForRecord(
   period: PricePeriod,
@@ -163,14 +167,12 @@ export function tierForRecord(
   const requests = t.requests ?? 1;
   if (requests === 1) return tierFor(period, t);
   if (requests > 1) {
-    const avg = (n: number) => Math.floor(n / requests);
-    return tierFor(period, {
-      inputTokens: avg(t.inputTokens),
-      cacheReadTokens: avg(t.cacheReadTokens),
-      cacheWrite5mTokens: avg(t.cacheWrite5mTokens),
-      cacheWrite1hTokens: avg(t.cacheWrite1hTokens),
-      outputTokens: 0,
-    });
+    let found: LongContextTier | undefined;
+    for (const tier of period.tiers) {
+      const n = Math.floor(tierCount(t, tier.counts) / requests);
+      if (tier.inclusive ? n >= tier.threshold : n > tier.threshold) found = tier;
+    }
+    return found;
   }
   const window = t.tags?.context_window;
   if (window === undefined || /^0-/.test(window)) return undefined;
@@ -351,12 +353,18 @@ export function regionalRoute(res: Resolution, t: Pick<CardInput, 'regional' | '
   }
 }
 
-/** 1 + index of the entry's uplift rule for `route` in force at `timeMs`, or 0 when none applies. */
+/**
+ * 1 + index of the entry's uplift rule for `route` in force at `timeMs`, or 0 when none applies.
+ * Of several rules for the route, the one that started last by `timeMs` is in force (as a later
+ * price period replaces an earlier one), whatever their order in the file; the first listed of
+ * equal starts. The first rule that had started used to win, so a raised uplift never applied.
+ */
 export function upliftRuleFor(entry: ModelEntry, route: RegionalRoute | undefined, timeMs: number): number {
   if (!route) return 0;
   let found = 0;
   entry.regional.forEach((u, i) => {
-    if (u.via.includes(route) && u.fromMs <= timeMs && found === 0) found = i + 1;
+    if (!u.via.includes(route) || u.fromMs > timeMs) return;
+    if (found === 0 || u.fromMs > entry.regional[found - 1].fromMs) found = i + 1;
   });
   return found;
 }

@@ -82,8 +82,10 @@ function detailSection(data: PricesData, ctx: PricesContext): Section {
   const rows = data.models.map((m, i) => {
     const p = m.prices;
     const uplift = ctx.uplifts?.[i];
+    // explicit-cache storage (Gemini) is billed per hour, not per request: a catalog fact shown here, never in a cost
+    const storage = m.cache?.storagePerMTokHour !== undefined ? `, storage $${m.cache.storagePerMTokHour}/MTok per hour` : '';
     const cache = m.cache
-      ? `${m.cache.mode}, min ${m.cache.minTokens} tokens, TTL ${m.cache.ttl}${m.cache.ttlOptions ? ` (${m.cache.ttlOptions.join('/')})` : ''}`
+      ? `${m.cache.mode}, min ${m.cache.minTokens} tokens, TTL ${m.cache.ttl}${m.cache.ttlOptions ? ` (${m.cache.ttlOptions.join('/')})` : ''}${storage}`
       : '-';
     return {
       query: m.query ?? m.id,

@@ -327,9 +327,21 @@ export function repriceSection(data: UsageReportData): Section | undefined {
     const b = cut.repricedCostUsd ?? null;
     rows.push({ [keys[0]]: `(${formatInt(cut.groups)} more)`, billed: cut.costUsd, repriced: b, delta: delta(cut.costUsd, b) });
   }
+  // a record unpriced on one side only (dated before its model's first known price, or a model the
+  // proposed card leaves out) is in one column's cost and not the other's: the delta is then not a
+  // price change alone, and says so (unpriced is never $0)
+  const billedOut = data.totals.unpriced?.requests ?? 0;
+  const repricedOut = rp.unpriced?.requests ?? 0;
+  const notes =
+    billedOut !== repricedOut
+      ? [
+          `Unpriced requests (left out of the cost): ${formatInt(billedOut)} as billed, ${formatInt(repricedOut)} at ${rp.label}. The two columns cover different requests, so Delta is not a price change alone (see the warnings).`,
+        ]
+      : undefined;
   return {
     id: 'reprice',
     title: `Repricing: as billed vs ${rp.label}`,
+    notes,
     columns: [
       ...keys.map((k) => col(k, title(k), 'text', { priority: 1 })),
       col('billed', 'As billed', 'usd'),

@@ -143,6 +143,15 @@ describe('tokenomics prices', () => {
     });
   });
 
+  it("shows an explicit cache's storage price beside the cache rules (docs/pricing.md: a catalog fact, not a request cost)", async () => {
+    // gemini-2.5-pro: explicit-cache storage $4.50 per million tokens per hour (google.yaml cache.storagePerMTokHour)
+    const j = JSON.parse((await runCli(['prices', 'gemini-2.5-pro', 'gpt-4o-mini', '--format', 'json'])).stdout);
+    const details = j.report.sections.find((s: { id: string }) => s.id === 'details');
+    expect(details.rows[0].cache).toBe('both, min 2048 tokens, TTL 1h, storage $4.5/MTok per hour');
+    // a cache without storage (OpenAI's implicit cache) says none
+    expect(details.rows[1].cache).not.toContain('storage');
+  });
+
   it('says when a Bedrock geo profile carries the regional uplift', async () => {
     const r = await runCli(['prices', 'us.anthropic.claude-sonnet-4-5-20250929-v1:0', '--wide']);
     expect(r.code).toBe(0);

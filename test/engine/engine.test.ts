@@ -138,6 +138,36 @@ describe('price keys in SQL = Pricer.cardFor', () => {
   }, 60_000);
 });
 
+describe('long-context bands of aggregated rows in SQL', () => {
+  it('decides a row of N requests on its whole prompt over N, as Pricer.cardFor', async () => {
+    // claude-sonnet-4-5: whole request at the tier above 200,000 prompt tokens. 2 requests of
+    // 200,001 uncached + 200,001 cache-read tokens average (400,002 / 2) = 200,001 prompt tokens: in
+    // the tier, as 400,002 uncached tokens are. Flooring each bucket (100,000 + 100,000 = 200,000) left
+    // the first out. 400,001 / 2 = 200,000.5 floors to 200,000: not in it.
+    const rows: Array<[number, number]> = [
+      [200_001, 200_001],
+      [400_002, 0],
+      [400_001, 0],
+    ];
+    const records = rows.map(([input, read], i) => {
+      const r = emptyUsage('claude-sonnet-4-5', `a${i}`, 'agg.jsonl', i + 1);
+      r.requests = 2;
+      r.inputTokens = input;
+      r.cacheReadTokens = read;
+      return r;
+    });
+    const pricer = new Pricer(catalog, { defaultMs: NOW });
+    const d = await tableOf(records);
+    const routes = records.map((r) => ({ model: r.model, provider: null, regional: null }));
+    const mapRows = priceMapRows(0, pricer, routes);
+    await d.loadTable('price_map', PRICE_MAP_COLUMNS, mapRows);
+    await d.run(pricedTableSql(duckdb, { dims: [], billed: { defaultMs: NOW }, shape: priceMapShape(mapRows, routes) }));
+    const keys = (await d.query('SELECT e0, k0 FROM priced ORDER BY seq')).map((row) => `${row.e0}/${row.k0}`);
+    expect(keys.map((k) => pricer.cardByRef(k)?.tier?.threshold ?? null)).toEqual([200000, 200000, null]);
+    expect(keys).toEqual(records.map((r) => pricer.cardFor(r)?.ref));
+  });
+});
+
 describe('the card map (one row per card a mapping row can give) = Pricer.cardFor', () => {
   const kinds: RowKinds = {
     serviceTiers: false,

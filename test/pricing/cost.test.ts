@@ -225,6 +225,35 @@ describe('catalog validation', () => {
       }),
     ).toThrow(/tiers\[0\]\.rule: expected one of whole-request/);
   });
+
+  it('rejects window prices beside long-context tiers instead of dropping the window above the threshold', () => {
+    const doc = (peak: Record<string, unknown>) => ({
+      provider: 'x',
+      source: 's',
+      checkedAt: '2026-01-01',
+      models: [
+        {
+          id: 'm',
+          prices: [
+            {
+              inputPerMTok: 1,
+              outputPerMTok: 1,
+              peak: { windowsUtc: ['00:00-24:00'], ...peak },
+              tiers: [{ threshold: 100, rule: 'whole-request', prices: { inputPerMTok: 2, outputPerMTok: 2 } }],
+            },
+          ],
+        },
+      ],
+    });
+    // a 1M-token request inside the window priced at the tier's $2 = $2.00, the window's $0.50 silently gone
+    expect(() => catalogOf(doc({ prices: { inputPerMTok: 0.5, outputPerMTok: 0.5 } }))).toThrow(
+      /prices\[0\]\.peak\.prices: window prices with long-context tiers in one period are not supported/,
+    );
+    // a window multiplier combines with the tier: 1M x $2 x 0.5 = $1.00 inside the window
+    const p = new Pricer(catalogOf(doc({ multiplier: 0.5 })));
+    const r = usage('m', { inputTokens: 1_000_000, timeMs: Date.parse('2026-11-01T10:00:00Z') });
+    expect(usd(p, r)).toBe('1');
+  });
 });
 
 describe('long-context tiers on aggregated records', () => {
@@ -237,6 +266,27 @@ describe('long-context tiers on aggregated records', () => {
     expect(usd(pricer, bucket)).toBe('3.75');
     // 2 requests averaging 200,001 prompt tokens are each above it
     expect(pricer.cardFor(usage('sonnet-test', { requests: 2, inputTokens: 400_002 }))!.tier?.threshold).toBe(200000);
+  });
+
+  it('averages the whole prompt, not each bucket floored on its own', () => {
+    // 2 requests of 200,001 uncached + 200,001 cache-read tokens: (200,001 + 200,001) / 2 = 200,001 > 200,000,
+    // the same average prompt as 400,002 uncached tokens above. Flooring each bucket first gave
+    // floor(100,000.5) + floor(100,000.5) = 200,000, not above the threshold.
+    // tier prices: 200,001 * $6 + 200,001 * $0.60 = $1.200006 + $0.1200006 = $1.3200066
+    const split = usage('sonnet-test', { requests: 2, inputTokens: 200_001, cacheReadTokens: 200_001 });
+    expect(pricer.cardFor(split)!.tier?.threshold).toBe(200000);
+    expect(usd(pricer, split)).toBe('1.3200066');
+    // the same with the prompt over four buckets: 100,001 + 100,000 + 100,000 + 100,001 = 400,002, average 200,001
+    const four = usage('sonnet-test', {
+      requests: 2,
+      inputTokens: 100_001,
+      cacheReadTokens: 100_000,
+      cacheWrite5mTokens: 100_000,
+      cacheWrite1hTokens: 100_001,
+    });
+    expect(pricer.cardFor(four)!.tier?.threshold).toBe(200000);
+    // an average of 200,000.5 is floored to 200,000: a prompt of whole tokens, not above the threshold
+    expect(pricer.cardFor(usage('sonnet-test', { requests: 2, inputTokens: 400_001 }))!.tier).toBeUndefined();
   });
 
   it('uses the usage report context_window bucket when the request count is unknown', () => {

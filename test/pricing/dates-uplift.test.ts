@@ -200,6 +200,31 @@ describe('regional uplifts only where the catalog states them', () => {
     expect(costAt(p, 'geo-model', '2026-03-01T00:00:00Z', { regional: true, provider: 'google' })).toBe('20');
   });
 
+  it('of two dated rules for one route, the later start is in force from its day, whichever is listed first', () => {
+    const rules = [
+      { via: ['inference-geo'], multiplier: 1.1, from: '2026-03-01', source: 'first uplift' },
+      { via: ['inference-geo'], multiplier: 1.2, from: '2026-06-01', source: 'raised uplift' },
+    ];
+    for (const regional of [rules, [...rules].reverse()]) {
+      const p = new Pricer(
+        catalogOf({
+          provider: 'anthropic',
+          source: 'test',
+          checkedAt: '2026-12-01',
+          models: [{ id: 'geo-model', regional, prices: [{ inputPerMTok: 10, outputPerMTok: 10 }] }],
+        }),
+      );
+      // before both: 1M x $10 + 1M x $10 = $20
+      expect(costAt(p, 'geo-model', '2026-02-28T23:59:59Z', { regional: true })).toBe('20');
+      // the first in force: 1M x $11 + 1M x $11 = $22, to the last second before the raise
+      expect(costAt(p, 'geo-model', '2026-03-01T00:00:00Z', { regional: true })).toBe('22');
+      expect(costAt(p, 'geo-model', '2026-05-31T23:59:59Z', { regional: true })).toBe('22');
+      // the raise from its day: 1M x $12 + 1M x $12 = $24 (the first rule used to win: $22)
+      expect(costAt(p, 'geo-model', '2026-06-01T00:00:00Z', { regional: true })).toBe('24');
+      expect(costAt(p, 'geo-model', '2026-11-01T00:00:00Z', { regional: true })).toBe('24');
+    }
+  });
+
   it('rejects an unknown route and a rule without a source', () => {
     const bad = (regional: unknown) =>
       compileDocument(

@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../cli/harness.js';
 import { csvEscape } from '../../src/report/format.js';
@@ -150,6 +153,32 @@ describe('report on a mixed fixture', () => {
     const doc = JSON.parse((await runCli(['report', FIXTURE, '--reprice', 'current', '--format', 'json'])).stdout);
     expect(doc.reprice.costUsd).toBe(0.0171732); // no price changed for these models
     expect(doc.reprice.deltaUsd).toBe(0);
+  });
+
+  it('says when the repricing delta covers different requests (a record unpriced on one side only)', async () => {
+    // deepseek-chat's first known price is from 2024-12-26 ($0.14 in / $0.28 out); from 2025-02-08T16:00Z $0.27 / $1.10.
+    // 1M in + 1M out each: 2024-12-25 unpriced as billed; 2025-01-10 $0.42; 2025-02-10 $1.37 -> billed $1.79, 1 unpriced.
+    // At 2025-02-10 prices (10:00 UTC, outside the night window of later periods) all three cost $1.37: $4.11.
+    // Delta $4.11 - $1.79 = $2.32, of which $1.37 is the record billed as unpriced: not a price change alone.
+    const dir = mkdtempSync(join(tmpdir(), 'tokenomics-reprice-'));
+    const file = join(dir, 'ds.jsonl');
+    const line = (id: string, ts: string) => JSON.stringify({ id, model: 'deepseek-chat', ts, in: 1_000_000, out: 1_000_000 });
+    writeFileSync(
+      file,
+      `${[line('a', '2024-12-25T10:00:00Z'), line('b', '2025-01-10T10:00:00Z'), line('c', '2025-02-10T10:00:00Z')].join('\n')}\n`,
+    );
+    const args = ['report', file, '--map', 'id=id,model=model,timestamp=ts,input=in,output=out', '--reprice', '2025-02-10'];
+    const doc = JSON.parse((await runCli([...args, '--format', 'json'])).stdout);
+    expect(doc.totals.costUsd).toBe(1.79);
+    expect(doc.totals.unpriced.requests).toBe(1);
+    expect(doc.reprice).toMatchObject({ costUsd: 4.11, deltaUsd: 2.32, unpriced: null });
+    const section = doc.report.sections.find((s: { id: string }) => s.id === 'reprice');
+    expect(section.notes).toEqual([
+      'Unpriced requests (left out of the cost): 1 as billed, 0 at prices on 2025-02-10. The two columns cover different requests, so Delta is not a price change alone (see the warnings).',
+    ]);
+    // the same requests priced on both sides: no note
+    const same = JSON.parse((await runCli(['report', FIXTURE, '--reprice', 'current', '--format', 'json'])).stdout);
+    expect(same.report.sections.find((s: { id: string }) => s.id === 'reprice').notes ?? []).toEqual([]);
   });
 
   it('rejects bad options with exit 2', async () => {
