@@ -1,0 +1,88 @@
+/**
+ * Provider response shapes as the providers document them (hand-written from the cited pages), read by
+ * the TypeScript readers: every token bucket counted, none dropped.
+ */
+import { describe, expect, it } from 'vitest';
+import { openaiAdapter } from '../../../src/ingest/adapters/openai.js';
+import { run, tot, totalsByModel } from './harness.js';
+
+const lines = (...v: unknown[]) => v.map((x) => JSON.stringify(x)).join('\n');
+
+/**
+ * Gemini's OpenAI-compatible endpoint, streamed: usage on every chunk, cumulative, thinking tokens only
+ * in total_tokens (the shape of the curl output in
+ * https://discuss.ai.google.dev/t/endpoint-https-generativelanguage-googleapis-com-v1beta-openai-chat-completions-is-not-compliant-with-api-specs/127400).
+ */
+const chunk = (model: string, n: number, total: number, finish: string | null) => ({
+  choices: [{ delta: { content: 'x', role: 'assistant' }, index: 0, ...(finish ? { finish_reason: finish } : {}) }],
+  created: 1772149571,
+  id: 'Q9ugadePBtbA',
+  model,
+  object: 'chat.completion.chunk',
+  usage: { completion_tokens: n, prompt_tokens: 9, total_tokens: total },
+});
+
+describe('Gemini through the OpenAI-compatible endpoint', () => {
+  it('keeps the last of cumulative chunks and counts the thinking tokens hidden in total_tokens as output', () => {
+    const r = run(openaiAdapter, [
+      {
+        name: 'g.jsonl',
+        text: lines(
+          chunk('gemini-3-flash-preview', 1, 103, null),
+          chunk('gemini-3-flash-preview', 3, 105, null),
+          chunk('gemini-3-flash-preview', 7, 109, 'length'),
+        ),
+      },
+    ]);
+    // last chunk: prompt 9, completion 7, total 109 -> thoughts 109 - 9 - 7 = 93; output 7 + 93 = 100
+    expect(totalsByModel(r.records)).toEqual({ 'gemini-3-flash-preview': tot({ records: 1, input: 9, output: 100, reasoning: 93 }) });
+    expect(r.skips).toEqual({ duplicate: 2 });
+  });
+
+  it('reads a reasoning_tokens equal to the hidden part as outside completion_tokens', () => {
+    const body = {
+      id: 'g2',
+      object: 'chat.completion',
+      created: 1756684800,
+      model: 'gemini-2.5-flash',
+      choices: [],
+      usage: { prompt_tokens: 1000, completion_tokens: 100, total_tokens: 1600, completion_tokens_details: { reasoning_tokens: 500 } },
+    };
+    const r = run(openaiAdapter, [{ name: 'g2.jsonl', text: lines(body) }]);
+    // 1600 - 1000 - 100 = 500 = reasoning_tokens -> output 100 + 500 = 600 (was: rejected, reasoning 500 > output 100)
+    expect(r.rejects).toEqual([]);
+    expect(totalsByModel(r.records)).toEqual({ 'gemini-2.5-flash': tot({ records: 1, input: 1000, output: 600, reasoning: 500 }) });
+  });
+
+  it('leaves OpenAI models as OpenAI documents them (total = prompt + completion, reasoning inside)', () => {
+    const body = {
+      id: 'o1',
+      object: 'chat.completion',
+      created: 1756684800,
+      model: 'o3-mini-2025-01-31',
+      choices: [],
+      usage: { prompt_tokens: 500, completion_tokens: 900, total_tokens: 1400, completion_tokens_details: { reasoning_tokens: 640 } },
+    };
+    const r = run(openaiAdapter, [{ name: 'o.jsonl', text: lines(body) }]);
+    expect(totalsByModel(r.records)).toEqual({ 'o3-mini-2025-01-31': tot({ records: 1, input: 500, output: 900, reasoning: 640 }) });
+  });
+
+  it('keeps the largest of cumulative chunks of any model; an OpenAI usage chunk (choices []) is final', () => {
+    const r = run(openaiAdapter, [
+      {
+        name: 'v.jsonl',
+        text: lines(chunk('gpt-4o-mini', 1, 10, null), chunk('gpt-4o-mini', 3, 12, 'stop'), {
+          id: 'u1',
+          object: 'chat.completion.chunk',
+          created: 1772149571,
+          model: 'gpt-4o-mini',
+          choices: [],
+          usage: { prompt_tokens: 20, completion_tokens: 5, total_tokens: 25 },
+        }),
+      },
+    ]);
+    // stream Q9: the final chunk, prompt 9 + completion 3; stream u1: 20 + 5
+    expect(totalsByModel(r.records)).toEqual({ 'gpt-4o-mini': tot({ records: 2, input: 9 + 20, output: 3 + 5 }) });
+    expect(r.skips).toEqual({ duplicate: 1 });
+  });
+});
