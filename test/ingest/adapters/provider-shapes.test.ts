@@ -3,6 +3,7 @@
  * the TypeScript readers: every token bucket counted, none dropped.
  */
 import { describe, expect, it } from 'vitest';
+import { bedrockAdapter } from '../../../src/ingest/adapters/bedrock.js';
 import { openaiAdapter } from '../../../src/ingest/adapters/openai.js';
 import { run, tot, totalsByModel } from './harness.js';
 
@@ -84,5 +85,78 @@ describe('Gemini through the OpenAI-compatible endpoint', () => {
     // stream Q9: the final chunk, prompt 9 + completion 3; stream u1: 20 + 5
     expect(totalsByModel(r.records)).toEqual({ 'gpt-4o-mini': tot({ records: 2, input: 9 + 20, output: 3 + 5 }) });
     expect(r.skips).toEqual({ duplicate: 1 });
+  });
+});
+
+/**
+ * Bedrock batch inference output (`<input>.jsonl.out`): `{recordId, modelInput, modelOutput}` with the
+ * InvokeModel (or Converse) response body, an `error` object in its place when inference failed
+ * (https://docs.aws.amazon.com/bedrock/latest/userguide/batch-inference-results.html); input lines
+ * `{recordId, modelInput}` (https://docs.aws.amazon.com/bedrock/latest/userguide/batch-inference-data.html).
+ */
+describe('Bedrock batch inference files', () => {
+  const claude = {
+    recordId: 'CALL0000001',
+    modelInput: {
+      anthropic_version: 'bedrock-2023-05-31',
+      max_tokens: 100,
+      messages: [{ role: 'user', content: [{ type: 'text', text: 'hi' }] }],
+    },
+    modelOutput: {
+      id: 'msg_bdrk_01',
+      type: 'message',
+      role: 'assistant',
+      model: 'claude-3-haiku-20240307',
+      content: [{ type: 'text', text: 'Hello' }],
+      stop_reason: 'end_turn',
+      usage: { input_tokens: 1000, cache_read_input_tokens: 300, output_tokens: 200 },
+    },
+  };
+  const titan = {
+    recordId: '3223593EFGH',
+    modelInput: { inputText: 'Roses are red, violets are' },
+    modelOutput: { inputTextTokenCount: 8, results: [{ tokenCount: 3, outputText: 'blue\n', completionReason: 'FINISH' }] },
+  };
+  const nova = {
+    recordId: 'NOVA0000001',
+    modelInput: { messages: [{ role: 'user', content: [{ text: 'hi' }] }] },
+    modelOutput: {
+      output: { message: { role: 'assistant', content: [{ text: 'x' }] } },
+      stopReason: 'end_turn',
+      usage: { inputTokens: 100, outputTokens: 20, totalTokens: 170, cacheReadInputTokenCount: 50 },
+    },
+  };
+  const failed = {
+    recordId: '1223213ABCD',
+    modelInput: { inputText: 'Hello world' },
+    error: { errorCode: 400, errorMessage: 'bad request' },
+  };
+  const input = { recordId: 'CALL0000002', modelInput: { inputText: 'Hello' } };
+  const r = run(bedrockAdapter, [{ name: 'out.jsonl.out', text: lines(claude, titan, nova, failed, input) }]);
+
+  it('counts every output line at batch rates; a failed line and an input line skip', () => {
+    expect(totalsByModel(r.records)).toEqual({
+      // the Anthropic body names its model; input excludes the 300 cache reads
+      'claude-3-haiku-20240307': tot({ records: 1, input: 1000, cacheRead: 300, output: 200 }),
+      // Titan 8 + 3, Nova 100 (+ 50 cache reads: 100 + 20 + 50 = 170 total) + 20; the line names no model
+      '(no model)': tot({ records: 2, input: 8 + 100, cacheRead: 50, output: 3 + 20 }),
+    });
+    expect(r.skips).toEqual({ 'failed-request': 1, 'batch-input-line': 1 });
+    expect(r.rejects).toEqual([]);
+    expect(r.records.map((x) => [x.serviceTier, x.tags.custom_id, x.provider])).toEqual([
+      ['batch', 'CALL0000001', 'bedrock'],
+      ['batch', '3223593EFGH', 'bedrock'],
+      ['batch', 'NOVA0000001', 'bedrock'],
+    ]);
+  });
+
+  it('is detected as Bedrock', () => {
+    for (const v of [claude, titan, nova, failed]) expect(bedrockAdapter.detect(v)).toBeGreaterThanOrEqual(90);
+  });
+
+  it('rejects a bad count at its modelOutput path', () => {
+    const bad = { ...nova, modelOutput: { ...nova.modelOutput, usage: { inputTokens: -1, outputTokens: 2 } } };
+    const b = run(bedrockAdapter, [{ name: 'bad.jsonl.out', text: lines(bad) }]);
+    expect(b.rejects.map((x) => x.path)).toEqual(['modelOutput.usage.inputTokens']);
   });
 });
