@@ -177,7 +177,47 @@ function isFinal(r: Obj): boolean {
   );
 }
 
+const AUDIO = 'gemini:audio';
+
+/**
+ * Audio input tokens of a response (`promptTokensDetails` entries with modality AUDIO, cached ones
+ * included: <https://ai.google.dev/api/generate-content#UsageMetadata>, ModalityTokenCount). They stay in the
+ * input buckets, priced at the text rate, while Gemini bills audio input higher on several models
+ * (<https://ai.google.dev/gemini-api/docs/pricing>; the catalog has no audio bucket): the file's warning says so.
+ */
+function noteAudio(response: Obj, ctx: IngestContext): void {
+  const k = keysOf(response);
+  const usage = response[k.usage];
+  if (!isObj(usage)) return;
+  const details = usage[k === SNAKE ? 'prompt_tokens_details' : 'promptTokensDetails'];
+  if (!Array.isArray(details)) return;
+  let audio = 0;
+  for (const d of details) {
+    if (!isObj(d) || d.modality !== 'AUDIO') continue;
+    const n = d[k === SNAKE ? 'token_count' : 'tokenCount'];
+    if (typeof n === 'number' && Number.isSafeInteger(n) && n > 0) audio += n;
+  }
+  if (audio === 0) return;
+  const seen = (ctx.fileState.get(AUDIO) as { responses: number; tokens: number } | undefined) ?? { responses: 0, tokens: 0 };
+  seen.responses += 1;
+  seen.tokens += audio;
+  ctx.fileState.set(AUDIO, seen);
+}
+
+function audioWarning(ctx: IngestContext): void {
+  const seen = ctx.fileState.get(AUDIO) as { responses: number; tokens: number } | undefined;
+  ctx.fileState.delete(AUDIO);
+  if (!seen) return;
+  ctx.warn(
+    'audio-priced-as-text',
+    `${seen.responses} response${seen.responses === 1 ? '' : 's'} carried audio input (${seen.tokens} tokens, promptTokensDetails modality AUDIO), priced at the text input rate; Gemini bills audio input higher on several models`,
+    'the usage table has no audio bucket, so the cost leaves out the difference: see the audio input rates on https://ai.google.dev/gemini-api/docs/pricing',
+  );
+}
+
 function emitOrBuffer(rec: UsageRecord, response: Obj, ctx: IngestContext): void {
+  // audio is noted once a response: on the final copy of a stream (its chunks repeat the prompt's details)
+  if (rec.id === `${ctx.file}:${ctx.line}` || rec.countsMissing || isFinal(response)) noteAudio(response, ctx);
   if (rec.id === `${ctx.file}:${ctx.line}` || rec.countsMissing) return ctx.emit(rec);
   const buffer = LargestByKey.of(ctx, 'gemini:responses');
   if (isFinal(response)) buffer.addFinal(rec.id, rec, ctx);
@@ -217,5 +257,6 @@ export const geminiAdapter: JsonAdapter = {
   endFile(ctx) {
     (ctx.fileState.get('gemini:responses') as LargestByKey | undefined)?.flush(ctx);
     ctx.fileState.delete('gemini:responses');
+    audioWarning(ctx);
   },
 };

@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { bedrockAdapter } from '../../../src/ingest/adapters/bedrock.js';
+import { geminiAdapter } from '../../../src/ingest/adapters/gemini.js';
 import { openaiAdapter } from '../../../src/ingest/adapters/openai.js';
 import { run, tot, totalsByModel } from './harness.js';
 
@@ -158,5 +159,49 @@ describe('Bedrock batch inference files', () => {
     const bad = { ...nova, modelOutput: { ...nova.modelOutput, usage: { inputTokens: -1, outputTokens: 2 } } };
     const b = run(bedrockAdapter, [{ name: 'bad.jsonl.out', text: lines(bad) }]);
     expect(b.rejects.map((x) => x.path)).toEqual(['modelOutput.usage.inputTokens']);
+  });
+});
+
+/**
+ * Gemini usageMetadata with every count (https://ai.google.dev/api/generate-content#UsageMetadata): audio input
+ * (promptTokensDetails modality AUDIO) is counted in the input buckets and the file warns that it is priced as text.
+ */
+describe('Gemini usageMetadata, every count', () => {
+  const usage = {
+    promptTokenCount: 10000,
+    candidatesTokenCount: 1000,
+    totalTokenCount: 13700,
+    cachedContentTokenCount: 4000,
+    thoughtsTokenCount: 2000,
+    toolUsePromptTokenCount: 700,
+    promptTokensDetails: [
+      { modality: 'TEXT', tokenCount: 9000 },
+      { modality: 'AUDIO', tokenCount: 1000 },
+    ],
+    cacheTokensDetails: [{ modality: 'TEXT', tokenCount: 4000 }],
+    trafficType: 'ON_DEMAND',
+  };
+  const body = (id: string, finish: boolean) => ({
+    candidates: [{ content: { role: 'model', parts: [{ text: 'x' }] }, ...(finish ? { finishReason: 'STOP' } : {}) }],
+    usageMetadata: usage,
+    modelVersion: 'gemini-2.5-flash',
+    responseId: id,
+  });
+
+  it('counts every bucket and warns once a response about audio priced as text', () => {
+    const r = run(geminiAdapter, [{ name: 'g.jsonl', text: lines(body('a', false), body('a', true), body('b', true)) }]);
+    // per response: input 10000 - 4000 cached + 700 tool-use prompt = 6700; output 1000 + 2000 thoughts = 3000
+    expect(totalsByModel(r.records)).toEqual({
+      'gemini-2.5-flash': tot({ records: 2, input: 2 * 6700, cacheRead: 2 * 4000, output: 2 * 3000, reasoning: 2 * 2000 }),
+    });
+    // stream a (two chunks, one final) and b: 2 responses, 2 x 1000 audio tokens
+    expect(r.warnings.map((w) => [w.code, w.message.slice(0, 40)])).toEqual([
+      ['audio-priced-as-text', '2 responses carried audio input (2000 to'],
+    ]);
+  });
+
+  it('says nothing when no response has audio', () => {
+    const text = { ...body('c', true), usageMetadata: { ...usage, promptTokensDetails: [{ modality: 'TEXT', tokenCount: 10000 }] } };
+    expect(run(geminiAdapter, [{ name: 't.jsonl', text: lines(text) }]).warnings).toEqual([]);
   });
 });
