@@ -215,9 +215,36 @@ function audioWarning(ctx: IngestContext): void {
   );
 }
 
+const PROVISIONED = 'gemini:provisioned';
+
+/**
+ * Vertex AI `trafficType: PROVISIONED_THROUGHPUT`: the request ran on Provisioned Throughput, billed by its
+ * commitment, not per token (<https://docs.cloud.google.com/vertex-ai/generative-ai/docs/deploy/consumption-options>,
+ * TrafficType in <https://docs.cloud.google.com/ruby/docs/reference/google-cloud-ai_platform-v1/latest/Google-Cloud-AIPlatform-V1-UsageMetadata-TrafficType>).
+ * Such a record is priced at the pay-as-you-go rates like the others (tag traffic_type); the file's warning says how many.
+ */
+function noteProvisioned(rec: UsageRecord, ctx: IngestContext): void {
+  if (rec.tags.traffic_type !== 'PROVISIONED_THROUGHPUT') return;
+  ctx.fileState.set(PROVISIONED, ((ctx.fileState.get(PROVISIONED) as number | undefined) ?? 0) + 1);
+}
+
+function provisionedWarning(ctx: IngestContext): void {
+  const n = ctx.fileState.get(PROVISIONED) as number | undefined;
+  ctx.fileState.delete(PROVISIONED);
+  if (!n) return;
+  ctx.warn(
+    'provisioned-throughput',
+    `${n} response${n === 1 ? '' : 's'} ran on Provisioned Throughput (trafficType PROVISIONED_THROUGHPUT), billed by its commitment, not per token; priced here at pay-as-you-go rates`,
+    'group by tag:traffic_type to see them apart (--by model,tag:traffic_type); their cost here is what the same tokens would cost on demand',
+  );
+}
+
 function emitOrBuffer(rec: UsageRecord, response: Obj, ctx: IngestContext): void {
-  // audio is noted once a response: on the final copy of a stream (its chunks repeat the prompt's details)
-  if (rec.id === `${ctx.file}:${ctx.line}` || rec.countsMissing || isFinal(response)) noteAudio(response, ctx);
+  // audio and Provisioned Throughput are noted once a response: on the final copy of a stream (its chunks repeat them)
+  if (rec.id === `${ctx.file}:${ctx.line}` || rec.countsMissing || isFinal(response)) {
+    noteAudio(response, ctx);
+    noteProvisioned(rec, ctx);
+  }
   if (rec.id === `${ctx.file}:${ctx.line}` || rec.countsMissing) return ctx.emit(rec);
   const buffer = LargestByKey.of(ctx, 'gemini:responses');
   if (isFinal(response)) buffer.addFinal(rec.id, rec, ctx);
@@ -258,5 +285,6 @@ export const geminiAdapter: JsonAdapter = {
     (ctx.fileState.get('gemini:responses') as LargestByKey | undefined)?.flush(ctx);
     ctx.fileState.delete('gemini:responses');
     audioWarning(ctx);
+    provisionedWarning(ctx);
   },
 };

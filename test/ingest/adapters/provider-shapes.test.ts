@@ -205,3 +205,32 @@ describe('Gemini usageMetadata, every count', () => {
     expect(run(geminiAdapter, [{ name: 't.jsonl', text: lines(text) }]).warnings).toEqual([]);
   });
 });
+
+describe('Vertex AI Provisioned Throughput', () => {
+  // TrafficType PROVISIONED_THROUGHPUT: https://docs.cloud.google.com/ruby/docs/reference/google-cloud-ai_platform-v1/latest/Google-Cloud-AIPlatform-V1-UsageMetadata-TrafficType
+  const body = (id: string, traffic: string, finish: boolean) => ({
+    candidates: [{ content: { role: 'model', parts: [{ text: 'x' }] }, ...(finish ? { finishReason: 'STOP' } : {}) }],
+    usageMetadata: { promptTokenCount: 100, candidatesTokenCount: 10, totalTokenCount: 110, trafficType: traffic },
+    modelVersion: 'gemini-2.5-flash',
+    responseId: id,
+  });
+
+  it('counts the tokens, tags them, and warns once a response that they are priced at pay-as-you-go rates', () => {
+    const r = run(geminiAdapter, [
+      {
+        name: 'pt.jsonl',
+        text: lines(
+          body('p1', 'PROVISIONED_THROUGHPUT', false),
+          body('p1', 'PROVISIONED_THROUGHPUT', true),
+          body('p2', 'PROVISIONED_THROUGHPUT', true),
+          body('o1', 'ON_DEMAND', true),
+        ),
+      },
+    ]);
+    // three responses (p1 streamed in two chunks): 3 x 100 input, 3 x 10 output
+    expect(totalsByModel(r.records)).toEqual({ 'gemini-2.5-flash': tot({ records: 3, input: 300, output: 30 }) });
+    expect(r.records.map((x) => x.tags.traffic_type)).toEqual(['PROVISIONED_THROUGHPUT', 'PROVISIONED_THROUGHPUT', undefined]);
+    // p1 and p2
+    expect(r.warnings.map((w) => [w.code, w.message.slice(0, 12)])).toEqual([['provisioned-throughput', '2 responses ']]);
+  });
+});
