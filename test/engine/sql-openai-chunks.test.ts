@@ -62,6 +62,20 @@ describe('OpenAI SQL reader: chunks with usage on every chunk, Gemini models', (
     expect(sums(sql.rows)).toEqual({ input: 18, output: 105, reasoning: 93 });
   });
 
+  it.each([
+    ['chunk first', true],
+    ['complete body first', false],
+  ])('a usage chunk and a complete body of one id count once, alike (%s)', async (_, chunkFirst) => {
+    const usage = { prompt_tokens: 20, completion_tokens: 5, total_tokens: 25 };
+    const c = { id: 'c1', object: 'chat.completion.chunk', created: 1772149571, model: 'gpt-4o-mini', choices: [], usage };
+    const f = { ...c, object: 'chat.completion' };
+    const { ts, sql } = await both(file(`same-id-${chunkFirst}.jsonl`, chunkFirst ? [c, f] : [f, c]));
+    expect(sql.rows).toEqual(ts.rows);
+    expect(sql.counts).toEqual(ts.counts);
+    // one request: 20 input, 5 output
+    expect(sums(sql.rows)).toEqual({ input: 20, output: 5, reasoning: 0 });
+  });
+
   it('a plain OpenAI file is still read by SQL', async () => {
     const path = file('plain.jsonl', [chunk('p1', 'gpt-4o-mini', 7, 16, 'stop'), chunk('p2', 'gpt-4o-mini', 5, 14, 'stop')]);
     const { ts, sql } = await both(path);

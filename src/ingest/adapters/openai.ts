@@ -11,7 +11,7 @@ import type { ChargeCounts } from '../../usage/dimensions.js';
 import type { UsageRecord } from '../../usage/record.js';
 import { applyPair, responseOf, splitPair, type Pair } from './pair.js';
 import { attachText, openaiCompletionText, openaiRequestText } from './text.js';
-import { LargestByKey, seenBefore } from './dedupe.js';
+import { LargestByKey, RecentKeys, seenBefore } from './dedupe.js';
 import {
   checkReasoning,
   FieldReader,
@@ -302,6 +302,14 @@ export function eventWarning(n: number): [string, string, string] {
 }
 
 const CHUNKS = 'openai:chunks';
+const CHUNK_IDS = 'openai:chunk-ids';
+
+/** The file's recent ids under `name` (dedupe.ts RecentKeys; seenBefore keeps 'openai:ids'). */
+function recentIds(ctx: IngestContext, name: string): RecentKeys {
+  let s = ctx.fileState.get(name) as RecentKeys | undefined;
+  if (!s) ctx.fileState.set(name, (s = new RecentKeys()));
+  return s;
+}
 
 /**
  * Whether no later chunk of its stream will carry usage. OpenAI sends usage once, on a last chunk whose
@@ -344,12 +352,17 @@ export const openaiAdapter: JsonAdapter = {
     if ('skip' in out) return ctx.skip(out.skip);
     const completion = ctx.options.keepText || out.rec.countsMissing ? openaiCompletionText(out.body) : undefined;
     if (!finishOpenAI(out.rec, completion, pair, ctx)) return;
-    if (out.body.object === 'chat.completion.chunk' && typeof out.body.id === 'string') {
+    const id = typeof out.body.id === 'string' ? out.body.id : undefined;
+    if (out.body.object === 'chat.completion.chunk' && id !== undefined) {
+      // a complete body of the same id already counted: this chunk is a copy of it
+      if (recentIds(ctx, 'openai:ids').has(id, ctx.line)) return ctx.skip('duplicate');
+      recentIds(ctx, CHUNK_IDS).add(id, ctx.line);
       // chunks of one stream that each carry usage (see finalChunk): the largest copy is kept
       const chunks = LargestByKey.of(ctx, CHUNKS);
-      return finalChunk(out.body) ? chunks.addFinal(out.body.id, out.rec, ctx) : chunks.add(out.body.id, out.rec, ctx);
+      return finalChunk(out.body) ? chunks.addFinal(id, out.rec, ctx) : chunks.add(id, out.rec, ctx);
     }
-    if (!out.rec.countsMissing && typeof out.body.id === 'string' && seenBefore(ctx, 'openai:ids', out.body.id)) {
+    if (!out.rec.countsMissing && id !== undefined && (recentIds(ctx, CHUNK_IDS).has(id, ctx.line) || seenBefore(ctx, 'openai:ids', id))) {
+      // (a stream's chunk of the same id counted it)
       return ctx.skip('duplicate');
     }
     ctx.emit(out.rec);

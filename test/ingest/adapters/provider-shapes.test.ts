@@ -234,3 +234,19 @@ describe('Vertex AI Provisioned Throughput', () => {
     expect(r.warnings.map((w) => [w.code, w.message.slice(0, 12)])).toEqual([['provisioned-throughput', '2 responses ']]);
   });
 });
+
+describe('a stream chunk and a complete body of the same id', () => {
+  const usage = { prompt_tokens: 20, completion_tokens: 5, total_tokens: 25 };
+  const chunk = { id: 'c1', object: 'chat.completion.chunk', created: 1772149571, model: 'gpt-4o-mini', choices: [], usage };
+  const full = { id: 'c1', object: 'chat.completion', created: 1772149571, model: 'gpt-4o-mini', choices: [], usage };
+
+  it.each([
+    ['chunk first', [chunk, full]],
+    ['complete body first', [full, chunk]],
+  ])('count once (%s)', (_, values) => {
+    const r = run(openaiAdapter, [{ name: 'c.jsonl', text: lines(...values) }]);
+    // one request: 20 input, 5 output
+    expect(totalsByModel(r.records)).toEqual({ 'gpt-4o-mini': tot({ records: 1, input: 20, output: 5 }) });
+    expect(r.skips).toEqual({ duplicate: 1 });
+  });
+});
