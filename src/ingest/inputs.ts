@@ -15,7 +15,8 @@ export type Source = { kind: 'file'; path: string; bytes: number; fileId?: strin
 const fileIdOf = (info: Stats | { dev: number; ino: number }): string => `${info.dev}:${info.ino}`;
 
 /** Extensions picked up when a directory is given (each may also end in `.gz`). */
-export const LOG_EXTENSIONS = ['.jsonl', '.ndjson', '.json', '.csv', '.tsv', '.log'];
+// '.jsonl.out': Bedrock batch inference writes its output files so (ingest/adapters/bedrock.ts, isBatchLine)
+export const LOG_EXTENSIONS = ['.jsonl', '.ndjson', '.json', '.csv', '.tsv', '.log', '.jsonl.out'];
 
 const SKIP_DIRS = new Set(['node_modules']);
 const STDIN_PATHS = new Set(['/dev/stdin', '/dev/fd/0', '/proc/self/fd/0']);

@@ -247,6 +247,9 @@ export async function loadOpenAI(db: UsageDb, file: string): Promise<SqlLoad | '
   let rows = 0;
   for (const n of kinds.values()) rows += n;
   if (!plain || rows !== lines || kinds.get('fallback') !== 0) return 'fallback';
+  // a Gemini model (OpenAI-compatible endpoint): its thinking tokens are only in total_tokens, which the SQL
+  // does not read (adapters/openai.ts, completionUsage)
+  if (raws.some((r) => r !== null && providerFromModel(r) === 'google')) return 'fallback';
   // a record without a tier in SQL: its line may say "service_tier": null (the standard tier)
   if (untiered > 0 && !gz && !(await scanLines(file, NULL_TIER)).plain) return 'fallback';
   // (not beside the pass above: at 1 GB both at once raised the peak of memory to the issue's bound)
@@ -255,6 +258,9 @@ export async function loadOpenAI(db: UsageDb, file: string): Promise<SqlLoad | '
   if (Number(dupes.span) > WINDOW_LINES) return 'fallback';
   const duplicates = Number(dupes.n);
   if (duplicates > 0) {
+    // stream chunks that each carry usage keep their largest copy, not the first (adapters/openai.ts, finalChunk)
+    const [chunks] = await db.query(`SELECT count(*) AS n FROM ${stage} WHERE chunk AND rowid IN (SELECT r FROM sr_dupes)`);
+    if (Number(chunks.n) > 0) return 'fallback';
     await db.run(`UPDATE ${stage} SET kind = 'duplicate' WHERE rowid IN (SELECT r FROM sr_dupes)`);
     kinds.set('record', (kinds.get('record') ?? 0) - duplicates);
     // (no staged row is a duplicate before the UPDATE)

@@ -1,7 +1,7 @@
 /**
  * AWS Bedrock (see docs/log-formats.md, "Bedrock"): model invocation logs (`schemaType:"ModelInvocationLog"`,
  * all operations incl. streaming), Converse responses (`usage.inputTokens`…), ConverseStream `metadata`
- * events, and InvokeModel bodies (Nova `usage`, Titan `inputTextTokenCount`/`results[].tokenCount`,
+ * events, batch inference output lines (`{recordId, modelInput, modelOutput}`, priced as batch), and InvokeModel bodies (Nova `usage`, Titan `inputTextTokenCount`/`results[].tokenCount`,
  * Llama `prompt_token_count`/`generation_token_count`, Anthropic `usage.input_tokens`, streamed chunks'
  * `amazon-bedrock-invocationMetrics`), bare with a `modelId` field or in `{request:{modelId}, response}` pairs.
  *
@@ -295,10 +295,10 @@ function llamaBuckets(rd: FieldReader, r: Obj): Buckets | undefined {
 }
 
 /** A response body (Converse, ConverseStream metadata, InvokeModel body): a record, a skip reason, or undefined when rejected. */
-function response(pair: Pair, ctx: IngestContext): UsageRecord | string | undefined {
+function response(pair: Pair, ctx: IngestContext, at = pair.wrapper ? 'response' : ''): UsageRecord | string | undefined {
   const r = pair.response;
   const shape = usageShape(r);
-  const rd = new FieldReader(ctx, pair.wrapper ? 'response' : '');
+  const rd = new FieldReader(ctx, at);
   if (!shape) {
     if (pair.wrapper || 'output' in r || 'stopReason' in r || 'modelId' in r || 'results' in r) return 'no-usage';
     return rd.fail(
@@ -331,6 +331,31 @@ function response(pair: Pair, ctx: IngestContext): UsageRecord | string | undefi
   return rec;
 }
 
+/**
+ * A batch inference file line: output `{recordId, modelInput, modelOutput}`, where `modelOutput` is the
+ * InvokeModel response body (or the Converse response of a Converse job), an `error` object in its place
+ * when inference failed, or an input line `{recordId, modelInput}`
+ * (<https://docs.aws.amazon.com/bedrock/latest/userguide/batch-inference-results.html>,
+ * <https://docs.aws.amazon.com/bedrock/latest/userguide/batch-inference-data.html>).
+ */
+function isBatchLine(value: Obj): boolean {
+  return typeof value.recordId === 'string' && isObj(value.modelInput) && !('schemaType' in value);
+}
+
+/**
+ * Output lines are priced at batch rates. The line names no model (the job does): an Anthropic body's
+ * `model`, else `(no model)`, unpriced and warned about.
+ */
+function batchLine(value: Obj, ctx: IngestContext): UsageRecord | string | undefined {
+  if (!isObj(value.modelOutput)) return 'error' in value ? 'failed-request' : 'batch-input-line';
+  const out = response({ wrapper: value, request: value.modelInput as Obj, response: value.modelOutput }, ctx, 'modelOutput');
+  if (typeof out !== 'object') return out;
+  out.serviceTier = 'batch';
+  out.tags.custom_id = value.recordId as string;
+  if (out.id === `${ctx.file}:${ctx.line}`) out.id = value.recordId as string;
+  return out;
+}
+
 /** Has a modelId where Bedrock puts it (a bare body, the request, or the wrapper line). */
 function bedrockModelId(pair: Pair): boolean {
   return [pair.response.modelId, pair.request?.modelId, pair.wrapper?.modelId].some((v) => typeof v === 'string' && v !== '');
@@ -342,6 +367,7 @@ export const bedrockAdapter: JsonAdapter = {
   detect(value) {
     if (!isObj(value)) return 0;
     if (value.schemaType === 'ModelInvocationLog') return 95;
+    if (isBatchLine(value)) return isObj(value.modelOutput) ? (usageShape(value.modelOutput) ? 95 : 0) : 'error' in value ? 90 : 60;
     const pair = splitPair(value);
     const shape = pair ? usageShape(pair.response) : undefined;
     if (!pair || !shape) return 0;
@@ -351,7 +377,12 @@ export const bedrockAdapter: JsonAdapter = {
   },
   convert(value, ctx) {
     if (!isObj(value)) return ctx.reject('invalid-type', 'expected a JSON object');
-    const out = value.schemaType === 'ModelInvocationLog' ? invocationLog(value, ctx) : response(splitPair(value) as Pair, ctx);
+    const out =
+      value.schemaType === 'ModelInvocationLog'
+        ? invocationLog(value, ctx)
+        : isBatchLine(value)
+          ? batchLine(value, ctx)
+          : response(splitPair(value) as Pair, ctx);
     if (typeof out === 'string') return ctx.skip(out);
     if (out) ctx.emit(out);
   },

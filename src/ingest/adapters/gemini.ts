@@ -177,7 +177,74 @@ function isFinal(r: Obj): boolean {
   );
 }
 
+const AUDIO = 'gemini:audio';
+
+/**
+ * Audio input tokens of a response (`promptTokensDetails` entries with modality AUDIO, cached ones
+ * included: <https://ai.google.dev/api/generate-content#UsageMetadata>, ModalityTokenCount). They stay in the
+ * input buckets, priced at the text rate, while Gemini bills audio input higher on several models
+ * (<https://ai.google.dev/gemini-api/docs/pricing>; the catalog has no audio bucket): the file's warning says so.
+ */
+function noteAudio(response: Obj, ctx: IngestContext): void {
+  const k = keysOf(response);
+  const usage = response[k.usage];
+  if (!isObj(usage)) return;
+  const details = usage[k === SNAKE ? 'prompt_tokens_details' : 'promptTokensDetails'];
+  if (!Array.isArray(details)) return;
+  let audio = 0;
+  for (const d of details) {
+    if (!isObj(d) || d.modality !== 'AUDIO') continue;
+    const n = d[k === SNAKE ? 'token_count' : 'tokenCount'];
+    if (typeof n === 'number' && Number.isSafeInteger(n) && n > 0) audio += n;
+  }
+  if (audio === 0) return;
+  const seen = (ctx.fileState.get(AUDIO) as { responses: number; tokens: number } | undefined) ?? { responses: 0, tokens: 0 };
+  seen.responses += 1;
+  seen.tokens += audio;
+  ctx.fileState.set(AUDIO, seen);
+}
+
+function audioWarning(ctx: IngestContext): void {
+  const seen = ctx.fileState.get(AUDIO) as { responses: number; tokens: number } | undefined;
+  ctx.fileState.delete(AUDIO);
+  if (!seen) return;
+  ctx.warn(
+    'audio-priced-as-text',
+    `${seen.responses} response${seen.responses === 1 ? '' : 's'} carried audio input (${seen.tokens} tokens, promptTokensDetails modality AUDIO), priced at the text input rate; Gemini bills audio input higher on several models`,
+    'the usage table has no audio bucket, so the cost leaves out the difference: see the audio input rates on https://ai.google.dev/gemini-api/docs/pricing',
+  );
+}
+
+const PROVISIONED = 'gemini:provisioned';
+
+/**
+ * Vertex AI `trafficType: PROVISIONED_THROUGHPUT`: the request ran on Provisioned Throughput, billed by its
+ * commitment, not per token (<https://docs.cloud.google.com/vertex-ai/generative-ai/docs/deploy/consumption-options>,
+ * TrafficType in <https://docs.cloud.google.com/ruby/docs/reference/google-cloud-ai_platform-v1/latest/Google-Cloud-AIPlatform-V1-UsageMetadata-TrafficType>).
+ * Such a record is priced at the pay-as-you-go rates like the others (tag traffic_type); the file's warning says how many.
+ */
+function noteProvisioned(rec: UsageRecord, ctx: IngestContext): void {
+  if (rec.tags.traffic_type !== 'PROVISIONED_THROUGHPUT') return;
+  ctx.fileState.set(PROVISIONED, ((ctx.fileState.get(PROVISIONED) as number | undefined) ?? 0) + 1);
+}
+
+function provisionedWarning(ctx: IngestContext): void {
+  const n = ctx.fileState.get(PROVISIONED) as number | undefined;
+  ctx.fileState.delete(PROVISIONED);
+  if (!n) return;
+  ctx.warn(
+    'provisioned-throughput',
+    `${n} response${n === 1 ? '' : 's'} ran on Provisioned Throughput (trafficType PROVISIONED_THROUGHPUT), billed by its commitment, not per token; priced here at pay-as-you-go rates`,
+    'group by tag:traffic_type to see them apart (--by model,tag:traffic_type); their cost here is what the same tokens would cost on demand',
+  );
+}
+
 function emitOrBuffer(rec: UsageRecord, response: Obj, ctx: IngestContext): void {
+  // audio and Provisioned Throughput are noted once a response: on the final copy of a stream (its chunks repeat them)
+  if (rec.id === `${ctx.file}:${ctx.line}` || rec.countsMissing || isFinal(response)) {
+    noteAudio(response, ctx);
+    noteProvisioned(rec, ctx);
+  }
   if (rec.id === `${ctx.file}:${ctx.line}` || rec.countsMissing) return ctx.emit(rec);
   const buffer = LargestByKey.of(ctx, 'gemini:responses');
   if (isFinal(response)) buffer.addFinal(rec.id, rec, ctx);
@@ -217,5 +284,7 @@ export const geminiAdapter: JsonAdapter = {
   endFile(ctx) {
     (ctx.fileState.get('gemini:responses') as LargestByKey | undefined)?.flush(ctx);
     ctx.fileState.delete('gemini:responses');
+    audioWarning(ctx);
+    provisionedWarning(ctx);
   },
 };

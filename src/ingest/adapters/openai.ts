@@ -11,7 +11,7 @@ import type { ChargeCounts } from '../../usage/dimensions.js';
 import type { UsageRecord } from '../../usage/record.js';
 import { applyPair, responseOf, splitPair, type Pair } from './pair.js';
 import { attachText, openaiCompletionText, openaiRequestText } from './text.js';
-import { seenBefore } from './dedupe.js';
+import { LargestByKey, RecentKeys, seenBefore } from './dedupe.js';
 import {
   checkReasoning,
   FieldReader,
@@ -30,17 +30,35 @@ export type Outcome = { rec: UsageRecord; body: Obj } | { skip: string } | undef
 
 const COMPLETION_OBJECTS = new Set(['chat.completion', 'text_completion', 'chat.completion.chunk']);
 
-/** Chat/legacy/embeddings `usage` (prompt_tokens inclusive of cache). */
-function completionUsage(rd: FieldReader, usage: Obj, embeddings: boolean): Buckets | undefined {
+/**
+ * Chat/legacy/embeddings `usage` (prompt_tokens inclusive of cache).
+ *
+ * `hiddenThoughts` (a Gemini model): Gemini's OpenAI-compatible endpoint leaves the thinking tokens
+ * out of `completion_tokens` but counts them in `total_tokens` (e.g. completion 1, prompt 9, total 103:
+ * <https://discuss.ai.google.dev/t/endpoint-https-generativelanguage-googleapis-com-v1beta-openai-chat-completions-is-not-compliant-with-api-specs/127400>),
+ * as Gemini's own totalTokenCount includes thoughtsTokenCount, which bills as output
+ * (<https://ai.google.dev/api/generate-content#UsageMetadata>, <https://ai.google.dev/gemini-api/docs/thinking>).
+ * So for such a model the part of `total_tokens` above prompt + completion is output and reasoning;
+ * when `reasoning_tokens` is given it must be that part (else the line is rejected as before).
+ */
+function completionUsage(rd: FieldReader, usage: Obj, embeddings: boolean, hiddenThoughts = false): Buckets | undefined {
   const prompt = rd.count(usage, 'prompt_tokens', { required: true });
   const completion = rd.count(usage, 'completion_tokens', { required: !embeddings }) ?? 0;
   const cached = rd.count(usage, 'prompt_tokens_details.cached_tokens') ?? rd.count(usage, 'prompt_cache_hit_tokens') ?? 0;
   const write = rd.count(usage, 'prompt_tokens_details.cache_write_tokens') ?? 0;
-  const reasoning = rd.count(usage, 'completion_tokens_details.reasoning_tokens') ?? 0;
+  let reasoning = rd.count(usage, 'completion_tokens_details.reasoning_tokens') ?? 0;
+  const total = hiddenThoughts ? rd.count(usage, 'total_tokens') : undefined;
   if (rd.failed || prompt === undefined) return undefined;
   const input = uncachedFromInclusive(rd, prompt, cached + write, 'prompt_tokens', 'cached_tokens + cache_write_tokens');
-  if (input === undefined || !checkReasoning(rd, reasoning, completion, 'completion_tokens_details.reasoning_tokens')) return undefined;
-  return { input, cacheRead: cached, write5m: write, write1h: 0, output: completion, reasoning };
+  if (input === undefined) return undefined;
+  let output = completion;
+  const thoughts = total === undefined ? 0 : total - prompt - completion;
+  if (thoughts > 0 && (reasoning === 0 || reasoning === thoughts)) {
+    output += thoughts;
+    reasoning = thoughts;
+  }
+  if (!checkReasoning(rd, reasoning, output, 'completion_tokens_details.reasoning_tokens')) return undefined;
+  return { input, cacheRead: cached, write5m: write, write1h: 0, output, reasoning };
 }
 
 /** Responses `usage` (input_tokens inclusive of cache). */
@@ -94,7 +112,7 @@ function fromCompletion(body: Obj, ctx: IngestContext, rd: FieldReader, fallback
   if (model === undefined) return undefined;
   if (usage !== undefined && usage !== null && !isObj(usage)) return void rd.fail('invalid-type', 'usage must be an object', 'usage');
   const embeddings = body.object === 'list';
-  const b = isObj(usage) ? completionUsage(rd.child('usage'), usage, embeddings) : undefined;
+  const b = isObj(usage) ? completionUsage(rd.child('usage'), usage, embeddings, providerFromModel(model) === 'google') : undefined;
   if (rd.failed) return undefined;
   const rec = record(ctx, rd, body, model, b, 'created');
   if (rec && embeddings) rec.tags.operation = 'embeddings';
@@ -283,6 +301,29 @@ export function eventWarning(n: number): [string, string, string] {
   ];
 }
 
+const CHUNKS = 'openai:chunks';
+const CHUNK_IDS = 'openai:chunk-ids';
+
+/** The file's recent ids under `name` (dedupe.ts RecentKeys; seenBefore keeps 'openai:ids'). */
+function recentIds(ctx: IngestContext, name: string): RecentKeys {
+  let s = ctx.fileState.get(name) as RecentKeys | undefined;
+  if (!s) ctx.fileState.set(name, (s = new RecentKeys()));
+  return s;
+}
+
+/**
+ * Whether no later chunk of its stream will carry usage. OpenAI sends usage once, on a last chunk whose
+ * `choices` is empty (<https://platform.openai.com/docs/api-reference/chat/create>, `stream_options`); Gemini's
+ * OpenAI-compatible endpoint sends the running usage on every chunk, the last with a `finish_reason`
+ * (<https://discuss.ai.google.dev/t/endpoint-https-generativelanguage-googleapis-com-v1beta-openai-chat-completions-is-not-compliant-with-api-specs/127400>):
+ * a chunk with choices and no finish reason waits for a larger copy (the first copy held 1 output token of the stream's 7).
+ */
+function finalChunk(body: Obj): boolean {
+  const choices = body.choices;
+  if (!Array.isArray(choices) || choices.length === 0) return true;
+  return choices.some((c) => isObj(c) && c.finish_reason !== undefined && c.finish_reason !== null);
+}
+
 function detectBody(r: Obj): number {
   const o = r.object;
   if (typeof o === 'string' && (COMPLETION_OBJECTS.has(o) || o === 'response')) return 90;
@@ -311,10 +352,24 @@ export const openaiAdapter: JsonAdapter = {
     if ('skip' in out) return ctx.skip(out.skip);
     const completion = ctx.options.keepText || out.rec.countsMissing ? openaiCompletionText(out.body) : undefined;
     if (!finishOpenAI(out.rec, completion, pair, ctx)) return;
-    if (!out.rec.countsMissing && typeof out.body.id === 'string' && seenBefore(ctx, 'openai:ids', out.body.id)) {
+    const id = typeof out.body.id === 'string' ? out.body.id : undefined;
+    if (out.body.object === 'chat.completion.chunk' && id !== undefined) {
+      // a complete body of the same id already counted: this chunk is a copy of it
+      if (recentIds(ctx, 'openai:ids').has(id, ctx.line)) return ctx.skip('duplicate');
+      recentIds(ctx, CHUNK_IDS).add(id, ctx.line);
+      // chunks of one stream that each carry usage (see finalChunk): the largest copy is kept
+      const chunks = LargestByKey.of(ctx, CHUNKS);
+      return finalChunk(out.body) ? chunks.addFinal(id, out.rec, ctx) : chunks.add(id, out.rec, ctx);
+    }
+    if (!out.rec.countsMissing && id !== undefined && (recentIds(ctx, CHUNK_IDS).has(id, ctx.line) || seenBefore(ctx, 'openai:ids', id))) {
+      // (a stream's chunk of the same id counted it)
       return ctx.skip('duplicate');
     }
     ctx.emit(out.rec);
   },
-  endFile: streamWarnings,
+  endFile(ctx) {
+    (ctx.fileState.get(CHUNKS) as LargestByKey | undefined)?.flush(ctx);
+    ctx.fileState.delete(CHUNKS);
+    streamWarnings(ctx);
+  },
 };

@@ -127,3 +127,15 @@ const OPENAI_LINE = {
   model: 'gpt-4o-mini',
   usage: { prompt_tokens: 10, completion_tokens: 5 },
 };
+
+describe('Bedrock batch output names', () => {
+  it('a directory walk reads *.jsonl.out (Bedrock batch inference output), not manifest.json.out', async () => {
+    // https://docs.aws.amazon.com/bedrock/latest/userguide/batch-inference-results.html: one <input>.jsonl.out per
+    // input file, and a manifest.json.out summary
+    const dir = tempDir();
+    writeFileSync(path.join(dir, 'calls.jsonl.out'), '{}\n');
+    writeFileSync(path.join(dir, 'manifest.json.out'), '{}\n');
+    const files = await expandInputs([dir]);
+    expect(files.map((f) => path.basename(f.path))).toEqual(['calls.jsonl.out']);
+  });
+});
