@@ -106,7 +106,7 @@ function binaryVerdict(head: Buffer, nul: number): [string, string] {
     if (magic.every((b, i) => head[i] === b))
       return [
         `not a text file: ${name}-compressed, by its first bytes`,
-        `decompress it first (${command} FILE | tokenomics report -); only gzip (.gz) is read compressed`,
+        `decompress it first (${command} FILE > FILE.out; or pipe it in: ${command} FILE | tokenomics ... -); only gzip (.gz) is read compressed`,
       ];
   let line = 1;
   for (let i = head.indexOf(10); i !== -1 && i < nul; i = head.indexOf(10, i + 1)) line++;
