@@ -123,7 +123,9 @@ function listDir(dir: string, below = '', seen = new Set<string>()): string[] {
       if ((code !== 'ENOENT' && code !== 'ELOOP') || !lstatSync(full, { throwIfNoEntry: false })?.isSymbolicLink()) throw err;
       if (!isListedPromptFile(`${below}${name}`)) continue;
       throw new UserError(
-        `prompt file ${full} is a symbolic link to ${code === 'ELOOP' ? 'itself (a loop of links)' : `nothing (${readlinkSync(full)})`}`,
+        code === 'ELOOP'
+          ? `prompt file ${full}: ELOOP (a symbolic link loop): the link points, through other links, back to itself`
+          : `prompt file ${full} is a symbolic link to nothing (${readlinkSync(full)})`,
         'remove the link or restore what it points to',
       );
     }
