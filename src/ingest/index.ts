@@ -70,10 +70,12 @@ export async function ingest(
 ): Promise<IngestResult> {
   const forced = forcedFormat(options);
   const rotated: Array<[string, string[]]> = [];
+  const compressed: Array<[string, string[]]> = [];
   const unlisted: Array<[string, string]> = [];
   const special: Array<[string, string]> = [];
   const sources = await expandInputs(inputs, {
     onRotated: (dir, names) => rotated.push([dir, names]),
+    onCompressed: (dir, names) => compressed.push([dir, names]),
     onUnlisted: (dir, code) => unlisted.push([dir, code]),
     onSpecial: (file, what) => special.push([file, what]),
   });
@@ -86,6 +88,14 @@ export async function ingest(
       file: dir,
       message: `${names.length} rotated log${names.length === 1 ? '' : 's'} not read (${names.slice(0, 3).join(', ')}${names.length > 3 ? ', ...' : ''})`,
       hint: 'a directory is searched for log extensions only: name rotated files explicitly, or pass a glob such as "logs/*.jsonl*"',
+    });
+  for (const [dir, names] of compressed)
+    session.addIssue({
+      severity: 'warning',
+      code: 'compressed-logs-skipped',
+      file: dir,
+      message: `${names.length} log${names.length === 1 ? '' : 's'} compressed other than by gzip not read (${names.slice(0, 3).join(', ')}${names.length > 3 ? ', ...' : ''})`,
+      hint: 'only gzip (.gz) is read compressed: decompress them first (zstd -d, bzip2 -d, xz -d, unzip), or pipe one in as -',
     });
   for (const [file, what] of special)
     session.addIssue({

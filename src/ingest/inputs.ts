@@ -23,11 +23,15 @@ const STDIN_PATHS = new Set(['/dev/stdin', '/dev/fd/0', '/proc/self/fd/0']);
 
 /** A rotated log's name (`app.jsonl.1`, `usage.log.2.gz`): skipped by a directory walk, but said. */
 const ROTATED_LOG = /\.(jsonl|ndjson|json|csv|tsv|log)\.\d+(\.gz)?$/i;
+/** A log compressed other than by gzip (`app.jsonl.zst`, `usage.log.1.bz2`): not read (only gzip is), but said. */
+const COMPRESSED_LOG = /\.(jsonl|ndjson|json|csv|tsv|log)(\.\d+)?\.(zst|zstd|bz2|xz|lz4|zip|7z)$/i;
 
 /** What a directory walk left out, for the caller to say (nothing is left out unsaid). */
 export interface WalkNotices {
   /** The rotated logs (`app.jsonl.1`) left out, by directory (a directory is searched for log extensions only: they are data all the same). */
   onRotated?: (dir: string, names: string[]) => void;
+  /** The logs compressed other than by gzip (`app.jsonl.zst`) left out, by directory. */
+  onCompressed?: (dir: string, names: string[]) => void;
   /** A directory below a given one that could not be listed (its files are not read; the given directory itself is an error). */
   onUnlisted?: (dir: string, code: string) => void;
   /**
@@ -71,12 +75,14 @@ async function expandOne(input: string, notices: WalkNotices): Promise<Source[]>
   if (info && (info.isFIFO() || info.isCharacterDevice())) return [{ kind: 'file', path: input, bytes: 0 }];
   if (info?.isDirectory()) {
     const rotated: string[] = [];
+    const compressed: string[] = [];
     const unlisted: string[] = [];
     const files = await walkDir(
       input,
       (rel) => {
         if (isLogFile(rel)) return true;
         if (ROTATED_LOG.test(rel)) rotated.push(rel);
+        else if (COMPRESSED_LOG.test(rel)) compressed.push(rel);
         return false;
       },
       true,
@@ -88,6 +94,7 @@ async function expandOne(input: string, notices: WalkNotices): Promise<Source[]>
       notices.onSpecial,
     );
     if (rotated.length) notices.onRotated?.(input, rotated);
+    if (compressed.length) notices.onCompressed?.(input, compressed);
     if (files.length === 0) {
       if (unlisted.length > 0)
         throw new UserError(

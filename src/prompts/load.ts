@@ -4,7 +4,7 @@
  * (one user message). Variables in any message are filled from the spec's `variables:`; missing
  * sample values render empty and are reported.
  */
-import { readdirSync, statSync } from 'node:fs';
+import { lstatSync, readdirSync, readlinkSync, statSync } from 'node:fs';
 import { decodeTextBytes, readTextFile, type TextRead, type TextReadOptions } from '../core/read-text.js';
 import { basename, extname, join, relative, resolve } from 'node:path';
 import { UserError } from '../core/issues.js';
@@ -100,13 +100,36 @@ export function isListedPromptFile(pathBelowDir: string): boolean {
   return names.every(listsName) && PROMPT_EXTENSIONS.includes(extname(names[names.length - 1]).toLowerCase());
 }
 
-/** Files under a directory with a prompt extension, recursively, sorted. */
-function listDir(dir: string, below = ''): string[] {
+/**
+ * Files under a directory with a prompt extension, recursively, sorted. Links are followed, a linked
+ * directory entered once (a link back up, `sub/up -> ..`, walked forever, ending in ELOOP on a path
+ * of hundreds of names); a link to nothing named like a prompt is an error naming it (it stopped the
+ * walk with a bare "cannot stat ...: ENOENT"), one named otherwise is not a prompt and is passed over.
+ */
+function listDir(dir: string, below = '', seen = new Set<string>()): string[] {
+  const info = statSync(dir);
+  const key = `${info.dev}:${info.ino}`;
+  if (seen.has(key)) return [];
+  seen.add(key);
   const out: string[] = [];
   for (const name of readdirSync(dir).sort()) {
     if (!listsName(name)) continue;
     const full = join(dir, name);
-    if (statSync(full).isDirectory()) out.push(...listDir(full, `${below}${name}/`));
+    let isDir: boolean;
+    try {
+      isDir = statSync(full).isDirectory();
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if ((code !== 'ENOENT' && code !== 'ELOOP') || !lstatSync(full, { throwIfNoEntry: false })?.isSymbolicLink()) throw err;
+      if (!isListedPromptFile(`${below}${name}`)) continue;
+      throw new UserError(
+        code === 'ELOOP'
+          ? `prompt file ${full}: ELOOP (a symbolic link loop): the link points, through other links, back to itself`
+          : `prompt file ${full} is a symbolic link to nothing (${readlinkSync(full)})`,
+        'remove the link or restore what it points to',
+      );
+    }
+    if (isDir) out.push(...listDir(full, `${below}${name}/`, seen));
     else if (isListedPromptFile(`${below}${name}`)) out.push(full);
   }
   return out;

@@ -113,7 +113,9 @@ export function emptyUsage(model: string, id: string, file: string, line?: numbe
     reasoningTokens: 0,
     requests: 1,
     tokenSource: 'reported',
-    tags: {},
+    // no prototype: a tag named __proto__ is a tag like any other (assigning it to a plain object set the
+    // prototype and dropped it), and one named constructor or toString starts unset, not an inherited function
+    tags: Object.create(null) as Record<string, string>,
     source: { file, line },
   };
 }

@@ -269,6 +269,19 @@ describe('inputs a real tree has', () => {
     }
   }, 60_000);
 
+  it('a log compressed other than by gzip in a directory (app.jsonl.zst) is not read, and said not to be (it was left out unsaid)', async () => {
+    const tree = path('compressed');
+    mkdirSync(tree);
+    copyFileSync('fixtures/logs/openai/chat-and-responses.jsonl', join(tree, 'app.jsonl'));
+    // the zstd and bzip2 magic numbers: the walk goes by the name, these bytes are never read
+    writeFileSync(join(tree, 'app.jsonl.zst'), Buffer.from([0x28, 0xb5, 0x2f, 0xfd]));
+    writeFileSync(join(tree, 'old.csv.1.bz2'), Buffer.from('BZh9'));
+    const r = await runCli(['report', tree]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/warning: .*compressed: 2 logs compressed other than by gzip not read \(app\.jsonl\.zst, old\.csv\.1\.bz2\)/);
+    expect(r.stderr).toMatch(/hint: only gzip \(\.gz\) is read compressed/);
+  }, 60_000);
+
   it('a named pipe named like a log in a directory or a glob is not read (no writer: the walk would wait), and said not to be', async () => {
     const tree = path('pipes');
     mkdirSync(join(tree, 'sub'), { recursive: true });

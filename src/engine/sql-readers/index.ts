@@ -7,6 +7,7 @@
  * Parquet has no TypeScript reader: it is read here only (parquet.ts). Generic CSV: csv.ts. LiteLLM
  * spend logs (CSV and JSONL): litellm.ts. Generic JSONL with a mapping: generic-jsonl.ts.
  */
+import { stat } from 'node:fs/promises';
 import { detectCsv, detectJson, DETECT_VALUES, forcedFormat } from '../../ingest/detect.js';
 import { GENERIC_NAME } from '../../ingest/formats/generic.js';
 import { LITELLM_NAME } from '../../ingest/formats/litellm.js';
@@ -56,6 +57,9 @@ export async function loadWithSql(db: UsageDb, file: string, options: IngestOpti
   // text kept for simulation, and attribution paths from the config, are the TypeScript reader's
   if (isParquetName(file)) return loadParquet(db, file, options.columns).finally(() => dropStage(db));
   if (options.keepText || options.attribution) return 'fallback';
+  // a named pipe (or a device) can be read once: a look at its head here would take lines the
+  // TypeScript reader never sees, and its second open would wait for a writer that has gone
+  if (!(await regularFile(file))) return 'fallback';
   // DuckDB's readers take a name as a glob pattern (a[1].jsonl reads a1.jsonl) and ~ as the home folder
   if (readAsPattern(file)) return 'fallback';
   if (CSV.test(file)) return loadCsv(db, file, options).finally(() => dropStage(db));
@@ -78,6 +82,14 @@ export async function loadWithSql(db: UsageDb, file: string, options: IngestOpti
   } finally {
     await dropStage(db);
   }
+}
+
+/** Whether `file` is a regular file (a link followed): a pipe, socket or device is read once, by the TypeScript reader. */
+async function regularFile(file: string): Promise<boolean> {
+  return stat(file).then(
+    (info) => info.isFile(),
+    () => false,
+  );
 }
 
 /** JSONL formats read by SQL, by the TypeScript reader's name. */
@@ -107,6 +119,8 @@ export async function loadAllWithSql(db: UsageDb, files: readonly string[], opti
   if (files.length === 0 || options.keepText || options.attribution || options.inputFormat !== undefined || options.columns)
     return 'fallback';
   if (!files.every((f) => JSONL.test(f))) return 'fallback';
+  // a named pipe can be read once (loadWithSql): not even its head is looked at here
+  for (const f of files) if (!(await regularFile(f))) return 'fallback';
   // the first file decides whether to try (the reader checks every file's head while DuckDB reads)
   const head = await firstValues(files[0], DETECT_VALUES).catch(() => undefined);
   if (!head || head.length === 0 || detectJson(head)?.name !== 'claude-code') return 'fallback';

@@ -47,20 +47,25 @@ export function parseColumnMap(spec: string): ColumnMapping {
     const field = pair.slice(0, eq).trim();
     const column = pair.slice(eq + 1).trim();
     if (column === '') throw new UserError(`--map entry "${pair}" names no column`, MAP_HINT);
-    if (field in mapping) throw new UserError(`--map maps "${field}" twice`, MAP_HINT);
+    // the field's name first: "__proto__", "constructor" are unknown fields, never found "in" the mapping's prototype
+    validateField(field);
+    if (Object.hasOwn(mapping, field)) throw new UserError(`--map maps "${field}" twice`, MAP_HINT);
     mapping[field] = column;
   }
   validateColumnMapping(mapping);
   return mapping;
 }
 
+/** A mapping field: a canonical field or tag.NAME; throws UserError naming it otherwise. */
+function validateField(field: string): void {
+  if (KNOWN.has(field)) return;
+  if (/^tag\.[A-Za-z0-9_.:-]+$/.test(field)) return;
+  throw new UserError(`unknown mapping field "${field}"`, `fields: ${CANONICAL_FIELDS.join(', ')}, or tag.NAME for a free-form tag`);
+}
+
 /** Check a mapping (from --map or tokenomics.yaml `columns:`); throws UserError naming the problem. */
 export function validateColumnMapping(mapping: ColumnMapping): void {
-  for (const field of Object.keys(mapping)) {
-    if (KNOWN.has(field)) continue;
-    if (/^tag\.[A-Za-z0-9_.:-]+$/.test(field)) continue;
-    throw new UserError(`unknown mapping field "${field}"`, `fields: ${CANONICAL_FIELDS.join(', ')}, or tag.NAME for a free-form tag`);
-  }
+  for (const field of Object.keys(mapping)) validateField(field);
   if (!mapping.model) throw new UserError('the column mapping has no "model" column', 'add model=COLUMN to --map');
   if (mapping.input && mapping.prompt) {
     throw new UserError(

@@ -46,7 +46,8 @@ export function litellmTags(
   requestTags: unknown,
   attribution?: Record<string, string>,
 ): Record<string, string> {
-  const tags: Record<string, string> = {};
+  // no prototype: a metadata key __proto__ is a tag (emptyUsage)
+  const tags: Record<string, string> = Object.create(null);
   for (const [key, tag] of ROW_TAGS) {
     const v = str(row[key]);
     if (v !== undefined) tags[tag] = v;

@@ -55,18 +55,11 @@ export async function readDecoded(chunks: AsyncIterable<Buffer>, handler: ReadHa
     else handler.fileIssue('info', 'empty-file', 'empty file');
     return 'empty';
   }
-  if (head.subarray(0, BINARY_SCAN_BYTES).includes(0)) {
+  const nul = head.subarray(0, BINARY_SCAN_BYTES).indexOf(0);
+  if (nul !== -1) {
     await iterator.return?.();
-    // Parquet (its magic number first) is read by its name: the reader is chosen by the .parquet extension
-    const parquet = head.subarray(0, 4).toString('latin1') === 'PAR1';
-    handler.fileIssue(
-      'error',
-      'binary-file',
-      parquet ? 'not a text file (a Parquet file, by its first bytes)' : 'not a text file (contains NUL bytes)',
-      parquet
-        ? 'name it with the .parquet extension: Parquet files are read by that name'
-        : 'expected JSONL, JSON or CSV (optionally gzipped); UTF-16 files must be re-encoded as UTF-8',
-    );
+    const [message, hint] = binaryVerdict(head, nul);
+    handler.fileIssue('error', 'binary-file', message, hint);
     return 'binary';
   }
   const rest = prepend(head, iterator);
@@ -78,6 +71,49 @@ export async function readDecoded(chunks: AsyncIterable<Buffer>, handler: ReadHa
   if (shape === 'json') return readDocument(rest, handler, limits);
   await readJsonLines(rest, handler, limits.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES);
   return 'jsonl';
+}
+
+/** Compressed formats other than gzip, by their magic numbers (only gzip is read compressed). */
+const COMPRESSED: ReadonlyArray<[string, number[], string]> = [
+  ['zstd', [0x28, 0xb5, 0x2f, 0xfd], 'zstd -dc'],
+  ['bzip2', [0x42, 0x5a, 0x68], 'bzip2 -dc'],
+  ['xz', [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00], 'xz -dc'],
+  ['zip', [0x50, 0x4b, 0x03, 0x04], 'unzip -p'],
+];
+
+/**
+ * Why a head with a NUL byte (at `nul`) is not read, and what to do: a Parquet file, UTF-16 text, a
+ * compressed file of another kind than gzip, or else binary content, named by the NUL's byte offset
+ * and line (a stray NUL in a text log is found with that).
+ */
+function binaryVerdict(head: Buffer, nul: number): [string, string] {
+  // Parquet (its magic number first) is read by its name: the reader is chosen by the .parquet extension
+  if (head.subarray(0, 4).toString('latin1') === 'PAR1')
+    return [
+      'not a text file (a Parquet file, by its first bytes)',
+      'name it with the .parquet extension: Parquet files are read by that name',
+    ];
+  // iconv reads the byte order mark under UTF-16 (without one it would take big-endian)
+  const utf16 = (from: string) => `re-encode it as UTF-8 (iconv -f ${from} -t UTF-8 FILE > FILE.utf8), or save it as UTF-8`;
+  // FF FE / FE FF: a byte order mark; else ASCII text in UTF-16 has a NUL in every other byte
+  if (head[0] === 0xff && head[1] === 0xfe) return ['not UTF-8: UTF-16 LE text (byte order mark FF FE)', utf16('UTF-16')];
+  if (head[0] === 0xfe && head[1] === 0xff) return ['not UTF-8: UTF-16 BE text (byte order mark FE FF)', utf16('UTF-16')];
+  if (head.length >= 4 && head[1] === 0 && head[3] === 0 && head[0] !== 0 && head[2] !== 0)
+    return ['not UTF-8: UTF-16 LE text, by its bytes', utf16('UTF-16LE')];
+  if (head.length >= 4 && head[0] === 0 && head[2] === 0 && head[1] !== 0 && head[3] !== 0)
+    return ['not UTF-8: UTF-16 BE text, by its bytes', utf16('UTF-16BE')];
+  for (const [name, magic, command] of COMPRESSED)
+    if (magic.every((b, i) => head[i] === b))
+      return [
+        `not a text file: ${name}-compressed, by its first bytes`,
+        `decompress it first (${command} FILE > FILE.out; or pipe it in: ${command} FILE | tokenomics ... -); only gzip (.gz) is read compressed`,
+      ];
+  let line = 1;
+  for (let i = head.indexOf(10); i !== -1 && i < nul; i = head.indexOf(10, i + 1)) line++;
+  return [
+    `not a text file: NUL byte at offset ${nul} (line ${line})`,
+    "expected JSONL, JSON or CSV (optionally gzipped); a NUL byte in the first 64 KiB refuses the file as binary (to drop them: tr -d '\\000' < FILE > FILE.txt)",
+  ];
 }
 
 /** Collect chunks until the first line is complete or HEAD_BYTES are in; strip a UTF-8 BOM. */

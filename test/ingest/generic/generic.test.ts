@@ -23,6 +23,10 @@ describe('parseColumnMap', () => {
     ['model=', /names no column/],
     ['model=a,model=b,output=c', /twice/],
     ['model=a,tokens=b', /unknown mapping field "tokens"/],
+    // names of Object.prototype members are unknown fields (were "maps ... twice": found in the prototype)
+    ['__proto__=model,model=a,output=b', /unknown mapping field "__proto__"/],
+    ['constructor=model,model=a,output=b', /unknown mapping field "constructor"/],
+    ['model=a,output=b,toString=c', /unknown mapping field "toString"/],
     ['input=a,output=b', /no "model"/],
     ['model=a,input=b,prompt=c', /either "input".*or "prompt"/],
     ['model=a,feature=f', /no token counts/],

@@ -27,6 +27,40 @@ describe('reader robustness', () => {
     expect(res.files[0].format).toBe('unknown');
   });
 
+  it('names a NUL byte by its offset and line, UTF-16 by its byte order or bytes, and compressed files by their kind', async () => {
+    // two lines of 8 bytes + newline = 18 bytes, then `{"a":` (5 bytes): the NUL is at offset 23, on line 3
+    const nul = write('nul.jsonl', Buffer.concat([Buffer.from('{"a":1 }\n{"b":2 }\n{"a":'), Buffer.from([0]), Buffer.from('}\n')]));
+    const text = `${LINE(0)}\n`;
+    const cases: Array<[string, Buffer, RegExp, RegExp]> = [
+      [
+        'utf16le-bom.jsonl',
+        Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]),
+        /UTF-16 LE text \(byte order mark FF FE\)/,
+        /iconv -f UTF-16 -t UTF-8/,
+      ],
+      [
+        'utf16be-bom.jsonl',
+        Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(text, 'utf16le').swap16()]),
+        /UTF-16 BE text \(byte order mark FE FF\)/,
+        /iconv -f UTF-16 -t UTF-8/,
+      ],
+      ['utf16le.jsonl', Buffer.from(text, 'utf16le'), /UTF-16 LE text, by its bytes/, /iconv -f UTF-16LE -t UTF-8/],
+      ['utf16be.jsonl', Buffer.from(text, 'utf16le').swap16(), /UTF-16 BE text, by its bytes/, /iconv -f UTF-16BE -t UTF-8/],
+      // the magic numbers of zstd and bzip2 frames, then NUL-bearing bytes
+      ['log.jsonl.zst', Buffer.from([0x28, 0xb5, 0x2f, 0xfd, 0x24, 0x00, 0x01]), /zstd-compressed/, /zstd -dc FILE/],
+      ['log.jsonl.bz2', Buffer.from([0x42, 0x5a, 0x68, 0x39, 0x31, 0x41, 0x59, 0x00]), /bzip2-compressed/, /bzip2 -dc FILE/],
+    ];
+    const res = await run([nul]);
+    expect(res.issues).toMatchObject([{ code: 'binary-file', message: 'not a text file: NUL byte at offset 23 (line 3)' }]);
+    for (const [name, bytes, message, hint] of cases) {
+      const r = await run([write(name, bytes)]);
+      expect(r.issues).toHaveLength(1);
+      expect(r.issues[0].code).toBe('binary-file');
+      expect(r.issues[0].message).toMatch(message);
+      expect(r.issues[0].hint).toMatch(hint);
+    }
+  });
+
   it('gunzips by magic bytes, whatever the extension', async () => {
     const body = [LINE(0), LINE(1)].join('\n') + '\n';
     const file = write('plain-name.jsonl', gzipSync(body));
