@@ -41,6 +41,31 @@ describe('tokenomics prices', () => {
     expect(r.stderr).not.toContain('\u001b');
   });
 
+  it('--provider with model ids, and --check with ids, --at or --provider, are usage errors (exit 2), not ignored', async () => {
+    // before, `prices gpt-4o --provider anthropic` printed gpt-4o (an openai model) with exit 0, and
+    // `prices --check FILE gpt-4o` printed only the check: the option or the ids were dropped without a word
+    const provider = await runCli(['prices', 'gpt-4o', '--provider', 'anthropic']);
+    expect(provider.code).toBe(2);
+    expect(provider.stdout).toBe('');
+    expect(provider.stderr).toContain("tokenomics: error: --provider lists one provider's models: it does not apply to model ids (gpt-4o)");
+    expect(provider.stderr).toContain('hint: drop --provider to show those ids, or drop the ids to list every anthropic model');
+    const file = 'fixtures/prices/acme-contract.yaml';
+    for (const [extra, what] of [
+      [['gpt-4o'], 'model ids'],
+      [['--at', '2025-06-01'], '--at'],
+      [['--provider', 'openai'], '--provider'],
+    ] as const) {
+      const r = await runCli(['prices', '--check', file, ...extra]);
+      expect(r.code).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toContain(`tokenomics: error: --check validates a price file: it takes no ${what}`);
+      expect(r.stderr).toContain('hint: run tokenomics prices --check FILE alone');
+    }
+    // each alone still works
+    expect((await runCli(['prices', '--check', file])).code).toBe(0);
+    expect((await runCli(['prices', '--provider', 'anthropic', '--format', 'json'])).code).toBe(0);
+  });
+
   it('shows the price in force at --at', async () => {
     // o3 was cut from $10/$40 to $2/$8 on 2025-06-10 (docs/pricing.md, Effective dates)
     const before = JSON.parse((await runCli(['prices', 'o3', '--at', '2025-06-01', '--format', 'json'])).stdout);

@@ -49,7 +49,18 @@ function parseAt(at: string | undefined, now: number): number {
 }
 
 async function prices(ctx: CommandContext, models: string[], opts: PricesOptions): Promise<number> {
+  // an option the command would ignore is a usage error (as --format on sql): the user asked for something not shown
+  if (opts.check !== undefined && (models.length > 0 || opts.at !== undefined || opts.provider !== undefined))
+    throw new UserError(
+      `--check validates a price file: it takes no ${models.length > 0 ? 'model ids' : opts.at !== undefined ? '--at' : '--provider'}`,
+      `run tokenomics prices --check FILE alone; to see the prices it sets: tokenomics prices --prices FILE MODEL`,
+    );
   if (opts.check) return checkFile(ctx, opts.check);
+  if (opts.provider !== undefined && models.length > 0)
+    throw new UserError(
+      `--provider lists one provider's models: it does not apply to model ids (${inert(models.join(' '))})`,
+      `drop --provider to show those ids, or drop the ids to list every ${inert(opts.provider)} model`,
+    );
   const atMs = parseAt(opts.at, ctx.io.now());
   const { catalog } = ctx.loadCatalog();
   if (models.length === 0) {
