@@ -66,6 +66,15 @@ describe('tokenomics prices', () => {
     expect((await runCli(['prices', '--provider', 'anthropic', '--format', 'json'])).code).toBe(0);
   });
 
+  it('the --check verdict fits the width (COLUMNS=40), and stays one line with --wide', async () => {
+    // 'fixtures/prices/acme-contract.yaml: ok, 1 entry' is 35 + 12 = 47 columns: it ran past 40 before
+    const r = await runCli(['prices', '--check', 'fixtures/prices/acme-contract.yaml'], { env: { COLUMNS: '40' } });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe('fixtures/prices/acme-contract.yaml: ok,\n  1 entry\n');
+    const wide = await runCli(['prices', '--check', 'fixtures/prices/acme-contract.yaml', '--wide'], { env: { COLUMNS: '40' } });
+    expect(wide.stdout).toBe('fixtures/prices/acme-contract.yaml: ok, 1 entry\n');
+  });
+
   it('shows the price in force at --at', async () => {
     // o3 was cut from $10/$40 to $2/$8 on 2025-06-10 (docs/pricing.md, Effective dates)
     const before = JSON.parse((await runCli(['prices', 'o3', '--at', '2025-06-01', '--format', 'json'])).stdout);

@@ -10,6 +10,7 @@ import { pricesReport, type PricesContext, type PricesData } from '../../report/
 import type { CommandContext } from '../context.js';
 import { SCHEMA_VERSION } from '../version.js';
 import { inert } from '../../core/untrusted.js';
+import { wrapText } from '../../report/table.js';
 
 interface PricesOptions {
   at?: string;
@@ -103,8 +104,8 @@ function checkFile(ctx: CommandContext, file: string): number {
   const { report } = loadCatalog({ priceFiles: [file] });
   const count = report.sources.at(-1)?.entries ?? 0;
   const skipped = report.litellmSkipped.length;
-  ctx.write(
-    `${inert(file, 0)}: ok, ${count} entr${count === 1 ? 'y' : 'ies'}${skipped ? `; ${skipped} LiteLLM entries not mappable (no per-token text prices)` : ''}\n`,
-  );
+  const line = `${inert(file, 0)}: ok, ${count} entr${count === 1 ? 'y' : 'ies'}${skipped ? `; ${skipped} LiteLLM entries not mappable (no per-token text prices)` : ''}`;
+  // fitted as a table is (COLUMNS, the terminal; --wide: whole), continuation lines indented by two
+  ctx.write(`${wrapText(line, ctx.width, '  ').join('\n')}\n`);
   return 0;
 }
