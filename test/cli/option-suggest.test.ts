@@ -1,0 +1,32 @@
+/** A value written as an option (--json, --by-day) gets the option and value suggested, as commander suggests near spellings. */
+import { describe, expect, it } from 'vitest';
+import { runCli } from './harness.js';
+
+describe('unknown option suggestions', () => {
+  it('--json, --CSV: --format with the value; --by-day: --by day; --memory-limit-2GB: --memory-limit 2GB', async () => {
+    // before: "unknown option '--json'" with no suggestion (commander only suggests options spelled alike)
+    const cases: Array<[string[], string]> = [
+      [['report', 'fixtures/demo', '--json'], '--format json'],
+      [['prices', 'gpt-4o', '--CSV'], '--format csv'],
+      [['report', 'fixtures/demo', '--by-day'], '--by day'],
+      [['simulate', 'fixtures/demo', '--by-feature'], '--by feature'],
+      [['report', 'fixtures/demo', '--memory-limit-2GB'], '--memory-limit 2GB'],
+    ];
+    for (const [args, suggestion] of cases) {
+      const r = await runCli(args);
+      expect(r.code).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toBe(
+        `tokenomics: error: unknown option '${args.at(-1)}'\n(Did you mean ${suggestion}?)\n(run with --help for usage)\n`,
+      );
+    }
+  });
+
+  it('no suggestion of an option the command lacks; the suggestion commander makes is kept', async () => {
+    // prices has no --by: nothing to suggest
+    const prices = await runCli(['prices', '--by-day']);
+    expect(prices.stderr).toBe("tokenomics: error: unknown option '--by-day'\n(run with --help for usage)\n");
+    const typo = await runCli(['report', 'fixtures/demo', '--fromat', 'json']);
+    expect(typo.stderr).toBe("tokenomics: error: unknown option '--fromat'\n(Did you mean --format?)\n(run with --help for usage)\n");
+  });
+});
