@@ -182,6 +182,10 @@ export async function main(argv: string[], io: Io = defaultIo(), options: { exit
     io.stderr.write(fitHelp(program.helpInformation(), outputWidth({}, { ...io, stdout: io.stderr }) ?? DEFAULT_WIDTH));
     return EXIT_ERROR;
   }
+  // `help NAME` of no command: commander prints the general help and exits 0; it is a usage error like `NAME` alone
+  const helpOf = argv[2] === 'help' ? argv[3] : undefined;
+  if (helpOf !== undefined && !helpOf.startsWith('-') && !program.commands.some((c) => c.name() === helpOf || c.aliases().includes(helpOf)))
+    argv = [argv[0], argv[1], helpOf];
   try {
     await program.parseAsync(argv);
     return code;

@@ -30,3 +30,19 @@ describe('unknown option suggestions', () => {
     expect(typo.stderr).toBe("tokenomics: error: unknown option '--fromat'\n(Did you mean --format?)\n(run with --help for usage)\n");
   });
 });
+
+describe('help of a command that does not exist', () => {
+  it('tokenomics help reprot: unknown command, the suggestion, exit 2 (before: the general help, exit 0)', async () => {
+    const r = await runCli(['help', 'reprot']);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe("tokenomics: error: unknown command 'reprot'\n(Did you mean report?)\n(run with --help for usage)\n");
+    // help of a command, and help alone, as before
+    const report = await runCli(['help', 'report']);
+    expect(report.code).toBe(0);
+    expect(report.stdout).toMatch(/^Usage: tokenomics report /);
+    const general = await runCli(['help']);
+    expect(general.code).toBe(0);
+    expect(general.stdout).toMatch(/^Usage: tokenomics \[options\] \[command\]/);
+  });
+});
