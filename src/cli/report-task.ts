@@ -48,7 +48,12 @@ function parseTime(value: string | undefined, flag: string, tz?: string): number
   const iso = zoneless && value.length > 10 ? `${value.replace(' ', 'T')}Z` : value;
   const ms = value.length === 10 && zoneless ? dateToMs(value) : /^\d{4}-\d{2}-\d{2}[T ]/.test(value) ? parseIsoStrict(iso) : NaN;
   if (Number.isNaN(ms))
-    throw new UserError(`${flag} expects a date or ISO 8601 time (got "${value}")`, 'e.g. 2026-10-01 or 2026-10-01T12:00:00Z');
+    throw new UserError(
+      /^\d{4}-\d{2}-\d{2}$/.test(value)
+        ? `${flag}: "${value}" is not a calendar date`
+        : `${flag} expects a date or ISO 8601 time (got "${value}")`,
+      'e.g. 2026-10-01 or 2026-10-01T12:00:00Z',
+    );
   return zoneless && tz !== undefined && tz !== 'UTC' ? wallTimeToMs(ms, tz) : ms;
 }
 

@@ -1,13 +1,12 @@
 /** `tokenomics prices`: the resolved catalog entry for model ids, or the whole catalog. */
 import type { Command } from 'commander';
 import { UserError } from '../../core/issues.js';
-import { dateToMs } from '../../pricing/compile.js';
 import type { Resolution } from '../../pricing/catalog.js';
 import { entryData } from '../../pricing/describe.js';
 import { loadCatalog } from '../../pricing/load.js';
 import { upliftRuleFor } from '../../pricing/cost.js';
 import { pricesReport, type PricesContext, type PricesData } from '../../report/prices-data.js';
-import type { CommandContext } from '../context.js';
+import { dateOptionMs, type CommandContext } from '../context.js';
 import { SCHEMA_VERSION } from '../version.js';
 import { inert } from '../../core/untrusted.js';
 import { wrapText } from '../../report/table.js';
@@ -45,8 +44,7 @@ Examples:
 
 function parseAt(at: string | undefined, now: number): number {
   if (at === undefined) return now;
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(at) || Number.isNaN(dateToMs(at))) throw new UserError(`--at expects a date YYYY-MM-DD (got "${at}")`);
-  return dateToMs(at);
+  return dateOptionMs('--at', at);
 }
 
 async function prices(ctx: CommandContext, models: string[], opts: PricesOptions): Promise<number> {
