@@ -46,3 +46,15 @@ describe('help of a command that does not exist', () => {
     expect(general.stdout).toMatch(/^Usage: tokenomics \[options\] \[command\]/);
   });
 });
+
+describe('--by with a dimension twice', () => {
+  it('report --by model,model: exit 2 naming it (before: two equal Model columns, a "Total Total" footer, exit 0)', async () => {
+    const r = await runCli(['report', 'fixtures/logs/openai', '--by', 'model,model']);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe('tokenomics: error: --by names model twice\nhint: give each dimension once, e.g. --by feature,model\n');
+    const tag = await runCli(['report', 'fixtures/logs/openai', '--by', 'tag:team,feature,tag:team']);
+    expect(tag.code).toBe(2);
+    expect(tag.stderr).toContain('--by names tag:team twice');
+  });
+});
