@@ -179,7 +179,8 @@ export async function main(argv: string[], io: Io = defaultIo(), options: { exit
   const program = buildProgram(io, (c) => (code = c), await commandsFor(argv));
   if (argv.length <= 2) {
     // no command: a usage error (exit 2), with the help on stderr
-    io.stderr.write(fitHelp(program.helpInformation(), outputWidth({}, { ...io, stdout: io.stderr }) ?? DEFAULT_WIDTH));
+    // the whole help, exit codes and examples included (helpInformation() leaves out the text added after it)
+    program.outputHelp({ error: true });
     return EXIT_ERROR;
   }
   // `help NAME` of no command: commander prints the general help and exits 0; it is a usage error like `NAME` alone

@@ -202,6 +202,10 @@ describe('tokenomics without a command', () => {
     const r = await runCli([]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('Usage: tokenomics');
+    // the help as --help prints it: before, the exit codes and examples after the commands were left out
+    expect(r.stderr).toContain('Exit codes: 0 ok; 1 a budget or gate failed;');
+    expect(r.stderr).toContain('  $ tokenomics report fixtures/demo --by feature\n');
+    expect(r.stderr).toBe((await runCli(['--help'])).stdout);
     expect(r.stdout).toBe('');
   });
 });
