@@ -69,6 +69,10 @@ export function parseDimensions(spec: string, tz?: string): Dimension[] {
     else throw new UserError(`unknown --by dimension "${raw}"`, `use one or more of: ${DIMENSION_NAMES.join(', ')} (comma-separated)`);
   }
   if (dims.length === 0) throw new UserError('--by needs at least one dimension', `use: ${DIMENSION_NAMES.join(', ')}`);
+  // a dimension twice would group by the same value twice: two equal columns, "Total Total", one JSON key for both
+  const keys = dims.map(dimensionKey);
+  const twice = keys.find((k, i) => keys.indexOf(k) !== i);
+  if (twice !== undefined) throw new UserError(`--by names ${twice} twice`, 'give each dimension once, e.g. --by feature,model');
   return dims;
 }
 

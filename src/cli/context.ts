@@ -3,6 +3,7 @@ import { describeWriteError, writeFileAtomic } from '../core/atomic-write.js';
 import { formatIssue, shownLines, UserError } from '../core/issues.js';
 import { resolveConfig, type ProjectConfig } from '../config/project.js';
 import { loadCatalog, type LoadReport } from '../pricing/load.js';
+import { dateToMs } from '../pricing/compile.js';
 import type { Catalog } from '../pricing/catalog.js';
 import { FORMAT_NAMES, renderAs } from '../report/formats/index.js';
 import type { Report } from '../report/model.js';
@@ -62,6 +63,21 @@ export function outputWidth(opts: GlobalOptions, io: Io): number | undefined {
   const env = io.env.COLUMNS;
   if (env !== undefined && /^\d+$/.test(env.trim()) && Number(env) > 0) return Math.max(40, Number(env));
   return DEFAULT_WIDTH;
+}
+
+/**
+ * A date option (`--at`): YYYY-MM-DD that is on the calendar, as UTC midnight. A date of the right
+ * form that does not exist (2026-13-01, 2026-02-30) is named as such, not as a wrong form.
+ */
+export function dateOptionMs(flag: string, value: string): number {
+  const dateForm = /^\d{4}-\d{2}-\d{2}$/.test(value);
+  const ms = dateForm ? dateToMs(value) : Number.NaN;
+  if (Number.isNaN(ms))
+    throw new UserError(
+      dateForm ? `${flag}: "${value}" is not a calendar date` : `${flag} expects a date YYYY-MM-DD (got "${value}")`,
+      `e.g. ${flag} 2025-06-01`,
+    );
+  return ms;
 }
 
 export interface Io {

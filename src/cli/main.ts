@@ -131,8 +131,30 @@ Run 'tokenomics <command> --help' for a command's options and examples.`,
       setExit(await fn(ctx, cmd));
     };
   for (const register of commands) register(program, run);
-  for (const c of program.commands) c.exitOverride().configureOutput(output);
+  for (const c of program.commands)
+    c.exitOverride().configureOutput({ ...output, outputError: (s, write) => output.outputError(withValueSuggestion(s, c), write) });
   return program;
+}
+
+/**
+ * commander suggests an option spelled alike; a value written as an option (`--json`, `--by-day`,
+ * `--top-5`) is too far from any for that: suggest the option with the value (`--format json`, `--by day`).
+ */
+export function withValueSuggestion(s: string, cmd: Command): string {
+  const m = /^error: unknown option '(--[^'\s=]+)'/i.exec(s);
+  if (!m || s.includes('(Did you mean')) return s;
+  const given = m[1];
+  const options = [...cmd.options, ...(cmd.parent?.options ?? [])].filter((o) => o.long && (o.required || o.optional));
+  let suggestion: string | undefined;
+  if ((FORMAT_NAMES as readonly string[]).includes(given.slice(2).toLowerCase())) suggestion = `--format ${given.slice(2).toLowerCase()}`;
+  else {
+    // the longest option that the given word starts with, then a dash and a value
+    const option = options
+      .filter((o) => given.startsWith(`${o.long}-`) && given.length > (o.long?.length ?? 0) + 1)
+      .sort((a, b) => (b.long?.length ?? 0) - (a.long?.length ?? 0))[0];
+    if (option?.long) suggestion = `${option.long} ${given.slice(option.long.length + 1)}`;
+  }
+  return suggestion ? `${s.replace(/\n$/, '')}\n(Did you mean ${suggestion}?)\n` : s;
 }
 
 /** Commands that write no report, with what decides their output instead: --format would be ignored. */
@@ -157,9 +179,14 @@ export async function main(argv: string[], io: Io = defaultIo(), options: { exit
   const program = buildProgram(io, (c) => (code = c), await commandsFor(argv));
   if (argv.length <= 2) {
     // no command: a usage error (exit 2), with the help on stderr
-    io.stderr.write(fitHelp(program.helpInformation(), outputWidth({}, { ...io, stdout: io.stderr }) ?? DEFAULT_WIDTH));
+    // the whole help, exit codes and examples included (helpInformation() leaves out the text added after it)
+    program.outputHelp({ error: true });
     return EXIT_ERROR;
   }
+  // `help NAME` of no command: commander prints the general help and exits 0; it is a usage error like `NAME` alone
+  const helpOf = argv[2] === 'help' ? argv[3] : undefined;
+  if (helpOf !== undefined && !helpOf.startsWith('-') && !program.commands.some((c) => c.name() === helpOf || c.aliases().includes(helpOf)))
+    argv = [argv[0], argv[1], helpOf];
   try {
     await program.parseAsync(argv);
     return code;

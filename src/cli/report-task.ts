@@ -13,7 +13,7 @@ import { wallTimeToMs } from '../core/zone.js';
 import { UserError } from '../core/issues.js';
 import { removeTemporary, temporary } from '../core/temporaries.js';
 import type { EngineReport } from '../engine/report.js';
-import { ingestOptions } from '../pipeline/stream.js';
+import { ingestOptions, STDIN_FROM_TERMINAL } from '../pipeline/stream.js';
 import { Progress } from '../pipeline/progress.js';
 import { dateToMs } from '../pricing/compile.js';
 import type { Catalog } from '../pricing/catalog.js';
@@ -48,7 +48,12 @@ function parseTime(value: string | undefined, flag: string, tz?: string): number
   const iso = zoneless && value.length > 10 ? `${value.replace(' ', 'T')}Z` : value;
   const ms = value.length === 10 && zoneless ? dateToMs(value) : /^\d{4}-\d{2}-\d{2}[T ]/.test(value) ? parseIsoStrict(iso) : NaN;
   if (Number.isNaN(ms))
-    throw new UserError(`${flag} expects a date or ISO 8601 time (got "${value}")`, 'e.g. 2026-10-01 or 2026-10-01T12:00:00Z');
+    throw new UserError(
+      /^\d{4}-\d{2}-\d{2}$/.test(value)
+        ? `${flag}: "${value}" is not a calendar date`
+        : `${flag} expects a date or ISO 8601 time (got "${value}")`,
+      'e.g. 2026-10-01 or 2026-10-01T12:00:00Z',
+    );
   return zoneless && tz !== undefined && tz !== 'UTC' ? wallTimeToMs(ms, tz) : ms;
 }
 
@@ -145,6 +150,8 @@ export async function runReport(
   keep?: (r: UsageRecord) => void,
 ): Promise<EngineReport> {
   if (inputs.length === 0) throw new UserError('no inputs given', 'pass log files, directories, glob patterns or - for stdin');
+  // `-` on a terminal waits for typed or pasted lines: say so, as tokens does (a blank screen reads as a hang)
+  if (inputs.includes('-') && (ctx.io.stdin as { isTTY?: boolean }).isTTY) ctx.info(STDIN_FROM_TERMINAL);
   const { reportViaDuckDB, openReportDb, SQL_FROM_BYTES } = await import('../engine/report.js');
   // the environment's TMPDIR (the command's, so tests can point it elsewhere), else the system's
   const tempDirectory = temporary(mkdtempSync(join(ctx.io.env.TMPDIR || tmpdir(), 'tokenomics-duckdb-')));

@@ -127,6 +127,39 @@ async function expandGlob(pattern: string, notices: WalkNotices): Promise<Source
   return files;
 }
 
+/**
+ * Whether a directory walk of `root` would find a log file (stops at the first): the default inputs of
+ * `report` (Claude Code and Codex CLI directories) are read only when they hold one, so an empty
+ * `~/.claude/projects` beside Codex logs is not "no log files found". A directory that cannot be
+ * listed counts as holding one: the walk that reads it says why it cannot.
+ */
+export function holdsLogFile(root: string): boolean {
+  const entered = new Set<string>();
+  const visit = (dir: string): boolean => {
+    const dirInfo = statOrUndefined(dir);
+    if (dirInfo) {
+      if (entered.has(fileIdOf(dirInfo))) return false;
+      entered.add(fileIdOf(dirInfo));
+    }
+    let entries: Dirent[];
+    try {
+      entries = readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return true;
+    }
+    for (const entry of entries) {
+      if (entry.name.startsWith('.')) continue;
+      const full = path.join(dir, entry.name);
+      const isDir = entry.isDirectory() || (entry.isSymbolicLink() && statOrUndefined(full)?.isDirectory() === true);
+      if (isDir) {
+        if (!SKIP_DIRS.has(entry.name) && visit(full)) return true;
+      } else if (isLogFile(entry.name)) return true;
+    }
+    return false;
+  };
+  return visit(root);
+}
+
 export function isLogFile(name: string): boolean {
   const lower = name.toLowerCase().replace(/\.gz$/, '');
   return LOG_EXTENSIONS.some((ext) => lower.endsWith(ext)) || isParquetName(name);

@@ -18,6 +18,8 @@ export interface PipelineContext extends ProgressSink {
   loadCatalog(): { catalog: Catalog; report: LoadReport };
   /** A line on stderr with --verbose. */
   debug(line: string): void;
+  /** A notice on stderr (not with --quiet). */
+  info?(line: string): void;
   /**
    * Reads a file the TypeScript readers have no reader for (Parquet, through the engine), handing each
    * record to `onRecord`; undefined: the TypeScript readers read it.

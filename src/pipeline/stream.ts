@@ -11,6 +11,9 @@ import { CountEstimator, type EstimateStats } from './estimate.js';
 import { Progress } from './progress.js';
 import type { PipelineContext } from './context.js';
 
+/** Said when `-` is read from a terminal: the command waits for typed or pasted lines, not for a pipe. */
+export const STDIN_FROM_TERMINAL = 'reading logs from standard input (end with Ctrl-D; or pass files)';
+
 export interface PipelineOptions {
   keepText: boolean;
   inputFormat?: string;
@@ -44,6 +47,7 @@ export async function runPipeline(
   onRecord: (r: UsageRecord, card: RateCard | undefined) => void,
 ): Promise<PipelineResult> {
   if (inputs.length === 0) throw new UserError('no inputs given', 'pass log files, directories, glob patterns or - for stdin');
+  if (inputs.includes('-') && (ctx.io.stdin as { isTTY?: boolean }).isTTY) ctx.info?.(STDIN_FROM_TERMINAL);
   const { catalog, report } = ctx.loadCatalog();
   for (const src of report.sources)
     ctx.debug(`prices: ${src.label}: ${src.entries} entries${src.skipped ? `, ${src.skipped} not mappable` : ''}`);

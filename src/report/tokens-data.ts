@@ -58,7 +58,8 @@ export function tokensReport(data: TokensData, ctx: TokensContext): Report {
         columns: [
           col('file', 'File'),
           col('chars', 'Characters', 'int', { priority: 3 }),
-          col('tokens', data.estimated ? 'Tokens (est.)' : 'Tokens', 'int'),
+          // the count is what the command is for: never dropped to fit (Characters goes first)
+          col('tokens', data.estimated ? 'Tokens (est.)' : 'Tokens', 'int', { priority: 1 }),
           ...(priced ? [col('asInput', 'Cost as input', 'usd'), col('asOutput', 'Cost as output', 'usd')] : []),
         ],
         rows,

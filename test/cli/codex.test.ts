@@ -57,6 +57,29 @@ describe('report on Codex CLI logs', () => {
     expect(bySession).toEqual({ '0199a1b2-0000-7000-8000-00000000000a': 0.02501, '0199a1b2-0000-7000-8000-00000000000b': 0.003446 });
   });
 
+  it('an empty ~/.claude/projects (Claude Code installed, never used) beside Codex logs is passed over, not an error', async () => {
+    // before: "no log files found in directory ~/.claude/projects", exit 2, and the Codex logs were never read
+    const home = tmp();
+    mkdirSync(join(home, '.claude', 'projects'), { recursive: true });
+    mkdirSync(join(home, '.config', 'claude', 'projects', '-home-dev-app'), { recursive: true }); // empty too, a folder in it
+    const day = join(home, '.codex', 'sessions', '2025', '10', '01');
+    mkdirSync(day, { recursive: true });
+    copyFileSync(join(dir, SESSION), join(day, SESSION));
+    const r = await runCli(['report', '--format', 'json'], { env: { HOME: home } });
+    expect(r.code).toBe(0);
+    // the session alone: $0.014028 + $0.010982 = $0.02501 (above)
+    expect(JSON.parse(r.stdout).totals.costUsd).toBe(0.02501);
+    expect(r.stderr).not.toContain('reading Claude Code logs');
+    expect(r.stderr).toContain(`reading Codex CLI logs in ${join(home, '.codex', 'sessions')}`);
+    // no logs anywhere (empty directories only): the no-inputs error and its hint, not the extension list
+    const none = tmp();
+    mkdirSync(join(none, '.claude', 'projects'), { recursive: true });
+    const e = await runCli(['report'], { env: { HOME: none } });
+    expect(e.code).toBe(2);
+    expect(e.stderr).toContain('tokenomics: error: no inputs given and no Claude Code or Codex CLI logs found');
+    expect(e.stderr).toContain('hint: pass log files or directories, e.g. tokenomics report logs/');
+  });
+
   it('reads ~/.codex/sessions when CODEX_HOME is not set, together with Claude Code logs', async () => {
     const home = tmp();
     const day = join(home, '.codex', 'sessions', '2025', '10', '01');

@@ -41,6 +41,40 @@ describe('tokenomics prices', () => {
     expect(r.stderr).not.toContain('\u001b');
   });
 
+  it('--provider with model ids, and --check with ids, --at or --provider, are usage errors (exit 2), not ignored', async () => {
+    // before, `prices gpt-4o --provider anthropic` printed gpt-4o (an openai model) with exit 0, and
+    // `prices --check FILE gpt-4o` printed only the check: the option or the ids were dropped without a word
+    const provider = await runCli(['prices', 'gpt-4o', '--provider', 'anthropic']);
+    expect(provider.code).toBe(2);
+    expect(provider.stdout).toBe('');
+    expect(provider.stderr).toContain("tokenomics: error: --provider lists one provider's models: it does not apply to model ids (gpt-4o)");
+    expect(provider.stderr).toContain('hint: drop --provider to show those ids, or drop the ids to list every anthropic model');
+    const file = 'fixtures/prices/acme-contract.yaml';
+    for (const [extra, what] of [
+      [['gpt-4o'], 'model ids'],
+      [['--at', '2025-06-01'], '--at'],
+      [['--provider', 'openai'], '--provider'],
+    ] as const) {
+      const r = await runCli(['prices', '--check', file, ...extra]);
+      expect(r.code).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toContain(`tokenomics: error: --check validates a price file: it takes no ${what}`);
+      expect(r.stderr).toContain('hint: run tokenomics prices --check FILE alone');
+    }
+    // each alone still works
+    expect((await runCli(['prices', '--check', file])).code).toBe(0);
+    expect((await runCli(['prices', '--provider', 'anthropic', '--format', 'json'])).code).toBe(0);
+  });
+
+  it('the --check verdict fits the width (COLUMNS=40), and stays one line with --wide', async () => {
+    // 'fixtures/prices/acme-contract.yaml: ok, 1 entry' is 35 + 12 = 47 columns: it ran past 40 before
+    const r = await runCli(['prices', '--check', 'fixtures/prices/acme-contract.yaml'], { env: { COLUMNS: '40' } });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe('fixtures/prices/acme-contract.yaml: ok,\n  1 entry\n');
+    const wide = await runCli(['prices', '--check', 'fixtures/prices/acme-contract.yaml', '--wide'], { env: { COLUMNS: '40' } });
+    expect(wide.stdout).toBe('fixtures/prices/acme-contract.yaml: ok, 1 entry\n');
+  });
+
   it('shows the price in force at --at', async () => {
     // o3 was cut from $10/$40 to $2/$8 on 2025-06-10 (docs/pricing.md, Effective dates)
     const before = JSON.parse((await runCli(['prices', 'o3', '--at', '2025-06-01', '--format', 'json'])).stdout);
@@ -177,6 +211,10 @@ describe('tokenomics without a command', () => {
     const r = await runCli([]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('Usage: tokenomics');
+    // the help as --help prints it: before, the exit codes and examples after the commands were left out
+    expect(r.stderr).toContain('Exit codes: 0 ok; 1 a budget or gate failed;');
+    expect(r.stderr).toContain('  $ tokenomics report fixtures/demo --by feature\n');
+    expect(r.stderr).toBe((await runCli(['--help'])).stdout);
     expect(r.stdout).toBe('');
   });
 });

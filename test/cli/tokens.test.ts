@@ -29,6 +29,22 @@ describe('tokenomics tokens', () => {
     expect(r.stdout).toContain('Tokens (est.)');
   });
 
+  it('a table narrowed to fit keeps the token count (Characters goes first), as in the README example at 80 columns', async () => {
+    // README: tokens fixtures/prompts/*.md --model claude-sonnet-4-5. File (36) + Characters + Tokens (est.) + two costs
+    // do not fit 80 columns; before, the table dropped "Tokens (est.)", the figure the command is for, and kept Characters
+    const r = await runCli(['tokens', 'fixtures/prompts/summarize-ticket.md', '--model', 'claude-sonnet-4-5'], { env: { COLUMNS: '80' } });
+    expect(r.code).toBe(0);
+    const header = r.stdout.split('\n').find((l) => l.startsWith('File'));
+    expect(header).toMatch(/Tokens \(est\.\)/);
+    expect(header).not.toContain('Characters');
+    expect(r.stdout).toContain('Columns not shown to fit 80 characters: Characters');
+    // at 40 columns too: the count stays, the costs give way
+    const narrow = await runCli(['tokens', 'fixtures/prompts/summarize-ticket.md', '--model', 'claude-sonnet-4-5'], {
+      env: { COLUMNS: '40' },
+    });
+    expect(narrow.stdout.split('\n').find((l) => l.startsWith('File'))).toMatch(/Tokens \(est\.\)/);
+  });
+
   it('reads stdin with an explicit encoding and rejects unknown ones', async () => {
     const r = await runCli(['tokens', '--encoding', 'cl100k_base', '--format', 'json'], { stdin: 'hello world' });
     expect(JSON.parse(r.stdout).totalTokens).toBe(2); // "hello", " world"

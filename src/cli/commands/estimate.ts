@@ -2,7 +2,6 @@
 import type { Command } from 'commander';
 import { UserError } from '../../core/issues.js';
 import { decimalNumber } from '../../core/validate.js';
-import { dateToMs } from '../../pricing/compile.js';
 import { analyzePrompt, sharedSaving } from '../../prompts/analysis.js';
 import { sharedAcrossFiles } from '../../prompts/compress.js';
 import { PromptCounter } from '../../prompts/count.js';
@@ -10,7 +9,7 @@ import { DEFAULT_CACHE_HIT_RATE, Estimator } from '../../prompts/estimate.js';
 import { loadPrompts } from '../../prompts/load.js';
 import { estimateReport } from '../../prompts/report.js';
 import { DAYS_PER_MONTH, type Traffic } from '../../prompts/types.js';
-import type { CommandContext } from '../context.js';
+import { dateOptionMs, type CommandContext } from '../context.js';
 import { SCHEMA_VERSION } from '../version.js';
 import { withCharts } from '../../report/charts.js';
 
@@ -86,8 +85,7 @@ export function parseTraffic(perDay: string | undefined, perMonth: string | unde
 
 export function parseAt(at: string | undefined, now: number): number {
   if (at === undefined) return now;
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(at) || Number.isNaN(dateToMs(at))) throw new UserError(`--at expects a date YYYY-MM-DD (got "${at}")`);
-  return dateToMs(at);
+  return dateOptionMs('--at', at);
 }
 
 async function estimate(ctx: CommandContext, paths: string[], opts: EstimateOptions): Promise<number> {

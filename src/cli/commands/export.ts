@@ -35,6 +35,23 @@ export function fileFormatOf(file: string, given: string | undefined): FileForma
   return ext === 'ndjson' ? 'jsonl' : (ext as FileFormat);
 }
 
+/**
+ * The rows go to the FILE argument, nowhere else: `-` is not standard output (it would be a file
+ * named `-` in the current directory), and `-o` would be ignored while the rows went to FILE.
+ */
+function refuseOutputs(file: string, output: string | undefined): void {
+  if (file === '-')
+    throw new UserError(
+      'export writes a file, not standard output: "-" would be a file named -',
+      'name the file, e.g. tokenomics export usage.csv LOGS (then cat usage.csv)',
+    );
+  if (output !== undefined)
+    throw new UserError(
+      `-o/--output does not apply to export: the rows go to its first argument (${file})`,
+      `drop -o, or give its file first: tokenomics export ${output} LOGS`,
+    );
+}
+
 export function registerExport(program: Command, run: Runner): void {
   program
     .command('export')
@@ -70,13 +87,10 @@ unpriced requests have no cost (and no FOCUS row), never $0. What-if results
 are never exported as FOCUS rows.`,
     )
     .action(
-      run(async (ctx, cmd) =>
-        (await import('./export-run.js')).exportUsage(
-          ctx,
-          cmd.processedArgs[0] as string,
-          cmd.processedArgs[1] as string[],
-          cmd.opts<ExportOptions>(),
-        ),
-      ),
+      run(async (ctx, cmd) => {
+        const file = cmd.processedArgs[0] as string;
+        refuseOutputs(file, cmd.optsWithGlobals<{ output?: string }>().output);
+        return (await import('./export-run.js')).exportUsage(ctx, file, cmd.processedArgs[1] as string[], cmd.opts<ExportOptions>());
+      }),
     );
 }

@@ -1,15 +1,15 @@
 /** `tokenomics prices`: the resolved catalog entry for model ids, or the whole catalog. */
 import type { Command } from 'commander';
 import { UserError } from '../../core/issues.js';
-import { dateToMs } from '../../pricing/compile.js';
 import type { Resolution } from '../../pricing/catalog.js';
 import { entryData } from '../../pricing/describe.js';
 import { loadCatalog } from '../../pricing/load.js';
 import { upliftRuleFor } from '../../pricing/cost.js';
 import { pricesReport, type PricesContext, type PricesData } from '../../report/prices-data.js';
-import type { CommandContext } from '../context.js';
+import { dateOptionMs, type CommandContext } from '../context.js';
 import { SCHEMA_VERSION } from '../version.js';
 import { inert } from '../../core/untrusted.js';
+import { wrapText } from '../../report/table.js';
 
 interface PricesOptions {
   at?: string;
@@ -44,12 +44,22 @@ Examples:
 
 function parseAt(at: string | undefined, now: number): number {
   if (at === undefined) return now;
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(at) || Number.isNaN(dateToMs(at))) throw new UserError(`--at expects a date YYYY-MM-DD (got "${at}")`);
-  return dateToMs(at);
+  return dateOptionMs('--at', at);
 }
 
 async function prices(ctx: CommandContext, models: string[], opts: PricesOptions): Promise<number> {
+  // an option the command would ignore is a usage error (as --format on sql): the user asked for something not shown
+  if (opts.check !== undefined && (models.length > 0 || opts.at !== undefined || opts.provider !== undefined))
+    throw new UserError(
+      `--check validates a price file: it takes no ${models.length > 0 ? 'model ids' : opts.at !== undefined ? '--at' : '--provider'}`,
+      `run tokenomics prices --check FILE alone; to see the prices it sets: tokenomics prices --prices FILE MODEL`,
+    );
   if (opts.check) return checkFile(ctx, opts.check);
+  if (opts.provider !== undefined && models.length > 0)
+    throw new UserError(
+      `--provider lists one provider's models: it does not apply to model ids (${inert(models.join(' '))})`,
+      `drop --provider to show those ids, or drop the ids to list every ${inert(opts.provider)} model`,
+    );
   const atMs = parseAt(opts.at, ctx.io.now());
   const { catalog } = ctx.loadCatalog();
   if (models.length === 0) {
@@ -92,8 +102,8 @@ function checkFile(ctx: CommandContext, file: string): number {
   const { report } = loadCatalog({ priceFiles: [file] });
   const count = report.sources.at(-1)?.entries ?? 0;
   const skipped = report.litellmSkipped.length;
-  ctx.write(
-    `${inert(file, 0)}: ok, ${count} entr${count === 1 ? 'y' : 'ies'}${skipped ? `; ${skipped} LiteLLM entries not mappable (no per-token text prices)` : ''}\n`,
-  );
+  const line = `${inert(file, 0)}: ok, ${count} entr${count === 1 ? 'y' : 'ies'}${skipped ? `; ${skipped} LiteLLM entries not mappable (no per-token text prices)` : ''}`;
+  // fitted as a table is (COLUMNS, the terminal; --wide: whole), continuation lines indented by two
+  ctx.write(`${wrapText(line, ctx.width, '  ').join('\n')}\n`);
   return 0;
 }

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { statSync } from 'node:fs';
 import { checkTimeZone } from '../../aggregate/dims.js';
 import { listFormats } from '../../ingest/index.js';
+import { holdsLogFile } from '../../ingest/inputs.js';
 import { usageReport } from '../../report/usage-sections.js';
 import { nothingReadError } from '../../report/ingest-warnings.js';
 import { planReport, runReport, type ReportTask } from '../report-task.js';
@@ -123,9 +124,12 @@ export function codexSessionsDir(env: Record<string, string | undefined>): strin
 
 /** Inputs when none are given: the local Claude Code logs and Codex CLI logs, those that exist. */
 function defaultInputs(ctx: CommandContext): { inputs: string[]; notes: string[]; label: string } {
-  const { dirs, looked } = claudeCodeDirs(ctx.io.env);
+  // a default directory is read when it holds a log: an empty ~/.claude/projects (Claude Code installed,
+  // never used) beside Codex CLI logs, or beside the other Claude Code directory, is not an error
+  const { dirs: found, looked } = claudeCodeDirs(ctx.io.env);
+  const dirs = found.filter((d) => holdsLogFile(d));
   const codex = codexSessionsDir(ctx.io.env);
-  const hasCodex = isDir(codex);
+  const hasCodex = isDir(codex) && holdsLogFile(codex);
   if (dirs.length === 0 && !hasCodex) {
     throw new UserError(
       `no inputs given and no Claude Code or Codex CLI logs found (looked in ${[...looked, codex].join(', ')})`,

@@ -5,7 +5,8 @@ import { readTextFile } from '../../core/read-text.js';
 import { UserError } from '../../core/issues.js';
 import { DIALECTS } from '../../engine/dialect.js';
 import { PRESETS } from '../../engine/warehouse/mapping.js';
-import { parseRoutesCsv } from '../../engine/warehouse/routes.js';
+import { parseModelArg, parseRoutesCsv } from '../../engine/warehouse/routes.js';
+import { inert } from '../../core/untrusted.js';
 import { buildScript } from '../../engine/warehouse/script.js';
 import type { Runner } from '../main.js';
 
@@ -75,6 +76,17 @@ golden-tested and parsed, not run (see README.md#sql).`,
         const opts = cmd.opts<SqlOptions>();
         const dialect = DIALECTS.get(opts.dialect.toLowerCase());
         if (!dialect) throw new UserError(`unsupported dialect "${opts.dialect}"`, `choose one of: ${[...DIALECTS.keys()].join(', ')}`);
+        const { catalog } = ctx.loadCatalog();
+        // an id the catalog cannot price gets no price row: a typo would leave every request of it unpriced without a word
+        for (const arg of opts.model ?? []) {
+          const { model } = parseModelArg(arg);
+          if (catalog.resolve(model)) continue;
+          const close = catalog.suggest(model);
+          throw new UserError(
+            `--model ${inert(arg)}: unknown model "${inert(model)}": not in the pricing catalog, so the script would have no price row for it`,
+            close.length ? `closest known ids: ${close.join(', ')}` : 'add it with --prices FILE or a prices: section in tokenomics.yaml',
+          );
+        }
         const script = buildScript({
           dialect,
           table: opts.table,
@@ -91,7 +103,7 @@ golden-tested and parsed, not run (see README.md#sql).`,
                 opts.modelsFile,
               )
             : undefined,
-          catalog: ctx.loadCatalog().catalog,
+          catalog,
           nowMs: ctx.io.now(),
           command: [
             'tokenomics sql',
@@ -101,6 +113,7 @@ golden-tested and parsed, not run (see README.md#sql).`,
             opts.table,
             ...(opts.map ? ['--map', opts.map] : []),
             ...(opts.by && opts.by !== 'model' ? ['--by', opts.by] : []),
+            ...(opts.model?.length ? ['--model', opts.model.join(',')] : []),
             ...(opts.modelsFile ? ['--models-file', opts.modelsFile] : []),
           ].join(' '),
         });

@@ -10,7 +10,7 @@ import { loadWhatifText, readWhatifText, type LoadedWhatif } from '../../whatif/
 import { whatifReport } from '../../whatif/report.js';
 import { computeWhatif, DEFAULT_OPTIONS, type WhatifOptions } from '../../whatif/result.js';
 import { parseSet, type SetOverride } from '../../whatif/setpath.js';
-import type { CommandContext } from '../context.js';
+import { dateOptionMs, type CommandContext } from '../context.js';
 import { ingestInputs, usageWarnings } from '../../report/usage-sections.js';
 import { labelUnpriced, noPriceError, noPriceReason } from '../../pricing/catalog.js';
 import { planReport, runReport, type ReportTask } from '../report-task.js';
@@ -128,10 +128,8 @@ export function parseOptions(o: WhatifCliOptions): WhatifOptions {
 
 function pricesDate(at: string | undefined, loaded: LoadedWhatif, nowMs: number): { date: string; source: string; ms: number } {
   if (at !== undefined) {
-    // a real calendar date: 2026-02-30 must not roll over into March
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(at) || Number.isNaN(dateToMs(at)) || new Date(dateToMs(at)).toISOString().slice(0, 10) !== at)
-      throw new UserError(`--at expects a date YYYY-MM-DD (got "${at}")`);
-    return { date: at, source: '--at', ms: dateToMs(at) };
+    // a real calendar date: 2026-02-30 must not roll over into March (dateToMs refuses it)
+    return { date: at, source: '--at', ms: dateOptionMs('--at', at) };
   }
   if (loaded.spec.pricesAt)
     return {
