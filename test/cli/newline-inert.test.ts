@@ -95,7 +95,9 @@ describe('a newline from the inputs prints as \\n', () => {
     const r = await runCli(['check'], { cwd: dir });
     expect(r.code).toBe(0);
     expect(commands(r.stdout + r.stderr)).toEqual([]);
-    expect(r.stderr).toContain('warning: inj\\n::error file=x::INJECTED: not in the baseline');
+    // (the edited id is matched to its baseline entry by its file: a rename, not a prompt missing from the baseline)
+    expect(r.stdout).toContain('inj\\n::error file=x::INJECTED: gpt-4o-mini; traffic');
+    expect(r.stdout).toContain('renamed from classify-intent');
 
     const prompts = join(tmp(), 'prompts');
     cpSync(join(root, 'fixtures/check/prompts/support-bot.yaml'), join(prompts, 'sb\n::error::FILE.yaml'));
