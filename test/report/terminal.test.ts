@@ -62,6 +62,12 @@ function logFile(lines: Line[], dir = tmp(), name = 'log.jsonl'): string {
 }
 
 const widest = (text: string): number => Math.max(0, ...text.split('\n').map((l) => [...l].length));
+/** The first two data rows of a CSV table, each cut to its first three cells. */
+const firstRows = (csv: string): string[] =>
+  csv
+    .split('\n')
+    .slice(1, 3)
+    .map((l) => l.split(',').slice(0, 3).join(','));
 
 describe('untrusted text is inert', () => {
   const hostile = ['evil\u001b[2J\u001b]52;c;SGVsbG8=\u0007model', 'two\nlines | forged row', 'bidi\u202egnp.exe', 'c1\u009bcontrol'];
@@ -159,12 +165,7 @@ describe('untrusted text is inert', () => {
       const r = await runCli(['report', file, '--by', `tag:${tag}`, '--format', 'csv']);
       expect(r.code, r.stderr).toBe(0);
       // one request tagged, one not: 1,000 input tokens each
-      expect(
-        r.stdout
-          .split('\n')
-          .slice(1, 3)
-          .map((l) => l.split(',').slice(0, 3).join(',')),
-      ).toEqual([`${value},1,1000`, '(none),1,1000']);
+      expect(firstRows(r.stdout)).toEqual([`${value},1,1000`, '(none),1,1000']);
     }
     const generic = join(dir, 'generic.jsonl');
     writeFileSync(
@@ -182,12 +183,7 @@ describe('untrusted text is inert', () => {
       'csv',
     ]);
     expect(r.code, r.stderr).toBe(0);
-    expect(
-      r.stdout
-        .split('\n')
-        .slice(1, 3)
-        .map((l) => l.split(',').slice(0, 3).join(',')),
-    ).toEqual(['y,1,20', 'x,1,10']);
+    expect(firstRows(r.stdout)).toEqual(['y,1,20', 'x,1,10']);
   });
 
   it('escapes file names, and a 10 MB model id does not pad the table', async () => {
