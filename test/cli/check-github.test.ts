@@ -83,11 +83,13 @@ describe('check --github', () => {
       expect(commands.length, format).toBeGreaterThan(0);
       for (const l of commands) expect(l, format).toMatch(/^::(error|warning) [^:]*::/);
       if (format === 'table') expect(r.stdout).toContain('\\x3a:warning::forged \\x23#[error]legacy');
-      // JSON reads back the id as it is
+      // the annotations go beside a document for people (table, markdown), and to stderr beside one for programs
+      const annotated = (text: string) => text.split('\n').some((l) => l.startsWith('::error '));
+      expect(annotated(r.stdout), format).toBe(format === 'table' || format === 'markdown');
+      expect(annotated(r.stderr), format).toBe(format === 'json' || format === 'csv');
+      // JSON on stdout is the document alone, and reads back the id as it is
       if (format === 'json')
-        expect(JSON.parse(r.stdout.slice(r.stdout.indexOf('\n{') + 1)).prompts.map((p: { id: string }) => p.id)).toContain(
-          '::warning::forged ##[error]legacy',
-        );
+        expect(JSON.parse(r.stdout).prompts.map((p: { id: string }) => p.id)).toContain('::warning::forged ##[error]legacy');
     }
   });
 

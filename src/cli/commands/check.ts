@@ -407,7 +407,12 @@ function github(ctx: CommandContext, result: ReturnType<typeof runCheck>, cfg: C
     const rel = relative(root, resolve(cwdReal, file));
     return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel.split(sep).join('/') : file;
   };
-  ctx.io.stdout.write(githubAnnotations(result, cfg.file ? shown(ctx.io.cwd, cfg.file) : undefined, pathOf));
+  // the runner reads workflow commands on stdout and stderr alike: stderr where stdout carries a document another
+  // program reads (json, csv, html), which a line before it would break (`check --github --format json | jq`)
+  const documentOnStdout = !ctx.opts.output && ctx.format !== 'table' && ctx.format !== 'markdown';
+  (documentOnStdout ? ctx.io.stderr : ctx.io.stdout).write(
+    githubAnnotations(result, cfg.file ? shown(ctx.io.cwd, cfg.file) : undefined, pathOf),
+  );
   appendGithub(
     ctx,
     'GITHUB_OUTPUT',
