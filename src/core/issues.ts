@@ -49,7 +49,9 @@ const HINT_BREAK = '\nhint: ';
  */
 export function formatIssue(issue: Issue): string {
   const loc = formatLocation(issue.file && inert(issue.file, 0), issue.line);
-  const head = `${issue.severity}: ${loc ? loc + ': ' : ''}${issue.path ? inert(issue.path, 0) + ': ' : ''}${inert(issue.message, 0)}`;
+  // (a message that starts with its own path, `usage.prompt_tokens must be ...`, names it once)
+  const path = issue.path && !issue.message.startsWith(`${issue.path} `) ? `${inert(issue.path, 0)}: ` : '';
+  const head = `${issue.severity}: ${loc ? loc + ': ' : ''}${path}${inert(issue.message, 0)}`;
   return issue.hint ? `${head}${HINT_BREAK}${inert(issue.hint, 0)}` : head;
 }
 

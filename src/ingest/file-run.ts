@@ -206,7 +206,7 @@ export class FileRun implements ReadHandler {
     this.ctx.line = line;
     this.ctx.reject(
       'not-this-format',
-      `not a ${adapter.name} record (the format forced by --input-format)`,
+      `not a record of the ${adapter.name} format (forced by --input-format)`,
       undefined,
       `expected ${adapter.description}; drop --input-format to detect the format`,
     );

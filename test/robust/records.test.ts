@@ -177,6 +177,8 @@ describe('a forced format', () => {
     expect(r.code).toBe(0);
     expect(r.inputs.counted).toBe(1);
     expect(r.inputs.rejected['not-this-format']).toBe(2);
+    // (read as English whatever the format's name: not "not a openai-usage record")
+    expect(r.report.issues?.find((i) => i.line === 2)?.message).toBe('not a record of the openai-usage format (forced by --input-format)');
     expectIdentity(r.inputs);
   });
 });
