@@ -42,6 +42,11 @@ export function formatLocation(file?: string, line?: number): string {
 /** Between an issue's line and its hint's: the one line break an issue or message shown as text holds. */
 const HINT_BREAK = '\nhint: ';
 
+/** Whether an issue's text names its path before the message: not when the message starts with it (`usage.prompt_tokens must be ...`). */
+export function namesPath(issue: Issue): boolean {
+  return !!issue.path && !issue.message.startsWith(`${issue.path} `);
+}
+
 /**
  * An issue as text: `severity: file:line: path: message`, and its hint on the next line. File, path,
  * message and hint come from the inputs: each inert (a newline in a file name prints as `\n`), so the
@@ -49,8 +54,7 @@ const HINT_BREAK = '\nhint: ';
  */
 export function formatIssue(issue: Issue): string {
   const loc = formatLocation(issue.file && inert(issue.file, 0), issue.line);
-  // (a message that starts with its own path, `usage.prompt_tokens must be ...`, names it once)
-  const path = issue.path && !issue.message.startsWith(`${issue.path} `) ? `${inert(issue.path, 0)}: ` : '';
+  const path = namesPath(issue) ? `${inert(issue.path ?? '', 0)}: ` : '';
   const head = `${issue.severity}: ${loc ? loc + ': ' : ''}${path}${inert(issue.message, 0)}`;
   return issue.hint ? `${head}${HINT_BREAK}${inert(issue.hint, 0)}` : head;
 }

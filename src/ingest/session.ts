@@ -2,7 +2,7 @@
  * Run-wide bookkeeping: counters by reason, the stored issues (capped, while every one is still counted),
  * strict mode, and the IngestContext handed to adapters.
  */
-import { UserError, formatLocation, type Issue, type Severity } from '../core/issues.js';
+import { UserError, formatLocation, namesPath, type Issue, type Severity } from '../core/issues.js';
 import type { UsageRecord } from '../usage/record.js';
 import type { IngestContext, IngestCounts, IngestOptions } from './types.js';
 
@@ -33,7 +33,7 @@ export class IngestSession {
     // an explicit `-` that held nothing is an input error under --strict (a warning otherwise)
     if (this.strict && (issue.severity === 'error' || issue.code === 'empty-input')) {
       const loc = formatLocation(issue.file, issue.line);
-      const path = issue.path ? `${issue.path}: ` : '';
+      const path = namesPath(issue) ? `${issue.path}: ` : '';
       throw new UserError(
         `${loc ? loc + ': ' : ''}${path}${issue.message}`,
         issue.hint ?? 'fix the input, or drop --strict to skip invalid records',

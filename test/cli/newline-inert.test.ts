@@ -31,12 +31,12 @@ describe('a newline from the inputs prints as \\n', () => {
     const r = await runCli(['report', dir, '--wide']);
     expect(r.code).toBe(0);
     expect(commands(r.stdout + r.stderr)).toEqual([]);
-    expect(r.stdout).toContain('a\\n::error title=x::forged.jsonl:1: usage.prompt_tokens:');
+    expect(r.stdout).toContain('a\\n::error title=x::forged.jsonl:1: usage.prompt_tokens must be');
     expect(r.stdout).toContain('\n  hint: token counts are whole numbers');
     const strict = await runCli(['report', dir, '--strict']);
     expect(strict.code).toBe(2);
     expect(commands(strict.stderr)).toEqual([]);
-    expect(strict.stderr).toContain('a\\n::error title=x::forged.jsonl:1: usage.prompt_tokens:');
+    expect(strict.stderr).toContain('a\\n::error title=x::forged.jsonl:1: usage.prompt_tokens must be');
   });
 
   it('fatal errors: input not found, a price file, a JSON report, an unknown option', async () => {
