@@ -204,47 +204,34 @@ describe('cost engine', () => {
 });
 
 describe('catalog validation', () => {
+  /** A catalog of one model `m` with one price period. */
+  const oneModel = (price: Record<string, unknown>) => ({
+    provider: 'x',
+    source: 's',
+    checkedAt: '2026-01-01',
+    models: [{ id: 'm', prices: [price] }],
+  });
+
   it('rejects a marginal long-context rule instead of mispricing it', () => {
     expect(() =>
-      catalogOf({
-        provider: 'x',
-        source: 's',
-        checkedAt: '2026-01-01',
-        models: [
-          {
-            id: 'm',
-            prices: [
-              {
-                inputPerMTok: 1,
-                outputPerMTok: 2,
-                tiers: [{ threshold: 1000, rule: 'marginal', prices: { inputPerMTok: 2, outputPerMTok: 4 } }],
-              },
-            ],
-          },
-        ],
-      }),
+      catalogOf(
+        oneModel({
+          inputPerMTok: 1,
+          outputPerMTok: 2,
+          tiers: [{ threshold: 1000, rule: 'marginal', prices: { inputPerMTok: 2, outputPerMTok: 4 } }],
+        }),
+      ),
     ).toThrow(/tiers\[0\]\.rule: expected one of whole-request/);
   });
 
   it('rejects window prices beside long-context tiers instead of dropping the window above the threshold', () => {
-    const doc = (peak: Record<string, unknown>) => ({
-      provider: 'x',
-      source: 's',
-      checkedAt: '2026-01-01',
-      models: [
-        {
-          id: 'm',
-          prices: [
-            {
-              inputPerMTok: 1,
-              outputPerMTok: 1,
-              peak: { windowsUtc: ['00:00-24:00'], ...peak },
-              tiers: [{ threshold: 100, rule: 'whole-request', prices: { inputPerMTok: 2, outputPerMTok: 2 } }],
-            },
-          ],
-        },
-      ],
-    });
+    const doc = (peak: Record<string, unknown>) =>
+      oneModel({
+        inputPerMTok: 1,
+        outputPerMTok: 1,
+        peak: { windowsUtc: ['00:00-24:00'], ...peak },
+        tiers: [{ threshold: 100, rule: 'whole-request', prices: { inputPerMTok: 2, outputPerMTok: 2 } }],
+      });
     // a 1M-token request inside the window priced at the tier's $2 = $2.00, the window's $0.50 silently gone
     expect(() => catalogOf(doc({ prices: { inputPerMTok: 0.5, outputPerMTok: 0.5 } }))).toThrow(
       /prices\[0\]\.peak\.prices: window prices with long-context tiers in one period are not supported/,
