@@ -140,11 +140,14 @@ export function tierCount(t: TokenBuckets, counts: 'prompt' | 'input'): number {
   return counts === 'input' ? t.inputTokens : t.inputTokens + t.cacheReadTokens + t.cacheWrite5mTokens + t.cacheWrite1hTokens;
 }
 
-/** The highest whole-request tier whose threshold the request passes. */
-export function tierFor(period: PricePeriod, t: TokenBuckets): LongContextTier | undefined {
+/**
+ * The highest whole-request tier whose threshold the request passes; with `requests` (an aggregated
+ * record), whose threshold the average request passes, its deciding count in whole tokens (floored).
+ */
+export function tierFor(period: PricePeriod, t: TokenBuckets, requests = 1): LongContextTier | undefined {
   let found: LongContextTier | undefined;
   for (const tier of period.tiers) {
-    const n = tierCount(t, tier.counts);
+    const n = requests === 1 ? tierCount(t, tier.counts) : Math.floor(tierCount(t, tier.counts) / requests);
     if (tier.inclusive ? n >= tier.threshold : n > tier.threshold) found = tier;
   }
   return found;
@@ -166,14 +169,7 @@ export function tierForRecord(
 ): LongContextTier | undefined {
   const requests = t.requests ?? 1;
   if (requests === 1) return tierFor(period, t);
-  if (requests > 1) {
-    let found: LongContextTier | undefined;
-    for (const tier of period.tiers) {
-      const n = Math.floor(tierCount(t, tier.counts) / requests);
-      if (tier.inclusive ? n >= tier.threshold : n > tier.threshold) found = tier;
-    }
-    return found;
-  }
+  if (requests > 1) return tierFor(period, t, requests);
   const window = t.tags?.context_window;
   if (window === undefined || /^0-/.test(window)) return undefined;
   return period.tiers[period.tiers.length - 1];
