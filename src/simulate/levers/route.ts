@@ -18,7 +18,10 @@
  * wrote that prefix (a turn reads at most what that turn cached); otherwise its reads are written
  * (at the 5-minute write price) first. `sharedCache: true` keeps the routed requests' reads (a
  * scenario where the target already serves that traffic); the turns left on the source after a
- * routed one are still re-checked, as below. These rules price the cache buckets a request brought;
+ * routed one are still re-checked, as below. A read carried over to a target that reads in
+ * increments (OpenAI before GPT-5.6: 128 tokens) is rounded down to one and the rest of the prefix
+ * written, shared cache or cold (cache-rules.ts readInIncrements): the source's reads are exact
+ * prefixes (Anthropic's breakpoints) that such a target cannot read whole. These rules price the cache buckets a request brought;
  * a prefixCache listed before route is replayed after it instead (engine.ts recacheAfterChanges) on
  * the scopes the moved requests left and joined, which also sees the target's cache warmed by
  * other conversations and the source's left cold by the moved ones. The share is drawn per conversation, but a scope such as
@@ -47,7 +50,7 @@ import type { ModelEntry } from '../../pricing/model.js';
 import type { EncodingName } from '../../tokenize/encodings.js';
 import { unitOf } from '../hash.js';
 import { attemptsPerRequest, MAX_RETRY_RATE } from '../../core/retry.js';
-import { chooseTtl, fitCacheMinimum } from './cache-rules.js';
+import { chooseTtl, fitCacheMinimum, readInIncrements } from './cache-rules.js';
 import { propagateOutputChanges } from '../output-history.js';
 import { carryTurnCaches, conversationKey } from '../turn-cache.js';
 import { scaleBuckets } from '../prompt-edits.js';
@@ -123,9 +126,10 @@ function routeOne(
   const outConv = r.record.text?.completion ? conversion(src, dst, r.record.text.completion, counter) : inConv;
   methods.set(inConv.method, (methods.get(inConv.method) ?? 0) + 1);
   const scale = { kind: 'scale', ratio: inConv.ratio, keepCache: !!dst.cache } as const;
+  // reads carried over from the source are exact prefixes: a target that reads in increments reads them rounded down
   return fitCacheMinimum(
     {
-      ...withEdit(scaleBuckets(r, scale.ratio, scale.keepCache), scale),
+      ...withEdit(readInIncrements(scaleBuckets(r, scale.ratio, scale.keepCache), dst.cache?.increment), scale),
       model: dst.id,
       outputTokens: Math.min(Math.round(r.outputTokens * outConv.ratio * p.outputFactor), r.maxOutputTokens ?? Infinity),
       retryFactor: r.retryFactor * attemptsPerRequest(p.retryRate),
