@@ -21,6 +21,22 @@ describe('tokenomics simulate', () => {
     expect(r.stderr).toContain(`${f}:5: scenarios[0].levers[0].batch.shar: unknown key (did you mean "share"?)`);
   });
 
+  it('volume k or a curve point of 0 is exit 2 at its file:line: no traffic is not a 100% saving', async () => {
+    // before: k: 0 ran, the bottom line read "a saves $20.57 ... (100.0% of ...)" and the cost per request "unpriced"
+    const dir = mkdtempSync(join(tmpdir(), 'tk-sim-'));
+    const f = join(dir, 'volume.yaml');
+    writeFileSync(
+      f,
+      'version: 1\nscenarios:\n  - name: a\n    levers:\n      - volume: { k: 0 }\n  - name: b\n    levers:\n      - volume:\n          curve: [0, 1, 10]\n',
+    );
+    const r = await runCli(['simulate', 'fixtures/demo', '--scenario', f]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`${f}:5: scenarios[0].levers[0].volume.k: expected a number greater than 0 (got 0)`);
+    expect(r.stderr).toContain(`${f}:9: scenarios[1].levers[0].volume.curve[0]: expected a number greater than 0 (got 0)`);
+    expect(r.stdout).toBe('');
+    rmSync(dir, { recursive: true, force: true });
+  });
+
   it("a lever's model not in the catalog is exit 2 at the lever's file:line, with a hint", async () => {
     const dir = mkdtempSync(join(tmpdir(), 'tk-sim-'));
     const f = join(dir, 'route.yaml');
