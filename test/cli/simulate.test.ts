@@ -37,6 +37,66 @@ describe('tokenomics simulate', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
+  it('a route or summary model that cannot price the requests is exit 2, not a saving counted against $0', async () => {
+    // late-t is priced from 2026-11-01 only, plain-t has no web-search price; the logs are of 2026-10-01.
+    // Before: routing to late-t made every request unpriced, the scenario total $0 and "saves 100%"; routing
+    // a request with 2 web searches to plain-t left it out of the total ("saves 98.1%"); summary calls on
+    // late-t cost $0 while the turns they shortened saved.
+    const dir = mkdtempSync(join(tmpdir(), 'tk-sim-'));
+    const prices = join(dir, 'p.yaml');
+    writeFileSync(
+      prices,
+      [
+        'provider: anthropic',
+        'source: test',
+        'checkedAt: 2026-09-01',
+        'models:',
+        '  - id: late-t',
+        '    prices: [{ from: 2026-11-01, inputPerMTok: 1, outputPerMTok: 5 }]',
+        '  - id: plain-t',
+        '    prices: [{ inputPerMTok: 1, outputPerMTok: 5 }]',
+        '',
+      ].join('\n'),
+    );
+    const logs = join(dir, 'l.csv');
+    writeFileSync(
+      logs,
+      'model,time,input_tokens,output_tokens,web_search_requests,conversation_id,turn\n' +
+        'claude-sonnet-4-5,2026-10-01T10:00:00Z,1000,100,2,c,1\n' +
+        'claude-sonnet-4-5,2026-10-01T10:01:00Z,1200,100,0,c,2\n' +
+        'claude-sonnet-4-5,2026-10-01T10:02:00Z,1400,100,0,c,3\n',
+    );
+    const scenario = (lever: string) => {
+      const f = join(dir, 's.yaml');
+      writeFileSync(f, `version: 1\nscenarios:\n  - name: a\n    levers:\n      - ${lever}\n`);
+      return f;
+    };
+    const late = await runCli(['simulate', logs, '-s', scenario('route: { to: late-t }'), '--prices', prices]);
+    expect(late.code).toBe(2);
+    expect(late.stderr).toContain(
+      's.yaml:5: route: 3 request(s) in scope would be unpriced on the target: late-t has no price on 2026-10-01 (no known price before 2026-11-01)',
+    );
+    expect(late.stderr).toMatch(/hint: route only what late-t prices/);
+    const charge = await runCli(['simulate', logs, '-s', scenario('route: { to: plain-t }'), '--prices', prices]);
+    expect(charge.code).toBe(2);
+    expect(charge.stderr).toContain(
+      'route: 1 request(s) in scope would be unpriced on the target: plain-t has no price for a per-call charge of theirs (webSearch)',
+    );
+    const summary = await runCli([
+      'simulate',
+      logs,
+      '-s',
+      scenario('summarize: { afterTokens: 100, summaryTokens: 50, model: late-t }'),
+      '--prices',
+      prices,
+    ]);
+    expect(summary.code).toBe(2);
+    expect(summary.stderr).toContain(
+      's.yaml:5: summarize: model "late-t" has no price on 2026-10-01, so its summary calls would count as $0',
+    );
+    rmSync(dir, { recursive: true, force: true });
+  });
+
   it("a lever's model not in the catalog is exit 2 at the lever's file:line, with a hint", async () => {
     const dir = mkdtempSync(join(tmpdir(), 'tk-sim-'));
     const f = join(dir, 'route.yaml');

@@ -46,6 +46,7 @@
  */
 import { UserError } from '../../core/issues.js';
 import { num, opt, str, type Field } from '../../core/validate.js';
+import { noPriceReason } from '../../pricing/catalog.js';
 import type { ModelEntry } from '../../pricing/model.js';
 import type { EncodingName } from '../../tokenize/encodings.js';
 import { unitOf } from '../hash.js';
@@ -153,6 +154,7 @@ function applyRoute(requests: readonly SimRequest[], p: RouteParams, ctx: LeverC
   let moved = 0;
   let unpriced = 0;
   const routed: number[] = [];
+  const unpriceable: number[] = [];
   requests.forEach((r, i) => {
     if (r.dropped || r.origin === 'added' || !ctx.inScope(r)) return;
     if (p.share < 1 && unitOf(`${r.record.conversationId ?? r.record.id}:route:${p.to}`) >= p.share) return;
@@ -160,9 +162,13 @@ function applyRoute(requests: readonly SimRequest[], p: RouteParams, ctx: LeverC
     if (!src) return void unpriced++;
     if (src === dst) return;
     out[i] = routeOne(r, src, dst, p, counter, methods);
+    // a request the source prices and the target cannot (dated before the target's first known price,
+    // or a per-call charge it has no price for) would drop out of the total: a saving counted against $0
+    if (ctx.cost(out[i]) === undefined && ctx.cost(r) !== undefined) unpriceable.push(i);
     routed.push(i);
     moved++;
   });
+  if (unpriceable.length > 0) throw unpriceableError(requests[unpriceable[0]], dst, unpriceable.length);
   // conversations: every turn's reads against what its conversation left on its model (routed turns on
   // the target, the turns that stayed on the source); other requests: the target's cache by feature
   const conversations = new Set(routed.filter((i) => out[i].conversation !== undefined).map((i) => conversationKey(out[i])));
@@ -219,6 +225,19 @@ function applyRoute(requests: readonly SimRequest[], p: RouteParams, ctx: LeverC
       conversion: Object.fromEntries(methods),
     },
   };
+}
+
+/** The error for routed requests the target has no price for (the first one's reason). */
+function unpriceableError(r: SimRequest, dst: ModelEntry, n: number): UserError {
+  const when = r.timeMs ?? Date.now();
+  const dated = noPriceReason(dst, when);
+  const why = dated
+    ? `${dst.id} has no price on ${new Date(when).toISOString().slice(0, 10)} (${dated})`
+    : `${dst.id} has no price for a per-call charge of theirs (${Object.keys(r.record.charges ?? {}).join(', ')})`;
+  return new UserError(
+    `route: ${n.toLocaleString('en-US')} request(s) in scope would be unpriced on the target: ${why}; an unpriced request is left out of the total, which would count its cost as a saving`,
+    `route only what ${dst.id} prices (where: ...), or add the missing price with --prices FILE`,
+  );
 }
 
 /**
