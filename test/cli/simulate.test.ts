@@ -97,6 +97,56 @@ describe('tokenomics simulate', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
+  it("a semantic-cache lookup pays the embedding, not the looked-up request's web searches again", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tk-sim-'));
+    const logs = join(dir, 'w.jsonl');
+    const line = (t: string, c: string) =>
+      JSON.stringify({
+        timestamp: t,
+        request: {
+          model: 'claude-sonnet-4-5',
+          messages: [{ role: 'user', content: 'what is the weather in paris today' }],
+          metadata: { conversation_id: c, turn: 1 },
+        },
+        response: {
+          type: 'message',
+          model: 'claude-sonnet-4-5',
+          role: 'assistant',
+          content: [{ type: 'text', text: 'sunny' }],
+          usage: { input_tokens: 1000, output_tokens: 100, server_tool_use: { web_search_requests: 2 } },
+        },
+      });
+    writeFileSync(logs, `${line('2026-10-01T10:00:00Z', 'a')}\n${line('2026-10-01T10:05:00Z', 'b')}\n`);
+    const f = join(dir, 's.yaml');
+    writeFileSync(f, 'version: 1\nscenarios:\n  - name: sem\n    levers:\n      - semanticCache: { threshold: 0.9, lookupCostUsd: 0 }\n');
+    const r = await runCli(['simulate', logs, '-s', f, '--format', 'json']);
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.stdout);
+    // each request: 1,000 x $3/MTok + 100 x $15/MTok + 2 searches x $10/1,000 = $0.0245; baseline $0.049.
+    // The second is answered from the cache; each of the 2 lookups embeds the 7-token question with
+    // text-embedding-3-small ($0.02/MTok): 2 x 7 x 0.02 = 0.28 µ$. Total $0.02450028 (before: the lookups
+    // also billed each request's 2 web searches at OpenAI's $10/1,000, $0.04 more: $0.06450028, dearer than
+    // the logs with a 50% hit rate).
+    expect(doc.baseline.totalUsd).toBe(0.049);
+    expect(doc.scenarios[0].totalUsd).toBe(0.02450028);
+    // an embedding model with no price on the logged date: exit 2 (before: its lookups counted $0)
+    const prices = join(dir, 'p.yaml');
+    writeFileSync(
+      prices,
+      'provider: openai\nsource: test\ncheckedAt: 2026-09-01\nmodels:\n  - id: late-embed\n    prices: [{ from: 2026-11-01, inputPerMTok: 0.02, outputPerMTok: 0 }]\n',
+    );
+    writeFileSync(
+      f,
+      'version: 1\nscenarios:\n  - name: sem\n    levers:\n      - semanticCache: { threshold: 0.9, embeddingModel: late-embed }\n',
+    );
+    const late = await runCli(['simulate', logs, '-s', f, '--prices', prices]);
+    expect(late.code).toBe(2);
+    expect(late.stderr).toContain(
+      's.yaml:5: semanticCache: embeddingModel "late-embed" has no price on 2026-10-01, so its lookups would count as $0',
+    );
+    rmSync(dir, { recursive: true, force: true });
+  });
+
   it("a lever's model not in the catalog is exit 2 at the lever's file:line, with a hint", async () => {
     const dir = mkdtempSync(join(tmpdir(), 'tk-sim-'));
     const f = join(dir, 'route.yaml');
