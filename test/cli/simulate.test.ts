@@ -147,6 +147,36 @@ describe('tokenomics simulate', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
+  it('batch moves a fast-mode request to the batch discount at standard speed, without the fast multiplier', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tk-sim-'));
+    const logs = join(dir, 'fast.jsonl');
+    writeFileSync(
+      logs,
+      `${JSON.stringify({
+        timestamp: '2026-10-01T10:00:00Z',
+        request: { model: 'claude-opus-4-6', speed: 'fast', messages: [{ role: 'user', content: 'hi' }] },
+        response: {
+          type: 'message',
+          model: 'claude-opus-4-6',
+          role: 'assistant',
+          content: [],
+          usage: { input_tokens: 1000, output_tokens: 100, speed: 'fast' },
+        },
+      })}\n`,
+    );
+    const f = join(dir, 's.yaml');
+    writeFileSync(f, 'version: 1\nscenarios:\n  - name: b\n    levers:\n      - batch: {}\n');
+    const r = await runCli(['simulate', logs, '-s', f, '--format', 'json']);
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.stdout);
+    // Opus 4.6 $5/$25, fast mode x6: 1,000 x 30 + 100 x 150 = 45,000 µ$ as logged. "Fast mode is not available
+    // with the Batch API": batched, (1,000 x 5 + 100 x 25) x 0.5 = 3,750 µ$ (before: fast x6 on the batch
+    // price, 22,500 µ$)
+    expect(doc.baseline.totalUsd).toBe(0.045);
+    expect(doc.scenarios[0].totalUsd).toBe(0.00375);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
   it("a lever's model not in the catalog is exit 2 at the lever's file:line, with a hint", async () => {
     const dir = mkdtempSync(join(tmpdir(), 'tk-sim-'));
     const f = join(dir, 'route.yaml');
