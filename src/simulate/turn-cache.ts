@@ -22,6 +22,7 @@
  * Complexity: O(n log n) (ordering the turns of each conversation).
  */
 import { chooseTtl, fitCacheMinimum } from './levers/cache-rules.js';
+import { readable as readInSteps } from './prompt-edits.js';
 import type { LeverContext, SimRequest } from './types.js';
 
 /** The conversation key a lever groups turns by (volume replicas apart). */
@@ -84,7 +85,8 @@ export function carryTurnCaches(
         const live = own !== undefined && (r.timeMs ?? 0) - own.timeMs <= ttlMs ? own.tokens : 0;
         // what the previous turn, as logged on this model, found cached already (kept warm by other traffic)
         const shared = prev !== undefined && ranOn(before[prev]) === model ? before[prev].cacheReadTokens : 0;
-        const readable = Math.max(live, shared);
+        // what it can read of that prefix: a whole number of steps on a model that reads in increments
+        const readable = readInSteps(Math.max(live, shared), entry?.cache?.increment);
         if (r.cacheReadTokens > readable) {
           const rewrite = r.cacheReadTokens - readable;
           const next =

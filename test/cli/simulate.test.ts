@@ -21,6 +21,162 @@ describe('tokenomics simulate', () => {
     expect(r.stderr).toContain(`${f}:5: scenarios[0].levers[0].batch.shar: unknown key (did you mean "share"?)`);
   });
 
+  it('volume k or a curve point of 0 is exit 2 at its file:line: no traffic is not a 100% saving', async () => {
+    // before: k: 0 ran, the bottom line read "a saves $20.57 ... (100.0% of ...)" and the cost per request "unpriced"
+    const dir = mkdtempSync(join(tmpdir(), 'tk-sim-'));
+    const f = join(dir, 'volume.yaml');
+    writeFileSync(
+      f,
+      'version: 1\nscenarios:\n  - name: a\n    levers:\n      - volume: { k: 0 }\n  - name: b\n    levers:\n      - volume:\n          curve: [0, 1, 10]\n',
+    );
+    const r = await runCli(['simulate', 'fixtures/demo', '--scenario', f]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`${f}:5: scenarios[0].levers[0].volume.k: expected a number greater than 0 (got 0)`);
+    expect(r.stderr).toContain(`${f}:9: scenarios[1].levers[0].volume.curve[0]: expected a number greater than 0 (got 0)`);
+    expect(r.stdout).toBe('');
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('a route or summary model that cannot price the requests is exit 2, not a saving counted against $0', async () => {
+    // late-t is priced from 2026-11-01 only, plain-t has no web-search price; the logs are of 2026-10-01.
+    // Before: routing to late-t made every request unpriced, the scenario total $0 and "saves 100%"; routing
+    // a request with 2 web searches to plain-t left it out of the total ("saves 98.1%"); summary calls on
+    // late-t cost $0 while the turns they shortened saved.
+    const dir = mkdtempSync(join(tmpdir(), 'tk-sim-'));
+    const prices = join(dir, 'p.yaml');
+    writeFileSync(
+      prices,
+      [
+        'provider: anthropic',
+        'source: test',
+        'checkedAt: 2026-09-01',
+        'models:',
+        '  - id: late-t',
+        '    prices: [{ from: 2026-11-01, inputPerMTok: 1, outputPerMTok: 5 }]',
+        '  - id: plain-t',
+        '    prices: [{ inputPerMTok: 1, outputPerMTok: 5 }]',
+        '',
+      ].join('\n'),
+    );
+    const logs = join(dir, 'l.csv');
+    writeFileSync(
+      logs,
+      'model,time,input_tokens,output_tokens,web_search_requests,conversation_id,turn\n' +
+        'claude-sonnet-4-5,2026-10-01T10:00:00Z,1000,100,2,c,1\n' +
+        'claude-sonnet-4-5,2026-10-01T10:01:00Z,1200,100,0,c,2\n' +
+        'claude-sonnet-4-5,2026-10-01T10:02:00Z,1400,100,0,c,3\n',
+    );
+    const scenario = (lever: string) => {
+      const f = join(dir, 's.yaml');
+      writeFileSync(f, `version: 1\nscenarios:\n  - name: a\n    levers:\n      - ${lever}\n`);
+      return f;
+    };
+    const late = await runCli(['simulate', logs, '-s', scenario('route: { to: late-t }'), '--prices', prices]);
+    expect(late.code).toBe(2);
+    expect(late.stderr).toContain(
+      's.yaml:5: route: 3 request(s) in scope would be unpriced on the target: late-t has no price on 2026-10-01 (no known price before 2026-11-01)',
+    );
+    expect(late.stderr).toMatch(/hint: route only what late-t prices/);
+    const charge = await runCli(['simulate', logs, '-s', scenario('route: { to: plain-t }'), '--prices', prices]);
+    expect(charge.code).toBe(2);
+    expect(charge.stderr).toContain(
+      'route: 1 request(s) in scope would be unpriced on the target: plain-t has no price for a per-call charge of theirs (webSearch)',
+    );
+    const summary = await runCli([
+      'simulate',
+      logs,
+      '-s',
+      scenario('summarize: { afterTokens: 100, summaryTokens: 50, model: late-t }'),
+      '--prices',
+      prices,
+    ]);
+    expect(summary.code).toBe(2);
+    expect(summary.stderr).toContain(
+      's.yaml:5: summarize: model "late-t" has no price on 2026-10-01, so its summary calls would count as $0',
+    );
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("a semantic-cache lookup pays the embedding, not the looked-up request's web searches again", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tk-sim-'));
+    const logs = join(dir, 'w.jsonl');
+    const line = (t: string, c: string) =>
+      JSON.stringify({
+        timestamp: t,
+        request: {
+          model: 'claude-sonnet-4-5',
+          messages: [{ role: 'user', content: 'what is the weather in paris today' }],
+          metadata: { conversation_id: c, turn: 1 },
+        },
+        response: {
+          type: 'message',
+          model: 'claude-sonnet-4-5',
+          role: 'assistant',
+          content: [{ type: 'text', text: 'sunny' }],
+          usage: { input_tokens: 1000, output_tokens: 100, server_tool_use: { web_search_requests: 2 } },
+        },
+      });
+    writeFileSync(logs, `${line('2026-10-01T10:00:00Z', 'a')}\n${line('2026-10-01T10:05:00Z', 'b')}\n`);
+    const f = join(dir, 's.yaml');
+    writeFileSync(f, 'version: 1\nscenarios:\n  - name: sem\n    levers:\n      - semanticCache: { threshold: 0.9, lookupCostUsd: 0 }\n');
+    const r = await runCli(['simulate', logs, '-s', f, '--format', 'json']);
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.stdout);
+    // each request: 1,000 x $3/MTok + 100 x $15/MTok + 2 searches x $10/1,000 = $0.0245; baseline $0.049.
+    // The second is answered from the cache; each of the 2 lookups embeds the 7-token question with
+    // text-embedding-3-small ($0.02/MTok): 2 x 7 x 0.02 = 0.28 µ$. Total $0.02450028 (before: the lookups
+    // also billed each request's 2 web searches at OpenAI's $10/1,000, $0.04 more: $0.06450028, dearer than
+    // the logs with a 50% hit rate).
+    expect(doc.baseline.totalUsd).toBe(0.049);
+    expect(doc.scenarios[0].totalUsd).toBe(0.02450028);
+    // an embedding model with no price on the logged date: exit 2 (before: its lookups counted $0)
+    const prices = join(dir, 'p.yaml');
+    writeFileSync(
+      prices,
+      'provider: openai\nsource: test\ncheckedAt: 2026-09-01\nmodels:\n  - id: late-embed\n    prices: [{ from: 2026-11-01, inputPerMTok: 0.02, outputPerMTok: 0 }]\n',
+    );
+    writeFileSync(
+      f,
+      'version: 1\nscenarios:\n  - name: sem\n    levers:\n      - semanticCache: { threshold: 0.9, embeddingModel: late-embed }\n',
+    );
+    const late = await runCli(['simulate', logs, '-s', f, '--prices', prices]);
+    expect(late.code).toBe(2);
+    expect(late.stderr).toContain(
+      's.yaml:5: semanticCache: embeddingModel "late-embed" has no price on 2026-10-01, so its lookups would count as $0',
+    );
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('batch moves a fast-mode request to the batch discount at standard speed, without the fast multiplier', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tk-sim-'));
+    const logs = join(dir, 'fast.jsonl');
+    writeFileSync(
+      logs,
+      `${JSON.stringify({
+        timestamp: '2026-10-01T10:00:00Z',
+        request: { model: 'claude-opus-4-6', speed: 'fast', messages: [{ role: 'user', content: 'hi' }] },
+        response: {
+          type: 'message',
+          model: 'claude-opus-4-6',
+          role: 'assistant',
+          content: [],
+          usage: { input_tokens: 1000, output_tokens: 100, speed: 'fast' },
+        },
+      })}\n`,
+    );
+    const f = join(dir, 's.yaml');
+    writeFileSync(f, 'version: 1\nscenarios:\n  - name: b\n    levers:\n      - batch: {}\n');
+    const r = await runCli(['simulate', logs, '-s', f, '--format', 'json']);
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.stdout);
+    // Opus 4.6 $5/$25, fast mode x6: 1,000 x 30 + 100 x 150 = 45,000 µ$ as logged. "Fast mode is not available
+    // with the Batch API": batched, (1,000 x 5 + 100 x 25) x 0.5 = 3,750 µ$ (before: fast x6 on the batch
+    // price, 22,500 µ$)
+    expect(doc.baseline.totalUsd).toBe(0.045);
+    expect(doc.scenarios[0].totalUsd).toBe(0.00375);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
   it("a lever's model not in the catalog is exit 2 at the lever's file:line, with a hint", async () => {
     const dir = mkdtempSync(join(tmpdir(), 'tk-sim-'));
     const f = join(dir, 'route.yaml');

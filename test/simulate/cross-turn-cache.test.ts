@@ -149,3 +149,54 @@ describe('a turn that no longer runs on a model leaves nothing in its cache for 
     expect(usd(total(out.requests))).toBe('0.0041175');
   });
 });
+
+describe('routed onto a model that reads its cache in 128-token steps (gpt-t: input $1/MTok, read $0.50, output $2, writes as input)', () => {
+  // big-t turns a minute apart: 1) 50 input + 1,500 written (prompt 1,550); 2) reads 1,500, writes 150;
+  // 3) reads 1,650, writes 150; 4) reads 1,800, writes 150; answers 100. big-t reads exact prefixes
+  // (Anthropic breakpoints); gpt-t reads "in increments of 128 tokens" (OpenAI before GPT-5.6), so each
+  // read is rounded down to a multiple of 128 and the rest of that prefix is written (billed as input).
+  const recs = () =>
+    conversation('big-t', [
+      { input: 50, w5: 1500, out: 100 },
+      { read: 1500, w5: 150, out: 100 },
+      { read: 1650, w5: 150, out: 100 },
+      { read: 1800, w5: 150, out: 100 },
+    ]);
+  // 1,500 -> 11 x 128 = 1,408 (92 written); 1,650 -> 12 x 128 = 1,536 (114); 1,800 -> 14 x 128 = 1,792 (8)
+  const expected = [
+    [0, 1500],
+    [1408, 150 + 92],
+    [1536, 150 + 114],
+    [1792, 150 + 8],
+  ];
+  // turn 1: 1,550 x 1 + 100 x 2 = 1,750 µ$; turn 2: 1,408 x 0.5 + 242 x 1 + 200 = 1,146; turn 3: 768 + 264 +
+  // 200 = 1,232; turn 4: 896 + 158 + 200 = 1,254; total 5,382 µ$. (Keeping big-t's reads: 1,750 + 1,100 +
+  // 1,175 + 1,250 = 5,275 µ$, reads the target cannot make.)
+  it('sharedCache: the routed reads are rounded down to the target increment', () => {
+    const out = route.apply(baselineRequests(recs()), route.parse({ to: 'gpt-t', sharedCache: true }), ctxFor());
+    expect(out.requests.map((r) => [r.cacheReadTokens, r.cacheWrite5mTokens])).toEqual(expected);
+    expect(usd(total(out.requests))).toBe('0.005382');
+  });
+
+  it('a cold target: each turn reads what the previous routed turn cached there, in 128-token steps', () => {
+    const out = route.apply(baselineRequests(recs()), route.parse({ to: 'gpt-t' }), ctxFor());
+    expect(out.requests.map((r) => [r.cacheReadTokens, r.cacheWrite5mTokens])).toEqual(expected);
+    expect(usd(total(out.requests))).toBe('0.005382');
+  });
+
+  it('a turn that logged more than the previous routed turn cached reads that prefix rounded down', () => {
+    // turn 2 logged a read of 1,600 (a prefix other big-t traffic kept warm past turn 1's 1,500); on
+    // gpt-t only turn 1's 1,500 is there: 11 x 128 = 1,408 read, 1,600 - 1,408 = 192 written + 150
+    const two = conversation('big-t', [
+      { input: 50, w5: 1500, out: 100 },
+      { read: 1600, w5: 150, out: 100 },
+    ]);
+    const out = route.apply(baselineRequests(two), route.parse({ to: 'gpt-t' }), ctxFor());
+    expect(out.requests.map((r) => [r.cacheReadTokens, r.cacheWrite5mTokens])).toEqual([
+      [0, 1500],
+      [1408, 342],
+    ]);
+    // turn 1: 1,750 µ$; turn 2: 1,408 x 0.5 + 342 + 200 = 1,246; total 2,996 µ$ (reading 1,500: 2,950)
+    expect(usd(total(out.requests))).toBe('0.002996');
+  });
+});

@@ -3,7 +3,9 @@
  * applies the catalog's batch adjustment for the request's price period (a multiplier such as
  * x0.5, or listed batch prices); caching and long-context tiers stack as the catalog says. Models
  * without a batch price are left as they are and named in the notes. Batch answers arrive within
- * 24 hours: only non-interactive traffic belongs here, which the scope should say.
+ * 24 hours: only non-interactive traffic belongs here, which the scope should say. Fast mode does
+ * not run in a batch: a fast-mode request moved to batch is priced at standard speed (no fast
+ * multiplier on top of the batch discount).
  *
  * Parameters: share (1).
  *
@@ -27,6 +29,7 @@ function applyBatch(requests: readonly SimRequest[], p: BatchParams, ctx: LeverC
   const out = requests.slice();
   const noBatch = new Map<string, number>();
   let moved = 0;
+  let fast = 0;
   requests.forEach((r, i) => {
     if (r.dropped || r.serviceTier === 'batch' || !ctx.inScope(r)) return;
     if (p.share < 1 && unitOf(`${r.record.id}:batch`) >= p.share) return;
@@ -39,7 +42,10 @@ function applyBatch(requests: readonly SimRequest[], p: BatchParams, ctx: LeverC
       noBatch.set(res.entry.id, (noBatch.get(res.entry.id) ?? 0) + 1);
       return;
     }
-    out[i] = { ...r, serviceTier: 'batch' };
+    // fast mode does not run in a batch ("Fast mode is not available with the Batch API",
+    // https://platform.claude.com/docs/en/about-claude/pricing): a batched request runs at standard speed
+    out[i] = r.record.fast ? { ...r, serviceTier: 'batch', record: { ...r.record, fast: false } } : { ...r, serviceTier: 'batch' };
+    if (r.record.fast) fast++;
     moved++;
   });
   const notes = [...noBatch].map(([m, n]) => `${m} has no batch price in the catalog: ${n} request(s) left at their tier`);
@@ -51,6 +57,14 @@ function applyBatch(requests: readonly SimRequest[], p: BatchParams, ctx: LeverC
         'batch rules',
         'catalog batch prices per model and period; cache hits inside batches are best-effort at providers, buckets kept as simulated',
       ],
+      ...(fast > 0
+        ? [
+            ['fast mode', `${fast} fast-mode request(s) batched at standard speed: fast mode is not available with the Batch API`] as [
+              string,
+              string,
+            ],
+          ]
+        : []),
     ],
     notes,
     metrics: [['requests moved to batch', String(moved)]],

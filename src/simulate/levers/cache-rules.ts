@@ -81,6 +81,32 @@ function fitState(r: SimRequest, minTokens: number): SimRequest {
   return r;
 }
 
+/**
+ * Cache reads on a model that reads in `increment`-token steps (catalog `cache.increment`): each
+ * request's read rounded down to a whole number of steps, the rest of that prefix written again
+ * (as the prefix-cache replay does: a request writes from its hit to its breakpoint; on OpenAI
+ * before GPT-5.6 writes bill as input). For where a lever carries over a read measured on another
+ * model, whose cache reads exact prefixes (route: Anthropic's breakpoints, or the target after a
+ * tokenizer conversion). OpenAI: "cache hits occurring in increments of 128 tokens"
+ * (https://developers.openai.com/cookbook/examples/prompt_caching_201); Azure OpenAI: "After the
+ * first 1,024 tokens cache hits will occur for every 128 additional identical tokens"
+ * (https://learn.microsoft.com/en-us/azure/ai-services/openai/how-to/prompt-caching). An
+ * aggregated record is read as its requests' mean, as fitCacheMinimum does.
+ */
+export function readInIncrements(r: SimRequest, increment: number | undefined): SimRequest {
+  return increment ? eachCacheState(r, (x) => incrementState(x, increment)) : r;
+}
+
+function incrementState(r: SimRequest, increment: number): SimRequest {
+  const n = Math.max(1, r.record.requests);
+  const read = Math.floor(r.cacheReadTokens / n / increment) * increment * n;
+  const rest = r.cacheReadTokens - read;
+  if (rest <= 0) return r;
+  return r.cacheWrite1hTokens > 0
+    ? { ...r, cacheReadTokens: read, cacheWrite1hTokens: r.cacheWrite1hTokens + rest }
+    : { ...r, cacheReadTokens: read, cacheWrite5mTokens: r.cacheWrite5mTokens + rest };
+}
+
 export interface CacheStats {
   requests: number;
   eligible: number;

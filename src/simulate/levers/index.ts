@@ -10,7 +10,7 @@ import { prefixCache, prefixCacheFields } from './prefix-cache.js';
 import { route, routeFields } from './route.js';
 import { checkSemantic, semanticCache, semanticCacheFields } from './semantic-cache.js';
 import { checkSummarize, summarize, summarizeFields } from './summarize.js';
-import { volume, volumeFields } from './volume.js';
+import { checkVolume, volume, volumeFields } from './volume.js';
 
 export interface LeverDef {
   // biome-ignore lint/suspicious/noExplicitAny: each lever has its own parameter type; the registry holds them all
@@ -27,7 +27,7 @@ export const LEVERS: Record<LeverKind, LeverDef> = {
   batch: { lever: batch, fields: batchFields },
   outputCap: { lever: outputCap, fields: outputCapFields, check: checkOutputCap },
   compress: { lever: compress, fields: compressFields },
-  volume: { lever: volume, fields: volumeFields },
+  volume: { lever: volume, fields: volumeFields, check: checkVolume },
   images: { lever: imagesLever, fields: imagesFields },
   budgetCap: { lever: budgetCap, fields: budgetCapFields },
 };

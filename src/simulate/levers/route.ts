@@ -18,7 +18,10 @@
  * wrote that prefix (a turn reads at most what that turn cached); otherwise its reads are written
  * (at the 5-minute write price) first. `sharedCache: true` keeps the routed requests' reads (a
  * scenario where the target already serves that traffic); the turns left on the source after a
- * routed one are still re-checked, as below. These rules price the cache buckets a request brought;
+ * routed one are still re-checked, as below. A read carried over to a target that reads in
+ * increments (OpenAI before GPT-5.6: 128 tokens) is rounded down to one and the rest of the prefix
+ * written, shared cache or cold (cache-rules.ts readInIncrements): the source's reads are exact
+ * prefixes (Anthropic's breakpoints) that such a target cannot read whole. These rules price the cache buckets a request brought;
  * a prefixCache listed before route is replayed after it instead (engine.ts recacheAfterChanges) on
  * the scopes the moved requests left and joined, which also sees the target's cache warmed by
  * other conversations and the source's left cold by the moved ones. The share is drawn per conversation, but a scope such as
@@ -43,11 +46,12 @@
  */
 import { UserError } from '../../core/issues.js';
 import { num, opt, str, type Field } from '../../core/validate.js';
+import { noPriceReason } from '../../pricing/catalog.js';
 import type { ModelEntry } from '../../pricing/model.js';
 import type { EncodingName } from '../../tokenize/encodings.js';
 import { unitOf } from '../hash.js';
 import { attemptsPerRequest, MAX_RETRY_RATE } from '../../core/retry.js';
-import { chooseTtl, fitCacheMinimum } from './cache-rules.js';
+import { chooseTtl, fitCacheMinimum, readInIncrements } from './cache-rules.js';
 import { propagateOutputChanges } from '../output-history.js';
 import { carryTurnCaches, conversationKey } from '../turn-cache.js';
 import { scaleBuckets } from '../prompt-edits.js';
@@ -123,9 +127,10 @@ function routeOne(
   const outConv = r.record.text?.completion ? conversion(src, dst, r.record.text.completion, counter) : inConv;
   methods.set(inConv.method, (methods.get(inConv.method) ?? 0) + 1);
   const scale = { kind: 'scale', ratio: inConv.ratio, keepCache: !!dst.cache } as const;
+  // reads carried over from the source are exact prefixes: a target that reads in increments reads them rounded down
   return fitCacheMinimum(
     {
-      ...withEdit(scaleBuckets(r, scale.ratio, scale.keepCache), scale),
+      ...withEdit(readInIncrements(scaleBuckets(r, scale.ratio, scale.keepCache), dst.cache?.increment), scale),
       model: dst.id,
       outputTokens: Math.min(Math.round(r.outputTokens * outConv.ratio * p.outputFactor), r.maxOutputTokens ?? Infinity),
       retryFactor: r.retryFactor * attemptsPerRequest(p.retryRate),
@@ -149,6 +154,7 @@ function applyRoute(requests: readonly SimRequest[], p: RouteParams, ctx: LeverC
   let moved = 0;
   let unpriced = 0;
   const routed: number[] = [];
+  const unpriceable: number[] = [];
   requests.forEach((r, i) => {
     if (r.dropped || r.origin === 'added' || !ctx.inScope(r)) return;
     if (p.share < 1 && unitOf(`${r.record.conversationId ?? r.record.id}:route:${p.to}`) >= p.share) return;
@@ -156,9 +162,13 @@ function applyRoute(requests: readonly SimRequest[], p: RouteParams, ctx: LeverC
     if (!src) return void unpriced++;
     if (src === dst) return;
     out[i] = routeOne(r, src, dst, p, counter, methods);
+    // a request the source prices and the target cannot (dated before the target's first known price,
+    // or a per-call charge it has no price for) would drop out of the total: a saving counted against $0
+    if (ctx.cost(out[i]) === undefined && ctx.cost(r) !== undefined) unpriceable.push(i);
     routed.push(i);
     moved++;
   });
+  if (unpriceable.length > 0) throw unpriceableError(requests[unpriceable[0]], dst, unpriceable.length);
   // conversations: every turn's reads against what its conversation left on its model (routed turns on
   // the target, the turns that stayed on the source); other requests: the target's cache by feature
   const conversations = new Set(routed.filter((i) => out[i].conversation !== undefined).map((i) => conversationKey(out[i])));
@@ -215,6 +225,19 @@ function applyRoute(requests: readonly SimRequest[], p: RouteParams, ctx: LeverC
       conversion: Object.fromEntries(methods),
     },
   };
+}
+
+/** The error for routed requests the target has no price for (the first one's reason). */
+function unpriceableError(r: SimRequest, dst: ModelEntry, n: number): UserError {
+  const when = r.timeMs ?? Date.now();
+  const dated = noPriceReason(dst, when);
+  const why = dated
+    ? `${dst.id} has no price on ${new Date(when).toISOString().slice(0, 10)} (${dated})`
+    : `${dst.id} has no price for a per-call charge of theirs (${Object.keys(r.record.charges ?? {}).join(', ')})`;
+  return new UserError(
+    `route: ${n.toLocaleString('en-US')} request(s) in scope would be unpriced on the target: ${why}; an unpriced request is left out of the total, which would count its cost as a saving`,
+    `route only what ${dst.id} prices (where: ...), or add the missing price with --prices FILE`,
+  );
 }
 
 /**

@@ -268,21 +268,29 @@ function lookupCosts(
     }
     embeddingTokens += n * requests[i].weight;
     const r = requests[i];
-    const embed =
-      ctx.cost({
-        ...r,
-        model: res.entry.id,
-        serviceTier: 'standard',
-        inputTokens: n,
-        cacheReadTokens: 0,
-        cacheWrite5mTokens: 0,
-        cacheWrite1hTokens: 0,
-        outputTokens: 0,
-        retryFactor: 1,
-        weight: 1,
-        dropped: false,
-        extraFemto: 0n,
-      }) ?? 0n;
+    // the embedding is a call of its own: none of the logged request's per-call charges (its web
+    // searches) are billed again at the embedding model
+    const embed = ctx.cost({
+      ...r,
+      origin: 'added',
+      model: res.entry.id,
+      serviceTier: 'standard',
+      inputTokens: n,
+      cacheReadTokens: 0,
+      cacheWrite5mTokens: 0,
+      cacheWrite1hTokens: 0,
+      outputTokens: 0,
+      retryFactor: 1,
+      weight: 1,
+      dropped: false,
+      extraFemto: 0n,
+    });
+    // an embedding the catalog cannot price (dated before its first known price) is not $0
+    if (embed === undefined)
+      throw new UserError(
+        `semanticCache: embeddingModel "${res.entry.id}" has no price on ${r.timeMs === undefined ? "the requests' date" : new Date(r.timeMs).toISOString().slice(0, 10)}, so its lookups would count as $0`,
+        'use an embedding model priced on the logged dates, or embeddingModel: none with lookupCostUsd set to the lookup price',
+      );
     return embed + store;
   });
   return { costs, embeddingTokens, estimated };

@@ -175,6 +175,8 @@ function summarizeConversation(
         ownModel: p.model !== undefined,
       });
       const sentCall = withSummaryCache(call, sent, ttlMs, ctx);
+      // a summary call of a priced conversation on a model with no price on its date would count as $0
+      if (ctx.cost(sentCall) === undefined && ctx.cost(r) !== undefined) throw unpricedCallError(sentCall);
       res.added.push(sentCall);
       if (sentCall.cacheReadTokens > 0) res.warmReads++;
       res.summaries++;
@@ -192,6 +194,14 @@ function summarizeConversation(
     else if (out[i].cacheWrite5mTokens > 0) wrote1h = false;
   }
   return res;
+}
+
+function unpricedCallError(call: SimRequest): UserError {
+  const day = call.timeMs === undefined ? "the requests' date" : new Date(call.timeMs).toISOString().slice(0, 10);
+  return new UserError(
+    `summarize: model "${call.model}" has no price on ${day}, so its summary calls would count as $0`,
+    'use a model priced on the logged dates (`tokenomics prices MODEL`), or add its earlier price with --prices FILE',
+  );
 }
 
 function applySummarize(requests: readonly SimRequest[], p: SummarizeParams, ctx: LeverContext): LeverOutcome {

@@ -28,7 +28,7 @@
  *
  * Complexity: O(n) for compress, O(n·k) for replicate.
  */
-import { arr, num, oneOfStr, opt, type Field } from '../../core/validate.js';
+import { arr, num, oneOfStr, opt, type Field, type PathPart, type ValidationError } from '../../core/validate.js';
 import { UserError } from '../../core/issues.js';
 import { unitOf } from '../hash.js';
 import { recordToMap } from '../keys.js';
@@ -49,6 +49,21 @@ export const volumeFields: Record<string, Field> = {
   jitterMinutes: opt(num(0)),
   curve: opt(arr(num(0), 1)),
 };
+
+/**
+ * k and the curve's points scale the traffic: at 0 there is none, and the scenario read "saves 100%"
+ * with an "unpriced" cost per request. A feature's own growth (perFeature) may be 0: that feature
+ * is switched off and the rest of the traffic remains.
+ */
+export function checkVolume(raw: Record<string, unknown>): ValidationError[] {
+  const errors: ValidationError[] = [];
+  const positive = (v: unknown, path: PathPart[]) => {
+    if (v === 0) errors.push({ path, message: 'expected a number greater than 0 (got 0): k scales the logged traffic, 0 leaves none' });
+  };
+  positive(raw.k, ['k']);
+  if (Array.isArray(raw.curve)) raw.curve.forEach((v, i) => positive(v, ['curve', i]));
+  return errors;
+}
 
 /** The method a lever runs: `auto` is `compress` at every k (one model, so the curve has no seam). */
 export function effectiveMethod(p: VolumeParams): 'replicate' | 'compress' {
