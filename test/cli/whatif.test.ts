@@ -194,6 +194,30 @@ describe('tokenomics whatif', () => {
     expect(j.features[0].verdict.now).toMatchObject({ usesPerSeatCap: 0, noCapReason: 'seat price $0' });
   });
 
+  it('no usage cap restores the target when the other features alone break it: the cap is blank, not 0', async () => {
+    const f = tmpFile(
+      'version: 1\nproduct:\n  name: T\n  pricePoint:\n    perSeatUsd: 10\n    seats: 100\nfeatures:\n  chat:\n    model: tk-test\n    requestsPerMonth: 10000\n    inputTokens: 1000\n    outputTokens: 500\n  bulk:\n    model: tk-test\n    requestsPerMonth: 300000\n    inputTokens: 1000\n    outputTokens: 0\n',
+    );
+    // revenue $10 x 100 = $1,000; a 75% margin leaves a cost budget of $250.
+    // chat: 10,000 x (1000 x $1/M + 500 x $4/M) = 10,000 x $0.003 = $30; bulk: 300,000 x 1000 x $1/M = $300.
+    // chat's cap: ($250 - bulk's $300) < 0: even 0 uses of chat leave 1 - 300/1000 = 70% < 75%: no cap (blank, was "0");
+    // bulk's cap: ($250 - $30) / (100 seats x $0.001) = 2,200 uses a seat (3,000 now)
+    const r = await runCli(['whatif', f, ...PRICES, '--format', 'csv', '--section', 'floors']);
+    expect(r.code).toBe(0);
+    const rows = r.stdout.trim().split('\n');
+    expect(rows[0]).toBe(
+      'Feature,Cost/request,Floor cost/request,Floor mix,Price/use for 75%,Price/use for 75% at floor,Uses/seat now,Max uses/seat for 75%,Max at floor',
+    );
+    // chat: $0.003 / 0.25 = $0.012 a use; 10,000 / 100 = 100 uses a seat
+    expect(rows[1]).toBe('chat,0.003,0.003,"tk-test, 0 cached, 0 batch",0.012,0.012,100,,');
+    expect(rows[2]).toBe('bulk,0.001,0.001,"tk-test, 0 cached, 0 batch",0.004,0.004,3000,2200,2200');
+    const table = (await runCli(['whatif', f, ...PRICES, '--wide'])).stdout.replace(/\s+/g, ' ');
+    expect(table).toContain('No usage cap (blank) for chat: the other features alone leave less than 75%');
+    // the JSON keeps the documented 0 with its reason
+    const j = JSON.parse((await runCli(['whatif', f, ...PRICES, '--format', 'json'])).stdout);
+    expect(j.features[0].verdict.now).toMatchObject({ usesPerSeatCap: 0, noCapReason: 'other features' });
+  });
+
   it('a feature name with a dot exits 2 at its line (--set features.a.b.outputTokens could not reach it)', async () => {
     const f = tmpFile(
       'version: 1\nproduct:\n  name: T\n  pricePoint: { perRequestUsd: 0.1 }\nfeatures:\n  a.b:\n    model: tk-test\n    requestsPerMonth: 10\n    inputTokens: 10\n    outputTokens: 5\n',
