@@ -257,6 +257,39 @@ describe('margin per customer', () => {
     expect(r.stdout).not.toContain('warning');
   });
 
+  it('counts read with thousands separators, and a sentence names at most 10 customers, then how many more', async () => {
+    const pad = (i: number, n: number) => String(i).padStart(n, '0');
+    // 1,000 contract customers c0000..c0999 and 11 without a contract x00..x10, one request each of
+    // 1000 input + 500 output tokens on tk-test: 1000 x $1/M + 500 x $4/M = $0.003 a customer
+    const logged = [...Array.from({ length: 1000 }, (_, i) => `c${pad(i, 4)}`), ...Array.from({ length: 11 }, (_, i) => `x${pad(i, 2)}`)];
+    const f = files({
+      'logs.csv': `timestamp,model,input_tokens,output_tokens,customer\n${logged.map((c) => `2026-10-01T00:00:00Z,tk-test,1000,500,${c}`).join('\n')}\n`,
+      // each contract pays $0.001: margin $0.001 - $0.003 = -$0.002, under water; the 11 without one: $0 - $0.003 = -$0.003
+      'revenue.csv': `customer,plan,contractUsd\n${logged
+        .slice(0, 1000)
+        .map((c) => `${c},team,0.001`)
+        .join('\n')}\n`,
+    });
+    const r = await margins(f, '--volumes', '1,3');
+    expect(r.code).toBe(0);
+    const out = r.stdout.replace(/\s+/g, ' ');
+    // 1,000 + 11 = 1,011 customers, all under water now and at 3x
+    expect(out).toContain('across 1,011 customers; ');
+    expect(out).toContain('at 3x (1,011 under water)');
+    // worst first: the 11 at -$0.003 (by name), then c0000..; 10 named, 1,011 - 10 = 1,001 more
+    expect(out).toContain('x09 ((not in the revenue file): pays $0.00, costs $0.003) and 1,001 more (the customers table lists them)');
+    expect(out).not.toContain('x10 ((not');
+    // team: 1,000 x -$0.002 = -$2.00, the weakest plan (the 11 without a contract: -$0.033)
+    expect(out).toContain('team: margin -$2.00 on $1.00 revenue (-200.0%) over 1,000 customers');
+    const warning = r.stderr.replace(/\s+/g, ' ');
+    expect(warning).toContain(
+      '11 customers in the logs with no contract in the revenue file (counted with $0 revenue): x00, x01, x02, x03, x04, x05, x06, x07, x08, x09 and 1 more (the customers table lists them)',
+    );
+    // the JSON keeps every name
+    const j = JSON.parse((await margins(f, '--volumes', '1', '--format', 'json')).stdout);
+    expect(j.margin.noContract).toHaveLength(11);
+  });
+
   it('validates the revenue file with file:line', () => {
     const err = (fn: () => unknown) => {
       try {
