@@ -176,8 +176,9 @@ async function margin(ctx: CommandContext, o: WhatifCliOptions): Promise<number>
   // memory, from the same read, only then (otherwise the costs come from the engine in bounded memory)
   const scaled = options.volumes.some((k) => k !== 1);
   const records: UsageRecord[] = [];
-  // the margins need every customer: no bound on the groups held (memory grows with the customers)
-  const plan = { ...planReport(ctx, task), maxGroups: Number.POSITIVE_INFINITY };
+  // the margins need every customer: no bound on the groups held (memory grows with the customers);
+  // only each customer's cost is used, so no cost-per-request quantiles per customer are computed or held
+  const plan = { ...planReport(ctx, task), maxGroups: Number.POSITIVE_INFINITY, groupQuantiles: false };
   const result = await runReport(ctx, o.logs, task, plan, scaled ? (r) => void records.push(r) : undefined);
   if (result.ingest.counts.read === 0)
     throw new UserError(
@@ -192,6 +193,9 @@ async function margin(ctx: CommandContext, o: WhatifCliOptions): Promise<number>
     costFemto: g.cost.costFemto,
     unpricedRequests: g.cost.unpriced.requests,
   }));
+  // the engine's group views (every customer's token sums, cost parts and pricing) are not read again:
+  // let them go before the margins and the report are built (they held most of the heap at 100k customers)
+  view.groups = [];
   records.sort((a, b) => (a.timeMs ?? 0) - (b.timeMs ?? 0));
   const pricer = new Pricer(ctx.loadCatalog().catalog, { defaultMs: ctx.io.now() });
   const scenarios = [{ name: 'volume', levers: scaleLevers(2, []), at: 'whatif volume model' }];
