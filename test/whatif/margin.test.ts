@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import type { UserError } from '../../src/core/issues.js';
 import { Q0, q } from '../../src/pricing/money.js';
 import { parseRevenueCsv, parseRevenueYaml, revenueUsd } from '../../src/whatif/revenue.js';
+import { customerMargins } from '../../src/whatif/margin.js';
 import { runCli } from '../cli/harness.js';
 
 const PRICES = ['--prices', fileURLToPath(new URL('../../fixtures/whatif/test-prices.yaml', import.meta.url))];
@@ -289,6 +290,30 @@ describe('margin per customer', () => {
     const j = JSON.parse((await margins(f, '--volumes', '1', '--format', 'json')).stdout);
     expect(j.margin.noContract).toHaveLength(11);
   });
+
+  it('20,000 customers on a plan of their own each: plans summed in one pass, not one pass over every customer per plan', () => {
+    const n = 20_000;
+    const name = (i: number) => `c${String(i).padStart(5, '0')}`;
+    const revenue = parseRevenueCsv(
+      `customer,plan,contractUsd\n${Array.from({ length: n }, (_, i) => `${name(i)},plan-${name(i)},2`).join('\n')}\n`,
+      'r.csv',
+    );
+    // each customer: $2 contract against 1 request costing $0.5 (5e14 femto-USD): margin $1.50, 75%
+    const costs = Array.from({ length: n }, (_, i) => ({
+      customer: name(i),
+      requests: 1,
+      costFemto: 500_000_000_000_000n,
+      unpricedRequests: 0,
+    }));
+    const started = Date.now();
+    const m = customerMargins(revenue, costs, [1]);
+    // one pass: about a second; a filter per plan was 20,000 x 20,000 = 4e8 comparisons (29 s on the test machine)
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(m.plans).toHaveLength(n);
+    expect(m.plans[0]).toMatchObject({ customers: 1, revenue: 2_000_000_000_000_000n, cost: 500_000_000_000_000n, marginPct: 0.75 });
+    // totals: 20,000 x $2 = $40,000 revenue, 20,000 x $0.50 = $10,000 cost
+    expect([m.totals.revenue, m.totals.cost]).toEqual([40_000n * 10n ** 15n, 10_000n * 10n ** 15n]);
+  }, 60_000);
 
   it('validates the revenue file with file:line', () => {
     const err = (fn: () => unknown) => {
