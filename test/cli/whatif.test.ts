@@ -533,6 +533,27 @@ describe('whatif --revenue: logs longer than a month', () => {
     const one = await runCli(['whatif', '--revenue', join(dir, 'revenue.csv'), '--logs', join(dir, 'logs.jsonl'), '--volumes', '1']);
     expect(one.code).toBe(0);
     expect(one.stderr).not.toContain('the logs span');
+    expect(one.stderr).not.toContain('the logs cover');
+    // February 2026 (28 days): first and last requests 27 days and 23 hours apart, one month, nothing said
+    writeFileSync(join(dir, 'logs.jsonl'), `${record('2026-02-01T00:30:00Z', 'a')}\n${record('2026-02-28T23:30:00Z', 'a')}\n`);
+    const feb = await runCli(['whatif', '--revenue', join(dir, 'revenue.csv'), '--logs', join(dir, 'logs.jsonl'), '--volumes', '1']);
+    expect([feb.code, feb.stderr]).toEqual([0, expect.not.stringContaining('the logs cover')]);
+  });
+
+  it('says that a week of logs is set against a whole month of contract (margins read too high)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tk-whatif-part-'));
+    // 2026-10-01 to 2026-10-07 23:00: 6 days 23 hours apart (< 27 days), 7 calendar days
+    writeFileSync(join(dir, 'logs.jsonl'), `${record('2026-10-01T00:00:00Z', 'a')}\n${record('2026-10-07T23:00:00Z', 'a')}\n`);
+    writeFileSync(join(dir, 'revenue.csv'), 'customer,plan,seats,perSeatUsd\na,team,2,5\n');
+    const r = await runCli(['whatif', '--revenue', join(dir, 'revenue.csv'), '--logs', join(dir, 'logs.jsonl'), '--volumes', '1']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain(
+      "the logs cover 7 days (2026-10-01 to 2026-10-07) but are taken as one month: each customer's cost covers only those days against a whole month of its contract",
+    );
+    // one day of logs: "1 day"
+    writeFileSync(join(dir, 'logs.jsonl'), `${record('2026-10-03T10:00:00Z', 'a')}\n`);
+    const one = await runCli(['whatif', '--revenue', join(dir, 'revenue.csv'), '--logs', join(dir, 'logs.jsonl'), '--volumes', '1']);
+    expect(one.stderr).toContain('the logs cover 1 day (2026-10-03 to 2026-10-03) but are taken as one month');
   });
 });
 

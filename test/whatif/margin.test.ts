@@ -193,9 +193,12 @@ describe('margin per customer', () => {
     const r = await margins(f, '--format', 'json', '--volumes', '1,3');
     // c sends traffic without a contract: a warning, on stderr (never in stdout) and in the JSON's warnings
     const noContract = '1 customer in the logs with no contract in the revenue file (counted with $0 revenue): c';
-    expect(r.stderr).toBe(`warning: ${noContract}\n`);
+    // and the logs cover 4 days (2026-10-01 to 2026-10-04), set against a month of contract
+    const part =
+      "the logs cover 4 days (2026-10-01 to 2026-10-04) but are taken as one month: each customer's cost covers only those days against a whole month of its contract, so margins read higher than a month's would be; give a whole month of logs";
+    expect(r.stderr).toBe(`warning: ${part}\nwarning: ${noContract}\n`);
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.stdout).warnings).toEqual([noContract]);
+    expect(JSON.parse(r.stdout).warnings).toEqual([part, noContract]);
     const m = JSON.parse(r.stdout).margin;
     const row = (c: string) => m.customers.find((x: { customer: string }) => x.customer === c);
     // a: 2 seats x $0.01 less 50% = $0.01 revenue, $0.006 cost, $0.004 margin (40%); at 3x: $0.01 - $0.018 = -$0.008
