@@ -90,6 +90,8 @@ export interface ReportPlan {
   top?: number;
   /** The most groups the engine holds (EngineTask.maxGroups); undefined: its default. */
   maxGroups?: number;
+  /** false: no per-group cost quantiles (EngineTask.groupQuantiles). */
+  groupQuantiles?: boolean;
 }
 
 export function planReport(ctx: CommandContext, task: ReportTask): ReportPlan {
@@ -191,7 +193,15 @@ export async function runReport(
   try {
     const result = await reportViaDuckDB(
       inputs,
-      { dims: plan.dims, sinceMs: plan.sinceMs, untilMs: plan.untilMs, filters: plan.filters, top: plan.top, maxGroups: plan.maxGroups },
+      {
+        dims: plan.dims,
+        sinceMs: plan.sinceMs,
+        untilMs: plan.untilMs,
+        filters: plan.filters,
+        top: plan.top,
+        maxGroups: plan.maxGroups,
+        groupQuantiles: plan.groupQuantiles,
+      },
       {
         get catalog() {
           return catalog.get();

@@ -138,6 +138,12 @@ export interface EngineTask {
    * Infinity: no bound.
    */
   maxGroups?: number;
+  /**
+   * false: no cost-per-request quantiles per group (the groups' p50, p90, p99 and max left undefined;
+   * the overall ones are computed): for a caller that uses only the groups' sums and costs
+   * (`whatif --revenue`, one group a customer), which would otherwise hold a quantile row per group.
+   */
+  groupQuantiles?: boolean;
 }
 
 /**
@@ -664,6 +670,11 @@ export async function reportFromTable(
     const together = db.concurrent === true && n(aggCounts.records) <= OVERLAP_MAX_ROWS;
     const [distribution, sums, turnQuery, totalRepriced, counts, filteredOut, unreadRows] = await inTurn(together, [
       async () => {
+        if (task.groupQuantiles === false)
+          return {
+            overall: (await distributionRows(db, d, narrow, (narrow) => distributionSql(d, [], 'priced', { ...dist, narrow })))[0],
+            perGroup: new Map<string, Row[]>(),
+          };
         if (from === 'priced' && selects(d, dist)) {
           // one pass for the overall and the per-group quantiles
           const rows = await distributionRows(db, d, narrow, (narrow) =>

@@ -105,6 +105,15 @@ function volumeModel(
 }
 
 const pct = (x: number | null) => (x === null ? 'n/a' : formatPct(x));
+
+/** The most names a sentence lists (the bottom line, the notes): the rest are counted, and listed in the tables and the JSON. */
+export const NAMES_IN_A_SENTENCE = 10;
+
+/** The first NAMES_IN_A_SENTENCE `items` shown and joined with ", ", then "and N more" (`where`: where they are all listed). */
+function someOf<T>(items: T[], show: (x: T) => string, where: string): string {
+  const shown = items.slice(0, NAMES_IN_A_SENTENCE).map(show).join(', ');
+  return items.length <= NAMES_IN_A_SENTENCE ? shown : `${shown} and ${formatInt(items.length - NAMES_IN_A_SENTENCE)} more (${where})`;
+}
 const usd = (x: Femto | null) => (x === null ? 'n/a' : formatUsd(x));
 const orUndefined = <T>(x: T | null): T | undefined => (x === null ? undefined : x);
 
@@ -113,22 +122,22 @@ function bottomLine(m: Margin, name: (s: string) => string): Array<[string, stri
   const under = m.customers.filter((c) => c.marginUsd !== null && c.marginUsd < 0n);
   const others = m.volumes
     .filter((v) => v.multiplier !== 1)
-    .map((v) => `${pct(v.marginPct)} at ${v.multiplier}x (${v.underWater} under water)`);
+    .map((v) => `${pct(v.marginPct)} at ${v.multiplier}x (${formatInt(v.underWater)} under water)`);
   const lines: Array<[string, string]> = [
     [
       'Bottom line',
-      `gross margin ${pct(t.marginPct)} (${usd(t.marginUsd)} of ${formatUsd(t.revenueUsd)}) across ${t.unpricedCustomers ? `${m.customers.length - t.unpricedCustomers} priced customers (${t.unpricedCustomers} unpriced, their ${formatUsd(t.unpricedRevenueUsd)} revenue left out)` : `${m.customers.length} customers`}${others.length ? `; ${others.join(', ')}${m.volumeAssumption === 'linear' ? ' (cost scaled linearly)' : " (shared prompts cache better with traffic, as simulate's volume model has it)"}` : ''}`,
+      `gross margin ${pct(t.marginPct)} (${usd(t.marginUsd)} of ${formatUsd(t.revenueUsd)}) across ${t.unpricedCustomers ? `${formatInt(m.customers.length - t.unpricedCustomers)} priced customers (${formatInt(t.unpricedCustomers)} unpriced, their ${formatUsd(t.unpricedRevenueUsd)} revenue left out)` : `${formatInt(m.customers.length)} customers`}${others.length ? `; ${others.join(', ')}${m.volumeAssumption === 'linear' ? ' (cost scaled linearly)' : " (shared prompts cache better with traffic, as simulate's volume model has it)"}` : ''}`,
     ],
     [
       'Under water',
       under.length === 0
         ? 'none'
-        : under
-            .map(
-              (c) =>
-                `${name(c.customer)} (${name(c.plan ?? NO_PLAN)}: pays ${formatUsd(c.revenueUsd)}, costs ${formatUsd(c.costUsd ?? 0n)})`,
-            )
-            .join(', '),
+        : // worst first, as the customers table lists them all
+          someOf(
+            under,
+            (c) => `${name(c.customer)} (${name(c.plan ?? NO_PLAN)}: pays ${formatUsd(c.revenueUsd)}, costs ${formatUsd(c.costUsd ?? 0n)})`,
+            'the customers table lists them',
+          ),
     ],
   ];
   // a plan none of whose customers is priced has no margin to rank
@@ -136,7 +145,7 @@ function bottomLine(m: Margin, name: (s: string) => string): Array<[string, stri
   if (worst)
     lines.push([
       'Weakest plan',
-      `${name(worst.plan)}: margin ${usd(worst.marginUsd)} on ${formatUsd(worst.revenueUsd)} revenue (${pct(worst.marginPct)}) over ${worst.customers} customer${worst.customers === 1 ? '' : 's'}`,
+      `${name(worst.plan)}: margin ${usd(worst.marginUsd)} on ${formatUsd(worst.revenueUsd)} revenue (${pct(worst.marginPct)}) over ${formatInt(worst.customers)} customer${worst.customers === 1 ? '' : 's'}`,
     ]);
   if (m.distribution) {
     const d = m.distribution;
@@ -225,15 +234,16 @@ export function marginView(data: MarginData, name: (s: string) => string = (s) =
   const named = m.noContract.filter((c) => c !== NO_CUSTOMER);
   if (named.length)
     notes.push(
-      `warning: ${named.length} customer${named.length === 1 ? '' : 's'} in the logs with no contract in the revenue file (counted with $0 revenue): ${named.map(name).join(', ')}`,
+      `warning: ${formatInt(named.length)} customer${named.length === 1 ? '' : 's'} in the logs with no contract in the revenue file (counted with $0 revenue): ${someOf(named, name, 'the customers table lists them')}`,
     );
   if (untagged) notes.push(`warning: some requests in the logs name no customer: their cost is shown as ${NO_CUSTOMER} with $0 revenue`);
-  if (m.noTraffic.length) notes.push(`Customers in the revenue file with no requests in the logs: ${m.noTraffic.map(name).join(', ')}.`);
+  if (m.noTraffic.length)
+    notes.push(`Customers in the revenue file with no requests in the logs: ${someOf(m.noTraffic, name, 'JSON noTraffic lists them')}.`);
   if (m.totals.unpricedRequests) {
     // a customer none of whose requests is priced has no cost to show: n/a, never $0 and full margin
-    const unknown = m.customers.filter((c) => c.costUsd === null).map((c) => name(c.customer));
+    const unknown = m.customers.filter((c) => c.costUsd === null).map((c) => c.customer);
     notes.push(
-      `warning: ${formatInt(m.totals.unpricedRequests)} ${m.totals.unpricedRequests === 1 ? 'request is' : 'requests are'} unpriced (unknown model or price): cost and margin cover the priced requests only${unknown.length ? `; no request of ${unknown.join(', ')} is priced, so ${unknown.length === 1 ? 'its' : 'their'} cost and margin are n/a` : ''}.`,
+      `warning: ${formatInt(m.totals.unpricedRequests)} ${m.totals.unpricedRequests === 1 ? 'request is' : 'requests are'} unpriced (unknown model or price): cost and margin cover the priced requests only${unknown.length ? `; no request of ${someOf(unknown, name, 'the customers table marks them unpriced')} is priced, so ${unknown.length === 1 ? 'its' : 'their'} cost and margin are n/a` : ''}.`,
     );
   }
   // the total, plan and volume rows set revenue against cost over the customers with a cost: an unpriced

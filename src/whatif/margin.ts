@@ -159,7 +159,10 @@ export function customerMargins(
     };
   });
   customers.sort((a, b) => (a.margin < b.margin ? -1 : a.margin > b.margin ? 1 : a.customer.localeCompare(b.customer)));
+  // each plan's customers gathered in one pass (a filter over every customer per plan took minutes
+  // when each of 20,000 customers had a plan of its own)
   const plans = new Map<string, PlanMargin>();
+  const ofPlan = new Map<string, CustomerMargin[]>();
   for (const c of customers) {
     const p = plans.get(c.plan) ?? { plan: c.plan, customers: 0, underWater: 0, requests: 0, unpricedRequests: 0, ...priced([], (x) => x) };
     p.customers++;
@@ -167,14 +170,14 @@ export function customerMargins(
     p.requests += c.requests;
     p.unpricedRequests += c.unpricedRequests;
     plans.set(c.plan, p);
+    const list = ofPlan.get(c.plan);
+    if (list) list.push(c);
+    else ofPlan.set(c.plan, [c]);
   }
   for (const p of plans.values())
     Object.assign(
       p,
-      priced(
-        customers.filter((c) => c.plan === p.plan),
-        (c) => c,
-      ),
+      priced(ofPlan.get(p.plan) ?? [], (c) => c),
     );
   const totals = {
     ...priced(customers, (c) => c),

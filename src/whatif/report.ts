@@ -10,6 +10,7 @@ import { formatUsd, type Femto, fraction, toPlainDecimal } from '../pricing/mone
 import type { WhatifResult } from './result.js';
 import { whatifData, type WhatifData, type WhatifBandData, type WhatifDataContext, type WhatifFeatureData } from './data.js';
 import { assumptionWords, breakEvenText, costSentence, fixSentence, statusCell } from './words.js';
+import type { NoCapReason } from './verdict.js';
 
 export interface ReportContext extends WhatifDataContext {
   /** Escapes untrusted names for the output format (core/untrusted.ts); identity for JSON. */
@@ -99,6 +100,30 @@ function featureSection(d: WhatifData): Section {
   };
 }
 
+/**
+ * A usage cap as a table cell: blank where no number of uses restores the target (the other features
+ * alone leave less than it, or the seat price is $0), never 0, which reads as "cap it at 0 uses and
+ * the target holds"; 0 stays where it is true (even one use per seat a month breaks the target).
+ */
+const capCell = (x: WhatifFeatureData['verdict']['now']): number | undefined =>
+  x.usesPerSeatCap === 0 && (x.noCapReason === 'other features' || x.noCapReason === 'seat price $0')
+    ? undefined
+    : orUndefined(x.usesPerSeatCap);
+
+/** Why a cap cell is blank, once per reason, naming the features. */
+function noCapNotes(d: WhatifData, target: number, name: (s: string) => string): string[] {
+  const blank = (reason: NoCapReason) =>
+    d.features.filter((f) => [f.verdict.now, f.verdict.atFloor].some((x) => capCell(x) === undefined && x.noCapReason === reason));
+  const out: string[] = [];
+  const others = blank('other features');
+  if (others.length)
+    out.push(
+      `No usage cap (blank) for ${others.map((f) => name(f.name)).join(', ')}: the other features alone leave less than ${target}%, so no number of uses of ${others.length === 1 ? 'it' : 'one of them'} restores it.`,
+    );
+  if (blank('seat price $0').length) out.push('No usage cap (blank) where the seat price is $0: there is no margin to restore.');
+  return out;
+}
+
 /** Token floors that say what to do: the price per use or the usage cap that restores the target margin. */
 function floorsSection(d: WhatifData, name: (s: string) => string): Section {
   const target = targetPctOf(d);
@@ -134,8 +159,8 @@ function floorsSection(d: WhatifData, name: (s: string) => string): Section {
         price: v.now.pricePerUseUsd,
         floorPrice: v.atFloor.pricePerUseUsd,
         usesNow: orUndefined(v.usesPerSeat),
-        cap: orUndefined(v.now.usesPerSeatCap),
-        floorCap: orUndefined(v.atFloor.usesPerSeatCap),
+        cap: capCell(v.now),
+        floorCap: capCell(v.atFloor),
       };
     }),
     notes: [
@@ -143,6 +168,7 @@ function floorsSection(d: WhatifData, name: (s: string) => string): Section {
       ...(seat
         ? [
             `Max uses/seat: the most uses per seat a month that keep the whole product at ${target}% gross margin, the other features as modelled (rounded down).`,
+            ...noCapNotes(d, target, name),
           ]
         : []),
       ...advice,

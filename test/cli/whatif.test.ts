@@ -194,6 +194,30 @@ describe('tokenomics whatif', () => {
     expect(j.features[0].verdict.now).toMatchObject({ usesPerSeatCap: 0, noCapReason: 'seat price $0' });
   });
 
+  it('no usage cap restores the target when the other features alone break it: the cap is blank, not 0', async () => {
+    const f = tmpFile(
+      'version: 1\nproduct:\n  name: T\n  pricePoint:\n    perSeatUsd: 10\n    seats: 100\nfeatures:\n  chat:\n    model: tk-test\n    requestsPerMonth: 10000\n    inputTokens: 1000\n    outputTokens: 500\n  bulk:\n    model: tk-test\n    requestsPerMonth: 300000\n    inputTokens: 1000\n    outputTokens: 0\n',
+    );
+    // revenue $10 x 100 = $1,000; a 75% margin leaves a cost budget of $250.
+    // chat: 10,000 x (1000 x $1/M + 500 x $4/M) = 10,000 x $0.003 = $30; bulk: 300,000 x 1000 x $1/M = $300.
+    // chat's cap: ($250 - bulk's $300) < 0: even 0 uses of chat leave 1 - 300/1000 = 70% < 75%: no cap (blank, was "0");
+    // bulk's cap: ($250 - $30) / (100 seats x $0.001) = 2,200 uses a seat (3,000 now)
+    const r = await runCli(['whatif', f, ...PRICES, '--format', 'csv', '--section', 'floors']);
+    expect(r.code).toBe(0);
+    const rows = r.stdout.trim().split('\n');
+    expect(rows[0]).toBe(
+      'Feature,Cost/request,Floor cost/request,Floor mix,Price/use for 75%,Price/use for 75% at floor,Uses/seat now,Max uses/seat for 75%,Max at floor',
+    );
+    // chat: $0.003 / 0.25 = $0.012 a use; 10,000 / 100 = 100 uses a seat
+    expect(rows[1]).toBe('chat,0.003,0.003,"tk-test, 0 cached, 0 batch",0.012,0.012,100,,');
+    expect(rows[2]).toBe('bulk,0.001,0.001,"tk-test, 0 cached, 0 batch",0.004,0.004,3000,2200,2200');
+    const table = (await runCli(['whatif', f, ...PRICES, '--wide'])).stdout.replace(/\s+/g, ' ');
+    expect(table).toContain('No usage cap (blank) for chat: the other features alone leave less than 75%');
+    // the JSON keeps the documented 0 with its reason
+    const j = JSON.parse((await runCli(['whatif', f, ...PRICES, '--format', 'json'])).stdout);
+    expect(j.features[0].verdict.now).toMatchObject({ usesPerSeatCap: 0, noCapReason: 'other features' });
+  });
+
   it('a feature name with a dot exits 2 at its line (--set features.a.b.outputTokens could not reach it)', async () => {
     const f = tmpFile(
       'version: 1\nproduct:\n  name: T\n  pricePoint: { perRequestUsd: 0.1 }\nfeatures:\n  a.b:\n    model: tk-test\n    requestsPerMonth: 10\n    inputTokens: 10\n    outputTokens: 5\n',
@@ -509,6 +533,27 @@ describe('whatif --revenue: logs longer than a month', () => {
     const one = await runCli(['whatif', '--revenue', join(dir, 'revenue.csv'), '--logs', join(dir, 'logs.jsonl'), '--volumes', '1']);
     expect(one.code).toBe(0);
     expect(one.stderr).not.toContain('the logs span');
+    expect(one.stderr).not.toContain('the logs cover');
+    // February 2026 (28 days): first and last requests 27 days and 23 hours apart, one month, nothing said
+    writeFileSync(join(dir, 'logs.jsonl'), `${record('2026-02-01T00:30:00Z', 'a')}\n${record('2026-02-28T23:30:00Z', 'a')}\n`);
+    const feb = await runCli(['whatif', '--revenue', join(dir, 'revenue.csv'), '--logs', join(dir, 'logs.jsonl'), '--volumes', '1']);
+    expect([feb.code, feb.stderr]).toEqual([0, expect.not.stringContaining('the logs cover')]);
+  });
+
+  it('says that a week of logs is set against a whole month of contract (margins read too high)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tk-whatif-part-'));
+    // 2026-10-01 to 2026-10-07 23:00: 6 days 23 hours apart (< 27 days), 7 calendar days
+    writeFileSync(join(dir, 'logs.jsonl'), `${record('2026-10-01T00:00:00Z', 'a')}\n${record('2026-10-07T23:00:00Z', 'a')}\n`);
+    writeFileSync(join(dir, 'revenue.csv'), 'customer,plan,seats,perSeatUsd\na,team,2,5\n');
+    const r = await runCli(['whatif', '--revenue', join(dir, 'revenue.csv'), '--logs', join(dir, 'logs.jsonl'), '--volumes', '1']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain(
+      "the logs cover 7 days (2026-10-01 to 2026-10-07) but are taken as one month: each customer's cost covers only those days against a whole month of its contract",
+    );
+    // one day of logs: "1 day"
+    writeFileSync(join(dir, 'logs.jsonl'), `${record('2026-10-03T10:00:00Z', 'a')}\n`);
+    const one = await runCli(['whatif', '--revenue', join(dir, 'revenue.csv'), '--logs', join(dir, 'logs.jsonl'), '--volumes', '1']);
+    expect(one.stderr).toContain('the logs cover 1 day (2026-10-03 to 2026-10-03) but are taken as one month');
   });
 });
 

@@ -784,6 +784,45 @@ describe('every group shown: a bound on how many', () => {
   }, 30_000);
 });
 
+describe("groupQuantiles false (whatif --revenue): the groups' costs without their quantiles", () => {
+  it('same group costs and overall quantiles, no per-group quantiles', async () => {
+    // 3 customers, one request each of 100, 200, 300 input tokens on claude-sonnet-4-5 ($3 / MTok):
+    // $0.0003, $0.0006, $0.0009 = 3e11, 6e11, 9e11 femto-USD; overall p50 (nearest rank, 2 of 3) $0.0006
+    const records = [0, 1, 2].map((i) => {
+      const r = emptyUsage('claude-sonnet-4-5', `r${i}`, 'gen.jsonl', i + 1);
+      Object.assign(r, { timeMs: Date.parse('2026-10-01T00:00:00Z'), inputTokens: 100 * (i + 1), tags: { customer: `k${i}` } });
+      return r;
+    });
+    const run = async (groupQuantiles?: boolean) => {
+      const d = await tableOf(records);
+      const { spy } = recording(d);
+      const { view } = await reportFromTable(
+        { ...spy, concurrent: false },
+        { dims: parseDimensions('customer'), groupQuantiles },
+        {
+          catalog,
+          nowMs: NOW,
+        },
+      );
+      return { view };
+    };
+    const all = await run();
+    const lean = await run(false);
+    const costs = (v: typeof all.view) => v.groups.map((g) => [g.key.customer, g.cost.costFemto]);
+    expect(costs(lean.view)).toEqual([
+      ['k2', 900_000_000_000n],
+      ['k1', 600_000_000_000n],
+      ['k0', 300_000_000_000n],
+    ]);
+    expect(costs(lean.view)).toEqual(costs(all.view));
+    expect(lean.view.distribution.p50).toBe(0.0006);
+    expect(lean.view.distribution).toEqual(all.view.distribution);
+    // the default computes each group's quantiles; false leaves them out
+    expect(all.view.groups[0].p50).toBe(0.0009);
+    expect(lean.view.groups.map((g) => [g.p50, g.p90, g.p99, g.max])).toEqual(Array(3).fill([undefined, undefined, undefined, undefined]));
+  }, 30_000);
+});
+
 describe('agg: the card map joined after the sums only where the sums are few', () => {
   it('by model after the sums per route key; by conversation or session per row', async () => {
     const records = [0, 1, 2].map((i) => {

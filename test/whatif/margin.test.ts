@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import type { UserError } from '../../src/core/issues.js';
 import { Q0, q } from '../../src/pricing/money.js';
 import { parseRevenueCsv, parseRevenueYaml, revenueUsd } from '../../src/whatif/revenue.js';
+import { customerMargins } from '../../src/whatif/margin.js';
 import { runCli } from '../cli/harness.js';
 
 const PRICES = ['--prices', fileURLToPath(new URL('../../fixtures/whatif/test-prices.yaml', import.meta.url))];
@@ -192,9 +193,12 @@ describe('margin per customer', () => {
     const r = await margins(f, '--format', 'json', '--volumes', '1,3');
     // c sends traffic without a contract: a warning, on stderr (never in stdout) and in the JSON's warnings
     const noContract = '1 customer in the logs with no contract in the revenue file (counted with $0 revenue): c';
-    expect(r.stderr).toBe(`warning: ${noContract}\n`);
+    // and the logs cover 4 days (2026-10-01 to 2026-10-04), set against a month of contract
+    const part =
+      "the logs cover 4 days (2026-10-01 to 2026-10-04) but are taken as one month: each customer's cost covers only those days against a whole month of its contract, so margins read higher than a month's would be; give a whole month of logs";
+    expect(r.stderr).toBe(`warning: ${part}\nwarning: ${noContract}\n`);
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.stdout).warnings).toEqual([noContract]);
+    expect(JSON.parse(r.stdout).warnings).toEqual([part, noContract]);
     const m = JSON.parse(r.stdout).margin;
     const row = (c: string) => m.customers.find((x: { customer: string }) => x.customer === c);
     // a: 2 seats x $0.01 less 50% = $0.01 revenue, $0.006 cost, $0.004 margin (40%); at 3x: $0.01 - $0.018 = -$0.008
@@ -256,6 +260,63 @@ describe('margin per customer', () => {
     expect(r.stderr).toContain('warning: 1 customer in the logs with no contract in the revenue file');
     expect(r.stdout).not.toContain('warning');
   });
+
+  it('counts read with thousands separators, and a sentence names at most 10 customers, then how many more', async () => {
+    const pad = (i: number, n: number) => String(i).padStart(n, '0');
+    // 1,000 contract customers c0000..c0999 and 11 without a contract x00..x10, one request each of
+    // 1000 input + 500 output tokens on tk-test: 1000 x $1/M + 500 x $4/M = $0.003 a customer
+    const logged = [...Array.from({ length: 1000 }, (_, i) => `c${pad(i, 4)}`), ...Array.from({ length: 11 }, (_, i) => `x${pad(i, 2)}`)];
+    const f = files({
+      'logs.csv': `timestamp,model,input_tokens,output_tokens,customer\n${logged.map((c) => `2026-10-01T00:00:00Z,tk-test,1000,500,${c}`).join('\n')}\n`,
+      // each contract pays $0.001: margin $0.001 - $0.003 = -$0.002, under water; the 11 without one: $0 - $0.003 = -$0.003
+      'revenue.csv': `customer,plan,contractUsd\n${logged
+        .slice(0, 1000)
+        .map((c) => `${c},team,0.001`)
+        .join('\n')}\n`,
+    });
+    const r = await margins(f, '--volumes', '1,3');
+    expect(r.code).toBe(0);
+    const out = r.stdout.replace(/\s+/g, ' ');
+    // 1,000 + 11 = 1,011 customers, all under water now and at 3x
+    expect(out).toContain('across 1,011 customers; ');
+    expect(out).toContain('at 3x (1,011 under water)');
+    // worst first: the 11 at -$0.003 (by name), then c0000..; 10 named, 1,011 - 10 = 1,001 more
+    expect(out).toContain('x09 ((not in the revenue file): pays $0.00, costs $0.003) and 1,001 more (the customers table lists them)');
+    expect(out).not.toContain('x10 ((not');
+    // team: 1,000 x -$0.002 = -$2.00, the weakest plan (the 11 without a contract: -$0.033)
+    expect(out).toContain('team: margin -$2.00 on $1.00 revenue (-200.0%) over 1,000 customers');
+    const warning = r.stderr.replace(/\s+/g, ' ');
+    expect(warning).toContain(
+      '11 customers in the logs with no contract in the revenue file (counted with $0 revenue): x00, x01, x02, x03, x04, x05, x06, x07, x08, x09 and 1 more (the customers table lists them)',
+    );
+    // the JSON keeps every name
+    const j = JSON.parse((await margins(f, '--volumes', '1', '--format', 'json')).stdout);
+    expect(j.margin.noContract).toHaveLength(11);
+  });
+
+  it('20,000 customers on a plan of their own each: plans summed in one pass, not one pass over every customer per plan', () => {
+    const n = 20_000;
+    const name = (i: number) => `c${String(i).padStart(5, '0')}`;
+    const revenue = parseRevenueCsv(
+      `customer,plan,contractUsd\n${Array.from({ length: n }, (_, i) => `${name(i)},plan-${name(i)},2`).join('\n')}\n`,
+      'r.csv',
+    );
+    // each customer: $2 contract against 1 request costing $0.5 (5e14 femto-USD): margin $1.50, 75%
+    const costs = Array.from({ length: n }, (_, i) => ({
+      customer: name(i),
+      requests: 1,
+      costFemto: 500_000_000_000_000n,
+      unpricedRequests: 0,
+    }));
+    const started = Date.now();
+    const m = customerMargins(revenue, costs, [1]);
+    // one pass: about a second; a filter per plan was 20,000 x 20,000 = 4e8 comparisons (29 s on the test machine)
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(m.plans).toHaveLength(n);
+    expect(m.plans[0]).toMatchObject({ customers: 1, revenue: 2_000_000_000_000_000n, cost: 500_000_000_000_000n, marginPct: 0.75 });
+    // totals: 20,000 x $2 = $40,000 revenue, 20,000 x $0.50 = $10,000 cost
+    expect([m.totals.revenue, m.totals.cost]).toEqual([40_000n * 10n ** 15n, 10_000n * 10n ** 15n]);
+  }, 60_000);
 
   it('validates the revenue file with file:line', () => {
     const err = (fn: () => unknown) => {

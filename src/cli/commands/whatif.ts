@@ -176,8 +176,9 @@ async function margin(ctx: CommandContext, o: WhatifCliOptions): Promise<number>
   // memory, from the same read, only then (otherwise the costs come from the engine in bounded memory)
   const scaled = options.volumes.some((k) => k !== 1);
   const records: UsageRecord[] = [];
-  // the margins need every customer: no bound on the groups held (memory grows with the customers)
-  const plan = { ...planReport(ctx, task), maxGroups: Number.POSITIVE_INFINITY };
+  // the margins need every customer: no bound on the groups held (memory grows with the customers);
+  // only each customer's cost is used, so no cost-per-request quantiles per customer are computed or held
+  const plan = { ...planReport(ctx, task), maxGroups: Number.POSITIVE_INFINITY, groupQuantiles: false };
   const result = await runReport(ctx, o.logs, task, plan, scaled ? (r) => void records.push(r) : undefined);
   if (result.ingest.counts.read === 0)
     throw new UserError(
@@ -192,6 +193,9 @@ async function margin(ctx: CommandContext, o: WhatifCliOptions): Promise<number>
     costFemto: g.cost.costFemto,
     unpricedRequests: g.cost.unpriced.requests,
   }));
+  // the engine's group views (every customer's token sums, cost parts and pricing) are not read again:
+  // let them go before the margins and the report are built (they held most of the heap at 100k customers)
+  view.groups = [];
   records.sort((a, b) => (a.timeMs ?? 0) - (b.timeMs ?? 0));
   const pricer = new Pricer(ctx.loadCatalog().catalog, { defaultMs: ctx.io.now() });
   const scenarios = [{ name: 'volume', levers: scaleLevers(2, []), at: 'whatif volume model' }];
@@ -228,15 +232,28 @@ async function margin(ctx: CommandContext, o: WhatifCliOptions): Promise<number>
 }
 
 const DAY_MS = 86_400_000;
+/** Logs whose first and last requests are less than this apart are part of a month. */
+const PART_OF_A_MONTH_MS = 27 * DAY_MS;
 
 /**
  * The logs are taken as one month (each customer's cost against one month of its contract): logs
- * that span more than the longest month (31 days) hold more than a month of cost, said in a warning.
+ * that span more than the longest month (31 days) hold more than a month of cost, and logs that
+ * span less than 27 days less than a month of it: either is said in a warning.
  */
 export function spanWarning(period: { fromMs: number; toMs: number } | undefined): string[] {
-  if (!period || period.toMs - period.fromMs <= 31 * DAY_MS) return [];
-  const days = Math.ceil((period.toMs - period.fromMs) / DAY_MS);
+  if (!period) return [];
   const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+  // a part of a month (a week of logs) set against a whole month of contract reads as a margin
+  // the month does not have: said too. The first and last requests of a whole month of February are
+  // 27 days and some hours apart at least, unless the first or last day is quiet; below 27 days, it is a part.
+  if (period.toMs - period.fromMs < PART_OF_A_MONTH_MS) {
+    const days = Math.floor(period.toMs / DAY_MS) - Math.floor(period.fromMs / DAY_MS) + 1;
+    return [
+      `the logs cover ${days} day${days === 1 ? '' : 's'} (${day(period.fromMs)} to ${day(period.toMs)}) but are taken as one month: each customer's cost covers only those days against a whole month of its contract, so margins read higher than a month's would be; give a whole month of logs`,
+    ];
+  }
+  if (period.toMs - period.fromMs <= 31 * DAY_MS) return [];
+  const days = Math.ceil((period.toMs - period.fromMs) / DAY_MS);
   return [
     `the logs span ${days} days (${day(period.fromMs)} to ${day(period.toMs)}) but are taken as one month: each customer's cost covers them all against one month of its contract; give one month of logs`,
   ];
