@@ -227,7 +227,10 @@ export const clickhouse: WarehouseDialect = {
   month: (ms) => `formatDateTime(${chTs(ms)}, '%Y-%m')`,
   minuteOfDay: (ms) => `(toHour(${chTs(ms)}) * 60 + toMinute(${chTs(ms)}))`,
   weekday: (ms) => `(toDayOfWeek(${chTs(ms)}) % 7)`,
-  jsonTag: (col, name) => `JSONExtract(${col}, ${literal(name)}, 'Nullable(String)')`,
+  // the key as a backslash-escaped literal, as every ClickHouse string: with only its quotes doubled, a
+  // backslash in a tag name started an escape (tag:a\b looked up "a" + a backspace + "b", a trailing one left
+  // the literal open): https://clickhouse.com/docs/sql-reference/syntax#string
+  jsonTag: (col, name) => `JSONExtract(${col}, ${backslashLiteral(name)}, 'Nullable(String)')`,
   argMin: (value, key, filter) => (filter ? `argMinIf(${value}, ${key}, ${filter})` : `argMin(${value}, ${key})`),
   argMax: (value, key) => `argMax(${value}, ${key})`,
   // isNotDistinctFrom: NULL-safe equality ClickHouse accepts in JOIN ON (where the queries use it)
