@@ -12,6 +12,7 @@
  */
 import { UserError } from '../../core/issues.js';
 import { COUNTED_CHARGES, TOKEN_DIMENSIONS } from '../../usage/dimensions.js';
+import { NO_MODEL } from '../../usage/record.js';
 import { USAGE_COLUMNS, type UsageColumn } from '../../usage/table.js';
 import type { WarehouseDialect } from '../dialect.js';
 import { CACHE_READ, CACHE_WRITE_TOTAL, WRITE_1H, WRITE_5M } from '../../ingest/adapters/langfuse.js';
@@ -305,7 +306,11 @@ export const VALID_SQL = COUNT_COLUMNS.map((c) => wholeSql(`r.${c}`)).join(' AND
 export function usageViewSelect(m: Mapping, table: string, sourceName: string, d: WarehouseDialect): string {
   const cols = USAGE_COLUMNS.map((c) => {
     const isCount = COUNT_COLUMNS.includes(c.name) || c.name === 'seq';
-    return isCount ? `CAST(r.${c.name} AS ${d.type('BIGINT', false)}) AS ${c.name}` : `r.${c.name}`;
+    if (isCount) return `CAST(r.${c.name} AS ${d.type('BIGINT', false)}) AS ${c.name}`;
+    // a row without a model id (NULL, or blank) is counted under NO_MODEL, unpriced, as every file reader
+    // counts it (sql-readers/load.ts), not as a group "null" left out of the unpriced models
+    if (c.name === 'model') return `CASE WHEN r.model IS NULL OR trim(r.model) = '' THEN ${d.literal(NO_MODEL)} ELSE r.model END AS model`;
+    return `r.${c.name}`;
   });
   return `SELECT ${cols.join(', ')}\nFROM (\n${mappedSelect(m, table, sourceName, d)}\n) r\nWHERE ${VALID_SQL}`;
 }
