@@ -256,18 +256,28 @@ export function fitMapping(m: Mapping, columns: ReadonlySet<string>, table: stri
   return { mapping: { ...m, exprs }, defaulted };
 }
 
+/**
+ * A part of a table name the user quoted, kept as given: one quoted name, holding no quote of its own
+ * kind (nor, in backticks, a backslash, an escape in ClickHouse and BigQuery). A part such as
+ * `"t"where(…)--"` starts and ends with a quote but is SQL, not a name: tableSql refuses it.
+ */
+const QUOTED_PART = /^"[^"]*"$|^`[^`\\]*`$/;
+const quotedPart = (p: string): boolean => /^".*"$|^`.*`$/.test(p);
+
 /** The parts of a table name as the database's catalog spells them (quotes taken off). */
 export function tableParts(table: string): string[] {
-  return table.split('.').map((p) => (/^".*"$|^`.*`$/.test(p) ? p.slice(1, -1) : p));
+  return table.split('.').map((p) => (QUOTED_PART.test(p) ? p.slice(1, -1) : p));
 }
 
 /** The table name to read: a plain or schema-qualified name, each part quoted. */
 export function tableSql(table: string, d: WarehouseDialect): string {
-  if (!/^[^.\s]+(\.[^.\s]+){0,2}$/.test(table)) throw new UserError(`table "${table}" is not a table name`, 'give NAME or SCHEMA.NAME');
-  return table
-    .split('.')
-    .map((p) => (/^".*"$|^`.*`$/.test(p) ? p : d.ident(p)))
-    .join('.');
+  const parts = table.split('.');
+  if (!/^[^.\s]+(\.[^.\s]+){0,2}$/.test(table) || parts.some((p) => quotedPart(p) && !QUOTED_PART.test(p)))
+    throw new UserError(
+      `table "${table}" is not a table name`,
+      'give NAME or SCHEMA.NAME; a part in quotes is one name, with no quote (or backslash) inside',
+    );
+  return parts.map((p) => (QUOTED_PART.test(p) ? p : d.ident(p))).join('.');
 }
 
 /** Default of an unmapped column. */
