@@ -223,7 +223,10 @@ export const clickhouse: WarehouseDialect = {
   intDiv: (a, b) => `intDiv(${a}, ${b})`,
   wide: (e) => `toInt128(${e})`,
   day: (ms) => `formatDateTime(${chTs(ms)}, '%Y-%m-%d')`,
-  week: (ms) => `toString(toMonday(${chTs(ms)}))`,
+  // the Monday counted back on a Date32 (1900-2299): toMonday returns a Date, whose range starts at 1970-01-01, so the
+  // week of a time in 1970-01-01..04 (a time of 0, say) was "1970-01-01", not Monday 1969-12-29
+  // (https://clickhouse.com/docs/reference/data-types/date, https://clickhouse.com/docs/reference/data-types/date32)
+  week: (ms) => `toString(subtractDays(toDate32(${chTs(ms)}), toDayOfWeek(${chTs(ms)}) - 1))`,
   month: (ms) => `formatDateTime(${chTs(ms)}, '%Y-%m')`,
   minuteOfDay: (ms) => `(toHour(${chTs(ms)}) * 60 + toMinute(${chTs(ms)}))`,
   weekday: (ms) => `(toDayOfWeek(${chTs(ms)}) % 7)`,

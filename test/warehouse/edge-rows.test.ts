@@ -182,6 +182,40 @@ describe.each(ENGINES)('a table with rows without a model id: %s', (_name, d, op
     }
   }, 120_000);
 
+  it('--by week of times at the start of 1970 (a time of 0): the Monday before, 1969-12-29', async () => {
+    const db = await open();
+    if (!db) return;
+    try {
+      // 1970-01-01 was a Thursday: 0 ms and 3 x 86,400,000 - 1 ms (Saturday 23:59:59.999) are in the week of Monday
+      // 1969-12-29; 4 x 86,400,000 = 345,600,000 ms is Monday 1970-01-05, a week of its own
+      await loadUsageTable(db, d, 'edge_epoch', [
+        row(0, { id: 'e1', model: 'gpt-4o', provider: 'openai', input_tokens: 1, output_tokens: 0, time_ms: 0 }),
+        row(1, { id: 'e2', model: 'gpt-4o', provider: 'openai', input_tokens: 1, output_tokens: 0, time_ms: 3 * 86_400_000 - 1 }),
+        row(2, { id: 'e3', model: 'gpt-4o', provider: 'openai', input_tokens: 1, output_tokens: 0, time_ms: 4 * 86_400_000 }),
+      ]);
+      const json = JSON.parse(await tableJson(db, d, 'edge_epoch', 'week,day')) as {
+        groups: Array<{ key: Record<string, string>; requests: number }>;
+      };
+      expect(json.groups.map((g) => [g.key.week, g.key.day, g.requests])).toEqual([
+        ['1969-12-29', '1970-01-01', 1],
+        ['1969-12-29', '1970-01-03', 1],
+        ['1970-01-05', '1970-01-05', 1],
+      ]);
+      const r = await scriptResults(db, d, 'edge_epoch', 'week');
+      expect(
+        r
+          .get('groups')!
+          .map((g) => [g.week, g.requests])
+          .sort(),
+      ).toEqual([
+        ['1969-12-29', '2'],
+        ['1970-01-05', '1'],
+      ]);
+    } finally {
+      await db.close();
+    }
+  }, 120_000);
+
   it('tag names holding a backslash or a quote find their key (--by tag:NAME)', async () => {
     const db = await open();
     if (!db) return;
