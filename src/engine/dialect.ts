@@ -223,11 +223,17 @@ export const clickhouse: WarehouseDialect = {
   intDiv: (a, b) => `intDiv(${a}, ${b})`,
   wide: (e) => `toInt128(${e})`,
   day: (ms) => `formatDateTime(${chTs(ms)}, '%Y-%m-%d')`,
-  week: (ms) => `toString(toMonday(${chTs(ms)}))`,
+  // the Monday counted back on a Date32 (1900-2299): toMonday returns a Date, whose range starts at 1970-01-01, so the
+  // week of a time in 1970-01-01..04 (a time of 0, say) was "1970-01-01", not Monday 1969-12-29
+  // (https://clickhouse.com/docs/reference/data-types/date, https://clickhouse.com/docs/reference/data-types/date32)
+  week: (ms) => `toString(subtractDays(toDate32(${chTs(ms)}), toDayOfWeek(${chTs(ms)}) - 1))`,
   month: (ms) => `formatDateTime(${chTs(ms)}, '%Y-%m')`,
   minuteOfDay: (ms) => `(toHour(${chTs(ms)}) * 60 + toMinute(${chTs(ms)}))`,
   weekday: (ms) => `(toDayOfWeek(${chTs(ms)}) % 7)`,
-  jsonTag: (col, name) => `JSONExtract(${col}, ${literal(name)}, 'Nullable(String)')`,
+  // the key as a backslash-escaped literal, as every ClickHouse string: with only its quotes doubled, a
+  // backslash in a tag name started an escape (tag:a\b looked up "a" + a backspace + "b", a trailing one left
+  // the literal open): https://clickhouse.com/docs/sql-reference/syntax#string
+  jsonTag: (col, name) => `JSONExtract(${col}, ${backslashLiteral(name)}, 'Nullable(String)')`,
   argMin: (value, key, filter) => (filter ? `argMinIf(${value}, ${key}, ${filter})` : `argMin(${value}, ${key})`),
   argMax: (value, key) => `argMax(${value}, ${key})`,
   // isNotDistinctFrom: NULL-safe equality ClickHouse accepts in JOIN ON (where the queries use it)

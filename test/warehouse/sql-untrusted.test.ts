@@ -6,6 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import { postgres } from '../../src/engine/dialect.js';
 import { buildScript } from '../../src/engine/warehouse/script.js';
+import { reportFromWarehouse } from '../../src/engine/warehouse/remote-report.js';
+import { parseDimensions } from '../../src/aggregate/dims.js';
 import { loadCatalog } from '../../src/pricing/load.js';
 import { runCli } from '../cli/harness.js';
 
@@ -39,5 +41,40 @@ describe('sql: user text stays in its comment', () => {
     // the text stays in its comment: no line starts the statement
     expect(script).not.toMatch(/^DROP TABLE important/m);
     expect(script).not.toContain('\r');
+  });
+});
+
+describe('sql and report postgres://: a quoted --table part is one name, never SQL', () => {
+  it('a part that starts and ends with a quote but holds SQL between quotes exits 2; one quoted name is kept as given', async () => {
+    // '"t"where(1=0)union(select"x")--"' starts and ends with a double quote: it was written into the
+    // script as it was, FROM "t"where(1=0)union(select"x")--" src, a query the user never meant
+    for (const table of ['"t"where(1=0)union(select"x")--"', 'analytics."t"union(select"x")--"', '`t`union(select`x`)--`', '`t\\`']) {
+      const r = await runCli(['sql', '--dialect', 'postgres', '--table', table, '--model', 'gpt-4o@openai']);
+      expect(r.code, table).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toContain('is not a table name');
+      expect(r.stderr).toContain('\nhint: ');
+    }
+    // report postgres://…?table=: refused before any statement names the table (only the session setting ran)
+    const sent: string[] = [];
+    const db = {
+      run: async (sql: string) => void sent.push(sql),
+      query: async (sql: string) => (sent.push(sql), []),
+      loadTable: async () => {},
+    };
+    const task = { dims: parseDimensions('model'), filters: [] };
+    await expect(
+      reportFromWarehouse(db, postgres, { table: '"t"union(select"x")--"', name: 't' }, task, {
+        catalog: loadCatalog({ priceFiles: [] }).catalog,
+        nowMs: 0,
+      }),
+    ).rejects.toThrow(/is not a table name/);
+    expect(sent).toEqual(['SET standard_conforming_strings = on']);
+    const ok = await runCli(['sql', '--dialect', 'postgres', '--table', '"Analytics"."Mixed"', '--model', 'gpt-4o@openai']);
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(ok.stdout).toContain('FROM "Analytics"."Mixed" src');
+    // a quote inside an unquoted part is quoted as part of the name (doubled)
+    const inner = await runCli(['sql', '--dialect', 'postgres', '--table', 'a"b', '--model', 'gpt-4o@openai']);
+    expect(inner.stdout).toContain('FROM "a""b" src');
   });
 });

@@ -12,6 +12,7 @@
  */
 import { UserError } from '../../core/issues.js';
 import { COUNTED_CHARGES, TOKEN_DIMENSIONS } from '../../usage/dimensions.js';
+import { NO_MODEL } from '../../usage/record.js';
 import { USAGE_COLUMNS, type UsageColumn } from '../../usage/table.js';
 import type { WarehouseDialect } from '../dialect.js';
 import { CACHE_READ, CACHE_WRITE_TOTAL, WRITE_1H, WRITE_5M } from '../../ingest/adapters/langfuse.js';
@@ -255,18 +256,28 @@ export function fitMapping(m: Mapping, columns: ReadonlySet<string>, table: stri
   return { mapping: { ...m, exprs }, defaulted };
 }
 
+/**
+ * A part of a table name the user quoted, kept as given: one quoted name, holding no quote of its own
+ * kind (nor, in backticks, a backslash, an escape in ClickHouse and BigQuery). A part such as
+ * `"t"where(…)--"` starts and ends with a quote but is SQL, not a name: tableSql refuses it.
+ */
+const QUOTED_PART = /^"[^"]*"$|^`[^`\\]*`$/;
+const quotedPart = (p: string): boolean => /^".*"$|^`.*`$/.test(p);
+
 /** The parts of a table name as the database's catalog spells them (quotes taken off). */
 export function tableParts(table: string): string[] {
-  return table.split('.').map((p) => (/^".*"$|^`.*`$/.test(p) ? p.slice(1, -1) : p));
+  return table.split('.').map((p) => (QUOTED_PART.test(p) ? p.slice(1, -1) : p));
 }
 
 /** The table name to read: a plain or schema-qualified name, each part quoted. */
 export function tableSql(table: string, d: WarehouseDialect): string {
-  if (!/^[^.\s]+(\.[^.\s]+){0,2}$/.test(table)) throw new UserError(`table "${table}" is not a table name`, 'give NAME or SCHEMA.NAME');
-  return table
-    .split('.')
-    .map((p) => (/^".*"$|^`.*`$/.test(p) ? p : d.ident(p)))
-    .join('.');
+  const parts = table.split('.');
+  if (!/^[^.\s]+(\.[^.\s]+){0,2}$/.test(table) || parts.some((p) => quotedPart(p) && !QUOTED_PART.test(p)))
+    throw new UserError(
+      `table "${table}" is not a table name`,
+      'give NAME or SCHEMA.NAME; a part in quotes is one name, with no quote (or backslash) inside',
+    );
+  return parts.map((p) => (QUOTED_PART.test(p) ? p : d.ident(p))).join('.');
 }
 
 /** Default of an unmapped column. */
@@ -305,7 +316,11 @@ export const VALID_SQL = COUNT_COLUMNS.map((c) => wholeSql(`r.${c}`)).join(' AND
 export function usageViewSelect(m: Mapping, table: string, sourceName: string, d: WarehouseDialect): string {
   const cols = USAGE_COLUMNS.map((c) => {
     const isCount = COUNT_COLUMNS.includes(c.name) || c.name === 'seq';
-    return isCount ? `CAST(r.${c.name} AS ${d.type('BIGINT', false)}) AS ${c.name}` : `r.${c.name}`;
+    if (isCount) return `CAST(r.${c.name} AS ${d.type('BIGINT', false)}) AS ${c.name}`;
+    // a row without a model id (NULL, or blank) is counted under NO_MODEL, unpriced, as every file reader
+    // counts it (sql-readers/load.ts), not as a group "null" left out of the unpriced models
+    if (c.name === 'model') return `CASE WHEN r.model IS NULL OR trim(r.model) = '' THEN ${d.literal(NO_MODEL)} ELSE r.model END AS model`;
+    return `r.${c.name}`;
   });
   return `SELECT ${cols.join(', ')}\nFROM (\n${mappedSelect(m, table, sourceName, d)}\n) r\nWHERE ${VALID_SQL}`;
 }
