@@ -140,6 +140,29 @@ describe('tokenomics estimate', () => {
     expect((await runCli(['estimate', 'wasteful.yaml', '--calls-per-day', '1', '--calls-per-month', '2'], { cwd: DIR })).code).toBe(2);
   });
 
+  it("an empty --model ('', ' , ') is a usage error naming it, in estimate, tokens and check (it was read as absent)", async () => {
+    const cases: string[][] = [
+      ['estimate', 'support-bot.yaml', '--model', ''],
+      ['estimate', 'support-bot.yaml', '-m', ' , '],
+      ['estimate', 'summarize-ticket.md', '--model', ''],
+      ['tokens', 'summarize-ticket.md', '--model', ''],
+      ['check', 'wasteful.yaml', '--no-config', '--model', '', '--max-cost-per-call', '1'],
+    ];
+    for (const args of cases) {
+      const r = await runCli(args, { cwd: DIR });
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr, args.join(' ')).toContain('error: --model is empty: give a model id');
+      expect(r.stderr).toContain('hint: e.g. --model gpt-4o-mini');
+      expect(r.stdout).toBe('');
+    }
+    // an empty --encoding names the encodings (it was an internal error, "this is a bug")
+    const e = await runCli(['tokens', '--encoding', ''], { stdin: 'hello' });
+    expect(e.code).toBe(2);
+    expect(e.stderr).toContain('unknown encoding ""');
+    expect(e.stderr).toContain('use one of: o200k_base, cl100k_base');
+    expect(e.stderr).not.toContain('internal error');
+  });
+
   it('numeric options are decimals only, in every command: hex, binary and octal literals exit 2', async () => {
     const ok = { cwd: DIR };
     const cases: Array<[string[], string]> = [

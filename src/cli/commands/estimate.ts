@@ -60,6 +60,21 @@ Examples:
     .action(run((ctx, cmd) => estimate(ctx, cmd.args, cmd.opts<EstimateOptions>())));
 }
 
+/**
+ * A model option that names no model (`--model ''`, `--model ,`: an unset shell variable, a CI input left
+ * empty) is a usage error: read as absent, the run priced the spec's models, or stopped on a prompt
+ * without one, and said nothing of the option.
+ */
+export function requireModels(ids: readonly string[] | string | undefined, without = "the spec's model(s)"): void {
+  if (ids === undefined) return;
+  const given = typeof ids === 'string' ? ids.split(',').filter((s) => s.trim()) : ids;
+  if (given.length === 0)
+    throw new UserError(
+      '--model is empty: give a model id',
+      `e.g. --model gpt-4o-mini (tokenomics prices lists the known ids); without --model: ${without}`,
+    );
+}
+
 export function parseCount(value: string | undefined, flag: string, integer = true): number | undefined {
   if (value === undefined) return undefined;
   const n = decimalNumber(value);
@@ -89,6 +104,7 @@ export function parseAt(at: string | undefined, now: number): number {
 }
 
 async function estimate(ctx: CommandContext, paths: string[], opts: EstimateOptions): Promise<number> {
+  requireModels(opts.model);
   const atMs = parseAt(opts.at, ctx.io.now());
   const rate = parseRate(opts.cacheHitRate);
   const output = parseCount(opts.outputTokens, '--output-tokens');

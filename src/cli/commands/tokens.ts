@@ -11,6 +11,7 @@ import type { CommandContext } from '../context.js';
 import type { Runner } from '../main.js';
 import { SCHEMA_VERSION } from '../version.js';
 import { inert } from '../../core/untrusted.js';
+import { requireModels } from './estimate.js';
 
 const ENCODINGS: EncodingName[] = ['o200k_base', 'cl100k_base', 'p50k_base', 'r50k_base'];
 const PARALLEL_MIN_BYTES = 4_000_000;
@@ -67,7 +68,9 @@ function readText(ctx: CommandContext, path: string): string {
 }
 
 async function tokens(ctx: CommandContext, files: string[], opts: TokensOptions): Promise<number> {
-  if (opts.encoding && !(ENCODINGS as string[]).includes(opts.encoding))
+  requireModels(opts.model, 'counted with o200k_base, not priced');
+  // an empty --encoding ('') is named, not read as absent (it reached the encoder as an internal error)
+  if (opts.encoding !== undefined && !(ENCODINGS as string[]).includes(opts.encoding))
     throw new UserError(`unknown encoding "${opts.encoding}"`, `use one of: ${ENCODINGS.join(', ')}`);
   const { catalog } = ctx.loadCatalog();
   const res = opts.model ? catalog.resolve(opts.model) : undefined;
