@@ -259,4 +259,24 @@ describe('tokenomics estimate', () => {
     expect(u.code).toBe(0);
     expect(JSON.parse(u.stdout).prompts[0].warnings.join('\n')).toMatch(/not valid UTF-8/);
   });
+
+  it('a prompt warning names its file once: an image block in a chat JSON, invalid UTF-8 (the file was printed twice)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tk-est-warn-'));
+    const img = { type: 'image_url', image_url: { url: 'https://example.com/a.png' } };
+    writeFileSync(join(dir, 'c.json'), JSON.stringify({ messages: [{ role: 'user', content: [{ type: 'text', text: 'hi' }, img] }] }));
+    // "hi" then 0xc3 0x28: a lead byte without its continuation at byte 2 of line 1
+    writeFileSync(join(dir, 'u.md'), Buffer.from([0x68, 0x69, 0xc3, 0x28]));
+    const r = await runCli(['estimate', 'c.json', 'u.md', '-m', 'gpt-4o'], { cwd: dir });
+    expect(r.code).toBe(0);
+    const lines = r.stderr.split('\n').filter((l) => l.startsWith('warning:'));
+    expect(lines).toEqual([
+      'warning: c.json: messages[0]: image_url block not counted (text only)',
+      'warning: u.md: not valid UTF-8 at byte 2 (line 1); invalid bytes read as U+FFFD',
+    ]);
+    const doc = JSON.parse((await runCli(['estimate', 'c.json', 'u.md', '-m', 'gpt-4o', '--format', 'json'], { cwd: dir })).stdout);
+    expect(doc.prompts.map((p: { warnings: string[] }) => p.warnings)).toEqual([
+      ['messages[0]: image_url block not counted (text only)'],
+      ['not valid UTF-8 at byte 2 (line 1); invalid bytes read as U+FFFD'],
+    ]);
+  });
 });
