@@ -11,6 +11,7 @@ import type { CommandContext } from '../context.js';
 import type { Runner } from '../main.js';
 import { SCHEMA_VERSION } from '../version.js';
 import { inert } from '../../core/untrusted.js';
+import type { ModelEntry } from '../../pricing/model.js';
 import { requireModels } from './estimate.js';
 
 const ENCODINGS: EncodingName[] = ['o200k_base', 'cl100k_base', 'p50k_base', 'r50k_base'];
@@ -65,6 +66,24 @@ function readText(ctx: CommandContext, path: string): string {
   const read = readTextFile(path, TEXT_READ);
   read.warnings.forEach((w) => ctx.warn(w));
   return read.text;
+}
+
+/**
+ * Why a count is an estimate, truthfully: the model has no public tokenizer (its catalog encoding
+ * times its factor), or --encoding counted with another encoding than the model's own (`tokens
+ * --model gpt-4 --encoding o200k_base` said gpt-4 had no public tokenizer; it has cl100k_base), and
+ * then the model's factor is not applied, which the line says.
+ */
+function estimateBasis(encoding: EncodingName, factor: number, entry: ModelEntry | undefined, forced: string | undefined): string {
+  const id = entry?.id ?? 'model';
+  const tk = entry?.tokenizer;
+  const head = `estimate: ${encoding}${factor !== 1 ? ` x ${factor}` : ''}`;
+  const ownFactor = tk?.factor ?? 1;
+  if (forced === undefined || !tk || (!tk.exact && forced === tk.encoding && ownFactor === 1))
+    return `${head} (${id} has no public tokenizer)`;
+  if (tk.exact) return `${head} (--encoding; ${id} counts with ${tk.encoding})`;
+  if (forced === tk.encoding) return `${head} (--encoding; ${id} has no public tokenizer; its x ${ownFactor} not applied)`;
+  return `${head} (--encoding; ${id} has no public tokenizer, estimated as ${tk.encoding}${ownFactor !== 1 ? ` x ${ownFactor}` : ''} without --encoding)`;
 }
 
 async function tokens(ctx: CommandContext, files: string[], opts: TokensOptions): Promise<number> {
@@ -129,7 +148,7 @@ async function tokens(ctx: CommandContext, files: string[], opts: TokensOptions)
   data.totalTokens = data.files.reduce((n, f) => n + f.tokens, 0);
   const basis = exact
     ? `${encoding} (exact for ${res ? res.entry.id : 'OpenAI models using it'})`
-    : `estimate: ${encoding}${factor !== 1 ? ` x ${factor}` : ''} (${res?.entry.id ?? 'model'} has no public tokenizer)`;
+    : estimateBasis(encoding, factor, res?.entry, opts.encoding);
   const prices =
     period && res
       ? {
