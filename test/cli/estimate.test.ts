@@ -260,6 +260,38 @@ describe('tokenomics estimate', () => {
     expect(JSON.parse(u.stdout).prompts[0].warnings.join('\n')).toMatch(/not valid UTF-8/);
   });
 
+  it('warns of a call the model cannot make: a prompt past its context window, an output past its maximum output', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tk-est-limits-'));
+    // cl100k_base: "hello" then 16,400 x " hello", one token each = 16,401; chat framing 3 + "user" 1 + priming 3 = 7
+    // -> 16,408 input tokens, 23 more than gpt-3.5-turbo's context window of 16,385 (catalog contextWindow)
+    writeFileSync(join(dir, 'long.md'), `hello${' hello'.repeat(16_400)}`);
+    const r = await runCli(['estimate', 'long.md', '-m', 'gpt-3.5-turbo', '--format', 'json'], { cwd: dir });
+    expect(r.code).toBe(0);
+    const p = JSON.parse(r.stdout).prompts[0];
+    expect(p.models[0].tokens.input).toBe(16_408);
+    expect(p.warnings).toEqual([
+      'gpt-3.5-turbo: 16,408 input tokens are more than its context window of 16,385: the provider refuses such a call',
+    ]);
+    expect(r.stderr).toContain('warning: long.md: gpt-3.5-turbo: 16,408 input tokens are more than its context window of 16,385');
+    // gpt-4o: at most 16,384 output tokens (catalog maxOutputTokens); 16,384 is allowed, 16,385 is not
+    writeFileSync(join(dir, 'short.md'), 'hi');
+    const ok = await runCli(['estimate', 'short.md', '-m', 'gpt-4o', '--output-tokens', '16384'], { cwd: dir });
+    expect(ok.stderr).not.toContain('maximum output');
+    const over = await runCli(['estimate', 'short.md', '-m', 'gpt-4o,claude-haiku-4-5', '--output-tokens', '16385'], { cwd: dir });
+    expect(over.code).toBe(0);
+    expect(over.stderr).toContain(
+      'warning: short.md: gpt-4o: 16,385 output tokens per call are more than its maximum output of 16,384: a reply stops there',
+    );
+    expect(over.stderr).not.toMatch(/claude-haiku-4-5: .*maximum output/); // 64,000 for claude-haiku-4-5
+    // a model priced past its window (claude-sonnet-4-5: a long-context band above 200,000, the 1M window) is not held to it
+    // (o200k_base x 1: 210,001 + 7 = 210,008 input tokens, past its contextWindow of 200,000); claude-haiku-4-5 has none
+    writeFileSync(join(dir, 'longer.md'), `hello${' hello'.repeat(210_000)}`);
+    const wide = await runCli(['estimate', 'longer.md', '-m', 'claude-sonnet-4-5,claude-haiku-4-5', '--format', 'json'], { cwd: dir });
+    expect(JSON.parse(wide.stdout).prompts[0].warnings).toEqual([
+      'claude-haiku-4-5: 210,008 input tokens (estimated) are more than its context window of 200,000: the provider refuses such a call',
+    ]);
+  });
+
   it('a prompt warning names its file once: an image block in a chat JSON, invalid UTF-8 (the file was printed twice)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'tk-est-warn-'));
     const img = { type: 'image_url', image_url: { url: 'https://example.com/a.png' } };
