@@ -68,6 +68,12 @@ describe('tokenomics tokens', () => {
     );
   });
 
+  it('Characters counts code points: an emoji or a CJK extension character is one, not two UTF-16 units', async () => {
+    // "x 🚀é𠀀": x, space, U+1F680, é, U+20000 = 5 characters (the string's length is 7: two surrogate pairs)
+    const r = await runCli(['tokens', '--format', 'json'], { stdin: 'x 🚀é𠀀' });
+    expect(JSON.parse(r.stdout).files[0].characters).toBe(5);
+  });
+
   it('reads stdin with an explicit encoding and rejects unknown ones', async () => {
     const r = await runCli(['tokens', '--encoding', 'cl100k_base', '--format', 'json'], { stdin: 'hello world' });
     expect(JSON.parse(r.stdout).totalTokens).toBe(2); // "hello", " world"

@@ -68,6 +68,22 @@ function readText(ctx: CommandContext, path: string): string {
   return read.text;
 }
 
+/** Characters as Unicode code points: a JavaScript string's length counts an emoji or any character past U+FFFF twice. */
+function codePoints(text: string): number {
+  let pairs = 0;
+  for (let i = 0; i < text.length - 1; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff) {
+      const d = text.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) {
+        pairs++;
+        i++;
+      }
+    }
+  }
+  return text.length - pairs;
+}
+
 /**
  * Why a count is an estimate, truthfully: the model has no public tokenizer (its catalog encoding
  * times its factor), or --encoding counted with another encoding than the model's own (`tokens
@@ -137,7 +153,7 @@ async function tokens(ctx: CommandContext, files: string[], opts: TokensOptions)
       const n = Math.round(counts[i] * factor);
       return {
         file: s.name,
-        characters: s.text.length,
+        characters: codePoints(s.text),
         tokens: n,
         costAsInputUsd: callCost(s.name, 'input', n),
         costAsOutputUsd: callCost(s.name, 'output', n),
