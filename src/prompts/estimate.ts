@@ -154,14 +154,18 @@ export class Estimator {
 }
 
 /**
- * What a call priced here cannot be on its model, from the catalog's limits: a prompt longer than the
+ * What a call priced here cannot be on its model, from the catalog: the model retired before the pricing
+ * date (`--at`, default today: calls to it fail), a prompt longer than the
  * model's context window (the provider refuses the request, so the cost shown is of a call that cannot
  * be made) or an output per call longer than the model's maximum output (a reply stops there). A model
  * whose prices go past its window (a long-context band at or above it: a larger window to opt into, as
  * claude-sonnet-4-5's 1M beta) is not held to the window.
  */
-export function callLimitWarnings(me: ModelEstimate): string[] {
+export function callLimitWarnings(me: ModelEstimate, pricesAt: string): string[] {
   const out: string[] = [];
+  // the catalog's retiredAt is the day the model stopped answering (deepseek-chat: after 15:59 UTC that day)
+  if (me.entry.retiredAt !== undefined && pricesAt > me.entry.retiredAt)
+    out.push(`${inert(me.model)}: retired on ${me.entry.retiredAt}: calls to it fail (prices as of ${pricesAt}, --at)`);
   const est = me.tokenizer.exact ? '' : ' (estimated)';
   const window = me.entry.contextWindow;
   const wider = (w: number) => me.entry.periods.some((p) => p.tiers.some((t) => t.threshold >= w));

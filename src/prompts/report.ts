@@ -112,7 +112,11 @@ export function estimateData(run: EstimateRun): EstimateData {
         assumptions: estimateAssumptions(pe),
         models: pe.models.map((me) => modelData(me, a)),
         // the static-first warning stays last (the view tells it apart by its place)
-        warnings: [...pe.prompt.warnings, ...pe.models.flatMap(callLimitWarnings), ...(a.order ? [a.order.message] : [])],
+        warnings: [
+          ...pe.prompt.warnings,
+          ...pe.models.flatMap((me) => callLimitWarnings(me, run.pricesAt)),
+          ...(a.order ? [a.order.message] : []),
+        ],
         staticFirst: a.order
           ? a.order.models.map((m) => ({
               model: m.model,

@@ -292,6 +292,23 @@ describe('tokenomics estimate', () => {
     ]);
   });
 
+  it('warns of a model retired before the pricing date: calls to it fail', async () => {
+    // catalog: deepseek-chat retiredAt 2026-07-24 (it answered until 15:59 UTC that day)
+    const warn = 'warning: summarize-ticket.md: deepseek-chat: retired on 2026-07-24: calls to it fail';
+    const on = await runCli(['estimate', 'summarize-ticket.md', '-m', 'deepseek-chat', '--at', '2026-07-24'], { cwd: DIR });
+    expect(on.code).toBe(0);
+    expect(on.stderr).not.toContain('retired');
+    const after = await runCli(['estimate', 'summarize-ticket.md', '-m', 'deepseek-chat', '--at', '2026-07-25'], { cwd: DIR });
+    expect(after.code).toBe(0);
+    expect(after.stderr).toContain(`${warn} (prices as of 2026-07-25, --at)`);
+    // the default date is today (the harness clock: 2026-11-23)
+    const today = await runCli(['estimate', 'summarize-ticket.md', '-m', 'deepseek-chat,gpt-4o', '--format', 'json'], { cwd: DIR });
+    expect(JSON.parse(today.stdout).prompts[0].warnings).toContain(
+      'deepseek-chat: retired on 2026-07-24: calls to it fail (prices as of 2026-11-23, --at)',
+    );
+    expect(today.stderr).not.toMatch(/gpt-4o: retired/);
+  });
+
   it('a prompt warning names its file once: an image block in a chat JSON, invalid UTF-8 (the file was printed twice)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'tk-est-warn-'));
     const img = { type: 'image_url', image_url: { url: 'https://example.com/a.png' } };
