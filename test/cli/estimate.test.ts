@@ -39,6 +39,16 @@ describe('tokenomics estimate', () => {
     expect(r.stdout).toContain('| support-bot | claude-sonnet-4-5 (est.) |');
   });
 
+  it('tool definitions are noted as approximate, on an exact tokenizer too (their JSON is not what the provider sends)', async () => {
+    const r = await runCli(['estimate', 'support-bot.yaml', '-m', 'gpt-4o-mini', '--format', 'markdown'], { cwd: DIR });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('| support-bot | tools | tools | as compact JSON: approximate | 302 |');
+    expect(r.stdout).toContain('- tools: counted as their compact JSON, approximate on every model:');
+    // a prompt without tools has no such note
+    const plain = await runCli(['estimate', 'summarize-ticket.md', '-m', 'gpt-4o-mini', '--format', 'markdown'], { cwd: DIR });
+    expect(plain.stdout).not.toContain('compact JSON');
+  });
+
   it('options override the spec: --model, --output-tokens, --calls-per-month, --cache-hit-rate', async () => {
     const r = await runCli(
       [
