@@ -66,7 +66,7 @@ function noteEmpty(prompt: Prompt): void {
 function noteMissingVariables(prompt: Prompt): void {
   const used = new Set<string>();
   for (const part of prompt.parts) for (const m of part.messages) for (const v of variablesIn(m.content)) used.add(v);
-  const missing = [...used].filter((v) => prompt.variables[v] === undefined).sort();
+  const missing = [...used].filter((v) => !Object.hasOwn(prompt.variables, v)).sort();
   if (missing.length)
     prompt.warnings.push(`no sample value for ${missing.map((v) => `{{${v}}}`).join(', ')}: counted as empty (add variables: to a spec)`);
 }

@@ -2,6 +2,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { Tiktoken } from 'js-tiktoken/lite';
+import o200k from 'js-tiktoken/ranks/o200k_base';
 import { runCli } from './harness.js';
 
 const DIR = new URL('../../fixtures/prompts/', import.meta.url).pathname;
@@ -317,6 +319,27 @@ describe('tokenomics estimate', () => {
       'deepseek-chat: retired on 2026-07-24: calls to it fail (prices as of 2026-11-23, --at)',
     );
     expect(today.stderr).not.toMatch(/gpt-4o: retired/);
+  });
+
+  it('{{constructor}}, {{toString}}, {{__proto__}} are variables like any other, never read from an object prototype', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tk-est-proto-'));
+    writeFileSync(join(dir, 'p.md'), 'Hello {{constructor}} and {{toString}} {{__proto__}}');
+    writeFileSync(
+      join(dir, 'c.json'),
+      JSON.stringify({ messages: [{ role: 'user', content: 'Hi {{constructor}}' }], variables: { q: 'x' } }),
+    );
+    const r = await runCli(['estimate', 'p.md', 'c.json', '-m', 'gpt-4o', '--format', 'json'], { cwd: dir });
+    expect(r.code).toBe(0);
+    const [p, c] = JSON.parse(r.stdout).prompts;
+    // no sample values: each renders empty, leaving "Hello  and  " (before: "function Object() { [native code] }" and
+    // toString's source were rendered in, and no value was reported missing)
+    const words = new Tiktoken(o200k).encode('Hello  and  ').length; // js-tiktoken itself
+    expect(p.models[0].tokens.parts[0].tokens).toBe(words);
+    expect(p.models[0].tokens.input).toBe(words + 7); // framing 3 + "user" 1 + reply priming 3
+    expect(p.warnings).toEqual([
+      'no sample value for {{__proto__}}, {{constructor}}, {{toString}}: counted as empty (add variables: to a spec)',
+    ]);
+    expect(c.warnings).toEqual(['no sample value for {{constructor}}: counted as empty (add variables: to a spec)']);
   });
 
   it('a prompt warning names its file once: an image block in a chat JSON, invalid UTF-8 (the file was printed twice)', async () => {
