@@ -74,6 +74,19 @@ describe('tokenomics tokens', () => {
     expect(JSON.parse(r.stdout).files[0].characters).toBe(5);
   });
 
+  it("'-' among files reads standard input there, as the help says ('- or nothing reads stdin')", async () => {
+    const r = await runCli(['tokens', 'fixtures/prompts/summarize-ticket.md', '-', '--encoding', 'cl100k_base', '--format', 'json'], {
+      stdin: 'hello world',
+    });
+    expect(r.code, r.stderr).toBe(0);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.files.map((f: { file: string }) => f.file)).toEqual(['fixtures/prompts/summarize-ticket.md', '-']);
+    expect(doc.files[1]).toMatchObject({ characters: 11, tokens: 2 }); // "hello", " world"
+    const twice = await runCli(['tokens', '-', '-'], { stdin: 'x' });
+    expect(twice.code).toBe(2);
+    expect(twice.stderr).toContain('- is given more than once');
+  });
+
   it('reads stdin with an explicit encoding and rejects unknown ones', async () => {
     const r = await runCli(['tokens', '--encoding', 'cl100k_base', '--format', 'json'], { stdin: 'hello world' });
     expect(JSON.parse(r.stdout).totalTokens).toBe(2); // "hello", " world"

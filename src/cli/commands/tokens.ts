@@ -120,10 +120,14 @@ async function tokens(ctx: CommandContext, files: string[], opts: TokensOptions)
   const encoding = (opts.encoding as EncodingName | undefined) ?? tk?.encoding ?? 'o200k_base';
   const exact = opts.encoding ? !res || (tk?.encoding === opts.encoding && tk.exact) : (tk?.exact ?? !res);
   const factor = !opts.encoding && tk && !tk.exact ? (tk.factor ?? 1) : 1;
-  const fromStdin = files.length === 0 || (files.length === 1 && files[0] === '-');
-  if (fromStdin && (ctx.io.stdin as { isTTY?: boolean }).isTTY)
+  // '-' reads standard input, alone or among files (`tokens a.md -` read a file named "-": ENOENT)
+  const names = files.length === 0 ? ['-'] : files;
+  if (names.filter((f) => f === '-').length > 1)
+    throw new UserError('- is given more than once: standard input can be read only once', 'give - once');
+  if (names.includes('-') && (ctx.io.stdin as { isTTY?: boolean }).isTTY)
     ctx.info('reading text from standard input (end with Ctrl-D; or pass files)');
-  const sources = fromStdin ? [{ name: '-', text: await readStdin(ctx) }] : files.map((f) => ({ name: f, text: readText(ctx, f) }));
+  const sources: { name: string; text: string }[] = [];
+  for (const f of names) sources.push({ name: f, text: f === '-' ? await readStdin(ctx) : readText(ctx, f) });
   const bytes = sources.reduce((n, s) => n + s.text.length, 0);
   const counts =
     bytes >= PARALLEL_MIN_BYTES
