@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -340,6 +340,25 @@ describe('tokenomics estimate', () => {
       'no sample value for {{__proto__}}, {{constructor}}, {{toString}}: counted as empty (add variables: to a spec)',
     ]);
     expect(c.warnings).toEqual(['no sample value for {{constructor}}: counted as empty (add variables: to a spec)']);
+  });
+
+  it('prompts that share an id (v1/prompt.md, v2/prompt.md) are shown by their file, so their rows can be told apart', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tk-est-ids-'));
+    mkdirSync(join(dir, 'v1'));
+    mkdirSync(join(dir, 'v2'));
+    writeFileSync(join(dir, 'v1', 'prompt.md'), 'Answer briefly.');
+    writeFileSync(join(dir, 'v2', 'prompt.md'), 'Answer briefly and cite the source.');
+    writeFileSync(join(dir, 'other.md'), 'Hi.');
+    const r = await runCli(['estimate', 'v1', 'v2', 'other.md', '-m', 'gpt-4o', '--format', 'json'], { cwd: dir });
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).prompts.map((p: { id: string }) => p.id)).toEqual([
+      join('v1', 'prompt.md'),
+      join('v2', 'prompt.md'),
+      'other',
+    ]);
+    const t = await runCli(['estimate', 'v1', 'v2', '-m', 'gpt-4o'], { cwd: dir });
+    expect(t.stdout).toMatch(/^v1\/prompt\.md +\$/m);
+    expect(t.stdout).toMatch(/^v2\/prompt\.md +\$/m);
   });
 
   it('a prompt warning names its file once: an image block in a chat JSON, invalid UTF-8 (the file was printed twice)', async () => {

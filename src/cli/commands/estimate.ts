@@ -7,6 +7,7 @@ import { sharedAcrossFiles } from '../../prompts/compress.js';
 import { PromptCounter } from '../../prompts/count.js';
 import { DEFAULT_CACHE_HIT_RATE, Estimator } from '../../prompts/estimate.js';
 import { loadPrompts } from '../../prompts/load.js';
+import type { Prompt } from '../../prompts/types.js';
 import { estimateReport } from '../../prompts/report.js';
 import { DAYS_PER_MONTH, type Traffic } from '../../prompts/types.js';
 import { dateOptionMs, type CommandContext } from '../context.js';
@@ -103,12 +104,24 @@ export function parseAt(at: string | undefined, now: number): number {
   return dateOptionMs('--at', at);
 }
 
+/**
+ * Prompts of one id (variants/v1/prompt.md beside variants/v2/prompt.md, ids from the file name) are
+ * shown by their file: under the one id their rows, costs and notes read alike and could not be told apart.
+ * The id is kept where it is unique (check, which joins by id, refuses a repeated one).
+ */
+function distinctIds(prompts: Prompt[]): void {
+  const count = new Map<string, number>();
+  for (const p of prompts) count.set(p.id, (count.get(p.id) ?? 0) + 1);
+  for (const p of prompts) if ((count.get(p.id) ?? 0) > 1) p.id = p.file;
+}
+
 async function estimate(ctx: CommandContext, paths: string[], opts: EstimateOptions): Promise<number> {
   requireModels(opts.model);
   const atMs = parseAt(opts.at, ctx.io.now());
   const rate = parseRate(opts.cacheHitRate);
   const output = parseCount(opts.outputTokens, '--output-tokens');
   const prompts = loadPrompts(paths, ctx.io.cwd);
+  distinctIds(prompts);
   const { catalog } = ctx.loadCatalog();
   const est = new Estimator(catalog, {
     models: opts.model,
