@@ -181,7 +181,7 @@ export interface ModelEntryYaml {
   tokenizer?: TokenizerYaml;
   cache?: CacheRulesYaml;
   images?: ImageRulesYaml;
-  /** Date the model was retired, if any (informational). */
+  /** Date the model was retired (stopped answering), if any: estimate warns of a call priced after it. */
   retiredAt?: string;
   /** Negotiated discount on this model (user files), 0..1. */
   discount?: number;

@@ -13,6 +13,7 @@ import { countPrompt, PromptCounter, tokenizerFor, type PromptTokens, type Token
 import { cacheableTokens, callCost, mixCallCosts, roundExact, timesRatio, type CallCost, type Exact } from './price.js';
 import { outputTokensFor, type OutputTokens, type Prompt, type Traffic } from './types.js';
 import { inert } from '../core/untrusted.js';
+import { formatCount } from '../report/cells.js';
 
 export const DEFAULT_CACHE_HIT_RATE = 0.8;
 export const DEFAULT_OUTPUT_TOKENS = 500;
@@ -150,6 +151,34 @@ export class Estimator {
       adjustments: [...outside.adjustments, ...outside.warnings, ...(inside ? [windowsNote(outside.adjustments, inside)] : [])],
     };
   }
+}
+
+/**
+ * What a call priced here cannot be on its model, from the catalog: the model retired before the pricing
+ * date (`--at`, default today: calls to it fail), a prompt longer than the
+ * model's context window (the provider refuses the request, so the cost shown is of a call that cannot
+ * be made) or an output per call longer than the model's maximum output (a reply stops there). A model
+ * whose prices go past its window (a long-context band at or above it: a larger window to opt into, as
+ * claude-sonnet-4-5's 1M beta) is not held to the window.
+ */
+export function callLimitWarnings(me: ModelEstimate, pricesAt: string): string[] {
+  const out: string[] = [];
+  // the catalog's retiredAt is the day the model stopped answering (deepseek-chat: after 15:59 UTC that day)
+  if (me.entry.retiredAt !== undefined && pricesAt > me.entry.retiredAt)
+    out.push(`${inert(me.model)}: retired on ${me.entry.retiredAt}: calls to it fail (prices as of ${pricesAt}, --at)`);
+  const est = me.tokenizer.exact ? '' : ' (estimated)';
+  const window = me.entry.contextWindow;
+  const wider = (w: number) => me.entry.periods.some((p) => p.tiers.some((t) => t.threshold >= w));
+  if (window !== undefined && me.tokens.input > window && !wider(window))
+    out.push(
+      `${inert(me.model)}: ${formatCount(me.tokens.input)} input tokens${est} are more than its context window of ${formatCount(window)}: the provider refuses such a call`,
+    );
+  const max = me.entry.maxOutputTokens;
+  if (max !== undefined && me.outputTokens > max)
+    out.push(
+      `${inert(me.model)}: ${formatCount(me.outputTokens)} output tokens per call are more than its maximum output of ${formatCount(max)}: a reply stops there`,
+    );
+  return out;
 }
 
 function pickOutput(

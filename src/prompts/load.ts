@@ -66,7 +66,7 @@ function noteEmpty(prompt: Prompt): void {
 function noteMissingVariables(prompt: Prompt): void {
   const used = new Set<string>();
   for (const part of prompt.parts) for (const m of part.messages) for (const v of variablesIn(m.content)) used.add(v);
-  const missing = [...used].filter((v) => prompt.variables[v] === undefined).sort();
+  const missing = [...used].filter((v) => !Object.hasOwn(prompt.variables, v)).sort();
   if (missing.length)
     prompt.warnings.push(`no sample value for ${missing.map((v) => `{{${v}}}`).join(', ')}: counted as empty (add variables: to a spec)`);
 }
@@ -80,6 +80,18 @@ const PROMPT_READ: TextReadOptions = { what: 'prompt file', hint: 'check the pat
 export function decodePromptBytes(buf: Uint8Array, file: string): TextRead {
   return decodeTextBytes(buf, file, PROMPT_READ);
 }
+
+/**
+ * A prompt's warnings do not name its file: whoever shows them does (estimate by file, check by id).
+ * The reader's start with `prompt file FILE: `, which estimate printed twice (`warning: a.md: prompt
+ * file a.md: not valid UTF-8 ...`). A file read at a git revision keeps its `REV:path` (decodePromptBytes).
+ */
+const unnamed =
+  (file: string) =>
+  (w: string): string => {
+    const label = `${PROMPT_READ.what} ${file}: `;
+    return w.startsWith(label) ? w.slice(label.length) : w;
+  };
 
 function readText(path: string, file: string): TextRead {
   return readTextFile(path, { ...PROMPT_READ, name: file });
@@ -168,7 +180,7 @@ export function loadPromptFile(file: string, cwd: string, id?: string): Prompt {
 export function loadPromptWithText(file: string, cwd: string, id?: string): { prompt: Prompt; text: string } {
   const { text, warnings } = readText(resolve(cwd, file), file);
   const prompt = parsePromptText(text, file, id);
-  prompt.warnings.push(...warnings);
+  prompt.warnings.push(...warnings.map(unnamed(file)));
   return { prompt, text };
 }
 

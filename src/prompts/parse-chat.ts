@@ -34,10 +34,11 @@ function contentText(content: unknown, where: string, warnings: string[]): strin
   return out.join('\n');
 }
 
-function messageOf(m: unknown, where: string, warnings: string[]): PromptMessage {
+/** `at` is the message's place in the file (`messages[1]`): an error names the file too, a warning only the place (its reader names the file). */
+function messageOf(m: unknown, file: string, at: string, warnings: string[]): PromptMessage {
   if (!isObject(m) || typeof m.role !== 'string')
-    throw new UserError(`${where}: expected a message {role, content}`, 'a chat prompt is a messages array or {messages, tools}');
-  let content = contentText(m.content, where, warnings);
+    throw new UserError(`${file}: ${at}: expected a message {role, content}`, 'a chat prompt is a messages array or {messages, tools}');
+  let content = contentText(m.content, at, warnings);
   if (m.tool_calls !== undefined) content += (content ? '\n' : '') + JSON.stringify(m.tool_calls);
   if (m.function_call !== undefined) content += (content ? '\n' : '') + JSON.stringify(m.function_call);
   return { role: m.role, content, ...(typeof m.name === 'string' ? { name: m.name } : {}) };
@@ -87,16 +88,16 @@ function stringMap(v: unknown): Record<string, string> {
 export function parseChatJson(doc: unknown, file: string, id: string): Prompt {
   const warnings: string[] = [];
   if (Array.isArray(doc)) {
-    const messages = doc.map((m, i) => messageOf(m, `${file}: [${i}]`, warnings));
+    const messages = doc.map((m, i) => messageOf(m, file, `[${i}]`, warnings));
     return { id, file, format: 'openai-chat', parts: messageParts(messages), variables: {}, models: [], warnings };
   }
   if (!isObject(doc) || !Array.isArray(doc.messages))
     throw new UserError(`${file}: not a chat prompt: expected a messages array, {messages, tools} or {system, messages, tools}`);
   const anthropic = isAnthropicBody(doc);
-  const messages = doc.messages.map((m, i) => messageOf(m, `${file}: messages[${i}]`, warnings));
+  const messages = doc.messages.map((m, i) => messageOf(m, file, `messages[${i}]`, warnings));
   const parts = toolsPart(doc.tools);
   if (anthropic && doc.system !== undefined) {
-    const text = contentText(doc.system, `${file}: system`, warnings);
+    const text = contentText(doc.system, 'system', warnings);
     if (text) parts.push({ name: 'system', kind: 'system', messages: [{ role: 'system', content: text }], loadBearing: false });
   }
   parts.push(...messageParts(messages));

@@ -12,7 +12,7 @@ import {
 } from '../report/estimate-data.js';
 import type { Report } from '../report/model.js';
 import type { PromptAnalysis, Saving } from './analysis.js';
-import type { ModelEstimate, PromptEstimate } from './estimate.js';
+import { callLimitWarnings, type ModelEstimate, type PromptEstimate } from './estimate.js';
 import { describeOutputTokens, DAYS_PER_MONTH } from './types.js';
 
 export interface EstimateRun {
@@ -111,7 +111,12 @@ export function estimateData(run: EstimateRun): EstimateData {
         traffic: pe.traffic ? { callsPerMonth: pe.traffic.callsPerMonth, basis: pe.traffic.basis } : null,
         assumptions: estimateAssumptions(pe),
         models: pe.models.map((me) => modelData(me, a)),
-        warnings: [...pe.prompt.warnings, ...(a.order ? [a.order.message] : [])],
+        // the static-first warning stays last (the view tells it apart by its place)
+        warnings: [
+          ...pe.prompt.warnings,
+          ...pe.models.flatMap((me) => callLimitWarnings(me, run.pricesAt)),
+          ...(a.order ? [a.order.message] : []),
+        ],
         staticFirst: a.order
           ? a.order.models.map((m) => ({
               model: m.model,

@@ -21,9 +21,12 @@ export function firstVariableIndex(text: string): number {
   return m ? m.index : -1;
 }
 
-/** Fill placeholders from `values`; a name without a value renders empty. */
+/**
+ * Fill placeholders from `values`; a name without a value renders empty. Own keys only: `{{constructor}}`
+ * or `{{toString}}` read the object's prototype and rendered its function's source into the prompt.
+ */
 export function render(text: string, values: Readonly<Record<string, string>>): string {
-  return text.replace(new RegExp(VAR_SOURCE, 'g'), (_m, name: string) => values[name] ?? '');
+  return text.replace(new RegExp(VAR_SOURCE, 'g'), (_m, name: string) => (Object.hasOwn(values, name) ? values[name] : ''));
 }
 
 /** The text with every placeholder removed (the template's own, static words). */

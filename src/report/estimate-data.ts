@@ -137,7 +137,11 @@ function tokenSection(d: EstimateData, ctx: EstimateContext, models: string[]): 
     };
     const first = ctx.prompts[pi]?.firstVariablePart;
     p.models[0].tokens.parts.forEach((part, i) => {
-      const note = [p.loadBearing.includes(part.name) ? 'load-bearing' : '', first === part.name ? 'first {{variable}}' : '']
+      const note = [
+        p.loadBearing.includes(part.name) ? 'load-bearing' : '',
+        first === part.name ? 'first {{variable}}' : '',
+        part.kind === 'tools' ? 'as compact JSON: approximate' : '',
+      ]
         .filter(Boolean)
         .join(', ');
       row(part.name, part.kind, note, (m) => m.tokens.parts[i].tokens);
@@ -260,6 +264,14 @@ function notesOf(d: EstimateData, ctx: EstimateContext): string[] {
     ),
   ];
   if (estimated.length) notes.push(`(est.): token counts are estimates for ${estimated.join(', ')}: no public tokenizer`);
+  // Tool definitions are not sent as the JSON counted here: OpenAI renders them in a format of its own
+  // (cookbook.openai.com/examples/how_to_count_tokens_with_tiktoken, "function calling"), and Anthropic adds a
+  // tool-use system prompt of some hundreds of tokens per model (docs.anthropic.com/en/docs/tool-use-pricing-and-tokens).
+  // So a prompt with tools is approximate on every model, an exact tokenizer's too: said, not left unmarked.
+  if (d.prompts.some((p) => p.models[0]?.tokens.parts.some((part) => part.kind === 'tools')))
+    notes.push(
+      'tools: counted as their compact JSON, approximate on every model: providers render tool definitions in their own format, and Anthropic adds a tool-use system prompt (some hundreds of tokens, not counted)',
+    );
   return notes;
 }
 

@@ -1,7 +1,9 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { Tiktoken } from 'js-tiktoken/lite';
+import o200k from 'js-tiktoken/ranks/o200k_base';
 import { runCli } from './harness.js';
 
 const DIR = new URL('../../fixtures/prompts/', import.meta.url).pathname;
@@ -37,6 +39,16 @@ describe('tokenomics estimate', () => {
     const r = await runCli(['estimate', 'support-bot.yaml', '--format', 'markdown'], { cwd: DIR });
     expect(r.stdout).toContain('| Prompt | Part | Kind | Note | claude-sonnet-4-5 (est.) | claude-haiku-4-5 (est.) | gpt-4o-mini |');
     expect(r.stdout).toContain('| support-bot | claude-sonnet-4-5 (est.) |');
+  });
+
+  it('tool definitions are noted as approximate, on an exact tokenizer too (their JSON is not what the provider sends)', async () => {
+    const r = await runCli(['estimate', 'support-bot.yaml', '-m', 'gpt-4o-mini', '--format', 'markdown'], { cwd: DIR });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('| support-bot | tools | tools | as compact JSON: approximate | 302 |');
+    expect(r.stdout).toContain('- tools: counted as their compact JSON, approximate on every model:');
+    // a prompt without tools has no such note
+    const plain = await runCli(['estimate', 'summarize-ticket.md', '-m', 'gpt-4o-mini', '--format', 'markdown'], { cwd: DIR });
+    expect(plain.stdout).not.toContain('compact JSON');
   });
 
   it('options override the spec: --model, --output-tokens, --calls-per-month, --cache-hit-rate', async () => {
@@ -140,6 +152,29 @@ describe('tokenomics estimate', () => {
     expect((await runCli(['estimate', 'wasteful.yaml', '--calls-per-day', '1', '--calls-per-month', '2'], { cwd: DIR })).code).toBe(2);
   });
 
+  it("an empty --model ('', ' , ') is a usage error naming it, in estimate, tokens and check (it was read as absent)", async () => {
+    const cases: string[][] = [
+      ['estimate', 'support-bot.yaml', '--model', ''],
+      ['estimate', 'support-bot.yaml', '-m', ' , '],
+      ['estimate', 'summarize-ticket.md', '--model', ''],
+      ['tokens', 'summarize-ticket.md', '--model', ''],
+      ['check', 'wasteful.yaml', '--no-config', '--model', '', '--max-cost-per-call', '1'],
+    ];
+    for (const args of cases) {
+      const r = await runCli(args, { cwd: DIR });
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr, args.join(' ')).toContain('error: --model is empty: give a model id');
+      expect(r.stderr).toContain('hint: e.g. --model gpt-4o-mini');
+      expect(r.stdout).toBe('');
+    }
+    // an empty --encoding names the encodings (it was an internal error, "this is a bug")
+    const e = await runCli(['tokens', '--encoding', ''], { stdin: 'hello' });
+    expect(e.code).toBe(2);
+    expect(e.stderr).toContain('unknown encoding ""');
+    expect(e.stderr).toContain('use one of: o200k_base, cl100k_base');
+    expect(e.stderr).not.toContain('internal error');
+  });
+
   it('numeric options are decimals only, in every command: hex, binary and octal literals exit 2', async () => {
     const ok = { cwd: DIR };
     const cases: Array<[string[], string]> = [
@@ -235,5 +270,114 @@ describe('tokenomics estimate', () => {
     const u = await runCli(['estimate', 'u.md', '-m', 'gpt-4o', '--format', 'json'], { cwd: dir });
     expect(u.code).toBe(0);
     expect(JSON.parse(u.stdout).prompts[0].warnings.join('\n')).toMatch(/not valid UTF-8/);
+  });
+
+  it('warns of a call the model cannot make: a prompt past its context window, an output past its maximum output', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tk-est-limits-'));
+    // cl100k_base: "hello" then 16,400 x " hello", one token each = 16,401; chat framing 3 + "user" 1 + priming 3 = 7
+    // -> 16,408 input tokens, 23 more than gpt-3.5-turbo's context window of 16,385 (catalog contextWindow)
+    writeFileSync(join(dir, 'long.md'), `hello${' hello'.repeat(16_400)}`);
+    const r = await runCli(['estimate', 'long.md', '-m', 'gpt-3.5-turbo', '--format', 'json'], { cwd: dir });
+    expect(r.code).toBe(0);
+    const p = JSON.parse(r.stdout).prompts[0];
+    expect(p.models[0].tokens.input).toBe(16_408);
+    expect(p.warnings).toEqual([
+      'gpt-3.5-turbo: 16,408 input tokens are more than its context window of 16,385: the provider refuses such a call',
+    ]);
+    expect(r.stderr).toContain('warning: long.md: gpt-3.5-turbo: 16,408 input tokens are more than its context window of 16,385');
+    // gpt-4o: at most 16,384 output tokens (catalog maxOutputTokens); 16,384 is allowed, 16,385 is not
+    writeFileSync(join(dir, 'short.md'), 'hi');
+    const ok = await runCli(['estimate', 'short.md', '-m', 'gpt-4o', '--output-tokens', '16384'], { cwd: dir });
+    expect(ok.stderr).not.toContain('maximum output');
+    const over = await runCli(['estimate', 'short.md', '-m', 'gpt-4o,claude-haiku-4-5', '--output-tokens', '16385'], { cwd: dir });
+    expect(over.code).toBe(0);
+    expect(over.stderr).toContain(
+      'warning: short.md: gpt-4o: 16,385 output tokens per call are more than its maximum output of 16,384: a reply stops there',
+    );
+    expect(over.stderr).not.toMatch(/claude-haiku-4-5: .*maximum output/); // 64,000 for claude-haiku-4-5
+    // a model priced past its window (claude-sonnet-4-5: a long-context band above 200,000, the 1M window) is not held to it
+    // (o200k_base x 1: 210,001 + 7 = 210,008 input tokens, past its contextWindow of 200,000); claude-haiku-4-5 has none
+    writeFileSync(join(dir, 'longer.md'), `hello${' hello'.repeat(210_000)}`);
+    const wide = await runCli(['estimate', 'longer.md', '-m', 'claude-sonnet-4-5,claude-haiku-4-5', '--format', 'json'], { cwd: dir });
+    expect(JSON.parse(wide.stdout).prompts[0].warnings).toEqual([
+      'claude-haiku-4-5: 210,008 input tokens (estimated) are more than its context window of 200,000: the provider refuses such a call',
+    ]);
+  });
+
+  it('warns of a model retired before the pricing date: calls to it fail', async () => {
+    // catalog: deepseek-chat retiredAt 2026-07-24 (it answered until 15:59 UTC that day)
+    const warn = 'warning: summarize-ticket.md: deepseek-chat: retired on 2026-07-24: calls to it fail';
+    const on = await runCli(['estimate', 'summarize-ticket.md', '-m', 'deepseek-chat', '--at', '2026-07-24'], { cwd: DIR });
+    expect(on.code).toBe(0);
+    expect(on.stderr).not.toContain('retired');
+    const after = await runCli(['estimate', 'summarize-ticket.md', '-m', 'deepseek-chat', '--at', '2026-07-25'], { cwd: DIR });
+    expect(after.code).toBe(0);
+    expect(after.stderr).toContain(`${warn} (prices as of 2026-07-25, --at)`);
+    // the default date is today (the harness clock: 2026-11-23)
+    const today = await runCli(['estimate', 'summarize-ticket.md', '-m', 'deepseek-chat,gpt-4o', '--format', 'json'], { cwd: DIR });
+    expect(JSON.parse(today.stdout).prompts[0].warnings).toContain(
+      'deepseek-chat: retired on 2026-07-24: calls to it fail (prices as of 2026-11-23, --at)',
+    );
+    expect(today.stderr).not.toMatch(/gpt-4o: retired/);
+  });
+
+  it('{{constructor}}, {{toString}}, {{__proto__}} are variables like any other, never read from an object prototype', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tk-est-proto-'));
+    writeFileSync(join(dir, 'p.md'), 'Hello {{constructor}} and {{toString}} {{__proto__}}');
+    writeFileSync(
+      join(dir, 'c.json'),
+      JSON.stringify({ messages: [{ role: 'user', content: 'Hi {{constructor}}' }], variables: { q: 'x' } }),
+    );
+    const r = await runCli(['estimate', 'p.md', 'c.json', '-m', 'gpt-4o', '--format', 'json'], { cwd: dir });
+    expect(r.code).toBe(0);
+    const [p, c] = JSON.parse(r.stdout).prompts;
+    // no sample values: each renders empty, leaving "Hello  and  " (before: "function Object() { [native code] }" and
+    // toString's source were rendered in, and no value was reported missing)
+    const words = new Tiktoken(o200k).encode('Hello  and  ').length; // js-tiktoken itself
+    expect(p.models[0].tokens.parts[0].tokens).toBe(words);
+    expect(p.models[0].tokens.input).toBe(words + 7); // framing 3 + "user" 1 + reply priming 3
+    expect(p.warnings).toEqual([
+      'no sample value for {{__proto__}}, {{constructor}}, {{toString}}: counted as empty (add variables: to a spec)',
+    ]);
+    expect(c.warnings).toEqual(['no sample value for {{constructor}}: counted as empty (add variables: to a spec)']);
+  });
+
+  it('prompts that share an id (v1/prompt.md, v2/prompt.md) are shown by their file, so their rows can be told apart', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tk-est-ids-'));
+    mkdirSync(join(dir, 'v1'));
+    mkdirSync(join(dir, 'v2'));
+    writeFileSync(join(dir, 'v1', 'prompt.md'), 'Answer briefly.');
+    writeFileSync(join(dir, 'v2', 'prompt.md'), 'Answer briefly and cite the source.');
+    writeFileSync(join(dir, 'other.md'), 'Hi.');
+    const r = await runCli(['estimate', 'v1', 'v2', 'other.md', '-m', 'gpt-4o', '--format', 'json'], { cwd: dir });
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).prompts.map((p: { id: string }) => p.id)).toEqual([
+      join('v1', 'prompt.md'),
+      join('v2', 'prompt.md'),
+      'other',
+    ]);
+    const t = await runCli(['estimate', 'v1', 'v2', '-m', 'gpt-4o'], { cwd: dir });
+    expect(t.stdout).toMatch(/^v1\/prompt\.md +\$/m);
+    expect(t.stdout).toMatch(/^v2\/prompt\.md +\$/m);
+  });
+
+  it('a prompt warning names its file once: an image block in a chat JSON, invalid UTF-8 (the file was printed twice)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tk-est-warn-'));
+    const img = { type: 'image_url', image_url: { url: 'https://example.com/a.png' } };
+    writeFileSync(join(dir, 'c.json'), JSON.stringify({ messages: [{ role: 'user', content: [{ type: 'text', text: 'hi' }, img] }] }));
+    // "hi" then 0xc3 0x28: a lead byte without its continuation at byte 2 of line 1
+    writeFileSync(join(dir, 'u.md'), Buffer.from([0x68, 0x69, 0xc3, 0x28]));
+    const r = await runCli(['estimate', 'c.json', 'u.md', '-m', 'gpt-4o'], { cwd: dir });
+    expect(r.code).toBe(0);
+    const lines = r.stderr.split('\n').filter((l) => l.startsWith('warning:'));
+    expect(lines).toEqual([
+      'warning: c.json: messages[0]: image_url block not counted (text only)',
+      'warning: u.md: not valid UTF-8 at byte 2 (line 1); invalid bytes read as U+FFFD',
+    ]);
+    const doc = JSON.parse((await runCli(['estimate', 'c.json', 'u.md', '-m', 'gpt-4o', '--format', 'json'], { cwd: dir })).stdout);
+    expect(doc.prompts.map((p: { warnings: string[] }) => p.warnings)).toEqual([
+      ['messages[0]: image_url block not counted (text only)'],
+      ['not valid UTF-8 at byte 2 (line 1); invalid bytes read as U+FFFD'],
+    ]);
   });
 });

@@ -45,6 +45,48 @@ describe('tokenomics tokens', () => {
     expect(narrow.stdout.split('\n').find((l) => l.startsWith('File'))).toMatch(/Tokens \(est\.\)/);
   });
 
+  it("--encoding other than the model's own says what was counted, never that an OpenAI model has no public tokenizer", async () => {
+    const line = async (...args: string[]) =>
+      (await runCli(['tokens', ...args], { stdin: 'hello world', env: { COLUMNS: '200' } })).stdout
+        .split('\n')
+        .find((l) => l.includes('Count:'))
+        ?.trim();
+    // "hello", " world": 2 tokens in every case; only the words change
+    expect(await line('--model', 'gpt-4', '--encoding', 'o200k_base')).toBe(
+      'Count:  estimate: o200k_base (--encoding; gpt-4 counts with cl100k_base)',
+    );
+    expect(await line('--model', 'gpt-4', '--encoding', 'cl100k_base')).toBe('Count:  cl100k_base (exact for gpt-4)');
+    // claude-opus-4-7 is estimated as o200k_base x 1.3: with --encoding the factor is not applied, and the line says so
+    expect(await line('--model', 'claude-opus-4-7', '--encoding', 'o200k_base')).toBe(
+      'Count:  estimate: o200k_base (--encoding; claude-opus-4-7 has no public tokenizer; its x 1.3 not applied)',
+    );
+    expect(await line('--model', 'claude-opus-4-7', '--encoding', 'cl100k_base')).toBe(
+      'Count:  estimate: cl100k_base (--encoding; claude-opus-4-7 has no public tokenizer, estimated as o200k_base x 1.3 without --encoding)',
+    );
+    expect(await line('--model', 'claude-sonnet-4-5', '--encoding', 'o200k_base')).toBe(
+      'Count:  estimate: o200k_base (claude-sonnet-4-5 has no public tokenizer)',
+    );
+  });
+
+  it('Characters counts code points: an emoji or a CJK extension character is one, not two UTF-16 units', async () => {
+    // "x 🚀é𠀀": x, space, U+1F680, é, U+20000 = 5 characters (the string's length is 7: two surrogate pairs)
+    const r = await runCli(['tokens', '--format', 'json'], { stdin: 'x 🚀é𠀀' });
+    expect(JSON.parse(r.stdout).files[0].characters).toBe(5);
+  });
+
+  it("'-' among files reads standard input there, as the help says ('- or nothing reads stdin')", async () => {
+    const r = await runCli(['tokens', 'fixtures/prompts/summarize-ticket.md', '-', '--encoding', 'cl100k_base', '--format', 'json'], {
+      stdin: 'hello world',
+    });
+    expect(r.code, r.stderr).toBe(0);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.files.map((f: { file: string }) => f.file)).toEqual(['fixtures/prompts/summarize-ticket.md', '-']);
+    expect(doc.files[1]).toMatchObject({ characters: 11, tokens: 2 }); // "hello", " world"
+    const twice = await runCli(['tokens', '-', '-'], { stdin: 'x' });
+    expect(twice.code).toBe(2);
+    expect(twice.stderr).toContain('- is given more than once');
+  });
+
   it('reads stdin with an explicit encoding and rejects unknown ones', async () => {
     const r = await runCli(['tokens', '--encoding', 'cl100k_base', '--format', 'json'], { stdin: 'hello world' });
     expect(JSON.parse(r.stdout).totalTokens).toBe(2); // "hello", " world"

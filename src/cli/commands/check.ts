@@ -24,7 +24,7 @@ import { documentJson } from '../../report/data.js';
 import type { CommandContext } from '../context.js';
 import { EXIT_GATE_FAILED, EXIT_OK } from '../main.js';
 import { SCHEMA_VERSION } from '../version.js';
-import { parseAt, parseCount, parseRate, parseTraffic } from './estimate.js';
+import { parseAt, parseCount, parseRate, parseTraffic, requireModels } from './estimate.js';
 import { withCharts } from '../../report/charts.js';
 
 interface CheckOptions {
@@ -424,6 +424,7 @@ function github(ctx: CommandContext, result: ReturnType<typeof runCheck>, cfg: C
 }
 
 async function check(ctx: CommandContext, paths: string[], o: CheckOptions): Promise<number> {
+  requireModels(o.model, 'each prompt on its model in check.prompts or its spec');
   const cfg = readCheckConfig(ctx.config, ctx.io.cwd);
   const atMs = parseAt(o.at, ctx.io.now());
   const flagRate = parseRate(o.cacheHitRate);

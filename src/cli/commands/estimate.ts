@@ -7,6 +7,7 @@ import { sharedAcrossFiles } from '../../prompts/compress.js';
 import { PromptCounter } from '../../prompts/count.js';
 import { DEFAULT_CACHE_HIT_RATE, Estimator } from '../../prompts/estimate.js';
 import { loadPrompts } from '../../prompts/load.js';
+import type { Prompt } from '../../prompts/types.js';
 import { estimateReport } from '../../prompts/report.js';
 import { DAYS_PER_MONTH, type Traffic } from '../../prompts/types.js';
 import { dateOptionMs, type CommandContext } from '../context.js';
@@ -60,6 +61,21 @@ Examples:
     .action(run((ctx, cmd) => estimate(ctx, cmd.args, cmd.opts<EstimateOptions>())));
 }
 
+/**
+ * A model option that names no model (`--model ''`, `--model ,`: an unset shell variable, a CI input left
+ * empty) is a usage error: read as absent, the run priced the spec's models, or stopped on a prompt
+ * without one, and said nothing of the option.
+ */
+export function requireModels(ids: readonly string[] | string | undefined, without = "the spec's model(s)"): void {
+  if (ids === undefined) return;
+  const given = typeof ids === 'string' ? ids.split(',').filter((s) => s.trim()) : ids;
+  if (given.length === 0)
+    throw new UserError(
+      '--model is empty: give a model id',
+      `e.g. --model gpt-4o-mini (tokenomics prices lists the known ids); without --model: ${without}`,
+    );
+}
+
 export function parseCount(value: string | undefined, flag: string, integer = true): number | undefined {
   if (value === undefined) return undefined;
   const n = decimalNumber(value);
@@ -88,11 +104,24 @@ export function parseAt(at: string | undefined, now: number): number {
   return dateOptionMs('--at', at);
 }
 
+/**
+ * Prompts of one id (variants/v1/prompt.md beside variants/v2/prompt.md, ids from the file name) are
+ * shown by their file: under the one id their rows, costs and notes read alike and could not be told apart.
+ * The id is kept where it is unique (check, which joins by id, refuses a repeated one).
+ */
+function distinctIds(prompts: Prompt[]): void {
+  const count = new Map<string, number>();
+  for (const p of prompts) count.set(p.id, (count.get(p.id) ?? 0) + 1);
+  for (const p of prompts) if ((count.get(p.id) ?? 0) > 1) p.id = p.file;
+}
+
 async function estimate(ctx: CommandContext, paths: string[], opts: EstimateOptions): Promise<number> {
+  requireModels(opts.model);
   const atMs = parseAt(opts.at, ctx.io.now());
   const rate = parseRate(opts.cacheHitRate);
   const output = parseCount(opts.outputTokens, '--output-tokens');
   const prompts = loadPrompts(paths, ctx.io.cwd);
+  distinctIds(prompts);
   const { catalog } = ctx.loadCatalog();
   const est = new Estimator(catalog, {
     models: opts.model,

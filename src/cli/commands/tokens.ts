@@ -11,6 +11,8 @@ import type { CommandContext } from '../context.js';
 import type { Runner } from '../main.js';
 import { SCHEMA_VERSION } from '../version.js';
 import { inert } from '../../core/untrusted.js';
+import type { ModelEntry } from '../../pricing/model.js';
+import { requireModels } from './estimate.js';
 
 const ENCODINGS: EncodingName[] = ['o200k_base', 'cl100k_base', 'p50k_base', 'r50k_base'];
 const PARALLEL_MIN_BYTES = 4_000_000;
@@ -66,8 +68,44 @@ function readText(ctx: CommandContext, path: string): string {
   return read.text;
 }
 
+/** Characters as Unicode code points: a JavaScript string's length counts an emoji or any character past U+FFFF twice. */
+function codePoints(text: string): number {
+  let pairs = 0;
+  for (let i = 0; i < text.length - 1; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff) {
+      const d = text.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) {
+        pairs++;
+        i++;
+      }
+    }
+  }
+  return text.length - pairs;
+}
+
+/**
+ * Why a count is an estimate, truthfully: the model has no public tokenizer (its catalog encoding
+ * times its factor), or --encoding counted with another encoding than the model's own (`tokens
+ * --model gpt-4 --encoding o200k_base` said gpt-4 had no public tokenizer; it has cl100k_base), and
+ * then the model's factor is not applied, which the line says.
+ */
+function estimateBasis(encoding: EncodingName, factor: number, entry: ModelEntry | undefined, forced: string | undefined): string {
+  const id = entry?.id ?? 'model';
+  const tk = entry?.tokenizer;
+  const head = `estimate: ${encoding}${factor !== 1 ? ` x ${factor}` : ''}`;
+  const ownFactor = tk?.factor ?? 1;
+  if (forced === undefined || !tk || (!tk.exact && forced === tk.encoding && ownFactor === 1))
+    return `${head} (${id} has no public tokenizer)`;
+  if (tk.exact) return `${head} (--encoding; ${id} counts with ${tk.encoding})`;
+  if (forced === tk.encoding) return `${head} (--encoding; ${id} has no public tokenizer; its x ${ownFactor} not applied)`;
+  return `${head} (--encoding; ${id} has no public tokenizer, estimated as ${tk.encoding}${ownFactor !== 1 ? ` x ${ownFactor}` : ''} without --encoding)`;
+}
+
 async function tokens(ctx: CommandContext, files: string[], opts: TokensOptions): Promise<number> {
-  if (opts.encoding && !(ENCODINGS as string[]).includes(opts.encoding))
+  requireModels(opts.model, 'counted with o200k_base, not priced');
+  // an empty --encoding ('') is named, not read as absent (it reached the encoder as an internal error)
+  if (opts.encoding !== undefined && !(ENCODINGS as string[]).includes(opts.encoding))
     throw new UserError(`unknown encoding "${opts.encoding}"`, `use one of: ${ENCODINGS.join(', ')}`);
   const { catalog } = ctx.loadCatalog();
   const res = opts.model ? catalog.resolve(opts.model) : undefined;
@@ -82,10 +120,14 @@ async function tokens(ctx: CommandContext, files: string[], opts: TokensOptions)
   const encoding = (opts.encoding as EncodingName | undefined) ?? tk?.encoding ?? 'o200k_base';
   const exact = opts.encoding ? !res || (tk?.encoding === opts.encoding && tk.exact) : (tk?.exact ?? !res);
   const factor = !opts.encoding && tk && !tk.exact ? (tk.factor ?? 1) : 1;
-  const fromStdin = files.length === 0 || (files.length === 1 && files[0] === '-');
-  if (fromStdin && (ctx.io.stdin as { isTTY?: boolean }).isTTY)
+  // '-' reads standard input, alone or among files (`tokens a.md -` read a file named "-": ENOENT)
+  const names = files.length === 0 ? ['-'] : files;
+  if (names.filter((f) => f === '-').length > 1)
+    throw new UserError('- is given more than once: standard input can be read only once', 'give - once');
+  if (names.includes('-') && (ctx.io.stdin as { isTTY?: boolean }).isTTY)
     ctx.info('reading text from standard input (end with Ctrl-D; or pass files)');
-  const sources = fromStdin ? [{ name: '-', text: await readStdin(ctx) }] : files.map((f) => ({ name: f, text: readText(ctx, f) }));
+  const sources: { name: string; text: string }[] = [];
+  for (const f of names) sources.push({ name: f, text: f === '-' ? await readStdin(ctx) : readText(ctx, f) });
   const bytes = sources.reduce((n, s) => n + s.text.length, 0);
   const counts =
     bytes >= PARALLEL_MIN_BYTES
@@ -115,7 +157,7 @@ async function tokens(ctx: CommandContext, files: string[], opts: TokensOptions)
       const n = Math.round(counts[i] * factor);
       return {
         file: s.name,
-        characters: s.text.length,
+        characters: codePoints(s.text),
         tokens: n,
         costAsInputUsd: callCost(s.name, 'input', n),
         costAsOutputUsd: callCost(s.name, 'output', n),
@@ -126,7 +168,7 @@ async function tokens(ctx: CommandContext, files: string[], opts: TokensOptions)
   data.totalTokens = data.files.reduce((n, f) => n + f.tokens, 0);
   const basis = exact
     ? `${encoding} (exact for ${res ? res.entry.id : 'OpenAI models using it'})`
-    : `estimate: ${encoding}${factor !== 1 ? ` x ${factor}` : ''} (${res?.entry.id ?? 'model'} has no public tokenizer)`;
+    : estimateBasis(encoding, factor, res?.entry, opts.encoding);
   const prices =
     period && res
       ? {
