@@ -149,6 +149,47 @@ describe('report on a mixed fixture', () => {
     expect(csvEscape('+', false)).toBe('+');
   });
 
+  it('guards a formula a reader splitting on ";" or a line break would see inside a cell', () => {
+    // a ";" locale splits `acme;=HYPERLINK(..)` into `acme` and a formula: the quote goes after the ";" too
+    expect(csvEscape('acme;=1+1', false)).toBe(`"acme;'=1+1"`);
+    expect(csvEscape('x;-2+3', false)).toBe(`"x;'-2+3"`);
+    expect(csvEscape('x; "@sum', false)).toBe(`"x;' ""@sum"`);
+    // a quoted line break ends the row for a reader that does not honour the quotes: its next line is guarded
+    expect(csvEscape('line1\n=cmd', false)).toBe(`"line1\n'=cmd"`);
+    // a lone - or + after a ";" is no formula; a ";" alone only quotes the cell
+    expect(csvEscape('a;-;+', false)).toBe('"a;-;+"');
+    expect(csvEscape('a;b', false)).toBe('"a;b"');
+    // numbers stay numbers
+    expect(csvEscape('-1.25', true)).toBe('-1.25');
+  });
+
+  it('writes CSV where no field starts a formula, split on "," or on ";"', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tokenomics-csv-'));
+    const file = join(dir, 'c.jsonl');
+    const customers = ['acme;=HYPERLINK("http://x","y")', 'line1\n=cmd|calc', 'x;-2+3', 'y;@SUM(A1)', 'z; +1'];
+    writeFileSync(
+      file,
+      customers
+        .map((c, i) => `${JSON.stringify({ id: `r${i}`, model: 'gpt-4o', ts: '2026-10-01T10:00:00Z', in: 1000, out: 10, cust: c })}\n`)
+        .join(''),
+    );
+    const r = await runCli([
+      'report',
+      file,
+      '--map',
+      'id=id,model=model,timestamp=ts,input=in,output=out,customer=cust',
+      '--by',
+      'customer',
+      '--format',
+      'csv',
+    ]);
+    expect(r.code).toBe(0);
+    // a reader splitting on ";" and at every line break, quotes or not: each field, less leading quotes and spaces
+    const fields = r.stdout.split(/[;\n]/).map((f) => f.replace(/^[ "]+/, ''));
+    expect(fields.filter((f) => /^[=+\-@]/.test(f))).toEqual([]);
+    expect(r.stdout).toContain(`"acme;'=HYPERLINK(""http://x"",""y"")",1,1000,`);
+  });
+
   it('reprices at another date and at a proposed card', async () => {
     const doc = JSON.parse((await runCli(['report', FIXTURE, '--reprice', 'current', '--format', 'json'])).stdout);
     expect(doc.reprice.costUsd).toBe(0.0171732); // no price changed for these models
