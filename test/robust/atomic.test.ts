@@ -89,6 +89,34 @@ describe('the CLI writers use it', () => {
     expect(r.stderr).toMatch(/cannot write .*out\.txt: ENOENT/);
   });
 
+  it.runIf(fs.existsSync('/proc/version'))(
+    '-o into a directory whose file system takes no new file (/proc) says that, not "no such directory"',
+    async () => {
+      // /proc/version exists and is a regular file, but procfs creates no temporary file beside it (ENOENT)
+      const r = await runCli(['prices', 'gpt-4o', '-o', '/proc/version']);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain('cannot write /proc/version: ENOENT (/proc takes no new file)');
+      expect(r.stderr).not.toContain('no such directory');
+    },
+  );
+
+  it('a file system that refuses the temporary file with ENOENT is told apart from a missing directory', () => {
+    const dir = tempDir();
+    const refusing: WriteFs = {
+      ...fs,
+      openSync: (() => {
+        throw Object.assign(new Error('ENOENT'), { code: 'ENOENT' });
+      }) as WriteFs['openSync'],
+    };
+    let err: unknown;
+    try {
+      writeFileAtomic(join(dir, 'out.txt'), 'x', refusing);
+    } catch (e) {
+      err = e;
+    }
+    expect(describeWriteError(err)).toBe(`ENOENT (${dir} takes no new file)`);
+  });
+
   it('check --update-baseline writes the baseline through the atomic writer', async () => {
     const dir = tempDir();
     fs.cpSync(join(FIXTURES, 'check'), dir, { recursive: true });
