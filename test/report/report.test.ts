@@ -264,6 +264,15 @@ describe('report: errors a user can make', () => {
     expect(r.stderr).not.toMatch(/internal error/);
   });
 
+  it('refuses a --section no report has before reading the logs (exit 2, the list of sections)', async () => {
+    // before: the logs were read, then "this report has no section"; an input that does not exist shows no read happens
+    const r = await runCli(['report', 'no/such/file.jsonl', '--format', 'csv', '--section', 'grups']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(
+      'tokenomics: error: unknown section "grups"\nhint: use one of: groups, components, unit, turns, caching, long-context, reprice\n',
+    );
+  });
+
   it('exits 2 when no input could be read at all', async () => {
     const r = await runCli(['report', 'fixtures/logs/generic']); // files need --map: nothing recognised
     expect(r.code).toBe(2);
