@@ -107,6 +107,16 @@ describe('check --github', () => {
     expect(md).toContain('bot\\\\n::error::pwned \\<img src=x\\> \\| x');
   });
 
+  it('--comment into a missing directory says so with a hint', async () => {
+    const dir = await repo();
+    const r = await runCli(['check', '--base-ref', 'HEAD', '--comment', 'no/such/c.md'], { cwd: dir });
+    expect(r.code).toBe(2);
+    // before: "cannot write --comment no/such/c.md: ENOENT" and no hint
+    expect(r.stderr).toContain(
+      'tokenomics: error: cannot write --comment no/such/c.md: ENOENT (no such directory)\nhint: check the path, or write the comment elsewhere\n',
+    );
+  });
+
   it('a prompt id with an @mention or an issue reference mentions no one in the PR comment or the step summary', async () => {
     const dir = await repo();
     edit(dir, 'prompts/bot.yaml', 'id: bot\n', 'id: "bot @alice #12"\n');

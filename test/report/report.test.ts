@@ -224,7 +224,11 @@ describe('report on a mixed fixture', () => {
 
   it('rejects bad options with exit 2', async () => {
     expect((await runCli(['report', FIXTURE, '--by', 'colour'])).code).toBe(2);
-    expect((await runCli(['report', FIXTURE, '--top', '0'])).code).toBe(2);
+    const top0 = await runCli(['report', FIXTURE, '--top', '0']);
+    expect(top0.code).toBe(2);
+    expect(top0.stderr).toBe(
+      'tokenomics: error: --top expects a positive whole number (got "0")\nhint: --top N lists the N most expensive groups and sums the rest in one row; --all shows every group\n',
+    );
     expect((await runCli(['report', 'no/such/file.jsonl'])).code).toBe(2);
   });
 

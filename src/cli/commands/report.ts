@@ -149,7 +149,10 @@ async function report(ctx: CommandContext, given: string[], opts: ReportOptions)
     throw new UserError(`unknown section "${opts.section}"`, `use one of: ${REPORT_SECTIONS.join(', ')}`);
   const explicitTop = opts.top !== undefined ? decimalNumber(opts.top) : undefined;
   if (explicitTop !== undefined && (!Number.isInteger(explicitTop) || explicitTop < 1))
-    throw new UserError(`--top expects a positive whole number (got "${opts.top}")`);
+    throw new UserError(
+      `--top expects a positive whole number (got "${opts.top}")`,
+      '--top N lists the N most expensive groups and sums the rest in one row; --all shows every group',
+    );
   // tables and markdown: only the top groups leave the SQL engine (bounded memory for --by user over
   // millions), the rest summed exactly in one row. JSON, CSV and html hold every group unless --top
   // is given; tables rendered from them sum the same rest by the section's rule (report/rows.ts), so
