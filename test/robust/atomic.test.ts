@@ -117,6 +117,14 @@ describe('the CLI writers use it', () => {
     expect(describeWriteError(err)).toBe(`ENOENT (${dir} takes no new file)`);
   });
 
+  it('-o that cannot be written is said before any work (the logs are not read)', async () => {
+    // before: simulate replayed every log, then failed to write; an input that does not exist shows no read happens
+    const out = join(tempDir(), 'no', 'such', 'out.txt');
+    const r = await runCli(['simulate', 'no/such/logs', '-s', join(FIXTURES, 'scenarios', 'demo.yaml'), '-o', out]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`tokenomics: error: cannot write ${out}: ENOENT (no such directory)\nhint: check the path, or write elsewhere\n`);
+  });
+
   it('check --update-baseline writes the baseline through the atomic writer', async () => {
     const dir = tempDir();
     fs.cpSync(join(FIXTURES, 'check'), dir, { recursive: true });
