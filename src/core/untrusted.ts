@@ -122,11 +122,11 @@ export function jsonInert(json: string): string {
 
 /**
  * A markdown table cell or inline text: inert, with the characters that change markdown structure
- * escaped, and `&`: markdown reads `&#x202e;` as the character itself (a bidi override the inert
+ * escaped (`~` too: GitHub draws `~~x~~` struck through), and `&`: markdown reads `&#x202e;` as the character itself (a bidi override the inert
  * escapes exist to keep out) and `&lt;` as `<`, so a name is shown as written, never decoded.
  */
 export function inertMarkdown(s: string, maxChars = MAX_DISPLAY_CHARS): string {
-  return unlinked(inert(s, maxChars).replace(/[\\`*_[\]<>|#&]/g, (c) => `\\${c}`));
+  return unlinked(inert(s, maxChars).replace(/[\\`*_~[\]<>|#&]/g, (c) => `\\${c}`));
 }
 
 /**

@@ -119,4 +119,8 @@ describe('inertMarkdown', () => {
     expect(inertMarkdown('claude-3-5-sonnet@20240620')).toBe('claude-3-5-sonnet@20240620');
     expect(inertMarkdown('#general')).toBe('\\#general');
   });
+
+  it('escapes ~ so a name written ~~acme~~ is not drawn struck through (GitHub strikethrough)', () => {
+    expect(inertMarkdown('~~acme~~')).toBe('\\~\\~acme\\~\\~');
+  });
 });
