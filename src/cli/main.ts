@@ -1,6 +1,7 @@
 /** The commander program: global options, commands, and the mapping of failures to exit codes. */
 import { Command, CommanderError, Option } from 'commander';
 import { UserError } from '../core/issues.js';
+import { checkCreatable, describeWriteError, writePlan } from '../core/atomic-write.js';
 import { inert } from '../core/untrusted.js';
 import { CommandContext, DEFAULT_WIDTH, outputWidth, type GlobalOptions, type Io } from './context.js';
 import { packageVersion } from './version.js';
@@ -128,6 +129,7 @@ Run 'tokenomics <command> --help' for a command's options and examples.`,
       const cmd = args[args.length - 1] as Command;
       const ctx = new CommandContext(io, cmd.optsWithGlobals<GlobalOptions>());
       refuseIgnoredOptions(cmd, ctx);
+      checkOutputWritable(cmd, ctx);
       setExit(await fn(ctx, cmd));
     };
   for (const register of commands) register(program, run);
@@ -170,6 +172,22 @@ function refuseIgnoredOptions(cmd: Command, ctx: CommandContext): void {
   if (noReport && opts.format !== undefined) throw new UserError(`--format does not apply to ${cmd.name()}`, noReport);
   if (opts.section !== undefined && ctx.format !== 'csv')
     throw new UserError(`--section picks the table of CSV output`, `add --format csv (the ${ctx.format} output has every section)`);
+}
+
+/**
+ * -o names a file the output can be written to, tried before any work (its temporary file created and
+ * removed): a missing directory or one that takes no new file was said only after every log was read and
+ * the report made. (export refuses -o itself.)
+ */
+function checkOutputWritable(cmd: Command, ctx: CommandContext): void {
+  const output = ctx.opts.output;
+  if (!output || cmd.name() === 'export') return;
+  try {
+    const plan = writePlan(output);
+    if (!('direct' in plan)) checkCreatable(plan.tmp);
+  } catch (err) {
+    throw new UserError(`cannot write ${output}: ${describeWriteError(err)}`, 'check the path, or write elsewhere');
+  }
 }
 
 /** Runs the CLI; `exitsAfter`: the process ends when this returns (see Io.exitsAfter). */

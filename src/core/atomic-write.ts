@@ -52,7 +52,11 @@ export function writeFileAtomic(path: string, text: string | Buffer, fs: WriteFs
   const data = typeof text === 'string' ? Buffer.from(text) : text;
   let fd: number | undefined;
   try {
-    fd = fs.openSync(tmp, 'wx', mode);
+    try {
+      fd = fs.openSync(tmp, 'wx', mode);
+    } catch (err) {
+      throw creationError(err, dirname(target), fs);
+    }
     for (let off = 0; off < data.length; ) off += fs.writeSync(fd, data, off, data.length - off);
     fs.fsyncSync(fd);
     fs.closeSync(fd);
@@ -89,9 +93,46 @@ export function syncDir(dir: string, fs: WriteFs = nodeFs): void {
   }
 }
 
+/** A failed write's error, with what it means where its code alone would mislead. */
+type WriteError = NodeJS.ErrnoException & { detail?: string };
+
+/**
+ * The error of creating a file in `dir`: ENOENT although the directory is there means its file system takes no
+ * new file (/proc, /sys), not a missing directory, and says so.
+ */
+function creationError(err: unknown, dir: string, fs: Pick<WriteFs, 'statSync'>): unknown {
+  if ((err as NodeJS.ErrnoException).code === 'ENOENT' && isDirectory(dir, fs)) (err as WriteError).detail = `${dir} takes no new file`;
+  return err;
+}
+
+/**
+ * Whether the temporary file of a write can be created (created and removed at once; throws as writeFileAtomic
+ * would): a writer that fills it later (export's engine) learns before the work that the place takes no file.
+ */
+export function checkCreatable(tmp: string, fs: Pick<WriteFs, 'openSync' | 'closeSync' | 'unlinkSync' | 'statSync'> = nodeFs): void {
+  let fd: number;
+  try {
+    fd = fs.openSync(tmp, 'wx', 0o600);
+  } catch (err) {
+    throw creationError(err, dirname(tmp), fs);
+  }
+  fs.closeSync(fd);
+  fs.unlinkSync(tmp);
+}
+
+function isDirectory(path: string, fs: Pick<WriteFs, 'statSync'>): boolean {
+  try {
+    return fs.statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
 /** The errno code of a failed write, for messages ("ENOSPC (no space left on device)"). */
 export function describeWriteError(err: unknown): string {
   const code = (err as NodeJS.ErrnoException).code;
+  const detail = (err as WriteError).detail;
+  if (code && detail) return `${code} (${detail})`;
   const why: Record<string, string> = {
     ENOSPC: 'no space left on device',
     EACCES: 'permission denied',

@@ -122,11 +122,30 @@ export function jsonInert(json: string): string {
 
 /**
  * A markdown table cell or inline text: inert, with the characters that change markdown structure
- * escaped, and `&`: markdown reads `&#x202e;` as the character itself (a bidi override the inert
+ * escaped (`~` too: GitHub draws `~~x~~` struck through), and `&`: markdown reads `&#x202e;` as the character itself (a bidi override the inert
  * escapes exist to keep out) and `&lt;` as `<`, so a name is shown as written, never decoded.
  */
 export function inertMarkdown(s: string, maxChars = MAX_DISPLAY_CHARS): string {
-  return inert(s, maxChars).replace(/[\\`*_[\]<>|#&]/g, (c) => `\\${c}`);
+  return unlinked(inert(s, maxChars).replace(/[\\`*_~[\]<>|#&]/g, (c) => `\\${c}`));
+}
+
+/**
+ * What GitHub links in a comment, a pull-request body or a step summary, found in markdown text (a `#`
+ * escaped as `\#` is a plain `#` once the markdown is read, which is the text GitHub looks for references in): an @mention (`@someone`, `@org/team`: notifies them;
+ * not after a letter or digit, an e-mail address), an issue reference (`#123`, `owner/repo#123`, `GH-123`: a
+ * cross-reference in that issue) and a URL (`https://`, `www.`: a link, and a cross-reference when it names an
+ * issue). https://docs.github.com/en/get-started/writing-on-github/working-with-advanced-formatting/autolinked-references-and-urls
+ */
+const GITHUB_AUTOLINK = /(?<![A-Za-z0-9_])@(?=[A-Za-z0-9])|#(?=\d)|(?<![A-Za-z0-9_])gh-(?=\d)|(?<=\bhttps?:)(?=\/\/)|(?<=\bwww)(?=\.)/gi;
+
+/**
+ * Markdown text with a zero-width space (`&#8203;`, drawn as nothing) after the `@`, the `#` or `GH-` that
+ * starts a GitHub autolink, and inside a URL's scheme: shown as written, `@someone` no longer mentions anyone
+ * and `#123` references no issue. (Text the formatter quotes, never a code span: a code span would show the
+ * name in another face and a backtick in it would end the span.)
+ */
+function unlinked(md: string): string {
+  return md.replace(GITHUB_AUTOLINK, (m) => `${m}&#8203;`);
 }
 
 const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };

@@ -39,9 +39,21 @@ export function pickSection(report: Report, id: string | undefined): Section {
 }
 
 /**
- * A spreadsheet-safe CSV cell: control and bidirectional-format characters made visible (a model id with an escape
- * sequence must not reach a terminal that shows the CSV), a leading formula character (= + - @)
- * escaped with a quote (not a lone - or +), and quoted when it holds a quote, a comma or a line break.
+ * Where a spreadsheet may start a cell inside a text cell: after a `;` (the list separator of locales that
+ * write decimals with a comma, where Excel and LibreOffice split a .csv on `;`, not `,`) and after a line
+ * break (a reader that splits on `;` does not honour our quotes past its first field, so a quoted line break
+ * ends its row), with any quotes or spaces before the formula character. A lone "-" or "+" there is no formula.
+ */
+const FORMULA_INSIDE = /(?<=[;\n])(?=[ "]*(?:[=@]|[+-](?![;\n]|$)))/g;
+
+/**
+ * A spreadsheet-safe CSV cell, whatever separator the reader splits on (OWASP, CSV injection:
+ * https://owasp.org/www-community/attacks/CSV_Injection): control and bidirectional-format characters made
+ * visible (a model id with an escape sequence must not reach a terminal that shows the CSV, and a tab or a
+ * carriage return is never written raw), a leading formula character (= + - @) escaped with a quote (not a
+ * lone - or +), and so is one after a `;` or a line break inside the cell (a field start for a reader that
+ * splits on `;`); quoted when it holds a quote, a comma, a `;` or a line break. Numeric cells are written as
+ * they are (-1.25 stays a number).
  */
 export function csvEscape(value: string, numeric: boolean): string {
   let v = numeric
@@ -50,9 +62,12 @@ export function csvEscape(value: string, numeric: boolean): string {
         .split('\n')
         .map((l) => inert(l, 0))
         .join('\n');
-  // (a lone "-" or "+", the tables' placeholder for no value, is no formula: a spreadsheet shows it as it is)
-  if (!numeric && /^[=+\-@\t\r]/.test(v) && v !== '-' && v !== '+') v = `'${v}`;
-  if (/[",\r\n]/.test(v)) v = `"${v.replace(/"/g, '""')}"`;
+  if (!numeric) {
+    // (a lone "-" or "+", the tables' placeholder for no value, is no formula: a spreadsheet shows it as it is)
+    if (/^[=+\-@\t\r]/.test(v) && v !== '-' && v !== '+') v = `'${v}`;
+    v = v.replace(FORMULA_INSIDE, "'");
+  }
+  if (/[",;\r\n]/.test(v)) v = `"${v.replace(/"/g, '""')}"`;
   return v;
 }
 

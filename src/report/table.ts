@@ -84,8 +84,20 @@ function takeWidth(s: string, width: number): string {
  * with `::`: a CI log runs a line that starts with `::name::` (a name from the inputs is inert, which
  * escapes such a `::` at the start of a word, not inside one, as in `ft:gpt-4o:org::abc`).
  */
-function hardCut(word: string, width: number): string {
+function hardCut(word: string, width: number, prose = false): string {
   const chars = [...takeWidth(word, width)];
+  if (prose && chars.length > 1) {
+    // prose: cut after the last separator of the head (`|`, `/`, `=`, `-`, `,`, `;`) where that keeps at least half
+    // the line, else not just before closing punctuation: `(feature=a|` + `b),`, never `(feature=a|b)` + `,`
+    const half = Math.ceil(chars.length / 2);
+    let at = chars.length;
+    while (at > half && !/[|/=,;-]/.test(chars[at - 1])) at--;
+    if (at === half) {
+      at = chars.length;
+      while (at > half && /^[,.;:!?)\]}%]/.test(word.slice(chars.slice(0, at).join('').length))) at--;
+    }
+    chars.length = at;
+  }
   let head = chars.join('');
   // back over colons too (`ab:` + `::x` would leave `:::x`), keeping at least one character
   while (chars.length > 1 && word.startsWith('::', head.length)) {
@@ -132,7 +144,7 @@ function wrapTo(text: string, width: number | undefined, indent: string, minRoom
       lineWidth += 1;
     }
     while (lineWidth + ww > room) {
-      const head = hardCut(word, room - lineWidth);
+      const head = hardCut(word, room - lineWidth, minRoom > 0);
       line += head;
       flush();
       word = word.slice(head.length);

@@ -491,6 +491,9 @@ export function periodLine(data: UsageReportData, zone: string): string {
   return data.inputs.outsideTimeRange > 0 && data.totals.requests === 0 ? 'no record in the time window' : 'no timestamps';
 }
 
+/** The ids of the sections `report` may have (`--section`), in order; each is there when the run has data or options for it. */
+export const REPORT_SECTIONS = ['groups', 'components', 'unit', 'turns', 'caching', 'long-context', 'reprice'] as const;
+
 /**
  * `report`'s view (files or a database table): the report model from the typed data alone.
  * `source` is the summary's first line ([label, text]); `nothingBillable` what an empty total says.

@@ -203,6 +203,9 @@ function inputSummary(data: SimulateData): Array<[string, string]> {
 }
 
 /** `simulate`'s view: the report model from its typed data alone. */
+/** The ids of `simulate`'s own sections (`--section`); the levers' tables are named scenario:lever:table. */
+export const SIMULATE_SECTIONS = ['scenarios', 'waterfall', 'groups', 'volume-curve', 'assumptions'] as const;
+
 export function simulateReport(data: SimulateData): Report {
   const sections: Section[] = [scenariosSection(data), waterfallSection(data)];
   for (const s of [groupsSection(data), curveSection(data)]) if (s) sections.push(s);

@@ -107,6 +107,33 @@ describe('check --github', () => {
     expect(md).toContain('bot\\\\n::error::pwned \\<img src=x\\> \\| x');
   });
 
+  it('--comment into a missing directory says so with a hint', async () => {
+    const dir = await repo();
+    const r = await runCli(['check', '--base-ref', 'HEAD', '--comment', 'no/such/c.md'], { cwd: dir });
+    expect(r.code).toBe(2);
+    // before: "cannot write --comment no/such/c.md: ENOENT" and no hint
+    expect(r.stderr).toContain(
+      'tokenomics: error: cannot write --comment no/such/c.md: ENOENT (no such directory)\nhint: check the path, or write the comment elsewhere\n',
+    );
+  });
+
+  it('a prompt id with an @mention or an issue reference mentions no one in the PR comment or the step summary', async () => {
+    const dir = await repo();
+    edit(dir, 'prompts/bot.yaml', 'id: bot\n', 'id: "bot @alice #12"\n');
+    edit(dir, 'prompts/bot.yaml', 'model: claude-sonnet-4-5', 'model: claude-opus-4-1');
+    const summary = join(dir, 'summary.md');
+    const r = await runCli(['check', '--github', '--base-ref', 'HEAD', '--comment', 'c.md'], {
+      cwd: dir,
+      env: { GITHUB_STEP_SUMMARY: summary },
+    });
+    expect(r.code).toBe(1); // the model change fails the gate: the comment is written all the same
+    for (const md of [readFileSync(join(dir, 'c.md'), 'utf8'), readFileSync(summary, 'utf8')]) {
+      // a zero-width space (&#8203;) after the @ and the #: the same text, no mention, no issue reference
+      expect(md).toContain('bot @&#8203;alice \\#&#8203;12');
+      expect(md).not.toMatch(/@alice|#12/);
+    }
+  });
+
   it('a prompt id with a bidi override or an invisible character is shown as escapes in its annotation, as on every other line', async () => {
     const dir = await repo();
     // YAML's \u202e and \u200b: a right-to-left override (raw, it reversed the rest of the annotation line

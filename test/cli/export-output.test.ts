@@ -29,4 +29,15 @@ describe('tokenomics export output', () => {
     expect(existsSync(file)).toBe(false);
     expect(existsSync(other)).toBe(false);
   });
+
+  it.runIf(existsSync('/proc/version'))(
+    'a FILE where no file can be created (/proc): exit 2 saying so, before reading any log',
+    async () => {
+      // before: the logs were read and staged, then DuckDB's 'Cannot open file "/proc/.version.csv.<pid>.<hex>.tmp": No such file or directory'
+      const r = await runCli(['export', '/proc/version.csv', join(root, 'fixtures/logs/openai')]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain('tokenomics: error: cannot write /proc/version.csv: ENOENT (/proc takes no new file)');
+      expect(r.stderr).not.toContain('.tmp');
+    },
+  );
 });

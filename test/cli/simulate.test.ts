@@ -240,6 +240,27 @@ describe('tokenomics simulate', () => {
     expect(happened).not.toMatch(/[a-z] \d{4,}/);
   });
 
+  it('refuses a --section no simulation of its scenarios has before reading the logs (exit 2)', async () => {
+    // an input that does not exist: the error is the section, so no log was read first
+    const r = await runCli(['simulate', 'no/such/logs', '-s', 'fixtures/scenarios/demo.yaml', '--format', 'csv', '--section', 'waterfal']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(
+      'tokenomics: error: unknown section "waterfal"\nhint: use one of: scenarios, waterfall, groups, volume-curve, assumptions, or a lever\'s table as scenario:lever:table (caching, full-plan, full-plan-10x)\n',
+    );
+    // a lever's table of a scenario of the file is a known name: the run goes on (and finds no input here)
+    const lever = await runCli([
+      'simulate',
+      'no/such/logs',
+      '-s',
+      'fixtures/scenarios/demo.yaml',
+      '--format',
+      'csv',
+      '--section',
+      'caching:x:y',
+    ]);
+    expect(lever.stderr).not.toContain('unknown section');
+  });
+
   it('features named constructor, __proto__ and toString neither crash nor escape perFeature (issue 13)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'tk-sim-'));
     const log = join(dir, 'log.jsonl');

@@ -103,4 +103,24 @@ describe('inertMarkdown', () => {
     // the raw character itself is already an escape
     expect(inertMarkdown('\u202egpj')).toBe('\\\\u202egpj');
   });
+
+  it('neutralises GitHub mentions, issue references and URL links with a zero-width space, keeping the text readable', () => {
+    // &#8203; is U+200B, drawn as nothing: `@someone` reads the same but mentions (notifies) no one
+    expect(inertMarkdown('@someone')).toBe('@&#8203;someone');
+    expect(inertMarkdown('cc @org/team')).toBe('cc @&#8203;org/team');
+    // an issue reference, `#` escaped for markdown as before: `\#&#8203;123`
+    expect(inertMarkdown('fixes #123')).toBe('fixes \\#&#8203;123');
+    expect(inertMarkdown('owner/repo#7')).toBe('owner/repo\\#&#8203;7');
+    expect(inertMarkdown('see GH-26')).toBe('see GH-&#8203;26');
+    expect(inertMarkdown('https://github.com/o/r/issues/1')).toBe('https:&#8203;//github.com/o/r/issues/1');
+    expect(inertMarkdown('www.example.com')).toBe('www&#8203;.example.com');
+    // not a mention or a reference: an e-mail address, a Vertex model version, a heading-like # word
+    expect(inertMarkdown('ops@example.com')).toBe('ops@example.com');
+    expect(inertMarkdown('claude-3-5-sonnet@20240620')).toBe('claude-3-5-sonnet@20240620');
+    expect(inertMarkdown('#general')).toBe('\\#general');
+  });
+
+  it('escapes ~ so a name written ~~acme~~ is not drawn struck through (GitHub strikethrough)', () => {
+    expect(inertMarkdown('~~acme~~')).toBe('\\~\\~acme\\~\\~');
+  });
 });

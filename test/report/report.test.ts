@@ -149,6 +149,47 @@ describe('report on a mixed fixture', () => {
     expect(csvEscape('+', false)).toBe('+');
   });
 
+  it('guards a formula a reader splitting on ";" or a line break would see inside a cell', () => {
+    // a ";" locale splits `acme;=HYPERLINK(..)` into `acme` and a formula: the quote goes after the ";" too
+    expect(csvEscape('acme;=1+1', false)).toBe(`"acme;'=1+1"`);
+    expect(csvEscape('x;-2+3', false)).toBe(`"x;'-2+3"`);
+    expect(csvEscape('x; "@sum', false)).toBe(`"x;' ""@sum"`);
+    // a quoted line break ends the row for a reader that does not honour the quotes: its next line is guarded
+    expect(csvEscape('line1\n=cmd', false)).toBe(`"line1\n'=cmd"`);
+    // a lone - or + after a ";" is no formula; a ";" alone only quotes the cell
+    expect(csvEscape('a;-;+', false)).toBe('"a;-;+"');
+    expect(csvEscape('a;b', false)).toBe('"a;b"');
+    // numbers stay numbers
+    expect(csvEscape('-1.25', true)).toBe('-1.25');
+  });
+
+  it('writes CSV where no field starts a formula, split on "," or on ";"', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tokenomics-csv-'));
+    const file = join(dir, 'c.jsonl');
+    const customers = ['acme;=HYPERLINK("http://x","y")', 'line1\n=cmd|calc', 'x;-2+3', 'y;@SUM(A1)', 'z; +1'];
+    writeFileSync(
+      file,
+      customers
+        .map((c, i) => `${JSON.stringify({ id: `r${i}`, model: 'gpt-4o', ts: '2026-10-01T10:00:00Z', in: 1000, out: 10, cust: c })}\n`)
+        .join(''),
+    );
+    const r = await runCli([
+      'report',
+      file,
+      '--map',
+      'id=id,model=model,timestamp=ts,input=in,output=out,customer=cust',
+      '--by',
+      'customer',
+      '--format',
+      'csv',
+    ]);
+    expect(r.code).toBe(0);
+    // a reader splitting on ";" and at every line break, quotes or not: each field, less leading quotes and spaces
+    const fields = r.stdout.split(/[;\n]/).map((f) => f.replace(/^[ "]+/, ''));
+    expect(fields.filter((f) => /^[=+\-@]/.test(f))).toEqual([]);
+    expect(r.stdout).toContain(`"acme;'=HYPERLINK(""http://x"",""y"")",1,1000,`);
+  });
+
   it('reprices at another date and at a proposed card', async () => {
     const doc = JSON.parse((await runCli(['report', FIXTURE, '--reprice', 'current', '--format', 'json'])).stdout);
     expect(doc.reprice.costUsd).toBe(0.0171732); // no price changed for these models
@@ -183,7 +224,11 @@ describe('report on a mixed fixture', () => {
 
   it('rejects bad options with exit 2', async () => {
     expect((await runCli(['report', FIXTURE, '--by', 'colour'])).code).toBe(2);
-    expect((await runCli(['report', FIXTURE, '--top', '0'])).code).toBe(2);
+    const top0 = await runCli(['report', FIXTURE, '--top', '0']);
+    expect(top0.code).toBe(2);
+    expect(top0.stderr).toBe(
+      'tokenomics: error: --top expects a positive whole number (got "0")\nhint: --top N lists the N most expensive groups and sums the rest in one row; --all shows every group\n',
+    );
     expect((await runCli(['report', 'no/such/file.jsonl'])).code).toBe(2);
   });
 
@@ -221,6 +266,15 @@ describe('report: errors a user can make', () => {
     expect(r.stderr).toMatch(/no section "long-context"/);
     expect(r.stderr).toMatch(/hint: sections in this report: groups, components, unit, turns, caching/);
     expect(r.stderr).not.toMatch(/internal error/);
+  });
+
+  it('refuses a --section no report has before reading the logs (exit 2, the list of sections)', async () => {
+    // before: the logs were read, then "this report has no section"; an input that does not exist shows no read happens
+    const r = await runCli(['report', 'no/such/file.jsonl', '--format', 'csv', '--section', 'grups']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(
+      'tokenomics: error: unknown section "grups"\nhint: use one of: groups, components, unit, turns, caching, long-context, reprice\n',
+    );
   });
 
   it('exits 2 when no input could be read at all', async () => {

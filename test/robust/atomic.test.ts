@@ -89,6 +89,42 @@ describe('the CLI writers use it', () => {
     expect(r.stderr).toMatch(/cannot write .*out\.txt: ENOENT/);
   });
 
+  it.runIf(fs.existsSync('/proc/version'))(
+    '-o into a directory whose file system takes no new file (/proc) says that, not "no such directory"',
+    async () => {
+      // /proc/version exists and is a regular file, but procfs creates no temporary file beside it (ENOENT)
+      const r = await runCli(['prices', 'gpt-4o', '-o', '/proc/version']);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain('cannot write /proc/version: ENOENT (/proc takes no new file)');
+      expect(r.stderr).not.toContain('no such directory');
+    },
+  );
+
+  it('a file system that refuses the temporary file with ENOENT is told apart from a missing directory', () => {
+    const dir = tempDir();
+    const refusing: WriteFs = {
+      ...fs,
+      openSync: (() => {
+        throw Object.assign(new Error('ENOENT'), { code: 'ENOENT' });
+      }) as WriteFs['openSync'],
+    };
+    let err: unknown;
+    try {
+      writeFileAtomic(join(dir, 'out.txt'), 'x', refusing);
+    } catch (e) {
+      err = e;
+    }
+    expect(describeWriteError(err)).toBe(`ENOENT (${dir} takes no new file)`);
+  });
+
+  it('-o that cannot be written is said before any work (the logs are not read)', async () => {
+    // before: simulate replayed every log, then failed to write; an input that does not exist shows no read happens
+    const out = join(tempDir(), 'no', 'such', 'out.txt');
+    const r = await runCli(['simulate', 'no/such/logs', '-s', join(FIXTURES, 'scenarios', 'demo.yaml'), '-o', out]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`tokenomics: error: cannot write ${out}: ENOENT (no such directory)\nhint: check the path, or write elsewhere\n`);
+  });
+
   it('check --update-baseline writes the baseline through the atomic writer', async () => {
     const dir = tempDir();
     fs.cpSync(join(FIXTURES, 'check'), dir, { recursive: true });

@@ -4,7 +4,8 @@
  * revision, a corrupt baseline or an empty prompt set is exit 2 naming the file or ref).
  */
 import { execFileSync } from 'node:child_process';
-import { appendFileSync, realpathSync, writeFileSync } from 'node:fs';
+import { appendFileSync, realpathSync } from 'node:fs';
+import { describeWriteError, writeFileAtomic } from '../../core/atomic-write.js';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import type { Command } from 'commander';
 import { UserError } from '../../core/issues.js';
@@ -489,9 +490,12 @@ async function check(ctx: CommandContext, paths: string[], o: CheckOptions): Pro
   const markdown = o.comment || o.github ? await ctx.render(report, 'markdown') : '';
   if (o.comment) {
     try {
-      writeFileSync(resolve(ctx.io.cwd, o.comment), markdown);
+      writeFileAtomic(resolve(ctx.io.cwd, o.comment), markdown);
     } catch (err) {
-      throw new UserError(`cannot write --comment ${o.comment}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+      throw new UserError(
+        `cannot write --comment ${o.comment}: ${describeWriteError(err)}`,
+        'check the path, or write the comment elsewhere',
+      );
     }
   }
   if (o.github) github(ctx, result, cfg, markdown);

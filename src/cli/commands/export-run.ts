@@ -7,7 +7,7 @@ import { chmodSync, createReadStream, createWriteStream, mkdtempSync, renameSync
 import { pipeline } from 'node:stream/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { describeWriteError, syncDir, writePlan, type WritePlan } from '../../core/atomic-write.js';
+import { checkCreatable, describeWriteError, syncDir, writePlan, type WritePlan } from '../../core/atomic-write.js';
 import { BIGINT, BOOLEAN, DuckDBDataChunk, INTEGER, VARCHAR, type DuckDBType } from '@duckdb/node-api';
 import { UserError } from '../../core/issues.js';
 import { removeTemporary, temporary } from '../../core/temporaries.js';
@@ -73,6 +73,8 @@ export async function exportUsage(ctx: CommandContext, file: string, inputs: str
   let plan: WritePlan;
   try {
     plan = writePlan(file);
+    // a place that takes no new file (a read-only or pseudo file system) is said now, not after reading every log
+    if (!('direct' in plan)) checkCreatable(plan.tmp);
   } catch (err) {
     throw new UserError(`cannot write ${file}: ${describeWriteError(err)}`, WRITE_HINT);
   }

@@ -8,7 +8,7 @@ import { statSync } from 'node:fs';
 import { checkTimeZone } from '../../aggregate/dims.js';
 import { listFormats } from '../../ingest/index.js';
 import { holdsLogFile } from '../../ingest/inputs.js';
-import { usageReport } from '../../report/usage-sections.js';
+import { REPORT_SECTIONS, usageReport } from '../../report/usage-sections.js';
 import { nothingReadError } from '../../report/ingest-warnings.js';
 import { planReport, runReport, type ReportTask } from '../report-task.js';
 import { DEFAULT_MAX_ROWS, type CommandContext } from '../context.js';
@@ -67,7 +67,7 @@ export function registerReport(program: Command, run: Runner): void {
       '--memory-limit <size>',
       'memory the SQL engine may use before it spills to a temporary directory (e.g. 512MB, 2GB; default: a quarter of RAM, at most 400 MiB)',
     )
-    .option('--section <id>', 'with --format csv: which table (groups, components, unit, turns, caching, long-context, reprice)')
+    .option('--section <id>', `with --format csv: which table (${REPORT_SECTIONS.join(', ')})`)
     .addHelpText(
       'after',
       `
@@ -144,9 +144,15 @@ function defaultInputs(ctx: CommandContext): { inputs: string[]; notes: string[]
 
 async function report(ctx: CommandContext, given: string[], opts: ReportOptions): Promise<number> {
   const tz = opts.tz === undefined ? undefined : checkTimeZone(opts.tz);
+  // a section no report has is a usage error before the logs are read (one the run has no data for is said after)
+  if (opts.section !== undefined && !(REPORT_SECTIONS as readonly string[]).includes(opts.section))
+    throw new UserError(`unknown section "${opts.section}"`, `use one of: ${REPORT_SECTIONS.join(', ')}`);
   const explicitTop = opts.top !== undefined ? decimalNumber(opts.top) : undefined;
   if (explicitTop !== undefined && (!Number.isInteger(explicitTop) || explicitTop < 1))
-    throw new UserError(`--top expects a positive whole number (got "${opts.top}")`);
+    throw new UserError(
+      `--top expects a positive whole number (got "${opts.top}")`,
+      '--top N lists the N most expensive groups and sums the rest in one row; --all shows every group',
+    );
   // tables and markdown: only the top groups leave the SQL engine (bounded memory for --by user over
   // millions), the rest summed exactly in one row. JSON, CSV and html hold every group unless --top
   // is given; tables rendered from them sum the same rest by the section's rule (report/rows.ts), so

@@ -11,7 +11,7 @@ import { pretokenize } from '../../simulate/pretokenize.js';
 import { baselineRequests, runScenarios, unmatchedScopeWarnings } from '../../simulate/engine.js';
 import { simGroupKey } from '../../simulate/data.js';
 import { priceState } from '../../simulate/price.js';
-import { buildSimulateReport } from '../../simulate/report.js';
+import { buildSimulateReport, SIMULATE_SECTIONS } from '../../simulate/report.js';
 import { loadScenarioFile, resolveInheritance } from '../../simulate/scenario.js';
 import type { SimEnv } from '../../simulate/types.js';
 import type { UsageRecord } from '../../usage/record.js';
@@ -104,6 +104,17 @@ async function simulate(ctx: CommandContext, inputs: string[], opts: SimulateOpt
       );
     scenarios = scenarios.filter((s) => opts.only!.includes(s.name));
   }
+  // a section no simulation of these scenarios has is a usage error before the logs are read
+  const section = opts.section;
+  if (
+    section !== undefined &&
+    !(SIMULATE_SECTIONS as readonly string[]).includes(section) &&
+    !scenarios.some((s) => section.startsWith(`${s.name}:`))
+  )
+    throw new UserError(
+      `unknown section "${section}"`,
+      `use one of: ${SIMULATE_SECTIONS.join(', ')}, or a lever's table as scenario:lever:table (${scenarios.map((s) => s.name).join(', ')})`,
+    );
   const { records, ingest, pricer } = await loadRecords(ctx, inputs, { keepText: true, inputFormat: opts.inputFormat, map: opts.map });
   const nothingRead = nothingReadError(ingest.counts, ingest.issues, ctx.strict);
   if (nothingRead) throw nothingRead;

@@ -9,7 +9,8 @@
  */
 import { inert, inertHtml } from '../../core/untrusted.js';
 import { distinctLabels } from '../chart-labels.js';
-import type { Chart } from '../model.js';
+import { decimalToScaled, femtoToUsdNumber, formatUsd } from '../../pricing/money.js';
+import type { Chart, ChartPoint } from '../model.js';
 
 /**
  * Dark and mid tones alternate, so neighbours in a stack differ in grey level (at least 2.3:1), not
@@ -49,6 +50,43 @@ function waterfallRows(chart: Chart, name: (x: string | number) => string | numb
   });
 }
 
+/**
+ * Most bars a stacked-bar chart draws side by side (3 px each at WIDTH). A report by day over years has
+ * thousands of days (x 6 series: 20,000 rectangles, seconds to draw and megabytes of SVG for bars a tenth
+ * of a pixel wide); past this, runs of consecutive categories are summed into one bar each.
+ */
+export const MAX_DRAWN_BARS = Math.floor(WIDTH / 3);
+
+/**
+ * A chart's points as drawn, and how many categories each drawn bar sums (1: each its own). A stacked-bar
+ * chart with more categories than MAX_DRAWN_BARS draws `perBar` consecutive ones (in the points' order: by
+ * time) as one bar per series, its label `first to last`, its amount their sum: each point's value is an
+ * amount to 1e-12 USD (femtoToUsdNumber), read back exactly and summed as an integer, so the bar's text has no
+ * float artifact. The table beside the chart keeps every point.
+ */
+export function drawnPoints(chart: Chart): { points: ChartPoint[]; perBar: number; categories: number } {
+  const xs = [...new Set(chart.points.map((p) => String(p.x)))];
+  if (chart.kind !== 'stacked-bar' || xs.length <= MAX_DRAWN_BARS) return { points: chart.points, perBar: 1, categories: xs.length };
+  const perBar = Math.ceil(xs.length / MAX_DRAWN_BARS);
+  const bucketOf = new Map(xs.map((x, i) => [x, Math.floor(i / perBar)]));
+  const labels = Array.from({ length: Math.ceil(xs.length / perBar) }, (_, b) => {
+    const run = xs.slice(b * perBar, (b + 1) * perBar);
+    return run.length === 1 ? run[0] : `${run[0]} to ${run[run.length - 1]}`;
+  });
+  const sums = new Map<string, { bucket: number; series?: string; femto: bigint }>();
+  for (const p of chart.points) {
+    const bucket = bucketOf.get(String(p.x))!;
+    const key = `${bucket}\u0000${p.series ?? ''}`;
+    const at = sums.get(key) ?? { bucket, series: p.series, femto: 0n };
+    at.femto += decimalToScaled(p.value, 15);
+    sums.set(key, at);
+  }
+  const points = [...sums.values()]
+    .sort((a, b) => a.bucket - b.bucket)
+    .map((s) => ({ x: labels[s.bucket], series: s.series, value: femtoToUsdNumber(s.femto), text: formatUsd(s.femto) }));
+  return { points, perBar, categories: xs.length };
+}
+
 export function vegaLiteSpec(chart: Chart): Spec {
   const base: Spec = {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
@@ -61,10 +99,11 @@ export function vegaLiteSpec(chart: Chart): Spec {
       range: { category: PALETTE },
     },
   };
-  const series = chart.points.some((p) => p.series !== undefined);
-  const xName = shownNames(chart.points.map((p) => p.x));
-  const seriesName = shownNames(chart.points.flatMap((p) => (p.series === undefined ? [] : [p.series])));
-  const values = chart.points.map((p) => ({
+  const drawn = drawnPoints(chart).points;
+  const series = drawn.some((p) => p.series !== undefined);
+  const xName = shownNames(drawn.map((p) => p.x));
+  const seriesName = shownNames(drawn.flatMap((p) => (p.series === undefined ? [] : [p.series])));
+  const values = drawn.map((p) => ({
     x: xName(p.x),
     series: p.series === undefined ? '' : seriesName(p.series),
     value: p.value,

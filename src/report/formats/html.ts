@@ -5,11 +5,11 @@
  * warnings. All text from the data is escaped for HTML; the layout reflows at phone width.
  */
 import { inertHtml } from '../../core/untrusted.js';
-import { isNumeric } from '../cells.js';
+import { formatInt, isNumeric } from '../cells.js';
 import type { FormatOptions } from '../format.js';
 import type { Chart, Report, Section } from '../model.js';
 import { displayCell } from '../table.js';
-import { chartSvg } from './chart-svg.js';
+import { chartSvg, drawnPoints } from './chart-svg.js';
 import { closingLines } from '../parts.js';
 import { sectionNotes, shownRows } from '../rows.js';
 import type { Formatter } from './index.js';
@@ -92,10 +92,17 @@ function numbersTable(chart: Chart): string {
 async function chartBlock(chart: Chart): Promise<string> {
   const svg = await chartSvg(chart);
   const id = slug(chart.id);
+  const { perBar, categories } = drawnPoints(chart);
+  const notes = [
+    chart.note,
+    perBar > 1
+      ? `${formatInt(categories)} bars are too many to draw one by one: each bar sums ${perBar} in a row (named by the first and the last); the table beside has each.`
+      : undefined,
+  ].filter((n) => n !== undefined);
   return [
     `<section class="chart" id="chart-${id}" data-chart="${id}" data-kind="${chart.kind}" aria-labelledby="chart-${id}-title">`,
     `<h2 id="chart-${id}-title" style="flex-basis:100%">${h(chart.title)}</h2>`,
-    `<figure>${svg}${chart.note ? `<figcaption>${h(chart.note)}</figcaption>` : ''}</figure>`,
+    `<figure>${svg}${notes.length ? `<figcaption>${h(notes.join(' '))}</figcaption>` : ''}</figure>`,
     numbersTable(chart),
     '</section>',
   ].join('\n');
