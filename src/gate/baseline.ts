@@ -180,11 +180,23 @@ const gitError = (err: unknown) =>
  */
 export class GitRevision {
   readonly root: string;
+  /**
+   * The commit read (full hex id): by default the merge-base of `ref` and HEAD, the commit a pull
+   * request's diff starts from (GitHub's "three-dot" comparison,
+   * https://docs.github.com/en/pull-requests/collaborating-with-pull-requests/proposing-changes-to-your-work-with-pull-requests/about-comparing-branches-in-pull-requests);
+   * with `mergeBase: false`, `ref`'s own commit.
+   */
+  readonly commit: string;
+  /** The revision as messages name it: `ref`, or `abc1234 (the merge-base of REF and HEAD)` when that is another commit. */
+  readonly at: string;
+  /** The revision in `REV:path` labels: `ref`, or the merge-base's abbreviated id when that is another commit. */
+  readonly name: string;
   private renameMap?: Map<string, string>;
 
   constructor(
     readonly ref: string,
     readonly cwd: string,
+    opts: { mergeBase?: boolean } = {},
   ) {
     try {
       git(['rev-parse', '--show-toplevel'], cwd);
@@ -194,8 +206,16 @@ export class GitRevision {
         'run check from the repository (in CI: actions/checkout with fetch-depth: 0), or compare with --baseline FILE',
       );
     }
+    const shallow = () => {
+      try {
+        return git(['rev-parse', '--is-shallow-repository'], cwd).trim() === 'true';
+      } catch {
+        return false;
+      }
+    };
+    let tip: string;
     try {
-      git(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], cwd);
+      tip = git(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], cwd).trim();
     } catch {
       throw new UserError(
         `--base-ref ${ref}: not a commit in the git repository at ${cwd}`,
@@ -203,6 +223,42 @@ export class GitRevision {
       );
     }
     this.root = realpathSync(git(['rev-parse', '--show-toplevel'], cwd).trim());
+    this.commit = tip;
+    this.at = ref;
+    this.name = ref;
+    if (opts.mergeBase === false) return;
+    let head: string;
+    try {
+      head = git(['rev-parse', '--verify', '--quiet', 'HEAD^{commit}'], cwd).trim();
+    } catch {
+      throw new UserError(
+        `--base-ref ${ref}: HEAD is not a commit (a branch with no commit yet): no merge-base with ${ref}`,
+        `commit first, or compare with ${ref} itself: --base-ref ${ref} --no-merge-base`,
+      );
+    }
+    let base = '';
+    try {
+      // exit 1 with no output: no common ancestor (unrelated histories, or history cut off by a shallow clone)
+      base = git(['merge-base', tip, head], cwd).trim();
+    } catch {
+      // reported below
+    }
+    if (!/^[0-9a-f]{40,64}$/.test(base)) {
+      if (shallow())
+        throw new UserError(
+          `--base-ref ${ref}: no merge-base of ${ref} and HEAD in this shallow clone: the commit a pull request's changes start from was not fetched`,
+          'fetch the history: actions/checkout with fetch-depth: 0, or git fetch --unshallow origin (or compare with the tip itself: --no-merge-base)',
+        );
+      throw new UserError(
+        `--base-ref ${ref}: ${ref} and HEAD have no common ancestor (unrelated histories): no merge-base to compare with`,
+        `compare with ${ref} itself: --base-ref ${ref} --no-merge-base`,
+      );
+    }
+    this.commit = base;
+    if (base !== tip) {
+      this.name = base.slice(0, 12);
+      this.at = `${this.name} (the merge-base of ${ref} and HEAD)`;
+    }
   }
 
   /**
@@ -259,7 +315,7 @@ export class GitRevision {
     try {
       out = execFileSync('git', ['cat-file', contents ? '--batch' : '--batch-check', '--follow-symlinks'], {
         cwd: this.root,
-        input: `${this.ref}:${gp}\n`,
+        input: `${this.commit}:${gp}\n`,
         stdio: ['pipe', 'pipe', 'pipe'],
         maxBuffer: 256 * 1024 * 1024,
       });
@@ -269,7 +325,7 @@ export class GitRevision {
     const nl = out.indexOf(10);
     const header = out.subarray(0, nl < 0 ? out.length : nl).toString('utf8');
     // "REV:path missing" (echoing the input line): absent at the revision; so is a link to nothing there
-    if (header === `${this.ref}:${gp} missing`) return 'missing';
+    if (header === `${this.commit}:${gp} missing`) return 'missing';
     if (header.startsWith('dangling ')) return 'dangling';
     const m = /^([0-9a-f]+) (\w+) (\d+)$/.exec(header);
     if (!m) {
@@ -313,7 +369,7 @@ export class GitRevision {
       if (o !== 'missing') return o.type;
     }
     // absent (or a name cat-file's line input cannot carry): what the tree itself holds there, e.g. a submodule
-    const out = git(['--literal-pathspecs', 'ls-tree', '-z', this.ref, '--', gp], this.root).split('\0')[0];
+    const out = git(['--literal-pathspecs', 'ls-tree', '-z', this.commit, '--', gp], this.root).split('\0')[0];
     return out ? out.split(/\s+/)[1] : undefined;
   }
 
@@ -330,7 +386,7 @@ export class GitRevision {
         .map((n) => `${gp}/${n}`)
         .sort();
     }
-    const out = git(['--literal-pathspecs', 'ls-tree', '-r', '--name-only', '-z', this.ref, '--', gp ? `${gp}/` : '.'], this.root);
+    const out = git(['--literal-pathspecs', 'ls-tree', '-r', '--name-only', '-z', this.commit, '--', gp ? `${gp}/` : '.'], this.root);
     return out.split('\0').filter(Boolean).sort();
   }
 
@@ -342,7 +398,7 @@ export class GitRevision {
     if (this.renameMap) return this.renameMap;
     let out: string[];
     try {
-      out = git(['diff', '-M', '--name-status', '-z', this.ref, '--'], this.root).split('\0');
+      out = git(['diff', '-M', '--name-status', '-z', this.commit, '--'], this.root).split('\0');
     } catch (err) {
       throw new UserError(`--base-ref ${this.ref}: cannot list renamed files: ${gitError(err)}`);
     }
@@ -374,7 +430,7 @@ export class GitRevision {
     if (kind === undefined) return undefined;
     if (kind === 'tree') throw new UserError(`--base-ref ${this.ref}: ${gp} is a directory at that revision, not a file`);
     try {
-      return execFileSync('git', ['cat-file', 'blob', `${this.ref}:${gp}`], {
+      return execFileSync('git', ['cat-file', 'blob', `${this.commit}:${gp}`], {
         cwd: this.root,
         stdio: ['ignore', 'pipe', 'pipe'],
         maxBuffer: 256 * 1024 * 1024,
