@@ -141,3 +141,65 @@ describe('check --base-ref does not let a cost rise through as a new prompt', ()
     ]);
   });
 });
+
+describe('check --base-ref: a prompt renamed and rewritten past git rename detection is still the same prompt', () => {
+  const SUPPORT = [
+    'You are a support assistant for an outdoor shop.',
+    'Answer questions about boots, tents and jackets.',
+    'Keep answers under three sentences.',
+    '',
+  ].join('\n');
+  const MORE = [
+    'When a customer asks about sizing, ask for their usual shoe size and foot width before recommending a model.',
+    'When a customer asks about returns, explain the 60 day return window and that items must be unused.',
+    'When a customer asks about shipping, say that orders over fifty dollars ship free within the country.',
+    'Always greet the customer by name when the name is known, and thank them for shopping with us.',
+    '',
+  ].join('\n');
+  const args = ['check', 'prompts', '--model', 'gpt-4o-mini', '--calls-per-day', '1000', '--output-tokens', '10'];
+
+  async function mdRepo(): Promise<string> {
+    const dir = mkdtempSync(join(tmpdir(), 'tk-rename-edit-'));
+    mkdirSync(join(dir, 'prompts'));
+    writeFileSync(join(dir, 'prompts', 'support.md'), SUPPORT);
+    git(dir, 'init', '-q');
+    git(dir, 'add', '-A');
+    git(dir, 'commit', '-q', '-m', 'base');
+    return dir;
+  }
+
+  it('renamed and grown fourfold: matched by the text it keeps, and maxIncreasePct fails it', async () => {
+    const dir = await mdRepo();
+    unlinkSync(join(dir, 'prompts', 'support.md'));
+    writeFileSync(join(dir, 'prompts', 'helpdesk.md'), SUPPORT + MORE);
+    git(dir, 'add', '-A');
+    // git itself sees a deletion and an addition: the new file is well under its 50% rename similarity
+    expect(git(dir, 'diff', '--cached', '-M', '--name-status', 'HEAD')).toBe('A\tprompts/helpdesk.md\nD\tprompts/support.md\n');
+    const r = await runCli([...args, '--max-increase-pct', '10', '--base-ref', 'HEAD', '--format', 'json', '--no-config'], { cwd: dir });
+    // before the fix: helpdesk a new prompt (no percentage of nothing) and support removed: exit 0
+    expect(r.code, r.stderr).toBe(1);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.prompts.map((p: { id: string; status: string }) => [p.id, p.status])).toEqual([['helpdesk', 'fail']]);
+    const t0 = chatTok([{ role: 'system', content: SUPPORT.trim() }]);
+    const t1 = chatTok([{ role: 'system', content: (SUPPORT + MORE).trim() }]);
+    const p = doc.prompts[0];
+    expect(p.changes).toEqual(['renamed from support (prompts/support.md)', `input ${t0} → ${t1} tokens`]);
+    // gpt-4o-mini, $0.15/MTok input, $0.60/MTok output, 10 output tokens (under 1,024 tokens: nothing cached)
+    expect(p.baseline.costPerCallUsd).toBeCloseTo((t0 * 0.15 + 10 * 0.6) / 1e6, 15);
+    expect(p.current.costPerCallUsd).toBeCloseTo((t1 * 0.15 + 10 * 0.6) / 1e6, 15);
+    expect(p.violations.map((v: { rule: string }) => v.rule)).toEqual(['maxIncreasePct']);
+  });
+
+  it('an unrelated prompt added beside a removed one is new, not a rename', async () => {
+    const dir = await mdRepo();
+    unlinkSync(join(dir, 'prompts', 'support.md'));
+    writeFileSync(join(dir, 'prompts', 'helpdesk.md'), MORE);
+    const r = await runCli([...args, '--max-increase-pct', '10', '--base-ref', 'HEAD', '--format', 'json', '--no-config'], { cwd: dir });
+    expect(r.code, r.stderr).toBe(0);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.prompts.map((p: { id: string; status: string }) => [p.id, p.status])).toEqual([
+      ['helpdesk', 'new'],
+      ['support', 'removed'],
+    ]);
+  });
+});
