@@ -196,8 +196,16 @@ export class GitRevision {
   constructor(
     readonly ref: string,
     readonly cwd: string,
-    opts: { mergeBase?: boolean } = {},
+    opts: { mergeBase?: boolean; submodule?: { root: string; commit: string; at: string } } = {},
   ) {
+    if (opts.submodule) {
+      // a submodule's clone, read at the commit the superproject's revision records for it
+      this.root = opts.submodule.root;
+      this.commit = opts.submodule.commit;
+      this.at = opts.submodule.at;
+      this.name = opts.submodule.commit.slice(0, 12);
+      return;
+    }
     try {
       git(['rev-parse', '--show-toplevel'], cwd);
     } catch {
@@ -355,10 +363,16 @@ export class GitRevision {
 
   /** What the path is at the revision: a file (blob), a directory (tree), or absent. */
   kind(path: string): 'blob' | 'tree' | undefined {
-    const gp = this.gitPath(path);
+    return this.kindOf(this.gitPath(path));
+  }
+
+  private kindOf(gp: string): 'blob' | 'tree' | undefined {
     if (!gp) return 'tree';
     const type = this.typeAt(gp);
-    return type === undefined ? undefined : type === 'tree' ? 'tree' : 'blob';
+    if (type === 'tree' || type === 'commit') return 'tree';
+    if (type !== undefined) return 'blob';
+    const sub = this.submodule(gp);
+    return sub ? sub.rev.kindOf(sub.rest) : undefined;
   }
 
   /** The type of the object at the path (links followed), or undefined when absent. */
@@ -373,21 +387,78 @@ export class GitRevision {
     return out ? out.split(/\s+/)[1] : undefined;
   }
 
+  /**
+   * Where `gp` is a submodule, or lies inside one, at the revision (a gitlink, mode 160000, on its path): the
+   * submodule's clone read at the commit the revision records for it, and the rest of the path. A submodule
+   * whose clone or commit is not here cannot be read (exit 2): its prompts were "new" at the base, so a model
+   * switch in them passed maxIncreasePct.
+   */
+  private submodule(gp: string): { prefix: string; rest: string; rev: GitRevision } | undefined {
+    const parts = gp.split('/');
+    for (let i = 1; i <= parts.length; i++) {
+      const prefix = parts.slice(0, i).join('/');
+      const line = git(['--literal-pathspecs', 'ls-tree', '-z', this.commit, '--', prefix], this.root).split('\0')[0];
+      const m = /^\d+ (\w+) ([0-9a-f]+)\t/.exec(line);
+      if (!m || m[1] === 'blob') return undefined;
+      if (m[1] === 'commit') return { prefix, rest: parts.slice(i).join('/'), rev: this.submoduleAt(prefix, m[2]) };
+    }
+    return undefined;
+  }
+
+  private submoduleAt(prefix: string, commit: string): GitRevision {
+    const dir = join(this.root, ...prefix.split('/'));
+    const at = `${this.at} (submodule ${prefix} at ${commit.slice(0, 12)})`;
+    let top = '';
+    try {
+      top = realpathSync(git(['rev-parse', '--show-toplevel'], dir).trim());
+      if (top !== realpathSync(dir)) top = '';
+    } catch {
+      // not checked out
+    }
+    if (!top)
+      throw new UserError(
+        `--base-ref ${this.ref}: ${prefix} is a submodule that is not checked out: its files at ${this.at} cannot be read`,
+        'git submodule update --init (in CI: actions/checkout with submodules: true)',
+      );
+    try {
+      git(['cat-file', '-e', `${commit}^{commit}`], top);
+    } catch {
+      throw new UserError(
+        `--base-ref ${this.ref}: the submodule ${prefix} is at commit ${commit.slice(0, 12)} at ${this.at}, which its clone does not have`,
+        `fetch it: git -C ${prefix} fetch origin (in CI: actions/checkout with submodules: true and fetch-depth: 0)`,
+      );
+    }
+    return new GitRevision(this.ref, top, { submodule: { root: top, commit, at } });
+  }
+
   /** Files under a directory at the revision (paths from the repository root), sorted. */
   list(path: string): string[] {
-    const gp = this.gitPath(path);
+    return this.listOf(this.gitPath(path));
+  }
+
+  private listOf(gp: string): string[] {
+    const type = gp ? this.typeAt(gp) : 'tree';
+    if (type === undefined || type === 'commit') {
+      const sub = this.submodule(gp);
+      return sub ? sub.rev.listOf(sub.rest).map((f) => `${sub.prefix}/${f}`) : [];
+    }
     // the directory's own tree, so a directory reached through a link at the revision is listed too
     const tree = gp && !gp.includes('\n') ? this.object(gp, false) : undefined;
-    if (typeof tree === 'object' && tree.type === 'tree') {
-      const names = git(['ls-tree', '-r', '--name-only', '-z', tree.oid], this.root);
-      return names
-        .split('\0')
-        .filter(Boolean)
-        .map((n) => `${gp}/${n}`)
-        .sort();
+    const entries =
+      typeof tree === 'object' && tree.type === 'tree'
+        ? git(['ls-tree', '-r', '-z', tree.oid], this.root)
+        : git(['--literal-pathspecs', 'ls-tree', '-r', '-z', this.commit, '--', gp ? `${gp}/` : '.'], this.root);
+    const from = typeof tree === 'object' && tree.type === 'tree' ? `${gp}/` : '';
+    const out: string[] = [];
+    for (const e of entries.split('\0')) {
+      const tab = e.indexOf('\t');
+      if (tab < 0) continue;
+      const name = from + e.slice(tab + 1);
+      // a submodule's files are listed from its clone, as the working tree's listing walks into it
+      if (e.split(' ')[1] === 'commit') out.push(...this.listOf(name));
+      else out.push(name);
     }
-    const out = git(['--literal-pathspecs', 'ls-tree', '-r', '--name-only', '-z', this.commit, '--', gp ? `${gp}/` : '.'], this.root);
-    return out.split('\0').filter(Boolean).sort();
+    return out.sort();
   }
 
   /**
@@ -422,13 +493,21 @@ export class GitRevision {
 
   /** File bytes at the revision, or undefined when the path does not exist there. */
   read(path: string): Buffer | undefined {
-    const gp = this.gitPath(path);
+    return this.readOf(this.gitPath(path));
+  }
+
+  private readOf(gp: string): Buffer | undefined {
     const o = gp && !gp.includes('\n') ? this.object(gp, true) : 'missing';
     if (o === 'dangling') return undefined;
     if (o !== 'missing' && o.type === 'blob') return o.bytes;
     const kind = o !== 'missing' ? o.type : this.typeAt(gp);
-    if (kind === undefined) return undefined;
+    if (kind === undefined) {
+      // inside a submodule at the revision: read from its clone at the commit recorded there
+      const sub = this.submodule(gp);
+      return sub ? sub.rev.readOf(sub.rest) : undefined;
+    }
     if (kind === 'tree') throw new UserError(`--base-ref ${this.ref}: ${gp} is a directory at that revision, not a file`);
+    if (kind === 'commit') throw new UserError(`--base-ref ${this.ref}: ${gp} is a submodule at that revision, not a file`);
     try {
       return execFileSync('git', ['cat-file', 'blob', `${this.commit}:${gp}`], {
         cwd: this.root,

@@ -203,3 +203,73 @@ describe('check --base-ref: a prompt renamed and rewritten past git rename detec
     ]);
   });
 });
+
+describe('check --base-ref reads prompt files in a submodule at the commit the base records for it', () => {
+  const SHARED =
+    'id: shared\nmodel: gpt-4o-mini\nexpectedOutputTokens: 10\nsystem: "You sort tickets by urgency: low, normal, high. Reply with one word."\n';
+  const sub = (dir: string, ...args: string[]) => git(dir, '-c', 'protocol.file.allow=always', ...args);
+
+  async function superproject(): Promise<{ dir: string; lib: string; src: string }> {
+    const src = mkdtempSync(join(tmpdir(), 'tk-sub-src-'));
+    mkdirSync(join(src, 'prompts'));
+    writeFileSync(join(src, 'prompts', 'shared.yaml'), SHARED);
+    git(src, 'init', '-q');
+    git(src, 'add', '-A');
+    git(src, 'commit', '-q', '-m', 'shared prompt');
+    const dir = mkdtempSync(join(tmpdir(), 'tk-sub-super-'));
+    git(dir, 'init', '-q');
+    sub(dir, 'submodule', 'add', '-q', src, 'lib');
+    writeFileSync(
+      join(dir, 'tokenomics.yaml'),
+      'check:\n  budgets: {maxIncreasePct: 10}\n  prompts:\n    - file: lib/prompts/shared.yaml\n      traffic: {callsPerDay: 1000}\n',
+    );
+    git(dir, 'add', '-A');
+    git(dir, 'commit', '-q', '-m', 'base');
+    return { dir, lib: join(dir, 'lib'), src };
+  }
+
+  it('a model switch in a submodule prompt fails (it was a "new prompt" by path, and exit 2 from the config)', async () => {
+    const { dir, lib } = await superproject();
+    expect((await runCli(['check', '--base-ref', 'HEAD'], { cwd: dir })).code).toBe(0);
+    edit(dir, 'lib/prompts/shared.yaml', 'model: gpt-4o-mini', 'model: gpt-4o');
+    git(lib, 'commit', '-q', '-am', 'shared on gpt-4o');
+    const t = chatTok([{ role: 'system', content: 'You sort tickets by urgency: low, normal, high. Reply with one word.' }]);
+    // gpt-4o-mini (t x $0.15 + 10 x $0.60 per MTok) -> gpt-4o (t x $2.50 + 10 x $10 per MTok)
+    const before = (t * 0.15 + 10 * 0.6) / 1e6;
+    const after = (t * 2.5 + 10 * 10) / 1e6;
+    for (const args of [
+      ['check', '--base-ref', 'HEAD', '--format', 'json'],
+      ['check', 'lib/prompts/shared.yaml', '--base-ref', 'HEAD', '--format', 'json'],
+      ['check', 'lib', '--base-ref', 'HEAD', '--format', 'json'],
+    ]) {
+      const r = await runCli(args, { cwd: dir });
+      expect(r.code, `${args.join(' ')}: ${r.stderr}`).toBe(1);
+      const p = JSON.parse(r.stdout).prompts;
+      expect(p.map((x: { id: string; status: string }) => [x.id, x.status])).toEqual([['shared', 'fail']]);
+      expect(p[0].changes).toEqual(['model gpt-4o-mini → gpt-4o']);
+      expect(p[0].baseline.costPerCallUsd).toBeCloseTo(before, 15);
+      expect(p[0].current.costPerCallUsd).toBeCloseTo(after, 15);
+    }
+  });
+
+  it('a submodule commit the clone does not have is exit 2 naming it, never a new prompt', async () => {
+    const { dir, src } = await superproject();
+    // the base records a submodule commit made after the clone was taken (a shallow submodule checkout in CI)
+    edit(src, 'prompts/shared.yaml', 'Reply with one word.', 'Reply with one word, in lower case.');
+    git(src, 'commit', '-q', '-am', 'later');
+    const later = git(src, 'rev-parse', 'HEAD').trim();
+    git(dir, 'update-index', '--cacheinfo', `160000,${later},lib`);
+    git(dir, 'commit', '-q', '-m', 'base records the later commit');
+    for (const args of [
+      ['check', '--base-ref', 'HEAD'],
+      ['check', 'lib/prompts/shared.yaml', '--base-ref', 'HEAD'],
+    ]) {
+      const r = await runCli(args, { cwd: dir });
+      expect(r.code, r.stdout).toBe(2);
+      expect(r.stderr).toContain(
+        `--base-ref HEAD: the submodule lib is at commit ${later.slice(0, 12)} at HEAD, which its clone does not have`,
+      );
+      expect(r.stderr).toContain('submodules: true');
+    }
+  });
+});
