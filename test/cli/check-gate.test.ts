@@ -273,3 +273,22 @@ describe('check --base-ref reads prompt files in a submodule at the commit the b
     }
   });
 });
+
+describe('check --base-ref: tokenomics.yaml moved in the change', () => {
+  it('is read at its old path at the base (git reports the rename): a model switch beside the move fails', async () => {
+    const dir = await repo();
+    mkdirSync(join(dir, 'config'));
+    git(dir, 'mv', 'tokenomics.yaml', 'config/tokenomics.yaml');
+    edit(dir, 'config/tokenomics.yaml', /file: prompts\//g, 'file: ../prompts/');
+    edit(dir, 'config/tokenomics.yaml', 'model: gpt-4o-mini', 'model: gpt-4o');
+    const r = await runCli(['--config', 'config/tokenomics.yaml', 'check', '--base-ref', 'HEAD', '--format', 'json'], { cwd: dir });
+    // before the fix: no config at HEAD:config/tokenomics.yaml, so both prompts were new and maxIncreasePct passed (exit 0)
+    expect(r.code, r.stderr).toBe(1);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.prompts.map((p: { id: string; status: string; changes: string[] }) => [p.id, p.status, p.changes])).toEqual([
+      ['bot', 'unchanged', []],
+      ['classify', 'fail', ['model gpt-4o-mini → gpt-4o']],
+    ]);
+    expect(r.stderr).toContain('config/tokenomics.yaml was tokenomics.yaml at HEAD');
+  });
+});

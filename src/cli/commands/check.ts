@@ -5,7 +5,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { appendFileSync, realpathSync, writeFileSync } from 'node:fs';
-import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { Command } from 'commander';
 import { UserError } from '../../core/issues.js';
 import { parseConfigText, type ProjectConfig } from '../../config/project.js';
@@ -225,11 +225,22 @@ function gitSide(
       `${shown(cwd, current.file)} is outside the git repository: "before" uses it as it is now (its prompts, models, output lengths, traffic), not as at ${rev.at}`,
     );
   } else if (current) {
-    const buf = rev.read(current.file);
-    configFile = `${rev.name}:${rev.gitPath(current.file)}`;
+    let gp = rev.gitPath(current.file);
+    let buf = rev.read(current.file);
+    let dir = current.dir;
+    const moved = buf === undefined ? rev.renames().get(gp) : undefined;
+    if (moved !== undefined) {
+      // the config moved since (git reports the rename): the base's is at its old path, its prompt paths relative to
+      // that. Without this "before" had no config, every prompt was new, and a model switch beside the move passed
+      gp = moved;
+      dir = join(rev.root, ...dirname(moved).split('/'));
+      buf = rev.read(join(rev.root, ...moved.split('/')));
+      warnings.push(`${shown(cwd, current.file)} was ${moved} at ${rev.at}: "before" reads that`);
+    }
+    configFile = `${rev.name}:${gp}`;
     if (buf === undefined) warnings.push(`${shown(cwd, current.file)} does not exist at ${rev.at}: "before" has no config there`);
     else {
-      project = parseConfigText(decodePromptBytes(buf, configFile).text, configFile, current.dir);
+      project = parseConfigText(decodePromptBytes(buf, configFile).text, configFile, dir);
       baseCfg = readCheckConfig(project, cwd);
     }
     const pricing = (c: ProjectConfig | undefined) => JSON.stringify([c?.doc.prices ?? null, c?.doc.modelAliases ?? null]);
