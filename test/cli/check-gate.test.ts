@@ -292,3 +292,18 @@ describe('check --base-ref: tokenomics.yaml moved in the change', () => {
     expect(r.stderr).toContain('config/tokenomics.yaml was tokenomics.yaml at HEAD');
   });
 });
+
+describe('check --base-ref: a base revision whose prompt set cannot be built', () => {
+  it("is exit 2, and the error says it is the base revision's file (the working tree's is fine)", async () => {
+    const dir = await repo();
+    edit(dir, 'prompts/bot.yaml', 'system: |', 'sytem: |');
+    git(dir, 'commit', '-q', '-am', 'broken spec');
+    edit(dir, 'prompts/bot.yaml', 'sytem: |', 'system: |');
+    const r = await runCli(['check', '--base-ref', 'HEAD'], { cwd: dir });
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    // before: 'error: invalid prompt spec:' then prompts/bot.yaml:4, a line the working tree does not have
+    expect(r.stderr).toContain('error: at HEAD: invalid prompt spec:');
+    expect(r.stderr).toContain('prompts/bot.yaml:4: sytem: unknown key');
+  });
+});

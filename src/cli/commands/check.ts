@@ -193,7 +193,14 @@ function readAt(rev: GitRevision, c: PromptConfig, model: string | undefined): C
   if (buf === undefined) return undefined;
   const label = `${rev.name}:${rev.gitPath(c.file)}`;
   const { text, warnings } = decodePromptBytes(buf, label);
-  const prompt = parsePromptText(text, c.file, c.id);
+  let prompt: ReturnType<typeof parsePromptText>;
+  try {
+    prompt = parsePromptText(text, c.file, c.id);
+  } catch (err) {
+    // the file as the base revision has it, not as the working tree does: say so
+    if (err instanceof UserError) throw new UserError([`at ${rev.at}: ${err.lines[0]}`, ...err.lines.slice(1)], err.hint);
+    throw err;
+  }
   prompt.file = c.file;
   prompt.warnings.push(...warnings);
   if (c.id) prompt.id = c.id;
