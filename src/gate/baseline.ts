@@ -251,6 +251,15 @@ export class GitRevision {
     } catch {
       // reported below
     }
+    if (!/^[0-9a-f]{40,64}$/.test(base) && shallow()) {
+      // a shallow clone of a pull request's merge commit (actions/checkout's default on pull_request) with the base's
+      // tip fetched alone: the commit object still names its parents, and a parent is an ancestor, its own merge-base
+      const parents =
+        git(['cat-file', 'commit', head], cwd)
+          .split('\n\n')[0]
+          .match(/^parent [0-9a-f]+$/gm) ?? [];
+      if (parents.some((l) => l.slice(7) === tip)) base = tip;
+    }
     if (!/^[0-9a-f]{40,64}$/.test(base)) {
       if (shallow())
         throw new UserError(

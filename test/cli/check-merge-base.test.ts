@@ -111,6 +111,30 @@ describe('check --base-ref compares with the merge-base', () => {
     expect((await runCli(['check', '--base-ref', 'origin/main'], { cwd: clone })).code).toBe(1);
   });
 
+  it("a shallow clone of a pull request's merge commit compares with the base's tip, its parent", async () => {
+    const dir = await diverged();
+    // what GitHub makes for a pull request, refs/pull/N/merge: the branch merged into the base's tip
+    git(dir, 'checkout', '-q', 'main');
+    git(dir, 'merge', '-q', '--no-edit', 'feature');
+    git(dir, 'update-ref', 'refs/pull/1/merge', 'HEAD');
+    git(dir, 'reset', '-q', '--hard', 'HEAD^1');
+    const clone = join(mkdtempSync(join(tmpdir(), 'tk-shallow-merge-')), 'c');
+    git(tmpdir(), 'init', '-q', clone);
+    git(clone, 'fetch', '-q', '--depth', '1', `file://${dir}`, '+refs/pull/1/merge:refs/remotes/pull/1/merge');
+    git(clone, 'checkout', '-q', '--detach', 'refs/remotes/pull/1/merge');
+    git(clone, 'fetch', '-q', '--depth', '1', `file://${dir}`, 'main:refs/remotes/origin/main');
+    expect(git(clone, 'rev-parse', '--is-shallow-repository').trim()).toBe('true');
+    const r = await runCli(['check', '--base-ref', 'origin/main', '--format', 'json'], { cwd: clone });
+    // before: no merge-base in the shallow clone, exit 2. main's tip is the merge's first parent: the base itself.
+    // classify: gpt-4o on both sides (main's switch), the branch's longer prompt on it: a rise, exit 1
+    expect(r.code, r.stderr).toBe(1);
+    const c = row(JSON.parse(r.stdout), 'classify');
+    expect(c.changes).toEqual([
+      `input ${chatTok([{ role: 'system', content: SYSTEM }])} → ${chatTok([{ role: 'system', content: LONGER }])} tokens`,
+    ]);
+    expect(r.stdout).not.toContain('merge-base');
+  });
+
   it('unrelated histories are exit 2; --no-merge-base without --base-ref is a usage error', async () => {
     const dir = await repo();
     const main = git(dir, 'rev-parse', '--abbrev-ref', 'HEAD').trim();
