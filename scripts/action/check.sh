@@ -12,9 +12,17 @@ args=(check --github --comment "$comment")
 [ -n "${INPUT_CONFIG:-}" ] && args=(--config "$INPUT_CONFIG" "${args[@]}")
 if [ -n "${INPUT_BASE_REF:-}" ]; then
   ref="$INPUT_BASE_REF"
-  # a shallow checkout may lack the base: fetch it (origin/main -> main) before failing
-  if ! git rev-parse --verify --quiet "$ref^{commit}" >/dev/null 2>&1; then
-    git fetch --no-tags --quiet origin "${ref#origin/}:refs/remotes/origin/${ref#origin/}" >/dev/null 2>&1 || true
+  branch="${ref#origin/}"
+  # check compares with the merge-base of the base and HEAD. actions/checkout's default (fetch-depth: 1)
+  # has neither the base (origin/main -> main) nor the history back to the merge-base: fetch them before
+  # failing; still missing, check says so (exit 2)
+  if ! git merge-base "$ref" HEAD >/dev/null 2>&1; then
+    if [ "$(git rev-parse --is-shallow-repository 2>/dev/null)" = true ]; then
+      git fetch --no-tags --quiet --unshallow origin "+$branch:refs/remotes/origin/$branch" >/dev/null 2>&1 ||
+        git fetch --no-tags --quiet --unshallow origin >/dev/null 2>&1 || true
+    else
+      git fetch --no-tags --quiet origin "+$branch:refs/remotes/origin/$branch" >/dev/null 2>&1 || true
+    fi
   fi
   args+=(--base-ref "$ref")
 fi

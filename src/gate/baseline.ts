@@ -180,12 +180,32 @@ const gitError = (err: unknown) =>
  */
 export class GitRevision {
   readonly root: string;
+  /**
+   * The commit read (full hex id): by default the merge-base of `ref` and HEAD, the commit a pull
+   * request's diff starts from (GitHub's "three-dot" comparison,
+   * https://docs.github.com/en/pull-requests/collaborating-with-pull-requests/proposing-changes-to-your-work-with-pull-requests/about-comparing-branches-in-pull-requests);
+   * with `mergeBase: false`, `ref`'s own commit.
+   */
+  readonly commit: string;
+  /** The revision as messages name it: `ref`, or `abc1234 (the merge-base of REF and HEAD)` when that is another commit. */
+  readonly at: string;
+  /** The revision in `REV:path` labels: `ref`, or the merge-base's abbreviated id when that is another commit. */
+  readonly name: string;
   private renameMap?: Map<string, string>;
 
   constructor(
     readonly ref: string,
     readonly cwd: string,
+    opts: { mergeBase?: boolean; submodule?: { root: string; commit: string; at: string } } = {},
   ) {
+    if (opts.submodule) {
+      // a submodule's clone, read at the commit the superproject's revision records for it
+      this.root = opts.submodule.root;
+      this.commit = opts.submodule.commit;
+      this.at = opts.submodule.at;
+      this.name = opts.submodule.commit.slice(0, 12);
+      return;
+    }
     try {
       git(['rev-parse', '--show-toplevel'], cwd);
     } catch {
@@ -194,8 +214,16 @@ export class GitRevision {
         'run check from the repository (in CI: actions/checkout with fetch-depth: 0), or compare with --baseline FILE',
       );
     }
+    const shallow = () => {
+      try {
+        return git(['rev-parse', '--is-shallow-repository'], cwd).trim() === 'true';
+      } catch {
+        return false;
+      }
+    };
+    let tip: string;
     try {
-      git(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], cwd);
+      tip = git(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], cwd).trim();
     } catch {
       throw new UserError(
         `--base-ref ${ref}: not a commit in the git repository at ${cwd}`,
@@ -203,6 +231,51 @@ export class GitRevision {
       );
     }
     this.root = realpathSync(git(['rev-parse', '--show-toplevel'], cwd).trim());
+    this.commit = tip;
+    this.at = ref;
+    this.name = ref;
+    if (opts.mergeBase === false) return;
+    let head: string;
+    try {
+      head = git(['rev-parse', '--verify', '--quiet', 'HEAD^{commit}'], cwd).trim();
+    } catch {
+      throw new UserError(
+        `--base-ref ${ref}: HEAD is not a commit (a branch with no commit yet): no merge-base with ${ref}`,
+        `commit first, or compare with ${ref} itself: --base-ref ${ref} --no-merge-base`,
+      );
+    }
+    let base = '';
+    try {
+      // exit 1 with no output: no common ancestor (unrelated histories, or history cut off by a shallow clone)
+      base = git(['merge-base', tip, head], cwd).trim();
+    } catch {
+      // reported below
+    }
+    if (!/^[0-9a-f]{40,64}$/.test(base) && shallow()) {
+      // a shallow clone of a pull request's merge commit (actions/checkout's default on pull_request) with the base's
+      // tip fetched alone: the commit object still names its parents, and a parent is an ancestor, its own merge-base
+      const parents =
+        git(['cat-file', 'commit', head], cwd)
+          .split('\n\n')[0]
+          .match(/^parent [0-9a-f]+$/gm) ?? [];
+      if (parents.some((l) => l.slice(7) === tip)) base = tip;
+    }
+    if (!/^[0-9a-f]{40,64}$/.test(base)) {
+      if (shallow())
+        throw new UserError(
+          `--base-ref ${ref}: no merge-base of ${ref} and HEAD in this shallow clone: the commit a pull request's changes start from was not fetched`,
+          'fetch the history: actions/checkout with fetch-depth: 0, or git fetch --unshallow origin (or compare with the tip itself: --no-merge-base)',
+        );
+      throw new UserError(
+        `--base-ref ${ref}: ${ref} and HEAD have no common ancestor (unrelated histories): no merge-base to compare with`,
+        `compare with ${ref} itself: --base-ref ${ref} --no-merge-base`,
+      );
+    }
+    this.commit = base;
+    if (base !== tip) {
+      this.name = base.slice(0, 12);
+      this.at = `${this.name} (the merge-base of ${ref} and HEAD)`;
+    }
   }
 
   /**
@@ -259,7 +332,7 @@ export class GitRevision {
     try {
       out = execFileSync('git', ['cat-file', contents ? '--batch' : '--batch-check', '--follow-symlinks'], {
         cwd: this.root,
-        input: `${this.ref}:${gp}\n`,
+        input: `${this.commit}:${gp}\n`,
         stdio: ['pipe', 'pipe', 'pipe'],
         maxBuffer: 256 * 1024 * 1024,
       });
@@ -269,7 +342,7 @@ export class GitRevision {
     const nl = out.indexOf(10);
     const header = out.subarray(0, nl < 0 ? out.length : nl).toString('utf8');
     // "REV:path missing" (echoing the input line): absent at the revision; so is a link to nothing there
-    if (header === `${this.ref}:${gp} missing`) return 'missing';
+    if (header === `${this.commit}:${gp} missing`) return 'missing';
     if (header.startsWith('dangling ')) return 'dangling';
     const m = /^([0-9a-f]+) (\w+) (\d+)$/.exec(header);
     if (!m) {
@@ -299,10 +372,16 @@ export class GitRevision {
 
   /** What the path is at the revision: a file (blob), a directory (tree), or absent. */
   kind(path: string): 'blob' | 'tree' | undefined {
-    const gp = this.gitPath(path);
+    return this.kindOf(this.gitPath(path));
+  }
+
+  private kindOf(gp: string): 'blob' | 'tree' | undefined {
     if (!gp) return 'tree';
     const type = this.typeAt(gp);
-    return type === undefined ? undefined : type === 'tree' ? 'tree' : 'blob';
+    if (type === 'tree' || type === 'commit') return 'tree';
+    if (type !== undefined) return 'blob';
+    const sub = this.submodule(gp);
+    return sub ? sub.rev.kindOf(sub.rest) : undefined;
   }
 
   /** The type of the object at the path (links followed), or undefined when absent. */
@@ -313,25 +392,82 @@ export class GitRevision {
       if (o !== 'missing') return o.type;
     }
     // absent (or a name cat-file's line input cannot carry): what the tree itself holds there, e.g. a submodule
-    const out = git(['--literal-pathspecs', 'ls-tree', '-z', this.ref, '--', gp], this.root).split('\0')[0];
+    const out = git(['--literal-pathspecs', 'ls-tree', '-z', this.commit, '--', gp], this.root).split('\0')[0];
     return out ? out.split(/\s+/)[1] : undefined;
+  }
+
+  /**
+   * Where `gp` is a submodule, or lies inside one, at the revision (a gitlink, mode 160000, on its path): the
+   * submodule's clone read at the commit the revision records for it, and the rest of the path. A submodule
+   * whose clone or commit is not here cannot be read (exit 2): its prompts were "new" at the base, so a model
+   * switch in them passed maxIncreasePct.
+   */
+  private submodule(gp: string): { prefix: string; rest: string; rev: GitRevision } | undefined {
+    const parts = gp.split('/');
+    for (let i = 1; i <= parts.length; i++) {
+      const prefix = parts.slice(0, i).join('/');
+      const line = git(['--literal-pathspecs', 'ls-tree', '-z', this.commit, '--', prefix], this.root).split('\0')[0];
+      const m = /^\d+ (\w+) ([0-9a-f]+)\t/.exec(line);
+      if (!m || m[1] === 'blob') return undefined;
+      if (m[1] === 'commit') return { prefix, rest: parts.slice(i).join('/'), rev: this.submoduleAt(prefix, m[2]) };
+    }
+    return undefined;
+  }
+
+  private submoduleAt(prefix: string, commit: string): GitRevision {
+    const dir = join(this.root, ...prefix.split('/'));
+    const at = `${this.at} (submodule ${prefix} at ${commit.slice(0, 12)})`;
+    let top = '';
+    try {
+      top = realpathSync(git(['rev-parse', '--show-toplevel'], dir).trim());
+      if (top !== realpathSync(dir)) top = '';
+    } catch {
+      // not checked out
+    }
+    if (!top)
+      throw new UserError(
+        `--base-ref ${this.ref}: ${prefix} is a submodule that is not checked out: its files at ${this.at} cannot be read`,
+        'git submodule update --init (in CI: actions/checkout with submodules: true)',
+      );
+    try {
+      git(['cat-file', '-e', `${commit}^{commit}`], top);
+    } catch {
+      throw new UserError(
+        `--base-ref ${this.ref}: the submodule ${prefix} is at commit ${commit.slice(0, 12)} at ${this.at}, which its clone does not have`,
+        `fetch it: git -C ${prefix} fetch origin (in CI: actions/checkout with submodules: true and fetch-depth: 0)`,
+      );
+    }
+    return new GitRevision(this.ref, top, { submodule: { root: top, commit, at } });
   }
 
   /** Files under a directory at the revision (paths from the repository root), sorted. */
   list(path: string): string[] {
-    const gp = this.gitPath(path);
+    return this.listOf(this.gitPath(path));
+  }
+
+  private listOf(gp: string): string[] {
+    const type = gp ? this.typeAt(gp) : 'tree';
+    if (type === undefined || type === 'commit') {
+      const sub = this.submodule(gp);
+      return sub ? sub.rev.listOf(sub.rest).map((f) => `${sub.prefix}/${f}`) : [];
+    }
     // the directory's own tree, so a directory reached through a link at the revision is listed too
     const tree = gp && !gp.includes('\n') ? this.object(gp, false) : undefined;
-    if (typeof tree === 'object' && tree.type === 'tree') {
-      const names = git(['ls-tree', '-r', '--name-only', '-z', tree.oid], this.root);
-      return names
-        .split('\0')
-        .filter(Boolean)
-        .map((n) => `${gp}/${n}`)
-        .sort();
+    const entries =
+      typeof tree === 'object' && tree.type === 'tree'
+        ? git(['ls-tree', '-r', '-z', tree.oid], this.root)
+        : git(['--literal-pathspecs', 'ls-tree', '-r', '-z', this.commit, '--', gp ? `${gp}/` : '.'], this.root);
+    const from = typeof tree === 'object' && tree.type === 'tree' ? `${gp}/` : '';
+    const out: string[] = [];
+    for (const e of entries.split('\0')) {
+      const tab = e.indexOf('\t');
+      if (tab < 0) continue;
+      const name = from + e.slice(tab + 1);
+      // a submodule's files are listed from its clone, as the working tree's listing walks into it
+      if (e.split(' ')[1] === 'commit') out.push(...this.listOf(name));
+      else out.push(name);
     }
-    const out = git(['--literal-pathspecs', 'ls-tree', '-r', '--name-only', '-z', this.ref, '--', gp ? `${gp}/` : '.'], this.root);
-    return out.split('\0').filter(Boolean).sort();
+    return out.sort();
   }
 
   /**
@@ -342,7 +478,7 @@ export class GitRevision {
     if (this.renameMap) return this.renameMap;
     let out: string[];
     try {
-      out = git(['diff', '-M', '--name-status', '-z', this.ref, '--'], this.root).split('\0');
+      out = git(['diff', '-M', '--name-status', '-z', this.commit, '--'], this.root).split('\0');
     } catch (err) {
       throw new UserError(`--base-ref ${this.ref}: cannot list renamed files: ${gitError(err)}`);
     }
@@ -366,15 +502,23 @@ export class GitRevision {
 
   /** File bytes at the revision, or undefined when the path does not exist there. */
   read(path: string): Buffer | undefined {
-    const gp = this.gitPath(path);
+    return this.readOf(this.gitPath(path));
+  }
+
+  private readOf(gp: string): Buffer | undefined {
     const o = gp && !gp.includes('\n') ? this.object(gp, true) : 'missing';
     if (o === 'dangling') return undefined;
     if (o !== 'missing' && o.type === 'blob') return o.bytes;
     const kind = o !== 'missing' ? o.type : this.typeAt(gp);
-    if (kind === undefined) return undefined;
+    if (kind === undefined) {
+      // inside a submodule at the revision: read from its clone at the commit recorded there
+      const sub = this.submodule(gp);
+      return sub ? sub.rev.readOf(sub.rest) : undefined;
+    }
     if (kind === 'tree') throw new UserError(`--base-ref ${this.ref}: ${gp} is a directory at that revision, not a file`);
+    if (kind === 'commit') throw new UserError(`--base-ref ${this.ref}: ${gp} is a submodule at that revision, not a file`);
     try {
-      return execFileSync('git', ['cat-file', 'blob', `${this.ref}:${gp}`], {
+      return execFileSync('git', ['cat-file', 'blob', `${this.commit}:${gp}`], {
         cwd: this.root,
         stdio: ['ignore', 'pipe', 'pipe'],
         maxBuffer: 256 * 1024 * 1024,

@@ -367,7 +367,8 @@ function firstChangedLine(before: string, after: string): number | undefined {
  * file as shown when it was written), then where git
  * reports the file renamed, then where the text is the same (a JSON or markdown prompt's id is its file
  * name, so a rename alone would otherwise be a new prompt plus a removed one; a saved baseline keeps the
- * text's SHA-256). After id -> base prompt.
+ * text's SHA-256), then, with both texts at hand (under --base-ref), where the new text keeps most of the old one's
+word trigrams (renamed and rewritten past git's rename threshold). After id -> base prompt.
  */
 function matchRenames(
   after: Priced[],
@@ -393,7 +394,54 @@ function matchRenames(
   pass((a, b) => a.file === b.file);
   if (renamed) pass((a, b) => renamed(a.file, b.file));
   pass((a, b) => a.textSha256 !== undefined && a.textSha256 === b.textSha256);
+  // a file renamed and rewritten past git's rename threshold (50% similar: a prompt renamed and doubled is about
+  // 33%) is the base prompt whose text it still holds for the most part. Without this it was a new prompt, which
+  // maxIncreasePct cannot fail: renaming and tripling a prompt passed a percentage gate.
+  const pairs: { a: Priced; b: Priced; kept: number }[] = [];
+  for (const a of added) {
+    if (out.has(a.id) || a.text === undefined) continue;
+    for (const b of gone) {
+      if (taken.has(b.id) || b.text === undefined) continue;
+      const kept = keptShare(b.text, a.text);
+      if (kept >= KEPT_FOR_RENAME) pairs.push({ a, b, kept });
+    }
+  }
+  // the closest pairs first, then by id, so that the matching does not depend on file order
+  pairs.sort((x, y) => y.kept - x.kept || byId(x.a, y.a) || byId(x.b, y.b));
+  for (const { a, b } of pairs) {
+    if (out.has(a.id) || taken.has(b.id)) continue;
+    out.set(a.id, b);
+    taken.add(b.id);
+  }
   return out;
+}
+
+/** Share of a base prompt's word trigrams that must still be in a new prompt for the two to be one prompt renamed. */
+const KEPT_FOR_RENAME = 0.5;
+
+/** Word trigrams of a text (its words, for a text of fewer than three), counted. */
+function trigrams(text: string): Map<string, number> {
+  const words = text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+  const grams = words.length < 3 ? words : words.slice(2).map((w, i) => `${words[i]} ${words[i + 1]} ${w}`);
+  const m = new Map<string, number>();
+  for (const g of grams) m.set(g, (m.get(g) ?? 0) + 1);
+  return m;
+}
+
+/**
+ * How much of `before` is still in `after`: the share of its word trigrams (counted with repeats) that `after`
+ * holds. 1 for a text kept whole however much was added around it; 0 for a text without a word.
+ */
+function keptShare(before: string, after: string): number {
+  const b = trigrams(before);
+  const a = trigrams(after);
+  let total = 0;
+  let kept = 0;
+  for (const [g, n] of b) {
+    total += n;
+    kept += Math.min(n, a.get(g) ?? 0);
+  }
+  return total ? kept / total : 0;
 }
 
 function describeChanges(b: Priced, a: Priced): { changes: string[]; at?: Loc } {

@@ -141,3 +141,169 @@ describe('check --base-ref does not let a cost rise through as a new prompt', ()
     ]);
   });
 });
+
+describe('check --base-ref: a prompt renamed and rewritten past git rename detection is still the same prompt', () => {
+  const SUPPORT = [
+    'You are a support assistant for an outdoor shop.',
+    'Answer questions about boots, tents and jackets.',
+    'Keep answers under three sentences.',
+    '',
+  ].join('\n');
+  const MORE = [
+    'When a customer asks about sizing, ask for their usual shoe size and foot width before recommending a model.',
+    'When a customer asks about returns, explain the 60 day return window and that items must be unused.',
+    'When a customer asks about shipping, say that orders over fifty dollars ship free within the country.',
+    'Always greet the customer by name when the name is known, and thank them for shopping with us.',
+    '',
+  ].join('\n');
+  const args = ['check', 'prompts', '--model', 'gpt-4o-mini', '--calls-per-day', '1000', '--output-tokens', '10'];
+
+  async function mdRepo(): Promise<string> {
+    const dir = mkdtempSync(join(tmpdir(), 'tk-rename-edit-'));
+    mkdirSync(join(dir, 'prompts'));
+    writeFileSync(join(dir, 'prompts', 'support.md'), SUPPORT);
+    git(dir, 'init', '-q');
+    git(dir, 'add', '-A');
+    git(dir, 'commit', '-q', '-m', 'base');
+    return dir;
+  }
+
+  it('renamed and grown fourfold: matched by the text it keeps, and maxIncreasePct fails it', async () => {
+    const dir = await mdRepo();
+    unlinkSync(join(dir, 'prompts', 'support.md'));
+    writeFileSync(join(dir, 'prompts', 'helpdesk.md'), SUPPORT + MORE);
+    git(dir, 'add', '-A');
+    // git itself sees a deletion and an addition: the new file is well under its 50% rename similarity
+    expect(git(dir, 'diff', '--cached', '-M', '--name-status', 'HEAD')).toBe('A\tprompts/helpdesk.md\nD\tprompts/support.md\n');
+    const r = await runCli([...args, '--max-increase-pct', '10', '--base-ref', 'HEAD', '--format', 'json', '--no-config'], { cwd: dir });
+    // before the fix: helpdesk a new prompt (no percentage of nothing) and support removed: exit 0
+    expect(r.code, r.stderr).toBe(1);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.prompts.map((p: { id: string; status: string }) => [p.id, p.status])).toEqual([['helpdesk', 'fail']]);
+    const t0 = chatTok([{ role: 'system', content: SUPPORT.trim() }]);
+    const t1 = chatTok([{ role: 'system', content: (SUPPORT + MORE).trim() }]);
+    const p = doc.prompts[0];
+    expect(p.changes).toEqual(['renamed from support (prompts/support.md)', `input ${t0} → ${t1} tokens`]);
+    // gpt-4o-mini, $0.15/MTok input, $0.60/MTok output, 10 output tokens (under 1,024 tokens: nothing cached)
+    expect(p.baseline.costPerCallUsd).toBeCloseTo((t0 * 0.15 + 10 * 0.6) / 1e6, 15);
+    expect(p.current.costPerCallUsd).toBeCloseTo((t1 * 0.15 + 10 * 0.6) / 1e6, 15);
+    expect(p.violations.map((v: { rule: string }) => v.rule)).toEqual(['maxIncreasePct']);
+  });
+
+  it('an unrelated prompt added beside a removed one is new, not a rename', async () => {
+    const dir = await mdRepo();
+    unlinkSync(join(dir, 'prompts', 'support.md'));
+    writeFileSync(join(dir, 'prompts', 'helpdesk.md'), MORE);
+    const r = await runCli([...args, '--max-increase-pct', '10', '--base-ref', 'HEAD', '--format', 'json', '--no-config'], { cwd: dir });
+    expect(r.code, r.stderr).toBe(0);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.prompts.map((p: { id: string; status: string }) => [p.id, p.status])).toEqual([
+      ['helpdesk', 'new'],
+      ['support', 'removed'],
+    ]);
+  });
+});
+
+describe('check --base-ref reads prompt files in a submodule at the commit the base records for it', () => {
+  const SHARED =
+    'id: shared\nmodel: gpt-4o-mini\nexpectedOutputTokens: 10\nsystem: "You sort tickets by urgency: low, normal, high. Reply with one word."\n';
+  const sub = (dir: string, ...args: string[]) => git(dir, '-c', 'protocol.file.allow=always', ...args);
+
+  async function superproject(): Promise<{ dir: string; lib: string; src: string }> {
+    const src = mkdtempSync(join(tmpdir(), 'tk-sub-src-'));
+    mkdirSync(join(src, 'prompts'));
+    writeFileSync(join(src, 'prompts', 'shared.yaml'), SHARED);
+    git(src, 'init', '-q');
+    git(src, 'add', '-A');
+    git(src, 'commit', '-q', '-m', 'shared prompt');
+    const dir = mkdtempSync(join(tmpdir(), 'tk-sub-super-'));
+    git(dir, 'init', '-q');
+    sub(dir, 'submodule', 'add', '-q', src, 'lib');
+    writeFileSync(
+      join(dir, 'tokenomics.yaml'),
+      'check:\n  budgets: {maxIncreasePct: 10}\n  prompts:\n    - file: lib/prompts/shared.yaml\n      traffic: {callsPerDay: 1000}\n',
+    );
+    git(dir, 'add', '-A');
+    git(dir, 'commit', '-q', '-m', 'base');
+    return { dir, lib: join(dir, 'lib'), src };
+  }
+
+  it('a model switch in a submodule prompt fails (it was a "new prompt" by path, and exit 2 from the config)', async () => {
+    const { dir, lib } = await superproject();
+    expect((await runCli(['check', '--base-ref', 'HEAD'], { cwd: dir })).code).toBe(0);
+    edit(dir, 'lib/prompts/shared.yaml', 'model: gpt-4o-mini', 'model: gpt-4o');
+    git(lib, 'commit', '-q', '-am', 'shared on gpt-4o');
+    const t = chatTok([{ role: 'system', content: 'You sort tickets by urgency: low, normal, high. Reply with one word.' }]);
+    // gpt-4o-mini (t x $0.15 + 10 x $0.60 per MTok) -> gpt-4o (t x $2.50 + 10 x $10 per MTok)
+    const before = (t * 0.15 + 10 * 0.6) / 1e6;
+    const after = (t * 2.5 + 10 * 10) / 1e6;
+    for (const args of [
+      ['check', '--base-ref', 'HEAD', '--format', 'json'],
+      ['check', 'lib/prompts/shared.yaml', '--base-ref', 'HEAD', '--format', 'json'],
+      ['check', 'lib', '--base-ref', 'HEAD', '--format', 'json'],
+    ]) {
+      const r = await runCli(args, { cwd: dir });
+      expect(r.code, `${args.join(' ')}: ${r.stderr}`).toBe(1);
+      const p = JSON.parse(r.stdout).prompts;
+      expect(p.map((x: { id: string; status: string }) => [x.id, x.status])).toEqual([['shared', 'fail']]);
+      expect(p[0].changes).toEqual(['model gpt-4o-mini → gpt-4o']);
+      expect(p[0].baseline.costPerCallUsd).toBeCloseTo(before, 15);
+      expect(p[0].current.costPerCallUsd).toBeCloseTo(after, 15);
+    }
+  });
+
+  it('a submodule commit the clone does not have is exit 2 naming it, never a new prompt', async () => {
+    const { dir, src } = await superproject();
+    // the base records a submodule commit made after the clone was taken (a shallow submodule checkout in CI)
+    edit(src, 'prompts/shared.yaml', 'Reply with one word.', 'Reply with one word, in lower case.');
+    git(src, 'commit', '-q', '-am', 'later');
+    const later = git(src, 'rev-parse', 'HEAD').trim();
+    git(dir, 'update-index', '--cacheinfo', `160000,${later},lib`);
+    git(dir, 'commit', '-q', '-m', 'base records the later commit');
+    for (const args of [
+      ['check', '--base-ref', 'HEAD'],
+      ['check', 'lib/prompts/shared.yaml', '--base-ref', 'HEAD'],
+    ]) {
+      const r = await runCli(args, { cwd: dir });
+      expect(r.code, r.stdout).toBe(2);
+      expect(r.stderr).toContain(
+        `--base-ref HEAD: the submodule lib is at commit ${later.slice(0, 12)} at HEAD, which its clone does not have`,
+      );
+      expect(r.stderr).toContain('submodules: true');
+    }
+  });
+});
+
+describe('check --base-ref: tokenomics.yaml moved in the change', () => {
+  it('is read at its old path at the base (git reports the rename): a model switch beside the move fails', async () => {
+    const dir = await repo();
+    mkdirSync(join(dir, 'config'));
+    git(dir, 'mv', 'tokenomics.yaml', 'config/tokenomics.yaml');
+    edit(dir, 'config/tokenomics.yaml', /file: prompts\//g, 'file: ../prompts/');
+    edit(dir, 'config/tokenomics.yaml', 'model: gpt-4o-mini', 'model: gpt-4o');
+    const r = await runCli(['--config', 'config/tokenomics.yaml', 'check', '--base-ref', 'HEAD', '--format', 'json'], { cwd: dir });
+    // before the fix: no config at HEAD:config/tokenomics.yaml, so both prompts were new and maxIncreasePct passed (exit 0)
+    expect(r.code, r.stderr).toBe(1);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.prompts.map((p: { id: string; status: string; changes: string[] }) => [p.id, p.status, p.changes])).toEqual([
+      ['bot', 'unchanged', []],
+      ['classify', 'fail', ['model gpt-4o-mini → gpt-4o']],
+    ]);
+    expect(r.stderr).toContain('config/tokenomics.yaml was tokenomics.yaml at HEAD');
+  });
+});
+
+describe('check --base-ref: a base revision whose prompt set cannot be built', () => {
+  it("is exit 2, and the error says it is the base revision's file (the working tree's is fine)", async () => {
+    const dir = await repo();
+    edit(dir, 'prompts/bot.yaml', 'system: |', 'sytem: |');
+    git(dir, 'commit', '-q', '-am', 'broken spec');
+    edit(dir, 'prompts/bot.yaml', 'sytem: |', 'system: |');
+    const r = await runCli(['check', '--base-ref', 'HEAD'], { cwd: dir });
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    // before: 'error: invalid prompt spec:' then prompts/bot.yaml:4, a line the working tree does not have
+    expect(r.stderr).toContain('error: at HEAD: invalid prompt spec:');
+    expect(r.stderr).toContain('prompts/bot.yaml:4: sytem: unknown key');
+  });
+});

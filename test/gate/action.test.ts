@@ -31,7 +31,8 @@ function actionCheckout(): string {
   const dir = mkdtempSync(join(tmpdir(), 'tk-action-path-'));
   const files = execFileSync('git', ['ls-files', '-co', '--exclude-standard', '-z'], { cwd: ROOT, encoding: 'utf8' })
     .split('\0')
-    .filter(Boolean);
+    // a worktree whose node_modules is a link (untracked, not matched by node_modules/): linked below instead
+    .filter((f) => f && f !== 'node_modules');
   for (const f of files) {
     if (!existsSync(join(ROOT, f))) continue;
     mkdirSync(dirname(join(dir, f)), { recursive: true });
@@ -177,6 +178,26 @@ describe('the GitHub Action (action.yml) as a runner runs it', () => {
     cpSync(join(actionPath, 'scripts', 'action'), join(broken, 'scripts', 'action'), { recursive: true });
     const b = runAction(broken, {}, dir, github);
     expect(b.codes).toEqual([2]);
+  }, 120_000);
+
+  it("actions/checkout's default shallow clone (fetch-depth 1): the base and the history to the merge-base are fetched, and a rise fails", async () => {
+    const origin = await repo();
+    git(origin, 'branch', '-M', 'main');
+    git(origin, 'checkout', '-q', '-b', 'feature');
+    edit(origin, 'prompts/bot.yaml', 'model: claude-sonnet-4-5', 'model: claude-opus-4-1');
+    git(origin, 'commit', '-q', '-am', 'feature: bot on opus');
+    git(origin, 'checkout', '-q', 'main');
+    edit(origin, 'tokenomics.yaml', 'check:\n', '# main moved on\ncheck:\n');
+    git(origin, 'commit', '-q', '-am', 'main: a comment');
+    const clone = join(mkdtempSync(join(tmpdir(), 'tk-action-shallow-')), 'c');
+    execFileSync('git', ['clone', '-q', '--depth', '1', '--branch', 'feature', `file://${origin}`, clone], { stdio: 'pipe' });
+    const github = { RUNNER_TEMP: mkdtempSync(join(tmpdir(), 'tk-runner-temp-')), GITHUB_WORKSPACE: clone };
+    const r = runAction(actionPath, { 'base-ref': 'origin/main' }, clone, github);
+    // before the fetch of the history, check had no merge-base in the shallow clone: exit 2, never the gate's verdict
+    expect(r.codes, r.log).toEqual([0, 1]);
+    expect(r.outputs).toMatchObject({ status: 'fail', 'exit-code': '1' });
+    expect(r.log).toMatch(/^::error file=prompts\/bot\.yaml,line=2,title=tokenomics maxIncreasePct::/m);
+    expect(git(clone, 'rev-parse', '--is-shallow-repository').trim()).toBe('false');
   }, 120_000);
 
   it('npm pack of a built checkout holds what an install needs: bin, dist, the catalog and its build cache', () => {

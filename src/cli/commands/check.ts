@@ -6,7 +6,7 @@
 import { execFileSync } from 'node:child_process';
 import { appendFileSync, realpathSync } from 'node:fs';
 import { describeWriteError, writeFileAtomic } from '../../core/atomic-write.js';
-import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { Command } from 'commander';
 import { UserError } from '../../core/issues.js';
 import { parseConfigText, type ProjectConfig } from '../../config/project.js';
@@ -45,6 +45,8 @@ interface CheckOptions {
   baseline?: string;
   updateBaseline?: boolean;
   baseRef?: string;
+  /** false with --no-merge-base: compare with --base-ref's own commit. */
+  mergeBase?: boolean;
   github?: boolean;
   comment?: string;
   at?: string;
@@ -77,8 +79,9 @@ export function registerCheck(program: Command, run: Runner): void {
     .option('--update-baseline', 'write the current costs to the baseline file')
     .option(
       '--base-ref <ref>',
-      'compare with everything this git revision states: prompt files, specs, tokenomics.yaml (models, output lengths, traffic, caching)',
+      'compare with everything this git revision states (at its merge-base with HEAD, as a pull request diff): prompt files, specs, tokenomics.yaml (models, output lengths, traffic, caching)',
     )
+    .option('--no-merge-base', "with --base-ref: compare with the ref's own commit, not its merge-base with HEAD")
     .option(
       '--github',
       'emit ::error/::warning annotations, write $GITHUB_OUTPUT values and append the Markdown summary to $GITHUB_STEP_SUMMARY',
@@ -189,9 +192,16 @@ function loadItems(ctx: CommandContext, paths: string[], cfg: CheckConfig, model
 function readAt(rev: GitRevision, c: PromptConfig, model: string | undefined): CheckItem | undefined {
   const buf = rev.read(c.file);
   if (buf === undefined) return undefined;
-  const label = `${rev.ref}:${rev.gitPath(c.file)}`;
+  const label = `${rev.name}:${rev.gitPath(c.file)}`;
   const { text, warnings } = decodePromptBytes(buf, label);
-  const prompt = parsePromptText(text, c.file, c.id);
+  let prompt: ReturnType<typeof parsePromptText>;
+  try {
+    prompt = parsePromptText(text, c.file, c.id);
+  } catch (err) {
+    // the file as the base revision has it, not as the working tree does: say so
+    if (err instanceof UserError) throw new UserError([`at ${rev.at}: ${err.lines[0]}`, ...err.lines.slice(1)], err.hint);
+    throw err;
+  }
   prompt.file = c.file;
   prompt.warnings.push(...warnings);
   if (c.id) prompt.id = c.id;
@@ -220,14 +230,25 @@ function gitSide(
     project = current;
     baseCfg = readCheckConfig(current, cwd);
     warnings.push(
-      `${shown(cwd, current.file)} is outside the git repository: "before" uses it as it is now (its prompts, models, output lengths, traffic), not as at ${rev.ref}`,
+      `${shown(cwd, current.file)} is outside the git repository: "before" uses it as it is now (its prompts, models, output lengths, traffic), not as at ${rev.at}`,
     );
   } else if (current) {
-    const buf = rev.read(current.file);
-    configFile = `${rev.ref}:${rev.gitPath(current.file)}`;
-    if (buf === undefined) warnings.push(`${shown(cwd, current.file)} does not exist at ${rev.ref}: "before" has no config there`);
+    let gp = rev.gitPath(current.file);
+    let buf = rev.read(current.file);
+    let dir = current.dir;
+    const moved = buf === undefined ? rev.renames().get(gp) : undefined;
+    if (moved !== undefined) {
+      // the config moved since (git reports the rename): the base's is at its old path, its prompt paths relative to
+      // that. Without this "before" had no config, every prompt was new, and a model switch beside the move passed
+      gp = moved;
+      dir = join(rev.root, ...dirname(moved).split('/'));
+      buf = rev.read(join(rev.root, ...moved.split('/')));
+      warnings.push(`${shown(cwd, current.file)} was ${moved} at ${rev.at}: "before" reads that`);
+    }
+    configFile = `${rev.name}:${gp}`;
+    if (buf === undefined) warnings.push(`${shown(cwd, current.file)} does not exist at ${rev.at}: "before" has no config there`);
     else {
-      project = parseConfigText(decodePromptBytes(buf, configFile).text, configFile, current.dir);
+      project = parseConfigText(decodePromptBytes(buf, configFile).text, configFile, dir);
       baseCfg = readCheckConfig(project, cwd);
     }
     const pricing = (c: ProjectConfig | undefined) => JSON.stringify([c?.doc.prices ?? null, c?.doc.modelAliases ?? null]);
@@ -239,7 +260,7 @@ function gitSide(
   const nowBudgets = readCheckConfig(current, cwd).budgets;
   if (baseCfg && JSON.stringify(baseCfg.budgets) !== JSON.stringify(nowBudgets)) {
     warnings.push(
-      `check.budgets differ from ${configFile}: this run applies the working tree's (${JSON.stringify(nowBudgets)}; at ${rev.ref}: ${JSON.stringify(baseCfg.budgets)}); review the budget change`,
+      `check.budgets differ from ${configFile}: this run applies the working tree's (${JSON.stringify(nowBudgets)}; at ${rev.at}: ${JSON.stringify(baseCfg.budgets)}); review the budget change`,
     );
   }
   const cacheHitRate = baseCfg?.cacheHitRate ?? DEFAULT_CACHE_HIT_RATE;
@@ -261,21 +282,21 @@ function gitSide(
     const items = entriesFor([...new Set(files)], baseCfg, cwd)
       .map((c) => readAt(rev, c, model))
       .filter((x): x is CheckItem => x !== undefined);
-    return { side: { items: uniqueIds(items, ` at ${rev.ref}`), cacheHitRate }, ...(configFile ? { configFile } : {}), project };
+    return { side: { items: uniqueIds(items, ` at ${rev.at}`), cacheHitRate }, ...(configFile ? { configFile } : {}), project };
   }
   if (!baseCfg) return { side: { items: [], cacheHitRate }, project };
   // an empty check.prompts at the base is no prompt before (the pull request that adds the first ones), not an error
   if (baseCfg.prompts.length === 0) return { side: { items: [], cacheHitRate }, ...(configFile ? { configFile } : {}), project };
-  const items = configsOf(ctx, [], baseCfg, ` at ${rev.ref}`).map((c) => {
+  const items = configsOf(ctx, [], baseCfg, ` at ${rev.at}`).map((c) => {
     const item = readAt(rev, c, model);
     if (!item)
       throw new UserError(
-        `--base-ref ${rev.ref}: ${configFile} names ${c.file}, which does not exist at ${rev.ref}`,
+        `--base-ref ${rev.ref}: ${configFile} names ${c.file}, which does not exist at ${rev.at}`,
         'the base revision is inconsistent; compare with another --base-ref, or with --baseline FILE',
       );
     return item;
   });
-  return { side: { items: uniqueIds(items, ` at ${rev.ref}`), cacheHitRate }, ...(configFile ? { configFile } : {}), project };
+  return { side: { items: uniqueIds(items, ` at ${rev.at}`), cacheHitRate }, ...(configFile ? { configFile } : {}), project };
 }
 
 interface Baselined {
@@ -299,6 +320,8 @@ function baselineSource(ctx: CommandContext, o: CheckOptions, cfg: CheckConfig, 
       'give --update-baseline or --base-ref, not both: --update-baseline writes the current costs and compares with nothing',
       'write the baseline on the main branch (check --update-baseline); gate a pull request with check --base-ref REF',
     );
+  if (o.mergeBase === false && o.baseRef === undefined)
+    throw new UserError('--no-merge-base applies to --base-ref', 'give --base-ref REF --no-merge-base, or drop --no-merge-base');
   if (o.updateBaseline) {
     if (!file)
       throw new UserError('--update-baseline needs a baseline file', 'pass --baseline FILE or set check.baseline in tokenomics.yaml');
@@ -310,10 +333,11 @@ function baselineSource(ctx: CommandContext, o: CheckOptions, cfg: CheckConfig, 
         '--base-ref is empty',
         'in GitHub Actions use the pull request base, e.g. --base-ref origin/${{ github.base_ref }}, after fetching it',
       );
-    const rev = new GitRevision(o.baseRef, ctx.io.cwd);
+    const rev = new GitRevision(o.baseRef, ctx.io.cwd, { mergeBase: o.mergeBase !== false });
     const { side, configFile, project } = gitSide(ctx, rev, paths, o.model, warnings);
+    const label = `git ${o.baseRef}${rev.name !== rev.ref ? ` (merge-base ${rev.name})` : ''}`;
     return {
-      source: { kind: 'git', label: `git ${o.baseRef}`, side, renamed: (a, b) => rev.renamed(a, b) },
+      source: { kind: 'git', label, side, renamed: (a, b) => rev.renamed(a, b) },
       ...(configFile ? { baseConfigFile: configFile } : {}),
       baseProject: project,
     };
