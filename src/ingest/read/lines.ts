@@ -128,6 +128,15 @@ export class JsonLineSplitter {
       // the line an editor shows it as. Only a line that fails as a whole: a CR inside a valid value is
       // JSON whitespace and stays
       if (crSplit && text.includes('\r')) return this.crLines(text, lineNo);
+      if (text.includes('\u0000')) {
+        this.sink.bad(
+          'invalid-json',
+          'invalid JSON: the line holds a NUL byte (a corrupt or partly overwritten line)',
+          lineNo,
+          "a log being written when a process or machine crashed can hold NUL bytes; the other lines are read (tr -d '\\000' < FILE drops the bytes)",
+        );
+        return;
+      }
       this.sink.bad('invalid-json', `invalid JSON: ${(err as Error).message}`, lineNo, 'each line must be one complete JSON value');
       return;
     }
