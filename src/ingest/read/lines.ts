@@ -124,6 +124,9 @@ export class JsonLineSplitter {
       value = JSON.parse(text);
     } catch (err) {
       if (text.trim() === '') return;
+      // a byte order mark inside the file: files that each start with one, concatenated (cat a.jsonl b.jsonl);
+      // U+FEFF is no JSON whitespace, and a BOM is never part of a JSON value's first token
+      if (text.charCodeAt(0) === 0xfeff) return this.parse(text.slice(1), lineNo, crSplit);
       // lines ended by a lone CR (classic Mac OS, some exporters) arrive as one line: read each part as
       // the line an editor shows it as. Only a line that fails as a whole: a CR inside a valid value is
       // JSON whitespace and stays

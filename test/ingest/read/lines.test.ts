@@ -41,6 +41,15 @@ describe('JsonLineSplitter', () => {
     ]);
   });
 
+  it('reads a line that starts with a byte order mark (files that each start with one, concatenated)', () => {
+    const { values, bad } = collect([Buffer.from('{"a":1}\n\uFEFF{"a":2}\n\uFEFFnot json\n')]);
+    expect(values).toEqual([
+      [{ a: 1 }, 1],
+      [{ a: 2 }, 2],
+    ]);
+    expect(bad).toEqual([['invalid-json', 3]]);
+  });
+
   it('keeps a CR inside a valid JSON line as the whitespace it is (one value)', () => {
     const { values, bad } = collect([Buffer.from('{"a":\r1}\n{"a":2}\n')]);
     expect(values).toEqual([
