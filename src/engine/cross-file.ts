@@ -29,26 +29,33 @@ export async function dropCrossFileCopies(db: UsageDb, result: IngestResult, inP
   const files = result.files.filter((f) => takesPart(f.format));
   const views = files.flatMap((f) => {
     const copies = inPlace.get(f.path);
-    return copies ? [copies] : [];
+    return copies ? [{ ...copies, file: f.path }] : [];
   });
   if (views.length === 0 || files.length < 2) return;
-  // src 0: the appended rows (the TypeScript readers' and an SQL reader's rows it handed to them); i + 1: views[i]
-  const rows = [`SELECT 0 AS src, seq, source_file, source_line, id, model, time_ms FROM usage_appended`]
-    .concat(views.map((v, i) => `SELECT ${i + 1}, seq, source_file, source_line, id, model, time_ms FROM ${v.view}`))
+  const rank = new Map(files.map((f, i) => [f.path, i]));
+  // src 0: the appended rows (the TypeScript readers' and an SQL reader's rows it handed to them), ranked by
+  // their file; i + 1: views[i], whose rows are all of one file
+  const cols = 'seq, source_file, source_line, id, model, time_ms';
+  const rows = [`SELECT 0 AS src, f.rank, ${cols} FROM usage_appended u JOIN f ON f.file = u.source_file`]
+    .concat(views.map((v, i) => `SELECT ${i + 1}, ${rank.get(v.file)}, ${cols} FROM ${v.view}`))
     .join('\nUNION ALL\n');
   const ranks = files.map((f, i) => `(${i}, ${lit(f.path)})`).join(', ');
+  // keys grouped by their 64-bit hash first: a hash table of numbers, not of every id's text (the
+  // OpenAI reader's dedupe does the same); only keys whose hash two files share are compared as text
   await db.run(`CREATE OR REPLACE TEMP TABLE xf_copies AS
 WITH f(rank, file) AS (VALUES ${ranks}),
-k AS (
-  SELECT r.*, f.rank FROM (${rows}) r JOIN f ON f.file = r.source_file
+k AS NOT MATERIALIZED (
+  SELECT *, hash(id, model, time_ms) AS h FROM (${rows}) r
   -- a logged id (a record without one is named file:line)
   WHERE r.id IS DISTINCT FROM r.source_file || ':' || r.source_line
 ),
-firsts AS (SELECT id, model, time_ms, min(rank) AS first_rank FROM k GROUP BY id, model, time_ms HAVING max(rank) > min(rank))
-SELECT k.src, k.seq, k.source_file, k.source_line, f.file AS first_file
-FROM k JOIN firsts ON k.id = firsts.id AND k.model = firsts.model AND k.time_ms IS NOT DISTINCT FROM firsts.time_ms
+shared AS (SELECT h FROM k GROUP BY h HAVING min(rank) < max(rank)),
+cand AS MATERIALIZED (SELECT * FROM k WHERE h IN (SELECT h FROM shared)),
+firsts AS (SELECT id, model, time_ms, min(rank) AS first_rank FROM cand GROUP BY id, model, time_ms HAVING max(rank) > min(rank))
+SELECT c.src, c.seq, c.source_file, c.source_line, f.file AS first_file
+FROM cand c JOIN firsts ON c.id = firsts.id AND c.model = firsts.model AND c.time_ms IS NOT DISTINCT FROM firsts.time_ms
 JOIN f ON f.rank = firsts.first_rank
-WHERE k.rank > firsts.first_rank`);
+WHERE c.rank > firsts.first_rank`);
   const pairs = await db.query(
     `SELECT source_file, first_file, min(seq) AS first_seq, count(*) AS n FROM xf_copies GROUP BY ALL ORDER BY first_seq`,
   );
