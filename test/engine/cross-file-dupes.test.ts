@@ -42,8 +42,8 @@ writeFileSync(
 // a.jsonl holds > 6,000 bytes of text, b.jsonl < 1,000: a bound of 5,000 has SQL read a.jsonl only
 const MIXED = 5000;
 
-async function run(inputs: string[], sqlFromBytes: number) {
-  const db = await UsageDb.open({ threads: 1 });
+async function run(inputs: string[], sqlFromBytes: number, compressFromBytes?: number) {
+  const db = await UsageDb.open({ threads: 1, compressFromBytes });
   const r = await reportViaDuckDB(
     inputs,
     { dims: parseDimensions('model') },
@@ -76,6 +76,14 @@ describe('a request repeated across input files', () => {
       ]);
     });
   }
+
+  it('marks copies in a staged table held compressed (a large file: UsageDb.compressingCatalog)', async () => {
+    // every file staged compressed (a bound of 1 byte): the same counts and sums as above
+    const { r, views } = await run([a, b], 0, 1);
+    expect(views).toBe(2);
+    expect(r.ingest.counts).toEqual({ read: 7, counted: 5, skipped: { duplicate: 2 }, rejected: {} });
+    expect(r.view.total.sums.inputTokens).toBe(2000);
+  });
 
   it('keeps the first file read when the TypeScript reader reads it before an SQL read of the copy', async () => {
     // b.jsonl (TypeScript) first, then a.jsonl (SQL): a's c2 and c3 are the copies; a's c1 (time T) is not b's c1 (a day later)
