@@ -36,7 +36,9 @@ import type { CellValue } from '../usage/table.js';
 import { duckdb, type Dialect } from './dialect.js';
 import { EngineError, UsageDb, type DuckDBOptions, type Row } from './duckdb.js';
 import type { SqlDb } from './sql-db.js';
-import { loadAllWithSql, loadWithSql, smallForSql } from './sql-readers/index.js';
+import { loadAllWithSql, loadWithSql, smallForSql, type SqlLoad } from './sql-readers/index.js';
+import type { InPlaceCopies } from './sql-readers/load.js';
+import { dropCrossFileCopies } from './cross-file.js';
 
 export { SQL_FROM_BYTES } from './sql-readers/index.js';
 import { parquetRecordsInto } from './parquet-records.js';
@@ -433,6 +435,12 @@ export async function reportViaDuckDB(inputs: string[], task: EngineTask, env: E
   try {
     // made at the first record without counts: the catalog is not needed before (the CLI loads it while DuckDB reads)
     let estimator: CountEstimator | undefined;
+    // the files an SQL reader read in place, for the cross-file check (cross-file.ts)
+    const inPlace = new Map<string, InPlaceCopies>();
+    const noteCopies = (file: string, load: SqlLoad | 'fallback'): SqlLoad | 'fallback' => {
+      if (load !== 'fallback' && load.copies) inPlace.set(file, load.copies);
+      return load;
+    };
     const result = await ingest(
       inputs,
       env.ingest,
@@ -456,7 +464,12 @@ export async function reportViaDuckDB(inputs: string[], task: EngineTask, env: E
             : async (file, onFraction) =>
                 (await smallForSql(file, env.sqlFromBytes ?? 0))
                   ? undefined
-                  : orUndefined(await open().whileReading(env.onProgress && onFraction, () => loadWithSql(open(), file, env.ingest))),
+                  : orUndefined(
+                      noteCopies(
+                        file,
+                        await open().whileReading(env.onProgress && onFraction, () => loadWithSql(open(), file, env.ingest)),
+                      ),
+                    ),
         readFiles:
           env.sqlReaders === false
             ? undefined
@@ -467,6 +480,7 @@ export async function reportViaDuckDB(inputs: string[], task: EngineTask, env: E
     // every input listed and read: the database is open (beforeRead)
     const d = open();
     await d.seal();
+    await dropCrossFileCopies(d, result, inPlace);
     return withWarningsAndData(await reportFromTable(d, task, env), result, task, env);
   } finally {
     // closed once open, also after a failure before it was needed (a missing input)

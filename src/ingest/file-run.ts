@@ -119,6 +119,7 @@ export class FileRun implements ReadHandler {
       return false;
     }
     this.format = adapter.name;
+    this.ctx.adapter = adapter.name;
     this.ctx.line = line;
     this.columnCount = columns.length;
     this.noteDuplicateColumns(columns, line);
@@ -225,6 +226,7 @@ export class FileRun implements ReadHandler {
     for (const adapter of this.jsonAdapters) {
       if (!adapter.endFile) continue;
       this.ctx.line = 0;
+      this.ctx.adapter = adapter.name;
       try {
         adapter.endFile(this.ctx);
       } catch (err) {
@@ -290,6 +292,7 @@ export class FileRun implements ReadHandler {
   private convert(adapter: JsonAdapter, value: unknown, line: number): void {
     this.session.counts.read++;
     this.ctx.line = line;
+    this.ctx.adapter = adapter.name;
     try {
       adapter.convert(value, this.ctx);
     } catch (err) {

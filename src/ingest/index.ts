@@ -81,6 +81,8 @@ export async function ingest(
   });
   await hooks.beforeRead?.();
   const session = new IngestSession(options, onRecord, hooks.strict ?? false, hooks.maxIssues);
+  // a request repeated in another input is counted once (session.ts CROSS_FILE_FORMATS): keys are kept only when there is another input
+  if (sources.length > 1) session.enableCrossFile();
   for (const [dir, names] of rotated)
     session.addIssue({
       severity: 'warning',
@@ -161,6 +163,7 @@ export async function ingest(
     for (const a of run.jsonAdapters) used.set(a, run);
   }
   endRun(used);
+  session.addCrossFileWarnings();
   return { files, counts: session.counts, issues: session.finalIssues() };
 }
 

@@ -8,11 +8,52 @@ import type { IngestContext, IngestCounts, IngestOptions } from './types.js';
 
 export const DEFAULT_MAX_ISSUES = 1000;
 
+/**
+ * Formats whose record ids name one API request (a response, message, span, observation or spend
+ * log id), so that a record repeated in another input file of the run (two overlapping exports, one
+ * file under two names) is the same request: counted in the first file read, skipped `duplicate`
+ * after. Claude Code and Codex keep cross-file rules of their own, OpenAI Batch joins by `custom_id`
+ * run-wide, and the usage-API formats and the generic format have no request ids.
+ */
+export const CROSS_FILE_FORMATS: ReadonlySet<string> = new Set(['openai', 'anthropic', 'gemini', 'bedrock', 'langfuse', 'litellm', 'otel']);
+
+/**
+ * What makes two records of different files the same request: the id, the model and the time. The
+ * id alone is not enough: OpenAI-compatible servers and proxies write ids such as `chatcmpl-<n>` that
+ * repeat across days; a copy of a record repeats all three.
+ */
+export function crossFileKey(r: UsageRecord): string {
+  return `${r.id}\u0000${r.model}\u0000${r.timeMs ?? ''}`;
+}
+
+/** Whether a record's id was logged (not the `file:line` a record without one is named by). */
+export function hasLoggedId(r: UsageRecord): boolean {
+  return r.id !== `${r.source.file}:${r.source.line}`;
+}
+
+/** The warning for `n` records of `file` that repeat requests of `first`, an earlier file of the run. */
+export function crossFileIssue(file: string, first: string, n: number): Issue {
+  return {
+    severity: 'warning',
+    code: 'cross-file-duplicates',
+    file,
+    message: `${n} record${n === 1 ? '' : 's'} repeat${n === 1 ? 's a request' : ' requests'} of ${first} (same id, model and time): skipped as duplicate, counted once`,
+    hint: 'a request in two inputs (overlapping exports, or one file under two names) is counted in the first file read; pass each log once',
+  };
+}
+
 export class IngestSession {
   readonly counts: IngestCounts = { read: 0, counted: 0, skipped: {}, rejected: {} };
   readonly issues: Issue[] = [];
   readonly runState = new Map<string, unknown>();
   private droppedIssues = 0;
+  /**
+   * Run-wide keys of the records counted (crossFileKey -> the file that counted it), kept only when
+   * the run has more than one input (enableCrossFile): one key per record of a CROSS_FILE_FORMATS file.
+   */
+  private crossFile: Map<string, string> | undefined;
+  /** Records skipped as copies of an earlier file's: later file -> earlier file -> count. */
+  private readonly crossFileCopies = new Map<string, Map<string, number>>();
   /** Issues stored of each kind: a record's (under the cap) and the others (a file's: under a cap of their own). */
   private readonly stored = { record: 0, file: 0 };
 
@@ -64,6 +105,37 @@ export class IngestSession {
     this.addIssue({ severity: 'error', code, message, file, line, hint }, 'record');
   }
 
+  /** Starts keeping the keys of counted records across files (a run of more than one input). */
+  enableCrossFile(): void {
+    this.crossFile ??= new Map();
+  }
+
+  /**
+   * Whether `r`, about to be counted in `file` by the adapter `format`, repeats a request an earlier
+   * file of the run counted (then noted for the warning); otherwise its key is kept.
+   */
+  repeatsEarlierFile(r: UsageRecord, file: string, format: string | undefined): boolean {
+    const seen = this.crossFile;
+    if (!seen || format === undefined || !CROSS_FILE_FORMATS.has(format) || !hasLoggedId(r)) return false;
+    const key = crossFileKey(r);
+    const first = seen.get(key);
+    if (first === undefined) {
+      seen.set(key, file);
+      return false;
+    }
+    if (first === file) return false;
+    let byFirst = this.crossFileCopies.get(file);
+    if (!byFirst) this.crossFileCopies.set(file, (byFirst = new Map()));
+    byFirst.set(first, (byFirst.get(first) ?? 0) + 1);
+    return true;
+  }
+
+  /** One warning per pair of files that share requests (the later file, the earlier one and how many). */
+  addCrossFileWarnings(): void {
+    for (const [file, byFirst] of this.crossFileCopies) for (const [first, n] of byFirst) this.addIssue(crossFileIssue(file, first, n));
+    this.crossFileCopies.clear();
+  }
+
   newContext(file: string): FileContext {
     return new FileContext(this, file, this.onRecord);
   }
@@ -84,6 +156,8 @@ export class IngestSession {
 
 export class FileContext implements IngestContext {
   line = 0;
+  /** The adapter converting the current value (set by FileRun): decides whether a record takes part in the cross-file check. */
+  adapter: string | undefined;
   readonly fileState = new Map<string, unknown>();
   readonly options: IngestOptions;
   readonly runState: Map<string, unknown>;
@@ -100,6 +174,7 @@ export class FileContext implements IngestContext {
   }
 
   emit(record: UsageRecord): void {
+    if (this.session.repeatsEarlierFile(record, this.file, this.adapter)) return this.skip('duplicate');
     this.counts.counted++;
     this.onRecord(record);
   }

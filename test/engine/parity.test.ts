@@ -27,6 +27,11 @@
  * reports unchanged (the Claude Code session's turn 1 was its last request, a 1-token record the
  * reader emits before the deduplicated messages; in fixtures/logs a usage bucket's write counted as
  * read by a bucket 2 days older, read after it).
+ * And one documented change of counts: a request repeated in another input file is counted once (test/engine/
+ * cross-file-dupes.test.ts); fixtures/logs holds two OTel exports twice (otel/dialects.json and .jsonl,
+ * traces.json and .jsonl: the same spans), whose 14 + 7 = 21 copies are now skipped as duplicate (259
+ * requests, $1.21040608, became 238, $1.12500822; only the otel groups changed): fixtures/logs --by
+ * provider,tier and --by project,model were re-recorded, their quantiles the exact ones.
  * The text of each price's `source` is blanked before hashing: it is the catalog's citation, not the
  * aggregation, and it changed when the catalog came to cite its pages directly. Every case was checked
  * first: the present code with the catalog's earlier citations gave the recorded hashes, and with either

@@ -321,7 +321,7 @@ async function load(
     judged = verdict;
   }
   const counts = await sqlCounts(db, rows);
-  await readStageInPlace(db, 'litellm', {
+  const copies = await readStageInPlace(db, 'litellm', {
     file,
     firstLine: first,
     span: lines,
@@ -333,7 +333,7 @@ async function load(
     for (const [k, v] of Object.entries(judged.counts.skipped)) counts.skipped[k] = (counts.skipped[k] ?? 0) + v;
     for (const [k, v] of Object.entries(judged.counts.rejected)) counts.rejected[k] = (counts.rejected[k] ?? 0) + v;
   }
-  return { format: LITELLM_NAME, counts, issues: judged?.issues, issuesLeftOut: judged?.issuesLeftOut };
+  return { format: LITELLM_NAME, counts, issues: judged?.issues, issuesLeftOut: judged?.issuesLeftOut, copies };
 }
 
 /** A LiteLLM spend-log CSV export (header `head`, detected or forced as litellm). */

@@ -18,6 +18,18 @@ import { ZERO_CANDIDATES } from '../price-map.js';
 export interface SqlLoad extends FileRead {
   /** The view of the file's rows, read in place (Parquet: none when the file could not be read). */
   view?: string;
+  /** Where a record of the view can be skipped as a copy of another file's (engine/cross-file.ts): readers of formats with request ids. */
+  copies?: InPlaceCopies;
+}
+
+/** The rows of a file read in place, as the cross-file check marks a copy `duplicate` (engine/cross-file.ts). */
+export interface InPlaceCopies {
+  /** The view of the file's records (usage columns). */
+  view: string;
+  /** Its staged table, whose `kind` the view reads only 'record' of. */
+  table: string;
+  /** The line of the staged table's first row (a row's line is its rowid + firstLine). */
+  firstLine: number;
 }
 
 /** Column defaults of a row no reader column fills (an unset UsageRecord field). */
@@ -101,12 +113,13 @@ export async function readStageInPlace(
   db: UsageDb,
   reader: string,
   spec: Pick<StagedInsert, 'file' | 'columns' | 'stageColumns'> & { firstLine: number; span: number },
-): Promise<void> {
+): Promise<InPlaceCopies> {
   const name = `usage_${reader}_${db.inPlaceViews}`;
   await db.run(`ALTER TABLE sr_stage RENAME TO ${name}_lines`);
   const from = `(SELECT rowid + ${spec.firstLine} AS line, * FROM ${name}_lines)`;
   await db.run(`CREATE OR REPLACE VIEW ${name} AS\n${stagedSelect(db, { ...spec, from })}`);
   db.addInPlace(name, spec.span, await db.factsOf(name));
+  return { view: name, table: `${name}_lines`, firstLine: spec.firstLine };
 }
 
 export { readAsPattern } from '../dialect.js';

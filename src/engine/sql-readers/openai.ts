@@ -326,5 +326,5 @@ export async function loadOpenAI(db: UsageDb, file: string): Promise<SqlLoad | '
     },
   };
   db.addInPlace(`usage_openai_${n}`, lines, facts);
-  return { format: 'openai', counts, issues };
+  return { format: 'openai', counts, issues, copies: { view: `usage_openai_${n}`, table: linesTable, firstLine: 1 } };
 }

@@ -22,6 +22,7 @@
  * (unit TOKENS or absent), then `promptTokens`/`completionTokens` (see usageBuckets).
  */
 import type { IngestContext, JsonAdapter } from '../types.js';
+import { seenBefore } from './dedupe.js';
 import { applyAttributionConfig, applyMetadata } from './pair.js';
 import { FieldReader, isObj, makeRecord, providerFromModel, scalarString, zeroBuckets, type Buckets, type Obj } from './util.js';
 
@@ -192,6 +193,10 @@ function convertObservation(v: Obj, ctx: IngestContext): void {
   if (rec.provider === 'unknown') delete rec.provider;
   if (usage.unmapped.length) rec.tags.unmapped_usage = usage.unmapped.join(',');
   attribute(rec, v, ctx);
+  // an observation id is unique ("The unique langfuse identifier of an observation", Langfuse's
+  // OpenAPI, https://docs.rs/crate/langfuse-client/latest/source/docs/ObservationsApi.md): a repeat
+  // within the file's window (overlapping API pages saved into one file) is a duplicate, the first copy counted
+  if (id !== undefined && seenBefore(ctx, 'langfuse:ids', id)) return ctx.skip('duplicate');
   ctx.emit(rec);
 }
 

@@ -3,6 +3,7 @@
  * CSV), and feed values/rows to a handler. File-level problems (empty, binary, too large) are reported
  * through the handler; byte-level failures (I/O, gzip) surface as ReadError from the chunk iterator.
  */
+import { isUtf8 } from 'node:buffer';
 import { readCsv, sniffDelimiter, type CsvSink } from './csv.js';
 import { type ArrayEnd, JsonArraySplitter } from './json-array.js';
 import { DEFAULT_MAX_LINE_BYTES, JsonLineSplitter, type LineSink } from './lines.js';
@@ -56,7 +57,7 @@ export async function readDecoded(chunks: AsyncIterable<Buffer>, handler: ReadHa
     return 'empty';
   }
   const nul = head.subarray(0, BINARY_SCAN_BYTES).indexOf(0);
-  if (nul !== -1) {
+  if (nul !== -1 && !jsonlBeforeNul(head, nul)) {
     await iterator.return?.();
     const [message, hint] = binaryVerdict(head, nul);
     handler.fileIssue('error', 'binary-file', message, hint);
@@ -71,6 +72,26 @@ export async function readDecoded(chunks: AsyncIterable<Buffer>, handler: ReadHa
   if (shape === 'json') return readDocument(rest, handler, limits);
   await readJsonLines(rest, handler, limits.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES);
   return 'jsonl';
+}
+
+/**
+ * Whether a head with a NUL byte at `nul` is a JSONL log with a corrupt line (a crash or a disk fault
+ * leaves NUL bytes in a log being written) rather than binary content: its first line, before the
+ * NUL, is a JSON object. Such a file is read, and each line holding a NUL is rejected at file:line
+ * (lines.ts), as one further on always was. Parquet, UTF-16 and compressed files start otherwise
+ * (binaryVerdict names them), and so does binary content.
+ */
+function jsonlBeforeNul(head: Buffer, nul: number): boolean {
+  const end = head.indexOf(10);
+  if (end === -1 || end > nul) return false;
+  const first = head.subarray(0, end > 0 && head[end - 1] === 13 ? end - 1 : end);
+  if (first[0] !== 0x7b || !isUtf8(first)) return false;
+  try {
+    const value: unknown = JSON.parse(first.toString('utf8'));
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+  } catch {
+    return false;
+  }
 }
 
 /** Compressed formats other than gzip, by their magic numbers (only gzip is read compressed). */
@@ -112,7 +133,7 @@ function binaryVerdict(head: Buffer, nul: number): [string, string] {
   for (let i = head.indexOf(10); i !== -1 && i < nul; i = head.indexOf(10, i + 1)) line++;
   return [
     `not a text file: NUL byte at offset ${nul} (line ${line})`,
-    "expected JSONL, JSON or CSV (optionally gzipped); a NUL byte in the first 64 KiB refuses the file as binary (to drop them: tr -d '\\000' < FILE > FILE.txt)",
+    "expected JSONL, JSON or CSV (optionally gzipped); a NUL byte in the first 64 KiB refuses the file as binary unless its first line is a JSON object (a JSONL log, whose lines with a NUL are rejected one by one; to drop them: tr -d '\\000' < FILE > FILE.txt)",
   ];
 }
 

@@ -1,5 +1,5 @@
 /**
- * Hot path: split Buffer chunks into lines (0x0A, CRLF tolerated), decode UTF-8 and JSON.parse each
+ * Hot path: split Buffer chunks into lines (0x0A, CRLF tolerated; a line that is not JSON and holds a lone CR is split there too), decode UTF-8 and JSON.parse each
  * non-empty line. The complete lines of a chunk are decoded with one call and sliced (V8 slices share
  * the chunk string, no copy); only lines that span chunks are concatenated as Buffers. Lines longer than `maxLineBytes` are dropped while streaming (never
  * buffered whole) and reported once as `line-too-long`. UTF-8 validity is checked per chunk with the
@@ -96,7 +96,7 @@ export class JsonLineSplitter {
         'line-too-long',
         `line is longer than ${this.maxLineBytes} bytes; skipped without parsing`,
         this.lineNo,
-        'a JSONL record should fit on one line; a whole-file JSON document must start with [ or {',
+        "a JSONL record should fit on one line; a whole-file JSON document must start with [ or {; lines that end with a lone CR (old Mac line ends) are read as lines only when shorter: convert them first (tr '\\r' '\\n')",
       );
       return;
     }
@@ -118,15 +118,37 @@ export class JsonLineSplitter {
     this.parse(buf.toString('utf8', start, end), lineNo);
   }
 
-  private parse(text: string, lineNo: number): void {
+  private parse(text: string, lineNo: number, crSplit = true): void {
     let value: unknown;
     try {
       value = JSON.parse(text);
     } catch (err) {
       if (text.trim() === '') return;
+      // a byte order mark inside the file: files that each start with one, concatenated (cat a.jsonl b.jsonl);
+      // U+FEFF is no JSON whitespace, and a BOM is never part of a JSON value's first token
+      if (text.charCodeAt(0) === 0xfeff) return this.parse(text.slice(1), lineNo, crSplit);
+      // lines ended by a lone CR (classic Mac OS, some exporters) arrive as one line: read each part as
+      // the line an editor shows it as. Only a line that fails as a whole: a CR inside a valid value is
+      // JSON whitespace and stays
+      if (crSplit && text.includes('\r')) return this.crLines(text, lineNo);
+      if (text.includes('\u0000')) {
+        this.sink.bad(
+          'invalid-json',
+          'invalid JSON: the line holds a NUL byte (a corrupt or partly overwritten line)',
+          lineNo,
+          "a log being written when a process or machine crashed can hold NUL bytes; the other lines are read (tr -d '\\000' < FILE drops the bytes)",
+        );
+        return;
+      }
       this.sink.bad('invalid-json', `invalid JSON: ${(err as Error).message}`, lineNo, 'each line must be one complete JSON value');
       return;
     }
     this.sink.value(value, lineNo);
+  }
+
+  /** A line holding lone CRs, read as the lines they end (numbered on from `lineNo`, the lines after it too). */
+  private crLines(text: string, lineNo: number): void {
+    const parts = text.split(/\r\n?/);
+    parts.forEach((part, i) => this.parse(part, i === 0 ? lineNo : ++this.lineNo, false));
   }
 }

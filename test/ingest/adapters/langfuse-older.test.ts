@@ -20,6 +20,16 @@ describe('langfuse older usage shapes', () => {
       expect(langfuseAdapter.detect(JSON.parse(l))).toBeGreaterThan(0);
   });
 
+  it('counts an observation id repeated in one file once (overlapping API pages saved together)', () => {
+    const lines = fixture('langfuse/older-shapes.jsonl').text.trim().split('\n');
+    // lines 1, 2, then line 1 again (old-1: inputUsage 1200, outputUsage 300)
+    const r = run(langfuseAdapter, [{ name: 'pages.jsonl', text: `${[lines[0], lines[1], lines[0]].join('\n')}\n` }]);
+    expect(r.records.map((x) => x.id)).toEqual(['old-1', 'old-2']);
+    expect(r.skips).toEqual({ duplicate: 1 });
+    // input 1200 + 5000 = 6200, not 1200 + 5000 + 1200
+    expect(r.records.reduce((n, x) => n + x.inputTokens, 0)).toBe(6200);
+  });
+
   it('rejects a total that is not the sum of its parts, with both numbers', () => {
     const b = run(langfuseAdapter, [fixture('langfuse/older-shapes-bad.jsonl')]);
     expect(rejectCodes(b)).toEqual({ 'inconsistent-counts': 2, 'negative-count': 1 });

@@ -21,6 +21,44 @@ describe('JsonLineSplitter', () => {
     expect(bad).toEqual([]);
   });
 
+  it('reads lines ended by a lone CR (old Mac line ends) as lines, numbered as an editor shows them', () => {
+    // '{"a":1}\r{"a":2}\r' then a bad part and a CRLF line, then an LF line: lines 1, 2, 3 (bad), 4, 5
+    const text = '{"a":1}\r{"a":2}\r{"a":\r{"a":4}\r\n{"a":5}\n';
+    for (const chunks of [[Buffer.from(text)], [...Buffer.from(text)].map((b) => Buffer.from([b]))]) {
+      const { values, bad } = collect(chunks);
+      expect(values).toEqual([
+        [{ a: 1 }, 1],
+        [{ a: 2 }, 2],
+        [{ a: 4 }, 4],
+        [{ a: 5 }, 5],
+      ]);
+      expect(bad).toEqual([['invalid-json', 3]]);
+    }
+    // without a final line end, and a file of CR only
+    expect(collect([Buffer.from('{"a":1}\r{"a":2}')]).values).toEqual([
+      [{ a: 1 }, 1],
+      [{ a: 2 }, 2],
+    ]);
+  });
+
+  it('reads a line that starts with a byte order mark (files that each start with one, concatenated)', () => {
+    const { values, bad } = collect([Buffer.from('{"a":1}\n\uFEFF{"a":2}\n\uFEFFnot json\n')]);
+    expect(values).toEqual([
+      [{ a: 1 }, 1],
+      [{ a: 2 }, 2],
+    ]);
+    expect(bad).toEqual([['invalid-json', 3]]);
+  });
+
+  it('keeps a CR inside a valid JSON line as the whitespace it is (one value)', () => {
+    const { values, bad } = collect([Buffer.from('{"a":\r1}\n{"a":2}\n')]);
+    expect(values).toEqual([
+      [{ a: 1 }, 1],
+      [{ a: 2 }, 2],
+    ]);
+    expect(bad).toEqual([]);
+  });
+
   it('joins lines that span chunks, byte by byte', () => {
     const text = '{"k":"héllo"}\n{"k":"wörld"}\n';
     const bytes = Buffer.from(text);

@@ -29,7 +29,8 @@ describe('reader robustness', () => {
 
   it('names a NUL byte by its offset and line, UTF-16 by its byte order or bytes, and compressed files by their kind', async () => {
     // two lines of 8 bytes + newline = 18 bytes, then `{"a":` (5 bytes): the NUL is at offset 23, on line 3
-    const nul = write('nul.jsonl', Buffer.concat([Buffer.from('{"a":1 }\n{"b":2 }\n{"a":'), Buffer.from([0]), Buffer.from('}\n')]));
+    // (the first line not a JSON object: binary content, e.g. a PDF's "%PDF-1.4" line, is refused)
+    const nul = write('nul.jsonl', Buffer.concat([Buffer.from('%PDF-1.4\n{"b":2 }\n{"a":'), Buffer.from([0]), Buffer.from('}\n')]));
     const text = `${LINE(0)}\n`;
     const cases: Array<[string, Buffer, RegExp, RegExp]> = [
       [
@@ -59,6 +60,20 @@ describe('reader robustness', () => {
       expect(r.issues[0].message).toMatch(message);
       expect(r.issues[0].hint).toMatch(hint);
     }
+  });
+
+  it('reads a JSONL log with a NUL byte in its first 64 KiB, rejecting the corrupt line at file:line', async () => {
+    // line 2 cut by a crash: its end overwritten by NUL bytes; lines 1 and 3 are records
+    const file = write(
+      'crashed.jsonl',
+      Buffer.concat([Buffer.from(`${LINE(0)}\n${LINE(1).slice(0, 20)}`), Buffer.alloc(64), Buffer.from(`\n${LINE(2)}\n`)]),
+    );
+    const res = await run([file]);
+    expect(res.counts).toMatchObject({ read: 3, counted: 2, rejected: { 'invalid-json': 1 } });
+    expect(sum(res.records, 'inputTokens')).toBe(202); // 100 + 102
+    expect(res.issues).toMatchObject([
+      { code: 'invalid-json', file, line: 2, message: 'invalid JSON: the line holds a NUL byte (a corrupt or partly overwritten line)' },
+    ]);
   });
 
   it('gunzips by magic bytes, whatever the extension', async () => {
