@@ -120,13 +120,16 @@ const orUndefined = <T>(x: T | null): T | undefined => (x === null ? undefined :
 function bottomLine(m: Margin, name: (s: string) => string): Array<[string, string]> {
   const t = m.totals;
   const under = m.customers.filter((c) => c.marginUsd !== null && c.marginUsd < 0n);
+  // the requests without a customer tag are a row of their own (NO_CUSTOMER), not a customer: not counted as one
+  const untagged = m.noContract.includes(NO_CUSTOMER) && m.customers.some((c) => c.customer === NO_CUSTOMER && c.costUsd !== null);
+  const priced = m.customers.length - t.unpricedCustomers - (untagged ? 1 : 0);
   const others = m.volumes
     .filter((v) => v.multiplier !== 1)
     .map((v) => `${pct(v.marginPct)} at ${v.multiplier}x (${formatInt(v.underWater)} under water)`);
   const lines: Array<[string, string]> = [
     [
       'Bottom line',
-      `gross margin ${pct(t.marginPct)} (${usd(t.marginUsd)} of ${formatUsd(t.revenueUsd)}) across ${t.unpricedCustomers ? `${formatInt(m.customers.length - t.unpricedCustomers)} priced customers (${formatInt(t.unpricedCustomers)} unpriced, their ${formatUsd(t.unpricedRevenueUsd)} revenue left out)` : `${formatInt(m.customers.length)} customers`}${others.length ? `; ${others.join(', ')}${m.volumeAssumption === 'linear' ? ' (cost scaled linearly)' : " (shared prompts cache better with traffic, as simulate's volume model has it)"}` : ''}`,
+      `gross margin ${pct(t.marginPct)} (${usd(t.marginUsd)} of ${formatUsd(t.revenueUsd)}) across ${t.unpricedCustomers ? `${formatInt(priced)} priced customers (${formatInt(t.unpricedCustomers)} unpriced, their ${formatUsd(t.unpricedRevenueUsd)} revenue left out)` : `${formatInt(priced)} customers`}${untagged ? ` and the requests that name no customer, shown as ${NO_CUSTOMER}` : ''}${others.length ? `; ${others.join(', ')}${m.volumeAssumption === 'linear' ? ' (cost scaled linearly)' : " (shared prompts cache better with traffic, as simulate's volume model has it)"}` : ''}`,
     ],
     [
       'Under water',

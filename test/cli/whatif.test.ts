@@ -218,6 +218,11 @@ describe('tokenomics whatif', () => {
     expect(j.features[0].verdict.now).toMatchObject({ usesPerSeatCap: 0, noCapReason: 'other features' });
   });
 
+  it("--help names --revenue's CSV sections too (--section features is refused with --revenue)", async () => {
+    const help = (await runCli(['whatif', '--help'])).stdout.replace(/\s+/g, ' ');
+    expect(help).toContain('with --revenue: customers, plans, volume; default customers)');
+  });
+
   it('a feature name with a dot exits 2 at its line (--set features.a.b.outputTokens could not reach it)', async () => {
     const f = tmpFile(
       'version: 1\nproduct:\n  name: T\n  pricePoint: { perRequestUsd: 0.1 }\nfeatures:\n  a.b:\n    model: tk-test\n    requestsPerMonth: 10\n    inputTokens: 10\n    outputTokens: 5\n',

@@ -318,6 +318,21 @@ describe('margin per customer', () => {
     expect([m.totals.revenue, m.totals.cost]).toEqual([40_000n * 10n ** 15n, 10_000n * 10n ** 15n]);
   }, 60_000);
 
+  it('the requests that name no customer are not counted as a customer in the bottom line', async () => {
+    const f = files({
+      // a: 1000 input tokens = $0.001; b: 10,000 = $0.01; untagged: 2000 = $0.002
+      'logs.csv':
+        'timestamp,model,input_tokens,output_tokens,customer\n2026-10-01T00:00:00Z,tk-test,1000,0,a\n2026-10-02T00:00:00Z,tk-test,10000,0,b\n2026-10-03T00:00:00Z,tk-test,2000,0,\n',
+      'revenue.csv': 'customer,plan,contractUsd\na,team,0.01\nb,team,0.02\n',
+    });
+    const r = await margins(f, '--volumes', '1');
+    expect(r.code).toBe(0);
+    // revenue $0.01 + $0.02 = $0.03; cost $0.001 + $0.01 + $0.002 = $0.013; margin $0.017 = 56.7%; 2 customers, not 3
+    expect(r.stdout.replace(/\s+/g, ' ')).toContain(
+      'gross margin 56.7% ($0.017 of $0.03) across 2 customers and the requests that name no customer, shown as (none)',
+    );
+  });
+
   it('validates the revenue file with file:line', () => {
     const err = (fn: () => unknown) => {
       try {

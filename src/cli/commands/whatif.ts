@@ -38,6 +38,8 @@ interface WhatifCliOptions {
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 const SECTIONS = ['features', 'floors', 'levers', 'volume', 'sensitivity', 'bands', 'assumptions'];
+/** `--revenue`'s tables. */
+const MARGIN_SECTIONS = ['customers', 'plans', 'volume'];
 
 export function registerWhatif(
   program: Command,
@@ -68,7 +70,10 @@ export function registerWhatif(
       `target gross margin that features are judged against and fixes restore (default ${DEFAULT_OPTIONS.targetMarginPct})`,
     )
     .option('--step <percent>', `sensitivity step in percent (default ${DEFAULT_OPTIONS.stepPercent})`)
-    .option('--section <id>', `CSV: which table (${SECTIONS.join(', ')}; default features)`)
+    .option(
+      '--section <id>',
+      `CSV: which table (${SECTIONS.join(', ')}; default features; with --revenue: ${MARGIN_SECTIONS.join(', ')}; default customers)`,
+    )
     .addHelpText(
       'after',
       `
@@ -166,7 +171,6 @@ async function margin(ctx: CommandContext, o: WhatifCliOptions): Promise<number>
       'margin per customer needs both --revenue FILE and --logs PATH',
       'e.g. tokenomics whatif --revenue fixtures/whatif/revenue.csv --logs fixtures/demo',
     );
-  const MARGIN_SECTIONS = ['customers', 'plans', 'volume'];
   if (o.section !== undefined && !MARGIN_SECTIONS.includes(o.section))
     throw new UserError(`unknown section "${o.section}"`, `use one of: ${MARGIN_SECTIONS.join(', ')}`);
   const options = parseOptions(o);
