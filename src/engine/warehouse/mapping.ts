@@ -312,6 +312,19 @@ function mappedSelect(m: Mapping, table: string, sourceName: string, d: Warehous
 
 export const VALID_SQL = COUNT_COLUMNS.map((c) => wholeSql(`r.${c}`)).join(' AND ');
 
+/** Text columns whose empty value means none (NULL). */
+const BLANK_IS_NULL = new Set([
+  'provider',
+  'service_tier',
+  'conversation_id',
+  'feature',
+  'customer',
+  'user_id',
+  'outcome',
+  'prompt',
+  'tags',
+]);
+
 /** The normalization view: the user's rows as usage rows (valid counts only, as BIGINT). */
 export function usageViewSelect(m: Mapping, table: string, sourceName: string, d: WarehouseDialect): string {
   const cols = USAGE_COLUMNS.map((c) => {
@@ -320,6 +333,11 @@ export function usageViewSelect(m: Mapping, table: string, sourceName: string, d
     // a row without a model id (NULL, or blank) is counted under NO_MODEL, unpriced, as every file reader
     // counts it (sql-readers/load.ts), not as a group "null" left out of the unpriced models
     if (c.name === 'model') return `CASE WHEN r.model IS NULL OR trim(r.model) = '' THEN ${d.literal(NO_MODEL)} ELSE r.model END AS model`;
+    // an empty text is no value, as the Parquet reader of the usage table's columns reads it (sql-readers/parquet.ts)
+    // and the file readers drop a blank field: a ClickHouse String column holds '' where nothing was logged, and a
+    // customer '' was a group "", every row with conversation '' one conversation, a tags '' an error in PostgreSQL's jsonb
+    // (as text first: '' compared with a jsonb tags column, say, would be read as JSON and fail)
+    if (BLANK_IS_NULL.has(c.name)) return `NULLIF(CAST(r.${c.name} AS ${d.type('VARCHAR', true)}), '') AS ${c.name}`;
     return `r.${c.name}`;
   });
   return `SELECT ${cols.join(', ')}\nFROM (\n${mappedSelect(m, table, sourceName, d)}\n) r\nWHERE ${VALID_SQL}`;
