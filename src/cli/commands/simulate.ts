@@ -37,7 +37,9 @@ export function registerSimulate(
 ): void {
   program
     .command('simulate')
-    .description('what would this traffic have cost if ...? replay logs through caching, summarization, routing, batch and output levers')
+    .description(
+      'what would this traffic have cost with other settings? replay logs through caching, summarization, routing, batch and output levers',
+    )
     .argument('<inputs...>', 'log files, directories or glob patterns (- for stdin)')
     .option('-s, --scenario <file>', 'scenario YAML file (repeatable; see README.md#simulate)', collect)
     .option('--only <name>', 'run only this scenario (repeatable)', collect)
