@@ -2,7 +2,7 @@
  * `check --base-ref` attacked the way a pull request can slip a cost rise past it, in real temporary
  * git repositories: a spec's id edited together with its model, a symlinked prompt repointed.
  */
-import { mkdirSync, mkdtempSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -305,5 +305,23 @@ describe('check --base-ref: a base revision whose prompt set cannot be built', (
     // before: 'error: invalid prompt spec:' then prompts/bot.yaml:4, a line the working tree does not have
     expect(r.stderr).toContain('error: at HEAD: invalid prompt spec:');
     expect(r.stderr).toContain('prompts/bot.yaml:4: sytem: unknown key');
+  });
+});
+
+describe('check --base-ref: a model switched through modelAliases', () => {
+  it('fails, and the change names what the unchanged alias resolved to on each side', async () => {
+    const dir = await repo();
+    edit(dir, 'tokenomics.yaml', 'model: gpt-4o-mini', 'model: fast');
+    writeFileSync(
+      join(dir, 'tokenomics.yaml'),
+      `${readFileSync(join(dir, 'tokenomics.yaml'), 'utf8')}modelAliases:\n  fast: gpt-4o-mini\n`,
+    );
+    git(dir, 'commit', '-q', '-am', 'alias');
+    edit(dir, 'tokenomics.yaml', 'fast: gpt-4o-mini', 'fast: gpt-4o');
+    const r = await runCli(['check', '--base-ref', 'HEAD', '--format', 'json'], { cwd: dir });
+    expect(r.code, r.stderr).toBe(1);
+    const c = JSON.parse(r.stdout).prompts.find((p: { id: string }) => p.id === 'classify');
+    // before: 'model fast → fast'
+    expect(c.changes).toEqual(['model fast (gpt-4o-mini) → fast (gpt-4o)']);
   });
 });
