@@ -325,3 +325,28 @@ describe('check --base-ref: a model switched through modelAliases', () => {
     expect(c.changes).toEqual(['model fast (gpt-4o-mini) → fast (gpt-4o)']);
   });
 });
+
+describe('check: a prompt file that is a Git LFS pointer', () => {
+  // the pointer a checkout without LFS content leaves (git-lfs docs/spec.md), for a 9,000-byte prompt
+  const POINTER = `version https://git-lfs.github.com/spec/v1\noid sha256:${'4d7a'.repeat(16)}\nsize 9000\n`;
+  const args = ['check', 'prompts', '--model', 'gpt-4o-mini', '--calls-per-day', '1000', '--max-increase-pct', '10', '--no-config'];
+
+  it('is exit 2 on either side, never priced as a 40-token prompt', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tk-lfs-'));
+    mkdirSync(join(dir, 'prompts'));
+    writeFileSync(join(dir, 'prompts', 'support.md'), POINTER);
+    git(dir, 'init', '-q');
+    git(dir, 'add', '-A');
+    git(dir, 'commit', '-q', '-m', 'lfs');
+    // actions/checkout with lfs: false: a pointer on both sides; before, 'unchanged' and exit 0 whatever the prompt became
+    const both = await runCli([...args, '--base-ref', 'HEAD'], { cwd: dir });
+    expect(both.code).toBe(2);
+    expect(both.stderr).toContain('prompts/support.md: a Git LFS pointer, not the prompt: its content was not fetched');
+    expect(both.stderr).toContain('lfs: true');
+    // the content fetched in the working tree: the revision's blob is still the pointer
+    writeFileSync(join(dir, 'prompts', 'support.md'), 'You are a support assistant for an outdoor shop.\n');
+    const base = await runCli([...args, '--base-ref', 'HEAD'], { cwd: dir });
+    expect(base.code).toBe(2);
+    expect(base.stderr).toContain('error: at HEAD: prompts/support.md: a Git LFS pointer, not the prompt');
+  });
+});
