@@ -449,7 +449,9 @@ function describeChanges(b: Priced, a: Priced): { changes: string[]; at?: Loc } 
   let at: Loc | undefined;
   const mark = (loc: Loc | undefined) => (at ??= loc);
   if (b.resolvedModel !== a.resolvedModel || b.model !== a.model) {
-    changes.push(`model ${b.model} → ${a.model}`);
+    // the same name resolved to another model (a modelAliases entry or a price file changed): name both
+    const same = b.model === a.model;
+    changes.push(same ? `model ${b.model} (${b.resolvedModel}) → ${a.model} (${a.resolvedModel})` : `model ${b.model} → ${a.model}`);
     mark(a.at.model);
   }
   if (b.inputTokens !== a.inputTokens || b.cacheable !== a.cacheable) {

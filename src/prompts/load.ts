@@ -24,6 +24,16 @@ export function defaultPromptId(file: string): string {
 /** Parse prompt text by its file name. Pure: used for working-tree files and `git show` output alike. */
 export function parsePromptText(text: string, file: string, id = defaultPromptId(file)): Prompt {
   const clean = text.replace(/^\uFEFF/, '');
+  // a Git LFS pointer (https://github.com/git-lfs/git-lfs/blob/main/docs/spec.md: `version URL`, `oid`, `size`) in
+  // place of the file: a checkout without its LFS content (actions/checkout's default lfs: false), or a git
+  // revision's blob. Priced as a prompt, it was ~40 tokens on both sides: any change to the real prompt "unchanged"
+  if (
+    /^version https:\/\/(git-lfs|hawser)\.github\.com\/spec\/v1\r?\n(?:ext-[^\n]*\n)*oid sha256:[0-9a-f]{64}\r?\nsize \d+\s*$/.test(clean)
+  )
+    throw new UserError(
+      `${file}: a Git LFS pointer, not the prompt: its content was not fetched`,
+      'fetch it (git lfs pull; in CI: actions/checkout with lfs: true); at a git revision an LFS prompt cannot be read: compare with --baseline FILE',
+    );
   const ext = extname(file).toLowerCase();
   let prompt: Prompt;
   if (ext === '.yaml' || ext === '.yml') prompt = parseSpecYaml(clean, file, id);

@@ -2,7 +2,7 @@
  * `check --base-ref` attacked the way a pull request can slip a cost rise past it, in real temporary
  * git repositories: a spec's id edited together with its model, a symlinked prompt repointed.
  */
-import { mkdirSync, mkdtempSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -305,5 +305,48 @@ describe('check --base-ref: a base revision whose prompt set cannot be built', (
     // before: 'error: invalid prompt spec:' then prompts/bot.yaml:4, a line the working tree does not have
     expect(r.stderr).toContain('error: at HEAD: invalid prompt spec:');
     expect(r.stderr).toContain('prompts/bot.yaml:4: sytem: unknown key');
+  });
+});
+
+describe('check --base-ref: a model switched through modelAliases', () => {
+  it('fails, and the change names what the unchanged alias resolved to on each side', async () => {
+    const dir = await repo();
+    edit(dir, 'tokenomics.yaml', 'model: gpt-4o-mini', 'model: fast');
+    writeFileSync(
+      join(dir, 'tokenomics.yaml'),
+      `${readFileSync(join(dir, 'tokenomics.yaml'), 'utf8')}modelAliases:\n  fast: gpt-4o-mini\n`,
+    );
+    git(dir, 'commit', '-q', '-am', 'alias');
+    edit(dir, 'tokenomics.yaml', 'fast: gpt-4o-mini', 'fast: gpt-4o');
+    const r = await runCli(['check', '--base-ref', 'HEAD', '--format', 'json'], { cwd: dir });
+    expect(r.code, r.stderr).toBe(1);
+    const c = JSON.parse(r.stdout).prompts.find((p: { id: string }) => p.id === 'classify');
+    // before: 'model fast → fast'
+    expect(c.changes).toEqual(['model fast (gpt-4o-mini) → fast (gpt-4o)']);
+  });
+});
+
+describe('check: a prompt file that is a Git LFS pointer', () => {
+  // the pointer a checkout without LFS content leaves (git-lfs docs/spec.md), for a 9,000-byte prompt
+  const POINTER = `version https://git-lfs.github.com/spec/v1\noid sha256:${'4d7a'.repeat(16)}\nsize 9000\n`;
+  const args = ['check', 'prompts', '--model', 'gpt-4o-mini', '--calls-per-day', '1000', '--max-increase-pct', '10', '--no-config'];
+
+  it('is exit 2 on either side, never priced as a 40-token prompt', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tk-lfs-'));
+    mkdirSync(join(dir, 'prompts'));
+    writeFileSync(join(dir, 'prompts', 'support.md'), POINTER);
+    git(dir, 'init', '-q');
+    git(dir, 'add', '-A');
+    git(dir, 'commit', '-q', '-m', 'lfs');
+    // actions/checkout with lfs: false: a pointer on both sides; before, 'unchanged' and exit 0 whatever the prompt became
+    const both = await runCli([...args, '--base-ref', 'HEAD'], { cwd: dir });
+    expect(both.code).toBe(2);
+    expect(both.stderr).toContain('prompts/support.md: a Git LFS pointer, not the prompt: its content was not fetched');
+    expect(both.stderr).toContain('lfs: true');
+    // the content fetched in the working tree: the revision's blob is still the pointer
+    writeFileSync(join(dir, 'prompts', 'support.md'), 'You are a support assistant for an outdoor shop.\n');
+    const base = await runCli([...args, '--base-ref', 'HEAD'], { cwd: dir });
+    expect(base.code).toBe(2);
+    expect(base.stderr).toContain('error: at HEAD: prompts/support.md: a Git LFS pointer, not the prompt');
   });
 });
