@@ -161,7 +161,11 @@ export function resolveInheritance(all: Scenario[]): Scenario[] {
   const levers = (s: Scenario, chain: string[]): LeverSpec[] => {
     const done = resolved.get(s.name);
     if (done) return done;
-    if (chain.includes(s.name)) throw new UserError(`${s.at}: scenario "${s.name}" inherits itself (${[...chain, s.name].join(' -> ')})`);
+    if (chain.includes(s.name))
+      throw new UserError(
+        `${s.at}: scenario "${s.name}" inherits itself (${[...chain, s.name].join(' -> ')})`,
+        'inherits: names a parent scenario; remove one inherits: from the cycle',
+      );
     let list: LeverSpec[] = [];
     if (s.inherits !== undefined) {
       const parent = byName.get(s.inherits);
@@ -175,7 +179,17 @@ export function resolveInheritance(all: Scenario[]): Scenario[] {
     // only an inherited lever is replaced by name: two levers of one kind in the same scenario
     // (prefixCache, then prefixCache for drafts) both run, as prefixCache and prefixCache#2
     const inherited = new Set(list);
+    const named = new Map<string, LeverSpec>();
     for (const l of s.levers) {
+      // two levers given one name in a scenario: the waterfall showed two rows of that name, and
+      // before: could not tell them apart
+      const same = l.name !== l.kind ? named.get(l.name) : undefined;
+      if (same)
+        throw new UserError(
+          `${l.at}: scenario "${s.name}" has two levers named "${l.name}" (the other at ${same.at})`,
+          'give each lever of a scenario its own name: the waterfall and before: tell them apart by it',
+        );
+      if (l.name !== l.kind) named.set(l.name, l);
       const i = list.findIndex((p) => inherited.has(p) && p.name === l.name);
       const b = l.before === undefined ? -1 : list.findIndex((p) => p.name === l.before);
       if (l.before !== undefined && b < 0)

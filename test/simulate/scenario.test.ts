@@ -118,6 +118,36 @@ scenarios:
     expect(() => resolveInheritance(dup)).toThrow(/already defined at s\.yaml:3/);
   });
 
+  it('two levers given one name in a scenario are an error at the second, with a hint; a cycle has a hint too', () => {
+    // before: both ran and the waterfall showed two rows named "x"
+    const twice = parseScenarioText(
+      `version: 1\nscenarios:\n  - name: a\n    levers:\n      - batch: {}\n        name: x\n      - outputCap: { maxTokens: 5 }\n        name: x\n`,
+      's.yaml',
+    );
+    let err: unknown;
+    try {
+      resolveInheritance(twice);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(UserError);
+    expect((err as UserError).lines[0]).toBe('s.yaml:7: scenario "a" has two levers named "x" (the other at s.yaml:5)');
+    expect((err as UserError).hint).toMatch(/its own name/);
+    // two unnamed levers of one kind still run, as prefixCache and prefixCache#2; a child's lever of an
+    // inherited name still replaces it
+    const ok = parseScenarioText(
+      `version: 1\nscenarios:\n  - name: a\n    levers:\n      - batch: {}\n        name: x\n      - prefixCache: {}\n      - prefixCache: {}\n  - name: b\n    inherits: a\n    levers:\n      - outputCap: { maxTokens: 5 }\n        name: x\n`,
+      's.yaml',
+    );
+    expect(resolveInheritance(ok)[1].levers.map((l) => `${l.kind}:${l.name}`)).toEqual([
+      'outputCap:x',
+      'prefixCache:prefixCache',
+      'prefixCache:prefixCache',
+    ]);
+    const cyc = parseScenarioText(`version: 1\nscenarios:\n  - name: a\n    inherits: a\n`, 's.yaml');
+    expect(() => resolveInheritance(cyc)).toThrow(expect.objectContaining({ hint: expect.stringMatching(/remove one inherits/) }));
+  });
+
   it('the shipped scenario files are valid', async () => {
     const { loadScenarioFile } = await import('../../src/simulate/scenario.js');
     for (const f of ['fixtures/scenarios/demo.yaml', 'fixtures/scenarios/levers.yaml'])
