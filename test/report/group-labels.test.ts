@@ -60,7 +60,8 @@ describe('group values that look like labels', () => {
     const dir = mkdtempSync(join(tmpdir(), 'tk-labels-'));
     try {
       mkdirSync(join(dir, '(none)'));
-      writeFileSync(join(dir, '(none)', 'a.jsonl'), `${LOG}\n`);
+      // (other response ids: the same requests in two inputs would be counted once, the cross-file check)
+      writeFileSync(join(dir, '(none)', 'a.jsonl'), `${LOG.replaceAll('chatcmpl-', 'chatcmpl-b')}\n`);
       const both = await runCli(['report', '-', join(dir, '(none)', 'a.jsonl'), '--no-config', '--by', 'project', '--format', 'json'], {
         stdin: LOG,
       });
