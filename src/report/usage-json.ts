@@ -165,7 +165,8 @@ export interface UsageReportData {
 
 const usd = (f: Femto | null | undefined): Usd => (f === undefined ? null : f);
 const per = (f: Femto | null, n: number): Usd => (f === null || n <= 0 ? null : divFemto(f, n));
-const round6 = (x: number | undefined): number | null => (x === undefined ? null : Number(x.toPrecision(6)));
+/** A per-request amount as the engine gives it: exact femto over a request count, to 1e-12 (as every amount here). */
+const amount = (x: number | undefined): number | null => (x === undefined ? null : x);
 /** part / whole floored to 1e-6 (exact from femto amounts), as report/rows.ts shareOf. */
 const share = (part: Femto, whole: Femto | null): number | null =>
   whole === null || whole === 0n ? null : Number((Number((part * 1_000_000n) / whole) / 1_000_000).toFixed(6));
@@ -274,7 +275,7 @@ export function usageData(input: UsageJsonInput): UsageReportData {
       shareOfSpend: g.cost.costFemto === null ? null : share(g.cost.costFemto, totalCost),
       costPerRequestUsd: per(g.cost.costFemto, g.sums.requests - g.cost.unpriced.requests),
       outputShareOfSpend: share(g.cost.components.output, g.cost.costFemto),
-      costPerRequestDistributionUsd: { p50: round6(g.p50), p90: round6(g.p90), p99: round6(g.p99), max: round6(g.max) },
+      costPerRequestDistributionUsd: { p50: amount(g.p50), p90: amount(g.p90), p99: amount(g.p99), max: amount(g.max) },
       unpriced: unpricedJson(g.cost),
       estimatedRecords: g.sums.estimatedRecords,
       pricing: pricingJson(g.cost),
@@ -361,7 +362,7 @@ function unitEconomicsJson(view: UsageView): UsageReportData['unitEconomics'] {
       // priced cost of requests with a known outcome / successful priced requests (unpriced ones add no cost)
       costPerSuccessfulOutcomeUsd: j(u.perSuccess),
     },
-    costPerRequestDistributionUsd: { p50: round6(d.p50), p90: round6(d.p90), p99: round6(d.p99), max: round6(d.max), mean: round6(d.mean) },
+    costPerRequestDistributionUsd: { p50: amount(d.p50), p90: amount(d.p90), p99: amount(d.p99), max: amount(d.max), mean: amount(d.mean) },
   };
 }
 
