@@ -48,6 +48,14 @@ describe('generic CSV through SQL: same rows, skips and rejections as the TypeSc
 });
 
 describe('the generic CSV SQL reader', () => {
+  it('reads a time_ms column (epoch milliseconds, as the usage table names it) as the time, as the TypeScript reader does', async () => {
+    const { sql } = await both('fixtures/sql-readers/generic-time-ms.csv');
+    expect(sql.took).toBe('generic');
+    expect(sql.counts).toEqual({ read: 2, counted: 2, skipped: {}, rejected: {} });
+    // 1790000000000 ms = 2026-09-21T14:13:20.000Z; 1790000060500 = a minute and half a second later
+    expect(sql.rows.map((r) => r.time_ms)).toEqual([1_790_000_000_000n, 1_790_000_060_500n]);
+  });
+
   it('reads counts as the TypeScript reader does: " 12" is 12, "" none; "12.0", "1e3", "-3", "+3" rejected at file:line', async () => {
     for (const file of ['fixtures/sql-readers/generic-counts.csv', 'fixtures/sql-readers/generic-counts.csv.gz']) {
       const { sql } = await both(file);

@@ -18,7 +18,8 @@ const SELF_DESCRIBING_SCORE = 2;
 export const GENERIC_ALIASES: Record<string, readonly string[]> = {
   model: ['model', 'model_name', 'model_id', 'llm_model'],
   provider: ['provider'],
-  timestamp: ['timestamp', 'time', 'created_at', 'ts', 'date'],
+  // (time_ms, timestamp_ms: epoch milliseconds, as the usage table's Parquet export names its time; digits are read by their size)
+  timestamp: ['timestamp', 'time', 'created_at', 'ts', 'date', 'time_ms', 'timestamp_ms'],
   id: ['id', 'request_id'],
   prompt: ['prompt_tokens'],
   input: ['input_tokens', 'uncached_input_tokens'],
