@@ -368,7 +368,7 @@ function firstChangedLine(before: string, after: string): number | undefined {
  * reports the file renamed, then where the text is the same (a JSON or markdown prompt's id is its file
  * name, so a rename alone would otherwise be a new prompt plus a removed one; a saved baseline keeps the
  * text's SHA-256), then, with both texts at hand (under --base-ref), where the new text keeps most of the old one's
-word trigrams (renamed and rewritten past git's rename threshold). After id -> base prompt.
+ * word trigrams (renamed and rewritten past git's rename threshold). After id -> base prompt.
  */
 function matchRenames(
   after: Priced[],
@@ -398,11 +398,14 @@ function matchRenames(
   // 33%) is the base prompt whose text it still holds for the most part. Without this it was a new prompt, which
   // maxIncreasePct cannot fail: renaming and tripling a prompt passed a percentage gate.
   const pairs: { a: Priced; b: Priced; kept: number }[] = [];
+  // each text's trigrams counted once, not once per pair it is compared in
+  const counted = new Map<string, Map<string, number>>();
+  const trigramsOf = (text: string) => counted.get(text) ?? counted.set(text, trigrams(text)).get(text)!;
   for (const a of added) {
     if (out.has(a.id) || a.text === undefined) continue;
     for (const b of gone) {
       if (taken.has(b.id) || b.text === undefined) continue;
-      const kept = keptShare(b.text, a.text);
+      const kept = keptShare(trigramsOf(b.text), trigramsOf(a.text));
       if (kept >= KEPT_FOR_RENAME) pairs.push({ a, b, kept });
     }
   }
@@ -429,12 +432,10 @@ function trigrams(text: string): Map<string, number> {
 }
 
 /**
- * How much of `before` is still in `after`: the share of its word trigrams (counted with repeats) that `after`
- * holds. 1 for a text kept whole however much was added around it; 0 for a text without a word.
+ * How much of a text `b` is still in a text `a` (their trigrams): the share of b's word trigrams (counted with
+ * repeats) that `a` holds. 1 for a text kept whole however much was added around it; 0 for a text without a word.
  */
-function keptShare(before: string, after: string): number {
-  const b = trigrams(before);
-  const a = trigrams(after);
+function keptShare(b: ReadonlyMap<string, number>, a: ReadonlyMap<string, number>): number {
   let total = 0;
   let kept = 0;
   for (const [g, n] of b) {
