@@ -89,8 +89,19 @@ function rank(sorted: number[], p: number): number {
 /** What k-times traffic saves a customer against k x its logged cost (scale.ts); 0 = linear. */
 export type ScaleSaving = (customer: string, k: number) => Femto;
 
+/** q(k) of each volume multiplier, made once (a decimal's exact fraction is built from its text). */
+const multipliers = new Map<number, ReturnType<typeof q>>();
+function qOfMultiplier(k: number) {
+  let kq = multipliers.get(k);
+  if (kq === undefined) {
+    kq = q(k);
+    multipliers.set(k, kq);
+  }
+  return kq;
+}
+
 function at(c: Contract | undefined, requests: number, cost: Femto, k: number, saving: Femto) {
-  const kq = q(k);
+  const kq = qOfMultiplier(k);
   const revenue = c ? toFemto(usdToFemto(revenueUsd(c, mul(qInt(requests), kq)))) : 0n;
   const linear = toFemto(mul(qInt(cost), kq));
   const scaled = linear - saving > 0n ? linear - saving : 0n;
@@ -158,7 +169,8 @@ export function customerMargins(
       atVolume: volumes.map((k) => known(at(c, requests, logged?.costFemto ?? 0n, k, k === 1 ? 0n : scaleSaving(name, k)))),
     };
   });
-  customers.sort((a, b) => (a.margin < b.margin ? -1 : a.margin > b.margin ? 1 : a.customer.localeCompare(b.customer)));
+  const byName = new Intl.Collator().compare; // localeCompare's order, without a collator built per comparison
+  customers.sort((a, b) => (a.margin < b.margin ? -1 : a.margin > b.margin ? 1 : byName(a.customer, b.customer)));
   // each plan's customers gathered in one pass (a filter over every customer per plan took minutes
   // when each of 20,000 customers had a plan of its own)
   const plans = new Map<string, PlanMargin>();

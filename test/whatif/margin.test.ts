@@ -332,6 +332,30 @@ describe('margin per customer', () => {
     );
   });
 
+  it('reads a line without quotes as the same cells as its quoted spelling', () => {
+    // line 2 is split at its commas, line 3 by the CSV parser: both are acme-like contracts with trimmed cells
+    const r = parseRevenueCsv(
+      'customer, plan ,seats,perSeatUsd,discountPct\n acme , team ,3, 10 ,20\n"beta"," team ","3","10","20"\n',
+      'r.csv',
+    );
+    const acme = r.contracts.get('acme');
+    const beta = r.contracts.get('beta');
+    expect(acme).toEqual({
+      customer: 'acme',
+      plan: 'team',
+      seats: 3,
+      perSeatUsd: 10,
+      contractUsd: undefined,
+      perRequestUsd: undefined,
+      discountPct: 20,
+      at: 'r.csv:2',
+    });
+    expect({ ...beta, customer: 'acme', at: 'r.csv:2' }).toEqual(acme);
+    // 3 seats x $10 less 20% = $24, for both
+    expect(revenueUsd(acme!, { num: 0n, den: 1n })).toEqual({ num: 24n, den: 1n });
+    expect(revenueUsd(beta!, { num: 5n, den: 1n })).toEqual({ num: 24n, den: 1n });
+  });
+
   it('validates the revenue file with file:line', () => {
     const err = (fn: () => unknown) => {
       try {

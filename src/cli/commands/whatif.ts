@@ -17,7 +17,7 @@ import { planReport, runReport, type ReportTask } from '../report-task.js';
 import { customerMargins, type CustomerCost } from '../../whatif/margin.js';
 import { dimensionValue } from '../../aggregate/dims.js';
 import { pretokenize } from '../../simulate/pretokenize.js';
-import { scaleLevers, scaleModel } from '../../whatif/scale.js';
+import { cachesInLogs, scaleLevers, scaleModel } from '../../whatif/scale.js';
 import type { UsageRecord } from '../../usage/record.js';
 import { marginReport } from '../../whatif/margin-report.js';
 import { readRevenueFile } from '../../whatif/revenue.js';
@@ -180,10 +180,18 @@ async function margin(ctx: CommandContext, o: WhatifCliOptions): Promise<number>
   // memory, from the same read, only then (otherwise the costs come from the engine in bounded memory)
   const scaled = options.volumes.some((k) => k !== 1);
   const records: UsageRecord[] = [];
+  const pricer = new Pricer(ctx.loadCatalog().catalog, { defaultMs: ctx.io.now() });
+  // only the requests that cache in the logs take part in the volume model (scale.ts): the others
+  // are counted, not held (memory grows with the caching requests, not with every request read)
+  let logged = 0;
+  const keep = (r: UsageRecord) => {
+    logged++;
+    if (cachesInLogs(r, pricer)) records.push(r);
+  };
   // the margins need every customer: no bound on the groups held (memory grows with the customers);
   // only each customer's cost is used, so no cost-per-request quantiles per customer are computed or held
   const plan = { ...planReport(ctx, task), maxGroups: Number.POSITIVE_INFINITY, groupQuantiles: false };
-  const result = await runReport(ctx, o.logs, task, plan, scaled ? (r) => void records.push(r) : undefined);
+  const result = await runReport(ctx, o.logs, task, plan, scaled ? keep : undefined);
   if (result.ingest.counts.read === 0)
     throw new UserError(
       `no records could be read from ${o.logs.join(', ')}`,
@@ -201,7 +209,6 @@ async function margin(ctx: CommandContext, o: WhatifCliOptions): Promise<number>
   // let them go before the margins and the report are built (they held most of the heap at 100k customers)
   view.groups = [];
   records.sort((a, b) => (a.timeMs ?? 0) - (b.timeMs ?? 0));
-  const pricer = new Pricer(ctx.loadCatalog().catalog, { defaultMs: ctx.io.now() });
   const scenarios = [{ name: 'volume', levers: scaleLevers(2, []), at: 'whatif volume model' }];
   const encode = scaled ? await pretokenize(records, scenarios, pricer) : undefined;
   const scale = scaleModel(records, { pricer, encode, explain: false }, options.volumes, (r) => dimensionValue({ kind: 'customer' }, r));
@@ -215,7 +222,7 @@ async function margin(ctx: CommandContext, o: WhatifCliOptions): Promise<number>
     period,
     requestsRead: view.total.sums.requests,
     name: escaper(ctx),
-    scale: { replayed: scale.replayed, caching: scale.caching, requests: records.length },
+    scale: { replayed: scale.replayed, caching: scale.caching, requests: logged },
   });
   // what was read, skipped and rejected, and the problems found: the typed parts `report` has too
   out.inputs = ingestInputs(result.ingest);
