@@ -1,7 +1,7 @@
 /**
  * What one file's dedupe takes for the same request, read by the TypeScript reader and by SQL alike:
- * an OpenAI body is a copy of an earlier one when its id, model and time are the same (the id alone
- * is not: proxies and mocks write `chatcmpl-1` for every request).
+ * an OpenAI body or a LiteLLM spend-log row is a copy of an earlier one when its id, model and time
+ * are the same (the id alone is not: proxies and mocks write `chatcmpl-1` for every request).
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -72,6 +72,58 @@ describe('OpenAI JSONL: an id reused for other requests', () => {
       // 9 + 5 = 14 input; 7 + 3 = 10 output (the last chunk of each)
       expect(sum(way.rows, 'input_tokens')).toBe(14);
       expect(sum(way.rows, 'output_tokens')).toBe(10);
+    }
+    expect(sql.rows).toEqual(ts.rows);
+  });
+});
+
+describe('LiteLLM spend logs: a row the file holds twice', () => {
+  const row = (id: string, model: string, start: string, prompt: number, completion: number, status = 'success') =>
+    `{"request_id": ${JSON.stringify(id)}, "call_type": "acompletion", "prompt_tokens": ${prompt}, "completion_tokens": ${completion}, "startTime": "2025-06-02T${start}.000Z", "model": "${model}", "custom_llm_provider": "openai", "metadata": {}, "cache_hit": "False", "request_tags": [], "status": "${status}"}`;
+
+  it('JSONL (/spend/logs pages saved twice): the same request_id, model and time counts once', async () => {
+    const path = file('spend.jsonl', [
+      row('r1', 'gpt-4o-mini', '08:00:00', 100, 10),
+      row('r2', 'gpt-4o-mini', '08:00:01', 200, 20),
+      row('r1', 'gpt-4o-mini', '08:00:00', 100, 10), // line 1 again
+      row('r1', 'gpt-4o', '08:00:00', 300, 30), // another model: another request
+      row('r1', 'gpt-4o-mini', '08:05:00', 400, 40), // another time: another request
+      row('r2', 'gpt-4o-mini', '08:00:01', 200, 20), // line 2 again
+      row('', 'gpt-4o-mini', '08:10:00', 50, 5), // no request id: never a copy
+      row('', 'gpt-4o-mini', '08:10:00', 50, 5),
+      row('r3', 'gpt-4o-mini', '08:20:00', 60, 6, 'failure'),
+      row('r3', 'gpt-4o-mini', '08:20:00', 60, 6, 'failure'), // skipped as failed, as the first
+    ]);
+    const { ts, sql } = await both(path);
+    expect(sql.took).toBe('litellm');
+    for (const way of [ts, sql]) {
+      // 10 rows = 6 counted (lines 1, 2, 4, 5, 7, 8) + 2 duplicates (3, 6) + 2 failed (9, 10)
+      expect(way.counts).toEqual({ read: 10, counted: 6, skipped: { duplicate: 2, 'failed-request': 2 }, rejected: {} });
+      // 100 + 200 + 300 + 400 + 50 + 50 = 1100 input; 10 + 20 + 30 + 40 + 5 + 5 = 110 output
+      expect(sum(way.rows, 'input_tokens')).toBe(1100);
+      expect(sum(way.rows, 'output_tokens')).toBe(110);
+    }
+    expect(sql.rows).toEqual(ts.rows);
+  });
+
+  it('CSV (an export that overlaps itself): the first copy is counted', async () => {
+    const csv = (id: string, start: string, prompt: number, completion: number) =>
+      `${id},acompletion,${prompt},${completion},2025-06-02T${start}.000Z,gpt-4o-mini,{},False,success`;
+    const path = file('spend.csv', [
+      'request_id,call_type,prompt_tokens,completion_tokens,startTime,model,metadata,cache_hit,status',
+      csv('r1', '08:00:00', 100, 10),
+      csv('r1', '08:00:00', 100, 10), // line 2 again
+      csv('r1', '08:00:00', 150, 15), // the same request written with other counts: the first copy stays
+      csv('r1', '09:00:00', 100, 10), // an hour later: another request
+    ]);
+    const { ts, sql } = await both(path);
+    expect(sql.took).toBe('litellm');
+    for (const way of [ts, sql]) {
+      // 4 rows = 2 counted (lines 2, 5) + 2 duplicates (lines 3, 4)
+      expect(way.counts).toEqual({ read: 4, counted: 2, skipped: { duplicate: 2 }, rejected: {} });
+      // 100 + 100 = 200 input; 10 + 10 = 20 output
+      expect(sum(way.rows, 'input_tokens')).toBe(200);
+      expect(sum(way.rows, 'output_tokens')).toBe(20);
     }
     expect(sql.rows).toEqual(ts.rows);
   });
