@@ -3,6 +3,7 @@
  * strict mode, and the IngestContext handed to adapters.
  */
 import { UserError, formatLocation, namesPath, type Issue, type Severity } from '../core/issues.js';
+import { groupThousands } from '../core/digits.js';
 import type { UsageRecord } from '../usage/record.js';
 import type { IngestContext, IngestCounts, IngestOptions } from './types.js';
 
@@ -37,7 +38,7 @@ export function crossFileIssue(file: string, first: string, n: number): Issue {
     severity: 'warning',
     code: 'cross-file-duplicates',
     file,
-    message: `${n} record${n === 1 ? '' : 's'} repeat${n === 1 ? 's a request' : ' requests'} of ${first} (same id, model and time): skipped as duplicate, counted once`,
+    message: `${groupThousands(String(n))} record${n === 1 ? '' : 's'} repeat${n === 1 ? 's a request' : ' requests'} of ${first} (same id, model and time): skipped as duplicate, counted once`,
     hint: 'a request in two inputs (overlapping exports, or one file under two names) is counted in the first file read; pass each log once',
   };
 }

@@ -12,6 +12,7 @@ import { parseDimensions } from '../../src/aggregate/dims.js';
 import { UsageDb } from '../../src/engine/duckdb.js';
 import { reportViaDuckDB } from '../../src/engine/report.js';
 import { ingest } from '../../src/ingest/index.js';
+import { crossFileIssue } from '../../src/ingest/session.js';
 import { loadCatalog } from '../../src/pricing/load.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tk-xfile-'));
@@ -174,5 +175,15 @@ describe('a request repeated across input files', () => {
     const result = await ingest([a, b], { keepText: false }, (rec) => ids.push(`${rec.id}@${rec.source.file === a ? 'a' : 'b'}`));
     expect(ids).toEqual(['c1@a', 'c2@a', 'c3@a', 'c4@b', 'c1@b']);
     expect(result.counts.skipped).toEqual({ duplicate: 2 });
+  });
+});
+
+describe('the warning of requests repeated across files', () => {
+  it('writes the count with thousands separators, as the report writes counts', () => {
+    // 1236 copies: "1,236" (it read "1236 records")
+    expect(crossFileIssue('b.jsonl', 'a.jsonl', 1236).message).toBe(
+      '1,236 records repeat requests of a.jsonl (same id, model and time): skipped as duplicate, counted once',
+    );
+    expect(crossFileIssue('b.jsonl', 'a.jsonl', 1).message).toMatch(/^1 record repeats a request of a\.jsonl /);
   });
 });
