@@ -1,7 +1,8 @@
 /**
  * A request repeated in another input file of the run, where an SQL reader read one of the files
  * (the TypeScript readers check their own records as they count them: ingest/session.ts,
- * `repeatsEarlierFile`). The same rule: among the records of CROSS_FILE_FORMATS files with a logged
+ * `repeatsEarlierFile`). The same rule: among the records of the files that take part (CROSS_FILE_FORMATS;
+ * generic files when the mapping names the id: takesPartInCrossFile) with a logged
  * id, a record whose id, model and time a record of an earlier file (in read order) has is skipped
  * as `duplicate`; the first file's copies stay, copies within one file are left to the file's own
  * dedupe. An in-place row is marked `duplicate` in its staged table (its view reads only records), an
@@ -9,7 +10,8 @@
  * read a file of a run of more than one file: a single file, however large, never pays for it.
  */
 import type { IngestResult } from '../ingest/index.js';
-import { CROSS_FILE_FORMATS, crossFileIssue } from '../ingest/session.js';
+import { crossFileIssue, takesPartInCrossFile } from '../ingest/session.js';
+import type { IngestOptions } from '../ingest/types.js';
 import { duckdb } from './dialect.js';
 import type { UsageDb } from './duckdb.js';
 import type { InPlaceCopies } from './sql-readers/load.js';
@@ -17,16 +19,21 @@ import type { InPlaceCopies } from './sql-readers/load.js';
 const lit = duckdb.literal;
 
 /** A file's format as the ingest result names it ('openai', or 'openai+anthropic' for a mixed file): each part takes part. */
-const takesPart = (format: string) => format.split('+').every((f) => CROSS_FILE_FORMATS.has(f));
+const takesPart = (format: string, options: IngestOptions) => format.split('+').every((f) => takesPartInCrossFile(f, options));
 
 /**
  * Drops the records that repeat an earlier file's (see above) from the sealed usage table, and
  * moves them from counted to skipped `duplicate` in `result`, with one warning per pair of files.
- * `inPlace`: the in-place rows of each file an SQL reader read, by path.
+ * `inPlace`: the in-place rows of each file an SQL reader read, by path; `options`: the run's (its column mapping).
  */
-export async function dropCrossFileCopies(db: UsageDb, result: IngestResult, inPlace: ReadonlyMap<string, InPlaceCopies>): Promise<void> {
+export async function dropCrossFileCopies(
+  db: UsageDb,
+  result: IngestResult,
+  inPlace: ReadonlyMap<string, InPlaceCopies>,
+  options: IngestOptions,
+): Promise<void> {
   if (result.files.length < 2) return;
-  const files = result.files.filter((f) => takesPart(f.format));
+  const files = result.files.filter((f) => takesPart(f.format, options));
   const views = files.flatMap((f) => {
     const copies = inPlace.get(f.path);
     return copies ? [{ ...copies, file: f.path }] : [];

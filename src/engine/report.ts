@@ -480,7 +480,7 @@ export async function reportViaDuckDB(inputs: string[], task: EngineTask, env: E
     // every input listed and read: the database is open (beforeRead)
     const d = open();
     await d.seal();
-    await dropCrossFileCopies(d, result, inPlace);
+    await dropCrossFileCopies(d, result, inPlace, env.ingest);
     return withWarningsAndData(await reportFromTable(d, task, env), result, task, env);
   } finally {
     // closed once open, also after a failure before it was needed (a missing input)

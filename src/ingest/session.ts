@@ -3,8 +3,10 @@
  * strict mode, and the IngestContext handed to adapters.
  */
 import { UserError, formatLocation, namesPath, type Issue, type Severity } from '../core/issues.js';
+import { groupThousands } from '../core/digits.js';
 import type { UsageRecord } from '../usage/record.js';
 import type { IngestContext, IngestCounts, IngestOptions } from './types.js';
+import { GENERIC_NAME } from './formats/generic.js';
 
 export const DEFAULT_MAX_ISSUES = 1000;
 
@@ -13,9 +15,20 @@ export const DEFAULT_MAX_ISSUES = 1000;
  * log id), so that a record repeated in another input file of the run (two overlapping exports, one
  * file under two names) is the same request: counted in the first file read, skipped `duplicate`
  * after. Claude Code and Codex keep cross-file rules of their own, OpenAI Batch joins by `custom_id`
- * run-wide, and the usage-API formats and the generic format have no request ids.
+ * run-wide, and the usage-API formats have no request ids; the generic format takes part when its
+ * mapping names the id (takesPartInCrossFile), Parquet not yet (its rows are read from the file itself).
  */
 export const CROSS_FILE_FORMATS: ReadonlySet<string> = new Set(['openai', 'anthropic', 'gemini', 'bedrock', 'langfuse', 'litellm', 'otel']);
+
+/**
+ * Whether records of `format` take part in the cross-file check: CROSS_FILE_FORMATS, and generic
+ * CSV/JSONL whose mapping names an id column (`--map id=COL`, `columns: {id: COL}`): the user says that
+ * column names a request. A self-describing `id` or `request_id` column, mapped by its name only, does not.
+ */
+export function takesPartInCrossFile(format: string, options: IngestOptions): boolean {
+  if (CROSS_FILE_FORMATS.has(format)) return true;
+  return format === GENERIC_NAME && options.columns !== undefined && Object.hasOwn(options.columns, 'id');
+}
 
 /**
  * What makes two records of different files the same request: the id, the model and the time. The
@@ -37,7 +50,7 @@ export function crossFileIssue(file: string, first: string, n: number): Issue {
     severity: 'warning',
     code: 'cross-file-duplicates',
     file,
-    message: `${n} record${n === 1 ? '' : 's'} repeat${n === 1 ? 's a request' : ' requests'} of ${first} (same id, model and time): skipped as duplicate, counted once`,
+    message: `${groupThousands(String(n))} record${n === 1 ? '' : 's'} repeat${n === 1 ? 's a request' : ' requests'} of ${first} (same id, model and time): skipped as duplicate, counted once`,
     hint: 'a request in two inputs (overlapping exports, or one file under two names) is counted in the first file read; pass each log once',
   };
 }
@@ -116,7 +129,7 @@ export class IngestSession {
    */
   repeatsEarlierFile(r: UsageRecord, file: string, format: string | undefined): boolean {
     const seen = this.crossFile;
-    if (!seen || format === undefined || !CROSS_FILE_FORMATS.has(format) || !hasLoggedId(r)) return false;
+    if (!seen || format === undefined || !takesPartInCrossFile(format, this.options) || !hasLoggedId(r)) return false;
     const key = crossFileKey(r);
     const first = seen.get(key);
     if (first === undefined) {

@@ -1,6 +1,7 @@
 /** Cell rendering shared by the formatters. */
 import { femtoToUsdString, formatUsd, priceToUsdPerMTok, roundFemto, toPlainDecimal } from '../pricing/money.js';
 import type { Cell, ColumnType } from './model.js';
+import { groupThousands } from '../core/digits.js';
 
 /** n.toFixed(digits), but never in exponent notation (toFixed switches to it from 1e21). */
 export function fixed(n: number, digits: number): string {
@@ -16,7 +17,7 @@ export function formatCount(n: number): string {
 
 export function formatInt(n: number): string {
   if (!Number.isFinite(n)) return String(n);
-  const s = fixed(Math.round(Math.abs(n)), 0).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  const s = groupThousands(fixed(Math.round(Math.abs(n)), 0));
   return n < 0 && Math.round(n) !== 0 ? '-' + s : s;
 }
 

@@ -11,7 +11,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { parseDimensions } from '../../src/aggregate/dims.js';
 import { UsageDb } from '../../src/engine/duckdb.js';
 import { reportViaDuckDB } from '../../src/engine/report.js';
-import { ingest } from '../../src/ingest/index.js';
+import { ingest, parseColumnMap } from '../../src/ingest/index.js';
+import { crossFileIssue } from '../../src/ingest/session.js';
+import type { IngestOptions } from '../../src/ingest/types.js';
 import { loadCatalog } from '../../src/pricing/load.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tk-xfile-'));
@@ -42,12 +44,12 @@ writeFileSync(
 // a.jsonl holds > 6,000 bytes of text, b.jsonl < 1,000: a bound of 5,000 has SQL read a.jsonl only
 const MIXED = 5000;
 
-async function run(inputs: string[], sqlFromBytes: number, compressFromBytes?: number) {
+async function run(inputs: string[], sqlFromBytes: number, compressFromBytes?: number, ingestOptions: IngestOptions = { keepText: false }) {
   const db = await UsageDb.open({ threads: 1, compressFromBytes });
   const r = await reportViaDuckDB(
     inputs,
     { dims: parseDimensions('model') },
-    { catalog, nowMs: 0, ingest: { keepText: false }, db: Promise.resolve(db), sqlFromBytes },
+    { catalog, nowMs: 0, ingest: ingestOptions, db: Promise.resolve(db), sqlFromBytes },
   );
   return { r, views: db.inPlaceViews };
 }
@@ -123,6 +125,33 @@ describe('a request repeated across input files', () => {
     }
   });
 
+  it('generic CSV whose mapping names the id column (--map id=COL), by SQL and by TypeScript; not without it', async () => {
+    const g1 = join(dir, 'g1.csv');
+    const g2 = join(dir, 'g2.csv');
+    const head = 'rid,llm,when,tin,tout';
+    writeFileSync(g1, `${head}\nr1,gpt-4o-mini,1763000000000,100,10\nr2,gpt-4o-mini,1763000001000,200,20\n`);
+    // r2 again (a copy of g1's second row), and r3
+    writeFileSync(g2, `${head}\nr2,gpt-4o-mini,1763000001000,200,20\nr3,gpt-4o-mini,1763000002000,300,30\n`);
+    const map = 'model=llm,timestamp=when,input=tin,output=tout';
+    for (const [bound, views] of [
+      [0, 2],
+      [1 << 30, 0],
+    ] as const) {
+      const mapped = await run([g1, g2], bound, undefined, { keepText: false, columns: parseColumnMap(`id=rid,${map}`) });
+      expect(mapped.views).toBe(views);
+      // read 2 + 2 = 4; counted r1, r2 (g1) + r3 (g2) = 3; g2's r2 skipped; input 100 + 200 + 300 = 600
+      expect(mapped.r.ingest.counts).toEqual({ read: 4, counted: 3, skipped: { duplicate: 1 }, rejected: {} });
+      expect(mapped.r.view.total.sums.inputTokens).toBe(600);
+      expect(repeated(mapped.r.ingest.issues)).toEqual([
+        [g2, `1 record repeats a request of ${g1} (same id, model and time): skipped as duplicate, counted once`],
+      ]);
+      // the id not mapped: rows are not taken for requests of their own; all 4 counted, input 100 + 200 + 200 + 300 = 800
+      const unmapped = await run([g1, g2], bound, undefined, { keepText: false, columns: parseColumnMap(map) });
+      expect(unmapped.r.ingest.counts).toEqual({ read: 4, counted: 4, skipped: {}, rejected: {} });
+      expect(unmapped.r.view.total.sums.inputTokens).toBe(800);
+    }
+  });
+
   it('Anthropic messages and Langfuse observations (TypeScript readers) are checked the same way', async () => {
     const msg = (id: string, input: number) =>
       JSON.stringify({
@@ -174,5 +203,15 @@ describe('a request repeated across input files', () => {
     const result = await ingest([a, b], { keepText: false }, (rec) => ids.push(`${rec.id}@${rec.source.file === a ? 'a' : 'b'}`));
     expect(ids).toEqual(['c1@a', 'c2@a', 'c3@a', 'c4@b', 'c1@b']);
     expect(result.counts.skipped).toEqual({ duplicate: 2 });
+  });
+});
+
+describe('the warning of requests repeated across files', () => {
+  it('writes the count with thousands separators, as the report writes counts', () => {
+    // 1236 copies: "1,236" (it read "1236 records")
+    expect(crossFileIssue('b.jsonl', 'a.jsonl', 1236).message).toBe(
+      '1,236 records repeat requests of a.jsonl (same id, model and time): skipped as duplicate, counted once',
+    );
+    expect(crossFileIssue('b.jsonl', 'a.jsonl', 1).message).toMatch(/^1 record repeats a request of a\.jsonl /);
   });
 });

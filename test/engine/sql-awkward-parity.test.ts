@@ -51,10 +51,11 @@ describe('OpenAI bodies', () => {
   });
 
   it('surrogate pairs decode to their character, in an id (deduped against the same id written plainly) and a model', async () => {
-    const path = file('jsonl', body, [body(10, `x${PAIR}`, `gpt-4o-mini${PAIR}`), body(11, `x${SMILE}`)].join('\n'));
+    // line 11 is line 10's request (same created, 1790000010) written plainly
+    const path = file('jsonl', body, [body(10, `x${PAIR}`, `gpt-4o-mini${PAIR}`), body(10, `x${SMILE}`, `gpt-4o-mini${SMILE}`)].join('\n'));
     const { sql } = await parity(path);
     expect(sql.took).toBe('openai');
-    // line 11 repeats line 10's id (one string however written): a duplicate
+    // line 11 repeats line 10's id and model (one string each however written) and time: a duplicate
     expect(sql.counts).toEqual({ read: 11, counted: 10, skipped: { duplicate: 1 }, rejected: {} });
     expect(sql.rows[9]).toMatchObject({ id: `x${SMILE}`, model: `gpt-4o-mini${SMILE}` });
   });

@@ -163,7 +163,7 @@ export async function loadGenericRows(
       ? await judge((visit) => db.eachRows(others, visit))
       : { counts: { read: 0, counted: 0, skipped: {}, rejected: {} }, issues: [], issuesLeftOut: 0 };
   if (judged === 'fallback') return 'fallback';
-  await readStageInPlace(db, 'generic', {
+  const copies = await readStageInPlace(db, 'generic', {
     file,
     firstLine: source.firstLine,
     span: lines,
@@ -175,7 +175,8 @@ export async function loadGenericRows(
   });
   judged.counts.read = rows;
   judged.counts.counted = records;
-  return { format: GENERIC_NAME, counts: judged.counts, issues: judged.issues, issuesLeftOut: judged.issuesLeftOut };
+  // (copies: the cross-file check marks a row of a mapped id repeated in another file `duplicate`)
+  return { format: GENERIC_NAME, counts: judged.counts, issues: judged.issues, issuesLeftOut: judged.issuesLeftOut, copies };
 }
 
 /**
@@ -200,8 +201,9 @@ export interface GenericStage {
   raw: string;
 }
 
-/** Staged text that takes one of two values is an ENUM (one byte a row). */
-const KINDS = `ENUM('record', 'other')`;
+/** Staged text that takes one of a few values is an ENUM (one byte a row). */
+// ('duplicate': set by the cross-file check, engine/cross-file.ts, after the file is read)
+const KINDS = `ENUM('record', 'other', 'duplicate')`;
 
 /** The rows as SQL (GenericStage). */
 export function stageSql(source: GenericSource, fields: { mapping: ColumnMapping; index: Map<string, number> }): GenericStage {

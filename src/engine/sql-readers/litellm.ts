@@ -6,7 +6,8 @@
  * one SQL: metadata and request_tags parsed when they are text; skips `failed-request`,
  * `gateway-cache-hit`, `no-usage`; buckets from the inclusive prompt minus the cache reads and writes of
  * `metadata.usage_object`; tags in the order the TypeScript reader sets them (a later key keeps the
- * place of the first and takes the last value).
+ * place of the first and takes the last value); a row repeated within the dedupe window (request_id,
+ * model and time) skips `duplicate`.
  *
  * SQL reads a row as a record or a skip only when it can prove the TypeScript reader does the same;
  * every other row is 'other': a bad count, time or JSON text, a count or name that is a JSON number
@@ -32,6 +33,7 @@ import { type CsvHead, scanCsv } from './csv-scan.js';
 import { judgeCsvRows, type Judged } from './judge.js';
 import { readStageInPlace, type SqlLoad, sqlCounts } from './load.js';
 import { LENIENT_JSON_BYTES, MAX_LINE_BYTES, scanLines } from './scan.js';
+import { WINDOW_LINES } from '../../ingest/adapters/dedupe.js';
 
 const lit = duckdb.literal;
 const MAX_SAFE = Number.MAX_SAFE_INTEGER;
@@ -286,6 +288,20 @@ const STAGE_COLUMNS = [
 ];
 
 /**
+ * The dedupe of the TypeScript reader (formats/litellm.ts: a record whose request_id, model and time a
+ * record within WINDOW_LINES lines before it has is a duplicate, the first copy counted): exact when
+ * every repeated key's copies lie within one window of its first copy (then every later copy is a
+ * duplicate), else the file falls back. `sr_dupes`: the rowid of each later copy and its distance in
+ * rows (lines) from the first. Keys are grouped by their hash first, as the OpenAI reader's are.
+ */
+const DEDUPE_SQL = `CREATE OR REPLACE TABLE sr_dupes AS
+WITH ids AS NOT MATERIALIZED (SELECT rowid AS r, id_text, model, time_ms, hash(id_text, model, time_ms) AS h
+  FROM sr_stage WHERE kind = 'record' AND id_text IS NOT NULL),
+repeated AS (SELECT h FROM ids GROUP BY h HAVING count(*) > 1),
+copies AS (SELECT r, r - min(r) OVER (PARTITION BY id_text, model, time_ms) AS gap FROM ids WHERE h IN (SELECT h FROM repeated))
+SELECT r, gap FROM copies WHERE gap > 0`;
+
+/**
  * Stages the file, checks its lines, adds its records (the staged table read in place): `first` is the line of the first row
  * (2 under a CSV header), `lines` what the scan counted. Rows staged 'other' are judged by `judge`
  * (CSV) or send the file back ('fallback').
@@ -320,6 +336,13 @@ async function load(
     if (verdict === 'fallback') return 'fallback';
     judged = verdict;
   }
+  // rows the file holds twice (the TypeScript reader's seenBefore on request_id, model and time)
+  await db.run(DEDUPE_SQL);
+  const [dupes] = await db.query(`SELECT count(*) AS n, COALESCE(max(gap), 0) AS span FROM sr_dupes`);
+  if (Number(dupes.n) > 0 && Number(dupes.span) <= WINDOW_LINES)
+    await db.run(`UPDATE sr_stage SET kind = 'duplicate' WHERE rowid IN (SELECT r FROM sr_dupes)`);
+  await db.run('DROP TABLE sr_dupes');
+  if (Number(dupes.span) > WINDOW_LINES) return 'fallback';
   const counts = await sqlCounts(db, rows);
   const copies = await readStageInPlace(db, 'litellm', {
     file,

@@ -6,7 +6,7 @@
  *   a stream chunk without usage skips `no-usage`; other `response.*` events skip `stream-event`;
  *   a response without usage whose status is failed / cancelled / in_progress / queued skips as the
  *   TypeScript reader does; a failed or cancelled response with usage is tagged outcome=failure;
- *   a later copy of an id within the dedupe window skips `duplicate`.
+ *   a later copy of an id with the same model and time within the dedupe window skips `duplicate`.
  * The SQL reads only the plain shapes. A line it does not read exactly like the TypeScript reader
  * (a {request, response} pair, a terminal stream event, a count that is not a JSON integer, a
  * negative or inconsistent count, a body without usage that needs an estimate, an unknown object,
@@ -148,18 +148,21 @@ FROM shaped`;
 }
 
 /**
- * The dedupe of the TypeScript reader (seenBefore: a string id within WINDOW_LINES lines of its
- * last counted copy is a duplicate): read exactly when every repeated id's copies lie within one
- * window of its first copy (then every later copy is a duplicate); otherwise the file falls back.
- * `sr_dupes` holds the rowid of each later copy and its distance in lines from the first.
+ * The dedupe of the TypeScript reader (seenBefore: a string id with the same model text and time
+ * within WINDOW_LINES lines of its last counted copy is a duplicate; adapters/openai.ts, dedupeKey):
+ * read exactly when every repeated key's copies lie within one window of its first copy (then every
+ * later copy is a duplicate); otherwise the file falls back. The id alone is no key: proxies and mocks
+ * write `chatcmpl-1` for every request. `sr_dupes` holds the rowid of each later copy and its distance
+ * in lines from the first.
  */
 const dedupeSql = (stage: string) => `CREATE OR REPLACE TABLE sr_dupes AS
 -- NOT MATERIALIZED: read twice, the CTE was a copy of every id (at 1 GB the peak of memory)
-WITH ids AS NOT MATERIALIZED (SELECT rowid AS r, id_json, hash(id_json) AS h FROM ${stage} WHERE kind = 'record' AND id_json IS NOT NULL),
--- ids grouped by their 64-bit hash first: a hash table of numbers, not of every id's text (at 1 GB
--- the text one was the peak of memory); only ids whose hash repeats are compared as text
+WITH ids AS NOT MATERIALIZED (SELECT rowid AS r, id_json, model_raw, time_ms, hash(id_json, model_raw, time_ms) AS h
+  FROM ${stage} WHERE kind = 'record' AND id_json IS NOT NULL),
+-- keys grouped by their 64-bit hash first: a hash table of numbers, not of every id's text (at 1 GB
+-- the text one was the peak of memory); only keys whose hash repeats are compared as text
 repeated AS (SELECT h FROM ids GROUP BY h HAVING count(*) > 1),
-copies AS (SELECT r, r - min(r) OVER (PARTITION BY id_json) AS gap FROM ids WHERE h IN (SELECT h FROM repeated))
+copies AS (SELECT r, r - min(r) OVER (PARTITION BY id_json, model_raw, time_ms) AS gap FROM ids WHERE h IN (SELECT h FROM repeated))
 SELECT r, gap FROM copies WHERE gap > 0`;
 
 /**

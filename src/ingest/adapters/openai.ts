@@ -304,7 +304,21 @@ export function eventWarning(n: number): [string, string, string] {
 const CHUNKS = 'openai:chunks';
 const CHUNK_IDS = 'openai:chunk-ids';
 
-/** The file's recent ids under `name` (dedupe.ts RecentKeys; seenBefore keeps 'openai:ids'). */
+/**
+ * What makes two bodies of one file the same request (the key of the file's dedupe): the id, the model as
+ * written and the time (`created`, `created_at`), as across files (ingest/session.ts, crossFileKey). The
+ * id alone is not: OpenAI-compatible proxies and mocks write ids such as `chatcmpl-1` for every request;
+ * the chunks of one stream share all three ("Each chunk has the same ID" and "the same timestamp":
+ * https://platform.openai.com/docs/api-reference/chat-streaming/streaming). The model is the body's text
+ * (the SQL reader keys on it too: engine/sql-readers/openai.ts, dedupeSql), else the model the record
+ * took from its request.
+ */
+function dedupeKey(id: string, body: Obj, rec: UsageRecord): string {
+  const model = typeof body.model === 'string' ? body.model : `\u0001${rec.model}`;
+  return `${id}\u0000${model}\u0000${rec.timeMs ?? ''}`;
+}
+
+/** The file's recent keys under `name` (dedupe.ts RecentKeys; seenBefore keeps 'openai:ids'). */
 function recentIds(ctx: IngestContext, name: string): RecentKeys {
   let s = ctx.fileState.get(name) as RecentKeys | undefined;
   if (!s) ctx.fileState.set(name, (s = new RecentKeys()));
@@ -352,17 +366,22 @@ export const openaiAdapter: JsonAdapter = {
     if ('skip' in out) return ctx.skip(out.skip);
     const completion = ctx.options.keepText || out.rec.countsMissing ? openaiCompletionText(out.body) : undefined;
     if (!finishOpenAI(out.rec, completion, pair, ctx)) return;
-    const id = typeof out.body.id === 'string' ? out.body.id : undefined;
-    if (out.body.object === 'chat.completion.chunk' && id !== undefined) {
-      // a complete body of the same id already counted: this chunk is a copy of it
-      if (recentIds(ctx, 'openai:ids').has(id, ctx.line)) return ctx.skip('duplicate');
-      recentIds(ctx, CHUNK_IDS).add(id, ctx.line);
+    // (a string id: the key of the file's dedupe, with the model and the time)
+    const key = typeof out.body.id === 'string' ? dedupeKey(out.body.id, out.body, out.rec) : undefined;
+    if (out.body.object === 'chat.completion.chunk' && key !== undefined) {
+      // a complete body of the same request already counted: this chunk is a copy of it
+      if (recentIds(ctx, 'openai:ids').has(key, ctx.line)) return ctx.skip('duplicate');
+      recentIds(ctx, CHUNK_IDS).add(key, ctx.line);
       // chunks of one stream that each carry usage (see finalChunk): the largest copy is kept
       const chunks = LargestByKey.of(ctx, CHUNKS);
-      return finalChunk(out.body) ? chunks.addFinal(id, out.rec, ctx) : chunks.add(id, out.rec, ctx);
+      return finalChunk(out.body) ? chunks.addFinal(key, out.rec, ctx) : chunks.add(key, out.rec, ctx);
     }
-    if (!out.rec.countsMissing && id !== undefined && (recentIds(ctx, CHUNK_IDS).has(id, ctx.line) || seenBefore(ctx, 'openai:ids', id))) {
-      // (a stream's chunk of the same id counted it)
+    if (
+      !out.rec.countsMissing &&
+      key !== undefined &&
+      (recentIds(ctx, CHUNK_IDS).has(key, ctx.line) || seenBefore(ctx, 'openai:ids', key))
+    ) {
+      // (a stream's chunk of the same request counted it)
       return ctx.skip('duplicate');
     }
     ctx.emit(out.rec);

@@ -13,10 +13,12 @@
  *
  * Skips: `cache_hit = "True"` (gateway response cache, no provider call) -> `gateway-cache-hit`;
  * `status = failure` -> `failed-request`. Pricing uses `model` (the deployment); `model_group` is a tag.
+ * A row repeated within the dedupe window (same request_id, model and startTime) -> `duplicate`.
  */
 import { emptyUsage, NO_MODEL, type UsageRecord } from '../../usage/record.js';
 import type { CsvAdapter, IngestContext, JsonAdapter } from '../types.js';
 import { setBuckets, type Buckets } from '../adapters/util.js';
+import { seenBefore } from '../adapters/dedupe.js';
 import { ANTHROPIC_CHARGE_FIELDS } from '../adapters/charges.js';
 import type { ChargeCounts } from '../../usage/dimensions.js';
 import { litellmTags } from './litellm-tags.js';
@@ -211,6 +213,12 @@ export function convertLiteLLMRow(row: Row, ctx: IngestContext): void {
   r.conversationId = str(row.session_id);
   r.tags = litellmTags(row, metadata, requestTags, ctx.options.attribution);
   if (ctx.options.keepText) applyText(r, row, ctx);
+  // a row the file holds twice (an export that overlaps itself, /spend/logs pages saved into one file):
+  // the same request_id, model and time is one request, counted at its first copy. The id alone is
+  // not taken for the request (as across files, ingest/session.ts crossFileKey): request_id is the
+  // provider's response id where it sent one, and OpenAI-compatible servers reuse ids such as `chatcmpl-1`
+  const id = str(row.request_id);
+  if (id !== undefined && seenBefore(ctx, 'litellm:ids', `${id}\u0000${model}\u0000${r.timeMs ?? ''}`)) return ctx.skip('duplicate');
   ctx.emit(r);
 }
 
