@@ -164,9 +164,35 @@ function isTrue(v: unknown): boolean {
   return v === true || (typeof v === 'string' && v.trim().toLowerCase() === 'true');
 }
 
+/**
+ * A text column (`messages`, `response`) as JSON, undefined when it is not JSON: its row's tokens and
+ * cost stand (the row is counted, not rejected: counted + skipped + rejected = read), only its text is
+ * missing, which the file's one warning (the first such row's line) says.
+ */
+function textField(row: Row, key: string, ctx: IngestContext): unknown {
+  const raw = row[key];
+  if (typeof raw !== 'string') return raw;
+  const s = raw.trim();
+  if (s === '' || s === '{}') return undefined;
+  try {
+    return JSON.parse(s);
+  } catch {
+    if (!ctx.fileState.has(TEXT_WARNED)) {
+      ctx.fileState.set(TEXT_WARNED, true);
+      ctx.warn(
+        'invalid-text-field',
+        `line ${ctx.line}: ${key} is not valid JSON (got ${show(raw)}): the request is counted without its text, and so is any later row like it in this file (its tokens and cost stand; simulate cannot replay its text)`,
+        'export the table with COPY ... TO CSV HEADER so JSON columns stay intact',
+      );
+    }
+    return undefined;
+  }
+}
+const TEXT_WARNED = 'litellm-text-warned';
+
 function applyText(r: UsageRecord, row: Row, ctx: IngestContext): void {
-  const messages = jsonField(row, 'messages', ctx);
-  const response = jsonField(row, 'response', ctx);
+  const messages = textField(row, 'messages', ctx);
+  const response = textField(row, 'response', ctx);
   if (Array.isArray(messages)) {
     const msgs = messages.filter(isObject).map((m) => ({
       role: String(m.role ?? 'user'),

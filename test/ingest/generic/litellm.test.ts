@@ -112,6 +112,26 @@ describe('LiteLLM spend logs, JSON (/spend/logs)', () => {
     expect(res.issues[0]).toMatchObject({ file, line: 2, path: 'metadata' });
   });
 
+  it('counts a row whose text columns are not JSON, without its text, and says so once', async () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'bad-text.csv');
+    writeFileSync(
+      file,
+      'request_id,call_type,prompt_tokens,completion_tokens,startTime,model,messages\n' +
+        'r1,acompletion,100,10,2025-06-02T08:00:00.000Z,gpt-4o-mini,[bad\n' +
+        'r2,acompletion,50,5,2025-06-02T08:01:00.000Z,gpt-4o-mini,[also bad\n',
+    );
+    const res = await run([file], { keepText: true });
+    // 2 read = 2 counted (their tokens stand: 100 + 50 input), none rejected; before, each row was counted AND rejected
+    expect(res.counts).toEqual({ read: 2, counted: 2, skipped: {}, rejected: {} });
+    expect(sum(res.records, 'inputTokens')).toBe(150);
+    expect(res.records.map((r) => r.text)).toEqual([undefined, undefined]);
+    const warnings = res.issues.filter((i) => i.code === 'invalid-text-field');
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatchObject({ severity: 'warning', file });
+    expect(warnings[0].message).toContain('line 2: messages is not valid JSON');
+  });
+
   it('keeps prompt and completion text only when asked', async () => {
     const dir = tempDir();
     const file = path.join(dir, 'text.jsonl');
