@@ -3,6 +3,7 @@
  * UsageRecord to `onRecord`. Bad records become Issues; only usage errors (bad input paths, unknown
  * --input-format, --strict failures) throw UserError.
  */
+import { groupThousands } from '../core/digits.js';
 import { UserError, type Issue } from '../core/issues.js';
 import { stdinNote } from '../core/read-text.js';
 import type { UsageRecord } from '../usage/record.js';
@@ -88,7 +89,7 @@ export async function ingest(
       severity: 'warning',
       code: 'rotated-logs-skipped',
       file: dir,
-      message: `${names.length} rotated log${names.length === 1 ? '' : 's'} not read (${names.slice(0, 3).join(', ')}${names.length > 3 ? ', ...' : ''})`,
+      message: `${groupThousands(String(names.length))} rotated log${names.length === 1 ? '' : 's'} not read (${names.slice(0, 3).join(', ')}${names.length > 3 ? ', ...' : ''})`,
       hint: 'a directory is searched for log extensions only: name rotated files explicitly, or pass a glob such as "logs/*.jsonl*"',
     });
   for (const [dir, names] of compressed)

@@ -162,7 +162,11 @@ export class IngestSession {
     if (this.droppedIssues === 0) return this.issues;
     return [
       ...this.issues,
-      { severity: 'info', code: 'issues-truncated', message: `${this.droppedIssues} more issues not listed (all are counted)` },
+      {
+        severity: 'info',
+        code: 'issues-truncated',
+        message: `${groupThousands(String(this.droppedIssues))} more issues not listed (all are counted)`,
+      },
     ];
   }
 }

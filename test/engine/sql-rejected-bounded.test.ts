@@ -105,7 +105,7 @@ describe('rejected rows of a file read by SQL', () => {
       expect(sql.issues).toEqual(ts.issues);
       expect(sql.issues.at(-1)).toMatchObject({
         code: 'issues-truncated',
-        message: `${REJECTED - DEFAULT_MAX_ISSUES} more issues not listed (all are counted)`,
+        message: '3,500 more issues not listed (all are counted)', // 4,500 rejected - 1,000 listed, grouped by thousands
       });
     },
     60_000,
@@ -138,7 +138,7 @@ describe('rejected rows of a Parquet file', () => {
       expect(result.issues.length).toBe(DEFAULT_MAX_ISSUES + 1);
       expect(result.issues.at(-1)).toMatchObject({
         code: 'issues-truncated',
-        message: `${REJECTED - DEFAULT_MAX_ISSUES} more issues not listed (all are counted)`,
+        message: '3,500 more issues not listed (all are counted)', // 4,500 rejected - 1,000 listed, grouped by thousands
       });
     } finally {
       db.close();

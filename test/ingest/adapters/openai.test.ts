@@ -161,6 +161,8 @@ describe('openai adapter: streams that carried no usage', () => {
       },
     ]);
     expect(warningsOf([chunk('a')])[0].message).toMatch(/^1 streamed chat completion chunk carried no usage/);
+    // 1,234 chunks without usage: the count grouped by thousands, as every count a user reads
+    expect(warningsOf(Array.from({ length: 1234 }, () => chunk('a')))[0].message).toMatch(/^1,234 streamed chat completion chunks carried/);
   });
 
   it('says when a file of Responses stream events has no terminal event (the one with usage)', () => {
