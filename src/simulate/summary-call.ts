@@ -4,14 +4,14 @@
  * change the length of an answer the summary folds (output-history.ts).
  */
 import { readable } from './prompt-edits.js';
-import { promptOf, type LeverContext, type SimRequest } from './types.js';
+import { promptOf, resentAnswer, type LeverContext, type SimRequest } from './types.js';
 
 const cachedOf = (r: SimRequest) => r.cacheReadTokens + r.cacheWrite5mTokens + r.cacheWrite1hTokens;
 
 /**
  * A summary call's prompt from the turn before the summarised one (`sent`, as sent): when that
  * turn cached its prefix on the call's model within `ttlMs`, the call sends that prefix (read from
- * the cache), the turn's answer and the instructions; otherwise only the history and the
+ * the cache), the turn's answer (its text: reasoning is not re-sent) and the instructions; otherwise only the history and the
  * instructions, as plain input.
  */
 export function withSummaryCache(call: SimRequest, sent: SimRequest, ttlMs: number, ctx: Pick<LeverContext, 'resolve'>): SimRequest {
@@ -22,7 +22,7 @@ export function withSummaryCache(call: SimRequest, sent: SimRequest, ttlMs: numb
   // a model that reads in increments reads the prefix rounded down to one, the rest as input
   const read = warm ? readable(C, entry?.cache?.increment) : 0;
   return warm
-    ? { ...call, inputTokens: promptOf(sent) - read + sent.outputTokens + s.instructionTokens, cacheReadTokens: read }
+    ? { ...call, inputTokens: promptOf(sent) - read + resentAnswer(sent) + s.instructionTokens, cacheReadTokens: read }
     : { ...call, inputTokens: s.history + s.instructionTokens, cacheReadTokens: 0 };
 }
 

@@ -3,10 +3,11 @@
  *
  * Conversations are requests sharing a conversationId (per replica), ordered by turn. A turn's
  * prompt is the template (turn 1's prompt), the history, and the turn's new message. From the
- * token counts: the new message of turn t is u(t) = prompt(t) - prompt(t-1) - output(t-1) (what the
- * prompt grew by besides the previous answer, from the logged counts), and the history before it is
- * H(t) = prompt(t) - prompt(1) - u(t) on the prompts as the levers before left them (on a
- * conversation as logged, prompt(t-1) + output(t-1) - prompt(1)). When the history not yet summarised holds more than
+ * token counts: the new message of turn t is u(t) = prompt(t) - prompt(t-1) - answer(t-1) (what the
+ * prompt grew by besides the previous answer, from the logged counts; answer(t-1) is its output less
+ * its reasoning, which later turns do not re-send: types.ts, resentTokens), and the history before
+ * it is H(t) = prompt(t) - prompt(1) - u(t) on the prompts as the levers before left them (on a
+ * conversation as logged, prompt(t-1) + answer(t-1) - prompt(1)). When the history not yet summarised holds more than
  * `afterTurns` turns or more than `afterTokens` tokens, a summary call folds that history (never
  * the turn's new message, which is sent verbatim after the summary) into `summaryTokens`; from that
  * turn on the history is S tokens plus whatever accrued since: prompt'(t) = prompt(t) - (H(t0) - S)
@@ -44,6 +45,7 @@ import { applyEdit, textPromptTokens } from '../prompt-edits.js';
 import { withSummaryCache } from '../summary-call.js';
 import {
   promptOf,
+  resentTokens,
   withEdit,
   type Lever,
   type LeverContext,
@@ -124,13 +126,13 @@ const cachedOf = (r: SimRequest) => r.cacheReadTokens + r.cacheWrite5mTokens + r
 
 /**
  * The history turn t sends before its new message: its prompt past the template, less the new
- * message u(t) = prompt(t) - prompt(t-1) - output(t-1), taken from the logged counts (converted
+ * message u(t) = prompt(t) - prompt(t-1) - answer(t-1), taken from the logged counts (converted
  * where route converted them). On a conversation as logged this is prompt(t-1) + output(t-1) -
  * prompt(1); after a lever that dropped content from the history (images no longer re-sent) it is
  * what the turn still sends.
  */
 function historyOf(r: SimRequest, prev: SimRequest, first: number): number {
-  const logged = promptOf(r.record) - promptOf(prev.record) - prev.record.outputTokens;
+  const logged = promptOf(r.record) - promptOf(prev.record) - resentTokens(prev.record.outputTokens, prev.record.reasoningTokens);
   const u = Math.max(0, logged) * (textPromptTokens(r) / Math.max(1, promptOf(r.record)));
   return Math.max(0, Math.round(promptOf(r) - first - u));
 }
