@@ -94,12 +94,14 @@ describe('two conversations on Sonnet 4.5 and GPT-5 through each lever, by hand'
     // instructions, 100 out: 3,450 + 1,500 = 4,950; turn 4 sends 1,250 + 100 + 100 = 1,450: 4,350 +
     // 2,250 = 6,600. 6,750 + 9,150 + 9,600 + 4,950 + 6,600 = 37,050.
     // b: new messages 1,300 - 1,000 - 200 = 100, 1,550 - 1,300 - 150 = 100, 1,850 - 1,550 - 200 = 100;
-    // turn 4's history 750 (3 turns). The call (standard tier) reads turn 3's logged 1,280 three
-    // minutes later and sends its 270, answer 3's text 200 and the instructions: 160 + 670 x 1.25 =
-    // 837.5 + 1,000 = 1,997.5. Turn 4 sends 1,000 + 100 + 100 = 1,200, under the minimum once the
-    // template alone is shared: 3,000 + 6,000 = 9,000. 12,500 + 9,250 + 12,995 + 1,997.5 + 9,000 =
-    // 45,742.5; 82,792.5 (with the reasoning in the history: $0.0830425)
-    expect(total('summ')).toBe(0.0827925);
+    // turn 4's history 750 (3 turns). The call (standard tier) three minutes after turn 3 reads what
+    // turn 3 left cached: OpenAI caches the whole 1,550-token prompt (logged as a read of 1,280 and no
+    // write), read as 1,536; it sends 14, answer 3's text 200 and the instructions: 192 + 414 x 1.25 =
+    // 517.5 + 1,000 = 1,709.5. Turn 4 sends 1,000 + 100 + 100 = 1,200, under the minimum once the
+    // template alone is shared: 3,000 + 6,000 = 9,000. 12,500 + 9,250 + 12,995 + 1,709.5 + 9,000 =
+    // 45,454.5; 82,504.5 (with the reasoning in the history: $0.0830425; reading only the logged
+    // 1,280: $0.0827925)
+    expect(total('summ')).toBe(0.0825045);
     // 1h cache first: a 10,500 + 6,675 + 6,615; the call reads turn 3's 1,950 and sends answer 3 and the
     // instructions: 585 + 1,350 + 1,500 = 3,435; turn 4 reads the template, writes 200 at 1h: 375 +
     // 1,200 + 2,250 = 3,825; 31,050. b (5m): the call reads turn 3's replayed 1,550 as 1,536 and sends
