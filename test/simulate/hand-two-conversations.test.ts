@@ -13,7 +13,7 @@
  * conv-b, gpt-5 at the priority tier (input $2.50, read $0.25, output $20; standard $1.25 / $0.125 /
  * $10; batch $0.625 / $0.0625 / $5; implicit cache, min 1,024, 128-token steps, writes bill as input),
  * Chat Completions with reasoning. Turns at 10:01, 10:03, 10:06, 10:09. System 850; user messages
- * 150 (the same text as conv-a's first) / 100 / 100 / 100; outputs 500 / 300 / 600 / 300 of which
+ * 150 (the same text as conv-a's first) / 100 / 100 (the same text as conv-a's second) / 100; outputs 500 / 300 / 600 / 300 of which
  * reasoning 300 / 150 / 400 / 200, so the answers' text is 200 / 150 / 200 / 100, and that is what the
  * next prompt re-sends (reasoning is discarded from the context: types.ts, resentTokens). Prompts
  * 1,000 / 1,300 / 1,550 / 1,850; logged cached 0 / 0 (turn 1 is below 1,024, never cached) / 1,280
@@ -117,6 +117,17 @@ describe('two conversations on Sonnet 4.5 and GPT-5 through each lever, by hand'
     expect(total('sem')).toBe(0.06409);
     // with the 5m cache: 28,897.5 + 13 + 13 + 29,414 = 58,337.5
     expect(total('pc-sem')).toBe(0.0583375);
+  });
+
+  it('semantic cache on every query: a later turn answered, the next one re-sends the served answer and finds its cache cold', () => {
+    // query-only: all 8 requests look up their last user message (150 or 100 tokens: 13 or 12), 98 in
+    // all. conv-b's turn 1 is answered from conv-a's turn 1, and its turn 3 (10:06, "green") from
+    // conv-a's turn 2 (10:02): the 300-token answer replaces conv-b's 200 text tokens, so turn 4
+    // sends 1,950. a: 28,897.5. b: turn 2 writes 1,300: 9,250; turn 4 cannot read turn 3's prefix (not
+    // sent) and turn 2's expired at 10:08: it writes 1,950 at the input price, 4,875 + 6,000 = 10,875.
+    // 28,897.5 + 98 + 9,250 + 10,875 = 49,120.5, in either order
+    expect(total('pc-semq')).toBe(0.0491205);
+    expect(total('semq-pc')).toBe(0.0491205);
   });
 
   it('the plan: 1h cache, semantic cache, summarize, batch, in that order', () => {
