@@ -2,9 +2,12 @@
  * The context-window tax of an answer: in a conversation every later turn re-sends the earlier
  * answers as history, so a lever that changes an answer's length (an output cap, an answer served
  * from a semantic cache, a routed model that writes more or less) also changes the prompt of every
- * later turn of that conversation by the same number of tokens.
+ * later turn of that conversation by the same number of tokens. What a later turn re-sends is the
+ * answer without its reasoning (types.ts, resentTokens): a reasoning model's answer of 500 output
+ * tokens, 300 of them reasoning, sits in the next prompt as 200 tokens, and a cap of 250 (reasoning
+ * first, then text) takes those 200 out of the later prompts, not 250.
  *
- * Turn t's prompt changes by the sum of the output changes of the turns before it (same
+ * Turn t's prompt changes by the sum of the re-sent answers' changes of the turns before it (same
  * conversation and volume replica, ordered by turn, else by time). Each change sits at a place in
  * the later prompt: turn i's answer starts where turn i's prompt ends (a conversation's prompt is the
  * previous prompt, its answer and the new message), so the tokens an answer loses or gains are taken
@@ -25,7 +28,7 @@
  */
 import { fitCacheMinimum } from './levers/cache-rules.js';
 import { withSummaryCache } from './summary-call.js';
-import { eachCacheState, promptOf, removePromptTokens, withEdit, type LeverContext, type SimRequest } from './types.js';
+import { eachCacheState, promptOf, removePromptTokens, resentAnswer, withEdit, type LeverContext, type SimRequest } from './types.js';
 
 export interface HistoryChange {
   /** Later turns whose prompt changed (weighted by volume). */
@@ -47,19 +50,21 @@ function withServedAnswers(out: SimRequest[], changes: ReadonlyMap<number, numbe
   out.forEach((r, j) => {
     const src = r.served && r.dropped ? changedIds.get(r.served.by) : undefined;
     if (src === undefined || !r.served || changes.has(j) || out[src].outputTokens === r.served.tokens) return;
+    const next = { ...r, served: { ...r.served, tokens: out[src].outputTokens } };
     all ??= new Map(changes);
-    all.set(j, out[src].outputTokens - r.served.tokens);
-    out[j] = { ...r, served: { by: r.served.by, tokens: out[src].outputTokens } };
+    all.set(j, resentAnswer(next) - resentAnswer(r));
+    out[j] = next;
   });
   return all ?? changes;
 }
 
-/** The answer a request's user got: the served one for a semantic-cache hit, else its own. */
-const answerOf = (r: SimRequest): number => r.served?.tokens ?? r.outputTokens;
+/** The answer a request's user got, as later turns re-send it (reasoning left out): the served one for a semantic-cache hit, else its own. */
+const answerOf = resentAnswer;
 
 /**
- * Apply output changes (request index -> output tokens added, negative when shortened) to the
- * prompts of later turns of the same conversations, in place. A change to an answer a semantic cache
+ * Apply answer changes (request index -> tokens the later turns re-send added, negative when
+ * shortened: resentAnswer after the change less before it, reasoning left out) to the prompts of
+ * later turns of the same conversations, in place. A change to an answer a semantic cache
  * served to other requests changes theirs too (withServedAnswers).
  */
 export function propagateOutputChanges(

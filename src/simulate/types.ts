@@ -63,11 +63,11 @@ export interface SimRequest {
   summaryOf?: SummaryOf;
   /**
    * A request answered from a semantic cache: the request whose answer it was served (`by`, an id)
-   * and that answer's length (`tokens`; `outputTokens` stay as logged, a dropped request bills
-   * none). A later lever that changes that answer's length (outputCap, route's outputFactor)
+   * and that answer's length (`tokens`, its reasoning `reasoning`; `outputTokens` stay as logged, a
+   * dropped request bills none). A later lever that changes that answer's length (outputCap, route's outputFactor)
    * changes what this conversation re-sends too (output-history.ts).
    */
-  served?: { by: string; tokens: number };
+  served?: { by: string; tokens: number; reasoning: number };
   /**
    * Two real cache states the request stands for (a volume projection: another user's request
    * wrote its shared prefix with probability `p`); its buckets are their expectation. Levers that
@@ -75,6 +75,23 @@ export interface SimRequest {
    * expectation: a read of 1,400 expected tokens is 2,000 read in one state and 0 in the other.
    */
   cacheMix?: CacheMix;
+}
+
+/**
+ * The tokens of an answer of `output` tokens that the later turns of its conversation re-send as
+ * history: the answer less the reasoning the model spent before writing it. Reasoning is billed as
+ * output but is not part of the history: "Input and output tokens from each step are carried over,
+ * while reasoning tokens are discarded" (https://platform.openai.com/docs/guides/reasoning), and
+ * previous thinking blocks are "not part of the conversation history the model sees for subsequent
+ * turns" (https://docs.anthropic.com/en/docs/build-with-claude/context-windows); the logged prompts
+ * grow by the visible answer only. The reasoning comes first, so an answer cut short (max_tokens
+ * bounds reasoning and text together) loses its text first; `reasoning` is the count as logged.
+ */
+export const resentTokens = (output: number, reasoning: number): number => Math.max(0, output - reasoning);
+
+/** The answer a request's user got, as later turns re-send it: the served one for a semantic-cache hit, else its own. */
+export function resentAnswer(r: Pick<SimRequest, 'served' | 'outputTokens' | 'record'>): number {
+  return r.served ? resentTokens(r.served.tokens, r.served.reasoning) : resentTokens(r.outputTokens, r.record.reasoningTokens);
 }
 
 /** A request's prompt buckets. */

@@ -5,7 +5,9 @@
  * truncate; the quality cost of truncation is not modelled. A shortened answer also shortens the
  * history every later turn of its conversation re-sends (output-history.ts): those prompts lose the
  * same tokens where the answer sits, from what the next turn writes and from the cached prefix of
- * the turns after it.
+ * the turns after it. Those prompts hold the answer's text, not its reasoning (which comes first and
+ * is not re-sent): an answer of 500 tokens, 300 of them reasoning, capped at 250 keeps no text, and
+ * the later prompts lose its 200 text tokens.
  *
  * Parameters: maxTokens, factor (one of them).
  *
@@ -18,7 +20,7 @@
  */
 import { int, num, opt, type Field, type ValidationError } from '../../core/validate.js';
 import { propagateOutputChanges } from '../output-history.js';
-import type { Lever, LeverContext, LeverOutcome, SimRequest } from '../types.js';
+import { resentAnswer, type Lever, type LeverContext, type LeverOutcome, type SimRequest } from '../types.js';
 import type { OutputCapDetails } from '../lever-details.js';
 
 export interface OutputCapParams {
@@ -62,7 +64,9 @@ function applyOutputCap(requests: readonly SimRequest[], p: OutputCapParams, ctx
     if (v < r.outputTokens) {
       truncated += n * r.weight;
       out[i] = { ...out[i], outputTokens: v };
-      changed.set(i, v - r.outputTokens);
+      // later turns re-send the answer's text, not its reasoning: a cut takes the text first
+      const d = resentAnswer(out[i]) - resentAnswer(r);
+      if (d !== 0) changed.set(i, d);
     }
   });
   const history = propagateOutputChanges(out, changed, ctx);

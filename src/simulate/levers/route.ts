@@ -56,7 +56,7 @@ import { propagateOutputChanges } from '../output-history.js';
 import { carryTurnCaches, conversationKey } from '../turn-cache.js';
 import { scaleBuckets } from '../prompt-edits.js';
 import { withSummaryCache } from '../summary-call.js';
-import { withEdit, type Lever, type LeverContext, type LeverOutcome, type SimEnv, type SimRequest } from '../types.js';
+import { resentAnswer, withEdit, type Lever, type LeverContext, type LeverOutcome, type SimEnv, type SimRequest } from '../types.js';
 
 export interface RouteParams {
   to: string;
@@ -183,7 +183,7 @@ function applyRoute(requests: readonly SimRequest[], p: RouteParams, ctx: LeverC
   const summaries = followConversations(out, routed, dst, p, ctx);
   const changed = new Map<number, number>();
   for (const i of routed)
-    if (out[i].outputTokens !== requests[i].outputTokens) changed.set(i, out[i].outputTokens - requests[i].outputTokens);
+    if (resentAnswer(out[i]) !== resentAnswer(requests[i])) changed.set(i, resentAnswer(out[i]) - resentAnswer(requests[i]));
   const history = propagateOutputChanges(out, changed, ctx);
   const how = [...methods].map(([m, n]) => `${n} ${m}`).join(', ') || 'none';
   const notes = unpriced > 0 ? [`${unpriced} request(s) on unpriced models not routed (no source price to compare)`] : [];

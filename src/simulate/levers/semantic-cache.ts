@@ -55,7 +55,7 @@ import { bandKeys, normalizeQuery, shingles } from '../minhash.js';
 import { indexQueries, replayThresholds, type QueryItem, type SemanticHits, type SemanticIndex } from '../semantic-replay.js';
 import { groupKey } from '../scope.js';
 import { MAX_PATTERN_INPUT, patternInput, unsafePatternReason } from '../safe-pattern.js';
-import type { Lever, LeverContext, LeverOutcome, SimRequest } from '../types.js';
+import { resentAnswer, type Lever, type LeverContext, type LeverOutcome, type SimRequest } from '../types.js';
 import { MAX_TEXT_CHARS, type SemanticCurvePointData, type SemanticMatchData, type SemanticSampleData } from '../lever-details.js';
 
 export interface SemanticCacheParams {
@@ -379,9 +379,10 @@ function applySemantic(requests: readonly SimRequest[], p: SemanticCacheParams, 
       if (hits.similarity[k] === 1) exact++;
       // the user gets the cached answer: later turns re-send its length, not the logged one
       const from = requests[prep.at[hits.match[k]]];
-      const served = from.outputTokens;
-      if (served !== requests[i].outputTokens) changed.set(i, served - requests[i].outputTokens);
-      out[i] = { ...out[i], served: { by: from.id, tokens: served } };
+      out[i] = { ...out[i], served: { by: from.id, tokens: from.outputTokens, reasoning: from.record.reasoningTokens } };
+      // the text of the answers, reasoning left out (types.ts, resentTokens)
+      const d = resentAnswer(out[i]) - resentAnswer(requests[i]);
+      if (d !== 0) changed.set(i, d);
     }
     out[i] = { ...out[i], dropped: out[i].dropped || hit, extraFemto: out[i].extraFemto + lookup.costs[k] };
   });

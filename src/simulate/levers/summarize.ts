@@ -3,10 +3,11 @@
  *
  * Conversations are requests sharing a conversationId (per replica), ordered by turn. A turn's
  * prompt is the template (turn 1's prompt), the history, and the turn's new message. From the
- * token counts: the new message of turn t is u(t) = prompt(t) - prompt(t-1) - output(t-1) (what the
- * prompt grew by besides the previous answer, from the logged counts), and the history before it is
- * H(t) = prompt(t) - prompt(1) - u(t) on the prompts as the levers before left them (on a
- * conversation as logged, prompt(t-1) + output(t-1) - prompt(1)). When the history not yet summarised holds more than
+ * token counts: the new message of turn t is u(t) = prompt(t) - prompt(t-1) - answer(t-1) (what the
+ * prompt grew by besides the previous answer, from the logged counts; answer(t-1) is its output less
+ * its reasoning, which later turns do not re-send: types.ts, resentTokens), and the history before
+ * it is H(t) = prompt(t) - prompt(1) - u(t) on the prompts as the levers before left them (on a
+ * conversation as logged, prompt(t-1) + answer(t-1) - prompt(1)). When the history not yet summarised holds more than
  * `afterTurns` turns or more than `afterTokens` tokens, a summary call folds that history (never
  * the turn's new message, which is sent verbatim after the summary) into `summaryTokens`; from that
  * turn on the history is S tokens plus whatever accrued since: prompt'(t) = prompt(t) - (H(t0) - S)
@@ -14,8 +15,9 @@
  *
  * Caching around the summary:
  *   - the summary call reads the conversation's warm cache: when the previous turn cached its prefix
- *     (reads + writes) on the same model within the TTL (1h when the conversation's latest cache
- *     write was a 1-hour one, else the model's default), the call sends that prefix (read from the
+ *     (reads + writes; on an implicit cache, OpenAI's, its whole prompt from the minimum on:
+ *     summary-call.ts, cachedAfter) on the same model within the TTL (1h when the conversation's
+ *     latest cache write was a 1-hour one, else the model's default), the call sends that prefix (read from the
  *     cache), the previous answer and `instructionTokens`; otherwise it sends only the history and
  *     the instructions, as plain input;
  *   - the turn that first sends the summary re-caches: its template (turn 1's prompt) is still read
@@ -41,9 +43,10 @@ import { int, opt, str, type Field, type ValidationError } from '../../core/vali
 import { chooseTtl, fitCacheMinimum } from './cache-rules.js';
 import type { SummarizeDetails } from '../lever-details.js';
 import { applyEdit, textPromptTokens } from '../prompt-edits.js';
-import { withSummaryCache } from '../summary-call.js';
+import { cachedAfter, withSummaryCache } from '../summary-call.js';
 import {
   promptOf,
+  resentTokens,
   withEdit,
   type Lever,
   type LeverContext,
@@ -120,17 +123,15 @@ interface ConvResult {
 
 const HOUR_MS = 3_600_000;
 
-const cachedOf = (r: SimRequest) => r.cacheReadTokens + r.cacheWrite5mTokens + r.cacheWrite1hTokens;
-
 /**
  * The history turn t sends before its new message: its prompt past the template, less the new
- * message u(t) = prompt(t) - prompt(t-1) - output(t-1), taken from the logged counts (converted
+ * message u(t) = prompt(t) - prompt(t-1) - answer(t-1), taken from the logged counts (converted
  * where route converted them). On a conversation as logged this is prompt(t-1) + output(t-1) -
  * prompt(1); after a lever that dropped content from the history (images no longer re-sent) it is
  * what the turn still sends.
  */
 function historyOf(r: SimRequest, prev: SimRequest, first: number): number {
-  const logged = promptOf(r.record) - promptOf(prev.record) - prev.record.outputTokens;
+  const logged = promptOf(r.record) - promptOf(prev.record) - resentTokens(prev.record.outputTokens, prev.record.reasoningTokens);
   const u = Math.max(0, logged) * (textPromptTokens(r) / Math.max(1, promptOf(r.record)));
   return Math.max(0, Math.round(promptOf(r) - first - u));
 }
@@ -166,7 +167,7 @@ function summarizeConversation(
       // the conversation's prefix is live in its model's cache for the TTL it was written with (1h
       // when its latest write was a 1h one); the summary call can read it only on that model
       const ttlMs = entry?.cache ? (wrote1h ? HOUR_MS : chooseTtl(entry, undefined).ms) : 0;
-      const live = !!entry?.cache && cachedOf(sent) > 0 && gap <= ttlMs;
+      const live = !!entry?.cache && cachedAfter(sent, entry.cache) > 0 && gap <= ttlMs;
       const call = summaryCall(r, p, {
         after: sent.id,
         gapMs: gap,
@@ -183,7 +184,7 @@ function summarizeConversation(
       removed = H - p.summaryTokens;
       baseTurn = r.record.turn! - 1;
       summaryTurn = true;
-      templateWarm = live && cachedOf(sent) >= first;
+      templateWarm = live && cachedAfter(sent, entry?.cache) >= first;
     }
     if (removed > 0) {
       const edit: PromptEdit = { kind: 'summary', tokens: Math.min(removed, H), template: summaryTurn ? first : undefined, templateWarm };
