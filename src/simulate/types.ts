@@ -86,6 +86,9 @@ export interface SimRequest {
  * turns" (https://docs.anthropic.com/en/docs/build-with-claude/context-windows); the logged prompts
  * grow by the visible answer only. The reasoning comes first, so an answer cut short (max_tokens
  * bounds reasoning and text together) loses its text first; `reasoning` is the count as logged.
+ * Not modelled: Claude Opus 4.5+ and Sonnet 4.6+ keep earlier thinking blocks in context
+ * (https://platform.claude.com/docs/en/build-with-claude/extended-thinking); Anthropic's usage has no
+ * reasoning count, so its readers log 0 and the whole answer is re-sent, which is right for them.
  */
 export const resentTokens = (output: number, reasoning: number): number => Math.max(0, output - reasoning);
 
