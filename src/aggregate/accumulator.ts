@@ -2,7 +2,7 @@
  * Exact cost accumulation: token sums are kept per rate card (integers), and money is computed
  * once per card at the end with BigInt arithmetic. Unpriced tokens are kept apart, never $0.
  */
-import type { Components, RateCard } from '../pricing/cost.js';
+import type { Components, RateCard, TokenCounts } from '../pricing/cost.js';
 import { chargeCostsOf, componentsOf, totalOf } from '../pricing/cost.js';
 import { addCharges, type ChargeCounts, type ChargeKey } from '../usage/dimensions.js';
 import type { Femto } from '../pricing/money.js';
@@ -20,7 +20,61 @@ export interface TokenSums {
   estimatedRecords: number;
   /** Per-call / per-unit charges counted (usage/dimensions.ts). */
   calls: ChargeCounts;
+  /**
+   * The priced token buckets exactly, kept once one of them passes 2^53 (where the number fields
+   * round): the money path multiplies these (`pricedTokens`), never the rounded numbers. Never
+   * changed in place: a new object on each addition.
+   */
+  exact?: ExactTokens;
 }
+
+/** The token buckets that are priced. */
+const PRICED = ['inputTokens', 'cacheReadTokens', 'cacheWrite5mTokens', 'cacheWrite1hTokens', 'outputTokens'] as const;
+export type ExactTokens = Record<(typeof PRICED)[number], bigint>;
+
+/** The buckets to price of `s`: exact bigints where a sum passed 2^53, else its numbers. */
+export const pricedTokens = (s: TokenSums): TokenCounts => s.exact ?? s;
+
+const exactOf = (s: Pick<TokenSums, (typeof PRICED)[number] | 'exact'>): ExactTokens =>
+  s.exact ?? {
+    inputTokens: BigInt(s.inputTokens),
+    cacheReadTokens: BigInt(s.cacheReadTokens),
+    cacheWrite5mTokens: BigInt(s.cacheWrite5mTokens),
+    cacheWrite1hTokens: BigInt(s.cacheWrite1hTokens),
+    outputTokens: BigInt(s.outputTokens),
+  };
+
+/**
+ * Adds `from`'s priced buckets to `into`'s; when either is kept exactly or a sum passes 2^53, the
+ * exact sums are taken first (from the values before the addition, each an exact integer).
+ */
+function addPriced(into: TokenSums, from: Pick<TokenSums, (typeof PRICED)[number] | 'exact'>): void {
+  const input = into.inputTokens + from.inputTokens;
+  const read = into.cacheReadTokens + from.cacheReadTokens;
+  const w5 = into.cacheWrite5mTokens + from.cacheWrite5mTokens;
+  const w1 = into.cacheWrite1hTokens + from.cacheWrite1hTokens;
+  const output = into.outputTokens + from.outputTokens;
+  // (plain comparisons: this runs once a record on the TypeScript passes)
+  const safe = input <= MAX && read <= MAX && w5 <= MAX && w1 <= MAX && output <= MAX;
+  if (!safe || into.exact !== undefined || from.exact !== undefined) {
+    const a = exactOf(into);
+    const b = exactOf(from);
+    into.exact = {
+      inputTokens: a.inputTokens + b.inputTokens,
+      cacheReadTokens: a.cacheReadTokens + b.cacheReadTokens,
+      cacheWrite5mTokens: a.cacheWrite5mTokens + b.cacheWrite5mTokens,
+      cacheWrite1hTokens: a.cacheWrite1hTokens + b.cacheWrite1hTokens,
+      outputTokens: a.outputTokens + b.outputTokens,
+    };
+  }
+  into.inputTokens = input;
+  into.cacheReadTokens = read;
+  into.cacheWrite5mTokens = w5;
+  into.cacheWrite1hTokens = w1;
+  into.outputTokens = output;
+}
+
+const MAX = Number.MAX_SAFE_INTEGER;
 
 export function emptySums(): TokenSums {
   return {
@@ -40,11 +94,7 @@ export function emptySums(): TokenSums {
 export function addRecord(s: TokenSums, r: UsageRecord): void {
   s.requests += r.requests;
   s.records += 1;
-  s.inputTokens += r.inputTokens;
-  s.cacheReadTokens += r.cacheReadTokens;
-  s.cacheWrite5mTokens += r.cacheWrite5mTokens;
-  s.cacheWrite1hTokens += r.cacheWrite1hTokens;
-  s.outputTokens += r.outputTokens;
+  addPriced(s, r);
   s.reasoningTokens += r.reasoningTokens;
   if (r.tokenSource === 'estimated') s.estimatedRecords += 1;
   addCharges(s.calls, r.charges);
@@ -53,11 +103,7 @@ export function addRecord(s: TokenSums, r: UsageRecord): void {
 export function addSums(into: TokenSums, from: TokenSums): void {
   into.requests += from.requests;
   into.records += from.records;
-  into.inputTokens += from.inputTokens;
-  into.cacheReadTokens += from.cacheReadTokens;
-  into.cacheWrite5mTokens += from.cacheWrite5mTokens;
-  into.cacheWrite1hTokens += from.cacheWrite1hTokens;
-  into.outputTokens += from.outputTokens;
+  addPriced(into, from);
   into.reasoningTokens += from.reasoningTokens;
   into.estimatedRecords += from.estimatedRecords;
   addCharges(into.calls, from.calls);
@@ -132,22 +178,23 @@ export class CostAccumulator {
     let uncachedEquivalent = 0n;
     let premium = 0n;
     for (const [card, s] of this.byCard) {
-      const c = componentsOf(s, card.prices);
+      const t = pricedTokens(s);
+      const c = componentsOf(t, card.prices);
       components.input += c.input;
       components.cacheRead += c.cacheRead;
       components.cacheWrite5m += c.cacheWrite5m;
       components.cacheWrite1h += c.cacheWrite1h;
       components.output += c.output;
       // (each bucket converted, then added: added as numbers first, buckets past 2^53 together lost tokens)
-      const allInput = BigInt(s.inputTokens) + BigInt(s.cacheReadTokens) + BigInt(s.cacheWrite5mTokens) + BigInt(s.cacheWrite1hTokens);
+      const allInput = BigInt(t.inputTokens) + BigInt(t.cacheReadTokens) + BigInt(t.cacheWrite5mTokens) + BigInt(t.cacheWrite1hTokens);
       const cc = chargeCostsOf(s.calls, s.requests, card);
       for (const [k, v] of Object.entries(cc.amounts) as Array<[ChargeKey, bigint]>) charges[k] = (charges[k] ?? 0n) + v;
       for (const [k, n] of Object.entries(cc.unpriced) as Array<[ChargeKey, number]>) unpricedCharges[k] = (unpricedCharges[k] ?? 0) + n;
       for (const [k, n] of Object.entries(cc.counts) as Array<[ChargeKey, number]>) chargedCounts[k] = (chargedCounts[k] ?? 0) + n;
       if (card.charges?.freeAllowance && cc.total > 0n) allowances.add(card.charges.freeAllowance);
       // charges are the same with or without caching
-      uncachedEquivalent += allInput * card.prices.input + BigInt(s.outputTokens) * card.prices.output + cc.total;
-      if (card.tier) premium += totalOf(c) - totalOf(componentsOf(s, card.untiered));
+      uncachedEquivalent += allInput * card.prices.input + BigInt(t.outputTokens) * card.prices.output + cc.total;
+      if (card.tier) premium += totalOf(c) - totalOf(componentsOf(t, card.untiered));
     }
     const priced = this.byCard.size > 0;
     if (Object.keys(charges).length > 0) components.charges = charges;

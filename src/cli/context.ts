@@ -4,6 +4,7 @@ import { formatIssue, shownLines, UserError } from '../core/issues.js';
 import { resolveConfig, type ProjectConfig } from '../config/project.js';
 import { loadCatalog, type LoadReport } from '../pricing/load.js';
 import { dateToMs } from '../pricing/compile.js';
+import { parseIsoStrict } from '../core/iso.js';
 import type { Catalog } from '../pricing/catalog.js';
 import { FORMAT_NAMES, renderAs } from '../report/formats/index.js';
 import type { Report } from '../report/model.js';
@@ -65,20 +66,46 @@ export function outputWidth(opts: GlobalOptions, io: Io): number | undefined {
   return DEFAULT_WIDTH;
 }
 
+const DATE_FORM = /^\d{4}-\d{2}-\d{2}$/;
+const ZONED_TIME = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:[Zz]|[+-]\d{2}:?\d{2})$/;
+const ZONELESS_TIME = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?$/;
+
 /**
- * A date option (`--at`): YYYY-MM-DD that is on the calendar, as UTC midnight. A date of the right
- * form that does not exist (2026-13-01, 2026-02-30) is named as such, not as a wrong form.
+ * A date option (`--at`): YYYY-MM-DD that is on the calendar, as UTC midnight, or an ISO 8601 time
+ * that names its zone (`2026-03-01T12:00:00Z`, `2026-03-01T13:00+01:00`), for a price that changes
+ * during a day (the catalog's periods may start at a UTC minute). A time without a zone is refused,
+ * not guessed: its instant depends on where it was meant. A date or time of the right form that
+ * does not exist (2026-13-01, 2026-02-30, 24:00) is named as such, not as a wrong form.
  */
 export function dateOptionMs(flag: string, value: string): number {
-  const dateForm = /^\d{4}-\d{2}-\d{2}$/.test(value);
+  const example = `e.g. ${flag} 2025-06-01, or ${flag} 2025-06-01T16:00:00Z for a time (Z for UTC, or an offset such as +08:00)`;
+  if (ZONELESS_TIME.test(value))
+    throw new UserError(
+      `${flag}: "${value}" has no time zone`,
+      `add Z for UTC or the offset it was meant in, e.g. ${flag} ${value.replace(' ', 'T')}Z`,
+    );
+  if (ZONED_TIME.test(value)) {
+    const ms = parseIsoStrict(value);
+    if (Number.isNaN(ms)) throw new UserError(`${flag}: "${value}" is not a real date and time`, example);
+    return ms;
+  }
+  const dateForm = DATE_FORM.test(value);
   const ms = dateForm ? dateToMs(value) : Number.NaN;
   if (Number.isNaN(ms))
     throw new UserError(
-      dateForm ? `${flag}: "${value}" is not a calendar date` : `${flag} expects a date YYYY-MM-DD (got "${value}")`,
-      `e.g. ${flag} 2025-06-01`,
+      dateForm
+        ? `${flag}: "${value}" is not a calendar date`
+        : `${flag} expects a date YYYY-MM-DD or an ISO 8601 time with a zone (got "${value}")`,
+      example,
     );
   return ms;
 }
+
+/** Whether a date option (dateOptionMs) is a date, priced as of its 00:00 UTC, rather than a time. */
+export const isDateOption = (value: string): boolean => DATE_FORM.test(value);
+
+/** How a date option's instant is shown: a date as given, a time in UTC (`2026-03-01T11:00:00.000Z`). */
+export const dateOptionLabel = (value: string, ms: number): string => (isDateOption(value) ? value : new Date(ms).toISOString());
 
 export interface Io {
   stdout: { write(s: string): unknown; isTTY?: boolean; columns?: number };

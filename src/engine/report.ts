@@ -7,7 +7,7 @@
  * DuckDB options), built by the command layer: no CLI imports.
  */
 import { dimensionKey, isTimeDimension, localDate, knownProjectOf, weekOfDate, type Dimension } from '../aggregate/dims.js';
-import { CostAccumulator, type CostResult, type TokenSums } from '../aggregate/accumulator.js';
+import { CostAccumulator, pricedTokens, type CostResult, type TokenSums } from '../aggregate/accumulator.js';
 import {
   compareCost,
   compareTime,
@@ -206,7 +206,7 @@ const refOf = (row: Row): string | undefined => (row.e === null || row.e === und
  */
 function exactSumsOf(rows: Row[]): TokenSums {
   const column = (name: string) => exactSum(rows.map((r) => r[name]));
-  return {
+  const sums: TokenSums = {
     requests: column('requests'),
     records: column('records'),
     inputTokens: column('input_tokens'),
@@ -218,6 +218,20 @@ function exactSumsOf(rows: Row[]): TokenSums {
     estimatedRecords: column('estimated_records'),
     calls: Object.fromEntries(COUNTED_CHARGES.map((d) => [d.key, column(d.column)]).filter(([, count]) => (count as number) > 0)),
   };
+  // a priced bucket past 2^53 is a rounded number: the money path takes its exact sum (TokenSums.exact)
+  const priced = [sums.inputTokens, sums.cacheReadTokens, sums.cacheWrite5mTokens, sums.cacheWrite1hTokens, sums.outputTokens];
+  if (priced.some((x) => !Number.isSafeInteger(x))) {
+    const big = (name: string) =>
+      rows.reduce((s, r) => s + (r[name] === null || r[name] === undefined ? 0n : BigInt(r[name] as bigint | number | string)), 0n);
+    sums.exact = {
+      inputTokens: big('input_tokens'),
+      cacheReadTokens: big('cache_read_tokens'),
+      cacheWrite5mTokens: big('cache_write_5m_tokens'),
+      cacheWrite1hTokens: big('cache_write_1h_tokens'),
+      outputTokens: big('output_tokens'),
+    };
+  }
+  return sums;
 }
 
 /** The order of price keys (entry, then key; no key last): rows in it whatever order SQL returned them in. */
@@ -289,10 +303,10 @@ function cliffs(total: CostAccumulator): CliffView[] {
       costFemto: 0n,
     };
     out.set(key, v);
-    const cost = totalOf(componentsOf(sums, card.prices));
+    const cost = totalOf(componentsOf(pricedTokens(sums), card.prices));
     v.requests += sums.requests;
     v.costFemto += cost;
-    v.premiumFemto += cost - totalOf(componentsOf(sums, card.untiered));
+    v.premiumFemto += cost - totalOf(componentsOf(pricedTokens(sums), card.untiered));
   }
   return [...out.values()].sort((a, b) =>
     b.premiumFemto > a.premiumFemto

@@ -207,7 +207,7 @@ export class FileContext implements IngestContext {
     this.session.addIssue({ severity: 'error', code, message, file: this.file, line: this.line || undefined, path, hint }, 'record');
   }
 
-  warn(code: string, message: string, hint?: string): void {
-    this.session.fileIssue(this.file, 'warning', code, message, hint);
+  warn(code: string, message: string, hint?: string, line?: number): void {
+    this.session.fileIssue(this.file, 'warning', code, message, hint, line);
   }
 }

@@ -66,8 +66,11 @@ export interface IngestContext {
   skip(reason: string): void;
   /** Invalid: wrong types, negative counts, inconsistent numbers. Becomes an Issue with file:line. */
   reject(code: string, message: string, path?: string, hint?: string): void;
-  /** A warning about the whole file (shown once, at the file name; not a rejection: --strict does not stop on it). */
-  warn(code: string, message: string, hint?: string): void;
+  /**
+   * A warning about the whole file (shown once, at the file name, or at `line` when given: the first
+   * line it concerns; not a rejection: --strict does not stop on it).
+   */
+  warn(code: string, message: string, hint?: string, line?: number): void;
 }
 
 export interface JsonAdapter {

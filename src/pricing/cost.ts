@@ -91,7 +91,10 @@ export function chargeCostsOf(calls: ChargeCounts | undefined, requests: number,
   return out;
 }
 
-export function componentsOf(t: TokenBuckets, p: PriceSet): Components {
+/** Token counts to price: numbers, or bigints where a sum passed 2^53 (aggregate/accumulator.ts `exact`). */
+export type TokenCounts = { [K in keyof TokenBuckets]: number | bigint };
+
+export function componentsOf(t: TokenCounts, p: PriceSet): Components {
   return {
     input: costOf(t.inputTokens, p.input),
     cacheRead: costOf(t.cacheReadTokens, p.cacheRead),

@@ -187,8 +187,8 @@ export function scaleFemto(amount: Femto, multiplier: number): Femto {
   return roundDiv(amount * r.num, r.den);
 }
 
-/** Cost of `tokens` at `price`: femto-USD, exact. */
-export function costOf(tokens: number, price: PricePerMTok): Femto {
+/** Cost of `tokens` at `price`: femto-USD, exact (a count past 2^53 comes as a bigint). */
+export function costOf(tokens: number | bigint, price: PricePerMTok): Femto {
   return BigInt(tokens) * price;
 }
 

@@ -164,7 +164,7 @@ export class Estimator {
 export function callLimitWarnings(me: ModelEstimate, pricesAt: string): string[] {
   const out: string[] = [];
   // the catalog's retiredAt is the day the model stopped answering (deepseek-chat: after 15:59 UTC that day)
-  if (me.entry.retiredAt !== undefined && pricesAt > me.entry.retiredAt)
+  if (me.entry.retiredAt !== undefined && pricesAt.slice(0, 10) > me.entry.retiredAt)
     out.push(`${inert(me.model)}: retired on ${me.entry.retiredAt}: calls to it fail (prices as of ${pricesAt}, --at)`);
   const est = me.tokenizer.exact ? '' : ' (estimated)';
   const window = me.entry.contextWindow;

@@ -7,7 +7,7 @@
 import { chargeCostsOf } from '../pricing/cost.js';
 import { componentsOf, totalOf, type Pricer, type RateCard } from '../pricing/cost.js';
 import { scaleFemto, type Femto } from '../pricing/money.js';
-import type { SimRequest } from './types.js';
+import { eachCacheState, type SimRequest } from './types.js';
 
 export function cardOf(pricer: Pricer, r: SimRequest): RateCard | undefined {
   const res = pricer.resolve(r.model);
@@ -50,9 +50,30 @@ export function requestCost(pricer: Pricer, r: SimRequest, card = cardOf(pricer,
  * twice. Non-token costs (lookups) are not repeated: the retry is a model call, not a new query.
  */
 export function retryAttemptCost(r: SimRequest, card: RateCard): Femto {
+  return totalOf(componentsOf(retryAttempt(r, card.entry.cache?.increment), card.prices));
+}
+
+/**
+ * The buckets of one retry (see retryAttemptCost). On a model that reads in `increment`-token
+ * steps (catalog `cache.increment`, OpenAI before GPT-5.6: 128) the retry reads the cached prefix
+ * rounded down to a whole number of steps and writes the rest again, as a first attempt's read is
+ * rounded (readInIncrements in levers/cache-rules.ts): a retry is a request like any other. Each
+ * cache state of a volume projection is rounded on its own; an aggregated record on its mean.
+ */
+export function retryAttempt(r: SimRequest, increment: number | undefined): SimRequest {
+  return eachCacheState(r, (x) => retryState(x, increment));
+}
+
+function retryState(r: SimRequest, increment: number | undefined): SimRequest {
   const written = r.cacheWrite5mTokens + r.cacheWrite1hTokens;
-  const t = written > 0 ? { ...r, cacheReadTokens: r.cacheReadTokens + written, cacheWrite5mTokens: 0, cacheWrite1hTokens: 0 } : r;
-  return totalOf(componentsOf(t, card.prices));
+  if (written === 0) return r;
+  const prefix = r.cacheReadTokens + written;
+  const n = Math.max(1, r.record.requests);
+  const read = increment ? Math.floor(prefix / n / increment) * increment * n : prefix;
+  const rest = prefix - read;
+  return r.cacheWrite1hTokens > 0
+    ? { ...r, cacheReadTokens: read, cacheWrite5mTokens: 0, cacheWrite1hTokens: rest }
+    : { ...r, cacheReadTokens: read, cacheWrite5mTokens: rest, cacheWrite1hTokens: 0 };
 }
 
 export interface StatePrice {
@@ -139,13 +160,14 @@ export function priceState(pricer: Pricer, requests: readonly SimRequest[]): Sta
     }
     if (!r.dropped) {
       out.modelCalls += n * r.retryFactor;
-      const w = r.weight * r.retryFactor;
-      const written = r.cacheWrite5mTokens + r.cacheWrite1hTokens;
-      // retries read what the first attempt wrote (retryAttemptCost)
-      out.tokens.input += r.inputTokens * w;
-      out.tokens.cacheRead += r.cacheReadTokens * w + written * r.weight * (r.retryFactor - 1);
-      out.tokens.cacheWrite += written * r.weight;
-      out.tokens.output += r.outputTokens * w;
+      // the first attempt, then the retries: they read what the first attempt wrote (retryAttemptCost)
+      const retries = r.weight * (r.retryFactor - 1);
+      const again = retries > 0 ? retryAttempt(r, (card?.entry ?? pricer.resolve(r.model)?.entry)?.cache?.increment) : r;
+      out.tokens.input += r.inputTokens * r.weight + again.inputTokens * retries;
+      out.tokens.cacheRead += r.cacheReadTokens * r.weight + again.cacheReadTokens * retries;
+      out.tokens.cacheWrite +=
+        (r.cacheWrite5mTokens + r.cacheWrite1hTokens) * r.weight + (again.cacheWrite5mTokens + again.cacheWrite1hTokens) * retries;
+      out.tokens.output += r.outputTokens * r.weight + again.outputTokens * retries;
     }
   }
   for (const w of convs.values()) out.conversations += w;

@@ -313,6 +313,16 @@ describe('tokenomics estimate', () => {
     const after = await runCli(['estimate', 'summarize-ticket.md', '-m', 'deepseek-chat', '--at', '2026-07-25'], { cwd: DIR });
     expect(after.code).toBe(0);
     expect(after.stderr).toContain(`${warn} (prices as of 2026-07-25, --at)`);
+    // a time with its zone is shown in UTC: 2026-07-25T01:00+02:00 is 2026-07-24T23:00Z, the retirement day itself
+    const time = await runCli(
+      ['estimate', 'summarize-ticket.md', '-m', 'deepseek-chat', '--at', '2026-07-25T01:00+02:00', '--format', 'json'],
+      {
+        cwd: DIR,
+      },
+    );
+    expect(time.code).toBe(0);
+    expect(JSON.parse(time.stdout).assumptions.pricesAt).toBe('2026-07-24T23:00:00.000Z');
+    expect(time.stderr).not.toContain('retired');
     // the default date is today (the harness clock: 2026-11-23)
     const today = await runCli(['estimate', 'summarize-ticket.md', '-m', 'deepseek-chat,gpt-4o', '--format', 'json'], { cwd: DIR });
     expect(JSON.parse(today.stdout).prompts[0].warnings).toContain(

@@ -83,6 +83,18 @@ describe('tokenomics prices', () => {
     expect(after.models[0].prices).toMatchObject({ inputPerMTok: 2, outputPerMTok: 8 });
   });
 
+  it('--at takes a time with its zone: the price of that minute on a day the price changes', async () => {
+    // deepseek-chat went from $0.27 to $0.56 input at 2025-09-05T16:00Z (catalog: from 2025-09-05T16:00Z).
+    // Before: "--at expects a date YYYY-MM-DD", exit 2: a date alone is its 00:00 UTC, the old price all day.
+    const at = async (t: string) => JSON.parse((await runCli(['prices', 'deepseek-chat', '--at', t, '--format', 'json'])).stdout);
+    expect((await at('2025-09-05T15:59:59Z')).models[0].prices.inputPerMTok).toBe(0.27);
+    expect((await at('2025-09-05T16:00:00Z')).models[0].prices.inputPerMTok).toBe(0.56);
+    // 17:30 at +01:00 is 16:30 UTC: the new price; 09:00 at -06:00 is 15:00 UTC: the old one
+    expect((await at('2025-09-05T17:30+01:00')).models[0].prices.inputPerMTok).toBe(0.56);
+    expect((await at('2025-09-05T09:00-06:00')).models[0].prices.inputPerMTok).toBe(0.27);
+    expect((await at('2025-09-05')).models[0].prices.inputPerMTok).toBe(0.27);
+  });
+
   it('a model with no price on --at: prices null in JSON, and its details row shows no service tiers or charges then', async () => {
     // deepseek-v4-pro's first price starts 2026-04-26 (not since launch): on 2026-01-01 it has none
     const j = JSON.parse((await runCli(['prices', 'deepseek-v4-pro', '--at', '2026-01-01', '--format', 'json'])).stdout);

@@ -595,8 +595,19 @@ describe('whatif --at on a day its prices change', () => {
     expect(before.code).toBe(0);
     expect(JSON.parse(before.stdout).totals.costUsd).toBe(1.4);
     expect(before.stderr).toContain(
-      'warning: tk-noon: its prices change at 12:00 UTC on 2026-03-01; priced as of 00:00 UTC, before the change (--at 2026-03-02 for the new prices)',
+      'warning: tk-noon: its prices change at 12:00 UTC on 2026-03-01; priced as of 00:00 UTC, before the change (--at 2026-03-01T12:00Z or --at 2026-03-02 for the new prices)',
     );
+    // a time with its zone prices that instant, without the warning (before: "--at expects a date YYYY-MM-DD", exit 2).
+    // 11:59:59Z is before the change: $1.40; 13:00+01:00 is 12:00Z, the change: $2.80
+    for (const [at, usd] of [
+      ['2026-03-01T11:59:59Z', 1.4],
+      ['2026-03-01T13:00+01:00', 2.8],
+    ] as const) {
+      const r = await runCli(['whatif', f, '--prices', prices, '--at', at, '--format', 'json']);
+      expect(r.code).toBe(0);
+      expect(JSON.parse(r.stdout).totals.costUsd).toBe(usd);
+      expect(r.stderr).not.toContain('prices change');
+    }
     // 2026-03-02: 1,000 x (1000 x $2/M + 100 x $8/M) = $2.80, nothing to say
     const after = await runCli(['whatif', f, '--prices', prices, '--at', '2026-03-02', '--format', 'json']);
     expect(JSON.parse(after.stdout).totals.costUsd).toBe(2.8);

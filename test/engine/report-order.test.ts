@@ -4,6 +4,7 @@
  * a SqlDb that reorders every result (reversed, rotated), and every order gives the same, exact view.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { CostAccumulator } from '../../src/aggregate/accumulator.js';
 import { parseDimensions } from '../../src/aggregate/dims.js';
 import type { UsageView } from '../../src/aggregate/view.js';
 import { UsageDb } from '../../src/engine/duckdb.js';
@@ -95,6 +96,42 @@ describe('report numbers past 2^53', () => {
       expect(v.cliffs, name).toEqual(first.cliffs);
       expect(v.total.cost, name).toEqual(first.total.cost);
     }
+  });
+
+  it('price a price key whose token sum passes 2^53 exactly (its sum is not made a double first)', async () => {
+    // two gpt-4o-mini rows on one card: 2^52 + 1 and 2^52 uncached input tokens (each a safe integer), 1 output
+    // token each. The key's input sum is 2^53 + 1 = 9007199254740993, which no double holds: as a number it
+    // became 2^53 and the cost lost one token's price. Exact: (2^53 + 1) x input + 2 x output; without caching
+    // the same, every input token being uncached.
+    const { db: table, records } = await tableOf([
+      { model: 'gpt-4o-mini', inputTokens: 2 ** 52 + 1 },
+      { model: 'gpt-4o-mini', inputTokens: 2 ** 52 },
+    ]);
+    const card = new Pricer(catalog, { defaultMs: env.nowMs }).cardFor(records[0]);
+    if (!card) throw new Error('gpt-4o-mini has no card');
+    const exact = (2n ** 53n + 1n) * card.prices.input + 2n * card.prices.output;
+    for (const [name, view] of await viewsInEveryOrder(table, 'model')) {
+      expect(view.total.cost.components.input, name).toBe((2n ** 53n + 1n) * card.prices.input);
+      expect(view.total.cost.costFemto, name).toBe(exact);
+      expect(view.total.cost.uncachedEquivalentFemto, name).toBe(exact);
+      expect(view.groups[0].cost.costFemto, name).toBe(exact);
+    }
+  });
+
+  it('the per-record accumulator (TypeScript passes) prices a card whose sum passes 2^53 exactly too', () => {
+    // the same two records added one by one: 2^52 + 1 + 2^52 = 2^53 + 1 input tokens on one card, 2 output tokens
+    const pricer = new Pricer(catalog, { defaultMs: env.nowMs });
+    const acc = new CostAccumulator();
+    const made = [2 ** 52 + 1, 2 ** 52].map((n, i) => ({
+      ...emptyUsage('gpt-4o-mini', `a${i}`, 'acc.jsonl', i + 1),
+      inputTokens: n,
+      outputTokens: 1,
+      timeMs: Date.parse('2026-10-01T00:00:00Z'),
+    }));
+    const card = pricer.cardFor(made[0]);
+    if (!card) throw new Error('gpt-4o-mini has no card');
+    for (const r of made) acc.add(r, pricer.cardFor(r));
+    expect(acc.result().costFemto).toBe((2n ** 53n + 1n) * card.prices.input + 2n * card.prices.output);
   });
 
   it('price the cost without caching exactly when the input buckets together pass 2^53', async () => {

@@ -62,6 +62,17 @@ describe('route: the target cache starts cold, retries re-bill what the provider
     expect(usd(total(out.requests))).toBe('0.0047');
     expect(priceState(pricer, out.requests).modelCalls).toBe(2);
   });
+  it('a retry on a model that reads in 128-token steps reads the written prefix rounded down', () => {
+    // gpt-t: input $1, read $0.50, output $2 (writes bill as input), cache hits in 128-token steps.
+    // first attempt: 1,400 written x $1 + 100 out x $2 = 1,600 µ$; the retry reads floor(1,400 / 128)
+    // x 128 = 1,280 x $0.50 = 640 µ$, writes the other 120 again x $1 = 120 µ$, + 200 µ$ out = 960 µ$;
+    // 2 attempts -> 2,560 µ$ = $0.00256 (read unrounded, 1,400 x $0.50 = 700: $0.0025).
+    const r = rec('claude-t', { timeMs: minutes(0), cacheWrite5mTokens: 1400, outputTokens: 100 });
+    const out = route.apply(baselineRequests([r]), route.parse({ to: 'gpt-t', retryRate: 0.5 }), ctxFor());
+    expect(usd(total(out.requests))).toBe('0.00256');
+    // tokens: read 1,280 (the retry), written 1,400 + 120, output 100 x 2
+    expect(priceState(pricer, out.requests).tokens).toEqual({ input: 0, cacheRead: 1280, cacheWrite: 1520, output: 200 });
+  });
   it('a longer routed answer lengthens the later turns of the conversation', () => {
     // 2 turns on big-t, answers 100 tokens; outputFactor 2 -> answers 200: turn 2 re-sends 100 more.
     const recs = [1000, 1200].map((p, i) =>

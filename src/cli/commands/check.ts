@@ -22,7 +22,7 @@ import { DEFAULT_CACHE_HIT_RATE, Estimator } from '../../prompts/estimate.js';
 import { decodePromptBytes, expandPromptPaths, isListedPromptFile, loadPromptWithText, parsePromptText } from '../../prompts/load.js';
 import { toJson } from '../../report/format.js';
 import { documentJson } from '../../report/data.js';
-import type { CommandContext } from '../context.js';
+import { dateOptionLabel, type CommandContext } from '../context.js';
 import { EXIT_GATE_FAILED, EXIT_OK } from '../main.js';
 import { SCHEMA_VERSION } from '../version.js';
 import { parseAt, parseCount, parseRate, parseTraffic, requireModels } from './estimate.js';
@@ -87,7 +87,10 @@ export function registerCheck(program: Command, run: Runner): void {
       'emit ::error/::warning annotations, write $GITHUB_OUTPUT values and append the Markdown summary to $GITHUB_STEP_SUMMARY',
     )
     .option('--comment <file>', 'write the pull-request comment (Markdown with a hidden marker) to FILE')
-    .option('--at <date>', 'prices in force on this date (YYYY-MM-DD); default today')
+    .option(
+      '--at <date>',
+      'prices in force on this date (YYYY-MM-DD, as of 00:00 UTC) or at this time (ISO 8601 with Z or an offset); default today',
+    )
     .addHelpText(
       'after',
       `
@@ -500,7 +503,7 @@ async function check(ctx: CommandContext, paths: string[], o: CheckOptions): Pro
     cacheHitRate: rate,
     budgets,
     ...(source.kind !== 'none' ? { baseline: source.label } : {}),
-    ...(o.at ? { pricesAt: o.at } : {}),
+    ...(o.at ? { pricesAt: dateOptionLabel(o.at, atMs) } : {}),
     ...(configFile ? { configFile } : {}),
   };
   const data = checkData(result, meta);

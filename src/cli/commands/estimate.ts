@@ -10,7 +10,7 @@ import { loadPrompts } from '../../prompts/load.js';
 import type { Prompt } from '../../prompts/types.js';
 import { estimateReport } from '../../prompts/report.js';
 import { DAYS_PER_MONTH, type Traffic } from '../../prompts/types.js';
-import { dateOptionMs, type CommandContext } from '../context.js';
+import { dateOptionLabel, dateOptionMs, type CommandContext } from '../context.js';
 import { SCHEMA_VERSION } from '../version.js';
 import { withCharts } from '../../report/charts.js';
 
@@ -47,7 +47,10 @@ export function registerEstimate(program: Command, run: Runner): void {
     .option('--cache-hit-rate <r>', `share of calls that hit the prefix cache, 0..1 (default ${DEFAULT_CACHE_HIT_RATE})`)
     .option('--output-cap <n>', 'show what capping output at N tokens would change')
     .option('--structured-output <n>', 'show what a structured output of N tokens would change')
-    .option('--at <date>', 'prices in force on this date (YYYY-MM-DD); default today')
+    .option(
+      '--at <date>',
+      'prices in force on this date (YYYY-MM-DD, as of 00:00 UTC) or at this time (ISO 8601 with Z or an offset); default today',
+    )
     .addHelpText(
       'after',
       `
@@ -146,7 +149,7 @@ async function estimate(ctx: CommandContext, paths: string[], opts: EstimateOpti
     shared,
     cacheHitRate: rate ?? DEFAULT_CACHE_HIT_RATE,
     hitRateSource: rate === undefined ? 'default' : 'option',
-    pricesAt: new Date(atMs).toISOString().slice(0, 10),
+    pricesAt: opts.at === undefined ? new Date(atMs).toISOString().slice(0, 10) : dateOptionLabel(opts.at, atMs),
     schemaVersion: SCHEMA_VERSION,
   });
   await ctx.emit(withCharts('estimate', report));

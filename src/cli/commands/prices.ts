@@ -25,7 +25,11 @@ export function registerPrices(
     .command('prices')
     .description('show the resolved price entry for model ids, or the whole catalog')
     .argument('[models...]', 'model ids as they appear in logs (snapshots, provider prefixes and Bedrock ids resolve)')
-    .option('--at <date>', 'show the price in force on this date (YYYY-MM-DD)', undefined)
+    .option(
+      '--at <date>',
+      'show the price in force on this date (YYYY-MM-DD, as of 00:00 UTC) or at this time (ISO 8601 with Z or an offset)',
+      undefined,
+    )
     .option('--provider <name>', 'only this provider (openai, anthropic, google, bedrock, mistral, deepseek, xai)')
     .option('--check <file>', 'validate a user price file (catalog YAML or LiteLLM JSON) and exit 0 (valid) or 2')
     .addHelpText(

@@ -10,7 +10,7 @@ import { loadWhatifText, readWhatifText, type LoadedWhatif } from '../../whatif/
 import { whatifReport } from '../../whatif/report.js';
 import { computeWhatif, DEFAULT_OPTIONS, type WhatifOptions } from '../../whatif/result.js';
 import { parseSet, type SetOverride } from '../../whatif/setpath.js';
-import { dateOptionMs, type CommandContext } from '../context.js';
+import { dateOptionLabel, dateOptionMs, isDateOption, type CommandContext } from '../context.js';
 import { ingestInputs, usageWarnings } from '../../report/usage-sections.js';
 import { labelUnpriced, noPriceError, noPriceReason } from '../../pricing/catalog.js';
 import { planReport, runReport, type ReportTask } from '../report-task.js';
@@ -61,7 +61,10 @@ export function registerWhatif(
       collect,
     )
     .option('--set <path=value>', 'change one assumption, e.g. features.screening.outputTokens=400 (repeatable)', collect)
-    .option('--at <date>', 'price at the catalog in force on this date (YYYY-MM-DD; default: pricesAt in the file, else today)')
+    .option(
+      '--at <date>',
+      'price at the catalog in force on this date (YYYY-MM-DD, as of 00:00 UTC) or at this time (ISO 8601 with Z or an offset); default: pricesAt in the file, else today',
+    )
     .option('--seed <n>', `Monte Carlo seed (default ${DEFAULT_OPTIONS.seed})`)
     .option('--samples <n>', `Monte Carlo samples (default ${DEFAULT_OPTIONS.samples})`)
     .option('--volumes <list>', `volume multipliers for the volume table (default ${DEFAULT_OPTIONS.volumes.join(',')})`)
@@ -134,7 +137,8 @@ export function parseOptions(o: WhatifCliOptions): WhatifOptions {
 function pricesDate(at: string | undefined, loaded: LoadedWhatif, nowMs: number): { date: string; source: string; ms: number } {
   if (at !== undefined) {
     // a real calendar date: 2026-02-30 must not roll over into March (dateToMs refuses it)
-    return { date: at, source: '--at', ms: dateOptionMs('--at', at) };
+    const ms = dateOptionMs('--at', at);
+    return { date: dateOptionLabel(at, ms), source: '--at', ms };
   }
   if (loaded.spec.pricesAt)
     return {
@@ -301,7 +305,7 @@ export function changesWithinDay(loaded: Pick<LoadedWhatif, 'spec' | 'resolution
     if (!change) continue;
     const at = new Date(change.fromMs).toISOString();
     out.push(
-      `warning: ${model}: its prices change at ${at.slice(11, 16)} UTC on ${at.slice(0, 10)}; priced as of 00:00 UTC, before the change (--at ${new Date(atMs + DAY_MS).toISOString().slice(0, 10)} for the new prices)`,
+      `warning: ${model}: its prices change at ${at.slice(11, 16)} UTC on ${at.slice(0, 10)}; priced as of 00:00 UTC, before the change (--at ${at.slice(0, 16)}Z or --at ${new Date(atMs + DAY_MS).toISOString().slice(0, 10)} for the new prices)`,
     );
   }
   return out;
@@ -332,8 +336,8 @@ async function whatif(ctx: CommandContext, file: string, o: WhatifCliOptions): P
   const assumptions = assumptionRows(loaded.spec, provenance(loaded, sets), at);
   const name = escaper(ctx);
   const report = whatifReport(result, { file, pricesAt: at.date, overrides: sets.map((s) => s.raw), assumptions, doc: loaded.doc, name });
-  // a date (--at, pricesAt) is priced as of its 00:00 UTC; today is priced as of now
-  if (at.source !== 'today') report.notes.push(...changesWithinDay(loaded, at.ms).map(name));
+  // a date (--at, pricesAt) is priced as of its 00:00 UTC; today and a time (--at) are priced as of that instant
+  if (at.source !== 'today' && isDateOption(at.date)) report.notes.push(...changesWithinDay(loaded, at.ms).map(name));
   // notes starting with "warning: " reach stderr in every format through ctx.emit
   await ctx.emit(withCharts('whatif', report), o.section);
   return 0;

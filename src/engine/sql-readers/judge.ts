@@ -53,8 +53,8 @@ export async function judgeCsvRows(
         issues.push({ severity: 'error', code, message, file, line: ctx.line || undefined, path, hint });
       else issuesLeftOut++;
     },
-    warn: (code, message, hint) => {
-      issues.push({ severity: 'warning', code, message, file, hint });
+    warn: (code, message, hint, line) => {
+      issues.push({ severity: 'warning', code, message, file, line, hint });
     },
   };
   const values: string[] = columns.map(() => '');

@@ -16,7 +16,7 @@
  * false for global., unknown for application inference profiles.
  */
 import type { IngestContext, JsonAdapter } from '../types.js';
-import type { UsageRecord } from '../../usage/record.js';
+import { NO_MODEL, type UsageRecord } from '../../usage/record.js';
 import { applyMetadata, applyPair, splitPair, type Pair } from './pair.js';
 import { anthropicCompletionText, anthropicRequestText, attachText, contentText } from './text.js';
 import { anthropicBuckets } from './anthropic.js';
@@ -199,7 +199,7 @@ function invocationLog(value: Obj, ctx: IngestContext): UsageRecord | string | u
     },
     { input, cacheRead: read ?? 0, write5m: split[0], write1h: split[1], output, reasoning: 0 },
   );
-  const regional = bedrockRegional(model);
+  const regional = model === NO_MODEL ? undefined : bedrockRegional(model);
   if (regional !== undefined) rec.regional = regional;
   applyMetadata(rec, value.requestMetadata);
   const region = scalarString(value.inferenceRegion) ?? scalarString(value.region);
@@ -322,7 +322,8 @@ function response(pair: Pair, ctx: IngestContext, at = pair.wrapper ? 'response'
   const id = scalarString(pick(r, 'ResponseMetadata.RequestId')) ?? scalarString(r.requestId) ?? scalarString(r.id);
   const rec = makeRecord(ctx, { id, model, provider: 'bedrock' }, b);
   if (charges) rec.charges = charges;
-  const regional = bedrockRegional(model);
+  // no model id, no route to read: left to the id a modelAliases entry maps "(no model)" to
+  const regional = model === NO_MODEL ? undefined : bedrockRegional(model);
   if (regional !== undefined) rec.regional = regional;
   if (guardrailIntervened(r)) rec.tags.guardrail = 'intervened';
   if (shape.kind === 'titan' && ('embedding' in r || 'embeddingsByType' in r)) rec.tags.operation = 'embeddings';
@@ -343,17 +344,41 @@ function isBatchLine(value: Obj): boolean {
 }
 
 /**
- * Output lines are priced at batch rates. The line names no model (the job does): an Anthropic body's
- * `model`, else `(no model)`, unpriced and warned about.
+ * Output lines are priced at batch rates. The line names no model: the job does (CreateModelInvocationJob's
+ * `modelId`, <https://docs.aws.amazon.com/bedrock/latest/userguide/batch-inference-data.html>: "You specify the
+ * model that you want to use when you create the batch inference job"); neither the output line nor
+ * `manifest.json.out` (record and token counts only, batch-inference-results.html) carries it. An Anthropic
+ * body's `model` is used; any other body (Nova, Llama, Titan, a Converse job's response) counts under
+ * `(no model)`, unpriced, and the file gets one warning at its first such line saying how to name the model.
  */
 function batchLine(value: Obj, ctx: IngestContext): UsageRecord | string | undefined {
   if (!isObj(value.modelOutput)) return 'error' in value ? 'failed-request' : 'batch-input-line';
   const out = response({ wrapper: value, request: value.modelInput as Obj, response: value.modelOutput }, ctx, 'modelOutput');
   if (typeof out !== 'object') return out;
+  if (out.model === NO_MODEL) {
+    const seen = ctx.fileState.get(BATCH_NO_MODEL) as { lines: number; first: number } | undefined;
+    if (seen) seen.lines++;
+    else ctx.fileState.set(BATCH_NO_MODEL, { lines: 1, first: ctx.line });
+  }
   out.serviceTier = 'batch';
   out.tags.custom_id = value.recordId as string;
   if (out.id === `${ctx.file}:${ctx.line}`) out.id = value.recordId as string;
   return out;
+}
+
+const BATCH_NO_MODEL = 'bedrock:batch-no-model';
+
+/** The file's warning for batch output lines without a model (batchLine), at the first of them. */
+function batchNoModelWarning(ctx: IngestContext): void {
+  const seen = ctx.fileState.get(BATCH_NO_MODEL) as { lines: number; first: number } | undefined;
+  ctx.fileState.delete(BATCH_NO_MODEL);
+  if (!seen) return;
+  ctx.warn(
+    'batch-output-without-model',
+    `${seen.lines} Bedrock batch output line${seen.lines === 1 ? '' : 's'} name${seen.lines === 1 ? 's' : ''} no model (the batch job names it, not its output files): counted under "${NO_MODEL}", unpriced`,
+    `look the job's model up (aws bedrock get-model-invocation-job --job-identifier JOB_ARN --query modelId) and map "${NO_MODEL}" to it with modelAliases in tokenomics.yaml; read each job's files in a run of their own when jobs used different models`,
+    seen.first,
+  );
 }
 
 /** Has a modelId where Bedrock puts it (a bare body, the request, or the wrapper line). */
@@ -386,4 +411,5 @@ export const bedrockAdapter: JsonAdapter = {
     if (typeof out === 'string') return ctx.skip(out);
     if (out) ctx.emit(out);
   },
+  endFile: batchNoModelWarning,
 };

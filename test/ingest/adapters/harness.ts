@@ -24,7 +24,7 @@ export interface RunResult {
   skips: Record<string, number>;
   rejects: Reject[];
   /** The adapter's warnings about a whole file (IngestContext.warn). */
-  warnings: Array<{ code: string; message: string; hint?: string; file: string }>;
+  warnings: Array<{ code: string; message: string; hint?: string; file: string; line?: number }>;
 }
 
 /** A file to feed: JSONL text (one value per line) or a whole JSON document. */
@@ -74,8 +74,8 @@ export function run(adapter: JsonAdapter, files: InputFile[], options: Partial<I
     reject: (code, message, path, hint) => {
       out.rejects.push({ code, message, path, hint, file, line });
     },
-    warn: (code, message, hint) => {
-      out.warnings.push({ code, message, hint, file });
+    warn: (code, message, hint, at) => {
+      out.warnings.push({ code, message, hint, file, ...(at === undefined ? {} : { line: at }) });
     },
   };
   for (const f of files) {

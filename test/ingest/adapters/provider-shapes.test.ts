@@ -151,6 +151,34 @@ describe('Bedrock batch inference files', () => {
     ]);
   });
 
+  it('warns once a file at the first output line without a model, with how to name it; its route is left unknown', () => {
+    // lines: 1 claude (names its model), 2 titan and 3 nova (no model), 4 failed, 5 input: 2 lines, first at line 2.
+    // Before: no warning of the file's (only the run's "records without a model id", no file:line), and the
+    // records were flagged regional (in-region uplift) from the placeholder id "(no model)".
+    expect(r.warnings).toEqual([
+      {
+        code: 'batch-output-without-model',
+        message:
+          '2 Bedrock batch output lines name no model (the batch job names it, not its output files): counted under "(no model)", unpriced',
+        hint: expect.stringContaining('aws bedrock get-model-invocation-job --job-identifier JOB_ARN --query modelId'),
+        file: 'out.jsonl.out',
+        line: 2,
+      },
+    ]);
+    expect(r.records.filter((x) => x.model === '(no model)').map((x) => x.regional)).toEqual([undefined, undefined]);
+    // a Llama body (prompt_token_count / generation_token_count) the same: 500 in, 100 out, warned at line 1
+    const llama = {
+      recordId: 'LLAMA000001',
+      modelInput: { prompt: 'hi' },
+      modelOutput: { generation: 'x', prompt_token_count: 500, generation_token_count: 100 },
+    };
+    const l = run(bedrockAdapter, [{ name: 'llama.jsonl.out', text: lines(llama) }]);
+    expect(totalsByModel(l.records)).toEqual({ '(no model)': tot({ records: 1, input: 500, output: 100 }) });
+    expect(l.warnings.map((w) => [w.file, w.line, w.message.slice(0, 47)])).toEqual([
+      ['llama.jsonl.out', 1, '1 Bedrock batch output line names no model (the'],
+    ]);
+  });
+
   it('is detected as Bedrock', () => {
     for (const v of [claude, titan, nova, failed]) expect(bedrockAdapter.detect(v)).toBeGreaterThanOrEqual(90);
   });
