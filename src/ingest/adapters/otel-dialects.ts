@@ -91,10 +91,17 @@ export const G_READ = [
   'gen_ai.usage.details.cache_read_tokens',
   'gen_ai.usage.details.cache_read_input_tokens',
 ];
+/**
+ * `gen_ai.usage.cache_write_input_tokens` is what Strands Agents writes on its model spans (from Bedrock's
+ * `cacheWriteInputTokens`), as do other exporters that follow OpenLLMetry's underscore spelling
+ * (<https://github.com/strands-agents/sdk-python/blob/main/src/strands/telemetry/tracer.py>,
+ * `_add_optional_usage_and_metrics_attributes`).
+ */
 export const G_WRITE = [
   'gen_ai.usage.cache_creation.input_tokens',
   'gen_ai.usage.cache_creation_input_tokens',
   'gen_ai.usage.cache_write.input_tokens',
+  'gen_ai.usage.cache_write_input_tokens',
   'gen_ai.usage.details.cache_write_tokens',
   'gen_ai.usage.details.cache_creation_input_tokens',
 ];

@@ -192,3 +192,50 @@ describe('otel: keys of the log never reach Object.prototype', () => {
     }
   });
 });
+
+/**
+ * Strands Agents model spans (`chat`, gen_ai.operation.name = chat): Bedrock's Converse usage under both the current
+ * and the deprecated names, its cache counts as gen_ai.usage.cache_read_input_tokens / cache_write_input_tokens and
+ * the total as gen_ai.usage.total_tokens; the agent span (invoke_agent) repeats the accumulated usage. Shapes from
+ * <https://github.com/strands-agents/sdk-python/blob/main/src/strands/telemetry/tracer.py> (end_model_invoke_span,
+ * end_agent_span).
+ */
+describe('otel spans as Strands Agents writes them (Bedrock counts)', () => {
+  const span = (spanId: string, parentSpanId: string, op: string, usage: Record<string, number>) => ({
+    traceId: 'strands',
+    spanId,
+    parentSpanId,
+    name: op === 'chat' ? 'chat' : 'invoke_agent helper',
+    startTimeUnixNano: '1790000000000000000',
+    attributes: [
+      { key: 'gen_ai.operation.name', value: { stringValue: op } },
+      { key: 'gen_ai.system', value: { stringValue: 'strands-agents' } },
+      { key: 'gen_ai.request.model', value: { stringValue: 'us.anthropic.claude-sonnet-4-5-20250929-v1:0' } },
+      ...Object.entries(usage).map(([key, n]) => ({ key, value: { intValue: String(n) } })),
+    ],
+  });
+  const bedrock = (input: number, output: number, read: number, write: number) => ({
+    'gen_ai.usage.prompt_tokens': input,
+    'gen_ai.usage.input_tokens': input,
+    'gen_ai.usage.completion_tokens': output,
+    'gen_ai.usage.output_tokens': output,
+    'gen_ai.usage.total_tokens': input + output + read + write,
+    'gen_ai.usage.cache_read_input_tokens': read,
+    'gen_ai.usage.cache_write_input_tokens': write,
+  });
+
+  it('reads the cache writes (gen_ai.usage.cache_write_input_tokens), by hand', () => {
+    const lines = [
+      // first call writes the cache: 4 uncached in, 2452 written, 137 out (total 4 + 137 + 2452 = 2593)
+      span('s1', 'a1', 'chat', bedrock(4, 137, 0, 2452)),
+      // the agent span: the same usage again, never counted on top
+      span('a1', '', 'invoke_agent', bedrock(4, 137, 0, 2452)),
+    ];
+    const r = run(otelAdapter, [{ name: 'strands.jsonl', text: lines.map((l) => JSON.stringify(l)).join('\n') }]);
+    expect(r.rejects).toEqual([]);
+    expect(r.skips).toEqual({ 'aggregate-span': 1 });
+    expect(totalsByModel(r.records)).toEqual({
+      'us.anthropic.claude-sonnet-4-5-20250929-v1:0': tot({ records: 1, input: 4, write5m: 2452, output: 137 }),
+    });
+  });
+});
