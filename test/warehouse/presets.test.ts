@@ -196,6 +196,28 @@ describe('ready-made mappings in ClickHouse (chDB)', () => {
     expect(j.totals.costUsd).toBe(0.009315);
   }, 60_000);
 
+  it("OTel: Strands Agents' cache writes (gen_ai.usage.cache_write_input_tokens) and Bedrock's exclusive input beside its total", async () => {
+    const chdb = await openedChdb();
+    if (!chdb) return;
+    await chdb.run('DROP TABLE IF EXISTS otel_strands');
+    await chdb.run(`CREATE TABLE otel_strands (Timestamp DateTime64(9), SpanId String, ServiceName LowCardinality(String),
+      SpanAttributes Map(LowCardinality(String), String)) ENGINE = Memory`);
+    await chdb.run(`INSERT INTO otel_strands VALUES
+      ('2026-10-01 10:00:00.000000000', 's1', 'agent', map('gen_ai.operation.name', 'chat', 'gen_ai.request.model', 'claude-sonnet-4-5',
+        'gen_ai.usage.input_tokens', '4', 'gen_ai.usage.output_tokens', '137', 'gen_ai.usage.cache_read_input_tokens', '0',
+        'gen_ai.usage.cache_write_input_tokens', '2452', 'gen_ai.usage.total_tokens', '2593')),
+      ('2026-10-01 10:01:00.000000000', 's2', 'agent', map('gen_ai.operation.name', 'chat', 'gen_ai.request.model', 'claude-sonnet-4-5',
+        'gen_ai.usage.input_tokens', '3000', 'gen_ai.usage.output_tokens', '50', 'gen_ai.usage.cache_read_input_tokens', '2000',
+        'gen_ai.usage.cache_write_input_tokens', '0', 'gen_ai.usage.total_tokens', '5050'))`);
+    const j = await report(chdb, clickhouse, 'otel_strands', 'otel');
+    expect(j.inputs).toMatchObject({ read: 2, counted: 2 });
+    // claude-sonnet-4-5 ($/MTok: input 3, cache read 0.30, 5-minute write 3.75, output 15):
+    // s1: 4 x 3 + 2452 x 3.75 + 137 x 15 = 12 + 9195 + 2055 = 11262 -> $0.011262
+    // s2: total 5050 = 3000 + 50 + 2000, so 3000 is uncached: 3000 x 3 + 2000 x 0.3 + 50 x 15 = 9000 + 600 + 750 = 10350 -> $0.01035
+    expect(j.totals.tokens).toMatchObject({ input: 3004, cacheRead: 2000, cacheWrite5m: 2452, output: 187 });
+    expect(j.totals.costUsd).toBe(0.021612);
+  }, 60_000);
+
   it('a table with only some usage columns: the others read as 0 or NULL (system.columns), said in the log', async () => {
     const chdb = await openedChdb();
     if (!chdb) return;

@@ -16,7 +16,7 @@ import { NO_MODEL } from '../../usage/record.js';
 import { USAGE_COLUMNS, type UsageColumn } from '../../usage/table.js';
 import type { WarehouseDialect } from '../dialect.js';
 import { CACHE_READ, CACHE_WRITE_TOTAL, WRITE_1H, WRITE_5M } from '../../ingest/adapters/langfuse.js';
-import { G_INPUT, G_OUTPUT, G_READ, G_REASONING, G_WRITE } from '../../ingest/adapters/otel-dialects.js';
+import { G_INPUT, G_OUTPUT, G_READ, G_REASONING, G_TOTAL, G_WRITE } from '../../ingest/adapters/otel-dialects.js';
 import { TTL_SPLIT } from '../../ingest/formats/litellm.js';
 
 /** Usage columns a mapping must give (the rest have defaults). */
@@ -79,6 +79,8 @@ const lfWrite = (part: string) =>
 const otAttr = (k: string) => `src.SpanAttributes['${k}']`;
 const otInt = (names: readonly string[]) =>
   `multiIf(${names.map((k) => `${otAttr(k)} != '', toFloat64OrNull(${otAttr(k)})`).join(', ')}, 0)`;
+
+const otCache = `(${otInt(G_READ)} + ${otInt(G_WRITE)})`;
 
 export const PRESETS: ReadonlyMap<string, Preset> = new Map<string, Preset>([
   [
@@ -147,9 +149,9 @@ export const PRESETS: ReadonlyMap<string, Preset> = new Map<string, Preset>([
           time_ms: 'toUnixTimestamp64Milli(src.Timestamp)',
           model: `if(${otAttr('gen_ai.response.model')} != '', ${otAttr('gen_ai.response.model')}, ${otAttr('gen_ai.request.model')})`,
           provider: `nullIf(if(${otAttr('gen_ai.provider.name')} != '', ${otAttr('gen_ai.provider.name')}, ${otAttr('gen_ai.system')}), '')`,
-          // gen_ai.usage.input_tokens includes the cache reads and writes; where they exceed it, it is a
-          // legacy exporter's uncached count (as the file reader takes it)
-          input_tokens: `if(${otInt(G_READ)} + ${otInt(G_WRITE)} > ${otInt(G_INPUT)}, ${otInt(G_INPUT)}, ${otInt(G_INPUT)} - ${otInt(G_READ)} - ${otInt(G_WRITE)})`,
+          // gen_ai.usage.input_tokens includes the cache reads and writes; where they exceed it, or a total counts
+          // them on top of it (Strands Agents' Bedrock counts), it is an uncached count (as the file reader takes it)
+          input_tokens: `if(${otCache} > ${otInt(G_INPUT)} OR (${otCache} > 0 AND ${otInt(G_TOTAL)} = ${otInt(G_INPUT)} + ${otInt(G_OUTPUT)} + ${otCache}), ${otInt(G_INPUT)}, ${otInt(G_INPUT)} - ${otCache})`,
           cache_read_tokens: otInt(G_READ),
           cache_write_5m_tokens: otInt(G_WRITE),
           output_tokens: otInt(G_OUTPUT),

@@ -112,6 +112,18 @@ export const G_REASONING = [
   'gen_ai.usage.details.reasoning_tokens',
 ];
 const G_USAGE = [...G_INPUT, ...G_OUTPUT, ...G_READ, ...G_WRITE];
+/** The span's total, where instrumentations write one (Strands Agents, OpenLLMetry); only used to tell an exclusive input. */
+export const G_TOTAL = ['gen_ai.usage.total_tokens', 'llm.usage.total_tokens'];
+
+/** The first total that is a whole number ≥ 0 (a total is never needed, so a bad one is ignored, not rejected). */
+function totalOf(a: Attrs): number | undefined {
+  for (const k of G_TOTAL) {
+    const v = a.get(k);
+    const n = typeof v === 'number' ? v : typeof v === 'string' && /^\d+$/.test(v.trim()) ? Number(v.trim()) : undefined;
+    if (n !== undefined && Number.isSafeInteger(n) && n >= 0) return n;
+  }
+  return undefined;
+}
 
 const INFERENCE = new Set(['chat', 'text_completion', 'generate_content']);
 const AGGREGATE = new Set(['invoke_agent', 'invoke_workflow', 'create_agent']);
@@ -141,8 +153,13 @@ function genAi(a: Attrs, rd: FieldReader): Verdict {
   const requestType = a.get('llm.request.type');
   const embeddings = op === 'embeddings' || requestType === 'embedding' || (typeof op === 'string' && /embedding/.test(op));
   // input_tokens is inclusive of cache (current conventions); legacy Anthropic exporters wrote the exclusive
-  // value: when the cache counts exceed it, it cannot be inclusive and is taken as already uncached
-  const inputUncached = read + write > input ? input : input - read - write;
+  // value: when the cache counts exceed it, it cannot be inclusive and is taken as already uncached. A total
+  // equal to input + output + cache says the same (only an exclusive input adds up so): Strands Agents writes
+  // Bedrock's exclusive inputTokens with Bedrock's totalTokens, which counts the cache reads and writes
+  const cache = read + write;
+  const total = cache > 0 ? totalOf(a) : undefined;
+  const exclusive = cache > input || (total !== undefined && total === input + output + cache);
+  const inputUncached = exclusive ? input : input - cache;
   const b: Buckets = {
     input: inputUncached,
     cacheRead: read,

@@ -238,4 +238,33 @@ describe('otel spans as Strands Agents writes them (Bedrock counts)', () => {
       'us.anthropic.claude-sonnet-4-5-20250929-v1:0': tot({ records: 1, input: 4, write5m: 2452, output: 137 }),
     });
   });
+
+  it('takes input_tokens as uncached when the total counts the cache on top of it, by hand', () => {
+    const openllmetry = {
+      traceId: 'ol',
+      spanId: 'o1',
+      name: 'anthropic.chat',
+      attributes: {
+        'gen_ai.system': 'Anthropic',
+        'gen_ai.request.model': 'claude-sonnet-4-5',
+        'llm.request.type': 'chat',
+        // OpenLLMetry's inclusive prompt count: 3000 = 1000 uncached + 2000 read; total 3000 + 50 = 3050
+        'gen_ai.usage.input_tokens': 3000,
+        'gen_ai.usage.output_tokens': 50,
+        'gen_ai.usage.cache_read_input_tokens': 2000,
+        'llm.usage.total_tokens': 3050,
+      },
+    };
+    const lines = [
+      // Bedrock's exclusive inputTokens 3000 beside 2000 cache reads: total 3000 + 50 + 2000 = 5050, so 3000 uncached
+      span('s2', 'a2', 'chat', bedrock(3000, 50, 2000, 0)),
+      openllmetry,
+    ];
+    const r = run(otelAdapter, [{ name: 'totals.jsonl', text: lines.map((l) => JSON.stringify(l)).join('\n') }]);
+    expect(r.rejects).toEqual([]);
+    expect(totalsByModel(r.records)).toEqual({
+      'us.anthropic.claude-sonnet-4-5-20250929-v1:0': tot({ records: 1, input: 3000, cacheRead: 2000, output: 50 }),
+      'claude-sonnet-4-5': tot({ records: 1, input: 1000, cacheRead: 2000, output: 50 }),
+    });
+  });
 });
