@@ -9,6 +9,7 @@
  * declare themselves aggregates (agent/workflow/chain kinds, `invoke_agent`, the AI SDK's outer
  * `ai.generateText`-style spans) are never counted on top of their children.
  */
+import { anthropicBuckets } from './anthropic.js';
 import { type FieldReader, isObj, zeroBuckets, type Buckets, type Obj } from './util.js';
 
 export type Attrs = Map<string, unknown>;
@@ -298,10 +299,31 @@ function vercel(a: Attrs, span: Obj, rd: FieldReader): Verdict {
     const rest = uncached(rd, input, read, write, 'ai.usage.inputTokens');
     if (rest !== undefined) b = { input: rest, cacheRead: read, write5m: write, write1h: 0, output, reasoning };
   } else if (/anthropic/.test(provider)) {
-    // AI SDK 4/5 with Anthropic: inputTokens is Anthropic's input_tokens, which excludes cache reads and writes
-    const read = detailRead ?? metaRd.count(anthropic, 'cacheReadInputTokens') ?? 0;
-    const write = metaRd.count(anthropic, 'cacheCreationInputTokens') ?? 0;
-    if (!rd.failed) b = { input, cacheRead: read, write5m: write, write1h: 0, output, reasoning };
+    // AI SDK 4/5 with Anthropic: inputTokens is Anthropic's input_tokens, which excludes cache reads and writes.
+    // SDK 4 puts the cache counts in providerMetadata.anthropic.cacheReadInputTokens / cacheCreationInputTokens;
+    // SDK 5 keeps only cacheCreationInputTokens there and the Messages API usage itself under anthropic.usage
+    // (cache_read_input_tokens, the cache_creation TTL split), its inner spans carrying no other cache-read count
+    // (@ai-sdk/anthropic 2.x, `providerMetadata` of doGenerate in
+    // <https://github.com/vercel/ai/blob/main/packages/anthropic/src/anthropic-messages-language-model.ts>)
+    const aRd = metaRd.child('anthropic');
+    const raw =
+      isObj(anthropic.usage) && anthropic.usage.input_tokens != null && anthropic.usage.output_tokens != null ? anthropic.usage : undefined;
+    const rawB = raw && !rd.failed ? anthropicBuckets(aRd.child('usage'), raw) : undefined;
+    const read = detailRead ?? aRd.count(anthropic, 'cacheReadInputTokens') ?? rawB?.cacheRead ?? 0;
+    const write = aRd.count(anthropic, 'cacheCreationInputTokens') ?? (rawB ? rawB.write5m + rawB.write1h : 0);
+    const split = rawB && rawB.write5m + rawB.write1h === write ? rawB : undefined;
+    // an input that is the raw input_tokens plus the cache is the prompt total (AI SDK 6 spans without details)
+    const inclusive = rawB !== undefined && read + write > 0 && input === rawB.input + read + write;
+    if (!rd.failed) {
+      b = {
+        input: inclusive ? (rawB?.input ?? input) : input,
+        cacheRead: read,
+        write5m: split ? split.write5m : write,
+        write1h: split ? split.write1h : 0,
+        output,
+        reasoning,
+      };
+    }
   } else {
     // AI SDK 4/5 with OpenAI-style providers: inputTokens is prompt_tokens, which includes the cached tokens
     const read = detailRead ?? metaRd.count(openai, 'cachedPromptTokens') ?? 0;

@@ -268,3 +268,58 @@ describe('otel spans as Strands Agents writes them (Bedrock counts)', () => {
     });
   });
 });
+
+/**
+ * AI SDK 5's inner spans (`ai.generateText.doGenerate`) carry only ai.usage.promptTokens / completionTokens and the
+ * provider metadata; @ai-sdk/anthropic 2.x puts `{usage: <the Messages API usage>, cacheCreationInputTokens}` there
+ * (no cacheReadInputTokens any more), so the cache reads are only in anthropic.usage.cache_read_input_tokens.
+ */
+describe('otel spans as the AI SDK 5 writes them with Anthropic (cache reads in providerMetadata.anthropic.usage)', () => {
+  const doGenerate = (spanId: string, promptTokens: number, usage: Record<string, unknown>) => ({
+    traceId: 'ai5',
+    spanId,
+    name: 'ai.generateText.doGenerate',
+    startTimeUnixNano: '1790000000000000000',
+    attributes: [
+      { key: 'ai.operationId', value: { stringValue: 'ai.generateText.doGenerate' } },
+      { key: 'ai.model.id', value: { stringValue: 'claude-sonnet-4-5' } },
+      { key: 'ai.model.provider', value: { stringValue: 'anthropic.messages' } },
+      { key: 'ai.usage.promptTokens', value: { intValue: String(promptTokens) } },
+      { key: 'ai.usage.completionTokens', value: { intValue: '500' } },
+      {
+        key: 'ai.response.providerMetadata',
+        value: {
+          stringValue: JSON.stringify({
+            anthropic: { usage, cacheCreationInputTokens: usage.cache_creation_input_tokens, stopSequence: null },
+          }),
+        },
+      },
+    ],
+  });
+  const usage = {
+    input_tokens: 12,
+    output_tokens: 500,
+    cache_read_input_tokens: 20000,
+    cache_creation_input_tokens: 3000,
+    cache_creation: { ephemeral_5m_input_tokens: 0, ephemeral_1h_input_tokens: 3000 },
+    service_tier: 'standard',
+  };
+
+  it('reads the cache reads and the TTL split of the writes from the raw usage, by hand', () => {
+    // promptTokens 12 is Anthropic's input_tokens: 12 uncached + 20000 read + 3000 written for 1h
+    const r = run(otelAdapter, [{ name: 'ai5.jsonl', text: JSON.stringify(doGenerate('v1', 12, usage)) }]);
+    expect(r.rejects).toEqual([]);
+    expect(totalsByModel(r.records)).toEqual({
+      'claude-sonnet-4-5': tot({ records: 1, input: 12, cacheRead: 20000, write1h: 3000, output: 500 }),
+    });
+  });
+
+  it('takes a promptTokens that is input_tokens + cache as the total (AI SDK 6 spans without details), by hand', () => {
+    // 23012 = 12 + 20000 + 3000: the uncached part is the raw input_tokens 12
+    const r = run(otelAdapter, [{ name: 'ai6.jsonl', text: JSON.stringify(doGenerate('v2', 23012, usage)) }]);
+    expect(r.rejects).toEqual([]);
+    expect(totalsByModel(r.records)).toEqual({
+      'claude-sonnet-4-5': tot({ records: 1, input: 12, cacheRead: 20000, write1h: 3000, output: 500 }),
+    });
+  });
+});
