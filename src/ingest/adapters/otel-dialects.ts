@@ -270,7 +270,7 @@ function vercel(a: Attrs, span: Obj, rd: FieldReader): Verdict {
     return rd.failed ? undefined : { usage: { ...base, b: { ...zeroBuckets(), input: tokens } } };
   }
   const input = countOf(rd, a, ['ai.usage.inputTokens', 'ai.usage.promptTokens']) ?? 0;
-  const output = countOf(rd, a, ['ai.usage.outputTokens', 'ai.usage.completionTokens']) ?? 0;
+  let output = countOf(rd, a, ['ai.usage.outputTokens', 'ai.usage.completionTokens']) ?? 0;
   const noCache = countOf(rd, a, ['ai.usage.inputTokenDetails.noCacheTokens']);
   const detailRead = countOf(rd, a, ['ai.usage.inputTokenDetails.cacheReadTokens', 'ai.usage.cachedInputTokens']);
   const detailWrite = countOf(rd, a, ['ai.usage.inputTokenDetails.cacheWriteTokens']);
@@ -278,10 +278,30 @@ function vercel(a: Attrs, span: Obj, rd: FieldReader): Verdict {
   const openai = isObj(meta.openai) ? meta.openai : {};
   const anthropic = isObj(meta.anthropic) ? meta.anthropic : {};
   const metaRd = rd.child('attributes.ai.response.providerMetadata');
-  const reasoning =
+  let reasoning =
     countOf(rd, a, ['ai.usage.outputTokenDetails.reasoningTokens', 'ai.usage.reasoningTokens']) ??
     metaRd.count(openai, 'reasoningTokens') ??
     0;
+  // AI SDK 4/5 with Google: inputTokens / outputTokens are Gemini's promptTokenCount / candidatesTokenCount, which
+  // leave out the tool-use prompt and the thoughts, both billed (<https://ai.google.dev/api/generate-content#UsageMetadata>,
+  // <https://github.com/vercel/ai/issues/6082>); the provider metadata keeps Gemini's usageMetadata, whose
+  // cachedContentTokenCount is the only cache-read count of an inner span. The thoughts and the tool-use prompt are
+  // added only where the span's count is exactly Gemini's count without them (AI SDK 6 folds the thoughts in).
+  const gemini = /^google/.test(provider) && isObj(meta.google) && isObj(meta.google.usageMetadata) ? meta.google.usageMetadata : undefined;
+  let toolUse = 0;
+  let geminiRead: number | undefined;
+  if (gemini && noCache === undefined && detailWrite === undefined) {
+    const gRd = metaRd.child('google.usageMetadata');
+    const thoughts = gRd.count(gemini, 'thoughtsTokenCount') ?? 0;
+    const tool = gRd.count(gemini, 'toolUsePromptTokenCount') ?? 0;
+    geminiRead = gRd.count(gemini, 'cachedContentTokenCount');
+    const candidates = gRd.count(gemini, 'candidatesTokenCount');
+    if (thoughts > 0 && candidates !== undefined && (output === candidates || output === candidates + thoughts)) {
+      if (output === candidates) output += thoughts;
+      if (reasoning === 0) reasoning = thoughts;
+    }
+    if (tool > 0 && input === gRd.count(gemini, 'promptTokenCount')) toolUse = tool;
+  }
   if (rd.failed || !reasoningWithin(rd, reasoning, output, 'attributes.ai.usage.reasoningTokens')) return undefined;
   let b: Buckets | undefined;
   if (noCache !== undefined || detailWrite !== undefined) {
@@ -326,9 +346,9 @@ function vercel(a: Attrs, span: Obj, rd: FieldReader): Verdict {
     }
   } else {
     // AI SDK 4/5 with OpenAI-style providers: inputTokens is prompt_tokens, which includes the cached tokens
-    const read = detailRead ?? metaRd.count(openai, 'cachedPromptTokens') ?? 0;
+    const read = detailRead ?? metaRd.count(openai, 'cachedPromptTokens') ?? geminiRead ?? 0;
     const rest = rd.failed ? undefined : uncached(rd, input, read, 0, 'ai.usage.inputTokens');
-    if (rest !== undefined) b = { input: rest, cacheRead: read, write5m: 0, write1h: 0, output, reasoning };
+    if (rest !== undefined) b = { input: rest + toolUse, cacheRead: read, write5m: 0, write1h: 0, output, reasoning };
   }
   return b && !rd.failed ? { usage: { ...base, b } } : undefined;
 }

@@ -323,3 +323,47 @@ describe('otel spans as the AI SDK 5 writes them with Anthropic (cache reads in 
     });
   });
 });
+
+/**
+ * AI SDK 5's inner spans with @ai-sdk/google: promptTokens / completionTokens are Gemini's promptTokenCount /
+ * candidatesTokenCount, which leave out the thoughts and the tool-use prompt (billed all the same); Gemini's
+ * usageMetadata rides along in providerMetadata.google.usageMetadata.
+ */
+describe('otel spans as the AI SDK 5 writes them with Google (usageMetadata in the provider metadata)', () => {
+  const span = (spanId: string, promptTokens: number, completionTokens: number, usageMetadata: Record<string, number>) => ({
+    traceId: 'ai5g',
+    spanId,
+    name: 'ai.streamText.doStream',
+    startTimeUnixNano: '1790000000000000000',
+    attributes: {
+      'ai.operationId': 'ai.streamText.doStream',
+      'ai.model.id': 'gemini-2.5-flash',
+      'ai.model.provider': 'google.generative-ai',
+      'ai.usage.promptTokens': promptTokens,
+      'ai.usage.completionTokens': completionTokens,
+      'ai.response.providerMetadata': JSON.stringify({ google: { groundingMetadata: null, usageMetadata } }),
+    },
+  });
+
+  it('adds the thoughts and the tool-use prompt, and reads the cached content, by hand', () => {
+    const lines = [
+      // prompt 4000 (3000 of it cached) + 50 tool-use prompt; 300 candidates + 900 thoughts; total 4000 + 50 + 300 + 900
+      span('g1', 4000, 300, {
+        promptTokenCount: 4000,
+        cachedContentTokenCount: 3000,
+        toolUsePromptTokenCount: 50,
+        candidatesTokenCount: 300,
+        thoughtsTokenCount: 900,
+        totalTokenCount: 5250,
+      }),
+      // completionTokens already holding the thoughts (300 + 900 = 1200): nothing added
+      span('g2', 1000, 1200, { promptTokenCount: 1000, candidatesTokenCount: 300, thoughtsTokenCount: 900, totalTokenCount: 2200 }),
+    ];
+    const r = run(otelAdapter, [{ name: 'ai5g.jsonl', text: lines.map((l) => JSON.stringify(l)).join('\n') }]);
+    expect(r.rejects).toEqual([]);
+    expect(totalsByModel(r.records)).toEqual({
+      // g1: 4000 - 3000 cached + 50 = 1050 uncached, 300 + 900 = 1200 out; g2: 1000 in, 1200 out; 900 thoughts each
+      'gemini-2.5-flash': tot({ records: 2, input: 1050 + 1000, cacheRead: 3000, output: 1200 + 1200, reasoning: 900 + 900 }),
+    });
+  });
+});
