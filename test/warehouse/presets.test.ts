@@ -218,6 +218,25 @@ describe('ready-made mappings in ClickHouse (chDB)', () => {
     expect(j.totals.costUsd).toBe(0.021612);
   }, 60_000);
 
+  it("OTel: Google ADK's thoughts (gen_ai.usage.experimental.reasoning_tokens) added to a native Gemini model's output", async () => {
+    const chdb = await openedChdb();
+    if (!chdb) return;
+    await chdb.run('DROP TABLE IF EXISTS otel_adk');
+    await chdb.run(`CREATE TABLE otel_adk (Timestamp DateTime64(9), SpanId String, ServiceName LowCardinality(String),
+      SpanAttributes Map(LowCardinality(String), String)) ENGINE = Memory`);
+    await chdb.run(`INSERT INTO otel_adk VALUES
+      ('2026-10-01 10:00:00.000000000', 'c1', 'adk', map('gen_ai.system', 'gcp.vertex.agent', 'gen_ai.request.model', 'gemini-2.5-flash',
+        'gen_ai.usage.input_tokens', '5000', 'gen_ai.usage.output_tokens', '700', 'gen_ai.usage.experimental.reasoning_tokens', '1500')),
+      ('2026-10-01 10:01:00.000000000', 'c2', 'adk', map('gen_ai.system', 'gcp.vertex.agent', 'gen_ai.request.model', 'gemini/gemini-2.5-flash',
+        'gen_ai.usage.input_tokens', '800', 'gen_ai.usage.output_tokens', '1200', 'gen_ai.usage.experimental.reasoning_tokens', '1000'))`);
+    const j = await report(chdb, clickhouse, 'otel_adk', 'otel');
+    expect(j.inputs).toMatchObject({ read: 2, counted: 2 });
+    // gemini-2.5-flash ($/MTok: input 0.30, output 2.50); c2 is ADK's LiteLLM wrapper, whose completion holds the reasoning:
+    // c1: 5000 x 0.3 + (700 + 1500) x 2.5 = 1500 + 5500 = 7000; c2: 800 x 0.3 + 1200 x 2.5 = 240 + 3000 = 3240 -> $0.01024
+    expect(j.totals.tokens).toMatchObject({ input: 5800, output: 3400, reasoning: 2500 });
+    expect(j.totals.costUsd).toBe(0.01024);
+  }, 60_000);
+
   it('a table with only some usage columns: the others read as 0 or NULL (system.columns), said in the log', async () => {
     const chdb = await openedChdb();
     if (!chdb) return;

@@ -126,6 +126,20 @@ function totalOf(a: Attrs): number | undefined {
   return undefined;
 }
 
+/**
+ * Google ADK's call_llm spans, in the releases before it wrote `gen_ai.usage.reasoning.output_tokens`, put Gemini's
+ * thoughts_token_count in `gen_ai.usage.experimental.reasoning_tokens` beside `gen_ai.usage.output_tokens` =
+ * candidates_token_count, which leaves the thoughts out (Gemini bills them as output:
+ * <https://ai.google.dev/api/generate-content#UsageMetadata>); ADK's tests of those releases expect output_tokens 50
+ * and experimental.reasoning_tokens 10 for 50 candidates + 10 thoughts
+ * (<https://github.com/google/adk-python/blob/main/tests/unittests/telemetry/test_spans.py>,
+ * <https://github.com/google/adk-python/blob/main/src/google/adk/telemetry/tracing.py>). Through ADK's LiteLLM
+ * wrapper (a `provider/model` id) the count is LiteLLM's reasoning_tokens, which completion_tokens already holds.
+ */
+export const ADK_REASONING = 'gen_ai.usage.experimental.reasoning_tokens';
+/** A Gemini model id as ADK passes it to the Gemini API (bare, `models/…`, or a Vertex publisher resource). */
+export const NATIVE_GEMINI = /^(?:models\/|projects\/[^/]+\/locations\/[^/]+\/publishers\/google\/models\/)?(?:gemini|gemma)-/i;
+
 const INFERENCE = new Set(['chat', 'text_completion', 'generate_content']);
 const AGGREGATE = new Set(['invoke_agent', 'invoke_workflow', 'create_agent']);
 const NON_LLM = new Set(['execute_tool', 'retrieval']);
@@ -148,9 +162,20 @@ function genAi(a: Attrs, rd: FieldReader): Verdict {
   const output = countOf(rd, a, G_OUTPUT) ?? 0;
   const read = countOf(rd, a, G_READ) ?? 0;
   const write = countOf(rd, a, G_WRITE) ?? 0;
-  const reasoning = countOf(rd, a, G_REASONING) ?? 0;
-  if (rd.failed || !reasoningWithin(rd, reasoning, output, `attributes.${G_REASONING.find((k) => a.has(k)) ?? G_REASONING[0]}`))
-    return undefined;
+  let reasoning = countOf(rd, a, G_REASONING) ?? 0;
+  let reasoningPath = `attributes.${G_REASONING.find((k) => a.has(k)) ?? G_REASONING[0]}`;
+  // Google ADK's own thinking count, where no current name is written: a natively called Gemini model's thoughts
+  // are outside its output count (candidates_token_count), so they are added
+  let outputAll = output;
+  if (!G_REASONING.some((k) => a.get(k) != null)) {
+    const thoughts = countOf(rd, a, [ADK_REASONING]) ?? 0;
+    if (thoughts > 0) {
+      if (typeof model === 'string' && NATIVE_GEMINI.test(model)) outputAll += thoughts;
+      reasoning = thoughts;
+      reasoningPath = `attributes.${ADK_REASONING}`;
+    }
+  }
+  if (rd.failed || !reasoningWithin(rd, reasoning, outputAll, reasoningPath)) return undefined;
   const requestType = a.get('llm.request.type');
   const embeddings = op === 'embeddings' || requestType === 'embedding' || (typeof op === 'string' && /embedding/.test(op));
   // input_tokens is inclusive of cache (current conventions); legacy Anthropic exporters wrote the exclusive
@@ -166,7 +191,7 @@ function genAi(a: Attrs, rd: FieldReader): Verdict {
     cacheRead: read,
     write5m: write,
     write1h: 0,
-    output: embeddings ? 0 : output,
+    output: embeddings ? 0 : outputAll,
     reasoning: embeddings ? 0 : reasoning,
   };
   return {

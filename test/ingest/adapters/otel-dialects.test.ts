@@ -367,3 +367,54 @@ describe('otel spans as the AI SDK 5 writes them with Google (usageMetadata in t
     });
   });
 });
+
+/**
+ * Google ADK's call_llm spans (releases before gen_ai.usage.reasoning.output_tokens): gen_ai.usage.output_tokens is
+ * Gemini's candidates_token_count and the thoughts are in gen_ai.usage.experimental.reasoning_tokens; through ADK's
+ * LiteLLM wrapper the same attribute is LiteLLM's reasoning_tokens, inside completion_tokens.
+ */
+describe('otel spans as Google ADK writes them (gen_ai.usage.experimental.reasoning_tokens)', () => {
+  const callLlm = (spanId: string, model: string, usage: Record<string, number>) => ({
+    traceId: 'adk',
+    spanId,
+    parentSpanId: 'agent',
+    name: 'call_llm',
+    startTimeUnixNano: '1790000000000000000',
+    attributes: [
+      { key: 'gen_ai.system', value: { stringValue: 'gcp.vertex.agent' } },
+      { key: 'gen_ai.request.model', value: { stringValue: model } },
+      ...Object.entries(usage).map(([key, n]) => ({ key, value: { intValue: String(n) } })),
+    ],
+  });
+
+  it("adds a native Gemini model's thoughts to its output, not a LiteLLM model's, by hand", () => {
+    const lines = [
+      {
+        traceId: 'adk',
+        spanId: 'agent',
+        name: 'invoke_agent helper',
+        attributes: [{ key: 'gen_ai.operation.name', value: { stringValue: 'invoke_agent' } }],
+      },
+      // gemini-2.5-flash: 700 candidates + 1500 thoughts = 2200 output, 1500 of it reasoning
+      callLlm('c1', 'gemini-2.5-flash', {
+        'gen_ai.usage.input_tokens': 5000,
+        'gen_ai.usage.output_tokens': 700,
+        'gen_ai.usage.experimental.reasoning_tokens': 1500,
+        'gen_ai.usage.experimental.reasoning_tokens_limit': 2048,
+      }),
+      // LiteLLM's openai/o4-mini: completion 1200 holds its 1000 reasoning tokens
+      callLlm('c2', 'openai/o4-mini', {
+        'gen_ai.usage.input_tokens': 800,
+        'gen_ai.usage.output_tokens': 1200,
+        'gen_ai.usage.experimental.reasoning_tokens': 1000,
+      }),
+    ];
+    const r = run(otelAdapter, [{ name: 'adk.jsonl', text: lines.map((l) => JSON.stringify(l)).join('\n') }]);
+    expect(r.rejects).toEqual([]);
+    expect(r.skips).toEqual({ 'aggregate-span': 1 });
+    expect(totalsByModel(r.records)).toEqual({
+      'gemini-2.5-flash': tot({ records: 1, input: 5000, output: 2200, reasoning: 1500 }),
+      'openai/o4-mini': tot({ records: 1, input: 800, output: 1200, reasoning: 1000 }),
+    });
+  });
+});
