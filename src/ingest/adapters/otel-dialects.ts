@@ -117,8 +117,8 @@ const G_USAGE = [...G_INPUT, ...G_OUTPUT, ...G_READ, ...G_WRITE];
 export const G_TOTAL = ['gen_ai.usage.total_tokens', 'llm.usage.total_tokens'];
 
 /** The first total that is a whole number ≥ 0 (a total is never needed, so a bad one is ignored, not rejected). */
-function totalOf(a: Attrs): number | undefined {
-  for (const k of G_TOTAL) {
+function totalOf(a: Attrs, names: readonly string[] = G_TOTAL): number | undefined {
+  for (const k of names) {
     const v = a.get(k);
     const n = typeof v === 'number' ? v : typeof v === 'string' && /^\d+$/.test(v.trim()) ? Number(v.trim()) : undefined;
     if (n !== undefined && Number.isSafeInteger(n) && n >= 0) return n;
@@ -224,12 +224,21 @@ function openInference(a: Attrs, rd: FieldReader): Verdict {
   const write = countOf(rd, a, ['llm.token_count.prompt_details.cache_write']) ?? 0;
   const reasoning = countOf(rd, a, ['llm.token_count.completion_details.reasoning']) ?? 0;
   if (rd.failed) return undefined;
-  // prompt_details are parts of llm.token_count.prompt; audio details stay inside prompt/completion
-  const input = uncached(rd, prompt, read, write, 'llm.token_count.prompt');
-  if (input === undefined || !reasoningWithin(rd, reasoning, completion, 'attributes.llm.token_count.completion_details.reasoning'))
-    return undefined;
   const embeddings = kind === 'EMBEDDING';
   const model = embeddings ? (a.get('embedding.model_name') ?? a.get('llm.model_name')) : a.get('llm.model_name');
+  // prompt_details are parts of llm.token_count.prompt; audio details stay inside prompt/completion. Some
+  // instrumentors write an exclusive prompt: OpenInference's own Bedrock one sets it to an Anthropic body's
+  // input_tokens beside its cache_read / cache_creation counts
+  // (<https://github.com/Arize-ai/openinference/blob/main/js/packages/openinference-instrumentation-bedrock/src/attributes/invoke-model-response-attributes.ts>).
+  // The prompt is taken as uncached when the total is prompt + completion + cache (only an exclusive prompt adds up
+  // so), or when an Anthropic span's cache exceeds it; otherwise cache above the prompt is rejected
+  const cache = read + write;
+  const total = cache > 0 ? totalOf(a, ['llm.token_count.total']) : undefined;
+  const anthropic = String(a.get('llm.system') ?? '').toLowerCase() === 'anthropic' || /claude/i.test(String(model ?? ''));
+  const exclusive = cache > 0 && (total === prompt + completion + cache || (anthropic && cache > prompt));
+  const input = exclusive ? prompt : uncached(rd, prompt, read, write, 'llm.token_count.prompt');
+  if (input === undefined || !reasoningWithin(rd, reasoning, completion, 'attributes.llm.token_count.completion_details.reasoning'))
+    return undefined;
   return {
     usage: {
       b: { input, cacheRead: read, write5m: write, write1h: 0, output: embeddings ? 0 : completion, reasoning: embeddings ? 0 : reasoning },

@@ -418,3 +418,56 @@ describe('otel spans as Google ADK writes them (gen_ai.usage.experimental.reason
     });
   });
 });
+
+/**
+ * OpenInference spans whose llm.token_count.prompt is exclusive of the cache: OpenInference's Bedrock instrumentor
+ * (JS, InvokeModel) writes an Anthropic body's input_tokens as the prompt beside its cache_read / cache_creation
+ * counts; other exporters write Bedrock's exclusive inputTokens with Bedrock's total, which counts the cache.
+ */
+describe('otel: OpenInference spans with an exclusive prompt count', () => {
+  const llm = (spanId: string, attrs: Record<string, unknown>) => ({
+    traceId: 'oi',
+    spanId,
+    name: 'bedrock.invoke_model',
+    attributes: { 'openinference.span.kind': 'LLM', 'llm.provider': 'aws', 'llm.token_count.completion': 500, ...attrs },
+  });
+
+  it('counts the cache on top of the prompt for an Anthropic span whose cache exceeds it, or when the total says so, by hand', () => {
+    const lines = [
+      // Anthropic body: input_tokens 12 + 20000 read + 3000 written (the reader used to reject this span)
+      llm('b1', {
+        'llm.system': 'anthropic',
+        'llm.model_name': 'claude-sonnet-4-5',
+        'llm.token_count.prompt': 12,
+        'llm.token_count.prompt_details.cache_read': 20000,
+        'llm.token_count.prompt_details.cache_write': 3000,
+      }),
+      // total 5550 = 3000 + 500 + 2000 read + 50 written: the prompt 3000 is uncached
+      llm('b2', {
+        'llm.model_name': 'claude-sonnet-4-5',
+        'llm.token_count.prompt': 3000,
+        'llm.token_count.prompt_details.cache_read': 2000,
+        'llm.token_count.prompt_details.cache_write': 50,
+        'llm.token_count.total': 5550,
+      }),
+      // total 3500 = 3000 + 500: an inclusive prompt, 3000 - 2000 read = 1000 uncached
+      llm('b3', {
+        'llm.model_name': 'claude-sonnet-4-5',
+        'llm.token_count.prompt': 3000,
+        'llm.token_count.prompt_details.cache_read': 2000,
+        'llm.token_count.total': 3500,
+      }),
+    ];
+    const r = run(otelAdapter, [{ name: 'oi.jsonl', text: lines.map((l) => JSON.stringify(l)).join('\n') }]);
+    expect(r.rejects).toEqual([]);
+    expect(totalsByModel(r.records)).toEqual({
+      'claude-sonnet-4-5': tot({
+        records: 3,
+        input: 12 + 3000 + 1000,
+        cacheRead: 20000 + 2000 + 2000,
+        write5m: 3000 + 50,
+        output: 500 * 3,
+      }),
+    });
+  });
+});
