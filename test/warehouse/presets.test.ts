@@ -237,6 +237,28 @@ describe('ready-made mappings in ClickHouse (chDB)', () => {
     expect(j.totals.costUsd).toBe(0.01024);
   }, 60_000);
 
+  it("OTel: LangSmith's token details, one str(dict) attribute each (gen_ai.usage.input_token_details)", async () => {
+    const chdb = await openedChdb();
+    if (!chdb) return;
+    await chdb.run('DROP TABLE IF EXISTS otel_langsmith');
+    await chdb.run(`CREATE TABLE otel_langsmith (Timestamp DateTime64(9), SpanId String, ServiceName LowCardinality(String),
+      SpanAttributes Map(LowCardinality(String), String)) ENGINE = Memory`);
+    await chdb.run(`INSERT INTO otel_langsmith VALUES
+      ('2026-10-01 10:00:00.000000000', 'c1', 'app', map('gen_ai.operation.name', 'chat', 'gen_ai.request.model', 'claude-sonnet-4-5',
+        'gen_ai.usage.input_tokens', '16000', 'gen_ai.usage.output_tokens', '100', 'gen_ai.usage.total_tokens', '16100',
+        'gen_ai.usage.input_token_details', '{''cache_read'': 1000, ''cache_creation'': 14000}')),
+      ('2026-10-01 10:01:00.000000000', 'o1', 'app', map('gen_ai.operation.name', 'chat', 'gen_ai.request.model', 'gpt-4o',
+        'gen_ai.usage.input_tokens', '2740', 'gen_ai.usage.output_tokens', '216', 'gen_ai.usage.total_tokens', '2956',
+        'gen_ai.usage.input_token_details', '{''audio'': 0, ''cache_read'': 2556}',
+        'gen_ai.usage.output_token_details', '{''audio'': 0, ''reasoning'': 40}'))`);
+    const j = await report(chdb, clickhouse, 'otel_langsmith', 'otel');
+    expect(j.inputs).toMatchObject({ read: 2, counted: 2 });
+    // c1 on claude-sonnet-4-5: (16000 - 1000 - 14000) x 3 + 1000 x 0.3 + 14000 x 3.75 + 100 x 15 = 3000 + 300 + 52500 + 1500 = 57300
+    // o1 on gpt-4o: (2740 - 2556) x 2.5 + 2556 x 1.25 + 216 x 10 = 460 + 3195 + 2160 = 5815; together $0.063115
+    expect(j.totals.tokens).toMatchObject({ input: 1184, cacheRead: 3556, cacheWrite5m: 14000, output: 316, reasoning: 40 });
+    expect(j.totals.costUsd).toBe(0.063115);
+  }, 60_000);
+
   it('a table with only some usage columns: the others read as 0 or NULL (system.columns), said in the log', async () => {
     const chdb = await openedChdb();
     if (!chdb) return;

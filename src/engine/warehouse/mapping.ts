@@ -18,6 +18,7 @@ import type { WarehouseDialect } from '../dialect.js';
 import { CACHE_READ, CACHE_WRITE_TOTAL, WRITE_1H, WRITE_5M } from '../../ingest/adapters/langfuse.js';
 import {
   ADK_REASONING,
+  G_DETAILS,
   G_INPUT,
   G_OUTPUT,
   G_READ,
@@ -86,14 +87,22 @@ const lfWrite = (part: string) =>
 // OTel GenAI spans in the ClickHouse exporter schema: attributes are strings in a map; a count has
 // several names across instrumentations (ingest/adapters/otel-dialects.ts): the first one present
 const otAttr = (k: string) => `src.SpanAttributes['${k}']`;
+// LangSmith's token details are one str(dict) attribute each (ingest/adapters/otel-dialects.ts, G_DETAILS): a dotted
+// detail name reads its count out of that string, `'cache_read': 2000`
+const otValue = (k: string) => {
+  const d = G_DETAILS.find((p) => k.startsWith(`${p}.`));
+  if (!d) return otAttr(k);
+  const key = k.slice(d.length + 1);
+  return `if(${otAttr(k)} != '', ${otAttr(k)}, extract(${otAttr(d)}, '[\\'"]${key}[\\'"]\\\\s*:\\\\s*(\\\\d+)'))`;
+};
 const otInt = (names: readonly string[]) =>
-  `multiIf(${names.map((k) => `${otAttr(k)} != '', toFloat64OrNull(${otAttr(k)})`).join(', ')}, 0)`;
+  `multiIf(${names.map((k) => `${otValue(k)} != '', toFloat64OrNull(${otValue(k)})`).join(', ')}, 0)`;
 
 const otCache = `(${otInt(G_READ)} + ${otInt(G_WRITE)})`;
 const otModel = `if(${otAttr('gen_ai.response.model')} != '', ${otAttr('gen_ai.response.model')}, ${otAttr('gen_ai.request.model')})`;
 // Google ADK's thoughts where no current reasoning name is written: outside a natively called Gemini model's output
 // count, so added to it (as the file reader does)
-const otAdk = `if(${G_REASONING.map((k) => `${otAttr(k)} = ''`).join(' AND ')}, ${otInt([ADK_REASONING])}, 0)`;
+const otAdk = `if(${G_REASONING.map((k) => `${otValue(k)} = ''`).join(' AND ')}, ${otInt([ADK_REASONING])}, 0)`;
 const otAdkOutside = `if(match(${otModel}, '(?i)${NATIVE_GEMINI.source.replaceAll('\\/', '/')}'), ${otAdk}, 0)`;
 
 export const PRESETS: ReadonlyMap<string, Preset> = new Map<string, Preset>([

@@ -91,6 +91,7 @@ export const G_READ = [
   'gen_ai.usage.input_tokens.cached',
   'gen_ai.usage.details.cache_read_tokens',
   'gen_ai.usage.details.cache_read_input_tokens',
+  'gen_ai.usage.input_token_details.cache_read',
 ];
 /**
  * `gen_ai.usage.cache_write_input_tokens` is what Strands Agents writes on its model spans (from Bedrock's
@@ -105,14 +106,36 @@ export const G_WRITE = [
   'gen_ai.usage.cache_write_input_tokens',
   'gen_ai.usage.details.cache_write_tokens',
   'gen_ai.usage.details.cache_creation_input_tokens',
+  'gen_ai.usage.input_token_details.cache_creation',
 ];
 export const G_REASONING = [
   'gen_ai.usage.reasoning.output_tokens',
   'gen_ai.usage.reasoning_tokens',
   'gen_ai.usage.output_tokens.reasoning',
   'gen_ai.usage.details.reasoning_tokens',
+  'gen_ai.usage.output_token_details.reasoning',
 ];
 const G_USAGE = [...G_INPUT, ...G_OUTPUT, ...G_READ, ...G_WRITE];
+
+/**
+ * LangSmith's OpenTelemetry exporter writes LangChain's usage_metadata details as one string attribute each,
+ * `gen_ai.usage.input_token_details` / `output_token_details`, holding `str(dict)`: a Python repr such as
+ * `{'cache_read': 2000, 'cache_creation': 100}` (LangChain's input_tokens, the span's input, includes both)
+ * (<https://github.com/langchain-ai/langsmith-sdk/blob/main/python/langsmith/_internal/otel/_otel_exporter.py>,
+ * `_set_io_attributes`). Their counts are read under dotted names (`…input_token_details.cache_read`), as a plain-map
+ * span keeps them when the details are an object.
+ */
+export const G_DETAILS = ['gen_ai.usage.input_token_details', 'gen_ai.usage.output_token_details'];
+/** `'key': 123` or `"key": 123` inside such a string. */
+export const DETAIL_COUNT = /['"]([a-z0-9_]+)['"]\s*:\s*(\d+)/g;
+
+function expandDetails(a: Attrs): void {
+  for (const k of G_DETAILS) {
+    const v = a.get(k);
+    if (typeof v !== 'string') continue;
+    for (const [, key, n] of v.matchAll(DETAIL_COUNT)) if (!a.has(`${k}.${key}`)) a.set(`${k}.${key}`, Number(n));
+  }
+}
 /** The span's total, where instrumentations write one (Strands Agents, OpenLLMetry); only used to tell an exclusive input. */
 export const G_TOTAL = ['gen_ai.usage.total_tokens', 'llm.usage.total_tokens'];
 
@@ -147,6 +170,7 @@ const NON_LLM = new Set(['execute_tool', 'retrieval']);
 const TRACELOOP_AGGREGATE = new Set(['workflow', 'agent', 'task', 'tool']);
 
 function genAi(a: Attrs, rd: FieldReader): Verdict {
+  expandDetails(a);
   const op = a.get('gen_ai.operation.name');
   const hasUsage = G_USAGE.some((k) => a.get(k) !== undefined);
   if (typeof op === 'string' && AGGREGATE.has(op)) return { skip: 'aggregate-span' };

@@ -471,3 +471,53 @@ describe('otel: OpenInference spans with an exclusive prompt count', () => {
     });
   });
 });
+
+/**
+ * LangSmith's OpenTelemetry exporter (OTEL_ENABLED): LangChain's usage_metadata as gen_ai.usage.input_tokens /
+ * output_tokens / total_tokens, and its details as Python repr strings in gen_ai.usage.input_token_details /
+ * output_token_details; a chain span whose output is the model's message carries the same usage, without a model.
+ */
+describe('otel spans as LangSmith exports them (token details as str(dict))', () => {
+  const span = (spanId: string, parentSpanId: string, kind: string, attrs: Record<string, unknown>) => ({
+    traceId: 'ls',
+    spanId,
+    parentSpanId,
+    name: kind === 'llm' ? 'ChatModel' : 'RunnableSequence',
+    attributes: {
+      'langsmith.span.kind': kind,
+      'gen_ai.operation.name': kind === 'llm' ? 'chat' : 'chain',
+      ...attrs,
+    },
+  });
+
+  it('reads the cache and reasoning details, by hand', () => {
+    const claude = {
+      'gen_ai.usage.input_tokens': 16000,
+      'gen_ai.usage.output_tokens': 100,
+      'gen_ai.usage.total_tokens': 16100,
+      'gen_ai.usage.input_token_details': "{'cache_read': 1000, 'cache_creation': 14000}",
+    };
+    const lines = [
+      span('c0', '', 'chain', claude),
+      // LangChain's input_tokens 16000 holds 1000 read + 14000 written: 1000 uncached
+      span('c1', 'c0', 'llm', { 'gen_ai.request.model': 'claude-sonnet-4-5', 'gen_ai.system': 'anthropic', ...claude }),
+      // 2740 in holds 2556 read: 184 uncached; 40 of the 216 out are reasoning
+      span('o1', '', 'llm', {
+        'gen_ai.request.model': 'gpt-4o',
+        'gen_ai.system': 'openai',
+        'gen_ai.usage.input_tokens': 2740,
+        'gen_ai.usage.output_tokens': 216,
+        'gen_ai.usage.total_tokens': 2956,
+        'gen_ai.usage.input_token_details': "{'audio': 0, 'cache_read': 2556}",
+        'gen_ai.usage.output_token_details': "{'audio': 0, 'reasoning': 40}",
+      }),
+    ];
+    const r = run(otelAdapter, [{ name: 'ls.jsonl', text: lines.map((l) => JSON.stringify(l)).join('\n') }]);
+    expect(r.rejects).toEqual([]);
+    expect(r.skips).toEqual({ 'non-llm-span': 1 });
+    expect(totalsByModel(r.records)).toEqual({
+      'claude-sonnet-4-5': tot({ records: 1, input: 1000, cacheRead: 1000, write5m: 14000, output: 100 }),
+      'gpt-4o': tot({ records: 1, input: 184, cacheRead: 2556, output: 216, reasoning: 40 }),
+    });
+  });
+});
