@@ -196,6 +196,69 @@ describe('ready-made mappings in ClickHouse (chDB)', () => {
     expect(j.totals.costUsd).toBe(0.009315);
   }, 60_000);
 
+  it("OTel: Strands Agents' cache writes (gen_ai.usage.cache_write_input_tokens) and Bedrock's exclusive input beside its total", async () => {
+    const chdb = await openedChdb();
+    if (!chdb) return;
+    await chdb.run('DROP TABLE IF EXISTS otel_strands');
+    await chdb.run(`CREATE TABLE otel_strands (Timestamp DateTime64(9), SpanId String, ServiceName LowCardinality(String),
+      SpanAttributes Map(LowCardinality(String), String)) ENGINE = Memory`);
+    await chdb.run(`INSERT INTO otel_strands VALUES
+      ('2026-10-01 10:00:00.000000000', 's1', 'agent', map('gen_ai.operation.name', 'chat', 'gen_ai.request.model', 'claude-sonnet-4-5',
+        'gen_ai.usage.input_tokens', '4', 'gen_ai.usage.output_tokens', '137', 'gen_ai.usage.cache_read_input_tokens', '0',
+        'gen_ai.usage.cache_write_input_tokens', '2452', 'gen_ai.usage.total_tokens', '2593')),
+      ('2026-10-01 10:01:00.000000000', 's2', 'agent', map('gen_ai.operation.name', 'chat', 'gen_ai.request.model', 'claude-sonnet-4-5',
+        'gen_ai.usage.input_tokens', '3000', 'gen_ai.usage.output_tokens', '50', 'gen_ai.usage.cache_read_input_tokens', '2000',
+        'gen_ai.usage.cache_write_input_tokens', '0', 'gen_ai.usage.total_tokens', '5050'))`);
+    const j = await report(chdb, clickhouse, 'otel_strands', 'otel');
+    expect(j.inputs).toMatchObject({ read: 2, counted: 2 });
+    // claude-sonnet-4-5 ($/MTok: input 3, cache read 0.30, 5-minute write 3.75, output 15):
+    // s1: 4 x 3 + 2452 x 3.75 + 137 x 15 = 12 + 9195 + 2055 = 11262 -> $0.011262
+    // s2: total 5050 = 3000 + 50 + 2000, so 3000 is uncached: 3000 x 3 + 2000 x 0.3 + 50 x 15 = 9000 + 600 + 750 = 10350 -> $0.01035
+    expect(j.totals.tokens).toMatchObject({ input: 3004, cacheRead: 2000, cacheWrite5m: 2452, output: 187 });
+    expect(j.totals.costUsd).toBe(0.021612);
+  }, 60_000);
+
+  it("OTel: Google ADK's thoughts (gen_ai.usage.experimental.reasoning_tokens) added to a native Gemini model's output", async () => {
+    const chdb = await openedChdb();
+    if (!chdb) return;
+    await chdb.run('DROP TABLE IF EXISTS otel_adk');
+    await chdb.run(`CREATE TABLE otel_adk (Timestamp DateTime64(9), SpanId String, ServiceName LowCardinality(String),
+      SpanAttributes Map(LowCardinality(String), String)) ENGINE = Memory`);
+    await chdb.run(`INSERT INTO otel_adk VALUES
+      ('2026-10-01 10:00:00.000000000', 'c1', 'adk', map('gen_ai.system', 'gcp.vertex.agent', 'gen_ai.request.model', 'gemini-2.5-flash',
+        'gen_ai.usage.input_tokens', '5000', 'gen_ai.usage.output_tokens', '700', 'gen_ai.usage.experimental.reasoning_tokens', '1500')),
+      ('2026-10-01 10:01:00.000000000', 'c2', 'adk', map('gen_ai.system', 'gcp.vertex.agent', 'gen_ai.request.model', 'gemini/gemini-2.5-flash',
+        'gen_ai.usage.input_tokens', '800', 'gen_ai.usage.output_tokens', '1200', 'gen_ai.usage.experimental.reasoning_tokens', '1000'))`);
+    const j = await report(chdb, clickhouse, 'otel_adk', 'otel');
+    expect(j.inputs).toMatchObject({ read: 2, counted: 2 });
+    // gemini-2.5-flash ($/MTok: input 0.30, output 2.50); c2 is ADK's LiteLLM wrapper, whose completion holds the reasoning:
+    // c1: 5000 x 0.3 + (700 + 1500) x 2.5 = 1500 + 5500 = 7000; c2: 800 x 0.3 + 1200 x 2.5 = 240 + 3000 = 3240 -> $0.01024
+    expect(j.totals.tokens).toMatchObject({ input: 5800, output: 3400, reasoning: 2500 });
+    expect(j.totals.costUsd).toBe(0.01024);
+  }, 60_000);
+
+  it("OTel: LangSmith's token details, one str(dict) attribute each (gen_ai.usage.input_token_details)", async () => {
+    const chdb = await openedChdb();
+    if (!chdb) return;
+    await chdb.run('DROP TABLE IF EXISTS otel_langsmith');
+    await chdb.run(`CREATE TABLE otel_langsmith (Timestamp DateTime64(9), SpanId String, ServiceName LowCardinality(String),
+      SpanAttributes Map(LowCardinality(String), String)) ENGINE = Memory`);
+    await chdb.run(`INSERT INTO otel_langsmith VALUES
+      ('2026-10-01 10:00:00.000000000', 'c1', 'app', map('gen_ai.operation.name', 'chat', 'gen_ai.request.model', 'claude-sonnet-4-5',
+        'gen_ai.usage.input_tokens', '16000', 'gen_ai.usage.output_tokens', '100', 'gen_ai.usage.total_tokens', '16100',
+        'gen_ai.usage.input_token_details', '{''cache_read'': 1000, ''cache_creation'': 14000}')),
+      ('2026-10-01 10:01:00.000000000', 'o1', 'app', map('gen_ai.operation.name', 'chat', 'gen_ai.request.model', 'gpt-4o',
+        'gen_ai.usage.input_tokens', '2740', 'gen_ai.usage.output_tokens', '216', 'gen_ai.usage.total_tokens', '2956',
+        'gen_ai.usage.input_token_details', '{''audio'': 0, ''cache_read'': 2556}',
+        'gen_ai.usage.output_token_details', '{''audio'': 0, ''reasoning'': 40}'))`);
+    const j = await report(chdb, clickhouse, 'otel_langsmith', 'otel');
+    expect(j.inputs).toMatchObject({ read: 2, counted: 2 });
+    // c1 on claude-sonnet-4-5: (16000 - 1000 - 14000) x 3 + 1000 x 0.3 + 14000 x 3.75 + 100 x 15 = 3000 + 300 + 52500 + 1500 = 57300
+    // o1 on gpt-4o: (2740 - 2556) x 2.5 + 2556 x 1.25 + 216 x 10 = 460 + 3195 + 2160 = 5815; together $0.063115
+    expect(j.totals.tokens).toMatchObject({ input: 1184, cacheRead: 3556, cacheWrite5m: 14000, output: 316, reasoning: 40 });
+    expect(j.totals.costUsd).toBe(0.063115);
+  }, 60_000);
+
   it('a table with only some usage columns: the others read as 0 or NULL (system.columns), said in the log', async () => {
     const chdb = await openedChdb();
     if (!chdb) return;

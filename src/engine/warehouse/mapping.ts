@@ -16,7 +16,17 @@ import { NO_MODEL } from '../../usage/record.js';
 import { USAGE_COLUMNS, type UsageColumn } from '../../usage/table.js';
 import type { WarehouseDialect } from '../dialect.js';
 import { CACHE_READ, CACHE_WRITE_TOTAL, WRITE_1H, WRITE_5M } from '../../ingest/adapters/langfuse.js';
-import { G_INPUT, G_OUTPUT, G_READ, G_REASONING, G_WRITE } from '../../ingest/adapters/otel-dialects.js';
+import {
+  ADK_REASONING,
+  G_DETAILS,
+  G_INPUT,
+  G_OUTPUT,
+  G_READ,
+  G_REASONING,
+  G_TOTAL,
+  G_WRITE,
+  NATIVE_GEMINI,
+} from '../../ingest/adapters/otel-dialects.js';
 import { TTL_SPLIT } from '../../ingest/formats/litellm.js';
 
 /** Usage columns a mapping must give (the rest have defaults). */
@@ -77,8 +87,23 @@ const lfWrite = (part: string) =>
 // OTel GenAI spans in the ClickHouse exporter schema: attributes are strings in a map; a count has
 // several names across instrumentations (ingest/adapters/otel-dialects.ts): the first one present
 const otAttr = (k: string) => `src.SpanAttributes['${k}']`;
+// LangSmith's token details are one str(dict) attribute each (ingest/adapters/otel-dialects.ts, G_DETAILS): a dotted
+// detail name reads its count out of that string, `'cache_read': 2000`
+const otValue = (k: string) => {
+  const d = G_DETAILS.find((p) => k.startsWith(`${p}.`));
+  if (!d) return otAttr(k);
+  const key = k.slice(d.length + 1);
+  return `if(${otAttr(k)} != '', ${otAttr(k)}, extract(${otAttr(d)}, '[\\'"]${key}[\\'"]\\\\s*:\\\\s*(\\\\d+)'))`;
+};
 const otInt = (names: readonly string[]) =>
-  `multiIf(${names.map((k) => `${otAttr(k)} != '', toFloat64OrNull(${otAttr(k)})`).join(', ')}, 0)`;
+  `multiIf(${names.map((k) => `${otValue(k)} != '', toFloat64OrNull(${otValue(k)})`).join(', ')}, 0)`;
+
+const otCache = `(${otInt(G_READ)} + ${otInt(G_WRITE)})`;
+const otModel = `if(${otAttr('gen_ai.response.model')} != '', ${otAttr('gen_ai.response.model')}, ${otAttr('gen_ai.request.model')})`;
+// Google ADK's thoughts where no current reasoning name is written: outside a natively called Gemini model's output
+// count, so added to it (as the file reader does)
+const otAdk = `if(${G_REASONING.map((k) => `${otValue(k)} = ''`).join(' AND ')}, ${otInt([ADK_REASONING])}, 0)`;
+const otAdkOutside = `if(match(${otModel}, '(?i)${NATIVE_GEMINI.source.replaceAll('\\/', '/')}'), ${otAdk}, 0)`;
 
 export const PRESETS: ReadonlyMap<string, Preset> = new Map<string, Preset>([
   [
@@ -145,15 +170,15 @@ export const PRESETS: ReadonlyMap<string, Preset> = new Map<string, Preset>([
         exprs: entries({
           id: 'src.SpanId',
           time_ms: 'toUnixTimestamp64Milli(src.Timestamp)',
-          model: `if(${otAttr('gen_ai.response.model')} != '', ${otAttr('gen_ai.response.model')}, ${otAttr('gen_ai.request.model')})`,
+          model: otModel,
           provider: `nullIf(if(${otAttr('gen_ai.provider.name')} != '', ${otAttr('gen_ai.provider.name')}, ${otAttr('gen_ai.system')}), '')`,
-          // gen_ai.usage.input_tokens includes the cache reads and writes; where they exceed it, it is a
-          // legacy exporter's uncached count (as the file reader takes it)
-          input_tokens: `if(${otInt(G_READ)} + ${otInt(G_WRITE)} > ${otInt(G_INPUT)}, ${otInt(G_INPUT)}, ${otInt(G_INPUT)} - ${otInt(G_READ)} - ${otInt(G_WRITE)})`,
+          // gen_ai.usage.input_tokens includes the cache reads and writes; where they exceed it, or a total counts
+          // them on top of it (Strands Agents' Bedrock counts), it is an uncached count (as the file reader takes it)
+          input_tokens: `if(${otCache} > ${otInt(G_INPUT)} OR (${otCache} > 0 AND ${otInt(G_TOTAL)} = ${otInt(G_INPUT)} + ${otInt(G_OUTPUT)} + ${otCache}), ${otInt(G_INPUT)}, ${otInt(G_INPUT)} - ${otCache})`,
           cache_read_tokens: otInt(G_READ),
           cache_write_5m_tokens: otInt(G_WRITE),
-          output_tokens: otInt(G_OUTPUT),
-          reasoning_tokens: otInt(G_REASONING),
+          output_tokens: `${otInt(G_OUTPUT)} + ${otAdkOutside}`,
+          reasoning_tokens: `${otInt(G_REASONING)} + ${otAdk}`,
           conversation_id: `nullIf(${otAttr('gen_ai.conversation.id')}, '')`,
           feature: "nullIf(src.ServiceName, '')",
         }),
