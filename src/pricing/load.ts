@@ -18,6 +18,7 @@ import { importLiteLlm, isLiteLlmPriceMap } from './litellm.js';
 import { catalogFileRule, withFileDefaults } from './schema.js';
 import { CACHE_FILE, readCatalogCache, type CatalogSource } from './catalog-cache.js';
 import type { CatalogFileYaml } from './types.js';
+import { jsonErrorMessage, jsonErrorWhere } from '../core/json-error.js';
 
 export const BUNDLED_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'src', 'pricing', 'catalog');
 
@@ -150,7 +151,7 @@ export function loadPriceFile(path: string, report: LoadReport): LoadedDoc {
       doc = JSON.parse(text);
     } catch (err) {
       throw new UserError(
-        `${path}: invalid JSON: ${(err as Error).message}`,
+        `${path}${jsonErrorWhere(text)}: invalid JSON: ${jsonErrorMessage(err)}`,
         'a price file is catalog YAML or LiteLLM model_prices_and_context_window.json',
       );
     }
