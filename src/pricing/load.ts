@@ -103,7 +103,10 @@ export function compileDocument(
 }
 
 function readText(path: string): string {
-  return readTextFile(path, { what: 'price file', hint: 'check the path given to --prices' }).text;
+  return readTextFile(path, {
+    what: 'price file',
+    hint: 'check the path (a price file is given with --prices, --reprice FILE or prices --check FILE)',
+  }).text;
 }
 
 /** The bundled catalog alone (cached per directory). */

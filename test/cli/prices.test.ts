@@ -92,6 +92,16 @@ describe('tokenomics prices', () => {
     expect(r.stderr.split('"gpt-bad"').length - 1).toBe(1);
   });
 
+  it('prices --check of a missing file or a directory hints at the path it was given, not at --prices', async () => {
+    // before: "hint: check the path given to --prices" for a path given to --check
+    const dir = mkdtempSync(join(tmpdir(), 'tk-check-dir-'));
+    for (const path of [dir, join(dir, 'nope.yaml')]) {
+      const r = await runCli(['prices', '--check', path]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/\nhint: check the path .*prices --check FILE/);
+    }
+  });
+
   it('the --check verdict fits the width (COLUMNS=40), and stays one line with --wide', async () => {
     // 'fixtures/prices/acme-contract.yaml: ok, 1 entry' is 35 + 12 = 47 columns: it ran past 40 before
     const r = await runCli(['prices', '--check', 'fixtures/prices/acme-contract.yaml'], { env: { COLUMNS: '40' } });
