@@ -147,6 +147,16 @@ describe('the documented command lines parse', () => {
     expect(failures).toEqual([]);
   });
 
+  it('--help says what --strict does as the README does: an input with no billable record is an error too', async () => {
+    // before, the help said only "treat any rejected input record as an error", and an empty export under
+    // --strict (exit 2) surprised whoever read it
+    const help = await runCli(['report', '--help'], { env: { COLUMNS: '200' } });
+    expect(help.stdout).toMatch(/--strict\s+any rejected input record, or an input with no billable record, is an error \(exit 2\)/);
+    expect(readFileSync(resolve(root, 'README.md'), 'utf8')).toContain(
+      '| `--strict` | any rejected input record, or an input with no billable record, is an error (exit 2) |',
+    );
+  });
+
   it("every example in each command's --help parses", async () => {
     const failures: string[] = [];
     let count = 0;
