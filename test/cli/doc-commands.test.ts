@@ -17,7 +17,7 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 const COMMANDS = ['report', 'prices', 'tokens', 'estimate', 'check', 'simulate', 'whatif', 'sql', 'export', 'render'];
 
 /** The words of each command of a shell line (split at |, ;, &&), quotes removed, redirections and comments dropped. */
-export function shellCommands(line: string): string[][] {
+function shellCommands(line: string): string[][] {
   const out: string[][] = [[]];
   let word = '';
   let inWord = false;
