@@ -2,7 +2,7 @@
 import { describeWriteError, writeFileAtomic } from '../core/atomic-write.js';
 import { formatIssue, shownLines, UserError } from '../core/issues.js';
 import { resolveConfig, type ProjectConfig } from '../config/project.js';
-import { loadCatalog, type LoadReport } from '../pricing/load.js';
+import { litellmBadPriceWarning, loadCatalog, type LoadReport } from '../pricing/load.js';
 import { dateToMs } from '../pricing/compile.js';
 import { parseIsoStrict } from '../core/iso.js';
 import type { Catalog } from '../pricing/catalog.js';
@@ -134,6 +134,8 @@ export class CommandContext {
   readonly strict: boolean;
   private configCache?: ProjectConfig | null;
   private catalogCache?: { catalog: Catalog; report: LoadReport };
+  /** LiteLLM entries (file and key) whose bad price was said: once a run, whatever loads them again. */
+  private readonly saidOnce = new Set<string>();
 
   constructor(
     readonly io: Io,
@@ -167,6 +169,15 @@ export class CommandContext {
     if (this.catalogCache && extraPriceFiles.length === 0) return this.catalogCache;
     const result = this.catalogFor(this.config, extraPriceFiles);
     if (extraPriceFiles.length === 0) this.catalogCache = result;
+    // each entry said once a run (a --reprice file loads the --prices files again)
+    const fresh = result.report.litellmSkipped.filter((s) => {
+      const key = `${s.file}\0${s.key}`;
+      if (!s.badPrice || this.saidOnce.has(key)) return false;
+      this.saidOnce.add(key);
+      return true;
+    });
+    const bad = litellmBadPriceWarning(fresh);
+    if (bad) this.warn(bad);
     return result;
   }
 

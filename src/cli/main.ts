@@ -100,7 +100,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void, commands: 
     .option('--prices <file>', 'extra or overriding prices: catalog YAML or LiteLLM JSON (repeatable)', collect)
     .option('--config <file>', 'project config (default: the nearest tokenomics.yaml upward, up to the repository root)')
     .option('--no-config', 'ignore any tokenomics.yaml')
-    .option('--strict', 'treat any rejected input record as an error (exit 2)')
+    .option('--strict', 'any rejected input record, or an input with no billable record, is an error (exit 2)')
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput(output)
     .exitOverride()

@@ -14,6 +14,7 @@ import { readTextFile } from '../core/read-text.js';
 import { describeWriteError, writeFileAtomic } from '../core/atomic-write.js';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { UserError } from '../core/issues.js';
+import { jsonErrorMessage, jsonErrorPlace } from '../core/json-error.js';
 import { decimalToScaled, type Femto } from '../pricing/money.js';
 
 /**
@@ -88,7 +89,8 @@ export function parseBaseline(text: string, file: string, schemaVersion: number)
   try {
     doc = JSON.parse(text);
   } catch (err) {
-    throw bad(file, `invalid JSON (${(err as Error).message})`);
+    const p = jsonErrorPlace(text);
+    throw bad(file, `invalid JSON${p ? ` at line ${p.line}, column ${p.column}` : ''} (${jsonErrorMessage(err)})`);
   }
   const d = doc as { schemaVersion?: unknown; command?: unknown; prompts?: unknown; assumptions?: unknown; source?: unknown };
   if (typeof doc !== 'object' || doc === null || Array.isArray(doc) || d.command !== 'check' || !Array.isArray(d.prompts))

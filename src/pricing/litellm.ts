@@ -11,7 +11,8 @@ import type { LongContextTierYaml, ModelEntryYaml, PriceSetYaml } from './types.
 
 export interface LiteLlmImport {
   models: ModelEntryYaml[];
-  skipped: { key: string; reason: string }[];
+  /** `badPrice`: skipped for a price field that holds no price (the others have no per-token text price). */
+  skipped: { key: string; reason: string; badPrice?: true }[];
 }
 
 type Row = Record<string, unknown>;
@@ -114,7 +115,7 @@ function providerOf(row: Row, key: string): string {
 
 export function importLiteLlm(doc: Record<string, unknown>, checkedAt: string, fileLabel: string): LiteLlmImport {
   const models: ModelEntryYaml[] = [];
-  const skipped: { key: string; reason: string }[] = [];
+  const skipped: LiteLlmImport['skipped'] = [];
   for (const [key, value] of Object.entries(doc)) {
     if (key === 'sample_spec') continue;
     if (typeof value !== 'object' || value === null || Array.isArray(value)) {
@@ -132,6 +133,7 @@ export function importLiteLlm(doc: Record<string, unknown>, checkedAt: string, f
       skipped.push({
         key,
         reason: `${err.field} is ${JSON.stringify(err.value) ?? String(err.value)}: not a price (negative or not a number)`,
+        badPrice: true,
       });
     }
   }

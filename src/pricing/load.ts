@@ -18,14 +18,31 @@ import { importLiteLlm, isLiteLlmPriceMap } from './litellm.js';
 import { catalogFileRule, withFileDefaults } from './schema.js';
 import { CACHE_FILE, readCatalogCache, type CatalogSource } from './catalog-cache.js';
 import type { CatalogFileYaml } from './types.js';
+import { jsonErrorMessage, jsonErrorWhere } from '../core/json-error.js';
 
 export const BUNDLED_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'src', 'pricing', 'catalog');
 
 export interface LoadReport {
   /** Per source: how many entries it added. */
   sources: { label: string; entries: number; skipped?: number }[];
-  /** LiteLLM entries that could not be mapped (counted, not fatal). */
-  litellmSkipped: { key: string; reason: string }[];
+  /** LiteLLM entries that could not be mapped (counted, not fatal), with the file they are in. */
+  litellmSkipped: { key: string; reason: string; badPrice?: true; file?: string }[];
+}
+
+/**
+ * The LiteLLM entries skipped because a price field holds no price (negative, not a number), said as
+ * one warning: such a model is unpriced (or priced by another source), and before, only -v said why.
+ * Entries without per-token text prices (images, audio, rerank) are expected in LiteLLM's map and not named.
+ */
+export function litellmBadPriceWarning(skipped: LoadReport['litellmSkipped'], shown = 3): string | undefined {
+  const bad = skipped.filter((s) => s.badPrice);
+  if (bad.length === 0) return undefined;
+  const files = [...new Set(bad.map((s) => s.file).filter((f) => f !== undefined))];
+  const list = bad
+    .slice(0, shown)
+    .map((s) => `"${s.key}": ${s.reason}`)
+    .join('; ');
+  return `${bad.length} LiteLLM price entr${bad.length === 1 ? 'y' : 'ies'}${files.length ? ` in ${files.join(', ')}` : ''} skipped, their models unpriced unless another price file prices them: ${list}${bad.length > shown ? `; and ${bad.length - shown} more` : ''}`;
 }
 
 export interface CatalogSources {
@@ -86,7 +103,10 @@ export function compileDocument(
 }
 
 function readText(path: string): string {
-  return readTextFile(path, { what: 'price file', hint: 'check the path given to --prices' }).text;
+  return readTextFile(path, {
+    what: 'price file',
+    hint: 'check the path (a price file is given with --prices, --reprice FILE or prices --check FILE)',
+  }).text;
 }
 
 /** The bundled catalog alone (cached per directory). */
@@ -150,7 +170,7 @@ export function loadPriceFile(path: string, report: LoadReport): LoadedDoc {
       doc = JSON.parse(text);
     } catch (err) {
       throw new UserError(
-        `${path}: invalid JSON: ${(err as Error).message}`,
+        `${path}${jsonErrorWhere(text)}: invalid JSON: ${jsonErrorMessage(err)}`,
         'a price file is catalog YAML or LiteLLM model_prices_and_context_window.json',
       );
     }
@@ -159,7 +179,7 @@ export function loadPriceFile(path: string, report: LoadReport): LoadedDoc {
       const imported = importLiteLlm(doc as Record<string, unknown>, checkedAt, basename(path));
       const r = compileDocument({ provider: 'litellm', models: imported.models }, `litellm:${path}`, undefined, [], false, false);
       if (r.errors.length > 0) throw new UserError([`${path}: could not import LiteLLM prices:`, ...r.errors.slice(0, 20)]);
-      report.litellmSkipped.push(...imported.skipped);
+      report.litellmSkipped.push(...imported.skipped.map((s) => ({ ...s, file: path })));
       report.sources.push({ label: `litellm:${path}`, entries: r.entries.length, skipped: imported.skipped.length });
       return { entries: r.entries, discounts: [], at: { label: `litellm:${path}`, basePath: [], laterKept: true } };
     }

@@ -12,6 +12,7 @@ import { parseChatJson } from './parse-chat.js';
 import { parseSpecYaml } from './parse-spec.js';
 import { variablesIn } from './template.js';
 import type { Prompt } from './types.js';
+import { jsonErrorMessage, jsonErrorWhere } from '../core/json-error.js';
 
 const PROMPT_EXTENSIONS = ['.yaml', '.yml', '.json', '.md', '.markdown', '.txt', '.prompt'];
 
@@ -43,7 +44,7 @@ export function parsePromptText(text: string, file: string, id = defaultPromptId
       doc = JSON.parse(clean);
     } catch (err) {
       throw new UserError(
-        `${file}: invalid JSON: ${(err as Error).message}`,
+        `${file}${jsonErrorWhere(clean)}: invalid JSON: ${jsonErrorMessage(err)}`,
         'a chat prompt is a messages array, {messages, tools} or {system, messages, tools}',
       );
     }

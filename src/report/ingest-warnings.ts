@@ -40,7 +40,8 @@ export function ingestWarnings(counts: IngestCounts, issues: readonly Issue[]): 
     out.push({
       code: 'input-errors',
       requests: null,
-      message: `${formatInt(fileErrors.length)} input error${fileErrors.length === 1 ? '' : 's'}: ${where}${inert(first.message, 200)}; --strict makes this an error`,
+      // of several, the first (as rejected records say): "2 input errors: a.csv: ..." read as a.csv's two
+      message: `${formatInt(fileErrors.length)} input error${fileErrors.length === 1 ? '' : 's'}${fileErrors.length > 1 ? ', the first' : ''}: ${where}${inert(first.message, 200)}; --strict makes this an error`,
     });
   }
   return out;

@@ -312,6 +312,9 @@ export function cliffsSection(data: UsageReportData): Section | undefined {
   };
 }
 
+/** A --reprice label longer than this heads its column as "Repriced" (the section title names it whole). */
+const REPRICE_LABEL_MAX = 28;
+
 export function repriceSection(data: UsageReportData): Section | undefined {
   const rp = data.reprice;
   if (!rp) return undefined;
@@ -345,7 +348,9 @@ export function repriceSection(data: UsageReportData): Section | undefined {
     columns: [
       ...keys.map((k) => col(k, title(k), 'text', { priority: 1 })),
       col('billed', 'As billed', 'usd'),
-      col('repriced', rp.label, 'usd'),
+      // a long label (a proposed file's path) is the title's: as the heading it widened the column until
+      // the table dropped Delta, the one figure the comparison is for, at 80 columns
+      col('repriced', rp.label.length > REPRICE_LABEL_MAX ? 'Repriced' : rp.label, 'usd'),
       col('delta', 'Delta', 'usd', { signed: true }),
     ],
     rows,

@@ -66,6 +66,42 @@ describe('tokenomics prices', () => {
     expect((await runCli(['prices', '--provider', 'anthropic', '--format', 'json'])).code).toBe(0);
   });
 
+  it('a LiteLLM entry with a price that is not one is named, by --check and by a run that loads the file (once)', async () => {
+    // before: `prices --check` said "1 LiteLLM entries not mappable (no per-token text prices)", the wrong reason,
+    // and a run said nothing (only -v): gpt-bad was then an unknown model with no word of why
+    const dir = mkdtempSync(join(tmpdir(), 'tk-litellm-bad-'));
+    const file = join(dir, 'map.json');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        'gpt-bad': { input_cost_per_token: 1e-6, output_cost_per_token: -2e-6, litellm_provider: 'openai', mode: 'chat' },
+        'gpt-good': { input_cost_per_token: 1e-6, output_cost_per_token: 2e-6, litellm_provider: 'openai', mode: 'chat' },
+        'dall-e-x': { input_cost_per_image: 0.04, litellm_provider: 'openai', mode: 'image_generation' },
+      }),
+    );
+    const c = await runCli(['prices', '--check', file, '--wide']);
+    expect(c.code).toBe(0);
+    expect(c.stdout).toBe(
+      `${file}: ok, 1 entry; 1 LiteLLM entry not mappable (no per-token text prices); 1 skipped: a price that is not one (see the warning)\n`,
+    );
+    expect(c.stderr).toContain('warning: 1 LiteLLM price entry in ');
+    expect(c.stderr).toContain('"gpt-bad": output_cost_per_token is -0.000002: not a price (negative or not a number)');
+    // --reprice FILE loads the --prices files again: the entry is still said once
+    const r = await runCli(['report', 'fixtures/report/mixed.jsonl', '--prices', file, '--reprice', file]);
+    expect(r.code).toBe(0);
+    expect(r.stderr.split('"gpt-bad"').length - 1).toBe(1);
+  });
+
+  it('prices --check of a missing file or a directory hints at the path it was given, not at --prices', async () => {
+    // before: "hint: check the path given to --prices" for a path given to --check
+    const dir = mkdtempSync(join(tmpdir(), 'tk-check-dir-'));
+    for (const path of [dir, join(dir, 'nope.yaml')]) {
+      const r = await runCli(['prices', '--check', path]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/\nhint: check the path .*prices --check FILE/);
+    }
+  });
+
   it('the --check verdict fits the width (COLUMNS=40), and stays one line with --wide', async () => {
     // 'fixtures/prices/acme-contract.yaml: ok, 1 entry' is 35 + 12 = 47 columns: it ran past 40 before
     const r = await runCli(['prices', '--check', 'fixtures/prices/acme-contract.yaml'], { env: { COLUMNS: '40' } });

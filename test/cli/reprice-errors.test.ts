@@ -24,3 +24,20 @@ describe('--reprice errors', () => {
     expect(r.stderr).not.toMatch(/\n {4}at /);
   });
 });
+
+describe('--reprice FILE at 80 columns', () => {
+  it('keeps the Delta column: the file is named in the title, the column is headed "Repriced"', async () => {
+    // README: report fixtures/demo --reprice fixtures/prices/proposed.yaml. Before, the column was headed
+    // "proposed (fixtures/prices/proposed.yaml)" (40 characters) and the table dropped Delta to fit 80 columns.
+    // On the demo (hand check): claude-sonnet-4-5 $17.15 as billed, 20% off is $13.72, Delta -$3.43
+    const r = await runCli(['report', demo, '--reprice', 'fixtures/prices/proposed.yaml'], { env: { COLUMNS: '80' } });
+    expect(r.code).toBe(0);
+    const out = r.stdout.slice(r.stdout.indexOf('Repricing: as billed vs proposed (fixtures/prices/proposed.yaml)'));
+    expect(out).toMatch(/^Model +As billed +Repriced +Delta$/m);
+    expect(out).toMatch(/^claude-sonnet-4-5-20250929 +\$17\.15 +\$13\.72 +-\$3\.43$/m);
+    expect(out.split('\n\n')[0]).not.toContain('Columns not shown');
+    // a short label (a date) still heads its column
+    const d = await runCli(['report', demo, '--reprice', '2026-01-01'], { env: { COLUMNS: '80' } });
+    expect(d.stdout).toMatch(/^Model +As billed +prices on 2026-01-01 +Delta$/m);
+  }, 60_000);
+});

@@ -87,6 +87,14 @@ describe('tokenomics tokens', () => {
     expect(twice.stderr).toContain('- is given more than once');
   });
 
+  it('an unknown model with no id near it still gets a hint (exit 2), as prices and estimate give one', async () => {
+    // before: "tokenomics: error: unknown model ..." and no hint line at all when no catalog id was close
+    const r = await runCli(['tokens', '-', '--model', 'qqqq-zzzz-9000'], { stdin: 'hello' });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('unknown model "qqqq-zzzz-9000": not in the pricing catalog');
+    expect(r.stderr).toMatch(/\nhint: (closest known ids: |add it with --prices FILE)/);
+  });
+
   it('reads stdin with an explicit encoding and rejects unknown ones', async () => {
     const r = await runCli(['tokens', '--encoding', 'cl100k_base', '--format', 'json'], { stdin: 'hello world' });
     expect(JSON.parse(r.stdout).totalTokens).toBe(2); // "hello", " world"

@@ -58,9 +58,9 @@ describe('LiteLLM price map import', () => {
     expect(models.map((m) => m.id)).toEqual(['null-cache']);
     expect(models[0].prices[0]).toEqual({ inputPerMTok: 1, outputPerMTok: 2 });
     expect(skipped).toEqual([
-      { key: 'neg-input', reason: 'input_cost_per_token is -0.000001: not a price (negative or not a number)' },
-      { key: 'neg-cache-read', reason: 'cache_read_input_token_cost is -1e-7: not a price (negative or not a number)' },
-      { key: 'word-output', reason: 'output_cost_per_token is "free": not a price (negative or not a number)' },
+      { key: 'neg-input', reason: 'input_cost_per_token is -0.000001: not a price (negative or not a number)', badPrice: true },
+      { key: 'neg-cache-read', reason: 'cache_read_input_token_cost is -1e-7: not a price (negative or not a number)', badPrice: true },
+      { key: 'word-output', reason: 'output_cost_per_token is "free": not a price (negative or not a number)', badPrice: true },
     ]);
   });
 

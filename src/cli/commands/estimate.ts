@@ -83,8 +83,27 @@ export function parseCount(value: string | undefined, flag: string, integer = tr
   if (value === undefined) return undefined;
   const n = decimalNumber(value);
   if (!Number.isFinite(n) || n < 0 || (integer && !Number.isInteger(n)))
-    throw new UserError(`${flag} expects a non-negative ${integer ? 'integer' : 'number'} (got "${value}")`);
+    throw new UserError(
+      `${flag} expects a non-negative ${integer ? 'integer' : 'number'} (got "${value}")`,
+      countHint(value, flag, integer),
+    );
   return n;
+}
+
+/**
+ * The hint of a refused count: a figure written as a person writes it (`20,000`, `$0.002`, `10%`) is
+ * given back as the number alone; anything else gets an example. (Before, the error had no hint.)
+ */
+function countHint(value: string, flag: string, integer: boolean): string {
+  const bare = value
+    .trim()
+    .replace(/^\$/, '')
+    .replace(/%$/, '')
+    .replace(/,(?=\d{3}(?:\D|$))/g, '');
+  const n = decimalNumber(bare);
+  if (bare !== value.trim() && Number.isFinite(n) && n >= 0 && (!integer || Number.isInteger(n)))
+    return `write the number alone, without a unit or separators: ${flag} ${bare}`;
+  return `give ${integer ? 'a whole number' : 'a number'} of 0 or more, e.g. ${flag} ${integer ? '500' : '1000'}`;
 }
 
 export function parseRate(value: string | undefined, flag = '--cache-hit-rate'): number | undefined {
@@ -95,7 +114,8 @@ export function parseRate(value: string | undefined, flag = '--cache-hit-rate'):
 }
 
 export function parseTraffic(perDay: string | undefined, perMonth: string | undefined): Traffic | undefined {
-  if (perDay !== undefined && perMonth !== undefined) throw new UserError('give --calls-per-day or --calls-per-month, not both');
+  if (perDay !== undefined && perMonth !== undefined)
+    throw new UserError('give --calls-per-day or --calls-per-month, not both', 'keep one of them: a month is 30 days of --calls-per-day');
   const day = parseCount(perDay, '--calls-per-day', false);
   if (day !== undefined) return { callsPerMonth: day * DAYS_PER_MONTH, basis: `--calls-per-day ${perDay}` };
   const month = parseCount(perMonth, '--calls-per-month', false);

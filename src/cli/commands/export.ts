@@ -23,7 +23,11 @@ type FileFormat = (typeof FORMATS)[number];
 export function fileFormatOf(file: string, given: string | undefined): FileFormat {
   if (given !== undefined) {
     const f = given.toLowerCase();
-    if (!(FORMATS as readonly string[]).includes(f)) throw new UserError(`--file-format "${given}" is not one of ${FORMATS.join(', ')}`);
+    if (!(FORMATS as readonly string[]).includes(f))
+      throw new UserError(
+        `--file-format "${given}" is not one of ${FORMATS.join(', ')}`,
+        `e.g. --file-format csv, or drop it and name the file .parquet, .csv or .jsonl`,
+      );
     return f as FileFormat;
   }
   const ext = /\.(parquet|csv|jsonl|ndjson)$/i.exec(file)?.[1].toLowerCase();

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { UserError } from '../../core/issues.js';
 import type { Resolution } from '../../pricing/catalog.js';
 import { entryData } from '../../pricing/describe.js';
-import { loadCatalog } from '../../pricing/load.js';
+import { litellmBadPriceWarning, loadCatalog } from '../../pricing/load.js';
 import { upliftRuleFor } from '../../pricing/cost.js';
 import { pricesReport, type PricesContext, type PricesData } from '../../report/prices-data.js';
 import { dateOptionMs, type CommandContext } from '../context.js';
@@ -105,9 +105,14 @@ function checkFile(ctx: CommandContext, file: string): number {
   // over the bundled catalog, as a run loads it: an alias that names a bundled model's id is an error too
   const { report } = loadCatalog({ priceFiles: [file] });
   const count = report.sources.at(-1)?.entries ?? 0;
-  const skipped = report.litellmSkipped.length;
-  const line = `${inert(file, 0)}: ok, ${count} entr${count === 1 ? 'y' : 'ies'}${skipped ? `; ${skipped} LiteLLM entries not mappable (no per-token text prices)` : ''}`;
+  // an entry skipped for a price that is none (negative, a word) was counted as having no per-token text
+  // price, and the check said nothing more: its model is unpriced in every run that loads the file
+  const bad = report.litellmSkipped.filter((s) => s.badPrice).length;
+  const noText = report.litellmSkipped.length - bad;
+  const line = `${inert(file, 0)}: ok, ${count} entr${count === 1 ? 'y' : 'ies'}${noText ? `; ${noText} LiteLLM entr${noText === 1 ? 'y' : 'ies'} not mappable (no per-token text prices)` : ''}${bad ? `; ${bad} skipped: a price that is not one (see the warning)` : ''}`;
   // fitted as a table is (COLUMNS, the terminal; --wide: whole), continuation lines indented by two
   ctx.write(`${wrapText(line, ctx.width, '  ').join('\n')}\n`);
+  const warning = litellmBadPriceWarning(report.litellmSkipped);
+  if (warning) ctx.warn(warning);
   return 0;
 }

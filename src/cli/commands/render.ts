@@ -11,6 +11,7 @@ import { readTextFile, readTextStream, TEXT_INPUT_MAX_BYTES } from '../../core/r
 import { documentToReport } from '../../report/document.js';
 import type { CommandContext } from '../context.js';
 import type { Runner } from '../main.js';
+import { jsonErrorMessage, jsonErrorWhere } from '../../core/json-error.js';
 
 interface RenderOptions {
   section?: string;
@@ -47,7 +48,10 @@ async function render(ctx: CommandContext, file: string, opts: RenderOptions): P
   try {
     doc = JSON.parse(text);
   } catch (err) {
-    throw new UserError(`${file}: not valid JSON (${(err as Error).message})`, 'render reads a report saved with --format json');
+    throw new UserError(
+      `${file}${jsonErrorWhere(text)}: not valid JSON (${jsonErrorMessage(err)})`,
+      'render reads a report saved with --format json',
+    );
   }
   const report = documentToReport(doc, file);
   // as when the report was made: warnings on stderr in every format (markdown and html keep them too)

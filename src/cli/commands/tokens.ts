@@ -113,7 +113,10 @@ async function tokens(ctx: CommandContext, files: string[], opts: TokensOptions)
     const close = catalog.suggest(opts.model);
     throw new UserError(
       `unknown model "${inert(opts.model)}": not in the pricing catalog`,
-      close.length ? `closest known ids: ${close.join(', ')}` : undefined,
+      // (prices, estimate and sql hint the same way; with no near id the hint said nothing)
+      close.length
+        ? `closest known ids: ${close.join(', ')}`
+        : 'add it with --prices FILE or a prices: section in tokenomics.yaml, or count without a price: --encoding o200k_base',
     );
   }
   const tk = res?.entry.tokenizer;

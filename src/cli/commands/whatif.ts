@@ -117,7 +117,8 @@ Examples:
 function intOption(name: string, raw: string | undefined, dflt: number, min: number, max: number): number {
   if (raw === undefined) return dflt;
   const n = decimalNumber(raw);
-  if (!Number.isInteger(n) || n < min || n > max) throw new UserError(`${name} expects an integer from ${min} to ${max} (got "${raw}")`);
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw new UserError(`${name} expects an integer from ${min} to ${max} (got "${raw}")`, `e.g. ${name} ${dflt} (the default)`);
   return n;
 }
 

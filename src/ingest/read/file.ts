@@ -9,6 +9,7 @@ import { type ArrayEnd, JsonArraySplitter } from './json-array.js';
 import { DEFAULT_MAX_LINE_BYTES, JsonLineSplitter, type LineSink } from './lines.js';
 import type { Severity } from '../../core/issues.js';
 import { prepend } from './source.js';
+import { jsonErrorMessage, jsonErrorPlace } from '../../core/json-error.js';
 
 export type FileShape = 'empty' | 'binary' | 'jsonl' | 'json' | 'csv' | 'too-large';
 
@@ -400,11 +401,16 @@ async function readPageStream(
 function documentParseFailed(buf: Buffer, text: string, err: Error, handler: ReadHandler, limits: ReadLimits): FileShape {
   const firstLine = text.slice(0, Math.max(0, text.indexOf('\n'))).trim();
   if (firstLine === '[' || firstLine === '{' || !text.includes('\n') || text.trimStart().startsWith('[')) {
+    // where it goes wrong: the offset JSON.parse may name leads nowhere in a large file; a fault in the
+    // middle (a stray or missing comma) is no truncated copy
+    const p = jsonErrorPlace(text);
     handler.fileIssue(
       'error',
       'invalid-json',
-      `invalid JSON document: ${err.message}`,
-      'check the file is complete (a truncated download or copy cuts the closing bracket)',
+      `invalid JSON document${p ? ` at line ${p.line}, column ${p.column}` : ''}: ${jsonErrorMessage(err)}`,
+      p && !p.atEnd
+        ? 'fix the JSON there (a missing or extra comma, bracket or quote)'
+        : 'check the file is complete (a truncated download or copy cuts the closing bracket)',
     );
     return 'json';
   }
