@@ -47,6 +47,7 @@ interface CheckOptions {
   baseRef?: string;
   /** false with --no-merge-base: compare with --base-ref's own commit. */
   mergeBase?: boolean;
+  headBudgets?: boolean;
   github?: boolean;
   comment?: string;
   at?: string;
@@ -82,6 +83,10 @@ export function registerCheck(program: Command, run: Runner): void {
       'compare with everything this git revision states (at its merge-base with HEAD, as a pull request diff): prompt files, specs, tokenomics.yaml (models, output lengths, traffic, caching)',
     )
     .option('--no-merge-base', "with --base-ref: compare with the ref's own commit, not its merge-base with HEAD")
+    .option(
+      '--head-budgets',
+      "with --base-ref: judge the change by the working tree's budgets alone (default: the stricter of the base revision's and the working tree's, rule by rule)",
+    )
     .option(
       '--github',
       'emit ::error/::warning annotations, write $GITHUB_OUTPUT values and append the Markdown summary to $GITHUB_STEP_SUMMARY',
@@ -219,7 +224,7 @@ function gitSide(
   paths: string[],
   model: string | undefined,
   warnings: string[],
-): { side: Side; configFile?: string; project?: ProjectConfig } {
+): { side: Side; configFile?: string; project?: ProjectConfig; budgets: Budgets } {
   const cwd = ctx.io.cwd;
   const current = ctx.config;
   let baseCfg: CheckConfig | undefined;
@@ -257,13 +262,9 @@ function gitSide(
         `prices: or modelAliases in ${shown(cwd, current.file)} differ from ${configFile}: "before" is priced with the base revision's, "after" with the working tree's`,
       );
   }
-  const nowBudgets = readCheckConfig(current, cwd).budgets;
-  if (baseCfg && JSON.stringify(baseCfg.budgets) !== JSON.stringify(nowBudgets)) {
-    warnings.push(
-      `check.budgets differ from ${configFile}: this run applies the working tree's (${JSON.stringify(nowBudgets)}; at ${rev.at}: ${JSON.stringify(baseCfg.budgets)}); review the budget change`,
-    );
-  }
   const cacheHitRate = baseCfg?.cacheHitRate ?? DEFAULT_CACHE_HIT_RATE;
+  // the base revision's check.budgets: what a change is judged by, with the working tree's where those are stricter
+  const budgets = baseCfg?.budgets ?? {};
   if (paths.length) {
     const files: string[] = [];
     for (const p of paths) {
@@ -282,11 +283,11 @@ function gitSide(
     const items = entriesFor([...new Set(files)], baseCfg, cwd)
       .map((c) => readAt(rev, c, model))
       .filter((x): x is CheckItem => x !== undefined);
-    return { side: { items: uniqueIds(items, ` at ${rev.at}`), cacheHitRate }, ...(configFile ? { configFile } : {}), project };
+    return { side: { items: uniqueIds(items, ` at ${rev.at}`), cacheHitRate }, ...(configFile ? { configFile } : {}), project, budgets };
   }
-  if (!baseCfg) return { side: { items: [], cacheHitRate }, project };
+  if (!baseCfg) return { side: { items: [], cacheHitRate }, project, budgets };
   // an empty check.prompts at the base is no prompt before (the pull request that adds the first ones), not an error
-  if (baseCfg.prompts.length === 0) return { side: { items: [], cacheHitRate }, ...(configFile ? { configFile } : {}), project };
+  if (baseCfg.prompts.length === 0) return { side: { items: [], cacheHitRate }, ...(configFile ? { configFile } : {}), project, budgets };
   const items = configsOf(ctx, [], baseCfg, ` at ${rev.at}`).map((c) => {
     const item = readAt(rev, c, model);
     if (!item)
@@ -296,7 +297,7 @@ function gitSide(
       );
     return item;
   });
-  return { side: { items: uniqueIds(items, ` at ${rev.at}`), cacheHitRate }, ...(configFile ? { configFile } : {}), project };
+  return { side: { items: uniqueIds(items, ` at ${rev.at}`), cacheHitRate }, ...(configFile ? { configFile } : {}), project, budgets };
 }
 
 interface Baselined {
@@ -305,6 +306,8 @@ interface Baselined {
   baseConfigFile?: string;
   /** --base-ref: the base revision's tokenomics.yaml (its `prices:` and `modelAliases` price "before"); undefined when it has none. */
   baseProject?: ProjectConfig;
+  /** --base-ref: the base revision's check.budgets ({} where it has no config). */
+  baseBudgets?: Budgets;
 }
 
 function baselineSource(ctx: CommandContext, o: CheckOptions, cfg: CheckConfig, paths: string[], warnings: string[]): Baselined {
@@ -320,6 +323,8 @@ function baselineSource(ctx: CommandContext, o: CheckOptions, cfg: CheckConfig, 
       'give --update-baseline or --base-ref, not both: --update-baseline writes the current costs and compares with nothing',
       'write the baseline on the main branch (check --update-baseline); gate a pull request with check --base-ref REF',
     );
+  if (o.headBudgets && o.baseRef === undefined)
+    throw new UserError('--head-budgets applies to --base-ref', 'give --base-ref REF --head-budgets, or drop --head-budgets');
   if (o.mergeBase === false && o.baseRef === undefined)
     throw new UserError('--no-merge-base applies to --base-ref', 'give --base-ref REF --no-merge-base, or drop --no-merge-base');
   if (o.updateBaseline) {
@@ -334,12 +339,13 @@ function baselineSource(ctx: CommandContext, o: CheckOptions, cfg: CheckConfig, 
         'in GitHub Actions use the pull request base, e.g. --base-ref origin/${{ github.base_ref }}, after fetching it',
       );
     const rev = new GitRevision(o.baseRef, ctx.io.cwd, { mergeBase: o.mergeBase !== false });
-    const { side, configFile, project } = gitSide(ctx, rev, paths, o.model, warnings);
+    const { side, configFile, project, budgets } = gitSide(ctx, rev, paths, o.model, warnings);
     const label = `git ${o.baseRef}${rev.name !== rev.ref ? ` (merge-base ${rev.name})` : ''}`;
     return {
       source: { kind: 'git', label, side, renamed: (a, b) => rev.renamed(a, b) },
       ...(configFile ? { baseConfigFile: configFile } : {}),
       baseProject: project,
+      baseBudgets: budgets,
     };
   }
   if (file) return { source: { kind: 'file', label: file.shown, baseline: readBaselineFile(file.path, file.shown, SCHEMA_VERSION) } };
@@ -464,7 +470,10 @@ async function check(ctx: CommandContext, paths: string[], o: CheckOptions): Pro
     config: { ...it.config, budgets: { ...it.config.budgets, ...flagBudgets } },
   }));
   const warnings: string[] = [];
-  const { source, writeTo, baseConfigFile, baseProject } = baselineSource(ctx, o, cfg, paths, warnings);
+  const { source, writeTo, baseConfigFile, baseProject, baseBudgets } = baselineSource(ctx, o, cfg, paths, warnings);
+  // the base revision's budgets carry the run's flags too: a flag is the run's, the same on both sides
+  if (source.kind === 'git')
+    for (const it of source.side.items) it.config = { ...it.config, budgets: { ...it.config.budgets, ...flagBudgets } };
   checkCoverage(source, items);
   // the logs' traffic is kept for the prompts checked, on either side (a git base's own prompts too)
   const wanted = new Set([...items, ...(source.kind === 'git' ? source.side.items : [])].map((it) => it.prompt.id));
@@ -488,6 +497,7 @@ async function check(ctx: CommandContext, paths: string[], o: CheckOptions): Pro
     ...(configFile ? { configFile } : {}),
     ...(baseConfigFile ? { baseConfigFile } : {}),
     ...(baseEstimator ? { baseEstimator } : {}),
+    ...(baseBudgets ? { baseBudgets: { budgets: { ...baseBudgets, ...flagBudgets }, apply: !o.headBudgets } } : {}),
     // a saved baseline covers the config's prompts: checking some files by path removes none
     reportRemoved: !(source.kind === 'file' && paths.length > 0),
   });
@@ -498,7 +508,7 @@ async function check(ctx: CommandContext, paths: string[], o: CheckOptions): Pro
   const meta: CheckMeta = {
     schemaVersion: SCHEMA_VERSION,
     cacheHitRate: rate,
-    budgets,
+    budgets: result.budgets,
     ...(source.kind !== 'none' ? { baseline: source.label } : {}),
     ...(o.at ? { pricesAt: o.at } : {}),
     ...(configFile ? { configFile } : {}),
