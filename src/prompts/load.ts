@@ -8,6 +8,7 @@ import { lstatSync, readdirSync, readlinkSync, statSync } from 'node:fs';
 import { decodeTextBytes, readTextFile, type TextRead, type TextReadOptions } from '../core/read-text.js';
 import { basename, extname, join, relative, resolve } from 'node:path';
 import { UserError } from '../core/issues.js';
+import { globFiles, isGlob } from './glob.js';
 import { parseChatJson } from './parse-chat.js';
 import { parseSpecYaml } from './parse-spec.js';
 import { variablesIn } from './template.js';
@@ -157,7 +158,11 @@ function listDir(dir: string, below = '', seen = new Set<string>()): string[] {
   return out;
 }
 
-/** Expand file and directory arguments to prompt files, as paths relative to `cwd` when inside it. */
+/**
+ * Expand file and directory arguments to prompt files, as paths relative to `cwd` when inside it. An argument that
+ * is no file but a glob pattern (`'prompts/**\/*.md'`, quoted) is expanded: the files it matches, whatever their
+ * extension, as a shell would have given them.
+ */
 export function expandPromptPaths(paths: readonly string[], cwd: string): string[] {
   const out: string[] = [];
   for (const p of paths) {
@@ -166,6 +171,21 @@ export function expandPromptPaths(paths: readonly string[], cwd: string): string
     try {
       isDir = statSync(abs).isDirectory();
     } catch {
+      // a glob the shell did not expand (quoted, or a CI step's YAML): the tool expands it (prompts/glob.ts)
+      if (isGlob(p)) {
+        const matched = globFiles(p, cwd);
+        if (!matched.length)
+          throw new UserError(
+            `no file matches ${p}`,
+            'a pattern is expanded below its directory (hidden names and node_modules skipped): check the pattern',
+          );
+        for (const f of matched) {
+          const rel = relative(cwd, f);
+          const shown = rel && !rel.startsWith('..') ? rel : f;
+          if (!out.includes(shown)) out.push(shown);
+        }
+        continue;
+      }
       throw new UserError(
         `no such prompt file or directory: ${p}`,
         'give prompt files (.yaml spec, .json chat, .md/.txt) or directories of them',

@@ -21,6 +21,7 @@ import { fileWarnings, ingestWarnings } from '../../report/ingest-warnings.js';
 import { DEFAULT_CACHE_HIT_RATE, Estimator } from '../../prompts/estimate.js';
 import { decodePromptBytes, expandPromptPaths, isListedPromptFile, loadPromptWithText, parsePromptText } from '../../prompts/load.js';
 import { toJson } from '../../report/format.js';
+import { globTakes, isGlob, splitGlob } from '../../prompts/glob.js';
 import { documentJson } from '../../report/data.js';
 import type { CommandContext } from '../context.js';
 import { EXIT_GATE_FAILED, EXIT_OK } from '../main.js';
@@ -278,6 +279,19 @@ function gitSide(
             .filter((f) => isListedPromptFile(dir ? f.slice(dir.length + 1) : f))
             .map((f) => rev.shown(f)),
         );
+      } else if (kind === undefined && isGlob(p)) {
+        // a pattern (quoted, so the shell did not expand it): matched against the revision's listing below its
+        // directory, as the working tree's files are (expandPromptPaths), so a file removed since counts
+        const { base, rest } = splitGlob(p);
+        const takes = globTakes(rest);
+        const dir = rev.gitPath(base || '.');
+        if (rev.kind(base || '.') === 'tree')
+          files.push(
+            ...rev
+              .list(base || '.')
+              .filter((f) => takes(dir ? f.slice(dir.length + 1) : f))
+              .map((f) => rev.shown(f)),
+          );
       } else files.push(shown(cwd, resolve(cwd, p)));
     }
     const items = entriesFor([...new Set(files)], baseCfg, cwd)
