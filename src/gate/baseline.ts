@@ -495,6 +495,17 @@ export class GitRevision {
     return map;
   }
 
+  /** Files at the revision that the working tree no longer has (`git diff --diff-filter=D --no-renames`), from the repository root. */
+  deleted(): string[] {
+    try {
+      return git(['diff', '--no-renames', '--diff-filter=D', '--name-only', '-z', this.commit, '--'], this.root)
+        .split('\0')
+        .filter(Boolean);
+    } catch (err) {
+      throw new UserError(`--base-ref ${this.ref}: cannot list deleted files: ${gitError(err)}`);
+    }
+  }
+
   /** Whether git sees `beforeFile` at the revision renamed to `afterFile` in the working tree (paths as `gitPath` takes them). */
   renamed(afterFile: string, beforeFile: string): boolean {
     return this.renames().get(this.gitPath(afterFile)) === this.gitPath(beforeFile);

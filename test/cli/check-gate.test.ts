@@ -291,6 +291,50 @@ describe('check --base-ref: tokenomics.yaml moved in the change', () => {
     ]);
     expect(r.stderr).toContain('config/tokenomics.yaml was tokenomics.yaml at HEAD');
   });
+
+  it("moved and rewritten past git's rename threshold: the config deleted since is the base's, a model switch fails", async () => {
+    const dir = await repo();
+    mkdirSync(join(dir, 'config'));
+    git(dir, 'rm', '-q', 'tokenomics.yaml');
+    // the same prompts, written out anew: key order, comments and flow style all changed (git sees no rename)
+    writeFileSync(
+      join(dir, 'config', 'tokenomics.yaml'),
+      [
+        '# Prompt cost gate for the support tools.',
+        '# Budgets are reviewed by the platform team every quarter; ask #llm-costs before changing them.',
+        'check:',
+        '  prompts:',
+        '    # the classifier runs on every incoming message',
+        '    - expectedOutputTokens: 20',
+        '      traffic:',
+        '        callsPerDay: 1000',
+        '      model: gpt-4o',
+        '      file: ../prompts/classify.yaml',
+        '    # the shop assistant',
+        '    - traffic:',
+        '        callsPerDay: 1000',
+        '      file: ../prompts/bot.yaml',
+        '  baseline: ../baseline.json',
+        '  budgets:',
+        '    maxIncreaseUsd: 5',
+        '    maxIncreasePct: 10',
+        '',
+      ].join('\n'),
+    );
+    git(dir, 'add', '-A');
+    expect(git(dir, 'diff', '--cached', '-M', '--name-status')).not.toMatch(/^R/m);
+    const r = await runCli(['--config', 'config/tokenomics.yaml', 'check', '--base-ref', 'HEAD', '--format', 'json'], { cwd: dir });
+    // before the fix: "config/tokenomics.yaml does not exist at HEAD", both prompts new, maxIncreasePct passed (exit 0)
+    expect(r.code, r.stderr).toBe(1);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.prompts.map((p: { id: string; status: string; changes: string[] }) => [p.id, p.status, p.changes])).toEqual([
+      ['bot', 'unchanged', []],
+      ['classify', 'fail', ['model gpt-4o-mini → gpt-4o']],
+    ]);
+    expect(r.stderr).toContain(
+      'config/tokenomics.yaml does not exist at HEAD, and git sees no rename: "before" reads tokenomics.yaml, the config deleted since',
+    );
+  });
 });
 
 describe('check --base-ref: a base revision whose prompt set cannot be built', () => {

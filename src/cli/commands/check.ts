@@ -6,7 +6,7 @@
 import { execFileSync } from 'node:child_process';
 import { appendFileSync, realpathSync } from 'node:fs';
 import { describeWriteError, writeFileAtomic } from '../../core/atomic-write.js';
-import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { Command } from 'commander';
 import { UserError } from '../../core/issues.js';
 import { parseConfigText, type ProjectConfig } from '../../config/project.js';
@@ -242,14 +242,30 @@ function gitSide(
     let gp = rev.gitPath(current.file);
     let buf = rev.read(current.file);
     let dir = current.dir;
-    const moved = buf === undefined ? rev.renames().get(gp) : undefined;
+    let moved = buf === undefined ? rev.renames().get(gp) : undefined;
+    if (moved !== undefined) warnings.push(`${shown(cwd, current.file)} was ${moved} at ${rev.at}: "before" reads that`);
+    else if (buf === undefined) {
+      // moved and rewritten past git's rename threshold (50% similar): no rename, but the one config the change
+      // deleted (named as the config is, or tokenomics.yaml/.yml) is the base's. Without this every prompt was new
+      // and a model switch in the rewritten config passed maxIncreasePct
+      const names = new Set(['tokenomics.yaml', 'tokenomics.yml', basename(current.file)]);
+      const gone = rev.deleted().filter((f) => names.has(f.slice(f.lastIndexOf('/') + 1)));
+      if (gone.length === 1) {
+        moved = gone[0];
+        warnings.push(
+          `${shown(cwd, current.file)} does not exist at ${rev.at}, and git sees no rename: "before" reads ${moved}, the config deleted since`,
+        );
+      } else if (gone.length > 1)
+        warnings.push(
+          `${shown(cwd, current.file)} does not exist at ${rev.at}, and the change deletes ${gone.length} configs there (${gone.join(', ')}): "before" reads none of them`,
+        );
+    }
     if (moved !== undefined) {
-      // the config moved since (git reports the rename): the base's is at its old path, its prompt paths relative to
-      // that. Without this "before" had no config, every prompt was new, and a model switch beside the move passed
+      // the config moved since: the base's is at its old path, its prompt paths relative to that. Without this
+      // "before" had no config, every prompt was new, and a model switch beside the move passed
       gp = moved;
       dir = join(rev.root, ...dirname(moved).split('/'));
       buf = rev.read(join(rev.root, ...moved.split('/')));
-      warnings.push(`${shown(cwd, current.file)} was ${moved} at ${rev.at}: "before" reads that`);
     }
     configFile = `${rev.name}:${gp}`;
     if (buf === undefined) warnings.push(`${shown(cwd, current.file)} does not exist at ${rev.at}: "before" has no config there`);
