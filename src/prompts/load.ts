@@ -22,18 +22,26 @@ export function defaultPromptId(file: string): string {
   return ext ? base.slice(0, -ext.length) : base;
 }
 
+/**
+ * Whether a text is a Git LFS pointer (https://github.com/git-lfs/git-lfs/blob/main/docs/spec.md: `version URL`,
+ * `oid`, `size`) in place of a file: a checkout without its LFS content, or a git revision's blob.
+ */
+export function isLfsPointer(text: string): boolean {
+  return /^version https:\/\/(git-lfs|hawser)\.github\.com\/spec\/v1\r?\n(?:ext-[^\n]*\n)*oid sha256:[0-9a-f]{64}\r?\nsize \d+\s*$/.test(
+    text.replace(/^\uFEFF/, ''),
+  );
+}
+
 /** Parse prompt text by its file name. Pure: used for working-tree files and `git show` output alike. */
 export function parsePromptText(text: string, file: string, id = defaultPromptId(file)): Prompt {
   const clean = text.replace(/^\uFEFF/, '');
-  // a Git LFS pointer (https://github.com/git-lfs/git-lfs/blob/main/docs/spec.md: `version URL`, `oid`, `size`) in
-  // place of the file: a checkout without its LFS content (actions/checkout's default lfs: false), or a git
-  // revision's blob. Priced as a prompt, it was ~40 tokens on both sides: any change to the real prompt "unchanged"
-  if (
-    /^version https:\/\/(git-lfs|hawser)\.github\.com\/spec\/v1\r?\n(?:ext-[^\n]*\n)*oid sha256:[0-9a-f]{64}\r?\nsize \d+\s*$/.test(clean)
-  )
+  // a checkout without the LFS content (actions/checkout's default lfs: false): priced as a prompt, the pointer
+  // was ~40 tokens on both sides, any change to the real prompt "unchanged" (check --base-ref reads a revision's
+  // pointer through git lfs smudge first: GitRevision.lfsContent)
+  if (isLfsPointer(clean))
     throw new UserError(
       `${file}: a Git LFS pointer, not the prompt: its content was not fetched`,
-      'fetch it (git lfs pull; in CI: actions/checkout with lfs: true); at a git revision an LFS prompt cannot be read: compare with --baseline FILE',
+      'fetch it (git lfs pull; in CI: actions/checkout with lfs: true)',
     );
   const ext = extname(file).toLowerCase();
   let prompt: Prompt;

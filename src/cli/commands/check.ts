@@ -19,7 +19,14 @@ import { addRecord, emptyTraffic, type LogTraffic } from '../../gate/traffic.js'
 import { runPipeline } from '../../pipeline/stream.js';
 import { fileWarnings, ingestWarnings } from '../../report/ingest-warnings.js';
 import { DEFAULT_CACHE_HIT_RATE, Estimator } from '../../prompts/estimate.js';
-import { decodePromptBytes, expandPromptPaths, isListedPromptFile, loadPromptWithText, parsePromptText } from '../../prompts/load.js';
+import {
+  decodePromptBytes,
+  expandPromptPaths,
+  isLfsPointer,
+  isListedPromptFile,
+  loadPromptWithText,
+  parsePromptText,
+} from '../../prompts/load.js';
 import { toJson } from '../../report/format.js';
 import { globTakes, isGlob, splitGlob } from '../../prompts/glob.js';
 import { documentJson } from '../../report/data.js';
@@ -196,10 +203,15 @@ function loadItems(ctx: CommandContext, paths: string[], cfg: CheckConfig, model
 }
 
 function readAt(rev: GitRevision, c: PromptConfig, model: string | undefined): CheckItem | undefined {
-  const buf = rev.read(c.file);
+  let buf = rev.read(c.file);
   if (buf === undefined) return undefined;
   const label = `${rev.name}:${rev.gitPath(c.file)}`;
-  const { text, warnings } = decodePromptBytes(buf, label);
+  let { text, warnings } = decodePromptBytes(buf, label);
+  // a file stored with Git LFS: the revision's blob is its pointer, the prompt is what git lfs smudge gives
+  if (isLfsPointer(text)) {
+    buf = rev.lfsContent(c.file, buf);
+    ({ text, warnings } = decodePromptBytes(buf, label));
+  }
   let prompt: ReturnType<typeof parsePromptText>;
   try {
     prompt = parsePromptText(text, c.file, c.id);
