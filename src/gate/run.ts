@@ -699,10 +699,8 @@ export function runCheck(est: Estimator, input: RunInput): CheckResult {
   const total = judge('total', global, input.baseBudgets && base.kind === 'git' ? input.baseBudgets.budgets : undefined);
   // the total's limit alone: a per-prompt rule loosened is said per prompt above
   const totalLoosened = new Map([...total.loosened].filter(([k]) => k === 'maxTotalMonthlyUsd'));
-  const applied = {
-    ...global,
-    ...(total.budgets.maxTotalMonthlyUsd !== undefined ? { maxTotalMonthlyUsd: total.budgets.maxTotalMonthlyUsd } : {}),
-  };
+  // the global budgets as applied (the report's `budgets`): the stricter of both sides', rule by rule, unless --head-budgets
+  const applied = total.budgets;
   const totalViolations = checkTotal(measured, applied).map((v) => noteOrigin(v, totalLoosened));
   const loosenedWarnings =
     base.kind === 'git' && input.baseBudgets

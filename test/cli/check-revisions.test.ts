@@ -300,6 +300,8 @@ describe('check compares revisions whole (--base-ref and a saved baseline)', () 
       const r = await runCli(['check', '--base-ref', 'HEAD', '--format', 'json'], { cwd: dir });
       // before the fix: exit 0, the head's own limit (1000%, or none) judged the head
       expect(r.code, `${what}: ${r.stdout}`).toBe(1);
+      // the report's budgets are those applied: the base's maxIncreasePct 10 beside maxIncreaseUsd 5 (both sides)
+      expect(JSON.parse(r.stdout).budgets, what).toEqual({ maxIncreasePct: 10, maxIncreaseUsd: 5 });
       const v = row(JSON.parse(r.stdout), 'classify').violations;
       expect(
         v.map((x: { rule: string; limit: string }) => [x.rule, x.limit]),
