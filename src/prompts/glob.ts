@@ -35,7 +35,12 @@ export function globMatcher(rest: string): (path: string) => boolean {
  */
 export function globTakes(rest: string): (pathBelowBase: string) => boolean {
   const match = globMatcher(rest);
-  return (p) => p.split('/').every((n) => !n.startsWith('.') && n !== 'node_modules') && match(p);
+  // as deep as the walk goes: a class such as [!x] takes a '/' in the matcher, never in the walk
+  const depth = globIsRecursive(rest) ? undefined : rest.split('/').length;
+  return (p) => {
+    const names = p.split('/');
+    return (depth === undefined || names.length === depth) && names.every((n) => !n.startsWith('.') && n !== 'node_modules') && match(p);
+  };
 }
 
 /**

@@ -25,5 +25,8 @@ describe('glob patterns', () => {
     // regex characters in a name are literal
     expect(['a+b (1).md', 'aab (1).md'].map(globMatcher('a+b (?).md'))).toEqual([true, false]);
     expect(['x/a.md', '.d/a.md', 'node_modules/a.md'].map(globTakes('**/*.md'))).toEqual([true, false, false]);
+    // a revision's listing takes what the working tree's walk would: no deeper than the pattern's names
+    expect(['ab.md', 'a/b.md'].map(globTakes('a[!x]b.md'))).toEqual([false, false]);
+    expect(['axb.md', 'a/b.md'].map(globTakes('a?b.md'))).toEqual([true, false]);
   });
 });
