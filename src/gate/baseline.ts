@@ -15,6 +15,7 @@ import { describeWriteError, writeFileAtomic } from '../core/atomic-write.js';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { UserError } from '../core/issues.js';
 import { jsonErrorMessage, jsonErrorPlace } from '../core/json-error.js';
+import { isLfsPointer } from '../prompts/load.js';
 import { decimalToScaled, type Femto } from '../pricing/money.js';
 
 /**
@@ -497,9 +498,58 @@ export class GitRevision {
     return map;
   }
 
+  /** Files at the revision that the working tree no longer has (`git diff --diff-filter=D --no-renames`), from the repository root. */
+  deleted(): string[] {
+    try {
+      return git(['diff', '--no-renames', '--diff-filter=D', '--name-only', '-z', this.commit, '--'], this.root)
+        .split('\0')
+        .filter(Boolean);
+    } catch (err) {
+      throw new UserError(`--base-ref ${this.ref}: cannot list deleted files: ${gitError(err)}`);
+    }
+  }
+
   /** Whether git sees `beforeFile` at the revision renamed to `afterFile` in the working tree (paths as `gitPath` takes them). */
   renamed(afterFile: string, beforeFile: string): boolean {
     return this.renames().get(this.gitPath(afterFile)) === this.gitPath(beforeFile);
+  }
+
+  /**
+   * The content of a Git LFS pointer that `path` holds at the revision: `git lfs smudge` reads a pointer on standard
+   * input and writes the file's content, from the local LFS store or downloaded from the LFS endpoint
+   * (https://github.com/git-lfs/git-lfs/blob/main/docs/man/git-lfs-smudge.adoc). Without git-lfs, or when the
+   * content cannot be had, exit 2 saying what to install or fetch: priced as text, the pointer was the same ~40
+   * tokens on both sides, whatever the prompt became.
+   */
+  lfsContent(path: string, pointer: Buffer): Buffer {
+    const gp = this.gitPath(path);
+    const what = `--base-ref ${this.ref}: ${gp} is a Git LFS pointer at ${this.at}`;
+    const fetch = `git lfs fetch origin ${this.commit.slice(0, 12)} (in CI: actions/checkout with lfs: true and fetch-depth: 0), or compare with --baseline FILE`;
+    const env = { ...process.env };
+    // set by some checkouts to leave pointers in place: here the content is what is wanted
+    delete env.GIT_LFS_SKIP_SMUDGE;
+    let out: Buffer;
+    try {
+      out = execFileSync('git', ['lfs', 'smudge', '--', gp], {
+        cwd: this.root,
+        input: pointer,
+        env,
+        stdio: ['pipe', 'pipe', 'pipe'],
+        maxBuffer: 256 * 1024 * 1024,
+      });
+    } catch (err) {
+      const why = gitError(err);
+      if (/is not a git command/.test(why))
+        throw new UserError(
+          `${what}, and git-lfs is not installed: its content cannot be read there`,
+          `install Git LFS (https://git-lfs.com), then: ${fetch}`,
+        );
+      throw new UserError(`${what}: git lfs smudge cannot give its content: ${why}`, `fetch it: ${fetch}`);
+    }
+    // lfs.fetchexclude, or an object neither here nor on the endpoint: smudge copies the pointer through
+    if (isLfsPointer(out.toString('utf8')))
+      throw new UserError(`${what}: git lfs smudge gave the pointer back (its content is not fetched)`, `fetch it: ${fetch}`);
+    return out;
   }
 
   /** File bytes at the revision, or undefined when the path does not exist there. */

@@ -120,7 +120,8 @@ export function checkPrompt(m: Measured, b: Budgets, allowed?: Set<string>): Vio
       `${m.inputTokens.toLocaleString('en-US')} input tokens`,
       impactVsBefore(m),
     );
-  if (allowed && !allowed.has(m.resolvedModel)) add('allowedModels', [...(b.allowedModels ?? [])].join(', '), m.model, impactVsBefore(m));
+  if (allowed && !allowed.has(m.resolvedModel))
+    add('allowedModels', b.allowedModels?.length ? b.allowedModels.join(', ') : 'none', m.model, impactVsBefore(m));
   return out;
 }
 

@@ -8,7 +8,9 @@
  * traffic, or adds a prompt, moves the cost. What the run states on the command line (--model,
  * --output-tokens, --calls-per-day, --cache-hit-rate, --traffic LOGS) is an assumption of the run
  * and applies to both sides alike. Prices are the catalog in force (--at) for both sides, each with
- * its own `prices:` and `modelAliases` from its tokenomics.yaml (--base-ref).
+ * its own `prices:` and `modelAliases` from its tokenomics.yaml (--base-ref). Under --base-ref a prompt is held to the
+ * stricter of its budgets at the base revision and in the working tree (`stricterBudgets`): a change that raised its
+ * own limit beside a cost rise passed on the limit it had just raised.
  *
  * Precedence for traffic and output length on each side: command-line flags, then logs
  * (--traffic), then the prompt's entry in `check:`, then the prompt spec; output length falls
@@ -127,6 +129,8 @@ export interface CheckResult {
   warnings: string[];
   /** Prompts checked that the saved baseline has no entry for. */
   missingFromBaseline: string[];
+  /** The global budgets applied (under --base-ref, the stricter of the base revision's and the working tree's). */
+  budgets: Budgets;
 }
 
 const byId = (a: { id: string }, b: { id: string }) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
@@ -540,6 +544,46 @@ interface RunInput {
   baseEstimator?: Estimator;
   /** Whether baseline prompts absent now are "removed" (false: only some prompts were checked). */
   reportRemoved?: boolean;
+  /**
+   * --base-ref: the base revision's global budgets (`check.budgets` there, the run's budget flags over them); its
+   * prompts' own `budgets:` are on `base.side`'s items. `apply`: judge each prompt by the stricter of its budgets at
+   * the base and in the working tree (false, --head-budgets: by the working tree's alone). A budget the change
+   * loosens is a warning either way.
+   */
+  baseBudgets?: { budgets: Budgets; apply: boolean };
+}
+
+const LIMIT_KEYS = ['maxCostPerCall', 'maxMonthlyUsd', 'maxTotalMonthlyUsd', 'maxIncreasePct', 'maxIncreaseUsd', 'maxTokens'] as const;
+
+/**
+ * The stricter of two budget sets, rule by rule: the lower limit, a limit either side sets, the models both lists
+ * allow (by resolved id; `idOf` gives undefined for a name the catalog does not know). `loosened` names each rule
+ * where `now` is looser than `then`, with both values, e.g. `maxIncreasePct 10 → 1000`.
+ */
+export function stricterBudgets(
+  now: Budgets,
+  then: Budgets,
+  idOf: (model: string) => string | undefined,
+): { budgets: Budgets; loosened: { rule: keyof Budgets; text: string }[] } {
+  const out: Budgets = { ...now };
+  const loosened: { rule: keyof Budgets; text: string }[] = [];
+  for (const k of LIMIT_KEYS) {
+    const t = then[k];
+    if (t === undefined || (now[k] !== undefined && now[k] <= t)) continue;
+    out[k] = t;
+    loosened.push({ rule: k, text: `${k} ${t} → ${now[k] ?? 'none'}` });
+  }
+  if (then.allowedModels) {
+    const list = (xs: string[] | undefined) => (xs ? `[${xs.join(', ')}]` : 'any model');
+    const thenIds = new Set(then.allowedModels.map(idOf));
+    thenIds.delete(undefined);
+    const kept = now.allowedModels ? now.allowedModels.filter((m) => idOf(m) !== undefined && thenIds.has(idOf(m))) : then.allowedModels;
+    if (!now.allowedModels || kept.length < now.allowedModels.length) {
+      out.allowedModels = kept;
+      loosened.push({ rule: 'allowedModels', text: `allowedModels ${list(then.allowedModels)} → ${list(now.allowedModels)}` });
+    }
+  }
+  return { budgets: out, loosened };
 }
 
 export function runCheck(est: Estimator, input: RunInput): CheckResult {
@@ -561,10 +605,13 @@ export function runCheck(est: Estimator, input: RunInput): CheckResult {
   // the baseline side, by prompt id
   const before = new Map<string, Priced>();
   const baseWarnings: string[] = [];
+  // each base prompt's own budgets (its check.prompts entry there), by its base id
+  const baseOwn = new Map<string, Budgets>();
   if (base.kind === 'git') {
     const rate = o.cacheHitRate ?? base.side.cacheHitRate;
     const baseEsts = input.baseEstimator ? new Estimators(input.baseEstimator) : ests;
     for (const item of base.side.items) {
+      baseOwn.set(item.prompt.id, item.config.budgets);
       try {
         before.set(item.prompt.id, priceItem(baseEsts, item, o, rate, input.baseConfigFile, []));
       } catch (err) {
@@ -588,6 +635,30 @@ export function runCheck(est: Estimator, input: RunInput): CheckResult {
         );
   const renamedAway = new Set([...renamedFrom.values()].map((b) => b.id));
   const missingFromBaseline: string[] = [];
+  // a budget this change loosens (`maxIncreasePct 10 → 1000`) -> the prompts it applies to
+  const loosenedFor = new Map<string, string[]>();
+  const idOf = (m: string) => {
+    try {
+      return est.resolve(m).entry.id;
+    } catch {
+      return undefined;
+    }
+  };
+  const judge = (id: string, now: Budgets, then: Budgets | undefined) => {
+    if (!then || !input.baseBudgets) return { budgets: now, loosened: new Map<string, string>() };
+    const s = stricterBudgets(now, then, idOf);
+    for (const l of s.loosened) loosenedFor.set(l.text, [...(loosenedFor.get(l.text) ?? []), id]);
+    return input.baseBudgets.apply
+      ? { budgets: s.budgets, loosened: new Map(s.loosened.map((l) => [l.rule as string, l.text])) }
+      : { budgets: now, loosened: new Map<string, string>() };
+  };
+  /** A violation of a limit the change loosened names the limit's origin, so the failure is not a mystery. */
+  const noteOrigin = (v: Violation, loosened: Map<string, string>): Violation => {
+    const l = loosened.get(v.rule);
+    return l && base.kind === 'git'
+      ? { ...v, message: `${v.message} (the limit at ${base.label}: this change loosens ${l}; --head-budgets applies it)` }
+      : v;
+  };
   const prompts = pricedAfter.map(({ item, priced: a, warnings: w }): PromptResult => {
     const b = base.kind === 'none' ? undefined : (before.get(a.id) ?? renamedFrom.get(a.id) ?? null);
     if (b === null && base.kind === 'file') {
@@ -599,15 +670,18 @@ export function runCheck(est: Estimator, input: RunInput): CheckResult {
     const measured = measuredOf(a);
     if (b !== undefined) measured.before = b ? { costPerCall: b.costPerCall, monthly: b.monthly, inputTokens: b.inputTokens } : null;
     if (a.estimatedTokens || b?.estimatedTokens) measured.estimatedTokens = true;
-    const budgets = effectiveBudgets(global, item.config.budgets);
+    const j = judge(
+      a.id,
+      effectiveBudgets(global, item.config.budgets),
+      input.baseBudgets && base.kind === 'git' ? effectiveBudgets(input.baseBudgets.budgets, (b && baseOwn.get(b.id)) ?? {}) : undefined,
+    );
+    const budgets = j.budgets;
     const { changes, at } = b ? describeChanges(b, a) : { changes: b === null ? ['new prompt'] : [], at: undefined };
     if (b && b.id !== a.id) changes.unshift(`renamed from ${b.id} (${b.file})`);
     const loc = at ?? a.at.entry ?? { file: a.file };
-    const violations = checkPrompt(measured, budgets, allowedFor(budgets)).map((v) => ({
-      ...v,
-      file: loc.file,
-      ...(loc.line !== undefined ? { line: loc.line } : {}),
-    }));
+    const violations = checkPrompt(measured, budgets, allowedFor(budgets)).map((v) =>
+      noteOrigin({ ...v, file: loc.file, ...(loc.line !== undefined ? { line: loc.line } : {}) }, j.loosened),
+    );
     return resultOf(a, b, violations, changes, statusOf(violations, measured.before, measured), w);
   });
   const afterIds = new Set(pricedAfter.map((x) => x.priced.id));
@@ -622,7 +696,25 @@ export function runCheck(est: Estimator, input: RunInput): CheckResult {
   }
   prompts.sort((x, y) => byId(x.measured, y.measured));
   const measured = prompts.filter((p) => p.status !== 'removed').map((p) => p.measured);
-  const totalViolations = checkTotal(measured, global);
+  const total = judge('total', global, input.baseBudgets && base.kind === 'git' ? input.baseBudgets.budgets : undefined);
+  // the total's limit alone: a per-prompt rule loosened is said per prompt above
+  const totalLoosened = new Map([...total.loosened].filter(([k]) => k === 'maxTotalMonthlyUsd'));
+  // the global budgets as applied (the report's `budgets`): the stricter of both sides', rule by rule, unless --head-budgets
+  const applied = total.budgets;
+  const totalViolations = checkTotal(measured, applied).map((v) => noteOrigin(v, totalLoosened));
+  const loosenedWarnings =
+    base.kind === 'git' && input.baseBudgets
+      ? [...loosenedFor].flatMap(([text, ids]) => {
+          const who = ids.filter((id) => id !== 'total');
+          if (!who.length && !text.startsWith('maxTotalMonthlyUsd ')) return [];
+          const whom = text.startsWith('maxTotalMonthlyUsd ') ? 'the total' : who.join(', ');
+          return [
+            input.baseBudgets!.apply
+              ? `this change loosens a budget: ${text} (${whom}): judged by the stricter, at ${base.label}; once merged it applies (--head-budgets applies it now)`
+              : `this change loosens a budget: ${text} (${whom}): judged by the working tree's (--head-budgets), not by ${base.label}'s`,
+          ];
+        })
+      : [];
   const sum = (xs: Femto[]) => xs.reduce((s, x) => s + x, 0n);
   const hasBase = base.kind !== 'none';
   return {
@@ -635,7 +727,8 @@ export function runCheck(est: Estimator, input: RunInput): CheckResult {
         : {}),
     },
     violations: [...prompts.flatMap((p) => p.violations), ...totalViolations],
-    warnings: [...warnings, ...baseWarnings, ...prompts.flatMap((p) => p.warnings)],
+    warnings: [...loosenedWarnings, ...warnings, ...baseWarnings, ...prompts.flatMap((p) => p.warnings)],
     missingFromBaseline,
+    budgets: applied,
   };
 }

@@ -8,6 +8,7 @@ import { lstatSync, readdirSync, readlinkSync, statSync } from 'node:fs';
 import { decodeTextBytes, readTextFile, type TextRead, type TextReadOptions } from '../core/read-text.js';
 import { basename, extname, join, relative, resolve } from 'node:path';
 import { UserError } from '../core/issues.js';
+import { globFiles, isGlob } from './glob.js';
 import { parseChatJson } from './parse-chat.js';
 import { parseSpecYaml } from './parse-spec.js';
 import { variablesIn } from './template.js';
@@ -22,18 +23,26 @@ export function defaultPromptId(file: string): string {
   return ext ? base.slice(0, -ext.length) : base;
 }
 
+/**
+ * Whether a text is a Git LFS pointer (https://github.com/git-lfs/git-lfs/blob/main/docs/spec.md: `version URL`,
+ * `oid`, `size`) in place of a file: a checkout without its LFS content, or a git revision's blob.
+ */
+export function isLfsPointer(text: string): boolean {
+  return /^version https:\/\/(git-lfs|hawser)\.github\.com\/spec\/v1\r?\n(?:ext-[^\n]*\n)*oid sha256:[0-9a-f]{64}\r?\nsize \d+\s*$/.test(
+    text.replace(/^\uFEFF/, ''),
+  );
+}
+
 /** Parse prompt text by its file name. Pure: used for working-tree files and `git show` output alike. */
 export function parsePromptText(text: string, file: string, id = defaultPromptId(file)): Prompt {
   const clean = text.replace(/^\uFEFF/, '');
-  // a Git LFS pointer (https://github.com/git-lfs/git-lfs/blob/main/docs/spec.md: `version URL`, `oid`, `size`) in
-  // place of the file: a checkout without its LFS content (actions/checkout's default lfs: false), or a git
-  // revision's blob. Priced as a prompt, it was ~40 tokens on both sides: any change to the real prompt "unchanged"
-  if (
-    /^version https:\/\/(git-lfs|hawser)\.github\.com\/spec\/v1\r?\n(?:ext-[^\n]*\n)*oid sha256:[0-9a-f]{64}\r?\nsize \d+\s*$/.test(clean)
-  )
+  // a checkout without the LFS content (actions/checkout's default lfs: false): priced as a prompt, the pointer
+  // was ~40 tokens on both sides, any change to the real prompt "unchanged" (check --base-ref reads a revision's
+  // pointer through git lfs smudge first: GitRevision.lfsContent)
+  if (isLfsPointer(clean))
     throw new UserError(
       `${file}: a Git LFS pointer, not the prompt: its content was not fetched`,
-      'fetch it (git lfs pull; in CI: actions/checkout with lfs: true); at a git revision an LFS prompt cannot be read: compare with --baseline FILE',
+      'fetch it (git lfs pull; in CI: actions/checkout with lfs: true)',
     );
   const ext = extname(file).toLowerCase();
   let prompt: Prompt;
@@ -158,7 +167,11 @@ function listDir(dir: string, below = '', seen = new Set<string>()): string[] {
   return out;
 }
 
-/** Expand file and directory arguments to prompt files, as paths relative to `cwd` when inside it. */
+/**
+ * Expand file and directory arguments to prompt files, as paths relative to `cwd` when inside it. An argument that
+ * is no file but a glob pattern (`'prompts/**\/*.md'`, quoted) is expanded: the files it matches, whatever their
+ * extension, as a shell would have given them.
+ */
 export function expandPromptPaths(paths: readonly string[], cwd: string): string[] {
   const out: string[] = [];
   for (const p of paths) {
@@ -167,6 +180,21 @@ export function expandPromptPaths(paths: readonly string[], cwd: string): string
     try {
       isDir = statSync(abs).isDirectory();
     } catch {
+      // a glob the shell did not expand (quoted, or a CI step's YAML): the tool expands it (prompts/glob.ts)
+      if (isGlob(p)) {
+        const matched = globFiles(p, cwd);
+        if (!matched.length)
+          throw new UserError(
+            `no file matches ${p}`,
+            'a pattern is expanded below its directory (hidden names and node_modules skipped): check the pattern',
+          );
+        for (const f of matched) {
+          const rel = relative(cwd, f);
+          const shown = rel && !rel.startsWith('..') ? rel : f;
+          if (!out.includes(shown)) out.push(shown);
+        }
+        continue;
+      }
       throw new UserError(
         `no such prompt file or directory: ${p}`,
         'give prompt files (.yaml spec, .json chat, .md/.txt) or directories of them',

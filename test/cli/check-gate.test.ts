@@ -2,6 +2,7 @@
  * `check --base-ref` attacked the way a pull request can slip a cost rise past it, in real temporary
  * git repositories: a spec's id edited together with its model, a symlinked prompt repointed.
  */
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -291,6 +292,50 @@ describe('check --base-ref: tokenomics.yaml moved in the change', () => {
     ]);
     expect(r.stderr).toContain('config/tokenomics.yaml was tokenomics.yaml at HEAD');
   });
+
+  it("moved and rewritten past git's rename threshold: the config deleted since is the base's, a model switch fails", async () => {
+    const dir = await repo();
+    mkdirSync(join(dir, 'config'));
+    git(dir, 'rm', '-q', 'tokenomics.yaml');
+    // the same prompts, written out anew: key order, comments and flow style all changed (git sees no rename)
+    writeFileSync(
+      join(dir, 'config', 'tokenomics.yaml'),
+      [
+        '# Prompt cost gate for the support tools.',
+        '# Budgets are reviewed by the platform team every quarter; ask #llm-costs before changing them.',
+        'check:',
+        '  prompts:',
+        '    # the classifier runs on every incoming message',
+        '    - expectedOutputTokens: 20',
+        '      traffic:',
+        '        callsPerDay: 1000',
+        '      model: gpt-4o',
+        '      file: ../prompts/classify.yaml',
+        '    # the shop assistant',
+        '    - traffic:',
+        '        callsPerDay: 1000',
+        '      file: ../prompts/bot.yaml',
+        '  baseline: ../baseline.json',
+        '  budgets:',
+        '    maxIncreaseUsd: 5',
+        '    maxIncreasePct: 10',
+        '',
+      ].join('\n'),
+    );
+    git(dir, 'add', '-A');
+    expect(git(dir, 'diff', '--cached', '-M', '--name-status')).not.toMatch(/^R/m);
+    const r = await runCli(['--config', 'config/tokenomics.yaml', 'check', '--base-ref', 'HEAD', '--format', 'json'], { cwd: dir });
+    // before the fix: "config/tokenomics.yaml does not exist at HEAD", both prompts new, maxIncreasePct passed (exit 0)
+    expect(r.code, r.stderr).toBe(1);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.prompts.map((p: { id: string; status: string; changes: string[] }) => [p.id, p.status, p.changes])).toEqual([
+      ['bot', 'unchanged', []],
+      ['classify', 'fail', ['model gpt-4o-mini → gpt-4o']],
+    ]);
+    expect(r.stderr).toContain(
+      'config/tokenomics.yaml does not exist at HEAD, and git sees no rename: "before" reads tokenomics.yaml, the config deleted since',
+    );
+  });
 });
 
 describe('check --base-ref: a base revision whose prompt set cannot be built', () => {
@@ -343,10 +388,66 @@ describe('check: a prompt file that is a Git LFS pointer', () => {
     expect(both.code).toBe(2);
     expect(both.stderr).toContain('prompts/support.md: a Git LFS pointer, not the prompt: its content was not fetched');
     expect(both.stderr).toContain('lfs: true');
-    // the content fetched in the working tree: the revision's blob is still the pointer
+    // the content fetched in the working tree: the revision's blob is still the pointer. Without git-lfs it cannot
+    // be read there, and the message says what to install and fetch (it said the content "was not fetched")
     writeFileSync(join(dir, 'prompts', 'support.md'), 'You are a support assistant for an outdoor shop.\n');
-    const base = await runCli([...args, '--base-ref', 'HEAD'], { cwd: dir });
-    expect(base.code).toBe(2);
-    expect(base.stderr).toContain('error: at HEAD: prompts/support.md: a Git LFS pointer, not the prompt');
+    let hasLfs = true;
+    try {
+      execFileSync('git', ['lfs', 'version'], { stdio: 'ignore' });
+    } catch {
+      hasLfs = false;
+    }
+    if (!hasLfs) {
+      const base = await runCli([...args, '--base-ref', 'HEAD'], { cwd: dir });
+      expect(base.code).toBe(2);
+      expect(base.stderr).toContain(
+        'error: --base-ref HEAD: prompts/support.md is a Git LFS pointer at HEAD, and git-lfs is not installed: its content cannot be read there',
+      );
+      expect(base.stderr).toContain('install Git LFS (https://git-lfs.com), then: git lfs fetch origin');
+    }
+  });
+
+  it('at a revision, is read through git lfs smudge: the prompt it stores is compared', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tk-lfs-'));
+    mkdirSync(join(dir, 'prompts'));
+    writeFileSync(join(dir, 'prompts', 'support.md'), POINTER);
+    git(dir, 'init', '-q');
+    git(dir, 'add', '-A');
+    git(dir, 'commit', '-q', '-m', 'lfs');
+    // a stand-in for git-lfs on PATH (`git lfs X` runs git-lfs X): smudge prints the stored object its pointer names
+    const bin = mkdtempSync(join(tmpdir(), 'tk-lfs-bin-'));
+    const store = mkdtempSync(join(tmpdir(), 'tk-lfs-store-'));
+    writeFileSync(
+      join(bin, 'git-lfs'),
+      '#!/bin/sh\n[ "$1" = smudge ] || exit 1\noid=$(sed -n "s/^oid sha256://p")\nif [ -f "$TK_LFS_STORE/$oid" ]; then cat "$TK_LFS_STORE/$oid"; else echo "version https://git-lfs.github.com/spec/v1"; echo "oid sha256:$oid"; echo "size 9000"; fi\n',
+      { mode: 0o755 },
+    );
+    const saved = { PATH: process.env.PATH, TK_LFS_STORE: process.env.TK_LFS_STORE };
+    process.env.PATH = `${bin}:${process.env.PATH}`;
+    process.env.TK_LFS_STORE = store;
+    try {
+      // the object not in the store: smudge copies the pointer through, which is no prompt either
+      writeFileSync(join(dir, 'prompts', 'support.md'), 'Answer briefly.\n');
+      const missing = await runCli([...args, '--base-ref', 'HEAD'], { cwd: dir });
+      expect(missing.code).toBe(2);
+      expect(missing.stderr).toContain('prompts/support.md is a Git LFS pointer at HEAD: git lfs smudge gave the pointer back');
+      // the object in the store: the base's prompt is its content, and a prompt grown from 2 words to 12 fails +10% (below)
+      writeFileSync(join(store, '4d7a'.repeat(16)), 'Answer briefly.\n');
+      const same = await runCli([...args, '--base-ref', 'HEAD', '--format', 'json'], { cwd: dir });
+      expect(same.code, same.stderr).toBe(0);
+      expect(JSON.parse(same.stdout).prompts[0].status).toBe('unchanged');
+      writeFileSync(join(dir, 'prompts', 'support.md'), "Answer briefly, in the customer's language, and never promise a refund.\n");
+      // 1 output token, so the input is most of the cost: (input x $0.15 + 1 x $0.60) per MTok, gpt-4o-mini
+      const grown = await runCli([...args, '--output-tokens', '1', '--base-ref', 'HEAD', '--format', 'json'], { cwd: dir });
+      // before the fix: exit 2, "at HEAD: prompts/support.md: a Git LFS pointer, not the prompt"
+      expect(grown.code, grown.stderr).toBe(1);
+      const p = JSON.parse(grown.stdout).prompts[0];
+      expect(p.changes[0]).toMatch(/^input \d+ → \d+ tokens$/);
+      expect(p.violations.map((v: { rule: string }) => v.rule)).toEqual(['maxIncreasePct']);
+    } finally {
+      process.env.PATH = saved.PATH;
+      if (saved.TK_LFS_STORE === undefined) delete process.env.TK_LFS_STORE;
+      else process.env.TK_LFS_STORE = saved.TK_LFS_STORE;
+    }
   });
 });

@@ -268,10 +268,64 @@ describe('check compares revisions whole (--base-ref and a saved baseline)', () 
     const dir = await repo();
     edit(dir, 'tokenomics.yaml', 'maxIncreasePct: 10', 'maxIncreasePct: 1000');
     const r = await runCli(['check', '--base-ref', 'HEAD', '--format', 'json'], { cwd: dir });
+    // no cost moved: nothing to fail, but the loosening is said
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.stdout).warnings[0]).toMatch(
-      /^check\.budgets differ from HEAD:tokenomics\.yaml: this run applies the working tree's \(\{"maxIncreasePct":1000,/,
+    expect(JSON.parse(r.stdout).warnings[0]).toBe(
+      'this change loosens a budget: maxIncreasePct 10 → 1000 (bot, classify): judged by the stricter, at git HEAD; once merged it applies (--head-budgets applies it now)',
     );
+  });
+
+  it('a change cannot loosen the budgets that judge it: the stricter of the base and the working tree applies', async () => {
+    // a 50% longer classify prompt fails maxIncreasePct 10 (test above); the same change raises the limit to 1000
+    const longer = `${SYSTEM} ${SYSTEM.slice(0, Math.ceil(SYSTEM.length / 2))}`;
+    const t0 = chatTok([{ role: 'system', content: SYSTEM }]);
+    const t1 = chatTok([{ role: 'system', content: longer }]);
+    // gpt-4o-mini, 20 output tokens: (t x 0.15 + 20 x 0.60) per MTok per call, so the rise is (t1 - t0) x 0.15 / (t0 x 0.15 + 12)
+    const pct = ((t1 - t0) * 0.15) / (t0 * 0.15 + 12);
+    expect(pct).toBeGreaterThan(0.1);
+    expect(pct).toBeLessThan(10);
+    const cases: [string, (dir: string) => void][] = [
+      ['check.budgets', (dir) => edit(dir, 'tokenomics.yaml', 'maxIncreasePct: 10', 'maxIncreasePct: 1000')],
+      [
+        "the prompt's own budgets",
+        (dir) =>
+          edit(dir, 'tokenomics.yaml', 'expectedOutputTokens: 20\n', 'expectedOutputTokens: 20\n      budgets: {maxIncreasePct: 1000}\n'),
+      ],
+      ['check.budgets removed', (dir) => edit(dir, 'tokenomics.yaml', 'maxIncreasePct: 10, ', '')],
+    ];
+    for (const [what, loosen] of cases) {
+      const dir = await repo();
+      edit(dir, 'prompts/classify.yaml', SYSTEM, longer);
+      loosen(dir);
+      const r = await runCli(['check', '--base-ref', 'HEAD', '--format', 'json'], { cwd: dir });
+      // before the fix: exit 0, the head's own limit (1000%, or none) judged the head
+      expect(r.code, `${what}: ${r.stdout}`).toBe(1);
+      // the report's budgets are those applied: the base's maxIncreasePct 10 beside maxIncreaseUsd 5 (both sides)
+      expect(JSON.parse(r.stdout).budgets, what).toEqual({ maxIncreasePct: 10, maxIncreaseUsd: 5 });
+      const v = row(JSON.parse(r.stdout), 'classify').violations;
+      expect(
+        v.map((x: { rule: string; limit: string }) => [x.rule, x.limit]),
+        what,
+      ).toEqual([['maxIncreasePct', '+10%']]);
+      expect(v[0].message, what).toMatch(
+        /\(the limit at git HEAD: this change loosens maxIncreasePct 10 → (1000|none); --head-budgets applies it\)$/,
+      );
+      // --head-budgets: the change's own budgets judge it, and the warning says so
+      const head = await runCli(['check', '--base-ref', 'HEAD', '--head-budgets', '--format', 'json'], { cwd: dir });
+      expect(head.code, `${what}: ${head.stdout}`).toBe(0);
+      expect(JSON.parse(head.stdout).warnings[0], what).toMatch(
+        /^this change loosens a budget: maxIncreasePct 10 → (1000|none) \((bot, )?classify\): judged by the working tree's \(--head-budgets\), not by git HEAD's$/,
+      );
+    }
+    // a budget the change tightens applies at once (the stricter is the working tree's)
+    const dir = await repo();
+    edit(dir, 'prompts/classify.yaml', SYSTEM, longer);
+    edit(dir, 'tokenomics.yaml', 'maxIncreasePct: 10', 'maxIncreasePct: 5');
+    const tight = await runCli(['check', '--base-ref', 'HEAD', '--format', 'json'], { cwd: dir });
+    expect(tight.code).toBe(1);
+    expect(row(JSON.parse(tight.stdout), 'classify').violations[0].limit).toBe('+5%');
+    // --head-budgets without --base-ref is a usage error
+    expect((await runCli(['check', '--head-budgets'], { cwd: dir })).code).toBe(2);
   });
 
   it('exit 2, naming the ref or file: a missing ref, an unreadable prompt file, a corrupt baseline', async () => {

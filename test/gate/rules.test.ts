@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkPrompt, checkTotal, type Measured } from '../../src/gate/rules.js';
+import { stricterBudgets } from '../../src/gate/run.js';
 
 /** USD to femto-dollars. */
 const usd = (n: number) => BigInt(Math.round(n * 1e6)) * 1_000_000_000n;
@@ -98,5 +99,42 @@ describe('budget rules: each fails over its limit and passes at it', () => {
       rule: 'maxTotalMonthlyUsd',
       impactMonthly: usd(50),
     });
+  });
+});
+
+describe('stricterBudgets: a change is judged by the stricter of the base revision budgets and its own', () => {
+  // names resolve to themselves, an alias to its model; an unknown name to nothing
+  const ids = new Map([
+    ['gpt-4o-mini', 'gpt-4o-mini'],
+    ['gpt-4o', 'gpt-4o'],
+    ['mini', 'gpt-4o-mini'],
+  ]);
+  const idOf = (m: string) => ids.get(m);
+
+  it('takes the lower limit, a limit only the base sets, and says which the change loosened', () => {
+    const s = stricterBudgets(
+      { maxIncreasePct: 50, maxCostPerCall: 0.01, maxTokens: 9000 },
+      { maxIncreasePct: 10, maxCostPerCall: 0.02, maxIncreaseUsd: 5, maxTokens: 9000 },
+      idOf,
+    );
+    expect(s.budgets).toEqual({ maxIncreasePct: 10, maxCostPerCall: 0.01, maxIncreaseUsd: 5, maxTokens: 9000 });
+    expect(s.loosened.map((l) => l.text)).toEqual(['maxIncreasePct 10 → 50', 'maxIncreaseUsd 5 → none']);
+  });
+
+  it('allows only models both lists allow (by resolved id); a list only the base has applies', () => {
+    const added = stricterBudgets({ allowedModels: ['mini', 'gpt-4o'] }, { allowedModels: ['gpt-4o-mini', 'unknown-x'] }, idOf);
+    expect(added.budgets.allowedModels).toEqual(['mini']);
+    expect(added.loosened.map((l) => l.text)).toEqual(['allowedModels [gpt-4o-mini, unknown-x] → [mini, gpt-4o]']);
+    const dropped = stricterBudgets({}, { allowedModels: ['gpt-4o-mini'] }, idOf);
+    expect(dropped.budgets.allowedModels).toEqual(['gpt-4o-mini']);
+    expect(dropped.loosened.map((l) => l.text)).toEqual(['allowedModels [gpt-4o-mini] → any model']);
+    // the same list, or a narrower one: nothing loosened, the working tree's applies
+    const same = stricterBudgets({ allowedModels: ['mini'] }, { allowedModels: ['gpt-4o-mini', 'gpt-4o'] }, idOf);
+    expect(same).toEqual({ budgets: { allowedModels: ['mini'] }, loosened: [] });
+    // no model in both: none is allowed, and the limit says so
+    const none = stricterBudgets({ allowedModels: ['gpt-4o'] }, { allowedModels: ['gpt-4o-mini'] }, idOf);
+    expect(none.budgets.allowedModels).toEqual([]);
+    const v = checkPrompt(measured({ model: 'gpt-4o', resolvedModel: 'gpt-4o' }), none.budgets, new Set());
+    expect(v.map((x) => [x.rule, x.limit])).toEqual([['allowedModels', 'none']]);
   });
 });

@@ -6,7 +6,7 @@
 import { execFileSync } from 'node:child_process';
 import { appendFileSync, realpathSync } from 'node:fs';
 import { describeWriteError, writeFileAtomic } from '../../core/atomic-write.js';
-import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { Command } from 'commander';
 import { UserError } from '../../core/issues.js';
 import { parseConfigText, type ProjectConfig } from '../../config/project.js';
@@ -19,8 +19,16 @@ import { addRecord, emptyTraffic, type LogTraffic } from '../../gate/traffic.js'
 import { runPipeline } from '../../pipeline/stream.js';
 import { fileWarnings, ingestWarnings } from '../../report/ingest-warnings.js';
 import { DEFAULT_CACHE_HIT_RATE, Estimator } from '../../prompts/estimate.js';
-import { decodePromptBytes, expandPromptPaths, isListedPromptFile, loadPromptWithText, parsePromptText } from '../../prompts/load.js';
+import {
+  decodePromptBytes,
+  expandPromptPaths,
+  isLfsPointer,
+  isListedPromptFile,
+  loadPromptWithText,
+  parsePromptText,
+} from '../../prompts/load.js';
 import { toJson } from '../../report/format.js';
+import { globTakes, isGlob, splitGlob } from '../../prompts/glob.js';
 import { documentJson } from '../../report/data.js';
 import { dateOptionLabel, type CommandContext } from '../context.js';
 import { EXIT_GATE_FAILED, EXIT_OK } from '../main.js';
@@ -47,6 +55,7 @@ interface CheckOptions {
   baseRef?: string;
   /** false with --no-merge-base: compare with --base-ref's own commit. */
   mergeBase?: boolean;
+  headBudgets?: boolean;
   github?: boolean;
   comment?: string;
   at?: string;
@@ -82,6 +91,10 @@ export function registerCheck(program: Command, run: Runner): void {
       'compare with everything this git revision states (at its merge-base with HEAD, as a pull request diff): prompt files, specs, tokenomics.yaml (models, output lengths, traffic, caching)',
     )
     .option('--no-merge-base', "with --base-ref: compare with the ref's own commit, not its merge-base with HEAD")
+    .option(
+      '--head-budgets',
+      "with --base-ref: judge the change by the working tree's budgets alone (default: the stricter of the base revision's and the working tree's, rule by rule)",
+    )
     .option(
       '--github',
       'emit ::error/::warning annotations, write $GITHUB_OUTPUT values and append the Markdown summary to $GITHUB_STEP_SUMMARY',
@@ -193,10 +206,15 @@ function loadItems(ctx: CommandContext, paths: string[], cfg: CheckConfig, model
 }
 
 function readAt(rev: GitRevision, c: PromptConfig, model: string | undefined): CheckItem | undefined {
-  const buf = rev.read(c.file);
+  let buf = rev.read(c.file);
   if (buf === undefined) return undefined;
   const label = `${rev.name}:${rev.gitPath(c.file)}`;
-  const { text, warnings } = decodePromptBytes(buf, label);
+  let { text, warnings } = decodePromptBytes(buf, label);
+  // a file stored with Git LFS: the revision's blob is its pointer, the prompt is what git lfs smudge gives
+  if (isLfsPointer(text)) {
+    buf = rev.lfsContent(c.file, buf);
+    ({ text, warnings } = decodePromptBytes(buf, label));
+  }
   let prompt: ReturnType<typeof parsePromptText>;
   try {
     prompt = parsePromptText(text, c.file, c.id);
@@ -222,7 +240,7 @@ function gitSide(
   paths: string[],
   model: string | undefined,
   warnings: string[],
-): { side: Side; configFile?: string; project?: ProjectConfig } {
+): { side: Side; configFile?: string; project?: ProjectConfig; budgets: Budgets } {
   const cwd = ctx.io.cwd;
   const current = ctx.config;
   let baseCfg: CheckConfig | undefined;
@@ -239,14 +257,30 @@ function gitSide(
     let gp = rev.gitPath(current.file);
     let buf = rev.read(current.file);
     let dir = current.dir;
-    const moved = buf === undefined ? rev.renames().get(gp) : undefined;
+    let moved = buf === undefined ? rev.renames().get(gp) : undefined;
+    if (moved !== undefined) warnings.push(`${shown(cwd, current.file)} was ${moved} at ${rev.at}: "before" reads that`);
+    else if (buf === undefined) {
+      // moved and rewritten past git's rename threshold (50% similar): no rename, but the one config the change
+      // deleted (named as the config is, or tokenomics.yaml/.yml) is the base's. Without this every prompt was new
+      // and a model switch in the rewritten config passed maxIncreasePct
+      const names = new Set(['tokenomics.yaml', 'tokenomics.yml', basename(current.file)]);
+      const gone = rev.deleted().filter((f) => names.has(f.slice(f.lastIndexOf('/') + 1)));
+      if (gone.length === 1) {
+        moved = gone[0];
+        warnings.push(
+          `${shown(cwd, current.file)} does not exist at ${rev.at}, and git sees no rename: "before" reads ${moved}, the config deleted since`,
+        );
+      } else if (gone.length > 1)
+        warnings.push(
+          `${shown(cwd, current.file)} does not exist at ${rev.at}, and the change deletes ${gone.length} configs there (${gone.join(', ')}): "before" reads none of them`,
+        );
+    }
     if (moved !== undefined) {
-      // the config moved since (git reports the rename): the base's is at its old path, its prompt paths relative to
-      // that. Without this "before" had no config, every prompt was new, and a model switch beside the move passed
+      // the config moved since: the base's is at its old path, its prompt paths relative to that. Without this
+      // "before" had no config, every prompt was new, and a model switch beside the move passed
       gp = moved;
       dir = join(rev.root, ...dirname(moved).split('/'));
       buf = rev.read(join(rev.root, ...moved.split('/')));
-      warnings.push(`${shown(cwd, current.file)} was ${moved} at ${rev.at}: "before" reads that`);
     }
     configFile = `${rev.name}:${gp}`;
     if (buf === undefined) warnings.push(`${shown(cwd, current.file)} does not exist at ${rev.at}: "before" has no config there`);
@@ -260,13 +294,9 @@ function gitSide(
         `prices: or modelAliases in ${shown(cwd, current.file)} differ from ${configFile}: "before" is priced with the base revision's, "after" with the working tree's`,
       );
   }
-  const nowBudgets = readCheckConfig(current, cwd).budgets;
-  if (baseCfg && JSON.stringify(baseCfg.budgets) !== JSON.stringify(nowBudgets)) {
-    warnings.push(
-      `check.budgets differ from ${configFile}: this run applies the working tree's (${JSON.stringify(nowBudgets)}; at ${rev.at}: ${JSON.stringify(baseCfg.budgets)}); review the budget change`,
-    );
-  }
   const cacheHitRate = baseCfg?.cacheHitRate ?? DEFAULT_CACHE_HIT_RATE;
+  // the base revision's check.budgets: what a change is judged by, with the working tree's where those are stricter
+  const budgets = baseCfg?.budgets ?? {};
   if (paths.length) {
     const files: string[] = [];
     for (const p of paths) {
@@ -280,16 +310,29 @@ function gitSide(
             .filter((f) => isListedPromptFile(dir ? f.slice(dir.length + 1) : f))
             .map((f) => rev.shown(f)),
         );
+      } else if (kind === undefined && isGlob(p)) {
+        // a pattern (quoted, so the shell did not expand it): matched against the revision's listing below its
+        // directory, as the working tree's files are (expandPromptPaths), so a file removed since counts
+        const { base, rest } = splitGlob(p);
+        const takes = globTakes(rest);
+        const dir = rev.gitPath(base || '.');
+        if (rev.kind(base || '.') === 'tree')
+          files.push(
+            ...rev
+              .list(base || '.')
+              .filter((f) => takes(dir ? f.slice(dir.length + 1) : f))
+              .map((f) => rev.shown(f)),
+          );
       } else files.push(shown(cwd, resolve(cwd, p)));
     }
     const items = entriesFor([...new Set(files)], baseCfg, cwd)
       .map((c) => readAt(rev, c, model))
       .filter((x): x is CheckItem => x !== undefined);
-    return { side: { items: uniqueIds(items, ` at ${rev.at}`), cacheHitRate }, ...(configFile ? { configFile } : {}), project };
+    return { side: { items: uniqueIds(items, ` at ${rev.at}`), cacheHitRate }, ...(configFile ? { configFile } : {}), project, budgets };
   }
-  if (!baseCfg) return { side: { items: [], cacheHitRate }, project };
+  if (!baseCfg) return { side: { items: [], cacheHitRate }, project, budgets };
   // an empty check.prompts at the base is no prompt before (the pull request that adds the first ones), not an error
-  if (baseCfg.prompts.length === 0) return { side: { items: [], cacheHitRate }, ...(configFile ? { configFile } : {}), project };
+  if (baseCfg.prompts.length === 0) return { side: { items: [], cacheHitRate }, ...(configFile ? { configFile } : {}), project, budgets };
   const items = configsOf(ctx, [], baseCfg, ` at ${rev.at}`).map((c) => {
     const item = readAt(rev, c, model);
     if (!item)
@@ -299,7 +342,7 @@ function gitSide(
       );
     return item;
   });
-  return { side: { items: uniqueIds(items, ` at ${rev.at}`), cacheHitRate }, ...(configFile ? { configFile } : {}), project };
+  return { side: { items: uniqueIds(items, ` at ${rev.at}`), cacheHitRate }, ...(configFile ? { configFile } : {}), project, budgets };
 }
 
 interface Baselined {
@@ -308,6 +351,8 @@ interface Baselined {
   baseConfigFile?: string;
   /** --base-ref: the base revision's tokenomics.yaml (its `prices:` and `modelAliases` price "before"); undefined when it has none. */
   baseProject?: ProjectConfig;
+  /** --base-ref: the base revision's check.budgets ({} where it has no config). */
+  baseBudgets?: Budgets;
 }
 
 function baselineSource(ctx: CommandContext, o: CheckOptions, cfg: CheckConfig, paths: string[], warnings: string[]): Baselined {
@@ -323,6 +368,8 @@ function baselineSource(ctx: CommandContext, o: CheckOptions, cfg: CheckConfig, 
       'give --update-baseline or --base-ref, not both: --update-baseline writes the current costs and compares with nothing',
       'write the baseline on the main branch (check --update-baseline); gate a pull request with check --base-ref REF',
     );
+  if (o.headBudgets && o.baseRef === undefined)
+    throw new UserError('--head-budgets applies to --base-ref', 'give --base-ref REF --head-budgets, or drop --head-budgets');
   if (o.mergeBase === false && o.baseRef === undefined)
     throw new UserError('--no-merge-base applies to --base-ref', 'give --base-ref REF --no-merge-base, or drop --no-merge-base');
   if (o.updateBaseline) {
@@ -337,12 +384,13 @@ function baselineSource(ctx: CommandContext, o: CheckOptions, cfg: CheckConfig, 
         'in GitHub Actions use the pull request base, e.g. --base-ref origin/${{ github.base_ref }}, after fetching it',
       );
     const rev = new GitRevision(o.baseRef, ctx.io.cwd, { mergeBase: o.mergeBase !== false });
-    const { side, configFile, project } = gitSide(ctx, rev, paths, o.model, warnings);
+    const { side, configFile, project, budgets } = gitSide(ctx, rev, paths, o.model, warnings);
     const label = `git ${o.baseRef}${rev.name !== rev.ref ? ` (merge-base ${rev.name})` : ''}`;
     return {
       source: { kind: 'git', label, side, renamed: (a, b) => rev.renamed(a, b) },
       ...(configFile ? { baseConfigFile: configFile } : {}),
       baseProject: project,
+      baseBudgets: budgets,
     };
   }
   if (file) return { source: { kind: 'file', label: file.shown, baseline: readBaselineFile(file.path, file.shown, SCHEMA_VERSION) } };
@@ -467,7 +515,10 @@ async function check(ctx: CommandContext, paths: string[], o: CheckOptions): Pro
     config: { ...it.config, budgets: { ...it.config.budgets, ...flagBudgets } },
   }));
   const warnings: string[] = [];
-  const { source, writeTo, baseConfigFile, baseProject } = baselineSource(ctx, o, cfg, paths, warnings);
+  const { source, writeTo, baseConfigFile, baseProject, baseBudgets } = baselineSource(ctx, o, cfg, paths, warnings);
+  // the base revision's budgets carry the run's flags too: a flag is the run's, the same on both sides
+  if (source.kind === 'git')
+    for (const it of source.side.items) it.config = { ...it.config, budgets: { ...it.config.budgets, ...flagBudgets } };
   checkCoverage(source, items);
   // the logs' traffic is kept for the prompts checked, on either side (a git base's own prompts too)
   const wanted = new Set([...items, ...(source.kind === 'git' ? source.side.items : [])].map((it) => it.prompt.id));
@@ -491,6 +542,7 @@ async function check(ctx: CommandContext, paths: string[], o: CheckOptions): Pro
     ...(configFile ? { configFile } : {}),
     ...(baseConfigFile ? { baseConfigFile } : {}),
     ...(baseEstimator ? { baseEstimator } : {}),
+    ...(baseBudgets ? { baseBudgets: { budgets: { ...baseBudgets, ...flagBudgets }, apply: !o.headBudgets } } : {}),
     // a saved baseline covers the config's prompts: checking some files by path removes none
     reportRemoved: !(source.kind === 'file' && paths.length > 0),
   });
@@ -501,7 +553,7 @@ async function check(ctx: CommandContext, paths: string[], o: CheckOptions): Pro
   const meta: CheckMeta = {
     schemaVersion: SCHEMA_VERSION,
     cacheHitRate: rate,
-    budgets,
+    budgets: result.budgets,
     ...(source.kind !== 'none' ? { baseline: source.label } : {}),
     ...(o.at ? { pricesAt: dateOptionLabel(o.at, atMs) } : {}),
     ...(configFile ? { configFile } : {}),

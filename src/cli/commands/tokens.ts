@@ -1,4 +1,6 @@
 /** `tokenomics tokens`: count tokens in files or stdin, and what they cost as input and output. */
+import { existsSync } from 'node:fs';
+import { relative, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { UserError } from '../../core/issues.js';
 import { TEXT_INPUT_MAX_BYTES, readTextFile, readTextStream, stdinNote } from '../../core/read-text.js';
@@ -13,6 +15,7 @@ import { SCHEMA_VERSION } from '../version.js';
 import { inert } from '../../core/untrusted.js';
 import type { ModelEntry } from '../../pricing/model.js';
 import { requireModels } from './estimate.js';
+import { globFiles, isGlob } from '../../prompts/glob.js';
 
 const ENCODINGS: EncodingName[] = ['o200k_base', 'cl100k_base', 'p50k_base', 'r50k_base'];
 const PARALLEL_MIN_BYTES = 4_000_000;
@@ -62,8 +65,28 @@ async function readStdin(ctx: CommandContext): Promise<string> {
   return read.text;
 }
 
-function readText(ctx: CommandContext, path: string): string {
-  const read = readTextFile(path, TEXT_READ);
+/**
+ * A glob pattern the shell did not expand (`tokens 'prompts/*.md'`, quoted) as the files it matches (prompts/glob.ts),
+ * relative to the working directory; any other argument as given (an existing file named like a pattern included).
+ */
+function expandGlobs(names: string[], cwd: string): string[] {
+  return names.flatMap((f) => {
+    if (f === '-' || !isGlob(f) || existsSync(resolve(cwd, f))) return [f];
+    const matched = globFiles(f, cwd).map((m) => {
+      const rel = relative(cwd, m);
+      return rel && !rel.startsWith('..') ? rel : m;
+    });
+    if (!matched.length)
+      throw new UserError(
+        `no file matches ${f}`,
+        'a pattern is expanded below its directory (hidden names and node_modules skipped): check the pattern',
+      );
+    return matched;
+  });
+}
+
+function readText(ctx: CommandContext, path: string, name: string): string {
+  const read = readTextFile(path, { ...TEXT_READ, name });
   read.warnings.forEach((w) => ctx.warn(w));
   return read.text;
 }
@@ -130,7 +153,8 @@ async function tokens(ctx: CommandContext, files: string[], opts: TokensOptions)
   if (names.includes('-') && (ctx.io.stdin as { isTTY?: boolean }).isTTY)
     ctx.info('reading text from standard input (end with Ctrl-D; or pass files)');
   const sources: { name: string; text: string }[] = [];
-  for (const f of names) sources.push({ name: f, text: f === '-' ? await readStdin(ctx) : readText(ctx, f) });
+  for (const f of expandGlobs(names, ctx.io.cwd))
+    sources.push({ name: f, text: f === '-' ? await readStdin(ctx) : readText(ctx, resolve(ctx.io.cwd, f), f) });
   const bytes = sources.reduce((n, s) => n + s.text.length, 0);
   const counts =
     bytes >= PARALLEL_MIN_BYTES
