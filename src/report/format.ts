@@ -72,11 +72,13 @@ export function csvEscape(value: string, numeric: boolean): string {
 }
 
 export function toCsv(section: Section): string {
-  const lines = [section.columns.map((c) => csvEscape(c.label, false)).join(',')];
+  // a column of display text ("$1.23", "44.6%") is for people: its numbers are in typed CSV columns beside it
+  const columns = section.columns.filter((c) => c.only !== 'display');
+  const lines = [columns.map((c) => csvEscape(c.label, false)).join(',')];
   const rows = section.footer ? [...section.rows, section.footer] : section.rows;
   for (const row of rows) {
     lines.push(
-      section.columns
+      columns
         .map((c) => {
           const v = row[c.key];
           const numeric = isNumeric(c.type) && (typeof v === 'number' || typeof v === 'bigint');
