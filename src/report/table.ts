@@ -12,7 +12,7 @@
  *      the first column narrower too, then more columns are dropped, the essential ones too (an
  *      amount last), never the first nor below two; at last text columns wrap narrower. Room the
  *      dropped columns leave goes back to narrowed text columns. A cell is wrapped whole (every character shown), never
- *      cut; only headers are cut with "…". No line is wider than the width.
+ *      cut, a long word after a separator in it where one is near; only headers are cut with "…". No line is wider than the width.
  * Untrusted text is made inert (control characters visible, length capped) before it is measured.
  */
 import { formatInt, humanCell, isNumeric } from './cells.js';
@@ -86,6 +86,20 @@ function takeWidth(s: string, width: number): string {
  */
 function hardCut(word: string, width: number, prose = false): string {
   const chars = [...takeWidth(word, width)];
+  if (!prose && chars.length > 1) {
+    // a table cell: after the last separator of the head (`claude-` + `sonnet-4-5`, `fixtures/` + `a.md`) or
+    // between a lower-case letter and a capital (`prefix` + `Cache`), where that keeps at least half the line;
+    // else at the width (a word without either has no better place). Every character is still shown
+    const all = [...word];
+    // (not where it leaves a tail of one or two characters: `20250929-` + `v1:0`, not `20250929-v1:` + `0`)
+    const fits = (at: number): boolean =>
+      (all.length - at === 0 || all.length - at > 2) &&
+      (/[-_/.:|=,;]/.test(all[at - 1]) || (/\p{Ll}/u.test(all[at - 1]) && /\p{Lu}/u.test(all[at] ?? '')));
+    const half = Math.ceil(chars.length / 2);
+    let at = chars.length;
+    while (at > half && !fits(at)) at--;
+    if (fits(at)) chars.length = at;
+  }
   if (prose && chars.length > 1) {
     // prose: cut after the last separator of the head (`|`, `/`, `=`, `-`, `,`, `;`) where that keeps at least half
     // the line, else not just before closing punctuation: `(feature=a|` + `b),`, never `(feature=a|b)` + `,`
