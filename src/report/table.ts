@@ -5,7 +5,8 @@
  * 20k rows) and knows nothing of what a column means. Here a column's type and priority decide
  * what gives way when the table is wider than the terminal, in this order:
  *   1. long text columns (notes, sources, explanations) move to numbered footnotes under the table;
- *   2. the least useful columns are dropped (a line names them; --wide shows everything);
+ *   2. the least useful columns are dropped (a line names them; --wide shows everything); the last number
+ *      column is kept with its heading cut where its numbers fit;
  *   3. text columns are narrowed (never below a few characters; the first, the key, stays whole
  *      up to 24, and short values such as dates stay whole): their cells wrap;
  *   4. still too wide: counts and shares are dropped when that keeps the first column whole; else
@@ -234,9 +235,11 @@ function layout(section: Section, rows: Record<string, Cell>[], width: number | 
   const header = columns.map((c) => inert(c.label));
   let cells = rows.map((r) => columns.map((c, j) => displayCell(r[c.key], c, j === 0 ? MAX_DISPLAY_CHARS : MAX_CELL_CHARS)));
   let footer = section.footer ? columns.map((c) => displayCell(section.footer![c.key], c)) : undefined;
+  /** Headers cut (with "…") to this width rather than their column dropped: the last number column's. */
+  const headerCap = new Map<Column, number>();
   const measure = (): number[] =>
-    columns.map((_, j) => {
-      let w = displayWidth(header[j]);
+    columns.map((c, j) => {
+      let w = Math.min(displayWidth(header[j]), headerCap.get(c) ?? Infinity);
       for (const row of cells) w = Math.max(w, displayWidth(row[j]));
       if (footer) w = Math.max(w, displayWidth(footer[j]));
       return w;
@@ -255,6 +258,37 @@ function layout(section: Section, rows: Record<string, Cell>[], width: number | 
     cells = cells.map((r) => r.filter(keep));
     if (footer) footer = footer.filter(keep);
     return keep;
+  };
+  /**
+   * Column `pick`, about to go, is the last number column left: where its numbers fit beside the others
+   * (text columns narrowed as far as step 3 may), its header is cut instead ("claude-sonn…" over the token
+   * counts), so the table keeps a number. A table of names alone says nothing (estimate's tokens per part
+   * kept the prompt and part names and dropped every model's count for their long headings).
+   */
+  const keepNumbers = (pick: number, narrowed: boolean): boolean => {
+    const c = columns[pick];
+    if (!isNumeric(c.type) || headerCap.has(c) || columns.some((o, j) => j !== pick && isNumeric(o.type))) return false;
+    let values = footer ? displayWidth(footer[pick]) : 0;
+    for (const row of cells) values = Math.max(values, displayWidth(row[pick]));
+    // the room beside the other columns as they are, else as narrow as step 3 may make the text ones
+    const others = (narrow: boolean): number =>
+      columns.reduce(
+        (sum, o, j) => {
+          const w = widths[j];
+          if (j === pick) return sum;
+          if (!narrow || o.type !== 'text') return sum + w;
+          return sum + Math.min(w, j === 0 ? COMFORTABLE_TEXT : w <= SHORT_TEXT ? w : MIN_TEXT);
+        },
+        GAP.length * (columns.length - 1),
+      );
+    // a heading cut shorter than five columns ("clau…") names nothing
+    const need = Math.max(values, 5);
+    let room = width - others(false);
+    if (room < need && !narrowed) room = width - others(true);
+    if (room < need) return false;
+    headerCap.set(c, room);
+    widths[pick] = Math.max(values, Math.min(displayWidth(header[pick]), room));
+    return true;
   };
 
   const identity = identityColumns(columns, cells);
@@ -301,6 +335,7 @@ function layout(section: Section, rows: Record<string, Cell>[], width: number | 
       }
     });
     if (pick < 0 || worst < 2 || columns.length <= 2) break; // only essential columns left
+    if (headerCap.has(columns[pick]) || keepNumbers(pick, false)) break; // the last number column stays: text narrows
     // wrapping long text a little is better than losing a column
     const wrappable = columns.reduce((n, c, j) => n + (c.type === 'text' ? Math.max(0, widths[j] - COMFORTABLE_TEXT) : 0), 0);
     if (total() - wrappable <= width) break;
@@ -340,6 +375,8 @@ function layout(section: Section, rows: Record<string, Cell>[], width: number | 
       const c = columns[j];
       const p: [number, number] = [priorityOf(c, at, cols.length, w(j), noted.has(c), identity.has(c)), lastToGo[c.type] ?? 1];
       if (countsOnly && (c.type === 'text' || c.type === 'usd' || c.type === 'usdPerMTok')) return;
+      // (nor the last number column for the key's sake: the key wraps rather than the table lose every number)
+      if (countsOnly && !cols.some((k, other) => other !== at && isNumeric(columns[k].type))) return;
       if (p[0] > worst[0] || (p[0] === worst[0] && p[1] >= worst[1])) {
         worst = p;
         pick = at;
@@ -377,6 +414,7 @@ function layout(section: Section, rows: Record<string, Cell>[], width: number | 
       columns.map((_, j) => j),
       (j) => widths[j],
     );
+    if (keepNumbers(pick, true)) continue;
     const keep = drop(pick);
     natural.splice(pick, 1);
     const kept = widths.filter(keep);

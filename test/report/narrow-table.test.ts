@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { col, type Section } from '../../src/report/model.js';
 import { renderTable } from '../../src/report/table.js';
+import { runCli } from '../cli/harness.js';
 
 const style = { bold: (x: string) => x, dim: (x: string) => x };
 const USD = 10n ** 15n; // femto-dollars per dollar
@@ -61,5 +62,51 @@ describe('a word too long for its column', () => {
     };
     // 12 - 2 - 1 = 9 for A
     expect(columnText(renderTable(section, { width: 12, style }).slice(2), 0)).toEqual(['abcdefghi', 'jklmnop']);
+  });
+});
+
+describe('which columns give way', () => {
+  it("estimate's output contract keeps the cost per call at 40 columns (it kept the option text and dropped every cost)", async () => {
+    const args = ['estimate', 'fixtures/prompts/summarize-ticket.md', '--model', 'gpt-4o', '--output-tokens', '400'];
+    const r = await runCli([...args, '--output-cap', '250', '--structured-output', '120'], { env: { COLUMNS: '40' } });
+    expect(r.code, r.stderr).toBe(0);
+    const table = r.stdout.slice(r.stdout.indexOf('Output contract'));
+    // gpt-4o $2.50 input, $10 output per MTok; the same input on each row (148 tokens = $0.00037):
+    // 400 output = $0.004 -> $0.00437; capped at 250 = $0.0025 -> $0.00287; 120 structured = $0.0012 -> $0.00157
+    expect(table).toMatch(/^Prompt +Option +Per call$/m);
+    expect(table).toMatch(/^summarize-ticket +as estimated +\$0\.00437$/m);
+    expect(table).toMatch(/^summarize-ticket +cap at 250 +\$0\.00287$/m);
+    expect(table).toMatch(/^summarize-ticket +structured +\$0\.00157$/m);
+    // one model and no option rows: the footnote mark goes before the cost
+    const one = await runCli(['estimate', 'fixtures/prompts/support-bot.yaml'], { env: { COLUMNS: '40' } });
+    const contract = one.stdout.slice(one.stdout.indexOf('Output contract'));
+    expect(contract).toMatch(/^Prompt +Model +Per call$/m);
+    expect(contract).toMatch(/^support-bot +gpt-4o-mini +\$0\.000279$/m);
+    for (const l of [...r.stdout.split('\n'), ...one.stdout.split('\n')]) expect([...l].length).toBeLessThanOrEqual(40);
+  });
+
+  it('the last number column keeps its numbers and cuts its heading, rather than leave only names', () => {
+    // estimate's tokens per part at 40: Prompt 11 + Part 13 + 4 = 28 leaves 12 for a model's counts (at most 5 wide),
+    // whose heading "claude-sonnet-4-5 (est.)" is 24: before, every model column went and the table had no number
+    const section: Section = {
+      id: 't',
+      title: 't',
+      columns: [
+        col('prompt', 'Prompt'),
+        col('part', 'Part'),
+        col('m0', 'claude-sonnet-4-5 (est.)', 'int'),
+        col('m1', 'gpt-4o-mini', 'int'),
+      ],
+      rows: [
+        { prompt: 'support-bot', part: 'system', m0: 1126, m1: 1126 },
+        { prompt: 'support-bot', part: 'chat overhead', m0: 27, m1: 27 },
+      ],
+    };
+    const lines = renderTable(section, { width: 40, style });
+    // 11 + 2 + 13 + 2 + 12 = 40: the heading cut to 12 with "…"
+    expect(lines[0]).toBe('Prompt       Part           claude-sonn…');
+    expect(lines[2]).toBe('support-bot  system                1,126');
+    expect(lines[3]).toBe('support-bot  chat overhead            27');
+    expect(lines.join('\n')).toMatch(/Columns not shown to fit 40 characters:\s+gpt-4o-mini/);
   });
 });
