@@ -110,4 +110,17 @@ describe('metric tables as CSV carry numbers, not display text', () => {
       expect(again.stdout, section).toBe(await csv(section));
     }
   });
+
+  it('a share written as a fraction under a heading that names "%" says "(fraction)" in CSV; a "%" inside a word stays', async () => {
+    const r = await runCli(['whatif', 'fixtures/whatif/acme-copilot.yaml', '--format', 'csv', '--section', 'levers']);
+    const [header, first] = r.stdout.split('\n');
+    // "Margin % at -20%" over 0.694605034 (69.5%): the unit "%" becomes "(fraction)", the scenario's "-20%" stays
+    expect(header).toBe(
+      'Lever,Margin change -20%,Margin change +20%,Margin (fraction) at -20%,Margin (fraction) at +20%,Break-even (75% margin)',
+    );
+    expect(first.split(',')[3]).toMatch(/^0\.\d+$/);
+    // the table keeps its heading and shows the percentage
+    const table = await runCli(['whatif', 'fixtures/whatif/acme-copilot.yaml', '--wide']);
+    expect(table.stdout).toMatch(/Margin % at -20%/);
+  });
 });
