@@ -5,7 +5,8 @@
  * 20k rows) and knows nothing of what a column means. Here a column's type and priority decide
  * what gives way when the table is wider than the terminal, in this order:
  *   1. long text columns (notes, sources, explanations) move to numbered footnotes under the table;
- *   2. the least useful columns are dropped (a line names them; --wide shows everything); the last number
+ *   2. a column with nothing in it (every cell "-" or empty) is dropped, then the least useful columns
+ *      (a line names them; --wide shows everything); the last number
  *      column is kept with its heading cut where its numbers fit;
  *   3. text columns are narrowed (never below a few characters; the first, the key, stays whole
  *      up to 24, and short values such as dates stay whole): their cells wrap;
@@ -323,7 +324,15 @@ function layout(section: Section, rows: Record<string, Cell>[], width: number | 
     if (footer && footer[pick] !== '' && displayWidth(footer[pick]) > room) footer[pick] = truncate(footer[pick], Math.max(room, 4));
     widths = measure();
   }
-  // 2. drop the least useful columns (highest priority number, rightmost first) while they do not fit
+  // 2. a column with nothing in it (every cell shown empty or "-") goes first, whatever its priority: check's
+  // Change column of "-" kept the prompt names wrapping at 40 columns ("classify-" over "intent")
+  for (let j = columns.length - 1; j > 0 && total() > width && columns.length > 2; j--) {
+    const blank = (s: string | undefined): boolean => s === undefined || s === '' || s === '-';
+    if (identity.has(columns[j]) || !cells.every((r) => blank(r[j])) || (footer && !blank(footer[j]))) continue;
+    drop(j);
+    widths = measure();
+  }
+  // then the least useful columns (highest priority number, rightmost first) while they do not fit
   while (total() > width) {
     let pick = -1;
     let worst = 1;

@@ -110,3 +110,30 @@ describe('which columns give way', () => {
     expect(lines.join('\n')).toMatch(/Columns not shown to fit 40 characters:\s+gpt-4o-mini/);
   });
 });
+
+describe('a column with nothing in it', () => {
+  it('goes before the key wraps, whatever its priority (check at 40 kept a Change column of "-")', () => {
+    const section: Section = {
+      id: 't',
+      title: 't',
+      columns: [
+        col('prompt', 'Prompt'),
+        col('change', 'Change', 'text', { priority: 1 }),
+        col('after', 'After/month', 'usd', { priority: 1 }),
+        col('delta', 'Δ/month', 'usd', { priority: 1 }),
+      ],
+      rows: [
+        { prompt: 'classify-intent', change: '-', after: 3938n * 10n ** 13n, delta: 0n },
+        { prompt: 'support-bot', change: '-', after: 280958n * 10n ** 13n, delta: 0n },
+      ],
+    };
+    // natural 15 + 6 + 11 + 7 + three gaps of 2 = 45 > 40; without Change 15 + 11 + 7 + 4 = 37: every prompt whole
+    const lines = renderTable(section, { width: 40, style });
+    expect(lines[0]).toMatch(/^Prompt +After\/month +Δ\/month$/);
+    expect(lines[2]).toMatch(/^classify-intent +\$39\.38 +\$0\.00$/);
+    expect(lines.join('\n')).toMatch(/Columns not shown to fit 40 characters:\s+Change \(--wide/);
+    // a Change column with a change in it stays, and the key wraps instead
+    section.rows[0].change = 'model';
+    expect(renderTable(section, { width: 40, style })[0]).toMatch(/^Prompt +Change +After\/month +Δ\/month$/);
+  });
+});
