@@ -136,7 +136,7 @@ function columnIn(v: unknown, where: string): Column {
   need(COLUMN_TYPES.includes(type), type, `${where}.type`, `one of ${COLUMN_TYPES.join(', ')}`);
   const col: Column = { key: str(c.key, `${where}.key`), label: str(c.label, `${where}.label`), type };
   if (c.priority !== undefined) col.priority = num(c.priority, `${where}.priority`);
-  if (c.only === 'csv') col.only = 'csv';
+  if (c.only === 'csv' || c.only === 'display') col.only = c.only;
   if (c.signed === true) col.signed = true;
   return col;
 }

@@ -236,7 +236,8 @@ function outputSection(d: EstimateData): Section {
       col('option', 'Option'),
       col('tokens', 'Output tokens', 'int'),
       col('share', 'Output share', 'pct'),
-      col('perCall', 'Per call', 'usd'),
+      // the cost outlasts the option's footnote mark (ranked with amounts) when one of them must go
+      col('perCall', 'Per call', 'usd', { priority: 1 }),
       col('saved', 'Saved / call', 'usd'),
       col('savedMonth', 'Saved / month', 'usd'),
     ],

@@ -71,12 +71,22 @@ export function csvEscape(value: string, numeric: boolean): string {
   return v;
 }
 
+/**
+ * A column's CSV heading. A share is written as a fraction (0.2675, not 26.75), so a heading that names its unit
+ * as "%" says "(fraction)" instead: "Margin %" over 0.2675 read as 0.27%. A "%" inside a word stays ("at -20%").
+ */
+function csvLabel(c: Section['columns'][number]): string {
+  return c.type === 'pct' ? c.label.replace(/(^|\s)%(?=\s|$)/g, '$1(fraction)') : c.label;
+}
+
 export function toCsv(section: Section): string {
-  const lines = [section.columns.map((c) => csvEscape(c.label, false)).join(',')];
+  // a column of display text ("$1.23", "44.6%") is for people: its numbers are in typed CSV columns beside it
+  const columns = section.columns.filter((c) => c.only !== 'display');
+  const lines = [columns.map((c) => csvEscape(csvLabel(c), false)).join(',')];
   const rows = section.footer ? [...section.rows, section.footer] : section.rows;
   for (const row of rows) {
     lines.push(
-      section.columns
+      columns
         .map((c) => {
           const v = row[c.key];
           const numeric = isNumeric(c.type) && (typeof v === 'number' || typeof v === 'bigint');

@@ -18,8 +18,11 @@ export interface Column {
    * (the first column is always kept; unset = 2, dropped rightmost first).
    */
   priority?: number;
-  /** 'csv': a machine column (e.g. an unpriced marker) left out of tables and markdown. */
-  only?: 'csv';
+  /**
+   * 'csv': a machine column (e.g. an unpriced marker) left out of tables, markdown and html; 'display': text for
+   * people (a value written as "$1.23" or "44.6%") left out of CSV, whose typed columns carry the same numbers.
+   */
+  only?: 'csv' | 'display';
   /** A change: a rise is shown with its sign (+$18.41), as a fall is (-$4.19); CSV and JSON keep the number. */
   signed?: true;
 }

@@ -5,14 +5,16 @@
  * 20k rows) and knows nothing of what a column means. Here a column's type and priority decide
  * what gives way when the table is wider than the terminal, in this order:
  *   1. long text columns (notes, sources, explanations) move to numbered footnotes under the table;
- *   2. the least useful columns are dropped (a line names them; --wide shows everything);
+ *   2. a column with nothing in it (every cell "-" or empty) is dropped, then the least useful columns
+ *      (a line names them; --wide shows everything); the last number
+ *      column is kept with its heading cut where its numbers fit;
  *   3. text columns are narrowed (never below a few characters; the first, the key, stays whole
  *      up to 24, and short values such as dates stay whole): their cells wrap;
  *   4. still too wide: counts and shares are dropped when that keeps the first column whole; else
  *      the first column narrower too, then more columns are dropped, the essential ones too (an
  *      amount last), never the first nor below two; at last text columns wrap narrower. Room the
  *      dropped columns leave goes back to narrowed text columns. A cell is wrapped whole (every character shown), never
- *      cut; only headers are cut with "…". No line is wider than the width.
+ *      cut, a long word after a separator in it where one is near; only headers are cut with "…". No line is wider than the width.
  * Untrusted text is made inert (control characters visible, length capped) before it is measured.
  */
 import { formatInt, humanCell, isNumeric } from './cells.js';
@@ -86,6 +88,20 @@ function takeWidth(s: string, width: number): string {
  */
 function hardCut(word: string, width: number, prose = false): string {
   const chars = [...takeWidth(word, width)];
+  if (!prose && chars.length > 1) {
+    // a table cell: after the last separator of the head (`claude-` + `sonnet-4-5`, `fixtures/` + `a.md`) or
+    // between a lower-case letter and a capital (`prefix` + `Cache`), where that keeps at least half the line;
+    // else at the width (a word without either has no better place). Every character is still shown
+    const all = [...word];
+    // (not where it leaves a tail of one or two characters: `20250929-` + `v1:0`, not `20250929-v1:` + `0`)
+    const fits = (at: number): boolean =>
+      (all.length - at === 0 || all.length - at > 2) &&
+      (/[-_/.:|=,;]/.test(all[at - 1]) || (/\p{Ll}/u.test(all[at - 1]) && /\p{Lu}/u.test(all[at] ?? '')));
+    const half = Math.ceil(chars.length / 2);
+    let at = chars.length;
+    while (at > half && !fits(at)) at--;
+    if (fits(at)) chars.length = at;
+  }
   if (prose && chars.length > 1) {
     // prose: cut after the last separator of the head (`|`, `/`, `=`, `-`, `,`, `;`) where that keeps at least half
     // the line, else not just before closing punctuation: `(feature=a|` + `b),`, never `(feature=a|b)` + `,`
@@ -220,9 +236,11 @@ function layout(section: Section, rows: Record<string, Cell>[], width: number | 
   const header = columns.map((c) => inert(c.label));
   let cells = rows.map((r) => columns.map((c, j) => displayCell(r[c.key], c, j === 0 ? MAX_DISPLAY_CHARS : MAX_CELL_CHARS)));
   let footer = section.footer ? columns.map((c) => displayCell(section.footer![c.key], c)) : undefined;
+  /** Headers cut (with "…") to this width rather than their column dropped: the last number column's. */
+  const headerCap = new Map<Column, number>();
   const measure = (): number[] =>
-    columns.map((_, j) => {
-      let w = displayWidth(header[j]);
+    columns.map((c, j) => {
+      let w = Math.min(displayWidth(header[j]), headerCap.get(c) ?? Infinity);
       for (const row of cells) w = Math.max(w, displayWidth(row[j]));
       if (footer) w = Math.max(w, displayWidth(footer[j]));
       return w;
@@ -241,6 +259,37 @@ function layout(section: Section, rows: Record<string, Cell>[], width: number | 
     cells = cells.map((r) => r.filter(keep));
     if (footer) footer = footer.filter(keep);
     return keep;
+  };
+  /**
+   * Column `pick`, about to go, is the last number column left: where its numbers fit beside the others
+   * (text columns narrowed as far as step 3 may), its header is cut instead ("claude-sonn…" over the token
+   * counts), so the table keeps a number. A table of names alone says nothing (estimate's tokens per part
+   * kept the prompt and part names and dropped every model's count for their long headings).
+   */
+  const keepNumbers = (pick: number, narrowed: boolean): boolean => {
+    const c = columns[pick];
+    if (!isNumeric(c.type) || headerCap.has(c) || columns.some((o, j) => j !== pick && isNumeric(o.type))) return false;
+    let values = footer ? displayWidth(footer[pick]) : 0;
+    for (const row of cells) values = Math.max(values, displayWidth(row[pick]));
+    // the room beside the other columns as they are, else as narrow as step 3 may make the text ones
+    const others = (narrow: boolean): number =>
+      columns.reduce(
+        (sum, o, j) => {
+          const w = widths[j];
+          if (j === pick) return sum;
+          if (!narrow || o.type !== 'text') return sum + w;
+          return sum + Math.min(w, j === 0 ? COMFORTABLE_TEXT : w <= SHORT_TEXT ? w : MIN_TEXT);
+        },
+        GAP.length * (columns.length - 1),
+      );
+    // a heading cut shorter than five columns ("clau…") names nothing
+    const need = Math.max(values, 5);
+    let room = width - others(false);
+    if (room < need && !narrowed) room = width - others(true);
+    if (room < need) return false;
+    headerCap.set(c, room);
+    widths[pick] = Math.max(values, Math.min(displayWidth(header[pick]), room));
+    return true;
   };
 
   const identity = identityColumns(columns, cells);
@@ -275,7 +324,15 @@ function layout(section: Section, rows: Record<string, Cell>[], width: number | 
     if (footer && footer[pick] !== '' && displayWidth(footer[pick]) > room) footer[pick] = truncate(footer[pick], Math.max(room, 4));
     widths = measure();
   }
-  // 2. drop the least useful columns (highest priority number, rightmost first) while they do not fit
+  // 2. a column with nothing in it (every cell shown empty or "-") goes first, whatever its priority: check's
+  // Change column of "-" kept the prompt names wrapping at 40 columns ("classify-" over "intent")
+  for (let j = columns.length - 1; j > 0 && total() > width && columns.length > 2; j--) {
+    const blank = (s: string | undefined): boolean => s === undefined || s === '' || s === '-';
+    if (identity.has(columns[j]) || !cells.every((r) => blank(r[j])) || (footer && !blank(footer[j]))) continue;
+    drop(j);
+    widths = measure();
+  }
+  // then the least useful columns (highest priority number, rightmost first) while they do not fit
   while (total() > width) {
     let pick = -1;
     let worst = 1;
@@ -287,6 +344,7 @@ function layout(section: Section, rows: Record<string, Cell>[], width: number | 
       }
     });
     if (pick < 0 || worst < 2 || columns.length <= 2) break; // only essential columns left
+    if (headerCap.has(columns[pick]) || keepNumbers(pick, false)) break; // the last number column stays: text narrows
     // wrapping long text a little is better than losing a column
     const wrappable = columns.reduce((n, c, j) => n + (c.type === 'text' ? Math.max(0, widths[j] - COMFORTABLE_TEXT) : 0), 0);
     if (total() - wrappable <= width) break;
@@ -326,6 +384,8 @@ function layout(section: Section, rows: Record<string, Cell>[], width: number | 
       const c = columns[j];
       const p: [number, number] = [priorityOf(c, at, cols.length, w(j), noted.has(c), identity.has(c)), lastToGo[c.type] ?? 1];
       if (countsOnly && (c.type === 'text' || c.type === 'usd' || c.type === 'usdPerMTok')) return;
+      // (nor the last number column for the key's sake: the key wraps rather than the table lose every number)
+      if (countsOnly && !cols.some((k, other) => other !== at && isNumeric(columns[k].type))) return;
       if (p[0] > worst[0] || (p[0] === worst[0] && p[1] >= worst[1])) {
         worst = p;
         pick = at;
@@ -363,6 +423,7 @@ function layout(section: Section, rows: Record<string, Cell>[], width: number | 
       columns.map((_, j) => j),
       (j) => widths[j],
     );
+    if (keepNumbers(pick, true)) continue;
     const keep = drop(pick);
     natural.splice(pick, 1);
     const kept = widths.filter(keep);

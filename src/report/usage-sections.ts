@@ -205,33 +205,54 @@ export function componentsSection(data: UsageReportData): Section {
   };
 }
 
+/**
+ * The columns of a metric table (unit economics, caching): a metric, its value as people read it, and for CSV the
+ * same number in the typed column of its kind (an exact USD amount, a whole count or a fraction), one number a row.
+ */
+const metricColumns = () => [
+  col('metric', 'Metric'),
+  col('value', 'Value', 'text', { only: 'display' }),
+  col('usd', 'USD', 'usd', { only: 'csv' }),
+  col('count', 'Count', 'int', { only: 'csv' }),
+  col('fraction', 'Fraction', 'pct', { only: 'csv' }),
+];
+const usdMetric = (metric: string, usd: Femto | null | undefined, shown = formatUsd(usd)): Record<string, Cell> => ({
+  metric,
+  value: shown,
+  usd: usd ?? null,
+});
+const countMetric = (metric: string, count: number): Record<string, Cell> => ({ metric, value: formatInt(count), count });
+const fractionMetric = (metric: string, fraction: number | null): Record<string, Cell> => ({
+  metric,
+  value: fraction === null ? '-' : formatPct(fraction),
+  fraction,
+});
+
 export function unitSection(data: UsageReportData): Section {
   const u = data.unitEconomics;
   const d = u.costPerRequestDistributionUsd;
+  const quantile = (name: string, x: number | null) => usdMetric(`Cost per request ${name}`, femtoOf(x), usdFloat(x));
   const rows: Record<string, Cell>[] = [
-    { metric: 'Cost per request (mean)', value: formatUsd(u.costPerRequestUsd) },
-    {
-      metric: 'Cost per request p50 / p90 / p99 / max',
-      value: `${usdFloat(d.p50)} / ${usdFloat(d.p90)} / ${usdFloat(d.p99)} / ${usdFloat(d.max)}`,
-    },
-    { metric: 'Cost per 1,000 requests', value: formatUsd(u.costPer1kRequestsUsd) },
+    usdMetric('Cost per request (mean)', u.costPerRequestUsd),
+    quantile('p50', d.p50),
+    quantile('p90', d.p90),
+    quantile('p99', d.p99),
+    quantile('max', d.max),
+    usdMetric('Cost per 1,000 requests', u.costPer1kRequestsUsd),
   ];
-  if (u.conversations)
-    rows.push({ metric: `Cost per conversation (${formatInt(u.conversations)})`, value: formatUsd(u.costPerConversationUsd) });
-  if (u.customers) rows.push({ metric: `Cost per customer (${formatInt(u.customers)})`, value: formatUsd(u.costPerCustomerUsd) });
-  if (u.users) rows.push({ metric: `Cost per user (${formatInt(u.users)})`, value: formatUsd(u.costPerUserUsd) });
+  if (u.conversations) rows.push(usdMetric(`Cost per conversation (${formatInt(u.conversations)})`, u.costPerConversationUsd));
+  if (u.customers) rows.push(usdMetric(`Cost per customer (${formatInt(u.customers)})`, u.costPerCustomerUsd));
+  if (u.users) rows.push(usdMetric(`Cost per user (${formatInt(u.users)})`, u.costPerUserUsd));
   const o = u.outcomes;
   if (o.successRate !== null) {
-    rows.push({
-      metric: 'Success rate (requests with a known outcome)',
-      value: `${formatPct(o.successRate)} of ${formatInt(o.success + o.failure)}`,
-    });
-    rows.push({ metric: 'Cost per successful outcome', value: formatUsd(o.costPerSuccessfulOutcomeUsd) });
+    rows.push(countMetric('Requests with a known outcome', o.success + o.failure));
+    rows.push(fractionMetric('Success rate (of those requests)', o.successRate));
+    rows.push(usdMetric('Cost per successful outcome', o.costPerSuccessfulOutcomeUsd));
   }
   return {
     id: 'unit',
     title: 'Unit economics',
-    columns: [col('metric', 'Metric'), col('value', 'Value')],
+    columns: metricColumns(),
     rows,
     notes: [
       'Per conversation / customer / user: the cost of the requests attributed to them, divided by their number. Percentiles (nearest rank over requests) and means are exact.',
@@ -279,13 +300,15 @@ export function cachingSection(data: UsageReportData): Section {
   return {
     id: 'caching',
     title: 'Caching as it happened',
-    columns: [col('metric', 'Metric'), col('value', 'Value')],
+    columns: metricColumns(),
     rows: [
-      { metric: 'Cache reads, share of input tokens', value: c.cacheReadShareOfInput === null ? '-' : formatPct(c.cacheReadShareOfInput) },
-      { metric: 'Cost without caching (same tokens at input price)', value: formatUsd(c.costWithoutCachingUsd) },
-      { metric: 'Saved by caching (net of write premiums)', value: formatUsd(c.savedUsd) },
-      { metric: 'Cache writes never read (writes / tokens)', value: `${formatInt(u.writes)} / ${formatInt(u.tokens)}` },
-      { metric: 'Paid for unread writes (premium over input)', value: `${formatUsd(u.costUsd)} (${formatUsd(u.premiumOverInputUsd)})` },
+      fractionMetric('Cache reads, share of input tokens', c.cacheReadShareOfInput),
+      usdMetric('Cost without caching (same tokens at input price)', c.costWithoutCachingUsd),
+      usdMetric('Saved by caching (net of write premiums)', c.savedUsd),
+      countMetric('Cache writes never read', u.writes),
+      countMetric('Tokens written to the cache, never read', u.tokens),
+      usdMetric('Paid for cache writes never read', u.costUsd),
+      usdMetric('Of that, premium over the input price', u.premiumOverInputUsd),
     ],
   };
 }

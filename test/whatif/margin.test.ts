@@ -138,7 +138,8 @@ describe('margin per customer', () => {
 
     const csv = await margins(f, '--volumes', '1', '--format', 'csv');
     const rows = csv.stdout.split('\n');
-    expect(rows[0]).toBe('Customer,Plan,Requests,Revenue,Cost,Margin,Margin %,Verdict,Unpriced requests,Unpriced revenue');
+    // the margin is a fraction (100/150 = 0.666666666), so its heading says so: "Margin %" over 0.67 read as 0.67%
+    expect(rows[0]).toBe('Customer,Plan,Requests,Revenue,Cost,Margin,Margin (fraction),Verdict,Unpriced requests,Unpriced revenue');
     // total: 3 requests, $150, $50, $100, 100/150; 1 unpriced request (m's) among them; $130 apart
     expect(rows).toContain('Total (priced customers),,3,150,50,100,0.666666666,,1,130');
     expect(rows).toContain('m,mix,2,50,10,40,0.8,ok,1,');
