@@ -242,7 +242,8 @@ export class Catalog {
       if (s.d <= Math.max(4, Math.floor(key.length / 2))) out.push(s.id);
     }
     if (out.length === 0) {
-      const c = closest(key, ids, 8);
+      // a further id only when it shares at least half the key ("zzzqqq" is 6 edits from gpt-4o: no suggestion)
+      const c = closest(key, ids, Math.min(8, Math.floor(key.length / 2)));
       if (c) out.push(c);
     }
     return out;

@@ -245,7 +245,7 @@ describe('tokenomics simulate', () => {
     const r = await runCli(['simulate', 'no/such/logs', '-s', 'fixtures/scenarios/demo.yaml', '--format', 'csv', '--section', 'waterfal']);
     expect(r.code).toBe(2);
     expect(r.stderr).toBe(
-      'tokenomics: error: unknown section "waterfal"\nhint: use one of: scenarios, waterfall, groups, volume-curve, assumptions, or a lever\'s table as scenario:lever:table (caching, full-plan, full-plan-10x)\n',
+      'tokenomics: error: unknown section "waterfal"\nhint: use one of: scenarios, waterfall, groups, volume-curve, assumptions, or a lever\'s table as scenario:lever:table (scenarios: caching, full-plan, full-plan-10x)\n',
     );
     // a lever's table of a scenario of the file is a known name: the run goes on (and finds no input here)
     const lever = await runCli([

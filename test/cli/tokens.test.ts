@@ -95,6 +95,17 @@ describe('tokenomics tokens', () => {
     expect(r.stderr).toMatch(/\nhint: (closest known ids: |add it with --prices FILE)/);
   });
 
+  it('suggests no id that shares less than half of what was typed', async () => {
+    // "zzzqqq" is 6 edits from gpt-4o (every character): it was offered as the closest known id
+    const r = await runCli(['tokens', '-', '--model', 'zzzqqq'], { stdin: 'hello' });
+    expect(r.code).toBe(2);
+    expect(r.stderr).not.toContain('closest known ids');
+    expect(r.stderr).toContain('hint: add it with --prices FILE');
+    // a typo still finds its id: "gpt4o-mni" is 2 edits from gpt-4o-mini
+    const typo = await runCli(['tokens', '-', '--model', 'gpt4o-mni'], { stdin: 'hello' });
+    expect(typo.stderr).toMatch(/closest known ids: .*gpt-4o-mini/);
+  });
+
   it('reads stdin with an explicit encoding and rejects unknown ones', async () => {
     const r = await runCli(['tokens', '--encoding', 'cl100k_base', '--format', 'json'], { stdin: 'hello world' });
     expect(JSON.parse(r.stdout).totalTokens).toBe(2); // "hello", " world"

@@ -115,7 +115,7 @@ async function simulate(ctx: CommandContext, inputs: string[], opts: SimulateOpt
   )
     throw new UserError(
       `unknown section "${section}"`,
-      `use one of: ${SIMULATE_SECTIONS.join(', ')}, or a lever's table as scenario:lever:table (${scenarios.map((s) => s.name).join(', ')})`,
+      `use one of: ${SIMULATE_SECTIONS.join(', ')}, or a lever's table as scenario:lever:table (scenarios: ${scenarios.map((s) => s.name).join(', ')})`,
     );
   const { records, ingest, pricer } = await loadRecords(ctx, inputs, { keepText: true, inputFormat: opts.inputFormat, map: opts.map });
   const nothingRead = nothingReadError(ingest.counts, ingest.issues, ctx.strict);
