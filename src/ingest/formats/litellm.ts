@@ -65,7 +65,12 @@ type Row = Record<string, unknown>;
 export const TTL_SPLIT = 'prompt_tokens_details.cache_creation_token_details';
 type Rejected = false;
 
-function jsonField(row: Row, key: string, ctx: IngestContext): unknown | Rejected {
+/** A JSON column's text that JSON.parse refused. */
+const INVALID = Symbol('invalid JSON');
+const JSON_COLUMN_HINT = 'export the table with COPY ... TO CSV HEADER so JSON columns stay intact';
+
+/** A JSON column's value: as it is when not text, undefined when empty, INVALID when its text is not JSON. */
+function jsonColumn(row: Row, key: string): unknown {
   const raw = row[key];
   if (typeof raw !== 'string') return raw;
   const s = raw.trim();
@@ -73,14 +78,16 @@ function jsonField(row: Row, key: string, ctx: IngestContext): unknown | Rejecte
   try {
     return JSON.parse(s);
   } catch {
-    ctx.reject(
-      'invalid-json-field',
-      `${key} is not valid JSON (got ${show(raw)})`,
-      key,
-      'export the table with COPY ... TO CSV HEADER so JSON columns stay intact',
-    );
-    return false;
+    return INVALID;
   }
+}
+
+/** A JSON column the row's usage depends on: not JSON rejects the row. */
+function jsonField(row: Row, key: string, ctx: IngestContext): unknown | Rejected {
+  const value = jsonColumn(row, key);
+  if (value !== INVALID) return value;
+  ctx.reject('invalid-json-field', `${key} is not valid JSON (got ${show(row[key])})`, key, JSON_COLUMN_HINT);
+  return false;
 }
 
 /** A count at `path` inside `obj`; `prefix` only names it in messages. */
@@ -170,23 +177,17 @@ function isTrue(v: unknown): boolean {
  * missing, which the file's one warning (the first such row's line) says.
  */
 function textField(row: Row, key: string, ctx: IngestContext): unknown {
-  const raw = row[key];
-  if (typeof raw !== 'string') return raw;
-  const s = raw.trim();
-  if (s === '' || s === '{}') return undefined;
-  try {
-    return JSON.parse(s);
-  } catch {
-    if (!ctx.fileState.has(TEXT_WARNED)) {
-      ctx.fileState.set(TEXT_WARNED, true);
-      ctx.warn(
-        'invalid-text-field',
-        `line ${ctx.line}: ${key} is not valid JSON (got ${show(raw)}): the request is counted without its text, and so is any later row like it in this file (its tokens and cost stand; simulate cannot replay its text)`,
-        'export the table with COPY ... TO CSV HEADER so JSON columns stay intact',
-      );
-    }
-    return undefined;
+  const value = jsonColumn(row, key);
+  if (value !== INVALID) return value;
+  if (!ctx.fileState.has(TEXT_WARNED)) {
+    ctx.fileState.set(TEXT_WARNED, true);
+    ctx.warn(
+      'invalid-text-field',
+      `line ${ctx.line}: ${key} is not valid JSON (got ${show(row[key])}): the request is counted without its text, and so is any later row like it in this file (its tokens and cost stand; simulate cannot replay its text)`,
+      JSON_COLUMN_HINT,
+    );
   }
+  return undefined;
 }
 const TEXT_WARNED = 'litellm-text-warned';
 
