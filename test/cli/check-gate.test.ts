@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { chatTok } from '../prompts/helpers.js';
-import { edit, git, repo } from './check-repo.js';
+import { committedRepo, edit, git, repo } from './check-repo.js';
 import { runCli } from './harness.js';
 
 describe('check --base-ref does not let a cost rise through as a new prompt', () => {
@@ -100,12 +100,7 @@ describe('check --base-ref does not let a cost rise through as a new prompt', ()
   });
 
   it('an empty check.prompts at the base is no prompt before: the pull request adding the first prompts is gated, not exit 2', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'tk-gate-'));
-    mkdirSync(join(dir, 'prompts'));
-    writeFileSync(join(dir, 'tokenomics.yaml'), 'check:\n  budgets: {maxIncreaseUsd: 1}\n  prompts: []\n');
-    git(dir, 'init', '-q');
-    git(dir, 'add', '-A');
-    git(dir, 'commit', '-q', '-m', 'empty list');
+    const dir = committedRepo('tk-gate-', { 'tokenomics.yaml': 'check:\n  budgets: {maxIncreaseUsd: 1}\n  prompts: []\n' }, 'empty list');
     const text = 'Summarize the ticket in one line.\n';
     writeFileSync(join(dir, 'prompts', 'a.md'), text);
     writeFileSync(
@@ -160,13 +155,7 @@ describe('check --base-ref: a prompt renamed and rewritten past git rename detec
   const args = ['check', 'prompts', '--model', 'gpt-4o-mini', '--calls-per-day', '1000', '--output-tokens', '10'];
 
   async function mdRepo(): Promise<string> {
-    const dir = mkdtempSync(join(tmpdir(), 'tk-rename-edit-'));
-    mkdirSync(join(dir, 'prompts'));
-    writeFileSync(join(dir, 'prompts', 'support.md'), SUPPORT);
-    git(dir, 'init', '-q');
-    git(dir, 'add', '-A');
-    git(dir, 'commit', '-q', '-m', 'base');
-    return dir;
+    return committedRepo('tk-rename-edit-', { 'prompts/support.md': SUPPORT });
   }
 
   it('renamed and grown fourfold: matched by the text it keeps, and maxIncreasePct fails it', async () => {
@@ -377,12 +366,7 @@ describe('check: a prompt file that is a Git LFS pointer', () => {
   const args = ['check', 'prompts', '--model', 'gpt-4o-mini', '--calls-per-day', '1000', '--max-increase-pct', '10', '--no-config'];
 
   it('is exit 2 on either side, never priced as a 40-token prompt', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'tk-lfs-'));
-    mkdirSync(join(dir, 'prompts'));
-    writeFileSync(join(dir, 'prompts', 'support.md'), POINTER);
-    git(dir, 'init', '-q');
-    git(dir, 'add', '-A');
-    git(dir, 'commit', '-q', '-m', 'lfs');
+    const dir = committedRepo('tk-lfs-', { 'prompts/support.md': POINTER }, 'lfs');
     // actions/checkout with lfs: false: a pointer on both sides; before, 'unchanged' and exit 0 whatever the prompt became
     const both = await runCli([...args, '--base-ref', 'HEAD'], { cwd: dir });
     expect(both.code).toBe(2);
@@ -408,12 +392,7 @@ describe('check: a prompt file that is a Git LFS pointer', () => {
   });
 
   it('at a revision, is read through git lfs smudge: the prompt it stores is compared', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'tk-lfs-'));
-    mkdirSync(join(dir, 'prompts'));
-    writeFileSync(join(dir, 'prompts', 'support.md'), POINTER);
-    git(dir, 'init', '-q');
-    git(dir, 'add', '-A');
-    git(dir, 'commit', '-q', '-m', 'lfs');
+    const dir = committedRepo('tk-lfs-', { 'prompts/support.md': POINTER }, 'lfs');
     // a stand-in for git-lfs on PATH (`git lfs X` runs git-lfs X): smudge prints the stored object its pointer names
     const bin = mkdtempSync(join(tmpdir(), 'tk-lfs-bin-'));
     const store = mkdtempSync(join(tmpdir(), 'tk-lfs-store-'));

@@ -37,6 +37,17 @@ export function git(dir: string, ...args: string[]): string {
   });
 }
 
+/** A new repository holding `files` (path -> text; a prompts/ folder always) in one commit named `message`. */
+export function committedRepo(prefix: string, files: Record<string, string>, message = 'base'): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  mkdirSync(join(dir, 'prompts'));
+  for (const [path, text] of Object.entries(files)) writeFileSync(join(dir, path), text);
+  git(dir, 'init', '-q');
+  git(dir, 'add', '-A');
+  git(dir, 'commit', '-q', '-m', message);
+  return dir;
+}
+
 /** A repository with one commit (config + two prompts) and a baseline saved from it. */
 export async function repo(): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), 'tk-rev-'));
