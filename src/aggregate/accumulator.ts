@@ -35,14 +35,11 @@ export type ExactTokens = Record<(typeof PRICED)[number], bigint>;
 /** The buckets to price of `s`: exact bigints where a sum passed 2^53, else its numbers. */
 export const pricedTokens = (s: TokenSums): TokenCounts => s.exact ?? s;
 
-const exactOf = (s: Pick<TokenSums, (typeof PRICED)[number] | 'exact'>): ExactTokens =>
-  s.exact ?? {
-    inputTokens: BigInt(s.inputTokens),
-    cacheReadTokens: BigInt(s.cacheReadTokens),
-    cacheWrite5mTokens: BigInt(s.cacheWrite5mTokens),
-    cacheWrite1hTokens: BigInt(s.cacheWrite1hTokens),
-    outputTokens: BigInt(s.outputTokens),
-  };
+/** Exact token buckets, one per priced bucket, each `value(bucket)`. */
+export const exactTokens = (value: (bucket: (typeof PRICED)[number]) => bigint): ExactTokens =>
+  Object.fromEntries(PRICED.map((k) => [k, value(k)])) as ExactTokens;
+
+const exactOf = (s: Pick<TokenSums, (typeof PRICED)[number] | 'exact'>): ExactTokens => s.exact ?? exactTokens((k) => BigInt(s[k]));
 
 /**
  * Adds `from`'s priced buckets to `into`'s; when either is kept exactly or a sum passes 2^53, the
@@ -59,13 +56,7 @@ function addPriced(into: TokenSums, from: Pick<TokenSums, (typeof PRICED)[number
   if (!safe || into.exact !== undefined || from.exact !== undefined) {
     const a = exactOf(into);
     const b = exactOf(from);
-    into.exact = {
-      inputTokens: a.inputTokens + b.inputTokens,
-      cacheReadTokens: a.cacheReadTokens + b.cacheReadTokens,
-      cacheWrite5mTokens: a.cacheWrite5mTokens + b.cacheWrite5mTokens,
-      cacheWrite1hTokens: a.cacheWrite1hTokens + b.cacheWrite1hTokens,
-      outputTokens: a.outputTokens + b.outputTokens,
-    };
+    into.exact = exactTokens((k) => a[k] + b[k]);
   }
   into.inputTokens = input;
   into.cacheReadTokens = read;

@@ -7,7 +7,7 @@
  * DuckDB options), built by the command layer: no CLI imports.
  */
 import { dimensionKey, isTimeDimension, localDate, knownProjectOf, weekOfDate, type Dimension } from '../aggregate/dims.js';
-import { CostAccumulator, pricedTokens, type CostResult, type TokenSums } from '../aggregate/accumulator.js';
+import { CostAccumulator, exactTokens, pricedTokens, type CostResult, type TokenSums } from '../aggregate/accumulator.js';
 import {
   compareCost,
   compareTime,
@@ -181,6 +181,11 @@ const n = (v: unknown): number => (v === null || v === undefined ? 0 : Number(v)
  * converted once: added as numbers, a total past 2^53 depends on the order of the cells
  * ([2^53 - 1, 2, 1] gives 2^53 in that order, 2^53 + 2 in the other).
  */
+/** The exact sum of SQL cells (numbers, bigints or their digits; NULL counts 0). */
+function bigSum(cells: unknown[]): bigint {
+  return cells.reduce<bigint>((s, c) => s + (c === null || c === undefined ? 0n : BigInt(c as bigint | number | string)), 0n);
+}
+
 export function exactSum(cells: unknown[]): number {
   // doubles while every value and the running sum are safe integers (exact, whatever the order: most reports,
   // and a report of many groups sums each group's few rows), else BigInt from the start
@@ -189,8 +194,7 @@ export function exactSum(cells: unknown[]): number {
     if (v === null || v === undefined) continue;
     const x = Number(v);
     total += x;
-    if (!Number.isSafeInteger(x) || !Number.isSafeInteger(total))
-      return Number(cells.reduce<bigint>((s, c) => s + (c === null || c === undefined ? 0n : BigInt(c as bigint | number | string)), 0n));
+    if (!Number.isSafeInteger(x) || !Number.isSafeInteger(total)) return Number(bigSum(cells));
   }
   return total;
 }
@@ -219,20 +223,19 @@ function exactSumsOf(rows: Row[]): TokenSums {
     calls: Object.fromEntries(COUNTED_CHARGES.map((d) => [d.key, column(d.column)]).filter(([, count]) => (count as number) > 0)),
   };
   // a priced bucket past 2^53 is a rounded number: the money path takes its exact sum (TokenSums.exact)
-  const priced = [sums.inputTokens, sums.cacheReadTokens, sums.cacheWrite5mTokens, sums.cacheWrite1hTokens, sums.outputTokens];
-  if (priced.some((x) => !Number.isSafeInteger(x))) {
-    const big = (name: string) =>
-      rows.reduce((s, r) => s + (r[name] === null || r[name] === undefined ? 0n : BigInt(r[name] as bigint | number | string)), 0n);
-    sums.exact = {
-      inputTokens: big('input_tokens'),
-      cacheReadTokens: big('cache_read_tokens'),
-      cacheWrite5mTokens: big('cache_write_5m_tokens'),
-      cacheWrite1hTokens: big('cache_write_1h_tokens'),
-      outputTokens: big('output_tokens'),
-    };
-  }
+  const buckets = Object.keys(EXACT_COLUMNS) as Array<keyof typeof EXACT_COLUMNS>;
+  if (buckets.some((k) => !Number.isSafeInteger(sums[k]))) sums.exact = exactTokens((k) => bigSum(rows.map((r) => r[EXACT_COLUMNS[k]])));
   return sums;
 }
+
+/** The usage table's column of each priced bucket. */
+const EXACT_COLUMNS = {
+  inputTokens: 'input_tokens',
+  cacheReadTokens: 'cache_read_tokens',
+  cacheWrite5mTokens: 'cache_write_5m_tokens',
+  cacheWrite1hTokens: 'cache_write_1h_tokens',
+  outputTokens: 'output_tokens',
+} as const;
 
 /** The order of price keys (entry, then key; no key last): rows in it whatever order SQL returned them in. */
 function byPriceKey(a: Row, b: Row): number {

@@ -89,7 +89,7 @@ export async function ingest(
       severity: 'warning',
       code: 'rotated-logs-skipped',
       file: dir,
-      message: `${groupThousands(String(names.length))} rotated log${names.length === 1 ? '' : 's'} not read (${names.slice(0, 3).join(', ')}${names.length > 3 ? ', ...' : ''})`,
+      message: `${groupThousands(names.length)} rotated log${names.length === 1 ? '' : 's'} not read (${names.slice(0, 3).join(', ')}${names.length > 3 ? ', ...' : ''})`,
       hint: 'a directory is searched for log extensions only: name rotated files explicitly, or pass a glob such as "logs/*.jsonl*"',
     });
   for (const [dir, names] of compressed)

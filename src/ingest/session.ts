@@ -50,7 +50,7 @@ export function crossFileIssue(file: string, first: string, n: number): Issue {
     severity: 'warning',
     code: 'cross-file-duplicates',
     file,
-    message: `${groupThousands(String(n))} record${n === 1 ? '' : 's'} repeat${n === 1 ? 's a request' : ' requests'} of ${first} (same id, model and time): skipped as duplicate, counted once`,
+    message: `${groupThousands(n)} record${n === 1 ? '' : 's'} repeat${n === 1 ? 's a request' : ' requests'} of ${first} (same id, model and time): skipped as duplicate, counted once`,
     hint: 'a request in two inputs (overlapping exports, or one file under two names) is counted in the first file read; pass each log once',
   };
 }
@@ -165,7 +165,7 @@ export class IngestSession {
       {
         severity: 'info',
         code: 'issues-truncated',
-        message: `${groupThousands(String(this.droppedIssues))} more issues not listed (all are counted)`,
+        message: `${groupThousands(this.droppedIssues)} more issues not listed (all are counted)`,
       },
     ];
   }

@@ -11,8 +11,14 @@
  * and a git revision's listing (`check 'prompts/*.md' --base-ref REV`), so both sides hold the same files.
  */
 import { readdirSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
+import { UserError } from '../core/issues.js';
 import { globIsRecursive, globToRegExp, hasGlob, splitGlobBase } from '../ingest/glob.js';
+
+/** Whether a listing looks into or takes this name: hidden names (.git, .github, .drafts) and node_modules are skipped at every depth. */
+export function listsName(name: string): boolean {
+  return !name.startsWith('.') && name !== 'node_modules';
+}
 
 /** Whether an argument holds glob syntax (`*`, `?`, `[`, `{`): the reader of `report`'s inputs decides alike (ingest/glob.ts). */
 export const isGlob = hasGlob;
@@ -39,7 +45,7 @@ export function globTakes(rest: string): (pathBelowBase: string) => boolean {
   const depth = globIsRecursive(rest) ? undefined : rest.split('/').length;
   return (p) => {
     const names = p.split('/');
-    return (depth === undefined || names.length === depth) && names.every((n) => !n.startsWith('.') && n !== 'node_modules') && match(p);
+    return (depth === undefined || names.length === depth) && names.every(listsName) && match(p);
   };
 }
 
@@ -72,7 +78,7 @@ export function globFiles(pattern: string, cwd: string): string[] {
       return;
     }
     for (const name of names) {
-      if (name.startsWith('.') || name === 'node_modules') continue;
+      if (!listsName(name)) continue;
       const rel = below ? `${below}/${name}` : name;
       let isDir = false;
       try {
@@ -88,4 +94,21 @@ export function globFiles(pattern: string, cwd: string): string[] {
   };
   walk('', 0);
   return out;
+}
+
+/**
+ * A pattern argument as the files it matches (globFiles), relative to `cwd` where they are inside it, as a shell
+ * would have given them; no match is an error naming the pattern.
+ */
+export function expandGlob(pattern: string, cwd: string): string[] {
+  const matched = globFiles(pattern, cwd);
+  if (!matched.length)
+    throw new UserError(
+      `no file matches ${pattern}`,
+      'a pattern is expanded below its directory (hidden names and node_modules skipped): check the pattern',
+    );
+  return matched.map((f) => {
+    const rel = relative(cwd, f);
+    return rel && !rel.startsWith('..') ? rel : f;
+  });
 }

@@ -8,7 +8,7 @@ import { lstatSync, readdirSync, readlinkSync, statSync } from 'node:fs';
 import { decodeTextBytes, readTextFile, type TextRead, type TextReadOptions } from '../core/read-text.js';
 import { basename, extname, join, relative, resolve } from 'node:path';
 import { UserError } from '../core/issues.js';
-import { globFiles, isGlob } from './glob.js';
+import { expandGlob, isGlob, listsName } from './glob.js';
 import { parseChatJson } from './parse-chat.js';
 import { parseSpecYaml } from './parse-spec.js';
 import { variablesIn } from './template.js';
@@ -117,11 +117,6 @@ function readText(path: string, file: string): TextRead {
   return readTextFile(path, { ...PROMPT_READ, name: file });
 }
 
-/** Whether a directory listing looks into or takes this name: hidden names (.git, .github, .drafts) and node_modules are skipped at every depth. */
-function listsName(name: string): boolean {
-  return !name.startsWith('.') && name !== 'node_modules';
-}
-
 /**
  * Whether a file found under a directory given as a prompt path is one of its prompts, from its path
  * below that directory (`/`-separated): every name listed and a prompt extension. The one rule for the
@@ -182,17 +177,7 @@ export function expandPromptPaths(paths: readonly string[], cwd: string): string
     } catch {
       // a glob the shell did not expand (quoted, or a CI step's YAML): the tool expands it (prompts/glob.ts)
       if (isGlob(p)) {
-        const matched = globFiles(p, cwd);
-        if (!matched.length)
-          throw new UserError(
-            `no file matches ${p}`,
-            'a pattern is expanded below its directory (hidden names and node_modules skipped): check the pattern',
-          );
-        for (const f of matched) {
-          const rel = relative(cwd, f);
-          const shown = rel && !rel.startsWith('..') ? rel : f;
-          if (!out.includes(shown)) out.push(shown);
-        }
+        for (const shown of expandGlob(p, cwd)) if (!out.includes(shown)) out.push(shown);
         continue;
       }
       throw new UserError(

@@ -298,31 +298,24 @@ function gitSide(
   // the base revision's check.budgets: what a change is judged by, with the working tree's where those are stricter
   const budgets = baseCfg?.budgets ?? {};
   if (paths.length) {
+    /** The revision's files below directory `p` that `takes` takes, by their path below it. */
+    const filesBelow = (p: string, takes: (pathBelow: string) => boolean): string[] => {
+      const dir = rev.gitPath(p);
+      return rev
+        .list(p)
+        .filter((f) => takes(dir ? f.slice(dir.length + 1) : f))
+        .map((f) => rev.shown(f));
+    };
     const files: string[] = [];
     for (const p of paths) {
       const kind = rev.kind(p);
-      if (kind === 'tree') {
-        // the files the working tree's listing takes (expandPromptPaths): no hidden or node_modules paths below the directory
-        const dir = rev.gitPath(p);
-        files.push(
-          ...rev
-            .list(p)
-            .filter((f) => isListedPromptFile(dir ? f.slice(dir.length + 1) : f))
-            .map((f) => rev.shown(f)),
-        );
-      } else if (kind === undefined && isGlob(p)) {
+      // the files the working tree's listing takes (expandPromptPaths): no hidden or node_modules paths below the directory
+      if (kind === 'tree') files.push(...filesBelow(p, isListedPromptFile));
+      else if (kind === undefined && isGlob(p)) {
         // a pattern (quoted, so the shell did not expand it): matched against the revision's listing below its
         // directory, as the working tree's files are (expandPromptPaths), so a file removed since counts
         const { base, rest } = splitGlob(p);
-        const takes = globTakes(rest);
-        const dir = rev.gitPath(base || '.');
-        if (rev.kind(base || '.') === 'tree')
-          files.push(
-            ...rev
-              .list(base || '.')
-              .filter((f) => takes(dir ? f.slice(dir.length + 1) : f))
-              .map((f) => rev.shown(f)),
-          );
+        if (rev.kind(base || '.') === 'tree') files.push(...filesBelow(base || '.', globTakes(rest)));
       } else files.push(shown(cwd, resolve(cwd, p)));
     }
     const items = entriesFor([...new Set(files)], baseCfg, cwd)

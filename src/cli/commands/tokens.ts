@@ -1,6 +1,6 @@
 /** `tokenomics tokens`: count tokens in files or stdin, and what they cost as input and output. */
 import { existsSync } from 'node:fs';
-import { relative, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { UserError } from '../../core/issues.js';
 import { TEXT_INPUT_MAX_BYTES, readTextFile, readTextStream, stdinNote } from '../../core/read-text.js';
@@ -15,7 +15,7 @@ import { SCHEMA_VERSION } from '../version.js';
 import { inert } from '../../core/untrusted.js';
 import type { ModelEntry } from '../../pricing/model.js';
 import { requireModels } from './estimate.js';
-import { globFiles, isGlob } from '../../prompts/glob.js';
+import { expandGlob, isGlob } from '../../prompts/glob.js';
 
 const ENCODINGS: EncodingName[] = ['o200k_base', 'cl100k_base', 'p50k_base', 'r50k_base'];
 const PARALLEL_MIN_BYTES = 4_000_000;
@@ -70,19 +70,7 @@ async function readStdin(ctx: CommandContext): Promise<string> {
  * relative to the working directory; any other argument as given (an existing file named like a pattern included).
  */
 function expandGlobs(names: string[], cwd: string): string[] {
-  return names.flatMap((f) => {
-    if (f === '-' || !isGlob(f) || existsSync(resolve(cwd, f))) return [f];
-    const matched = globFiles(f, cwd).map((m) => {
-      const rel = relative(cwd, m);
-      return rel && !rel.startsWith('..') ? rel : m;
-    });
-    if (!matched.length)
-      throw new UserError(
-        `no file matches ${f}`,
-        'a pattern is expanded below its directory (hidden names and node_modules skipped): check the pattern',
-      );
-    return matched;
-  });
+  return names.flatMap((f) => (f === '-' || !isGlob(f) || existsSync(resolve(cwd, f)) ? [f] : expandGlob(f, cwd)));
 }
 
 function readText(ctx: CommandContext, path: string, name: string): string {

@@ -31,7 +31,7 @@ import type { Row, UsageDb } from '../duckdb.js';
 import { AWKWARD_TAG, countOk, distinctKeysAt, jsTrim, timeMsSql } from './csv.js';
 import { type CsvHead, scanCsv } from './csv-scan.js';
 import { judgeCsvRows, type Judged } from './judge.js';
-import { readStageInPlace, type SqlLoad, sqlCounts } from './load.js';
+import { readStageInPlace, repeatedRequestsSql, type SqlLoad, sqlCounts } from './load.js';
 import { LENIENT_JSON_BYTES, MAX_LINE_BYTES, scanLines } from './scan.js';
 import { WINDOW_LINES } from '../../ingest/adapters/dedupe.js';
 
@@ -291,15 +291,9 @@ const STAGE_COLUMNS = [
  * The dedupe of the TypeScript reader (formats/litellm.ts: a record whose request_id, model and time a
  * record within WINDOW_LINES lines before it has is a duplicate, the first copy counted): exact when
  * every repeated key's copies lie within one window of its first copy (then every later copy is a
- * duplicate), else the file falls back. `sr_dupes`: the rowid of each later copy and its distance in
- * rows (lines) from the first. Keys are grouped by their hash first, as the OpenAI reader's are.
+ * duplicate), else the file falls back (load.ts, repeatedRequestsSql).
  */
-const DEDUPE_SQL = `CREATE OR REPLACE TABLE sr_dupes AS
-WITH ids AS NOT MATERIALIZED (SELECT rowid AS r, id_text, model, time_ms, hash(id_text, model, time_ms) AS h
-  FROM sr_stage WHERE kind = 'record' AND id_text IS NOT NULL),
-repeated AS (SELECT h FROM ids GROUP BY h HAVING count(*) > 1),
-copies AS (SELECT r, r - min(r) OVER (PARTITION BY id_text, model, time_ms) AS gap FROM ids WHERE h IN (SELECT h FROM repeated))
-SELECT r, gap FROM copies WHERE gap > 0`;
+const DEDUPE_SQL = repeatedRequestsSql('sr_stage', 'id_text', 'model');
 
 /**
  * Stages the file, checks its lines, adds its records (the staged table read in place): `first` is the line of the first row

@@ -122,6 +122,21 @@ export async function readStageInPlace(
   return { view: name, table: `${name}_lines`, firstLine: spec.firstLine };
 }
 
+/**
+ * `sr_dupes`: the later copies of each request a staged file holds twice (same id, model and time, the key the
+ * TypeScript readers' dedupe takes: adapters/openai.ts dedupeKey, formats/litellm.ts): the rowid of each later copy
+ * and its distance in rows from the first, for the reader to mark `duplicate` when every distance is within the
+ * TypeScript reader's window (else the file falls back). Keys are grouped by their 64-bit hash first: a hash table of
+ * numbers, not of every id's text (at 1 GB the text one was the peak of memory); only keys whose hash repeats are
+ * compared as text. NOT MATERIALIZED: read twice, the CTE was a copy of every id.
+ */
+export const repeatedRequestsSql = (stage: string, id: string, model: string): string => `CREATE OR REPLACE TABLE sr_dupes AS
+WITH ids AS NOT MATERIALIZED (SELECT rowid AS r, ${id}, ${model}, time_ms, hash(${id}, ${model}, time_ms) AS h
+  FROM ${stage} WHERE kind = 'record' AND ${id} IS NOT NULL),
+repeated AS (SELECT h FROM ids GROUP BY h HAVING count(*) > 1),
+copies AS (SELECT r, r - min(r) OVER (PARTITION BY ${id}, ${model}, time_ms) AS gap FROM ids WHERE h IN (SELECT h FROM repeated))
+SELECT r, gap FROM copies WHERE gap > 0`;
+
 export { readAsPattern } from '../dialect.js';
 
 /**

@@ -25,7 +25,7 @@ import { providerFromModel } from '../../ingest/adapters/util.js';
 import { WINDOW_LINES } from '../../ingest/adapters/dedupe.js';
 import { duckdb } from '../dialect.js';
 import type { InPlaceFacts, UsageDb } from '../duckdb.js';
-import { BOM_FIRST, constantZeros, countsOf, loadModelMap, stagedSelect, textBytes, type SqlLoad } from './load.js';
+import { BOM_FIRST, constantZeros, countsOf, loadModelMap, repeatedRequestsSql, stagedSelect, textBytes, type SqlLoad } from './load.js';
 import { LENIENT_JSON_NEEDLES, MAX_LINE_BYTES, scanLines } from './scan.js';
 import { maxOf, minOf } from '../../core/arrays.js';
 
@@ -152,18 +152,9 @@ FROM shaped`;
  * within WINDOW_LINES lines of its last counted copy is a duplicate; adapters/openai.ts, dedupeKey):
  * read exactly when every repeated key's copies lie within one window of its first copy (then every
  * later copy is a duplicate); otherwise the file falls back. The id alone is no key: proxies and mocks
- * write `chatcmpl-1` for every request. `sr_dupes` holds the rowid of each later copy and its distance
- * in lines from the first.
+ * write `chatcmpl-1` for every request (load.ts, repeatedRequestsSql).
  */
-const dedupeSql = (stage: string) => `CREATE OR REPLACE TABLE sr_dupes AS
--- NOT MATERIALIZED: read twice, the CTE was a copy of every id (at 1 GB the peak of memory)
-WITH ids AS NOT MATERIALIZED (SELECT rowid AS r, id_json, model_raw, time_ms, hash(id_json, model_raw, time_ms) AS h
-  FROM ${stage} WHERE kind = 'record' AND id_json IS NOT NULL),
--- keys grouped by their 64-bit hash first: a hash table of numbers, not of every id's text (at 1 GB
--- the text one was the peak of memory); only keys whose hash repeats are compared as text
-repeated AS (SELECT h FROM ids GROUP BY h HAVING count(*) > 1),
-copies AS (SELECT r, r - min(r) OVER (PARTITION BY id_json, model_raw, time_ms) AS gap FROM ids WHERE h IN (SELECT h FROM repeated))
-SELECT r, gap FROM copies WHERE gap > 0`;
+const dedupeSql = (stage: string) => repeatedRequestsSql(stage, 'id_json', 'model_raw');
 
 /**
  * The streamed chat chunks without usage that no chunk with usage and the same id follows (the

@@ -288,7 +288,7 @@ export function streamWarnings(ctx: IngestContext): void {
 export function chunkWarning(n: number): [string, string, string] {
   return [
     'stream-without-usage',
-    `${groupThousands(String(n))} streamed chat completion chunk${n === 1 ? '' : 's'} carried no usage (request it with stream_options: {"include_usage": true}); their tokens are not counted`,
+    `${groupThousands(n)} streamed chat completion chunk${n === 1 ? '' : 's'} carried no usage (request it with stream_options: {"include_usage": true}); their tokens are not counted`,
     'with include_usage, the last chunk of each stream carries the usage of the whole request (a stream cut short never sends it)',
   ];
 }
@@ -297,7 +297,7 @@ export function chunkWarning(n: number): [string, string, string] {
 export function eventWarning(n: number): [string, string, string] {
   return [
     'stream-without-usage',
-    `${groupThousands(String(n))} Responses stream event${n === 1 ? '' : 's'} and no terminal event (response.completed) that carries usage; their tokens are not counted`,
+    `${groupThousands(n)} Responses stream event${n === 1 ? '' : 's'} and no terminal event (response.completed) that carries usage; their tokens are not counted`,
     'log the terminal event of each stream (response.completed, response.incomplete, response.failed): its response.usage holds the counts',
   ];
 }

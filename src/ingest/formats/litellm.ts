@@ -19,6 +19,7 @@ import { emptyUsage, NO_MODEL, type UsageRecord } from '../../usage/record.js';
 import type { CsvAdapter, IngestContext, JsonAdapter } from '../types.js';
 import { setBuckets, type Buckets } from '../adapters/util.js';
 import { seenBefore } from '../adapters/dedupe.js';
+import { crossFileKey } from '../session.js';
 import { ANTHROPIC_CHARGE_FIELDS } from '../adapters/charges.js';
 import type { ChargeCounts } from '../../usage/dimensions.js';
 import { litellmTags } from './litellm-tags.js';
@@ -241,11 +242,10 @@ export function convertLiteLLMRow(row: Row, ctx: IngestContext): void {
   r.tags = litellmTags(row, metadata, requestTags, ctx.options.attribution);
   if (ctx.options.keepText) applyText(r, row, ctx);
   // a row the file holds twice (an export that overlaps itself, /spend/logs pages saved into one file):
-  // the same request_id, model and time is one request, counted at its first copy. The id alone is
-  // not taken for the request (as across files, ingest/session.ts crossFileKey): request_id is the
-  // provider's response id where it sent one, and OpenAI-compatible servers reuse ids such as `chatcmpl-1`
-  const id = str(row.request_id);
-  if (id !== undefined && seenBefore(ctx, 'litellm:ids', `${id}\u0000${model}\u0000${r.timeMs ?? ''}`)) return ctx.skip('duplicate');
+  // the same request_id, model and time is one request, counted at its first copy: the key across files
+  // too (ingest/session.ts crossFileKey). The id alone is not: request_id is the provider's response id
+  // where it sent one, and OpenAI-compatible servers reuse ids such as `chatcmpl-1`
+  if (str(row.request_id) !== undefined && seenBefore(ctx, 'litellm:ids', crossFileKey(r))) return ctx.skip('duplicate');
   ctx.emit(r);
 }
 
